@@ -1,0 +1,241 @@
+import { z } from "zod";
+
+/**
+ * The config file's shape. Every rule a trader can break by hand-editing the file lives here
+ * or in `groupRules`, so `mimik config check`, the repository and the UI forms all refuse the
+ * same things with the same words.
+ */
+
+export const CONFIG_VERSION = 1;
+
+/** Root symbols are letters and digits, 1-4 characters, never a contract month (ESZ6 is a contract). */
+const ROOT_SYMBOL = /^[A-Z0-9]{1,4}$/;
+const CONTRACT_NAME = /^([A-Z0-9]{1,4}?)([FGHJKMNQUVXZ])(\d)$/;
+
+export const rootSymbol = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine((s) => ROOT_SYMBOL.test(s) && !CONTRACT_NAME.test(s), {
+    message: "must be a root symbol such as ES, NQ, MES or CL, not a contract month like ESZ6",
+  });
+
+const name = (what: string) =>
+  z.string().trim().min(1, `${what} must not be empty`).max(64, `${what} must be at most 64 characters`);
+
+/** Where a secret comes from. The secret itself never sits in the config. */
+export const secretSource = z.union([
+  z.strictObject({
+    env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name"),
+  }),
+  z.strictObject({
+    file: z.string().min(1, "must be a path to a credentials file"),
+    key: z.string().min(1, "must name the entry in the credentials file"),
+  }),
+]);
+
+export const connectionSchema = z.strictObject({
+  name: name("connection name"),
+  env: z.enum(["sim", "demo", "live"]),
+  /** sim only: where a standalone simulator listens. Absent = the embedded simulator. */
+  url: z.url({ protocol: /^https?$/ }).optional(),
+  username: name("username"),
+  password: secretSource,
+  appId: z.string().min(1).default("mimik"),
+  appVersion: z.string().min(1).default("0.1.0"),
+  /** Numeric id of the API key (Tradovate's `cid`). Optional on the simulator. */
+  cid: z.number().int().nonnegative().optional(),
+  secret: secretSource.optional(),
+  /** Stable per machine; Tradovate verifies it for live trading. Generated when absent. */
+  deviceId: z.string().min(1).max(64).optional(),
+});
+
+export const accountSchema = z.strictObject({
+  /** The broker's account name, e.g. DEMO123456. */
+  name: z
+    .string()
+    .trim()
+    .regex(
+      /^[A-Za-z0-9_-]{1,64}$/,
+      "must be the broker's account name (letters and digits, e.g. DEMO123456)",
+    ),
+  connection: name("connection"),
+  /** A short nickname shown on screen and accepted by --follower. */
+  label: z.string().trim().max(24).optional(),
+});
+
+/** Multiplier with at most three decimals, kept exact by the engine as integer thousandths. */
+export const multiplier = z
+  .number()
+  .positive("must be greater than 0")
+  .max(100, "must be at most 100")
+  .refine((m) => Math.abs(m * 1000 - Math.round(m * 1000)) < 1e-6, {
+    message: "must have at most 3 decimals (e.g. 0.5, 1.25, 0.125)",
+  });
+
+export const sizingSchema = z.discriminatedUnion("mode", [
+  z.strictObject({ mode: z.literal("multiplier"), value: multiplier }),
+  z.strictObject({
+    mode: z.literal("fixed"),
+    contracts: z.number().int("must be a whole number").positive("must be at least 1").max(1000),
+  }),
+]);
+
+const dollars = z.number().positive("must be a positive dollar amount").max(1e9);
+
+export const limitsSchema = z.strictObject({
+  /** Loss from the start-of-day balance (net liquidation), in dollars. */
+  dailyLoss: dollars.optional(),
+  /** Drop from the intraday high-water mark of net liquidation, in dollars. */
+  trailingDrawdown: dollars.optional(),
+  /** Profit from the start-of-day balance at which the follower stops for the day. */
+  dailyProfitTarget: dollars.optional(),
+  /** Copied opening orders per trading day. */
+  maxTradesPerDay: z.number().int().positive().optional(),
+});
+
+export const mappingSchema = z.enum(["none", "toMicro", "toMini"]);
+
+export const followerSchema = z.strictObject({
+  account: name("follower account"),
+  enabled: z.boolean().default(true),
+  sizing: sizingSchema,
+  /** Caps the absolute position after an opening copy; never caps a close. */
+  maxContracts: z.number().int().positive("must be at least 1").optional(),
+  mapping: mappingSchema.default("none"),
+  limits: limitsSchema.default({}),
+});
+
+export const whitelistSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  symbols: z.array(rootSymbol).default([]),
+});
+
+export const groupSchema = z.strictObject({
+  name: name("group name"),
+  active: z.boolean().default(true),
+  leader: name("leader account"),
+  whitelist: whitelistSchema.default({ enabled: false, symbols: [] }),
+  followers: z.array(followerSchema).default([]),
+});
+
+const configShape = z.strictObject({
+  $schema: z.string().optional(),
+  version: z.literal(CONFIG_VERSION),
+  connections: z.array(connectionSchema).default([]),
+  accounts: z.array(accountSchema).default([]),
+  groups: z.array(groupSchema).default([]),
+});
+
+export type Connection = z.infer<typeof connectionSchema>;
+export type Account = z.infer<typeof accountSchema>;
+export type Sizing = z.infer<typeof sizingSchema>;
+export type Limits = z.infer<typeof limitsSchema>;
+export type Mapping = z.infer<typeof mappingSchema>;
+export type Follower = z.infer<typeof followerSchema>;
+export type Whitelist = z.infer<typeof whitelistSchema>;
+export type Group = z.infer<typeof groupSchema>;
+export type Config = z.infer<typeof configShape>;
+export type SecretSource = z.infer<typeof secretSource>;
+
+type Issue = { path: (string | number)[]; message: string };
+
+/**
+ * Cross-references the schema alone cannot see: names unique, accounts known, one leader per
+ * group, every account in at most one group in one role (so no leader is a follower anywhere
+ * and no copy cycle can exist).
+ */
+export function groupRules(config: Config): Issue[] {
+  const issues: Issue[] = [];
+  const dup = <T>(
+    items: T[],
+    key: (t: T) => string,
+    at: (i: number) => (string | number)[],
+    what: string,
+  ) => {
+    const seen = new Map<string, number>();
+    items.forEach((item, i) => {
+      const k = key(item).toUpperCase();
+      const first = seen.get(k);
+      if (first !== undefined)
+        issues.push({ path: at(i), message: `duplicate ${what} "${key(item)}" (also at index ${first})` });
+      else seen.set(k, i);
+    });
+  };
+  dup(
+    config.connections,
+    (c) => c.name,
+    (i) => ["connections", i, "name"],
+    "connection name",
+  );
+  dup(
+    config.accounts,
+    (a) => a.name,
+    (i) => ["accounts", i, "name"],
+    "account name",
+  );
+  dup(
+    config.groups,
+    (g) => g.name,
+    (i) => ["groups", i, "name"],
+    "group name",
+  );
+  const labels = config.accounts.filter((a) => a.label);
+  dup(
+    labels,
+    (a) => a.label ?? "",
+    (i) => ["accounts", config.accounts.indexOf(labels[i]!), "label"],
+    "label",
+  );
+
+  const connections = new Set(config.connections.map((c) => c.name));
+  config.accounts.forEach((a, i) => {
+    if (!connections.has(a.connection))
+      issues.push({
+        path: ["accounts", i, "connection"],
+        message: `unknown connection "${a.connection}"; add it under "connections" or use one of: ${[...connections].join(", ") || "(none defined)"}`,
+      });
+  });
+
+  const known = new Set(config.accounts.map((a) => a.name.toUpperCase()));
+  const roles = new Map<string, string>();
+  const claim = (account: string, role: string, path: (string | number)[]) => {
+    const k = account.toUpperCase();
+    if (!known.has(k)) {
+      issues.push({ path, message: `unknown account "${account}"; add it under "accounts" first` });
+      return;
+    }
+    const prior = roles.get(k);
+    if (prior) {
+      issues.push({
+        path,
+        message: `account "${account}" is already ${prior}; an account may be in only one group, in one role`,
+      });
+      return;
+    }
+    roles.set(k, role);
+  };
+  config.groups.forEach((g, gi) => {
+    if (!g.leader)
+      issues.push({ path: ["groups", gi, "leader"], message: "a group needs exactly one leader" });
+    else claim(g.leader, `the leader of group "${g.name}"`, ["groups", gi, "leader"]);
+    g.followers.forEach((f, fi) => {
+      claim(f.account, `a follower in group "${g.name}"`, ["groups", gi, "followers", fi, "account"]);
+    });
+  });
+  return issues;
+}
+
+export const configSchema = configShape.superRefine((config, ctx) => {
+  for (const issue of groupRules(config))
+    ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+});
+
+/** Multiplier as integer thousandths: `50 * 1.1` is not 55 in floating point, `50 * 1100 / 1000` is. */
+export function multiplierThousandths(m: number): number {
+  return Math.round(m * 1000);
+}
+
+export function emptyConfig(): Config {
+  return { version: CONFIG_VERSION, connections: [], accounts: [], groups: [] };
+}

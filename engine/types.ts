@@ -1,0 +1,338 @@
+/**
+ * The contracts between mimik's layers. engine/broker produces BrokerEvents and implements
+ * BrokerSession; engine/copier, engine/risk and engine/orders consume them and produce
+ * EngineEvents; src/ turns EngineEvents into screen state, headless lines and journal entries.
+ * Nothing here imports React, Ink or lowdb.
+ */
+
+export type Side = "Buy" | "Sell";
+
+/** Milliseconds on the engine's clock (Date.now() in production, fake in tests). */
+export type EpochMs = number;
+
+/** High-resolution monotonic milliseconds (performance.now()), for latency only. */
+export type MonoMs = number;
+
+export interface Clock {
+  now(): EpochMs;
+  mono(): MonoMs;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  mono: () => performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Broker (one session per login)
+
+export type ConnectionState = "connecting" | "connected" | "reconnecting" | "reauth-needed" | "down";
+
+export interface BrokerAccount {
+  id: number;
+  name: string;
+}
+
+export interface ContractSpec {
+  id: number;
+  /** e.g. ESZ6 */
+  name: string;
+  /** e.g. ES */
+  root: string;
+  tickSize: number;
+  /** Dollars per 1.0 of price per contract (ES: 50). */
+  pointValue: number;
+}
+
+export interface PositionSnapshot {
+  accountId: number;
+  contractId: number;
+  contract: string;
+  netPos: number;
+  /** Average entry price of the open position; undefined when flat. */
+  netPrice: number | undefined;
+}
+
+export interface WorkingOrder {
+  orderId: number;
+  accountId: number;
+  contractId: number;
+}
+
+export interface FillEvent {
+  type: "fill";
+  connection: string;
+  accountId: number;
+  fillId: number;
+  orderId: number;
+  contractId: number;
+  contract: string;
+  side: Side;
+  qty: number;
+  price: number;
+  /** Broker timestamp of the fill. */
+  ts: EpochMs;
+  /** When the frame carrying this fill was received (clock.mono()). */
+  receivedAt: MonoMs;
+  /** The clOrdId of the order that filled, when the broker reported one (copies carry ours). */
+  clOrdId?: string | undefined;
+}
+
+export interface PositionEvent {
+  type: "position";
+  connection: string;
+  position: PositionSnapshot;
+}
+
+export interface BalanceEvent {
+  type: "balance";
+  connection: string;
+  accountId: number;
+  /** Cash balance: realized P&L included, open P&L not. */
+  amount: number;
+  realizedPnL: number;
+}
+
+export interface QuoteEvent {
+  type: "quote";
+  connection: string;
+  contractId: number;
+  contract: string;
+  price: number;
+  ts: EpochMs;
+}
+
+export interface OrderStatusEvent {
+  type: "orderStatus";
+  connection: string;
+  accountId: number;
+  orderId: number;
+  contractId: number;
+  /** Tradovate ordStatus: Working, Filled, Rejected, Canceled, … */
+  status: string;
+  clOrdId?: string | undefined;
+  rejectReason?: string | undefined;
+}
+
+export interface RiskStatusEvent {
+  type: "riskStatus";
+  connection: string;
+  accountId: number;
+  /** Tradovate accountRiskStatus.adminAction (Normal, LockTradingImmediately, …). */
+  adminAction: string;
+  /** Broker-side liquidation-only (accountRiskStatus.liquidateOnly set). */
+  liquidateOnly: boolean;
+  /** Broker-side lock (LockTradingImmediately and friends). */
+  locked: boolean;
+}
+
+export interface ConnectionEvent {
+  type: "connection";
+  connection: string;
+  state: ConnectionState;
+  reason?: string | undefined;
+}
+
+/**
+ * Emitted after each user/syncrequest snapshot has been applied (first connect and every
+ * reconnect). Fills inside a snapshot are history: they are never emitted as FillEvents.
+ */
+export interface SyncEvent {
+  type: "sync";
+  connection: string;
+  /** true for the first snapshot of this process, false after a reconnect. */
+  initial: boolean;
+  accounts: BrokerAccount[];
+  positions: PositionSnapshot[];
+  /** Fill ids present in the snapshot (history, never copied). */
+  fillIds: number[];
+}
+
+export type BrokerEvent =
+  | FillEvent
+  | PositionEvent
+  | BalanceEvent
+  | QuoteEvent
+  | OrderStatusEvent
+  | RiskStatusEvent
+  | ConnectionEvent
+  | SyncEvent;
+
+export interface PlaceOrderRequest {
+  accountId: number;
+  /** The account name; Tradovate's accountSpec. */
+  accountName: string;
+  /** Full contract name, e.g. MNQZ6. */
+  symbol: string;
+  action: Side;
+  qty: number;
+  /** ≤ 64 chars; names the leader fill for copies. */
+  clOrdId: string;
+  text?: string;
+}
+
+/** Broker replies are results, never exceptions: a reject is routine for a copier. */
+export type OrderResult =
+  | { ok: true; orderId: number; writtenAt: MonoMs; ackAt: MonoMs }
+  | { ok: false; failureReason: string; failureText?: string | undefined; writtenAt?: MonoMs; ackAt: MonoMs };
+
+export interface RateBudget {
+  minuteLeft: number;
+  hourLeft: number;
+  /** Set while the broker has us in a 429 lockout or penalty wait. */
+  blockedUntil?: EpochMs | undefined;
+}
+
+export interface BrokerSession {
+  /** The config connection name. */
+  readonly connection: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  state(): ConnectionState;
+  accounts(): BrokerAccount[];
+  contractByName(name: string): ContractSpec | undefined;
+  contractById(id: number): ContractSpec | undefined;
+  /** Resolve (and cache) a contract by name from the broker; undefined if it does not exist. */
+  findContract(name: string): Promise<ContractSpec | undefined>;
+  positions(accountId: number): PositionSnapshot[];
+  cashBalance(accountId: number): { amount: number; realizedPnL: number } | undefined;
+  workingOrders(accountId: number): WorkingOrder[];
+  lastPrice(contractId: number): number | undefined;
+  /** Ask for quotes on a contract (md/subscribeQuote); prices arrive as QuoteEvents. */
+  subscribeQuotes(contract: string): void;
+  placeOrder(req: PlaceOrderRequest): Promise<OrderResult>;
+  cancelOrder(orderId: number): Promise<OrderResult>;
+  liquidatePosition(accountId: number, contractId: number): Promise<OrderResult>;
+  rateBudget(): RateBudget;
+  on(listener: (event: BrokerEvent) => void): () => void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Engine (what the copier, risk and orders report to the UI, headless output and the journal)
+
+export type FollowerState = "ACTIVE" | "LIQUIDATE_ONLY" | "LOCKED";
+
+/** Fixed reason strings: the UI, the journal and `mimik log` show these words. */
+export const SKIP_REASONS = {
+  groupInactive: "group inactive",
+  followerDisabled: "follower disabled",
+  disconnected: "disconnected",
+  locked: "locked",
+  liquidateOnly: "liquidate only",
+  brokerLocked: "broker lock",
+  notWhitelisted: "not whitelisted",
+  maxContracts: "max contracts",
+  maxTrades: "max trades per day",
+  alreadyFlat: "already flat",
+  roundsToZero: "rounds to zero",
+  fixedLaterFill: "fixed size: later fill of the same order",
+  unknownContract: "unknown contract",
+  leaderGuard: "account is a leader",
+} as const;
+
+export type SkipReason = (typeof SKIP_REASONS)[keyof typeof SKIP_REASONS];
+
+export type CopyKind = "open" | "add" | "reduce" | "close" | "flip" | "resync";
+
+export interface LeaderFillEvent {
+  type: "leaderFill";
+  at: EpochMs;
+  group: string;
+  leader: string;
+  fillId: number;
+  orderId: number;
+  contract: string;
+  side: Side;
+  qty: number;
+  price: number;
+  positionBefore: number;
+  positionAfter: number;
+}
+
+export interface CopyEvent {
+  type: "copy";
+  at: EpochMs;
+  group: string;
+  follower: string;
+  /** The leader fill this decision answers (0 for a manual resync). */
+  fillId: number;
+  contract: string;
+  outcome: "sent" | "skipped" | "accepted" | "rejected" | "filled";
+  kind?: CopyKind | undefined;
+  reason: string;
+  side?: Side | undefined;
+  qty?: number | undefined;
+  clOrdId?: string | undefined;
+  orderId?: number | undefined;
+  /** Leader fill frame received → this step, in ms. */
+  latencyMs?: number | undefined;
+}
+
+export interface FollowerStateEvent {
+  type: "followerState";
+  at: EpochMs;
+  follower: string;
+  state: FollowerState;
+  reason?: string | undefined;
+}
+
+export interface RiskSnapshotEvent {
+  type: "risk";
+  at: EpochMs;
+  follower: string;
+  netLiq: number;
+  dayPnl: number;
+  highWaterMark: number;
+  /** Dollars left before the daily loss limit; undefined when no limit. */
+  roomDaily?: number | undefined;
+  /** Dollars left above the trailing floor; undefined when no limit. */
+  roomTrailing?: number | undefined;
+  tradesToday: number;
+}
+
+export interface SyncStatusEvent {
+  type: "syncStatus";
+  at: EpochMs;
+  follower: string;
+  contract: string;
+  has: number;
+  expects: number;
+  inSync: boolean;
+}
+
+export interface ConnectionStatusEvent {
+  type: "connectionStatus";
+  at: EpochMs;
+  connection: string;
+  state: ConnectionState;
+  reason?: string | undefined;
+}
+
+export interface AlertEvent {
+  type: "alert";
+  at: EpochMs;
+  level: "info" | "warn" | "error";
+  message: string;
+  follower?: string | undefined;
+  group?: string | undefined;
+}
+
+export type EngineEvent =
+  | LeaderFillEvent
+  | CopyEvent
+  | FollowerStateEvent
+  | RiskSnapshotEvent
+  | SyncStatusEvent
+  | ConnectionStatusEvent
+  | AlertEvent;
+
+/** Result of a manual action (flatten, lock, unlock, pause, resync) per account. */
+export interface ActionResult {
+  target: string;
+  ok: boolean;
+  message: string;
+}
