@@ -336,3 +336,49 @@ export interface ActionResult {
   ok: boolean;
   message: string;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Persistence seams (implemented in data/, injected into the engine)
+
+export type LockKind = "daily" | "trailing" | "profit" | "trades" | "manual" | "broker";
+
+/** What must survive a restart or kill -9 for one follower (keyed by account name). */
+export interface FollowerRiskRecord {
+  state: FollowerState;
+  lockKind?: LockKind | undefined;
+  lockReason?: string | undefined;
+  lockedAt?: EpochMs | undefined;
+  /** Intraday trailing high-water mark of net liquidation; never resets by itself. */
+  highWaterMark?: number | undefined;
+  /** Net liquidation at the start of the current trading day. */
+  startOfDayBalance?: number | undefined;
+  /** Trading day (YYYY-MM-DD, the CT date the session ends on) the two fields above belong to. */
+  tradingDay?: string | undefined;
+  tradesToday?: number | undefined;
+}
+
+export interface RuntimeState {
+  version: 1;
+  followers: Record<string, FollowerRiskRecord>;
+  lastRollAt?: EpochMs | undefined;
+}
+
+export interface RiskStateStore {
+  read(): RuntimeState;
+  /** Resolves once the record is durably on disk (atomic write). */
+  saveFollower(follower: string, record: FollowerRiskRecord): Promise<void>;
+}
+
+/** Leader fills already acted on, seeded from the journal at start so a restart never recopies. */
+export interface FillLedger {
+  has(key: string): boolean;
+  add(key: string): void;
+}
+
+export interface Logger {
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
