@@ -1,0 +1,193 @@
+import type {
+  ConnectionState,
+  CopyEvent,
+  EngineEvent,
+  FollowerState,
+  LeaderFillEvent,
+  RiskSnapshotEvent,
+  SyncStatusEvent,
+} from "../../engine/types.js";
+
+export interface FillResult {
+  follower: string;
+  outcome: CopyEvent["outcome"];
+  reason: string;
+  side?: CopyEvent["side"];
+  qty?: number | undefined;
+  contract: string;
+  latencyMs?: number | undefined;
+}
+
+export interface FillRecord {
+  fill: LeaderFillEvent;
+  results: FillResult[];
+}
+
+export interface AlertRecord {
+  at: number;
+  level: "info" | "warn" | "error";
+  message: string;
+}
+
+export interface FollowerLive {
+  state: FollowerState;
+  reason?: string | undefined;
+  risk?: RiskSnapshotEvent | undefined;
+  /** Out-of-sync contracts only; empty when in sync. */
+  outOfSync: SyncStatusEvent[];
+}
+
+/** One immutable picture of everything the engine has said; a new object after each batch. */
+export interface EngineSnapshot {
+  version: number;
+  connections: ReadonlyMap<string, { state: ConnectionState; reason?: string | undefined }>;
+  followers: ReadonlyMap<string, FollowerLive>;
+  /** Newest first, bounded. */
+  fills: readonly FillRecord[];
+  /** Newest first, bounded. */
+  alerts: readonly AlertRecord[];
+}
+
+export interface EngineStoreOptions {
+  /** How often a batch of events becomes a new snapshot. */
+  batchMs?: number;
+  maxFills?: number;
+  maxAlerts?: number;
+}
+
+/**
+ * Bridges engine events into React: events are folded into mutable state as they arrive (cheap,
+ * never blocks the copy path) and published as an immutable snapshot at most once per batch, so
+ * a burst of fills costs one render, not hundreds. Read with useSyncExternalStore.
+ */
+export class EngineStore {
+  private readonly batchMs: number;
+  private readonly maxFills: number;
+  private readonly maxAlerts: number;
+  private readonly connections = new Map<string, { state: ConnectionState; reason?: string | undefined }>();
+  private readonly followers = new Map<string, FollowerLive>();
+  private fills: FillRecord[] = [];
+  private readonly fillIndex = new Map<string, FillRecord>();
+  private alerts: AlertRecord[] = [];
+  private readonly listeners = new Set<() => void>();
+  private snapshot: EngineSnapshot;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private version = 0;
+
+  constructor(options: EngineStoreOptions = {}) {
+    this.batchMs = options.batchMs ?? 75;
+    this.maxFills = options.maxFills ?? 200;
+    this.maxAlerts = options.maxAlerts ?? 100;
+    this.snapshot = this.build();
+  }
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  readonly getSnapshot = (): EngineSnapshot => this.snapshot;
+
+  readonly push = (event: EngineEvent): void => {
+    this.apply(event);
+    if (this.timer === undefined) this.timer = setTimeout(this.publish, this.batchMs);
+  };
+
+  /** Publishes pending changes now (tests, shutdown). */
+  readonly publish = (): void => {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.snapshot = this.build();
+    for (const listener of this.listeners) listener();
+  };
+
+  dispose(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.listeners.clear();
+  }
+
+  private follower(name: string): FollowerLive {
+    let live = this.followers.get(name);
+    if (!live) {
+      live = { state: "ACTIVE", outOfSync: [] };
+      this.followers.set(name, live);
+    }
+    return live;
+  }
+
+  private apply(event: EngineEvent): void {
+    switch (event.type) {
+      case "leaderFill": {
+        const record: FillRecord = { fill: event, results: [] };
+        this.fills.unshift(record);
+        this.fillIndex.set(fillKey(event.group, event.fillId), record);
+        if (this.fills.length > this.maxFills) {
+          const dropped = this.fills.pop();
+          if (dropped) this.fillIndex.delete(fillKey(dropped.fill.group, dropped.fill.fillId));
+        }
+        return;
+      }
+      case "copy": {
+        const record = this.fillIndex.get(fillKey(event.group, event.fillId));
+        if (!record) return;
+        const result: FillResult = {
+          follower: event.follower,
+          outcome: event.outcome,
+          reason: event.reason,
+          side: event.side,
+          qty: event.qty,
+          contract: event.contract,
+          latencyMs: event.latencyMs,
+        };
+        const at = record.results.findIndex((r) => r.follower === event.follower);
+        if (at === -1) record.results.push(result);
+        else record.results[at] = { ...record.results[at], ...definedOnly(result) } as FillResult;
+        return;
+      }
+      case "followerState": {
+        const live = this.follower(event.follower);
+        live.state = event.state;
+        live.reason = event.reason;
+        return;
+      }
+      case "risk":
+        this.follower(event.follower).risk = event;
+        return;
+      case "syncStatus": {
+        const live = this.follower(event.follower);
+        const others = live.outOfSync.filter((s) => s.contract !== event.contract);
+        live.outOfSync = event.inSync ? others : [...others, event];
+        return;
+      }
+      case "connectionStatus":
+        this.connections.set(event.connection, { state: event.state, reason: event.reason });
+        return;
+      case "alert":
+        this.alerts.unshift({ at: event.at, level: event.level, message: event.message });
+        if (this.alerts.length > this.maxAlerts) this.alerts.length = this.maxAlerts;
+        return;
+    }
+  }
+
+  private build(): EngineSnapshot {
+    this.version += 1;
+    const followers = new Map<string, FollowerLive>();
+    for (const [name, live] of this.followers) followers.set(name, { ...live });
+    return {
+      version: this.version,
+      connections: new Map(this.connections),
+      followers,
+      fills: this.fills.map((f) => ({ fill: f.fill, results: [...f.results] })),
+      alerts: [...this.alerts],
+    };
+  }
+}
+
+function fillKey(group: string, fillId: number): string {
+  return `${group}\u0000${fillId}`;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

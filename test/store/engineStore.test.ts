@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { EngineEvent } from "../../engine/types.js";
+import { EngineStore } from "../../src/store/engineStore.js";
+
+const fill = (fillId: number): EngineEvent => ({
+  type: "leaderFill",
+  at: 1,
+  group: "G",
+  leader: "L1",
+  fillId,
+  orderId: 1,
+  contract: "NQZ6",
+  side: "Buy",
+  qty: 1,
+  price: 100,
+  positionBefore: 0,
+  positionAfter: 1,
+});
+
+describe("engine store", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("publishes one snapshot per batch, not one per event", () => {
+    vi.useFakeTimers();
+    const store = new EngineStore({ batchMs: 50 });
+    const listener = vi.fn();
+    store.subscribe(listener);
+    const before = store.getSnapshot();
+    for (let i = 1; i <= 100; i++) store.push(fill(i));
+    expect(store.getSnapshot()).toBe(before);
+    vi.advanceTimersByTime(50);
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(store.getSnapshot().fills).toHaveLength(100);
+    expect(store.getSnapshot().fills[0]?.fill.fillId).toBe(100);
+    store.dispose();
+  });
+
+  it("keeps buffers bounded", () => {
+    const store = new EngineStore({ maxFills: 10, maxAlerts: 3 });
+    for (let i = 1; i <= 50; i++) {
+      store.push(fill(i));
+      store.push({ type: "alert", at: i, level: "warn", message: `a${i}` });
+    }
+    store.publish();
+    expect(store.getSnapshot().fills.map((f) => f.fill.fillId)).toEqual([
+      50, 49, 48, 47, 46, 45, 44, 43, 42, 41,
+    ]);
+    expect(store.getSnapshot().alerts.map((a) => a.message)).toEqual(["a50", "a49", "a48"]);
+    store.dispose();
+  });
+
+  it("folds a follower's copy outcomes under its leader fill", () => {
+    const store = new EngineStore();
+    store.push(fill(7));
+    const base = { type: "copy", at: 2, group: "G", follower: "F1", fillId: 7, contract: "NQZ6" } as const;
+    store.push({ ...base, outcome: "sent", reason: "copied", side: "Buy", qty: 1, latencyMs: 0.2 });
+    store.push({ ...base, outcome: "filled", reason: "filled", latencyMs: 3 });
+    store.push({ ...base, follower: "F2", outcome: "skipped", reason: "locked" });
+    store.publish();
+    const results = store.getSnapshot().fills[0]?.results;
+    expect(results).toEqual([
+      {
+        follower: "F1",
+        outcome: "filled",
+        reason: "filled",
+        side: "Buy",
+        qty: 1,
+        contract: "NQZ6",
+        latencyMs: 3,
+      },
+      expect.objectContaining({ follower: "F2", outcome: "skipped", reason: "locked" }),
+    ]);
+    store.dispose();
+  });
+
+  it("tracks follower state, risk and out-of-sync contracts", () => {
+    const store = new EngineStore();
+    store.push({ type: "followerState", at: 1, follower: "F1", state: "LOCKED", reason: "daily loss" });
+    store.push({
+      type: "syncStatus",
+      at: 1,
+      follower: "F1",
+      contract: "ESZ6",
+      has: 0,
+      expects: 2,
+      inSync: false,
+    });
+    store.publish();
+    expect(store.getSnapshot().followers.get("F1")).toMatchObject({ state: "LOCKED", reason: "daily loss" });
+    expect(store.getSnapshot().followers.get("F1")?.outOfSync).toHaveLength(1);
+    store.push({
+      type: "syncStatus",
+      at: 2,
+      follower: "F1",
+      contract: "ESZ6",
+      has: 2,
+      expects: 2,
+      inSync: true,
+    });
+    store.publish();
+    expect(store.getSnapshot().followers.get("F1")?.outOfSync).toHaveLength(0);
+    store.dispose();
+  });
+});
