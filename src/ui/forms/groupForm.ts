@@ -1,0 +1,104 @@
+/**
+ * The group form: name, leader (picked only from free accounts), active, whitelist. Validated
+ * with data/schema.ts's groupSchema plus the two cross-checks a single group can see: the name
+ * is not taken and the leader is free. (groupRules on the whole config stays the repository's
+ * last word when saving.)
+ */
+import { type Group, groupSchema } from "../../../data/schema.js";
+import type { FieldSpec, FormSpec, FormValues, Validation } from "./form.js";
+import { zodErrors } from "./zodErrors.js";
+
+export interface AccountChoice {
+  name: string;
+  label?: string | undefined;
+}
+
+export interface GroupFormContext {
+  /** Accounts in no group at all, in any role. */
+  freeAccounts: readonly AccountChoice[];
+  /** Names of the other groups (case-insensitive clash check). */
+  existingGroupNames: readonly string[];
+  /** The group being edited; undefined for a new group. Its followers are kept as they are. */
+  existing?: Group | undefined;
+}
+
+export function accountOptions(free: readonly AccountChoice[], current?: string) {
+  const list = [...free];
+  if (current && !list.some((a) => a.name.toUpperCase() === current.toUpperCase())) list.unshift({ name: current });
+  return list.map((a) => ({ value: a.name, label: a.label ? `${a.name} (${a.label})` : a.name }));
+}
+
+export function groupFormSpec(ctx: GroupFormContext): FormSpec<Group> {
+  const leaders = accountOptions(ctx.freeAccounts, ctx.existing?.leader);
+  const fields: FieldSpec[] = [
+    { id: "name", label: "Name", kind: "text" },
+    { id: "leader", label: "Leader", kind: "choice", options: leaders, help: "←/→ free accounts" },
+    { id: "active", label: "Active", kind: "toggle" },
+    { id: "whitelistEnabled", label: "Whitelist on", kind: "toggle", help: "off = copy every symbol" },
+    {
+      id: "symbols",
+      label: "Whitelist",
+      kind: "text",
+      help: "root symbols, e.g. ES, NQ, MES",
+      hidden: (v) => v.whitelistEnabled !== true,
+    },
+  ];
+  return {
+    title: ctx.existing ? `Edit group ${ctx.existing.name}` : "New group",
+    fields,
+    validate: (values) => validateGroup(ctx, values),
+  };
+}
+
+export function groupFormValues(ctx: GroupFormContext): FormValues {
+  const g = ctx.existing;
+  return {
+    name: g?.name ?? "",
+    leader: g?.leader ?? ctx.freeAccounts[0]?.name ?? "",
+    active: g?.active ?? true,
+    whitelistEnabled: g?.whitelist.enabled ?? false,
+    symbols: g?.whitelist.symbols.join(", ") ?? "",
+  };
+}
+
+export function splitSymbols(text: string | boolean | undefined): string[] {
+  return String(text ?? "")
+    .split(/[\s,;]+/)
+    .filter((s) => s !== "");
+}
+
+export function validateGroup(ctx: GroupFormContext, values: FormValues): Validation<Group> {
+  const errors: Record<string, string> = {};
+  const name = String(values.name ?? "").trim();
+  const leader = String(values.leader ?? "");
+  const taken = ctx.existingGroupNames.some(
+    (n) => n.toUpperCase() === name.toUpperCase() && n.toUpperCase() !== ctx.existing?.name.toUpperCase(),
+  );
+  if (taken) errors.name = `a group named "${name}" already exists`;
+  const allowed = accountOptions(ctx.freeAccounts, ctx.existing?.leader).map((o) => o.value);
+  if (allowed.length === 0) errors.leader = "no free accounts: add one to the config or remove one from a group";
+  else if (!allowed.includes(leader)) errors.leader = "pick a free account";
+
+  const symbols = splitSymbols(values.symbols).map((s) => s.toUpperCase());
+  const candidate = {
+    name,
+    leader,
+    active: values.active === true,
+    whitelist: { enabled: values.whitelistEnabled === true, symbols },
+    followers: ctx.existing?.followers ?? [],
+  };
+  const parsed = groupSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const fromSchema = zodErrors(parsed.error, (path) => {
+        if (path[0] === "whitelist" && path[1] === "symbols") {
+          const i = typeof path[2] === "number" ? path[2] : -1;
+          return { field: "symbols", prefix: symbols[i] ? `${symbols[i]}: ` : "" };
+        }
+        if (path[0] === "name" || path[0] === "leader") return { field: path[0] };
+        return { field: "name" };
+    });
+    for (const [field, message] of Object.entries(fromSchema)) errors[field] ??= message;
+  }
+  if (Object.keys(errors).length > 0 || !parsed.success) return { ok: false, errors };
+  return { ok: true, value: parsed.data };
+}

@@ -1,0 +1,97 @@
+/**
+ * Pane sizes as a pure function of the terminal size, so every size can be tested without a
+ * terminal (ink-testing-library's stdout has no rows at all).
+ *
+ * Arrangement, top to bottom:
+ *   header (1 line)
+ *   Groups | Alerts       side by side
+ *   Followers             full width (the widest table)
+ *   Live fills            full width, takes what is left
+ *   hint bar (1 line)
+ * Ink 6 clears and redraws the whole screen every frame once the frame is as tall as the
+ * terminal (flicker over SSH), so the root is rows − 1 tall.
+ */
+
+export const MIN_COLUMNS = 80;
+export const MIN_ROWS = 24;
+
+export interface Box {
+  width: number;
+  height: number;
+}
+
+export interface TooSmallLayout {
+  tooSmall: true;
+  message: string;
+  /** Width to truncate the message to (the terminal's, at least 1). */
+  width: number;
+}
+
+export interface ScreenLayout {
+  tooSmall: false;
+  columns: number;
+  rows: number;
+  /** rows − 1: see the note above. */
+  rootHeight: number;
+  width: number;
+  header: Box;
+  /** The space between header and hint bar; overlays (help, forms) take all of it. */
+  body: Box;
+  groups: Box;
+  alerts: Box;
+  followers: Box;
+  fills: Box;
+  hint: Box;
+  /** Columns between Groups and Alerts. */
+  gap: number;
+}
+
+export type Layout = TooSmallLayout | ScreenLayout;
+
+/** Each pane has a title line and a table header line; below that, its rows. */
+export const PANE_CHROME = 2;
+
+export function layout(columns: number, rows: number): Layout {
+  const cols = Number.isFinite(columns) ? Math.floor(columns) : 0;
+  const lines = Number.isFinite(rows) ? Math.floor(rows) : 0;
+  if (cols < MIN_COLUMNS || lines < MIN_ROWS) {
+    return {
+      tooSmall: true,
+      message: `Terminal is ${Math.max(cols, 0)}×${Math.max(lines, 0)}; mimik needs at least ${MIN_COLUMNS}×${MIN_ROWS}. Enlarge the window (or zoom out).`,
+      width: Math.max(cols, 1),
+    };
+  }
+  const rootHeight = lines - 1;
+  const header = { width: cols, height: 1 };
+  const hint = { width: cols, height: 1 };
+  const bodyHeight = rootHeight - header.height - hint.height;
+
+  // 80×24 → body 21: top 5 (3 rows each), followers 7 (5 rows), fills 9 (7 lines).
+  const top = clamp(Math.round(bodyHeight * 0.24), PANE_CHROME + 3, PANE_CHROME + 10);
+  const followers = clamp(Math.round(bodyHeight * 0.33), PANE_CHROME + 5, PANE_CHROME + 20);
+  const fills = bodyHeight - top - followers;
+
+  const gap = 1;
+  const groupsWidth = Math.floor((cols - gap) * 0.45);
+  const alertsWidth = cols - gap - groupsWidth;
+
+  return {
+    tooSmall: false,
+    columns: cols,
+    rows: lines,
+    rootHeight,
+    width: cols,
+    header,
+    body: { width: cols, height: bodyHeight },
+    groups: { width: groupsWidth, height: top },
+    alerts: { width: alertsWidth, height: top },
+    followers: { width: cols, height: followers },
+    fills: { width: cols, height: fills },
+    hint,
+    gap,
+  };
+}
+
+function clamp(n: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, n));
+}

@@ -1,0 +1,160 @@
+/**
+ * What the screen shows, as plain data. The integrator builds these from the engine's stores;
+ * components/ only ever receive these shapes, so panes can be rendered and tested without an
+ * engine. Everything here is already formatted where formatting is a product decision
+ * (sizing text, position text, the CT clock); money stays numeric so panes can sign and
+ * abbreviate it to fit their columns.
+ */
+import type { Sizing } from "../../data/schema.js";
+import type { ConnectionState, FollowerState, Side } from "../../engine/types.js";
+
+export type Mode = "SIM" | "DEMO" | "LIVE";
+
+export interface ConnectionVM {
+  name: string;
+  state: ConnectionState;
+}
+
+export interface HeaderVM {
+  mode: Mode;
+  connections: ConnectionVM[];
+  /** Copy latency percentiles in ms; undefined until the first copy. */
+  latency: { p50: number; p99: number } | undefined;
+  rateBudget: { minuteLeft: number; hourLeft: number; blocked?: boolean | undefined };
+  /** Wall clock in America/Chicago, already formatted (e.g. "14:03:22"). */
+  clockCT: string;
+}
+
+export interface GroupRowVM {
+  name: string;
+  leader: string;
+  active: boolean;
+  followerCount: number;
+}
+
+export type FollowerStateVM = "ACTIVE" | "LIQ-ONLY" | "LOCKED";
+
+export interface SyncVM {
+  contract: string;
+  has: number;
+  expects: number;
+}
+
+export interface FollowerRowVM {
+  account: string;
+  label?: string | undefined;
+  connection: ConnectionState;
+  /** e.g. "×0.5" or "2 fixed"; see sizingText. */
+  sizing: string;
+  enabled: boolean;
+  state: FollowerStateVM;
+  /** Why the follower is LIQ-ONLY or LOCKED ("manual", "daily loss 500 reached"). */
+  stateReason?: string | undefined;
+  /** e.g. "NQZ6 +2", "flat", or "NQZ6 +2, ESZ6 -1"; see positionText. */
+  position: string;
+  dayPnl?: number | undefined;
+  /** Dollars left before the daily loss limit; undefined when there is no limit. */
+  roomDaily?: number | undefined;
+  /** Dollars left above the trailing floor; undefined when there is no limit. */
+  roomTrailing?: number | undefined;
+  /** Set only while the follower is out of sync with the sizing rule. */
+  sync?: SyncVM | undefined;
+}
+
+export type CopyOutcomeVM = "sent" | "accepted" | "filled" | "skipped" | "rejected";
+
+export interface FillResultVM {
+  follower: string;
+  outcome: CopyOutcomeVM;
+  reason: string;
+  latencyMs?: number | undefined;
+}
+
+export interface FillRowVM {
+  /** Stable React key (e.g. the leader fill id). */
+  id: string;
+  /** Formatted CT time, e.g. "14:03:22". */
+  time: string;
+  leader: string;
+  contract: string;
+  side: Side;
+  qty: number;
+  price: number;
+  results: FillResultVM[];
+}
+
+export type AlertLevel = "info" | "warn" | "error";
+
+export interface AlertVM {
+  id: string;
+  time: string;
+  level: AlertLevel;
+  text: string;
+}
+
+export type PaneId = "groups" | "followers" | "fills" | "alerts";
+
+export const PANE_ORDER: readonly PaneId[] = ["groups", "followers", "fills", "alerts"];
+
+export interface SelectionVM {
+  focus: PaneId;
+  /** Index into ScreenVM.groups; the followers pane shows this group's followers. */
+  group: number;
+  /** Index into ScreenVM.followers. */
+  follower: number;
+  /** Index into ScreenVM.fills (newest first). */
+  fill: number;
+  /** Index into ScreenVM.alerts (newest first). */
+  alert: number;
+}
+
+/** What covers the panes, if anything. Forms are passed to Screen as a node (they own input). */
+export type OverlayVM =
+  | { kind: "none" }
+  | { kind: "help"; offset?: number | undefined }
+  | { kind: "confirm"; message: string }
+  | { kind: "form" };
+
+export interface ScreenVM {
+  header: HeaderVM;
+  groups: GroupRowVM[];
+  /** Followers of the selected group. */
+  followers: FollowerRowVM[];
+  /** Newest first; the store keeps this bounded. */
+  fills: FillRowVM[];
+  /** Newest first; the store keeps this bounded. */
+  alerts: AlertVM[];
+  selection: SelectionVM;
+  overlay: OverlayVM;
+  /** One-line message for the hint bar, e.g. why a key did nothing. */
+  flash?: string | undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small formatters the integrator needs to fill the view models the same way everywhere.
+
+export function stateVM(state: FollowerState): FollowerStateVM {
+  return state === "LIQUIDATE_ONLY" ? "LIQ-ONLY" : state;
+}
+
+/** "×0.5" for a multiplier, "2 fixed" for a fixed size. */
+export function sizingText(sizing: Sizing): string {
+  return sizing.mode === "multiplier" ? `×${sizing.value}` : `${sizing.contracts} fixed`;
+}
+
+/** "+2", "-1", "0". */
+export function signed(n: number): string {
+  return n > 0 ? `+${n}` : `${n}`;
+}
+
+/** "NQZ6 +2" per open position, "flat" when there is none. */
+export function positionText(positions: { contract: string; netPos: number }[]): string {
+  const open = positions.filter((p) => p.netPos !== 0);
+  if (open.length === 0) return "flat";
+  return open.map((p) => `${p.contract} ${signed(p.netPos)}`).join(", ");
+}
+
+/** The words design.md asks for: "OUT OF SYNC: has +0, expects +2". */
+export function syncText(sync: SyncVM): string {
+  return `OUT OF SYNC: has ${signed(sync.has)}, expects ${signed(sync.expects)}`;
+}
