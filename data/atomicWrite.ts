@@ -1,0 +1,98 @@
+import { randomBytes } from "node:crypto";
+import { constants } from "node:fs";
+import { open, rename, stat, unlink } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+
+export interface AtomicWriteOptions {
+  /**
+   * File mode for the result. Default: keep the mode of the file being replaced, or 0o644 for a
+   * new file. Runtime state and credentials pass 0o600.
+   */
+  mode?: number | undefined;
+  /**
+   * Called inside the per-path queue right before the rename: throw to abort the write (the temp
+   * file is removed and the target is untouched). The config repository uses it to re-check
+   * that nobody edited the file by hand since it was last read.
+   */
+  beforeRename?: (() => Promise<void>) | undefined;
+}
+
+/** Writes waiting per absolute path: a promise chain, so two saves of one file never interleave. */
+const queues = new Map<string, Promise<unknown>>();
+
+/** Runs `job` after every earlier job queued for the same path has settled. */
+export function serialised<T>(file: string, job: () => Promise<T>): Promise<T> {
+  const key = resolve(file);
+  const previous = queues.get(key) ?? Promise.resolve();
+  const next = previous.then(job, job);
+  const settled = next.then(
+    () => undefined,
+    () => undefined,
+  );
+  queues.set(key, settled);
+  void settled.then(() => {
+    if (queues.get(key) === settled) queues.delete(key);
+  });
+  return next;
+}
+
+/** Temp files sit beside the target (same file system, so rename is atomic) and start with a dot. */
+export function tempPathFor(file: string): string {
+  return join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+}
+
+/**
+ * Replace `file` with `data` so that a reader (or a crash, or kill -9) sees either the old
+ * content or the new one, never a mix: write a temp file in the same directory, fsync it,
+ * rename it over the target, fsync the directory. Writes to one path are serialised.
+ */
+export function atomicWrite(file: string, data: string, options: AtomicWriteOptions = {}): Promise<void> {
+  return serialised(file, () => writeNow(file, data, options));
+}
+
+/** The unqueued write; callers already inside `serialised(file, …)` use this to avoid deadlock. */
+export async function writeNow(file: string, data: string, options: AtomicWriteOptions = {}): Promise<void> {
+  const mode = options.mode ?? (await existingMode(file)) ?? 0o644;
+  const temp = tempPathFor(file);
+  let renamed = false;
+  try {
+    const handle = await open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, mode);
+    try {
+      // open() applies the umask; chmod makes the mode exact (0600 must never end up looser).
+      await handle.chmod(mode);
+      await handle.writeFile(data, "utf8");
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (options.beforeRename) await options.beforeRename();
+    await rename(temp, file);
+    renamed = true;
+    await syncDirectory(dirname(file));
+  } finally {
+    if (!renamed) await unlink(temp).catch(() => undefined);
+  }
+}
+
+async function existingMode(file: string): Promise<number | undefined> {
+  try {
+    return (await stat(file)).mode & 0o777;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Makes the rename itself durable. Not every platform lets a directory be opened; best effort. */
+async function syncDirectory(dir: string): Promise<void> {
+  if (process.platform === "win32") return;
+  try {
+    const handle = await open(dir, constants.O_RDONLY);
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // A file system that cannot fsync a directory still has an atomic rename.
+  }
+}

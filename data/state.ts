@@ -1,0 +1,159 @@
+import { Low } from "lowdb";
+import { z } from "zod";
+import type { FollowerRiskRecord, RiskStateStore, RuntimeState } from "../engine/types.js";
+import { serialised } from "./atomicWrite.js";
+import { deepFreeze, FileChangedError, GuardedJsonFile, NO_FILE } from "./guardedJsonFile.js";
+import { parseJson } from "./jsonText.js";
+import {
+  formatProblems,
+  friendlyErrors,
+  newerVersionProblem,
+  type Problem,
+  problemsFromZod,
+  syntaxProblem,
+  unreadableProblem,
+} from "./problems.js";
+
+export const STATE_VERSION = 1;
+
+const followerRiskRecordSchema = z.object({
+  state: z.enum(["ACTIVE", "LIQUIDATE_ONLY", "LOCKED"]),
+  lockKind: z.enum(["daily", "trailing", "profit", "trades", "manual", "broker"]).optional(),
+  lockReason: z.string().optional(),
+  lockedAt: z.number().optional(),
+  highWaterMark: z.number().optional(),
+  startOfDayBalance: z.number().optional(),
+  tradingDay: z.string().optional(),
+  tradesToday: z.number().int().nonnegative().optional(),
+});
+
+export const runtimeStateSchema = z.object({
+  version: z.literal(STATE_VERSION),
+  followers: z.record(z.string(), followerRiskRecordSchema).default({}),
+  lastRollAt: z.number().optional(),
+});
+
+export function emptyState(): RuntimeState {
+  return { version: STATE_VERSION, followers: {} };
+}
+
+/**
+ * The runtime state file cannot be used. mimik refuses to start rather than start from empty state:
+ * the file holds locks and trailing high-water marks, and quietly forgetting a trailing lock would
+ * let a follower that hit its drawdown trade again. Renaming the file aside automatically would
+ * have the same effect one restart later, so the trader decides (the message says how).
+ */
+export class StateError extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(formatProblems(problems));
+    this.name = "StateError";
+  }
+}
+
+function decodeState(text: string, file: string): RuntimeState {
+  const asideFix = `inspect it; to start with no locks, move it aside (mv ${file} ${file}.bad)`;
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw new StateError([{ ...syntaxProblem(file, parsed.error), fix: asideFix }]);
+  const version = (parsed.value as { version?: unknown } | null)?.version;
+  if (typeof version === "number" && version > STATE_VERSION)
+    throw new StateError([newerVersionProblem(file, version, STATE_VERSION)]);
+  const result = runtimeStateSchema.safeParse(parsed.value, { error: friendlyErrors });
+  if (!result.success)
+    throw new StateError(
+      problemsFromZod(result.error.issues, file, parsed.value, runtimeStateSchema).map((p) => ({
+        ...p,
+        fix: p.fix ?? asideFix,
+      })),
+    );
+  return result.data as RuntimeState;
+}
+
+/**
+ * Locks, start-of-day balances and high-water marks, in their own file (mode 0600) with the
+ * config's guarantees: atomic, serialised saves that resolve only once the data is on disk. A
+ * missing file is an empty state. mimik is the only writer; a foreign change is reloaded before
+ * the next save rather than overwritten.
+ */
+export class RuntimeStateRepository implements RiskStateStore {
+  private snapshot: RuntimeState;
+
+  private constructor(
+    readonly path: string,
+    private readonly db: Low<RuntimeState>,
+    private readonly file: GuardedJsonFile<RuntimeState>,
+  ) {
+    this.snapshot = deepFreeze(structuredClone(db.data));
+  }
+
+  /** Throws StateError when the file exists but is corrupt, unreadable or from a newer mimik. */
+  static async open(path: string): Promise<RuntimeStateRepository> {
+    const file = new GuardedJsonFile<RuntimeState>(path, {
+      decode: (text) => decodeState(text, path),
+      mode: 0o600,
+    });
+    const db = new Low<RuntimeState>(file, emptyState());
+    try {
+      await db.read();
+    } catch (error) {
+      if (error instanceof StateError) throw error;
+      throw new StateError([unreadableProblem(path, error)]);
+    }
+    return new RuntimeStateRepository(path, db, file);
+  }
+
+  /** The current state, deeply frozen. */
+  read(): RuntimeState {
+    return this.snapshot;
+  }
+
+  saveFollower(follower: string, record: FollowerRiskRecord): Promise<void> {
+    return this.update((state) => {
+      state.followers[follower] = structuredClone(record);
+    });
+  }
+
+  /** Change the state with a mutator on a draft; resolves once the result is durably on disk. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a mutator edits the draft (returns nothing) or returns a replacement
+  update(mutator: (draft: RuntimeState) => RuntimeState | undefined | void): Promise<void> {
+    return serialised(this.path, async () => {
+      for (let attempt = 0; ; attempt++) {
+        await this.reloadIfChanged();
+        const draft = structuredClone(this.db.data);
+        const next = mutator(draft) ?? draft;
+        const result = runtimeStateSchema.safeParse(next, { error: friendlyErrors });
+        if (!result.success)
+          throw new StateError(problemsFromZod(result.error.issues, this.path, next, runtimeStateSchema));
+        const previous = this.db.data;
+        this.db.data = result.data as RuntimeState;
+        try {
+          await this.db.write();
+        } catch (error) {
+          this.db.data = previous;
+          if (error instanceof FileChangedError && attempt < 3) continue;
+          throw error;
+        }
+        this.snapshot = deepFreeze(structuredClone(this.db.data));
+        return;
+      }
+    });
+  }
+
+  /** Waits for queued saves. */
+  async close(): Promise<void> {
+    await serialised(this.path, async () => undefined);
+  }
+
+  private async reloadIfChanged(): Promise<void> {
+    const found = await this.file.readText();
+    if (!found) {
+      // Deleted under us: write what we hold again (forgetting locks is the worse outcome).
+      this.file.adopt(NO_FILE);
+      return;
+    }
+    if (found.hash === this.file.lastHash) return;
+    // A corrupt foreign write throws StateError here: the save is refused and the file kept.
+    this.db.data = decodeState(found.text, this.path);
+    this.file.adopt(found.hash);
+    this.snapshot = deepFreeze(structuredClone(this.db.data));
+  }
+}
