@@ -1,0 +1,185 @@
+import type { Limits } from "../../data/schema.js";
+import type { EpochMs, FollowerRiskRecord, LockKind } from "../types.js";
+import { evaluateLimits, pastTrailingFloor, trailingFloor, usd } from "./limits.js";
+import { tradingDayOf } from "./tradingDay.js";
+
+/**
+ * The per-follower lock machine, as pure functions over the persisted record:
+ *
+ *   ACTIVE ──breach / flatten-and-lock──► LIQUIDATE_ONLY ──broker reports flat──► LOCKED
+ *   ACTIVE ──lock──► LOCKED              LOCKED / LIQUIDATE_ONLY ──unlock──► ACTIVE
+ *
+ * Lock kinds decide what clears them: daily and profit locks clear at the 17:00 CT roll; trailing
+ * and manual locks stay until the trader unlocks by hand. The trailing high-water mark is never
+ * reset by the roll.
+ */
+
+/** How long a lock lasts: a manual lock never clears by itself, a trailing one also needs --force. */
+const STRENGTH: Record<LockKind, number> = {
+  trades: 0,
+  broker: 0,
+  daily: 1,
+  profit: 1,
+  manual: 2,
+  trailing: 3,
+};
+
+const CLEARS_AT_ROLL: ReadonlySet<LockKind | undefined> = new Set<LockKind | undefined>([
+  "daily",
+  "profit",
+  "trades",
+]);
+
+function stronger(current: LockKind | undefined, next: LockKind): LockKind {
+  return current !== undefined && STRENGTH[current] > STRENGTH[next] ? current : next;
+}
+
+function cleared(record: FollowerRiskRecord): FollowerRiskRecord {
+  const { lockKind: _k, lockReason: _r, lockedAt: _a, ...rest } = record;
+  return { ...rest, state: "ACTIVE" };
+}
+
+/**
+ * A breach or a flatten-and-lock: openings stop at once and the flatten starts. An account already
+ * locked for a longer-lasting reason keeps that reason (a manual flatten of a trailing-locked
+ * account must not turn it into something the roll or a plain unlock would clear).
+ */
+export function startLiquidation(
+  record: FollowerRiskRecord,
+  kind: LockKind,
+  reason: string,
+  now: EpochMs,
+): FollowerRiskRecord {
+  const keep = record.state !== "ACTIVE" && stronger(record.lockKind, kind) !== kind;
+  return {
+    ...record,
+    state: "LIQUIDATE_ONLY",
+    lockKind: keep ? record.lockKind : kind,
+    lockReason: keep ? record.lockReason : reason,
+    lockedAt: keep ? (record.lockedAt ?? now) : now,
+  };
+}
+
+/**
+ * The broker reports the account flat: LIQUIDATE_ONLY becomes LOCKED. A daily or profit lock taken
+ * on an earlier trading day was already cleared by the roll, so it goes back to ACTIVE instead.
+ */
+export function markFlat(record: FollowerRiskRecord, currentTradingDay: string): FollowerRiskRecord {
+  if (record.state !== "LIQUIDATE_ONLY") return record;
+  const lockDay = record.lockedAt === undefined ? currentTradingDay : tradingDayOf(record.lockedAt);
+  if (CLEARS_AT_ROLL.has(record.lockKind) && lockDay !== currentTradingDay) return cleared(record);
+  return { ...record, state: "LOCKED" };
+}
+
+/** A manual lock without a flatten: openings stop, the open position stays and closes still copy. */
+export function lockManually(record: FollowerRiskRecord, reason: string, now: EpochMs): FollowerRiskRecord {
+  const kind = record.state === "ACTIVE" ? "manual" : stronger(record.lockKind, "manual");
+  if (kind !== "manual") return record;
+  return {
+    ...record,
+    state: record.state === "LIQUIDATE_ONLY" ? "LIQUIDATE_ONLY" : "LOCKED",
+    lockKind: "manual",
+    lockReason: reason,
+    lockedAt: now,
+  };
+}
+
+export interface UnlockInput {
+  force: boolean;
+  limits: Limits;
+  /** Current net liquidation; undefined while the account has not reported a balance. */
+  netLiq: number | undefined;
+}
+
+export interface UnlockOutcome {
+  ok: boolean;
+  record: FollowerRiskRecord;
+  message: string;
+  /** Forced past the daily loss limit or profit target: waive both until the next roll. */
+  waiveDailyLimits: boolean;
+}
+
+/**
+ * Unlock by hand. Refused (unless forced) while the account is still liquidating, still at or
+ * below its trailing floor, or still past a daily limit: each would trip again on the next tick.
+ * Forcing past the trailing floor restarts the high-water mark at the current net liquidation;
+ * forcing past a daily limit waives the daily limits until the roll.
+ */
+export function unlock(record: FollowerRiskRecord, input: UnlockInput): UnlockOutcome {
+  const no = (message: string): UnlockOutcome => ({ ok: false, record, message, waiveDailyLimits: false });
+  if (record.state === "ACTIVE")
+    return { ok: true, record, message: "already active", waiveDailyLimits: false };
+
+  const hints: string[] = [];
+  let next = cleared(record);
+  let waiveDailyLimits = false;
+
+  if (record.state === "LIQUIDATE_ONLY") {
+    if (!input.force) return no("still liquidating: it locks once flat; unlock --force stops the flatten");
+    hints.push("flatten stopped");
+  }
+
+  const hwm = record.highWaterMark;
+  if (input.netLiq !== undefined && hwm !== undefined && pastTrailingFloor(input.limits, input.netLiq, hwm)) {
+    const floor = trailingFloor(input.limits, hwm) ?? 0;
+    if (!input.force)
+      return no(
+        `net liq ${usd(input.netLiq)} is still at or below the trailing floor ${usd(floor)} ` +
+          `(high-water mark ${usd(hwm)} − ${usd(input.limits.trailingDrawdown ?? 0)}); ` +
+          "unlock --force restarts the high-water mark at the current net liq",
+      );
+    next = { ...next, highWaterMark: input.netLiq };
+    hints.push(`high-water mark reset from ${usd(hwm)} to ${usd(input.netLiq)}`);
+  }
+
+  const sod = record.startOfDayBalance;
+  if (input.netLiq !== undefined && sod !== undefined) {
+    const daily = evaluateLimits(
+      { dailyLoss: input.limits.dailyLoss, dailyProfitTarget: input.limits.dailyProfitTarget },
+      { netLiq: input.netLiq, startOfDayBalance: sod, highWaterMark: input.netLiq, tradesToday: 0 },
+    );
+    if (daily.breach) {
+      if (!input.force)
+        return no(`${daily.reason}; it clears at the 17:00 CT roll; unlock --force waives it until then`);
+      waiveDailyLimits = true;
+      hints.push("daily limits waived until the 17:00 CT roll");
+    }
+  }
+
+  const message = hints.length ? `unlocked (${hints.join("; ")})` : "unlocked";
+  return { ok: true, record: next, message, waiveDailyLimits };
+}
+
+export interface RollInput {
+  tradingDay: string;
+  limits: Limits;
+  /** Net liquidation now; undefined when unknown (the first balance seen becomes the start of day). */
+  netLiq: number | undefined;
+}
+
+/**
+ * The 17:00 CT roll: a new start-of-day balance, trades counted from zero, daily and profit locks
+ * cleared. The high-water mark, trailing locks and manual locks are kept. A daily lock on an
+ * account that is also at or below its trailing floor becomes a trailing lock instead of clearing.
+ * A daily lock still liquidating stays LIQUIDATE_ONLY and clears once flat (see markFlat).
+ */
+export function roll(record: FollowerRiskRecord, input: RollInput): FollowerRiskRecord {
+  let next: FollowerRiskRecord = {
+    ...record,
+    tradingDay: input.tradingDay,
+    startOfDayBalance: input.netLiq,
+    tradesToday: 0,
+  };
+  if (record.state === "ACTIVE" || !CLEARS_AT_ROLL.has(record.lockKind)) return next;
+  const hwm = record.highWaterMark;
+  if (input.netLiq !== undefined && hwm !== undefined && pastTrailingFloor(input.limits, input.netLiq, hwm)) {
+    const floor = trailingFloor(input.limits, hwm) ?? 0;
+    return {
+      ...next,
+      lockKind: "trailing",
+      lockReason: `trailing drawdown: net liq ${usd(input.netLiq)} at or below floor ${usd(floor)} at the roll`,
+    };
+  }
+  if (record.state === "LOCKED") next = cleared(next);
+  return next;
+}
