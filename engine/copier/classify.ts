@@ -1,0 +1,18 @@
+import type { CopyKind } from "../types.js";
+
+/** What a leader fill did to the leader's position in one contract. */
+export type LeaderMove = Exclude<CopyKind, "resync">;
+
+/** Classify a leader step L_before → L_after; undefined when nothing changed. */
+export function classify(before: number, after: number): LeaderMove | undefined {
+  if (before === after) return undefined;
+  if (before === 0) return "open";
+  if (after === 0) return "close";
+  if (Math.sign(before) !== Math.sign(after)) return "flip";
+  return Math.abs(after) > Math.abs(before) ? "add" : "reduce";
+}
+
+/** Moves that grow the leader's exposure (and so are what the opening gates hold back). */
+export function isOpening(move: LeaderMove): boolean {
+  return move === "open" || move === "add";
+}

@@ -1,0 +1,114 @@
+import type { Sizing } from "../../data/schema.js";
+import type { CopyKind, SkipReason } from "../types.js";
+import { SKIP_REASONS } from "../types.js";
+import { classify } from "./classify.js";
+import type { GateContext } from "./gates.js";
+import { accessGate, openingGate, tradesGate } from "./gates.js";
+import { capOpening, openingSize, reducedPosition } from "./sizing.js";
+
+/** Reason words for copies that were sent (skips use SKIP_REASONS). */
+export const COPY_REASONS = {
+  copied: "copied",
+  capped: "copied, capped by max contracts",
+  resync: "resync",
+} as const;
+
+/** A flip whose opening half a gate held back still closes: the reason says so. */
+export function closeOnlyReason(held: SkipReason): string {
+  return `copied close only, opening held back: ${held}`;
+}
+
+export interface DecideInput {
+  gate: GateContext;
+  sizing: Sizing;
+  maxContracts?: number | undefined;
+  leaderBefore: number;
+  leaderAfter: number;
+  /** Follower's position in the mapped contract: broker-reported plus what is in flight. */
+  follower: number;
+  /** Fixed sizing: no earlier fill of this leader order was an opening. */
+  firstOpeningFillOfOrder: boolean;
+}
+
+export type Decision =
+  | {
+      action: "send";
+      kind: CopyKind;
+      /** Signed contracts to trade (Buy when > 0). */
+      delta: number;
+      /** The part of delta that opens exposure (counts as a trade); 0 for exits. */
+      opening: number;
+      reason: string;
+    }
+  | { action: "skip"; kind: CopyKind | undefined; reason: SkipReason };
+
+/**
+ * The whole copy rule for one follower and one leader fill (design.md §2), as a pure function.
+ * Gate order: group active → follower enabled → connection up → lock/LIQUIDATE_ONLY → whitelist →
+ * max contracts → max trades per day; the last four stop openings only, never exits.
+ */
+export function decide(input: DecideInput): Decision {
+  const { gate, sizing, maxContracts, leaderBefore: before, leaderAfter: after, follower } = input;
+  const move = classify(before, after);
+  if (move === undefined) return { action: "skip", kind: undefined, reason: SKIP_REASONS.roundsToZero };
+  const blocked = accessGate(gate);
+  if (blocked) return { action: "skip", kind: move, reason: blocked };
+
+  switch (move) {
+    case "open":
+    case "add": {
+      const held = openingGate(gate);
+      if (held) return { action: "skip", kind: move, reason: held };
+      const size = openingSize(sizing, before, after, input.firstOpeningFillOfOrder);
+      if (size === 0) {
+        const reason = sizing.mode === "fixed" ? SKIP_REASONS.fixedLaterFill : SKIP_REASONS.roundsToZero;
+        return { action: "skip", kind: move, reason };
+      }
+      const capped = capOpening(follower, size, maxContracts);
+      if (capped === 0) return { action: "skip", kind: move, reason: SKIP_REASONS.maxContracts };
+      const trades = tradesGate(gate);
+      if (trades) return { action: "skip", kind: move, reason: trades };
+      const reason = capped === size ? COPY_REASONS.copied : COPY_REASONS.capped;
+      return { action: "send", kind: move, delta: capped, opening: capped, reason };
+    }
+    case "reduce": {
+      if (follower === 0) return { action: "skip", kind: move, reason: SKIP_REASONS.alreadyFlat };
+      const delta = reducedPosition(follower, before, after) - follower;
+      if (delta === 0) return { action: "skip", kind: move, reason: SKIP_REASONS.roundsToZero };
+      return { action: "send", kind: move, delta, opening: 0, reason: COPY_REASONS.copied };
+    }
+    case "close": {
+      if (follower === 0) return { action: "skip", kind: move, reason: SKIP_REASONS.alreadyFlat };
+      return { action: "send", kind: move, delta: -follower, opening: 0, reason: COPY_REASONS.copied };
+    }
+    case "flip":
+      return decideFlip(input);
+  }
+}
+
+/** One crossing order: close |F| and open the new side sized as an opening of |L_after|. */
+function decideFlip(input: DecideInput): Decision {
+  const { gate, sizing, maxContracts, leaderAfter: after, follower } = input;
+  let held: SkipReason | undefined = openingGate(gate);
+  let opening = 0;
+  if (!held) {
+    const size = openingSize(sizing, 0, after, input.firstOpeningFillOfOrder);
+    if (size === 0) held = sizing.mode === "fixed" ? SKIP_REASONS.fixedLaterFill : SKIP_REASONS.roundsToZero;
+    else {
+      // The cap applies to the new side only; the close half leaves the follower flat first.
+      opening = capOpening(0, size, maxContracts);
+      held = tradesGate(gate);
+      if (held) opening = 0;
+    }
+  }
+  const delta = -follower + opening;
+  if (delta === 0) {
+    const reason = held ?? (follower === 0 ? SKIP_REASONS.alreadyFlat : SKIP_REASONS.roundsToZero);
+    return { action: "skip", kind: "flip", reason };
+  }
+  if (opening === 0) {
+    const reason = closeOnlyReason(held ?? SKIP_REASONS.maxContracts);
+    return { action: "send", kind: "close", delta, opening: 0, reason };
+  }
+  return { action: "send", kind: "flip", delta, opening, reason: COPY_REASONS.copied };
+}

@@ -1,0 +1,55 @@
+import type { Whitelist } from "../../data/schema.js";
+import { rootOf } from "../symbols.js";
+import type { FollowerState, SkipReason } from "../types.js";
+import { SKIP_REASONS } from "../types.js";
+
+/** Everything the gates look at for one follower and one leader fill. */
+export interface GateContext {
+  groupActive: boolean;
+  followerEnabled: boolean;
+  connected: boolean;
+  state: FollowerState;
+  /** The broker itself has the account locked or liquidation-only. */
+  brokerLocked: boolean;
+  whitelist: Whitelist;
+  /** The leader's contract (ESZ6); the whitelist matches its root, never the mapped one. */
+  leaderContract: string;
+  /** Opening trades left today; undefined = no limit. */
+  tradesLeft?: number | undefined;
+  /** This leader order was already counted as a trade for this follower (a later fill of it). */
+  tradeAlreadyCounted?: boolean | undefined;
+}
+
+/**
+ * Gates that stop every copy, exits included: the trader turned the group or follower off, or the
+ * follower cannot be reached. Order: group active → follower enabled → connection up.
+ */
+export function accessGate(ctx: GateContext): SkipReason | undefined {
+  if (!ctx.groupActive) return SKIP_REASONS.groupInactive;
+  if (!ctx.followerEnabled) return SKIP_REASONS.followerDisabled;
+  if (!ctx.connected) return SKIP_REASONS.disconnected;
+  return undefined;
+}
+
+/** Empty or disabled list = everything. Matches the root of the leader contract (MESZ6 → MES, not ES). */
+export function whitelisted(whitelist: Whitelist, leaderContract: string): boolean {
+  if (!whitelist.enabled || whitelist.symbols.length === 0) return true;
+  const root = rootOf(leaderContract);
+  return whitelist.symbols.some((s) => s.toUpperCase() === root);
+}
+
+/** Gates for openings/adds only, before sizing: lock / LIQUIDATE_ONLY / broker lock → whitelist. */
+export function openingGate(ctx: GateContext): SkipReason | undefined {
+  if (ctx.state === "LOCKED") return SKIP_REASONS.locked;
+  if (ctx.state === "LIQUIDATE_ONLY") return SKIP_REASONS.liquidateOnly;
+  if (ctx.brokerLocked) return SKIP_REASONS.brokerLocked;
+  if (!whitelisted(ctx.whitelist, ctx.leaderContract)) return SKIP_REASONS.notWhitelisted;
+  return undefined;
+}
+
+/** The last opening gate (after max contracts): trades per day. A later fill of a counted order passes. */
+export function tradesGate(ctx: GateContext): SkipReason | undefined {
+  if (ctx.tradeAlreadyCounted) return undefined;
+  if (ctx.tradesLeft !== undefined && ctx.tradesLeft <= 0) return SKIP_REASONS.maxTrades;
+  return undefined;
+}

@@ -1,0 +1,77 @@
+import type { Sizing } from "../../data/schema.js";
+import { multiplierThousandths } from "../../data/schema.js";
+
+/**
+ * Copy sizing in exact integer arithmetic. The multiplier is carried as integer thousandths
+ * (1.1 → 1100) so `50 × 1.1` is exactly 55, and every division rounds half away from zero.
+ */
+
+/** round(num / den) half away from zero, for integers with den > 0. */
+export function roundDiv(num: number, den: number): number {
+  if (den <= 0 || !Number.isInteger(num) || !Number.isInteger(den)) {
+    throw new RangeError(`roundDiv needs integers and a positive divisor (got ${num}/${den})`);
+  }
+  const q = Math.floor((2 * Math.abs(num) + den) / (2 * den));
+  return num < 0 ? -q : q;
+}
+
+/** The follower's target for a leader position x: `sign(x) · max(1, round(|x| · m))`, T(0) = 0. */
+export function target(x: number, mThousandths: number): number {
+  if (x === 0) return 0;
+  const size = Math.max(1, roundDiv(Math.abs(x) * mThousandths, 1000));
+  return Math.sign(x) * size;
+}
+
+/** What a follower adds for an opening/adding leader step: T(L_after) − T(L_before). */
+export function multiplierDelta(before: number, after: number, mThousandths: number): number {
+  return target(after, mThousandths) - target(before, mThousandths);
+}
+
+/**
+ * Reducing: the follower keeps the same fraction of its own position,
+ * `round(F × |L_after| / |L_before|)`, clamped to [0, |F|] on F's side: never flips, never over-closes.
+ */
+export function reducedPosition(follower: number, before: number, after: number): number {
+  if (follower === 0 || before === 0) return 0;
+  const kept = roundDiv(Math.abs(follower) * Math.abs(after), Math.abs(before));
+  const clamped = Math.min(Math.max(kept, 0), Math.abs(follower));
+  return Math.sign(follower) * clamped;
+}
+
+/**
+ * The signed size of an opening step of the leader from `before` to `after` (same side, |after| grows;
+ * before = 0 for a fresh opening or the opening half of a flip). Fixed sizing gives N only on the
+ * first opening fill of a leader order.
+ */
+export function openingSize(
+  sizing: Sizing,
+  before: number,
+  after: number,
+  firstFillOfOrder: boolean,
+): number {
+  if (sizing.mode === "multiplier") {
+    return multiplierDelta(before, after, multiplierThousandths(sizing.value));
+  }
+  return firstFillOfOrder ? Math.sign(after) * sizing.contracts : 0;
+}
+
+/**
+ * Limit an opening delta so that |F + delta| stays within `cap`, keeping delta's side.
+ * Returns 0 when there is no room.
+ */
+export function capOpening(follower: number, delta: number, cap: number | undefined): number {
+  if (cap === undefined || delta === 0) return delta;
+  if (delta > 0) return Math.min(delta, Math.max(0, cap - follower));
+  return Math.max(delta, Math.min(0, -cap - follower));
+}
+
+/** What the sizing rule expects the follower to hold while the leader holds `leader` (for OUT OF SYNC). */
+export function expectedPosition(sizing: Sizing, leader: number, cap: number | undefined): number {
+  if (leader === 0) return 0;
+  const raw =
+    sizing.mode === "multiplier"
+      ? target(leader, multiplierThousandths(sizing.value))
+      : Math.sign(leader) * sizing.contracts;
+  if (cap === undefined) return raw;
+  return Math.sign(raw) * Math.min(Math.abs(raw), cap);
+}

@@ -1,0 +1,210 @@
+import type { Config } from "../../data/schema.js";
+import { emptyConfig } from "../../data/schema.js";
+import type {
+  BrokerSession,
+  Clock,
+  EngineEvent,
+  Logger,
+  MonoMs,
+  OrderResult,
+  PlaceOrderRequest,
+  Side,
+} from "../types.js";
+import { SKIP_REASONS, silentLogger } from "../types.js";
+import type { LatencyStage, LatencySummary } from "./latency.js";
+import { LatencyBook } from "./latency.js";
+
+/** The account an order, cancel or liquidation is for. */
+export interface OrderTarget {
+  /** Config name of the follower (for events and latency); usually the account name. */
+  follower: string;
+  accountId: number;
+  accountName: string;
+  session: BrokerSession;
+}
+
+export interface MarketOrder extends OrderTarget {
+  symbol: string;
+  side: Side;
+  qty: number;
+  /** ≤ 64 characters; copies name the leader fill (see clOrdIdFor). */
+  clOrdId: string;
+  /** When the leader fill frame was received (clock.mono()); latency is measured from here. */
+  startedAt?: MonoMs | undefined;
+  text?: string | undefined;
+}
+
+export interface GatewayDeps {
+  clock: Clock;
+  emit(event: EngineEvent): void;
+  /** How a configured account name resolves at the broker, so a leader is recognised by id too. */
+  resolve(accountName: string): { session: BrokerSession; accountId: number } | undefined;
+  logger?: Logger | undefined;
+}
+
+/** Thrown (synchronously, before the broker is touched) when asked to trade a leader account. */
+export class LeaderGuardError extends Error {
+  constructor(
+    readonly account: string,
+    readonly leaderOf: string,
+  ) {
+    super(`refused: account ${account} is the leader of group "${leaderOf}"; mimik never trades a leader`);
+    this.name = "LeaderGuardError";
+  }
+}
+
+const MAX_CLORDID = 64;
+
+/** Deterministic clOrdId for a copy: names the leader fill and the follower (traceable, idempotent). */
+export function clOrdIdFor(leaderFillId: number, followerAccountId: number): string {
+  return `mk-${leaderFillId}-${followerAccountId}`;
+}
+
+interface Lane {
+  inFlight: number;
+  sent: number;
+}
+
+/**
+ * THE one place an order leaves the process. Every request first passes the leader guard (by
+ * name and by broker account id, against the current config). Each follower has its own lane:
+ * its requests are written in call order, immediately (pipelined, never waiting on an earlier
+ * ack), so a slow or failing follower only ever holds up its own promises.
+ */
+export class OrderGateway {
+  private config: Config;
+  private leaders = new Map<string, string>();
+  private readonly lanes = new Map<string, Lane>();
+  private readonly book = new LatencyBook();
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly deps: GatewayDeps,
+    config: Config = emptyConfig(),
+  ) {
+    this.logger = deps.logger ?? silentLogger;
+    this.config = config;
+    this.setConfig(config);
+  }
+
+  setConfig(config: Config): void {
+    this.config = config;
+    this.leaders = new Map(config.groups.map((g) => [g.leader.toUpperCase(), g.name]));
+    this.book.retain(new Set(config.groups.flatMap((g) => g.followers.map((f) => f.account))));
+  }
+
+  /** The group an account leads (by name, or by broker id on the same connection), if any. */
+  leaderOf(accountName: string, accountId: number, connection: string): string | undefined {
+    const byName = this.leaders.get(accountName.toUpperCase());
+    if (byName !== undefined) return byName;
+    for (const group of this.config.groups) {
+      const leader = this.deps.resolve(group.leader);
+      if (leader && leader.accountId === accountId && leader.session.connection === connection) {
+        return group.name;
+      }
+    }
+    return undefined;
+  }
+
+  placeMarket(order: MarketOrder): Promise<OrderResult> {
+    this.guard(order);
+    if (!Number.isInteger(order.qty) || order.qty <= 0) {
+      throw new RangeError(`order qty must be a positive whole number (got ${order.qty})`);
+    }
+    if (order.side !== "Buy" && order.side !== "Sell") throw new RangeError(`order side must be Buy or Sell`);
+    if (!order.symbol) throw new RangeError("order symbol must not be empty");
+    if (order.clOrdId.length === 0 || order.clOrdId.length > MAX_CLORDID) {
+      throw new RangeError(`clOrdId must be 1-${MAX_CLORDID} characters`);
+    }
+    const request: PlaceOrderRequest = {
+      accountId: order.accountId,
+      accountName: order.accountName,
+      symbol: order.symbol,
+      action: order.side,
+      qty: order.qty,
+      clOrdId: order.clOrdId,
+      ...(order.text === undefined ? {} : { text: order.text }),
+    };
+    return this.run(order, () => order.session.placeOrder(request)).then((result) => {
+      if (order.startedAt !== undefined) {
+        if (result.writtenAt !== undefined) {
+          this.book.record(order.follower, "written", result.writtenAt - order.startedAt);
+        }
+        this.book.record(order.follower, "ack", result.ackAt - order.startedAt);
+      }
+      return result;
+    });
+  }
+
+  cancel(target: OrderTarget & { orderId: number }): Promise<OrderResult> {
+    this.guard(target);
+    return this.run(target, () => target.session.cancelOrder(target.orderId));
+  }
+
+  liquidate(target: OrderTarget & { contractId: number }): Promise<OrderResult> {
+    this.guard(target);
+    return this.run(target, () => target.session.liquidatePosition(target.accountId, target.contractId));
+  }
+
+  /** A follower fill for one of our orders arrived: leader fill received → follower fill received. */
+  recordFill(follower: string, startedAt: MonoMs, receivedAt: MonoMs): void {
+    this.book.record(follower, "filled", receivedAt - startedAt);
+  }
+
+  /** p50/p99 in ms; overall when follower is omitted. "written" is the internal copy latency. */
+  latency(stage: LatencyStage = "written", follower?: string): LatencySummary {
+    return this.book.summary(stage, follower);
+  }
+
+  latencyByFollower(stage: LatencyStage = "written"): Record<string, LatencySummary> {
+    return Object.fromEntries(this.book.followers().map((f) => [f, this.book.summary(stage, f)]));
+  }
+
+  /** Requests written for this follower and not yet answered. */
+  inFlight(follower: string): number {
+    return this.lanes.get(follower)?.inFlight ?? 0;
+  }
+
+  private guard(target: OrderTarget): void {
+    const group = this.leaderOf(target.accountName, target.accountId, target.session.connection);
+    if (group === undefined) return;
+    const error = new LeaderGuardError(target.accountName, group);
+    this.logger.error(error.message, { account: target.accountName, group });
+    this.deps.emit({
+      type: "alert",
+      at: this.deps.clock.now(),
+      level: "error",
+      message: `${SKIP_REASONS.leaderGuard}: ${error.message}`,
+      follower: target.follower,
+      group,
+    });
+    throw error;
+  }
+
+  /** Start the broker call now, in this follower's lane; a throw becomes a failed result. */
+  private run(target: OrderTarget, call: () => Promise<OrderResult>): Promise<OrderResult> {
+    let lane = this.lanes.get(target.follower);
+    if (!lane) {
+      lane = { inFlight: 0, sent: 0 };
+      this.lanes.set(target.follower, lane);
+    }
+    const mine = lane;
+    mine.inFlight += 1;
+    mine.sent += 1;
+    let pending: Promise<OrderResult>;
+    try {
+      pending = call();
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    return pending
+      .catch((error: unknown): OrderResult => {
+        const text = error instanceof Error ? error.message : String(error);
+        this.logger.warn("broker call failed", { follower: target.follower, error: text });
+        return { ok: false, failureReason: "broker error", failureText: text, ackAt: this.deps.clock.mono() };
+      })
+      .finally(() => {
+        mine.inFlight -= 1;
+      });
+  }
+}
