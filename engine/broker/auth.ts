@@ -1,0 +1,130 @@
+/**
+ * One access token per login (tradovate-protocol.md §2.2–2.3): log in once, renew before
+ * `expirationTime`, log in again only when renewal is refused. Every accesstokenrequest opens a
+ * Tradovate session (2 allowed), so this never logs in while a usable token exists.
+ */
+import type { Clock, Logger } from "../types.js";
+import { BrokerRequestError } from "./errors.js";
+import type { AccessToken, Credentials, RestClient } from "./rest.js";
+
+export interface TokenHolderOptions {
+  rest: RestClient;
+  credentials: Credentials;
+  clock: Clock;
+  logger: Logger;
+  renewBeforeMs: number;
+  /** Renewal and re-login both failed for a reason a retry will not fix. */
+  onFatal: (err: BrokerRequestError) => void;
+  /** A new token was obtained (login or renewal). */
+  onToken?: (token: AccessToken) => void;
+}
+
+/** Retry a renewal that failed on the network this long after. */
+const RENEW_RETRY_MS = 30_000;
+
+export class TokenHolder {
+  private token: AccessToken | undefined;
+  private pendingLogin: Promise<AccessToken> | undefined;
+  private renewTimer: unknown;
+  private stopped = false;
+
+  constructor(private readonly opts: TokenHolderOptions) {}
+
+  current(): AccessToken | undefined {
+    return this.token && this.token.expiresAt > this.opts.clock.now() ? this.token : undefined;
+  }
+
+  /** A valid token, logging in only when there is none. */
+  get(): Promise<AccessToken> {
+    const token = this.current();
+    if (token) return Promise.resolve(token);
+    if (!this.pendingLogin) {
+      this.pendingLogin = this.login().finally(() => {
+        this.pendingLogin = undefined;
+      });
+    }
+    return this.pendingLogin;
+  }
+
+  /** The broker refused the token (authorize 401): forget it so the next get() logs in. */
+  invalidate(): void {
+    this.token = undefined;
+    this.clearRenew();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.clearRenew();
+  }
+
+  private async login(): Promise<AccessToken> {
+    const token = await this.opts.rest.accessTokenRequest(this.opts.credentials);
+    this.accept(token);
+    this.opts.logger.info("logged in to Tradovate", { user: this.opts.credentials.name });
+    return token;
+  }
+
+  private accept(token: AccessToken): void {
+    if (this.stopped) return;
+    this.token = token;
+    this.scheduleRenew();
+    this.opts.onToken?.(token);
+  }
+
+  private scheduleRenew(): void {
+    this.clearRenew();
+    if (!this.token || this.stopped) return;
+    const left = this.token.expiresAt - this.opts.clock.now();
+    // Short-lived tokens (tests, odd servers) renew at half life instead of never.
+    const delay = Math.max(0, Math.max(left - this.opts.renewBeforeMs, left / 2));
+    this.renewTimer = this.opts.clock.setTimeout(() => {
+      this.renewTimer = undefined;
+      void this.renew();
+    }, delay);
+  }
+
+  private clearRenew(): void {
+    if (this.renewTimer !== undefined) this.opts.clock.clearTimeout(this.renewTimer);
+    this.renewTimer = undefined;
+  }
+
+  private async renew(): Promise<void> {
+    const old = this.token;
+    if (!old || this.stopped) return;
+    try {
+      this.accept(await this.opts.rest.renewAccessToken(old.accessToken));
+      this.opts.logger.info("renewed Tradovate access token");
+      return;
+    } catch (err) {
+      const e = asBrokerError(err);
+      if (this.stopped) return;
+      if (e.kind === "transport" || e.kind === "timeout" || e.kind === "rateLimited") {
+        const left = old.expiresAt - this.opts.clock.now();
+        if (left > RENEW_RETRY_MS) {
+          this.opts.logger.warn("token renewal failed; retrying", { error: e.message });
+          this.renewTimer = this.opts.clock.setTimeout(() => {
+            this.renewTimer = undefined;
+            void this.renew();
+          }, RENEW_RETRY_MS);
+          return;
+        }
+      }
+      this.opts.logger.warn("token renewal refused; logging in again", { error: e.message });
+    }
+    this.token = undefined;
+    try {
+      await this.get();
+    } catch (err) {
+      const e = asBrokerError(err);
+      if (this.stopped) return;
+      // Network trouble: the next reconnect logs in again. A refusal or captcha needs the user.
+      if (e.kind === "rejected" || e.kind === "captcha") this.opts.onFatal(e);
+      else this.opts.logger.warn("re-login after failed renewal did not succeed", { error: e.message });
+    }
+  }
+}
+
+export function asBrokerError(err: unknown): BrokerRequestError {
+  if (err instanceof BrokerRequestError) return err;
+  return new BrokerRequestError("transport", err instanceof Error ? err.message : String(err));
+}

@@ -1,0 +1,211 @@
+/**
+ * Raw Tradovate entities (tradovate-protocol.md §4) → the few typed fields mimik uses.
+ * Every parser returns undefined for a malformed entity instead of throwing.
+ */
+import type { Side } from "../types.js";
+
+export interface RawAccount {
+  id: number;
+  name: string;
+  active: boolean;
+}
+export interface RawOrder {
+  id: number;
+  accountId: number;
+  contractId: number | undefined;
+  ordStatus: string;
+  action: Side | undefined;
+}
+export interface RawFill {
+  id: number;
+  orderId: number;
+  contractId: number;
+  action: Side;
+  qty: number;
+  price: number;
+  ts: number | undefined;
+  active: boolean;
+}
+export interface RawPosition {
+  accountId: number;
+  contractId: number;
+  netPos: number;
+  netPrice: number | undefined;
+}
+export interface RawCashBalance {
+  accountId: number;
+  amount: number;
+  realizedPnL: number;
+}
+export interface RawRiskStatus {
+  accountId: number;
+  adminAction: string;
+  liquidateOnly: boolean;
+}
+export interface RawContract {
+  id: number;
+  name: string;
+  contractMaturityId: number | undefined;
+}
+export interface RawMaturity {
+  id: number;
+  productId: number;
+}
+export interface RawProduct {
+  id: number;
+  name: string;
+  tickSize: number | undefined;
+  valuePerPoint: number | undefined;
+}
+/** command (clOrdId, orderId) and its reports (rejectReason). */
+export interface RawCommand {
+  id: number;
+  orderId: number;
+  clOrdId: string | undefined;
+}
+export interface RawReport {
+  commandId: number | undefined;
+  orderId: number | undefined;
+  rejectReason: string | undefined;
+  text: string | undefined;
+}
+
+type Rec = Record<string, unknown>;
+
+function rec(x: unknown): Rec | undefined {
+  return typeof x === "object" && x !== null && !Array.isArray(x) ? (x as Rec) : undefined;
+}
+function num(x: unknown): number | undefined {
+  return typeof x === "number" && Number.isFinite(x) ? x : undefined;
+}
+function str(x: unknown): string | undefined {
+  return typeof x === "string" ? x : undefined;
+}
+function side(x: unknown): Side | undefined {
+  return x === "Buy" || x === "Sell" ? x : undefined;
+}
+function time(x: unknown): number | undefined {
+  if (typeof x !== "string") return undefined;
+  const t = Date.parse(x);
+  return Number.isFinite(t) ? t : undefined;
+}
+
+export function parseAccount(x: unknown): RawAccount | undefined {
+  const r = rec(x);
+  const id = num(r?.id);
+  const name = str(r?.name);
+  if (!r || id === undefined || !name) return undefined;
+  return { id, name, active: r.active !== false };
+}
+
+export function parseOrder(x: unknown): RawOrder | undefined {
+  const r = rec(x);
+  const id = num(r?.id);
+  const accountId = num(r?.accountId);
+  if (!r || id === undefined || accountId === undefined) return undefined;
+  return {
+    id,
+    accountId,
+    contractId: num(r.contractId),
+    ordStatus: str(r.ordStatus) ?? "Unknown",
+    action: side(r.action),
+  };
+}
+
+export function parseFill(x: unknown): RawFill | undefined {
+  const r = rec(x);
+  const id = num(r?.id);
+  const orderId = num(r?.orderId);
+  const contractId = num(r?.contractId);
+  const action = side(r?.action);
+  const qty = num(r?.qty);
+  const price = num(r?.price);
+  if (!r || id === undefined || orderId === undefined || contractId === undefined) return undefined;
+  if (!action || qty === undefined || qty <= 0 || price === undefined) return undefined;
+  return { id, orderId, contractId, action, qty, price, ts: time(r.timestamp), active: r.active !== false };
+}
+
+export function parsePosition(x: unknown): RawPosition | undefined {
+  const r = rec(x);
+  const accountId = num(r?.accountId);
+  const contractId = num(r?.contractId);
+  const netPos = num(r?.netPos);
+  if (!r || accountId === undefined || contractId === undefined || netPos === undefined) return undefined;
+  return { accountId, contractId, netPos, netPrice: netPos === 0 ? undefined : num(r.netPrice) };
+}
+
+export function parseCashBalance(x: unknown): RawCashBalance | undefined {
+  const r = rec(x);
+  const accountId = num(r?.accountId);
+  const amount = num(r?.amount);
+  if (!r || accountId === undefined || amount === undefined) return undefined;
+  return { accountId, amount, realizedPnL: num(r.realizedPnL) ?? 0 };
+}
+
+/** accountRiskStatus: its id is the account id (§4, inferred); accept an explicit accountId too. */
+export function parseRiskStatus(x: unknown): RawRiskStatus | undefined {
+  const r = rec(x);
+  const accountId = num(r?.accountId) ?? num(r?.id);
+  if (!r || accountId === undefined) return undefined;
+  const adminAction = str(r.adminAction) ?? "Normal";
+  // liquidateOnly is a timestamp when set; tolerate a boolean.
+  const liq = r.liquidateOnly;
+  const liquidateOnly =
+    (typeof liq === "string" && liq !== "") ||
+    liq === true ||
+    r.userTriggeredLiqOnly === true ||
+    LIQ_ONLY_ACTIONS.has(adminAction);
+  return { accountId, adminAction, liquidateOnly };
+}
+
+const LIQ_ONLY_ACTIONS = new Set(["LiquidateOnlyModeImmediately", "AgreedOnLiqOnlyModeByAutoLiq"]);
+/** Admin actions after which the account cannot open positions (safer reading: treat as locked). */
+export const LOCKING_ACTIONS = new Set([
+  "LockTradingImmediately",
+  "LiquidateImmediately",
+  "AgreedOnLiquidationByAutoLiq",
+]);
+
+export function parseContract(x: unknown): RawContract | undefined {
+  const r = rec(x);
+  const id = num(r?.id);
+  const name = str(r?.name);
+  if (!r || id === undefined || !name) return undefined;
+  return { id, name, contractMaturityId: num(r.contractMaturityId) };
+}
+
+export function parseMaturity(x: unknown): RawMaturity | undefined {
+  const r = rec(x);
+  const id = num(r?.id);
+  const productId = num(r?.productId);
+  if (!r || id === undefined || productId === undefined) return undefined;
+  return { id, productId };
+}
+
+export function parseProduct(x: unknown): RawProduct | undefined {
+  const r = rec(x);
+  const id = num(r?.id);
+  const name = str(r?.name);
+  if (!r || id === undefined || !name) return undefined;
+  return { id, name, tickSize: num(r.tickSize), valuePerPoint: num(r.valuePerPoint) };
+}
+
+export function parseCommand(x: unknown): RawCommand | undefined {
+  const r = rec(x);
+  const id = num(r?.id);
+  const orderId = num(r?.orderId);
+  if (!r || id === undefined || orderId === undefined) return undefined;
+  const clOrdId = str(r.clOrdId);
+  return { id, orderId, clOrdId: clOrdId || undefined };
+}
+
+export function parseReport(x: unknown): RawReport | undefined {
+  const r = rec(x);
+  if (!r) return undefined;
+  return {
+    commandId: num(r.commandId),
+    orderId: num(r.orderId),
+    rejectReason: str(r.rejectReason) || undefined,
+    text: str(r.text) || undefined,
+  };
+}

@@ -1,0 +1,371 @@
+/**
+ * One Tradovate WebSocket (tradovate-protocol.md §3): authorize on `o` (or after a short
+ * fallback when `o` never comes), `[]` heartbeats on a timer, a watchdog that declares the socket
+ * dead after `watchdogMs` without any frame, request ids matched to `{s,i,d}` replies with
+ * timeouts, penalty resends and 429 lockouts. Nothing here throws out of a socket handler.
+ */
+import type { Clock, Logger, MonoMs } from "../types.js";
+import { BrokerRequestError, CAPTCHA_REASON, penaltyOf } from "./errors.js";
+import {
+  classifyMessage,
+  type EventMessage,
+  encodeRequest,
+  errorTextOf,
+  HEARTBEAT_FRAME,
+  parseFrame,
+  type ResponseMessage,
+} from "./frames.js";
+import type { Priority, RateLimiter } from "./rateLimiter.js";
+
+/** The slice of the WHATWG/ws WebSocket API this client uses. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code?: number; reason?: unknown }) => void) | null;
+  onerror: ((ev: { message?: unknown }) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+const OPEN = 1;
+
+export interface TradovateSocketOptions {
+  url: string;
+  token: string;
+  /** "trading" or "md": used in log lines and reasons. */
+  label: string;
+  clock: Clock;
+  logger: Logger;
+  WebSocketImpl: WebSocketConstructor;
+  limiter: RateLimiter;
+  heartbeatMs: number;
+  watchdogMs: number;
+  requestTimeoutMs: number;
+  /** How long a 429 pauses requests. */
+  lockoutMs: number;
+  /** Authorize this long after the socket opened if no `o` frame came. */
+  authorizeFallbackMs?: number;
+  /** Called synchronously for every server event, with the arrival time of its frame. */
+  onEvent: (msg: EventMessage, receivedAt: MonoMs) => void;
+  /** Called once when the socket is gone (never for a socket that was closed by close()). */
+  onClose: (reason: string) => void;
+}
+
+export interface RequestOptions {
+  query?: string;
+  priority?: Priority;
+  timeoutMs?: number;
+  /** Called right after the request frame is written, with clock.mono(). */
+  onWritten?: (at: MonoMs) => void;
+}
+
+interface Pending {
+  resolve: (d: unknown) => void;
+  reject: (err: BrokerRequestError) => void;
+  timer: unknown;
+  endpoint: string;
+  body: unknown;
+  options: RequestOptions;
+}
+
+export class TradovateSocket {
+  private ws: WebSocketLike | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private authorizeSent = false;
+  private authorized = false;
+  private finished = false;
+  private closedByUs = false;
+  private lastFrameAt: MonoMs = 0;
+  private heartbeatTimer: unknown;
+  private watchdogTimer: unknown;
+  private fallbackTimer: unknown;
+  private openResolve: (() => void) | undefined;
+  private openReject: ((err: BrokerRequestError) => void) | undefined;
+
+  constructor(private readonly opts: TradovateSocketOptions) {}
+
+  /** Connects and authorizes; rejects when the socket closes first or authorize is refused. */
+  open(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.openResolve = resolve;
+      this.openReject = reject;
+      let ws: WebSocketLike;
+      try {
+        ws = new this.opts.WebSocketImpl(this.opts.url);
+      } catch (err) {
+        this.finish(`${this.opts.label} socket: ${err instanceof Error ? err.message : String(err)}`);
+        return;
+      }
+      this.ws = ws;
+      this.lastFrameAt = this.opts.clock.mono();
+      this.armWatchdog();
+      ws.onopen = () => this.safely(() => this.handleOpen());
+      ws.onmessage = (ev) => {
+        // Arrival time first: fill latency is measured from here.
+        const receivedAt = this.opts.clock.mono();
+        this.safely(() => this.handleData(ev.data, receivedAt));
+      };
+      ws.onerror = (ev) => {
+        const message = typeof ev?.message === "string" ? ev.message : "socket error";
+        this.opts.logger.warn(`${this.opts.label} socket error`, { error: message });
+      };
+      ws.onclose = (ev) => {
+        const reason = typeof ev?.reason === "string" && ev.reason ? ev.reason : "closed";
+        this.safely(() => this.finish(`${this.opts.label} socket closed (${ev?.code ?? "?"} ${reason})`));
+      };
+    });
+  }
+
+  isOpen(): boolean {
+    return this.authorized && !this.finished;
+  }
+
+  /**
+   * Sends `endpoint` with `body` and resolves with the reply's `d`. Writes synchronously when the
+   * rate limiter has room, so order latency has no hop here.
+   */
+  request(endpoint: string, body?: unknown, options: RequestOptions = {}): Promise<unknown> {
+    return new Promise<unknown>((resolve, reject) => {
+      const pending: Pending = { resolve, reject, timer: undefined, endpoint, body, options };
+      if (this.opts.limiter.tryAcquire(options.priority ?? "read")) {
+        this.write(pending);
+        return;
+      }
+      this.opts.limiter.acquire(options.priority ?? "read").then(
+        () => this.write(pending),
+        (err: unknown) =>
+          reject(
+            err instanceof BrokerRequestError ? err : new BrokerRequestError("rateLimited", String(err)),
+          ),
+      );
+    });
+  }
+
+  /** Closes the socket without reporting it through onClose. */
+  close(reason = "closed by client"): void {
+    this.closedByUs = true;
+    this.finish(reason);
+  }
+
+  private write(p: Pending): void {
+    if (this.finished || !this.ws || this.ws.readyState !== OPEN) {
+      p.reject(new BrokerRequestError("disconnected", `${this.opts.label} socket is not connected`));
+      return;
+    }
+    const id = this.nextId++;
+    const frame = encodeRequest(p.endpoint, id, p.options.query ?? "", p.body);
+    try {
+      this.ws.send(frame);
+    } catch (err) {
+      p.reject(
+        new BrokerRequestError(
+          "disconnected",
+          `${this.opts.label} send failed: ${err instanceof Error ? err.message : err}`,
+        ),
+      );
+      return;
+    }
+    p.options.onWritten?.(this.opts.clock.mono());
+    const timeoutMs = p.options.timeoutMs ?? this.opts.requestTimeoutMs;
+    p.timer = this.opts.clock.setTimeout(() => {
+      if (this.pending.get(id) !== p) return;
+      this.pending.delete(id);
+      p.reject(new BrokerRequestError("timeout", `${p.endpoint}: no reply within ${timeoutMs} ms`));
+    }, timeoutMs);
+    this.pending.set(id, p);
+  }
+
+  private handleOpen(): void {
+    this.startHeartbeat();
+    // Tradovate sends `o` first; one live client saw it missing, so authorize anyway after a while.
+    this.fallbackTimer = this.opts.clock.setTimeout(() => {
+      this.fallbackTimer = undefined;
+      this.safely(() => this.sendAuthorize());
+    }, this.opts.authorizeFallbackMs ?? 1000);
+  }
+
+  private handleData(data: unknown, receivedAt: MonoMs): void {
+    this.lastFrameAt = receivedAt;
+    const text = typeof data === "string" ? data : Buffer.isBuffer(data) ? data.toString("utf8") : undefined;
+    if (text === undefined) {
+      this.opts.logger.warn(`${this.opts.label} socket: non-text frame skipped`);
+      return;
+    }
+    const frame = parseFrame(text);
+    switch (frame.kind) {
+      case "open":
+        this.sendAuthorize();
+        return;
+      case "heartbeat":
+        return;
+      case "close":
+        this.finish(`${this.opts.label} socket closed by server (${frame.code ?? "?"} ${frame.reason})`);
+        return;
+      case "invalid":
+        this.opts.logger.warn(`${this.opts.label} socket: malformed frame skipped`, {
+          error: frame.error,
+          length: text.length,
+        });
+        return;
+      case "messages":
+        for (const raw of frame.messages) {
+          // One bad message must not take the rest of the frame with it.
+          this.safely(() => this.handleMessage(raw, receivedAt));
+        }
+    }
+  }
+
+  private handleMessage(raw: unknown, receivedAt: MonoMs): void {
+    const msg = classifyMessage(raw);
+    if (msg.kind === "response") this.handleResponse(msg);
+    else if (msg.kind === "event") {
+      if (msg.event === "shutdown") this.handleShutdown(msg.data);
+      else this.opts.onEvent(msg, receivedAt);
+    } else this.opts.logger.warn(`${this.opts.label} socket: unrecognised message skipped`);
+  }
+
+  private handleShutdown(data: unknown): void {
+    const rec = (typeof data === "object" && data !== null ? data : {}) as Record<string, unknown>;
+    const code = typeof rec.reasonCode === "string" ? rec.reasonCode : "unknown";
+    const text = typeof rec.reason === "string" ? `: ${rec.reason}` : "";
+    this.finish(`Tradovate shutdown (${code}${text})`);
+  }
+
+  private handleResponse(msg: ResponseMessage): void {
+    const p = this.pending.get(msg.id);
+    if (!p) return; // late reply to a timed-out request, or authorize
+    this.pending.delete(msg.id);
+    this.opts.clock.clearTimeout(p.timer);
+    if (msg.status >= 200 && msg.status < 300) {
+      const penalty = penaltyOf(msg.data);
+      if (!penalty) {
+        p.resolve(msg.data);
+        return;
+      }
+      if (penalty.captcha) {
+        p.reject(new BrokerRequestError("captcha", CAPTCHA_REASON));
+        return;
+      }
+      const waitMs = penalty.waitSeconds * 1000;
+      this.opts.limiter.notePenalty(this.opts.clock.now() + waitMs);
+      this.opts.logger.warn(`${p.endpoint}: penalty ticket, resending after wait`, {
+        waitSeconds: penalty.waitSeconds,
+      });
+      const base = typeof p.body === "object" && p.body !== null ? (p.body as Record<string, unknown>) : {};
+      const resend = { ...base, "p-ticket": penalty.ticket };
+      this.opts.clock.setTimeout(() => {
+        this.request(p.endpoint, resend, { ...p.options, onWritten: undefined }).then(p.resolve, p.reject);
+      }, waitMs);
+      return;
+    }
+    if (msg.status === 429) {
+      this.opts.limiter.lockOut(this.opts.clock.now() + this.opts.lockoutMs);
+      p.reject(new BrokerRequestError("rateLimited", `${p.endpoint}: Tradovate rate limit (429)`, 429));
+      return;
+    }
+    const text = errorTextOf(msg.data);
+    p.reject(
+      new BrokerRequestError("status", `${p.endpoint}: ${msg.status}${text ? ` ${text}` : ""}`, msg.status),
+    );
+  }
+
+  private sendAuthorize(): void {
+    if (this.authorizeSent || this.finished) return;
+    this.authorizeSent = true;
+    if (this.fallbackTimer !== undefined) this.opts.clock.clearTimeout(this.fallbackTimer);
+    this.fallbackTimer = undefined;
+    const p: Pending = {
+      endpoint: "authorize",
+      body: this.opts.token,
+      options: { priority: "order" },
+      timer: undefined,
+      resolve: () => {
+        this.authorized = true;
+        this.openResolve?.();
+        this.openResolve = undefined;
+        this.openReject = undefined;
+      },
+      reject: (err) => {
+        this.openReject?.(err);
+        this.openResolve = undefined;
+        this.openReject = undefined;
+        this.close(`${this.opts.label} authorize failed`);
+      },
+    };
+    // Authorize is not counted against the budget: without it nothing else can be sent.
+    this.write(p);
+  }
+
+  private startHeartbeat(): void {
+    const beat = () => {
+      this.heartbeatTimer = undefined;
+      if (this.finished || !this.ws || this.ws.readyState !== OPEN) return;
+      try {
+        this.ws.send(HEARTBEAT_FRAME);
+      } catch {
+        // The close handler reports the dead socket.
+      }
+      this.heartbeatTimer = this.opts.clock.setTimeout(beat, this.opts.heartbeatMs);
+    };
+    this.heartbeatTimer = this.opts.clock.setTimeout(beat, this.opts.heartbeatMs);
+  }
+
+  private armWatchdog(): void {
+    const check = () => {
+      this.watchdogTimer = undefined;
+      if (this.finished) return;
+      const silent = this.opts.clock.mono() - this.lastFrameAt;
+      if (silent >= this.opts.watchdogMs) {
+        this.finish(`${this.opts.label} socket silent for ${Math.round(silent)} ms (watchdog)`);
+        return;
+      }
+      this.watchdogTimer = this.opts.clock.setTimeout(check, this.opts.watchdogMs - silent);
+    };
+    this.watchdogTimer = this.opts.clock.setTimeout(check, this.opts.watchdogMs);
+  }
+
+  private finish(reason: string): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.authorized = false;
+    for (const t of [this.heartbeatTimer, this.watchdogTimer, this.fallbackTimer]) {
+      if (t !== undefined) this.opts.clock.clearTimeout(t);
+    }
+    this.heartbeatTimer = this.watchdogTimer = this.fallbackTimer = undefined;
+    const ws = this.ws;
+    if (ws) {
+      ws.onopen = ws.onmessage = ws.onclose = null;
+      // Keep a no-op error handler: ws emits 'error' on close of a connecting socket.
+      ws.onerror = () => {};
+      try {
+        ws.close(1000, "client closing");
+      } catch {
+        // Already closed or never connected.
+      }
+    }
+    for (const [, p] of this.pending) {
+      this.opts.clock.clearTimeout(p.timer);
+      p.reject(new BrokerRequestError("disconnected", `${p.endpoint}: ${reason}`));
+    }
+    this.pending.clear();
+    if (this.openReject) {
+      this.openReject(new BrokerRequestError("disconnected", reason));
+      this.openResolve = this.openReject = undefined;
+    }
+    if (!this.closedByUs) this.opts.onClose(reason);
+  }
+
+  private safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.opts.logger.warn(`${this.opts.label} socket handler error (skipped)`, {
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+}
