@@ -1,0 +1,263 @@
+import { describe, expect, it } from "vitest";
+import { BrokerModel } from "../../engine/broker/model.js";
+import type { BrokerEvent, FillEvent } from "../../engine/types.js";
+import { silentLogger } from "../../engine/types.js";
+
+const ACC = { id: 100, name: "DEMO100" };
+const OTHER = 200;
+const ES = { id: 9001, name: "ESZ6", contractMaturityId: 51 };
+const MATURITY = { id: 51, productId: 7, expirationMonth: "2026-12", isFront: true };
+const PRODUCT = { id: 7, name: "ES", tickSize: 0.25, valuePerPoint: 50 };
+
+function snapshot(extra: Record<string, unknown> = {}) {
+  return {
+    users: [{ id: 1 }],
+    accounts: [{ id: 100, name: "DEMO100", active: true }],
+    contracts: [ES],
+    contractMaturities: [MATURITY],
+    products: [PRODUCT],
+    orders: [{ id: 500, accountId: 100, contractId: 9001, ordStatus: "Filled", action: "Buy" }],
+    fills: [{ id: 900, orderId: 500, contractId: 9001, action: "Buy", qty: 1, price: 6000, active: true }],
+    positions: [{ id: 1, accountId: 100, contractId: 9001, netPos: 1, netPrice: 6000 }],
+    cashBalances: [{ id: 1, accountId: 100, amount: 50_000, realizedPnL: 0 }],
+    accountRiskStatuses: [{ id: 100, adminAction: "Normal" }],
+    ...extra,
+  };
+}
+
+function props(entityType: string, entity: unknown, eventType = "Created") {
+  return { entityType, eventType, entity };
+}
+
+function synced(): BrokerModel {
+  const m = new BrokerModel("conn", silentLogger, () => 42);
+  m.setAccounts([ACC]);
+  m.applySnapshot(snapshot(), true);
+  return m;
+}
+
+const order = (id: number, status = "Working", accountId = 100, contractId = 9001) => ({
+  id,
+  accountId,
+  contractId,
+  ordStatus: status,
+  action: "Sell",
+});
+const fill = (id: number, orderId: number, contractId = 9001) => ({
+  id,
+  orderId,
+  contractId,
+  action: "Sell",
+  qty: 2,
+  price: 6001.25,
+  timestamp: "2026-11-23T15:00:00.000Z",
+  active: true,
+});
+
+describe("BrokerModel snapshot", () => {
+  it("builds state and a SyncEvent with snapshot fills as history", () => {
+    const m = new BrokerModel("conn", silentLogger);
+    m.setAccounts([ACC]);
+    const events = m.applySnapshot(snapshot(), true);
+    expect(events[0]).toEqual({
+      type: "sync",
+      connection: "conn",
+      initial: true,
+      accounts: [ACC],
+      positions: [{ accountId: 100, contractId: 9001, contract: "ESZ6", netPos: 1, netPrice: 6000 }],
+      fillIds: [900],
+    });
+    expect(events.map((e) => e.type)).toEqual(["sync", "balance", "riskStatus"]);
+    expect(m.contractById(9001)).toEqual({
+      id: 9001,
+      name: "ESZ6",
+      root: "ES",
+      tickSize: 0.25,
+      pointValue: 50,
+    });
+    expect(m.contractByName("esz6")?.id).toBe(9001);
+    expect(m.cashBalance(100)).toEqual({ amount: 50_000, realizedPnL: 0 });
+    // The snapshot fill never becomes a live FillEvent, even when Tradovate re-sends it.
+    expect(m.applyProps(props("fill", snapshot().fills[0]), 1)).toEqual([]);
+  });
+
+  it("tolerates a snapshot with missing or malformed collections", () => {
+    const m = new BrokerModel("conn", silentLogger);
+    m.setAccounts([ACC]);
+    const events = m.applySnapshot({ users: [], orders: "nope", fills: [null, 3, { id: "x" }] }, false);
+    expect(events).toEqual([
+      { type: "sync", connection: "conn", initial: false, accounts: [ACC], positions: [], fillIds: [] },
+    ]);
+  });
+});
+
+describe("BrokerModel props", () => {
+  it("maps a live fill to its account through the order and carries receivedAt", () => {
+    const m = synced();
+    m.rememberClOrdId(501, "cp-1");
+    const events = [
+      ...m.applyProps(props("order", order(501)), 5),
+      ...m.applyProps(props("fill", fill(901, 501)), 7),
+    ];
+    const fillEvent = events.find((e): e is FillEvent => e.type === "fill");
+    expect(fillEvent).toEqual({
+      type: "fill",
+      connection: "conn",
+      accountId: 100,
+      fillId: 901,
+      orderId: 501,
+      contractId: 9001,
+      contract: "ESZ6",
+      side: "Sell",
+      qty: 2,
+      price: 6001.25,
+      ts: Date.parse("2026-11-23T15:00:00.000Z"),
+      receivedAt: 7,
+      clOrdId: "cp-1",
+    });
+    expect(events[0]).toMatchObject({ type: "orderStatus", status: "Working", clOrdId: "cp-1" });
+  });
+
+  it("accepts entity arrays and ignores duplicates", () => {
+    const m = synced();
+    const batch = props("fill", [fill(902, 500), fill(903, 500), fill(902, 500)]);
+    const first = m.applyProps(batch, 1);
+    expect(first.map((e) => (e as FillEvent).fillId)).toEqual([902, 903]);
+    expect(m.applyProps(batch, 2)).toEqual([]);
+    expect(m.applyProps(props("fill", fill(903, 500), "Updated"), 3)).toEqual([]);
+  });
+
+  it("emits position, balance and order status only when they change", () => {
+    const m = synced();
+    const pos = { id: 1, accountId: 100, contractId: 9001, netPos: -1, netPrice: 6001.25 };
+    expect(m.applyProps(props("position", pos, "Updated"), 1)).toEqual([
+      {
+        type: "position",
+        connection: "conn",
+        position: { accountId: 100, contractId: 9001, contract: "ESZ6", netPos: -1, netPrice: 6001.25 },
+      },
+    ]);
+    expect(m.applyProps(props("position", pos, "Updated"), 2)).toEqual([]);
+    const cash = { id: 1, accountId: 100, amount: 50_062.5, realizedPnL: 62.5 };
+    expect(m.applyProps(props("cashBalance", cash, "Updated"), 3)).toEqual([
+      { type: "balance", connection: "conn", accountId: 100, amount: 50_062.5, realizedPnL: 62.5 },
+    ]);
+    expect(m.applyProps(props("cashBalance", cash, "Updated"), 4)).toEqual([]);
+    expect(m.applyProps(props("order", order(600)), 5)).toHaveLength(1);
+    expect(m.applyProps(props("order", order(600), "Updated"), 6)).toHaveLength(0);
+    expect(m.workingOrders(100)).toEqual([{ orderId: 600, accountId: 100, contractId: 9001 }]);
+    m.applyProps(props("order", order(600, "Filled"), "Updated"), 7);
+    expect(m.workingOrders(100)).toEqual([]);
+  });
+
+  it("reports flat positions with no netPrice, including Deleted positions", () => {
+    const m = synced();
+    const flat = m.applyProps(
+      props("position", { accountId: 100, contractId: 9001, netPos: 0, netPrice: 6000 }, "Updated"),
+      1,
+    );
+    expect(flat[0]).toMatchObject({ position: { netPos: 0, netPrice: undefined } });
+    const m2 = synced();
+    const deleted = m2.applyProps(
+      props("position", { accountId: 100, contractId: 9001, netPos: 1 }, "Deleted"),
+      1,
+    );
+    expect(deleted[0]).toMatchObject({ type: "position", position: { netPos: 0 } });
+    expect(m2.positions(100)).toEqual([]);
+  });
+
+  it("ignores other accounts' fills, positions and balances", () => {
+    const m = synced();
+    const events = [
+      ...m.applyProps(props("order", order(700, "Working", OTHER)), 1),
+      ...m.applyProps(props("fill", fill(970, 700)), 1),
+      ...m.applyProps(props("position", { accountId: OTHER, contractId: 9001, netPos: 3, netPrice: 1 }), 1),
+      ...m.applyProps(props("cashBalance", { accountId: OTHER, amount: 1 }), 1),
+    ];
+    expect(events).toEqual([]);
+  });
+
+  it("holds a fill whose order is unknown until the order arrives", () => {
+    const m = synced();
+    expect(m.applyProps(props("fill", fill(904, 505)), 11)).toEqual([]);
+    expect(m.missing()).toEqual({ orderIds: [505], contractIds: [] });
+    const events = m.applyProps(props("order", order(505, "Filled")), 12);
+    const f = events.find((e) => e.type === "fill") as FillEvent;
+    expect(f).toMatchObject({ fillId: 904, accountId: 100, receivedAt: 11 });
+    expect(m.hasPending()).toBe(false);
+  });
+
+  it("holds a fill on an unknown contract until its spec is cached", () => {
+    const m = synced();
+    m.applyProps(props("order", order(506, "Working", 100, 9002)), 1);
+    expect(m.applyProps(props("fill", fill(905, 506, 9002)), 2)).toEqual([]);
+    expect(m.missing()).toEqual({ orderIds: [], contractIds: [9002] });
+    m.applyEntity("contract", { id: 9002, name: "NQZ6", contractMaturityId: 52 });
+    expect(m.missingSpecParts(9002)).toEqual({ maturityId: 52 });
+    m.applyEntity("contractMaturity", { id: 52, productId: 8 });
+    expect(m.missingSpecParts(9002)).toEqual({ productId: 8 });
+    m.applyEntity("product", { id: 8, name: "NQ", tickSize: 0.25, valuePerPoint: 20 });
+    const events = m.flush();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: "fill", contract: "NQZ6", receivedAt: 2 });
+    expect(m.contractByName("NQZ6")?.pointValue).toBe(20);
+  });
+
+  it("surfaces reject reasons from command reports, and clOrdIds from commands", () => {
+    const m = synced();
+    const out: BrokerEvent[] = [];
+    out.push(
+      ...m.applyProps(props("command", { id: 77, orderId: 800, clOrdId: "cp-x", commandType: "New" }), 1),
+    );
+    out.push(...m.applyProps(props("order", order(800, "PendingNew")), 1));
+    out.push(
+      ...m.applyProps(props("commandReport", { id: 1, commandId: 77, rejectReason: "RiskRejected" }), 1),
+    );
+    out.push(...m.applyProps(props("order", order(800, "Rejected"), "Updated"), 1));
+    expect(out.filter((e) => e.type === "orderStatus")).toEqual([
+      expect.objectContaining({ status: "PendingNew", clOrdId: "cp-x" }),
+      expect.objectContaining({ status: "Rejected", clOrdId: "cp-x", rejectReason: "RiskRejected" }),
+    ]);
+  });
+
+  it("maps accountRiskStatus to locked / liquidate-only", () => {
+    const m = synced();
+    const lock = m.applyProps(
+      props("accountRiskStatus", { id: 100, adminAction: "LockTradingImmediately" }),
+      1,
+    );
+    expect(lock).toEqual([
+      {
+        type: "riskStatus",
+        connection: "conn",
+        accountId: 100,
+        adminAction: "LockTradingImmediately",
+        liquidateOnly: false,
+        locked: true,
+      },
+    ]);
+    const liq = m.applyProps(
+      props("accountRiskStatus", { id: 100, adminAction: "Normal", liquidateOnly: "2026-11-23T15:00:00Z" }),
+      1,
+    );
+    expect(liq[0]).toMatchObject({ liquidateOnly: true, locked: false });
+  });
+
+  it("skips malformed props without throwing", () => {
+    const m = synced();
+    expect(m.applyProps(null, 1)).toEqual([]);
+    expect(
+      m.applyProps({ entityType: "fill", eventType: "Created", entity: [null, 5, { id: 1 }] }, 1),
+    ).toEqual([]);
+    expect(m.applyProps({ entityType: 3 }, 1)).toEqual([]);
+  });
+
+  it("re-sync replaces positions and keeps earlier fill ids as seen", () => {
+    const m = synced();
+    m.applyProps(props("fill", fill(906, 500)), 1);
+    const events = m.applySnapshot(snapshot({ positions: [], fills: [fill(907, 500)] }), false);
+    expect(events[0]).toMatchObject({ type: "sync", initial: false, positions: [], fillIds: [907] });
+    expect(m.applyProps(props("fill", fill(906, 500)), 2)).toEqual([]);
+    expect(m.applyProps(props("fill", fill(907, 500)), 2)).toEqual([]);
+  });
+});
