@@ -53,7 +53,13 @@ export type CommandId =
 export interface KeyContext {
   selectedGroup?: { name: string; active: boolean; followerCount: number } | undefined;
   selectedFollower?:
-    | { account: string; label?: string | undefined; enabled: boolean; state: FollowerStateVM; outOfSync: boolean }
+    | {
+        account: string;
+        label?: string | undefined;
+        enabled: boolean;
+        state: FollowerStateVM;
+        outOfSync: boolean;
+      }
     | undefined;
   /** Followers across all groups. */
   totalFollowers: number;
@@ -74,8 +80,6 @@ export interface Binding {
   hint?: boolean;
   disabledWhy?: (ctx: KeyContext) => string | undefined;
 }
-
-const PANES: readonly Scope[] = ["groups", "followers", "fills", "alerts"];
 
 const needGroup = (ctx: KeyContext) => (ctx.selectedGroup ? undefined : "no group selected");
 const needFollower = (ctx: KeyContext) => (ctx.selectedFollower ? undefined : "no follower selected");
@@ -229,7 +233,13 @@ export const BINDINGS: readonly Binding[] = [
 
   // Forms. Printable keys in a text field are text first (see FormView); these are the rest.
   { command: "form.next", keys: ["tab", "down"], scopes: ["form"], label: "Next field", danger: false },
-  { command: "form.prev", keys: ["shift+tab", "up"], scopes: ["form"], label: "Previous field", danger: false },
+  {
+    command: "form.prev",
+    keys: ["shift+tab", "up"],
+    scopes: ["form"],
+    label: "Previous field",
+    danger: false,
+  },
   { command: "form.choosePrev", keys: ["left"], scopes: ["form"], label: "Previous choice", danger: false },
   { command: "form.chooseNext", keys: ["right"], scopes: ["form"], label: "Next choice", danger: false },
   { command: "form.toggle", keys: ["space"], scopes: ["form"], label: "Toggle", danger: false },
@@ -295,7 +305,12 @@ export function resolveBinding(
 }
 
 /** The command to run for a key press, or undefined when the key is unbound or disabled. */
-export function resolveKey(input: string, key: Partial<Key>, scope: Scope, ctx: KeyContext): CommandId | undefined {
+export function resolveKey(
+  input: string,
+  key: Partial<Key>,
+  scope: Scope,
+  ctx: KeyContext,
+): CommandId | undefined {
   const hit = resolveBinding(input, key, scope, ctx);
   return hit && !hit.disabled ? hit.command : undefined;
 }
@@ -395,7 +410,9 @@ export function confirmText(command: CommandId, ctx: KeyContext): string | undef
     case "follower.delete":
       return f ? `Remove follower ${who}${g ? ` from ${g.name}` : ""}? It stops copying now.` : undefined;
     case "group.delete":
-      return g ? `Delete group ${g.name} and its ${followers(g.followerCount)}? Copying stops now.` : undefined;
+      return g
+        ? `Delete group ${g.name} and its ${followers(g.followerCount)}? Copying stops now.`
+        : undefined;
     default:
       return undefined;
   }

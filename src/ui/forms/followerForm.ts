@@ -100,7 +100,8 @@ export function validateFollower(ctx: FollowerFormContext, values: FormValues): 
   const errors: Record<string, string> = {};
   const account = String(values.account ?? "");
   const allowed = accountOptions(ctx.freeAccounts, ctx.existing?.account).map((o) => o.value);
-  if (allowed.length === 0) errors.account = "no free accounts: add one to the config or remove one from a group";
+  if (allowed.length === 0)
+    errors.account = "no free accounts: add one to the config or remove one from a group";
   else if (!allowed.includes(account)) errors.account = "pick a free account";
 
   const numbers: Record<string, number | undefined> = {};
@@ -134,7 +135,8 @@ export function validateFollower(ctx: FollowerFormContext, values: FormValues): 
     const fromSchema = zodErrors(parsed.error, (path) => {
       if (path[0] === "sizing") return { field: sizeField };
       if (path[0] === "limits" && typeof path[1] === "string") return { field: path[1] };
-      if (path[0] === "maxContracts" || path[0] === "mapping" || path[0] === "account") return { field: path[0] };
+      if (path[0] === "maxContracts" || path[0] === "mapping" || path[0] === "account")
+        return { field: path[0] };
       return { field: "account" };
     });
     for (const [field, message] of Object.entries(fromSchema)) errors[field] ??= message;

@@ -121,8 +121,11 @@ export function reduceForm<T>(spec: FormSpec<T>, state: FormState<T>, action: Fo
       return edit(spec, base, action.field, action.value);
     case "save": {
       const v = spec.validate(state.values);
-      if (v.ok) return { ...base, attempted: true, errors: {}, saved: v.value, saveCount: state.saveCount + 1 };
-      const firstBad = spec.fields.findIndex((f) => !f.hidden?.(state.values) && v.errors[f.id] !== undefined);
+      if (v.ok)
+        return { ...base, attempted: true, errors: {}, saved: v.value, saveCount: state.saveCount + 1 };
+      const firstBad = spec.fields.findIndex(
+        (f) => !f.hidden?.(state.values) && v.errors[f.id] !== undefined,
+      );
       return { ...base, attempted: true, errors: v.errors, focus: firstBad >= 0 ? firstBad : state.focus };
     }
   }
@@ -157,7 +160,6 @@ function firstVisible<T>(spec: FormSpec<T>, values: FormValues): number {
 
 /** Pasted text may carry newlines or control characters; a field is one line of plain text. */
 function clean(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
   return text.replace(/[\u0000-\u001f\u007f]/g, "");
 }
 

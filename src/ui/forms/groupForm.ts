@@ -24,7 +24,8 @@ export interface GroupFormContext {
 
 export function accountOptions(free: readonly AccountChoice[], current?: string) {
   const list = [...free];
-  if (current && !list.some((a) => a.name.toUpperCase() === current.toUpperCase())) list.unshift({ name: current });
+  if (current && !list.some((a) => a.name.toUpperCase() === current.toUpperCase()))
+    list.unshift({ name: current });
   return list.map((a) => ({ value: a.name, label: a.label ? `${a.name} (${a.label})` : a.name }));
 }
 
@@ -76,7 +77,8 @@ export function validateGroup(ctx: GroupFormContext, values: FormValues): Valida
   );
   if (taken) errors.name = `a group named "${name}" already exists`;
   const allowed = accountOptions(ctx.freeAccounts, ctx.existing?.leader).map((o) => o.value);
-  if (allowed.length === 0) errors.leader = "no free accounts: add one to the config or remove one from a group";
+  if (allowed.length === 0)
+    errors.leader = "no free accounts: add one to the config or remove one from a group";
   else if (!allowed.includes(leader)) errors.leader = "pick a free account";
 
   const symbols = splitSymbols(values.symbols).map((s) => s.toUpperCase());
@@ -90,12 +92,12 @@ export function validateGroup(ctx: GroupFormContext, values: FormValues): Valida
   const parsed = groupSchema.safeParse(candidate);
   if (!parsed.success) {
     const fromSchema = zodErrors(parsed.error, (path) => {
-        if (path[0] === "whitelist" && path[1] === "symbols") {
-          const i = typeof path[2] === "number" ? path[2] : -1;
-          return { field: "symbols", prefix: symbols[i] ? `${symbols[i]}: ` : "" };
-        }
-        if (path[0] === "name" || path[0] === "leader") return { field: path[0] };
-        return { field: "name" };
+      if (path[0] === "whitelist" && path[1] === "symbols") {
+        const i = typeof path[2] === "number" ? path[2] : -1;
+        return { field: "symbols", prefix: symbols[i] ? `${symbols[i]}: ` : "" };
+      }
+      if (path[0] === "name" || path[0] === "leader") return { field: path[0] };
+      return { field: "name" };
     });
     for (const [field, message] of Object.entries(fromSchema)) errors[field] ??= message;
   }

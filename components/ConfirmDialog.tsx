@@ -1,0 +1,24 @@
+import { Box, Text } from "ink";
+import { truncate } from "./text.js";
+import { type Theme, toneColor } from "./theme.js";
+
+export interface ConfirmDialogProps {
+  /** The question without " y/N", naming what will happen: "Flatten and lock 3 followers of NQ Scalps?" */
+  message: string;
+  width: number;
+  theme: Theme;
+}
+
+/**
+ * One inverse line in place of the hint bar, so the panes the question is about stay in view.
+ * "y/N": only y goes ahead; the keymap's confirm scope maps every other named key to no.
+ */
+export function ConfirmDialog({ message, width, theme }: ConfirmDialogProps) {
+  return (
+    <Box width={width} height={1}>
+      <Text wrap="truncate" bold inverse color={toneColor(theme, "bad")}>
+        {truncate(`⚠ ${message} y/N `, width)}
+      </Text>
+    </Box>
+  );
+}

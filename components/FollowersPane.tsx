@@ -1,0 +1,118 @@
+import type { ConnectionState } from "../engine/types.js";
+import { type FollowerRowVM, syncText } from "../src/ui/viewModel.js";
+import { Pane } from "./Pane.js";
+import { type Column, Table, type TableRow } from "./Table.js";
+import { money } from "./text.js";
+import type { Theme, Tone } from "./theme.js";
+
+export interface FollowersPaneProps {
+  followers: readonly FollowerRowVM[];
+  /** The selected group's name, for the title; undefined when there are no groups. */
+  groupName?: string | undefined;
+  selected: number;
+  focused: boolean;
+  width: number;
+  height: number;
+  theme: Theme;
+}
+
+/** Shapes differ, so the state reads without colour: ● up, ◌ on its way, ! needs login, ○ down. */
+export const CONNECTION_SYMBOL: Record<ConnectionState, string> = {
+  connected: "●",
+  connecting: "◌",
+  reconnecting: "◌",
+  "reauth-needed": "!",
+  down: "○",
+};
+
+const COLUMNS: Column[] = [
+  { key: "conn", title: "", width: 1 },
+  { key: "account", title: "account", flex: 1 },
+  { key: "sizing", title: "size", width: 7 },
+  { key: "enabled", title: "on", width: 3 },
+  { key: "state", title: "state", width: 8 },
+  { key: "position", title: "position", width: 10 },
+  { key: "dayPnl", title: "day P&L", width: 7, align: "right" },
+  { key: "roomDaily", title: "room/d", width: 6, align: "right" },
+  { key: "roomTrailing", title: "room/t", width: 6, align: "right" },
+  { key: "sync", title: "sync", width: 9 },
+  { key: "reason", title: "why", flex: 1, minTableWidth: 110 },
+];
+
+const STATE_TONE: Record<FollowerRowVM["state"], Tone> = { ACTIVE: "ok", "LIQ-ONLY": "warn", LOCKED: "bad" };
+
+/** "+0" rather than "0": the sync column compares two positions. */
+function signedOrZero(n: number): string {
+  return n >= 0 ? `+${n}` : `${n}`;
+}
+
+function roomTone(room: number | undefined): Tone | undefined {
+  return room !== undefined && room <= 0 ? "bad" : undefined;
+}
+
+export function followerRows(followers: readonly FollowerRowVM[]): TableRow[] {
+  return followers.map((f) => ({
+    key: f.account,
+    tone: f.enabled ? undefined : "muted",
+    cells: {
+      conn: { text: CONNECTION_SYMBOL[f.connection], tone: f.connection === "connected" ? "ok" : "bad" },
+      account: f.label ? `${f.label} ${f.account}` : f.account,
+      sizing: f.sizing,
+      enabled: f.enabled ? "on" : "off",
+      state: { text: f.state, tone: STATE_TONE[f.state] },
+      position: f.position,
+      dayPnl: {
+        text: money(f.dayPnl, true),
+        tone: f.dayPnl === undefined || f.dayPnl === 0 ? undefined : f.dayPnl > 0 ? "ok" : "bad",
+      },
+      roomDaily: { text: money(f.roomDaily), tone: roomTone(f.roomDaily) },
+      roomTrailing: { text: money(f.roomTrailing), tone: roomTone(f.roomTrailing) },
+      sync: f.sync
+        ? { text: `OUT ${signedOrZero(f.sync.has)}/${signedOrZero(f.sync.expects)}`, tone: "warn" }
+        : "ok",
+      reason: f.stateReason ?? "",
+    },
+  }));
+}
+
+/** What the title line says about the selected follower: its lock and sync, in full words. */
+export function followerInfo(f: FollowerRowVM | undefined): string | undefined {
+  if (!f) return undefined;
+  const parts: string[] = [];
+  if (f.state !== "ACTIVE") parts.push(`${f.state}${f.stateReason ? `: ${f.stateReason}` : ""}`);
+  if (f.sync) parts.push(`${syncText(f.sync)} on ${f.sync.contract} (r resyncs)`);
+  if (parts.length === 0) return f.label ? `${f.label} ${f.account}` : f.account;
+  return parts.join(" · ");
+}
+
+export function FollowersPane({
+  followers,
+  groupName,
+  selected,
+  focused,
+  width,
+  height,
+  theme,
+}: FollowersPaneProps) {
+  return (
+    <Pane
+      title={groupName ? `Followers of ${groupName}` : "Followers"}
+      info={followerInfo(followers[selected])}
+      focused={focused}
+      width={width}
+      height={height}
+      theme={theme}
+    >
+      <Table
+        columns={COLUMNS}
+        rows={followerRows(followers)}
+        width={width}
+        height={height - 1}
+        selected={followers.length ? selected : undefined}
+        focused={focused}
+        theme={theme}
+        emptyText={groupName ? "no followers: press n to add one" : "select a group"}
+      />
+    </Pane>
+  );
+}

@@ -1,0 +1,58 @@
+import { Box, Text } from "ink";
+import type { HeaderVM, Mode } from "../src/ui/viewModel.js";
+import { padTo, textWidth, truncate } from "./text.js";
+import { type Theme, toneColor } from "./theme.js";
+
+export interface HeaderProps {
+  header: HeaderVM;
+  width: number;
+  theme: Theme;
+}
+
+const MODE_TONE: Record<Mode, "accent" | "warn" | "bad"> = { SIM: "accent", DEMO: "warn", LIVE: "bad" };
+
+/** Middle segments in the order they are dropped last to first when the line is too narrow. */
+export function headerSegments(h: HeaderVM): string[] {
+  const up = h.connections.filter((c) => c.state === "connected").length;
+  const notUp = h.connections.filter((c) => c.state !== "connected").map((c) => `${c.name} ${c.state}`);
+  const conn = `conn ${up}/${h.connections.length} up${notUp.length ? ` (${notUp.join(", ")})` : ""}`;
+  const rate = `rate ${h.rateBudget.minuteLeft}/min ${h.rateBudget.hourLeft}/h${h.rateBudget.blocked ? " BLOCKED" : ""}`;
+  const latency = h.latency ? `copy p50 ${ms(h.latency.p50)} p99 ${ms(h.latency.p99)}` : "copy p50 — p99 —";
+  return [conn, rate, latency];
+}
+
+function ms(n: number): string {
+  return n < 10 ? `${n.toFixed(1)}ms` : `${Math.round(n)}ms`;
+}
+
+/** The text of the header line (after the mode badge), fitted to `room` columns. */
+export function headerLine(h: HeaderVM, room: number): string {
+  const clock = `${h.clockCT} CT`;
+  const segments = headerSegments(h);
+  const withName = ["mimik", ...segments];
+  for (const candidate of [withName, segments, segments.slice(0, 2), segments.slice(0, 1), []]) {
+    const left = candidate.length ? ` ${candidate.join(" │ ")} ` : " ";
+    if (textWidth(left) + textWidth(clock) <= room) return padTo(left, room - textWidth(clock)) + clock;
+  }
+  return (
+    padTo(truncate(` ${segments[0] ?? ""}`, room - textWidth(clock) - 1), room - textWidth(clock)) + clock
+  );
+}
+
+export function Header({ header, width, theme }: HeaderProps) {
+  const badge = ` ${header.mode} `;
+  const blocked = header.rateBudget.blocked;
+  const down = header.connections.some((c) => c.state !== "connected");
+  return (
+    <Box width={width} height={1}>
+      <Text wrap="truncate">
+        <Text bold inverse color={toneColor(theme, MODE_TONE[header.mode])}>
+          {badge}
+        </Text>
+        <Text color={toneColor(theme, blocked || down ? "bad" : undefined)}>
+          {headerLine(header, Math.max(0, width - textWidth(badge)))}
+        </Text>
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,155 @@
+/**
+ * A dense table of our own, fed by a column spec. Why not ink-table: ink-table 3 is CommonJS
+ * requiring Ink's ESM graph, which has top-level await, so it cannot load under Ink 4+
+ * (ERR_REQUIRE_ASYNC_MODULE); its ESM fork @alcalzone/ink-table renders under Ink 6 but draws
+ * a rule between every row, which halves what an 80×24 pane can show. Here every row is one
+ * line, every cell is cut to its column width, and the whole line to the table width, so no
+ * row can ever wrap and push the frame past the terminal.
+ */
+import { Box, Text } from "ink";
+import { padTo, textWidth, truncate, windowStart } from "./text.js";
+import { type Theme, type Tone, toneColor } from "./theme.js";
+
+export interface Column {
+  key: string;
+  title: string;
+  /** Fixed width in columns. */
+  width?: number;
+  /** Share of the space left after fixed columns (default 0). */
+  flex?: number;
+  align?: "left" | "right";
+  /** Dropped when the table is narrower than this (extra detail for wide terminals). */
+  minTableWidth?: number;
+}
+
+export interface Cell {
+  text: string;
+  tone?: Tone | undefined;
+}
+
+export interface TableRow {
+  key: string;
+  cells: Record<string, string | Cell>;
+  /** Tone for cells that have none of their own. */
+  tone?: Tone | undefined;
+}
+
+export interface TableProps {
+  columns: readonly Column[];
+  rows: readonly TableRow[];
+  width: number;
+  /** Lines including the header line. */
+  height: number;
+  /** Index into rows of the selected row, if any. */
+  selected?: number | undefined;
+  /** Whether the pane has focus: the selected row is drawn inverse only then. */
+  focused?: boolean;
+  theme: Theme;
+  emptyText?: string;
+}
+
+export interface PlacedColumn extends Column {
+  at: number;
+  w: number;
+}
+
+/** Column widths for a table width: fixed first, flex shares the rest, one space between. */
+export function placeColumns(columns: readonly Column[], width: number): PlacedColumn[] {
+  const shown = columns.filter((c) => !c.minTableWidth || width >= c.minTableWidth);
+  const gutter = 1;
+  const seps = Math.max(0, shown.length - 1);
+  const fixed = shown.reduce((s, c) => s + (c.flex ? 0 : (c.width ?? 0)), 0);
+  const flexTotal = shown.reduce((s, c) => s + (c.flex ?? 0), 0);
+  const room = Math.max(0, width - gutter - seps - fixed);
+  let left = room;
+  const placed: PlacedColumn[] = [];
+  let at = gutter;
+  let flexSeen = 0;
+  for (const c of shown) {
+    let w = c.width ?? 0;
+    if (c.flex) {
+      flexSeen += c.flex;
+      // The last flex column takes the remainder so rounding never leaves a gap.
+      w = flexSeen === flexTotal ? left : Math.floor((room * c.flex) / flexTotal);
+      left -= w;
+    }
+    placed.push({ ...c, at, w });
+    at += w + 1;
+  }
+  return placed;
+}
+
+function cellOf(row: TableRow, key: string): Cell {
+  const c = row.cells[key];
+  if (c === undefined) return { text: "" };
+  return typeof c === "string" ? { text: c, tone: row.tone } : { text: c.text, tone: c.tone ?? row.tone };
+}
+
+export function Table({ columns, rows, width, height, selected, focused, theme, emptyText }: TableProps) {
+  const placed = placeColumns(columns, width);
+  const bodyHeight = Math.max(0, height - 1);
+  const start = windowStart(rows.length, selected ?? 0, bodyHeight);
+  const visible = rows.slice(start, start + bodyHeight);
+  const header = truncate(` ${placed.map((c) => padTo(c.title, c.w, c.align)).join(" ")}`, width);
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <Text bold wrap="truncate" color={toneColor(theme, "muted")}>
+        {header}
+      </Text>
+      {rows.length === 0 && emptyText ? (
+        <Text wrap="truncate" color={toneColor(theme, "muted")}>
+          {truncate(` ${emptyText}`, width)}
+        </Text>
+      ) : null}
+      {visible.map((row, i) => {
+        const isSelected = selected !== undefined && start + i === selected;
+        return (
+          <TableLine
+            key={row.key}
+            row={row}
+            placed={placed}
+            width={width}
+            selected={isSelected}
+            focused={focused ?? false}
+            theme={theme}
+          />
+        );
+      })}
+    </Box>
+  );
+}
+
+interface TableLineProps {
+  row: TableRow;
+  placed: PlacedColumn[];
+  width: number;
+  selected: boolean;
+  focused: boolean;
+  theme: Theme;
+}
+
+function TableLine({ row, placed, width, selected, focused, theme }: TableLineProps) {
+  // Cells are laid out as text on one line; the line as a whole is cut to the table width.
+  let used = 0;
+  const parts: { text: string; tone: Tone | undefined }[] = [];
+  const push = (text: string, tone: Tone | undefined) => {
+    const t = truncate(text, width - used);
+    used += textWidth(t);
+    if (t) parts.push({ text: t, tone });
+  };
+  push(selected ? "›" : " ", undefined);
+  placed.forEach((c, i) => {
+    const cell = cellOf(row, c.key);
+    push(padTo(cell.text, c.w, c.align) + (i < placed.length - 1 ? " " : ""), cell.tone);
+  });
+  return (
+    <Text wrap="truncate" inverse={selected && focused} bold={selected}>
+      {parts.map((p, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: parts are positional cells of one line
+        <Text key={i} color={toneColor(theme, p.tone)}>
+          {p.text}
+        </Text>
+      ))}
+    </Text>
+  );
+}

@@ -1,0 +1,40 @@
+/**
+ * Cell text helpers. Widths count code points: the screen only uses characters that are one
+ * column wide (no emoji, no CJK), so this matches what the terminal draws.
+ */
+
+export function textWidth(s: string): number {
+  return [...s].length;
+}
+
+/** Cut to width with "…" when it does not fit; never longer than width. */
+export function truncate(s: string, width: number): string {
+  if (width <= 0) return "";
+  const chars = [...s];
+  if (chars.length <= width) return s;
+  return `${chars.slice(0, width - 1).join("")}…`;
+}
+
+/** Exactly width columns: truncated, then padded on the right (left) for left (right) alignment. */
+export function padTo(s: string, width: number, align: "left" | "right" = "left"): string {
+  const t = truncate(s, width);
+  const pad = " ".repeat(Math.max(0, width - textWidth(t)));
+  return align === "right" ? pad + t : t + pad;
+}
+
+/** "+1234", "-560", "+12.3k", "-1.2M"; "—" when unknown. Sign only when asked. */
+export function money(n: number | undefined, withSign = false): string {
+  if (n === undefined || !Number.isFinite(n)) return "—";
+  const sign = n < 0 ? "-" : withSign && n > 0 ? "+" : "";
+  const a = Math.abs(n);
+  const body =
+    a >= 1e6 ? `${(a / 1e6).toFixed(1)}M` : a >= 1e4 ? `${(a / 1e3).toFixed(1)}k` : `${Math.round(a)}`;
+  return sign + body;
+}
+
+/** First row index to show so that `selected` stays visible in a window of `visible` rows. */
+export function windowStart(count: number, selected: number, visible: number): number {
+  if (visible <= 0 || count <= visible) return 0;
+  const sel = Math.min(Math.max(selected, 0), count - 1);
+  return Math.min(Math.max(0, sel - visible + 1), count - visible);
+}
