@@ -1,0 +1,211 @@
+import { randomBytes } from "node:crypto";
+import type { Auth, Session } from "./auth.js";
+import type { Book } from "./book.js";
+import {
+  type ContractEntity,
+  ENTITY_TYPES,
+  type Entity,
+  type EntityType,
+  MASTER_FIELD,
+  NAMED,
+} from "./entities.js";
+import { type Faults, PENALISED } from "./faults.js";
+import { fail, ok, type Reply } from "./reply.js";
+import type { Trading } from "./trading.js";
+
+/**
+ * Tradovate's REST operations, shared by HTTP (`/v1/...`) and the WebSocket (first line of a
+ * request frame). Endpoint names are matched case-insensitively, as Tradovate does.
+ */
+
+/** What only a WebSocket can do: subscribe to account events and quotes. */
+export interface SocketHooks {
+  subscribeAccounts(accountIds: number[]): void;
+  subscribeQuote(contractId: number): void;
+  unsubscribeQuote(contractId: number): void;
+}
+
+export interface CallContext {
+  /** The authenticated session; undefined only for auth/accesstokenrequest. */
+  session: Session | undefined;
+  socket?: SocketHooks | undefined;
+}
+
+const TYPE_BY_LOWER = new Map<string, EntityType>(ENTITY_TYPES.map((t) => [t.toLowerCase(), t]));
+
+function param(query: URLSearchParams, body: unknown, name: string): string | undefined {
+  const q = query.get(name);
+  if (q !== null) return q;
+  if (body && typeof body === "object" && name in body) {
+    const v = (body as Record<string, unknown>)[name];
+    if (typeof v === "string" || typeof v === "number") return String(v);
+    if (Array.isArray(v)) return v.join(",");
+  }
+  return undefined;
+}
+
+function ids(text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
+  const list = text.split(",").map((s) => Number(s.trim()));
+  return list.every((n) => Number.isInteger(n)) ? list : undefined;
+}
+
+function numberList(value: unknown): number[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value.every((v) => Number.isInteger(v)) ? (value as number[]) : undefined;
+}
+
+export class Api {
+  constructor(
+    private readonly book: Book,
+    private readonly auth: Auth,
+    private readonly trading: Trading,
+    private readonly faults: Faults,
+  ) {}
+
+  /** Rate limit and penalty gates, then the operation. `endpoint` has no leading slash. */
+  call(endpoint: string, query: URLSearchParams, body: unknown, ctx: CallContext): Reply {
+    const name = endpoint.replace(/^\/+|\/+$/g, "").toLowerCase();
+    if (this.faults.rateLimited) return { status: 429, body: "" };
+    if (name !== "auth/accesstokenrequest" && !ctx.session) return fail(401, "Access is denied");
+    if (PENALISED.has(name) && this.faults.penalty.remaining > 0) {
+      this.faults.penalty.remaining -= 1;
+      const { pTime, captcha } = this.faults.penalty;
+      return ok({
+        "p-ticket": randomBytes(12).toString("hex"),
+        "p-time": pTime,
+        ...(captcha ? { "p-captcha": true } : {}),
+      });
+    }
+    return this.route(name, query, body, ctx);
+  }
+
+  private route(name: string, query: URLSearchParams, body: unknown, ctx: CallContext): Reply {
+    if (name === "auth/accesstokenrequest") return this.auth.login(body);
+    const session = ctx.session!;
+    const caller = { user: session.user, sessionId: session.id };
+    switch (name) {
+      case "auth/renewaccesstoken":
+        if (this.auth.check(session.token) !== session) return fail(401, "Expired access token");
+        return this.auth.renew(session);
+      case "auth/me":
+        return ok({ userId: session.user.id, name: session.user.name, status: "Active" });
+      case "order/placeorder":
+        return this.trading.placeOrder(caller, body);
+      case "order/cancelorder":
+        return this.trading.cancelOrder(caller, body);
+      case "order/liquidateposition":
+        return this.trading.liquidatePosition(caller, body);
+      case "cashbalance/getcashbalancesnapshot":
+        return this.trading.cashBalanceSnapshot(caller, body);
+      case "contract/suggest":
+        return this.suggest(param(query, body, "t") ?? "", Number(param(query, body, "l") ?? 10));
+      case "contract/rollcontract":
+        return this.roll(param(query, body, "name"));
+      case "user/syncrequest":
+        return this.sync(session, body, ctx.socket);
+      case "md/subscribequote":
+      case "md/unsubscribequote":
+        return this.quotes(name === "md/subscribequote", body, ctx.socket);
+    }
+    const [entity, op] = name.split("/");
+    const type = entity ? TYPE_BY_LOWER.get(entity) : undefined;
+    if (!type || op === undefined) return fail(404, `Not found: ${name}`);
+    return this.entityOp(type, op, query, body, session);
+  }
+
+  private visibleList(type: EntityType, session: Session): Entity[] {
+    const out: Entity[] = [];
+    for (const e of this.book.all(type)) if (this.book.visible(session.user, type, e)) out.push(e);
+    return out;
+  }
+
+  private entityOp(
+    type: EntityType,
+    op: string,
+    query: URLSearchParams,
+    body: unknown,
+    session: Session,
+  ): Reply {
+    const visible = (e: Entity | undefined): e is Entity =>
+      e !== undefined && this.book.visible(session.user, type, e);
+    switch (op) {
+      case "list":
+        return ok(this.visibleList(type, session));
+      case "item": {
+        const id = Number(param(query, body, "id"));
+        const e = Number.isInteger(id) ? this.book.get(type, id) : undefined;
+        return visible(e) ? ok(e) : fail(404, `${type} not found`);
+      }
+      case "items": {
+        const list = ids(param(query, body, "ids"));
+        if (!list) return fail(400, "Violation: ids must be a comma-separated list of integers");
+        return ok(list.map((id) => this.book.get(type, id)).filter(visible));
+      }
+      case "find": {
+        if (!NAMED.has(type)) return fail(404, `Not found: ${type}/find`);
+        const wanted = param(query, body, "name");
+        if (!wanted) return fail(400, "Violation: name is required");
+        const e = this.visibleList(type, session).find(
+          (x) => String(x.name).toUpperCase() === wanted.toUpperCase(),
+        );
+        return e ? ok(e) : fail(404, `${type} ${wanted} not found`);
+      }
+      case "deps":
+      case "ldeps": {
+        const field = MASTER_FIELD[type];
+        if (!field) return fail(404, `Not found: ${type}/${op}`);
+        const masters = ids(param(query, body, op === "deps" ? "masterid" : "masterids"));
+        if (!masters) return fail(400, `Violation: ${op === "deps" ? "masterid" : "masterids"} is required`);
+        return ok(this.visibleList(type, session).filter((e) => masters.includes(e[field] as number)));
+      }
+      default:
+        return fail(404, `Not found: ${type}/${op}`);
+    }
+  }
+
+  private suggest(text: string, limit: number): Reply {
+    const t = text.toUpperCase();
+    const all = [...this.book.all<ContractEntity>("contract")].filter((c) => c.name.includes(t));
+    all.sort(
+      (a, b) => Number(!a.name.startsWith(t)) - Number(!b.name.startsWith(t)) || a.name.localeCompare(b.name),
+    );
+    return ok(all.slice(0, Number.isInteger(limit) && limit > 0 ? limit : 10));
+  }
+
+  /** Best upcoming maturity: the scenario's front contract of the same product. */
+  private roll(name: string | undefined): Reply {
+    const contract = name ? this.book.contractByName(name) : undefined;
+    if (!contract) return ok({ errorText: `Unknown contract ${name ?? ""}`.trim() });
+    const product = this.book.productOf(contract.id)!;
+    return ok({ contract: this.book.products.get(product.name)!.contracts[0] });
+  }
+
+  private sync(session: Session, body: unknown, socket: SocketHooks | undefined): Reply {
+    const b = (body ?? {}) as Record<string, unknown>;
+    const users = numberList(b.users);
+    const accounts = numberList(b.accounts);
+    if (!users && !accounts) return fail(400, "Violation: users or accounts is required");
+    const mine = session.user.accountIds;
+    const wanted = new Set<number>();
+    if (users?.includes(session.user.id)) for (const id of mine) wanted.add(id);
+    for (const id of accounts ?? []) if (mine.includes(id)) wanted.add(id);
+    socket?.subscribeAccounts([...wanted]);
+    return ok(this.book.snapshot(session.user, wanted));
+  }
+
+  private quotes(subscribe: boolean, body: unknown, socket: SocketHooks | undefined): Reply {
+    if (!socket) return fail(404, "Not found: market data is only served on the WebSocket");
+    const symbol = (body as { symbol?: unknown } | undefined)?.symbol;
+    const contract =
+      typeof symbol === "number"
+        ? this.book.get<ContractEntity>("contract", symbol)
+        : typeof symbol === "string"
+          ? this.book.contractByName(symbol)
+          : undefined;
+    if (!contract) return fail(400, `Unknown symbol ${JSON.stringify(symbol ?? null)}`);
+    if (subscribe) socket.subscribeQuote(contract.id);
+    else socket.unsubscribeQuote(contract.id);
+    return ok({});
+  }
+}

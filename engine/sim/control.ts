@@ -1,0 +1,101 @@
+import type { Scenario } from "./scenario.js";
+import type { FillRecord, OrderRecord } from "./trading.js";
+
+export interface SimOptions {
+  /** 0 or absent = a random free port. */
+  port?: number;
+  scenario?: Scenario;
+  /** Seeds the price walk and the frame shapes. Default 1. */
+  seed?: number;
+  /** Close a socket that sent nothing (not even `[]`) for this long. Default 10 000 ms. */
+  heartbeatTimeoutMs?: number;
+  /** Random-walk step period. Default 1000 ms; 0 = prices move only through the control API. */
+  priceIntervalMs?: number;
+  /** Access token lifetime. Default 90 minutes. */
+  tokenLifetimeMs?: number;
+  /**
+   * Vary frame shapes (seeded): sometimes split an order's events over two frames, send
+   * `entity` as an array, merge same-kind events. Default true; false = one plain frame per batch.
+   */
+  varyFrames?: boolean;
+  /** Diagnostic lines (never tokens or passwords). */
+  log?: (line: string) => void;
+}
+
+export interface SimRecords {
+  /** Every order request that reached the order engine, including replies with failureReason (orderId null). */
+  orders: OrderRecord[];
+  fills: FillRecord[];
+  positions: Array<{
+    accountName: string;
+    accountId: number;
+    contract: string;
+    contractId: number;
+    netPos: number;
+    netPrice: number | undefined;
+  }>;
+  cashBalances: Array<{
+    accountName: string;
+    accountId: number;
+    amount: number;
+    realizedPnL: number;
+    openPnL: number;
+  }>;
+}
+
+export type ManualTradeResult = { orderId: number } | { failureReason: string; failureText: string };
+
+/** In-process control of a running simulator; the same operations are served under /sim/... */
+export interface SimControl {
+  /** Price of a product or any of its contracts (ES or ESZ6); snapped to the tick. Returns the new price. */
+  setPrice(symbol: string, price: number): number;
+  jumpPrice(symbol: string, delta: number): number;
+  price(symbol: string): number | undefined;
+  /**
+   * Make an account's orders fail (null = back to normal). mode "reply" (default): placeorder
+   * answers {failureReason, failureText}; "event": accepted, then commandReport RiskRejected and
+   * order Rejected events.
+   */
+  rejectOrders(
+    accountName: string,
+    failureReason: string | null,
+    failureText?: string,
+    mode?: "reply" | "event",
+  ): void;
+  /** Abrupt close (no close frame) of every socket, or one user's. Returns how many. */
+  dropSockets(filter?: { user?: string }): number;
+  /** Delay every outgoing frame to this user's sockets by `ms` (0 = no delay). Order is kept. */
+  delaySocket(user: string, ms: number): void;
+  /** Send every props frame twice. */
+  duplicateEvents(on: boolean): void;
+  /** Swap neighbouring props events within a batch (never across an order's Created). */
+  reorderEvents(on: boolean): void;
+  /** The next `count` accesstokenrequest/placeorder/cancelorder/liquidateposition calls get p-ticket replies. */
+  penaltyTicket(count: number, pTime: number, captcha?: boolean): void;
+  /** While on, every request gets 429 (HTTP: empty body; WS: {"s":429,"i":id}). */
+  rateLimit(on: boolean): void;
+  /** Every issued token expires now; authorized sockets stay open. */
+  expireTokens(): void;
+  /** `shutdown` event then `c[...]` and close on every socket. Returns how many. */
+  shutdownSockets(reasonCode: string, reason?: string): number;
+  /** A market order as if the trader clicked in Tradovate (isAutomated false). */
+  manualTrade(accountName: string, symbol: string, action: "Buy" | "Sell", qty: number): ManualTradeResult;
+  records(): SimRecords;
+  /** Open sockets (all, or one user's authorized ones). */
+  socketCount(filter?: { user?: string }): number;
+}
+
+export interface Simulator {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  /** url + "/v1" */
+  restUrl: string;
+  /** ws://127.0.0.1:PORT/v1/websocket */
+  wsUrl: string;
+  /** Market data is served on the same socket path. */
+  mdUrl: string;
+  port: number;
+  scenario: Scenario;
+  control: SimControl;
+  close(): Promise<void>;
+}

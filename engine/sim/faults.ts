@@ -1,0 +1,27 @@
+/** Fault switches the control API flips; read by the request path and the socket writer. */
+export interface Faults {
+  duplicate: boolean;
+  reorder: boolean;
+  rateLimited: boolean;
+  penalty: { remaining: number; pTime: number; captcha: boolean };
+  /** Extra latency for outgoing frames, by user name. */
+  delays: Map<string, number>;
+}
+
+export function noFaults(): Faults {
+  return {
+    duplicate: false,
+    reorder: false,
+    rateLimited: false,
+    penalty: { remaining: 0, pTime: 0, captcha: false },
+    delays: new Map(),
+  };
+}
+
+/** Endpoints that p-tickets apply to (auth and order entry, as Tradovate penalises per endpoint). */
+export const PENALISED = new Set([
+  "auth/accesstokenrequest",
+  "order/placeorder",
+  "order/cancelorder",
+  "order/liquidateposition",
+]);

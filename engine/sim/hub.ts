@@ -1,0 +1,86 @@
+import type { ContractEntity, PropsEvent } from "./entities.js";
+import type { Faults } from "./faults.js";
+import { frame, shapeFrames } from "./frames.js";
+import { roundToTick } from "./market.js";
+import type { Random } from "./random.js";
+import type { SimSocket } from "./socket.js";
+
+/**
+ * Fans events out to the sockets that subscribed to them. While a request is being answered the
+ * hub holds its output, so the reply frame goes out before the events the request caused.
+ */
+export class Hub {
+  readonly sockets = new Set<SimSocket>();
+  private held = 0;
+  private readonly deferred: Array<() => void> = [];
+
+  constructor(
+    private readonly faults: Faults,
+    /** Seeded source for varied frame shapes; undefined = one plain frame per batch. */
+    private readonly random: Random | undefined,
+    private readonly now: () => number,
+  ) {}
+
+  /** Run `fn` with output held, then flush. `fn` sends its own reply before returning. */
+  hold<T>(fn: () => T): T {
+    this.held += 1;
+    try {
+      return fn();
+    } finally {
+      this.held -= 1;
+      if (this.held === 0) this.flush();
+    }
+  }
+
+  /** Queue work that sends frames; runs now unless a request is in flight. */
+  later(fn: () => void): void {
+    if (this.held > 0) this.deferred.push(fn);
+    else fn();
+  }
+
+  private flush(): void {
+    while (this.deferred.length > 0) this.deferred.shift()!();
+  }
+
+  publish(accountId: number, events: PropsEvent[]): void {
+    if (events.length === 0) return;
+    this.later(() => {
+      const targets = [...this.sockets].filter((s) => s.session && s.accounts.has(accountId));
+      if (targets.length === 0) return;
+      const frames = shapeFrames(events, {
+        random: this.random,
+        duplicate: this.faults.duplicate,
+        reorder: this.faults.reorder,
+      });
+      for (const s of targets) for (const f of frames) s.send(f);
+    });
+  }
+
+  /** Market data: one `md` event per socket carrying every subscribed contract that changed. */
+  quotes(contracts: readonly ContractEntity[], price: number, tickSize: number, only?: SimSocket): void {
+    this.later(() => {
+      const timestamp = new Date(this.now()).toISOString();
+      for (const s of only ? [only] : this.sockets) {
+        if (!s.session) continue;
+        const quotes = contracts
+          .filter((c) => s.quotes.has(c.id))
+          .map((c) => quote(c.id, timestamp, price, tickSize));
+        if (quotes.length > 0) s.send(frame([{ e: "md", d: { quotes } }]));
+      }
+    });
+  }
+}
+
+function quote(contractId: number, timestamp: string, price: number, tickSize: number) {
+  const offer = roundToTick(price + tickSize, tickSize);
+  return {
+    id: contractId,
+    contractId,
+    timestamp,
+    entries: {
+      Trade: { price, size: 1 },
+      Bid: { price, size: 10 },
+      Offer: { price: offer, size: 10 },
+    },
+  };
+}

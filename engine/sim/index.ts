@@ -1,0 +1,14 @@
+/**
+ * mimik's Tradovate-compatible simulator: REST + WebSocket on 127.0.0.1, faithful to
+ * tradovate-protocol.md, plus a control API for tests and the demo.
+ */
+import type { SimOptions, Simulator } from "./control.js";
+import { startServer } from "./server.js";
+
+export type { ManualTradeResult, SimControl, SimOptions, SimRecords, Simulator } from "./control.js";
+export { defaultScenario, loadScenario, parseScenario, type Scenario, ScenarioError } from "./scenario.js";
+export type { FillRecord, OrderRecord } from "./trading.js";
+
+export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> {
+  return startServer(opts);
+}

@@ -1,0 +1,86 @@
+import { rootOf } from "../symbols.js";
+import type { Random } from "./random.js";
+
+/**
+ * One last-trade price per product (every contract month of a product trades at it), moved by a
+ * seeded random walk in whole ticks. Listeners hear about every change.
+ */
+
+export interface ProductPrice {
+  product: string;
+  tickSize: number;
+  price: number;
+}
+
+export type PriceListener = (product: string, price: number) => void;
+
+/** Snap to the tick grid and strip float noise (60.07 stays 60.07, not 60.07000000000001). */
+export function roundToTick(price: number, tick: number): number {
+  const steps = Math.round(price / tick);
+  const decimals = Math.max(0, Math.ceil(-Math.log10(tick)) + 1);
+  return Number((steps * tick).toFixed(decimals));
+}
+
+export class Market {
+  private readonly prices = new Map<string, ProductPrice>();
+  private readonly listeners = new Set<PriceListener>();
+
+  constructor(
+    products: Iterable<{ name: string; tickSize: number; price: number }>,
+    private readonly random: Random,
+  ) {
+    for (const p of products)
+      this.prices.set(p.name, { product: p.name, tickSize: p.tickSize, price: p.price });
+  }
+
+  onChange(listener: PriceListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Product root for a product or contract name (ES, ESZ6 → ES); undefined if unknown. */
+  productOf(symbol: string): string | undefined {
+    const upper = symbol.toUpperCase();
+    if (this.prices.has(upper)) return upper;
+    const root = rootOf(upper);
+    return this.prices.has(root) ? root : undefined;
+  }
+
+  price(symbol: string): number | undefined {
+    const product = this.productOf(symbol);
+    return product ? this.prices.get(product)!.price : undefined;
+  }
+
+  tickSize(symbol: string): number | undefined {
+    const product = this.productOf(symbol);
+    return product ? this.prices.get(product)!.tickSize : undefined;
+  }
+
+  /** Set a price (snapped to the tick grid, at least one tick). Returns the price set. */
+  set(symbol: string, price: number): number {
+    const product = this.productOf(symbol);
+    if (!product) throw new Error(`unknown symbol ${symbol}`);
+    if (!Number.isFinite(price)) throw new Error(`price must be a number, got ${price}`);
+    const entry = this.prices.get(product)!;
+    const next = Math.max(entry.tickSize, roundToTick(price, entry.tickSize));
+    if (next === entry.price) return next;
+    entry.price = next;
+    for (const l of this.listeners) l(product, next);
+    return next;
+  }
+
+  jump(symbol: string, delta: number): number {
+    const current = this.price(symbol);
+    if (current === undefined) throw new Error(`unknown symbol ${symbol}`);
+    return this.set(symbol, current + delta);
+  }
+
+  /** One random-walk step for every product: -2..+2 ticks, mostly small. */
+  step(): void {
+    for (const entry of this.prices.values()) {
+      const r = this.random();
+      const ticks = r < 0.1 ? -2 : r < 0.35 ? -1 : r < 0.65 ? 0 : r < 0.9 ? 1 : 2;
+      if (ticks !== 0) this.set(entry.product, entry.price + ticks * entry.tickSize);
+    }
+  }
+}

@@ -1,0 +1,397 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { WebSocketServer } from "ws";
+import { Api } from "./api.js";
+import { Auth, type Session } from "./auth.js";
+import { Book } from "./book.js";
+import type { SimControl, SimOptions, SimRecords, Simulator } from "./control.js";
+import { handleControl } from "./control-http.js";
+import { type Faults, noFaults } from "./faults.js";
+import { frame } from "./frames.js";
+import { Hub } from "./hub.js";
+import { Market } from "./market.js";
+import { seededRandom } from "./random.js";
+import type { Reply } from "./reply.js";
+import { defaultScenario, type Scenario } from "./scenario.js";
+import { SimSocket } from "./socket.js";
+import { Trading } from "./trading.js";
+import { parseBody, parseRequestFrame, responseMessage, tokenFromAuthorizeBody } from "./wire.js";
+
+/** Tradovate's server heartbeat period: `h` after this much silence towards the client. */
+export const SERVER_HEARTBEAT_MS = 2500;
+const MAX_BODY = 1 << 20;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error("body too large"));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function writeReply(res: ServerResponse, reply: Reply): void {
+  if (reply.status >= 200 && reply.status < 300) {
+    res.writeHead(reply.status, { "content-type": "application/json" });
+    res.end(JSON.stringify(reply.body));
+  } else if (reply.body === "" || reply.body === undefined) {
+    res.writeHead(reply.status);
+    res.end();
+  } else {
+    res.writeHead(reply.status, { "content-type": "text/plain; charset=utf-8" });
+    res.end(typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body));
+  }
+}
+
+export class SimServer implements SimControl {
+  readonly scenario: Scenario;
+  readonly book: Book;
+  readonly market: Market;
+  readonly faults: Faults = noFaults();
+  readonly auth: Auth;
+  readonly trading: Trading;
+  readonly hub: Hub;
+  readonly api: Api;
+  private readonly http: Server;
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly timers: NodeJS.Timeout[] = [];
+  private nextSocketId = 1;
+  private readonly log: (line: string) => void;
+  private readonly heartbeatTimeoutMs: number;
+
+  constructor(opts: SimOptions = {}) {
+    const now = () => Date.now();
+    this.scenario = opts.scenario ?? defaultScenario;
+    this.log = opts.log ?? (() => {});
+    this.heartbeatTimeoutMs = opts.heartbeatTimeoutMs ?? 10_000;
+    const seed = opts.seed ?? 1;
+    this.book = new Book(this.scenario, now);
+    this.market = new Market(this.scenario.products, seededRandom(seed));
+    this.hub = new Hub(this.faults, opts.varyFrames === false ? undefined : seededRandom(seed ^ 0x5eed), now);
+    this.trading = new Trading(this.book, this.market, (accountId, events) =>
+      this.hub.publish(accountId, events),
+    );
+    this.auth = new Auth(this.book, opts.tokenLifetimeMs ?? 90 * 60_000, now, (s) => this.evicted(s));
+    this.api = new Api(this.book, this.auth, this.trading, this.faults);
+    this.market.onChange((product, price) => {
+      const info = this.book.products.get(product)!;
+      this.hub.quotes(info.contracts, price, info.product.tickSize);
+      this.trading.onPrice(product, price);
+    });
+    this.http = createServer((req, res) => {
+      this.handleHttp(req, res).catch((err: unknown) => {
+        this.log(`http error: ${(err as Error).message}`);
+        if (!res.headersSent) writeReply(res, { status: 500, body: "Internal error" });
+        else res.end();
+      });
+    });
+    this.http.on("upgrade", (req, socket, head) => {
+      const path = new URL(req.url ?? "/", "http://x").pathname.replace(/\/+$/, "");
+      if (path.toLowerCase() !== "/v1/websocket") {
+        socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) =>
+        this.connected(new SimSocket(this.nextSocketId++, ws, this.socketEnv)),
+      );
+    });
+    const interval = opts.priceIntervalMs ?? 1000;
+    if (interval > 0) this.timers.push(setInterval(() => this.market.step(), interval));
+    this.timers.push(
+      setInterval(() => this.sweep(), Math.max(20, Math.min(250, this.heartbeatTimeoutMs / 4))),
+    );
+    for (const t of this.timers) t.unref();
+  }
+
+  private readonly socketEnv = {
+    now: () => Date.now(),
+    delayFor: (user: string) => this.faults.delays.get(user) ?? 0,
+    quoteSubscribed: (socket: SimSocket, contractId: number) => {
+      const product = this.book.productOf(contractId)!;
+      const info = this.book.products.get(product.name)!;
+      this.hub.quotes(
+        info.contracts.filter((c) => c.id === contractId),
+        this.market.price(product.name)!,
+        product.tickSize,
+        socket,
+      );
+    },
+  };
+
+  listen(port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.http.once("error", reject);
+      this.http.listen(port, "127.0.0.1", () => {
+        this.http.off("error", reject);
+        resolve((this.http.address() as AddressInfo).port);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    for (const s of this.hub.sockets) s.terminate();
+    this.hub.sockets.clear();
+    this.wss.close();
+    this.http.closeAllConnections();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // HTTP
+
+  private async handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    let text: string;
+    try {
+      text = await readBody(req);
+    } catch {
+      writeReply(res, { status: 413, body: "Request body too large" });
+      return;
+    }
+    if (url.pathname.startsWith("/sim/") || url.pathname === "/sim") {
+      const reply = handleControl(this, req.method ?? "GET", url, text);
+      writeReply(res, reply);
+      return;
+    }
+    if (!url.pathname.startsWith("/v1/")) {
+      writeReply(res, { status: 404, body: `Not found: ${url.pathname}` });
+      return;
+    }
+    const endpoint = url.pathname.slice(4);
+    const body = parseBody(text);
+    if (!body.ok) {
+      writeReply(res, { status: 400, body: "Invalid JSON body" });
+      return;
+    }
+    const header = req.headers.authorization ?? "";
+    const bearer = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
+    const session = bearer ? this.auth.check(bearer) : undefined;
+    this.hub.hold(() => {
+      const reply = this.api.call(endpoint, url.searchParams, body.value, { session });
+      writeReply(res, reply);
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // WebSocket
+
+  private connected(socket: SimSocket): void {
+    this.hub.sockets.add(socket);
+    this.log(`socket ${socket.id} connected`);
+    socket.send("o");
+    socket.ws.on("message", (data, isBinary) => {
+      socket.lastReceived = Date.now();
+      if (isBinary) return;
+      const text = Array.isArray(data) ? Buffer.concat(data).toString("utf8") : data.toString("utf8");
+      try {
+        this.request(socket, text);
+      } catch (err) {
+        this.log(`socket ${socket.id}: request failed: ${(err as Error).message}`);
+        socket.send(frame([responseMessage(500, undefined, "Internal error")]));
+      }
+    });
+    socket.ws.on("close", () => {
+      this.hub.sockets.delete(socket);
+      socket.dispose();
+      this.log(`socket ${socket.id} closed`);
+    });
+    socket.ws.on("error", () => {});
+  }
+
+  private request(socket: SimSocket, text: string): void {
+    if (text.trim() === "[]") return;
+    const parsed = parseRequestFrame(text);
+    const reply = (status: number, id: number | undefined, body: unknown) =>
+      socket.send(frame([responseMessage(status, id, body)]));
+    if (!parsed.ok) {
+      reply(400, parsed.id, parsed.error);
+      return;
+    }
+    const { endpoint, id } = parsed;
+    if (endpoint.toLowerCase() === "authorize") {
+      if (this.faults.rateLimited) {
+        reply(429, id, "");
+        return;
+      }
+      const session = this.auth.check(tokenFromAuthorizeBody(parsed.body));
+      if (!session) {
+        reply(401, id, "Invalid access token");
+        return;
+      }
+      socket.session = session;
+      this.log(`socket ${socket.id} authorized as ${session.user.name}`);
+      reply(200, id, undefined);
+      return;
+    }
+    const body = parseBody(parsed.body);
+    if (!body.ok) {
+      reply(400, id, "Invalid JSON body");
+      return;
+    }
+    this.hub.hold(() => {
+      const r = this.api.call(endpoint, new URLSearchParams(parsed.query), body.value, {
+        session: socket.session,
+        socket,
+      });
+      reply(r.status, id, r.body);
+    });
+  }
+
+  /** Heartbeats: `h` to idle sockets; close sockets that went silent. */
+  private sweep(): void {
+    const now = Date.now();
+    for (const s of this.hub.sockets) {
+      if (now - s.lastReceived > this.heartbeatTimeoutMs) {
+        this.log(`socket ${s.id}: no heartbeat for ${this.heartbeatTimeoutMs} ms, closing`);
+        s.close(1000, "Heartbeat timeout");
+        this.hub.sockets.delete(s);
+      } else if (now - s.lastSent >= SERVER_HEARTBEAT_MS) {
+        s.send("h");
+      }
+    }
+  }
+
+  private evicted(session: Session): void {
+    this.log(`session ${session.id} of ${session.user.name} ended by a newer login`);
+    for (const s of [...this.hub.sockets]) {
+      if (s.session !== session) continue;
+      s.close(3000, "Session ended by a newer login");
+      this.hub.sockets.delete(s);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // SimControl
+
+  setPrice(symbol: string, price: number): number {
+    return this.market.set(symbol, price);
+  }
+
+  jumpPrice(symbol: string, delta: number): number {
+    return this.market.jump(symbol, delta);
+  }
+
+  price(symbol: string): number | undefined {
+    return this.market.price(symbol);
+  }
+
+  rejectOrders(
+    accountName: string,
+    failureReason: string | null,
+    failureText?: string,
+    mode: "reply" | "event" = "reply",
+  ): void {
+    this.trading.setRejection(
+      accountName,
+      failureReason === null
+        ? null
+        : { failureReason, failureText: failureText ?? `Simulated rejection: ${failureReason}`, mode },
+    );
+  }
+
+  dropSockets(filter: { user?: string } = {}): number {
+    let n = 0;
+    for (const s of [...this.hub.sockets]) {
+      if (filter.user !== undefined && s.userName !== filter.user) continue;
+      s.terminate();
+      this.hub.sockets.delete(s);
+      n += 1;
+    }
+    return n;
+  }
+
+  delaySocket(user: string, ms: number): void {
+    if (ms > 0) this.faults.delays.set(user, ms);
+    else this.faults.delays.delete(user);
+  }
+
+  duplicateEvents(on: boolean): void {
+    this.faults.duplicate = on;
+  }
+
+  reorderEvents(on: boolean): void {
+    this.faults.reorder = on;
+  }
+
+  penaltyTicket(count: number, pTime: number, captcha = false): void {
+    this.faults.penalty = { remaining: count, pTime, captcha };
+  }
+
+  rateLimit(on: boolean): void {
+    this.faults.rateLimited = on;
+  }
+
+  expireTokens(): void {
+    this.auth.expireAll();
+  }
+
+  shutdownSockets(reasonCode: string, reason?: string): number {
+    let n = 0;
+    for (const s of [...this.hub.sockets]) {
+      s.send(frame([{ e: "shutdown", d: { reasonCode, ...(reason !== undefined ? { reason } : {}) } }]));
+      s.close(1000, reason ?? reasonCode);
+      this.hub.sockets.delete(s);
+      n += 1;
+    }
+    return n;
+  }
+
+  manualTrade(accountName: string, symbol: string, action: "Buy" | "Sell", qty: number) {
+    const account = this.book.accountByName(accountName);
+    if (!account) throw new Error(`unknown account ${accountName}`);
+    const user = this.book.userById(account.userId)!;
+    const reply = this.hub.hold(() =>
+      this.trading.placeOrder(
+        { user, sessionId: 0 },
+        {
+          accountId: account.id,
+          accountSpec: account.name,
+          action,
+          symbol,
+          orderQty: qty,
+          orderType: "Market",
+          isAutomated: false,
+        },
+      ),
+    );
+    if (reply.status !== 200) throw new Error(String(reply.body));
+    return reply.body as { orderId: number } | { failureReason: string; failureText: string };
+  }
+
+  records(): SimRecords {
+    return this.trading.records();
+  }
+
+  socketCount(filter: { user?: string } = {}): number {
+    let n = 0;
+    for (const s of this.hub.sockets) if (filter.user === undefined || s.userName === filter.user) n += 1;
+    return n;
+  }
+}
+
+export async function startServer(opts: SimOptions): Promise<Simulator> {
+  const server = new SimServer(opts);
+  const port = await server.listen(opts.port ?? 0);
+  const url = `http://127.0.0.1:${port}`;
+  const wsUrl = `ws://127.0.0.1:${port}/v1/websocket`;
+  return {
+    url,
+    restUrl: `${url}/v1`,
+    wsUrl,
+    mdUrl: wsUrl,
+    port,
+    scenario: server.scenario,
+    control: server,
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,99 @@
+import { WebSocket } from "ws";
+import type { SocketHooks } from "./api.js";
+import type { Session } from "./auth.js";
+
+/**
+ * One client WebSocket: its authorization, its subscriptions, and an outgoing writer that can
+ * be slowed down per user (the delay fault) without ever reordering frames.
+ */
+
+export interface SocketEnv {
+  now(): number;
+  /** Extra delay for frames to this user's sockets, in ms. */
+  delayFor(user: string): number;
+  /** Called after a quote subscription, to send the current quote. */
+  quoteSubscribed(socket: SimSocket, contractId: number): void;
+}
+
+export class SimSocket implements SocketHooks {
+  session: Session | undefined;
+  readonly accounts = new Set<number>();
+  readonly quotes = new Set<number>();
+  lastReceived: number;
+  lastSent: number;
+  private dueAt = 0;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    readonly id: number,
+    readonly ws: WebSocket,
+    private readonly env: SocketEnv,
+  ) {
+    this.lastReceived = env.now();
+    this.lastSent = env.now();
+  }
+
+  get open(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  get userName(): string | undefined {
+    return this.session?.user.name;
+  }
+
+  send(text: string): void {
+    if (!this.open) return;
+    const delay = this.session ? this.env.delayFor(this.session.user.name) : 0;
+    const now = this.env.now();
+    if (delay <= 0 && this.timers.size === 0) {
+      this.write(text);
+      return;
+    }
+    // Frames queued behind a delayed one wait their turn, so order is kept.
+    this.dueAt = Math.max(now + delay, this.dueAt);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.write(text);
+    }, this.dueAt - now);
+    this.timers.add(timer);
+  }
+
+  private write(text: string): void {
+    if (!this.open) return;
+    this.ws.send(text);
+    this.lastSent = this.env.now();
+  }
+
+  /** Graceful close with a SockJS-style `c[code,"reason"]` frame first. */
+  close(code: number, reason: string): void {
+    if (this.open) {
+      this.ws.send(`c${JSON.stringify([code, reason])}`);
+      this.ws.close(1000, reason);
+    }
+    this.dispose();
+  }
+
+  /** Abrupt drop: no close frame, the TCP connection just goes away. */
+  terminate(): void {
+    this.ws.terminate();
+    this.dispose();
+  }
+
+  dispose(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  subscribeAccounts(accountIds: number[]): void {
+    for (const id of accountIds) this.accounts.add(id);
+  }
+
+  subscribeQuote(contractId: number): void {
+    this.quotes.add(contractId);
+    this.env.quoteSubscribed(this, contractId);
+  }
+
+  unsubscribeQuote(contractId: number): void {
+    this.quotes.delete(contractId);
+  }
+}
