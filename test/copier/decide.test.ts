@@ -1,0 +1,230 @@
+import { describe, expect, it } from "vitest";
+import type { DecideInput } from "../../engine/copier/decide.js";
+import { COPY_REASONS, closeOnlyReason, decide } from "../../engine/copier/decide.js";
+import type { GateContext } from "../../engine/copier/gates.js";
+import { SKIP_REASONS } from "../../engine/types.js";
+
+const half = { mode: "multiplier", value: 0.5 } as const;
+const one = { mode: "multiplier", value: 1 } as const;
+
+function input(patch: Partial<DecideInput> & Pick<DecideInput, "leaderBefore" | "leaderAfter">): DecideInput {
+  return {
+    gate: {
+      groupActive: true,
+      followerEnabled: true,
+      connected: true,
+      state: "ACTIVE",
+      brokerLocked: false,
+      whitelist: { enabled: false, symbols: [] },
+      leaderContract: "ESZ6",
+    },
+    sizing: one,
+    follower: 0,
+    firstOpeningFillOfOrder: true,
+    ...patch,
+  };
+}
+
+const sent = (kind: string, delta: number, reason: string = COPY_REASONS.copied) =>
+  expect.objectContaining({ action: "send", kind, delta, reason });
+const skipped = (reason: string) => expect.objectContaining({ action: "skip", reason });
+
+describe("design.md §2, row by row", () => {
+  it("opening with a multiplier: T(L_after) − T(L_before)", () => {
+    expect(decide(input({ sizing: half, leaderBefore: 0, leaderAfter: 4 }))).toEqual(sent("open", 2));
+    expect(decide(input({ sizing: half, leaderBefore: 0, leaderAfter: -1 }))).toEqual(sent("open", -1));
+  });
+
+  it("m=0.5, fills 1+3+1 → +1, +1, +1", () => {
+    let f = 0;
+    const deltas: number[] = [];
+    for (const [b, a] of [
+      [0, 1],
+      [1, 4],
+      [4, 5],
+    ] as const) {
+      const d = decide(input({ sizing: half, leaderBefore: b, leaderAfter: a, follower: f }));
+      if (d.action !== "send") throw new Error(`expected a send, got ${d.reason}`);
+      deltas.push(d.delta);
+      f += d.delta;
+    }
+    expect(deltas).toEqual([1, 1, 1]);
+  });
+
+  it("m=0.1 scaling in ten times: 1 then 'rounds to zero'", () => {
+    const tenth = { mode: "multiplier", value: 0.1 } as const;
+    expect(decide(input({ sizing: tenth, leaderBefore: 0, leaderAfter: 1 }))).toEqual(sent("open", 1));
+    for (let l = 1; l < 10; l += 1) {
+      expect(decide(input({ sizing: tenth, leaderBefore: l, leaderAfter: l + 1, follower: 1 }))).toEqual(
+        skipped(SKIP_REASONS.roundsToZero),
+      );
+    }
+  });
+
+  it("fixed: N on the first fill of an opening order, nothing on its later fills", () => {
+    const fixed = { mode: "fixed", contracts: 3 } as const;
+    expect(decide(input({ sizing: fixed, leaderBefore: 0, leaderAfter: 1 }))).toEqual(sent("open", 3));
+    expect(
+      decide(
+        input({
+          sizing: fixed,
+          leaderBefore: 1,
+          leaderAfter: 2,
+          follower: 3,
+          firstOpeningFillOfOrder: false,
+        }),
+      ),
+    ).toEqual(skipped(SKIP_REASONS.fixedLaterFill));
+    // a new adding order gets N again
+    expect(decide(input({ sizing: fixed, leaderBefore: 2, leaderAfter: 3, follower: 3 }))).toEqual(
+      sent("add", 3),
+    );
+  });
+
+  it("max contracts: cap 3, follower 2, leader adds → +1", () => {
+    expect(decide(input({ leaderBefore: 2, leaderAfter: 4, follower: 2, maxContracts: 3 }))).toEqual(
+      sent("add", 1, COPY_REASONS.capped),
+    );
+    expect(decide(input({ leaderBefore: 3, leaderAfter: 4, follower: 3, maxContracts: 3 }))).toEqual(
+      skipped(SKIP_REASONS.maxContracts),
+    );
+  });
+
+  it("max contracts never caps a close or a reduction", () => {
+    expect(decide(input({ leaderBefore: 9, leaderAfter: 0, follower: 9, maxContracts: 3 }))).toEqual(
+      sent("close", -9),
+    );
+    expect(decide(input({ leaderBefore: 8, leaderAfter: 4, follower: 8, maxContracts: 3 }))).toEqual(
+      sent("reduce", -4),
+    );
+  });
+
+  it("reducing: F=3, L 4→2 → F 2 (1.5 rounds up)", () => {
+    expect(decide(input({ leaderBefore: 4, leaderAfter: 2, follower: 3 }))).toEqual(sent("reduce", -1));
+    expect(decide(input({ leaderBefore: -4, leaderAfter: -2, follower: -3 }))).toEqual(sent("reduce", 1));
+  });
+
+  it("reducing a tiny follower can round to zero, and never over-closes", () => {
+    expect(decide(input({ leaderBefore: 10, leaderAfter: 9, follower: 1 }))).toEqual(
+      skipped(SKIP_REASONS.roundsToZero),
+    );
+    expect(decide(input({ leaderBefore: 10, leaderAfter: 1, follower: 1 }))).toEqual(sent("reduce", -1));
+  });
+
+  it("leader flat: follower closes its whole position (manual extras included)", () => {
+    expect(decide(input({ leaderBefore: 4, leaderAfter: 0, follower: 5 }))).toEqual(sent("close", -5));
+    expect(decide(input({ leaderBefore: -4, leaderAfter: 0, follower: -2 }))).toEqual(sent("close", 2));
+  });
+
+  it("flip: F=+2, L +4 → −2, m=0.5 → sell 3", () => {
+    expect(decide(input({ sizing: half, leaderBefore: 4, leaderAfter: -2, follower: 2 }))).toEqual(
+      sent("flip", -3),
+    );
+  });
+
+  it("flip from the short side: F=−2, L −4 → +6, m=0.5 → buy 5", () => {
+    expect(decide(input({ sizing: half, leaderBefore: -4, leaderAfter: 6, follower: -2 }))).toEqual(
+      sent("flip", 5),
+    );
+  });
+
+  it("flip with fixed sizing opens N on the new side", () => {
+    const fixed = { mode: "fixed", contracts: 2 } as const;
+    expect(decide(input({ sizing: fixed, leaderBefore: 1, leaderAfter: -1, follower: 2 }))).toEqual(
+      sent("flip", -4),
+    );
+  });
+
+  it("flip caps only the new side with max contracts", () => {
+    expect(decide(input({ leaderBefore: 5, leaderAfter: -5, follower: 3, maxContracts: 3 }))).toEqual(
+      sent("flip", -6),
+    );
+  });
+
+  it("flip under a lock still closes, the opening half is held back with its reason", () => {
+    const d = decide(
+      input({
+        leaderBefore: 2,
+        leaderAfter: -2,
+        follower: 2,
+        gate: { ...input({ leaderBefore: 0, leaderAfter: 0 }).gate, state: "LOCKED" },
+      }),
+    );
+    expect(d).toEqual(sent("close", -2, closeOnlyReason(SKIP_REASONS.locked)));
+  });
+
+  it("flip of a flat, locked follower is skipped with the lock reason", () => {
+    const gate = { ...input({ leaderBefore: 0, leaderAfter: 0 }).gate, state: "LOCKED" as const };
+    expect(decide(input({ leaderBefore: 2, leaderAfter: -2, follower: 0, gate }))).toEqual(
+      skipped(SKIP_REASONS.locked),
+    );
+  });
+
+  it("follower already flat on a close or reduce: skipped quietly", () => {
+    expect(decide(input({ leaderBefore: 3, leaderAfter: 0, follower: 0 }))).toEqual(
+      skipped(SKIP_REASONS.alreadyFlat),
+    );
+    expect(decide(input({ leaderBefore: 3, leaderAfter: 1, follower: 0 }))).toEqual(
+      skipped(SKIP_REASONS.alreadyFlat),
+    );
+  });
+});
+
+describe("gates: openings stopped, exits never", () => {
+  const base = input({ leaderBefore: 0, leaderAfter: 0 }).gate;
+  const holds: Array<[Partial<GateContext>, string]> = [
+    [{ state: "LOCKED" as const }, SKIP_REASONS.locked],
+    [{ state: "LIQUIDATE_ONLY" as const }, SKIP_REASONS.liquidateOnly],
+    [{ brokerLocked: true }, SKIP_REASONS.brokerLocked],
+    [{ whitelist: { enabled: true, symbols: ["NQ"] } }, SKIP_REASONS.notWhitelisted],
+    [{ tradesLeft: 0 }, SKIP_REASONS.maxTrades],
+  ];
+
+  it.each(holds)("%o holds back an opening: %s", (patch, reason) => {
+    expect(decide(input({ leaderBefore: 0, leaderAfter: 2, gate: { ...base, ...patch } }))).toEqual(
+      skipped(reason),
+    );
+    expect(
+      decide(input({ leaderBefore: 2, leaderAfter: 3, follower: 2, gate: { ...base, ...patch } })),
+    ).toEqual(skipped(reason));
+  });
+
+  it.each(holds)("%o never blocks a close or a reduction", (patch) => {
+    const gate = { ...base, ...patch };
+    expect(decide(input({ leaderBefore: 2, leaderAfter: 0, follower: 2, gate }))).toEqual(sent("close", -2));
+    expect(decide(input({ leaderBefore: 4, leaderAfter: 2, follower: 4, gate }))).toEqual(sent("reduce", -2));
+  });
+
+  it.each([
+    [{ groupActive: false }, SKIP_REASONS.groupInactive],
+    [{ followerEnabled: false }, SKIP_REASONS.followerDisabled],
+    [{ connected: false }, SKIP_REASONS.disconnected],
+  ])("%o stops every copy, exits included: %s", (patch, reason) => {
+    const gate = { ...base, ...patch };
+    expect(decide(input({ leaderBefore: 0, leaderAfter: 2, gate }))).toEqual(skipped(reason));
+    expect(decide(input({ leaderBefore: 2, leaderAfter: 0, follower: 2, gate }))).toEqual(skipped(reason));
+  });
+
+  it("lock is checked before the whitelist, whitelist before max contracts, max contracts before trades", () => {
+    const nq = { enabled: true, symbols: ["NQ"] };
+    const all = { ...base, state: "LOCKED" as const, whitelist: nq, tradesLeft: 0 };
+    const step = { leaderBefore: 3, leaderAfter: 4, follower: 3, maxContracts: 3 };
+    expect(decide(input({ ...step, gate: all }))).toEqual(skipped(SKIP_REASONS.locked));
+    expect(decide(input({ ...step, gate: { ...all, state: "ACTIVE" } }))).toEqual(
+      skipped(SKIP_REASONS.notWhitelisted),
+    );
+    expect(decide(input({ ...step, gate: { ...all, state: "ACTIVE", whitelist: base.whitelist } }))).toEqual(
+      skipped(SKIP_REASONS.maxContracts),
+    );
+    expect(
+      decide(
+        input({ ...step, maxContracts: 9, gate: { ...all, state: "ACTIVE", whitelist: base.whitelist } }),
+      ),
+    ).toEqual(skipped(SKIP_REASONS.maxTrades));
+  });
+
+  it("a later fill of an order already counted passes max trades per day", () => {
+    const gate = { ...base, tradesLeft: 0, tradeAlreadyCounted: true };
+    expect(decide(input({ leaderBefore: 1, leaderAfter: 2, follower: 1, gate }))).toEqual(sent("add", 1));
+  });
+});

@@ -1,0 +1,258 @@
+import type {
+  BrokerAccount,
+  BrokerEvent,
+  BrokerSession,
+  Clock,
+  ConnectionState,
+  ContractSpec,
+  OrderResult,
+  PlaceOrderRequest,
+  PositionSnapshot,
+  Side,
+} from "../../engine/types.js";
+
+/** A manual clock: time moves only when a test says so. */
+export function fakeClock(): Clock & { advance(ms: number): void } {
+  let now = 1_700_000_000_000;
+  let mono = 1000;
+  return {
+    now: () => now,
+    mono: () => mono,
+    setTimeout: () => undefined,
+    clearTimeout: () => undefined,
+    advance(ms: number) {
+      now += ms;
+      mono += ms;
+    },
+  };
+}
+
+interface QueuedOrder {
+  session: FakeSession;
+  req: PlaceOrderRequest;
+  resolve(result: OrderResult): void;
+}
+
+/**
+ * An in-memory broker behind any number of fake sessions. Orders queue until `flush()`; then
+ * each one is acked and filled (fill before ack or after, as `fillBeforeAck` says), and the
+ * account's fill and position events go out on its session, in Tradovate's order (fill, position).
+ */
+export class FakeBroker {
+  readonly accounts = new Map<number, { name: string; session: FakeSession }>();
+  readonly positions = new Map<string, number>();
+  readonly placed: Array<PlaceOrderRequest & { connection: string }> = [];
+  readonly cancels: Array<{ connection: string; orderId: number }> = [];
+  readonly liquidations: Array<{ connection: string; accountId: number; contractId: number }> = [];
+  readonly rejecting = new Set<string>();
+  fillBeforeAck = false;
+  /** Leave the clOrdId off follower fills (the ack then has to match them by order id). */
+  hideClOrdId = false;
+  private queue: QueuedOrder[] = [];
+  private nextFillId = 10_000;
+  private nextOrderId = 50_000;
+
+  constructor(readonly clock: Clock = fakeClock()) {}
+
+  session(connection: string): FakeSession {
+    return new FakeSession(this, connection);
+  }
+
+  addAccount(session: FakeSession, id: number, name: string): void {
+    this.accounts.set(id, { name, session });
+    session.accountList.push({ id, name });
+  }
+
+  position(accountId: number, contract: string): number {
+    return this.positions.get(`${accountId}|${contract}`) ?? 0;
+  }
+
+  /** The trader clicks in Tradovate on an account: a fill (and position) with no clOrdId of ours. */
+  trade(accountId: number, contract: string, side: Side, qty: number, orderId?: number): number {
+    return this.execute(accountId, contract, side, qty, orderId ?? this.nextOrderId++, undefined);
+  }
+
+  pending(): number {
+    return this.queue.length;
+  }
+
+  /** Answer every queued order (and any queued while answering). */
+  async flush(): Promise<void> {
+    while (this.queue.length > 0) await this.step();
+  }
+
+  /** Answer the oldest queued order. */
+  async step(): Promise<void> {
+    const next = this.queue.shift();
+    if (!next) return;
+    const { req, session } = next;
+    const account = this.accounts.get(req.accountId);
+    if (!account || this.rejecting.has(req.accountName)) {
+      next.resolve({
+        ok: false,
+        failureReason: account ? "RiskCheckFailed" : "UnknownAccount",
+        failureText: "simulated reject",
+        writtenAt: this.clock.mono(),
+        ackAt: this.clock.mono(),
+      });
+      await tick();
+      return;
+    }
+    const orderId = this.nextOrderId++;
+    const ack: OrderResult = { ok: true, orderId, writtenAt: this.clock.mono(), ackAt: this.clock.mono() };
+    if (this.fillBeforeAck) {
+      this.execute(req.accountId, req.symbol, req.action, req.qty, orderId, req.clOrdId);
+      next.resolve(ack);
+      await tick();
+    } else {
+      next.resolve(ack);
+      await tick();
+      this.execute(req.accountId, req.symbol, req.action, req.qty, orderId, req.clOrdId);
+    }
+    void session;
+  }
+
+  enqueue(session: FakeSession, req: PlaceOrderRequest): Promise<OrderResult> {
+    this.placed.push({ ...req, connection: session.connection });
+    return new Promise((resolve) => this.queue.push({ session, req, resolve }));
+  }
+
+  private execute(
+    accountId: number,
+    contract: string,
+    side: Side,
+    qty: number,
+    orderId: number,
+    clOrdId: string | undefined,
+  ): number {
+    const account = this.accounts.get(accountId);
+    if (!account) throw new Error(`fake broker: no account ${accountId}`);
+    const key = `${accountId}|${contract}`;
+    const netPos = (this.positions.get(key) ?? 0) + (side === "Buy" ? qty : -qty);
+    this.positions.set(key, netPos);
+    const fillId = this.nextFillId++;
+    const { session } = account;
+    session.emit({
+      type: "fill",
+      connection: session.connection,
+      accountId,
+      fillId,
+      orderId,
+      contractId: contractId(contract),
+      contract,
+      side,
+      qty,
+      price: 100,
+      ts: this.clock.now(),
+      receivedAt: this.clock.mono(),
+      clOrdId: this.hideClOrdId ? undefined : clOrdId,
+    });
+    session.emit({
+      type: "position",
+      connection: session.connection,
+      position: {
+        accountId,
+        contractId: contractId(contract),
+        contract,
+        netPos,
+        netPrice: netPos ? 100 : undefined,
+      },
+    });
+    return fillId;
+  }
+}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function contractId(name: string): number {
+  let h = 7;
+  for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) % 1_000_000;
+  return h;
+}
+
+export class FakeSession implements BrokerSession {
+  readonly accountList: BrokerAccount[] = [];
+  connectionState: ConnectionState = "connected";
+  private readonly listeners = new Set<(event: BrokerEvent) => void>();
+
+  constructor(
+    private readonly broker: FakeBroker,
+    readonly connection: string,
+  ) {}
+
+  emit(event: BrokerEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** Emit a sync snapshot of this session's accounts as the broker sees them now. */
+  sync(initial: boolean, fillIds: number[] = []): void {
+    this.emit({
+      type: "sync",
+      connection: this.connection,
+      initial,
+      accounts: [...this.accountList],
+      positions: this.accountList.flatMap((a) => this.positions(a.id)),
+      fillIds,
+    });
+  }
+
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
+  state(): ConnectionState {
+    return this.connectionState;
+  }
+  accounts(): BrokerAccount[] {
+    return [...this.accountList];
+  }
+  contractByName(name: string): ContractSpec | undefined {
+    return { id: contractId(name), name, root: name.slice(0, -2), tickSize: 0.25, pointValue: 50 };
+  }
+  contractById(): ContractSpec | undefined {
+    return undefined;
+  }
+  findContract(name: string): Promise<ContractSpec | undefined> {
+    return Promise.resolve(this.contractByName(name));
+  }
+  positions(accountId: number): PositionSnapshot[] {
+    const out: PositionSnapshot[] = [];
+    for (const [key, netPos] of this.broker.positions) {
+      const [id, contract] = key.split("|");
+      if (Number(id) === accountId && contract) {
+        out.push({ accountId, contractId: contractId(contract), contract, netPos, netPrice: undefined });
+      }
+    }
+    return out;
+  }
+  cashBalance(): { amount: number; realizedPnL: number } | undefined {
+    return undefined;
+  }
+  workingOrders(): [] {
+    return [];
+  }
+  lastPrice(): number | undefined {
+    return undefined;
+  }
+  subscribeQuotes(): void {}
+  placeOrder(req: PlaceOrderRequest): Promise<OrderResult> {
+    return this.broker.enqueue(this, req);
+  }
+  cancelOrder(orderId: number): Promise<OrderResult> {
+    this.broker.cancels.push({ connection: this.connection, orderId });
+    return Promise.resolve({ ok: true, orderId, writtenAt: 0, ackAt: 0 });
+  }
+  liquidatePosition(accountId: number, contractId: number): Promise<OrderResult> {
+    this.broker.liquidations.push({ connection: this.connection, accountId, contractId });
+    return Promise.resolve({ ok: true, orderId: 0, writtenAt: 0, ackAt: 0 });
+  }
+  rateBudget() {
+    return { minuteLeft: 80, hourLeft: 5000 };
+  }
+  on(listener: (event: BrokerEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,213 @@
+import { describe, expect, it } from "vitest";
+import type { Config } from "../../data/schema.js";
+import { clOrdIdFor, LeaderGuardError, OrderGateway } from "../../engine/orders/gateway.js";
+import type { EngineEvent, OrderResult } from "../../engine/types.js";
+import { FakeBroker, type FakeSession, fakeClock } from "../copier/fakeBroker.js";
+
+const config: Config = {
+  version: 1,
+  connections: [],
+  accounts: [
+    { name: "LEAD1", connection: "c1" },
+    { name: "FOL1", connection: "c1" },
+    { name: "FOL2", connection: "c2" },
+  ],
+  groups: [
+    {
+      name: "g",
+      active: true,
+      leader: "LEAD1",
+      whitelist: { enabled: false, symbols: [] },
+      followers: [
+        {
+          account: "FOL1",
+          enabled: true,
+          sizing: { mode: "multiplier", value: 1 },
+          mapping: "none",
+          limits: {},
+        },
+        {
+          account: "FOL2",
+          enabled: true,
+          sizing: { mode: "multiplier", value: 1 },
+          mapping: "none",
+          limits: {},
+        },
+      ],
+    },
+  ],
+};
+
+function setup() {
+  const clock = fakeClock();
+  const broker = new FakeBroker(clock);
+  const c1 = broker.session("c1");
+  const c2 = broker.session("c2");
+  broker.addAccount(c1, 1, "LEAD1");
+  broker.addAccount(c1, 2, "FOL1");
+  broker.addAccount(c2, 3, "FOL2");
+  const ids: Record<string, { session: FakeSession; accountId: number }> = {
+    LEAD1: { session: c1, accountId: 1 },
+    FOL1: { session: c1, accountId: 2 },
+    FOL2: { session: c2, accountId: 3 },
+  };
+  const events: EngineEvent[] = [];
+  const gateway = new OrderGateway(
+    { clock, emit: (e) => events.push(e), resolve: (name) => ids[name.toUpperCase()] },
+    config,
+  );
+  return { clock, broker, c1, c2, gateway, events, ids };
+}
+
+const order = (over: Record<string, unknown> = {}) => ({
+  side: "Buy" as const,
+  qty: 1,
+  symbol: "ESZ6",
+  clOrdId: "mk-1-2",
+  ...over,
+});
+
+describe("leader guard", () => {
+  it("refuses a leader by name: the session is never called and an error alert goes out", () => {
+    const { gateway, broker, c1, events } = setup();
+    expect(() =>
+      gateway.placeMarket({ follower: "x", accountId: 99, accountName: "lead1", session: c1, ...order() }),
+    ).toThrow(LeaderGuardError);
+    expect(broker.placed).toEqual([]);
+    expect(events).toEqual([expect.objectContaining({ type: "alert", level: "error", group: "g" })]);
+  });
+
+  it("refuses a leader by account id on its connection, whatever name is passed", () => {
+    const { gateway, broker, c1 } = setup();
+    expect(() =>
+      gateway.placeMarket({ follower: "FOL1", accountId: 1, accountName: "FOL1", session: c1, ...order() }),
+    ).toThrow(/leader of group "g"/);
+    expect(() =>
+      gateway.cancel({ follower: "FOL1", accountId: 1, accountName: "FOL1", session: c1, orderId: 5 }),
+    ).toThrow(LeaderGuardError);
+    expect(() =>
+      gateway.liquidate({ follower: "FOL1", accountId: 1, accountName: "FOL1", session: c1, contractId: 5 }),
+    ).toThrow(LeaderGuardError);
+    expect(broker.placed).toEqual([]);
+    expect(broker.cancels).toEqual([]);
+    expect(broker.liquidations).toEqual([]);
+  });
+
+  it("the same id on another connection is a different account", () => {
+    const { gateway, broker, c2 } = setup();
+    void gateway.placeMarket({
+      follower: "FOL2",
+      accountId: 1,
+      accountName: "FOL2",
+      session: c2,
+      ...order(),
+    });
+    expect(broker.placed).toHaveLength(1);
+  });
+
+  it("follows config reloads", () => {
+    const { gateway, broker, c1 } = setup();
+    gateway.setConfig({ ...config, groups: [] });
+    void gateway.placeMarket({
+      follower: "LEAD1",
+      accountId: 1,
+      accountName: "LEAD1",
+      session: c1,
+      ...order(),
+    });
+    expect(broker.placed).toHaveLength(1);
+  });
+});
+
+describe("orders", () => {
+  it("sends market orders through the session and records written/ack latency", async () => {
+    const { gateway, broker, c1, clock } = setup();
+    const started = clock.mono();
+    clock.advance(2);
+    const result = gateway.placeMarket({
+      follower: "FOL1",
+      accountId: 2,
+      accountName: "FOL1",
+      session: c1,
+      startedAt: started,
+      ...order({ qty: 3, side: "Sell" }),
+    });
+    expect(broker.placed).toEqual([
+      expect.objectContaining({ accountId: 2, accountName: "FOL1", symbol: "ESZ6", action: "Sell", qty: 3 }),
+    ]);
+    expect(gateway.inFlight("FOL1")).toBe(1);
+    await broker.flush();
+    expect((await result).ok).toBe(true);
+    expect(gateway.inFlight("FOL1")).toBe(0);
+    expect(gateway.latency("written", "FOL1")).toEqual({ p50: 2, p99: 2, count: 1 });
+    expect(gateway.latency("ack").count).toBe(1);
+  });
+
+  it("writes every follower's order before any ack: fan-out is not a loop of awaits", () => {
+    const { gateway, broker, c1, c2 } = setup();
+    void gateway.placeMarket({
+      follower: "FOL1",
+      accountId: 2,
+      accountName: "FOL1",
+      session: c1,
+      ...order(),
+    });
+    void gateway.placeMarket({
+      follower: "FOL2",
+      accountId: 3,
+      accountName: "FOL2",
+      session: c2,
+      ...order(),
+    });
+    void gateway.placeMarket({
+      follower: "FOL1",
+      accountId: 2,
+      accountName: "FOL1",
+      session: c1,
+      ...order({ clOrdId: "b" }),
+    });
+    expect(broker.placed.map((p) => p.clOrdId)).toEqual(["mk-1-2", "mk-1-2", "b"]);
+    expect(gateway.inFlight("FOL1")).toBe(2);
+    expect(gateway.inFlight("FOL2")).toBe(1);
+  });
+
+  it("a throwing or failing session becomes a failed result, not an exception", async () => {
+    const { gateway, c1 } = setup();
+    c1.placeOrder = () => {
+      throw new Error("socket closed");
+    };
+    const result: OrderResult = await gateway.placeMarket({
+      follower: "FOL1",
+      accountId: 2,
+      accountName: "FOL1",
+      session: c1,
+      ...order(),
+    });
+    expect(result).toEqual(expect.objectContaining({ ok: false, failureReason: "broker error" }));
+    expect(gateway.inFlight("FOL1")).toBe(0);
+  });
+
+  it.each([
+    [{ qty: 0 }, /qty/],
+    [{ qty: 1.5 }, /qty/],
+    [{ symbol: "" }, /symbol/],
+    [{ clOrdId: "x".repeat(65) }, /clOrdId/],
+  ])("refuses a bad request %o with a clear message", (over, message) => {
+    const { gateway, c1, broker } = setup();
+    expect(() =>
+      gateway.placeMarket({
+        follower: "FOL1",
+        accountId: 2,
+        accountName: "FOL1",
+        session: c1,
+        ...order(over),
+      }),
+    ).toThrow(message);
+    expect(broker.placed).toEqual([]);
+  });
+
+  it("clOrdId names the leader fill and the follower, within 64 characters", () => {
+    expect(clOrdIdFor(123, 456)).toBe("mk-123-456");
+    expect(clOrdIdFor(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER).length).toBeLessThanOrEqual(64);
+  });
+});
