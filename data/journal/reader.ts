@@ -1,0 +1,56 @@
+import type { JournalEntry } from "./entry.js";
+import { parseEntry } from "./entry.js";
+import { fileLines } from "./lines.js";
+import { journalFiles } from "./paths.js";
+
+export interface JournalFilter {
+  /** Only entries at or after this time. */
+  since?: Date | undefined;
+  /** Only entries whose `follower` field is this name. */
+  follower?: string | undefined;
+  /** Only entries of these types. */
+  types?: readonly string[] | undefined;
+}
+
+export interface ReadOptions extends JournalFilter {
+  /** Told about each line that is not a journal entry (it is skipped). */
+  onBadLine?: (file: string, line: number, text: string) => void;
+}
+
+export function matchesFilter(entry: JournalEntry, filter: JournalFilter): boolean {
+  if (filter.types !== undefined && filter.types.length > 0 && !filter.types.includes(entry.type))
+    return false;
+  if (filter.follower !== undefined && entry.follower !== filter.follower) return false;
+  if (filter.since !== undefined) {
+    const at = Date.parse(entry.at);
+    if (!(at >= filter.since.getTime())) return false;
+  }
+  return true;
+}
+
+/** Every entry of a journal, rotated files first, in order; bad lines are skipped. */
+export async function* readJournal(path: string, opts: ReadOptions = {}): AsyncGenerator<JournalEntry> {
+  for (const file of await journalFiles(path)) {
+    for await (const { line, text, unterminated } of fileLines(file)) {
+      const entry = parseEntry(text);
+      if (entry === undefined) {
+        // An unterminated tail is a write in progress, not damage.
+        if (!unterminated && text.length > 0) opts.onBadLine?.(file, line, text);
+        continue;
+      }
+      if (matchesFilter(entry, opts)) yield entry;
+    }
+  }
+}
+
+/**
+ * The copier's dedupe ledger: the `key` of every "leaderFill" entry (e.g. "conn:12345"), so a
+ * restart never copies a fill twice.
+ */
+export async function leaderFillKeys(path: string): Promise<Set<string>> {
+  const keys = new Set<string>();
+  for await (const entry of readJournal(path, { types: ["leaderFill"] })) {
+    if (typeof entry.key === "string") keys.add(entry.key);
+  }
+  return keys;
+}

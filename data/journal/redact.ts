@@ -1,0 +1,22 @@
+/**
+ * Defence in depth for invariant 6: whatever a caller hands the journal, a field that is named
+ * like a secret never reaches the disk. Matching is by key name, case-insensitive, at any depth.
+ */
+const SECRET_KEYS = new Set(["password", "secret", "sec", "token", "accesstoken", "mdaccesstoken"]);
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEYS.has(key.toLowerCase());
+}
+
+/** A copy of `value` with every secret-named key removed. Plain data in, plain data out. */
+export function redactSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactSecrets);
+  if (value === null || typeof value !== "object") return value;
+  if (value instanceof Date) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    if (isSecretKey(key)) continue;
+    out[key] = redactSecrets(inner);
+  }
+  return out;
+}

@@ -1,0 +1,243 @@
+import { appendFile, mkdir, rename, stat, truncate } from "node:fs/promises";
+import { dirname } from "node:path";
+import { type Clock, systemClock } from "../../engine/types.js";
+import { GENESIS_HASH, lineHash } from "./hash.js";
+import { readTail } from "./lines.js";
+import { isNotFound, rotatedJournalPath } from "./paths.js";
+import { redactSecrets } from "./redact.js";
+
+export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_MAX_FILES = 5;
+export const FLUSH_INTERVAL_MS = 100;
+/** After a failed write, wait longer before trying again so a full disk is not hammered. */
+const RETRY_INTERVAL_MS = 1000;
+
+export interface JournalInput {
+  type: string;
+  [key: string]: unknown;
+}
+
+export interface JournalWriterOptions {
+  /** Rotate the live file before it would grow past this many bytes. Default 10 MB. */
+  maxBytes?: number;
+  /** Rotated files kept besides the live one (journal.1 … journal.N). Default 5. */
+  maxFiles?: number;
+  clock?: Clock;
+  /** Told about write failures; the lines stay buffered and are retried. */
+  onError?: (error: unknown) => void;
+}
+
+export class JournalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "JournalError";
+  }
+}
+
+interface Pending {
+  seq: number;
+  at: string;
+  entry: JournalInput;
+}
+
+/** Where the hash chain stands at the end of the files on disk. */
+interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/**
+ * The journal's single writer. `append` is synchronous and cheap (it stamps seq and time and
+ * queues the entry); serialising, hashing and writing happen on a timer within 100 ms, off the
+ * copy path. Each line is `{seq, at, type, ...payload, prev}` where `prev` is the SHA-256 of the
+ * previous line's exact text, continued across restarts and rotations.
+ */
+export class JournalWriter {
+  private pending: Pending[] = [];
+  /** Serialised lines whose write failed; written first next time so the chain stays in order. */
+  private unwritten: string[] = [];
+  private seq: number;
+  private lastHash: string;
+  private size: number;
+  private timer: unknown;
+  private flushing: Promise<void> = Promise.resolve();
+  private closed = false;
+  private readonly clock: Clock;
+  private readonly maxBytes: number;
+  private readonly maxFiles: number;
+  private readonly onError: (error: unknown) => void;
+
+  private constructor(
+    readonly path: string,
+    head: ChainHead,
+    size: number,
+    opts: JournalWriterOptions,
+  ) {
+    this.seq = head.seq;
+    this.lastHash = head.hash;
+    this.size = size;
+    this.clock = opts.clock ?? systemClock;
+    this.maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.maxFiles = Math.max(1, opts.maxFiles ?? DEFAULT_MAX_FILES);
+    this.onError = opts.onError ?? (() => {});
+  }
+
+  static async open(path: string, opts: JournalWriterOptions = {}): Promise<JournalWriter> {
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    const { head, size, tornBytes } = await findChainHead(path);
+    const writer = new JournalWriter(path, head, size, opts);
+    if (tornBytes > 0) {
+      // A crash mid-write left half a line; it never was a complete entry, so cut it and say so.
+      writer.append({ type: "journalRepaired", reason: "incomplete last line removed", bytes: tornBytes });
+    }
+    return writer;
+  }
+
+  /** Queues an entry; never blocks, never throws for I/O. Written within 100 ms. */
+  append(entry: JournalInput): void {
+    if (this.closed) {
+      this.onError(new JournalError(`journal ${this.path} is closed; entry "${entry.type}" dropped`));
+      return;
+    }
+    this.seq += 1;
+    // An engine event carries its own time (epoch ms): keep it; otherwise stamp now.
+    const at = typeof entry.at === "number" && Number.isFinite(entry.at) ? entry.at : this.clock.now();
+    this.pending.push({ seq: this.seq, at: new Date(at).toISOString(), entry: { ...entry } });
+    this.schedule(FLUSH_INTERVAL_MS);
+  }
+
+  /** Writes everything queued so far. Rejects if the disk refuses (the lines stay queued). */
+  flush(): Promise<void> {
+    this.cancelTimer();
+    const run = this.flushing.then(() => this.writeQueued());
+    // Keep the chain of flushes alive after a failure; the caller still sees the rejection.
+    this.flushing = run.catch(() => {});
+    return run;
+  }
+
+  /** Flushes and stops; later appends are dropped (reported through onError). */
+  async close(): Promise<void> {
+    if (this.closed) return this.flushing;
+    this.closed = true;
+    await this.flush();
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer !== undefined) return;
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.flush().catch((error: unknown) => {
+        this.onError(error);
+        if (!this.closed) this.schedule(RETRY_INTERVAL_MS);
+      });
+    }, ms);
+  }
+
+  private cancelTimer(): void {
+    if (this.timer === undefined) return;
+    this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private async writeQueued(): Promise<void> {
+    for (const item of this.pending.splice(0)) this.unwritten.push(this.serialise(item));
+    while (this.unwritten.length > 0) {
+      const chunk = this.takeChunk();
+      if (chunk.length === 0) {
+        await this.rotate();
+        continue;
+      }
+      const data = `${chunk.join("\n")}\n`;
+      await appendFile(this.path, data, { mode: 0o600 });
+      this.unwritten.splice(0, chunk.length);
+      this.size += Buffer.byteLength(data);
+    }
+  }
+
+  /** The longest run of unwritten lines that fits in the live file; empty means rotate first. */
+  private takeChunk(): string[] {
+    const chunk: string[] = [];
+    let bytes = this.size;
+    for (const line of this.unwritten) {
+      const lineBytes = Buffer.byteLength(line) + 1;
+      // A line bigger than maxBytes still goes in, alone in a fresh file, rather than be lost.
+      if (bytes + lineBytes > this.maxBytes && bytes > 0) break;
+      chunk.push(line);
+      bytes += lineBytes;
+    }
+    return chunk;
+  }
+
+  private async rotate(): Promise<void> {
+    for (let n = this.maxFiles - 1; n >= 1; n--) {
+      await renameIfExists(rotatedJournalPath(this.path, n), rotatedJournalPath(this.path, n + 1));
+    }
+    await renameIfExists(this.path, rotatedJournalPath(this.path, 1));
+    this.size = 0;
+  }
+
+  private serialise({ seq, at, entry }: Pending): string {
+    const type = String(entry.type);
+    let text: string;
+    try {
+      const { seq: _s, at: _a, prev: _p, type: _t, ...payload } = redactSecrets(entry) as JournalInput;
+      text = JSON.stringify({ seq, at, type, ...payload, prev: this.lastHash });
+    } catch (error) {
+      // A BigInt or a cycle must not cost the line (and the chain) its place.
+      const reason = `unserialisable entry: ${error instanceof Error ? error.message : String(error)}`;
+      text = JSON.stringify({ seq, at, type, error: reason, prev: this.lastHash });
+    }
+    this.lastHash = lineHash(text);
+    return text;
+  }
+}
+
+async function renameIfExists(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}
+
+/**
+ * Reads the end of the live file (or of journal.1 when the live file is empty, e.g. a crash right
+ * after a rotation) to continue the chain, and cuts a torn last line.
+ */
+async function findChainHead(path: string): Promise<{ head: ChainHead; size: number; tornBytes: number }> {
+  let size = 0;
+  let tornBytes = 0;
+  for (const file of [path, rotatedJournalPath(path, 1)]) {
+    let tail: Awaited<ReturnType<typeof readTail>>;
+    try {
+      tail = await readTail(file);
+    } catch (error) {
+      if (isNotFound(error)) continue;
+      throw error;
+    }
+    if (file === path) {
+      if (tail.tornBytes > 0) {
+        await truncate(file, tail.size - tail.tornBytes);
+        tornBytes = tail.tornBytes;
+      }
+      size = (await stat(file)).size;
+    }
+    if (tail.lastLine !== undefined) return { head: headFrom(file, tail.lastLine), size, tornBytes };
+  }
+  return { head: { seq: 0, hash: GENESIS_HASH }, size, tornBytes };
+}
+
+function headFrom(file: string, lastLine: string): ChainHead {
+  let seq: unknown;
+  try {
+    seq = (JSON.parse(lastLine) as { seq?: unknown }).seq;
+  } catch {
+    seq = undefined;
+  }
+  if (typeof seq !== "number" || !Number.isInteger(seq) || seq < 0) {
+    throw new JournalError(
+      `cannot continue the journal: the last line of ${file} is not a journal entry (run "mimik log --verify")`,
+    );
+  }
+  return { seq, hash: lineHash(lastLine) };
+}

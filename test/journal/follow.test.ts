@@ -1,0 +1,84 @@
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { JournalEntry } from "../../data/journal/entry.js";
+import { followJournal } from "../../data/journal/follow.js";
+import { JournalWriter } from "../../data/journal/writer.js";
+import { tempDir, waitFor } from "./helpers.js";
+
+let cleanup: () => Promise<void>;
+let path: string;
+let controller: AbortController;
+
+beforeEach(async () => {
+  let dir: string;
+  ({ dir, cleanup } = await tempDir());
+  path = join(dir, "j.jsonl");
+  controller = new AbortController();
+});
+afterEach(async () => {
+  controller.abort();
+  await cleanup();
+});
+
+function start(opts: { fromStart?: boolean; follower?: string } = {}) {
+  const seen: JournalEntry[] = [];
+  const done = followJournal(path, (e) => seen.push(e), { signal: controller.signal, pollMs: 10, ...opts });
+  return { seen, done };
+}
+
+describe("followJournal", () => {
+  it("sees lines appended after it started, not the ones before", async () => {
+    const w = await JournalWriter.open(path);
+    w.append({ type: "old" });
+    await w.flush();
+    const { seen, done } = start();
+    await new Promise((r) => setTimeout(r, 30)); // let it open the file at its current end
+    w.append({ type: "new1" });
+    w.append({ type: "new2" });
+    await w.flush();
+    await waitFor(() => seen.length === 2);
+    expect(seen.map((e) => e.type)).toEqual(["new1", "new2"]);
+    await w.close();
+    controller.abort();
+    await done;
+  });
+
+  it("waits for a journal that does not exist yet, and filters", async () => {
+    const { seen, done } = start({ follower: "F1" });
+    const w = await JournalWriter.open(path);
+    w.append({ type: "copy", follower: "F2" });
+    w.append({ type: "copy", follower: "F1" });
+    await w.close();
+    await waitFor(() => seen.length === 1);
+    expect(seen[0]).toMatchObject({ follower: "F1", seq: 2 });
+    controller.abort();
+    await done;
+  });
+
+  it("survives rotation without losing or repeating a line", async () => {
+    const w = await JournalWriter.open(path, { maxBytes: 250, maxFiles: 10 });
+    const { seen, done } = start({ fromStart: true });
+    for (let i = 0; i < 12; i++) {
+      w.append({ type: "copy", i, pad: "p".repeat(40) });
+      if (i % 3 === 0) await w.flush();
+    }
+    await w.close();
+    await waitFor(() => seen.length >= 12).catch(() => {
+      throw new Error(JSON.stringify(seen.map((e) => e.seq)));
+    });
+    expect(seen.map((e) => e.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    controller.abort();
+    await done;
+  });
+
+  it("resolves promptly when aborted, even if the file was removed", async () => {
+    const w = await JournalWriter.open(path);
+    w.append({ type: "a" });
+    await w.close();
+    const { done } = start();
+    await rm(path);
+    controller.abort();
+    await expect(done).resolves.toBeUndefined();
+  });
+});

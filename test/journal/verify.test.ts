@@ -1,0 +1,100 @@
+import { appendFile, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { rotatedJournalPath } from "../../data/journal/paths.js";
+import { verifyJournal } from "../../data/journal/verify.js";
+import { JournalWriter } from "../../data/journal/writer.js";
+import { tempDir } from "./helpers.js";
+
+let cleanup: () => Promise<void>;
+let path: string;
+
+beforeEach(async () => {
+  let dir: string;
+  ({ dir, cleanup } = await tempDir());
+  path = join(dir, "j.jsonl");
+});
+afterEach(() => cleanup());
+
+async function writeEntries(n: number, opts: { maxBytes?: number } = {}): Promise<void> {
+  const w = await JournalWriter.open(path, opts);
+  for (let i = 1; i <= n; i++) w.append({ type: "copy", follower: `F${i}`, qty: i });
+  await w.close();
+}
+
+async function editLines(file: string, edit: (lines: string[]) => string[]): Promise<void> {
+  const lines = (await readFile(file, "utf8")).split("\n").slice(0, -1);
+  await writeFile(file, `${edit(lines).join("\n")}\n`);
+}
+
+describe("verifyJournal", () => {
+  it("accepts an untouched journal and counts its lines", async () => {
+    await writeEntries(5);
+    expect(await verifyJournal(path)).toEqual({ ok: true, lines: 5 });
+  });
+
+  it("accepts a journal that does not exist yet as empty", async () => {
+    expect(await verifyJournal(path)).toEqual({ ok: true, lines: 0 });
+  });
+
+  it("catches an edited line at the line after it", async () => {
+    await writeEntries(5);
+    await editLines(path, (lines) => lines.map((l, i) => (i === 1 ? l.replace('"qty":2', '"qty":20') : l)));
+    expect(await verifyJournal(path)).toMatchObject({ ok: false, file: path, line: 3, reason: /prev hash/ });
+  });
+
+  it("catches a deleted line at the line that followed it", async () => {
+    await writeEntries(5);
+    await editLines(path, (lines) => lines.filter((_, i) => i !== 2));
+    expect(await verifyJournal(path)).toMatchObject({ ok: false, file: path, line: 3, reason: /prev hash/ });
+  });
+
+  it("catches a deleted first line (the chain no longer starts at seq 1 from genesis)", async () => {
+    await writeEntries(3);
+    await editLines(path, (lines) => lines.slice(1));
+    // seq 2 is the oldest line left: allowed only as history rotated away, but its successors still chain.
+    expect(await verifyJournal(path)).toEqual({ ok: true, lines: 2 });
+    await editLines(path, (lines) => [lines[0]!.replace('"seq":2', '"seq":1'), ...lines.slice(1)]);
+    expect(await verifyJournal(path)).toMatchObject({ ok: false, line: 1, reason: /genesis/ });
+  });
+
+  it("catches bad JSON and points at that line", async () => {
+    await writeEntries(4);
+    await editLines(path, (lines) => lines.map((l, i) => (i === 2 ? "{not json" : l)));
+    expect(await verifyJournal(path)).toMatchObject({ ok: false, line: 3, reason: "not valid JSON" });
+  });
+
+  it("catches a seq gap even when the hash chain is intact", async () => {
+    await writeEntries(2);
+    await editLines(path, (lines) => [lines[0]!, lines[1]!.replace('"seq":2', '"seq":3')]);
+    expect(await verifyJournal(path)).toMatchObject({
+      ok: false,
+      line: 2,
+      reason: /seq 3 does not follow 1/,
+    });
+  });
+
+  it("flags an unterminated last line", async () => {
+    await writeEntries(2);
+    await appendFile(path, '{"seq":3');
+    expect(await verifyJournal(path)).toMatchObject({ ok: false, line: 3, reason: /incomplete last line/ });
+  });
+
+  it("follows the chain across rotated files and names the broken file", async () => {
+    await writeEntries(8, { maxBytes: 500 });
+    const older = rotatedJournalPath(path, 1);
+    expect(await verifyJournal(path)).toEqual({ ok: true, lines: 8 });
+    // Edit the last line of the rotated file: the break shows on line 1 of the live file.
+    await editLines(older, (lines) =>
+      lines.map((l, i) => (i === lines.length - 1 ? l.replace("copy", "kopy") : l)),
+    );
+    expect(await verifyJournal(path)).toMatchObject({ ok: false, file: path, line: 1 });
+  });
+
+  it("points inside a rotated file when the damage is there", async () => {
+    await writeEntries(8, { maxBytes: 500 });
+    const older = rotatedJournalPath(path, 1);
+    await editLines(older, (lines) => lines.map((l, i) => (i === 0 ? l.replace("copy", "kopy") : l)));
+    expect(await verifyJournal(path)).toMatchObject({ ok: false, file: older, line: 2 });
+  });
+});

@@ -1,0 +1,211 @@
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { GENESIS_HASH, lineHash } from "../../data/journal/hash.js";
+import { rotatedJournalPath } from "../../data/journal/paths.js";
+import { verifyJournal } from "../../data/journal/verify.js";
+import { JournalError, JournalWriter } from "../../data/journal/writer.js";
+import type { Clock } from "../../engine/types.js";
+import { readLines, tempDir, waitFor } from "./helpers.js";
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let path: string;
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+  path = join(dir, "journal", "main.jsonl");
+});
+afterEach(() => cleanup());
+
+function parse(line: string): Record<string, unknown> {
+  return JSON.parse(line) as Record<string, unknown>;
+}
+
+describe("JournalWriter", () => {
+  it("writes {seq, at, type, ...payload, prev} lines chained from the genesis hash", async () => {
+    const w = await JournalWriter.open(path);
+    w.append({ type: "copy", follower: "F1", qty: 2 });
+    w.append({ type: "alert", message: "hi" });
+    await w.close();
+    const lines = await readLines(path);
+    expect(lines).toHaveLength(2);
+    const [a, b] = lines.map(parse);
+    expect(Object.keys(a!)).toEqual(["seq", "at", "type", "follower", "qty", "prev"]);
+    expect(a).toMatchObject({ seq: 1, type: "copy", follower: "F1", qty: 2, prev: GENESIS_HASH });
+    expect(b).toMatchObject({ seq: 2, type: "alert", prev: lineHash(lines[0]!) });
+    expect(Number.isNaN(Date.parse(String(a!.at)))).toBe(false);
+  });
+
+  it("keeps an engine event's own epoch time as the ISO `at`, and the writer owns seq and prev", async () => {
+    const w = await JournalWriter.open(path);
+    w.append({ type: "copy", at: Date.UTC(2026, 10, 23, 14, 0, 0), seq: 99, prev: "forged" });
+    await w.close();
+    const [line] = (await readLines(path)).map(parse);
+    expect(line).toMatchObject({ seq: 1, at: "2026-11-23T14:00:00.000Z", prev: GENESIS_HASH });
+  });
+
+  it("append returns synchronously and the timer flushes within 100 ms without an explicit flush", async () => {
+    let scheduled: { fn: () => void; ms: number } | undefined;
+    const clock: Clock = {
+      now: () => 0,
+      mono: () => 0,
+      setTimeout: (fn, ms) => {
+        scheduled = { fn, ms };
+        return 1;
+      },
+      clearTimeout: () => {
+        scheduled = undefined;
+      },
+    };
+    const w = await JournalWriter.open(path, { clock });
+    const result: unknown = w.append({ type: "copy" });
+    expect(result).toBeUndefined(); // not a promise: the caller never waits
+    w.append({ type: "copy" });
+    expect(scheduled?.ms).toBeLessThanOrEqual(100);
+    await expect(stat(path)).rejects.toThrow(); // nothing written yet: it is buffered
+    scheduled!.fn();
+    await waitFor(async () => (await readLines(path).catch(() => [])).length === 2);
+    await w.close();
+  });
+
+  it("flushes on its own with the real clock", async () => {
+    const w = await JournalWriter.open(path);
+    w.append({ type: "copy" });
+    await waitFor(async () => (await readLines(path).catch(() => [])).length === 1);
+    await w.close();
+  });
+
+  it("close flushes everything still queued", async () => {
+    const w = await JournalWriter.open(path);
+    for (let i = 0; i < 50; i++) w.append({ type: "copy", i });
+    await w.close();
+    expect(await readLines(path)).toHaveLength(50);
+  });
+
+  it("drops appends after close and reports them", async () => {
+    const onError = vi.fn();
+    const w = await JournalWriter.open(path, { onError });
+    await w.close();
+    w.append({ type: "late" });
+    expect(onError).toHaveBeenCalledWith(expect.any(JournalError));
+  });
+
+  it("continues seq and the hash chain across a restart", async () => {
+    const w1 = await JournalWriter.open(path);
+    w1.append({ type: "a" });
+    w1.append({ type: "b" });
+    await w1.close();
+    const w2 = await JournalWriter.open(path);
+    w2.append({ type: "c" });
+    await w2.close();
+    const lines = await readLines(path);
+    expect(parse(lines[2]!)).toMatchObject({ seq: 3, type: "c", prev: lineHash(lines[1]!) });
+    expect(await verifyJournal(path)).toEqual({ ok: true, lines: 3 });
+  });
+
+  it("rotates by size and carries the chain into the new file", async () => {
+    const w = await JournalWriter.open(path, { maxBytes: 700, maxFiles: 3 });
+    for (let i = 0; i < 6; i++) w.append({ type: "copy", note: "x".repeat(60), i });
+    await w.close();
+    const rotated = await readLines(rotatedJournalPath(path, 1));
+    const live = await readLines(path);
+    expect(rotated.length).toBeGreaterThan(0);
+    expect(live.length).toBeGreaterThan(0);
+    expect(parse(live[0]!).prev).toBe(lineHash(rotated[rotated.length - 1]!));
+    expect((await stat(path)).size).toBeLessThanOrEqual(700);
+    expect(await verifyJournal(path)).toEqual({ ok: true, lines: 6 });
+  });
+
+  it("keeps at most maxFiles rotated files and the rest still verifies", async () => {
+    const w = await JournalWriter.open(path, { maxBytes: 200, maxFiles: 2 });
+    for (let i = 0; i < 20; i++) {
+      w.append({ type: "copy", note: "y".repeat(60), i });
+      await w.flush();
+    }
+    await w.close();
+    const names = (await readdir(join(dir, "journal"))).sort();
+    expect(names).toEqual(["main.1.jsonl", "main.2.jsonl", "main.jsonl"]);
+    const result = await verifyJournal(path);
+    expect(result.ok).toBe(true);
+  });
+
+  it("continues the chain from the rotated file when restarted right after a rotation", async () => {
+    const w1 = await JournalWriter.open(path, { maxBytes: 150 });
+    w1.append({ type: "a", note: "z".repeat(60) });
+    w1.append({ type: "b", note: "z".repeat(60) });
+    await w1.close();
+    // Simulate a crash between the rename and the first write of the new live file.
+    const { rename } = await import("node:fs/promises");
+    await rename(rotatedJournalPath(path, 1), rotatedJournalPath(path, 2));
+    await rename(path, rotatedJournalPath(path, 1));
+    const w2 = await JournalWriter.open(path, { maxBytes: 150 });
+    w2.append({ type: "c" });
+    await w2.close();
+    expect(parse((await readLines(path))[0]!)).toMatchObject({ seq: 3 });
+    expect(await verifyJournal(path)).toEqual({ ok: true, lines: 3 });
+  });
+
+  it("cuts a torn last line at restart and records that it did", async () => {
+    const w1 = await JournalWriter.open(path);
+    w1.append({ type: "a" });
+    await w1.close();
+    const { appendFile } = await import("node:fs/promises");
+    await appendFile(path, '{"seq":2,"at":"2026-');
+    const w2 = await JournalWriter.open(path);
+    w2.append({ type: "b" });
+    await w2.close();
+    const lines = (await readLines(path)).map(parse);
+    expect(lines.map((l) => l.type)).toEqual(["a", "journalRepaired", "b"]);
+    expect(await verifyJournal(path)).toEqual({ ok: true, lines: 3 });
+  });
+
+  it("refuses to continue after a last line that is not an entry, with a clear message", async () => {
+    const { mkdir, writeFile } = await import("node:fs/promises");
+    await mkdir(join(dir, "journal"));
+    await writeFile(path, "garbage\n");
+    await expect(JournalWriter.open(path)).rejects.toThrow(/not a journal entry.*mimik log --verify/);
+  });
+
+  it("never writes secret-named keys, at any depth", async () => {
+    const w = await JournalWriter.open(path);
+    w.append({
+      type: "connectionStatus",
+      password: "hunter2",
+      accessToken: "tok-1",
+      nested: { secret: "s3", Token: "t", sec: "x", keep: 1, list: [{ password: "p", ok: true }] },
+    });
+    await w.close();
+    const text = (await readLines(path))[0]!;
+    for (const secret of ["hunter2", "tok-1", "s3", '"t"', '"x"', '"p"']) expect(text).not.toContain(secret);
+    expect(parse(text)).toMatchObject({ nested: { keep: 1, list: [{ ok: true }] } });
+  });
+
+  it("keeps its place in the chain when an entry cannot be serialised", async () => {
+    const w = await JournalWriter.open(path);
+    w.append({ type: "weird", big: 10n });
+    w.append({ type: "fine" });
+    await w.close();
+    const lines = (await readLines(path)).map(parse);
+    expect(lines[0]).toMatchObject({
+      seq: 1,
+      type: "weird",
+      error: expect.stringContaining("unserialisable"),
+    });
+    expect(await verifyJournal(path)).toEqual({ ok: true, lines: 2 });
+  });
+
+  it("keeps lines queued when the disk refuses, and writes them once it can", async () => {
+    const { mkdir, rm } = await import("node:fs/promises");
+    const w = await JournalWriter.open(path);
+    await rm(join(dir, "journal"), { recursive: true });
+    await mkdir(path, { recursive: true }); // a directory where the file should be: appends fail
+    w.append({ type: "a" });
+    await expect(w.flush()).rejects.toThrow();
+    await rm(path, { recursive: true });
+    w.append({ type: "b" });
+    await w.close();
+    expect((await readLines(path)).map((l) => parse(l).type)).toEqual(["a", "b"]);
+    expect(await verifyJournal(path)).toEqual({ ok: true, lines: 2 });
+  });
+});
