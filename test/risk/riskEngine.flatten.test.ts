@@ -1,10 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { Limits } from "../../data/schema.js";
 import { alertsOf, configWith, ES, flush, NQ, rig, statesOf } from "./fakes.js";
 
 const MON_NOON = Date.parse("2026-01-12T18:00:00Z");
 
-async function setup(followers = ["F1", "F2", "F3"], limits = { dailyLoss: 1000 }) {
+async function setup(followers = ["F1", "F2", "F3"], limits: Limits = { dailyLoss: 1000 }) {
   const r = rig(MON_NOON);
   r.session.addAccount(1, "LEAD", 100_000);
   r.session.prices.set(ES.id, 5000);
