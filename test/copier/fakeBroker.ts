@@ -173,6 +173,8 @@ export function contractId(name: string): number {
 export class FakeSession implements BrokerSession {
   readonly accountList: BrokerAccount[] = [];
   connectionState: ConnectionState = "connected";
+  /** While true, events are lost (the socket is down). */
+  muted = false;
   private readonly listeners = new Set<(event: BrokerEvent) => void>();
 
   constructor(
@@ -181,6 +183,7 @@ export class FakeSession implements BrokerSession {
   ) {}
 
   emit(event: BrokerEvent): void {
+    if (this.muted) return;
     for (const listener of this.listeners) listener(event);
   }
 

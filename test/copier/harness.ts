@@ -1,0 +1,144 @@
+import type { Config, Follower, Group } from "../../data/schema.js";
+import type { FollowerGate } from "../../engine/copier/copier.js";
+import { Copier } from "../../engine/copier/copier.js";
+import { OrderGateway } from "../../engine/orders/gateway.js";
+import type { CopyEvent, EngineEvent, FillLedger, Side } from "../../engine/types.js";
+import { FakeBroker, type FakeSession, fakeClock } from "./fakeBroker.js";
+
+export interface FollowerSpec extends Partial<Follower> {
+  account: string;
+}
+export interface GroupSpec {
+  name: string;
+  leader: string;
+  active?: boolean;
+  whitelist?: Group["whitelist"];
+  followers: FollowerSpec[];
+}
+
+export function buildConfig(groups: GroupSpec[]): Config {
+  const names = groups.flatMap((g) => [g.leader, ...g.followers.map((f) => f.account)]);
+  return {
+    version: 1,
+    connections: names.map((n) => ({
+      name: `c-${n}`,
+      env: "sim" as const,
+      username: n,
+      password: { env: "X" },
+      appId: "mimik",
+      appVersion: "0.1.0",
+    })),
+    accounts: names.map((n) => ({ name: n, connection: `c-${n}` })),
+    groups: groups.map((g) => ({
+      name: g.name,
+      active: g.active ?? true,
+      leader: g.leader,
+      whitelist: g.whitelist ?? { enabled: false, symbols: [] },
+      followers: g.followers.map((f) => ({
+        enabled: true,
+        sizing: { mode: "multiplier", value: 1 },
+        mapping: "none",
+        limits: {},
+        ...f,
+      })),
+    })),
+  };
+}
+
+export class MemoryLedger implements FillLedger {
+  readonly keys = new Set<string>();
+  has(key: string): boolean {
+    return this.keys.has(key);
+  }
+  add(key: string): void {
+    this.keys.add(key);
+  }
+}
+
+/** A copier wired to a fake broker: one connection per account, ids from 1 in config order. */
+export function world(groups: GroupSpec[]) {
+  const clock = fakeClock();
+  const broker = new FakeBroker(clock);
+  let config = buildConfig(groups);
+  const sessions = new Map<string, FakeSession>();
+  const ids = new Map<string, number>();
+  config.accounts.forEach((a, i) => {
+    const session = broker.session(a.connection);
+    sessions.set(a.name, session);
+    ids.set(a.name, i + 1);
+    broker.addAccount(session, i + 1, a.name);
+  });
+  const events: EngineEvent[] = [];
+  const risk = new Map<string, FollowerGate>();
+  const down = new Set<string>();
+  const ledger = new MemoryLedger();
+  const openings: Array<[string, number]> = [];
+  const resolve = (name: string) => {
+    const session = sessions.get(name);
+    const accountId = ids.get(name);
+    return session && accountId !== undefined ? { session, accountId } : undefined;
+  };
+  const gateway = new OrderGateway({ clock, emit: (e) => events.push(e), resolve }, config);
+  const copier = new Copier(
+    {
+      clock,
+      emit: (e) => events.push(e),
+      gateway,
+      resolve: (name) => resolve(name),
+      connected: (name) => !down.has(name),
+      gate: (name) => risk.get(name) ?? { state: "ACTIVE" },
+      ledger,
+      onOpeningCopied: (follower, orderId) => openings.push([follower, orderId]),
+    },
+    config,
+  );
+  for (const session of sessions.values()) session.on((e) => copier.onBrokerEvent(e));
+  for (const session of sessions.values()) session.sync(true);
+
+  const id = (name: string) => {
+    const value = ids.get(name);
+    if (value === undefined) throw new Error(`no account ${name}`);
+    return value;
+  };
+  const session = (name: string) => {
+    const value = sessions.get(name);
+    if (!value) throw new Error(`no account ${name}`);
+    return value;
+  };
+
+  return {
+    clock,
+    broker,
+    gateway,
+    copier,
+    events,
+    risk,
+    down,
+    ledger,
+    openings,
+    id,
+    session,
+    get config() {
+      return config;
+    },
+    setConfig(next: Config) {
+      config = next;
+      copier.setConfig(next);
+    },
+    /** A leader (or manual) trade at the broker; its fill reaches the copier at once. */
+    trade(account: string, contract: string, side: Side, qty: number, orderId?: number): number {
+      return broker.trade(id(account), contract, side, qty, orderId);
+    },
+    position(account: string, contract: string): number {
+      return broker.position(id(account), contract);
+    },
+    copies(filter: Partial<CopyEvent> = {}): CopyEvent[] {
+      return events.filter(
+        (e): e is CopyEvent =>
+          e.type === "copy" &&
+          Object.entries(filter).every(([k, v]) => (e as unknown as Record<string, unknown>)[k] === v),
+      );
+    },
+    flush: () => broker.flush(),
+  };
+}
