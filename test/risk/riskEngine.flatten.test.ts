@@ -24,7 +24,9 @@ async function setup(followers = ["F1", "F2", "F3"], limits: Limits = { dailyLos
   r.engine.setConfig(configWith(followers.map((account) => ({ account, limits }))));
   await r.engine.start();
   r.session.setBalance(1, 100_000);
-  followers.forEach((_, i) => r.session.setBalance(11 + i, 50_000));
+  followers.forEach((_, i) => {
+    r.session.setBalance(11 + i, 50_000);
+  });
   await flush();
   return r;
 }
