@@ -44,66 +44,72 @@ function onTick(price: number, tick: number): boolean {
   return Math.abs(steps - Math.round(steps)) < 1e-6;
 }
 
-export const scenarioSchema = z
-  .strictObject({
-    description: z.string().optional(),
-    users: z.array(userSchema).min(1, "needs at least one user"),
-    products: z.array(productSchema).min(1, "needs at least one product"),
-  })
-  .superRefine((s, ctx) => {
-    const users = new Set<string>();
-    const accounts = new Set<string>();
-    s.users.forEach((u, ui) => {
-      if (users.has(u.name))
-        ctx.addIssue({ code: "custom", path: ["users", ui, "name"], message: `duplicate user "${u.name}"` });
-      users.add(u.name);
-      u.accounts.forEach((a, ai) => {
-        if (accounts.has(a.name)) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["users", ui, "accounts", ai, "name"],
-            message: `duplicate account "${a.name}"`,
-          });
-        }
-        accounts.add(a.name);
-      });
+/** Each product checks itself, so a bad product is reported even when other parts are broken too. */
+const checkedProduct = productSchema.superRefine((p, ctx) => {
+  if (!onTick(p.price, p.tickSize)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["price"],
+      message: `${p.price} is not a multiple of the tick size ${p.tickSize}`,
     });
-    const products = new Set<string>();
-    const contracts = new Set<string>();
-    s.products.forEach((p, pi) => {
-      if (products.has(p.name))
-        ctx.addIssue({
-          code: "custom",
-          path: ["products", pi, "name"],
-          message: `duplicate product "${p.name}"`,
-        });
-      products.add(p.name);
-      if (!onTick(p.price, p.tickSize)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["products", pi, "price"],
-          message: `${p.price} is not a multiple of the tick size ${p.tickSize}`,
-        });
-      }
-      p.contracts.forEach((c, ci) => {
-        const parsed = parseContract(c);
-        if (!parsed || parsed.root !== p.name || c !== c.toUpperCase()) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["products", pi, "contracts", ci],
-            message: `"${c}" is not a ${p.name} contract name (root + month code + one-digit year, e.g. ${p.name}Z6)`,
-          });
-        } else if (contracts.has(c)) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["products", pi, "contracts", ci],
-            message: `duplicate contract "${c}"`,
-          });
-        }
-        contracts.add(c);
+  }
+  p.contracts.forEach((c, ci) => {
+    const parsed = parseContract(c);
+    if (!parsed || parsed.root !== p.name || c !== c.toUpperCase()) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["contracts", ci],
+        message: `"${c}" is not a ${p.name} contract name (root + month code + one-digit year, e.g. ${p.name}Z6)`,
       });
-    });
+    }
   });
+});
+
+function duplicates(names: string[]): Array<[number, string]> {
+  const seen = new Set<string>();
+  const out: Array<[number, string]> = [];
+  names.forEach((n, i) => {
+    if (seen.has(n)) out.push([i, n]);
+    seen.add(n);
+  });
+  return out;
+}
+
+const users = z
+  .array(userSchema)
+  .min(1, "needs at least one user")
+  .superRefine((list, ctx) => {
+    for (const [i, n] of duplicates(list.map((u) => u.name))) {
+      ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate user "${n}"` });
+    }
+    const accounts = list.flatMap((u, ui) =>
+      u.accounts.map((a, ai) => ({ name: a.name, path: [ui, "accounts", ai, "name"] })),
+    );
+    for (const [i, n] of duplicates(accounts.map((a) => a.name))) {
+      ctx.addIssue({ code: "custom", path: accounts[i]!.path, message: `duplicate account "${n}"` });
+    }
+  });
+
+const products = z
+  .array(checkedProduct)
+  .min(1, "needs at least one product")
+  .superRefine((list, ctx) => {
+    for (const [i, n] of duplicates(list.map((p) => p.name))) {
+      ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate product "${n}"` });
+    }
+    const contracts = list.flatMap((p, pi) =>
+      p.contracts.map((c, ci) => ({ name: c, path: [pi, "contracts", ci] })),
+    );
+    for (const [i, n] of duplicates(contracts.map((c) => c.name))) {
+      ctx.addIssue({ code: "custom", path: contracts[i]!.path, message: `duplicate contract "${n}"` });
+    }
+  });
+
+export const scenarioSchema = z.strictObject({
+  description: z.string().optional(),
+  users,
+  products,
+});
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioUser = Scenario["users"][number];

@@ -89,6 +89,18 @@ export async function waitFor<T>(
   }
 }
 
+export async function waitForAsync(
+  check: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 5000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** A raw socket that records every frame and decodes `a[...]` messages. */
 export class RawClient {
   readonly frames: string[] = [];

@@ -1,0 +1,111 @@
+import { loadScenario, type Scenario, ScenarioError, startSimulator } from "../../../engine/sim/index.js";
+import { type Command, type CommandContext, UserError } from "../command.js";
+import { parseFlags } from "../flags.js";
+
+const usd = (n: number) => `$${n.toLocaleString("en-US", { maximumFractionDigits: 2 })}`;
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+}
+
+function describe(url: string, scenario: Scenario): string {
+  const lines = [
+    `REST     ${url}/v1`,
+    `socket   ${url.replace("http", "ws")}/v1/websocket   (trading and market data)`,
+    `control  ${url}/sim/...`,
+    "users (simulated logins, not secrets):",
+  ];
+  for (const u of scenario.users) {
+    lines.push(`  ${u.name} / ${u.password}`);
+    for (const a of u.accounts) {
+      const limit =
+        a.dailyLossAutoLiq !== undefined ? `, daily loss auto-liq ${usd(a.dailyLossAutoLiq)}` : "";
+      lines.push(`    ${a.name}  ${usd(a.balance)}${limit}`);
+    }
+  }
+  lines.push(`products: ${scenario.products.map((p) => p.contracts[0]).join(" ")}`);
+  lines.push("Ctrl+C stops the simulator.");
+  return `${lines.join("\n")}\n`;
+}
+
+/** `mimik sim`; `waitForStop` is injectable so tests can stop it without signals. */
+export function createSimCommand(waitForStop: () => Promise<void> = untilSignal): Command {
+  return {
+    name: "sim",
+    summary: "run the Tradovate-compatible simulator on 127.0.0.1",
+    help: `Usage
+  mimik sim [--port N] [--scenario FILE] [--seed N]
+
+Runs a local server that speaks Tradovate's REST and WebSocket protocol (auth, account and
+order endpoints, user/syncrequest, props events, market data), so mimik and its tests can trade
+without reaching Tradovate. Its first line is "listening on http://127.0.0.1:PORT"; then the
+scenario's users (simulated logins, not secrets) and accounts. Runs until Ctrl+C or SIGTERM.
+
+Faults and prices are driven through the control API under /sim/... (see the README).
+
+Options
+  --port N          port to listen on (default 0: a free port)
+  --scenario FILE   users, accounts, balances and products as JSON (default: data/scenarios/default.json)
+  --seed N          seed for the price walk and frame shapes (default 1)
+
+Examples
+  mimik sim
+  mimik sim --port 8787 --scenario ./my-scenario.json`,
+    async run(ctx: CommandContext): Promise<number> {
+      const { flags } = parseFlags(
+        ctx,
+        { port: { type: "number" }, scenario: { type: "string" }, seed: { type: "number" } },
+        { command: "sim" },
+      );
+      const port = flags.port ?? 0;
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new UserError("mimik sim: --port must be a whole number from 0 to 65535", 2);
+      }
+      if (flags.seed !== undefined && !Number.isInteger(flags.seed)) {
+        throw new UserError("mimik sim: --seed must be a whole number", 2);
+      }
+      let scenario: Scenario | undefined;
+      if (flags.scenario !== undefined) {
+        try {
+          scenario = loadScenario(flags.scenario);
+        } catch (error) {
+          if (!(error instanceof ScenarioError)) throw error;
+          ctx.stderr.write(`${error.message}\n`);
+          return 1;
+        }
+      }
+      let sim: Awaited<ReturnType<typeof startSimulator>>;
+      try {
+        sim = await startSimulator({
+          port,
+          ...(scenario ? { scenario } : {}),
+          ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+        });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        const why =
+          code === "EADDRINUSE"
+            ? `port ${port} is already in use (try another --port, or 0)`
+            : (error as Error).message;
+        ctx.stderr.write(`mimik sim: cannot listen: ${why}\n`);
+        return 1;
+      }
+      ctx.stdout.write(`listening on ${sim.url}\n`);
+      ctx.stdout.write(describe(sim.url, sim.scenario));
+      await waitForStop();
+      await sim.close();
+      return 0;
+    },
+  };
+}
+
+export const simCommand: Command = createSimCommand();
