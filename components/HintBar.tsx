@@ -11,19 +11,23 @@ export interface HintBarProps {
   message?: string | undefined;
 }
 
-/** The hints that fit in `width`, in order; enabled ones first when room is short. */
+/**
+ * The hints that fit in `width`, in their order. Pinned ones (help, quit) always stay; when
+ * room is short, disabled hints go first, then whatever no longer fits.
+ */
 export function fitHints(hints: readonly Hint[], width: number): Hint[] {
   const cost = (h: Hint) => textWidth(`${h.keys} ${h.label}  `);
-  const all = hints.reduce((s, h) => s + cost(h), 0);
-  const pool = all <= width ? hints : hints.filter((h) => !h.disabled);
-  const out: Hint[] = [];
-  let used = 0;
+  const budget = width + 2; // the last hint needs no trailing gap
+  const total = hints.reduce((s, h) => s + cost(h), 0);
+  const pool = total <= budget ? hints : hints.filter((h) => h.pinned || !h.disabled);
+  let used = pool.filter((h) => h.pinned).reduce((s, h) => s + cost(h), 0);
+  const keep = new Set<Hint>(pool.filter((h) => h.pinned));
   for (const h of pool) {
-    if (used + cost(h) > width + 2) break;
-    out.push(h);
+    if (h.pinned || used + cost(h) > budget) continue;
+    keep.add(h);
     used += cost(h);
   }
-  return out;
+  return pool.filter((h) => keep.has(h));
 }
 
 export function HintBar({ hints, width, theme, message }: HintBarProps) {

@@ -343,6 +343,8 @@ export interface Hint {
   keys: string;
   label: string;
   danger: boolean;
+  /** Always kept in the hint bar, however narrow (help and quit). */
+  pinned: boolean;
   disabled?: string | undefined;
 }
 
@@ -355,6 +357,7 @@ export function hintsFor(scope: Scope, ctx: KeyContext): Hint[] {
     keys: b.keys.map(keyLabel).join("/"),
     label: b.label,
     danger: b.danger,
+    pinned: b.command === "help.open" || b.command === "quit",
     disabled: b.disabledWhy?.(ctx),
   }));
 }

@@ -156,5 +156,6 @@ export function positionText(positions: { contract: string; netPos: number }[]):
 
 /** The words design.md asks for: "OUT OF SYNC: has +0, expects +2". */
 export function syncText(sync: SyncVM): string {
-  return `OUT OF SYNC: has ${signed(sync.has)}, expects ${signed(sync.expects)}`;
+  const pos = (n: number) => (n >= 0 ? `+${n}` : `${n}`);
+  return `OUT OF SYNC: has ${pos(sync.has)}, expects ${pos(sync.expects)}`;
 }

@@ -1,0 +1,220 @@
+import { render } from "ink-testing-library";
+import { afterEach, describe, expect, it } from "vitest";
+import { AlertsPane } from "../../components/AlertsPane.js";
+import { ConfirmDialog } from "../../components/ConfirmDialog.js";
+import { FillsPane } from "../../components/FillsPane.js";
+import { FollowersPane } from "../../components/FollowersPane.js";
+import { GroupsPane } from "../../components/GroupsPane.js";
+import { Header } from "../../components/Header.js";
+import { HelpOverlay } from "../../components/HelpOverlay.js";
+import { HintBar } from "../../components/HintBar.js";
+import { TooSmall } from "../../components/TooSmall.js";
+import { colorTheme, plainTheme } from "../../components/theme.js";
+import { helpRows, hintsFor } from "../../src/ui/keymap.js";
+import { screenFixture } from "./fixtures.js";
+import { plainLines } from "./helpers.js";
+
+const vm = screenFixture();
+let unmount: (() => void) | undefined;
+afterEach(() => unmount?.());
+
+function frameOf(node: React.ReactElement): string {
+  const r = render(node);
+  unmount = r.unmount;
+  return r.lastFrame() ?? "";
+}
+
+function maxWidth(frame: string): number {
+  return Math.max(...plainLines(frame).map((l) => [...l].length));
+}
+
+describe("GroupsPane", () => {
+  it("lists groups with leader, copy state in words and follower count", () => {
+    const f = frameOf(
+      <GroupsPane groups={vm.groups} selected={1} focused width={40} height={5} theme={plainTheme} />,
+    );
+    const lines = plainLines(f);
+    expect(lines[0]).toMatch(/^▶ Groups/);
+    expect(f).toContain("NQ Scalps");
+    expect(lines.find((l) => l.includes("ES Swing"))).toMatch(/^›ES Swing\s+LEAD2\s+‖ off\s+1$/);
+    expect(lines).toHaveLength(5);
+    expect(maxWidth(f)).toBeLessThanOrEqual(40);
+  });
+
+  it("says how to add the first group", () => {
+    expect(
+      frameOf(
+        <GroupsPane groups={[]} selected={0} focused={false} width={40} height={5} theme={plainTheme} />,
+      ),
+    ).toContain("press n to add one");
+  });
+});
+
+describe("FollowersPane", () => {
+  it("shows connection, sizing, enabled, state, position, P&L, room and sync for each follower", () => {
+    const f = frameOf(
+      <FollowersPane
+        followers={vm.followers}
+        groupName="NQ Scalps"
+        selected={1}
+        focused
+        width={80}
+        height={7}
+        theme={plainTheme}
+      />,
+    );
+    const lines = plainLines(f);
+    expect(lines[0]).toContain("Followers of NQ Scalps");
+    expect(lines[0]).toContain("LOCKED: daily loss 500 reached");
+    const foll1 = lines.find((l) => l.includes("FOLL1")) ?? "";
+    expect(foll1).toMatch(/● Mike FOLL1\s+×0\.5\s+on\s+ACTIVE\s+NQZ6 \+2\s+\+1250\s+1750\s+2400 ok/);
+    const foll2 = lines.find((l) => l.includes("FOLL2")) ?? "";
+    expect(foll2).toMatch(/^›◌ FOLL2\s+2 fixed off LOCKED/);
+    expect(foll2).toContain("-513");
+    expect(lines.find((l) => l.includes("FOLL3"))).toContain("OUT +0/+2");
+    expect(maxWidth(f)).toBeLessThanOrEqual(80);
+  });
+
+  it("spells out an out-of-sync follower in the title when selected", () => {
+    const f = frameOf(
+      <FollowersPane
+        followers={vm.followers}
+        groupName="NQ Scalps"
+        selected={2}
+        focused
+        width={120}
+        height={7}
+        theme={plainTheme}
+      />,
+    );
+    expect(f).toContain("OUT OF SYNC: has +0, expects +2 on MNQZ6");
+    expect(f).toContain("trailing drawdown"); // the why column appears when wide enough
+  });
+
+  it("keeps the selected follower in view when the list is longer than the pane", () => {
+    const many = Array.from({ length: 20 }, (_, i) => ({
+      ...vm.followers[0]!,
+      account: `ACC${i}`,
+      label: undefined,
+    }));
+    const f = frameOf(
+      <FollowersPane followers={many} selected={17} focused width={80} height={6} theme={plainTheme} />,
+    );
+    expect(f).toContain("›● ACC17");
+    expect(f).not.toContain("ACC0 ");
+    expect(plainLines(f)).toHaveLength(6);
+  });
+});
+
+describe("FillsPane", () => {
+  it("shows each leader fill with every follower's outcome, reason and latency under it", () => {
+    const f = frameOf(
+      <FillsPane fills={vm.fills} selected={0} focused={false} width={80} height={10} theme={plainTheme} />,
+    );
+    const lines = plainLines(f);
+    expect(lines.find((l) => l.includes("14:03:21"))).toMatch(/LEAD1\s+BUY 2\s+NQZ6 @ 21000\.25/);
+    expect(lines.find((l) => l.includes("├ FOLL1"))).toMatch(/✓ filled\s+open \+1\s+0\.8ms$/);
+    expect(lines.find((l) => l.includes("├ FOLL2"))).toMatch(/- skipped\s+locked/);
+    expect(lines.find((l) => l.includes("└ FOLL3"))).toMatch(/✗ REJECTED\s+insufficient margin\s+12ms$/);
+    expect(f).toContain("not whitelisted");
+  });
+
+  it("waits politely before the first fill", () => {
+    expect(
+      frameOf(<FillsPane fills={[]} selected={0} focused width={80} height={5} theme={plainTheme} />),
+    ).toContain("waiting for the leader's first fill");
+  });
+});
+
+describe("AlertsPane", () => {
+  it("shows level in words, newest first", () => {
+    const f = frameOf(
+      <AlertsPane alerts={vm.alerts} selected={0} focused={false} width={44} height={5} theme={plainTheme} />,
+    );
+    const lines = plainLines(f);
+    expect(lines[2]).toMatch(/14:01:00 ERR! FOLL2 LOCKED/);
+    expect(lines[3]).toMatch(/13:59:30 WARN followers-login/);
+    expect(maxWidth(f)).toBeLessThanOrEqual(44);
+  });
+});
+
+describe("Header", () => {
+  it("shows mode, connections, latency, rate budget and the CT clock on one line", () => {
+    const f = frameOf(<Header header={vm.header} width={100} theme={plainTheme} />);
+    expect(plainLines(f)).toHaveLength(1);
+    for (const s of [" DEMO ", "conn 2/2 up", "p50 0.4ms p99 1.3ms", "rate 78/min 4990/h", "14:03:22 CT"])
+      expect(f).toContain(s);
+  });
+
+  it("drops the least important parts first when narrow, and names a connection that is down", () => {
+    const header = {
+      ...vm.header,
+      mode: "LIVE" as const,
+      connections: [{ name: "main", state: "down" as const }],
+      rateBudget: { minuteLeft: 0, hourLeft: 10, blocked: true },
+    };
+    const f = frameOf(<Header header={header} width={80} theme={plainTheme} />);
+    expect(f).toContain(" LIVE ");
+    expect(f).toContain("main down");
+    expect(f).toContain("BLOCKED");
+    expect(f).toContain("14:03:22 CT");
+    expect(maxWidth(f)).toBeLessThanOrEqual(80);
+  });
+});
+
+describe("HintBar", () => {
+  it("shows the scope's hints and a flash message instead when there is one", () => {
+    const hints = hintsFor("groups", {
+      totalFollowers: 1,
+      groupCount: 1,
+      selectedGroup: { name: "G", active: true, followerCount: 1 },
+    });
+    expect(frameOf(<HintBar hints={hints} width={120} theme={plainTheme} />)).toContain("a Group on/off");
+    unmount?.();
+    expect(
+      frameOf(<HintBar hints={hints} width={80} theme={plainTheme} message="f: no follower selected" />),
+    ).toContain("» f: no follower selected");
+  });
+
+  it("leaves disabled hints out when room is short", () => {
+    const hints = hintsFor("followers", { totalFollowers: 0, groupCount: 0 });
+    const f = frameOf(<HintBar hints={hints} width={40} theme={plainTheme} />);
+    expect(f).not.toContain("Flatten");
+    expect(f).toContain("? Help");
+    expect(maxWidth(f)).toBeLessThanOrEqual(40);
+  });
+});
+
+describe("HelpOverlay", () => {
+  it("lists the keys by section, marking the ones that ask first", () => {
+    const f = frameOf(<HelpOverlay rows={helpRows()} width={80} height={21} theme={plainTheme} />);
+    expect(f).toContain("Followers pane");
+    expect(f).toMatch(/f\s+Flatten\+lock \(asks y\/N\)/);
+    expect(f).toMatch(/space\s+Follower on\/off/);
+    expect(plainLines(f).length).toBeLessThanOrEqual(21);
+    expect(maxWidth(f)).toBeLessThanOrEqual(80);
+  });
+
+  it("scrolls when the list is longer than the overlay", () => {
+    const f = frameOf(
+      <HelpOverlay rows={helpRows()} width={60} height={8} offset={100} theme={plainTheme} />,
+    );
+    expect(f).toContain("↑/↓ scroll");
+    expect(f).toContain("Cancel");
+  });
+});
+
+describe("ConfirmDialog and TooSmall", () => {
+  it("asks y/N naming the action", () => {
+    expect(
+      frameOf(
+        <ConfirmDialog message="Flatten and lock 3 followers of NQ Scalps?" width={80} theme={colorTheme} />,
+      ),
+    ).toContain("Flatten and lock 3 followers of NQ Scalps? y/N");
+  });
+
+  it("fits the too-small message on one line", () => {
+    const f = frameOf(<TooSmall message="Terminal is 60×20; mimik needs at least 80×24." width={60} />);
+    expect(plainLines(f)).toHaveLength(1);
+  });
+});
