@@ -52,6 +52,11 @@ export class TokenHolder {
     this.clearRenew();
   }
 
+  /** After stop(): allows a later start() of the session. */
+  resume(): void {
+    this.stopped = false;
+  }
+
   stop(): void {
     this.stopped = true;
     this.clearRenew();

@@ -90,6 +90,13 @@ export class QuoteFeed {
     else this.ensureConnected();
   }
 
+  /** After stop(): reconnects and resubscribes when symbols were subscribed. */
+  resume(): void {
+    this.stopped = false;
+    this.attempt = 0;
+    if (this.symbols.size > 0) this.ensureConnected();
+  }
+
   stop(): void {
     this.stopped = true;
     if (this.retryTimer !== undefined) this.opts.clock.clearTimeout(this.retryTimer);

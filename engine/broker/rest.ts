@@ -100,7 +100,8 @@ export class RestClient {
 
   private async once(path: string, options: RestCallOptions): Promise<unknown> {
     const url = `${this.opts.baseUrl.replace(/\/$/, "")}/${path}${options.query ? `?${options.query}` : ""}`;
-    const method = options.method ?? (options.body ? "POST" : "GET");
+    // A GET resent with a p-ticket carries a body: Tradovate's relaxed REST takes it as POST.
+    const method = options.body ? "POST" : (options.method ?? "GET");
     const headers: Record<string, string> = { Accept: "application/json" };
     if (options.body) headers["Content-Type"] = "application/json";
     if (options.token) headers.Authorization = `Bearer ${options.token}`;
@@ -131,6 +132,7 @@ export class RestClient {
       const retryAfter = Number(response.headers.get("retry-after"));
       const waitMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : this.opts.lockoutMs;
       this.opts.limiter.lockOut(this.opts.clock.now() + waitMs);
+      this.opts.logger.error("Tradovate rate limit (429): requests paused", { path, pausedMs: waitMs });
       throw new BrokerRequestError("rateLimited", `${path}: Tradovate rate limit (429)`, 429);
     }
     if (response.status < 200 || response.status >= 300) {

@@ -71,6 +71,9 @@ export const TRANSPORT_FAILURES = {
 
 class FatalSetupError extends Error {}
 
+/** Tradovate throttles a login after >100 failures per endpoint per hour: never loop on 4xx. */
+const MAX_CLIENT_ERRORS = 3;
+
 export class TradovateBrokerSession implements BrokerSession {
   readonly connection: string;
   private readonly clock: Clock;
@@ -93,6 +96,8 @@ export class TradovateBrokerSession implements BrokerSession {
   private stopped = true;
   private loopRunning = false;
   private attempt = 0;
+  /** Consecutive setup failures with a 4xx status: retrying those forever gets a login throttled. */
+  private clientErrors = 0;
   private sleepTimer: unknown;
   private wake: (() => void) | undefined;
   private firstOutcome: (() => void) | undefined;
@@ -165,11 +170,13 @@ export class TradovateBrokerSession implements BrokerSession {
   start(): Promise<void> {
     if (!this.stopped) return Promise.resolve();
     this.stopped = false;
+    this.tokens.resume();
     const outcome = new Promise<void>((resolve) => {
       this.firstOutcome = resolve;
     });
     this.setState("connecting");
     void this.connectLoop();
+    this.quotes.resume();
     return outcome;
   }
 
@@ -379,8 +386,14 @@ export class TradovateBrokerSession implements BrokerSession {
             this.setState("reauth-needed", e.message);
             return;
           }
-          if (e.status === 401 || e.status === 400) {
-            // Token refused (expired, or revoked by a newer session): next attempt logs in again.
+          if (e.status !== undefined && e.status >= 400 && e.status < 500 && e.status !== 429) {
+            // 400/401 = expired token, 408 = session ended by a newer login: log in again next time.
+            if (e.status === 400 || e.status === 401 || e.status === 408) this.tokens.invalidate();
+            if (++this.clientErrors >= MAX_CLIENT_ERRORS) {
+              this.setState("down", `${e.message} (gave up after ${this.clientErrors} attempts)`);
+              return;
+            }
+          } else if (e.status === 502 && this.attempt >= 2) {
             this.tokens.invalidate();
           }
           this.setState("reconnecting", e.message);
@@ -467,6 +480,7 @@ export class TradovateBrokerSession implements BrokerSession {
     this.syncedOnce = true;
     this.synced = true;
     this.attempt = 0;
+    this.clientErrors = 0;
     for (const ev of events) this.emit(ev);
     this.setState("connected");
     const buffered = this.buffered;

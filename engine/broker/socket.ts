@@ -264,6 +264,10 @@ export class TradovateSocket {
     }
     if (msg.status === 429) {
       this.opts.limiter.lockOut(this.opts.clock.now() + this.opts.lockoutMs);
+      this.opts.logger.error("Tradovate rate limit (429): requests paused", {
+        endpoint: p.endpoint,
+        pausedMs: this.opts.lockoutMs,
+      });
       p.reject(new BrokerRequestError("rateLimited", `${p.endpoint}: Tradovate rate limit (429)`, 429));
       return;
     }

@@ -297,6 +297,14 @@ describe("BrokerSession against a fake server", () => {
     expect(seen.of("connection").at(-1)?.reason).toContain("NOPE1");
   });
 
+  it("gives up (down) after repeated 4xx replies instead of looping", async () => {
+    const { fake, session, seen } = await setup({ accountListStatus: 403 });
+    await session.start();
+    await seen.next("connection", (e) => e.state === "down");
+    expect(seen.of("connection").at(-1)?.reason).toMatch(/403.*gave up after 3/);
+    expect(fake.restCalls.filter((c) => c.path === "account/list")).toHaveLength(3);
+  });
+
   it("orders while disconnected fail fast with Disconnected", async () => {
     const { session } = await setup();
     const r = await session.cancelOrder(1);

@@ -202,6 +202,33 @@ describe("BrokerSession against the simulator", () => {
     await seen.next("fill", (f: FillEvent) => f.accountId === acc.id && f.side === "Sell");
   });
 
+  it("is dropped by the simulator when it stops heartbeating, and reconnects", async () => {
+    h = await startSimHarness({ heartbeatTimeoutMs: 400 });
+    // Heartbeats far too slow: the server must drop the socket.
+    const { session, seen } = h.open({ heartbeatMs: 60_000 });
+    await session.start();
+    await seen.next("connection", (c) => c.state === "reconnecting", 5000);
+    await seen.next("sync", (s) => !s.initial, 5000);
+  });
+
+  it("keeps a heartbeating socket alive past the server's timeout", async () => {
+    h = await startSimHarness({ heartbeatTimeoutMs: 400 });
+    const { session, seen } = h.open({ heartbeatMs: 100 });
+    await session.start();
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(seen.of("connection").map((c) => c.state)).toEqual(["connecting", "connected"]);
+  });
+
+  it("reconnects after a shutdown notice", async () => {
+    h = await startSimHarness();
+    const { session, seen } = h.open();
+    await session.start();
+    expect(h.sim.control.shutdownSockets("Maintenance", "weekly")).toBeGreaterThan(0);
+    const lost = await seen.next("connection", (c) => c.state === "reconnecting");
+    expect(lost.reason).toMatch(/Maintenance|closed/);
+    await seen.next("sync", (s) => !s.initial, 5000);
+  });
+
   it("emits each fill once when the simulator duplicates and reorders events", async () => {
     h = await startSimHarness();
     const { session, seen } = h.open();
@@ -261,6 +288,27 @@ describe("BrokerSession against the simulator", () => {
     expect(second.writtenAt).toBeUndefined();
     expect(h.sim.control.records().orders.filter((o) => o.orderId !== null)).toHaveLength(0);
     expect(session.state()).toBe("connected");
+  });
+
+  it("can be stopped and started again", async () => {
+    h = await startSimHarness();
+    const { session, seen } = h.open();
+    await session.start();
+    await session.stop();
+    expect(session.state()).toBe("down");
+    await session.start();
+    expect(session.state()).toBe("connected");
+    expect(seen.of("sync").map((s) => s.initial)).toEqual([true, false]);
+    const acc = account(session, "DEMO1000");
+    const r = await session.placeOrder({
+      accountId: acc.id,
+      accountName: acc.name,
+      symbol: "ESZ6",
+      action: "Buy",
+      qty: 1,
+      clOrdId: "cp-restart",
+    });
+    expect(r.ok).toBe(true);
   });
 
   it("counts requests against the budget", async () => {

@@ -22,6 +22,8 @@ export interface FakeOptions {
   accounts?: Array<{ id: number; name: string }>;
   /** Body of the n-th (0-based) accesstokenrequest reply; default a valid token. */
   loginReply?: (n: number, body: string) => unknown;
+  /** HTTP status for account/list (default 200). */
+  accountListStatus?: number;
 }
 
 export interface FakeTradovate {
@@ -90,6 +92,9 @@ export async function startFakeTradovate(opts: FakeOptions = {}): Promise<FakeTr
             userId: 1,
           }),
         );
+      } else if (path.startsWith("account/list") && opts.accountListStatus) {
+        res.writeHead(opts.accountListStatus);
+        res.end("Access is denied");
       } else if (path.startsWith("account/list")) {
         res.end(JSON.stringify(accounts.map((a) => ({ ...a, active: true }))));
       } else {

@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import { TokenHolder } from "../../engine/broker/auth.js";
+import { BrokerRequestError } from "../../engine/broker/errors.js";
+import type { AccessToken, RestClient } from "../../engine/broker/rest.js";
+import { silentLogger } from "../../engine/types.js";
+import { FakeClock } from "./helpers/fakeClock.js";
+
+const MIN = 60_000;
+
+function stubRest(clock: FakeClock, behaviour: { renew?: () => AccessToken; login?: () => AccessToken }) {
+  const calls: string[] = [];
+  let n = 0;
+  const token = (): AccessToken => ({ accessToken: `t${++n}`, expiresAt: clock.now() + 90 * MIN });
+  const rest = {
+    accessTokenRequest: async () => {
+      calls.push("login");
+      return (behaviour.login ?? token)();
+    },
+    renewAccessToken: async (t: string) => {
+      calls.push(`renew:${t}`);
+      return (behaviour.renew ?? token)();
+    },
+  } as unknown as RestClient;
+  return { rest, calls };
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+const CREDS = { name: "u", password: "p", appId: "a", appVersion: "1", deviceId: "d" };
+
+describe("TokenHolder", () => {
+  it("logs in once for concurrent callers and renews 15 minutes before expiry", async () => {
+    const clock = new FakeClock();
+    const { rest, calls } = stubRest(clock, {});
+    const holder = new TokenHolder({
+      rest,
+      credentials: CREDS,
+      clock,
+      logger: silentLogger,
+      renewBeforeMs: 15 * MIN,
+      onFatal: () => {},
+    });
+    const [a, b] = await Promise.all([holder.get(), holder.get()]);
+    expect(a.accessToken).toBe("t1");
+    expect(b.accessToken).toBe("t1");
+    expect(calls).toEqual(["login"]);
+    clock.advance(75 * MIN - 1);
+    await flush();
+    expect(calls).toEqual(["login"]);
+    clock.advance(1);
+    await flush();
+    expect(calls).toEqual(["login", "renew:t1"]);
+    expect(holder.current()?.accessToken).toBe("t2");
+    holder.stop();
+    expect(clock.pending()).toBe(0);
+  });
+
+  it("logs in again when renewal is refused, and reports a refused re-login", async () => {
+    const clock = new FakeClock();
+    let logins = 0;
+    const fatal: BrokerRequestError[] = [];
+    const { rest, calls } = stubRest(clock, {
+      renew: () => {
+        throw new BrokerRequestError("status", "auth/renewaccesstoken: HTTP 401", 401);
+      },
+      login: () => {
+        if (logins++ > 0) throw new BrokerRequestError("rejected", "login refused: password changed");
+        return { accessToken: "first", expiresAt: clock.now() + 90 * MIN };
+      },
+    });
+    const holder = new TokenHolder({
+      rest,
+      credentials: CREDS,
+      clock,
+      logger: silentLogger,
+      renewBeforeMs: 15 * MIN,
+      onFatal: (e) => fatal.push(e),
+    });
+    await holder.get();
+    clock.advance(75 * MIN);
+    await flush();
+    await flush();
+    expect(calls).toEqual(["login", "renew:first", "login"]);
+    expect(fatal.map((e) => e.kind)).toEqual(["rejected"]);
+    expect(holder.current()).toBeUndefined();
+  });
+
+  it("retries a renewal that failed on the network", async () => {
+    const clock = new FakeClock();
+    let renewals = 0;
+    const { rest, calls } = stubRest(clock, {
+      renew: () => {
+        if (renewals++ === 0) throw new BrokerRequestError("transport", "ECONNRESET");
+        return { accessToken: "renewed", expiresAt: clock.now() + 90 * MIN };
+      },
+    });
+    const holder = new TokenHolder({
+      rest,
+      credentials: CREDS,
+      clock,
+      logger: silentLogger,
+      renewBeforeMs: 15 * MIN,
+      onFatal: () => {},
+    });
+    await holder.get();
+    clock.advance(75 * MIN);
+    await flush();
+    clock.advance(30_000);
+    await flush();
+    expect(calls).toEqual(["login", "renew:t1", "renew:t1"]);
+    expect(holder.current()?.accessToken).toBe("renewed");
+    holder.stop();
+  });
+});
