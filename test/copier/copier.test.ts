@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { Copier } from "../../engine/copier/copier.js";
 import { COPY_REASONS } from "../../engine/copier/decide.js";
+import type { FillEvent } from "../../engine/types.js";
 import { SKIP_REASONS } from "../../engine/types.js";
 import { world } from "./harness.js";
 
@@ -308,11 +310,7 @@ describe("gates with their reasons, and exits never blocked", () => {
 describe("at most once, ever", () => {
   it("a repeated fill event is copied once", () => {
     const w = world([{ name: "g", leader: "L", followers: [{ account: "A" }] }]);
-    let last:
-      | Parameters<
-          Parameters<typeof w.copier.onBrokerEvent>[0] extends never ? never : typeof w.copier.onBrokerEvent
-        >[0]
-      | undefined;
+    let last: FillEvent | undefined;
     w.session("L").on((e) => {
       if (e.type === "fill") last = e;
     });
@@ -423,7 +421,7 @@ describe("the leader is never traded", () => {
   it("a follower that resolves to the leader's account is refused at the gateway, loudly", () => {
     const w = world([{ name: "g", leader: "L", followers: [{ account: "A" }, { account: "B" }] }]);
     // A broken wiring: A's name resolves to the leader's id on the leader's connection.
-    const copier = new (w.copier.constructor as typeof import("../../engine/copier/copier.js").Copier)(
+    const copier = new Copier(
       {
         clock: w.clock,
         emit: (e) => w.events.push(e),
