@@ -118,6 +118,7 @@ export class RiskEngine {
 
   /** Load persisted state, apply any roll missed while stopped, schedule the next roll. */
   async start(): Promise<void> {
+    if (this.started) return;
     let saved: Record<string, FollowerRiskRecord> = {};
     try {
       saved = this.deps.store.read().followers ?? {};
@@ -138,6 +139,7 @@ export class RiskEngine {
     this.started = true;
     this.scheduleRoll();
     this.reindex();
+    for (const f of this.byKey.values()) this.recompute(f);
     this.resumeFlattens();
   }
 
@@ -378,7 +380,8 @@ export class RiskEngine {
   // Valuation and limits
 
   private recompute(f: FollowerRisk): void {
-    if (!f.configured || f.cash === undefined) return;
+    // Before start() the saved record is not loaded yet: a save now would overwrite a saved lock.
+    if (!this.started || !f.configured || f.cash === undefined) return;
     if (this.clock.now() >= this.rollAt) this.rollOver();
     const { netLiq } = netLiquidation(f.cash, f.positions.values());
     f.netLiq = netLiq;

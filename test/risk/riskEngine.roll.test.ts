@@ -243,3 +243,32 @@ describe("unlock through the engine", () => {
     });
   });
 });
+
+describe("start order", () => {
+  it("setConfig before start, with balances already known, never overwrites a saved lock", async () => {
+    const r = rig(at("2026-01-12T18:00:00Z"));
+    r.session.addAccount(11, "F1", 50_000);
+    r.store.state.followers.F1 = {
+      state: "LOCKED",
+      lockKind: "manual",
+      lockReason: "manual",
+      tradingDay: "2026-01-12",
+      startOfDayBalance: 51_000,
+      highWaterMark: 52_000,
+    };
+    r.engine.setConfig(configWith([{ account: "F1", limits: { dailyLoss: 5000 } }]));
+    await flush();
+    expect(r.store.saves).toEqual([]);
+    await r.engine.start();
+    await flush();
+    expect(r.engine.snapshot("F1")).toMatchObject({
+      state: "LOCKED",
+      startOfDayBalance: 51_000,
+      highWaterMark: 52_000,
+      netLiq: 50_000,
+      dayPnl: -1000,
+    });
+    expect(r.store.state.followers.F1).toMatchObject({ state: "LOCKED", startOfDayBalance: 51_000 });
+    await r.engine.stop();
+  });
+});
