@@ -1,0 +1,72 @@
+import { createHash } from "node:crypto";
+import { hostname, userInfo } from "node:os";
+import type { Config, Connection } from "../../data/schema.js";
+import { resolveSecret } from "../../data/secrets.js";
+import { createBrokerSession, tradovateEndpoints } from "../../engine/broker/index.js";
+import type { BrokerSession, Clock, Logger } from "../../engine/types.js";
+
+export interface SessionFactoryOptions {
+  env: NodeJS.ProcessEnv;
+  /** Base URL (http://127.0.0.1:PORT) of the embedded simulator, for sim connections without a url. */
+  embeddedSimUrl?: string | undefined;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** Tradovate's published budget; the simulator enforces none unless told to, so sim gets room to breathe. */
+const RATE_LIMITS = {
+  live: { perMinute: 80, perHour: 5000 },
+  demo: { perMinute: 80, perHour: 5000 },
+  sim: { perMinute: 100_000, perHour: 1_000_000 },
+} as const;
+
+export function endpointsFor(connection: Connection, embeddedSimUrl?: string) {
+  if (connection.env !== "sim") return tradovateEndpoints(connection.env);
+  const base = (connection.url ?? embeddedSimUrl)?.replace(/\/+$/, "");
+  if (!base) throw new Error(`connection ${connection.name}: no simulator url and no embedded simulator`);
+  const ws = base.replace(/^http/, "ws");
+  return { restUrl: `${base}/v1`, wsUrl: `${ws}/v1/websocket`, mdUrl: `${ws}/v1/websocket` };
+}
+
+/** Stable per machine and login, as Tradovate asks; never derived from a secret. */
+export function defaultDeviceId(username: string): string {
+  return createHash("sha256").update(`mimik:${hostname()}:${userInfo().username}:${username}`).digest("hex");
+}
+
+/** Does a config need the embedded simulator? */
+export function needsEmbeddedSim(config: Config): boolean {
+  return config.connections.some((c) => c.env === "sim" && !c.url);
+}
+
+/** One session per login, shared by all its accounts; secrets resolved here and kept nowhere else. */
+export async function createSessions(
+  config: Config,
+  options: SessionFactoryOptions,
+): Promise<BrokerSession[]> {
+  return Promise.all(
+    config.connections.map(async (connection) => {
+      const password = await resolveSecret(connection.password, { env: options.env });
+      const sec = connection.secret
+        ? await resolveSecret(connection.secret, { env: options.env })
+        : undefined;
+      const accounts = config.accounts.filter((a) => a.connection === connection.name).map((a) => a.name);
+      return createBrokerSession({
+        connection: connection.name,
+        ...endpointsFor(connection, options.embeddedSimUrl),
+        credentials: {
+          name: connection.username,
+          password,
+          appId: connection.appId,
+          appVersion: connection.appVersion,
+          ...(connection.cid === undefined ? {} : { cid: connection.cid }),
+          ...(sec === undefined ? {} : { sec }),
+          deviceId: connection.deviceId ?? defaultDeviceId(connection.username),
+        },
+        accounts,
+        rateLimit: RATE_LIMITS[connection.env],
+        ...(options.clock ? { clock: options.clock } : {}),
+        ...(options.logger ? { logger: options.logger } : {}),
+      });
+    }),
+  );
+}

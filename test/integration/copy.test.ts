@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { eventually, position, type Rig, simConfig, startRig } from "../support/rig.js";
+
+let rig: Rig | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
+const synced = (r: Rig) =>
+  r.engine.status().connections.every((c) => c.state === "connected") &&
+  r.engine.directory.resolve("DEMO2003");
+
+describe("copying through the simulator (real client, real engine)", () => {
+  it("a leader trade produces the expected follower positions at the broker", async () => {
+    rig = await startRig(simConfig());
+    const { sim } = rig;
+    await eventually(() => synced(rig!), "the session to sync");
+
+    sim.control.manualTrade("DEMO1000", "NQZ6", "Buy", 3);
+    await eventually(() => position(sim, "DEMO2003", "NQZ6") === 3, "DEMO2003 to hold +3 NQZ6");
+    await eventually(
+      () => position(sim, "DEMO2001", "NQZ6") === 2,
+      "DEMO2001 to hold +2 (3 × 0.5 rounds up)",
+    );
+    await eventually(
+      () => position(sim, "DEMO2002", "MNQZ6") === 2,
+      "DEMO2002 to hold +2 MNQZ6 (fixed, mapped)",
+    );
+
+    sim.control.manualTrade("DEMO1000", "NQZ6", "Sell", 3);
+    for (const [account, contract] of [
+      ["DEMO2001", "NQZ6"],
+      ["DEMO2002", "MNQZ6"],
+      ["DEMO2003", "NQZ6"],
+    ] as const) {
+      await eventually(() => position(sim, account, contract) === 0, `${account} flat`);
+    }
+    const orders = sim.control.records().orders;
+    expect(orders.filter((o) => o.accountName === "DEMO1000" && o.isAutomated)).toEqual([]);
+    expect(orders.filter((o) => o.isAutomated).every((o) => o.clOrdId?.startsWith("mk-"))).toBe(true);
+  });
+
+  it("skips a non-whitelisted opening with its reason and copies nothing", async () => {
+    rig = await startRig(simConfig({ whitelist: { enabled: true, symbols: ["ES"] } }));
+    const { sim } = rig;
+    await eventually(() => synced(rig!), "the session to sync");
+    sim.control.manualTrade("DEMO1000", "CLF7", "Buy", 1);
+    const skips = await eventually(() => {
+      const s = rig!.events.filter((e) => e.type === "copy" && e.outcome === "skipped");
+      return s.length === 3 ? s : undefined;
+    }, "three skips");
+    expect(skips.every((e) => e.type === "copy" && e.reason === "not whitelisted")).toBe(true);
+    expect(sim.control.records().orders.filter((o) => o.isAutomated)).toEqual([]);
+  });
+});

@@ -1,0 +1,117 @@
+import type { Config } from "../../data/schema.js";
+import { CONFIG_VERSION } from "../../data/schema.js";
+import { Engine } from "../../engine/runtime/engine.js";
+import { MemoryRiskStore, SetLedger } from "../../engine/runtime/memoryStores.js";
+import { type SimOptions, type Simulator, startSimulator } from "../../engine/sim/index.js";
+import type { EngineEvent, RiskStateStore } from "../../engine/types.js";
+import { createSessions } from "../../src/runtime/sessions.js";
+
+export interface Rig {
+  sim: Simulator;
+  engine: Engine;
+  events: EngineEvent[];
+  close(): Promise<void>;
+}
+
+/** The real engine and the real client against the real simulator, on loopback. */
+export async function startRig(
+  config: Config,
+  options: { sim?: SimOptions; riskStore?: RiskStateStore; ledger?: SetLedger } = {},
+): Promise<Rig> {
+  const sim = await startSimulator({ port: 0, priceIntervalMs: 0, ...options.sim });
+  const sessions = await createSessions(config, {
+    env: { MIMIK_TEST_PASSWORD: "demo", MIMIK_TEST_PROP_PASSWORD: "prop" },
+    embeddedSimUrl: sim.url,
+  });
+  const engine = new Engine(
+    {
+      sessions,
+      riskStore: options.riskStore ?? new MemoryRiskStore(),
+      ledger: options.ledger ?? new SetLedger(),
+    },
+    config,
+  );
+  const events: EngineEvent[] = [];
+  engine.on((e) => events.push(e));
+  await engine.start();
+  return {
+    sim,
+    engine,
+    events,
+    async close() {
+      await engine.stop();
+      await sim.close();
+    },
+  };
+}
+
+/** Polls a condition until it holds or the deadline passes (then fails with `what`). */
+export async function eventually<T>(
+  check: () => T | undefined | false,
+  what: string,
+  timeoutMs = 8000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export function position(sim: Simulator, account: string, contract: string): number {
+  return (
+    sim.control.records().positions.find((p) => p.accountName === account && p.contract === contract)
+      ?.netPos ?? 0
+  );
+}
+
+export function simConfig(groupPatch: Partial<Config["groups"][number]> = {}): Config {
+  return {
+    version: CONFIG_VERSION,
+    connections: [
+      {
+        name: "sim",
+        env: "sim",
+        username: "demo",
+        password: { env: "MIMIK_TEST_PASSWORD" },
+        appId: "mimik",
+        appVersion: "test",
+      },
+    ],
+    accounts: ["DEMO1000", "DEMO2001", "DEMO2002", "DEMO2003"].map((name) => ({ name, connection: "sim" })),
+    groups: [
+      {
+        name: "G",
+        active: true,
+        leader: "DEMO1000",
+        whitelist: { enabled: false, symbols: [] },
+        followers: [
+          {
+            account: "DEMO2001",
+            enabled: true,
+            sizing: { mode: "multiplier", value: 0.5 },
+            mapping: "none",
+            limits: {},
+          },
+          {
+            account: "DEMO2002",
+            enabled: true,
+            sizing: { mode: "fixed", contracts: 2 },
+            mapping: "toMicro",
+            limits: {},
+          },
+          {
+            account: "DEMO2003",
+            enabled: true,
+            sizing: { mode: "multiplier", value: 1 },
+            mapping: "none",
+            limits: {},
+          },
+        ],
+        ...groupPatch,
+      },
+    ],
+  };
+}
