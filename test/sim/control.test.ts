@@ -1,0 +1,212 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { defaultScenario, parseScenario, type Simulator } from "../../engine/sim/index.js";
+import { get, login, post, RawClient, startSim, waitFor } from "./helpers.js";
+
+let sim: Simulator;
+const clients: RawClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await sim?.close();
+});
+async function synced(user = "demo"): Promise<RawClient> {
+  const t = await login(sim, user);
+  const c = await RawClient.authorized(sim, t.accessToken);
+  clients.push(c);
+  await c.request("user/syncrequest", { users: [t.userId] });
+  return c;
+}
+
+describe("control API over HTTP (/sim/...)", () => {
+  it("sets, jumps and reads prices on the tick grid", async () => {
+    sim = await startSim();
+    expect((await post(sim, "/sim/price", { symbol: "ES", price: 6801.1 })).json).toEqual({ price: 6801 });
+    expect((await post(sim, "/sim/jump", { symbol: "ESZ6", delta: -0.5 })).json).toEqual({ price: 6800.5 });
+    expect((await get(sim, "/sim/price?symbol=ESH7")).json).toEqual({ symbol: "ESH7", price: 6800.5 });
+    expect(sim.control.price("ES")).toBe(6800.5);
+  });
+
+  it("explains bad requests with 400 {error} and unknown routes with 404", async () => {
+    sim = await startSim();
+    const bad = await post(sim, "/sim/price", { symbol: "ES" });
+    expect(bad.status).toBe(400);
+    expect((bad.json as { error: string }).error).toContain("price");
+    const unknownSymbol = await post(sim, "/sim/price", { symbol: "ZZ", price: 1 });
+    expect(unknownSymbol.json).toEqual({ error: "unknown symbol ZZ" });
+    expect(
+      (await post(sim, "/sim/trade", { account: "NOPE", symbol: "ESZ6", action: "Buy", qty: 1 })).json,
+    ).toEqual({ error: "unknown account NOPE" });
+    expect((await post(sim, "/sim/nothing", {})).status).toBe(404);
+    const notJson = await fetch(`${sim.url}/sim/price`, { method: "POST", body: "{" });
+    expect(notJson.status).toBe(400);
+  });
+
+  it("a manual trade fills like a click in Tradovate: isAutomated false, seen by subscribers", async () => {
+    sim = await startSim();
+    const c = await synced();
+    await post(sim, "/sim/price", { symbol: "MES", price: 6800 });
+    const r = await post(sim, "/sim/trade", { account: "DEMO1000", symbol: "MESZ6", action: "Sell", qty: 2 });
+    expect(r.json).toEqual({ orderId: expect.any(Number) });
+    await waitFor(() => c.props().some((p) => p.entityType === "fill"), "fill");
+    expect(c.props().find((p) => p.entityType === "command")!.entity).toMatchObject({
+      isAutomated: false,
+      commandType: "New",
+    });
+    const records = (await get(sim, "/sim/records")).json as ReturnType<Simulator["control"]["records"]>;
+    expect(records.orders).toEqual([
+      expect.objectContaining({
+        accountName: "DEMO1000",
+        isAutomated: false,
+        symbol: "MESZ6",
+        action: "Sell",
+        qty: 2,
+        status: "Filled",
+      }),
+    ]);
+    expect(records.positions).toEqual([
+      expect.objectContaining({ accountName: "DEMO1000", contract: "MESZ6", netPos: -2, netPrice: 6800 }),
+    ]);
+    expect(records.fills).toEqual([
+      expect.objectContaining({ accountName: "DEMO1000", price: 6800, qty: 2 }),
+    ]);
+  });
+
+  it("reject, penalty, ratelimit and expire-tokens switch over HTTP", async () => {
+    sim = await startSim();
+    const t = await login(sim);
+    await post(sim, "/sim/reject", { account: "DEMO2003", failureReason: "TradingLocked" });
+    const order = {
+      accountId: 700004,
+      action: "Buy",
+      symbol: "ESZ6",
+      orderQty: 1,
+      orderType: "Market",
+      isAutomated: true,
+    };
+    expect((await post(sim, "/v1/order/placeorder", order, t.accessToken)).json).toEqual({
+      failureReason: "TradingLocked",
+      failureText: expect.any(String),
+    });
+    await post(sim, "/sim/reject", { account: "DEMO2003", failureReason: null });
+    expect((await post(sim, "/v1/order/placeorder", order, t.accessToken)).json).toHaveProperty("orderId");
+
+    await post(sim, "/sim/penalty", { count: 1, pTime: 1 });
+    expect((await post(sim, "/v1/order/placeorder", order, t.accessToken)).json).toHaveProperty("p-ticket");
+    await post(sim, "/sim/ratelimit", { on: true });
+    expect((await get(sim, "/v1/account/list", t.accessToken)).status).toBe(429);
+    expect((await get(sim, "/sim/records")).status).toBe(200); // control is never rate limited
+    await post(sim, "/sim/ratelimit", { on: false });
+    await post(sim, "/sim/expire-tokens");
+    expect((await get(sim, "/v1/account/list", t.accessToken)).status).toBe(401);
+  });
+});
+
+describe("socket faults", () => {
+  it("drop closes a user's sockets abruptly, without a close frame; others stay", async () => {
+    sim = await startSim();
+    const demo = await synced("demo");
+    const prop = await synced("prop");
+    expect((await post(sim, "/sim/drop", { user: "demo" })).json).toEqual({ dropped: 1 });
+    await waitFor(() => demo.closed, "demo socket closed");
+    expect(demo.closeCode).toBe(1006);
+    expect(demo.frames.some((f) => f.startsWith("c"))).toBe(false);
+    expect(prop.closed).toBe(false);
+    expect(sim.control.socketCount()).toBe(1);
+  });
+
+  it("shutdown sends the shutdown event, then c[...], then closes", async () => {
+    sim = await startSim();
+    const c = await synced();
+    expect(
+      (await post(sim, "/sim/shutdown", { reasonCode: "Maintenance", reason: "Weekly maintenance" })).json,
+    ).toEqual({ closed: 1 });
+    await waitFor(() => c.closed, "closed");
+    const shutdown = c.messages.find((m) => m.e === "shutdown");
+    expect(shutdown).toEqual({
+      e: "shutdown",
+      d: { reasonCode: "Maintenance", reason: "Weekly maintenance" },
+    });
+    expect(c.frames.at(-1)).toMatch(/^c\[\d+,"Weekly maintenance"\]$/);
+  });
+
+  it("duplicate sends every props frame twice", async () => {
+    sim = await startSim({ varyFrames: false });
+    const c = await synced();
+    sim.control.duplicateEvents(true);
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
+    await waitFor(() => c.props().filter((p) => p.entityType === "fill").length === 2, "fill twice");
+    const propsFrames = c.frames.filter((f) => f.includes('"e":"props"'));
+    expect(propsFrames).toHaveLength(2);
+    expect(propsFrames[0]).toBe(propsFrames[1]);
+  });
+
+  it("reorder swaps neighbouring events but keeps an order's Created before its fill", async () => {
+    sim = await startSim({ varyFrames: false });
+    const c = await synced();
+    sim.control.reorderEvents(true);
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
+    await waitFor(() => c.props().some((p) => p.entityType === "fill"), "fill");
+    const seq = c.props().map((p) => `${p.entityType} ${p.eventType}`);
+    expect(seq.indexOf("commandReport Created")).toBeLessThan(seq.indexOf("orderVersion Created"));
+    expect(seq.indexOf("order Created")).toBeLessThan(seq.indexOf("fill Created"));
+    expect(seq).toHaveLength(11);
+  });
+
+  it("delay holds one user's frames back, in order, without slowing another user", async () => {
+    sim = await startSim();
+    const demo = await synced("demo");
+    const prop = await synced("prop");
+    sim.control.delaySocket("demo", 1000);
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
+    sim.control.manualTrade("APEX3001", "ESZ6", "Buy", 1);
+    const propReply = await prop.request("account/list");
+    await waitFor(() => prop.props().some((p) => p.entityType === "fill"), "prop fill");
+    expect(propReply.s).toBe(200);
+    expect(demo.props().some((p) => p.entityType === "fill")).toBe(false);
+    const id = demo.send("account/list");
+    await waitFor(() => demo.messages.some((m) => m.i === id), "delayed reply", 5000);
+    // The reply was sent after the events, and still arrives after them.
+    const fillAt = demo.messages.findIndex((m) => m.e === "props");
+    expect(fillAt).toBeGreaterThanOrEqual(0);
+    expect(fillAt).toBeLessThan(demo.messages.findIndex((m) => m.i === id));
+    sim.control.delaySocket("demo", 0);
+  });
+});
+
+describe("server-side daily loss auto-liquidation", () => {
+  it("liquidates, locks the account (LockTradingImmediately) and refuses later orders with TradingLocked", async () => {
+    const scenario = parseScenario({
+      ...defaultScenario,
+      users: [
+        {
+          name: "prop",
+          password: "prop",
+          accounts: [{ name: "APEX3001", balance: 50000, dailyLossAutoLiq: 500 }],
+        },
+      ],
+    });
+    sim = await startSim({ scenario });
+    const c = await synced("prop");
+    sim.control.setPrice("ES", 6800);
+    sim.control.manualTrade("APEX3001", "ESZ6", "Buy", 1);
+    sim.control.setPrice("ES", 6795); // -$250: fine
+    expect(sim.control.records().positions[0]!.netPos).toBe(1);
+    sim.control.setPrice("ES", 6789); // -$550: breach
+    await waitFor(() => c.props().some((p) => p.entityType === "accountRiskStatus"), "risk status event");
+    expect(c.props().find((p) => p.entityType === "accountRiskStatus")!.entity).toMatchObject({
+      id: 700001,
+      adminAction: "LockTradingImmediately",
+    });
+    const rec = sim.control.records();
+    expect(rec.positions[0]!.netPos).toBe(0);
+    expect(rec.cashBalances[0]).toMatchObject({ realizedPnL: -550, amount: 49450 });
+    const r = await c.request("order/placeorder", {
+      accountId: 700001,
+      action: "Buy",
+      symbol: "ESZ6",
+      orderQty: 1,
+      orderType: "Market",
+      isAutomated: true,
+    });
+    expect(r.d).toMatchObject({ failureReason: "TradingLocked" });
+  });
+});
