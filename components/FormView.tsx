@@ -1,7 +1,8 @@
 /**
  * Renders any FormState (src/ui/forms/form.ts) and turns keys into its actions: the pure
  * reducer decides, this file only draws and listens. One line per field, its error under it
- * (touched fields while typing, all fields after a save attempt).
+ * (touched fields while typing, all fields after a save attempt). The keys are in the screen's
+ * hint bar (hintsFor("form")), not repeated here.
  */
 import { Box, Text, useInput } from "ink";
 import { useEffect, useReducer } from "react";
@@ -81,11 +82,9 @@ export function formLines<T>(spec: FormSpec<T>, state: FormState<T>, width: numb
   return lines;
 }
 
-export const FORM_FOOTER = "Enter save · Esc cancel · Tab/↑/↓ field · ←/→ choose · space toggle";
-
 export function FormView<T>({ spec, state, width, height, theme }: FormViewProps<T>) {
   const lines = formLines(spec, state, width);
-  const bodyHeight = Math.max(1, height - 2);
+  const bodyHeight = Math.max(1, height - 1);
   const focusLine = Math.max(
     0,
     lines.findIndex((l) => l.fieldIndex === state.focus && l.kind === "field"),
@@ -111,9 +110,6 @@ export function FormView<T>({ spec, state, width, height, theme }: FormViewProps
           </Text>
         ))}
       </Box>
-      <Text wrap="truncate" color={toneColor(theme, "muted")}>
-        {truncate(FORM_FOOTER, width)}
-      </Text>
     </Box>
   );
 }

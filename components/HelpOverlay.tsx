@@ -18,8 +18,9 @@ export interface HelpLine {
   danger: boolean;
 }
 
-/** Section headings and one line per binding: "  f          Flatten+lock  (asks y/N)". */
-export function helpLines(rows: readonly HelpRow[], keyWidth = 12): HelpLine[] {
+/** Section headings and one line per binding: "  f        Flatten+lock (y/N)". */
+export function helpLines(rows: readonly HelpRow[]): HelpLine[] {
+  const keyWidth = Math.min(15, Math.max(0, ...rows.map((r) => [...r.keys].length)) + 2);
   const out: HelpLine[] = [];
   let section = "";
   for (const r of rows) {
@@ -29,7 +30,7 @@ export function helpLines(rows: readonly HelpRow[], keyWidth = 12): HelpLine[] {
     }
     out.push({
       kind: "row",
-      text: `  ${padTo(r.keys, keyWidth)}${r.label}${r.danger ? " (asks y/N)" : ""}`,
+      text: `  ${padTo(r.keys, keyWidth)}${r.label}${r.danger ? " (y/N)" : ""}`,
       danger: r.danger,
     });
   }

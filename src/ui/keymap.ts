@@ -217,7 +217,7 @@ export const BINDINGS: readonly Binding[] = [
   },
 
   // Confirm: "y/N", so anything but y is a no; these are the keys we name.
-  { command: "confirm.yes", keys: ["y", "Y"], scopes: ["confirm"], label: "Yes, do it", danger: true },
+  { command: "confirm.yes", keys: ["y", "Y"], scopes: ["confirm"], label: "Yes, do it", danger: false },
   {
     command: "confirm.no",
     keys: ["n", "N", "escape", "return"],
@@ -232,6 +232,8 @@ export const BINDINGS: readonly Binding[] = [
   { command: "help.scrollDown", keys: ["down", "j"], scopes: ["help"], label: "Scroll down", danger: false },
 
   // Forms. Printable keys in a text field are text first (see FormView); these are the rest.
+  { command: "form.save", keys: ["return"], scopes: ["form"], label: "Save", danger: false },
+  { command: "form.cancel", keys: ["escape"], scopes: ["form"], label: "Cancel", danger: false },
   { command: "form.next", keys: ["tab", "down"], scopes: ["form"], label: "Next field", danger: false },
   {
     command: "form.prev",
@@ -243,8 +245,6 @@ export const BINDINGS: readonly Binding[] = [
   { command: "form.choosePrev", keys: ["left"], scopes: ["form"], label: "Previous choice", danger: false },
   { command: "form.chooseNext", keys: ["right"], scopes: ["form"], label: "Next choice", danger: false },
   { command: "form.toggle", keys: ["space"], scopes: ["form"], label: "Toggle", danger: false },
-  { command: "form.save", keys: ["return"], scopes: ["form"], label: "Save", danger: false },
-  { command: "form.cancel", keys: ["escape"], scopes: ["form"], label: "Cancel", danger: false },
 ];
 
 /**

@@ -197,7 +197,7 @@ describe("FollowerForm", () => {
       />,
     );
     unmount = r.unmount;
-    const f = await waitForFrame(r.lastFrame, (x) => x.includes("Enter save"));
+    const f = await waitForFrame(r.lastFrame, (x) => x.includes("Max trades/day"));
     const lines = plainLines(f);
     expect(lines.length).toBeLessThanOrEqual(12);
     for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);

@@ -189,9 +189,11 @@ describe("HelpOverlay", () => {
   it("lists the keys by section, marking the ones that ask first", () => {
     const f = frameOf(<HelpOverlay rows={helpRows()} width={80} height={21} theme={plainTheme} />);
     expect(f).toContain("Followers pane");
-    expect(f).toMatch(/f\s+Flatten\+lock \(asks y\/N\)/);
+    expect(f).toMatch(/f\s+Flatten\+lock \(y\/N\)/);
     expect(f).toMatch(/space\s+Follower on\/off/);
     expect(plainLines(f).length).toBeLessThanOrEqual(21);
+    expect(f).not.toContain("more below"); // the whole list fits the 80×24 body
+    expect(f).toMatch(/q\/\^C\s+Quit/);
     expect(maxWidth(f)).toBeLessThanOrEqual(80);
   });
 
