@@ -213,6 +213,11 @@ export class Book {
     return entity;
   }
 
+  /** Forget an entity (old order history); positions and accounts are never removed. */
+  remove(type: EntityType, id: number): void {
+    this.tables.get(type)!.delete(id);
+  }
+
   get<T extends Entity>(type: EntityType, id: number): T | undefined {
     return this.tables.get(type)!.get(id) as T | undefined;
   }

@@ -18,6 +18,8 @@ export interface SimOptions {
    * `entity` as an array, merge same-kind events. Default true; false = one plain frame per batch.
    */
   varyFrames?: boolean;
+  /** Finished orders kept (with their fills, versions, reports) for lists and sync snapshots. Default 5000. */
+  historyLimit?: number;
   /** Diagnostic lines (never tokens or passwords). */
   log?: (line: string) => void;
 }

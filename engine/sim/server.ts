@@ -77,8 +77,11 @@ export class SimServer implements SimControl {
     this.book = new Book(this.scenario, now);
     this.market = new Market(this.scenario.products, seededRandom(seed));
     this.hub = new Hub(this.faults, opts.varyFrames === false ? undefined : seededRandom(seed ^ 0x5eed), now);
-    this.trading = new Trading(this.book, this.market, (accountId, events) =>
-      this.hub.publish(accountId, events),
+    this.trading = new Trading(
+      this.book,
+      this.market,
+      (accountId, events) => this.hub.publish(accountId, events),
+      opts.historyLimit ?? 5000,
     );
     this.auth = new Auth(this.book, opts.tokenLifetimeMs ?? 90 * 60_000, now, (s) => this.evicted(s));
     this.api = new Api(this.book, this.auth, this.trading, this.faults);

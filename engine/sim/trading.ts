@@ -6,6 +6,7 @@ import type {
   CashBalanceEntity,
   CommandEntity,
   ContractEntity,
+  EntityType,
   FillEntity,
   OrderEntity,
   OrderVersionEntity,
@@ -128,14 +129,48 @@ export class Trading {
   private readonly lots = new Map<string, Lot[]>();
   private readonly working = new Map<number, Working>();
   private readonly orderRecords: OrderRecord[] = [];
-  private readonly recordByOrder = new Map<number, OrderRecord>();
   private readonly fillRecords: FillRecord[] = [];
+  /** Entities owned by each order, oldest order first, so old history can be dropped. */
+  private readonly history = new Map<number, Array<[EntityType, number]>>();
 
   constructor(
     private readonly book: Book,
     private readonly market: Market,
     private readonly publish: Publish,
+    /** Finished orders kept in the book (and in sync snapshots); older ones are dropped. */
+    private readonly historyLimit = 5000,
   ) {}
+
+  /** Publish a batch and remember which order owns each entity it created. */
+  private emit(accountId: number, events: PropsEvent[]): void {
+    let owner: number | undefined;
+    for (const { d } of events) {
+      if (d.eventType !== "Created" || Array.isArray(d.entity)) continue;
+      const e = d.entity;
+      if (d.entityType === "order") owner = e.id;
+      else if (typeof e.orderId === "number") owner = e.orderId;
+      else if (d.entityType === "commandReport")
+        owner = this.book.get("command", e.commandId as number)?.orderId as number | undefined;
+      if (owner === undefined || d.entityType === "position") continue;
+      let list = this.history.get(owner);
+      if (!list) {
+        list = [];
+        this.history.set(owner, list);
+      }
+      list.push([d.entityType, e.id]);
+    }
+    this.publish(accountId, events);
+    this.prune();
+  }
+
+  private prune(): void {
+    while (this.history.size > this.historyLimit) {
+      const [orderId, owned] = this.history.entries().next().value as [number, Array<[EntityType, number]>];
+      if (this.working.has(orderId)) return;
+      this.history.delete(orderId);
+      for (const [type, id] of owned) this.book.remove(type, id);
+    }
+  }
 
   setRejection(accountName: string, rejection: Rejection | null): void {
     if (!this.book.accountByName(accountName)) throw new Error(`unknown account ${accountName}`);
@@ -212,7 +247,7 @@ export class Trading {
       if (this.marketable(w, price)) this.fill(w, price, events);
       else this.working.set(w.order.id, w);
     }
-    this.publish(account.id, events);
+    this.emit(account.id, events);
     if (!rejection) this.checkAutoLiq(account.id);
     return ok({ orderId: w.order.id });
   }
@@ -226,7 +261,7 @@ export class Trading {
     if (!w) return ok({ failureReason: "TooLate", failureText: `Order is ${order.ordStatus}, not working` });
     const events: PropsEvent[] = [];
     const commandId = this.cancel(caller, w, events, parsed.data.clOrdId, parsed.data.isAutomated ?? false);
-    this.publish(order.accountId, events);
+    this.emit(order.accountId, events);
     return ok({ commandId });
   }
 
@@ -268,7 +303,7 @@ export class Trading {
       const events: PropsEvent[] = [];
       this.fill(w, w.version.orderType === "Limit" ? w.version.price! : price, events);
       this.working.delete(w.order.id);
-      this.publish(w.order.accountId, events);
+      this.emit(w.order.accountId, events);
     }
     for (const [key, lots] of this.lots) {
       if (lots.length === 0) continue;
@@ -395,7 +430,6 @@ export class Trading {
     record.orderId = orderId;
     record.status = "PendingNew";
     this.orderRecords.push(record);
-    this.recordByOrder.set(orderId, record);
     return { order, version, command, contract, product, record };
   }
 
@@ -634,7 +668,7 @@ export class Trading {
       if (w.order.accountId !== accountId || w.contract.id !== contract.id) continue;
       const events: PropsEvent[] = [];
       this.cancel(caller, w, events, undefined, isAutomated);
-      this.publish(accountId, events);
+      this.emit(accountId, events);
     }
     const pos = netPos(this.lots.get(`${accountId}:${contract.id}`) ?? []);
     if (pos === 0) return undefined;
@@ -665,7 +699,7 @@ export class Trading {
     );
     this.accept(w, events);
     this.fill(w, this.market.price(product.name)!, events);
-    this.publish(accountId, events);
+    this.emit(accountId, events);
     return w.order.id;
   }
 
@@ -695,7 +729,7 @@ export class Trading {
       { adminAction: "LockTradingImmediately", adminTimestamp: this.book.timestamp() },
       events,
     );
-    this.publish(accountId, events);
+    this.emit(accountId, events);
     const owner = this.book.userById(this.book.get<AccountEntity>("account", accountId)!.userId)!;
     const contracts = new Set<number>();
     for (const [key, lots] of this.lots)

@@ -210,3 +210,17 @@ describe("server-side daily loss auto-liquidation", () => {
     expect(r.d).toMatchObject({ failureReason: "TradingLocked" });
   });
 });
+
+describe("bounded history", () => {
+  it("drops the oldest finished orders and their entities beyond historyLimit; positions stay right", async () => {
+    sim = await startSim({ historyLimit: 3 });
+    const t = await login(sim);
+    for (let i = 0; i < 6; i++) sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
+    const orders = (await get(sim, "/v1/order/list", t.accessToken)).json as unknown[];
+    const fills = (await get(sim, "/v1/fill/list", t.accessToken)).json as unknown[];
+    const commands = (await get(sim, "/v1/command/list", t.accessToken)).json as unknown[];
+    expect([orders.length, fills.length, commands.length]).toEqual([3, 3, 3]);
+    expect(sim.control.records().positions[0]!.netPos).toBe(6);
+    expect(sim.control.records().fills).toHaveLength(6);
+  });
+});
