@@ -2,12 +2,14 @@ import { vi } from "vitest";
 
 // chalk decides its colour level when it loads; force it on so this file can tell a plain
 // theme that emits no colour from a terminal that simply had none.
-vi.hoisted(() => {
+const previous = vi.hoisted(() => {
+  const before = process.env.FORCE_COLOR;
   process.env.FORCE_COLOR = "1";
+  return before;
 });
 
 import { render } from "ink-testing-library";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { Screen } from "../../components/Screen.js";
 import { colorTheme, plainTheme, type Theme } from "../../components/theme.js";
 import { hintsFor } from "../../src/ui/keymap.js";
@@ -20,6 +22,11 @@ const COLOR_SGR = new RegExp("\\u001b\\[(3[0-9]|4[0-9]|9[0-7]|10[0-7])(;[0-9]+)*
 
 let unmount: (() => void) | undefined;
 afterEach(() => unmount?.());
+// Workers run other test files after this one: leave the environment as we found it.
+afterAll(() => {
+  if (previous === undefined) delete process.env.FORCE_COLOR;
+  else process.env.FORCE_COLOR = previous;
+});
 
 function frame(theme: Theme): string {
   const vm = screenFixture({
