@@ -1,0 +1,63 @@
+import type { JournalEntry } from "./entry.js";
+
+/** Fields every line has, or that the columns below already show. */
+const ENVELOPE = new Set(["seq", "at", "type", "prev", "reason"]);
+const WHO_FIELDS = ["follower", "leader", "connection", "group", "target", "account"] as const;
+
+/** A journal file may have been edited by hand: never let it drive the terminal. */
+function clean(value: unknown): string {
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  return (text ?? "").replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+}
+
+function who(entry: JournalEntry): { field: string | undefined; name: string } {
+  for (const field of WHO_FIELDS) {
+    if (typeof entry[field] === "string" && entry[field] !== "") return { field, name: clean(entry[field]) };
+  }
+  return { field: undefined, name: "-" };
+}
+
+const words = (...parts: unknown[]) =>
+  parts
+    .filter((p) => p !== undefined && p !== null && p !== "")
+    .map(clean)
+    .join(" ");
+
+function what(entry: JournalEntry, whoField: string | undefined): string {
+  switch (entry.type) {
+    case "leaderFill": {
+      const pos =
+        typeof entry.positionBefore === "number" && typeof entry.positionAfter === "number"
+          ? `(position ${entry.positionBefore} -> ${entry.positionAfter})`
+          : undefined;
+      return words(
+        entry.side,
+        entry.qty,
+        entry.contract,
+        entry.price !== undefined ? `@ ${entry.price}` : "",
+        pos,
+      );
+    }
+    case "copy": {
+      const latency = typeof entry.latencyMs === "number" ? `in ${entry.latencyMs.toFixed(2)} ms` : undefined;
+      return words(entry.outcome, entry.kind, entry.side, entry.qty, entry.contract, latency);
+    }
+    case "followerState":
+    case "connectionStatus":
+      return words(entry.state);
+    case "alert":
+      return words(`${clean(entry.level)}:`, entry.message);
+    default: {
+      const rest = Object.entries(entry).filter(([key]) => !ENVELOPE.has(key) && key !== whoField);
+      return rest.map(([key, value]) => `${key}=${clean(value)}`).join(" ");
+    }
+  }
+}
+
+/** One human line: time, type, who, what, reason. */
+export function formatEntry(entry: JournalEntry): string {
+  const time = clean(entry.at).replace("T", " ");
+  const { field, name } = who(entry);
+  const reason = typeof entry.reason === "string" && entry.reason !== "" ? ` (${clean(entry.reason)})` : "";
+  return `${time}  ${clean(entry.type).padEnd(16)} ${name.padEnd(14)} ${what(entry, field)}${reason}`.trimEnd();
+}

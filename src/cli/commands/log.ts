@@ -1,0 +1,178 @@
+import type { Writable } from "node:stream";
+import type { JournalEntry } from "../../../data/journal/entry.js";
+import { followJournal } from "../../../data/journal/follow.js";
+import { formatEntry } from "../../../data/journal/format.js";
+import { journalFiles, journalPathFor } from "../../../data/journal/paths.js";
+import { type JournalFilter, matchesFilter, readJournal } from "../../../data/journal/reader.js";
+import { verifyJournal } from "../../../data/journal/verify.js";
+import { resolveConfigPath } from "../../../data/paths.js";
+import { type Command, type CommandContext, UserError } from "../command.js";
+import { parseFlags } from "../flags.js";
+
+/** Entries shown before following, when no --since says how far back to go (like tail -f). */
+const FOLLOW_BACKLOG = 10;
+
+const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `--since`: a duration back from now (90m, 2h, 1d, 30s) or a date/time (2026-11-23, 2026-11-23T14:00). */
+export function parseSince(value: string, now: number): Date {
+  const relative = /^(\d+)\s*([smhd])$/i.exec(value.trim());
+  if (relative) return new Date(now - Number(relative[1]) * (UNITS[relative[2]!.toLowerCase()] ?? 0));
+  const at = Date.parse(value);
+  if (Number.isNaN(at)) {
+    throw new UserError(
+      `mimik log: --since "${value}" is not a time; use a duration like 90m, 2h or 1d, or a date like 2026-11-23 or 2026-11-23T14:00`,
+      2,
+    );
+  }
+  return new Date(at);
+}
+
+export interface LogCommandOptions {
+  /** Stops --follow (tests); by default SIGINT/SIGTERM do. */
+  signal?: AbortSignal;
+  /** How often --follow looks for new lines. */
+  pollMs?: number;
+  now?: () => number;
+}
+
+export function createLogCommand(options: LogCommandOptions = {}): Command {
+  return {
+    name: "log",
+    summary: "the journal: leader fills, copies and skips with reasons, locks",
+    help: `Usage
+  mimik log [--follow] [--json] [--since T] [--follower NAME] [--config FILE]
+  mimik log --verify [--config FILE]
+
+Reads the journal kept beside the config (<config folder>/journal/<config name>.jsonl and its
+rotated files): every leader fill, every copy decision with its reason, order results and
+latencies, locks and unlocks, connection changes.
+
+Each journal line is a JSON object {seq, at, type, ..., prev} where prev is the SHA-256 of the
+previous line, so an edited or deleted line breaks the chain.
+
+Options
+  --follow, -f      keep printing new entries as they are written (Ctrl-C stops); starts
+                    with the last ${FOLLOW_BACKLOG} entries unless --since is given
+  --json            print the raw JSON lines instead of readable ones
+  --since T         only entries from T on: a duration back from now (30s, 90m, 2h, 1d) or
+                    a date or time (2026-11-23, 2026-11-23T14:00 local, ...Z for UTC)
+  --follower NAME   only entries about that follower
+  --verify          check the hash chain: prints "journal OK: N lines" (exit 0) or the
+                    first broken line (exit 1)
+  --config FILE     whose journal (default: MIMIK_CONFIG, then the platform config directory)
+
+Examples
+  mimik log --since 2h --follower F1
+  mimik log -f --json | jq .
+  mimik log --verify`,
+    run: (ctx) => runLog(ctx, options),
+  };
+}
+
+export const logCommand: Command = createLogCommand();
+
+async function runLog(ctx: CommandContext, options: LogCommandOptions): Promise<number> {
+  const { flags } = parseFlags(
+    ctx,
+    {
+      follow: { type: "boolean", shortFlag: "f" },
+      json: { type: "boolean" },
+      since: { type: "string" },
+      follower: { type: "string" },
+      verify: { type: "boolean" },
+      config: { type: "string" },
+    },
+    { command: "log" },
+  );
+  const choice = resolveConfigPath({ flag: flags.config, env: ctx.env, cwd: ctx.cwd });
+  const path = journalPathFor(choice.path);
+
+  if (flags.verify) {
+    if (flags.follow || flags.since !== undefined || flags.follower !== undefined || flags.json) {
+      throw new UserError("mimik log: --verify checks the whole journal; use it without other options", 2);
+    }
+    return verify(ctx, path);
+  }
+
+  const now = options.now ?? Date.now;
+  const filter: JournalFilter = {
+    since: flags.since !== undefined ? parseSince(flags.since, now()) : undefined,
+    follower: flags.follower,
+  };
+  const print = (entry: JournalEntry) =>
+    writeLine(ctx.stdout, flags.json ? JSON.stringify(entry) : formatEntry(entry));
+  const onBadLine = (file: string, line: number) =>
+    ctx.stderr.write(
+      `mimik log: ${file} line ${line} is not a journal entry (skipped; see mimik log --verify)\n`,
+    );
+
+  if ((await journalFiles(path)).length === 0) {
+    ctx.stderr.write(`mimik log: no journal yet at ${path}${flags.follow ? " (waiting for one)" : ""}\n`);
+    if (!flags.follow) return 0;
+  }
+
+  if (!flags.follow) {
+    for await (const entry of readJournal(path, { ...filter, onBadLine })) await print(entry);
+    return 0;
+  }
+
+  // History first (all since --since, or the last few), then new entries exactly after it.
+  let lastSeq = 0;
+  const backlog: JournalEntry[] = [];
+  for await (const entry of readJournal(path, { onBadLine })) {
+    lastSeq = entry.seq;
+    if (!matchesFilter(entry, filter)) continue;
+    backlog.push(entry);
+    if (filter.since === undefined && backlog.length > FOLLOW_BACKLOG) backlog.shift();
+  }
+  for (const entry of backlog) await print(entry);
+  await follow(path, filter, lastSeq, (entry) => void print(entry), options);
+  return 0;
+}
+
+async function verify(ctx: CommandContext, path: string): Promise<number> {
+  const result = await verifyJournal(path);
+  if (result.ok) {
+    ctx.stdout.write(`journal OK: ${result.lines} lines\n`);
+    return 0;
+  }
+  ctx.stdout.write(`journal BROKEN at ${result.file} line ${result.line}: ${result.reason}\n`);
+  return 1;
+}
+
+async function follow(
+  path: string,
+  filter: JournalFilter,
+  afterSeq: number,
+  onEntry: (entry: JournalEntry) => void,
+  options: LogCommandOptions,
+): Promise<void> {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  options.signal?.addEventListener("abort", stop, { once: true });
+  if (options.signal === undefined) {
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  }
+  if (options.signal?.aborted) stop();
+  try {
+    await followJournal(path, onEntry, {
+      ...filter,
+      signal: controller.signal,
+      fromStart: true,
+      afterSeq,
+      pollMs: options.pollMs,
+    });
+  } finally {
+    options.signal?.removeEventListener("abort", stop);
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
+}
+
+/** Writes one line, waiting when the reader (a pager, a pipe) is behind. */
+function writeLine(stream: Writable, text: string): Promise<void> {
+  if (stream.write(`${text}\n`)) return Promise.resolve();
+  return new Promise((resolve) => stream.once("drain", resolve));
+}

@@ -1,0 +1,199 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { formatEntry } from "../../data/journal/format.js";
+import { journalPathFor } from "../../data/journal/paths.js";
+import { JournalWriter } from "../../data/journal/writer.js";
+import { UserError } from "../../src/cli/command.js";
+import { createLogCommand, logCommand, parseSince } from "../../src/cli/commands/log.js";
+import { tempDir, waitFor } from "./helpers.js";
+
+let cleanup: () => Promise<void>;
+let configPath: string;
+let journal: string;
+
+beforeEach(async () => {
+  let dir: string;
+  ({ dir, cleanup } = await tempDir());
+  configPath = join(dir, "config.json");
+  journal = journalPathFor(configPath);
+});
+afterEach(() => cleanup());
+
+const T0 = Date.UTC(2026, 10, 23, 14, 0, 0);
+
+async function seed(): Promise<void> {
+  const w = await JournalWriter.open(journal);
+  w.append({
+    type: "leaderFill",
+    at: T0,
+    group: "G",
+    leader: "LEAD1",
+    key: "sim:1",
+    side: "Buy",
+    qty: 2,
+    contract: "ESZ6",
+    price: 5000.25,
+    positionBefore: 0,
+    positionAfter: 2,
+  });
+  w.append({
+    type: "copy",
+    at: T0 + 1000,
+    follower: "F1",
+    outcome: "sent",
+    kind: "open",
+    side: "Buy",
+    qty: 1,
+    contract: "ESZ6",
+    reason: "multiplier 0.5",
+    latencyMs: 0.4321,
+  });
+  w.append({
+    type: "copy",
+    at: T0 + 2000,
+    follower: "F2",
+    outcome: "skipped",
+    contract: "ESZ6",
+    reason: "locked",
+  });
+  await w.close();
+}
+
+function run(argv: string[], command = logCommand) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (c: Buffer) => {
+    out += c.toString();
+  });
+  stderr.on("data", (c: Buffer) => {
+    err += c.toString();
+  });
+  const code = command.run({ argv, stdout, stderr, env: {}, cwd: "/", isTTY: false });
+  return { code, out: () => out, err: () => err };
+}
+
+describe("mimik log", () => {
+  it("prints readable lines: time, type, who, what, reason", async () => {
+    await seed();
+    const r = run(["--config", configPath]);
+    expect(await r.code).toBe(0);
+    const lines = r.out().trimEnd().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(
+      /^2026-11-23 14:00:00.000Z +leaderFill +LEAD1 +Buy 2 ESZ6 @ 5000.25 \(position 0 -> 2\)$/,
+    );
+    expect(lines[1]).toMatch(/copy +F1 +sent open Buy 1 ESZ6 in 0.43 ms \(multiplier 0.5\)$/);
+    expect(lines[2]).toMatch(/copy +F2 +skipped ESZ6 \(locked\)$/);
+  });
+
+  it("prints raw JSON with --json and filters by --follower and --since", async () => {
+    await seed();
+    const r = run(["--config", configPath, "--json", "--follower", "F1"]);
+    expect(await r.code).toBe(0);
+    const lines = r.out().trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ seq: 2, follower: "F1" });
+    expect(lines[0]).toBe((await readFile(journal, "utf8")).split("\n")[1]);
+
+    const since = run(["--config", configPath, "--since", "2026-11-23T14:00:01Z"]);
+    expect(await since.code).toBe(0);
+    expect(since.out().trimEnd().split("\n")).toHaveLength(2);
+  });
+
+  it("takes the config from MIMIK_CONFIG too", async () => {
+    await seed();
+    const stdout = new PassThrough();
+    let out = "";
+    stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+    });
+    const code = await logCommand.run({
+      argv: ["--verify"],
+      stdout,
+      stderr: new PassThrough(),
+      env: { MIMIK_CONFIG: configPath },
+      cwd: "/",
+      isTTY: false,
+    });
+    expect(code).toBe(0);
+    expect(out).toBe("journal OK: 3 lines\n");
+  });
+
+  it("--verify exits 1 and names the first broken line after an edit", async () => {
+    await seed();
+    const text = await readFile(journal, "utf8");
+    await writeFile(journal, text.replace('"qty":2', '"qty":20'));
+    const r = run(["--config", configPath, "--verify"]);
+    expect(await r.code).toBe(1);
+    expect(r.out()).toBe(
+      `journal BROKEN at ${journal} line 2: ${"prev hash does not match the line before it (seq 1): that line was edited, or a line was removed"}\n`,
+    );
+  });
+
+  it("says so when there is no journal yet", async () => {
+    const r = run(["--config", configPath]);
+    expect(await r.code).toBe(0);
+    expect(r.err()).toContain(`no journal yet at ${journal}`);
+  });
+
+  it("refuses --verify with other options and a bad --since, as usage errors", async () => {
+    await expect(run(["--config", configPath, "--verify", "--follow"]).code).rejects.toMatchObject({
+      exitCode: 2,
+    });
+    await expect(run(["--config", configPath, "--since", "yesterday-ish"]).code).rejects.toBeInstanceOf(
+      UserError,
+    );
+    await expect(run(["--bogus"]).code).rejects.toMatchObject({ exitCode: 2 });
+  });
+
+  it("--follow prints the recent backlog, then new entries, and stops on abort", async () => {
+    await seed();
+    const controller = new AbortController();
+    const command = createLogCommand({ signal: controller.signal, pollMs: 10 });
+    const r = run(["--config", configPath, "--follow", "--json"], command);
+    await waitFor(() => r.out().split("\n").length > 3);
+    const w = await JournalWriter.open(journal);
+    w.append({ type: "followerState", follower: "F1", state: "LOCKED", reason: "daily loss" });
+    await w.close();
+    await waitFor(() => r.out().includes("LOCKED"));
+    controller.abort();
+    expect(await r.code).toBe(0);
+    const seqs = r
+      .out()
+      .trimEnd()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as { seq: number }).seq);
+    expect(seqs).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe("parseSince", () => {
+  const now = Date.UTC(2026, 0, 1, 12, 0, 0);
+  it("reads durations and dates", () => {
+    expect(parseSince("90m", now).getTime()).toBe(now - 90 * 60_000);
+    expect(parseSince("2h", now).getTime()).toBe(now - 2 * 3_600_000);
+    expect(parseSince("1d", now).getTime()).toBe(now - 86_400_000);
+    expect(parseSince("2026-11-23T14:00:00Z", now).toISOString()).toBe("2026-11-23T14:00:00.000Z");
+  });
+  it("refuses nonsense with a usage error that shows the forms", () => {
+    expect(() => parseSince("soon", now)).toThrow(/90m, 2h or 1d/);
+  });
+});
+
+describe("formatEntry", () => {
+  it("shows unknown types as key=value and never passes control characters through", () => {
+    const line = formatEntry({
+      seq: 9,
+      at: "2026-11-23T14:00:00.000Z",
+      type: "configChange",
+      prev: "0".repeat(64),
+      group: "G\u001b[2J",
+      field: "whitelist",
+    });
+    expect(line).toBe("2026-11-23 14:00:00.000Z  configChange     G?[2J          field=whitelist");
+  });
+});
