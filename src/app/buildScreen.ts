@@ -1,0 +1,162 @@
+import type { Config } from "../../data/schema.js";
+import type { FollowerRiskView } from "../../engine/risk/riskEngine.js";
+import type { ConnectionState, RateBudget } from "../../engine/types.js";
+import type { EngineSnapshot } from "../store/engineStore.js";
+import type { KeyContext } from "../ui/keymap.js";
+import {
+  type FillRowVM,
+  type FollowerRowVM,
+  type Mode,
+  type OverlayVM,
+  positionText,
+  type ScreenVM,
+  type SelectionVM,
+  sizingText,
+  stateVM,
+} from "../ui/viewModel.js";
+
+/** What the screen reads from the running system at one moment. */
+export interface LiveView {
+  mode: Mode;
+  now: number;
+  connections: { name: string; state: ConnectionState; rate: RateBudget }[];
+  latency: { p50: number; p99: number; count: number };
+  positions(account: string): { contract: string; netPos: number }[];
+  connectionState(account: string): ConnectionState;
+  risk(account: string): FollowerRiskView | undefined;
+}
+
+const ctTime = new Intl.DateTimeFormat("en-GB", {
+  timeZone: "America/Chicago",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+});
+
+export function clockCT(at: number): string {
+  return ctTime.format(at);
+}
+
+/** Config + engine snapshot + live broker view → the plain data the panes render. Pure. */
+export function buildScreen(
+  config: Config,
+  snapshot: EngineSnapshot,
+  live: LiveView,
+  selection: SelectionVM,
+  overlay: OverlayVM,
+  flash?: string,
+): ScreenVM {
+  const groups = config.groups.map((g) => ({
+    name: g.name,
+    leader: labelled(config, g.leader),
+    active: g.active,
+    followerCount: g.followers.length,
+  }));
+  const group = config.groups[Math.min(selection.group, Math.max(0, config.groups.length - 1))];
+  const followers: FollowerRowVM[] = (group?.followers ?? []).map((f) => {
+    const liveState = snapshot.followers.get(f.account);
+    const risk = live.risk(f.account);
+    const sync = liveState?.outOfSync[0];
+    return {
+      account: f.account,
+      label: config.accounts.find((a) => a.name === f.account)?.label,
+      connection: live.connectionState(f.account),
+      sizing: sizingText(f.sizing),
+      enabled: f.enabled,
+      state: stateVM(risk?.state ?? liveState?.state ?? "ACTIVE"),
+      stateReason: risk?.lockReason ?? liveState?.reason,
+      position: positionText(live.positions(f.account)),
+      dayPnl: risk?.dayPnl,
+      roomDaily: risk?.roomDaily,
+      roomTrailing: risk?.roomTrailing,
+      sync: sync ? { contract: sync.contract, has: sync.has, expects: sync.expects } : undefined,
+    };
+  });
+  const fills: FillRowVM[] = snapshot.fills.map(({ fill, results }) => ({
+    id: `${fill.group}:${fill.fillId}`,
+    time: clockCT(fill.at),
+    leader: labelled(config, fill.leader),
+    contract: fill.contract,
+    side: fill.side,
+    qty: fill.qty,
+    price: fill.price,
+    results: results.map((r) => ({
+      follower: labelled(config, r.follower),
+      outcome: r.outcome,
+      reason: r.reason,
+      latencyMs: r.latencyMs,
+    })),
+  }));
+  const alerts = snapshot.alerts.map((a, i) => ({
+    id: `${a.at}:${i}`,
+    time: clockCT(a.at),
+    level: a.level,
+    text: a.message,
+  }));
+  const rate = live.connections.reduce(
+    (acc, c) => ({
+      minuteLeft: Math.min(acc.minuteLeft, c.rate.minuteLeft),
+      hourLeft: Math.min(acc.hourLeft, c.rate.hourLeft),
+      blocked: acc.blocked || (c.rate.blockedUntil !== undefined && c.rate.blockedUntil > live.now),
+    }),
+    { minuteLeft: Number.POSITIVE_INFINITY, hourLeft: Number.POSITIVE_INFINITY, blocked: false },
+  );
+  return {
+    header: {
+      mode: live.mode,
+      connections: live.connections.map((c) => ({ name: c.name, state: c.state })),
+      latency: live.latency.count > 0 ? { p50: live.latency.p50, p99: live.latency.p99 } : undefined,
+      rateBudget: live.connections.length > 0 ? rate : { minuteLeft: 0, hourLeft: 0 },
+      clockCT: clockCT(live.now),
+    },
+    groups,
+    followers,
+    fills,
+    alerts,
+    selection: clampSelection(selection, groups.length, followers.length, fills.length, alerts.length),
+    overlay,
+    flash,
+  };
+}
+
+export function clampSelection(
+  s: SelectionVM,
+  groups: number,
+  followers: number,
+  fills: number,
+  alerts: number,
+): SelectionVM {
+  const clamp = (i: number, n: number) => Math.max(0, Math.min(i, n - 1));
+  return {
+    focus: s.focus,
+    group: clamp(s.group, groups),
+    follower: clamp(s.follower, followers),
+    fill: clamp(s.fill, fills),
+    alert: clamp(s.alert, alerts),
+  };
+}
+
+/** What the keymap's disabledWhy and confirm texts look at. */
+export function keyContext(vm: ScreenVM, config: Config): KeyContext {
+  const g = vm.groups[vm.selection.group];
+  const f = vm.followers[vm.selection.follower];
+  return {
+    selectedGroup: g ? { name: g.name, active: g.active, followerCount: g.followerCount } : undefined,
+    selectedFollower: f
+      ? {
+          account: f.account,
+          label: f.label,
+          enabled: f.enabled,
+          state: f.state,
+          outOfSync: f.sync !== undefined,
+        }
+      : undefined,
+    totalFollowers: config.groups.reduce((n, grp) => n + grp.followers.length, 0),
+    groupCount: config.groups.length,
+  };
+}
+
+function labelled(config: Config, account: string): string {
+  return config.accounts.find((a) => a.name === account)?.label ?? account;
+}

@@ -1,0 +1,156 @@
+import { render } from "ink-testing-library";
+import { afterEach, describe, expect, it } from "vitest";
+import { plainTheme } from "../../components/theme.js";
+import type { Config } from "../../data/schema.js";
+import type { FlattenTarget } from "../../engine/runtime/engine.js";
+import type { ActionResult } from "../../engine/types.js";
+import { App } from "../../src/app/App.js";
+import { memoryHolder } from "../../src/app/configHolder.js";
+import type { AppController } from "../../src/app/controller.js";
+import { demoConfig } from "../../src/demo/demoConfig.js";
+import { EngineStore } from "../../src/store/engineStore.js";
+import { waitFor, waitForFrame } from "../components/helpers.js";
+
+function fakeController(config: Config) {
+  const holder = memoryHolder(config);
+  const calls: { flatten: FlattenTarget[]; unlock: string[] } = { flatten: [], unlock: [] };
+  const ok = (target: string): ActionResult => ({ target, ok: true, message: "done" });
+  const controller: AppController = {
+    mode: "DEMO",
+    config: () => holder.get(),
+    subscribeConfig: (l) => holder.subscribe(l),
+    connections: () => [{ name: "sim", state: "connected", rate: { minuteLeft: 80, hourLeft: 5000 } }],
+    latency: () => ({ p50: 0.2, p99: 0.9, count: 10 }),
+    positions: (account) => (account === "DEMO2001" ? [{ contract: "NQZ6", netPos: 2 }] : []),
+    connectionState: () => "connected",
+    risk: () => undefined,
+    setFollowerEnabled: async (group, account, enabled) => {
+      await holder.update((d) => {
+        const f = d.groups.find((g) => g.name === group)?.followers.find((x) => x.account === account);
+        if (f) f.enabled = enabled;
+      });
+      return `${account} ${enabled ? "enabled" : "disabled"}`;
+    },
+    setGroupActive: async () => "ok",
+    flatten: async (target) => {
+      calls.flatten.push(target);
+      return [ok("DEMO2001")];
+    },
+    unlock: async (a) => {
+      calls.unlock.push(a);
+      return ok(a);
+    },
+    resync: async (a) => ok(a),
+    saveGroup: async () => "saved",
+    saveFollower: async () => "saved",
+    deleteGroup: async () => "deleted",
+    deleteFollower: async () => "deleted",
+  };
+  return { controller, calls, holder };
+}
+
+let cleanup: (() => void) | undefined;
+afterEach(() => {
+  cleanup?.();
+  cleanup = undefined;
+});
+
+function mount(config = demoConfig()) {
+  const store = new EngineStore({ batchMs: 5 });
+  const fake = fakeController(config);
+  let quit = 0;
+  const app = render(
+    <App
+      controller={fake.controller}
+      store={store}
+      theme={plainTheme}
+      onQuit={() => {
+        quit += 1;
+      }}
+      size={{ columns: 100, rows: 30 }}
+      tickMs={60_000}
+    />,
+  );
+  cleanup = () => {
+    app.unmount();
+    store.dispose();
+  };
+  return { ...app, store, ...fake, quits: () => quit };
+}
+
+describe("the console app", () => {
+  it("shows the panes, the demo mode and the selected group's followers", async () => {
+    const { lastFrame } = mount();
+    const frame = await waitForFrame(lastFrame, (f) => f.includes("DEMO2003") || f.includes("tight"));
+    expect(frame).toContain("DEMO");
+    expect(frame).toContain("Index Scalps");
+    expect(frame).toContain("NQZ6 +2");
+  });
+
+  it("shows a leader fill with each follower's outcome as events arrive", async () => {
+    const { lastFrame, store } = mount();
+    store.push({
+      type: "leaderFill",
+      at: Date.now(),
+      group: "Index Scalps",
+      leader: "DEMO1000",
+      fillId: 1,
+      orderId: 1,
+      contract: "NQZ6",
+      side: "Buy",
+      qty: 2,
+      price: 25000,
+      positionBefore: 0,
+      positionAfter: 2,
+    });
+    store.push({
+      type: "copy",
+      at: Date.now(),
+      group: "Index Scalps",
+      follower: "DEMO2003",
+      fillId: 1,
+      contract: "NQZ6",
+      outcome: "skipped",
+      reason: "locked",
+    });
+    await waitForFrame(lastFrame, (f) => f.includes("locked") && f.includes("25000"));
+  });
+
+  it("toggles the selected follower with space", async () => {
+    const { lastFrame, stdin, holder } = mount();
+    const before = await waitForFrame(lastFrame, (f) => f.includes("Index Scalps"));
+    stdin.write("\t"); // focus the followers pane
+    await waitForFrame(lastFrame, (f) => f !== before);
+    stdin.write(" ");
+    await waitFor(() => holder.get().groups[0]?.followers[0]?.enabled === false, 2000, "follower disabled");
+    await waitForFrame(lastFrame, (f) => f.includes("disabled"));
+  });
+
+  it("flattens only after y, and a stray key cancels", async () => {
+    const { lastFrame, stdin, calls } = mount();
+    const before = await waitForFrame(lastFrame, (f) => f.includes("Index Scalps"));
+    stdin.write("\t");
+    await waitForFrame(lastFrame, (f) => f !== before);
+    stdin.write("f");
+    await waitForFrame(lastFrame, (f) => f.includes("Flatten and lock") && f.includes("y/N"));
+    stdin.write("x");
+    await waitForFrame(lastFrame, (f) => f.includes("cancelled"));
+    expect(calls.flatten).toEqual([]);
+    stdin.write("f");
+    await waitForFrame(lastFrame, (f) => f.includes("y/N"));
+    stdin.write("y");
+    await waitFor(() => calls.flatten.length === 1, 2000, "flatten called");
+    expect(calls.flatten[0]).toEqual({ follower: "DEMO2001" });
+  });
+
+  it("opens help with ? and quits with q", async () => {
+    const { lastFrame, stdin, quits } = mount();
+    await waitForFrame(lastFrame, (f) => f.includes("Index Scalps"));
+    stdin.write("?");
+    await waitForFrame(lastFrame, (f) => f.includes("Flatten+lock ALL"));
+    stdin.write("?");
+    await waitForFrame(lastFrame, (f) => f.includes("Index Scalps"));
+    stdin.write("q");
+    await waitFor(() => quits() === 1, 2000, "quit");
+  });
+});
