@@ -4,8 +4,9 @@ import { type BrokerSessionOptions, TradovateBrokerSession } from "./session.js"
 
 export { tradovateEndpoints } from "./endpoints.js";
 export { BrokerRequestError } from "./errors.js";
+export { TRANSPORT_FAILURES } from "./orders.js";
 export type { Credentials } from "./rest.js";
-export { type BrokerSessionOptions, TRANSPORT_FAILURES } from "./session.js";
+export type { BrokerSessionOptions } from "./session.js";
 export type { WebSocketConstructor, WebSocketLike } from "./socket.js";
 
 export function createBrokerSession(opts: BrokerSessionOptions): BrokerSession {

@@ -340,15 +340,16 @@ export class BrokerModel {
     return events;
   }
 
-  /** Gives up on pending items that still miss their order (fetch failed); logs each. */
-  dropUnresolved(): void {
-    for (const p of this.pending) {
-      this.logger.warn("event dropped: its order or contract could not be resolved", {
-        kind: p.kind,
-        id: p.kind === "fill" ? p.fill.id : p.position.contractId,
-      });
-    }
-    this.pending = [];
+  /** Gives up on the pending items waiting for an order or contract the broker does not have. */
+  dropWaitingFor(kind: "order" | "contract", id: number): void {
+    this.pending = this.pending.filter((p) => {
+      const waits =
+        kind === "order"
+          ? p.kind === "fill" && p.fill.orderId === id
+          : (p.kind === "fill" ? p.fill.contractId : p.position.contractId) === id;
+      if (waits) this.logger.warn(`event dropped: unresolvable ${kind}`, { id });
+      return !waits;
+    });
   }
 
   // ------------------------------------------------------------------ internals

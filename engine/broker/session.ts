@@ -27,7 +27,16 @@ import { backoffDelay } from "./backoff.js";
 import { parseAccount } from "./entities.js";
 import { BrokerRequestError } from "./errors.js";
 import type { EventMessage } from "./frames.js";
+import { EntityLookups } from "./lookups.js";
 import { BrokerModel } from "./model.js";
+import {
+  cancelOrderBody,
+  liquidatePositionBody,
+  orderResultFromError,
+  orderResultFromReply,
+  placeOrderBody,
+  TRANSPORT_FAILURES,
+} from "./orders.js";
 import { QuoteFeed } from "./quotes.js";
 import { RateLimiter } from "./rateLimiter.js";
 import { type Credentials, RestClient } from "./rest.js";
@@ -59,15 +68,6 @@ export interface BrokerSessionOptions {
   /** How long a fill whose order is unknown waits for the order before order/item (default 300). */
   orderWaitMs?: number;
 }
-
-/** Failure reasons of OrderResult that come from the transport, not from Tradovate. */
-export const TRANSPORT_FAILURES = {
-  timeout: "Timeout",
-  disconnected: "Disconnected",
-  rateLimited: "RateLimited",
-  penalty: "PenaltyCaptcha",
-  requestFailed: "RequestFailed",
-} as const;
 
 class FatalSetupError extends Error {}
 
@@ -101,8 +101,7 @@ export class TradovateBrokerSession implements BrokerSession {
   private sleepTimer: unknown;
   private wake: (() => void) | undefined;
   private firstOutcome: (() => void) | undefined;
-  private orderTimer: unknown;
-  private readonly inFlight = new Set<string>();
+  private readonly lookups: EntityLookups;
   private readonly quoteNames = new Set<string>();
 
   constructor(private readonly opts: BrokerSessionOptions) {
@@ -134,6 +133,14 @@ export class TradovateBrokerSession implements BrokerSession {
       onFatal: (err) => this.setState("reauth-needed", err.message),
     });
     this.model = new BrokerModel(opts.connection, this.logger, () => this.clock.now());
+    this.lookups = new EntityLookups({
+      model: this.model,
+      read: (endpoint, query) => this.read(endpoint, query),
+      clock: this.clock,
+      logger: this.logger,
+      orderWaitMs: opts.orderWaitMs ?? 300,
+      onResolved: () => this.flushPending(),
+    });
     this.quotes = new QuoteFeed({
       url: opts.mdUrl,
       tokens: this.tokens,
@@ -184,8 +191,8 @@ export class TradovateBrokerSession implements BrokerSession {
     if (this.stopped) return;
     this.stopped = true;
     if (this.sleepTimer !== undefined) this.clock.clearTimeout(this.sleepTimer);
-    if (this.orderTimer !== undefined) this.clock.clearTimeout(this.orderTimer);
-    this.sleepTimer = this.orderTimer = undefined;
+    this.sleepTimer = undefined;
+    this.lookups.stop();
     this.wake?.();
     this.socket?.close("session stopped");
     this.socket = undefined;
@@ -231,29 +238,8 @@ export class TradovateBrokerSession implements BrokerSession {
     return this.limiter.budget();
   }
 
-  async findContract(name: string): Promise<ContractSpec | undefined> {
-    const cached = this.model.contractByName(name);
-    if (cached) return cached;
-    let contract: unknown;
-    try {
-      contract = await this.read("contract/find", `name=${encodeURIComponent(name.toUpperCase())}`);
-    } catch (err) {
-      const e = asBrokerError(err);
-      if (e.status === 404) return undefined;
-      this.logger.warn("contract lookup failed", { name, error: e.message });
-      return undefined;
-    }
-    if (
-      typeof contract !== "object" ||
-      contract === null ||
-      typeof (contract as { id?: unknown }).id !== "number"
-    ) {
-      return undefined;
-    }
-    this.model.applyEntity("contract", contract);
-    const id = (contract as { id: number }).id;
-    await this.loadSpecParts(id);
-    return this.model.contractById(id);
+  findContract(name: string): Promise<ContractSpec | undefined> {
+    return this.lookups.findContract(name);
   }
 
   subscribeQuotes(contract: string): void {
@@ -267,36 +253,20 @@ export class TradovateBrokerSession implements BrokerSession {
   // ------------------------------------------------------------------ orders
 
   placeOrder(req: PlaceOrderRequest): Promise<OrderResult> {
-    const body: Record<string, unknown> = {
-      accountSpec: req.accountName,
-      accountId: req.accountId,
-      action: req.action,
-      symbol: req.symbol,
-      orderQty: req.qty,
-      orderType: "Market",
-      isAutomated: true,
-      clOrdId: req.clOrdId,
-    };
-    if (req.text !== undefined) body.text = req.text;
-    return this.orderRequest("order/placeorder", body, (orderId) =>
+    return this.orderRequest("order/placeorder", placeOrderBody(req), (orderId) =>
       this.model.rememberClOrdId(orderId, req.clOrdId),
     );
   }
 
   cancelOrder(orderId: number): Promise<OrderResult> {
-    return this.orderRequest("order/cancelorder", { orderId, isAutomated: true }, undefined, orderId);
+    return this.orderRequest("order/cancelorder", cancelOrderBody(orderId), undefined, orderId);
   }
 
   liquidatePosition(accountId: number, contractId: number): Promise<OrderResult> {
-    return this.orderRequest("order/liquidateposition", {
-      accountId,
-      contractId,
-      admin: false,
-      isAutomated: true,
-    });
+    return this.orderRequest("order/liquidateposition", liquidatePositionBody(accountId, contractId));
   }
 
-  /** Never rejects: every failure becomes `{ok:false, failureReason}`. */
+  /** Over the trading socket (lower latency than REST). Never rejects. */
   private orderRequest(
     endpoint: string,
     body: Record<string, unknown>,
@@ -313,55 +283,17 @@ export class TradovateBrokerSession implements BrokerSession {
       });
     }
     let writtenAt: MonoMs | undefined;
-    return socket
-      .request(endpoint, body, {
-        priority: "order",
-        onWritten: (at) => {
-          writtenAt = at;
-        },
-      })
-      .then(
-        (d): OrderResult => {
-          const ackAt = this.clock.mono();
-          const rec = (typeof d === "object" && d !== null ? d : {}) as Record<string, unknown>;
-          const reason = typeof rec.failureReason === "string" ? rec.failureReason : undefined;
-          if (reason && reason !== "Success") {
-            const text = typeof rec.failureText === "string" ? rec.failureText : undefined;
-            return { ok: false, failureReason: reason, failureText: text, writtenAt, ackAt };
-          }
-          if (typeof rec.errorText === "string" && rec.errorText !== "") {
-            return {
-              ok: false,
-              failureReason: "UnknownReason",
-              failureText: rec.errorText,
-              writtenAt,
-              ackAt,
-            };
-          }
-          const orderId = typeof rec.orderId === "number" ? rec.orderId : fallbackOrderId;
-          if (orderId === undefined) {
-            return {
-              ok: false,
-              failureReason: "UnknownReason",
-              failureText: "reply has no orderId",
-              writtenAt,
-              ackAt,
-            };
-          }
-          onOrderId?.(orderId);
-          return { ok: true, orderId, writtenAt: writtenAt ?? ackAt, ackAt };
-        },
-        (err: unknown): OrderResult => {
-          const e = asBrokerError(err);
-          return {
-            ok: false,
-            failureReason: failureReasonOf(e),
-            failureText: e.message,
-            writtenAt,
-            ackAt: this.clock.mono(),
-          };
-        },
-      );
+    const onWritten = (at: MonoMs) => {
+      writtenAt = at;
+    };
+    return socket.request(endpoint, body, { priority: "order", onWritten }).then(
+      (d) => {
+        const result = orderResultFromReply(d, writtenAt, this.clock.mono(), fallbackOrderId);
+        if (result.ok) onOrderId?.(result.orderId);
+        return result;
+      },
+      (err: unknown) => orderResultFromError(err, writtenAt, this.clock.mono()),
+    );
   }
 
   // ------------------------------------------------------------------ connecting
@@ -486,7 +418,7 @@ export class TradovateBrokerSession implements BrokerSession {
     const buffered = this.buffered;
     this.buffered = [];
     for (const b of buffered) this.applyProps(b.msg, b.receivedAt);
-    this.resolveMissing();
+    this.lookups.resolveMissing();
   }
 
   private handleSocketLost(socket: TradovateSocket, reason: string): void {
@@ -525,77 +457,11 @@ export class TradovateBrokerSession implements BrokerSession {
       return;
     }
     this.applyProps(msg, receivedAt);
-    if (this.model.hasPending()) this.resolveMissing();
+    if (this.model.hasPending()) this.lookups.resolveMissing();
   }
 
   private applyProps(msg: EventMessage, receivedAt: MonoMs): void {
     for (const ev of this.model.applyProps(msg.data, receivedAt)) this.emit(ev);
-  }
-
-  /** Fetches the orders and contracts pending fills/positions wait for, then flushes them. */
-  private resolveMissing(): void {
-    const { orderIds, contractIds } = this.model.missing();
-    for (const id of contractIds) void this.fetchContract(id);
-    if (orderIds.length > 0 && this.orderTimer === undefined) {
-      // The order usually arrives right before or after its fill: give it a moment.
-      this.orderTimer = this.clock.setTimeout(() => {
-        this.orderTimer = undefined;
-        for (const id of this.model.missing().orderIds) void this.fetchOrder(id);
-      }, this.opts.orderWaitMs ?? 300);
-    }
-  }
-
-  private async fetchOrder(orderId: number): Promise<void> {
-    const key = `order:${orderId}`;
-    if (this.inFlight.has(key)) return;
-    this.inFlight.add(key);
-    try {
-      const order = await this.read("order/item", `id=${orderId}`);
-      this.model.applyEntity("order", order);
-    } catch (err) {
-      this.logger.warn("order lookup failed", { orderId, error: asBrokerError(err).message });
-    } finally {
-      this.inFlight.delete(key);
-    }
-    this.flushPending();
-    if (this.model.missing().orderIds.includes(orderId)) {
-      this.logger.warn("fill skipped: its order is unknown to the broker", { orderId });
-      this.model.dropUnresolved();
-    }
-  }
-
-  private async fetchContract(contractId: number): Promise<void> {
-    const key = `contract:${contractId}`;
-    if (this.inFlight.has(key)) return;
-    this.inFlight.add(key);
-    try {
-      if (!this.model.contractName(contractId)) {
-        this.model.applyEntity("contract", await this.read("contract/item", `id=${contractId}`));
-      }
-      await this.loadSpecParts(contractId);
-    } catch (err) {
-      this.logger.warn("contract lookup failed", { contractId, error: asBrokerError(err).message });
-    } finally {
-      this.inFlight.delete(key);
-      this.model.markLookedUp(contractId);
-    }
-    if (!this.model.contractName(contractId)) this.model.dropUnresolved();
-    this.flushPending();
-  }
-
-  /** contract → contractMaturity/item → product/item, skipping what is cached. */
-  private async loadSpecParts(contractId: number): Promise<void> {
-    const first = this.model.missingSpecParts(contractId);
-    if (first.maturityId !== undefined) {
-      this.model.applyEntity(
-        "contractMaturity",
-        await this.read("contractMaturity/item", `id=${first.maturityId}`),
-      );
-    }
-    const second = this.model.missingSpecParts(contractId);
-    if (second.productId !== undefined) {
-      this.model.applyEntity("product", await this.read("product/item", `id=${second.productId}`));
-    }
   }
 
   private flushPending(): void {
@@ -645,20 +511,5 @@ export class TradovateBrokerSession implements BrokerSession {
         });
       }
     }
-  }
-}
-
-function failureReasonOf(e: BrokerRequestError): string {
-  switch (e.kind) {
-    case "timeout":
-      return TRANSPORT_FAILURES.timeout;
-    case "disconnected":
-      return TRANSPORT_FAILURES.disconnected;
-    case "rateLimited":
-      return TRANSPORT_FAILURES.rateLimited;
-    case "captcha":
-      return TRANSPORT_FAILURES.penalty;
-    default:
-      return e.status === 401 ? "Unauthorized" : TRANSPORT_FAILURES.requestFailed;
   }
 }

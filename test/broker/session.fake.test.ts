@@ -168,6 +168,30 @@ describe("BrokerSession against a fake server", () => {
     );
   });
 
+  it("drops only the fill whose order the broker does not know", async () => {
+    const respond: FakeOptions["respond"] = (req) => {
+      if (req.endpoint === "order/item") return [{ s: 404, i: req.id, d: '"order not found"' }];
+      return defaultReply(req, DEFAULT_SNAPSHOT);
+    };
+    const { fake, session, seen, logger } = await setup({ respond }, { orderWaitMs: 20 });
+    await session.start();
+    const orphan = { id: 70, orderId: 404, contractId: 9001, action: "Buy", qty: 1, price: 1, active: true };
+    fake.sendAll(
+      `a${JSON.stringify([{ e: "props", d: { entityType: "fill", eventType: "Created", entity: orphan } }])}`,
+    );
+    await waitFor(() => logger.lines.some((l) => l.includes("order is unknown")), 3000, "drop warning");
+    const order = { id: 71, accountId: 100, contractId: 9001, ordStatus: "Filled", action: "Buy" };
+    const fill = { id: 72, orderId: 71, contractId: 9001, action: "Buy", qty: 1, price: 2, active: true };
+    fake.sendAll(
+      `a${JSON.stringify([
+        { e: "props", d: { entityType: "fill", eventType: "Created", entity: fill } },
+        { e: "props", d: { entityType: "order", eventType: "Created", entity: order } },
+      ])}`,
+    );
+    await seen.next("fill", (f) => f.fillId === 72);
+    expect(seen.of("fill").map((f) => f.fillId)).toEqual([72]);
+  });
+
   it("returns Timeout when an order gets no reply, never throwing", async () => {
     const respond: FakeOptions["respond"] = (req) =>
       req.endpoint === "order/placeorder" ? undefined : defaultReply(req, DEFAULT_SNAPSHOT);

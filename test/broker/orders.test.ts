@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { BrokerRequestError } from "../../engine/broker/errors.js";
+import {
+  cancelOrderBody,
+  liquidatePositionBody,
+  orderResultFromError,
+  orderResultFromReply,
+  placeOrderBody,
+} from "../../engine/broker/orders.js";
+
+describe("order bodies", () => {
+  it("are market, automated, with account name and id", () => {
+    expect(
+      placeOrderBody({
+        accountId: 1,
+        accountName: "DEMO1",
+        symbol: "MNQZ6",
+        action: "Sell",
+        qty: 3,
+        clOrdId: "cp-9",
+        text: "copy",
+      }),
+    ).toEqual({
+      accountSpec: "DEMO1",
+      accountId: 1,
+      action: "Sell",
+      symbol: "MNQZ6",
+      orderQty: 3,
+      orderType: "Market",
+      isAutomated: true,
+      clOrdId: "cp-9",
+      text: "copy",
+    });
+    expect(cancelOrderBody(5)).toEqual({ orderId: 5, isAutomated: true });
+    expect(liquidatePositionBody(1, 2)).toEqual({
+      accountId: 1,
+      contractId: 2,
+      admin: false,
+      isAutomated: true,
+    });
+  });
+});
+
+describe("orderResultFromReply", () => {
+  it("maps orderId, failureReason, errorText and empty replies", () => {
+    expect(orderResultFromReply({ orderId: 77 }, 1, 2)).toEqual({
+      ok: true,
+      orderId: 77,
+      writtenAt: 1,
+      ackAt: 2,
+    });
+    expect(orderResultFromReply({ failureReason: "TradingLocked", failureText: "locked" }, 1, 2)).toEqual({
+      ok: false,
+      failureReason: "TradingLocked",
+      failureText: "locked",
+      writtenAt: 1,
+      ackAt: 2,
+    });
+    expect(orderResultFromReply({ errorText: "nope" }, 1, 2)).toMatchObject({
+      ok: false,
+      failureReason: "UnknownReason",
+      failureText: "nope",
+    });
+    expect(orderResultFromReply(null, 1, 2)).toMatchObject({ ok: false, failureReason: "UnknownReason" });
+    // A cancel answers {commandId}: the cancelled order's id is reported.
+    expect(orderResultFromReply({ commandId: 9 }, 1, 2, 55)).toMatchObject({ ok: true, orderId: 55 });
+    expect(orderResultFromReply({ orderId: 3, failureReason: "Success" }, 1, 2)).toMatchObject({ ok: true });
+  });
+});
+
+describe("orderResultFromError", () => {
+  it("names transport failures", () => {
+    const reason = (e: unknown) => {
+      const r = orderResultFromError(e, undefined, 0);
+      return r.ok ? "ok" : r.failureReason;
+    };
+    expect(reason(new BrokerRequestError("timeout", "t"))).toBe("Timeout");
+    expect(reason(new BrokerRequestError("disconnected", "d"))).toBe("Disconnected");
+    expect(reason(new BrokerRequestError("rateLimited", "r", 429))).toBe("RateLimited");
+    expect(reason(new BrokerRequestError("captcha", "c"))).toBe("PenaltyCaptcha");
+    expect(reason(new BrokerRequestError("status", "s", 401))).toBe("Unauthorized");
+    expect(reason(new Error("boom"))).toBe("RequestFailed");
+  });
+});
