@@ -12,10 +12,15 @@ export const FLUSH_INTERVAL_MS = 100;
 /** After a failed write, wait longer before trying again so a full disk is not hammered. */
 const RETRY_INTERVAL_MS = 1000;
 
+/**
+ * Anything with a `type`: an EngineEvent as it is, or a plain object. Typed without an index
+ * signature so interfaces such as CopyEvent are accepted directly.
+ */
 export interface JournalInput {
-  type: string;
-  [key: string]: unknown;
+  readonly type: string;
 }
+
+type Fields = Record<string, unknown> & { type: string };
 
 export interface JournalWriterOptions {
   /** Rotate the live file before it would grow past this many bytes. Default 10 MB. */
@@ -37,7 +42,7 @@ export class JournalError extends Error {
 interface Pending {
   seq: number;
   at: string;
-  entry: JournalInput;
+  entry: Fields;
 }
 
 /** Where the hash chain stands at the end of the files on disk. */
@@ -94,15 +99,16 @@ export class JournalWriter {
   }
 
   /** Queues an entry; never blocks, never throws for I/O. Written within 100 ms. */
-  append(entry: JournalInput): void {
+  append<E extends JournalInput>(entry: E): void {
     if (this.closed) {
       this.onError(new JournalError(`journal ${this.path} is closed; entry "${entry.type}" dropped`));
       return;
     }
     this.seq += 1;
     // An engine event carries its own time (epoch ms): keep it; otherwise stamp now.
-    const at = typeof entry.at === "number" && Number.isFinite(entry.at) ? entry.at : this.clock.now();
-    this.pending.push({ seq: this.seq, at: new Date(at).toISOString(), entry: { ...entry } });
+    const fields = { ...entry } as Fields;
+    const at = typeof fields.at === "number" && Number.isFinite(fields.at) ? fields.at : this.clock.now();
+    this.pending.push({ seq: this.seq, at: new Date(at).toISOString(), entry: fields });
     this.schedule(FLUSH_INTERVAL_MS);
   }
 
@@ -180,7 +186,7 @@ export class JournalWriter {
     const type = String(entry.type);
     let text: string;
     try {
-      const { seq: _s, at: _a, prev: _p, type: _t, ...payload } = redactSecrets(entry) as JournalInput;
+      const { seq: _s, at: _a, prev: _p, type: _t, ...payload } = redactSecrets(entry) as Fields;
       text = JSON.stringify({ seq, at, type, ...payload, prev: this.lastHash });
     } catch (error) {
       // A BigInt or a cycle must not cost the line (and the chain) its place.
