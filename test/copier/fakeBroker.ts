@@ -45,6 +45,8 @@ export class FakeBroker {
   readonly cancels: Array<{ connection: string; orderId: number }> = [];
   readonly liquidations: Array<{ connection: string; accountId: number; contractId: number }> = [];
   readonly rejecting = new Set<string>();
+  /** Account ids that must never receive an order (leaders): recorded in `placed`, never executed. */
+  readonly forbidden = new Set<number>();
   fillBeforeAck = false;
   /** Leave the clOrdId off follower fills (the ack then has to match them by order id). */
   hideClOrdId = false;
@@ -114,6 +116,10 @@ export class FakeBroker {
 
   enqueue(session: FakeSession, req: PlaceOrderRequest): Promise<OrderResult> {
     this.placed.push({ ...req, connection: session.connection });
+    if (this.forbidden.has(req.accountId)) {
+      // Recorded for the test to fail on; never executed (it would feed back as a leader fill).
+      return Promise.resolve({ ok: false, failureReason: "ForbiddenAccount", ackAt: this.clock.mono() });
+    }
     return new Promise((resolve) => this.queue.push({ session, req, resolve }));
   }
 

@@ -73,7 +73,10 @@ export function world(groups: GroupSpec[]) {
   const down = new Set<string>();
   const ledger = new MemoryLedger();
   const openings: Array<[string, number]> = [];
-  const resolve = (name: string) => {
+  /** Broken wiring on purpose: resolve one account's name to another account. */
+  const misroute = new Map<string, string>();
+  const resolve = (asked: string) => {
+    const name = misroute.get(asked) ?? asked;
     const session = sessions.get(name);
     const accountId = ids.get(name);
     return session && accountId !== undefined ? { session, accountId } : undefined;
@@ -116,6 +119,7 @@ export function world(groups: GroupSpec[]) {
     down,
     ledger,
     openings,
+    misroute,
     id,
     session,
     get config() {
