@@ -30,7 +30,7 @@ export class ConfigError extends Error {
 }
 
 export const MISSING_CONFIG_FIX =
-  "create it (start from data/examples/config.example.json), or pass --config FILE or set MIMIK_CONFIG";
+  "copy data/examples/config.example.json there, or pass --config FILE, or set MIMIK_CONFIG";
 
 /** Validate already-parsed JSON: version first (a newer file's shape is not ours to judge), then the schema. */
 export function validateConfigValue(value: unknown, file: string): ConfigCheck {

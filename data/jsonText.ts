@@ -127,6 +127,7 @@ export function locateJsonError(text: string): { offset: number; message: string
     }
     for (;;) {
       space();
+      if (i >= text.length) fail('the file ends inside an object (a closing "}" is missing)');
       if (text[i] === "}") fail('a comma before "}" has nothing after it (remove the trailing comma)');
       if (text[i] !== '"') fail(`expected a field name in "double quotes" but found ${what()}`);
       string();
@@ -156,6 +157,7 @@ export function locateJsonError(text: string): { offset: number; message: string
     }
     for (;;) {
       space();
+      if (i >= text.length) fail('the file ends inside a list (a closing "]" is missing)');
       if (text[i] === "]") fail('a comma before "]" has nothing after it (remove the trailing comma)');
       value();
       space();
@@ -176,7 +178,7 @@ export function locateJsonError(text: string): { offset: number; message: string
     if (i >= text.length) return { offset: 0, message: "the file is empty (it must hold a JSON object)" };
     value();
     space();
-    if (i < text.length) fail(`unexpected ${what()} after the end of the JSON value`);
+    if (i < text.length) fail(`found ${what()} after the end of the JSON value (a file holds one object)`);
     return { offset: 0, message: "not valid JSON" };
   } catch (error) {
     if (error instanceof Stop) return { offset: error.offset, message: error.message };

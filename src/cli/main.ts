@@ -1,5 +1,120 @@
-/** Placeholder until the command table lands. */
-export async function main(_argv: string[]): Promise<number> {
-  console.log("mimik");
-  return 0;
+import { ConfigError } from "../../data/configFile.js";
+import { defaultConfigPath } from "../../data/paths.js";
+import { closest, formatProblems } from "../../data/problems.js";
+import { SecretError } from "../../data/secrets.js";
+import { StateError } from "../../data/state.js";
+import { type Command, type CommandContext, UserError } from "./command.js";
+import { commands as defaultCommands } from "./commands.js";
+import { generalHelp } from "./help.js";
+import { mimikVersion } from "./version.js";
+
+function contextFrom(argv: string[], partial: Partial<CommandContext>): CommandContext {
+  return {
+    argv,
+    stdout: partial.stdout ?? process.stdout,
+    stderr: partial.stderr ?? process.stderr,
+    env: partial.env ?? process.env,
+    cwd: partial.cwd ?? process.cwd(),
+    isTTY: partial.isTTY ?? Boolean(process.stdin.isTTY && process.stdout.isTTY),
+  };
+}
+
+/** Arguments before a `--` terminator: only these can be --help. */
+function options(argv: readonly string[]): readonly string[] {
+  const end = argv.indexOf("--");
+  return end === -1 ? argv : argv.slice(0, end);
+}
+
+const wantsHelp = (argv: readonly string[]) => options(argv).some((a) => a === "--help" || a === "-h");
+
+/** The command whose (possibly multi-word) name is the longest prefix of argv. */
+function findCommand(argv: readonly string[], table: readonly Command[]): Command | undefined {
+  let best: Command | undefined;
+  let bestWords = 0;
+  for (const command of table) {
+    const words = command.name.split(" ");
+    if (words.length > bestWords && words.every((w, i) => argv[i] === w)) {
+      best = command;
+      bestWords = words.length;
+    }
+  }
+  return best;
+}
+
+/**
+ * The process edge for every `mimik …` invocation: picks the command from the table, prints
+ * help and version, and turns errors into messages and exit codes (0 ok, 1 fixable, 2 usage).
+ * A user mistake never shows a stack trace.
+ */
+export async function main(
+  argv: string[],
+  partial: Partial<CommandContext> = {},
+  table: readonly Command[] = defaultCommands,
+): Promise<number> {
+  const base = contextFrom(argv, partial);
+  const out = (text: string) => base.stdout.write(`${text}\n`);
+  const err = (text: string) => base.stderr.write(`${text}\n`);
+  try {
+    const first = argv[0];
+    if (first === undefined || first.startsWith("-")) {
+      if (wantsHelp(argv)) {
+        out(generalHelp(table, mimikVersion(), defaultConfigPath(base.env)));
+        return 0;
+      }
+      if (options(argv).some((a) => a === "--version" || a === "-v")) {
+        out(mimikVersion());
+        return 0;
+      }
+      const ui = table.find((c) => c.name === "ui");
+      if (!ui) {
+        err("mimik: the console is not built yet; see mimik --help for the commands that are");
+        return 1;
+      }
+      return await ui.run({ ...base, argv });
+    }
+    const command = findCommand(argv, table);
+    if (!command) {
+      const groupCommands = table.filter((c) => c.name.startsWith(`${first} `));
+      if (groupCommands.length > 0) {
+        err(
+          `mimik ${first}: needs a subcommand: ${groupCommands.map((c) => c.name).join(", ")} (see mimik --help)`,
+        );
+        return 2;
+      }
+      const guess = closest(
+        first,
+        table.map((c) => c.name.split(" ")[0]!),
+      );
+      err(`mimik: unknown command "${first}"${guess ? `; did you mean "${guess}"?` : ""} (see mimik --help)`);
+      return 2;
+    }
+    const rest = argv.slice(command.name.split(" ").length);
+    if (wantsHelp(rest)) {
+      out(command.help);
+      return 0;
+    }
+    return await command.run({ ...base, argv: rest });
+  } catch (error) {
+    return report(error, err, base.env);
+  }
+}
+
+function report(error: unknown, err: (text: string) => void, env: NodeJS.ProcessEnv): number {
+  if (error instanceof UserError) {
+    err(error.message);
+    return error.exitCode;
+  }
+  if (error instanceof ConfigError || error instanceof StateError) {
+    err(formatProblems(error.problems));
+    return 1;
+  }
+  if (error instanceof SecretError) {
+    err(`${error.message}${error.fix ? ` (${error.fix})` : ""}`);
+    return 1;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  err(`mimik: internal error: ${message}`);
+  if (env.MIMIK_DEBUG && error instanceof Error && error.stack) err(error.stack);
+  else err("(set MIMIK_DEBUG=1 to see where it happened, and please report it)");
+  return 1;
 }

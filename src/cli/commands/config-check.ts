@@ -1,0 +1,81 @@
+import { checkConfigFile } from "../../../data/configFile.js";
+import { resolveConfigPath } from "../../../data/paths.js";
+import { formatProblems, jsonPath, type Problem } from "../../../data/problems.js";
+import type { Config, SecretSource } from "../../../data/schema.js";
+import { resolveSecret, SecretError } from "../../../data/secrets.js";
+import type { Command, CommandContext } from "../command.js";
+import { parseFlags } from "../flags.js";
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** Every connection's password and API secret must resolve before mimik can start; report the ones that do not. */
+export async function secretProblems(
+  config: Config,
+  file: string,
+  env: NodeJS.ProcessEnv,
+): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  for (const [i, connection] of config.connections.entries()) {
+    const sources: [string, SecretSource][] = [["password", connection.password]];
+    if (connection.secret) sources.push(["secret", connection.secret]);
+    for (const [field, source] of sources) {
+      try {
+        await resolveSecret(source, { env });
+      } catch (error) {
+        if (!(error instanceof SecretError)) throw error;
+        problems.push({
+          file,
+          path: jsonPath(["connections", i, field]),
+          message: `connection "${connection.name}": ${error.message}`,
+          fix: error.fix,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+export function configSummary(config: Config): string {
+  const followers = config.groups.reduce((n, g) => n + g.followers.length, 0);
+  return [
+    plural(config.connections.length, "connection"),
+    plural(config.accounts.length, "account"),
+    plural(config.groups.length, "group"),
+    plural(followers, "follower"),
+  ].join(", ");
+}
+
+export const configCheckCommand: Command = {
+  name: "config check",
+  summary: "validate the config file and print every problem",
+  help: `Usage
+  mimik config check [--config FILE]
+
+Reads the config file, checks every field and the group rules (one leader per group; an
+account in at most one group, in one role), and checks that each connection's password and
+API secret can be found (environment variable set, credentials file present with mode 0600).
+
+Prints every problem as "file: json.path: what is wrong (how to fix it)" and exits 1, or one
+summary line and exits 0.
+
+Options
+  --config FILE   the config to check (default: MIMIK_CONFIG, then the platform config directory)
+
+Examples
+  mimik config check
+  mimik config check --config ./config.json`,
+  async run(ctx: CommandContext): Promise<number> {
+    const { flags } = parseFlags(ctx, { config: { type: "string" } }, { command: "config check" });
+    const choice = resolveConfigPath({ flag: flags.config, env: ctx.env, cwd: ctx.cwd });
+    const check = await checkConfigFile(choice.path, choice.display);
+    const problems = check.ok ? await secretProblems(check.config, choice.display, ctx.env) : check.problems;
+    if (problems.length > 0) {
+      ctx.stdout.write(`${formatProblems(problems)}\n`);
+      ctx.stderr.write(`${choice.display}: ${plural(problems.length, "problem")}\n`);
+      return 1;
+    }
+    if (!check.ok) return 1; // unreachable: a failed check always has problems
+    ctx.stdout.write(`${choice.display} OK: ${configSummary(check.config)}\n`);
+    return 0;
+  },
+};

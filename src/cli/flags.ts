@@ -1,0 +1,113 @@
+import meow, { type Flag } from "meow";
+import { type CommandContext, UserError } from "./command.js";
+
+type AnyFlag =
+  | Flag<"string", string>
+  | Flag<"string", string[], true>
+  | Flag<"boolean", boolean>
+  | Flag<"boolean", boolean[], true>
+  | Flag<"number", number>
+  | Flag<"number", number[], true>;
+export type FlagSpec = Record<string, AnyFlag>;
+
+export interface ParseOptions {
+  /** Positional arguments the command accepts (default 0: any is a usage error). */
+  maxInput?: number;
+  /** Name used in messages, e.g. "config check". */
+  command?: string;
+}
+
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/**
+ * A command's flags, parsed by meow from ctx.argv. Unknown flags, a missing value and stray
+ * arguments become UserError(exit 2) with a clear message. meow's own unknown-flag check is not
+ * used (allowUnknownFlags is true below) because it prints to the real stderr and calls
+ * process.exit, which would bypass the command's streams and the caller's exit-code handling;
+ * checkArgs below enforces the same rule first.
+ */
+export function parseFlags<F extends FlagSpec>(ctx: CommandContext, flags: F, options: ParseOptions = {}) {
+  const where = options.command ? `mimik ${options.command}` : "mimik";
+  checkArgs(ctx.argv, flags, where, options.maxInput ?? 0);
+  let result: ReturnType<typeof meow<F>>;
+  try {
+    result = meow({
+      importMeta: import.meta,
+      argv: ctx.argv,
+      flags,
+      autoHelp: false,
+      autoVersion: false,
+      allowUnknownFlags: true,
+      description: false,
+    });
+  } catch (error) {
+    throw new UserError(`${where}: ${error instanceof Error ? error.message : String(error)}`, 2);
+  }
+  for (const [key, spec] of Object.entries(flags)) {
+    const value: unknown = result.flags[key];
+    if (spec.type === "number" && typeof value === "number" && Number.isNaN(value))
+      throw new UserError(`${where}: --${kebab(key)} must be a number`, 2);
+  }
+  return { input: result.input, flags: result.flags };
+}
+
+function checkArgs(argv: readonly string[], flags: FlagSpec, where: string, maxInput: number): void {
+  const long = new Map<string, AnyFlag>();
+  const short = new Map<string, AnyFlag>();
+  for (const [key, spec] of Object.entries(flags)) {
+    long.set(kebab(key), spec);
+    for (const alias of spec.aliases ?? []) long.set(kebab(alias), spec);
+    if (spec.shortFlag) short.set(spec.shortFlag, spec);
+  }
+  const helpHint = `see ${where} --help`;
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg === "--help" || arg === "-h") continue;
+    const takesValue = (spec: AnyFlag, name: string, inline: boolean) => {
+      if (spec.type === "boolean" || inline) return;
+      const next = argv[i + 1];
+      if (next === undefined || (next.startsWith("-") && next.length > 1 && Number.isNaN(Number(next))))
+        throw new UserError(`${where}: ${name} needs a value (${helpHint})`, 2);
+      i++;
+    };
+    if (arg.startsWith("--")) {
+      const [rawName = "", ...rest] = arg.slice(2).split("=");
+      const inline = rest.length > 0;
+      let spec = long.get(rawName);
+      if (!spec && rawName.startsWith("no-")) {
+        const negated = long.get(rawName.slice(3));
+        if (negated?.type === "boolean" && !inline) spec = negated;
+        if (spec) continue;
+      }
+      if (!spec) throw new UserError(`${where}: unknown flag --${rawName} (${helpHint})`, 2);
+      if (inline && spec.type === "boolean") {
+        const value = rest.join("=");
+        if (value !== "true" && value !== "false")
+          throw new UserError(`${where}: --${rawName} is a switch; it takes no value`, 2);
+      }
+      takesValue(spec, `--${rawName}`, inline);
+      continue;
+    }
+    if (arg.startsWith("-") && arg.length > 1 && Number.isNaN(Number(arg))) {
+      const letters = arg.slice(1);
+      for (let j = 0; j < letters.length; j++) {
+        const letter = letters[j]!;
+        const spec = short.get(letter);
+        if (!spec) throw new UserError(`${where}: unknown flag -${letter} (${helpHint})`, 2);
+        if (spec.type !== "boolean") {
+          if (j < letters.length - 1) break; // -p8080: the rest is the value
+          takesValue(spec, `-${letter}`, false);
+        }
+      }
+      continue;
+    }
+    positional.push(arg);
+  }
+  if (positional.length > maxInput)
+    throw new UserError(`${where}: unexpected argument "${positional[maxInput]}" (${helpHint})`, 2);
+}
