@@ -8,7 +8,7 @@ import { serialised } from "./atomicWrite.js";
 import { ConfigError, MISSING_CONFIG_FIX, validateConfigText, validateConfigValue } from "./configFile.js";
 import { deepFreeze, FileChangedError, GuardedJsonFile, NO_FILE, serialise } from "./guardedJsonFile.js";
 import { missingFileProblem, type Problem } from "./problems.js";
-import type { Config } from "./schema.js";
+import { type Config, emptyConfig } from "./schema.js";
 
 export type ConfigChangeCause = "update" | "reload";
 
@@ -70,7 +70,8 @@ export class ConfigRepository {
     const display = options.display ?? path;
     const file = new GuardedJsonFile<Config>(path, { decode: (text) => decodeConfig(text, display) });
     // Built by hand, not JSONFilePreset: the preset swaps in memory storage when NODE_ENV=test.
-    const db = new Low<Config>(file, undefined as unknown as Config);
+    // The default is never used: a missing file is refused below.
+    const db = new Low<Config>(file, emptyConfig());
     try {
       await db.read();
     } catch (error) {

@@ -1,0 +1,90 @@
+import { readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { RuntimeStateRepository, StateError } from "../../data/state.js";
+import type { FollowerRiskRecord } from "../../engine/types.js";
+import { tempDir } from "./fixtures.js";
+
+let dir: string;
+let file: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+  file = join(dir, "config.state.json");
+});
+afterEach(async () => {
+  await cleanup();
+});
+
+const locked: FollowerRiskRecord = {
+  state: "LOCKED",
+  lockKind: "trailing",
+  lockReason: "trailing drawdown $750 reached",
+  lockedAt: 1_790_000_000_000,
+  highWaterMark: 51_250,
+  startOfDayBalance: 50_000,
+  tradingDay: "2026-11-23",
+  tradesToday: 4,
+};
+
+describe("RuntimeStateRepository", () => {
+  it("starts empty when the file does not exist, without creating it", async () => {
+    const repo = await RuntimeStateRepository.open(file);
+    expect(repo.read()).toEqual({ version: 1, followers: {} });
+    await expect(stat(file)).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
+  it("saves a lock durably with mode 0600, and it survives reopening", async () => {
+    const repo = await RuntimeStateRepository.open(file);
+    await repo.saveFollower("DEMO2001", locked);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const again = await RuntimeStateRepository.open(file);
+    expect(again.read().followers.DEMO2001).toEqual(locked);
+  });
+
+  it("keeps every record when many followers save at once", async () => {
+    const repo = await RuntimeStateRepository.open(file);
+    const names = Array.from({ length: 12 }, (_, i) => `F${i}`);
+    await Promise.all(names.map((n, i) => repo.saveFollower(n, { state: "ACTIVE", highWaterMark: i })));
+    const again = await RuntimeStateRepository.open(file);
+    expect(Object.keys(again.read().followers).sort()).toEqual([...names].sort());
+    expect(again.read().followers.F7?.highWaterMark).toBe(7);
+  });
+
+  it("updates other fields (last roll) and hands out frozen snapshots", async () => {
+    const repo = await RuntimeStateRepository.open(file);
+    await repo.update((s) => {
+      s.lastRollAt = 123;
+    });
+    expect(repo.read().lastRollAt).toBe(123);
+    expect(Object.isFrozen(repo.read())).toBe(true);
+  });
+
+  it("refuses a corrupt file with line, column and how to move it aside, and leaves it untouched", async () => {
+    await writeFile(file, '{"version": 1, "followers": {"A": {"state": "LOCKED",}}}');
+    const error = await RuntimeStateRepository.open(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StateError);
+    expect((error as StateError).message).toMatch(/config\.state\.json:1:\d+: not valid JSON.*mv .*\.bad/);
+    expect(await readFile(file, "utf8")).toBe('{"version": 1, "followers": {"A": {"state": "LOCKED",}}}');
+  });
+
+  it("refuses a state with a wrong shape, naming the field", async () => {
+    await writeFile(file, JSON.stringify({ version: 1, followers: { A: { state: "FROZEN" } } }));
+    const error = await RuntimeStateRepository.open(file).catch((e: unknown) => e);
+    expect((error as StateError).problems[0]?.path).toBe("followers.A.state");
+  });
+
+  it("refuses a state written by a newer mimik", async () => {
+    await writeFile(file, JSON.stringify({ version: 2, followers: {} }));
+    await expect(RuntimeStateRepository.open(file)).rejects.toThrow(/newer mimik/);
+  });
+
+  it("picks up a foreign change before saving instead of overwriting it", async () => {
+    const repo = await RuntimeStateRepository.open(file);
+    await repo.saveFollower("A", { state: "ACTIVE" });
+    await writeFile(file, JSON.stringify({ version: 1, followers: { A: { state: "ACTIVE" }, B: locked } }));
+    await repo.saveFollower("C", { state: "ACTIVE" });
+    const again = await RuntimeStateRepository.open(file);
+    expect(Object.keys(again.read().followers).sort()).toEqual(["A", "B", "C"]);
+  });
+});
