@@ -116,7 +116,13 @@ describe("main: dispatch, help and exit codes", () => {
 
   it("no subcommand goes to the 'ui' command with every argument", async () => {
     const uiSeen: string[][] = [];
-    const withUi = [...table, fake("ui", async (ctx) => (uiSeen.push(ctx.argv), 0))];
+    const withUi = [
+      ...table,
+      fake("ui", async (ctx) => {
+        uiSeen.push(ctx.argv);
+        return 0;
+      }),
+    ];
     for (const argv of [[], ["--demo"], ["--config", "f.json"]]) {
       const { ctx } = fakeContext();
       expect(await main(argv, ctx, withUi)).toBe(0);
