@@ -99,6 +99,7 @@ const action = fc.oneof(
       kind: fc.constant("brokerMode" as const),
       fillBeforeAck: fc.boolean(),
       hide: fc.boolean(),
+      positionFirst: fc.boolean(),
     }),
   },
 );
@@ -222,6 +223,7 @@ describe("copier invariants under random event sequences", () => {
               case "brokerMode":
                 w.broker.fillBeforeAck = a.fillBeforeAck;
                 w.broker.hideClOrdId = a.hide;
+                w.broker.positionFirst = a.positionFirst;
                 break;
             }
           }

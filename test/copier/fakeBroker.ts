@@ -50,6 +50,8 @@ export class FakeBroker {
   fillBeforeAck = false;
   /** Leave the clOrdId off follower fills (the ack then has to match them by order id). */
   hideClOrdId = false;
+  /** Report the position before the fill (a reordered batch). */
+  positionFirst = false;
   private queue: QueuedOrder[] = [];
   private nextFillId = 10_000;
   private nextOrderId = 50_000;
@@ -138,32 +140,41 @@ export class FakeBroker {
     this.positions.set(key, netPos);
     const fillId = this.nextFillId++;
     const { session } = account;
-    session.emit({
-      type: "fill",
-      connection: session.connection,
-      accountId,
-      fillId,
-      orderId,
-      contractId: contractId(contract),
-      contract,
-      side,
-      qty,
-      price: 100,
-      ts: this.clock.now(),
-      receivedAt: this.clock.mono(),
-      clOrdId: this.hideClOrdId ? undefined : clOrdId,
-    });
-    session.emit({
-      type: "position",
-      connection: session.connection,
-      position: {
+    const fill = (): void =>
+      session.emit({
+        type: "fill",
+        connection: session.connection,
         accountId,
+        fillId,
+        orderId,
         contractId: contractId(contract),
         contract,
-        netPos,
-        netPrice: netPos ? 100 : undefined,
-      },
-    });
+        side,
+        qty,
+        price: 100,
+        ts: this.clock.now(),
+        receivedAt: this.clock.mono(),
+        clOrdId: this.hideClOrdId ? undefined : clOrdId,
+      });
+    const position = (): void =>
+      session.emit({
+        type: "position",
+        connection: session.connection,
+        position: {
+          accountId,
+          contractId: contractId(contract),
+          contract,
+          netPos,
+          netPrice: netPos ? 100 : undefined,
+        },
+      });
+    if (this.positionFirst) {
+      position();
+      fill();
+    } else {
+      fill();
+      position();
+    }
     return fillId;
   }
 }
