@@ -494,7 +494,7 @@ export class TradovateBrokerSession implements BrokerSession {
     if (state === this.current && reason === this.currentReason) return;
     this.current = state;
     this.currentReason = reason;
-    if (state === "reauth-needed" || state === "down") {
+    if ((state === "reauth-needed" || state === "down") && !this.stopped) {
       this.logger.error("broker connection needs attention", { connection: this.connection, state, reason });
     }
     this.emit({ type: "connection", connection: this.connection, state, reason });

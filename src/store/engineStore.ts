@@ -141,8 +141,11 @@ export class EngineStore {
           latencyMs: event.latencyMs,
         };
         const at = record.results.findIndex((r) => r.follower === event.follower);
-        if (at === -1) record.results.push(result);
-        else record.results[at] = { ...record.results[at], ...definedOnly(result) } as FillResult;
+        const prior = record.results[at];
+        if (!prior) record.results.push(result);
+        // A fill can be reported before its ack (both ride one frame): never step back from it.
+        else if (OUTCOME_RANK[event.outcome] >= OUTCOME_RANK[prior.outcome])
+          record.results[at] = { ...prior, ...definedOnly(result) };
         return;
       }
       case "followerState": {
@@ -183,6 +186,14 @@ export class EngineStore {
     };
   }
 }
+
+const OUTCOME_RANK: Record<CopyEvent["outcome"], number> = {
+  skipped: 0,
+  sent: 1,
+  accepted: 2,
+  rejected: 3,
+  filled: 4,
+};
 
 function fillKey(group: string, fillId: number): string {
   return `${group}\u0000${fillId}`;

@@ -104,3 +104,17 @@ describe("engine store", () => {
     store.dispose();
   });
 });
+
+describe("engine store outcome order", () => {
+  it("keeps 'filled' when the ack is reported after the fill", () => {
+    const store = new EngineStore();
+    store.push(fill(9));
+    const base = { type: "copy", at: 2, group: "G", follower: "F1", fillId: 9, contract: "NQZ6" } as const;
+    store.push({ ...base, outcome: "sent", reason: "copied", side: "Buy", qty: 1 });
+    store.push({ ...base, outcome: "filled", reason: "filled", latencyMs: 3 });
+    store.push({ ...base, outcome: "accepted", reason: "accepted", latencyMs: 4 });
+    store.publish();
+    expect(store.getSnapshot().fills[0]?.results[0]).toMatchObject({ outcome: "filled", latencyMs: 3 });
+    store.dispose();
+  });
+});

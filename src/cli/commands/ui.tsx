@@ -1,0 +1,74 @@
+import { render } from "ink";
+import { themeFromEnv } from "../../../components/theme.js";
+import type { Logger } from "../../../engine/types.js";
+import { App } from "../../app/App.js";
+import { engineController } from "../../app/controller.js";
+import { boot } from "../../runtime/boot.js";
+import { untilSignal } from "../../runtime/signals.js";
+import { EngineStore } from "../../store/engineStore.js";
+import { type Command, type CommandContext, UserError } from "../command.js";
+import { parseFlags } from "../flags.js";
+
+const HELP = `Usage: mimik [--config FILE] [--demo]
+
+The console: groups, followers, live fills and locks, driven from the keyboard.
+With no config file (and no --config or MIMIK_CONFIG), runs the demo on the embedded
+simulator. Press ? inside for every key.
+
+Options:
+  --config FILE   the config file (default: MIMIK_CONFIG, then the platform config dir)
+  --demo          run the demo even if a config exists (never touches your files)
+
+Needs a terminal of at least 80x24. Without a terminal, use \`mimik headless\`.`;
+
+export const uiCommand: Command = {
+  name: "ui",
+  summary: "the console (default when no command is given)",
+  help: HELP,
+  async run(ctx: CommandContext): Promise<number> {
+    const { flags } = parseFlags(ctx, {
+      config: { type: "string" },
+      demo: { type: "boolean", default: false },
+    });
+    if (!ctx.isTTY) {
+      throw new UserError(
+        "mimik's console needs a terminal (stdin and stdout must be a TTY).\n" +
+          "To run without a screen (systemd, pipes, CI) use: mimik headless [--config FILE]",
+      );
+    }
+    const store = new EngineStore();
+    // Inside the console nothing may print to stdout: log lines become alerts on screen.
+    const logger: Logger = {
+      info: () => undefined,
+      warn: (message) => store.push({ type: "alert", at: Date.now(), level: "warn", message }),
+      error: (message) => store.push({ type: "alert", at: Date.now(), level: "error", message }),
+    };
+    const running = await boot({
+      env: ctx.env,
+      cwd: ctx.cwd,
+      configFlag: flags.config,
+      demo: flags.demo,
+      logger,
+    });
+    const off = running.engine.on(store.push);
+    let quit: () => void = () => undefined;
+    const quitting = new Promise<void>((resolve) => {
+      quit = resolve;
+    });
+    const app = render(
+      <App
+        controller={engineController(running.engine, running.holder, running.mode)}
+        store={store}
+        theme={themeFromEnv(ctx.env)}
+        onQuit={() => quit()}
+      />,
+      { exitOnCtrlC: false, maxFps: 12, patchConsole: true },
+    );
+    await Promise.race([quitting, untilSignal(), app.waitUntilExit()]);
+    app.unmount();
+    off();
+    store.dispose();
+    await running.stop();
+    return 0;
+  },
+};
