@@ -163,7 +163,7 @@ export function App({ controller, store, theme, onQuit, size, tickMs = 1000 }: A
         return;
       default: {
         const message = confirmText(command, ctx);
-        if (message) setConfirm({ command, message: `${message} y/N` });
+        if (message) setConfirm({ command, message });
       }
     }
   };

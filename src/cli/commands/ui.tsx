@@ -66,6 +66,7 @@ export const uiCommand: Command = {
     );
     await Promise.race([quitting, untilSignal(), app.waitUntilExit()]);
     app.unmount();
+    process.stdin.pause();
     off();
     store.dispose();
     await running.stop();
