@@ -45,6 +45,8 @@ const MAX_STRAYS = 1_000;
 export class FollowerBook {
   private readonly lines = new Map<string, Line>();
   private readonly orders = new Map<string, Order>();
+  /** The same live orders by account|contract line, so a position read never scans every order. */
+  private readonly byLine = new Map<string, Map<string, Order>>();
   private readonly byOrderId = new Map<number, string>();
   private readonly strays = new Map<number, Stray>();
 
@@ -105,13 +107,21 @@ export class FollowerBook {
   }
 
   sent(account: string, contract: string, clOrdId: string, delta: number): void {
-    this.orders.set(clOrdId, {
+    const order: Order = {
       account: account.toUpperCase(),
       contract: contract.toUpperCase(),
       qty: delta,
       inReport: 0,
       filledSeen: 0,
-    });
+    };
+    this.orders.set(clOrdId, order);
+    const k = key(account, contract);
+    let line = this.byLine.get(k);
+    if (!line) {
+      line = new Map();
+      this.byLine.set(k, line);
+    }
+    line.set(clOrdId, order);
     if (this.orders.size > MAX_ORDERS) {
       const oldest = this.orders.keys().next();
       if (!oldest.done) this.forget(oldest.value);
@@ -199,7 +209,8 @@ export class FollowerBook {
   /** Our orders' quantity not yet in a position report. */
   inFlight(account: string, contract: string): number {
     let total = 0;
-    for (const [, order] of this.ordersOn(key(account, contract))) total += order.qty - order.inReport;
+    const line = this.byLine.get(key(account, contract));
+    if (line) for (const order of line.values()) total += order.qty - order.inReport;
     return total;
   }
 
@@ -210,7 +221,8 @@ export class FollowerBook {
 
   /** Our live orders on one account and contract, in the order they were sent. */
   private ordersOn(k: string): Array<[string, Order]> {
-    return [...this.orders].filter(([, o]) => `${o.account}|${o.contract}` === k);
+    const line = this.byLine.get(k);
+    return line ? [...line] : [];
   }
 
   private pruneIfDone(clOrdId: string, order: Order): void {
@@ -223,6 +235,12 @@ export class FollowerBook {
     const order = this.orders.get(clOrdId);
     if (order?.orderId !== undefined) this.byOrderId.delete(order.orderId);
     this.orders.delete(clOrdId);
+    if (order) {
+      const k = key(order.account, order.contract);
+      const line = this.byLine.get(k);
+      line?.delete(clOrdId);
+      if (line?.size === 0) this.byLine.delete(k);
+    }
   }
 }
 
