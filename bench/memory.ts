@@ -1,0 +1,57 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { EngineStore } from "../src/store/engineStore.js";
+import { until } from "./copyRig.js";
+import { LEADER } from "./fleet.js";
+import { type FleetRun, SYMBOL } from "./phases.js";
+
+/** A full collection, so RSS shows what is retained rather than what is merely garbage. */
+function collect(): void {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as (() => void) | undefined;
+  gc?.();
+  gc?.();
+}
+
+export interface MemoryResult {
+  fills: number;
+  seconds: number;
+  rssBeforeMb: number;
+  rssAfterMb: number;
+  heapAfterMb: number;
+}
+
+const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+
+/**
+ * `fills` leader fills through the simulator as fast as it places them, with the UI's store
+ * attached (its buffers are part of what must stay bounded); RSS of this process after a GC.
+ */
+export async function memoryAfterFills(run: FleetRun, fills: number): Promise<MemoryResult> {
+  run.rig.probe.dispose();
+  const store = new EngineStore();
+  let seen = 0;
+  const offStore = run.rig.listen(store.push);
+  const offCount = run.rig.listen((e) => {
+    if (e.type === "leaderFill") seen += 1;
+  });
+  collect();
+  const before = process.memoryUsage().rss;
+  const t0 = performance.now();
+  await run.sim.burst(LEADER, SYMBOL, fills, 100, 10);
+  await until(() => seen >= fills, `${fills} leader fills`, 240_000);
+  await until(() => run.rig.engine.gateway.inFlight("FOLW0001") === 0, "in-flight copies", 30_000);
+  const seconds = (performance.now() - t0) / 1000;
+  offStore();
+  offCount();
+  store.dispose();
+  collect();
+  const usage = process.memoryUsage();
+  return {
+    fills: seen,
+    seconds: Math.round(seconds * 10) / 10,
+    rssBeforeMb: mb(before),
+    rssAfterMb: mb(usage.rss),
+    heapAfterMb: mb(usage.heapUsed),
+  };
+}

@@ -1,0 +1,266 @@
+/**
+ * `npm run bench` (table) / `npm run bench -- --json` (one JSON document): mimik's copy latency,
+ * measured end to end on loopback, for 1, 20 and 200 followers. Numbers, not assertions: nothing
+ * here fails on a slow machine, and the test suite never looks at these results.
+ *
+ * Method
+ * - The simulator runs in a child process (bench/simChild.ts) on 127.0.0.1, as Tradovate would be
+ *   another machine: the engine's process does not pay for the broker's work. It places leader
+ *   trades itself (commands on its stdin), so triggering a trade costs the measured process nothing.
+ * - The engine is the production one: real client sessions (src/runtime/sessions.ts), one login
+ *   for the leader and another for the followers, the copier/risk/gateway (engine/runtime/engine.ts)
+ *   the runtime state file and a journal writer on temp files, as headless mimik runs; the fill
+ *   ledger is in memory. Followers copy with multiplier 1; the leader trades 1 lot ESZ6, alternating sides,
+ *   so every leader fill makes one order per follower.
+ * - Probes (bench/probe.ts) sit outside the engine: the leader session's fill events carry the
+ *   frame receipt time (FillEvent.receivedAt, performance.now() in the socket handler), and each
+ *   follower order's OrderResult.writtenAt is the time its frame was handed to the socket.
+ * - Internal copy latency, per leader fill: max over followers of (writtenAt − receivedAt), i.e.
+ *   leader fill frame received → last follower order frame written. Sequential rounds: the next
+ *   leader trade starts once every follower's fill has come back. Warm-up rounds are discarded.
+ * - End to end, per follower fill: leader fill frame received → that follower's fill frame
+ *   received ("last" = the slowest follower of each leader fill). Direct round trip on the same
+ *   simulator and socket: an order placed straight through the follower session (no engine) →
+ *   its own fill frame received. Ratio = end to end ÷ direct, at p50 and p99 (1.0 is the floor).
+ * - UI: 20 followers, leader fills at 200/s paced by the simulator, copy latency p99 with the real
+ *   console (src/app/App.tsx + EngineStore) rendered by Ink at maxFps 12 on a 120×40 virtual
+ *   terminal, against the same burst headless (journal only). Runs alternate headless/UI twice and
+ *   pool the samples, so drift hits both.
+ * - RSS: 1 follower, 100 000 leader fills placed by the simulator as fast as it can (100 per 10 ms),
+ *   all through the real client (so the broker model's caches count), with the UI's EngineStore
+ *   attached; RSS of the engine process after a full GC.
+ * - First frame: `mimik --demo` in a detached tmux pane; spawn → first text on the pane.
+ * Percentiles are nearest-rank over every sample kept. Whole run: about 2-3 minutes on 2 cores.
+ */
+import { execFile } from "node:child_process";
+import { arch, cpus, platform, totalmem } from "node:os";
+import { fileURLToPath } from "node:url";
+import { startToFirstFrame } from "./firstFrame.js";
+import type { MemoryResult } from "./memory.js";
+import { burst, copyRounds, directRoundTrips, type FleetRun, startFleet } from "./phases.js";
+import { ratio, type Summary, summarise } from "./stats.js";
+import { mountUi } from "./uiMount.js";
+
+interface FleetResult {
+  followers: number;
+  copy: Summary;
+  e2e: Summary;
+  e2eLast: Summary;
+  direct: Summary;
+  ratioP50: number;
+  ratioP99: number;
+}
+
+/** Rounds per fleet size: enough that p99 rests on ≥ 4 samples above it. */
+const PLAN = [
+  { followers: 1, warmup: 200, rounds: 2000, direct: 1000 },
+  { followers: 20, warmup: 100, rounds: 1000, direct: 500 },
+  { followers: 200, warmup: 30, rounds: 400, direct: 300 },
+];
+
+async function withFleet<T>(followers: number, work: (run: FleetRun) => Promise<T>): Promise<T> {
+  const run = await startFleet(followers);
+  try {
+    return await work(run);
+  } finally {
+    await run.close();
+  }
+}
+
+function progress(line: string, json: boolean): void {
+  if (!json) process.stderr.write(`… ${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const json = process.argv.includes("--json");
+  // --quick: a tenth of the samples and 10 000 fills for RSS; a smoke run, not numbers to publish.
+  const quick = process.argv.includes("--quick");
+  const scale = (n: number) => (quick ? Math.max(10, Math.round(n / 10)) : n);
+  // --followers=200: only that fleet size, and no UI/RSS/first-frame phases (for profiling).
+  const only = Number(process.argv.find((a) => a.startsWith("--followers="))?.split("=")[1] ?? Number.NaN);
+  const plan = Number.isNaN(only) ? PLAN : PLAN.filter((p) => p.followers === only);
+  const started = performance.now();
+  const fleets: FleetResult[] = [];
+  for (const step of plan) {
+    progress(`${step.followers} follower(s)`, json);
+    fleets.push(
+      await withFleet(step.followers, async (run) => {
+        const direct = await directRoundTrips(run, 50, scale(step.direct));
+        const rounds = await copyRounds(run, scale(step.warmup), scale(step.rounds));
+        return {
+          followers: step.followers,
+          ...rounds,
+          direct,
+          ratioP50: ratio(rounds.e2e.p50, direct.p50),
+          ratioP99: ratio(rounds.e2e.p99, direct.p99),
+        };
+      }),
+    );
+  }
+
+  const full = Number.isNaN(only);
+  const ui = full ? await measureUi(scale, json) : undefined;
+  progress("start to first frame", json);
+  const firstFrame = full ? await startToFirstFrame() : undefined;
+  progress("RSS after 100 000 leader fills (own process)", json);
+  const memory = full ? await memoryInChild(quick ? 10_000 : 100_000) : undefined;
+
+  const result = {
+    machine: {
+      cpu: cpus()[0]?.model ?? "unknown",
+      cores: cpus().length,
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      os: `${platform()} ${arch()}`,
+      node: process.version,
+    },
+    fleets,
+    ui,
+    firstFrame,
+    memory,
+    seconds: Math.round((performance.now() - started) / 1000),
+  };
+  process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : table(result));
+}
+
+const f = (n: number) => (Number.isFinite(n) ? (n >= 100 ? n.toFixed(0) : n.toFixed(2)) : "–");
+
+async function measureUi(scale: (n: number) => number, json: boolean): Promise<UiResult> {
+  progress("UI mounted vs headless, 20 followers, 200 fills/s", json);
+  return withFleet(20, async (run) => {
+    const pooled = { headless: [] as number[], ui: [] as number[] };
+    await burst(run, 200, 200, false);
+    let frames = 0;
+    for (let pass = 0; pass < 2; pass++) {
+      pooled.headless.push(...(await burst(run, scale(1000), 200, true)));
+      const mounted = mountUi(run.rig);
+      try {
+        await burst(run, 100, 200, false);
+        pooled.ui.push(...(await burst(run, scale(1000), 200, true)));
+      } finally {
+        frames += mounted.terminal.frames;
+        mounted.unmount();
+      }
+    }
+    const headless = summarise(pooled.headless);
+    const withUi = summarise(pooled.ui);
+    return { headless, ui: withUi, ratioP99: ratio(withUi.p99, headless.p99), frames };
+  });
+}
+
+/** RSS is measured in a fresh process, so earlier phases' heap growth does not count. */
+function memoryInChild(fills: number): Promise<MemoryResult> {
+  const script = fileURLToPath(new URL("./memoryChild.js", import.meta.url));
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [script, String(fills)], { timeout: 300_000 }, (error, stdout) => {
+      if (error) return reject(error);
+      try {
+        resolve(JSON.parse(stdout) as MemoryResult);
+      } catch {
+        reject(new Error(`memory run printed no result: ${stdout.slice(0, 200)}`));
+      }
+    });
+  });
+}
+
+interface UiResult {
+  headless: Summary;
+  ui: Summary;
+  ratioP99: number;
+  frames: number;
+}
+
+function table(r: {
+  machine: { cpu: string; cores: number; memoryGb: number; os: string; node: string };
+  fleets: FleetResult[];
+  ui: UiResult | undefined;
+  firstFrame: { ms: number } | { skipped: string } | undefined;
+  memory: MemoryResult | undefined;
+  seconds: number;
+}): string {
+  const lines: string[] = [];
+  const m = r.machine;
+  lines.push(`mimik bench — ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, ${m.os}, Node ${m.node}`);
+  lines.push("");
+  lines.push("Internal copy latency (leader fill frame received → last follower order frame written), ms");
+  lines.push(row(["followers", "fills", "p50", "p90", "p99", "max", "target p99"]));
+  for (const x of r.fleets) {
+    const goal = x.followers === 20 ? "≤ 1" : x.followers === 200 ? "≤ 5" : "";
+    lines.push(
+      row([
+        String(x.followers),
+        String(x.copy.n),
+        f(x.copy.p50),
+        f(x.copy.p90),
+        f(x.copy.p99),
+        f(x.copy.max),
+        goal,
+      ]),
+    );
+  }
+  lines.push("");
+  lines.push(
+    "End to end (leader fill → follower fill) vs one direct order round trip on the same simulator, ms",
+  );
+  lines.push(
+    row([
+      "followers",
+      "e2e p50",
+      "e2e p99",
+      "last p99",
+      "direct p50",
+      "direct p99",
+      "ratio p50",
+      "ratio p99",
+    ]),
+  );
+  for (const x of r.fleets) {
+    lines.push(
+      row([
+        String(x.followers),
+        f(x.e2e.p50),
+        f(x.e2e.p99),
+        f(x.e2eLast.p99),
+        f(x.direct.p50),
+        f(x.direct.p99),
+        f(x.ratioP50),
+        f(x.ratioP99),
+      ]),
+    );
+  }
+  lines.push("(target: ratio p50 ≤ 1.3; 'last' = the slowest follower of each leader fill)");
+  lines.push("");
+  const u = r.ui;
+  if (u) {
+    lines.push("UI mounted, 20 followers, 200 leader fills/s: internal copy latency, ms");
+    lines.push(row(["", "fills", "p50", "p99", "max"]));
+    lines.push(
+      row(["headless", String(u.headless.n), f(u.headless.p50), f(u.headless.p99), f(u.headless.max)]),
+    );
+    lines.push(row(["UI", String(u.ui.n), f(u.ui.p50), f(u.ui.p99), f(u.ui.max)]));
+    lines.push(`UI/headless p99: ${f(u.ratioP99)} (target ≤ 1.5); ${u.frames} frames written`);
+    lines.push("");
+  }
+  const ff = r.firstFrame;
+  if (ff)
+    lines.push(
+      `Start to first frame (mimik --demo in tmux): ${"ms" in ff ? `${ff.ms} ms (target < 1000)` : `skipped: ${ff.skipped}`}`,
+    );
+  const mem = r.memory;
+  if (mem)
+    lines.push(
+      `RSS after ${mem.fills} leader fills (${mem.seconds} s): ${mem.rssAfterMb} MB (was ${mem.rssBeforeMb} MB; heap ${mem.heapAfterMb} MB; target < 200)`,
+    );
+  lines.push(`Whole run: ${r.seconds} s`);
+  return `${lines.join("\n")}\n`;
+}
+
+function row(cells: string[]): string {
+  return cells.map((c, i) => (i === 0 ? c.padEnd(10) : c.padStart(11))).join("");
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
