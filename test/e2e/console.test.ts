@@ -28,6 +28,11 @@ async function waitForScreen(predicate: (text: string) => boolean, what: string,
   }
 }
 
+const ciVars = () =>
+  ["CI", "CONTINUOUS_INTEGRATION", ...Object.keys(process.env).filter((k) => k.startsWith("CI_"))]
+    .map((k) => `-u ${k}`)
+    .join(" ");
+
 const followerLine = (text: string, label: string) =>
   text.split("\n").find((l) => l.includes(`● ${label} DEMO`)) ?? "";
 
@@ -49,7 +54,8 @@ describe.runIf(hasTmux)("the console in a terminal (tmux)", () => {
       "100",
       "-y",
       "30",
-      `env ${env} node ${bin}; echo "mimik exited with $?"; sleep 60`,
+      // Ink draws only the last frame when it thinks it runs in CI; a trader's terminal is not CI.
+      `env ${ciVars()} ${env} node ${bin}; echo "mimik exited with $?"; sleep 60`,
     );
   });
 
