@@ -1,9 +1,15 @@
 import type { Command } from "./command.js";
 import { configCheckCommand } from "./commands/config-check.js";
+import { flattenCommand } from "./commands/flatten.js";
 import { headlessCommand } from "./commands/headless.js";
+import { lockCommand } from "./commands/lock.js";
 import { logCommand } from "./commands/log.js";
+import { pauseCommand } from "./commands/pause.js";
+import { resumeCommand } from "./commands/resume.js";
 import { simCommand } from "./commands/sim.js";
+import { statusCommand } from "./commands/status.js";
 import { uiCommand } from "./commands/ui.js";
+import { unlockCommand } from "./commands/unlock.js";
 
 /**
  * Every subcommand, in the order `mimik --help` lists them. Multi-word names ("config check")
@@ -14,6 +20,12 @@ export const commands: readonly Command[] = [
   uiCommand,
   headlessCommand,
   simCommand,
+  statusCommand,
+  flattenCommand,
+  lockCommand,
+  unlockCommand,
+  pauseCommand,
+  resumeCommand,
   configCheckCommand,
   logCommand,
 ];

@@ -1,0 +1,263 @@
+import { createInterface } from "node:readline/promises";
+import { checkConfigFile } from "../../../data/configFile.js";
+import { resolveConfigPath } from "../../../data/paths.js";
+import { formatProblems } from "../../../data/problems.js";
+import type { Config } from "../../../data/schema.js";
+import type { FlattenTarget } from "../../../engine/runtime/engine.js";
+import type { ActionResult } from "../../../engine/types.js";
+import type { ControlResponse } from "../../control/index.js";
+import { flattenDirectly, followersForTarget } from "../../runtime/directFlatten.js";
+import { type Command, type CommandContext, UserError } from "../command.js";
+import { askInstance, CONFIG_HELP, formatResults, NotRunningError } from "../control-commands.js";
+import { parseFlags } from "../flags.js";
+import { parseStatus } from "../statusText.js";
+
+const HELP = `Usage: mimik flatten (--follower NAME | --group NAME | --all) [--yes] [--config FILE]
+
+Flattens and locks followers: cancels their working orders, liquidates every open position at
+market, and locks them so no new opening copies reach them until \`mimik unlock\`. Never touches
+a leader. Prints what happened to each account.
+
+Asks "Flatten and lock N followers …? [y/N]" first. Without a terminal (a script, cron, ssh
+without -t) it refuses unless --yes is given.
+
+With a mimik instance running (console or headless), the instance does it. With none running,
+mimik logs in to the broker with the config's credentials and flattens directly, then records
+the lock in the runtime state file so the next start keeps the followers locked. That needs a
+reachable broker: a "sim" connection without a "url" (the embedded simulator) died with the
+process that ran it.
+
+Options:
+  --follower NAME   one follower (account name or label)
+  --group NAME      every follower of a group
+  --all             every follower of every group
+  --yes, -y         do not ask
+${CONFIG_HELP}
+
+Exit codes: 0 every follower flat and locked, 1 anything failed (see the per-account lines),
+2 usage (no target, or no terminal to confirm on and no --yes).
+
+Examples:
+  mimik flatten --follower DEMO2001
+  mimik flatten --group main --yes
+  mimik flatten --all --yes`;
+
+export interface FlattenCommandOptions {
+  /** Asks a yes/no question on the terminal; the default reads a line from stdin. */
+  ask?: (question: string, ctx: CommandContext) => Promise<string>;
+  /** How long to wait for the running instance to report the followers LOCKED. Default 10 s. */
+  confirmLockedMs?: number;
+}
+
+export function createFlattenCommand(options: FlattenCommandOptions = {}): Command {
+  return {
+    name: "flatten",
+    summary: "flatten and lock followers (works even with no instance running)",
+    help: HELP,
+    run: (ctx) => runFlatten(ctx, options),
+  };
+}
+
+export const flattenCommand: Command = createFlattenCommand();
+
+async function runFlatten(ctx: CommandContext, options: FlattenCommandOptions): Promise<number> {
+  const { flags } = parseFlags(
+    ctx,
+    {
+      follower: { type: "string" },
+      group: { type: "string" },
+      all: { type: "boolean", default: false },
+      yes: { type: "boolean", shortFlag: "y", default: false },
+      config: { type: "string" },
+    },
+    { command: "flatten" },
+  );
+  const target = targetOf(flags);
+  if (!flags.yes && !ctx.isTTY)
+    throw new UserError(
+      "mimik flatten: no terminal to confirm on; pass --yes to flatten without asking (see mimik flatten --help)",
+      2,
+    );
+
+  const instance = await instanceFollowers(ctx, flags.config, target);
+  let config: Config | undefined;
+  let followers: string[];
+  if (instance.running) followers = instance.followers;
+  else {
+    config = await loadConfig(ctx, flags.config);
+    const chosen = followersForTarget(config, target);
+    if (!chosen.ok) throw new UserError(`mimik flatten: ${chosen.message}`);
+    followers = chosen.followers;
+  }
+  if (followers.length === 0) {
+    ctx.stdout.write(`nothing to flatten: ${describeTarget(target)} has no followers\n`);
+    return 0;
+  }
+  if (!flags.yes) {
+    const answer = await (options.ask ?? askOnTerminal)(confirmQuestion(followers, instance.running), ctx);
+    if (!/^y(es)?$/i.test(answer.trim())) {
+      ctx.stdout.write("not flattened\n");
+      return 1;
+    }
+  }
+
+  if (instance.running) {
+    try {
+      const response = await askInstance(
+        ctx,
+        flags.config,
+        { cmd: "flatten", target },
+        { timeoutMs: 30_000 },
+      );
+      return await reportFromInstance(ctx, flags.config, response, options.confirmLockedMs ?? 10_000);
+    } catch (error) {
+      // The instance died between the question and the flatten: the panic button still works.
+      if (!(error instanceof NotRunningError)) throw error;
+      config = await loadConfig(ctx, flags.config);
+    }
+  }
+  return flattenWithoutInstance(ctx, flags.config, config ?? (await loadConfig(ctx, flags.config)), target);
+}
+
+function targetOf(flags: {
+  follower?: string | undefined;
+  group?: string | undefined;
+  all: boolean;
+}): FlattenTarget {
+  const given = [flags.follower !== undefined, flags.group !== undefined, flags.all].filter(Boolean).length;
+  if (given !== 1)
+    throw new UserError(
+      `mimik flatten: name exactly one target: --follower NAME, --group NAME or --all (see mimik flatten --help)`,
+      2,
+    );
+  const blank = (v: string | undefined) => v !== undefined && v.trim() === "";
+  if (blank(flags.follower) || blank(flags.group))
+    throw new UserError("mimik flatten: the name after --follower or --group must not be empty", 2);
+  if (flags.follower !== undefined) return { follower: flags.follower.trim() };
+  if (flags.group !== undefined) return { group: flags.group.trim() };
+  return { all: true };
+}
+
+export function confirmQuestion(followers: readonly string[], running: boolean): string {
+  const n = followers.length;
+  const shown = n <= 5 ? followers.join(", ") : `${followers.slice(0, 5).join(", ")} and ${n - 5} more`;
+  const how = running ? "" : " directly at the broker (no mimik instance is running)";
+  return `Flatten and lock ${n} follower${n === 1 ? "" : "s"} (${shown})${how}? [y/N] `;
+}
+
+type InstanceView = { running: true; followers: string[] } | { running: false };
+
+/** Is an instance serving this config, and which followers does the target name there? */
+async function instanceFollowers(
+  ctx: CommandContext,
+  configFlag: string | undefined,
+  target: FlattenTarget,
+): Promise<InstanceView> {
+  let response: ControlResponse;
+  try {
+    response = await askInstance(ctx, configFlag, { cmd: "status" });
+  } catch (error) {
+    if (error instanceof NotRunningError) return { running: false };
+    throw error;
+  }
+  const status = response.ok ? parseStatus(response.status) : undefined;
+  // An instance we cannot read still flattens by name; the count in the question is then a guess of one.
+  if (!status) return { running: true, followers: [describeTarget(target)] };
+  const groups = status.groups;
+  if ("all" in target)
+    return { running: true, followers: groups.flatMap((g) => g.followers.map((f) => f.account)) };
+  if ("group" in target) {
+    const group = groups.find((g) => g.name.toUpperCase() === target.group.toUpperCase());
+    if (!group)
+      throw new UserError(`mimik flatten: the running instance has no group named "${target.group}"`);
+    return { running: true, followers: group.followers.map((f) => f.account) };
+  }
+  return { running: true, followers: [target.follower] };
+}
+
+/** Prints the instance's per-account answer, then waits until it reports them LOCKED. */
+async function reportFromInstance(
+  ctx: CommandContext,
+  configFlag: string | undefined,
+  response: ControlResponse,
+  confirmLockedMs: number,
+): Promise<number> {
+  if (response.error) {
+    ctx.stderr.write(`mimik flatten: the running instance refused: ${response.error}\n`);
+    return 1;
+  }
+  const results = response.results ?? [];
+  const pending = new Set(results.filter((r) => r.ok).map((r) => r.target.toUpperCase()));
+  const final = new Map<string, ActionResult>(results.map((r) => [r.target.toUpperCase(), r]));
+  const deadline = Date.now() + confirmLockedMs;
+  while (pending.size > 0) {
+    const status = parseStatus((await askInstance(ctx, configFlag, { cmd: "status" })).status);
+    for (const group of status?.groups ?? [])
+      for (const f of group.followers) {
+        const key = f.account.toUpperCase();
+        if (!pending.has(key)) continue;
+        if (f.state === "LOCKED") {
+          pending.delete(key);
+          const sent = final.get(key)?.message.match(/^liquidating (\d+)/)?.[1];
+          final.set(key, {
+            target: f.account,
+            ok: true,
+            message: sent ? `flat; locked (${sent} sent)` : "flat; locked",
+          });
+        }
+      }
+    if (pending.size === 0 || Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  for (const key of pending) {
+    const r = final.get(key);
+    if (r)
+      final.set(key, {
+        ...r,
+        ok: false,
+        message: `${r.message}; not reported flat and locked within ${Math.round(confirmLockedMs / 1000)} s (the instance keeps trying; see mimik status)`,
+      });
+  }
+  const lines = [...final.values()];
+  for (const line of formatResults(lines)) ctx.stdout.write(`${line}\n`);
+  return response.ok && lines.every((r) => r.ok) ? 0 : 1;
+}
+
+async function flattenWithoutInstance(
+  ctx: CommandContext,
+  configFlag: string | undefined,
+  config: Config,
+  target: FlattenTarget,
+): Promise<number> {
+  const choice = resolveConfigPath({ flag: configFlag, env: ctx.env, cwd: ctx.cwd });
+  const results = await flattenDirectly({ config, configPath: choice.path, target, env: ctx.env });
+  ctx.stdout.write("no running instance: flattened directly at the broker\n");
+  for (const line of formatResults(results)) ctx.stdout.write(`${line}\n`);
+  return results.every((r) => r.ok) ? 0 : 1;
+}
+
+async function loadConfig(ctx: CommandContext, configFlag: string | undefined): Promise<Config> {
+  const choice = resolveConfigPath({ flag: configFlag, env: ctx.env, cwd: ctx.cwd });
+  const check = await checkConfigFile(choice.path, choice.display);
+  if (check.ok) return check.config;
+  if (check.kind === "missing")
+    throw new UserError(
+      `mimik flatten: no running instance, and no config at ${choice.display} to reach the broker with; pass --config FILE`,
+    );
+  throw new UserError(
+    `mimik flatten: no running instance, and the config cannot be used:\n${formatProblems(check.problems)}`,
+  );
+}
+
+async function askOnTerminal(question: string, ctx: CommandContext): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: ctx.stdout });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
+
+function describeTarget(target: FlattenTarget): string {
+  return "all" in target ? "all" : "group" in target ? `group ${target.group}` : target.follower;
+}

@@ -1,0 +1,33 @@
+import type { Command, CommandContext } from "../command.js";
+import { CONFIG_HELP, required, runOnInstance } from "../control-commands.js";
+import { parseFlags } from "../flags.js";
+
+const HELP = `Usage: mimik pause --group NAME [--config FILE]
+
+Pauses a group in the running instance: the leader's new trades are no longer copied to its
+followers (each skip is journaled as "group inactive"). Open positions stay where they are.
+The change is saved to the config (the group's "active" becomes false), so it outlasts a restart.
+
+Options:
+  --group NAME    the group's name
+${CONFIG_HELP}
+
+Exit codes: 0 paused, 1 failed or no instance running, 2 usage.
+
+Example:
+  mimik pause --group main`;
+
+export const pauseCommand: Command = {
+  name: "pause",
+  summary: "stop copying a group's new trades",
+  help: HELP,
+  async run(ctx: CommandContext): Promise<number> {
+    const { flags } = parseFlags(
+      ctx,
+      { group: { type: "string" }, config: { type: "string" } },
+      { command: "pause" },
+    );
+    const group = required(flags.group, "group", "pause");
+    return runOnInstance(ctx, flags.config, { cmd: "pause", group });
+  },
+};

@@ -1,0 +1,89 @@
+import { resolveConfigPath, runtimeDir } from "../../data/paths.js";
+import type { ActionResult } from "../../engine/types.js";
+import {
+  type ControlRequestInput,
+  type ControlResponse,
+  controlSocketPath,
+  NoInstanceError,
+  sendControl,
+} from "../control/index.js";
+import { type CommandContext, UserError } from "./command.js";
+
+/**
+ * What the control commands (status, flatten, lock, unlock, pause, resume) share: finding the
+ * running instance's socket for a config, sending it one request, and printing what happened to
+ * each account.
+ */
+
+/** The socket of the instance serving this config (--config, MIMIK_CONFIG, or the default). */
+export function controlPathFor(ctx: CommandContext, configFlag: string | undefined): string {
+  const choice = resolveConfigPath({ flag: configFlag, env: ctx.env, cwd: ctx.cwd });
+  return controlSocketPath(choice.path, runtimeDir(ctx.env));
+}
+
+/** Sends one request; a missing instance becomes a message saying how to start one. */
+export async function askInstance(
+  ctx: CommandContext,
+  configFlag: string | undefined,
+  request: ControlRequestInput,
+  options: { timeoutMs?: number } = {},
+): Promise<ControlResponse> {
+  const path = controlPathFor(ctx, configFlag);
+  try {
+    return await sendControl(path, request, options);
+  } catch (error) {
+    if (error instanceof NoInstanceError) throw new NotRunningError(error, configFlag);
+    throw error;
+  }
+}
+
+/** Nobody serves this config's socket; the message says what to start. */
+export class NotRunningError extends UserError {
+  constructor(error: NoInstanceError, configFlag: string | undefined) {
+    const start = `mimik headless${configFlag ? ` --config ${configFlag}` : ""}`;
+    super(`${error.message}; start it with \`${start}\` (or the console: mimik)`);
+    this.name = "NotRunningError";
+  }
+}
+
+/** One line per account: "ok   DEMO2001: locked" / "FAIL DEMO2002: not connected". */
+export function formatResults(results: readonly ActionResult[]): string[] {
+  const width = Math.max(0, ...results.map((r) => r.target.length));
+  return results.map((r) => `${r.ok ? "ok  " : "FAIL"} ${r.target.padEnd(width)}  ${r.message}`);
+}
+
+/**
+ * Prints a control response: per-account results, or the error the instance gave. Returns the
+ * exit code: 0 when everything succeeded, 1 when anything failed.
+ */
+export function printResponse(ctx: CommandContext, response: ControlResponse): number {
+  const results = response.results ?? [];
+  for (const line of formatResults(results)) ctx.stdout.write(`${line}\n`);
+  if (response.error) ctx.stderr.write(`mimik: the running instance refused: ${response.error}\n`);
+  const failed = !response.ok || results.some((r) => !r.ok);
+  if (failed && !response.error && results.length === 0)
+    ctx.stderr.write("mimik: the running instance reported a failure without details\n");
+  return failed ? 1 : 0;
+}
+
+/** Shared --config line of every control command's help. */
+export const CONFIG_HELP =
+  "  --config FILE   which instance: the one running this config (default: MIMIK_CONFIG, then the\n" +
+  "                  platform config dir)";
+
+/** Sends a request the running instance must handle (lock, unlock, pause, resume) and prints the outcome. */
+export async function runOnInstance(
+  ctx: CommandContext,
+  configFlag: string | undefined,
+  request: ControlRequestInput,
+): Promise<number> {
+  const response = await askInstance(ctx, configFlag, request);
+  return printResponse(ctx, response);
+}
+
+/** A required --NAME value: missing or blank is a usage error naming the flag. */
+export function required(value: string | undefined, flag: string, command: string): string {
+  if (value === undefined || value.trim() === "")
+    throw new UserError(`mimik ${command}: --${flag} NAME is required (see mimik ${command} --help)`, 2);
+  return value.trim();
+}

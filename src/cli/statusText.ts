@@ -1,0 +1,101 @@
+import { z } from "zod";
+import type { StatusReport } from "../runtime/controlHandler.js";
+
+/**
+ * The running instance's status as `mimik status` receives it (validated: it crossed a socket)
+ * and as a person reads it.
+ */
+
+const optionalNumber = z.number().optional();
+
+export const statusReportSchema = z.object({
+  mode: z.string(),
+  pid: z.number().int(),
+  connections: z.array(z.object({ name: z.string(), state: z.string() })),
+  latency: z.object({ p50: z.number(), p99: z.number(), count: z.number() }),
+  groups: z.array(
+    z.object({
+      name: z.string(),
+      active: z.boolean(),
+      leader: z.string(),
+      followers: z.array(
+        z.object({
+          account: z.string(),
+          enabled: z.boolean(),
+          state: z.string(),
+          reason: z.string().optional(),
+          dayPnl: optionalNumber,
+          positions: z.array(z.object({ contract: z.string(), netPos: z.number() })),
+        }),
+      ),
+    }),
+  ),
+  outOfSync: z.array(
+    z.object({ follower: z.string(), contract: z.string(), has: z.number(), expects: z.number() }),
+  ),
+});
+
+// A compile-time check that the schema and the handler's report describe the same thing.
+type Parsed = z.infer<typeof statusReportSchema>;
+const _sameShape: (report: StatusReport) => Parsed = (report) => report;
+void _sameShape;
+
+/** The status payload of a control response, or undefined when it is not one. */
+export function parseStatus(value: unknown): Parsed | undefined {
+  const parsed = statusReportSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
+const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
+
+export function money(n: number): string {
+  const sign = n < 0 ? "-" : n > 0 ? "+" : "";
+  return `${sign}$${Math.abs(n).toFixed(2)}`;
+}
+
+function followerState(f: Parsed["groups"][number]["followers"][number]): string {
+  const state = f.state === "LIQUIDATE_ONLY" ? "LIQ-ONLY" : f.state;
+  return f.reason && f.state !== "ACTIVE" ? `${state} (${f.reason})` : state;
+}
+
+/** The readable summary: header, connections, then each group and its followers. */
+export function formatStatus(report: Parsed): string[] {
+  const lines: string[] = [];
+  lines.push(`mimik ${report.mode}, pid ${report.pid}`);
+  const connections = report.connections.map((c) => `${c.name} ${c.state}`).join(", ");
+  lines.push(`connections: ${connections || "none"}`);
+  lines.push(
+    report.latency.count > 0
+      ? `copy latency: p50 ${report.latency.p50.toFixed(2)} ms, p99 ${report.latency.p99.toFixed(2)} ms (${report.latency.count} orders)`
+      : "copy latency: no copies yet",
+  );
+  const outOfSync = new Map<string, string[]>();
+  for (const s of report.outOfSync) {
+    const list = outOfSync.get(s.follower.toUpperCase()) ?? [];
+    list.push(`OUT OF SYNC ${s.contract}: has ${signed(s.has)}, expects ${signed(s.expects)}`);
+    outOfSync.set(s.follower.toUpperCase(), list);
+  }
+  if (report.groups.length === 0) lines.push("no groups");
+  for (const group of report.groups) {
+    lines.push("");
+    lines.push(
+      `group ${group.name} (${group.active ? "active" : "PAUSED"}), leader ${group.leader}, ${group.followers.length} follower${group.followers.length === 1 ? "" : "s"}`,
+    );
+    const width = Math.max(0, ...group.followers.map((f) => f.account.length));
+    for (const f of group.followers) {
+      const positions = f.positions.length
+        ? f.positions.map((p) => `${p.contract} ${signed(p.netPos)}`).join(", ")
+        : "flat";
+      const parts = [
+        f.account.padEnd(width),
+        followerState(f),
+        f.enabled ? undefined : "disabled",
+        `day ${f.dayPnl === undefined ? "?" : money(f.dayPnl)}`,
+        positions,
+        ...(outOfSync.get(f.account.toUpperCase()) ?? []),
+      ].filter((p) => p !== undefined);
+      lines.push(`  ${parts.join("  ")}`);
+    }
+  }
+  return lines;
+}
