@@ -40,7 +40,9 @@ export class DemoTrader {
   step(): void {
     this.steps += 1;
     const { symbols, shockEvery = 9 } = this.options;
-    const pick = symbols[Math.floor(this.random() * symbols.length)] ?? symbols[0];
+    // The first trade is always in the first (whitelisted) symbol, so a newcomer sees a copy at once.
+    const pick =
+      this.steps === 1 ? symbols[0] : (symbols[Math.floor(this.random() * symbols.length)] ?? symbols[0]);
     if (!pick) return;
     const pos = this.position(pick.name);
     if (this.steps % shockEvery === 0 && pos !== 0) {

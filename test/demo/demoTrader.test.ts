@@ -68,3 +68,12 @@ describe("demo trader", () => {
     expect(seen).toEqual(new Set(["close", "flip", "add"]));
   });
 });
+
+describe("demo trader's first step", () => {
+  it("opens a position in the first symbol", () => {
+    const market = new RecordingMarket();
+    const trader = new DemoTrader(market, { leader: "DEMO1000", symbols, random: () => 0.99 });
+    trader.step();
+    expect(market.trades).toEqual([expect.objectContaining({ symbol: "NQZ6", account: "DEMO1000" })]);
+  });
+});
