@@ -880,8 +880,8 @@ export class RiskEngine {
     this.alert("error", `${f.name}: could not save risk state (${errorText(err)})`, f);
   }
 
+  /** An alert event is the record (screen, headless, journal); logging it too would show it twice. */
   private alert(level: "info" | "warn" | "error", message: string, f?: FollowerRisk): void {
-    this.logger[level](message);
     this.deps.emit({
       type: "alert",
       at: this.clock.now(),
