@@ -16,9 +16,17 @@ export function headerSegments(h: HeaderVM): string[] {
   const up = h.connections.filter((c) => c.state === "connected").length;
   const notUp = h.connections.filter((c) => c.state !== "connected").map((c) => `${c.name} ${c.state}`);
   const conn = `conn ${up}/${h.connections.length} up${notUp.length ? ` (${notUp.join(", ")})` : ""}`;
-  const rate = `rate ${h.rateBudget.minuteLeft}/min ${h.rateBudget.hourLeft}/h${h.rateBudget.blocked ? " BLOCKED" : ""}`;
+  const rate = `rate ${count(h.rateBudget.minuteLeft)}/min ${count(h.rateBudget.hourLeft)}/h${h.rateBudget.blocked ? " BLOCKED" : ""}`;
   const latency = h.latency ? `copy p50 ${ms(h.latency.p50)} p99 ${ms(h.latency.p99)}` : "copy p50 — p99 —";
   return [conn, rate, latency];
+}
+
+/** Budgets left: 80, 4999, 99k, 1.0M (the simulator's budget is large and would crowd the line). */
+export function count(n: number): string {
+  if (!Number.isFinite(n)) return "∞";
+  if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(1)}M`;
+  if (n >= 10_000) return `${Math.floor(n / 1000)}k`;
+  return String(n);
 }
 
 function ms(n: number): string {

@@ -1,0 +1,14 @@
+import { describe, expect, it } from "vitest";
+import { count } from "../../components/Header.js";
+
+describe("header budget counts", () => {
+  it("shortens large budgets and keeps small ones exact", () => {
+    expect([count(80), count(4999), count(99_982), count(999_982), count(1_200_000)]).toEqual([
+      "80",
+      "4999",
+      "99k",
+      "999k",
+      "1.2M",
+    ]);
+  });
+});
