@@ -215,7 +215,7 @@ async function reportFromInstance(
       final.set(key, {
         ...r,
         ok: false,
-        message: `${r.message}; not reported flat and locked within ${Math.round(confirmLockedMs / 1000)} s (the instance keeps trying; see mimik status)`,
+        message: `${r.message}; not reported flat and locked within ${confirmLockedMs / 1000} s (the instance keeps trying; see mimik status)`,
       });
   }
   const lines = [...final.values()];
@@ -231,7 +231,11 @@ async function flattenWithoutInstance(
 ): Promise<number> {
   const choice = resolveConfigPath({ flag: configFlag, env: ctx.env, cwd: ctx.cwd });
   const results = await flattenDirectly({ config, configPath: choice.path, target, env: ctx.env });
-  ctx.stdout.write("no running instance: flattened directly at the broker\n");
+  ctx.stdout.write(
+    results.every((r) => r.ok)
+      ? "no running instance: flattened directly at the broker\n"
+      : "no running instance: acted directly at the broker; not everything worked (see below)\n",
+  );
   for (const line of formatResults(results)) ctx.stdout.write(`${line}\n`);
   return results.every((r) => r.ok) ? 0 : 1;
 }

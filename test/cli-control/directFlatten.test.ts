@@ -1,0 +1,253 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { acquireInstanceLock } from "../../data/instanceLock.js";
+import { journalPathFor, verifyJournal } from "../../data/journal/index.js";
+import { type Config, configSchema } from "../../data/schema.js";
+import { type Simulator, startSimulator } from "../../engine/sim/index.js";
+import type { BrokerSession, OrderResult } from "../../engine/types.js";
+import { DIRECT_FLATTEN_REASON, flattenDirectly } from "../../src/runtime/directFlatten.js";
+
+let dir: string;
+let sim: Simulator;
+const env = { MIMIK_DF_PASSWORD: "demo" };
+
+function config(url: string | undefined): Config {
+  return configSchema.parse({
+    version: 1,
+    connections: [
+      {
+        name: "sim",
+        env: "sim",
+        ...(url ? { url } : {}),
+        username: "demo",
+        password: { env: "MIMIK_DF_PASSWORD" },
+      },
+    ],
+    accounts: [
+      { name: "DEMO1000", connection: "sim" },
+      { name: "DEMO2001", connection: "sim", label: "half" },
+      { name: "DEMO2002", connection: "sim" },
+      { name: "DEMO2003", connection: "sim" },
+    ],
+    groups: [
+      {
+        name: "main",
+        leader: "DEMO1000",
+        followers: [
+          { account: "DEMO2001", sizing: { mode: "multiplier", value: 0.5 } },
+          { account: "DEMO2002", sizing: { mode: "fixed", contracts: 1 } },
+        ],
+      },
+    ],
+  });
+}
+
+const position = (account: string, contract = "ESZ6") =>
+  sim.control.records().positions.find((p) => p.accountName === account && p.contract === contract)?.netPos ??
+  0;
+const ordersFor = (account: string) => sim.control.records().orders.filter((o) => o.accountName === account);
+const readState = async () => JSON.parse(await readFile(join(dir, "config.state.json"), "utf8"));
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "mimik-direct-"));
+  sim = await startSimulator({ port: 0, priceIntervalMs: 0 });
+  sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 3);
+  sim.control.manualTrade("DEMO2001", "ESZ6", "Buy", 2);
+  sim.control.manualTrade("DEMO2001", "NQZ6", "Sell", 1);
+  sim.control.manualTrade("DEMO2002", "ESZ6", "Buy", 1);
+  sim.control.manualTrade("DEMO2003", "ESZ6", "Buy", 1);
+});
+afterEach(async () => {
+  await sim.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const configPath = () => join(dir, "config.json");
+
+describe("flattenDirectly (no instance running)", () => {
+  it("liquidates every position of a group's followers, never the leader or an outsider, and saves LOCKED", async () => {
+    const results = await flattenDirectly({
+      config: config(sim.url),
+      configPath: configPath(),
+      target: { group: "MAIN" },
+      env,
+    });
+    expect(results).toEqual([
+      { target: "DEMO2001", ok: true, message: "flat; locked (liquidated ESZ6 +2, liquidated NQZ6 -1)" },
+      { target: "DEMO2002", ok: true, message: "flat; locked (liquidated ESZ6 +1)" },
+    ]);
+    expect([position("DEMO2001"), position("DEMO2001", "NQZ6"), position("DEMO2002")]).toEqual([0, 0, 0]);
+    expect(position("DEMO1000")).toBe(3);
+    expect(position("DEMO2003")).toBe(1);
+    expect(ordersFor("DEMO1000").every((o) => !o.isAutomated)).toBe(true);
+    expect(ordersFor("DEMO2003").every((o) => !o.isAutomated)).toBe(true);
+    const state = await readState();
+    for (const name of ["DEMO2001", "DEMO2002"])
+      expect(state.followers[name]).toMatchObject({
+        state: "LOCKED",
+        lockKind: "manual",
+        lockReason: DIRECT_FLATTEN_REASON,
+      });
+    const journal = journalPathFor(configPath());
+    expect(await verifyJournal(journal)).toMatchObject({ ok: true, lines: 2 });
+    expect(await readFile(journal, "utf8")).toContain(
+      '"type":"directFlatten","follower":"DEMO2001","ok":true',
+    );
+  });
+
+  it("accepts a label and keeps an existing high-water mark and a stronger lock", async () => {
+    const { RuntimeStateRepository } = await import("../../data/state.js");
+    const state = await RuntimeStateRepository.open(join(dir, "config.state.json"));
+    await state.saveFollower("DEMO2001", {
+      state: "LOCKED",
+      lockKind: "trailing",
+      lockReason: "trailing drawdown",
+      highWaterMark: 51_000,
+    });
+    await state.close();
+    const results = await flattenDirectly({
+      config: config(sim.url),
+      configPath: configPath(),
+      target: { follower: "half" },
+      env,
+    });
+    expect(results).toMatchObject([{ target: "DEMO2001", ok: true }]);
+    expect((await readState()).followers.DEMO2001).toMatchObject({
+      state: "LOCKED",
+      lockKind: "trailing",
+      lockReason: "trailing drawdown",
+      highWaterMark: 51_000,
+    });
+  });
+
+  it("refuses a leader as the target and sends nothing", async () => {
+    const results = await flattenDirectly({
+      config: config(sim.url),
+      configPath: configPath(),
+      target: { follower: "DEMO1000" },
+      env,
+    });
+    expect(results).toEqual([
+      {
+        target: "DEMO1000",
+        ok: false,
+        message: "DEMO1000 is the leader of group main; mimik never flattens a leader",
+      },
+    ]);
+    expect(sim.control.records().orders.filter((o) => o.isAutomated)).toEqual([]);
+  });
+
+  it("says the embedded simulator of a dead process cannot be reached", async () => {
+    const results = await flattenDirectly({
+      config: config(undefined),
+      configPath: configPath(),
+      target: { all: true },
+      env,
+    });
+    expect(results.map((r) => r.ok)).toEqual([false, false]);
+    expect(results[0]?.message).toMatch(/embedded simulator.*no longer running/);
+  });
+
+  it("a missing password fails each follower with the variable named, and sends nothing", async () => {
+    const results = await flattenDirectly({
+      config: config(sim.url),
+      configPath: configPath(),
+      target: { follower: "DEMO2002" },
+      env: {},
+    });
+    expect(results).toMatchObject([{ target: "DEMO2002", ok: false }]);
+    expect(results[0]?.message).toContain("environment variable MIMIK_DF_PASSWORD is not set");
+    expect(position("DEMO2002")).toBe(1);
+  });
+
+  it("cancels working orders; a failed liquidation leaves LIQUIDATE_ONLY saved for the next start", async () => {
+    const stub = stubSession({ liquidate: { ok: false, failureReason: "RiskRejected", ackAt: 0 } });
+    const results = await flattenDirectly({
+      config: config(sim.url),
+      configPath: configPath(),
+      target: { follower: "DEMO2002" },
+      env,
+      flatTimeoutMs: 100,
+      openSessions: async () => [stub.session],
+    });
+    expect(stub.cancelled).toEqual([77]);
+    expect(stub.liquidated).toEqual([[2002, 4000001]]);
+    expect(results).toEqual([
+      {
+        target: "DEMO2002",
+        ok: false,
+        message:
+          "flatten failed: liquidate ESZ6: RiskRejected; saved as LIQUIDATE_ONLY, so the next mimik start keeps flattening it",
+      },
+    ]);
+    expect((await readState()).followers.DEMO2002).toMatchObject({
+      state: "LIQUIDATE_ONLY",
+      lockReason: DIRECT_FLATTEN_REASON,
+    });
+  });
+
+  it("never sends for a leader even when the broker session shows it", async () => {
+    const stub = stubSession({
+      liquidate: { ok: true, orderId: 1, writtenAt: 0, ackAt: 0 },
+      extraAccount: "DEMO1000",
+    });
+    const bad = config(sim.url);
+    // A config that slipped past validation: the leader is also listed as a follower.
+    const follower = bad.groups[0]!.followers[0]!;
+    bad.groups[0]!.followers.push({ ...follower, account: "DEMO1000" });
+    const results = await flattenDirectly({
+      config: bad,
+      configPath: configPath(),
+      target: { follower: "DEMO1000" },
+      env,
+      openSessions: async () => [stub.session],
+    });
+    expect(results).toEqual([{ target: "DEMO1000", ok: false, message: "is a leader; never flattened" }]);
+    expect(stub.cancelled).toEqual([]);
+    expect(stub.liquidated).toEqual([]);
+  });
+
+  it("will not run beside a live instance that holds the config's lock", async () => {
+    const lock = await acquireInstanceLock(`${configPath()}.lock`);
+    try {
+      await expect(
+        flattenDirectly({ config: config(sim.url), configPath: configPath(), target: { all: true }, env }),
+      ).rejects.toThrow(`mimik is running for this config (pid ${process.pid})`);
+    } finally {
+      await lock.release();
+    }
+    expect(position("DEMO2001")).toBe(2);
+  });
+});
+
+/** Just enough of a broker session for one follower (DEMO2002, id 2002) with one order and one position. */
+function stubSession(options: { liquidate: OrderResult; extraAccount?: string }) {
+  const cancelled: number[] = [];
+  const liquidated: [number, number][] = [];
+  const accounts = [{ id: 2002, name: "DEMO2002" }];
+  if (options.extraAccount) accounts.push({ id: 1000, name: options.extraAccount });
+  const session = {
+    connection: "sim",
+    start: async () => undefined,
+    stop: async () => undefined,
+    state: () => "connected" as const,
+    accounts: () => accounts,
+    positions: (accountId: number) =>
+      accountId === 2002 || accountId === 1000
+        ? [{ accountId, contractId: 4000001, contract: "ESZ6", netPos: 1, netPrice: 5000 }]
+        : [],
+    workingOrders: (accountId: number) => [{ orderId: 77, accountId, contractId: 4000001 }],
+    cancelOrder: async (orderId: number): Promise<OrderResult> => {
+      cancelled.push(orderId);
+      return { ok: true, orderId, writtenAt: 0, ackAt: 0 };
+    },
+    liquidatePosition: async (accountId: number, contractId: number): Promise<OrderResult> => {
+      liquidated.push([accountId, contractId]);
+      return options.liquidate;
+    },
+    on: () => () => undefined,
+  } as unknown as BrokerSession;
+  return { session, cancelled, liquidated };
+}

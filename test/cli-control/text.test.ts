@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import { configSchema } from "../../data/schema.js";
+import { confirmQuestion } from "../../src/cli/commands/flatten.js";
+import { formatResults } from "../../src/cli/control-commands.js";
+import { formatStatus, money, parseStatus } from "../../src/cli/statusText.js";
+import { followersForTarget } from "../../src/runtime/directFlatten.js";
+
+const config = configSchema.parse({
+  version: 1,
+  connections: [{ name: "sim", env: "sim", username: "demo", password: { env: "X" } }],
+  accounts: [
+    { name: "L1", connection: "sim" },
+    { name: "F1", connection: "sim", label: "half" },
+    { name: "F2", connection: "sim" },
+    { name: "L2", connection: "sim" },
+    { name: "F3", connection: "sim" },
+    { name: "L3", connection: "sim" },
+  ],
+  groups: [
+    {
+      name: "main",
+      leader: "L1",
+      followers: [
+        { account: "F1", sizing: { mode: "fixed", contracts: 1 } },
+        { account: "F2", sizing: { mode: "fixed", contracts: 1 } },
+      ],
+    },
+    { name: "night", leader: "L2", followers: [{ account: "F3", sizing: { mode: "fixed", contracts: 1 } }] },
+    { name: "empty", leader: "L3", followers: [] },
+  ],
+});
+
+describe("followersForTarget", () => {
+  it("resolves names, labels (any case), groups and all, never a leader", () => {
+    expect(followersForTarget(config, { follower: "f2" })).toEqual({ ok: true, followers: ["F2"] });
+    expect(followersForTarget(config, { follower: "HALF" })).toEqual({ ok: true, followers: ["F1"] });
+    expect(followersForTarget(config, { group: "Main" })).toEqual({ ok: true, followers: ["F1", "F2"] });
+    expect(followersForTarget(config, { all: true })).toEqual({ ok: true, followers: ["F1", "F2", "F3"] });
+    expect(followersForTarget(config, { group: "empty" })).toEqual({ ok: true, followers: [] });
+    expect(followersForTarget(config, { follower: "L2" })).toEqual({
+      ok: false,
+      message: "L2 is the leader of group night; mimik never flattens a leader",
+    });
+    expect(followersForTarget(config, { follower: "nobody" })).toMatchObject({ ok: false });
+    expect(followersForTarget(config, { group: "x" })).toEqual({
+      ok: false,
+      message: 'no group named "x" in the config (groups: main, night, empty)',
+    });
+  });
+});
+
+describe("texts", () => {
+  it("confirmQuestion counts followers, lists at most five, and says when it goes to the broker directly", () => {
+    expect(confirmQuestion(["F1"], true)).toBe("Flatten and lock 1 follower (F1)? [y/N] ");
+    expect(confirmQuestion(["A", "B", "C", "D", "E", "F", "G"], false)).toBe(
+      "Flatten and lock 7 followers (A, B, C, D, E and 2 more) directly at the broker (no mimik instance is running)? [y/N] ",
+    );
+  });
+
+  it("formatResults aligns accounts and marks failures", () => {
+    expect(
+      formatResults([
+        { target: "F1", ok: true, message: "locked" },
+        { target: "LONGNAME", ok: false, message: "not connected" },
+      ]),
+    ).toEqual(["ok   F1        locked", "FAIL LONGNAME  not connected"]);
+  });
+
+  it("money signs amounts", () => {
+    expect([money(0), money(12.5), money(-3)]).toEqual(["$0.00", "+$12.50", "-$3.00"]);
+  });
+
+  it("parseStatus refuses what is not a status", () => {
+    expect(parseStatus(undefined)).toBeUndefined();
+    expect(parseStatus({ mode: "SIM" })).toBeUndefined();
+  });
+
+  it("formatStatus shows paused groups, disabled followers, liquidating states with reasons, unknown P&L", () => {
+    const lines = formatStatus({
+      mode: "LIVE",
+      pid: 1,
+      connections: [],
+      latency: { p50: 0, p99: 0, count: 0 },
+      groups: [
+        {
+          name: "g",
+          active: false,
+          leader: "L",
+          followers: [
+            {
+              account: "F1",
+              enabled: false,
+              state: "LIQUIDATE_ONLY",
+              reason: "daily loss",
+              positions: [{ contract: "NQZ6", netPos: -1 }],
+            },
+          ],
+        },
+      ],
+      outOfSync: [],
+    });
+    expect(lines).toEqual([
+      "mimik LIVE, pid 1",
+      "connections: none",
+      "copy latency: no copies yet",
+      "",
+      "group g (PAUSED), leader L, 1 follower",
+      "  F1  LIQ-ONLY (daily loss)  disabled  day ?  NQZ6 -1",
+    ]);
+  });
+});
