@@ -153,4 +153,44 @@ describe("the console app", () => {
     stdin.write("q");
     await waitFor(() => quits() === 1, 2000, "quit");
   });
+
+  it("edits a follower's multiplier in a form, refusing bad input, and saves through the config", async () => {
+    const { lastFrame, stdin, holder, controller } = mount();
+    let saved: unknown;
+    controller.saveFollower = async (group, original, follower) => {
+      saved = { group, original, follower };
+      return "follower saved";
+    };
+    const before = await waitForFrame(lastFrame, (f) => f.includes("Index Scalps"));
+    stdin.write("\t");
+    await waitForFrame(lastFrame, (f) => f !== before);
+    stdin.write("e");
+    await waitForFrame(lastFrame, (f) => f.includes("Edit follower DEMO2001"));
+    // Ink installs the form's input handler in an effect after its first frame: the first key may
+    // land before it, so it is re-sent until the frame shows it was taken.
+    const press = async (key: string) => {
+      const frame = lastFrame();
+      for (let attempt = 0; attempt < 20 && lastFrame() === frame; attempt++) {
+        stdin.write(key);
+        await waitForFrame(lastFrame, (f) => f !== frame, 150).catch(() => undefined);
+      }
+    };
+    for (let i = 0; i < 3; i++) await press("\t"); // account → enabled → sizing → multiplier
+    stdin.write("\u0015"); // Ctrl+U clears the field
+    await waitForFrame(lastFrame, (f) => f.includes("required"));
+    stdin.write("0.1234");
+    await waitForFrame(lastFrame, (f) => f.includes("at most 3 decimals"));
+    stdin.write("\u0015");
+    stdin.write("0.25");
+    await waitForFrame(lastFrame, (f) => f.includes("0.25") && !f.includes("at most 3 decimals"));
+    stdin.write("\r");
+    await waitFor(() => saved !== undefined, 2000, "saveFollower called");
+    expect(saved).toMatchObject({
+      group: "Index Scalps",
+      original: "DEMO2001",
+      follower: { account: "DEMO2001", sizing: { mode: "multiplier", value: 0.25 } },
+    });
+    await waitForFrame(lastFrame, (f) => f.includes("follower saved"));
+    expect(holder.get().groups[0]?.followers[0]?.sizing).toEqual({ mode: "multiplier", value: 0.5 });
+  });
 });
