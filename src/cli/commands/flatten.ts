@@ -198,12 +198,15 @@ async function reportFromInstance(
         if (!pending.has(key)) continue;
         if (f.state === "LOCKED") {
           pending.delete(key);
-          const sent = final.get(key)?.message.match(/^liquidating (\d+)/)?.[1];
-          final.set(key, {
-            target: f.account,
-            ok: true,
-            message: sent ? `flat; locked (${sent} sent)` : "flat; locked",
-          });
+          const said = final.get(key)?.message ?? "";
+          const sent = /^liquidating (\d+)/.exec(said)?.[1];
+          // The instance's own words stand unless they were "still liquidating".
+          const message = sent
+            ? `flat; locked (${sent} sent)`
+            : said.startsWith("flat")
+              ? said
+              : "flat; locked";
+          final.set(key, { target: f.account, ok: true, message });
         }
       }
     if (pending.size === 0 || Date.now() > deadline) break;
