@@ -14,7 +14,7 @@ import { RuntimeStateRepository, StateError } from "../../data/state.js";
 import { Engine } from "../../engine/runtime/engine.js";
 import { SetLedger } from "../../engine/runtime/memoryStores.js";
 import { type Simulator, startSimulator } from "../../engine/sim/index.js";
-import type { Logger } from "../../engine/types.js";
+import type { EngineEvent, Logger } from "../../engine/types.js";
 import { type ConfigHolder, memoryHolder, repositoryHolder } from "../app/configHolder.js";
 import { UserError } from "../cli/command.js";
 import { type ControlServer, controlSocketPath, startControlServer } from "../control/index.js";
@@ -33,6 +33,8 @@ export interface BootOptions {
   /** --demo: the demo even when a config exists. */
   demo?: boolean;
   logger: Logger;
+  /** Engine event listeners attached before the engine starts, so they see its first events too. */
+  listeners?: ((event: EngineEvent) => void)[];
 }
 
 export interface Running {
@@ -177,6 +179,7 @@ async function assemble(parts: Parts): Promise<Running> {
     config,
   );
   engine.on(journalSink(journal, () => holder.get()));
+  for (const listener of options.listeners ?? []) engine.on(listener);
   const offConfig = holder.subscribe((next) => {
     engine.setConfig(next);
     journal.append({ type: "config", groups: next.groups.length, accounts: next.accounts.length });

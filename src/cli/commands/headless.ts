@@ -1,4 +1,4 @@
-import type { Logger } from "../../../engine/types.js";
+import type { EngineEvent, Logger } from "../../../engine/types.js";
 import { formatEventLine } from "../../headless/format.js";
 import { boot } from "../../runtime/boot.js";
 import { untilSignal } from "../../runtime/signals.js";
@@ -45,17 +45,18 @@ export const headlessCommand: Command = {
       configFlag: flags.config,
       demo: flags.demo,
       logger,
-    });
-    const off = running.engine.on((event) => {
-      // Risk snapshots refresh several times a second per follower: the screen's business, not the log's.
-      if (event.type !== "risk") write(formatEventLine(event, flags.pretty));
+      listeners: [
+        (event: EngineEvent) => {
+          // Risk snapshots refresh several times a second per follower: the screen's business, not the log's.
+          if (event.type !== "risk") write(formatEventLine(event, flags.pretty));
+        },
+      ],
     });
     logger.info(
       `mimik headless running (${running.mode}${running.configPath ? `, config ${running.configPath}` : ""}); control socket ${running.controlPath ?? "none"}`,
     );
     const signal = await untilSignal();
     logger.info(`${signal}: shutting down`);
-    off();
     await running.stop();
     return 0;
   },

@@ -49,8 +49,8 @@ export const uiCommand: Command = {
       configFlag: flags.config,
       demo: flags.demo,
       logger,
+      listeners: [store.push],
     });
-    const off = running.engine.on(store.push);
     let quit: () => void = () => undefined;
     const quitting = new Promise<void>((resolve) => {
       quit = resolve;
@@ -67,7 +67,6 @@ export const uiCommand: Command = {
     await Promise.race([quitting, untilSignal(), app.waitUntilExit()]);
     app.unmount();
     process.stdin.pause();
-    off();
     store.dispose();
     await running.stop();
     return 0;
