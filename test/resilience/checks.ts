@@ -1,0 +1,72 @@
+import type { SimRecords } from "../../engine/sim/index.js";
+import type { CopyEvent } from "../../engine/types.js";
+import { FOLLOWERS, LEADER } from "./fleet.js";
+import { expectedHoldings } from "./model.js";
+
+/** The broker's own records and the engine's events, judged against design.md §4. Returns violations. */
+export function judge(
+  records: SimRecords,
+  copies: readonly CopyEvent[],
+  disturbed: ReadonlySet<string>,
+): { violations: string[]; checkedExactly: string[] } {
+  const violations: string[] = [];
+  const leaderFills = records.fills
+    .filter((f) => f.accountName === LEADER)
+    .sort((a, b) => a.fillId - b.fillId);
+  const leaderFillIds = new Set(leaderFills.map((f) => f.fillId));
+
+  // 1. Nothing ever sent for the leader: its only orders are the trader's own (manual) ones.
+  for (const o of records.orders.filter((r) => r.accountName === LEADER)) {
+    if (o.isAutomated || o.clOrdId !== undefined) {
+      violations.push(`order on the leader: ${JSON.stringify(o)}`);
+    }
+  }
+
+  // 2. Each leader fill copied at most once per follower (orders the broker took, by clOrdId).
+  const taken = new Map<string, number>();
+  for (const o of records.orders) {
+    if (!o.isAutomated || o.orderId === null || o.accountName === LEADER) continue;
+    const match = /^mk-(\d+)-(\d+)$/.exec(o.clOrdId ?? "");
+    if (!match) {
+      violations.push(`automated order without a copy clOrdId: ${JSON.stringify(o)}`);
+      continue;
+    }
+    const fillId = Number(match[1]);
+    if (!leaderFillIds.has(fillId)) violations.push(`copy of fill ${fillId}, which is not a leader fill`);
+    const key = `${fillId}→${o.accountName}`;
+    taken.set(key, (taken.get(key) ?? 0) + 1);
+  }
+  for (const [key, n] of taken) if (n > 1) violations.push(`leader fill copied ${n} times: ${key}`);
+
+  // The engine's own view: one "sent" per leader fill and follower, across restarts.
+  const sent = new Map<string, number>();
+  for (const c of copies) {
+    if (c.outcome !== "sent") continue;
+    const key = `${c.fillId}→${c.follower}`;
+    sent.set(key, (sent.get(key) ?? 0) + 1);
+  }
+  for (const [key, n] of sent) if (n > 1) violations.push(`engine sent ${n} copies of ${key}`);
+
+  // 3. Every skip and reject has a reason.
+  for (const c of copies) {
+    if ((c.outcome === "skipped" || c.outcome === "rejected") && c.reason.trim() === "") {
+      violations.push(`${c.outcome} copy without a reason: ${JSON.stringify(c)}`);
+    }
+  }
+
+  // 4. Followers that saw every leader fill hold exactly what the rules say.
+  const checkedExactly: string[] = [];
+  const contracts = new Set(leaderFills.map((f) => f.symbol));
+  for (const f of FOLLOWERS) {
+    if (disturbed.has(f.account)) continue;
+    checkedExactly.push(f.account);
+    const expected = expectedHoldings(leaderFills, f.sizing, f.maxContracts);
+    for (const contract of contracts) {
+      const has =
+        records.positions.find((p) => p.accountName === f.account && p.contract === contract)?.netPos ?? 0;
+      const wants = expected.get(contract) ?? 0;
+      if (has !== wants) violations.push(`${f.account} holds ${has} ${contract}, the rules say ${wants}`);
+    }
+  }
+  return { violations, checkedExactly };
+}

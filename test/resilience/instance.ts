@@ -1,0 +1,90 @@
+import { join } from "node:path";
+import { JournalWriter, leaderFillKeys } from "../../data/journal/index.js";
+import type { Config } from "../../data/schema.js";
+import { RuntimeStateRepository } from "../../data/state.js";
+import { createBrokerSession } from "../../engine/broker/index.js";
+import { Engine } from "../../engine/runtime/engine.js";
+import { SetLedger } from "../../engine/runtime/memoryStores.js";
+import type { BrokerSession, EngineEvent } from "../../engine/types.js";
+import { endpointsFor } from "../../src/runtime/sessions.js";
+import { password } from "./fleet.js";
+
+/**
+ * One mimik process as far as the copy path goes: real client sessions, the engine, the runtime
+ * state file and the journal (every engine event, leader fills with their dedupe key, as the app
+ * writes them). `crash()` is kill -9 seen from the broker: the sockets die, nothing is shut down
+ * in order, and the next instance starts from the same files.
+ *
+ * Sessions are built like src/runtime/sessions.ts builds them, with two test settings: a 429
+ * locks requests out for 1 s instead of an hour, and reconnects start after 50 ms.
+ */
+export class MimikInstance {
+  private offJournal: (() => void) | undefined;
+  private crashed = false;
+
+  private constructor(
+    readonly engine: Engine,
+    readonly sessions: BrokerSession[],
+    private readonly journal: JournalWriter,
+    private readonly state: RuntimeStateRepository,
+  ) {}
+
+  static async start(
+    config: Config,
+    dir: string,
+    simUrl: string,
+    onEvent: (event: EngineEvent) => void,
+  ): Promise<MimikInstance> {
+    const journalPath = join(dir, "journal.jsonl");
+    const ledger = new SetLedger(await leaderFillKeys(journalPath));
+    const state = await RuntimeStateRepository.open(join(dir, "state.json"));
+    const journal = await JournalWriter.open(journalPath);
+    const sessions = config.connections.map((c) =>
+      createBrokerSession({
+        connection: c.name,
+        ...endpointsFor(c, simUrl),
+        credentials: {
+          name: c.username,
+          password: password(c.username),
+          appId: c.appId,
+          appVersion: c.appVersion,
+          deviceId: `resilience-${c.username}`,
+        },
+        accounts: config.accounts.filter((a) => a.connection === c.name).map((a) => a.name),
+        rateLimit: { perMinute: 100_000, perHour: 1_000_000, lockoutMs: 1000 },
+        reconnect: { initialMs: 50, maxMs: 500 },
+      }),
+    );
+    const engine = new Engine({ sessions, riskStore: state, ledger }, config);
+    const instance = new MimikInstance(engine, sessions, journal, state);
+    const leaderConnection = new Map(
+      config.groups.map((g) => [g.name, config.accounts.find((a) => a.name === g.leader)?.connection]),
+    );
+    instance.offJournal = engine.on((event) => {
+      onEvent(event);
+      journal.append(
+        event.type === "leaderFill"
+          ? { ...event, key: `${leaderConnection.get(event.group)}:${event.fillId}` }
+          : { ...event },
+      );
+    });
+    await engine.start();
+    return instance;
+  }
+
+  /** kill -9: the sockets go, the journal keeps what it flushed, no orderly stop of anything. */
+  async crash(): Promise<void> {
+    this.crashed = true;
+    this.offJournal?.();
+    await this.journal.flush();
+    await Promise.all(this.sessions.map((s) => s.stop()));
+  }
+
+  /** Orderly end of the test (a crashed instance only releases its timers). */
+  async close(): Promise<void> {
+    if (!this.crashed) this.offJournal?.();
+    await this.engine.stop();
+    await this.journal.close();
+    await this.state.close();
+  }
+}

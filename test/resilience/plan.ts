@@ -1,0 +1,86 @@
+import { seededRandom } from "../../engine/sim/random.js";
+
+/** What a seeded run does, decided up front so a failing seed can be read and replayed. */
+export type Step =
+  | { kind: "trade"; symbol: string; action: "Buy" | "Sell"; qty: number; gapMs: number }
+  | { kind: "followerDrop" }
+  | { kind: "leaderDrop" }
+  | { kind: "duplicate"; on: boolean }
+  | { kind: "reorder"; on: boolean }
+  | { kind: "reject"; on: boolean; mode: "reply" | "event" }
+  | { kind: "slow"; on: boolean }
+  | { kind: "penalty"; count: number }
+  | { kind: "rateLimit" }
+  | { kind: "expireTokens" }
+  | { kind: "crash" };
+
+export type FaultKind = Exclude<Step["kind"], "trade">;
+
+/** A burst of 40-70 leader trades with faults dropped in at random points. */
+export function planFor(seed: number): Step[] {
+  const rnd = seededRandom(seed);
+  const pick = (n: number) => Math.floor(rnd() * n);
+  const trades = 40 + pick(31);
+  const steps: Step[] = [];
+  const position = new Map<string, number>();
+  for (let i = 0; i < trades; i++) {
+    const symbol = rnd() < 0.8 ? "ESZ6" : "NQZ6";
+    const pos = position.get(symbol) ?? 0;
+    // Lean back towards flat so positions stay small and every kind of move happens.
+    const action = pos > 4 ? "Sell" : pos < -4 ? "Buy" : rnd() < 0.5 ? "Buy" : "Sell";
+    const qty = 1 + pick(3);
+    position.set(symbol, pos + (action === "Buy" ? qty : -qty));
+    steps.push({ kind: "trade", symbol, action, qty, gapMs: rnd() < 0.3 ? 0 : pick(40) });
+  }
+  const at = (step: Step, from = 0, to = steps.length) => {
+    steps.splice(from + pick(Math.max(1, to - from)), 0, step);
+  };
+  const window = (on: Step, off: Step) => {
+    const a = pick(steps.length);
+    const b = a + 1 + pick(Math.max(1, steps.length - a - 1));
+    steps.splice(b, 0, off);
+    steps.splice(a, 0, on);
+  };
+  // Always: a slow follower for most of the burst, rejects on one follower, follower drops.
+  window({ kind: "slow", on: true }, { kind: "slow", on: false });
+  const mode = rnd() < 0.5 ? "reply" : "event";
+  window({ kind: "reject", on: true, mode }, { kind: "reject", on: false, mode });
+  for (let i = 0, n = 1 + pick(2); i < n; i++) at({ kind: "followerDrop" });
+  // Most runs: duplicated and reordered events, penalty tickets, token expiry.
+  if (rnd() < 0.8) window({ kind: "duplicate", on: true }, { kind: "duplicate", on: false });
+  if (rnd() < 0.8) window({ kind: "reorder", on: true }, { kind: "reorder", on: false });
+  if (rnd() < 0.6) at({ kind: "penalty", count: 1 + pick(2) });
+  if (rnd() < 0.6) at({ kind: "expireTokens" });
+  // Some runs: the ones that leave every follower to a resync (leader drop, crash, 429).
+  if (rnd() < 0.35) at({ kind: "leaderDrop" });
+  if (rnd() < 0.35) at({ kind: "crash" });
+  if (rnd() < 0.3) at({ kind: "rateLimit" });
+  return steps;
+}
+
+/** RESILIENCE_FAULTS=slow,reorder keeps only those faults (to narrow down a failing seed). */
+export function onlyFaults(steps: Step[], env: NodeJS.ProcessEnv): Step[] {
+  const only = env.RESILIENCE_FAULTS?.split(",").map((s) => s.trim());
+  if (!only) return steps;
+  return steps.filter((s) => s.kind === "trade" || only.includes(s.kind));
+}
+
+/** Seeds for this run: RESILIENCE_SEED (one), RESILIENCE_SEEDS (count; random ones past the fixed set), else the fixed set. */
+export function seedsFromEnv(env: NodeJS.ProcessEnv): number[] {
+  const fixed = [1, 2, 3, 4, 5, 6];
+  if (env.RESILIENCE_SEED !== undefined) {
+    const seed = Number(env.RESILIENCE_SEED);
+    if (!Number.isInteger(seed))
+      throw new Error(`RESILIENCE_SEED must be an integer (got "${env.RESILIENCE_SEED}")`);
+    return [seed];
+  }
+  if (env.RESILIENCE_SEEDS !== undefined) {
+    const count = Number(env.RESILIENCE_SEEDS);
+    if (!Number.isInteger(count) || count < 1)
+      throw new Error(`RESILIENCE_SEEDS must be a positive integer (got "${env.RESILIENCE_SEEDS}")`);
+    if (count <= fixed.length) return fixed.slice(0, count);
+    const base = Date.now() % 1_000_000;
+    return [...fixed, ...Array.from({ length: count - fixed.length }, (_, i) => base * 100 + i)];
+  }
+  return fixed;
+}

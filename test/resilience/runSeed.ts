@@ -1,0 +1,185 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Simulator, startSimulator } from "../../engine/sim/index.js";
+import type { CopyEvent, EngineEvent } from "../../engine/types.js";
+import { judge } from "./checks.js";
+import { FOLLOWERS, LEADER, resilienceConfig, resilienceScenario } from "./fleet.js";
+import { MimikInstance } from "./instance.js";
+import { type FaultKind, onlyFaults, planFor, type Step } from "./plan.js";
+
+export interface SeedReport {
+  seed: number;
+  trades: number;
+  faults: Partial<Record<FaultKind, number>>;
+  disturbed: string[];
+  checkedExactly: string[];
+  violations: string[];
+}
+
+/** Polls a condition until it holds, or throws `what` at the deadline. */
+export async function eventually(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const pause = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
+
+/**
+ * One seeded run: the real engine and client against the simulator, a burst of leader trades with
+ * faults in between, then — once everything is reconnected and nothing is in flight — the broker's
+ * records are judged (checks.ts).
+ */
+export async function runSeed(seed: number): Promise<SeedReport> {
+  const plan = onlyFaults(planFor(seed), process.env);
+  const dir = await mkdtemp(join(tmpdir(), `mimik-resilience-${seed}-`));
+  const sim = await startSimulator({ port: 0, priceIntervalMs: 0, seed, scenario: resilienceScenario() });
+  const config = resilienceConfig(sim.url);
+  const copies: CopyEvent[] = [];
+  const debugEvents: EngineEvent[] = [];
+  const onEvent = (e: EngineEvent) => {
+    if (e.type === "copy") copies.push(e);
+    if (process.env.RESILIENCE_DEBUG) debugEvents.push(e);
+  };
+  const instances: MimikInstance[] = [];
+  const faults: Partial<Record<FaultKind, number>> = {};
+  const disturbed = new Set<string>();
+  const everyone = () => {
+    for (const f of FOLLOWERS) disturbed.add(f.account);
+  };
+  const timers: NodeJS.Timeout[] = [];
+  try {
+    instances.push(await MimikInstance.start(config, dir, sim.url, onEvent));
+    const current = () => instances[instances.length - 1]!;
+    await settled(sim, current());
+    for (const step of plan) {
+      if (step.kind === "trade") {
+        sim.control.manualTrade(LEADER, step.symbol, step.action, step.qty);
+        await pause(step.gapMs);
+        continue;
+      }
+      faults[step.kind] = (faults[step.kind] ?? 0) + 1;
+      await inject(step, sim, {
+        disturb: (account) => disturbed.add(account),
+        everyone,
+        crash: async () => {
+          await current().crash();
+          // Trades while mimik is down are the trader's, never replayed (design.md §2).
+          sim.control.manualTrade(LEADER, "ESZ6", "Buy", 1);
+          instances.push(await MimikInstance.start(config, dir, sim.url, onEvent));
+        },
+        later: (ms, fn) => timers.push(setTimeout(fn, ms)),
+      });
+    }
+    // Every fault off; the copier must come to rest with everything reconnected.
+    await pause(0);
+    for (const t of timers.splice(0)) clearTimeout(t);
+    sim.control.rateLimit(false);
+    sim.control.duplicateEvents(false);
+    sim.control.reorderEvents(false);
+    sim.control.rejectOrders("REJECT01", null);
+    sim.control.delaySocket("slow", 0);
+    await settled(sim, current());
+
+    // A follower that got a transport failure (429 lockout) missed a copy by design.
+    for (const c of copies)
+      if (c.outcome === "rejected" || c.reason === "disconnected") disturbed.add(c.follower);
+    const records = sim.control.records();
+    const verdict = judge(records, copies, disturbed);
+    if (process.env.RESILIENCE_DEBUG && verdict.violations.length > 0) {
+      const file = join(tmpdir(), `mimik-resilience-${seed}.json`);
+      await writeFile(file, JSON.stringify({ plan, records, copies, events: debugEvents }, null, 1));
+      verdict.violations.push(`debug dump: ${file}`);
+    }
+    return {
+      seed,
+      trades: plan.filter((s) => s.kind === "trade").length,
+      faults,
+      disturbed: [...disturbed].sort(),
+      ...verdict,
+    };
+  } finally {
+    for (const t of timers) clearTimeout(t);
+    for (const instance of instances) await instance.close().catch(() => undefined);
+    await sim.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+interface Effects {
+  disturb(account: string): void;
+  everyone(): void;
+  crash(): Promise<void>;
+  later(ms: number, fn: () => void): void;
+}
+
+async function inject(step: Exclude<Step, { kind: "trade" }>, sim: Simulator, fx: Effects): Promise<void> {
+  const c = sim.control;
+  switch (step.kind) {
+    case "followerDrop":
+      c.dropSockets({ user: "flaky" });
+      for (const f of FOLLOWERS) if (f.login === "flaky") fx.disturb(f.account);
+      return;
+    case "leaderDrop":
+      // Leader fills while its socket is down are history after the re-sync: every follower may differ.
+      c.dropSockets({ user: "lead" });
+      fx.everyone();
+      return;
+    case "duplicate":
+      c.duplicateEvents(step.on);
+      return;
+    case "reorder":
+      c.reorderEvents(step.on);
+      return;
+    case "reject":
+      if (step.on)
+        c.rejectOrders("REJECT01", "RiskRejected", "resilience: account refuses orders", step.mode);
+      else c.rejectOrders("REJECT01", null);
+      fx.disturb("REJECT01");
+      return;
+    case "slow":
+      c.delaySocket("slow", step.on ? 500 : 0);
+      return;
+    case "penalty":
+      c.penaltyTicket(step.count, 1);
+      return;
+    case "rateLimit":
+      c.rateLimit(true);
+      fx.later(150, () => c.rateLimit(false));
+      return;
+    case "expireTokens":
+      c.expireTokens();
+      return;
+    case "crash":
+      fx.everyone();
+      await fx.crash();
+      return;
+  }
+}
+
+/**
+ * At rest: every login connected, the copier's view of the leader equals the broker's, and no copy
+ * is in flight; held for a few polls so trailing frames (a 500 ms slow socket) have landed.
+ */
+async function settled(sim: Simulator, instance: MimikInstance): Promise<void> {
+  const { engine } = instance;
+  const still = () => {
+    if (!engine.status().connections.every((c) => c.state === "connected")) return false;
+    const positions = sim.control.records().positions.filter((p) => p.accountName === LEADER);
+    for (const p of positions)
+      if (engine.copier.leaderPosition(LEADER, p.contract) !== p.netPos) return false;
+    return FOLLOWERS.every((f) => engine.gateway.inFlight(f.account) === 0);
+  };
+  let calm = 0;
+  await eventually(
+    () => {
+      calm = still() ? calm + 1 : 0;
+      return calm >= 10;
+    },
+    "the engine to come to rest (connected, leader in sync, nothing in flight)",
+    30_000,
+  );
+}
