@@ -1,16 +1,11 @@
 import type { AlertLevel, AlertVM } from "../src/ui/viewModel.js";
-import { Pane } from "./Pane.js";
-import { type Column, Table, type TableRow } from "./Table.js";
-import type { Theme, Tone } from "./theme.js";
+import type { Column, TableRow } from "./Table.js";
+import { type PaneFrameProps, TablePane } from "./TablePane.js";
+import type { Tone } from "./theme.js";
 
-export interface AlertsPaneProps {
+export interface AlertsPaneProps extends PaneFrameProps {
   /** Newest first. */
   alerts: readonly AlertVM[];
-  selected: number;
-  focused: boolean;
-  width: number;
-  height: number;
-  theme: Theme;
 }
 
 const COLUMNS: Column[] = [
@@ -32,26 +27,16 @@ export function alertRows(alerts: readonly AlertVM[]): TableRow[] {
   }));
 }
 
-export function AlertsPane({ alerts, selected, focused, width, height, theme }: AlertsPaneProps) {
+export function AlertsPane({ alerts, selected, ...frame }: AlertsPaneProps) {
   return (
-    <Pane
+    <TablePane
       title="Locks & alerts"
       info={`${alerts.length}`}
-      focused={focused}
-      width={width}
-      height={height}
-      theme={theme}
-    >
-      <Table
-        columns={COLUMNS}
-        rows={alertRows(alerts)}
-        width={width}
-        height={height - 1}
-        selected={alerts.length ? selected : undefined}
-        focused={focused}
-        theme={theme}
-        emptyText="all quiet"
-      />
-    </Pane>
+      columns={COLUMNS}
+      rows={alertRows(alerts)}
+      selectedLine={alerts.length ? selected : undefined}
+      emptyText="all quiet"
+      {...frame}
+    />
   );
 }

@@ -1,16 +1,11 @@
 import type { CopyOutcomeVM, FillRowVM } from "../src/ui/viewModel.js";
-import { Pane } from "./Pane.js";
-import { type Column, Table, type TableRow } from "./Table.js";
-import type { Theme, Tone } from "./theme.js";
+import type { Column, TableRow } from "./Table.js";
+import { type PaneFrameProps, TablePane } from "./TablePane.js";
+import type { Tone } from "./theme.js";
 
-export interface FillsPaneProps {
+export interface FillsPaneProps extends PaneFrameProps {
   /** Newest first. */
   fills: readonly FillRowVM[];
-  selected: number;
-  focused: boolean;
-  width: number;
-  height: number;
-  theme: Theme;
 }
 
 const COLUMNS: Column[] = [
@@ -69,28 +64,17 @@ export function fillLines(fills: readonly FillRowVM[]): { rows: TableRow[]; firs
   return { rows, firstLineOf };
 }
 
-export function FillsPane({ fills, selected, focused, width, height, theme }: FillsPaneProps) {
+export function FillsPane({ fills, selected, ...frame }: FillsPaneProps) {
   const { rows, firstLineOf } = fillLines(fills);
-  const line = firstLineOf[selected];
   return (
-    <Pane
+    <TablePane
       title="Live fills"
       info={`${fills.length}`}
-      focused={focused}
-      width={width}
-      height={height}
-      theme={theme}
-    >
-      <Table
-        columns={COLUMNS}
-        rows={rows}
-        width={width}
-        height={height - 1}
-        selected={line}
-        focused={focused}
-        theme={theme}
-        emptyText="waiting for the leader's first fill"
-      />
-    </Pane>
+      columns={COLUMNS}
+      rows={rows}
+      selectedLine={firstLineOf[selected]}
+      emptyText="waiting for the leader's first fill"
+      {...frame}
+    />
   );
 }

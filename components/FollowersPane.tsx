@@ -1,19 +1,14 @@
 import type { ConnectionState } from "../engine/types.js";
 import { type FollowerRowVM, syncText } from "../src/ui/viewModel.js";
-import { Pane } from "./Pane.js";
-import { type Column, Table, type TableRow } from "./Table.js";
+import type { Column, TableRow } from "./Table.js";
+import { type PaneFrameProps, TablePane } from "./TablePane.js";
 import { money } from "./text.js";
-import type { Theme, Tone } from "./theme.js";
+import type { Tone } from "./theme.js";
 
-export interface FollowersPaneProps {
+export interface FollowersPaneProps extends PaneFrameProps {
   followers: readonly FollowerRowVM[];
   /** The selected group's name, for the title; undefined when there are no groups. */
   groupName?: string | undefined;
-  selected: number;
-  focused: boolean;
-  width: number;
-  height: number;
-  theme: Theme;
 }
 
 /** Shapes differ, so the state reads without colour: ● up, ◌ on its way, ! needs login, ○ down. */
@@ -85,34 +80,16 @@ export function followerInfo(f: FollowerRowVM | undefined): string | undefined {
   return parts.join(" · ");
 }
 
-export function FollowersPane({
-  followers,
-  groupName,
-  selected,
-  focused,
-  width,
-  height,
-  theme,
-}: FollowersPaneProps) {
+export function FollowersPane({ followers, groupName, selected, ...frame }: FollowersPaneProps) {
   return (
-    <Pane
+    <TablePane
       title={groupName ? `Followers of ${groupName}` : "Followers"}
       info={followerInfo(followers[selected])}
-      focused={focused}
-      width={width}
-      height={height}
-      theme={theme}
-    >
-      <Table
-        columns={COLUMNS}
-        rows={followerRows(followers)}
-        width={width}
-        height={height - 1}
-        selected={followers.length ? selected : undefined}
-        focused={focused}
-        theme={theme}
-        emptyText={groupName ? "no followers: press n to add one" : "select a group"}
-      />
-    </Pane>
+      columns={COLUMNS}
+      rows={followerRows(followers)}
+      selectedLine={followers.length ? selected : undefined}
+      emptyText={groupName ? "no followers: press n to add one" : "select a group"}
+      {...frame}
+    />
   );
 }

@@ -1,15 +1,9 @@
 import type { GroupRowVM } from "../src/ui/viewModel.js";
-import { Pane } from "./Pane.js";
-import { type Column, Table, type TableRow } from "./Table.js";
-import type { Theme } from "./theme.js";
+import type { Column, TableRow } from "./Table.js";
+import { type PaneFrameProps, TablePane } from "./TablePane.js";
 
-export interface GroupsPaneProps {
+export interface GroupsPaneProps extends PaneFrameProps {
   groups: readonly GroupRowVM[];
-  selected: number;
-  focused: boolean;
-  width: number;
-  height: number;
-  theme: Theme;
 }
 
 const COLUMNS: Column[] = [
@@ -31,26 +25,16 @@ export function groupRows(groups: readonly GroupRowVM[]): TableRow[] {
   }));
 }
 
-export function GroupsPane({ groups, selected, focused, width, height, theme }: GroupsPaneProps) {
+export function GroupsPane({ groups, selected, ...frame }: GroupsPaneProps) {
   return (
-    <Pane
+    <TablePane
       title="Groups"
       info={`${groups.length}`}
-      focused={focused}
-      width={width}
-      height={height}
-      theme={theme}
-    >
-      <Table
-        columns={COLUMNS}
-        rows={groupRows(groups)}
-        width={width}
-        height={height - 1}
-        selected={groups.length ? selected : undefined}
-        focused={focused}
-        theme={theme}
-        emptyText="no groups yet: press n to add one"
-      />
-    </Pane>
+      columns={COLUMNS}
+      rows={groupRows(groups)}
+      selectedLine={groups.length ? selected : undefined}
+      emptyText="no groups yet: press n to add one"
+      {...frame}
+    />
   );
 }
