@@ -55,6 +55,11 @@ export interface PositionSnapshot {
   netPos: number;
   /** Average entry price of the open position; undefined when flat. */
   netPrice: number | undefined;
+  /**
+   * Contracts traded into this position so far (Tradovate's bought + sold). It only grows, so it
+   * tells whether a position report already contains every fill one has seen.
+   */
+  volume?: number | undefined;
 }
 
 export interface WorkingOrder {

@@ -31,6 +31,8 @@ export interface RawPosition {
   contractId: number;
   netPos: number;
   netPrice: number | undefined;
+  /** bought + sold, when the broker sent both. */
+  volume: number | undefined;
 }
 export interface RawCashBalance {
   accountId: number;
@@ -131,7 +133,10 @@ export function parsePosition(x: unknown): RawPosition | undefined {
   const contractId = num(r?.contractId);
   const netPos = num(r?.netPos);
   if (!r || accountId === undefined || contractId === undefined || netPos === undefined) return undefined;
-  return { accountId, contractId, netPos, netPrice: netPos === 0 ? undefined : num(r.netPrice) };
+  const bought = num(r.bought);
+  const sold = num(r.sold);
+  const volume = bought !== undefined && sold !== undefined ? bought + sold : undefined;
+  return { accountId, contractId, netPos, netPrice: netPos === 0 ? undefined : num(r.netPrice), volume };
 }
 
 export function parseCashBalance(x: unknown): RawCashBalance | undefined {

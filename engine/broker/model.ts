@@ -525,6 +525,7 @@ export class BrokerModel {
       contract: this.contracts.get(p.contractId)?.name ?? String(p.contractId),
       netPos: p.netPos,
       netPrice: p.netPos === 0 ? undefined : p.netPrice,
+      volume: p.volume,
     };
   }
 

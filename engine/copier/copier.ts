@@ -119,7 +119,7 @@ export class Copier {
         case "position": {
           const name = this.accountName(event.connection, event.position.accountId);
           if (name && this.followerRoles.has(upper(name))) {
-            this.book.report(name, event.position.contract, event.position.netPos);
+            this.book.report(name, event.position.contract, event.position.netPos, event.position.volume);
             this.refreshFlag(name, event.position.contract);
           }
           break;
@@ -616,7 +616,7 @@ export class Copier {
     const found = resolved.session
       .positions(resolved.accountId)
       .find((p) => upper(p.contract) === upper(contract));
-    this.book.seed(follower, contract, found?.netPos ?? 0);
+    this.book.seed(follower, contract, found?.netPos ?? 0, found?.volume);
   }
 
   private countTrade(follower: string, orderId: number): void {

@@ -2,45 +2,42 @@
  * A follower's position per contract as the copier must see it, so that two quick leader fills
  * never double-count or over-close:
  *
- *   F = broker-reported netPos
- *     + what our orders will still add beyond that report (sent, not yet in a position report)
- *     + manual fills seen that no report covers yet.
+ *   F = netPos of the last sync snapshot
+ *     + every fill seen since (each fill id once, ours and the trader's own)
+ *     + what our live orders will still add (sent, not yet filled, not dead).
  *
- * A position report may come before or after the fill events it covers (the broker client holds a
- * fill back until it knows the order; a batch may be reordered), so a report's change is explained
- * first by the fills already seen and then by our orders that still have room; only what is left
- * is someone else's trade. Fill events of our orders never move F by themselves.
+ * Fills are the ground truth because they are facts that add up in any order: a slow socket, a
+ * duplicated or a reordered batch cannot make a sum of fills wrong. Position reports are not used
+ * for F on their own: one can arrive before the fills it contains, or repeat an older state. A
+ * report is only adopted when it provably covers exactly the fills seen (its bought + sold volume
+ * equals ours), which heals a fill that was somehow never delivered without ever counting one twice.
  */
 
 interface Line {
-  reported: number;
-  /** Manual (not ours) fills seen since the last report. */
-  manualUnseen: number;
-  /** Change in a report that no seen fill explained yet: its fill event should not count again. */
-  manualAhead: number;
+  /** Snapshot netPos plus every fill seen since. */
+  pos: number;
+  /** Snapshot volume plus every fill's size since; undefined when the broker gives no volume. */
+  volume: number | undefined;
 }
 
 interface Order {
   account: string;
   contract: string;
-  /** Signed contracts that will trade (shrinks to what filled if the order dies). */
+  /** Signed contracts the order will trade (shrinks to what filled if it dies). */
   qty: number;
-  /** Signed part already inside a position report. */
-  inReport: number;
-  /** Signed part seen as fill events. */
-  filledSeen: number;
+  /** Signed part already seen as fills. */
+  filled: number;
   orderId?: number | undefined;
-}
-
-/** A fill we could not tie to an order yet (no clOrdId, ack not back): counted as manual meanwhile. */
-interface Stray {
-  key: string;
-  qty: number;
-  reported: boolean;
 }
 
 const MAX_ORDERS = 10_000;
 const MAX_STRAYS = 1_000;
+
+export interface BookPosition {
+  contract: string;
+  netPos: number;
+  volume?: number | undefined;
+}
 
 export class FollowerBook {
   private readonly lines = new Map<string, Line>();
@@ -48,62 +45,45 @@ export class FollowerBook {
   /** The same live orders by account|contract line, so a position read never scans every order. */
   private readonly byLine = new Map<string, Map<string, Order>>();
   private readonly byOrderId = new Map<number, string>();
-  private readonly strays = new Map<number, Stray>();
+  /** Fills by broker order id that no live order claimed yet (the ack may still be on its way). */
+  private readonly strays = new Map<number, number>();
+  /** Accounts with a sync snapshot: a contract missing from it is flat, nothing to look up. */
+  private readonly synced = new Set<string>();
 
+  /** Does the book know this line (or know it is flat)? Otherwise the caller may seed it. */
   has(account: string, contract: string): boolean {
-    return this.lines.has(key(account, contract));
+    return this.synced.has(account.toUpperCase()) || this.lines.has(key(account, contract));
   }
 
-  /** Start a line from a broker snapshot value if the copier has none yet. */
-  seed(account: string, contract: string, netPos: number): void {
+  /** Start a line from a broker value if the copier has none yet. */
+  seed(account: string, contract: string, netPos: number, volume?: number): void {
     const k = key(account, contract);
-    if (!this.lines.has(k)) this.lines.set(k, { reported: netPos, manualUnseen: 0, manualAhead: 0 });
+    if (!this.lines.has(k)) this.lines.set(k, { pos: netPos, volume });
   }
 
-  /** A PositionEvent for a follower account. */
-  report(account: string, contract: string, netPos: number): void {
+  /**
+   * A PositionEvent. Adopted only when its volume equals the fills seen: then it is the same state
+   * or a correction; otherwise it is older or newer than what the fills say, and the fills win.
+   */
+  report(account: string, contract: string, netPos: number, volume?: number): void {
     const k = key(account, contract);
-    const line = this.lines.get(k);
+    const line = this.lines.get(k) ?? (this.synced.has(account.toUpperCase()) ? this.flatLine(k) : undefined);
     if (!line) {
-      this.seed(account, contract, netPos);
+      this.lines.set(k, { pos: netPos, volume });
       return;
     }
-    let change = netPos - line.reported;
-    const mine = this.ordersOn(k);
-    // 1. Everything already seen as a fill is inside this report.
-    for (const [, order] of mine) {
-      const seen = order.filledSeen - order.inReport;
-      if (seen !== 0 && Math.sign(seen) === Math.sign(order.qty)) {
-        order.inReport = clampTo(order.qty, order.inReport + seen);
-        change -= seen;
-      }
-    }
-    change -= line.manualUnseen;
-    line.manualUnseen = 0;
-    for (const stray of this.strays.values()) if (stray.key === k) stray.reported = true;
-    // 2. The rest is fills not seen yet: ours first, in the order they were sent.
-    for (const [, order] of mine) {
-      if (change === 0) break;
-      const room = order.qty - order.inReport;
-      if (room !== 0 && Math.sign(room) === Math.sign(change)) {
-        const take = Math.sign(change) * Math.min(Math.abs(room), Math.abs(change));
-        order.inReport += take;
-        change -= take;
-      }
-    }
-    line.manualAhead += change;
-    line.reported = netPos;
-    for (const [clOrdId, order] of mine) this.pruneIfDone(clOrdId, order);
+    if (volume !== undefined && line.volume !== undefined && volume === line.volume) line.pos = netPos;
   }
 
   /** A (re)sync snapshot: everything about this account restarts from the broker's positions. */
-  resetAccount(account: string, positions: ReadonlyArray<{ contract: string; netPos: number }>): void {
-    const a = account.toUpperCase();
-    const prefix = `${a}|`;
+  resetAccount(account: string, positions: readonly BookPosition[]): void {
+    const prefix = `${account.toUpperCase()}|`;
+    this.synced.add(account.toUpperCase());
     for (const k of [...this.lines.keys()]) if (k.startsWith(prefix)) this.lines.delete(k);
-    for (const [clOrdId, order] of [...this.orders]) if (order.account === a) this.forget(clOrdId);
-    for (const [id, stray] of [...this.strays]) if (stray.key.startsWith(prefix)) this.strays.delete(id);
-    for (const p of positions) this.seed(account, p.contract, p.netPos);
+    // What our orders did while we could not see is inside the snapshot now; none is live any more.
+    for (const [clOrdId, order] of [...this.orders])
+      if (order.account === account.toUpperCase()) this.forget(clOrdId);
+    for (const p of positions) this.lines.set(key(account, p.contract), { pos: p.netPos, volume: p.volume });
   }
 
   sent(account: string, contract: string, clOrdId: string, delta: number): void {
@@ -111,8 +91,7 @@ export class FollowerBook {
       account: account.toUpperCase(),
       contract: contract.toUpperCase(),
       qty: delta,
-      inReport: 0,
-      filledSeen: 0,
+      filled: 0,
     };
     this.orders.set(clOrdId, order);
     const k = key(account, contract);
@@ -129,32 +108,27 @@ export class FollowerBook {
   }
 
   /**
-   * The broker accepted our order. A fill that came before the ack without our clOrdId was
-   * counted as manual; it is moved to the order now. Returns its signed quantity (0 when none).
+   * The broker accepted our order. Fills that came before the ack without our clOrdId are the
+   * order's, not extra: returns their signed quantity (0 when none).
    */
   acked(clOrdId: string, orderId: number): number {
     const order = this.orders.get(clOrdId);
     if (!order) return 0;
     order.orderId = orderId;
     this.byOrderId.set(orderId, clOrdId);
-    const stray = this.strays.get(orderId);
-    if (!stray) return 0;
+    const early = this.strays.get(orderId) ?? 0;
     this.strays.delete(orderId);
-    const line = this.lines.get(stray.key);
-    order.filledSeen += stray.qty;
-    if (stray.reported) order.inReport = clampTo(order.qty, order.inReport + stray.qty);
-    else if (line) line.manualUnseen -= stray.qty;
+    order.filled += early;
     this.pruneIfDone(clOrdId, order);
-    return stray.qty;
+    return early;
   }
 
   /** The order was rejected or cancelled: only what already filled will ever count. */
   failed(clOrdId: string): void {
     const order = this.orders.get(clOrdId);
     if (!order) return;
-    order.qty = order.filledSeen;
-    order.inReport = clampTo(order.qty, order.inReport);
-    this.pruneIfDone(clOrdId, order);
+    order.qty = order.filled;
+    this.forget(clOrdId);
   }
 
   /** Our clOrdId for a broker order id or clOrdId, if it is one of our live orders. */
@@ -163,72 +137,62 @@ export class FollowerBook {
     return this.byOrderId.get(orderId);
   }
 
-  /** A fill on a follower account. Returns our clOrdId when it belongs to one of our orders. */
+  /**
+   * A fill on a follower account (each fill id once: the copier dedupes). It always moves the
+   * position; if it is one of our orders it also uses up that order's remaining quantity.
+   * Returns our clOrdId when it is ours.
+   */
   fill(
     account: string,
     contract: string,
     signedQty: number,
     ids: { clOrdId?: string | undefined; orderId: number },
   ): string | undefined {
+    const k = key(account, contract);
+    const line = this.lines.get(k) ?? this.flatLine(k);
+    line.pos += signedQty;
+    if (line.volume !== undefined) line.volume += Math.abs(signedQty);
     const mine = this.match(ids.clOrdId, ids.orderId);
     const order = mine === undefined ? undefined : this.orders.get(mine);
     if (mine !== undefined && order) {
-      order.filledSeen += signedQty;
+      order.filled += signedQty;
       this.pruneIfDone(mine, order);
       return mine;
     }
-    const k = key(account, contract);
-    this.seed(account, contract, 0);
-    const line = this.lines.get(k)!;
-    let rest = signedQty;
-    if (line.manualAhead !== 0 && Math.sign(line.manualAhead) === Math.sign(rest)) {
-      const take = Math.sign(rest) * Math.min(Math.abs(rest), Math.abs(line.manualAhead));
-      line.manualAhead -= take;
-      rest -= take;
-    }
-    line.manualUnseen += rest;
-    if (rest !== 0) {
-      const stray = this.strays.get(ids.orderId);
-      if (stray && !stray.reported) stray.qty += rest;
-      else this.strays.set(ids.orderId, { key: k, qty: rest, reported: false });
-      if (this.strays.size > MAX_STRAYS) {
-        const oldest = this.strays.keys().next();
-        if (!oldest.done) this.strays.delete(oldest.value);
-      }
+    this.strays.set(ids.orderId, (this.strays.get(ids.orderId) ?? 0) + signedQty);
+    if (this.strays.size > MAX_STRAYS) {
+      const oldest = this.strays.keys().next();
+      if (!oldest.done) this.strays.delete(oldest.value);
     }
     return undefined;
   }
 
   /** What the copier believes the follower holds (or will hold once its orders fill). */
   position(account: string, contract: string): number {
-    const k = key(account, contract);
-    const line = this.lines.get(k);
-    return (line ? line.reported + line.manualUnseen : 0) + this.inFlight(account, contract);
+    return (this.lines.get(key(account, contract))?.pos ?? 0) + this.inFlight(account, contract);
   }
 
-  /** Our orders' quantity not yet in a position report. */
+  /** Our live orders' quantity not filled yet. */
   inFlight(account: string, contract: string): number {
     let total = 0;
     const line = this.byLine.get(key(account, contract));
-    if (line) for (const order of line.values()) total += order.qty - order.inReport;
+    if (line) for (const order of line.values()) total += order.qty - order.filled;
     return total;
   }
 
-  /** Is this order still being tracked (not yet fully reported and filled, nor dead)? */
+  /** Is this order still live (not fully filled, not dead)? */
   isPending(clOrdId: string): boolean {
     return this.orders.has(clOrdId);
   }
 
-  /** Our live orders on one account and contract, in the order they were sent. */
-  private ordersOn(k: string): Array<[string, Order]> {
-    const line = this.byLine.get(k);
-    return line ? [...line] : [];
+  private flatLine(k: string): Line {
+    const line: Line = { pos: 0, volume: 0 };
+    this.lines.set(k, line);
+    return line;
   }
 
   private pruneIfDone(clOrdId: string, order: Order): void {
-    const reported = Math.abs(order.inReport) >= Math.abs(order.qty);
-    const seen = Math.abs(order.filledSeen) >= Math.abs(order.qty);
-    if (reported && seen) this.forget(clOrdId);
+    if (Math.abs(order.filled) >= Math.abs(order.qty)) this.forget(clOrdId);
   }
 
   private forget(clOrdId: string): void {
@@ -246,10 +210,4 @@ export class FollowerBook {
 
 function key(account: string, contract: string): string {
   return `${account.toUpperCase()}|${contract.toUpperCase()}`;
-}
-
-/** Keep `value` between 0 and `limit` on limit's side. */
-function clampTo(limit: number, value: number): number {
-  if (limit >= 0) return Math.min(Math.max(value, 0), limit);
-  return Math.max(Math.min(value, 0), limit);
 }

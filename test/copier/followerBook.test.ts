@@ -80,4 +80,64 @@ describe("FollowerBook: broker-reported + in flight, whatever order the broker r
     expect(b.position("A", "ESZ6")).toBe(7);
     expect(b.isPending("c1")).toBe(false);
   });
+
+  it("a stale report (an older state arriving after newer fills, e.g. a slow or duplicated frame) is ignored", () => {
+    const b = new FollowerBook();
+    b.resetAccount("A", [{ contract: "NQZ6", netPos: -5, volume: 5 }]);
+    // Close 5, open +2, add +4, reduce −3: all filled and seen.
+    const steps: [string, number][] = [
+      ["c1", 5],
+      ["c2", 2],
+      ["c3", 4],
+      ["c4", -3],
+    ];
+    steps.forEach(([id, qty], i) => {
+      b.sent("A", "NQZ6", id, qty);
+      b.acked(id, 100 + i);
+      b.fill("A", "NQZ6", qty, { clOrdId: id, orderId: 100 + i });
+    });
+    expect(b.position("A", "NQZ6")).toBe(3);
+    // The report from before all that arrives late (volume 5 < 19): the fills win.
+    b.report("A", "NQZ6", -5, 5);
+    expect(b.position("A", "NQZ6")).toBe(3);
+    // A report that covers exactly the fills seen is the same state: adopted, nothing changes.
+    b.report("A", "NQZ6", 3, 19);
+    expect(b.position("A", "NQZ6")).toBe(3);
+  });
+
+  it("a report that covers exactly the fills seen corrects a drift", () => {
+    const b = new FollowerBook();
+    b.resetAccount("A", [{ contract: "ESZ6", netPos: 1, volume: 1 }]);
+    b.fill("A", "ESZ6", 1, { orderId: 7 });
+    expect(b.position("A", "ESZ6")).toBe(2);
+    b.report("A", "ESZ6", 3, 2);
+    expect(b.position("A", "ESZ6")).toBe(3);
+  });
+
+  it("after a sync, a contract missing from the snapshot is flat, and an early report does not count a fill twice", () => {
+    const b = new FollowerBook();
+    b.resetAccount("A", []);
+    expect(b.has("A", "CLF7")).toBe(true);
+    b.report("A", "CLF7", 2, 2); // reordered ahead of its fill
+    b.fill("A", "CLF7", 2, { orderId: 5 });
+    expect(b.position("A", "CLF7")).toBe(2);
+  });
+
+  it("duplicated reports and fills in any order add up to the truth", () => {
+    const b = new FollowerBook();
+    b.resetAccount("A", [{ contract: "ESZ6", netPos: 0, volume: 0 }]);
+    b.sent("A", "ESZ6", "c1", 3);
+    b.report("A", "ESZ6", 3, 3);
+    b.report("A", "ESZ6", 3, 3);
+    b.fill("A", "ESZ6", 3, { clOrdId: "c1", orderId: 1 });
+    b.acked("c1", 1);
+    b.report("A", "ESZ6", 3, 3);
+    b.sent("A", "ESZ6", "c2", -3);
+    expect(b.position("A", "ESZ6")).toBe(0);
+    b.report("A", "ESZ6", 3, 3); // old state again, after c2 was sent
+    expect(b.position("A", "ESZ6")).toBe(0);
+    b.fill("A", "ESZ6", -3, { clOrdId: "c2", orderId: 2 });
+    expect(b.position("A", "ESZ6")).toBe(0);
+    expect(b.isPending("c2")).toBe(false);
+  });
 });
