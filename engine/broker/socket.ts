@@ -3,6 +3,11 @@
  * fallback when `o` never comes), `[]` heartbeats on a timer, a watchdog that declares the socket
  * dead after `watchdogMs` without any frame, request ids matched to `{s,i,d}` replies with
  * timeouts, penalty resends and 429 lockouts. Nothing here throws out of a socket handler.
+ *
+ * Writes made in one tick (a copier fan-out: one order per follower, synchronously) are corked
+ * on the TCP socket and leave in one write when the tick ends, instead of one syscall per frame.
+ * Frames keep their order. `onWritten` reports the time of that write, not of the send() call,
+ * so "order frame written" stays honest.
  */
 import type { Clock, Logger, MonoMs } from "../types.js";
 import { BrokerRequestError, CAPTCHA_REASON, penaltyOf } from "./errors.js";
@@ -29,6 +34,20 @@ export interface WebSocketLike {
 }
 
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+/** The TCP socket under a `ws` WebSocket: writes between cork() and uncork() leave as one. */
+export interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
+/** `ws` exposes its net.Socket as `_socket`; other WebSocket implementations simply are not corked. */
+export function corkableOf(ws: WebSocketLike): Corkable | undefined {
+  const raw: unknown = (ws as unknown as { _socket?: unknown })._socket;
+  if (typeof raw !== "object" || raw === null) return undefined;
+  const s = raw as { cork?: unknown; uncork?: unknown };
+  return typeof s.cork === "function" && typeof s.uncork === "function" ? (raw as Corkable) : undefined;
+}
 
 const OPEN = 1;
 
@@ -85,6 +104,9 @@ export class TradovateSocket {
   private fallbackTimer: unknown;
   private openResolve: (() => void) | undefined;
   private openReject: ((err: BrokerRequestError) => void) | undefined;
+  /** The socket corked for this tick's writes, and who waits to hear when they left. */
+  private corked: Corkable | undefined;
+  private writtenThisTick: Array<(at: MonoMs) => void> = [];
 
   constructor(private readonly opts: TradovateSocketOptions) {}
 
@@ -159,6 +181,7 @@ export class TradovateSocket {
     const id = this.nextId++;
     const frame = encodeRequest(p.endpoint, id, p.options.query ?? "", p.body);
     try {
+      this.corkForThisTick(this.ws);
       this.ws.send(frame);
     } catch (err) {
       p.reject(
@@ -169,7 +192,11 @@ export class TradovateSocket {
       );
       return;
     }
-    p.options.onWritten?.(this.opts.clock.mono());
+    const onWritten = p.options.onWritten;
+    if (onWritten) {
+      if (this.corked) this.writtenThisTick.push(onWritten);
+      else onWritten(this.opts.clock.mono());
+    }
     const timeoutMs = p.options.timeoutMs ?? this.opts.requestTimeoutMs;
     p.timer = this.opts.clock.setTimeout(() => {
       if (this.pending.get(id) !== p) return;
@@ -309,6 +336,7 @@ export class TradovateSocket {
       this.heartbeatTimer = undefined;
       if (this.finished || !this.ws || this.ws.readyState !== OPEN) return;
       try {
+        this.corkForThisTick(this.ws);
         this.ws.send(HEARTBEAT_FRAME);
       } catch {
         // The close handler reports the dead socket.
@@ -340,6 +368,8 @@ export class TradovateSocket {
       if (t !== undefined) this.opts.clock.clearTimeout(t);
     }
     this.heartbeatTimer = this.watchdogTimer = this.fallbackTimer = undefined;
+    // Frames already sent leave before the close frame.
+    this.uncork();
     const ws = this.ws;
     if (ws) {
       ws.onopen = ws.onmessage = ws.onclose = null;
@@ -361,6 +391,30 @@ export class TradovateSocket {
       this.openResolve = this.openReject = undefined;
     }
     if (!this.closedByUs) this.opts.onClose(reason);
+  }
+
+  /**
+   * Corks the socket on the first write of a tick; the tick's end uncorks it. process.nextTick
+   * runs before any I/O or timer, so the frames still leave in the macrotask that sent them.
+   */
+  private corkForThisTick(ws: WebSocketLike): void {
+    if (this.corked) return;
+    const socket = corkableOf(ws);
+    if (!socket) return;
+    socket.cork();
+    this.corked = socket;
+    process.nextTick(() => this.uncork());
+  }
+
+  private uncork(): void {
+    const socket = this.corked;
+    if (!socket) return;
+    this.corked = undefined;
+    const waiting = this.writtenThisTick;
+    this.writtenThisTick = [];
+    this.safely(() => socket.uncork());
+    const at = this.opts.clock.mono();
+    for (const onWritten of waiting) this.safely(() => onWritten(at));
   }
 
   private safely(fn: () => void): void {
