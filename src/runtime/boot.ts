@@ -35,6 +35,8 @@ export interface BootOptions {
   logger: Logger;
   /** Engine event listeners attached before the engine starts, so they see its first events too. */
   listeners?: ((event: EngineEvent) => void)[];
+  /** Called once everything is built, just before the broker sessions connect (the console draws here). */
+  beforeStart?: (running: Running) => void | Promise<void>;
 }
 
 export interface Running {
@@ -190,8 +192,7 @@ async function assemble(parts: Parts): Promise<Running> {
     control = await startControlServer(path, controlHandler(engine, holder, parts.mode));
   }
   journal.append({ type: "start", mode: parts.mode, pid: process.pid });
-  await engine.start();
-  return {
+  const running: Running = {
     mode: parts.mode,
     engine,
     holder,
@@ -205,6 +206,9 @@ async function assemble(parts: Parts): Promise<Running> {
       journal.append({ type: "stop", pid: process.pid });
     },
   };
+  await options.beforeStart?.(running);
+  await engine.start();
+  return running;
 }
 
 function startDemoTrader(sim: Simulator, env: NodeJS.ProcessEnv): { stop(): void } {

@@ -1,9 +1,6 @@
-import { render } from "ink";
-import { themeFromEnv } from "../../../components/theme.js";
 import type { Logger } from "../../../engine/types.js";
-import { App } from "../../app/App.js";
-import { engineController } from "../../app/controller.js";
-import { boot } from "../../runtime/boot.js";
+import type { MountedConsole } from "../../app/mountConsole.js";
+import { boot, type Running } from "../../runtime/boot.js";
 import { untilSignal } from "../../runtime/signals.js";
 import { EngineStore } from "../../store/engineStore.js";
 import { type Command, type CommandContext, UserError } from "../command.js";
@@ -36,6 +33,8 @@ export const uiCommand: Command = {
           "To run without a screen (systemd, pipes, CI) use: mimik headless [--config FILE]",
       );
     }
+    // Ink and the app load while the engine is built: the first frame waits for the slower of the two.
+    const loading = import("../../app/mountConsole.js");
     const store = new EngineStore();
     // Inside the console nothing may print to stdout: log lines become alerts on screen.
     const logger: Logger = {
@@ -43,29 +42,33 @@ export const uiCommand: Command = {
       warn: (message) => store.push({ type: "alert", at: Date.now(), level: "warn", message }),
       error: (message) => store.push({ type: "alert", at: Date.now(), level: "error", message }),
     };
-    const running = await boot({
-      env: ctx.env,
-      cwd: ctx.cwd,
-      configFlag: flags.config,
-      demo: flags.demo,
-      logger,
-      listeners: [store.push],
-    });
     let quit: () => void = () => undefined;
     const quitting = new Promise<void>((resolve) => {
       quit = resolve;
     });
-    const app = render(
-      <App
-        controller={engineController(running.engine, running.holder, running.mode)}
-        store={store}
-        theme={themeFromEnv(ctx.env)}
-        onQuit={() => quit()}
-      />,
-      { exitOnCtrlC: false, maxFps: 12, patchConsole: true },
-    );
-    await Promise.race([quitting, untilSignal(), app.waitUntilExit()]);
-    app.unmount();
+    let app: MountedConsole | undefined;
+    let running: Running;
+    try {
+      running = await boot({
+        env: ctx.env,
+        cwd: ctx.cwd,
+        configFlag: flags.config,
+        demo: flags.demo,
+        logger,
+        listeners: [store.push],
+        // Drawn before the broker sessions connect: the header shows them connecting, and a slow
+        // login never leaves the trader at a blank terminal.
+        beforeStart: async (built) => {
+          const { mountConsole } = await loading;
+          app = mountConsole(built, store, ctx.env, () => quit());
+        },
+      });
+    } catch (error) {
+      app?.unmount();
+      throw error;
+    }
+    await Promise.race([quitting, untilSignal(), ...(app ? [app.waitUntilExit()] : [])]);
+    app?.unmount();
     process.stdin.pause();
     store.dispose();
     await running.stop();

@@ -1,0 +1,30 @@
+import { render } from "ink";
+import { themeFromEnv } from "../../components/theme.js";
+import type { Running } from "../runtime/boot.js";
+import type { EngineStore } from "../store/engineStore.js";
+import { App } from "./App.js";
+import { engineController } from "./controller.js";
+
+export interface MountedConsole {
+  waitUntilExit(): Promise<unknown>;
+  unmount(): void;
+}
+
+/** Draws the console for a running engine. Kept apart so only the console pays for loading Ink. */
+export function mountConsole(
+  running: Running,
+  store: EngineStore,
+  env: NodeJS.ProcessEnv,
+  onQuit: () => void,
+): MountedConsole {
+  const app = render(
+    <App
+      controller={engineController(running.engine, running.holder, running.mode)}
+      store={store}
+      theme={themeFromEnv(env)}
+      onQuit={onQuit}
+    />,
+    { exitOnCtrlC: false, maxFps: 12, patchConsole: true },
+  );
+  return { waitUntilExit: () => app.waitUntilExit(), unmount: () => app.unmount() };
+}
