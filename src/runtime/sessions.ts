@@ -13,11 +13,14 @@ export interface SessionFactoryOptions {
   logger?: Logger;
 }
 
-/** Tradovate's published budget; the simulator enforces none unless told to, so sim gets room to breathe. */
+/**
+ * Tradovate's published budget, and its hour-long stop after a 429. The simulator enforces no
+ * budget unless told to, so sim gets room to breathe and a short stop to test recovery with.
+ */
 const RATE_LIMITS = {
   live: { perMinute: 80, perHour: 5000 },
   demo: { perMinute: 80, perHour: 5000 },
-  sim: { perMinute: 100_000, perHour: 1_000_000 },
+  sim: { perMinute: 100_000, perHour: 1_000_000, lockoutMs: 30_000 },
 } as const;
 
 export function endpointsFor(connection: Connection, embeddedSimUrl?: string) {
