@@ -372,6 +372,11 @@ export interface RiskStateStore {
   read(): RuntimeState;
   /** Resolves once the record is durably on disk (atomic write). */
   saveFollower(follower: string, record: FollowerRiskRecord): Promise<void>;
+  /**
+   * Optional: several followers' records in one durable write. The risk engine uses it for the
+   * changes it saves lazily (trade counts, high-water marks), so 200 followers cost one write.
+   */
+  saveFollowers?(records: Record<string, FollowerRiskRecord>): Promise<void>;
 }
 
 /** Leader fills already acted on, seeded from the journal at start so a restart never recopies. */

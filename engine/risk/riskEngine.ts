@@ -20,6 +20,7 @@ import { type AccountRoute, FollowerRisk, type HeldPosition, type RiskGate } fro
 import { evaluateLimits, type LimitRoom, roomToLimits, tradesLeft } from "./limits.js";
 import { lockManually, markFlat, roll, startLiquidation, unlock } from "./lockMachine.js";
 import { dayPnl, netLiquidation } from "./netLiq.js";
+import { DeferredSaves } from "./saveQueue.js";
 import { nextRollAt, tradingDayOf } from "./tradingDay.js";
 
 export type { AccountRoute, RiskGate } from "./followerRisk.js";
@@ -40,7 +41,10 @@ export interface RiskEngineDeps {
   logger?: Logger;
   /** Minimum spacing of RiskSnapshotEvents per follower (state changes are never held back). */
   snapshotIntervalMs?: number;
-  /** How long a rise of the high-water mark may wait before it is written (bounds disk writes). */
+  /**
+   * How long a rise of the high-water mark or a counted trade may wait before it is written
+   * (bounds disk writes; default 1 s). Locks, unlocks and rolls are written at once.
+   */
   highWaterSaveDelayMs?: number;
 }
 
@@ -90,7 +94,8 @@ export class RiskEngine {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly snapshotIntervalMs: number;
-  private readonly highWaterSaveDelayMs: number;
+  /** Followers with changes that may wait (trade counts, high-water marks), written together. */
+  private readonly lazySaves: DeferredSaves<FollowerRisk>;
   /** Keyed by the config spelling (the hot path) and by upper case (manual commands). */
   private readonly byName = new Map<string, FollowerRisk>();
   private readonly byKey = new Map<string, FollowerRisk>();
@@ -107,7 +112,9 @@ export class RiskEngine {
     this.clock = deps.clock;
     this.logger = deps.logger ?? silentLogger;
     this.snapshotIntervalMs = deps.snapshotIntervalMs ?? 250;
-    this.highWaterSaveDelayMs = deps.highWaterSaveDelayMs ?? 1_000;
+    this.lazySaves = new DeferredSaves(this.clock, deps.highWaterSaveDelayMs ?? 1_000, (followers) =>
+      this.saveTogether(followers),
+    );
     const now = this.clock.now();
     this.tradingDay = tradingDayOf(now);
     this.rollAt = nextRollAt(now);
@@ -148,18 +155,12 @@ export class RiskEngine {
     this.started = false;
     this.clock.clearTimeout(this.rollTimer);
     this.rollTimer = undefined;
-    const pending: Promise<void>[] = [];
     for (const f of this.byKey.values()) {
       this.clearFlattenTimer(f);
       this.clock.clearTimeout(f.snapshotTimer);
       f.snapshotTimer = undefined;
-      if (f.saveTimer !== undefined) {
-        this.clock.clearTimeout(f.saveTimer);
-        f.saveTimer = undefined;
-        pending.push(f.saves.save().catch((err) => this.saveFailed(f, err)));
-      }
     }
-    await Promise.all(pending);
+    await this.lazySaves.flush();
   }
 
   /** Which accounts are followers (and which are leaders, never to be touched), and their limits. */
@@ -219,7 +220,8 @@ export class RiskEngine {
     if (this.clock.now() >= this.rollAt) this.rollOver();
     f.record.tradesToday = (f.record.tradesToday ?? 0) + 1;
     this.refresh(f);
-    this.saveQuietly(f);
+    // Lazily: a crash may forget the last second's count, never a lock (locks save at once).
+    this.saveSoon(f);
     if (f.gate.tradesLeft === 0 && !f.tradesAlerted) {
       f.tradesAlerted = true;
       this.alert(
@@ -861,19 +863,33 @@ export class RiskEngine {
   }
 
   private saveSoon(f: FollowerRisk): void {
-    if (f.saveTimer !== undefined) return;
-    f.saveTimer = this.clock.setTimeout(() => {
-      f.saveTimer = undefined;
-      this.saveQuietly(f);
-    }, this.highWaterSaveDelayMs);
+    this.lazySaves.mark(f);
   }
 
   private saveQuietly(f: FollowerRisk): void {
-    if (f.saveTimer !== undefined) {
-      this.clock.clearTimeout(f.saveTimer);
-      f.saveTimer = undefined;
-    }
+    // This write carries the whole record, so whatever was waiting for the lazy save is in it.
+    this.lazySaves.forget(f);
     f.saves.save().catch((err: unknown) => this.saveFailed(f, err));
+  }
+
+  /** The lazy saves: one write for all of them when the store can, else one per follower. */
+  private async saveTogether(followers: FollowerRisk[]): Promise<void> {
+    const { store } = this.deps;
+    if (followers.length > 1 && store.saveFollowers) {
+      const records: Record<string, FollowerRiskRecord> = {};
+      for (const f of followers) records[f.name] = { ...f.record };
+      try {
+        await store.saveFollowers(records);
+      } catch (err) {
+        const names = followers.map((f) => f.name);
+        this.alert(
+          "error",
+          `could not save risk state of ${names.length} followers (${names.slice(0, 5).join(", ")}${names.length > 5 ? ", …" : ""}): ${errorText(err)}`,
+        );
+      }
+      return;
+    }
+    await Promise.all(followers.map((f) => f.saves.save().catch((err: unknown) => this.saveFailed(f, err))));
   }
 
   private saveFailed(f: FollowerRisk, err: unknown): void {

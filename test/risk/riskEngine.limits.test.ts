@@ -111,6 +111,8 @@ describe("RiskEngine: each limit trips exactly at its threshold, not before", ()
     await flush();
     expect(r.engine.gate("F1")).toMatchObject({ state: "ACTIVE", tradesLeft: 0 });
     expect(r.log.filter((l) => l.startsWith("liquidate"))).toEqual([]);
+    // Trade counts are saved lazily, within a second.
+    await r.clock.advance(1000);
     expect(r.store.state.followers.F1?.tradesToday).toBe(2);
   });
 
