@@ -4,6 +4,11 @@
  * Fills carry no accountId: they are mapped through `fill.orderId → order.accountId`; a fill or
  * position whose order or contract is not known yet waits in `pending` until the session has
  * fetched what is missing. Pure state: no I/O, no timers.
+ *
+ * Memory stays bounded over a long run (design.md §9): finished orders beyond the most recent
+ * `finishedOrders` are forgotten with their clOrdId, status and reject reason (working orders
+ * never are), and fill ids and command ids keep only the most recent ones. Nothing is dropped
+ * while a fill waits in `pending`, so holding back and emitting fills is unchanged.
  */
 import type {
   BalanceEvent,
@@ -42,6 +47,23 @@ import {
 } from "./entities.js";
 
 const WORKING = new Set(["Working", "PendingNew", "PendingReplace", "PendingCancel", "Suspended"]);
+/** Orders that can change no more: kept a while for late fills and reports, then forgotten. */
+const FINISHED = new Set(["Filled", "Canceled", "Rejected", "Expired", "Completed"]);
+
+export interface ModelLimits {
+  /** Finished orders remembered (the most recent ones). */
+  finishedOrders: number;
+  /** Fill ids remembered to skip repeats and history (the most recent ones; > a day's snapshot). */
+  fillIds: number;
+  /** Command → order links remembered (the most recent ones). */
+  commands: number;
+}
+
+export const MODEL_LIMITS: Readonly<ModelLimits> = Object.freeze({
+  finishedOrders: 5_000,
+  fillIds: 100_000,
+  commands: 20_000,
+});
 
 /** Snapshot collections and the entity type each holds. */
 const SNAPSHOT_COLLECTIONS: Array<[string, string]> = [
@@ -81,11 +103,14 @@ export class BrokerModel {
   private readonly statusKeys = new Map<number, string>();
   private readonly prices = new Map<number, number>();
   private pending: Pending[] = [];
+  /** Ids of finished orders, oldest first (a Set keeps insertion order). */
+  private readonly finished = new Set<number>();
 
   constructor(
     private readonly connection: string,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
+    private readonly limits: Readonly<ModelLimits> = MODEL_LIMITS,
   ) {}
 
   // ------------------------------------------------------------------ reads
@@ -222,12 +247,13 @@ export class BrokerModel {
       if (!fill) continue;
       const order = this.orders.get(fill.orderId);
       if (order && !this.allowed.has(order.accountId)) continue;
-      this.fillIds.add(fill.id);
+      this.rememberFillId(fill.id);
       snapshotFillIds.push(fill.id);
     }
     // Pending live fills that the snapshot already holds are history now too.
     this.pending = this.pending.filter((p) => p.kind !== "fill" || !snapshotFillIds.includes(p.fill.id));
     for (const o of this.orders.values()) this.statusKeys.set(o.id, this.statusKey(o));
+    this.forgetFinishedOrders();
     const sync: SyncEvent = {
       type: "sync",
       connection: this.connection,
@@ -272,7 +298,7 @@ export class BrokerModel {
       }
       case "order": {
         const o = parseOrder(entity);
-        if (o) this.orders.set(o.id, o);
+        if (o) this.storeOrder(o);
         return;
       }
       case "contract": {
@@ -297,6 +323,7 @@ export class BrokerModel {
         const c = parseCommand(entity);
         if (!c) return;
         this.commandOrders.set(c.id, c.orderId);
+        trimOldest(this.commandOrders, this.limits.commands);
         // An order we did not place this run may still carry one of our clOrdIds (restart).
         if (c.clOrdId && !this.clOrdIds.has(c.orderId)) this.clOrdIds.set(c.orderId, c.clOrdId);
         return;
@@ -363,7 +390,7 @@ export class BrokerModel {
           return;
         }
         if (this.fillIds.has(fill.id)) return; // repeat, or history
-        this.fillIds.add(fill.id);
+        this.rememberFillId(fill.id);
         if (!fill.active) return;
         const ev = this.tryFill(fill, receivedAt);
         if (ev === "wait") this.pending.push({ kind: "fill", fill, receivedAt });
@@ -376,9 +403,10 @@ export class BrokerModel {
           this.malformed(entityType);
           return;
         }
-        this.orders.set(o.id, o);
+        this.storeOrder(o);
         this.pushStatus(o, events);
         if (this.pending.length > 0) events.push(...this.flush());
+        else this.forgetFinishedOrders();
         return;
       }
       case "commandreport":
@@ -460,8 +488,37 @@ export class BrokerModel {
     } else if (type === "order") {
       const o = parseOrder(entity);
       // Keep the order for fill mapping; it simply is no longer working.
-      if (o) this.orders.set(o.id, { ...o, ordStatus: WORKING.has(o.ordStatus) ? "Canceled" : o.ordStatus });
+      if (o) this.storeOrder({ ...o, ordStatus: WORKING.has(o.ordStatus) ? "Canceled" : o.ordStatus });
     }
+  }
+
+  private storeOrder(o: RawOrder): void {
+    this.orders.set(o.id, o);
+    // Re-adding moves the id to the newest end: a repeated Filled update counts as recent.
+    this.finished.delete(o.id);
+    if (FINISHED.has(o.ordStatus)) this.finished.add(o.id);
+  }
+
+  /** Forgets the oldest finished orders beyond the limit; never while fills wait (one may need its order). */
+  private forgetFinishedOrders(): void {
+    if (this.pending.length > 0) return;
+    for (const id of this.finished) {
+      if (this.finished.size <= this.limits.finishedOrders) return;
+      this.forgetOrder(id);
+    }
+  }
+
+  private forgetOrder(id: number): void {
+    this.finished.delete(id);
+    this.orders.delete(id);
+    this.statusKeys.delete(id);
+    this.clOrdIds.delete(id);
+    this.rejectReasons.delete(id);
+  }
+
+  private rememberFillId(id: number): void {
+    this.fillIds.add(id);
+    trimOldest(this.fillIds, this.limits.fillIds);
   }
 
   private tryFill(fill: RawFill, receivedAt: MonoMs): FillEvent | undefined | "wait" {
@@ -557,6 +614,15 @@ export class BrokerModel {
 
 function key(accountId: number, contractId: number): string {
   return `${accountId}:${contractId}`;
+}
+
+/** Drops the oldest entries (insertion order) of a Map or Set beyond `max`. */
+function trimOldest(items: Map<number, unknown> | Set<number>, max: number): void {
+  if (items.size <= max) return;
+  for (const key of items.keys()) {
+    items.delete(key);
+    if (items.size <= max) return;
+  }
 }
 
 function asArray(x: unknown): unknown[] {
