@@ -4,13 +4,19 @@ import { type Clock, systemClock } from "../../engine/types.js";
 import { GENESIS_HASH, lineHash } from "./hash.js";
 import { readTail } from "./lines.js";
 import { isNotFound, rotatedJournalPath } from "./paths.js";
-import { redactSecrets } from "./redact.js";
+import { isSecretKey, redactSecrets } from "./redact.js";
 
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_MAX_FILES = 5;
 export const FLUSH_INTERVAL_MS = 100;
 /** After a failed write, wait longer before trying again so a full disk is not hammered. */
 const RETRY_INTERVAL_MS = 1000;
+/**
+ * Entries serialised, hashed and written per step of a flush. A burst (200 followers' copies)
+ * queues thousands of entries in 100 ms; doing them all at once would hold the event loop for
+ * many milliseconds while leader fills wait to be copied. Between steps the loop runs.
+ */
+export const SERIALISE_SLICE = 256;
 
 /**
  * Anything with a `type`: an EngineEvent as it is, or a plain object. Typed without an index
@@ -41,7 +47,8 @@ export class JournalError extends Error {
 
 interface Pending {
   seq: number;
-  at: string;
+  /** Epoch ms; turned into ISO text when the line is serialised, off the caller's path. */
+  at: number;
   entry: Fields;
 }
 
@@ -108,7 +115,7 @@ export class JournalWriter {
     // An engine event carries its own time (epoch ms): keep it; otherwise stamp now.
     const fields = { ...entry } as Fields;
     const at = typeof fields.at === "number" && Number.isFinite(fields.at) ? fields.at : this.clock.now();
-    this.pending.push({ seq: this.seq, at: new Date(at).toISOString(), entry: fields });
+    this.pending.push({ seq: this.seq, at, entry: fields });
     this.schedule(FLUSH_INTERVAL_MS);
   }
 
@@ -145,8 +152,19 @@ export class JournalWriter {
     this.timer = undefined;
   }
 
+  /** Writes what was queued when it started, a slice at a time (appends meanwhile wait for the next flush). */
   private async writeQueued(): Promise<void> {
-    for (const item of this.pending.splice(0)) this.unwritten.push(this.serialise(item));
+    let left = this.pending.length;
+    do {
+      const slice = this.pending.splice(0, Math.min(left, SERIALISE_SLICE));
+      left -= slice.length;
+      for (const item of slice) this.unwritten.push(this.serialise(item));
+      await this.writeUnwritten();
+      if (left > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    } while (left > 0);
+  }
+
+  private async writeUnwritten(): Promise<void> {
     while (this.unwritten.length > 0) {
       const chunk = this.takeChunk();
       if (chunk.length === 0) {
@@ -182,11 +200,15 @@ export class JournalWriter {
     this.size = 0;
   }
 
-  private serialise({ seq, at, entry }: Pending): string {
+  private serialise(item: Pending): string {
+    const { seq, entry } = item;
+    const at = new Date(item.at).toISOString();
     const type = String(entry.type);
     let text: string;
     try {
-      const { seq: _s, at: _a, prev: _p, type: _t, ...payload } = redactSecrets(entry) as Fields;
+      // Most entries hold no secret-named key: skip the deep copy for them.
+      const clean = (hasSecretKey(entry) ? redactSecrets(entry) : entry) as Fields;
+      const { seq: _s, at: _a, prev: _p, type: _t, ...payload } = clean;
       text = JSON.stringify({ seq, at, type, ...payload, prev: this.lastHash });
     } catch (error) {
       // A BigInt or a cycle must not cost the line (and the chain) its place.
@@ -196,6 +218,22 @@ export class JournalWriter {
     this.lastHash = lineHash(text);
     return text;
   }
+}
+
+/** Whether redactSecrets would remove anything (same walk, no copies). */
+function hasSecretKey(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value !== "object" || value instanceof Date) return false;
+  // A cycle (or absurd nesting) is left to redactSecrets, which reports it as unserialisable.
+  if (depth > 64) return true;
+  if (Array.isArray(value)) return value.some((v) => hasSecretKey(v, depth + 1));
+  // Anything but plain data (a Map, a Buffer, a class) goes through redactSecrets as before.
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return true;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (isSecretKey(key) || hasSecretKey((value as Record<string, unknown>)[key], depth + 1)) return true;
+  }
+  return false;
 }
 
 async function renameIfExists(from: string, to: string): Promise<void> {

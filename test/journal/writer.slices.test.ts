@@ -1,0 +1,65 @@
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { verifyJournal } from "../../data/journal/verify.js";
+import { JournalWriter, SERIALISE_SLICE } from "../../data/journal/writer.js";
+import { readLines, tempDir } from "./helpers.js";
+
+let cleanup: () => Promise<void>;
+let path: string;
+
+beforeEach(async () => {
+  let dir: string;
+  ({ dir, cleanup } = await tempDir());
+  path = join(dir, "journal", "main.jsonl");
+});
+afterEach(() => cleanup());
+
+describe("JournalWriter under a burst", () => {
+  it("serialises a big backlog a slice at a time, letting the event loop run in between", async () => {
+    const w = await JournalWriter.open(path);
+    const log: string[] = [];
+    const count = SERIALISE_SLICE * 4;
+    for (let i = 0; i < count; i++) w.append({ type: "copy", i });
+    // The last entry reports when it is serialised (a getter on a nested object).
+    w.append({
+      type: "copy",
+      nested: {
+        get probe() {
+          log.push("last entry serialised");
+          return 1;
+        },
+      },
+    });
+    const done = w.flush();
+    setImmediate(() => log.push("event loop ran"));
+    await done;
+    expect(log[0]).toBe("event loop ran");
+    await w.close();
+    const seqs = (await readLines(path)).map((l) => (JSON.parse(l) as { seq: number }).seq);
+    expect(seqs).toEqual(Array.from({ length: count + 1 }, (_, i) => i + 1));
+    expect(await verifyJournal(path)).toEqual({ ok: true, lines: count + 1 });
+  });
+
+  it("appends made during a flush are written by a later flush, in order, on the same chain", async () => {
+    const w = await JournalWriter.open(path);
+    for (let i = 0; i < SERIALISE_SLICE * 2; i++) w.append({ type: "copy", i });
+    const first = w.flush();
+    setImmediate(() => w.append({ type: "late" }));
+    await first;
+    await w.close();
+    const lines = (await readLines(path)).map((l) => JSON.parse(l) as { seq: number; type: string });
+    expect(lines.at(-1)).toMatchObject({ seq: SERIALISE_SLICE * 2 + 1, type: "late" });
+    expect(await verifyJournal(path)).toEqual({ ok: true, lines: SERIALISE_SLICE * 2 + 1 });
+  });
+
+  it("still redacts a secret found only deep inside an array, and keeps non-plain values as before", async () => {
+    const w = await JournalWriter.open(path);
+    w.append({ type: "x", list: [1, [{ ok: 1 }, { deeper: { apiSecret: "no", Password: "hunter2" } }]] });
+    w.append({ type: "y", when: new Date(Date.UTC(2026, 0, 2)), tags: new Set(["a"]) });
+    await w.close();
+    const [x, y] = await readLines(path);
+    expect(x).not.toContain("hunter2");
+    expect(JSON.parse(x!)).toMatchObject({ list: [1, [{ ok: 1 }, { deeper: { apiSecret: "no" } }]] });
+    expect(JSON.parse(y!)).toMatchObject({ when: "2026-01-02T00:00:00.000Z", tags: {} });
+  });
+});
