@@ -103,8 +103,11 @@ export class BrokerModel {
   private readonly statusKeys = new Map<number, string>();
   private readonly prices = new Map<number, number>();
   private pending: Pending[] = [];
-  /** Ids of finished orders, oldest first (a Set keeps insertion order). */
+  /** Ids of finished orders, and the same ids oldest first. */
   private readonly finished = new Set<number>();
+  private readonly finishedOldestFirst = new FifoKeys();
+  private readonly fillIdsOldestFirst = new FifoKeys();
+  private readonly commandsOldestFirst = new FifoKeys();
 
   constructor(
     private readonly connection: string,
@@ -322,8 +325,13 @@ export class BrokerModel {
       case "command": {
         const c = parseCommand(entity);
         if (!c) return;
+        if (!this.commandOrders.has(c.id)) this.commandsOldestFirst.push(c.id);
         this.commandOrders.set(c.id, c.orderId);
-        trimOldest(this.commandOrders, this.limits.commands);
+        while (this.commandOrders.size > this.limits.commands) {
+          const oldest = this.commandsOldestFirst.shift();
+          if (oldest === undefined) break;
+          this.commandOrders.delete(oldest);
+        }
         // An order we did not place this run may still carry one of our clOrdIds (restart).
         if (c.clOrdId && !this.clOrdIds.has(c.orderId)) this.clOrdIds.set(c.orderId, c.clOrdId);
         return;
@@ -494,31 +502,39 @@ export class BrokerModel {
 
   private storeOrder(o: RawOrder): void {
     this.orders.set(o.id, o);
-    // Re-adding moves the id to the newest end: a repeated Filled update counts as recent.
-    this.finished.delete(o.id);
-    if (FINISHED.has(o.ordStatus)) this.finished.add(o.id);
+    if (!FINISHED.has(o.ordStatus) || this.finished.has(o.id)) return;
+    this.finished.add(o.id);
+    this.finishedOldestFirst.push(o.id);
   }
 
-  /** Forgets the oldest finished orders beyond the limit; never while fills wait (one may need its order). */
+  /**
+   * Forgets the oldest finished orders beyond the limit (by when they first finished). Never an
+   * order that is working again, and never while fills wait: one of them may need its order.
+   */
   private forgetFinishedOrders(): void {
     if (this.pending.length > 0) return;
-    for (const id of this.finished) {
-      if (this.finished.size <= this.limits.finishedOrders) return;
-      this.forgetOrder(id);
+    while (this.finished.size > this.limits.finishedOrders) {
+      const id = this.finishedOldestFirst.shift();
+      if (id === undefined) return;
+      this.finished.delete(id);
+      const o = this.orders.get(id);
+      if (o && !FINISHED.has(o.ordStatus)) continue;
+      this.orders.delete(id);
+      this.statusKeys.delete(id);
+      this.clOrdIds.delete(id);
+      this.rejectReasons.delete(id);
     }
   }
 
-  private forgetOrder(id: number): void {
-    this.finished.delete(id);
-    this.orders.delete(id);
-    this.statusKeys.delete(id);
-    this.clOrdIds.delete(id);
-    this.rejectReasons.delete(id);
-  }
-
   private rememberFillId(id: number): void {
+    if (this.fillIds.has(id)) return;
     this.fillIds.add(id);
-    trimOldest(this.fillIds, this.limits.fillIds);
+    this.fillIdsOldestFirst.push(id);
+    while (this.fillIds.size > this.limits.fillIds) {
+      const oldest = this.fillIdsOldestFirst.shift();
+      if (oldest === undefined) return;
+      this.fillIds.delete(oldest);
+    }
   }
 
   private tryFill(fill: RawFill, receivedAt: MonoMs): FillEvent | undefined | "wait" {
@@ -616,12 +632,27 @@ function key(accountId: number, contractId: number): string {
   return `${accountId}:${contractId}`;
 }
 
-/** Drops the oldest entries (insertion order) of a Map or Set beyond `max`. */
-function trimOldest(items: Map<number, unknown> | Set<number>, max: number): void {
-  if (items.size <= max) return;
-  for (const key of items.keys()) {
-    items.delete(key);
-    if (items.size <= max) return;
+/**
+ * Keys oldest first with O(1) push and shift. (Iterating a Map or Set from the front after many
+ * deletes is not O(1): V8 walks the deleted slots until the table is rebuilt.)
+ */
+class FifoKeys {
+  private keys: number[] = [];
+  private head = 0;
+
+  push(key: number): void {
+    this.keys.push(key);
+  }
+
+  shift(): number | undefined {
+    if (this.head >= this.keys.length) return undefined;
+    const key = this.keys[this.head++];
+    // Drop the consumed front now and then, so the array stays as small as what it holds.
+    if (this.head >= 1024 && this.head * 2 >= this.keys.length) {
+      this.keys = this.keys.slice(this.head);
+      this.head = 0;
+    }
+    return key;
   }
 }
 

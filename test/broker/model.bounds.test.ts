@@ -81,13 +81,39 @@ describe("BrokerModel memory bounds", () => {
     expect(m.missing().orderIds).toEqual([2]);
   });
 
-  it("a repeated Filled update counts as recent", () => {
+  it("ages an order from when it first finished, and never forgets one that is working again", () => {
     const m = synced();
     for (let id = 1; id <= 3; id++) finishOrder(m, id);
-    m.applyProps(props("order", order(1, "Filled"), "Updated"), 0);
+    m.applyProps(props("order", order(1, "Filled"), "Updated"), 0); // a repeat does not make it younger
+    m.applyProps(props("order", order(2, "Working"), "Updated"), 0); // out of order: working again
     finishOrder(m, 4);
+    finishOrder(m, 5);
+    expect(m.order(1)).toBeUndefined();
+    expect(m.order(2)?.ordStatus).toBe("Working");
+    expect(m.workingOrders(100).map((o) => o.orderId)).toEqual([2]);
+    // Once it finishes again it ages from then.
+    m.applyProps(props("order", order(2, "Filled"), "Updated"), 0);
+    for (let id = 6; id <= 7; id++) finishOrder(m, id);
+    expect(m.order(2)?.ordStatus).toBe("Filled");
+    finishOrder(m, 8);
     expect(m.order(2)).toBeUndefined();
-    expect(m.order(1)?.ordStatus).toBe("Filled");
+  });
+
+  it("keeps the window exact over a long run", () => {
+    const m = synced();
+    for (let id = 1; id <= 5_000; id++) {
+      finishOrder(m, id);
+      m.applyProps(props("fill", fill(100_000 + id, id)), 0);
+    }
+    expect([4_997, 4_998, 4_999, 5_000].map((id) => m.order(id) !== undefined)).toEqual([
+      false,
+      true,
+      true,
+      true,
+    ]);
+    expect(fillsOf(m.applyProps(props("fill", fill(104_996, 4_996)), 0))).toEqual([]);
+    expect(fillsOf(m.applyProps(props("fill", fill(104_995, 4_995)), 0))).toHaveLength(0);
+    expect(m.missing().orderIds).toEqual([4_995]);
   });
 
   it("forgets nothing while a fill waits for its order", () => {
