@@ -4,10 +4,13 @@
  * dead after `watchdogMs` without any frame, request ids matched to `{s,i,d}` replies with
  * timeouts, penalty resends and 429 lockouts. Nothing here throws out of a socket handler.
  *
- * Writes made in one tick (a copier fan-out: one order per follower, synchronously) are corked
- * on the TCP socket and leave in one write when the tick ends, instead of one syscall per frame.
- * Frames keep their order. `onWritten` reports the time of that write, not of the send() call,
- * so "order frame written" stays honest.
+ * Writes made together (a copier fan-out: one order per follower, synchronously, while one
+ * incoming message is handled) are corked on the TCP socket and leave in one write instead of one
+ * syscall per frame: as soon as that incoming message is handled, or at the end of the tick for
+ * writes made outside any message handler. Frames keep their order. `onWritten` reports when
+ * the frames are handed to the kernel in that one write, not when send() was called, so "order
+ * frame written" stays honest; it is taken just before the write because on loopback the write
+ * may return only after the receiver it woke (the simulator) has had the CPU.
  */
 import type { Clock, Logger, MonoMs } from "../types.js";
 import { BrokerRequestError, CAPTCHA_REASON, penaltyOf } from "./errors.js";
@@ -91,6 +94,14 @@ interface Pending {
 }
 
 export class TradovateSocket {
+  /** Sockets holding corked writes, across instances: a fan-out reads on one and writes on others. */
+  private static readonly corkedSockets = new Set<TradovateSocket>();
+
+  /** Sends what every socket has corked (end of an incoming message, or of the tick). */
+  private static uncorkAll(): void {
+    for (const socket of TradovateSocket.corkedSockets) socket.uncork();
+  }
+
   private ws: WebSocketLike | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -242,6 +253,8 @@ export class TradovateSocket {
         for (const raw of frame.messages) {
           // One bad message must not take the rest of the frame with it.
           this.safely(() => this.handleMessage(raw, receivedAt));
+          // What this message made us send leaves now, before the next message of a backlog.
+          if (TradovateSocket.corkedSockets.size > 0) TradovateSocket.uncorkAll();
         }
     }
   }
@@ -394,8 +407,9 @@ export class TradovateSocket {
   }
 
   /**
-   * Corks the socket on the first write of a tick; the tick's end uncorks it. process.nextTick
-   * runs before any I/O or timer, so the frames still leave in the macrotask that sent them.
+   * Corks the socket on the first write since the last uncork. The end of the incoming message
+   * being handled uncorks it (handleData), or else the end of the tick: process.nextTick runs
+   * before any I/O or timer, so the frames always leave in the macrotask that sent them.
    */
   private corkForThisTick(ws: WebSocketLike): void {
     if (this.corked) return;
@@ -403,6 +417,7 @@ export class TradovateSocket {
     if (!socket) return;
     socket.cork();
     this.corked = socket;
+    TradovateSocket.corkedSockets.add(this);
     process.nextTick(() => this.uncork());
   }
 
@@ -410,10 +425,11 @@ export class TradovateSocket {
     const socket = this.corked;
     if (!socket) return;
     this.corked = undefined;
+    TradovateSocket.corkedSockets.delete(this);
     const waiting = this.writtenThisTick;
     this.writtenThisTick = [];
-    this.safely(() => socket.uncork());
     const at = this.opts.clock.mono();
+    this.safely(() => socket.uncork());
     for (const onWritten of waiting) this.safely(() => onWritten(at));
   }
 

@@ -14,7 +14,11 @@ import { type FakeTradovate, parseRequest, startFakeTradovate, waitFor } from ".
 /** Lets this tick's process.nextTick callbacks run. */
 const nextTick = () => new Promise<void>((resolve) => process.nextTick(resolve));
 
-function socketFor(url: string, WebSocketImpl: WebSocketConstructor): TradovateSocket {
+function socketFor(
+  url: string,
+  WebSocketImpl: WebSocketConstructor,
+  onEvent: (msg: { data: unknown }) => void = () => {},
+): TradovateSocket {
   return new TradovateSocket({
     url,
     token: "tok",
@@ -27,13 +31,13 @@ function socketFor(url: string, WebSocketImpl: WebSocketConstructor): TradovateS
     watchdogMs: 60_000,
     requestTimeoutMs: 5_000,
     lockoutMs: 60_000,
-    onEvent: () => {},
+    onEvent,
     onClose: () => {},
   });
 }
 
 /** A ws-shaped socket whose `_socket` records cork/uncork/send in one log. */
-function recordingWebSocket(log: string[]): WebSocketConstructor {
+function recordingWebSocket(log: string[], made: WebSocketLike[] = []): WebSocketConstructor {
   return class implements WebSocketLike {
     readyState = 1;
     onopen: ((ev: unknown) => void) | null = null;
@@ -45,6 +49,7 @@ function recordingWebSocket(log: string[]): WebSocketConstructor {
       uncork: () => log.push("uncork"),
     };
     constructor(_url: string) {
+      made.push(this);
       // Open on the next turn, then answer authorize as Tradovate would.
       setImmediate(() => {
         this.onopen?.({});
@@ -106,6 +111,31 @@ describe("TradovateSocket write batching", () => {
     // A later tick corks again.
     void socket.request("order/placeorder", { n: 3 }, { priority: "order" }).catch(() => {});
     expect(log.slice(5)).toEqual(["cork", "send order/placeorder"]);
+  });
+
+  it("what one incoming message makes us send leaves before the next message is handled", async () => {
+    const log: string[] = [];
+    const readers: WebSocketLike[] = [];
+    const writer = socketFor("ws://writer", recordingWebSocket(log));
+    socket = writer;
+    const reader = socketFor("ws://reader", recordingWebSocket([], readers), (msg) => {
+      log.push(`handle ${String(msg.data)}`);
+      void writer.request("order/placeorder", { n: msg.data }, { priority: "order" }).catch(() => {});
+      void writer.request("order/placeorder", { n: msg.data }, { priority: "order" }).catch(() => {});
+    });
+    await Promise.all([writer.open(), reader.open()]);
+    await nextTick();
+    log.length = 0;
+    // A backlog: two fills in one frame, handled in one synchronous call.
+    readers[0]?.onmessage?.({
+      data: `a${JSON.stringify([
+        { e: "props", d: 1 },
+        { e: "props", d: 2 },
+      ])}`,
+    });
+    const send = "send order/placeorder";
+    expect(log).toEqual(["handle 1", "cork", send, send, "uncork", "handle 2", "cork", send, send, "uncork"]);
+    reader.close();
   });
 
   it("close() lets the corked frames go before the socket closes", async () => {
