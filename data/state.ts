@@ -112,6 +112,14 @@ export class RuntimeStateRepository implements RiskStateStore {
     });
   }
 
+  /** Several followers in one atomic write (the risk engine's batched high-water marks and trade counts). */
+  saveFollowers(records: Readonly<Record<string, FollowerRiskRecord>>): Promise<void> {
+    return this.update((state) => {
+      for (const [follower, record] of Object.entries(records))
+        state.followers[follower] = structuredClone(record);
+    });
+  }
+
   /** Change the state with a mutator on a draft; resolves once the result is durably on disk. */
   // biome-ignore lint/suspicious/noConfusingVoidType: a mutator edits the draft (returns nothing) or returns a replacement
   update(mutator: (draft: RuntimeState) => RuntimeState | undefined | void): Promise<void> {

@@ -51,7 +51,6 @@ export class FollowerRisk {
   shown: { state: FollowerState; reason: string | undefined } = { state: "ACTIVE", reason: undefined };
   lastSnapshotAt = Number.NEGATIVE_INFINITY;
   snapshotTimer: unknown;
-  saveTimer: unknown;
   tradesAlerted = false;
   readonly flatten = { attempt: 0, inFlight: false, timer: undefined as unknown };
   readonly saves: SaveQueue;

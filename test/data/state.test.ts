@@ -88,3 +88,21 @@ describe("RuntimeStateRepository", () => {
     expect(Object.keys(again.read().followers).sort()).toEqual(["A", "B", "C"]);
   });
 });
+
+describe("saving several followers at once", () => {
+  it("writes every record in one atomic save and keeps the others", async () => {
+    const path = join(dir, "many.state.json");
+    const repo = await RuntimeStateRepository.open(path);
+    await repo.saveFollower("KEEP", { state: "LOCKED", lockKind: "manual" });
+    await repo.saveFollowers({
+      A: { state: "ACTIVE", highWaterMark: 51000 },
+      B: { state: "ACTIVE", tradesToday: 3 },
+    });
+    const reopened = await RuntimeStateRepository.open(path);
+    expect(reopened.read().followers).toEqual({
+      KEEP: { state: "LOCKED", lockKind: "manual" },
+      A: { state: "ACTIVE", highWaterMark: 51000 },
+      B: { state: "ACTIVE", tradesToday: 3 },
+    });
+  });
+});
