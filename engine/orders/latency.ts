@@ -23,6 +23,8 @@ export class LatencyRing {
   private readonly samples: number[] = [];
   private next = 0;
   private total = 0;
+  /** The last summary, kept until a sample arrives: the screen asks far more often than fills come. */
+  private cached: LatencySummary | undefined;
 
   constructor(private readonly capacity = 2048) {
     if (!Number.isInteger(capacity) || capacity < 1)
@@ -36,11 +38,14 @@ export class LatencyRing {
     else this.samples[this.next] = value;
     this.next = (this.next + 1) % this.capacity;
     this.total += 1;
+    this.cached = undefined;
   }
 
   summary(): LatencySummary {
+    if (this.cached) return this.cached;
     const sorted = [...this.samples].sort((a, b) => a - b);
-    return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), count: this.total };
+    this.cached = { p50: percentile(sorted, 50), p99: percentile(sorted, 99), count: this.total };
+    return this.cached;
   }
 }
 

@@ -133,13 +133,13 @@ export class Engine {
     await Promise.all(this.deps.sessions.map((s) => s.stop().catch(() => undefined)));
   }
 
+  connections(): EngineStatus["connections"] {
+    return this.deps.sessions.map((s) => ({ name: s.connection, state: s.state(), rate: s.rateBudget() }));
+  }
+
   status(): EngineStatus {
     return {
-      connections: this.deps.sessions.map((s) => ({
-        name: s.connection,
-        state: s.state(),
-        rate: s.rateBudget(),
-      })),
+      connections: this.connections(),
       followers: this.risk.snapshots(),
       outOfSync: this.copier.syncStatus().filter((s) => !s.inSync),
       latency: this.gateway.latency("written"),

@@ -26,6 +26,9 @@ export interface LiveView {
   risk(account: string): FollowerRiskView | undefined;
 }
 
+const SHOWN_FILLS = 50;
+const SHOWN_ALERTS = 50;
+
 const ctTime = new Intl.DateTimeFormat("en-GB", {
   timeZone: "America/Chicago",
   hour: "2-digit",
@@ -73,7 +76,8 @@ export function buildScreen(
       sync: sync ? { contract: sync.contract, has: sync.has, expects: sync.expects } : undefined,
     };
   });
-  const fills: FillRowVM[] = snapshot.fills.map(({ fill, results }) => ({
+  // Only what a pane can show (and scroll to) is turned into rows: the store keeps more.
+  const fills: FillRowVM[] = snapshot.fills.slice(0, SHOWN_FILLS).map(({ fill, results }) => ({
     id: `${fill.group}:${fill.fillId}`,
     time: clockCT(fill.at),
     leader: labelled(config, fill.leader),
@@ -88,7 +92,7 @@ export function buildScreen(
       latencyMs: r.latencyMs,
     })),
   }));
-  const alerts = snapshot.alerts.map((a, i) => ({
+  const alerts = snapshot.alerts.slice(0, SHOWN_ALERTS).map((a, i) => ({
     id: `${a.at}:${i}`,
     time: clockCT(a.at),
     level: a.level,

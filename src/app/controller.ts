@@ -38,7 +38,7 @@ export function engineController(engine: Engine, holder: ConfigHolder, mode: Mod
     mode,
     config: () => holder.get(),
     subscribeConfig: (listener) => holder.subscribe(listener),
-    connections: () => engine.status().connections,
+    connections: () => engine.connections(),
     latency: () => engine.gateway.latency("written"),
     positions(account) {
       const ref = engine.directory.resolve(account);
