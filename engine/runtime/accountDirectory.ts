@@ -36,10 +36,4 @@ export class AccountDirectory {
   connected(name: string): boolean {
     return this.resolve(name)?.session.state() === "connected";
   }
-
-  nameOf(session: BrokerSession, accountId: number): string | undefined {
-    for (const [name, ref] of this.byName)
-      if (ref.session === session && ref.accountId === accountId) return name;
-    return undefined;
-  }
 }

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { describeEvent, formatEventLine } from "../../src/headless/format.js";
+
+describe("headless output lines", () => {
+  it("prints one JSON object per event by default", () => {
+    const event = { type: "alert", at: 0, level: "warn", message: "x" } as const;
+    expect(JSON.parse(formatEventLine(event, false))).toEqual(event);
+  });
+
+  it("describes fills, copies, skips and sync in words a trader reads", () => {
+    expect(
+      describeEvent({
+        type: "leaderFill",
+        at: 0,
+        group: "G",
+        leader: "L",
+        fillId: 1,
+        orderId: 1,
+        contract: "NQZ6",
+        side: "Buy",
+        qty: 2,
+        price: 25000,
+        positionBefore: 0,
+        positionAfter: 2,
+      }),
+    ).toBe("FILL  G: L Buy 2 NQZ6 @ 25000 (0 → +2)");
+    expect(
+      describeEvent({
+        type: "copy",
+        at: 0,
+        group: "G",
+        follower: "F",
+        fillId: 1,
+        contract: "ESZ6",
+        outcome: "skipped",
+        reason: "not whitelisted",
+      }),
+    ).toBe("COPY  F skipped ESZ6: not whitelisted");
+    expect(
+      describeEvent({
+        type: "syncStatus",
+        at: 0,
+        follower: "F",
+        contract: "ESZ6",
+        has: 0,
+        expects: 2,
+        inSync: false,
+      }),
+    ).toBe("SYNC  F ESZ6 OUT OF SYNC: has 0, expects +2");
+    expect(formatEventLine({ type: "alert", at: 0, level: "error", message: "boom" }, true)).toBe(
+      "1970-01-01T00:00:00.000Z ERROR boom",
+    );
+  });
+});
