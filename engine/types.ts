@@ -210,6 +210,8 @@ export interface BrokerSession {
   /** Ask for quotes on a contract (md/subscribeQuote); prices arrive as QuoteEvents. */
   subscribeQuotes(contract: string): void;
   placeOrder(req: PlaceOrderRequest): Promise<OrderResult>;
+  /** Sends now whatever the session holds back to send in one write (the end of a copy fan-out). */
+  flushWrites?(): void;
   cancelOrder(orderId: number): Promise<OrderResult>;
   liquidatePosition(accountId: number, contractId: number): Promise<OrderResult>;
   rateBudget(): RateBudget;

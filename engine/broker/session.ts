@@ -252,6 +252,10 @@ export class TradovateBrokerSession implements BrokerSession {
 
   // ------------------------------------------------------------------ orders
 
+  flushWrites(): void {
+    TradovateSocket.uncorkAll();
+  }
+
   placeOrder(req: PlaceOrderRequest): Promise<OrderResult> {
     return this.orderRequest("order/placeorder", placeOrderBody(req), (orderId) =>
       this.model.rememberClOrdId(orderId, req.clOrdId),

@@ -97,8 +97,11 @@ export class TradovateSocket {
   /** Sockets holding corked writes, across instances: a fan-out reads on one and writes on others. */
   private static readonly corkedSockets = new Set<TradovateSocket>();
 
-  /** Sends what every socket has corked (end of an incoming message, or of the tick). */
-  private static uncorkAll(): void {
+  /**
+   * Sends what every socket has corked. Runs at the end of an incoming message or of the tick, and
+   * when the copier has written a whole fan-out, so no later work of that message delays it.
+   */
+  static uncorkAll(): void {
     for (const socket of TradovateSocket.corkedSockets) socket.uncork();
   }
 

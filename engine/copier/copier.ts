@@ -248,6 +248,7 @@ export class Copier {
       copies.push(copy.event);
       if (copy.opened) openings.push(follower.account);
     }
+    this.deps.gateway.flush();
     this.deps.emit({
       type: "leaderFill",
       at: this.deps.clock.now(),

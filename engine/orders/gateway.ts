@@ -75,6 +75,7 @@ export class OrderGateway {
   private config: Config;
   private leaders = new Map<string, string>();
   private readonly lanes = new Map<string, Lane>();
+  private readonly written = new Set<BrokerSession>();
   private readonly book = new LatencyBook();
   private readonly logger: Logger;
 
@@ -182,7 +183,18 @@ export class OrderGateway {
   }
 
   /** Start the broker call now, in this follower's lane; a throw becomes a failed result. */
+  /**
+   * Sends at once what the sessions written to since the last flush hold back (they batch the
+   * writes of one incoming frame). The copier calls it when a fan-out is complete, so reporting
+   * the copies (events, journal, screen) never delays the orders on the wire.
+   */
+  flush(): void {
+    for (const session of this.written) session.flushWrites?.();
+    this.written.clear();
+  }
+
   private run(target: OrderTarget, call: () => Promise<OrderResult>): Promise<OrderResult> {
+    this.written.add(target.session);
     let lane = this.lanes.get(target.follower);
     if (!lane) {
       lane = { inFlight: 0, sent: 0 };

@@ -211,3 +211,28 @@ describe("orders", () => {
     expect(clOrdIdFor(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER).length).toBeLessThanOrEqual(64);
   });
 });
+
+describe("flushing a fan-out", () => {
+  it("asks each session written to since the last flush, once, to send what it holds back", () => {
+    const { gateway, c1, c2, ids } = setup();
+    const flushed: string[] = [];
+    (c1 as unknown as { flushWrites(): void }).flushWrites = () => flushed.push("c1");
+    (c2 as unknown as { flushWrites(): void }).flushWrites = () => flushed.push("c2");
+    const order = (follower: "FOL1" | "FOL2", n: number) => ({
+      follower,
+      accountName: follower,
+      ...ids[follower]!,
+      symbol: "ESZ6",
+      side: "Buy" as const,
+      qty: 1,
+      clOrdId: `mk-${n}-${ids[follower]!.accountId}`,
+    });
+    void gateway.placeMarket(order("FOL1", 1));
+    void gateway.placeMarket(order("FOL1", 2));
+    void gateway.placeMarket(order("FOL2", 3));
+    gateway.flush();
+    expect(flushed.sort()).toEqual(["c1", "c2"]);
+    gateway.flush();
+    expect(flushed).toHaveLength(2);
+  });
+});
