@@ -258,7 +258,8 @@ function kindOf(target: FlattenTarget): string {
   return "all" in target ? "followers" : "group" in target ? "group" : "follower";
 }
 
-function describeTarget(target: FlattenTarget): string {
+/** How results name a flatten target: the follower, the group, or "all". */
+export function describeTarget(target: FlattenTarget): string {
   return "all" in target ? "all" : "group" in target ? target.group : target.follower;
 }
 

@@ -2,21 +2,17 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError } from "../../data/configFile.js";
 import { acquireInstanceLock, type InstanceLock } from "../../data/instanceLock.js";
 import { JournalWriter, journalPathFor, leaderFillKeys } from "../../data/journal/index.js";
-import { type ConfigPathChoice, resolveConfigPath, runtimeDir, statePathFor } from "../../data/paths.js";
-import { formatProblems } from "../../data/problems.js";
+import { resolveConfigPath, runtimeDir, statePathFor } from "../../data/paths.js";
 import { ConfigRepository } from "../../data/repository.js";
 import type { Config } from "../../data/schema.js";
-import { SecretError } from "../../data/secrets.js";
-import { RuntimeStateRepository, StateError } from "../../data/state.js";
+import { RuntimeStateRepository } from "../../data/state.js";
 import { Engine } from "../../engine/runtime/engine.js";
 import { SetLedger } from "../../engine/runtime/memoryStores.js";
 import { type Simulator, startSimulator } from "../../engine/sim/index.js";
 import type { EngineEvent, Logger } from "../../engine/types.js";
 import { type ConfigHolder, memoryHolder, repositoryHolder } from "../app/configHolder.js";
-import { UserError } from "../cli/command.js";
 import { type ControlServer, controlSocketPath, startControlServer } from "../control/index.js";
 import { DEMO_PASSWORD_ENV, demoConfig } from "../demo/demoConfig.js";
 import { DemoTrader } from "../demo/demoTrader.js";
@@ -71,11 +67,11 @@ async function bootConfig(options: BootOptions): Promise<Running> {
   const choice = resolveConfigPath({ flag: options.configFlag, env: options.env, cwd: options.cwd });
   const undo: (() => Promise<unknown>)[] = [];
   try {
-    const repo = await openRepository(choice);
+    const repo = await ConfigRepository.open(choice.path, { display: choice.display });
     undo.push(async () => repo.close());
     const lock = await acquireInstanceLock(`${choice.path}.lock`);
     undo.push(() => lock.release());
-    const state = await openState(statePathFor(choice.path));
+    const state = await RuntimeStateRepository.open(statePathFor(choice.path));
     const journalPath = journalPathFor(choice.path);
     const ledger = new SetLedger(await leaderFillKeys(journalPath));
     const journal = await JournalWriter.open(journalPath, {
@@ -164,18 +160,12 @@ interface Parts {
 
 async function assemble(parts: Parts): Promise<Running> {
   const { options, config, holder, journal } = parts;
-  let sessions: Awaited<ReturnType<typeof createSessions>>;
-  try {
-    sessions = await createSessions(config, {
-      env: options.env,
-      embeddedSimUrl: parts.sim?.url,
-      logger: options.logger,
-    });
-  } catch (error) {
-    if (error instanceof SecretError)
-      throw new UserError(`${error.message}${error.fix ? ` (${error.fix})` : ""}`);
-    throw error;
-  }
+  // A bad config, state file or secret throws its own error; main() prints it as the user's to fix.
+  const sessions = await createSessions(config, {
+    env: options.env,
+    embeddedSimUrl: parts.sim?.url,
+    logger: options.logger,
+  });
   const engine = new Engine(
     { sessions, riskStore: parts.state, ledger: parts.ledger, logger: options.logger },
     config,
@@ -229,24 +219,6 @@ function startDemoTrader(sim: Simulator, env: NodeJS.ProcessEnv): { stop(): void
       clearInterval(timer);
     },
   };
-}
-
-async function openRepository(choice: ConfigPathChoice): Promise<ConfigRepository> {
-  try {
-    return await ConfigRepository.open(choice.path, { display: choice.display });
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UserError(formatProblems(error.problems));
-    throw error;
-  }
-}
-
-async function openState(path: string): Promise<RuntimeStateRepository> {
-  try {
-    return await RuntimeStateRepository.open(path);
-  } catch (error) {
-    if (error instanceof StateError) throw new UserError(error.message);
-    throw error;
-  }
 }
 
 /** Runs `first`, then the undo steps newest first; once, however often it is called. */

@@ -3,10 +3,10 @@ import { JournalWriter, journalPathFor } from "../../data/journal/index.js";
 import { statePathFor } from "../../data/paths.js";
 import type { Config, Connection } from "../../data/schema.js";
 import { SecretError } from "../../data/secrets.js";
-import { RuntimeStateRepository, StateError } from "../../data/state.js";
+import { RuntimeStateRepository } from "../../data/state.js";
 import { markFlat, startLiquidation } from "../../engine/risk/lockMachine.js";
 import { tradingDayOf } from "../../engine/risk/tradingDay.js";
-import type { FlattenTarget } from "../../engine/runtime/engine.js";
+import { describeTarget, type FlattenTarget } from "../../engine/runtime/engine.js";
 import type { ActionResult, BrokerSession, OrderResult } from "../../engine/types.js";
 import { UserError } from "../cli/command.js";
 import { createSessions } from "./sessions.js";
@@ -85,7 +85,7 @@ export async function flattenDirectly(options: DirectFlattenOptions): Promise<Ac
     throw error;
   });
   try {
-    const state = await openState(statePathFor(options.configPath));
+    const state = await RuntimeStateRepository.open(statePathFor(options.configPath));
     let results: ActionResult[];
     try {
       results = await flattenFollowers(options, chosen.followers, state);
@@ -300,19 +300,6 @@ async function waitFlat(session: BrokerSession, accountId: number, timeoutMs: nu
     if (Date.now() > deadline) return false;
     await sleep(50);
   }
-}
-
-async function openState(path: string): Promise<RuntimeStateRepository> {
-  try {
-    return await RuntimeStateRepository.open(path);
-  } catch (error) {
-    if (error instanceof StateError) throw new UserError(error.message);
-    throw error;
-  }
-}
-
-function describeTarget(target: FlattenTarget): string {
-  return "all" in target ? "all" : "group" in target ? target.group : target.follower;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,21 +1,9 @@
 import { loadScenario, type Scenario, ScenarioError, startSimulator } from "../../../engine/sim/index.js";
+import { untilSignal } from "../../runtime/signals.js";
 import { type Command, type CommandContext, UserError } from "../command.js";
 import { parseFlags } from "../flags.js";
 
 const usd = (n: number) => `$${n.toLocaleString("en-US", { maximumFractionDigits: 2 })}`;
-
-/** Resolves on the first SIGINT or SIGTERM. */
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve();
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
-}
 
 function describe(url: string, scenario: Scenario): string {
   const lines = [
@@ -38,7 +26,7 @@ function describe(url: string, scenario: Scenario): string {
 }
 
 /** `mimik sim`; `waitForStop` is injectable so tests can stop it without signals. */
-export function createSimCommand(waitForStop: () => Promise<void> = untilSignal): Command {
+export function createSimCommand(waitForStop: () => Promise<unknown> = untilSignal): Command {
   return {
     name: "sim",
     summary: "run the Tradovate-compatible simulator on 127.0.0.1",
