@@ -7,7 +7,7 @@ import { RuntimeStateRepository } from "../data/state.js";
 import { Engine } from "../engine/runtime/engine.js";
 import { SetLedger } from "../engine/runtime/memoryStores.js";
 import type { BrokerSession, EngineEvent } from "../engine/types.js";
-import { createSessions } from "../src/runtime/sessions.js";
+import { createSessions } from "../src/process/sessions.js";
 import { type FleetOptions, fleetConfig, fleetEnv } from "./fleet.js";
 import { CopyProbe } from "./probe.js";
 

@@ -7,7 +7,7 @@
  * - The simulator runs in a child process (bench/simChild.ts) on 127.0.0.1, as Tradovate would be
  *   another machine: the engine's process does not pay for the broker's work. It places leader
  *   trades itself (commands on its stdin), so triggering a trade costs the measured process nothing.
- * - The engine is the production one: real client sessions (src/runtime/sessions.ts), one login
+ * - The engine is the production one: real client sessions (src/process/sessions.ts), one login
  *   for the leader and another for the followers, the copier/risk/gateway (engine/runtime/engine.ts)
  *   the runtime state file and a journal writer on temp files, as headless mimik runs; the fill
  *   ledger is in memory. Followers copy with multiplier 1; the leader trades 1 lot ESZ6, alternating sides,

@@ -1,4 +1,4 @@
-import type { AlertLevel, AlertVM } from "../src/ui/viewModel.js";
+import type { AlertLevel, AlertVM } from "../src/screen/viewModel.js";
 import type { Column, TableRow } from "./Table.js";
 import { type PaneFrameProps, TablePane } from "./TablePane.js";
 import type { Tone } from "./theme.js";

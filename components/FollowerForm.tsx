@@ -4,7 +4,7 @@ import {
   type FollowerFormContext,
   followerFormSpec,
   followerFormValues,
-} from "../src/ui/forms/followerForm.js";
+} from "../src/screen/forms/followerForm.js";
 import { FormController } from "./FormView.js";
 import type { Theme } from "./theme.js";
 

@@ -1,5 +1,5 @@
 import type { ConnectionState } from "../engine/types.js";
-import { type FollowerRowVM, syncText } from "../src/ui/viewModel.js";
+import { type FollowerRowVM, syncText } from "../src/screen/viewModel.js";
 import type { Column, TableRow } from "./Table.js";
 import { type PaneFrameProps, TablePane } from "./TablePane.js";
 import { money } from "./text.js";

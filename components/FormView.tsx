@@ -1,5 +1,5 @@
 /**
- * Renders any FormState (src/ui/forms/form.ts) and turns keys into its actions: the pure
+ * Renders any FormState (src/screen/forms/form.ts) and turns keys into its actions: the pure
  * reducer decides, this file only draws and listens. One line per field, its error under it
  * (touched fields while typing, all fields after a save attempt). The keys are in the screen's
  * hint bar (hintsFor("form")), not repeated here.
@@ -15,8 +15,8 @@ import {
   initForm,
   reduceForm,
   shownError,
-} from "../src/ui/forms/form.js";
-import { keyName, resolveKey } from "../src/ui/keymap.js";
+} from "../src/screen/forms/form.js";
+import { keyName, resolveKey } from "../src/screen/keymap.js";
 import { padTo, truncate, windowStart } from "./text.js";
 import { type Theme, toneColor } from "./theme.js";
 

@@ -1,6 +1,6 @@
 import { useMemo } from "react";
 import type { Group } from "../data/schema.js";
-import { type GroupFormContext, groupFormSpec, groupFormValues } from "../src/ui/forms/groupForm.js";
+import { type GroupFormContext, groupFormSpec, groupFormValues } from "../src/screen/forms/groupForm.js";
 import { FormController } from "./FormView.js";
 import type { Theme } from "./theme.js";
 

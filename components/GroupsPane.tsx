@@ -1,4 +1,4 @@
-import type { GroupRowVM } from "../src/ui/viewModel.js";
+import type { GroupRowVM } from "../src/screen/viewModel.js";
 import type { Column, TableRow } from "./Table.js";
 import { type PaneFrameProps, TablePane } from "./TablePane.js";
 

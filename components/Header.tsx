@@ -1,5 +1,5 @@
 import { Box, Text } from "ink";
-import type { HeaderVM, Mode } from "../src/ui/viewModel.js";
+import type { HeaderVM, Mode } from "../src/screen/viewModel.js";
 import { padTo, textWidth, truncate } from "./text.js";
 import { type Theme, toneColor } from "./theme.js";
 

@@ -1,5 +1,5 @@
 import { Box, Text } from "ink";
-import type { HelpRow } from "../src/ui/keymap.js";
+import type { HelpRow } from "../src/screen/keymap.js";
 import { padTo, truncate } from "./text.js";
 import { type Theme, toneColor } from "./theme.js";
 

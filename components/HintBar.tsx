@@ -1,5 +1,5 @@
 import { Box, Text } from "ink";
-import type { Hint } from "../src/ui/keymap.js";
+import type { Hint } from "../src/screen/keymap.js";
 import { textWidth, truncate } from "./text.js";
 import { type Theme, toneColor } from "./theme.js";
 

@@ -7,9 +7,9 @@
  */
 import { Box } from "ink";
 import type { ReactNode } from "react";
-import { type HelpRow, type Hint, helpRows } from "../src/ui/keymap.js";
-import type { Layout } from "../src/ui/layout.js";
-import type { ScreenVM } from "../src/ui/viewModel.js";
+import { type HelpRow, type Hint, helpRows } from "../src/screen/keymap.js";
+import type { Layout } from "../src/screen/layout.js";
+import type { ScreenVM } from "../src/screen/viewModel.js";
 import { AlertsPane } from "./AlertsPane.js";
 import { ConfirmDialog } from "./ConfirmDialog.js";
 import { FillsPane } from "./FillsPane.js";

@@ -1,7 +1,7 @@
 import { unlinkSync } from "node:fs";
 import { link, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { UserError } from "../src/cli/command.js";
+import { UserError } from "./userError.js";
 
 /** Another live process holds the lock: the message names its pid. */
 export class InstanceLockedError extends UserError {

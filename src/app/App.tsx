@@ -6,10 +6,10 @@ import { Screen } from "../../components/Screen.js";
 import type { Theme } from "../../components/theme.js";
 import type { Config, Follower, Group } from "../../data/schema.js";
 import type { ActionResult } from "../../engine/types.js";
+import { type CommandId, confirmText, hintsFor, resolveBinding, type Scope } from "../screen/keymap.js";
+import { layout } from "../screen/layout.js";
+import { type OverlayVM, PANE_ORDER, type SelectionVM } from "../screen/viewModel.js";
 import type { EngineStore } from "../store/engineStore.js";
-import { type CommandId, confirmText, hintsFor, resolveBinding, type Scope } from "../ui/keymap.js";
-import { layout } from "../ui/layout.js";
-import { type OverlayVM, PANE_ORDER, type SelectionVM } from "../ui/viewModel.js";
 import { buildScreen, keyContext } from "./buildScreen.js";
 import type { AppController } from "./controller.js";
 

@@ -1,8 +1,7 @@
 import type { Config } from "../../data/schema.js";
 import type { FollowerRiskView } from "../../engine/risk/riskEngine.js";
 import type { ConnectionState, RateBudget } from "../../engine/types.js";
-import type { EngineSnapshot } from "../store/engineStore.js";
-import type { KeyContext } from "../ui/keymap.js";
+import type { KeyContext } from "../screen/keymap.js";
 import {
   type FillRowVM,
   type FollowerRowVM,
@@ -13,7 +12,8 @@ import {
   type SelectionVM,
   sizingText,
   stateVM,
-} from "../ui/viewModel.js";
+} from "../screen/viewModel.js";
+import type { EngineSnapshot } from "../store/engineStore.js";
 
 /** What the screen reads from the running system at one moment. */
 export interface LiveView {

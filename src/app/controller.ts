@@ -2,7 +2,7 @@ import type { Config, Follower, Group } from "../../data/schema.js";
 import type { FollowerRiskView } from "../../engine/risk/riskEngine.js";
 import type { Engine, FlattenTarget } from "../../engine/runtime/engine.js";
 import type { ActionResult, ConnectionState, RateBudget } from "../../engine/types.js";
-import type { Mode } from "../ui/viewModel.js";
+import type { Mode } from "../screen/viewModel.js";
 import type { ConfigHolder } from "./configHolder.js";
 
 /** Everything the console may ask of or tell the running system; a fake stands in for tests. */

@@ -1,6 +1,6 @@
 import { render } from "ink";
 import { themeFromEnv } from "../../components/theme.js";
-import type { Running } from "../runtime/boot.js";
+import type { Running } from "../process/boot.js";
 import type { EngineStore } from "../store/engineStore.js";
 import { App } from "./App.js";
 import { engineController } from "./controller.js";

@@ -1,5 +1,7 @@
 import type { Writable } from "node:stream";
 
+export { UserError } from "../../data/userError.js";
+
 /** What a subcommand gets from the process edge; tests pass their own streams and env. */
 export interface CommandContext {
   /** Arguments after the subcommand name. */
@@ -20,15 +22,4 @@ export interface Command {
   help: string;
   /** Returns the exit code: 0 ok, 1 failure the user can fix, 2 usage. */
   run(ctx: CommandContext): Promise<number>;
-}
-
-/** A mistake the user can fix: printed as one message, no stack trace, exit code 1 (or 2 for usage). */
-export class UserError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: 1 | 2 = 1,
-  ) {
-    super(message);
-    this.name = "UserError";
-  }
 }

@@ -1,4 +1,5 @@
 import { resolveConfigPath, runtimeDir } from "../../data/paths.js";
+import { UserError } from "../../data/userError.js";
 import type { ActionResult } from "../../engine/types.js";
 import {
   type ControlRequestInput,
@@ -7,7 +8,7 @@ import {
   NoInstanceError,
   sendControl,
 } from "../control/index.js";
-import { type CommandContext, UserError } from "./command.js";
+import type { CommandContext } from "./command.js";
 
 /**
  * What the control commands (status, flatten, lock, unlock, pause, resume) share: finding the

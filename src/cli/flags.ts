@@ -1,5 +1,6 @@
 import meow, { type Flag } from "meow";
-import { type CommandContext, UserError } from "./command.js";
+import { UserError } from "../../data/userError.js";
+import type { CommandContext } from "./command.js";
 
 type AnyFlag =
   | Flag<"string", string>

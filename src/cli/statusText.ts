@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { StatusReport } from "../runtime/controlHandler.js";
+import type { StatusReport } from "../process/controlHandler.js";
 
 /**
  * The running instance's status as `mimik status` receives it (validated: it crossed a socket)

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { connect } from "node:net";
-import { UserError } from "../cli/command.js";
+import { UserError } from "../../data/userError.js";
 import { type ControlRequestInput, type ControlResponse, parseResponseLine } from "./protocol.js";
 
 /** Nobody is serving this config's socket: the caller may act without the running instance. */

@@ -1,7 +1,7 @@
 import { chmod, lstat, mkdir, unlink } from "node:fs/promises";
 import { connect, createServer, type Socket } from "node:net";
 import { dirname } from "node:path";
-import { UserError } from "../cli/command.js";
+import { UserError } from "../../data/userError.js";
 import {
   type ControlReply,
   type ControlRequest,

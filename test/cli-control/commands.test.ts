@@ -10,7 +10,7 @@ import { main } from "../../src/cli/main.js";
 import type { ControlRequest, ControlServer } from "../../src/control/index.js";
 import { controlSocketPath, startControlServer } from "../../src/control/index.js";
 import type { ControlReply } from "../../src/control/protocol.js";
-import type { StatusReport } from "../../src/runtime/controlHandler.js";
+import type { StatusReport } from "../../src/process/controlHandler.js";
 import { fakeContext } from "../cli/streams.js";
 
 let dir: string;

@@ -7,7 +7,7 @@ import { journalPathFor, verifyJournal } from "../../data/journal/index.js";
 import { type Config, configSchema } from "../../data/schema.js";
 import { type Simulator, startSimulator } from "../../engine/sim/index.js";
 import type { BrokerSession, OrderResult } from "../../engine/types.js";
-import { DIRECT_FLATTEN_REASON, flattenDirectly } from "../../src/runtime/directFlatten.js";
+import { DIRECT_FLATTEN_REASON, flattenDirectly } from "../../src/process/directFlatten.js";
 
 let dir: string;
 let sim: Simulator;

@@ -3,7 +3,7 @@ import { configSchema } from "../../data/schema.js";
 import { confirmQuestion } from "../../src/cli/commands/flatten.js";
 import { formatResults } from "../../src/cli/control-commands.js";
 import { formatStatus, money, parseStatus } from "../../src/cli/statusText.js";
-import { followersForTarget } from "../../src/runtime/directFlatten.js";
+import { followersForTarget } from "../../src/process/directFlatten.js";
 
 const config = configSchema.parse({
   version: 1,

@@ -1,7 +1,8 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Command, type CommandContext, UserError } from "../../src/cli/command.js";
+import { UserError } from "../../data/userError.js";
+import type { Command, CommandContext } from "../../src/cli/command.js";
 import { parseFlags } from "../../src/cli/flags.js";
 import { main } from "../../src/cli/main.js";
 import { tempDir, validRaw } from "../data/fixtures.js";

@@ -12,8 +12,8 @@ import { render } from "ink-testing-library";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { Screen } from "../../components/Screen.js";
 import { colorTheme, plainTheme, type Theme } from "../../components/theme.js";
-import { hintsFor } from "../../src/ui/keymap.js";
-import { layout } from "../../src/ui/layout.js";
+import { hintsFor } from "../../src/screen/keymap.js";
+import { layout } from "../../src/screen/layout.js";
 import { screenFixture } from "./fixtures.js";
 import { plainLines } from "./helpers.js";
 

@@ -1,4 +1,4 @@
-import type { ScreenVM } from "../../src/ui/viewModel.js";
+import type { ScreenVM } from "../../src/screen/viewModel.js";
 
 export function screenFixture(overrides: Partial<ScreenVM> = {}): ScreenVM {
   return {

@@ -10,7 +10,7 @@ import { HelpOverlay } from "../../components/HelpOverlay.js";
 import { HintBar } from "../../components/HintBar.js";
 import { TooSmall } from "../../components/TooSmall.js";
 import { colorTheme, plainTheme } from "../../components/theme.js";
-import { helpRows, hintsFor } from "../../src/ui/keymap.js";
+import { helpRows, hintsFor } from "../../src/screen/keymap.js";
 import { screenFixture } from "./fixtures.js";
 import { plainLines } from "./helpers.js";
 

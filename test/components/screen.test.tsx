@@ -3,9 +3,9 @@ import { render } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
 import { Screen } from "../../components/Screen.js";
 import { plainTheme, type Theme, themeFromEnv } from "../../components/theme.js";
-import { hintsFor, type KeyContext } from "../../src/ui/keymap.js";
-import { layout } from "../../src/ui/layout.js";
-import type { ScreenVM } from "../../src/ui/viewModel.js";
+import { hintsFor, type KeyContext } from "../../src/screen/keymap.js";
+import { layout } from "../../src/screen/layout.js";
+import type { ScreenVM } from "../../src/screen/viewModel.js";
 import { screenFixture } from "./fixtures.js";
 import { plainLines } from "./helpers.js";
 

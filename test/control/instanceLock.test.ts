@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { acquireInstanceLock, InstanceLockedError } from "../../data/instanceLock.js";
-import { UserError } from "../../src/cli/command.js";
+import { UserError } from "../../data/userError.js";
 
 let dir: string;
 let lockPath: string;

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { formatEntry } from "../../data/journal/format.js";
 import { journalPathFor } from "../../data/journal/paths.js";
 import { JournalWriter } from "../../data/journal/writer.js";
-import { UserError } from "../../src/cli/command.js";
+import { UserError } from "../../data/userError.js";
 import { createLogCommand, logCommand, parseSince } from "../../src/cli/commands/log.js";
 import { tempDir, waitFor } from "./helpers.js";
 

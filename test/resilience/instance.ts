@@ -6,7 +6,7 @@ import { createBrokerSession } from "../../engine/broker/index.js";
 import { Engine } from "../../engine/runtime/engine.js";
 import { SetLedger } from "../../engine/runtime/memoryStores.js";
 import type { BrokerSession, EngineEvent } from "../../engine/types.js";
-import { endpointsFor } from "../../src/runtime/sessions.js";
+import { endpointsFor } from "../../src/process/sessions.js";
 import { password } from "./fleet.js";
 
 /**
@@ -15,7 +15,7 @@ import { password } from "./fleet.js";
  * writes them). `crash()` is kill -9 seen from the broker: the sockets die, nothing is shut down
  * in order, and the next instance starts from the same files.
  *
- * Sessions are built like src/runtime/sessions.ts builds them, with two test settings: a 429
+ * Sessions are built like src/process/sessions.ts builds them, with two test settings: a 429
  * locks requests out for 1 s instead of an hour, and reconnects start after 50 ms.
  */
 export class MimikInstance {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { UserError } from "../../src/cli/command.js";
+import { UserError } from "../../data/userError.js";
 import { createSimCommand } from "../../src/cli/commands/sim.js";
 import { waitFor } from "./helpers.js";
 

@@ -4,7 +4,7 @@ import { Engine } from "../../engine/runtime/engine.js";
 import { MemoryRiskStore, SetLedger } from "../../engine/runtime/memoryStores.js";
 import { type SimOptions, type Simulator, startSimulator } from "../../engine/sim/index.js";
 import type { EngineEvent, RiskStateStore } from "../../engine/types.js";
-import { createSessions } from "../../src/runtime/sessions.js";
+import { createSessions } from "../../src/process/sessions.js";
 
 export interface Rig {
   sim: Simulator;

@@ -1,7 +1,7 @@
 import type { EngineEvent, Logger } from "../../../engine/types.js";
 import { formatEventLine } from "../../headless/format.js";
-import { boot } from "../../runtime/boot.js";
-import { untilSignal } from "../../runtime/signals.js";
+import { boot } from "../../process/boot.js";
+import { untilSignal } from "../../process/signals.js";
 import type { Command, CommandContext } from "../command.js";
 import { parseFlags } from "../flags.js";
 

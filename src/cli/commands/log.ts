@@ -6,7 +6,8 @@ import { journalFiles, journalPathFor } from "../../../data/journal/paths.js";
 import { type JournalFilter, matchesFilter, readJournal } from "../../../data/journal/reader.js";
 import { verifyJournal } from "../../../data/journal/verify.js";
 import { resolveConfigPath } from "../../../data/paths.js";
-import { type Command, type CommandContext, UserError } from "../command.js";
+import { UserError } from "../../../data/userError.js";
+import type { Command, CommandContext } from "../command.js";
 import { parseFlags } from "../flags.js";
 
 /** Entries shown before following, when no --since says how far back to go (like tail -f). */

@@ -1,6 +1,7 @@
+import { UserError } from "../../../data/userError.js";
 import { loadScenario, type Scenario, ScenarioError, startSimulator } from "../../../engine/sim/index.js";
-import { untilSignal } from "../../runtime/signals.js";
-import { type Command, type CommandContext, UserError } from "../command.js";
+import { untilSignal } from "../../process/signals.js";
+import type { Command, CommandContext } from "../command.js";
 import { parseFlags } from "../flags.js";
 
 const usd = (n: number) => `$${n.toLocaleString("en-US", { maximumFractionDigits: 2 })}`;

@@ -1,9 +1,10 @@
+import { UserError } from "../../../data/userError.js";
 import type { Logger } from "../../../engine/types.js";
 import type { MountedConsole } from "../../app/mountConsole.js";
-import { boot, type Running } from "../../runtime/boot.js";
-import { untilSignal } from "../../runtime/signals.js";
+import { boot, type Running } from "../../process/boot.js";
+import { untilSignal } from "../../process/signals.js";
 import { EngineStore } from "../../store/engineStore.js";
-import { type Command, type CommandContext, UserError } from "../command.js";
+import type { Command, CommandContext } from "../command.js";
 import { parseFlags } from "../flags.js";
 
 const HELP = `Usage: mimik [--config FILE] [--demo]

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { layout, MIN_COLUMNS, MIN_ROWS, type ScreenLayout } from "../../src/ui/layout.js";
+import { layout, MIN_COLUMNS, MIN_ROWS, type ScreenLayout } from "../../src/screen/layout.js";
 
 function fits(l: ScreenLayout): void {
   expect(l.rootHeight).toBe(l.rows - 1);

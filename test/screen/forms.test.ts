@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Follower, Group } from "../../data/schema.js";
-import { followerFormSpec, followerFormValues } from "../../src/ui/forms/followerForm.js";
+import { followerFormSpec, followerFormValues } from "../../src/screen/forms/followerForm.js";
 import {
   type FormAction,
   type FormSpec,
@@ -8,8 +8,8 @@ import {
   initForm,
   reduceForm,
   shownError,
-} from "../../src/ui/forms/form.js";
-import { groupFormSpec, groupFormValues } from "../../src/ui/forms/groupForm.js";
+} from "../../src/screen/forms/form.js";
+import { groupFormSpec, groupFormValues } from "../../src/screen/forms/groupForm.js";
 
 function run<T>(spec: FormSpec<T>, state: FormState<T>, ...actions: FormAction[]): FormState<T> {
   return actions.reduce((s, a) => reduceForm(spec, s, a), state);

@@ -14,7 +14,7 @@ import {
   resolveBinding,
   resolveKey,
   type Scope,
-} from "../../src/ui/keymap.js";
+} from "../../src/screen/keymap.js";
 
 const SCOPES: Scope[] = ["global", "groups", "followers", "fills", "alerts", "form", "confirm", "help"];
 

@@ -4,11 +4,11 @@ import { statePathFor } from "../../data/paths.js";
 import type { Config, Connection } from "../../data/schema.js";
 import { SecretError } from "../../data/secrets.js";
 import { RuntimeStateRepository } from "../../data/state.js";
+import { UserError } from "../../data/userError.js";
 import { markFlat, startLiquidation } from "../../engine/risk/lockMachine.js";
 import { tradingDayOf } from "../../engine/risk/tradingDay.js";
 import { describeTarget, type FlattenTarget } from "../../engine/runtime/engine.js";
 import type { ActionResult, BrokerSession, OrderResult } from "../../engine/types.js";
-import { UserError } from "../cli/command.js";
 import { createSessions } from "./sessions.js";
 
 /**

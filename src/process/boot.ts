@@ -16,7 +16,7 @@ import { type ConfigHolder, memoryHolder, repositoryHolder } from "../app/config
 import { type ControlServer, controlSocketPath, startControlServer } from "../control/index.js";
 import { DEMO_PASSWORD_ENV, demoConfig } from "../demo/demoConfig.js";
 import { DemoTrader } from "../demo/demoTrader.js";
-import type { Mode } from "../ui/viewModel.js";
+import type { Mode } from "../screen/viewModel.js";
 import { controlHandler } from "./controlHandler.js";
 import { journalSink } from "./journalSink.js";
 import { createSessions, needsEmbeddedSim } from "./sessions.js";
