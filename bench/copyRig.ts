@@ -42,7 +42,7 @@ export async function startCopyRig(fleet: FleetOptions, simUrl: string): Promise
   await engine.start();
   const names = config.accounts.map((a) => a.name);
   await until(
-    () => names.every((n) => engine.directory.resolve(n) !== undefined),
+    () => names.every((n) => engine.directory.route(n) !== undefined),
     "every account to sync",
     30_000,
   );

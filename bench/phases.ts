@@ -34,7 +34,7 @@ export async function startFleet(followers: number): Promise<FleetRun> {
 
 /** One order placed straight on the follower login (no engine) → its own fill frame received. */
 export async function directRoundTrips(run: FleetRun, warmup: number, samples: number): Promise<Summary> {
-  const ref = run.rig.engine.directory.resolve(SPARE);
+  const ref = run.rig.engine.directory.route(SPARE);
   if (!ref) throw new Error(`${SPARE} is not synced`);
   const { session, accountId } = ref;
   const out: number[] = [];

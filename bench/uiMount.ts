@@ -4,7 +4,7 @@ import { createElement } from "react";
 import { plainTheme } from "../components/theme.js";
 import { App } from "../src/app/App.js";
 import { memoryHolder } from "../src/app/configHolder.js";
-import { engineController } from "../src/app/controller.js";
+import { createActions } from "../src/process/actions.js";
 import { EngineStore } from "../src/store/engineStore.js";
 import type { CopyRig } from "./copyRig.js";
 
@@ -55,11 +55,16 @@ export interface MountedUi {
 /** The real console (App + EngineStore) rendered by Ink on a 120×40 virtual terminal, maxFps 12. */
 export function mountUi(rig: CopyRig): MountedUi {
   const store = new EngineStore();
+  store.setConfig(rig.config);
   const off = rig.listen(store.push);
-  const controller = engineController(rig.engine, memoryHolder(rig.config), "SIM");
+  const actions = createActions({
+    engine: rig.engine,
+    holder: memoryHolder(rig.config),
+    events: (listener) => rig.engine.on(listener),
+  });
   const terminal = new VirtualTerminal();
   const instance = render(
-    createElement(App, { controller, store, theme: plainTheme, onQuit: () => {}, tickMs: 1000 }),
+    createElement(App, { actions, store, mode: "SIM", theme: plainTheme, onQuit: () => {}, tickMs: 1000 }),
     {
       stdout: terminal as unknown as NodeJS.WriteStream,
       stdin: new SilentStdin() as unknown as NodeJS.ReadStream,

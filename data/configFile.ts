@@ -9,7 +9,7 @@ import {
   syntaxProblem,
   unreadableProblem,
 } from "./problems.js";
-import { CONFIG_VERSION, type Config, configSchema } from "./schema.js";
+import { CONFIG_VERSION, type Config, canonicalAccounts, configSchema } from "./schema.js";
 
 /** Why a config could not be used: the CLI and the UI react differently to each. */
 export type ConfigErrorKind = "missing" | "unreadable" | "syntax" | "newer" | "invalid";
@@ -53,7 +53,7 @@ export function validateConfigValue(value: unknown, file: string): ConfigCheck {
     };
   // Version 1 is the only format so far; a migration from N to N+1 would run here, before the schema.
   const result = configSchema.safeParse(value, { error: friendlyErrors });
-  if (result.success) return { ok: true, config: result.data };
+  if (result.success) return { ok: true, config: canonicalAccounts(result.data) };
   return {
     ok: false,
     kind: "invalid",

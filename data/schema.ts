@@ -20,8 +20,15 @@ export const rootSymbol = z
     message: "must be a root symbol such as ES, NQ, MES or CL, not a contract month like ESZ6",
   });
 
+/** C0/C1 control characters: an escape sequence in a name would reach every terminal that shows it. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const name = (what: string) =>
-  z.string().trim().min(1, `${what} must not be empty`).max(64, `${what} must be at most 64 characters`);
+  z
+    .string()
+    .trim()
+    .min(1, `${what} must not be empty`)
+    .max(64, `${what} must be at most 64 characters`)
+    .refine((s) => !CONTROL.test(s), `${what} must not contain control characters`);
 
 /** Where a secret comes from. The secret itself never sits in the config. */
 export const secretSource = z.union([
@@ -61,7 +68,12 @@ export const accountSchema = z.strictObject({
     ),
   connection: name("connection"),
   /** A short nickname shown on screen and accepted by --follower. */
-  label: z.string().trim().max(24).optional(),
+  label: z
+    .string()
+    .trim()
+    .max(24)
+    .refine((s) => !CONTROL.test(s), "label must not contain control characters")
+    .optional(),
 });
 
 /** Multiplier with at most three decimals, kept exact by the engine as integer thousandths. */
@@ -188,6 +200,17 @@ export function groupRules(config: Config): Issue[] {
     "label",
   );
 
+  // Names and labels are one namespace: `--follower X` must never mean two accounts.
+  const names = new Map(config.accounts.map((a) => [a.name.toUpperCase(), a.name]));
+  config.accounts.forEach((a, i) => {
+    const other = a.label ? names.get(a.label.toUpperCase()) : undefined;
+    if (other !== undefined && other.toUpperCase() !== a.name.toUpperCase())
+      issues.push({
+        path: ["accounts", i, "label"],
+        message: `label "${a.label}" is the name of account ${other}; a label must not be another account's name`,
+      });
+  });
+
   const connections = new Set(config.connections.map((c) => c.name));
   config.accounts.forEach((a, i) => {
     if (!connections.has(a.connection))
@@ -230,6 +253,24 @@ export const configSchema = configShape.superRefine((config, ctx) => {
   for (const issue of groupRules(config))
     ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
 });
+
+/**
+ * Every reference to an account (a group's leader, a follower) spelled as the account's own
+ * entry spells it, so that from here on an account name is its one canonical key and nothing
+ * downstream folds case. Call only on a config that passed groupRules (every reference known).
+ */
+export function canonicalAccounts(config: Config): Config {
+  const canonical = new Map(config.accounts.map((a) => [a.name.toUpperCase(), a.name]));
+  const spell = (name: string) => canonical.get(name.toUpperCase()) ?? name;
+  return {
+    ...config,
+    groups: config.groups.map((g) => ({
+      ...g,
+      leader: spell(g.leader),
+      followers: g.followers.map((f) => ({ ...f, account: spell(f.account) })),
+    })),
+  };
+}
 
 /** Multiplier as integer thousandths: `50 * 1.1` is not 55 in floating point, `50 * 1100 / 1000` is. */
 export function multiplierThousandths(m: number): number {

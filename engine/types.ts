@@ -328,6 +328,32 @@ export interface AlertEvent {
   group?: string | undefined;
 }
 
+/** An account's open positions as its broker reports them (leaders and followers), after each change. */
+export interface PositionsEvent {
+  type: "positions";
+  at: EpochMs;
+  account: string;
+  /** Non-zero positions only; empty when flat. */
+  positions: { contract: string; netPos: number }[];
+}
+
+/** A connection's request budget, sent when it changed (at most about once a second). */
+export interface BudgetEvent {
+  type: "budget";
+  at: EpochMs;
+  connection: string;
+  budget: RateBudget;
+}
+
+/** Internal copy latency (leader fill frame received → follower order written), when it changed. */
+export interface LatencyEvent {
+  type: "latency";
+  at: EpochMs;
+  p50: number;
+  p99: number;
+  count: number;
+}
+
 export type EngineEvent =
   | LeaderFillEvent
   | CopyEvent
@@ -335,14 +361,10 @@ export type EngineEvent =
   | RiskSnapshotEvent
   | SyncStatusEvent
   | ConnectionStatusEvent
-  | AlertEvent;
-
-/** Result of a manual action (flatten, lock, unlock, pause, resync) per account. */
-export interface ActionResult {
-  target: string;
-  ok: boolean;
-  message: string;
-}
+  | AlertEvent
+  | PositionsEvent
+  | BudgetEvent
+  | LatencyEvent;
 
 // ---------------------------------------------------------------------------------------------
 // Persistence seams (implemented in data/, injected into the engine)

@@ -3,9 +3,9 @@ import { emptyConfig } from "../../data/schema.js";
 import type { OrderGateway } from "../orders/gateway.js";
 import { clOrdIdFor, LeaderGuardError } from "../orders/gateway.js";
 import type { LatencyStage, LatencySummary } from "../orders/latency.js";
+import { type Outcome, REFUSALS } from "../outcome.js";
 import { mapContract } from "../symbols.js";
 import type {
-  ActionResult,
   BrokerEvent,
   BrokerSession,
   Clock,
@@ -163,19 +163,19 @@ export class Copier {
   }
 
   /** Send the difference between what the follower has and what the rule expects, per contract. */
-  async resync(followerName: string): Promise<ActionResult> {
+  async resync(followerName: string): Promise<Outcome> {
     const role = this.followerRoles.get(upper(followerName));
-    if (!role) return { target: followerName, ok: false, message: `no follower named "${followerName}"` };
+    if (!role) return { target: followerName, status: "refused", reason: REFUSALS.notFollower };
     const { group, follower } = role;
     const name = follower.account;
     const resolved = this.deps.resolve(name);
     if (!resolved || !this.deps.connected(name)) {
-      return { target: name, ok: false, message: `${name} is disconnected; resync once it is back` };
+      return { target: name, status: "refused", reason: REFUSALS.disconnected };
     }
     const risk = this.deps.gate(name);
     const mayOpen = risk.state === "ACTIVE" && !risk.brokerLocked;
     const work = this.statusFor(group, follower).filter((s) => !s.inSync);
-    if (work.length === 0) return { target: name, ok: true, message: "already in sync" };
+    if (work.length === 0) return { target: name, status: "in sync" };
     const refused: string[] = [];
     const sent: Array<Promise<OrderResult>> = [];
     const now = this.deps.clock.mono();
@@ -199,9 +199,16 @@ export class Copier {
     }
     const results = await Promise.all(sent);
     const failed = results.filter((r) => !r.ok).length;
-    const parts = [`${results.length - failed} of ${results.length} resync orders accepted`];
-    if (refused.length > 0) parts.push(`refused (would open): ${refused.join(", ")}`);
-    return { target: name, ok: failed === 0 && refused.length === 0, message: parts.join("; ") };
+    if (failed > 0)
+      return { target: name, status: "failed", sent: results.length, reason: `${failed} rejected` };
+    if (refused.length > 0)
+      return {
+        target: name,
+        status: "refused",
+        sent: results.length,
+        reason: `${REFUSALS.wouldOpen}: ${refused.join(", ")}`,
+      };
+    return { target: name, status: "resynced", sent: results.length };
   }
 
   // ------------------------------------------------------------------------------------------

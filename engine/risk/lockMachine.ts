@@ -95,6 +95,8 @@ export interface UnlockOutcome {
   ok: boolean;
   record: FollowerRiskRecord;
   message: string;
+  /** What a forced unlock changed (flatten stopped, high-water mark reset, daily limits waived). */
+  notes: string[];
   /** Forced past the daily loss limit or profit target: waive both until the next roll. */
   waiveDailyLimits: boolean;
 }
@@ -106,9 +108,15 @@ export interface UnlockOutcome {
  * forcing past a daily limit waives the daily limits until the roll.
  */
 export function unlock(record: FollowerRiskRecord, input: UnlockInput): UnlockOutcome {
-  const no = (message: string): UnlockOutcome => ({ ok: false, record, message, waiveDailyLimits: false });
+  const no = (message: string): UnlockOutcome => ({
+    ok: false,
+    record,
+    message,
+    notes: [],
+    waiveDailyLimits: false,
+  });
   if (record.state === "ACTIVE")
-    return { ok: true, record, message: "already active", waiveDailyLimits: false };
+    return { ok: true, record, message: "already active", notes: [], waiveDailyLimits: false };
 
   const hints: string[] = [];
   let next = cleared(record);
@@ -147,7 +155,7 @@ export function unlock(record: FollowerRiskRecord, input: UnlockInput): UnlockOu
   }
 
   const message = hints.length ? `unlocked (${hints.join("; ")})` : "unlocked";
-  return { ok: true, record: next, message, waiveDailyLimits };
+  return { ok: true, record: next, message, notes: hints, waiveDailyLimits };
 }
 
 export interface RollInput {

@@ -1,6 +1,6 @@
 import type { Config } from "../../data/schema.js";
+import { type Outcome, REFUSALS } from "../outcome.js";
 import {
-  type ActionResult,
   type BrokerEvent,
   type Clock,
   type EngineEvent,
@@ -299,30 +299,26 @@ export class RiskEngine {
   // Manual actions
 
   /** Flatten and lock each named follower (same path as a breach). Leaders and unknown names are refused. */
-  flattenAndLock(followers: string[], reason = "manual"): Promise<ActionResult[]> {
+  flattenAndLock(followers: string[], reason = "manual"): Promise<Outcome[]> {
     return Promise.all(
-      followers.map(async (name) => {
+      followers.map(async (name): Promise<Outcome> => {
         const f = this.target(name);
-        if (typeof f === "string") return { target: name, ok: false, message: f };
+        if (typeof f === "string") return { target: name, status: "refused", reason: f };
         if (f.record.state === "LIQUIDATE_ONLY")
-          return { target: f.name, ok: true, message: "already liquidating; locks once flat" };
+          return { target: f.name, status: "liquidating", reason: "already liquidating" };
         return this.breach(f, "manual", reason);
       }),
     );
   }
 
   /** Lock without flattening: openings stop, the position stays and its closes are still copied. */
-  async lock(follower: string, reason = "manual"): Promise<ActionResult> {
+  async lock(follower: string, reason = "manual"): Promise<Outcome> {
     const f = this.target(follower);
-    if (typeof f === "string") return { target: follower, ok: false, message: f };
+    if (typeof f === "string") return { target: follower, status: "refused", reason: f };
     const before = f.record;
     f.record = lockManually(f.record, reason, this.clock.now());
     if (f.record === before)
-      return {
-        target: f.name,
-        ok: true,
-        message: `already locked (${before.lockReason ?? before.lockKind})`,
-      };
+      return { target: f.name, status: "already locked", reason: before.lockReason ?? before.lockKind };
     this.refresh(f);
     this.snapshotSoon(f, true);
     this.alert("warn", `${f.name}: locked (${reason})`, f);
@@ -330,23 +326,23 @@ export class RiskEngine {
       await f.saves.save();
     } catch (err) {
       this.saveFailed(f, err);
-      return { target: f.name, ok: false, message: `locked, but could not save the lock: ${errorText(err)}` };
+      return { target: f.name, status: "locked", reason, saved: false };
     }
-    return { target: f.name, ok: true, message: "locked" };
+    return { target: f.name, status: "locked", reason };
   }
 
   /** Unlock by hand; refused while still past the trailing floor or a daily limit unless forced. */
-  async unlock(follower: string, options: { force?: boolean } = {}): Promise<ActionResult> {
+  async unlock(follower: string, options: { force?: boolean } = {}): Promise<Outcome> {
     const f = this.byKey.get(follower.toUpperCase());
-    if (!f) return { target: follower, ok: false, message: `${follower} is not a known follower` };
+    if (!f) return { target: follower, status: "refused", reason: REFUSALS.notFollower };
     const wasState = f.record.state;
     const outcome = unlock(f.record, {
       force: options.force === true,
       limits: f.limits,
       netLiq: f.cash === undefined ? undefined : f.netLiq,
     });
-    if (!outcome.ok || wasState === "ACTIVE")
-      return { target: f.name, ok: outcome.ok, message: outcome.message };
+    if (!outcome.ok) return { target: f.name, status: "refused", reason: outcome.message };
+    if (wasState === "ACTIVE") return { target: f.name, status: "already active" };
     this.clearFlattenTimer(f);
     f.record = outcome.record;
     if (outcome.waiveDailyLimits) f.waivedDay = this.tradingDay;
@@ -362,11 +358,8 @@ export class RiskEngine {
     }
     this.recompute(f);
     this.snapshotSoon(f, true);
-    return {
-      target: f.name,
-      ok: true,
-      message: saved ? outcome.message : `${outcome.message}; not saved, a restart would lock it again`,
-    };
+    const notes = outcome.notes.length > 0 ? outcome.notes.join("; ") : undefined;
+    return { target: f.name, status: "unlocked", reason: notes, ...(saved ? {} : { saved: false }) };
   }
 
   snapshot(follower: string): FollowerRiskView | undefined {
@@ -515,25 +508,28 @@ export class RiskEngine {
   // -------------------------------------------------------------------------------------------
   // Breach and flatten
 
-  private async breach(f: FollowerRisk, kind: LockKind, reason: string): Promise<ActionResult> {
+  private async breach(f: FollowerRisk, kind: LockKind, reason: string): Promise<Outcome> {
     f.record = startLiquidation(f.record, kind, reason, this.clock.now());
     this.clearFlattenTimer(f);
     this.refresh(f);
     this.snapshotSoon(f, true);
     this.alert("warn", `${f.name}: ${f.record.lockReason ?? reason}: liquidate only, flattening`, f);
     // The lock must be on disk before the first order leaves, so a crash cannot forget it.
+    let saved = true;
     try {
       await f.saves.save();
     } catch (err) {
+      saved = false;
       this.saveFailed(f, err);
     }
-    return this.flattenOnce(f);
+    const outcome = await this.flattenOnce(f);
+    return saved ? outcome : { ...outcome, saved: false };
   }
 
-  private async flattenOnce(f: FollowerRisk): Promise<ActionResult> {
-    if (f.flatten.inFlight) return { target: f.name, ok: true, message: "flatten in progress" };
+  private async flattenOnce(f: FollowerRisk): Promise<Outcome> {
+    if (f.flatten.inFlight) return { target: f.name, status: "liquidating", reason: "flatten in progress" };
     if (!this.mayTarget(f) || f.record.state !== "LIQUIDATE_ONLY")
-      return { target: f.name, ok: false, message: "not a follower being flattened" };
+      return { target: f.name, status: "refused", reason: REFUSALS.notFollower };
     this.clearFlattenTimer(f);
     f.flatten.attempt++;
     f.flatten.inFlight = true;
@@ -562,25 +558,23 @@ export class RiskEngine {
       f.flatten.inFlight = false;
     }
     if (f.record.state !== "LIQUIDATE_ONLY")
-      return {
-        target: f.name,
-        ok: true,
-        message: f.record.state === "LOCKED" ? "flat; locked" : "flatten stopped: unlocked by hand",
-      };
+      return f.record.state === "LOCKED"
+        ? { target: f.name, status: "locked", sent }
+        : { target: f.name, status: "failed", sent, reason: "unlocked by hand during the flatten" };
     if (!this.mayTarget(f))
-      return { target: f.name, ok: false, message: "no longer a follower; flatten stopped" };
+      return { target: f.name, status: "failed", sent, reason: "no longer a follower; flatten stopped" };
     if (failures.length === 0 && f.isFlat()) {
       this.lockFlat(f);
-      return { target: f.name, ok: true, message: sent ? `flat; locked (${sent} sent)` : "flat; locked" };
+      return { target: f.name, status: "locked", sent };
     }
     const delay = this.scheduleFlattenRetry(f);
     const retry = `retry ${f.flatten.attempt + 1} in ${Math.round(delay / 1000)} s`;
     if (failures.length) {
       this.alert("error", `${f.name}: flatten failed (${failures.join("; ")}); ${retry}`, f);
-      return { target: f.name, ok: false, message: `flatten failed: ${failures.join("; ")}; ${retry}` };
+      return { target: f.name, status: "failed", sent, reason: failures.join("; "), retryInMs: delay };
     }
     if (f.flatten.attempt > 1) this.alert("warn", `${f.name}: still not flat after flatten; ${retry}`, f);
-    return { target: f.name, ok: true, message: `liquidating ${sent} order(s)/position(s); locks once flat` };
+    return { target: f.name, status: "liquidating", sent };
   }
 
   /** One gateway call as a failure description, or undefined when the broker accepted it. */
@@ -721,9 +715,9 @@ export class RiskEngine {
   /** A follower a manual action may act on, or the reason it may not. */
   private target(name: string): FollowerRisk | string {
     const key = name.toUpperCase();
-    if (this.leaders.has(key)) return `${name} is a leader; flatten and lock never touch a leader`;
+    if (this.leaders.has(key)) return REFUSALS.leader;
     const f = this.byKey.get(key);
-    if (!f || !this.mayTarget(f)) return `${name} is not a follower in the config`;
+    if (!f || !this.mayTarget(f)) return REFUSALS.notFollower;
     return f;
   }
 

@@ -1,24 +1,22 @@
 import type { Config } from "../../data/schema.js";
+import { AccountDirectory } from "../accounts/directory.js";
+import { describeTarget, type EngineCommand, type FlattenTarget } from "../commands.js";
 import { Copier } from "../copier/copier.js";
 import { OrderGateway } from "../orders/gateway.js";
-import type { LatencySummary } from "../orders/latency.js";
-import { type FollowerRiskView, RiskEngine } from "../risk/riskEngine.js";
+import type { Outcome } from "../outcome.js";
+import { REFUSALS } from "../outcome.js";
+import { RiskEngine } from "../risk/riskEngine.js";
 import type {
-  ActionResult,
   BrokerEvent,
   BrokerSession,
   Clock,
-  ConnectionState,
   EngineEvent,
   FillLedger,
   Logger,
   OrderResult,
-  RateBudget,
   RiskStateStore,
-  SyncStatusEvent,
 } from "../types.js";
 import { silentLogger, systemClock } from "../types.js";
-import { AccountDirectory } from "./accountDirectory.js";
 
 export interface EngineDeps {
   clock?: Clock;
@@ -26,21 +24,21 @@ export interface EngineDeps {
   riskStore: RiskStateStore;
   ledger: FillLedger;
   logger?: Logger;
-}
-
-export type FlattenTarget = { follower: string } | { group: string } | { all: true };
-
-export interface EngineStatus {
-  connections: { name: string; state: ConnectionState; rate: RateBudget }[];
-  followers: FollowerRiskView[];
-  outOfSync: SyncStatusEvent[];
-  latency: LatencySummary;
+  /** How often budgets and latency are reported when they changed. Default 1000 ms; 0 = never. */
+  reportEveryMs?: number;
+  /**
+   * false: nothing is copied; the engine only carries out commands (the panic button's
+   * short-lived engine when no instance runs). Default true.
+   */
+  copying?: boolean;
 }
 
 /**
  * The copier, risk and the order gateway wired to the broker sessions. Broker events reach the
  * copier first (the latency path), then risk; everything the parts report fans out to listeners
- * (screen store, headless output, journal). Knows nothing of React, files or sockets.
+ * (journal, and across the thread boundary the screen store and headless output). Everything a
+ * screen shows arrives as an event, so no reader ever reaches into the parts. Commands come in
+ * through execute() and are answered with Outcomes. Knows nothing of React, files or sockets.
  */
 export class Engine {
   readonly directory = new AccountDirectory();
@@ -52,6 +50,8 @@ export class Engine {
   private readonly logger: Logger;
   private readonly clock: Clock;
   private config: Config;
+  private reportTimer: unknown;
+  private readonly reported = new Map<string, string>();
 
   constructor(
     private readonly deps: EngineDeps,
@@ -63,7 +63,7 @@ export class Engine {
     this.config = config;
     this.directory.setConfig(config);
     const emit = (event: EngineEvent) => this.emit(event);
-    const resolve = (name: string) => this.directory.resolve(name);
+    const resolve = (name: string) => this.directory.route(name);
     this.gateway = new OrderGateway({ clock, emit, resolve, logger: this.logger }, config);
     this.risk = new RiskEngine({
       clock,
@@ -114,6 +114,7 @@ export class Engine {
 
   async start(): Promise<void> {
     await this.risk.start();
+    this.scheduleReport();
     for (const session of this.deps.sessions) {
       this.unsubscribe.push(session.on((event) => this.onBrokerEvent(session, event)));
     }
@@ -128,22 +129,25 @@ export class Engine {
   }
 
   async stop(): Promise<void> {
+    this.clock.clearTimeout(this.reportTimer);
+    this.reportTimer = undefined;
     for (const off of this.unsubscribe.splice(0)) off();
     await this.risk.stop();
     await Promise.all(this.deps.sessions.map((s) => s.stop().catch(() => undefined)));
   }
 
-  connections(): EngineStatus["connections"] {
-    return this.deps.sessions.map((s) => ({ name: s.connection, state: s.state(), rate: s.rateBudget() }));
-  }
-
-  status(): EngineStatus {
-    return {
-      connections: this.connections(),
-      followers: this.risk.snapshots(),
-      outOfSync: this.copier.syncStatus().filter((s) => !s.inSync),
-      latency: this.gateway.latency("written"),
-    };
+  /** The one way in for commands: a key, a CLI verb and the control socket all end here. */
+  execute(command: EngineCommand): Promise<Outcome[]> {
+    switch (command.cmd) {
+      case "flatten":
+        return this.flattenAndLock(command.target, command.reason);
+      case "lock":
+        return this.lock(command.follower, command.reason).then((o) => [o]);
+      case "unlock":
+        return this.unlock(command.follower, command.force).then((o) => [o]);
+      case "resync":
+        return this.resync(command.follower).then((o) => [o]);
+    }
   }
 
   /** Followers named by a target, in config order; never a leader (the config rules forbid it). */
@@ -151,53 +155,54 @@ export class Engine {
     const groups = this.config.groups;
     if ("all" in target) return groups.flatMap((g) => g.followers.map((f) => f.account));
     if ("group" in target) {
-      const group = groups.find((g) => g.name.toUpperCase() === target.group.toUpperCase());
+      const group = groups.find((g) => g.name.toUpperCase() === target.group.trim().toUpperCase());
       return group?.followers.map((f) => f.account);
     }
-    const account = this.accountNamed(target.follower);
-    const known = account && groups.some((g) => g.followers.some((f) => f.account === account));
-    return known ? [account] : undefined;
+    const account = this.directory.find(target.follower);
+    return account !== undefined && this.directory.role(account)?.kind === "follower" ? [account] : undefined;
   }
 
-  /** Accepts the account name or its label, any case. */
-  accountNamed(nameOrLabel: string): string | undefined {
-    const key = nameOrLabel.toUpperCase();
-    return this.config.accounts.find((a) => a.name.toUpperCase() === key || a.label?.toUpperCase() === key)
-      ?.name;
-  }
-
-  async flattenAndLock(target: FlattenTarget, reason = "manual"): Promise<ActionResult[]> {
+  /** Flatten and lock; an empty list when the target has no followers. */
+  async flattenAndLock(target: FlattenTarget, reason = "manual"): Promise<Outcome[]> {
     const followers = this.followersOf(target);
-    if (!followers)
-      return [{ target: describeTarget(target), ok: false, message: `no such ${kindOf(target)}` }];
-    if (followers.length === 0)
-      return [{ target: describeTarget(target), ok: true, message: "no followers" }];
+    if (!followers) return [this.refusal(target)];
     return this.risk.flattenAndLock(followers, reason);
   }
 
-  async lock(follower: string, reason = "manual"): Promise<ActionResult> {
+  async lock(follower: string, reason = "manual"): Promise<Outcome> {
     const name = this.followerNamed(follower);
-    return name ? this.risk.lock(name, reason) : unknownFollower(follower);
+    return name ? this.risk.lock(name, reason) : this.refusal({ follower });
   }
 
-  async unlock(follower: string, force = false): Promise<ActionResult> {
+  async unlock(follower: string, force = false): Promise<Outcome> {
     const name = this.followerNamed(follower);
-    return name ? this.risk.unlock(name, { force }) : unknownFollower(follower);
+    return name ? this.risk.unlock(name, { force }) : this.refusal({ follower });
   }
 
-  async resync(follower: string): Promise<ActionResult> {
+  async resync(follower: string): Promise<Outcome> {
     const name = this.followerNamed(follower);
-    return name ? this.copier.resync(name) : unknownFollower(follower);
+    return name ? this.copier.resync(name) : this.refusal({ follower });
   }
 
   private followerNamed(nameOrLabel: string): string | undefined {
     return this.followersOf({ follower: nameOrLabel })?.[0];
   }
 
+  private refusal(target: FlattenTarget): Outcome {
+    const name = "follower" in target ? this.directory.find(target.follower) : undefined;
+    const reason =
+      "group" in target
+        ? REFUSALS.noSuchGroup
+        : name !== undefined && this.directory.isLeader(name)
+          ? REFUSALS.leader
+          : REFUSALS.notFollower;
+    return { target: name ?? describeTarget(target), status: "refused", reason };
+  }
+
   private onBrokerEvent(session: BrokerSession, event: BrokerEvent): void {
     if (event.type === "sync") this.directory.learn(session, event.accounts);
     try {
-      this.copier.onBrokerEvent(event);
+      if (this.deps.copying !== false) this.copier.onBrokerEvent(event);
     } catch (error) {
       this.logger.error("copier failed on a broker event", { type: event.type, error: messageOf(error) });
     }
@@ -206,6 +211,8 @@ export class Engine {
     } catch (error) {
       this.logger.error("risk failed on a broker event", { type: event.type, error: messageOf(error) });
     }
+    if (event.type === "position") this.reportPositions(session, event.position.accountId);
+    else if (event.type === "sync") for (const a of event.accounts) this.reportPositions(session, a.id);
     if (event.type === "connection") {
       this.emit({
         type: "connectionStatus",
@@ -221,7 +228,7 @@ export class Engine {
     follower: string,
     send: (target: TargetOf) => Promise<OrderResult>,
   ): Promise<OrderResult> {
-    const ref = this.directory.resolve(follower);
+    const ref = this.directory.route(follower);
     if (!ref) {
       return Promise.resolve({
         ok: false,
@@ -231,6 +238,57 @@ export class Engine {
       });
     }
     return send({ follower, accountName: follower, accountId: ref.accountId, session: ref.session });
+  }
+
+  /** After the copier and risk had the event: the account's positions, for screens and status. */
+  private reportPositions(session: BrokerSession, accountId: number): void {
+    const account = this.directory.nameAt(session.connection, accountId);
+    if (account === undefined) return;
+    const positions = session
+      .positions(accountId)
+      .filter((p) => p.netPos !== 0)
+      .map((p) => ({ contract: p.contract, netPos: p.netPos }));
+    this.emitIfChanged(`positions\u0000${account}`, JSON.stringify(positions), () => ({
+      type: "positions",
+      at: this.clock.now(),
+      account,
+      positions,
+    }));
+  }
+
+  /** Budgets and latency change with every request: reported on a timer, off the copy path. */
+  private scheduleReport(): void {
+    const every = this.deps.reportEveryMs ?? 1000;
+    if (every <= 0) return;
+    const report = () => {
+      this.reportTimer = this.clock.setTimeout(report, every);
+      this.report();
+    };
+    this.reportTimer = this.clock.setTimeout(report, 0);
+  }
+
+  private report(): void {
+    for (const session of this.deps.sessions) {
+      const budget = session.rateBudget();
+      this.emitIfChanged(`budget\u0000${session.connection}`, JSON.stringify(budget), () => ({
+        type: "budget",
+        at: this.clock.now(),
+        connection: session.connection,
+        budget,
+      }));
+    }
+    const latency = this.gateway.latency("written");
+    this.emitIfChanged("latency", String(latency.count), () => ({
+      type: "latency",
+      at: this.clock.now(),
+      ...latency,
+    }));
+  }
+
+  private emitIfChanged(key: string, value: string, event: () => EngineEvent): void {
+    if (this.reported.get(key) === value) return;
+    this.reported.set(key, value);
+    this.emit(event());
   }
 
   private alert(level: "info" | "warn" | "error", message: string): void {
@@ -252,17 +310,4 @@ type TargetOf = { follower: string; accountName: string; accountId: number; sess
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function kindOf(target: FlattenTarget): string {
-  return "all" in target ? "followers" : "group" in target ? "group" : "follower";
-}
-
-/** How results name a flatten target: the follower, the group, or "all". */
-export function describeTarget(target: FlattenTarget): string {
-  return "all" in target ? "all" : "group" in target ? target.group : target.follower;
-}
-
-function unknownFollower(name: string): ActionResult {
-  return { target: name, ok: false, message: `no follower named "${name}" in the config` };
 }

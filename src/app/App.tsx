@@ -5,17 +5,20 @@ import { GroupForm } from "../../components/GroupForm.js";
 import { Screen } from "../../components/Screen.js";
 import type { Theme } from "../../components/theme.js";
 import type { Config, Follower, Group } from "../../data/schema.js";
-import type { ActionResult } from "../../engine/types.js";
+import { type Outcome, succeeded } from "../../engine/index.js";
+import type { Actions } from "../process/actions.js";
 import { type CommandId, confirmText, hintsFor, resolveBinding, type Scope } from "../screen/keymap.js";
 import { layout } from "../screen/layout.js";
-import { type OverlayVM, PANE_ORDER, type SelectionVM } from "../screen/viewModel.js";
+import { type Mode, type OverlayVM, PANE_ORDER, type SelectionVM } from "../screen/viewModel.js";
 import type { EngineStore } from "../store/engineStore.js";
+import { outcomeSentence } from "../text/outcomes.js";
 import { buildScreen, keyContext } from "./buildScreen.js";
-import type { AppController } from "./controller.js";
 
 export interface AppProps {
-  controller: AppController;
+  /** Every command the console can give; the screen itself reads only the store. */
+  actions: Actions;
   store: EngineStore;
+  mode: Mode;
   theme: Theme;
   onQuit: () => void;
   /** Fixed size (tests); otherwise the terminal's, following resizes. */
@@ -32,10 +35,10 @@ const INITIAL_SELECTION: SelectionVM = { focus: "groups", group: 0, follower: 0,
 const PAGE = 5;
 
 /** The console: engine snapshot + config in, keys out to the controller. */
-export function App({ controller, store, theme, onQuit, size, tickMs = 1000 }: AppProps) {
+export function App({ actions, store, mode, theme, onQuit, size, tickMs = 1000 }: AppProps) {
   const terminal = useTerminalSize(size);
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
-  const config = useConfig(controller);
+  const config = snapshot.config;
   const now = useTicker(tickMs);
   const [selection, setSelection] = useState<SelectionVM>(INITIAL_SELECTION);
   const [helpOffset, setHelpOffset] = useState<number | undefined>(undefined);
@@ -51,22 +54,7 @@ export function App({ controller, store, theme, onQuit, size, tickMs = 1000 }: A
         ? { kind: "help", offset: helpOffset }
         : { kind: "none" };
 
-  const vm = buildScreen(
-    config,
-    snapshot,
-    {
-      mode: controller.mode,
-      now,
-      connections: controller.connections(),
-      latency: controller.latency(),
-      positions: controller.positions,
-      connectionState: controller.connectionState,
-      risk: controller.risk,
-    },
-    selection,
-    overlay,
-    flash,
-  );
+  const vm = buildScreen(snapshot, { mode, now }, selection, overlay, flash);
   const ctx = keyContext(vm, config);
   const scope: Scope = form
     ? "form"
@@ -79,16 +67,19 @@ export function App({ controller, store, theme, onQuit, size, tickMs = 1000 }: A
 
   const report = useCallback((text: string) => setFlash(text), []);
   const reportResults = useCallback(
-    (results: ActionResult[]) => {
-      const failed = results.filter((r) => !r.ok);
+    (results: Outcome[]) => {
+      const failed = results.filter((r) => !succeeded(r));
       report(
-        failed.length === 0
-          ? results.map((r) => `${r.target}: ${r.message}`).join("; ")
-          : `FAILED ${failed.map((r) => `${r.target}: ${r.message}`).join("; ")}`,
+        results.length === 0
+          ? "no followers"
+          : failed.length === 0
+            ? results.map(outcomeSentence).join("; ")
+            : `FAILED ${failed.map(outcomeSentence).join("; ")}`,
       );
     },
     [report],
   );
+  const reportOne = useCallback((o: Outcome) => reportResults([o]), [reportResults]);
 
   const group = config.groups[vm.selection.group];
   const follower = group?.followers[vm.selection.follower];
@@ -140,14 +131,14 @@ export function App({ controller, store, theme, onQuit, size, tickMs = 1000 }: A
         return;
       }
       case "group.toggle":
-        if (group) void controller.setGroupActive(group.name, !group.active).then(report);
+        if (group) void actions.setGroupActive(group.name, !group.active).then(reportOne);
         return;
       case "follower.toggle":
         if (group && follower)
-          void controller.setFollowerEnabled(group.name, follower.account, !follower.enabled).then(report);
+          void actions.setFollowerEnabled(group.name, follower.account, !follower.enabled).then(reportOne);
         return;
       case "follower.unlock":
-        if (follower) void controller.unlock(follower.account).then((r) => reportResults([r]));
+        if (follower) void actions.unlock(follower.account).then(reportOne);
         return;
       case "group.new":
         setForm({ kind: "group" });
@@ -173,28 +164,28 @@ export function App({ controller, store, theme, onQuit, size, tickMs = 1000 }: A
     switch (command) {
       case "flatten.all":
         report("flattening all followers…");
-        void controller.flatten({ all: true }).then(reportResults);
+        void actions.flatten({ all: true }).then(reportResults);
         return;
       case "group.flatten":
         if (group) {
           report(`flattening ${group.name}…`);
-          void controller.flatten({ group: group.name }).then(reportResults);
+          void actions.flatten({ group: group.name }).then(reportResults);
         }
         return;
       case "follower.flatten":
         if (follower) {
           report(`flattening ${follower.account}…`);
-          void controller.flatten({ follower: follower.account }).then(reportResults);
+          void actions.flatten({ follower: follower.account }).then(reportResults);
         }
         return;
       case "follower.resync":
-        if (follower) void controller.resync(follower.account).then((r) => reportResults([r]));
+        if (follower) void actions.resync(follower.account).then(reportOne);
         return;
       case "follower.delete":
-        if (group && follower) void controller.deleteFollower(group.name, follower.account).then(report);
+        if (group && follower) void actions.deleteFollower(group.name, follower.account).then(reportOne);
         return;
       case "group.delete":
-        if (group) void controller.deleteGroup(group.name).then(report);
+        if (group) void actions.deleteGroup(group.name).then(reportOne);
         return;
       default:
         return;
@@ -239,7 +230,7 @@ export function App({ controller, store, theme, onQuit, size, tickMs = 1000 }: A
           theme={theme}
           onSubmit={(g) => {
             setForm(undefined);
-            void controller.saveGroup(form.original?.name, g).then(report);
+            void actions.saveGroup(form.original?.name, g).then(reportOne);
           }}
           onCancel={() => setForm(undefined)}
         />
@@ -251,7 +242,7 @@ export function App({ controller, store, theme, onQuit, size, tickMs = 1000 }: A
           theme={theme}
           onSubmit={(f) => {
             setForm(undefined);
-            void controller.saveFollower(form.group, form.original?.account, f).then(report);
+            void actions.saveFollower(form.group, form.original?.account, f).then(reportOne);
           }}
           onCancel={() => setForm(undefined)}
         />
@@ -285,12 +276,6 @@ export function freeAccounts(config: Config) {
   return config.accounts
     .filter((a) => !used.has(a.name.toUpperCase()))
     .map((a) => ({ name: a.name, label: a.label }));
-}
-
-function useConfig(controller: AppController): Config {
-  const [config, setConfig] = useState(() => controller.config());
-  useEffect(() => controller.subscribeConfig(setConfig), [controller]);
-  return config;
 }
 
 function useTicker(ms: number): number {

@@ -1,6 +1,4 @@
 import type { Config } from "../../data/schema.js";
-import type { FollowerRiskView } from "../../engine/risk/riskEngine.js";
-import type { ConnectionState, RateBudget } from "../../engine/types.js";
 import type { KeyContext } from "../screen/keymap.js";
 import {
   type FillRowVM,
@@ -14,17 +12,6 @@ import {
   stateVM,
 } from "../screen/viewModel.js";
 import type { EngineSnapshot } from "../store/engineStore.js";
-
-/** What the screen reads from the running system at one moment. */
-export interface LiveView {
-  mode: Mode;
-  now: number;
-  connections: { name: string; state: ConnectionState; rate: RateBudget }[];
-  latency: { p50: number; p99: number; count: number };
-  positions(account: string): { contract: string; netPos: number }[];
-  connectionState(account: string): ConnectionState;
-  risk(account: string): FollowerRiskView | undefined;
-}
 
 const SHOWN_FILLS = 50;
 const SHOWN_ALERTS = 50;
@@ -41,15 +28,15 @@ export function clockCT(at: number): string {
   return ctTime.format(at);
 }
 
-/** Config + engine snapshot + live broker view → the plain data the panes render. Pure. */
+/** The store's snapshot (config and engine events folded) → the plain data the panes render. Pure. */
 export function buildScreen(
-  config: Config,
   snapshot: EngineSnapshot,
-  live: LiveView,
+  view: { mode: Mode; now: number },
   selection: SelectionVM,
   overlay: OverlayVM,
   flash?: string,
 ): ScreenVM {
+  const { config } = snapshot;
   const groups = config.groups.map((g) => ({
     name: g.name,
     leader: labelled(config, g.leader),
@@ -58,18 +45,21 @@ export function buildScreen(
   }));
   const group = config.groups[Math.min(selection.group, Math.max(0, config.groups.length - 1))];
   const followers: FollowerRowVM[] = (group?.followers ?? []).map((f) => {
-    const liveState = snapshot.followers.get(f.account);
-    const risk = live.risk(f.account);
-    const sync = liveState?.outOfSync[0];
+    const live = snapshot.followers.get(f.account);
+    const risk = live?.risk;
+    const sync = live?.outOfSync[0];
+    const account = config.accounts.find((a) => a.name === f.account);
+    const connection = account ? snapshot.connections.get(account.connection)?.state : undefined;
+    const state = live?.state ?? "ACTIVE";
     return {
       account: f.account,
-      label: config.accounts.find((a) => a.name === f.account)?.label,
-      connection: live.connectionState(f.account),
+      label: account?.label,
+      connection: connection ?? "connecting",
       sizing: sizingText(f.sizing),
       enabled: f.enabled,
-      state: stateVM(risk?.state ?? liveState?.state ?? "ACTIVE"),
-      stateReason: risk?.lockReason ?? liveState?.reason,
-      position: positionText(live.positions(f.account)),
+      state: stateVM(state),
+      stateReason: state === "ACTIVE" ? undefined : live?.reason,
+      position: positionText([...(snapshot.positions.get(f.account) ?? [])]),
       dayPnl: risk?.dayPnl,
       roomDaily: risk?.roomDaily,
       roomTrailing: risk?.roomTrailing,
@@ -98,21 +88,26 @@ export function buildScreen(
     level: a.level,
     text: a.message,
   }));
-  const rate = live.connections.reduce(
-    (acc, c) => ({
-      minuteLeft: Math.min(acc.minuteLeft, c.rate.minuteLeft),
-      hourLeft: Math.min(acc.hourLeft, c.rate.hourLeft),
-      blocked: acc.blocked || (c.rate.blockedUntil !== undefined && c.rate.blockedUntil > live.now),
+  const budgets = [...snapshot.budgets.values()];
+  const rate = budgets.reduce<{ minuteLeft: number; hourLeft: number; blocked: boolean }>(
+    (acc, b) => ({
+      minuteLeft: Math.min(acc.minuteLeft, b.minuteLeft),
+      hourLeft: Math.min(acc.hourLeft, b.hourLeft),
+      blocked: acc.blocked || (b.blockedUntil !== undefined && b.blockedUntil > view.now),
     }),
     { minuteLeft: Number.POSITIVE_INFINITY, hourLeft: Number.POSITIVE_INFINITY, blocked: false },
   );
+  const latency = snapshot.latency;
   return {
     header: {
-      mode: live.mode,
-      connections: live.connections.map((c) => ({ name: c.name, state: c.state })),
-      latency: live.latency.count > 0 ? { p50: live.latency.p50, p99: live.latency.p99 } : undefined,
-      rateBudget: live.connections.length > 0 ? rate : { minuteLeft: 0, hourLeft: 0 },
-      clockCT: clockCT(live.now),
+      mode: view.mode,
+      connections: config.connections.map((c) => ({
+        name: c.name,
+        state: snapshot.connections.get(c.name)?.state ?? "connecting",
+      })),
+      latency: latency && latency.count > 0 ? { p50: latency.p50, p99: latency.p99 } : undefined,
+      rateBudget: budgets.length > 0 ? rate : { minuteLeft: 0, hourLeft: 0 },
+      clockCT: clockCT(view.now),
     },
     groups,
     followers,

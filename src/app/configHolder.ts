@@ -1,7 +1,7 @@
 import type { Problem } from "../../data/problems.js";
 import { formatProblems } from "../../data/problems.js";
 import type { ConfigRepository } from "../../data/repository.js";
-import { type Config, configSchema } from "../../data/schema.js";
+import { type Config, canonicalAccounts, configSchema } from "../../data/schema.js";
 
 /** What the app needs of a config: the file-backed repository, or the demo's in-memory one. */
 export interface ConfigHolder {
@@ -38,7 +38,7 @@ export function memoryHolder(initial: Config): ConfigHolder {
         const issue = parsed.error.issues[0];
         return { ok: false, message: `${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}` };
       }
-      config = parsed.data;
+      config = canonicalAccounts(parsed.data);
       for (const listener of listeners) listener(config);
       return { ok: true };
     },

@@ -1,9 +1,7 @@
 import { render } from "ink";
 import { themeFromEnv } from "../../components/theme.js";
 import type { Running } from "../process/boot.js";
-import type { EngineStore } from "../store/engineStore.js";
 import { App } from "./App.js";
-import { engineController } from "./controller.js";
 
 export interface MountedConsole {
   waitUntilExit(): Promise<unknown>;
@@ -11,16 +9,12 @@ export interface MountedConsole {
 }
 
 /** Draws the console for a running engine. Kept apart so only the console pays for loading Ink. */
-export function mountConsole(
-  running: Running,
-  store: EngineStore,
-  env: NodeJS.ProcessEnv,
-  onQuit: () => void,
-): MountedConsole {
+export function mountConsole(running: Running, env: NodeJS.ProcessEnv, onQuit: () => void): MountedConsole {
   const app = render(
     <App
-      controller={engineController(running.engine, running.holder, running.mode)}
-      store={store}
+      actions={running.actions}
+      store={running.store}
+      mode={running.mode}
       theme={themeFromEnv(env)}
       onQuit={onQuit}
     />,

@@ -1,6 +1,6 @@
 import { resolveConfigPath, runtimeDir } from "../../data/paths.js";
 import { UserError } from "../../data/userError.js";
-import type { ActionResult } from "../../engine/types.js";
+import { succeeded } from "../../engine/index.js";
 import {
   type ControlRequestInput,
   type ControlResponse,
@@ -8,6 +8,7 @@ import {
   NoInstanceError,
   sendControl,
 } from "../control/index.js";
+import { outcomeLines } from "../text/outcomes.js";
 import type { CommandContext } from "./command.js";
 
 /**
@@ -47,21 +48,15 @@ export class NotRunningError extends UserError {
   }
 }
 
-/** One line per account: "ok   DEMO2001: locked" / "FAIL DEMO2002: not connected". */
-export function formatResults(results: readonly ActionResult[]): string[] {
-  const width = Math.max(0, ...results.map((r) => r.target.length));
-  return results.map((r) => `${r.ok ? "ok  " : "FAIL"} ${r.target.padEnd(width)}  ${r.message}`);
-}
-
 /**
- * Prints a control response: per-account results, or the error the instance gave. Returns the
+ * Prints a control response: one line per account, or the error the instance gave. Returns the
  * exit code: 0 when everything succeeded, 1 when anything failed.
  */
 export function printResponse(ctx: CommandContext, response: ControlResponse): number {
   const results = response.results ?? [];
-  for (const line of formatResults(results)) ctx.stdout.write(`${line}\n`);
+  for (const line of outcomeLines(results)) ctx.stdout.write(`${line}\n`);
   if (response.error) ctx.stderr.write(`mimik: the running instance refused: ${response.error}\n`);
-  const failed = !response.ok || results.some((r) => !r.ok);
+  const failed = !response.ok || results.some((r) => !succeeded(r));
   if (failed && !response.error && results.length === 0)
     ctx.stderr.write("mimik: the running instance reported a failure without details\n");
   return failed ? 1 : 0;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ActionResult } from "../../engine/types.js";
+import type { Outcome } from "../../engine/index.js";
 
 /**
  * The control socket speaks JSON lines: one request object per line in, one response per line
@@ -17,7 +17,13 @@ export const flattenTarget = z.union([
 
 export const controlRequestSchema = z.discriminatedUnion("cmd", [
   z.strictObject({ id: requestId, cmd: z.literal("status") }),
-  z.strictObject({ id: requestId, cmd: z.literal("flatten"), target: flattenTarget }),
+  z.strictObject({
+    id: requestId,
+    cmd: z.literal("flatten"),
+    target: flattenTarget,
+    /** Wait up to this long for liquidating followers to be reported LOCKED before answering. */
+    waitLockedMs: z.number().int().min(0).max(60_000).optional(),
+  }),
   z.strictObject({ id: requestId, cmd: z.literal("lock"), follower: name, force: z.boolean().optional() }),
   z.strictObject({ id: requestId, cmd: z.literal("unlock"), follower: name, force: z.boolean().optional() }),
   z.strictObject({ id: requestId, cmd: z.literal("pause"), group: name }),
@@ -35,13 +41,39 @@ export type ControlRequestInput = ControlRequest extends infer R
     : never
   : never;
 
-const actionResult = z.object({ target: z.string(), ok: z.boolean(), message: z.string() });
+const outcome = z.object({
+  target: z.string(),
+  status: z.enum([
+    "locked",
+    "liquidating",
+    "already locked",
+    "unlocked",
+    "already active",
+    "resynced",
+    "in sync",
+    "paused",
+    "resumed",
+    "enabled",
+    "disabled",
+    "saved",
+    "refused",
+    "failed",
+  ]),
+  sent: z.number().int().optional(),
+  reason: z.string().optional(),
+  retryInMs: z.number().optional(),
+  saved: z.boolean().optional(),
+});
+
+// The wire schema and the engine's Outcome must describe the same thing.
+const _sameOutcome: (o: Outcome) => z.infer<typeof outcome> = (o) => o;
+void _sameOutcome;
 
 export const controlResponseSchema = z.object({
   /** null when the request was too broken to read an id from. */
   id: requestId.nullable(),
   ok: z.boolean(),
-  results: z.array(actionResult).optional(),
+  results: z.array(outcome).optional(),
   status: z.unknown().optional(),
   error: z.string().optional(),
 });
@@ -49,7 +81,7 @@ export const controlResponseSchema = z.object({
 export interface ControlResponse {
   id: string | number | null;
   ok: boolean;
-  results?: ActionResult[] | undefined;
+  results?: Outcome[] | undefined;
   status?: unknown;
   error?: string | undefined;
 }

@@ -1,4 +1,4 @@
-import type { EngineEvent } from "../../engine/types.js";
+import type { EngineEvent } from "../../engine/index.js";
 
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 const money = (n: number) => `${n < 0 ? "-" : ""}$${Math.abs(n).toFixed(2)}`;
@@ -25,7 +25,21 @@ export function describeEvent(event: EngineEvent): string {
       return `CONN  ${event.connection} ${event.state}${event.reason ? `: ${event.reason}` : ""}`;
     case "alert":
       return `${event.level.toUpperCase().padEnd(5)} ${event.message}`;
+    case "positions":
+      return `POS   ${event.account} ${event.positions.length ? event.positions.map((p) => `${p.contract} ${signed(p.netPos)}`).join(", ") : "flat"}`;
+    case "budget":
+      return `RATE  ${event.connection} ${event.budget.minuteLeft}/min ${event.budget.hourLeft}/h left`;
+    case "latency":
+      return `LAT   copy p50 ${event.p50.toFixed(2)} ms, p99 ${event.p99.toFixed(2)} ms (${event.count})`;
   }
+}
+
+/**
+ * Events that refresh what a screen shows several times a second: the screen's business, not a
+ * log line's (`mimik status` has them).
+ */
+export function isScreenRefresh(event: EngineEvent): boolean {
+  return event.type === "risk" || event.type === "budget" || event.type === "latency";
 }
 
 export function formatEventLine(event: EngineEvent, pretty: boolean): string {

@@ -1,38 +1,33 @@
-import type { Engine } from "../../engine/runtime/engine.js";
-import type { ConfigHolder } from "../app/configHolder.js";
 import type { ControlHandler } from "../control/index.js";
+import type { EngineSnapshot } from "../store/engineStore.js";
+import type { Actions } from "./actions.js";
 
-/** What `mimik status|flatten|lock|unlock|pause|resume` do to the running instance. */
-export function controlHandler(engine: Engine, holder: ConfigHolder, mode: string): ControlHandler {
-  const setActive = async (group: string, active: boolean) => {
-    const exists = holder.get().groups.some((g) => g.name.toUpperCase() === group.toUpperCase());
-    if (!exists) return { ok: false, results: [{ target: group, ok: false, message: "no such group" }] };
-    const result = await holder.update((draft) => {
-      for (const g of draft.groups) if (g.name.toUpperCase() === group.toUpperCase()) g.active = active;
-    });
-    const message = result.ok ? (active ? "resumed: copying" : "paused: no new copies") : result.message;
-    return { ok: result.ok, results: [{ target: group, ok: result.ok, message }] };
-  };
+/**
+ * What `mimik status|flatten|lock|unlock|pause|resume` do to the running instance: commands go
+ * through the actions module, status is read from the store's latest snapshot (never from the
+ * engine, which runs in its own thread and is never made to wait for a local client).
+ */
+export function controlHandler(
+  actions: Actions,
+  snapshot: () => EngineSnapshot,
+  mode: string,
+): ControlHandler {
   return async (request) => {
     switch (request.cmd) {
       case "status":
-        return { ok: true, status: statusReport(engine, holder, mode) };
+        return { ok: true, status: statusReport(snapshot(), mode) };
       case "flatten": {
-        const results = await engine.flattenAndLock(request.target, "manual");
-        return { ok: results.every((r) => r.ok), results };
+        const results = await actions.flatten(request.target, { waitLockedMs: request.waitLockedMs });
+        return { ok: true, results };
       }
-      case "lock": {
-        const result = await engine.lock(request.follower, "manual");
-        return { ok: result.ok, results: [result] };
-      }
-      case "unlock": {
-        const result = await engine.unlock(request.follower, request.force ?? false);
-        return { ok: result.ok, results: [result] };
-      }
+      case "lock":
+        return { ok: true, results: [await actions.lock(request.follower)] };
+      case "unlock":
+        return { ok: true, results: [await actions.unlock(request.follower, request.force ?? false)] };
       case "pause":
-        return setActive(request.group, false);
+        return { ok: true, results: [await actions.setGroupActive(request.group, false)] };
       case "resume":
-        return setActive(request.group, true);
+        return { ok: true, results: [await actions.setGroupActive(request.group, true)] };
     }
   };
 }
@@ -58,41 +53,35 @@ export interface StatusReport {
   outOfSync: { follower: string; contract: string; has: number; expects: number }[];
 }
 
-export function statusReport(engine: Engine, holder: ConfigHolder, mode: string): StatusReport {
-  const status = engine.status();
-  const risk = new Map(status.followers.map((f) => [f.follower, f]));
+export function statusReport(snapshot: EngineSnapshot, mode: string): StatusReport {
   return {
     mode,
     pid: process.pid,
-    connections: status.connections.map((c) => ({ name: c.name, state: c.state })),
-    latency: status.latency,
-    groups: holder.get().groups.map((g) => ({
+    connections: [...snapshot.connections].map(([name, c]) => ({ name, state: c.state })),
+    latency: snapshot.latency ?? { p50: 0, p99: 0, count: 0 },
+    groups: snapshot.config.groups.map((g) => ({
       name: g.name,
       active: g.active,
       leader: g.leader,
       followers: g.followers.map((f) => {
-        const view = risk.get(f.account);
-        const ref = engine.directory.resolve(f.account);
+        const live = snapshot.followers.get(f.account);
         return {
           account: f.account,
           enabled: f.enabled,
-          state: view?.state ?? "ACTIVE",
-          reason: view?.lockReason,
-          dayPnl: view?.dayPnl,
-          positions: ref
-            ? ref.session
-                .positions(ref.accountId)
-                .filter((p) => p.netPos !== 0)
-                .map((p) => ({ contract: p.contract, netPos: p.netPos }))
-            : [],
+          state: live?.state ?? "ACTIVE",
+          reason: live?.state === "ACTIVE" ? undefined : live?.reason,
+          dayPnl: live?.risk?.dayPnl,
+          positions: [...(snapshot.positions.get(f.account) ?? [])],
         };
       }),
     })),
-    outOfSync: status.outOfSync.map((s) => ({
-      follower: s.follower,
-      contract: s.contract,
-      has: s.has,
-      expects: s.expects,
-    })),
+    outOfSync: [...snapshot.followers.values()].flatMap((f) =>
+      f.outOfSync.map((s) => ({
+        follower: s.follower,
+        contract: s.contract,
+        has: s.has,
+        expects: s.expects,
+      })),
+    ),
   };
 }

@@ -1,38 +1,43 @@
 import { acquireInstanceLock, InstanceLockedError } from "../../data/instanceLock.js";
-import { JournalWriter, journalPathFor } from "../../data/journal/index.js";
+import { journalPathFor } from "../../data/journal/index.js";
 import { statePathFor } from "../../data/paths.js";
-import type { Config, Connection } from "../../data/schema.js";
+import type { Config } from "../../data/schema.js";
 import { SecretError } from "../../data/secrets.js";
-import { RuntimeStateRepository } from "../../data/state.js";
 import { UserError } from "../../data/userError.js";
-import { markFlat, startLiquidation } from "../../engine/risk/lockMachine.js";
-import { tradingDayOf } from "../../engine/risk/tradingDay.js";
-import { describeTarget, type FlattenTarget } from "../../engine/runtime/engine.js";
-import type { ActionResult, BrokerSession, OrderResult } from "../../engine/types.js";
-import { createSessions } from "./sessions.js";
+import {
+  type BrokerSession,
+  describeTarget,
+  type EngineEvent,
+  type FlattenTarget,
+  type Outcome,
+  silentLogger,
+} from "../../engine/index.js";
+import { memoryHolder } from "../app/configHolder.js";
+import { createActions } from "./actions.js";
+import { startEngineInline } from "./engineThread/client.js";
+import { resolveSecrets } from "./sessions.js";
 
 /**
- * The panic button when no mimik is running: log in with the config's credentials, cancel each
- * targeted follower's working orders and liquidate its positions, and record the lock in the
- * runtime state file so the next start keeps the follower locked. Leaders are never touched:
- * their accounts are not even synced, and every order is checked against the config first.
+ * The panic button when no mimik is running: a short-lived engine, limited to the targeted
+ * followers' accounts and copying nothing, flattens and locks them through the same path as the
+ * console (risk's flatten, the order gateway and its leader guard), writes the lock to the
+ * runtime state file so the next start keeps them locked, journals what it did, and stops.
  */
 
 export const DIRECT_FLATTEN_REASON = "manual flatten (no instance running)";
 
 export interface DirectFlattenOptions {
   config: Config;
-  /** The config file: its instance lock and runtime state file sit beside it. */
+  /** The config file: its instance lock, runtime state file and journal sit beside it. */
   configPath: string;
   target: FlattenTarget;
   env: NodeJS.ProcessEnv;
-  /** How long a login may take to connect and sync. Default 15 s. */
+  /** How long the logins may take to connect and sync. Default 15 s. */
   connectTimeoutMs?: number;
-  /** How long to wait for the broker to report the account flat. Default 10 s. */
+  /** How long to wait for the broker to report the followers flat. Default 10 s. */
   flatTimeoutMs?: number;
-  now?: () => number;
-  /** Opens the broker sessions for a config narrowed to one connection (tests inject their own). */
-  openSessions?: (config: Config) => Promise<BrokerSession[]>;
+  /** Stands in for the broker sessions (tests). */
+  openSessions?: (config: Config) => BrokerSession[];
 }
 
 export type TargetFollowers = { ok: true; followers: string[] } | { ok: false; message: string };
@@ -54,28 +59,30 @@ export function followersForTarget(config: Config, target: FlattenTarget): Targe
   const key = target.follower.toUpperCase();
   const account = config.accounts.find((a) => a.name.toUpperCase() === key || a.label?.toUpperCase() === key);
   const name = account?.name ?? target.follower;
-  const isFollower = groups.some((g) =>
-    g.followers.some((f) => f.account.toUpperCase() === name.toUpperCase()),
-  );
-  if (!isFollower) {
-    const leader = groups.find((g) => g.leader.toUpperCase() === name.toUpperCase());
+  const leader = groups.find((g) => g.leader === name);
+  if (leader)
     return {
       ok: false,
-      message: leader
-        ? `${name} is the leader of group ${leader.name}; mimik never flattens a leader`
-        : `no follower named "${target.follower}" in the config`,
+      message: `${name} is the leader of group ${leader.name}; mimik never flattens a leader`,
     };
-  }
+  if (!groups.some((g) => g.followers.some((f) => f.account === name)))
+    return { ok: false, message: `no follower named "${target.follower}" in the config` };
   return { ok: true, followers: [name] };
 }
 
-export async function flattenDirectly(options: DirectFlattenOptions): Promise<ActionResult[]> {
-  const { config } = options;
-  const chosen = followersForTarget(config, options.target);
-  if (!chosen.ok) return [{ target: describeTarget(options.target), ok: false, message: chosen.message }];
-  if (chosen.followers.length === 0)
-    return [{ target: describeTarget(options.target), ok: true, message: "no followers" }];
+export async function flattenDirectly(options: DirectFlattenOptions): Promise<Outcome[]> {
+  const { config, target } = options;
+  const chosen = followersForTarget(config, target);
+  if (!chosen.ok) return [{ target: describeTarget(target), status: "refused", reason: chosen.message }];
+  if (chosen.followers.length === 0) return [];
+  const failAll = (reason: string): Outcome[] =>
+    chosen.followers.map((f) => ({ target: f, status: "failed", reason }));
 
+  const unreachable = embeddedSimConnections(config, chosen.followers);
+  if (unreachable.length > 0 && !options.openSessions)
+    return failAll(
+      `connection ${unreachable.join(", ")} uses the embedded simulator, which lived inside the mimik process that is no longer running: nothing to reach`,
+    );
   const lock = await acquireInstanceLock(`${options.configPath}.lock`).catch((error: unknown) => {
     if (error instanceof InstanceLockedError)
       throw new UserError(
@@ -85,225 +92,94 @@ export async function flattenDirectly(options: DirectFlattenOptions): Promise<Ac
     throw error;
   });
   try {
-    const state = await RuntimeStateRepository.open(statePathFor(options.configPath));
-    let results: ActionResult[];
+    const needed = neededConnections(config, chosen.followers);
+    let secrets: Awaited<ReturnType<typeof resolveSecrets>>;
     try {
-      results = await flattenFollowers(options, chosen.followers, state);
-    } finally {
-      await state.close();
+      secrets = options.openSessions ? {} : await resolveSecrets(needed, options.env);
+    } catch (error) {
+      if (error instanceof SecretError)
+        return failAll(`${error.message}${error.fix ? ` (${error.fix})` : ""}`);
+      throw error;
     }
-    await journal(options.configPath, results);
-    return results;
+    const engine = await startEngineInline(
+      {
+        config,
+        mode: "direct flatten (no instance running)",
+        statePath: statePathFor(options.configPath),
+        journalPath: journalPathFor(options.configPath),
+        seedLedger: false,
+        secrets,
+        copying: false,
+        onlyAccounts: chosen.followers,
+      },
+      silentLogger,
+      options.openSessions ? { sessions: options.openSessions(needed) } : {},
+    );
+    const connections = new Map<string, string>();
+    const offConnections = engine.on((event: EngineEvent) => {
+      if (event.type === "connectionStatus")
+        connections.set(event.connection, `${event.state}${event.reason ? `: ${event.reason}` : ""}`);
+    });
+    try {
+      await withTimeout(engine.started, options.connectTimeoutMs ?? 15_000);
+      const actions = createActions({ engine, holder: memoryHolder(config), events: engine.on });
+      const outcomes = await actions.flatten(target, {
+        reason: DIRECT_FLATTEN_REASON,
+        waitLockedMs: options.flatTimeoutMs ?? 10_000,
+      });
+      return outcomes.map((o) => explain(o, config, connections));
+    } finally {
+      offConnections();
+      await engine.stop();
+    }
   } finally {
     await lock.release();
   }
 }
 
-async function flattenFollowers(
-  options: DirectFlattenOptions,
-  followers: string[],
-  state: RuntimeStateRepository,
-): Promise<ActionResult[]> {
-  const { config } = options;
-  const leaders = new Set(config.groups.map((g) => g.leader.toUpperCase()));
-  const byConnection = new Map<string, string[]>();
-  const results = new Map<string, ActionResult>();
-  for (const follower of followers) {
-    if (leaders.has(follower.toUpperCase())) {
-      results.set(follower, { target: follower, ok: false, message: "is a leader; never flattened" });
-      continue;
-    }
-    const connection = config.accounts.find(
-      (a) => a.name.toUpperCase() === follower.toUpperCase(),
-    )?.connection;
-    if (connection === undefined) {
-      results.set(follower, { target: follower, ok: false, message: "not in the config's accounts" });
-      continue;
-    }
-    byConnection.set(connection, [...(byConnection.get(connection) ?? []), follower]);
-  }
-  await Promise.all(
-    [...byConnection].map(async ([name, accounts]) => {
-      const connection = config.connections.find((c) => c.name === name);
-      const outcome = connection
-        ? await flattenOnConnection(options, connection, accounts, leaders, state)
-        : accounts.map((a) => ({ target: a, ok: false, message: `connection ${name} is not in the config` }));
-      for (const r of outcome) results.set(r.target, r);
-    }),
-  );
-  return followers.map(
-    (f) => results.get(f) ?? { target: f, ok: false, message: "not flattened (internal: no outcome)" },
-  );
-}
-
-async function flattenOnConnection(
-  options: DirectFlattenOptions,
-  connection: Connection,
-  accounts: string[],
-  leaders: ReadonlySet<string>,
-  state: RuntimeStateRepository,
-): Promise<ActionResult[]> {
-  const failAll = (message: string) => accounts.map((target) => ({ target, ok: false, message }));
-  if (connection.env === "sim" && !connection.url)
-    return failAll(
-      `connection ${connection.name} uses the embedded simulator, which lived inside the mimik process that is no longer running: nothing to reach`,
-    );
-  // Only the targeted followers are synced: a leader on the same login is never even loaded.
-  const narrowed: Config = {
-    ...options.config,
-    connections: [connection],
-    accounts: options.config.accounts.filter((a) => accounts.includes(a.name)),
-  };
-  let sessions: BrokerSession[];
-  try {
-    sessions = await (options.openSessions ?? ((c) => createSessions(c, { env: options.env })))(narrowed);
-  } catch (error) {
-    if (error instanceof SecretError)
-      return failAll(`connection ${connection.name}: ${error.message}${error.fix ? ` (${error.fix})` : ""}`);
-    throw error;
-  }
-  const session = sessions[0];
-  if (!session) return failAll(`connection ${connection.name}: no session`);
-  try {
-    const problem = await connect(session, options.connectTimeoutMs ?? 15_000);
-    if (problem) return failAll(`connection ${connection.name} ${problem}`);
-    return await Promise.all(accounts.map((a) => flattenAccount(options, session, a, leaders, state)));
-  } finally {
-    await Promise.all(sessions.map((s) => s.stop().catch(() => undefined)));
-  }
-}
-
-/** Starts a session and waits for its first sync; a message when it did not get there. */
-async function connect(session: BrokerSession, timeoutMs: number): Promise<string | undefined> {
-  let reason: string | undefined;
-  const off = session.on((event) => {
-    if (event.type === "connection" && event.reason) reason = event.reason;
-  });
-  try {
-    await session.start();
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const now = session.state();
-      if (now === "connected") return undefined;
-      if (now === "down" || now === "reauth-needed" || Date.now() > deadline)
-        return `is ${now}${reason ? `: ${reason}` : ""}`;
-      await sleep(100);
-    }
-  } finally {
-    off();
-  }
-}
-
-async function flattenAccount(
-  options: DirectFlattenOptions,
-  session: BrokerSession,
-  name: string,
-  leaders: ReadonlySet<string>,
-  state: RuntimeStateRepository,
-): Promise<ActionResult> {
-  const account = session.accounts().find((a) => a.name.toUpperCase() === name.toUpperCase());
-  if (!account)
-    return { target: name, ok: false, message: "the broker does not show this account to this login" };
-  // The single rule that must never break: nothing is ever sent for a leader.
-  if (leaders.has(account.name.toUpperCase()))
-    return { target: name, ok: false, message: "is a leader; never flattened" };
-  const now = options.now ?? Date.now;
-  const previous = state.read().followers[name] ?? { state: "ACTIVE" as const };
-  const liquidating = startLiquidation(previous, "manual", DIRECT_FLATTEN_REASON, now());
-  // The lock goes to disk before the first order leaves, so a crash cannot forget it.
-  try {
-    await state.saveFollower(name, liquidating);
-  } catch (error) {
-    return {
-      target: name,
-      ok: false,
-      message: `could not save the lock, so nothing was sent: ${messageOf(error)}`,
-    };
-  }
-  const orders = session.workingOrders(account.id);
-  const open = session.positions(account.id).filter((p) => p.netPos !== 0);
-  const failures: string[] = [];
-  const outcomes = await Promise.all([
-    ...orders.map((o) => attempt(`cancel order ${o.orderId}`, () => session.cancelOrder(o.orderId))),
-    ...open.map((p) =>
-      attempt(`liquidate ${p.contract}`, () => session.liquidatePosition(account.id, p.contractId)),
-    ),
-  ]);
-  for (const failure of outcomes) if (failure) failures.push(failure);
-  const sent = orders.length + open.length;
-  const flat = await waitFlat(session, account.id, options.flatTimeoutMs ?? 10_000);
-  if (failures.length === 0 && flat) {
-    try {
-      await state.saveFollower(name, markFlat(liquidating, tradingDayOf(now())));
-    } catch (error) {
-      return {
-        target: name,
-        ok: false,
-        message: `flat, but the lock could not be saved as LOCKED (${messageOf(error)}); the next start locks it once it sees it flat`,
-      };
-    }
-    return {
-      target: name,
-      ok: true,
-      message: sent ? `flat; locked (${describeSent(orders.length, open)})` : "flat; locked",
-    };
-  }
-  const why = failures.length
-    ? `flatten failed: ${failures.join("; ")}`
-    : "the broker has not reported it flat yet";
+/**
+ * This engine stops when the command ends: a flatten that has not finished does not carry on
+ * here, it resumes at the next start (the state file says LIQUIDATE_ONLY). Say so, and say why a
+ * follower could not be reached.
+ */
+function explain(o: Outcome, config: Config, connections: ReadonlyMap<string, string>): Outcome {
+  if (o.status !== "failed" && o.status !== "liquidating") return o;
+  const connection = config.accounts.find((a) => a.name === o.target)?.connection;
+  const state = connection === undefined ? undefined : connections.get(connection);
+  const unreached = state !== undefined && !state.startsWith("connected");
+  const why =
+    o.status === "liquidating"
+      ? "the broker has not reported it flat yet"
+      : unreached
+        ? `connection ${connection} is ${state}`
+        : (o.reason ?? "flatten failed");
   return {
-    target: name,
-    ok: false,
-    message: `${why}; saved as LIQUIDATE_ONLY, so the next mimik start keeps flattening it`,
+    target: o.target,
+    status: "failed",
+    sent: o.sent,
+    reason: `${why}; saved as LIQUIDATE_ONLY, so the next mimik start keeps flattening it`,
+    saved: o.saved,
   };
 }
 
-/** The journal proves afterwards what happened, with or without a running instance. */
-async function journal(configPath: string, results: readonly ActionResult[]): Promise<void> {
-  const writer = await JournalWriter.open(journalPathFor(configPath)).catch(() => undefined);
-  if (!writer) return;
-  for (const r of results)
-    writer.append({
-      type: "directFlatten",
-      follower: r.target,
-      ok: r.ok,
-      result: r.message,
-      reason: DIRECT_FLATTEN_REASON,
-      pid: process.pid,
+/** Only the logins of the targeted followers are opened: a leader elsewhere is never even loaded. */
+function neededConnections(config: Config, followers: readonly string[]): Config {
+  const names = new Set(config.accounts.filter((a) => followers.includes(a.name)).map((a) => a.connection));
+  return { ...config, connections: config.connections.filter((c) => names.has(c.name)) };
+}
+
+function embeddedSimConnections(config: Config, followers: readonly string[]): string[] {
+  return neededConnections(config, followers)
+    .connections.filter((c) => c.env === "sim" && !c.url)
+    .map((c) => c.name);
+}
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void promise.finally(() => {
+      clearTimeout(timer);
+      resolve();
     });
-  await writer.close();
-}
-
-function describeSent(cancels: number, open: { contract: string; netPos: number }[]): string {
-  const parts = open.map((p) => `liquidated ${p.contract} ${p.netPos > 0 ? "+" : ""}${p.netPos}`);
-  if (cancels) parts.unshift(`cancelled ${cancels} order${cancels === 1 ? "" : "s"}`);
-  return parts.join(", ");
-}
-
-async function attempt(what: string, call: () => Promise<OrderResult>): Promise<string | undefined> {
-  try {
-    const result = await call();
-    if (result.ok) return undefined;
-    return `${what}: ${result.failureReason}${result.failureText ? ` (${result.failureText})` : ""}`;
-  } catch (error) {
-    return `${what}: ${messageOf(error)}`;
-  }
-}
-
-async function waitFlat(session: BrokerSession, accountId: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const flat =
-      session.positions(accountId).every((p) => p.netPos === 0) &&
-      session.workingOrders(accountId).length === 0;
-    if (flat) return true;
-    if (Date.now() > deadline) return false;
-    await sleep(50);
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  });
 }

@@ -2,8 +2,13 @@ import { createHash } from "node:crypto";
 import { hostname, userInfo } from "node:os";
 import type { Config, Connection } from "../../data/schema.js";
 import { resolveSecret } from "../../data/secrets.js";
-import { createBrokerSession, tradovateEndpoints } from "../../engine/broker/index.js";
-import type { BrokerSession, Clock, Logger } from "../../engine/types.js";
+import {
+  type BrokerSession,
+  type Clock,
+  createBrokerSession,
+  type Logger,
+  tradovateEndpoints,
+} from "../../engine/index.js";
 
 export interface SessionFactoryOptions {
   env: NodeJS.ProcessEnv;
@@ -41,35 +46,64 @@ export function needsEmbeddedSim(config: Config): boolean {
   return config.connections.some((c) => c.env === "sim" && !c.url);
 }
 
-/** One session per login, shared by all its accounts; secrets resolved here and kept nowhere else. */
+/** Each login's resolved secrets, by connection name. Read once, kept nowhere but the sessions. */
+export type ConnectionSecrets = Record<string, { password: string; sec?: string | undefined }>;
+
+/** Reads every connection's password (and API secret) from its source: env or a 0600 file. */
+export async function resolveSecrets(config: Config, env: NodeJS.ProcessEnv): Promise<ConnectionSecrets> {
+  const entries = await Promise.all(
+    config.connections.map(async (c) => {
+      const password = await resolveSecret(c.password, { env });
+      const sec = c.secret ? await resolveSecret(c.secret, { env }) : undefined;
+      return [c.name, { password, sec }] as const;
+    }),
+  );
+  return Object.fromEntries(entries);
+}
+
+export interface SessionOptions {
+  secrets: ConnectionSecrets;
+  /** Base URL (http://127.0.0.1:PORT) of the embedded simulator, for sim connections without a url. */
+  embeddedSimUrl?: string | undefined;
+  /** Accounts each login syncs; default every configured account of that login. */
+  accounts?: (connection: Connection) => string[];
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** One session per login, shared by all its accounts. */
+export function sessionsFor(config: Config, options: SessionOptions): BrokerSession[] {
+  return config.connections.map((connection) => {
+    const secret = options.secrets[connection.name];
+    if (!secret) throw new Error(`connection ${connection.name}: its secrets were not read`);
+    const accounts =
+      options.accounts?.(connection) ??
+      config.accounts.filter((a) => a.connection === connection.name).map((a) => a.name);
+    return createBrokerSession({
+      connection: connection.name,
+      ...endpointsFor(connection, options.embeddedSimUrl),
+      credentials: {
+        name: connection.username,
+        password: secret.password,
+        appId: connection.appId,
+        appVersion: connection.appVersion,
+        ...(connection.cid === undefined ? {} : { cid: connection.cid }),
+        ...(secret.sec === undefined ? {} : { sec: secret.sec }),
+        deviceId: connection.deviceId ?? defaultDeviceId(connection.username),
+      },
+      accounts,
+      rateLimit: RATE_LIMITS[connection.env],
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+  });
+}
+
+/** Secrets from their sources, then one session per login (tests and the benchmark). */
 export async function createSessions(
   config: Config,
   options: SessionFactoryOptions,
 ): Promise<BrokerSession[]> {
-  return Promise.all(
-    config.connections.map(async (connection) => {
-      const password = await resolveSecret(connection.password, { env: options.env });
-      const sec = connection.secret
-        ? await resolveSecret(connection.secret, { env: options.env })
-        : undefined;
-      const accounts = config.accounts.filter((a) => a.connection === connection.name).map((a) => a.name);
-      return createBrokerSession({
-        connection: connection.name,
-        ...endpointsFor(connection, options.embeddedSimUrl),
-        credentials: {
-          name: connection.username,
-          password,
-          appId: connection.appId,
-          appVersion: connection.appVersion,
-          ...(connection.cid === undefined ? {} : { cid: connection.cid }),
-          ...(sec === undefined ? {} : { sec }),
-          deviceId: connection.deviceId ?? defaultDeviceId(connection.username),
-        },
-        accounts,
-        rateLimit: RATE_LIMITS[connection.env],
-        ...(options.clock ? { clock: options.clock } : {}),
-        ...(options.logger ? { logger: options.logger } : {}),
-      });
-    }),
-  );
+  const { env, ...rest } = options;
+  return sessionsFor(config, { ...rest, secrets: await resolveSecrets(config, env) });
 }

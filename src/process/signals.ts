@@ -1,12 +1,15 @@
-/** Resolves on the first SIGINT or SIGTERM (then removes its handlers). */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+/**
+ * Resolves on the first SIGINT, SIGTERM or SIGHUP (a closed terminal), then removes its handlers:
+ * each ends in the same clean shutdown, so the journal's last lines are written.
+ */
 export function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
+      for (const s of STOP_SIGNALS) process.off(s, stop);
       resolve(signal);
     };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+    for (const s of STOP_SIGNALS) process.once(s, stop);
   });
 }

@@ -1,9 +1,12 @@
+import type { Config } from "../../data/schema.js";
+import { emptyConfig } from "../../data/schema.js";
 import type {
   ConnectionState,
   CopyEvent,
   EngineEvent,
   FollowerState,
   LeaderFillEvent,
+  RateBudget,
   RiskSnapshotEvent,
   SyncStatusEvent,
 } from "../../engine/types.js";
@@ -37,10 +40,25 @@ export interface FollowerLive {
   outOfSync: SyncStatusEvent[];
 }
 
-/** One immutable picture of everything the engine has said; a new object after each batch. */
+export interface LatencyLive {
+  p50: number;
+  p99: number;
+  count: number;
+}
+
+/**
+ * One immutable picture of everything the screen and `mimik status` show: the config in use and
+ * everything the engine has said. A new object after each batch; nothing else is read.
+ */
 export interface EngineSnapshot {
   version: number;
+  config: Config;
   connections: ReadonlyMap<string, { state: ConnectionState; reason?: string | undefined }>;
+  /** Request budget per connection. */
+  budgets: ReadonlyMap<string, RateBudget>;
+  /** Open positions per account (leaders and followers), as the broker reports them. */
+  positions: ReadonlyMap<string, readonly { contract: string; netPos: number }[]>;
+  latency: LatencyLive | undefined;
   followers: ReadonlyMap<string, FollowerLive>;
   /** Newest first, bounded. */
   fills: readonly FillRecord[];
@@ -64,7 +82,11 @@ export class EngineStore {
   private readonly batchMs: number;
   private readonly maxFills: number;
   private readonly maxAlerts: number;
+  private config: Config = emptyConfig();
   private readonly connections = new Map<string, { state: ConnectionState; reason?: string | undefined }>();
+  private readonly budgets = new Map<string, RateBudget>();
+  private readonly positions = new Map<string, readonly { contract: string; netPos: number }[]>();
+  private latency: LatencyLive | undefined;
   private readonly followers = new Map<string, FollowerLive>();
   private fills: FillRecord[] = [];
   private readonly fillIndex = new Map<string, FillRecord>();
@@ -90,6 +112,12 @@ export class EngineStore {
 
   readonly push = (event: EngineEvent): void => {
     this.apply(event);
+    if (this.timer === undefined) this.timer = setTimeout(this.publish, this.batchMs);
+  };
+
+  /** The config in use (a hand edit or a saved form replaces it); shown from the next batch. */
+  readonly setConfig = (config: Config): void => {
+    this.config = config;
     if (this.timer === undefined) this.timer = setTimeout(this.publish, this.batchMs);
   };
 
@@ -166,6 +194,15 @@ export class EngineStore {
       case "connectionStatus":
         this.connections.set(event.connection, { state: event.state, reason: event.reason });
         return;
+      case "budget":
+        this.budgets.set(event.connection, event.budget);
+        return;
+      case "positions":
+        this.positions.set(event.account, event.positions);
+        return;
+      case "latency":
+        this.latency = { p50: event.p50, p99: event.p99, count: event.count };
+        return;
       case "alert":
         this.alerts.unshift({ at: event.at, level: event.level, message: event.message });
         if (this.alerts.length > this.maxAlerts) this.alerts.length = this.maxAlerts;
@@ -179,7 +216,11 @@ export class EngineStore {
     for (const [name, live] of this.followers) followers.set(name, { ...live });
     return {
       version: this.version,
+      config: this.config,
       connections: new Map(this.connections),
+      budgets: new Map(this.budgets),
+      positions: new Map(this.positions),
+      latency: this.latency,
       followers,
       fills: this.fills.map((f) => ({ fill: f.fill, results: [...f.results] })),
       alerts: [...this.alerts],

@@ -2,51 +2,32 @@ import { render } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
 import { plainTheme } from "../../components/theme.js";
 import type { Config } from "../../data/schema.js";
-import type { FlattenTarget } from "../../engine/runtime/engine.js";
-import type { ActionResult } from "../../engine/types.js";
+import type { EngineCommand, FlattenTarget, Outcome } from "../../engine/index.js";
 import { App } from "../../src/app/App.js";
 import { memoryHolder } from "../../src/app/configHolder.js";
-import type { AppController } from "../../src/app/controller.js";
 import { demoConfig } from "../../src/demo/demoConfig.js";
+import { type Actions, createActions } from "../../src/process/actions.js";
 import { EngineStore } from "../../src/store/engineStore.js";
 import { waitFor, waitForFrame } from "../components/helpers.js";
 
-function fakeController(config: Config) {
+/** The real actions over a config held in memory and an engine that records its commands. */
+function fakeActions(config: Config, store: EngineStore) {
   const holder = memoryHolder(config);
+  holder.subscribe(store.setConfig);
+  store.setConfig(holder.get());
   const calls: { flatten: FlattenTarget[]; unlock: string[] } = { flatten: [], unlock: [] };
-  const ok = (target: string): ActionResult => ({ target, ok: true, message: "done" });
-  const controller: AppController = {
-    mode: "DEMO",
-    config: () => holder.get(),
-    subscribeConfig: (l) => holder.subscribe(l),
-    connections: () => [{ name: "sim", state: "connected", rate: { minuteLeft: 80, hourLeft: 5000 } }],
-    latency: () => ({ p50: 0.2, p99: 0.9, count: 10 }),
-    positions: (account) => (account === "DEMO2001" ? [{ contract: "NQZ6", netPos: 2 }] : []),
-    connectionState: () => "connected",
-    risk: () => undefined,
-    setFollowerEnabled: async (group, account, enabled) => {
-      await holder.update((d) => {
-        const f = d.groups.find((g) => g.name === group)?.followers.find((x) => x.account === account);
-        if (f) f.enabled = enabled;
-      });
-      return `${account} ${enabled ? "enabled" : "disabled"}`;
+  const engine = {
+    async execute(command: EngineCommand): Promise<Outcome[]> {
+      if (command.cmd === "flatten") {
+        calls.flatten.push(command.target);
+        return [{ target: "DEMO2001", status: "locked", sent: 1 }];
+      }
+      if (command.cmd === "unlock") calls.unlock.push(command.follower);
+      return [{ target: command.follower, status: "unlocked" }];
     },
-    setGroupActive: async () => "ok",
-    flatten: async (target) => {
-      calls.flatten.push(target);
-      return [ok("DEMO2001")];
-    },
-    unlock: async (a) => {
-      calls.unlock.push(a);
-      return ok(a);
-    },
-    resync: async (a) => ok(a),
-    saveGroup: async () => "saved",
-    saveFollower: async () => "saved",
-    deleteGroup: async () => "deleted",
-    deleteFollower: async () => "deleted",
   };
-  return { controller, calls, holder };
+  const actions: Actions = createActions({ engine, holder, events: () => () => undefined });
+  return { actions, calls, holder };
 }
 
 let cleanup: (() => void) | undefined;
@@ -57,12 +38,23 @@ afterEach(() => {
 
 function mount(config = demoConfig()) {
   const store = new EngineStore({ batchMs: 5 });
-  const fake = fakeController(config);
+  const fake = fakeActions(config, store);
+  const now = Date.now();
+  store.push({ type: "connectionStatus", at: now, connection: "sim", state: "connected" });
+  store.push({ type: "budget", at: now, connection: "sim", budget: { minuteLeft: 80, hourLeft: 5000 } });
+  store.push({ type: "latency", at: now, p50: 0.2, p99: 0.9, count: 10 });
+  store.push({
+    type: "positions",
+    at: now,
+    account: "DEMO2001",
+    positions: [{ contract: "NQZ6", netPos: 2 }],
+  });
   let quit = 0;
   const app = render(
     <App
-      controller={fake.controller}
+      actions={fake.actions}
       store={store}
+      mode="DEMO"
       theme={plainTheme}
       onQuit={() => {
         quit += 1;
@@ -155,11 +147,11 @@ describe("the console app", () => {
   });
 
   it("edits a follower's multiplier in a form, refusing bad input, and saves through the config", async () => {
-    const { lastFrame, stdin, holder, controller } = mount();
+    const { lastFrame, stdin, holder, actions } = mount();
     let saved: unknown;
-    controller.saveFollower = async (group, original, follower) => {
+    actions.saveFollower = async (group, original, follower) => {
       saved = { group, original, follower };
-      return "follower saved";
+      return { target: follower.account, status: "saved", reason: "follower saved" };
     };
     const before = await waitForFrame(lastFrame, (f) => f.includes("Index Scalps"));
     stdin.write("\t");

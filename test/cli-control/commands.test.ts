@@ -151,14 +151,26 @@ describe("talking to the running instance", () => {
     await serve((request) => ({
       ok: true,
       results: [
-        { target: "follower" in request ? request.follower : "main", ok: true, message: request.cmd },
+        {
+          target: "follower" in request ? request.follower : "main",
+          status:
+            request.cmd === "lock"
+              ? "locked"
+              : request.cmd === "unlock"
+                ? "unlocked"
+                : request.cmd === "pause"
+                  ? "paused"
+                  : "resumed",
+        },
       ],
     }));
     expect((await run(["lock", "--follower", "DEMO2001", "--config", configPath])).out).toBe(
-      "ok   DEMO2001  lock\n",
+      "ok   DEMO2001  locked\n",
     );
     expect((await run(["unlock", "--follower", "half", "--force", "--config", configPath])).code).toBe(0);
-    expect((await run(["pause", "--group", "main", "--config", configPath])).out).toBe("ok   main  pause\n");
+    expect((await run(["pause", "--group", "main", "--config", configPath])).out).toBe(
+      "ok   main  paused: no new copies\n",
+    );
     expect((await run(["resume", "--group", "main", "--config", configPath])).code).toBe(0);
     expect(requests.map(({ id: _id, ...rest }) => rest)).toEqual([
       { cmd: "lock", follower: "DEMO2001" },
@@ -172,7 +184,7 @@ describe("talking to the running instance", () => {
     await serve(() => ({
       ok: false,
       results: [
-        { target: "DEMO2001", ok: false, message: "net liq is still at or below the trailing floor" },
+        { target: "DEMO2001", status: "refused", reason: "net liq is still at or below the trailing floor" },
       ],
     }));
     const failed = await run(["unlock", "--follower", "DEMO2001", "--config", configPath]);
@@ -187,20 +199,18 @@ describe("talking to the running instance", () => {
 });
 
 describe("flatten through the running instance", () => {
-  /** An instance whose followers lock once a flatten was asked for. */
+  /**
+   * An instance that flattens: it waits (up to the request's waitLockedMs) for its followers to be
+   * reported flat and locked, and answers "locked", or "liquidating" when they never were.
+   */
   async function flattenInstance(locks: boolean): Promise<void> {
-    let flattened = false;
     await serve((request) => {
-      if (request.cmd === "flatten") {
-        flattened = true;
+      if (request.cmd === "flatten")
         return {
           ok: true,
-          results: [
-            { target: "DEMO2001", ok: true, message: "liquidating 1 order(s)/position(s); locks once flat" },
-          ],
+          results: [{ target: "DEMO2001", status: locks ? "locked" : "liquidating", sent: 1 }],
         };
-      }
-      return { ok: true, status: report(flattened && locks ? { DEMO2001: "LOCKED" } : {}) };
+      return { ok: true, status: report({}) };
     });
   }
 
@@ -236,7 +246,10 @@ describe("flatten through the running instance", () => {
     });
     expect(r.code).toBe(0);
     expect(r.out).toBe("ok   DEMO2001  flat; locked (1 sent)\n");
-    expect(requests.find((q) => q.cmd === "flatten")).toMatchObject({ target: { follower: "DEMO2001" } });
+    expect(requests.find((q) => q.cmd === "flatten")).toMatchObject({
+      target: { follower: "DEMO2001" },
+      waitLockedMs: 10_000,
+    });
   });
 
   it("a follower never reported LOCKED in time is a failure (exit 1) that says the instance keeps trying", async () => {

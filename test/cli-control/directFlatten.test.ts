@@ -6,7 +6,7 @@ import { acquireInstanceLock } from "../../data/instanceLock.js";
 import { journalPathFor, verifyJournal } from "../../data/journal/index.js";
 import { type Config, configSchema } from "../../data/schema.js";
 import { type Simulator, startSimulator } from "../../engine/sim/index.js";
-import type { BrokerSession, OrderResult } from "../../engine/types.js";
+import type { BrokerEvent, BrokerSession, OrderResult } from "../../engine/types.js";
 import { DIRECT_FLATTEN_REASON, flattenDirectly } from "../../src/process/directFlatten.js";
 
 let dir: string;
@@ -75,8 +75,8 @@ describe("flattenDirectly (no instance running)", () => {
       env,
     });
     expect(results).toEqual([
-      { target: "DEMO2001", ok: true, message: "flat; locked (liquidated ESZ6 +2, liquidated NQZ6 -1)" },
-      { target: "DEMO2002", ok: true, message: "flat; locked (liquidated ESZ6 +1)" },
+      { target: "DEMO2001", status: "locked", sent: 2 },
+      { target: "DEMO2002", status: "locked", sent: 1 },
     ]);
     expect([position("DEMO2001"), position("DEMO2001", "NQZ6"), position("DEMO2002")]).toEqual([0, 0, 0]);
     expect(position("DEMO1000")).toBe(3);
@@ -90,11 +90,13 @@ describe("flattenDirectly (no instance running)", () => {
         lockKind: "manual",
         lockReason: DIRECT_FLATTEN_REASON,
       });
+    // The journal says it acted directly, and what became of each follower.
     const journal = journalPathFor(configPath());
-    expect(await verifyJournal(journal)).toMatchObject({ ok: true, lines: 2 });
-    expect(await readFile(journal, "utf8")).toContain(
-      '"type":"directFlatten","follower":"DEMO2001","ok":true',
-    );
+    expect(await verifyJournal(journal)).toMatchObject({ ok: true });
+    const text = await readFile(journal, "utf8");
+    expect(text).toContain('"type":"start","mode":"direct flatten (no instance running)"');
+    expect(text).toContain('"type":"followerState","follower":"DEMO2001","state":"LOCKED"');
+    expect(text).toContain('"type":"followerState","follower":"DEMO2002","state":"LOCKED"');
   });
 
   it("accepts a label and keeps an existing high-water mark and a stronger lock", async () => {
@@ -113,7 +115,7 @@ describe("flattenDirectly (no instance running)", () => {
       target: { follower: "half" },
       env,
     });
-    expect(results).toMatchObject([{ target: "DEMO2001", ok: true }]);
+    expect(results).toMatchObject([{ target: "DEMO2001", status: "locked" }]);
     expect((await readState()).followers.DEMO2001).toMatchObject({
       state: "LOCKED",
       lockKind: "trailing",
@@ -132,8 +134,8 @@ describe("flattenDirectly (no instance running)", () => {
     expect(results).toEqual([
       {
         target: "DEMO1000",
-        ok: false,
-        message: "DEMO1000 is the leader of group main; mimik never flattens a leader",
+        status: "refused",
+        reason: "DEMO1000 is the leader of group main; mimik never flattens a leader",
       },
     ]);
     expect(sim.control.records().orders.filter((o) => o.isAutomated)).toEqual([]);
@@ -146,8 +148,8 @@ describe("flattenDirectly (no instance running)", () => {
       target: { all: true },
       env,
     });
-    expect(results.map((r) => r.ok)).toEqual([false, false]);
-    expect(results[0]?.message).toMatch(/embedded simulator.*no longer running/);
+    expect(results.map((r) => r.status)).toEqual(["failed", "failed"]);
+    expect(results[0]?.reason).toMatch(/embedded simulator.*no longer running/);
   });
 
   it("a missing password fails each follower with the variable named, and sends nothing", async () => {
@@ -157,8 +159,8 @@ describe("flattenDirectly (no instance running)", () => {
       target: { follower: "DEMO2002" },
       env: {},
     });
-    expect(results).toMatchObject([{ target: "DEMO2002", ok: false }]);
-    expect(results[0]?.message).toContain("environment variable MIMIK_DF_PASSWORD is not set");
+    expect(results).toMatchObject([{ target: "DEMO2002", status: "failed" }]);
+    expect(results[0]?.reason).toContain("environment variable MIMIK_DF_PASSWORD is not set");
     expect(position("DEMO2002")).toBe(1);
   });
 
@@ -170,16 +172,17 @@ describe("flattenDirectly (no instance running)", () => {
       target: { follower: "DEMO2002" },
       env,
       flatTimeoutMs: 100,
-      openSessions: async () => [stub.session],
+      openSessions: () => [stub.session],
     });
     expect(stub.cancelled).toEqual([77]);
     expect(stub.liquidated).toEqual([[2002, 4000001]]);
     expect(results).toEqual([
       {
         target: "DEMO2002",
-        ok: false,
-        message:
-          "flatten failed: liquidate ESZ6: RiskRejected; saved as LIQUIDATE_ONLY, so the next mimik start keeps flattening it",
+        status: "failed",
+        sent: 2,
+        reason:
+          "liquidate ESZ6: RiskRejected; saved as LIQUIDATE_ONLY, so the next mimik start keeps flattening it",
       },
     ]);
     expect((await readState()).followers.DEMO2002).toMatchObject({
@@ -202,9 +205,15 @@ describe("flattenDirectly (no instance running)", () => {
       configPath: configPath(),
       target: { follower: "DEMO1000" },
       env,
-      openSessions: async () => [stub.session],
+      openSessions: () => [stub.session],
     });
-    expect(results).toEqual([{ target: "DEMO1000", ok: false, message: "is a leader; never flattened" }]);
+    expect(results).toEqual([
+      {
+        target: "DEMO1000",
+        status: "refused",
+        reason: "DEMO1000 is the leader of group main; mimik never flattens a leader",
+      },
+    ]);
     expect(stub.cancelled).toEqual([]);
     expect(stub.liquidated).toEqual([]);
   });
@@ -222,22 +231,46 @@ describe("flattenDirectly (no instance running)", () => {
   });
 });
 
-/** Just enough of a broker session for one follower (DEMO2002, id 2002) with one order and one position. */
+/**
+ * Just enough of a broker session for one follower (DEMO2002, id 2002) with one order and one
+ * position: it connects and syncs on start, as a real login does.
+ */
 function stubSession(options: { liquidate: OrderResult; extraAccount?: string }) {
   const cancelled: number[] = [];
   const liquidated: [number, number][] = [];
   const accounts = [{ id: 2002, name: "DEMO2002" }];
   if (options.extraAccount) accounts.push({ id: 1000, name: options.extraAccount });
+  const listeners = new Set<(event: BrokerEvent) => void>();
+  const positions = (accountId: number) =>
+    accountId === 2002 || accountId === 1000
+      ? [{ accountId, contractId: 4000001, contract: "ESZ6", netPos: 1, netPrice: 5000 }]
+      : [];
   const session = {
     connection: "sim",
-    start: async () => undefined,
+    start: async () => {
+      const events: BrokerEvent[] = [
+        {
+          type: "sync",
+          connection: "sim",
+          initial: true,
+          accounts,
+          positions: accounts.flatMap((a) => positions(a.id)),
+          fillIds: [],
+        },
+        { type: "connection", connection: "sim", state: "connected" },
+      ];
+      for (const event of events) for (const listener of listeners) listener(event);
+    },
     stop: async () => undefined,
     state: () => "connected" as const,
     accounts: () => accounts,
-    positions: (accountId: number) =>
-      accountId === 2002 || accountId === 1000
-        ? [{ accountId, contractId: 4000001, contract: "ESZ6", netPos: 1, netPrice: 5000 }]
-        : [],
+    positions,
+    cashBalance: () => undefined,
+    rateBudget: () => ({ minuteLeft: 100, hourLeft: 1000 }),
+    lastPrice: () => undefined,
+    contractById: () => undefined,
+    subscribeQuotes: () => undefined,
+    findContract: async () => undefined,
     workingOrders: (accountId: number) => [{ orderId: 77, accountId, contractId: 4000001 }],
     cancelOrder: async (orderId: number): Promise<OrderResult> => {
       cancelled.push(orderId);
@@ -247,7 +280,10 @@ function stubSession(options: { liquidate: OrderResult; extraAccount?: string })
       liquidated.push([accountId, contractId]);
       return options.liquidate;
     },
-    on: () => () => undefined,
+    on: (listener: (event: BrokerEvent) => void) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
   } as unknown as BrokerSession;
   return { session, cancelled, liquidated };
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { configSchema } from "../../data/schema.js";
+import { REFUSALS } from "../../engine/index.js";
 import { confirmQuestion } from "../../src/cli/commands/flatten.js";
-import { formatResults } from "../../src/cli/control-commands.js";
 import { formatStatus, money, parseStatus } from "../../src/cli/statusText.js";
 import { followersForTarget } from "../../src/process/directFlatten.js";
+import { outcomeLines } from "../../src/text/outcomes.js";
 
 const config = configSchema.parse({
   version: 1,
@@ -57,13 +58,18 @@ describe("texts", () => {
     );
   });
 
-  it("formatResults aligns accounts and marks failures", () => {
+  it("outcomeLines aligns accounts and marks failures", () => {
     expect(
-      formatResults([
-        { target: "F1", ok: true, message: "locked" },
-        { target: "LONGNAME", ok: false, message: "not connected" },
+      outcomeLines([
+        { target: "F1", status: "locked" },
+        { target: "LONGNAME", status: "refused", reason: REFUSALS.disconnected },
+        { target: "F2", status: "locked", sent: 2, saved: false },
       ]),
-    ).toEqual(["ok   F1        locked", "FAIL LONGNAME  not connected"]);
+    ).toEqual([
+      "ok   F1        locked",
+      "FAIL LONGNAME  is disconnected; try again once it is back",
+      "FAIL F2        flat; locked (2 sent); NOT SAVED to the state file (held in memory, saved as soon as the disk allows)",
+    ]);
   });
 
   it("money signs amounts", () => {

@@ -65,10 +65,15 @@ describe("control socket", () => {
     expect(seen[1]).toEqual({ id: 7, cmd: "flatten", target: { group: "G1" } });
   });
 
-  it("passes action results through", async () => {
-    await serve(async () => ({ results: [{ target: "F1", ok: false, message: "rejected: no margin" }] }));
+  it("passes outcomes through", async () => {
+    await serve(async () => ({
+      ok: true,
+      results: [{ target: "F1", status: "failed", reason: "rejected: no margin", retryInMs: 2000 }],
+    }));
     const response = await sendControl(socketPath, { cmd: "lock", follower: "F1" });
-    expect(response.results).toEqual([{ target: "F1", ok: false, message: "rejected: no margin" }]);
+    expect(response.results).toEqual([
+      { target: "F1", status: "failed", reason: "rejected: no margin", retryInMs: 2000 },
+    ]);
   });
 
   it("makes the socket mode 0600 inside a 0700 folder", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Copier } from "../../engine/copier/copier.js";
 import { COPY_REASONS } from "../../engine/copier/decide.js";
+import { REFUSALS } from "../../engine/outcome.js";
 import type { FillEvent } from "../../engine/types.js";
 import { SKIP_REASONS } from "../../engine/types.js";
 import { world } from "./harness.js";
@@ -366,14 +367,12 @@ describe("reconnects: nothing replayed, differences shown, resync on request", (
     );
     expect(w.broker.placed.at(-1)?.clOrdId).toMatch(/^mk-rs-/);
     await w.flush();
-    expect(await pending).toEqual(expect.objectContaining({ ok: true }));
+    expect(await pending).toEqual(expect.objectContaining({ status: "resynced", sent: 1 }));
     expect(w.position("A", "ESZ6")).toBe(2);
     expect(w.events.filter((e) => e.type === "syncStatus").at(-1)).toEqual(
       expect.objectContaining({ follower: "A", inSync: true }),
     );
-    expect(await w.copier.resync("A")).toEqual(
-      expect.objectContaining({ ok: true, message: "already in sync" }),
-    );
+    expect(await w.copier.resync("A")).toEqual({ target: "A", status: "in sync" });
   });
 
   it("resync refuses to open for a locked follower and to reach a disconnected one", async () => {
@@ -381,15 +380,15 @@ describe("reconnects: nothing replayed, differences shown, resync on request", (
     w.down.add("A");
     w.trade("L", "ESZ6", "Buy", 2);
     expect(await w.copier.resync("A")).toEqual(
-      expect.objectContaining({ ok: false, message: expect.stringMatching(/disconnected/) }),
+      expect.objectContaining({ status: "refused", reason: REFUSALS.disconnected }),
     );
     w.down.delete("A");
     w.risk.set("A", { state: "LOCKED" });
     const result = await w.copier.resync("A");
-    expect(result.ok).toBe(false);
-    expect(result.message).toMatch(/would open/);
+    expect(result.status).toBe("refused");
+    expect(result.reason).toMatch(/would open/);
     expect(w.broker.placed).toEqual([]);
-    expect(await w.copier.resync("nobody")).toEqual(expect.objectContaining({ ok: false }));
+    expect(await w.copier.resync("nobody")).toEqual(expect.objectContaining({ status: "refused" }));
   });
 
   it("leader reconnect: what it did while down is not copied, every follower is flagged for a look", async () => {

@@ -245,7 +245,7 @@ describe("mimik headless and the control commands, as real processes", () => {
     const r = await runMimik(["flatten", "--follower", "DEMO2002", "--yes", "--config", configPath], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("no running instance: flattened directly at the broker");
-    expect(r.stdout).toMatch(/^ok\s+DEMO2002\s+flat; locked \(liquidated ESZ6 \+2\)/m);
+    expect(r.stdout).toMatch(/^ok\s+DEMO2002\s+flat; locked \(1 sent\)/m);
     expect(await position("DEMO2002")).toBe(0);
     expect(await position("DEMO1000")).toBe(4);
     expect(await position("DEMO2003")).toBe(2);

@@ -25,7 +25,7 @@ describe("risk through the simulator: breach → flatten → lock → unlock", (
     rig = await startRig(withDailyLoss(500));
     const { sim, engine } = rig;
     await eventually(
-      () => engine.directory.resolve("DEMO2003") && engine.risk.snapshot("DEMO2003")?.netLiq,
+      () => engine.directory.route("DEMO2003") && engine.risk.snapshot("DEMO2003")?.netLiq,
       "risk to see DEMO2003",
     );
 
@@ -54,10 +54,10 @@ describe("risk through the simulator: breach → flatten → lock → unlock", (
 
     // Still past its daily loss: a plain unlock is refused and says why; forced, it copies again.
     const refused = await engine.unlock("DEMO2003");
-    expect(refused.ok).toBe(false);
-    expect(refused.message.length).toBeGreaterThan(0);
+    expect(refused.status).toBe("refused");
+    expect(refused.reason?.length).toBeGreaterThan(0);
     const forced = await engine.unlock("DEMO2003", true);
-    expect(forced.ok).toBe(true);
+    expect(forced.status).toBe("unlocked");
     sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
     // The add is copied as its own step (T(2) − T(1) = 1); the skipped opening is not replayed.
     await eventually(() => position(sim, "DEMO2003", "ESZ6") === 1, "DEMO2003 copying again");
@@ -66,7 +66,7 @@ describe("risk through the simulator: breach → flatten → lock → unlock", (
   it("manual flatten-and-lock of a group never touches the leader", async () => {
     rig = await startRig(simConfig());
     const { sim, engine } = rig;
-    await eventually(() => engine.directory.resolve("DEMO2003"), "sync");
+    await eventually(() => engine.directory.route("DEMO2003"), "sync");
     sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 3);
     await eventually(() => position(sim, "DEMO2003", "ESZ6") === -3, "DEMO2003 short 3");
     const results = await engine.flattenAndLock({ group: "G" });

@@ -167,7 +167,8 @@ async function inject(step: Exclude<Step, { kind: "trade" }>, sim: Simulator, fx
 async function settled(sim: Simulator, instance: MimikInstance): Promise<void> {
   const { engine } = instance;
   const still = () => {
-    if (!engine.status().connections.every((c) => c.state === "connected")) return false;
+    if (![LEADER, ...FOLLOWERS.map((f) => f.account)].every((a) => engine.directory.connected(a)))
+      return false;
     const positions = sim.control.records().positions.filter((p) => p.accountName === LEADER);
     for (const p of positions)
       if (engine.copier.leaderPosition(LEADER, p.contract) !== p.netPos) return false;

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Limits } from "../../data/schema.js";
+import { REFUSALS, succeeded } from "../../engine/outcome.js";
 import { alertsOf, configWith, ES, flush, NQ, rig, statesOf } from "./fakes.js";
 
 const MON_NOON = Date.parse("2026-01-12T18:00:00Z");
@@ -123,15 +124,15 @@ describe("manual flatten-and-lock", () => {
     r.log.length = 0;
     const results = await r.engine.flattenAndLock(["F1", "F2", "f3", "LEAD", "NOPE"]);
     await flush();
-    expect(results.map((x) => [x.target, x.ok])).toEqual([
+    expect(results.map((x) => [x.target, succeeded(x)])).toEqual([
       ["F1", true],
       ["F2", true],
       ["F3", true],
       ["LEAD", false],
       ["NOPE", false],
     ]);
-    expect(results[3]?.message).toMatch(/is a leader/);
-    expect(results[4]?.message).toMatch(/not a follower/);
+    expect(results[3]).toMatchObject({ status: "refused", reason: REFUSALS.leader });
+    expect(results[4]).toMatchObject({ status: "refused", reason: REFUSALS.notFollower });
     for (const name of ["F1", "F2", "F3"]) {
       expect(r.engine.gate(name).state).toBe("LOCKED");
       expect(r.engine.snapshot(name)).toMatchObject({ lockKind: "manual", lockReason: "manual" });
@@ -165,7 +166,7 @@ describe("manual flatten-and-lock", () => {
   it("lock stops openings without flattening; it is kept across calls", async () => {
     const r = await setup(["F1"], {});
     const res = await r.engine.lock("F1", "lunch");
-    expect(res).toMatchObject({ ok: true, message: "locked" });
+    expect(res).toEqual({ target: "F1", status: "locked", reason: "lunch" });
     expect(r.engine.gate("F1").state).toBe("LOCKED");
     expect(r.log.filter((l) => l.startsWith("liquidate"))).toEqual([]);
     expect(r.store.state.followers.F1).toMatchObject({
@@ -173,7 +174,7 @@ describe("manual flatten-and-lock", () => {
       lockKind: "manual",
       lockReason: "lunch",
     });
-    expect((await r.engine.lock("LEAD", "x")).ok).toBe(false);
+    expect(await r.engine.lock("LEAD", "x")).toMatchObject({ status: "refused", reason: REFUSALS.leader });
   });
 });
 

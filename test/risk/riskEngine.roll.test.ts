@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Limits } from "../../data/schema.js";
+import { REFUSALS } from "../../engine/outcome.js";
 import { configWith, ES, flush, rig } from "./fakes.js";
 
 const at = (iso: string) => Date.parse(iso);
@@ -146,7 +147,7 @@ describe("restart", () => {
       highWaterMark: 51_000,
       startOfDayBalance: 50_000,
     });
-    expect((await again.unlock("F1")).ok).toBe(false);
+    expect((await again.unlock("F1")).status).toBe("refused");
     await again.stop();
   });
 
@@ -208,13 +209,13 @@ describe("unlock through the engine", () => {
     r.session.quote(ES, 5000);
     await flush();
     const refused = await r.engine.unlock("F1");
-    expect(refused.ok).toBe(false);
-    expect(refused.message).toMatch(/trailing floor \$50000\.00.*--force/);
+    expect(refused.status).toBe("refused");
+    expect(refused.reason).toMatch(/trailing floor \$50000\.00.*--force/);
     expect(r.engine.gate("F1").state).toBe("LOCKED");
 
     const forced = await r.engine.unlock("F1", { force: true });
-    expect(forced).toMatchObject({ ok: true });
-    expect(forced.message).toMatch(/high-water mark reset/);
+    expect(forced).toMatchObject({ status: "unlocked" });
+    expect(forced.reason).toMatch(/high-water mark reset/);
     await r.clock.advance(5_000);
     expect(r.engine.gate("F1").state).toBe("ACTIVE");
     expect(r.store.state.followers.F1).toMatchObject({ state: "ACTIVE", highWaterMark: 50_000 });
@@ -225,8 +226,8 @@ describe("unlock through the engine", () => {
     const r = await setup("2026-01-12T18:00:00Z", { dailyLoss: 1000 });
     r.session.quote(ES, 4980);
     await flush();
-    expect((await r.engine.unlock("F1")).ok).toBe(false);
-    expect((await r.engine.unlock("F1", { force: true })).ok).toBe(true);
+    expect((await r.engine.unlock("F1")).status).toBe("refused");
+    expect((await r.engine.unlock("F1", { force: true })).status).toBe("unlocked");
     await lose(r, 10);
     expect(r.engine.gate("F1").state).toBe("ACTIVE");
     r.session.closeAtMarket(11, ES.id);
@@ -237,9 +238,10 @@ describe("unlock through the engine", () => {
 
   it("an unknown name is refused", async () => {
     const r = await setup("2026-01-12T18:00:00Z", {});
-    expect(await r.engine.unlock("ghost")).toMatchObject({
-      ok: false,
-      message: "ghost is not a known follower",
+    expect(await r.engine.unlock("ghost")).toEqual({
+      target: "ghost",
+      status: "refused",
+      reason: REFUSALS.notFollower,
     });
   });
 });

@@ -4,12 +4,12 @@ import { resolveConfigPath } from "../../../data/paths.js";
 import { formatProblems } from "../../../data/problems.js";
 import type { Config } from "../../../data/schema.js";
 import { UserError } from "../../../data/userError.js";
-import type { FlattenTarget } from "../../../engine/runtime/engine.js";
-import type { ActionResult } from "../../../engine/types.js";
+import { type FlattenTarget, type Outcome, succeeded } from "../../../engine/index.js";
 import type { ControlResponse } from "../../control/index.js";
 import { flattenDirectly, followersForTarget } from "../../process/directFlatten.js";
+import { outcomeLines } from "../../text/outcomes.js";
 import type { Command, CommandContext } from "../command.js";
-import { askInstance, CONFIG_HELP, formatResults, NotRunningError } from "../control-commands.js";
+import { askInstance, CONFIG_HELP, NotRunningError } from "../control-commands.js";
 import { parseFlags } from "../flags.js";
 import { parseStatus } from "../statusText.js";
 
@@ -104,13 +104,14 @@ async function runFlatten(ctx: CommandContext, options: FlattenCommandOptions): 
 
   if (instance.running) {
     try {
+      const wait = options.confirmLockedMs ?? 10_000;
       const response = await askInstance(
         ctx,
         flags.config,
-        { cmd: "flatten", target },
-        { timeoutMs: 30_000 },
+        { cmd: "flatten", target, waitLockedMs: wait },
+        { timeoutMs: 30_000 + wait },
       );
-      return await reportFromInstance(ctx, flags.config, response, options.confirmLockedMs ?? 10_000);
+      return reportFromInstance(ctx, response, wait);
     } catch (error) {
       // The instance died between the question and the flatten: the panic button still works.
       if (!(error instanceof NotRunningError)) throw error;
@@ -176,55 +177,28 @@ async function instanceFollowers(
   return { running: true, followers: [target.follower] };
 }
 
-/** Prints the instance's per-account answer, then waits until it reports them LOCKED. */
-async function reportFromInstance(
-  ctx: CommandContext,
-  configFlag: string | undefined,
-  response: ControlResponse,
-  confirmLockedMs: number,
-): Promise<number> {
+/** Prints the instance's per-account answer; only followers reported flat and locked count as done. */
+function reportFromInstance(ctx: CommandContext, response: ControlResponse, waitedMs: number): number {
   if (response.error) {
     ctx.stderr.write(`mimik flatten: the running instance refused: ${response.error}\n`);
     return 1;
   }
-  const results = response.results ?? [];
-  const pending = new Set(results.filter((r) => r.ok).map((r) => r.target.toUpperCase()));
-  const final = new Map<string, ActionResult>(results.map((r) => [r.target.toUpperCase(), r]));
-  const deadline = Date.now() + confirmLockedMs;
-  while (pending.size > 0) {
-    const status = parseStatus((await askInstance(ctx, configFlag, { cmd: "status" })).status);
-    for (const group of status?.groups ?? [])
-      for (const f of group.followers) {
-        const key = f.account.toUpperCase();
-        if (!pending.has(key)) continue;
-        if (f.state === "LOCKED") {
-          pending.delete(key);
-          const said = final.get(key)?.message ?? "";
-          const sent = /^liquidating (\d+)/.exec(said)?.[1];
-          // The instance's own words stand unless they were "still liquidating".
-          const message = sent
-            ? `flat; locked (${sent} sent)`
-            : said.startsWith("flat")
-              ? said
-              : "flat; locked";
-          final.set(key, { target: f.account, ok: true, message });
-        }
-      }
-    if (pending.size === 0 || Date.now() > deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  for (const key of pending) {
-    const r = final.get(key);
-    if (r)
-      final.set(key, {
-        ...r,
-        ok: false,
-        message: `${r.message}; not reported flat and locked within ${confirmLockedMs / 1000} s (the instance keeps trying; see mimik status)`,
-      });
-  }
-  const lines = [...final.values()];
-  for (const line of formatResults(lines)) ctx.stdout.write(`${line}\n`);
-  return response.ok && lines.every((r) => r.ok) ? 0 : 1;
+  const results = (response.results ?? []).map(
+    (o): Outcome =>
+      o.status === "liquidating"
+        ? {
+            ...o,
+            status: "failed",
+            reason: `not reported flat and locked within ${waitedMs / 1000} s (the instance keeps trying; see mimik status)`,
+          }
+        : o,
+  );
+  printOutcomes(ctx, results);
+  return response.ok && results.every(succeeded) ? 0 : 1;
+}
+
+function printOutcomes(ctx: CommandContext, outcomes: readonly Outcome[]): void {
+  for (const line of outcomeLines(outcomes)) ctx.stdout.write(`${line}\n`);
 }
 
 async function flattenWithoutInstance(
@@ -236,12 +210,12 @@ async function flattenWithoutInstance(
   const choice = resolveConfigPath({ flag: configFlag, env: ctx.env, cwd: ctx.cwd });
   const results = await flattenDirectly({ config, configPath: choice.path, target, env: ctx.env });
   ctx.stdout.write(
-    results.every((r) => r.ok)
+    results.every(succeeded)
       ? "no running instance: flattened directly at the broker\n"
       : "no running instance: acted directly at the broker; not everything worked (see below)\n",
   );
-  for (const line of formatResults(results)) ctx.stdout.write(`${line}\n`);
-  return results.every((r) => r.ok) ? 0 : 1;
+  printOutcomes(ctx, results);
+  return results.every(succeeded) ? 0 : 1;
 }
 
 async function loadConfig(ctx: CommandContext, configFlag: string | undefined): Promise<Config> {

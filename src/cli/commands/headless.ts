@@ -1,5 +1,6 @@
-import type { EngineEvent, Logger } from "../../../engine/types.js";
-import { formatEventLine } from "../../headless/format.js";
+import type { EngineEvent, Logger } from "../../../engine/index.js";
+import { formatEventLine, isScreenRefresh } from "../../headless/format.js";
+import { lineSink } from "../../headless/lineSink.js";
 import { boot } from "../../process/boot.js";
 import { untilSignal } from "../../process/signals.js";
 import type { Command, CommandContext } from "../command.js";
@@ -8,9 +9,13 @@ import { parseFlags } from "../flags.js";
 const HELP = `Usage: mimik headless [--config FILE] [--demo] [--pretty]
 
 The copy engine without a screen, for tmux, systemd or a VPS: one JSON line per event on
-stdout (leader fills, copy decisions, order results, state changes, connections, alerts).
-Control it from another shell with mimik status / flatten / lock / unlock / pause / resume.
-Stops cleanly on SIGINT or SIGTERM. Only one instance may run per config.
+stdout (leader fills, copy decisions, order results, state changes, positions, connections,
+alerts). Control it from another shell with mimik status / flatten / lock / unlock / pause /
+resume. Stops cleanly on SIGINT, SIGTERM or SIGHUP. Only one instance may run per config.
+
+The engine runs in a thread of its own: a paused terminal (Ctrl+S), a reader that stops reading
+or goes away, or a full disk under stdout never delays a copy. Lines that could not be shown are
+counted; the journal (mimik log) has every event.
 
 Options:
   --config FILE   the config file (default: MIMIK_CONFIG, then the platform config dir)
@@ -31,9 +36,14 @@ export const headlessCommand: Command = {
       },
       { command: "headless" },
     );
-    const write = (line: string) => ctx.stdout.write(`${line}\n`);
+    const out = lineSink(ctx.stdout, {
+      onError: (error) =>
+        ctx.stderr.write(
+          `mimik headless: stdout failed (${error.code ?? error.message}); copying goes on, output stops\n`,
+        ),
+    });
     const log = (level: "info" | "warn" | "error") => (message: string, data?: Record<string, unknown>) =>
-      write(
+      out.write(
         flags.pretty
           ? `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}`
           : JSON.stringify({ type: "log", at: Date.now(), level, message, ...data }),
@@ -47,16 +57,20 @@ export const headlessCommand: Command = {
       logger,
       listeners: [
         (event: EngineEvent) => {
-          // Risk snapshots refresh several times a second per follower: the screen's business, not the log's.
-          if (event.type !== "risk") write(formatEventLine(event, flags.pretty));
+          if (!isScreenRefresh(event)) out.write(formatEventLine(event, flags.pretty));
         },
       ],
     });
     logger.info(
       `mimik headless running (${running.mode}${running.configPath ? `, config ${running.configPath}` : ""}); control socket ${running.controlPath ?? "none"}`,
     );
-    const signal = await untilSignal();
-    logger.info(`${signal}: shutting down`);
+    const ended = await Promise.race([untilSignal(), running.died.catch((error: Error) => error)]);
+    if (ended instanceof Error) {
+      logger.error(`${ended.message}: shutting down`);
+      await running.stop();
+      return 1;
+    }
+    logger.info(`${ended}: shutting down`);
     await running.stop();
     return 0;
   },

@@ -1,5 +1,5 @@
 import { UserError } from "../../../data/userError.js";
-import type { Logger } from "../../../engine/types.js";
+import type { Logger } from "../../../engine/index.js";
 import type { MountedConsole } from "../../app/mountConsole.js";
 import { boot, type Running } from "../../process/boot.js";
 import { untilSignal } from "../../process/signals.js";
@@ -56,23 +56,28 @@ export const uiCommand: Command = {
         configFlag: flags.config,
         demo: flags.demo,
         logger,
-        listeners: [store.push],
+        store,
         // Drawn before the broker sessions connect: the header shows them connecting, and a slow
         // login never leaves the trader at a blank terminal.
         beforeStart: async (built) => {
           const { mountConsole } = await loading;
-          app = mountConsole(built, store, ctx.env, () => quit());
+          app = mountConsole(built, ctx.env, () => quit());
         },
       });
     } catch (error) {
       app?.unmount();
       throw error;
     }
-    await Promise.race([quitting, untilSignal(), ...(app ? [app.waitUntilExit()] : [])]);
+    const died = running.died.catch((error: Error) => error);
+    const ended = await Promise.race([quitting, untilSignal(), died, ...(app ? [app.waitUntilExit()] : [])]);
     app?.unmount();
     process.stdin.pause();
     store.dispose();
     await running.stop();
+    if (ended instanceof Error) {
+      ctx.stderr.write(`mimik: ${ended.message}; copying stopped\n`);
+      return 1;
+    }
     return 0;
   },
 };

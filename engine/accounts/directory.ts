@@ -1,0 +1,111 @@
+import type { Config, Follower, Group } from "../../data/schema.js";
+import type { BrokerSession } from "../types.js";
+
+/** Where an account lives at its broker: the session of its login and the broker's account id. */
+export interface AccountRoute {
+  session: BrokerSession;
+  accountId: number;
+}
+
+export type AccountRole =
+  | { kind: "leader"; group: Group }
+  | { kind: "follower"; group: Group; follower: Follower };
+
+/**
+ * The one account identity. An account's key is its name as the config's `accounts` list spells
+ * it (data/ rewrites every reference to that spelling at load), so the engine compares names
+ * with ===. This directory is the only place that maps between that key and everything else:
+ * what a person types (any case, or a label), the broker's (connection, account id), and the
+ * account's role. Broker ids are learnt from each login's sync snapshot, so an account resolves
+ * only once its login has synced.
+ */
+export class AccountDirectory {
+  private routes = new Map<string, AccountRoute>();
+  private names = new Map<string, string>();
+  private typed = new Map<string, string>();
+  private connectionOf = new Map<string, string>();
+  private roles = new Map<string, AccountRole>();
+
+  setConfig(config: Config): void {
+    this.connectionOf = new Map(config.accounts.map((a) => [a.name, a.connection]));
+    this.typed = new Map();
+    for (const a of config.accounts) {
+      this.typed.set(a.name.toUpperCase(), a.name);
+      if (a.label) this.typed.set(a.label.toUpperCase(), a.name);
+    }
+    this.roles = new Map();
+    for (const group of config.groups) {
+      this.roles.set(group.leader, { kind: "leader", group });
+      for (const follower of group.followers) {
+        // A config that slipped past the group rules must never turn a leader into a follower.
+        if (this.roles.get(follower.account)?.kind === "leader") continue;
+        this.roles.set(follower.account, { kind: "follower", group, follower });
+      }
+    }
+    // An account moved to another login (or removed) is no longer reachable where it was.
+    for (const [name, route] of [...this.routes]) {
+      if (this.connectionOf.get(name) !== route.session.connection) this.forget(name);
+    }
+  }
+
+  /** Records the accounts a session reported in its snapshot, keeping only the configured ones. */
+  learn(session: BrokerSession, accounts: readonly { id: number; name: string }[]): void {
+    for (const account of accounts) {
+      const name = this.typed.get(account.name.toUpperCase());
+      if (name === undefined || this.connectionOf.get(name) !== session.connection) continue;
+      this.forget(name);
+      this.routes.set(name, { session, accountId: account.id });
+      this.names.set(reverseKey(session.connection, account.id), name);
+    }
+  }
+
+  /** The account a person means by a name or a label, in any case; undefined when none. */
+  find(typed: string): string | undefined {
+    return this.typed.get(typed.trim().toUpperCase());
+  }
+
+  /** The broker session and id of a configured account, once its login has synced. */
+  route(name: string): AccountRoute | undefined {
+    return this.routes.get(name);
+  }
+
+  /** The configured account behind a broker account id on a connection. */
+  nameAt(connection: string, accountId: number): string | undefined {
+    return this.names.get(reverseKey(connection, accountId));
+  }
+
+  connected(name: string): boolean {
+    return this.routes.get(name)?.session.state() === "connected";
+  }
+
+  role(name: string): AccountRole | undefined {
+    return this.roles.get(name);
+  }
+
+  /** The group an account leads, if it leads one. */
+  leaderOf(name: string): Group | undefined {
+    const role = this.roles.get(name);
+    return role?.kind === "leader" ? role.group : undefined;
+  }
+
+  isLeader(name: string): boolean {
+    return this.roles.get(name)?.kind === "leader";
+  }
+
+  /** The group a broker account leads, by its id: a leader is recognised even under another name. */
+  leaderAt(connection: string, accountId: number): Group | undefined {
+    const name = this.nameAt(connection, accountId);
+    return name === undefined ? undefined : this.leaderOf(name);
+  }
+
+  private forget(name: string): void {
+    const route = this.routes.get(name);
+    if (!route) return;
+    this.routes.delete(name);
+    this.names.delete(reverseKey(route.session.connection, route.accountId));
+  }
+}
+
+function reverseKey(connection: string, accountId: number): string {
+  return `${connection}\u0000${accountId}`;
+}

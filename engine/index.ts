@@ -1,0 +1,27 @@
+/**
+ * The engine's public surface: everything outside engine/ (the process, the screen, the CLI)
+ * imports from here and nowhere deeper. What is not exported here is the engine's own business.
+ */
+
+export type { AccountRole, AccountRoute } from "./accounts/directory.js";
+export type { Credentials } from "./broker/index.js";
+export { createBrokerSession, tradovateEndpoints } from "./broker/index.js";
+export { describeTarget, type EngineCommand, type FlattenTarget } from "./commands.js";
+export { type Outcome, type OutcomeStatus, REFUSALS, succeeded } from "./outcome.js";
+export { Engine, type EngineDeps } from "./runtime/engine.js";
+export { MemoryRiskStore, SetLedger } from "./runtime/memoryStores.js";
+export {
+  defaultScenario,
+  loadScenario,
+  type ManualTradeResult,
+  parseScenario,
+  type Scenario,
+  ScenarioError,
+  type SimControl,
+  type SimOptions,
+  type SimRecords,
+  type Simulator,
+  startSimulator,
+} from "./sim/index.js";
+export { type ContractMapping, mapContract, parseContract, rootOf } from "./symbols.js";
+export * from "./types.js";

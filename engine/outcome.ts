@@ -1,0 +1,78 @@
+/**
+ * What a command did, as data. The engine and the actions module answer every command (flatten,
+ * lock, unlock, resync, pause, resume, config edits) with Outcomes; wording is made at the edges
+ * (CLI lines, the screen's flash line) from these fields, never parsed back out of English.
+ */
+
+export type OutcomeStatus =
+  /** Flat and locked (flatten), or locked without a flatten (lock). */
+  | "locked"
+  /** Cancels and liquidations sent; the follower locks once the broker reports it flat. */
+  | "liquidating"
+  | "already locked"
+  | "unlocked"
+  /** Nothing to unlock: the follower was ACTIVE. */
+  | "already active"
+  /** Resync orders sent. */
+  | "resynced"
+  | "in sync"
+  | "paused"
+  | "resumed"
+  | "enabled"
+  | "disabled"
+  /** A config edit (group or follower saved, removed) is on disk and in the engine. */
+  | "saved"
+  /** Not done, and nothing was sent: the command is not allowed now (`reason` says why). */
+  | "refused"
+  /** Tried and did not (fully) work: `reason` says what failed; `retryInMs` when it carries on. */
+  | "failed";
+
+export interface Outcome {
+  /** The follower's account name or the group's name, as the config spells it. */
+  target: string;
+  status: OutcomeStatus;
+  /** Orders, cancels and liquidations sent for this target. */
+  sent?: number | undefined;
+  /** Why it was refused or failed, or the lock's reason; fixed words, not a sentence to parse. */
+  reason?: string | undefined;
+  /** When a failed flatten tries again by itself. */
+  retryInMs?: number | undefined;
+  /**
+   * False when the lock or unlock holds in memory but could not be written to the state file:
+   * it is retried until it is on disk, and the caller must say so loudly.
+   */
+  saved?: boolean | undefined;
+}
+
+/** Statuses that mean the command did what was asked (or there was nothing to do). */
+const DONE: ReadonlySet<OutcomeStatus> = new Set<OutcomeStatus>([
+  "locked",
+  "liquidating",
+  "already locked",
+  "unlocked",
+  "already active",
+  "resynced",
+  "in sync",
+  "paused",
+  "resumed",
+  "enabled",
+  "disabled",
+  "saved",
+]);
+
+/** Did the command do what was asked, durably? A lock that is not on disk is not done. */
+export function succeeded(outcome: Outcome): boolean {
+  return DONE.has(outcome.status) && outcome.saved !== false;
+}
+
+/** Refusal reasons shared by the engine and the actions module. */
+export const REFUSALS = {
+  leader: "is a leader",
+  notFollower: "not a follower",
+  noSuchGroup: "no such group",
+  noFollowers: "no followers",
+  disconnected: "disconnected",
+  pastLimit: "still past a limit",
+  wouldOpen: "would open",
+  invalid: "invalid",
+} as const;

@@ -1,0 +1,89 @@
+import { JournalWriter, leaderFillKeys } from "../../../data/journal/index.js";
+import type { Config } from "../../../data/schema.js";
+import { RuntimeStateRepository, StateError } from "../../../data/state.js";
+import {
+  type BrokerSession,
+  Engine,
+  type EngineCommand,
+  type EngineEvent,
+  type Logger,
+  type Outcome,
+  SetLedger,
+} from "../../../engine/index.js";
+import { journalSink } from "../journalSink.js";
+import { sessionsFor } from "../sessions.js";
+import type { EngineInit, ThreadError } from "./protocol.js";
+
+/** The engine and the files it writes, built from an EngineInit; runs inside the engine's thread. */
+export interface EngineHost {
+  execute(command: EngineCommand): Promise<Outcome[]>;
+  setConfig(config: Config): void;
+  on(listener: (event: EngineEvent) => void): () => void;
+  /** Connects the broker sessions; resolves once each has connected or failed once. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens the runtime state (refusing a corrupt file), the journal and its dedupe ledger, the broker
+ * sessions and the engine, and wires the journal to the engine's events. Nothing starts trading
+ * until start().
+ */
+export async function openEngineHost(
+  init: EngineInit,
+  logger: Logger,
+  inject: { sessions?: BrokerSession[] } = {},
+): Promise<EngineHost> {
+  const state = await RuntimeStateRepository.open(init.statePath);
+  const ledger = new SetLedger(init.seedLedger ? await leaderFillKeys(init.journalPath) : []);
+  const journal = await JournalWriter.open(init.journalPath, {
+    onError: (error) => logger.error("journal write failed", { error: String(error) }),
+  });
+  let config = init.config;
+  const only = init.onlyAccounts ? new Set(init.onlyAccounts) : undefined;
+  const sessions =
+    inject.sessions ??
+    sessionsFor(config, {
+      secrets: init.secrets,
+      embeddedSimUrl: init.embeddedSimUrl,
+      logger,
+      ...(only
+        ? {
+            accounts: (c) =>
+              config.accounts.filter((a) => a.connection === c.name && only.has(a.name)).map((a) => a.name),
+          }
+        : {}),
+    }).filter((s) => !only || config.accounts.some((a) => a.connection === s.connection && only.has(a.name)));
+  const engine = new Engine(
+    { sessions, riskStore: state, ledger, logger, copying: init.copying ?? true },
+    config,
+  );
+  engine.on(journalSink(journal, () => config));
+  return {
+    execute: (command) => engine.execute(command),
+    setConfig(next) {
+      config = next;
+      engine.setConfig(next);
+      journal.append({ type: "config", groups: next.groups.length, accounts: next.accounts.length });
+    },
+    on: (listener) => engine.on(listener),
+    async start() {
+      journal.append({ type: "start", mode: init.mode, pid: process.pid });
+      await engine.start();
+    },
+    async stop() {
+      await engine.stop();
+      journal.append({ type: "stop", pid: process.pid });
+      await journal.close();
+      await state.close();
+    },
+  };
+}
+
+/** An error as data, for the other side of the thread boundary. */
+export function threadError(error: unknown): ThreadError {
+  if (error instanceof StateError)
+    return { name: error.name, message: error.message, problems: error.problems };
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: "Error", message: String(error) };
+}

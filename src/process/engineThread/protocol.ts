@@ -1,0 +1,60 @@
+import type { Problem } from "../../../data/problems.js";
+import type { Config } from "../../../data/schema.js";
+import type { EngineCommand, EngineEvent, Outcome } from "../../../engine/index.js";
+import type { ConnectionSecrets } from "../sessions.js";
+
+/**
+ * What crosses between the main thread (screen, stdout, control socket) and the engine's thread.
+ * Every message is plain data (structured clone): commands in, outcomes and event batches out.
+ */
+
+/** Everything the engine's thread needs to build the engine; secrets are already read. */
+export interface EngineInit {
+  config: Config;
+  /** Shown in the journal's start line. */
+  mode: string;
+  statePath: string;
+  journalPath: string;
+  /** Seed the dedupe ledger from the journal (false for a journal that starts empty, like the demo's). */
+  seedLedger: boolean;
+  secrets: ConnectionSecrets;
+  embeddedSimUrl?: string | undefined;
+  /**
+   * false: the engine acts on commands only and copies nothing (the direct flatten's short-lived
+   * engine). Default true.
+   */
+  copying?: boolean | undefined;
+  /** Only these accounts are synced (and so can be traded); default every configured account. */
+  onlyAccounts?: string[] | undefined;
+}
+
+export type ToEngine =
+  | { kind: "command"; id: number; command: EngineCommand }
+  | { kind: "config"; config: Config }
+  /** The main thread has handled every event batch up to `seq`. */
+  | { kind: "ack"; seq: number }
+  | { kind: "stop" };
+
+/** A failure that crossed the thread boundary; StateError keeps its problems for the CLI's report. */
+export interface ThreadError {
+  name: string;
+  message: string;
+  problems?: Problem[] | undefined;
+}
+
+export type FromEngine =
+  /** Built; the broker sessions are connecting. */
+  | { kind: "ready" }
+  /** Every broker session has connected or failed once. */
+  | { kind: "started" }
+  | { kind: "failed"; error: ThreadError }
+  | { kind: "events"; seq: number; events: EngineEvent[]; dropped: number }
+  | { kind: "outcomes"; id: number; outcomes: Outcome[] }
+  | { kind: "commandFailed"; id: number; error: ThreadError }
+  | {
+      kind: "log";
+      level: "info" | "warn" | "error";
+      message: string;
+      data?: Record<string, unknown> | undefined;
+    }
+  | { kind: "stopped" };

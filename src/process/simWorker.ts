@@ -1,0 +1,45 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { startSimulator } from "../../engine/index.js";
+import { DemoTrader } from "../demo/demoTrader.js";
+
+/**
+ * The embedded simulator in a thread of its own, like a broker on another machine: the engine's
+ * thread talks to it over loopback sockets, and neither the screen nor the engine can slow it.
+ * With `demo`, the demo trader trades its leader every few seconds.
+ */
+export interface SimThreadInit {
+  demo?: { leader: string; intervalMs: number } | undefined;
+}
+
+const port = parentPort;
+if (!port) throw new Error("the simulator thread must be started as a worker");
+const init = workerData as SimThreadInit;
+
+void (async () => {
+  const sim = await startSimulator({ port: 0 });
+  const timers: NodeJS.Timeout[] = [];
+  if (init.demo) {
+    const trader = new DemoTrader(sim.control, {
+      leader: init.demo.leader,
+      symbols: [
+        { name: "NQZ6", tick: 0.25 },
+        { name: "ESZ6", tick: 0.25 },
+        { name: "CLF7", tick: 0.01 },
+      ],
+    });
+    const every = init.demo.intervalMs;
+    timers.push(setTimeout(() => trader.step(), Math.min(every, 1200)));
+    timers.push(setInterval(() => trader.step(), every));
+  }
+  port.on("message", (message: { kind: "stop" }) => {
+    if (message.kind !== "stop") return;
+    for (const t of timers) clearTimeout(t);
+    void sim.close().finally(() => {
+      port.postMessage({ kind: "stopped" });
+      port.close();
+    });
+  });
+  port.postMessage({ kind: "ready", url: sim.url });
+})().catch((error: unknown) => {
+  port.postMessage({ kind: "failed", message: error instanceof Error ? error.message : String(error) });
+});

@@ -1,0 +1,81 @@
+import { type Outcome, REFUSALS, succeeded } from "../../engine/index.js";
+
+/**
+ * Outcomes in words, for the CLI's per-account lines and the screen's flash line. The only
+ * place command results become English; nothing reads these words back.
+ */
+
+const REFUSAL_TEXT: Record<string, string> = {
+  [REFUSALS.leader]: "is a leader; mimik never flattens, locks or trades a leader",
+  [REFUSALS.notFollower]: "is not a follower in the config",
+  [REFUSALS.noSuchGroup]: "no such group",
+  [REFUSALS.disconnected]: "is disconnected; try again once it is back",
+};
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** What happened, without the target's name: "flat; locked (2 sent)". */
+export function outcomeText(o: Outcome): string {
+  return withSaved(o, baseText(o));
+}
+
+function baseText(o: Outcome): string {
+  switch (o.status) {
+    case "locked":
+      // A flatten counts what it sent (possibly 0); a plain lock does not.
+      if (o.sent !== undefined) return o.sent > 0 ? `flat; locked (${o.sent} sent)` : "flat; locked";
+      return "locked";
+    case "liquidating":
+      return o.reason
+        ? `${o.reason}; locks once flat`
+        : `liquidating (${plural(o.sent ?? 0, "order")} sent); locks once flat`;
+    case "already locked":
+      return o.reason ? `already locked (${o.reason})` : "already locked";
+    case "unlocked":
+      return o.reason ? `unlocked (${o.reason})` : "unlocked";
+    case "already active":
+      return "already active";
+    case "resynced":
+      return `resynced (${plural(o.sent ?? 0, "order")} sent)`;
+    case "in sync":
+      return "already in sync";
+    case "paused":
+      return "paused: no new copies";
+    case "resumed":
+      return "resumed: copying";
+    case "enabled":
+      return "enabled";
+    case "disabled":
+      return "disabled";
+    case "saved":
+      return o.reason ?? "saved";
+    case "refused": {
+      const why = o.reason === undefined ? "refused" : (REFUSAL_TEXT[o.reason] ?? o.reason);
+      return o.sent ? `${why} (${plural(o.sent, "order")} sent)` : why;
+    }
+    case "failed": {
+      const retry =
+        o.retryInMs === undefined ? "" : `; retrying in ${Math.max(1, Math.round(o.retryInMs / 1000))} s`;
+      return `failed: ${o.reason ?? "no reason given"}${retry}`;
+    }
+  }
+}
+
+function withSaved(o: Outcome, text: string): string {
+  return o.saved === false
+    ? `${text}; NOT SAVED to the state file (held in memory, saved as soon as the disk allows)`
+    : text;
+}
+
+/** "DEMO2001: flat; locked" */
+export function outcomeSentence(o: Outcome): string {
+  return `${o.target}: ${outcomeText(o)}`;
+}
+
+/** One line per target, aligned: "ok   DEMO2001  flat; locked" / "FAIL DEMO2002  failed: …". */
+export function outcomeLines(outcomes: readonly Outcome[]): string[] {
+  const width = Math.max(0, ...outcomes.map((o) => o.target.length));
+  return outcomes.map(
+    (o) => `${succeeded(o) ? "ok  " : "FAIL"} ${o.target.padEnd(width)}  ${outcomeText(o)}`,
+  );
+}

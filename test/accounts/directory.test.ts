@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { AccountDirectory } from "../../engine/accounts/directory.js";
+import type { BrokerSession } from "../../engine/types.js";
+import { simConfig } from "../support/rig.js";
+
+const session = (connection: string, state = "connected") =>
+  ({ connection, state: () => state }) as unknown as BrokerSession;
+
+function labelled() {
+  const config = simConfig();
+  config.accounts = config.accounts.map((a) => (a.name === "DEMO2001" ? { ...a, label: "half" } : a));
+  return config;
+}
+
+describe("account directory", () => {
+  it("routes configured accounts by their name once their login has synced", () => {
+    const dir = new AccountDirectory();
+    dir.setConfig(simConfig());
+    expect(dir.route("DEMO2001")).toBeUndefined();
+    const sim = session("sim");
+    dir.learn(sim, [{ id: 7, name: "demo2001" }]);
+    expect(dir.route("DEMO2001")).toEqual({ session: sim, accountId: 7 });
+    expect(dir.nameAt("sim", 7)).toBe("DEMO2001");
+    expect(dir.connected("DEMO2001")).toBe(true);
+  });
+
+  it("finds what a person types: the name or the label, in any case", () => {
+    const dir = new AccountDirectory();
+    dir.setConfig(labelled());
+    expect(dir.find("demo2001")).toBe("DEMO2001");
+    expect(dir.find(" HALF ")).toBe("DEMO2001");
+    expect(dir.find("nobody")).toBeUndefined();
+  });
+
+  it("knows each account's role: the leader by name and by broker id", () => {
+    const dir = new AccountDirectory();
+    dir.setConfig(simConfig());
+    dir.learn(session("sim"), [{ id: 1, name: "DEMO1000" }]);
+    expect(dir.isLeader("DEMO1000")).toBe(true);
+    expect(dir.isLeader("DEMO2001")).toBe(false);
+    expect(dir.leaderAt("sim", 1)?.name).toBe("G");
+    expect(dir.role("DEMO2002")).toEqual(expect.objectContaining({ kind: "follower" }));
+  });
+
+  it("ignores an account reported by a login the config does not put it on", () => {
+    const dir = new AccountDirectory();
+    dir.setConfig(simConfig());
+    dir.learn(session("other"), [{ id: 9, name: "DEMO2001" }]);
+    expect(dir.route("DEMO2001")).toBeUndefined();
+    expect(dir.nameAt("other", 9)).toBeUndefined();
+  });
+
+  it("forgets a route when the config moves the account to another login", () => {
+    const dir = new AccountDirectory();
+    dir.setConfig(simConfig());
+    dir.learn(session("sim"), [{ id: 7, name: "DEMO2001" }]);
+    const moved = simConfig();
+    moved.connections.push({ ...moved.connections[0]!, name: "other" });
+    moved.accounts = moved.accounts.map((a) => (a.name === "DEMO2001" ? { ...a, connection: "other" } : a));
+    dir.setConfig(moved);
+    expect(dir.route("DEMO2001")).toBeUndefined();
+  });
+
+  it("says disconnected while the session is not connected", () => {
+    const dir = new AccountDirectory();
+    dir.setConfig(simConfig());
+    dir.learn(session("sim", "reconnecting"), [{ id: 7, name: "DEMO2001" }]);
+    expect(dir.connected("DEMO2001")).toBe(false);
+  });
+});
