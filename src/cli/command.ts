@@ -1,7 +1,5 @@
 import type { Writable } from "node:stream";
 
-export { UserError } from "../../data/userError.js";
-
 /** What a subcommand gets from the process edge; tests pass their own streams and env. */
 export interface CommandContext {
   /** Arguments after the subcommand name. */
@@ -22,4 +20,9 @@ export interface Command {
   help: string;
   /** Returns the exit code: 0 ok, 1 failure the user can fix, 2 usage. */
   run(ctx: CommandContext): Promise<number>;
+  /**
+   * The command's work goes on when nobody reads its output (headless keeps copying, sim keeps
+   * serving). Any other command ends quietly, exit 0, when its reader goes away (mimik log | head).
+   */
+  outputOptional?: boolean;
 }

@@ -4,6 +4,7 @@ import { closest, formatProblems } from "../../data/problems.js";
 import { SecretError } from "../../data/secrets.js";
 import { StateError } from "../../data/state.js";
 import { UserError } from "../../data/userError.js";
+import { visible } from "../text/terminal.js";
 import type { Command, CommandContext } from "./command.js";
 import { commands as defaultCommands } from "./commands.js";
 import { generalHelp } from "./help.js";
@@ -54,7 +55,8 @@ export async function main(
 ): Promise<number> {
   const base = contextFrom(argv, partial);
   const out = (text: string) => base.stdout.write(`${text}\n`);
-  const err = (text: string) => base.stderr.write(`${text}\n`);
+  // Error text can hold names from a config or a broker's words: never raw control characters.
+  const err = (text: string) => base.stderr.write(`${visible(text)}\n`);
   try {
     const first = argv[0];
     if (first === undefined || first.startsWith("-")) {
@@ -94,9 +96,38 @@ export async function main(
       out(command.help);
       return 0;
     }
-    return await command.run({ ...base, argv: rest });
+    return await withOutputGuard(base, command, () => command.run({ ...base, argv: rest }));
   } catch (error) {
     return report(error, err, base.env);
+  }
+}
+
+/**
+ * A closed reader (EPIPE) or a failing stdout must never crash mimik with a stack trace. A command
+ * whose work does not need its output (headless, sim) carries on quietly; any other command ends,
+ * exit 0 when the reader simply went away, 1 with a message for any other output error.
+ */
+async function withOutputGuard(
+  ctx: CommandContext,
+  command: Command,
+  run: () => Promise<number>,
+): Promise<number> {
+  let onError: (error: NodeJS.ErrnoException) => void = () => undefined;
+  const failed = new Promise<number>((resolve) => {
+    onError = (error) => {
+      if (command.outputOptional) return;
+      if (error.code === "EPIPE") resolve(0);
+      else {
+        ctx.stderr.write(`mimik ${command.name}: cannot write its output (${error.code ?? error.message})\n`);
+        resolve(1);
+      }
+    };
+  });
+  ctx.stdout.on("error", onError);
+  try {
+    return await Promise.race([run(), failed]);
+  } finally {
+    ctx.stdout.off("error", onError);
   }
 }
 

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { lstat } from "node:fs/promises";
 import { connect } from "node:net";
+import { dirname } from "node:path";
 import { UserError } from "../../data/userError.js";
 import { type ControlRequestInput, type ControlResponse, parseResponseLine } from "./protocol.js";
 
@@ -23,11 +25,54 @@ export interface SendOptions {
   timeoutMs?: number;
 }
 
+/**
+ * Is the socket ours to trust? Its folder and the socket itself must belong to this user and the
+ * folder must be closed to others: a socket in a folder another local user made (a squatted
+ * /tmp/mimik-<uid>) could answer "nothing to flatten" to a panic button. Missing = no instance.
+ */
+export async function checkSocketOwner(socketPath: string): Promise<void> {
+  const uid = typeof process.getuid === "function" ? process.getuid() : undefined;
+  if (uid === undefined) return;
+  const dir = dirname(socketPath);
+  let folder: Awaited<ReturnType<typeof lstat>>;
+  try {
+    folder = await lstat(dir);
+  } catch {
+    throw new NoInstanceError(socketPath, "no socket");
+  }
+  const fix = "remove it, or set XDG_RUNTIME_DIR to a folder of your own";
+  if (!folder.isDirectory() || folder.uid !== uid)
+    throw new UserError(
+      `refusing the control socket folder ${dir}: it ${folder.isDirectory() ? `belongs to another user (uid ${folder.uid})` : "is not a directory"}; ${fix}`,
+    );
+  if ((folder.mode & 0o077) !== 0)
+    throw new UserError(
+      `refusing the control socket folder ${dir}: others can write to it (mode ${(folder.mode & 0o777).toString(8)}); ${fix}`,
+    );
+  let socket: Awaited<ReturnType<typeof lstat>>;
+  try {
+    socket = await lstat(socketPath);
+  } catch {
+    throw new NoInstanceError(socketPath, "no socket");
+  }
+  if (!socket.isSocket() || socket.uid !== uid)
+    throw new UserError(`refusing ${socketPath}: it is not a socket of yours; ${fix}`);
+}
+
 /** Sends one request to the running instance and resolves with its response. */
-export function sendControl(
+export async function sendControl(
   socketPath: string,
   request: ControlRequestInput,
   opts: SendOptions = {},
+): Promise<ControlResponse> {
+  await checkSocketOwner(socketPath);
+  return exchange(socketPath, request, opts);
+}
+
+function exchange(
+  socketPath: string,
+  request: ControlRequestInput,
+  opts: SendOptions,
 ): Promise<ControlResponse> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const id = request.id ?? randomUUID();

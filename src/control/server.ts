@@ -20,12 +20,13 @@ export interface ControlServer {
 const MAX_LINE_BYTES = 64 * 1024;
 /** A connection that says nothing for this long is closed. */
 const IDLE_MS = 60_000;
+/** Requests one connection may have waiting or running; beyond it the socket is not read. */
+const MAX_PENDING = 4;
+/** Reply bytes waiting for a client that does not read; beyond it the socket is not read. */
+const MAX_UNREAD_REPLY_BYTES = 256 * 1024;
+/** Connections served at once; more are closed at once (only this user can connect at all). */
+const MAX_CONNECTIONS = 32;
 
-/**
- * Serves the control socket: a Unix domain socket (never a TCP port) in a 0700 folder of ours,
- * itself mode 0600, so only this user can reach the running instance. Requests are handled one
- * at a time per connection, each answered with the same id.
- */
 export async function startControlServer(
   socketPath: string,
   handler: ControlHandler,
@@ -34,6 +35,10 @@ export async function startControlServer(
   await clearStaleSocket(socketPath);
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
+    if (sockets.size >= MAX_CONNECTIONS) {
+      socket.destroy();
+      return;
+    }
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     serveConnection(socket, handler);
@@ -62,12 +67,23 @@ export async function startControlServer(
   };
 }
 
+/**
+ * One client. Requests are answered one at a time, in order, each with its id. A client cannot
+ * make this process do unbounded work or hold unbounded memory: while it has MAX_PENDING requests
+ * waiting, or has not read MAX_UNREAD_REPLY_BYTES of replies, its socket is simply not read (TCP
+ * flow control holds it back), and reading resumes when it catches up.
+ */
 function serveConnection(socket: Socket, handler: ControlHandler): void {
   socket.setEncoding("utf8");
   socket.setTimeout(IDLE_MS, () => socket.destroy());
   socket.on("error", () => {}); // the client went away; nothing to tell anyone
   let buffered = "";
-  let queue = Promise.resolve();
+  const lines: string[] = [];
+  let running = false;
+  const full = () => lines.length >= MAX_PENDING || socket.writableLength > MAX_UNREAD_REPLY_BYTES;
+  const readMore = () => {
+    if (!full() && socket.isPaused()) socket.resume();
+  };
   const reply = (response: ControlResponse): void => {
     if (!socket.writable) return;
     let text: string;
@@ -78,20 +94,40 @@ function serveConnection(socket: Socket, handler: ControlHandler): void {
     }
     socket.write(`${text}\n`);
   };
+  const next = async (): Promise<void> => {
+    if (running) return;
+    running = true;
+    for (let line = lines.shift(); line !== undefined; line = lines.shift()) {
+      readMore();
+      const response = await answer(line, handler).catch((error: unknown) => ({
+        id: null,
+        ok: false,
+        error: error instanceof Error ? error.message : String(error),
+      }));
+      if (socket.destroyed) break;
+      reply(response);
+    }
+    running = false;
+  };
+  socket.on("drain", readMore);
   socket.on("data", (chunk: string) => {
     buffered += chunk;
     let nl = buffered.indexOf("\n");
     while (nl !== -1) {
       const line = buffered.slice(0, nl).trim();
       buffered = buffered.slice(nl + 1);
-      if (line.length > 0) queue = queue.then(() => answer(line, handler).then(reply)).catch(() => {});
+      if (line.length > 0) lines.push(line);
       nl = buffered.indexOf("\n");
     }
     if (Buffer.byteLength(buffered) > MAX_LINE_BYTES) {
       reply({ id: null, ok: false, error: "invalid request: line too long" });
       socket.end();
       buffered = "";
+      lines.length = 0;
+      return;
     }
+    if (full()) socket.pause();
+    void next();
   });
 }
 

@@ -17,7 +17,7 @@ import { type Actions, createActions } from "./actions.js";
 import { controlHandler } from "./controlHandler.js";
 import { type EngineHandle, startEngineThread } from "./engineThread/client.js";
 import type { EngineInit } from "./engineThread/protocol.js";
-import { type ConnectionSecrets, needsEmbeddedSim, resolveSecrets } from "./sessions.js";
+import { type ConnectionSecrets, forgetSecretEnv, needsEmbeddedSim, resolveSecrets } from "./sessions.js";
 import { startSimThread } from "./simThread.js";
 
 export interface BootOptions {
@@ -81,6 +81,7 @@ async function bootConfig(options: BootOptions): Promise<Running> {
     const config = repo.get();
     // A bad secret throws its own error here; main() prints it as the trader's to fix.
     const secrets = await resolveSecrets(config, options.env);
+    if (options.env === process.env) forgetSecretEnv(config, process.env);
     const sim = needsEmbeddedSim(config) ? await startSimThread() : undefined;
     if (sim) undo.push(() => sim.close());
     const journalPath = journalPathFor(choice.path);

@@ -61,6 +61,15 @@ export async function resolveSecrets(config: Config, env: NodeJS.ProcessEnv): Pr
   return Object.fromEntries(entries);
 }
 
+/**
+ * Removes the environment variables that held secrets, once they are read: nothing in this process
+ * (an inspector, a crash dump, a child process) can find them there afterwards.
+ */
+export function forgetSecretEnv(config: Config, env: NodeJS.ProcessEnv): void {
+  for (const c of config.connections)
+    for (const source of [c.password, c.secret]) if (source && "env" in source) delete env[source.env];
+}
+
 export interface SessionOptions {
   secrets: ConnectionSecrets;
   /** Base URL (http://127.0.0.1:PORT) of the embedded simulator, for sim connections without a url. */

@@ -1,4 +1,5 @@
 import { type Outcome, REFUSALS, succeeded } from "../../engine/index.js";
+import { visible } from "./terminal.js";
 
 /**
  * Outcomes in words, for the CLI's per-account lines and the screen's flash line. The only
@@ -75,7 +76,7 @@ export function outcomeSentence(o: Outcome): string {
 /** One line per target, aligned: "ok   DEMO2001  flat; locked" / "FAIL DEMO2002  failed: …". */
 export function outcomeLines(outcomes: readonly Outcome[]): string[] {
   const width = Math.max(0, ...outcomes.map((o) => o.target.length));
-  return outcomes.map(
-    (o) => `${succeeded(o) ? "ok  " : "FAIL"} ${o.target.padEnd(width)}  ${outcomeText(o)}`,
+  return outcomes.map((o) =>
+    visible(`${succeeded(o) ? "ok  " : "FAIL"} ${o.target.padEnd(width)}  ${outcomeText(o)}`),
   );
 }

@@ -76,6 +76,30 @@ describe("control socket", () => {
     ]);
   });
 
+  it("a client that pipelines requests and never reads its replies is not read either", async () => {
+    let answered = 0;
+    const big = "x".repeat(10_000);
+    await serve(async () => {
+      answered += 1;
+      return { status: big };
+    });
+    const client = connect(socketPath);
+    client.pause(); // never reads a reply
+    await new Promise<void>((resolve) => client.once("connect", resolve));
+    const line = `${JSON.stringify({ id: 1, cmd: "status" })}\n`;
+    for (let i = 0; i < 5000; i++) client.write(line);
+    await new Promise((r) => setTimeout(r, 500));
+    const seen = answered;
+    await new Promise((r) => setTimeout(r, 300));
+    // The server stopped reading: a bounded number answered, and no more while the client stalls.
+    expect(seen).toBeLessThan(1000);
+    expect(answered).toBe(seen);
+    client.destroy();
+    // Another client is answered meanwhile.
+    const response = await sendControl(socketPath, { cmd: "status" });
+    expect(response.ok).toBe(true);
+  });
+
   it("makes the socket mode 0600 inside a 0700 folder", async () => {
     await serve(async () => ({}));
     expect((await stat(socketPath)).mode & 0o777).toBe(0o600);

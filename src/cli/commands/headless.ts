@@ -3,6 +3,7 @@ import { formatEventLine, isScreenRefresh } from "../../headless/format.js";
 import { lineSink } from "../../headless/lineSink.js";
 import { boot } from "../../process/boot.js";
 import { untilSignal } from "../../process/signals.js";
+import { jsonLine, visible } from "../../text/terminal.js";
 import type { Command, CommandContext } from "../command.js";
 import { parseFlags } from "../flags.js";
 
@@ -14,8 +15,9 @@ alerts). Control it from another shell with mimik status / flatten / lock / unlo
 resume. Stops cleanly on SIGINT, SIGTERM or SIGHUP. Only one instance may run per config.
 
 The engine runs in a thread of its own: a paused terminal (Ctrl+S), a reader that stops reading
-or goes away, or a full disk under stdout never delays a copy. Lines that could not be shown are
-counted; the journal (mimik log) has every event.
+or goes away, or a full disk under stdout never delays a copy. Output a reader has not taken is
+held up to MIMIK_OUTPUT_BUFFER_BYTES (default 1 MiB); beyond that lines are skipped and counted,
+and the journal (mimik log) still has every event.
 
 Options:
   --config FILE   the config file (default: MIMIK_CONFIG, then the platform config dir)
@@ -25,6 +27,7 @@ Options:
 export const headlessCommand: Command = {
   name: "headless",
   summary: "run the engine with no UI, one JSON line per event",
+  outputOptional: true,
   help: HELP,
   async run(ctx: CommandContext): Promise<number> {
     const { flags } = parseFlags(
@@ -37,6 +40,7 @@ export const headlessCommand: Command = {
       { command: "headless" },
     );
     const out = lineSink(ctx.stdout, {
+      maxBuffered: Number(ctx.env.MIMIK_OUTPUT_BUFFER_BYTES) || undefined,
       onError: (error) =>
         ctx.stderr.write(
           `mimik headless: stdout failed (${error.code ?? error.message}); copying goes on, output stops\n`,
@@ -45,8 +49,8 @@ export const headlessCommand: Command = {
     const log = (level: "info" | "warn" | "error") => (message: string, data?: Record<string, unknown>) =>
       out.write(
         flags.pretty
-          ? `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}`
-          : JSON.stringify({ type: "log", at: Date.now(), level, message, ...data }),
+          ? visible(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}`)
+          : jsonLine({ type: "log", at: Date.now(), level, message, ...data }),
       );
     const logger: Logger = { info: log("info"), warn: log("warn"), error: log("error") };
     const running = await boot({

@@ -31,6 +31,7 @@ export function createSimCommand(waitForStop: () => Promise<unknown> = untilSign
   return {
     name: "sim",
     summary: "run the Tradovate-compatible simulator on 127.0.0.1",
+    outputOptional: true,
     help: `Usage
   mimik sim [--port N] [--scenario FILE] [--seed N]
 

@@ -1,3 +1,4 @@
+import { jsonLine, visible } from "../../text/terminal.js";
 import type { Command, CommandContext } from "../command.js";
 import { askInstance, CONFIG_HELP } from "../control-commands.js";
 import { parseFlags } from "../flags.js";
@@ -37,7 +38,7 @@ export const statusCommand: Command = {
       return 1;
     }
     if (flags.json) {
-      ctx.stdout.write(`${JSON.stringify(response.status)}\n`);
+      ctx.stdout.write(`${jsonLine(response.status)}\n`);
       return 0;
     }
     const report = parseStatus(response.status);
@@ -47,7 +48,7 @@ export const statusCommand: Command = {
       );
       return 1;
     }
-    ctx.stdout.write(`${formatStatus(report).join("\n")}\n`);
+    ctx.stdout.write(`${visible(formatStatus(report).join("\n"))}\n`);
     return 0;
   },
 };

@@ -10,6 +10,7 @@ import {
   type Outcome,
   SetLedger,
 } from "../../../engine/index.js";
+import { scrubData, scrubEvent, secretScrubber } from "../../text/scrub.js";
 import { journalSink } from "../journalSink.js";
 import { sessionsFor } from "../sessions.js";
 import type { EngineInit, ThreadError } from "./protocol.js";
@@ -34,10 +35,17 @@ export async function openEngineHost(
   logger: Logger,
   inject: { sessions?: BrokerSession[] } = {},
 ): Promise<EngineHost> {
+  // Text that leaves this thread or reaches the journal never carries a secret value.
+  const scrub = secretScrubber(Object.values(init.secrets).flatMap((s) => [s.password, s.sec]));
+  const log: Logger = {
+    info: (message, data) => logger.info(scrub(message), scrubData(data, scrub)),
+    warn: (message, data) => logger.warn(scrub(message), scrubData(data, scrub)),
+    error: (message, data) => logger.error(scrub(message), scrubData(data, scrub)),
+  };
   const state = await RuntimeStateRepository.open(init.statePath);
   const ledger = new SetLedger(init.seedLedger ? await leaderFillKeys(init.journalPath) : []);
   const journal = await JournalWriter.open(init.journalPath, {
-    onError: (error) => logger.error("journal write failed", { error: String(error) }),
+    onError: (error) => log.error("journal write failed", { error: String(error) }),
   });
   let config = init.config;
   const only = init.onlyAccounts ? new Set(init.onlyAccounts) : undefined;
@@ -46,7 +54,7 @@ export async function openEngineHost(
     sessionsFor(config, {
       secrets: init.secrets,
       embeddedSimUrl: init.embeddedSimUrl,
-      logger,
+      logger: log,
       ...(only
         ? {
             accounts: (c) =>
@@ -55,10 +63,16 @@ export async function openEngineHost(
         : {}),
     }).filter((s) => !only || config.accounts.some((a) => a.connection === s.connection && only.has(a.name)));
   const engine = new Engine(
-    { sessions, riskStore: state, ledger, logger, copying: init.copying ?? true },
+    { sessions, riskStore: state, ledger, logger: log, copying: init.copying ?? true },
     config,
   );
-  engine.on(journalSink(journal, () => config));
+  const listeners = new Set<(event: EngineEvent) => void>();
+  const sink = journalSink(journal, () => config);
+  engine.on((raw) => {
+    const event = scrubEvent(raw, scrub);
+    sink(event);
+    for (const listener of listeners) listener(event);
+  });
   return {
     execute: (command) => engine.execute(command),
     setConfig(next) {
@@ -66,7 +80,10 @@ export async function openEngineHost(
       engine.setConfig(next);
       journal.append({ type: "config", groups: next.groups.length, accounts: next.accounts.length });
     },
-    on: (listener) => engine.on(listener),
+    on(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     async start() {
       journal.append({ type: "start", mode: init.mode, pid: process.pid });
       await engine.start();

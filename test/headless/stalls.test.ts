@@ -1,0 +1,252 @@
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
+import { mkdtemp, readFile, realpath, rm, writeFile } from "node:fs/promises";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { runtimeDir } from "../../data/paths.js";
+import { controlSocketPath, sendControl } from "../../src/control/index.js";
+import { mimikBin } from "../cli/dist.js";
+import { type Child, killAll, runMimik, startMimik, until } from "./children.js";
+
+/**
+ * Nothing outside the copy path can stop it (issue 13 item 1, 7): `mimik headless` as a real
+ * process whose stdout is a reader that never reads, a reader that goes away, a full disk, or a
+ * terminal stopped with Ctrl+S, and whose control socket is flooded by a client that never reads.
+ * In each case the leader's trades keep being copied, judged on the simulator's book.
+ */
+
+let dir: string;
+let env: NodeJS.ProcessEnv;
+let configPath: string;
+let simUrl: string;
+let sim: Child;
+
+interface Records {
+  positions: { accountName: string; contract: string; netPos: number }[];
+}
+
+async function position(account: string): Promise<number> {
+  const r = (await (await fetch(`${simUrl}/sim/records`)).json()) as Records;
+  return r.positions.find((p) => p.accountName === account && p.contract === "ESZ6")?.netPos ?? 0;
+}
+
+async function leaderTrade(action: "Buy" | "Sell", qty: number): Promise<void> {
+  const res = await fetch(`${simUrl}/sim/trade`, {
+    method: "POST",
+    body: JSON.stringify({ account: "DEMO1000", symbol: "ESZ6", action, qty }),
+  });
+  expect(res.status).toBe(200);
+}
+
+/** Enough trades to fill any pipe or terminal buffer many times over; the leader ends at `end`. */
+async function tradeBurst(count: number): Promise<number> {
+  let leader = await position("DEMO1000");
+  for (let i = 0; i < count; i++) {
+    const action = leader > 0 ? "Sell" : "Buy";
+    await leaderTrade(action, 1);
+    leader += action === "Buy" ? 1 : -1;
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  return leader;
+}
+
+/** Every follower (×1, fixed 1) ends where the rule puts it, at the broker. */
+async function followersAt(leader: number): Promise<void> {
+  await until(
+    async () => (await position("DEMO2001")) === leader && (await position("DEMO2002")) === Math.sign(leader),
+    `followers at ${leader} and ${Math.sign(leader)}`,
+    20_000,
+  );
+}
+
+async function statusConnected(): Promise<void> {
+  await until(async () => {
+    const r = await runMimik(["status", "--json", "--config", configPath], env);
+    return r.code === 0 && JSON.parse(r.stdout).connections?.[0]?.state === "connected";
+  }, "the instance connected");
+}
+
+async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "mimik-stalls-"));
+  env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    XDG_RUNTIME_DIR: join(dir, "run"),
+    XDG_CONFIG_HOME: join(dir, "cfg"),
+    MIMIK_STALL_PASSWORD: "demo",
+  };
+  sim = startMimik(["sim", "--port", "0"], env);
+  const first = await until(() => sim.lines()[0], "the simulator's first line");
+  simUrl = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(first)?.[1] ?? "";
+  configPath = join(dir, "config.json");
+  await writeFile(
+    configPath,
+    JSON.stringify({
+      version: 1,
+      connections: [
+        { name: "sim", env: "sim", url: simUrl, username: "demo", password: { env: "MIMIK_STALL_PASSWORD" } },
+      ],
+      accounts: ["DEMO1000", "DEMO2001", "DEMO2002"].map((name) => ({ name, connection: "sim" })),
+      groups: [
+        {
+          name: "main",
+          leader: "DEMO1000",
+          followers: [
+            { account: "DEMO2001", sizing: { mode: "multiplier", value: 1 } },
+            { account: "DEMO2002", sizing: { mode: "fixed", contracts: 1 } },
+          ],
+        },
+      ],
+    }),
+  );
+}, 20_000);
+
+afterAll(async () => {
+  await killAll();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("nothing outside the copy path stops it", () => {
+  let running: { proc: ReturnType<typeof spawn>; exited: Promise<number> } | undefined;
+  afterEach(async () => {
+    running?.proc.kill("SIGKILL");
+    await running?.exited;
+    running = undefined;
+  });
+
+  function headless(stdout: "pipe" | number, extra: NodeJS.ProcessEnv = {}): NonNullable<typeof running> {
+    const proc = spawn(process.execPath, [mimikBin, "headless", "--config", configPath], {
+      env: { ...env, ...extra },
+      stdio: ["ignore", stdout, "pipe"],
+    });
+    const exited = new Promise<number>((resolve) => proc.once("exit", (code) => resolve(code ?? -1)));
+    running = { proc, exited };
+    return running;
+  }
+
+  it("a stdout reader that never reads: every trade is still copied, unread output stays bounded", async () => {
+    const child = headless("pipe", { MIMIK_OUTPUT_BUFFER_BYTES: "16384" });
+    child.proc.stdout?.pause(); // not read: the pipe fills and stays full
+    await statusConnected();
+    const leader = await tradeBurst(60);
+    await followersAt(leader);
+    expect(await rssMb(child.proc.pid ?? 0)).toBeLessThan(400);
+    // Once read again, the output says how much it had to leave out instead of having queued it.
+    let out = "";
+    child.proc.stdout?.setEncoding("utf8").on("data", (c: string) => {
+      out += c;
+    });
+    child.proc.stdout?.resume();
+    await until(
+      () => /\(\d+ lines? skipped while the output was not being read\)/.test(out),
+      "the skipped count",
+    );
+  });
+
+  it("a reader that goes away (| head): output ends quietly, copying goes on", async () => {
+    const child = headless("pipe");
+    let err = "";
+    child.proc.stderr?.setEncoding("utf8").on("data", (c: string) => {
+      err += c;
+    });
+    await statusConnected();
+    child.proc.stdout?.destroy(); // the reader is gone: the next write gets EPIPE
+    const leader = await tradeBurst(20);
+    await followersAt(leader);
+    expect(child.proc.exitCode).toBeNull();
+    expect(err).not.toMatch(/EPIPE|Error:|at /);
+  });
+
+  it("stdout on a full disk (/dev/full): one clear message, copying goes on", async () => {
+    const full = openSync("/dev/full", "w");
+    const child = headless(full);
+    closeSync(full);
+    let err = "";
+    child.proc.stderr?.setEncoding("utf8").on("data", (c: string) => {
+      err += c;
+    });
+    await statusConnected();
+    const leader = await tradeBurst(10);
+    await followersAt(leader);
+    expect(err).toContain("stdout failed (ENOSPC); copying goes on");
+    expect(err.match(/stdout failed/g)).toHaveLength(1);
+  });
+
+  it("a control client that pipelines status and never reads: copying goes on, others are answered", async () => {
+    const child = headless("pipe");
+    child.proc.stdout?.resume();
+    await statusConnected();
+    const socketPath = controlSocketPath(await realpath(configPath), runtimeDir(env));
+    const flood = connect(socketPath);
+    flood.pause(); // never read a reply
+    const line = `${JSON.stringify({ id: 1, cmd: "status" })}\n`;
+    await new Promise<void>((resolve) => flood.once("connect", resolve));
+    let sent = 0;
+    const pump = setInterval(() => {
+      for (let i = 0; i < 200 && flood.writable; i++) {
+        flood.write(line);
+        sent += 1;
+      }
+    }, 5);
+    try {
+      const leader = await tradeBurst(20);
+      await followersAt(leader);
+      // Another client is still served while the flood waits.
+      const r = await runMimik(["status", "--json", "--config", configPath], env);
+      expect(r.code, r.stderr).toBe(0);
+      expect(sent).toBeGreaterThan(1000);
+      expect(await rssMb(child.proc.pid ?? 0)).toBeLessThan(400);
+    } finally {
+      clearInterval(pump);
+      flood.destroy();
+    }
+  });
+});
+
+const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
+
+describe.runIf(hasTmux)("a terminal stopped with Ctrl+S (tmux)", () => {
+  const session = `mimik-stall-${process.pid}`;
+  const tmux = (...args: string[]) => execFileSync("tmux", ["-L", session, ...args], { encoding: "utf8" });
+  afterAll(() => {
+    spawnSync("tmux", ["-L", session, "kill-server"]);
+  });
+
+  it("headless --pretty in a paused pane: every trade is still copied; output resumes on Ctrl+Q", async () => {
+    const vars = Object.entries(env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ");
+    tmux(
+      "new-session",
+      "-d",
+      "-s",
+      session,
+      "-x",
+      "100",
+      "-y",
+      "20",
+      `env -i ${vars} node ${mimikBin} headless --pretty --config ${configPath}; sleep 60`,
+    );
+    await statusConnected();
+    tmux("send-keys", "-t", session, "C-s");
+    const leader = await tradeBurst(60);
+    await followersAt(leader);
+    // The premise holds: the process's main thread is stuck in a terminal write, so it cannot even
+    // answer its control socket; the copies above were made by the engine's own thread.
+    const socketPath = controlSocketPath(await realpath(configPath), runtimeDir(env));
+    await expect(sendControl(socketPath, { cmd: "status" }, { timeoutMs: 1500 })).rejects.toThrow(
+      /did not answer/,
+    );
+    tmux("send-keys", "-t", session, "C-q");
+    await until(() => tmux("capture-pane", "-p", "-t", session).includes("COPY"), "output resumed");
+    await statusConnected();
+    tmux("send-keys", "-t", session, "C-c");
+  });
+});
