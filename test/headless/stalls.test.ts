@@ -249,4 +249,29 @@ describe.runIf(hasTmux)("a terminal stopped with Ctrl+S (tmux)", () => {
     await statusConnected();
     tmux("send-keys", "-t", session, "C-c");
   });
+
+  it("the console in a paused pane: every trade is still copied", async () => {
+    spawnSync("tmux", ["-L", session, "kill-server"]);
+    const vars = Object.entries(env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ");
+    tmux(
+      "new-session",
+      "-d",
+      "-s",
+      session,
+      "-x",
+      "80",
+      "-y",
+      "24",
+      `env -i ${vars} node ${mimikBin} --config ${configPath}; sleep 60`,
+    );
+    await until(() => tmux("capture-pane", "-p", "-t", session).includes("Followers of main"), "the console");
+    await statusConnected();
+    tmux("send-keys", "-t", session, "C-s");
+    const leader = await tradeBurst(60);
+    await followersAt(leader);
+    tmux("send-keys", "-t", session, "C-q");
+    tmux("send-keys", "-t", session, "q");
+  });
 });
