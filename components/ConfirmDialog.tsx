@@ -11,7 +11,7 @@ export interface ConfirmDialogProps {
 
 /**
  * One inverse line in place of the hint bar, so the panes the question is about stay in view.
- * "y/N": only y goes ahead; the keymap's confirm scope maps every other named key to no.
+ * "y/N": only y goes ahead; the router (src/screen/router.ts) takes every other key as no.
  */
 export function ConfirmDialog({ message, width, theme }: ConfirmDialogProps) {
   return (

@@ -1,22 +1,17 @@
 /**
- * Renders any FormState (src/screen/forms/form.ts) and turns keys into its actions: the pure
- * reducer decides, this file only draws and listens. One line per field, its error under it
+ * Draws a form's state (src/screen/forms/form.ts), nothing else: the screen reducer holds the
+ * state and the router turns keys into form actions. One line per field, its error under it
  * (touched fields while typing, all fields after a save attempt). The keys are in the screen's
  * hint bar (hintsFor("form")), not repeated here.
  */
-import { Box, Text, useInput } from "ink";
-import { useEffect, useReducer } from "react";
+import { Box, Text } from "ink";
 import {
   type FieldSpec,
-  type FormAction,
   type FormSpec,
   type FormState,
   type FormValues,
-  initForm,
-  reduceForm,
   shownError,
 } from "../src/screen/forms/form.js";
-import { keyName, resolveKey } from "../src/screen/keymap.js";
 import { padTo, truncate, windowStart } from "./text.js";
 import { type Theme, toneColor } from "./theme.js";
 
@@ -112,97 +107,4 @@ export function FormView<T>({ spec, state, width, height, theme }: FormViewProps
       </Box>
     </Box>
   );
-}
-
-const NO_CONTEXT = { totalFollowers: 0, groupCount: 0 };
-
-interface KeyPress {
-  input: string;
-  key: Parameters<typeof keyName>[1];
-}
-
-/** A key press → the form action it means, given the focused field (text fields take text first). */
-export function formActionFor(
-  field: FieldSpec | undefined,
-  input: string,
-  key: Parameters<typeof keyName>[1],
-): FormAction | "cancel" | undefined {
-  const name = keyName(input, key);
-  if (field?.kind === "text") {
-    if (name === "backspace" || name === "delete") return { type: "backspace" };
-    if (key.ctrl && name === "ctrl+u") return { type: "clear" };
-    const printable =
-      !key.ctrl &&
-      !key.meta &&
-      input.length > 0 &&
-      (name === undefined || [...name].length === 1 || name === "space");
-    if (printable) return { type: "type", text: input };
-  }
-  switch (resolveKey(input, key, "form", NO_CONTEXT)) {
-    case "form.next":
-      return { type: "next" };
-    case "form.prev":
-      return { type: "prev" };
-    case "form.choosePrev":
-      return { type: "choose", delta: -1 };
-    case "form.chooseNext":
-      return { type: "choose", delta: 1 };
-    case "form.toggle":
-      return { type: "toggle" };
-    case "form.save":
-      return { type: "save" };
-    case "form.cancel":
-      return "cancel";
-    default:
-      return undefined;
-  }
-}
-
-export interface FormControllerProps<T> {
-  spec: FormSpec<T>;
-  initialValues: FormValues;
-  width: number;
-  height: number;
-  theme: Theme;
-  /** Set false while something else (a confirm) owns the keyboard. */
-  isActive?: boolean;
-  /** Called with the schema-validated value when Enter saves a valid form. */
-  onSubmit: (value: T) => void;
-  onCancel: () => void;
-}
-
-/** State + input for a form: useReducer over reduceForm, onSubmit after a successful save. */
-export function FormController<T>({
-  spec,
-  initialValues,
-  width,
-  height,
-  theme,
-  isActive = true,
-  onSubmit,
-  onCancel,
-}: FormControllerProps<T>) {
-  // Keys are resolved inside the reducer, against the latest state: two keys arriving before
-  // a re-render (fast typing, a paste split in two) must not see a stale focused field.
-  const [state, dispatch] = useReducer(
-    (s: FormState<T>, press: KeyPress) => {
-      const action = formActionFor(spec.fields[s.focus], press.input, press.key);
-      return action && action !== "cancel" ? reduceForm(spec, s, action) : s;
-    },
-    undefined,
-    () => initForm(spec, initialValues),
-  );
-  useInput(
-    (input, key) => {
-      if (resolveKey(input, key, "form", NO_CONTEXT) === "form.cancel") onCancel();
-      else dispatch({ input, key });
-    },
-    { isActive },
-  );
-  const { saveCount, saved } = state;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: fire once per successful save, not when onSubmit's identity changes
-  useEffect(() => {
-    if (saveCount > 0 && saved !== undefined) onSubmit(saved);
-  }, [saveCount]);
-  return <FormView spec={spec} state={state} width={width} height={height} theme={theme} />;
 }

@@ -1,6 +1,7 @@
 import { Box, Text } from "ink";
-import type { HelpRow } from "../src/screen/keymap.js";
-import { padTo, truncate } from "./text.js";
+import { type HelpRow, helpLines } from "../src/screen/keymap.js";
+import { helpPage } from "../src/screen/layout.js";
+import { padTo, textWidth, truncate } from "./text.js";
 import { type Theme, toneColor } from "./theme.js";
 
 export interface HelpOverlayProps {
@@ -12,38 +13,31 @@ export interface HelpOverlayProps {
   theme: Theme;
 }
 
-export interface HelpLine {
+interface HelpText {
   kind: "section" | "row";
   text: string;
   danger: boolean;
 }
 
 /** Section headings and one line per binding: "  f        Flatten+lock (y/N)". */
-export function helpLines(rows: readonly HelpRow[]): HelpLine[] {
-  const keyWidth = Math.min(15, Math.max(0, ...rows.map((r) => [...r.keys].length)) + 2);
-  const out: HelpLine[] = [];
-  let section = "";
-  for (const r of rows) {
-    if (r.section !== section) {
-      section = r.section;
-      out.push({ kind: "section", text: section, danger: false });
-    }
-    out.push({
-      kind: "row",
-      text: `  ${padTo(r.keys, keyWidth)}${r.label}${r.danger ? " (y/N)" : ""}`,
-      danger: r.danger,
-    });
-  }
-  return out;
+export function helpTexts(rows: readonly HelpRow[]): HelpText[] {
+  const keyWidth = Math.min(15, Math.max(0, ...rows.map((r) => textWidth(r.keys))) + 2);
+  return helpLines(rows).map((l) =>
+    l.kind === "section"
+      ? { kind: "section", text: l.section, danger: false }
+      : {
+          kind: "row",
+          text: `  ${padTo(l.row.keys, keyWidth)}${l.row.label}${l.row.danger ? " (y/N)" : ""}`,
+          danger: l.row.danger,
+        },
+  );
 }
 
-/** Two columns from 80 wide so the whole list fits 80×24 with little or no scrolling. */
+/** Columns side by side (helpPage) so the whole list fits 80×24 with little or no scrolling. */
 export function HelpOverlay({ rows, width, height, offset = 0, theme }: HelpOverlayProps) {
-  const lines = helpLines(rows);
-  const columns = width >= 80 ? 2 : 1;
+  const lines = helpTexts(rows);
+  const { columns, perColumn, capacity } = helpPage(width, height);
   const colWidth = Math.floor((width - (columns - 1) * 2) / columns);
-  const perColumn = Math.max(1, height - 1);
-  const capacity = perColumn * columns;
   const start = Math.max(0, Math.min(offset, Math.max(0, lines.length - capacity)));
   const visible = lines.slice(start, start + capacity);
   const more = start + capacity < lines.length;

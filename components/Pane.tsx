@@ -20,7 +20,8 @@ export interface PaneProps {
 }
 
 export function titleLine(title: string, info: string | undefined, focused: boolean, width: number): string {
-  const left = `${focused ? "▶" : " "} ${title} `;
+  // The title carries a group name: truncate also makes it printable.
+  const left = truncate(`${focused ? "▶" : " "} ${title} `, width);
   const room = width - textWidth(left);
   if (!info || room < 4) return padTo(left, width);
   return left + padTo(truncate(info, room - 1), room, "right");

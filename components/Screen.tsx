@@ -2,8 +2,8 @@
  * The whole screen from a ScreenVM and a layout: header, Groups | Alerts, Followers, Live
  * fills, hint bar. Sizes come in as props (ink-testing-library's stdout has no rows); the root
  * is layout.rootHeight = rows − 1 tall so Ink 6 never redraws the whole terminal per frame.
- * Help and forms take the panes' place; a confirm takes the hint bar's, so what it is about
- * stays on screen.
+ * Help and forms take the panes' place; a question takes the hint bar's, so what it is about
+ * stays on screen. Props only: the App listens to keys and the store.
  */
 import { Box } from "ink";
 import type { ReactNode } from "react";
@@ -14,6 +14,7 @@ import { AlertsPane } from "./AlertsPane.js";
 import { ConfirmDialog } from "./ConfirmDialog.js";
 import { FillsPane } from "./FillsPane.js";
 import { FollowersPane } from "./FollowersPane.js";
+import { FormView } from "./FormView.js";
 import { GroupsPane } from "./GroupsPane.js";
 import { Header } from "./Header.js";
 import { HelpOverlay } from "./HelpOverlay.js";
@@ -27,13 +28,11 @@ export interface ScreenProps {
   /** hintsFor(scope, ctx) for the current scope. */
   hints: readonly Hint[];
   theme: Theme;
-  /** The open form (GroupForm / FollowerForm), shown when vm.overlay.kind is "form". */
-  form?: ReactNode;
   /** Defaults to helpRows() from the keymap. */
   help?: readonly HelpRow[];
 }
 
-export function Screen({ vm, layout, hints, theme, form, help }: ScreenProps) {
+export function Screen({ vm, layout, hints, theme, help }: ScreenProps) {
   if (layout.tooSmall) return <TooSmall message={layout.message} width={layout.width} />;
   const { selection: sel, overlay } = vm;
   const focus = overlay.kind === "none" || overlay.kind === "confirm" ? sel.focus : undefined;
@@ -49,8 +48,16 @@ export function Screen({ vm, layout, hints, theme, form, help }: ScreenProps) {
         theme={theme}
       />
     );
-  } else if (overlay.kind === "form" && form) {
-    body = form;
+  } else if (overlay.kind === "form") {
+    body = (
+      <FormView
+        spec={overlay.spec}
+        state={overlay.state}
+        width={layout.body.width}
+        height={layout.body.height}
+        theme={theme}
+      />
+    );
   } else {
     body = (
       <>

@@ -1,18 +1,33 @@
 /**
- * Cell text helpers. Widths count code points: the screen only uses characters that are one
- * column wide (no emoji, no CJK), so this matches what the terminal draws.
+ * Cell text helpers. Every text a component prints goes through truncate or padTo, so this is
+ * where outside text is made safe (printable: no control characters or escape sequences) and
+ * measured in terminal columns (a CJK character or an emoji takes two), which keeps table
+ * columns aligned whatever a name contains.
  */
+import { displayWidth, printable } from "../src/text/terminal.js";
 
+const graphemes = new Intl.Segmenter();
+
+/** Columns the text takes once printed (control characters removed). */
 export function textWidth(s: string): number {
-  return [...s].length;
+  return displayWidth(printable(s));
 }
 
-/** Cut to width with "…" when it does not fit; never longer than width. */
+/** Printable, cut to width with "…" when it does not fit; never wider than width. */
 export function truncate(s: string, width: number): string {
   if (width <= 0) return "";
-  const chars = [...s];
-  if (chars.length <= width) return s;
-  return `${chars.slice(0, width - 1).join("")}…`;
+  const text = printable(s);
+  if (displayWidth(text) <= width) return text;
+  // Whole characters only: a wide character that would straddle the edge is left out.
+  let out = "";
+  let used = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    const w = displayWidth(segment);
+    if (used + w > width - 1) break;
+    out += segment;
+    used += w;
+  }
+  return `${out}…`;
 }
 
 /** Exactly width columns: truncated, then padded on the right (left) for left (right) alignment. */

@@ -1,10 +1,14 @@
 import type { Config } from "../../data/schema.js";
-import type { KeyContext } from "../screen/keymap.js";
+import type { CommandContext, KeyContext, Scope } from "../screen/bindings.js";
+import { helpLines, helpRows } from "../screen/keymap.js";
+import { helpPage, type Layout } from "../screen/layout.js";
+import { clampIndex, type ScreenState, scopeOf } from "../screen/screenState.js";
 import {
   type FillRowVM,
   type FollowerRowVM,
   type Mode,
   type OverlayVM,
+  type PaneId,
   positionText,
   type ScreenVM,
   type SelectionVM,
@@ -28,15 +32,54 @@ export function clockCT(at: number): string {
   return ctTime.format(at);
 }
 
-/** The store's snapshot (config and engine events folded) → the plain data the panes render. Pure. */
+export interface ScreenView {
+  vm: ScreenVM;
+  /** Where keys are looked up now. */
+  scope: Scope;
+  /** What the bindings see: the hint bar's disabled reasons, the questions, the handlers. */
+  ctx: CommandContext;
+}
+
+/**
+ * One frame's worth of everything: the panes' data, the key scope and the bindings' context,
+ * from the same snapshot and screen state, so what a key acts on is what the frame shows.
+ */
+export function screenView(
+  snapshot: EngineSnapshot,
+  state: ScreenState,
+  view: { mode: Mode; now: number; layout: Layout },
+): ScreenView {
+  const vm = buildScreen(snapshot, state, view);
+  const config = snapshot.config;
+  const group = config.groups[vm.selection.group];
+  const follower = group?.followers[vm.selection.follower];
+  const help = view.layout.tooSmall ? undefined : helpPage(view.layout.body.width, view.layout.body.height);
+  return {
+    vm,
+    scope: scopeOf(state),
+    ctx: {
+      ...keyContext(vm, config),
+      config,
+      group,
+      follower,
+      counts: counts(vm),
+      helpMax: help ? Math.max(0, helpLines(helpRows()).length - help.capacity) : 0,
+      screen: state,
+    },
+  };
+}
+
+/**
+ * The store's snapshot (config and engine events folded) and the screen state → the plain data
+ * the panes render. Pure.
+ */
 export function buildScreen(
   snapshot: EngineSnapshot,
+  state: ScreenState,
   view: { mode: Mode; now: number },
-  selection: SelectionVM,
-  overlay: OverlayVM,
-  flash?: string,
 ): ScreenVM {
   const { config } = snapshot;
+  const { selection } = state;
   const groups = config.groups.map((g) => ({
     name: g.name,
     leader: labelled(config, g.leader),
@@ -113,26 +156,42 @@ export function buildScreen(
     followers,
     fills,
     alerts,
-    selection: clampSelection(selection, groups.length, followers.length, fills.length, alerts.length),
-    overlay,
-    flash,
+    selection: clampSelection(selection, {
+      groups: groups.length,
+      followers: followers.length,
+      fills: fills.length,
+      alerts: alerts.length,
+    }),
+    overlay: overlayOf(state),
+    flash: state.flash,
   };
 }
 
-export function clampSelection(
-  s: SelectionVM,
-  groups: number,
-  followers: number,
-  fills: number,
-  alerts: number,
-): SelectionVM {
-  const clamp = (i: number, n: number) => Math.max(0, Math.min(i, n - 1));
+/** What covers the panes or the hint bar: a form, else a question, else the help. */
+function overlayOf(state: ScreenState): OverlayVM {
+  if (state.form) return { kind: "form", spec: state.form.spec, state: state.form.state };
+  if (state.confirm) return { kind: "confirm", message: state.confirm.message };
+  if (state.help !== undefined) return { kind: "help", offset: state.help };
+  return { kind: "none" };
+}
+
+/** The selection within the rows there are now (lists shrink when the config or the engine changes). */
+export function clampSelection(s: SelectionVM, rows: Readonly<Record<PaneId, number>>): SelectionVM {
   return {
     focus: s.focus,
-    group: clamp(s.group, groups),
-    follower: clamp(s.follower, followers),
-    fill: clamp(s.fill, fills),
-    alert: clamp(s.alert, alerts),
+    group: clampIndex(s.group, rows.groups),
+    follower: clampIndex(s.follower, rows.followers),
+    fill: clampIndex(s.fill, rows.fills),
+    alert: clampIndex(s.alert, rows.alerts),
+  };
+}
+
+function counts(vm: ScreenVM): Record<PaneId, number> {
+  return {
+    groups: vm.groups.length,
+    followers: vm.followers.length,
+    fills: vm.fills.length,
+    alerts: vm.alerts.length,
   };
 }
 

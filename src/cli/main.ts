@@ -4,7 +4,7 @@ import { closest, formatProblems } from "../../data/problems.js";
 import { SecretError } from "../../data/secrets.js";
 import { StateError } from "../../data/state.js";
 import { UserError } from "../../data/userError.js";
-import { visible } from "../text/terminal.js";
+import { printableLines } from "../text/terminal.js";
 import type { Command, CommandContext } from "./command.js";
 import { commands as defaultCommands } from "./commands.js";
 import { generalHelp } from "./help.js";
@@ -56,7 +56,7 @@ export async function main(
   const base = contextFrom(argv, partial);
   const out = (text: string) => base.stdout.write(`${text}\n`);
   // Error text can hold names from a config or a broker's words: never raw control characters.
-  const err = (text: string) => base.stderr.write(`${visible(text)}\n`);
+  const err = (text: string) => base.stderr.write(`${printableLines(text)}\n`);
   try {
     const first = argv[0];
     if (first === undefined || first.startsWith("-")) {

@@ -1,5 +1,5 @@
 import type { EngineEvent } from "../../engine/index.js";
-import { jsonLine, visible } from "../text/terminal.js";
+import { jsonLine, printableLines } from "../text/terminal.js";
 
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 const money = (n: number) => `${n < 0 ? "-" : ""}$${Math.abs(n).toFixed(2)}`;
@@ -45,5 +45,5 @@ export function isScreenRefresh(event: EngineEvent): boolean {
 
 export function formatEventLine(event: EngineEvent, pretty: boolean): string {
   if (!pretty) return jsonLine(event);
-  return visible(`${new Date(event.at).toISOString()} ${describeEvent(event)}`);
+  return printableLines(`${new Date(event.at).toISOString()} ${describeEvent(event)}`);
 }

@@ -95,3 +95,19 @@ export function layout(columns: number, rows: number): Layout {
 function clamp(n: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, n));
 }
+
+export interface HelpPage {
+  /** Side-by-side columns of help lines: two from 80 wide, so the list fits 80×24 unscrolled. */
+  columns: number;
+  /** Lines per column (the overlay's title line aside). */
+  perColumn: number;
+  /** Lines shown at once. */
+  capacity: number;
+}
+
+/** How the `?` help lays out in a body of this size; the help scrolls by what is beyond capacity. */
+export function helpPage(width: number, height: number): HelpPage {
+  const columns = width >= 80 ? 2 : 1;
+  const perColumn = Math.max(1, height - 1);
+  return { columns, perColumn, capacity: columns * perColumn };
+}

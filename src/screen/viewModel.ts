@@ -1,12 +1,14 @@
 /**
- * What the screen shows, as plain data. The integrator builds these from the engine's stores;
- * components/ only ever receive these shapes, so panes can be rendered and tested without an
- * engine. Everything here is already formatted where formatting is a product decision
- * (sizing text, position text, the CT clock); money stays numeric so panes can sign and
- * abbreviate it to fit their columns.
+ * What the screen shows, as plain data: src/app/buildScreen.ts makes a ScreenVM from the
+ * EngineStore's snapshot (the config and everything the engine reported) and the screen state
+ * (screenState.ts: selection, help, question, form). components/ only ever receive these
+ * shapes, so panes can be rendered and tested without an engine. Everything here is already
+ * formatted where formatting is a product decision (sizing text, position text, the CT clock);
+ * money stays numeric so panes can sign and abbreviate it to fit their columns.
  */
 import type { Sizing } from "../../data/schema.js";
 import type { ConnectionState, FollowerState, Side } from "../../engine/types.js";
+import type { FormSpec, FormState } from "./forms/form.js";
 
 export type Mode = "SIM" | "DEMO" | "LIVE";
 
@@ -108,12 +110,12 @@ export interface SelectionVM {
   alert: number;
 }
 
-/** What covers the panes, if anything. Forms are passed to Screen as a node (they own input). */
+/** What covers the panes (help, a form) or the hint bar (a question), if anything. */
 export type OverlayVM =
   | { kind: "none" }
   | { kind: "help"; offset?: number | undefined }
   | { kind: "confirm"; message: string }
-  | { kind: "form" };
+  | { kind: "form"; spec: FormSpec<unknown>; state: FormState<unknown> };
 
 export interface ScreenVM {
   header: HeaderVM;
@@ -131,7 +133,7 @@ export interface ScreenVM {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Small formatters the integrator needs to fill the view models the same way everywhere.
+// Small formatters buildScreen uses to fill the view models the same way everywhere.
 
 export function stateVM(state: FollowerState): FollowerStateVM {
   return state === "LIQUIDATE_ONLY" ? "LIQ-ONLY" : state;

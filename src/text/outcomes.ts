@@ -1,5 +1,5 @@
 import { type Outcome, REFUSALS, succeeded } from "../../engine/index.js";
-import { visible } from "./terminal.js";
+import { printable } from "./terminal.js";
 
 /**
  * Outcomes in words, for the CLI's per-account lines and the screen's flash line. The only
@@ -77,6 +77,6 @@ export function outcomeSentence(o: Outcome): string {
 export function outcomeLines(outcomes: readonly Outcome[]): string[] {
   const width = Math.max(0, ...outcomes.map((o) => o.target.length));
   return outcomes.map((o) =>
-    visible(`${succeeded(o) ? "ok  " : "FAIL"} ${o.target.padEnd(width)}  ${outcomeText(o)}`),
+    printable(`${succeeded(o) ? "ok  " : "FAIL"} ${o.target.padEnd(width)}  ${outcomeText(o)}`),
   );
 }

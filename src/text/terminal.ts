@@ -1,24 +1,49 @@
 /**
- * Text for a terminal, made harmless: control characters (C0 but newline and tab, DEL, C1) are
- * shown as visible stand-ins instead of being sent. A group name, a label or a broker's reject text
- * with an escape sequence in it can then neither retitle a tmux pane nor make the screen blink.
- * JSON output needs none of this (JSON.stringify escapes C0; C1 are escaped here too).
+ * Text from outside mimik (group names, labels, broker reject reasons, alert messages) made safe
+ * to print on a terminal. An escape sequence in a label can retitle the tmux pane, make text
+ * blink or move the cursor over other panes; a newline breaks a one-line row. Pure, no imports
+ * besides string-width, so any edge that prints (the screen, the CLI) can use it.
  */
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+import stringWidth from "string-width";
 
-function standIn(char: string): string {
-  const code = char.charCodeAt(0);
-  // U+2400 CONTROL PICTURES for C0 (␛ for ESC), ␡ for DEL; C1 as an escape a person can read.
-  if (code < 0x20) return String.fromCharCode(0x2400 + code);
-  if (code === 0x7f) return "\u2421";
-  return `\\x${code.toString(16)}`;
+// Whole sequences first, so their parameters ("[5m", "]0;title") do not survive as text:
+// CSI (ESC [ … final byte, or the 8-bit CSI U+009B), the string commands OSC, DCS, SOS, PM and
+// APC (ESC ] P X ^ _ or their 8-bit forms, up to BEL or ST, or the end of the text as a terminal
+// would swallow it), then any other two-character ESC sequence.
+const SEQUENCE =
+  /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]?|(?:\u001b[\]PX^_]|[\u0090\u0098\u009d\u009e\u009f])[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[ -~]?/g;
+const LINE_BREAKS = /[\t\n\v\f\r]+/g;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const HAS_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * `text` with every C0 and C1 control character and escape sequence removed; tabs and line
+ * breaks become one space, so "a\nb" still reads as two words on one line.
+ */
+export function printable(text: string): string {
+  if (!HAS_CONTROL.test(text)) return text;
+  return text.replace(SEQUENCE, "").replace(LINE_BREAKS, " ").replace(CONTROL, "");
 }
 
-export function visible(text: string): string {
-  return text.replace(CONTROL, standIn);
+const ASCII = /^[\u0020-\u007e]*$/;
+
+/** Columns a terminal uses for printable text: CJK and most emoji take two, combining marks none. */
+export function displayWidth(text: string): number {
+  return ASCII.test(text) ? text.length : stringWidth(text);
 }
 
-/** JSON for a terminal: C1 characters, which JSON.stringify leaves raw, escaped as \u0080…\u009f. */
+/** Several lines of text (a status report, a list of problems), each made printable. */
+export function printableLines(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => printable(line))
+    .join("\n");
+}
+
+/**
+ * JSON for a terminal: JSON.stringify escapes C0 but leaves C1 (U+0080–U+009F, an 8-bit CSI among
+ * them) raw; here they are escaped too.
+ */
 export function jsonLine(value: unknown): string {
   return JSON.stringify(value).replace(
     /[\u007f-\u009f]/g,

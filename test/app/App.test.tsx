@@ -158,16 +158,9 @@ describe("the console app", () => {
     await waitForFrame(lastFrame, (f) => f !== before);
     stdin.write("e");
     await waitForFrame(lastFrame, (f) => f.includes("Edit follower DEMO2001"));
-    // Ink installs the form's input handler in an effect after its first frame: the first key may
-    // land before it, so it is re-sent until the frame shows it was taken.
-    const press = async (key: string) => {
-      const frame = lastFrame();
-      for (let attempt = 0; attempt < 20 && lastFrame() === frame; attempt++) {
-        stdin.write(key);
-        await waitForFrame(lastFrame, (f) => f !== frame, 150).catch(() => undefined);
-      }
-    };
-    for (let i = 0; i < 3; i++) await press("\t"); // account → enabled → sizing → multiplier
+    // Keys written back to back, before a frame is drawn, each see the state the last one left.
+    for (let i = 0; i < 3; i++) stdin.write("\t"); // account → enabled → sizing → multiplier
+    await waitForFrame(lastFrame, (f) => /› Multiplier\s+0\.5▏/.test(f));
     stdin.write("\u0015"); // Ctrl+U clears the field
     await waitForFrame(lastFrame, (f) => f.includes("required"));
     stdin.write("0.1234");

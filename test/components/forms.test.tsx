@@ -1,203 +1,197 @@
 import { render } from "ink-testing-library";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { FollowerForm } from "../../components/FollowerForm.js";
-import { GroupForm } from "../../components/GroupForm.js";
+import { describe, expect, it } from "vitest";
+import { FormView } from "../../components/FormView.js";
 import { plainTheme } from "../../components/theme.js";
-import type { Follower, Group } from "../../data/schema.js";
-import { KEYS, plainLines, waitFor, waitForFrame } from "./helpers.js";
+import { KEY, screenDriver, testConfig, text } from "../screen/driver.js";
+import { plainLines } from "./helpers.js";
 
-let unmount: (() => void) | undefined;
-afterEach(() => unmount?.());
+/**
+ * The group and follower forms as a trader uses them: keys go through the real router, form
+ * bindings and screen reducer; every frame is FormView drawing the state that results.
+ */
 
-const groupCtx = {
-  freeAccounts: [{ name: "LEAD1" }, { name: "ACC9", label: "spare" }],
-  existingGroupNames: ["ES Swing"],
-};
-const followerCtx = { freeAccounts: [{ name: "FOLL1" }, { name: "FOLL2" }], groupName: "NQ Scalps" };
+const groupConfig = () =>
+  testConfig({
+    accounts: [{ name: "LEAD1" }, { name: "ACC9", label: "spare" }, { name: "ESL" }],
+    groups: [{ name: "ES Swing", leader: "ESL" }],
+  });
 
-/** Type keys one at a time, waiting for each to show, so no test depends on timing. */
-async function press(
-  stdin: { write: (s: string) => void },
-  lastFrame: () => string | undefined,
-  key: string,
-  until: (frame: string) => boolean,
-): Promise<string> {
-  stdin.write(key);
-  return waitForFrame(lastFrame, until);
-}
+const followerConfig = () =>
+  testConfig({
+    accounts: [{ name: "NQL" }, { name: "FOLL1" }, { name: "FOLL2" }],
+    groups: [{ name: "NQ Scalps", leader: "NQL" }],
+  });
 
-describe("GroupForm", () => {
+describe("the group form", () => {
   it("validates as you type, shows the message under the field, and saves with Enter", async () => {
-    const onSubmit = vi.fn<(g: Group) => void>();
-    const onCancel = vi.fn();
-    const r = render(
-      <GroupForm
-        ctx={groupCtx}
-        width={80}
-        height={21}
-        theme={plainTheme}
-        onSubmit={onSubmit}
-        onCancel={onCancel}
-      />,
-    );
-    unmount = r.unmount;
-    const { stdin, lastFrame } = r;
-    await waitForFrame(lastFrame, (f) => f.includes("New group"));
-    expect(lastFrame()).toMatch(/› Name\s+▏/);
-    expect(lastFrame()).not.toContain("‹"); // arrows show only on the focused choice
-    await press(stdin, lastFrame, "E", (f) => f.includes("E▏"));
-    await press(stdin, lastFrame, "S", (f) => f.includes("ES▏"));
-    await press(stdin, lastFrame, " ", (f) => f.includes("ES ▏"));
-    stdin.write("swing");
-    const clash = await waitForFrame(lastFrame, (f) => f.includes("already exists"));
-    const lines = plainLines(clash);
+    const d = screenDriver(groupConfig());
+    d.press(text("n"));
+    expect(d.frame()).toContain("New group");
+    expect(d.frame()).toMatch(/› Name\s+▏/);
+    expect(d.frame()).not.toContain("‹"); // arrows show only on the focused choice
+    d.press(text("E"), text("S"), KEY.space);
+    expect(d.frame()).toContain("ES ▏");
+    d.press(text("swing"));
+    const lines = plainLines(d.frame());
     const nameLine = lines.findIndex((l) => l.includes("ES swing▏"));
     expect(lines[nameLine + 1]).toContain('✗ a group named "ES swing" already exists');
 
-    stdin.write(KEYS.backspace);
-    await waitForFrame(lastFrame, (f) => f.includes("ES swin▏") && !f.includes("already exists"));
-    await press(stdin, lastFrame, KEYS.tab, (f) => /› Leader\s+‹ LEAD1 ›/.test(f));
-    await press(stdin, lastFrame, KEYS.right, (f) => f.includes("‹ ACC9 (spare) ›"));
-    await press(stdin, lastFrame, KEYS.down, (f) => /› Active\s+\[x\] yes/.test(f));
-    await press(stdin, lastFrame, " ", (f) => /› Active\s+\[ \] no/.test(f));
-    stdin.write(KEYS.enter);
-    await waitFor(() => onSubmit.mock.calls.length === 1, 2000, "onSubmit");
-    expect(onSubmit).toHaveBeenCalledWith({
-      name: "ES swin",
-      leader: "ACC9",
-      active: false,
-      whitelist: { enabled: false, symbols: [] },
-      followers: [],
-    });
-    expect(onCancel).not.toHaveBeenCalled();
+    d.press(KEY.backspace);
+    expect(d.frame()).toContain("ES swin▏");
+    expect(d.frame()).not.toContain("already exists");
+    d.press(KEY.tab);
+    expect(d.frame()).toMatch(/› Leader\s+‹ LEAD1 ›/);
+    d.press(KEY.right);
+    expect(d.frame()).toContain("‹ ACC9 (spare) ›");
+    d.press(KEY.down);
+    expect(d.frame()).toMatch(/› Active\s+\[x\] yes/);
+    d.press(KEY.space);
+    expect(d.frame()).toMatch(/› Active\s+\[ \] no/);
+    d.press(KEY.enter);
+    expect(d.calls.filter((c) => c.method === "saveGroup")).toEqual([
+      {
+        method: "saveGroup",
+        args: [
+          undefined,
+          {
+            name: "ES swin",
+            leader: "ACC9",
+            active: false,
+            whitelist: { enabled: false, symbols: [] },
+            followers: [],
+          },
+        ],
+      },
+    ]);
+    expect(d.state().form).toBeUndefined();
+    await d.settle();
+    expect(d.holder.get().groups.map((g) => g.name)).toEqual(["ES Swing", "ES swin"]);
+    expect(d.frame()).toContain("» ES swin: saved");
   });
 
-  it("refuses to save an invalid form and shows every error", async () => {
-    const onSubmit = vi.fn();
-    const r = render(
-      <GroupForm
-        ctx={groupCtx}
-        width={80}
-        height={21}
-        theme={plainTheme}
-        onSubmit={onSubmit}
-        onCancel={() => {}}
-      />,
-    );
-    unmount = r.unmount;
-    await waitForFrame(r.lastFrame, (f) => f.includes("New group"));
-    r.stdin.write(KEYS.enter);
-    await waitForFrame(
-      r.lastFrame,
-      (f) => f.includes("group name must not be empty") && f.includes("fix 1 field"),
-    );
-    expect(onSubmit).not.toHaveBeenCalled();
+  it("refuses to save an invalid form and shows every error", () => {
+    const d = screenDriver(groupConfig());
+    d.press(text("n"), KEY.enter);
+    const f = d.frame();
+    expect(f).toContain("group name must not be empty");
+    expect(f).toContain("fix 1 field");
+    expect(d.calls).toEqual([]);
+    expect(d.state().form).toBeDefined();
   });
 
-  it("cancels with Esc", async () => {
-    const onCancel = vi.fn();
-    const r = render(
-      <GroupForm
-        ctx={groupCtx}
-        width={80}
-        height={21}
-        theme={plainTheme}
-        onSubmit={() => {}}
-        onCancel={onCancel}
-      />,
-    );
-    unmount = r.unmount;
-    await waitForFrame(r.lastFrame, (f) => f.includes("New group"));
-    r.stdin.write(KEYS.escape);
-    await waitFor(() => onCancel.mock.calls.length === 1, 2000, "onCancel");
+  it("cancels with Esc", () => {
+    const d = screenDriver(groupConfig());
+    d.press(text("n"), text("X"), KEY.escape);
+    expect(d.state().form).toBeUndefined();
+    expect(d.frame()).toContain("Live fills");
+    expect(d.calls).toEqual([]);
   });
 
-  it("takes q and ? as text in a text field", async () => {
-    const r = render(
-      <GroupForm
-        ctx={groupCtx}
-        width={80}
-        height={21}
-        theme={plainTheme}
-        onSubmit={() => {}}
-        onCancel={() => {}}
-      />,
-    );
-    unmount = r.unmount;
-    await waitForFrame(r.lastFrame, (f) => f.includes("New group"));
-    r.stdin.write("q");
-    await waitForFrame(r.lastFrame, (f) => f.includes("q▏"));
-    r.stdin.write("?");
-    await waitForFrame(r.lastFrame, (f) => f.includes("q?▏"));
+  it("takes q and ? as text in a text field, and still quits on Ctrl+C", () => {
+    const d = screenDriver(groupConfig());
+    d.press(text("n"), text("q"));
+    expect(d.frame()).toContain("q▏");
+    d.press(text("?"));
+    expect(d.frame()).toContain("q?▏");
+    expect(d.quits()).toBe(0);
+    expect(d.state().help).toBeUndefined();
+    d.press(KEY.ctrlC);
+    expect(d.quits()).toBe(1);
+  });
+
+  it("edits the selected group, keeping its name free for itself", () => {
+    const d = screenDriver(groupConfig());
+    d.press(text("e"));
+    expect(d.frame()).toContain("Edit group ES Swing");
+    expect(d.frame()).toMatch(/› Name\s+ES Swing▏/);
+    d.press(KEY.enter);
+    expect(d.calls[0]).toMatchObject({ method: "saveGroup", args: ["ES Swing", { name: "ES Swing" }] });
   });
 });
 
-describe("FollowerForm", () => {
-  it("offers only free accounts, switches sizing mode, validates numbers and saves", async () => {
-    const onSubmit = vi.fn<(f: Follower) => void>();
-    const r = render(
-      <FollowerForm
-        ctx={followerCtx}
-        width={80}
-        height={21}
-        theme={plainTheme}
-        onSubmit={onSubmit}
-        onCancel={() => {}}
-      />,
-    );
-    unmount = r.unmount;
-    const { stdin, lastFrame } = r;
-    await waitForFrame(lastFrame, (f) => f.includes("New follower in NQ Scalps"));
-    await press(stdin, lastFrame, KEYS.right, (f) => f.includes("‹ FOLL2 ›"));
-    await press(stdin, lastFrame, KEYS.right, (f) => f.includes("‹ FOLL1 ›")); // only the free ones, cycling
-    await press(stdin, lastFrame, KEYS.tab, (f) => /› Enabled/.test(f));
-    await press(stdin, lastFrame, KEYS.tab, (f) => /› Sizing\s+‹ multiplier ›/.test(f));
-    await press(
-      stdin,
-      lastFrame,
-      KEYS.right,
-      (f) => f.includes("‹ fixed contracts ›") && f.includes("Contracts"),
-    );
-    expect(lastFrame()).not.toContain("Multiplier");
-    await press(stdin, lastFrame, KEYS.tab, (f) => /› Contracts\s+1▏/.test(f));
-    await press(stdin, lastFrame, ".", (f) => f.includes("1.▏"));
-    await press(stdin, lastFrame, "5", (f) => f.includes("✗ must be a whole number"));
-    await press(stdin, lastFrame, KEYS.backspace, (f) => f.includes("1.▏"));
-    await press(stdin, lastFrame, KEYS.backspace, (f) => f.includes("1▏") && !f.includes("whole number"));
-    await press(stdin, lastFrame, KEYS.tab, (f) => /› Max contracts/.test(f));
-    await press(stdin, lastFrame, "x", (f) => f.includes("✗ must be a number"));
-    await press(stdin, lastFrame, KEYS.backspace, (f) => !f.includes("must be a number"));
-    await press(stdin, lastFrame, "4", (f) => /› Max contracts\s+4▏/.test(f));
-    await press(stdin, lastFrame, KEYS.tab, (f) => /› Mapping/.test(f));
-    await press(stdin, lastFrame, KEYS.left, (f) => f.includes("micro → mini"));
-    await press(stdin, lastFrame, KEYS.tab, (f) => /› Daily loss \$/.test(f));
-    stdin.write("750");
-    await waitForFrame(lastFrame, (f) => f.includes("750▏"));
-    stdin.write(KEYS.enter);
-    await waitFor(() => onSubmit.mock.calls.length === 1, 2000, "onSubmit");
-    expect(onSubmit).toHaveBeenCalledWith({
-      account: "FOLL1",
-      enabled: true,
-      sizing: { mode: "fixed", contracts: 1 },
-      maxContracts: 4,
-      mapping: "toMini",
-      limits: { dailyLoss: 750 },
-    });
+describe("the follower form", () => {
+  it("offers only free accounts, switches sizing mode, validates numbers and saves", () => {
+    const d = screenDriver(followerConfig());
+    d.press(KEY.tab, text("n"));
+    expect(d.frame()).toContain("New follower in NQ Scalps");
+    d.press(KEY.right);
+    expect(d.frame()).toContain("‹ FOLL2 ›");
+    d.press(KEY.right);
+    expect(d.frame()).toContain("‹ FOLL1 ›"); // only the free ones, cycling
+    d.press(KEY.tab);
+    expect(d.frame()).toMatch(/› Enabled/);
+    d.press(KEY.tab);
+    expect(d.frame()).toMatch(/› Sizing\s+‹ multiplier ›/);
+    d.press(KEY.right);
+    expect(d.frame()).toContain("‹ fixed contracts ›");
+    expect(d.frame()).toContain("Contracts");
+    expect(d.frame()).not.toContain("Multiplier");
+    d.press(KEY.tab);
+    expect(d.frame()).toMatch(/› Contracts\s+1▏/);
+    d.press(text("."));
+    expect(d.frame()).toContain("1.▏");
+    d.press(text("5"));
+    expect(d.frame()).toContain("✗ must be a whole number");
+    d.press(KEY.backspace);
+    expect(d.frame()).toContain("1.▏");
+    d.press(KEY.backspace);
+    expect(d.frame()).toContain("1▏");
+    expect(d.frame()).not.toContain("whole number");
+    d.press(KEY.tab);
+    expect(d.frame()).toMatch(/› Max contracts/);
+    d.press(text("x"));
+    expect(d.frame()).toContain("✗ must be a number");
+    d.press(KEY.backspace);
+    expect(d.frame()).not.toContain("must be a number");
+    d.press(text("4"));
+    expect(d.frame()).toMatch(/› Max contracts\s+4▏/);
+    d.press(KEY.tab);
+    expect(d.frame()).toMatch(/› Mapping/);
+    d.press(KEY.left);
+    expect(d.frame()).toContain("micro → mini");
+    d.press(KEY.tab);
+    expect(d.frame()).toMatch(/› Daily loss \$/);
+    d.press(text("750"));
+    expect(d.frame()).toContain("750▏");
+    d.press(KEY.enter);
+    expect(d.calls).toEqual([
+      {
+        method: "saveFollower",
+        args: [
+          "NQ Scalps",
+          undefined,
+          {
+            account: "FOLL1",
+            enabled: true,
+            sizing: { mode: "fixed", contracts: 1 },
+            maxContracts: 4,
+            mapping: "toMini",
+            limits: { dailyLoss: 750 },
+          },
+        ],
+      },
+    ]);
   });
 
-  it("fits its height and width", async () => {
+  it("clears a text field with Ctrl+U", () => {
+    const d = screenDriver(followerConfig());
+    d.press(KEY.tab, text("n"), KEY.tab, KEY.tab, KEY.tab);
+    expect(d.frame()).toMatch(/› Multiplier\s+1▏/);
+    d.press(KEY.ctrlU);
+    expect(d.frame()).toContain("✗ required");
+  });
+
+  it("fits its height and width", () => {
+    const d = screenDriver(followerConfig());
+    d.press(KEY.tab, text("n"));
+    const form = d.state().form;
+    if (form?.kind !== "follower") throw new Error("the follower form is not open");
     const r = render(
-      <FollowerForm
-        ctx={followerCtx}
-        width={80}
-        height={12}
-        theme={plainTheme}
-        onSubmit={() => {}}
-        onCancel={() => {}}
-      />,
+      <FormView spec={form.spec} state={form.state} width={80} height={12} theme={plainTheme} />,
     );
-    unmount = r.unmount;
-    const f = await waitForFrame(r.lastFrame, (x) => x.includes("Max trades/day"));
+    const f = r.lastFrame() ?? "";
+    r.unmount();
+    expect(f).toContain("Max trades/day");
     const lines = plainLines(f);
     expect(lines.length).toBeLessThanOrEqual(12);
     for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);

@@ -1,9 +1,11 @@
-import { Text } from "ink";
 import { render } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
 import { Screen } from "../../components/Screen.js";
 import { plainTheme, type Theme, themeFromEnv } from "../../components/theme.js";
-import { hintsFor, type KeyContext } from "../../src/screen/keymap.js";
+import { demoConfig } from "../../src/demo/demoConfig.js";
+import type { KeyContext } from "../../src/screen/bindings.js";
+import { openGroupForm } from "../../src/screen/forms/openForm.js";
+import { hintsFor } from "../../src/screen/keymap.js";
 import { layout } from "../../src/screen/layout.js";
 import type { ScreenVM } from "../../src/screen/viewModel.js";
 import { screenFixture } from "./fixtures.js";
@@ -19,21 +21,9 @@ const ctx: KeyContext = {
 let unmount: (() => void) | undefined;
 afterEach(() => unmount?.());
 
-function screen(
-  vm: ScreenVM,
-  columns = 80,
-  rows = 24,
-  theme: Theme = plainTheme,
-  form?: React.ReactNode,
-): string {
+function screen(vm: ScreenVM, columns = 80, rows = 24, theme: Theme = plainTheme): string {
   const r = render(
-    <Screen
-      vm={vm}
-      layout={layout(columns, rows)}
-      hints={hintsFor(vm.selection.focus, ctx)}
-      theme={theme}
-      form={form}
-    />,
+    <Screen vm={vm} layout={layout(columns, rows)} hints={hintsFor(vm.selection.focus, ctx)} theme={theme} />,
   );
   unmount = r.unmount;
   return r.lastFrame() ?? "";
@@ -120,10 +110,13 @@ describe("Screen", () => {
     expect(plainLines(f)).toHaveLength(23);
   });
 
-  it("shows a form node in place of the panes", () => {
-    const f = screen(screenFixture({ overlay: { kind: "form" } }), 80, 24, plainTheme, <Text>THE FORM</Text>);
-    expect(f).toContain("THE FORM");
+  it("shows the open form in place of the panes", () => {
+    const form = openGroupForm(demoConfig());
+    const f = screen(screenFixture({ overlay: { kind: "form", spec: form.spec, state: form.state } }));
+    expect(f).toContain("New group");
+    expect(f).toMatch(/› Name\s+▏/);
     expect(f).not.toContain("Live fills");
+    expect(plainLines(f)).toHaveLength(23);
   });
 
   it("honours NO_COLOR", () => {

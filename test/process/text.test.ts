@@ -4,7 +4,7 @@ import { formatEventLine } from "../../src/headless/format.js";
 import { forgetSecretEnv } from "../../src/process/sessions.js";
 import { outcomeLines } from "../../src/text/outcomes.js";
 import { scrubData, scrubEvent, secretScrubber } from "../../src/text/scrub.js";
-import { jsonLine, visible } from "../../src/text/terminal.js";
+import { jsonLine, printableLines } from "../../src/text/terminal.js";
 import { simConfig } from "../support/rig.js";
 
 describe("secret values never leave in text", () => {
@@ -34,9 +34,10 @@ describe("secret values never leave in text", () => {
 });
 
 describe("text for a terminal", () => {
-  it("shows control characters instead of sending them; newlines and tabs stay", () => {
-    expect(visible("group \u001b]2;owned\u0007 name")).toBe("group \u241b]2;owned\u2407 name");
-    expect(visible("a\tb\nc\u007f\u009b")).toBe("a\tb\nc\u2421\\x9b");
+  it("lines of text lose their control characters and escape sequences, and keep their line breaks", () => {
+    expect(printableLines("group \u001b]2;owned\u0007 name\nnext\u009b5m line")).toBe(
+      "group  name\nnext line",
+    );
   });
 
   it("a broker's reject text with an escape sequence reaches headless lines and CLI lines harmless", () => {

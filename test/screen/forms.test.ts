@@ -45,7 +45,6 @@ describe("group form", () => {
       whitelist: { enabled: false, symbols: [] },
       followers: [],
     } satisfies Group);
-    expect(s.saveCount).toBe(1);
   });
 
   it("shows errors only for touched fields while typing, all of them after a save attempt", () => {

@@ -2,18 +2,20 @@ import type { Key } from "ink";
 import { describe, expect, it } from "vitest";
 import {
   BINDINGS,
-  bindingsFor,
   type CommandId,
+  type KeyContext,
+  MODAL_SCOPES,
+  type Scope,
+} from "../../src/screen/bindings.js";
+import {
+  bindingsFor,
   confirmText,
   disabledWhy,
   helpRows,
   hintsFor,
-  type KeyContext,
   keyName,
-  MODAL_SCOPES,
   resolveBinding,
   resolveKey,
-  type Scope,
 } from "../../src/screen/keymap.js";
 
 const SCOPES: Scope[] = ["global", "groups", "followers", "fills", "alerts", "form", "confirm", "help"];

@@ -3,7 +3,7 @@ import { resolveConfigPath } from "../../../data/paths.js";
 import { formatProblems, jsonPath, type Problem } from "../../../data/problems.js";
 import type { Config, SecretSource } from "../../../data/schema.js";
 import { resolveSecret, SecretError } from "../../../data/secrets.js";
-import { visible } from "../../text/terminal.js";
+import { printableLines } from "../../text/terminal.js";
 import type { Command, CommandContext } from "../command.js";
 import { parseFlags } from "../flags.js";
 
@@ -71,12 +71,12 @@ Examples
     const check = await checkConfigFile(choice.path, choice.display);
     const problems = check.ok ? await secretProblems(check.config, choice.display, ctx.env) : check.problems;
     if (problems.length > 0) {
-      ctx.stdout.write(`${visible(formatProblems(problems))}\n`);
+      ctx.stdout.write(`${printableLines(formatProblems(problems))}\n`);
       ctx.stderr.write(`${choice.display}: ${plural(problems.length, "problem")}\n`);
       return 1;
     }
     if (!check.ok) return 1; // unreachable: a failed check always has problems
-    ctx.stdout.write(`${visible(`${choice.display} OK: ${configSummary(check.config)}`)}\n`);
+    ctx.stdout.write(`${printableLines(`${choice.display} OK: ${configSummary(check.config)}`)}\n`);
     return 0;
   },
 };

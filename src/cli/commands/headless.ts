@@ -3,7 +3,7 @@ import { formatEventLine, isScreenRefresh } from "../../headless/format.js";
 import { lineSink } from "../../headless/lineSink.js";
 import { boot } from "../../process/boot.js";
 import { untilSignal } from "../../process/signals.js";
-import { jsonLine, visible } from "../../text/terminal.js";
+import { jsonLine, printableLines } from "../../text/terminal.js";
 import type { Command, CommandContext } from "../command.js";
 import { parseFlags } from "../flags.js";
 
@@ -49,7 +49,7 @@ export const headlessCommand: Command = {
     const log = (level: "info" | "warn" | "error") => (message: string, data?: Record<string, unknown>) =>
       out.write(
         flags.pretty
-          ? visible(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}`)
+          ? printableLines(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}`)
           : jsonLine({ type: "log", at: Date.now(), level, message, ...data }),
       );
     const logger: Logger = { info: log("info"), warn: log("warn"), error: log("error") };

@@ -7,7 +7,7 @@ import { type JournalFilter, matchesFilter, readJournal } from "../../../data/jo
 import { verifyJournal } from "../../../data/journal/verify.js";
 import { resolveConfigPath } from "../../../data/paths.js";
 import { UserError } from "../../../data/userError.js";
-import { jsonLine, visible } from "../../text/terminal.js";
+import { jsonLine, printableLines } from "../../text/terminal.js";
 import type { Command, CommandContext } from "../command.js";
 import { parseFlags } from "../flags.js";
 
@@ -103,7 +103,7 @@ async function runLog(ctx: CommandContext, options: LogCommandOptions): Promise<
     follower: flags.follower,
   };
   const print = (entry: JournalEntry) =>
-    writeLine(ctx.stdout, flags.json ? jsonLine(entry) : visible(formatEntry(entry)));
+    writeLine(ctx.stdout, flags.json ? jsonLine(entry) : printableLines(formatEntry(entry)));
   const onBadLine = (file: string, line: number) =>
     ctx.stderr.write(
       `mimik log: ${file} line ${line} is not a journal entry (skipped; see mimik log --verify)\n`,

@@ -1,4 +1,4 @@
-import { jsonLine, visible } from "../../text/terminal.js";
+import { jsonLine, printableLines } from "../../text/terminal.js";
 import type { Command, CommandContext } from "../command.js";
 import { askInstance, CONFIG_HELP } from "../control-commands.js";
 import { parseFlags } from "../flags.js";
@@ -48,7 +48,7 @@ export const statusCommand: Command = {
       );
       return 1;
     }
-    ctx.stdout.write(`${visible(formatStatus(report).join("\n"))}\n`);
+    ctx.stdout.write(`${printableLines(formatStatus(report).join("\n"))}\n`);
     return 0;
   },
 };

@@ -1,8 +1,9 @@
 /**
- * A tiny form engine: fields, focus, edits, and validation on every change. Pure: the view
- * (components/FormView.tsx) renders a FormState and turns keys into FormActions; each concrete
- * form (groupForm.ts, followerForm.ts) supplies its fields and a validate function that runs
- * the config's zod schemas, so the form refuses exactly what the config file would.
+ * A tiny form engine: fields, focus, edits, and validation on every change. Pure: the screen
+ * reducer keeps a FormState (openForm.ts), the router turns keys into FormActions (text first,
+ * then the form bindings), and components/FormView.tsx only draws it. Each concrete form
+ * (groupForm.ts, followerForm.ts) supplies its fields and a validate function that runs the
+ * config's zod schemas, so the form refuses exactly what the config file would.
  */
 
 export type FieldKind = "text" | "choice" | "toggle";
@@ -43,10 +44,8 @@ export interface FormState<T> {
   /** After a save attempt every error shows. */
   attempted: boolean;
   errors: Record<string, string>;
-  /** Set when the last action was a successful save; the view hands it to onSubmit. */
+  /** Set when the last action was a successful save: the value the save handler stores. */
   saved?: T | undefined;
-  /** Increments on every successful save so the view can tell two saves apart. */
-  saveCount: number;
 }
 
 export type FormAction =
@@ -69,7 +68,6 @@ export function initForm<T>(spec: FormSpec<T>, values: FormValues): FormState<T>
     touched: {},
     attempted: false,
     errors: v.ok ? {} : v.errors,
-    saveCount: 0,
   };
 }
 
@@ -121,8 +119,7 @@ export function reduceForm<T>(spec: FormSpec<T>, state: FormState<T>, action: Fo
       return edit(spec, base, action.field, action.value);
     case "save": {
       const v = spec.validate(state.values);
-      if (v.ok)
-        return { ...base, attempted: true, errors: {}, saved: v.value, saveCount: state.saveCount + 1 };
+      if (v.ok) return { ...base, attempted: true, errors: {}, saved: v.value };
       const firstBad = spec.fields.findIndex(
         (f) => !f.hidden?.(state.values) && v.errors[f.id] !== undefined,
       );

@@ -1,0 +1,593 @@
+/**
+ * Every key of the console, as data: which keys, where they apply, the words in the hint bar,
+ * the `?` help and the README, whether the command is dangerous and the question it then asks,
+ * why it is unavailable right now, and what it does. To change what a key does, change its
+ * entry here; nothing else decides.
+ *
+ * The router (router.ts) is the only caller of `run`, and it never runs a dangerous binding
+ * from a key: it asks `confirm(ctx)` first, and only the answer "y" (confirm.yes, below) runs
+ * the command that was asked about, with the context it was asked in.
+ *
+ * No React, no Ink: handlers act through CommandDeps (the Actions and the screen reducer's
+ * dispatch), so they run the same in a test as in the console.
+ */
+import type { Config, Follower, Group } from "../../data/schema.js";
+import type { Outcome } from "../../engine/index.js";
+import type { Actions } from "../process/actions.js";
+import { openFollowerForm, openGroupForm } from "./forms/openForm.js";
+import type { ScreenAction, ScreenState } from "./screenState.js";
+import type { FollowerStateVM, PaneId } from "./viewModel.js";
+
+export type Scope = "global" | PaneId | "form" | "confirm" | "help";
+
+/**
+ * Scopes that take over the keyboard: global bindings do not apply there, except those marked
+ * `everywhere` (Ctrl+C). A form must be able to receive "q" and "?" as text.
+ */
+export const MODAL_SCOPES: readonly Scope[] = ["form", "confirm", "help"];
+
+export type CommandId =
+  | "cursor.up"
+  | "cursor.down"
+  | "cursor.pageUp"
+  | "cursor.pageDown"
+  | "focus.next"
+  | "focus.prev"
+  | "help.open"
+  | "quit"
+  | "flatten.all"
+  | "group.toggle"
+  | "group.flatten"
+  | "group.new"
+  | "group.edit"
+  | "group.delete"
+  | "follower.toggle"
+  | "follower.flatten"
+  | "follower.unlock"
+  | "follower.resync"
+  | "follower.new"
+  | "follower.edit"
+  | "follower.delete"
+  | "confirm.yes"
+  | "confirm.no"
+  | "help.close"
+  | "help.scrollUp"
+  | "help.scrollDown"
+  | "form.next"
+  | "form.prev"
+  | "form.choosePrev"
+  | "form.chooseNext"
+  | "form.toggle"
+  | "form.save"
+  | "form.cancel";
+
+/** What disabledWhy, the confirm questions and the hint bar look at (buildScreen makes it). */
+export interface KeyContext {
+  selectedGroup?: { name: string; active: boolean; followerCount: number } | undefined;
+  selectedFollower?:
+    | {
+        account: string;
+        label?: string | undefined;
+        enabled: boolean;
+        state: FollowerStateVM;
+        outOfSync: boolean;
+      }
+    | undefined;
+  /** Followers across all groups. */
+  totalFollowers: number;
+  groupCount: number;
+}
+
+/** What a handler sees: the KeyContext plus what the screen commands need. */
+export interface CommandContext extends KeyContext {
+  config: Config;
+  /** The selected group and follower as configured: what the edit forms start from. */
+  group?: Group | undefined;
+  follower?: Follower | undefined;
+  /** Rows in each pane, so a cursor stops at the last one. */
+  counts: Readonly<Record<PaneId, number>>;
+  /** Lines the help overlay can scroll at this terminal size. */
+  helpMax: number;
+  /** The screen as the key found it: the open form, the question asked. */
+  screen: ScreenState;
+}
+
+/** What handlers act through. */
+export interface CommandDeps {
+  /** The one command path to the engine and the config (src/process/actions.ts). */
+  actions: Actions;
+  /** Applies a screen change (screenReducer) and returns the screen after it. */
+  dispatch(action: ScreenAction): ScreenState;
+  /** Shows what a command did on the flash line once it answers. */
+  report(answer: Promise<Outcome | Outcome[]>): void;
+  quit(): void;
+}
+
+export type Handler = (ctx: CommandContext, deps: CommandDeps) => void;
+
+interface BindingBase {
+  command: CommandId;
+  /** Key names: a printable character ("f", "F", "!", "?"), or one of the names in keyName(). */
+  keys: readonly string[];
+  scopes: readonly Scope[];
+  /** Short words for the hint bar and the `?` help. */
+  label: string;
+  /** The README's "Does" column (markdown); defaults to the label. "(asks y/N)" is added for danger. */
+  doc?: string;
+  /** Shown in modal scopes too (only Ctrl+C). */
+  everywhere?: boolean;
+  /** Shown in the hint bar (short list; the `?` overlay shows everything). */
+  hint?: boolean;
+  /** Why the command cannot run now; the router shows it instead of acting. */
+  disabledWhy?: (ctx: KeyContext) => string | undefined;
+  /** What the command does. Dangerous ones run only after the question is answered "y". */
+  run: Handler;
+}
+
+/** A dangerous binding always carries its question: the type does not allow one without. */
+export type Binding = BindingBase &
+  (
+    | { danger: false; confirm?: undefined }
+    | {
+        danger: true;
+        /** The question, naming exactly what will happen (without " y/N"). */
+        confirm: (ctx: KeyContext) => string | undefined;
+      }
+  );
+
+const needGroup = (ctx: KeyContext) => (ctx.selectedGroup ? undefined : "no group selected");
+const needFollower = (ctx: KeyContext) => (ctx.selectedFollower ? undefined : "no follower selected");
+
+/** Lines one PgUp/PgDn moves. */
+const PAGE = 5;
+
+const move =
+  (step: number): Handler =>
+  (ctx, deps) => {
+    deps.dispatch({ type: "cursor", step, counts: ctx.counts });
+  };
+const screen =
+  (action: ScreenAction): Handler =>
+  (_ctx, deps) => {
+    deps.dispatch(action);
+  };
+const formEdit = (action: Extract<ScreenAction, { type: "form.edit" }>["action"]): Handler =>
+  screen({ type: "form.edit", action });
+const quit: Handler = (_ctx, deps) => deps.quit();
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+const who = (f: NonNullable<KeyContext["selectedFollower"]>) =>
+  f.label ? `${f.label} (${f.account})` : f.account;
+
+export const BINDINGS: readonly Binding[] = [
+  // Global: apply in every pane.
+  {
+    command: "cursor.up",
+    keys: ["up", "k"],
+    scopes: ["global"],
+    label: "Up",
+    doc: "move up",
+    danger: false,
+    run: move(-1),
+  },
+  {
+    command: "cursor.down",
+    keys: ["down", "j"],
+    scopes: ["global"],
+    label: "Down",
+    doc: "move down",
+    danger: false,
+    run: move(1),
+  },
+  {
+    command: "cursor.pageUp",
+    keys: ["pageup"],
+    scopes: ["global"],
+    label: "Page up",
+    doc: `move up ${PAGE} rows`,
+    danger: false,
+    run: move(-PAGE),
+  },
+  {
+    command: "cursor.pageDown",
+    keys: ["pagedown"],
+    scopes: ["global"],
+    label: "Page down",
+    doc: `move down ${PAGE} rows`,
+    danger: false,
+    run: move(PAGE),
+  },
+  {
+    command: "focus.next",
+    keys: ["tab"],
+    scopes: ["global"],
+    label: "Next pane",
+    doc: "next pane",
+    danger: false,
+    run: screen({ type: "focus", step: 1 }),
+  },
+  {
+    command: "focus.prev",
+    keys: ["shift+tab"],
+    scopes: ["global"],
+    label: "Previous pane",
+    doc: "previous pane",
+    danger: false,
+    run: screen({ type: "focus", step: -1 }),
+  },
+  {
+    command: "flatten.all",
+    keys: ["!"],
+    scopes: ["global"],
+    label: "Flatten+lock ALL",
+    doc: "**flatten and lock ALL** followers of every group",
+    danger: true,
+    hint: true,
+    disabledWhy: (ctx) => (ctx.totalFollowers > 0 ? undefined : "no followers to flatten"),
+    confirm: (ctx) =>
+      `Flatten and lock ALL ${plural(ctx.totalFollowers, "follower")} in ${plural(ctx.groupCount, "group")}?`,
+    run: (_ctx, deps) => {
+      deps.dispatch({ type: "flash", text: "flattening all followers…" });
+      deps.report(deps.actions.flatten({ all: true }));
+    },
+  },
+  {
+    command: "help.open",
+    keys: ["?"],
+    scopes: ["global"],
+    label: "Help",
+    doc: "every key, on screen",
+    danger: false,
+    hint: true,
+    run: screen({ type: "help.open" }),
+  },
+  {
+    command: "quit",
+    keys: ["q"],
+    scopes: ["global"],
+    label: "Quit",
+    doc: "quit (the engine shuts down cleanly)",
+    danger: false,
+    hint: true,
+    run: quit,
+  },
+  {
+    command: "quit",
+    keys: ["ctrl+c"],
+    scopes: ["global"],
+    label: "Quit",
+    doc: "quit (the engine shuts down cleanly)",
+    danger: false,
+    everywhere: true,
+    run: quit,
+  },
+
+  // Groups (some also from the followers pane, which always shows the selected group).
+  {
+    command: "group.toggle",
+    keys: ["a"],
+    scopes: ["groups", "followers"],
+    label: "Group on/off",
+    doc: "group copying on/off",
+    danger: false,
+    hint: true,
+    disabledWhy: needGroup,
+    run: (ctx, deps) => {
+      const g = ctx.selectedGroup;
+      if (g) deps.report(deps.actions.setGroupActive(g.name, !g.active));
+    },
+  },
+  {
+    command: "group.flatten",
+    keys: ["F"],
+    scopes: ["groups", "followers"],
+    label: "Flatten+lock group",
+    doc: "**flatten and lock** the group's followers",
+    danger: true,
+    hint: true,
+    disabledWhy: (ctx) =>
+      needGroup(ctx) ??
+      (ctx.selectedGroup?.followerCount ? undefined : `group ${ctx.selectedGroup?.name} has no followers`),
+    confirm: (ctx) => {
+      const g = ctx.selectedGroup;
+      return g ? `Flatten and lock ${plural(g.followerCount, "follower")} of ${g.name}?` : undefined;
+    },
+    run: (ctx, deps) => {
+      const g = ctx.selectedGroup;
+      if (!g) return;
+      deps.dispatch({ type: "flash", text: `flattening ${g.name}…` });
+      deps.report(deps.actions.flatten({ group: g.name }));
+    },
+  },
+  {
+    command: "group.new",
+    keys: ["n"],
+    scopes: ["groups"],
+    label: "New group",
+    doc: "new group (a form)",
+    danger: false,
+    hint: true,
+    run: (ctx, deps) => {
+      deps.dispatch({ type: "form.open", form: openGroupForm(ctx.config) });
+    },
+  },
+  {
+    command: "group.edit",
+    keys: ["e"],
+    scopes: ["groups"],
+    label: "Edit group",
+    doc: "edit the selected group: name, leader, on/off, whitelist",
+    danger: false,
+    hint: true,
+    disabledWhy: needGroup,
+    run: (ctx, deps) => {
+      if (ctx.group) deps.dispatch({ type: "form.open", form: openGroupForm(ctx.config, ctx.group) });
+    },
+  },
+  {
+    command: "group.delete",
+    keys: ["d"],
+    scopes: ["groups"],
+    label: "Delete group",
+    doc: "delete the selected group and its followers",
+    danger: true,
+    disabledWhy: needGroup,
+    confirm: (ctx) => {
+      const g = ctx.selectedGroup;
+      return g
+        ? `Delete group ${g.name} and its ${plural(g.followerCount, "follower")}? Copying stops now.`
+        : undefined;
+    },
+    run: (ctx, deps) => {
+      const g = ctx.selectedGroup;
+      if (g) deps.report(deps.actions.deleteGroup(g.name));
+    },
+  },
+
+  // Followers of the selected group.
+  {
+    command: "follower.toggle",
+    keys: ["space"],
+    scopes: ["followers"],
+    label: "Follower on/off",
+    doc: "follower copying on/off",
+    danger: false,
+    hint: true,
+    disabledWhy: needFollower,
+    run: (ctx, deps) => {
+      const g = ctx.selectedGroup;
+      const f = ctx.selectedFollower;
+      if (g && f) deps.report(deps.actions.setFollowerEnabled(g.name, f.account, !f.enabled));
+    },
+  },
+  {
+    command: "follower.flatten",
+    keys: ["f"],
+    scopes: ["followers"],
+    label: "Flatten+lock",
+    doc: "**flatten and lock** the selected follower",
+    danger: true,
+    hint: true,
+    disabledWhy: needFollower,
+    confirm: (ctx) => {
+      const f = ctx.selectedFollower;
+      const g = ctx.selectedGroup;
+      return f ? `Flatten and lock ${who(f)}${g ? ` in ${g.name}` : ""}?` : undefined;
+    },
+    run: (ctx, deps) => {
+      const f = ctx.selectedFollower;
+      if (!f) return;
+      deps.dispatch({ type: "flash", text: `flattening ${f.account}…` });
+      deps.report(deps.actions.flatten({ follower: f.account }));
+    },
+  },
+  {
+    command: "follower.unlock",
+    keys: ["u"],
+    scopes: ["followers"],
+    label: "Unlock",
+    doc: "unlock the selected follower (refused while still liquidating or past a limit)",
+    danger: false,
+    hint: true,
+    disabledWhy: (ctx) =>
+      needFollower(ctx) ?? (ctx.selectedFollower?.state === "LOCKED" ? undefined : "follower is not locked"),
+    run: (ctx, deps) => {
+      const f = ctx.selectedFollower;
+      if (f) deps.report(deps.actions.unlock(f.account));
+    },
+  },
+  {
+    command: "follower.resync",
+    keys: ["r"],
+    scopes: ["followers"],
+    label: "Resync position",
+    doc: "resync an OUT OF SYNC follower: send the difference",
+    danger: true,
+    hint: true,
+    disabledWhy: (ctx) =>
+      needFollower(ctx) ?? (ctx.selectedFollower?.outOfSync ? undefined : "follower is in sync"),
+    confirm: (ctx) => {
+      const f = ctx.selectedFollower;
+      return f ? `Resync ${who(f)}: send the difference to match the sizing rule?` : undefined;
+    },
+    run: (ctx, deps) => {
+      const f = ctx.selectedFollower;
+      if (f) deps.report(deps.actions.resync(f.account));
+    },
+  },
+  {
+    command: "follower.new",
+    keys: ["n"],
+    scopes: ["followers"],
+    label: "New follower",
+    doc: "new follower of the selected group (a form)",
+    danger: false,
+    disabledWhy: needGroup,
+    run: (ctx, deps) => {
+      const g = ctx.selectedGroup;
+      if (g) deps.dispatch({ type: "form.open", form: openFollowerForm(ctx.config, g.name) });
+    },
+  },
+  {
+    command: "follower.edit",
+    keys: ["e"],
+    scopes: ["followers"],
+    label: "Edit follower",
+    doc: "edit the selected follower: sizing, max contracts, mapping, limits",
+    danger: false,
+    disabledWhy: needFollower,
+    run: (ctx, deps) => {
+      const g = ctx.selectedGroup;
+      if (g && ctx.follower)
+        deps.dispatch({ type: "form.open", form: openFollowerForm(ctx.config, g.name, ctx.follower) });
+    },
+  },
+  {
+    command: "follower.delete",
+    keys: ["d"],
+    scopes: ["followers"],
+    label: "Remove follower",
+    doc: "remove the selected follower from its group",
+    danger: true,
+    disabledWhy: needFollower,
+    confirm: (ctx) => {
+      const f = ctx.selectedFollower;
+      const g = ctx.selectedGroup;
+      return f ? `Remove follower ${who(f)}${g ? ` from ${g.name}` : ""}? It stops copying now.` : undefined;
+    },
+    run: (ctx, deps) => {
+      const g = ctx.selectedGroup;
+      const f = ctx.selectedFollower;
+      if (g && f) deps.report(deps.actions.deleteFollower(g.name, f.account));
+    },
+  },
+
+  // Questions: "y/N", so anything but y is a no (the router sends unnamed keys to confirm.no).
+  {
+    command: "confirm.yes",
+    keys: ["y", "Y"],
+    scopes: ["confirm"],
+    label: "Yes, do it",
+    danger: false,
+    // The one place a dangerous command runs: the one that was asked about, as it was asked.
+    run: (ctx, deps) => {
+      const asked = ctx.screen.confirm;
+      deps.dispatch({ type: "confirm.close" });
+      if (asked) dangerousBinding(asked.command)?.run(asked.ctx, deps);
+    },
+  },
+  {
+    command: "confirm.no",
+    keys: ["n", "N", "escape", "return"],
+    scopes: ["confirm"],
+    label: "No (default)",
+    danger: false,
+    run: (_ctx, deps) => {
+      deps.dispatch({ type: "confirm.close" });
+      deps.dispatch({ type: "flash", text: "cancelled" });
+    },
+  },
+
+  // Help overlay.
+  {
+    command: "help.close",
+    keys: ["escape", "?", "q"],
+    scopes: ["help"],
+    label: "Close help",
+    danger: false,
+    run: screen({ type: "help.close" }),
+  },
+  {
+    command: "help.scrollUp",
+    keys: ["up", "k"],
+    scopes: ["help"],
+    label: "Scroll up",
+    danger: false,
+    run: (ctx, deps) => {
+      deps.dispatch({ type: "help.scroll", step: -1, max: ctx.helpMax });
+    },
+  },
+  {
+    command: "help.scrollDown",
+    keys: ["down", "j"],
+    scopes: ["help"],
+    label: "Scroll down",
+    danger: false,
+    run: (ctx, deps) => {
+      deps.dispatch({ type: "help.scroll", step: 1, max: ctx.helpMax });
+    },
+  },
+
+  // Forms. Printable keys in a text field are text first (router.ts); these are the rest.
+  {
+    command: "form.save",
+    keys: ["return"],
+    scopes: ["form"],
+    label: "Save",
+    danger: false,
+    run: (_ctx, deps) => {
+      // The form validates with the config's own schema; only a valid value is saved.
+      const form = deps.dispatch({ type: "form.edit", action: { type: "save" } }).form;
+      if (!form || form.state.saved === undefined) return;
+      deps.dispatch({ type: "form.close" });
+      deps.report(
+        form.kind === "group"
+          ? deps.actions.saveGroup(form.original?.name, form.state.saved)
+          : deps.actions.saveFollower(form.group, form.original?.account, form.state.saved),
+      );
+    },
+  },
+  {
+    command: "form.cancel",
+    keys: ["escape"],
+    scopes: ["form"],
+    label: "Cancel",
+    danger: false,
+    run: screen({ type: "form.close" }),
+  },
+  {
+    command: "form.next",
+    keys: ["tab", "down"],
+    scopes: ["form"],
+    label: "Next field",
+    danger: false,
+    run: formEdit({ type: "next" }),
+  },
+  {
+    command: "form.prev",
+    keys: ["shift+tab", "up"],
+    scopes: ["form"],
+    label: "Previous field",
+    danger: false,
+    run: formEdit({ type: "prev" }),
+  },
+  {
+    command: "form.choosePrev",
+    keys: ["left"],
+    scopes: ["form"],
+    label: "Previous choice",
+    danger: false,
+    run: formEdit({ type: "choose", delta: -1 }),
+  },
+  {
+    command: "form.chooseNext",
+    keys: ["right"],
+    scopes: ["form"],
+    label: "Next choice",
+    danger: false,
+    run: formEdit({ type: "choose", delta: 1 }),
+  },
+  {
+    command: "form.toggle",
+    keys: ["space"],
+    scopes: ["form"],
+    label: "Toggle",
+    danger: false,
+    run: formEdit({ type: "toggle" }),
+  },
+];
+
+/** The dangerous binding of a command: what a "y" runs. */
+export function dangerousBinding(command: CommandId): Binding | undefined {
+  return BINDINGS.find((b) => b.command === command && b.danger);
+}
