@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { constants } from "node:fs";
+import { constants, existsSync } from "node:fs";
 import { mkdir, open, unlink } from "node:fs/promises";
 import { userInfo } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { UserError } from "./userError.js";
 
 /**
@@ -74,12 +74,23 @@ export async function ensureWritableFolder(folder: string, what: string): Promis
   const probe = join(folder, `.mimik-write-test.${process.pid}.${randomBytes(4).toString("hex")}`);
   try {
     await mkdir(folder, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    // The folder could not be made: the one to fix is the nearest that exists.
+    throw explainWriteError(error, nearestExisting(folder), what);
+  }
+  try {
     const handle = await open(probe, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
     await handle.close();
   } catch (error) {
     throw explainWriteError(error, folder, what);
   }
   await unlink(probe).catch(() => undefined);
+}
+
+function nearestExisting(folder: string): string {
+  let current = folder;
+  while (!existsSync(current) && dirname(current) !== current) current = dirname(current);
+  return current;
 }
 
 function currentUser(): string {
