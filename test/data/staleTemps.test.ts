@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdir, readdir, symlink, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { JournalWriter } from "../../data/journal/writer.js";
 import { ConfigRepository } from "../../data/repository.js";
 import { removeStaleTemps, STALE_TEMP_AGE_MS } from "../../data/staleTemps.js";
 import { RuntimeStateRepository } from "../../data/state.js";
@@ -80,6 +81,14 @@ describe("opening the config, the state and the journal clears their stale temp 
     await leftover("config.state.json", await deadPid());
     const state = await RuntimeStateRepository.open(join(dir, "config.state.json"));
     await state.close();
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("JournalWriter.open (the anchor's temp files)", async () => {
+    const journal = join(dir, "main.jsonl");
+    await leftover("main.anchor.json", await deadPid());
+    const w = await JournalWriter.open(journal);
+    await w.close();
     expect(await readdir(dir)).toEqual([]);
   });
 });
