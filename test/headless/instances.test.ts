@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { chmod, mkdir, mkdtemp, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -126,6 +126,22 @@ describe("one instance per config, one config per broker account", () => {
     const claims = accountClaims(configSchema.parse(configJson(simUrl)) as Config);
     for (const claim of claims)
       await expect(stat(accountLockPath(accountLockDir(), claim))).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe("a lock file whose pid was reused", () => {
+  it("does not block starting when that pid now runs something that is not mimik", async () => {
+    const configB = join(dir, "b", "other.json");
+    const sleeper = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+    try {
+      await writeFile(`${configB}.lock`, `${sleeper.pid}\n`);
+      const second = startMimik(["headless", "--config", configB], env);
+      expect(await settled(second), second.stderr()).toBe(true);
+      second.proc.kill("SIGTERM");
+      expect(await second.exited).toBe(0);
+    } finally {
+      sleeper.kill("SIGKILL");
+    }
   });
 });
 
