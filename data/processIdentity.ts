@@ -66,9 +66,17 @@ function readText(file: string): string | undefined {
 
 const hasProc = (): boolean => readText("/proc/self/stat") !== undefined;
 
+/** Ours does not change: asked once (where that means running ps, once rather than per lock). */
+let ownStart: string | undefined;
+
 export const systemProbe: ProcessProbe = {
   isAlive,
-  startTime: (pid) => (hasProc() ? procStartTime(pid) : psStartTime(pid)),
+  startTime: (pid) => {
+    if (pid === process.pid && ownStart !== undefined) return ownStart;
+    const start = hasProc() ? procStartTime(pid) : psStartTime(pid);
+    if (pid === process.pid) ownStart = start;
+    return start;
+  },
   bootId: () => readText("/proc/sys/kernel/random/boot_id")?.trim() || undefined,
   commandLine: (pid) => readText(`/proc/${pid}/cmdline`)?.replace(/\0/g, " ").trim(),
 };

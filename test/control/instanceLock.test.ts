@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { acquireInstanceLock, InstanceLockedError, LockUnconfirmedError } from "../../data/instanceLock.js";
 import { judge } from "../../data/lockFile.js";
-import { type ProcessProbe, procStartTime, systemProbe } from "../../data/processIdentity.js";
+import { type ProcessProbe, procStartTime, psStartTime, systemProbe } from "../../data/processIdentity.js";
 import { UserError } from "../../data/userError.js";
 
 let dir: string;
@@ -177,5 +177,17 @@ describe("judge", () => {
     );
     expect(judge({ pid: process.pid }, probe({}), false).kind).toBe("stale");
     expect(judge({ pid: process.pid }, probe({}), true).kind).toBe("held");
+  });
+});
+
+describe("process start times", () => {
+  it("tell two processes apart and are stable for one; ps gives one too where /proc is missing", async () => {
+    const pid = await liveProcess();
+    expect(procStartTime(process.pid)).toMatch(/^proc:\d+$/);
+    expect(systemProbe.startTime(process.pid)).toBe(procStartTime(process.pid));
+    expect(procStartTime(pid)).toBe(procStartTime(pid));
+    expect(psStartTime(pid)).toMatch(/^ps:\S/);
+    expect(psStartTime(await deadPid())).toBeUndefined();
+    expect(procStartTime(await deadPid())).toBeUndefined();
   });
 });
