@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { open, rename, stat, unlink } from "node:fs/promises";
+import { lstat, open, readlink, realpath, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 
 export interface AtomicWriteOptions {
@@ -44,14 +44,17 @@ export function tempPathFor(file: string): string {
 /**
  * Replace `file` with `data` so that a reader (or a crash, or kill -9) sees either the old
  * content or the new one, never a mix: write a temp file in the same directory, fsync it,
- * rename it over the target, fsync the directory. Writes to one path are serialised.
+ * rename it over the target, fsync the directory. A symlink is written through: the temp file
+ * goes beside the link's target and replaces the target, so the link stays a link. Writes to one
+ * path are serialised.
  */
 export function atomicWrite(file: string, data: string, options: AtomicWriteOptions = {}): Promise<void> {
   return serialised(file, () => writeNow(file, data, options));
 }
 
 /** The unqueued write; callers already inside `serialised(file, …)` use this to avoid deadlock. */
-export async function writeNow(file: string, data: string, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeNow(path: string, data: string, options: AtomicWriteOptions = {}): Promise<void> {
+  const file = await writeTarget(path);
   const mode = options.mode ?? (await existingMode(file)) ?? 0o644;
   const temp = tempPathFor(file);
   let renamed = false;
@@ -72,6 +75,33 @@ export async function writeNow(file: string, data: string, options: AtomicWriteO
   } finally {
     if (!renamed) await unlink(temp).catch(() => undefined);
   }
+}
+
+/** Links followed, at most this many deep (the kernel's own limit is 40). */
+const MAX_LINKS = 40;
+
+/**
+ * The file a write to `path` must replace: `path` itself, or, when it is a symlink (even one whose
+ * target does not exist yet), the file the link finally points at.
+ */
+export async function writeTarget(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch {
+    // Missing: a plain new file, or a link to a file not written yet.
+  }
+  let current = resolve(path);
+  for (let hops = 0; hops < MAX_LINKS; hops++) {
+    let link: string;
+    try {
+      if (!(await lstat(current)).isSymbolicLink()) return current;
+      link = await readlink(current);
+    } catch {
+      return current;
+    }
+    current = resolve(dirname(current), link);
+  }
+  return current;
 }
 
 async function existingMode(file: string): Promise<number | undefined> {

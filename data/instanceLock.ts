@@ -1,105 +1,62 @@
-import { unlinkSync } from "node:fs";
-import { link, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { basename } from "node:path";
+import { acquireLockFile, type HeldLock, type LockOwner } from "./lockFile.js";
+import type { ProcessProbe } from "./processIdentity.js";
 import { UserError } from "./userError.js";
 
-/** Another live process holds the lock: the message names its pid. */
+/** Another live mimik holds the lock: the message names its pid and config. */
 export class InstanceLockedError extends UserError {
   constructor(
     readonly pid: number,
     readonly lockPath: string,
+    readonly config?: string | undefined,
   ) {
-    super(`mimik is already running for this config (pid ${pid}); lock file ${lockPath}`);
+    super(
+      `mimik is already running for this config (pid ${pid}${config ? `, config ${config}` : ""}); lock file ${lockPath}`,
+    );
     this.name = "InstanceLockedError";
   }
 }
 
-export interface InstanceLock {
-  readonly path: string;
-  release(): Promise<void>;
+/**
+ * A lock file names a running process, and this system cannot tell whether that process is the
+ * mimik that wrote it (no /proc and no ps). The message says how to check, and never to stop a
+ * process that might be something else.
+ */
+export class LockUnconfirmedError extends UserError {
+  constructor(
+    readonly pid: number,
+    readonly lockPath: string,
+  ) {
+    super(
+      `the lock file ${lockPath} names pid ${pid}, which is running, but mimik cannot tell here whether it is a mimik. ` +
+        `If "ps -p ${pid} -o command=" shows no mimik, the lock is left over from a crash: delete ${lockPath} and start again. ` +
+        `Do not stop pid ${pid} unless it is that mimik.`,
+    );
+    this.name = "LockUnconfirmedError";
+  }
 }
 
-/** Attempts before giving up when other processes keep racing us for a stale lock. */
-const MAX_ATTEMPTS = 5;
+export type InstanceLock = HeldLock;
+
+export interface InstanceLockOptions {
+  /** Real path of the config, recorded so a refusal can say which config the other instance runs. */
+  config?: string | undefined;
+  probe?: ProcessProbe | undefined;
+}
 
 /**
- * One running instance per config. The lock file holds the owner's pid and appears atomically
- * complete (written to a temp file, then hard-linked into place, which fails if it exists). A
- * lock whose pid is dead (a kill -9, a crash) is taken over. Released by `release()` or, as a
- * last resort, when the process exits.
+ * One running instance per config: a lock file beside the config's real path recording our pid,
+ * start time, boot and config. A lock left by a process that is gone (a kill -9, a crash, a
+ * reboot, a pid since reused by something else, even by this very process) is taken over.
  */
-export async function acquireInstanceLock(path: string): Promise<InstanceLock> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, `${process.pid}\n`, { mode: 0o600 });
-  try {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      try {
-        await link(temp, path);
-        return holdLock(path);
-      } catch (error) {
-        if (errorCode(error) !== "EEXIST") throw error;
-      }
-      const owner = await readOwner(path);
-      if (owner === "gone") continue;
-      if (owner !== undefined && isAlive(owner)) throw new InstanceLockedError(owner, path);
-      // Stale (dead pid, or unreadable content): remove it and try again.
-      await unlink(path).catch((error: unknown) => {
-        if (errorCode(error) !== "ENOENT") throw error;
-      });
-    }
-    throw new UserError(`could not take the instance lock ${path}: other processes keep racing for it`);
-  } finally {
-    await unlink(temp).catch(() => {});
-  }
-}
-
-function holdLock(path: string): InstanceLock {
-  let held = true;
-  const onExit = (): void => {
-    if (!held) return;
-    try {
-      unlinkSync(path);
-    } catch {
-      // Nothing to clean; exiting anyway.
-    }
-  };
-  process.on("exit", onExit);
-  return {
-    path,
-    async release() {
-      if (!held) return;
-      held = false;
-      process.off("exit", onExit);
-      // Only remove the file if it is still ours (a takeover after a stall is not undone).
-      if ((await readOwner(path)) === process.pid) await unlink(path).catch(() => {});
-    },
-  };
-}
-
-/** The pid in the lock file; undefined if unreadable; "gone" if the file vanished meanwhile. */
-async function readOwner(path: string): Promise<number | "gone" | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    if (errorCode(error) === "ENOENT") return "gone";
-    throw error;
-  }
-  const pid = Number(text.trim());
-  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else; still alive.
-    return errorCode(error) === "EPERM";
-  }
-}
-
-function errorCode(error: unknown): string | undefined {
-  return error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
+export function acquireInstanceLock(path: string, options: InstanceLockOptions = {}): Promise<InstanceLock> {
+  return acquireLockFile(path, {
+    fields: options.config ? { config: options.config } : {},
+    what: `the instance lock ${basename(path)}`,
+    probe: options.probe,
+    refuse: (owner: LockOwner, verdict) =>
+      verdict.kind === "unconfirmed"
+        ? new LockUnconfirmedError(owner.pid, path)
+        : new InstanceLockedError(owner.pid, path, owner.config),
+  });
 }

@@ -6,9 +6,11 @@ import type { Logger } from "../engine/types.js";
 import { silentLogger } from "../engine/types.js";
 import { serialised } from "./atomicWrite.js";
 import { ConfigError, MISSING_CONFIG_FIX, validateConfigText, validateConfigValue } from "./configFile.js";
+import { explainWriteError } from "./fileAccess.js";
 import { deepFreeze, FileChangedError, GuardedJsonFile, NO_FILE, serialise } from "./guardedJsonFile.js";
 import { missingFileProblem, type Problem } from "./problems.js";
 import { type Config, emptyConfig } from "./schema.js";
+import { removeStaleTemps } from "./staleTemps.js";
 
 export type ConfigChangeCause = "update" | "reload";
 
@@ -68,6 +70,7 @@ export class ConfigRepository {
   /** Open an existing config. Throws ConfigError (kind "missing", "syntax", "newer", "invalid", …). */
   static async open(path: string, options: ConfigRepositoryOptions = {}): Promise<ConfigRepository> {
     const display = options.display ?? path;
+    await removeStaleTemps(path);
     const file = new GuardedJsonFile<Config>(path, { decode: (text) => decodeConfig(text, display) });
     // Built by hand, not JSONFilePreset: the preset swaps in memory storage when NODE_ENV=test.
     // The default is never used: a missing file is refused below.
@@ -158,9 +161,10 @@ export class ConfigRepository {
         } catch (error) {
           this.db.data = previous;
           if (error instanceof FileChangedError && attempt < MAX_CONFLICT_RETRIES) continue;
+          const explained = explainWriteError(error, dirname(this.path), "the config's temp file");
           return {
             ok: false,
-            problems: [{ file: this.display, path: "", message: `could not save: ${errorText(error)}` }],
+            problems: [{ file: this.display, path: "", message: `could not save: ${errorText(explained)}` }],
           };
         }
         this.reportedHash = undefined;

@@ -1,7 +1,9 @@
+import { basename, dirname } from "node:path";
 import { Low } from "lowdb";
 import { z } from "zod";
 import type { FollowerRiskRecord, RiskStateStore, RuntimeState } from "../engine/types.js";
 import { serialised } from "./atomicWrite.js";
+import { explainWriteError } from "./fileAccess.js";
 import { deepFreeze, FileChangedError, GuardedJsonFile, NO_FILE } from "./guardedJsonFile.js";
 import { parseJson } from "./jsonText.js";
 import {
@@ -13,6 +15,7 @@ import {
   syntaxProblem,
   unreadableProblem,
 } from "./problems.js";
+import { removeStaleTemps } from "./staleTemps.js";
 
 export const STATE_VERSION = 1;
 
@@ -87,6 +90,7 @@ export class RuntimeStateRepository implements RiskStateStore {
 
   /** Throws StateError when the file exists but is corrupt, unreadable or from a newer mimik. */
   static async open(path: string): Promise<RuntimeStateRepository> {
+    await removeStaleTemps(path);
     const file = new GuardedJsonFile<RuntimeState>(path, {
       decode: (text) => decodeState(text, path),
       mode: 0o600,
@@ -138,7 +142,7 @@ export class RuntimeStateRepository implements RiskStateStore {
         } catch (error) {
           this.db.data = previous;
           if (error instanceof FileChangedError && attempt < 3) continue;
-          throw error;
+          throw explainWriteError(error, dirname(this.path), `the runtime state ${basename(this.path)}`);
         }
         this.snapshot = deepFreeze(structuredClone(this.db.data));
         return;

@@ -73,3 +73,37 @@ export async function readTail(file: string): Promise<FileTail> {
     await handle.close();
   }
 }
+
+export interface LastLines {
+  /** Up to the requested number of newline-terminated lines, oldest first, with their byte offsets. */
+  lines: { start: number; text: string }[];
+  /** Offset just after the last newline: bytes from here to `size` are an unterminated tail. */
+  tornStart: number;
+  size: number;
+}
+
+/** The last `count` complete lines and where the unterminated tail starts; reads backwards from the end. */
+export async function readLastLines(file: string, count: number): Promise<LastLines> {
+  const handle = await open(file, "r");
+  try {
+    const { size } = await handle.stat();
+    for (let window = 64 * 1024; ; window *= 4) {
+      const start = Math.max(0, size - window);
+      const buffer = Buffer.alloc(size - start);
+      await handle.read(buffer, 0, buffer.length, start);
+      const newlines: number[] = [];
+      for (let i = buffer.indexOf(0x0a); i !== -1; i = buffer.indexOf(0x0a, i + 1)) newlines.push(i);
+      // A line is only whole when the newline before it is in the window too (or it starts the file).
+      if (newlines.length <= count && start > 0) continue;
+      const tornStart = newlines.length === 0 ? start : start + newlines[newlines.length - 1]! + 1;
+      const lines: { start: number; text: string }[] = [];
+      for (let n = newlines.length - 1; n >= 0 && lines.length < count; n--) {
+        const from = n === 0 ? 0 : newlines[n - 1]! + 1;
+        lines.unshift({ start: start + from, text: buffer.subarray(from, newlines[n]).toString("utf8") });
+      }
+      return { lines, tornStart, size };
+    }
+  } finally {
+    await handle.close();
+  }
+}

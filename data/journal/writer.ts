@@ -1,10 +1,15 @@
-import { appendFile, mkdir, rename, stat, truncate } from "node:fs/promises";
+import { mkdir, open, rename, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { type Clock, systemClock } from "../../engine/types.js";
+import { explainWriteError } from "../fileAccess.js";
+import { removeStaleTemps } from "../staleTemps.js";
+import { anchorPathFor, type ChainEnd, compareWithAnchor, readAnchor, writeAnchor } from "./anchor.js";
+import { parseEntry } from "./entry.js";
 import { GENESIS_HASH, lineHash } from "./hash.js";
-import { readTail } from "./lines.js";
+import { fileLines, readTail } from "./lines.js";
 import { isNotFound, rotatedJournalPath } from "./paths.js";
 import { isSecretKey, redactSecrets } from "./redact.js";
+import { JournalDamagedError, setAsideTornTail } from "./tail.js";
 
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_MAX_FILES = 5;
@@ -53,22 +58,30 @@ interface Pending {
   entry: Fields;
 }
 
-/** Where the hash chain stands at the end of the files on disk. */
-interface ChainHead {
+/** A serialised line waiting to be written, with what the anchor needs to know about it. */
+interface Line {
+  text: string;
   seq: number;
   hash: string;
+  prev: string;
 }
 
 /**
  * The journal's single writer. `append` is synchronous and cheap (it stamps seq and time and
  * queues the entry); serialising, hashing and writing happen on a timer within 100 ms, off the
  * copy path. Each line is `{seq, at, type, ...payload, prev}` where `prev` is the SHA-256 of the
- * previous line's exact text, continued across restarts and rotations.
+ * previous line's exact text, continued across restarts and rotations. After each flush the lines
+ * are synced and the anchor (anchor.ts) moved to the new end of the chain, so a cut, edited or
+ * rewritten tail shows.
  */
 export class JournalWriter {
   private pending: Pending[] = [];
   /** Serialised lines whose write failed; written first next time so the chain stays in order. */
-  private unwritten: string[] = [];
+  private unwritten: Line[] = [];
+  /** The last line on disk, once it differs from what the anchor says. */
+  private toAnchor: ChainEnd | undefined;
+  /** What open() found and repaired or recorded, one sentence each (the host logs them). */
+  readonly notes: string[] = [];
   private seq: number;
   private lastHash: string;
   private size: number;
@@ -82,7 +95,7 @@ export class JournalWriter {
 
   private constructor(
     readonly path: string,
-    head: ChainHead,
+    head: ChainEnd,
     size: number,
     opts: JournalWriterOptions,
   ) {
@@ -95,15 +108,63 @@ export class JournalWriter {
     this.onError = opts.onError ?? (() => {});
   }
 
+  /**
+   * Opens the journal to continue its chain: sets aside a torn last line (see tail.ts), checks the
+   * chain's end against the anchor, and records in the chain itself what it repaired or found.
+   * Throws a UserError naming the fix when the folder cannot be written or the end is damaged.
+   */
   static async open(path: string, opts: JournalWriterOptions = {}): Promise<JournalWriter> {
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    const { head, size, tornBytes } = await findChainHead(path);
-    const writer = new JournalWriter(path, head, size, opts);
-    if (tornBytes > 0) {
-      // A crash mid-write left half a line; it never was a complete entry, so cut it and say so.
-      writer.append({ type: "journalRepaired", reason: "incomplete last line removed", bytes: tornBytes });
+    const folder = dirname(path);
+    try {
+      await mkdir(folder, { recursive: true, mode: 0o700 });
+      await removeStaleTemps(anchorPathFor(path));
+      // Read before the tail is touched: the anchor names the end as it was last written.
+      const anchor = await readAnchor(path);
+      const repair = await setAsideTornTail(path);
+      const { head, size } = await findChainHead(path);
+      const writer = new JournalWriter(path, head, size, opts);
+      if (repair) {
+        writer.append({ type: "journalRepaired", ...repair });
+        writer.notes.push(
+          `journal ${path}: ${repair.reason} (${repair.bytes} bytes kept in ${repair.tornFile})`,
+        );
+      }
+      await writer.checkAnchor(anchor, head);
+      return writer;
+    } catch (error) {
+      throw explainWriteError(error, folder, "its journal");
     }
-    return writer;
+  }
+
+  /** Compares the end found with the anchor; a disagreement is recorded in the chain, not fatal. */
+  private async checkAnchor(read: Awaited<ReturnType<typeof readAnchor>>, head: ChainEnd): Promise<void> {
+    if (read.kind !== "ok") {
+      if (head.seq === 0) return;
+      const reason =
+        read.kind === "none"
+          ? "no anchor: the end of the chain before this line was not anchored (first start of a mimik that anchors, or the anchor file was deleted)"
+          : `the anchor is unusable (${read.why}): the end of the chain before this line was not checked`;
+      this.recordAnchor({ problem: "missing", reason }, undefined);
+      return;
+    }
+    const anchor = read.anchor;
+    const atAnchor = head.seq > anchor.seq ? await lineWithSeq(this.path, anchor.seq) : undefined;
+    const finding = compareWithAnchor(head.seq === 0 ? undefined : head, anchor, atAnchor);
+    if (finding) this.recordAnchor(finding, anchor);
+    else if (head.seq !== anchor.seq) this.toAnchor = head;
+  }
+
+  private recordAnchor(
+    finding: { problem: string; reason: string },
+    anchor: { seq: number; hash: string } | undefined,
+  ): void {
+    this.append({
+      type: "journalAnchor",
+      problem: finding.problem,
+      reason: finding.reason,
+      ...(anchor ? { anchoredSeq: anchor.seq, anchoredHash: anchor.hash } : {}),
+    });
+    this.notes.push(`journal ${this.path}: ${finding.reason}`);
   }
 
   /** Queues an entry; never blocks, never throws for I/O. Written within 100 ms. */
@@ -168,19 +229,42 @@ export class JournalWriter {
         await this.rotate();
         continue;
       }
-      const data = `${chunk.join("\n")}\n`;
-      await appendFile(this.path, data, { mode: 0o600 });
+      const data = `${chunk.map((line) => line.text).join("\n")}\n`;
+      await appendSynced(this.path, data);
       this.unwritten.splice(0, chunk.length);
       this.size += Buffer.byteLength(data);
+      const last = chunk[chunk.length - 1]!;
+      this.toAnchor = { seq: last.seq, hash: last.hash, prev: last.prev };
+    }
+    await this.anchor();
+  }
+
+  /**
+   * Moves the anchor to the last line written (already synced, so the anchor is never ahead of
+   * the disk). A failure is reported and retried later; the lines themselves are safe.
+   */
+  private async anchor(): Promise<void> {
+    const end = this.toAnchor;
+    if (end === undefined) return;
+    try {
+      await writeAnchor(this.path, end);
+      if (this.toAnchor === end) this.toAnchor = undefined;
+    } catch (error) {
+      this.onError(
+        new JournalError(
+          `journal anchor ${anchorPathFor(this.path)} not updated (${error instanceof Error ? error.message : String(error)}); retrying`,
+        ),
+      );
+      if (!this.closed) this.schedule(RETRY_INTERVAL_MS);
     }
   }
 
   /** The longest run of unwritten lines that fits in the live file; empty means rotate first. */
-  private takeChunk(): string[] {
-    const chunk: string[] = [];
+  private takeChunk(): Line[] {
+    const chunk: Line[] = [];
     let bytes = this.size;
     for (const line of this.unwritten) {
-      const lineBytes = Buffer.byteLength(line) + 1;
+      const lineBytes = Buffer.byteLength(line.text) + 1;
       // A line bigger than maxBytes still goes in, alone in a fresh file, rather than be lost.
       if (bytes + lineBytes > this.maxBytes && bytes > 0) break;
       chunk.push(line);
@@ -197,8 +281,9 @@ export class JournalWriter {
     this.size = 0;
   }
 
-  private serialise(item: Pending): string {
+  private serialise(item: Pending): Line {
     const { seq, entry } = item;
+    const prev = this.lastHash;
     const at = new Date(item.at).toISOString();
     const type = String(entry.type);
     let text: string;
@@ -213,7 +298,7 @@ export class JournalWriter {
       text = JSON.stringify({ seq, at, type, error: reason, prev: this.lastHash });
     }
     this.lastHash = lineHash(text);
-    return text;
+    return { text, seq, hash: this.lastHash, prev };
   }
 }
 
@@ -241,13 +326,23 @@ async function renameIfExists(from: string, to: string): Promise<void> {
   }
 }
 
+/** Appends and syncs: the anchor written next must never name lines a power cut could still lose. */
+async function appendSynced(path: string, data: string): Promise<void> {
+  const handle = await open(path, "a", 0o600);
+  try {
+    await handle.writeFile(data, "utf8");
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * Reads the end of the live file (or of journal.1 when the live file is empty, e.g. a crash right
- * after a rotation) to continue the chain, and cuts a torn last line.
+ * after a rotation) to continue the chain. The torn tail has already been set aside.
  */
-async function findChainHead(path: string): Promise<{ head: ChainHead; size: number; tornBytes: number }> {
+async function findChainHead(path: string): Promise<{ head: ChainEnd; size: number }> {
   let size = 0;
-  let tornBytes = 0;
   for (const file of [path, rotatedJournalPath(path, 1)]) {
     let tail: Awaited<ReturnType<typeof readTail>>;
     try {
@@ -256,29 +351,30 @@ async function findChainHead(path: string): Promise<{ head: ChainHead; size: num
       if (isNotFound(error)) continue;
       throw error;
     }
-    if (file === path) {
-      if (tail.tornBytes > 0) {
-        await truncate(file, tail.size - tail.tornBytes);
-        tornBytes = tail.tornBytes;
-      }
-      size = (await stat(file)).size;
-    }
-    if (tail.lastLine !== undefined) return { head: headFrom(file, tail.lastLine), size, tornBytes };
+    if (file === path) size = (await stat(file)).size;
+    if (tail.lastLine !== undefined) return { head: headFrom(file, tail.lastLine), size };
   }
-  return { head: { seq: 0, hash: GENESIS_HASH }, size, tornBytes };
+  return { head: { seq: 0, hash: GENESIS_HASH, prev: GENESIS_HASH }, size };
 }
 
-function headFrom(file: string, lastLine: string): ChainHead {
-  let seq: unknown;
-  try {
-    seq = (JSON.parse(lastLine) as { seq?: unknown }).seq;
-  } catch {
-    seq = undefined;
+function headFrom(file: string, lastLine: string): ChainEnd {
+  const entry = parseEntry(lastLine);
+  if (entry === undefined || entry.seq < 0)
+    throw new JournalDamagedError(file, `the last line of ${file} is not a journal entry`);
+  return { seq: entry.seq, hash: lineHash(lastLine), prev: entry.prev };
+}
+
+/** The line with this seq in the live file or the one before it (the few lines past the anchor). */
+async function lineWithSeq(path: string, seq: number): Promise<ChainEnd | undefined> {
+  for (const file of [path, rotatedJournalPath(path, 1)]) {
+    try {
+      for await (const { text, unterminated } of fileLines(file)) {
+        const entry = unterminated ? undefined : parseEntry(text);
+        if (entry?.seq === seq) return { seq, hash: lineHash(text), prev: entry.prev };
+      }
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
   }
-  if (typeof seq !== "number" || !Number.isInteger(seq) || seq < 0) {
-    throw new JournalError(
-      `cannot continue the journal: the last line of ${file} is not a journal entry (run "mimik log --verify")`,
-    );
-  }
-  return { seq, hash: lineHash(lastLine) };
+  return undefined;
 }

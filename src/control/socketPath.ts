@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { realConfigPath } from "../../data/configIdentity.js";
 
 /** sun_path is 108 bytes on Linux and 104 on macOS, including the NUL. */
 const MAX_SOCKET_PATH_BYTES = 103;
@@ -20,12 +20,7 @@ export function controlSocketPath(configPath: string, runtimeDir: string): strin
   return Buffer.byteLength(fallback) <= MAX_SOCKET_PATH_BYTES ? fallback : join("/tmp", `mimik-${uid}`, name);
 }
 
+/** Named after the config's real path, like its lock, state and journal (data/configIdentity.ts). */
 function configHash(configPath: string): string {
-  let absolute = resolve(configPath);
-  try {
-    absolute = realpathSync(absolute);
-  } catch {
-    // Not there (yet): the resolved path is still stable.
-  }
-  return createHash("sha256").update(absolute).digest("hex").slice(0, 16);
+  return createHash("sha256").update(realConfigPath(configPath)).digest("hex").slice(0, 16);
 }

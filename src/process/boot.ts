@@ -2,9 +2,9 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { acquireInstanceLock } from "../../data/instanceLock.js";
-import { journalPathFor } from "../../data/journal/index.js";
-import { resolveConfigPath, runtimeDir, statePathFor } from "../../data/paths.js";
+import { claimConfig } from "../../data/configClaim.js";
+import { configFilesFor } from "../../data/configIdentity.js";
+import { resolveConfigPath, runtimeDir } from "../../data/paths.js";
 import { ConfigRepository } from "../../data/repository.js";
 import type { Config } from "../../data/schema.js";
 import type { EngineEvent, Logger } from "../../engine/index.js";
@@ -74,17 +74,20 @@ async function bootConfig(options: BootOptions): Promise<Running> {
   const choice = resolveConfigPath({ flag: options.configFlag, env: options.env, cwd: options.cwd });
   const undo: Undo[] = [];
   try {
-    const repo = await ConfigRepository.open(choice.path, { display: choice.display });
+    // One identity (the real path) for the config, its lock, state, journal and control socket.
+    const files = configFilesFor(choice.path);
+    const repo = await ConfigRepository.open(files.config, { display: choice.display });
     undo.push(async () => repo.close());
-    const lock = await acquireInstanceLock(`${choice.path}.lock`);
-    undo.push(() => lock.release());
+    // The instance lock and a lock per broker account: no two instances copy to one account.
+    const claim = await claimConfig(files, repo.get(), { typedPath: choice.path });
+    undo.push(() => claim.release());
     const config = repo.get();
     // A bad secret throws its own error here; main() prints it as the trader's to fix.
     const secrets = await resolveSecrets(config, options.env);
     if (options.env === process.env) forgetSecretEnv(config, process.env);
     const sim = needsEmbeddedSim(config) ? await startSimThread() : undefined;
     if (sim) undo.push(() => sim.close());
-    const journalPath = journalPathFor(choice.path);
+    const journalPath = files.journal;
     const running = await assemble({
       options,
       holder: repositoryHolder(repo),
@@ -92,18 +95,18 @@ async function bootConfig(options: BootOptions): Promise<Running> {
       init: {
         config,
         mode: "",
-        statePath: statePathFor(choice.path),
+        statePath: files.state,
         journalPath,
         seedLedger: true,
         secrets,
         embeddedSimUrl: sim?.url,
       },
-      controlFor: choice.path,
+      controlFor: files.config,
       undo,
     });
     repo.watch();
     repo.onProblem((event) => options.logger.warn(`config not reloaded: ${event.message}`));
-    return { ...running, configPath: choice.path };
+    return { ...running, configPath: files.config };
   } catch (error) {
     await runAll(undo);
     throw error;

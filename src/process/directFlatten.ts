@@ -1,6 +1,5 @@
+import { configFilesFor } from "../../data/configIdentity.js";
 import { acquireInstanceLock, InstanceLockedError } from "../../data/instanceLock.js";
-import { journalPathFor } from "../../data/journal/index.js";
-import { statePathFor } from "../../data/paths.js";
 import type { Config } from "../../data/schema.js";
 import { SecretError } from "../../data/secrets.js";
 import { UserError } from "../../data/userError.js";
@@ -83,7 +82,8 @@ export async function flattenDirectly(options: DirectFlattenOptions): Promise<Ou
     return failAll(
       `connection ${unreachable.join(", ")} uses the embedded simulator, which lived inside the mimik process that is no longer running: nothing to reach`,
     );
-  const lock = await acquireInstanceLock(`${options.configPath}.lock`).catch((error: unknown) => {
+  const files = configFilesFor(options.configPath);
+  const lock = await acquireInstanceLock(files.lock, { config: files.config }).catch((error: unknown) => {
     if (error instanceof InstanceLockedError)
       throw new UserError(
         `mimik is running for this config (pid ${error.pid}) but its control socket did not answer; ` +
@@ -105,8 +105,8 @@ export async function flattenDirectly(options: DirectFlattenOptions): Promise<Ou
       {
         config,
         mode: "direct flatten (no instance running)",
-        statePath: statePathFor(options.configPath),
-        journalPath: journalPathFor(options.configPath),
+        statePath: files.state,
+        journalPath: files.journal,
         seedLedger: false,
         secrets,
         copying: false,

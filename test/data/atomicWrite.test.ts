@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { atomicWrite, serialised } from "../../data/atomicWrite.js";
@@ -55,6 +55,31 @@ describe("atomicWrite", () => {
     ).rejects.toThrow("crash");
     expect(await readFile(file, "utf8")).toBe('{"old":true}');
     expect(await readdir(dir)).toEqual(["f.json"]);
+  });
+
+  it("writes through a symlink: the link stays a link, its target gets the content, no temp file is left", async () => {
+    await mkdir(join(dir, "real"));
+    const target = join(dir, "real", "config.json");
+    await writeFile(target, '{"old":true}', { mode: 0o640 });
+    const link = join(dir, "config.json");
+    await symlink(join("real", "config.json"), link);
+    await atomicWrite(link, '{"new":true}');
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readFile(target, "utf8")).toBe('{"new":true}');
+    expect((await stat(target)).mode & 0o777).toBe(0o640);
+    expect((await readdir(dir)).sort()).toEqual(["config.json", "real"]);
+    expect(await readdir(join(dir, "real"))).toEqual(["config.json"]);
+  });
+
+  it("writes through a symlink whose target does not exist yet, and through a chain of links", async () => {
+    const link = join(dir, "state.json");
+    await symlink("elsewhere.json", link);
+    const chain = join(dir, "chain.json");
+    await symlink("state.json", chain);
+    await atomicWrite(chain, "{}", { mode: 0o600 });
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect((await lstat(chain)).isSymbolicLink()).toBe(true);
+    expect(await readFile(join(dir, "elsewhere.json"), "utf8")).toBe("{}");
   });
 
   it("keeps the queue going after a failed job", async () => {

@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError } from "../../data/configFile.js";
@@ -34,6 +34,30 @@ function record(repo: ConfigRepository) {
   repo.onProblem((event) => problems.push(event));
   return { changes, problems };
 }
+
+describe("ConfigRepository: a symlinked config", () => {
+  it("saves through the link: the link stays a link and the file it points at holds the change", async () => {
+    await mkdir(join(dir, "dotfiles"));
+    const target = join(dir, "dotfiles", "mimik.json");
+    await writeFile(target, JSON.stringify(validRaw(), null, 2));
+    const link = join(dir, "linked.json");
+    await symlink(target, link);
+    const repo = await openRepo(link);
+    const result = await repo.update((draft) => {
+      draft.accounts[0]!.label = "lead";
+    });
+    expect(result.ok).toBe(true);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(await readFile(target, "utf8")).accounts[0].label).toBe("lead");
+    // A second save still goes through (the link was not replaced by the first).
+    const again = await repo.update((draft) => {
+      draft.accounts[0]!.label = "boss";
+    });
+    expect(again.ok).toBe(true);
+    expect(JSON.parse(await readFile(target, "utf8")).accounts[0].label).toBe("boss");
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+  });
+});
 
 describe("ConfigRepository: open", () => {
   it("loads a valid file into a frozen snapshot", async () => {

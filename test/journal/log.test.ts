@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -131,6 +131,27 @@ describe("mimik log", () => {
     expect(await r.code).toBe(1);
     expect(r.out()).toBe(
       `journal BROKEN at ${journal} line 2: ${"prev hash does not match the line before it (seq 1): that line was edited, or a line was removed"}\n`,
+    );
+  });
+
+  it("--verify exits 1 and says what is wrong with the end when the last lines were cut", async () => {
+    await seed();
+    const text = await readFile(journal, "utf8");
+    await writeFile(journal, `${text.split("\n").slice(0, 2).join("\n")}\n`);
+    const r = run(["--config", configPath, "--verify"]);
+    expect(await r.code).toBe(1);
+    expect(r.out()).toBe(
+      "journal BROKEN: truncated: the journal ends at seq 2 but 3 lines were written, so the last line is missing\n",
+    );
+  });
+
+  it("--verify prints what it noticed that is not damage after the verdict", async () => {
+    await seed();
+    await appendFile(journal, '{"seq":4,"at"');
+    const r = run(["--config", configPath, "--verify"]);
+    expect(await r.code).toBe(0);
+    expect(r.out()).toBe(
+      `journal OK: 3 lines\nnote: ${journal} line 4 is incomplete (no newline): a write in progress, or a crash\n`,
     );
   });
 

@@ -1,10 +1,12 @@
-import { readdir, stat } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { GENESIS_HASH, lineHash } from "../../data/journal/hash.js";
 import { rotatedJournalPath } from "../../data/journal/paths.js";
 import { verifyJournal } from "../../data/journal/verify.js";
 import { JournalError, JournalWriter } from "../../data/journal/writer.js";
+import { UserError } from "../../data/userError.js";
 import type { Clock } from "../../engine/types.js";
 import { readLines, tempDir, waitFor } from "./helpers.js";
 
@@ -125,7 +127,7 @@ describe("JournalWriter", () => {
     }
     await w.close();
     const names = (await readdir(join(dir, "journal"))).sort();
-    expect(names).toEqual(["main.1.jsonl", "main.2.jsonl", "main.jsonl"]);
+    expect(names).toEqual(["main.1.jsonl", "main.2.jsonl", "main.anchor.json", "main.jsonl"]);
     const result = await verifyJournal(path);
     expect(result.ok).toBe(true);
   });
@@ -136,7 +138,6 @@ describe("JournalWriter", () => {
     w1.append({ type: "b", note: "z".repeat(60) });
     await w1.close();
     // Simulate a crash between the rename and the first write of the new live file.
-    const { rename } = await import("node:fs/promises");
     await rename(rotatedJournalPath(path, 1), rotatedJournalPath(path, 2));
     await rename(path, rotatedJournalPath(path, 1));
     const w2 = await JournalWriter.open(path, { maxBytes: 150 });
@@ -146,25 +147,79 @@ describe("JournalWriter", () => {
     expect(await verifyJournal(path)).toEqual({ ok: true, lines: 3 });
   });
 
-  it("cuts a torn last line at restart and records that it did", async () => {
+  it("sets a torn last line aside at restart, keeps its bytes in a .torn file and records that in the chain", async () => {
     const w1 = await JournalWriter.open(path);
     w1.append({ type: "a" });
     await w1.close();
-    const { appendFile } = await import("node:fs/promises");
-    await appendFile(path, '{"seq":2,"at":"2026-');
+    const torn = '{"seq":2,"at":"2026-';
+    await appendFile(path, torn);
     const w2 = await JournalWriter.open(path);
     w2.append({ type: "b" });
     await w2.close();
     const lines = (await readLines(path)).map(parse);
     expect(lines.map((l) => l.type)).toEqual(["a", "journalRepaired", "b"]);
-    expect(await verifyJournal(path)).toEqual({ ok: true, lines: 3 });
+    expect(lines[1]).toMatchObject({
+      reason: "incomplete last line (no newline) set aside",
+      bytes: torn.length,
+      tornFile: "main.jsonl.torn",
+      tornOffset: 0,
+      sha256: createHash("sha256").update(torn).digest("hex"),
+    });
+    expect(await readFile(`${path}.torn`, "utf8")).toBe(torn);
+    expect(w2.notes).toEqual([
+      `journal ${path}: incomplete last line (no newline) set aside (20 bytes kept in main.jsonl.torn)`,
+    ]);
+    expect(await verifyJournal(path)).toMatchObject({
+      ok: true,
+      lines: 3,
+      notes: [expect.stringMatching(/^seq 2 .*set aside at a start, kept in main.jsonl.torn$/)],
+    });
   });
 
-  it("refuses to continue after a last line that is not an entry, with a clear message", async () => {
-    const { mkdir, writeFile } = await import("node:fs/promises");
+  it("sets aside a complete last line that is not an entry (garbage after a crash) and goes on", async () => {
+    const w1 = await JournalWriter.open(path);
+    w1.append({ type: "a" });
+    await w1.close();
+    await appendFile(path, "\u0000\u0000garbage\n");
+    const w2 = await JournalWriter.open(path);
+    w2.append({ type: "b" });
+    await w2.close();
+    const lines = (await readLines(path)).map(parse);
+    expect(lines.map((l) => l.type)).toEqual(["a", "journalRepaired", "b"]);
+    expect(lines[1]).toMatchObject({ reason: "unreadable last line set aside", bytes: 10 });
+    expect(await readFile(`${path}.torn`, "utf8")).toBe("\u0000\u0000garbage\n");
+    // The garbage came after the last anchored line: nothing that was written is missing.
+    expect(await verifyJournal(path)).toMatchObject({ ok: true, lines: 3 });
+  });
+
+  it("sets aside a journal whose only line is garbage", async () => {
     await mkdir(join(dir, "journal"));
     await writeFile(path, "garbage\n");
-    await expect(JournalWriter.open(path)).rejects.toThrow(/not a journal entry.*mimik log --verify/);
+    const w = await JournalWriter.open(path);
+    w.append({ type: "a" });
+    await w.close();
+    expect((await readLines(path)).map((l) => parse(l).type)).toEqual(["journalRepaired", "a"]);
+  });
+
+  it("refuses to continue after two last lines that are not entries, naming the exact fix", async () => {
+    await mkdir(join(dir, "journal"));
+    const w = await JournalWriter.open(path);
+    w.append({ type: "a" });
+    await w.close();
+    await appendFile(path, "garbage\nmore garbage\n");
+    const failure = JournalWriter.open(path);
+    await expect(failure).rejects.toBeInstanceOf(UserError);
+    await expect(JournalWriter.open(path)).rejects.toThrow(
+      `the last two lines of ${path} are not journal entries`,
+    );
+    await expect(JournalWriter.open(path)).rejects.toThrow(`mv ${path} ${path}.damaged`);
+    // Following that fix lets it start, and the chain records what went missing.
+    await rename(path, `${path}.damaged`);
+    const after = await JournalWriter.open(path);
+    after.append({ type: "b" });
+    await after.close();
+    expect((await readLines(path)).map((l) => parse(l).type)).toEqual(["journalAnchor", "b"]);
+    expect(await verifyJournal(path)).toMatchObject({ ok: false, reason: /truncated/ });
   });
 
   it("never writes secret-named keys, at any depth", async () => {
@@ -196,7 +251,6 @@ describe("JournalWriter", () => {
   });
 
   it("keeps lines queued when the disk refuses, and writes them once it can", async () => {
-    const { mkdir, rm } = await import("node:fs/promises");
     const w = await JournalWriter.open(path);
     await rm(join(dir, "journal"), { recursive: true });
     await mkdir(path, { recursive: true }); // a directory where the file should be: appends fail

@@ -1,8 +1,9 @@
 import type { Writable } from "node:stream";
+import { configFilesFor } from "../../../data/configIdentity.js";
 import type { JournalEntry } from "../../../data/journal/entry.js";
 import { followJournal } from "../../../data/journal/follow.js";
 import { formatEntry } from "../../../data/journal/format.js";
-import { journalFiles, journalPathFor } from "../../../data/journal/paths.js";
+import { journalFiles } from "../../../data/journal/paths.js";
 import { type JournalFilter, matchesFilter, readJournal } from "../../../data/journal/reader.js";
 import { verifyJournal } from "../../../data/journal/verify.js";
 import { resolveConfigPath } from "../../../data/paths.js";
@@ -60,8 +61,10 @@ Options
   --since T         only entries from T on: a duration back from now (30s, 90m, 2h, 1d) or
                     a date or time (2026-11-23, 2026-11-23T14:00 local, ...Z for UTC)
   --follower NAME   only entries about that follower
-  --verify          check the hash chain: prints "journal OK: N lines" (exit 0) or the
-                    first broken line (exit 1)
+  --verify          check the hash chain and its end against the anchor kept beside it
+                    (<config name>.anchor.json): prints "journal OK: N lines" (exit 0), or
+                    the first broken line, or what is wrong with the end (truncated, last
+                    line edited, chain rewritten) (exit 1)
   --config FILE     whose journal (default: MIMIK_CONFIG, then the platform config directory)
 
 Examples
@@ -88,7 +91,7 @@ async function runLog(ctx: CommandContext, options: LogCommandOptions): Promise<
     { command: "log" },
   );
   const choice = resolveConfigPath({ flag: flags.config, env: ctx.env, cwd: ctx.cwd });
-  const path = journalPathFor(choice.path);
+  const path = configFilesFor(choice.path).journal;
 
   if (flags.verify) {
     if (flags.follow || flags.since !== undefined || flags.follower !== undefined || flags.json) {
@@ -135,12 +138,12 @@ async function runLog(ctx: CommandContext, options: LogCommandOptions): Promise<
 
 async function verify(ctx: CommandContext, path: string): Promise<number> {
   const result = await verifyJournal(path);
-  if (result.ok) {
-    ctx.stdout.write(`journal OK: ${result.lines} lines\n`);
-    return 0;
-  }
-  ctx.stdout.write(`journal BROKEN at ${result.file} line ${result.line}: ${result.reason}\n`);
-  return 1;
+  if (result.ok) ctx.stdout.write(`journal OK: ${result.lines} lines\n`);
+  else if (result.file !== undefined)
+    ctx.stdout.write(`journal BROKEN at ${result.file} line ${result.line}: ${result.reason}\n`);
+  else ctx.stdout.write(`journal BROKEN: ${result.reason}\n`);
+  for (const note of result.notes ?? []) ctx.stdout.write(`note: ${note}\n`);
+  return result.ok ? 0 : 1;
 }
 
 async function follow(

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Config } from "../../../data/schema.js";
 import { StateError } from "../../../data/state.js";
+import { UserError } from "../../../data/userError.js";
 import type { BrokerSession, EngineCommand, EngineEvent, Logger, Outcome } from "../../../engine/index.js";
 import { openEngineHost } from "./host.js";
 import type { EngineInit, FromEngine, ThreadError, ToEngine } from "./protocol.js";
@@ -170,6 +171,7 @@ export async function startEngineInline(
 
 function errorFrom(e: ThreadError): Error {
   if (e.name === "StateError" && e.problems) return new StateError(e.problems);
+  if (e.name === "UserError") return new UserError(e.message);
   const error = new Error(e.message);
   error.name = e.name;
   return error;

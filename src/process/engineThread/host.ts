@@ -1,6 +1,7 @@
 import { JournalWriter, leaderFillKeys } from "../../../data/journal/index.js";
 import type { Config } from "../../../data/schema.js";
 import { RuntimeStateRepository, StateError } from "../../../data/state.js";
+import { UserError } from "../../../data/userError.js";
 import {
   type BrokerSession,
   Engine,
@@ -47,6 +48,7 @@ export async function openEngineHost(
   const journal = await JournalWriter.open(init.journalPath, {
     onError: (error) => log.error("journal write failed", { error: String(error) }),
   });
+  for (const note of journal.notes) logger.warn(note);
   let config = init.config;
   const only = init.onlyAccounts ? new Set(init.onlyAccounts) : undefined;
   const sessions =
@@ -101,6 +103,8 @@ export async function openEngineHost(
 export function threadError(error: unknown): ThreadError {
   if (error instanceof StateError)
     return { name: error.name, message: error.message, problems: error.problems };
+  // A mistake the trader can fix (an unwritable folder, a damaged journal): its message says how.
+  if (error instanceof UserError) return { name: "UserError", message: error.message };
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: "Error", message: String(error) };
 }

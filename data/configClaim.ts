@@ -1,0 +1,91 @@
+import { existsSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
+import { acquireAccountLocks } from "./accountLocks.js";
+import type { ConfigFiles } from "./configIdentity.js";
+import { ensureWritableFolder } from "./fileAccess.js";
+import { acquireInstanceLock } from "./instanceLock.js";
+import { journalFiles, journalPathFor } from "./journal/paths.js";
+import { statePathFor } from "./paths.js";
+import type { ProcessProbe } from "./processIdentity.js";
+import type { Config } from "./schema.js";
+import { UserError } from "./userError.js";
+
+/** A config this process may run: its files are writable and locked to us, and so are its broker accounts. */
+export interface ConfigClaim {
+  readonly files: ConfigFiles;
+  /** Releases the account locks and the instance lock. */
+  release(): Promise<void>;
+}
+
+export interface ClaimOptions {
+  /** The config path as the trader gave it, to find state and journal a symlinked config kept beside the link. */
+  typedPath?: string | undefined;
+  /** Where account locks live (tests); default accountLockDir(). */
+  accountLockDir?: string | undefined;
+  probe?: ProcessProbe | undefined;
+}
+
+/**
+ * Everything a running instance must own before it starts, in one place: the config's folder and
+ * journal folder are writable (refused now with a clear message, not at the first save), the
+ * instance lock is ours, no state or journal was left beside a symlink the config used to be
+ * opened through, and no other running mimik uses any of its broker accounts.
+ */
+export async function claimConfig(
+  files: ConfigFiles,
+  config: Config,
+  options: ClaimOptions = {},
+): Promise<ConfigClaim> {
+  await ensureWritableFolder(
+    dirname(files.config),
+    `its instance lock, runtime state (${basename(files.state)}) and config saves`,
+  );
+  await ensureWritableFolder(dirname(files.journal), `its journal (${basename(files.journal)})`);
+  const lock = await acquireInstanceLock(files.lock, { config: files.config, probe: options.probe });
+  try {
+    if (options.typedPath !== undefined) await refuseFilesLeftBehind(resolve(options.typedPath), files);
+    const accounts = await acquireAccountLocks(config, files.config, {
+      dir: options.accountLockDir,
+      probe: options.probe,
+    });
+    return {
+      files,
+      async release() {
+        await accounts.release();
+        await lock.release();
+      },
+    };
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+/**
+ * An older mimik kept state and journal beside the path as typed, so a config opened through a
+ * symlink had them beside the link. Now they sit beside the real file. Starting without them would
+ * forget locks and high-water marks, so refuse and give the exact commands that move them.
+ */
+async function refuseFilesLeftBehind(typed: string, files: ConfigFiles): Promise<void> {
+  const oldState = statePathFor(typed);
+  if (oldState !== files.state && existsSync(oldState) && !existsSync(files.state)) {
+    throw new UserError(
+      `the runtime state of this config (locks, high-water marks) is at ${oldState}, beside the link ${typed}, ` +
+        `but mimik now keeps it beside the config's real file ${files.config}. Move it there, then start again: ` +
+        `mv ${shellQuote(oldState)} ${shellQuote(files.state)}`,
+    );
+  }
+  const oldJournal = journalPathFor(typed);
+  if (oldJournal === files.journal) return;
+  const left = await journalFiles(oldJournal);
+  if (left.length === 0 || (await journalFiles(files.journal)).length > 0) return;
+  throw new UserError(
+    `the journal of this config is in ${dirname(oldJournal)}, beside the link ${typed}, but mimik now keeps it ` +
+      `beside the config's real file ${files.config}. Move it there, then start again: ` +
+      `mkdir -p ${shellQuote(dirname(files.journal))} && mv ${left.map(shellQuote).join(" ")} ${shellQuote(dirname(files.journal))}/`,
+  );
+}
+
+function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}

@@ -1,0 +1,106 @@
+import { readFile } from "node:fs/promises";
+import { basename, dirname, extname, join } from "node:path";
+import { atomicWrite } from "../atomicWrite.js";
+import { isNotFound } from "./paths.js";
+
+/**
+ * Where the chain ended when the writer last flushed. The hash chain alone cannot show a cut tail,
+ * an edited last line or a chain rewritten with fresh hashes (each is a valid chain); comparing the
+ * chain's end with this sidecar does. Written only after the lines it names are on disk.
+ */
+export interface Anchor {
+  /** The last line's seq: how many lines the journal has had since it began. */
+  seq: number;
+  /** SHA-256 of the last line. */
+  hash: string;
+  /** That line's own `prev`: tells an edited last line from a rewritten chain. */
+  prev: string;
+}
+
+/** The end of the chain as found in the files. */
+export interface ChainEnd {
+  seq: number;
+  hash: string;
+  prev: string;
+}
+
+export type AnchorProblem = "truncated" | "edited" | "rewritten";
+
+export interface AnchorFinding {
+  problem: AnchorProblem;
+  reason: string;
+}
+
+export type AnchorRead = { kind: "none" } | { kind: "bad"; why: string } | { kind: "ok"; anchor: Anchor };
+
+/** journal/config.jsonl → journal/config.anchor.json (never mistaken for a journal file). */
+export function anchorPathFor(journalPath: string): string {
+  const ext = extname(journalPath);
+  return join(dirname(journalPath), `${basename(journalPath, ext)}.anchor.json`);
+}
+
+export async function readAnchor(journalPath: string): Promise<AnchorRead> {
+  let text: string;
+  try {
+    text = await readFile(anchorPathFor(journalPath), "utf8");
+  } catch (error) {
+    if (isNotFound(error)) return { kind: "none" };
+    return { kind: "bad", why: `cannot read it: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+  }
+  try {
+    const value = JSON.parse(text) as Record<string, unknown>;
+    const { seq, hash, prev } = value;
+    if (
+      typeof seq === "number" &&
+      Number.isInteger(seq) &&
+      seq >= 0 &&
+      typeof hash === "string" &&
+      typeof prev === "string"
+    )
+      return { kind: "ok", anchor: { seq, hash, prev } };
+  } catch {
+    // Falls through: not what the writer writes.
+  }
+  return { kind: "bad", why: "it is not an anchor mimik wrote" };
+}
+
+export function writeAnchor(journalPath: string, anchor: Anchor): Promise<void> {
+  return atomicWrite(anchorPathFor(journalPath), `${JSON.stringify({ version: 1, ...anchor })}\n`, {
+    mode: 0o600,
+  });
+}
+
+/**
+ * What is wrong when the chain's end disagrees with the anchor; undefined when it agrees.
+ * `atAnchor` is the line whose seq is the anchor's, when the chain runs past it (lines written
+ * after the last anchor update: mimik is running, or was stopped between the two writes).
+ */
+export function compareWithAnchor(
+  end: ChainEnd | undefined,
+  anchor: Anchor,
+  atAnchor: ChainEnd | undefined,
+): AnchorFinding | undefined {
+  const endSeq = end?.seq ?? 0;
+  if (endSeq < anchor.seq) {
+    const missing = anchor.seq - endSeq;
+    return {
+      problem: "truncated",
+      reason: `truncated: the journal ends at seq ${endSeq} but ${anchor.seq} lines were written, so ${missing === 1 ? "the last line is" : `the last ${missing} lines are`} missing`,
+    };
+  }
+  if (anchor.seq === 0) return undefined;
+  const line = end?.seq === anchor.seq ? end : atAnchor;
+  if (line === undefined)
+    return {
+      problem: "rewritten",
+      reason: `chain rewritten: no line has seq ${anchor.seq} (the end of the chain when it was last anchored) any more`,
+    };
+  if (line.hash === anchor.hash) return undefined;
+  const which = line === end ? "the last line" : "line";
+  if (line.prev === anchor.prev)
+    return { problem: "edited", reason: `${which} (seq ${anchor.seq}) was edited after it was written` };
+  return {
+    problem: "rewritten",
+    reason: `chain rewritten: ${which} (seq ${anchor.seq}) and the lines before it were changed and their hashes recomputed`,
+  };
+}
