@@ -4,7 +4,7 @@ import { mkdtemp, readFile, realpath, rm, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { runtimeDir } from "../../data/paths.js";
 import { controlSocketPath, sendControl } from "../../src/control/index.js";
 import { mimikBin } from "../cli/dist.js";
@@ -251,7 +251,11 @@ describe.runIf(hasTmux)("a terminal stopped with Ctrl+S (tmux)", () => {
   });
 
   it("the console in a paused pane: every trade is still copied", async () => {
-    spawnSync("tmux", ["-L", session, "kill-server"]);
+    const ui = `${session}-ui`;
+    const tmux = (...args: string[]) => execFileSync("tmux", ["-L", ui, ...args], { encoding: "utf8" });
+    onTestFinished(() => {
+      spawnSync("tmux", ["-L", ui, "kill-server"]);
+    });
     const vars = Object.entries(env)
       .map(([k, v]) => `${k}=${v}`)
       .join(" ");
@@ -259,19 +263,19 @@ describe.runIf(hasTmux)("a terminal stopped with Ctrl+S (tmux)", () => {
       "new-session",
       "-d",
       "-s",
-      session,
+      ui,
       "-x",
       "80",
       "-y",
       "24",
       `env -i ${vars} node ${mimikBin} --config ${configPath}; sleep 60`,
     );
-    await until(() => tmux("capture-pane", "-p", "-t", session).includes("Followers of main"), "the console");
+    await until(() => tmux("capture-pane", "-p", "-t", ui).includes("Followers of main"), "the console");
     await statusConnected();
-    tmux("send-keys", "-t", session, "C-s");
+    tmux("send-keys", "-t", ui, "C-s");
     const leader = await tradeBurst(60);
     await followersAt(leader);
-    tmux("send-keys", "-t", session, "C-q");
-    tmux("send-keys", "-t", session, "q");
+    tmux("send-keys", "-t", ui, "C-q");
+    tmux("send-keys", "-t", ui, "q");
   });
 });
