@@ -198,7 +198,8 @@ describe("server-side daily loss auto-liquidation", () => {
     });
     const rec = sim.control.records();
     expect(rec.positions[0]!.netPos).toBe(0);
-    expect(rec.cashBalances[0]).toMatchObject({ realizedPnL: -550, amount: 49450 });
+    // The loss, and ES fees for the opening and the liquidating fill ($2.25 each).
+    expect(rec.cashBalances[0]).toMatchObject({ realizedPnL: -550, amount: 49445.5, fees: 4.5 });
     const r = await c.request("order/placeorder", {
       accountId: 700001,
       action: "Buy",
