@@ -96,6 +96,16 @@ export class Api {
         return this.trading.cancelOrder(caller, body);
       case "order/liquidateposition":
         return this.trading.liquidatePosition(caller, body);
+      case "order/modifyorder":
+        return this.trading.modifyOrder(caller, body);
+      case "order/placeoco":
+        return this.trading.placeOco(caller, body);
+      case "order/placeoso":
+        return this.trading.placeOso(caller, body);
+      case "orderstrategy/startorderstrategy":
+        return this.trading.startOrderStrategy(caller, body);
+      case "orderstrategy/interruptorderstrategy":
+        return this.trading.interruptOrderStrategy(caller, body);
       case "cashbalance/getcashbalancesnapshot":
         return this.trading.cashBalanceSnapshot(caller, body);
       case "contract/suggest":

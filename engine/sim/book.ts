@@ -8,6 +8,7 @@ import {
   ENTITY_TYPES,
   type Entity,
   type EntityType,
+  MULTIBRACKET,
   type OrderEntity,
   type PositionEntity,
   type ProductEntity,
@@ -32,7 +33,14 @@ export interface SimUser {
 export interface ProductInfo {
   product: ProductEntity;
   contracts: ContractEntity[];
+  /** Dollars per contract per fill. */
+  fee: number;
+  /** Contracts per price level; undefined = unlimited. */
+  depth: number | undefined;
 }
+
+/** What a round turn costs at a retail futures broker, per side: micros about a third of the minis. */
+const defaultFee = (isMicro: boolean): number => (isMicro ? 0.75 : 2.25);
 
 const ISO = (ms: number): string => new Date(ms).toISOString();
 
@@ -72,6 +80,7 @@ export class Book {
     this.insert("currency", { id: 1, name: "USD", symbol: "$" });
     this.insert("exchange", { id: 1, name: "CME" });
     this.insert("contractGroup", { id: 1, name: "Futures" });
+    this.insert("orderStrategyType", { ...MULTIBRACKET });
     scenario.users.forEach((u, ui) => {
       const userId = 1001 + ui;
       this.insert<UserEntity>("user", {
@@ -102,7 +111,12 @@ export class Book {
         };
         this.insert("account", account);
         this.accountsByName.set(a.name, account);
-        this.insert("accountRiskStatus", { id, adminAction: "Normal", userTriggeredLiqOnly: false });
+        this.insert("accountRiskStatus", {
+          id,
+          adminAction: a.liquidationOnly ? "LiquidateOnlyModeImmediately" : "Normal",
+          ...(a.liquidationOnly ? { adminTimestamp: ts, liquidateOnly: ts } : {}),
+          userTriggeredLiqOnly: false,
+        });
         this.insert("userAccountAutoLiq", {
           id,
           changesLocked: a.dailyLossAutoLiq !== undefined,
@@ -174,7 +188,12 @@ export class Book {
         this.productOfContract.set(contract.id, product);
         contracts.push(contract);
       });
-      this.products.set(p.name, { product, contracts });
+      this.products.set(p.name, {
+        product,
+        contracts,
+        fee: p.fee ?? defaultFee(product.isMicro),
+        depth: p.depth,
+      });
     });
   }
 
@@ -262,7 +281,10 @@ export class Book {
       case "position":
       case "order":
       case "executionReport":
+      case "orderStrategy":
         return entity.accountId as number;
+      case "orderStrategyLink":
+        return this.get("orderStrategy", entity.orderStrategyId as number)?.accountId as number | undefined;
       case "orderVersion":
       case "command":
       case "fill":

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { SimControl } from "./control.js";
+import { tradingRoutes } from "./control-http-trading.js";
 import type { Reply } from "./reply.js";
 
 /**
@@ -102,6 +103,7 @@ const routes: Record<string, { schema: z.ZodType; run: (c: SimControl, b: never)
   },
   "GET /sim/records": { schema: z.unknown(), run: (c) => c.records() },
   "GET /sim/sockets": { schema: z.unknown(), run: (c) => ({ sockets: c.socketCount() }) },
+  ...tradingRoutes,
 };
 
 const json = (status: number, body: unknown): Reply => ({ status, body });

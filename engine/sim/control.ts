@@ -1,5 +1,28 @@
+import type {
+  CommandResult,
+  ManualExit,
+  ManualOrder,
+  ManualStrategy,
+  OcoResult,
+  OrderChange,
+  OrderResult,
+  OsoResult,
+  StrategyResult,
+} from "./control-trading.js";
+import type { FillRecord, OrderRecord } from "./records.js";
 import type { Scenario } from "./scenario.js";
-import type { FillRecord, OrderRecord } from "./trading.js";
+
+export type {
+  CommandResult,
+  ManualExit,
+  ManualOrder,
+  ManualStrategy,
+  OcoResult,
+  OrderChange,
+  OrderResult,
+  OsoResult,
+  StrategyResult,
+};
 
 export interface SimOptions {
   /** 0 or absent = a random free port. */
@@ -27,6 +50,9 @@ export interface SimOptions {
 export interface SimRecords {
   /** Every order request that reached the order engine, including replies with failureReason (orderId null). */
   orders: OrderRecord[];
+  /** Orders that can still trade: Working, or Suspended brackets waiting for their entry. */
+  workingOrders: OrderRecord[];
+  /** Every fill, busted ones too (active false). */
   fills: FillRecord[];
   positions: Array<{
     accountName: string;
@@ -42,10 +68,12 @@ export interface SimRecords {
     amount: number;
     realizedPnL: number;
     openPnL: number;
+    /** Fees charged so far (net of refunds for busted fills); amount is already net of them. */
+    fees: number;
   }>;
 }
 
-export type ManualTradeResult = { orderId: number } | { failureReason: string; failureText: string };
+export type ManualTradeResult = OrderResult;
 
 /** In-process control of a running simulator; the same operations are served under /sim/... */
 export interface SimControl {
@@ -82,6 +110,29 @@ export interface SimControl {
   shutdownSockets(reasonCode: string, reason?: string): number;
   /** A market order as if the trader clicked in Tradovate (isAutomated false). */
   manualTrade(accountName: string, symbol: string, action: "Buy" | "Sell", qty: number): ManualTradeResult;
+  /**
+   * Orders as the trader enters them in Tradovate's own window (isAutomated false, no session):
+   * any type (Market, Limit, Stop, StopLimit, TrailingStop), an OCO pair, an entry with OSO
+   * brackets, a multibracket strategy. Refusals come back as {failureReason, failureText}
+   * ({errorText} for a strategy); a malformed request throws.
+   */
+  placeOrder(accountName: string, order: ManualOrder): OrderResult;
+  placeOco(accountName: string, order: ManualOrder, other: ManualExit): OcoResult;
+  placeOso(accountName: string, order: ManualOrder, bracket1: ManualExit, bracket2?: ManualExit): OsoResult;
+  startStrategy(accountName: string, strategy: ManualStrategy): StrategyResult;
+  /** A new version of any open order; fields left out stay as they are. */
+  modifyOrder(orderId: number, change: OrderChange): CommandResult;
+  cancelOrder(orderId: number): CommandResult;
+  /** Contracts that trade at each price level of a product (null = unlimited: one fill per order). */
+  setDepth(symbol: string, depth: number | null): void;
+  /** Dollars per contract per fill for a product. */
+  setFee(symbol: string, fee: number): void;
+  /** Liquidation-only mode (accountRiskStatus LiquidateOnlyModeImmediately): openings refused, reductions pass. */
+  setLiquidationOnly(accountName: string, on: boolean): void;
+  /** The exchange busts a fill: fill Updated active:false, position, cash and fill pairs corrected. */
+  bustFill(fillId: number): { fillId: number; orderId: number; accountName: string };
+  /** While on, a request's events are sent before its reply. */
+  eventsBeforeReplies(on: boolean): void;
   records(): SimRecords;
   /** Open sockets (all, or one user's authorized ones). */
   socketCount(filter?: { user?: string }): number;

@@ -48,6 +48,7 @@ export const DEFAULT_SCENARIO = {
       valuePerPoint: 50,
       price: 6800,
       contracts: ["ESZ6", "ESH7"],
+      fee: 2.25,
     },
     {
       name: "MES",
@@ -56,6 +57,7 @@ export const DEFAULT_SCENARIO = {
       valuePerPoint: 5,
       price: 6800,
       contracts: ["MESZ6", "MESH7"],
+      fee: 0.75,
     },
     {
       name: "NQ",
@@ -64,6 +66,7 @@ export const DEFAULT_SCENARIO = {
       valuePerPoint: 20,
       price: 25000,
       contracts: ["NQZ6", "NQH7"],
+      fee: 2.25,
     },
     {
       name: "MNQ",
@@ -72,6 +75,7 @@ export const DEFAULT_SCENARIO = {
       valuePerPoint: 2,
       price: 25000,
       contracts: ["MNQZ6", "MNQH7"],
+      fee: 0.75,
     },
     {
       name: "YM",
@@ -80,6 +84,7 @@ export const DEFAULT_SCENARIO = {
       valuePerPoint: 5,
       price: 47000,
       contracts: ["YMZ6", "YMH7"],
+      fee: 2.25,
     },
     {
       name: "MYM",
@@ -88,6 +93,7 @@ export const DEFAULT_SCENARIO = {
       valuePerPoint: 0.5,
       price: 47000,
       contracts: ["MYMZ6", "MYMH7"],
+      fee: 0.75,
     },
     {
       name: "RTY",
@@ -96,6 +102,7 @@ export const DEFAULT_SCENARIO = {
       valuePerPoint: 50,
       price: 2450,
       contracts: ["RTYZ6", "RTYH7"],
+      fee: 2.25,
     },
     {
       name: "M2K",
@@ -104,6 +111,7 @@ export const DEFAULT_SCENARIO = {
       valuePerPoint: 5,
       price: 2450,
       contracts: ["M2KZ6", "M2KH7"],
+      fee: 0.75,
     },
     {
       name: "CL",
@@ -112,6 +120,7 @@ export const DEFAULT_SCENARIO = {
       valuePerPoint: 1000,
       price: 60,
       contracts: ["CLF7", "CLG7"],
+      fee: 2.5,
     },
     {
       name: "MCL",
@@ -120,6 +129,7 @@ export const DEFAULT_SCENARIO = {
       valuePerPoint: 100,
       price: 60,
       contracts: ["MCLF7", "MCLG7"],
+      fee: 0.75,
     },
     {
       name: "GC",
@@ -128,6 +138,7 @@ export const DEFAULT_SCENARIO = {
       valuePerPoint: 100,
       price: 4100,
       contracts: ["GCG7", "GCJ7"],
+      fee: 2.5,
     },
     {
       name: "MGC",
@@ -136,6 +147,7 @@ export const DEFAULT_SCENARIO = {
       valuePerPoint: 10,
       price: 4100,
       contracts: ["MGCG7", "MGCJ7"],
+      fee: 0.75,
     },
   ],
 };

@@ -1,6 +1,12 @@
+import type { RiskMode } from "./account-gate.js";
+import type { LedgerFill, PairRecord, PositionState } from "./clearing.js";
+import type { SimStrategy } from "./links.js";
+import type { OrderRequest, SimOrder } from "./order.js";
+
 /**
- * Tradovate entity shapes as the simulator stores and sends them (tradovate-protocol.md §4).
- * Every entity is plain JSON; the field names are Tradovate's.
+ * Tradovate entity shapes as the simulator stores and sends them (tradovate-protocol.md §4), and
+ * how the simulator's own order, fill and strategy models are shaped into them. Every entity is
+ * plain JSON; the field names are Tradovate's.
  */
 
 export interface Entity {
@@ -71,6 +77,9 @@ export interface OrderEntity extends Entity {
   action: "Buy" | "Sell";
   ordStatus: string;
   executionProviderId: number;
+  ocoId?: number;
+  parentId?: number;
+  linkedId?: number;
   admin: boolean;
 }
 
@@ -80,7 +89,9 @@ export interface OrderVersionEntity extends Entity {
   orderType: string;
   price?: number;
   stopPrice?: number;
+  pegDifference?: number;
   timeInForce: string;
+  expireTime?: string;
   text?: string;
 }
 
@@ -197,6 +208,23 @@ export interface MarginSnapshotEntity extends Entity {
   timestamp: string;
 }
 
+export interface OrderStrategyEntity extends Entity {
+  accountId: number;
+  timestamp: string;
+  contractId: number;
+  orderStrategyTypeId: number;
+  action: "Buy" | "Sell";
+  params: string;
+  status: string;
+  senderId: number;
+}
+
+export interface OrderStrategyLinkEntity extends Entity {
+  orderStrategyId: number;
+  orderId: number;
+  label: string;
+}
+
 /** Entity types the simulator keeps, keyed by Tradovate's entityType name. */
 export const ENTITY_TYPES = [
   "user",
@@ -213,6 +241,9 @@ export const ENTITY_TYPES = [
   "executionReport",
   "fill",
   "fillPair",
+  "orderStrategy",
+  "orderStrategyLink",
+  "orderStrategyType",
   "contract",
   "contractMaturity",
   "product",
@@ -239,6 +270,9 @@ export const COLLECTION_OF: Record<EntityType, string> = {
   executionReport: "executionReports",
   fill: "fills",
   fillPair: "fillPairs",
+  orderStrategy: "orderStrategies",
+  orderStrategyLink: "orderStrategyLinks",
+  orderStrategyType: "orderStrategyTypes",
   contract: "contracts",
   contractMaturity: "contractMaturities",
   product: "products",
@@ -250,9 +284,6 @@ export const COLLECTION_OF: Record<EntityType, string> = {
 /** SyncMessage collections the simulator has nothing for; sent as empty arrays. */
 export const EMPTY_COLLECTIONS = [
   "spreadDefinitions",
-  "orderStrategies",
-  "orderStrategyLinks",
-  "orderStrategyTypes",
   "userProperties",
   "properties",
   "userPlugins",
@@ -271,6 +302,8 @@ export const MASTER_FIELD: Partial<Record<EntityType, string>> = {
   orderVersion: "orderId",
   command: "orderId",
   fillPair: "positionId",
+  orderStrategy: "accountId",
+  orderStrategyLink: "orderStrategyId",
   contract: "contractMaturityId",
   contractMaturity: "productId",
   account: "userId",
@@ -285,9 +318,198 @@ export const NAMED: ReadonlySet<EntityType> = new Set([
   "contractGroup",
   "currency",
   "exchange",
+  "orderStrategyType",
 ]);
 
 export interface PropsEvent {
   e: "props";
   d: { entityType: EntityType; eventType: "Created" | "Updated" | "Deleted"; entity: Entity | Entity[] };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Shaping: the simulator's own models (order.ts, clearing.ts, links.ts) as Tradovate entities.
+
+/** Stamps every entity of one change with the same time and trading day. */
+export interface Stamp {
+  timestamp: string;
+  tradeDate: TradeDate;
+}
+
+const defined = <T extends Record<string, unknown>>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+export function commandEntity(req: OrderRequest, orderId: number, at: Stamp): CommandEntity {
+  return defined({
+    id: req.id,
+    orderId,
+    timestamp: at.timestamp,
+    clOrdId: req.origin.clOrdId,
+    commandType: req.kind,
+    commandStatus: "AtExecution",
+    senderId: req.origin.userId,
+    userSessionId: req.origin.sessionId,
+    isAutomated: req.origin.isAutomated,
+    customTag50: req.origin.customTag50,
+  });
+}
+
+export function orderEntity(o: SimOrder, at: Stamp): OrderEntity {
+  return defined({
+    id: o.id,
+    accountId: o.accountId,
+    contractId: o.contractId,
+    timestamp: at.timestamp,
+    action: o.action,
+    ordStatus: o.state,
+    executionProviderId: 1,
+    ocoId: o.ocoId,
+    parentId: o.parentId,
+    linkedId: o.linkedId,
+    admin: false,
+  });
+}
+
+/** The order's current terms; its id is the request's (Tradovate: orderVersion.id == command.id). */
+export function orderVersionEntity(o: SimOrder): OrderVersionEntity {
+  const priced = o.type === "Limit" || o.type === "StopLimit";
+  const stopped = o.type === "Stop" || o.type === "StopLimit" || o.type === "TrailingStop";
+  return defined({
+    id: o.versionId,
+    orderId: o.id,
+    orderQty: o.qty,
+    orderType: o.type,
+    price: priced ? o.price : undefined,
+    stopPrice: stopped ? o.stopPrice : undefined,
+    pegDifference: o.type === "TrailingStop" ? o.trail : undefined,
+    timeInForce: o.timeInForce,
+    expireTime: o.expireTime,
+    text: o.text,
+  });
+}
+
+export function commandReportEntity(
+  id: number,
+  commandId: number,
+  ordStatus: string,
+  at: Stamp,
+  rejection?: { reason: string; text: string },
+): CommandReportEntity {
+  return defined({
+    id,
+    commandId,
+    timestamp: at.timestamp,
+    commandStatus: rejection ? "RiskRejected" : "RiskPassed",
+    ordStatus,
+    rejectReason: rejection?.reason,
+    text: rejection?.text,
+  });
+}
+
+export function executionReportEntity(
+  id: number,
+  commandId: number,
+  o: SimOrder,
+  execType: string,
+  at: Stamp,
+  extra: Partial<ExecutionReportEntity> = {},
+): ExecutionReportEntity {
+  return defined({
+    id,
+    commandId,
+    name: o.symbol,
+    accountId: o.accountId,
+    contractId: o.contractId,
+    timestamp: at.timestamp,
+    tradeDate: at.tradeDate,
+    orderId: o.id,
+    execType,
+    execRefId: String(id),
+    action: o.action,
+    ordStatus: o.state,
+    exchangeOrderId: `SIM${o.id}`,
+    cumQty: o.filled,
+    ...extra,
+  });
+}
+
+export function fillEntity(f: LedgerFill, paired: number, at: Stamp): FillEntity {
+  return {
+    id: f.id,
+    orderId: f.orderId,
+    contractId: f.contractId,
+    timestamp: at.timestamp,
+    tradeDate: at.tradeDate,
+    action: f.action,
+    qty: f.qty,
+    price: f.price,
+    active: f.active,
+    finallyPaired: paired,
+    external: false,
+  };
+}
+
+export function fillPairEntity(p: PairRecord, positionId: number, active: boolean): FillPairEntity {
+  return {
+    id: p.id,
+    positionId,
+    buyFillId: p.buyFillId,
+    sellFillId: p.sellFillId,
+    qty: p.qty,
+    buyPrice: p.buyPrice,
+    sellPrice: p.sellPrice,
+    active,
+  };
+}
+
+/** The position fields that follow from clearing; prevPos/prevPrice are the session's start (flat). */
+export function positionFields(p: PositionState, at: Stamp) {
+  return defined({
+    timestamp: at.timestamp,
+    netPos: p.netPos,
+    netPrice: p.netPrice,
+    bought: p.bought,
+    boughtValue: p.boughtValue,
+    sold: p.sold,
+    soldValue: p.soldValue,
+  });
+}
+
+export function orderStrategyEntity(s: SimStrategy, at: Stamp): OrderStrategyEntity {
+  return {
+    id: s.id,
+    accountId: s.accountId,
+    timestamp: at.timestamp,
+    contractId: s.contractId,
+    orderStrategyTypeId: MULTIBRACKET.id,
+    action: s.action,
+    params: s.params,
+    status: s.status,
+    senderId: s.userId,
+  };
+}
+
+/** The one strategy type the simulator runs (Tradovate's type 2). */
+export const MULTIBRACKET = { id: 2, name: "multibracket", enabled: true } as const;
+
+const LOCKING = new Set(["LockTradingImmediately", "LiquidateImmediately", "AgreedOnLiquidationByAutoLiq"]);
+const LIQUIDATION_ONLY = new Set(["LiquidateOnlyModeImmediately", "AgreedOnLiqOnlyModeByAutoLiq"]);
+
+/** What an accountRiskStatus means for new orders. */
+export function riskModeOf(status: AccountRiskStatusEntity | undefined): RiskMode {
+  if (!status) return "normal";
+  if (LOCKING.has(status.adminAction)) return "locked";
+  if (LIQUIDATION_ONLY.has(status.adminAction) || status.userTriggeredLiqOnly || status.liquidateOnly)
+    return "liquidationOnly";
+  return "normal";
+}
+
+/** The accountRiskStatus fields that put an account in (or out of) liquidation-only mode. */
+export function liquidationOnlyFields(on: boolean, at: Stamp): Partial<AccountRiskStatusEntity> {
+  return on
+    ? {
+        adminAction: "LiquidateOnlyModeImmediately",
+        adminTimestamp: at.timestamp,
+        liquidateOnly: at.timestamp,
+      }
+    : { adminAction: "Normal", adminTimestamp: at.timestamp, liquidateOnly: undefined };
 }

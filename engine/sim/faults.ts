@@ -2,6 +2,8 @@
 export interface Faults {
   duplicate: boolean;
   reorder: boolean;
+  /** Send the events a request causes before its reply (real ordering is not guaranteed). */
+  eventsFirst: boolean;
   rateLimited: boolean;
   penalty: { remaining: number; pTime: number; captcha: boolean };
   /** Extra latency for outgoing frames, by user name. */
@@ -12,6 +14,7 @@ export function noFaults(): Faults {
   return {
     duplicate: false,
     reorder: false,
+    eventsFirst: false,
     rateLimited: false,
     penalty: { remaining: 0, pTime: 0, captcha: false },
     delays: new Map(),
@@ -24,4 +27,8 @@ export const PENALISED = new Set([
   "order/placeorder",
   "order/cancelorder",
   "order/liquidateposition",
+  "order/modifyorder",
+  "order/placeoco",
+  "order/placeoso",
+  "orderstrategy/startorderstrategy",
 ]);

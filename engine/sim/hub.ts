@@ -7,7 +7,8 @@ import type { SimSocket } from "./socket.js";
 
 /**
  * Fans events out to the sockets that subscribed to them. While a request is being answered the
- * hub holds its output, so the reply frame goes out before the events the request caused.
+ * hub holds its output, so the reply frame goes out before the events the request caused; the
+ * eventsFirst fault lets them out at once, ahead of the reply.
  */
 export class Hub {
   readonly sockets = new Set<SimSocket>();
@@ -34,7 +35,7 @@ export class Hub {
 
   /** Queue work that sends frames; runs now unless a request is in flight. */
   later(fn: () => void): void {
-    if (this.held > 0) this.deferred.push(fn);
+    if (this.held > 0 && !this.faults.eventsFirst) this.deferred.push(fn);
     else fn();
   }
 

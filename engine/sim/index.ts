@@ -5,9 +5,24 @@
 import type { SimOptions, Simulator } from "./control.js";
 import { startServer } from "./server.js";
 
-export type { ManualTradeResult, SimControl, SimOptions, SimRecords, Simulator } from "./control.js";
+export type {
+  CommandResult,
+  ManualExit,
+  ManualOrder,
+  ManualStrategy,
+  ManualTradeResult,
+  OcoResult,
+  OrderChange,
+  OrderResult,
+  OsoResult,
+  SimControl,
+  SimOptions,
+  SimRecords,
+  Simulator,
+  StrategyResult,
+} from "./control.js";
+export type { FillRecord, OrderRecord } from "./records.js";
 export { defaultScenario, loadScenario, parseScenario, type Scenario, ScenarioError } from "./scenario.js";
-export type { FillRecord, OrderRecord } from "./trading.js";
 
 export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> {
   return startServer(opts);

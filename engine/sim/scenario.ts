@@ -20,6 +20,8 @@ const accountSchema = z.strictObject({
   balance: z.number().finite().nonnegative("must be zero or more"),
   /** Server-side daily loss limit in dollars (Tradovate userAccountAutoLiq.dailyLossAutoLiq). */
   dailyLossAutoLiq: z.number().finite().positive("must be a positive dollar amount").optional(),
+  /** Starts in liquidation-only mode: orders that would open or add are refused with LiquidationOnly. */
+  liquidationOnly: z.boolean().optional(),
 });
 
 const userSchema = z.strictObject({
@@ -37,6 +39,16 @@ const productSchema = z.strictObject({
   price: z.number().finite().positive("must be positive"),
   /** Tradable contracts, front month first, e.g. ["ESZ6", "ESH7"]. */
   contracts: z.array(z.string()).min(1, "needs at least one contract such as ESZ6"),
+  /**
+   * Dollars charged per contract per fill (commission and exchange fees), taken from the cash
+   * balance. Absent: $0.75 for micros, $2.25 for the rest.
+   */
+  fee: z.number().finite().nonnegative("must be zero or more dollars").optional(),
+  /**
+   * Contracts that trade at each price level. Absent: unlimited, so every order fills in one piece;
+   * 2 means a market order for 5 fills 2 + 2 + 1 at three successive ticks.
+   */
+  depth: z.number().int("must be a whole number of contracts").positive("must be at least 1").optional(),
 });
 
 function onTick(price: number, tick: number): boolean {

@@ -6,6 +6,13 @@ import { Auth, type Session } from "./auth.js";
 import { Book } from "./book.js";
 import type { SimControl, SimOptions, SimRecords, Simulator } from "./control.js";
 import { handleControl } from "./control-http.js";
+import {
+  type ManualExit,
+  type ManualOrder,
+  type ManualStrategy,
+  type OrderChange,
+  TradingControl,
+} from "./control-trading.js";
 import { type Faults, noFaults } from "./faults.js";
 import { frame } from "./frames.js";
 import { Hub } from "./hub.js";
@@ -61,6 +68,7 @@ export class SimServer implements SimControl {
   readonly trading: Trading;
   readonly hub: Hub;
   readonly api: Api;
+  private readonly orders: TradingControl;
   private readonly http: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly timers: NodeJS.Timeout[] = [];
@@ -85,6 +93,7 @@ export class SimServer implements SimControl {
     );
     this.auth = new Auth(this.book, opts.tokenLifetimeMs ?? 90 * 60_000, now, (s) => this.evicted(s));
     this.api = new Api(this.book, this.auth, this.trading, this.faults);
+    this.orders = new TradingControl(this.trading, this.book, this.hub, this.faults);
     this.market.onChange((product, price) => {
       const info = this.book.products.get(product)!;
       this.hub.quotes(info.contracts, price, info.product.tickSize);
@@ -350,25 +359,52 @@ export class SimServer implements SimControl {
   }
 
   manualTrade(accountName: string, symbol: string, action: "Buy" | "Sell", qty: number) {
-    const account = this.book.accountByName(accountName);
-    if (!account) throw new Error(`unknown account ${accountName}`);
-    const user = this.book.userById(account.userId)!;
-    const reply = this.hub.hold(() =>
-      this.trading.placeOrder(
-        { user, sessionId: 0 },
-        {
-          accountId: account.id,
-          accountSpec: account.name,
-          action,
-          symbol,
-          orderQty: qty,
-          orderType: "Market",
-          isAutomated: false,
-        },
-      ),
-    );
-    if (reply.status !== 200) throw new Error(String(reply.body));
-    return reply.body as { orderId: number } | { failureReason: string; failureText: string };
+    return this.orders.placeOrder(accountName, { symbol, action, qty, orderType: "Market" });
+  }
+
+  // The trading side of the control API lives in control-trading.ts.
+  placeOrder(accountName: string, order: ManualOrder) {
+    return this.orders.placeOrder(accountName, order);
+  }
+
+  placeOco(accountName: string, order: ManualOrder, other: ManualExit) {
+    return this.orders.placeOco(accountName, order, other);
+  }
+
+  placeOso(accountName: string, order: ManualOrder, bracket1: ManualExit, bracket2?: ManualExit) {
+    return this.orders.placeOso(accountName, order, bracket1, bracket2);
+  }
+
+  startStrategy(accountName: string, strategy: ManualStrategy) {
+    return this.orders.startStrategy(accountName, strategy);
+  }
+
+  modifyOrder(orderId: number, change: OrderChange) {
+    return this.orders.modifyOrder(orderId, change);
+  }
+
+  cancelOrder(orderId: number) {
+    return this.orders.cancelOrder(orderId);
+  }
+
+  setDepth(symbol: string, depth: number | null): void {
+    this.orders.setDepth(symbol, depth);
+  }
+
+  setFee(symbol: string, fee: number): void {
+    this.orders.setFee(symbol, fee);
+  }
+
+  setLiquidationOnly(accountName: string, on: boolean): void {
+    this.orders.setLiquidationOnly(accountName, on);
+  }
+
+  bustFill(fillId: number) {
+    return this.orders.bustFill(fillId);
+  }
+
+  eventsBeforeReplies(on: boolean): void {
+    this.orders.eventsBeforeReplies(on);
   }
 
   records(): SimRecords {

@@ -21,8 +21,8 @@ export class SimSocket implements SocketHooks {
   readonly quotes = new Set<number>();
   lastReceived: number;
   lastSent: number;
-  private dueAt = 0;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly queue: Array<{ text: string; dueAt: number }> = [];
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly id: number,
@@ -45,17 +45,28 @@ export class SimSocket implements SocketHooks {
     if (!this.open) return;
     const delay = this.session ? this.env.delayFor(this.session.user.name) : 0;
     const now = this.env.now();
-    if (delay <= 0 && this.timers.size === 0) {
+    if (delay <= 0 && this.queue.length === 0) {
       this.write(text);
       return;
     }
-    // Frames queued behind a delayed one wait their turn, so order is kept.
-    this.dueAt = Math.max(now + delay, this.dueAt);
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.write(text);
-    }, this.dueAt - now);
-    this.timers.add(timer);
+    // Frames queued behind a delayed one wait their turn, so order is kept: one queue, one timer
+    // (timers of different lengths due at the same moment may fire in any order).
+    this.queue.push({ text, dueAt: Math.max(now + delay, this.queue.at(-1)?.dueAt ?? 0) });
+    if (this.queue.length === 1) this.schedule();
+  }
+
+  private schedule(): void {
+    const next = this.queue[0];
+    if (!next) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        const now = this.env.now();
+        while (this.queue.length > 0 && this.queue[0]!.dueAt <= now) this.write(this.queue.shift()!.text);
+        this.schedule();
+      },
+      Math.max(0, next.dueAt - this.env.now()),
+    );
   }
 
   private write(text: string): void {
@@ -80,8 +91,9 @@ export class SimSocket implements SocketHooks {
   }
 
   dispose(): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.queue.length = 0;
   }
 
   subscribeAccounts(accountIds: number[]): void {

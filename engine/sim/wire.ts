@@ -37,9 +37,13 @@ export function tokenFromAuthorizeBody(body: string): string {
   return trimmed;
 }
 
-/** An empty body is "no body"; anything else must be JSON. */
+/**
+ * An empty body is "no body", and so is the text `undefined`: Tradovate's own example client
+ * sends it on every read. Anything else must be JSON.
+ */
 export function parseBody(body: string): { ok: true; value: unknown } | { ok: false } {
-  if (body.trim() === "") return { ok: true, value: undefined };
+  const text = body.trim();
+  if (text === "" || text === "undefined") return { ok: true, value: undefined };
   try {
     return { ok: true, value: JSON.parse(body) };
   } catch {

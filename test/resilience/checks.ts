@@ -1,13 +1,21 @@
 import type { SimRecords } from "../../engine/sim/index.js";
 import type { CopyEvent } from "../../engine/types.js";
-import { FOLLOWERS, LEADER } from "./fleet.js";
+import { BALANCE, FOLLOWERS, LEADER } from "./fleet.js";
 import { expectedHoldings } from "./model.js";
+
+/** A stretch of fills (ids after `from`, up to `to`) during which `account` was liquidation-only. */
+export interface LiquidationOnlyWindow {
+  account: string;
+  from: number;
+  to: number | undefined;
+}
 
 /** The broker's own records and the engine's events, judged against design.md §4. Returns violations. */
 export function judge(
   records: SimRecords,
   copies: readonly CopyEvent[],
   disturbed: ReadonlySet<string>,
+  liquidationOnly: readonly LiquidationOnlyWindow[] = [],
 ): { violations: string[]; checkedExactly: string[] } {
   const violations: string[] = [];
   const leaderFills = records.fills
@@ -67,6 +75,34 @@ export function judge(
       const wants = expected.get(contract) ?? 0;
       if (has !== wants) violations.push(`${f.account} holds ${has} ${contract}, the rules say ${wants}`);
     }
+  }
+  // 5. No orphans: at rest no copy order is left working at the broker.
+  for (const o of records.workingOrders)
+    if (o.isAutomated) violations.push(`copy order left working: ${JSON.stringify(o)}`);
+
+  // 6. A liquidation-only follower only ever reduced while it was one.
+  for (const w of liquidationOnly) {
+    const pos = new Map<string, number>();
+    for (const f of records.fills) {
+      if (f.accountName !== w.account || !f.active) continue;
+      const before = pos.get(f.symbol) ?? 0;
+      const after = before + (f.action === "Buy" ? f.qty : -f.qty);
+      pos.set(f.symbol, after);
+      const inside = f.fillId > w.from && (w.to === undefined || f.fillId <= w.to);
+      if (inside && (Math.abs(after) > Math.abs(before) || after * before < 0))
+        violations.push(`${w.account} went from ${before} to ${after} ${f.symbol} while liquidation-only`);
+    }
+  }
+
+  // 7. Cash is the balance plus realized P&L less the fees of the fills that stand.
+  for (const b of records.cashBalances) {
+    const fees = records.fills
+      .filter((f) => f.accountName === b.accountName && f.active)
+      .reduce((sum, f) => sum + f.fee, 0);
+    if (Math.abs(fees - b.fees) > 0.005)
+      violations.push(`${b.accountName}: fees ${b.fees}, its fills say ${fees}`);
+    if (Math.abs(BALANCE + b.realizedPnL - b.fees - b.amount) > 0.005)
+      violations.push(`${b.accountName}: cash ${b.amount} ≠ ${BALANCE} + ${b.realizedPnL} − fees ${b.fees}`);
   }
   return { violations, checkedExactly };
 }

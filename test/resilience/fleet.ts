@@ -35,8 +35,11 @@ export type Login = (typeof LOGINS)[number];
 /** Simulated logins (not secrets): the password is the login name with "-pw". */
 export const password = (login: string) => `${login}-pw`;
 
+/** Every account's starting cash. */
+export const BALANCE = 1_000_000;
+
 export function resilienceScenario(): Scenario {
-  const account = (name: string) => ({ name, balance: 1_000_000 });
+  const account = (name: string) => ({ name, balance: BALANCE });
   return parseScenario(
     {
       users: LOGINS.map((login) => ({

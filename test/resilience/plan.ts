@@ -1,4 +1,5 @@
 import { seededRandom } from "../../engine/sim/random.js";
+import { FOLLOWERS } from "./fleet.js";
 
 /** What a seeded run does, decided up front so a failing seed can be read and replayed. */
 export type Step =
@@ -12,9 +13,20 @@ export type Step =
   | { kind: "penalty"; count: number }
   | { kind: "rateLimit" }
   | { kind: "expireTokens" }
-  | { kind: "crash" };
+  | { kind: "crash" }
+  | { kind: "partialFills"; on: boolean; depth: number }
+  | { kind: "eventsFirst"; on: boolean }
+  | { kind: "liquidationOnly"; on: boolean; account: string }
+  | { kind: "fees"; fee: number }
+  /** `pick` in [0, 1) chooses among the leader's fills at that moment. */
+  | { kind: "bust"; pick: number };
 
 export type FaultKind = Exclude<Step["kind"], "trade">;
+
+/** Followers that may be put in liquidation-only mode (REJECT01 has its own fault). */
+export const LIQUIDATION_ONLY_CANDIDATES = FOLLOWERS.filter((f) => f.account.startsWith("STEADY")).map(
+  (f) => f.account,
+);
 
 /** A burst of 40-70 leader trades with faults dropped in at random points. */
 export function planFor(seed: number): Step[] {
@@ -55,6 +67,20 @@ export function planFor(seed: number): Step[] {
   if (rnd() < 0.35) at({ kind: "leaderDrop" });
   if (rnd() < 0.35) at({ kind: "crash" });
   if (rnd() < 0.3) at({ kind: "rateLimit" });
+  // The venue's own faults: a shallow book (every order fills in pieces), events ahead of their
+  // replies, a follower in liquidation-only mode, a change of fees, a busted leader fill.
+  if (rnd() < 0.6) {
+    const depth = 1 + pick(2);
+    window({ kind: "partialFills", on: true, depth }, { kind: "partialFills", on: false, depth });
+  }
+  if (rnd() < 0.6) window({ kind: "eventsFirst", on: true }, { kind: "eventsFirst", on: false });
+  if (rnd() < 0.5) {
+    const account = LIQUIDATION_ONLY_CANDIDATES[pick(LIQUIDATION_ONLY_CANDIDATES.length)]!;
+    window({ kind: "liquidationOnly", on: true, account }, { kind: "liquidationOnly", on: false, account });
+  }
+  if (rnd() < 0.5) at({ kind: "fees", fee: pick(19) * 0.25 });
+  // After the first half, so there are leader fills to bust.
+  if (rnd() < 0.35) at({ kind: "bust", pick: rnd() }, Math.floor(steps.length / 2));
   return steps;
 }
 

@@ -1,12 +1,12 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Simulator, startSimulator } from "../../engine/sim/index.js";
+import { type FillRecord, type Simulator, startSimulator } from "../../engine/sim/index.js";
 import type { CopyEvent, EngineEvent } from "../../engine/types.js";
-import { judge } from "./checks.js";
+import { judge, type LiquidationOnlyWindow } from "./checks.js";
 import { FOLLOWERS, LEADER, resilienceConfig, resilienceScenario } from "./fleet.js";
 import { MimikInstance } from "./instance.js";
-import { type FaultKind, onlyFaults, planFor, type Step } from "./plan.js";
+import { type FaultKind, LIQUIDATION_ONLY_CANDIDATES, onlyFaults, planFor, type Step } from "./plan.js";
 
 export interface SeedReport {
   seed: number;
@@ -51,10 +51,11 @@ export async function runSeed(seed: number): Promise<SeedReport> {
     for (const f of FOLLOWERS) disturbed.add(f.account);
   };
   const timers: NodeJS.Timeout[] = [];
+  const venue: VenueLog = { busted: [], liquidationOnly: [] };
   try {
     instances.push(await MimikInstance.start(config, dir, sim.url, onEvent));
     const current = () => instances[instances.length - 1]!;
-    await settled(sim, current());
+    await settled(sim, current(), venue.busted);
     for (const step of plan) {
       if (step.kind === "trade") {
         sim.control.manualTrade(LEADER, step.symbol, step.action, step.qty);
@@ -72,6 +73,7 @@ export async function runSeed(seed: number): Promise<SeedReport> {
           instances.push(await MimikInstance.start(config, dir, sim.url, onEvent));
         },
         later: (ms, fn) => timers.push(setTimeout(fn, ms)),
+        venue,
       });
     }
     // Every fault off; the copier must come to rest with everything reconnected.
@@ -82,13 +84,17 @@ export async function runSeed(seed: number): Promise<SeedReport> {
     sim.control.reorderEvents(false);
     sim.control.rejectOrders("REJECT01", null);
     sim.control.delaySocket("slow", 0);
-    await settled(sim, current());
+    sim.control.eventsBeforeReplies(false);
+    for (const product of PRODUCTS) sim.control.setDepth(product, null);
+    for (const account of LIQUIDATION_ONLY_CANDIDATES) sim.control.setLiquidationOnly(account, false);
+    await settled(sim, current(), venue.busted);
 
     // A follower that got a transport failure (429 lockout) missed a copy by design.
     for (const c of copies)
       if (c.outcome === "rejected" || c.reason === "disconnected") disturbed.add(c.follower);
     const records = sim.control.records();
-    const verdict = judge(records, copies, disturbed);
+    const verdict = judge(records, copies, disturbed, venue.liquidationOnly);
+    verdict.violations.push(...(await cashAgrees(sim, current())));
     if (process.env.RESILIENCE_DEBUG && verdict.violations.length > 0) {
       const file = join(tmpdir(), `mimik-resilience-${seed}.json`);
       await writeFile(file, JSON.stringify({ plan, records, copies, events: debugEvents }, null, 1));
@@ -114,7 +120,17 @@ interface Effects {
   everyone(): void;
   crash(): Promise<void>;
   later(ms: number, fn: () => void): void;
+  venue: VenueLog;
 }
+
+/** What the venue faults did, for the checks: busted leader fills, liquidation-only windows. */
+interface VenueLog {
+  busted: FillRecord[];
+  liquidationOnly: LiquidationOnlyWindow[];
+}
+
+const PRODUCTS = ["ES", "NQ"];
+const lastFillId = (sim: Simulator) => sim.control.records().fills.at(-1)?.fillId ?? 0;
 
 async function inject(step: Exclude<Step, { kind: "trade" }>, sim: Simulator, fx: Effects): Promise<void> {
   const c = sim.control;
@@ -157,6 +173,56 @@ async function inject(step: Exclude<Step, { kind: "trade" }>, sim: Simulator, fx
       fx.everyone();
       await fx.crash();
       return;
+    case "partialFills":
+      for (const product of PRODUCTS) c.setDepth(product, step.on ? step.depth : null);
+      return;
+    case "eventsFirst":
+      c.eventsBeforeReplies(step.on);
+      return;
+    case "fees":
+      for (const product of PRODUCTS) c.setFee(product, step.fee);
+      return;
+    case "liquidationOnly": {
+      c.setLiquidationOnly(step.account, step.on);
+      fx.disturb(step.account);
+      const open = fx.venue.liquidationOnly.find((w) => w.account === step.account && w.to === undefined);
+      if (step.on)
+        fx.venue.liquidationOnly.push({ account: step.account, from: lastFillId(sim), to: undefined });
+      else if (open) open.to = lastFillId(sim);
+      return;
+    }
+    case "bust": {
+      // The exchange takes back one of the leader's fills: the leader's position changes with no
+      // trade of its own, so no follower can be expected to match the rules exactly afterwards.
+      const fills = c.records().fills.filter((f) => f.accountName === LEADER && f.active);
+      const fill = fills[Math.floor(step.pick * fills.length)];
+      if (!fill) return;
+      c.bustFill(fill.fillId);
+      fx.venue.busted.push(fill);
+      fx.everyone();
+      return;
+    }
+  }
+}
+
+/**
+ * Fees reach the copier: once at rest, mimik's cash balance for every follower is the broker's
+ * (fees, busts and all). Waits for trailing frames of a slow socket; returns violations.
+ */
+async function cashAgrees(sim: Simulator, instance: MimikInstance): Promise<string[]> {
+  const differences = () => {
+    const broker = sim.control.records().cashBalances;
+    return FOLLOWERS.flatMap((f) => {
+      const theirs = broker.find((b) => b.accountName === f.account)?.amount;
+      const ours = instance.engine.risk.snapshot(f.account)?.cashBalance;
+      return ours === theirs ? [] : [`${f.account}: mimik's cash balance ${ours}, the broker's ${theirs}`];
+    });
+  };
+  try {
+    await eventually(() => differences().length === 0, "mimik's cash balances to match the broker's", 5000);
+    return [];
+  } catch {
+    return differences();
   }
 }
 
@@ -164,14 +230,26 @@ async function inject(step: Exclude<Step, { kind: "trade" }>, sim: Simulator, fx
  * At rest: every login connected, the copier's view of the leader equals the broker's, and no copy
  * is in flight; held for a few polls so trailing frames (a 500 ms slow socket) have landed.
  */
-async function settled(sim: Simulator, instance: MimikInstance): Promise<void> {
+async function settled(
+  sim: Simulator,
+  instance: MimikInstance,
+  busted: readonly FillRecord[],
+): Promise<void> {
   const { engine } = instance;
   const still = () => {
     if (![LEADER, ...FOLLOWERS.map((f) => f.account)].every((a) => engine.directory.connected(a)))
       return false;
     const positions = sim.control.records().positions.filter((p) => p.accountName === LEADER);
-    for (const p of positions)
-      if (engine.copier.leaderPosition(LEADER, p.contract) !== p.netPos) return false;
+    for (const p of positions) {
+      // A copier that does not act on busts still counts the busted fills; either view is at rest.
+      const withBusted =
+        p.netPos +
+        busted
+          .filter((f) => f.symbol === p.contract)
+          .reduce((s, f) => s + (f.action === "Buy" ? f.qty : -f.qty), 0);
+      const seen = engine.copier.leaderPosition(LEADER, p.contract);
+      if (seen !== p.netPos && seen !== withBusted) return false;
+    }
     return FOLLOWERS.every((f) => engine.gateway.inFlight(f.account) === 0);
   };
   let calm = 0;

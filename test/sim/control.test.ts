@@ -172,6 +172,31 @@ describe("socket faults", () => {
   });
 });
 
+describe("delay switched off with frames still held", () => {
+  it("later frames queue behind the held ones: the last cash balance a client sees is the broker's", async () => {
+    sim = await startSim({ varyFrames: false });
+    const c = await synced();
+    sim.control.delaySocket("demo", 300);
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
+    await new Promise((r) => setTimeout(r, 100));
+    sim.control.delaySocket("demo", 0);
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 3);
+    await waitFor(() => c.props().filter((p) => p.entityType === "fill").length === 3, "three fills");
+    expect(
+      c
+        .props()
+        .filter((p) => p.entityType === "fill")
+        .map((p) => p.entity.qty),
+    ).toEqual([1, 2, 3]);
+    const cash = c
+      .props()
+      .filter((p) => p.entityType === "cashBalance")
+      .at(-1)!.entity;
+    expect(cash.amount).toBe(sim.control.records().cashBalances[0]!.amount);
+  });
+});
+
 describe("server-side daily loss auto-liquidation", () => {
   it("liquidates, locks the account (LockTradingImmediately) and refuses later orders with TradingLocked", async () => {
     const scenario = parseScenario({
@@ -198,7 +223,8 @@ describe("server-side daily loss auto-liquidation", () => {
     });
     const rec = sim.control.records();
     expect(rec.positions[0]!.netPos).toBe(0);
-    expect(rec.cashBalances[0]).toMatchObject({ realizedPnL: -550, amount: 49450 });
+    // The loss, and ES fees for the opening and the liquidating fill ($2.25 each).
+    expect(rec.cashBalances[0]).toMatchObject({ realizedPnL: -550, amount: 49445.5, fees: 4.5 });
     const r = await c.request("order/placeorder", {
       accountId: 700001,
       action: "Buy",

@@ -194,3 +194,34 @@ export class RawClient {
     await done;
   }
 }
+
+type Props = ReturnType<RawClient["props"]>;
+
+/** `entityType eventType [ordStatus] [execType]` per props event: the entity stream as a client sees it. */
+export function sequence(props: Props): string[] {
+  return props.map(
+    (p) =>
+      `${p.entityType} ${p.eventType}${p.entity.ordStatus ? ` ${p.entity.ordStatus}` : ""}${p.entity.execType ? ` ${p.entity.execType}` : ""}`,
+  );
+}
+
+/** The events about one order (its order, versions, commands, reports and fills), in arrival order. */
+export function aboutOrder(props: Props, orderId: number): Props {
+  const commands = new Set(
+    props.filter((p) => p.entityType === "command" && p.entity.orderId === orderId).map((p) => p.entity.id),
+  );
+  return props.filter(
+    (p) =>
+      (p.entityType === "order" && p.entity.id === orderId) ||
+      p.entity.orderId === orderId ||
+      (p.entityType === "commandReport" && commands.has(p.entity.commandId)),
+  );
+}
+
+/** Open an authorized socket for `user` and subscribe it to the user's accounts. */
+export async function syncedClient(sim: Simulator, user = "demo"): Promise<RawClient> {
+  const t = await login(sim, user);
+  const c = await RawClient.authorized(sim, t.accessToken);
+  await c.request("user/syncrequest", { users: [t.userId] });
+  return c;
+}

@@ -388,7 +388,8 @@ describe("sync and order events (§3.5, §3.6)", () => {
       .props()
       .filter((p) => p.entityType === "cashBalance")
       .at(-1)!.entity;
-    expect(cash).toMatchObject({ amount: 50063, realizedPnL: 63 });
+    // Realized P&L is the trade's; the cash amount also pays 8 contract-fills of MNQ fees ($0.75 each).
+    expect(cash).toMatchObject({ amount: 50057, realizedPnL: 63 });
     const pair = c.props().find((p) => p.entityType === "fillPair")!.entity;
     expect(pair).toMatchObject({
       qty: 3,
@@ -403,7 +404,7 @@ describe("sync and order events (§3.5, §3.6)", () => {
 
     sim.control.setPrice("MNQ", 25000.5);
     const snap = await c.request("cashBalance/getcashbalancesnapshot", { accountId: 700002 });
-    expect(snap.d).toMatchObject({ totalCashValue: 50063, realizedPnL: 63, openPnL: 40, netLiq: 50103 });
+    expect(snap.d).toMatchObject({ totalCashValue: 50057, realizedPnL: 63, openPnL: 40, netLiq: 50097 });
     const list = await get(sim, "/v1/position/list", t.accessToken);
     expect(list.json).toEqual([expect.objectContaining({ accountId: 700002, netPos: -2 })]);
   });

@@ -1,0 +1,57 @@
+/**
+ * Whether an account may trade right now: the broker's risk state (locked, liquidation-only) and
+ * the control API's forced rejections. A locked account refuses every new order; a
+ * liquidation-only account refuses only orders that would open or add, as Tradovate does.
+ */
+
+export type RiskMode = "normal" | "liquidationOnly" | "locked";
+
+export interface Rejection {
+  failureReason: string;
+  failureText: string;
+  /** "reply": the request answers with failureReason; "event": accepted, then order Rejected. */
+  mode: "reply" | "event";
+}
+
+export class AccountGate {
+  private readonly rejections = new Map<number, Rejection>();
+
+  constructor(private readonly modeOf: (accountId: number) => RiskMode) {}
+
+  mode(accountId: number): RiskMode {
+    return this.modeOf(accountId);
+  }
+
+  setRejection(accountId: number, rejection: Rejection | null): void {
+    if (rejection) this.rejections.set(accountId, rejection);
+    else this.rejections.delete(accountId);
+  }
+
+  /**
+   * Why a new order must fail, if it must. `opening` says whether it could open or add to a
+   * position (counting the account's other working orders on the same side).
+   */
+  refusal(accountId: number, opening: boolean): Rejection | undefined {
+    const mode = this.modeOf(accountId);
+    if (mode === "locked")
+      return {
+        failureReason: "TradingLocked",
+        failureText: "Trading is locked for this account",
+        mode: "reply",
+      };
+    if (mode === "liquidationOnly" && opening)
+      return {
+        failureReason: "LiquidationOnly",
+        failureText:
+          "The account is in liquidation-only mode: only orders that reduce a position are accepted",
+        mode: "reply",
+      };
+    return this.rejections.get(accountId);
+  }
+
+  /** Modifying a working order: refused only when the account's risk state forbids the change. */
+  modifyRefusal(accountId: number, opening: boolean): Rejection | undefined {
+    const refusal = this.refusal(accountId, opening);
+    return refusal && refusal !== this.rejections.get(accountId) ? refusal : undefined;
+  }
+}
