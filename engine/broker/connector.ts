@@ -173,7 +173,9 @@ export class Connector {
       case "superseded":
         return this.superseded();
       case "retry": {
-        if (e.status !== undefined && e.status >= 400 && e.status < 500) this.clientErrors += 1;
+        // Repeated 4xx get a login throttled; a 429 is the budget's business, not one of those.
+        if (e.status !== undefined && e.status >= 400 && e.status < 500 && e.status !== 429)
+          this.clientErrors += 1;
         if (action.invalidateToken) tokens.invalidate();
         const lockedUntil = this.opts.limiter.lockedOutUntil();
         const delay = Math.max(

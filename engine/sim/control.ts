@@ -78,6 +78,13 @@ export interface SimControl {
   rateLimit(on: boolean): void;
   /** Every issued token expires now; authorized sockets stay open. */
   expireTokens(): void;
+  /** While on, every login answers HTTP 423 (about to be locked out). */
+  lockLogins(on: boolean): void;
+  /**
+   * `user` logs in from elsewhere (the trader's own Tradovate window): with two sessions already,
+   * the oldest ends, as on Tradovate. Returns how many sessions that ended.
+   */
+  otherLogin(user: string): number;
   /** `shutdown` event then `c[...]` and close on every socket. Returns how many. */
   shutdownSockets(reasonCode: string, reason?: string): number;
   /** A market order as if the trader clicked in Tradovate (isAutomated false). */

@@ -6,6 +6,7 @@ import type { SimOptions, Simulator } from "./control.js";
 import { startServer } from "./server.js";
 
 export type { ManualTradeResult, SimControl, SimOptions, SimRecords, Simulator } from "./control.js";
+export { simEndpoints } from "./endpoints.js";
 export { defaultScenario, loadScenario, parseScenario, type Scenario, ScenarioError } from "./scenario.js";
 export type { FillRecord, OrderRecord } from "./trading.js";
 
