@@ -14,7 +14,10 @@ function describe(url: string, scenario: Scenario): string {
     "users (simulated logins, not secrets):",
   ];
   for (const u of scenario.users) {
-    lines.push(`  ${u.name} / ${u.password}`);
+    const key = u.apiKey
+      ? `   API key: appId ${u.apiKey.appId}, cid ${u.apiKey.cid}, sec ${u.apiKey.sec}${u.apiKey.permissions === "none" ? " (no permissions)" : ""}`
+      : "";
+    lines.push(`  ${u.name} / ${u.password}${key}`);
     for (const a of u.accounts) {
       const limit =
         a.dailyLossAutoLiq !== undefined ? `, daily loss auto-liq ${usd(a.dailyLossAutoLiq)}` : "";
@@ -22,6 +25,11 @@ function describe(url: string, scenario: Scenario): string {
     }
   }
   lines.push(`products: ${scenario.products.map((p) => p.contracts[0]).join(" ")}`);
+  const l = scenario.limits;
+  lines.push(
+    `limits per user: ${l.requestsPerSecond}/s, ${l.requestsPerMinute}/min, ${l.requestsPerHour}/h ` +
+      `(a 429 stops the user for ${Math.round(l.rateLimitStopMs / 1000)} s), ${l.connectionsPerUser} sockets`,
+  );
   lines.push("Ctrl+C stops the simulator.");
   return `${lines.join("\n")}\n`;
 }
