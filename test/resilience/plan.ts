@@ -12,7 +12,11 @@ export type Step =
   | { kind: "penalty"; count: number }
   | { kind: "rateLimit" }
   | { kind: "expireTokens" }
-  | { kind: "crash" };
+  | { kind: "crash" }
+  /** Another login of a user takes mimik's session (the trader's own Tradovate windows). */
+  | { kind: "superseded"; login: "flaky" | "lead" }
+  /** Penalty tickets too long for an order to wait for: the orders they hit fail with "penalty". */
+  | { kind: "orderPenalty"; count: number };
 
 export type FaultKind = Exclude<Step["kind"], "trade">;
 
@@ -55,6 +59,11 @@ export function planFor(seed: number): Step[] {
   if (rnd() < 0.35) at({ kind: "leaderDrop" });
   if (rnd() < 0.35) at({ kind: "crash" });
   if (rnd() < 0.3) at({ kind: "rateLimit" });
+  // Issue 12's faults come from a stream of their own, so the steps above stay as they were.
+  const more = seededRandom(seed ^ 0xfa17);
+  const place = (step: Step) => steps.splice(Math.floor(more() * steps.length), 0, step);
+  place({ kind: "superseded", login: more() < 0.7 ? "flaky" : "lead" });
+  place({ kind: "orderPenalty", count: 1 + Math.floor(more() * 3) });
   return steps;
 }
 

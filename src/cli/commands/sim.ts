@@ -1,5 +1,11 @@
 import { UserError } from "../../../data/userError.js";
-import { loadScenario, type Scenario, ScenarioError, startSimulator } from "../../../engine/sim/index.js";
+import {
+  loadScenario,
+  type Scenario,
+  ScenarioError,
+  simEndpoints,
+  startSimulator,
+} from "../../../engine/sim/index.js";
 import { untilSignal } from "../../process/signals.js";
 import type { Command, CommandContext } from "../command.js";
 import { parseFlags } from "../flags.js";
@@ -9,7 +15,8 @@ const usd = (n: number) => `$${n.toLocaleString("en-US", { maximumFractionDigits
 function describe(url: string, scenario: Scenario): string {
   const lines = [
     `REST     ${url}/v1`,
-    `socket   ${url.replace("http", "ws")}/v1/websocket   (trading and market data)`,
+    `socket   ${simEndpoints(url).wsUrl}   (trading)`,
+    `md       ${simEndpoints(url).mdUrl}   (market data: the md token works only here)`,
     `control  ${url}/sim/...`,
     "users (simulated logins, not secrets):",
   ];
