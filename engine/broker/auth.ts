@@ -103,7 +103,15 @@ export class TokenHolder {
     } catch (err) {
       const e = asBrokerError(err);
       if (this.stopped) return;
-      if (e.kind === "transport" || e.kind === "timeout" || e.kind === "rateLimited") {
+      if (e.status === 408 || e.status === 502) {
+        // Another login took this session. Logging in again now would throw that login out in
+        // turn; the connection's reconnect meets the same answer and backs off (connector.ts).
+        this.opts.logger.warn(
+          "token renewal refused: another login took this session; not logging in again now",
+        );
+        return;
+      }
+      if (e.kind === "transport" || e.kind === "timeout" || e.kind === "rateLimited" || e.kind === "budget") {
         const left = old.expiresAt - this.opts.clock.now();
         if (left > RENEW_RETRY_MS) {
           this.opts.logger.warn("token renewal failed; retrying", { error: e.message });
