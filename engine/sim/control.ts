@@ -72,7 +72,10 @@ export interface SimControl {
   duplicateEvents(on: boolean): void;
   /** Swap neighbouring props events within a batch (never across an order's Created). */
   reorderEvents(on: boolean): void;
-  /** The next `count` accesstokenrequest/placeorder/cancelorder/liquidateposition calls get p-ticket replies. */
+  /**
+   * The next `count` accesstokenrequest/placeorder/cancelorder/liquidateposition calls get p-ticket
+   * replies; such a call is served only when resent with its ticket after `pTime` seconds.
+   */
   penaltyTicket(count: number, pTime: number, captcha?: boolean): void;
   /** While on, every request gets 429 (HTTP: empty body; WS: {"s":429,"i":id}). */
   rateLimit(on: boolean): void;
