@@ -134,10 +134,17 @@ export class Connector {
   private async failed(err: unknown): Promise<boolean> {
     const { clock, setState, tokens } = this.opts;
     if (err instanceof FatalSetupError) {
+      tokens.pauseLogins(Number.POSITIVE_INFINITY, err.message);
       setState("down", err.message);
       return false;
     }
     const e = asBrokerError(err);
+    const stop = (state: "reauth-needed" | "down", reason: string) => {
+      // Nothing else of this session (market data, renewal) logs in until it is started again.
+      tokens.pauseLogins(Number.POSITIVE_INFINITY, reason);
+      setState(state, reason);
+      return false;
+    };
     const action = classifyFailure(e, {
       now: clock.now(),
       phase: this.phase,
@@ -147,27 +154,27 @@ export class Connector {
     });
     switch (action.action) {
       case "stop":
-        setState(
+        return stop(
           action.state,
           action.state === "down"
             ? `${e.message} (gave up after ${this.clientErrors + 1} attempts)`
             : e.message,
         );
-        return false;
       case "noPermission": {
         const message = noPermissionText(this.opts.user, this.opts.appId, e.message);
         tokens.invalidate();
         this.opts.alert("error", message);
-        setState("reauth-needed", message);
-        return false;
+        return stop("reauth-needed", message);
       }
       case "lockedOut": {
         const message = lockoutText(this.opts.user, action.untilMs);
         tokens.invalidate();
+        tokens.pauseLogins(action.untilMs, "Tradovate locked this user's logins (423)");
         if (!this.lockoutAlerted) this.opts.alert("error", message);
         this.lockoutAlerted = true;
         setState("down", message);
         await this.sleep(action.untilMs - clock.now());
+        tokens.allowLogins();
         return !this.stopped;
       }
       case "superseded":
@@ -199,14 +206,17 @@ export class Connector {
         this.opts.superseded.loopCount,
         this.opts.superseded.loopWindowMs,
       );
+      this.opts.tokens.pauseLogins(Number.POSITIVE_INFINITY, message);
       this.opts.alert("error", message);
       this.opts.setState("down", message);
       return false;
     }
+    this.opts.tokens.pauseLogins(this.opts.clock.now() + verdict.waitMs, "another login took the session");
     const message = supersededText(this.opts.user, verdict.waitMs);
     this.opts.alert("warn", message);
     this.opts.setState("reconnecting", message);
     await this.sleep(verdict.waitMs);
+    this.opts.tokens.allowLogins();
     return !this.stopped;
   }
 

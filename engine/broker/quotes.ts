@@ -75,7 +75,8 @@ export class QuoteFeed {
   private readonly symbols = new Set<string>();
   private socket: TradovateSocket | undefined;
   private connecting = false;
-  private stopped = false;
+  /** Until the session starts (resume()), nothing connects: the connection logs in first. */
+  private stopped = true;
   private readonly policy: ReconnectPolicy;
   private retryTimer: unknown;
   /** Set after the md token was refused once: the plain access token is tried instead. */

@@ -240,3 +240,43 @@ describe("superseded sessions", () => {
     expect(logins).toHaveLength(before);
   });
 });
+
+describe("one login for the whole session, market data included", () => {
+  it("while it waits out another login, the market-data feed does not log in behind its back", async () => {
+    h = await startSimHarness();
+    const { logins, fetchImpl } = countingFetch();
+    const { session, seen } = h.open({
+      fetchImpl,
+      superseded: { backoffMs: 600, maxBackoffMs: 1000, loopCount: 3, loopWindowMs: 60_000 },
+    });
+    await session.start();
+    session.subscribeQuotes("ESZ6");
+    await seen.next("quote");
+    h.sim.control.otherLogin("demo");
+    h.sim.control.otherLogin("demo");
+    await waitFor(() => alerts(seen.events).length > 0, 3000, "superseded alert");
+    // The md socket went with the session; its reconnects must wait for the connection's login.
+    await new Promise((r) => setTimeout(r, 400));
+    expect(logins).toHaveLength(1);
+    await seen.next("sync", (s) => !s.initial, 5000);
+    h.sim.control.setPrice("ES", 6900);
+    await seen.next("quote", (q) => q.price === 6900, 5000);
+    expect(logins).toHaveLength(2);
+  });
+
+  it("a login that needs the trader (a key without permissions) is not retried by the market-data feed", async () => {
+    h = await startSimHarness();
+    const { logins, fetchImpl } = countingFetch();
+    // account/list answers 401 after a good login: the fix message, then no login at all.
+    const denying: typeof fetch = (input, init) =>
+      String(input).includes("account/list")
+        ? Promise.resolve(new Response("Access is denied", { status: 401 }))
+        : fetchImpl(input, init);
+    const { session } = h.open({ fetchImpl: denying });
+    session.subscribeQuotes("ESZ6");
+    await session.start();
+    expect(session.state()).toBe("reauth-needed");
+    await new Promise((r) => setTimeout(r, 500));
+    expect(logins).toHaveLength(1);
+  });
+});
