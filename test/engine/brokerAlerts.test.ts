@@ -11,7 +11,9 @@ describe("engine: broker alerts and busted fills become alerts", () => {
     const config = buildConfig([{ name: "g", leader: "L", followers: [{ account: "A" }] }]);
     const broker = new FakeBroker(fakeClock());
     const sessions = config.connections.map((c) => broker.session(c.name));
-    config.accounts.forEach((a, i) => broker.addAccount(sessions[i]!, i + 1, a.name));
+    config.accounts.forEach((a, i) => {
+      broker.addAccount(sessions[i]!, i + 1, a.name);
+    });
     const engine = new Engine(
       {
         clock: fakeClock(),
