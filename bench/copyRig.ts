@@ -8,7 +8,7 @@ import { Engine } from "../engine/runtime/engine.js";
 import { SetLedger } from "../engine/runtime/memoryStores.js";
 import type { BrokerSession, EngineEvent } from "../engine/types.js";
 import { createSessions } from "../src/process/sessions.js";
-import { type FleetOptions, fleetConfig, fleetEnv } from "./fleet.js";
+import { FLEET_RATE_LIMIT, type FleetOptions, fleetConfig, fleetEnv } from "./fleet.js";
 import { CopyProbe } from "./probe.js";
 
 /** The production pieces of a headless mimik (engine, real client sessions, journal) plus a probe. */
@@ -27,7 +27,12 @@ export async function startCopyRig(fleet: FleetOptions, simUrl: string): Promise
   if (fleet.spare) {
     config.accounts.push(...fleet.spare.map((name) => ({ name, connection: "copy" })));
   }
-  const sessions = await createSessions(config, { env: fleetEnv(fleet), embeddedSimUrl: simUrl });
+  // The fleet scenario's simulator allows far more than Tradovate's 5,000 an hour (fleet.ts).
+  const sessions = await createSessions(config, {
+    env: fleetEnv(fleet),
+    embeddedSimUrl: simUrl,
+    rateLimit: FLEET_RATE_LIMIT,
+  });
   const leader = sessions.find((s) => s.connection === "lead");
   if (!leader) throw new Error("no leader session");
   const followers = sessions.filter((s) => s !== leader);

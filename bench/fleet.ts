@@ -27,6 +27,12 @@ export const FLEET_ENV: NodeJS.ProcessEnv = {
   MIMIK_FLEET_COPY: "copy-pw",
 };
 
+/**
+ * A benchmark sends far more than Tradovate's 5,000 requests an hour: its simulator and its
+ * sessions both allow a million a minute, so the budget measures nothing here.
+ */
+export const FLEET_RATE_LIMIT = { perSecond: 1_000_000, perMinute: 1_000_000, perHour: 10_000_000 };
+
 export function followerName(index: number): string {
   return `FOLW${String(index + 1).padStart(4, "0")}`;
 }
@@ -52,6 +58,11 @@ export function fleetScenario(opts: FleetOptions): Scenario {
         })),
       ],
       products: defaultScenario.products,
+      limits: {
+        requestsPerSecond: FLEET_RATE_LIMIT.perSecond,
+        requestsPerMinute: FLEET_RATE_LIMIT.perMinute,
+        requestsPerHour: FLEET_RATE_LIMIT.perHour,
+      },
     },
     "fleet scenario",
   );

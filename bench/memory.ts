@@ -40,7 +40,7 @@ export async function memoryAfterFills(run: FleetRun, fills: number): Promise<Me
   const t0 = performance.now();
   await run.sim.burst(LEADER, SYMBOL, fills, 100, 10);
   await until(() => seen >= fills, `${fills} leader fills`, 240_000);
-  // The sim login allows 100 000 requests a minute: the last few copies may wait for the window.
+  // Copies acked last may still be in flight when the last leader fill is seen.
   await until(() => run.rig.engine.gateway.inFlight("FOLW0001") === 0, "in-flight copies", 90_000);
   const seconds = (performance.now() - t0) / 1000;
   offStore();

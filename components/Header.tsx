@@ -16,7 +16,9 @@ export function headerSegments(h: HeaderVM): string[] {
   const up = h.connections.filter((c) => c.state === "connected").length;
   const notUp = h.connections.filter((c) => c.state !== "connected").map((c) => `${c.name} ${c.state}`);
   const conn = `conn ${up}/${h.connections.length} up${notUp.length ? ` (${notUp.join(", ")})` : ""}`;
-  const rate = `rate ${count(h.rateBudget.minuteLeft)}/min ${count(h.rateBudget.hourLeft)}/h${h.rateBudget.blocked ? " BLOCKED" : ""}`;
+  const { hourLeft, lastsMs, blocked } = h.rateBudget;
+  const lasts = lastsMs === undefined ? "" : ` lasts ${span(lastsMs)}`;
+  const rate = `budget ${count(hourLeft)}/h${lasts}${blocked ? " BLOCKED" : ""}`;
   const latency = h.latency ? `copy p50 ${ms(h.latency.p50)} p99 ${ms(h.latency.p99)}` : "copy p50 — p99 —";
   return [conn, rate, latency];
 }
@@ -27,6 +29,13 @@ export function count(n: number): string {
   if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(1)}M`;
   if (n >= 10_000) return `${Math.floor(n / 1000)}k`;
   return String(n);
+}
+
+/** How long the budget lasts at the current pace: 42m, 2h05. */
+export function span(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 60) return `${minutes}m`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}`;
 }
 
 function ms(n: number): string {

@@ -50,8 +50,9 @@ export const connectionSchema = z.strictObject({
   password: secretSource,
   appId: z.string().min(1).default("mimik"),
   appVersion: z.string().min(1).default("0.1.0"),
-  /** Numeric id of the API key (Tradovate's `cid`). Optional on the simulator. */
+  /** Numeric id of the API key (Tradovate's `cid`). Required for demo and live; optional on the simulator. */
   cid: z.number().int().nonnegative().optional(),
+  /** Where the API key's secret (Tradovate's `sec`) comes from. Required for demo and live. */
   secret: secretSource.optional(),
   /** Stable per machine; Tradovate verifies it for live trading. Generated when absent. */
   deviceId: z.string().min(1).max(64).optional(),
@@ -249,8 +250,28 @@ export function groupRules(config: Config): Issue[] {
   return issues;
 }
 
+/**
+ * A demo or live connection logs in with an API key (tradovate-protocol.md §2.1, §11): Tradovate
+ * requires `cid` and `sec`, and `appId` must be the name given to the key.
+ */
+export function connectionRules(config: Config): Issue[] {
+  const issues: Issue[] = [];
+  config.connections.forEach((c, i) => {
+    if (c.env === "sim") return;
+    const key = `a ${c.env} connection logs in with a Tradovate API key (Application Settings → API Access; "appId" must be the name you gave the key)`;
+    if (c.cid === undefined)
+      issues.push({ path: ["connections", i, "cid"], message: `${key}: set "cid" to the key's numeric id` });
+    if (c.secret === undefined)
+      issues.push({
+        path: ["connections", i, "secret"],
+        message: `${key}: set "secret" to where the key's secret comes from, e.g. {"env": "MIMIK_TRADOVATE_SECRET"}`,
+      });
+  });
+  return issues;
+}
+
 export const configSchema = configShape.superRefine((config, ctx) => {
-  for (const issue of groupRules(config))
+  for (const issue of [...connectionRules(config), ...groupRules(config)])
     ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
 });
 

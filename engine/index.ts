@@ -21,6 +21,7 @@ export {
   type SimOptions,
   type SimRecords,
   type Simulator,
+  simEndpoints,
   startSimulator,
 } from "./sim/index.js";
 export { type ContractMapping, mapContract, parseContract, rootOf } from "./symbols.js";

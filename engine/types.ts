@@ -157,15 +157,47 @@ export interface SyncEvent {
   fillIds: number[];
 }
 
+/**
+ * The broker busted a fill it had reported (Tradovate updates it with `active: false`): the trade
+ * did not happen after all, and the account's position and cash no longer include it.
+ */
+export interface FillBustedEvent {
+  type: "fillBusted";
+  connection: string;
+  accountId: number;
+  fillId: number;
+  orderId: number;
+  contractId: number;
+  contract: string;
+  side: Side;
+  qty: number;
+  price: number;
+  clOrdId?: string | undefined;
+}
+
+/**
+ * Something about the login the trader must read, said once (not on every retry): another login
+ * took the session, logins are locked out, the API key lacks permissions, the request budget is
+ * running out. The engine turns it into an alert.
+ */
+export interface BrokerAlertEvent {
+  type: "brokerAlert";
+  connection: string;
+  level: "info" | "warn" | "error";
+  message: string;
+}
+
 export type BrokerEvent =
   | FillEvent
+  | FillBustedEvent
   | PositionEvent
   | BalanceEvent
   | QuoteEvent
   | OrderStatusEvent
   | RiskStatusEvent
   | ConnectionEvent
-  | SyncEvent;
+  | SyncEvent
+  | BrokerAlertEvent;
 
 export interface PlaceOrderRequest {
   accountId: number;
@@ -178,6 +210,11 @@ export interface PlaceOrderRequest {
   /** ≤ 64 chars; names the leader fill for copies. */
   clOrdId: string;
   text?: string;
+  /**
+   * The order only reduces or closes a position. Exits may use the request budget kept in
+   * reserve for them; openings are refused before it (cancels and liquidations always may).
+   */
+  exit?: boolean;
 }
 
 /** Broker replies are results, never exceptions: a reject is routine for a copier. */
@@ -187,7 +224,17 @@ export type OrderResult =
 
 export interface RateBudget {
   minuteLeft: number;
+  /** Requests left in the sliding hour: Tradovate's 5,000/h is the limit a copier can reach. */
   hourLeft: number;
+  /** The hour's budget (hourLeft of hourLimit). */
+  hourLimit: number;
+  /**
+   * At the pace of the last five minutes, how long until openings stop (only exits are left);
+   * undefined when that pace never gets there.
+   */
+  lastsMs?: number | undefined;
+  /** Orders and reads refused at once for want of budget since the session started. */
+  refused: number;
   /** Set while the broker has us in a 429 lockout or penalty wait. */
   blockedUntil?: EpochMs | undefined;
 }

@@ -27,6 +27,8 @@ export class TokenHolder {
   private pendingLogin: Promise<AccessToken> | undefined;
   private renewTimer: unknown;
   private stopped = false;
+  /** No login before this (another login took the session, logins are locked, or the trader must act). */
+  private loginsPaused: { until: number; reason: string } | undefined;
 
   constructor(private readonly opts: TokenHolderOptions) {}
 
@@ -34,10 +36,15 @@ export class TokenHolder {
     return this.token && this.token.expiresAt > this.opts.clock.now() ? this.token : undefined;
   }
 
-  /** A valid token, logging in only when there is none. */
+  /** A valid token, logging in only when there is none (and logins are not paused). */
   get(): Promise<AccessToken> {
     const token = this.current();
     if (token) return Promise.resolve(token);
+    const paused = this.loginsPaused;
+    if (paused && this.opts.clock.now() < paused.until) {
+      // Every part of the session (trading, market data, renewal) shares this one login.
+      return Promise.reject(new BrokerRequestError("disconnected", `not logging in now: ${paused.reason}`));
+    }
     if (!this.pendingLogin) {
       this.pendingLogin = this.login().finally(() => {
         this.pendingLogin = undefined;
@@ -52,9 +59,24 @@ export class TokenHolder {
     this.clearRenew();
   }
 
+  /**
+   * No login until `until` (Infinity: until the session is started again). The market-data feed
+   * and renewal must not log in behind the connection's back while it waits for another login
+   * to be done with the session, or for a lockout to end.
+   */
+  pauseLogins(until: number, reason: string): void {
+    this.loginsPaused = { until, reason };
+  }
+
+  /** The wait is over: logins may go again. */
+  allowLogins(): void {
+    this.loginsPaused = undefined;
+  }
+
   /** After stop(): allows a later start() of the session. */
   resume(): void {
     this.stopped = false;
+    this.loginsPaused = undefined;
   }
 
   stop(): void {
@@ -103,7 +125,15 @@ export class TokenHolder {
     } catch (err) {
       const e = asBrokerError(err);
       if (this.stopped) return;
-      if (e.kind === "transport" || e.kind === "timeout" || e.kind === "rateLimited") {
+      if (e.status === 408 || e.status === 502) {
+        // Another login took this session. Logging in again now would throw that login out in
+        // turn; the connection's reconnect meets the same answer and backs off (connector.ts).
+        this.opts.logger.warn(
+          "token renewal refused: another login took this session; not logging in again now",
+        );
+        return;
+      }
+      if (e.kind === "transport" || e.kind === "timeout" || e.kind === "rateLimited" || e.kind === "budget") {
         const left = old.expiresAt - this.opts.clock.now();
         if (left > RENEW_RETRY_MS) {
           this.opts.logger.warn("token renewal failed; retrying", { error: e.message });

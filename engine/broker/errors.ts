@@ -7,6 +7,10 @@ export type BrokerErrorKind =
   | "status"
   /** HTTP 429 / WS s:429, or our own limiter is in a lockout. */
   | "rateLimited"
+  /** Our own request budget refused the request (it was never sent). */
+  | "budget"
+  /** An order got a penalty ticket whose wait is too long to be worth it: it was not resent. */
+  | "penalty"
   /** A p-captcha penalty: a third-party app cannot complete the call; wait ~1 h. */
   | "captcha"
   /** Business failure (`errorText`) e.g. wrong password. */
@@ -21,6 +25,8 @@ export class BrokerRequestError extends Error {
     readonly kind: BrokerErrorKind,
     message: string,
     readonly status?: number,
+    /** The broker's Retry-After, when it sent one. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = "BrokerRequestError";

@@ -6,12 +6,15 @@ import type { MonoMs, OrderResult, PlaceOrderRequest } from "../types.js";
 import { asBrokerError } from "./auth.js";
 import type { BrokerRequestError } from "./errors.js";
 
-/** failureReason values that come from the transport, not from Tradovate. */
+/** failureReason values that come from the transport or mimik's own budget, not from Tradovate. */
 export const TRANSPORT_FAILURES = {
   timeout: "Timeout",
   disconnected: "Disconnected",
   rateLimited: "RateLimited",
-  penalty: "PenaltyCaptcha",
+  /** Refused at once by the request budget: never sent (issue 12 #3). */
+  budget: "request budget",
+  /** A penalty ticket too long to wait for, or with a captcha: never resent (issue 12 #4). */
+  penalty: "penalty",
   requestFailed: "RequestFailed",
 } as const;
 
@@ -88,6 +91,9 @@ function failureReasonOf(e: BrokerRequestError): string {
       return TRANSPORT_FAILURES.disconnected;
     case "rateLimited":
       return TRANSPORT_FAILURES.rateLimited;
+    case "budget":
+      return TRANSPORT_FAILURES.budget;
+    case "penalty":
     case "captcha":
       return TRANSPORT_FAILURES.penalty;
     default:

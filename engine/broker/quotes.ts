@@ -6,7 +6,7 @@
  */
 import type { Clock, Logger, MonoMs } from "../types.js";
 import { asBrokerError, type TokenHolder } from "./auth.js";
-import { backoffDelay } from "./backoff.js";
+import { type ReconnectOptions, ReconnectPolicy } from "./connectPolicy.js";
 import type { EventMessage } from "./frames.js";
 import type { RateLimiter } from "./rateLimiter.js";
 import { TradovateSocket, type WebSocketConstructor } from "./socket.js";
@@ -28,8 +28,9 @@ export interface QuoteFeedOptions {
   watchdogMs: number;
   requestTimeoutMs: number;
   lockoutMs: number;
-  authorizeFallbackMs?: number;
-  reconnect: { initialMs: number; maxMs: number };
+  authorizeFallbackMs?: number | undefined;
+  maxOrderPenaltyWaitMs?: number | undefined;
+  reconnect: ReconnectOptions;
   onQuote: (quote: Quote, receivedAt: MonoMs) => void;
 }
 
@@ -74,13 +75,16 @@ export class QuoteFeed {
   private readonly symbols = new Set<string>();
   private socket: TradovateSocket | undefined;
   private connecting = false;
-  private stopped = false;
-  private attempt = 0;
+  /** Until the session starts (resume()), nothing connects: the connection logs in first. */
+  private stopped = true;
+  private readonly policy: ReconnectPolicy;
   private retryTimer: unknown;
   /** Set after the md token was refused once: the plain access token is tried instead. */
   private useAccessToken = false;
 
-  constructor(private readonly opts: QuoteFeedOptions) {}
+  constructor(private readonly opts: QuoteFeedOptions) {
+    this.policy = new ReconnectPolicy(opts.clock, opts.reconnect);
+  }
 
   subscribe(symbol: string): void {
     const name = symbol.toUpperCase();
@@ -93,7 +97,7 @@ export class QuoteFeed {
   /** After stop(): reconnects and resubscribes when symbols were subscribed. */
   resume(): void {
     this.stopped = false;
-    this.attempt = 0;
+    this.policy.reset();
     if (this.symbols.size > 0) this.ensureConnected();
   }
 
@@ -131,12 +135,13 @@ export class QuoteFeed {
         requestTimeoutMs: this.opts.requestTimeoutMs,
         lockoutMs: this.opts.lockoutMs,
         authorizeFallbackMs: this.opts.authorizeFallbackMs,
+        maxOrderPenaltyWaitMs: this.opts.maxOrderPenaltyWaitMs,
         onEvent: (msg, receivedAt) => this.handleEvent(msg, receivedAt),
-        onClose: (reason) => {
+        onClose: (loss) => {
           if (this.socket !== socket) return;
           this.socket = undefined;
-          this.opts.logger.warn("market data socket lost", { reason });
-          this.retry();
+          this.opts.logger.warn("market data socket lost", { reason: loss.reason });
+          this.retry(this.policy.lost());
         },
       });
       try {
@@ -151,19 +156,19 @@ export class QuoteFeed {
         return;
       }
       this.socket = socket;
-      this.attempt = 0;
+      // The backoff resets only once this socket has held (ReconnectPolicy).
+      this.policy.connected();
       for (const s of this.symbols) this.sendSubscribe(socket, s);
     } catch (err) {
       socket?.close("connect failed");
       if (this.stopped) return;
       this.opts.logger.warn("market data socket could not connect", { error: asBrokerError(err).message });
-      this.retry();
+      this.retry(this.policy.failed());
     }
   }
 
-  private retry(): void {
+  private retry(delay: number): void {
     if (this.stopped || this.retryTimer !== undefined) return;
-    const delay = backoffDelay(this.attempt++, this.opts.reconnect);
     this.retryTimer = this.opts.clock.setTimeout(() => {
       this.retryTimer = undefined;
       this.ensureConnected();

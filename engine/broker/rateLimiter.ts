@@ -1,104 +1,122 @@
 /**
- * Client-side request budget for one login (design.md §10): a sliding minute window and a
- * sliding hour window. Orders go ahead of reads, and reads leave a small reserve to orders.
- * A broker 429 puts the limiter in a lockout: everything fails fast until it ends.
+ * Client-side request budget for one login (design.md §10, tradovate-protocol.md §6): sliding
+ * second, minute and hour windows checked against budgetRules. A request takes a slot now or is
+ * refused now: an order held back until the window slides would reach the market at a stale
+ * price, which is worse than no copy. A broker 429 puts the limiter in a lockout: everything
+ * fails fast until it ends.
+ *
+ * Memory: one timestamp per request of the last hour, never more than perHour of them.
  */
 import type { Clock, EpochMs, RateBudget } from "../types.js";
+import {
+  type BudgetLimits,
+  floorFor,
+  lastsMs,
+  type RequestKind,
+  refusingWindow,
+  TRADOVATE_LIMITS,
+  type Window,
+} from "./budgetRules.js";
 import { BrokerRequestError } from "./errors.js";
 
-export type Priority = "order" | "read";
+export type { RequestKind } from "./budgetRules.js";
 
+const SECOND = 1000;
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
+/** The pace behind "how long the budget lasts". */
+const PACE_MS = 5 * MINUTE;
 
 export interface RateLimiterOptions {
-  perMinute: number;
-  perHour: number;
+  limits?: BudgetLimits;
   clock: Clock;
-  /** Minute slots reads may not use (kept for orders). Default: 10% of perMinute. */
-  orderReserve?: number;
-}
-
-interface Waiter {
-  priority: Priority;
-  resolve: () => void;
-  reject: (err: Error) => void;
 }
 
 export class RateLimiter {
-  private readonly sent: EpochMs[] = [];
-  private readonly waiters: Waiter[] = [];
+  readonly limits: BudgetLimits;
+  /** Send times, oldest first, from `head` on (the front is dropped lazily). */
+  private sent: EpochMs[] = [];
+  private head = 0;
   private lockoutUntil: EpochMs | undefined;
   private penaltyUntil: EpochMs | undefined;
-  private timer: unknown;
-  private readonly reserve: number;
+  private refused = 0;
 
   constructor(private readonly opts: RateLimiterOptions) {
-    this.reserve = opts.orderReserve ?? Math.floor(opts.perMinute / 10);
+    this.limits = opts.limits ?? TRADOVATE_LIMITS;
   }
 
-  /** Takes a slot now if one is free; never waits. */
-  tryAcquire(priority: Priority): boolean {
+  /**
+   * Takes a slot for `kind` now, or throws at once: `rateLimited` during a broker lockout,
+   * `budget` when the rules keep this kind out of what is left.
+   */
+  take(kind: RequestKind): void {
     const now = this.opts.clock.now();
-    if (this.isLockedOut(now)) return false;
-    // Orders waiting in line go first.
-    if (
-      this.waiters.length > 0 &&
-      (priority === "read" || this.waiters.some((w) => w.priority === "order"))
-    ) {
-      return false;
+    if (this.isLockedOut(now)) {
+      this.refused += 1;
+      throw this.lockoutError();
     }
-    if (!this.hasRoom(priority, now)) return false;
+    const window = refusingWindow(kind, this.used(now), this.limits);
+    if (window !== undefined) {
+      this.refused += 1;
+      throw new BrokerRequestError("budget", budgetText(kind, window));
+    }
     this.sent.push(now);
-    return true;
   }
 
-  /** Waits for a slot; rejects at once while a 429 lockout lasts. */
-  acquire(priority: Priority): Promise<void> {
+  /** Whether `take(kind)` would succeed now (nothing is taken). */
+  wouldAdmit(kind: RequestKind): boolean {
     const now = this.opts.clock.now();
-    if (this.isLockedOut(now)) return Promise.reject(this.lockoutError());
-    if (this.tryAcquire(priority)) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const waiter = { priority, resolve, reject };
-      // Orders ahead of every read, FIFO within a priority.
-      const firstRead = this.waiters.findIndex((w) => w.priority === "read");
-      if (priority === "order" && firstRead >= 0) this.waiters.splice(firstRead, 0, waiter);
-      else this.waiters.push(waiter);
-      this.schedule();
-    });
+    return !this.isLockedOut(now) && refusingWindow(kind, this.used(now), this.limits) === undefined;
   }
 
   /** The broker said 429: stop sending until `until`. */
   lockOut(until: EpochMs): void {
     this.lockoutUntil = Math.max(until, this.lockoutUntil ?? 0);
-    for (const w of this.waiters.splice(0)) w.reject(this.lockoutError());
   }
 
-  /** A p-ticket wait is running until `until` (shown in the budget; the caller waits it out). */
+  lockedOutUntil(): EpochMs | undefined {
+    const now = this.opts.clock.now();
+    return this.isLockedOut(now) ? this.lockoutUntil : undefined;
+  }
+
+  /** A p-ticket wait is running until `until` (shown in the budget). */
   notePenalty(until: EpochMs): void {
     this.penaltyUntil = Math.max(until, this.penaltyUntil ?? 0);
   }
 
   budget(): RateBudget {
     const now = this.opts.clock.now();
-    this.prune(now);
-    const lastMinute = this.countSince(now - MINUTE);
+    const used = this.used(now);
+    const hourLeft = Math.max(0, this.limits.perHour - used.hour);
     const blocked = [this.lockoutUntil, this.penaltyUntil].filter(
       (t): t is number => t !== undefined && t > now,
     );
+    const recent = this.countSince(now - PACE_MS);
+    const expiring = used.hour - this.countSince(now - HOUR + PACE_MS);
     return {
-      minuteLeft: Math.max(0, this.opts.perMinute - lastMinute),
-      hourLeft: Math.max(0, this.opts.perHour - this.sent.length),
+      minuteLeft: Math.max(0, this.limits.perMinute - used.minute),
+      hourLeft,
+      hourLimit: this.limits.perHour,
+      lastsMs: lastsMs(
+        hourLeft,
+        floorFor("order", this.limits.perHour),
+        recent,
+        expiring,
+        PACE_MS,
+        this.limits.perHour,
+      ),
+      refused: this.refused,
       blockedUntil: blocked.length > 0 ? Math.max(...blocked) : undefined,
     };
   }
 
-  /** Rejects every waiter (session stopping). */
-  dispose(): void {
-    if (this.timer !== undefined) this.opts.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    for (const w of this.waiters.splice(0))
-      w.reject(new BrokerRequestError("disconnected", "session stopped"));
+  private used(now: EpochMs): Record<Window, number> {
+    this.prune(now);
+    return {
+      second: this.countSince(now - SECOND),
+      minute: this.countSince(now - MINUTE),
+      hour: this.sent.length - this.head,
+    };
   }
 
   private isLockedOut(now: EpochMs): boolean {
@@ -114,21 +132,18 @@ export class RateLimiter {
     );
   }
 
-  private hasRoom(priority: Priority, now: EpochMs): boolean {
-    this.prune(now);
-    const minuteCap = priority === "order" ? this.opts.perMinute : this.opts.perMinute - this.reserve;
-    return this.countSince(now - MINUTE) < minuteCap && this.sent.length < this.opts.perHour;
-  }
-
   private prune(now: EpochMs): void {
-    let drop = 0;
-    while (drop < this.sent.length && this.sent[drop]! <= now - HOUR) drop++;
-    if (drop > 0) this.sent.splice(0, drop);
+    while (this.head < this.sent.length && this.sent[this.head]! <= now - HOUR) this.head++;
+    // Drop the consumed front now and then, so the array holds only the last hour.
+    if (this.head >= 1024 && this.head * 2 >= this.sent.length) {
+      this.sent = this.sent.slice(this.head);
+      this.head = 0;
+    }
   }
 
+  /** Requests sent after `from` (`sent` is sorted: binary search). */
   private countSince(from: EpochMs): number {
-    // `sent` is sorted: binary search for the first entry inside the window.
-    let lo = 0;
+    let lo = this.head;
     let hi = this.sent.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
@@ -137,34 +152,9 @@ export class RateLimiter {
     }
     return this.sent.length - lo;
   }
+}
 
-  private drain(): void {
-    const now = this.opts.clock.now();
-    while (this.waiters.length > 0) {
-      const next = this.waiters[0]!;
-      if (!this.hasRoom(next.priority, now)) {
-        // A read blocked only by the order reserve must not hold back a later order.
-        break;
-      }
-      this.waiters.shift();
-      this.sent.push(now);
-      next.resolve();
-    }
-    if (this.waiters.length > 0) this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.timer !== undefined) return;
-    const now = this.opts.clock.now();
-    // Wake when the oldest counted request leaves the minute window (or the hour one).
-    const inMinute = this.sent.length - this.countSince(now - MINUTE);
-    const oldestInMinute = this.sent[inMinute];
-    const wakeMinute = oldestInMinute !== undefined ? oldestInMinute + MINUTE - now : 1;
-    const wakeHour = this.sent.length >= this.opts.perHour ? this.sent[0]! + HOUR - now : 0;
-    const delay = Math.max(1, Math.min(Math.max(wakeMinute, wakeHour), HOUR));
-    this.timer = this.opts.clock.setTimeout(() => {
-      this.timer = undefined;
-      this.drain();
-    }, delay);
-  }
+function budgetText(kind: RequestKind, window: Window): string {
+  const what = kind === "read" ? "reads are shed" : kind === "order" ? "openings stop" : "nothing is left";
+  return `request budget: the ${window}'s Tradovate requests are spent (${what}; exits keep a reserve)`;
 }

@@ -5,7 +5,7 @@
  */
 import type { Clock, Logger } from "../types.js";
 import { BrokerRequestError, CAPTCHA_REASON, penaltyOf } from "./errors.js";
-import type { Priority, RateLimiter } from "./rateLimiter.js";
+import type { RateLimiter, RequestKind } from "./rateLimiter.js";
 
 export interface Credentials {
   name: string;
@@ -30,7 +30,7 @@ export interface RestCallOptions {
   body?: Record<string, unknown>;
   query?: string;
   token?: string;
-  priority?: Priority;
+  priority?: RequestKind;
 }
 
 export interface RestClientOptions {
@@ -58,7 +58,8 @@ export class RestClient {
     let body = options.body;
     const maxRetries = this.opts.maxPenaltyRetries ?? 5;
     for (let attempt = 0; ; attempt++) {
-      await this.opts.limiter.acquire(options.priority ?? "read");
+      // Budget is taken now or the call fails now: nothing waits for it.
+      this.opts.limiter.take(options.priority ?? "read");
       const result = await this.once(path, { ...options, body });
       const penalty = penaltyOf(result);
       if (!penalty) return result;
@@ -88,13 +89,13 @@ export class RestClient {
     };
     if (creds.cid !== undefined) body.cid = creds.cid;
     if (creds.sec !== undefined) body.sec = creds.sec;
-    const res = await this.call("auth/accesstokenrequest", { method: "POST", body, priority: "order" });
+    const res = await this.call("auth/accesstokenrequest", { method: "POST", body, priority: "exit" });
     return parseTokenResponse(res, "login");
   }
 
   /** GET /auth/renewaccesstoken with the current token; same response shape as a login. */
   async renewAccessToken(token: string): Promise<AccessToken> {
-    const res = await this.call("auth/renewaccesstoken", { method: "GET", token, priority: "order" });
+    const res = await this.call("auth/renewaccesstoken", { method: "GET", token, priority: "exit" });
     return parseTokenResponse(res, "token renewal");
   }
 
@@ -136,10 +137,12 @@ export class RestClient {
       throw new BrokerRequestError("rateLimited", `${path}: Tradovate rate limit (429)`, 429);
     }
     if (response.status < 200 || response.status >= 300) {
+      const retryAfter = Number(response.headers.get("retry-after"));
       throw new BrokerRequestError(
         "status",
         `${path}: HTTP ${response.status}${text ? ` ${text.slice(0, 200)}` : ""}`,
         response.status,
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
       );
     }
     if (text.trim() === "") return undefined;

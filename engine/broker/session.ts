@@ -1,8 +1,9 @@
 /**
- * One Tradovate login (design.md §1, §10): connecting → connected → reconnecting (backoff with
- * jitter) / reauth-needed / down. Every (re)connect: token → account/list (REST) → trading socket
- * → authorize → user/syncrequest once → snapshot → SyncEvent. Live `props` are turned into
- * events synchronously inside the frame handler, so a fill reaches listeners with no extra hop.
+ * One Tradovate login as a BrokerSession (design.md §1, §10). The connection itself lives in
+ * connector.ts; this file wires the parts (token, budget, entity model, lookups, quotes) and
+ * turns live `props` into events synchronously inside the frame handler, so a fill reaches
+ * listeners with no extra hop. Every text that leaves (reasons, alerts, failure texts, log lines)
+ * is redacted first: no password, API secret or token gets out of the broker layer.
  */
 import WebSocket from "ws";
 import {
@@ -22,23 +23,17 @@ import {
   systemClock,
   type WorkingOrder,
 } from "../types.js";
-import { asBrokerError, TokenHolder } from "./auth.js";
-import { backoffDelay } from "./backoff.js";
-import { parseAccount } from "./entities.js";
-import { BrokerRequestError } from "./errors.js";
+import { TokenHolder } from "./auth.js";
+import type { BudgetLimits } from "./budgetRules.js";
+import { Connector } from "./connector.js";
+import { type ReconnectOptions, SUPERSEDED_DEFAULTS, type SupersededOptions } from "./connectPolicy.js";
 import type { EventMessage } from "./frames.js";
 import { EntityLookups } from "./lookups.js";
 import { BrokerModel } from "./model.js";
-import {
-  cancelOrderBody,
-  liquidatePositionBody,
-  orderResultFromError,
-  orderResultFromReply,
-  placeOrderBody,
-  TRANSPORT_FAILURES,
-} from "./orders.js";
+import { OrderSender } from "./orderSender.js";
 import { QuoteFeed } from "./quotes.js";
 import { RateLimiter } from "./rateLimiter.js";
+import { Redactor, redactingLogger } from "./redact.js";
 import { type Credentials, RestClient } from "./rest.js";
 import { TradovateSocket, type WebSocketConstructor } from "./socket.js";
 
@@ -53,12 +48,23 @@ export interface BrokerSessionOptions {
   accounts?: string[];
   clock?: Clock;
   logger?: Logger;
-  /** Default 80/min, 5000/h; a 429 pauses everything for lockoutMs (default 1 h) or Retry-After. */
-  rateLimit?: { perMinute: number; perHour: number; lockoutMs?: number };
+  /**
+   * The request budget (default Tradovate's published 1,000/s, 5,000/min, 5,000/h); a 429 stops
+   * every request for lockoutMs (default 1 h).
+   */
+  rateLimit?: Partial<BudgetLimits> & { lockoutMs?: number };
   heartbeatMs?: number;
   watchdogMs?: number;
   requestTimeoutMs?: number;
-  reconnect?: { initialMs: number; maxMs: number };
+  reconnect?: ReconnectOptions;
+  /** Another login took the session: how long to wait, and when it is an eviction loop. */
+  superseded?: Partial<SupersededOptions>;
+  /** Logins stop this long after a 423 that names no Retry-After (default 1 h). */
+  loginLockoutMs?: number;
+  /** The longest penalty wait an order accepts before failing with "penalty" (default 1000). */
+  maxOrderPenaltyWaitMs?: number;
+  /** A split sync snapshot is complete after this long without a part (default 150). */
+  syncSettleMs?: number;
   renewBeforeMs?: number;
   /** Defaults to the `ws` package; any WHATWG-style WebSocket constructor works. */
   WebSocketImpl?: WebSocketConstructor;
@@ -69,59 +75,51 @@ export interface BrokerSessionOptions {
   orderWaitMs?: number;
 }
 
-class FatalSetupError extends Error {}
-
-/** Tradovate throttles a login after >100 failures per endpoint per hour: never loop on 4xx. */
-const MAX_CLIENT_ERRORS = 3;
-
 export class TradovateBrokerSession implements BrokerSession {
   readonly connection: string;
   private readonly clock: Clock;
   private readonly logger: Logger;
+  private readonly redactor: Redactor;
   private readonly limiter: RateLimiter;
   private readonly rest: RestClient;
   private readonly tokens: TokenHolder;
   private readonly model: BrokerModel;
+  private readonly lookups: EntityLookups;
   private readonly quotes: QuoteFeed;
+  private readonly connector: Connector;
+  private readonly orders: OrderSender;
   private readonly listeners = new Set<(event: BrokerEvent) => void>();
-  private readonly wsImpl: WebSocketConstructor;
-  private readonly lockoutMs: number;
   private current: ConnectionState = "down";
   private currentReason: string | undefined;
-  private socket: TradovateSocket | undefined;
-  /** True once the current socket's snapshot is applied; props before that are buffered. */
-  private synced = false;
+  /** Live props that arrived before the snapshot was applied. */
   private buffered: Array<{ msg: EventMessage; receivedAt: MonoMs }> = [];
   private syncedOnce = false;
   private stopped = true;
-  private loopRunning = false;
-  private attempt = 0;
-  /** Consecutive setup failures with a 4xx status: retrying those forever gets a login throttled. */
-  private clientErrors = 0;
-  private sleepTimer: unknown;
-  private wake: (() => void) | undefined;
   private firstOutcome: (() => void) | undefined;
-  private readonly lookups: EntityLookups;
-  private readonly quoteNames = new Set<string>();
 
-  constructor(private readonly opts: BrokerSessionOptions) {
+  constructor(opts: BrokerSessionOptions) {
     this.connection = opts.connection;
     this.clock = opts.clock ?? systemClock;
-    this.logger = opts.logger ?? silentLogger;
-    this.wsImpl = opts.WebSocketImpl ?? (WebSocket as unknown as WebSocketConstructor);
-    this.lockoutMs = opts.rateLimit?.lockoutMs ?? 3_600_000;
+    this.redactor = new Redactor([opts.credentials.password, opts.credentials.sec]);
+    this.logger = redactingLogger(opts.logger ?? silentLogger, this.redactor);
+    const wsImpl = opts.WebSocketImpl ?? (WebSocket as unknown as WebSocketConstructor);
+    const lockoutMs = opts.rateLimit?.lockoutMs ?? 3_600_000;
+    const heartbeatMs = opts.heartbeatMs ?? 2500;
+    const watchdogMs = opts.watchdogMs ?? 10_000;
+    const requestTimeoutMs = opts.requestTimeoutMs ?? 10_000;
+    const reconnect = opts.reconnect ?? { initialMs: 500, maxMs: 30_000 };
+    const { lockoutMs: _lockout, ...limits } = opts.rateLimit ?? {};
     this.limiter = new RateLimiter({
-      perMinute: opts.rateLimit?.perMinute ?? 80,
-      perHour: opts.rateLimit?.perHour ?? 5000,
       clock: this.clock,
+      limits: { perSecond: 1000, perMinute: 5000, perHour: 5000, ...limits },
     });
     this.rest = new RestClient({
       baseUrl: opts.restUrl,
       clock: this.clock,
       limiter: this.limiter,
       logger: this.logger,
-      timeoutMs: this.requestTimeoutMs,
-      lockoutMs: this.lockoutMs,
+      timeoutMs: requestTimeoutMs,
+      lockoutMs,
       fetchImpl: opts.fetchImpl,
     });
     this.tokens = new TokenHolder({
@@ -131,6 +129,10 @@ export class TradovateBrokerSession implements BrokerSession {
       logger: this.logger,
       renewBeforeMs: opts.renewBeforeMs ?? 15 * 60_000,
       onFatal: (err) => this.setState("reauth-needed", err.message),
+      onToken: (token) => {
+        this.redactor.addToken(token.accessToken);
+        this.redactor.addToken(token.mdAccessToken);
+      },
     });
     this.model = new BrokerModel(opts.connection, this.logger, () => this.clock.now());
     this.lookups = new EntityLookups({
@@ -141,34 +143,72 @@ export class TradovateBrokerSession implements BrokerSession {
       orderWaitMs: opts.orderWaitMs ?? 300,
       onResolved: () => this.flushPending(),
     });
+    const socket = {
+      heartbeatMs,
+      watchdogMs,
+      requestTimeoutMs,
+      lockoutMs,
+      authorizeFallbackMs: opts.authorizeFallbackMs,
+      maxOrderPenaltyWaitMs: opts.maxOrderPenaltyWaitMs,
+    };
     this.quotes = new QuoteFeed({
       url: opts.mdUrl,
       tokens: this.tokens,
       clock: this.clock,
       logger: this.logger,
       limiter: this.limiter,
-      WebSocketImpl: this.wsImpl,
-      heartbeatMs: this.heartbeatMs,
-      watchdogMs: this.watchdogMs,
-      requestTimeoutMs: this.requestTimeoutMs,
-      lockoutMs: this.lockoutMs,
-      authorizeFallbackMs: opts.authorizeFallbackMs,
-      reconnect: this.reconnectOpts,
+      WebSocketImpl: wsImpl,
+      ...socket,
+      reconnect,
       onQuote: (q) => this.handleQuote(q.contractId, q.price, q.ts),
     });
-  }
-
-  private get heartbeatMs(): number {
-    return this.opts.heartbeatMs ?? 2500;
-  }
-  private get watchdogMs(): number {
-    return this.opts.watchdogMs ?? 10_000;
-  }
-  private get requestTimeoutMs(): number {
-    return this.opts.requestTimeoutMs ?? 10_000;
-  }
-  private get reconnectOpts(): { initialMs: number; maxMs: number } {
-    return this.opts.reconnect ?? { initialMs: 500, maxMs: 30_000 };
+    this.connector = new Connector({
+      connection: opts.connection,
+      user: opts.credentials.name,
+      appId: opts.credentials.appId,
+      wsUrl: opts.wsUrl,
+      accounts: opts.accounts,
+      clock: this.clock,
+      logger: this.logger,
+      WebSocketImpl: wsImpl,
+      limiter: this.limiter,
+      tokens: this.tokens,
+      rest: this.rest,
+      socket,
+      reconnect,
+      superseded: { ...SUPERSEDED_DEFAULTS, ...opts.superseded },
+      loginLockoutMs: opts.loginLockoutMs ?? 3_600_000,
+      syncSettleMs: opts.syncSettleMs ?? 150,
+      setState: (state, reason) => this.setState(state, reason),
+      alert: (level, message) =>
+        this.emit({
+          type: "brokerAlert",
+          connection: this.connection,
+          level,
+          message: this.redactor.text(message),
+        }),
+      onAccounts: (accounts) => this.model.setAccounts(accounts),
+      onEvent: (msg, receivedAt) => this.handleEvent(msg, receivedAt),
+      onSynced: (snapshot) => this.applySnapshot(snapshot),
+      onLatePart: (part, receivedAt) => this.applyLatePart(part, receivedAt),
+      onLost: () => {
+        this.buffered = [];
+      },
+    });
+    this.orders = new OrderSender({
+      connection: opts.connection,
+      clock: this.clock,
+      limiter: this.limiter,
+      redactor: this.redactor,
+      socket: () => {
+        const socket = this.connector.socket;
+        return socket?.isOpen() && this.connector.synced
+          ? socket
+          : { notReady: `${this.connection} is ${this.current}` };
+      },
+      rememberClOrdId: (orderId, clOrdId) => this.model.rememberClOrdId(orderId, clOrdId),
+      emit: (event) => this.emit(event),
+    });
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -181,8 +221,9 @@ export class TradovateBrokerSession implements BrokerSession {
     const outcome = new Promise<void>((resolve) => {
       this.firstOutcome = resolve;
     });
+    this.buffered = [];
     this.setState("connecting");
-    void this.connectLoop();
+    this.connector.start();
     this.quotes.resume();
     return outcome;
   }
@@ -190,15 +231,10 @@ export class TradovateBrokerSession implements BrokerSession {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    if (this.sleepTimer !== undefined) this.clock.clearTimeout(this.sleepTimer);
-    this.sleepTimer = undefined;
     this.lookups.stop();
-    this.wake?.();
-    this.socket?.close("session stopped");
-    this.socket = undefined;
+    this.connector.stop();
     this.quotes.stop();
     this.tokens.stop();
-    this.limiter.dispose();
     this.setState("down", "stopped");
   }
 
@@ -244,7 +280,6 @@ export class TradovateBrokerSession implements BrokerSession {
 
   subscribeQuotes(contract: string): void {
     const name = contract.toUpperCase();
-    this.quoteNames.add(name);
     // Quotes carry only contractId: make sure the id → name mapping exists.
     if (!this.model.contractByName(name)) void this.findContract(name);
     this.quotes.subscribe(name);
@@ -257,166 +292,23 @@ export class TradovateBrokerSession implements BrokerSession {
   }
 
   placeOrder(req: PlaceOrderRequest): Promise<OrderResult> {
-    return this.orderRequest("order/placeorder", placeOrderBody(req), (orderId) =>
-      this.model.rememberClOrdId(orderId, req.clOrdId),
-    );
+    return this.orders.place(req);
   }
 
   cancelOrder(orderId: number): Promise<OrderResult> {
-    return this.orderRequest("order/cancelorder", cancelOrderBody(orderId), undefined, orderId);
+    return this.orders.cancel(orderId);
   }
 
   liquidatePosition(accountId: number, contractId: number): Promise<OrderResult> {
-    return this.orderRequest("order/liquidateposition", liquidatePositionBody(accountId, contractId));
+    return this.orders.liquidate(accountId, contractId);
   }
 
-  /** Over the trading socket (lower latency than REST). Never rejects. */
-  private orderRequest(
-    endpoint: string,
-    body: Record<string, unknown>,
-    onOrderId?: (orderId: number) => void,
-    fallbackOrderId?: number,
-  ): Promise<OrderResult> {
-    const socket = this.socket;
-    if (!socket?.isOpen() || !this.synced) {
-      return Promise.resolve({
-        ok: false,
-        failureReason: TRANSPORT_FAILURES.disconnected,
-        failureText: `${this.connection} is ${this.current}`,
-        ackAt: this.clock.mono(),
-      });
-    }
-    let writtenAt: MonoMs | undefined;
-    const onWritten = (at: MonoMs) => {
-      writtenAt = at;
-    };
-    return socket.request(endpoint, body, { priority: "order", onWritten }).then(
-      (d) => {
-        const result = orderResultFromReply(d, writtenAt, this.clock.mono(), fallbackOrderId);
-        if (result.ok) onOrderId?.(result.orderId);
-        return result;
-      },
-      (err: unknown) => orderResultFromError(err, writtenAt, this.clock.mono()),
-    );
-  }
+  // ------------------------------------------------------------------ events
 
-  // ------------------------------------------------------------------ connecting
-
-  private async connectLoop(): Promise<void> {
-    if (this.loopRunning) return;
-    this.loopRunning = true;
-    try {
-      while (!this.stopped) {
-        try {
-          await this.connectOnce();
-          this.attempt = 0;
-          return;
-        } catch (err) {
-          if (this.stopped) return;
-          if (err instanceof FatalSetupError) {
-            this.setState("down", err.message);
-            return;
-          }
-          const e = asBrokerError(err);
-          if (e.kind === "rejected" || e.kind === "captcha") {
-            this.setState("reauth-needed", e.message);
-            return;
-          }
-          if (e.status !== undefined && e.status >= 400 && e.status < 500 && e.status !== 429) {
-            // 400/401 = expired token, 408 = session ended by a newer login: log in again next time.
-            if (e.status === 400 || e.status === 401 || e.status === 408) this.tokens.invalidate();
-            if (++this.clientErrors >= MAX_CLIENT_ERRORS) {
-              this.setState("down", `${e.message} (gave up after ${this.clientErrors} attempts)`);
-              return;
-            }
-          } else if (e.status === 502 && this.attempt >= 2) {
-            this.tokens.invalidate();
-          }
-          this.setState("reconnecting", e.message);
-          await this.sleep(backoffDelay(this.attempt++, this.reconnectOpts));
-        }
-      }
-    } finally {
-      this.loopRunning = false;
-    }
-  }
-
-  private async connectOnce(): Promise<void> {
-    this.synced = false;
-    this.buffered = [];
-    const token = await this.tokens.get();
-    const accounts = await this.loadAccounts(token.accessToken);
-    this.model.setAccounts(accounts);
-    const socket: TradovateSocket = new TradovateSocket({
-      url: this.opts.wsUrl,
-      token: token.accessToken,
-      label: "trading",
-      clock: this.clock,
-      logger: this.logger,
-      WebSocketImpl: this.wsImpl,
-      limiter: this.limiter,
-      heartbeatMs: this.heartbeatMs,
-      watchdogMs: this.watchdogMs,
-      requestTimeoutMs: this.requestTimeoutMs,
-      lockoutMs: this.lockoutMs,
-      authorizeFallbackMs: this.opts.authorizeFallbackMs,
-      onEvent: (msg, receivedAt) => this.handleEvent(socket, msg, receivedAt),
-      onClose: (reason) => this.handleSocketLost(socket, reason),
-    });
-    this.socket = socket;
-    try {
-      await socket.open();
-      if (this.stopped) throw new BrokerRequestError("disconnected", "stopped");
-      // Once per socket: the subscription lives as long as the socket does.
-      const snapshot = await socket.request(
-        "user/syncrequest",
-        { accounts: accounts.map((a) => a.id) },
-        { timeoutMs: Math.max(this.requestTimeoutMs, 30_000) },
-      );
-      if (this.stopped) throw new BrokerRequestError("disconnected", "stopped");
-      this.applySnapshot(snapshot);
-    } catch (err) {
-      if (this.socket === socket) this.socket = undefined;
-      socket.close("connect failed");
-      throw err;
-    }
-  }
-
-  private async loadAccounts(token: string): Promise<BrokerAccount[]> {
-    const list = await this.rest.call("account/list", { token });
-    if (!Array.isArray(list)) throw new BrokerRequestError("transport", "account/list: reply is not a list");
-    const all = list.map(parseAccount).filter((a) => a !== undefined);
-    const wanted = this.opts.accounts;
-    if (!wanted || wanted.length === 0) return all.map((a) => ({ id: a.id, name: a.name }));
-    const byName = new Map(all.map((a) => [a.name.toUpperCase(), a]));
-    const found: BrokerAccount[] = [];
-    const missing: string[] = [];
-    for (const name of wanted) {
-      const a = byName.get(name.toUpperCase());
-      if (a) found.push({ id: a.id, name: a.name });
-      else missing.push(name);
-    }
-    if (missing.length > 0) {
-      this.logger.error("accounts not visible to this login", { connection: this.connection, missing });
-    }
-    if (found.length === 0) {
-      throw new FatalSetupError(
-        `none of the accounts ${wanted.join(", ")} is visible to login ${this.connection}`,
-      );
-    }
-    return found;
-  }
-
-  private applySnapshot(snapshot: unknown): void {
-    if (typeof snapshot !== "object" || snapshot === null) {
-      throw new BrokerRequestError("transport", "user/syncrequest: reply has no snapshot");
-    }
+  private applySnapshot(snapshot: Record<string, unknown>): void {
     const initial = !this.syncedOnce;
     const events = this.model.applySnapshot(snapshot, initial);
     this.syncedOnce = true;
-    this.synced = true;
-    this.attempt = 0;
-    this.clientErrors = 0;
     for (const ev of events) this.emit(ev);
     this.setState("connected");
     const buffered = this.buffered;
@@ -425,38 +317,17 @@ export class TradovateBrokerSession implements BrokerSession {
     this.lookups.resolveMissing();
   }
 
-  private handleSocketLost(socket: TradovateSocket, reason: string): void {
-    if (this.socket !== socket) return;
-    this.socket = undefined;
-    const wasSynced = this.synced;
-    this.synced = false;
-    if (this.stopped || !wasSynced) return; // connectOnce reports its own failure
-    this.logger.warn("trading socket lost", { connection: this.connection, reason });
-    this.setState("reconnecting", reason);
-    void (async () => {
-      await this.sleep(backoffDelay(this.attempt++, this.reconnectOpts));
-      if (!this.stopped) await this.connectLoop();
-    })();
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.wake = () => {
-        this.wake = undefined;
-        resolve();
-      };
-      this.sleepTimer = this.clock.setTimeout(() => {
-        this.sleepTimer = undefined;
-        this.wake?.();
-      }, ms);
+  private applyLatePart(part: unknown, receivedAt: MonoMs): void {
+    this.logger.warn("a part of the sync snapshot came late; merged as updates", {
+      connection: this.connection,
     });
+    for (const ev of this.model.applySnapshotPart(part, receivedAt)) this.emit(ev);
+    this.lookups.resolveMissing();
   }
 
-  // ------------------------------------------------------------------ live events
-
-  private handleEvent(socket: TradovateSocket, msg: EventMessage, receivedAt: MonoMs): void {
-    if (socket !== this.socket || msg.event !== "props") return;
-    if (!this.synced) {
+  private handleEvent(msg: EventMessage, receivedAt: MonoMs): void {
+    if (msg.event !== "props") return;
+    if (!this.connector.synced) {
       this.buffered.push({ msg, receivedAt });
       return;
     }
@@ -469,13 +340,13 @@ export class TradovateBrokerSession implements BrokerSession {
   }
 
   private flushPending(): void {
-    if (!this.synced) return;
+    if (!this.connector.synced) return;
     for (const ev of this.model.flush()) this.emit(ev);
   }
 
   /** Reads over the trading socket when it is up (cheaper), otherwise over REST. */
   private async read(endpoint: string, query: string): Promise<unknown> {
-    const socket = this.socket;
+    const socket = this.connector.socket;
     if (socket?.isOpen()) return socket.request(endpoint, undefined, { query });
     const token = await this.tokens.get();
     return this.rest.call(endpoint, { query, token: token.accessToken });
@@ -495,13 +366,18 @@ export class TradovateBrokerSession implements BrokerSession {
       this.firstOutcome?.();
       this.firstOutcome = undefined;
     }
-    if (state === this.current && reason === this.currentReason) return;
+    const text = reason === undefined ? undefined : this.redactor.text(reason);
+    if (state === this.current && text === this.currentReason) return;
     this.current = state;
-    this.currentReason = reason;
+    this.currentReason = text;
     if ((state === "reauth-needed" || state === "down") && !this.stopped) {
-      this.logger.error("broker connection needs attention", { connection: this.connection, state, reason });
+      this.logger.error("broker connection needs attention", {
+        connection: this.connection,
+        state,
+        reason: text,
+      });
     }
-    this.emit({ type: "connection", connection: this.connection, state, reason });
+    this.emit({ type: "connection", connection: this.connection, state, reason: text });
   }
 
   private emit(event: BrokerEvent): void {

@@ -12,6 +12,7 @@ import type {
   CopyEvent,
   CopyKind,
   EngineEvent,
+  FillBustedEvent,
   FillEvent,
   FillLedger,
   FollowerState,
@@ -130,6 +131,9 @@ export class Copier {
         case "sync":
           this.onSync(event);
           break;
+        case "fillBusted":
+          this.onFillBusted(event);
+          break;
         default:
           break;
       }
@@ -194,6 +198,7 @@ export class Copier {
         kind: "resync",
         reason: COPY_REASONS.resync,
         startedAt: now,
+        exit: !opens,
       });
       if (result) sent.push(result);
     }
@@ -324,6 +329,7 @@ export class Copier {
       reason: decision.reason,
       startedAt: event.receivedAt,
       deferEvent: true,
+      exit: decision.opening === 0,
     });
     if (!sent) return skipped(decision.kind, SKIP_REASONS.leaderGuard);
     const opened = decision.opening !== 0 && !counted;
@@ -353,7 +359,15 @@ export class Copier {
     contract: string,
     delta: number,
     clOrdId: string,
-    info: { fillId: number; kind: CopyKind; reason: string; startedAt: MonoMs; deferEvent?: boolean },
+    info: {
+      fillId: number;
+      kind: CopyKind;
+      reason: string;
+      startedAt: MonoMs;
+      deferEvent?: boolean;
+      /** Only reduces or closes: may use the request budget kept for exits. */
+      exit?: boolean;
+    },
   ): Promise<OrderResult> | undefined {
     const side: Side = delta > 0 ? "Buy" : "Sell";
     this.book.sent(follower, contract, clOrdId, delta);
@@ -369,6 +383,7 @@ export class Copier {
         qty: Math.abs(delta),
         clOrdId,
         startedAt: info.startedAt,
+        exit: info.exit,
       });
     } catch (error) {
       this.book.failed(clOrdId);
@@ -577,6 +592,35 @@ export class Copier {
       });
     }
     return statuses;
+  }
+
+  /**
+   * The broker busted a fill (issue 12 #6). A busted leader fill leaves the leader's position
+   * without it while every follower's copy stands: the leader's position is corrected, and each
+   * follower is reported and flagged out of sync (resync or fix by hand). A follower's own busted
+   * fill only moves its broker position, which its next position report brings.
+   */
+  private onFillBusted(event: FillBustedEvent): void {
+    const name = this.accountName(event.connection, event.accountId);
+    const group = name ? this.leaderGroups.get(upper(name)) : undefined;
+    if (!group) return;
+    const positions = this.leaderPositions(group.leader);
+    const contract = upper(event.contract);
+    positions.set(contract, (positions.get(contract) ?? 0) - (event.side === "Buy" ? event.qty : -event.qty));
+    const fill = `${event.side.toUpperCase()} ${event.qty} ${event.contract} @ ${event.price}`;
+    for (const follower of group.followers) {
+      const resolved = this.deps.resolve(follower.account);
+      const copy = resolved ? ` (clOrdId ${clOrdIdFor(event.fillId, resolved.accountId)})` : "";
+      this.deps.emit({
+        type: "alert",
+        at: this.deps.clock.now(),
+        level: "warn",
+        message: `busted leader fill ${event.fillId} (${fill}): ${follower.account}'s copy${copy}, if one was sent, stands; check ${follower.account} and resync it`,
+        follower: follower.account,
+        group: group.name,
+      });
+      this.flagFollower(group, follower, true);
+    }
   }
 
   // ------------------------------------------------------------------------------------------

@@ -32,6 +32,8 @@ export interface MarketOrder extends OrderTarget {
   /** When the leader fill frame was received (clock.mono()); latency is measured from here. */
   startedAt?: MonoMs | undefined;
   text?: string | undefined;
+  /** Only reduces or closes a position: may use the request budget kept for exits. */
+  exit?: boolean | undefined;
 }
 
 export interface GatewayDeps {
@@ -125,6 +127,7 @@ export class OrderGateway {
       qty: order.qty,
       clOrdId: order.clOrdId,
       ...(order.text === undefined ? {} : { text: order.text }),
+      ...(order.exit ? { exit: true } : {}),
     };
     return this.run(order, () => order.session.placeOrder(request)).then((result) => {
       if (order.startedAt !== undefined) {

@@ -221,6 +221,19 @@ export class Engine {
         state: event.state,
         reason: event.reason,
       });
+    } else if (event.type === "brokerAlert") {
+      this.emit({
+        type: "alert",
+        at: this.clock.now(),
+        level: event.level,
+        message: `${event.connection}: ${event.message}`,
+      });
+    } else if (event.type === "fillBusted") {
+      const account = this.directory.nameAt(session.connection, event.accountId) ?? String(event.accountId);
+      this.alert(
+        "warn",
+        `${account}: the broker busted fill ${event.fillId} (${event.side.toUpperCase()} ${event.qty} ${event.contract} @ ${event.price}); its position no longer includes it`,
+      );
     }
   }
 

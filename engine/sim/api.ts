@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type { Auth, Session } from "./auth.js";
 import type { Book } from "./book.js";
 import {
@@ -9,8 +8,9 @@ import {
   MASTER_FIELD,
   NAMED,
 } from "./entities.js";
-import { type Faults, PENALISED } from "./faults.js";
+import type { Gates } from "./gates.js";
 import { fail, ok, type Reply } from "./reply.js";
+import { filterSnapshot, ONE_SYNC_PER_SOCKET, parseSyncBody } from "./sync.js";
 import type { Trading } from "./trading.js";
 
 /**
@@ -20,7 +20,9 @@ import type { Trading } from "./trading.js";
 
 /** What only a WebSocket can do: subscribe to account events and quotes. */
 export interface SocketHooks {
-  subscribeAccounts(accountIds: number[]): void;
+  /** The socket's one sync; false when it already had one. */
+  startSync(): boolean;
+  subscribeAccounts(accountIds: number[], entityTypes?: ReadonlySet<string>): void;
   subscribeQuote(contractId: number): void;
   unsubscribeQuote(contractId: number): void;
 }
@@ -50,34 +52,18 @@ function ids(text: string | undefined): number[] | undefined {
   return list.every((n) => Number.isInteger(n)) ? list : undefined;
 }
 
-function numberList(value: unknown): number[] | undefined {
-  if (!Array.isArray(value)) return undefined;
-  return value.every((v) => Number.isInteger(v)) ? (value as number[]) : undefined;
-}
-
 export class Api {
   constructor(
     private readonly book: Book,
     private readonly auth: Auth,
     private readonly trading: Trading,
-    private readonly faults: Faults,
+    private readonly gates: Gates,
   ) {}
 
-  /** Rate limit and penalty gates, then the operation. `endpoint` has no leading slash. */
+  /** Limits, lockouts, token, permissions and penalty gates, then the operation. `endpoint` has no leading slash. */
   call(endpoint: string, query: URLSearchParams, body: unknown, ctx: CallContext): Reply {
     const name = endpoint.replace(/^\/+|\/+$/g, "").toLowerCase();
-    if (this.faults.rateLimited) return { status: 429, body: "" };
-    if (name !== "auth/accesstokenrequest" && !ctx.session) return fail(401, "Access is denied");
-    if (PENALISED.has(name) && this.faults.penalty.remaining > 0) {
-      this.faults.penalty.remaining -= 1;
-      const { pTime, captcha } = this.faults.penalty;
-      return ok({
-        "p-ticket": randomBytes(12).toString("hex"),
-        "p-time": pTime,
-        ...(captcha ? { "p-captcha": true } : {}),
-      });
-    }
-    return this.route(name, query, body, ctx);
+    return this.gates.check(name, body, ctx) ?? this.route(name, query, body, ctx);
   }
 
   private route(name: string, query: URLSearchParams, body: unknown, ctx: CallContext): Reply {
@@ -192,16 +178,16 @@ export class Api {
   }
 
   private sync(session: Session, body: unknown, socket: SocketHooks | undefined): Reply {
-    const b = (body ?? {}) as Record<string, unknown>;
-    const users = numberList(b.users);
-    const accounts = numberList(b.accounts);
-    if (!users && !accounts) return fail(400, "Violation: users or accounts is required");
+    const parsed = parseSyncBody(body);
+    if (!parsed.ok) return fail(400, parsed.error);
+    const { users, accounts, entityTypes } = parsed.sync;
+    if (socket && !socket.startSync()) return fail(400, ONE_SYNC_PER_SOCKET);
     const mine = session.user.accountIds;
     const wanted = new Set<number>();
     if (users?.includes(session.user.id)) for (const id of mine) wanted.add(id);
     for (const id of accounts ?? []) if (mine.includes(id)) wanted.add(id);
-    socket?.subscribeAccounts([...wanted]);
-    return ok(this.book.snapshot(session.user, wanted));
+    socket?.subscribeAccounts([...wanted], entityTypes);
+    return ok(filterSnapshot(this.book.snapshot(session.user, wanted), entityTypes));
   }
 
   private quotes(subscribe: boolean, body: unknown, socket: SocketHooks | undefined): Reply {

@@ -85,6 +85,17 @@ const routes: Record<string, { schema: z.ZodType; run: (c: SimControl, b: never)
       return {};
     },
   },
+  "POST /sim/lock-logins": {
+    schema: z.object({ on: z.boolean() }),
+    run: (c, b: { on: boolean }) => {
+      c.lockLogins(b.on);
+      return {};
+    },
+  },
+  "POST /sim/other-login": {
+    schema: z.object({ user: z.string().min(1) }),
+    run: (c, b: { user: string }) => ({ evicted: c.otherLogin(b.user) }),
+  },
   "POST /sim/shutdown": {
     schema: z.object({ reasonCode: z.string().min(1).default("Maintenance"), reason: z.string().optional() }),
     run: (c, b: { reasonCode: string; reason?: string }) => ({

@@ -100,12 +100,22 @@ export interface SimControl {
   duplicateEvents(on: boolean): void;
   /** Swap neighbouring props events within a batch (never across an order's Created). */
   reorderEvents(on: boolean): void;
-  /** The next `count` accesstokenrequest/placeorder/cancelorder/liquidateposition calls get p-ticket replies. */
+  /**
+   * The next `count` accesstokenrequest/placeorder/cancelorder/liquidateposition calls get p-ticket
+   * replies; such a call is served only when resent with its ticket after `pTime` seconds.
+   */
   penaltyTicket(count: number, pTime: number, captcha?: boolean): void;
   /** While on, every request gets 429 (HTTP: empty body; WS: {"s":429,"i":id}). */
   rateLimit(on: boolean): void;
   /** Every issued token expires now; authorized sockets stay open. */
   expireTokens(): void;
+  /** While on, every login answers HTTP 423 (about to be locked out). */
+  lockLogins(on: boolean): void;
+  /**
+   * `user` logs in from elsewhere (the trader's own Tradovate window): with two sessions already,
+   * the oldest ends, as on Tradovate. Returns how many sessions that ended.
+   */
+  otherLogin(user: string): number;
   /** `shutdown` event then `c[...]` and close on every socket. Returns how many. */
   shutdownSockets(reasonCode: string, reason?: string): number;
   /** A market order as if the trader clicked in Tradovate (isAutomated false). */

@@ -1,7 +1,7 @@
 /** The built-in scenario; data/scenarios/default.json is the same data (a test keeps them equal). */
 export const DEFAULT_SCENARIO = {
   description:
-    "mimik's default simulator scenario. Logins are simulated, not secrets. Contract names use Tradovate's single-digit year (ESZ6 = December 2026); the first contract of each product is the front month.",
+    'mimik\'s default simulator scenario. Logins and the API key are simulated, not secrets. The user "keyed" logs in like a real Tradovate user with an API key (appId, cid, sec). Request limits are Tradovate\'s published ones unless a scenario sets "limits". Contract names use Tradovate\'s single-digit year (ESZ6 = December 2026); the first contract of each product is the front month.',
   users: [
     {
       name: "demo",
@@ -35,6 +35,21 @@ export const DEFAULT_SCENARIO = {
         },
         {
           name: "APEX3002",
+          balance: 50000,
+        },
+      ],
+    },
+    {
+      name: "keyed",
+      password: "keyed",
+      apiKey: {
+        appId: "mimik",
+        cid: 4242,
+        sec: "sim-api-secret",
+      },
+      accounts: [
+        {
+          name: "KEY4001",
           balance: 50000,
         },
       ],

@@ -48,12 +48,22 @@ export class Hub {
     this.later(() => {
       const targets = [...this.sockets].filter((s) => s.session && s.accounts.has(accountId));
       if (targets.length === 0) return;
-      const frames = shapeFrames(events, {
-        random: this.random,
-        duplicate: this.faults.duplicate,
-        reorder: this.faults.reorder,
-      });
-      for (const s of targets) for (const f of frames) s.send(f);
+      // Sockets that named their entityTypes get only those; one set of frames per distinct choice.
+      const framesFor = new Map<string, string[]>();
+      for (const s of targets) {
+        const key = s.entityTypes ? [...s.entityTypes].sort().join(",") : "*";
+        let frames = framesFor.get(key);
+        if (!frames) {
+          const mine = s.entityTypes ? events.filter((e) => s.wants(e.d.entityType)) : events;
+          frames = shapeFrames(mine, {
+            random: this.random,
+            duplicate: this.faults.duplicate,
+            reorder: this.faults.reorder,
+          });
+          framesFor.set(key, frames);
+        }
+        for (const f of frames) s.send(f);
+      }
     });
   }
 

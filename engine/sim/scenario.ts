@@ -24,10 +24,39 @@ const accountSchema = z.strictObject({
   liquidationOnly: z.boolean().optional(),
 });
 
+/**
+ * A simulated API key (not a secret). With one, a login must send the matching `appId`, `cid` and
+ * `sec`, as Tradovate requires of an API key; "none" permissions is a new key with every domain
+ * Denied: the login works and every call after it answers 401.
+ */
+const apiKeySchema = z.strictObject({
+  appId: z.string().min(1, "must be the key's name"),
+  cid: z.number().int().nonnegative("must be the key's numeric id"),
+  sec: z.string().min(1, "must not be empty"),
+  permissions: z.enum(["full", "none"]).default("full"),
+});
+
 const userSchema = z.strictObject({
   name: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters"),
   password: z.string().min(1, "must not be empty"),
+  apiKey: apiKeySchema.optional(),
   accounts: z.array(accountSchema).min(1, "needs at least one account"),
+});
+
+const count = z.number().int().positive("must be a whole number above 0");
+
+/**
+ * Tradovate's published limits (tradovate-protocol.md §6), per user; scale them down in a
+ * scenario so a test reaches them in milliseconds instead of an hour.
+ */
+const limitsSchema = z.strictObject({
+  requestsPerSecond: count.default(1000),
+  requestsPerMinute: count.default(5000),
+  requestsPerHour: count.default(5000),
+  /** How long a user is stopped after a 429 (Tradovate: about an hour). */
+  rateLimitStopMs: count.default(3_600_000),
+  /** Open WebSockets per user; one more closes the oldest with shutdown ConnectionQuotaReached. */
+  connectionsPerUser: count.default(50),
 });
 
 const productSchema = z.strictObject({
@@ -121,12 +150,15 @@ export const scenarioSchema = z.strictObject({
   description: z.string().optional(),
   users,
   products,
+  limits: limitsSchema.default(limitsSchema.parse({})),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioUser = Scenario["users"][number];
 export type ScenarioAccount = ScenarioUser["accounts"][number];
 export type ScenarioProduct = Scenario["products"][number];
+export type ScenarioApiKey = NonNullable<ScenarioUser["apiKey"]>;
+export type ScenarioLimits = Scenario["limits"];
 
 /** Thrown for an unreadable or invalid scenario; the message lists every problem. */
 export class ScenarioError extends Error {

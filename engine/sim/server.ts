@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
 import { Api } from "./api.js";
-import { Auth, type Session } from "./auth.js";
+import { Auth } from "./auth.js";
 import { Book } from "./book.js";
 import type { SimControl, SimOptions, SimRecords, Simulator } from "./control.js";
 import { handleControl } from "./control-http.js";
@@ -13,16 +13,21 @@ import {
   type OrderChange,
   TradingControl,
 } from "./control-trading.js";
+import { MD_SOCKET_PATH, simEndpoints, TRADING_SOCKET_PATH } from "./endpoints.js";
 import { type Faults, noFaults } from "./faults.js";
 import { frame } from "./frames.js";
+import { Gates } from "./gates.js";
 import { Hub } from "./hub.js";
+import { RequestLimits } from "./limits.js";
 import { Market } from "./market.js";
+import { Penalties } from "./penalties.js";
 import { seededRandom } from "./random.js";
 import type { Reply } from "./reply.js";
 import { defaultScenario, type Scenario } from "./scenario.js";
 import { SimSocket } from "./socket.js";
 import { Trading } from "./trading.js";
-import { parseBody, parseRequestFrame, responseMessage, tokenFromAuthorizeBody } from "./wire.js";
+import { parseBody } from "./wire.js";
+import { WsEndpoint } from "./wsEndpoint.js";
 
 /** Tradovate's server heartbeat period: `h` after this much silence towards the client. */
 export const SERVER_HEARTBEAT_MS = 2500;
@@ -69,6 +74,8 @@ export class SimServer implements SimControl {
   readonly hub: Hub;
   readonly api: Api;
   private readonly orders: TradingControl;
+  readonly gates: Gates;
+  private readonly ws: WsEndpoint;
   private readonly http: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly timers: NodeJS.Timeout[] = [];
@@ -91,8 +98,33 @@ export class SimServer implements SimControl {
       (accountId, events) => this.hub.publish(accountId, events),
       opts.historyLimit ?? 5000,
     );
-    this.auth = new Auth(this.book, opts.tokenLifetimeMs ?? 90 * 60_000, now, (s) => this.evicted(s));
-    this.api = new Api(this.book, this.auth, this.trading, this.faults);
+    const apiKeys = new Map(
+      this.scenario.users.flatMap((u) => (u.apiKey ? [[u.name, u.apiKey] as const] : [])),
+    );
+    this.auth = new Auth(
+      this.book,
+      opts.tokenLifetimeMs ?? 90 * 60_000,
+      now,
+      (s) => this.ws.evicted(s),
+      apiKeys,
+    );
+    this.gates = new Gates(
+      this.faults,
+      new RequestLimits(this.scenario.limits, now),
+      new Penalties(this.faults, now),
+      (name) => this.book.userByName(name) !== undefined,
+    );
+    this.api = new Api(this.book, this.auth, this.trading, this.gates);
+    this.ws = new WsEndpoint({
+      auth: this.auth,
+      api: this.api,
+      hub: this.hub,
+      faults: this.faults,
+      connectionsPerUser: this.scenario.limits.connectionsPerUser,
+      heartbeatTimeoutMs: this.heartbeatTimeoutMs,
+      heartbeatMs: SERVER_HEARTBEAT_MS,
+      log: this.log,
+    });
     this.orders = new TradingControl(this.trading, this.book, this.hub, this.faults);
     this.market.onChange((product, price) => {
       const info = this.book.products.get(product)!;
@@ -107,19 +139,20 @@ export class SimServer implements SimControl {
       });
     });
     this.http.on("upgrade", (req, socket, head) => {
-      const path = new URL(req.url ?? "/", "http://x").pathname.replace(/\/+$/, "");
-      if (path.toLowerCase() !== "/v1/websocket") {
+      const path = new URL(req.url ?? "/", "http://x").pathname.replace(/\/+$/, "").toLowerCase();
+      const kind = path === TRADING_SOCKET_PATH ? "trading" : path === MD_SOCKET_PATH ? "md" : undefined;
+      if (!kind) {
         socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
         return;
       }
       this.wss.handleUpgrade(req, socket, head, (ws) =>
-        this.connected(new SimSocket(this.nextSocketId++, ws, this.socketEnv)),
+        this.ws.connected(new SimSocket(this.nextSocketId++, ws, this.socketEnv, kind)),
       );
     });
     const interval = opts.priceIntervalMs ?? 1000;
     if (interval > 0) this.timers.push(setInterval(() => this.market.step(), interval));
     this.timers.push(
-      setInterval(() => this.sweep(), Math.max(20, Math.min(250, this.heartbeatTimeoutMs / 4))),
+      setInterval(() => this.ws.sweep(), Math.max(20, Math.min(250, this.heartbeatTimeoutMs / 4))),
     );
     for (const t of this.timers) t.unref();
   }
@@ -188,98 +221,15 @@ export class SimServer implements SimControl {
     const header = req.headers.authorization ?? "";
     const bearer = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
     const session = bearer ? this.auth.check(bearer) : undefined;
+    if (!session && bearer && this.auth.wasSuperseded(bearer)) {
+      // A session a newer login ended: Tradovate answers 408 with little to say (SDK JSDoc).
+      writeReply(res, { status: 408, body: "Request Timeout" });
+      return;
+    }
     this.hub.hold(() => {
       const reply = this.api.call(endpoint, url.searchParams, body.value, { session });
       writeReply(res, reply);
     });
-  }
-
-  // ------------------------------------------------------------------------------------------
-  // WebSocket
-
-  private connected(socket: SimSocket): void {
-    this.hub.sockets.add(socket);
-    this.log(`socket ${socket.id} connected`);
-    socket.send("o");
-    socket.ws.on("message", (data, isBinary) => {
-      socket.lastReceived = Date.now();
-      if (isBinary) return;
-      const text = Array.isArray(data) ? Buffer.concat(data).toString("utf8") : data.toString("utf8");
-      try {
-        this.request(socket, text);
-      } catch (err) {
-        this.log(`socket ${socket.id}: request failed: ${(err as Error).message}`);
-        socket.send(frame([responseMessage(500, undefined, "Internal error")]));
-      }
-    });
-    socket.ws.on("close", () => {
-      this.hub.sockets.delete(socket);
-      socket.dispose();
-      this.log(`socket ${socket.id} closed`);
-    });
-    socket.ws.on("error", () => {});
-  }
-
-  private request(socket: SimSocket, text: string): void {
-    if (text.trim() === "[]") return;
-    const parsed = parseRequestFrame(text);
-    const reply = (status: number, id: number | undefined, body: unknown) =>
-      socket.send(frame([responseMessage(status, id, body)]));
-    if (!parsed.ok) {
-      reply(400, parsed.id, parsed.error);
-      return;
-    }
-    const { endpoint, id } = parsed;
-    if (endpoint.toLowerCase() === "authorize") {
-      if (this.faults.rateLimited) {
-        reply(429, id, "");
-        return;
-      }
-      const session = this.auth.check(tokenFromAuthorizeBody(parsed.body));
-      if (!session) {
-        reply(401, id, "Invalid access token");
-        return;
-      }
-      socket.session = session;
-      this.log(`socket ${socket.id} authorized as ${session.user.name}`);
-      reply(200, id, undefined);
-      return;
-    }
-    const body = parseBody(parsed.body);
-    if (!body.ok) {
-      reply(400, id, "Invalid JSON body");
-      return;
-    }
-    this.hub.hold(() => {
-      const r = this.api.call(endpoint, new URLSearchParams(parsed.query), body.value, {
-        session: socket.session,
-        socket,
-      });
-      reply(r.status, id, r.body);
-    });
-  }
-
-  /** Heartbeats: `h` to idle sockets; close sockets that went silent. */
-  private sweep(): void {
-    const now = Date.now();
-    for (const s of this.hub.sockets) {
-      if (now - s.lastReceived > this.heartbeatTimeoutMs) {
-        this.log(`socket ${s.id}: no heartbeat for ${this.heartbeatTimeoutMs} ms, closing`);
-        s.close(1000, "Heartbeat timeout");
-        this.hub.sockets.delete(s);
-      } else if (now - s.lastSent >= SERVER_HEARTBEAT_MS) {
-        s.send("h");
-      }
-    }
-  }
-
-  private evicted(session: Session): void {
-    this.log(`session ${session.id} of ${session.user.name} ended by a newer login`);
-    for (const s of [...this.hub.sockets]) {
-      if (s.session !== session) continue;
-      s.close(3000, "Session ended by a newer login");
-      this.hub.sockets.delete(s);
-    }
   }
 
   // ------------------------------------------------------------------------------------------
@@ -345,6 +295,14 @@ export class SimServer implements SimControl {
 
   expireTokens(): void {
     this.auth.expireAll();
+  }
+
+  lockLogins(on: boolean): void {
+    this.gates.loginsLocked = on;
+  }
+
+  otherLogin(user: string): number {
+    return this.auth.externalLogin(user);
   }
 
   shutdownSockets(reasonCode: string, reason?: string): number {
@@ -422,12 +380,9 @@ export async function startServer(opts: SimOptions): Promise<Simulator> {
   const server = new SimServer(opts);
   const port = await server.listen(opts.port ?? 0);
   const url = `http://127.0.0.1:${port}`;
-  const wsUrl = `ws://127.0.0.1:${port}/v1/websocket`;
   return {
     url,
-    restUrl: `${url}/v1`,
-    wsUrl,
-    mdUrl: wsUrl,
+    ...simEndpoints(url),
     port,
     scenario: server.scenario,
     control: server,

@@ -15,10 +15,16 @@ export interface SocketEnv {
   quoteSubscribed(socket: SimSocket, contractId: number): void;
 }
 
+/** Trading sockets serve everything; market-data sockets serve reads and md/* only. */
+export type SocketKind = "trading" | "md";
+
 export class SimSocket implements SocketHooks {
   session: Session | undefined;
   readonly accounts = new Set<number>();
   readonly quotes = new Set<number>();
+  /** The entity types its user/syncrequest asked for (lower-case); undefined = all. */
+  entityTypes: ReadonlySet<string> | undefined;
+  private synced = false;
   lastReceived: number;
   lastSent: number;
   private readonly queue: Array<{ text: string; dueAt: number }> = [];
@@ -28,6 +34,7 @@ export class SimSocket implements SocketHooks {
     readonly id: number,
     readonly ws: WebSocket,
     private readonly env: SocketEnv,
+    readonly kind: SocketKind = "trading",
   ) {
     this.lastReceived = env.now();
     this.lastSent = env.now();
@@ -96,8 +103,21 @@ export class SimSocket implements SocketHooks {
     this.queue.length = 0;
   }
 
-  subscribeAccounts(accountIds: number[]): void {
+  /** The one sync of this socket: false when it already had one (Tradovate allows one). */
+  startSync(): boolean {
+    if (this.synced) return false;
+    this.synced = true;
+    return true;
+  }
+
+  subscribeAccounts(accountIds: number[], entityTypes?: ReadonlySet<string>): void {
     for (const id of accountIds) this.accounts.add(id);
+    this.entityTypes = entityTypes;
+  }
+
+  /** Whether props of `entityType` reach this socket. */
+  wants(entityType: string): boolean {
+    return this.entityTypes === undefined || this.entityTypes.has(entityType.toLowerCase());
   }
 
   subscribeQuote(contractId: number): void {

@@ -132,10 +132,15 @@ export function buildScreen(
     text: a.message,
   }));
   const budgets = [...snapshot.budgets.values()];
-  const rate = budgets.reduce<{ minuteLeft: number; hourLeft: number; blocked: boolean }>(
+  const rate = budgets.reduce<{ minuteLeft: number; hourLeft: number; lastsMs?: number; blocked: boolean }>(
     (acc, b) => ({
       minuteLeft: Math.min(acc.minuteLeft, b.minuteLeft),
       hourLeft: Math.min(acc.hourLeft, b.hourLeft),
+      ...(acc.lastsMs === undefined && b.lastsMs === undefined
+        ? {}
+        : {
+            lastsMs: Math.min(acc.lastsMs ?? Number.POSITIVE_INFINITY, b.lastsMs ?? Number.POSITIVE_INFINITY),
+          }),
       blocked: acc.blocked || (b.blockedUntil !== undefined && b.blockedUntil > view.now),
     }),
     { minuteLeft: Number.POSITIVE_INFINITY, hourLeft: Number.POSITIVE_INFINITY, blocked: false },

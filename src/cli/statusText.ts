@@ -11,7 +11,21 @@ const optionalNumber = z.number().optional();
 export const statusReportSchema = z.object({
   mode: z.string(),
   pid: z.number().int(),
-  connections: z.array(z.object({ name: z.string(), state: z.string() })),
+  connections: z.array(
+    z.object({
+      name: z.string(),
+      state: z.string(),
+      budget: z
+        .object({
+          hourLeft: z.number(),
+          hourLimit: z.number(),
+          lastsMs: optionalNumber,
+          refused: z.number(),
+          blockedUntil: optionalNumber,
+        })
+        .optional(),
+    }),
+  ),
   latency: z.object({ p50: z.number(), p99: z.number(), count: z.number() }),
   groups: z.array(
     z.object({
@@ -58,12 +72,33 @@ function followerState(f: Parsed["groups"][number]["followers"][number]): string
   return f.reason && f.state !== "ACTIVE" ? `${state} (${f.reason})` : state;
 }
 
+function minutes(ms: number): string {
+  const m = Math.round(ms / 60_000);
+  return m < 90 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/** "sim: 4980 of 5000 requests left this hour, lasts about 42 min at the current pace, 3 refused" */
+export function budgetLine(name: string, b: NonNullable<Parsed["connections"][number]["budget"]>): string {
+  const parts = [`${name}: ${b.hourLeft} of ${b.hourLimit} requests left this hour`];
+  parts.push(
+    b.lastsMs === undefined
+      ? "enough at the current pace"
+      : `lasts about ${minutes(b.lastsMs)} at the current pace (then only exits go)`,
+  );
+  if (b.refused > 0) parts.push(`${b.refused} refused`);
+  if (b.blockedUntil !== undefined && b.blockedUntil > Date.now()) {
+    parts.push(`BLOCKED by Tradovate until ${new Date(b.blockedUntil).toISOString().slice(11, 19)} UTC`);
+  }
+  return `request budget ${parts.join(", ")}`;
+}
+
 /** The readable summary: header, connections, then each group and its followers. */
 export function formatStatus(report: Parsed): string[] {
   const lines: string[] = [];
   lines.push(`mimik ${report.mode}, pid ${report.pid}`);
   const connections = report.connections.map((c) => `${c.name} ${c.state}`).join(", ");
   lines.push(`connections: ${connections || "none"}`);
+  for (const c of report.connections) if (c.budget) lines.push(budgetLine(c.name, c.budget));
   lines.push(
     report.latency.count > 0
       ? `copy latency: p50 ${report.latency.p50.toFixed(2)} ms, p99 ${report.latency.p99.toFixed(2)} ms (${report.latency.count} orders)`

@@ -28,8 +28,12 @@ export function describeEvent(event: EngineEvent): string {
       return `${event.level.toUpperCase().padEnd(5)} ${event.message}`;
     case "positions":
       return `POS   ${event.account} ${event.positions.length ? event.positions.map((p) => `${p.contract} ${signed(p.netPos)}`).join(", ") : "flat"}`;
-    case "budget":
-      return `RATE  ${event.connection} ${event.budget.minuteLeft}/min ${event.budget.hourLeft}/h left`;
+    case "budget": {
+      const b = event.budget;
+      const lasts =
+        b.lastsMs === undefined ? "" : `, lasts ${Math.round(b.lastsMs / 60_000)} min at this pace`;
+      return `RATE  ${event.connection} ${b.hourLeft}/${b.hourLimit} left this hour${lasts}${b.refused ? `, ${b.refused} refused` : ""}`;
+    }
     case "latency":
       return `LAT   copy p50 ${event.p50.toFixed(2)} ms, p99 ${event.p99.toFixed(2)} ms (${event.count})`;
   }

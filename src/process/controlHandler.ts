@@ -32,10 +32,20 @@ export function controlHandler(
   };
 }
 
+/** A login's request budget as `mimik status` shows it. */
+export interface StatusBudget {
+  hourLeft: number;
+  hourLimit: number;
+  /** At the current pace, until only the exit reserve is left; absent when it does not run out. */
+  lastsMs?: number | undefined;
+  refused: number;
+  blockedUntil?: number | undefined;
+}
+
 export interface StatusReport {
   mode: string;
   pid: number;
-  connections: { name: string; state: string }[];
+  connections: { name: string; state: string; budget?: StatusBudget | undefined }[];
   latency: { p50: number; p99: number; count: number };
   groups: {
     name: string;
@@ -57,7 +67,17 @@ export function statusReport(snapshot: EngineSnapshot, mode: string): StatusRepo
   return {
     mode,
     pid: process.pid,
-    connections: [...snapshot.connections].map(([name, c]) => ({ name, state: c.state })),
+    connections: [...snapshot.connections].map(([name, c]) => {
+      const b = snapshot.budgets.get(name);
+      const budget = b && {
+        hourLeft: b.hourLeft,
+        hourLimit: b.hourLimit,
+        lastsMs: b.lastsMs,
+        refused: b.refused,
+        blockedUntil: b.blockedUntil,
+      };
+      return { name, state: c.state, ...(budget ? { budget } : {}) };
+    }),
     latency: snapshot.latency ?? { p50: 0, p99: 0, count: 0 },
     groups: snapshot.config.groups.map((g) => ({
       name: g.name,

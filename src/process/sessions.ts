@@ -7,6 +7,7 @@ import {
   type Clock,
   createBrokerSession,
   type Logger,
+  simEndpoints,
   tradovateEndpoints,
 } from "../../engine/index.js";
 
@@ -16,24 +17,35 @@ export interface SessionFactoryOptions {
   embeddedSimUrl?: string | undefined;
   clock?: Clock;
   logger?: Logger;
+  /** Replaces the env's request budget (the benchmark's simulator allows far more). */
+  rateLimit?: RateLimitOptions;
+}
+
+/** A login's request budget (engine/broker: nothing ever waits for it). */
+export interface RateLimitOptions {
+  perSecond?: number;
+  perMinute?: number;
+  perHour?: number;
+  /** How long requests stop after a broker 429. */
+  lockoutMs?: number;
 }
 
 /**
- * Tradovate's published budget, and its hour-long stop after a 429. The simulator enforces no
- * budget unless told to, so sim gets room to breathe and a short stop to test recovery with.
+ * Tradovate's published user limits (1,000/s, 5,000/min, 5,000/h) and its hour-long stop after a
+ * 429. The simulator enforces the same limits by default; a sim connection stops only 30 s after
+ * a 429, so recovery can be seen and tested.
  */
-const RATE_LIMITS = {
-  live: { perMinute: 80, perHour: 5000 },
-  demo: { perMinute: 80, perHour: 5000 },
-  sim: { perMinute: 100_000, perHour: 1_000_000, lockoutMs: 30_000 },
-} as const;
+const RATE_LIMITS: Record<Connection["env"], RateLimitOptions> = {
+  live: { perSecond: 1000, perMinute: 5000, perHour: 5000, lockoutMs: 3_600_000 },
+  demo: { perSecond: 1000, perMinute: 5000, perHour: 5000, lockoutMs: 3_600_000 },
+  sim: { perSecond: 1000, perMinute: 5000, perHour: 5000, lockoutMs: 30_000 },
+};
 
 export function endpointsFor(connection: Connection, embeddedSimUrl?: string) {
   if (connection.env !== "sim") return tradovateEndpoints(connection.env);
-  const base = (connection.url ?? embeddedSimUrl)?.replace(/\/+$/, "");
+  const base = connection.url ?? embeddedSimUrl;
   if (!base) throw new Error(`connection ${connection.name}: no simulator url and no embedded simulator`);
-  const ws = base.replace(/^http/, "ws");
-  return { restUrl: `${base}/v1`, wsUrl: `${ws}/v1/websocket`, mdUrl: `${ws}/v1/websocket` };
+  return simEndpoints(base);
 }
 
 /** Stable per machine and login, as Tradovate asks; never derived from a secret. */
@@ -78,6 +90,8 @@ export interface SessionOptions {
   accounts?: (connection: Connection) => string[];
   clock?: Clock;
   logger?: Logger;
+  /** Replaces the env's request budget (the benchmark's simulator allows far more). */
+  rateLimit?: RateLimitOptions;
 }
 
 /** One session per login, shared by all its accounts. */
@@ -101,7 +115,7 @@ export function sessionsFor(config: Config, options: SessionOptions): BrokerSess
         deviceId: connection.deviceId ?? defaultDeviceId(connection.username),
       },
       accounts,
-      rateLimit: RATE_LIMITS[connection.env],
+      rateLimit: options.rateLimit ?? RATE_LIMITS[connection.env],
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     });

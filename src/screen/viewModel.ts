@@ -22,7 +22,16 @@ export interface HeaderVM {
   connections: ConnectionVM[];
   /** Copy latency percentiles in ms; undefined until the first copy. */
   latency: { p50: number; p99: number } | undefined;
-  rateBudget: { minuteLeft: number; hourLeft: number; blocked?: boolean | undefined };
+  /**
+   * The tightest login's request budget: left this minute and hour, how long the hour's lasts at
+   * the current pace (undefined when it does not run out), and whether the broker stopped us.
+   */
+  rateBudget: {
+    minuteLeft: number;
+    hourLeft: number;
+    lastsMs?: number | undefined;
+    blocked?: boolean | undefined;
+  };
   /** Wall clock in America/Chicago, already formatted (e.g. "14:03:22"). */
   clockCT: string;
 }

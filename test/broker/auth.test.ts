@@ -111,3 +111,33 @@ describe("TokenHolder", () => {
     holder.stop();
   });
 });
+
+describe("TokenHolder and a superseded session", () => {
+  it.each([408, 502])(
+    "a renewal answered %i (another login took the session) does not log in again",
+    async (status) => {
+      const clock = new FakeClock();
+      const { rest, calls } = stubRest(clock, {
+        renew: () => {
+          throw new BrokerRequestError("status", `auth/renewaccesstoken: HTTP ${status}`, status);
+        },
+      });
+      const holder = new TokenHolder({
+        rest,
+        credentials: CREDS,
+        clock,
+        logger: silentLogger,
+        renewBeforeMs: 15 * MIN,
+        onFatal: () => {},
+      });
+      await holder.get();
+      clock.advance(75 * MIN);
+      await flush();
+      await flush();
+      expect(calls).toEqual(["login", "renew:t1"]);
+      // The token is kept: the next reconnect meets the same answer and backs off.
+      expect(holder.current()?.accessToken).toBe("t1");
+      holder.stop();
+    },
+  );
+});

@@ -77,7 +77,9 @@ describe("orderResultFromError", () => {
     expect(reason(new BrokerRequestError("timeout", "t"))).toBe("Timeout");
     expect(reason(new BrokerRequestError("disconnected", "d"))).toBe("Disconnected");
     expect(reason(new BrokerRequestError("rateLimited", "r", 429))).toBe("RateLimited");
-    expect(reason(new BrokerRequestError("captcha", "c"))).toBe("PenaltyCaptcha");
+    expect(reason(new BrokerRequestError("captcha", "c"))).toBe("penalty");
+    expect(reason(new BrokerRequestError("penalty", "p"))).toBe("penalty");
+    expect(reason(new BrokerRequestError("budget", "b"))).toBe("request budget");
     expect(reason(new BrokerRequestError("status", "s", 401))).toBe("Unauthorized");
     expect(reason(new Error("boom"))).toBe("RequestFailed");
   });

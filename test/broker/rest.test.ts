@@ -20,7 +20,10 @@ function client(replies: Array<{ status?: number; body?: unknown; headers?: Reco
     const text = r.body === undefined ? "" : typeof r.body === "string" ? r.body : JSON.stringify(r.body);
     return new Response(text, { status: r.status ?? 200, headers: r.headers });
   }) as unknown as typeof fetch;
-  const limiter = new RateLimiter({ perMinute: 100, perHour: 1000, clock: systemClock });
+  const limiter = new RateLimiter({
+    limits: { perSecond: 100, perMinute: 100, perHour: 1000 },
+    clock: systemClock,
+  });
   const logger = recordingLogger();
   const rest = new RestClient({
     baseUrl: "http://x/v1/",

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { createBrokerSession } from "../../engine/broker/index.js";
+import { SYNC_ENTITY_TYPES } from "../../engine/broker/syncRequest.js";
 import type { BrokerSession } from "../../engine/types.js";
 import { collect, recordingLogger } from "./helpers/collect.js";
 import {
@@ -48,6 +49,7 @@ async function setup(fakeOpts: FakeOptions = {}, sessionOpts: Record<string, unk
     watchdogMs: 2000,
     requestTimeoutMs: 1000,
     reconnect: { initialMs: 20, maxMs: 100 },
+    syncSettleMs: 20,
     ...sessionOpts,
   });
   const seen = collect(session);
@@ -72,7 +74,12 @@ describe("BrokerSession against a fake server", () => {
     expect(fake.frames[0]![0]).toBe("authorize\n1\n\nfake-token");
     const syncs = fake.requests.filter((r) => r.endpoint === "user/syncrequest");
     expect(syncs).toHaveLength(1);
-    expect(JSON.parse(syncs[0]!.body)).toEqual({ accounts: [100] });
+    // Entity types named (Tradovate's default is now none) and split responses asked for.
+    expect(JSON.parse(syncs[0]!.body)).toEqual({
+      accounts: [100],
+      entityTypes: [...SYNC_ENTITY_TYPES],
+      splitResponses: true,
+    });
     const sync = await seen.next("sync");
     expect(sync).toMatchObject({ initial: true, accounts: [{ id: 100, name: "DEMO100" }], fillIds: [] });
     expect(seen.of("balance")).toEqual([

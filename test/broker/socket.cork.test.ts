@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import type { Corkable } from "../../engine/broker/cork.js";
 import { RateLimiter } from "../../engine/broker/rateLimiter.js";
 import {
-  type Corkable,
   corkableOf,
   TradovateSocket,
   type WebSocketConstructor,
@@ -26,7 +26,10 @@ function socketFor(
     clock: systemClock,
     logger: silentLogger,
     WebSocketImpl,
-    limiter: new RateLimiter({ perMinute: 10_000, perHour: 100_000, clock: systemClock }),
+    limiter: new RateLimiter({
+      limits: { perSecond: 10_000, perMinute: 10_000, perHour: 100_000 },
+      clock: systemClock,
+    }),
     heartbeatMs: 60_000,
     watchdogMs: 60_000,
     requestTimeoutMs: 5_000,

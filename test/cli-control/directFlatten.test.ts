@@ -266,7 +266,7 @@ function stubSession(options: { liquidate: OrderResult; extraAccount?: string })
     accounts: () => accounts,
     positions,
     cashBalance: () => undefined,
-    rateBudget: () => ({ minuteLeft: 100, hourLeft: 1000 }),
+    rateBudget: () => ({ minuteLeft: 100, hourLeft: 1000, hourLimit: 1000, refused: 0 }),
     lastPrice: () => undefined,
     contractById: () => undefined,
     subscribeQuotes: () => undefined,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { count } from "../../components/Header.js";
+import { count, span } from "../../components/Header.js";
 
 describe("header budget counts", () => {
   it("shortens large budgets and keeps small ones exact", () => {
@@ -10,5 +10,11 @@ describe("header budget counts", () => {
       "999k",
       "1.2M",
     ]);
+  });
+});
+
+describe("how long the budget lasts", () => {
+  it("minutes under an hour, hours and minutes above", () => {
+    expect([span(59_999), span(42 * 60_000), span(125 * 60_000)]).toEqual(["0m", "42m", "2h05"]);
   });
 });

@@ -139,11 +139,19 @@ describe("AlertsPane", () => {
 });
 
 describe("Header", () => {
-  it("shows mode, connections, latency, rate budget and the CT clock on one line", () => {
+  it("shows mode, connections, latency, request budget and the CT clock on one line", () => {
     const f = frameOf(<Header header={vm.header} width={100} theme={plainTheme} />);
     expect(plainLines(f)).toHaveLength(1);
-    for (const s of [" DEMO ", "conn 2/2 up", "p50 0.4ms p99 1.3ms", "rate 78/min 4990/h", "14:03:22 CT"])
+    for (const s of [" DEMO ", "conn 2/2 up", "p50 0.4ms p99 1.3ms", "budget 4990/h", "14:03:22 CT"])
       expect(f).toContain(s);
+    expect(f).not.toContain("lasts");
+  });
+
+  it("says how long the budget lasts when the current pace would spend it", () => {
+    const header = { ...vm.header, rateBudget: { minuteLeft: 4000, hourLeft: 3100, lastsMs: 42 * 60_000 } };
+    expect(frameOf(<Header header={header} width={100} theme={plainTheme} />)).toContain(
+      "budget 3100/h lasts 42m",
+    );
   });
 
   it("drops the least important parts first when narrow, and names a connection that is down", () => {

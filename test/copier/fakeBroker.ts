@@ -269,7 +269,7 @@ export class FakeSession implements BrokerSession {
     return Promise.resolve({ ok: true, orderId: 0, writtenAt: 0, ackAt: 0 });
   }
   rateBudget() {
-    return { minuteLeft: 80, hourLeft: 5000 };
+    return { minuteLeft: 80, hourLeft: 5000, hourLimit: 5000, refused: 0 };
   }
   on(listener: (event: BrokerEvent) => void): () => void {
     this.listeners.add(listener);

@@ -15,8 +15,9 @@ import { password } from "./fleet.js";
  * writes them). `crash()` is kill -9 seen from the broker: the sockets die, nothing is shut down
  * in order, and the next instance starts from the same files.
  *
- * Sessions are built like src/process/sessions.ts builds them, with two test settings: a 429
- * locks requests out for 1 s instead of an hour, and reconnects start after 50 ms.
+ * Sessions are built like src/process/sessions.ts builds them, with test settings: a 429 locks
+ * requests out for 1 s instead of an hour, reconnects start after 50 ms, a superseded session waits
+ * 200 ms (not 15 s) before logging in again, and a split snapshot settles after 30 ms.
  */
 export class MimikInstance {
   private offJournal: (() => void) | undefined;
@@ -51,8 +52,10 @@ export class MimikInstance {
           deviceId: `resilience-${c.username}`,
         },
         accounts: config.accounts.filter((a) => a.connection === c.name).map((a) => a.name),
-        rateLimit: { perMinute: 100_000, perHour: 1_000_000, lockoutMs: 1000 },
+        rateLimit: { lockoutMs: 1000 },
         reconnect: { initialMs: 50, maxMs: 500 },
+        superseded: { backoffMs: 200, maxBackoffMs: 1000, loopCount: 4, loopWindowMs: 60_000 },
+        syncSettleMs: 30,
       }),
     );
     const engine = new Engine({ sessions, riskStore: state, ledger }, config);

@@ -19,7 +19,11 @@ export type Step =
   | { kind: "liquidationOnly"; on: boolean; account: string }
   | { kind: "fees"; fee: number }
   /** `pick` in [0, 1) chooses among the leader's fills at that moment. */
-  | { kind: "bust"; pick: number };
+  | { kind: "bust"; pick: number }
+  /** Another login of a user takes mimik's session (the trader's own Tradovate windows). */
+  | { kind: "superseded"; login: "flaky" | "lead" }
+  /** Penalty tickets too long for an order to wait for: the orders they hit fail with "penalty". */
+  | { kind: "orderPenalty"; count: number };
 
 export type FaultKind = Exclude<Step["kind"], "trade">;
 
@@ -81,6 +85,11 @@ export function planFor(seed: number): Step[] {
   if (rnd() < 0.5) at({ kind: "fees", fee: pick(19) * 0.25 });
   // After the first half, so there are leader fills to bust.
   if (rnd() < 0.35) at({ kind: "bust", pick: rnd() }, Math.floor(steps.length / 2));
+  // Issue 12's faults come from a stream of their own, so the steps above stay as they were.
+  const more = seededRandom(seed ^ 0xfa17);
+  const place = (step: Step) => steps.splice(Math.floor(more() * steps.length), 0, step);
+  place({ kind: "superseded", login: more() < 0.7 ? "flaky" : "lead" });
+  place({ kind: "orderPenalty", count: 1 + Math.floor(more() * 3) });
   return steps;
 }
 

@@ -202,6 +202,18 @@ async function inject(step: Exclude<Step, { kind: "trade" }>, sim: Simulator, fx
       fx.everyone();
       return;
     }
+    case "superseded":
+      // Two more logins of that user: Tradovate keeps two sessions, so mimik's (the oldest) ends.
+      c.otherLogin(step.login);
+      c.otherLogin(step.login);
+      if (step.login === "lead") fx.everyone();
+      else for (const f of FOLLOWERS) if (f.login === step.login) fx.disturb(f.account);
+      return;
+    case "orderPenalty":
+      // 3 s is too long for a copy to wait: the orders it hits fail with "penalty" (rejected, so
+      // their followers count as disturbed); a login it hits waits the 3 s out.
+      c.penaltyTicket(step.count, 3);
+      return;
   }
 }
 

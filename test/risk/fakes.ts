@@ -91,7 +91,7 @@ export class FakeSession implements BrokerSession {
   readonly prices = new Map<number, number>();
   readonly subscriptions: string[] = [];
   readonly contracts = [ES, NQ];
-  budget: RateBudget = { minuteLeft: 80, hourLeft: 5000 };
+  budget: RateBudget = { minuteLeft: 80, hourLeft: 5000, hourLimit: 5000, refused: 0 };
   engine: RiskEngine | undefined;
 
   addAccount(id: number, name: string, cash: number): void {

@@ -92,7 +92,13 @@ describe("breach path", () => {
   it("never retries faster than the broker's penalty wait", async () => {
     const r = await setup(["F1"]);
     r.liquidator.failNext = 1;
-    r.session.budget = { minuteLeft: 0, hourLeft: 10, blockedUntil: MON_NOON + 20_000 };
+    r.session.budget = {
+      minuteLeft: 0,
+      hourLeft: 10,
+      hourLimit: 5000,
+      refused: 0,
+      blockedUntil: MON_NOON + 20_000,
+    };
     r.session.quote(ES, 4980);
     await r.clock.advance(19_999);
     expect(r.log.filter((l) => l.startsWith("liquidate F1"))).toHaveLength(1);

@@ -134,9 +134,14 @@ export class RawClient {
     return client;
   }
 
-  /** Open, authorize and (optionally) start `[]` heartbeats. */
-  static async authorized(sim: Simulator, token: string, heartbeat = true): Promise<RawClient> {
-    const c = await RawClient.open(sim.wsUrl);
+  /** Open, authorize and (optionally) start `[]` heartbeats; `url` defaults to the trading socket. */
+  static async authorized(
+    sim: Simulator,
+    token: string,
+    heartbeat = true,
+    url = sim.wsUrl,
+  ): Promise<RawClient> {
+    const c = await RawClient.open(url);
     await waitFor(() => c.frames.includes("o"), "o frame");
     const r = await c.request("authorize", undefined, token);
     if (r.s !== 200) throw new Error(`authorize failed: ${JSON.stringify(r)}`);

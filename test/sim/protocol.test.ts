@@ -10,8 +10,8 @@ afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
   await sim?.close();
 });
-async function open(token?: string, heartbeat = true): Promise<RawClient> {
-  const c = token ? await RawClient.authorized(sim, token, heartbeat) : await RawClient.open(sim.wsUrl);
+async function open(token?: string, heartbeat = true, url = sim.wsUrl): Promise<RawClient> {
+  const c = token ? await RawClient.authorized(sim, token, heartbeat, url) : await RawClient.open(url);
   clients.push(c);
   return c;
 }
@@ -94,7 +94,8 @@ describe("auth over REST (§2)", () => {
     const third = await login(sim);
     await waitFor(() => ws.closed, "oldest socket closed");
     expect(ws.frames.at(-1)).toMatch(/^c\[\d+,".+"\]$/);
-    expect((await get(sim, "/v1/account/list", first.accessToken)).status).toBe(401);
+    // A superseded session answers 408, as Tradovate does (SDK JSDoc), not 401.
+    expect((await get(sim, "/v1/account/list", first.accessToken)).status).toBe(408);
     for (const t of [second, third, other])
       expect((await get(sim, "/v1/account/list", t.accessToken)).status).toBe(200);
   });
@@ -590,14 +591,25 @@ describe("sync and order events (§3.5, §3.6)", () => {
 describe("penalties and rate limits (§2.1, §6)", () => {
   it("p-ticket replies for the next N auth/order requests, then normal service", async () => {
     sim = await startSim();
-    sim.control.penaltyTicket(1, 3);
+    sim.control.penaltyTicket(1, 0.3);
     const first = await post(sim, "/v1/auth/accesstokenrequest", { name: "demo", password: "demo" });
     expect(first.status).toBe(200);
-    expect(first.json).toEqual({ "p-ticket": expect.any(String), "p-time": 3 });
+    expect(first.json).toEqual({ "p-ticket": expect.any(String), "p-time": 0.3 });
+    const ticket = (first.json as Record<string, string>)["p-ticket"];
+    // Enforced: resent before p-time, or resent without the ticket, it is penalised again.
+    const early = await post(sim, "/v1/auth/accesstokenrequest", {
+      name: "demo",
+      password: "demo",
+      "p-ticket": ticket,
+    });
+    expect(early.json).toMatchObject({ "p-ticket": ticket });
+    const blind = await post(sim, "/v1/auth/accesstokenrequest", { name: "demo", password: "demo" });
+    expect(blind.json).toMatchObject({ "p-ticket": ticket });
+    await new Promise((r) => setTimeout(r, 320));
     const retry = await post(sim, "/v1/auth/accesstokenrequest", {
       name: "demo",
       password: "demo",
-      "p-ticket": (first.json as Record<string, string>)["p-ticket"],
+      "p-ticket": ticket,
     });
     expect(retry.json).toHaveProperty("accessToken");
 
@@ -640,7 +652,7 @@ describe("market data (md/subscribeQuote)", () => {
   it("sends the current quote, then one on every price change, until unsubscribed", async () => {
     sim = await startSim();
     const t = await login(sim);
-    const c = await open(t.mdAccessToken);
+    const c = await open(t.mdAccessToken, true, sim.mdUrl);
     sim.control.setPrice("ES", 6800);
     const r = await c.request("md/subscribeQuote", { symbol: "ESZ6" });
     expect(r.s).toBe(200);

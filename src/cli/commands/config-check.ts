@@ -53,8 +53,10 @@ export const configCheckCommand: Command = {
   mimik config check [--config FILE]
 
 Reads the config file, checks every field and the group rules (one leader per group; an
-account in at most one group, in one role), and checks that each connection's password and
-API secret can be found (environment variable set, credentials file present with mode 0600).
+account in at most one group, in one role), that every demo or live connection has a Tradovate
+API key ("cid" and a "secret" source; "appId" must be the name you gave the key), and that each
+connection's password and API secret can be found (environment variable set, credentials file
+present with mode 0600).
 
 Prints every problem as "file: json.path: what is wrong (how to fix it)" and exits 1, or one
 summary line and exits 0.

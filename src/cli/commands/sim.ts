@@ -1,5 +1,11 @@
 import { UserError } from "../../../data/userError.js";
-import { loadScenario, type Scenario, ScenarioError, startSimulator } from "../../../engine/sim/index.js";
+import {
+  loadScenario,
+  type Scenario,
+  ScenarioError,
+  simEndpoints,
+  startSimulator,
+} from "../../../engine/sim/index.js";
 import { untilSignal } from "../../process/signals.js";
 import type { Command, CommandContext } from "../command.js";
 import { parseFlags } from "../flags.js";
@@ -9,12 +15,16 @@ const usd = (n: number) => `$${n.toLocaleString("en-US", { maximumFractionDigits
 function describe(url: string, scenario: Scenario): string {
   const lines = [
     `REST     ${url}/v1`,
-    `socket   ${url.replace("http", "ws")}/v1/websocket   (trading and market data)`,
+    `socket   ${simEndpoints(url).wsUrl}   (trading)`,
+    `md       ${simEndpoints(url).mdUrl}   (market data: the md token works only here)`,
     `control  ${url}/sim/...`,
     "users (simulated logins, not secrets):",
   ];
   for (const u of scenario.users) {
-    lines.push(`  ${u.name} / ${u.password}`);
+    const key = u.apiKey
+      ? `   API key: appId ${u.apiKey.appId}, cid ${u.apiKey.cid}, sec ${u.apiKey.sec}${u.apiKey.permissions === "none" ? " (no permissions)" : ""}`
+      : "";
+    lines.push(`  ${u.name} / ${u.password}${key}`);
     for (const a of u.accounts) {
       const limit =
         a.dailyLossAutoLiq !== undefined ? `, daily loss auto-liq ${usd(a.dailyLossAutoLiq)}` : "";
@@ -22,6 +32,11 @@ function describe(url: string, scenario: Scenario): string {
     }
   }
   lines.push(`products: ${scenario.products.map((p) => p.contracts[0]).join(" ")}`);
+  const l = scenario.limits;
+  lines.push(
+    `limits per user: ${l.requestsPerSecond}/s, ${l.requestsPerMinute}/min, ${l.requestsPerHour}/h ` +
+      `(a 429 stops the user for ${Math.round(l.rateLimitStopMs / 1000)} s), ${l.connectionsPerUser} sockets`,
+  );
   lines.push("Ctrl+C stops the simulator.");
   return `${lines.join("\n")}\n`;
 }

@@ -24,6 +24,8 @@ export interface FakeOptions {
   loginReply?: (n: number, body: string) => unknown;
   /** HTTP status for account/list (default 200). */
   accountListStatus?: number;
+  /** HTTP status and text body of the n-th login reply instead of loginReply (e.g. a proxy's 400 echoing the body). */
+  loginError?: (n: number, body: string) => { status: number; text: string } | undefined;
 }
 
 export interface FakeTradovate {
@@ -80,7 +82,14 @@ export async function startFakeTradovate(opts: FakeOptions = {}): Promise<FakeTr
         auth: req.headers.authorization,
       });
       res.setHeader("content-type", "application/json");
-      if (path.startsWith("auth/accesstokenrequest") && opts.loginReply) {
+      const loginN = restCalls.filter((c) => c.path.startsWith("auth/accesstokenrequest")).length - 1;
+      const loginError = path.startsWith("auth/accesstokenrequest")
+        ? opts.loginError?.(loginN, restCalls.at(-1)!.body)
+        : undefined;
+      if (loginError) {
+        res.writeHead(loginError.status, { "content-type": "text/plain" });
+        res.end(loginError.text);
+      } else if (path.startsWith("auth/accesstokenrequest") && opts.loginReply) {
         const n = restCalls.filter((c) => c.path.startsWith("auth/accesstokenrequest")).length - 1;
         res.end(JSON.stringify(opts.loginReply(n, restCalls.at(-1)!.body)));
       } else if (path.startsWith("auth/")) {

@@ -40,6 +40,7 @@ export async function startSimHarness(simOpts: SimOptions = {}): Promise<SimHarn
         watchdogMs: 2000,
         requestTimeoutMs: 2000,
         reconnect: { initialMs: 20, maxMs: 200 },
+        syncSettleMs: 30,
         ...opts,
       });
       sessions.push(session);

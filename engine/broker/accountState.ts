@@ -1,0 +1,173 @@
+/**
+ * Per-account state of one login (tradovate-protocol.md §4): positions, cash balances (which
+ * Tradovate moves by realized P&L and by fees: net liquidation and loss limits read `amount`) and
+ * risk status; each change becomes its event only when it is a change.
+ */
+import type {
+  BalanceEvent,
+  BrokerEvent,
+  PositionEvent,
+  PositionSnapshot,
+  RiskStatusEvent,
+} from "../types.js";
+import type { ContractCache } from "./contractCache.js";
+import {
+  LOCKING_ACTIONS,
+  parseCashBalance,
+  parsePosition,
+  parseRiskStatus,
+  type RawPosition,
+  type RawRiskStatus,
+} from "./entities.js";
+
+type Cash = { amount: number; realizedPnL: number };
+
+export class AccountState {
+  private readonly positionsByKey = new Map<string, RawPosition>();
+  private readonly cash = new Map<number, Cash>();
+  private readonly risk = new Map<number, RawRiskStatus>();
+
+  constructor(
+    private readonly connection: string,
+    private readonly contracts: ContractCache,
+    private readonly isAllowed: (accountId: number) => boolean,
+  ) {}
+
+  positions(accountId: number): PositionSnapshot[] {
+    const out: PositionSnapshot[] = [];
+    for (const p of this.positionsByKey.values()) if (p.accountId === accountId) out.push(this.snapshotOf(p));
+    return out;
+  }
+
+  allPositions(): PositionSnapshot[] {
+    return [...this.positionsByKey.values()]
+      .filter((p) => this.isAllowed(p.accountId))
+      .map((p) => this.snapshotOf(p));
+  }
+
+  cashBalance(accountId: number): Cash | undefined {
+    const c = this.cash.get(accountId);
+    return c ? { ...c } : undefined;
+  }
+
+  /** A snapshot is the truth now: forget what may be stale after a gap. */
+  clear(): void {
+    this.positionsByKey.clear();
+    this.cash.clear();
+    this.risk.clear();
+  }
+
+  /** Caches a snapshot entity of a type this state owns; false for other types. */
+  store(entityType: string, entity: unknown): boolean {
+    switch (entityType) {
+      case "position": {
+        const p = parsePosition(entity);
+        if (p) this.positionsByKey.set(key(p.accountId, p.contractId), p);
+        return true;
+      }
+      case "cashbalance": {
+        const c = parseCashBalance(entity);
+        if (c) this.cash.set(c.accountId, { amount: c.amount, realizedPnL: c.realizedPnL });
+        return true;
+      }
+      case "accountriskstatus": {
+        const r = parseRiskStatus(entity);
+        if (r) this.risk.set(r.accountId, r);
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** The balance and risk events a fresh snapshot implies. */
+  snapshotEvents(): BrokerEvent[] {
+    const events: BrokerEvent[] = [];
+    for (const [accountId, c] of this.cash)
+      if (this.isAllowed(accountId)) events.push(this.balanceEvent(accountId, c));
+    for (const r of this.risk.values()) if (this.isAllowed(r.accountId)) events.push(this.riskEvent(r));
+    return events;
+  }
+
+  /** A live position: the position when it changed for an allowed account, else undefined. */
+  livePosition(p: RawPosition): RawPosition | undefined {
+    const k = key(p.accountId, p.contractId);
+    const before = this.positionsByKey.get(k);
+    this.positionsByKey.set(k, p);
+    if (before && before.netPos === p.netPos && before.netPrice === p.netPrice) return undefined;
+    return this.isAllowed(p.accountId) ? p : undefined;
+  }
+
+  liveCash(entity: unknown, events: BrokerEvent[]): boolean {
+    const c = parseCashBalance(entity);
+    if (!c) return false;
+    const before = this.cash.get(c.accountId);
+    this.cash.set(c.accountId, { amount: c.amount, realizedPnL: c.realizedPnL });
+    if (before && before.amount === c.amount && before.realizedPnL === c.realizedPnL) return true;
+    if (this.isAllowed(c.accountId)) events.push(this.balanceEvent(c.accountId, c));
+    return true;
+  }
+
+  liveRisk(entity: unknown, events: BrokerEvent[]): boolean {
+    const r = parseRiskStatus(entity);
+    if (!r) return false;
+    const before = this.risk.get(r.accountId);
+    this.risk.set(r.accountId, r);
+    if (before && before.adminAction === r.adminAction && before.liquidateOnly === r.liquidateOnly)
+      return true;
+    if (this.isAllowed(r.accountId)) events.push(this.riskEvent(r));
+    return true;
+  }
+
+  /** A position Tradovate deleted: flat, if it was not already. */
+  deletedPosition(entity: unknown, events: BrokerEvent[]): void {
+    const p = parsePosition(entity);
+    if (!p) return;
+    const k = key(p.accountId, p.contractId);
+    const before = this.positionsByKey.get(k);
+    this.positionsByKey.delete(k);
+    if (before && before.netPos !== 0 && this.isAllowed(p.accountId) && this.contracts.ready(p.contractId)) {
+      events.push(this.positionEvent({ ...p, netPos: 0, netPrice: undefined }));
+    }
+  }
+
+  positionEvent(p: RawPosition): PositionEvent {
+    return { type: "position", connection: this.connection, position: this.snapshotOf(p) };
+  }
+
+  private snapshotOf(p: RawPosition): PositionSnapshot {
+    return {
+      accountId: p.accountId,
+      contractId: p.contractId,
+      contract: this.contracts.name(p.contractId) ?? String(p.contractId),
+      netPos: p.netPos,
+      netPrice: p.netPos === 0 ? undefined : p.netPrice,
+      volume: p.volume,
+    };
+  }
+
+  private balanceEvent(accountId: number, c: Cash): BalanceEvent {
+    return {
+      type: "balance",
+      connection: this.connection,
+      accountId,
+      amount: c.amount,
+      realizedPnL: c.realizedPnL,
+    };
+  }
+
+  private riskEvent(r: RawRiskStatus): RiskStatusEvent {
+    return {
+      type: "riskStatus",
+      connection: this.connection,
+      accountId: r.accountId,
+      adminAction: r.adminAction,
+      liquidateOnly: r.liquidateOnly,
+      locked: LOCKING_ACTIONS.has(r.adminAction),
+    };
+  }
+}
+
+function key(accountId: number, contractId: number): string {
+  return `${accountId}:${contractId}`;
+}

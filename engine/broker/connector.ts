@@ -1,0 +1,353 @@
+/**
+ * The connection of one login (design.md §1, §10): connecting → connected → reconnecting /
+ * reauth-needed / down. Every (re)connect: token → account/list (REST) → trading socket →
+ * authorize → user/syncrequest once → snapshot (in parts, see syncRequest.ts) → synced.
+ *
+ * What it does when that fails is decided in connectPolicy.ts; the cases a trader must hear
+ * about are said once, plainly, through `alert`:
+ *  - another login took the session (408/502 on our token, or a quota shutdown): back off before
+ *    logging in again, so the other login (often the trader's own Tradovate window) is not thrown
+ *    out in turn, then reconnect and re-sync; several in a row is an eviction loop: stop;
+ *  - logins are locked (423): no login until the lockout ends;
+ *  - a key without permissions (401 right after a good login): stop, naming the fix.
+ */
+import type { BrokerAccount, Clock, ConnectionState, Logger, MonoMs } from "../types.js";
+import { evictionLoopText, lockoutText, noPermissionText, supersededText } from "./advice.js";
+import { asBrokerError, type TokenHolder } from "./auth.js";
+import {
+  type ConnectPhase,
+  classifyFailure,
+  EvictionWatch,
+  type ReconnectOptions,
+  ReconnectPolicy,
+  type SupersededOptions,
+} from "./connectPolicy.js";
+import { parseAccount } from "./entities.js";
+import { BrokerRequestError } from "./errors.js";
+import type { EventMessage } from "./frames.js";
+import type { RateLimiter } from "./rateLimiter.js";
+import type { RestClient } from "./rest.js";
+import { type SocketLoss, TradovateSocket, type WebSocketConstructor } from "./socket.js";
+import { SnapshotAssembler, syncRequestBody } from "./syncRequest.js";
+
+export interface ConnectorOptions {
+  connection: string;
+  user: string;
+  appId: string;
+  wsUrl: string;
+  /** Account names to sync; default: every account of account/list. */
+  accounts?: string[] | undefined;
+  clock: Clock;
+  logger: Logger;
+  WebSocketImpl: WebSocketConstructor;
+  limiter: RateLimiter;
+  tokens: TokenHolder;
+  rest: RestClient;
+  socket: {
+    heartbeatMs: number;
+    watchdogMs: number;
+    requestTimeoutMs: number;
+    lockoutMs: number;
+    authorizeFallbackMs?: number | undefined;
+    maxOrderPenaltyWaitMs?: number | undefined;
+  };
+  reconnect: ReconnectOptions;
+  superseded: SupersededOptions;
+  /** Logins stop this long after a 423 without Retry-After. */
+  loginLockoutMs: number;
+  /** A split snapshot is complete when no part came for this long. */
+  syncSettleMs: number;
+  setState(state: ConnectionState, reason?: string): void;
+  alert(level: "info" | "warn" | "error", message: string): void;
+  /** The account list to sync was read. */
+  onAccounts(accounts: BrokerAccount[]): void;
+  /** A live event on the current socket. */
+  onEvent(msg: EventMessage, receivedAt: MonoMs): void;
+  /** The snapshot of a new socket is complete. */
+  onSynced(snapshot: Record<string, unknown>): void;
+  /** A part of the snapshot came after it was applied. */
+  onLatePart(part: unknown, receivedAt: MonoMs): void;
+  /** The synced socket is gone. */
+  onLost(): void;
+}
+
+class FatalSetupError extends Error {}
+
+export class Connector {
+  /** The trading socket while it exists (synced or not). */
+  socket: TradovateSocket | undefined;
+  /** True once the current socket's snapshot is applied. */
+  synced = false;
+  private stopped = true;
+  private loopRunning = false;
+  private clientErrors = 0;
+  private freshToken = false;
+  private phase: ConnectPhase = "login";
+  private lockoutAlerted = false;
+  private assembler: SnapshotAssembler | undefined;
+  private sleepTimer: unknown;
+  private wake: (() => void) | undefined;
+  private readonly policy: ReconnectPolicy;
+  private readonly evictions: EvictionWatch;
+
+  constructor(private readonly opts: ConnectorOptions) {
+    this.policy = new ReconnectPolicy(opts.clock, opts.reconnect);
+    this.evictions = new EvictionWatch(opts.clock, opts.superseded);
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.policy.reset();
+    this.evictions.reset();
+    void this.loop();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.sleepTimer !== undefined) this.opts.clock.clearTimeout(this.sleepTimer);
+    this.sleepTimer = undefined;
+    this.wake?.();
+    this.assembler?.cancel(new BrokerRequestError("disconnected", "stopped"));
+    this.socket?.close("session stopped");
+    this.socket = undefined;
+    this.synced = false;
+  }
+
+  private async loop(): Promise<void> {
+    if (this.loopRunning) return;
+    this.loopRunning = true;
+    try {
+      while (!this.stopped) {
+        try {
+          await this.connectOnce();
+          return;
+        } catch (err) {
+          if (this.stopped || !(await this.failed(err))) return;
+        }
+      }
+    } finally {
+      this.loopRunning = false;
+    }
+  }
+
+  /** Decides what a failed attempt means; resolves true to try again (after any wait). */
+  private async failed(err: unknown): Promise<boolean> {
+    const { clock, setState, tokens } = this.opts;
+    if (err instanceof FatalSetupError) {
+      tokens.pauseLogins(Number.POSITIVE_INFINITY, err.message);
+      setState("down", err.message);
+      return false;
+    }
+    const e = asBrokerError(err);
+    const stop = (state: "reauth-needed" | "down", reason: string) => {
+      // Nothing else of this session (market data, renewal) logs in until it is started again.
+      tokens.pauseLogins(Number.POSITIVE_INFINITY, reason);
+      setState(state, reason);
+      return false;
+    };
+    const action = classifyFailure(e, {
+      now: clock.now(),
+      phase: this.phase,
+      freshToken: this.freshToken,
+      clientErrors: this.clientErrors,
+      loginLockoutMs: this.opts.loginLockoutMs,
+    });
+    switch (action.action) {
+      case "stop":
+        return stop(
+          action.state,
+          action.state === "down"
+            ? `${e.message} (gave up after ${this.clientErrors + 1} attempts)`
+            : e.message,
+        );
+      case "noPermission": {
+        const message = noPermissionText(this.opts.user, this.opts.appId, e.message);
+        tokens.invalidate();
+        this.opts.alert("error", message);
+        return stop("reauth-needed", message);
+      }
+      case "lockedOut": {
+        const message = lockoutText(this.opts.user, action.untilMs);
+        tokens.invalidate();
+        tokens.pauseLogins(action.untilMs, "Tradovate locked this user's logins (423)");
+        if (!this.lockoutAlerted) this.opts.alert("error", message);
+        this.lockoutAlerted = true;
+        setState("down", message);
+        await this.sleep(action.untilMs - clock.now());
+        tokens.allowLogins();
+        return !this.stopped;
+      }
+      case "superseded":
+        return this.superseded();
+      case "retry": {
+        // Repeated 4xx get a login throttled; a 429 is the budget's business, not one of those.
+        if (e.status !== undefined && e.status >= 400 && e.status < 500 && e.status !== 429)
+          this.clientErrors += 1;
+        if (action.invalidateToken) tokens.invalidate();
+        const lockedUntil = this.opts.limiter.lockedOutUntil();
+        const delay = Math.max(
+          this.policy.failed(),
+          lockedUntil !== undefined ? lockedUntil - clock.now() : 0,
+        );
+        setState("reconnecting", e.message);
+        await this.sleep(delay);
+        return !this.stopped;
+      }
+    }
+  }
+
+  /** Another login took the session: wait before logging in again, or stop on a loop. */
+  private async superseded(): Promise<boolean> {
+    this.opts.tokens.invalidate();
+    const verdict = this.evictions.evicted();
+    if (verdict === "loop") {
+      const message = evictionLoopText(
+        this.opts.user,
+        this.opts.superseded.loopCount,
+        this.opts.superseded.loopWindowMs,
+      );
+      this.opts.tokens.pauseLogins(Number.POSITIVE_INFINITY, message);
+      this.opts.alert("error", message);
+      this.opts.setState("down", message);
+      return false;
+    }
+    this.opts.tokens.pauseLogins(this.opts.clock.now() + verdict.waitMs, "another login took the session");
+    const message = supersededText(this.opts.user, verdict.waitMs);
+    this.opts.alert("warn", message);
+    this.opts.setState("reconnecting", message);
+    await this.sleep(verdict.waitMs);
+    this.opts.tokens.allowLogins();
+    return !this.stopped;
+  }
+
+  private async connectOnce(): Promise<void> {
+    const { tokens } = this.opts;
+    this.synced = false;
+    this.phase = "login";
+    const hadToken = tokens.current() !== undefined;
+    const token = await tokens.get();
+    this.freshToken = !hadToken;
+    this.phase = "accounts";
+    const accounts = await this.loadAccounts(token.accessToken);
+    this.opts.onAccounts(accounts);
+    const socket: TradovateSocket = new TradovateSocket({
+      url: this.opts.wsUrl,
+      token: token.accessToken,
+      label: "trading",
+      clock: this.opts.clock,
+      logger: this.opts.logger,
+      WebSocketImpl: this.opts.WebSocketImpl,
+      limiter: this.opts.limiter,
+      ...this.opts.socket,
+      onEvent: (msg, receivedAt) => {
+        if (socket === this.socket) this.opts.onEvent(msg, receivedAt);
+      },
+      onClose: (loss) => this.lost(socket, loss),
+    });
+    this.socket = socket;
+    const assembler = new SnapshotAssembler(this.opts.clock, this.opts.syncSettleMs, (part) => {
+      if (socket === this.socket) this.opts.onLatePart(part, this.opts.clock.mono());
+    });
+    this.assembler = assembler;
+    try {
+      this.phase = "authorize";
+      await socket.open();
+      if (this.stopped) throw new BrokerRequestError("disconnected", "stopped");
+      this.phase = "sync";
+      // Once per socket: the subscription lives as long as the socket does.
+      const first = await socket.request("user/syncrequest", syncRequestBody(accounts.map((a) => a.id)), {
+        priority: "exit",
+        timeoutMs: Math.max(this.opts.socket.requestTimeoutMs, 30_000),
+        onMore: (part) => assembler.add(part),
+      });
+      if (typeof first !== "object" || first === null) {
+        throw new BrokerRequestError("transport", "user/syncrequest: reply has no snapshot");
+      }
+      assembler.add(first);
+      const snapshot = await assembler.done;
+      if (this.stopped) throw new BrokerRequestError("disconnected", "stopped");
+      if (assembler.partCount > 1) {
+        this.opts.logger.info("sync snapshot assembled from parts", { parts: assembler.partCount });
+      }
+      this.synced = true;
+      this.clientErrors = 0;
+      this.lockoutAlerted = false;
+      this.policy.connected();
+      this.opts.onSynced(snapshot);
+    } catch (err) {
+      assembler.cancel(err instanceof Error ? err : new Error(String(err)));
+      if (this.socket === socket) this.socket = undefined;
+      socket.close("connect failed");
+      throw err;
+    }
+  }
+
+  private async loadAccounts(token: string): Promise<BrokerAccount[]> {
+    // Connecting is what makes exits possible: it may use the budget kept for them.
+    const list = await this.opts.rest.call("account/list", { token, priority: "exit" });
+    if (!Array.isArray(list)) throw new BrokerRequestError("transport", "account/list: reply is not a list");
+    const all = list.map(parseAccount).filter((a) => a !== undefined);
+    const wanted = this.opts.accounts;
+    if (!wanted || wanted.length === 0) return all.map((a) => ({ id: a.id, name: a.name }));
+    const byName = new Map(all.map((a) => [a.name.toUpperCase(), a]));
+    const found: BrokerAccount[] = [];
+    const missing: string[] = [];
+    for (const name of wanted) {
+      const a = byName.get(name.toUpperCase());
+      if (a) found.push({ id: a.id, name: a.name });
+      else missing.push(name);
+    }
+    if (missing.length > 0) {
+      this.opts.logger.error("accounts not visible to this login", {
+        connection: this.opts.connection,
+        missing,
+      });
+    }
+    if (found.length === 0) {
+      throw new FatalSetupError(
+        `none of the accounts ${wanted.join(", ")} is visible to login ${this.opts.connection}`,
+      );
+    }
+    return found;
+  }
+
+  private lost(socket: TradovateSocket, loss: SocketLoss): void {
+    if (this.socket !== socket) return;
+    this.socket = undefined;
+    const wasSynced = this.synced;
+    this.synced = false;
+    if (!wasSynced) {
+      // connectOnce reports its own failure; a snapshot still arriving will not.
+      this.assembler?.cancel(new BrokerRequestError("disconnected", loss.reason));
+      return;
+    }
+    this.opts.onLost();
+    if (this.stopped) return;
+    this.opts.logger.warn("trading socket lost", { connection: this.opts.connection, reason: loss.reason });
+    void (async () => {
+      if (loss.superseded) {
+        if (!(await this.superseded())) return;
+      } else {
+        this.opts.setState("reconnecting", loss.reason);
+        await this.sleep(this.policy.lost());
+      }
+      if (!this.stopped) await this.loop();
+    })();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = () => {
+        this.wake = undefined;
+        resolve();
+      };
+      this.sleepTimer = this.opts.clock.setTimeout(
+        () => {
+          this.sleepTimer = undefined;
+          this.wake?.();
+        },
+        Math.max(0, ms),
+      );
+    });
+  }
+}
