@@ -192,6 +192,15 @@ export interface RateBudget {
   blockedUntil?: EpochMs | undefined;
 }
 
+/**
+ * Where an account lives at its broker: the session of its login and the broker's account id.
+ * The account directory hands these out by account name; an order target adds the name.
+ */
+export interface AccountRoute {
+  session: BrokerSession;
+  accountId: number;
+}
+
 export interface BrokerSession {
   /** The config connection name. */
   readonly connection: string;
@@ -237,8 +246,9 @@ export const SKIP_REASONS = {
   alreadyFlat: "already flat",
   roundsToZero: "rounds to zero",
   fixedLaterFill: "fixed size: later fill of the same order",
-  unknownContract: "unknown contract",
   leaderGuard: "account is a leader",
+  /** The follower's broker has not answered this many of our orders: mimik will not pile on. */
+  ordersBacklog: "too many orders in flight",
 } as const;
 
 export type SkipReason = (typeof SKIP_REASONS)[keyof typeof SKIP_REASONS];
@@ -285,6 +295,12 @@ export interface FollowerStateEvent {
   follower: string;
   state: FollowerState;
   reason?: string | undefined;
+  /**
+   * True while this state (a lock, an unlock, the high-water mark) is held in memory only: its
+   * save failed and is retried until it is on disk. A restart now would bring back the last state
+   * that was saved. Absent once it is on disk.
+   */
+  unsaved?: true | undefined;
 }
 
 export interface RiskSnapshotEvent {

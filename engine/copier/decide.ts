@@ -44,8 +44,9 @@ export type Decision =
 
 /**
  * The whole copy rule for one follower and one leader fill (design.md §2), as a pure function.
- * Gate order: group active → follower enabled → connection up → lock/LIQUIDATE_ONLY → whitelist →
- * max contracts → max trades per day; the last four stop openings only, never exits.
+ * Gate order: group active → follower enabled → connection up → orders backlog → lock/LIQUIDATE_ONLY
+ * → whitelist → max contracts → max trades per day; from the lock on they stop openings only, never
+ * exits.
  */
 export function decide(input: DecideInput): Decision {
   const { gate, sizing, maxContracts, leaderBefore: before, leaderAfter: after, follower } = input;

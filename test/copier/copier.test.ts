@@ -357,10 +357,10 @@ describe("reconnects: nothing replayed, differences shown, resync on request", (
     expect(w.events.filter((e) => e.type === "syncStatus")).toEqual([
       expect.objectContaining({ follower: "A", contract: "ESZ6", has: 0, expects: 2, inSync: false }),
     ]);
-    expect(w.copier.syncStatus()).toEqual([
-      expect.objectContaining({ follower: "A", has: 0, expects: 2, inSync: false }),
-      expect.objectContaining({ follower: "B", has: 2, expects: 2, inSync: true }),
-    ]);
+    // B was never away: nothing is announced for it, and it holds what the rule expects.
+    expect(w.copier.followerPosition("A", "ESZ6")).toBe(0);
+    expect(w.copier.followerPosition("B", "ESZ6")).toBe(2);
+    expect(w.copier.leaderPosition("L", "ESZ6")).toBe(2);
     const pending = w.copier.resync("A");
     expect(w.broker.placed.at(-1)).toEqual(
       expect.objectContaining({ accountName: "A", action: "Buy", qty: 2 }),
@@ -420,21 +420,21 @@ describe("the leader is never traded", () => {
   it("a follower that resolves to the leader's account is refused at the gateway, loudly", () => {
     const w = world([{ name: "g", leader: "L", followers: [{ account: "A" }, { account: "B" }] }]);
     // A broken wiring: A's name resolves to the leader's id on the leader's connection.
-    const copier = new Copier(
-      {
-        clock: w.clock,
-        emit: (e) => w.events.push(e),
-        gateway: w.gateway,
-        resolve: (name) =>
+    const copier = new Copier({
+      clock: w.clock,
+      emit: (e) => w.events.push(e),
+      gateway: w.gateway,
+      accounts: {
+        ...w.accounts,
+        route: (name) =>
           name === "A"
             ? { session: w.session("L"), accountId: w.id("L") }
             : { session: w.session(name), accountId: w.id(name) },
         connected: () => true,
-        gate: () => ({ state: "ACTIVE" }),
-        ledger: w.ledger,
       },
-      w.config,
-    );
+      gate: () => ({ state: "ACTIVE" }),
+      ledger: w.ledger,
+    });
     w.session("L").sync(true);
     copier.onBrokerEvent({
       type: "fill",
@@ -465,9 +465,9 @@ describe("latency", () => {
     w.trade("L", "ESZ6", "Buy", 1);
     w.clock.advance(3);
     await w.flush();
-    expect(w.copier.latency("written", "A")).toEqual({ p50: 3, p99: 3, count: 1 });
-    expect(w.copier.latency("ack").count).toBe(1);
-    expect(w.copier.latency("filled", "A")).toEqual({ p50: 3, p99: 3, count: 1 });
+    expect(w.gateway.latency("written", "A")).toEqual({ p50: 3, p99: 3, count: 1 });
+    expect(w.gateway.latency("ack").count).toBe(1);
+    expect(w.gateway.latency("filled", "A")).toEqual({ p50: 3, p99: 3, count: 1 });
     expect(w.copies({ outcome: "filled" })[0]?.latencyMs).toBe(3);
   });
 });
