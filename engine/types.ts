@@ -232,6 +232,13 @@ export interface BrokerSession {
 
 export type FollowerState = "ACTIVE" | "LIQUIDATE_ONLY" | "LOCKED";
 
+/**
+ * The position cap of a follower with no `maxContracts`: an opening copy never takes it past 50
+ * contracts. A sanity bound, not a sizing rule: a broken or hostile leader fill of 100 000 lots
+ * must not become 100 000-lot orders. Set `maxContracts` to trade bigger (it replaces this cap).
+ */
+export const DEFAULT_MAX_CONTRACTS = 50;
+
 /** Fixed reason strings: the UI, the journal and `mimik log` show these words. */
 export const SKIP_REASONS = {
   groupInactive: "group inactive",
@@ -242,6 +249,7 @@ export const SKIP_REASONS = {
   brokerLocked: "broker lock",
   notWhitelisted: "not whitelisted",
   maxContracts: "max contracts",
+  defaultCap: `default cap of ${DEFAULT_MAX_CONTRACTS} contracts (no max contracts set)`,
   maxTrades: "max trades per day",
   alreadyFlat: "already flat",
   roundsToZero: "rounds to zero",

@@ -2,6 +2,7 @@ import type { Follower, Group } from "../../data/schema.js";
 import type { AccountRole } from "../accounts/directory.js";
 import { mapContract } from "../symbols.js";
 import type { Clock, EngineEvent, SyncStatusEvent } from "../types.js";
+import { DEFAULT_MAX_CONTRACTS } from "../types.js";
 import { whitelisted } from "./gates.js";
 import { expectedPosition } from "./sizing.js";
 
@@ -39,7 +40,7 @@ export class SyncWatch {
       if (seen.has(contract)) continue;
       seen.add(contract);
       const expects = whitelisted(group.whitelist, leaderContract)
-        ? expectedPosition(follower.sizing, leader, follower.maxContracts)
+        ? expectedPosition(follower.sizing, leader, follower.maxContracts ?? DEFAULT_MAX_CONTRACTS)
         : 0;
       const has = this.deps.followerPosition(follower.account, contract);
       if (has === 0 && expects === 0) continue;

@@ -3,7 +3,7 @@ import { Copier } from "../../engine/copier/copier.js";
 import { COPY_REASONS } from "../../engine/copier/decide.js";
 import { REFUSALS } from "../../engine/outcome.js";
 import type { FillEvent } from "../../engine/types.js";
-import { SKIP_REASONS } from "../../engine/types.js";
+import { DEFAULT_MAX_CONTRACTS, SKIP_REASONS } from "../../engine/types.js";
 import { world } from "./harness.js";
 
 const half = { mode: "multiplier", value: 0.5 } as const;
@@ -175,6 +175,28 @@ describe("copying leader fills", () => {
     await w.flush();
     expect(w.position("A", "MNQZ6")).toBe(0);
     expect(w.position("B", "NQZ6")).toBe(0);
+  });
+});
+
+describe("a sanity bound on size", () => {
+  it("a 100 000-lot leader fill is copied up to the default cap; re-sync and resync expect no more", async () => {
+    const w = world([
+      { name: "g", leader: "L", followers: [{ account: "A" }, { account: "B", maxContracts: 200 }] },
+    ]);
+    w.trade("L", "ESZ6", "Buy", 100_000);
+    expect(w.broker.placed.map((p) => [p.accountName, p.qty])).toEqual([
+      ["A", DEFAULT_MAX_CONTRACTS],
+      ["B", 200],
+    ]);
+    expect(w.copies({ follower: "A", outcome: "sent" })[0]?.reason).toBe(COPY_REASONS.defaultCapped);
+    await w.flush();
+    w.session("A").sync(false);
+    expect(w.events.filter((e) => e.type === "syncStatus")).toEqual([]);
+    expect(await w.copier.resync("A")).toEqual({ target: "A", status: "in sync" });
+    w.trade("L", "ESZ6", "Sell", 100_000);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.position("B", "ESZ6")).toBe(0);
   });
 });
 
