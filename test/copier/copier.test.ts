@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Copier } from "../../engine/copier/copier.js";
 import { COPY_REASONS } from "../../engine/copier/decide.js";
+import { MAX_LIVE_ORDERS } from "../../engine/copier/followerBook.js";
 import { REFUSALS } from "../../engine/outcome.js";
 import type { FillEvent } from "../../engine/types.js";
 import { DEFAULT_MAX_CONTRACTS, SKIP_REASONS } from "../../engine/types.js";
@@ -194,6 +195,42 @@ describe("a sanity bound on size", () => {
     expect(w.events.filter((e) => e.type === "syncStatus")).toEqual([]);
     expect(await w.copier.resync("A")).toEqual({ target: "A", status: "in sync" });
     w.trade("L", "ESZ6", "Sell", 100_000);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.position("B", "ESZ6")).toBe(0);
+  });
+});
+
+describe("orders in flight", () => {
+  it(`a follower whose broker leaves ${MAX_LIVE_ORDERS} orders unanswered is refused new copies, never forgets one`, async () => {
+    const w = world([
+      {
+        name: "g",
+        leader: "L",
+        followers: [
+          { account: "A", maxContracts: 5000 },
+          { account: "B", maxContracts: 5000 },
+        ],
+      },
+    ]);
+    w.session("A").muted = true; // A's fills never arrive: its orders stay live
+    for (let n = 0; n < MAX_LIVE_ORDERS; n++) {
+      w.trade("L", "ESZ6", "Buy", 1);
+      if (n % 100 === 99) await w.flush();
+    }
+    expect(w.copier.followerPosition("A", "ESZ6")).toBe(MAX_LIVE_ORDERS);
+    w.trade("L", "ESZ6", "Buy", 1);
+    expect(w.copies({ follower: "A" }).at(-1)).toEqual(
+      expect.objectContaining({ outcome: "skipped", reason: SKIP_REASONS.ordersBacklog }),
+    );
+    expect(w.copies({ follower: "B" }).at(-1)?.outcome).toBe("sent");
+    expect(await w.copier.resync("A")).toEqual(
+      expect.objectContaining({ status: "refused", reason: REFUSALS.ordersBacklog }),
+    );
+    // A's login comes back: the snapshot holds what its orders did, and copying resumes.
+    w.session("A").muted = false;
+    w.session("A").sync(false);
+    w.trade("L", "ESZ6", "Sell", MAX_LIVE_ORDERS + 1);
     await w.flush();
     expect(w.position("A", "ESZ6")).toBe(0);
     expect(w.position("B", "ESZ6")).toBe(0);
