@@ -180,6 +180,73 @@ describe("manual flatten-and-lock", () => {
   });
 });
 
+describe("a lock is never lost on a full disk", () => {
+  const shown = (r: Awaited<ReturnType<typeof setup>>) =>
+    r.events.flatMap((e) =>
+      e.type === "followerState" && e.follower === "F1" ? [[e.state, e.reason, e.unsaved]] : [],
+    );
+
+  it("lock: saved false, said loudly, kept in memory, retried until on disk, then said again", async () => {
+    const r = await setup(["F1"], {});
+    r.store.fail = true;
+    const outcome = await r.engine.lock("F1", "lunch");
+    expect(outcome).toEqual({ target: "F1", status: "locked", reason: "lunch", saved: false });
+    expect(succeeded(outcome)).toBe(false);
+    expect(r.engine.gate("F1").state).toBe("LOCKED");
+    expect(r.engine.snapshot("F1")?.unsaved).toBe(true);
+    expect(shown(r)).toEqual([
+      ["LOCKED", "lunch", undefined],
+      ["LOCKED", "lunch", true],
+    ]);
+    expect(r.events).toContainEqual(
+      expect.objectContaining({ type: "alert", level: "error", follower: "F1", group: "g1" }),
+    );
+    await r.clock.advance(20_000);
+    expect(r.store.state.followers.F1?.state).not.toBe("LOCKED");
+    r.store.fail = false;
+    await r.clock.advance(30_000);
+    expect(r.store.state.followers.F1).toMatchObject({
+      state: "LOCKED",
+      lockKind: "manual",
+      lockReason: "lunch",
+    });
+    expect(shown(r).at(-1)).toEqual(["LOCKED", "lunch", undefined]);
+    expect(r.engine.snapshot("F1")?.unsaved).toBe(false);
+    expect(alertsOf(r.events, "F1").at(-1)).toMatch(/risk state saved; it is on disk again/);
+    expect(r.clock.pending()).toBe(1); // only the roll timer is left
+
+    const again = r.restart();
+    r.setConfig(configWith([{ account: "F1" }]));
+    await again.start();
+    expect(again.gate("F1").state).toBe("LOCKED");
+  });
+
+  it("breach: the flatten still goes, its outcome says the lock is not on disk, the retry puts it there", async () => {
+    const r = await setup(["F1"]);
+    r.store.fail = true;
+    const [outcome] = await r.engine.flattenAndLock(["F1"]);
+    expect(outcome).toMatchObject({ target: "F1", status: "locked", saved: false });
+    expect(r.log.some((l) => l.startsWith("liquidate F1"))).toBe(true);
+    expect(r.engine.gate("F1").state).toBe("LOCKED");
+    r.store.fail = false;
+    await r.clock.advance(5_000);
+    expect(r.store.state.followers.F1).toMatchObject({ state: "LOCKED", lockKind: "manual" });
+    expect(r.engine.snapshot("F1")?.unsaved).toBe(false);
+  });
+
+  it("unlock: saved false too, and the unlock reaches the disk once it can", async () => {
+    const r = await setup(["F1"], {});
+    await r.engine.lock("F1", "lunch");
+    r.store.fail = true;
+    expect(await r.engine.unlock("F1")).toMatchObject({ status: "unlocked", saved: false });
+    expect(shown(r).at(-1)).toEqual(["ACTIVE", undefined, true]);
+    r.store.fail = false;
+    await r.clock.advance(5_000);
+    expect(r.store.state.followers.F1?.state).toBe("ACTIVE");
+    expect(shown(r).at(-1)).toEqual(["ACTIVE", undefined, undefined]);
+  });
+});
+
 describe("leaders are never targeted", () => {
   it("a leader's own losses never trigger anything, and a config that lists it as a follower too is ignored", async () => {
     const r = await setup(["F1"]);
