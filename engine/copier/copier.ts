@@ -15,7 +15,6 @@ import type {
   FillLedger,
   FollowerState,
   Logger,
-  MonoMs,
   OrderResult,
   Side,
   SyncEvent,
@@ -27,7 +26,7 @@ import { COPY_REASONS, decide } from "./decide.js";
 import { FillDedupe } from "./fillDedupe.js";
 import { FollowerBook } from "./followerBook.js";
 import { LeaderBook } from "./leaderBook.js";
-import { OrderTracker } from "./orderTracker.js";
+import { type OrderMeta, OrderTracker } from "./orderTracker.js";
 import { planResync } from "./resyncPlan.js";
 import { SyncWatch } from "./syncWatch.js";
 
@@ -158,23 +157,31 @@ export class Copier {
     const route = accounts.route(name);
     if (!route || !accounts.connected(name))
       return { target: name, status: "refused", reason: REFUSALS.disconnected };
-    const lines = this.watch.lines(role.group, role.follower);
+    const { group, follower } = role;
+    const lines = this.watch.lines(group, follower);
     if (lines.every((line) => line.inSync)) return { target: name, status: "in sync" };
     if (this.book.full(name)) return { target: name, status: "refused", reason: REFUSALS.ordersBacklog };
     const risk = this.deps.gate(name);
     const plan = planResync(lines, risk.state === "ACTIVE" && !risk.brokerLocked);
     const sent: Array<Promise<OrderResult>> = [];
-    const now = this.deps.clock.mono();
+    const startedAt = this.deps.clock.mono();
     for (const { contract, delta } of plan.send) {
       this.resyncSeq += 1;
       const clOrdId = `mk-rs-${route.accountId}-${this.deps.clock.now().toString(36)}-${this.resyncSeq}`;
-      const result = this.send(role.group, name, route, contract, delta, clOrdId, {
+      const side: Side = delta > 0 ? "Buy" : "Sell";
+      const meta: OrderMeta = {
+        group: group.name,
+        follower: name,
         fillId: 0,
+        contract,
         kind: "resync",
-        reason: COPY_REASONS.resync,
-        startedAt: now,
-      });
-      if (result) sent.push(result);
+        side,
+        startedAt,
+      };
+      const result = this.orders.send(route, meta, delta, clOrdId);
+      if (!result) continue;
+      sent.push(result);
+      this.deps.emit(this.sentEvent(meta, delta, clOrdId, COPY_REASONS.resync));
     }
     const results = await Promise.all(sent);
     const failed = results.filter((r) => !r.ok).length;
@@ -264,7 +271,8 @@ export class Copier {
     const { accounts } = this.deps;
     const name = follower.account;
     const contract = mapContract(event.contract, follower.mapping);
-    if (accounts.isLeader(name)) return this.skipped(group, name, event, contract, before, after);
+    if (accounts.isLeader(name))
+      return this.leaderSkip(group, name, event.fillId, contract, classify(before, after));
     const route = accounts.route(name);
     const risk = this.deps.gate(name);
     const counted = this.counted.has(name, event.orderId);
@@ -297,73 +305,30 @@ export class Copier {
       });
     }
     const clOrdId = clOrdIdFor(event.fillId, route.accountId);
-    const sent = this.send(group, name, route, contract, decision.delta, clOrdId, {
-      fillId: event.fillId,
+    const side: Side = decision.delta > 0 ? "Buy" : "Sell";
+    const { fillId, receivedAt: startedAt } = event;
+    const meta: OrderMeta = {
+      group: group.name,
+      follower: name,
+      fillId,
+      contract,
       kind: decision.kind,
-      reason: decision.reason,
-      startedAt: event.receivedAt,
-      deferEvent: true,
-    });
-    if (!sent) return this.skipped(group, name, event, contract, before, after);
+      side,
+      startedAt,
+    };
+    if (!this.orders.send(route, meta, decision.delta, clOrdId))
+      return this.leaderSkip(group, name, fillId, contract, decision.kind);
     if (decision.opening !== 0 && !counted) {
       this.counted.add(name, event.orderId);
       openings.push(name);
     }
-    return this.copyEvent(group.name, name, event.fillId, contract, {
-      outcome: "sent",
-      kind: decision.kind,
-      reason: decision.reason,
-      side: decision.delta > 0 ? "Buy" : "Sell",
-      qty: Math.abs(decision.delta),
-      clOrdId,
-      latencyMs: this.deps.clock.mono() - event.receivedAt,
-    });
+    return this.sentEvent(meta, decision.delta, clOrdId, decision.reason);
   }
 
-  /** Skipped because the account is a leader (refused by the gateway, or never offered to it). */
-  private skipped(
-    group: Group,
-    name: string,
-    event: FillEvent,
-    contract: string,
-    before: number,
-    after: number,
-  ): CopyEvent {
-    return this.copyEvent(group.name, name, event.fillId, contract, {
-      outcome: "skipped",
-      kind: classify(before, after),
-      reason: SKIP_REASONS.leaderGuard,
-    });
-  }
-
-  /** Hand one order to the order tracker (gateway, book, result); undefined when it was refused. */
-  private send(
-    group: Group,
-    follower: string,
-    route: AccountRoute,
-    contract: string,
-    delta: number,
-    clOrdId: string,
-    info: { fillId: number; kind: CopyKind; reason: string; startedAt: MonoMs; deferEvent?: boolean },
-  ): Promise<OrderResult> | undefined {
-    const side: Side = delta > 0 ? "Buy" : "Sell";
-    const { fillId, kind, startedAt } = info;
-    const meta = { group: group.name, follower, fillId, contract, kind, side, startedAt };
-    const pending = this.orders.send(route, meta, delta, clOrdId);
-    if (pending && !info.deferEvent) {
-      this.deps.emit(
-        this.copyEvent(group.name, follower, fillId, contract, {
-          outcome: "sent",
-          kind,
-          reason: info.reason,
-          side,
-          qty: Math.abs(delta),
-          clOrdId,
-          latencyMs: this.deps.clock.mono() - startedAt,
-        }),
-      );
-    }
-    return pending;
+  /** Skipped because the account is a leader (never offered to the gateway, or refused by it). */
+  private leaderSkip(group: Group, name: string, fillId: number, contract: string, kind?: CopyKind) {
+    const reason = SKIP_REASONS.leaderGuard;
+    return this.copyEvent(group.name, name, fillId, contract, { outcome: "skipped", kind, reason });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -401,6 +366,21 @@ export class Copier {
     if (!route) return;
     const found = route.session.positions(route.accountId).find((p) => p.contract === contract);
     this.book.seed(follower, contract, found?.netPos ?? 0, found?.volume);
+  }
+
+  private sentEvent(meta: OrderMeta, delta: number, clOrdId: string, reason: string): CopyEvent {
+    const { group, follower, fillId, contract, kind, side, startedAt } = meta;
+    const latencyMs = this.deps.clock.mono() - startedAt;
+    const qty = Math.abs(delta);
+    return this.copyEvent(group, follower, fillId, contract, {
+      outcome: "sent",
+      kind,
+      reason,
+      side,
+      qty,
+      clOrdId,
+      latencyMs,
+    });
   }
 
   private copyEvent(

@@ -1,6 +1,7 @@
 import type { Limits } from "../../data/schema.js";
 import type { FollowerRiskRecord, FollowerState, RiskStatusEvent } from "../types.js";
 import { tradesLeft } from "./limits.js";
+import { roll } from "./lockMachine.js";
 import { Holdings } from "./valuation.js";
 
 /** What the copier asks on its hot path. Replaced (never mutated) when anything in it changes. */
@@ -51,6 +52,23 @@ export class FollowerRisk {
     const g = this.gate;
     if (g.state !== state || g.brokerLocked !== brokerLocked || g.tradesLeft !== left)
       this.gate = Object.freeze({ state, brokerLocked, tradesLeft: left });
+  }
+
+  /** A new trading day: the record rolls (start of day from net liq when known), the waiver ends. */
+  rollTo(tradingDay: string): void {
+    const netLiq = this.configured && this.holdings.cash !== undefined ? this.holdings.netLiq : undefined;
+    this.record = roll(this.record, { tradingDay, limits: this.limits, netLiq });
+    this.waivedDay = undefined;
+    this.tradesAlerted = false;
+    this.updateEffectiveLimits(tradingDay);
+  }
+
+  /** The limits watched today: without the daily ones on a day a forced unlock waived them. */
+  updateEffectiveLimits(tradingDay: string): void {
+    this.effectiveLimits =
+      this.waivedDay === tradingDay
+        ? { ...this.limits, dailyLoss: undefined, dailyProfitTarget: undefined }
+        : this.limits;
   }
 
   /** Take the broker's risk status; true when its lock or liquidation-only changed. */

@@ -14,7 +14,7 @@ import {
 } from "../types.js";
 import { RiskAnnouncer } from "./announcer.js";
 import { DayRoll } from "./dayRoll.js";
-import type { Exposure, Liquidator } from "./flattener.js";
+import type { Liquidator } from "./flattener.js";
 import type { FollowerRisk, RiskGate } from "./followerRisk.js";
 import { evaluateLimits } from "./limits.js";
 import { LockKeeper } from "./lockKeeper.js";
@@ -107,14 +107,17 @@ export class RiskEngine {
       follower,
       target: (name) => this.roster.target(name),
       mayTarget: (f) => this.roster.mayTarget(f),
-      exposure: (f) => this.exposure(f),
+      exposure: (f) => {
+        if (!f.holdings.route) this.valuation.attach(f.holdings, deps.accounts.route(f.name));
+        return this.valuation.exposure(f.holdings);
+      },
       tradingDay: () => this.day.tradingDay,
       save: (f) => this.saves.now(f.name),
       refresh: (f) => this.refresh(f),
       snapshot: (f) => this.announce.snapshot(f, true),
       unlocked: (f, waiveDaily) => {
         if (waiveDaily) f.waivedDay = this.day.tradingDay;
-        this.updateEffectiveLimits(f);
+        f.updateEffectiveLimits(this.day.tradingDay);
       },
       revalue: (f) => this.recompute(f),
       alert: (level, message, f) => this.alert(level, message, f),
@@ -169,7 +172,7 @@ export class RiskEngine {
         this.valuation.detach(f.holdings);
         this.locks.stopFlatten(f);
       }
-      this.updateEffectiveLimits(f);
+      f.updateEffectiveLimits(this.day.tradingDay);
       this.refresh(f);
     }
     this.reattach();
@@ -332,15 +335,6 @@ export class RiskEngine {
     for (const f of this.roster.all()) this.locks.resume(f);
   }
 
-  private exposure(f: FollowerRisk): Exposure | undefined {
-    const h = f.holdings;
-    if (!h.route) this.valuation.attach(h, this.deps.accounts.route(f.name));
-    const route = h.route;
-    if (!route) return undefined;
-    this.valuation.reload(h);
-    return { orders: route.session.workingOrders(route.accountId), open: h.openPositions() };
-  }
-
   private applyBrokerRisk(f: FollowerRisk, event: RiskStatusEvent): void {
     if (!f.takeBrokerRisk(event)) return;
     this.refresh(f);
@@ -364,11 +358,7 @@ export class RiskEngine {
   }
 
   private rollFollower(f: FollowerRisk): void {
-    const netLiq = f.configured && f.holdings.cash !== undefined ? f.holdings.netLiq : undefined;
-    f.record = roll(f.record, { tradingDay: this.day.tradingDay, limits: f.limits, netLiq });
-    f.waivedDay = undefined;
-    f.tradesAlerted = false;
-    this.updateEffectiveLimits(f);
+    f.rollTo(this.day.tradingDay);
     this.refresh(f);
     void this.saves.now(f.name);
     this.announce.snapshot(f, true);
@@ -391,13 +381,6 @@ export class RiskEngine {
     for (const f of this.roster.all()) {
       if (this.roster.mayTarget(f)) this.valuation.attach(f.holdings, this.deps.accounts.route(f.name));
     }
-  }
-
-  private updateEffectiveLimits(f: FollowerRisk): void {
-    f.effectiveLimits =
-      f.waivedDay === this.day.tradingDay
-        ? { ...f.limits, dailyLoss: undefined, dailyProfitTarget: undefined }
-        : f.limits;
   }
 
   /** Rebuild the gate and announce a change of the shown state (or of whether it is on disk). */

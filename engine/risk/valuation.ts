@@ -1,4 +1,5 @@
 import type { AccountRoute, Logger, PositionSnapshot } from "../types.js";
+import type { Exposure } from "./flattener.js";
 import { netLiquidation, type PricedPosition } from "./netLiq.js";
 
 export interface HeldPosition extends PricedPosition {
@@ -70,9 +71,17 @@ export class Valuation {
   }
 
   /** Positions afresh from the session's cache (before a flatten decides what to close). */
-  reload(h: Holdings): void {
+  private reload(h: Holdings): void {
     const route = h.route;
     if (route) for (const snap of route.session.positions(route.accountId)) this.applyPosition(h, snap);
+  }
+
+  /** What a flatten must take away, fresh from the session; undefined while it cannot be reached. */
+  exposure(h: Holdings): Exposure | undefined {
+    const route = h.route;
+    if (!route) return undefined;
+    this.reload(h);
+    return { orders: route.session.workingOrders(route.accountId), open: h.openPositions() };
   }
 
   /** A sync snapshot is the whole truth for the account: contracts it does not list are flat. */
