@@ -5,7 +5,7 @@ import { Api } from "./api.js";
 import { Auth, type Session } from "./auth.js";
 import { Book } from "./book.js";
 import type { SimControl, SimOptions, SimRecords, Simulator } from "./control.js";
-import { handleControl } from "./control-http.js";
+import { handleControl } from "./controlHttp.js";
 import { type Faults, noFaults } from "./faults.js";
 import { frame } from "./frames.js";
 import { Hub } from "./hub.js";
