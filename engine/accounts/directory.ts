@@ -18,7 +18,8 @@ export type AccountRole =
  */
 export class AccountDirectory {
   private routes = new Map<string, AccountRoute>();
-  private names = new Map<string, string>();
+  /** connection → broker account id → name: asked on every order (the leader guard), so no key strings. */
+  private names = new Map<string, Map<number, string>>();
   private typed = new Map<string, string>();
   private typedGroups = new Map<string, Group>();
   private connectionOf = new Map<string, string>();
@@ -54,7 +55,12 @@ export class AccountDirectory {
       if (name === undefined || this.connectionOf.get(name) !== session.connection) continue;
       this.forget(name);
       this.routes.set(name, { session, accountId: account.id });
-      this.names.set(reverseKey(session.connection, account.id), name);
+      let ids = this.names.get(session.connection);
+      if (!ids) {
+        ids = new Map();
+        this.names.set(session.connection, ids);
+      }
+      ids.set(account.id, name);
     }
   }
 
@@ -75,7 +81,7 @@ export class AccountDirectory {
 
   /** The configured account behind a broker account id on a connection. */
   nameAt(connection: string, accountId: number): string | undefined {
-    return this.names.get(reverseKey(connection, accountId));
+    return this.names.get(connection)?.get(accountId);
   }
 
   connected(name: string): boolean {
@@ -106,10 +112,6 @@ export class AccountDirectory {
     const route = this.routes.get(name);
     if (!route) return;
     this.routes.delete(name);
-    this.names.delete(reverseKey(route.session.connection, route.accountId));
+    this.names.get(route.session.connection)?.delete(route.accountId);
   }
-}
-
-function reverseKey(connection: string, accountId: number): string {
-  return `${connection}\u0000${accountId}`;
 }
