@@ -8,25 +8,25 @@ import { FollowerRisk } from "./followerRisk.js";
  * targeted.
  */
 export class RiskRoster {
-  private readonly byName = new Map<string, FollowerRisk>();
+  private readonly followers = new Map<string, FollowerRisk>();
 
   constructor(private readonly isLeader: (name: string) => boolean) {}
 
   get(name: string): FollowerRisk | undefined {
-    return this.byName.get(name);
+    return this.followers.get(name);
   }
 
   getOrAdd(name: string): FollowerRisk {
-    let f = this.byName.get(name);
+    let f = this.followers.get(name);
     if (!f) {
       f = new FollowerRisk(name);
-      this.byName.set(name, f);
+      this.followers.set(name, f);
     }
     return f;
   }
 
   all(): IterableIterator<FollowerRisk> {
-    return this.byName.values();
+    return this.followers.values();
   }
 
   /** Marks who is a follower now, with its group and limits; the others stay known, unconfigured. */
@@ -42,7 +42,7 @@ export class RiskRoster {
         f.configured = true;
       }
     }
-    for (const f of this.byName.values()) {
+    for (const f of this.followers.values()) {
       if (seen.has(f.name)) continue;
       f.configured = false;
       f.group = undefined;
@@ -57,7 +57,7 @@ export class RiskRoster {
   /** A follower a manual action may act on, or the reason it may not. */
   target(name: string): FollowerRisk | string {
     if (this.isLeader(name)) return REFUSALS.leader;
-    const f = this.byName.get(name);
+    const f = this.followers.get(name);
     if (!f || !this.mayTarget(f)) return REFUSALS.notFollower;
     return f;
   }

@@ -65,7 +65,7 @@ export class Engine {
     const emit = (event: EngineEvent) => this.emit(event);
     const accounts = this.directory;
     this.gateway = new OrderGateway({ clock, emit, leaders: accounts, logger: this.logger });
-    this.gateway.setFollowers(followersOf(config));
+    this.gateway.setFollowers(configuredFollowers(config));
     this.risk = new RiskEngine({
       clock,
       store: deps.riskStore,
@@ -105,7 +105,7 @@ export class Engine {
   setConfig(config: Config): void {
     this.config = config;
     this.directory.setConfig(config);
-    this.gateway.setFollowers(followersOf(config));
+    this.gateway.setFollowers(configuredFollowers(config));
     this.risk.setConfig(config);
   }
 
@@ -300,7 +300,7 @@ export class Engine {
   }
 }
 
-function followersOf(config: Config): Set<string> {
+function configuredFollowers(config: Config): Set<string> {
   return new Set(config.groups.flatMap((g) => g.followers.map((f) => f.account)));
 }
 
