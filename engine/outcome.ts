@@ -74,5 +74,7 @@ export const REFUSALS = {
   disconnected: "disconnected",
   pastLimit: "still past a limit",
   wouldOpen: "would open",
+  /** The follower's broker has left too many of our orders unanswered to send more. */
+  ordersBacklog: "too many orders in flight",
   invalid: "invalid",
 } as const;

@@ -5,6 +5,8 @@
  * Nothing here imports React, Ink or lowdb.
  */
 
+import type { FollowerState } from "./events.js";
+
 export type Side = "Buy" | "Sell";
 
 /** Milliseconds on the engine's clock (Date.now() in production, fake in tests). */
@@ -265,153 +267,19 @@ export interface BrokerSession {
   on(listener: (event: BrokerEvent) => void): () => void;
 }
 
+/**
+ * Where an account lives at its broker: the session of its login and the broker's account id.
+ * The account directory hands these out by account name; an order target adds the name.
+ */
+export interface AccountRoute {
+  session: BrokerSession;
+  accountId: number;
+}
+
 // ---------------------------------------------------------------------------------------------
-// Engine (what the copier, risk and orders report to the UI, headless output and the journal)
+// Engine: what the copier, risk and orders report (their own file: ./events.ts)
 
-export type FollowerState = "ACTIVE" | "LIQUIDATE_ONLY" | "LOCKED";
-
-/** Fixed reason strings: the UI, the journal and `mimik log` show these words. */
-export const SKIP_REASONS = {
-  groupInactive: "group inactive",
-  followerDisabled: "follower disabled",
-  disconnected: "disconnected",
-  locked: "locked",
-  liquidateOnly: "liquidate only",
-  brokerLocked: "broker lock",
-  notWhitelisted: "not whitelisted",
-  maxContracts: "max contracts",
-  maxTrades: "max trades per day",
-  alreadyFlat: "already flat",
-  roundsToZero: "rounds to zero",
-  fixedLaterFill: "fixed size: later fill of the same order",
-  unknownContract: "unknown contract",
-  leaderGuard: "account is a leader",
-} as const;
-
-export type SkipReason = (typeof SKIP_REASONS)[keyof typeof SKIP_REASONS];
-
-export type CopyKind = "open" | "add" | "reduce" | "close" | "flip" | "resync";
-
-export interface LeaderFillEvent {
-  type: "leaderFill";
-  at: EpochMs;
-  group: string;
-  leader: string;
-  fillId: number;
-  orderId: number;
-  contract: string;
-  side: Side;
-  qty: number;
-  price: number;
-  positionBefore: number;
-  positionAfter: number;
-}
-
-export interface CopyEvent {
-  type: "copy";
-  at: EpochMs;
-  group: string;
-  follower: string;
-  /** The leader fill this decision answers (0 for a manual resync). */
-  fillId: number;
-  contract: string;
-  outcome: "sent" | "skipped" | "accepted" | "rejected" | "filled";
-  kind?: CopyKind | undefined;
-  reason: string;
-  side?: Side | undefined;
-  qty?: number | undefined;
-  clOrdId?: string | undefined;
-  orderId?: number | undefined;
-  /** Leader fill frame received → this step, in ms. */
-  latencyMs?: number | undefined;
-}
-
-export interface FollowerStateEvent {
-  type: "followerState";
-  at: EpochMs;
-  follower: string;
-  state: FollowerState;
-  reason?: string | undefined;
-}
-
-export interface RiskSnapshotEvent {
-  type: "risk";
-  at: EpochMs;
-  follower: string;
-  netLiq: number;
-  dayPnl: number;
-  highWaterMark: number;
-  /** Dollars left before the daily loss limit; undefined when no limit. */
-  roomDaily?: number | undefined;
-  /** Dollars left above the trailing floor; undefined when no limit. */
-  roomTrailing?: number | undefined;
-  tradesToday: number;
-}
-
-export interface SyncStatusEvent {
-  type: "syncStatus";
-  at: EpochMs;
-  follower: string;
-  contract: string;
-  has: number;
-  expects: number;
-  inSync: boolean;
-}
-
-export interface ConnectionStatusEvent {
-  type: "connectionStatus";
-  at: EpochMs;
-  connection: string;
-  state: ConnectionState;
-  reason?: string | undefined;
-}
-
-export interface AlertEvent {
-  type: "alert";
-  at: EpochMs;
-  level: "info" | "warn" | "error";
-  message: string;
-  follower?: string | undefined;
-  group?: string | undefined;
-}
-
-/** An account's open positions as its broker reports them (leaders and followers), after each change. */
-export interface PositionsEvent {
-  type: "positions";
-  at: EpochMs;
-  account: string;
-  /** Non-zero positions only; empty when flat. */
-  positions: { contract: string; netPos: number }[];
-}
-
-/** A connection's request budget, sent when it changed (at most about once a second). */
-export interface BudgetEvent {
-  type: "budget";
-  at: EpochMs;
-  connection: string;
-  budget: RateBudget;
-}
-
-/** Internal copy latency (leader fill frame received → follower order written), when it changed. */
-export interface LatencyEvent {
-  type: "latency";
-  at: EpochMs;
-  p50: number;
-  p99: number;
-  count: number;
-}
-
-export type EngineEvent =
-  | LeaderFillEvent
-  | CopyEvent
-  | FollowerStateEvent
-  | RiskSnapshotEvent
-  | SyncStatusEvent
-  | ConnectionStatusEvent
-  | AlertEvent
-  | PositionsEvent
-  | BudgetEvent
-  | LatencyEvent;
+export * from "./events.js";
 
 // ---------------------------------------------------------------------------------------------
 // Persistence seams (implemented in data/, injected into the engine)

@@ -1,11 +1,7 @@
 import type { Config, Follower, Group } from "../../data/schema.js";
-import type { BrokerSession } from "../types.js";
+import type { AccountRoute, BrokerSession } from "../types.js";
 
-/** Where an account lives at its broker: the session of its login and the broker's account id. */
-export interface AccountRoute {
-  session: BrokerSession;
-  accountId: number;
-}
+export type { AccountRoute } from "../types.js";
 
 export type AccountRole =
   | { kind: "leader"; group: Group }
@@ -17,12 +13,15 @@ export type AccountRole =
  * with ===. This directory is the only place that maps between that key and everything else:
  * what a person types (any case, or a label), the broker's (connection, account id), and the
  * account's role. Broker ids are learnt from each login's sync snapshot, so an account resolves
- * only once its login has synced.
+ * only once its login has synced. Parts of the engine get the few of these answers they need as
+ * narrow interfaces (the gateway's leader guard, risk's and the copier's account lookups).
  */
 export class AccountDirectory {
   private routes = new Map<string, AccountRoute>();
-  private names = new Map<string, string>();
+  /** connection → broker account id → name: asked on every order (the leader guard), so no key strings. */
+  private names = new Map<string, Map<number, string>>();
   private typed = new Map<string, string>();
+  private typedGroups = new Map<string, Group>();
   private connectionOf = new Map<string, string>();
   private roles = new Map<string, AccountRole>();
 
@@ -33,6 +32,7 @@ export class AccountDirectory {
       this.typed.set(a.name.toUpperCase(), a.name);
       if (a.label) this.typed.set(a.label.toUpperCase(), a.name);
     }
+    this.typedGroups = new Map(config.groups.map((g) => [g.name.toUpperCase(), g]));
     this.roles = new Map();
     for (const group of config.groups) {
       this.roles.set(group.leader, { kind: "leader", group });
@@ -55,13 +55,23 @@ export class AccountDirectory {
       if (name === undefined || this.connectionOf.get(name) !== session.connection) continue;
       this.forget(name);
       this.routes.set(name, { session, accountId: account.id });
-      this.names.set(reverseKey(session.connection, account.id), name);
+      let ids = this.names.get(session.connection);
+      if (!ids) {
+        ids = new Map();
+        this.names.set(session.connection, ids);
+      }
+      ids.set(account.id, name);
     }
   }
 
   /** The account a person means by a name or a label, in any case; undefined when none. */
   find(typed: string): string | undefined {
     return this.typed.get(typed.trim().toUpperCase());
+  }
+
+  /** The group a person means by its name, in any case; undefined when none. */
+  findGroup(typed: string): Group | undefined {
+    return this.typedGroups.get(typed.trim().toUpperCase());
   }
 
   /** The broker session and id of a configured account, once its login has synced. */
@@ -71,7 +81,7 @@ export class AccountDirectory {
 
   /** The configured account behind a broker account id on a connection. */
   nameAt(connection: string, accountId: number): string | undefined {
-    return this.names.get(reverseKey(connection, accountId));
+    return this.names.get(connection)?.get(accountId);
   }
 
   connected(name: string): boolean {
@@ -102,10 +112,6 @@ export class AccountDirectory {
     const route = this.routes.get(name);
     if (!route) return;
     this.routes.delete(name);
-    this.names.delete(reverseKey(route.session.connection, route.accountId));
+    this.names.get(route.session.connection)?.delete(route.accountId);
   }
-}
-
-function reverseKey(connection: string, accountId: number): string {
-  return `${connection}\u0000${accountId}`;
 }

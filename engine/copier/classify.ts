@@ -11,8 +11,3 @@ export function classify(before: number, after: number): LeaderMove | undefined 
   if (Math.sign(before) !== Math.sign(after)) return "flip";
   return Math.abs(after) > Math.abs(before) ? "add" : "reduce";
 }
-
-/** Moves that grow the leader's exposure (and so are what the opening gates hold back). */
-export function isOpening(move: LeaderMove): boolean {
-  return move === "open" || move === "add";
-}

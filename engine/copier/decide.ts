@@ -1,6 +1,6 @@
 import type { Sizing } from "../../data/schema.js";
 import type { CopyKind, SkipReason } from "../types.js";
-import { SKIP_REASONS } from "../types.js";
+import { DEFAULT_MAX_CONTRACTS, SKIP_REASONS } from "../types.js";
 import { classify } from "./classify.js";
 import type { GateContext } from "./gates.js";
 import { accessGate, openingGate, tradesGate } from "./gates.js";
@@ -10,6 +10,7 @@ import { capOpening, openingSize, reducedPosition } from "./sizing.js";
 export const COPY_REASONS = {
   copied: "copied",
   capped: "copied, capped by max contracts",
+  defaultCapped: `copied, capped at the default ${DEFAULT_MAX_CONTRACTS} contracts`,
   resync: "resync",
 } as const;
 
@@ -21,6 +22,7 @@ export function closeOnlyReason(held: SkipReason): string {
 export interface DecideInput {
   gate: GateContext;
   sizing: Sizing;
+  /** The follower's position cap; unset, DEFAULT_MAX_CONTRACTS caps it instead. */
   maxContracts?: number | undefined;
   leaderBefore: number;
   leaderAfter: number;
@@ -44,8 +46,9 @@ export type Decision =
 
 /**
  * The whole copy rule for one follower and one leader fill (design.md §2), as a pure function.
- * Gate order: group active → follower enabled → connection up → lock/LIQUIDATE_ONLY → whitelist →
- * max contracts → max trades per day; the last four stop openings only, never exits.
+ * Gate order: group active → follower enabled → connection up → orders backlog → lock/LIQUIDATE_ONLY
+ * → whitelist → max contracts (or the default cap) → max trades per day; from the lock on they
+ * stop openings only, never exits.
  */
 export function decide(input: DecideInput): Decision {
   const { gate, sizing, maxContracts, leaderBefore: before, leaderAfter: after, follower } = input;
@@ -64,11 +67,16 @@ export function decide(input: DecideInput): Decision {
         const reason = sizing.mode === "fixed" ? SKIP_REASONS.fixedLaterFill : SKIP_REASONS.roundsToZero;
         return { action: "skip", kind: move, reason };
       }
-      const capped = capOpening(follower, size, maxContracts);
-      if (capped === 0) return { action: "skip", kind: move, reason: SKIP_REASONS.maxContracts };
+      const capped = capOpening(follower, size, maxContracts ?? DEFAULT_MAX_CONTRACTS);
+      if (capped === 0) return { action: "skip", kind: move, reason: capReason(maxContracts) };
       const trades = tradesGate(gate);
       if (trades) return { action: "skip", kind: move, reason: trades };
-      const reason = capped === size ? COPY_REASONS.copied : COPY_REASONS.capped;
+      const reason =
+        capped === size
+          ? COPY_REASONS.copied
+          : maxContracts === undefined
+            ? COPY_REASONS.defaultCapped
+            : COPY_REASONS.capped;
       return { action: "send", kind: move, delta: capped, opening: capped, reason };
     }
     case "reduce": {
@@ -96,7 +104,7 @@ function decideFlip(input: DecideInput): Decision {
     if (size === 0) held = sizing.mode === "fixed" ? SKIP_REASONS.fixedLaterFill : SKIP_REASONS.roundsToZero;
     else {
       // The cap applies to the new side only; the close half leaves the follower flat first.
-      opening = capOpening(0, size, maxContracts);
+      opening = capOpening(0, size, maxContracts ?? DEFAULT_MAX_CONTRACTS);
       held = tradesGate(gate);
       if (held) opening = 0;
     }
@@ -107,8 +115,12 @@ function decideFlip(input: DecideInput): Decision {
     return { action: "skip", kind: "flip", reason };
   }
   if (opening === 0) {
-    const reason = closeOnlyReason(held ?? SKIP_REASONS.maxContracts);
+    const reason = closeOnlyReason(held ?? capReason(maxContracts));
     return { action: "send", kind: "close", delta, opening: 0, reason };
   }
   return { action: "send", kind: "flip", delta, opening, reason: COPY_REASONS.copied };
+}
+
+function capReason(maxContracts: number | undefined): SkipReason {
+  return maxContracts === undefined ? SKIP_REASONS.defaultCap : SKIP_REASONS.maxContracts;
 }

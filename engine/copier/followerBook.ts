@@ -11,6 +11,11 @@
  * for F on their own: one can arrive before the fills it contains, or repeat an older state. A
  * report is only adopted when it provably covers exactly the fills seen (its bought + sold volume
  * equals ours), which heals a fill that was somehow never delivered without ever counting one twice.
+ *
+ * A live order is never forgotten: it leaves the book only when it is filled, dead, or folded into
+ * a snapshot. What bounds the book is the copier, which sends no more to a follower that already
+ * has MAX_LIVE_ORDERS live ones (see `full`). Account names are the config's spelling and
+ * contracts the broker's, compared as they are.
  */
 
 interface Line {
@@ -30,7 +35,12 @@ interface Order {
   orderId?: number | undefined;
 }
 
-const MAX_ORDERS = 10_000;
+/**
+ * Live orders per follower beyond which the copier refuses new copies for it ("too many orders in
+ * flight"): a broker that has left this many unanswered will not be helped by more, and the
+ * book must never make room by forgetting one.
+ */
+export const MAX_LIVE_ORDERS = 1_000;
 const MAX_STRAYS = 1_000;
 
 export interface BookPosition {
@@ -49,10 +59,16 @@ export class FollowerBook {
   private readonly strays = new Map<number, number>();
   /** Accounts with a sync snapshot: a contract missing from it is flat, nothing to look up. */
   private readonly synced = new Set<string>();
+  private readonly liveCount = new Map<string, number>();
 
   /** Does the book know this line (or know it is flat)? Otherwise the caller may seed it. */
   has(account: string, contract: string): boolean {
-    return this.synced.has(account.toUpperCase()) || this.lines.has(key(account, contract));
+    return this.synced.has(account) || this.lines.has(key(account, contract));
+  }
+
+  /** The account has MAX_LIVE_ORDERS live orders: no more may be sent until some finish. */
+  full(account: string): boolean {
+    return (this.liveCount.get(account) ?? 0) >= MAX_LIVE_ORDERS;
   }
 
   /** Start a line from a broker value if the copier has none yet. */
@@ -67,7 +83,7 @@ export class FollowerBook {
    */
   report(account: string, contract: string, netPos: number, volume?: number): void {
     const k = key(account, contract);
-    const line = this.lines.get(k) ?? (this.synced.has(account.toUpperCase()) ? this.flatLine(k) : undefined);
+    const line = this.lines.get(k) ?? (this.synced.has(account) ? this.flatLine(k) : undefined);
     if (!line) {
       this.lines.set(k, { pos: netPos, volume });
       return;
@@ -75,25 +91,25 @@ export class FollowerBook {
     if (volume !== undefined && line.volume !== undefined && volume === line.volume) line.pos = netPos;
   }
 
-  /** A (re)sync snapshot: everything about this account restarts from the broker's positions. */
-  resetAccount(account: string, positions: readonly BookPosition[]): void {
-    const prefix = `${account.toUpperCase()}|`;
-    this.synced.add(account.toUpperCase());
+  /**
+   * A (re)sync snapshot: everything about this account restarts from the broker's positions.
+   * Returns the clOrdIds of the orders it let go of (their effect is inside the snapshot now).
+   */
+  resetAccount(account: string, positions: readonly BookPosition[]): string[] {
+    const prefix = key(account, "");
+    this.synced.add(account);
     for (const k of [...this.lines.keys()]) if (k.startsWith(prefix)) this.lines.delete(k);
-    // What our orders did while we could not see is inside the snapshot now; none is live any more.
-    for (const [clOrdId, order] of [...this.orders])
-      if (order.account === account.toUpperCase()) this.forget(clOrdId);
+    const dropped: string[] = [];
+    for (const [clOrdId, order] of this.orders) if (order.account === account) dropped.push(clOrdId);
+    for (const clOrdId of dropped) this.forget(clOrdId);
     for (const p of positions) this.lines.set(key(account, p.contract), { pos: p.netPos, volume: p.volume });
+    return dropped;
   }
 
   sent(account: string, contract: string, clOrdId: string, delta: number): void {
-    const order: Order = {
-      account: account.toUpperCase(),
-      contract: contract.toUpperCase(),
-      qty: delta,
-      filled: 0,
-    };
+    const order: Order = { account, contract, qty: delta, filled: 0 };
     this.orders.set(clOrdId, order);
+    this.liveCount.set(account, (this.liveCount.get(account) ?? 0) + 1);
     const k = key(account, contract);
     let line = this.byLine.get(k);
     if (!line) {
@@ -101,10 +117,6 @@ export class FollowerBook {
       this.byLine.set(k, line);
     }
     line.set(clOrdId, order);
-    if (this.orders.size > MAX_ORDERS) {
-      const oldest = this.orders.keys().next();
-      if (!oldest.done) this.forget(oldest.value);
-    }
   }
 
   /**
@@ -197,17 +209,19 @@ export class FollowerBook {
 
   private forget(clOrdId: string): void {
     const order = this.orders.get(clOrdId);
-    if (order?.orderId !== undefined) this.byOrderId.delete(order.orderId);
+    if (!order) return;
+    if (order.orderId !== undefined) this.byOrderId.delete(order.orderId);
     this.orders.delete(clOrdId);
-    if (order) {
-      const k = key(order.account, order.contract);
-      const line = this.byLine.get(k);
-      line?.delete(clOrdId);
-      if (line?.size === 0) this.byLine.delete(k);
-    }
+    const live = (this.liveCount.get(order.account) ?? 1) - 1;
+    if (live > 0) this.liveCount.set(order.account, live);
+    else this.liveCount.delete(order.account);
+    const k = key(order.account, order.contract);
+    const line = this.byLine.get(k);
+    line?.delete(clOrdId);
+    if (line?.size === 0) this.byLine.delete(k);
   }
 }
 
 function key(account: string, contract: string): string {
-  return `${account.toUpperCase()}|${contract.toUpperCase()}`;
+  return `${account}\u0000${contract}`;
 }

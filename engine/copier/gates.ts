@@ -8,6 +8,8 @@ export interface GateContext {
   groupActive: boolean;
   followerEnabled: boolean;
   connected: boolean;
+  /** The follower already has as many live orders as the book may hold: nothing more is sent. */
+  ordersBacklog?: boolean | undefined;
   state: FollowerState;
   /** The broker itself has the account locked or liquidation-only. */
   brokerLocked: boolean;
@@ -21,13 +23,16 @@ export interface GateContext {
 }
 
 /**
- * Gates that stop every copy, exits included: the trader turned the group or follower off, or the
- * follower cannot be reached. Order: group active → follower enabled → connection up.
+ * Gates that stop every copy, exits included: the trader turned the group or follower off, the
+ * follower cannot be reached, or its broker has left too many of our orders unanswered (more
+ * would only pile up, and the book must never forget a live one to make room). Order: group
+ * active → follower enabled → connection up → orders backlog.
  */
 export function accessGate(ctx: GateContext): SkipReason | undefined {
   if (!ctx.groupActive) return SKIP_REASONS.groupInactive;
   if (!ctx.followerEnabled) return SKIP_REASONS.followerDisabled;
   if (!ctx.connected) return SKIP_REASONS.disconnected;
+  if (ctx.ordersBacklog) return SKIP_REASONS.ordersBacklog;
   return undefined;
 }
 

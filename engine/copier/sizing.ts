@@ -1,10 +1,14 @@
 import type { Sizing } from "../../data/schema.js";
-import { multiplierThousandths } from "../../data/schema.js";
 
 /**
  * Copy sizing in exact integer arithmetic. The multiplier is carried as integer thousandths
  * (1.1 → 1100) so `50 × 1.1` is exactly 55, and every division rounds half away from zero.
  */
+
+/** Multiplier as integer thousandths: `50 * 1.1` is not 55 in floating point, `50 * 1100 / 1000` is. */
+export function multiplierThousandths(m: number): number {
+  return Math.round(m * 1000);
+}
 
 /** round(num / den) half away from zero, for integers with den > 0. */
 export function roundDiv(num: number, den: number): number {

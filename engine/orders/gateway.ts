@@ -1,6 +1,5 @@
-import type { Config } from "../../data/schema.js";
-import { emptyConfig } from "../../data/schema.js";
 import type {
+  AccountRoute,
   BrokerSession,
   Clock,
   EngineEvent,
@@ -14,13 +13,10 @@ import { SKIP_REASONS, silentLogger } from "../types.js";
 import type { LatencyStage, LatencySummary } from "./latency.js";
 import { LatencyBook } from "./latency.js";
 
-/** The account an order, cancel or liquidation is for. */
-export interface OrderTarget {
-  /** Config name of the follower (for events and latency); usually the account name. */
+/** The account an order, cancel or liquidation is for: its name and where it lives. */
+export interface OrderTarget extends AccountRoute {
+  /** The account's name (the config's spelling): Tradovate's accountSpec, and the latency key. */
   follower: string;
-  accountId: number;
-  accountName: string;
-  session: BrokerSession;
 }
 
 export interface MarketOrder extends OrderTarget {
@@ -36,11 +32,18 @@ export interface MarketOrder extends OrderTarget {
   exit?: boolean | undefined;
 }
 
+/** The account directory's answers the leader guard needs (a group is named by `name`). */
+export interface LeaderLookup {
+  /** The group an account leads, by the account's name. */
+  leaderOf(name: string): { name: string } | undefined;
+  /** The group a broker account leads, by its id on a connection, whatever name it was given. */
+  leaderAt(connection: string, accountId: number): { name: string } | undefined;
+}
+
 export interface GatewayDeps {
   clock: Clock;
   emit(event: EngineEvent): void;
-  /** How a configured account name resolves at the broker, so a leader is recognised by id too. */
-  resolve(accountName: string): { session: BrokerSession; accountId: number } | undefined;
+  leaders: LeaderLookup;
   logger?: Logger | undefined;
 }
 
@@ -64,49 +67,27 @@ export function clOrdIdFor(leaderFillId: number, followerAccountId: number): str
 
 interface Lane {
   inFlight: number;
-  sent: number;
 }
 
 /**
  * THE one place an order leaves the process. Every request first passes the leader guard (by
- * name and by broker account id, against the current config). Each follower has its own lane:
- * its requests are written in call order, immediately (pipelined, never waiting on an earlier
- * ack), so a slow or failing follower only ever holds up its own promises.
+ * name and by broker account id, as the account directory knows them now). Each follower has its
+ * own lane: its requests are written in call order, immediately (pipelined, never waiting on an
+ * earlier ack), so a slow or failing follower only ever holds up its own promises.
  */
 export class OrderGateway {
-  private config: Config;
-  private leaders = new Map<string, string>();
   private readonly lanes = new Map<string, Lane>();
   private readonly written = new Set<BrokerSession>();
   private readonly book = new LatencyBook();
   private readonly logger: Logger;
 
-  constructor(
-    private readonly deps: GatewayDeps,
-    config: Config = emptyConfig(),
-  ) {
+  constructor(private readonly deps: GatewayDeps) {
     this.logger = deps.logger ?? silentLogger;
-    this.config = config;
-    this.setConfig(config);
   }
 
-  setConfig(config: Config): void {
-    this.config = config;
-    this.leaders = new Map(config.groups.map((g) => [g.leader.toUpperCase(), g.name]));
-    this.book.retain(new Set(config.groups.flatMap((g) => g.followers.map((f) => f.account))));
-  }
-
-  /** The group an account leads (by name, or by broker id on the same connection), if any. */
-  leaderOf(accountName: string, accountId: number, connection: string): string | undefined {
-    const byName = this.leaders.get(accountName.toUpperCase());
-    if (byName !== undefined) return byName;
-    for (const group of this.config.groups) {
-      const leader = this.deps.resolve(group.leader);
-      if (leader && leader.accountId === accountId && leader.session.connection === connection) {
-        return group.name;
-      }
-    }
-    return undefined;
+  /** The followers of the current config: latency of any other account is dropped. */
+  setFollowers(followers: ReadonlySet<string>): void {
+    this.book.retain(followers);
   }
 
   placeMarket(order: MarketOrder): Promise<OrderResult> {
@@ -121,7 +102,7 @@ export class OrderGateway {
     }
     const request: PlaceOrderRequest = {
       accountId: order.accountId,
-      accountName: order.accountName,
+      accountName: order.follower,
       symbol: order.symbol,
       action: order.side,
       qty: order.qty,
@@ -160,20 +141,19 @@ export class OrderGateway {
     return this.book.summary(stage, follower);
   }
 
-  latencyByFollower(stage: LatencyStage = "written"): Record<string, LatencySummary> {
-    return Object.fromEntries(this.book.followers().map((f) => [f, this.book.summary(stage, f)]));
-  }
-
   /** Requests written for this follower and not yet answered. */
   inFlight(follower: string): number {
     return this.lanes.get(follower)?.inFlight ?? 0;
   }
 
   private guard(target: OrderTarget): void {
-    const group = this.leaderOf(target.accountName, target.accountId, target.session.connection);
+    const { leaders } = this.deps;
+    const group =
+      leaders.leaderOf(target.follower)?.name ??
+      leaders.leaderAt(target.session.connection, target.accountId)?.name;
     if (group === undefined) return;
-    const error = new LeaderGuardError(target.accountName, group);
-    this.logger.error(error.message, { account: target.accountName, group });
+    const error = new LeaderGuardError(target.follower, group);
+    this.logger.error(error.message, { account: target.follower, group });
     this.deps.emit({
       type: "alert",
       at: this.deps.clock.now(),
@@ -185,7 +165,6 @@ export class OrderGateway {
     throw error;
   }
 
-  /** Start the broker call now, in this follower's lane; a throw becomes a failed result. */
   /**
    * Sends at once what the sessions written to since the last flush hold back (they batch the
    * writes of one incoming frame). The copier calls it when a fan-out is complete, so reporting
@@ -196,16 +175,16 @@ export class OrderGateway {
     this.written.clear();
   }
 
+  /** Start the broker call now, in this follower's lane; a throw becomes a failed result. */
   private run(target: OrderTarget, call: () => Promise<OrderResult>): Promise<OrderResult> {
     this.written.add(target.session);
     let lane = this.lanes.get(target.follower);
     if (!lane) {
-      lane = { inFlight: 0, sent: 0 };
+      lane = { inFlight: 0 };
       this.lanes.set(target.follower, lane);
     }
     const mine = lane;
     mine.inFlight += 1;
-    mine.sent += 1;
     let pending: Promise<OrderResult>;
     try {
       pending = call();

@@ -74,10 +74,6 @@ export class LatencyBook {
     return rings?.get(stage)?.summary() ?? { p50: 0, p99: 0, count: 0 };
   }
 
-  followers(): string[] {
-    return [...this.perFollower.keys()];
-  }
-
   /** Drop followers no longer configured, so the book stays bounded across config edits. */
   retain(followers: ReadonlySet<string>): void {
     for (const name of this.perFollower.keys()) if (!followers.has(name)) this.perFollower.delete(name);

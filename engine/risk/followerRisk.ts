@@ -1,7 +1,8 @@
 import type { Limits } from "../../data/schema.js";
-import type { BrokerSession, FollowerRiskRecord, FollowerState } from "../types.js";
-import type { PricedPosition } from "./netLiq.js";
-import { SaveQueue } from "./saveQueue.js";
+import type { FollowerRiskRecord, FollowerState, RiskStatusEvent } from "../types.js";
+import { tradesLeft } from "./limits.js";
+import { roll } from "./lockMachine.js";
+import { Holdings } from "./valuation.js";
 
 /** What the copier asks on its hot path. Replaced (never mutated) when anything in it changes. */
 export interface RiskGate {
@@ -12,27 +13,18 @@ export interface RiskGate {
   readonly tradesLeft?: number | undefined;
 }
 
-export interface AccountRoute {
-  session: BrokerSession;
-  accountId: number;
-}
-
-export interface HeldPosition extends PricedPosition {
-  contractId: number;
-  contract: string;
-  /** A findContract lookup for the point value has been started. */
-  pointValueAsked: boolean;
-}
-
 export interface BrokerRisk {
   locked: boolean;
   liquidateOnly: boolean;
   adminAction: string;
 }
 
-/** One follower's live risk state inside the engine. Plain data; RiskEngine owns the logic. */
+/**
+ * One follower's risk state: its config, its persisted record (the lock machine's input and
+ * output), its holdings, the broker's own verdict and the gate built from them. Data, and the
+ * two small rules that belong to it; the RiskEngine and its parts hold the rest of the logic.
+ */
 export class FollowerRisk {
-  name: string;
   group: string | undefined;
   limits: Limits = {};
   /** limits minus the daily ones while a forced unlock waives them until the roll. */
@@ -40,34 +32,53 @@ export class FollowerRisk {
   /** In the current config as a follower (and a leader nowhere): the only accounts ever targeted. */
   configured = false;
   record: FollowerRiskRecord = { state: "ACTIVE" };
-  cash: number | undefined;
-  netLiq: number | undefined;
-  readonly positions = new Map<number, HeldPosition>();
-  route: AccountRoute | undefined;
+  readonly holdings: Holdings;
   broker: BrokerRisk = { locked: false, liquidateOnly: false, adminAction: "Normal" };
   /** Trading day on which a forced unlock waived the daily loss limit and profit target. */
   waivedDay: string | undefined;
   gate: RiskGate = { state: "ACTIVE", brokerLocked: false };
-  shown: { state: FollowerState; reason: string | undefined } = { state: "ACTIVE", reason: undefined };
-  lastSnapshotAt = Number.NEGATIVE_INFINITY;
-  snapshotTimer: unknown;
+  /** The "max trades per day reached" alert went out today. */
   tradesAlerted = false;
-  readonly flatten = { attempt: 0, inFlight: false, timer: undefined as unknown };
-  readonly saves: SaveQueue;
 
-  constructor(name: string, write: (follower: FollowerRisk) => Promise<void>) {
-    this.name = name;
-    this.saves = new SaveQueue(() => write(this));
+  constructor(readonly name: string) {
+    this.holdings = new Holdings(name);
   }
 
-  isFlat(): boolean {
-    for (const p of this.positions.values()) if (p.netPos !== 0) return false;
-    return true;
+  /** A new frozen gate when what the copier must know changed; the same object otherwise. */
+  rebuildGate(): void {
+    const state = this.record.state;
+    const brokerLocked = this.broker.locked || this.broker.liquidateOnly;
+    const left = tradesLeft(this.limits, this.record.tradesToday ?? 0);
+    const g = this.gate;
+    if (g.state !== state || g.brokerLocked !== brokerLocked || g.tradesLeft !== left)
+      this.gate = Object.freeze({ state, brokerLocked, tradesLeft: left });
   }
 
-  openPositions(): HeldPosition[] {
-    const open: HeldPosition[] = [];
-    for (const p of this.positions.values()) if (p.netPos !== 0) open.push(p);
-    return open;
+  /** A new trading day: the record rolls (start of day from net liq when known), the waiver ends. */
+  rollTo(tradingDay: string): void {
+    const netLiq = this.configured && this.holdings.cash !== undefined ? this.holdings.netLiq : undefined;
+    this.record = roll(this.record, { tradingDay, limits: this.limits, netLiq });
+    this.waivedDay = undefined;
+    this.tradesAlerted = false;
+    this.updateEffectiveLimits(tradingDay);
+  }
+
+  /** The limits watched today: without the daily ones on a day a forced unlock waived them. */
+  updateEffectiveLimits(tradingDay: string): void {
+    this.effectiveLimits =
+      this.waivedDay === tradingDay
+        ? { ...this.limits, dailyLoss: undefined, dailyProfitTarget: undefined }
+        : this.limits;
+  }
+
+  /** Take the broker's risk status; true when its lock or liquidation-only changed. */
+  takeBrokerRisk(event: RiskStatusEvent): boolean {
+    const was = this.broker;
+    this.broker = {
+      locked: event.locked,
+      liquidateOnly: event.liquidateOnly,
+      adminAction: event.adminAction,
+    };
+    return was.locked !== event.locked || was.liquidateOnly !== event.liquidateOnly;
   }
 }

@@ -14,6 +14,25 @@ import { tradingDayOf } from "./tradingDay.js";
  * reset by the roll.
  */
 
+const STATES: ReadonlySet<unknown> = new Set<FollowerRiskRecord["state"]>([
+  "ACTIVE",
+  "LIQUIDATE_ONLY",
+  "LOCKED",
+]);
+
+/**
+ * A record read back from the state file, or (when it is not one) the lock that replaces it: an
+ * unreadable record must never come back as ACTIVE.
+ */
+export function restoredRecord(record: unknown): { record: FollowerRiskRecord; readable: boolean } {
+  if (record && typeof record === "object" && STATES.has((record as FollowerRiskRecord).state))
+    return { record: { ...(record as FollowerRiskRecord) }, readable: true };
+  return {
+    record: { state: "LOCKED", lockKind: "manual", lockReason: "saved risk state unreadable" },
+    readable: false,
+  };
+}
+
 /** How long a lock lasts: a manual lock never clears by itself, a trailing one also needs --force. */
 const STRENGTH: Record<LockKind, number> = {
   trades: 0,

@@ -2,7 +2,7 @@ import type { Config } from "../../data/schema.js";
 import { AccountDirectory } from "../accounts/directory.js";
 import { describeTarget, type EngineCommand, type FlattenTarget } from "../commands.js";
 import { Copier } from "../copier/copier.js";
-import { OrderGateway } from "../orders/gateway.js";
+import { OrderGateway, type OrderTarget } from "../orders/gateway.js";
 import type { Outcome } from "../outcome.js";
 import { REFUSALS } from "../outcome.js";
 import { RiskEngine } from "../risk/riskEngine.js";
@@ -63,13 +63,14 @@ export class Engine {
     this.config = config;
     this.directory.setConfig(config);
     const emit = (event: EngineEvent) => this.emit(event);
-    const resolve = (name: string) => this.directory.route(name);
-    this.gateway = new OrderGateway({ clock, emit, resolve, logger: this.logger }, config);
+    const accounts = this.directory;
+    this.gateway = new OrderGateway({ clock, emit, leaders: accounts, logger: this.logger });
+    this.gateway.setFollowers(configuredFollowers(config));
     this.risk = new RiskEngine({
       clock,
       store: deps.riskStore,
       emit,
-      resolve,
+      accounts,
       logger: this.logger,
       liquidator: {
         cancel: (follower, orderId) =>
@@ -78,20 +79,16 @@ export class Engine {
           this.withTarget(follower, (t) => this.gateway.liquidate({ ...t, contractId })),
       },
     });
-    this.copier = new Copier(
-      {
-        clock,
-        emit,
-        gateway: this.gateway,
-        resolve,
-        connected: (name) => this.directory.connected(name),
-        gate: (follower) => this.risk.gate(follower),
-        ledger: deps.ledger,
-        onOpeningCopied: (follower) => this.risk.recordOpening(follower),
-        logger: this.logger,
-      },
-      config,
-    );
+    this.copier = new Copier({
+      clock,
+      emit,
+      gateway: this.gateway,
+      accounts,
+      gate: (follower) => this.risk.gate(follower),
+      ledger: deps.ledger,
+      onOpeningCopied: (follower) => this.risk.recordOpening(follower),
+      logger: this.logger,
+    });
     this.risk.setConfig(config);
   }
 
@@ -108,7 +105,7 @@ export class Engine {
   setConfig(config: Config): void {
     this.config = config;
     this.directory.setConfig(config);
-    this.copier.setConfig(config);
+    this.gateway.setFollowers(configuredFollowers(config));
     this.risk.setConfig(config);
   }
 
@@ -154,10 +151,7 @@ export class Engine {
   followersOf(target: FlattenTarget): string[] | undefined {
     const groups = this.config.groups;
     if ("all" in target) return groups.flatMap((g) => g.followers.map((f) => f.account));
-    if ("group" in target) {
-      const group = groups.find((g) => g.name.toUpperCase() === target.group.trim().toUpperCase());
-      return group?.followers.map((f) => f.account);
-    }
+    if ("group" in target) return this.directory.findGroup(target.group)?.followers.map((f) => f.account);
     const account = this.directory.find(target.follower);
     return account !== undefined && this.directory.role(account)?.kind === "follower" ? [account] : undefined;
   }
@@ -239,10 +233,10 @@ export class Engine {
 
   private withTarget(
     follower: string,
-    send: (target: TargetOf) => Promise<OrderResult>,
+    send: (target: OrderTarget) => Promise<OrderResult>,
   ): Promise<OrderResult> {
-    const ref = this.directory.route(follower);
-    if (!ref) {
+    const route = this.directory.route(follower);
+    if (!route) {
       return Promise.resolve({
         ok: false,
         failureReason: "Disconnected",
@@ -250,7 +244,7 @@ export class Engine {
         ackAt: this.clock.mono(),
       });
     }
-    return send({ follower, accountName: follower, accountId: ref.accountId, session: ref.session });
+    return send({ follower, session: route.session, accountId: route.accountId });
   }
 
   /** After the copier and risk had the event: the account's positions, for screens and status. */
@@ -319,7 +313,9 @@ export class Engine {
   }
 }
 
-type TargetOf = { follower: string; accountName: string; accountId: number; session: BrokerSession };
+function configuredFollowers(config: Config): Set<string> {
+  return new Set(config.groups.flatMap((g) => g.followers.map((f) => f.account)));
+}
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

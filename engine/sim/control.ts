@@ -8,7 +8,7 @@ import type {
   OrderResult,
   OsoResult,
   StrategyResult,
-} from "./control-trading.js";
+} from "./controlTrading.js";
 import type { FillRecord, OrderRecord } from "./records.js";
 import type { Scenario } from "./scenario.js";
 

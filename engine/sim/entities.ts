@@ -1,4 +1,4 @@
-import type { RiskMode } from "./account-gate.js";
+import type { RiskMode } from "./accountGate.js";
 import type { LedgerFill, PairRecord, PositionState } from "./clearing.js";
 import type { SimStrategy } from "./links.js";
 import type { OrderRequest, SimOrder } from "./order.js";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { parseContract } from "../symbols.js";
-import { DEFAULT_SCENARIO } from "./default-scenario.js";
+import { DEFAULT_SCENARIO } from "./defaultScenario.js";
 
 /**
  * A simulator scenario: who can log in, which accounts they see, which products trade and at

@@ -5,14 +5,14 @@ import { Api } from "./api.js";
 import { Auth } from "./auth.js";
 import { Book } from "./book.js";
 import type { SimControl, SimOptions, SimRecords, Simulator } from "./control.js";
-import { handleControl } from "./control-http.js";
+import { handleControl } from "./controlHttp.js";
 import {
   type ManualExit,
   type ManualOrder,
   type ManualStrategy,
   type OrderChange,
   TradingControl,
-} from "./control-trading.js";
+} from "./controlTrading.js";
 import { MD_SOCKET_PATH, simEndpoints, TRADING_SOCKET_PATH } from "./endpoints.js";
 import { type Faults, noFaults } from "./faults.js";
 import { frame } from "./frames.js";

@@ -1,5 +1,5 @@
-import { AccountGate, type Rejection } from "./account-gate.js";
-import { AutoLiquidation } from "./auto-liquidation.js";
+import { AccountGate, type Rejection } from "./accountGate.js";
+import { AutoLiquidation } from "./autoLiquidation.js";
 import type { Book, SimUser } from "./book.js";
 import { Clearing, cents, type ProductTerms } from "./clearing.js";
 import {
@@ -16,8 +16,8 @@ import {
 import { Links } from "./links.js";
 import type { Market } from "./market.js";
 import { isOpen, type SimOrder } from "./order.js";
-import { denied, OrderEntry, originOf, violation } from "./order-entry.js";
-import { OrderFlow } from "./order-flow.js";
+import { denied, OrderEntry, originOf, violation } from "./orderEntry.js";
+import { OrderFlow } from "./orderFlow.js";
 import {
   cancelOrderBody,
   checkTerms,
@@ -25,10 +25,10 @@ import {
   interruptStrategyBody,
   liquidateBody,
   modifyOrderBody,
-} from "./order-requests.js";
+} from "./orderRequests.js";
 import { TradeRecords } from "./records.js";
 import { ok, type Reply } from "./reply.js";
-import { TradovateEvents } from "./tradovate-events.js";
+import { TradovateEvents } from "./tradovateEvents.js";
 import { Venue } from "./venue.js";
 
 /**

@@ -42,6 +42,13 @@ describe("account directory", () => {
     expect(dir.role("DEMO2002")).toEqual(expect.objectContaining({ kind: "follower" }));
   });
 
+  it("finds a group a person types, in any case", () => {
+    const dir = new AccountDirectory();
+    dir.setConfig(simConfig());
+    expect(dir.findGroup(" g ")?.name).toBe("G");
+    expect(dir.findGroup("nope")).toBeUndefined();
+  });
+
   it("ignores an account reported by a login the config does not put it on", () => {
     const dir = new AccountDirectory();
     dir.setConfig(simConfig());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classify, isOpening } from "../../engine/copier/classify.js";
+import { classify } from "../../engine/copier/classify.js";
 
 describe("classify a leader step", () => {
   it.each([
@@ -16,13 +16,5 @@ describe("classify a leader step", () => {
     [3, 3, undefined],
   ])("%i → %i is %s", (before, after, expected) => {
     expect(classify(before, after)).toBe(expected);
-  });
-
-  it("only open and add are openings", () => {
-    expect(isOpening("open")).toBe(true);
-    expect(isOpening("add")).toBe(true);
-    expect(isOpening("reduce")).toBe(false);
-    expect(isOpening("close")).toBe(false);
-    expect(isOpening("flip")).toBe(false);
   });
 });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { Copier } from "../../engine/copier/copier.js";
 import { COPY_REASONS } from "../../engine/copier/decide.js";
+import { MAX_LIVE_ORDERS } from "../../engine/copier/followerBook.js";
 import { REFUSALS } from "../../engine/outcome.js";
 import type { FillEvent } from "../../engine/types.js";
-import { SKIP_REASONS } from "../../engine/types.js";
+import { DEFAULT_MAX_CONTRACTS, SKIP_REASONS } from "../../engine/types.js";
 import { world } from "./harness.js";
 
 const half = { mode: "multiplier", value: 0.5 } as const;
@@ -175,6 +176,64 @@ describe("copying leader fills", () => {
     await w.flush();
     expect(w.position("A", "MNQZ6")).toBe(0);
     expect(w.position("B", "NQZ6")).toBe(0);
+  });
+});
+
+describe("a sanity bound on size", () => {
+  it("a 100 000-lot leader fill is copied up to the default cap; re-sync and resync expect no more", async () => {
+    const w = world([
+      { name: "g", leader: "L", followers: [{ account: "A" }, { account: "B", maxContracts: 200 }] },
+    ]);
+    w.trade("L", "ESZ6", "Buy", 100_000);
+    expect(w.broker.placed.map((p) => [p.accountName, p.qty])).toEqual([
+      ["A", DEFAULT_MAX_CONTRACTS],
+      ["B", 200],
+    ]);
+    expect(w.copies({ follower: "A", outcome: "sent" })[0]?.reason).toBe(COPY_REASONS.defaultCapped);
+    await w.flush();
+    w.session("A").sync(false);
+    expect(w.events.filter((e) => e.type === "syncStatus")).toEqual([]);
+    expect(await w.copier.resync("A")).toEqual({ target: "A", status: "in sync" });
+    w.trade("L", "ESZ6", "Sell", 100_000);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.position("B", "ESZ6")).toBe(0);
+  });
+});
+
+describe("orders in flight", () => {
+  it(`a follower whose broker leaves ${MAX_LIVE_ORDERS} orders unanswered is refused new copies, never forgets one`, async () => {
+    const w = world([
+      {
+        name: "g",
+        leader: "L",
+        followers: [
+          { account: "A", maxContracts: 5000 },
+          { account: "B", maxContracts: 5000 },
+        ],
+      },
+    ]);
+    w.session("A").muted = true; // A's fills never arrive: its orders stay live
+    for (let n = 0; n < MAX_LIVE_ORDERS; n++) {
+      w.trade("L", "ESZ6", "Buy", 1);
+      if (n % 100 === 99) await w.flush();
+    }
+    expect(w.copier.followerPosition("A", "ESZ6")).toBe(MAX_LIVE_ORDERS);
+    w.trade("L", "ESZ6", "Buy", 1);
+    expect(w.copies({ follower: "A" }).at(-1)).toEqual(
+      expect.objectContaining({ outcome: "skipped", reason: SKIP_REASONS.ordersBacklog }),
+    );
+    expect(w.copies({ follower: "B" }).at(-1)?.outcome).toBe("sent");
+    expect(await w.copier.resync("A")).toEqual(
+      expect.objectContaining({ status: "refused", reason: REFUSALS.ordersBacklog }),
+    );
+    // A's login comes back: the snapshot holds what its orders did, and copying resumes.
+    w.session("A").muted = false;
+    w.session("A").sync(false);
+    w.trade("L", "ESZ6", "Sell", MAX_LIVE_ORDERS + 1);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.position("B", "ESZ6")).toBe(0);
   });
 });
 
@@ -357,10 +416,10 @@ describe("reconnects: nothing replayed, differences shown, resync on request", (
     expect(w.events.filter((e) => e.type === "syncStatus")).toEqual([
       expect.objectContaining({ follower: "A", contract: "ESZ6", has: 0, expects: 2, inSync: false }),
     ]);
-    expect(w.copier.syncStatus()).toEqual([
-      expect.objectContaining({ follower: "A", has: 0, expects: 2, inSync: false }),
-      expect.objectContaining({ follower: "B", has: 2, expects: 2, inSync: true }),
-    ]);
+    // B was never away: nothing is announced for it, and it holds what the rule expects.
+    expect(w.copier.followerPosition("A", "ESZ6")).toBe(0);
+    expect(w.copier.followerPosition("B", "ESZ6")).toBe(2);
+    expect(w.copier.leaderPosition("L", "ESZ6")).toBe(2);
     const pending = w.copier.resync("A");
     expect(w.broker.placed.at(-1)).toEqual(
       expect.objectContaining({ accountName: "A", action: "Buy", qty: 2 }),
@@ -420,21 +479,21 @@ describe("the leader is never traded", () => {
   it("a follower that resolves to the leader's account is refused at the gateway, loudly", () => {
     const w = world([{ name: "g", leader: "L", followers: [{ account: "A" }, { account: "B" }] }]);
     // A broken wiring: A's name resolves to the leader's id on the leader's connection.
-    const copier = new Copier(
-      {
-        clock: w.clock,
-        emit: (e) => w.events.push(e),
-        gateway: w.gateway,
-        resolve: (name) =>
+    const copier = new Copier({
+      clock: w.clock,
+      emit: (e) => w.events.push(e),
+      gateway: w.gateway,
+      accounts: {
+        ...w.accounts,
+        route: (name) =>
           name === "A"
             ? { session: w.session("L"), accountId: w.id("L") }
             : { session: w.session(name), accountId: w.id(name) },
         connected: () => true,
-        gate: () => ({ state: "ACTIVE" }),
-        ledger: w.ledger,
       },
-      w.config,
-    );
+      gate: () => ({ state: "ACTIVE" }),
+      ledger: w.ledger,
+    });
     w.session("L").sync(true);
     copier.onBrokerEvent({
       type: "fill",
@@ -465,9 +524,9 @@ describe("latency", () => {
     w.trade("L", "ESZ6", "Buy", 1);
     w.clock.advance(3);
     await w.flush();
-    expect(w.copier.latency("written", "A")).toEqual({ p50: 3, p99: 3, count: 1 });
-    expect(w.copier.latency("ack").count).toBe(1);
-    expect(w.copier.latency("filled", "A")).toEqual({ p50: 3, p99: 3, count: 1 });
+    expect(w.gateway.latency("written", "A")).toEqual({ p50: 3, p99: 3, count: 1 });
+    expect(w.gateway.latency("ack").count).toBe(1);
+    expect(w.gateway.latency("filled", "A")).toEqual({ p50: 3, p99: 3, count: 1 });
     expect(w.copies({ outcome: "filled" })[0]?.latencyMs).toBe(3);
   });
 });

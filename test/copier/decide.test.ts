@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { DecideInput } from "../../engine/copier/decide.js";
 import { COPY_REASONS, closeOnlyReason, decide } from "../../engine/copier/decide.js";
 import type { GateContext } from "../../engine/copier/gates.js";
-import { SKIP_REASONS } from "../../engine/types.js";
+import { DEFAULT_MAX_CONTRACTS, SKIP_REASONS } from "../../engine/types.js";
 
 const half = { mode: "multiplier", value: 0.5 } as const;
 const one = { mode: "multiplier", value: 1 } as const;
@@ -226,5 +226,70 @@ describe("gates: openings stopped, exits never", () => {
   it("a later fill of an order already counted passes max trades per day", () => {
     const gate = { ...base, tradesLeft: 0, tradeAlreadyCounted: true };
     expect(decide(input({ leaderBefore: 1, leaderAfter: 2, follower: 1, gate }))).toEqual(sent("add", 1));
+  });
+});
+
+describe(`the default cap: no max contracts set, an opening never takes a follower past ${DEFAULT_MAX_CONTRACTS}`, () => {
+  const double = { mode: "multiplier", value: 2 } as const;
+  const fixed = { mode: "fixed", contracts: 80 } as const;
+  it.each([
+    [
+      "a 100 000-lot opening is capped at the default",
+      { leaderBefore: 0, leaderAfter: 100_000 },
+      sent("open", 50, COPY_REASONS.defaultCapped),
+    ],
+    [
+      "on the short side too",
+      { leaderBefore: 0, leaderAfter: -100_000 },
+      sent("open", -50, COPY_REASONS.defaultCapped),
+    ],
+    [
+      "an add that would pass it adds up to it",
+      { leaderBefore: 40, leaderAfter: 60, follower: 40 },
+      sent("add", 10, COPY_REASONS.defaultCapped),
+    ],
+    [
+      "an add at the cap is skipped, with its reason",
+      { leaderBefore: 50, leaderAfter: 51, follower: 50 },
+      skipped(SKIP_REASONS.defaultCap),
+    ],
+    [
+      "sizing counts: m=2 of 30 is 60, capped",
+      { sizing: double, leaderBefore: 0, leaderAfter: 30 },
+      sent("open", 50, COPY_REASONS.defaultCapped),
+    ],
+    [
+      "fixed 80 is capped too",
+      { sizing: fixed, leaderBefore: 0, leaderAfter: 1 },
+      sent("open", 50, COPY_REASONS.defaultCapped),
+    ],
+    ["within the cap nothing changes", { leaderBefore: 0, leaderAfter: 50 }, sent("open", 50)],
+    [
+      "max contracts replaces it, above",
+      { leaderBefore: 0, leaderAfter: 80, maxContracts: 100 },
+      sent("open", 80),
+    ],
+    [
+      "max contracts replaces it, below",
+      { leaderBefore: 0, leaderAfter: 80, maxContracts: 3 },
+      sent("open", 3, COPY_REASONS.capped),
+    ],
+    [
+      "a close is never capped",
+      { leaderBefore: 100_000, leaderAfter: 0, follower: 100_000 },
+      sent("close", -100_000),
+    ],
+    [
+      "a reduction is never capped",
+      { leaderBefore: 200, leaderAfter: 100, follower: 200 },
+      sent("reduce", -100),
+    ],
+    [
+      "a flip closes everything and opens at most the cap",
+      { leaderBefore: 100, leaderAfter: -100_000, follower: 100 },
+      sent("flip", -150),
+    ],
+  ] as const)("%s", (_, step, expected) => {
+    expect(decide(input(step))).toEqual(expected);
   });
 });

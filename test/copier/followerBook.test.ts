@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FollowerBook } from "../../engine/copier/followerBook.js";
+import { FollowerBook, MAX_LIVE_ORDERS } from "../../engine/copier/followerBook.js";
 
 function book(start = 0) {
   const b = new FollowerBook();
@@ -139,5 +139,40 @@ describe("FollowerBook: broker-reported + in flight, whatever order the broker r
     b.fill("A", "ESZ6", -3, { clOrdId: "c2", orderId: 2 });
     expect(b.position("A", "ESZ6")).toBe(0);
     expect(b.isPending("c2")).toBe(false);
+  });
+});
+
+describe("FollowerBook: a live order is never forgotten", () => {
+  it("keeps every live order however many there are (the old bound of 10 000 evicted live ones)", () => {
+    const b = new FollowerBook();
+    const accounts = Array.from({ length: 12 }, (_, i) => `F${i}`);
+    for (const a of accounts) b.seed(a, "ESZ6", 0);
+    for (const a of accounts) for (let n = 0; n < 999; n++) b.sent(a, "ESZ6", `${a}-${n}`, 1);
+    expect(accounts.map((a) => b.position(a, "ESZ6"))).toEqual(accounts.map(() => 999));
+    expect(b.isPending("F0-0")).toBe(true);
+  });
+
+  it.each([
+    ["filled", (b: FollowerBook) => b.fill("A", "ESZ6", 1, { clOrdId: "c0", orderId: 1 })],
+    ["rejected", (b: FollowerBook) => b.failed("c0")],
+    ["folded into a snapshot", (b: FollowerBook) => b.resetAccount("A", [])],
+  ])(`full at ${MAX_LIVE_ORDERS} live orders of one account; one %s makes room`, (_, finish) => {
+    const b = new FollowerBook();
+    b.seed("A", "ESZ6", 0);
+    for (let n = 0; n < MAX_LIVE_ORDERS; n++) b.sent("A", "ESZ6", `c${n}`, 1);
+    expect(b.full("A")).toBe(true);
+    expect(b.full("B")).toBe(false);
+    finish(b);
+    expect(b.full("A")).toBe(false);
+  });
+
+  it("a snapshot names the orders it let go of, and only that account's", () => {
+    const b = new FollowerBook();
+    b.sent("A", "ESZ6", "a1", 1);
+    b.sent("A", "NQZ6", "a2", -1);
+    b.sent("B", "ESZ6", "b1", 1);
+    expect(b.resetAccount("A", [{ contract: "ESZ6", netPos: 1 }]).sort()).toEqual(["a1", "a2"]);
+    expect([b.isPending("a1"), b.isPending("b1")]).toEqual([false, true]);
+    expect(b.position("A", "ESZ6")).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 import type { Config, Follower, Group } from "../../data/schema.js";
-import type { FollowerGate } from "../../engine/copier/copier.js";
+import { AccountDirectory } from "../../engine/accounts/directory.js";
+import type { CopierAccounts, FollowerGate } from "../../engine/copier/copier.js";
 import { Copier } from "../../engine/copier/copier.js";
 import { OrderGateway } from "../../engine/orders/gateway.js";
 import type { CopyEvent, EngineEvent, FillLedger, Side } from "../../engine/types.js";
@@ -55,7 +56,10 @@ export class MemoryLedger implements FillLedger {
   }
 }
 
-/** A copier wired to a fake broker: one connection per account, ids from 1 in config order. */
+/**
+ * A copier wired to a fake broker and the real account directory (as the engine wires them): one
+ * connection per account, ids from 1 in config order, each learnt from its login's sync.
+ */
 export function world(groups: GroupSpec[]) {
   const clock = fakeClock();
   const broker = new FakeBroker(clock);
@@ -75,27 +79,31 @@ export function world(groups: GroupSpec[]) {
   const openings: Array<[string, number]> = [];
   /** Broken wiring on purpose: resolve one account's name to another account. */
   const misroute = new Map<string, string>();
-  const resolve = (asked: string) => {
-    const name = misroute.get(asked) ?? asked;
-    const session = sessions.get(name);
-    const accountId = ids.get(name);
-    return session && accountId !== undefined ? { session, accountId } : undefined;
+  const directory = new AccountDirectory();
+  directory.setConfig(config);
+  const accounts: CopierAccounts = {
+    nameAt: (connection, accountId) => directory.nameAt(connection, accountId),
+    role: (name) => directory.role(name),
+    isLeader: (name) => directory.isLeader(name),
+    route: (asked) => directory.route(misroute.get(asked) ?? asked),
+    connected: (name) => !down.has(name),
   };
-  const gateway = new OrderGateway({ clock, emit: (e) => events.push(e), resolve }, config);
-  const copier = new Copier(
-    {
-      clock,
-      emit: (e) => events.push(e),
-      gateway,
-      resolve: (name) => resolve(name),
-      connected: (name) => !down.has(name),
-      gate: (name) => risk.get(name) ?? { state: "ACTIVE" },
-      ledger,
-      onOpeningCopied: (follower, orderId) => openings.push([follower, orderId]),
-    },
-    config,
-  );
-  for (const session of sessions.values()) session.on((e) => copier.onBrokerEvent(e));
+  const gateway = new OrderGateway({ clock, emit: (e) => events.push(e), leaders: directory });
+  const copier = new Copier({
+    clock,
+    emit: (e) => events.push(e),
+    gateway,
+    accounts,
+    gate: (name) => risk.get(name) ?? { state: "ACTIVE" },
+    ledger,
+    onOpeningCopied: (follower, orderId) => openings.push([follower, orderId]),
+  });
+  for (const session of sessions.values()) {
+    session.on((e) => {
+      if (e.type === "sync") directory.learn(session, e.accounts);
+      copier.onBrokerEvent(e);
+    });
+  }
   for (const session of sessions.values()) session.sync(true);
 
   const id = (name: string) => {
@@ -113,6 +121,8 @@ export function world(groups: GroupSpec[]) {
     clock,
     broker,
     gateway,
+    directory,
+    accounts,
     copier,
     events,
     risk,
@@ -127,7 +137,7 @@ export function world(groups: GroupSpec[]) {
     },
     setConfig(next: Config) {
       config = next;
-      copier.setConfig(next);
+      directory.setConfig(next);
     },
     /** A leader (or manual) trade at the broker; its fill reaches the copier at once. */
     trade(account: string, contract: string, side: Side, qty: number, orderId?: number): number {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Config } from "../../data/schema.js";
+import { AccountDirectory } from "../../engine/accounts/directory.js";
 import { clOrdIdFor, LeaderGuardError, OrderGateway } from "../../engine/orders/gateway.js";
 import type { EngineEvent, OrderResult } from "../../engine/types.js";
 import { FakeBroker, type FakeSession, fakeClock } from "../copier/fakeBroker.js";
@@ -51,12 +52,13 @@ function setup() {
     FOL1: { session: c1, accountId: 2 },
     FOL2: { session: c2, accountId: 3 },
   };
+  const directory = new AccountDirectory();
+  directory.setConfig(config);
+  directory.learn(c1, c1.accounts());
+  directory.learn(c2, c2.accounts());
   const events: EngineEvent[] = [];
-  const gateway = new OrderGateway(
-    { clock, emit: (e) => events.push(e), resolve: (name) => ids[name.toUpperCase()] },
-    config,
-  );
-  return { clock, broker, c1, c2, gateway, events, ids };
+  const gateway = new OrderGateway({ clock, emit: (e) => events.push(e), leaders: directory });
+  return { clock, broker, c1, c2, gateway, events, ids, directory };
 }
 
 const order = (over: Record<string, unknown> = {}) => ({
@@ -68,26 +70,26 @@ const order = (over: Record<string, unknown> = {}) => ({
 });
 
 describe("leader guard", () => {
-  it("refuses a leader by name: the session is never called and an error alert goes out", () => {
+  it("refuses a leader by name, whatever id is passed: the session is never called and an error alert goes out", () => {
     const { gateway, broker, c1, events } = setup();
-    expect(() =>
-      gateway.placeMarket({ follower: "x", accountId: 99, accountName: "lead1", session: c1, ...order() }),
-    ).toThrow(LeaderGuardError);
+    expect(() => gateway.placeMarket({ follower: "LEAD1", accountId: 99, session: c1, ...order() })).toThrow(
+      LeaderGuardError,
+    );
     expect(broker.placed).toEqual([]);
     expect(events).toEqual([expect.objectContaining({ type: "alert", level: "error", group: "g" })]);
   });
 
   it("refuses a leader by account id on its connection, whatever name is passed", () => {
     const { gateway, broker, c1 } = setup();
-    expect(() =>
-      gateway.placeMarket({ follower: "FOL1", accountId: 1, accountName: "FOL1", session: c1, ...order() }),
-    ).toThrow(/leader of group "g"/);
-    expect(() =>
-      gateway.cancel({ follower: "FOL1", accountId: 1, accountName: "FOL1", session: c1, orderId: 5 }),
-    ).toThrow(LeaderGuardError);
-    expect(() =>
-      gateway.liquidate({ follower: "FOL1", accountId: 1, accountName: "FOL1", session: c1, contractId: 5 }),
-    ).toThrow(LeaderGuardError);
+    expect(() => gateway.placeMarket({ follower: "FOL1", accountId: 1, session: c1, ...order() })).toThrow(
+      /leader of group "g"/,
+    );
+    expect(() => gateway.cancel({ follower: "FOL1", accountId: 1, session: c1, orderId: 5 })).toThrow(
+      LeaderGuardError,
+    );
+    expect(() => gateway.liquidate({ follower: "FOL1", accountId: 1, session: c1, contractId: 5 })).toThrow(
+      LeaderGuardError,
+    );
     expect(broker.placed).toEqual([]);
     expect(broker.cancels).toEqual([]);
     expect(broker.liquidations).toEqual([]);
@@ -98,20 +100,18 @@ describe("leader guard", () => {
     void gateway.placeMarket({
       follower: "FOL2",
       accountId: 1,
-      accountName: "FOL2",
       session: c2,
       ...order(),
     });
     expect(broker.placed).toHaveLength(1);
   });
 
-  it("follows config reloads", () => {
-    const { gateway, broker, c1 } = setup();
-    gateway.setConfig({ ...config, groups: [] });
+  it("follows config reloads (the directory's roles)", () => {
+    const { gateway, broker, c1, directory } = setup();
+    directory.setConfig({ ...config, groups: [] });
     void gateway.placeMarket({
       follower: "LEAD1",
       accountId: 1,
-      accountName: "LEAD1",
       session: c1,
       ...order(),
     });
@@ -127,7 +127,6 @@ describe("orders", () => {
     const result = gateway.placeMarket({
       follower: "FOL1",
       accountId: 2,
-      accountName: "FOL1",
       session: c1,
       startedAt: started,
       ...order({ qty: 3, side: "Sell" }),
@@ -148,21 +147,18 @@ describe("orders", () => {
     void gateway.placeMarket({
       follower: "FOL1",
       accountId: 2,
-      accountName: "FOL1",
       session: c1,
       ...order(),
     });
     void gateway.placeMarket({
       follower: "FOL2",
       accountId: 3,
-      accountName: "FOL2",
       session: c2,
       ...order(),
     });
     void gateway.placeMarket({
       follower: "FOL1",
       accountId: 2,
-      accountName: "FOL1",
       session: c1,
       ...order({ clOrdId: "b" }),
     });
@@ -179,7 +175,6 @@ describe("orders", () => {
     const result: OrderResult = await gateway.placeMarket({
       follower: "FOL1",
       accountId: 2,
-      accountName: "FOL1",
       session: c1,
       ...order(),
     });
@@ -198,7 +193,6 @@ describe("orders", () => {
       gateway.placeMarket({
         follower: "FOL1",
         accountId: 2,
-        accountName: "FOL1",
         session: c1,
         ...order(over),
       }),
@@ -220,7 +214,6 @@ describe("flushing a fan-out", () => {
     (c2 as unknown as { flushWrites(): void }).flushWrites = () => flushed.push("c2");
     const order = (follower: "FOL1" | "FOL2", n: number) => ({
       follower,
-      accountName: follower,
       ...ids[follower]!,
       symbol: "ESZ6",
       side: "Buy" as const,

@@ -52,6 +52,7 @@ describe("LatencyBook", () => {
     expect(book.summary("ack", "A").count).toBe(1);
     expect(book.summary("filled")).toEqual({ p50: 0, p99: 0, count: 0 });
     book.retain(new Set(["A"]));
-    expect(book.followers()).toEqual(["A"]);
+    expect(book.summary("written", "A").count).toBe(1);
+    expect(book.summary("written", "B").count).toBe(0);
   });
 });

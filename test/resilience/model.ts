@@ -1,5 +1,6 @@
 import type { Follower } from "../../data/schema.js";
 import { capOpening, openingSize, reducedPosition } from "../../engine/copier/sizing.js";
+import { DEFAULT_MAX_CONTRACTS } from "../../engine/types.js";
 
 export interface LeaderFill {
   orderId: number;
@@ -12,13 +13,14 @@ export interface LeaderFill {
  * What design.md §2 says a follower holds after the leader's fills, for a follower that saw every
  * fill (no gates closed, no mapping): replayed with the pure sizing functions, independently of
  * the copier's classify/decide code. Fixed sizing opens N on the first opening fill of a leader
- * order only, as the table says.
+ * order only, as the table says; with no max contracts the default cap applies.
  */
 export function expectedHoldings(
   fills: readonly LeaderFill[],
   sizing: Follower["sizing"],
   maxContracts: number | undefined,
 ): Map<string, number> {
+  const cap = maxContracts ?? DEFAULT_MAX_CONTRACTS;
   const leader = new Map<string, number>();
   const follower = new Map<string, number>();
   const openedOrders = new Map<string, Set<number>>();
@@ -33,13 +35,13 @@ export function expectedHoldings(
     const f = follower.get(contract) ?? 0;
     let next = f;
     if (before === 0 || (Math.sign(before) === Math.sign(after) && Math.abs(after) > Math.abs(before))) {
-      next = f + capOpening(f, openingSize(sizing, before, after, first), maxContracts);
+      next = f + capOpening(f, openingSize(sizing, before, after, first), cap);
       opened.add(fill.orderId);
     } else if (after === 0) {
       next = 0;
       opened.clear();
     } else if (Math.sign(before) !== Math.sign(after)) {
-      next = capOpening(0, openingSize(sizing, 0, after, first), maxContracts);
+      next = capOpening(0, openingSize(sizing, 0, after, first), cap);
       opened.add(fill.orderId);
     } else {
       next = reducedPosition(f, before, after);

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { FLATTEN_RETRY_MAX_MS, FLATTEN_RETRY_MIN_MS, flattenRetryDelay } from "../../engine/risk/backoff.js";
+import { RETRY_MAX_MS, RETRY_MIN_MS, retryDelay } from "../../engine/risk/backoff.js";
 import { SaveQueue } from "../../engine/risk/saveQueue.js";
 
-describe("flatten retry backoff", () => {
+describe("retry backoff (flattens, saves)", () => {
   it("doubles from 1 s and caps at 30 s, never below 1 s", () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 50].map(flattenRetryDelay)).toEqual([
+    expect([1, 2, 3, 4, 5, 6, 7, 50].map(retryDelay)).toEqual([
       1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000,
     ]);
     for (const bad of [0, -3, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(flattenRetryDelay(bad)).toBeGreaterThanOrEqual(FLATTEN_RETRY_MIN_MS);
-      expect(flattenRetryDelay(bad)).toBeLessThanOrEqual(FLATTEN_RETRY_MAX_MS);
+      expect(retryDelay(bad)).toBeGreaterThanOrEqual(RETRY_MIN_MS);
+      expect(retryDelay(bad)).toBeLessThanOrEqual(RETRY_MAX_MS);
     }
   });
 });

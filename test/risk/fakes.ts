@@ -1,5 +1,5 @@
 import type { Config, Limits } from "../../data/schema.js";
-import { RiskEngine, type RiskEngineDeps } from "../../engine/risk/riskEngine.js";
+import { type RiskAccounts, RiskEngine, type RiskEngineDeps } from "../../engine/risk/riskEngine.js";
 import type {
   BrokerAccount,
   BrokerEvent,
@@ -185,7 +185,7 @@ export class FakeLiquidator {
     private readonly clock: FakeClock,
   ) {}
   private accountId(follower: string): number {
-    const a = this.session.listAccounts.find((x) => x.name.toUpperCase() === follower.toUpperCase());
+    const a = this.session.listAccounts.find((x) => x.name === follower);
     if (!a) throw new Error(`unknown account ${follower}`);
     return a.id;
   }
@@ -249,7 +249,9 @@ export interface Rig {
   engine: RiskEngine;
   events: EngineEvent[];
   log: CallLog;
-  /** Build another engine over the same store and session (a restart). */
+  /** A config reload as the engine does it: the account directory's roles, then risk. */
+  setConfig(config: Config): void;
+  /** Build another engine over the same store and session (a restart); setConfig goes to it. */
   restart(): RiskEngine;
 }
 
@@ -260,22 +262,40 @@ export function rig(startAt: number, opts: { store?: FakeStore; log?: CallLog } 
   const session = new FakeSession();
   const liquidator = new FakeLiquidator(session, log, clock);
   const events: EngineEvent[] = [];
+  let leaders = new Set<string>();
+  /** The account directory's answers, for the one fake session (ids learnt as accounts are added). */
+  const accounts: RiskAccounts = {
+    route: (name) => {
+      const a = session.listAccounts.find((x) => x.name === name);
+      return a ? { session, accountId: a.id } : undefined;
+    },
+    nameAt: (connection, accountId) =>
+      connection === session.connection
+        ? session.listAccounts.find((x) => x.id === accountId)?.name
+        : undefined,
+    isLeader: (name) => leaders.has(name),
+  };
   const make = () => {
-    const deps: RiskEngineDeps = {
-      clock,
-      store,
-      emit: (e) => events.push(e),
-      resolve: (name) => {
-        const a = session.listAccounts.find((x) => x.name.toUpperCase() === name.toUpperCase());
-        return a ? { session, accountId: a.id } : undefined;
-      },
-      liquidator,
-    };
+    const deps: RiskEngineDeps = { clock, store, emit: (e) => events.push(e), accounts, liquidator };
     const engine = new RiskEngine(deps);
     session.engine = engine;
     return engine;
   };
-  return { clock, store, session, liquidator, engine: make(), events, log, restart: make };
+  const engine = make();
+  return {
+    clock,
+    store,
+    session,
+    liquidator,
+    engine,
+    events,
+    log,
+    setConfig(config) {
+      leaders = new Set(config.groups.map((g) => g.leader));
+      (session.engine ?? engine).setConfig(config);
+    },
+    restart: make,
+  };
 }
 
 export function statesOf(events: EngineEvent[], follower: string): string[] {

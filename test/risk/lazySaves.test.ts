@@ -65,7 +65,7 @@ async function fleet(store?: FakeStore) {
     r.session.addAccount(11 + i, name, 50_000);
   });
   r.session.prices.set(ES.id, 5000);
-  r.engine.setConfig(configWith(names.map((account) => ({ account, limits: { maxTradesPerDay: 10 } }))));
+  r.setConfig(configWith(names.map((account) => ({ account, limits: { maxTradesPerDay: 10 } }))));
   await r.engine.start();
   names.forEach((_, i) => {
     r.session.setBalance(11 + i, 50_000);

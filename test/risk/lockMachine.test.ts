@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { lockManually, markFlat, roll, startLiquidation, unlock } from "../../engine/risk/lockMachine.js";
+import {
+  lockManually,
+  markFlat,
+  restoredRecord,
+  roll,
+  startLiquidation,
+  unlock,
+} from "../../engine/risk/lockMachine.js";
 import type { FollowerRiskRecord } from "../../engine/types.js";
 
 const MON_NOON = Date.parse("2026-01-12T18:00:00Z"); // Monday 12:00 CT, trading day 2026-01-12
@@ -176,5 +183,23 @@ describe("the roll", () => {
     );
     expect(r).toMatchObject({ state: "LOCKED", lockKind: "trailing" });
     expect(r.lockReason).toMatch(/trailing drawdown/);
+  });
+});
+
+describe("a record read back from the state file", () => {
+  const unreadable = { state: "LOCKED", lockKind: "manual", lockReason: "saved risk state unreadable" };
+  it.each([
+    [
+      "a valid record comes back as it was",
+      { state: "LOCKED", lockKind: "daily" },
+      { state: "LOCKED", lockKind: "daily" },
+      true,
+    ],
+    ["ACTIVE too", { state: "ACTIVE", highWaterMark: 5 }, { state: "ACTIVE", highWaterMark: 5 }, true],
+    ["an unknown state is locked, never ACTIVE", { state: "PAUSED" }, unreadable, false],
+    ["not an object is locked", "LOCKED", unreadable, false],
+    ["nothing at all is locked", null, unreadable, false],
+  ])("%s", (_, stored, record, readable) => {
+    expect(restoredRecord(stored)).toEqual({ record, readable });
   });
 });

@@ -22,7 +22,7 @@ async function setup(followers = ["F1", "F2", "F3"], limits: Limits = { dailyLos
       .get(id)
       ?.set(ES.id, { accountId: id, contractId: ES.id, contract: ES.name, netPos: i + 1, netPrice: 5000 });
   });
-  r.engine.setConfig(configWith(followers.map((account) => ({ account, limits }))));
+  r.setConfig(configWith(followers.map((account) => ({ account, limits }))));
   await r.engine.start();
   r.session.setBalance(1, 100_000);
   followers.forEach((_, i) => {
@@ -128,7 +128,7 @@ describe("manual flatten-and-lock", () => {
     r.session.orders.set(13, [{ orderId: 777, accountId: 13, contractId: ES.id }]);
     r.session.setPosition(12, NQ, -1, 18_000); // F2 holds two contracts
     r.log.length = 0;
-    const results = await r.engine.flattenAndLock(["F1", "F2", "f3", "LEAD", "NOPE"]);
+    const results = await r.engine.flattenAndLock(["F1", "F2", "F3", "LEAD", "NOPE"]);
     await flush();
     expect(results.map((x) => [x.target, succeeded(x)])).toEqual([
       ["F1", true],
@@ -156,17 +156,19 @@ describe("manual flatten-and-lock", () => {
     expect(r.session.positions(1)[0]?.netPos).toBe(5);
   });
 
-  it("flattens a group's followers and all followers by name lists from followers()", async () => {
+  it("knows each configured follower with its group; a name that left the config is no target", async () => {
     const r = rig(MON_NOON);
-    r.engine.setConfig(
+    r.setConfig(
       configWith([
         { account: "A1", group: "alpha" },
         { account: "A2", group: "alpha" },
         { account: "B1", group: "beta" },
       ]),
     );
-    expect(r.engine.followers("ALPHA")).toEqual(["A1", "A2"]);
-    expect(r.engine.followers()).toEqual(["A1", "A2", "B1"]);
+    expect(["A1", "A2", "B1"].map((n) => r.engine.snapshot(n)?.group)).toEqual(["alpha", "alpha", "beta"]);
+    r.setConfig(configWith([{ account: "A1", group: "alpha" }]));
+    expect(r.engine.snapshot("B1")).toMatchObject({ configured: false, group: undefined });
+    expect(await r.engine.lock("B1")).toMatchObject({ status: "refused", reason: REFUSALS.notFollower });
   });
 
   it("lock stops openings without flattening; it is kept across calls", async () => {
@@ -184,17 +186,85 @@ describe("manual flatten-and-lock", () => {
   });
 });
 
+describe("a lock is never lost on a full disk", () => {
+  const shown = (r: Awaited<ReturnType<typeof setup>>) =>
+    r.events.flatMap((e) =>
+      e.type === "followerState" && e.follower === "F1" ? [[e.state, e.reason, e.unsaved]] : [],
+    );
+
+  it("lock: saved false, said loudly, kept in memory, retried until on disk, then said again", async () => {
+    const r = await setup(["F1"], {});
+    r.store.fail = true;
+    const outcome = await r.engine.lock("F1", "lunch");
+    expect(outcome).toEqual({ target: "F1", status: "locked", reason: "lunch", saved: false });
+    expect(succeeded(outcome)).toBe(false);
+    expect(r.engine.gate("F1").state).toBe("LOCKED");
+    expect(r.engine.snapshot("F1")?.unsaved).toBe(true);
+    expect(shown(r)).toEqual([
+      ["LOCKED", "lunch", undefined],
+      ["LOCKED", "lunch", true],
+    ]);
+    expect(r.events).toContainEqual(
+      expect.objectContaining({ type: "alert", level: "error", follower: "F1", group: "g1" }),
+    );
+    await r.clock.advance(20_000);
+    expect(r.store.state.followers.F1?.state).not.toBe("LOCKED");
+    r.store.fail = false;
+    await r.clock.advance(30_000);
+    expect(r.store.state.followers.F1).toMatchObject({
+      state: "LOCKED",
+      lockKind: "manual",
+      lockReason: "lunch",
+    });
+    expect(shown(r).at(-1)).toEqual(["LOCKED", "lunch", undefined]);
+    expect(r.engine.snapshot("F1")?.unsaved).toBe(false);
+    expect(alertsOf(r.events, "F1").at(-1)).toMatch(/risk state saved; it is on disk again/);
+    expect(r.clock.pending()).toBe(1); // only the roll timer is left
+
+    const again = r.restart();
+    r.setConfig(configWith([{ account: "F1" }]));
+    await again.start();
+    expect(again.gate("F1").state).toBe("LOCKED");
+  });
+
+  it("breach: the flatten still goes, its outcome says the lock is not on disk, the retry puts it there", async () => {
+    const r = await setup(["F1"]);
+    r.store.fail = true;
+    const [outcome] = await r.engine.flattenAndLock(["F1"]);
+    expect(outcome).toMatchObject({ target: "F1", status: "locked", saved: false });
+    expect(r.log.some((l) => l.startsWith("liquidate F1"))).toBe(true);
+    expect(r.engine.gate("F1").state).toBe("LOCKED");
+    r.store.fail = false;
+    await r.clock.advance(5_000);
+    expect(r.store.state.followers.F1).toMatchObject({ state: "LOCKED", lockKind: "manual" });
+    expect(r.engine.snapshot("F1")?.unsaved).toBe(false);
+  });
+
+  it("unlock: saved false too, and the unlock reaches the disk once it can", async () => {
+    const r = await setup(["F1"], {});
+    await r.engine.lock("F1", "lunch");
+    r.store.fail = true;
+    expect(await r.engine.unlock("F1")).toMatchObject({ status: "unlocked", saved: false });
+    expect(shown(r).at(-1)).toEqual(["ACTIVE", undefined, true]);
+    r.store.fail = false;
+    await r.clock.advance(5_000);
+    expect(r.store.state.followers.F1?.state).toBe("ACTIVE");
+    expect(shown(r).at(-1)).toEqual(["ACTIVE", undefined, undefined]);
+  });
+});
+
 describe("leaders are never targeted", () => {
   it("a leader's own losses never trigger anything, and a config that lists it as a follower too is ignored", async () => {
     const r = await setup(["F1"]);
     const config = configWith([{ account: "F1", limits: { dailyLoss: 1 } }]);
     config.groups[0]?.followers.push({ ...config.groups[0].followers[0]!, account: "LEAD" });
-    r.engine.setConfig(config);
+    r.setConfig(config);
     r.session.setBalance(1, 10);
     r.session.quote(ES, 4000);
     await r.clock.advance(5_000);
     expect(r.log.some((l) => / LEAD /.test(l))).toBe(false);
-    expect(r.engine.followers()).toEqual(["F1"]);
+    expect(r.engine.snapshot("LEAD")).toBeUndefined();
+    expect(r.engine.snapshot("F1")?.configured).toBe(true);
   });
 
   it("a follower that becomes a leader in a new config stops being flattened", async () => {
@@ -203,7 +273,7 @@ describe("leaders are never targeted", () => {
     r.session.quote(ES, 4980);
     await flush();
     const sent = r.log.filter((l) => l.startsWith("liquidate F1")).length;
-    r.engine.setConfig(configWith([], "F1"));
+    r.setConfig(configWith([], "F1"));
     await r.clock.advance(120_000);
     expect(r.log.filter((l) => l.startsWith("liquidate F1")).length).toBe(sent);
   });
@@ -243,8 +313,8 @@ describe("leaders are never targeted", () => {
           const config = configWith(
             ["F1", "F2", "F3"].map((account) => ({ account, limits: { dailyLoss: 300 } })),
           );
-          config.groups[0]?.followers.push({ ...config.groups[0].followers[0]!, account: "lead" });
-          r.engine.setConfig(config);
+          config.groups[0]?.followers.push({ ...config.groups[0].followers[0]!, account: "LEAD" });
+          r.setConfig(config);
           r.liquidator.failNext = 2;
           const ids = [1, 11, 12, 13];
           const names = ["LEAD", "F1", "F2", "F3"];

@@ -12,7 +12,7 @@ async function setup(limits: Parameters<typeof configWith>[0][number]["limits"])
   r.session.positionsBy
     .get(11)
     ?.set(ES.id, { accountId: 11, contractId: ES.id, contract: ES.name, netPos: 1, netPrice: 5000 });
-  r.engine.setConfig(configWith([{ account: "F1", limits }]));
+  r.setConfig(configWith([{ account: "F1", limits }]));
   await r.engine.start();
   r.session.setBalance(11, 50_000);
   await flush();

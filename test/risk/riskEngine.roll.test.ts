@@ -14,7 +14,7 @@ async function setup(startIso: string, limits: Limits) {
   r.session.positionsBy
     .get(11)
     ?.set(ES.id, { accountId: 11, contractId: ES.id, contract: ES.name, netPos: 1, netPrice: 5000 });
-  r.engine.setConfig(configWith([{ account: "F1", limits }]));
+  r.setConfig(configWith([{ account: "F1", limits }]));
   await r.engine.start();
   r.session.setBalance(11, 50_000);
   await flush();
@@ -138,7 +138,7 @@ describe("restart", () => {
     await r.engine.stop();
 
     const again = r.restart();
-    again.setConfig(configWith([{ account: "F1", limits: { trailingDrawdown: 1000 } }]));
+    r.setConfig(configWith([{ account: "F1", limits: { trailingDrawdown: 1000 } }]));
     await again.start();
     expect(again.gate("F1").state).toBe("LOCKED");
     r.session.setBalance(11, 50_000);
@@ -158,7 +158,7 @@ describe("restart", () => {
     expect(r.store.state.followers.F1?.highWaterMark).toBe(51_500);
 
     const again = r.restart(); // as after a kill -9: no stop()
-    again.setConfig(configWith([{ account: "F1", limits: { trailingDrawdown: 1000 } }]));
+    r.setConfig(configWith([{ account: "F1", limits: { trailingDrawdown: 1000 } }]));
     await again.start();
     r.session.quote(ES, 5010); // 50 500: the floor of the saved mark
     expect(again.gate("F1").state).toBe("LIQUIDATE_ONLY");
@@ -172,7 +172,7 @@ describe("restart", () => {
     await flush();
     expect(r.store.state.followers.F1?.state).toBe("LIQUIDATE_ONLY");
     const again = r.restart();
-    again.setConfig(configWith([{ account: "F1", limits: { dailyLoss: 1000 } }]));
+    r.setConfig(configWith([{ account: "F1", limits: { dailyLoss: 1000 } }]));
     await again.start();
     await flush();
     expect(again.gate("F1").state).toBe("LOCKED");
@@ -193,7 +193,7 @@ describe("restart", () => {
     await r.engine.stop();
     r.clock.t = at("2026-01-14T15:00:00Z");
     const again = r.restart();
-    again.setConfig(configWith([{ account: "F1", limits: { dailyLoss: 1000 } }, { account: "F2" }]));
+    r.setConfig(configWith([{ account: "F1", limits: { dailyLoss: 1000 } }, { account: "F2" }]));
     await again.start();
     expect(again.gate("F1").state).toBe("ACTIVE");
     expect(again.gate("F2").state).toBe("LOCKED");
@@ -258,7 +258,7 @@ describe("start order", () => {
       startOfDayBalance: 51_000,
       highWaterMark: 52_000,
     };
-    r.engine.setConfig(configWith([{ account: "F1", limits: { dailyLoss: 5000 } }]));
+    r.setConfig(configWith([{ account: "F1", limits: { dailyLoss: 5000 } }]));
     await flush();
     expect(r.store.saves).toEqual([]);
     await r.engine.start();

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { SimControl } from "./control.js";
-import { tradingRoutes } from "./control-http-trading.js";
+import { tradingRoutes } from "./controlHttpTrading.js";
 import type { Reply } from "./reply.js";
 
 /**

@@ -1,11 +1,11 @@
-import type { AccountGate, Rejection } from "./account-gate.js";
+import type { AccountGate, Rejection } from "./accountGate.js";
 import type { Book } from "./book.js";
 import type { Clearing } from "./clearing.js";
 import type { AccountEntity, ContractEntity, OrderStrategyEntity, ProductEntity } from "./entities.js";
 import type { Links } from "./links.js";
 import type { Market } from "./market.js";
 import { type Instrument, type Origin, type Side, type SimOrder, signed } from "./order.js";
-import type { OrderFlow } from "./order-flow.js";
+import type { OrderFlow } from "./orderFlow.js";
 import {
   checkStrategy,
   checkTerms,
@@ -17,11 +17,11 @@ import {
   placeOsoBody,
   startStrategyBody,
   type VersionFields,
-} from "./order-requests.js";
+} from "./orderRequests.js";
 import type { TradeRecords } from "./records.js";
 import { fail, ok, type Reply } from "./reply.js";
 import type { Caller } from "./trading.js";
-import type { TradovateEvents } from "./tradovate-events.js";
+import type { TradovateEvents } from "./tradovateEvents.js";
 import type { Venue } from "./venue.js";
 
 /**

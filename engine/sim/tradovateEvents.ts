@@ -22,7 +22,7 @@ import {
 import type { SimStrategy } from "./links.js";
 import type { Piece } from "./matching.js";
 import { averagePrice, type OrderRequest, type SimOrder } from "./order.js";
-import type { TradeReporter } from "./order-flow.js";
+import type { TradeReporter } from "./orderFlow.js";
 
 /**
  * The Tradovate face of the order engine: each change becomes entities in the book and `props`

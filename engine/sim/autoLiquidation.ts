@@ -6,8 +6,8 @@ import type {
   ContractEntity,
   UserAccountAutoLiqEntity,
 } from "./entities.js";
-import type { OrderFlow } from "./order-flow.js";
-import type { TradovateEvents } from "./tradovate-events.js";
+import type { OrderFlow } from "./orderFlow.js";
+import type { TradovateEvents } from "./tradovateEvents.js";
 import type { Venue } from "./venue.js";
 
 /**

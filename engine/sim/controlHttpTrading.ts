@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { SimControl } from "./control.js";
-import type { ManualExit, ManualOrder, ManualStrategy, OrderChange } from "./control-trading.js";
+import type { ManualExit, ManualOrder, ManualStrategy, OrderChange } from "./controlTrading.js";
 
 /** `/sim/...` routes for the trading side of the control API (see control-trading.ts). */
 

@@ -1,0 +1,44 @@
+import { clOrdIdFor } from "../orders/gateway.js";
+import type { Clock, EngineEvent, FillBustedEvent } from "../types.js";
+import type { LeaderBook } from "./leaderBook.js";
+import type { CopierAccounts } from "./ports.js";
+import type { SyncWatch } from "./syncWatch.js";
+
+export interface BustedFillDeps {
+  accounts: Pick<CopierAccounts, "nameAt" | "role" | "route">;
+  leaders: LeaderBook;
+  watch: Pick<SyncWatch, "recheck">;
+  emit(event: EngineEvent): void;
+  clock: Clock;
+}
+
+/**
+ * The broker busted a fill (issue 12 #6). A busted leader fill leaves the leader's position
+ * without it while every follower's copy stands: the leader's position is corrected, each
+ * follower is told about (with the clOrdId of its copy) and given a look: OUT OF SYNC where it no
+ * longer matches, for a resync or a fix by hand. Nothing is sent by itself. A follower's own
+ * busted fill only moves its broker position, which the next position report brings.
+ */
+export function bustedFill(event: FillBustedEvent, deps: BustedFillDeps): void {
+  const name = deps.accounts.nameAt(event.connection, event.accountId);
+  const role = name === undefined ? undefined : deps.accounts.role(name);
+  if (role?.kind !== "leader") return;
+  const { group } = role;
+  const signed = event.side === "Buy" ? event.qty : -event.qty;
+  const before = deps.leaders.known(group.leader, event.contract) ?? 0;
+  deps.leaders.correct(group.leader, event.contract, before - signed);
+  const fill = `${event.side.toUpperCase()} ${event.qty} ${event.contract} @ ${event.price}`;
+  for (const follower of group.followers) {
+    const route = deps.accounts.route(follower.account);
+    const copy = route ? ` (clOrdId ${clOrdIdFor(event.fillId, route.accountId)})` : "";
+    deps.emit({
+      type: "alert",
+      at: deps.clock.now(),
+      level: "warn",
+      message: `busted leader fill ${event.fillId} (${fill}): ${follower.account}'s copy${copy}, if one was sent, stands; check ${follower.account} and resync it`,
+      follower: follower.account,
+      group: group.name,
+    });
+  }
+  deps.watch.recheck(group);
+}

@@ -1,0 +1,193 @@
+import { LeaderGuardError, type OrderGateway } from "../orders/gateway.js";
+import type {
+  AccountRoute,
+  Clock,
+  CopyEvent,
+  CopyKind,
+  EngineEvent,
+  FillEvent,
+  Logger,
+  MonoMs,
+  OrderResult,
+  OrderStatusEvent,
+  Side,
+} from "../types.js";
+import type { FollowerBook } from "./followerBook.js";
+
+/** What one of our follower orders was sent for. */
+export interface OrderMeta {
+  group: string;
+  follower: string;
+  /** The leader fill it copies (0 for a resync). */
+  fillId: number;
+  contract: string;
+  kind: CopyKind;
+  side: Side;
+  startedAt: MonoMs;
+  /** Only reduces or closes: may use the request budget kept for exits. */
+  exit?: boolean | undefined;
+}
+
+export interface OrderTrackerDeps {
+  clock: Clock;
+  emit(event: EngineEvent): void;
+  /** The one exit for orders; it also times each step (written, ack, filled). */
+  gateway: Pick<OrderGateway, "placeMarket" | "recordFill">;
+  book: FollowerBook;
+  logger: Logger;
+}
+
+type Story = Omit<CopyEvent, "type" | "at" | "group" | "follower" | "fillId" | "contract">;
+
+const DEAD_STATUSES = new Set(["Rejected", "Canceled", "Cancelled", "Expired"]);
+
+/**
+ * Our follower orders from hand-off to finish: each goes into the book (its quantity counts as in
+ * flight at once) and to the gateway, and the rest of its story (accepted, filled, rejected) is
+ * told as CopyEvents with what it was for. Keeps an order's metadata exactly as long as the book
+ * keeps the order live (sent, not yet filled or dead), so a live order is never forgotten and a
+ * finished one is never kept.
+ *
+ * Issue 18 (exits retried until done) starts here: an exit that ends rejected or dead is what a
+ * part owning pending exits per follower and contract would take over, beside this one.
+ */
+export class OrderTracker {
+  private readonly live = new Map<string, OrderMeta>();
+
+  constructor(private readonly deps: OrderTrackerDeps) {}
+
+  /**
+   * Write one order now (the gateway's lane, not yet flushed) and follow its result. Undefined
+   * when the gateway refused it (a leader, a bad request): it has already said so.
+   */
+  send(
+    route: AccountRoute,
+    meta: OrderMeta,
+    delta: number,
+    clOrdId: string,
+  ): Promise<OrderResult> | undefined {
+    const { book, gateway } = this.deps;
+    book.sent(meta.follower, meta.contract, clOrdId, delta);
+    let pending: Promise<OrderResult>;
+    try {
+      pending = gateway.placeMarket({
+        follower: meta.follower,
+        accountId: route.accountId,
+        session: route.session,
+        symbol: meta.contract,
+        side: meta.side,
+        qty: Math.abs(delta),
+        clOrdId,
+        startedAt: meta.startedAt,
+        exit: meta.exit,
+      });
+    } catch (error) {
+      book.failed(clOrdId);
+      if (!(error instanceof LeaderGuardError)) {
+        this.deps.logger.error("order refused by the gateway", {
+          follower: meta.follower,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+      return undefined;
+    }
+    this.live.set(clOrdId, meta);
+    return pending.then((result) => {
+      this.answered(clOrdId, result);
+      return result;
+    });
+  }
+
+  /** The book let go of these orders (a sync snapshot holds their effect now). */
+  forget(clOrdIds: readonly string[]): void {
+    for (const clOrdId of clOrdIds) this.live.delete(clOrdId);
+  }
+
+  private answered(clOrdId: string, result: OrderResult): void {
+    const meta = this.live.get(clOrdId);
+    if (!meta) return;
+    const { book } = this.deps;
+    const base = { kind: meta.kind, side: meta.side, clOrdId, latencyMs: result.ackAt - meta.startedAt };
+    if (result.ok) {
+      const early = book.acked(clOrdId, result.orderId);
+      this.tell(meta, { outcome: "accepted", reason: "accepted", orderId: result.orderId, ...base });
+      if (early !== 0)
+        this.tell(meta, { outcome: "filled", reason: "filled", qty: Math.abs(early), ...base });
+      this.settle(clOrdId);
+      return;
+    }
+    book.failed(clOrdId);
+    this.live.delete(clOrdId);
+    const reason = result.failureText
+      ? `${result.failureReason}: ${result.failureText}`
+      : result.failureReason;
+    this.tell(meta, { outcome: "rejected", reason, ...base });
+    this.deps.emit({
+      type: "alert",
+      at: this.deps.clock.now(),
+      level: "warn",
+      message: `copy to ${meta.follower} rejected: ${reason}`,
+      follower: meta.follower,
+      group: meta.group,
+    });
+  }
+
+  /** A fill on a follower account (seen once): it moves the position, and if it is ours it is told. */
+  followerFill(follower: string, event: FillEvent): void {
+    const signed = event.side === "Buy" ? event.qty : -event.qty;
+    const mine = this.deps.book.fill(follower, event.contract, signed, {
+      clOrdId: event.clOrdId,
+      orderId: event.orderId,
+    });
+    const meta = mine === undefined ? undefined : this.live.get(mine);
+    if (mine === undefined || !meta) return;
+    this.deps.gateway.recordFill(meta.follower, meta.startedAt, event.receivedAt);
+    this.tell(meta, {
+      outcome: "filled",
+      reason: "filled",
+      kind: meta.kind,
+      side: meta.side,
+      qty: event.qty,
+      clOrdId: mine,
+      orderId: event.orderId,
+      latencyMs: event.receivedAt - meta.startedAt,
+    });
+    this.settle(mine);
+  }
+
+  /** A broker order status: one of ours rejected, cancelled or expired after it was accepted. */
+  orderStatus(event: OrderStatusEvent): void {
+    if (!DEAD_STATUSES.has(event.status)) return;
+    const { book } = this.deps;
+    const clOrdId = book.match(event.clOrdId, event.orderId);
+    if (clOrdId === undefined) return;
+    const meta = this.live.get(clOrdId);
+    book.failed(clOrdId);
+    this.live.delete(clOrdId);
+    if (!meta) return;
+    this.tell(meta, {
+      outcome: "rejected",
+      reason: event.rejectReason ?? event.status,
+      kind: meta.kind,
+      side: meta.side,
+      clOrdId,
+      orderId: event.orderId,
+    });
+  }
+
+  private settle(clOrdId: string): void {
+    if (!this.deps.book.isPending(clOrdId)) this.live.delete(clOrdId);
+  }
+
+  private tell(meta: OrderMeta, story: Story): void {
+    this.deps.emit({
+      type: "copy",
+      at: this.deps.clock.now(),
+      group: meta.group,
+      follower: meta.follower,
+      fillId: meta.fillId,
+      contract: meta.contract,
+      ...story,
+    });
+  }
+}

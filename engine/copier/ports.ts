@@ -1,0 +1,35 @@
+import type { AccountRole } from "../accounts/directory.js";
+import type { OrderGateway } from "../orders/gateway.js";
+import type { AccountRoute, Clock, EngineEvent, FillLedger, FollowerState, Logger } from "../types.js";
+
+/** What the copier needs from the rest of the engine, as narrow as it can be. */
+
+/** What risk says about a follower right now. */
+export interface FollowerGate {
+  state: FollowerState;
+  brokerLocked?: boolean | undefined;
+  /** Opening trades left today; undefined = no limit. */
+  tradesLeft?: number | undefined;
+}
+
+/** The account directory's answers the copier needs. */
+export interface CopierAccounts {
+  /** The configured account behind a broker account id on a connection. */
+  nameAt(connection: string, accountId: number): string | undefined;
+  role(name: string): AccountRole | undefined;
+  isLeader(name: string): boolean;
+  route(name: string): AccountRoute | undefined;
+  connected(name: string): boolean;
+}
+
+export interface CopierDeps {
+  clock: Clock;
+  emit(event: EngineEvent): void;
+  gateway: Pick<OrderGateway, "placeMarket" | "flush" | "recordFill">;
+  accounts: CopierAccounts;
+  gate(follower: string): FollowerGate;
+  ledger: FillLedger;
+  /** Called once per follower and leader order whose opening was copied (risk counts trades). */
+  onOpeningCopied?(follower: string, leaderOrderId: number): void;
+  logger?: Logger | undefined;
+}

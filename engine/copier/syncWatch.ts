@@ -1,0 +1,128 @@
+import type { Follower, Group } from "../../data/schema.js";
+import type { AccountRole } from "../accounts/directory.js";
+import { mapContract } from "../symbols.js";
+import type { Clock, EngineEvent, SyncStatusEvent } from "../types.js";
+import { DEFAULT_MAX_CONTRACTS } from "../types.js";
+import { whitelisted } from "./gates.js";
+import { expectedPosition } from "./sizing.js";
+
+export interface SyncWatchDeps {
+  clock: Clock;
+  emit(event: EngineEvent): void;
+  role(account: string): AccountRole | undefined;
+  /** Every contract the leader holds or held, with its position as the copier acted on it. */
+  leaderHeld(leader: string): ReadonlyMap<string, number>;
+  /** The follower's position in its (mapped) contract: broker-reported plus in flight. */
+  followerPosition(follower: string, contract: string): number;
+}
+
+/**
+ * OUT OF SYNC: after a re-sync, each follower's position per contract against what the sizing
+ * rule expects from its leader's. A line that differs is announced and stays watched (announced
+ * again on each change of it) until it matches. Nothing is sent from here: missed openings wait
+ * for the trader's resync.
+ *
+ * Issue 18's reconcile (missed exits made up on re-sync) belongs beside this part: the copier
+ * calls it at the same two moments, a leader's and a follower's re-sync.
+ */
+export class SyncWatch {
+  /** follower → contracts shown out of sync. */
+  private readonly watched = new Map<string, Set<string>>();
+
+  constructor(private readonly deps: SyncWatchDeps) {}
+
+  /** Has/expects for every contract the follower's leader holds or held (lines at 0/0 left out). */
+  lines(group: Group, follower: Follower): SyncStatusEvent[] {
+    const lines: SyncStatusEvent[] = [];
+    const seen = new Set<string>();
+    for (const [leaderContract, leader] of this.deps.leaderHeld(group.leader)) {
+      const contract = mapContract(leaderContract, follower.mapping);
+      if (seen.has(contract)) continue;
+      seen.add(contract);
+      const expects = whitelisted(group.whitelist, leaderContract)
+        ? expectedPosition(follower.sizing, leader, follower.maxContracts ?? DEFAULT_MAX_CONTRACTS)
+        : 0;
+      const has = this.deps.followerPosition(follower.account, contract);
+      if (has === 0 && expects === 0) continue;
+      lines.push({
+        type: "syncStatus",
+        at: this.deps.clock.now(),
+        follower: follower.account,
+        contract,
+        has,
+        expects,
+        inSync: has === expects,
+      });
+    }
+    return lines;
+  }
+
+  /** The follower's account re-synced: its lines that differ are announced and watched. */
+  followerResynced(group: Group, follower: Follower): void {
+    this.check(group, follower, false);
+  }
+
+  /** The leader re-synced: what it did while down was not copied; every follower gets a look. */
+  leaderResynced(group: Group): void {
+    this.deps.emit({
+      type: "alert",
+      at: this.deps.clock.now(),
+      level: "warn",
+      message: `leader ${group.leader} reconnected: fills while it was down were not copied; check group "${group.name}"`,
+      group: group.name,
+    });
+    for (const follower of group.followers) this.check(group, follower, true);
+  }
+
+  /** Every follower of a group gets a look and is announced (after a busted leader fill). */
+  recheck(group: Group): void {
+    for (const follower of group.followers) this.check(group, follower, true);
+  }
+
+  /** The follower's position in a contract may have changed: a watched line is announced again. */
+  changed(follower: string, contract: string): void {
+    const contracts = this.watched.get(follower);
+    if (!contracts?.has(contract)) return;
+    const role = this.deps.role(follower);
+    if (role?.kind !== "follower") {
+      this.unwatch(follower, contract);
+      return;
+    }
+    const line = this.lines(role.group, role.follower).find((s) => s.contract === contract);
+    if (!line || line.inSync) this.unwatch(follower, contract);
+    this.deps.emit(
+      line ?? {
+        type: "syncStatus",
+        at: this.deps.clock.now(),
+        follower,
+        contract,
+        has: 0,
+        expects: 0,
+        inSync: true,
+      },
+    );
+  }
+
+  /** `all`: announce the lines in sync too (after a leader re-sync every line is news). */
+  private check(group: Group, follower: Follower, all: boolean): void {
+    for (const line of this.lines(group, follower)) {
+      if (!line.inSync) this.watch(follower.account, line.contract);
+      if (all || !line.inSync) this.deps.emit(line);
+    }
+  }
+
+  private watch(follower: string, contract: string): void {
+    let contracts = this.watched.get(follower);
+    if (!contracts) {
+      contracts = new Set();
+      this.watched.set(follower, contracts);
+    }
+    contracts.add(contract);
+  }
+
+  private unwatch(follower: string, contract: string): void {
+    const contracts = this.watched.get(follower);
+    contracts?.delete(contract);
+    if (contracts?.size === 0) this.watched.delete(follower);
+  }
+}

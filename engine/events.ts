@@ -1,0 +1,166 @@
+/**
+ * What the engine reports to the rest of mimik: the events the screen store, headless output and
+ * the journal fold, and the fixed words they carry (skip reasons, states). Re-exported by
+ * ./types.ts, where the layers' other contracts are.
+ */
+import type { ConnectionState, EpochMs, RateBudget, Side } from "./types.js";
+
+export type FollowerState = "ACTIVE" | "LIQUIDATE_ONLY" | "LOCKED";
+
+/**
+ * The position cap of a follower with no `maxContracts`: an opening copy never takes it past 50
+ * contracts. A sanity bound, not a sizing rule: a broken or hostile leader fill of 100 000 lots
+ * must not become 100 000-lot orders. Set `maxContracts` to trade bigger (it replaces this cap).
+ */
+export const DEFAULT_MAX_CONTRACTS = 50;
+
+/** Fixed reason strings: the UI, the journal and `mimik log` show these words. */
+export const SKIP_REASONS = {
+  groupInactive: "group inactive",
+  followerDisabled: "follower disabled",
+  disconnected: "disconnected",
+  locked: "locked",
+  liquidateOnly: "liquidate only",
+  brokerLocked: "broker lock",
+  notWhitelisted: "not whitelisted",
+  maxContracts: "max contracts",
+  defaultCap: `default cap of ${DEFAULT_MAX_CONTRACTS} contracts (no max contracts set)`,
+  maxTrades: "max trades per day",
+  alreadyFlat: "already flat",
+  roundsToZero: "rounds to zero",
+  fixedLaterFill: "fixed size: later fill of the same order",
+  leaderGuard: "account is a leader",
+  /** The follower's broker has not answered this many of our orders: mimik will not pile on. */
+  ordersBacklog: "too many orders in flight",
+} as const;
+
+export type SkipReason = (typeof SKIP_REASONS)[keyof typeof SKIP_REASONS];
+
+export type CopyKind = "open" | "add" | "reduce" | "close" | "flip" | "resync";
+
+export interface LeaderFillEvent {
+  type: "leaderFill";
+  at: EpochMs;
+  group: string;
+  leader: string;
+  fillId: number;
+  orderId: number;
+  contract: string;
+  side: Side;
+  qty: number;
+  price: number;
+  positionBefore: number;
+  positionAfter: number;
+}
+
+export interface CopyEvent {
+  type: "copy";
+  at: EpochMs;
+  group: string;
+  follower: string;
+  /** The leader fill this decision answers (0 for a manual resync). */
+  fillId: number;
+  contract: string;
+  outcome: "sent" | "skipped" | "accepted" | "rejected" | "filled";
+  kind?: CopyKind | undefined;
+  reason: string;
+  side?: Side | undefined;
+  qty?: number | undefined;
+  clOrdId?: string | undefined;
+  orderId?: number | undefined;
+  /** Leader fill frame received → this step, in ms. */
+  latencyMs?: number | undefined;
+}
+
+export interface FollowerStateEvent {
+  type: "followerState";
+  at: EpochMs;
+  follower: string;
+  state: FollowerState;
+  reason?: string | undefined;
+  /**
+   * True while this state (a lock, an unlock, the high-water mark) is held in memory only: its
+   * save failed and is retried until it is on disk. A restart now would bring back the last state
+   * that was saved. Absent once it is on disk.
+   */
+  unsaved?: true | undefined;
+}
+
+export interface RiskSnapshotEvent {
+  type: "risk";
+  at: EpochMs;
+  follower: string;
+  netLiq: number;
+  dayPnl: number;
+  highWaterMark: number;
+  /** Dollars left before the daily loss limit; undefined when no limit. */
+  roomDaily?: number | undefined;
+  /** Dollars left above the trailing floor; undefined when no limit. */
+  roomTrailing?: number | undefined;
+  tradesToday: number;
+}
+
+export interface SyncStatusEvent {
+  type: "syncStatus";
+  at: EpochMs;
+  follower: string;
+  contract: string;
+  has: number;
+  expects: number;
+  inSync: boolean;
+}
+
+export interface ConnectionStatusEvent {
+  type: "connectionStatus";
+  at: EpochMs;
+  connection: string;
+  state: ConnectionState;
+  reason?: string | undefined;
+}
+
+export interface AlertEvent {
+  type: "alert";
+  at: EpochMs;
+  level: "info" | "warn" | "error";
+  message: string;
+  follower?: string | undefined;
+  group?: string | undefined;
+}
+
+/** An account's open positions as its broker reports them (leaders and followers), after each change. */
+export interface PositionsEvent {
+  type: "positions";
+  at: EpochMs;
+  account: string;
+  /** Non-zero positions only; empty when flat. */
+  positions: { contract: string; netPos: number }[];
+}
+
+/** A connection's request budget, sent when it changed (at most about once a second). */
+export interface BudgetEvent {
+  type: "budget";
+  at: EpochMs;
+  connection: string;
+  budget: RateBudget;
+}
+
+/** Internal copy latency (leader fill frame received → follower order written), when it changed. */
+export interface LatencyEvent {
+  type: "latency";
+  at: EpochMs;
+  p50: number;
+  p99: number;
+  count: number;
+}
+
+export type EngineEvent =
+  | LeaderFillEvent
+  | CopyEvent
+  | FollowerStateEvent
+  | RiskSnapshotEvent
+  | SyncStatusEvent
+  | ConnectionStatusEvent
+  | AlertEvent
+  | PositionsEvent
+  | BudgetEvent
+  | LatencyEvent;

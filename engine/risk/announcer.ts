@@ -1,0 +1,81 @@
+import type { Clock, EngineEvent, FollowerState } from "../types.js";
+import { SKIP_REASONS } from "../types.js";
+import type { FollowerRisk } from "./followerRisk.js";
+import { riskSnapshotEvent } from "./riskView.js";
+import { SnapshotThrottle } from "./snapshotThrottle.js";
+
+interface Shown {
+  state: FollowerState;
+  reason: string | undefined;
+  unsaved: boolean;
+}
+
+const ACTIVE: Shown = { state: "ACTIVE", reason: undefined, unsaved: false };
+
+/**
+ * What risk tells the rest of mimik about each follower, and what it last told: the shown state
+ * (a FollowerStateEvent only when it changes), throttled snapshots of the figures, and alerts.
+ * The shown state is the lock state, except that the broker's own lock shows through on an
+ * ACTIVE follower, and it says when the record behind it is not on disk.
+ */
+export class RiskAnnouncer {
+  private readonly shown = new Map<string, Shown>();
+  private readonly snapshots: SnapshotThrottle;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly emit: (event: EngineEvent) => void,
+    snapshotIntervalMs: number,
+    follower: (name: string) => FollowerRisk | undefined,
+  ) {
+    this.snapshots = new SnapshotThrottle(clock, snapshotIntervalMs, (name) =>
+      this.sendSnapshot(follower(name)),
+    );
+  }
+
+  /** Announce the follower's state if it changed since it was last announced. */
+  state(f: FollowerRisk, unsaved: boolean): void {
+    const state = f.record.state;
+    let shownState: FollowerState = state;
+    let reason = state === "ACTIVE" ? undefined : f.record.lockReason;
+    if (state === "ACTIVE" && f.broker.locked) {
+      shownState = "LOCKED";
+      reason = SKIP_REASONS.brokerLocked;
+    } else if (state === "ACTIVE" && f.broker.liquidateOnly) {
+      shownState = "LIQUIDATE_ONLY";
+      reason = SKIP_REASONS.brokerLocked;
+    }
+    const last = this.shown.get(f.name) ?? ACTIVE;
+    if (last.state === shownState && last.reason === reason && last.unsaved === unsaved) return;
+    this.shown.set(f.name, { state: shownState, reason, unsaved });
+    this.emit({
+      type: "followerState",
+      at: this.clock.now(),
+      follower: f.name,
+      state: shownState,
+      reason,
+      ...(unsaved ? { unsaved: true } : {}),
+    });
+  }
+
+  /** The follower's figures: now when urgent (its state changed), else at most once per interval. */
+  snapshot(f: FollowerRisk, urgent: boolean): void {
+    if (f.holdings.netLiq !== undefined) this.snapshots.request(f.name, urgent);
+  }
+
+  /** An alert event is the record (screen, headless, journal); logging it too would show it twice. */
+  alert(level: "info" | "warn" | "error", message: string, f?: FollowerRisk): void {
+    this.emit({ type: "alert", at: this.clock.now(), level, message, follower: f?.name, group: f?.group });
+  }
+
+  stop(): void {
+    this.snapshots.stop();
+  }
+
+  private sendSnapshot(f: FollowerRisk | undefined): boolean {
+    const netLiq = f?.holdings.netLiq;
+    if (!f || netLiq === undefined) return false;
+    this.emit(riskSnapshotEvent(f, netLiq, this.clock.now()));
+    return true;
+  }
+}

@@ -1,0 +1,171 @@
+import { type Outcome, REFUSALS } from "../outcome.js";
+import type { Clock, FollowerState, OrderResult, WorkingOrder } from "../types.js";
+import { retryDelay } from "./backoff.js";
+
+/** The order gateway's flatten side: the one exit for orders, which also refuses leaders itself. */
+export interface Liquidator {
+  cancel(follower: string, orderId: number): Promise<OrderResult>;
+  liquidate(follower: string, contractId: number): Promise<OrderResult>;
+}
+
+/** What a follower has at its broker that a flatten must take away. */
+export interface Exposure {
+  orders: readonly WorkingOrder[];
+  open: readonly { contractId: number; contract: string }[];
+}
+
+/** Everything a flatten asks about its follower, asked afresh at every attempt. */
+export interface FlattenerDeps {
+  clock: Clock;
+  liquidator: Liquidator;
+  /** A follower of the current config and a leader nowhere: the only accounts ever flattened. */
+  mayTarget(follower: string): boolean;
+  state(follower: string): FollowerState | undefined;
+  /** Its working orders and open positions, fresh from its session; undefined when not connected. */
+  exposure(follower: string): Exposure | undefined;
+  isFlat(follower: string): boolean;
+  /** Until when the follower's broker asked us to wait (a 429 or a penalty), if it did. */
+  blockedUntil(follower: string): number | undefined;
+  /** The follower is flat after a flatten: the coordinator locks it (and calls done()). */
+  flat(follower: string): void;
+  alert(level: "warn" | "error", message: string, follower: string): void;
+}
+
+interface Attempts {
+  count: number;
+  inFlight: boolean;
+  timer: unknown;
+}
+
+/**
+ * Flattens LIQUIDATE_ONLY followers: cancels their working orders and liquidates every position,
+ * then tries again with backoff (never faster than the broker's penalty wait) until the broker
+ * reports them flat, the trader unlocks them, or they stop being followers. Owns each follower's
+ * attempts, whether one is in flight and the timer of the next.
+ *
+ * Issue 18's exits retried until done will need the same shape for single exits (a part owning
+ * pending exits per follower and contract); it belongs beside this one, not inside it.
+ */
+export class Flattener {
+  private readonly attempts = new Map<string, Attempts>();
+
+  constructor(private readonly deps: FlattenerDeps) {}
+
+  /** How many attempts the follower's current flatten has made (0: none under way). */
+  attemptsOf(follower: string): number {
+    return this.attempts.get(follower)?.count ?? 0;
+  }
+
+  /** Carry on a flatten that has no attempt in flight or waiting (a restart, a reconnect). */
+  resume(follower: string): void {
+    const a = this.attempts.get(follower);
+    if (a?.inFlight || a?.timer !== undefined) return;
+    void this.flatten(follower);
+  }
+
+  /** No further attempt (the trader unlocked, the follower left the config); the count stays. */
+  stop(follower: string): void {
+    const a = this.attempts.get(follower);
+    if (a) this.clearTimer(a);
+  }
+
+  /** The flatten succeeded: no further attempt, and the next one starts counting from 1. */
+  done(follower: string): void {
+    const a = this.attempts.get(follower);
+    if (!a) return;
+    this.clearTimer(a);
+    a.count = 0;
+  }
+
+  stopAll(): void {
+    for (const a of this.attempts.values()) this.clearTimer(a);
+  }
+
+  /** One attempt now: cancels and liquidations in parallel, then done, or the next attempt scheduled. */
+  async flatten(follower: string): Promise<Outcome> {
+    const { deps } = this;
+    const a = this.attemptsFor(follower);
+    if (a.inFlight) return { target: follower, status: "liquidating", reason: "flatten in progress" };
+    if (!deps.mayTarget(follower) || deps.state(follower) !== "LIQUIDATE_ONLY")
+      return { target: follower, status: "refused", reason: REFUSALS.notFollower };
+    this.clearTimer(a);
+    a.count++;
+    a.inFlight = true;
+    const failures: string[] = [];
+    let sent = 0;
+    try {
+      const exposure = deps.exposure(follower);
+      if (!exposure) failures.push("not connected");
+      else {
+        sent = exposure.orders.length + exposure.open.length;
+        const { liquidator } = deps;
+        const results = await Promise.all([
+          ...exposure.orders.map((o) =>
+            attempt(`cancel order ${o.orderId}`, () => liquidator.cancel(follower, o.orderId)),
+          ),
+          ...exposure.open.map((p) =>
+            attempt(`liquidate ${p.contract}`, () => liquidator.liquidate(follower, p.contractId)),
+          ),
+        ]);
+        for (const r of results) if (r !== undefined) failures.push(r);
+      }
+    } finally {
+      a.inFlight = false;
+    }
+    const state = deps.state(follower);
+    if (state !== "LIQUIDATE_ONLY")
+      return state === "LOCKED"
+        ? { target: follower, status: "locked", sent }
+        : { target: follower, status: "failed", sent, reason: "unlocked by hand during the flatten" };
+    if (!deps.mayTarget(follower))
+      return { target: follower, status: "failed", sent, reason: "no longer a follower; flatten stopped" };
+    if (failures.length === 0 && deps.isFlat(follower)) {
+      deps.flat(follower);
+      return { target: follower, status: "locked", sent };
+    }
+    const delay = this.scheduleRetry(follower, a);
+    const retry = `retry ${a.count + 1} in ${Math.round(delay / 1000)} s`;
+    if (failures.length) {
+      deps.alert("error", `${follower}: flatten failed (${failures.join("; ")}); ${retry}`, follower);
+      return { target: follower, status: "failed", sent, reason: failures.join("; "), retryInMs: delay };
+    }
+    if (a.count > 1) deps.alert("warn", `${follower}: still not flat after flatten; ${retry}`, follower);
+    return { target: follower, status: "liquidating", sent };
+  }
+
+  private scheduleRetry(follower: string, a: Attempts): number {
+    const blockedUntil = this.deps.blockedUntil(follower);
+    const wait = Number.isFinite(blockedUntil) ? (blockedUntil as number) - this.deps.clock.now() : 0;
+    const delay = Math.max(retryDelay(a.count), wait);
+    a.timer = this.deps.clock.setTimeout(() => {
+      a.timer = undefined;
+      void this.flatten(follower);
+    }, delay);
+    return delay;
+  }
+
+  private clearTimer(a: Attempts): void {
+    if (a.timer !== undefined) this.deps.clock.clearTimeout(a.timer);
+    a.timer = undefined;
+  }
+
+  private attemptsFor(follower: string): Attempts {
+    let a = this.attempts.get(follower);
+    if (!a) {
+      a = { count: 0, inFlight: false, timer: undefined };
+      this.attempts.set(follower, a);
+    }
+    return a;
+  }
+}
+
+/** One gateway call as a failure description, or undefined when the broker accepted it. */
+async function attempt(what: string, call: () => Promise<OrderResult>): Promise<string | undefined> {
+  try {
+    const r = await call();
+    if (r.ok) return undefined;
+    return `${what}: ${r.failureReason}${r.failureText ? ` (${r.failureText})` : ""}`;
+  } catch (err) {
+    return `${what}: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}

@@ -1,0 +1,175 @@
+import { type Outcome, REFUSALS } from "../outcome.js";
+import type { Clock, LockKind } from "../types.js";
+import { type Exposure, Flattener, type Liquidator } from "./flattener.js";
+import type { FollowerRisk } from "./followerRisk.js";
+import { lockManually, markFlat, startLiquidation, unlock } from "./lockMachine.js";
+
+export interface LockKeeperDeps {
+  clock: Clock;
+  liquidator: Liquidator;
+  follower(name: string): FollowerRisk | undefined;
+  /** A follower a manual action may act on, or the reason it may not. */
+  target(name: string): FollowerRisk | string;
+  /** A follower of the current config and a leader nowhere. */
+  mayTarget(f: FollowerRisk): boolean;
+  /** Its working orders and open positions, fresh from its session; undefined when not connected. */
+  exposure(f: FollowerRisk): Exposure | undefined;
+  tradingDay(): string;
+  /** Writes the record now: true once on disk (false: kept in memory, retried). */
+  save(f: FollowerRisk): Promise<boolean>;
+  /** The record changed: rebuild the gate and announce the state. */
+  refresh(f: FollowerRisk): void;
+  /** Announce the figures now (a state change is never held back). */
+  snapshot(f: FollowerRisk): void;
+  /** Unlocked by hand: `waiveDaily` forced past a daily limit, waived until the roll. */
+  unlocked(f: FollowerRisk, waiveDaily: boolean): void;
+  /** Value the follower again (after an unlock its limits are watched again). */
+  revalue(f: FollowerRisk): void;
+  alert(level: "info" | "warn" | "error", message: string, f: FollowerRisk): void;
+}
+
+/**
+ * Takes followers through the lock machine: a breach or a flatten-and-lock → LIQUIDATE_ONLY →
+ * flatten → LOCKED once the broker reports flat; a lock without a flatten; an unlock by hand.
+ * Each new record is shown at once and saved, and a LIQUIDATE_ONLY record is saved before the
+ * first order of its flatten leaves. Owns the flattener (attempts, retries) that does the work.
+ */
+export class LockKeeper {
+  private readonly flattener: Flattener;
+
+  constructor(private readonly deps: LockKeeperDeps) {
+    const mayTarget = (name: string) => {
+      const f = deps.follower(name);
+      return f !== undefined && deps.mayTarget(f);
+    };
+    this.flattener = new Flattener({
+      clock: deps.clock,
+      liquidator: deps.liquidator,
+      mayTarget,
+      state: (name) => deps.follower(name)?.record.state,
+      exposure: (name) => {
+        const f = deps.follower(name);
+        return f ? deps.exposure(f) : undefined;
+      },
+      isFlat: (name) => deps.follower(name)?.holdings.isFlat() ?? true,
+      blockedUntil: (name) => deps.follower(name)?.holdings.route?.session.rateBudget().blockedUntil,
+      flat: (name) => this.lockFlat(deps.follower(name)),
+      alert: (level, message, name) => {
+        const f = deps.follower(name);
+        if (f) deps.alert(level, message, f);
+      },
+    });
+  }
+
+  flattenAttempts(f: FollowerRisk): number {
+    return this.flattener.attemptsOf(f.name);
+  }
+
+  /** Flatten and lock each named follower (same path as a breach). Leaders and unknown names are refused. */
+  flattenAndLock(followers: string[], reason: string): Promise<Outcome[]> {
+    return Promise.all(
+      followers.map(async (name): Promise<Outcome> => {
+        const f = this.deps.target(name);
+        if (typeof f === "string") return { target: name, status: "refused", reason: f };
+        if (f.record.state === "LIQUIDATE_ONLY")
+          return { target: f.name, status: "liquidating", reason: "already liquidating" };
+        return this.breach(f, "manual", reason);
+      }),
+    );
+  }
+
+  /** A limit tripped, or the trader flattens: openings stop at once, the flatten starts once saved. */
+  async breach(f: FollowerRisk, kind: LockKind, reason: string): Promise<Outcome> {
+    const { deps } = this;
+    f.record = startLiquidation(f.record, kind, reason, deps.clock.now());
+    this.flattener.stop(f.name);
+    deps.refresh(f);
+    deps.snapshot(f);
+    deps.alert("warn", `${f.name}: ${f.record.lockReason ?? reason}: liquidate only, flattening`, f);
+    // The lock must be on disk before the first order leaves, so a crash cannot forget it; if the
+    // disk refuses, the flatten still goes (the lock is kept in memory and its save retried).
+    const saved = await deps.save(f);
+    const outcome = await this.flattener.flatten(f.name);
+    return saved ? outcome : { ...outcome, saved: false };
+  }
+
+  /** Lock without flattening: openings stop, the position stays and its closes are still copied. */
+  async lock(name: string, reason: string): Promise<Outcome> {
+    const { deps } = this;
+    const f = deps.target(name);
+    if (typeof f === "string") return { target: name, status: "refused", reason: f };
+    const before = f.record;
+    f.record = lockManually(f.record, reason, deps.clock.now());
+    if (f.record === before)
+      return { target: f.name, status: "already locked", reason: before.lockReason ?? before.lockKind };
+    deps.refresh(f);
+    deps.snapshot(f);
+    deps.alert("warn", `${f.name}: locked (${reason})`, f);
+    const saved = await deps.save(f);
+    return { target: f.name, status: "locked", reason, ...(saved ? {} : { saved: false }) };
+  }
+
+  /** Unlock by hand; refused while still past the trailing floor or a daily limit unless forced. */
+  async unlock(name: string, force: boolean): Promise<Outcome> {
+    const { deps } = this;
+    const f = deps.follower(name);
+    if (!f) return { target: name, status: "refused", reason: REFUSALS.notFollower };
+    const wasState = f.record.state;
+    const { cash, netLiq } = f.holdings;
+    const outcome = unlock(f.record, {
+      force,
+      limits: f.limits,
+      netLiq: cash === undefined ? undefined : netLiq,
+    });
+    if (!outcome.ok) return { target: f.name, status: "refused", reason: outcome.message };
+    if (wasState === "ACTIVE") return { target: f.name, status: "already active" };
+    this.flattener.stop(f.name);
+    f.record = outcome.record;
+    deps.unlocked(f, outcome.waiveDailyLimits);
+    deps.refresh(f);
+    deps.alert("info", `${f.name}: ${outcome.message}${force ? " (forced)" : ""}`, f);
+    const saved = await deps.save(f);
+    deps.revalue(f);
+    deps.snapshot(f);
+    const notes = outcome.notes.length > 0 ? outcome.notes.join("; ") : undefined;
+    return { target: f.name, status: "unlocked", reason: notes, ...(saved ? {} : { saved: false }) };
+  }
+
+  /** The broker reported a position or a snapshot: a follower being flattened may be flat now. */
+  positionsChanged(f: FollowerRisk): void {
+    if (f.record.state === "LIQUIDATE_ONLY" && this.flattener.attemptsOf(f.name) > 0 && f.holdings.isFlat())
+      this.lockFlat(f);
+  }
+
+  /** After a restart, a reconnect or a config change: carry on a flatten that did not finish. */
+  resume(f: FollowerRisk): void {
+    if (f.record.state !== "LIQUIDATE_ONLY" || !this.deps.mayTarget(f) || !f.holdings.route) return;
+    this.flattener.resume(f.name);
+  }
+
+  /** No further flatten attempt for this follower (it left the config). */
+  stopFlatten(f: FollowerRisk): void {
+    this.flattener.stop(f.name);
+  }
+
+  stop(): void {
+    this.flattener.stopAll();
+  }
+
+  private lockFlat(f: FollowerRisk | undefined): void {
+    if (f?.record.state !== "LIQUIDATE_ONLY") return;
+    const { deps } = this;
+    this.flattener.done(f.name);
+    f.record = markFlat(f.record, deps.tradingDay());
+    deps.refresh(f);
+    deps.snapshot(f);
+    void deps.save(f);
+    deps.alert(
+      "info",
+      f.record.state === "LOCKED"
+        ? `${f.name}: flat, LOCKED (${f.record.lockReason ?? f.record.lockKind})`
+        : `${f.name}: flat; its daily lock was cleared at the roll, ACTIVE`,
+      f,
+    );
+  }
+}

@@ -1,0 +1,177 @@
+import type { Clock, FollowerRiskRecord, RiskStateStore } from "../types.js";
+import { retryDelay } from "./backoff.js";
+import { DeferredSaves, SaveQueue } from "./saveQueue.js";
+
+export interface RiskSavesDeps {
+  clock: Clock;
+  store: RiskStateStore;
+  /** How long a change that may wait (a counted trade, a higher high-water mark) waits at most. */
+  lazyDelayMs: number;
+  /** The follower's record as it is now: every write carries the latest. */
+  recordOf(follower: string): FollowerRiskRecord | undefined;
+  /** The follower's record just went off disk (a save failed) or is on disk again. */
+  onDiskChanged(follower: string): void;
+  alert(level: "info" | "error", message: string, follower?: string): void;
+}
+
+/**
+ * Puts each follower's risk record on disk and keeps it there: at once for what must not be lost
+ * (locks, unlocks, rolls), lazily and together for what may wait (trade counts, high-water marks).
+ * A record whose write fails stays in memory, is marked unsaved (the follower's shown state says
+ * so) and is written again with backoff until it is on disk. A lock is never given up on.
+ */
+export class RiskSaves {
+  private readonly queues = new Map<string, SaveQueue>();
+  private readonly lazy: DeferredSaves<string>;
+  private readonly unsaved = new Set<string>();
+  private retryTimer: unknown;
+  private retries = 0;
+  private stopped = false;
+
+  constructor(private readonly deps: RiskSavesDeps) {
+    this.lazy = new DeferredSaves(deps.clock, deps.lazyDelayMs, (names) => this.writeTogether(names));
+  }
+
+  /** Writes the follower's record now: true once it is on disk, false when it is not (then retried). */
+  async now(follower: string): Promise<boolean> {
+    // This write carries the whole record, so whatever waited for the lazy save is in it.
+    this.lazy.forget(follower);
+    try {
+      await this.queue(follower).save();
+    } catch (err) {
+      this.failed([follower], err, true);
+      return false;
+    }
+    this.saved([follower]);
+    return true;
+  }
+
+  /** Writes the follower's record within the lazy delay, together with the others waiting. */
+  later(follower: string): void {
+    // An unsaved record is written in full by the next retry.
+    if (!this.unsaved.has(follower)) this.lazy.mark(follower);
+  }
+
+  isOnDisk(follower: string): boolean {
+    return !this.unsaved.has(follower);
+  }
+
+  /** After a stop: retries resume for whatever is still unsaved. */
+  start(): void {
+    this.stopped = false;
+    if (this.unsaved.size > 0) this.scheduleRetry();
+  }
+
+  /** One last write of everything waiting or unsaved, then no more timers (the engine stops). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.cancelRetry();
+    const waiting = this.lazy.flush();
+    const unsaved = this.unsaved.size > 0 ? this.writeTogether([...this.unsaved]) : undefined;
+    await waiting;
+    await unsaved;
+  }
+
+  private queue(follower: string): SaveQueue {
+    let queue = this.queues.get(follower);
+    if (!queue) {
+      queue = new SaveQueue(async () => {
+        const record = this.deps.recordOf(follower);
+        if (record) await this.deps.store.saveFollower(follower, { ...record });
+      });
+      this.queues.set(follower, queue);
+    }
+    return queue;
+  }
+
+  /** One write for all of them when the store can, else one per follower. */
+  private async writeTogether(followers: string[]): Promise<void> {
+    const { store } = this.deps;
+    if (followers.length > 1 && store.saveFollowers) {
+      const records: Record<string, FollowerRiskRecord> = {};
+      for (const name of followers) {
+        const record = this.deps.recordOf(name);
+        if (record) records[name] = { ...record };
+      }
+      try {
+        await store.saveFollowers(records);
+      } catch (err) {
+        this.failed(followers, err, false);
+        return;
+      }
+      this.saved(followers);
+      return;
+    }
+    await Promise.all(
+      followers.map((name) =>
+        this.queue(name)
+          .save()
+          .then(
+            () => this.saved([name]),
+            (err: unknown) => this.failed([name], err, false),
+          ),
+      ),
+    );
+  }
+
+  private saved(followers: string[]): void {
+    const recovered = followers.filter((name) => this.unsaved.delete(name));
+    if (this.unsaved.size === 0) {
+      this.cancelRetry();
+      this.retries = 0;
+    }
+    if (recovered.length === 0) return;
+    for (const name of recovered) this.deps.onDiskChanged(name);
+    this.deps.alert("info", `${who(recovered)}: risk state saved; it is on disk again`, single(recovered));
+  }
+
+  /**
+   * `loud`: a write the caller waited for (a lock, an unlock) is reported every time it fails;
+   * the lazy and retried writes only when a follower first goes off disk.
+   */
+  private failed(followers: string[], err: unknown, loud: boolean): void {
+    const fresh = followers.filter((name) => !this.unsaved.has(name));
+    for (const name of fresh) {
+      this.unsaved.add(name);
+      this.lazy.forget(name);
+      this.deps.onDiskChanged(name);
+    }
+    if (loud || fresh.length > 0) {
+      const names = loud ? followers : fresh;
+      this.deps.alert(
+        "error",
+        `${who(names)}: could not save risk state (${errorText(err)}); kept in memory, retrying until it is saved`,
+        single(names),
+      );
+    }
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    if (this.stopped || this.retryTimer !== undefined || this.unsaved.size === 0) return;
+    this.retries += 1;
+    this.retryTimer = this.deps.clock.setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.writeTogether([...this.unsaved]);
+    }, retryDelay(this.retries));
+  }
+
+  private cancelRetry(): void {
+    if (this.retryTimer === undefined) return;
+    this.deps.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+}
+
+function who(names: string[]): string {
+  if (names.length === 1) return names[0]!;
+  return `${names.length} followers (${names.slice(0, 5).join(", ")}${names.length > 5 ? ", …" : ""})`;
+}
+
+function single(names: string[]): string | undefined {
+  return names.length === 1 ? names[0] : undefined;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,226 @@
+import type { AccountRoute, Logger, PositionSnapshot } from "../types.js";
+import type { Exposure } from "./flattener.js";
+import { netLiquidation, type PricedPosition } from "./netLiq.js";
+
+export interface HeldPosition extends PricedPosition {
+  contractId: number;
+  contract: string;
+  /** A findContract lookup for the point value has been started. */
+  pointValueAsked: boolean;
+}
+
+/** What one follower holds and what it is worth. Valuation keeps it current. */
+export class Holdings {
+  cash: number | undefined;
+  /** Cash plus open P&L at the last valuation; undefined until the first balance. */
+  netLiq: number | undefined;
+  /** Where the account lives, once its login has synced. */
+  route: AccountRoute | undefined;
+  readonly positions = new Map<number, HeldPosition>();
+
+  constructor(readonly follower: string) {}
+
+  isFlat(): boolean {
+    for (const p of this.positions.values()) if (p.netPos !== 0) return false;
+    return true;
+  }
+
+  openPositions(): HeldPosition[] {
+    const open: HeldPosition[] = [];
+    for (const p of this.positions.values()) if (p.netPos !== 0) open.push(p);
+    return open;
+  }
+}
+
+export interface ValuationDeps {
+  logger: Logger;
+  /** The follower's holdings changed outside a broker event (a point value arrived): value again. */
+  revalue(follower: string): void;
+  warn(follower: string, message: string): void;
+}
+
+/**
+ * Turns broker positions, balances and quotes into each follower's net liquidation. Owns the last
+ * price of each contract per connection, the quote subscriptions, the point-value lookups and the
+ * index of who holds what where, so a quote revalues only the followers holding that contract.
+ */
+export class Valuation {
+  private readonly prices = new Map<string, Map<number, number>>();
+  private readonly subscribed = new Set<string>();
+  /** connection → contract id → holdings with a non-zero position in it. */
+  private readonly holders = new Map<string, Map<number, Set<Holdings>>>();
+
+  constructor(private readonly deps: ValuationDeps) {}
+
+  /** The account is reachable at `route` (its login synced, or it moved): load what it holds there. */
+  attach(h: Holdings, route: AccountRoute | undefined): void {
+    const before = h.route;
+    if (before?.session === route?.session && before?.accountId === route?.accountId) return;
+    this.unindex(h);
+    h.route = route;
+    if (!route) return;
+    this.reload(h);
+    const cash = route.session.cashBalance(route.accountId)?.amount;
+    if (finite(cash)) h.cash = cash;
+  }
+
+  /** The account is no longer watched (left the config). */
+  detach(h: Holdings): void {
+    this.unindex(h);
+    h.route = undefined;
+  }
+
+  /** Positions afresh from the session's cache (before a flatten decides what to close). */
+  private reload(h: Holdings): void {
+    const route = h.route;
+    if (route) for (const snap of route.session.positions(route.accountId)) this.applyPosition(h, snap);
+  }
+
+  /** What a flatten must take away, fresh from the session; undefined while it cannot be reached. */
+  exposure(h: Holdings): Exposure | undefined {
+    const route = h.route;
+    if (!route) return undefined;
+    this.reload(h);
+    return { orders: route.session.workingOrders(route.accountId), open: h.openPositions() };
+  }
+
+  /** A sync snapshot is the whole truth for the account: contracts it does not list are flat. */
+  resync(h: Holdings, positions: readonly PositionSnapshot[]): void {
+    const route = h.route;
+    if (!route) return;
+    for (const p of h.positions.values()) {
+      p.netPos = 0;
+      this.index(h, p);
+    }
+    for (const snap of positions) if (snap.accountId === route.accountId) this.applyPosition(h, snap);
+    const cash = route.session.cashBalance(route.accountId)?.amount;
+    if (finite(cash)) h.cash = cash;
+  }
+
+  /** False when the amount is not a number (ignored). */
+  setCash(h: Holdings, amount: number): boolean {
+    if (!finite(amount)) return false;
+    h.cash = amount;
+    return true;
+  }
+
+  applyPosition(h: Holdings, snap: PositionSnapshot): void {
+    if (!finite(snap.netPos) || !finite(snap.contractId)) {
+      this.deps.logger.warn("risk: position without numbers ignored", { follower: h.follower });
+      return;
+    }
+    const session = h.route?.session;
+    let p = h.positions.get(snap.contractId);
+    if (!p) {
+      p = {
+        contractId: snap.contractId,
+        contract: snap.contract,
+        netPos: 0,
+        netPrice: undefined,
+        price: undefined,
+        pointValue: undefined,
+        pointValueAsked: false,
+      };
+      h.positions.set(snap.contractId, p);
+    }
+    p.netPos = snap.netPos;
+    p.netPrice = finite(snap.netPrice) ? snap.netPrice : undefined;
+    p.price =
+      (session && this.prices.get(session.connection)?.get(snap.contractId)) ??
+      session?.lastPrice(snap.contractId) ??
+      p.price;
+    this.index(h, p);
+    if (p.netPos === 0 || !session) return;
+    if (p.pointValue === undefined) this.findPointValue(h, p);
+    const key = `${session.connection}|${p.contract}`;
+    if (!this.subscribed.has(key)) {
+      this.subscribed.add(key);
+      session.subscribeQuotes(p.contract);
+    }
+  }
+
+  /** A new price: every follower holding the contract on that connection is valued again. */
+  quote(connection: string, contractId: number, price: number): void {
+    if (!finite(price)) return;
+    let prices = this.prices.get(connection);
+    if (!prices) {
+      prices = new Map();
+      this.prices.set(connection, prices);
+    }
+    prices.set(contractId, price);
+    const holding = this.holders.get(connection)?.get(contractId);
+    if (!holding) return;
+    for (const h of holding) {
+      const p = h.positions.get(contractId);
+      if (!p || p.netPos === 0) continue;
+      p.price = price;
+      this.deps.revalue(h.follower);
+    }
+  }
+
+  /** Net liquidation now (cash must be known). */
+  value(h: Holdings, cash: number): number {
+    h.netLiq = netLiquidation(cash, h.positions.values()).netLiq;
+    return h.netLiq;
+  }
+
+  private findPointValue(h: Holdings, p: HeldPosition): void {
+    const session = h.route?.session;
+    if (!session) return;
+    const known = session.contractById(p.contractId)?.pointValue;
+    if (finite(known)) {
+      p.pointValue = known;
+      return;
+    }
+    if (p.pointValueAsked) return;
+    p.pointValueAsked = true;
+    session.findContract(p.contract).then(
+      (spec) => {
+        if (spec && finite(spec.pointValue)) {
+          p.pointValue = spec.pointValue;
+          this.deps.revalue(h.follower);
+        } else {
+          this.deps.warn(h.follower, `no point value for ${p.contract}; its open P&L counts as 0`);
+        }
+      },
+      (err: unknown) => {
+        p.pointValueAsked = false;
+        this.deps.logger.warn("risk: contract lookup failed", {
+          contract: p.contract,
+          error: err instanceof Error ? err.message : String(err),
+        });
+      },
+    );
+  }
+
+  private index(h: Holdings, p: HeldPosition): void {
+    const connection = h.route?.session.connection;
+    if (connection === undefined) return;
+    let byContract = this.holders.get(connection);
+    if (!byContract) {
+      byContract = new Map();
+      this.holders.set(connection, byContract);
+    }
+    let holding = byContract.get(p.contractId);
+    if (p.netPos === 0) {
+      holding?.delete(h);
+      return;
+    }
+    if (!holding) {
+      holding = new Set();
+      byContract.set(p.contractId, holding);
+    }
+    holding.add(h);
+  }
+
+  private unindex(h: Holdings): void {
+    const connection = h.route?.session.connection;
+    if (connection === undefined) return;
+    const byContract = this.holders.get(connection);
+    if (byContract) for (const p of h.positions.values()) byContract.get(p.contractId)?.delete(h);
+  }
+}
+
+function finite(n: unknown): n is number {
+  return typeof n === "number" && Number.isFinite(n);
+}

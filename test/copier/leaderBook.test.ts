@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { CountedTrades } from "../../engine/copier/countedTrades.js";
+import { LeaderBook } from "../../engine/copier/leaderBook.js";
+
+describe("LeaderBook: the leader's position per contract, and which of its orders opened", () => {
+  it.each([
+    ["an opening fill is its order's first", [[0, 2, 100]], [true], 2],
+    [
+      "a later fill of the same opening order is not",
+      [
+        [0, 1, 100],
+        [1, 3, 100],
+      ],
+      [true, false],
+      3,
+    ],
+    [
+      "a new adding order is first again",
+      [
+        [0, 1, 100],
+        [1, 2, 101],
+      ],
+      [true, true],
+      2,
+    ],
+    [
+      "a reduce does not open",
+      [
+        [0, 2, 100],
+        [2, 1, 102],
+        [1, 2, 102],
+      ],
+      [true, true, true],
+      2,
+    ],
+    [
+      "a flip opens the new side",
+      [
+        [0, 2, 100],
+        [2, -1, 103],
+        [-1, -2, 103],
+      ],
+      [true, true, false],
+      -2,
+    ],
+    [
+      "flat forgets every order: the same id opens afresh",
+      [
+        [0, 1, 100],
+        [1, 0, 104],
+        [0, 1, 100],
+      ],
+      [true, true, true],
+      1,
+    ],
+  ] as const)("%s", (_, steps, firsts, position) => {
+    const book = new LeaderBook();
+    expect(steps.map(([b, a, id]) => book.step("L", "ESZ6", b, a, id))).toEqual(firsts);
+    expect(book.known("L", "ESZ6")).toBe(position);
+  });
+
+  it("a snapshot sets every contract: those it does not list are flat", () => {
+    const book = new LeaderBook();
+    book.step("L", "ESZ6", 0, 2, 1);
+    book.step("L", "NQZ6", 0, -1, 2);
+    book.reset("L", [{ accountId: 1, contractId: 9, contract: "CLZ6", netPos: 3, netPrice: 60 }]);
+    expect([...book.held("L")]).toEqual([
+      ["ESZ6", 0],
+      ["NQZ6", 0],
+      ["CLZ6", 3],
+    ]);
+    expect(book.known("M", "ESZ6")).toBeUndefined();
+    expect([...book.held("M")]).toEqual([]);
+  });
+
+  it("knows which connections have had a snapshot", () => {
+    const book = new LeaderBook();
+    book.markSynced("c1");
+    expect([book.isSynced("c1"), book.isSynced("c2")]).toEqual([true, false]);
+  });
+});
+
+describe("CountedTrades: a leader order counts once per follower", () => {
+  it("per follower, per leader order", () => {
+    const counted = new CountedTrades();
+    counted.add("A", 100);
+    expect([counted.has("A", 100), counted.has("A", 101), counted.has("B", 100)]).toEqual([
+      true,
+      false,
+      false,
+    ]);
+  });
+});

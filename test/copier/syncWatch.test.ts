@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import type { AccountRole } from "../../engine/accounts/directory.js";
+import { SyncWatch } from "../../engine/copier/syncWatch.js";
+import type { EngineEvent } from "../../engine/types.js";
+import { DEFAULT_MAX_CONTRACTS } from "../../engine/types.js";
+import { fakeClock } from "./fakeBroker.js";
+import { buildConfig, type FollowerSpec } from "./harness.js";
+
+function setup(
+  follower: Partial<FollowerSpec> = {},
+  whitelist = { enabled: false, symbols: [] as string[] },
+) {
+  const config = buildConfig([
+    { name: "g", leader: "L", whitelist, followers: [{ account: "A", ...follower }] },
+  ]);
+  const group = config.groups[0]!;
+  const leader = new Map<string, number>();
+  const has = new Map<string, number>();
+  const events: EngineEvent[] = [];
+  const watch = new SyncWatch({
+    clock: fakeClock(),
+    emit: (e) => events.push(e),
+    role: (name): AccountRole | undefined =>
+      name === "A" ? { kind: "follower", group, follower: group.followers[0]! } : undefined,
+    leaderHeld: () => leader,
+    followerPosition: (_, contract) => has.get(contract) ?? 0,
+  });
+  const lines = () =>
+    watch.lines(group, group.followers[0]!).map((l) => [l.contract, l.has, l.expects, l.inSync]);
+  const shown = () =>
+    events.flatMap((e) => (e.type === "syncStatus" ? [[e.contract, e.has, e.expects, e.inSync]] : []));
+  return { watch, group, leader, has, events, lines, shown };
+}
+
+describe("SyncWatch: what the follower has against what the rule expects from its leader", () => {
+  it.each([
+    ["leader +2, follower +2: in sync", {}, [["ESZ6", 2]], [["ESZ6", 2]], [["ESZ6", 2, 2, true]]],
+    ["leader +2, follower flat: out of sync", {}, [["ESZ6", 2]], [], [["ESZ6", 0, 2, false]]],
+    [
+      "m=0.5 of +3 expects +2",
+      { sizing: { mode: "multiplier", value: 0.5 } },
+      [["ESZ6", 3]],
+      [],
+      [["ESZ6", 0, 2, false]],
+    ],
+    [
+      "max contracts caps what is expected",
+      { maxContracts: 1 },
+      [["ESZ6", 3]],
+      [["ESZ6", 1]],
+      [["ESZ6", 1, 1, true]],
+    ],
+    ["so does the default cap", {}, [["ESZ6", 1000]], [], [["ESZ6", 0, DEFAULT_MAX_CONTRACTS, false]]],
+    [
+      "mapped to the micro contract",
+      { mapping: "toMicro" },
+      [["ESZ6", 1]],
+      [["MESZ6", 1]],
+      [["MESZ6", 1, 1, true]],
+    ],
+    ["flat on both sides: no line", {}, [["ESZ6", 0]], [], []],
+  ] as const)("%s", (_, follower, leader, has, expected) => {
+    const t = setup(follower as Partial<FollowerSpec>);
+    for (const [c, n] of leader) t.leader.set(c, n);
+    for (const [c, n] of has) t.has.set(c, n);
+    expect(t.lines()).toEqual(expected);
+  });
+
+  it("a contract the whitelist holds back is expected flat", () => {
+    const t = setup({}, { enabled: true, symbols: ["NQ"] });
+    t.leader.set("ESZ6", 2);
+    expect(t.lines()).toEqual([]);
+  });
+
+  it("after a follower re-sync a differing line is shown and watched until it matches, then shown in sync once", () => {
+    const t = setup();
+    t.leader.set("ESZ6", 2);
+    t.watch.followerResynced(t.group, t.group.followers[0]!);
+    t.has.set("ESZ6", 1);
+    t.watch.changed("A", "ESZ6");
+    t.has.set("ESZ6", 2);
+    t.watch.changed("A", "ESZ6");
+    t.watch.changed("A", "ESZ6");
+    expect(t.shown()).toEqual([
+      ["ESZ6", 0, 2, false],
+      ["ESZ6", 1, 2, false],
+      ["ESZ6", 2, 2, true],
+    ]);
+  });
+
+  it("after a leader re-sync: a warning for the group, and every line shown, in sync or not", () => {
+    const t = setup();
+    t.leader.set("ESZ6", 2);
+    t.leader.set("NQZ6", 1);
+    t.has.set("ESZ6", 2);
+    t.watch.leaderResynced(t.group);
+    expect(t.events[0]).toMatchObject({ type: "alert", level: "warn", group: "g" });
+    expect(t.shown()).toEqual([
+      ["ESZ6", 2, 2, true],
+      ["NQZ6", 0, 1, false],
+    ]);
+  });
+
+  it("a line nobody watches is never announced on a change", () => {
+    const t = setup();
+    t.leader.set("ESZ6", 2);
+    t.watch.changed("A", "ESZ6");
+    expect(t.events).toEqual([]);
+  });
+});

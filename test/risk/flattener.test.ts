@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { REFUSALS } from "../../engine/outcome.js";
+import { type Exposure, Flattener } from "../../engine/risk/flattener.js";
+import type { FollowerState, OrderResult } from "../../engine/types.js";
+import { FakeClock } from "./fakes.js";
+
+const OK: OrderResult = { ok: true, orderId: 1, writtenAt: 0, ackAt: 0 };
+const REJECTED: OrderResult = { ok: false, failureReason: "RiskRejected", ackAt: 0 };
+
+/** One follower F1 in LIQUIDATE_ONLY holding ESH6, with one working order. */
+function setup() {
+  const clock = new FakeClock(0);
+  const world = {
+    state: "LIQUIDATE_ONLY" as FollowerState,
+    mayTarget: true,
+    exposure: {
+      orders: [{ orderId: 7, accountId: 11, contractId: 1 }],
+      open: [{ contractId: 1, contract: "ESH6" }],
+    } as Exposure | undefined,
+    flat: false,
+    fillsOnAccept: true,
+    /** The broker asks to wait this long after each attempt (a penalty), if set. */
+    blockedFor: undefined as number | undefined,
+    replies: [] as OrderResult[],
+  };
+  const calls: string[] = [];
+  const alerts: string[] = [];
+  const flattener = new Flattener({
+    clock,
+    liquidator: {
+      cancel: async (f, orderId) => {
+        calls.push(`cancel ${f} ${orderId} @${clock.now()}`);
+        return OK;
+      },
+      liquidate: async (f, contractId) => {
+        calls.push(`liquidate ${f} ${contractId} @${clock.now()}`);
+        const reply = world.replies.shift() ?? OK;
+        if (reply.ok && world.fillsOnAccept) world.flat = true;
+        return reply;
+      },
+    },
+    mayTarget: () => world.mayTarget,
+    state: () => world.state,
+    exposure: () => world.exposure,
+    isFlat: () => world.flat,
+    blockedUntil: () => (world.blockedFor === undefined ? undefined : clock.now() + world.blockedFor),
+    flat: (f) => {
+      calls.push(`flat ${f}`);
+      world.state = "LOCKED";
+      flattener.done(f);
+    },
+    alert: (level, message) => alerts.push(`${level}: ${message}`),
+  });
+  return { clock, world, calls, alerts, flattener };
+}
+
+describe("Flattener: cancel and liquidate, then again with backoff until flat", () => {
+  it("flat at the first attempt: cancels and liquidations together, then locked", async () => {
+    const t = setup();
+    expect(await t.flattener.flatten("F1")).toEqual({ target: "F1", status: "locked", sent: 2 });
+    expect(t.calls).toEqual(["cancel F1 7 @0", "liquidate F1 1 @0", "flat F1"]);
+    expect(t.flattener.attemptsOf("F1")).toBe(0);
+    expect(t.clock.pending()).toBe(0);
+  });
+
+  it.each([
+    ["rejects back off 1 s, 2 s, 4 s", undefined, [0, 1000, 3000, 7000]],
+    ["never faster than the broker's penalty wait", 20_000, [0, 20_000, 40_000, 60_000]],
+  ])("%s", async (_, blockedFor, times) => {
+    const t = setup();
+    t.world.replies = [REJECTED, REJECTED, REJECTED];
+    t.world.blockedFor = blockedFor;
+    const first = await t.flattener.flatten("F1");
+    expect(first).toMatchObject({ status: "failed", reason: "liquidate ESH6: RiskRejected" });
+    await t.clock.advance(60_000);
+    const at = t.calls.filter((c) => c.startsWith("liquidate")).map((c) => Number(c.split("@")[1]));
+    expect(at).toEqual(times);
+    expect(t.alerts.filter((a) => a.startsWith("error"))).toHaveLength(3);
+    expect(t.world.state).toBe("LOCKED");
+  });
+
+  it.each([
+    ["not connected: retried", { exposure: undefined }, { status: "failed", reason: "not connected" }, 1],
+    ["not flat yet after the broker accepted: retried", { flatNever: true }, { status: "liquidating" }, 1],
+    [
+      "no longer a follower: refused, nothing sent",
+      { mayTarget: false },
+      { status: "refused", reason: REFUSALS.notFollower },
+      0,
+    ],
+    ["not LIQUIDATE_ONLY: refused, nothing sent", { state: "ACTIVE" }, { status: "refused" }, 0],
+  ] as const)("%s", async (_, patch, outcome, timers) => {
+    const t = setup();
+    if ("exposure" in patch) t.world.exposure = undefined;
+    if ("mayTarget" in patch) t.world.mayTarget = false;
+    if ("state" in patch) t.world.state = patch.state;
+    if ("flatNever" in patch) t.world.fillsOnAccept = false;
+    const result = await t.flattener.flatten("F1");
+    expect(result).toMatchObject(outcome);
+    expect(t.clock.pending()).toBe(timers);
+  });
+
+  it("one attempt at a time; stop() ends the retries; resume() carries on one that has none waiting", async () => {
+    const t = setup();
+    t.world.replies = [REJECTED, REJECTED];
+    const first = t.flattener.flatten("F1");
+    expect(await t.flattener.flatten("F1")).toMatchObject({
+      status: "liquidating",
+      reason: "flatten in progress",
+    });
+    await first;
+    expect(t.clock.pending()).toBe(1);
+    t.flattener.resume("F1");
+    expect(t.calls.filter((c) => c.startsWith("liquidate"))).toHaveLength(1);
+    t.flattener.stop("F1");
+    expect(t.clock.pending()).toBe(0);
+    expect(t.flattener.attemptsOf("F1")).toBe(1);
+    t.flattener.resume("F1");
+    await t.clock.advance(0);
+    expect(t.calls.filter((c) => c.startsWith("liquidate"))).toHaveLength(2);
+  });
+});
