@@ -5,9 +5,10 @@
 
 export type { AccountRole, AccountRoute } from "./accounts/directory.js";
 export type { Credentials } from "./broker/index.js";
-export { createBrokerSession, tradovateEndpoints } from "./broker/index.js";
+export { createBrokerSession, TRANSPORT_FAILURES, tradovateEndpoints } from "./broker/index.js";
 export { describeTarget, type EngineCommand, type FlattenTarget } from "./commands.js";
 export { type Outcome, type OutcomeStatus, REFUSALS, succeeded } from "./outcome.js";
+export { chicagoFivePm, nextRollAt, tradingDayOf } from "./risk/tradingDay.js";
 export { Engine, type EngineDeps } from "./runtime/engine.js";
 export { MemoryRiskStore, SetLedger } from "./runtime/memoryStores.js";
 export {
