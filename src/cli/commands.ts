@@ -4,6 +4,7 @@ import { flattenCommand } from "./commands/flatten.js";
 import { headlessCommand } from "./commands/headless.js";
 import { lockCommand } from "./commands/lock.js";
 import { logCommand } from "./commands/log.js";
+import { notifyTestCommand } from "./commands/notify-test.js";
 import { pauseCommand } from "./commands/pause.js";
 import { resumeCommand } from "./commands/resume.js";
 import { simCommand } from "./commands/sim.js";
@@ -28,4 +29,5 @@ export const commands: readonly Command[] = [
   resumeCommand,
   configCheckCommand,
   logCommand,
+  notifyTestCommand,
 ];
