@@ -6,6 +6,7 @@ import { lockCommand } from "./commands/lock.js";
 import { logCommand } from "./commands/log.js";
 import { notifyTestCommand } from "./commands/notify-test.js";
 import { pauseCommand } from "./commands/pause.js";
+import { reportCommand } from "./commands/report.js";
 import { resumeCommand } from "./commands/resume.js";
 import { simCommand } from "./commands/sim.js";
 import { statusCommand } from "./commands/status.js";
@@ -29,5 +30,6 @@ export const commands: readonly Command[] = [
   resumeCommand,
   configCheckCommand,
   logCommand,
+  reportCommand,
   notifyTestCommand,
 ];
