@@ -12,6 +12,7 @@ import {
   parseMaturity,
   parseOrder,
   parseProduct,
+  type RawFill,
 } from "../broker/entities.js";
 import { RateLimiter } from "../broker/rateLimiter.js";
 import { type Credentials, RestClient } from "../broker/rest.js";
@@ -111,7 +112,7 @@ export async function readAccountHistory(request: HistoryRequest): Promise<Accou
   }
   const rawFills = list(await get("fill/list"))
     .map(parseFill)
-    .filter((f) => f !== undefined && f.active && orderAccount.has(f.orderId));
+    .filter((f): f is RawFill => f?.active === true && orderAccount.has(f.orderId));
 
   const positionOf = new Map<number, { account: string; contractId: number }>();
   for (const raw of list(await get("position/list"))) {
@@ -139,20 +140,20 @@ export async function readAccountHistory(request: HistoryRequest): Promise<Accou
     rawPairs.push({ ...position, pair: pair as Omit<HistoryPair, "account" | "contract"> });
   }
 
-  const contractIds = new Set([...rawFills.map((f) => f!.contractId), ...rawPairs.map((p) => p.contractId)]);
+  const contractIds = new Set([...rawFills.map((f) => f.contractId), ...rawPairs.map((p) => p.contractId)]);
   const contracts = await readSpecs(get, [...contractIds]);
   const nameOf = new Map(contracts.map((c) => [c.id, c.name]));
   const contractName = (id: number) => nameOf.get(id) ?? `#${id}`;
 
   const fills: HistoryFill[] = rawFills.map((f) => ({
-    id: f!.id,
-    orderId: f!.orderId,
-    account: orderAccount.get(f!.orderId)!,
-    contract: contractName(f!.contractId),
-    side: f!.action,
-    qty: f!.qty,
-    price: f!.price,
-    at: f!.ts ?? 0,
+    id: f.id,
+    orderId: f.orderId,
+    account: orderAccount.get(f.orderId)!,
+    contract: contractName(f.contractId),
+    side: f.action,
+    qty: f.qty,
+    price: f.price,
+    at: f.ts ?? 0,
   }));
   const pairs: HistoryPair[] = rawPairs.map((p) => ({
     account: p.account,
