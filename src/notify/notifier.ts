@@ -49,6 +49,8 @@ export class Notifier {
   private scheduled = false;
   private open = true;
   private overflow = 0;
+  /** Aborts requests still on the wire when close() has waited long enough. */
+  private readonly closing = new AbortController();
 
   constructor(private readonly options: NotifierOptions) {
     this.clock = options.clock ?? systemClock;
@@ -69,6 +71,7 @@ export class Notifier {
             clock: this.clock,
             timeoutMs: options.timeoutMs ?? 10_000,
             fetchImpl: options.fetchImpl,
+            signal: this.closing.signal,
           }),
       });
       this.deliveries.set(target.name, { target, delivery });
@@ -119,6 +122,7 @@ export class Notifier {
     ]);
     this.clock.clearTimeout(timer);
     for (const { delivery } of this.deliveries.values()) delivery.stop();
+    this.closing.abort();
   }
 
   /** Resolves once the events filed so far are looked at and no request is on the wire (tests). */

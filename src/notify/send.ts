@@ -22,6 +22,8 @@ export interface SendOptions {
   fetchImpl?: typeof fetch;
   clock: Clock;
   timeoutMs: number;
+  /** Ends the request early (shutdown): nothing waits on a hung service after mimik stops. */
+  signal?: AbortSignal | undefined;
 }
 
 const RETRYABLE_STATUS = new Set([408, 425, 429]);
@@ -29,6 +31,9 @@ const RETRYABLE_STATUS = new Set([408, 425, 429]);
 export async function postOnce(request: HttpRequest, options: SendOptions): Promise<SendResult> {
   const controller = new AbortController();
   const timer = options.clock.setTimeout(() => controller.abort(), options.timeoutMs);
+  const stop = () => controller.abort();
+  if (options.signal?.aborted) stop();
+  options.signal?.addEventListener("abort", stop, { once: true });
   let response: Response;
   let text: string;
   try {
@@ -41,11 +46,13 @@ export async function postOnce(request: HttpRequest, options: SendOptions): Prom
     });
     text = await response.text();
   } catch (error) {
+    if (options.signal?.aborted) return { ok: false, retryable: false, error: "stopped" };
     if (controller.signal.aborted)
       return { ok: false, retryable: true, error: `no answer within ${options.timeoutMs / 1000} s` };
     return { ok: false, retryable: true, error: networkError(error) };
   } finally {
     options.clock.clearTimeout(timer);
+    options.signal?.removeEventListener("abort", stop);
   }
   if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
   const retryable = response.status >= 500 || RETRYABLE_STATUS.has(response.status);

@@ -157,6 +157,19 @@ describe("the notifier", () => {
     ]);
   });
 
+  it("close waits for a hung service only as long as its grace, then ends the request", async () => {
+    phone.fallback = "hang";
+    const n = start(twoTargets);
+    n.push(locked("DEMO2001"));
+    const closing = n.close(1000);
+    await phone.requests(1);
+    clock.advance(1000);
+    await closing;
+    await n.quiet(); // the aborted request has come back
+    expect(alerts).toEqual([]); // a deliberate stop is not a failing target
+    expect(clock.pending()).toBe(0);
+  });
+
   it("close sends the counted repeats, then takes nothing more", async () => {
     const n = start(twoTargets);
     n.push(heldBack("DEMO2002"));
