@@ -214,9 +214,12 @@ const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
 
 describe.runIf(hasTmux)("a terminal stopped with Ctrl+S (tmux)", () => {
   const session = `mimik-stall-${process.pid}`;
-  const tmux = (...args: string[]) => execFileSync("tmux", ["-L", session, ...args], { encoding: "utf8" });
+  // One tmux server per test: a new session on a server that is still shutting down fails with
+  // "server exited unexpectedly".
+  let server = session;
+  const tmux = (...args: string[]) => execFileSync("tmux", ["-L", server, ...args], { encoding: "utf8" });
   afterAll(() => {
-    spawnSync("tmux", ["-L", session, "kill-server"]);
+    for (const name of [session, `${session}-console`]) spawnSync("tmux", ["-L", name, "kill-server"]);
   });
 
   it("headless --pretty in a paused pane: every trade is still copied; output resumes on Ctrl+Q", async () => {
@@ -252,6 +255,7 @@ describe.runIf(hasTmux)("a terminal stopped with Ctrl+S (tmux)", () => {
 
   it("the console in a paused pane: every trade is still copied", async () => {
     spawnSync("tmux", ["-L", session, "kill-server"]);
+    server = `${session}-console`;
     const vars = Object.entries(env)
       .map(([k, v]) => `${k}=${v}`)
       .join(" ");
