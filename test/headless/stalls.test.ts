@@ -5,6 +5,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { isAlive } from "../../data/instanceLock.js";
 import { runtimeDir } from "../../data/paths.js";
 import { controlSocketPath, sendControl } from "../../src/control/index.js";
 import { mimikBin } from "../cli/dist.js";
@@ -256,6 +257,10 @@ describe.runIf(hasTmux)("a terminal stopped with Ctrl+S (tmux)", () => {
   it("the console in a paused pane: every trade is still copied", async () => {
     spawnSync("tmux", ["-L", session, "kill-server"]);
     server = `${session}-console`;
+    // The previous test's headless may still be stopping after its Ctrl+C: the console would
+    // find it holding the config's instance lock. Wait for that process to be gone.
+    const owner = Number((await readFile(`${configPath}.lock`, "utf8").catch(() => "")).trim());
+    if (owner > 0) await until(() => !isAlive(owner), "the previous test's headless to exit", 15_000);
     const vars = Object.entries(env)
       .map(([k, v]) => `${k}=${v}`)
       .join(" ");
@@ -270,7 +275,13 @@ describe.runIf(hasTmux)("a terminal stopped with Ctrl+S (tmux)", () => {
       "24",
       `env -i ${vars} node ${mimikBin} --config ${configPath}; sleep 60`,
     );
-    await until(() => tmux("capture-pane", "-p", "-t", session).includes("Followers of main"), "the console");
+    let pane = "";
+    await until(() => {
+      pane = tmux("capture-pane", "-p", "-t", session);
+      return pane.includes("Followers of main");
+    }, "the console").catch((error: Error) => {
+      throw new Error(`${error.message}; the pane shows:\n${pane}`);
+    });
     await statusConnected();
     tmux("send-keys", "-t", session, "C-s");
     const leader = await tradeBurst(60);
