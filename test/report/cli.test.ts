@@ -183,6 +183,7 @@ describe("mimik report", () => {
       ["--json", "--csv"],
       ["--offline", "--broker"],
       ["--group", "nope"],
+      ["--follower", "ghost"],
     ]) {
       const r = await runMimik(["report", "--config", configPath, ...args], env);
       expect(r.code, args.join(" ")).toBe(2);

@@ -113,6 +113,11 @@ async function runReport(ctx: CommandContext, options: ReportCommandOptions): Pr
     notes: [...notes, ...read.notes],
     only: { group: flags.group, follower: flags.follower },
   });
+  if (flags.follower !== undefined && report.groups.length === 0)
+    throw new UserError(
+      `mimik report: no follower named "${flags.follower}" in the config or the journal`,
+      2,
+    );
   if (flags.group !== undefined && report.groups.length === 0)
     throw new UserError(
       `mimik report: no group named "${flags.group}" (groups: ${config.groups.map((g) => g.name).join(", ") || "none"})`,
