@@ -149,7 +149,17 @@ export const friendlyErrors: z.core.$ZodErrorMap = (issue) => {
 };
 
 /** Keys whose values are secrets or say where secrets come from; never echo their content. */
-const SECRET_KEYS = new Set(["password", "secret", "token", "accessToken", "apiKey", "sec"]);
+const SECRET_KEYS = new Set([
+  "password",
+  "secret",
+  "token",
+  "accessToken",
+  "apiKey",
+  "sec",
+  // Notification targets: a URL or topic that holds a secret.
+  "urlSecret",
+  "topicSecret",
+]);
 
 export function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
   let node = root;

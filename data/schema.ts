@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { notificationsSchema } from "./notifications.js";
+import { secretSource } from "./secretSource.js";
 
 /**
  * The config file's shape. Every rule a trader can break by hand-editing the file lives here
@@ -30,16 +32,7 @@ const name = (what: string) =>
     .max(64, `${what} must be at most 64 characters`)
     .refine((s) => !CONTROL.test(s), `${what} must not contain control characters`);
 
-/** Where a secret comes from. The secret itself never sits in the config. */
-export const secretSource = z.union([
-  z.strictObject({
-    env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name"),
-  }),
-  z.strictObject({
-    file: z.string().min(1, "must be a path to a credentials file"),
-    key: z.string().min(1, "must name the entry in the credentials file"),
-  }),
-]);
+export { secretSource };
 
 export const connectionSchema = z.strictObject({
   name: name("connection name"),
@@ -138,6 +131,8 @@ const configShape = z.strictObject({
   connections: z.array(connectionSchema).default([]),
   accounts: z.array(accountSchema).default([]),
   groups: z.array(groupSchema).default([]),
+  /** Where the events that matter are sent (a phone, a chat); absent = nowhere. */
+  notifications: notificationsSchema.optional(),
 });
 
 export type Connection = z.infer<typeof connectionSchema>;

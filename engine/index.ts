@@ -5,9 +5,17 @@
 
 export type { AccountRole } from "./accounts/directory.js";
 export type { Credentials } from "./broker/index.js";
-export { createBrokerSession, tradovateEndpoints } from "./broker/index.js";
+export { createBrokerSession, TRANSPORT_FAILURES, tradovateEndpoints } from "./broker/index.js";
 export { describeTarget, type EngineCommand, type FlattenTarget } from "./commands.js";
+export {
+  type AccountHistory,
+  type HistoryFill,
+  type HistoryPair,
+  type HistoryRequest,
+  readAccountHistory,
+} from "./history/accountHistory.js";
 export { type Outcome, type OutcomeStatus, REFUSALS, succeeded } from "./outcome.js";
+export { chicagoFivePm, nextRollAt, tradingDayOf } from "./risk/tradingDay.js";
 export { Engine, type EngineDeps } from "./runtime/engine.js";
 export { MemoryRiskStore, SetLedger } from "./runtime/memoryStores.js";
 export {

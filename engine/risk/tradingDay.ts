@@ -70,7 +70,7 @@ export function tradingDayOf(epochMs: number): string {
  * The instant of 17:00 CT on a civil date. Chicago is UTC-6 (CST) or UTC-5 (CDT); 17:00 is never
  * inside a DST gap or overlap (those are at 02:00), so exactly one of the two offsets matches.
  */
-function chicagoFivePm(year: number, month: number, day: number): number {
+export function chicagoFivePm(year: number, month: number, day: number): number {
   for (const offsetHours of [5, 6]) {
     const candidate = Date.UTC(year, month - 1, day, ROLL_HOUR_CT + offsetHours);
     const wall = chicagoWallClock(candidate);

@@ -4,7 +4,9 @@ import { flattenCommand } from "./commands/flatten.js";
 import { headlessCommand } from "./commands/headless.js";
 import { lockCommand } from "./commands/lock.js";
 import { logCommand } from "./commands/log.js";
+import { notifyTestCommand } from "./commands/notify-test.js";
 import { pauseCommand } from "./commands/pause.js";
+import { reportCommand } from "./commands/report.js";
 import { resumeCommand } from "./commands/resume.js";
 import { simCommand } from "./commands/sim.js";
 import { statusCommand } from "./commands/status.js";
@@ -28,4 +30,6 @@ export const commands: readonly Command[] = [
   resumeCommand,
   configCheckCommand,
   logCommand,
+  reportCommand,
+  notifyTestCommand,
 ];

@@ -11,6 +11,7 @@ import type { EngineEvent, Logger } from "../../engine/index.js";
 import { type ConfigHolder, memoryHolder, repositoryHolder } from "../app/configHolder.js";
 import { type ControlServer, controlSocketPath, startControlServer } from "../control/index.js";
 import { demoConfig } from "../demo/demoConfig.js";
+import { forgetTargetSecretEnv, resolveTargetSecrets } from "../notify/secrets.js";
 import type { Mode } from "../screen/viewModel.js";
 import { EngineStore } from "../store/engineStore.js";
 import { type Actions, createActions } from "./actions.js";
@@ -84,7 +85,12 @@ async function bootConfig(options: BootOptions): Promise<Running> {
     const config = repo.get();
     // A bad secret throws its own error here; main() prints it as the trader's to fix.
     const secrets = await resolveSecrets(config, options.env);
-    if (options.env === process.env) forgetSecretEnv(config, process.env);
+    // A target whose secret is missing does not stop copying: the engine reports it on screen.
+    const notifySecrets = await resolveTargetSecrets(config, options.env);
+    if (options.env === process.env) {
+      forgetSecretEnv(config, process.env);
+      forgetTargetSecretEnv(config, process.env);
+    }
     const sim = needsEmbeddedSim(config) ? await startSimThread() : undefined;
     if (sim) undo.push(() => sim.close());
     const journalPath = files.journal;
@@ -99,6 +105,7 @@ async function bootConfig(options: BootOptions): Promise<Running> {
         journalPath,
         seedLedger: true,
         secrets,
+        notifySecrets,
         embeddedSimUrl: sim?.url,
       },
       controlFor: files.config,

@@ -5,6 +5,7 @@ import { resolveSecret } from "../../data/secrets.js";
 import {
   type BrokerSession,
   type Clock,
+  type Credentials,
   createBrokerSession,
   type Logger,
   simEndpoints,
@@ -94,6 +95,19 @@ export interface SessionOptions {
   rateLimit?: RateLimitOptions;
 }
 
+/** A login's credentials as the broker client takes them. */
+export function credentialsFor(connection: Connection, secret: ConnectionSecrets[string]): Credentials {
+  return {
+    name: connection.username,
+    password: secret.password,
+    appId: connection.appId,
+    appVersion: connection.appVersion,
+    ...(connection.cid === undefined ? {} : { cid: connection.cid }),
+    ...(secret.sec === undefined ? {} : { sec: secret.sec }),
+    deviceId: connection.deviceId ?? defaultDeviceId(connection.username),
+  };
+}
+
 /** One session per login, shared by all its accounts. */
 export function sessionsFor(config: Config, options: SessionOptions): BrokerSession[] {
   return config.connections.map((connection) => {
@@ -105,15 +119,7 @@ export function sessionsFor(config: Config, options: SessionOptions): BrokerSess
     return createBrokerSession({
       connection: connection.name,
       ...endpointsFor(connection, options.embeddedSimUrl),
-      credentials: {
-        name: connection.username,
-        password: secret.password,
-        appId: connection.appId,
-        appVersion: connection.appVersion,
-        ...(connection.cid === undefined ? {} : { cid: connection.cid }),
-        ...(secret.sec === undefined ? {} : { sec: secret.sec }),
-        deviceId: connection.deviceId ?? defaultDeviceId(connection.username),
-      },
+      credentials: credentialsFor(connection, secret),
       accounts,
       rateLimit: options.rateLimit ?? RATE_LIMITS[connection.env],
       ...(options.clock ? { clock: options.clock } : {}),

@@ -251,11 +251,20 @@ describe.runIf(hasTmux)("a terminal stopped with Ctrl+S (tmux)", () => {
   });
 
   it("the console in a paused pane: every trade is still copied", async () => {
+    // One tmux server per test: a new session on a server still shutting down fails with "server
+    // exited unexpectedly".
     const ui = `${session}-ui`;
     const tmux = (...args: string[]) => execFileSync("tmux", ["-L", ui, ...args], { encoding: "utf8" });
     onTestFinished(() => {
       spawnSync("tmux", ["-L", ui, "kill-server"]);
     });
+    // The previous test's headless may still be stopping after its Ctrl+C: the console would
+    // find it holding the config's instance lock. Wait until no instance answers.
+    await until(
+      async () => (await runMimik(["status", "--config", configPath], env)).code !== 0,
+      "the previous test's headless to stop",
+      15_000,
+    );
     const vars = Object.entries(env)
       .map(([k, v]) => `${k}=${v}`)
       .join(" ");
@@ -270,7 +279,13 @@ describe.runIf(hasTmux)("a terminal stopped with Ctrl+S (tmux)", () => {
       "24",
       `env -i ${vars} node ${mimikBin} --config ${configPath}; sleep 60`,
     );
-    await until(() => tmux("capture-pane", "-p", "-t", ui).includes("Followers of main"), "the console");
+    let pane = "";
+    await until(() => {
+      pane = tmux("capture-pane", "-p", "-t", ui);
+      return pane.includes("Followers of main");
+    }, "the console").catch((error: Error) => {
+      throw new Error(`${error.message}; the pane shows:\n${pane}`);
+    });
     await statusConnected();
     tmux("send-keys", "-t", ui, "C-s");
     const leader = await tradeBurst(60);

@@ -3,6 +3,7 @@ import { resolveConfigPath } from "../../../data/paths.js";
 import { formatProblems, jsonPath, type Problem } from "../../../data/problems.js";
 import type { Config, SecretSource } from "../../../data/schema.js";
 import { resolveSecret, SecretError } from "../../../data/secrets.js";
+import { targetSecretProblems } from "../../notify/secrets.js";
 import { printableLines } from "../../text/terminal.js";
 import type { Command, CommandContext } from "../command.js";
 import { parseFlags } from "../flags.js";
@@ -43,6 +44,9 @@ export function configSummary(config: Config): string {
     plural(config.accounts.length, "account"),
     plural(config.groups.length, "group"),
     plural(followers, "follower"),
+    ...(config.notifications?.targets.length
+      ? [plural(config.notifications.targets.length, "notification target")]
+      : []),
   ].join(", ");
 }
 
@@ -55,8 +59,8 @@ export const configCheckCommand: Command = {
 Reads the config file, checks every field and the group rules (one leader per group; an
 account in at most one group, in one role), that every demo or live connection has a Tradovate
 API key ("cid" and a "secret" source; "appId" must be the name you gave the key), and that each
-connection's password and API secret can be found (environment variable set, credentials file
-present with mode 0600).
+connection's password and API secret, and each notification target's token or secret URL, can
+be found (environment variable set, credentials file present with mode 0600).
 
 Prints every problem as "file: json.path: what is wrong (how to fix it)" and exits 1, or one
 summary line and exits 0.
@@ -71,7 +75,12 @@ Examples
     const { flags } = parseFlags(ctx, { config: { type: "string" } }, { command: "config check" });
     const choice = resolveConfigPath({ flag: flags.config, env: ctx.env, cwd: ctx.cwd });
     const check = await checkConfigFile(choice.path, choice.display);
-    const problems = check.ok ? await secretProblems(check.config, choice.display, ctx.env) : check.problems;
+    const problems = check.ok
+      ? [
+          ...(await secretProblems(check.config, choice.display, ctx.env)),
+          ...(await targetSecretProblems(check.config, choice.display, ctx.env)),
+        ]
+      : check.problems;
     if (problems.length > 0) {
       ctx.stdout.write(`${printableLines(formatProblems(problems))}\n`);
       ctx.stderr.write(`${choice.display}: ${plural(problems.length, "problem")}\n`);

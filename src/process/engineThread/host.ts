@@ -11,6 +11,8 @@ import {
   type Outcome,
   SetLedger,
 } from "../../../engine/index.js";
+import { Notifier } from "../../notify/notifier.js";
+import { targetSecretValues } from "../../notify/secrets.js";
 import { scrubData, scrubEvent, secretScrubber } from "../../text/scrub.js";
 import { journalSink } from "../journalSink.js";
 import { sessionsFor } from "../sessions.js";
@@ -37,7 +39,10 @@ export async function openEngineHost(
   inject: { sessions?: BrokerSession[] } = {},
 ): Promise<EngineHost> {
   // Text that leaves this thread or reaches the journal never carries a secret value.
-  const scrub = secretScrubber(Object.values(init.secrets).flatMap((s) => [s.password, s.sec]));
+  const scrub = secretScrubber([
+    ...Object.values(init.secrets).flatMap((s) => [s.password, s.sec]),
+    ...targetSecretValues(init.notifySecrets ?? {}),
+  ]);
   const log: Logger = {
     info: (message, data) => logger.info(scrub(message), scrubData(data, scrub)),
     warn: (message, data) => logger.warn(scrub(message), scrubData(data, scrub)),
@@ -70,10 +75,27 @@ export async function openEngineHost(
   );
   const listeners = new Set<(event: EngineEvent) => void>();
   const sink = journalSink(journal, () => config);
-  engine.on((raw) => {
-    const event = scrubEvent(raw, scrub);
+  const publish = (event: EngineEvent) => {
     sink(event);
     for (const listener of listeners) listener(event);
+  };
+  // Fed the same scrubbed events as the journal, after them; it sends later, never on the copy path.
+  const notifier =
+    init.notifySecrets && config.notifications?.targets.length
+      ? new Notifier({
+          notifications: config.notifications,
+          secrets: init.notifySecrets,
+          alert: (alert) => publish(scrubEvent(alert, scrub)),
+          knownStates: Object.fromEntries(
+            Object.entries(state.read().followers).map(([name, record]) => [name, record.state]),
+          ),
+          scrub,
+        })
+      : undefined;
+  engine.on((raw) => {
+    const event = scrubEvent(raw, scrub);
+    publish(event);
+    notifier?.push(event);
   });
   return {
     execute: (command) => engine.execute(command),
@@ -88,10 +110,15 @@ export async function openEngineHost(
     },
     async start() {
       journal.append({ type: "start", mode: init.mode, pid: process.pid });
+      notifier?.start();
       await engine.start();
     },
     async stop() {
+      // Takes no more events from here (a deliberate stop is not a lost connection) and delivers
+      // what is queued while the engine stops.
+      const notified = notifier?.close();
       await engine.stop();
+      await notified;
       journal.append({ type: "stop", pid: process.pid });
       await journal.close();
       await state.close();

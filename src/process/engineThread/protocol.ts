@@ -1,6 +1,7 @@
 import type { Problem } from "../../../data/problems.js";
 import type { Config } from "../../../data/schema.js";
 import type { EngineCommand, EngineEvent, Outcome } from "../../../engine/index.js";
+import type { ResolvedTargets } from "../../notify/secrets.js";
 import type { ConnectionSecrets } from "../sessions.js";
 
 /**
@@ -18,6 +19,8 @@ export interface EngineInit {
   /** Seed the dedupe ledger from the journal (false for a journal that starts empty, like the demo's). */
   seedLedger: boolean;
   secrets: ConnectionSecrets;
+  /** Notification targets' secrets (or why they could not be read); absent = no notifications. */
+  notifySecrets?: ResolvedTargets | undefined;
   embeddedSimUrl?: string | undefined;
   /**
    * false: the engine acts on commands only and copies nothing (the direct flatten's short-lived

@@ -1,0 +1,71 @@
+import type { Clock } from "../../engine/index.js";
+import type { Notice } from "./rules.js";
+
+/**
+ * Repeats folded into one message. The first notice of a kind about a subject goes at once (a lock
+ * must not wait); repeats within the window are only counted, and when the window ends one message
+ * says the latest of them and how many there were, which opens the next window. A storm of
+ * "held back: locked" skips is then one message a minute, not one per leader fill.
+ */
+
+interface Window {
+  /** Repeats counted in this window, and the latest one. */
+  repeats: number;
+  latest: Notice | undefined;
+  timer: unknown;
+}
+
+export class Collapser {
+  private readonly windows = new Map<string, Window>();
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly clock: Clock,
+    private readonly emit: (notice: Notice) => void,
+  ) {}
+
+  offer(notice: Notice): void {
+    if (this.windowMs <= 0) {
+      this.emit(notice);
+      return;
+    }
+    const key = `${notice.kind}\u0000${notice.subject}`;
+    const open = this.windows.get(key);
+    if (open) {
+      open.repeats += 1;
+      open.latest = notice;
+      return;
+    }
+    this.emit(notice);
+    this.open(key);
+  }
+
+  /** Sends every pending summary now and closes all windows (shutdown). */
+  flush(): void {
+    for (const [key, window] of this.windows) {
+      this.clock.clearTimeout(window.timer);
+      this.windows.delete(key);
+      if (window.latest) this.emit(this.summary(window));
+    }
+  }
+
+  private open(key: string): void {
+    const window: Window = { repeats: 0, latest: undefined, timer: undefined };
+    window.timer = this.clock.setTimeout(() => this.close(key), this.windowMs);
+    this.windows.set(key, window);
+  }
+
+  private close(key: string): void {
+    const window = this.windows.get(key);
+    this.windows.delete(key);
+    if (!window?.latest) return;
+    this.emit(this.summary(window));
+    this.open(key);
+  }
+
+  private summary(window: Window): Notice {
+    const latest = window.latest!;
+    // The latest repeat is the message; the count says how many it stands for, itself included.
+    return { ...latest, repeats: window.repeats - 1, windowSeconds: Math.round(this.windowMs / 1000) };
+  }
+}

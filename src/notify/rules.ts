@@ -1,0 +1,197 @@
+import type { NoticeKind } from "../../data/notifications.js";
+import {
+  type ConnectionState,
+  type EngineEvent,
+  type EpochMs,
+  type FollowerState,
+  SKIP_REASONS,
+  TRANSPORT_FAILURES,
+} from "../../engine/index.js";
+
+/**
+ * Which engine events leave the machine, and in what words. One rule per event type; a rule
+ * returns the notice an event makes, or nothing. A new kind of event that matters is one more
+ * line in RULES (and its name in data/notifications.ts NOTICE_KINDS).
+ */
+
+export interface Notice {
+  /** "test" only for `mimik notify test`. */
+  kind: NoticeKind | "test";
+  level: "info" | "warn" | "error";
+  /** What it is about (a follower, a connection): repeats are collapsed per kind and subject. */
+  subject: string;
+  text: string;
+  at: EpochMs;
+  /** Notices like this one folded into it since the last message (collapsed repeats). */
+  repeats?: number | undefined;
+  /** The window the repeats were counted in, in seconds. */
+  windowSeconds?: number | undefined;
+}
+
+/** What the rules remember between events: the last state of each follower and connection. */
+export interface RuleMemory {
+  followers: Map<string, FollowerState>;
+  connections: Map<string, ConnectionState>;
+}
+
+type Rule<T extends EngineEvent["type"]> = (
+  event: Extract<EngineEvent, { type: T }>,
+  memory: RuleMemory,
+) => Notice | undefined;
+
+/** Skips that mean a rule held an opening back (not a routine skip such as "already flat"). */
+export const HELD_BACK_REASONS: ReadonlySet<string> = new Set([
+  SKIP_REASONS.locked,
+  SKIP_REASONS.liquidateOnly,
+  SKIP_REASONS.brokerLocked,
+  SKIP_REASONS.notWhitelisted,
+  SKIP_REASONS.maxContracts,
+  SKIP_REASONS.maxTrades,
+]);
+
+/** Reject reasons that come from the way there (timeout, disconnect, rate limit), not from the broker. */
+const NOT_SENT: ReadonlySet<string> = new Set(Object.values(TRANSPORT_FAILURES));
+
+const signed = (n: number) => (n > 0 ? `+${n}` : `${n}`);
+
+function notice(
+  kind: NoticeKind,
+  level: Notice["level"],
+  subject: string,
+  at: EpochMs,
+  text: string,
+): Notice {
+  return { kind, level, subject, at, text };
+}
+
+const followerState: Rule<"followerState"> = (e, memory) => {
+  const before = memory.followers.get(e.follower) ?? "ACTIVE";
+  memory.followers.set(e.follower, e.state);
+  if (e.state === before) return undefined;
+  const broker = e.reason === SKIP_REASONS.brokerLocked;
+  if (e.state === "LIQUIDATE_ONLY")
+    return broker
+      ? notice("liquidateOnly", "warn", e.follower, e.at, `${e.follower}: Tradovate set it liquidation-only`)
+      : notice(
+          "closeOut",
+          "warn",
+          e.follower,
+          e.at,
+          `${e.follower}: ${e.reason ?? "flatten and lock"}: liquidate only, flattening`,
+        );
+  if (e.state === "LOCKED")
+    return notice(
+      "locked",
+      "warn",
+      e.follower,
+      e.at,
+      `${e.follower}: LOCKED (${e.reason ?? "no reason given"})`,
+    );
+  return undefined;
+};
+
+const connectionStatus: Rule<"connectionStatus"> = (e, memory) => {
+  const before = memory.connections.get(e.connection);
+  memory.connections.set(e.connection, e.state);
+  if (e.state === before) return undefined;
+  const why = e.reason ? `: ${e.reason}` : "";
+  switch (e.state) {
+    case "connected":
+      return before === "reconnecting" || before === "down" || before === "reauth-needed"
+        ? notice("connectionRestored", "info", e.connection, e.at, `connection ${e.connection} is back`)
+        : undefined;
+    case "reconnecting":
+      return notice(
+        "connectionLost",
+        "warn",
+        e.connection,
+        e.at,
+        `connection ${e.connection} lost${why}; reconnecting`,
+      );
+    case "reauth-needed":
+    case "down":
+      return notice(
+        "connectionNeedsYou",
+        "error",
+        e.connection,
+        e.at,
+        `connection ${e.connection} needs you${why}`,
+      );
+    default:
+      return undefined;
+  }
+};
+
+const copy: Rule<"copy"> = (e) => {
+  const order = [e.kind, e.side, e.qty, e.contract].filter((part) => part !== undefined).join(" ");
+  if (e.outcome === "rejected") {
+    const notSent = NOT_SENT.has(e.reason.split(":")[0]!.trim());
+    return notSent
+      ? notice("notSent", "error", e.follower, e.at, `${e.follower}: ${order} could not be sent: ${e.reason}`)
+      : notice("rejected", "error", e.follower, e.at, `${e.follower}: ${order} rejected: ${e.reason}`);
+  }
+  if (e.outcome === "skipped" && HELD_BACK_REASONS.has(e.reason))
+    return notice(
+      "heldBack",
+      "info",
+      e.follower,
+      e.at,
+      `${e.follower}: opening on ${e.contract} held back: ${e.reason}`,
+    );
+  return undefined;
+};
+
+const syncStatus: Rule<"syncStatus"> = (e) =>
+  e.inSync
+    ? undefined
+    : notice(
+        "outOfSync",
+        "warn",
+        e.follower,
+        e.at,
+        `${e.follower}: OUT OF SYNC on ${e.contract}: has ${signed(e.has)}, expects ${signed(e.expects)}`,
+      );
+
+const alert: Rule<"alert"> = (e) =>
+  e.level === "error"
+    ? notice("error", "error", e.follower ?? e.group ?? "mimik", e.at, e.message)
+    : undefined;
+
+/** Event types that can make a notice; everything else (fills, prices, budgets) is never looked at. */
+export const RULES: { [T in EngineEvent["type"]]?: Rule<T> } = {
+  followerState,
+  connectionStatus,
+  copy,
+  syncStatus,
+  alert,
+};
+
+/** The notice an event makes, if any; updates the memory of states. */
+export function noticeFor(event: EngineEvent, memory: RuleMemory): Notice | undefined {
+  const rule = RULES[event.type] as Rule<typeof event.type> | undefined;
+  return rule?.(event as never, memory);
+}
+
+/**
+ * A fresh memory. `followers` seeds what the state file said at start, so a lock that was already
+ * there before this start is not news.
+ */
+export function ruleMemory(followers: Record<string, FollowerState> = {}): RuleMemory {
+  return { followers: new Map(Object.entries(followers)), connections: new Map() };
+}
+
+/** Short titles, for a phone's notification line. */
+export const KIND_TITLES: Record<Notice["kind"], string> = {
+  closeOut: "Risk close-out",
+  locked: "Locked",
+  liquidateOnly: "Liquidate only",
+  outOfSync: "Out of sync",
+  connectionLost: "Connection lost",
+  connectionRestored: "Connection back",
+  connectionNeedsYou: "Connection needs you",
+  rejected: "Order rejected",
+  notSent: "Order not sent",
+  heldBack: "Opening held back",
+  error: "Error",
+  test: "Test",
+};

@@ -1,0 +1,273 @@
+import type { JournalEntry } from "../../data/journal/index.js";
+import type { Config } from "../../data/schema.js";
+import type { ContractSpec, HistoryFill, HistoryPair } from "../../engine/index.js";
+import {
+  type CopyFact,
+  type CopyStats,
+  copiedFrom,
+  copyFact,
+  copyStats,
+  type LeaderFillFact,
+  leaderFillFact,
+  lockFact,
+} from "./journalFacts.js";
+import { inRange, type ReportRange } from "./range.js";
+import { type Slip, type SlippageStats, slipOf, slippageStats } from "./slippage.js";
+import { cents } from "./stats.js";
+import { fifoPairs, type TradeFill, type TradeStats, tradeStats } from "./trades.js";
+
+/**
+ * The report, built from plain data: the journal's entries (copies, skips, rejects, latencies,
+ * leader fills and their prices) and, when the broker could be read, its fills, pairs, fees and
+ * contract specs. Pure: the same input always gives the same report.
+ */
+
+export interface BrokerFacts {
+  /** Every fill the broker has for the configured accounts (any time: positions carry across days). */
+  fills: readonly HistoryFill[];
+  pairs: readonly HistoryPair[];
+  /** Dollars per fill id; undefined when the broker reports no fees. */
+  fees: Readonly<Record<number, number>> | undefined;
+  contracts: readonly ContractSpec[];
+}
+
+export interface ReportInput {
+  range: ReportRange;
+  config: Config;
+  /** Journal entries of the range (a little before it too: a copy's leader fill may precede it). */
+  journal: readonly JournalEntry[];
+  /** undefined: the broker was not read (the notes say why). */
+  broker: BrokerFacts | undefined;
+  notes?: readonly string[];
+  /** Only this group, or only this follower (account name or label). */
+  only?: { group?: string | undefined; follower?: string | undefined };
+}
+
+export interface AccountRef {
+  account: string;
+  label?: string | undefined;
+}
+
+export interface FollowerReport extends AccountRef {
+  copy: CopyStats;
+  /** From the broker's fills; undefined when the broker was not read. */
+  trading: TradeStats | undefined;
+  slippage: SlippageStats | undefined;
+}
+
+export interface GroupReport {
+  name: string;
+  leader: AccountRef & { leaderFills: number; trading: TradeStats | undefined };
+  followers: FollowerReport[];
+  total: { copy: CopyStats; trading: TradeStats | undefined; slippage: SlippageStats | undefined };
+}
+
+export interface Report {
+  from: string;
+  to: string;
+  /** ISO times of the range: [start, end). */
+  start: string;
+  end: string;
+  /** Where P&L and slippage come from. */
+  source: "broker" | "journal";
+  /** Whether the broker reports fees (real Tradovate does; the simulator does not). */
+  feesReported: boolean;
+  notes: string[];
+  groups: GroupReport[];
+}
+
+const upper = (s: string) => s.toUpperCase();
+
+export function buildReport(input: ReportInput): Report {
+  const { range, config, broker } = input;
+  const within = (at: number) => inRange(range, at);
+  const leaderFills: LeaderFillFact[] = [];
+  const copies: CopyFact[] = [];
+  const locks = new Map<string, number>();
+  for (const entry of input.journal) {
+    const fill = leaderFillFact(entry);
+    if (fill) leaderFills.push(fill);
+    const copy = copyFact(entry);
+    if (copy) copies.push(copy);
+    const lock = lockFact(entry);
+    if (lock && within(lock.at)) locks.set(lock.follower, (locks.get(lock.follower) ?? 0) + 1);
+  }
+  const specs = new Map((broker?.contracts ?? []).map((c) => [upper(c.name), c]));
+  const pointValue = (contract: string) => finite(specs.get(upper(contract))?.pointValue);
+  const labels = new Map(config.accounts.map((a) => [a.name, a.label]));
+  const ref = (account: string): AccountRef => ({ account, label: labels.get(account) });
+
+  const groups = groupsOf(config, leaderFills, copies).filter((g) => wanted(input, g.name, undefined));
+  const notes = [...(input.notes ?? [])];
+  const report: Report = {
+    from: range.from,
+    to: range.to,
+    start: new Date(range.start).toISOString(),
+    end: new Date(range.end).toISOString(),
+    source: broker ? "broker" : "journal",
+    feesReported: broker?.fees !== undefined,
+    notes,
+    groups: [],
+  };
+  for (const group of groups) {
+    const groupFills = leaderFills.filter((f) => f.group === group.name);
+    const leaderPrice = new Map(groupFills.map((f) => [f.fillId, f.price]));
+    // The broker's own record of the leader's fills wins over what the journal wrote down.
+    for (const f of broker?.fills ?? []) if (f.account === group.leader) leaderPrice.set(f.id, f.price);
+    const followers: FollowerReport[] = [];
+    const allSlips: Slip[] = [];
+    for (const account of group.followers) {
+      if (!wanted(input, group.name, account)) continue;
+      const mine = copies.filter((c) => c.group === group.name && c.follower === account);
+      const copy = copyStats(
+        mine.filter((c) => within(c.at)),
+        locks.get(account) ?? 0,
+      );
+      if (!broker) {
+        followers.push({ ...ref(account), copy, trading: undefined, slippage: undefined });
+        continue;
+      }
+      const fills = broker.fills.filter((f) => f.account === account);
+      const trading = tradeStats({
+        fills,
+        pairs: broker.pairs.filter((p) => p.account === account),
+        pointValue,
+        fees: broker.fees,
+        inRange: within,
+      });
+      const links = copiedFrom(mine);
+      const slips: Slip[] = [];
+      for (const fill of fills) {
+        if (!within(fill.at)) continue;
+        const leaderFill = links.get(fill.orderId);
+        const price = leaderFill === undefined ? undefined : leaderPrice.get(leaderFill);
+        const spec = specs.get(upper(fill.contract));
+        if (price === undefined || !spec || !finite(spec.tickSize) || !finite(spec.pointValue)) continue;
+        slips.push(
+          slipOf({
+            ...fill,
+            fillId: fill.id,
+            leaderPrice: price,
+            tickSize: spec.tickSize,
+            pointValue: spec.pointValue,
+          }),
+        );
+      }
+      allSlips.push(...slips);
+      followers.push({ ...ref(account), copy, trading, slippage: slippageStats(slips) });
+    }
+    if (followers.length === 0 && input.only?.follower !== undefined) continue;
+    const leaderTrading = broker
+      ? tradeStats({
+          fills: broker.fills.filter((f) => f.account === group.leader),
+          pairs: broker.pairs.filter((p) => p.account === group.leader),
+          pointValue,
+          fees: broker.fees,
+          inRange: within,
+        })
+      : journalTrading(groupFills, within);
+    report.groups.push({
+      name: group.name,
+      leader: {
+        ...ref(group.leader),
+        leaderFills: groupFills.filter((f) => within(f.at)).length,
+        trading: leaderTrading,
+      },
+      followers,
+      total: {
+        copy: copyStats(
+          copies.filter(
+            (c) => c.group === group.name && followers.some((f) => f.account === c.follower) && within(c.at),
+          ),
+          followers.reduce((n, f) => n + f.copy.locks, 0),
+        ),
+        trading: broker ? sumTrading(followers.map((f) => f.trading!)) : undefined,
+        slippage: broker ? slippageStats(allSlips) : undefined,
+      },
+    });
+  }
+  if (input.only?.follower !== undefined && report.groups.length === 0)
+    notes.push(`no follower named "${input.only.follower}" in the config or the journal`);
+  return report;
+}
+
+/**
+ * The leader's trades as the journal saw its fills (the broker unread): counted by the same FIFO
+ * rule, with no dollars, because the point values come from the broker.
+ */
+function journalTrading(fills: readonly LeaderFillFact[], within: (at: number) => boolean): TradeStats {
+  const trade: TradeFill[] = fills.map((f) => ({ ...f, id: f.fillId }));
+  return tradeStats({
+    fills: trade,
+    pairs: fifoPairs(trade),
+    pointValue: () => undefined,
+    fees: undefined,
+    inRange: within,
+  });
+}
+
+function sumTrading(parts: readonly TradeStats[]): TradeStats {
+  const add = (pick: (t: TradeStats) => number | undefined) =>
+    parts.some((t) => pick(t) === undefined)
+      ? undefined
+      : cents(parts.reduce((n, t) => n + (pick(t) ?? 0), 0));
+  return {
+    fills: parts.reduce((n, t) => n + t.fills, 0),
+    trades: parts.reduce((n, t) => n + t.trades, 0),
+    wins: parts.reduce((n, t) => n + t.wins, 0),
+    losses: parts.reduce((n, t) => n + t.losses, 0),
+    grossPnl: add((t) => t.grossPnl),
+    fees: add((t) => t.fees),
+    netPnl: add((t) => t.netPnl),
+    curve: [],
+  };
+}
+
+interface GroupShape {
+  name: string;
+  leader: string;
+  followers: string[];
+}
+
+/**
+ * The groups to report: the config's, plus any the journal knows that the config no longer has (a
+ * follower removed since still shows its day), each with its followers in config order first.
+ */
+function groupsOf(
+  config: Config,
+  fills: readonly LeaderFillFact[],
+  copies: readonly CopyFact[],
+): GroupShape[] {
+  const groups: GroupShape[] = config.groups.map((g) => ({
+    name: g.name,
+    leader: g.leader,
+    followers: g.followers.map((f) => f.account),
+  }));
+  const named = (name: string) => {
+    let g = groups.find((x) => x.name === name);
+    if (!g) {
+      g = { name, leader: fills.find((f) => f.group === name)?.leader ?? "?", followers: [] };
+      groups.push(g);
+    }
+    return g;
+  };
+  for (const f of fills) named(f.group);
+  for (const c of copies) {
+    const g = named(c.group);
+    if (!g.followers.includes(c.follower)) g.followers.push(c.follower);
+  }
+  return groups;
+}
+
+function wanted(input: ReportInput, group: string, follower: string | undefined): boolean {
+  const only = input.only;
+  if (only?.group !== undefined && upper(only.group) !== upper(group)) return false;
+  if (follower === undefined || only?.follower === undefined) return true;
+  const key = upper(only.follower);
+  const label = input.config.accounts.find((a) => a.name === follower)?.label;
+  return upper(follower) === key || (label !== undefined && upper(label) === key);
+}
+
+function finite(n: number | undefined): number | undefined {
+  return n !== undefined && Number.isFinite(n) ? n : undefined;
+}

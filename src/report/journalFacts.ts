@@ -1,0 +1,155 @@
+import type { JournalEntry } from "../../data/journal/index.js";
+import type { Side } from "../../engine/index.js";
+import { percentile, tally } from "./stats.js";
+
+/**
+ * What the journal says about copying: each leader fill with its price, each copy decision with
+ * its outcome, reason and latency, each lock. Entries are read defensively: a line written by an
+ * older or newer mimik that lacks a field is left out, never a crash.
+ */
+
+export interface LeaderFillFact {
+  group: string;
+  leader: string;
+  fillId: number;
+  contract: string;
+  side: Side;
+  qty: number;
+  price: number;
+  at: number;
+}
+
+export interface CopyFact {
+  group: string;
+  follower: string;
+  fillId: number;
+  contract: string;
+  outcome: string;
+  reason: string;
+  clOrdId: string | undefined;
+  orderId: number | undefined;
+  latencyMs: number | undefined;
+  at: number;
+}
+
+const str = (x: unknown) => (typeof x === "string" ? x : undefined);
+const num = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : undefined);
+
+export function leaderFillFact(e: JournalEntry): LeaderFillFact | undefined {
+  if (e.type !== "leaderFill") return undefined;
+  const [group, leader, contract] = [str(e.group), str(e.leader), str(e.contract)];
+  const [fillId, qty, price] = [num(e.fillId), num(e.qty), num(e.price)];
+  const side = e.side === "Buy" || e.side === "Sell" ? e.side : undefined;
+  if (
+    !group ||
+    !leader ||
+    !contract ||
+    !side ||
+    fillId === undefined ||
+    qty === undefined ||
+    price === undefined
+  )
+    return undefined;
+  return { group, leader, fillId, contract, side, qty, price, at: Date.parse(e.at) };
+}
+
+export function copyFact(e: JournalEntry): CopyFact | undefined {
+  if (e.type !== "copy") return undefined;
+  const [group, follower, contract, outcome, reason] = [
+    str(e.group),
+    str(e.follower),
+    str(e.contract),
+    str(e.outcome),
+    str(e.reason),
+  ];
+  const fillId = num(e.fillId);
+  if (!group || !follower || !contract || !outcome || reason === undefined || fillId === undefined)
+    return undefined;
+  return {
+    group,
+    follower,
+    fillId,
+    contract,
+    outcome,
+    reason,
+    clOrdId: str(e.clOrdId),
+    orderId: num(e.orderId),
+    latencyMs: num(e.latencyMs),
+    at: Date.parse(e.at),
+  };
+}
+
+/** A follower turned LOCKED (after a close-out, a lock by hand, the broker's lock). */
+export function lockFact(e: JournalEntry): { follower: string; at: number } | undefined {
+  if (e.type !== "followerState" || e.state !== "LOCKED") return undefined;
+  const follower = str(e.follower);
+  return follower ? { follower, at: Date.parse(e.at) } : undefined;
+}
+
+export interface CopyStats {
+  /** Orders sent (openings, exits, flips, resyncs). */
+  copies: number;
+  /** Copies the broker reported filled. */
+  filled: number;
+  skipped: number;
+  /** Skips by reason. */
+  skips: Record<string, number>;
+  rejected: number;
+  rejects: Record<string, number>;
+  /** Leader fill frame received → follower order written, ms (as the header measures it). */
+  latencyP50: number | undefined;
+  latencyP99: number | undefined;
+  /** Times the follower was LOCKED. */
+  locks: number;
+}
+
+/** One follower's copying, from its copy facts and locks (already cut to the range). */
+export function copyStats(copies: readonly CopyFact[], locks: number): CopyStats {
+  const skips: Record<string, number> = {};
+  const rejects: Record<string, number> = {};
+  const latencies: number[] = [];
+  const filled = new Set<string>();
+  let sent = 0;
+  for (const c of copies) {
+    switch (c.outcome) {
+      case "sent":
+        sent += 1;
+        if (c.latencyMs !== undefined) latencies.push(c.latencyMs);
+        break;
+      case "filled":
+        // A copy may fill in parts: it counts once.
+        filled.add(c.clOrdId ?? `${c.fillId}:${c.orderId}`);
+        break;
+      case "skipped":
+        tally(skips, c.reason);
+        break;
+      case "rejected":
+        tally(rejects, c.reason);
+        break;
+    }
+  }
+  const total = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+  return {
+    copies: sent,
+    filled: filled.size,
+    skipped: total(skips),
+    skips,
+    rejected: total(rejects),
+    rejects,
+    latencyP50: microseconds(percentile(latencies, 50)),
+    latencyP99: microseconds(percentile(latencies, 99)),
+    locks,
+  };
+}
+
+/** Latency to the microsecond: the clock's float noise below that is not information. */
+function microseconds(ms: number | undefined): number | undefined {
+  return ms === undefined ? undefined : Math.round(ms * 1000) / 1000;
+}
+
+/** The follower order each copy placed → the leader fill it copied (resyncs, fill 0, answer none). */
+export function copiedFrom(copies: readonly CopyFact[]): Map<number, number> {
+  const links = new Map<number, number>();
+  for (const c of copies) if (c.orderId !== undefined && c.fillId > 0) links.set(c.orderId, c.fillId);
+  return links;
+}

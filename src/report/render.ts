@@ -1,0 +1,220 @@
+import type { FollowerReport, GroupReport, Report } from "./build.js";
+import type { CopyStats } from "./journalFacts.js";
+import type { SlippageStats } from "./slippage.js";
+import type { TradeStats } from "./trades.js";
+
+/**
+ * The report as text for a terminal (a table per group) and as CSV (one row per account). JSON is
+ * the Report itself. Unknown numbers (no broker, no fees) are "—" in the table and empty in CSV,
+ * never 0: zero fees and unreported fees are different facts.
+ */
+
+const DASH = "—";
+
+export function money(n: number | undefined): string {
+  if (n === undefined) return DASH;
+  const text = Math.abs(n).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return n > 0 ? `+${text}` : n < 0 ? `-${text}` : text;
+}
+
+/** A cost, always shown unsigned. */
+const amount = (n: number | undefined) => (n === undefined ? DASH : money(Math.abs(n)).replace(/^\+/, ""));
+const ms = (n: number | undefined) => (n === undefined ? DASH : n < 10 ? n.toFixed(2) : n.toFixed(1));
+const ticks = (n: number | undefined) => (n === undefined ? DASH : `${n > 0 ? "+" : ""}${n.toFixed(2)}`);
+const count = (n: number | undefined) => (n === undefined ? DASH : String(n));
+const who = (a: { account: string; label?: string | undefined }) =>
+  a.label ? `${a.label} ${a.account}` : a.account;
+
+interface Col {
+  title: string;
+  align: "left" | "right";
+  cell: (row: Row) => string;
+}
+
+interface Row {
+  name: string;
+  copy: CopyStats | undefined;
+  trading: TradeStats | undefined;
+  slippage: SlippageStats | undefined;
+}
+
+const COLUMNS: Col[] = [
+  { title: "account", align: "left", cell: (r) => r.name },
+  { title: "copies", align: "right", cell: (r) => count(r.copy?.copies) },
+  { title: "filled", align: "right", cell: (r) => count(r.copy?.filled) },
+  { title: "skips", align: "right", cell: (r) => count(r.copy?.skipped) },
+  { title: "rejects", align: "right", cell: (r) => count(r.copy?.rejected) },
+  { title: "p50 ms", align: "right", cell: (r) => ms(r.copy?.latencyP50) },
+  { title: "p99 ms", align: "right", cell: (r) => ms(r.copy?.latencyP99) },
+  { title: "trades", align: "right", cell: (r) => count(r.trading?.trades) },
+  { title: "won", align: "right", cell: (r) => count(r.trading?.wins) },
+  { title: "gross", align: "right", cell: (r) => money(r.trading?.grossPnl) },
+  { title: "fees", align: "right", cell: (r) => amount(r.trading?.fees) },
+  { title: "net P&L", align: "right", cell: (r) => money(r.trading?.netPnl) },
+  { title: "slip t/ct", align: "right", cell: (r) => ticks(r.slippage?.ticksPerContract) },
+  { title: "slip $", align: "right", cell: (r) => money(r.slippage?.dollars) },
+];
+
+function table(rows: readonly Row[]): string[] {
+  const cells = rows.map((r) => COLUMNS.map((c) => c.cell(r)));
+  const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...cells.map((row) => [...row[i]!].length)));
+  const line = (parts: string[]) =>
+    ` ${parts.map((p, i) => (COLUMNS[i]!.align === "left" ? p.padEnd(widths[i]!) : p.padStart(widths[i]!))).join("  ")}`.trimEnd();
+  return [line(COLUMNS.map((c) => c.title)), ...cells.map(line)];
+}
+
+function tallyText(tally: Record<string, number>): string {
+  return Object.entries(tally)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([reason, n]) => `${reason} ${n}`)
+    .join(", ");
+}
+
+function rangeText(report: Report): string {
+  const days =
+    report.from === report.to ? `trading day ${report.from}` : `trading days ${report.from} to ${report.to}`;
+  return `${days} (from 17:00 CT the day before ${report.from} to 17:00 CT ${report.to})`;
+}
+
+function sourceText(report: Report): string {
+  if (report.source === "journal")
+    return "copies, skips and latency from the journal; P&L and slippage need the broker's fills (not read, see below)";
+  return `trades and P&L as the broker confirms them; fees: ${report.feesReported ? "as the broker charged them" : "not reported by the broker"}`;
+}
+
+function leaderLine(group: GroupReport): string {
+  const t = group.leader.trading;
+  // Without dollars (journal only) a trade can be counted but not called won or lost.
+  const won = t?.netPnl !== undefined ? ` (${t.wins} won)` : "";
+  const trades = t ? `, ${t.trades} trade${t.trades === 1 ? "" : "s"}${won}` : "";
+  const pnl = t?.netPnl !== undefined ? `, net P&L ${money(t.netPnl)}` : "";
+  return `group ${group.name} · leader ${who(group.leader)}: ${group.leader.leaderFills} fill${group.leader.leaderFills === 1 ? "" : "s"}${trades}${pnl}`;
+}
+
+export function renderText(report: Report): string {
+  const lines = [`mimik report: ${rangeText(report)}`, sourceText(report)];
+  for (const group of report.groups) {
+    lines.push("", leaderLine(group));
+    const rows: Row[] = group.followers.map((f) => ({ name: who(f), ...f }));
+    if (group.followers.length > 1) rows.push({ name: "all followers", ...group.total });
+    lines.push(...(group.followers.length ? table(rows) : [" no followers"]));
+    const skips = group.followers.filter((f) => f.copy.skipped > 0);
+    const rejects = group.followers.filter((f) => f.copy.rejected > 0);
+    for (const f of skips) lines.push(` skips   ${who(f)}: ${tallyText(f.copy.skips)}`);
+    for (const f of rejects) lines.push(` rejects ${who(f)}: ${tallyText(f.copy.rejects)}`);
+    for (const f of group.followers.filter((x) => x.copy.locks > 0))
+      lines.push(` locked  ${who(f)}: ${f.copy.locks} time${f.copy.locks === 1 ? "" : "s"}`);
+  }
+  if (report.groups.length === 0) lines.push("", "nothing to report: no groups in the config or the journal");
+  for (const note of report.notes) lines.push(`note: ${note}`);
+  return lines.join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+const CSV_COLUMNS = [
+  "from",
+  "to",
+  "group",
+  "role",
+  "account",
+  "label",
+  "copies",
+  "filled",
+  "skipped",
+  "skip_reasons",
+  "rejected",
+  "reject_reasons",
+  "latency_p50_ms",
+  "latency_p99_ms",
+  "locks",
+  "fills",
+  "trades",
+  "wins",
+  "losses",
+  "gross_pnl",
+  "fees",
+  "net_pnl",
+  "slip_fills",
+  "slip_contracts",
+  "slip_ticks_per_contract",
+  "slip_dollars_per_contract",
+  "slip_dollars",
+] as const;
+
+type CsvRow = Partial<Record<(typeof CSV_COLUMNS)[number], string | number | undefined>>;
+
+function csvCell(value: string | number | undefined): string {
+  if (value === undefined) return "";
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+const reasons = (tally: Record<string, number>) =>
+  Object.entries(tally)
+    .map(([r, n]) => `${r}=${n}`)
+    .join("; ");
+
+function statsCells(
+  copy: CopyStats | undefined,
+  trading: TradeStats | undefined,
+  slip: SlippageStats | undefined,
+): CsvRow {
+  return {
+    copies: copy?.copies,
+    filled: copy?.filled,
+    skipped: copy?.skipped,
+    skip_reasons: copy ? reasons(copy.skips) : undefined,
+    rejected: copy?.rejected,
+    reject_reasons: copy ? reasons(copy.rejects) : undefined,
+    latency_p50_ms: copy?.latencyP50,
+    latency_p99_ms: copy?.latencyP99,
+    locks: copy?.locks,
+    fills: trading?.fills,
+    trades: trading?.trades,
+    wins: trading?.wins,
+    losses: trading?.losses,
+    gross_pnl: trading?.grossPnl,
+    fees: trading?.fees,
+    net_pnl: trading?.netPnl,
+    slip_fills: slip?.matched,
+    slip_contracts: slip?.contracts,
+    slip_ticks_per_contract: slip?.ticksPerContract,
+    slip_dollars_per_contract: slip?.dollarsPerContract,
+    slip_dollars: slip?.dollars,
+  };
+}
+
+export function renderCsv(report: Report): string {
+  const rows: CsvRow[] = [];
+  const base = { from: report.from, to: report.to };
+  for (const g of report.groups) {
+    rows.push({
+      ...base,
+      group: g.name,
+      role: "leader",
+      account: g.leader.account,
+      label: g.leader.label,
+      ...statsCells(undefined, g.leader.trading, undefined),
+    });
+    for (const f of g.followers as FollowerReport[])
+      rows.push({
+        ...base,
+        group: g.name,
+        role: "follower",
+        account: f.account,
+        label: f.label,
+        ...statsCells(f.copy, f.trading, f.slippage),
+      });
+    rows.push({
+      ...base,
+      group: g.name,
+      role: "followers total",
+      ...statsCells(g.total.copy, g.total.trading, g.total.slippage),
+    });
+  }
+  return [CSV_COLUMNS.join(","), ...rows.map((r) => CSV_COLUMNS.map((c) => csvCell(r[c])).join(","))].join(
+    "\n",
+  );
+}

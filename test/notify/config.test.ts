@@ -1,0 +1,188 @@
+import { chmod, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { validateConfigValue } from "../../data/configFile.js";
+import { formatProblems } from "../../data/problems.js";
+import type { Config } from "../../data/schema.js";
+import {
+  forgetTargetSecretEnv,
+  resolveTargetSecrets,
+  targetSecretProblems,
+  targetSecretValues,
+} from "../../src/notify/secrets.js";
+import { tempDir, validRaw } from "../data/fixtures.js";
+
+/** The notifications section as `mimik config check` judges it: each mistake, where, in words. */
+
+function problemsFor(notifications: unknown): string[] {
+  const result = validateConfigValue({ ...validRaw(), notifications }, "c.json");
+  return result.ok ? [] : formatProblems(result.problems).split("\n");
+}
+
+describe("the notifications section", () => {
+  it("a good one passes, with defaults filled in", () => {
+    const result = validateConfigValue(
+      {
+        ...validRaw(),
+        notifications: {
+          targets: [
+            { name: "phone", kind: "telegram", token: { env: "TG" }, chatId: 123456 },
+            { name: "chat", kind: "discord", urlSecret: { file: "/x/creds.json", key: "discord" } },
+            { name: "push", kind: "ntfy", topicSecret: { env: "NTFY_TOPIC" }, kinds: { heldBack: false } },
+            { name: "relay", kind: "webhook", url: "http://127.0.0.1:9000/mimik" },
+          ],
+        },
+      },
+      "c.json",
+    );
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.config.notifications?.collapseSeconds).toBe(60);
+  });
+
+  it.each<[string, unknown, string[]]>([
+    [
+      "a webhook with no address",
+      { targets: [{ name: "h", kind: "webhook" }] },
+      [
+        'c.json: notifications.targets[0].url: is missing; a webhook target needs "url" (or "urlSecret" when it holds a secret)',
+      ],
+    ],
+    [
+      "both a plain and a secret address",
+      { targets: [{ name: "h", kind: "webhook", url: "https://x.example/h", urlSecret: { env: "H" } }] },
+      ['c.json: notifications.targets[0].urlSecret: give either "url" or "urlSecret", not both'],
+    ],
+    [
+      "plain http to another machine",
+      { targets: [{ name: "h", kind: "webhook", url: "http://x.example/h" }] },
+      [
+        'c.json: notifications.targets[0].url: "http://x.example/h" must be an https URL (plain http only to 127.0.0.1 or localhost)',
+      ],
+    ],
+    [
+      "a Discord URL pasted into the config",
+      { targets: [{ name: "d", kind: "discord", url: "https://discord.com/api/webhooks/1/abcdef" }] },
+      [
+        'c.json: notifications.targets[0].urlSecret: must say where the secret comes from: {"env": "VARIABLE_NAME"} or {"file": "/path/to/credentials.json", "key": "name"}; never put the secret itself in the config',
+        'c.json: notifications.targets[0].url: a Discord webhook URL holds its token: keep it in an environment variable or a credentials file and name it with "urlSecret"',
+      ],
+    ],
+    [
+      "a bot token pasted into the config",
+      { targets: [{ name: "t", kind: "telegram", token: "123:abc", chatId: 1 }] },
+      [
+        'c.json: notifications.targets[0].token: must say where the secret comes from: {"env": "VARIABLE_NAME"} or {"file": "/path/to/credentials.json", "key": "name"}; never put the secret itself in the config',
+      ],
+    ],
+    [
+      "a misspelt kind switch",
+      { targets: [{ name: "n", kind: "ntfy", topic: "abc", kinds: { lockd: false } }] },
+      [
+        'c.json: notifications.targets[0].kinds.lockd: unknown field "lockd" (did you mean "locked"? otherwise remove it)',
+      ],
+    ],
+    [
+      "an unknown service",
+      { targets: [{ name: "s", kind: "slack" }] },
+      [
+        'c.json: notifications.targets[0].kind: "slack" is not one of the allowed choices (use "kind": "webhook" or "discord" or "telegram" or "ntfy")',
+      ],
+    ],
+    [
+      "two targets with one name",
+      {
+        targets: [
+          { name: "phone", kind: "ntfy", topic: "a" },
+          { name: "Phone", kind: "ntfy", topic: "b" },
+        ],
+      },
+      [
+        'c.json: notifications.targets[1].name: "Phone" is already the name of target 0; target names must be unique',
+      ],
+    ],
+    [
+      "a collapse window that is not whole seconds",
+      { targets: [], collapseSeconds: 2.5 },
+      ["c.json: notifications.collapseSeconds: must be a whole number of seconds"],
+    ],
+  ])("%s", (_what, notifications, expected) => {
+    expect(problemsFor(notifications)).toEqual(expected);
+  });
+});
+
+describe("target secrets", () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => {
+    ({ dir, cleanup } = await tempDir());
+  });
+  afterEach(() => cleanup());
+
+  function config(targets: unknown[]): Config {
+    const result = validateConfigValue({ ...validRaw(), notifications: { targets } }, "c.json");
+    if (!result.ok) throw new Error(formatProblems(result.problems));
+    return result.config;
+  }
+
+  it("reads each target's secrets from the environment and from a 0600 file", async () => {
+    const creds = join(dir, "creds.json");
+    await writeFile(creds, JSON.stringify({ discord: "https://discord.com/api/webhooks/1/very-secret" }));
+    await chmod(creds, 0o600);
+    const c = config([
+      { name: "chat", kind: "discord", urlSecret: { file: creds, key: "discord" } },
+      { name: "phone", kind: "telegram", token: { env: "TG" }, chatId: 5 },
+    ]);
+    const resolved = await resolveTargetSecrets(c, { TG: "123:bot-secret" });
+    expect(resolved).toEqual({
+      chat: { ok: true, secrets: { url: "https://discord.com/api/webhooks/1/very-secret" } },
+      phone: { ok: true, secrets: { token: "123:bot-secret" } },
+    });
+    // A service may echo only the path of a secret URL: it is scrubbed too.
+    expect(targetSecretValues(resolved).sort()).toEqual(
+      [
+        "123:bot-secret",
+        "https://discord.com/api/webhooks/1/very-secret",
+        "/api/webhooks/1/very-secret",
+      ].sort(),
+    );
+  });
+
+  it("a target whose secret is missing or wrong is kept with the reason, never the value", async () => {
+    const c = config([
+      { name: "chat", kind: "discord", urlSecret: { env: "DISCORD_URL" } },
+      { name: "phone", kind: "telegram", token: { env: "TG" }, chatId: 5 },
+      { name: "push", kind: "ntfy", topicSecret: { env: "TOPIC" } },
+    ]);
+    const env = { DISCORD_URL: "http://discord.example/api/webhooks/1/leaky", TOPIC: "a/b" };
+    const resolved = await resolveTargetSecrets(c, env);
+    expect(resolved).toEqual({
+      chat: {
+        ok: false,
+        problem:
+          "the URL in environment variable DISCORD_URL must be an https URL (plain http only to 127.0.0.1 or localhost)",
+      },
+      phone: {
+        ok: false,
+        problem: "environment variable TG is not set (export TG=… before starting mimik)",
+      },
+      push: {
+        ok: false,
+        problem: "the topic in environment variable TOPIC must be 1-64 letters, digits, - or _",
+      },
+    });
+    const problems = formatProblems(await targetSecretProblems(c, "c.json", env));
+    expect(problems.split("\n").map((l) => l.split(":")[1]?.trim())).toEqual([
+      "notifications.targets[0].urlSecret",
+      "notifications.targets[1].token",
+      "notifications.targets[2].topicSecret",
+    ]);
+    expect(problems).not.toContain("leaky");
+  });
+
+  it("forgets the environment variables it read", () => {
+    const c = config([{ name: "phone", kind: "telegram", token: { env: "TG" }, chatId: 5 }]);
+    const env: NodeJS.ProcessEnv = { TG: "x", OTHER: "y" };
+    forgetTargetSecretEnv(c, env);
+    expect(env).toEqual({ OTHER: "y" });
+  });
+});

@@ -1,0 +1,187 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type Notifications, notificationsSchema } from "../../data/notifications.js";
+import { type AlertEvent, type EngineEvent, SKIP_REASONS } from "../../engine/index.js";
+import { Notifier } from "../../src/notify/notifier.js";
+import type { ResolvedTargets } from "../../src/notify/secrets.js";
+import { secretScrubber } from "../../src/text/scrub.js";
+import { FakeClock } from "../broker/helpers/fakeClock.js";
+import { startTestServer, type TestServer } from "./server.js";
+
+/**
+ * The notifier end to end over real HTTP to local servers, on a fake clock: events in, the
+ * messages each service receives out, and the alerts the notifier raises about itself.
+ */
+
+let phone: TestServer;
+let chat: TestServer;
+let clock: FakeClock;
+let alerts: AlertEvent[];
+let notifier: Notifier | undefined;
+
+beforeEach(async () => {
+  phone = await startTestServer();
+  chat = await startTestServer();
+  clock = new FakeClock();
+  alerts = [];
+});
+afterEach(async () => {
+  await notifier?.close(0);
+  notifier = undefined;
+  await phone.close();
+  await chat.close();
+});
+
+const TOKEN = "phone-token-5f1c9a";
+
+function start(section: unknown, secrets?: ResolvedTargets): Notifier {
+  const notifications: Notifications = notificationsSchema.parse(section);
+  notifier = new Notifier({
+    notifications,
+    secrets: secrets ?? {
+      phone: { ok: true, secrets: { url: `${phone.url}/hook`, token: TOKEN } },
+      chat: { ok: true, secrets: { url: `${chat.url}/api/webhooks/1/chat-secret` } },
+    },
+    alert: (a) => alerts.push(a),
+    clock,
+    scrub: secretScrubber([TOKEN, `${chat.url}/api/webhooks/1/chat-secret`]),
+  });
+  notifier.start();
+  return notifier;
+}
+
+const twoTargets = {
+  targets: [
+    { name: "phone", kind: "webhook", urlSecret: { env: "A" }, token: { env: "B" } },
+    { name: "chat", kind: "discord", urlSecret: { env: "C" }, kinds: { heldBack: false } },
+  ],
+};
+
+const locked = (follower: string): EngineEvent => ({
+  type: "followerState",
+  at: clock.now(),
+  follower,
+  state: "LOCKED",
+  reason: "manual",
+});
+const heldBack = (follower: string): EngineEvent => ({
+  type: "copy",
+  at: clock.now(),
+  group: "main",
+  follower,
+  fillId: 1,
+  contract: "ESZ6",
+  outcome: "skipped",
+  reason: SKIP_REASONS.locked,
+});
+
+/**
+ * Moves the fake clock a second at a time, letting every request finish in between: a request's
+ * own timeout (10 s on the same clock) then never fires while the service is answering.
+ */
+async function runFor(n: Notifier, ms: number): Promise<void> {
+  for (let t = 0; t < ms; t += 1000) {
+    await n.quiet();
+    clock.advance(1000);
+  }
+  await n.quiet();
+}
+const texts = (server: TestServer) =>
+  server.received.map((r) => {
+    const body = r.json() as { text?: string; content?: string };
+    return body.text ?? body.content ?? "";
+  });
+
+describe("the notifier", () => {
+  it("files events at once and sends later; each target gets the kinds it wants", async () => {
+    const n = start(twoTargets);
+    n.push(locked("DEMO2001"));
+    n.push(heldBack("DEMO2002"));
+    expect(phone.received).toHaveLength(0); // nothing was sent inside push()
+    await n.quiet();
+    expect(texts(phone)).toEqual([
+      "DEMO2001: LOCKED (manual)",
+      "DEMO2002: opening on ESZ6 held back: locked",
+    ]);
+    expect(texts(chat)).toEqual(["**mimik · Locked**\nDEMO2001: LOCKED (manual)"]);
+    expect(alerts).toEqual([]);
+  });
+
+  it("collapses a storm of skips for one follower into one message and a count", async () => {
+    const n = start(twoTargets);
+    for (let i = 0; i < 12; i++) n.push(heldBack("DEMO2002"));
+    await n.quiet();
+    expect(phone.received).toHaveLength(1);
+    clock.advance(60_000);
+    await n.quiet();
+    expect(phone.received.map((r) => (r.json() as { repeats: number }).repeats)).toEqual([0, 10]);
+    expect(texts(phone)[1]).toBe(
+      "DEMO2002: opening on ESZ6 held back: locked\n(10 more like this in the last 60 s)",
+    );
+  });
+
+  it("a failing target is one alert however many messages fail, never with its secrets, and others go on", async () => {
+    // The service fails every try and echoes what it was sent, token and all.
+    phone.fallback = { status: 503, body: `upstream rejected Bearer ${TOKEN}` };
+    const n = start(twoTargets);
+    n.push(locked("DEMO2001"));
+    n.push(locked("DEMO2002"));
+    await chat.requests(2); // the healthy target is not held up
+    await runFor(n, 90_000);
+    expect(phone.received).toHaveLength(10); // 2 messages × 5 tries
+    expect(alerts.map((a) => [a.level, a.message])).toEqual([
+      [
+        "error",
+        'notifications to "phone" (webhook) are failing: HTTP 503: upstream rejected Bearer [redacted]; mimik keeps trying with each new one',
+      ],
+    ]);
+    phone.fallback = { status: 200, body: "{}" };
+    n.push(locked("DEMO2003"));
+    await n.quiet();
+    expect(alerts.map((a) => a.message)[1]).toBe(
+      'notifications to "phone" (webhook) work again; 2 could not be delivered meanwhile',
+    );
+    expect(JSON.stringify(alerts)).not.toContain(TOKEN);
+  });
+
+  it("a target whose secret could not be read is said once at start and sends nothing", async () => {
+    const n = start(twoTargets, {
+      phone: { ok: true, secrets: { url: `${phone.url}/hook` } },
+      chat: { ok: false, problem: "environment variable C is not set (export C=… before starting mimik)" },
+    });
+    n.push(locked("DEMO2001"));
+    await n.quiet();
+    expect(phone.received).toHaveLength(1);
+    expect(chat.received).toHaveLength(0);
+    expect(alerts.map((a) => a.message)).toEqual([
+      'notifications to "chat" are off: environment variable C is not set (export C=… before starting mimik); fix it and restart mimik',
+    ]);
+  });
+
+  it("close waits for a hung service only as long as its grace, then ends the request", async () => {
+    phone.fallback = "hang";
+    const n = start(twoTargets);
+    n.push(locked("DEMO2001"));
+    const closing = n.close(1000);
+    await phone.requests(1);
+    clock.advance(1000);
+    await closing;
+    await n.quiet(); // the aborted request has come back
+    expect(alerts).toEqual([]); // a deliberate stop is not a failing target
+    expect(clock.pending()).toBe(0);
+  });
+
+  it("close sends the counted repeats, then takes nothing more", async () => {
+    const n = start(twoTargets);
+    n.push(heldBack("DEMO2002"));
+    n.push(heldBack("DEMO2002"));
+    n.push(heldBack("DEMO2002"));
+    const closing = n.close(5000);
+    n.push(locked("DEMO2001")); // after close: ignored
+    await closing;
+    expect(texts(phone)).toEqual([
+      "DEMO2002: opening on ESZ6 held back: locked",
+      "DEMO2002: opening on ESZ6 held back: locked\n(1 more like this in the last 60 s)",
+    ]);
+    expect(clock.pending()).toBe(0);
+  });
+});

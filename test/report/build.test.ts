@@ -1,0 +1,163 @@
+import { describe, expect, it } from "vitest";
+import { buildReport } from "../../src/report/build.js";
+import { broker, config, journal, range } from "./fixture.js";
+
+/** Journal entries and broker fills in, report out (the day in ./fixture.ts). */
+
+describe("the report from the journal and the broker", () => {
+  const report = buildReport({ range, config, journal, broker });
+  const [group] = report.groups;
+  const byAccount = (a: string) => group!.followers.find((f) => f.account === a)!;
+
+  it("says the range and where its numbers come from", () => {
+    expect(report).toMatchObject({
+      from: "2026-11-27",
+      to: "2026-11-27",
+      start: "2026-11-26T23:00:00.000Z",
+      end: "2026-11-27T23:00:00.000Z",
+      source: "broker",
+      feesReported: true,
+      notes: [],
+    });
+  });
+
+  it.each([
+    [
+      "DEMO2001",
+      {
+        copies: 2,
+        filled: 2,
+        skipped: 1,
+        skips: { "not whitelisted": 1 },
+        rejected: 0,
+        rejects: {},
+        latencyP50: 0.4,
+        latencyP99: 0.5,
+        locks: 0,
+      },
+    ],
+    [
+      "DEMO2002",
+      {
+        copies: 2,
+        filled: 1,
+        skipped: 1,
+        skips: { "not whitelisted": 1 },
+        rejected: 1,
+        rejects: { "TradingLocked: account locked": 1 },
+        latencyP50: 0.6,
+        latencyP99: 0.7,
+        locks: 1,
+      },
+    ],
+    ["DEMO2009", { copies: 0, skipped: 1, skips: { "follower disabled": 1 } }],
+  ])("%s: copies, skips, rejects, latency and locks from the journal", (account, expected) => {
+    expect(byAccount(account).copy).toMatchObject(expected);
+  });
+
+  it.each([
+    [
+      "DEMO2001",
+      {
+        fills: 2,
+        trades: 1,
+        wins: 1,
+        losses: 0,
+        grossPnl: 225,
+        fees: 2.58,
+        netPnl: 222.42,
+        curve: [-1.29, 222.42],
+      },
+    ],
+    [
+      "DEMO2002",
+      { fills: 1, trades: 0, wins: 0, losses: 0, grossPnl: 0, fees: 0.5, netPnl: -0.5, curve: [-0.5] },
+    ],
+    ["DEMO2009", { fills: 0, trades: 0, grossPnl: 0, fees: 0, netPnl: 0 }],
+  ])("%s: trades and P&L from the broker's fills and fees", (account, expected) => {
+    expect(byAccount(account).trading).toMatchObject(expected);
+  });
+
+  it.each([
+    // Bought 6800.25 against 6800 and sold 6804.75 against the broker's 6805: a tick each way.
+    ["DEMO2001", { matched: 2, contracts: 2, ticksPerContract: 1, dollarsPerContract: 12.5, dollars: 25 }],
+    // MES bought at 6801 against ES at 6800: 4 ticks, $5 a point.
+    ["DEMO2002", { matched: 1, contracts: 1, ticksPerContract: 4, dollarsPerContract: 5, dollars: 5 }],
+    ["DEMO2009", { matched: 0, contracts: 0, ticksPerContract: undefined }],
+  ])("%s: slippage against the leader fill each copy answered", (account, expected) => {
+    expect(byAccount(account).slippage).toMatchObject(expected);
+  });
+
+  it("keeps a follower removed from the config since, after the config's own", () => {
+    expect(group!.followers.map((f) => [f.account, f.label])).toEqual([
+      ["DEMO2001", "half"],
+      ["DEMO2002", "micro"],
+      ["DEMO2009", undefined],
+    ]);
+  });
+
+  it("the leader's day, and the followers' total", () => {
+    expect(group!.leader).toMatchObject({
+      account: "DEMO1000",
+      label: "lead",
+      leaderFills: 3,
+      trading: { fills: 3, trades: 1, wins: 1, grossPnl: 500, fees: 6.45, netPnl: 493.55 },
+    });
+    expect(group!.total).toMatchObject({
+      copy: { copies: 4, filled: 3, skipped: 3, rejected: 1, latencyP50: 0.5, latencyP99: 0.7, locks: 1 },
+      trading: { fills: 3, trades: 1, grossPnl: 225, fees: 3.08, netPnl: 221.92, curve: [] },
+      slippage: { matched: 3, contracts: 3, ticksPerContract: 2, dollars: 30 },
+    });
+  });
+});
+
+describe("the report without the broker", () => {
+  const report = buildReport({
+    range,
+    config,
+    journal,
+    broker: undefined,
+    notes: ["the broker was not read (--offline)"],
+  });
+  const group = report.groups[0]!;
+
+  it("still has the journal's copies; P&L and slippage are unknown, not zero", () => {
+    expect(report.source).toBe("journal");
+    expect(report.feesReported).toBe(false);
+    expect(report.notes).toEqual(["the broker was not read (--offline)"]);
+    expect(group.followers[0]).toMatchObject({
+      copy: { copies: 2 },
+      trading: undefined,
+      slippage: undefined,
+    });
+    expect(group.total.trading).toBeUndefined();
+  });
+
+  it("counts the leader's trades from its journaled fills, without dollars", () => {
+    expect(group.leader.trading).toMatchObject({
+      fills: 3,
+      trades: 1,
+      grossPnl: undefined,
+      netPnl: undefined,
+      fees: undefined,
+    });
+  });
+});
+
+describe("only some of it", () => {
+  it.each([
+    [{ follower: "half" }, [["main", ["DEMO2001"]]]],
+    [{ follower: "demo2002" }, [["main", ["DEMO2002"]]]],
+    [{ group: "MAIN" }, [["main", ["DEMO2001", "DEMO2002", "DEMO2009"]]]],
+    [{ group: "other" }, []],
+  ])("%j", (only, expected) => {
+    const report = buildReport({ range, config, journal, broker, only });
+    expect(report.groups.map((g) => [g.name, g.followers.map((f) => f.account)])).toEqual(expected);
+  });
+
+  it("a follower nobody knows is said in a note", () => {
+    const report = buildReport({ range, config, journal, broker, only: { follower: "ghost" } });
+    expect(report.groups).toEqual([]);
+    expect(report.notes).toEqual(['no follower named "ghost" in the config or the journal']);
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { buildReport } from "../../src/report/build.js";
+import { money, renderCsv, renderText } from "../../src/report/render.js";
+import { broker, config, journal, range } from "./fixture.js";
+
+describe("the report as a table", () => {
+  it("one table per group with a totals row, then skips, rejects and locks in words", () => {
+    const text = renderText(buildReport({ range, config, journal, broker }));
+    expect(text.split("\n")).toEqual([
+      "mimik report: trading day 2026-11-27 (from 17:00 CT the day before 2026-11-27 to 17:00 CT 2026-11-27)",
+      "trades and P&L as the broker confirms them; fees: as the broker charged them",
+      "",
+      "group main · leader lead DEMO1000: 3 fills, 1 trade (1 won), net P&L +493.55",
+      " account         copies  filled  skips  rejects  p50 ms  p99 ms  trades  won    gross  fees  net P&L  slip t/ct  slip $",
+      " half DEMO2001        2       2      1        0    0.40    0.50       1    1  +225.00  2.58  +222.42      +1.00  +25.00",
+      " micro DEMO2002       2       1      1        1    0.60    0.70       0    0     0.00  0.50    -0.50      +4.00   +5.00",
+      " DEMO2009             0       0      1        0       —       —       0    0     0.00  0.00     0.00          —       —",
+      " all followers        4       3      3        1    0.50    0.70       1    1  +225.00  3.08  +221.92      +2.00  +30.00",
+      " skips   half DEMO2001: not whitelisted 1",
+      " skips   micro DEMO2002: not whitelisted 1",
+      " skips   DEMO2009: follower disabled 1",
+      " rejects micro DEMO2002: TradingLocked: account locked 1",
+      " locked  micro DEMO2002: 1 time",
+    ]);
+  });
+
+  it("without the broker: dashes, not zeros, and the reason at the end", () => {
+    const text = renderText(
+      buildReport({
+        range,
+        config,
+        journal,
+        broker: undefined,
+        notes: ["the broker was not read (--offline)"],
+      }),
+    );
+    expect(text).toContain("P&L and slippage need the broker's fills (not read, see below)");
+    expect(text).toContain("group main · leader lead DEMO1000: 3 fills, 1 trade\n");
+    expect(text).toMatch(/^ half DEMO2001 +2 +2 +1 +0 +0\.40 +0\.50 +— +— +— +— +— +— +—$/m);
+    expect(text.endsWith("note: the broker was not read (--offline)")).toBe(true);
+  });
+
+  it.each([
+    [1234.5, "+1,234.50"],
+    [-0.5, "-0.50"],
+    [0, "0.00"],
+    [undefined, "—"],
+  ])("money %j → %s", (n, text) => {
+    expect(money(n)).toBe(text);
+  });
+});
+
+describe("the report as CSV", () => {
+  it("one row per account: the leader, each follower, the followers' total; unknown is empty", () => {
+    const lines = renderCsv(buildReport({ range, config, journal, broker })).split("\n");
+    expect(lines[0]).toBe(
+      "from,to,group,role,account,label,copies,filled,skipped,skip_reasons,rejected,reject_reasons,latency_p50_ms,latency_p99_ms,locks,fills,trades,wins,losses,gross_pnl,fees,net_pnl,slip_fills,slip_contracts,slip_ticks_per_contract,slip_dollars_per_contract,slip_dollars",
+    );
+    expect(lines.slice(1)).toEqual([
+      "2026-11-27,2026-11-27,main,leader,DEMO1000,lead,,,,,,,,,,3,1,1,0,500,6.45,493.55,,,,,",
+      "2026-11-27,2026-11-27,main,follower,DEMO2001,half,2,2,1,not whitelisted=1,0,,0.4,0.5,0,2,1,1,0,225,2.58,222.42,2,2,1,12.5,25",
+      "2026-11-27,2026-11-27,main,follower,DEMO2002,micro,2,1,1,not whitelisted=1,1,TradingLocked: account locked=1,0.6,0.7,1,1,0,0,0,0,0.5,-0.5,1,1,4,5,5",
+      "2026-11-27,2026-11-27,main,follower,DEMO2009,,0,0,1,follower disabled=1,0,,,,0,0,0,0,0,0,0,0,0,0,,,",
+      "2026-11-27,2026-11-27,main,followers total,,,4,3,3,not whitelisted=2; follower disabled=1,1,TradingLocked: account locked=1,0.5,0.7,1,3,1,1,0,225,3.08,221.92,3,3,2,10,30",
+    ]);
+  });
+
+  it("quotes a cell with a comma or a quote in it", () => {
+    const report = buildReport({ range, config, journal, broker });
+    report.groups[0]!.name = 'a "b", c';
+    expect(renderCsv(report).split("\n")[1]).toMatch(/^2026-11-27,2026-11-27,"a ""b"", c",leader,/);
+  });
+});
