@@ -288,11 +288,6 @@ export function canonicalAccounts(config: Config): Config {
   };
 }
 
-/** Multiplier as integer thousandths: `50 * 1.1` is not 55 in floating point, `50 * 1100 / 1000` is. */
-export function multiplierThousandths(m: number): number {
-  return Math.round(m * 1000);
-}
-
 export function emptyConfig(): Config {
   return { version: CONFIG_VERSION, connections: [], accounts: [], groups: [] };
 }

@@ -3,7 +3,7 @@
  * imports from here and nowhere deeper. What is not exported here is the engine's own business.
  */
 
-export type { AccountRole } from "./accounts/directory.js";
+export { AccountDirectory, type AccountRole } from "./accounts/directory.js";
 export type { Credentials } from "./broker/index.js";
 export { createBrokerSession, TRANSPORT_FAILURES, tradovateEndpoints } from "./broker/index.js";
 export { describeTarget, type EngineCommand, type FlattenTarget } from "./commands.js";

@@ -101,7 +101,7 @@ export function buildScreen(
       sizing: sizingText(f.sizing),
       enabled: f.enabled,
       state: stateVM(state),
-      stateReason: state === "ACTIVE" ? undefined : live?.reason,
+      stateReason: stateReason(state, live?.reason, live?.unsaved === true),
       position: positionText([...(snapshot.positions.get(f.account) ?? [])]),
       dayPnl: risk?.dayPnl,
       roomDaily: risk?.roomDaily,
@@ -222,4 +222,11 @@ export function keyContext(vm: ScreenVM, config: Config): KeyContext {
 
 function labelled(config: Config, account: string): string {
   return config.accounts.find((a) => a.name === account)?.label ?? account;
+}
+
+/** Why a follower is LIQ-ONLY or LOCKED; a lock held in memory only is said loudly. */
+function stateReason(state: string, reason: string | undefined, unsaved: boolean): string | undefined {
+  const why = state === "ACTIVE" ? undefined : reason;
+  if (!unsaved) return why;
+  return `${why ? `${why}; ` : ""}NOT SAVED to the state file (retrying)`;
 }

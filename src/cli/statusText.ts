@@ -38,6 +38,7 @@ export const statusReportSchema = z.object({
           enabled: z.boolean(),
           state: z.string(),
           reason: z.string().optional(),
+          unsaved: z.boolean().optional(),
           dayPnl: optionalNumber,
           positions: z.array(z.object({ contract: z.string(), netPos: z.number() })),
         }),
@@ -69,7 +70,8 @@ export function money(n: number): string {
 
 function followerState(f: Parsed["groups"][number]["followers"][number]): string {
   const state = f.state === "LIQUIDATE_ONLY" ? "LIQ-ONLY" : f.state;
-  return f.reason && f.state !== "ACTIVE" ? `${state} (${f.reason})` : state;
+  const shown = f.reason && f.state !== "ACTIVE" ? `${state} (${f.reason})` : state;
+  return f.unsaved ? `${shown} NOT SAVED to the state file (retrying)` : shown;
 }
 
 function minutes(ms: number): string {

@@ -1,6 +1,6 @@
 import type { Config, Follower, Group } from "../../data/schema.js";
 import type { EngineCommand, EngineEvent, FlattenTarget, Outcome } from "../../engine/index.js";
-import { REFUSALS } from "../../engine/index.js";
+import { AccountDirectory, REFUSALS } from "../../engine/index.js";
 import type { ConfigHolder } from "../app/configHolder.js";
 
 /**
@@ -39,29 +39,36 @@ export interface ActionsDeps {
   events: (listener: (event: EngineEvent) => void) => () => void;
 }
 
-const same = (a: string, b: string) => a.toUpperCase() === b.trim().toUpperCase();
-
 export function createActions({ engine, holder, events }: ActionsDeps): Actions {
   const one = async (command: EngineCommand): Promise<Outcome> => {
     const [outcome] = await engine.execute(command);
     return outcome ?? { target: "follower" in command ? command.follower : "?", status: "refused" };
   };
 
+  // What a person typed (any case, a label) becomes the config's own names here, once, through the
+  // same account directory the engine uses; the edits below compare names with ===.
+  const directory = new AccountDirectory();
+  const resolve = (group: string, account?: string) => {
+    directory.setConfig(holder.get());
+    const g = directory.findGroup(group);
+    const name = account === undefined ? undefined : directory.find(account);
+    const follower = g?.followers.find((f) => f.account === name);
+    return { group: g?.name, follower: follower?.account };
+  };
+
   /** A config edit: refused when the target does not exist, failed when it cannot be saved. */
   const edit = async (
     target: string,
     done: Outcome["status"],
-    exists: (config: Config) => boolean,
+    found: boolean,
     mutate: (draft: Config) => void,
     missing: string = REFUSALS.noSuchGroup,
   ): Promise<Outcome> => {
-    if (!exists(holder.get())) return { target, status: "refused", reason: missing };
+    if (!found) return { target, status: "refused", reason: missing };
     const result = await holder.update(mutate);
     return result.ok ? { target, status: done } : { target, status: "failed", reason: result.message };
   };
-  const groupOf = (config: Config, name: string) => config.groups.find((g) => same(g.name, name));
-  const followerOf = (config: Config, group: string, account: string) =>
-    groupOf(config, group)?.followers.find((f) => same(f.account, account));
+  const groupIn = (draft: Config, name: string | undefined) => draft.groups.find((g) => g.name === name);
 
   return {
     async flatten(target, options = {}) {
@@ -75,73 +82,68 @@ export function createActions({ engine, holder, events }: ActionsDeps): Actions 
     lock: (follower) => one({ cmd: "lock", follower }),
     unlock: (follower, force = false) => one({ cmd: "unlock", follower, force }),
     resync: (follower) => one({ cmd: "resync", follower }),
-    setGroupActive: (group, active) =>
-      edit(
-        groupOf(holder.get(), group)?.name ?? group,
-        active ? "resumed" : "paused",
-        (c) => groupOf(c, group) !== undefined,
-        (draft) => {
-          const g = groupOf(draft, group);
-          if (g) g.active = active;
-        },
-      ),
-    setFollowerEnabled: (group, account, enabled) =>
-      edit(
-        account,
+    setGroupActive(typed, active) {
+      const { group } = resolve(typed);
+      return edit(group ?? typed, active ? "resumed" : "paused", group !== undefined, (draft) => {
+        const g = groupIn(draft, group);
+        if (g) g.active = active;
+      });
+    },
+    setFollowerEnabled(typedGroup, typedAccount, enabled) {
+      const { group, follower } = resolve(typedGroup, typedAccount);
+      return edit(
+        follower ?? typedAccount,
         enabled ? "enabled" : "disabled",
-        (c) => followerOf(c, group, account) !== undefined,
+        follower !== undefined,
         (draft) => {
-          const f = followerOf(draft, group, account);
+          const f = groupIn(draft, group)?.followers.find((x) => x.account === follower);
           if (f) f.enabled = enabled;
         },
         REFUSALS.notFollower,
-      ),
-    saveGroup: (original, group) =>
-      edit(
-        group.name,
+      );
+    },
+    saveGroup(original, next) {
+      const { group } = original === undefined ? { group: undefined } : resolve(original);
+      return edit(next.name, "saved", original === undefined || group !== undefined, (draft) => {
+        const at = group === undefined ? -1 : draft.groups.findIndex((g) => g.name === group);
+        if (at >= 0) draft.groups[at] = next;
+        else draft.groups.push(next);
+      });
+    },
+    saveFollower(typedGroup, original, next) {
+      const { group, follower } = resolve(typedGroup, original);
+      return edit(
+        next.account,
         "saved",
-        (c) => original === undefined || groupOf(c, original) !== undefined,
+        group !== undefined && (original === undefined || follower !== undefined),
         (draft) => {
-          const at = original ? draft.groups.findIndex((g) => same(g.name, original)) : -1;
-          if (at >= 0) draft.groups[at] = group;
-          else draft.groups.push(group);
-        },
-      ),
-    saveFollower: (group, original, follower) =>
-      edit(
-        follower.account,
-        "saved",
-        (c) =>
-          groupOf(c, group) !== undefined &&
-          (original === undefined || followerOf(c, group, original) !== undefined),
-        (draft) => {
-          const g = groupOf(draft, group);
+          const g = groupIn(draft, group);
           if (!g) return;
-          const at = original ? g.followers.findIndex((f) => same(f.account, original)) : -1;
-          if (at >= 0) g.followers[at] = follower;
-          else g.followers.push(follower);
+          const at = follower === undefined ? -1 : g.followers.findIndex((f) => f.account === follower);
+          if (at >= 0) g.followers[at] = next;
+          else g.followers.push(next);
         },
-      ),
-    deleteGroup: (group) =>
-      edit(
-        groupOf(holder.get(), group)?.name ?? group,
+      );
+    },
+    deleteGroup(typed) {
+      const { group } = resolve(typed);
+      return edit(group ?? typed, "saved", group !== undefined, (draft) => {
+        draft.groups = draft.groups.filter((g) => g.name !== group);
+      });
+    },
+    deleteFollower(typedGroup, typedAccount) {
+      const { group, follower } = resolve(typedGroup, typedAccount);
+      return edit(
+        follower ?? typedAccount,
         "saved",
-        (c) => groupOf(c, group) !== undefined,
+        follower !== undefined,
         (draft) => {
-          draft.groups = draft.groups.filter((g) => !same(g.name, group));
-        },
-      ),
-    deleteFollower: (group, account) =>
-      edit(
-        account,
-        "saved",
-        (c) => followerOf(c, group, account) !== undefined,
-        (draft) => {
-          const g = groupOf(draft, group);
-          if (g) g.followers = g.followers.filter((f) => !same(f.account, account));
+          const g = groupIn(draft, group);
+          if (g) g.followers = g.followers.filter((f) => f.account !== follower);
         },
         REFUSALS.notFollower,
-      ),
+      );
+    },
   };
 }
 

@@ -56,6 +56,8 @@ export interface StatusReport {
       enabled: boolean;
       state: string;
       reason?: string | undefined;
+      /** The follower's lock or unlock is held in memory only: its save is being retried. */
+      unsaved?: boolean | undefined;
       dayPnl?: number | undefined;
       positions: { contract: string; netPos: number }[];
     }[];
@@ -90,6 +92,7 @@ export function statusReport(snapshot: EngineSnapshot, mode: string): StatusRepo
           enabled: f.enabled,
           state: live?.state ?? "ACTIVE",
           reason: live?.state === "ACTIVE" ? undefined : live?.reason,
+          ...(live?.unsaved ? { unsaved: true } : {}),
           dayPnl: live?.risk?.dayPnl,
           positions: [...(snapshot.positions.get(f.account) ?? [])],
         };

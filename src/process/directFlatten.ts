@@ -4,6 +4,7 @@ import type { Config } from "../../data/schema.js";
 import { SecretError } from "../../data/secrets.js";
 import { UserError } from "../../data/userError.js";
 import {
+  AccountDirectory,
   type BrokerSession,
   describeTarget,
   type EngineEvent,
@@ -46,8 +47,10 @@ export function followersForTarget(config: Config, target: FlattenTarget): Targe
   const groups = config.groups;
   if ("all" in target)
     return { ok: true, followers: groups.flatMap((g) => g.followers.map((f) => f.account)) };
+  const directory = new AccountDirectory();
+  directory.setConfig(config);
   if ("group" in target) {
-    const group = groups.find((g) => g.name.toUpperCase() === target.group.toUpperCase());
+    const group = directory.findGroup(target.group);
     if (!group)
       return {
         ok: false,
@@ -55,16 +58,14 @@ export function followersForTarget(config: Config, target: FlattenTarget): Targe
       };
     return { ok: true, followers: group.followers.map((f) => f.account) };
   }
-  const key = target.follower.toUpperCase();
-  const account = config.accounts.find((a) => a.name.toUpperCase() === key || a.label?.toUpperCase() === key);
-  const name = account?.name ?? target.follower;
-  const leader = groups.find((g) => g.leader === name);
-  if (leader)
+  const name = directory.find(target.follower) ?? target.follower;
+  const role = directory.role(name);
+  if (role?.kind === "leader")
     return {
       ok: false,
-      message: `${name} is the leader of group ${leader.name}; mimik never flattens a leader`,
+      message: `${name} is the leader of group ${role.group.name}; mimik never flattens a leader`,
     };
-  if (!groups.some((g) => g.followers.some((f) => f.account === name)))
+  if (role?.kind !== "follower")
     return { ok: false, message: `no follower named "${target.follower}" in the config` };
   return { ok: true, followers: [name] };
 }

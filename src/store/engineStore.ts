@@ -35,6 +35,8 @@ export interface AlertRecord {
 export interface FollowerLive {
   state: FollowerState;
   reason?: string | undefined;
+  /** The state is held in memory only: its save to the state file failed and is being retried. */
+  unsaved?: boolean | undefined;
   risk?: RiskSnapshotEvent | undefined;
   /** Out-of-sync contracts only; empty when in sync. */
   outOfSync: SyncStatusEvent[];
@@ -180,6 +182,7 @@ export class EngineStore {
         const live = this.follower(event.follower);
         live.state = event.state;
         live.reason = event.reason;
+        live.unsaved = event.unsaved === true;
         return;
       }
       case "risk":

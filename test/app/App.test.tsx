@@ -113,6 +113,21 @@ describe("the console app", () => {
     await waitForFrame(lastFrame, (f) => f.includes("locked") && f.includes("25000"));
   });
 
+  it("a lock the state file did not take is said on screen until it is saved", async () => {
+    const { lastFrame, store } = mount();
+    store.push({
+      type: "followerState",
+      at: 0,
+      follower: "DEMO2001",
+      state: "LOCKED",
+      reason: "manual",
+      unsaved: true,
+    });
+    await waitForFrame(lastFrame, (f) => f.includes("NOT SAVED"));
+    store.push({ type: "followerState", at: 0, follower: "DEMO2001", state: "LOCKED", reason: "manual" });
+    await waitForFrame(lastFrame, (f) => f.includes("LOCKED") && !f.includes("NOT SAVED"));
+  });
+
   it("toggles the selected follower with space", async () => {
     const { lastFrame, stdin, holder } = mount();
     const before = await waitForFrame(lastFrame, (f) => f.includes("Index Scalps"));

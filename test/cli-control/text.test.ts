@@ -81,7 +81,7 @@ describe("texts", () => {
     expect(parseStatus({ mode: "SIM" })).toBeUndefined();
   });
 
-  it("formatStatus shows paused groups, disabled followers, liquidating states with reasons, unknown P&L", () => {
+  it("formatStatus shows paused groups, disabled followers, liquidating states with reasons, unknown P&L, unsaved locks", () => {
     const lines = formatStatus({
       mode: "LIVE",
       pid: 1,
@@ -100,6 +100,7 @@ describe("texts", () => {
               reason: "daily loss",
               positions: [{ contract: "NQZ6", netPos: -1 }],
             },
+            { account: "F2", enabled: true, state: "LOCKED", reason: "manual", unsaved: true, positions: [] },
           ],
         },
       ],
@@ -110,8 +111,9 @@ describe("texts", () => {
       "connections: none",
       "copy latency: no copies yet",
       "",
-      "group g (PAUSED), leader L, 1 follower",
+      "group g (PAUSED), leader L, 2 followers",
       "  F1  LIQ-ONLY (daily loss)  disabled  day ?  NQZ6 -1",
+      "  F2  LOCKED (manual) NOT SAVED to the state file (retrying)  day ?  flat",
     ]);
   });
 });
