@@ -1,6 +1,8 @@
 import { render } from "ink";
 import { themeFromEnv } from "../../components/theme.js";
-import type { Running } from "../process/boot.js";
+import type { Actions } from "../process/actions.js";
+import type { Mode } from "../screen/viewModel.js";
+import type { EngineStore } from "../store/engineStore.js";
 import { App } from "./App.js";
 
 export interface MountedConsole {
@@ -9,7 +11,11 @@ export interface MountedConsole {
 }
 
 /** Draws the console for a running engine. Kept apart so only the console pays for loading Ink. */
-export function mountConsole(running: Running, env: NodeJS.ProcessEnv, onQuit: () => void): MountedConsole {
+export function mountConsole(
+  running: { mode: Mode; store: EngineStore; actions: Actions },
+  env: NodeJS.ProcessEnv,
+  onQuit: () => void,
+): MountedConsole {
   const app = render(
     <App
       actions={running.actions}

@@ -180,3 +180,23 @@ function lockedSince(events: ActionsDeps["events"]) {
     },
   };
 }
+
+/**
+ * Actions that wait for the real ones: the console is drawn (and takes keys) before the engine's
+ * thread is ready; a command given in that moment runs as soon as it is.
+ */
+export function deferredActions(ready: Promise<Actions>): Actions {
+  return {
+    flatten: (target, options) => ready.then((a) => a.flatten(target, options)),
+    lock: (follower) => ready.then((a) => a.lock(follower)),
+    unlock: (follower, force) => ready.then((a) => a.unlock(follower, force)),
+    resync: (follower) => ready.then((a) => a.resync(follower)),
+    setGroupActive: (group, active) => ready.then((a) => a.setGroupActive(group, active)),
+    setFollowerEnabled: (group, account, enabled) =>
+      ready.then((a) => a.setFollowerEnabled(group, account, enabled)),
+    saveGroup: (original, group) => ready.then((a) => a.saveGroup(original, group)),
+    saveFollower: (group, original, follower) => ready.then((a) => a.saveFollower(group, original, follower)),
+    deleteGroup: (group) => ready.then((a) => a.deleteGroup(group)),
+    deleteFollower: (group, account) => ready.then((a) => a.deleteFollower(group, account)),
+  };
+}

@@ -14,7 +14,7 @@ import { demoConfig } from "../demo/demoConfig.js";
 import { forgetTargetSecretEnv, resolveTargetSecrets } from "../notify/secrets.js";
 import type { Mode } from "../screen/viewModel.js";
 import { EngineStore } from "../store/engineStore.js";
-import { type Actions, createActions } from "./actions.js";
+import { type Actions, createActions, deferredActions } from "./actions.js";
 import { controlHandler } from "./controlHandler.js";
 import { type EngineHandle, startEngineThread } from "./engineThread/client.js";
 import type { EngineInit } from "./engineThread/protocol.js";
@@ -33,8 +33,13 @@ export interface BootOptions {
   listeners?: ((event: EngineEvent) => void)[];
   /** The read model to fold engine events into (the console brings its own, fed by its logger too). */
   store?: EngineStore | undefined;
-  /** Called once everything is built, while the broker sessions connect (the console draws here). */
-  beforeStart?: (running: Running) => void | Promise<void>;
+  /**
+   * Called as soon as the config is read, before any thread starts, with the read model and actions
+   * that run once the engine is ready: the console draws its first frame here while the simulator
+   * and the engine start on their own threads. Not awaited before they start; boot() resolves
+   * only after it has finished.
+   */
+  onScreen?: (screen: { mode: Mode; store: EngineStore; actions: Actions }) => void | Promise<void>;
 }
 
 /** A running instance as the main thread holds it: the engine is in its own thread. */
@@ -83,6 +88,8 @@ async function bootConfig(options: BootOptions): Promise<Running> {
     const claim = await claimConfig(files, repo.get(), { typedPath: choice.path });
     undo.push(() => claim.release());
     const config = repo.get();
+    const mode: Mode = config.connections.some((c) => c.env === "live") ? "LIVE" : "SIM";
+    const screen = earlyScreen(options, config, mode);
     // A bad secret throws its own error here; main() prints it as the trader's to fix.
     const secrets = await resolveSecrets(config, options.env);
     // A target whose secret is missing does not stop copying: the engine reports it on screen.
@@ -96,8 +103,9 @@ async function bootConfig(options: BootOptions): Promise<Running> {
     const journalPath = files.journal;
     const running = await assemble({
       options,
+      screen,
       holder: repositoryHolder(repo),
-      mode: config.connections.some((c) => c.env === "live") ? "LIVE" : "SIM",
+      mode,
       init: {
         config,
         mode: "",
@@ -125,6 +133,7 @@ async function bootDemo(options: BootOptions): Promise<Running> {
   const undo: Undo[] = [() => rm(dir, { recursive: true, force: true })];
   try {
     const config = demoConfig();
+    const screen = earlyScreen(options, config, "DEMO");
     const leader = config.groups[0]?.leader ?? "DEMO1000";
     const sim = await startSimThread({
       demo: { leader, intervalMs: Number(options.env.MIMIK_DEMO_INTERVAL_MS) || 3000 },
@@ -135,6 +144,7 @@ async function bootDemo(options: BootOptions): Promise<Running> {
     const defaultChoice = resolveConfigPath({ env: { ...options.env, MIMIK_CONFIG: "" }, cwd: options.cwd });
     return await assemble({
       options,
+      screen,
       holder: memoryHolder(config),
       mode: "DEMO",
       init: {
@@ -160,8 +170,37 @@ function demoSecrets(config: Config): ConnectionSecrets {
   return Object.fromEntries(config.connections.map((c) => [c.name, { password: "demo" }]));
 }
 
+/** The read model, and the screen drawn from it at once (see BootOptions.onScreen). */
+interface EarlyScreen {
+  store: EngineStore;
+  /** Hands the real actions to what the screen was given; resolves once the screen is drawn. */
+  ready(actions: Actions): Promise<void>;
+}
+
+function earlyScreen(options: BootOptions, config: Config, mode: Mode): EarlyScreen {
+  const store = options.store ?? new EngineStore();
+  store.setConfig(config);
+  let resolve: (actions: Actions) => void = () => undefined;
+  const actions = deferredActions(
+    new Promise<Actions>((r) => {
+      resolve = r;
+    }),
+  );
+  const drawn = Promise.resolve(options.onScreen?.({ mode, store, actions }));
+  // A failure to draw surfaces from boot() (ready awaits it); until then it must not be unhandled.
+  drawn.catch(() => undefined);
+  return {
+    store,
+    ready(real) {
+      resolve(real);
+      return drawn.then(() => undefined);
+    },
+  };
+}
+
 interface Parts {
   options: BootOptions;
+  screen: EarlyScreen;
   holder: ConfigHolder;
   mode: Mode;
   init: EngineInit;
@@ -175,7 +214,7 @@ async function assemble(parts: Parts): Promise<Running> {
   const { options, holder, mode, undo } = parts;
   const engine: EngineHandle = await startEngineThread({ ...parts.init, mode }, options.logger);
   undo.push(() => engine.stop());
-  const store = options.store ?? new EngineStore();
+  const { store } = parts.screen;
   store.setConfig(holder.get());
   engine.on(store.push);
   for (const listener of options.listeners ?? []) engine.on(listener);
@@ -205,7 +244,7 @@ async function assemble(parts: Parts): Promise<Running> {
       return stopping;
     },
   };
-  await options.beforeStart?.(running);
+  await parts.screen.ready(actions);
   await engine.started;
   return running;
 }

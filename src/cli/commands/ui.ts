@@ -48,6 +48,7 @@ export const uiCommand: Command = {
       quit = resolve;
     });
     let app: MountedConsole | undefined;
+    let mounting: Promise<void> | undefined;
     let running: Running;
     try {
       running = await boot({
@@ -57,14 +58,18 @@ export const uiCommand: Command = {
         demo: flags.demo,
         logger,
         store,
-        // Drawn before the broker sessions connect: the header shows them connecting, and a slow
-        // login never leaves the trader at a blank terminal.
-        beforeStart: async (built) => {
-          const { mountConsole } = await loading;
-          app = mountConsole(built, ctx.env, () => quit());
+        // Drawn as soon as the config is read, while the simulator and the engine start on their
+        // own threads: a slow login never leaves the trader at a blank terminal.
+        onScreen: (screen) => {
+          mounting = loading.then(({ mountConsole }) => {
+            app = mountConsole(screen, ctx.env, () => quit());
+          });
+          return mounting;
         },
       });
     } catch (error) {
+      // A start that fails (a corrupt state file, a held lock) takes down a screen drawn meanwhile.
+      await mounting?.catch(() => undefined);
       app?.unmount();
       throw error;
     }
