@@ -84,6 +84,7 @@ export function fleetConfig(opts: FleetOptions, simUrl: string): Config {
     password: { env: `MIMIK_FLEET_${user.toUpperCase()}` },
     appId: "mimik",
     appVersion: "bench",
+    requestBudget: FLEET_RATE_LIMIT,
   });
   const extra = opts.extraLogins ?? [];
   const followerAccounts = [

@@ -36,6 +36,7 @@ import { execFile } from "node:child_process";
 import { arch, cpus, platform, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { startToFirstFrame } from "./firstFrame.js";
+import { type CopierResult, measureCopier } from "./floorPhase.js";
 import type { MemoryResult } from "./memory.js";
 import { burst, copyRounds, directRoundTrips, type FleetRun, startFleet } from "./phases.js";
 import { ratio, type Summary, summarise } from "./stats.js";
@@ -98,6 +99,22 @@ async function main(): Promise<void> {
     );
   }
 
+  const floors: FloorResult[] = [];
+  for (const step of FLOOR_PLAN.filter((p) => Number.isNaN(only) || p.followers === only)) {
+    progress(`mimik against the floor, ${step.followers} follower(s)`, json);
+    const rounds = { warmup: scale(step.warmup), rounds: scale(step.rounds) };
+    const floor = await measureCopier("floor", step.followers, rounds);
+    const mimik = await measureCopier("mimik", step.followers, rounds);
+    floors.push({
+      followers: step.followers,
+      mimik,
+      floor,
+      e2eRatio: ratio(mimik.e2e.p50, floor.e2e.p50),
+      ordersOutRatio: ratio(mimik.ordersOut.p50, floor.ordersOut.p50),
+      cpuRatio: ratio(mimik.cpuPerFill, floor.cpuPerFill),
+    });
+  }
+
   const full = Number.isNaN(only);
   const ui = full ? await measureUi(scale, json) : undefined;
   progress("start to first frame", json);
@@ -114,6 +131,7 @@ async function main(): Promise<void> {
       node: process.version,
     },
     fleets,
+    floors,
     ui,
     firstFrame,
     memory,
@@ -162,6 +180,22 @@ function memoryInChild(fills: number): Promise<MemoryResult> {
   });
 }
 
+/** Leader fills per fleet size for the floor comparison (each copier on a fresh simulator). */
+const FLOOR_PLAN = [
+  { followers: 1, warmup: 50, rounds: 500 },
+  { followers: 20, warmup: 30, rounds: 300 },
+  { followers: 200, warmup: 10, rounds: 100 },
+];
+
+interface FloorResult {
+  followers: number;
+  mimik: CopierResult;
+  floor: CopierResult;
+  e2eRatio: number;
+  ordersOutRatio: number;
+  cpuRatio: number;
+}
+
 interface UiResult {
   headless: Summary;
   ui: Summary;
@@ -172,6 +206,7 @@ interface UiResult {
 function table(r: {
   machine: { cpu: string; cores: number; memoryGb: number; os: string; node: string };
   fleets: FleetResult[];
+  floors: FloorResult[];
   ui: UiResult | undefined;
   firstFrame: { ms: number } | { skipped: string } | undefined;
   memory: MemoryResult | undefined;
@@ -229,6 +264,42 @@ function table(r: {
   }
   lines.push("(target: ratio p50 ≤ 1.3; 'last' = the slowest follower of each leader fill)");
   lines.push("");
+  if (r.floors.length > 0) {
+    lines.push(
+      "mimik ÷ the floor (a copier doing only the wire work), each its own process, timed from outside",
+    );
+    lines.push(
+      row([
+        "followers",
+        "e2e p50",
+        "floor",
+        "ratio",
+        "out p50",
+        "floor",
+        "ratio",
+        "cpu/fill",
+        "floor",
+        "ratio",
+      ]),
+    );
+    for (const x of r.floors)
+      lines.push(
+        row([
+          String(x.followers),
+          f(x.mimik.e2e.p50),
+          f(x.floor.e2e.p50),
+          f(x.e2eRatio),
+          f(x.mimik.ordersOut.p50),
+          f(x.floor.ordersOut.p50),
+          f(x.ordersOutRatio),
+          f(x.mimik.cpuPerFill),
+          f(x.floor.cpuPerFill),
+          f(x.cpuRatio),
+        ]),
+      );
+    lines.push("(targets: e2e ratio ≤ 1.15, orders-out ratio ≤ 1.5, CPU ratio ≤ 2; times in ms)");
+    lines.push("");
+  }
   const u = r.ui;
   if (u) {
     lines.push("UI mounted, 20 followers, 200 leader fills/s: internal copy latency, ms");

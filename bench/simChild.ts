@@ -5,6 +5,7 @@
  * measured process than an HTTP request per trade):
  *   trade ACCOUNT SYMBOL Buy|Sell QTY
  *   burst ACCOUNT SYMBOL COUNT PER_TICK TICK_MS   (alternating 1-lot Buy/Sell; prints "burst done")
+ *   stamps   (prints "stamps JSON": order arrivals and fill sends since the last call)
  * Exits when stdin closes or on SIGTERM.
  */
 import { createInterface } from "node:readline";
@@ -37,7 +38,12 @@ function burst(
 async function main(): Promise<void> {
   const file = process.argv[2];
   if (!file) throw new Error("usage: simChild SCENARIO.json");
-  const sim = await startSimulator({ port: 0, priceIntervalMs: 0, scenario: loadScenario(file) });
+  const sim = await startSimulator({
+    port: 0,
+    priceIntervalMs: 0,
+    scenario: loadScenario(file),
+    stamps: true,
+  });
   process.stdout.write(`listening on ${sim.url}\n`);
   const stop = () => {
     sim.close().finally(() => process.exit(0));
@@ -48,6 +54,7 @@ async function main(): Promise<void> {
       try {
         if (cmd === "trade") trade(sim, account, symbol, a === "Sell" ? "Sell" : "Buy", Number(b));
         else if (cmd === "burst") burst(sim, account, symbol, Number(a), Number(b), Number(c));
+        else if (cmd === "stamps") process.stdout.write(`stamps ${JSON.stringify(sim.control.stamps())}\n`);
         else if (cmd) process.stderr.write(`unknown command: ${cmd}\n`);
       } catch (error) {
         process.stderr.write(`${cmd} failed: ${error instanceof Error ? error.message : String(error)}\n`);

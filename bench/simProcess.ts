@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Scenario } from "../engine/sim/index.js";
+import type { Scenario, SimStamps } from "../engine/sim/index.js";
 
 /** A simulator child process (bench/simChild.ts), driven through its stdin. */
 export interface SimProcess {
@@ -12,6 +12,8 @@ export interface SimProcess {
   trade(account: string, symbol: string, action: "Buy" | "Sell", qty: number): void;
   /** COUNT alternating 1-lot trades, PER_TICK every TICK_MS; resolves when the child has placed them all. */
   burst(account: string, symbol: string, count: number, perTick: number, tickMs: number): Promise<void>;
+  /** Order arrivals and fill sends the simulator stamped since the last call. */
+  stamps(): Promise<SimStamps>;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,11 @@ export async function spawnSim(scenario: Scenario): Promise<SimProcess> {
       const done = nextLine(/^burst done/);
       send(`burst ${account} ${symbol} ${count} ${perTick} ${tickMs}`);
       await done;
+    },
+    async stamps() {
+      const line = nextLine(/^stamps (.*)$/);
+      send("stamps");
+      return JSON.parse((await line)[1] ?? "{}") as SimStamps;
     },
     close: () => stopChild(child, dir),
   };

@@ -49,6 +49,18 @@ export const connectionSchema = z.strictObject({
   secret: secretSource.optional(),
   /** Stable per machine; Tradovate verifies it for live trading. Generated when absent. */
   deviceId: z.string().min(1).max(64).optional(),
+  /**
+   * The request budget mimik keeps to on this login. Default: Tradovate's published user limits
+   * (1,000/s, 5,000/min, 5,000/h). Set it only for a login whose limits differ, such as a
+   * simulator scenario with limits of its own.
+   */
+  requestBudget: z
+    .strictObject({
+      perSecond: z.number().int().positive().optional(),
+      perMinute: z.number().int().positive().optional(),
+      perHour: z.number().int().positive().optional(),
+    })
+    .optional(),
 });
 
 export const accountSchema = z.strictObject({

@@ -11,6 +11,7 @@ import type {
 } from "./controlTrading.js";
 import type { FillRecord, OrderRecord } from "./records.js";
 import type { Scenario } from "./scenario.js";
+import type { SimStamps } from "./stamps.js";
 
 export type {
   CommandResult,
@@ -45,6 +46,8 @@ export interface SimOptions {
   historyLimit?: number;
   /** Diagnostic lines (never tokens or passwords). */
   log?: (line: string) => void;
+  /** Stamp order arrivals and fill sends on the monotonic clock (the benchmark's outside timing). */
+  stamps?: boolean;
 }
 
 export interface SimRecords {
@@ -144,6 +147,8 @@ export interface SimControl {
   /** While on, a request's events are sent before its reply. */
   eventsBeforeReplies(on: boolean): void;
   records(): SimRecords;
+  /** Order arrivals and fill sends since the last call (only with SimOptions.stamps). */
+  stamps(): SimStamps;
   /** Open sockets (all, or one user's authorized ones). */
   socketCount(filter?: { user?: string }): number;
 }

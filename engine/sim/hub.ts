@@ -4,6 +4,7 @@ import { frame, shapeFrames } from "./frames.js";
 import { roundToTick } from "./market.js";
 import type { Random } from "./random.js";
 import type { SimSocket } from "./socket.js";
+import type { Stamps } from "./stamps.js";
 
 /**
  * Fans events out to the sockets that subscribed to them. While a request is being answered the
@@ -12,6 +13,8 @@ import type { SimSocket } from "./socket.js";
  */
 export class Hub {
   readonly sockets = new Set<SimSocket>();
+  /** Set for the benchmark: fills stamped as their frames leave. */
+  stamps: Stamps | undefined;
   private held = 0;
   private readonly deferred: Array<() => void> = [];
 
@@ -64,6 +67,9 @@ export class Hub {
         }
         for (const f of frames) s.send(f);
       }
+      if (this.stamps)
+        for (const e of events)
+          if (e.d.entityType === "fill" && e.d.eventType === "Created") this.stamps.fill(accountId);
     });
   }
 

@@ -24,6 +24,7 @@ export type {
 export { simEndpoints } from "./endpoints.js";
 export type { FillRecord, OrderRecord } from "./records.js";
 export { defaultScenario, loadScenario, parseScenario, type Scenario, ScenarioError } from "./scenario.js";
+export type { SimStamps } from "./stamps.js";
 
 export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> {
   return startServer(opts);

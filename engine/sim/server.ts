@@ -25,6 +25,7 @@ import { seededRandom } from "./random.js";
 import type { Reply } from "./reply.js";
 import { defaultScenario, type Scenario } from "./scenario.js";
 import { SimSocket } from "./socket.js";
+import { type SimStamps, Stamps } from "./stamps.js";
 import { Trading } from "./trading.js";
 import { parseBody } from "./wire.js";
 import { WsEndpoint } from "./wsEndpoint.js";
@@ -92,6 +93,7 @@ export class SimServer implements SimControl {
     this.book = new Book(this.scenario, now);
     this.market = new Market(this.scenario.products, seededRandom(seed));
     this.hub = new Hub(this.faults, opts.varyFrames === false ? undefined : seededRandom(seed ^ 0x5eed), now);
+    if (opts.stamps) this.hub.stamps = new Stamps();
     this.trading = new Trading(
       this.book,
       this.market,
@@ -367,6 +369,10 @@ export class SimServer implements SimControl {
 
   records(): SimRecords {
     return this.trading.records();
+  }
+
+  stamps(): SimStamps {
+    return this.hub.stamps?.take() ?? { orders: [], fills: [] };
   }
 
   socketCount(filter: { user?: string } = {}): number {

@@ -38,6 +38,7 @@ export class WsEndpoint {
   connected(socket: SimSocket): void {
     const { hub, log } = this.opts;
     hub.sockets.add(socket);
+    hub.stamps?.watch(socket, (socket.ws as unknown as { _socket?: unknown })._socket);
     log(`${socket.kind} socket ${socket.id} connected`);
     socket.send("o");
     socket.ws.on("message", (data, isBinary) => {
@@ -93,6 +94,12 @@ export class WsEndpoint {
       return;
     }
     const { endpoint, id } = parsed;
+    const stamps = this.opts.hub.stamps;
+    if (stamps && endpoint.toLowerCase() === "order/placeorder") {
+      const body = parseBody(parsed.body);
+      const accountId = body.ok ? (body.value as { accountId?: unknown } | null)?.accountId : undefined;
+      if (typeof accountId === "number") stamps.order(accountId, socket);
+    }
     if (endpoint.toLowerCase() === "authorize") {
       this.authorize(socket, id, parsed.body);
       return;

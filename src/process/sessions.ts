@@ -121,7 +121,7 @@ export function sessionsFor(config: Config, options: SessionOptions): BrokerSess
       ...endpointsFor(connection, options.embeddedSimUrl),
       credentials: credentialsFor(connection, secret),
       accounts,
-      rateLimit: options.rateLimit ?? RATE_LIMITS[connection.env],
+      rateLimit: options.rateLimit ?? { ...RATE_LIMITS[connection.env], ...connection.requestBudget },
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     });
