@@ -1,15 +1,17 @@
 import type { EngineEvent } from "../../../engine/index.js";
 
 /**
- * Engine events on their way to the main thread, with flow control. Events made while one piece
- * of engine work runs leave together in one message, after that work (never in the middle of a
- * copy fan-out). The main thread acknowledges each batch once its listeners (the screen store,
+ * Engine events on their way to the main thread, with flow control. Events made within a few
+ * milliseconds leave together in one message, after the work that made them (never in the middle
+ * of a copy fan-out). The main thread acknowledges each batch once its listeners (the screen store,
  * headless output) have run. When it falls behind (a paused terminal blocks it inside a write),
  * the outbox stops sending and keeps only the newest state of each thing it would have reported
  * (positions per account, risk per follower, …), counting the fills and copies it leaves out: the
  * journal, written in the engine's own thread, still has every one. Memory stays bounded however
  * long the main thread is stuck, and the engine never waits for it.
  */
+
+const BATCH_MS = 10;
 
 export interface OutboxBatch {
   seq: number;
@@ -23,7 +25,12 @@ export interface OutboxOptions {
   maxUnacked?: number;
   /** Alerts kept while holding back (the newest). */
   maxHeldAlerts?: number;
-  /** Runs `flush` after the current work; setImmediate by default. */
+  /**
+   * Runs `flush` a little later; by default 10 ms after the first event of a batch. Every message
+   * to the main thread has a fixed cost, and a screen drawn 12 times a second or a log line gains
+   * nothing from events sooner than that: a fan-out's acks and fills arriving over a few
+   * milliseconds leave as one message instead of dozens.
+   */
   schedule?: (flush: () => void) => void;
 }
 
@@ -50,7 +57,7 @@ export class EventOutbox {
   ) {
     this.maxUnacked = options.maxUnacked ?? 20_000;
     this.maxHeldAlerts = options.maxHeldAlerts ?? 100;
-    this.schedule = options.schedule ?? ((flush) => setImmediate(flush));
+    this.schedule = options.schedule ?? ((flush) => setTimeout(flush, BATCH_MS));
   }
 
   push(event: EngineEvent): void {
