@@ -132,19 +132,22 @@ export function buildScreen(
     text: a.message,
   }));
   const budgets = [...snapshot.budgets.values()];
-  const rate = budgets.reduce<{ minuteLeft: number; hourLeft: number; lastsMs?: number; blocked: boolean }>(
-    (acc, b) => ({
-      minuteLeft: Math.min(acc.minuteLeft, b.minuteLeft),
-      hourLeft: Math.min(acc.hourLeft, b.hourLeft),
-      ...(acc.lastsMs === undefined && b.lastsMs === undefined
-        ? {}
-        : {
-            lastsMs: Math.min(acc.lastsMs ?? Number.POSITIVE_INFINITY, b.lastsMs ?? Number.POSITIVE_INFINITY),
-          }),
-      blocked: acc.blocked || (b.blockedUntil !== undefined && b.blockedUntil > view.now),
-    }),
-    { minuteLeft: Number.POSITIVE_INFINITY, hourLeft: Number.POSITIVE_INFINITY, blocked: false },
+  // Logins at different brokers count different windows: the tightest is the smallest share left.
+  const share = (b: { left: number; limit: number }) => (b.limit > 0 ? b.left / b.limit : 0);
+  const tightest = budgets.reduce<(typeof budgets)[number] | undefined>(
+    (acc, b) => (acc === undefined || share(b) < share(acc) ? b : acc),
+    undefined,
   );
+  const lasts = budgets.reduce<number | undefined>(
+    (acc, b) => (b.lastsMs === undefined ? acc : Math.min(acc ?? Number.POSITIVE_INFINITY, b.lastsMs)),
+    undefined,
+  );
+  const rate = {
+    left: tightest?.left ?? 0,
+    windowMs: tightest?.windowMs ?? 3_600_000,
+    ...(lasts === undefined ? {} : { lastsMs: lasts }),
+    blocked: budgets.some((b) => b.blockedUntil !== undefined && b.blockedUntil > view.now),
+  };
   const latency = snapshot.latency;
   return {
     header: {
@@ -154,7 +157,7 @@ export function buildScreen(
         state: snapshot.connections.get(c.name)?.state ?? "connecting",
       })),
       latency: latency && latency.count > 0 ? { p50: latency.p50, p99: latency.p99 } : undefined,
-      rateBudget: budgets.length > 0 ? rate : { minuteLeft: 0, hourLeft: 0 },
+      rateBudget: rate,
       clockCT: clockCT(view.now),
     },
     groups,

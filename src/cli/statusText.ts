@@ -17,8 +17,9 @@ export const statusReportSchema = z.object({
       state: z.string(),
       budget: z
         .object({
-          hourLeft: z.number(),
-          hourLimit: z.number(),
+          left: z.number(),
+          limit: z.number(),
+          windowMs: z.number(),
           lastsMs: optionalNumber,
           refused: z.number(),
           blockedUntil: optionalNumber,
@@ -79,7 +80,9 @@ function minutes(ms: number): string {
 
 /** "sim: 4980 of 5000 requests left this hour, lasts about 42 min at the current pace, 3 refused" */
 export function budgetLine(name: string, b: NonNullable<Parsed["connections"][number]["budget"]>): string {
-  const parts = [`${name}: ${b.hourLeft} of ${b.hourLimit} requests left this hour`];
+  const parts = [
+    `${name}: ${b.left} of ${b.limit} requests left this ${b.windowMs <= 60_000 ? "minute" : "hour"}`,
+  ];
   parts.push(
     b.lastsMs === undefined
       ? "enough at the current pace"

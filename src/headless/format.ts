@@ -1,6 +1,8 @@
 import type { EngineEvent } from "../../engine/index.js";
 import { jsonLine, printableLines } from "../text/terminal.js";
 
+/** A budget window in words: Tradovate counts the hour, ProjectX the minute. */
+export const windowWord = (ms: number) => (ms <= 60_000 ? "minute" : "hour");
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 const money = (n: number) => `${n < 0 ? "-" : ""}$${Math.abs(n).toFixed(2)}`;
 
@@ -32,7 +34,7 @@ export function describeEvent(event: EngineEvent): string {
       const b = event.budget;
       const lasts =
         b.lastsMs === undefined ? "" : `, lasts ${Math.round(b.lastsMs / 60_000)} min at this pace`;
-      return `RATE  ${event.connection} ${b.hourLeft}/${b.hourLimit} left this hour${lasts}${b.refused ? `, ${b.refused} refused` : ""}`;
+      return `RATE  ${event.connection} ${b.left}/${b.limit} left this ${windowWord(b.windowMs)}${lasts}${b.refused ? `, ${b.refused} refused` : ""}`;
     }
     case "latency":
       return `LAT   copy p50 ${event.p50.toFixed(2)} ms, p99 ${event.p99.toFixed(2)} ms (${event.count})`;

@@ -34,8 +34,10 @@ export function controlHandler(
 
 /** A login's request budget as `mimik status` shows it. */
 export interface StatusBudget {
-  hourLeft: number;
-  hourLimit: number;
+  /** Requests left of `limit` in the broker's window of `windowMs` (Tradovate: the hour; ProjectX: the minute). */
+  left: number;
+  limit: number;
+  windowMs: number;
   /** At the current pace, until only the exit reserve is left; absent when it does not run out. */
   lastsMs?: number | undefined;
   refused: number;
@@ -70,8 +72,9 @@ export function statusReport(snapshot: EngineSnapshot, mode: string): StatusRepo
     connections: [...snapshot.connections].map(([name, c]) => {
       const b = snapshot.budgets.get(name);
       const budget = b && {
-        hourLeft: b.hourLeft,
-        hourLimit: b.hourLimit,
+        left: b.left,
+        limit: b.limit,
+        windowMs: b.windowMs,
         lastsMs: b.lastsMs,
         refused: b.refused,
         blockedUntil: b.blockedUntil,

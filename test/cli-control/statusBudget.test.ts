@@ -19,7 +19,7 @@ describe("mimik status: the request budget", () => {
       type: "budget",
       at: 1,
       connection: "lead",
-      budget: { minuteLeft: 4000, hourLeft: 3100, hourLimit: 5000, lastsMs: 42 * 60_000, refused: 3 },
+      budget: { left: 3100, limit: 5000, windowMs: 3_600_000, lastsMs: 42 * 60_000, refused: 3 },
     });
     vi.advanceTimersByTime(10);
     const report = statusReport(store.getSnapshot(), "LIVE");
@@ -27,7 +27,14 @@ describe("mimik status: the request budget", () => {
       {
         name: "lead",
         state: "connected",
-        budget: { hourLeft: 3100, hourLimit: 5000, lastsMs: 2_520_000, refused: 3, blockedUntil: undefined },
+        budget: {
+          left: 3100,
+          limit: 5000,
+          windowMs: 3_600_000,
+          lastsMs: 2_520_000,
+          refused: 3,
+          blockedUntil: undefined,
+        },
       },
     ]);
     const parsed = parseStatus(JSON.parse(JSON.stringify(report)));
@@ -39,12 +46,12 @@ describe("mimik status: the request budget", () => {
   });
 
   it("says when the pace is sustainable and when Tradovate has stopped the login", () => {
-    expect(budgetLine("sim", { hourLeft: 4990, hourLimit: 5000, refused: 0 })).toBe(
+    expect(budgetLine("sim", { left: 4990, limit: 5000, windowMs: 3_600_000, refused: 0 })).toBe(
       "request budget sim: 4990 of 5000 requests left this hour, enough at the current pace",
     );
     const until = Date.now() + 60_000;
-    expect(budgetLine("sim", { hourLeft: 0, hourLimit: 5000, refused: 9, blockedUntil: until })).toMatch(
-      /0 of 5000 .* 9 refused, BLOCKED by Tradovate until \d\d:\d\d:\d\d UTC$/,
-    );
+    expect(
+      budgetLine("sim", { left: 0, limit: 5000, windowMs: 3_600_000, refused: 9, blockedUntil: until }),
+    ).toMatch(/0 of 5000 .* 9 refused, BLOCKED by Tradovate until \d\d:\d\d:\d\d UTC$/);
   });
 });

@@ -9,7 +9,7 @@ export function screenFixture(overrides: Partial<ScreenVM> = {}): ScreenVM {
         { name: "followers-login", state: "connected" },
       ],
       latency: { p50: 0.42, p99: 1.3 },
-      rateBudget: { minuteLeft: 78, hourLeft: 4990 },
+      rateBudget: { left: 4990, windowMs: 3_600_000 },
       clockCT: "14:03:22",
     },
     groups: [

@@ -148,7 +148,7 @@ describe("Header", () => {
   });
 
   it("says how long the budget lasts when the current pace would spend it", () => {
-    const header = { ...vm.header, rateBudget: { minuteLeft: 4000, hourLeft: 3100, lastsMs: 42 * 60_000 } };
+    const header = { ...vm.header, rateBudget: { left: 3100, windowMs: 3_600_000, lastsMs: 42 * 60_000 } };
     expect(frameOf(<Header header={header} width={100} theme={plainTheme} />)).toContain(
       "budget 3100/h lasts 42m",
     );
@@ -159,7 +159,7 @@ describe("Header", () => {
       ...vm.header,
       mode: "LIVE" as const,
       connections: [{ name: "main", state: "down" as const }],
-      rateBudget: { minuteLeft: 0, hourLeft: 10, blocked: true },
+      rateBudget: { left: 10, windowMs: 3_600_000, blocked: true },
     };
     const f = frameOf(<Header header={header} width={80} theme={plainTheme} />);
     expect(f).toContain(" LIVE ");
