@@ -54,9 +54,18 @@ export class ProjectXTokens {
     return (await this.pending).value;
   }
 
-  /** The token now, if any (for redaction and the hubs' reconnects). */
-  peek(): string | undefined {
-    return this.current?.value;
+  /**
+   * A token checked with ProjectX now (Auth/validate, or a login): for a hub connect, which has no
+   * other way to learn that the server stopped taking the cached one.
+   */
+  async checked(): Promise<string> {
+    if (this.fatal) throw this.fatal;
+    const current = this.current;
+    if (!current) return this.get();
+    this.pending ??= this.renew(current).finally(() => {
+      this.pending = undefined;
+    });
+    return (await this.pending).value;
   }
 
   /** Forget the token (a 401 said it is no longer good): the next get() logs in. */

@@ -4,7 +4,7 @@ import { orderResultFromError, TRANSPORT_FAILURES } from "../orders.js";
 import type { RateLimiter, RequestKind } from "../rateLimiter.js";
 import type { Redactor } from "../redact.js";
 import { closeFailure, contractHint, orderFailure, placeFailure } from "./errors.js";
-import type { Envelope, ProjectXRest } from "./rest.js";
+import type { Envelope } from "./rest.js";
 import { projectxIdOf } from "./symbols.js";
 
 /**
@@ -42,11 +42,11 @@ export function placeBody(
 export interface ProjectXOrderDeps {
   connection: string;
   clock: Clock;
-  rest: ProjectXRest;
+  /** A REST call with the login's token (logging in again once on a 401). */
+  call(path: string, body: object, kind: RequestKind): Promise<Envelope>;
   limiter: RateLimiter;
   redactor: Redactor;
   symbols: SymbolMap;
-  token(): Promise<string>;
   /** Why orders cannot go now (not synced), or undefined when they may. */
   notReady(): string | undefined;
   accountOfOrder(orderId: number): number | undefined;
@@ -114,9 +114,8 @@ export class ProjectXOrderSender {
     const { clock } = this.d;
     let writtenAt: MonoMs | undefined;
     const attempt = async (): Promise<OrderResult> => {
-      const token = await this.d.token();
       writtenAt = clock.mono();
-      const env = await this.d.rest.call(path, body, { kind, token });
+      const env = await this.d.call(path, body, kind);
       const result = read(env);
       const ackAt = clock.mono();
       return "orderId" in result

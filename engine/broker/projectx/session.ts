@@ -28,13 +28,13 @@ import {
 } from "../../types.js";
 import { backoffDelay } from "../backoff.js";
 import { BrokerRequestError } from "../errors.js";
-import { RateLimiter } from "../rateLimiter.js";
+import { RateLimiter, type RequestKind } from "../rateLimiter.js";
 import { Redactor, redactingLogger } from "../redact.js";
 import { ProjectXTokens } from "./auth.js";
 import { HubLink } from "./hub.js";
 import { ProjectXModel } from "./model.js";
 import { ProjectXOrderSender } from "./orders.js";
-import { ProjectXRest } from "./rest.js";
+import { type Envelope, ProjectXRest } from "./rest.js";
 import { accountsOf, readSnapshot } from "./snapshot.js";
 import { projectxIdOf, projectxSymbols } from "./symbols.js";
 import {
@@ -152,7 +152,9 @@ export class ProjectXBrokerSession implements BrokerSession {
       serverTimeoutMs: opts.serverTimeoutMs ?? 30_000,
       clock: this.clock,
       logger: this.logger,
-      token: () => this.tokens.get(),
+      // Each hub connect checks the token with ProjectX first: a reconnect must not offer a
+      // token the server stopped taking (the upgrade would fail with 401 forever).
+      token: () => this.tokens.checked(),
     };
     const live = (apply: (value: unknown, receivedAt: MonoMs) => void) => (value: unknown) => {
       const receivedAt = this.clock.mono();
@@ -185,11 +187,10 @@ export class ProjectXBrokerSession implements BrokerSession {
     this.orders = new ProjectXOrderSender({
       connection: opts.connection,
       clock: this.clock,
-      rest: this.rest,
+      call: (path, body, kind) => this.call(path, body, kind),
       limiter: this.limiter,
       redactor: this.redactor,
       symbols: this.symbols,
-      token: () => this.tokens.get(),
       notReady: () => (this.synced ? undefined : `${this.connection} is ${this.current}`),
       accountOfOrder: (orderId) => this.model.accountOfOrder(orderId),
       emit: (event) => this.emit(event),
@@ -308,12 +309,7 @@ export class ProjectXBrokerSession implements BrokerSession {
   /** Login and the account list, then the hubs; retried with backoff until it works or needs the trader. */
   private async boot(): Promise<void> {
     try {
-      const token = await this.tokens.get();
-      const env = await this.rest.call(
-        "Account/search",
-        { onlyActiveAccounts: true },
-        { kind: "exit", token },
-      );
+      const env = await this.call("Account/search", { onlyActiveAccounts: true }, "exit");
       if (!env.success)
         throw new BrokerRequestError(
           "rejected",
@@ -343,7 +339,7 @@ export class ProjectXBrokerSession implements BrokerSession {
       await this.userHub.invoke("SubscribeTrades", a.id);
     }
     const snapshot = await readSnapshot(
-      (path, body) => this.tokens.get().then((token) => this.rest.call(path, body, { kind: "exit", token })),
+      (path, body) => this.call(path, body, "exit"),
       this.model.accounts(),
       new Date(this.clock.now() - HISTORY_MS).toISOString(),
     );
@@ -433,13 +429,27 @@ export class ProjectXBrokerSession implements BrokerSession {
   }
 
   private async lookup(id: string): Promise<ContractSpec | undefined> {
-    const token = await this.tokens.get();
-    const env = await this.rest.call("Contract/searchById", { contractId: id }, { kind: "read", token });
+    const env = await this.call("Contract/searchById", { contractId: id }, "read");
     const c = env.success ? parseContract(env.contract) : undefined;
     return c ? this.model.learnContract(c) : undefined;
   }
 
   // ------------------------------------------------------------------ plumbing
+
+  /**
+   * A REST call with the login's token. A 401 means ProjectX stopped taking it (expired early,
+   * logged out elsewhere): log in again and send once more; a request answered 401 did nothing.
+   */
+  private async call(path: string, body: object, kind: RequestKind): Promise<Envelope> {
+    const token = await this.tokens.get();
+    try {
+      return await this.rest.call(path, body, { kind, token });
+    } catch (error) {
+      if (!(error instanceof BrokerRequestError) || error.status !== 401) throw error;
+      this.tokens.invalidate();
+      return this.rest.call(path, body, { kind, token: await this.tokens.get() });
+    }
+  }
 
   private warnMissingAccounts(found: readonly PxAccount[]): void {
     if (!this.wanted) return;
