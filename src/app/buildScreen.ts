@@ -1,4 +1,4 @@
-import type { Config } from "../../data/schema.js";
+import { brokerOf, type Config } from "../../data/schema.js";
 import type { CommandContext, KeyContext, Scope } from "../screen/bindings.js";
 import { helpLines, helpRows } from "../screen/keymap.js";
 import { helpPage, type Layout } from "../screen/layout.js";
@@ -18,6 +18,9 @@ import {
 import type { EngineSnapshot } from "../store/engineStore.js";
 
 const SHOWN_FILLS = 50;
+
+/** Brokers by the names their traders know them by. */
+export const BROKER_NAMES = { tradovate: "Tradovate", projectx: "ProjectX" } as const;
 const SHOWN_ALERTS = 50;
 
 const ctTime = new Intl.DateTimeFormat("en-GB", {
@@ -93,10 +96,12 @@ export function buildScreen(
     const sync = live?.outOfSync[0];
     const account = config.accounts.find((a) => a.name === f.account);
     const connection = account ? snapshot.connections.get(account.connection)?.state : undefined;
+    const login = config.connections.find((c) => c.name === account?.connection);
     const state = live?.state ?? "ACTIVE";
     return {
       account: f.account,
       label: account?.label,
+      broker: BROKER_NAMES[login ? brokerOf(login) : "tradovate"],
       connection: connection ?? "connecting",
       sizing: sizingText(f.sizing),
       enabled: f.enabled,

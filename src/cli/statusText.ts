@@ -14,6 +14,7 @@ export const statusReportSchema = z.object({
   connections: z.array(
     z.object({
       name: z.string(),
+      broker: z.string(),
       state: z.string(),
       budget: z
         .object({
@@ -61,6 +62,8 @@ export function parseStatus(value: unknown): Parsed | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
+const brokerName = (broker: string) =>
+  broker === "projectx" ? "ProjectX" : broker === "tradovate" ? "Tradovate" : broker;
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 
 export function money(n: number): string {
@@ -90,7 +93,7 @@ export function budgetLine(name: string, b: NonNullable<Parsed["connections"][nu
   );
   if (b.refused > 0) parts.push(`${b.refused} refused`);
   if (b.blockedUntil !== undefined && b.blockedUntil > Date.now()) {
-    parts.push(`BLOCKED by Tradovate until ${new Date(b.blockedUntil).toISOString().slice(11, 19)} UTC`);
+    parts.push(`BLOCKED by the broker until ${new Date(b.blockedUntil).toISOString().slice(11, 19)} UTC`);
   }
   return `request budget ${parts.join(", ")}`;
 }
@@ -99,7 +102,9 @@ export function budgetLine(name: string, b: NonNullable<Parsed["connections"][nu
 export function formatStatus(report: Parsed): string[] {
   const lines: string[] = [];
   lines.push(`mimik ${report.mode}, pid ${report.pid}`);
-  const connections = report.connections.map((c) => `${c.name} ${c.state}`).join(", ");
+  const connections = report.connections
+    .map((c) => `${c.name} (${brokerName(c.broker)}) ${c.state}`)
+    .join(", ");
   lines.push(`connections: ${connections || "none"}`);
   for (const c of report.connections) if (c.budget) lines.push(budgetLine(c.name, c.budget));
   lines.push(

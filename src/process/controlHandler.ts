@@ -1,3 +1,4 @@
+import { brokerOf } from "../../data/schema.js";
 import type { ControlHandler } from "../control/index.js";
 import type { EngineSnapshot } from "../store/engineStore.js";
 import type { Actions } from "./actions.js";
@@ -47,7 +48,7 @@ export interface StatusBudget {
 export interface StatusReport {
   mode: string;
   pid: number;
-  connections: { name: string; state: string; budget?: StatusBudget | undefined }[];
+  connections: { name: string; broker: string; state: string; budget?: StatusBudget | undefined }[];
   latency: { p50: number; p99: number; count: number };
   groups: {
     name: string;
@@ -79,7 +80,13 @@ export function statusReport(snapshot: EngineSnapshot, mode: string): StatusRepo
         refused: b.refused,
         blockedUntil: b.blockedUntil,
       };
-      return { name, state: c.state, ...(budget ? { budget } : {}) };
+      const login = snapshot.config.connections.find((x) => x.name === name);
+      return {
+        name,
+        broker: login ? brokerOf(login) : "tradovate",
+        state: c.state,
+        ...(budget ? { budget } : {}),
+      };
     }),
     latency: snapshot.latency ?? { p50: 0, p99: 0, count: 0 },
     groups: snapshot.config.groups.map((g) => ({

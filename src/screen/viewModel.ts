@@ -55,6 +55,8 @@ export interface SyncVM {
 export interface FollowerRowVM {
   account: string;
   label?: string | undefined;
+  /** The broker the account is at, by name: "Tradovate" or "ProjectX". */
+  broker: string;
   connection: ConnectionState;
   /** e.g. "×0.5" or "2 fixed"; see sizingText. */
   sizing: string;

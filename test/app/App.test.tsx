@@ -40,7 +40,13 @@ function mount(config = demoConfig()) {
   const store = new EngineStore({ batchMs: 5 });
   const fake = fakeActions(config, store);
   const now = Date.now();
-  store.push({ type: "connectionStatus", at: now, connection: "sim", state: "connected" });
+  store.push({
+    type: "connectionStatus",
+    at: now,
+    connection: "sim",
+    broker: "tradovate",
+    state: "connected",
+  });
   store.push({
     type: "budget",
     at: now,

@@ -14,7 +14,13 @@ describe("mimik status: the request budget", () => {
     vi.useFakeTimers();
     const store = new EngineStore({ batchMs: 10 });
     store.setConfig(emptyConfig());
-    store.push({ type: "connectionStatus", at: 1, connection: "lead", state: "connected" });
+    store.push({
+      type: "connectionStatus",
+      at: 1,
+      connection: "lead",
+      broker: "tradovate",
+      state: "connected",
+    });
     store.push({
       type: "budget",
       at: 1,
@@ -26,6 +32,7 @@ describe("mimik status: the request budget", () => {
     expect(report.connections).toEqual([
       {
         name: "lead",
+        broker: "tradovate",
         state: "connected",
         budget: {
           left: 3100,
@@ -52,6 +59,6 @@ describe("mimik status: the request budget", () => {
     const until = Date.now() + 60_000;
     expect(
       budgetLine("sim", { left: 0, limit: 5000, windowMs: 3_600_000, refused: 9, blockedUntil: until }),
-    ).toMatch(/0 of 5000 .* 9 refused, BLOCKED by Tradovate until \d\d:\d\d:\d\d UTC$/);
+    ).toMatch(/0 of 5000 .* 9 refused, BLOCKED by the broker until \d\d:\d\d:\d\d UTC$/);
   });
 });

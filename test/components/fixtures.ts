@@ -20,6 +20,7 @@ export function screenFixture(overrides: Partial<ScreenVM> = {}): ScreenVM {
       {
         account: "FOLL1",
         label: "Mike",
+        broker: "Tradovate",
         connection: "connected",
         sizing: "×0.5",
         enabled: true,
@@ -31,6 +32,7 @@ export function screenFixture(overrides: Partial<ScreenVM> = {}): ScreenVM {
       },
       {
         account: "FOLL2",
+        broker: "ProjectX",
         connection: "reconnecting",
         sizing: "2 fixed",
         enabled: false,
@@ -43,6 +45,7 @@ export function screenFixture(overrides: Partial<ScreenVM> = {}): ScreenVM {
       },
       {
         account: "FOLL3",
+        broker: "Tradovate",
         connection: "connected",
         sizing: "×1.25",
         enabled: true,

@@ -91,6 +91,40 @@ describe("FollowersPane", () => {
     expect(f).toContain("trailing drawdown"); // the why column appears when wide enough
   });
 
+  it("names each follower's broker: in a column when wide, in the title for the selected one", () => {
+    const wide = plainLines(
+      frameOf(
+        <FollowersPane
+          followers={vm.followers}
+          groupName="NQ Scalps"
+          selected={0}
+          focused
+          width={120}
+          height={7}
+          theme={plainTheme}
+        />,
+      ),
+    );
+    expect(wide[1]).toMatch(/sync\s+broker/);
+    expect(wide[0]).toContain("Mike FOLL1 at Tradovate");
+    expect(wide.find((l) => l.includes("● Mike FOLL1"))).toMatch(/ok\s+Tradovate/);
+    expect(wide.find((l) => l.includes("◌ FOLL2"))).toMatch(/ProjectX/);
+    const narrow = plainLines(
+      frameOf(
+        <FollowersPane
+          followers={vm.followers}
+          groupName="NQ Scalps"
+          selected={1}
+          focused
+          width={80}
+          height={7}
+          theme={plainTheme}
+        />,
+      ),
+    );
+    expect(narrow[0]).toContain("LOCKED: daily loss 500 reached at ProjectX");
+  });
+
   it("keeps the selected follower in view when the list is longer than the pane", () => {
     const many = Array.from({ length: 20 }, (_, i) => ({
       ...vm.followers[0]!,
