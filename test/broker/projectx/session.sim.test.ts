@@ -152,4 +152,91 @@ describe("ProjectX session against the simulator's ProjectX face", () => {
     expect(down?.reason).toMatch(/ProjectX refused the login \(3: invalid credentials/);
     expect(JSON.stringify(seen.events) + logger.lines.join("\n")).not.toContain("wrong-key-123");
   });
+
+  it("the budget is ProjectX's minute: an opening goes now or is refused at once; exits keep a reserve", async () => {
+    h = await startPxHarness();
+    const { session, seen } = h.open({ rateLimit: { perMinute: 40 } });
+    await session.start();
+    const accountId = pxAccountId(h.sim, "TSX5001");
+    const before = session.rateBudget();
+    expect(before).toMatchObject({ limit: 40, windowMs: 60_000 });
+    // Login, accounts twice, three reads per account for the snapshot, token checks for the hubs.
+    expect(before.left).toBeLessThanOrEqual(40 - 9);
+    const order = (i: number, exit = false) =>
+      session.placeOrder({
+        accountId,
+        accountName: "TSX5001",
+        symbol: "ESZ6",
+        action: "Buy",
+        qty: 1,
+        clOrdId: `b-${i}`,
+        exit,
+      });
+    const results = [];
+    for (let i = 0; i < before.left + 1; i++) results.push(await order(i));
+    const refused = results.filter((r) => !r.ok);
+    // 2 of 40 are kept for exits: the openings stop there, refused at once with "request budget".
+    expect(results.filter((r) => r.ok)).toHaveLength(before.left - 2);
+    expect(refused).toHaveLength(3);
+    expect(refused.every((r) => !r.ok && r.failureReason === "request budget")).toBe(true);
+    expect(await order(99, true)).toMatchObject({ ok: true });
+    expect(session.rateBudget().refused).toBe(3);
+    const alert = await seen.next("brokerAlert", (e) => /request budget/.test(e.message));
+    expect(alert.message).toMatch(/minute window/);
+  });
+
+  it("a 429 pauses every request for a short while, said once; orders meanwhile fail at once", async () => {
+    h = await startPxHarness();
+    const { session, seen } = h.open({ rateLimit: { lockoutMs: 60_000 } });
+    await session.start();
+    const accountId = pxAccountId(h.sim, "TSX5001");
+    h.sim.control.rateLimit(true);
+    const order = (id: string) =>
+      session.placeOrder({
+        accountId,
+        accountName: "TSX5001",
+        symbol: "ESZ6",
+        action: "Buy",
+        qty: 1,
+        clOrdId: id,
+      });
+    expect(await order("r1")).toMatchObject({ ok: false, failureReason: "RateLimited" });
+    expect(await order("r2")).toMatchObject({ ok: false, failureReason: "RateLimited" });
+    expect(session.rateBudget().blockedUntil).toBeGreaterThan(Date.now());
+    expect(seen.of("brokerAlert").filter((e) => /429/.test(e.message))).toHaveLength(1);
+    expect(h.sim.control.records().orders.filter((o) => o.accountName === "TSX5001")).toEqual([]);
+  });
+
+  it("a token the server stopped taking is replaced by a new login, and the order still goes", async () => {
+    h = await startPxHarness();
+    const { session } = h.open();
+    await session.start();
+    h.sim.control.expireTokens();
+    const accountId = pxAccountId(h.sim, "TSX5001");
+    const result = await session.placeOrder({
+      accountId,
+      accountName: "TSX5001",
+      symbol: "ESZ6",
+      action: "Sell",
+      qty: 1,
+      clOrdId: "after-expiry",
+    });
+    expect(result).toMatchObject({ ok: true });
+    // A hub reconnect checks the token first, so it does not offer the dead one.
+    h.sim.control.dropSockets({ user: "topstep" });
+    await waitFor(() => session.state() === "reconnecting", 3000, "reconnecting");
+    await waitFor(() => session.state() === "connected", 5000, "connected again with a fresh token");
+  });
+
+  it("duplicated hub events make one fill", async () => {
+    h = await startPxHarness();
+    const { session, seen } = h.open();
+    await session.start();
+    h.sim.control.duplicateEvents(true);
+    h.sim.control.manualTrade("TSX5002", "NQZ6", "Buy", 2);
+    await seen.next("position", (e) => e.position.netPos === 2);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(seen.of("fill")).toHaveLength(1);
+    expect(seen.of("position").filter((e) => e.position.netPos === 2)).toHaveLength(1);
+  });
 });
