@@ -89,6 +89,12 @@ describe("groups that span brokers (real clients of both brokers, real engine, o
         .filter((c) => c.outcome === "filled")
         .map((c) => c.contract),
     ).toEqual(["NQZ6", "NQZ6"]);
+    // The engine's connection events (the journal's and headless lines') name each login's broker.
+    const up = rig.events.filter((e) => e.type === "connectionStatus" && e.state === "connected");
+    expect(up.map((e) => e.type === "connectionStatus" && [e.connection, e.broker]).sort()).toEqual([
+      ["px", "projectx"],
+      ["sim", "tradovate"],
+    ]);
   });
 
   it("the whitelist matches roots the same at both brokers (ES is EP at ProjectX)", async () => {

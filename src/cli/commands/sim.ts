@@ -18,6 +18,7 @@ function describe(url: string, scenario: Scenario): string {
     `socket   ${simEndpoints(url).wsUrl}   (trading)`,
     `md       ${simEndpoints(url).mdUrl}   (market data: the md token works only here)`,
     `control  ${url}/sim/...`,
+    `ProjectX REST ${url}/api/...   hubs ${url}/hubs/user, ${url}/hubs/market   (for the ProjectX users below)`,
     "users (simulated logins, not secrets):",
   ];
   for (const u of scenario.users) {
