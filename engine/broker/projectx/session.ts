@@ -8,6 +8,8 @@
  * ProjectX's ids (CON.F.US.EP.Z26) and back through its symbol map. Every text that leaves is
  * redacted: no API key or token gets out of the broker layer.
  */
+
+import type { SymbolMap } from "../../symbols.js";
 import {
   type BrokerAccount,
   type BrokerEvent,
@@ -81,7 +83,7 @@ const HISTORY_MS = 24 * 3_600_000;
 export class ProjectXBrokerSession implements BrokerSession {
   readonly connection: string;
   readonly broker = "projectx";
-  readonly symbols;
+  readonly symbols: SymbolMap;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly redactor: Redactor;
