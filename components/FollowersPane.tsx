@@ -31,6 +31,7 @@ const COLUMNS: Column[] = [
   { key: "roomDaily", title: "room/d", width: 6, align: "right" },
   { key: "roomTrailing", title: "room/t", width: 6, align: "right" },
   { key: "sync", title: "sync", width: 9 },
+  { key: "broker", title: "broker", width: 9, minTableWidth: 96 },
   { key: "reason", title: "why", flex: 1, minTableWidth: 110 },
 ];
 
@@ -65,19 +66,20 @@ export function followerRows(followers: readonly FollowerRowVM[]): TableRow[] {
       sync: f.sync
         ? { text: `OUT ${signedOrZero(f.sync.has)}/${signedOrZero(f.sync.expects)}`, tone: "warn" }
         : "ok",
+      broker: f.broker,
       reason: f.stateReason ?? "",
     },
   }));
 }
 
-/** What the title line says about the selected follower: its lock and sync, in full words. */
+/** What the title line says about the selected follower: its lock and sync, in full words, and its broker. */
 export function followerInfo(f: FollowerRowVM | undefined): string | undefined {
   if (!f) return undefined;
   const parts: string[] = [];
   if (f.state !== "ACTIVE") parts.push(`${f.state}${f.stateReason ? `: ${f.stateReason}` : ""}`);
   if (f.sync) parts.push(`${syncText(f.sync)} on ${f.sync.contract} (r resyncs)`);
-  if (parts.length === 0) return f.label ? `${f.label} ${f.account}` : f.account;
-  return parts.join(" · ");
+  if (parts.length === 0) parts.push(f.label ? `${f.label} ${f.account}` : f.account);
+  return `${parts.join(" · ")} at ${f.broker}`;
 }
 
 export function FollowersPane({ followers, groupName, selected, ...frame }: FollowersPaneProps) {

@@ -16,9 +16,9 @@ export function headerSegments(h: HeaderVM): string[] {
   const up = h.connections.filter((c) => c.state === "connected").length;
   const notUp = h.connections.filter((c) => c.state !== "connected").map((c) => `${c.name} ${c.state}`);
   const conn = `conn ${up}/${h.connections.length} up${notUp.length ? ` (${notUp.join(", ")})` : ""}`;
-  const { hourLeft, lastsMs, blocked } = h.rateBudget;
+  const { left, windowMs, lastsMs, blocked } = h.rateBudget;
   const lasts = lastsMs === undefined ? "" : ` lasts ${span(lastsMs)}`;
-  const rate = `budget ${count(hourLeft)}/h${lasts}${blocked ? " BLOCKED" : ""}`;
+  const rate = `budget ${count(left)}/${windowMs <= 60_000 ? "min" : "h"}${lasts}${blocked ? " BLOCKED" : ""}`;
   const latency = h.latency ? `copy p50 ${ms(h.latency.p50)} p99 ${ms(h.latency.p99)}` : "copy p50 — p99 —";
   return [conn, rate, latency];
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { LockUnconfirmedError } from "./instanceLock.js";
 import { acquireLockFile, type HeldLock, sweepStaleLocks } from "./lockFile.js";
 import type { ProcessProbe } from "./processIdentity.js";
-import type { Config, Connection } from "./schema.js";
+import type { Config, Connection, ProjectXConnection } from "./schema.js";
 import { UserError } from "./userError.js";
 
 /** One broker account a config trades or reads, and the key every config naming it agrees on. */
@@ -45,6 +45,8 @@ export function accountKey(connection: Connection, account: string): string | un
     if (!connection.url) return undefined;
     return `sim ${new URL(connection.url).origin} ${account.toUpperCase()}`;
   }
+  if (connection.broker === "projectx")
+    return `projectx ${projectxHost(connection)} ${account.toUpperCase()}`;
   return `tradovate ${connection.env} ${account.toUpperCase()}`;
 }
 
@@ -56,7 +58,12 @@ export function accountClaims(config: Config): AccountClaim[] {
     const key = accountKey(connection, account.name);
     // Once per account even if two logins of the config reach it.
     if (key === undefined || claims.has(key)) continue;
-    const broker = connection.env === "sim" ? `simulator ${connection.url}` : `Tradovate ${connection.env}`;
+    const broker =
+      connection.env === "sim"
+        ? `simulator ${connection.url}`
+        : connection.broker === "projectx"
+          ? `ProjectX ${projectxHost(connection)}`
+          : `Tradovate ${connection.env}`;
     claims.set(key, {
       account: account.name,
       connection: connection.name,
@@ -137,4 +144,9 @@ export async function acquireAccountLocks(
     throw error;
   }
   return { release };
+}
+
+/** A ProjectX firm is named by its API host (TopstepX's when the config names none). */
+function projectxHost(connection: ProjectXConnection): string {
+  return connection.hosts?.api ? new URL(connection.hosts.api).host : "api.topstepx.com";
 }

@@ -350,7 +350,9 @@ function unionChoices(
         collect(shape[String(rest[0])], rest.slice(1));
         return;
       }
-      const field = shape[key];
+      // An optional literal is still a choice (a connection's "broker" is "tradovate" when absent).
+      let field = shape[key];
+      while (isSchema(field) && field._zod.def.type === "optional") field = field._zod.def.innerType;
       if (isSchema(field) && field._zod.def.type === "literal")
         for (const v of (field._zod.def.values as unknown[]) ?? []) values.add(JSON.stringify(v));
     }

@@ -34,8 +34,10 @@ const name = (what: string) =>
 
 export { secretSource };
 
-export const connectionSchema = z.strictObject({
+export const tradovateConnectionSchema = z.strictObject({
   name: name("connection name"),
+  /** Which broker this login is at; Tradovate when absent. */
+  broker: z.literal("tradovate").optional(),
   env: z.enum(["sim", "demo", "live"]),
   /** sim only: where a standalone simulator listens. Absent = the embedded simulator. */
   url: z.url({ protocol: /^https?$/ }).optional(),
@@ -62,6 +64,48 @@ export const connectionSchema = z.strictObject({
     })
     .optional(),
 });
+
+/** A ProjectX root: letters and digits, up to 6 (EP, ENQ, MCLE …). */
+const brokerRoot = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z0-9]{1,6}$/, "must be ProjectX's root for the product, letters and digits (e.g. EP, ENQ)");
+
+const https = z.url({ protocol: /^https?$/ });
+
+/**
+ * A ProjectX (TopstepX) login: its user name and API key (the platform's settings → API). `live`
+ * talks to TopstepX's hosts unless `hosts` names others (another firm on ProjectX); `sim` to
+ * mimik's simulator (`url`, or the embedded one).
+ */
+export const projectxConnectionSchema = z.strictObject({
+  name: name("connection name"),
+  broker: z.literal("projectx"),
+  env: z.enum(["sim", "live"]).default("live"),
+  /** sim only: where a standalone simulator listens. Absent = the embedded simulator. */
+  url: https.optional(),
+  /** The ProjectX user name the API key belongs to. */
+  username: name("username"),
+  /** Where the API key comes from (never the key itself). */
+  apiKey: secretSource,
+  /** live only: the firm's hosts, when not TopstepX's. Each one absent = TopstepX's. */
+  hosts: z
+    .strictObject({
+      api: https.optional(),
+      userHub: https.optional(),
+      marketHub: https.optional(),
+    })
+    .optional(),
+  /** Canonical root → ProjectX root, where ProjectX names a product otherwise than CME (ES → EP is built in). */
+  symbols: z.record(rootSymbol, brokerRoot).optional(),
+});
+
+/** Tradovate when `broker` is absent. */
+export const connectionSchema = z.discriminatedUnion("broker", [
+  tradovateConnectionSchema,
+  projectxConnectionSchema,
+]);
 
 export const accountSchema = z.strictObject({
   /** The broker's account name, e.g. DEMO123456. */
@@ -148,6 +192,25 @@ const configShape = z.strictObject({
 });
 
 export type Connection = z.infer<typeof connectionSchema>;
+export type TradovateConnection = z.infer<typeof tradovateConnectionSchema>;
+export type ProjectXConnection = z.infer<typeof projectxConnectionSchema>;
+export type Broker = "tradovate" | "projectx";
+
+/** The broker a connection is at. */
+export function brokerOf(connection: Connection): Broker {
+  return connection.broker ?? "tradovate";
+}
+
+/** Where each of a connection's secrets comes from, by its field name. */
+export function secretSourcesOf(connection: Connection): Array<[string, SecretSource]> {
+  if (connection.broker === "projectx") return [["apiKey", connection.apiKey]];
+  return connection.secret
+    ? [
+        ["password", connection.password],
+        ["secret", connection.secret],
+      ]
+    : [["password", connection.password]];
+}
 export type Account = z.infer<typeof accountSchema>;
 export type Sizing = z.infer<typeof sizingSchema>;
 export type Limits = z.infer<typeof limitsSchema>;
@@ -264,6 +327,10 @@ export function groupRules(config: Config): Issue[] {
 export function connectionRules(config: Config): Issue[] {
   const issues: Issue[] = [];
   config.connections.forEach((c, i) => {
+    if (c.broker === "projectx") {
+      issues.push(...projectxRules(c, i));
+      return;
+    }
     if (c.env === "sim") return;
     const key = `a ${c.env} connection logs in with a Tradovate API key (Application Settings → API Access; "appId" must be the name you gave the key)`;
     if (c.cid === undefined)
@@ -274,6 +341,23 @@ export function connectionRules(config: Config): Issue[] {
         message: `${key}: set "secret" to where the key's secret comes from, e.g. {"env": "MIMIK_TRADOVATE_SECRET"}`,
       });
   });
+  return issues;
+}
+
+/** A ProjectX connection: a url only for the simulator, hosts only for a live one. */
+function projectxRules(c: ProjectXConnection, i: number): Issue[] {
+  const issues: Issue[] = [];
+  if (c.env === "live" && c.url !== undefined)
+    issues.push({
+      path: ["connections", i, "url"],
+      message:
+        'url is for env "sim" (mimik\'s simulator); a live ProjectX connection takes "hosts", or TopstepX\'s by default',
+    });
+  if (c.env === "sim" && c.hosts !== undefined)
+    issues.push({
+      path: ["connections", i, "hosts"],
+      message: 'hosts are for env "live"; a "sim" connection takes "url" (or the embedded simulator)',
+    });
   return issues;
 }
 

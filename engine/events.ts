@@ -3,7 +3,7 @@
  * the journal fold, and the fixed words they carry (skip reasons, states). Re-exported by
  * ./types.ts, where the layers' other contracts are.
  */
-import type { ConnectionState, EpochMs, RateBudget, Side } from "./types.js";
+import type { BrokerKind, ConnectionState, EpochMs, RateBudget, Side } from "./types.js";
 
 export type FollowerState = "ACTIVE" | "LIQUIDATE_ONLY" | "LOCKED";
 
@@ -114,6 +114,8 @@ export interface ConnectionStatusEvent {
   type: "connectionStatus";
   at: EpochMs;
   connection: string;
+  /** The broker of the connection, so a log line or a journal entry names it. */
+  broker: BrokerKind;
   state: ConnectionState;
   reason?: string | undefined;
 }

@@ -5,7 +5,15 @@
 
 export { AccountDirectory, type AccountRole } from "./accounts/directory.js";
 export type { Credentials } from "./broker/index.js";
-export { createBrokerSession, TRANSPORT_FAILURES, tradovateEndpoints } from "./broker/index.js";
+export {
+  createBrokerSession,
+  createProjectXSession,
+  PROJECTX_ROOTS,
+  type ProjectXSessionOptions,
+  TOPSTEPX_HOSTS,
+  TRANSPORT_FAILURES,
+  tradovateEndpoints,
+} from "./broker/index.js";
 export { describeTarget, type EngineCommand, type FlattenTarget } from "./commands.js";
 export {
   type AccountHistory,
@@ -23,6 +31,7 @@ export {
   loadScenario,
   type ManualTradeResult,
   parseScenario,
+  projectxSimEndpoints,
   type Scenario,
   ScenarioError,
   type SimControl,
@@ -32,5 +41,5 @@ export {
   simEndpoints,
   startSimulator,
 } from "./sim/index.js";
-export { type ContractMapping, mapContract, parseContract, rootOf } from "./symbols.js";
+export { type ContractMapping, mapContract, parseContract, rootOf, type SymbolMap } from "./symbols.js";
 export * from "./types.js";

@@ -47,3 +47,55 @@ export function mapContract(contract: string, mapping: ContractMapping): string 
   const root = table[parsed.root];
   return root ? `${root}${parsed.month}${parsed.year}` : contract;
 }
+
+/** A canonical contract name from its parts: ES, Z, 6 → ESZ6. */
+export function contractName(parts: ContractName): string {
+  return `${parts.root}${parts.month}${parts.year}`;
+}
+
+/**
+ * How one broker names product roots. Inside the engine every contract has its canonical name
+ * (root + month + one-digit year, CME roots: ESZ6); each broker adapter maps to and from its own
+ * names with one of these, so the whitelist, the micro/mini mapping and the contract month mean
+ * the same at every broker, and a copy across brokers keeps root, month and year.
+ */
+export interface SymbolMap {
+  /** The broker's root for a canonical root: ES → EP at ProjectX, ES at Tradovate. */
+  toBroker(root: string): string;
+  /** The canonical root for a broker's root: EP → ES. A root the map does not name passes as it is. */
+  toCanonical(brokerRoot: string): string;
+}
+
+/** Tradovate names contracts as the engine does. */
+export const SAME_SYMBOLS: SymbolMap = Object.freeze({
+  toBroker: (root: string) => root.toUpperCase(),
+  toCanonical: (root: string) => root.toUpperCase(),
+});
+
+/**
+ * A map from canonical roots to a broker's roots (roots not listed are the same at the broker).
+ * Throws when two canonical roots would share one broker root: the way back must be one way.
+ */
+export function symbolMap(canonicalToBroker: Readonly<Record<string, string>>): SymbolMap {
+  const out = new Map<string, string>();
+  const back = new Map<string, string>();
+  for (const [canonical, broker] of Object.entries(canonicalToBroker)) {
+    const c = canonical.toUpperCase();
+    const b = broker.toUpperCase();
+    const other = back.get(b);
+    if (other !== undefined && other !== c)
+      throw new Error(`symbol map: ${other} and ${c} both map to the broker root ${b}`);
+    out.set(c, b);
+    back.set(b, c);
+  }
+  return Object.freeze({
+    toBroker: (root: string) => {
+      const r = root.toUpperCase();
+      return out.get(r) ?? r;
+    },
+    toCanonical: (root: string) => {
+      const r = root.toUpperCase();
+      return back.get(r) ?? r;
+    },
+  });
+}

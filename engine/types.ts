@@ -6,6 +6,7 @@
  */
 
 import type { FollowerState } from "./events.js";
+import type { SymbolMap } from "./symbols.js";
 
 export type Side = "Buy" | "Sell";
 
@@ -39,11 +40,21 @@ export interface BrokerAccount {
   name: string;
 }
 
+/**
+ * A broker's contract id, as text: ProjectX's look like `CON.F.US.EP.Z26`; Tradovate's numeric
+ * ids are written as their digits by its adapter. The engine never reads meaning into one: it
+ * compares them, keys maps by them and hands them back to the session that gave them out.
+ */
+export type ContractId = string;
+
+/** Which broker a session speaks (a connection's `broker` in the config). */
+export type BrokerKind = "tradovate" | "projectx";
+
 export interface ContractSpec {
-  id: number;
-  /** e.g. ESZ6 */
+  id: ContractId;
+  /** The canonical name (engine/symbols.ts), e.g. ESZ6, whatever the broker calls it. */
   name: string;
-  /** e.g. ES */
+  /** The canonical root, e.g. ES (ProjectX's EP). */
   root: string;
   tickSize: number;
   /** Dollars per 1.0 of price per contract (ES: 50). */
@@ -52,7 +63,8 @@ export interface ContractSpec {
 
 export interface PositionSnapshot {
   accountId: number;
-  contractId: number;
+  contractId: ContractId;
+  /** The canonical contract name (ESZ6). */
   contract: string;
   netPos: number;
   /** Average entry price of the open position; undefined when flat. */
@@ -67,7 +79,7 @@ export interface PositionSnapshot {
 export interface WorkingOrder {
   orderId: number;
   accountId: number;
-  contractId: number;
+  contractId: ContractId;
 }
 
 export interface FillEvent {
@@ -76,7 +88,8 @@ export interface FillEvent {
   accountId: number;
   fillId: number;
   orderId: number;
-  contractId: number;
+  contractId: ContractId;
+  /** The canonical contract name (ESZ6). */
   contract: string;
   side: Side;
   qty: number;
@@ -107,7 +120,7 @@ export interface BalanceEvent {
 export interface QuoteEvent {
   type: "quote";
   connection: string;
-  contractId: number;
+  contractId: ContractId;
   contract: string;
   price: number;
   ts: EpochMs;
@@ -118,8 +131,11 @@ export interface OrderStatusEvent {
   connection: string;
   accountId: number;
   orderId: number;
-  contractId: number;
-  /** Tradovate ordStatus: Working, Filled, Rejected, Canceled, … */
+  contractId: ContractId;
+  /**
+   * In Tradovate's words whatever the broker: PendingNew, Working, Filled, Rejected, Canceled,
+   * Expired (each adapter maps its own statuses to these).
+   */
   status: string;
   clOrdId?: string | undefined;
   rejectReason?: string | undefined;
@@ -129,7 +145,10 @@ export interface RiskStatusEvent {
   type: "riskStatus";
   connection: string;
   accountId: number;
-  /** Tradovate accountRiskStatus.adminAction (Normal, LockTradingImmediately, …). */
+  /**
+   * What the broker said, in its words: Tradovate's accountRiskStatus.adminAction (Normal,
+   * LockTradingImmediately, …); ProjectX's `canTrade` ("canTrade: false").
+   */
   adminAction: string;
   /** Broker-side liquidation-only (accountRiskStatus.liquidateOnly set). */
   liquidateOnly: boolean;
@@ -169,7 +188,7 @@ export interface FillBustedEvent {
   accountId: number;
   fillId: number;
   orderId: number;
-  contractId: number;
+  contractId: ContractId;
   contract: string;
   side: Side;
   qty: number;
@@ -205,11 +224,11 @@ export interface PlaceOrderRequest {
   accountId: number;
   /** The account name; Tradovate's accountSpec. */
   accountName: string;
-  /** Full contract name, e.g. MNQZ6. */
+  /** The canonical contract name, e.g. MNQZ6; the session maps it to its broker's contract. */
   symbol: string;
   action: Side;
   qty: number;
-  /** ≤ 64 chars; names the leader fill for copies. */
+  /** ≤ 64 chars; names the leader fill for copies (ProjectX: the order's customTag). */
   clOrdId: string;
   text?: string;
   /**
@@ -224,15 +243,20 @@ export type OrderResult =
   | { ok: true; orderId: number; writtenAt: MonoMs; ackAt: MonoMs }
   | { ok: false; failureReason: string; failureText?: string | undefined; writtenAt?: MonoMs; ackAt: MonoMs };
 
+/**
+ * A login's request budget in the broker's binding window: Tradovate's 5,000 in a sliding hour,
+ * ProjectX's 200 in a sliding minute.
+ */
 export interface RateBudget {
-  minuteLeft: number;
-  /** Requests left in the sliding hour: Tradovate's 5,000/h is the limit a copier can reach. */
-  hourLeft: number;
-  /** The hour's budget (hourLeft of hourLimit). */
-  hourLimit: number;
+  /** Requests left in the window. */
+  left: number;
+  /** The window's budget (left of limit). */
+  limit: number;
+  /** The window's length: 3 600 000 (an hour) or 60 000 (a minute). */
+  windowMs: number;
   /**
    * At the pace of the last five minutes, how long until openings stop (only exits are left);
-   * undefined when that pace never gets there.
+   * undefined when that pace never gets there, and for a minute window (it refills too fast).
    */
   lastsMs?: number | undefined;
   /** Orders and reads refused at once for want of budget since the session started. */
@@ -244,25 +268,29 @@ export interface RateBudget {
 export interface BrokerSession {
   /** The config connection name. */
   readonly connection: string;
+  /** The broker this session speaks. */
+  readonly broker: BrokerKind;
+  /** How this broker names contract roots (contracts keep their canonical names in the engine). */
+  readonly symbols: SymbolMap;
   start(): Promise<void>;
   stop(): Promise<void>;
   state(): ConnectionState;
   accounts(): BrokerAccount[];
   contractByName(name: string): ContractSpec | undefined;
-  contractById(id: number): ContractSpec | undefined;
+  contractById(id: ContractId): ContractSpec | undefined;
   /** Resolve (and cache) a contract by name from the broker; undefined if it does not exist. */
   findContract(name: string): Promise<ContractSpec | undefined>;
   positions(accountId: number): PositionSnapshot[];
   cashBalance(accountId: number): { amount: number; realizedPnL: number } | undefined;
   workingOrders(accountId: number): WorkingOrder[];
-  lastPrice(contractId: number): number | undefined;
-  /** Ask for quotes on a contract (md/subscribeQuote); prices arrive as QuoteEvents. */
+  lastPrice(contractId: ContractId): number | undefined;
+  /** Ask for quotes on a contract (by canonical name); prices arrive as QuoteEvents. */
   subscribeQuotes(contract: string): void;
   placeOrder(req: PlaceOrderRequest): Promise<OrderResult>;
   /** Sends now whatever the session holds back to send in one write (the end of a copy fan-out). */
   flushWrites?(): void;
   cancelOrder(orderId: number): Promise<OrderResult>;
-  liquidatePosition(accountId: number, contractId: number): Promise<OrderResult>;
+  liquidatePosition(accountId: number, contractId: ContractId): Promise<OrderResult>;
   rateBudget(): RateBudget;
   on(listener: (event: BrokerEvent) => void): () => void;
 }

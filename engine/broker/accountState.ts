@@ -138,7 +138,7 @@ export class AccountState {
   private snapshotOf(p: RawPosition): PositionSnapshot {
     return {
       accountId: p.accountId,
-      contractId: p.contractId,
+      contractId: String(p.contractId),
       contract: this.contracts.name(p.contractId) ?? String(p.contractId),
       netPos: p.netPos,
       netPrice: p.netPos === 0 ? undefined : p.netPrice,

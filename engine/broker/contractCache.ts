@@ -55,7 +55,7 @@ export class ContractCache {
     const product = maturity ? this.products.get(maturity.productId) : undefined;
     if (!product || product.tickSize === undefined || product.valuePerPoint === undefined) return undefined;
     return {
-      id: c.id,
+      id: String(c.id),
       name: c.name,
       root: product.name,
       tickSize: product.tickSize,

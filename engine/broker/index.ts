@@ -1,5 +1,6 @@
-/** engine/broker: one BrokerSession per Tradovate login. */
+/** engine/broker: one BrokerSession per login, Tradovate's or ProjectX's. */
 import type { BrokerSession } from "../types.js";
+import { ProjectXBrokerSession, type ProjectXSessionOptions } from "./projectx/session.js";
 import { type BrokerSessionOptions, TradovateBrokerSession } from "./session.js";
 
 export { tradovateEndpoints } from "./endpoints.js";
@@ -11,4 +12,18 @@ export type { WebSocketConstructor, WebSocketLike } from "./socket.js";
 
 export function createBrokerSession(opts: BrokerSessionOptions): BrokerSession {
   return new TradovateBrokerSession(opts);
+}
+
+export type { ProjectXSessionOptions } from "./projectx/session.js";
+export { PROJECTX_ROOTS } from "./projectx/symbols.js";
+
+/** ProjectX's public hosts: TopstepX's (projectx-protocol.md "Hosts"). */
+export const TOPSTEPX_HOSTS = Object.freeze({
+  apiUrl: "https://api.topstepx.com",
+  userHubUrl: "https://rtc.topstepx.com/hubs/user",
+  marketHubUrl: "https://rtc.topstepx.com/hubs/market",
+});
+
+export function createProjectXSession(opts: ProjectXSessionOptions): BrokerSession {
+  return new ProjectXBrokerSession(opts);
 }

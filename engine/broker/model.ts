@@ -347,7 +347,7 @@ export class BrokerModel {
       connection: this.connection,
       accountId: o.accountId,
       orderId: o.id,
-      contractId: o.contractId,
+      contractId: String(o.contractId),
       status: o.ordStatus,
       clOrdId: this.orders.clOrdId(o.id),
       rejectReason: o.ordStatus === "Rejected" ? this.orders.rejectReason(o.id) : undefined,

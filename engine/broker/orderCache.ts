@@ -53,7 +53,7 @@ export class OrderCache {
     const out: WorkingOrder[] = [];
     for (const o of this.orders.values()) {
       if (o.accountId === accountId && WORKING.has(o.ordStatus) && o.contractId !== undefined) {
-        out.push({ orderId: o.id, accountId: o.accountId, contractId: o.contractId });
+        out.push({ orderId: o.id, accountId: o.accountId, contractId: String(o.contractId) });
       }
     }
     return out;

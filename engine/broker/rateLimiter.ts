@@ -30,6 +30,13 @@ const PACE_MS = 5 * MINUTE;
 export interface RateLimiterOptions {
   limits?: BudgetLimits;
   clock: Clock;
+  /**
+   * The window the budget reports: the one the broker's limit is published for (Tradovate: the
+   * hour, default; ProjectX: the minute).
+   */
+  reportWindow?: "hour" | "minute";
+  /** The broker named in refusals ("Tradovate" by default). */
+  brokerName?: string;
 }
 
 export class RateLimiter {
@@ -58,7 +65,7 @@ export class RateLimiter {
     const window = refusingWindow(kind, this.used(now), this.limits);
     if (window !== undefined) {
       this.refused += 1;
-      throw new BrokerRequestError("budget", budgetText(kind, window));
+      throw new BrokerRequestError("budget", budgetText(kind, window, this.brokerName));
     }
     this.sent.push(now);
   }
@@ -87,16 +94,26 @@ export class RateLimiter {
   budget(): RateBudget {
     const now = this.opts.clock.now();
     const used = this.used(now);
-    const hourLeft = Math.max(0, this.limits.perHour - used.hour);
     const blocked = [this.lockoutUntil, this.penaltyUntil].filter(
       (t): t is number => t !== undefined && t > now,
     );
+    const blockedUntil = blocked.length > 0 ? Math.max(...blocked) : undefined;
+    if (this.opts.reportWindow === "minute") {
+      return {
+        left: Math.max(0, this.limits.perMinute - used.minute),
+        limit: this.limits.perMinute,
+        windowMs: MINUTE,
+        refused: this.refused,
+        blockedUntil,
+      };
+    }
+    const hourLeft = Math.max(0, this.limits.perHour - used.hour);
     const recent = this.countSince(now - PACE_MS);
     const expiring = used.hour - this.countSince(now - HOUR + PACE_MS);
     return {
-      minuteLeft: Math.max(0, this.limits.perMinute - used.minute),
-      hourLeft,
-      hourLimit: this.limits.perHour,
+      left: hourLeft,
+      limit: this.limits.perHour,
+      windowMs: HOUR,
       lastsMs: lastsMs(
         hourLeft,
         floorFor("order", this.limits.perHour),
@@ -106,8 +123,12 @@ export class RateLimiter {
         this.limits.perHour,
       ),
       refused: this.refused,
-      blockedUntil: blocked.length > 0 ? Math.max(...blocked) : undefined,
+      blockedUntil,
     };
+  }
+
+  private get brokerName(): string {
+    return this.opts.brokerName ?? "Tradovate";
   }
 
   private used(now: EpochMs): Record<Window, number> {
@@ -127,7 +148,7 @@ export class RateLimiter {
     const until = this.lockoutUntil ? new Date(this.lockoutUntil).toISOString() : "later";
     return new BrokerRequestError(
       "rateLimited",
-      `Tradovate rate limit (429): requests paused until ${until}`,
+      `${this.brokerName} rate limit (429): requests paused until ${until}`,
       429,
     );
   }
@@ -154,7 +175,7 @@ export class RateLimiter {
   }
 }
 
-function budgetText(kind: RequestKind, window: Window): string {
+function budgetText(kind: RequestKind, window: Window, broker: string): string {
   const what = kind === "read" ? "reads are shed" : kind === "order" ? "openings stop" : "nothing is left";
-  return `request budget: the ${window}'s Tradovate requests are spent (${what}; exits keep a reserve)`;
+  return `request budget: the ${window}'s ${broker} requests are spent (${what}; exits keep a reserve)`;
 }

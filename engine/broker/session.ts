@@ -6,12 +6,14 @@
  * is redacted first: no password, API secret or token gets out of the broker layer.
  */
 import WebSocket from "ws";
+import { SAME_SYMBOLS } from "../symbols.js";
 import {
   type BrokerAccount,
   type BrokerEvent,
   type BrokerSession,
   type Clock,
   type ConnectionState,
+  type ContractId,
   type ContractSpec,
   type Logger,
   type MonoMs,
@@ -77,6 +79,9 @@ export interface BrokerSessionOptions {
 
 export class TradovateBrokerSession implements BrokerSession {
   readonly connection: string;
+  readonly broker = "tradovate";
+  /** Tradovate's contract names are the engine's canonical ones. */
+  readonly symbols = SAME_SYMBOLS;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly redactor: Redactor;
@@ -255,8 +260,9 @@ export class TradovateBrokerSession implements BrokerSession {
   contractByName(name: string): ContractSpec | undefined {
     return this.model.contractByName(name);
   }
-  contractById(id: number): ContractSpec | undefined {
-    return this.model.contractById(id);
+  contractById(id: ContractId): ContractSpec | undefined {
+    const n = tradovateId(id);
+    return n === undefined ? undefined : this.model.contractById(n);
   }
   positions(accountId: number): PositionSnapshot[] {
     return this.model.positions(accountId);
@@ -267,8 +273,9 @@ export class TradovateBrokerSession implements BrokerSession {
   workingOrders(accountId: number): WorkingOrder[] {
     return this.model.workingOrders(accountId);
   }
-  lastPrice(contractId: number): number | undefined {
-    return this.model.lastPrice(contractId);
+  lastPrice(contractId: ContractId): number | undefined {
+    const n = tradovateId(contractId);
+    return n === undefined ? undefined : this.model.lastPrice(n);
   }
   rateBudget(): RateBudget {
     return this.limiter.budget();
@@ -299,8 +306,17 @@ export class TradovateBrokerSession implements BrokerSession {
     return this.orders.cancel(orderId);
   }
 
-  liquidatePosition(accountId: number, contractId: number): Promise<OrderResult> {
-    return this.orders.liquidate(accountId, contractId);
+  liquidatePosition(accountId: number, contractId: ContractId): Promise<OrderResult> {
+    const n = tradovateId(contractId);
+    if (n === undefined) {
+      return Promise.resolve({
+        ok: false,
+        failureReason: "InvalidContract",
+        failureText: `${contractId} is not a Tradovate contract id`,
+        ackAt: this.clock.mono(),
+      });
+    }
+    return this.orders.liquidate(accountId, n);
   }
 
   // ------------------------------------------------------------------ events
@@ -356,7 +372,14 @@ export class TradovateBrokerSession implements BrokerSession {
     this.model.setLastPrice(contractId, price);
     const contract = this.model.contractName(contractId);
     if (!contract) return; // mapping arrives with findContract; the next quote will go out
-    this.emit({ type: "quote", connection: this.connection, contractId, contract, price, ts });
+    this.emit({
+      type: "quote",
+      connection: this.connection,
+      contractId: String(contractId),
+      contract,
+      price,
+      ts,
+    });
   }
 
   // ------------------------------------------------------------------ plumbing
@@ -392,4 +415,9 @@ export class TradovateBrokerSession implements BrokerSession {
       }
     }
   }
+}
+
+/** Tradovate's contract ids are numbers, carried through the port as their digits. */
+function tradovateId(id: ContractId): number | undefined {
+  return /^\d+$/.test(id) ? Number(id) : undefined;
 }

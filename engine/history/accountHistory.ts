@@ -143,7 +143,7 @@ export async function readAccountHistory(request: HistoryRequest): Promise<Accou
   const contractIds = new Set([...rawFills.map((f) => f.contractId), ...rawPairs.map((p) => p.contractId)]);
   const contracts = await readSpecs(get, [...contractIds]);
   const nameOf = new Map(contracts.map((c) => [c.id, c.name]));
-  const contractName = (id: number) => nameOf.get(id) ?? `#${id}`;
+  const contractName = (id: number) => nameOf.get(String(id)) ?? `#${id}`;
 
   const fills: HistoryFill[] = rawFills.map((f) => ({
     id: f.id,
@@ -190,7 +190,7 @@ async function readSpecs(get: Get, ids: number[]): Promise<ContractSpec[]> {
     const product =
       c.contractMaturityId === undefined ? undefined : productOfMaturity.get(c.contractMaturityId);
     return {
-      id: c.id,
+      id: String(c.id),
       name: c.name,
       root: product?.name ?? rootOf(c.name),
       tickSize: product?.tickSize ?? Number.NaN,

@@ -2,6 +2,7 @@ import type {
   AccountRoute,
   BrokerSession,
   Clock,
+  ContractId,
   EngineEvent,
   Logger,
   MonoMs,
@@ -126,7 +127,7 @@ export class OrderGateway {
     return this.run(target, () => target.session.cancelOrder(target.orderId));
   }
 
-  liquidate(target: OrderTarget & { contractId: number }): Promise<OrderResult> {
+  liquidate(target: OrderTarget & { contractId: ContractId }): Promise<OrderResult> {
     this.guard(target);
     return this.run(target, () => target.session.liquidatePosition(target.accountId, target.contractId));
   }

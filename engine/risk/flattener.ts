@@ -1,17 +1,17 @@
 import { type Outcome, REFUSALS } from "../outcome.js";
-import type { Clock, FollowerState, OrderResult, WorkingOrder } from "../types.js";
+import type { Clock, ContractId, FollowerState, OrderResult, WorkingOrder } from "../types.js";
 import { retryDelay } from "./backoff.js";
 
 /** The order gateway's flatten side: the one exit for orders, which also refuses leaders itself. */
 export interface Liquidator {
   cancel(follower: string, orderId: number): Promise<OrderResult>;
-  liquidate(follower: string, contractId: number): Promise<OrderResult>;
+  liquidate(follower: string, contractId: ContractId): Promise<OrderResult>;
 }
 
 /** What a follower has at its broker that a flatten must take away. */
 export interface Exposure {
   orders: readonly WorkingOrder[];
-  open: readonly { contractId: number; contract: string }[];
+  open: readonly { contractId: ContractId; contract: string }[];
 }
 
 /** Everything a flatten asks about its follower, asked afresh at every attempt. */

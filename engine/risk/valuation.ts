@@ -1,9 +1,9 @@
-import type { AccountRoute, Logger, PositionSnapshot } from "../types.js";
+import type { AccountRoute, ContractId, Logger, PositionSnapshot } from "../types.js";
 import type { Exposure } from "./flattener.js";
 import { netLiquidation, type PricedPosition } from "./netLiq.js";
 
 export interface HeldPosition extends PricedPosition {
-  contractId: number;
+  contractId: ContractId;
   contract: string;
   /** A findContract lookup for the point value has been started. */
   pointValueAsked: boolean;
@@ -16,7 +16,7 @@ export class Holdings {
   netLiq: number | undefined;
   /** Where the account lives, once its login has synced. */
   route: AccountRoute | undefined;
-  readonly positions = new Map<number, HeldPosition>();
+  readonly positions = new Map<ContractId, HeldPosition>();
 
   constructor(readonly follower: string) {}
 
@@ -45,10 +45,10 @@ export interface ValuationDeps {
  * index of who holds what where, so a quote revalues only the followers holding that contract.
  */
 export class Valuation {
-  private readonly prices = new Map<string, Map<number, number>>();
+  private readonly prices = new Map<string, Map<ContractId, number>>();
   private readonly subscribed = new Set<string>();
   /** connection → contract id → holdings with a non-zero position in it. */
-  private readonly holders = new Map<string, Map<number, Set<Holdings>>>();
+  private readonly holders = new Map<string, Map<ContractId, Set<Holdings>>>();
 
   constructor(private readonly deps: ValuationDeps) {}
 
@@ -105,7 +105,7 @@ export class Valuation {
   }
 
   applyPosition(h: Holdings, snap: PositionSnapshot): void {
-    if (!finite(snap.netPos) || !finite(snap.contractId)) {
+    if (!finite(snap.netPos) || typeof snap.contractId !== "string" || snap.contractId === "") {
       this.deps.logger.warn("risk: position without numbers ignored", { follower: h.follower });
       return;
     }
@@ -140,7 +140,7 @@ export class Valuation {
   }
 
   /** A new price: every follower holding the contract on that connection is valued again. */
-  quote(connection: string, contractId: number, price: number): void {
+  quote(connection: string, contractId: ContractId, price: number): void {
     if (!finite(price)) return;
     let prices = this.prices.get(connection);
     if (!prices) {

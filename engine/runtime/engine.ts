@@ -212,6 +212,7 @@ export class Engine {
         type: "connectionStatus",
         at: this.clock.now(),
         connection: event.connection,
+        broker: session.broker,
         state: event.state,
         reason: event.reason,
       });

@@ -53,7 +53,9 @@ export class Auth {
 
   login(raw: unknown): Reply {
     const body = (raw ?? {}) as Record<string, unknown>;
-    const user = typeof body.name === "string" ? this.book.userByName(body.name) : undefined;
+    const found = typeof body.name === "string" ? this.book.userByName(body.name) : undefined;
+    // A ProjectX user is not a Tradovate login, whatever is sent.
+    const user = found?.broker === "tradovate" ? found : undefined;
     if (!user || typeof body.password !== "string" || body.password !== user.password) {
       return ok({ errorText: BAD_LOGIN });
     }

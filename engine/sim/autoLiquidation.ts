@@ -7,7 +7,7 @@ import type {
   UserAccountAutoLiqEntity,
 } from "./entities.js";
 import type { OrderFlow } from "./orderFlow.js";
-import type { TradovateEvents } from "./tradovateEvents.js";
+import type { Reporters } from "./reporters.js";
 import type { Venue } from "./venue.js";
 
 /**
@@ -21,7 +21,7 @@ export class AutoLiquidation {
     private readonly clearing: Clearing,
     private readonly venue: Venue,
     private readonly flow: OrderFlow,
-    private readonly out: TradovateEvents,
+    private readonly out: Reporters,
     private readonly priceOf: (product: string) => number,
     private readonly riskMode: (accountId: number) => string,
   ) {}

@@ -26,7 +26,12 @@ import type { Scenario } from "./scenario.js";
 export interface SimUser {
   id: number;
   name: string;
-  password: string;
+  /** Which face the user logs in through: Tradovate's (name and password) or ProjectX's (API key). */
+  broker: "tradovate" | "projectx";
+  /** Tradovate users' password; ProjectX users have none (they log in with `apiKey`). */
+  password: string | undefined;
+  /** ProjectX users' API key. */
+  apiKey: string | undefined;
   accountIds: number[];
 }
 
@@ -144,7 +149,25 @@ export class Book {
           weekRealizedPnL: 0,
         });
       });
-      this.users.push({ id: userId, name: u.name, password: u.password, accountIds });
+      this.users.push(
+        u.broker === "projectx"
+          ? {
+              id: userId,
+              name: u.name,
+              broker: "projectx",
+              password: undefined,
+              apiKey: u.apiKey,
+              accountIds,
+            }
+          : {
+              id: userId,
+              name: u.name,
+              broker: "tradovate",
+              password: u.password,
+              apiKey: undefined,
+              accountIds,
+            },
+      );
     });
     scenario.products.forEach((p, pi) => {
       const productId = 801 + pi;

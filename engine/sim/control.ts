@@ -42,6 +42,12 @@ export interface SimOptions {
    * `entity` as an array, merge same-kind events. Default true; false = one plain frame per batch.
    */
   varyFrames?: boolean;
+  /** ProjectX tokens' lifetime. Default 24 hours. */
+  projectxTokenLifetimeMs?: number;
+  /** ProjectX hubs: the server pings this often (default 15 000 ms, SignalR's) … */
+  hubPingMs?: number;
+  /** … and closes a connection that sent nothing for this long (default 30 000 ms, SignalR's). */
+  hubTimeoutMs?: number;
   /** Finished orders kept (with their fills, versions, reports) for lists and sync snapshots. Default 5000. */
   historyLimit?: number;
   /** Diagnostic lines (never tokens or passwords). */
@@ -146,10 +152,16 @@ export interface SimControl {
   bustFill(fillId: number): { fillId: number; orderId: number; accountName: string };
   /** While on, a request's events are sent before its reply. */
   eventsBeforeReplies(on: boolean): void;
+  /** ProjectX: the account's `canTrade` (false: every Order/place is refused), announced on the user hub. */
+  setCanTrade(accountName: string, on: boolean): void;
+  /** ProjectX: the account's bracket mode (only while flat); "autoOco" accepts brackets on Order/place. */
+  setBracketMode(accountName: string, mode: "position" | "autoOco"): void;
+  /** ProjectX: while on, Order/place answers errorCode 5 (outside trading hours). */
+  marketClosed(on: boolean): void;
   records(): SimRecords;
   /** Order arrivals and fill sends since the last call (only with SimOptions.stamps). */
   stamps(): SimStamps;
-  /** Open sockets (all, or one user's authorized ones). */
+  /** Open sockets and ProjectX hub connections (all, or one user's authorized ones). */
   socketCount(filter?: { user?: string }): number;
 }
 
@@ -162,6 +174,8 @@ export interface Simulator {
   wsUrl: string;
   /** Market data is served on the same socket path. */
   mdUrl: string;
+  /** The ProjectX face: REST at apiUrl (+ /api/...), the user and market hubs. */
+  projectx: { apiUrl: string; userHubUrl: string; marketHubUrl: string };
   port: number;
   scenario: Scenario;
   control: SimControl;

@@ -112,6 +112,27 @@ const routes: Record<string, { schema: z.ZodType; run: (c: SimControl, b: never)
     run: (c, b: { account: string; symbol: string; action: "Buy" | "Sell"; qty: number }) =>
       c.manualTrade(b.account, b.symbol, b.action, b.qty),
   },
+  "POST /sim/can-trade": {
+    schema: z.object({ account: z.string().min(1), on: z.boolean() }),
+    run: (c, b: { account: string; on: boolean }) => {
+      c.setCanTrade(b.account, b.on);
+      return {};
+    },
+  },
+  "POST /sim/bracket-mode": {
+    schema: z.object({ account: z.string().min(1), mode: z.enum(["position", "autoOco"]) }),
+    run: (c, b: { account: string; mode: "position" | "autoOco" }) => {
+      c.setBracketMode(b.account, b.mode);
+      return {};
+    },
+  },
+  "POST /sim/market-closed": {
+    schema: z.object({ on: z.boolean() }),
+    run: (c, b: { on: boolean }) => {
+      c.marketClosed(b.on);
+      return {};
+    },
+  },
   "GET /sim/records": { schema: z.unknown(), run: (c) => c.records() },
   "GET /sim/sockets": { schema: z.unknown(), run: (c) => ({ sockets: c.socketCount() }) },
   ...tradingRoutes,

@@ -1,7 +1,7 @@
 /** The built-in scenario; data/scenarios/default.json is the same data (a test keeps them equal). */
 export const DEFAULT_SCENARIO = {
   description:
-    'mimik\'s default simulator scenario. Logins and the API key are simulated, not secrets. The user "keyed" logs in like a real Tradovate user with an API key (appId, cid, sec). Request limits are Tradovate\'s published ones unless a scenario sets "limits". Contract names use Tradovate\'s single-digit year (ESZ6 = December 2026); the first contract of each product is the front month.',
+    'mimik\'s default simulator scenario. Logins and the API key are simulated, not secrets. The user "keyed" logs in like a real Tradovate user with an API key (appId, cid, sec); the user "topstep" is a ProjectX (TopstepX) user and logs in to the ProjectX face (/api, /hubs) with its API key. Request limits are Tradovate\'s published ones unless a scenario sets "limits". Contract names use Tradovate\'s single-digit year (ESZ6 = December 2026); the first contract of each product is the front month.',
   users: [
     {
       name: "demo",
@@ -50,6 +50,21 @@ export const DEFAULT_SCENARIO = {
       accounts: [
         {
           name: "KEY4001",
+          balance: 50000,
+        },
+      ],
+    },
+    {
+      name: "topstep",
+      broker: "projectx",
+      apiKey: "sim-projectx-key",
+      accounts: [
+        {
+          name: "TSX5001",
+          balance: 50000,
+        },
+        {
+          name: "TSX5002",
           balance: 50000,
         },
       ],

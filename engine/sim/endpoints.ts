@@ -10,3 +10,13 @@ export function simEndpoints(base: string): { restUrl: string; wsUrl: string; md
   const ws = http.replace(/^http/, "ws");
   return { restUrl: `${http}/v1`, wsUrl: `${ws}${TRADING_SOCKET_PATH}`, mdUrl: `${ws}${MD_SOCKET_PATH}` };
 }
+
+/** Where the simulator's ProjectX face answers: REST under /api, the hubs under /hubs. */
+export function projectxSimEndpoints(base: string): {
+  apiUrl: string;
+  userHubUrl: string;
+  marketHubUrl: string;
+} {
+  const http = base.replace(/\/+$/, "");
+  return { apiUrl: http, userHubUrl: `${http}/hubs/user`, marketHubUrl: `${http}/hubs/market` };
+}

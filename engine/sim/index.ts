@@ -21,7 +21,7 @@ export type {
   Simulator,
   StrategyResult,
 } from "./control.js";
-export { simEndpoints } from "./endpoints.js";
+export { projectxSimEndpoints, simEndpoints } from "./endpoints.js";
 export type { FillRecord, OrderRecord } from "./records.js";
 export { defaultScenario, loadScenario, parseScenario, type Scenario, ScenarioError } from "./scenario.js";
 export type { SimStamps } from "./stamps.js";

@@ -20,8 +20,8 @@ import {
 } from "./orderRequests.js";
 import type { TradeRecords } from "./records.js";
 import { fail, ok, type Reply } from "./reply.js";
+import type { Reporters } from "./reporters.js";
 import type { Caller } from "./trading.js";
-import type { TradovateEvents } from "./tradovateEvents.js";
 import type { Venue } from "./venue.js";
 
 /**
@@ -37,7 +37,7 @@ export interface EntryParts {
   links: Links;
   gate: AccountGate;
   records: TradeRecords;
-  out: TradovateEvents;
+  out: Reporters;
   clearing: Clearing;
   venue: Venue;
   /** Publish, then check the account's server-side loss limit. */

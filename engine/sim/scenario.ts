@@ -22,6 +22,13 @@ const accountSchema = z.strictObject({
   dailyLossAutoLiq: z.number().finite().positive("must be a positive dollar amount").optional(),
   /** Starts in liquidation-only mode: orders that would open or add are refused with LiquidationOnly. */
   liquidationOnly: z.boolean().optional(),
+  /** ProjectX accounts: false = the account may not trade (every Order/place is refused). */
+  canTrade: z.boolean().optional(),
+  /**
+   * ProjectX accounts: the bracket mode set in the platform's risk settings. "position" (the
+   * default) refuses brackets on Order/place; "autoOco" accepts them as signed tick offsets.
+   */
+  brackets: z.enum(["position", "autoOco"]).optional(),
 });
 
 /**
@@ -36,11 +43,27 @@ const apiKeySchema = z.strictObject({
   permissions: z.enum(["full", "none"]).default("full"),
 });
 
-const userSchema = z.strictObject({
-  name: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters"),
+const userName = z.string().min(1, "must not be empty").max(64, "must be at most 64 characters");
+
+const tradovateUser = z.strictObject({
+  name: userName,
+  broker: z.literal("tradovate").optional(),
   password: z.string().min(1, "must not be empty"),
   apiKey: apiKeySchema.optional(),
   accounts: z.array(accountSchema).min(1, "needs at least one account"),
+});
+
+/** A ProjectX (TopstepX) user: logs in with its user name and API key (Auth/loginKey), no password. */
+const projectxUser = z.strictObject({
+  name: userName,
+  broker: z.literal("projectx"),
+  apiKey: z.string().min(1, "must be the user's simulated ProjectX API key"),
+  accounts: z.array(accountSchema).min(1, "needs at least one account"),
+});
+
+const userSchema = z.union([tradovateUser, projectxUser], {
+  error:
+    'a user is a Tradovate user {name, password, accounts} or a ProjectX user {name, broker: "projectx", apiKey, accounts}',
 });
 
 const count = z.number().int().positive("must be a whole number above 0");
@@ -57,6 +80,11 @@ const limitsSchema = z.strictObject({
   rateLimitStopMs: count.default(3_600_000),
   /** Open WebSockets per user; one more closes the oldest with shutdown ConnectionQuotaReached. */
   connectionsPerUser: count.default(50),
+  /**
+   * ProjectX's published limit per login: 200 requests in any 60 s (over it: HTTP 429 until the
+   * window has room again). Scale it down so a test reaches it quickly.
+   */
+  projectxRequestsPerMinute: count.default(200),
 });
 
 const productSchema = z.strictObject({
@@ -157,7 +185,7 @@ export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioUser = Scenario["users"][number];
 export type ScenarioAccount = ScenarioUser["accounts"][number];
 export type ScenarioProduct = Scenario["products"][number];
-export type ScenarioApiKey = NonNullable<ScenarioUser["apiKey"]>;
+export type ScenarioApiKey = z.infer<typeof apiKeySchema>;
 export type ScenarioLimits = Scenario["limits"];
 
 /** Thrown for an unreadable or invalid scenario; the message lists every problem. */

@@ -13,7 +13,7 @@ import {
   type OrderChange,
   TradingControl,
 } from "./controlTrading.js";
-import { MD_SOCKET_PATH, simEndpoints, TRADING_SOCKET_PATH } from "./endpoints.js";
+import { MD_SOCKET_PATH, projectxSimEndpoints, simEndpoints, TRADING_SOCKET_PATH } from "./endpoints.js";
 import { type Faults, noFaults } from "./faults.js";
 import { frame } from "./frames.js";
 import { Gates } from "./gates.js";
@@ -21,6 +21,7 @@ import { Hub } from "./hub.js";
 import { RequestLimits } from "./limits.js";
 import { Market } from "./market.js";
 import { Penalties } from "./penalties.js";
+import { ProjectXFace } from "./projectx/face.js";
 import { seededRandom } from "./random.js";
 import type { Reply } from "./reply.js";
 import { defaultScenario, type Scenario } from "./scenario.js";
@@ -74,6 +75,8 @@ export class SimServer implements SimControl {
   readonly trading: Trading;
   readonly hub: Hub;
   readonly api: Api;
+  /** ProjectX's REST routes and SignalR hubs over the same book, for the scenario's ProjectX users. */
+  readonly projectx: ProjectXFace;
   private readonly orders: TradingControl;
   readonly gates: Gates;
   private readonly ws: WsEndpoint;
@@ -94,14 +97,32 @@ export class SimServer implements SimControl {
     this.market = new Market(this.scenario.products, seededRandom(seed));
     this.hub = new Hub(this.faults, opts.varyFrames === false ? undefined : seededRandom(seed ^ 0x5eed), now);
     if (opts.stamps) this.hub.stamps = new Stamps();
+    this.projectx = new ProjectXFace({
+      book: this.book,
+      users: this.scenario.users,
+      perMinute: this.scenario.limits.projectxRequestsPerMinute,
+      tokenLifetimeMs: opts.projectxTokenLifetimeMs ?? 24 * 3_600_000,
+      hubPingMs: opts.hubPingMs ?? 15_000,
+      hubTimeoutMs: opts.hubTimeoutMs ?? 30_000,
+      now,
+      later: (fn) => this.hub.later(fn),
+      duplicate: () => this.faults.duplicate,
+      rateLimited: () => this.faults.rateLimited,
+      locked: (accountId) => this.trading.accountLocked(accountId),
+      log: this.log,
+    });
     this.trading = new Trading(
       this.book,
       this.market,
       (accountId, events) => this.hub.publish(accountId, events),
       opts.historyLimit ?? 5000,
+      [this.projectx.events],
     );
+    this.projectx.attach(this.trading, this.market);
     const apiKeys = new Map(
-      this.scenario.users.flatMap((u) => (u.apiKey ? [[u.name, u.apiKey] as const] : [])),
+      this.scenario.users.flatMap((u) =>
+        u.broker !== "projectx" && u.apiKey ? [[u.name, u.apiKey] as const] : [],
+      ),
     );
     this.auth = new Auth(
       this.book,
@@ -131,6 +152,7 @@ export class SimServer implements SimControl {
     this.market.onChange((product, price) => {
       const info = this.book.products.get(product)!;
       this.hub.quotes(info.contracts, price, info.product.tickSize);
+      this.projectx.priceChanged(info.contracts.map((c) => c.id));
       this.trading.onPrice(product, price);
     });
     this.http = createServer((req, res) => {
@@ -141,6 +163,7 @@ export class SimServer implements SimControl {
       });
     });
     this.http.on("upgrade", (req, socket, head) => {
+      if (this.projectx.hubs.upgrade(req, socket, head, this.wss)) return;
       const path = new URL(req.url ?? "/", "http://x").pathname.replace(/\/+$/, "").toLowerCase();
       const kind = path === TRADING_SOCKET_PATH ? "trading" : path === MD_SOCKET_PATH ? "md" : undefined;
       if (!kind) {
@@ -155,6 +178,10 @@ export class SimServer implements SimControl {
     if (interval > 0) this.timers.push(setInterval(() => this.market.step(), interval));
     this.timers.push(
       setInterval(() => this.ws.sweep(), Math.max(20, Math.min(250, this.heartbeatTimeoutMs / 4))),
+      setInterval(
+        () => this.projectx.hubs.sweep(),
+        Math.max(20, Math.min(1000, (opts.hubPingMs ?? 15_000) / 4)),
+      ),
     );
     for (const t of this.timers) t.unref();
   }
@@ -188,6 +215,7 @@ export class SimServer implements SimControl {
     for (const t of this.timers) clearInterval(t);
     for (const s of this.hub.sockets) s.terminate();
     this.hub.sockets.clear();
+    this.projectx.hubs.closeAll();
     this.wss.close();
     this.http.closeAllConnections();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
@@ -210,6 +238,10 @@ export class SimServer implements SimControl {
       writeReply(res, reply);
       return;
     }
+    // ProjectX's routes; the reply goes out before the hub events the request caused.
+    const method = req.method ?? "GET";
+    if (this.hub.hold(() => this.projectx.handle(method, url.pathname, req.headers.authorization, text, res)))
+      return;
     if (!url.pathname.startsWith("/v1/")) {
       writeReply(res, { status: 404, body: `Not found: ${url.pathname}` });
       return;
@@ -264,7 +296,7 @@ export class SimServer implements SimControl {
   }
 
   dropSockets(filter: { user?: string } = {}): number {
-    let n = 0;
+    let n = this.projectx.hubs.drop(filter);
     for (const s of [...this.hub.sockets]) {
       if (filter.user !== undefined && s.userName !== filter.user) continue;
       s.terminate();
@@ -297,6 +329,7 @@ export class SimServer implements SimControl {
 
   expireTokens(): void {
     this.auth.expireAll();
+    this.projectx.auth.expireAll();
   }
 
   lockLogins(on: boolean): void {
@@ -367,6 +400,26 @@ export class SimServer implements SimControl {
     this.orders.eventsBeforeReplies(on);
   }
 
+  setCanTrade(accountName: string, on: boolean): void {
+    this.projectx.setCanTrade(this.projectxAccount(accountName), on);
+  }
+
+  setBracketMode(accountName: string, mode: "position" | "autoOco"): void {
+    this.projectx.setBracketMode(this.projectxAccount(accountName), mode);
+  }
+
+  marketClosed(on: boolean): void {
+    this.projectx.setMarketClosed(on);
+  }
+
+  private projectxAccount(name: string): number {
+    const account = this.book.accountByName(name);
+    if (!account) throw new Error(`unknown account ${name}`);
+    if (!this.projectx.isProjectX(account.id))
+      throw new Error(`${name} is not an account of a ProjectX user`);
+    return account.id;
+  }
+
   records(): SimRecords {
     return this.trading.records();
   }
@@ -376,7 +429,7 @@ export class SimServer implements SimControl {
   }
 
   socketCount(filter: { user?: string } = {}): number {
-    let n = 0;
+    let n = this.projectx.hubs.count(filter);
     for (const s of this.hub.sockets) if (filter.user === undefined || s.userName === filter.user) n += 1;
     return n;
   }
@@ -389,6 +442,7 @@ export async function startServer(opts: SimOptions): Promise<Simulator> {
   return {
     url,
     ...simEndpoints(url),
+    projectx: projectxSimEndpoints(url),
     port,
     scenario: server.scenario,
     control: server,

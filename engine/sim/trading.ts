@@ -28,6 +28,7 @@ import {
 } from "./orderRequests.js";
 import { TradeRecords } from "./records.js";
 import { ok, type Reply } from "./reply.js";
+import { type FaceReporter, Reporters } from "./reporters.js";
 import { TradovateEvents } from "./tradovateEvents.js";
 import { Venue } from "./venue.js";
 
@@ -55,7 +56,7 @@ export class Trading {
   private readonly links: Links;
   private readonly gate: AccountGate;
   private readonly records_ = new TradeRecords();
-  private readonly out: TradovateEvents;
+  private readonly out: Reporters;
   private readonly flow: OrderFlow;
   private readonly autoLiq: AutoLiquidation;
   private readonly entry: OrderEntry;
@@ -66,6 +67,8 @@ export class Trading {
     publish: Publish,
     /** Finished orders kept in the book (and in sync snapshots); older ones are dropped. */
     historyLimit = 5000,
+    /** Other broker faces (ProjectX's), told of every change after Tradovate's. */
+    faces: readonly FaceReporter[] = [],
   ) {
     const newId = () => book.newId();
     const priceOf = (product: string) => market.price(product)!;
@@ -81,7 +84,10 @@ export class Trading {
     this.gate = new AccountGate((id) =>
       riskModeOf(book.get<AccountRiskStatusEntity>("accountRiskStatus", id)),
     );
-    this.out = new TradovateEvents(book, publish, historyLimit, (id) => this.venue.has(id));
+    this.out = new Reporters(
+      new TradovateEvents(book, publish, historyLimit, (id) => this.venue.has(id)),
+      faces,
+    );
     this.flow = new OrderFlow({
       venue: this.venue,
       clearing: this.clearing,
@@ -267,6 +273,11 @@ export class Trading {
       orderId: booking.fill.orderId,
       accountName: this.book.get<AccountEntity>("account", fill.accountId)!.name,
     };
+  }
+
+  /** The venue locked the account (a server-side loss limit). */
+  accountLocked(accountId: number): boolean {
+    return this.gate.mode(accountId) === "locked";
   }
 
   /** Any order by id (the control API acts for whichever account holds it). */

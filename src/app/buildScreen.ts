@@ -1,4 +1,4 @@
-import type { Config } from "../../data/schema.js";
+import { brokerOf, type Config } from "../../data/schema.js";
 import type { CommandContext, KeyContext, Scope } from "../screen/bindings.js";
 import { helpLines, helpRows } from "../screen/keymap.js";
 import { helpPage, type Layout } from "../screen/layout.js";
@@ -18,6 +18,9 @@ import {
 import type { EngineSnapshot } from "../store/engineStore.js";
 
 const SHOWN_FILLS = 50;
+
+/** Brokers by the names their traders know them by. */
+export const BROKER_NAMES = { tradovate: "Tradovate", projectx: "ProjectX" } as const;
 const SHOWN_ALERTS = 50;
 
 const ctTime = new Intl.DateTimeFormat("en-GB", {
@@ -93,10 +96,12 @@ export function buildScreen(
     const sync = live?.outOfSync[0];
     const account = config.accounts.find((a) => a.name === f.account);
     const connection = account ? snapshot.connections.get(account.connection)?.state : undefined;
+    const login = config.connections.find((c) => c.name === account?.connection);
     const state = live?.state ?? "ACTIVE";
     return {
       account: f.account,
       label: account?.label,
+      broker: BROKER_NAMES[login ? brokerOf(login) : "tradovate"],
       connection: connection ?? "connecting",
       sizing: sizingText(f.sizing),
       enabled: f.enabled,
@@ -132,19 +137,22 @@ export function buildScreen(
     text: a.message,
   }));
   const budgets = [...snapshot.budgets.values()];
-  const rate = budgets.reduce<{ minuteLeft: number; hourLeft: number; lastsMs?: number; blocked: boolean }>(
-    (acc, b) => ({
-      minuteLeft: Math.min(acc.minuteLeft, b.minuteLeft),
-      hourLeft: Math.min(acc.hourLeft, b.hourLeft),
-      ...(acc.lastsMs === undefined && b.lastsMs === undefined
-        ? {}
-        : {
-            lastsMs: Math.min(acc.lastsMs ?? Number.POSITIVE_INFINITY, b.lastsMs ?? Number.POSITIVE_INFINITY),
-          }),
-      blocked: acc.blocked || (b.blockedUntil !== undefined && b.blockedUntil > view.now),
-    }),
-    { minuteLeft: Number.POSITIVE_INFINITY, hourLeft: Number.POSITIVE_INFINITY, blocked: false },
+  // Logins at different brokers count different windows: the tightest is the smallest share left.
+  const share = (b: { left: number; limit: number }) => (b.limit > 0 ? b.left / b.limit : 0);
+  const tightest = budgets.reduce<(typeof budgets)[number] | undefined>(
+    (acc, b) => (acc === undefined || share(b) < share(acc) ? b : acc),
+    undefined,
   );
+  const lasts = budgets.reduce<number | undefined>(
+    (acc, b) => (b.lastsMs === undefined ? acc : Math.min(acc ?? Number.POSITIVE_INFINITY, b.lastsMs)),
+    undefined,
+  );
+  const rate = {
+    left: tightest?.left ?? 0,
+    windowMs: tightest?.windowMs ?? 3_600_000,
+    ...(lasts === undefined ? {} : { lastsMs: lasts }),
+    blocked: budgets.some((b) => b.blockedUntil !== undefined && b.blockedUntil > view.now),
+  };
   const latency = snapshot.latency;
   return {
     header: {
@@ -154,7 +162,7 @@ export function buildScreen(
         state: snapshot.connections.get(c.name)?.state ?? "connecting",
       })),
       latency: latency && latency.count > 0 ? { p50: latency.p50, p99: latency.p99 } : undefined,
-      rateBudget: budgets.length > 0 ? rate : { minuteLeft: 0, hourLeft: 0 },
+      rateBudget: rate,
       clockCT: clockCT(view.now),
     },
     groups,

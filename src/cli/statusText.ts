@@ -14,11 +14,13 @@ export const statusReportSchema = z.object({
   connections: z.array(
     z.object({
       name: z.string(),
+      broker: z.string(),
       state: z.string(),
       budget: z
         .object({
-          hourLeft: z.number(),
-          hourLimit: z.number(),
+          left: z.number(),
+          limit: z.number(),
+          windowMs: z.number(),
           lastsMs: optionalNumber,
           refused: z.number(),
           blockedUntil: optionalNumber,
@@ -61,6 +63,8 @@ export function parseStatus(value: unknown): Parsed | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
+const brokerName = (broker: string) =>
+  broker === "projectx" ? "ProjectX" : broker === "tradovate" ? "Tradovate" : broker;
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 
 export function money(n: number): string {
@@ -81,7 +85,9 @@ function minutes(ms: number): string {
 
 /** "sim: 4980 of 5000 requests left this hour, lasts about 42 min at the current pace, 3 refused" */
 export function budgetLine(name: string, b: NonNullable<Parsed["connections"][number]["budget"]>): string {
-  const parts = [`${name}: ${b.hourLeft} of ${b.hourLimit} requests left this hour`];
+  const parts = [
+    `${name}: ${b.left} of ${b.limit} requests left this ${b.windowMs <= 60_000 ? "minute" : "hour"}`,
+  ];
   parts.push(
     b.lastsMs === undefined
       ? "enough at the current pace"
@@ -89,7 +95,7 @@ export function budgetLine(name: string, b: NonNullable<Parsed["connections"][nu
   );
   if (b.refused > 0) parts.push(`${b.refused} refused`);
   if (b.blockedUntil !== undefined && b.blockedUntil > Date.now()) {
-    parts.push(`BLOCKED by Tradovate until ${new Date(b.blockedUntil).toISOString().slice(11, 19)} UTC`);
+    parts.push(`BLOCKED by the broker until ${new Date(b.blockedUntil).toISOString().slice(11, 19)} UTC`);
   }
   return `request budget ${parts.join(", ")}`;
 }
@@ -98,7 +104,9 @@ export function budgetLine(name: string, b: NonNullable<Parsed["connections"][nu
 export function formatStatus(report: Parsed): string[] {
   const lines: string[] = [];
   lines.push(`mimik ${report.mode}, pid ${report.pid}`);
-  const connections = report.connections.map((c) => `${c.name} ${c.state}`).join(", ");
+  const connections = report.connections
+    .map((c) => `${c.name} (${brokerName(c.broker)}) ${c.state}`)
+    .join(", ");
   lines.push(`connections: ${connections || "none"}`);
   for (const c of report.connections) if (c.budget) lines.push(budgetLine(c.name, c.budget));
   lines.push(

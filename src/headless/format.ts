@@ -1,6 +1,11 @@
 import type { EngineEvent } from "../../engine/index.js";
 import { jsonLine, printableLines } from "../text/terminal.js";
 
+/** Brokers by the names their traders know them by. */
+const BROKERS: Record<string, string> = { tradovate: "Tradovate", projectx: "ProjectX" };
+
+/** A budget window in words: Tradovate counts the hour, ProjectX the minute. */
+export const windowWord = (ms: number) => (ms <= 60_000 ? "minute" : "hour");
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 const money = (n: number) => `${n < 0 ? "-" : ""}$${Math.abs(n).toFixed(2)}`;
 
@@ -23,7 +28,7 @@ export function describeEvent(event: EngineEvent): string {
         ? `SYNC  ${event.follower} ${event.contract} in sync (${signed(event.has)})`
         : `SYNC  ${event.follower} ${event.contract} OUT OF SYNC: has ${signed(event.has)}, expects ${signed(event.expects)}`;
     case "connectionStatus":
-      return `CONN  ${event.connection} ${event.state}${event.reason ? `: ${event.reason}` : ""}`;
+      return `CONN  ${event.connection} (${BROKERS[event.broker] ?? event.broker}) ${event.state}${event.reason ? `: ${event.reason}` : ""}`;
     case "alert":
       return `${event.level.toUpperCase().padEnd(5)} ${event.message}`;
     case "positions":
@@ -32,7 +37,7 @@ export function describeEvent(event: EngineEvent): string {
       const b = event.budget;
       const lasts =
         b.lastsMs === undefined ? "" : `, lasts ${Math.round(b.lastsMs / 60_000)} min at this pace`;
-      return `RATE  ${event.connection} ${b.hourLeft}/${b.hourLimit} left this hour${lasts}${b.refused ? `, ${b.refused} refused` : ""}`;
+      return `RATE  ${event.connection} ${b.left}/${b.limit} left this ${windowWord(b.windowMs)}${lasts}${b.refused ? `, ${b.refused} refused` : ""}`;
     }
     case "latency":
       return `LAT   copy p50 ${event.p50.toFixed(2)} ms, p99 ${event.p99.toFixed(2)} ms (${event.count})`;

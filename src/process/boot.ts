@@ -10,7 +10,7 @@ import type { Config } from "../../data/schema.js";
 import type { EngineEvent, Logger } from "../../engine/index.js";
 import { type ConfigHolder, memoryHolder, repositoryHolder } from "../app/configHolder.js";
 import { type ControlServer, controlSocketPath, startControlServer } from "../control/index.js";
-import { demoConfig } from "../demo/demoConfig.js";
+import { DEMO_SECRETS, demoConfig } from "../demo/demoConfig.js";
 import { forgetTargetSecretEnv, resolveTargetSecrets } from "../notify/secrets.js";
 import type { Mode } from "../screen/viewModel.js";
 import { EngineStore } from "../store/engineStore.js";
@@ -165,9 +165,9 @@ async function bootDemo(options: BootOptions): Promise<Running> {
   }
 }
 
-/** The demo's simulator logins all use the password "demo". */
+/** The demo's simulated logins (the default scenario's: not secrets). */
 function demoSecrets(config: Config): ConnectionSecrets {
-  return Object.fromEntries(config.connections.map((c) => [c.name, { password: "demo" }]));
+  return Object.fromEntries(config.connections.map((c) => [c.name, { ...(DEMO_SECRETS[c.name] ?? {}) }]));
 }
 
 /** The read model, and the screen drawn from it at once (see BootOptions.onScreen). */

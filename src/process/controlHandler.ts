@@ -1,3 +1,4 @@
+import { brokerOf } from "../../data/schema.js";
 import type { ControlHandler } from "../control/index.js";
 import type { EngineSnapshot } from "../store/engineStore.js";
 import type { Actions } from "./actions.js";
@@ -34,8 +35,10 @@ export function controlHandler(
 
 /** A login's request budget as `mimik status` shows it. */
 export interface StatusBudget {
-  hourLeft: number;
-  hourLimit: number;
+  /** Requests left of `limit` in the broker's window of `windowMs` (Tradovate: the hour; ProjectX: the minute). */
+  left: number;
+  limit: number;
+  windowMs: number;
   /** At the current pace, until only the exit reserve is left; absent when it does not run out. */
   lastsMs?: number | undefined;
   refused: number;
@@ -45,7 +48,7 @@ export interface StatusBudget {
 export interface StatusReport {
   mode: string;
   pid: number;
-  connections: { name: string; state: string; budget?: StatusBudget | undefined }[];
+  connections: { name: string; broker: string; state: string; budget?: StatusBudget | undefined }[];
   latency: { p50: number; p99: number; count: number };
   groups: {
     name: string;
@@ -72,13 +75,20 @@ export function statusReport(snapshot: EngineSnapshot, mode: string): StatusRepo
     connections: [...snapshot.connections].map(([name, c]) => {
       const b = snapshot.budgets.get(name);
       const budget = b && {
-        hourLeft: b.hourLeft,
-        hourLimit: b.hourLimit,
+        left: b.left,
+        limit: b.limit,
+        windowMs: b.windowMs,
         lastsMs: b.lastsMs,
         refused: b.refused,
         blockedUntil: b.blockedUntil,
       };
-      return { name, state: c.state, ...(budget ? { budget } : {}) };
+      const login = snapshot.config.connections.find((x) => x.name === name);
+      return {
+        name,
+        broker: login ? brokerOf(login) : "tradovate",
+        state: c.state,
+        ...(budget ? { budget } : {}),
+      };
     }),
     latency: snapshot.latency ?? { p50: 0, p99: 0, count: 0 },
     groups: snapshot.config.groups.map((g) => ({

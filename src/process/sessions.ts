@@ -1,14 +1,23 @@
 import { createHash } from "node:crypto";
 import { hostname, userInfo } from "node:os";
-import type { Config, Connection } from "../../data/schema.js";
+import {
+  type Config,
+  type Connection,
+  type ProjectXConnection,
+  secretSourcesOf,
+  type TradovateConnection,
+} from "../../data/schema.js";
 import { resolveSecret } from "../../data/secrets.js";
 import {
   type BrokerSession,
   type Clock,
   type Credentials,
   createBrokerSession,
+  createProjectXSession,
   type Logger,
+  projectxSimEndpoints,
   simEndpoints,
+  TOPSTEPX_HOSTS,
   tradovateEndpoints,
 } from "../../engine/index.js";
 
@@ -42,11 +51,31 @@ const RATE_LIMITS: Record<Connection["env"], RateLimitOptions> = {
   sim: { perSecond: 1000, perMinute: 5000, perHour: 5000, lockoutMs: 30_000 },
 };
 
-export function endpointsFor(connection: Connection, embeddedSimUrl?: string) {
+/**
+ * ProjectX's published limit, 200 requests a minute per login; a 429 asks for a short pause. The
+ * simulator enforces its scenario's limit the same way.
+ */
+const PROJECTX_RATE = { perMinute: 200, lockoutMs: 10_000 };
+
+export function endpointsFor(connection: TradovateConnection, embeddedSimUrl?: string) {
   if (connection.env !== "sim") return tradovateEndpoints(connection.env);
+  return simEndpoints(simBase(connection, embeddedSimUrl));
+}
+
+/** A ProjectX login's REST and hub addresses: TopstepX's unless the config names others, or the simulator's. */
+export function projectxEndpointsFor(connection: ProjectXConnection, embeddedSimUrl?: string) {
+  if (connection.env === "sim") return projectxSimEndpoints(simBase(connection, embeddedSimUrl));
+  return {
+    apiUrl: connection.hosts?.api ?? TOPSTEPX_HOSTS.apiUrl,
+    userHubUrl: connection.hosts?.userHub ?? TOPSTEPX_HOSTS.userHubUrl,
+    marketHubUrl: connection.hosts?.marketHub ?? TOPSTEPX_HOSTS.marketHubUrl,
+  };
+}
+
+function simBase(connection: Connection, embeddedSimUrl: string | undefined): string {
   const base = connection.url ?? embeddedSimUrl;
   if (!base) throw new Error(`connection ${connection.name}: no simulator url and no embedded simulator`);
-  return simEndpoints(base);
+  return base;
 }
 
 /** Stable per machine and login, as Tradovate asks; never derived from a secret. */
@@ -59,19 +88,27 @@ export function needsEmbeddedSim(config: Config): boolean {
   return config.connections.some((c) => c.env === "sim" && !c.url);
 }
 
-/** Each login's resolved secrets, by connection name. Read once, kept nowhere but the sessions. */
-export type ConnectionSecrets = Record<string, { password: string; sec?: string | undefined }>;
+/**
+ * Each login's resolved secrets, by connection name, under their config field names (Tradovate:
+ * password and secret; ProjectX: apiKey). Read once, kept nowhere but the sessions.
+ */
+export type ConnectionSecrets = Record<string, Record<string, string>>;
 
-/** Reads every connection's password (and API secret) from its source: env or a 0600 file. */
+/** Reads every connection's secrets from their sources: env or a 0600 file. */
 export async function resolveSecrets(config: Config, env: NodeJS.ProcessEnv): Promise<ConnectionSecrets> {
   const entries = await Promise.all(
     config.connections.map(async (c) => {
-      const password = await resolveSecret(c.password, { env });
-      const sec = c.secret ? await resolveSecret(c.secret, { env }) : undefined;
-      return [c.name, { password, sec }] as const;
+      const values: Record<string, string> = {};
+      for (const [field, source] of secretSourcesOf(c)) values[field] = await resolveSecret(source, { env });
+      return [c.name, values] as const;
     }),
   );
   return Object.fromEntries(entries);
+}
+
+/** Every secret value of the logins, to cut out of anything that leaves. */
+export function secretValues(secrets: ConnectionSecrets): string[] {
+  return Object.values(secrets).flatMap((s) => Object.values(s));
 }
 
 /**
@@ -80,7 +117,7 @@ export async function resolveSecrets(config: Config, env: NodeJS.ProcessEnv): Pr
  */
 export function forgetSecretEnv(config: Config, env: NodeJS.ProcessEnv): void {
   for (const c of config.connections)
-    for (const source of [c.password, c.secret]) if (source && "env" in source) delete env[source.env];
+    for (const [, source] of secretSourcesOf(c)) if ("env" in source) delete env[source.env];
 }
 
 export interface SessionOptions {
@@ -95,15 +132,20 @@ export interface SessionOptions {
   rateLimit?: RateLimitOptions;
 }
 
-/** A login's credentials as the broker client takes them. */
-export function credentialsFor(connection: Connection, secret: ConnectionSecrets[string]): Credentials {
+/** A Tradovate login's credentials as the broker client takes them. */
+export function credentialsFor(
+  connection: TradovateConnection,
+  secret: ConnectionSecrets[string],
+): Credentials {
+  if (secret.password === undefined)
+    throw new Error(`connection ${connection.name}: its password was not read`);
   return {
     name: connection.username,
     password: secret.password,
     appId: connection.appId,
     appVersion: connection.appVersion,
     ...(connection.cid === undefined ? {} : { cid: connection.cid }),
-    ...(secret.sec === undefined ? {} : { sec: secret.sec }),
+    ...(secret.secret === undefined ? {} : { sec: secret.secret }),
     deviceId: connection.deviceId ?? defaultDeviceId(connection.username),
   };
 }
@@ -116,6 +158,23 @@ export function sessionsFor(config: Config, options: SessionOptions): BrokerSess
     const accounts =
       options.accounts?.(connection) ??
       config.accounts.filter((a) => a.connection === connection.name).map((a) => a.name);
+    if (connection.broker === "projectx") {
+      if (secret.apiKey === undefined)
+        throw new Error(`connection ${connection.name}: its API key was not read`);
+      return createProjectXSession({
+        connection: connection.name,
+        ...projectxEndpointsFor(connection, options.embeddedSimUrl),
+        userName: connection.username,
+        apiKey: secret.apiKey,
+        accounts,
+        ...(connection.symbols ? { symbols: connection.symbols } : {}),
+        rateLimit: options.rateLimit?.perMinute
+          ? { ...PROJECTX_RATE, perMinute: options.rateLimit.perMinute }
+          : PROJECTX_RATE,
+        ...(options.clock ? { clock: options.clock } : {}),
+        ...(options.logger ? { logger: options.logger } : {}),
+      });
+    }
     return createBrokerSession({
       connection: connection.name,
       ...endpointsFor(connection, options.embeddedSimUrl),

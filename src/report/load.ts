@@ -85,11 +85,13 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
       return failed(
         "it uses the embedded simulator, which lives only inside a running mimik, so its fills cannot be read",
       );
+    if (connection.broker === "projectx")
+      return failed("it is a ProjectX login, and the report reads fills from Tradovate only so far");
     let password: string;
-    let sec: string | undefined;
+    let secret: string | undefined;
     try {
       password = await resolveSecret(connection.password, { env: options.env });
-      sec = connection.secret ? await resolveSecret(connection.secret, { env: options.env }) : undefined;
+      secret = connection.secret ? await resolveSecret(connection.secret, { env: options.env }) : undefined;
     } catch (error) {
       if (!(error instanceof SecretError)) throw error;
       return failed(`${error.message}${error.fix ? ` (${error.fix})` : ""}`);
@@ -97,7 +99,7 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
     try {
       const history = await readAccountHistory({
         restUrl: endpointsFor(connection).restUrl,
-        credentials: credentialsFor(connection, { password, sec }),
+        credentials: credentialsFor(connection, secret === undefined ? { password } : { password, secret }),
         accounts: accounts.map((a) => a.name),
         fetchImpl: options.fetchImpl,
       });

@@ -23,12 +23,13 @@ export interface HeaderVM {
   /** Copy latency percentiles in ms; undefined until the first copy. */
   latency: { p50: number; p99: number } | undefined;
   /**
-   * The tightest login's request budget: left this minute and hour, how long the hour's lasts at
-   * the current pace (undefined when it does not run out), and whether the broker stopped us.
+   * The tightest login's request budget (the smallest share left): left in its broker's window
+   * (Tradovate's hour, ProjectX's minute), how long an hour's lasts at the current pace
+   * (undefined when it does not run out), and whether a broker stopped us.
    */
   rateBudget: {
-    minuteLeft: number;
-    hourLeft: number;
+    left: number;
+    windowMs: number;
     lastsMs?: number | undefined;
     blocked?: boolean | undefined;
   };
@@ -54,6 +55,8 @@ export interface SyncVM {
 export interface FollowerRowVM {
   account: string;
   label?: string | undefined;
+  /** The broker the account is at, by name: "Tradovate" or "ProjectX". */
+  broker: string;
   connection: ConnectionState;
   /** e.g. "×0.5" or "2 fixed"; see sizingText. */
   sizing: string;

@@ -40,12 +40,18 @@ function mount(config = demoConfig()) {
   const store = new EngineStore({ batchMs: 5 });
   const fake = fakeActions(config, store);
   const now = Date.now();
-  store.push({ type: "connectionStatus", at: now, connection: "sim", state: "connected" });
+  store.push({
+    type: "connectionStatus",
+    at: now,
+    connection: "sim",
+    broker: "tradovate",
+    state: "connected",
+  });
   store.push({
     type: "budget",
     at: now,
     connection: "sim",
-    budget: { minuteLeft: 80, hourLeft: 5000, hourLimit: 5000, refused: 0 },
+    budget: { left: 5000, limit: 5000, windowMs: 3_600_000, refused: 0 },
   });
   store.push({ type: "latency", at: now, p50: 0.2, p99: 0.9, count: 10 });
   store.push({

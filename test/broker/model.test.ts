@@ -64,18 +64,18 @@ describe("BrokerModel snapshot", () => {
       connection: "conn",
       initial: true,
       accounts: [ACC],
-      positions: [{ accountId: 100, contractId: 9001, contract: "ESZ6", netPos: 1, netPrice: 6000 }],
+      positions: [{ accountId: 100, contractId: "9001", contract: "ESZ6", netPos: 1, netPrice: 6000 }],
       fillIds: [900],
     });
     expect(events.map((e) => e.type)).toEqual(["sync", "balance", "riskStatus"]);
     expect(m.contractById(9001)).toEqual({
-      id: 9001,
+      id: "9001",
       name: "ESZ6",
       root: "ES",
       tickSize: 0.25,
       pointValue: 50,
     });
-    expect(m.contractByName("esz6")?.id).toBe(9001);
+    expect(m.contractByName("esz6")?.id).toBe("9001");
     expect(m.cashBalance(100)).toEqual({ amount: 50_000, realizedPnL: 0 });
     // The snapshot fill never becomes a live FillEvent, even when Tradovate re-sends it.
     expect(m.applyProps(props("fill", snapshot().fills[0]), 1)).toEqual([]);
@@ -106,7 +106,7 @@ describe("BrokerModel props", () => {
       accountId: 100,
       fillId: 901,
       orderId: 501,
-      contractId: 9001,
+      contractId: "9001",
       contract: "ESZ6",
       side: "Sell",
       qty: 2,
@@ -134,7 +134,7 @@ describe("BrokerModel props", () => {
       {
         type: "position",
         connection: "conn",
-        position: { accountId: 100, contractId: 9001, contract: "ESZ6", netPos: -1, netPrice: 6001.25 },
+        position: { accountId: 100, contractId: "9001", contract: "ESZ6", netPos: -1, netPrice: 6001.25 },
       },
     ]);
     expect(m.applyProps(props("position", pos, "Updated"), 2)).toEqual([]);
@@ -145,7 +145,7 @@ describe("BrokerModel props", () => {
     expect(m.applyProps(props("cashBalance", cash, "Updated"), 4)).toEqual([]);
     expect(m.applyProps(props("order", order(600)), 5)).toHaveLength(1);
     expect(m.applyProps(props("order", order(600), "Updated"), 6)).toHaveLength(0);
-    expect(m.workingOrders(100)).toEqual([{ orderId: 600, accountId: 100, contractId: 9001 }]);
+    expect(m.workingOrders(100)).toEqual([{ orderId: 600, accountId: 100, contractId: "9001" }]);
     m.applyProps(props("order", order(600, "Filled"), "Updated"), 7);
     expect(m.workingOrders(100)).toEqual([]);
   });

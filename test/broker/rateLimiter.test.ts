@@ -83,7 +83,7 @@ describe("RateLimiter", () => {
     expect(() => rl.take("order")).toThrowError(expect.objectContaining({ kind: "budget" }));
     rl.take("exit");
     expect(() => rl.take("exit")).toThrowError(/request budget/);
-    expect(rl.budget()).toMatchObject({ hourLeft: 0, hourLimit: 20, refused: 3 });
+    expect(rl.budget()).toMatchObject({ left: 0, limit: 20, windowMs: 3_600_000, refused: 3 });
   });
 
   it("slides: what was sent an hour ago no longer counts", () => {
@@ -92,7 +92,7 @@ describe("RateLimiter", () => {
     expect(rl.wouldAdmit("exit")).toBe(false);
     clock.advance(3_600_001);
     expect(rl.wouldAdmit("read")).toBe(true);
-    expect(rl.budget().hourLeft).toBe(10);
+    expect(rl.budget().left).toBe(10);
   });
 
   it("applies the per-second ceiling to a burst, then frees it a second later", () => {
@@ -131,7 +131,7 @@ describe("RateLimiter", () => {
       for (let i = 0; i < 100; i++) rl.take("order");
     }
     const b = rl.budget();
-    expect(b.hourLeft).toBe(4500);
+    expect(b.left).toBe(4500);
     // (4500 left − 250 kept for exits) at 100 a minute ≈ 42.5 minutes.
     expect(b.lastsMs).toBe(2_550_000);
     // A light pace never runs out.
@@ -146,7 +146,7 @@ describe("RateLimiter", () => {
       for (let i = 0; i < 2000; i++) rl.take("exit");
       clock.advance(3_600_001);
     }
-    expect(rl.budget().hourLeft).toBe(3000);
+    expect(rl.budget().left).toBe(3000);
     expect((rl as unknown as { sent: number[] }).sent.length).toBeLessThanOrEqual(2000);
   });
 });

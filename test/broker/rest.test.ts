@@ -93,7 +93,7 @@ describe("RestClient", () => {
       ["GET", "Bearer old-token", undefined],
       ["POST", "Bearer old-token", '{"p-ticket":"pt"}'],
     ]);
-    expect(limiter.budget().minuteLeft).toBe(98);
+    expect(limiter.budget().left).toBe(998);
   });
 
   it("locks the limiter out on HTTP 429, honouring Retry-After, and alerts", async () => {

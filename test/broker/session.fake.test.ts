@@ -157,8 +157,8 @@ describe("BrokerSession against a fake server", () => {
     );
     const f = await seen.next("fill");
     expect(f).toMatchObject({ fillId: 56, accountId: 100, contract: "NQZ6", side: "Sell" });
-    expect(session.contractById(9100)).toEqual({
-      id: 9100,
+    expect(session.contractById("9100")).toEqual({
+      id: "9100",
       name: "NQZ6",
       root: "NQ",
       tickSize: 0.25,
@@ -340,7 +340,7 @@ describe("BrokerSession against a fake server", () => {
     const { session } = await setup();
     const r = await session.cancelOrder(1);
     expect(r).toMatchObject({ ok: false, failureReason: "Disconnected" });
-    const l = await session.liquidatePosition(100, 9001);
+    const l = await session.liquidatePosition(100, "9001");
     expect(l.ok).toBe(false);
   });
 });

@@ -319,7 +319,7 @@ describe("BrokerSession against the simulator", () => {
     // Not in the snapshot's contracts, so this is a real request.
     expect(await session.findContract("QQQZ9")).toBeUndefined();
     const after = session.rateBudget();
-    expect(after.minuteLeft).toBeLessThan(before.minuteLeft);
-    expect(after.hourLeft).toBeLessThan(before.hourLeft);
+    expect(after.left).toBeLessThan(before.left);
+    expect(after.windowMs).toBe(3_600_000);
   });
 });

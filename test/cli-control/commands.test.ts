@@ -35,7 +35,7 @@ function report(states: Record<string, string> = {}): StatusReport {
   return {
     mode: "SIM",
     pid: 4242,
-    connections: [{ name: "sim", state: "connected" }],
+    connections: [{ name: "sim", broker: "tradovate", state: "connected" }],
     latency: { p50: 0.5, p99: 1.25, count: 8 },
     groups: [
       {
@@ -124,7 +124,7 @@ describe("talking to the running instance", () => {
     const r = await run(["status", "--config", configPath]);
     expect(r.code).toBe(0);
     expect(r.out).toContain("mimik SIM, pid 4242");
-    expect(r.out).toContain("connections: sim connected");
+    expect(r.out).toContain("connections: sim (Tradovate) connected");
     expect(r.out).toContain("copy latency: p50 0.50 ms, p99 1.25 ms (8 orders)");
     expect(r.out).toContain("group main (active), leader DEMO1000, 2 followers");
     expect(r.out).toMatch(/DEMO2001 {2}ACTIVE {2}day -\$12\.50 {2}ESZ6 \+2\n/);

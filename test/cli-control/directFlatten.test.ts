@@ -175,7 +175,7 @@ describe("flattenDirectly (no instance running)", () => {
       openSessions: () => [stub.session],
     });
     expect(stub.cancelled).toEqual([77]);
-    expect(stub.liquidated).toEqual([[2002, 4000001]]);
+    expect(stub.liquidated).toEqual([[2002, "4000001"]]);
     expect(results).toEqual([
       {
         target: "DEMO2002",
@@ -243,7 +243,7 @@ function stubSession(options: { liquidate: OrderResult; extraAccount?: string })
   const listeners = new Set<(event: BrokerEvent) => void>();
   const positions = (accountId: number) =>
     accountId === 2002 || accountId === 1000
-      ? [{ accountId, contractId: 4000001, contract: "ESZ6", netPos: 1, netPrice: 5000 }]
+      ? [{ accountId, contractId: "4000001", contract: "ESZ6", netPos: 1, netPrice: 5000 }]
       : [];
   const session = {
     connection: "sim",
@@ -271,7 +271,7 @@ function stubSession(options: { liquidate: OrderResult; extraAccount?: string })
     contractById: () => undefined,
     subscribeQuotes: () => undefined,
     findContract: async () => undefined,
-    workingOrders: (accountId: number) => [{ orderId: 77, accountId, contractId: 4000001 }],
+    workingOrders: (accountId: number) => [{ orderId: 77, accountId, contractId: "4000001" }],
     cancelOrder: async (orderId: number): Promise<OrderResult> => {
       cancelled.push(orderId);
       return { ok: true, orderId, writtenAt: 0, ackAt: 0 };

@@ -14,20 +14,34 @@ describe("mimik status: the request budget", () => {
     vi.useFakeTimers();
     const store = new EngineStore({ batchMs: 10 });
     store.setConfig(emptyConfig());
-    store.push({ type: "connectionStatus", at: 1, connection: "lead", state: "connected" });
+    store.push({
+      type: "connectionStatus",
+      at: 1,
+      connection: "lead",
+      broker: "tradovate",
+      state: "connected",
+    });
     store.push({
       type: "budget",
       at: 1,
       connection: "lead",
-      budget: { minuteLeft: 4000, hourLeft: 3100, hourLimit: 5000, lastsMs: 42 * 60_000, refused: 3 },
+      budget: { left: 3100, limit: 5000, windowMs: 3_600_000, lastsMs: 42 * 60_000, refused: 3 },
     });
     vi.advanceTimersByTime(10);
     const report = statusReport(store.getSnapshot(), "LIVE");
     expect(report.connections).toEqual([
       {
         name: "lead",
+        broker: "tradovate",
         state: "connected",
-        budget: { hourLeft: 3100, hourLimit: 5000, lastsMs: 2_520_000, refused: 3, blockedUntil: undefined },
+        budget: {
+          left: 3100,
+          limit: 5000,
+          windowMs: 3_600_000,
+          lastsMs: 2_520_000,
+          refused: 3,
+          blockedUntil: undefined,
+        },
       },
     ]);
     const parsed = parseStatus(JSON.parse(JSON.stringify(report)));
@@ -39,12 +53,12 @@ describe("mimik status: the request budget", () => {
   });
 
   it("says when the pace is sustainable and when Tradovate has stopped the login", () => {
-    expect(budgetLine("sim", { hourLeft: 4990, hourLimit: 5000, refused: 0 })).toBe(
+    expect(budgetLine("sim", { left: 4990, limit: 5000, windowMs: 3_600_000, refused: 0 })).toBe(
       "request budget sim: 4990 of 5000 requests left this hour, enough at the current pace",
     );
     const until = Date.now() + 60_000;
-    expect(budgetLine("sim", { hourLeft: 0, hourLimit: 5000, refused: 9, blockedUntil: until })).toMatch(
-      /0 of 5000 .* 9 refused, BLOCKED by Tradovate until \d\d:\d\d:\d\d UTC$/,
-    );
+    expect(
+      budgetLine("sim", { left: 0, limit: 5000, windowMs: 3_600_000, refused: 9, blockedUntil: until }),
+    ).toMatch(/0 of 5000 .* 9 refused, BLOCKED by the broker until \d\d:\d\d:\d\d UTC$/);
   });
 });

@@ -9,7 +9,7 @@ export function screenFixture(overrides: Partial<ScreenVM> = {}): ScreenVM {
         { name: "followers-login", state: "connected" },
       ],
       latency: { p50: 0.42, p99: 1.3 },
-      rateBudget: { minuteLeft: 78, hourLeft: 4990 },
+      rateBudget: { left: 4990, windowMs: 3_600_000 },
       clockCT: "14:03:22",
     },
     groups: [
@@ -20,6 +20,7 @@ export function screenFixture(overrides: Partial<ScreenVM> = {}): ScreenVM {
       {
         account: "FOLL1",
         label: "Mike",
+        broker: "Tradovate",
         connection: "connected",
         sizing: "×0.5",
         enabled: true,
@@ -31,6 +32,7 @@ export function screenFixture(overrides: Partial<ScreenVM> = {}): ScreenVM {
       },
       {
         account: "FOLL2",
+        broker: "ProjectX",
         connection: "reconnecting",
         sizing: "2 fixed",
         enabled: false,
@@ -43,6 +45,7 @@ export function screenFixture(overrides: Partial<ScreenVM> = {}): ScreenVM {
       },
       {
         account: "FOLL3",
+        broker: "Tradovate",
         connection: "connected",
         sizing: "×1.25",
         enabled: true,

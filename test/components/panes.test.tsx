@@ -91,6 +91,40 @@ describe("FollowersPane", () => {
     expect(f).toContain("trailing drawdown"); // the why column appears when wide enough
   });
 
+  it("names each follower's broker: in a column when wide, in the title for the selected one", () => {
+    const wide = plainLines(
+      frameOf(
+        <FollowersPane
+          followers={vm.followers}
+          groupName="NQ Scalps"
+          selected={0}
+          focused
+          width={120}
+          height={7}
+          theme={plainTheme}
+        />,
+      ),
+    );
+    expect(wide[1]).toMatch(/sync\s+broker/);
+    expect(wide[0]).toContain("Mike FOLL1 at Tradovate");
+    expect(wide.find((l) => l.includes("● Mike FOLL1"))).toMatch(/ok\s+Tradovate/);
+    expect(wide.find((l) => l.includes("◌ FOLL2"))).toMatch(/ProjectX/);
+    const narrow = plainLines(
+      frameOf(
+        <FollowersPane
+          followers={vm.followers}
+          groupName="NQ Scalps"
+          selected={1}
+          focused
+          width={80}
+          height={7}
+          theme={plainTheme}
+        />,
+      ),
+    );
+    expect(narrow[0]).toContain("LOCKED: daily loss 500 reached at ProjectX");
+  });
+
   it("keeps the selected follower in view when the list is longer than the pane", () => {
     const many = Array.from({ length: 20 }, (_, i) => ({
       ...vm.followers[0]!,
@@ -148,7 +182,7 @@ describe("Header", () => {
   });
 
   it("says how long the budget lasts when the current pace would spend it", () => {
-    const header = { ...vm.header, rateBudget: { minuteLeft: 4000, hourLeft: 3100, lastsMs: 42 * 60_000 } };
+    const header = { ...vm.header, rateBudget: { left: 3100, windowMs: 3_600_000, lastsMs: 42 * 60_000 } };
     expect(frameOf(<Header header={header} width={100} theme={plainTheme} />)).toContain(
       "budget 3100/h lasts 42m",
     );
@@ -159,7 +193,7 @@ describe("Header", () => {
       ...vm.header,
       mode: "LIVE" as const,
       connections: [{ name: "main", state: "down" as const }],
-      rateBudget: { minuteLeft: 0, hourLeft: 10, blocked: true },
+      rateBudget: { left: 10, windowMs: 3_600_000, blocked: true },
     };
     const f = frameOf(<Header header={header} width={80} theme={plainTheme} />);
     expect(f).toContain(" LIVE ");

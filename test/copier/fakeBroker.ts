@@ -1,3 +1,4 @@
+import { SAME_SYMBOLS } from "../../engine/symbols.js";
 import type {
   BrokerAccount,
   BrokerEvent,
@@ -43,7 +44,7 @@ export class FakeBroker {
   readonly positions = new Map<string, number>();
   readonly placed: Array<PlaceOrderRequest & { connection: string }> = [];
   readonly cancels: Array<{ connection: string; orderId: number }> = [];
-  readonly liquidations: Array<{ connection: string; accountId: number; contractId: number }> = [];
+  readonly liquidations: Array<{ connection: string; accountId: number; contractId: string }> = [];
   readonly rejecting = new Set<string>();
   /** Account ids that must never receive an order (leaders): recorded in `placed`, never executed. */
   readonly forbidden = new Set<number>();
@@ -181,13 +182,15 @@ export class FakeBroker {
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export function contractId(name: string): number {
+export function contractId(name: string): string {
   let h = 7;
   for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) % 1_000_000;
-  return h;
+  return String(h);
 }
 
 export class FakeSession implements BrokerSession {
+  readonly broker = "tradovate";
+  readonly symbols = SAME_SYMBOLS;
   readonly accountList: BrokerAccount[] = [];
   connectionState: ConnectionState = "connected";
   /** While true, events are lost (the socket is down). */
@@ -195,7 +198,7 @@ export class FakeSession implements BrokerSession {
   private readonly listeners = new Set<(event: BrokerEvent) => void>();
 
   constructor(
-    private readonly broker: FakeBroker,
+    private readonly fake: FakeBroker,
     readonly connection: string,
   ) {}
 
@@ -239,7 +242,7 @@ export class FakeSession implements BrokerSession {
   }
   positions(accountId: number): PositionSnapshot[] {
     const out: PositionSnapshot[] = [];
-    for (const [key, netPos] of this.broker.positions) {
+    for (const [key, netPos] of this.fake.positions) {
       const [id, contract] = key.split("|");
       if (Number(id) === accountId && contract) {
         out.push({ accountId, contractId: contractId(contract), contract, netPos, netPrice: undefined });
@@ -258,18 +261,18 @@ export class FakeSession implements BrokerSession {
   }
   subscribeQuotes(): void {}
   placeOrder(req: PlaceOrderRequest): Promise<OrderResult> {
-    return this.broker.enqueue(this, req);
+    return this.fake.enqueue(this, req);
   }
   cancelOrder(orderId: number): Promise<OrderResult> {
-    this.broker.cancels.push({ connection: this.connection, orderId });
+    this.fake.cancels.push({ connection: this.connection, orderId });
     return Promise.resolve({ ok: true, orderId, writtenAt: 0, ackAt: 0 });
   }
-  liquidatePosition(accountId: number, contractId: number): Promise<OrderResult> {
-    this.broker.liquidations.push({ connection: this.connection, accountId, contractId });
+  liquidatePosition(accountId: number, contractId: string): Promise<OrderResult> {
+    this.fake.liquidations.push({ connection: this.connection, accountId, contractId });
     return Promise.resolve({ ok: true, orderId: 0, writtenAt: 0, ackAt: 0 });
   }
   rateBudget() {
-    return { minuteLeft: 80, hourLeft: 5000, hourLimit: 5000, refused: 0 };
+    return { left: 5000, limit: 5000, windowMs: 3_600_000, refused: 0 };
   }
   on(listener: (event: BrokerEvent) => void): () => void {
     this.listeners.add(listener);

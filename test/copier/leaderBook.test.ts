@@ -63,7 +63,7 @@ describe("LeaderBook: the leader's position per contract, and which of its order
     const book = new LeaderBook();
     book.step("L", "ESZ6", 0, 2, 1);
     book.step("L", "NQZ6", 0, -1, 2);
-    book.reset("L", [{ accountId: 1, contractId: 9, contract: "CLZ6", netPos: 3, netPrice: 60 }]);
+    book.reset("L", [{ accountId: 1, contractId: "9", contract: "CLZ6", netPos: 3, netPrice: 60 }]);
     expect([...book.held("L")]).toEqual([
       ["ESZ6", 0],
       ["NQZ6", 0],

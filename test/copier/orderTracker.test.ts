@@ -46,7 +46,7 @@ function setup() {
     accountId: 7,
     fillId: orderId,
     orderId,
-    contractId: 1,
+    contractId: "1",
     contract: "ESZ6",
     side: "Buy",
     qty: 1,
@@ -116,7 +116,7 @@ describe("OrderTracker: each live order's story, never forgotten while live", ()
             connection: "c",
             accountId: 7,
             orderId: 9,
-            contractId: 1,
+            contractId: "1",
             status: "Canceled",
           }),
         );

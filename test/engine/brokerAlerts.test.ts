@@ -41,7 +41,7 @@ describe("engine: broker alerts and busted fills become alerts", () => {
       accountId: 1,
       fillId: 9,
       orderId: 8,
-      contractId: 1,
+      contractId: "1",
       contract: "ESZ6",
       side: "Sell",
       qty: 3,

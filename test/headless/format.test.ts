@@ -51,4 +51,34 @@ describe("headless output lines", () => {
       "1970-01-01T00:00:00.000Z ERROR boom",
     );
   });
+
+  it("names each connection's broker, and counts a ProjectX budget by the minute", () => {
+    expect(
+      describeEvent({
+        type: "connectionStatus",
+        at: 0,
+        connection: "topstep",
+        broker: "projectx",
+        state: "connected",
+      }),
+    ).toBe("CONN  topstep (ProjectX) connected");
+    expect(
+      describeEvent({
+        type: "connectionStatus",
+        at: 0,
+        connection: "sim",
+        broker: "tradovate",
+        state: "reconnecting",
+        reason: "socket closed",
+      }),
+    ).toBe("CONN  sim (Tradovate) reconnecting: socket closed");
+    expect(
+      describeEvent({
+        type: "budget",
+        at: 0,
+        connection: "topstep",
+        budget: { left: 187, limit: 200, windowMs: 60_000, refused: 0 },
+      }),
+    ).toBe("RATE  topstep 187/200 left this minute");
+  });
 });

@@ -69,6 +69,16 @@ describe("risk through the simulator: breach → flatten → lock → unlock", (
     await eventually(() => engine.directory.route("DEMO2003"), "sync");
     sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 3);
     await eventually(() => position(sim, "DEMO2003", "ESZ6") === -3, "DEMO2003 short 3");
+    // Every copy landed and was heard: a flatten acts on what mimik knows, and a copy still in
+    // flight when it runs is another matter (issue 18).
+    await eventually(
+      () =>
+        ["DEMO2001", "DEMO2002", "DEMO2003"].every((a) => {
+          const route = engine.directory.route(a);
+          return route?.session.positions(route.accountId).some((p) => p.netPos !== 0);
+        }),
+      "every follower's copy heard",
+    );
     const results = await engine.flattenAndLock({ group: "G" });
     expect(results.map((r) => r.target).sort()).toEqual(["DEMO2001", "DEMO2002", "DEMO2003"]);
     for (const [account, contract] of [

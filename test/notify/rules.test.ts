@@ -30,7 +30,7 @@ const state = (s: "ACTIVE" | "LIQUIDATE_ONLY" | "LOCKED", reason?: string): Engi
 });
 
 const conn = (s: "connecting" | "connected" | "reconnecting" | "reauth-needed" | "down", reason?: string) =>
-  ({ type: "connectionStatus", at, connection: "sim", state: s, reason }) as EngineEvent;
+  ({ type: "connectionStatus", at, connection: "sim", broker: "tradovate", state: s, reason }) as EngineEvent;
 
 describe("one event → one notice (or none), with a fresh memory", () => {
   const rows: [string, EngineEvent, { kind: string; subject: string; text: string } | undefined][] = [

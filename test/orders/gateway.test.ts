@@ -87,7 +87,7 @@ describe("leader guard", () => {
     expect(() => gateway.cancel({ follower: "FOL1", accountId: 1, session: c1, orderId: 5 })).toThrow(
       LeaderGuardError,
     );
-    expect(() => gateway.liquidate({ follower: "FOL1", accountId: 1, session: c1, contractId: 5 })).toThrow(
+    expect(() => gateway.liquidate({ follower: "FOL1", accountId: 1, session: c1, contractId: "5" })).toThrow(
       LeaderGuardError,
     );
     expect(broker.placed).toEqual([]);

@@ -127,9 +127,9 @@ export const broker: BrokerFacts = {
   ],
   fees: { 11: 2.58, 12: 2.58, 13: 1.29, 601: 1.29, 602: 1.29, 603: 0.5 },
   contracts: [
-    { id: 1, name: "ESZ6", root: "ES", tickSize: 0.25, pointValue: 50 },
-    { id: 2, name: "MESZ6", root: "MES", tickSize: 0.25, pointValue: 5 },
-    { id: 3, name: "NQZ6", root: "NQ", tickSize: 0.25, pointValue: 20 },
+    { id: "1", name: "ESZ6", root: "ES", tickSize: 0.25, pointValue: 50 },
+    { id: "2", name: "MESZ6", root: "MES", tickSize: 0.25, pointValue: 5 },
+    { id: "3", name: "NQZ6", root: "NQ", tickSize: 0.25, pointValue: 20 },
   ],
 };
 

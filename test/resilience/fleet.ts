@@ -8,12 +8,15 @@ import { defaultScenario, parseScenario, type Scenario } from "../../engine/sim/
  *   copy  — the steady followers (several sizings, one capped) and REJECT01 (gets rejects)
  *   slow  — SLOW0001, whose socket is 500 ms late
  *   flaky — DROP0001/DROP0002, whose sockets are dropped mid-burst
+ *   px    — ProjectX followers: PXDROP01, whose hub is dropped with the flaky sockets, and
+ *           PXREJ001, which gets rejects with REJECT01; the leader is at Tradovate
+ *   pxcopy — PXSTDY01, a steady ProjectX follower (only the faults that hit everyone reach it)
  */
 export const LEADER = "LEAD0001";
 
 interface FollowerSpec {
   account: string;
-  login: "copy" | "slow" | "flaky";
+  login: "copy" | "slow" | "flaky" | "px" | "pxcopy";
   sizing: Follower["sizing"];
   maxContracts?: number;
 }
@@ -27,13 +30,25 @@ export const FOLLOWERS: readonly FollowerSpec[] = [
   { account: "SLOW0001", login: "slow", sizing: { mode: "multiplier", value: 1.5 } },
   { account: "DROP0001", login: "flaky", sizing: { mode: "multiplier", value: 1 } },
   { account: "DROP0002", login: "flaky", sizing: { mode: "fixed", contracts: 1 } },
+  { account: "PXDROP01", login: "px", sizing: { mode: "multiplier", value: 1 } },
+  { account: "PXREJ001", login: "px", sizing: { mode: "multiplier", value: 0.5 } },
+  { account: "PXSTDY01", login: "pxcopy", sizing: { mode: "multiplier", value: 1.5 } },
 ];
 
-export const LOGINS = ["lead", "copy", "slow", "flaky"] as const;
+/** The followers that get rejects while the reject fault is on (one at each broker). */
+export const REJECTING = ["REJECT01", "PXREJ001"] as const;
+
+export const LOGINS = ["lead", "copy", "slow", "flaky", "px", "pxcopy"] as const;
+
+/** The logins at ProjectX (the others are at Tradovate). */
+export const isProjectX = (login: string): boolean => login.startsWith("px");
 export type Login = (typeof LOGINS)[number];
 
 /** Simulated logins (not secrets): the password is the login name with "-pw". */
 export const password = (login: string) => `${login}-pw`;
+
+/** The ProjectX login's simulated API key (not a secret). */
+export const PX_KEY = "px-resilience-key";
 
 /** Every account's starting cash. */
 export const BALANCE = 1_000_000;
@@ -42,14 +57,15 @@ export function resilienceScenario(): Scenario {
   const account = (name: string) => ({ name, balance: BALANCE });
   return parseScenario(
     {
-      users: LOGINS.map((login) => ({
-        name: login,
-        password: password(login),
-        accounts:
+      users: LOGINS.map((login) => {
+        const accounts =
           login === "lead"
             ? [account(LEADER)]
-            : FOLLOWERS.filter((f) => f.login === login).map((f) => account(f.account)),
-      })),
+            : FOLLOWERS.filter((f) => f.login === login).map((f) => account(f.account));
+        return isProjectX(login)
+          ? { name: login, broker: "projectx", apiKey: PX_KEY, accounts }
+          : { name: login, password: password(login), accounts };
+      }),
       products: defaultScenario.products,
     },
     "resilience scenario",
@@ -59,15 +75,26 @@ export function resilienceScenario(): Scenario {
 export function resilienceConfig(simUrl: string): Config {
   return {
     version: CONFIG_VERSION,
-    connections: LOGINS.map((login) => ({
-      name: login,
-      env: "sim" as const,
-      url: simUrl,
-      username: login,
-      password: { env: `MIMIK_RES_${login.toUpperCase()}` },
-      appId: "mimik",
-      appVersion: "resilience",
-    })),
+    connections: LOGINS.map((login) =>
+      isProjectX(login)
+        ? {
+            name: login,
+            broker: "projectx" as const,
+            env: "sim" as const,
+            url: simUrl,
+            username: login,
+            apiKey: { env: `MIMIK_RES_${login.toUpperCase()}_KEY` },
+          }
+        : {
+            name: login,
+            env: "sim" as const,
+            url: simUrl,
+            username: login,
+            password: { env: `MIMIK_RES_${login.toUpperCase()}` },
+            appId: "mimik",
+            appVersion: "resilience",
+          },
+    ),
     accounts: [
       { name: LEADER, connection: "lead" },
       ...FOLLOWERS.map((f) => ({ name: f.account, connection: f.login })),

@@ -2,12 +2,12 @@ import { join } from "node:path";
 import { JournalWriter, leaderFillKeys } from "../../data/journal/index.js";
 import type { Config } from "../../data/schema.js";
 import { RuntimeStateRepository } from "../../data/state.js";
-import { createBrokerSession } from "../../engine/broker/index.js";
+import { createBrokerSession, createProjectXSession } from "../../engine/broker/index.js";
 import { Engine } from "../../engine/runtime/engine.js";
 import { SetLedger } from "../../engine/runtime/memoryStores.js";
 import type { BrokerSession, EngineEvent } from "../../engine/types.js";
-import { endpointsFor } from "../../src/process/sessions.js";
-import { password } from "./fleet.js";
+import { endpointsFor, projectxEndpointsFor } from "../../src/process/sessions.js";
+import { PX_KEY, password } from "./fleet.js";
 
 /**
  * One mimik process as far as the copy path goes: real client sessions, the engine, the runtime
@@ -17,7 +17,8 @@ import { password } from "./fleet.js";
  *
  * Sessions are built like src/process/sessions.ts builds them, with test settings: a 429 locks
  * requests out for 1 s instead of an hour, reconnects start after 50 ms, a superseded session waits
- * 200 ms (not 15 s) before logging in again, and a split snapshot settles after 30 ms.
+ * 200 ms (not 15 s) before logging in again, and a split snapshot settles after 30 ms. ProjectX
+ * logins (the fleet's ProjectX followers) ping their hubs every 500 ms and pause 1 s after a 429.
  */
 export class MimikInstance {
   private offJournal: (() => void) | undefined;
@@ -41,22 +42,35 @@ export class MimikInstance {
     const state = await RuntimeStateRepository.open(join(dir, "state.json"));
     const journal = await JournalWriter.open(journalPath);
     const sessions = config.connections.map((c) =>
-      createBrokerSession({
-        connection: c.name,
-        ...endpointsFor(c, simUrl),
-        credentials: {
-          name: c.username,
-          password: password(c.username),
-          appId: c.appId,
-          appVersion: c.appVersion,
-          deviceId: `resilience-${c.username}`,
-        },
-        accounts: config.accounts.filter((a) => a.connection === c.name).map((a) => a.name),
-        rateLimit: { lockoutMs: 1000 },
-        reconnect: { initialMs: 50, maxMs: 500 },
-        superseded: { backoffMs: 200, maxBackoffMs: 1000, loopCount: 4, loopWindowMs: 60_000 },
-        syncSettleMs: 30,
-      }),
+      c.broker === "projectx"
+        ? createProjectXSession({
+            connection: c.name,
+            ...projectxEndpointsFor(c, simUrl),
+            userName: c.username,
+            apiKey: PX_KEY,
+            accounts: config.accounts.filter((a) => a.connection === c.name).map((a) => a.name),
+            rateLimit: { lockoutMs: 1000 },
+            reconnect: { initialMs: 50, maxMs: 500 },
+            keepAliveMs: 500,
+            serverTimeoutMs: 5000,
+            tradeWaitMs: 100,
+          })
+        : createBrokerSession({
+            connection: c.name,
+            ...endpointsFor(c, simUrl),
+            credentials: {
+              name: c.username,
+              password: password(c.username),
+              appId: c.appId,
+              appVersion: c.appVersion,
+              deviceId: `resilience-${c.username}`,
+            },
+            accounts: config.accounts.filter((a) => a.connection === c.name).map((a) => a.name),
+            rateLimit: { lockoutMs: 1000 },
+            reconnect: { initialMs: 50, maxMs: 500 },
+            superseded: { backoffMs: 200, maxBackoffMs: 1000, loopCount: 4, loopWindowMs: 60_000 },
+            syncSettleMs: 30,
+          }),
     );
     const engine = new Engine({ sessions, riskStore: state, ledger }, config);
     const instance = new MimikInstance(engine, sessions, journal, state);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { type FillRecord, type Simulator, startSimulator } from "../../engine/sim/index.js";
 import type { CopyEvent, EngineEvent } from "../../engine/types.js";
 import { judge, type LiquidationOnlyWindow } from "./checks.js";
-import { FOLLOWERS, LEADER, resilienceConfig, resilienceScenario } from "./fleet.js";
+import { FOLLOWERS, LEADER, REJECTING, resilienceConfig, resilienceScenario } from "./fleet.js";
 import { MimikInstance } from "./instance.js";
 import { type FaultKind, LIQUIDATION_ONLY_CANDIDATES, onlyFaults, planFor, type Step } from "./plan.js";
 
@@ -82,7 +82,7 @@ export async function runSeed(seed: number): Promise<SeedReport> {
     sim.control.rateLimit(false);
     sim.control.duplicateEvents(false);
     sim.control.reorderEvents(false);
-    sim.control.rejectOrders("REJECT01", null);
+    for (const account of REJECTING) sim.control.rejectOrders(account, null);
     sim.control.delaySocket("slow", 0);
     sim.control.eventsBeforeReplies(false);
     for (const product of PRODUCTS) sim.control.setDepth(product, null);
@@ -136,8 +136,10 @@ async function inject(step: Exclude<Step, { kind: "trade" }>, sim: Simulator, fx
   const c = sim.control;
   switch (step.kind) {
     case "followerDrop":
+      // The flaky Tradovate sockets and the ProjectX login's hubs go down together.
       c.dropSockets({ user: "flaky" });
-      for (const f of FOLLOWERS) if (f.login === "flaky") fx.disturb(f.account);
+      c.dropSockets({ user: "px" });
+      for (const f of FOLLOWERS) if (f.login === "flaky" || f.login === "px") fx.disturb(f.account);
       return;
     case "leaderDrop":
       // Leader fills while its socket is down are history after the re-sync: every follower may differ.
@@ -151,10 +153,11 @@ async function inject(step: Exclude<Step, { kind: "trade" }>, sim: Simulator, fx
       c.reorderEvents(step.on);
       return;
     case "reject":
-      if (step.on)
-        c.rejectOrders("REJECT01", "RiskRejected", "resilience: account refuses orders", step.mode);
-      else c.rejectOrders("REJECT01", null);
-      fx.disturb("REJECT01");
+      for (const account of REJECTING) {
+        if (step.on) c.rejectOrders(account, "RiskRejected", "resilience: account refuses orders", step.mode);
+        else c.rejectOrders(account, null);
+        fx.disturb(account);
+      }
       return;
     case "slow":
       c.delaySocket("slow", step.on ? 500 : 0);

@@ -1,5 +1,6 @@
 import type { Config, Limits } from "../../data/schema.js";
 import { type RiskAccounts, RiskEngine, type RiskEngineDeps } from "../../engine/risk/riskEngine.js";
+import { SAME_SYMBOLS } from "../../engine/symbols.js";
 import type {
   BrokerAccount,
   BrokerEvent,
@@ -79,19 +80,21 @@ export class FakeStore implements RiskStateStore {
   }
 }
 
-export const ES: ContractSpec = { id: 1, name: "ESH6", root: "ES", tickSize: 0.25, pointValue: 50 };
-export const NQ: ContractSpec = { id: 2, name: "NQH6", root: "NQ", tickSize: 0.25, pointValue: 20 };
+export const ES: ContractSpec = { id: "1", name: "ESH6", root: "ES", tickSize: 0.25, pointValue: 50 };
+export const NQ: ContractSpec = { id: "2", name: "NQH6", root: "NQ", tickSize: 0.25, pointValue: 20 };
 
 export class FakeSession implements BrokerSession {
   readonly connection = "conn";
+  readonly broker = "tradovate";
+  readonly symbols = SAME_SYMBOLS;
   readonly listAccounts: BrokerAccount[] = [];
-  readonly positionsBy = new Map<number, Map<number, PositionSnapshot>>();
+  readonly positionsBy = new Map<number, Map<string, PositionSnapshot>>();
   readonly cash = new Map<number, number>();
   readonly orders = new Map<number, WorkingOrder[]>();
-  readonly prices = new Map<number, number>();
+  readonly prices = new Map<string, number>();
   readonly subscriptions: string[] = [];
   readonly contracts = [ES, NQ];
-  budget: RateBudget = { minuteLeft: 80, hourLeft: 5000, hourLimit: 5000, refused: 0 };
+  budget: RateBudget = { left: 5000, limit: 5000, windowMs: 3_600_000, refused: 0 };
   engine: RiskEngine | undefined;
 
   addAccount(id: number, name: string, cash: number): void {
@@ -129,7 +132,7 @@ export class FakeSession implements BrokerSession {
     });
   }
   /** The broker closes a position at the current price: realized P&L into cash, position flat. */
-  closeAtMarket(accountId: number, contractId: number): void {
+  closeAtMarket(accountId: number, contractId: string): void {
     const p = this.positionsBy.get(accountId)?.get(contractId);
     const spec = this.contractById(contractId);
     if (!p || !spec || p.netPos === 0) return;
@@ -144,7 +147,7 @@ export class FakeSession implements BrokerSession {
   state = () => "connected" as const;
   accounts = () => this.listAccounts;
   contractByName = (name: string) => this.contracts.find((c) => c.name === name);
-  contractById = (id: number) => this.contracts.find((c) => c.id === id);
+  contractById = (id: string) => this.contracts.find((c) => c.id === id);
   findContract = async (name: string) => this.contractByName(name);
   positions = (accountId: number) => [...(this.positionsBy.get(accountId)?.values() ?? [])];
   cashBalance = (accountId: number) => {
@@ -152,7 +155,7 @@ export class FakeSession implements BrokerSession {
     return amount === undefined ? undefined : { amount, realizedPnL: 0 };
   };
   workingOrders = (accountId: number) => this.orders.get(accountId) ?? [];
-  lastPrice = (contractId: number) => this.prices.get(contractId);
+  lastPrice = (contractId: string) => this.prices.get(contractId);
   subscribeQuotes = (contract: string) => {
     this.subscriptions.push(contract);
   };
@@ -198,7 +201,7 @@ export class FakeLiquidator {
     );
     return { ok: true, orderId, writtenAt: 0, ackAt: 0 };
   };
-  liquidate = async (follower: string, contractId: number): Promise<OrderResult> => {
+  liquidate = async (follower: string, contractId: string): Promise<OrderResult> => {
     this.log.push(`liquidate ${follower} ${contractId} @${this.clock.now()}`);
     if (this.throwNext > 0) {
       this.throwNext--;

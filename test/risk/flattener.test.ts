@@ -14,8 +14,8 @@ function setup() {
     state: "LIQUIDATE_ONLY" as FollowerState,
     mayTarget: true,
     exposure: {
-      orders: [{ orderId: 7, accountId: 11, contractId: 1 }],
-      open: [{ contractId: 1, contract: "ESH6" }],
+      orders: [{ orderId: 7, accountId: 11, contractId: "1" }],
+      open: [{ contractId: "1", contract: "ESH6" }],
     } as Exposure | undefined,
     flat: false,
     fillsOnAccept: true,

@@ -18,8 +18,8 @@ function setup(record: FollowerRiskRecord = { state: "ACTIVE" }, disk = true, cl
   f.record = { ...record };
   f.holdings.cash = 50_000;
   f.holdings.netLiq = 50_000;
-  f.holdings.positions.set(1, {
-    contractId: 1,
+  f.holdings.positions.set("1", {
+    contractId: "1",
     contract: "ESH6",
     netPos: 1,
     netPrice: 5000,
@@ -33,7 +33,7 @@ function setup(record: FollowerRiskRecord = { state: "ACTIVE" }, disk = true, cl
       cancel: async () => OK,
       liquidate: async () => {
         calls.push("liquidate");
-        const p = f.holdings.positions.get(1);
+        const p = f.holdings.positions.get("1");
         if (p && closes) p.netPos = 0;
         return OK;
       },
@@ -148,7 +148,7 @@ describe("LockKeeper: followers through the lock machine, each step shown and sa
 
   it("a position report locks a follower being flattened once it is flat, not before its first attempt", async () => {
     const t = setup({ state: "LIQUIDATE_ONLY", lockKind: "daily" }, true, false);
-    const p = t.f.holdings.positions.get(1)!;
+    const p = t.f.holdings.positions.get("1")!;
     p.netPos = 0;
     t.keeper.positionsChanged(t.f);
     expect(t.f.record.state).toBe("LIQUIDATE_ONLY");

@@ -93,9 +93,9 @@ describe("breach path", () => {
     const r = await setup(["F1"]);
     r.liquidator.failNext = 1;
     r.session.budget = {
-      minuteLeft: 0,
-      hourLeft: 10,
-      hourLimit: 5000,
+      left: 10,
+      limit: 5000,
+      windowMs: 3_600_000,
       refused: 0,
       blockedUntil: MON_NOON + 20_000,
     };

@@ -92,10 +92,22 @@ describe("Valuation: net liquidation = cash + open P&L at live prices", () => {
   it("a point value found later revalues the follower; none at all is said once", async () => {
     const v = setup();
     const h = v.holdings("F1", 11);
-    const unknown = { id: 99, name: "ZZH6", root: "ZZ", tickSize: 1, pointValue: 5 };
+    const unknown = { id: "99", name: "ZZH6", root: "ZZ", tickSize: 1, pointValue: 5 };
     v.session.findContract = async (name) => (name === "ZZH6" ? unknown : undefined);
-    v.valuation.applyPosition(h, { accountId: 11, contractId: 99, contract: "ZZH6", netPos: 1, netPrice: 1 });
-    v.valuation.applyPosition(h, { accountId: 11, contractId: 98, contract: "YYH6", netPos: 1, netPrice: 1 });
+    v.valuation.applyPosition(h, {
+      accountId: 11,
+      contractId: "99",
+      contract: "ZZH6",
+      netPos: 1,
+      netPrice: 1,
+    });
+    v.valuation.applyPosition(h, {
+      accountId: 11,
+      contractId: "98",
+      contract: "YYH6",
+      netPos: 1,
+      netPrice: 1,
+    });
     await flush();
     expect(v.revalued).toEqual(["F1"]);
     expect(v.warnings).toEqual(["F1: no point value for YYH6; its open P&L counts as 0"]);

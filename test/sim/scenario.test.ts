@@ -22,7 +22,7 @@ describe("scenario", () => {
     const json = JSON.parse(readFileSync("data/scenarios/default.json", "utf8")) as {
       users: Array<{ name: string }>;
     };
-    expect(json.users.map((u) => u.name)).toEqual(["demo", "prop", "keyed"]);
+    expect(json.users.map((u) => u.name)).toEqual(["demo", "prop", "keyed", "topstep"]);
   });
 
   it("default has the documented users, accounts and front contracts", () => {

@@ -273,6 +273,7 @@ describe("scenario: keys and limits", () => {
       requestsPerHour: 5000,
       rateLimitStopMs: 3_600_000,
       connectionsPerUser: 50,
+      projectxRequestsPerMinute: 200,
     });
     expect(defaultScenario.users.find((u) => u.name === "keyed")?.apiKey).toMatchObject({
       appId: "mimik",

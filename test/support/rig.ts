@@ -20,7 +20,11 @@ export async function startRig(
 ): Promise<Rig> {
   const sim = await startSimulator({ port: 0, priceIntervalMs: 0, ...options.sim });
   const sessions = await createSessions(config, {
-    env: { MIMIK_TEST_PASSWORD: "demo", MIMIK_TEST_PROP_PASSWORD: "prop" },
+    env: {
+      MIMIK_TEST_PASSWORD: "demo",
+      MIMIK_TEST_PROP_PASSWORD: "prop",
+      MIMIK_TEST_PX_KEY: "sim-projectx-key",
+    },
     embeddedSimUrl: sim.url,
   });
   const engine = new Engine(
@@ -115,3 +119,12 @@ export function simConfig(groupPatch: Partial<Config["groups"][number]> = {}): C
     ],
   };
 }
+
+/** The default scenario's ProjectX login ("topstep", accounts TSX5001 and TSX5002) as a connection. */
+export const PX_CONNECTION = {
+  name: "px",
+  broker: "projectx" as const,
+  env: "sim" as const,
+  username: "topstep",
+  apiKey: { env: "MIMIK_TEST_PX_KEY" },
+};

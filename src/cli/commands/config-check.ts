@@ -1,7 +1,7 @@
 import { checkConfigFile } from "../../../data/configFile.js";
 import { resolveConfigPath } from "../../../data/paths.js";
 import { formatProblems, jsonPath, type Problem } from "../../../data/problems.js";
-import type { Config, SecretSource } from "../../../data/schema.js";
+import { type Config, secretSourcesOf } from "../../../data/schema.js";
 import { resolveSecret, SecretError } from "../../../data/secrets.js";
 import { targetSecretProblems } from "../../notify/secrets.js";
 import { printableLines } from "../../text/terminal.js";
@@ -10,7 +10,7 @@ import { parseFlags } from "../flags.js";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-/** Every connection's password and API secret must resolve before mimik can start; report the ones that do not. */
+/** Every connection's secrets (password, API secret, ProjectX API key) must resolve before mimik can start; report the ones that do not. */
 export async function secretProblems(
   config: Config,
   file: string,
@@ -18,9 +18,7 @@ export async function secretProblems(
 ): Promise<Problem[]> {
   const problems: Problem[] = [];
   for (const [i, connection] of config.connections.entries()) {
-    const sources: [string, SecretSource][] = [["password", connection.password]];
-    if (connection.secret) sources.push(["secret", connection.secret]);
-    for (const [field, source] of sources) {
+    for (const [field, source] of secretSourcesOf(connection)) {
       try {
         await resolveSecret(source, { env });
       } catch (error) {
@@ -57,10 +55,12 @@ export const configCheckCommand: Command = {
   mimik config check [--config FILE]
 
 Reads the config file, checks every field and the group rules (one leader per group; an
-account in at most one group, in one role), that every demo or live connection has a Tradovate
-API key ("cid" and a "secret" source; "appId" must be the name you gave the key), and that each
-connection's password and API secret, and each notification target's token or secret URL, can
-be found (environment variable set, credentials file present with mode 0600).
+account in at most one group, in one role), that every Tradovate demo or live connection has a
+Tradovate API key ("cid" and a "secret" source; "appId" must be the name you gave the key), that
+every ProjectX connection ("broker": "projectx") has a user name and an "apiKey" source, a "url"
+only for the simulator and "hosts" only for a live one, and that each connection's password, API
+secret or API key, and each notification target's token or secret URL, can be found
+(environment variable set, credentials file present with mode 0600).
 
 Prints every problem as "file: json.path: what is wrong (how to fix it)" and exits 1, or one
 summary line and exits 0.

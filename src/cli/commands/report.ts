@@ -1,7 +1,7 @@
 import { ConfigError, checkConfigFile } from "../../../data/configFile.js";
 import { journalFiles, journalPathFor } from "../../../data/journal/index.js";
 import { resolveConfigPath } from "../../../data/paths.js";
-import type { Config } from "../../../data/schema.js";
+import { type Config, secretSourcesOf } from "../../../data/schema.js";
 import { resolveSecret } from "../../../data/secrets.js";
 import { UserError } from "../../../data/userError.js";
 import { NoInstanceError } from "../../control/index.js";
@@ -153,7 +153,7 @@ async function instanceRunning(ctx: CommandContext, configFlag: string | undefin
 
 /** The logins' secrets that can be read, to cut out of anything printed. */
 async function loginSecrets(config: Config, env: NodeJS.ProcessEnv): Promise<string[]> {
-  const sources = config.connections.flatMap((c) => (c.secret ? [c.password, c.secret] : [c.password]));
+  const sources = config.connections.flatMap((c) => secretSourcesOf(c).map(([, source]) => source));
   const values = await Promise.all(sources.map((s) => resolveSecret(s, { env }).catch(() => undefined)));
   return values.filter((v): v is string => v !== undefined);
 }

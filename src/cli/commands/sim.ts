@@ -18,13 +18,18 @@ function describe(url: string, scenario: Scenario): string {
     `socket   ${simEndpoints(url).wsUrl}   (trading)`,
     `md       ${simEndpoints(url).mdUrl}   (market data: the md token works only here)`,
     `control  ${url}/sim/...`,
+    `ProjectX REST ${url}/api/...   hubs ${url}/hubs/user, ${url}/hubs/market   (for the ProjectX users below)`,
     "users (simulated logins, not secrets):",
   ];
   for (const u of scenario.users) {
-    const key = u.apiKey
-      ? `   API key: appId ${u.apiKey.appId}, cid ${u.apiKey.cid}, sec ${u.apiKey.sec}${u.apiKey.permissions === "none" ? " (no permissions)" : ""}`
-      : "";
-    lines.push(`  ${u.name} / ${u.password}${key}`);
+    if (u.broker === "projectx") {
+      lines.push(`  ${u.name}   ProjectX API key: ${u.apiKey}`);
+    } else {
+      const key = u.apiKey
+        ? `   API key: appId ${u.apiKey.appId}, cid ${u.apiKey.cid}, sec ${u.apiKey.sec}${u.apiKey.permissions === "none" ? " (no permissions)" : ""}`
+        : "";
+      lines.push(`  ${u.name} / ${u.password}${key}`);
+    }
     for (const a of u.accounts) {
       const limit =
         a.dailyLossAutoLiq !== undefined ? `, daily loss auto-liq ${usd(a.dailyLossAutoLiq)}` : "";

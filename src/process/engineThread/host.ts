@@ -15,7 +15,7 @@ import { Notifier } from "../../notify/notifier.js";
 import { targetSecretValues } from "../../notify/secrets.js";
 import { scrubData, scrubEvent, secretScrubber } from "../../text/scrub.js";
 import { journalSink } from "../journalSink.js";
-import { sessionsFor } from "../sessions.js";
+import { secretValues, sessionsFor } from "../sessions.js";
 import type { EngineInit, ThreadError } from "./protocol.js";
 
 /** The engine and the files it writes, built from an EngineInit; runs inside the engine's thread. */
@@ -40,7 +40,7 @@ export async function openEngineHost(
 ): Promise<EngineHost> {
   // Text that leaves this thread or reaches the journal never carries a secret value.
   const scrub = secretScrubber([
-    ...Object.values(init.secrets).flatMap((s) => [s.password, s.sec]),
+    ...secretValues(init.secrets),
     ...targetSecretValues(init.notifySecrets ?? {}),
   ]);
   const log: Logger = {

@@ -1,0 +1,72 @@
+/**
+ * Every ProjectX error code a copier meets (projectx-protocol.md "Auth", "Enums") as a reason a
+ * trader can act on. ProjectX answers business failures with HTTP 200, `success: false`, an
+ * endpoint-specific `errorCode` and an `errorMessage`; the reason names the code, the text keeps
+ * ProjectX's own words.
+ */
+
+/** Auth/loginKey's codes: what was wrong and what to do. */
+const LOGIN: Record<number, string> = {
+  1: "user not found: check the connection's username (your ProjectX / TopstepX user name)",
+  2: "password verification failed",
+  3: "invalid credentials: the API key does not belong to this user name, or was revoked",
+  4: "app not found",
+  5: "app verification failed",
+  6: "invalid device",
+  7: "agreements not signed: sign the platform's agreements in its web app first",
+  8: "unknown login error",
+  9: "API subscription not found: the API add-on is not active on this user (TopstepX: Settings → API)",
+  10: "API key authentication is disabled for this user",
+};
+
+export function loginErrorText(code: number, message: string | null | undefined): string {
+  const what = LOGIN[code] ?? `login error ${code}`;
+  return `ProjectX refused the login (${code}: ${what})${message ? `: ${message}` : ""}`;
+}
+
+/** Login codes after which trying again with the same user name and key cannot help. */
+export function loginIsFatal(code: number): boolean {
+  return code !== 8;
+}
+
+/** Order/place's codes as failureReasons (the copier shows `reason: text`). */
+const PLACE: Record<number, string> = {
+  1: "AccountNotFound",
+  2: "OrderRejected",
+  3: "InsufficientFunds",
+  4: "AccountViolation",
+  5: "OutsideTradingHours",
+  6: "OrderPending",
+  7: "UnknownReason",
+  8: "InvalidContract",
+  9: "ContractNotActive",
+  10: "AccountRejected",
+};
+
+export function placeFailure(code: number): string {
+  return PLACE[code] ?? `ProjectXError${code}`;
+}
+
+/** Order/modify and Order/cancel. */
+const ORDER: Record<number, string> = { 1: "AccountNotFound", 2: "OrderNotFound", 3: "OrderRejected" };
+
+export function orderFailure(code: number): string {
+  return ORDER[code] ?? `ProjectXError${code}`;
+}
+
+/** Position/closeContract and partialCloseContract. */
+const CLOSE: Record<number, string> = {
+  1: "AccountNotFound",
+  2: "PositionNotFound",
+  3: "InvalidContract",
+  4: "OrderRejected",
+};
+
+export function closeFailure(code: number): string {
+  return CLOSE[code] ?? `ProjectXError${code}`;
+}
+
+/** A contract the broker does not know: say where the name came from, so the trader can map it. */
+export function contractHint(contractId: string): string {
+  return `ProjectX has no contract ${contractId}; if ProjectX names this product differently, add its root to the connection's "symbols" (e.g. {"ES": "EP"})`;
+}

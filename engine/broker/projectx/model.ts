@@ -1,0 +1,430 @@
+import type { SymbolMap } from "../../symbols.js";
+import type {
+  BrokerAccount,
+  BrokerEvent,
+  ContractSpec,
+  FillEvent,
+  MonoMs,
+  PositionSnapshot,
+  SyncEvent,
+  WorkingOrder,
+} from "../../types.js";
+import { canonicalOf } from "./symbols.js";
+import {
+  isOpenStatus,
+  type PxAccount,
+  type PxContract,
+  type PxOrder,
+  type PxPosition,
+  type PxTrade,
+  sideOf,
+  statusWord,
+} from "./wire.js";
+
+/**
+ * The state of one ProjectX login as the port shows it: the configured accounts, their cash and
+ * trading permission, positions, live orders, contracts, and the fills. Pure: no I/O, no timers.
+ *
+ * Fills come from trades (GatewayUserTrade, each with its id). Some fills are reported only by
+ * an order's fillVolume [community], so an order whose fillVolume runs ahead of its trades has a
+ * gap; the session waits briefly for the trade and then asks the model to `synthesize` the fill
+ * from the order. A trade that arrives after that is absorbed, never counted twice.
+ */
+
+const FINISHED_ORDERS_KEPT = 5_000;
+const TRADE_IDS_KEPT = 100_000;
+
+interface OrderLine {
+  order: PxOrder;
+  /** Contracts the order's trades (seen, live or history) account for. */
+  traded: number;
+  /** Contracts synthesized from fillVolume ahead of their trades. */
+  synthesized: number;
+  lastStatus: string | undefined;
+}
+
+export interface Snapshot {
+  accounts: PxAccount[];
+  positions: PxPosition[];
+  orders: PxOrder[];
+  trades: PxTrade[];
+}
+
+export class ProjectXModel {
+  private allowed = new Map<number, BrokerAccount>();
+  private readonly cash = new Map<number, { amount: number; realized: number }>();
+  private readonly canTrade = new Map<number, boolean>();
+  private readonly positionsBy = new Map<string, PositionSnapshot>();
+  private readonly orders = new Map<number, OrderLine>();
+  private readonly trades = new Set<number>();
+  /** Live fills emitted, by trade id: a voided trade later names what it takes back. */
+  private readonly emitted = new Map<number, FillEvent>();
+  private readonly specs = new Map<string, ContractSpec>();
+  private readonly prices = new Map<string, number>();
+
+  constructor(
+    private readonly connection: string,
+    private readonly symbols: SymbolMap,
+    private readonly now: () => number,
+  ) {}
+
+  // ------------------------------------------------------------------ reads
+
+  accounts(): BrokerAccount[] {
+    return [...this.allowed.values()];
+  }
+
+  isAllowed(accountId: number): boolean {
+    return this.allowed.has(accountId);
+  }
+
+  positions(accountId: number): PositionSnapshot[] {
+    return [...this.positionsBy.values()].filter((p) => p.accountId === accountId);
+  }
+
+  cashBalance(accountId: number): { amount: number; realizedPnL: number } | undefined {
+    const c = this.cash.get(accountId);
+    return c ? { amount: c.amount, realizedPnL: c.realized } : undefined;
+  }
+
+  workingOrders(accountId: number): WorkingOrder[] {
+    const out: WorkingOrder[] = [];
+    for (const { order } of this.orders.values())
+      if (order.accountId === accountId && isOpenStatus(order.status))
+        out.push({ orderId: order.id, accountId, contractId: order.contractId });
+    return out;
+  }
+
+  accountOfOrder(orderId: number): number | undefined {
+    return this.orders.get(orderId)?.order.accountId;
+  }
+
+  contract(id: string): ContractSpec | undefined {
+    return this.specs.get(id);
+  }
+
+  lastPrice(contractId: string): number | undefined {
+    return this.prices.get(contractId);
+  }
+
+  /** The canonical name of a ProjectX contract id (the id itself when it is not a futures id). */
+  nameOf(contractId: string): string {
+    return canonicalOf(contractId, this.symbols) ?? contractId;
+  }
+
+  // ------------------------------------------------------------------ writes
+
+  /** The configured accounts among Account/search's, by name. */
+  setAccounts(accounts: readonly PxAccount[], wanted: ReadonlySet<string> | undefined): void {
+    this.allowed = new Map();
+    for (const a of accounts)
+      if (!wanted || wanted.has(a.name.toUpperCase())) this.allowed.set(a.id, { id: a.id, name: a.name });
+  }
+
+  learnContract(c: PxContract): ContractSpec {
+    const name = this.nameOf(c.id);
+    const spec: ContractSpec = {
+      id: c.id,
+      name,
+      root: name === c.id ? c.id : name.slice(0, -2),
+      tickSize: c.tickSize,
+      pointValue: c.tickValue / c.tickSize,
+    };
+    this.specs.set(c.id, spec);
+    return spec;
+  }
+
+  setPrice(contractId: string, price: number): void {
+    this.prices.set(contractId, price);
+  }
+
+  /**
+   * The REST picture after a (re)connect is the whole truth: positions, live orders and cash
+   * start again from it; its trades are history, never fills to copy.
+   */
+  applySnapshot(s: Snapshot, initial: boolean): BrokerEvent[] {
+    for (const key of [...this.positionsBy.keys()]) {
+      const accountId = Number(key.split("|")[0]);
+      if (this.allowed.has(accountId)) this.positionsBy.delete(key);
+    }
+    for (const p of s.positions)
+      if (this.allowed.has(p.accountId)) this.positionsBy.set(key(p), this.snapshotOf(p));
+    for (const o of s.orders)
+      if (this.allowed.has(o.accountId)) this.store(o).lastStatus = statusWord(o.status);
+    const history: number[] = [];
+    const realized = new Map<number, number>();
+    for (const t of s.trades) {
+      if (!this.allowed.has(t.accountId)) continue;
+      if (!t.voided) realized.set(t.accountId, (realized.get(t.accountId) ?? 0) + (t.profitAndLoss ?? 0));
+      if (this.trades.has(t.id)) continue;
+      this.seeTrade(t.id);
+      history.push(t.id);
+      const line = this.orders.get(t.orderId);
+      if (line && !t.voided) line.traded += t.size;
+    }
+    const events: BrokerEvent[] = [];
+    for (const a of s.accounts) {
+      if (!this.allowed.has(a.id)) continue;
+      if (a.balance !== undefined)
+        this.cash.set(a.id, { amount: a.balance, realized: realized.get(a.id) ?? 0 });
+    }
+    const sync: SyncEvent = {
+      type: "sync",
+      connection: this.connection,
+      initial,
+      accounts: this.accounts(),
+      positions: [...this.positionsBy.values()],
+      fillIds: history,
+    };
+    events.push(sync);
+    for (const a of s.accounts) {
+      if (!this.allowed.has(a.id)) continue;
+      const c = this.cash.get(a.id);
+      if (c) events.push(this.balanceEvent(a.id));
+      this.canTrade.set(a.id, a.canTrade);
+      events.push(this.riskEvent(a.id, a.canTrade));
+    }
+    this.trim();
+    return events;
+  }
+
+  applyAccount(a: PxAccount): BrokerEvent[] {
+    if (!this.allowed.has(a.id)) return [];
+    const events: BrokerEvent[] = [];
+    const before = this.cash.get(a.id);
+    if (a.balance !== undefined && a.balance !== before?.amount) {
+      this.cash.set(a.id, { amount: a.balance, realized: before?.realized ?? 0 });
+      events.push(this.balanceEvent(a.id));
+    }
+    if (this.canTrade.get(a.id) !== a.canTrade) {
+      this.canTrade.set(a.id, a.canTrade);
+      events.push(this.riskEvent(a.id, a.canTrade));
+    }
+    return events;
+  }
+
+  /** An order update: its status as an event, and whether its fillVolume ran ahead of its trades. */
+  applyOrder(o: PxOrder): { events: BrokerEvent[]; gap: boolean } {
+    if (!this.allowed.has(o.accountId)) return { events: [], gap: false };
+    const line = this.store(o);
+    const events: BrokerEvent[] = [];
+    const word = statusWord(o.status);
+    if (word !== line.lastStatus) {
+      line.lastStatus = word;
+      events.push({
+        type: "orderStatus",
+        connection: this.connection,
+        accountId: o.accountId,
+        orderId: o.id,
+        contractId: o.contractId,
+        status: word,
+        clOrdId: o.customTag,
+      });
+    }
+    this.trim();
+    return { events, gap: this.gapOf(line) > 0 };
+  }
+
+  applyPosition(p: PxPosition): BrokerEvent[] {
+    if (!this.allowed.has(p.accountId)) return [];
+    const before = this.positionsBy.get(key(p));
+    const snap = this.snapshotOf(p);
+    if (before && before.netPos === snap.netPos && before.netPrice === snap.netPrice) return [];
+    if (snap.netPos === 0) this.positionsBy.delete(key(p));
+    else this.positionsBy.set(key(p), snap);
+    if (!before && snap.netPos === 0) return [];
+    return [{ type: "position", connection: this.connection, position: snap }];
+  }
+
+  /** A trade: a fill, once; a voided trade takes an emitted fill back. */
+  applyTrade(t: PxTrade, receivedAt: MonoMs): BrokerEvent[] {
+    if (!this.allowed.has(t.accountId)) return [];
+    if (t.voided) return this.voided(t);
+    if (this.trades.has(t.id)) return [];
+    this.seeTrade(t.id);
+    if (t.profitAndLoss !== undefined) {
+      const c = this.cash.get(t.accountId);
+      if (c) c.realized += t.profitAndLoss;
+    }
+    const line = this.orders.get(t.orderId);
+    let qty = t.size;
+    if (line) {
+      line.traded += t.size;
+      // What was synthesized from fillVolume already counted these contracts.
+      const covered = Math.min(qty, line.synthesized);
+      line.synthesized -= covered;
+      qty -= covered;
+    }
+    if (qty === 0) return [];
+    const fill = this.fill(
+      t.id,
+      t.accountId,
+      t.orderId,
+      t.contractId,
+      sideOf(t.side),
+      qty,
+      t.price,
+      t.at,
+      receivedAt,
+      line,
+    );
+    this.emitted.set(t.id, fill);
+    return [fill];
+  }
+
+  /** The order's trade did not come: its fill, from fillVolume and filledPrice. */
+  synthesize(orderId: number, receivedAt: MonoMs): BrokerEvent[] {
+    const line = this.orders.get(orderId);
+    if (!line) return [];
+    const gap = this.gapOf(line);
+    if (gap <= 0) return [];
+    const o = line.order;
+    line.synthesized += gap;
+    // A deterministic id of its own (negative: never a trade id), so a repeat is the same fill.
+    const id = -(o.id * 1000 + (o.fillVolume % 1000));
+    return [
+      this.fill(
+        id,
+        o.accountId,
+        o.id,
+        o.contractId,
+        sideOf(o.side),
+        gap,
+        o.filledPrice ?? 0,
+        o.updated,
+        receivedAt,
+        line,
+      ),
+    ];
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private gapOf(line: OrderLine): number {
+    return line.order.fillVolume - line.traded - line.synthesized;
+  }
+
+  private store(o: PxOrder): OrderLine {
+    const line = this.orders.get(o.id);
+    if (line) {
+      // Hub updates may repeat or come out of order: fillVolume never goes back.
+      line.order = { ...o, fillVolume: Math.max(o.fillVolume, line.order.fillVolume) };
+      return line;
+    }
+    const fresh: OrderLine = { order: o, traded: 0, synthesized: 0, lastStatus: undefined };
+    this.orders.set(o.id, fresh);
+    return fresh;
+  }
+
+  private fill(
+    fillId: number,
+    accountId: number,
+    orderId: number,
+    contractId: string,
+    side: "Buy" | "Sell",
+    qty: number,
+    price: number,
+    at: number | undefined,
+    receivedAt: MonoMs,
+    line: OrderLine | undefined,
+  ): FillEvent {
+    return {
+      type: "fill",
+      connection: this.connection,
+      accountId,
+      fillId,
+      orderId,
+      contractId,
+      contract: this.nameOf(contractId),
+      side,
+      qty,
+      price,
+      ts: at ?? this.now(),
+      receivedAt,
+      clOrdId: line?.order.customTag,
+    };
+  }
+
+  private voided(t: PxTrade): BrokerEvent[] {
+    const fill = this.emitted.get(t.id);
+    if (!fill) {
+      this.seeTrade(t.id);
+      return [];
+    }
+    this.emitted.delete(t.id);
+    const line = this.orders.get(t.orderId);
+    if (line) line.traded = Math.max(0, line.traded - t.size);
+    return [
+      {
+        type: "fillBusted",
+        connection: this.connection,
+        accountId: fill.accountId,
+        fillId: fill.fillId,
+        orderId: fill.orderId,
+        contractId: fill.contractId,
+        contract: fill.contract,
+        side: fill.side,
+        qty: fill.qty,
+        price: fill.price,
+        clOrdId: fill.clOrdId,
+      },
+    ];
+  }
+
+  private seeTrade(id: number): void {
+    this.trades.add(id);
+    if (this.trades.size > TRADE_IDS_KEPT) {
+      const oldest = this.trades.values().next();
+      if (!oldest.done) this.trades.delete(oldest.value);
+    }
+    if (this.emitted.size > TRADE_IDS_KEPT) {
+      const oldest = this.emitted.keys().next();
+      if (!oldest.done) this.emitted.delete(oldest.value);
+    }
+  }
+
+  /** Finished orders beyond the limit are forgotten, oldest first; never one with a fill gap. */
+  private trim(): void {
+    if (this.orders.size <= FINISHED_ORDERS_KEPT) return;
+    for (const [id, line] of this.orders) {
+      if (this.orders.size <= FINISHED_ORDERS_KEPT) break;
+      if (!isOpenStatus(line.order.status) && this.gapOf(line) <= 0) this.orders.delete(id);
+    }
+  }
+
+  private snapshotOf(p: PxPosition): PositionSnapshot {
+    return {
+      accountId: p.accountId,
+      contractId: p.contractId,
+      contract: this.nameOf(p.contractId),
+      netPos: p.netPos,
+      netPrice: p.netPos === 0 ? undefined : p.averagePrice,
+    };
+  }
+
+  private balanceEvent(accountId: number): BrokerEvent {
+    const c = this.cash.get(accountId)!;
+    return {
+      type: "balance",
+      connection: this.connection,
+      accountId,
+      amount: c.amount,
+      realizedPnL: c.realized,
+    };
+  }
+
+  private riskEvent(accountId: number, canTrade: boolean): BrokerEvent {
+    return {
+      type: "riskStatus",
+      connection: this.connection,
+      accountId,
+      adminAction: canTrade ? "canTrade: true" : "canTrade: false",
+      liquidateOnly: false,
+      locked: !canTrade,
+    };
+  }
+}
+
+function key(p: { accountId: number; contractId: string }): string {
+  return `${p.accountId}|${p.contractId}`;
+}

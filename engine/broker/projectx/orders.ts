@@ -1,0 +1,162 @@
+import type { SymbolMap } from "../../symbols.js";
+import type { BrokerEvent, Clock, ContractId, MonoMs, OrderResult, PlaceOrderRequest } from "../../types.js";
+import { orderResultFromError, TRANSPORT_FAILURES } from "../orders.js";
+import type { RateLimiter, RequestKind } from "../rateLimiter.js";
+import type { Redactor } from "../redact.js";
+import { closeFailure, contractHint, orderFailure, placeFailure } from "./errors.js";
+import type { Envelope } from "./rest.js";
+import { projectxIdOf } from "./symbols.js";
+
+/**
+ * The order requests of one ProjectX login as OrderResults (never a throw, never a wait for
+ * budget): Order/place with the copy's clOrdId as `customTag` (ProjectX refuses a second order
+ * with the same tag on an account, so a copy can never be placed twice), Order/cancel and
+ * Position/closeContract. Every error code comes back as a reason (errors.ts).
+ */
+
+/** ProjectX's OrderType. */
+export const ORDER_TYPE = { limit: 1, market: 2, stopLimit: 3, stop: 4, trailingStop: 5 } as const;
+
+/**
+ * The body of Order/place. The port sends market orders; the limit and stop prices are the
+ * working orders' fields (issue 14) and map one to one.
+ */
+export function placeBody(
+  accountId: number,
+  contractId: string,
+  req: Pick<PlaceOrderRequest, "action" | "qty" | "clOrdId">,
+  terms: { type: number; limitPrice?: number; stopPrice?: number } = { type: ORDER_TYPE.market },
+): Record<string, unknown> {
+  return {
+    accountId,
+    contractId,
+    type: terms.type,
+    side: req.action === "Buy" ? 0 : 1,
+    size: req.qty,
+    ...(terms.limitPrice !== undefined ? { limitPrice: terms.limitPrice } : {}),
+    ...(terms.stopPrice !== undefined ? { stopPrice: terms.stopPrice } : {}),
+    customTag: req.clOrdId,
+  };
+}
+
+export interface ProjectXOrderDeps {
+  connection: string;
+  clock: Clock;
+  /** A REST call with the login's token (logging in again once on a 401). */
+  call(path: string, body: object, kind: RequestKind): Promise<Envelope>;
+  limiter: RateLimiter;
+  redactor: Redactor;
+  symbols: SymbolMap;
+  /** Why orders cannot go now (not synced), or undefined when they may. */
+  notReady(): string | undefined;
+  accountOfOrder(orderId: number): number | undefined;
+  emit(event: BrokerEvent): void;
+}
+
+const BUDGET_ALERT_EVERY_MS = 60_000;
+
+export class ProjectXOrderSender {
+  private alertAt: number | undefined;
+  private refusedAtAlert = 0;
+
+  constructor(private readonly d: ProjectXOrderDeps) {}
+
+  place(req: PlaceOrderRequest): Promise<OrderResult> {
+    const contractId = projectxIdOf(req.symbol, this.d.symbols, this.d.clock.now());
+    if (!contractId)
+      return this.refuse("InvalidContract", `${req.symbol} is not a contract name (root, month, year)`);
+    return this.send(
+      "Order/place",
+      placeBody(req.accountId, contractId, req),
+      req.exit ? "exit" : "order",
+      (env) => {
+        const orderId = env.orderId;
+        if (env.success && typeof orderId === "number") return { orderId };
+        const text =
+          env.errorCode === 8 ? `${env.errorMessage ?? ""} (${contractHint(contractId)})` : env.errorMessage;
+        return { failureReason: placeFailure(env.errorCode), failureText: text ?? undefined };
+      },
+    );
+  }
+
+  cancel(orderId: number): Promise<OrderResult> {
+    const accountId = this.d.accountOfOrder(orderId);
+    if (accountId === undefined)
+      return this.refuse("OrderNotFound", `order ${orderId} is not one this login knows`);
+    return this.send("Order/cancel", { accountId, orderId }, "exit", (env) =>
+      env.success
+        ? { orderId }
+        : { failureReason: orderFailure(env.errorCode), failureText: env.errorMessage ?? undefined },
+    );
+  }
+
+  /** Position/closeContract: the whole position at market. ProjectX names no order for it (orderId 0). */
+  close(accountId: number, contractId: ContractId): Promise<OrderResult> {
+    return this.send("Position/closeContract", { accountId, contractId }, "exit", (env) =>
+      env.success
+        ? { orderId: 0 }
+        : { failureReason: closeFailure(env.errorCode), failureText: env.errorMessage ?? undefined },
+    );
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  private send(
+    path: string,
+    body: Record<string, unknown>,
+    kind: RequestKind,
+    read: (
+      env: Envelope,
+    ) => { orderId: number } | { failureReason: string; failureText?: string | undefined },
+  ): Promise<OrderResult> {
+    const why = this.d.notReady();
+    if (why !== undefined) return this.refuse(TRANSPORT_FAILURES.disconnected, why);
+    const { clock } = this.d;
+    let writtenAt: MonoMs | undefined;
+    const attempt = async (): Promise<OrderResult> => {
+      writtenAt = clock.mono();
+      const env = await this.d.call(path, body, kind);
+      const result = read(env);
+      const ackAt = clock.mono();
+      return "orderId" in result
+        ? { ok: true, orderId: result.orderId, writtenAt, ackAt }
+        : { ok: false, ...result, writtenAt, ackAt };
+    };
+    return attempt().then(
+      (result) => this.clean(result),
+      (error: unknown) => {
+        const result = orderResultFromError(error, writtenAt, clock.mono());
+        if (!result.ok && result.failureReason === TRANSPORT_FAILURES.budget) this.budgetSpent();
+        return this.clean(result);
+      },
+    );
+  }
+
+  private refuse(failureReason: string, failureText: string): Promise<OrderResult> {
+    return Promise.resolve({ ok: false, failureReason, failureText, ackAt: this.d.clock.mono() });
+  }
+
+  private clean(result: OrderResult): OrderResult {
+    if (!result.ok && result.failureText) result.failureText = this.d.redactor.text(result.failureText);
+    return result;
+  }
+
+  /** Orders are being refused for budget: say so, once a minute at most. */
+  private budgetSpent(): void {
+    const now = this.d.clock.now();
+    if (this.alertAt !== undefined && now - this.alertAt < BUDGET_ALERT_EVERY_MS) return;
+    const refused = this.d.limiter.budget().refused;
+    this.alertAt = now;
+    const since = refused - this.refusedAtAlert;
+    this.refusedAtAlert = refused;
+    this.d.emit({
+      type: "brokerAlert",
+      connection: this.d.connection,
+      level: "warn",
+      message:
+        `ProjectX request budget of connection "${this.d.connection}" is spent: ${since} request(s) refused at ` +
+        'once (openings and reads first; exits keep a reserve). Copies refused this way are rejected with "request ' +
+        'budget" and are not sent late. The budget refills as the minute window slides.',
+    });
+  }
+}

@@ -1,0 +1,516 @@
+/**
+ * One ProjectX (TopstepX) login as a BrokerSession (projectx-protocol.md): an API-key token shared
+ * by REST and both hubs, the configured accounts, a REST snapshot after every (re)connect of the
+ * user hub (ProjectX has no sync request: positions, open orders and today's trades are read, and
+ * hub events that arrive meanwhile wait for it), the user hub's events turned into the port's
+ * events, quotes from the market hub, and orders over REST within ProjectX's 200 requests a
+ * minute. Contracts keep their canonical names in the engine (ESZ6); this adapter maps them to
+ * ProjectX's ids (CON.F.US.EP.Z26) and back through its symbol map. Every text that leaves is
+ * redacted: no API key or token gets out of the broker layer.
+ */
+
+import type { SymbolMap } from "../../symbols.js";
+import {
+  type BrokerAccount,
+  type BrokerEvent,
+  type BrokerSession,
+  type Clock,
+  type ConnectionState,
+  type ContractId,
+  type ContractSpec,
+  type Logger,
+  type MonoMs,
+  type OrderResult,
+  type PlaceOrderRequest,
+  type PositionSnapshot,
+  type RateBudget,
+  silentLogger,
+  systemClock,
+  type WorkingOrder,
+} from "../../types.js";
+import { backoffDelay } from "../backoff.js";
+import { BrokerRequestError } from "../errors.js";
+import { RateLimiter, type RequestKind } from "../rateLimiter.js";
+import { Redactor, redactingLogger } from "../redact.js";
+import { ProjectXTokens } from "./auth.js";
+import { HubLink } from "./hub.js";
+import { ProjectXModel } from "./model.js";
+import { ProjectXOrderSender } from "./orders.js";
+import { type Envelope, ProjectXRest } from "./rest.js";
+import { accountsOf, readSnapshot } from "./snapshot.js";
+import { projectxIdOf, projectxSymbols } from "./symbols.js";
+import {
+  type PxAccount,
+  parseAccount,
+  parseContract,
+  parseOrder,
+  parsePosition,
+  parseTrade,
+} from "./wire.js";
+
+export interface ProjectXSessionOptions {
+  /** The config connection name (echoed in every event). */
+  connection: string;
+  /** REST base (https://api.topstepx.com); requests go to <apiUrl>/api/... */
+  apiUrl: string;
+  userHubUrl: string;
+  marketHubUrl: string;
+  userName: string;
+  apiKey: string;
+  /** Account names to follow; default: every account of Account/search. */
+  accounts?: string[];
+  /** Canonical root → ProjectX root, on top of the built-in table (ES → EP, NQ → ENQ, …). */
+  symbols?: Record<string, string>;
+  clock?: Clock;
+  logger?: Logger;
+  /** ProjectX's 200 requests a minute; a 429 stops requests for lockoutMs (default 10 s). */
+  rateLimit?: { perMinute?: number; lockoutMs?: number };
+  requestTimeoutMs?: number;
+  reconnect?: { initialMs: number; maxMs: number };
+  /** SignalR keep-alive and server timeout (defaults 15 s and 30 s, SignalR's own). */
+  keepAliveMs?: number;
+  serverTimeoutMs?: number;
+  /** Renew the token this long before its 24 h are up (default 1 h). */
+  renewBeforeMs?: number;
+  /** How long an order's fillVolume may run ahead of its trade before the fill is taken from the order (default 300). */
+  tradeWaitMs?: number;
+  fetchImpl?: typeof fetch;
+}
+
+/** Trades read back at a (re)connect: the last day's are history, never copied. */
+const HISTORY_MS = 24 * 3_600_000;
+
+export class ProjectXBrokerSession implements BrokerSession {
+  readonly connection: string;
+  readonly broker = "projectx";
+  readonly symbols: SymbolMap;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly redactor: Redactor;
+  private readonly limiter: RateLimiter;
+  private readonly rest: ProjectXRest;
+  private readonly tokens: ProjectXTokens;
+  private readonly model: ProjectXModel;
+  private readonly userHub: HubLink;
+  private readonly marketHub: HubLink;
+  private readonly orders: ProjectXOrderSender;
+  private readonly listeners = new Set<(event: BrokerEvent) => void>();
+  private readonly wanted: ReadonlySet<string> | undefined;
+  private readonly quoteIds = new Set<string>();
+  private readonly lookups = new Map<string, Promise<ContractSpec | undefined>>();
+  private current: ConnectionState = "down";
+  private currentReason: string | undefined;
+  private stopped = true;
+  private synced = false;
+  private syncedOnce = false;
+  private buffered: Array<() => void> = [];
+  private bootTimer: unknown;
+  private bootAttempt = 0;
+  private firstOutcome: (() => void) | undefined;
+  private rateAlertUntil = 0;
+  private readonly tradeWaitMs: number;
+  private readonly gapTimers = new Map<number, unknown>();
+
+  constructor(private readonly opts: ProjectXSessionOptions) {
+    this.connection = opts.connection;
+    this.clock = opts.clock ?? systemClock;
+    this.symbols = projectxSymbols(opts.symbols);
+    this.redactor = new Redactor([opts.apiKey]);
+    this.logger = redactingLogger(opts.logger ?? silentLogger, this.redactor);
+    this.wanted = opts.accounts ? new Set(opts.accounts.map((a) => a.toUpperCase())) : undefined;
+    this.tradeWaitMs = opts.tradeWaitMs ?? 300;
+    const perMinute = opts.rateLimit?.perMinute ?? 200;
+    this.limiter = new RateLimiter({
+      clock: this.clock,
+      limits: { perSecond: perMinute, perMinute, perHour: perMinute * 60 },
+      reportWindow: "minute",
+      brokerName: "ProjectX",
+    });
+    this.rest = new ProjectXRest({
+      baseUrl: opts.apiUrl,
+      clock: this.clock,
+      limiter: this.limiter,
+      logger: this.logger,
+      timeoutMs: opts.requestTimeoutMs ?? 10_000,
+      lockoutMs: opts.rateLimit?.lockoutMs ?? 10_000,
+      fetchImpl: opts.fetchImpl,
+      onRateLimited: (until) => this.rateLimited(until),
+    });
+    this.tokens = new ProjectXTokens({
+      rest: this.rest,
+      userName: opts.userName,
+      apiKey: opts.apiKey,
+      clock: this.clock,
+      logger: this.logger,
+      renewBeforeMs: opts.renewBeforeMs ?? 3_600_000,
+      onToken: (token) => this.redactor.addToken(token),
+      onFatal: (error) => this.setState("reauth-needed", error.message),
+    });
+    this.model = new ProjectXModel(opts.connection, this.symbols, () => this.clock.now());
+    const reconnect = opts.reconnect ?? { initialMs: 500, maxMs: 30_000 };
+    const hubTiming = {
+      reconnect,
+      keepAliveMs: opts.keepAliveMs ?? 15_000,
+      serverTimeoutMs: opts.serverTimeoutMs ?? 30_000,
+      clock: this.clock,
+      logger: this.logger,
+      // Each hub connect checks the token with ProjectX first: a reconnect must not offer a
+      // token the server stopped taking (the upgrade would fail with 401 forever).
+      token: () => this.tokens.checked(),
+    };
+    const live = (apply: (value: unknown, receivedAt: MonoMs) => void) => (value: unknown) => {
+      const receivedAt = this.clock.mono();
+      if (this.synced) apply(value, receivedAt);
+      else this.buffered.push(() => apply(value, receivedAt));
+    };
+    this.userHub = new HubLink({
+      name: "user hub",
+      url: opts.userHubUrl,
+      ...hubTiming,
+      handlers: {
+        GatewayUserAccount: live((v) => this.onAccount(v)),
+        GatewayUserOrder: live((v, at) => this.onOrder(v, at)),
+        GatewayUserPosition: live((v) => this.onPosition(v)),
+        GatewayUserTrade: live((v, at) => this.onTrade(v, at)),
+      },
+      onConnected: () => this.userHubUp(),
+      onDown: (reason) => this.userHubDown(reason),
+    });
+    this.marketHub = new HubLink({
+      name: "market hub",
+      url: opts.marketHubUrl,
+      ...hubTiming,
+      handlers: { GatewayQuote: (id: unknown, data: unknown) => this.onQuote(id, data) },
+      onConnected: async () => {
+        for (const id of this.quoteIds) await this.marketHub.invoke("SubscribeContractQuotes", id);
+      },
+      onDown: (reason) => this.logger.warn("ProjectX quotes paused", { connection: this.connection, reason }),
+    });
+    this.orders = new ProjectXOrderSender({
+      connection: opts.connection,
+      clock: this.clock,
+      call: (path, body, kind) => this.call(path, body, kind),
+      limiter: this.limiter,
+      redactor: this.redactor,
+      symbols: this.symbols,
+      notReady: () => (this.synced ? undefined : `${this.connection} is ${this.current}`),
+      accountOfOrder: (orderId) => this.model.accountOfOrder(orderId),
+      emit: (event) => this.emit(event),
+    });
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  /** Resolves after the first connect attempt's outcome (connected, or a failure state). */
+  start(): Promise<void> {
+    if (!this.stopped) return Promise.resolve();
+    this.stopped = false;
+    this.tokens.resume();
+    const outcome = new Promise<void>((resolve) => {
+      this.firstOutcome = resolve;
+    });
+    this.setState("connecting");
+    this.bootAttempt = 0;
+    void this.boot();
+    return outcome;
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.synced = false;
+    this.clock.clearTimeout(this.bootTimer);
+    for (const t of this.gapTimers.values()) this.clock.clearTimeout(t);
+    this.gapTimers.clear();
+    this.tokens.stop();
+    await Promise.all([this.userHub.stop(), this.marketHub.stop()]);
+    this.setState("down", "stopped");
+  }
+
+  state(): ConnectionState {
+    return this.current;
+  }
+
+  on(listener: (event: BrokerEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  accounts(): BrokerAccount[] {
+    return this.model.accounts();
+  }
+  contractByName(name: string): ContractSpec | undefined {
+    const id = projectxIdOf(name.toUpperCase(), this.symbols, this.clock.now());
+    return id ? this.model.contract(id) : undefined;
+  }
+  contractById(id: ContractId): ContractSpec | undefined {
+    return this.model.contract(id);
+  }
+  positions(accountId: number): PositionSnapshot[] {
+    return this.model.positions(accountId);
+  }
+  cashBalance(accountId: number): { amount: number; realizedPnL: number } | undefined {
+    return this.model.cashBalance(accountId);
+  }
+  workingOrders(accountId: number): WorkingOrder[] {
+    return this.model.workingOrders(accountId);
+  }
+  lastPrice(contractId: ContractId): number | undefined {
+    return this.model.lastPrice(contractId);
+  }
+  rateBudget(): RateBudget {
+    return this.limiter.budget();
+  }
+
+  /** Contract/searchById for the canonical name's ProjectX id (cached; undefined when ProjectX has none). */
+  findContract(name: string): Promise<ContractSpec | undefined> {
+    const id = projectxIdOf(name.toUpperCase(), this.symbols, this.clock.now());
+    if (!id) return Promise.resolve(undefined);
+    const known = this.model.contract(id);
+    if (known) return Promise.resolve(known);
+    let pending = this.lookups.get(id);
+    if (!pending) {
+      pending = this.lookup(id).finally(() => this.lookups.delete(id));
+      this.lookups.set(id, pending);
+    }
+    return pending;
+  }
+
+  subscribeQuotes(contract: string): void {
+    const id = projectxIdOf(contract.toUpperCase(), this.symbols, this.clock.now());
+    if (!id || this.quoteIds.has(id)) return;
+    this.quoteIds.add(id);
+    if (!this.model.contract(id)) void this.findContract(contract);
+    if (this.marketHub.connected)
+      this.marketHub.invoke("SubscribeContractQuotes", id).catch((error: unknown) =>
+        this.logger.warn("ProjectX quote subscription failed", {
+          contractId: id,
+          error: (error as Error).message,
+        }),
+      );
+  }
+
+  // ------------------------------------------------------------------ orders
+
+  placeOrder(req: PlaceOrderRequest): Promise<OrderResult> {
+    return this.orders.place(req);
+  }
+
+  cancelOrder(orderId: number): Promise<OrderResult> {
+    return this.orders.cancel(orderId);
+  }
+
+  liquidatePosition(accountId: number, contractId: ContractId): Promise<OrderResult> {
+    return this.orders.close(accountId, contractId);
+  }
+
+  // ------------------------------------------------------------------ connecting
+
+  /** Login and the account list, then the hubs; retried with backoff until it works or needs the trader. */
+  private async boot(): Promise<void> {
+    try {
+      const env = await this.call("Account/search", { onlyActiveAccounts: true }, "exit");
+      if (!env.success)
+        throw new BrokerRequestError(
+          "rejected",
+          `Account/search failed: ${env.errorMessage ?? env.errorCode}`,
+        );
+      this.model.setAccounts(accountsOf(env), this.wanted);
+      this.warnMissingAccounts(accountsOf(env));
+      if (this.stopped) return;
+      this.userHub.start();
+      this.marketHub.start();
+    } catch (error) {
+      if (this.stopped || this.current === "reauth-needed") return;
+      const wait = backoffDelay(this.bootAttempt++, this.opts.reconnect ?? { initialMs: 500, maxMs: 30_000 });
+      this.setState("reconnecting", (error as Error).message);
+      this.bootTimer = this.clock.setTimeout(() => void this.boot(), wait);
+    }
+  }
+
+  /** After every user hub connect: subscribe, then the REST snapshot, then the events that waited. */
+  private async userHubUp(): Promise<void> {
+    this.synced = false;
+    this.buffered = [];
+    await this.userHub.invoke("SubscribeAccounts");
+    for (const a of this.model.accounts()) {
+      await this.userHub.invoke("SubscribeOrders", a.id);
+      await this.userHub.invoke("SubscribePositions", a.id);
+      await this.userHub.invoke("SubscribeTrades", a.id);
+    }
+    const snapshot = await readSnapshot(
+      (path, body) => this.call(path, body, "exit"),
+      this.model.accounts(),
+      new Date(this.clock.now() - HISTORY_MS).toISOString(),
+    );
+    if (this.stopped) return;
+    const initial = !this.syncedOnce;
+    for (const ev of this.model.applySnapshot(snapshot, initial)) this.emit(ev);
+    this.syncedOnce = true;
+    this.synced = true;
+    this.setState("connected");
+    const waiting = this.buffered;
+    this.buffered = [];
+    for (const apply of waiting) apply();
+    for (const o of snapshot.orders) this.watchGap(o.id);
+  }
+
+  private userHubDown(reason: string): void {
+    if (this.stopped) return;
+    this.synced = false;
+    this.setState("reconnecting", reason);
+  }
+
+  // ------------------------------------------------------------------ hub events
+
+  private onAccount(value: unknown): void {
+    const a = parseAccount(value);
+    if (!a) {
+      this.malformed("GatewayUserAccount");
+      return;
+    }
+    for (const ev of this.model.applyAccount(a)) this.emit(ev);
+  }
+
+  private onOrder(value: unknown, _receivedAt: MonoMs): void {
+    const o = parseOrder(value);
+    if (!o) {
+      this.malformed("GatewayUserOrder");
+      return;
+    }
+    const { events, gap } = this.model.applyOrder(o);
+    for (const ev of events) this.emit(ev);
+    if (gap) this.watchGap(o.id);
+  }
+
+  private onPosition(value: unknown): void {
+    const p = parsePosition(value);
+    if (!p) {
+      this.malformed("GatewayUserPosition");
+      return;
+    }
+    for (const ev of this.model.applyPosition(p)) this.emit(ev);
+  }
+
+  private onTrade(value: unknown, receivedAt: MonoMs): void {
+    const t = parseTrade(value);
+    if (!t) {
+      this.malformed("GatewayUserTrade");
+      return;
+    }
+    for (const ev of this.model.applyTrade(t, receivedAt)) this.emit(ev);
+  }
+
+  private onQuote(id: unknown, data: unknown): void {
+    const price = (data as { lastPrice?: unknown } | null)?.lastPrice;
+    if (typeof id !== "string" || typeof price !== "number" || !Number.isFinite(price)) return;
+    this.model.setPrice(id, price);
+    this.emit({
+      type: "quote",
+      connection: this.connection,
+      contractId: id,
+      contract: this.model.nameOf(id),
+      price,
+      ts: this.clock.now(),
+    });
+  }
+
+  /** An order's fillVolume ran ahead of its trades: give the trade a moment, then take the fill from the order. */
+  private watchGap(orderId: number): void {
+    if (this.gapTimers.has(orderId)) return;
+    this.gapTimers.set(
+      orderId,
+      this.clock.setTimeout(() => {
+        this.gapTimers.delete(orderId);
+        if (!this.synced) return;
+        for (const ev of this.model.synthesize(orderId, this.clock.mono())) this.emit(ev);
+      }, this.tradeWaitMs),
+    );
+  }
+
+  private async lookup(id: string): Promise<ContractSpec | undefined> {
+    const env = await this.call("Contract/searchById", { contractId: id }, "read");
+    const c = env.success ? parseContract(env.contract) : undefined;
+    return c ? this.model.learnContract(c) : undefined;
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  /**
+   * A REST call with the login's token. A 401 means ProjectX stopped taking it (expired early,
+   * logged out elsewhere): log in again and send once more; a request answered 401 did nothing.
+   */
+  private async call(path: string, body: object, kind: RequestKind): Promise<Envelope> {
+    const token = await this.tokens.get();
+    try {
+      return await this.rest.call(path, body, { kind, token });
+    } catch (error) {
+      if (!(error instanceof BrokerRequestError) || error.status !== 401) throw error;
+      this.tokens.invalidate();
+      return this.rest.call(path, body, { kind, token: await this.tokens.get() });
+    }
+  }
+
+  private warnMissingAccounts(found: readonly PxAccount[]): void {
+    if (!this.wanted) return;
+    const names = new Set(found.map((a) => a.name.toUpperCase()));
+    const missing = [...this.wanted].filter((n) => !names.has(n));
+    if (missing.length > 0)
+      this.emit({
+        type: "brokerAlert",
+        connection: this.connection,
+        level: "warn",
+        message: `ProjectX user ${this.opts.userName} has no active account named ${missing.join(", ")} (it has: ${[...names].join(", ") || "none"})`,
+      });
+  }
+
+  private rateLimited(until: number): void {
+    if (until <= this.rateAlertUntil) return;
+    const first = this.rateAlertUntil < this.clock.now();
+    this.rateAlertUntil = until;
+    if (!first) return;
+    this.emit({
+      type: "brokerAlert",
+      connection: this.connection,
+      level: "warn",
+      message: `ProjectX answered 429 (more than its 200 requests a minute): requests paused for ${Math.round((until - this.clock.now()) / 1000)} s; copies in that time are refused at once, not sent late`,
+    });
+  }
+
+  private malformed(what: string): void {
+    this.logger.warn("malformed ProjectX event skipped", { connection: this.connection, event: what });
+  }
+
+  private setState(state: ConnectionState, reason?: string): void {
+    if (state !== "connecting") {
+      this.firstOutcome?.();
+      this.firstOutcome = undefined;
+    }
+    const text = reason === undefined ? undefined : this.redactor.text(reason);
+    if (state === this.current && text === this.currentReason) return;
+    this.current = state;
+    this.currentReason = text;
+    if ((state === "reauth-needed" || state === "down") && !this.stopped)
+      this.logger.error("broker connection needs attention", {
+        connection: this.connection,
+        state,
+        reason: text,
+      });
+    this.emit({ type: "connection", connection: this.connection, state, reason: text });
+  }
+
+  private emit(event: BrokerEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.logger.error("broker event listener threw", {
+          type: event.type,
+          error: err instanceof Error ? err.message : String(err),
+        });
+      }
+    }
+  }
+}

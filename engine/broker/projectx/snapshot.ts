@@ -1,0 +1,57 @@
+import type { BrokerAccount } from "../../types.js";
+import type { Snapshot } from "./model.js";
+import type { Envelope } from "./rest.js";
+import { type PxAccount, parseAccount, parseOrder, parsePosition, parseTrade } from "./wire.js";
+
+/**
+ * ProjectX has no sync request: after every (re)connect the picture is read over REST
+ * (projectx-protocol.md "Endpoints"): the accounts (cash, canTrade), then per account its open
+ * positions, its open orders and the trades since `since` (history, never copied). Any part that
+ * fails fails the whole: a partial picture would read as flat positions that are not flat.
+ */
+export async function readSnapshot(
+  call: (path: string, body: object) => Promise<Envelope>,
+  accounts: readonly BrokerAccount[],
+  since: string,
+): Promise<Snapshot> {
+  const snap: Snapshot = {
+    accounts: accountsOf(await ok(call, "Account/search", { onlyActiveAccounts: true })),
+    positions: [],
+    orders: [],
+    trades: [],
+  };
+  for (const a of accounts) {
+    const positions = await ok(call, "Position/searchOpen", { accountId: a.id });
+    const orders = await ok(call, "Order/searchOpen", { accountId: a.id });
+    const trades = await ok(call, "Trade/search", { accountId: a.id, startTimestamp: since });
+    snap.positions.push(...list(positions.positions, parsePosition));
+    snap.orders.push(...list(orders.orders, parseOrder));
+    snap.trades.push(...list(trades.trades, parseTrade));
+  }
+  return snap;
+}
+
+async function ok(
+  call: (path: string, body: object) => Promise<Envelope>,
+  path: string,
+  body: object,
+): Promise<Envelope> {
+  const env = await call(path, body);
+  if (!env.success)
+    throw new Error(`ProjectX ${path} failed (${env.errorCode}): ${env.errorMessage ?? "no message"}`);
+  return env;
+}
+
+export function accountsOf(env: Record<string, unknown>): PxAccount[] {
+  return list(env.accounts, parseAccount);
+}
+
+function list<T>(value: unknown, parse: (v: unknown) => T | undefined): T[] {
+  if (!Array.isArray(value)) return [];
+  const out: T[] = [];
+  for (const v of value) {
+    const parsed = parse(v);
+    if (parsed !== undefined) out.push(parsed);
+  }
+  return out;
+}

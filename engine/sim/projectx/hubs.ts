@@ -1,0 +1,217 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import type { WebSocket, WebSocketServer } from "ws";
+import type { SimUser } from "../book.js";
+import type { ProjectXAuth } from "./auth.js";
+import type { ProjectXContracts } from "./entities.js";
+import type { HubEvent } from "./events.js";
+import { type HubConnectionOptions, HubError, type HubMethod, SignalRConnection } from "./signalr.js";
+
+/**
+ * ProjectX's two SignalR hubs on the simulator (projectx-protocol.md "Real time"): the user hub
+ * (`/hubs/user`: SubscribeAccounts, SubscribeOrders/Positions/Trades(accountId), and the events
+ * GatewayUserAccount/Order/Position/Trade) and the market hub (`/hubs/market`:
+ * SubscribeContractQuotes(contractId) → GatewayQuote(contractId, quote)). The token comes as the
+ * `access_token` query parameter or a bearer header; a bad one is refused before the upgrade.
+ * Subscriptions belong to one connection: a reconnect starts with none, as on ProjectX.
+ */
+
+export const USER_HUB_PATH = "/hubs/user";
+export const MARKET_HUB_PATH = "/hubs/market";
+
+interface UserSubs {
+  accounts: boolean;
+  orders: Set<number>;
+  positions: Set<number>;
+  trades: Set<number>;
+}
+
+interface Conn {
+  hub: "user" | "market";
+  user: SimUser;
+  signalr: SignalRConnection;
+  subs: UserSubs;
+  quotes: Set<string>;
+}
+
+const KIND_SUB: Record<HubEvent["kind"], keyof Omit<UserSubs, "accounts"> | "accounts"> = {
+  Account: "accounts",
+  Order: "orders",
+  Position: "positions",
+  Trade: "trades",
+};
+
+export interface HubsDeps {
+  auth: ProjectXAuth;
+  contracts: ProjectXContracts;
+  /** The last price and tick of a contract (by ProjectX id), for quotes. */
+  quoteOf(contractId: string): { price: number; tickSize: number } | undefined;
+  /** Runs `fn` once the request being answered has had its reply (the Tradovate hub's hold). */
+  later(fn: () => void): void;
+  /** Send every event batch twice (the control API's duplicate fault). */
+  duplicate(): boolean;
+  options: Omit<HubConnectionOptions, "log">;
+  log(line: string): void;
+}
+
+export class ProjectXHubs {
+  private readonly conns = new Set<Conn>();
+  private nextId = 1;
+
+  constructor(private readonly d: HubsDeps) {}
+
+  /** Takes a WebSocket upgrade for a hub path; false when the path is not a hub. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, wss: WebSocketServer): boolean {
+    const url = new URL(req.url ?? "/", "http://x");
+    const path = url.pathname.replace(/\/+$/, "").toLowerCase();
+    const hub = path === USER_HUB_PATH ? "user" : path === MARKET_HUB_PATH ? "market" : undefined;
+    if (!hub) return false;
+    const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1]?.trim();
+    const token = url.searchParams.get("access_token") ?? bearer;
+    const user = token ? this.d.auth.check(token) : undefined;
+    if (!user) {
+      socket.end("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n");
+      return true;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => this.open(hub, user, ws));
+    return true;
+  }
+
+  /** User hub events for one account, to the connections that subscribed to their kind. */
+  publish(accountId: number, events: HubEvent[]): void {
+    this.d.later(() => {
+      for (const c of this.conns) {
+        if (c.hub !== "user" || !c.user.accountIds.includes(accountId)) continue;
+        const mine = events.filter((e) => {
+          const sub = KIND_SUB[e.kind];
+          return sub === "accounts" ? c.subs.accounts : c.subs[sub].has(accountId);
+        });
+        const calls = mine.map((e) => ({ target: `GatewayUser${e.kind}`, args: [e.data] }));
+        c.signalr.invokeAll(calls);
+        if (this.d.duplicate()) c.signalr.invokeAll(calls);
+      }
+    });
+  }
+
+  /** A price changed: GatewayQuote to every market hub connection watching one of `contractIds`. */
+  quotes(contractIds: readonly string[]): void {
+    this.d.later(() => {
+      for (const c of this.conns) {
+        if (c.hub !== "market") continue;
+        for (const id of contractIds) if (c.quotes.has(id)) this.sendQuote(c, id);
+      }
+    });
+  }
+
+  /** Pings, silent clients, handshakes that never came. */
+  sweep(): void {
+    for (const c of this.conns) c.signalr.tick();
+  }
+
+  drop(filter: { user?: string } = {}): number {
+    let n = 0;
+    for (const c of [...this.conns]) {
+      if (filter.user !== undefined && c.user.name !== filter.user) continue;
+      c.signalr.terminate();
+      n += 1;
+    }
+    return n;
+  }
+
+  count(filter: { user?: string } = {}): number {
+    let n = 0;
+    for (const c of this.conns) if (filter.user === undefined || c.user.name === filter.user) n += 1;
+    return n;
+  }
+
+  closeAll(): void {
+    for (const c of [...this.conns]) c.signalr.terminate();
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  private open(hub: "user" | "market", user: SimUser, ws: WebSocket): void {
+    const conn = {} as Conn;
+    conn.hub = hub;
+    conn.user = user;
+    conn.subs = { accounts: false, orders: new Set(), positions: new Set(), trades: new Set() };
+    conn.quotes = new Set();
+    const methods = hub === "user" ? this.userMethods(conn) : this.marketMethods(conn);
+    conn.signalr = new SignalRConnection(this.nextId++, ws, methods, { ...this.d.options, log: this.d.log });
+    this.conns.add(conn);
+    conn.signalr.onClose(() => this.conns.delete(conn));
+  }
+
+  private userMethods(conn: Conn): Record<string, HubMethod> {
+    const account = (args: unknown[]): number => {
+      const id = args[0];
+      if (typeof id !== "number" || !Number.isInteger(id))
+        throw new HubError("InvalidDataException: accountId must be an integer.");
+      if (!conn.user.accountIds.includes(id)) throw new HubError(`Account ${id} not found.`);
+      return id;
+    };
+    const subscribe = (set: "orders" | "positions" | "trades", on: boolean) => (args: unknown[]) => {
+      const id = account(args);
+      if (on) conn.subs[set].add(id);
+      else conn.subs[set].delete(id);
+      return undefined;
+    };
+    return {
+      SubscribeAccounts: () => {
+        conn.subs.accounts = true;
+        return undefined;
+      },
+      UnsubscribeAccounts: () => {
+        conn.subs.accounts = false;
+        return undefined;
+      },
+      SubscribeOrders: subscribe("orders", true),
+      UnsubscribeOrders: subscribe("orders", false),
+      SubscribePositions: subscribe("positions", true),
+      UnsubscribePositions: subscribe("positions", false),
+      SubscribeTrades: subscribe("trades", true),
+      UnsubscribeTrades: subscribe("trades", false),
+    };
+  }
+
+  private marketMethods(conn: Conn): Record<string, HubMethod> {
+    const contract = (args: unknown[]): string => {
+      const id = args[0];
+      if (typeof id !== "string") throw new HubError("InvalidDataException: contractId must be a string.");
+      if (!this.d.contracts.byId(id)) throw new HubError(`Contract ${id} not found.`);
+      return id;
+    };
+    return {
+      SubscribeContractQuotes: (args) => {
+        const id = contract(args);
+        conn.quotes.add(id);
+        // The current quote at once, so a client has a price before the next move.
+        this.d.later(() => this.sendQuote(conn, id));
+        return undefined;
+      },
+      UnsubscribeContractQuotes: (args) => {
+        conn.quotes.delete(contract(args));
+        return undefined;
+      },
+    };
+  }
+
+  private sendQuote(c: Conn, contractId: string): void {
+    const q = this.d.quoteOf(contractId);
+    if (!q) return;
+    const now = new Date().toISOString();
+    const symbol = contractId.split(".").slice(1, 4).join(".");
+    c.signalr.invoke("GatewayQuote", [
+      contractId,
+      {
+        symbol,
+        symbolName: this.d.contracts.byId(contractId)?.name ?? symbol,
+        lastPrice: q.price,
+        bestBid: q.price,
+        bestAsk: Number((q.price + q.tickSize).toFixed(6)),
+        timestamp: now,
+        lastUpdated: now,
+      },
+    ]);
+  }
+}

@@ -1,0 +1,55 @@
+/** The real simulator on a free port and real ProjectX sessions against its ProjectX face. */
+import { createProjectXSession, type ProjectXSessionOptions } from "../../../engine/broker/index.js";
+import { type SimOptions, type Simulator, startSimulator } from "../../../engine/sim/index.js";
+import type { BrokerSession } from "../../../engine/types.js";
+import { collect, recordingLogger } from "../helpers/collect.js";
+
+export const PX_USER = "topstep";
+export const PX_KEY = "sim-projectx-key";
+
+export interface PxHarness {
+  sim: Simulator;
+  open(opts?: Partial<ProjectXSessionOptions>): {
+    session: BrokerSession;
+    seen: ReturnType<typeof collect>;
+    logger: ReturnType<typeof recordingLogger>;
+  };
+  cleanup(): Promise<void>;
+}
+
+export async function startPxHarness(simOpts: SimOptions = {}): Promise<PxHarness> {
+  const sim = await startSimulator({ port: 0, priceIntervalMs: 0, ...simOpts });
+  const sessions: BrokerSession[] = [];
+  return {
+    sim,
+    open(opts = {}) {
+      const logger = recordingLogger();
+      const session = createProjectXSession({
+        connection: "px",
+        ...sim.projectx,
+        userName: PX_USER,
+        apiKey: PX_KEY,
+        logger,
+        requestTimeoutMs: 2000,
+        reconnect: { initialMs: 20, maxMs: 200 },
+        keepAliveMs: 200,
+        serverTimeoutMs: 2000,
+        tradeWaitMs: 50,
+        ...opts,
+      });
+      sessions.push(session);
+      return { session, seen: collect(session), logger };
+    },
+    async cleanup() {
+      for (const s of sessions) await s.stop();
+      await sim.close();
+    },
+  };
+}
+
+/** The simulator's ProjectX account id of an account name. */
+export function pxAccountId(sim: Simulator, name: string): number {
+  const a = sim.control.records().cashBalances.find((c) => c.accountName === name);
+  if (!a) throw new Error(`no account ${name}`);
+  return a.accountId;
+}

@@ -1,0 +1,141 @@
+import { describe, expect, it } from "vitest";
+import { ProjectXModel } from "../../../engine/broker/projectx/model.js";
+import { projectxSymbols } from "../../../engine/broker/projectx/symbols.js";
+import type { PxOrder, PxTrade } from "../../../engine/broker/projectx/wire.js";
+
+const ACCOUNT = 11;
+const ES = "CON.F.US.EP.Z26";
+
+function model() {
+  const m = new ProjectXModel("px", projectxSymbols(), () => 1_000);
+  m.setAccounts([{ id: ACCOUNT, name: "TSX1", balance: 50_000, canTrade: true }], undefined);
+  m.applySnapshot(
+    {
+      accounts: [{ id: ACCOUNT, name: "TSX1", balance: 50_000, canTrade: true }],
+      positions: [],
+      orders: [],
+      trades: [],
+    },
+    true,
+  );
+  return m;
+}
+
+const order = (fillVolume: number, patch: Partial<PxOrder> = {}): PxOrder => ({
+  id: 500,
+  accountId: ACCOUNT,
+  contractId: ES,
+  status: fillVolume >= 3 ? 2 : 1,
+  side: 0,
+  size: 3,
+  fillVolume,
+  filledPrice: fillVolume > 0 ? 6000 : undefined,
+  customTag: "mk-9-11",
+  updated: 2_000,
+  ...patch,
+});
+
+const trade = (id: number, size: number, patch: Partial<PxTrade> = {}): PxTrade => ({
+  id,
+  accountId: ACCOUNT,
+  contractId: ES,
+  price: 6000,
+  side: 0,
+  size,
+  voided: false,
+  orderId: 500,
+  at: 2_000,
+  profitAndLoss: undefined,
+  fees: 2.25,
+  ...patch,
+});
+
+describe("ProjectX model: fills from trades and order updates, each once", () => {
+  it("a trade is a fill named by its id, with the order's customTag as clOrdId; a repeat is nothing", () => {
+    const m = model();
+    expect(m.applyOrder(order(0)).events.map((e) => e.type)).toEqual(["orderStatus"]);
+    const { gap } = m.applyOrder(order(2));
+    expect(gap).toBe(true);
+    const [fill] = m.applyTrade(trade(900, 2), 7);
+    expect(fill).toMatchObject({
+      type: "fill",
+      fillId: 900,
+      qty: 2,
+      contract: "ESZ6",
+      clOrdId: "mk-9-11",
+      receivedAt: 7,
+    });
+    expect(m.applyTrade(trade(900, 2), 8)).toEqual([]);
+    // The trade came: nothing is left to take from the order.
+    expect(m.synthesize(500, 9)).toEqual([]);
+  });
+
+  it("an order whose trade never comes gives its fill from fillVolume; the late trade is absorbed", () => {
+    const m = model();
+    m.applyOrder(order(0));
+    m.applyOrder(order(2));
+    const [synth] = m.synthesize(500, 9);
+    expect(synth).toMatchObject({ type: "fill", qty: 2, price: 6000, clOrdId: "mk-9-11" });
+    expect(synth?.type === "fill" && synth.fillId).toBeLessThan(0);
+    // The same gap again gives nothing; the trade arriving late is counted already.
+    expect(m.synthesize(500, 10)).toEqual([]);
+    expect(m.applyTrade(trade(901, 2), 11)).toEqual([]);
+    // The last contract comes as a trade: a fill of 1.
+    m.applyOrder(order(3));
+    expect(m.applyTrade(trade(902, 1), 12)).toEqual([expect.objectContaining({ fillId: 902, qty: 1 })]);
+  });
+
+  it("an order update that repeats an older state never moves fillVolume back", () => {
+    const m = model();
+    m.applyOrder(order(2));
+    m.applyTrade(trade(900, 2), 1);
+    expect(m.applyOrder(order(1)).gap).toBe(false);
+    expect(m.synthesize(500, 2)).toEqual([]);
+  });
+
+  it("snapshot trades are history; a voided trade takes back the fill it was", () => {
+    const m = new ProjectXModel("px", projectxSymbols(), () => 1_000);
+    m.setAccounts([{ id: ACCOUNT, name: "TSX1", balance: 50_000, canTrade: true }], undefined);
+    const [sync] = m.applySnapshot(
+      {
+        accounts: [{ id: ACCOUNT, name: "TSX1", balance: 50_000, canTrade: false }],
+        positions: [{ accountId: ACCOUNT, contractId: ES, netPos: -2, averagePrice: 6001 }],
+        orders: [order(3)],
+        trades: [trade(800, 3)],
+      },
+      true,
+    );
+    expect(sync).toMatchObject({
+      type: "sync",
+      fillIds: [800],
+      positions: [expect.objectContaining({ contract: "ESZ6", netPos: -2 })],
+    });
+    expect(m.applyTrade(trade(800, 3), 1)).toEqual([]);
+    expect(m.synthesize(500, 1)).toEqual([]);
+    const [fill] = m.applyTrade(trade(801, 1, { orderId: 501 }), 2);
+    expect(m.applyTrade(trade(801, 1, { orderId: 501, voided: true }), 3)).toEqual([
+      expect.objectContaining({
+        type: "fillBusted",
+        fillId: fill?.type === "fill" ? fill.fillId : -1,
+        qty: 1,
+      }),
+    ]);
+  });
+
+  it("accounts: cash and canTrade as balance and broker-lock events, only for the configured accounts", () => {
+    const m = model();
+    expect(m.applyAccount({ id: ACCOUNT, name: "TSX1", balance: 49_000, canTrade: false })).toEqual([
+      { type: "balance", connection: "px", accountId: ACCOUNT, amount: 49_000, realizedPnL: 0 },
+      {
+        type: "riskStatus",
+        connection: "px",
+        accountId: ACCOUNT,
+        adminAction: "canTrade: false",
+        liquidateOnly: false,
+        locked: true,
+      },
+    ]);
+    expect(m.applyAccount({ id: 99, name: "OTHER", balance: 1, canTrade: true })).toEqual([]);
+    expect(m.applyTrade(trade(700, 1, { accountId: 99 }), 1)).toEqual([]);
+  });
+});

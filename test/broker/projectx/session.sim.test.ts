@@ -1,0 +1,242 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { waitFor } from "../helpers/fakeTradovate.js";
+import { type PxHarness, pxAccountId, startPxHarness } from "./harness.js";
+
+let h: PxHarness | undefined;
+afterEach(async () => {
+  await h?.cleanup();
+  h = undefined;
+});
+
+describe("ProjectX session against the simulator's ProjectX face", () => {
+  it("logs in with the API key, syncs the configured accounts and maps contracts to canonical names", async () => {
+    h = await startPxHarness();
+    const { session, seen } = h.open({ accounts: ["TSX5001"] });
+    h.sim.control.manualTrade("TSX5001", "ESZ6", "Buy", 2);
+    await session.start();
+    expect(session.state()).toBe("connected");
+    const sync = await seen.next("sync");
+    expect(sync.initial).toBe(true);
+    expect(sync.accounts.map((a) => a.name)).toEqual(["TSX5001"]);
+    expect(sync.positions).toEqual([
+      expect.objectContaining({ contractId: "CON.F.US.EP.Z26", contract: "ESZ6", netPos: 2 }),
+    ]);
+    // The trade made before the start is history: named, never a fill.
+    expect(sync.fillIds).toHaveLength(1);
+    expect(seen.of("fill")).toEqual([]);
+    expect(session.broker).toBe("projectx");
+    expect(session.cashBalance(pxAccountId(h.sim, "TSX5001"))?.amount).toBeLessThan(50_000);
+    const spec = await session.findContract("ESZ6");
+    expect(spec).toEqual({ id: "CON.F.US.EP.Z26", name: "ESZ6", root: "ES", tickSize: 0.25, pointValue: 50 });
+    expect(await session.findContract("ESZ9")).toBeUndefined();
+  });
+
+  it("places a market order with the clOrdId as customTag; the fill comes once, named by its trade", async () => {
+    h = await startPxHarness();
+    const { session, seen } = h.open();
+    await session.start();
+    const accountId = pxAccountId(h.sim, "TSX5002");
+    const result = await session.placeOrder({
+      accountId,
+      accountName: "TSX5002",
+      symbol: "MNQZ6",
+      action: "Sell",
+      qty: 3,
+      clOrdId: "mk-77-5002",
+    });
+    expect(result).toMatchObject({ ok: true });
+    const fill = await seen.next("fill");
+    expect(fill).toMatchObject({
+      accountId,
+      contract: "MNQZ6",
+      contractId: "CON.F.US.MNQ.Z26",
+      side: "Sell",
+      qty: 3,
+      clOrdId: "mk-77-5002",
+    });
+    expect(fill.fillId).toBeGreaterThan(0);
+    await seen.next("position", (e) => e.position.netPos === -3);
+    const orders = h.sim.control.records().orders.filter((o) => o.accountName === "TSX5002");
+    expect(orders).toEqual([expect.objectContaining({ clOrdId: "mk-77-5002", qty: 3, status: "Filled" })]);
+    // The same clOrdId again is refused by ProjectX: a copy never goes twice.
+    const again = await session.placeOrder({
+      accountId,
+      accountName: "TSX5002",
+      symbol: "MNQZ6",
+      action: "Sell",
+      qty: 3,
+      clOrdId: "mk-77-5002",
+    });
+    expect(again).toMatchObject({ ok: false, failureReason: "OrderRejected" });
+    expect(!again.ok && again.failureText).toMatch(/custom tag/);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen.of("fill")).toHaveLength(1);
+  });
+
+  it("maps every refusal to a reason: canTrade false, a contract ProjectX lacks, a closed market", async () => {
+    h = await startPxHarness();
+    const { session, seen } = h.open();
+    await session.start();
+    const accountId = pxAccountId(h.sim, "TSX5001");
+    const order = (symbol: string, clOrdId: string) =>
+      session.placeOrder({ accountId, accountName: "TSX5001", symbol, action: "Buy", qty: 1, clOrdId });
+    h.sim.control.setCanTrade("TSX5001", false);
+    const locked = await seen.next("riskStatus", (e) => e.locked);
+    expect(locked).toMatchObject({ accountId, adminAction: "canTrade: false" });
+    expect(await order("ESZ6", "a")).toMatchObject({ ok: false, failureReason: "AccountViolation" });
+    h.sim.control.setCanTrade("TSX5001", true);
+    await seen.next("riskStatus", (e) => !e.locked);
+    const missing = await order("ZZZ6", "b");
+    expect(missing).toMatchObject({ ok: false, failureReason: "InvalidContract" });
+    expect(!missing.ok && missing.failureText).toMatch(/symbols/);
+    h.sim.control.marketClosed(true);
+    expect(await order("ESZ6", "c")).toMatchObject({ ok: false, failureReason: "OutsideTradingHours" });
+  });
+
+  it("liquidates with closeContract and cancels a working order by id", async () => {
+    h = await startPxHarness();
+    const { session, seen } = h.open();
+    await session.start();
+    const accountId = pxAccountId(h.sim, "TSX5001");
+    h.sim.control.manualTrade("TSX5001", "NQZ6", "Buy", 2);
+    const opened = await seen.next("position", (e) => e.position.netPos === 2);
+    expect(opened.position.contractId).toBe("CON.F.US.ENQ.Z26");
+    const price = h.sim.control.price("NQ")!;
+    const placed = h.sim.control.placeOrder("TSX5001", {
+      symbol: "NQZ6",
+      action: "Sell",
+      qty: 1,
+      orderType: "Limit",
+      price: price + 100,
+    });
+    const orderId = (placed as { orderId: number }).orderId;
+    await seen.next("orderStatus", (e) => e.orderId === orderId && e.status === "Working");
+    expect(session.workingOrders(accountId)).toEqual([
+      { orderId, accountId, contractId: "CON.F.US.ENQ.Z26" },
+    ]);
+    expect(await session.cancelOrder(orderId)).toMatchObject({ ok: true });
+    await seen.next("orderStatus", (e) => e.orderId === orderId && e.status === "Canceled");
+    expect(await session.liquidatePosition(accountId, "CON.F.US.ENQ.Z26")).toMatchObject({ ok: true });
+    await seen.next("position", (e) => e.position.netPos === 0);
+    expect(h.sim.control.records().positions.find((p) => p.accountName === "TSX5001")?.netPos).toBe(0);
+    expect(await session.liquidatePosition(accountId, "CON.F.US.ENQ.Z26")).toMatchObject({
+      ok: false,
+      failureReason: "PositionNotFound",
+    });
+  });
+
+  it("after a hub drop it reconnects, subscribes again and resyncs; missed fills are history", async () => {
+    h = await startPxHarness();
+    const { session, seen } = h.open();
+    await session.start();
+    expect(h.sim.control.socketCount({ user: "topstep" })).toBe(2);
+    h.sim.control.dropSockets({ user: "topstep" });
+    await seen.next("connection", (e) => e.state === "reconnecting");
+    h.sim.control.manualTrade("TSX5001", "ESZ6", "Sell", 1);
+    const resync = await seen.next("sync", (e) => !e.initial);
+    expect(resync.positions).toEqual([expect.objectContaining({ contract: "ESZ6", netPos: -1 })]);
+    await waitFor(() => session.state() === "connected", 3000, "connected again");
+    // Subscriptions were made again on the new connection: live fills flow.
+    h.sim.control.manualTrade("TSX5001", "ESZ6", "Buy", 1);
+    const live = await seen.next("fill");
+    expect(live).toMatchObject({ side: "Buy", qty: 1, contract: "ESZ6" });
+    expect(resync.fillIds).not.toContain(live.fillId);
+  });
+
+  it("a bad API key stops logins with the reason, and never shows the key", async () => {
+    h = await startPxHarness();
+    const { session, seen, logger } = h.open({ apiKey: "wrong-key-123" });
+    await session.start();
+    expect(session.state()).toBe("reauth-needed");
+    const down = seen.of("connection").at(-1);
+    expect(down?.reason).toMatch(/ProjectX refused the login \(3: invalid credentials/);
+    expect(JSON.stringify(seen.events) + logger.lines.join("\n")).not.toContain("wrong-key-123");
+  });
+
+  it("the budget is ProjectX's minute: an opening goes now or is refused at once; exits keep a reserve", async () => {
+    h = await startPxHarness();
+    const { session, seen } = h.open({ rateLimit: { perMinute: 40 } });
+    await session.start();
+    const accountId = pxAccountId(h.sim, "TSX5001");
+    const before = session.rateBudget();
+    expect(before).toMatchObject({ limit: 40, windowMs: 60_000 });
+    // Login, accounts twice, three reads per account for the snapshot, token checks for the hubs.
+    expect(before.left).toBeLessThanOrEqual(40 - 9);
+    const order = (i: number, exit = false) =>
+      session.placeOrder({
+        accountId,
+        accountName: "TSX5001",
+        symbol: "ESZ6",
+        action: "Buy",
+        qty: 1,
+        clOrdId: `b-${i}`,
+        exit,
+      });
+    const results = [];
+    for (let i = 0; i < before.left + 1; i++) results.push(await order(i));
+    const refused = results.filter((r) => !r.ok);
+    // 2 of 40 are kept for exits: the openings stop there, refused at once with "request budget".
+    expect(results.filter((r) => r.ok)).toHaveLength(before.left - 2);
+    expect(refused).toHaveLength(3);
+    expect(refused.every((r) => !r.ok && r.failureReason === "request budget")).toBe(true);
+    expect(await order(99, true)).toMatchObject({ ok: true });
+    expect(session.rateBudget().refused).toBe(3);
+    const alert = await seen.next("brokerAlert", (e) => /request budget/.test(e.message));
+    expect(alert.message).toMatch(/minute window/);
+  });
+
+  it("a 429 pauses every request for a short while, said once; orders meanwhile fail at once", async () => {
+    h = await startPxHarness();
+    const { session, seen } = h.open({ rateLimit: { lockoutMs: 60_000 } });
+    await session.start();
+    const accountId = pxAccountId(h.sim, "TSX5001");
+    h.sim.control.rateLimit(true);
+    const order = (id: string) =>
+      session.placeOrder({
+        accountId,
+        accountName: "TSX5001",
+        symbol: "ESZ6",
+        action: "Buy",
+        qty: 1,
+        clOrdId: id,
+      });
+    expect(await order("r1")).toMatchObject({ ok: false, failureReason: "RateLimited" });
+    expect(await order("r2")).toMatchObject({ ok: false, failureReason: "RateLimited" });
+    expect(session.rateBudget().blockedUntil).toBeGreaterThan(Date.now());
+    expect(seen.of("brokerAlert").filter((e) => /429/.test(e.message))).toHaveLength(1);
+    expect(h.sim.control.records().orders.filter((o) => o.accountName === "TSX5001")).toEqual([]);
+  });
+
+  it("a token the server stopped taking is replaced by a new login, and the order still goes", async () => {
+    h = await startPxHarness();
+    const { session } = h.open();
+    await session.start();
+    h.sim.control.expireTokens();
+    const accountId = pxAccountId(h.sim, "TSX5001");
+    const result = await session.placeOrder({
+      accountId,
+      accountName: "TSX5001",
+      symbol: "ESZ6",
+      action: "Sell",
+      qty: 1,
+      clOrdId: "after-expiry",
+    });
+    expect(result).toMatchObject({ ok: true });
+    // A hub reconnect checks the token first, so it does not offer the dead one.
+    h.sim.control.dropSockets({ user: "topstep" });
+    await waitFor(() => session.state() === "reconnecting", 3000, "reconnecting");
+    await waitFor(() => session.state() === "connected", 5000, "connected again with a fresh token");
+  });
+
+  it("duplicated hub events make one fill", async () => {
+    h = await startPxHarness();
+    const { session, seen } = h.open();
+    await session.start();
+    h.sim.control.duplicateEvents(true);
+    h.sim.control.manualTrade("TSX5002", "NQZ6", "Buy", 2);
+    await seen.next("position", (e) => e.position.netPos === 2);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(seen.of("fill")).toHaveLength(1);
+    expect(seen.of("position").filter((e) => e.position.netPos === 2)).toHaveLength(1);
+  });
+});
