@@ -32,7 +32,11 @@ describe("pause and disable stop openings only (against the simulator)", () => {
   it("the leader closes while the group is paused: every follower closes, an add before it was held back", async () => {
     rig = await longThree();
     const { sim, engine } = rig;
-    engine.setConfig(edited(engine.currentConfig(), (c) => (c.groups[0]!.active = false)));
+    engine.setConfig(
+      edited(engine.currentConfig(), (c) => {
+        c.groups[0]!.active = false;
+      }),
+    );
     sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2); // an add: no new exposure while paused
     sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 4); // the close
     for (const [account, contract] of [
@@ -50,7 +54,11 @@ describe("pause and disable stop openings only (against the simulator)", () => {
   it("the leader closes while a follower is disabled: it closes; the leader's next opening is held back", async () => {
     rig = await longThree();
     const { sim, engine } = rig;
-    engine.setConfig(edited(engine.currentConfig(), (c) => (c.groups[0]!.followers[2]!.enabled = false)));
+    engine.setConfig(
+      edited(engine.currentConfig(), (c) => {
+        c.groups[0]!.followers[2]!.enabled = false;
+      }),
+    );
     sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 2);
     await eventually(() => position(sim, "DEMO2003", "ESZ6") === 0, "DEMO2003 flat");
     sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 1);
