@@ -119,6 +119,11 @@ export class Copier {
     return this.book.position(follower, contract);
   }
 
+  /** Orders of ours for this follower that are sent and not yet filled or dead. */
+  hasLiveOrders(follower: string): boolean {
+    return this.book.live(follower) > 0;
+  }
+
   /** Send the difference between what the follower has and what the rule expects, per contract. */
   async resync(name: string): Promise<Outcome> {
     const { accounts } = this.deps;

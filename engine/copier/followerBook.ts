@@ -71,6 +71,11 @@ export class FollowerBook {
     return (this.liveCount.get(account) ?? 0) >= MAX_LIVE_ORDERS;
   }
 
+  /** How many of our orders for the account are live (sent, not yet filled or dead). */
+  live(account: string): number {
+    return this.liveCount.get(account) ?? 0;
+  }
+
   /** Start a line from a broker value if the copier has none yet. */
   seed(account: string, contract: string, netPos: number, volume?: number): void {
     const k = key(account, contract);

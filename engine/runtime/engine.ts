@@ -78,6 +78,7 @@ export class Engine {
         liquidate: (follower, contractId) =>
           this.withTarget(follower, (t) => this.gateway.liquidate({ ...t, contractId })),
       },
+      busy: (follower) => this.copier.hasLiveOrders(follower) || this.gateway.inFlight(follower) > 0,
     });
     this.copier = new Copier({
       clock,
