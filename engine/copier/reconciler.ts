@@ -1,0 +1,148 @@
+import type { Follower, Group } from "../../data/schema.js";
+import { mapContract } from "../symbols.js";
+import type { AccountRoute, Clock, CopyEvent, EngineEvent } from "../types.js";
+import { SKIP_REASONS } from "../types.js";
+import type { ActedOn } from "./actedOn.js";
+import { sentEvent, syntheticClOrdId } from "./copyEvents.js";
+import type { FollowerBook } from "./followerBook.js";
+import type { LeaderBook } from "./leaderBook.js";
+import type { OrderMeta } from "./orderTracker.js";
+import type { CopierAccounts, FollowerGate } from "./ports.js";
+import { reconcileStep } from "./reconcileStep.js";
+
+export interface ReconcilerDeps {
+  clock: Clock;
+  emit(event: EngineEvent): void;
+  accounts: CopierAccounts;
+  gate(follower: string): FollowerGate;
+  leaders: Pick<LeaderBook, "held" | "known" | "isSynced">;
+  book: Pick<FollowerBook, "position" | "isSynced" | "full">;
+  acted: Pick<ActedOn, "seed" | "get" | "set" | "contracts">;
+  /** Write one order (not flushed yet); false when the gateway refused it. */
+  send(route: AccountRoute, meta: OrderMeta, delta: number, clOrdId: string): boolean;
+  flush(): void;
+}
+
+/**
+ * Makes up, at a re-sync, what a follower missed of its leader (issue 18 rule 2): per follower and
+ * leader contract, the leader's position now against the one this follower last acted on, applied
+ * as one step of the copy rules (reconcileStep: exits only unless the group says "full"). Runs
+ * when both sides are known: the leader's login has synced and the follower's account has a
+ * snapshot (a restart, a reconnect of either, a superseded session all end in one). Whatever it
+ * sends is shown under one "re-sync" header per group, with the reason "reconcile".
+ */
+export class Reconciler {
+  private seq = 0;
+
+  constructor(private readonly deps: ReconcilerDeps) {}
+
+  /** After a re-sync: make up what these followers of the group missed. */
+  run(group: Group, followers: readonly Follower[], cause: string): void {
+    const { deps } = this;
+    const mode = group.reconcile ?? "exits";
+    if (mode === "off" || !this.leaderKnown(group.leader)) return;
+    const copies: CopyEvent[] = [];
+    let fillId: number | undefined;
+    for (const follower of followers) {
+      const name = follower.account;
+      const route = deps.accounts.route(name);
+      if (!route || !deps.accounts.connected(name) || !deps.book.isSynced(name)) continue;
+      if (deps.accounts.isLeader(name)) continue;
+      deps.acted.seed(name, group.leader, deps.leaders.held(group.leader));
+      const seen = new Set<string>();
+      const leaderContracts = new Set([
+        ...deps.leaders.held(group.leader).keys(),
+        ...deps.acted.contracts(name),
+      ]);
+      for (const leaderContract of leaderContracts) {
+        const contract = mapContract(leaderContract, follower.mapping);
+        if (seen.has(contract)) continue;
+        seen.add(contract);
+        const before = deps.acted.get(name, leaderContract);
+        const after = deps.leaders.known(group.leader, leaderContract) ?? 0;
+        const has = deps.book.position(name, contract);
+        const risk = deps.gate(name);
+        const step = reconcileStep(mode, {
+          gate: {
+            groupActive: group.active,
+            followerEnabled: follower.enabled,
+            connected: true,
+            ordersBacklog: deps.book.full(name),
+            state: risk.state,
+            brokerLocked: risk.brokerLocked ?? false,
+            whitelist: group.whitelist,
+            leaderContract,
+            tradesLeft: risk.tradesLeft,
+          },
+          sizing: follower.sizing,
+          maxContracts: follower.maxContracts,
+          leaderBefore: before,
+          leaderAfter: after,
+          follower: has,
+          firstOpeningFillOfOrder: true,
+        });
+        if (!step) continue;
+        if (step.action === "skip") {
+          // Nothing to send by the rule (already flat, rounds to zero, held back): acted on. A
+          // missed opening is not: it stays OUT OF SYNC for the trader.
+          if (step.reason !== SKIP_REASONS.openingNotMadeUp && step.reason !== SKIP_REASONS.ordersBacklog)
+            deps.acted.set(name, leaderContract, after);
+          continue;
+        }
+        fillId ??= this.headerId();
+        this.seq += 1;
+        const clOrdId = syntheticClOrdId("rc", route.accountId, deps.clock.now(), this.seq);
+        const meta: OrderMeta = {
+          group: group.name,
+          follower: name,
+          fillId,
+          contract,
+          kind: step.kind,
+          side: step.delta > 0 ? "Buy" : "Sell",
+          startedAt: deps.clock.mono(),
+          exit: step.opening === 0,
+          leaderContract,
+          leaderBefore: before,
+          leaderAfter: after,
+        };
+        deps.acted.set(name, leaderContract, after);
+        if (!deps.send(route, meta, step.delta, clOrdId)) {
+          deps.acted.set(name, leaderContract, before);
+          continue;
+        }
+        copies.push(sentEvent(deps.clock, meta, step.delta, clOrdId, step.reason));
+      }
+    }
+    if (fillId === undefined) return;
+    deps.flush();
+    const positions: { contract: string; netPos: number }[] = [];
+    for (const [contract, netPos] of deps.leaders.held(group.leader))
+      if (netPos !== 0) positions.push({ contract, netPos });
+    deps.emit({
+      type: "resync",
+      at: deps.clock.now(),
+      group: group.name,
+      leader: group.leader,
+      fillId,
+      cause,
+      positions,
+    });
+    for (const copy of copies) deps.emit(copy);
+  }
+
+  /** The leader's position is known: its login is up and has had a snapshot. */
+  private leaderKnown(leader: string): boolean {
+    const route = this.deps.accounts.route(leader);
+    return (
+      route !== undefined &&
+      this.deps.accounts.connected(leader) &&
+      this.deps.leaders.isSynced(route.session.connection)
+    );
+  }
+
+  /** Negative (never a broker fill id) and unique across restarts: the header the corrections sit under. */
+  private headerId(): number {
+    this.seq += 1;
+    return -(this.deps.clock.now() * 1000 + (this.seq % 1000));
+  }
+}
