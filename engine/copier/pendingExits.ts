@@ -198,12 +198,11 @@ export class PendingExits {
     e.timer = undefined;
     e.nextAt = undefined;
     const { deps } = this;
-    const role = deps.accounts.role(e.follower);
-    if (role?.kind !== "follower" || role.group.name !== e.group)
-      return this.end(e, "no longer a follower of the group", false);
-    if (!role.follower.enabled) return this.end(e, "stopped: the follower was switched off", true);
-    if (deps.gate(e.follower).state === "LIQUIDATE_ONLY")
-      return this.end(e, "stopped: the flatten took over", true);
+    const stop = this.stopReason(e);
+    if (stop) {
+      this.end(e, stop.reason, stop.acted);
+      return;
+    }
     if (deps.book.inFlight(e.follower, e.contract) !== 0) {
       // Another order of ours for the line is live: never two at once; look again shortly.
       this.schedule(e, exitRetryDelay(1));
@@ -211,14 +210,28 @@ export class PendingExits {
     }
     const has = deps.book.position(e.follower, e.contract);
     const delta = exitDelta(has, e.goal);
-    if (delta === 0) return this.end(e, "done", true);
+    if (delta === 0) {
+      this.end(e, "done", true);
+      return;
+    }
     if (!deps.accounts.route(e.follower) || !deps.accounts.connected(e.follower)) {
       this.failed(this.meta(e), "disconnected", 0);
       return;
     }
     e.sending = true;
-    const sent = deps.send(this.meta(e), delta, `exit retry ${e.attempts}`);
-    if (!sent) this.end(e, "refused by the order gateway", false);
+    if (!deps.send(this.meta(e), delta, `exit retry ${e.attempts}`))
+      this.end(e, "refused by the order gateway", false);
+  }
+
+  /** The trader's word ends the tries: the follower left the group, was switched off, is being flattened. */
+  private stopReason(e: PendingExit): { reason: string; acted: boolean } | undefined {
+    const role = this.deps.accounts.role(e.follower);
+    if (role?.kind !== "follower" || role.group.name !== e.group)
+      return { reason: "no longer a follower of the group", acted: false };
+    if (!role.follower.enabled) return { reason: "stopped: the follower was switched off", acted: true };
+    if (this.deps.gate(e.follower).state === "LIQUIDATE_ONLY")
+      return { reason: "stopped: the flatten took over", acted: true };
+    return undefined;
   }
 
   private meta(e: PendingExit): OrderMeta {
