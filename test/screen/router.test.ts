@@ -46,7 +46,9 @@ function pressOf(name: string): Press {
 
 describe("the router asks before every dangerous command", () => {
   // form.saveFull has no key: form.save asks its question (test/screen/reconcileForm.test.tsx).
-  const dangerous = BINDINGS.filter((b) => b.danger && b.keys.length > 0);
+  const dangerous = BINDINGS.filter(
+    (b): b is Extract<(typeof BINDINGS)[number], { danger: true }> => b.danger && b.keys.length > 0,
+  );
 
   it("has dangerous commands to guard", () => {
     expect(
