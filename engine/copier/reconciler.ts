@@ -36,17 +36,20 @@ export class Reconciler {
 
   constructor(private readonly deps: ReconcilerDeps) {}
 
-  /** After a re-sync: make up what these followers of the group missed. */
-  run(group: Group, followers: readonly Follower[], cause: string): void {
+  /**
+   * After a re-sync of `syncing` (a connection whose snapshot was just applied: its session says
+   * "connected" only once the snapshot's events are out): make up what these followers missed.
+   */
+  run(group: Group, followers: readonly Follower[], cause: string, syncing: string): void {
     const { deps } = this;
     const mode = group.reconcile ?? "exits";
-    if (mode === "off" || !this.leaderKnown(group.leader)) return;
+    if (mode === "off" || !this.leaderKnown(group.leader, syncing)) return;
     const copies: CopyEvent[] = [];
     let fillId: number | undefined;
     for (const follower of followers) {
       const name = follower.account;
       const route = deps.accounts.route(name);
-      if (!route || !deps.accounts.connected(name) || !deps.book.isSynced(name)) continue;
+      if (!route || !this.reachable(name, syncing) || !deps.book.isSynced(name)) continue;
       if (deps.accounts.isLeader(name)) continue;
       deps.acted.seed(name, group.leader, deps.leaders.held(group.leader));
       const seen = new Set<string>();
@@ -131,12 +134,19 @@ export class Reconciler {
   }
 
   /** The leader's position is known: its login is up and has had a snapshot. */
-  private leaderKnown(leader: string): boolean {
+  private leaderKnown(leader: string, syncing: string): boolean {
     const route = this.deps.accounts.route(leader);
     return (
       route !== undefined &&
-      this.deps.accounts.connected(leader) &&
+      this.reachable(leader, syncing) &&
       this.deps.leaders.isSynced(route.session.connection)
+    );
+  }
+
+  /** Its login is connected, or it is the one whose snapshot was just applied. */
+  private reachable(name: string, syncing: string): boolean {
+    return (
+      this.deps.accounts.route(name)?.session.connection === syncing || this.deps.accounts.connected(name)
     );
   }
 

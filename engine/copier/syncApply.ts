@@ -48,12 +48,12 @@ export function applySync(event: SyncEvent, parts: SyncParts): void {
   }
   const start = event.initial ? "mimik started: " : "";
   for (const group of leadersSynced) {
-    parts.reconciler.run(group, group.followers, `${start}leader ${group.leader} synced`);
+    parts.reconciler.run(group, group.followers, `${start}leader ${group.leader} synced`, event.connection);
     if (!event.initial) parts.watch.leaderResynced(group);
   }
   for (const { group, follower } of followersSynced) {
     if (!leadersSynced.includes(group))
-      parts.reconciler.run(group, [follower], `${start}${follower.account} synced`);
+      parts.reconciler.run(group, [follower], `${start}${follower.account} synced`, event.connection);
     if (!event.initial) parts.watch.followerResynced(group, follower);
   }
 }
