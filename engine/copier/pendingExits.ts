@@ -24,8 +24,6 @@ interface PendingExit {
   delayMs: number;
   nextAt: EpochMs | undefined;
   timer: unknown;
-  /** One of its orders is on its way: no other goes until it is answered. */
-  sending: boolean;
 }
 
 export interface PendingExitsDeps {
@@ -47,8 +45,8 @@ export interface PendingExitsDeps {
  * with backoff (1 s, 2 s … 30 s, never sooner than the broker asked) until the follower is where
  * the rule says, or the trader acts: a flatten takes over, a disable or a manual trade ends it.
  * Openings never come here. One entry per follower and contract, and no try goes while another
- * order of ours for that line is live, so two tries are never in flight at once; a try only ever
- * reduces what the follower holds (exitDelta).
+ * order of ours for that line is live (the book's in-flight count), so two are never on their way
+ * at once; a try only ever reduces what the follower holds (exitDelta).
  *
  * Entries live in memory: what a restart must still do is what the follower had not acted on
  * (ActedOn goes back to the entry's base), which the start's re-sync makes up.
@@ -74,10 +72,13 @@ export class PendingExits {
     return this.entries.get(key(follower, contract))?.base;
   }
 
-  /** Is one of its orders on its way (then a copy for the line waits for it)? */
+  /**
+   * Is an exit pending for the line with one of our orders for it on its way (live in the book:
+   * sent, not yet filled or dead)? Then a copy for the line waits for it.
+   */
   sending(follower: string, contract: string): boolean {
-    if (this.entries.size === 0) return false;
-    return this.entries.get(key(follower, contract))?.sending === true;
+    if (this.entries.size === 0 || !this.entries.has(key(follower, contract))) return false;
+    return this.deps.book.inFlight(follower, contract) !== 0;
   }
 
   /**
@@ -90,10 +91,11 @@ export class PendingExits {
     if (!e) return;
     e.goal = goal;
     e.leaderAfter = leaderAfter;
-    if (sent) {
-      this.clearTimer(e);
-      e.sending = true;
-    } else if (!e.sending && exitDelta(this.deps.book.position(follower, contract), goal) === 0) {
+    if (sent) this.clearTimer(e);
+    else if (
+      this.deps.book.inFlight(follower, contract) === 0 &&
+      exitDelta(this.deps.book.position(follower, contract), goal) === 0
+    ) {
       // The leader's move left nothing to do: ended right after this fan-out, not during it.
       this.schedule(e, 0);
     }
@@ -135,14 +137,12 @@ export class PendingExits {
         delayMs: 0,
         nextAt: undefined,
         timer: undefined,
-        sending: false,
       };
       this.entries.set(k, e);
       // Not acted on from here (later fills too) until it is done: a restart, which forgets this
       // entry, makes it up from the base again.
       deps.acted.set(e.follower, leaderContract, e.base);
     }
-    e.sending = false;
     e.attempts += 1;
     e.reason = reason;
     const { clock } = deps;
@@ -165,18 +165,17 @@ export class PendingExits {
     }
   }
 
-  /** An exit order of the line was accepted: the next step is its fill (see changed). */
+  /** An exit order of the line was accepted: done if its fill came first, else its fill ends it. */
   accepted(meta: OrderMeta): void {
     if (this.entries.size === 0) return;
-    const e = this.entries.get(key(meta.follower, meta.contract));
-    if (e) e.sending = false;
+    this.changed(meta.follower, meta.contract);
   }
 
   /** A fill or a position on the line: done if the follower is there now, else try at once if due. */
   changed(follower: string, contract: string): void {
     if (this.entries.size === 0) return;
     const e = this.entries.get(key(follower, contract));
-    if (!e || e.sending || this.deps.book.inFlight(follower, contract) !== 0) return;
+    if (!e || this.deps.book.inFlight(follower, contract) !== 0) return;
     const has = this.deps.book.position(follower, contract);
     if (exitDelta(has, e.goal) === 0) this.end(e, "done", true);
     else if (e.timer === undefined) this.attempt(e);
@@ -218,7 +217,6 @@ export class PendingExits {
       this.failed(this.meta(e), "disconnected", 0);
       return;
     }
-    e.sending = true;
     if (!deps.send(this.meta(e), delta, `exit retry ${e.attempts}`))
       this.end(e, "refused by the order gateway", false);
   }
