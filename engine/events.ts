@@ -34,6 +34,8 @@ export const SKIP_REASONS = {
   ordersBacklog: "too many orders in flight",
   /** An exit of this follower and contract is pending and its order is on its way: the new goal waits for it. */
   exitPending: "exit pending: its order in flight goes first",
+  /** A re-sync found the follower already on the side the leader opened or flipped to: it is in that trade. */
+  alreadyInTrade: "already in the leader's trade",
   /** A re-sync found an opening or add the follower missed; `reconcile: "exits"` does not make it up. */
   openingNotMadeUp: "opening not made up (reconcile: exits)",
 } as const;

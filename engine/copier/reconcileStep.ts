@@ -1,5 +1,6 @@
 import type { ReconcileMode } from "../../data/schema.js";
 import { RECONCILE_REASON, SKIP_REASONS } from "../types.js";
+import { classify } from "./classify.js";
 import { type DecideInput, type Decision, decide } from "./decide.js";
 
 /**
@@ -13,11 +14,19 @@ import { type DecideInput, type Decision, decide } from "./decide.js";
  * - "full": the whole step, openings too (their gates still apply).
  * - "off": nothing.
  *
+ * A follower already on the side the leader opened or flipped to is in that trade (what it acted
+ * on was written a moment too late to the state file before a kill, or it was put there by hand):
+ * nothing is sent, and from here its exits follow the leader's.
+ *
  * Undefined when there is nothing to look at (off, or the leader is where it was acted on).
  * Whatever is sent carries the reason "reconcile".
  */
 export function reconcileStep(mode: ReconcileMode, input: DecideInput): Decision | undefined {
   if (mode === "off" || input.leaderBefore === input.leaderAfter) return undefined;
+  const move = classify(input.leaderBefore, input.leaderAfter);
+  const onNewSide = input.follower !== 0 && Math.sign(input.follower) === Math.sign(input.leaderAfter);
+  if ((move === "open" || move === "flip") && onNewSide)
+    return { action: "skip", kind: move, reason: SKIP_REASONS.alreadyInTrade };
   const step = decide({ ...input, firstOpeningFillOfOrder: true });
   if (step.action === "skip") return step;
   if (mode === "full" || step.opening === 0) return { ...step, reason: RECONCILE_REASON };

@@ -74,6 +74,34 @@ describe("reconcileStep: the leader moved from what the follower acted on (L₀)
     ["full: added 2 → 4 (×0.5) → T(4) − T(2) = 1", "full", 2, 4, 1, half, send("add", 1)],
     ["full: flipped +2 → −4 → one crossing order", "full", 2, -4, 2, one, send("flip", -6)],
     ["full: closed → close", "full", 2, 0, 2, one, send("close", -2)],
+    // already in the leader's trade (what it acted on was not on disk yet at a kill): nothing, both modes
+    [
+      "opened 0 → 2, the follower holds +1 → in the trade",
+      "exits",
+      0,
+      2,
+      1,
+      one,
+      skip(SKIP_REASONS.alreadyInTrade),
+    ],
+    [
+      "full: opened 0 → 2, the follower holds +2 → no second opening",
+      "full",
+      0,
+      2,
+      2,
+      one,
+      skip(SKIP_REASONS.alreadyInTrade),
+    ],
+    [
+      "flipped +2 → −3, the follower already −3 → nothing closed",
+      "exits",
+      2,
+      -3,
+      -3,
+      one,
+      skip(SKIP_REASONS.alreadyInTrade),
+    ],
   ];
 
   it.each(rows)("%s (%s)", (_, mode, acted, leader, follower, sizing, expected) => {
