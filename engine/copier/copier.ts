@@ -55,39 +55,30 @@ export class Copier {
     this.logger = deps.logger ?? silentLogger;
     this.dedupe = new FillDedupe(deps.ledger);
     this.acted = new ActedOn(deps.clock, deps.actedStore, this.logger);
+    const { clock, emit, accounts } = deps;
+    const gate = (name: string) => deps.gate(name);
+    const { leaders, book, acted } = this;
     this.orders = new OrderTracker({
-      clock: deps.clock,
-      emit: deps.emit,
+      ...{ clock, emit, book },
       gateway: deps.gateway,
-      book: this.book,
       logger: this.logger,
       onFailed: (meta, reason, remaining) => this.exits.failed(meta, reason, remaining),
       onAccepted: (meta) => this.exits.accepted(meta),
     });
     this.exits = new PendingExits({
-      clock: deps.clock,
-      emit: deps.emit,
-      accounts: deps.accounts,
-      gate: (name) => deps.gate(name),
-      book: this.book,
-      acted: this.acted,
+      ...{ clock, emit, accounts, gate, book, acted },
       blockedUntil: (name) => deps.accounts.route(name)?.session.rateBudget().blockedUntil,
       send: (meta, delta, reason) => this.sendNow(meta, delta, reason),
+      backoff: deps.exitBackoff,
     });
     this.reconciler = new Reconciler({
-      clock: deps.clock,
-      emit: deps.emit,
-      accounts: deps.accounts,
-      gate: (name) => deps.gate(name),
-      leaders: this.leaders,
-      book: this.book,
-      acted: this.acted,
+      ...{ clock, emit, accounts, gate, leaders, book, acted, exits: this.exits },
       send: (route, meta, delta, clOrdId) => this.orders.send(route, meta, delta, clOrdId) !== undefined,
       flush: () => deps.gateway.flush(),
     });
     this.watch = new SyncWatch({
-      clock: deps.clock,
-      emit: deps.emit,
+      clock,
+      emit,
       role: (name) => deps.accounts.role(name),
       leaderHeld: (leader) => this.leaders.held(leader),
       followerPosition: (follower, contract) => this.followerPosition(follower, contract),
@@ -150,6 +141,11 @@ export class Copier {
   followerPosition(follower: string, contract: string): number {
     this.seedFollower(follower, contract);
     return this.book.position(follower, contract);
+  }
+
+  /** Exits that failed and wait for their next try (EXIT PENDING), over all followers. */
+  exitsPending(): number {
+    return this.exits.size;
   }
 
   /** Orders of ours for this follower that are sent and not yet filled or dead. */

@@ -17,13 +17,27 @@ export function exitDelta(has: number, goal: number): number {
   return kept - has;
 }
 
+/** The backoff's first wait and its cap (tests and the resilience suite shrink them). */
+export interface ExitBackoff {
+  firstMs: number;
+  maxMs: number;
+}
+
+/** 1 s, 2 s, 4 s … 30 s: the flatten's backoff (engine/risk/backoff.ts). */
+export const EXIT_BACKOFF: Readonly<ExitBackoff> = Object.freeze({ firstMs: 1_000, maxMs: 30_000 });
+
 /**
  * The wait before try `attempt + 1` after `attempt` (≥ 1) failed: 1 s, 2 s, 4 s … 30 s, and never
  * sooner than the broker asked (a penalty or a 429 lockout still running for `brokerWaitMs`).
  */
-export function exitRetryDelay(attempt: number, brokerWaitMs = 0): number {
+export function exitRetryDelay(
+  attempt: number,
+  brokerWaitMs = 0,
+  backoff: ExitBackoff = EXIT_BACKOFF,
+): number {
   const wait = Number.isFinite(brokerWaitMs) ? Math.max(0, brokerWaitMs) : 0;
-  return Math.max(retryDelay(attempt), Math.ceil(wait));
+  const scaled = (retryDelay(attempt) / EXIT_BACKOFF.firstMs) * backoff.firstMs;
+  return Math.max(Math.min(scaled, backoff.maxMs), Math.ceil(wait));
 }
 
 /** Each growth of the backoff is news (an alert); the same 30 s again and again is not. */

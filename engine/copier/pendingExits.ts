@@ -1,6 +1,6 @@
 import type { Clock, CopyKind, EngineEvent, EpochMs } from "../types.js";
 import type { ActedOn } from "./actedOn.js";
-import { backoffGrew, exitDelta, exitRetryDelay } from "./exitRetry.js";
+import { backoffGrew, EXIT_BACKOFF, type ExitBackoff, exitDelta, exitRetryDelay } from "./exitRetry.js";
 import type { FollowerBook } from "./followerBook.js";
 import type { OrderMeta } from "./orderTracker.js";
 import type { CopierAccounts, FollowerGate } from "./ports.js";
@@ -37,6 +37,8 @@ export interface PendingExitsDeps {
   blockedUntil(follower: string): EpochMs | undefined;
   /** Write one exit order now, with its story as events; false when it could not go. */
   send(meta: OrderMeta, delta: number, reason: string): boolean;
+  /** The backoff (default 1 s … 30 s). */
+  backoff?: ExitBackoff | undefined;
 }
 
 /**
@@ -53,8 +55,11 @@ export interface PendingExitsDeps {
  */
 export class PendingExits {
   private readonly entries = new Map<string, PendingExit>();
+  private readonly backoff: ExitBackoff;
 
-  constructor(private readonly deps: PendingExitsDeps) {}
+  constructor(private readonly deps: PendingExitsDeps) {
+    this.backoff = deps.backoff ?? EXIT_BACKOFF;
+  }
 
   get size(): number {
     return this.entries.size;
@@ -111,8 +116,14 @@ export class PendingExits {
     const { leaderContract } = meta;
     if (leaderContract === undefined) return;
     const { deps } = this;
-    const k = key(meta.follower, meta.contract);
-    let e = this.entries.get(k);
+    let e = this.entries.get(key(meta.follower, meta.contract));
+    if (e && !meta.exit) {
+      // An opening (or a flip) of the line failed while its exit waits: the goal already has it,
+      // and it is not the exit that failed; the next try looks again shortly.
+      if (deps.book.inFlight(e.follower, e.contract) === 0)
+        this.schedule(e, exitRetryDelay(1, 0, this.backoff));
+      return;
+    }
     if (!e) {
       // The book no longer counts this order: where it would have taken the follower is this.
       const goal = deps.book.position(meta.follower, meta.contract) + remaining;
@@ -122,32 +133,13 @@ export class PendingExits {
         deps.acted.revert(meta.follower, leaderContract, after, before);
         return;
       }
-      e = {
-        group: meta.group,
-        follower: meta.follower,
-        contract: meta.contract,
-        leaderContract,
-        goal,
-        base: before,
-        leaderAfter: after,
-        kind: meta.kind,
-        fillId: meta.fillId,
-        reason,
-        attempts: 0,
-        delayMs: 0,
-        nextAt: undefined,
-        timer: undefined,
-      };
-      this.entries.set(k, e);
-      // Not acted on from here (later fills too) until it is done: a restart, which forgets this
-      // entry, makes it up from the base again.
-      deps.acted.set(e.follower, leaderContract, e.base);
+      e = this.open(meta, leaderContract, goal, reason);
     }
     e.attempts += 1;
     e.reason = reason;
     const { clock } = deps;
     const blocked = deps.blockedUntil(e.follower);
-    const delay = exitRetryDelay(e.attempts, blocked === undefined ? 0 : blocked - clock.now());
+    const delay = exitRetryDelay(e.attempts, blocked === undefined ? 0 : blocked - clock.now(), this.backoff);
     const grew = backoffGrew(e.delayMs, delay);
     e.delayMs = delay;
     this.schedule(e, delay);
@@ -163,6 +155,24 @@ export class PendingExits {
         group: e.group,
       });
     }
+  }
+
+  /**
+   * A re-sync's exit for a line with our orders still on their way (an opening among them may yet
+   * fail): what it would send is taken over as a pending exit toward `goal`, tried once they are
+   * answered, so it never sells what the follower may not hold.
+   */
+  hold(meta: OrderMeta, goal: number): void {
+    const { leaderContract } = meta;
+    if (leaderContract === undefined) return;
+    let e = this.entries.get(key(meta.follower, meta.contract));
+    if (!e) e = this.open(meta, leaderContract, goal, "waiting for our orders in flight");
+    else {
+      e.goal = goal;
+      e.leaderAfter = meta.leaderAfter ?? e.leaderAfter;
+    }
+    this.schedule(e, exitRetryDelay(1, 0, this.backoff));
+    this.tell(e, true);
   }
 
   /** An exit order of the line was accepted: done if its fill came first, else its fill ends it. */
@@ -192,6 +202,31 @@ export class PendingExits {
     for (const e of this.entries.values()) this.clearTimer(e);
   }
 
+  /** A new entry; from here the follower has not acted on the leader's move (ActedOn at its base). */
+  private open(meta: OrderMeta, leaderContract: string, goal: number, reason: string): PendingExit {
+    const e: PendingExit = {
+      group: meta.group,
+      follower: meta.follower,
+      contract: meta.contract,
+      leaderContract,
+      goal,
+      base: meta.leaderBefore ?? 0,
+      leaderAfter: meta.leaderAfter ?? 0,
+      kind: meta.kind,
+      fillId: meta.fillId,
+      reason,
+      attempts: 0,
+      delayMs: 0,
+      nextAt: undefined,
+      timer: undefined,
+    };
+    this.entries.set(key(e.follower, e.contract), e);
+    // Not acted on (later fills neither) until it is done: a restart, which forgets this entry,
+    // makes it up from the base again.
+    this.deps.acted.set(e.follower, leaderContract, e.base);
+    return e;
+  }
+
   /** One try now: the trader's word first, then the line as the book has it. */
   private attempt(e: PendingExit): void {
     e.timer = undefined;
@@ -204,7 +239,7 @@ export class PendingExits {
     }
     if (deps.book.inFlight(e.follower, e.contract) !== 0) {
       // Another order of ours for the line is live: never two at once; look again shortly.
-      this.schedule(e, exitRetryDelay(1));
+      this.schedule(e, exitRetryDelay(1, 0, this.backoff));
       return;
     }
     const has = deps.book.position(e.follower, e.contract);

@@ -7,6 +7,7 @@ import { sentEvent, syntheticClOrdId } from "./copyEvents.js";
 import type { FollowerBook } from "./followerBook.js";
 import type { LeaderBook } from "./leaderBook.js";
 import type { OrderMeta } from "./orderTracker.js";
+import type { PendingExits } from "./pendingExits.js";
 import type { CopierAccounts, FollowerGate } from "./ports.js";
 import { reconcileStep } from "./reconcileStep.js";
 
@@ -16,7 +17,9 @@ export interface ReconcilerDeps {
   accounts: CopierAccounts;
   gate(follower: string): FollowerGate;
   leaders: Pick<LeaderBook, "held" | "known" | "isSynced">;
-  book: Pick<FollowerBook, "position" | "isSynced" | "full">;
+  book: Pick<FollowerBook, "position" | "isSynced" | "full" | "inFlight">;
+  /** Takes over an exit that must wait for our orders still on their way. */
+  exits: Pick<PendingExits, "hold">;
   acted: Pick<ActedOn, "seed" | "get" | "set" | "contracts">;
   /** Write one order (not flushed yet); false when the gateway refused it. */
   send(route: AccountRoute, meta: OrderMeta, delta: number, clOrdId: string): boolean;
@@ -92,22 +95,19 @@ export class Reconciler {
             deps.acted.set(name, leaderContract, after);
           continue;
         }
+        if (step.opening === 0 && deps.book.inFlight(name, contract) !== 0) {
+          // What it holds is not settled (an opening on its way may yet fail): never sell what it
+          // may not hold; a pending exit sends the difference once those orders are answered.
+          deps.exits.hold(
+            this.meta(group.name, name, 0, contract, step, leaderContract, before, after),
+            has + step.delta,
+          );
+          continue;
+        }
         fillId ??= this.headerId();
         this.seq += 1;
         const clOrdId = syntheticClOrdId("rc", route.accountId, deps.clock.now(), this.seq);
-        const meta: OrderMeta = {
-          group: group.name,
-          follower: name,
-          fillId,
-          contract,
-          kind: step.kind,
-          side: step.delta > 0 ? "Buy" : "Sell",
-          startedAt: deps.clock.mono(),
-          exit: step.opening === 0,
-          leaderContract,
-          leaderBefore: before,
-          leaderAfter: after,
-        };
+        const meta = this.meta(group.name, name, fillId, contract, step, leaderContract, before, after);
         deps.acted.set(name, leaderContract, after);
         if (!deps.send(route, meta, step.delta, clOrdId)) {
           deps.acted.set(name, leaderContract, before);
@@ -131,6 +131,31 @@ export class Reconciler {
       positions,
     });
     for (const copy of copies) deps.emit(copy);
+  }
+
+  private meta(
+    group: string,
+    follower: string,
+    fillId: number,
+    contract: string,
+    step: { kind: OrderMeta["kind"]; delta: number; opening: number },
+    leaderContract: string,
+    before: number,
+    after: number,
+  ): OrderMeta {
+    return {
+      group,
+      follower,
+      fillId,
+      contract,
+      kind: step.kind,
+      side: step.delta > 0 ? "Buy" : "Sell",
+      startedAt: this.deps.clock.mono(),
+      exit: step.opening === 0,
+      leaderContract,
+      leaderBefore: before,
+      leaderAfter: after,
+    };
   }
 
   /** The leader's position is known: its login is up and has had a snapshot. */

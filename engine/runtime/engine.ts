@@ -32,6 +32,8 @@ export interface EngineDeps {
    * short-lived engine when no instance runs). Default true.
    */
   copying?: boolean;
+  /** How failed exits back off (default 1 s, 2 s … 30 s); tests shrink it. */
+  exitBackoff?: { firstMs: number; maxMs: number };
 }
 
 /**
@@ -90,6 +92,7 @@ export class Engine {
       ledger: deps.ledger,
       onOpeningCopied: (follower) => this.risk.recordOpening(follower),
       actedStore: actedStoreOf(deps.riskStore),
+      exitBackoff: deps.exitBackoff,
       logger: this.logger,
     });
     this.risk.setConfig(config);

@@ -39,6 +39,12 @@ describe("exitRetryDelay: 1 s, 2 s, 4 s … 30 s, never sooner than the broker a
     expect(exitRetryDelay(attempt, brokerWait)).toBe(delay);
   });
 
+  it("a shrunk backoff keeps its shape and cap (the resilience suite's 50 ms … 400 ms)", () => {
+    const fast = { firstMs: 50, maxMs: 400 };
+    expect([1, 2, 3, 4, 5, 9].map((n) => exitRetryDelay(n, 0, fast))).toEqual([50, 100, 200, 400, 400, 400]);
+    expect(exitRetryDelay(1, 1_000, fast)).toBe(1_000);
+  });
+
   it("an alert for each growth of the backoff, none while it stays at the cap", () => {
     const delays = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => exitRetryDelay(n));
     const grew = delays.map((d, i) => backoffGrew(i === 0 ? 0 : delays[i - 1]!, d));

@@ -103,6 +103,33 @@ describe("missed exits are made up on re-sync", () => {
     );
   });
 
+  it("a close made up while an add of ours is on its way waits for it: never sells what may not be held", async () => {
+    const w = world([group({ followers: [{ account: "A" }] })]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.broker.rejecting.add("A");
+    w.trade("L", "ESZ6", "Buy", 1); // an add of 1, on its way (it will be rejected)
+    w.session("L").muted = true;
+    const missed = w.trade("L", "ESZ6", "Sell", 3); // the leader closes while its session is down
+    w.session("L").muted = false;
+    w.session("L").sync(false, [missed]);
+    // Nothing sent yet: A may hold 3 or 2 depending on the add.
+    expect(w.broker.placed.filter((p) => p.accountName === "A")).toHaveLength(2);
+    expect(w.events.filter((e) => e.type === "exitPending").at(-1)).toEqual(
+      expect.objectContaining({ pending: true, goal: 0, reason: "waiting for our orders in flight" }),
+    );
+    await w.flush(); // the add is rejected
+    w.broker.rejecting.delete("A");
+    w.clock.run(1000);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.broker.placed.filter((p) => p.accountName === "A").map((p) => [p.action, p.qty])).toEqual([
+      ["Buy", 2],
+      ["Buy", 1],
+      ["Sell", 2],
+    ]);
+  });
+
   it("an opening missed is never made up (exits); a later close still follows", async () => {
     const w = world([group()]);
     dropA(w);

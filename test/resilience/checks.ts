@@ -1,4 +1,4 @@
-import type { SimRecords } from "../../engine/sim/index.js";
+import type { FillRecord, SimRecords } from "../../engine/sim/index.js";
 import type { CopyEvent } from "../../engine/types.js";
 import { BALANCE, FOLLOWERS, LEADER } from "./fleet.js";
 import { expectedHoldings } from "./model.js";
@@ -16,7 +16,8 @@ export function judge(
   copies: readonly CopyEvent[],
   disturbed: ReadonlySet<string>,
   liquidationOnly: readonly LiquidationOnlyWindow[] = [],
-): { violations: string[]; checkedExactly: string[] } {
+  busted: readonly FillRecord[] = [],
+): { violations: string[]; checkedExactly: string[]; orphanedExits: number } {
   const violations: string[] = [];
   const leaderFills = records.fills
     .filter((f) => f.accountName === LEADER)
@@ -30,10 +31,17 @@ export function judge(
     }
   }
 
-  // 2. Each leader fill copied at most once per follower (orders the broker took, by clOrdId).
+  // 2. Each leader fill copied at most once per follower (orders the broker took, by clOrdId). A
+  // re-sync's corrections (mk-rc-) and a failed exit's retries (mk-rt-) are exits: each of their
+  // fills only ever reduces what the follower holds, never past flat.
   const taken = new Map<string, number>();
+  const exitOrders = new Set<number>();
   for (const o of records.orders) {
     if (!o.isAutomated || o.orderId === null || o.accountName === LEADER) continue;
+    if (/^mk-r[ct]-/.test(o.clOrdId ?? "")) {
+      exitOrders.add(o.orderId);
+      continue;
+    }
     const match = /^mk-(\d+)-(\d+)$/.exec(o.clOrdId ?? "");
     if (!match) {
       violations.push(`automated order without a copy clOrdId: ${JSON.stringify(o)}`);
@@ -46,10 +54,23 @@ export function judge(
   }
   for (const [key, n] of taken) if (n > 1) violations.push(`leader fill copied ${n} times: ${key}`);
 
-  // The engine's own view: one "sent" per leader fill and follower, across restarts.
+  const held = new Map<string, number>();
+  for (const f of [...records.fills].sort((a, b) => a.fillId - b.fillId)) {
+    if (!f.active || f.accountName === LEADER) continue;
+    const key = `${f.accountName}|${f.symbol}`;
+    const before = held.get(key) ?? 0;
+    const after = before + (f.action === "Buy" ? f.qty : -f.qty);
+    held.set(key, after);
+    if (exitOrders.has(f.orderId) && (Math.abs(after) > Math.abs(before) || after * before < 0))
+      violations.push(
+        `${f.accountName}: an exit (retry or reconcile) took ${f.symbol} from ${before} to ${after}`,
+      );
+  }
+
+  // The engine's own view: one "sent" per leader fill and follower, across restarts (retries aside).
   const sent = new Map<string, number>();
   for (const c of copies) {
-    if (c.outcome !== "sent") continue;
+    if (c.outcome !== "sent" || c.fillId < 0 || c.clOrdId?.startsWith("mk-rt-")) continue;
     const key = `${c.fillId}→${c.follower}`;
     sent.set(key, (sent.get(key) ?? 0) + 1);
   }
@@ -104,5 +125,18 @@ export function judge(
     if (Math.abs(BALANCE + b.realizedPnL - b.fees - b.amount) > 0.005)
       violations.push(`${b.accountName}: cash ${b.amount} ≠ ${BALANCE} + ${b.realizedPnL} − fees ${b.fees}`);
   }
-  return { violations, checkedExactly };
+  // 8. Never an orphan (issue 18): at rest, no follower holds anything in a contract its leader is
+  // flat in, whatever it went through (unless a bust took the leader's fill back: nothing is sent
+  // for a bust by itself).
+  let orphanedExits = 0;
+  const bustedSymbols = new Set(busted.map((f) => f.symbol));
+  for (const p of records.positions) {
+    if (p.accountName === LEADER || p.netPos === 0 || bustedSymbols.has(p.contract)) continue;
+    const leader =
+      records.positions.find((l) => l.accountName === LEADER && l.contract === p.contract)?.netPos ?? 0;
+    if (leader !== 0) continue;
+    orphanedExits += 1;
+    violations.push(`orphaned exit: ${p.accountName} holds ${p.netPos} ${p.contract}, its leader is flat`);
+  }
+  return { violations, checkedExactly, orphanedExits };
 }
