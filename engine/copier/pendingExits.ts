@@ -1,4 +1,5 @@
 import type { Clock, CopyKind, EngineEvent, EpochMs } from "../types.js";
+import { RECONCILE_REASON } from "../types.js";
 import type { ActedOn } from "./actedOn.js";
 import { backoffGrew, EXIT_BACKOFF, type ExitBackoff, exitDelta, exitRetryDelay } from "./exitRetry.js";
 import type { FollowerBook } from "./followerBook.js";
@@ -252,8 +253,9 @@ export class PendingExits {
       this.failed(this.meta(e), "disconnected", 0);
       return;
     }
-    if (!deps.send(this.meta(e), delta, `exit retry ${e.attempts}`))
-      this.end(e, "refused by the order gateway", false);
+    // A re-sync's correction that waited for our orders in flight goes now (nothing failed yet).
+    const reason = e.attempts === 0 ? RECONCILE_REASON : `exit retry ${e.attempts}`;
+    if (!deps.send(this.meta(e), delta, reason)) this.end(e, "refused by the order gateway", false);
   }
 
   /** The trader's word ends the tries: the follower left the group, was switched off, is being flattened. */

@@ -98,10 +98,9 @@ export class Reconciler {
         if (step.opening === 0 && deps.book.inFlight(name, contract) !== 0) {
           // What it holds is not settled (an opening on its way may yet fail): never sell what it
           // may not hold; a pending exit sends the difference once those orders are answered.
-          deps.exits.hold(
-            this.meta(group.name, name, 0, contract, step, leaderContract, before, after),
-            has + step.delta,
-          );
+          fillId ??= this.headerId();
+          const held = this.meta(group.name, name, fillId, contract, step, leaderContract, before, after);
+          deps.exits.hold(held, has + step.delta);
           continue;
         }
         fillId ??= this.headerId();
