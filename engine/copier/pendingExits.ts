@@ -72,6 +72,11 @@ export class PendingExits {
     return this.entries.get(key(follower, contract))?.goal;
   }
 
+  /** Is an exit of the line pending? */
+  has(follower: string, contract: string): boolean {
+    return this.entries.size !== 0 && this.entries.has(key(follower, contract));
+  }
+
   /** The follower acted on this leader position before the pending exit (the base of its chain). */
   baseOf(follower: string, contract: string): number | undefined {
     if (this.entries.size === 0) return undefined;

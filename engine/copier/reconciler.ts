@@ -19,7 +19,7 @@ export interface ReconcilerDeps {
   leaders: Pick<LeaderBook, "held" | "known" | "isSynced">;
   book: Pick<FollowerBook, "position" | "isSynced" | "full" | "inFlight">;
   /** Takes over an exit that must wait for our orders still on their way. */
-  exits: Pick<PendingExits, "hold">;
+  exits: Pick<PendingExits, "hold" | "has">;
   acted: Pick<ActedOn, "seed" | "get" | "set" | "contracts">;
   /** Write one order (not flushed yet); false when the gateway refused it. */
   send(route: AccountRoute, meta: OrderMeta, delta: number, clOrdId: string): boolean;
@@ -95,9 +95,13 @@ export class Reconciler {
             deps.acted.set(name, leaderContract, after);
           continue;
         }
-        if (step.opening === 0 && deps.book.inFlight(name, contract) !== 0) {
-          // What it holds is not settled (an opening on its way may yet fail): never sell what it
-          // may not hold; a pending exit sends the difference once those orders are answered.
+        if (
+          step.opening === 0 &&
+          (deps.book.inFlight(name, contract) !== 0 || deps.exits.has(name, contract))
+        ) {
+          // What it holds is not settled (an opening on its way may yet fail), or an exit of the
+          // line is already pending: never sell what it may not hold, never two exits at once; the
+          // pending exit takes this goal and sends the difference once those orders are answered.
           fillId ??= this.headerId();
           const held = this.meta(group.name, name, fillId, contract, step, leaderContract, before, after);
           deps.exits.hold(held, has + step.delta);

@@ -344,6 +344,34 @@ describe("failed exits are retried until done", () => {
     );
   });
 
+  it("the leader's re-sync while an exit is pending: the pending exit takes the new goal, one order at a time", async () => {
+    const w = world([group({ followers: [{ account: "A" }] })]);
+    w.trade("L", "ESZ6", "Buy", 4);
+    await w.flush();
+    w.broker.rejecting.add("A");
+    w.trade("L", "ESZ6", "Sell", 2); // reduce to 2: rejected, pending (goal 2)
+    await w.flush();
+    w.session("L").muted = true;
+    const missed = w.trade("L", "ESZ6", "Sell", 2); // the leader closes while its session is down
+    w.session("L").muted = false;
+    w.session("L").sync(false, [missed]);
+    await w.flush();
+    expect(w.events.filter((e) => e.type === "exitPending").at(-1)).toEqual(
+      expect.objectContaining({ pending: true, goal: 0 }),
+    );
+    w.broker.rejecting.delete("A");
+    w.clock.run(1000);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.broker.placed.filter((p) => p.accountName === "A").map((p) => [p.action, p.qty])).toEqual([
+      ["Buy", 4],
+      ["Sell", 2],
+      ["Sell", 4],
+    ]);
+    w.clock.run(100);
+    expect(w.actedStore.records.A).toEqual({ leader: "L", positions: {} });
+  });
+
   it("not acted on while pending: a restart makes the exit up from the state file", async () => {
     const w = world([group()]);
     w.trade("L", "ESZ6", "Buy", 2);
