@@ -275,12 +275,25 @@ async function settled(
     );
   };
   let calm = 0;
-  await eventually(
-    () => {
-      calm = still() ? calm + 1 : 0;
-      return calm >= 10;
-    },
-    "the engine to come to rest (connected, leader in sync, nothing in flight)",
-    30_000,
-  );
+  try {
+    await eventually(
+      () => {
+        calm = still() ? calm + 1 : 0;
+        return calm >= 10;
+      },
+      "the engine to come to rest (connected, leader in sync, nothing in flight)",
+      30_000,
+    );
+  } catch (error) {
+    // Say what was not at rest, so a seed that times out can be read.
+    const away = [LEADER, ...FOLLOWERS.map((f) => f.account)].filter((a) => !engine.directory.connected(a));
+    const busy = FOLLOWERS.filter((f) => engine.gateway.inFlight(f.account) !== 0).map((f) => f.account);
+    const leader = sim.control.records().positions.filter((p) => p.accountName === LEADER);
+    const seen = leader.map(
+      (p) => `${p.contract} broker ${p.netPos}, copier ${engine.copier.leaderPosition(LEADER, p.contract)}`,
+    );
+    throw new Error(
+      `${(error as Error).message}: disconnected [${away.join(", ")}], in flight [${busy.join(", ")}], exits pending ${engine.copier.exitsPending()}, leader ${seen.join("; ")}`,
+    );
+  }
 }
