@@ -33,6 +33,8 @@ export class ActedOn {
   /** Followers whose last write failed: written again with the next one (no retry loop on a full disk). */
   private readonly unsaved = new Set<string>();
   private failing = false;
+  /** The write on its way: one at a time, so a slow disk never queues one write per tick. */
+  private writing: Promise<void> | undefined;
 
   constructor(
     clock: Clock,
@@ -100,13 +102,30 @@ export class ActedOn {
   }
 
   /** Write what is waiting now (the engine stops). */
-  flush(): Promise<void> {
+  async flush(): Promise<void> {
+    await this.writing;
     for (const name of this.unsaved) this.saves.mark(name);
-    return this.saves.flush();
+    await this.saves.flush();
+    await this.writing;
   }
 
   private async write(marked: string[]): Promise<void> {
     if (!this.store) return;
+    if (this.writing) {
+      // Goes with the next write, which starts once this one is on disk.
+      for (const name of marked) this.unsaved.add(name);
+      return;
+    }
+    const done = this.writeNow(marked);
+    this.writing = done;
+    await done;
+    this.writing = undefined;
+    if (this.unsaved.size > 0 && !this.failing) for (const name of this.unsaved) this.saves.mark(name);
+  }
+
+  private async writeNow(marked: string[]): Promise<void> {
+    const store = this.store;
+    if (!store) return;
     const names = [...new Set([...marked, ...this.unsaved])];
     this.unsaved.clear();
     const records: Record<string, ActedOnRecord | undefined> = {};
@@ -115,7 +134,7 @@ export class ActedOn {
       records[name] = acted && { leader: acted.leader, positions: Object.fromEntries(acted.positions) };
     }
     try {
-      await this.store.save(records);
+      await store.save(records);
     } catch (error) {
       // Written again with the next change; until then a restart may make up less.
       if (!this.failing)
