@@ -38,15 +38,24 @@ export function fillLines(fills: readonly FillRowVM[]): { rows: TableRow[]; firs
     firstLineOf.push(rows.length);
     rows.push({
       key: `${f.id}`,
-      cells: {
-        time: f.time,
-        who: { text: f.leader, tone: "accent" },
-        what: {
-          text: `${f.side === "Buy" ? "BUY" : "SELL"} ${f.qty}`,
-          tone: f.side === "Buy" ? "ok" : "bad",
-        },
-        detail: `${f.contract} @ ${f.price}`,
-      },
+      cells:
+        f.resync === undefined
+          ? {
+              time: f.time,
+              who: { text: f.leader, tone: "accent" },
+              what: {
+                text: `${f.side === "Buy" ? "BUY" : "SELL"} ${f.qty}`,
+                tone: f.side === "Buy" ? "ok" : "bad",
+              },
+              detail: `${f.contract} @ ${f.price}`,
+            }
+          : // A re-sync: the exits it made up for the followers are listed under it.
+            {
+              time: f.time,
+              who: { text: f.leader, tone: "accent" },
+              what: { text: "↻ RE-SYNC", tone: "warn" },
+              detail: f.resync,
+            },
     });
     f.results.forEach((r, i) => {
       const o = OUTCOME[r.outcome];

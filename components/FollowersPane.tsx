@@ -1,5 +1,5 @@
 import type { ConnectionState } from "../engine/types.js";
-import { type FollowerRowVM, syncText } from "../src/screen/viewModel.js";
+import { exitPendingText, type FollowerRowVM, syncText } from "../src/screen/viewModel.js";
 import type { Column, TableRow } from "./Table.js";
 import { type PaneFrameProps, TablePane } from "./TablePane.js";
 import { money } from "./text.js";
@@ -55,7 +55,11 @@ export function followerRows(followers: readonly FollowerRowVM[]): TableRow[] {
       account: f.label ? `${f.label} ${f.account}` : f.account,
       sizing: f.sizing,
       enabled: f.enabled ? "on" : "off",
-      state: { text: f.state, tone: STATE_TONE[f.state] },
+      // An exit being retried is what the trader must see first, unless a lock says more.
+      state:
+        f.exitPending && f.state === "ACTIVE"
+          ? { text: "EXIT PENDING", tone: "warn" }
+          : { text: f.state, tone: STATE_TONE[f.state] },
       position: f.position,
       dayPnl: {
         text: money(f.dayPnl, true),
@@ -67,7 +71,7 @@ export function followerRows(followers: readonly FollowerRowVM[]): TableRow[] {
         ? { text: `OUT ${signedOrZero(f.sync.has)}/${signedOrZero(f.sync.expects)}`, tone: "warn" }
         : "ok",
       broker: f.broker,
-      reason: f.stateReason ?? "",
+      reason: f.exitPending ? exitPendingText(f.exitPending) : (f.stateReason ?? ""),
     },
   }));
 }
@@ -77,17 +81,21 @@ export function followerInfo(f: FollowerRowVM | undefined): string | undefined {
   if (!f) return undefined;
   const parts: string[] = [];
   if (f.state !== "ACTIVE") parts.push(`${f.state}${f.stateReason ? `: ${f.stateReason}` : ""}`);
+  if (f.exitPending) parts.push(exitPendingText(f.exitPending));
   if (f.sync) parts.push(`${syncText(f.sync)} on ${f.sync.contract} (r resyncs)`);
   if (parts.length === 0) parts.push(f.label ? `${f.label} ${f.account}` : f.account);
   return `${parts.join(" · ")} at ${f.broker}`;
 }
+
+/** While an exit is pending the state column widens to say EXIT PENDING in full (the account narrows). */
+const COLUMNS_EXIT_PENDING: Column[] = COLUMNS.map((c) => (c.key === "state" ? { ...c, width: 12 } : c));
 
 export function FollowersPane({ followers, groupName, selected, ...frame }: FollowersPaneProps) {
   return (
     <TablePane
       title={groupName ? `Followers of ${groupName}` : "Followers"}
       info={followerInfo(followers[selected])}
-      columns={COLUMNS}
+      columns={followers.some((f) => f.exitPending && f.state === "ACTIVE") ? COLUMNS_EXIT_PENDING : COLUMNS}
       rows={followerRows(followers)}
       selectedLine={followers.length ? selected : undefined}
       emptyText={groupName ? "no followers: press n to add one" : "select a group"}

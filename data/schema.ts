@@ -178,6 +178,11 @@ export const groupSchema = z.strictObject({
   active: z.boolean().default(true),
   leader: name("leader account"),
   whitelist: whitelistSchema.default({ enabled: false, symbols: [] }),
+  /**
+   * What a re-sync makes up of the leader's changes a follower missed: "exits" (absent: the
+   * default) reduces and closes by the rule, "full" also opens, "off" makes up nothing.
+   */
+  reconcile: z.enum(["exits", "off", "full"]).optional(),
   followers: z.array(followerSchema).default([]),
 });
 
@@ -218,6 +223,7 @@ export type Mapping = z.infer<typeof mappingSchema>;
 export type Follower = z.infer<typeof followerSchema>;
 export type Whitelist = z.infer<typeof whitelistSchema>;
 export type Group = z.infer<typeof groupSchema>;
+export type ReconcileMode = NonNullable<Group["reconcile"]>;
 export type Config = z.infer<typeof configShape>;
 export type SecretSource = z.infer<typeof secretSource>;
 

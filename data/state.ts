@@ -1,7 +1,7 @@
 import { basename, dirname } from "node:path";
 import { Low } from "lowdb";
 import { z } from "zod";
-import type { FollowerRiskRecord, RiskStateStore, RuntimeState } from "../engine/types.js";
+import type { ActedOnRecord, FollowerRiskRecord, RiskStateStore, RuntimeState } from "../engine/types.js";
 import { serialised } from "./atomicWrite.js";
 import { explainWriteError } from "./fileAccess.js";
 import { deepFreeze, FileChangedError, GuardedJsonFile, NO_FILE } from "./guardedJsonFile.js";
@@ -30,10 +30,17 @@ const followerRiskRecordSchema = z.object({
   tradesToday: z.number().int().nonnegative().optional(),
 });
 
+const actedOnRecordSchema = z.object({
+  leader: z.string(),
+  positions: z.record(z.string(), z.number().int()),
+});
+
+/** Files from before issue 18 have no `actedOn` and load as they are; nothing else changed. */
 export const runtimeStateSchema = z.object({
   version: z.literal(STATE_VERSION),
   followers: z.record(z.string(), followerRiskRecordSchema).default({}),
   lastRollAt: z.number().optional(),
+  actedOn: z.record(z.string(), actedOnRecordSchema).optional(),
 });
 
 export function emptyState(): RuntimeState {
@@ -121,6 +128,18 @@ export class RuntimeStateRepository implements RiskStateStore {
     return this.update((state) => {
       for (const [follower, record] of Object.entries(records))
         state.followers[follower] = structuredClone(record);
+    });
+  }
+
+  /** The leader positions followers last acted on, in one atomic write (undefined removes one). */
+  saveActedOn(records: Readonly<Record<string, ActedOnRecord | undefined>>): Promise<void> {
+    return this.update((state) => {
+      const acted = { ...state.actedOn };
+      for (const [follower, record] of Object.entries(records)) {
+        if (record === undefined) delete acted[follower];
+        else acted[follower] = structuredClone(record);
+      }
+      state.actedOn = acted;
     });
   }
 

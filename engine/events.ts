@@ -32,7 +32,16 @@ export const SKIP_REASONS = {
   leaderGuard: "account is a leader",
   /** The follower's broker has not answered this many of our orders: mimik will not pile on. */
   ordersBacklog: "too many orders in flight",
+  /** An exit of this follower and contract is pending and its order is on its way: the new goal waits for it. */
+  exitPending: "exit pending: its order in flight goes first",
+  /** A re-sync found the follower already on the side the leader opened or flipped to: it is in that trade. */
+  alreadyInTrade: "already in the leader's trade",
+  /** A re-sync found an opening or add the follower missed; `reconcile: "exits"` does not make it up. */
+  openingNotMadeUp: "opening not made up (reconcile: exits)",
 } as const;
+
+/** The reason every correction a re-sync makes carries (journal, fills pane). */
+export const RECONCILE_REASON = "reconcile";
 
 export type SkipReason = (typeof SKIP_REASONS)[keyof typeof SKIP_REASONS];
 
@@ -53,12 +62,53 @@ export interface LeaderFillEvent {
   positionAfter: number;
 }
 
+/**
+ * A re-sync (a leader or follower reconnect, a superseded session, a start) after which exits the
+ * follower missed were made up (issue 18): the header the corrections (copies with reason
+ * "reconcile" and this fillId) are shown under. Emitted only when something was sent.
+ */
+export interface ResyncEvent {
+  type: "resync";
+  at: EpochMs;
+  group: string;
+  leader: string;
+  /** Negative and unique, so it never meets a broker fill id; the corrections carry it as fillId. */
+  fillId: number;
+  /** What re-synced: "leader DEMO1000 re-synced", "DEMO2001 re-synced". */
+  cause: string;
+  /** The leader's positions now (non-zero only). */
+  positions: { contract: string; netPos: number }[];
+}
+
+/**
+ * An exit (a reducing or closing copy, a reconcile step) failed and is retried with backoff until
+ * the follower is where the rule says, or it ended (done, or the trader took over: a flatten, a
+ * disable). One per follower and contract; `pending: false` ends it.
+ */
+export interface ExitPendingEvent {
+  type: "exitPending";
+  at: EpochMs;
+  group: string;
+  follower: string;
+  contract: string;
+  pending: boolean;
+  /** What the follower holds (with what is in flight) and where the rule wants it. */
+  has: number;
+  goal: number;
+  /** Why the last try failed, or (pending: false) how it ended. */
+  reason: string;
+  /** Tries that failed so far. */
+  attempts: number;
+  /** When the next try goes; undefined once ended. */
+  nextTryAt?: EpochMs | undefined;
+}
+
 export interface CopyEvent {
   type: "copy";
   at: EpochMs;
   group: string;
   follower: string;
-  /** The leader fill this decision answers (0 for a manual resync). */
+  /** The leader fill this decision answers (0 for a manual resync; a ResyncEvent's for a reconcile). */
   fillId: number;
   contract: string;
   outcome: "sent" | "skipped" | "accepted" | "rejected" | "filled";
@@ -157,7 +207,9 @@ export interface LatencyEvent {
 
 export type EngineEvent =
   | LeaderFillEvent
+  | ResyncEvent
   | CopyEvent
+  | ExitPendingEvent
   | FollowerStateEvent
   | RiskSnapshotEvent
   | SyncStatusEvent

@@ -329,10 +329,22 @@ export interface FollowerRiskRecord {
   tradesToday?: number | undefined;
 }
 
+/**
+ * The leader position a follower last acted on, per leader contract (issue 18): what a re-sync
+ * compares the leader's position with to make up missed exits. A contract not listed is 0.
+ */
+export interface ActedOnRecord {
+  /** The leader these positions are of; another leader's record is not this one's. */
+  leader: string;
+  positions: Record<string, number>;
+}
+
 export interface RuntimeState {
   version: 1;
   followers: Record<string, FollowerRiskRecord>;
   lastRollAt?: EpochMs | undefined;
+  /** Per follower; absent in files written before issue 18 (then every follower starts fresh). */
+  actedOn?: Record<string, ActedOnRecord> | undefined;
 }
 
 export interface RiskStateStore {
@@ -344,6 +356,11 @@ export interface RiskStateStore {
    * changes it saves lazily (trade counts, high-water marks), so 200 followers cost one write.
    */
   saveFollowers?(records: Record<string, FollowerRiskRecord>): Promise<void>;
+  /**
+   * Optional: the leader positions followers last acted on (undefined removes a follower's), in
+   * one durable write. Without it a restart makes up no exits missed while mimik was stopped.
+   */
+  saveActedOn?(records: Record<string, ActedOnRecord | undefined>): Promise<void>;
 }
 
 /** Leader fills already acted on, seeded from the journal at start so a restart never recopies. */

@@ -1,34 +1,30 @@
 import type { Follower, Group } from "../../data/schema.js";
 import { clOrdIdFor } from "../orders/gateway.js";
-import { type Outcome, REFUSALS } from "../outcome.js";
+import type { Outcome } from "../outcome.js";
 import { mapContract } from "../symbols.js";
-import type {
-  BrokerEvent,
-  CopyEvent,
-  CopyKind,
-  FillEvent,
-  Logger,
-  OrderResult,
-  Side,
-  SyncEvent,
-} from "../types.js";
+import type { BrokerEvent, CopyEvent, CopyKind, FillEvent, Logger, SyncEvent } from "../types.js";
 import { SKIP_REASONS, silentLogger } from "../types.js";
+import { ActedOn } from "./actedOn.js";
 import { bustedFill } from "./bustedFill.js";
 import { classify } from "./classify.js";
+import { copyEvent, sentEvent, syntheticClOrdId } from "./copyEvents.js";
 import { CountedTrades } from "./countedTrades.js";
-import { COPY_REASONS, decide } from "./decide.js";
+import { decide } from "./decide.js";
 import { FillDedupe } from "./fillDedupe.js";
 import { FollowerBook } from "./followerBook.js";
 import { LeaderBook } from "./leaderBook.js";
+import { manualResync } from "./manualResync.js";
 import { type OrderMeta, OrderTracker } from "./orderTracker.js";
+import { PendingExits } from "./pendingExits.js";
 import type { CopierDeps } from "./ports.js";
-import { planResync } from "./resyncPlan.js";
+import { Reconciler } from "./reconciler.js";
+import { applySync } from "./syncApply.js";
 import { SyncWatch } from "./syncWatch.js";
 
 export type { CopierAccounts, CopierDeps, FollowerGate } from "./ports.js";
 
-/** What a copy reports besides the fields every CopyEvent has. */
-type CopyFields = Omit<CopyEvent, "type" | "at" | "group" | "follower" | "fillId" | "contract">;
+/** Why a copy was not acted on: the follower could not be reached (a re-sync makes up its exits). */
+const NOT_ACTED: ReadonlySet<string> = new Set([SKIP_REASONS.disconnected, SKIP_REASONS.ordersBacklog]);
 
 /**
  * Leader fills in, follower orders out. The path from a leader FillEvent to the last follower's
@@ -37,12 +33,10 @@ type CopyFields = Omit<CopyEvent, "type" | "at" | "group" | "follower" | "fillId
  *
  * A coordinator over parts that each own their state: the fill dedupe (fills acted on), the leader
  * book (leader positions, opening orders), the follower book (follower positions, live orders),
- * the order tracker (what each live order is for, its story as events), counted trades, and the
- * sync watch (OUT OF SYNC lines). Who an account is comes from the account directory.
- *
- * Issue 18 plugs in at two seams of this class: exits that end rejected (the order tracker) go to a
- * part that owns pending exits and retries them; re-syncs (onSync) also run a reconcile beside the
- * sync watch that makes up missed exits.
+ * the order tracker (what each live order is for, its story as events), counted trades, the
+ * sync watch (OUT OF SYNC lines), what each follower last acted on (ActedOn), the exits that failed
+ * and are tried again (PendingExits) and the reconciler that makes up missed exits at a re-sync.
+ * Who an account is comes from the account directory.
  */
 export class Copier {
   private readonly logger: Logger;
@@ -52,25 +46,54 @@ export class Copier {
   private readonly orders: OrderTracker;
   private readonly counted = new CountedTrades();
   private readonly watch: SyncWatch;
-  private resyncSeq = 0;
+  private readonly acted: ActedOn;
+  private readonly exits: PendingExits;
+  private readonly reconciler: Reconciler;
+  private seq = 0;
 
   constructor(private readonly deps: CopierDeps) {
     this.logger = deps.logger ?? silentLogger;
     this.dedupe = new FillDedupe(deps.ledger);
+    this.acted = new ActedOn(deps.clock, deps.actedStore, this.logger);
+    const { clock, emit, accounts } = deps;
+    const gate = (name: string) => deps.gate(name);
+    const { leaders, book, acted } = this;
     this.orders = new OrderTracker({
-      clock: deps.clock,
-      emit: deps.emit,
+      ...{ clock, emit, book },
       gateway: deps.gateway,
-      book: this.book,
       logger: this.logger,
+      onFailed: (meta, reason, remaining) => this.exits.failed(meta, reason, remaining),
+      onAccepted: (meta) => this.exits.accepted(meta),
+    });
+    this.exits = new PendingExits({
+      ...{ clock, emit, accounts, gate, book, acted },
+      blockedUntil: (name) => deps.accounts.route(name)?.session.rateBudget().blockedUntil,
+      send: (meta, delta, reason) => this.sendNow(meta, delta, reason),
+      backoff: deps.exitBackoff,
+    });
+    this.reconciler = new Reconciler({
+      ...{ clock, emit, accounts, gate, leaders, book, acted, exits: this.exits },
+      send: (route, meta, delta, clOrdId) => this.orders.send(route, meta, delta, clOrdId) !== undefined,
+      flush: () => deps.gateway.flush(),
     });
     this.watch = new SyncWatch({
-      clock: deps.clock,
-      emit: deps.emit,
+      clock,
+      emit,
       role: (name) => deps.accounts.role(name),
       leaderHeld: (leader) => this.leaders.held(leader),
       followerPosition: (follower, contract) => this.followerPosition(follower, contract),
     });
+  }
+
+  /** Loads what each follower last acted on (the runtime state): call before the first event. */
+  start(): void {
+    this.acted.load();
+  }
+
+  /** No more exit retries; what followers acted on is written. */
+  async stop(): Promise<void> {
+    this.exits.stop();
+    await this.acted.flush();
   }
 
   onBrokerEvent(event: BrokerEvent): void {
@@ -85,6 +108,7 @@ export class Copier {
           if (name === undefined || this.deps.accounts.role(name)?.kind !== "follower") break;
           this.book.report(name, position.contract, position.netPos, position.volume);
           this.watch.changed(name, position.contract);
+          this.exits.changed(name, position.contract);
           break;
         }
         case "orderStatus":
@@ -119,56 +143,25 @@ export class Copier {
     return this.book.position(follower, contract);
   }
 
+  /** Exits that failed and wait for their next try (EXIT PENDING), over all followers. */
+  exitsPending(): number {
+    return this.exits.size;
+  }
+
+  /** Orders of ours for this follower that are sent and not yet filled or dead. */
+  hasLiveOrders(follower: string): boolean {
+    return this.book.live(follower) > 0;
+  }
+
   /** Send the difference between what the follower has and what the rule expects, per contract. */
-  async resync(name: string): Promise<Outcome> {
-    const { accounts } = this.deps;
-    const role = accounts.role(name);
-    if (role?.kind !== "follower") return { target: name, status: "refused", reason: REFUSALS.notFollower };
-    const route = accounts.route(name);
-    if (!route || !accounts.connected(name))
-      return { target: name, status: "refused", reason: REFUSALS.disconnected };
-    const { group, follower } = role;
-    const lines = this.watch.lines(group, follower);
-    if (lines.every((line) => line.inSync)) return { target: name, status: "in sync" };
-    if (this.book.full(name)) return { target: name, status: "refused", reason: REFUSALS.ordersBacklog };
-    const risk = this.deps.gate(name);
-    const plan = planResync(lines, risk.state === "ACTIVE" && !risk.brokerLocked);
-    const sent: Array<Promise<OrderResult>> = [];
-    const startedAt = this.deps.clock.mono();
-    for (const { contract, delta, exit } of plan.send) {
-      this.resyncSeq += 1;
-      const clOrdId = `mk-rs-${route.accountId}-${this.deps.clock.now().toString(36)}-${this.resyncSeq}`;
-      const side: Side = delta > 0 ? "Buy" : "Sell";
-      const meta: OrderMeta = {
-        group: group.name,
-        follower: name,
-        fillId: 0,
-        contract,
-        kind: "resync",
-        side,
-        startedAt,
-        exit,
-      };
-      const result = this.orders.send(route, meta, delta, clOrdId);
-      if (!result) continue;
-      sent.push(result);
-      this.deps.emit(this.sentEvent(meta, delta, clOrdId, COPY_REASONS.resync));
-    }
-    const results = await Promise.all(sent);
-    const failed = results.filter((r) => !r.ok).length;
-    if (failed > 0)
-      return { target: name, status: "failed", sent: results.length, reason: `${failed} rejected` };
-    if (plan.held.length > 0) {
-      const why = risk.brokerLocked ? SKIP_REASONS.brokerLocked : risk.state;
-      const held = plan.held.map((contract) => `${contract}: ${why}`).join(", ");
-      return {
-        target: name,
-        status: "refused",
-        sent: results.length,
-        reason: `${REFUSALS.wouldOpen}: ${held}`,
-      };
-    }
-    return { target: name, status: "resynced", sent: results.length };
+  resync(name: string): Promise<Outcome> {
+    return manualResync(name, {
+      ...this.deps,
+      book: this.book,
+      orders: this.orders,
+      watch: this.watch,
+      nextSeq: () => ++this.seq,
+    });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -187,6 +180,7 @@ export class Copier {
       this.seedFollower(name, event.contract);
       this.orders.followerFill(name, event);
       this.watch.changed(name, event.contract);
+      this.exits.changed(name, event.contract);
     }
   }
 
@@ -239,14 +233,18 @@ export class Copier {
     firstOpening: boolean,
     openings: string[],
   ): CopyEvent {
-    const { accounts } = this.deps;
+    const { accounts, clock } = this.deps;
     const name = follower.account;
     const contract = mapContract(event.contract, follower.mapping);
+    const { fillId } = event;
     if (accounts.isLeader(name))
-      return this.leaderSkip(group, name, event.fillId, contract, classify(before, after));
+      return this.leaderSkip(group, name, fillId, contract, classify(before, after));
     const route = accounts.route(name);
     const risk = this.deps.gate(name);
     const counted = this.counted.has(name, event.orderId);
+    const has = route ? this.followerPosition(name, contract) : 0;
+    // With an exit pending, the rule steps from where that exit takes the follower.
+    const goal = this.exits.goalOf(name, contract);
     const decision = decide({
       gate: {
         groupActive: group.active,
@@ -264,64 +262,112 @@ export class Copier {
       maxContracts: follower.maxContracts,
       leaderBefore: before,
       leaderAfter: after,
-      follower: route ? this.followerPosition(name, contract) : 0,
+      follower: goal ?? has,
       firstOpeningFillOfOrder: firstOpening,
     });
     if (decision.action === "skip" || !route) {
       const reason = decision.action === "skip" ? decision.reason : SKIP_REASONS.disconnected;
-      return this.copyEvent(group.name, name, event.fillId, contract, {
+      if (route && !NOT_ACTED.has(reason))
+        this.actedOn(group, name, event.contract, contract, after, goal, false);
+      return copyEvent(clock, group.name, name, fillId, contract, {
         outcome: "skipped",
         kind: decision.kind,
         reason,
       });
     }
-    const clOrdId = clOrdIdFor(event.fillId, route.accountId);
-    const side: Side = decision.delta > 0 ? "Buy" : "Sell";
-    const { fillId, receivedAt: startedAt } = event;
+    const delta = goal === undefined ? decision.delta : goal + decision.delta - has;
+    if (goal !== undefined && (delta === 0 || this.exits.sending(name, contract))) {
+      // Never two exits of one line on their way: the pending one's next try takes the new goal.
+      this.exits.retarget(name, contract, goal + decision.delta, after, false);
+      const reason = SKIP_REASONS.exitPending;
+      return copyEvent(clock, group.name, name, fillId, contract, {
+        outcome: "skipped",
+        kind: decision.kind,
+        reason,
+      });
+    }
     const meta: OrderMeta = {
       group: group.name,
       follower: name,
       fillId,
       contract,
       kind: decision.kind,
-      side,
-      startedAt,
-      exit: decision.opening === 0,
+      side: delta > 0 ? "Buy" : "Sell",
+      startedAt: event.receivedAt,
+      exit: goal === undefined ? decision.opening === 0 : reduces(has, delta),
+      leaderContract: event.contract,
+      leaderBefore: goal === undefined ? before : (this.exits.baseOf(name, contract) ?? before),
+      leaderAfter: after,
     };
-    if (!this.orders.send(route, meta, decision.delta, clOrdId))
+    const clOrdId = clOrdIdFor(fillId, route.accountId);
+    if (!this.orders.send(route, meta, delta, clOrdId))
       return this.leaderSkip(group, name, fillId, contract, decision.kind);
+    this.actedOn(group, name, event.contract, contract, after, goal, true, decision.delta);
     if (decision.opening !== 0 && !counted) {
       this.counted.add(name, event.orderId);
       openings.push(name);
     }
-    return this.sentEvent(meta, decision.delta, clOrdId, decision.reason);
+    return sentEvent(clock, meta, delta, clOrdId, decision.reason);
+  }
+
+  /**
+   * The follower acted on the leader at `after` (a copy sent, or skipped by a rule). With an exit
+   * pending the line's goal moves instead: it is acted on once that exit is done.
+   */
+  private actedOn(
+    group: Group,
+    name: string,
+    leaderContract: string,
+    contract: string,
+    after: number,
+    goal: number | undefined,
+    sent: boolean,
+    step = 0,
+  ): void {
+    if (goal !== undefined) {
+      this.exits.retarget(name, contract, goal + step, after, sent);
+      return;
+    }
+    if (!this.acted.knows(name, group.leader))
+      this.acted.seed(name, group.leader, this.leaders.held(group.leader));
+    this.acted.set(name, leaderContract, after);
   }
 
   /** Skipped because the account is a leader (never offered to the gateway, or refused by it). */
   private leaderSkip(group: Group, name: string, fillId: number, contract: string, kind?: CopyKind) {
     const reason = SKIP_REASONS.leaderGuard;
-    return this.copyEvent(group.name, name, fillId, contract, { outcome: "skipped", kind, reason });
+    return copyEvent(this.deps.clock, group.name, name, fillId, contract, {
+      outcome: "skipped",
+      kind,
+      reason,
+    });
+  }
+
+  /** A pending exit's next try, written now (outside any fan-out): flushed and told at once. */
+  private sendNow(meta: OrderMeta, delta: number, reason: string): boolean {
+    const route = this.deps.accounts.route(meta.follower);
+    if (!route) return false;
+    const clOrdId = syntheticClOrdId("rt", route.accountId, this.deps.clock.now(), ++this.seq);
+    if (!this.orders.send(route, { ...meta, quiet: true }, delta, clOrdId)) return false;
+    this.deps.gateway.flush();
+    this.deps.emit(sentEvent(this.deps.clock, meta, delta, clOrdId, reason));
+    return true;
   }
 
   // ------------------------------------------------------------------------------------------
   // Snapshots
 
   private onSync(event: SyncEvent): void {
-    this.leaders.markSynced(event.connection);
-    this.dedupe.history(event.connection, event.fillIds);
-    for (const account of event.accounts) {
-      const name = this.deps.accounts.nameAt(event.connection, account.id);
-      const role = name === undefined ? undefined : this.deps.accounts.role(name);
-      if (!role) continue;
-      const positions = event.positions.filter((p) => p.accountId === account.id);
-      if (role.kind === "leader") {
-        this.leaders.reset(role.group.leader, positions);
-        if (!event.initial) this.watch.leaderResynced(role.group);
-      } else {
-        this.orders.forget(this.book.resetAccount(role.follower.account, positions));
-        if (!event.initial) this.watch.followerResynced(role.group, role.follower);
-      }
-    }
+    applySync(event, {
+      accounts: this.deps.accounts,
+      leaders: this.leaders,
+      dedupe: this.dedupe,
+      book: this.book,
+      orders: this.orders,
+      exits: this.exits,
+      reconciler: this.reconciler,
+      watch: this.watch,
+    });
   }
 
   /** Before any snapshot of its connection, the session's cache is the best word on the leader. */
@@ -339,29 +385,9 @@ export class Copier {
     const found = route.session.positions(route.accountId).find((p) => p.contract === contract);
     this.book.seed(follower, contract, found?.netPos ?? 0, found?.volume);
   }
+}
 
-  private sentEvent(meta: OrderMeta, delta: number, clOrdId: string, reason: string): CopyEvent {
-    const { group, follower, fillId, contract, kind, side, startedAt } = meta;
-    const latencyMs = this.deps.clock.mono() - startedAt;
-    const qty = Math.abs(delta);
-    return this.copyEvent(group, follower, fillId, contract, {
-      outcome: "sent",
-      kind,
-      reason,
-      side,
-      qty,
-      clOrdId,
-      latencyMs,
-    });
-  }
-
-  private copyEvent(
-    group: string,
-    follower: string,
-    fillId: number,
-    contract: string,
-    fields: CopyFields,
-  ): CopyEvent {
-    return { type: "copy", at: this.deps.clock.now(), group, follower, fillId, contract, ...fields };
-  }
+/** An order of `delta` only reduces what the follower holds (never crosses zero): an exit. */
+function reduces(has: number, delta: number): boolean {
+  return Math.sign(delta) === -Math.sign(has) && Math.abs(delta) <= Math.abs(has);
 }

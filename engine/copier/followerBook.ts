@@ -71,6 +71,16 @@ export class FollowerBook {
     return (this.liveCount.get(account) ?? 0) >= MAX_LIVE_ORDERS;
   }
 
+  /** Has the account had a sync snapshot (its positions are the broker's, not a guess)? */
+  isSynced(account: string): boolean {
+    return this.synced.has(account);
+  }
+
+  /** How many of our orders for the account are live (sent, not yet filled or dead). */
+  live(account: string): number {
+    return this.liveCount.get(account) ?? 0;
+  }
+
   /** Start a line from a broker value if the copier has none yet. */
   seed(account: string, contract: string, netPos: number, volume?: number): void {
     const k = key(account, contract);
@@ -133,6 +143,12 @@ export class FollowerBook {
     order.filled += early;
     this.pruneIfDone(clOrdId, order);
     return early;
+  }
+
+  /** What a live order has left to trade (signed; 0 when it is not live). */
+  remaining(clOrdId: string): number {
+    const order = this.orders.get(clOrdId);
+    return order ? order.qty - order.filled : 0;
   }
 
   /** The order was rejected or cancelled: only what already filled will ever count. */

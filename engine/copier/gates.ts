@@ -23,14 +23,12 @@ export interface GateContext {
 }
 
 /**
- * Gates that stop every copy, exits included: the trader turned the group or follower off, the
- * follower cannot be reached, or its broker has left too many of our orders unanswered (more
- * would only pile up, and the book must never forget a live one to make room). Order: group
- * active → follower enabled → connection up → orders backlog.
+ * Gates that stop every copy, exits included: the follower cannot be reached, or its broker has
+ * left too many of our orders unanswered (more would only pile up, and the book must never forget
+ * a live one to make room). Order: connection up → orders backlog. A paused group or a disabled
+ * follower is not here: they stop new exposure only, and an exit still follows the leader.
  */
 export function accessGate(ctx: GateContext): SkipReason | undefined {
-  if (!ctx.groupActive) return SKIP_REASONS.groupInactive;
-  if (!ctx.followerEnabled) return SKIP_REASONS.followerDisabled;
   if (!ctx.connected) return SKIP_REASONS.disconnected;
   if (ctx.ordersBacklog) return SKIP_REASONS.ordersBacklog;
   return undefined;
@@ -43,8 +41,14 @@ export function whitelisted(whitelist: Whitelist, leaderContract: string): boole
   return whitelist.symbols.some((s) => s.toUpperCase() === root);
 }
 
-/** Gates for openings/adds only, before sizing: lock / LIQUIDATE_ONLY / broker lock → whitelist. */
+/**
+ * Gates for openings/adds only, before sizing: group active → follower enabled → lock /
+ * LIQUIDATE_ONLY / broker lock → whitelist. The trader's off switches come first, so a paused
+ * group's held-back opening says "group inactive" whatever else holds it.
+ */
 export function openingGate(ctx: GateContext): SkipReason | undefined {
+  if (!ctx.groupActive) return SKIP_REASONS.groupInactive;
+  if (!ctx.followerEnabled) return SKIP_REASONS.followerDisabled;
   if (ctx.state === "LOCKED") return SKIP_REASONS.locked;
   if (ctx.state === "LIQUIDATE_ONLY") return SKIP_REASONS.liquidateOnly;
   if (ctx.brokerLocked) return SKIP_REASONS.brokerLocked;

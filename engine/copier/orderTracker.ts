@@ -26,6 +26,15 @@ export interface OrderMeta {
   startedAt: MonoMs;
   /** Only reduces or closes: may use the request budget kept for exits. */
   exit?: boolean | undefined;
+  /**
+   * The leader move it answers (leader contract, positions before and after), for what the
+   * follower acted on and for retrying it if it fails (issue 18). Absent for a manual resync.
+   */
+  leaderContract?: string | undefined;
+  leaderBefore?: number | undefined;
+  leaderAfter?: number | undefined;
+  /** A pending exit's retry: its failure is told by the pending exit (an alert as the backoff grows). */
+  quiet?: boolean | undefined;
 }
 
 export interface OrderTrackerDeps {
@@ -35,6 +44,13 @@ export interface OrderTrackerDeps {
   gateway: Pick<OrderGateway, "placeMarket" | "recordFill">;
   book: FollowerBook;
   logger: Logger;
+  /**
+   * One of our orders ended without doing all it was sent for (rejected, cancelled, not answered):
+   * `remaining` is the signed quantity it left undone. Pending exits take it from here.
+   */
+  onFailed?(meta: OrderMeta, reason: string, remaining: number): void;
+  /** One of our orders was accepted by the broker. */
+  onAccepted?(meta: OrderMeta): void;
 }
 
 type Story = Omit<CopyEvent, "type" | "at" | "group" | "follower" | "fillId" | "contract">;
@@ -48,8 +64,8 @@ const DEAD_STATUSES = new Set(["Rejected", "Canceled", "Cancelled", "Expired"]);
  * keeps the order live (sent, not yet filled or dead), so a live order is never forgotten and a
  * finished one is never kept.
  *
- * Issue 18 (exits retried until done) starts here: an exit that ends rejected or dead is what a
- * part owning pending exits per follower and contract would take over, beside this one.
+ * An order that ends rejected or dead is handed on (onFailed) with what it left undone: pending
+ * exits retry what reduces, and what the follower acted on goes back.
  */
 export class OrderTracker {
   private readonly live = new Map<string, OrderMeta>();
@@ -114,14 +130,18 @@ export class OrderTracker {
       if (early !== 0)
         this.tell(meta, { outcome: "filled", reason: "filled", qty: Math.abs(early), ...base });
       this.settle(clOrdId);
+      this.deps.onAccepted?.(meta);
       return;
     }
+    const remaining = book.remaining(clOrdId);
     book.failed(clOrdId);
     this.live.delete(clOrdId);
     const reason = result.failureText
       ? `${result.failureReason}: ${result.failureText}`
       : result.failureReason;
     this.tell(meta, { outcome: "rejected", reason, ...base });
+    this.deps.onFailed?.(meta, reason, remaining);
+    if (meta.quiet) return;
     this.deps.emit({
       type: "alert",
       at: this.deps.clock.now(),
@@ -162,17 +182,20 @@ export class OrderTracker {
     const clOrdId = book.match(event.clOrdId, event.orderId);
     if (clOrdId === undefined) return;
     const meta = this.live.get(clOrdId);
+    const remaining = book.remaining(clOrdId);
     book.failed(clOrdId);
     this.live.delete(clOrdId);
     if (!meta) return;
+    const reason = event.rejectReason ?? event.status;
     this.tell(meta, {
       outcome: "rejected",
-      reason: event.rejectReason ?? event.status,
+      reason,
       kind: meta.kind,
       side: meta.side,
       clOrdId,
       orderId: event.orderId,
     });
+    this.deps.onFailed?.(meta, reason, remaining);
   }
 
   private settle(clOrdId: string): void {

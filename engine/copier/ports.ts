@@ -1,6 +1,8 @@
 import type { AccountRole } from "../accounts/directory.js";
 import type { OrderGateway } from "../orders/gateway.js";
 import type { AccountRoute, Clock, EngineEvent, FillLedger, FollowerState, Logger } from "../types.js";
+import type { ActedOnStore } from "./actedOn.js";
+import type { ExitBackoff } from "./exitRetry.js";
 
 /** What the copier needs from the rest of the engine, as narrow as it can be. */
 
@@ -31,5 +33,9 @@ export interface CopierDeps {
   ledger: FillLedger;
   /** Called once per follower and leader order whose opening was copied (risk counts trades). */
   onOpeningCopied?(follower: string, leaderOrderId: number): void;
+  /** Where the leader positions followers last acted on live between runs (the runtime state). */
+  actedStore?: ActedOnStore | undefined;
+  /** How failed exits back off (default 1 s, 2 s … 30 s); the resilience suite shrinks it. */
+  exitBackoff?: ExitBackoff | undefined;
   logger?: Logger | undefined;
 }

@@ -20,10 +20,7 @@ export interface SyncWatchDeps {
  * OUT OF SYNC: after a re-sync, each follower's position per contract against what the sizing
  * rule expects from its leader's. A line that differs is announced and stays watched (announced
  * again on each change of it) until it matches. Nothing is sent from here: missed openings wait
- * for the trader's resync.
- *
- * Issue 18's reconcile (missed exits made up on re-sync) belongs beside this part: the copier
- * calls it at the same two moments, a leader's and a follower's re-sync.
+ * for the trader's resync (missed exits are made up just before, by the reconciler).
  */
 export class SyncWatch {
   /** follower → contracts shown out of sync. */
@@ -62,13 +59,20 @@ export class SyncWatch {
     this.check(group, follower, false);
   }
 
-  /** The leader re-synced: what it did while down was not copied; every follower gets a look. */
+  /** The leader re-synced: what it did while down was not copied as it happened; every follower gets a look. */
   leaderResynced(group: Group): void {
+    const mode = group.reconcile ?? "exits";
+    const madeUp =
+      mode === "off"
+        ? "nothing was made up (reconcile off)"
+        : mode === "full"
+          ? "the followers were brought to the rule (reconcile full)"
+          : "exits were made up, openings were not";
     this.deps.emit({
       type: "alert",
       at: this.deps.clock.now(),
       level: "warn",
-      message: `leader ${group.leader} reconnected: fills while it was down were not copied; check group "${group.name}"`,
+      message: `leader ${group.leader} reconnected: fills while it was down were not copied as they happened; ${madeUp}; check group "${group.name}"`,
       group: group.name,
     });
     for (const follower of group.followers) this.check(group, follower, true);

@@ -24,6 +24,11 @@ export interface FlattenerDeps {
   /** Its working orders and open positions, fresh from its session; undefined when not connected. */
   exposure(follower: string): Exposure | undefined;
   isFlat(follower: string): boolean;
+  /**
+   * One of our orders for the follower is in flight or not yet acknowledged (a copy written a
+   * moment ago): the broker may already hold a position the session's cache does not show yet.
+   */
+  busy(follower: string): boolean;
   /** Until when the follower's broker asked us to wait (a 429 or a penalty), if it did. */
   blockedUntil(follower: string): number | undefined;
   /** The follower is flat after a flatten: the coordinator locks it (and calls done()). */
@@ -119,7 +124,10 @@ export class Flattener {
         : { target: follower, status: "failed", sent, reason: "unlocked by hand during the flatten" };
     if (!deps.mayTarget(follower))
       return { target: follower, status: "failed", sent, reason: "no longer a follower; flatten stopped" };
-    if (failures.length === 0 && deps.isFlat(follower)) {
+    // Flat only when nothing of ours is still on its way: a copy written just before the flatten
+    // may have filled at the broker unseen, and locking "flat" then would leave it open.
+    const busy = deps.busy(follower);
+    if (failures.length === 0 && !busy && deps.isFlat(follower)) {
       deps.flat(follower);
       return { target: follower, status: "locked", sent };
     }
@@ -130,7 +138,9 @@ export class Flattener {
       return { target: follower, status: "failed", sent, reason: failures.join("; "), retryInMs: delay };
     }
     if (a.count > 1) deps.alert("warn", `${follower}: still not flat after flatten; ${retry}`, follower);
-    return { target: follower, status: "liquidating", sent };
+    return busy
+      ? { target: follower, status: "liquidating", sent, reason: "waiting for orders in flight" }
+      : { target: follower, status: "liquidating", sent };
   }
 
   private scheduleRetry(follower: string, a: Attempts): number {

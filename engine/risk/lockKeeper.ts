@@ -15,6 +15,8 @@ export interface LockKeeperDeps {
   /** Its working orders and open positions, fresh from its session; undefined when not connected. */
   exposure(f: FollowerRisk): Exposure | undefined;
   tradingDay(): string;
+  /** One of our orders for the follower is in flight or unacknowledged: it cannot be called flat yet. */
+  busy(name: string): boolean;
   /** Writes the record now: true once on disk (false: kept in memory, retried). */
   save(f: FollowerRisk): Promise<boolean>;
   /** The record changed: rebuild the gate and announce the state. */
@@ -52,6 +54,7 @@ export class LockKeeper {
         return f ? deps.exposure(f) : undefined;
       },
       isFlat: (name) => deps.follower(name)?.holdings.isFlat() ?? true,
+      busy: (name) => deps.busy(name),
       blockedUntil: (name) => deps.follower(name)?.holdings.route?.session.rateBudget().blockedUntil,
       flat: (name) => this.lockFlat(deps.follower(name)),
       alert: (level, message, name) => {
@@ -137,7 +140,12 @@ export class LockKeeper {
 
   /** The broker reported a position or a snapshot: a follower being flattened may be flat now. */
   positionsChanged(f: FollowerRisk): void {
-    if (f.record.state === "LIQUIDATE_ONLY" && this.flattener.attemptsOf(f.name) > 0 && f.holdings.isFlat())
+    if (
+      f.record.state === "LIQUIDATE_ONLY" &&
+      this.flattener.attemptsOf(f.name) > 0 &&
+      f.holdings.isFlat() &&
+      !this.deps.busy(f.name)
+    )
       this.lockFlat(f);
   }
 

@@ -27,7 +27,6 @@ import { Valuation } from "./valuation.js";
 export type { Liquidator } from "./flattener.js";
 export type { RiskGate } from "./followerRisk.js";
 export type { FollowerRiskView } from "./riskView.js";
-
 /** The account directory's answers risk needs. */
 export interface RiskAccounts {
   route(name: string): AccountRoute | undefined;
@@ -41,6 +40,8 @@ export interface RiskEngineDeps {
   emit(event: EngineEvent): void;
   accounts: RiskAccounts;
   liquidator: Liquidator;
+  /** An order of ours for the follower is in flight or unacknowledged (a flatten waits for it). */
+  busy?(follower: string): boolean;
   logger?: Logger;
   /** Minimum spacing of RiskSnapshotEvents per follower (state changes are never held back). */
   snapshotIntervalMs?: number;
@@ -112,6 +113,7 @@ export class RiskEngine {
         return this.valuation.exposure(f.holdings);
       },
       tradingDay: () => this.day.tradingDay,
+      busy: (name) => deps.busy?.(name) ?? false,
       save: (f) => this.saves.now(f.name),
       refresh: (f) => this.refresh(f),
       snapshot: (f) => this.announce.snapshot(f, true),
@@ -254,8 +256,6 @@ export class RiskEngine {
           return;
         case "connection":
           if (event.state === "connected") this.reattach();
-          return;
-        default:
           return;
       }
     } catch (err) {

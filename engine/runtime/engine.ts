@@ -1,6 +1,7 @@
 import type { Config } from "../../data/schema.js";
 import { AccountDirectory } from "../accounts/directory.js";
 import { describeTarget, type EngineCommand, type FlattenTarget } from "../commands.js";
+import type { ActedOnStore } from "../copier/actedOn.js";
 import { Copier } from "../copier/copier.js";
 import { OrderGateway, type OrderTarget } from "../orders/gateway.js";
 import type { Outcome } from "../outcome.js";
@@ -31,6 +32,8 @@ export interface EngineDeps {
    * short-lived engine when no instance runs). Default true.
    */
   copying?: boolean;
+  /** How failed exits back off (default 1 s, 2 s … 30 s); tests shrink it. */
+  exitBackoff?: { firstMs: number; maxMs: number };
 }
 
 /**
@@ -78,6 +81,7 @@ export class Engine {
         liquidate: (follower, contractId) =>
           this.withTarget(follower, (t) => this.gateway.liquidate({ ...t, contractId })),
       },
+      busy: (follower) => this.copier.hasLiveOrders(follower) || this.gateway.inFlight(follower) > 0,
     });
     this.copier = new Copier({
       clock,
@@ -87,6 +91,8 @@ export class Engine {
       gate: (follower) => this.risk.gate(follower),
       ledger: deps.ledger,
       onOpeningCopied: (follower) => this.risk.recordOpening(follower),
+      actedStore: actedStoreOf(deps.riskStore),
+      exitBackoff: deps.exitBackoff,
       logger: this.logger,
     });
     this.risk.setConfig(config);
@@ -111,6 +117,7 @@ export class Engine {
 
   async start(): Promise<void> {
     await this.risk.start();
+    this.copier.start();
     this.scheduleReport();
     for (const session of this.deps.sessions) {
       this.unsubscribe.push(session.on((event) => this.onBrokerEvent(session, event)));
@@ -129,6 +136,7 @@ export class Engine {
     this.clock.clearTimeout(this.reportTimer);
     this.reportTimer = undefined;
     for (const off of this.unsubscribe.splice(0)) off();
+    await this.copier.stop();
     await this.risk.stop();
     await Promise.all(this.deps.sessions.map((s) => s.stop().catch(() => undefined)));
   }
@@ -312,6 +320,13 @@ export class Engine {
       }
     }
   }
+}
+
+/** The runtime state file keeps what followers acted on too (when the store can write it). */
+function actedStoreOf(store: RiskStateStore): ActedOnStore | undefined {
+  const save = store.saveActedOn?.bind(store);
+  if (!save) return undefined;
+  return { read: () => store.read().actedOn, save };
 }
 
 function configuredFollowers(config: Config): Set<string> {

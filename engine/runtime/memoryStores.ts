@@ -1,4 +1,10 @@
-import type { FillLedger, FollowerRiskRecord, RiskStateStore, RuntimeState } from "../types.js";
+import type {
+  ActedOnRecord,
+  FillLedger,
+  FollowerRiskRecord,
+  RiskStateStore,
+  RuntimeState,
+} from "../types.js";
 
 /** A ledger that lives as long as the process: the journal-backed one seeds it at start. */
 export class SetLedger implements FillLedger {
@@ -25,5 +31,13 @@ export class MemoryRiskStore implements RiskStateStore {
   }
   async saveFollower(follower: string, record: FollowerRiskRecord): Promise<void> {
     this.state = { ...this.state, followers: { ...this.state.followers, [follower]: { ...record } } };
+  }
+  async saveActedOn(records: Record<string, ActedOnRecord | undefined>): Promise<void> {
+    const acted = { ...this.state.actedOn };
+    for (const [follower, record] of Object.entries(records)) {
+      if (record === undefined) delete acted[follower];
+      else acted[follower] = structuredClone(record);
+    }
+    this.state = { ...this.state, actedOn: acted };
   }
 }

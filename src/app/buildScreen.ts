@@ -1,4 +1,5 @@
 import { brokerOf, type Config } from "../../data/schema.js";
+import type { ResyncEvent } from "../../engine/types.js";
 import type { CommandContext, KeyContext, Scope } from "../screen/bindings.js";
 import { helpLines, helpRows } from "../screen/keymap.js";
 import { helpPage, type Layout } from "../screen/layout.js";
@@ -94,6 +95,7 @@ export function buildScreen(
     const live = snapshot.followers.get(f.account);
     const risk = live?.risk;
     const sync = live?.outOfSync[0];
+    const exit = live?.exitsPending[0];
     const account = config.accounts.find((a) => a.name === f.account);
     const connection = account ? snapshot.connections.get(account.connection)?.state : undefined;
     const login = config.connections.find((c) => c.name === account?.connection);
@@ -112,6 +114,13 @@ export function buildScreen(
       roomDaily: risk?.roomDaily,
       roomTrailing: risk?.roomTrailing,
       sync: sync ? { contract: sync.contract, has: sync.has, expects: sync.expects } : undefined,
+      exitPending: exit && {
+        contract: exit.contract,
+        has: exit.has,
+        goal: exit.goal,
+        reason: exit.reason,
+        nextTry: exit.nextTryAt === undefined ? undefined : clockCT(exit.nextTryAt),
+      },
     };
   });
   // Only what a pane can show (and scroll to) is turned into rows: the store keeps more.
@@ -119,10 +128,9 @@ export function buildScreen(
     id: `${fill.group}:${fill.fillId}`,
     time: clockCT(fill.at),
     leader: labelled(config, fill.leader),
-    contract: fill.contract,
-    side: fill.side,
-    qty: fill.qty,
-    price: fill.price,
+    ...(fill.type === "resync"
+      ? { contract: "", side: "Buy" as const, qty: 0, price: 0, resync: resyncText(fill) }
+      : { contract: fill.contract, side: fill.side, qty: fill.qty, price: fill.price }),
     results: results.map((r) => ({
       follower: labelled(config, r.follower),
       outcome: r.outcome,
@@ -226,6 +234,12 @@ export function keyContext(vm: ScreenVM, config: Config): KeyContext {
     totalFollowers: config.groups.reduce((n, grp) => n + grp.followers.length, 0),
     groupCount: config.groups.length,
   };
+}
+
+/** What a re-sync header row says: "DEMO2001 synced; leader flat; missed exits made up". */
+function resyncText(e: ResyncEvent): string {
+  const held = e.positions.map((p) => `${p.contract} ${p.netPos > 0 ? "+" : ""}${p.netPos}`).join(", ");
+  return `${e.cause}; leader ${held || "flat"}; missed exits made up`;
 }
 
 function labelled(config: Config, account: string): string {

@@ -50,6 +50,20 @@ export const statusReportSchema = z.object({
   outOfSync: z.array(
     z.object({ follower: z.string(), contract: z.string(), has: z.number(), expects: z.number() }),
   ),
+  /** Absent from an instance older than issue 18. */
+  exitsPending: z
+    .array(
+      z.object({
+        follower: z.string(),
+        contract: z.string(),
+        has: z.number(),
+        goal: z.number(),
+        reason: z.string(),
+        attempts: z.number(),
+        nextTryAt: optionalNumber,
+      }),
+    )
+    .optional(),
 });
 
 // A compile-time check that the schema and the handler's report describe the same thing.
@@ -100,6 +114,13 @@ export function budgetLine(name: string, b: NonNullable<Parsed["connections"][nu
   return `request budget ${parts.join(", ")}`;
 }
 
+/** "EXIT PENDING ESZ6: has +2, rule says 0; RiskRejected: …; try 4 at 15:31:05 UTC" */
+export function exitPendingText(e: NonNullable<Parsed["exitsPending"]>[number]): string {
+  const next =
+    e.nextTryAt === undefined ? "" : ` at ${new Date(e.nextTryAt).toISOString().slice(11, 19)} UTC`;
+  return `EXIT PENDING ${e.contract}: has ${signed(e.has)}, rule says ${signed(e.goal)}; ${e.reason}; try ${e.attempts + 1}${next}`;
+}
+
 /** The readable summary: header, connections, then each group and its followers. */
 export function formatStatus(report: Parsed): string[] {
   const lines: string[] = [];
@@ -119,6 +140,11 @@ export function formatStatus(report: Parsed): string[] {
     const list = outOfSync.get(s.follower.toUpperCase()) ?? [];
     list.push(`OUT OF SYNC ${s.contract}: has ${signed(s.has)}, expects ${signed(s.expects)}`);
     outOfSync.set(s.follower.toUpperCase(), list);
+  }
+  for (const e of report.exitsPending ?? []) {
+    const list = outOfSync.get(e.follower.toUpperCase()) ?? [];
+    list.push(exitPendingText(e));
+    outOfSync.set(e.follower.toUpperCase(), list);
   }
   if (report.groups.length === 0) lines.push("no groups");
   for (const group of report.groups) {

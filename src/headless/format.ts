@@ -14,6 +14,14 @@ export function describeEvent(event: EngineEvent): string {
   switch (event.type) {
     case "leaderFill":
       return `FILL  ${event.group}: ${event.leader} ${event.side} ${event.qty} ${event.contract} @ ${event.price} (${signed(event.positionBefore)} → ${signed(event.positionAfter)})`;
+    case "resync": {
+      const held = event.positions.map((p) => `${p.contract} ${signed(p.netPos)}`).join(", ") || "flat";
+      return `RESYNC ${event.group}: ${event.cause}; leader ${event.leader} ${held}; missed exits made up`;
+    }
+    case "exitPending":
+      return event.pending
+        ? `EXIT  ${event.follower} ${event.contract} EXIT PENDING: has ${signed(event.has)}, rule says ${signed(event.goal)}; ${event.reason}; try ${event.attempts + 1}${event.nextTryAt === undefined ? "" : ` at ${new Date(event.nextTryAt).toISOString()}`}`
+        : `EXIT  ${event.follower} ${event.contract} exit ${event.reason} (has ${signed(event.has)})`;
     case "copy": {
       const order = event.side ? ` ${event.side} ${event.qty ?? ""} ${event.contract}` : ` ${event.contract}`;
       const latency = event.latencyMs === undefined ? "" : ` ${event.latencyMs.toFixed(2)} ms`;

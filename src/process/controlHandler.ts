@@ -66,6 +66,18 @@ export interface StatusReport {
     }[];
   }[];
   outOfSync: { follower: string; contract: string; has: number; expects: number }[];
+  /** Exits that failed and are retried (EXIT PENDING), with why and when the next try goes. */
+  exitsPending?: ExitPendingLine[] | undefined;
+}
+
+export interface ExitPendingLine {
+  follower: string;
+  contract: string;
+  has: number;
+  goal: number;
+  reason: string;
+  attempts: number;
+  nextTryAt?: number | undefined;
 }
 
 export function statusReport(snapshot: EngineSnapshot, mode: string): StatusReport {
@@ -114,6 +126,17 @@ export function statusReport(snapshot: EngineSnapshot, mode: string): StatusRepo
         contract: s.contract,
         has: s.has,
         expects: s.expects,
+      })),
+    ),
+    exitsPending: [...snapshot.followers.values()].flatMap((f) =>
+      f.exitsPending.map((e) => ({
+        follower: e.follower,
+        contract: e.contract,
+        has: e.has,
+        goal: e.goal,
+        reason: e.reason,
+        attempts: e.attempts,
+        nextTryAt: e.nextTryAt,
       })),
     ),
   };

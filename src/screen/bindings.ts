@@ -14,7 +14,8 @@
 import type { Config, Follower, Group } from "../../data/schema.js";
 import type { Outcome } from "../../engine/index.js";
 import type { Actions } from "../process/actions.js";
-import { openFollowerForm, openGroupForm } from "./forms/openForm.js";
+import { turnsFullOn } from "./forms/groupForm.js";
+import { type OpenForm, openFollowerForm, openGroupForm } from "./forms/openForm.js";
 import type { ScreenAction, ScreenState } from "./screenState.js";
 import type { FollowerStateVM, PaneId } from "./viewModel.js";
 
@@ -59,6 +60,7 @@ export type CommandId =
   | "form.chooseNext"
   | "form.toggle"
   | "form.save"
+  | "form.saveFull"
   | "form.cancel";
 
 /** What disabledWhy, the confirm questions and the hint bar look at (buildScreen makes it). */
@@ -268,7 +270,7 @@ export const BINDINGS: readonly Binding[] = [
     keys: ["a"],
     scopes: ["groups", "followers"],
     label: "Group on/off",
-    doc: "group copying on/off",
+    doc: "group copying on/off (off: no new openings; exits still follow)",
     danger: false,
     hint: true,
     disabledWhy: needGroup,
@@ -350,7 +352,7 @@ export const BINDINGS: readonly Binding[] = [
     keys: ["space"],
     scopes: ["followers"],
     label: "Follower on/off",
-    doc: "follower copying on/off",
+    doc: "follower copying on/off (off: no new openings; exits still follow)",
     danger: false,
     hint: true,
     disabledWhy: needFollower,
@@ -525,16 +527,32 @@ export const BINDINGS: readonly Binding[] = [
     scopes: ["form"],
     label: "Save",
     danger: false,
-    run: (_ctx, deps) => {
+    run: (ctx, deps) => {
       // The form validates with the config's own schema; only a valid value is saved.
       const form = deps.dispatch({ type: "form.edit", action: { type: "save" } }).form;
       if (!form || form.state.saved === undefined) return;
       deps.dispatch({ type: "form.close" });
-      deps.report(
-        form.kind === "group"
-          ? deps.actions.saveGroup(form.original?.name, form.state.saved)
-          : deps.actions.saveFollower(form.group, form.original?.account, form.state.saved),
-      );
+      if (form.kind === "group" && turnsFullOn(form.state.saved, form.original)) {
+        // Full reconcile opens positions on its own at a re-sync: asked, like any order-sending key.
+        const asked: CommandContext = { ...ctx, screen: { ...ctx.screen, form } };
+        const message = fullReconcileQuestion(form.state.saved.name);
+        deps.dispatch({ type: "confirm.ask", command: "form.saveFull", message, ctx: asked });
+        return;
+      }
+      saveForm(form, deps);
+    },
+  },
+  {
+    // No key of its own: form.save asks this question, and confirm.yes runs it.
+    command: "form.saveFull",
+    keys: [],
+    scopes: ["confirm"],
+    label: "Save with reconcile full",
+    danger: true,
+    confirm: (ctx) => fullReconcileQuestion(ctx.selectedGroup?.name ?? "this group"),
+    run: (ctx, deps) => {
+      const form = ctx.screen.form;
+      if (form?.state.saved !== undefined) saveForm(form, deps);
     },
   },
   {
@@ -588,6 +606,19 @@ export const BINDINGS: readonly Binding[] = [
 ];
 
 /** The dangerous binding of a command: what a "y" runs. */
+/** Save what a form holds (valid, as the config's schema says). */
+function saveForm(form: OpenForm, deps: CommandDeps): void {
+  if (form.kind === "group") {
+    if (form.state.saved) deps.report(deps.actions.saveGroup(form.original?.name, form.state.saved));
+  } else if (form.state.saved) {
+    deps.report(deps.actions.saveFollower(form.group, form.original?.account, form.state.saved));
+  }
+}
+
+function fullReconcileQuestion(group: string): string {
+  return `Turn on reconcile "full" for ${group}? At a re-sync mimik will also OPEN positions the followers missed, at the price then`;
+}
+
 export function dangerousBinding(command: CommandId): Binding | undefined {
   return BINDINGS.find((b) => b.command === command && b.danger);
 }

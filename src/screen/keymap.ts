@@ -157,6 +157,8 @@ const SECTION_TITLES: Record<Scope, string> = {
 export function helpRows(): HelpRow[] {
   const merged = new Map<string, HelpRow>();
   for (const b of BINDINGS) {
+    // A binding with no key (a question another key asks) is not one to press.
+    if (b.keys.length === 0) continue;
     const section = SECTION_TITLES[b.scopes[0] ?? "global"];
     const id = `${section}\u0000${b.command}`;
     const prior = merged.get(id);

@@ -73,6 +73,18 @@ export interface FollowerRowVM {
   roomTrailing?: number | undefined;
   /** Set only while the follower is out of sync with the sizing rule. */
   sync?: SyncVM | undefined;
+  /** Set only while an exit of the follower failed and is being retried (the first such contract). */
+  exitPending?: ExitPendingVM | undefined;
+}
+
+/** An exit that failed and is tried again: where it stands, why the last try failed, when the next goes. */
+export interface ExitPendingVM {
+  contract: string;
+  has: number;
+  goal: number;
+  reason: string;
+  /** Formatted CT time of the next try, e.g. "14:03:25". */
+  nextTry?: string | undefined;
 }
 
 export type CopyOutcomeVM = "sent" | "accepted" | "filled" | "skipped" | "rejected";
@@ -95,6 +107,11 @@ export interface FillRowVM {
   qty: number;
   price: number;
   results: FillResultVM[];
+  /**
+   * Set for a re-sync instead of a leader fill: what it says ("DEMO2001 synced; leader ESZ6 flat").
+   * The exits it made up (reason "reconcile") are its results; the fill fields are not shown.
+   */
+  resync?: string | undefined;
 }
 
 export type AlertLevel = "info" | "warn" | "error";
@@ -169,6 +186,13 @@ export function positionText(positions: { contract: string; netPos: number }[]):
 }
 
 /** The words design.md asks for: "OUT OF SYNC: has +0, expects +2". */
+/** "EXIT PENDING ESZ6 +2 → +0, next try 14:03:25: RiskRejected: …" (the reason last: it may be long). */
+export function exitPendingText(e: ExitPendingVM): string {
+  const pos = (n: number) => (n >= 0 ? `+${n}` : `${n}`);
+  const next = e.nextTry === undefined ? "" : `, next try ${e.nextTry}`;
+  return `EXIT PENDING ${e.contract} ${pos(e.has)} → ${pos(e.goal)}${next}: ${e.reason}`;
+}
+
 export function syncText(sync: SyncVM): string {
   const pos = (n: number) => (n >= 0 ? `+${n}` : `${n}`);
   return `OUT OF SYNC: has ${pos(sync.has)}, expects ${pos(sync.expects)}`;

@@ -4,9 +4,11 @@ import type {
   ConnectionState,
   CopyEvent,
   EngineEvent,
+  ExitPendingEvent,
   FollowerState,
   LeaderFillEvent,
   RateBudget,
+  ResyncEvent,
   RiskSnapshotEvent,
   SyncStatusEvent,
 } from "../../engine/types.js";
@@ -22,7 +24,8 @@ export interface FillResult {
 }
 
 export interface FillRecord {
-  fill: LeaderFillEvent;
+  /** A leader fill, or a re-sync whose corrections (reason "reconcile") are listed under it. */
+  fill: LeaderFillEvent | ResyncEvent;
   results: FillResult[];
 }
 
@@ -40,6 +43,8 @@ export interface FollowerLive {
   risk?: RiskSnapshotEvent | undefined;
   /** Out-of-sync contracts only; empty when in sync. */
   outOfSync: SyncStatusEvent[];
+  /** Contracts with an exit that failed and is being retried (EXIT PENDING); empty when none. */
+  exitsPending: ExitPendingEvent[];
 }
 
 export interface LatencyLive {
@@ -140,7 +145,7 @@ export class EngineStore {
   private follower(name: string): FollowerLive {
     let live = this.followers.get(name);
     if (!live) {
-      live = { state: "ACTIVE", outOfSync: [] };
+      live = { state: "ACTIVE", outOfSync: [], exitsPending: [] };
       this.followers.set(name, live);
     }
     return live;
@@ -148,6 +153,7 @@ export class EngineStore {
 
   private apply(event: EngineEvent): void {
     switch (event.type) {
+      case "resync":
       case "leaderFill": {
         const record: FillRecord = { fill: event, results: [] };
         this.fills.unshift(record);
@@ -192,6 +198,12 @@ export class EngineStore {
         const live = this.follower(event.follower);
         const others = live.outOfSync.filter((s) => s.contract !== event.contract);
         live.outOfSync = event.inSync ? others : [...others, event];
+        return;
+      }
+      case "exitPending": {
+        const live = this.follower(event.follower);
+        const others = live.exitsPending.filter((s) => s.contract !== event.contract);
+        live.exitsPending = event.pending ? [...others, event] : others;
         return;
       }
       case "connectionStatus":

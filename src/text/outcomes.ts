@@ -41,13 +41,13 @@ function baseText(o: Outcome): string {
     case "in sync":
       return "already in sync";
     case "paused":
-      return "paused: no new copies";
+      return "paused: no new openings; exits still follow";
     case "resumed":
       return "resumed: copying";
     case "enabled":
       return "enabled";
     case "disabled":
-      return "disabled";
+      return "disabled: no new openings; exits still follow";
     case "saved":
       return o.reason ?? "saved";
     case "refused": {

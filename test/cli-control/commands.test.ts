@@ -169,7 +169,7 @@ describe("talking to the running instance", () => {
     );
     expect((await run(["unlock", "--follower", "half", "--force", "--config", configPath])).code).toBe(0);
     expect((await run(["pause", "--group", "main", "--config", configPath])).out).toBe(
-      "ok   main  paused: no new copies\n",
+      "ok   main  paused: no new openings; exits still follow\n",
     );
     expect((await run(["resume", "--group", "main", "--config", configPath])).code).toBe(0);
     expect(requests.map(({ id: _id, ...rest }) => rest)).toEqual([

@@ -116,4 +116,38 @@ describe("texts", () => {
       "  F2  LOCKED (manual) NOT SAVED to the state file (retrying)  day ?  flat",
     ]);
   });
+
+  it("formatStatus shows an exit being retried: EXIT PENDING with the reason and the next try", () => {
+    const lines = formatStatus({
+      mode: "SIM",
+      pid: 1,
+      connections: [],
+      latency: { p50: 0, p99: 0, count: 0 },
+      groups: [
+        {
+          name: "g",
+          active: true,
+          leader: "L",
+          followers: [
+            { account: "F1", enabled: true, state: "ACTIVE", positions: [{ contract: "ESZ6", netPos: 2 }] },
+          ],
+        },
+      ],
+      outOfSync: [],
+      exitsPending: [
+        {
+          follower: "F1",
+          contract: "ESZ6",
+          has: 2,
+          goal: 0,
+          reason: "RiskRejected: no",
+          attempts: 3,
+          nextTryAt: Date.UTC(2026, 10, 29, 15, 31, 5),
+        },
+      ],
+    });
+    expect(lines.at(-1)).toBe(
+      "  F1  ACTIVE  day ?  ESZ6 +2  EXIT PENDING ESZ6: has +2, rule says 0; RiskRejected: no; try 4 at 15:31:05 UTC",
+    );
+  });
 });

@@ -125,6 +125,40 @@ describe("FollowersPane", () => {
     expect(narrow[0]).toContain("LOCKED: daily loss 500 reached at ProjectX");
   });
 
+  it("shows EXIT PENDING with the reason and the next try while an exit is retried (80 columns)", () => {
+    const followers = vm.followers.map((f, i) =>
+      i === 0
+        ? {
+            ...f,
+            exitPending: {
+              contract: "NQZ6",
+              has: 2,
+              goal: 0,
+              reason: "RiskRejected: no",
+              nextTry: "14:03:25",
+            },
+          }
+        : f,
+    );
+    const f = frameOf(
+      <FollowersPane
+        followers={followers}
+        groupName="NQ Scalps"
+        selected={0}
+        focused
+        width={80}
+        height={7}
+        theme={plainTheme}
+      />,
+    );
+    const lines = plainLines(f);
+    expect(lines[0]).toContain("EXIT PENDING NQZ6 +2 → +0, next try 14:03:25");
+    expect(lines.find((l) => l.includes("FOL"))).toMatch(/on\s+EXIT PENDING\s+NQZ6 \+2/);
+    // a lock says more: LOCKED stays in its row
+    expect(lines.find((l) => l.includes("FOLL2"))).toMatch(/off LOCKED/);
+    expect(maxWidth(f)).toBeLessThanOrEqual(80);
+  });
+
   it("keeps the selected follower in view when the list is longer than the pane", () => {
     const many = Array.from({ length: 20 }, (_, i) => ({
       ...vm.followers[0]!,
@@ -151,6 +185,35 @@ describe("FillsPane", () => {
     expect(lines.find((l) => l.includes("├ FOLL2"))).toMatch(/- skipped\s+locked/);
     expect(lines.find((l) => l.includes("└ FOLL3"))).toMatch(/✗ REJECTED\s+insufficient margin\s+12ms$/);
     expect(f).toContain("not whitelisted");
+  });
+
+  it("shows a re-sync as a header row with the exits it made up under it", () => {
+    const resync = {
+      id: "g:-1",
+      time: "14:05:00",
+      leader: "LEAD1",
+      contract: "",
+      side: "Buy" as const,
+      qty: 0,
+      price: 0,
+      resync: "FOLL1 synced; leader flat; missed exits made up",
+      results: [{ follower: "FOLL1", outcome: "filled" as const, reason: "reconcile", latencyMs: 0.5 }],
+    };
+    const f = frameOf(
+      <FillsPane
+        fills={[resync, ...vm.fills]}
+        selected={0}
+        focused={false}
+        width={80}
+        height={10}
+        theme={plainTheme}
+      />,
+    );
+    const lines = plainLines(f);
+    expect(lines.find((l) => l.includes("14:05:00"))).toMatch(
+      /LEAD1\s+↻ RE-SYNC\s+FOLL1 synced; leader flat/,
+    );
+    expect(lines.find((l) => l.includes("└ FOLL1"))).toMatch(/✓ filled\s+reconcile/);
   });
 
   it("waits politely before the first fill", () => {

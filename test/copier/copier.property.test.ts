@@ -1,16 +1,22 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Sizing } from "../../data/schema.js";
-import type { FillEvent, Side } from "../../engine/types.js";
+import { mapContract } from "../../engine/symbols.js";
+import type { ExitPendingEvent, FillEvent, Side } from "../../engine/types.js";
 import { type FollowerSpec, world } from "./harness.js";
 
 /**
- * Random leader-fill sequences with toggles, disconnects, rejects, locks, duplicates and leader
- * reconnects, against the fake in-memory broker. Invariants (design.md §4):
+ * Random leader-fill sequences with toggles, disconnects, rejects, locks, duplicates, leader
+ * reconnects and restarts of mimik (orderly or killed), against the fake in-memory broker.
+ * Invariants (design.md §4, issue 18):
  *  1. no order ever targets a leader (even when the wiring resolves a follower to a leader);
  *  2. each leader fill is copied at most once per follower;
  *  3. once every leader is flat, every follower nobody disturbed (toggle, disconnect, reject,
- *     leader reconnect) is flat at the broker — locks, whitelists, caps and rounding included.
+ *     leader reconnect) is flat at the broker — locks, whitelists, caps and rounding included;
+ *  4. after every re-sync, no follower holds (with what is on its way) anything in a contract its
+ *     leader has closed, unless it is away, an exit of it is pending, or the trader took it over;
+ *  5. once every fault is over and the retries have run, no follower is left holding anything
+ *     after its leader went flat (never an orphan), whoever disturbed it.
  */
 
 const CONTRACTS = ["ESZ6", "MESZ6", "NQZ6", "CLZ6"] as const;
@@ -85,6 +91,11 @@ const action = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("resync" as const), follower }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("restart" as const), kill: fc.boolean() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant("tick" as const), ms: fc.constantFrom(60, 1_000, 5_000) }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -134,6 +145,53 @@ describe("copier invariants under random event sequences", () => {
           const disturbGroup = (g: number) => {
             for (const f of FOLLOWERS) if (GROUP_OF[f] === g) disturbed.add(f);
           };
+          const misrouted = new Set<string>();
+          /** Followers whose pending exit the "trader" ended (a disable, a LIQUIDATE_ONLY standing in for a flatten). */
+          const takenOver = () =>
+            new Set(
+              w.events
+                .filter(
+                  (e): e is ExitPendingEvent => e.type === "exitPending" && e.reason.startsWith("stopped"),
+                )
+                .map((e) => e.follower),
+            );
+          const exitPending = (f: string, contract: string) =>
+            w.events
+              .filter(
+                (e): e is ExitPendingEvent =>
+                  e.type === "exitPending" && e.follower === f && e.contract === contract,
+              )
+              .at(-1)?.pending === true;
+          /** Invariant 4: right after a re-sync, nothing held (or on its way) where the leader is flat. */
+          const checkAfterResync = (step: number) => {
+            const away = takenOver();
+            for (const [g, group] of w.config.groups.entries()) {
+              for (const f of group.followers) {
+                const name = f.account;
+                if (w.down.has(name) || misrouted.has(name) || away.has(name)) continue;
+                const byFollowerContract = new Map<string, boolean>();
+                for (const c of CONTRACTS) {
+                  const fcontract = mapContract(c, f.mapping);
+                  const flat = w.copier.leaderPosition(LEADERS[g]!, c) === 0;
+                  byFollowerContract.set(fcontract, (byFollowerContract.get(fcontract) ?? true) && flat);
+                }
+                for (const [fcontract, leaderFlat] of byFollowerContract) {
+                  if (!leaderFlat || exitPending(name, fcontract)) continue;
+                  expect({
+                    step,
+                    follower: name,
+                    fcontract,
+                    has: w.copier.followerPosition(name, fcontract),
+                  }).toEqual({
+                    step,
+                    follower: name,
+                    fcontract,
+                    has: 0,
+                  });
+                }
+              }
+            }
+          };
           const reconnect = (f: string) => {
             if (!w.down.has(f)) return;
             w.down.delete(f);
@@ -141,7 +199,7 @@ describe("copier invariants under random event sequences", () => {
             w.session(f).sync(false);
           };
 
-          for (const a of actions) {
+          for (const [step, a] of actions.entries()) {
             switch (a.kind) {
               case "fill": {
                 const key = `${a.group}|${a.contract}`;
@@ -177,7 +235,12 @@ describe("copier invariants under random event sequences", () => {
                 disturbed.add(a.follower);
                 break;
               case "reconnect":
-                reconnect(a.follower);
+                if (w.down.has(a.follower)) {
+                  // What it had written before the drop reached the broker before its new snapshot.
+                  await w.flush();
+                  reconnect(a.follower);
+                  checkAfterResync(step);
+                }
                 break;
               case "reject":
                 if (a.on) {
@@ -210,8 +273,23 @@ describe("copier invariants under random event sequences", () => {
                 w.session(leader).muted = false;
                 w.session(leader).sync(false, [missed]);
                 disturbGroup(a.group);
+                checkAfterResync(step);
                 break;
               }
+              case "restart":
+                // mimik stops (or is killed) and starts: every login that is up syncs afresh. A restart
+                // takes seconds: orders it had written are at the broker, what followers acted on is
+                // on disk (a kill inside that write's 50 ms is the reconcile unit test's business).
+                await w.flush();
+                w.clock.run(100);
+                await w.restart({ kill: a.kill });
+                for (const f of FOLLOWERS) disturbed.add(f);
+                checkAfterResync(step);
+                break;
+              case "tick":
+                // Time passes: what followers acted on is written, failed exits are tried again.
+                w.clock.run(a.ms);
+                break;
               case "resync":
                 void w.copier.resync(a.follower);
                 break;
@@ -219,6 +297,7 @@ describe("copier invariants under random event sequences", () => {
                 // A wiring bug: this follower's name now resolves to a leader's account.
                 w.misroute.set(a.follower, a.leader);
                 disturbed.add(a.follower);
+                misrouted.add(a.follower);
                 break;
               case "brokerMode":
                 w.broker.fillBeforeAck = a.fillBeforeAck;
@@ -228,9 +307,10 @@ describe("copier invariants under random event sequences", () => {
             }
           }
 
-          // Bring everyone back, then every leader goes flat.
+          // Bring everyone back, then every leader goes flat; every fault ends and the retries run.
           await w.flush();
           w.misroute.clear();
+          w.broker.rejecting.clear();
           for (const f of FOLLOWERS) reconnect(f);
           await w.flush();
           for (const leader of LEADERS) {
@@ -240,6 +320,10 @@ describe("copier invariants under random event sequences", () => {
             }
           }
           await w.flush();
+          for (let i = 0; i < 8; i += 1) {
+            w.clock.run(30_000);
+            await w.flush();
+          }
 
           // 1. no order ever targets a leader
           const leaderIds = new Set(LEADERS.map((l) => w.id(l)));
@@ -250,8 +334,14 @@ describe("copier invariants under random event sequences", () => {
           // 2. at most once per leader fill and follower
           const clOrdIds = w.broker.placed.map((p) => p.clOrdId).filter((id) => !id.startsWith("mk-rs-"));
           expect(new Set(clOrdIds).size).toBe(clOrdIds.length);
-          const sent = w.copies({ outcome: "sent" }).filter((c) => c.fillId !== 0);
-          expect(new Set(sent.map((c) => `${c.fillId}|${c.follower}`)).size).toBe(sent.length);
+          // (a failed exit's retries are told under the fill they retry, with clOrdIds of their own; a
+          // re-sync's corrections sit under its header, one per follower and contract)
+          const sent = w
+            .copies({ outcome: "sent" })
+            .filter((c) => c.fillId !== 0 && !c.clOrdId?.startsWith("mk-rt-"));
+          const once = (c: (typeof sent)[number]) =>
+            `${c.fillId}|${c.follower}|${c.fillId < 0 ? c.contract : ""}`;
+          expect(new Set(sent.map(once)).size).toBe(sent.length);
           // 3. leaders flat → undisturbed followers flat
           for (const leader of LEADERS) for (const c of CONTRACTS) expect(w.position(leader, c)).toBe(0);
           for (const f of FOLLOWERS) {
@@ -259,6 +349,15 @@ describe("copier invariants under random event sequences", () => {
             for (const [key, netPos] of w.broker.positions) {
               if (key.startsWith(`${w.id(f)}|`))
                 expect({ follower: f, key, netPos }).toEqual({ follower: f, key, netPos: 0 });
+            }
+          }
+          // 5. never an orphan: leaders flat → followers flat, unless misrouted or taken over by the trader
+          const away = takenOver();
+          for (const f of FOLLOWERS) {
+            if (misrouted.has(f) || away.has(f)) continue;
+            for (const [key, netPos] of w.broker.positions) {
+              if (key.startsWith(`${w.id(f)}|`))
+                expect({ orphan: f, key, netPos }).toEqual({ orphan: f, key, netPos: 0 });
             }
           }
           // The copier's view of every (reconnected) follower matches the broker's.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Copier } from "../../engine/copier/copier.js";
-import { COPY_REASONS } from "../../engine/copier/decide.js";
+import { COPY_REASONS, closeOnlyReason } from "../../engine/copier/decide.js";
 import { MAX_LIVE_ORDERS } from "../../engine/copier/followerBook.js";
 import { REFUSALS } from "../../engine/outcome.js";
 import type { FillEvent } from "../../engine/types.js";
@@ -263,6 +263,30 @@ describe("gates with their reasons, and exits never blocked", () => {
     expect(w.broker.placed.map((p) => p.accountName)).toEqual(["B"]);
     expect(w.copies({ follower: "A" })).toEqual([
       expect.objectContaining({ outcome: "skipped", reason: SKIP_REASONS.followerDisabled }),
+    ]);
+  });
+
+  it("a pause or a disable stops openings only: the close of a held position still follows", async () => {
+    const w = world([{ name: "g", leader: "L", followers: [{ account: "A" }, { account: "B" }] }]);
+    w.trade("L", "ESZ6", "Buy", 3);
+    await w.flush();
+    const next = structuredClone(w.config);
+    next.groups[0]!.active = false;
+    next.groups[0]!.followers[1]!.enabled = false;
+    w.setConfig(next);
+    w.trade("L", "ESZ6", "Buy", 1); // an add: held back for both
+    w.trade("L", "ESZ6", "Sell", 2); // a reduce: followed
+    w.trade("L", "ESZ6", "Sell", 4); // a flip to -2: the close half only
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.position("B", "ESZ6")).toBe(0);
+    expect(w.copies({ follower: "A", outcome: "skipped" }).map((c) => c.reason)).toEqual([
+      SKIP_REASONS.groupInactive,
+    ]);
+    expect(w.copies({ follower: "A", outcome: "sent" }).map((c) => [c.kind, c.qty, c.reason])).toEqual([
+      ["open", 3, "copied"],
+      ["reduce", 1, "copied"],
+      ["close", 2, closeOnlyReason(SKIP_REASONS.groupInactive)],
     ]);
   });
 

@@ -196,13 +196,27 @@ describe("gates: openings stopped, exits never", () => {
   });
 
   it.each([
-    [{ groupActive: false }, SKIP_REASONS.groupInactive],
-    [{ followerEnabled: false }, SKIP_REASONS.followerDisabled],
     [{ connected: false }, SKIP_REASONS.disconnected],
+    [{ ordersBacklog: true }, SKIP_REASONS.ordersBacklog],
   ])("%o stops every copy, exits included: %s", (patch, reason) => {
     const gate = { ...base, ...patch };
     expect(decide(input({ leaderBefore: 0, leaderAfter: 2, gate }))).toEqual(skipped(reason));
     expect(decide(input({ leaderBefore: 2, leaderAfter: 0, follower: 2, gate }))).toEqual(skipped(reason));
+  });
+
+  it.each([
+    [{ groupActive: false }, SKIP_REASONS.groupInactive],
+    [{ followerEnabled: false }, SKIP_REASONS.followerDisabled],
+  ])("%o (a pause, a disable) stops new exposure only: %s", (patch, reason) => {
+    const gate = { ...base, ...patch };
+    expect(decide(input({ leaderBefore: 0, leaderAfter: 2, gate }))).toEqual(skipped(reason));
+    expect(decide(input({ leaderBefore: 2, leaderAfter: 3, follower: 2, gate }))).toEqual(skipped(reason));
+    expect(decide(input({ leaderBefore: 2, leaderAfter: 0, follower: 2, gate }))).toEqual(sent("close", -2));
+    expect(decide(input({ leaderBefore: 4, leaderAfter: 2, follower: 4, gate }))).toEqual(sent("reduce", -2));
+    // a flip closes what the follower holds and opens nothing
+    expect(decide(input({ leaderBefore: 2, leaderAfter: -2, follower: 2, gate }))).toEqual(
+      sent("close", -2, closeOnlyReason(reason)),
+    );
   });
 
   it("lock is checked before the whitelist, whitelist before max contracts, max contracts before trades", () => {

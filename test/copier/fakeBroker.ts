@@ -12,19 +12,48 @@ import type {
   Side,
 } from "../../engine/types.js";
 
-/** A manual clock: time moves only when a test says so. */
-export function fakeClock(): Clock & { advance(ms: number): void } {
+/**
+ * A manual clock: time moves only when a test says so. `advance` only moves it; `run` moves it and
+ * fires the timers that fall due on the way, each at its own time (pending exits' retries).
+ */
+export function fakeClock(): Clock & {
+  advance(ms: number): void;
+  run(ms: number): void;
+  timers(): number;
+} {
   let now = 1_700_000_000_000;
   let mono = 1000;
+  let nextId = 1;
+  let timers: { id: number; at: number; fn: () => void }[] = [];
   return {
     now: () => now,
     mono: () => mono,
-    setTimeout: () => undefined,
-    clearTimeout: () => undefined,
+    setTimeout: (fn: () => void, ms: number) => {
+      const id = nextId++;
+      timers.push({ id, at: now + Math.max(0, ms), fn });
+      return id;
+    },
+    clearTimeout: (handle: unknown) => {
+      timers = timers.filter((t) => t.id !== handle);
+    },
     advance(ms: number) {
       now += ms;
       mono += ms;
     },
+    run(ms: number) {
+      const target = now + ms;
+      for (;;) {
+        const due = timers.filter((t) => t.at <= target).sort((a, b) => a.at - b.at || a.id - b.id)[0];
+        if (!due) break;
+        timers = timers.filter((t) => t !== due);
+        mono += Math.max(0, due.at - now);
+        now = Math.max(now, due.at);
+        due.fn();
+      }
+      mono += target - now;
+      now = target;
+    },
+    timers: () => timers.length,
   };
 }
 

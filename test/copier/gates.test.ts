@@ -21,17 +21,23 @@ describe("gates, in their fixed order", () => {
   });
 
   it.each([
-    [{ groupActive: false }, SKIP_REASONS.groupInactive],
-    [{ followerEnabled: false }, SKIP_REASONS.followerDisabled],
     [{ connected: false }, SKIP_REASONS.disconnected],
-    // first failing gate wins
-    [{ groupActive: false, followerEnabled: false, connected: false }, SKIP_REASONS.groupInactive],
-    [{ followerEnabled: false, connected: false }, SKIP_REASONS.followerDisabled],
+    [{ ordersBacklog: true }, SKIP_REASONS.ordersBacklog],
+    [{ connected: false, ordersBacklog: true }, SKIP_REASONS.disconnected],
+    // a pause or a disable is not an access gate: exits still follow (issue 18)
+    [{ groupActive: false }, undefined],
+    [{ followerEnabled: false }, undefined],
+    [{ groupActive: false, followerEnabled: false, connected: false }, SKIP_REASONS.disconnected],
   ])("access %o → %s", (patch, reason) => {
     expect(accessGate({ ...open, ...patch })).toBe(reason);
   });
 
   it.each([
+    [{ groupActive: false }, SKIP_REASONS.groupInactive],
+    [{ followerEnabled: false }, SKIP_REASONS.followerDisabled],
+    // first failing gate wins: the trader's switches, then the lock, then the whitelist
+    [{ groupActive: false, followerEnabled: false, state: "LOCKED" as const }, SKIP_REASONS.groupInactive],
+    [{ followerEnabled: false, state: "LOCKED" as const }, SKIP_REASONS.followerDisabled],
     [{ state: "LOCKED" as const }, SKIP_REASONS.locked],
     [{ state: "LIQUIDATE_ONLY" as const }, SKIP_REASONS.liquidateOnly],
     [{ brokerLocked: true }, SKIP_REASONS.brokerLocked],

@@ -1,9 +1,10 @@
 import type { Config, Follower, Group } from "../../data/schema.js";
 import { AccountDirectory } from "../../engine/accounts/directory.js";
+import type { ActedOnStore } from "../../engine/copier/actedOn.js";
 import type { CopierAccounts, FollowerGate } from "../../engine/copier/copier.js";
 import { Copier } from "../../engine/copier/copier.js";
 import { OrderGateway } from "../../engine/orders/gateway.js";
-import type { CopyEvent, EngineEvent, FillLedger, Side } from "../../engine/types.js";
+import type { ActedOnRecord, CopyEvent, EngineEvent, FillLedger, Side } from "../../engine/types.js";
 import { FakeBroker, type FakeSession, fakeClock } from "./fakeBroker.js";
 
 export interface FollowerSpec extends Partial<Follower> {
@@ -13,6 +14,7 @@ export interface GroupSpec {
   name: string;
   leader: string;
   active?: boolean;
+  reconcile?: Group["reconcile"];
   whitelist?: Group["whitelist"];
   followers: FollowerSpec[];
 }
@@ -35,6 +37,7 @@ export function buildConfig(groups: GroupSpec[]): Config {
       active: g.active ?? true,
       leader: g.leader,
       whitelist: g.whitelist ?? { enabled: false, symbols: [] },
+      ...(g.reconcile === undefined ? {} : { reconcile: g.reconcile }),
       followers: g.followers.map((f) => ({
         enabled: true,
         sizing: { mode: "multiplier", value: 1 },
@@ -53,6 +56,20 @@ export class MemoryLedger implements FillLedger {
   }
   add(key: string): void {
     this.keys.add(key);
+  }
+}
+
+/** The runtime state file's actedOn, in memory: what a restart reads back. */
+export class MemoryActedStore implements ActedOnStore {
+  records: Record<string, ActedOnRecord> = {};
+  read(): Record<string, ActedOnRecord> {
+    return structuredClone(this.records);
+  }
+  async save(records: Record<string, ActedOnRecord | undefined>): Promise<void> {
+    for (const [name, record] of Object.entries(records)) {
+      if (record === undefined) delete this.records[name];
+      else this.records[name] = structuredClone(record);
+    }
   }
 }
 
@@ -89,21 +106,40 @@ export function world(groups: GroupSpec[]) {
     connected: (name) => !down.has(name),
   };
   const gateway = new OrderGateway({ clock, emit: (e) => events.push(e), leaders: directory });
-  const copier = new Copier({
-    clock,
-    emit: (e) => events.push(e),
-    gateway,
-    accounts,
-    gate: (name) => risk.get(name) ?? { state: "ACTIVE" },
-    ledger,
-    onOpeningCopied: (follower, orderId) => openings.push([follower, orderId]),
-  });
-  for (const session of sessions.values()) {
-    session.on((e) => {
-      if (e.type === "sync") directory.learn(session, e.accounts);
-      copier.onBrokerEvent(e);
+  const actedStore = new MemoryActedStore();
+  let alive = { on: true };
+  const makeCopier = () => {
+    // Each run of mimik has its own timers: a killed one's never fire again.
+    const run = { on: true };
+    alive = run;
+    const own = {
+      ...clock,
+      setTimeout: (fn: () => void, ms: number) => clock.setTimeout(() => run.on && fn(), ms),
+    };
+    const made = new Copier({
+      clock: own,
+      emit: (e) => events.push(e),
+      gateway,
+      accounts,
+      gate: (name) => risk.get(name) ?? { state: "ACTIVE" },
+      ledger,
+      onOpeningCopied: (follower, orderId) => openings.push([follower, orderId]),
+      actedStore,
     });
-  }
+    made.start();
+    return made;
+  };
+  let copier = makeCopier();
+  let offs: Array<() => void> = [];
+  const attach = () => {
+    offs = [...sessions.values()].map((session) =>
+      session.on((e) => {
+        if (e.type === "sync") directory.learn(session, e.accounts);
+        copier.onBrokerEvent(e);
+      }),
+    );
+  };
+  attach();
   for (const session of sessions.values()) session.sync(true);
 
   const id = (name: string) => {
@@ -123,7 +159,10 @@ export function world(groups: GroupSpec[]) {
     gateway,
     directory,
     accounts,
-    copier,
+    get copier() {
+      return copier;
+    },
+    actedStore,
     events,
     risk,
     down,
@@ -154,5 +193,20 @@ export function world(groups: GroupSpec[]) {
       );
     },
     flush: () => broker.flush(),
+    /**
+     * mimik stops (orderly: what followers acted on is written) or is killed (`kill`: nothing more
+     * is written), and starts again: a new copier from the same files, every login syncs afresh.
+     * Orders still at the broker are answered to no one.
+     */
+    async restart(options: { kill?: boolean; whileDown?: () => void } = {}) {
+      const old = copier;
+      for (const off of offs) off();
+      if (!options.kill) await old.stop();
+      alive.on = false;
+      options.whileDown?.();
+      copier = makeCopier();
+      attach();
+      for (const session of sessions.values()) session.sync(true);
+    },
   };
 }

@@ -42,6 +42,35 @@ describe("RuntimeStateRepository", () => {
     expect(again.read().followers.DEMO2001).toEqual(locked);
   });
 
+  it("a file from before issue 18 (no actedOn) still loads, and keeps its locks when actedOn is added", async () => {
+    const old = { version: 1, followers: { DEMO2001: locked }, lastRollAt: 1_790_000_000_000 };
+    await writeFile(file, JSON.stringify(old), { mode: 0o600 });
+    const repo = await RuntimeStateRepository.open(file);
+    expect(repo.read()).toEqual(old);
+    await repo.saveActedOn({ DEMO2001: { leader: "DEMO1000", positions: { ESZ6: 2, NQZ6: -1 } } });
+    await repo.saveActedOn({ DEMO2002: { leader: "DEMO1000", positions: {} } });
+    const again = await RuntimeStateRepository.open(file);
+    expect(again.read()).toEqual({
+      ...old,
+      actedOn: {
+        DEMO2001: { leader: "DEMO1000", positions: { ESZ6: 2, NQZ6: -1 } },
+        DEMO2002: { leader: "DEMO1000", positions: {} },
+      },
+    });
+    await again.saveActedOn({ DEMO2001: undefined });
+    expect(Object.keys((await RuntimeStateRepository.open(file)).read().actedOn ?? {})).toEqual(["DEMO2002"]);
+  });
+
+  it("an actedOn position that is not a whole number is refused like any other bad field", async () => {
+    const bad = {
+      version: 1,
+      followers: {},
+      actedOn: { DEMO2001: { leader: "DEMO1000", positions: { ESZ6: 1.5 } } },
+    };
+    await writeFile(file, JSON.stringify(bad), { mode: 0o600 });
+    await expect(RuntimeStateRepository.open(file)).rejects.toBeInstanceOf(StateError);
+  });
+
   it("keeps every record when many followers save at once", async () => {
     const repo = await RuntimeStateRepository.open(file);
     const names = Array.from({ length: 12 }, (_, i) => `F${i}`);

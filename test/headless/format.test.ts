@@ -81,4 +81,37 @@ describe("headless output lines", () => {
       }),
     ).toBe("RATE  topstep 187/200 left this minute");
   });
+
+  it("describes a re-sync that made up exits and an exit being retried", () => {
+    expect(
+      describeEvent({
+        type: "resync",
+        at: 0,
+        group: "G",
+        leader: "L",
+        fillId: -5,
+        cause: "F1 synced",
+        positions: [{ contract: "ESZ6", netPos: -1 }],
+      }),
+    ).toBe("RESYNC G: F1 synced; leader L ESZ6 -1; missed exits made up");
+    const pending = {
+      type: "exitPending",
+      at: 0,
+      group: "G",
+      follower: "F1",
+      contract: "ESZ6",
+      pending: true,
+      has: 2,
+      goal: 0,
+      reason: "RiskRejected",
+      attempts: 1,
+      nextTryAt: Date.UTC(2026, 0, 1, 15, 0, 1),
+    } as const;
+    expect(describeEvent(pending)).toBe(
+      "EXIT  F1 ESZ6 EXIT PENDING: has +2, rule says 0; RiskRejected; try 2 at 2026-01-01T15:00:01.000Z",
+    );
+    expect(describeEvent({ ...pending, pending: false, has: 0, reason: "done", nextTryAt: undefined })).toBe(
+      "EXIT  F1 ESZ6 exit done (has 0)",
+    );
+  });
 });

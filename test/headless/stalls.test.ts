@@ -110,9 +110,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await killAll();
-  // The tmux test's mimik may still be closing its journal after kill-server (SIGHUP): retry the
-  // removal instead of failing the file on ENOTEMPTY.
-  await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  // The tmux test's headless (not a child of ours) may still be writing its last journal lines and
+  // state as it stops on the tmux server's hangup: retry while the directory is still in use.
+  await rm(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
 });
 
 describe("nothing outside the copy path stops it", () => {

@@ -91,4 +91,31 @@ describe("risk through the simulator: breach → flatten → lock → unlock", (
     }
     expect(position(sim, "DEMO1000", "ESZ6")).toBe(-3);
   });
+
+  it("a flatten right after a copy is written, before mimik has seen it fill, waits for it and ends flat", async () => {
+    rig = await startRig(simConfig());
+    const { sim, engine } = rig;
+    await eventually(() => engine.directory.route("DEMO2003"), "sync");
+    let flattened: Promise<unknown> | undefined;
+    engine.on((e) => {
+      if (flattened || e.type !== "copy" || e.follower !== "DEMO2003" || e.outcome !== "sent") return;
+      // The copy is on the wire; its ack and fill are held back, so the session's cache, risk's
+      // valuation and the broker's working orders all still say flat when the flatten looks.
+      sim.control.delaySocket("demo", 300);
+      flattened = engine.flattenAndLock({ follower: "DEMO2003" });
+    });
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 3);
+    await eventually(() => flattened, "the flatten to start");
+    await flattened;
+    // Never LOCKED "flat" while the copy is unanswered: it locks once the broker has it flat.
+    expect(engine.risk.snapshot("DEMO2003")?.state).toBe("LIQUIDATE_ONLY");
+    await eventually(() => engine.risk.snapshot("DEMO2003")?.state === "LOCKED", "DEMO2003 locked");
+    sim.control.delaySocket("demo", 0);
+    await eventually(() => position(sim, "DEMO2003", "ESZ6") === 0, "DEMO2003 flat at the broker");
+    const automated = sim.control
+      .records()
+      .orders.filter((o) => o.accountName === "DEMO2003" && o.isAutomated);
+    expect(automated.map((o) => o.action)).toEqual(["Sell", "Buy"]);
+    expect(position(sim, "DEMO1000", "ESZ6")).toBe(-3);
+  });
 });

@@ -1,4 +1,4 @@
-import type { SimRecords } from "../../engine/sim/index.js";
+import type { FillRecord, SimRecords } from "../../engine/sim/index.js";
 import type { CopyEvent } from "../../engine/types.js";
 import { BALANCE, FOLLOWERS, LEADER } from "./fleet.js";
 import { expectedHoldings } from "./model.js";
@@ -16,7 +16,8 @@ export function judge(
   copies: readonly CopyEvent[],
   disturbed: ReadonlySet<string>,
   liquidationOnly: readonly LiquidationOnlyWindow[] = [],
-): { violations: string[]; checkedExactly: string[] } {
+  busted: readonly FillRecord[] = [],
+): { violations: string[]; checkedExactly: string[]; orphanedExits: number } {
   const violations: string[] = [];
   const leaderFills = records.fills
     .filter((f) => f.accountName === LEADER)
@@ -30,10 +31,14 @@ export function judge(
     }
   }
 
-  // 2. Each leader fill copied at most once per follower (orders the broker took, by clOrdId).
+  // 2. Each leader fill copied at most once per follower (orders the broker took, by clOrdId). A
+  // re-sync's corrections (mk-rc-) and a failed exit's retries (mk-rt-) name no fill. (That an exit
+  // never sells more than held is the engine's word when it sends, checked by the copier's tests: at
+  // the broker a penalty can delay an order past later copies that already counted it.)
   const taken = new Map<string, number>();
   for (const o of records.orders) {
     if (!o.isAutomated || o.orderId === null || o.accountName === LEADER) continue;
+    if (/^mk-r[ct]-/.test(o.clOrdId ?? "")) continue;
     const match = /^mk-(\d+)-(\d+)$/.exec(o.clOrdId ?? "");
     if (!match) {
       violations.push(`automated order without a copy clOrdId: ${JSON.stringify(o)}`);
@@ -46,10 +51,10 @@ export function judge(
   }
   for (const [key, n] of taken) if (n > 1) violations.push(`leader fill copied ${n} times: ${key}`);
 
-  // The engine's own view: one "sent" per leader fill and follower, across restarts.
+  // The engine's own view: one "sent" per leader fill and follower, across restarts (retries aside).
   const sent = new Map<string, number>();
   for (const c of copies) {
-    if (c.outcome !== "sent") continue;
+    if (c.outcome !== "sent" || c.fillId < 0 || c.clOrdId?.startsWith("mk-rt-")) continue;
     const key = `${c.fillId}→${c.follower}`;
     sent.set(key, (sent.get(key) ?? 0) + 1);
   }
@@ -104,5 +109,18 @@ export function judge(
     if (Math.abs(BALANCE + b.realizedPnL - b.fees - b.amount) > 0.005)
       violations.push(`${b.accountName}: cash ${b.amount} ≠ ${BALANCE} + ${b.realizedPnL} − fees ${b.fees}`);
   }
-  return { violations, checkedExactly };
+  // 8. Never an orphan (issue 18): at rest, no follower holds anything in a contract its leader is
+  // flat in, whatever it went through (unless a bust took the leader's fill back: nothing is sent
+  // for a bust by itself).
+  let orphanedExits = 0;
+  const bustedSymbols = new Set(busted.map((f) => f.symbol));
+  for (const p of records.positions) {
+    if (p.accountName === LEADER || p.netPos === 0 || bustedSymbols.has(p.contract)) continue;
+    const leader =
+      records.positions.find((l) => l.accountName === LEADER && l.contract === p.contract)?.netPos ?? 0;
+    if (leader !== 0) continue;
+    orphanedExits += 1;
+    violations.push(`orphaned exit: ${p.accountName} holds ${p.netPos} ${p.contract}, its leader is flat`);
+  }
+  return { violations, checkedExactly, orphanedExits };
 }

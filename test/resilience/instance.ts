@@ -17,8 +17,9 @@ import { PX_KEY, password } from "./fleet.js";
  *
  * Sessions are built like src/process/sessions.ts builds them, with test settings: a 429 locks
  * requests out for 1 s instead of an hour, reconnects start after 50 ms, a superseded session waits
- * 200 ms (not 15 s) before logging in again, and a split snapshot settles after 30 ms. ProjectX
- * logins (the fleet's ProjectX followers) ping their hubs every 500 ms and pause 1 s after a 429.
+ * 200 ms (not 15 s) before logging in again, a split snapshot settles after 30 ms, and a failed exit
+ * is tried again after 50 ms, … 400 ms (not 1 s … 30 s). ProjectX logins (the fleet's ProjectX
+ * followers) ping their hubs every 500 ms and pause 1 s after a 429.
  */
 export class MimikInstance {
   private offJournal: (() => void) | undefined;
@@ -72,7 +73,11 @@ export class MimikInstance {
             syncSettleMs: 30,
           }),
     );
-    const engine = new Engine({ sessions, riskStore: state, ledger }, config);
+    // Failed exits retried on a short backoff (50 ms … 400 ms) so a run comes to rest in seconds.
+    const engine = new Engine(
+      { sessions, riskStore: state, ledger, exitBackoff: { firstMs: 50, maxMs: 400 } },
+      config,
+    );
     const instance = new MimikInstance(engine, sessions, journal, state);
     const leaderConnection = new Map(
       config.groups.map((g) => [g.name, config.accounts.find((a) => a.name === g.leader)?.connection]),

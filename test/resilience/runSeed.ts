@@ -14,6 +14,11 @@ export interface SeedReport {
   faults: Partial<Record<FaultKind, number>>;
   disturbed: string[];
   checkedExactly: string[];
+  /** Exits the followers missed that a re-sync made up (reconcile), and failed exits retried. */
+  madeUp: number;
+  retried: number;
+  /** Follower contracts left holding what the leader shed (must be 0). */
+  orphanedExits: number;
   violations: string[];
 }
 
@@ -93,7 +98,7 @@ export async function runSeed(seed: number): Promise<SeedReport> {
     for (const c of copies)
       if (c.outcome === "rejected" || c.reason === "disconnected") disturbed.add(c.follower);
     const records = sim.control.records();
-    const verdict = judge(records, copies, disturbed, venue.liquidationOnly);
+    const verdict = judge(records, copies, disturbed, venue.liquidationOnly, venue.busted);
     verdict.violations.push(...(await cashAgrees(sim, current())));
     if (process.env.RESILIENCE_DEBUG && verdict.violations.length > 0) {
       const file = join(tmpdir(), `mimik-resilience-${seed}.json`);
@@ -105,6 +110,8 @@ export async function runSeed(seed: number): Promise<SeedReport> {
       trades: plan.filter((s) => s.kind === "trade").length,
       faults,
       disturbed: [...disturbed].sort(),
+      madeUp: copies.filter((c) => c.outcome === "sent" && c.reason === "reconcile").length,
+      retried: copies.filter((c) => c.outcome === "sent" && c.clOrdId?.startsWith("mk-rt-")).length,
       ...verdict,
     };
   } finally {
@@ -265,15 +272,31 @@ async function settled(
       const seen = engine.copier.leaderPosition(LEADER, p.contract);
       if (seen !== p.netPos && seen !== withBusted) return false;
     }
-    return FOLLOWERS.every((f) => engine.gateway.inFlight(f.account) === 0);
+    // …and no failed exit still waiting for its next try.
+    return (
+      FOLLOWERS.every((f) => engine.gateway.inFlight(f.account) === 0) && engine.copier.exitsPending() === 0
+    );
   };
   let calm = 0;
-  await eventually(
-    () => {
-      calm = still() ? calm + 1 : 0;
-      return calm >= 10;
-    },
-    "the engine to come to rest (connected, leader in sync, nothing in flight)",
-    30_000,
-  );
+  try {
+    await eventually(
+      () => {
+        calm = still() ? calm + 1 : 0;
+        return calm >= 10;
+      },
+      "the engine to come to rest (connected, leader in sync, nothing in flight)",
+      30_000,
+    );
+  } catch (error) {
+    // Say what was not at rest, so a seed that times out can be read.
+    const away = [LEADER, ...FOLLOWERS.map((f) => f.account)].filter((a) => !engine.directory.connected(a));
+    const busy = FOLLOWERS.filter((f) => engine.gateway.inFlight(f.account) !== 0).map((f) => f.account);
+    const leader = sim.control.records().positions.filter((p) => p.accountName === LEADER);
+    const seen = leader.map(
+      (p) => `${p.contract} broker ${p.netPos}, copier ${engine.copier.leaderPosition(LEADER, p.contract)}`,
+    );
+    throw new Error(
+      `${(error as Error).message}: disconnected [${away.join(", ")}], in flight [${busy.join(", ")}], exits pending ${engine.copier.exitsPending()}, leader ${seen.join("; ")}`,
+    );
+  }
 }

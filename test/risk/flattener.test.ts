@@ -22,6 +22,8 @@ function setup() {
     /** The broker asks to wait this long after each attempt (a penalty), if set. */
     blockedFor: undefined as number | undefined,
     replies: [] as OrderResult[],
+    /** One of our orders for the follower is in flight or unacknowledged. */
+    busy: false,
   };
   const calls: string[] = [];
   const alerts: string[] = [];
@@ -43,6 +45,7 @@ function setup() {
     state: () => world.state,
     exposure: () => world.exposure,
     isFlat: () => world.flat,
+    busy: () => world.busy,
     blockedUntil: () => (world.blockedFor === undefined ? undefined : clock.now() + world.blockedFor),
     flat: (f) => {
       calls.push(`flat ${f}`);
@@ -98,6 +101,28 @@ describe("Flattener: cancel and liquidate, then again with backoff until flat", 
     const result = await t.flattener.flatten("F1");
     expect(result).toMatchObject(outcome);
     expect(t.clock.pending()).toBe(timers);
+  });
+
+  it("an order of ours in flight: never called flat (the broker may hold what the cache does not show)", async () => {
+    const t = setup();
+    // The session's cache says flat, but a copy written a moment ago is still unanswered.
+    t.world.exposure = { orders: [], open: [] };
+    t.world.flat = true;
+    t.world.busy = true;
+    expect(await t.flattener.flatten("F1")).toMatchObject({
+      status: "liquidating",
+      sent: 0,
+      reason: "waiting for orders in flight",
+    });
+    expect(t.world.state).toBe("LIQUIDATE_ONLY");
+    expect(t.calls).toEqual([]);
+    // It filled: the cache shows the position, the next attempt liquidates it, then flat.
+    t.world.busy = false;
+    t.world.flat = false;
+    t.world.exposure = { orders: [], open: [{ contractId: "1", contract: "ESH6" }] };
+    await t.clock.advance(1000);
+    expect(t.calls).toEqual(["liquidate F1 1 @1000", "flat F1"]);
+    expect(t.world.state).toBe("LOCKED");
   });
 
   it("one attempt at a time; stop() ends the retries; resume() carries on one that has none waiting", async () => {

@@ -43,6 +43,7 @@ function setup(record: FollowerRiskRecord = { state: "ACTIVE" }, disk = true, cl
     mayTarget: () => true,
     exposure: () => ({ orders: [], open: f.holdings.openPositions() }),
     tradingDay: () => "2026-01-12",
+    busy: () => false,
     save: async (x) => {
       calls.push(`save ${x.record.state}`);
       return disk;

@@ -117,4 +117,54 @@ describe("engine store outcome order", () => {
     expect(store.getSnapshot().fills[0]?.results[0]).toMatchObject({ outcome: "filled", latencyMs: 3 });
     store.dispose();
   });
+
+  it("folds an exit being retried per follower and contract, and lists a re-sync's corrections under it", () => {
+    const store = new EngineStore({ batchMs: 50 });
+    const exit = {
+      type: "exitPending",
+      at: 1,
+      group: "G",
+      follower: "F1",
+      contract: "ESZ6",
+      pending: true,
+      has: 2,
+      goal: 0,
+      reason: "RiskRejected",
+      attempts: 1,
+      nextTryAt: 1001,
+    } as const;
+    store.push(exit);
+    store.push({ ...exit, contract: "NQZ6" });
+    store.push({ ...exit, contract: "NQZ6", pending: false, reason: "done" });
+    store.push({
+      type: "resync",
+      at: 2,
+      group: "G",
+      leader: "L1",
+      fillId: -7,
+      cause: "F1 synced",
+      positions: [],
+    });
+    store.push({
+      type: "copy",
+      at: 2,
+      group: "G",
+      follower: "F1",
+      fillId: -7,
+      contract: "ESZ6",
+      outcome: "sent",
+      kind: "close",
+      reason: "reconcile",
+      side: "Sell",
+      qty: 2,
+    });
+    store.publish();
+    const snap = store.getSnapshot();
+    expect(snap.followers.get("F1")?.exitsPending).toEqual([exit]);
+    expect(snap.fills[0]?.fill.type).toBe("resync");
+    expect(snap.fills[0]?.results).toEqual([
+      expect.objectContaining({ follower: "F1", reason: "reconcile" }),
+    ]);
+    store.dispose();
+  });
 });

@@ -4,8 +4,9 @@ import { parseFlags } from "../flags.js";
 
 const HELP = `Usage: mimik pause --group NAME [--config FILE]
 
-Pauses a group in the running instance: the leader's new trades are no longer copied to its
-followers (each skip is journaled as "group inactive"). Open positions stay where they are.
+Pauses a group in the running instance: no new openings. The leader's openings and adds are no
+longer copied to its followers (each skip is journaled as "group inactive"), but exits still
+follow: when the leader reduces, closes or flips, each follower reduces or closes what it holds.
 The change is saved to the config (the group's "active" becomes false), so it outlasts a restart.
 
 Options:
@@ -19,7 +20,7 @@ Example:
 
 export const pauseCommand: Command = {
   name: "pause",
-  summary: "stop copying a group's new trades",
+  summary: "stop a group's new openings (exits still follow)",
   help: HELP,
   async run(ctx: CommandContext): Promise<number> {
     const { flags } = parseFlags(

@@ -139,6 +139,8 @@ function stateKey(event: EngineEvent): string | undefined {
       return `state\u0000${event.follower}`;
     case "syncStatus":
       return `sync\u0000${event.follower}\u0000${event.contract}`;
+    case "exitPending":
+      return `exit\u0000${event.follower}\u0000${event.contract}`;
     case "connectionStatus":
       return `connection\u0000${event.connection}`;
     case "budget":

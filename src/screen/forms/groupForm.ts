@@ -1,5 +1,6 @@
 /**
- * The group form: name, leader (picked only from free accounts), active, whitelist. Validated
+ * The group form: name, leader (picked only from free accounts), active, whitelist, what a
+ * re-sync makes up (reconcile; turning "full" on is asked about by the save binding). Validated
  * with data/schema.ts's groupSchema plus the two cross-checks a single group can see: the name
  * is not taken and the leader is free. (groupRules on the whole config stays the repository's
  * last word when saving.)
@@ -43,6 +44,17 @@ export function groupFormSpec(ctx: GroupFormContext): FormSpec<Group> {
       help: "root symbols, e.g. ES, NQ, MES",
       hidden: (v) => v.whitelistEnabled !== true,
     },
+    {
+      id: "reconcile",
+      label: "Re-sync",
+      kind: "choice",
+      options: [
+        { value: "exits", label: "exits: make up missed exits" },
+        { value: "full", label: "full: make up openings too" },
+        { value: "off", label: "off: make up nothing" },
+      ],
+      help: "←/→ what a re-sync makes up",
+    },
   ];
   return {
     title: ctx.existing ? `Edit group ${ctx.existing.name}` : "New group",
@@ -59,7 +71,13 @@ export function groupFormValues(ctx: GroupFormContext): FormValues {
     active: g?.active ?? true,
     whitelistEnabled: g?.whitelist.enabled ?? false,
     symbols: g?.whitelist.symbols.join(", ") ?? "",
+    reconcile: g?.reconcile ?? "exits",
   };
+}
+
+/** Saving this turns `reconcile: "full"` on (it was not): the console asks first. */
+export function turnsFullOn(saved: Group, original: Group | undefined): boolean {
+  return saved.reconcile === "full" && original?.reconcile !== "full";
 }
 
 export function splitSymbols(text: string | boolean | undefined): string[] {
@@ -82,11 +100,14 @@ export function validateGroup(ctx: GroupFormContext, values: FormValues): Valida
   else if (!allowed.includes(leader)) errors.leader = "pick a free account";
 
   const symbols = splitSymbols(values.symbols).map((s) => s.toUpperCase());
+  // The default stays unwritten unless the file already spelled it out.
+  const reconcile = String(values.reconcile ?? "exits");
   const candidate = {
     name,
     leader,
     active: values.active === true,
     whitelist: { enabled: values.whitelistEnabled === true, symbols },
+    ...(reconcile === "exits" && ctx.existing?.reconcile === undefined ? {} : { reconcile }),
     followers: ctx.existing?.followers ?? [],
   };
   const parsed = groupSchema.safeParse(candidate);
@@ -96,7 +117,7 @@ export function validateGroup(ctx: GroupFormContext, values: FormValues): Valida
         const i = typeof path[2] === "number" ? path[2] : -1;
         return { field: "symbols", prefix: symbols[i] ? `${symbols[i]}: ` : "" };
       }
-      if (path[0] === "name" || path[0] === "leader") return { field: path[0] };
+      if (path[0] === "name" || path[0] === "leader" || path[0] === "reconcile") return { field: path[0] };
       return { field: "name" };
     });
     for (const [field, message] of Object.entries(fromSchema)) errors[field] ??= message;

@@ -1,0 +1,50 @@
+import type { Clock, CopyEvent } from "../types.js";
+import type { OrderMeta } from "./orderTracker.js";
+
+/** What a copy reports besides the fields every CopyEvent has. */
+export type CopyFields = Omit<CopyEvent, "type" | "at" | "group" | "follower" | "fillId" | "contract">;
+
+export function copyEvent(
+  clock: Clock,
+  group: string,
+  follower: string,
+  fillId: number,
+  contract: string,
+  fields: CopyFields,
+): CopyEvent {
+  return { type: "copy", at: clock.now(), group, follower, fillId, contract, ...fields };
+}
+
+/** The "sent" story of an order just written for `meta`. */
+export function sentEvent(
+  clock: Clock,
+  meta: OrderMeta,
+  delta: number,
+  clOrdId: string,
+  reason: string,
+): CopyEvent {
+  const { group, follower, fillId, contract, kind, side, startedAt } = meta;
+  return copyEvent(clock, group, follower, fillId, contract, {
+    outcome: "sent",
+    kind,
+    reason,
+    side,
+    qty: Math.abs(delta),
+    clOrdId,
+    latencyMs: clock.mono() - startedAt,
+  });
+}
+
+/**
+ * A clOrdId for an order no single leader fill names (≤ 64 characters, unique in this process and
+ * across restarts): `mk-<tag>-<follower account id>-<time>-<n>`; rs = a resync by hand,
+ * rc = a reconcile step, rt = the retry of a failed exit.
+ */
+export function syntheticClOrdId(
+  tag: "rs" | "rc" | "rt",
+  accountId: number,
+  now: number,
+  seq: number,
+): string {
+  return `mk-${tag}-${accountId}-${now.toString(36)}-${seq}`;
+}

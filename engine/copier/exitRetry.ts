@@ -1,0 +1,46 @@
+import { retryDelay } from "../risk/backoff.js";
+
+/**
+ * The pure rules of a pending exit (issue 18): what the next try sends, and when it goes.
+ */
+
+/**
+ * The order that takes a follower holding `has` toward `goal` (where the copy rule wants it) as an
+ * exit: it only ever reduces, so it never sells more than the follower holds and never crosses
+ * zero. 0 when there is nothing left to do: the follower is there, holds less (a manual trade did
+ * part of it), or holds the other side.
+ */
+export function exitDelta(has: number, goal: number): number {
+  if (has === 0) return 0;
+  const kept = Math.sign(goal) === Math.sign(has) ? goal : 0;
+  if (Math.abs(has) <= Math.abs(kept)) return 0;
+  return kept - has;
+}
+
+/** The backoff's first wait and its cap (tests and the resilience suite shrink them). */
+export interface ExitBackoff {
+  firstMs: number;
+  maxMs: number;
+}
+
+/** 1 s, 2 s, 4 s … 30 s: the flatten's backoff (engine/risk/backoff.ts). */
+export const EXIT_BACKOFF: Readonly<ExitBackoff> = Object.freeze({ firstMs: 1_000, maxMs: 30_000 });
+
+/**
+ * The wait before try `attempt + 1` after `attempt` (≥ 1) failed: 1 s, 2 s, 4 s … 30 s, and never
+ * sooner than the broker asked (a penalty or a 429 lockout still running for `brokerWaitMs`).
+ */
+export function exitRetryDelay(
+  attempt: number,
+  brokerWaitMs = 0,
+  backoff: ExitBackoff = EXIT_BACKOFF,
+): number {
+  const wait = Number.isFinite(brokerWaitMs) ? Math.max(0, brokerWaitMs) : 0;
+  const scaled = (retryDelay(attempt) / EXIT_BACKOFF.firstMs) * backoff.firstMs;
+  return Math.max(Math.min(scaled, backoff.maxMs), Math.ceil(wait));
+}
+
+/** Each growth of the backoff is news (an alert); the same 30 s again and again is not. */
+export function backoffGrew(previousMs: number, nextMs: number): boolean {
+  return nextMs > previousMs;
+}

@@ -1,0 +1,350 @@
+import type { Clock, CopyKind, EngineEvent, EpochMs } from "../types.js";
+import { RECONCILE_REASON } from "../types.js";
+import type { ActedOn } from "./actedOn.js";
+import { backoffGrew, EXIT_BACKOFF, type ExitBackoff, exitDelta, exitRetryDelay } from "./exitRetry.js";
+import type { FollowerBook } from "./followerBook.js";
+import type { OrderMeta } from "./orderTracker.js";
+import type { CopierAccounts, FollowerGate } from "./ports.js";
+
+/** One exit that failed and is tried again until the follower is where the rule says. */
+interface PendingExit {
+  group: string;
+  follower: string;
+  contract: string;
+  leaderContract: string;
+  /** Where the copy rule wants the follower (its latest word: a later leader fill moves it). */
+  goal: number;
+  /** The leader position the follower had acted on before this exit (what a restart goes back to). */
+  base: number;
+  /** The leader position the goal answers (acted on once the exit is done). */
+  leaderAfter: number;
+  kind: CopyKind;
+  fillId: number;
+  reason: string;
+  attempts: number;
+  delayMs: number;
+  nextAt: EpochMs | undefined;
+  timer: unknown;
+}
+
+export interface PendingExitsDeps {
+  clock: Clock;
+  emit(event: EngineEvent): void;
+  accounts: Pick<CopierAccounts, "role" | "route" | "connected">;
+  gate(follower: string): FollowerGate;
+  book: Pick<FollowerBook, "position" | "inFlight">;
+  acted: Pick<ActedOn, "set" | "revert">;
+  /** Until when the follower's broker asked us to wait (a penalty, a 429 lockout), if it did. */
+  blockedUntil(follower: string): EpochMs | undefined;
+  /** Write one exit order now, with its story as events; false when it could not go. */
+  send(meta: OrderMeta, delta: number, reason: string): boolean;
+  /** The backoff (default 1 s … 30 s). */
+  backoff?: ExitBackoff | undefined;
+}
+
+/**
+ * Exits that failed (issue 18 rule 3): a reducing or closing copy or a reconcile step that the
+ * broker rejected, penalised, refused for budget, timed out or lost to a disconnect is tried again
+ * with backoff (1 s, 2 s … 30 s, never sooner than the broker asked) until the follower is where
+ * the rule says, or the trader acts: a flatten takes over, a disable or a manual trade ends it.
+ * Openings never come here. One entry per follower and contract, and no try goes while another
+ * order of ours for that line is live (the book's in-flight count), so two are never on their way
+ * at once; a try only ever reduces what the follower holds (exitDelta).
+ *
+ * Entries live in memory: what a restart must still do is what the follower had not acted on
+ * (ActedOn goes back to the entry's base), which the start's re-sync makes up.
+ */
+export class PendingExits {
+  private readonly entries = new Map<string, PendingExit>();
+  private readonly backoff: ExitBackoff;
+
+  constructor(private readonly deps: PendingExitsDeps) {
+    this.backoff = deps.backoff ?? EXIT_BACKOFF;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Hot path: where a pending exit wants the follower, if one is pending (a lookup only when any is). */
+  goalOf(follower: string, contract: string): number | undefined {
+    if (this.entries.size === 0) return undefined;
+    return this.entries.get(key(follower, contract))?.goal;
+  }
+
+  /** Is an exit of the line pending? */
+  has(follower: string, contract: string): boolean {
+    return this.entries.size !== 0 && this.entries.has(key(follower, contract));
+  }
+
+  /** The follower acted on this leader position before the pending exit (the base of its chain). */
+  baseOf(follower: string, contract: string): number | undefined {
+    if (this.entries.size === 0) return undefined;
+    return this.entries.get(key(follower, contract))?.base;
+  }
+
+  /**
+   * Is an exit pending for the line with one of our orders for it on its way (live in the book:
+   * sent, not yet filled or dead)? Then a copy for the line waits for it.
+   */
+  sending(follower: string, contract: string): boolean {
+    if (this.entries.size === 0 || !this.entries.has(key(follower, contract))) return false;
+    return this.deps.book.inFlight(follower, contract) !== 0;
+  }
+
+  /**
+   * A leader fill this follower acted on (sent, or skipped by a rule) moved the rule's word for a
+   * line with a pending exit: the goal follows it. When `sent`, that copy's order is the line's one
+   * on its way now.
+   */
+  retarget(follower: string, contract: string, goal: number, leaderAfter: number, sent: boolean): void {
+    const e = this.entries.get(key(follower, contract));
+    if (!e) return;
+    e.goal = goal;
+    e.leaderAfter = leaderAfter;
+    if (sent) this.clearTimer(e);
+    else if (
+      this.deps.book.inFlight(follower, contract) === 0 &&
+      exitDelta(this.deps.book.position(follower, contract), goal) === 0
+    ) {
+      // The leader's move left nothing to do: ended right after this fan-out, not during it.
+      this.schedule(e, 0);
+    }
+  }
+
+  /**
+   * One of our orders for a leader move failed (the order tracker says why; `remaining` is what it
+   * had left to trade). The follower did not act on that move: ActedOn goes back to before it. If
+   * what it left undone reduces the follower (a reduce, a close, a flip's closing half), the line
+   * is pending and tried again later; an opening or add is never retried.
+   */
+  failed(meta: OrderMeta, reason: string, remaining: number): void {
+    const { leaderContract } = meta;
+    if (leaderContract === undefined) return;
+    const { deps } = this;
+    let e = this.entries.get(key(meta.follower, meta.contract));
+    if (e && !meta.exit) {
+      // An opening (or a flip) of the line failed while its exit waits: the goal already has it,
+      // and it is not the exit that failed; the next try looks again shortly.
+      if (deps.book.inFlight(e.follower, e.contract) === 0)
+        this.schedule(e, exitRetryDelay(1, 0, this.backoff));
+      return;
+    }
+    if (!e) {
+      // The book no longer counts this order: where it would have taken the follower is this.
+      const goal = deps.book.position(meta.follower, meta.contract) + remaining;
+      const before = meta.leaderBefore ?? 0;
+      const after = meta.leaderAfter ?? 0;
+      if (exitDelta(deps.book.position(meta.follower, meta.contract), goal) === 0) {
+        deps.acted.revert(meta.follower, leaderContract, after, before);
+        return;
+      }
+      e = this.open(meta, leaderContract, goal, reason);
+    }
+    e.attempts += 1;
+    e.reason = reason;
+    const { clock } = deps;
+    const blocked = deps.blockedUntil(e.follower);
+    const delay = exitRetryDelay(e.attempts, blocked === undefined ? 0 : blocked - clock.now(), this.backoff);
+    const grew = backoffGrew(e.delayMs, delay);
+    e.delayMs = delay;
+    this.schedule(e, delay);
+    this.tell(e, true);
+    if (grew) {
+      const has = deps.book.position(e.follower, e.contract);
+      deps.emit({
+        type: "alert",
+        at: clock.now(),
+        level: "warn",
+        message: `${e.follower}: exit on ${e.contract} (has ${signed(has)}, rule says ${signed(e.goal)}) failed: ${reason}; try ${e.attempts + 1} in ${Math.round(delay / 1000)} s`,
+        follower: e.follower,
+        group: e.group,
+      });
+    }
+  }
+
+  /**
+   * A re-sync's exit for a line with our orders still on their way (an opening among them may yet
+   * fail): what it would send is taken over as a pending exit toward `goal`, tried once they are
+   * answered, so it never sells what the follower may not hold.
+   */
+  hold(meta: OrderMeta, goal: number): void {
+    const { leaderContract } = meta;
+    if (leaderContract === undefined) return;
+    let e = this.entries.get(key(meta.follower, meta.contract));
+    if (!e) e = this.open(meta, leaderContract, goal, "waiting for our orders in flight");
+    else {
+      e.goal = goal;
+      e.leaderAfter = meta.leaderAfter ?? e.leaderAfter;
+    }
+    this.schedule(e, exitRetryDelay(1, 0, this.backoff));
+    this.tell(e, true);
+  }
+
+  /** An exit order of the line was accepted: done if its fill came first, else its fill ends it. */
+  accepted(meta: OrderMeta): void {
+    if (this.entries.size === 0) return;
+    this.changed(meta.follower, meta.contract);
+  }
+
+  /** A fill or a position on the line: done if the follower is there now, else try at once if due. */
+  changed(follower: string, contract: string): void {
+    if (this.entries.size === 0) return;
+    const e = this.entries.get(key(follower, contract));
+    if (!e || this.deps.book.inFlight(follower, contract) !== 0) return;
+    const has = this.deps.book.position(follower, contract);
+    if (exitDelta(has, e.goal) === 0) this.end(e, "done", true);
+    else if (e.timer === undefined) this.attempt(e);
+  }
+
+  /** The follower's account re-synced (a reconcile recomputes from the snapshot): its entries end. */
+  resynced(follower: string): void {
+    for (const e of [...this.entries.values()])
+      if (e.follower === follower) this.end(e, "replaced by the re-sync", false);
+  }
+
+  /** No more tries for anyone (the engine stops). */
+  stop(): void {
+    for (const e of this.entries.values()) this.clearTimer(e);
+  }
+
+  /** A new entry; from here the follower has not acted on the leader's move (ActedOn at its base). */
+  private open(meta: OrderMeta, leaderContract: string, goal: number, reason: string): PendingExit {
+    const e: PendingExit = {
+      group: meta.group,
+      follower: meta.follower,
+      contract: meta.contract,
+      leaderContract,
+      goal,
+      base: meta.leaderBefore ?? 0,
+      leaderAfter: meta.leaderAfter ?? 0,
+      kind: meta.kind,
+      fillId: meta.fillId,
+      reason,
+      attempts: 0,
+      delayMs: 0,
+      nextAt: undefined,
+      timer: undefined,
+    };
+    this.entries.set(key(e.follower, e.contract), e);
+    // Not acted on (later fills neither) until it is done: a restart, which forgets this entry,
+    // makes it up from the base again.
+    this.deps.acted.set(e.follower, leaderContract, e.base);
+    return e;
+  }
+
+  /** One try now: the trader's word first, then the line as the book has it. */
+  private attempt(e: PendingExit): void {
+    e.timer = undefined;
+    e.nextAt = undefined;
+    const { deps } = this;
+    const stop = this.stopReason(e);
+    if (stop) {
+      this.end(e, stop.reason, stop.acted);
+      return;
+    }
+    if (deps.book.inFlight(e.follower, e.contract) !== 0) {
+      // Another order of ours for the line is live: never two at once; look again shortly.
+      this.schedule(e, exitRetryDelay(1, 0, this.backoff));
+      return;
+    }
+    const has = deps.book.position(e.follower, e.contract);
+    const delta = exitDelta(has, e.goal);
+    if (delta === 0) {
+      this.end(e, "done", true);
+      return;
+    }
+    if (!deps.accounts.route(e.follower) || !deps.accounts.connected(e.follower)) {
+      this.failed(this.meta(e), "disconnected", 0);
+      return;
+    }
+    // A re-sync's correction that waited for our orders in flight goes now (nothing failed yet).
+    const reason = e.attempts === 0 ? RECONCILE_REASON : `exit retry ${e.attempts}`;
+    if (!deps.send(this.meta(e), delta, reason)) this.end(e, "refused by the order gateway", false);
+  }
+
+  /** The trader's word ends the tries: the follower left the group, was switched off, is being flattened. */
+  private stopReason(e: PendingExit): { reason: string; acted: boolean } | undefined {
+    const role = this.deps.accounts.role(e.follower);
+    if (role?.kind !== "follower" || role.group.name !== e.group)
+      return { reason: "no longer a follower of the group", acted: false };
+    if (!role.follower.enabled) return { reason: "stopped: the follower was switched off", acted: true };
+    if (this.deps.gate(e.follower).state === "LIQUIDATE_ONLY")
+      return { reason: "stopped: the flatten took over", acted: true };
+    return undefined;
+  }
+
+  private meta(e: PendingExit): OrderMeta {
+    const has = this.deps.book.position(e.follower, e.contract);
+    return {
+      group: e.group,
+      follower: e.follower,
+      fillId: e.fillId,
+      contract: e.contract,
+      kind: e.kind,
+      side: e.goal > has ? "Buy" : "Sell",
+      startedAt: this.deps.clock.mono(),
+      exit: true,
+      leaderContract: e.leaderContract,
+      leaderBefore: e.base,
+      leaderAfter: e.leaderAfter,
+    };
+  }
+
+  /**
+   * `acted`: the follower is where the rule says for the leader position the goal answers, or the
+   * trader took the line over (a restart must not make it up either).
+   */
+  private end(e: PendingExit, reason: string, acted: boolean): void {
+    this.clearTimer(e);
+    this.entries.delete(key(e.follower, e.contract));
+    if (acted) this.deps.acted.set(e.follower, e.leaderContract, e.leaderAfter);
+    e.reason = reason;
+    this.tell(e, false);
+    if (reason === "done" && e.attempts > 0)
+      this.deps.emit({
+        type: "alert",
+        at: this.deps.clock.now(),
+        level: "info",
+        message: `${e.follower}: exit on ${e.contract} done after ${e.attempts + 1} tries`,
+        follower: e.follower,
+        group: e.group,
+      });
+  }
+
+  private schedule(e: PendingExit, delay: number): void {
+    this.clearTimer(e);
+    e.nextAt = this.deps.clock.now() + delay;
+    e.timer = this.deps.clock.setTimeout(() => this.attempt(e), delay);
+  }
+
+  private clearTimer(e: PendingExit): void {
+    if (e.timer !== undefined) this.deps.clock.clearTimeout(e.timer);
+    e.timer = undefined;
+    e.nextAt = undefined;
+  }
+
+  private tell(e: PendingExit, pending: boolean): void {
+    this.deps.emit({
+      type: "exitPending",
+      at: this.deps.clock.now(),
+      group: e.group,
+      follower: e.follower,
+      contract: e.contract,
+      pending,
+      has: this.deps.book.position(e.follower, e.contract),
+      goal: e.goal,
+      reason: e.reason,
+      attempts: e.attempts,
+      nextTryAt: pending ? e.nextAt : undefined,
+    });
+  }
+}
+
+function key(follower: string, contract: string): string {
+  return `${follower}\u0000${contract}`;
+}
+
+function signed(n: number): string {
+  return n > 0 ? `+${n}` : String(n);
+}

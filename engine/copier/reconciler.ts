@@ -1,0 +1,186 @@
+import type { Follower, Group } from "../../data/schema.js";
+import { mapContract } from "../symbols.js";
+import type { AccountRoute, Clock, CopyEvent, EngineEvent } from "../types.js";
+import { SKIP_REASONS } from "../types.js";
+import type { ActedOn } from "./actedOn.js";
+import { sentEvent, syntheticClOrdId } from "./copyEvents.js";
+import type { FollowerBook } from "./followerBook.js";
+import type { LeaderBook } from "./leaderBook.js";
+import type { OrderMeta } from "./orderTracker.js";
+import type { PendingExits } from "./pendingExits.js";
+import type { CopierAccounts, FollowerGate } from "./ports.js";
+import { reconcileStep } from "./reconcileStep.js";
+
+export interface ReconcilerDeps {
+  clock: Clock;
+  emit(event: EngineEvent): void;
+  accounts: CopierAccounts;
+  gate(follower: string): FollowerGate;
+  leaders: Pick<LeaderBook, "held" | "known" | "isSynced">;
+  book: Pick<FollowerBook, "position" | "isSynced" | "full" | "inFlight">;
+  /** Takes over an exit that must wait for our orders still on their way. */
+  exits: Pick<PendingExits, "hold" | "has">;
+  acted: Pick<ActedOn, "seed" | "get" | "set" | "contracts">;
+  /** Write one order (not flushed yet); false when the gateway refused it. */
+  send(route: AccountRoute, meta: OrderMeta, delta: number, clOrdId: string): boolean;
+  flush(): void;
+}
+
+/**
+ * Makes up, at a re-sync, what a follower missed of its leader (issue 18 rule 2): per follower and
+ * leader contract, the leader's position now against the one this follower last acted on, applied
+ * as one step of the copy rules (reconcileStep: exits only unless the group says "full"). Runs
+ * when both sides are known: the leader's login has synced and the follower's account has a
+ * snapshot (a restart, a reconnect of either, a superseded session all end in one). Whatever it
+ * sends is shown under one "re-sync" header per group, with the reason "reconcile".
+ */
+export class Reconciler {
+  private seq = 0;
+
+  constructor(private readonly deps: ReconcilerDeps) {}
+
+  /**
+   * After a re-sync of `syncing` (a connection whose snapshot was just applied: its session says
+   * "connected" only once the snapshot's events are out): make up what these followers missed.
+   */
+  run(group: Group, followers: readonly Follower[], cause: string, syncing: string): void {
+    const { deps } = this;
+    const mode = group.reconcile ?? "exits";
+    if (mode === "off" || !this.leaderKnown(group.leader, syncing)) return;
+    const copies: CopyEvent[] = [];
+    let fillId: number | undefined;
+    for (const follower of followers) {
+      const name = follower.account;
+      const route = deps.accounts.route(name);
+      if (!route || !this.reachable(name, syncing) || !deps.book.isSynced(name)) continue;
+      if (deps.accounts.isLeader(name)) continue;
+      deps.acted.seed(name, group.leader, deps.leaders.held(group.leader));
+      const seen = new Set<string>();
+      const leaderContracts = new Set([
+        ...deps.leaders.held(group.leader).keys(),
+        ...deps.acted.contracts(name),
+      ]);
+      for (const leaderContract of leaderContracts) {
+        const contract = mapContract(leaderContract, follower.mapping);
+        if (seen.has(contract)) continue;
+        seen.add(contract);
+        const before = deps.acted.get(name, leaderContract);
+        const after = deps.leaders.known(group.leader, leaderContract) ?? 0;
+        const has = deps.book.position(name, contract);
+        const risk = deps.gate(name);
+        const step = reconcileStep(mode, {
+          gate: {
+            groupActive: group.active,
+            followerEnabled: follower.enabled,
+            connected: true,
+            ordersBacklog: deps.book.full(name),
+            state: risk.state,
+            brokerLocked: risk.brokerLocked ?? false,
+            whitelist: group.whitelist,
+            leaderContract,
+            tradesLeft: risk.tradesLeft,
+          },
+          sizing: follower.sizing,
+          maxContracts: follower.maxContracts,
+          leaderBefore: before,
+          leaderAfter: after,
+          follower: has,
+          firstOpeningFillOfOrder: true,
+        });
+        if (!step) continue;
+        if (step.action === "skip") {
+          // Nothing to send by the rule (already flat, rounds to zero, held back): acted on. A
+          // missed opening is not: it stays OUT OF SYNC for the trader.
+          if (step.reason !== SKIP_REASONS.openingNotMadeUp && step.reason !== SKIP_REASONS.ordersBacklog)
+            deps.acted.set(name, leaderContract, after);
+          continue;
+        }
+        if (
+          step.opening === 0 &&
+          (deps.book.inFlight(name, contract) !== 0 || deps.exits.has(name, contract))
+        ) {
+          // What it holds is not settled (an opening on its way may yet fail), or an exit of the
+          // line is already pending: never sell what it may not hold, never two exits at once; the
+          // pending exit takes this goal and sends the difference once those orders are answered.
+          fillId ??= this.headerId();
+          const held = this.meta(group.name, name, fillId, contract, step, leaderContract, before, after);
+          deps.exits.hold(held, has + step.delta);
+          continue;
+        }
+        fillId ??= this.headerId();
+        this.seq += 1;
+        const clOrdId = syntheticClOrdId("rc", route.accountId, deps.clock.now(), this.seq);
+        const meta = this.meta(group.name, name, fillId, contract, step, leaderContract, before, after);
+        deps.acted.set(name, leaderContract, after);
+        if (!deps.send(route, meta, step.delta, clOrdId)) {
+          deps.acted.set(name, leaderContract, before);
+          continue;
+        }
+        copies.push(sentEvent(deps.clock, meta, step.delta, clOrdId, step.reason));
+      }
+    }
+    if (fillId === undefined) return;
+    deps.flush();
+    const positions: { contract: string; netPos: number }[] = [];
+    for (const [contract, netPos] of deps.leaders.held(group.leader))
+      if (netPos !== 0) positions.push({ contract, netPos });
+    deps.emit({
+      type: "resync",
+      at: deps.clock.now(),
+      group: group.name,
+      leader: group.leader,
+      fillId,
+      cause,
+      positions,
+    });
+    for (const copy of copies) deps.emit(copy);
+  }
+
+  private meta(
+    group: string,
+    follower: string,
+    fillId: number,
+    contract: string,
+    step: { kind: OrderMeta["kind"]; delta: number; opening: number },
+    leaderContract: string,
+    before: number,
+    after: number,
+  ): OrderMeta {
+    return {
+      group,
+      follower,
+      fillId,
+      contract,
+      kind: step.kind,
+      side: step.delta > 0 ? "Buy" : "Sell",
+      startedAt: this.deps.clock.mono(),
+      exit: step.opening === 0,
+      leaderContract,
+      leaderBefore: before,
+      leaderAfter: after,
+    };
+  }
+
+  /** The leader's position is known: its login is up and has had a snapshot. */
+  private leaderKnown(leader: string, syncing: string): boolean {
+    const route = this.deps.accounts.route(leader);
+    return (
+      route !== undefined &&
+      this.reachable(leader, syncing) &&
+      this.deps.leaders.isSynced(route.session.connection)
+    );
+  }
+
+  /** Its login is connected, or it is the one whose snapshot was just applied. */
+  private reachable(name: string, syncing: string): boolean {
+    return (
+      this.deps.accounts.route(name)?.session.connection === syncing || this.deps.accounts.connected(name)
+    );
+  }
+
+  /** Negative (never a broker fill id) and unique across restarts: the header the corrections sit under. */
+  private headerId(): number {
+    this.seq += 1;
+    return -(this.deps.clock.now() * 1000 + (this.seq % 1000));
+  }
+}

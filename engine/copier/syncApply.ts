@@ -1,0 +1,59 @@
+import type { Follower, Group } from "../../data/schema.js";
+import type { SyncEvent } from "../types.js";
+import type { FillDedupe } from "./fillDedupe.js";
+import type { FollowerBook } from "./followerBook.js";
+import type { LeaderBook } from "./leaderBook.js";
+import type { OrderTracker } from "./orderTracker.js";
+import type { PendingExits } from "./pendingExits.js";
+import type { CopierAccounts } from "./ports.js";
+import type { Reconciler } from "./reconciler.js";
+import type { SyncWatch } from "./syncWatch.js";
+
+export interface SyncParts {
+  accounts: Pick<CopierAccounts, "nameAt" | "role">;
+  leaders: Pick<LeaderBook, "markSynced" | "reset">;
+  dedupe: Pick<FillDedupe, "history">;
+  book: Pick<FollowerBook, "resetAccount">;
+  orders: Pick<OrderTracker, "forget">;
+  exits: Pick<PendingExits, "resynced">;
+  reconciler: Pick<Reconciler, "run">;
+  watch: Pick<SyncWatch, "leaderResynced" | "followerResynced">;
+}
+
+/**
+ * A sync snapshot (a start, a reconnect, a superseded session's new login) is the whole truth for
+ * its accounts: the leader book and the follower book restart from it and a follower's pending
+ * exits end (the reconcile recomputes them from the snapshot). Then what the followers missed is
+ * made up (the reconciler: exits by default) and, after a reconnect, lines that still differ show
+ * OUT OF SYNC. A leader's snapshot looks at every follower of its group; a follower's at itself.
+ */
+export function applySync(event: SyncEvent, parts: SyncParts): void {
+  parts.leaders.markSynced(event.connection);
+  parts.dedupe.history(event.connection, event.fillIds);
+  const leadersSynced: Group[] = [];
+  const followersSynced: { group: Group; follower: Follower }[] = [];
+  for (const account of event.accounts) {
+    const name = parts.accounts.nameAt(event.connection, account.id);
+    const role = name === undefined ? undefined : parts.accounts.role(name);
+    if (!role) continue;
+    const positions = event.positions.filter((p) => p.accountId === account.id);
+    if (role.kind === "leader") {
+      parts.leaders.reset(role.group.leader, positions);
+      leadersSynced.push(role.group);
+    } else {
+      parts.orders.forget(parts.book.resetAccount(role.follower.account, positions));
+      parts.exits.resynced(role.follower.account);
+      followersSynced.push(role);
+    }
+  }
+  const start = event.initial ? "mimik started: " : "";
+  for (const group of leadersSynced) {
+    parts.reconciler.run(group, group.followers, `${start}leader ${group.leader} synced`, event.connection);
+    if (!event.initial) parts.watch.leaderResynced(group);
+  }
+  for (const { group, follower } of followersSynced) {
+    if (!leadersSynced.includes(group))
+      parts.reconciler.run(group, [follower], `${start}${follower.account} synced`, event.connection);
+    if (!event.initial) parts.watch.followerResynced(group, follower);
+  }
+}

@@ -1,0 +1,390 @@
+import { describe, expect, it } from "vitest";
+import type { ExitPendingEvent, ResyncEvent } from "../../engine/types.js";
+import { RECONCILE_REASON, SKIP_REASONS } from "../../engine/types.js";
+import { type GroupSpec, world } from "./harness.js";
+
+/**
+ * Issue 18 rule 2 through the copier and the fake broker: at every re-sync the leader's position
+ * now is compared with the one each follower last acted on, and the difference is applied as one
+ * step of the copy rules, exits only unless the group says "full".
+ */
+
+const half = { mode: "multiplier", value: 0.5 } as const;
+const group = (patch: Partial<GroupSpec> = {}): GroupSpec => ({
+  name: "g",
+  leader: "L",
+  followers: [{ account: "A" }, { account: "B", sizing: half }],
+  ...patch,
+});
+
+/** A's login drops: its events are lost and it counts as disconnected. */
+function dropA(w: ReturnType<typeof world>) {
+  w.down.add("A");
+  w.session("A").muted = true;
+}
+function backA(w: ReturnType<typeof world>) {
+  w.down.delete("A");
+  w.session("A").muted = false;
+  w.session("A").sync(false);
+}
+
+describe("missed exits are made up on re-sync", () => {
+  it("a follower's socket dropped while the leader closes: it closes once back, under a re-sync header", async () => {
+    const w = world([group()]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    dropA(w);
+    w.trade("L", "ESZ6", "Sell", 2);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(2);
+    expect(w.position("B", "ESZ6")).toBe(0);
+    backA(w);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    const header = w.events.find((e): e is ResyncEvent => e.type === "resync");
+    expect(header).toEqual(
+      expect.objectContaining({ group: "g", leader: "L", cause: "A synced", positions: [] }),
+    );
+    expect(header?.fillId).toBeLessThan(0);
+    expect(w.copies({ follower: "A", fillId: header?.fillId, outcome: "sent" })).toEqual([
+      expect.objectContaining({ kind: "close", side: "Sell", qty: 2, reason: RECONCILE_REASON }),
+    ]);
+    expect(w.broker.placed.at(-1)?.clOrdId).toMatch(/^mk-rc-/);
+    // B was never away: nothing is sent to it again; a second re-sync makes up nothing more.
+    const placed = w.broker.placed.length;
+    w.session("A").sync(false);
+    w.session("L").sync(false);
+    await w.flush();
+    expect(w.broker.placed).toHaveLength(placed);
+  });
+
+  it("the leader's session is lost while it closes: every follower closes at the leader's re-sync", async () => {
+    const w = world([group()]);
+    w.trade("L", "ESZ6", "Buy", 4);
+    await w.flush();
+    w.session("L").muted = true;
+    const missed = w.trade("L", "ESZ6", "Sell", 4);
+    w.session("L").muted = false;
+    w.session("L").sync(false, [missed]);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.position("B", "ESZ6")).toBe(0);
+    expect(w.events.filter((e) => e.type === "resync")).toEqual([
+      expect.objectContaining({ cause: "leader L synced" }),
+    ]);
+  });
+
+  it("the leader reduces while away: one step of the rule (F keeps its fraction)", async () => {
+    const w = world([group({ followers: [{ account: "A", sizing: { mode: "multiplier", value: 0.75 } }] })]);
+    w.trade("L", "ESZ6", "Buy", 4);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(3);
+    w.session("L").muted = true;
+    const missed = w.trade("L", "ESZ6", "Sell", 2);
+    w.session("L").muted = false;
+    w.session("L").sync(false, [missed]);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(2); // round(3 × 2 / 4)
+  });
+
+  it("the leader flips while away: the follower closes, and the new side shows OUT OF SYNC", async () => {
+    const w = world([group()]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.session("L").muted = true;
+    const missed = w.trade("L", "ESZ6", "Sell", 3);
+    w.session("L").muted = false;
+    w.session("L").sync(false, [missed]);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.position("B", "ESZ6")).toBe(0);
+    expect(w.events.filter((e) => e.type === "syncStatus" && e.follower === "A").at(-1)).toEqual(
+      expect.objectContaining({ has: 0, expects: -1, inSync: false }),
+    );
+  });
+
+  it("a close made up while an add of ours is on its way waits for it: never sells what may not be held", async () => {
+    const w = world([group({ followers: [{ account: "A" }] })]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.broker.rejecting.add("A");
+    w.trade("L", "ESZ6", "Buy", 1); // an add of 1, on its way (it will be rejected)
+    w.session("L").muted = true;
+    const missed = w.trade("L", "ESZ6", "Sell", 3); // the leader closes while its session is down
+    w.session("L").muted = false;
+    w.session("L").sync(false, [missed]);
+    // Nothing sent yet: A may hold 3 or 2 depending on the add.
+    expect(w.broker.placed.filter((p) => p.accountName === "A")).toHaveLength(2);
+    expect(w.events.filter((e) => e.type === "exitPending").at(-1)).toEqual(
+      expect.objectContaining({ pending: true, goal: 0, reason: "waiting for our orders in flight" }),
+    );
+    await w.flush(); // the add is rejected
+    w.broker.rejecting.delete("A");
+    w.clock.run(1000);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.broker.placed.filter((p) => p.accountName === "A").map((p) => [p.action, p.qty])).toEqual([
+      ["Buy", 2],
+      ["Buy", 1],
+      ["Sell", 2],
+    ]);
+  });
+
+  it("an opening missed is never made up (exits); a later close still follows", async () => {
+    const w = world([group()]);
+    dropA(w);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    backA(w);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.events.filter((e) => e.type === "resync")).toEqual([]);
+    w.trade("L", "ESZ6", "Sell", 2);
+    await w.flush();
+    expect(w.copies({ follower: "A" }).at(-1)).toEqual(
+      expect.objectContaining({ reason: SKIP_REASONS.alreadyFlat }),
+    );
+  });
+
+  it('reconcile "full" makes up openings too; "off" makes up nothing', async () => {
+    for (const [mode, expected] of [
+      ["full", [-1, -1]],
+      ["off", [2, 1]],
+    ] as const) {
+      const w = world([group({ reconcile: mode })]);
+      w.trade("L", "ESZ6", "Buy", 2);
+      await w.flush();
+      w.session("L").muted = true;
+      const missed = w.trade("L", "ESZ6", "Sell", 3);
+      w.session("L").muted = false;
+      w.session("L").sync(false, [missed]);
+      await w.flush();
+      expect([w.position("A", "ESZ6"), w.position("B", "ESZ6")]).toEqual(expected);
+    }
+  });
+
+  it("mimik stopped while the leader closes, then started: the start's re-sync closes the followers", async () => {
+    const w = world([group()]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    await w.restart({ whileDown: () => w.broker.trade(w.id("L"), "ESZ6", "Sell", 2) });
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.position("B", "ESZ6")).toBe(0);
+    // Each login's snapshot at the start: the leader's first, then each follower's own.
+    expect(w.events.filter((e) => e.type === "resync").map((e) => (e as ResyncEvent).cause)).toEqual([
+      "mimik started: A synced",
+      "mimik started: B synced",
+    ]);
+  });
+
+  it("killed (nothing more written) a moment after its copies were saved: the same", async () => {
+    const w = world([group()]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.clock.run(100); // the lazy write of what followers acted on
+    expect(w.actedStore.records.A).toEqual({ leader: "L", positions: { ESZ6: 2 } });
+    await w.restart({ kill: true, whileDown: () => w.broker.trade(w.id("L"), "ESZ6", "Sell", 2) });
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.position("B", "ESZ6")).toBe(0);
+  });
+
+  it("a follower first seen with the leader already in a position starts from it: nothing made up", async () => {
+    const w = world([group()]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    await w.restart({
+      whileDown: () => {
+        w.actedStore.records = {}; // a state file from before issue 18
+        w.broker.trade(w.id("L"), "ESZ6", "Buy", 1);
+      },
+    });
+    await w.flush();
+    expect(w.events.filter((e) => e.type === "resync")).toEqual([]);
+    expect(w.actedStore.records).toEqual({});
+    w.clock.run(100);
+    expect(w.actedStore.records.A).toEqual({ leader: "L", positions: { ESZ6: 3 } });
+  });
+});
+
+describe("failed exits are retried until done", () => {
+  const pendingOf = (w: ReturnType<typeof world>, follower: string) =>
+    w.events.filter((e): e is ExitPendingEvent => e.type === "exitPending" && e.follower === follower);
+
+  it("an exit rejected three times then accepted: retried with backoff, an alert per growth, then flat", async () => {
+    const w = world([group()]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.broker.rejecting.add("A");
+    w.trade("L", "ESZ6", "Sell", 2);
+    await w.flush();
+    expect(pendingOf(w, "A").at(-1)).toEqual(
+      expect.objectContaining({
+        pending: true,
+        has: 2,
+        goal: 0,
+        attempts: 1,
+        nextTryAt: w.clock.now() + 1000,
+      }),
+    );
+    for (const wait of [1000, 2000]) {
+      w.clock.run(wait);
+      await w.flush();
+    }
+    expect(w.position("A", "ESZ6")).toBe(2);
+    expect(pendingOf(w, "A").at(-1)).toEqual(expect.objectContaining({ pending: true, attempts: 3 }));
+    w.broker.rejecting.delete("A");
+    w.clock.run(4000);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(pendingOf(w, "A").at(-1)).toEqual(expect.objectContaining({ pending: false, reason: "done" }));
+    const aOrders = w.broker.placed.filter((p) => p.accountName === "A");
+    expect(aOrders.map((p) => [p.action, p.qty])).toEqual([
+      ["Buy", 2],
+      ["Sell", 2],
+      ["Sell", 2],
+      ["Sell", 2],
+      ["Sell", 2],
+    ]);
+    expect(aOrders.slice(2).every((p) => p.clOrdId.startsWith("mk-rt-") && p.exit)).toBe(true);
+    const grew = w.events.filter((e) => e.type === "alert" && /exit on ESZ6 .* failed/.test(e.message));
+    expect(grew).toHaveLength(3);
+    // Done: acted on; a re-sync makes up nothing more.
+    w.session("A").sync(false);
+    w.session("L").sync(false);
+    await w.flush();
+    expect(w.broker.placed.filter((p) => p.accountName === "A")).toHaveLength(5);
+  });
+
+  it("openings are never retried", async () => {
+    const w = world([group()]);
+    w.broker.rejecting.add("A");
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.broker.rejecting.delete("A");
+    w.clock.run(60_000);
+    await w.flush();
+    expect(w.broker.placed.filter((p) => p.accountName === "A")).toHaveLength(1);
+    expect(pendingOf(w, "A")).toEqual([]);
+  });
+
+  it("a flip rejected: only its closing half is retried", async () => {
+    const w = world([group()]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.broker.rejecting.add("A");
+    w.trade("L", "ESZ6", "Sell", 3);
+    await w.flush();
+    w.broker.rejecting.delete("A");
+    w.clock.run(1000);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.broker.placed.filter((p) => p.accountName === "A").map((p) => [p.action, p.qty])).toEqual([
+      ["Buy", 2],
+      ["Sell", 3],
+      ["Sell", 2],
+    ]);
+  });
+
+  it("the leader moves on while an exit is pending: the goal follows, one order at a time, never more than held", async () => {
+    const w = world([group({ followers: [{ account: "A" }] })]);
+    w.trade("L", "ESZ6", "Buy", 4);
+    await w.flush();
+    w.broker.rejecting.add("A");
+    w.trade("L", "ESZ6", "Sell", 2); // reduce to 2: rejected, pending
+    await w.flush();
+    w.trade("L", "ESZ6", "Sell", 1); // reduce 2 → 1: from the pending goal 2 → 1, one order of 3
+    await w.flush();
+    w.broker.rejecting.delete("A");
+    w.clock.run(2000);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(1);
+    const sells = w.broker.placed
+      .filter((p) => p.accountName === "A" && p.action === "Sell")
+      .map((p) => p.qty);
+    expect(sells).toEqual([2, 3, 3]);
+    expect(sells.every((q) => q <= 4)).toBe(true);
+  });
+
+  it("the trader acts: a manual trade that resolves it ends it; switching the follower off stops it", async () => {
+    const w = world([group()]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.broker.rejecting.add("A");
+    w.broker.rejecting.add("B");
+    w.trade("L", "ESZ6", "Sell", 2);
+    await w.flush();
+    w.trade("A", "ESZ6", "Sell", 2); // the trader closes A by hand
+    expect(pendingOf(w, "A").at(-1)).toEqual(expect.objectContaining({ pending: false, reason: "done" }));
+    const next = structuredClone(w.config);
+    next.groups[0]!.followers[1]!.enabled = false;
+    w.setConfig(next);
+    w.clock.run(1000);
+    await w.flush();
+    expect(pendingOf(w, "B").at(-1)).toEqual(
+      expect.objectContaining({ pending: false, reason: "stopped: the follower was switched off" }),
+    );
+    expect(w.position("B", "ESZ6")).toBe(1);
+    w.clock.run(100);
+    expect(w.clock.timers()).toBe(0); // no retry left waiting
+  });
+
+  it("a flatten takes over: LIQUIDATE_ONLY ends the retries", async () => {
+    const w = world([group()]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.broker.rejecting.add("A");
+    w.trade("L", "ESZ6", "Sell", 2);
+    await w.flush();
+    w.risk.set("A", { state: "LIQUIDATE_ONLY" });
+    w.clock.run(1000);
+    expect(pendingOf(w, "A").at(-1)).toEqual(
+      expect.objectContaining({ pending: false, reason: "stopped: the flatten took over" }),
+    );
+  });
+
+  it("the leader's re-sync while an exit is pending: the pending exit takes the new goal, one order at a time", async () => {
+    const w = world([group({ followers: [{ account: "A" }] })]);
+    w.trade("L", "ESZ6", "Buy", 4);
+    await w.flush();
+    w.broker.rejecting.add("A");
+    w.trade("L", "ESZ6", "Sell", 2); // reduce to 2: rejected, pending (goal 2)
+    await w.flush();
+    w.session("L").muted = true;
+    const missed = w.trade("L", "ESZ6", "Sell", 2); // the leader closes while its session is down
+    w.session("L").muted = false;
+    w.session("L").sync(false, [missed]);
+    await w.flush();
+    expect(w.events.filter((e) => e.type === "exitPending").at(-1)).toEqual(
+      expect.objectContaining({ pending: true, goal: 0 }),
+    );
+    w.broker.rejecting.delete("A");
+    w.clock.run(1000);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.broker.placed.filter((p) => p.accountName === "A").map((p) => [p.action, p.qty])).toEqual([
+      ["Buy", 4],
+      ["Sell", 2],
+      ["Sell", 4],
+    ]);
+    w.clock.run(100);
+    expect(w.actedStore.records.A).toEqual({ leader: "L", positions: {} });
+  });
+
+  it("not acted on while pending: a restart makes the exit up from the state file", async () => {
+    const w = world([group()]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.broker.rejecting.add("A");
+    w.trade("L", "ESZ6", "Sell", 2);
+    await w.flush();
+    w.clock.run(100); // lazy write only: the retry is 1 s away
+    expect(w.actedStore.records.A).toEqual({ leader: "L", positions: { ESZ6: 2 } });
+    expect(w.actedStore.records.B).toEqual({ leader: "L", positions: {} });
+    w.broker.rejecting.delete("A");
+    await w.restart({ kill: true });
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+  });
+});

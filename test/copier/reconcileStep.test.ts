@@ -1,0 +1,154 @@
+import { describe, expect, it } from "vitest";
+import type { ReconcileMode } from "../../data/schema.js";
+import type { DecideInput } from "../../engine/copier/decide.js";
+import { closeOnlyReason } from "../../engine/copier/decide.js";
+import { reconcileStep } from "../../engine/copier/reconcileStep.js";
+import { RECONCILE_REASON, SKIP_REASONS } from "../../engine/types.js";
+
+/** Issue 18 rule 2: what a re-sync makes up, as one step of the copy rules from the follower's position now. */
+
+const one = { mode: "multiplier", value: 1 } as const;
+const half = { mode: "multiplier", value: 0.5 } as const;
+const two = { mode: "fixed", contracts: 2 } as const;
+
+function input(
+  acted: number,
+  leader: number,
+  follower: number,
+  patch: Partial<DecideInput> = {},
+): DecideInput {
+  return {
+    gate: {
+      groupActive: true,
+      followerEnabled: true,
+      connected: true,
+      state: "ACTIVE",
+      brokerLocked: false,
+      whitelist: { enabled: false, symbols: [] },
+      leaderContract: "ESZ6",
+    },
+    sizing: one,
+    leaderBefore: acted,
+    leaderAfter: leader,
+    follower,
+    firstOpeningFillOfOrder: false,
+    ...patch,
+  };
+}
+
+const send = (kind: string, delta: number) =>
+  expect.objectContaining({ action: "send", kind, delta, reason: RECONCILE_REASON });
+const skip = (reason: string) => expect.objectContaining({ action: "skip", reason });
+
+describe("reconcileStep: the leader moved from what the follower acted on (L₀) to now (L₁)", () => {
+  // mode, L₀, L₁, F, sizing, expected
+  const rows: [string, ReconcileMode, number, number, number, DecideInput["sizing"], unknown][] = [
+    ["closed while the follower missed it → close", "exits", 2, 0, 2, one, send("close", -2)],
+    ["closed, short side → buy back", "exits", -3, 0, -3, one, send("close", 3)],
+    ["reduced 4 → 2 with F = 3 → keeps round(3 × 2 / 4) = 2", "exits", 4, 2, 3, one, send("reduce", -1)],
+    ["reduced 4 → 1 with F = 2 (×0.5) → round(2 × 1 / 4) = 1", "exits", 4, 1, 2, half, send("reduce", -1)],
+    ["flipped +2 → −1: the closing half only", "exits", 2, -1, 2, one, send("close", -2)],
+    [
+      "flipped with the follower flat: nothing (an opening)",
+      "exits",
+      2,
+      -1,
+      0,
+      one,
+      skip(SKIP_REASONS.openingNotMadeUp),
+    ],
+    ["opened 0 → 2: not made up", "exits", 0, 2, 0, one, skip(SKIP_REASONS.openingNotMadeUp)],
+    ["added 1 → 3: not made up", "exits", 1, 3, 1, one, skip(SKIP_REASONS.openingNotMadeUp)],
+    [
+      "closed while the follower is already flat: nothing to send",
+      "exits",
+      2,
+      0,
+      0,
+      one,
+      skip(SKIP_REASONS.alreadyFlat),
+    ],
+    ["reduced 3 → 2 with F = 1: rounds to nothing", "exits", 3, 2, 1, one, skip(SKIP_REASONS.roundsToZero)],
+    ["full: opened 0 → 2 → opens", "full", 0, 2, 0, one, send("open", 2)],
+    ["full: fixed 2 opened 0 → 5 → opens 2", "full", 0, 5, 0, two, send("open", 2)],
+    ["full: added 2 → 4 (×0.5) → T(4) − T(2) = 1", "full", 2, 4, 1, half, send("add", 1)],
+    ["full: flipped +2 → −4 → one crossing order", "full", 2, -4, 2, one, send("flip", -6)],
+    ["full: closed → close", "full", 2, 0, 2, one, send("close", -2)],
+    // already in the leader's trade (what it acted on was not on disk yet at a kill): nothing, both modes
+    [
+      "opened 0 → 2, the follower holds +1 → in the trade",
+      "exits",
+      0,
+      2,
+      1,
+      one,
+      skip(SKIP_REASONS.alreadyInTrade),
+    ],
+    [
+      "full: opened 0 → 2, the follower holds +2 → no second opening",
+      "full",
+      0,
+      2,
+      2,
+      one,
+      skip(SKIP_REASONS.alreadyInTrade),
+    ],
+    [
+      "flipped +2 → −3, the follower already −3 → nothing closed",
+      "exits",
+      2,
+      -3,
+      -3,
+      one,
+      skip(SKIP_REASONS.alreadyInTrade),
+    ],
+  ];
+
+  it.each(rows)("%s (%s)", (_, mode, acted, leader, follower, sizing, expected) => {
+    expect(reconcileStep(mode, input(acted, leader, follower, { sizing }))).toEqual(expected);
+  });
+
+  it("off, or the leader where it was acted on: nothing to look at", () => {
+    expect(reconcileStep("off", input(2, 0, 2))).toBeUndefined();
+    expect(reconcileStep("exits", input(2, 2, 0))).toBeUndefined();
+    expect(reconcileStep("full", input(0, 0, 3))).toBeUndefined();
+  });
+
+  it("exits are never blocked: a paused group, a lock, the whitelist; full keeps the opening gates", () => {
+    const held = {
+      groupActive: false,
+      followerEnabled: true,
+      connected: true,
+      state: "LOCKED" as const,
+      brokerLocked: true,
+      whitelist: { enabled: true, symbols: ["NQ"] },
+      leaderContract: "ESZ6",
+    };
+    expect(reconcileStep("exits", input(2, 0, 2, { gate: held }))).toMatchObject({
+      action: "send",
+      delta: -2,
+    });
+    expect(reconcileStep("full", input(0, 2, 0, { gate: held }))).toEqual(skip(SKIP_REASONS.groupInactive));
+    // full, flip with the opening held: the close half goes, as a live copy would
+    expect(reconcileStep("full", input(2, -2, 2, { gate: held }))).toMatchObject({
+      action: "send",
+      kind: "close",
+      delta: -2,
+      reason: RECONCILE_REASON,
+    });
+    expect(closeOnlyReason(SKIP_REASONS.groupInactive)).toContain("opening held back");
+  });
+
+  it("the step's opening part is zero whenever exits only", () => {
+    for (const [acted, leader, follower] of [
+      [2, 0, 2],
+      [4, 2, 4],
+      [3, -3, 3],
+      [-2, 5, -1],
+    ] as const) {
+      const got = reconcileStep("exits", input(acted, leader, follower));
+      if (got?.action === "send") expect(got.opening).toBe(0);
+      if (got?.action === "send") expect(Math.abs(follower + got.delta)).toBeLessThan(Math.abs(follower));
+    }
+  });
+});

@@ -1,0 +1,143 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Child, jsonLines, killAll, startMimik, until } from "./children.js";
+
+/**
+ * Issue 18 with real processes: `mimik sim` and `mimik headless` as children. mimik is stopped
+ * (SIGTERM), or killed with -9, while the leader closes; started again, it makes the close up at
+ * its first re-sync from what the runtime state file says each follower last acted on. Judged on
+ * the simulator's own records.
+ */
+
+interface SimRecords {
+  orders: { accountName: string; clOrdId?: string; isAutomated: boolean; action: string; qty: number }[];
+  positions: { accountName: string; contract: string; netPos: number }[];
+}
+
+let dir: string;
+let env: NodeJS.ProcessEnv;
+let configPath: string;
+let simUrl: string;
+let headless: Child | undefined;
+
+async function records(): Promise<SimRecords> {
+  return (await (await fetch(`${simUrl}/sim/records`)).json()) as SimRecords;
+}
+
+async function position(account: string): Promise<number> {
+  return (
+    (await records()).positions.find((p) => p.accountName === account && p.contract === "ESZ6")?.netPos ?? 0
+  );
+}
+
+async function leaderTrade(action: "Buy" | "Sell", qty: number): Promise<void> {
+  const res = await fetch(`${simUrl}/sim/trade`, {
+    method: "POST",
+    body: JSON.stringify({ account: "DEMO1000", symbol: "ESZ6", action, qty }),
+  });
+  expect(res.status).toBe(200);
+}
+
+async function start(): Promise<Child> {
+  const child = startMimik(["headless", "--config", configPath], env);
+  await until(() => {
+    if (child.proc.exitCode !== null) throw new Error(`headless exited early: ${child.stderr()}`);
+    return jsonLines(child).some((l) => String(l.message).startsWith("mimik headless running"));
+  }, "headless running");
+  return child;
+}
+
+/** What the state file says DEMO2001 acted on in ESZ6 (the write follows a copy within ~50 ms). */
+async function actedOn(): Promise<number | undefined> {
+  const text = await readFile(join(dir, "config.state.json"), "utf8").catch(() => "{}");
+  const state = JSON.parse(text) as { actedOn?: Record<string, { positions: Record<string, number> }> };
+  return state.actedOn?.DEMO2001?.positions.ESZ6 ?? (state.actedOn?.DEMO2001 ? 0 : undefined);
+}
+
+async function followersAt(a: number, b: number): Promise<void> {
+  await until(
+    async () => (await position("DEMO2001")) === a && (await position("DEMO2003")) === b,
+    `DEMO2001 at ${a} and DEMO2003 at ${b}`,
+  );
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "mimik-reconcile-"));
+  env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    XDG_RUNTIME_DIR: join(dir, "run"),
+    XDG_CONFIG_HOME: join(dir, "cfg"),
+    MIMIK_E2E_PASSWORD: "demo",
+  };
+  const sim = startMimik(["sim", "--port", "0"], env);
+  const first = await until(() => sim.lines()[0], "the simulator's first line");
+  simUrl = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(first)?.[1] ?? "";
+  configPath = join(dir, "config.json");
+  await writeFile(
+    configPath,
+    JSON.stringify({
+      version: 1,
+      connections: [
+        { name: "sim", env: "sim", url: simUrl, username: "demo", password: { env: "MIMIK_E2E_PASSWORD" } },
+      ],
+      accounts: ["DEMO1000", "DEMO2001", "DEMO2003"].map((name) => ({ name, connection: "sim" })),
+      groups: [
+        {
+          name: "main",
+          leader: "DEMO1000",
+          followers: [
+            { account: "DEMO2001", sizing: { mode: "multiplier", value: 1 } },
+            { account: "DEMO2003", sizing: { mode: "multiplier", value: 0.5 } },
+          ],
+        },
+      ],
+    }),
+  );
+}, 20_000);
+
+afterAll(async () => {
+  await killAll();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("mimik stopped or killed while the leader closes, then started", () => {
+  it("stopped (SIGTERM): the start's re-sync closes both followers, journaled as reconcile", async () => {
+    headless = await start();
+    await leaderTrade("Buy", 2);
+    await followersAt(2, 1);
+    headless.proc.kill("SIGTERM");
+    expect(await headless.exited).toBe(0);
+    await leaderTrade("Sell", 2);
+    headless = await start();
+    await followersAt(0, 0);
+    const made = (await records()).orders.filter((o) => o.isAutomated && o.clOrdId?.startsWith("mk-rc-"));
+    expect(made.map((o) => [o.accountName, o.action, o.qty]).sort()).toEqual([
+      ["DEMO2001", "Sell", 2],
+      ["DEMO2003", "Sell", 1],
+    ]);
+    const lines = jsonLines(headless);
+    expect(lines.find((l) => l.type === "resync")).toMatchObject({ group: "main", leader: "DEMO1000" });
+    expect(
+      lines.filter((l) => l.type === "copy" && l.reason === "reconcile" && l.outcome === "sent"),
+    ).toHaveLength(2);
+    expect(await position("DEMO1000")).toBe(0);
+  });
+
+  it("killed with -9: the same, from what was on disk", async () => {
+    await leaderTrade("Buy", 2);
+    await followersAt(2, 1);
+    await until(async () => (await actedOn()) === 2, "the state file to say DEMO2001 acted on +2");
+    headless?.proc.kill("SIGKILL");
+    await headless?.exited;
+    await leaderTrade("Sell", 2);
+    headless = await start();
+    await followersAt(0, 0);
+    // Nothing twice: two closes made up per run, four in all.
+    const made = (await records()).orders.filter((o) => o.isAutomated && o.clOrdId?.startsWith("mk-rc-"));
+    expect(made).toHaveLength(4);
+    expect(await position("DEMO1000")).toBe(0);
+  });
+});
