@@ -64,10 +64,47 @@ export interface PositionSnapshot {
   volume?: number | undefined;
 }
 
+/** Order types mimik sends: market copies, and the working orders it mirrors. */
+export type OrderType = "Market" | "Limit" | "Stop" | "StopLimit";
+
+/** Day: ends with the trading session; GTC: works until filled or cancelled. */
+export type TimeInForce = "Day" | "GTC";
+
+/**
+ * An order as its broker reports it now. `orderId`, `accountId` and `contractId` are always
+ * there; the rest is there once the broker has said it (an order's terms can arrive a moment after
+ * the order itself). Open orders are read with `workingOrders`; every change, its end included,
+ * arrives as an OrderUpdateEvent.
+ */
 export interface WorkingOrder {
   orderId: number;
   accountId: number;
   contractId: number;
+  /** Contract name (ESZ6), once the session knows it. */
+  contract?: string | undefined;
+  side?: Side | undefined;
+  /** The broker's type name: Limit, Stop, StopLimit, Market, or one mimik does not mirror (TrailingStop …). */
+  orderType?: string | undefined;
+  /** The current version's whole quantity, filled part included. */
+  qty?: number | undefined;
+  filledQty?: number | undefined;
+  /** Limit price (Limit, StopLimit). */
+  price?: number | undefined;
+  /** Trigger price (Stop, StopLimit). */
+  stopPrice?: number | undefined;
+  timeInForce?: string | undefined;
+  /**
+   * Working, PendingNew, PendingReplace, PendingCancel, Suspended (a bracket leg waiting for its
+   * entry), or, in an OrderUpdateEvent, how it ended: Filled, Canceled, Rejected, Expired.
+   */
+  status?: string | undefined;
+  clOrdId?: string | undefined;
+  /** One-cancels-other: the partner order that this one's fill (or cancel) takes away. */
+  ocoWith?: number | undefined;
+  /** A bracket leg (OSO, order strategy): the entry order it waits for. */
+  bracketOf?: number | undefined;
+  /** When the broker created the order (broker time). */
+  placedAt?: EpochMs | undefined;
 }
 
 export interface FillEvent {
@@ -111,6 +148,16 @@ export interface QuoteEvent {
   contract: string;
   price: number;
   ts: EpochMs;
+}
+
+/**
+ * An order changed: it appeared, its terms, fills or links changed, or it ended. Carries the whole
+ * order as it stands now; emitted once per change (a repeat of the same state is not).
+ */
+export interface OrderUpdateEvent {
+  type: "orderUpdate";
+  connection: string;
+  order: WorkingOrder;
 }
 
 export interface OrderStatusEvent {
@@ -196,6 +243,7 @@ export type BrokerEvent =
   | BalanceEvent
   | QuoteEvent
   | OrderStatusEvent
+  | OrderUpdateEvent
   | RiskStatusEvent
   | ConnectionEvent
   | SyncEvent
@@ -217,11 +265,53 @@ export interface PlaceOrderRequest {
    * reserve for them; openings are refused before it (cancels and liquidations always may).
    */
   exit?: boolean;
+  /** Market when absent. A session that cannot place a type refuses it; it never sends another type. */
+  orderType?: OrderType;
+  /** Limit price: Limit and StopLimit. */
+  price?: number;
+  /** Trigger price: Stop and StopLimit. */
+  stopPrice?: number;
+  /** Day when absent. */
+  timeInForce?: TimeInForce;
+}
+
+/** The second order of a one-cancels-other pair: same account, contract and quantity as the first. */
+export interface OcoLeg {
+  action: Side;
+  orderType: OrderType;
+  price?: number;
+  stopPrice?: number;
+  /** ≤ 64 chars, like the first order's. */
+  clOrdId: string;
+}
+
+export interface PlaceOcoRequest extends PlaceOrderRequest {
+  other: OcoLeg;
+}
+
+/** New terms for a working order. `qty` is the whole quantity, what already filled included. */
+export interface ModifyOrderRequest {
+  accountId: number;
+  orderId: number;
+  qty: number;
+  orderType: OrderType;
+  price?: number;
+  stopPrice?: number;
+  timeInForce?: TimeInForce;
+  /** The order only reduces a position: the request may use the budget kept for exits. */
+  exit?: boolean;
 }
 
 /** Broker replies are results, never exceptions: a reject is routine for a copier. */
 export type OrderResult =
-  | { ok: true; orderId: number; writtenAt: MonoMs; ackAt: MonoMs }
+  | {
+      ok: true;
+      orderId: number;
+      /** placeOco: the second order's id, when the broker said it. */
+      otherOrderId?: number | undefined;
+      writtenAt: MonoMs;
+      ackAt: MonoMs;
+    }
   | { ok: false; failureReason: string; failureText?: string | undefined; writtenAt?: MonoMs; ackAt: MonoMs };
 
 export interface RateBudget {
@@ -254,6 +344,7 @@ export interface BrokerSession {
   findContract(name: string): Promise<ContractSpec | undefined>;
   positions(accountId: number): PositionSnapshot[];
   cashBalance(accountId: number): { amount: number; realizedPnL: number } | undefined;
+  /** The account's open orders (working, or bracket legs waiting for their entry). */
   workingOrders(accountId: number): WorkingOrder[];
   lastPrice(contractId: number): number | undefined;
   /** Ask for quotes on a contract (md/subscribeQuote); prices arrive as QuoteEvents. */
@@ -262,6 +353,13 @@ export interface BrokerSession {
   /** Sends now whatever the session holds back to send in one write (the end of a copy fan-out). */
   flushWrites?(): void;
   cancelOrder(orderId: number): Promise<OrderResult>;
+  /** New quantity, type or prices for a working order; the result names the order. */
+  modifyOrder(req: ModifyOrderRequest): Promise<OrderResult>;
+  /**
+   * Two orders in one request, one cancelling the other (Tradovate's order/placeoco). A broker
+   * without native OCO orders leaves this out: mimik then places two orders and links them itself.
+   */
+  placeOco?(req: PlaceOcoRequest): Promise<OrderResult>;
   liquidatePosition(accountId: number, contractId: number): Promise<OrderResult>;
   rateBudget(): RateBudget;
   on(listener: (event: BrokerEvent) => void): () => void;

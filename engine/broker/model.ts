@@ -24,6 +24,7 @@ import {
   parseCommand,
   parseFill,
   parseOrder,
+  parseOrderVersion,
   parsePosition,
   parseReport,
   type RawOrder,
@@ -53,6 +54,7 @@ const SNAPSHOT_COLLECTIONS: Array<[string, string]> = [
   ["contractMaturities", "contractMaturity"],
   ["products", "product"],
   ["orders", "order"],
+  ["orderVersions", "orderVersion"],
   ["commands", "command"],
   ["commandReports", "commandReport"],
   ["executionReports", "executionReport"],
@@ -67,6 +69,9 @@ export class BrokerModel {
   private readonly contracts = new ContractCache();
   private readonly state: AccountState;
   private readonly fills: FillTracker;
+  /** Orders whose update waits for their contract's name (looked up like a fill's contract). */
+  private readonly ordersWaiting = new Set<number>();
+  private readonly nameOf = (contractId: number) => this.contracts.name(contractId);
 
   constructor(
     private readonly connection: string,
@@ -113,7 +118,7 @@ export class BrokerModel {
   }
 
   workingOrders(accountId: number): WorkingOrder[] {
-    return this.orders.working(accountId);
+    return this.orders.working(accountId, this.nameOf);
   }
 
   order(orderId: number): RawOrder | undefined {
@@ -146,11 +151,18 @@ export class BrokerModel {
 
   /** What the pending fills and positions are waiting for. */
   missing(): { orderIds: number[]; contractIds: number[] } {
-    return this.fills.missing();
+    const missing = this.fills.missing();
+    if (this.ordersWaiting.size === 0) return missing;
+    const contractIds = new Set(missing.contractIds);
+    for (const id of this.ordersWaiting) {
+      const contractId = this.orders.get(id)?.contractId;
+      if (contractId !== undefined && !this.contracts.name(contractId)) contractIds.add(contractId);
+    }
+    return { orderIds: missing.orderIds, contractIds: [...contractIds] };
   }
 
   hasPending(): boolean {
-    return this.fills.hasWaiting;
+    return this.fills.hasWaiting || this.ordersWaiting.size > 0;
   }
 
   // ------------------------------------------------------------------ writes
@@ -180,7 +192,8 @@ export class BrokerModel {
       for (const entity of asArray(snap[collection])) this.applyEntity(type, entity);
     }
     const snapshotFillIds = this.fills.history(snap.fills);
-    this.orders.markStatusesReported();
+    this.ordersWaiting.clear();
+    this.orders.markStatusesReported(this.nameOf);
     this.forgetFinishedOrders();
     const sync: SyncEvent = {
       type: "sync",
@@ -243,6 +256,11 @@ export class BrokerModel {
         if (o) this.orders.store(o);
         return;
       }
+      case "orderversion": {
+        const v = parseOrderVersion(entity);
+        if (v) this.orders.applyVersion(v);
+        return;
+      }
       case "command": {
         const c = parseCommand(entity);
         if (c) this.orders.applyCommand(c);
@@ -259,7 +277,9 @@ export class BrokerModel {
 
   /** Emits the pending fills and positions whose order and contract are now known. */
   flush(): BrokerEvent[] {
-    return this.fills.flush();
+    const events = this.fills.flush();
+    for (const id of [...this.ordersWaiting]) this.pushUpdate(id, events);
+    return events;
   }
 
   /** Gives up on the pending items waiting for an order or contract the broker does not have. */
@@ -285,8 +305,26 @@ export class BrokerModel {
         }
         this.orders.store(o);
         this.pushStatus(o, events);
+        this.pushUpdate(o.id, events);
         if (this.fills.hasWaiting) events.push(...this.fills.flush());
         else this.forgetFinishedOrders();
+        return;
+      }
+      case "orderversion": {
+        const v = parseOrderVersion(entity);
+        if (!v) {
+          this.malformed(entityType);
+          return;
+        }
+        this.orders.applyVersion(v);
+        this.pushUpdate(v.orderId, events);
+        return;
+      }
+      case "command": {
+        const c = parseCommand(entity);
+        if (!c) return;
+        this.orders.applyCommand(c);
+        this.pushUpdate(c.orderId, events);
         return;
       }
       case "commandreport":
@@ -295,7 +333,10 @@ export class BrokerModel {
         const orderId = r ? this.orders.applyReport(r) : undefined;
         const o = orderId !== undefined ? this.orders.get(orderId) : undefined;
         // A reject reason that arrives after the Rejected status refines it.
-        if (o) this.pushStatus(o, events);
+        if (o) {
+          this.pushStatus(o, events);
+          this.pushUpdate(o.id, events);
+        }
         return;
       }
       case "position": {
@@ -330,7 +371,9 @@ export class BrokerModel {
     } else if (type === "order") {
       const o = parseOrder(entity);
       // Keep the order for fill mapping; it simply is no longer working.
-      if (o) this.orders.store({ ...o, ordStatus: isWorking(o.ordStatus) ? "Canceled" : o.ordStatus });
+      if (!o) return;
+      this.orders.store({ ...o, ordStatus: isWorking(o.ordStatus) ? "Canceled" : o.ordStatus });
+      this.pushUpdate(o.id, events);
     }
   }
 
@@ -352,6 +395,21 @@ export class BrokerModel {
       clOrdId: this.orders.clOrdId(o.id),
       rejectReason: o.ordStatus === "Rejected" ? this.orders.rejectReason(o.id) : undefined,
     });
+  }
+
+  /** The order's whole view, when it changed (its contract's name first looked up if unknown). */
+  private pushUpdate(orderId: number, events: BrokerEvent[]): void {
+    const o = this.orders.get(orderId);
+    if (!o || !this.allowed.has(o.accountId)) return;
+    const order = this.orders.view(orderId, this.nameOf);
+    if (!order) return;
+    if (order.contract === undefined) {
+      this.ordersWaiting.add(orderId);
+      return;
+    }
+    this.ordersWaiting.delete(orderId);
+    if (this.orders.viewChanged(order))
+      events.push({ type: "orderUpdate", connection: this.connection, order });
   }
 
   private malformed(entityType: string): void {

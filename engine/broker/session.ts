@@ -14,8 +14,10 @@ import {
   type ConnectionState,
   type ContractSpec,
   type Logger,
+  type ModifyOrderRequest,
   type MonoMs,
   type OrderResult,
+  type PlaceOcoRequest,
   type PlaceOrderRequest,
   type PositionSnapshot,
   type RateBudget,
@@ -293,6 +295,14 @@ export class TradovateBrokerSession implements BrokerSession {
 
   placeOrder(req: PlaceOrderRequest): Promise<OrderResult> {
     return this.orders.place(req);
+  }
+
+  placeOco(req: PlaceOcoRequest): Promise<OrderResult> {
+    return this.orders.placeOco(req);
+  }
+
+  modifyOrder(req: ModifyOrderRequest): Promise<OrderResult> {
+    return this.orders.modify(req);
   }
 
   cancelOrder(orderId: number): Promise<OrderResult> {
