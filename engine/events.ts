@@ -32,6 +32,8 @@ export const SKIP_REASONS = {
   leaderGuard: "account is a leader",
   /** The follower's broker has not answered this many of our orders: mimik will not pile on. */
   ordersBacklog: "too many orders in flight",
+  /** Issue 14: the follower's own mirrored working order answers this leader fill. */
+  mirrored: "its own mirrored order answers it",
 } as const;
 
 export type SkipReason = (typeof SKIP_REASONS)[keyof typeof SKIP_REASONS];
@@ -153,8 +155,60 @@ export interface LatencyEvent {
   count: number;
 }
 
+/**
+ * Issue 14: one thing the mirror did or held back for a follower about one leader working order.
+ * The journal keeps every one: what was sent (place, modify, cancel, market), refused, or skipped,
+ * with the leader order and the reason.
+ */
+export interface MirrorEvent {
+  type: "mirror";
+  at: EpochMs;
+  group: string;
+  follower: string;
+  /** The follower's contract (mapped). */
+  contract: string;
+  /** The leader order the follower's order mirrors. */
+  leaderOrderId: number;
+  action: "place" | "modify" | "cancel" | "market" | "skip";
+  outcome: "sent" | "rejected" | "skipped";
+  reason: string;
+  side?: Side | undefined;
+  orderType?: string | undefined;
+  qty?: number | undefined;
+  price?: number | undefined;
+  stopPrice?: number | undefined;
+  clOrdId?: string | undefined;
+  orderId?: number | undefined;
+}
+
+/** One working order of a follower's, as the screen shows it. */
+export interface WorkingOrderLine {
+  orderId: number;
+  contract: string;
+  side: Side;
+  orderType: string;
+  /** Contracts still to work. */
+  qty: number;
+  price?: number | undefined;
+  stopPrice?: number | undefined;
+  status: string;
+  /** The leader order it mirrors; undefined for an order mimik did not place. */
+  leaderOrderId?: number | undefined;
+}
+
+/** A follower's working orders and the leader orders not mirrored for it (with why), when they changed. */
+export interface WorkingOrdersEvent {
+  type: "workingOrders";
+  at: EpochMs;
+  account: string;
+  orders: WorkingOrderLine[];
+  notMirrored: { leaderOrderId: number; contract: string; reason: string }[];
+}
+
 export type EngineEvent =
   | LeaderFillEvent
+  | MirrorEvent
+  | WorkingOrdersEvent
   | CopyEvent
   | FollowerStateEvent
   | RiskSnapshotEvent

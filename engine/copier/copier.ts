@@ -149,6 +149,7 @@ export class Copier {
         startedAt,
         exit,
       };
+      if (exit) this.deps.beforeExit?.(name, contract); // issue 14: cancel before close
       const result = this.orders.send(route, meta, delta, clOrdId);
       if (!result) continue;
       sent.push(result);
@@ -247,7 +248,7 @@ export class Copier {
     const route = accounts.route(name);
     const risk = this.deps.gate(name);
     const counted = this.counted.has(name, event.orderId);
-    const decision = decide({
+    let decision = decide({
       gate: {
         groupActive: group.active,
         followerEnabled: follower.enabled,
@@ -275,6 +276,19 @@ export class Copier {
         reason,
       });
     }
+    // Issue 14: a follower whose own mirrored order answers this leader order gets no copy of
+    // the fill, except a flip's opening half (its mirrored exit closes, the copy opens).
+    if (this.deps.covers?.(name, event.orderId)) {
+      if (decision.kind !== "flip" || decision.opening === 0) {
+        const reason = SKIP_REASONS.mirrored;
+        return this.copyEvent(group.name, name, event.fillId, contract, {
+          outcome: "skipped",
+          kind: decision.kind,
+          reason,
+        });
+      }
+      decision = { ...decision, kind: "open", delta: decision.opening };
+    }
     const clOrdId = clOrdIdFor(event.fillId, route.accountId);
     const side: Side = decision.delta > 0 ? "Buy" : "Sell";
     const { fillId, receivedAt: startedAt } = event;
@@ -288,6 +302,8 @@ export class Copier {
       startedAt,
       exit: decision.opening === 0,
     };
+    // Issue 14: cancel before close: the follower's working exits there go before the exit.
+    if (decision.delta !== decision.opening) this.deps.beforeExit?.(name, contract);
     if (!this.orders.send(route, meta, decision.delta, clOrdId))
       return this.leaderSkip(group, name, fillId, contract, decision.kind);
     if (decision.opening !== 0 && !counted) {

@@ -31,5 +31,12 @@ export interface CopierDeps {
   ledger: FillLedger;
   /** Called once per follower and leader order whose opening was copied (risk counts trades). */
   onOpeningCopied?(follower: string, leaderOrderId: number): void;
+  /**
+   * Issue 14 (engine/mirror): the follower's own mirrored working order answers this leader
+   * order's fills, so they are not copied to it (only a flip's opening half still is).
+   */
+  covers?(follower: string, leaderOrderId: number): boolean;
+  /** Issue 14: an exit is about to be sent to the follower in its contract: its working exits go first. */
+  beforeExit?(follower: string, contract: string): void;
   logger?: Logger | undefined;
 }
