@@ -110,10 +110,12 @@ function sameShape(want: WantSet, legs: readonly Held[]): boolean {
   });
 }
 
-/** Why the order must change, or undefined when it says what it should. */
+/** Why the order must change, or undefined when it says what it should (prices its type uses only). */
 function difference(h: Held, t: Terms): string | undefined {
-  if (h.price !== t.price || h.stopPrice !== t.stopPrice || (h.timeInForce ?? "Day") !== t.timeInForce)
-    return MIRROR_REASONS.moved;
+  const limit = t.orderType === "Limit" || t.orderType === "StopLimit";
+  const stop = t.orderType === "Stop" || t.orderType === "StopLimit";
+  if ((limit && h.price !== t.price) || (stop && h.stopPrice !== t.stopPrice)) return MIRROR_REASONS.moved;
+  if ((h.timeInForce ?? "Day") !== t.timeInForce) return MIRROR_REASONS.moved;
   if (h.qty - h.filled !== t.remaining) return MIRROR_REASONS.follows;
   return undefined;
 }
