@@ -70,6 +70,24 @@ export interface FollowerRowVM {
   roomTrailing?: number | undefined;
   /** Set only while the follower is out of sync with the sizing rule. */
   sync?: SyncVM | undefined;
+  /** Its working orders (issue 14), each with the leader order it mirrors. */
+  orders?: WorkingOrderVM[] | undefined;
+  /** Leader orders not mirrored for it, and why. */
+  notMirrored?: { leaderOrderId: number; reason: string }[] | undefined;
+}
+
+export interface WorkingOrderVM {
+  side: Side;
+  qty: number;
+  contract: string;
+  /** Limit, Stop, StopLimit … */
+  orderType: string;
+  /** "6820" for a limit, "6790" for a stop, "6790/6789.75" (trigger/limit) for a stop-limit. */
+  price: string;
+  /** Working, Suspended (waits for its entry) … */
+  status: string;
+  /** The leader order it mirrors; undefined for one mimik did not place. */
+  leaderOrderId?: number | undefined;
 }
 
 export type CopyOutcomeVM = "sent" | "accepted" | "filled" | "skipped" | "rejected";
@@ -169,4 +187,10 @@ export function positionText(positions: { contract: string; netPos: number }[]):
 export function syncText(sync: SyncVM): string {
   const pos = (n: number) => (n >= 0 ? `+${n}` : `${n}`);
   return `OUT OF SYNC: has ${pos(sync.has)}, expects ${pos(sync.expects)}`;
+}
+
+/** A working order's prices in one word: "6820", "6790", or "6790/6789.75" (trigger/limit). */
+export function priceText(o: { price?: number | undefined; stopPrice?: number | undefined }): string {
+  if (o.stopPrice !== undefined && o.price !== undefined) return `${o.stopPrice}/${o.price}`;
+  return String(o.stopPrice ?? o.price ?? "");
 }
