@@ -6,7 +6,8 @@ export const DEMO_PASSWORD_ENV = "MIMIK_DEMO_PASSWORD";
 /**
  * One leader and three followers that each show something different: a half-size follower,
  * a fixed-size follower mapped to micros, and a follower with a tight daily loss limit that
- * the demo trader will sooner or later push into a lock.
+ * the demo trader will sooner or later push into a lock. The group protects its followers: when
+ * the demo trader enters with a bracket, each follower gets an OCO at the same prices.
  */
 export function demoConfig(): Config {
   return {
@@ -33,6 +34,8 @@ export function demoConfig(): Config {
         active: true,
         leader: "DEMO1000",
         whitelist: { enabled: true, symbols: ["ES", "NQ", "MES", "MNQ"] },
+        // The demo trader enters with a bracket now and then: each follower gets its own OCO.
+        protect: true,
         followers: [
           {
             account: "DEMO2001",
