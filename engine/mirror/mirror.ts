@@ -293,6 +293,7 @@ export class Mirror {
       wants: desired.sets,
       held: forPlan,
       leaderOpen: (id) => scene.openIds.has(id),
+      skipped: (id) => desired.skips.find((s) => s.leaderId === id)?.reason,
       modifiableAt: (clOrdId) => this.sender.modifiableAt(clOrdId),
       refused: (set) => this.sender.refusal(set) !== undefined,
     });

@@ -25,6 +25,8 @@ export interface PlanInput {
   held: readonly Held[];
   /** Leader orders still open (a held order whose leader order is not is the leader's cancel). */
   leaderOpen(leaderId: number): boolean;
+  /** Why a leader order is not mirrored now (a lock, a pause …), when desire said so. */
+  skipped?(leaderId: number): string | undefined;
   /** When the order may be modified again (undefined: now). */
   modifiableAt(clOrdId: string): EpochMs | undefined;
   /** This set with these terms was refused by the broker before: not asked again. */
@@ -53,7 +55,8 @@ export function plan(input: PlanInput): Plan {
     if (!want || matched.has(key) || !sameShape(want, legs)) {
       const reason = !want
         ? legs.every((h) => input.leaderOpen(h.leaderId))
-          ? MIRROR_REASONS.replaced
+          ? (legs.map((h) => input.skipped?.(h.leaderId)).find((r) => r !== undefined) ??
+            MIRROR_REASONS.replaced)
           : MIRROR_REASONS.gone
         : MIRROR_REASONS.replaced;
       for (const order of legs) {

@@ -133,6 +133,13 @@ describe("plan", () => {
       { leaderOpen: () => false },
     ],
     [
+      "an entry held back now (a lock): cancelled with that reason",
+      [],
+      [held(31, 7, "c", "Buy", "Limit", 6780, 1)],
+      ["cancel 31 (locked)"],
+      { skipped: (id) => (id === 7 ? "locked" : undefined) },
+    ],
+    [
       "a lone stop that now has a partner: cancelled first, the pair placed after",
       [oco],
       [held(11, 1, "a", "Sell", "Stop", 6790, 2)],
