@@ -6,6 +6,7 @@
  */
 
 import type { FollowerState } from "./events.js";
+import type { ModifyOrderRequest, OrderType, PlaceOcoRequest, TimeInForce } from "./orderTerms.js";
 
 export type Side = "Buy" | "Sell";
 
@@ -64,17 +65,9 @@ export interface PositionSnapshot {
   volume?: number | undefined;
 }
 
-/** Order types mimik sends: market copies, and the working orders it mirrors. */
-export type OrderType = "Market" | "Limit" | "Stop" | "StopLimit";
-
-/** Day: ends with the trading session; GTC: works until filled or cancelled. */
-export type TimeInForce = "Day" | "GTC";
-
 /**
- * An order as its broker reports it now. `orderId`, `accountId` and `contractId` are always
- * there; the rest is there once the broker has said it (an order's terms can arrive a moment after
- * the order itself). Open orders are read with `workingOrders`; every change, its end included,
- * arrives as an OrderUpdateEvent.
+ * An order as its broker reports it now; the rest of the ids is there once the broker said it
+ * (terms can come a moment after the order). Every change, its end too, is an OrderUpdateEvent.
  */
 export interface WorkingOrder {
   orderId: number;
@@ -88,15 +81,11 @@ export interface WorkingOrder {
   /** The current version's whole quantity, filled part included. */
   qty?: number | undefined;
   filledQty?: number | undefined;
-  /** Limit price (Limit, StopLimit). */
+  /** Limit price (Limit, StopLimit) and trigger price (Stop, StopLimit). */
   price?: number | undefined;
-  /** Trigger price (Stop, StopLimit). */
   stopPrice?: number | undefined;
   timeInForce?: string | undefined;
-  /**
-   * Working, PendingNew, PendingReplace, PendingCancel, Suspended (a bracket leg waiting for its
-   * entry), or, in an OrderUpdateEvent, how it ended: Filled, Canceled, Rejected, Expired.
-   */
+  /** Working, Pending…, Suspended (a bracket leg waiting for its entry); or how it ended: Filled … */
   status?: string | undefined;
   clOrdId?: string | undefined;
   /** One-cancels-other: the partner order that this one's fill (or cancel) takes away. */
@@ -150,10 +139,7 @@ export interface QuoteEvent {
   ts: EpochMs;
 }
 
-/**
- * An order changed: it appeared, its terms, fills or links changed, or it ended. Carries the whole
- * order as it stands now; emitted once per change (a repeat of the same state is not).
- */
+/** An order appeared, changed (terms, fills, links) or ended: the whole order, once per change. */
 export interface OrderUpdateEvent {
   type: "orderUpdate";
   connection: string;
@@ -275,33 +261,6 @@ export interface PlaceOrderRequest {
   timeInForce?: TimeInForce;
 }
 
-/** The second order of a one-cancels-other pair: same account, contract and quantity as the first. */
-export interface OcoLeg {
-  action: Side;
-  orderType: OrderType;
-  price?: number;
-  stopPrice?: number;
-  /** ≤ 64 chars, like the first order's. */
-  clOrdId: string;
-}
-
-export interface PlaceOcoRequest extends PlaceOrderRequest {
-  other: OcoLeg;
-}
-
-/** New terms for a working order. `qty` is the whole quantity, what already filled included. */
-export interface ModifyOrderRequest {
-  accountId: number;
-  orderId: number;
-  qty: number;
-  orderType: OrderType;
-  price?: number;
-  stopPrice?: number;
-  timeInForce?: TimeInForce;
-  /** The order only reduces a position: the request may use the budget kept for exits. */
-  exit?: boolean;
-}
-
 /** Broker replies are results, never exceptions: a reject is routine for a copier. */
 export type OrderResult =
   | {
@@ -378,6 +337,8 @@ export interface AccountRoute {
 // Engine: what the copier, risk and orders report (their own file: ./events.ts)
 
 export * from "./events.js";
+// Working-order terms of the session port (issue 14; their own file: ./orderTerms.ts)
+export * from "./orderTerms.js";
 
 // ---------------------------------------------------------------------------------------------
 // Persistence seams (implemented in data/, injected into the engine)
