@@ -136,6 +136,12 @@ export class FollowerOrders {
     return this.live.get(follower)?.has(leaderId) === true || this.filledOf(follower, leaderId) > 0;
   }
 
+  /** What the follower's mirrors filled for leader orders that are gone is no longer needed. */
+  forgetGone(follower: string, gone: (leaderId: number) => boolean): void {
+    const byLeader = this.fills.get(follower);
+    if (byLeader) for (const id of byLeader.keys()) if (gone(id)) byLeader.delete(id);
+  }
+
   /** The leader order is long finished: what its mirrors filled is no longer needed. */
   forgetLeader(leaderId: number): void {
     for (const byLeader of this.fills.values()) byLeader.delete(leaderId);

@@ -19,22 +19,21 @@ import type { AccountRole } from "../accounts/directory.js";
 import type { FollowerGate } from "../copier/ports.js";
 import type { OrderGateway } from "../orders/gateway.js";
 import { mapContract } from "../symbols.js";
-import type { AccountRoute, BrokerEvent, Clock, EngineEvent, EpochMs, Logger } from "../types.js";
+import type { AccountRoute, BrokerEvent, Clock, EngineEvent, Logger } from "../types.js";
 import { silentLogger } from "../types.js";
 import { SetTokens } from "./clOrdIds.js";
 import { desire } from "./desire.js";
 import { FollowerOrders } from "./followerOrders.js";
 import { LateOrders } from "./lateOrders.js";
 import { LeaderMemo } from "./leaderMemo.js";
-import { leaderOrderOf } from "./leaderOrders.js";
 import { plan } from "./plan.js";
 import { MIRROR_REASONS } from "./reasons.js";
 import { MirrorReporter } from "./reporter.js";
+import { later, openContractOf, positionIn, readScene, type Scene } from "./scene.js";
 import { Scheduler } from "./scheduler.js";
-import type { NotMirrored } from "./screenLines.js";
 import { MirrorSender, type Target } from "./sender.js";
 import { entriesHeld, lateOf, modeOf } from "./settings.js";
-import { type Held, type LeaderOrder, sign } from "./types.js";
+import { type Held, sign } from "./types.js";
 
 export interface MirrorAccounts {
   nameAt(connection: string, accountId: number): string | undefined;
@@ -58,19 +57,6 @@ export interface MirrorDeps {
   pairWindowMs?: number;
   /** At most one modify per order this often (default 250 ms). */
   modifyEveryMs?: number;
-}
-
-/** What one follower's evaluation works with. */
-interface Scene {
-  group: Group;
-  follower: string;
-  route: AccountRoute;
-  leaderRoute: AccountRoute;
-  leaderOpen: Map<string, LeaderOrder[]>;
-  openIds: Set<number>;
-  now: EpochMs;
-  skips: NotMirrored[];
-  recheckAt?: EpochMs | undefined;
 }
 
 export class Mirror {
@@ -198,61 +184,40 @@ export class Mirror {
     const open = route.session.workingOrders(route.accountId);
     const held = this.orders.held(follower, route.accountId, open);
     const leaderRoute = this.deps.accounts.route(group.leader);
+    const mode = modeOf(group);
+    // Copying fills only: nothing to mirror, only what mimik mirrored before to take away.
     const scene: Scene | undefined =
-      leaderRoute && this.deps.accounts.connected(group.leader)
-        ? this.scene(group, follower, route, leaderRoute)
+      mode && leaderRoute && this.deps.accounts.connected(group.leader)
+        ? readScene(group, follower, route, leaderRoute, this.deps.clock.now())
         : undefined;
+    const byContract = new Map<string, Held[]>();
+    for (const h of held) {
+      const leaderContract = scene ? this.leaderContractOf(scene, h.leaderId) : undefined;
+      if (leaderContract === undefined) {
+        // The leader's order is gone (or the group stopped mirroring); while the leader cannot be
+        // seen nothing is taken away on a guess.
+        if (!mode || scene)
+          this.cancelStray(group, follower, route, h, mode ? MIRROR_REASONS.gone : MIRROR_REASONS.modeOff);
+        continue;
+      }
+      const list = byContract.get(leaderContract);
+      if (list) list.push(h);
+      else byContract.set(leaderContract, [h]);
+    }
     if (scene) {
-      const mode = modeOf(group);
-      const byContract = new Map<string, Held[]>();
-      for (const h of held) {
-        const leaderContract = mode ? this.leaderContractOf(scene, h.leaderId) : undefined;
-        if (leaderContract === undefined) {
-          const t: Target = { group: group.name, follower, route, contract: h.contract };
-          if (!h.busy && h.orderId !== undefined)
-            this.sender.cancel(t, h, mode ? MIRROR_REASONS.gone : MIRROR_REASONS.modeOff);
-          continue;
-        }
-        const list = byContract.get(leaderContract);
-        if (list) list.push(h);
-        else byContract.set(leaderContract, [h]);
-      }
-      if (mode) {
-        for (const lc of new Set([...scene.leaderOpen.keys(), ...byContract.keys()]))
-          this.evaluateContract(scene, lc, byContract.get(lc) ?? [], gate);
-      }
+      this.prune(follower, scene);
+      for (const lc of new Set([...scene.leaderOpen.keys(), ...byContract.keys()]))
+        this.evaluateContract(scene, lc, byContract.get(lc) ?? [], gate);
       if (scene.recheckAt !== undefined) this.scheduler.at(follower, scene.recheckAt);
     }
     this.reporter.publish(group.name, follower, route, open, scene?.skips ?? []);
   }
 
-  private scene(group: Group, follower: string, route: AccountRoute, leaderRoute: AccountRoute): Scene {
-    const leaderOpen = new Map<string, LeaderOrder[]>();
-    const openIds = new Set<number>();
-    for (const o of leaderRoute.session.workingOrders(leaderRoute.accountId)) {
-      const lo = leaderOrderOf(o);
-      openIds.add(o.orderId);
-      if (!lo || !o.contract) continue;
-      const list = leaderOpen.get(o.contract);
-      if (list) list.push(lo);
-      else leaderOpen.set(o.contract, [lo]);
-    }
-    return {
-      group,
-      follower,
-      route,
-      leaderRoute,
-      leaderOpen,
-      openIds,
-      now: this.deps.clock.now(),
-      skips: [],
-    };
-  }
-
   private evaluateContract(scene: Scene, lc: string, held: Held[], gate: FollowerGate): void {
     const { group, follower, route, now } = scene;
     const role = this.deps.accounts.role(follower);
-    if (role?.kind !== "follower") return;
+    const mode = modeOf(group);
+    if (role?.kind !== "follower" || !mode) return;
     const cfg = role.follower;
     const contract = mapContract(lc, cfg.mapping);
     const t: Target = { group: group.name, follower, route, contract };
@@ -271,7 +236,7 @@ export class Mirror {
       later: (at) => later(scene, at),
     });
     const desired = desire({
-      mode: modeOf(group)!,
+      mode,
       now,
       pairWindowMs: this.deps.pairWindowMs ?? 1000,
       leaderPosition: L,
@@ -320,10 +285,21 @@ export class Mirror {
 
   // ------------------------------------------------------------------------------------------
 
+  /** What was kept about leader orders now gone (neither open nor just filled) is let go. */
+  private prune(follower: string, scene: Scene): void {
+    const gone = (id: number) => !scene.openIds.has(id) && this.memo.filledOrder(id) === undefined;
+    const counted = this.counted.get(follower);
+    if (counted) for (const id of counted) if (gone(id)) counted.delete(id);
+    this.orders.forgetGone(follower, gone);
+  }
+
+  private cancelStray(group: Group, follower: string, route: AccountRoute, h: Held, reason: string): void {
+    if (h.busy || h.orderId === undefined) return;
+    this.sender.cancel({ group: group.name, follower, route, contract: h.contract }, h, reason);
+  }
+
   private leaderContractOf(scene: Scene, leaderId: number): string | undefined {
-    for (const [contract, orders] of scene.leaderOpen)
-      if (orders.some((o) => o.id === leaderId)) return contract;
-    return this.memo.filledOrder(leaderId)?.contract;
+    return openContractOf(scene, leaderId) ?? this.memo.filledOrder(leaderId)?.contract;
   }
 
   private leaderOpenIds(group: Group): Set<number> {
@@ -356,6 +332,7 @@ export class Mirror {
   }
 
   private run(followers: string[]): void {
+    this.sender.prune(this.deps.clock.now());
     for (const id of this.memo.expire(this.deps.clock.now())) {
       this.orders.forgetLeader(id);
       this.reporter.forgetLeader(id);
@@ -378,12 +355,4 @@ export class Mirror {
     this.reporter.forget(follower);
     this.scheduler.forget(follower);
   }
-}
-
-function positionIn(route: AccountRoute, contract: string): number {
-  return route.session.positions(route.accountId).find((p) => p.contract === contract)?.netPos ?? 0;
-}
-
-function later(scene: Scene, at: EpochMs): void {
-  scene.recheckAt = Math.min(scene.recheckAt ?? at, at);
 }

@@ -40,6 +40,10 @@ export class MirrorReporter {
         reason: s.reason,
       });
     }
+    // Reasons no longer shown are forgotten: one that comes back is news again.
+    const prefix = `${follower}\u0000`;
+    for (const key of this.skipsTold.keys())
+      if (key.startsWith(prefix) && !seen.has(Number(key.slice(prefix.length)))) this.skipsTold.delete(key);
     const orders = orderLines(open, route.accountId);
     const key = JSON.stringify([orders, notMirrored]);
     if (this.shown.get(follower) === key) return;

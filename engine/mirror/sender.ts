@@ -197,9 +197,10 @@ export class MirrorSender {
     });
   }
 
-  /** Orders the plan and the late part no longer name are forgotten with their spacing. */
-  forgetOrder(clOrdId: string): void {
-    this.lastTouched.delete(clOrdId);
+  /** Spacing that has run out is forgotten (the map holds only orders touched a moment ago). */
+  prune(now: number): void {
+    for (const [clOrdId, at] of this.lastTouched)
+      if (at + this.deps.modifyEveryMs <= now) this.lastTouched.delete(clOrdId);
   }
 
   private spec(t: Target, leg: WantLeg, clOrdId: string, exit: boolean): WorkingOrderSpec {

@@ -1,5 +1,6 @@
 /** Issue 14's events at the edges: headless lines, the journal sink, the outbox's newest-state rule. */
 import { describe, expect, it } from "vitest";
+import { formatEntry } from "../../data/journal/format.js";
 import type { MirrorEvent, WorkingOrdersEvent } from "../../engine/types.js";
 import { describeEvent } from "../../src/headless/format.js";
 import { EventOutbox, type OutboxBatch } from "../../src/process/engineThread/outbox.js";
@@ -62,6 +63,15 @@ describe("mirror events at the edges", () => {
     expect(appended).toEqual([
       expect.objectContaining({ type: "mirror", leaderOrderId: 4567, reason: placed.reason }),
     ]);
+  });
+
+  it("mimik log prints a mirror entry as one line with its leader order and reason", () => {
+    const line = formatEntry({ seq: 1, ...placed, at: "2026-11-20T14:03:22.000Z" } as never);
+    expect(line).toContain("mirror");
+    expect(line).toContain("F ");
+    expect(line).toContain(
+      "place sent Sell 1 Stop 6790 MESZ6 <- leader order 4567 (protects the position at the leader's prices)",
+    );
   });
 
   it("a stalled main thread gets each follower's newest working orders, not every change", () => {
