@@ -26,8 +26,10 @@ import {
 } from "./types.js";
 
 export interface FollowerView {
-  /** Net position in the (mapped) contract, as its broker reports it. */
+  /** The position its exits may close: as its broker reports it, less exits on their way. */
   position: number;
+  /** What it will hold once openings on their way fill (max contracts counts it); default position. */
+  exposure?: number | undefined;
   sizing: Sizing;
   maxContracts?: number | undefined;
   /** Why openings are held back now (locked, paused, not whitelisted …); undefined when they may go. */
@@ -153,7 +155,7 @@ function sizeEntries(input: DesireInput, entries: LeaderOrder[][], out: Desired)
     const s = sign(side);
     const filledHere = mine.reduce((sum, set) => sum + s * Math.max(...set.map((o) => o.filled)), 0);
     let step = input.leaderPosition * s > 0 ? input.leaderPosition - filledHere : 0;
-    let room = Math.max(0, cap - Math.max(0, s * follower.position));
+    let room = Math.max(0, cap - Math.max(0, s * (follower.exposure ?? follower.position)));
     for (const set of mine) {
       const q = s * set[0]!.qty;
       const sized = Math.abs(openingSize(follower.sizing, step, step + q, true));

@@ -48,6 +48,8 @@ export interface MirrorDeps {
   gateway: Pick<OrderGateway, "placeWorking" | "placeOco" | "modify" | "cancel" | "placeMarket">;
   accounts: MirrorAccounts;
   gate(follower: string): FollowerGate;
+  /** The follower's position once the copies on their way have filled (the copier's book). */
+  expectedPosition?(follower: string, contract: string): number;
   /** A mirrored opening was placed (risk counts it as a trade, once per leader order). */
   onOpening?(follower: string, leaderOrderId: number): void;
   logger?: Logger | undefined;
@@ -223,6 +225,11 @@ export class Mirror {
     const t: Target = { group: group.name, follower, route, contract };
     const L = positionIn(scene.leaderRoute, lc);
     const F = positionIn(route, contract);
+    // Copies on their way count: an exit in flight shrinks what legs may cover at once, an
+    // opening in flight is covered once it has filled (it may yet be refused).
+    const expected = this.deps.expectedPosition?.(follower, contract) ?? F;
+    const covered =
+      Math.sign(expected) === Math.sign(F) ? Math.sign(F) * Math.min(Math.abs(F), Math.abs(expected)) : 0;
     const held_ = entriesHeld(group, cfg, gate, lc);
     const late = lateOf(group);
     const forPlan = this.lateOrders.sort(t, held, {
@@ -243,7 +250,8 @@ export class Mirror {
       orders: scene.leaderOpen.get(lc) ?? [],
       wasExit: (id) => this.memo.wasExit(id),
       follower: {
-        position: F,
+        position: covered,
+        exposure: Math.abs(expected) > Math.abs(F) && Math.sign(expected) !== -Math.sign(F) ? expected : F,
         sizing: cfg.sizing,
         maxContracts: cfg.maxContracts,
         entriesHeld: held_,

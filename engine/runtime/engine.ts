@@ -100,6 +100,7 @@ export class Engine {
       gateway: this.gateway,
       accounts,
       gate: (follower) => this.risk.gate(follower),
+      expectedPosition: (follower, contract) => this.copier.followerPosition(follower, contract),
       onOpening: (follower) => this.risk.recordOpening(follower),
       logger: this.logger,
     });

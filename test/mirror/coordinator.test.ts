@@ -171,6 +171,23 @@ describe("mirror coordinator", () => {
     expect(w.mirror.covers("F2", w.venue.open(L)[0]!.orderId)).toBe(true);
   });
 
+  it("after a cancel before an exit, the new legs cover what will be left, not what is there now", async () => {
+    const w = mirrorWorld({ protect: true });
+    await protectedLong(w);
+    w.expected.set("F1", 1); // the copier is selling 1 of F1's 2
+    w.mirror.beforeExit("F1", "ESZ6");
+    await w.settle();
+    const ocos = w.venue.sent
+      .filter((s) => s.kind === "oco" && s.accountId === F1)
+      .map((s) => (s.body as PlaceOcoRequest).qty);
+    expect(ocos).toEqual([2, 1]);
+    w.expected.set("F1", 0); // …or closing it
+    w.mirror.beforeExit("F1", "ESZ6");
+    await w.settle();
+    expect(w.venue.sent.filter((s) => s.kind === "oco" && s.accountId === F1)).toHaveLength(2);
+    expect(w.venue.open(F1)).toEqual([]);
+  });
+
   it("hands a LIQUIDATE_ONLY follower to its flatten: nothing placed, modified or cancelled for it", async () => {
     const w = mirrorWorld({ protect: true });
     w.gates.set("F1", { state: "LIQUIDATE_ONLY" });

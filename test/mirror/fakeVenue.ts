@@ -272,6 +272,8 @@ export function mirrorWorld(group: Partial<Config["groups"][number]>, opts: { na
   const events: EngineEvent[] = [];
   const gates = new Map<string, FollowerGate>();
   const deferred: Array<() => void> = [];
+  /** The copier's view of a follower's position with its copies in flight (absent: the broker's). */
+  const expected = new Map<string, number>();
   const gateway = new OrderGateway({ clock, emit: (e) => events.push(e), leaders: directory });
   const make = () =>
     new Mirror({
@@ -280,6 +282,11 @@ export function mirrorWorld(group: Partial<Config["groups"][number]>, opts: { na
       gateway,
       accounts: directory,
       gate: (f) => gates.get(f) ?? { state: "ACTIVE" },
+      expectedPosition: (f, contract) =>
+        expected.get(f) ??
+        venue.positions(venue.accountList.find((a) => a.name === f)!.id).find((p) => p.contract === contract)
+          ?.netPos ??
+        0,
       defer: (work) => deferred.push(work),
     });
   let mirror = make();
@@ -299,6 +306,7 @@ export function mirrorWorld(group: Partial<Config["groups"][number]>, opts: { na
     directory,
     events,
     gates,
+    expected,
     settle,
     get mirror() {
       return mirror;
