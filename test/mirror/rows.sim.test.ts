@@ -3,6 +3,7 @@
  * records: working orders and positions of every follower, and nothing ever on the leader.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import type { WorkingOrdersEvent } from "../../engine/types.js";
 import { eventually, type Rig } from "../support/rig.js";
 import {
   automatedOnLeader,
@@ -314,5 +315,96 @@ describe("mirror: partial fills of a mirrored limit", () => {
     expect(rig.sim.control.records().orders.filter((o) => o.isAutomated && o.orderType === "Market")).toEqual(
       [],
     );
+  });
+});
+
+describe("mirror: the copy gates hold back mirrored openings, with the reason", () => {
+  const notMirrored = (r: Rig, account: string) =>
+    r.events
+      .filter((e): e is WorkingOrdersEvent => e.type === "workingOrders" && e.account === account)
+      .at(-1)
+      ?.notMirrored.map((n) => n.reason);
+
+  it("the whitelist", async () => {
+    rig = await mirrorRig({ copy: "orders", whitelist: { enabled: true, symbols: ["NQ"] } });
+    rig.sim.control.placeOrder(LEADER, {
+      symbol: "ESZ6",
+      action: "Buy",
+      qty: 2,
+      orderType: "Limit",
+      price: 6790,
+    });
+    await eventually(
+      () => notMirrored(rig!, "DEMO2003")?.includes("not whitelisted"),
+      "the reason on screen",
+    );
+    expect(FOLLOWERS.flatMap((f) => working(rig!, f))).toEqual([]);
+  });
+
+  it("a follower switched off: its mirrored entry is cancelled, the others keep theirs", async () => {
+    rig = await mirrorRig({ copy: "orders" });
+    rig.sim.control.placeOrder(LEADER, {
+      symbol: "ESZ6",
+      action: "Buy",
+      qty: 2,
+      orderType: "Limit",
+      price: 6790,
+    });
+    await eventuallyWorking(rig, (by) => FOLLOWERS.every((f) => by[f]!.length === 1), "three mirrors");
+    const config = rig.engine.currentConfig();
+    const group = config.groups[0]!;
+    rig.engine.setConfig({
+      ...config,
+      groups: [
+        {
+          ...group,
+          followers: group.followers.map((f) => (f.account === "DEMO2001" ? { ...f, enabled: false } : f)),
+        },
+      ],
+    });
+    await eventuallyWorking(
+      rig,
+      (by) => by.DEMO2001!.length === 0 && by.DEMO2003!.length === 1,
+      "DEMO2001's cancelled",
+    );
+    await eventually(
+      () => notMirrored(rig!, "DEMO2001")?.includes("follower disabled"),
+      "the reason on screen",
+    );
+  });
+
+  it("max contracts caps a mirrored entry; liquidation-only at the broker holds it back", async () => {
+    rig = await mirrorRig({ copy: "orders" });
+    const config = rig.engine.currentConfig();
+    const group = config.groups[0]!;
+    rig.engine.setConfig({
+      ...config,
+      groups: [
+        {
+          ...group,
+          followers: group.followers.map((f) => (f.account === "DEMO2003" ? { ...f, maxContracts: 1 } : f)),
+        },
+      ],
+    });
+    rig.sim.control.setLiquidationOnly("DEMO2001", true);
+    await eventually(
+      () => rig!.engine.risk.gate("DEMO2001").brokerLocked === true,
+      "DEMO2001 liquidation-only",
+    );
+    rig.sim.control.placeOrder(LEADER, {
+      symbol: "ESZ6",
+      action: "Buy",
+      qty: 3,
+      orderType: "Limit",
+      price: 6790,
+    });
+    const by = await eventuallyWorking(
+      rig,
+      (b) => b.DEMO2003!.length === 1 && b.DEMO2002!.length === 1,
+      "mirrors",
+    );
+    expect(by.DEMO2003![0]).toMatchObject({ qty: 1 });
+    await eventually(() => notMirrored(rig!, "DEMO2001")?.includes("broker lock"), "the reason on screen");
+    expect(working(rig, "DEMO2001")).toEqual([]);
   });
 });
