@@ -21,8 +21,9 @@ export interface RawOrder {
   ocoId?: number | undefined;
   /** OSO / strategy bracket leg: its entry order. */
   parentId?: number | undefined;
-  /** Creation time (broker clock). */
+  /** Creation time (broker clock), parsed once per order by the order cache from `timestamp`. */
   createdAt?: number | undefined;
+  timestamp?: string | undefined;
 }
 /** orderVersion: what an order says (qty, type, prices); a modify makes a new version. */
 export interface RawOrderVersion {
@@ -134,7 +135,7 @@ export function parseOrder(x: unknown): RawOrder | undefined {
     linkedId: num(r.linkedId),
     ocoId: num(r.ocoId),
     parentId: num(r.parentId),
-    createdAt: time(r.timestamp),
+    timestamp: str(r.timestamp),
   };
 }
 

@@ -71,6 +71,8 @@ export class BrokerModel {
   private readonly fills: FillTracker;
   /** Orders whose update waits for their contract's name (looked up like a fill's contract). */
   private readonly ordersWaiting = new Set<number>();
+  /** Orders changed since the last orderUpdates(): their views are built once, after the frame. */
+  private readonly ordersChanged = new Set<number>();
   private readonly nameOf = (contractId: number) => this.contracts.name(contractId);
 
   constructor(
@@ -193,6 +195,7 @@ export class BrokerModel {
     }
     const snapshotFillIds = this.fills.history(snap.fills);
     this.ordersWaiting.clear();
+    this.ordersChanged.clear();
     this.orders.markStatusesReported(this.nameOf);
     this.forgetFinishedOrders();
     const sync: SyncEvent = {
@@ -275,11 +278,36 @@ export class BrokerModel {
     }
   }
 
+  /**
+   * The orders changed since the last call, each once, as it stands now (an order whose contract
+   * has no name yet waits for it, like a fill). Called after a frame is applied, so building
+   * them never comes before a copy's fan-out.
+   */
+  orderUpdates(): BrokerEvent[] {
+    const events: BrokerEvent[] = [];
+    for (const id of this.ordersChanged) {
+      const order = this.orders.view(id, this.nameOf);
+      if (!order) continue;
+      if (order.contract === undefined) {
+        this.ordersWaiting.add(id);
+        continue;
+      }
+      this.ordersWaiting.delete(id);
+      if (this.orders.viewChanged(order))
+        events.push({ type: "orderUpdate", connection: this.connection, order });
+    }
+    this.ordersChanged.clear();
+    return events;
+  }
+
+  hasOrderUpdates(): boolean {
+    return this.ordersChanged.size > 0;
+  }
+
   /** Emits the pending fills and positions whose order and contract are now known. */
   flush(): BrokerEvent[] {
-    const events = this.fills.flush();
-    for (const id of [...this.ordersWaiting]) this.pushUpdate(id, events);
-    return events;
+    for (const id of this.ordersWaiting) this.ordersChanged.add(id);
+    return this.fills.flush();
   }
 
   /** Gives up on the pending items waiting for an order or contract the broker does not have. */
@@ -305,7 +333,7 @@ export class BrokerModel {
         }
         this.orders.store(o);
         this.pushStatus(o, events);
-        this.pushUpdate(o.id, events);
+        this.touchOrder(o.id);
         if (this.fills.hasWaiting) events.push(...this.fills.flush());
         else this.forgetFinishedOrders();
         return;
@@ -317,14 +345,14 @@ export class BrokerModel {
           return;
         }
         this.orders.applyVersion(v);
-        this.pushUpdate(v.orderId, events);
+        this.touchOrder(v.orderId);
         return;
       }
       case "command": {
         const c = parseCommand(entity);
         if (!c) return;
         this.orders.applyCommand(c);
-        this.pushUpdate(c.orderId, events);
+        this.touchOrder(c.orderId);
         return;
       }
       case "commandreport":
@@ -335,7 +363,7 @@ export class BrokerModel {
         // A reject reason that arrives after the Rejected status refines it.
         if (o) {
           this.pushStatus(o, events);
-          this.pushUpdate(o.id, events);
+          this.touchOrder(o.id);
         }
         return;
       }
@@ -373,7 +401,7 @@ export class BrokerModel {
       // Keep the order for fill mapping; it simply is no longer working.
       if (!o) return;
       this.orders.store({ ...o, ordStatus: isWorking(o.ordStatus) ? "Canceled" : o.ordStatus });
-      this.pushUpdate(o.id, events);
+      this.touchOrder(o.id);
     }
   }
 
@@ -397,19 +425,10 @@ export class BrokerModel {
     });
   }
 
-  /** The order's whole view, when it changed (its contract's name first looked up if unknown). */
-  private pushUpdate(orderId: number, events: BrokerEvent[]): void {
+  /** The order changed: its update is built with the others of this frame (orderUpdates()). */
+  private touchOrder(orderId: number): void {
     const o = this.orders.get(orderId);
-    if (!o || !this.allowed.has(o.accountId)) return;
-    const order = this.orders.view(orderId, this.nameOf);
-    if (!order) return;
-    if (order.contract === undefined) {
-      this.ordersWaiting.add(orderId);
-      return;
-    }
-    this.ordersWaiting.delete(orderId);
-    if (this.orders.viewChanged(order))
-      events.push({ type: "orderUpdate", connection: this.connection, order });
+    if (o && this.allowed.has(o.accountId)) this.ordersChanged.add(orderId);
   }
 
   private malformed(entityType: string): void {

@@ -74,29 +74,35 @@ export class OrderCache {
     if (!o || o.contractId === undefined) return undefined;
     const v = this.versions.get(orderId);
     const partner = o.linkedId ?? (o.ocoId !== undefined && o.ocoId !== o.id ? o.ocoId : undefined);
-    return defined({
+    // Built field by field (no undefined keys): this runs for every order entity of every frame.
+    const view: WorkingOrder = {
       orderId: o.id,
       accountId: o.accountId,
       contractId: o.contractId,
-      contract: nameOf(o.contractId),
-      side: o.action as Side | undefined,
-      orderType: v?.orderType,
-      qty: v?.orderQty,
       filledQty: this.filled.get(orderId) ?? 0,
-      price: v?.price,
-      stopPrice: v?.stopPrice,
-      timeInForce: v?.timeInForce,
       status: o.ordStatus,
-      clOrdId: this.clOrdIds.get(orderId),
-      ocoWith: partner,
-      bracketOf: o.parentId,
-      placedAt: o.createdAt,
-    });
+    };
+    const contract = nameOf(o.contractId);
+    if (contract !== undefined) view.contract = contract;
+    if (o.action !== undefined) view.side = o.action as Side;
+    if (v) {
+      view.orderType = v.orderType;
+      view.qty = v.orderQty;
+      if (v.price !== undefined) view.price = v.price;
+      if (v.stopPrice !== undefined) view.stopPrice = v.stopPrice;
+      if (v.timeInForce !== undefined) view.timeInForce = v.timeInForce;
+    }
+    const clOrdId = this.clOrdIds.get(orderId);
+    if (clOrdId !== undefined) view.clOrdId = clOrdId;
+    if (partner !== undefined) view.ocoWith = partner;
+    if (o.parentId !== undefined) view.bracketOf = o.parentId;
+    if (o.createdAt !== undefined) view.placedAt = o.createdAt;
+    return view;
   }
 
   /** Whether the order's view differs from the last one reported; records it. */
   viewChanged(view: WorkingOrder): boolean {
-    const key = JSON.stringify(view);
+    const key = viewKey(view);
     if (this.viewKeys.get(view.orderId) === key) return false;
     this.viewKeys.set(view.orderId, key);
     return true;
@@ -124,9 +130,9 @@ export class OrderCache {
           linkedId: o.linkedId ?? before.linkedId,
           ocoId: o.ocoId ?? before.ocoId,
           parentId: o.parentId ?? before.parentId,
-          createdAt: o.createdAt ?? before.createdAt,
+          createdAt: before.createdAt ?? createdAt(o),
         }
-      : o;
+      : { ...o, createdAt: createdAt(o) };
     this.orders.set(o.id, merged);
     this.indexOpen(merged);
     if (!FINISHED.has(o.ordStatus) || this.finished.has(o.id)) return;
@@ -174,7 +180,7 @@ export class OrderCache {
     for (const o of this.orders.values()) {
       this.statusKeys.set(o.id, this.statusKey(o));
       const view = this.view(o.id, nameOf);
-      if (view) this.viewKeys.set(o.id, JSON.stringify(view));
+      if (view) this.viewKeys.set(o.id, viewKey(view));
     }
   }
 
@@ -215,6 +221,13 @@ export class OrderCache {
   }
 }
 
-function defined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+function createdAt(o: RawOrder): number | undefined {
+  if (o.createdAt !== undefined || o.timestamp === undefined) return o.createdAt;
+  const t = Date.parse(o.timestamp);
+  return Number.isFinite(t) ? t : undefined;
+}
+
+/** Everything a view says that can change, as one string. */
+function viewKey(v: WorkingOrder): string {
+  return `${v.status}|${v.contract}|${v.side}|${v.orderType}|${v.qty}|${v.filledQty}|${v.price}|${v.stopPrice}|${v.timeInForce}|${v.clOrdId}|${v.ocoWith}|${v.bracketOf}`;
 }

@@ -111,6 +111,7 @@ export class Mirror {
       case "orderUpdate": {
         const role = this.roleAt(event.connection, event.order.accountId);
         if (role?.kind === "leader") {
+          if (!modeOf(role.group)) return; // a group copying fills only mirrors nothing
           this.memo.update(role.group.leader, event.order, this.deps.clock.now(), lateOf(role.group).afterMs);
           this.touchGroup(role.group);
         } else if (role?.kind === "follower") {
@@ -123,8 +124,10 @@ export class Mirror {
       case "riskStatus": {
         const accountId = event.type === "position" ? event.position.accountId : event.accountId;
         const role = this.roleAt(event.connection, accountId);
-        if (role?.kind === "leader") this.touchGroup(role.group);
-        else if (role?.kind === "follower") this.touch(role.follower.account);
+        // Positions and risk states size and gate mirrored orders: nothing to do without a mode.
+        if (!role || !modeOf(role.group)) return;
+        if (role.kind === "leader") this.touchGroup(role.group);
+        else this.touch(role.follower.account);
         return;
       }
       case "sync":

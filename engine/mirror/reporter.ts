@@ -6,6 +6,8 @@
 import type { AccountRoute, Clock, EngineEvent, WorkingOrder } from "../types.js";
 import { type NotMirrored, orderLines } from "./screenLines.js";
 
+const EMPTY = JSON.stringify([[], []]);
+
 export class MirrorReporter {
   private readonly shown = new Map<string, string>();
   private readonly skipsTold = new Map<string, string>();
@@ -22,6 +24,8 @@ export class MirrorReporter {
     open: readonly WorkingOrder[],
     skips: readonly NotMirrored[],
   ): void {
+    // The common case (copies fill at once; nothing works, nothing held back) costs no more.
+    if (open.length === 0 && skips.length === 0 && this.shown.get(follower) === EMPTY) return;
     const seen = new Set<number>();
     const notMirrored = skips.filter((s) => !seen.has(s.leaderOrderId) && seen.add(s.leaderOrderId));
     for (const s of notMirrored) {
