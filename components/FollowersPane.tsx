@@ -1,5 +1,10 @@
 import type { ConnectionState } from "../engine/types.js";
-import { exitPendingText, type FollowerRowVM, syncText } from "../src/screen/viewModel.js";
+import {
+  exitPendingText,
+  type FollowerRowVM,
+  syncText,
+  type WorkingOrderVM,
+} from "../src/screen/viewModel.js";
 import type { Column, TableRow } from "./Table.js";
 import { type PaneFrameProps, TablePane } from "./TablePane.js";
 import { money } from "./text.js";
@@ -46,8 +51,44 @@ function roomTone(room: number | undefined): Tone | undefined {
   return room !== undefined && room <= 0 ? "bad" : undefined;
 }
 
-export function followerRows(followers: readonly FollowerRowVM[]): TableRow[] {
-  return followers.map((f) => ({
+/**
+ * One row per follower; under the selected one, a line per working order (which leader order it
+ * mirrors) and per leader order not mirrored for it (why). The selected follower's row keeps its
+ * index: the detail lines come after it.
+ */
+export function followerRows(followers: readonly FollowerRowVM[], selected?: number): TableRow[] {
+  const rows = followers.map((f) => followerRow(f));
+  const f = selected === undefined ? undefined : followers[selected];
+  if (!f) return rows;
+  const detail = orderLines(f);
+  return [...rows.slice(0, selected! + 1), ...detail, ...rows.slice(selected! + 1)];
+}
+
+/** "├ SELL 1 ESZ6 Stop 6790 ← leader order 4567", "└ ✗ leader order 4569 not mirrored: locked". */
+export function orderLines(f: FollowerRowVM): TableRow[] {
+  const texts: { text: string; tone?: Tone }[] = [
+    ...(f.orders ?? []).map((o) => ({ text: orderText(o) })),
+    ...(f.notMirrored ?? []).map((n) => ({
+      text: `✗ leader order ${n.leaderOrderId} not mirrored: ${n.reason}`,
+      tone: "warn" as Tone,
+    })),
+  ];
+  return texts.map((t, i) => ({
+    key: `${f.account}/order/${i}`,
+    cells: {},
+    line: { text: `   ${i === texts.length - 1 ? "└" : "├"} ${t.text}`, tone: t.tone ?? "muted" },
+  }));
+}
+
+function orderText(o: WorkingOrderVM): string {
+  const what = `${o.side === "Buy" ? "BUY" : "SELL"} ${o.qty} ${o.contract} ${o.orderType} ${o.price}`;
+  const waits = o.status === "Suspended" ? " (waits for its entry)" : "";
+  const mirrors = o.leaderOrderId === undefined ? " (not mimik's)" : ` ← leader order ${o.leaderOrderId}`;
+  return `${what}${waits}${mirrors}`;
+}
+
+function followerRow(f: FollowerRowVM): TableRow {
+  return {
     key: f.account,
     tone: f.enabled ? undefined : "muted",
     cells: {
@@ -73,7 +114,7 @@ export function followerRows(followers: readonly FollowerRowVM[]): TableRow[] {
       broker: f.broker,
       reason: f.exitPending ? exitPendingText(f.exitPending) : (f.stateReason ?? ""),
     },
-  }));
+  };
 }
 
 /** What the title line says about the selected follower: its lock and sync, in full words, and its broker. */
@@ -96,7 +137,7 @@ export function FollowersPane({ followers, groupName, selected, ...frame }: Foll
       title={groupName ? `Followers of ${groupName}` : "Followers"}
       info={followerInfo(followers[selected])}
       columns={followers.some((f) => f.exitPending && f.state === "ACTIVE") ? COLUMNS_EXIT_PENDING : COLUMNS}
-      rows={followerRows(followers)}
+      rows={followerRows(followers, followers.length ? selected : undefined)}
       selectedLine={followers.length ? selected : undefined}
       emptyText={groupName ? "no followers: press n to add one" : "select a group"}
       {...frame}

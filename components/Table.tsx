@@ -32,6 +32,8 @@ export interface TableRow {
   cells: Record<string, string | Cell>;
   /** Tone for cells that have none of their own. */
   tone?: Tone | undefined;
+  /** A detail line under a row: one text across the columns instead of cells. */
+  line?: Cell | undefined;
 }
 
 export interface TableProps {
@@ -138,10 +140,12 @@ function TableLine({ row, placed, width, selected, focused, theme }: TableLinePr
     if (t) parts.push({ text: t, tone });
   };
   push(selected ? "›" : " ", undefined);
-  placed.forEach((c, i) => {
-    const cell = cellOf(row, c.key);
-    push(padTo(cell.text, c.w, c.align) + (i < placed.length - 1 ? " " : ""), cell.tone);
-  });
+  if (row.line) push(row.line.text, row.line.tone ?? row.tone);
+  else
+    placed.forEach((c, i) => {
+      const cell = cellOf(row, c.key);
+      push(padTo(cell.text, c.w, c.align) + (i < placed.length - 1 ? " " : ""), cell.tone);
+    });
   return (
     <Text wrap="truncate" inverse={selected && focused} bold={selected}>
       {parts.map((p, i) => (

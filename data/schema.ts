@@ -173,18 +173,62 @@ export const whitelistSchema = z.strictObject({
   symbols: z.array(rootSymbol).default([]),
 });
 
-export const groupSchema = z.strictObject({
-  name: name("group name"),
-  active: z.boolean().default(true),
-  leader: name("leader account"),
-  whitelist: whitelistSchema.default({ enabled: false, symbols: [] }),
-  /**
-   * What a re-sync makes up of the leader's changes a follower missed: "exits" (absent: the
-   * default) reduces and closes by the rule, "full" also opens, "off" makes up nothing.
-   */
-  reconcile: z.enum(["exits", "off", "full"]).optional(),
-  followers: z.array(followerSchema).default([]),
+/**
+ * Issue 14: what becomes of a follower's mirrored order when the leader's filled and it did not:
+ * after `afterSeconds`, an entry is sent to market or cancelled (`entries`); an exit always goes
+ * to market (exits follow the leader).
+ */
+export const lateSchema = z.strictObject({
+  afterSeconds: z
+    .number()
+    .positive("must be more than 0 seconds")
+    .max(3600, "must be at most 3600 seconds (an hour)")
+    .default(5),
+  entries: z.enum(["market", "cancel"], { error: 'must be "market" or "cancel"' }).default("market"),
 });
+
+export const copyModeSchema = z.enum(["fills", "orders"], {
+  error:
+    'must be "fills" (copy the leader\'s fills; the default) or "orders" (mirror its working orders too)',
+});
+
+export const groupSchema = z
+  .strictObject({
+    name: name("group name"),
+    active: z.boolean().default(true),
+    leader: name("leader account"),
+    whitelist: whitelistSchema.default({ enabled: false, symbols: [] }),
+    /**
+     * What a re-sync makes up of the leader's changes a follower missed: "exits" (absent: the
+     * default) reduces and closes by the rule, "full" also opens, "off" makes up nothing.
+     */
+    reconcile: z.enum(["exits", "off", "full"]).optional(),
+    /** What is copied: the leader's fills (default), or its working orders too (issue 14). */
+    copy: copyModeSchema.optional(),
+    /** copy "fills": each follower also gets a native OCO at the leader's exit prices. */
+    protect: z.boolean().optional(),
+    late: lateSchema.optional(),
+    /**
+     * Leader order actions (placements, moves, cancels) expected per hour, for `mimik config
+     * check`'s request budget warning. Default: 120 with copy "orders", 40 with protect.
+     */
+    expectedOrdersPerHour: z
+      .number()
+      .int("must be a whole number")
+      .positive("must be at least 1")
+      .max(1_000_000)
+      .optional(),
+    followers: z.array(followerSchema).default([]),
+  })
+  .superRefine((g, ctx) => {
+    if (g.protect === true && g.copy === "orders")
+      ctx.addIssue({
+        code: "custom",
+        path: ["protect"],
+        message:
+          'protect goes with copy "fills"; copy "orders" mirrors the leader\'s exits already: remove "protect" or set copy to "fills"',
+      });
+  });
 
 const configShape = z.strictObject({
   $schema: z.string().optional(),
@@ -224,6 +268,8 @@ export type Follower = z.infer<typeof followerSchema>;
 export type Whitelist = z.infer<typeof whitelistSchema>;
 export type Group = z.infer<typeof groupSchema>;
 export type ReconcileMode = NonNullable<Group["reconcile"]>;
+export type Late = z.infer<typeof lateSchema>;
+export type CopyMode = z.infer<typeof copyModeSchema>;
 export type Config = z.infer<typeof configShape>;
 export type SecretSource = z.infer<typeof secretSource>;
 

@@ -38,6 +38,8 @@ export const SKIP_REASONS = {
   alreadyInTrade: "already in the leader's trade",
   /** A re-sync found an opening or add the follower missed; `reconcile: "exits"` does not make it up. */
   openingNotMadeUp: "opening not made up (reconcile: exits)",
+  /** Issue 14: the follower's own mirrored working order answers this leader fill. */
+  mirrored: "its own mirrored order answers it",
 } as const;
 
 /** The reason every correction a re-sync makes carries (journal, fills pane). */
@@ -205,9 +207,61 @@ export interface LatencyEvent {
   count: number;
 }
 
+/**
+ * Issue 14: one thing the mirror did or held back for a follower about one leader working order.
+ * The journal keeps every one: what was sent (place, modify, cancel, market), refused, or skipped,
+ * with the leader order and the reason.
+ */
+export interface MirrorEvent {
+  type: "mirror";
+  at: EpochMs;
+  group: string;
+  follower: string;
+  /** The follower's contract (mapped). */
+  contract: string;
+  /** The leader order the follower's order mirrors. */
+  leaderOrderId: number;
+  action: "place" | "modify" | "cancel" | "market" | "skip";
+  outcome: "sent" | "rejected" | "skipped";
+  reason: string;
+  side?: Side | undefined;
+  orderType?: string | undefined;
+  qty?: number | undefined;
+  price?: number | undefined;
+  stopPrice?: number | undefined;
+  clOrdId?: string | undefined;
+  orderId?: number | undefined;
+}
+
+/** One working order of a follower's, as the screen shows it. */
+export interface WorkingOrderLine {
+  orderId: number;
+  contract: string;
+  side: Side;
+  orderType: string;
+  /** Contracts still to work. */
+  qty: number;
+  price?: number | undefined;
+  stopPrice?: number | undefined;
+  status: string;
+  /** The leader order it mirrors; undefined for an order mimik did not place. */
+  leaderOrderId?: number | undefined;
+}
+
+/** A follower's working orders and the leader orders not mirrored for it (with why), when they changed. */
+export interface WorkingOrdersEvent {
+  type: "workingOrders";
+  at: EpochMs;
+  account: string;
+  orders: WorkingOrderLine[];
+  notMirrored: { leaderOrderId: number; contract: string; reason: string }[];
+}
+
 export type EngineEvent =
   | LeaderFillEvent
   | ResyncEvent
+  | MirrorEvent
+  | WorkingOrdersEvent
   | CopyEvent
   | ExitPendingEvent
   | FollowerStateEvent

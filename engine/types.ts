@@ -6,6 +6,7 @@
  */
 
 import type { FollowerState } from "./events.js";
+import type { ModifyOrderRequest, OrderType, PlaceOcoRequest, TimeInForce } from "./orderTerms.js";
 import type { SymbolMap } from "./symbols.js";
 
 export type Side = "Buy" | "Sell";
@@ -76,10 +77,35 @@ export interface PositionSnapshot {
   volume?: number | undefined;
 }
 
+/**
+ * An order as its broker reports it now; the rest of the ids is there once the broker said it
+ * (terms can come a moment after the order). Every change, its end too, is an OrderUpdateEvent.
+ */
 export interface WorkingOrder {
   orderId: number;
   accountId: number;
   contractId: ContractId;
+  /** Contract name (ESZ6), once the session knows it. */
+  contract?: string | undefined;
+  side?: Side | undefined;
+  /** The broker's type name: Limit, Stop, StopLimit, Market, or one mimik does not mirror (TrailingStop …). */
+  orderType?: string | undefined;
+  /** The current version's whole quantity, filled part included. */
+  qty?: number | undefined;
+  filledQty?: number | undefined;
+  /** Limit price (Limit, StopLimit) and trigger price (Stop, StopLimit). */
+  price?: number | undefined;
+  stopPrice?: number | undefined;
+  timeInForce?: string | undefined;
+  /** Working, Pending…, Suspended (a bracket leg waiting for its entry); or how it ended: Filled … */
+  status?: string | undefined;
+  clOrdId?: string | undefined;
+  /** One-cancels-other: the partner order that this one's fill (or cancel) takes away. */
+  ocoWith?: number | undefined;
+  /** A bracket leg (OSO, order strategy): the entry order it waits for. */
+  bracketOf?: number | undefined;
+  /** When the broker created the order (broker time). */
+  placedAt?: EpochMs | undefined;
 }
 
 export interface FillEvent {
@@ -124,6 +150,13 @@ export interface QuoteEvent {
   contract: string;
   price: number;
   ts: EpochMs;
+}
+
+/** An order appeared, changed (terms, fills, links) or ended: the whole order, once per change. */
+export interface OrderUpdateEvent {
+  type: "orderUpdate";
+  connection: string;
+  order: WorkingOrder;
 }
 
 export interface OrderStatusEvent {
@@ -215,6 +248,7 @@ export type BrokerEvent =
   | BalanceEvent
   | QuoteEvent
   | OrderStatusEvent
+  | OrderUpdateEvent
   | RiskStatusEvent
   | ConnectionEvent
   | SyncEvent
@@ -236,11 +270,26 @@ export interface PlaceOrderRequest {
    * reserve for them; openings are refused before it (cancels and liquidations always may).
    */
   exit?: boolean;
+  /** Market when absent. A session that cannot place a type refuses it; it never sends another type. */
+  orderType?: OrderType;
+  /** Limit price: Limit and StopLimit. */
+  price?: number;
+  /** Trigger price: Stop and StopLimit. */
+  stopPrice?: number;
+  /** Day when absent. */
+  timeInForce?: TimeInForce;
 }
 
 /** Broker replies are results, never exceptions: a reject is routine for a copier. */
 export type OrderResult =
-  | { ok: true; orderId: number; writtenAt: MonoMs; ackAt: MonoMs }
+  | {
+      ok: true;
+      orderId: number;
+      /** placeOco: the second order's id, when the broker said it. */
+      otherOrderId?: number | undefined;
+      writtenAt: MonoMs;
+      ackAt: MonoMs;
+    }
   | { ok: false; failureReason: string; failureText?: string | undefined; writtenAt?: MonoMs; ackAt: MonoMs };
 
 /**
@@ -282,6 +331,7 @@ export interface BrokerSession {
   findContract(name: string): Promise<ContractSpec | undefined>;
   positions(accountId: number): PositionSnapshot[];
   cashBalance(accountId: number): { amount: number; realizedPnL: number } | undefined;
+  /** The account's open orders (working, or bracket legs waiting for their entry). */
   workingOrders(accountId: number): WorkingOrder[];
   lastPrice(contractId: ContractId): number | undefined;
   /** Ask for quotes on a contract (by canonical name); prices arrive as QuoteEvents. */
@@ -290,6 +340,13 @@ export interface BrokerSession {
   /** Sends now whatever the session holds back to send in one write (the end of a copy fan-out). */
   flushWrites?(): void;
   cancelOrder(orderId: number): Promise<OrderResult>;
+  /** New quantity, type or prices for a working order; the result names the order. */
+  modifyOrder(req: ModifyOrderRequest): Promise<OrderResult>;
+  /**
+   * Two orders in one request, one cancelling the other (Tradovate's order/placeoco). A broker
+   * without native OCO orders leaves this out: mimik then places two orders and links them itself.
+   */
+  placeOco?(req: PlaceOcoRequest): Promise<OrderResult>;
   liquidatePosition(accountId: number, contractId: ContractId): Promise<OrderResult>;
   rateBudget(): RateBudget;
   on(listener: (event: BrokerEvent) => void): () => void;
@@ -308,60 +365,14 @@ export interface AccountRoute {
 // Engine: what the copier, risk and orders report (their own file: ./events.ts)
 
 export * from "./events.js";
+// Working-order terms of the session port (issue 14; their own file: ./orderTerms.ts)
+export * from "./orderTerms.js";
 
 // ---------------------------------------------------------------------------------------------
 // Persistence seams (implemented in data/, injected into the engine)
 
-export type LockKind = "daily" | "trailing" | "profit" | "trades" | "manual" | "broker";
-
-/** What must survive a restart or kill -9 for one follower (keyed by account name). */
-export interface FollowerRiskRecord {
-  state: FollowerState;
-  lockKind?: LockKind | undefined;
-  lockReason?: string | undefined;
-  lockedAt?: EpochMs | undefined;
-  /** Intraday trailing high-water mark of net liquidation; never resets by itself. */
-  highWaterMark?: number | undefined;
-  /** Net liquidation at the start of the current trading day. */
-  startOfDayBalance?: number | undefined;
-  /** Trading day (YYYY-MM-DD, the CT date the session ends on) the two fields above belong to. */
-  tradingDay?: string | undefined;
-  tradesToday?: number | undefined;
-}
-
-/**
- * The leader position a follower last acted on, per leader contract (issue 18): what a re-sync
- * compares the leader's position with to make up missed exits. A contract not listed is 0.
- */
-export interface ActedOnRecord {
-  /** The leader these positions are of; another leader's record is not this one's. */
-  leader: string;
-  positions: Record<string, number>;
-}
-
-export interface RuntimeState {
-  version: 1;
-  followers: Record<string, FollowerRiskRecord>;
-  lastRollAt?: EpochMs | undefined;
-  /** Per follower; absent in files written before issue 18 (then every follower starts fresh). */
-  actedOn?: Record<string, ActedOnRecord> | undefined;
-}
-
-export interface RiskStateStore {
-  read(): RuntimeState;
-  /** Resolves once the record is durably on disk (atomic write). */
-  saveFollower(follower: string, record: FollowerRiskRecord): Promise<void>;
-  /**
-   * Optional: several followers' records in one durable write. The risk engine uses it for the
-   * changes it saves lazily (trade counts, high-water marks), so 200 followers cost one write.
-   */
-  saveFollowers?(records: Record<string, FollowerRiskRecord>): Promise<void>;
-  /**
-   * Optional: the leader positions followers last acted on (undefined removes a follower's), in
-   * one durable write. Without it a restart makes up no exits missed while mimik was stopped.
-   */
-  saveActedOn?(records: Record<string, ActedOnRecord | undefined>): Promise<void>;
-}
+// Their own file: ./persistence.ts
+export * from "./persistence.js";
 
 /** Leader fills already acted on, seeded from the journal at start so a restart never recopies. */
 export interface FillLedger {

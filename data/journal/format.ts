@@ -42,6 +42,22 @@ function what(entry: JournalEntry, whoField: string | undefined): string {
       const latency = typeof entry.latencyMs === "number" ? `in ${entry.latencyMs.toFixed(2)} ms` : undefined;
       return words(entry.outcome, entry.kind, entry.side, entry.qty, entry.contract, latency);
     }
+    case "mirror": {
+      // Issue 14: what the mirror did for this follower, and the leader order it answers.
+      const prices = [entry.stopPrice, entry.price].filter((p) => p !== undefined).join("/");
+      const leader =
+        entry.leaderOrderId !== undefined ? `<- leader order ${clean(entry.leaderOrderId)}` : undefined;
+      return words(
+        entry.action,
+        entry.outcome,
+        entry.side,
+        entry.qty,
+        entry.orderType,
+        prices,
+        entry.contract,
+        leader,
+      );
+    }
     case "followerState":
     case "connectionStatus":
       return words(entry.state);

@@ -15,6 +15,25 @@ export interface RawOrder {
   contractId: number | undefined;
   ordStatus: string;
   action: Side | undefined;
+  /** OCO partner (Tradovate's linkedId). */
+  linkedId?: number | undefined;
+  /** The OCO pair's id: both legs carry it. */
+  ocoId?: number | undefined;
+  /** OSO / strategy bracket leg: its entry order. */
+  parentId?: number | undefined;
+  /** Creation time (broker clock), parsed once per order by the order cache from `timestamp`. */
+  createdAt?: number | undefined;
+  timestamp?: string | undefined;
+}
+/** orderVersion: what an order says (qty, type, prices); a modify makes a new version. */
+export interface RawOrderVersion {
+  id: number;
+  orderId: number;
+  orderQty: number;
+  orderType: string;
+  price: number | undefined;
+  stopPrice: number | undefined;
+  timeInForce: string | undefined;
 }
 export interface RawFill {
   id: number;
@@ -70,6 +89,8 @@ export interface RawReport {
   orderId: number | undefined;
   rejectReason: string | undefined;
   text: string | undefined;
+  /** executionReport: contracts of the order filled so far. */
+  cumQty?: number | undefined;
 }
 
 type Rec = Record<string, unknown>;
@@ -111,6 +132,29 @@ export function parseOrder(x: unknown): RawOrder | undefined {
     contractId: num(r.contractId),
     ordStatus: str(r.ordStatus) ?? "Unknown",
     action: side(r.action),
+    linkedId: num(r.linkedId),
+    ocoId: num(r.ocoId),
+    parentId: num(r.parentId),
+    timestamp: str(r.timestamp),
+  };
+}
+
+export function parseOrderVersion(x: unknown): RawOrderVersion | undefined {
+  const r = rec(x);
+  const id = num(r?.id);
+  const orderId = num(r?.orderId);
+  const orderQty = num(r?.orderQty);
+  const orderType = str(r?.orderType);
+  if (!r || id === undefined || orderId === undefined || orderQty === undefined || !orderType)
+    return undefined;
+  return {
+    id,
+    orderId,
+    orderQty,
+    orderType,
+    price: num(r.price),
+    stopPrice: num(r.stopPrice),
+    timeInForce: str(r.timeInForce),
   };
 }
 
@@ -212,5 +256,6 @@ export function parseReport(x: unknown): RawReport | undefined {
     orderId: num(r.orderId),
     rejectReason: str(r.rejectReason) || undefined,
     text: str(r.text) || undefined,
+    cumQty: num(r.cumQty),
   };
 }

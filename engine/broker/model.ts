@@ -24,6 +24,7 @@ import {
   parseCommand,
   parseFill,
   parseOrder,
+  parseOrderVersion,
   parsePosition,
   parseReport,
   type RawOrder,
@@ -53,6 +54,7 @@ const SNAPSHOT_COLLECTIONS: Array<[string, string]> = [
   ["contractMaturities", "contractMaturity"],
   ["products", "product"],
   ["orders", "order"],
+  ["orderVersions", "orderVersion"],
   ["commands", "command"],
   ["commandReports", "commandReport"],
   ["executionReports", "executionReport"],
@@ -67,6 +69,11 @@ export class BrokerModel {
   private readonly contracts = new ContractCache();
   private readonly state: AccountState;
   private readonly fills: FillTracker;
+  /** Orders whose update waits for their contract's name (looked up like a fill's contract). */
+  private readonly ordersWaiting = new Set<number>();
+  /** Orders changed since the last orderUpdates(): their views are built once, after the frame. */
+  private readonly ordersChanged = new Set<number>();
+  private readonly nameOf = (contractId: number) => this.contracts.name(contractId);
 
   constructor(
     private readonly connection: string,
@@ -113,7 +120,7 @@ export class BrokerModel {
   }
 
   workingOrders(accountId: number): WorkingOrder[] {
-    return this.orders.working(accountId);
+    return this.orders.working(accountId, this.nameOf);
   }
 
   order(orderId: number): RawOrder | undefined {
@@ -146,11 +153,18 @@ export class BrokerModel {
 
   /** What the pending fills and positions are waiting for. */
   missing(): { orderIds: number[]; contractIds: number[] } {
-    return this.fills.missing();
+    const missing = this.fills.missing();
+    if (this.ordersWaiting.size === 0) return missing;
+    const contractIds = new Set(missing.contractIds);
+    for (const id of this.ordersWaiting) {
+      const contractId = this.orders.get(id)?.contractId;
+      if (contractId !== undefined && !this.contracts.name(contractId)) contractIds.add(contractId);
+    }
+    return { orderIds: missing.orderIds, contractIds: [...contractIds] };
   }
 
   hasPending(): boolean {
-    return this.fills.hasWaiting;
+    return this.fills.hasWaiting || this.ordersWaiting.size > 0;
   }
 
   // ------------------------------------------------------------------ writes
@@ -180,7 +194,9 @@ export class BrokerModel {
       for (const entity of asArray(snap[collection])) this.applyEntity(type, entity);
     }
     const snapshotFillIds = this.fills.history(snap.fills);
-    this.orders.markStatusesReported();
+    this.ordersWaiting.clear();
+    this.ordersChanged.clear();
+    this.orders.markStatusesReported(this.nameOf);
     this.forgetFinishedOrders();
     const sync: SyncEvent = {
       type: "sync",
@@ -243,6 +259,11 @@ export class BrokerModel {
         if (o) this.orders.store(o);
         return;
       }
+      case "orderversion": {
+        const v = parseOrderVersion(entity);
+        if (v) this.orders.applyVersion(v);
+        return;
+      }
       case "command": {
         const c = parseCommand(entity);
         if (c) this.orders.applyCommand(c);
@@ -257,8 +278,35 @@ export class BrokerModel {
     }
   }
 
+  /**
+   * The orders changed since the last call, each once, as it stands now (an order whose contract
+   * has no name yet waits for it, like a fill). Called after a frame is applied, so building
+   * them never comes before a copy's fan-out.
+   */
+  orderUpdates(): BrokerEvent[] {
+    const events: BrokerEvent[] = [];
+    for (const id of this.ordersChanged) {
+      const order = this.orders.view(id, this.nameOf);
+      if (!order) continue;
+      if (order.contract === undefined) {
+        this.ordersWaiting.add(id);
+        continue;
+      }
+      this.ordersWaiting.delete(id);
+      if (this.orders.viewChanged(order))
+        events.push({ type: "orderUpdate", connection: this.connection, order });
+    }
+    this.ordersChanged.clear();
+    return events;
+  }
+
+  hasOrderUpdates(): boolean {
+    return this.ordersChanged.size > 0;
+  }
+
   /** Emits the pending fills and positions whose order and contract are now known. */
   flush(): BrokerEvent[] {
+    for (const id of this.ordersWaiting) this.ordersChanged.add(id);
     return this.fills.flush();
   }
 
@@ -285,8 +333,26 @@ export class BrokerModel {
         }
         this.orders.store(o);
         this.pushStatus(o, events);
+        this.touchOrder(o.id);
         if (this.fills.hasWaiting) events.push(...this.fills.flush());
         else this.forgetFinishedOrders();
+        return;
+      }
+      case "orderversion": {
+        const v = parseOrderVersion(entity);
+        if (!v) {
+          this.malformed(entityType);
+          return;
+        }
+        this.orders.applyVersion(v);
+        this.touchOrder(v.orderId);
+        return;
+      }
+      case "command": {
+        const c = parseCommand(entity);
+        if (!c) return;
+        this.orders.applyCommand(c);
+        this.touchOrder(c.orderId);
         return;
       }
       case "commandreport":
@@ -295,7 +361,10 @@ export class BrokerModel {
         const orderId = r ? this.orders.applyReport(r) : undefined;
         const o = orderId !== undefined ? this.orders.get(orderId) : undefined;
         // A reject reason that arrives after the Rejected status refines it.
-        if (o) this.pushStatus(o, events);
+        if (o) {
+          this.pushStatus(o, events);
+          this.touchOrder(o.id);
+        }
         return;
       }
       case "position": {
@@ -330,7 +399,9 @@ export class BrokerModel {
     } else if (type === "order") {
       const o = parseOrder(entity);
       // Keep the order for fill mapping; it simply is no longer working.
-      if (o) this.orders.store({ ...o, ordStatus: isWorking(o.ordStatus) ? "Canceled" : o.ordStatus });
+      if (!o) return;
+      this.orders.store({ ...o, ordStatus: isWorking(o.ordStatus) ? "Canceled" : o.ordStatus });
+      this.touchOrder(o.id);
     }
   }
 
@@ -352,6 +423,12 @@ export class BrokerModel {
       clOrdId: this.orders.clOrdId(o.id),
       rejectReason: o.ordStatus === "Rejected" ? this.orders.rejectReason(o.id) : undefined,
     });
+  }
+
+  /** The order changed: its update is built with the others of this frame (orderUpdates()). */
+  private touchOrder(orderId: number): void {
+    const o = this.orders.get(orderId);
+    if (o && this.allowed.has(o.accountId)) this.ordersChanged.add(orderId);
   }
 
   private malformed(entityType: string): void {

@@ -7,9 +7,12 @@
  * Bounded (design.md §9): finished orders beyond the most recent `finishedOrders` are forgotten
  * with their clOrdId, status and reject reason (working orders never are), and only the most
  * recent `commands` links are kept.
+ *
+ * An order's terms live on its latest orderVersion and its filled quantity on its execution
+ * reports (§4: the order entity has neither); `view` puts them together as a WorkingOrder.
  */
-import type { WorkingOrder } from "../types.js";
-import type { RawCommand, RawOrder, RawReport } from "./entities.js";
+import type { Side, WorkingOrder } from "../types.js";
+import type { RawCommand, RawOrder, RawOrderVersion, RawReport } from "./entities.js";
 import { FifoKeys } from "./fifo.js";
 
 const WORKING = new Set(["Working", "PendingNew", "PendingReplace", "PendingCancel", "Suspended"]);
@@ -30,6 +33,13 @@ export class OrderCache {
   private readonly finished = new Set<number>();
   private readonly finishedOldestFirst = new FifoKeys();
   private readonly commandsOldestFirst = new FifoKeys();
+  /** The latest version of each order (the highest version id: a modify makes a new one). */
+  private readonly versions = new Map<number, RawOrderVersion>();
+  /** Contracts filled so far per order (the highest cumQty reported). */
+  private readonly filled = new Map<number, number>();
+  /** Open orders per account, so reading one account's never scans every order. */
+  private readonly openByAccount = new Map<number, Set<number>>();
+  private readonly viewKeys = new Map<number, string>();
 
   constructor(private readonly limits: { finishedOrders: number; commands: number }) {}
 
@@ -49,23 +59,82 @@ export class OrderCache {
     return this.rejectReasons.get(orderId);
   }
 
-  working(accountId: number): WorkingOrder[] {
+  working(accountId: number, nameOf: (contractId: number) => string | undefined): WorkingOrder[] {
     const out: WorkingOrder[] = [];
-    for (const o of this.orders.values()) {
-      if (o.accountId === accountId && WORKING.has(o.ordStatus) && o.contractId !== undefined) {
-        out.push({ orderId: o.id, accountId: o.accountId, contractId: String(o.contractId) });
-      }
+    for (const id of this.openByAccount.get(accountId) ?? []) {
+      const view = this.view(id, nameOf);
+      if (view) out.push(view);
     }
     return out;
+  }
+
+  /** The order with its terms, fills and links as a WorkingOrder; undefined without a contract. */
+  view(orderId: number, nameOf: (contractId: number) => string | undefined): WorkingOrder | undefined {
+    const o = this.orders.get(orderId);
+    if (!o || o.contractId === undefined) return undefined;
+    const v = this.versions.get(orderId);
+    const partner = o.linkedId ?? (o.ocoId !== undefined && o.ocoId !== o.id ? o.ocoId : undefined);
+    // Built field by field (no undefined keys): this runs for every order entity of every frame.
+    const view: WorkingOrder = {
+      orderId: o.id,
+      accountId: o.accountId,
+      contractId: String(o.contractId),
+      filledQty: this.filled.get(orderId) ?? 0,
+      status: o.ordStatus,
+    };
+    const contract = nameOf(o.contractId);
+    if (contract !== undefined) view.contract = contract;
+    if (o.action !== undefined) view.side = o.action as Side;
+    if (v) {
+      view.orderType = v.orderType;
+      view.qty = v.orderQty;
+      if (v.price !== undefined) view.price = v.price;
+      if (v.stopPrice !== undefined) view.stopPrice = v.stopPrice;
+      if (v.timeInForce !== undefined) view.timeInForce = v.timeInForce;
+    }
+    const clOrdId = this.clOrdIds.get(orderId);
+    if (clOrdId !== undefined) view.clOrdId = clOrdId;
+    if (partner !== undefined) view.ocoWith = partner;
+    if (o.parentId !== undefined) view.bracketOf = o.parentId;
+    if (o.createdAt !== undefined) view.placedAt = o.createdAt;
+    return view;
+  }
+
+  /** Whether the order's view differs from the last one reported; records it. */
+  viewChanged(view: WorkingOrder): boolean {
+    const key = viewKey(view);
+    if (this.viewKeys.get(view.orderId) === key) return false;
+    this.viewKeys.set(view.orderId, key);
+    return true;
   }
 
   /** A snapshot is the truth now: orders it does not list are gone (links and clOrdIds stay). */
   clearOrders(): void {
     this.orders.clear();
+    this.openByAccount.clear();
+    this.versions.clear();
+    this.filled.clear();
+  }
+
+  applyVersion(v: RawOrderVersion): void {
+    const have = this.versions.get(v.orderId);
+    if (!have || have.id <= v.id) this.versions.set(v.orderId, v);
   }
 
   store(o: RawOrder): void {
-    this.orders.set(o.id, o);
+    const before = this.orders.get(o.id);
+    // A later event may leave out what an earlier one said (links, creation time): keep it.
+    const merged: RawOrder = before
+      ? {
+          ...o,
+          linkedId: o.linkedId ?? before.linkedId,
+          ocoId: o.ocoId ?? before.ocoId,
+          parentId: o.parentId ?? before.parentId,
+          createdAt: before.createdAt ?? createdAt(o),
+        }
+      : { ...o, createdAt: createdAt(o) };
+    this.orders.set(o.id, merged);
+    this.indexOpen(merged);
     if (!FINISHED.has(o.ordStatus) || this.finished.has(o.id)) return;
     this.finished.add(o.id);
     this.finishedOldestFirst.push(o.id);
@@ -88,11 +157,13 @@ export class OrderCache {
     if (c.clOrdId && !this.clOrdIds.has(c.orderId)) this.clOrdIds.set(c.orderId, c.clOrdId);
   }
 
-  /** Records a report's reject reason; returns the order it is about, when known. */
+  /** Records a report's reject reason and filled quantity; returns the order it is about, when known. */
   applyReport(r: RawReport): number | undefined {
     const orderId =
       r.orderId ?? (r.commandId !== undefined ? this.commandOrders.get(r.commandId) : undefined);
     if (orderId !== undefined && r.rejectReason) this.rejectReasons.set(orderId, r.rejectReason);
+    if (orderId !== undefined && r.cumQty !== undefined && r.cumQty > (this.filled.get(orderId) ?? 0))
+      this.filled.set(orderId, r.cumQty);
     return orderId;
   }
 
@@ -104,9 +175,13 @@ export class OrderCache {
     return true;
   }
 
-  /** After a snapshot: its statuses count as reported. */
-  markStatusesReported(): void {
-    for (const o of this.orders.values()) this.statusKeys.set(o.id, this.statusKey(o));
+  /** After a snapshot: its statuses and views count as reported. */
+  markStatusesReported(nameOf: (contractId: number) => string | undefined): void {
+    for (const o of this.orders.values()) {
+      this.statusKeys.set(o.id, this.statusKey(o));
+      const view = this.view(o.id, nameOf);
+      if (view) this.viewKeys.set(o.id, viewKey(view));
+    }
   }
 
   /**
@@ -124,10 +199,35 @@ export class OrderCache {
       this.statusKeys.delete(id);
       this.clOrdIds.delete(id);
       this.rejectReasons.delete(id);
+      this.versions.delete(id);
+      this.filled.delete(id);
+      this.viewKeys.delete(id);
     }
+  }
+
+  private indexOpen(o: RawOrder): void {
+    let open = this.openByAccount.get(o.accountId);
+    if (WORKING.has(o.ordStatus)) {
+      if (!open) {
+        open = new Set();
+        this.openByAccount.set(o.accountId, open);
+      }
+      open.add(o.id);
+    } else if (open?.delete(o.id) && open.size === 0) this.openByAccount.delete(o.accountId);
   }
 
   private statusKey(o: RawOrder): string {
     return o.ordStatus === "Rejected" ? `${o.ordStatus}|${this.rejectReasons.get(o.id) ?? ""}` : o.ordStatus;
   }
+}
+
+function createdAt(o: RawOrder): number | undefined {
+  if (o.createdAt !== undefined || o.timestamp === undefined) return o.createdAt;
+  const t = Date.parse(o.timestamp);
+  return Number.isFinite(t) ? t : undefined;
+}
+
+/** Everything a view says that can change, as one string. */
+function viewKey(v: WorkingOrder): string {
+  return `${v.status}|${v.contract}|${v.side}|${v.orderType}|${v.qty}|${v.filledQty}|${v.price}|${v.stopPrice}|${v.timeInForce}|${v.clOrdId}|${v.ocoWith}|${v.bracketOf}`;
 }

@@ -4,13 +4,23 @@
  * "penalty", "Disconnected", …); when the budget starts refusing, the trader hears it once a
  * minute at most, not once per order.
  */
-import type { BrokerEvent, Clock, MonoMs, OrderResult, PlaceOrderRequest } from "../types.js";
+import type {
+  BrokerEvent,
+  Clock,
+  ModifyOrderRequest,
+  MonoMs,
+  OrderResult,
+  PlaceOcoRequest,
+  PlaceOrderRequest,
+} from "../types.js";
 import { budgetText } from "./advice.js";
 import {
   cancelOrderBody,
   liquidatePositionBody,
+  modifyOrderBody,
   orderResultFromError,
   orderResultFromReply,
+  placeOcoBody,
   placeOrderBody,
   TRANSPORT_FAILURES,
 } from "./orders.js";
@@ -43,6 +53,25 @@ export class OrderSender {
     );
   }
 
+  /** Both orders' clOrdIds are remembered: their fills and statuses carry ours. */
+  placeOco(req: PlaceOcoRequest): Promise<OrderResult> {
+    return this.send("order/placeoco", placeOcoBody(req), req.exit ? "exit" : "order", (orderId, other) => {
+      this.deps.rememberClOrdId(orderId, req.clOrdId);
+      if (other !== undefined) this.deps.rememberClOrdId(other, req.other.clOrdId);
+    });
+  }
+
+  /** A modify answers {commandId}: the result names the modified order. */
+  modify(req: ModifyOrderRequest): Promise<OrderResult> {
+    return this.send(
+      "order/modifyorder",
+      modifyOrderBody(req),
+      req.exit ? "exit" : "order",
+      undefined,
+      req.orderId,
+    );
+  }
+
   cancel(orderId: number): Promise<OrderResult> {
     return this.send("order/cancelorder", cancelOrderBody(orderId), "exit", undefined, orderId);
   }
@@ -55,7 +84,7 @@ export class OrderSender {
     endpoint: string,
     body: Record<string, unknown>,
     kind: RequestKind,
-    onOrderId?: (orderId: number) => void,
+    onOrderId?: (orderId: number, otherOrderId?: number) => void,
     fallbackOrderId?: number,
   ): Promise<OrderResult> {
     const { clock, redactor } = this.deps;
@@ -79,7 +108,7 @@ export class OrderSender {
     return socket.request(endpoint, body, { priority: kind, onWritten }).then(
       (d) => {
         const result = orderResultFromReply(d, writtenAt, clock.mono(), fallbackOrderId);
-        if (result.ok) onOrderId?.(result.orderId);
+        if (result.ok) onOrderId?.(result.orderId, result.otherOrderId);
         return clean(result);
       },
       (err: unknown) => {

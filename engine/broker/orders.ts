@@ -2,7 +2,15 @@
  * Order requests and their replies (tradovate-protocol.md §5): request bodies, and the mapping of
  * every reply or transport failure to an OrderResult. Pure functions.
  */
-import type { MonoMs, OrderResult, PlaceOrderRequest } from "../types.js";
+import type {
+  ModifyOrderRequest,
+  MonoMs,
+  OcoLeg,
+  OrderResult,
+  OrderType,
+  PlaceOcoRequest,
+  PlaceOrderRequest,
+} from "../types.js";
 import { asBrokerError } from "./auth.js";
 import type { BrokerRequestError } from "./errors.js";
 
@@ -18,7 +26,10 @@ export const TRANSPORT_FAILURES = {
   requestFailed: "RequestFailed",
 } as const;
 
-/** Market order, `isAutomated: true`, account name and id both sent (§5.1). */
+/**
+ * An order, `isAutomated: true`, account name and id both sent (§5.1): Market unless the request
+ * names another type; a limit price for Limit and StopLimit, a trigger for Stop and StopLimit.
+ */
 export function placeOrderBody(req: PlaceOrderRequest): Record<string, unknown> {
   const body: Record<string, unknown> = {
     accountSpec: req.accountName,
@@ -26,11 +37,42 @@ export function placeOrderBody(req: PlaceOrderRequest): Record<string, unknown> 
     action: req.action,
     symbol: req.symbol,
     orderQty: req.qty,
-    orderType: "Market",
+    ...priced(req.orderType ?? "Market", req.price, req.stopPrice),
     isAutomated: true,
     clOrdId: req.clOrdId,
   };
+  if (req.timeInForce !== undefined) body.timeInForce = req.timeInForce;
   if (req.text !== undefined) body.text = req.text;
+  return body;
+}
+
+/** order/placeoco: the first order's fields and `other`, the order its fill cancels (§5.2). */
+export function placeOcoBody(req: PlaceOcoRequest): Record<string, unknown> {
+  return { ...placeOrderBody(req), other: legBody(req.other) };
+}
+
+function legBody(leg: OcoLeg): Record<string, unknown> {
+  return { action: leg.action, ...priced(leg.orderType, leg.price, leg.stopPrice), clOrdId: leg.clOrdId };
+}
+
+/** order/modifyorder: `orderQty` and `orderType` are required (§5.2), the prices the type needs. */
+export function modifyOrderBody(req: ModifyOrderRequest): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    orderId: req.orderId,
+    orderQty: req.qty,
+    ...priced(req.orderType, req.price, req.stopPrice),
+    isAutomated: true,
+  };
+  if (req.timeInForce !== undefined) body.timeInForce = req.timeInForce;
+  return body;
+}
+
+/** The type with only the prices it uses: a stray price on a Stop is never sent. */
+function priced(orderType: OrderType, price?: number, stopPrice?: number): Record<string, unknown> {
+  const body: Record<string, unknown> = { orderType };
+  if ((orderType === "Limit" || orderType === "StopLimit") && price !== undefined) body.price = price;
+  if ((orderType === "Stop" || orderType === "StopLimit") && stopPrice !== undefined)
+    body.stopPrice = stopPrice;
   return body;
 }
 
@@ -62,6 +104,8 @@ export function orderResultFromReply(
     return { ok: false, failureReason: "UnknownReason", failureText: rec.errorText, writtenAt, ackAt };
   }
   const orderId = typeof rec.orderId === "number" ? rec.orderId : fallbackOrderId;
+  // placeoco answers {orderId, ocoId}: the second order's id.
+  const otherOrderId = typeof rec.ocoId === "number" ? rec.ocoId : undefined;
   if (orderId === undefined) {
     return {
       ok: false,
@@ -71,7 +115,9 @@ export function orderResultFromReply(
       ackAt,
     };
   }
-  return { ok: true, orderId, writtenAt: writtenAt ?? ackAt, ackAt };
+  const ok: OrderResult = { ok: true, orderId, writtenAt: writtenAt ?? ackAt, ackAt };
+  if (otherOrderId !== undefined) ok.otherOrderId = otherOrderId;
+  return ok;
 }
 
 export function orderResultFromError(

@@ -16,8 +16,10 @@ import {
   type ContractId,
   type ContractSpec,
   type Logger,
+  type ModifyOrderRequest,
   type MonoMs,
   type OrderResult,
+  type PlaceOcoRequest,
   type PlaceOrderRequest,
   type PositionSnapshot,
   type RateBudget,
@@ -99,6 +101,7 @@ export class TradovateBrokerSession implements BrokerSession {
   /** Live props that arrived before the snapshot was applied. */
   private buffered: Array<{ msg: EventMessage; receivedAt: MonoMs }> = [];
   private syncedOnce = false;
+  private orderUpdatesDue = false;
   private stopped = true;
   private firstOutcome: (() => void) | undefined;
 
@@ -302,6 +305,14 @@ export class TradovateBrokerSession implements BrokerSession {
     return this.orders.place(req);
   }
 
+  placeOco(req: PlaceOcoRequest): Promise<OrderResult> {
+    return this.orders.placeOco(req);
+  }
+
+  modifyOrder(req: ModifyOrderRequest): Promise<OrderResult> {
+    return this.orders.modify(req);
+  }
+
   cancelOrder(orderId: number): Promise<OrderResult> {
     return this.orders.cancel(orderId);
   }
@@ -338,6 +349,7 @@ export class TradovateBrokerSession implements BrokerSession {
       connection: this.connection,
     });
     for (const ev of this.model.applySnapshotPart(part, receivedAt)) this.emit(ev);
+    this.emitOrderUpdatesSoon();
     this.lookups.resolveMissing();
   }
 
@@ -353,11 +365,26 @@ export class TradovateBrokerSession implements BrokerSession {
 
   private applyProps(msg: EventMessage, receivedAt: MonoMs): void {
     for (const ev of this.model.applyProps(msg.data, receivedAt)) this.emit(ev);
+    this.emitOrderUpdatesSoon();
   }
 
   private flushPending(): void {
     if (!this.connector.synced) return;
     for (const ev of this.model.flush()) this.emit(ev);
+    this.emitOrderUpdatesSoon();
+  }
+
+  /**
+   * Orders' updates (issue 14) go out once the frame in hand is handled, each order once: never
+   * in front of a copy's fan-out, which runs inside the frame at its fill.
+   */
+  private emitOrderUpdatesSoon(): void {
+    if (this.orderUpdatesDue || !this.model.hasOrderUpdates()) return;
+    this.orderUpdatesDue = true;
+    queueMicrotask(() => {
+      this.orderUpdatesDue = false;
+      for (const ev of this.model.orderUpdates()) this.emit(ev);
+    });
   }
 
   /** Reads over the trading socket when it is up (cheaper), otherwise over REST. */

@@ -2,16 +2,24 @@ import type { Follower, Group } from "../../data/schema.js";
 import { clOrdIdFor } from "../orders/gateway.js";
 import type { Outcome } from "../outcome.js";
 import { mapContract } from "../symbols.js";
-import type { BrokerEvent, CopyEvent, CopyKind, FillEvent, Logger, SyncEvent } from "../types.js";
+import type {
+  AccountRoute,
+  BrokerEvent,
+  CopyEvent,
+  CopyKind,
+  FillEvent,
+  Logger,
+  SyncEvent,
+} from "../types.js";
 import { SKIP_REASONS, silentLogger } from "../types.js";
 import { ActedOn } from "./actedOn.js";
 import { bustedFill } from "./bustedFill.js";
 import { classify } from "./classify.js";
-import { copyEvent, sentEvent, syntheticClOrdId } from "./copyEvents.js";
+import { copyEvent, leaderFillEvent, sentEvent, syntheticClOrdId } from "./copyEvents.js";
 import { CountedTrades } from "./countedTrades.js";
-import { decide } from "./decide.js";
 import { FillDedupe } from "./fillDedupe.js";
 import { FollowerBook } from "./followerBook.js";
+import { followerDecision } from "./followerDecision.js";
 import { LeaderBook } from "./leaderBook.js";
 import { manualResync } from "./manualResync.js";
 import { type OrderMeta, OrderTracker } from "./orderTracker.js";
@@ -73,7 +81,7 @@ export class Copier {
     });
     this.reconciler = new Reconciler({
       ...{ clock, emit, accounts, gate, leaders, book, acted, exits: this.exits },
-      send: (route, meta, delta, clOrdId) => this.orders.send(route, meta, delta, clOrdId) !== undefined,
+      send: (route, meta, delta, clOrdId) => this.send(route, meta, delta, clOrdId) !== undefined,
       flush: () => deps.gateway.flush(),
     });
     this.watch = new SyncWatch({
@@ -158,7 +166,7 @@ export class Copier {
     return manualResync(name, {
       ...this.deps,
       book: this.book,
-      orders: this.orders,
+      orders: { send: (route, meta, delta, clOrdId) => this.send(route, meta, delta, clOrdId) },
       watch: this.watch,
       nextSeq: () => ++this.seq,
     });
@@ -199,20 +207,7 @@ export class Copier {
       copies.push(this.copyTo(group, follower, event, before, after, firstOpening, openings));
     }
     this.deps.gateway.flush();
-    this.deps.emit({
-      type: "leaderFill",
-      at: this.deps.clock.now(),
-      group: group.name,
-      leader,
-      fillId: event.fillId,
-      orderId: event.orderId,
-      contract: event.contract,
-      side: event.side,
-      qty: event.qty,
-      price: event.price,
-      positionBefore: before,
-      positionAfter: after,
-    });
+    this.deps.emit(leaderFillEvent(this.deps.clock, group, event, before, after));
     for (const copy of copies) this.deps.emit(copy);
     for (const follower of openings) this.deps.onOpeningCopied?.(follower, event.orderId);
     for (const follower of group.followers) {
@@ -240,30 +235,23 @@ export class Copier {
     if (accounts.isLeader(name))
       return this.leaderSkip(group, name, fillId, contract, classify(before, after));
     const route = accounts.route(name);
-    const risk = this.deps.gate(name);
     const counted = this.counted.has(name, event.orderId);
     const has = route ? this.followerPosition(name, contract) : 0;
     // With an exit pending, the rule steps from where that exit takes the follower.
     const goal = this.exits.goalOf(name, contract);
-    const decision = decide({
-      gate: {
-        groupActive: group.active,
-        followerEnabled: follower.enabled,
-        connected: route !== undefined && accounts.connected(name),
-        ordersBacklog: this.book.full(name),
-        state: risk.state,
-        brokerLocked: risk.brokerLocked ?? false,
-        whitelist: group.whitelist,
-        leaderContract: event.contract,
-        tradesLeft: risk.tradesLeft,
-        tradeAlreadyCounted: counted,
-      },
-      sizing: follower.sizing,
-      maxContracts: follower.maxContracts,
+    const decision = followerDecision({
+      group,
+      follower,
+      leaderContract: event.contract,
       leaderBefore: before,
       leaderAfter: after,
-      follower: goal ?? has,
       firstOpeningFillOfOrder: firstOpening,
+      connected: route !== undefined && accounts.connected(name),
+      ordersBacklog: this.book.full(name),
+      risk: this.deps.gate(name),
+      tradeAlreadyCounted: counted,
+      position: goal ?? has,
+      mirrored: this.deps.covers?.(name, event.orderId) ?? false,
     });
     if (decision.action === "skip" || !route) {
       const reason = decision.action === "skip" ? decision.reason : SKIP_REASONS.disconnected;
@@ -300,7 +288,7 @@ export class Copier {
       leaderAfter: after,
     };
     const clOrdId = clOrdIdFor(fillId, route.accountId);
-    if (!this.orders.send(route, meta, delta, clOrdId))
+    if (!this.send(route, meta, delta, clOrdId, decision.delta !== decision.opening))
       return this.leaderSkip(group, name, fillId, contract, decision.kind);
     this.actedOn(group, name, event.contract, contract, after, goal, true, decision.delta);
     if (decision.opening !== 0 && !counted) {
@@ -343,12 +331,27 @@ export class Copier {
     });
   }
 
+  /**
+   * Every order the copier writes leaves here. Cancel before close (issue 14): an order that closes
+   * some of the follower's position first cancels its working exits in that contract.
+   */
+  private send(
+    route: AccountRoute,
+    meta: OrderMeta,
+    delta: number,
+    clOrdId: string,
+    closes = meta.exit === true,
+  ) {
+    if (closes) this.deps.beforeExit?.(meta.follower, meta.contract);
+    return this.orders.send(route, meta, delta, clOrdId);
+  }
+
   /** A pending exit's next try, written now (outside any fan-out): flushed and told at once. */
   private sendNow(meta: OrderMeta, delta: number, reason: string): boolean {
     const route = this.deps.accounts.route(meta.follower);
     if (!route) return false;
     const clOrdId = syntheticClOrdId("rt", route.accountId, this.deps.clock.now(), ++this.seq);
-    if (!this.orders.send(route, { ...meta, quiet: true }, delta, clOrdId)) return false;
+    if (!this.send(route, { ...meta, quiet: true }, delta, clOrdId)) return false;
     this.deps.gateway.flush();
     this.deps.emit(sentEvent(this.deps.clock, meta, delta, clOrdId, reason));
     return true;

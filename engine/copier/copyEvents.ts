@@ -1,4 +1,5 @@
-import type { Clock, CopyEvent } from "../types.js";
+import type { Group } from "../../data/schema.js";
+import type { Clock, CopyEvent, FillEvent, LeaderFillEvent } from "../types.js";
 import type { OrderMeta } from "./orderTracker.js";
 
 /** What a copy reports besides the fields every CopyEvent has. */
@@ -47,4 +48,28 @@ export function syntheticClOrdId(
   seq: number,
 ): string {
   return `mk-${tag}-${accountId}-${now.toString(36)}-${seq}`;
+}
+
+/** The leader's fill as the copier saw it: the position it moved the leader from and to. */
+export function leaderFillEvent(
+  clock: Clock,
+  group: Group,
+  event: FillEvent,
+  before: number,
+  after: number,
+): LeaderFillEvent {
+  return {
+    type: "leaderFill",
+    at: clock.now(),
+    group: group.name,
+    leader: group.leader,
+    fillId: event.fillId,
+    orderId: event.orderId,
+    contract: event.contract,
+    side: event.side,
+    qty: event.qty,
+    price: event.price,
+    positionBefore: before,
+    positionAfter: after,
+  };
 }

@@ -37,5 +37,12 @@ export interface CopierDeps {
   actedStore?: ActedOnStore | undefined;
   /** How failed exits back off (default 1 s, 2 s … 30 s); the resilience suite shrinks it. */
   exitBackoff?: ExitBackoff | undefined;
+  /**
+   * Issue 14 (engine/mirror): the follower's own mirrored working order answers this leader
+   * order's fills, so they are not copied to it (only a flip's opening half still is).
+   */
+  covers?(follower: string, leaderOrderId: number): boolean;
+  /** Issue 14: an exit is about to be sent to the follower in its contract: its working exits go first. */
+  beforeExit?(follower: string, contract: string): void;
   logger?: Logger | undefined;
 }

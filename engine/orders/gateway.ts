@@ -5,10 +5,14 @@ import type {
   ContractId,
   EngineEvent,
   Logger,
+  ModifyOrderRequest,
   MonoMs,
+  OcoLeg,
   OrderResult,
+  OrderType,
   PlaceOrderRequest,
   Side,
+  TimeInForce,
 } from "../types.js";
 import { SKIP_REASONS, silentLogger } from "../types.js";
 import type { LatencyStage, LatencySummary } from "./latency.js";
@@ -30,6 +34,32 @@ export interface MarketOrder extends OrderTarget {
   startedAt?: MonoMs | undefined;
   text?: string | undefined;
   /** Only reduces or closes a position: may use the request budget kept for exits. */
+  exit?: boolean | undefined;
+}
+
+/** A mirrored working order (issue 14): a type, the prices it needs, how long it works. */
+export interface WorkingOrderSpec extends OrderTarget {
+  symbol: string;
+  side: Side;
+  qty: number;
+  /** ≤ 64 characters; mirrored orders name the leader order (see engine/mirror/clOrdIds.ts). */
+  clOrdId: string;
+  orderType: OrderType;
+  price?: number | undefined;
+  stopPrice?: number | undefined;
+  timeInForce?: TimeInForce | undefined;
+  exit?: boolean | undefined;
+}
+
+/** New terms for one of a follower's working orders. */
+export interface OrderChange extends OrderTarget {
+  orderId: number;
+  /** The whole quantity, what already filled included. */
+  qty: number;
+  orderType: OrderType;
+  price?: number | undefined;
+  stopPrice?: number | undefined;
+  timeInForce?: TimeInForce | undefined;
   exit?: boolean | undefined;
 }
 
@@ -122,6 +152,48 @@ export class OrderGateway {
     });
   }
 
+  /** A working order (or a market one) of any type mimik sends; its prices checked first. */
+  placeWorking(order: WorkingOrderSpec): Promise<OrderResult> {
+    this.guard(order);
+    checkOrder(order);
+    const request = workingRequest(order);
+    return this.run(order, () => order.session.placeOrder(request));
+  }
+
+  /**
+   * Two orders, one cancelling the other, in one request. A session without native OCO orders
+   * answers "Unsupported" (the mirror then places two orders and links them itself).
+   */
+  placeOco(order: WorkingOrderSpec & { other: OcoLeg }): Promise<OrderResult> {
+    this.guard(order);
+    checkOrder(order);
+    checkOrder({ ...order, ...order.other, side: order.other.action });
+    const { session } = order;
+    if (!session.placeOco)
+      return Promise.resolve({
+        ok: false,
+        failureReason: "Unsupported",
+        failureText: `${session.connection} places no OCO orders`,
+        ackAt: this.deps.clock.mono(),
+      });
+    const request = { ...workingRequest(order), other: order.other };
+    return this.run(order, () => session.placeOco!(request));
+  }
+
+  modify(change: OrderChange): Promise<OrderResult> {
+    this.guard(change);
+    checkTerms(change.orderType, change.qty, change.price, change.stopPrice);
+    const request: ModifyOrderRequest = {
+      accountId: change.accountId,
+      orderId: change.orderId,
+      qty: change.qty,
+      orderType: change.orderType,
+      ...defined({ price: change.price, stopPrice: change.stopPrice, timeInForce: change.timeInForce }),
+      ...(change.exit ? { exit: true } : {}),
+    };
+    return this.run(change, () => change.session.modifyOrder(request));
+  }
+
   cancel(target: OrderTarget & { orderId: number }): Promise<OrderResult> {
     this.guard(target);
     return this.run(target, () => target.session.cancelOrder(target.orderId));
@@ -202,4 +274,43 @@ export class OrderGateway {
         mine.inFlight -= 1;
       });
   }
+}
+
+/** Thrown before the broker is touched: a malformed order is a bug, never something to send. */
+function checkOrder(order: WorkingOrderSpec): void {
+  if (order.side !== "Buy" && order.side !== "Sell") throw new RangeError("order side must be Buy or Sell");
+  if (!order.symbol) throw new RangeError("order symbol must not be empty");
+  if (order.clOrdId.length === 0 || order.clOrdId.length > MAX_CLORDID) {
+    throw new RangeError(`clOrdId must be 1-${MAX_CLORDID} characters`);
+  }
+  checkTerms(order.orderType, order.qty, order.price, order.stopPrice);
+}
+
+function checkTerms(type: OrderType, qty: number, price?: number, stopPrice?: number): void {
+  if (!Number.isInteger(qty) || qty <= 0) {
+    throw new RangeError(`order qty must be a positive whole number (got ${qty})`);
+  }
+  const positive = (x: number | undefined) => x !== undefined && Number.isFinite(x) && x > 0;
+  if ((type === "Limit" || type === "StopLimit") && !positive(price))
+    throw new RangeError(`a ${type} order needs a positive price`);
+  if ((type === "Stop" || type === "StopLimit") && !positive(stopPrice))
+    throw new RangeError(`a ${type} order needs a positive stop price`);
+}
+
+function workingRequest(order: WorkingOrderSpec): PlaceOrderRequest {
+  return {
+    accountId: order.accountId,
+    accountName: order.follower,
+    symbol: order.symbol,
+    action: order.side,
+    qty: order.qty,
+    clOrdId: order.clOrdId,
+    orderType: order.orderType,
+    ...defined({ price: order.price, stopPrice: order.stopPrice, timeInForce: order.timeInForce }),
+    ...(order.exit ? { exit: true } : {}),
+  };
+}
+
+function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

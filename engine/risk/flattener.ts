@@ -106,7 +106,13 @@ export class Flattener {
         const { liquidator } = deps;
         const results = await Promise.all([
           ...exposure.orders.map((o) =>
-            attempt(`cancel order ${o.orderId}`, () => liquidator.cancel(follower, o.orderId)),
+            attempt(
+              `cancel order ${o.orderId}`,
+              () => liquidator.cancel(follower, o.orderId),
+              // Cancelling one leg of an OCO takes its partner with it: a cancel refused because the
+              // order no longer works has what it wanted.
+              () => !deps.exposure(follower)?.orders.some((w) => w.orderId === o.orderId),
+            ),
           ),
           ...exposure.open.map((p) =>
             attempt(`liquidate ${p.contract}`, () => liquidator.liquidate(follower, p.contractId)),
@@ -170,10 +176,14 @@ export class Flattener {
 }
 
 /** One gateway call as a failure description, or undefined when the broker accepted it. */
-async function attempt(what: string, call: () => Promise<OrderResult>): Promise<string | undefined> {
+async function attempt(
+  what: string,
+  call: () => Promise<OrderResult>,
+  doneAnyway: () => boolean = () => false,
+): Promise<string | undefined> {
   try {
     const r = await call();
-    if (r.ok) return undefined;
+    if (r.ok || doneAnyway()) return undefined;
     return `${what}: ${r.failureReason}${r.failureText ? ` (${r.failureText})` : ""}`;
   } catch (err) {
     return `${what}: ${err instanceof Error ? err.message : String(err)}`;

@@ -3,6 +3,7 @@ import { AccountDirectory } from "../accounts/directory.js";
 import { describeTarget, type EngineCommand, type FlattenTarget } from "../commands.js";
 import type { ActedOnStore } from "../copier/actedOn.js";
 import { Copier } from "../copier/copier.js";
+import { Mirror } from "../mirror/mirror.js";
 import { OrderGateway, type OrderTarget } from "../orders/gateway.js";
 import type { Outcome } from "../outcome.js";
 import { REFUSALS } from "../outcome.js";
@@ -48,6 +49,8 @@ export class Engine {
   readonly gateway: OrderGateway;
   readonly copier: Copier;
   readonly risk: RiskEngine;
+  /** Issue 14: the leader's working orders on the followers (beside the copier, never before it). */
+  readonly mirror: Mirror;
   private readonly listeners = new Set<(event: EngineEvent) => void>();
   private readonly unsubscribe: (() => void)[] = [];
   private readonly logger: Logger;
@@ -93,9 +96,23 @@ export class Engine {
       onOpeningCopied: (follower) => this.risk.recordOpening(follower),
       actedStore: actedStoreOf(deps.riskStore),
       exitBackoff: deps.exitBackoff,
+      covers: (follower, leaderOrderId) => this.mirror.covers(follower, leaderOrderId),
+      beforeExit: (follower, contract) => this.mirror.beforeExit(follower, contract),
+      logger: this.logger,
+    });
+    this.mirror = new Mirror({
+      clock,
+      emit,
+      gateway: this.gateway,
+      accounts,
+      gate: (follower) => this.risk.gate(follower),
+      expectedPosition: (follower, contract) => this.copier.followerPosition(follower, contract),
+      onOpening: (follower) => this.risk.recordOpening(follower),
       logger: this.logger,
     });
     this.risk.setConfig(config);
+    // With copying off (the panic button's short-lived engine) nothing is mirrored either.
+    if (deps.copying !== false) this.mirror.setConfig(config);
   }
 
   on(listener: (event: EngineEvent) => void): () => void {
@@ -113,6 +130,7 @@ export class Engine {
     this.directory.setConfig(config);
     this.gateway.setFollowers(configuredFollowers(config));
     this.risk.setConfig(config);
+    if (this.deps.copying !== false) this.mirror.setConfig(config);
   }
 
   async start(): Promise<void> {
@@ -136,6 +154,7 @@ export class Engine {
     this.clock.clearTimeout(this.reportTimer);
     this.reportTimer = undefined;
     for (const off of this.unsubscribe.splice(0)) off();
+    this.mirror.stop();
     await this.copier.stop();
     await this.risk.stop();
     await Promise.all(this.deps.sessions.map((s) => s.stop().catch(() => undefined)));
@@ -213,6 +232,8 @@ export class Engine {
     } catch (error) {
       this.logger.error("risk failed on a broker event", { type: event.type, error: messageOf(error) });
     }
+    // Marks whom the mirror looks at once this frame is handled; never in front of a copy.
+    if (this.deps.copying !== false) this.mirror.onBrokerEvent(event);
     if (event.type === "position") this.reportPositions(session, event.position.accountId);
     else if (event.type === "sync") for (const a of event.accounts) this.reportPositions(session, a.id);
     if (event.type === "connection") {
@@ -312,6 +333,8 @@ export class Engine {
   }
 
   private emit(event: EngineEvent): void {
+    if (event.type === "followerState" && this.deps.copying !== false)
+      this.mirror.followerChanged(event.follower);
     for (const listener of this.listeners) {
       try {
         listener(event);

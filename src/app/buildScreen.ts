@@ -11,6 +11,7 @@ import {
   type OverlayVM,
   type PaneId,
   positionText,
+  priceText,
   type ScreenVM,
   type SelectionVM,
   sizingText,
@@ -121,6 +122,7 @@ export function buildScreen(
         reason: exit.reason,
         nextTry: exit.nextTryAt === undefined ? undefined : clockCT(exit.nextTryAt),
       },
+      ...workingOrdersOf(snapshot, f.account),
     };
   });
   // Only what a pane can show (and scroll to) is turned into rows: the store keeps more.
@@ -185,6 +187,27 @@ export function buildScreen(
     }),
     overlay: overlayOf(state),
     flash: state.flash,
+  };
+}
+
+/** A follower's working orders and what was not mirrored for it, as the followers pane lists them. */
+function workingOrdersOf(
+  snapshot: EngineSnapshot,
+  account: string,
+): Pick<FollowerRowVM, "orders" | "notMirrored"> {
+  const working = snapshot.workingOrders.get(account);
+  if (!working) return {};
+  return {
+    orders: working.orders.map((o) => ({
+      side: o.side,
+      qty: o.qty,
+      contract: o.contract,
+      orderType: o.orderType,
+      price: priceText(o),
+      status: o.status,
+      leaderOrderId: o.leaderOrderId,
+    })),
+    notMirrored: working.notMirrored.map((n) => ({ leaderOrderId: n.leaderOrderId, reason: n.reason })),
   };
 }
 

@@ -15,7 +15,9 @@ export const DEMO_SECRETS: Readonly<Record<string, Record<string, string>>> = {
  * One Tradovate leader and four followers that each show something different: a half-size
  * follower, a fixed-size follower mapped to micros, a follower with a tight daily loss limit
  * that the demo trader will sooner or later push into a lock, and a follower at ProjectX
- * (TopstepX) copying across brokers with its own contract names.
+ * (TopstepX) copying across brokers with its own contract names. The group protects its
+ * followers: when the demo trader enters with a bracket, each follower gets an OCO at the same
+ * prices.
  */
 export function demoConfig(): Config {
   return {
@@ -50,6 +52,8 @@ export function demoConfig(): Config {
         active: true,
         leader: "DEMO1000",
         whitelist: { enabled: true, symbols: ["ES", "NQ", "MES", "MNQ"] },
+        // The demo trader enters with a bracket now and then: each follower gets its own OCO.
+        protect: true,
         followers: [
           {
             account: "DEMO2001",

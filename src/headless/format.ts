@@ -49,7 +49,29 @@ export function describeEvent(event: EngineEvent): string {
     }
     case "latency":
       return `LAT   copy p50 ${event.p50.toFixed(2)} ms, p99 ${event.p99.toFixed(2)} ms (${event.count})`;
+    case "mirror":
+      return `MIRR  ${event.follower} ${mirrorWords(event)} ← leader order ${event.leaderOrderId}: ${event.reason}`;
+    case "workingOrders":
+      return `ORDS  ${event.account} ${event.orders.length ? event.orders.map(orderWords).join(", ") : "none working"}`;
   }
+}
+
+/** "place Sell 1 Stop 6790 ESZ6", "cancel ESZ6", "skip ESZ6". */
+function mirrorWords(e: Extract<EngineEvent, { type: "mirror" }>): string {
+  const what = e.outcome === "rejected" ? `${e.action} REJECTED` : e.action;
+  const order = [e.side, e.qty, e.orderType, priceWords(e)].filter((p) => p !== undefined && p !== "");
+  return [what, ...order, e.contract].join(" ");
+}
+
+function orderWords(o: Extract<EngineEvent, { type: "workingOrders" }>["orders"][number]): string {
+  const mirrors = o.leaderOrderId === undefined ? "" : ` ← ${o.leaderOrderId}`;
+  return `${o.side} ${o.qty} ${o.contract} ${o.orderType} ${priceWords(o)}${mirrors}`.replace(/ {2,}/g, " ");
+}
+
+/** Limit 6820, Stop 6790, StopLimit 6790/6789.75 (trigger/limit). */
+function priceWords(o: { price?: number | undefined; stopPrice?: number | undefined }): string {
+  if (o.stopPrice !== undefined && o.price !== undefined) return `${o.stopPrice}/${o.price}`;
+  return String(o.stopPrice ?? o.price ?? "");
 }
 
 /**

@@ -9,12 +9,14 @@ import type { EngineEvent } from "../../engine/index.js";
  */
 export function journalSink(journal: JournalWriter, config: () => Config): (event: EngineEvent) => void {
   return (event) => {
-    // Screen refreshes and broker-reported positions are not decisions; the broker keeps positions.
+    // Screen refreshes and broker-reported positions and working orders are not decisions; the
+    // broker keeps them. What the mirror did with them is ("mirror" events).
     if (
       event.type === "risk" ||
       event.type === "budget" ||
       event.type === "latency" ||
-      event.type === "positions"
+      event.type === "positions" ||
+      event.type === "workingOrders"
     )
       return;
     if (event.type === "leaderFill") {

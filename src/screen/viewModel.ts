@@ -75,6 +75,10 @@ export interface FollowerRowVM {
   sync?: SyncVM | undefined;
   /** Set only while an exit of the follower failed and is being retried (the first such contract). */
   exitPending?: ExitPendingVM | undefined;
+  /** Its working orders (issue 14), each with the leader order it mirrors. */
+  orders?: WorkingOrderVM[] | undefined;
+  /** Leader orders not mirrored for it, and why. */
+  notMirrored?: { leaderOrderId: number; reason: string }[] | undefined;
 }
 
 /** An exit that failed and is tried again: where it stands, why the last try failed, when the next goes. */
@@ -85,6 +89,20 @@ export interface ExitPendingVM {
   reason: string;
   /** Formatted CT time of the next try, e.g. "14:03:25". */
   nextTry?: string | undefined;
+}
+
+export interface WorkingOrderVM {
+  side: Side;
+  qty: number;
+  contract: string;
+  /** Limit, Stop, StopLimit … */
+  orderType: string;
+  /** "6820" for a limit, "6790" for a stop, "6790/6789.75" (trigger/limit) for a stop-limit. */
+  price: string;
+  /** Working, Suspended (waits for its entry) … */
+  status: string;
+  /** The leader order it mirrors; undefined for one mimik did not place. */
+  leaderOrderId?: number | undefined;
 }
 
 export type CopyOutcomeVM = "sent" | "accepted" | "filled" | "skipped" | "rejected";
@@ -196,4 +214,10 @@ export function exitPendingText(e: ExitPendingVM): string {
 export function syncText(sync: SyncVM): string {
   const pos = (n: number) => (n >= 0 ? `+${n}` : `${n}`);
   return `OUT OF SYNC: has ${pos(sync.has)}, expects ${pos(sync.expects)}`;
+}
+
+/** A working order's prices in one word: "6820", "6790", or "6790/6789.75" (trigger/limit). */
+export function priceText(o: { price?: number | undefined; stopPrice?: number | undefined }): string {
+  if (o.stopPrice !== undefined && o.price !== undefined) return `${o.stopPrice}/${o.price}`;
+  return String(o.stopPrice ?? o.price ?? "");
 }

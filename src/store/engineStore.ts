@@ -11,6 +11,7 @@ import type {
   ResyncEvent,
   RiskSnapshotEvent,
   SyncStatusEvent,
+  WorkingOrdersEvent,
 } from "../../engine/types.js";
 
 export interface FillResult {
@@ -65,6 +66,8 @@ export interface EngineSnapshot {
   budgets: ReadonlyMap<string, RateBudget>;
   /** Open positions per account (leaders and followers), as the broker reports them. */
   positions: ReadonlyMap<string, readonly { contract: string; netPos: number }[]>;
+  /** Each follower's working orders and the leader orders not mirrored for it (issue 14). */
+  workingOrders: ReadonlyMap<string, Pick<WorkingOrdersEvent, "orders" | "notMirrored">>;
   latency: LatencyLive | undefined;
   followers: ReadonlyMap<string, FollowerLive>;
   /** Newest first, bounded. */
@@ -93,6 +96,7 @@ export class EngineStore {
   private readonly connections = new Map<string, { state: ConnectionState; reason?: string | undefined }>();
   private readonly budgets = new Map<string, RateBudget>();
   private readonly positions = new Map<string, readonly { contract: string; netPos: number }[]>();
+  private readonly workingOrders = new Map<string, Pick<WorkingOrdersEvent, "orders" | "notMirrored">>();
   private latency: LatencyLive | undefined;
   private readonly followers = new Map<string, FollowerLive>();
   private fills: FillRecord[] = [];
@@ -215,6 +219,9 @@ export class EngineStore {
       case "positions":
         this.positions.set(event.account, event.positions);
         return;
+      case "workingOrders":
+        this.workingOrders.set(event.account, { orders: event.orders, notMirrored: event.notMirrored });
+        return;
       case "latency":
         this.latency = { p50: event.p50, p99: event.p99, count: event.count };
         return;
@@ -235,6 +242,7 @@ export class EngineStore {
       connections: new Map(this.connections),
       budgets: new Map(this.budgets),
       positions: new Map(this.positions),
+      workingOrders: new Map(this.workingOrders),
       latency: this.latency,
       followers,
       fills: this.fills.map((f) => ({ fill: f.fill, results: [...f.results] })),

@@ -41,7 +41,8 @@ export function scrubEvent(event: EngineEvent, scrub: Scrub): EngineEvent {
       const reason = scrub(event.reason);
       return reason === event.reason ? event : { ...event, reason };
     }
-    case "copy": {
+    case "copy":
+    case "mirror": {
       const reason = scrub(event.reason);
       return reason === event.reason ? event : { ...event, reason };
     }

@@ -296,6 +296,15 @@ export class FakeSession implements BrokerSession {
     this.fake.cancels.push({ connection: this.connection, orderId });
     return Promise.resolve({ ok: true, orderId, writtenAt: 0, ackAt: 0 });
   }
+  /** The copier never modifies; the port requires it (issue 14's mirror does). */
+  modifyOrder(req: { orderId: number }): Promise<OrderResult> {
+    return Promise.resolve({
+      ok: false,
+      failureReason: "not in this fake",
+      ackAt: 0,
+      failureText: `modify ${req.orderId}`,
+    });
+  }
   liquidatePosition(accountId: number, contractId: string): Promise<OrderResult> {
     this.fake.liquidations.push({ connection: this.connection, accountId, contractId });
     return Promise.resolve({ ok: true, orderId: 0, writtenAt: 0, ackAt: 0 });

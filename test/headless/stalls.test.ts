@@ -294,5 +294,12 @@ describe.runIf(hasTmux)("a terminal stopped with Ctrl+S (tmux)", () => {
     await followersAt(leader);
     tmux("send-keys", "-t", ui, "C-q");
     tmux("send-keys", "-t", ui, "q");
+    // Its shutdown still writes the journal and the state beside the config (the lock goes last):
+    // the directory is removed only once it has ended.
+    await until(
+      async () => (await runMimik(["status", "--config", configPath], env)).code !== 0,
+      "the console to stop",
+      15_000,
+    );
   });
 });

@@ -165,6 +165,11 @@ export class FakeSession implements BrokerSession {
     failureReason: "not in this fake",
     ackAt: 0,
   });
+  modifyOrder = async (): Promise<OrderResult> => ({
+    ok: false,
+    failureReason: "not in this fake",
+    ackAt: 0,
+  });
   liquidatePosition = async (): Promise<OrderResult> => ({
     ok: false,
     failureReason: "not in this fake",

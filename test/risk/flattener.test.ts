@@ -19,6 +19,8 @@ function setup() {
     } as Exposure | undefined,
     flat: false,
     fillsOnAccept: true,
+    /** The cancel's reply; by default accepted. */
+    cancelReply: OK,
     /** The broker asks to wait this long after each attempt (a penalty), if set. */
     blockedFor: undefined as number | undefined,
     replies: [] as OrderResult[],
@@ -32,7 +34,7 @@ function setup() {
     liquidator: {
       cancel: async (f, orderId) => {
         calls.push(`cancel ${f} ${orderId} @${clock.now()}`);
-        return OK;
+        return world.cancelReply;
       },
       liquidate: async (f, contractId) => {
         calls.push(`liquidate ${f} ${contractId} @${clock.now()}`);
@@ -64,6 +66,18 @@ describe("Flattener: cancel and liquidate, then again with backoff until flat", 
     expect(t.calls).toEqual(["cancel F1 7 @0", "liquidate F1 1 @0", "flat F1"]);
     expect(t.flattener.attemptsOf("F1")).toBe(0);
     expect(t.clock.pending()).toBe(0);
+  });
+
+  it.each([
+    ["refused, and the order still works: a failure, tried again", true, "failed"],
+    ["refused, but the order no longer works (its OCO partner took it): done", false, "locked"],
+  ])("a cancel %s", async (_, stillWorks, status) => {
+    const t = setup();
+    t.world.cancelReply = { ok: false, failureReason: "TooLate", failureText: "not working", ackAt: 0 };
+    const outcome = t.flattener.flatten("F1");
+    // What the session's cache lists once the reply is in.
+    if (!stillWorks) t.world.exposure = { orders: [], open: [] };
+    expect(await outcome).toMatchObject({ target: "F1", status });
   });
 
   it.each([

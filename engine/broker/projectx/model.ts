@@ -12,6 +12,7 @@ import type {
 import { canonicalOf } from "./symbols.js";
 import {
   isOpenStatus,
+  orderTypeWord,
   type PxAccount,
   type PxContract,
   type PxOrder,
@@ -41,6 +42,8 @@ interface OrderLine {
   /** Contracts synthesized from fillVolume ahead of their trades. */
   synthesized: number;
   lastStatus: string | undefined;
+  /** What the last orderUpdate said of it (status, terms, fills): an unchanged repeat says nothing. */
+  lastView: string | undefined;
 }
 
 export interface Snapshot {
@@ -90,9 +93,13 @@ export class ProjectXModel {
   workingOrders(accountId: number): WorkingOrder[] {
     const out: WorkingOrder[] = [];
     for (const { order } of this.orders.values())
-      if (order.accountId === accountId && isOpenStatus(order.status))
-        out.push({ orderId: order.id, accountId, contractId: order.contractId });
+      if (order.accountId === accountId && isOpenStatus(order.status)) out.push(this.viewOf(order));
     return out;
+  }
+
+  /** The order's type in the engine's words (Limit, Stop …); undefined when unknown. */
+  orderType(orderId: number): string | undefined {
+    return orderTypeWord(this.orders.get(orderId)?.order.type);
   }
 
   accountOfOrder(orderId: number): number | undefined {
@@ -221,6 +228,12 @@ export class ProjectXModel {
         clOrdId: o.customTag,
       });
     }
+    const order = this.viewOf(line.order);
+    const view = viewKey(order);
+    if (view !== line.lastView) {
+      line.lastView = view;
+      events.push({ type: "orderUpdate", connection: this.connection, order });
+    }
     this.trim();
     return { events, gap: this.gapOf(line) > 0 };
   }
@@ -300,6 +313,30 @@ export class ProjectXModel {
 
   // ------------------------------------------------------------------ internals
 
+  /**
+   * The order as the port shows it. ProjectX names no OCO partner or bracket entry on an order
+   * (its brackets are placed by ticks and appear as plain orders), so neither link is set.
+   */
+  private viewOf(o: PxOrder): WorkingOrder {
+    const view: WorkingOrder = {
+      orderId: o.id,
+      accountId: o.accountId,
+      contractId: o.contractId,
+      contract: this.nameOf(o.contractId),
+      side: sideOf(o.side),
+      qty: o.size,
+      filledQty: o.fillVolume,
+      status: statusWord(o.status),
+    };
+    const type = orderTypeWord(o.type);
+    if (type !== undefined) view.orderType = type;
+    if (o.limitPrice !== undefined) view.price = o.limitPrice;
+    if (o.stopPrice !== undefined) view.stopPrice = o.stopPrice;
+    if (o.customTag !== undefined) view.clOrdId = o.customTag;
+    if (o.created !== undefined) view.placedAt = o.created;
+    return view;
+  }
+
   private gapOf(line: OrderLine): number {
     return line.order.fillVolume - line.traded - line.synthesized;
   }
@@ -311,7 +348,13 @@ export class ProjectXModel {
       line.order = { ...o, fillVolume: Math.max(o.fillVolume, line.order.fillVolume) };
       return line;
     }
-    const fresh: OrderLine = { order: o, traded: 0, synthesized: 0, lastStatus: undefined };
+    const fresh: OrderLine = {
+      order: o,
+      traded: 0,
+      synthesized: 0,
+      lastStatus: undefined,
+      lastView: undefined,
+    };
     this.orders.set(o.id, fresh);
     return fresh;
   }
@@ -427,4 +470,8 @@ export class ProjectXModel {
 
 function key(p: { accountId: number; contractId: string }): string {
   return `${p.accountId}|${p.contractId}`;
+}
+
+function viewKey(v: WorkingOrder): string {
+  return `${v.status}|${v.orderType}|${v.qty}|${v.filledQty}|${v.price}|${v.stopPrice}|${v.clOrdId}`;
 }

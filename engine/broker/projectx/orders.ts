@@ -1,5 +1,14 @@
 import type { SymbolMap } from "../../symbols.js";
-import type { BrokerEvent, Clock, ContractId, MonoMs, OrderResult, PlaceOrderRequest } from "../../types.js";
+import type {
+  BrokerEvent,
+  Clock,
+  ContractId,
+  ModifyOrderRequest,
+  MonoMs,
+  OrderResult,
+  OrderType,
+  PlaceOrderRequest,
+} from "../../types.js";
 import { orderResultFromError, TRANSPORT_FAILURES } from "../orders.js";
 import type { RateLimiter, RequestKind } from "../rateLimiter.js";
 import type { Redactor } from "../redact.js";
@@ -17,26 +26,48 @@ import { projectxIdOf } from "./symbols.js";
 /** ProjectX's OrderType. */
 export const ORDER_TYPE = { limit: 1, market: 2, stopLimit: 3, stop: 4, trailingStop: 5 } as const;
 
+const TYPE_OF: Readonly<Record<OrderType, number>> = {
+  Market: ORDER_TYPE.market,
+  Limit: ORDER_TYPE.limit,
+  Stop: ORDER_TYPE.stop,
+  StopLimit: ORDER_TYPE.stopLimit,
+};
+
+type Terms = Pick<PlaceOrderRequest, "orderType" | "price" | "stopPrice">;
+
+/** The prices an order's type uses, by ProjectX's names: a limit price for Limit and StopLimit, a trigger for Stop and StopLimit. */
+function pricesOf(terms: Terms): { limitPrice?: number; stopPrice?: number } {
+  const type = terms.orderType ?? "Market";
+  const out: { limitPrice?: number; stopPrice?: number } = {};
+  if ((type === "Limit" || type === "StopLimit") && terms.price !== undefined) out.limitPrice = terms.price;
+  if ((type === "Stop" || type === "StopLimit") && terms.stopPrice !== undefined)
+    out.stopPrice = terms.stopPrice;
+  return out;
+}
+
 /**
- * The body of Order/place. The port sends market orders; the limit and stop prices are the
- * working orders' fields (issue 14) and map one to one.
+ * The body of Order/place. ProjectX has no time in force on an order (a working order stays
+ * until filled or cancelled, like GTC), so `timeInForce` has no field here.
  */
 export function placeBody(
   accountId: number,
   contractId: string,
-  req: Pick<PlaceOrderRequest, "action" | "qty" | "clOrdId">,
-  terms: { type: number; limitPrice?: number; stopPrice?: number } = { type: ORDER_TYPE.market },
+  req: Pick<PlaceOrderRequest, "action" | "qty" | "clOrdId"> & Terms,
 ): Record<string, unknown> {
   return {
     accountId,
     contractId,
-    type: terms.type,
+    type: TYPE_OF[req.orderType ?? "Market"],
     side: req.action === "Buy" ? 0 : 1,
     size: req.qty,
-    ...(terms.limitPrice !== undefined ? { limitPrice: terms.limitPrice } : {}),
-    ...(terms.stopPrice !== undefined ? { stopPrice: terms.stopPrice } : {}),
+    ...pricesOf(req),
     customTag: req.clOrdId,
   };
+}
+
+/** The body of Order/modify: the whole size and the prices the order's type uses. */
+export function modifyBody(req: ModifyOrderRequest): Record<string, unknown> {
+  return { accountId: req.accountId, orderId: req.orderId, size: req.qty, ...pricesOf(req) };
 }
 
 export interface ProjectXOrderDeps {
@@ -76,6 +107,25 @@ export class ProjectXOrderSender {
           env.errorCode === 8 ? `${env.errorMessage ?? ""} (${contractHint(contractId)})` : env.errorMessage;
         return { failureReason: placeFailure(env.errorCode), failureText: text ?? undefined };
       },
+    );
+  }
+
+  /**
+   * Order/modify. ProjectX changes size and prices, never an order's type: a modify that would
+   * change it is refused here (the mirror then replaces the order).
+   */
+  modify(req: ModifyOrderRequest, currentType: string | undefined): Promise<OrderResult> {
+    if (this.d.accountOfOrder(req.orderId) === undefined)
+      return this.refuse("OrderNotFound", `order ${req.orderId} is not one this login knows`);
+    if (currentType !== undefined && currentType !== req.orderType)
+      return this.refuse(
+        "UnsupportedModify",
+        `ProjectX cannot change order ${req.orderId} from ${currentType} to ${req.orderType}: cancel it and place a new one`,
+      );
+    return this.send("Order/modify", modifyBody(req), req.exit ? "exit" : "order", (env) =>
+      env.success
+        ? { orderId: req.orderId }
+        : { failureReason: orderFailure(env.errorCode), failureText: env.errorMessage ?? undefined },
     );
   }
 

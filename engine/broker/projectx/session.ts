@@ -19,6 +19,7 @@ import {
   type ContractId,
   type ContractSpec,
   type Logger,
+  type ModifyOrderRequest,
   type MonoMs,
   type OrderResult,
   type PlaceOrderRequest,
@@ -300,6 +301,11 @@ export class ProjectXBrokerSession implements BrokerSession {
 
   cancelOrder(orderId: number): Promise<OrderResult> {
     return this.orders.cancel(orderId);
+  }
+
+  /** ProjectX has no OCO of two working orders (only brackets in ticks): the mirror links its legs itself. */
+  modifyOrder(req: ModifyOrderRequest): Promise<OrderResult> {
+    return this.orders.modify(req, this.model.orderType(req.orderId));
   }
 
   liquidatePosition(accountId: number, contractId: ContractId): Promise<OrderResult> {

@@ -20,9 +20,14 @@ export interface PxOrder {
   status: number;
   side: number;
   size: number;
+  /** OrderType: 1 Limit, 2 Market, 3 StopLimit, 4 Stop, 5 TrailingStop, 6 JoinBid, 7 JoinAsk. */
+  type: number | undefined;
+  limitPrice: number | undefined;
+  stopPrice: number | undefined;
   fillVolume: number;
   filledPrice: number | undefined;
   customTag: string | undefined;
+  created: number | undefined;
   updated: number | undefined;
 }
 
@@ -101,9 +106,13 @@ export function parseOrder(value: unknown): PxOrder | undefined {
     status,
     side,
     size,
+    type: int(r.type),
+    limitPrice: num(r.limitPrice),
+    stopPrice: num(r.stopPrice),
     fillVolume: int(r.fillVolume) ?? 0,
     filledPrice: num(r.filledPrice),
     customTag: str(r.customTag),
+    created: time(r.creationTimestamp),
     updated: time(r.updateTimestamp),
   };
 }
@@ -174,6 +183,28 @@ export function statusWord(status: number): string {
       return "PendingNew";
     default:
       return "Unknown";
+  }
+}
+
+/** ProjectX's order types in the engine's words; the ones mimik never sends keep their own name. */
+export function orderTypeWord(type: number | undefined): string | undefined {
+  switch (type) {
+    case 1:
+      return "Limit";
+    case 2:
+      return "Market";
+    case 3:
+      return "StopLimit";
+    case 4:
+      return "Stop";
+    case 5:
+      return "TrailingStop";
+    case 6:
+      return "JoinBid";
+    case 7:
+      return "JoinAsk";
+    default:
+      return undefined;
   }
 }
 

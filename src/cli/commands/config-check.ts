@@ -1,4 +1,5 @@
 import { checkConfigFile } from "../../../data/configFile.js";
+import { mirrorBudgetWarnings } from "../../../data/mirrorBudget.js";
 import { resolveConfigPath } from "../../../data/paths.js";
 import { formatProblems, jsonPath, type Problem } from "../../../data/problems.js";
 import { type Config, secretSourcesOf } from "../../../data/schema.js";
@@ -61,6 +62,9 @@ every ProjectX connection ("broker": "projectx") has a user name and an "apiKey"
 only for the simulator and "hosts" only for a live one, and that each connection's password, API
 secret or API key, and each notification target's token or secret URL, can be found
 (environment variable set, credentials file present with mode 0600).
+Warns (and still exits 0) when a group that mirrors working orders ("copy": "orders" or
+"protect": true) would spend more of a login's request budget than it may: followers on that
+login × the group's expectedOrdersPerHour × 2 requests.
 
 Prints every problem as "file: json.path: what is wrong (how to fix it)" and exits 1, or one
 summary line and exits 0.
@@ -87,6 +91,9 @@ Examples
       return 1;
     }
     if (!check.ok) return 1; // unreachable: a failed check always has problems
+    // Warnings, not problems: the config is valid; the trader decides whether the traffic fits.
+    for (const warning of mirrorBudgetWarnings(check.config, choice.display))
+      ctx.stdout.write(`${printableLines(`warning: ${formatProblems([warning])}`)}\n`);
     ctx.stdout.write(`${printableLines(`${choice.display} OK: ${configSummary(check.config)}`)}\n`);
     return 0;
   },

@@ -133,6 +133,8 @@ function stateKey(event: EngineEvent): string | undefined {
   switch (event.type) {
     case "positions":
       return `positions\u0000${event.account}`;
+    case "workingOrders":
+      return `orders\u0000${event.account}`;
     case "risk":
       return `risk\u0000${event.follower}`;
     case "followerState":

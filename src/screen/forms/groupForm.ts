@@ -108,6 +108,8 @@ export function validateGroup(ctx: GroupFormContext, values: FormValues): Valida
     active: values.active === true,
     whitelist: { enabled: values.whitelistEnabled === true, symbols },
     ...(reconcile === "exits" && ctx.existing?.reconcile === undefined ? {} : { reconcile }),
+    // Set in the file, not in this form (issue 14): an edit here keeps them as they are.
+    ...keptFromFile(ctx.existing),
     followers: ctx.existing?.followers ?? [],
   };
   const parsed = groupSchema.safeParse(candidate);
@@ -124,4 +126,13 @@ export function validateGroup(ctx: GroupFormContext, values: FormValues): Valida
   }
   if (Object.keys(errors).length > 0 || !parsed.success) return { ok: false, errors };
   return { ok: true, value: parsed.data };
+}
+
+/** The group's working-order settings, kept through an edit of the form's fields. */
+function keptFromFile(g: Group | undefined): Partial<Group> {
+  if (!g) return {};
+  const { copy, protect, late, expectedOrdersPerHour } = g;
+  return Object.fromEntries(
+    Object.entries({ copy, protect, late, expectedOrdersPerHour }).filter(([, v]) => v !== undefined),
+  );
 }

@@ -28,9 +28,13 @@ const order = (fillVolume: number, patch: Partial<PxOrder> = {}): PxOrder => ({
   status: fillVolume >= 3 ? 2 : 1,
   side: 0,
   size: 3,
+  type: 2,
+  limitPrice: undefined,
+  stopPrice: undefined,
   fillVolume,
   filledPrice: fillVolume > 0 ? 6000 : undefined,
   customTag: "mk-9-11",
+  created: 1_000,
   updated: 2_000,
   ...patch,
 });
@@ -51,9 +55,44 @@ const trade = (id: number, size: number, patch: Partial<PxTrade> = {}): PxTrade 
 });
 
 describe("ProjectX model: fills from trades and order updates, each once", () => {
+  it("an order's terms and fills are an orderUpdate once per change, and what workingOrders lists", () => {
+    const m = model();
+    const stop = order(0, { id: 501, side: 1, size: 2, type: 4, stopPrice: 5990, customTag: "mm-7-1" });
+    const [status, update] = m.applyOrder(stop).events;
+    expect(status).toMatchObject({ type: "orderStatus", status: "Working" });
+    const view = {
+      orderId: 501,
+      accountId: ACCOUNT,
+      contractId: ES,
+      contract: "ESZ6",
+      side: "Sell",
+      orderType: "Stop",
+      qty: 2,
+      filledQty: 0,
+      stopPrice: 5990,
+      status: "Working",
+      clOrdId: "mm-7-1",
+      placedAt: 1_000,
+    };
+    expect(update).toEqual({ type: "orderUpdate", connection: "px", order: view });
+    expect(m.workingOrders(ACCOUNT)).toEqual([view]);
+    // A repeat says nothing; a move says the new price.
+    expect(m.applyOrder({ ...stop, updated: 3_000 }).events).toEqual([]);
+    expect(m.applyOrder({ ...stop, stopPrice: 5995 }).events).toEqual([
+      { type: "orderUpdate", connection: "px", order: { ...view, stopPrice: 5995 } },
+    ]);
+    expect(m.orderType(501)).toBe("Stop");
+    // Cancelled: said once, and no longer working.
+    expect(m.applyOrder({ ...stop, status: 3 }).events.map((e) => e.type)).toEqual([
+      "orderStatus",
+      "orderUpdate",
+    ]);
+    expect(m.workingOrders(ACCOUNT)).toEqual([]);
+  });
+
   it("a trade is a fill named by its id, with the order's customTag as clOrdId; a repeat is nothing", () => {
     const m = model();
-    expect(m.applyOrder(order(0)).events.map((e) => e.type)).toEqual(["orderStatus"]);
+    expect(m.applyOrder(order(0)).events.map((e) => e.type)).toEqual(["orderStatus", "orderUpdate"]);
     const { gap } = m.applyOrder(order(2));
     expect(gap).toBe(true);
     const [fill] = m.applyTrade(trade(900, 2), 7);

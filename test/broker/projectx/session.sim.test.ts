@@ -112,8 +112,29 @@ describe("ProjectX session against the simulator's ProjectX face", () => {
     const orderId = (placed as { orderId: number }).orderId;
     await seen.next("orderStatus", (e) => e.orderId === orderId && e.status === "Working");
     expect(session.workingOrders(accountId)).toEqual([
-      { orderId, accountId, contractId: "CON.F.US.ENQ.Z26" },
+      {
+        orderId,
+        accountId,
+        contractId: "CON.F.US.ENQ.Z26",
+        contract: "NQZ6",
+        side: "Sell",
+        orderType: "Limit",
+        qty: 1,
+        filledQty: 0,
+        price: price + 100,
+        status: "Working",
+        placedAt: expect.any(Number),
+      },
     ]);
+    // Moved by Order/modify: the same order at the new price.
+    expect(
+      await session.modifyOrder({ accountId, orderId, qty: 1, orderType: "Limit", price: price + 50 }),
+    ).toMatchObject({ ok: true, orderId });
+    await seen.next("orderUpdate", (e) => e.order.orderId === orderId && e.order.price === price + 50);
+    // ProjectX never changes an order's type: refused before any request, with what to do.
+    expect(
+      await session.modifyOrder({ accountId, orderId, qty: 1, orderType: "Stop", stopPrice: price - 50 }),
+    ).toMatchObject({ ok: false, failureReason: "UnsupportedModify" });
     expect(await session.cancelOrder(orderId)).toMatchObject({ ok: true });
     await seen.next("orderStatus", (e) => e.orderId === orderId && e.status === "Canceled");
     expect(await session.liquidatePosition(accountId, "CON.F.US.ENQ.Z26")).toMatchObject({ ok: true });

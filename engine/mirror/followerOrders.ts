@@ -1,0 +1,169 @@
+/**
+ * The follower orders mimik holds for the leader's, per follower: what its broker reports (its
+ * open orders whose clOrdId names a leader order), plus what mimik sent and the broker has not
+ * answered yet (a placement not yet seen, a modify or cancel on its way), plus what each leader
+ * order's mirrors have filled so far, finished ones included. Also answers the copier's question,
+ * on its hot path, whether a follower's own order answers a leader order's fills.
+ *
+ * The broker is the truth for orders: nothing here survives a restart or needs to, because the
+ * clOrdIds are read back from the broker. What a placement did when its answer was lost (a socket
+ * dropped mid-request) is only known from the next snapshot: until then nothing more is placed for
+ * that follower, so a lost answer never becomes a second order.
+ */
+import type { WorkingOrder } from "../types.js";
+import { parseMirrorClOrdId } from "./clOrdIds.js";
+import type { Held } from "./types.js";
+
+type Busy = "modifying" | "cancelling";
+
+export class FollowerOrders {
+  private readonly placing = new Map<string, Map<string, Held>>();
+  private readonly busy = new Map<string, Map<string, Busy>>();
+  /** follower → leader order → follower order → contracts filled. */
+  private readonly fills = new Map<string, Map<number, Map<number, number>>>();
+  /** follower → leader orders it has a live mirror of (the copier asks on every leader fill). */
+  private readonly live = new Map<string, Set<number>>();
+  private readonly unsure = new Set<string>();
+
+  /** The follower's mirror orders now: the broker's open ones and the placements on their way. */
+  held(follower: string, accountId: number, open: readonly WorkingOrder[]): Held[] {
+    const out: Held[] = [];
+    const seen = new Set<string>();
+    const busy = this.busy.get(follower);
+    for (const o of open) {
+      const named = parseMirrorClOrdId(o.clOrdId);
+      if (!named || named.accountId !== accountId || o.clOrdId === undefined) continue;
+      if (o.side === undefined || o.orderType === undefined || o.qty === undefined || !o.contract) continue;
+      seen.add(o.clOrdId);
+      out.push({
+        orderId: o.orderId,
+        clOrdId: o.clOrdId,
+        leaderId: named.leaderOrderId,
+        contract: o.contract,
+        set: named.set,
+        side: o.side,
+        orderType: o.orderType,
+        qty: o.qty,
+        filled: o.filledQty ?? 0,
+        price: o.price,
+        stopPrice: o.stopPrice,
+        timeInForce: o.timeInForce,
+        busy: busy?.get(o.clOrdId),
+      });
+    }
+    const placing = this.placing.get(follower);
+    if (placing) {
+      for (const [clOrdId, h] of placing) {
+        if (seen.has(clOrdId)) placing.delete(clOrdId);
+        else out.push(h);
+      }
+    }
+    this.live.set(follower, new Set(out.filter((h) => h.busy !== "cancelling").map((h) => h.leaderId)));
+    return out;
+  }
+
+  /** Sent, not answered: counts as held (with the terms asked) until the broker shows it. */
+  sent(follower: string, order: Held): void {
+    map(this.placing, follower, () => new Map<string, Held>()).set(order.clOrdId, {
+      ...order,
+      busy: "placing",
+    });
+    map(this.live, follower, () => new Set<number>()).add(order.leaderId);
+  }
+
+  /** The broker took the placement: the order shows up in the reads from now on. */
+  accepted(follower: string, clOrdId: string, orderId: number | undefined): void {
+    const h = this.placing.get(follower)?.get(clOrdId);
+    if (h && orderId !== undefined) h.orderId = orderId;
+  }
+
+  /** Refused, or its fate is unknown (`unsure`: no more placements until the next snapshot). */
+  notPlaced(follower: string, clOrdId: string, unsure: boolean): void {
+    const h = this.placing.get(follower)?.get(clOrdId);
+    this.placing.get(follower)?.delete(clOrdId);
+    if (h && !this.filledOf(follower, h.leaderId)) this.live.get(follower)?.delete(h.leaderId);
+    if (unsure) this.unsure.add(follower);
+  }
+
+  /** A snapshot of the follower's login arrived: its orders are the truth again. */
+  synced(follower: string): void {
+    this.unsure.delete(follower);
+    this.placing.delete(follower);
+    this.busy.delete(follower);
+  }
+
+  /** The follower has (or is placing) at least one mirror order: a cheap test for the hot path. */
+  hasLive(follower: string): boolean {
+    return (this.live.get(follower)?.size ?? 0) > 0;
+  }
+
+  /** Placements may go (no earlier one's fate is unknown). */
+  mayPlace(follower: string): boolean {
+    return !this.unsure.has(follower);
+  }
+
+  setBusy(follower: string, clOrdId: string, what: Busy | undefined, leaderId?: number): void {
+    const busy = map(this.busy, follower, () => new Map<string, Busy>());
+    if (what) busy.set(clOrdId, what);
+    else busy.delete(clOrdId);
+    if (what === "cancelling" && leaderId !== undefined) this.live.get(follower)?.delete(leaderId);
+  }
+
+  /** An order of the follower changed (any state): its fills count for the leader order it mirrors. */
+  update(follower: string, order: WorkingOrder): void {
+    const named = parseMirrorClOrdId(order.clOrdId);
+    if (!named) return;
+    if (order.status !== undefined && !OPEN.has(order.status))
+      this.busy.get(follower)?.delete(order.clOrdId!);
+    if (!order.filledQty) return;
+    const byLeader = map(this.fills, follower, () => new Map<number, Map<number, number>>());
+    map(byLeader, named.leaderOrderId, () => new Map<number, number>()).set(order.orderId, order.filledQty);
+  }
+
+  filledOf(follower: string, leaderId: number): number {
+    let sum = 0;
+    for (const qty of this.fills.get(follower)?.get(leaderId)?.values() ?? []) sum += qty;
+    return sum;
+  }
+
+  /** What one of the follower's orders has filled, as its last report said. */
+  filledOfOrder(follower: string, leaderId: number, orderId: number | undefined): number {
+    return orderId === undefined ? 0 : (this.fills.get(follower)?.get(leaderId)?.get(orderId) ?? 0);
+  }
+
+  /** The follower's own order answers this leader order's fills (it works, or it filled). */
+  covers(follower: string, leaderId: number): boolean {
+    return this.live.get(follower)?.has(leaderId) === true || this.filledOf(follower, leaderId) > 0;
+  }
+
+  /** What the follower's mirrors filled for leader orders that are gone is no longer needed. */
+  forgetGone(follower: string, gone: (leaderId: number) => boolean): void {
+    const byLeader = this.fills.get(follower);
+    if (byLeader) for (const id of byLeader.keys()) if (gone(id)) byLeader.delete(id);
+  }
+
+  /** The leader order is long finished: what its mirrors filled is no longer needed. */
+  forgetLeader(leaderId: number): void {
+    for (const byLeader of this.fills.values()) byLeader.delete(leaderId);
+  }
+
+  /** The follower left the config. */
+  forget(follower: string): void {
+    this.placing.delete(follower);
+    this.busy.delete(follower);
+    this.fills.delete(follower);
+    this.live.delete(follower);
+    this.unsure.delete(follower);
+  }
+}
+
+const OPEN = new Set(["Working", "PendingNew", "PendingReplace", "PendingCancel", "Suspended"]);
+
+function map<K, V>(m: Map<K, V>, key: K, make: () => V): V {
+  let v = m.get(key);
+  if (v === undefined) {
+    v = make();
+    m.set(key, v);
+  }
+  return v;
+}

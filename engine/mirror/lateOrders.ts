@@ -1,0 +1,87 @@
+/**
+ * The follower's mirrors of leader orders that filled, sorted out before the plan runs: each set
+ * holding one is kept as it is for a while, cancelled, or cancelled and what it left unfilled sent
+ * to market once the cancel is taken (late.ts decides; the market is sized on what is true then,
+ * so an order that filled meanwhile is never doubled). Everything else goes on to the plan.
+ */
+import { DEFAULT_MAX_CONTRACTS, type EpochMs } from "../types.js";
+import type { FollowerOrders } from "./followerOrders.js";
+import { type LatePolicy, lateDecision } from "./late.js";
+import type { LeaderMemo } from "./leaderMemo.js";
+import type { MirrorSender, Target } from "./sender.js";
+import { type Held, sign } from "./types.js";
+
+export interface LateContext {
+  now: EpochMs;
+  afterMs: number;
+  entries: LatePolicy;
+  /** Leader orders still open. */
+  openIds: ReadonlySet<number>;
+  leaderPosition: number;
+  followerPosition: number;
+  entriesHeld: string | undefined;
+  maxContracts: number | undefined;
+  /** Look again then. */
+  later(at: EpochMs): void;
+}
+
+export class LateOrders {
+  constructor(
+    private readonly sender: MirrorSender,
+    private readonly orders: FollowerOrders,
+    private readonly memo: LeaderMemo,
+    private readonly position: (t: Target) => number,
+  ) {}
+
+  /** Acts on the sets holding a late order; returns the held orders left for the plan. */
+  sort(t: Target, held: readonly Held[], ctx: LateContext): Held[] {
+    const rest: Held[] = [];
+    const sets = new Map<string, Held[]>();
+    for (const h of held) sets.set(h.set, [...(sets.get(h.set) ?? []), h]);
+    for (const legs of sets.values()) {
+      const leg = legs.find((h) => !ctx.openIds.has(h.leaderId) && this.memo.filledOrder(h.leaderId));
+      const filled = leg ? this.memo.filledOrder(leg.leaderId) : undefined;
+      if (!leg || !filled) {
+        rest.push(...legs);
+        continue;
+      }
+      if (legs.some((h) => h.busy || h.orderId === undefined)) {
+        ctx.later(ctx.now + 50);
+        continue;
+      }
+      const decision = lateDecision({
+        now: ctx.now,
+        afterMs: ctx.afterMs,
+        entries: ctx.entries,
+        filledAt: filled.filledAt,
+        side: leg.side,
+        remaining: leg.qty - leg.filled,
+        leaderPosition: ctx.leaderPosition,
+        followerPosition: ctx.followerPosition,
+        wasExit: this.memo.wasExit(leg.leaderId),
+        entriesHeld: ctx.entriesHeld,
+        cap: ctx.maxContracts ?? DEFAULT_MAX_CONTRACTS,
+      });
+      if (decision.kind === "keep") {
+        ctx.later(decision.until);
+        continue;
+      }
+      const market = decision.kind === "market" ? decision : undefined;
+      for (const h of legs) {
+        const then = market && h === leg ? () => this.market(t, leg, market.exit, market.reason) : undefined;
+        this.sender.cancel(t, h, decision.reason, then);
+      }
+    }
+    return rest;
+  }
+
+  /** The late order is cancelled: what it left unfilled goes to market, sized on what is true now. */
+  private market(t: Target, leg: Held, exit: boolean, reason: string): void {
+    const F = this.position(t);
+    const filled = Math.max(leg.filled, this.orders.filledOfOrder(t.follower, leg.leaderId, leg.orderId));
+    const left = leg.qty - filled;
+    const qty = exit ? Math.min(left, Math.abs(F)) : left;
+    if (qty <= 0 || (exit && Math.sign(F) !== -sign(leg.side))) return;
+    this.sender.market(t, leg.leaderId, leg.side, qty, exit, reason);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * What the mirror remembers about the leader's orders beyond what the broker still lists as open:
+ * the ones that filled completely a moment ago (their followers' mirrors may still be working, see
+ * late.ts) and the ones that were exits (an exit of the leader's is never mirrored as an opening,
+ * even after the leader went flat and left it working). Entries go when they are no longer needed.
+ */
+import type { EpochMs, Side, WorkingOrder } from "../types.js";
+
+export interface FilledOrder {
+  id: number;
+  leader: string;
+  contract: string;
+  side: Side;
+  filledAt: EpochMs;
+}
+
+/** How long after a fill its memory is kept beyond the late window. */
+const GRACE_MS = 60_000;
+
+export class LeaderMemo {
+  private readonly filled = new Map<number, FilledOrder & { forgetAt: EpochMs }>();
+  private readonly exits = new Set<number>();
+
+  /** A leader order changed; returns true when it has just filled completely. */
+  update(leader: string, order: WorkingOrder, now: EpochMs, lateMs: number): boolean {
+    if (order.status === "Filled" && order.contract !== undefined && order.side !== undefined) {
+      if (this.filled.has(order.orderId)) return false;
+      this.filled.set(order.orderId, {
+        id: order.orderId,
+        leader,
+        contract: order.contract,
+        side: order.side,
+        filledAt: now,
+        forgetAt: now + lateMs + GRACE_MS,
+      });
+      return true;
+    }
+    if (order.status !== undefined && FINISHED.has(order.status)) this.exits.delete(order.orderId);
+    return false;
+  }
+
+  filledOrder(id: number): FilledOrder | undefined {
+    return this.filled.get(id);
+  }
+
+  markExits(ids: readonly number[]): void {
+    for (const id of ids) this.exits.add(id);
+  }
+
+  wasExit(id: number): boolean {
+    return this.exits.has(id);
+  }
+
+  /** Forgets what is past its grace; returns the leader orders forgotten. */
+  expire(now: EpochMs): number[] {
+    const gone: number[] = [];
+    for (const [id, f] of this.filled) {
+      if (f.forgetAt > now) continue;
+      this.filled.delete(id);
+      this.exits.delete(id);
+      gone.push(id);
+    }
+    return gone;
+  }
+}
+
+const FINISHED = new Set(["Canceled", "Cancelled", "Rejected", "Expired", "Completed"]);

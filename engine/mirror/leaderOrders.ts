@@ -1,0 +1,78 @@
+/**
+ * The leader's open orders as the mirror reads them, and how they hang together: OCO partners
+ * (an OSO bracket's two legs, a strategy's target and stop, an OCO the trader placed) form one
+ * set; a plain stop and a plain limit on the exit side, placed by hand one after the other, are
+ * paired into one set too, so the follower gets a single OCO rather than two exits that could both
+ * fill. Pure functions.
+ */
+import type { WorkingOrder } from "../types.js";
+import { isStopType, type LeaderOrder, MIRRORED_TYPES } from "./types.js";
+
+const OPEN = new Set(["Working", "PendingNew", "PendingReplace", "Suspended"]);
+
+/** An open order with its terms known, as a LeaderOrder; undefined otherwise. */
+export function leaderOrderOf(o: WorkingOrder): LeaderOrder | undefined {
+  if (o.side === undefined || o.orderType === undefined || o.qty === undefined) return undefined;
+  if (o.status === undefined || !OPEN.has(o.status)) return undefined;
+  return {
+    id: o.orderId,
+    side: o.side,
+    type: o.orderType,
+    qty: o.qty,
+    filled: o.filledQty ?? 0,
+    price: o.price,
+    stopPrice: o.stopPrice,
+    timeInForce: o.timeInForce,
+    suspended: o.status === "Suspended",
+    ocoWith: o.ocoWith,
+    bracketOf: o.bracketOf,
+    placedAt: o.placedAt ?? 0,
+  };
+}
+
+export const remainingOf = (o: LeaderOrder): number => Math.max(0, o.qty - o.filled);
+
+/**
+ * Mirrorable orders in sets: OCO partners together (when both are mirrorable), everything else
+ * alone. Also returns the orders of a type mimik does not mirror (Market orders are not listed:
+ * their fills are copied).
+ */
+export function linkedSets(orders: readonly LeaderOrder[]): {
+  sets: LeaderOrder[][];
+  unsupported: LeaderOrder[];
+} {
+  const byId = new Map(orders.map((o) => [o.id, o]));
+  const unsupported = orders.filter((o) => o.type !== "Market" && !MIRRORED_TYPES.has(o.type));
+  const taken = new Set<number>();
+  const sets: LeaderOrder[][] = [];
+  for (const o of [...orders].sort((a, b) => a.placedAt - b.placedAt || a.id - b.id)) {
+    if (!MIRRORED_TYPES.has(o.type) || taken.has(o.id)) continue;
+    taken.add(o.id);
+    const partner = o.ocoWith === undefined ? undefined : byId.get(o.ocoWith);
+    if (partner && MIRRORED_TYPES.has(partner.type) && !taken.has(partner.id)) {
+      taken.add(partner.id);
+      sets.push([o, partner]);
+    } else sets.push([o]);
+  }
+  return { sets, unsupported };
+}
+
+/**
+ * Lone exits paired into OCOs: the oldest stop with the oldest limit, and so on. What is left over
+ * stays alone.
+ */
+export function pairLoneExits(lone: readonly LeaderOrder[]): LeaderOrder[][] {
+  const byAge = [...lone].sort((a, b) => a.placedAt - b.placedAt || a.id - b.id);
+  const stops = byAge.filter((o) => isStopType(o.type));
+  const limits = byAge.filter((o) => !isStopType(o.type));
+  const sets: LeaderOrder[][] = [];
+  for (let i = 0; i < Math.max(stops.length, limits.length); i++) {
+    const pair = [stops[i], limits[i]].filter((o): o is LeaderOrder => o !== undefined);
+    sets.push(pair);
+  }
+  return sets.sort((a, b) => oldest(a) - oldest(b));
+}
+
+function oldest(set: readonly LeaderOrder[]): number {
+  return Math.min(...set.map((o) => o.placedAt));
+}

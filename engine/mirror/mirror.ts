@@ -1,0 +1,369 @@
+/**
+ * Issue 14: the leader's working orders on the followers. Beside the copier, never in front of it:
+ * broker events reach the mirror after the copier's fan-out, and it looks at the followers they
+ * concern once the current frame is handled (a microtask), so an order and its terms arriving in
+ * one frame are one evaluation, and no copy ever waits for it.
+ *
+ * Per follower and leader contract, an evaluation reads what the leader has open (its session),
+ * what the follower holds (its session, recognised by clOrdId, plus what is on its way), asks
+ * desire.ts what the follower should have and plan.ts what closes the gap, lets late.ts decide
+ * about mirrors of leader orders that filled, and sends the result through the sender (and the
+ * order gateway, leader guard included). It then reports the follower's working orders for the
+ * screen.
+ *
+ * Two narrow hooks serve the copier: `covers` (does the follower's own order answer this leader
+ * fill?) and `beforeExit` (cancel the follower's exits in a contract before an exit is copied).
+ */
+import type { Config, Group } from "../../data/schema.js";
+import type { AccountRole } from "../accounts/directory.js";
+import type { FollowerGate } from "../copier/ports.js";
+import type { OrderGateway } from "../orders/gateway.js";
+import { mapContract } from "../symbols.js";
+import type { AccountRoute, BrokerEvent, Clock, EngineEvent, Logger } from "../types.js";
+import { silentLogger } from "../types.js";
+import { SetTokens } from "./clOrdIds.js";
+import { desire } from "./desire.js";
+import { FollowerOrders } from "./followerOrders.js";
+import { LateOrders } from "./lateOrders.js";
+import { LeaderMemo } from "./leaderMemo.js";
+import { plan } from "./plan.js";
+import { MIRROR_REASONS } from "./reasons.js";
+import { MirrorReporter } from "./reporter.js";
+import { later, openContractOf, positionIn, readScene, type Scene } from "./scene.js";
+import { Scheduler } from "./scheduler.js";
+import { MirrorSender, type Target } from "./sender.js";
+import { entriesHeld, lateOf, modeOf } from "./settings.js";
+import { type Held, sign } from "./types.js";
+
+export interface MirrorAccounts {
+  nameAt(connection: string, accountId: number): string | undefined;
+  role(name: string): AccountRole | undefined;
+  route(name: string): AccountRoute | undefined;
+  connected(name: string): boolean;
+}
+
+export interface MirrorDeps {
+  clock: Clock;
+  emit(event: EngineEvent): void;
+  gateway: Pick<OrderGateway, "placeWorking" | "placeOco" | "modify" | "cancel" | "placeMarket">;
+  accounts: MirrorAccounts;
+  gate(follower: string): FollowerGate;
+  /** The follower's position once the copies on their way have filled (the copier's book). */
+  expectedPosition?(follower: string, contract: string): number;
+  /** A mirrored opening was placed (risk counts it as a trade, once per leader order). */
+  onOpening?(follower: string, leaderOrderId: number): void;
+  logger?: Logger | undefined;
+  /** Runs work after the current broker frame; queueMicrotask by default. */
+  defer?(work: () => void): void;
+  /** A lone exit waits this long for a partner leg (default 1000 ms). */
+  pairWindowMs?: number;
+  /** At most one modify per order this often (default 250 ms). */
+  modifyEveryMs?: number;
+}
+
+export class Mirror {
+  private readonly orders = new FollowerOrders();
+  private readonly memo = new LeaderMemo();
+  private readonly sender: MirrorSender;
+  private readonly logger: Logger;
+  private readonly counted = new Map<string, Set<number>>();
+  private readonly reporter: MirrorReporter;
+  private readonly lateOrders: LateOrders;
+  private readonly scheduler: Scheduler;
+  private config: Config | undefined;
+
+  constructor(private readonly deps: MirrorDeps) {
+    this.logger = deps.logger ?? silentLogger;
+    this.sender = new MirrorSender({
+      clock: deps.clock,
+      emit: deps.emit,
+      gateway: deps.gateway,
+      orders: this.orders,
+      tokens: new SetTokens(() => deps.clock.now()),
+      logger: this.logger,
+      modifyEveryMs: deps.modifyEveryMs ?? 250,
+      onOpening: (follower, leaderId) => this.opened(follower, leaderId),
+      answered: (follower) => this.touch(follower),
+    });
+    this.reporter = new MirrorReporter(deps.clock, deps.emit);
+    this.scheduler = new Scheduler(deps.clock, (followers) => this.run(followers), deps.defer);
+    this.lateOrders = new LateOrders(this.sender, this.orders, this.memo, (t) =>
+      positionIn(t.route, t.contract),
+    );
+  }
+
+  setConfig(config: Config): void {
+    const before = this.config;
+    this.config = config;
+    const now = new Set(config.groups.flatMap((g) => g.followers.map((f) => f.account)));
+    for (const g of before?.groups ?? [])
+      for (const f of g.followers) if (!now.has(f.account)) this.forget(f.account);
+    for (const name of now) this.touch(name);
+  }
+
+  stop(): void {
+    this.scheduler.stop();
+  }
+
+  /** After the copier had the event. Cheap: it only marks who to look at again. */
+  onBrokerEvent(event: BrokerEvent): void {
+    switch (event.type) {
+      case "orderUpdate": {
+        const role = this.roleAt(event.connection, event.order.accountId);
+        if (role?.kind === "leader") {
+          if (!modeOf(role.group)) return; // a group copying fills only mirrors nothing
+          this.memo.update(role.group.leader, event.order, this.deps.clock.now(), lateOf(role.group).afterMs);
+          this.touchGroup(role.group);
+        } else if (role?.kind === "follower") {
+          this.orders.update(role.follower.account, event.order);
+          this.touch(role.follower.account);
+        }
+        return;
+      }
+      case "position":
+      case "riskStatus": {
+        const accountId = event.type === "position" ? event.position.accountId : event.accountId;
+        const role = this.roleAt(event.connection, accountId);
+        // Positions and risk states size and gate mirrored orders: nothing to do without a mode.
+        if (!role || !modeOf(role.group)) return;
+        if (role.kind === "leader") this.touchGroup(role.group);
+        else this.touch(role.follower.account);
+        return;
+      }
+      case "sync":
+        for (const account of event.accounts) {
+          const role = this.roleAt(event.connection, account.id);
+          if (role?.kind === "leader") this.touchGroup(role.group);
+          else if (role?.kind === "follower") {
+            this.orders.synced(role.follower.account);
+            this.touch(role.follower.account);
+          }
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Risk changed a follower's state (a lock, an unlock, a flatten): look at it again. */
+  followerChanged(follower: string): void {
+    this.touch(follower);
+  }
+
+  /** Hot path (every leader fill, every follower of a mirroring group): two map lookups. */
+  covers(follower: string, leaderOrderId: number): boolean {
+    return this.orders.covers(follower, leaderOrderId);
+  }
+
+  /**
+   * An exit is about to be copied to the follower in `contract` (its own, mapped): its exit orders
+   * there, and mirrors of leader orders no longer open, are cancelled now, written before the
+   * exit on the follower's lane. Nothing to do (and nothing read) when it holds no mirror order.
+   */
+  beforeExit(follower: string, contract: string): void {
+    if (!this.orders.hasLive(follower)) return;
+    const role = this.deps.accounts.role(follower);
+    const route = this.deps.accounts.route(follower);
+    if (role?.kind !== "follower" || !route) return;
+    const F = positionIn(route, contract);
+    const open = route.session.workingOrders(route.accountId);
+    const leaderOpen = this.leaderOpenIds(role.group);
+    const t: Target = { group: role.group.name, follower, route, contract };
+    for (const h of this.orders.held(follower, route.accountId, open)) {
+      if (h.contract !== contract) continue;
+      const exit = F === 0 || sign(h.side) === -Math.sign(F);
+      if (exit || !leaderOpen.has(h.leaderId)) this.sender.cancel(t, h, MIRROR_REASONS.cancelBeforeExit);
+    }
+    this.touch(follower);
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  private evaluate(follower: string): void {
+    const role = this.deps.accounts.role(follower);
+    const route = this.deps.accounts.route(follower);
+    if (role?.kind !== "follower" || !route || !this.deps.accounts.connected(follower)) return;
+    const gate = this.deps.gate(follower);
+    if (gate.state === "LIQUIDATE_ONLY") return; // the flatten owns the account now
+    const { group } = role;
+    const open = route.session.workingOrders(route.accountId);
+    const held = this.orders.held(follower, route.accountId, open);
+    const leaderRoute = this.deps.accounts.route(group.leader);
+    const mode = modeOf(group);
+    // Copying fills only: nothing to mirror, only what mimik mirrored before to take away.
+    const scene: Scene | undefined =
+      mode && leaderRoute && this.deps.accounts.connected(group.leader)
+        ? readScene(group, follower, route, leaderRoute, this.deps.clock.now())
+        : undefined;
+    const byContract = new Map<string, Held[]>();
+    for (const h of held) {
+      const leaderContract = scene ? this.leaderContractOf(scene, h.leaderId) : undefined;
+      if (leaderContract === undefined) {
+        // The leader's order is gone (or the group stopped mirroring); while the leader cannot be
+        // seen nothing is taken away on a guess.
+        if (!mode || scene)
+          this.cancelStray(group, follower, route, h, mode ? MIRROR_REASONS.gone : MIRROR_REASONS.modeOff);
+        continue;
+      }
+      const list = byContract.get(leaderContract);
+      if (list) list.push(h);
+      else byContract.set(leaderContract, [h]);
+    }
+    if (scene) {
+      this.prune(follower, scene);
+      for (const lc of new Set([...scene.leaderOpen.keys(), ...byContract.keys()]))
+        this.evaluateContract(scene, lc, byContract.get(lc) ?? [], gate);
+      if (scene.recheckAt !== undefined) this.scheduler.at(follower, scene.recheckAt);
+    }
+    this.reporter.publish(group.name, follower, route, open, scene?.skips ?? []);
+  }
+
+  private evaluateContract(scene: Scene, lc: string, held: Held[], gate: FollowerGate): void {
+    const { group, follower, route, now } = scene;
+    const role = this.deps.accounts.role(follower);
+    const mode = modeOf(group);
+    if (role?.kind !== "follower" || !mode) return;
+    const cfg = role.follower;
+    const contract = mapContract(lc, cfg.mapping);
+    const t: Target = { group: group.name, follower, route, contract };
+    const L = positionIn(scene.leaderRoute, lc);
+    const F = positionIn(route, contract);
+    // Copies on their way count: an exit in flight shrinks what legs may cover at once, an
+    // opening in flight is covered once it has filled (it may yet be refused).
+    const expected = this.deps.expectedPosition?.(follower, contract) ?? F;
+    const covered =
+      Math.sign(expected) === Math.sign(F) ? Math.sign(F) * Math.min(Math.abs(F), Math.abs(expected)) : 0;
+    const held_ = entriesHeld(group, cfg, gate, lc);
+    const late = lateOf(group);
+    const forPlan = this.lateOrders.sort(t, held, {
+      now,
+      ...late,
+      openIds: scene.openIds,
+      leaderPosition: L,
+      followerPosition: F,
+      entriesHeld: held_,
+      maxContracts: cfg.maxContracts,
+      later: (at) => later(scene, at),
+    });
+    const desired = desire({
+      mode,
+      now,
+      pairWindowMs: this.deps.pairWindowMs ?? 1000,
+      leaderPosition: L,
+      orders: scene.leaderOpen.get(lc) ?? [],
+      wasExit: (id) => this.memo.wasExit(id),
+      follower: {
+        position: covered,
+        exposure: Math.abs(expected) > Math.abs(F) && Math.sign(expected) !== -Math.sign(F) ? expected : F,
+        sizing: cfg.sizing,
+        maxContracts: cfg.maxContracts,
+        entriesHeld: held_,
+        tradesLeft: gate.tradesLeft,
+        counted: (id) => this.counted.get(follower)?.has(id) === true,
+        filledOf: (id) => this.orders.filledOf(follower, id),
+      },
+    });
+    this.memo.markExits(desired.exits);
+    const p = plan({
+      now,
+      wants: desired.sets,
+      held: forPlan,
+      leaderOpen: (id) => scene.openIds.has(id),
+      skipped: (id) => desired.skips.find((s) => s.leaderId === id)?.reason,
+      modifiableAt: (clOrdId) => this.sender.modifiableAt(clOrdId),
+      refused: (set) => this.sender.refusal(set) !== undefined,
+    });
+    const mayPlace = this.orders.mayPlace(follower);
+    for (const a of p.actions) {
+      if (a.kind === "cancel") this.sender.cancel(t, a.order, a.reason);
+      else if (a.kind === "modify") this.sender.modify(t, a.order, a.leg, a.exit, a.reason);
+      else if (mayPlace) this.sender.place(t, a.set);
+    }
+    for (const s of desired.skips)
+      scene.skips.push({ leaderOrderId: s.leaderId, contract: lc, reason: s.reason });
+    for (const set of desired.sets) {
+      const refusal = this.sender.refusal(set);
+      if (refusal)
+        for (const leg of set.legs)
+          scene.skips.push({
+            leaderOrderId: leg.leaderId,
+            contract: lc,
+            reason: MIRROR_REASONS.rejected(refusal),
+          });
+    }
+    for (const at of [desired.recheckAt, p.recheckAt]) if (at !== undefined) later(scene, at);
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  /** What was kept about leader orders now gone (neither open nor just filled) is let go. */
+  private prune(follower: string, scene: Scene): void {
+    const gone = (id: number) => !scene.openIds.has(id) && this.memo.filledOrder(id) === undefined;
+    const counted = this.counted.get(follower);
+    if (counted) for (const id of counted) if (gone(id)) counted.delete(id);
+    this.orders.forgetGone(follower, gone);
+  }
+
+  private cancelStray(group: Group, follower: string, route: AccountRoute, h: Held, reason: string): void {
+    if (h.busy || h.orderId === undefined) return;
+    this.sender.cancel({ group: group.name, follower, route, contract: h.contract }, h, reason);
+  }
+
+  private leaderContractOf(scene: Scene, leaderId: number): string | undefined {
+    return openContractOf(scene, leaderId) ?? this.memo.filledOrder(leaderId)?.contract;
+  }
+
+  private leaderOpenIds(group: Group): Set<number> {
+    const route = this.deps.accounts.route(group.leader);
+    return new Set(route?.session.workingOrders(route.accountId).map((o) => o.orderId) ?? []);
+  }
+
+  private opened(follower: string, leaderId: number): void {
+    let ids = this.counted.get(follower);
+    if (!ids) {
+      ids = new Set();
+      this.counted.set(follower, ids);
+    }
+    if (ids.has(leaderId)) return;
+    ids.add(leaderId);
+    this.deps.onOpening?.(follower, leaderId);
+  }
+
+  private roleAt(connection: string, accountId: number): AccountRole | undefined {
+    const name = this.deps.accounts.nameAt(connection, accountId);
+    return name === undefined ? undefined : this.deps.accounts.role(name);
+  }
+
+  private touchGroup(group: Group): void {
+    for (const f of group.followers) this.touch(f.account);
+  }
+
+  private touch(follower: string): void {
+    this.scheduler.touch(follower);
+  }
+
+  private run(followers: string[]): void {
+    this.sender.prune(this.deps.clock.now());
+    for (const id of this.memo.expire(this.deps.clock.now())) {
+      this.orders.forgetLeader(id);
+      this.reporter.forgetLeader(id);
+    }
+    for (const follower of followers) {
+      try {
+        this.evaluate(follower);
+      } catch (error) {
+        this.logger.error("mirror: a follower's evaluation failed", {
+          follower,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+  }
+
+  private forget(follower: string): void {
+    this.orders.forget(follower);
+    this.counted.delete(follower);
+    this.reporter.forget(follower);
+    this.scheduler.forget(follower);
+  }
+}

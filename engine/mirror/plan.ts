@@ -1,0 +1,133 @@
+/**
+ * From what a follower should have working (desire.ts) and what it has (its mirror orders), the
+ * requests that close the gap: cancels first, then modifies, then placements, so that at the
+ * broker the follower's exits never add up to more than its position, not even for a moment.
+ * Pure: the coordinator sends what this returns.
+ *
+ * A set is the orders placed together; it is matched by the leader orders it mirrors. A set whose
+ * shape changed (a lone stop that now has a partner, a leg on another side or of another type) is
+ * cancelled and placed anew; one whose prices or quantity changed is modified, at most once per
+ * order every `modifyEveryMs` (the latest terms win; a burst of leader moves costs one modify).
+ */
+import type { EpochMs } from "../types.js";
+import { MIRROR_REASONS } from "./reasons.js";
+import { type Held, setKey, type Terms, type WantLeg, type WantSet } from "./types.js";
+
+export type Action =
+  | { kind: "cancel"; order: Held; reason: string }
+  | { kind: "modify"; order: Held; leg: WantLeg; exit: boolean; reason: string }
+  | { kind: "place"; set: WantSet };
+
+export interface PlanInput {
+  now: EpochMs;
+  wants: readonly WantSet[];
+  /** The follower's mirror orders in this contract, the late part's kept ones left out. */
+  held: readonly Held[];
+  /** Leader orders still open (a held order whose leader order is not is the leader's cancel). */
+  leaderOpen(leaderId: number): boolean;
+  /** Why a leader order is not mirrored now (a lock, a pause …), when desire said so. */
+  skipped?(leaderId: number): string | undefined;
+  /** When the order may be modified again (undefined: now). */
+  modifiableAt(clOrdId: string): EpochMs | undefined;
+  /** This set with these terms was refused by the broker before: not asked again. */
+  refused(set: WantSet): boolean;
+}
+
+export interface Plan {
+  actions: Action[];
+  /** Plan again then: a modify waits for its spacing, or a request is still unanswered. */
+  recheckAt?: EpochMs | undefined;
+}
+
+export function plan(input: PlanInput): Plan {
+  const cancels: Action[] = [];
+  const modifies: Action[] = [];
+  const places: Action[] = [];
+  let recheckAt: EpochMs | undefined;
+  const later = (at: EpochMs) => {
+    recheckAt = Math.min(recheckAt ?? at, at);
+  };
+  const wanted = new Map(input.wants.map((w) => [w.key, w]));
+  const matched = new Set<string>();
+  for (const legs of bySet(input.held)) {
+    const key = setKey(legs.map((h) => h.leaderId));
+    const want = wanted.get(key);
+    if (!want || matched.has(key) || !sameShape(want, legs)) {
+      const reason = !want
+        ? legs.every((h) => input.leaderOpen(h.leaderId))
+          ? (legs.map((h) => input.skipped?.(h.leaderId)).find((r) => r !== undefined) ??
+            MIRROR_REASONS.replaced)
+          : MIRROR_REASONS.gone
+        : MIRROR_REASONS.replaced;
+      for (const order of legs) {
+        if (order.busy === "cancelling") continue;
+        if (order.orderId === undefined || order.busy) later(input.now);
+        else cancels.push({ kind: "cancel", order, reason });
+      }
+      continue;
+    }
+    matched.add(key);
+    for (const order of legs) {
+      const leg = want.legs.find((l) => l.leaderId === order.leaderId)!;
+      const change = difference(order, leg.terms);
+      if (change === undefined) continue;
+      if (order.orderId === undefined || order.busy) {
+        later(input.now);
+        continue;
+      }
+      const at = input.modifiableAt(order.clOrdId);
+      if (at !== undefined && at > input.now) {
+        later(at);
+        continue;
+      }
+      modifies.push({ kind: "modify", order, leg, exit: want.role === "exit", reason: change });
+    }
+  }
+  for (const want of input.wants) {
+    if (matched.has(want.key) || input.refused(want)) continue;
+    places.push({ kind: "place", set: want });
+  }
+  // Smaller exits before bigger ones: a modify that shrinks frees room before one that grows.
+  modifies.sort((a, b) => growth(a) - growth(b));
+  return { actions: [...cancels, ...modifies, ...places], recheckAt };
+}
+
+/** The held orders grouped by the set they were placed in, cancelling ones left out. */
+function bySet(held: readonly Held[]): Held[][] {
+  const sets = new Map<string, Held[]>();
+  for (const h of held) {
+    if (h.busy === "cancelling") continue;
+    const list = sets.get(h.set);
+    if (list) list.push(h);
+    else sets.set(h.set, [h]);
+  }
+  return [...sets.values()];
+}
+
+/** Same leader orders, each on the same side with the same type: modifiable in place. */
+function sameShape(want: WantSet, legs: readonly Held[]): boolean {
+  if (want.legs.length !== legs.length) return false;
+  return legs.every((h) => {
+    const leg = want.legs.find((l) => l.leaderId === h.leaderId);
+    return leg !== undefined && leg.side === h.side && leg.terms.orderType === h.orderType;
+  });
+}
+
+/** Why the order must change, or undefined when it says what it should (prices its type uses only). */
+function difference(h: Held, t: Terms): string | undefined {
+  const limit = t.orderType === "Limit" || t.orderType === "StopLimit";
+  const stop = t.orderType === "Stop" || t.orderType === "StopLimit";
+  if ((limit && h.price !== t.price) || (stop && h.stopPrice !== t.stopPrice)) return MIRROR_REASONS.moved;
+  if ((h.timeInForce ?? "Day") !== t.timeInForce) return MIRROR_REASONS.moved;
+  if (h.qty - h.filled !== t.remaining) return MIRROR_REASONS.follows;
+  return undefined;
+}
+
+function growth(a: Action): number {
+  return a.kind === "modify" ? a.leg.terms.remaining - (a.order.qty - a.order.filled) : 0;
+}
+
+/** Terms as a key, for remembering what the broker refused. */
+export function termsKey(set: WantSet): string {
+  return `${set.key}|${set.legs.map((l) => `${l.side}/${JSON.stringify(l.terms)}`).join("|")}`;
+}

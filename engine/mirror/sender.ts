@@ -1,0 +1,333 @@
+/**
+ * The mirror's requests, through the order gateway (the one exit for orders, leader guard
+ * included): placements (one order, a native OCO, or two orders mimik links itself when the
+ * broker has no OCO), modifies, cancels and late market orders. Each is told as a MirrorEvent with
+ * its leader order and reason, before its answer and again if it is refused. Owns the spacing of
+ * modifies (and cancels) per order and the memory of placements the broker refused, so the same
+ * refused request is not sent again and again.
+ */
+import type { OrderGateway, WorkingOrderSpec } from "../orders/gateway.js";
+import type { AccountRoute, Clock, EngineEvent, Logger, MirrorEvent, OrderResult, Side } from "../types.js";
+import { mirrorClOrdId, type SetTokens } from "./clOrdIds.js";
+import type { FollowerOrders } from "./followerOrders.js";
+import { termsKey } from "./plan.js";
+import { MIRROR_REASONS } from "./reasons.js";
+import type { Held, WantLeg, WantSet } from "./types.js";
+
+export interface SenderDeps {
+  clock: Clock;
+  emit(event: EngineEvent): void;
+  gateway: Pick<OrderGateway, "placeWorking" | "placeOco" | "modify" | "cancel" | "placeMarket">;
+  orders: FollowerOrders;
+  tokens: SetTokens;
+  logger: Logger;
+  /** An opening was placed for this follower and leader order (risk counts trades). */
+  onOpening(follower: string, leaderId: number): void;
+  /** Something was answered: look at this follower again. */
+  answered(follower: string): void;
+  /** Minimum spacing of modifies (and cancels) of one order. */
+  modifyEveryMs: number;
+}
+
+/** The follower, where it lives and the contract its orders are in. */
+export interface Target {
+  group: string;
+  follower: string;
+  route: AccountRoute;
+  contract: string;
+}
+
+/** Failures after which the request may or may not have reached the broker. */
+const UNSURE = new Set(["Timeout", "Disconnected", "RequestFailed", "broker error"]);
+const REFUSED_KEPT = 2_000;
+
+export class MirrorSender {
+  private readonly lastTouched = new Map<string, number>();
+  private readonly refusals = new Map<string, string>();
+
+  constructor(private readonly deps: SenderDeps) {}
+
+  modifiableAt(clOrdId: string): number | undefined {
+    const at = this.lastTouched.get(clOrdId);
+    return at === undefined ? undefined : at + this.deps.modifyEveryMs;
+  }
+
+  /** The broker refused this very set before, and why. */
+  refusal(set: WantSet): string | undefined {
+    return this.refusals.get(termsKey(set));
+  }
+
+  place(t: Target, set: WantSet): void {
+    const { deps } = this;
+    const token = deps.tokens.next();
+    const legs = set.legs.map((leg) => ({
+      leg,
+      clOrdId: mirrorClOrdId(leg.leaderId, t.route.accountId, token),
+    }));
+    const exit = set.role === "exit";
+    for (const { leg, clOrdId } of legs) {
+      deps.orders.sent(t.follower, heldOf(leg, clOrdId, token, t.contract));
+      this.tell(t, leg.leaderId, "place", "sent", set.why, { ...legFields(leg), clOrdId });
+    }
+    if (set.role === "entry") for (const { leg } of legs) deps.onOpening(t.follower, leg.leaderId);
+    const specs = legs.map(({ leg, clOrdId }) => this.spec(t, leg, clOrdId, exit));
+    const [first, second] = specs;
+    if (second && t.route.session.placeOco) {
+      const other = {
+        action: second.side,
+        orderType: second.orderType,
+        ...defined({ price: second.price, stopPrice: second.stopPrice }),
+        clOrdId: second.clOrdId,
+      };
+      const result = attempt(deps.clock, () => deps.gateway.placeOco({ ...first!, other }));
+      this.watch(
+        t,
+        legs[0]!.leg.leaderId,
+        "place",
+        set,
+        result,
+        (r) => {
+          deps.orders.accepted(t.follower, first!.clOrdId, r.ok ? r.orderId : undefined);
+          deps.orders.accepted(t.follower, second.clOrdId, r.ok ? r.otherOrderId : undefined);
+        },
+        [first!.clOrdId, second.clOrdId],
+      );
+      return;
+    }
+    // No native OCO: two orders, linked by mimik (the set token; the plan cancels the other).
+    for (const spec of specs) {
+      const result = attempt(deps.clock, () => deps.gateway.placeWorking(spec));
+      this.watch(
+        t,
+        leaderOf(spec.clOrdId, legs),
+        "place",
+        set,
+        result,
+        (r) => {
+          deps.orders.accepted(t.follower, spec.clOrdId, r.ok ? r.orderId : undefined);
+        },
+        [spec.clOrdId],
+      );
+    }
+  }
+
+  modify(t: Target, order: Held, leg: WantLeg, exit: boolean, reason: string): void {
+    const orderId = order.orderId;
+    if (orderId === undefined) return;
+    const { terms } = leg;
+    this.lastTouched.set(order.clOrdId, this.deps.clock.now());
+    this.deps.orders.setBusy(t.follower, order.clOrdId, "modifying");
+    const fields = { ...legFields(leg), qty: order.filled + terms.remaining };
+    this.tell(t, order.leaderId, "modify", "sent", reason, {
+      ...fields,
+      clOrdId: order.clOrdId,
+      orderId: order.orderId,
+    });
+    const result = attempt(this.deps.clock, () =>
+      this.deps.gateway.modify({
+        follower: t.follower,
+        session: t.route.session,
+        accountId: t.route.accountId,
+        orderId,
+        qty: order.filled + terms.remaining,
+        orderType: terms.orderType,
+        price: terms.price,
+        stopPrice: terms.stopPrice,
+        timeInForce: terms.timeInForce,
+        exit,
+      }),
+    );
+    void result.then((r) => {
+      this.deps.orders.setBusy(t.follower, order.clOrdId, undefined);
+      if (!r.ok) this.refused(t, order.leaderId, "modify", r, { clOrdId: order.clOrdId });
+      this.deps.answered(t.follower);
+    });
+  }
+
+  /** `then` runs once the broker has taken the cancel (a late order's market goes only then). */
+  cancel(t: Target, order: Held, reason: string, then?: () => void): void {
+    if (order.orderId === undefined || order.busy === "cancelling") return;
+    this.lastTouched.set(order.clOrdId, this.deps.clock.now());
+    this.deps.orders.setBusy(t.follower, order.clOrdId, "cancelling", order.leaderId);
+    this.tell(t, order.leaderId, "cancel", "sent", reason, {
+      side: order.side,
+      orderType: order.orderType,
+      clOrdId: order.clOrdId,
+      orderId: order.orderId,
+    });
+    const orderId = order.orderId;
+    const result = attempt(this.deps.clock, () =>
+      this.deps.gateway.cancel({
+        follower: t.follower,
+        session: t.route.session,
+        accountId: t.route.accountId,
+        orderId,
+      }),
+    );
+    void result.then((r) => {
+      if (r.ok) then?.();
+      else {
+        // Too late (it filled or died) or refused: its next report says which; look again then.
+        this.deps.orders.setBusy(t.follower, order.clOrdId, undefined);
+        this.refused(t, order.leaderId, "cancel", r, { clOrdId: order.clOrdId });
+      }
+      this.deps.answered(t.follower);
+    });
+  }
+
+  /** What is left of a late order, at market (after its cancel, in the same lane). */
+  market(t: Target, leaderId: number, side: Side, qty: number, exit: boolean, reason: string): void {
+    const clOrdId = mirrorClOrdId(leaderId, t.route.accountId, this.deps.tokens.next());
+    this.tell(t, leaderId, "market", "sent", reason, { side, orderType: "Market", qty, clOrdId });
+    const result = attempt(this.deps.clock, () =>
+      this.deps.gateway.placeMarket({
+        follower: t.follower,
+        session: t.route.session,
+        accountId: t.route.accountId,
+        symbol: t.contract,
+        side,
+        qty,
+        clOrdId,
+        exit,
+      }),
+    );
+    void result.then((r) => {
+      if (!r.ok) this.refused(t, leaderId, "market", r, { clOrdId });
+      this.deps.answered(t.follower);
+    });
+  }
+
+  /** Spacing that has run out is forgotten (the map holds only orders touched a moment ago). */
+  prune(now: number): void {
+    for (const [clOrdId, at] of this.lastTouched)
+      if (at + this.deps.modifyEveryMs <= now) this.lastTouched.delete(clOrdId);
+  }
+
+  private spec(t: Target, leg: WantLeg, clOrdId: string, exit: boolean): WorkingOrderSpec {
+    return {
+      follower: t.follower,
+      session: t.route.session,
+      accountId: t.route.accountId,
+      symbol: t.contract,
+      side: leg.side,
+      qty: leg.terms.remaining,
+      clOrdId,
+      orderType: leg.terms.orderType,
+      price: leg.terms.price,
+      stopPrice: leg.terms.stopPrice,
+      timeInForce: leg.terms.timeInForce,
+      exit,
+    };
+  }
+
+  /** Follow a placement's answer: accepted, refused (remembered), or unknown (wait for a snapshot). */
+  private watch(
+    t: Target,
+    leaderId: number,
+    action: MirrorEvent["action"],
+    set: WantSet,
+    result: Promise<OrderResult>,
+    onAnswer: (r: OrderResult) => void,
+    clOrdIds: string[],
+  ): void {
+    void result.then((r) => {
+      onAnswer(r);
+      if (!r.ok) {
+        const unsure = r.writtenAt !== undefined && UNSURE.has(r.failureReason);
+        for (const clOrdId of clOrdIds) this.deps.orders.notPlaced(t.follower, clOrdId, unsure);
+        if (!unsure) this.remember(termsKey(set), reasonOf(r));
+        this.refused(t, leaderId, action, r, { clOrdId: clOrdIds[0] });
+      }
+      this.deps.answered(t.follower);
+    });
+  }
+
+  private remember(key: string, reason: string): void {
+    this.refusals.set(key, reason);
+    if (this.refusals.size > REFUSED_KEPT) {
+      const oldest = this.refusals.keys().next();
+      if (!oldest.done) this.refusals.delete(oldest.value);
+    }
+  }
+
+  private refused(
+    t: Target,
+    leaderId: number,
+    action: MirrorEvent["action"],
+    r: OrderResult,
+    fields: Partial<MirrorEvent>,
+  ): void {
+    this.tell(t, leaderId, action, "rejected", MIRROR_REASONS.rejected(reasonOf(r)), fields);
+  }
+
+  private tell(
+    t: Target,
+    leaderOrderId: number,
+    action: MirrorEvent["action"],
+    outcome: MirrorEvent["outcome"],
+    reason: string,
+    fields: Partial<MirrorEvent>,
+  ): void {
+    this.deps.emit({
+      type: "mirror",
+      at: this.deps.clock.now(),
+      group: t.group,
+      follower: t.follower,
+      contract: t.contract,
+      leaderOrderId,
+      action,
+      outcome,
+      reason,
+      ...fields,
+    });
+  }
+}
+
+function heldOf(leg: WantLeg, clOrdId: string, set: string, contract: string): Held {
+  return {
+    clOrdId,
+    leaderId: leg.leaderId,
+    contract,
+    set,
+    side: leg.side,
+    orderType: leg.terms.orderType,
+    qty: leg.terms.remaining,
+    filled: 0,
+    price: leg.terms.price,
+    stopPrice: leg.terms.stopPrice,
+    timeInForce: leg.terms.timeInForce,
+  };
+}
+
+function legFields(leg: WantLeg): Partial<MirrorEvent> {
+  return defined({
+    side: leg.side,
+    orderType: leg.terms.orderType,
+    qty: leg.terms.remaining,
+    price: leg.terms.price,
+    stopPrice: leg.terms.stopPrice,
+  });
+}
+
+function leaderOf(clOrdId: string, legs: readonly { leg: WantLeg; clOrdId: string }[]): number {
+  return legs.find((l) => l.clOrdId === clOrdId)!.leg.leaderId;
+}
+
+function reasonOf(r: OrderResult): string {
+  if (r.ok) return "accepted";
+  return r.failureText ? `${r.failureReason}: ${r.failureText}` : r.failureReason;
+}
+
+function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** A gateway call whose synchronous refusal (a leader, a malformed order) becomes a failed result. */
+function attempt(clock: Clock, call: () => Promise<OrderResult>): Promise<OrderResult> {
+  try {
+    return call();
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    return Promise.resolve({ ok: false, failureReason: "refused", failureText: text, ackAt: clock.mono() });
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The mirror's own vocabulary: a leader order as the mirror reads it, what one follower order
+ * should say, the sets of orders placed together (one order, or two that cancel each other), and
+ * the follower orders mimik holds for the leader's. Plain data; the parts pass it around.
+ */
+import type { EpochMs, OrderType, Side, TimeInForce } from "../types.js";
+
+/** `protect`: exit orders against the leader's position only; `mirror`: every working order. */
+export type MirrorMode = "protect" | "mirror";
+
+/** One of the leader's open orders in one contract. */
+export interface LeaderOrder {
+  id: number;
+  side: Side;
+  /** The broker's type; only Limit, Stop and StopLimit are mirrored. */
+  type: string;
+  /** The whole quantity, filled part included. */
+  qty: number;
+  filled: number;
+  price?: number | undefined;
+  stopPrice?: number | undefined;
+  timeInForce?: string | undefined;
+  /** A bracket leg still waiting for its entry (Tradovate: Suspended). */
+  suspended: boolean;
+  /** One-cancels-other partner. */
+  ocoWith?: number | undefined;
+  /** A bracket leg: the entry order it belongs to. */
+  bracketOf?: number | undefined;
+  placedAt: EpochMs;
+}
+
+/** What one follower order should say. */
+export interface Terms {
+  orderType: OrderType;
+  price?: number | undefined;
+  stopPrice?: number | undefined;
+  timeInForce: TimeInForce;
+  /** Contracts still to work: the order's whole quantity less what it filled. */
+  remaining: number;
+}
+
+export interface WantLeg {
+  /** The leader order it mirrors. */
+  leaderId: number;
+  side: Side;
+  terms: Terms;
+}
+
+/**
+ * Follower orders placed together: one order, or two that cancel each other (an OCO). Keyed by
+ * the leader orders they mirror, so the same set is recognised from one evaluation to the next.
+ */
+export interface WantSet {
+  key: string;
+  role: "entry" | "exit";
+  legs: WantLeg[];
+  /** Why it is wanted, for the journal (e.g. "protects the position"). */
+  why: string;
+}
+
+/** A leader order not mirrored for this follower, and why (the screen and the journal say it). */
+export interface Skip {
+  leaderId: number;
+  reason: string;
+}
+
+/** One of the follower's orders that mirrors a leader order, as mimik knows it now. */
+export interface Held {
+  /** Undefined while its placement is not answered yet. */
+  orderId?: number | undefined;
+  clOrdId: string;
+  leaderId: number;
+  /** The follower's contract (mapped). */
+  contract: string;
+  /** Token shared by the orders placed together (see clOrdIds.ts). */
+  set: string;
+  side: Side;
+  orderType: string;
+  qty: number;
+  filled: number;
+  price?: number | undefined;
+  stopPrice?: number | undefined;
+  timeInForce?: string | undefined;
+  /** A request about it is on its way: nothing else is sent for it until it is answered. */
+  busy?: "placing" | "modifying" | "cancelling" | undefined;
+}
+
+/** The set key of some leader orders: their ids, sorted, joined. */
+export function setKey(leaderIds: readonly number[]): string {
+  return [...leaderIds].sort((a, b) => a - b).join("+");
+}
+
+export const MIRRORED_TYPES: ReadonlySet<string> = new Set(["Limit", "Stop", "StopLimit"]);
+
+export function isStopType(type: string): boolean {
+  return type === "Stop" || type === "StopLimit";
+}
+
+export const sign = (side: Side): 1 | -1 => (side === "Buy" ? 1 : -1);

@@ -1,0 +1,57 @@
+/**
+ * What must survive a restart: the runtime state the risk engine and the copier keep, and the
+ * store that writes it (implemented in data/, injected into the engine). Re-exported by ./types.ts.
+ */
+import type { FollowerState } from "./events.js";
+import type { EpochMs } from "./types.js";
+
+export type LockKind = "daily" | "trailing" | "profit" | "trades" | "manual" | "broker";
+
+/** What must survive a restart or kill -9 for one follower (keyed by account name). */
+export interface FollowerRiskRecord {
+  state: FollowerState;
+  lockKind?: LockKind | undefined;
+  lockReason?: string | undefined;
+  lockedAt?: EpochMs | undefined;
+  /** Intraday trailing high-water mark of net liquidation; never resets by itself. */
+  highWaterMark?: number | undefined;
+  /** Net liquidation at the start of the current trading day. */
+  startOfDayBalance?: number | undefined;
+  /** Trading day (YYYY-MM-DD, the CT date the session ends on) the two fields above belong to. */
+  tradingDay?: string | undefined;
+  tradesToday?: number | undefined;
+}
+
+/**
+ * The leader position a follower last acted on, per leader contract (issue 18): what a re-sync
+ * compares the leader's position with to make up missed exits. A contract not listed is 0.
+ */
+export interface ActedOnRecord {
+  /** The leader these positions are of; another leader's record is not this one's. */
+  leader: string;
+  positions: Record<string, number>;
+}
+
+export interface RuntimeState {
+  version: 1;
+  followers: Record<string, FollowerRiskRecord>;
+  lastRollAt?: EpochMs | undefined;
+  /** Per follower; absent in files written before issue 18 (then every follower starts fresh). */
+  actedOn?: Record<string, ActedOnRecord> | undefined;
+}
+
+export interface RiskStateStore {
+  read(): RuntimeState;
+  /** Resolves once the record is durably on disk (atomic write). */
+  saveFollower(follower: string, record: FollowerRiskRecord): Promise<void>;
+  /**
+   * Optional: several followers' records in one durable write. The risk engine uses it for the
+   * changes it saves lazily (trade counts, high-water marks), so 200 followers cost one write.
+   */
+  saveFollowers?(records: Record<string, FollowerRiskRecord>): Promise<void>;
+  /**
+   * Optional: the leader positions followers last acted on (undefined removes a follower's), in
+   * one durable write. Without it a restart makes up no exits missed while mimik was stopped.
+   */
+  saveActedOn?(records: Record<string, ActedOnRecord | undefined>): Promise<void>;
+}

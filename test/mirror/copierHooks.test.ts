@@ -1,0 +1,90 @@
+/**
+ * The copier's two issue-14 hooks: a leader fill a follower's own mirrored order answers is not
+ * copied to it (a flip's opening half still is), and the follower's exits are cancelled before an
+ * exit is copied (asked before the exit order is written).
+ */
+import { describe, expect, it } from "vitest";
+import { AccountDirectory } from "../../engine/accounts/directory.js";
+import { Copier } from "../../engine/copier/copier.js";
+import { OrderGateway } from "../../engine/orders/gateway.js";
+import type { CopyEvent, EngineEvent } from "../../engine/types.js";
+import { FakeBroker, fakeClock } from "../copier/fakeBroker.js";
+import { buildConfig, MemoryLedger } from "../copier/harness.js";
+
+function world(covered: Set<string>) {
+  const clock = fakeClock();
+  const broker = new FakeBroker(clock);
+  const config = buildConfig([{ name: "G", leader: "L", followers: [{ account: "F" }, { account: "G2" }] }]);
+  const directory = new AccountDirectory();
+  directory.setConfig(config);
+  const sessions = config.accounts.map((a, i) => {
+    const s = broker.session(a.connection);
+    broker.addAccount(s, i + 1, a.name);
+    return s;
+  });
+  const events: EngineEvent[] = [];
+  const calls: string[] = [];
+  const gateway = new OrderGateway({ clock, emit: (e) => events.push(e), leaders: directory });
+  const copier = new Copier({
+    clock,
+    emit: (e) => events.push(e),
+    gateway,
+    accounts: directory,
+    gate: () => ({ state: "ACTIVE" }),
+    ledger: new MemoryLedger(),
+    covers: (follower, orderId) => covered.has(`${follower}:${orderId}`),
+    beforeExit: (follower, contract) =>
+      calls.push(`beforeExit ${follower} ${contract} (orders so far: ${broker.placed.length})`),
+  });
+  for (const s of sessions) {
+    s.on((e) => {
+      if (e.type === "sync") directory.learn(s, e.accounts);
+      copier.onBrokerEvent(e);
+    });
+    s.sync(true);
+  }
+  const copies = () => events.filter((e): e is CopyEvent => e.type === "copy");
+  return { broker, copies, calls };
+}
+
+describe("copier hooks for the mirror", () => {
+  it("a fill the follower's own order answers is skipped for it, copied to the others", async () => {
+    const w = world(new Set(["F:77"]));
+    w.broker.trade(1, "ESZ6", "Buy", 2, 77);
+    await w.broker.flush();
+    expect(
+      w
+        .copies()
+        .filter((c) => c.outcome === "skipped" || c.outcome === "sent")
+        .map((c) => [c.follower, c.outcome, c.reason]),
+    ).toEqual([
+      ["F", "skipped", "its own mirrored order answers it"],
+      ["G2", "sent", "copied"],
+    ]);
+    expect(w.broker.position(2, "ESZ6")).toBe(0);
+    expect(w.broker.position(3, "ESZ6")).toBe(2);
+  });
+
+  it("a covered flip sends only its opening half (the follower's own exit closes)", async () => {
+    const w = world(new Set(["F:88"]));
+    w.broker.trade(1, "ESZ6", "Buy", 2, 1);
+    await w.broker.flush();
+    w.broker.trade(2, "ESZ6", "Sell", 2, 500); // the follower's own stop filled
+    w.broker.trade(1, "ESZ6", "Sell", 4, 88); // the leader's stop-and-reverse
+    await w.broker.flush();
+    expect(w.broker.position(2, "ESZ6")).toBe(-2);
+    expect(w.broker.position(3, "ESZ6")).toBe(-2);
+  });
+
+  it("asks for the follower's exits to be cancelled before the exit is written, never before an opening", async () => {
+    const w = world(new Set());
+    w.broker.trade(1, "ESZ6", "Buy", 2, 1);
+    await w.broker.flush();
+    expect(w.calls).toEqual([]);
+    w.broker.trade(1, "ESZ6", "Sell", 2, 2);
+    expect(w.calls).toEqual([
+      "beforeExit F ESZ6 (orders so far: 2)",
+      "beforeExit G2 ESZ6 (orders so far: 3)",
+    ]);
+  });
+});

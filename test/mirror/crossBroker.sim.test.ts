@@ -1,0 +1,119 @@
+/**
+ * Working orders mirrored across brokers: a Tradovate leader's limit entry and protective exits
+ * reach a ProjectX follower as ProjectX orders (placed, moved, cancelled), judged on the
+ * simulator's records. ProjectX has no OCO of two working orders, so a protected follower's two
+ * legs are linked by mimik: when one fills, mimik cancels the other.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import type { Config, Group } from "../../data/schema.js";
+import { eventually, PX_CONNECTION, position, type Rig, simConfig, startRig } from "../support/rig.js";
+import { automatedOnLeader, LEADER, quiet, setPrice } from "./simRig.js";
+
+const PX = "TSX5001";
+
+let rig: Rig | undefined;
+afterEach(async () => {
+  if (rig) expect(automatedOnLeader(rig)).toEqual([]);
+  await rig?.close();
+  rig = undefined;
+});
+
+function config(group: Partial<Group>): Config {
+  const base = simConfig();
+  return {
+    ...base,
+    connections: [...base.connections, PX_CONNECTION],
+    accounts: [
+      { name: LEADER, connection: "sim" },
+      { name: PX, connection: "px" },
+    ],
+    groups: [
+      {
+        name: "X",
+        active: true,
+        leader: LEADER,
+        whitelist: { enabled: false, symbols: [] },
+        followers: [
+          {
+            account: PX,
+            enabled: true,
+            sizing: { mode: "multiplier", value: 1 },
+            mapping: "none",
+            limits: {},
+          },
+        ],
+        ...group,
+      },
+    ],
+  };
+}
+
+async function start(group: Partial<Group>): Promise<Rig> {
+  const r = await startRig(config(group));
+  setPrice(r, 6800);
+  await eventually(() => [LEADER, PX].every((a) => r.engine.directory.connected(a)), "both accounts to sync");
+  return r;
+}
+
+const workingAt = (r: Rig, account: string) =>
+  r.sim.control.records().workingOrders.filter((o) => o.accountName === account && o.status === "Working");
+
+describe("mirror across brokers (Tradovate leader, ProjectX follower)", () => {
+  it("a limit entry is placed at ProjectX at the same price, moved with the leader's and cancelled with it", async () => {
+    rig = await start({ copy: "orders" });
+    const { control } = rig.sim;
+    const placed = control.placeOrder(LEADER, {
+      symbol: "ESZ6",
+      action: "Buy",
+      qty: 2,
+      orderType: "Limit",
+      price: 6790,
+    });
+    if (!("orderId" in placed)) throw new Error("refused");
+    const [first] = await eventually(() => {
+      const w = workingAt(rig!, PX);
+      return w.length === 1 ? w : undefined;
+    }, "the ProjectX mirror");
+    expect(first).toMatchObject({ action: "Buy", qty: 2, orderType: "Limit", price: 6790, symbol: "ESZ6" });
+    expect(first!.clOrdId).toMatch(new RegExp(`^mm-${placed.orderId}-`));
+
+    control.modifyOrder(placed.orderId, { price: 6792.5 });
+    await eventually(() => workingAt(rig!, PX)[0]?.price === 6792.5, "the ProjectX mirror moved");
+    expect(workingAt(rig, PX)[0]!.orderId).toBe(first!.orderId); // moved, not replaced
+
+    control.cancelOrder(placed.orderId);
+    await eventually(() => workingAt(rig!, PX).length === 0, "the ProjectX mirror cancelled");
+    expect(position(rig.sim, PX, "ESZ6")).toBe(0);
+  });
+
+  it("protect: a long leader's stop and target become two linked ProjectX exits; the target fills, mimik cancels the stop", async () => {
+    rig = await start({ protect: true });
+    const { control } = rig.sim;
+    control.placeOrder(LEADER, { symbol: "ESZ6", action: "Buy", qty: 1, orderType: "Market" });
+    await eventually(() => position(rig!.sim, PX, "ESZ6") === 1, "the entry copied to ProjectX");
+    control.placeOrder(LEADER, {
+      symbol: "ESZ6",
+      action: "Sell",
+      qty: 1,
+      orderType: "Stop",
+      stopPrice: 6780,
+    });
+    control.placeOrder(LEADER, { symbol: "ESZ6", action: "Sell", qty: 1, orderType: "Limit", price: 6820 });
+    await eventually(() => workingAt(rig!, PX).length === 2, "two exits at ProjectX");
+    const legs = workingAt(rig, PX);
+    expect(legs.map((o) => [o.action, o.orderType, o.qty, o.price ?? o.stopPrice]).sort()).toEqual([
+      ["Sell", "Limit", 1, 6820],
+      ["Sell", "Stop", 1, 6780],
+    ]);
+
+    setPrice(rig, 6820);
+    await eventually(
+      () => position(rig!.sim, PX, "ESZ6") === 0 && workingAt(rig!, PX).length === 0,
+      "flat, stop gone",
+    );
+    await quiet();
+    // The stop was cancelled, not filled: the follower never went short.
+    expect(position(rig.sim, PX, "ESZ6")).toBe(0);
+    expect(workingAt(rig, PX)).toEqual([]);
+  });
+});

@@ -1,0 +1,217 @@
+/**
+ * plan(): from wanted sets and held orders to requests, as a table: cancels first, then modifies
+ * (paced), then placements; a changed shape is replaced; refused sets are not asked again.
+ */
+import { describe, expect, it } from "vitest";
+import { type Action, type PlanInput, plan } from "../../engine/mirror/plan.js";
+import type { Held, WantSet } from "../../engine/mirror/types.js";
+
+const NOW = 5_000;
+
+function want(
+  key: string,
+  legs: Array<[number, "Buy" | "Sell", "Stop" | "Limit", number, number]>,
+  role: WantSet["role"] = "exit",
+): WantSet {
+  return {
+    key,
+    role,
+    why: "test",
+    legs: legs.map(([leaderId, side, orderType, at, remaining]) => ({
+      leaderId,
+      side,
+      terms: {
+        orderType,
+        ...(orderType === "Stop" ? { stopPrice: at } : { price: at }),
+        timeInForce: "Day",
+        remaining,
+      },
+    })),
+  };
+}
+
+function held(
+  orderId: number | undefined,
+  leaderId: number,
+  set: string,
+  side: "Buy" | "Sell",
+  orderType: "Stop" | "Limit",
+  at: number,
+  qty: number,
+  more: Partial<Held> = {},
+): Held {
+  return {
+    orderId,
+    clOrdId: `mm-${leaderId}-9-${set}`,
+    leaderId,
+    contract: "ESZ6",
+    set,
+    side,
+    orderType,
+    qty,
+    filled: 0,
+    ...(orderType === "Stop" ? { stopPrice: at } : { price: at }),
+    timeInForce: "Day",
+    ...more,
+  };
+}
+
+function run(wants: WantSet[], have: Held[], more: Partial<PlanInput> = {}) {
+  return plan({
+    now: NOW,
+    wants,
+    held: have,
+    leaderOpen: () => true,
+    modifiableAt: () => undefined,
+    refused: () => false,
+    ...more,
+  });
+}
+
+/** "cancel 11", "modify 11 qty→2", "place 1+2". */
+function text(actions: Action[]): string[] {
+  return actions.map((a) =>
+    a.kind === "cancel"
+      ? `cancel ${a.order.orderId} (${a.reason})`
+      : a.kind === "modify"
+        ? `modify ${a.order.orderId} → ${a.leg.terms.remaining} @ ${a.leg.terms.stopPrice ?? a.leg.terms.price} (${a.reason})`
+        : `place ${a.set.key}`,
+  );
+}
+
+const oco = want("1+2", [
+  [1, "Sell", "Stop", 6790, 2],
+  [2, "Sell", "Limit", 6820, 2],
+]);
+const ocoHeld = [held(11, 1, "a", "Sell", "Stop", 6790, 2), held(12, 2, "a", "Sell", "Limit", 6820, 2)];
+
+describe("plan", () => {
+  const rows: Array<[string, WantSet[], Held[], string[], Partial<PlanInput>?]> = [
+    ["nothing held: place the set", [oco], [], ["place 1+2"]],
+    ["held as wanted: nothing to do", [oco], ocoHeld, []],
+    [
+      "the leader moved its stop: modify that leg only",
+      [
+        want("1+2", [
+          [1, "Sell", "Stop", 6795, 2],
+          [2, "Sell", "Limit", 6820, 2],
+        ]),
+      ],
+      ocoHeld,
+      ["modify 11 → 2 @ 6795 (the leader changed it)"],
+    ],
+    [
+      "the position shrank: both legs shrink",
+      [
+        want("1+2", [
+          [1, "Sell", "Stop", 6790, 1],
+          [2, "Sell", "Limit", 6820, 1],
+        ]),
+      ],
+      ocoHeld,
+      [
+        "modify 11 → 1 @ 6790 (follows the follower's position)",
+        "modify 12 → 1 @ 6820 (follows the follower's position)",
+      ],
+    ],
+    [
+      "a partly filled leg counts its rest only",
+      [
+        want("1+2", [
+          [1, "Sell", "Stop", 6790, 1],
+          [2, "Sell", "Limit", 6820, 1],
+        ]),
+      ],
+      [held(11, 1, "a", "Sell", "Stop", 6790, 2, { filled: 1 }), held(12, 2, "a", "Sell", "Limit", 6820, 1)],
+      [],
+    ],
+    [
+      "no longer wanted, its leader order gone: cancel each leg",
+      [],
+      ocoHeld,
+      ["cancel 11 (the leader's order is gone)", "cancel 12 (the leader's order is gone)"],
+      { leaderOpen: () => false },
+    ],
+    [
+      "an entry held back now (a lock): cancelled with that reason",
+      [],
+      [held(31, 7, "c", "Buy", "Limit", 6780, 1)],
+      ["cancel 31 (locked)"],
+      { skipped: (id) => (id === 7 ? "locked" : undefined) },
+    ],
+    [
+      "a lone stop that now has a partner: cancelled first, the pair placed after",
+      [oco],
+      [held(11, 1, "a", "Sell", "Stop", 6790, 2)],
+      ["cancel 11 (replaced by the leader's new set of orders)", "place 1+2"],
+    ],
+    [
+      "a modify too soon after the last one waits (latest wins later)",
+      [
+        want("1+2", [
+          [1, "Sell", "Stop", 6795, 2],
+          [2, "Sell", "Limit", 6820, 2],
+        ]),
+      ],
+      ocoHeld,
+      [],
+      { modifiableAt: () => NOW + 100 },
+    ],
+    [
+      "an order whose placement is not answered yet is left alone",
+      [
+        want("1+2", [
+          [1, "Sell", "Stop", 6795, 2],
+          [2, "Sell", "Limit", 6820, 2],
+        ]),
+      ],
+      [
+        held(undefined, 1, "a", "Sell", "Stop", 6790, 2, { busy: "placing" }),
+        held(undefined, 2, "a", "Sell", "Limit", 6820, 2, { busy: "placing" }),
+      ],
+      [],
+    ],
+    [
+      "a set being cancelled is gone already: placed anew",
+      [oco],
+      ocoHeld.map((h) => ({ ...h, busy: "cancelling" as const })),
+      ["place 1+2"],
+    ],
+    ["the broker refused this set before: not asked again", [oco], [], [], { refused: () => true }],
+    [
+      "two sets of the same key (a glitch): the second is cancelled",
+      [oco],
+      [...ocoHeld, held(21, 1, "b", "Sell", "Stop", 6790, 2), held(22, 2, "b", "Sell", "Limit", 6820, 2)],
+      [
+        "cancel 21 (replaced by the leader's new set of orders)",
+        "cancel 22 (replaced by the leader's new set of orders)",
+      ],
+    ],
+    [
+      "a shrink is sent before a growth",
+      [want("1", [[1, "Sell", "Stop", 6790, 3]]), want("5", [[5, "Sell", "Stop", 6780, 1]])],
+      [held(11, 1, "a", "Sell", "Stop", 6790, 2), held(15, 5, "b", "Sell", "Stop", 6780, 2)],
+      [
+        "modify 15 → 1 @ 6780 (follows the follower's position)",
+        "modify 11 → 3 @ 6790 (follows the follower's position)",
+      ],
+    ],
+  ];
+  for (const [name, wants, have, expected, more] of rows) {
+    it(name, () => {
+      expect(text(run(wants, have, more).actions)).toEqual(expected);
+    });
+  }
+
+  it("asks to plan again when a modify's spacing ends or a request is unanswered", () => {
+    const moved = [
+      want("1+2", [
+        [1, "Sell", "Stop", 6795, 2],
+        [2, "Sell", "Limit", 6820, 2],
+      ]),
+    ];
+    expect(run(moved, ocoHeld, { modifiableAt: () => NOW + 100 }).recheckAt).toBe(NOW + 100);
+    const busy = ocoHeld.map((h) => ({ ...h, busy: "modifying" as const }));
+    expect(run(moved, busy).recheckAt).toBe(NOW);
+  });
+});

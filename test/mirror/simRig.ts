@@ -1,0 +1,93 @@
+/**
+ * The real engine and client against the real simulator, set up for the mirror's rows: the leader
+ * DEMO1000 and three followers (DEMO2001 ×0.5, DEMO2002 2 fixed mapped to micros, DEMO2003 ×1),
+ * prices pinned, and what the broker's records say about working orders and positions.
+ */
+import type { Group } from "../../data/schema.js";
+import type { SimOptions } from "../../engine/sim/index.js";
+import type { OrderRecord } from "../../engine/sim/records.js";
+import { eventually, position, type Rig, simConfig, startRig } from "../support/rig.js";
+
+export const LEADER = "DEMO1000";
+export const FOLLOWERS = ["DEMO2001", "DEMO2002", "DEMO2003"] as const;
+/** Each follower's contract for the leader's ESZ6. */
+export const ES_OF: Record<string, string> = {
+  DEMO1000: "ESZ6",
+  DEMO2001: "ESZ6",
+  DEMO2002: "MESZ6",
+  DEMO2003: "ESZ6",
+};
+
+export async function mirrorRig(group: Partial<Group>, sim: SimOptions = {}): Promise<Rig> {
+  const rig = await startRig(simConfig(group), { sim });
+  setPrice(rig, 6800);
+  await eventually(
+    () => [LEADER, ...FOLLOWERS].every((a) => rig.engine.directory.connected(a)),
+    "every account to sync",
+  );
+  return rig;
+}
+
+/** ES and MES move together. */
+export function setPrice(rig: Rig, price: number): void {
+  rig.sim.control.setPrice("ES", price);
+  rig.sim.control.setPrice("MES", price);
+}
+
+export function working(rig: Rig, account: string): OrderRecord[] {
+  return rig.sim.control.records().workingOrders.filter((o) => o.accountName === account);
+}
+
+export function pos(rig: Rig, account: string): number {
+  return position(rig.sim, account, ES_OF[account]!);
+}
+
+/** The leader's orders that a program placed: mimik must never place one. */
+export function automatedOnLeader(rig: Rig): OrderRecord[] {
+  return rig.sim.control.records().orders.filter((o) => o.accountName === LEADER && o.isAutomated);
+}
+
+/**
+ * Working orders that would close more than the account holds: for every account and contract,
+ * the orders on the side opposite the position (an OCO pair counted once) must add up to at most
+ * the position, and a flat account may have none that mimik placed as exits. Returns what breaks it.
+ */
+export function exitsBeyondPosition(rig: Rig, accounts: readonly string[] = FOLLOWERS): string[] {
+  const records = rig.sim.control.records();
+  const wrong: string[] = [];
+  for (const account of accounts) {
+    const orders = records.workingOrders.filter((o) => o.accountName === account && o.status === "Working");
+    for (const contract of new Set(orders.map((o) => o.symbol))) {
+      const netPos = position(rig.sim, account, contract);
+      const closing = orders.filter(
+        (o) => o.symbol === contract && netPos !== 0 && (o.action === "Buy" ? 1 : -1) === -Math.sign(netPos),
+      );
+      const counted = new Set<number>();
+      let total = 0;
+      for (const o of closing) {
+        if (counted.has(o.orderId!)) continue;
+        counted.add(o.orderId!);
+        const partner = closing.find((p) => p.orderId === o.linkedId);
+        if (partner) counted.add(partner.orderId!);
+        total += Math.max(o.qty - o.filledQty, partner ? partner.qty - partner.filledQty : 0);
+      }
+      if (total > Math.abs(netPos)) wrong.push(`${account} ${contract}: exits ${total} > position ${netPos}`);
+    }
+  }
+  return wrong;
+}
+
+/** Polls until every follower's working orders satisfy `check` (then returns them). */
+export function eventuallyWorking(
+  rig: Rig,
+  check: (byAccount: Record<string, OrderRecord[]>) => boolean,
+  what: string,
+): Promise<Record<string, OrderRecord[]>> {
+  return eventually(() => {
+    const by = Object.fromEntries(FOLLOWERS.map((f) => [f, working(rig, f)]));
+    return check(by) ? by : undefined;
+  }, what);
+}
+
+/** Lets whatever is in flight land (for asserting that something did NOT happen). */
+export const quiet = (ms = 300) => new Promise((r) => setTimeout(r, ms));
