@@ -152,6 +152,10 @@ export const limitsSchema = z.strictObject({
   trailingDrawdown: dollars.optional(),
   /** Profit from the start-of-day balance at which the follower stops for the day. */
   dailyProfitTarget: dollars.optional(),
+  /** Loss from the net liquidation at the start of the trading week (Sunday 17:00 CT roll), in dollars. */
+  weeklyLoss: dollars.optional(),
+  /** Drop from the day's peak of net liquidation (since the day's start), in dollars. */
+  dailyGiveBack: dollars.optional(),
   /** Copied opening orders per trading day. */
   maxTradesPerDay: z.number().int().positive().optional(),
 });

@@ -21,13 +21,19 @@ export const STATE_VERSION = 1;
 
 const followerRiskRecordSchema = z.object({
   state: z.enum(["ACTIVE", "LIQUIDATE_ONLY", "LOCKED"]),
-  lockKind: z.enum(["daily", "trailing", "profit", "trades", "manual", "broker"]).optional(),
+  lockKind: z
+    .enum(["daily", "weekly", "giveback", "trailing", "profit", "trades", "manual", "broker"])
+    .optional(),
   lockReason: z.string().optional(),
   lockedAt: z.number().optional(),
   highWaterMark: z.number().optional(),
   startOfDayBalance: z.number().optional(),
   tradingDay: z.string().optional(),
   tradesToday: z.number().int().nonnegative().optional(),
+  // Issue 16: absent in older files, which load as they are (the week starts at the next valuation).
+  dayPeak: z.number().optional(),
+  weekStartBalance: z.number().optional(),
+  tradingWeek: z.string().optional(),
 });
 
 const actedOnRecordSchema = z.object({

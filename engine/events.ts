@@ -149,6 +149,10 @@ export interface RiskSnapshotEvent {
   roomDaily?: number | undefined;
   /** Dollars left above the trailing floor; undefined when no limit. */
   roomTrailing?: number | undefined;
+  /** Dollars left before the weekly loss limit; undefined when no limit. */
+  roomWeekly?: number | undefined;
+  /** Dollars that may still be given back from the day's peak; undefined when no limit. */
+  roomGiveBack?: number | undefined;
   tradesToday: number;
 }
 

@@ -5,7 +5,15 @@
 import type { FollowerState } from "./events.js";
 import type { EpochMs } from "./types.js";
 
-export type LockKind = "daily" | "trailing" | "profit" | "trades" | "manual" | "broker";
+export type LockKind =
+  | "daily"
+  | "weekly"
+  | "giveback"
+  | "trailing"
+  | "profit"
+  | "trades"
+  | "manual"
+  | "broker";
 
 /** What must survive a restart or kill -9 for one follower (keyed by account name). */
 export interface FollowerRiskRecord {
@@ -20,6 +28,12 @@ export interface FollowerRiskRecord {
   /** Trading day (YYYY-MM-DD, the CT date the session ends on) the two fields above belong to. */
   tradingDay?: string | undefined;
   tradesToday?: number | undefined;
+  /** The day's highest net liquidation since its start (daily give-back); reset by the roll. */
+  dayPeak?: number | undefined;
+  /** Net liquidation at the start of the trading week (weekly loss); reset by the Sunday roll. */
+  weekStartBalance?: number | undefined;
+  /** The trading week (YYYY-MM-DD of its Monday) weekStartBalance belongs to. */
+  tradingWeek?: string | undefined;
 }
 
 /**

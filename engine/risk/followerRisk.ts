@@ -34,7 +34,7 @@ export class FollowerRisk {
   record: FollowerRiskRecord = { state: "ACTIVE" };
   readonly holdings: Holdings;
   broker: BrokerRisk = { locked: false, liquidateOnly: false, adminAction: "Normal" };
-  /** Trading day on which a forced unlock waived the daily loss limit and profit target. */
+  /** Trading day on which a forced unlock waived the daily and weekly limits (until the roll). */
   waivedDay: string | undefined;
   gate: RiskGate = { state: "ACTIVE", brokerLocked: false };
   /** The "max trades per day reached" alert went out today. */
@@ -67,7 +67,13 @@ export class FollowerRisk {
   updateEffectiveLimits(tradingDay: string): void {
     this.effectiveLimits =
       this.waivedDay === tradingDay
-        ? { ...this.limits, dailyLoss: undefined, dailyProfitTarget: undefined }
+        ? {
+            ...this.limits,
+            dailyLoss: undefined,
+            dailyProfitTarget: undefined,
+            dailyGiveBack: undefined,
+            weeklyLoss: undefined,
+          }
         : this.limits;
   }
 

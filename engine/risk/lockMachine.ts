@@ -1,7 +1,7 @@
 import type { Limits } from "../../data/schema.js";
 import type { EpochMs, FollowerRiskRecord, LockKind } from "../types.js";
-import { evaluateLimits, pastTrailingFloor, trailingFloor, usd } from "./limits.js";
-import { tradingDayOf } from "./tradingDay.js";
+import { evaluateLimits, pastTrailingFloor, trailingFloor, usd, weeklyBreach } from "./limits.js";
+import { tradingDayOf, tradingWeekOf } from "./tradingDay.js";
 
 /**
  * The per-follower lock machine, as pure functions over the persisted record:
@@ -9,9 +9,9 @@ import { tradingDayOf } from "./tradingDay.js";
  *   ACTIVE ──breach / flatten-and-lock──► LIQUIDATE_ONLY ──broker reports flat──► LOCKED
  *   ACTIVE ──lock──► LOCKED              LOCKED / LIQUIDATE_ONLY ──unlock──► ACTIVE
  *
- * Lock kinds decide what clears them: daily and profit locks clear at the 17:00 CT roll; trailing
- * and manual locks stay until the trader unlocks by hand. The trailing high-water mark is never
- * reset by the roll.
+ * Lock kinds decide what clears them: daily, give-back and profit locks clear at the 17:00 CT roll;
+ * weekly locks at the roll that starts a new week (Sunday 17:00 CT); trailing and manual locks stay
+ * until the trader unlocks by hand. The trailing high-water mark is never reset by the roll.
  */
 
 const STATES: ReadonlySet<unknown> = new Set<FollowerRiskRecord["state"]>([
@@ -38,16 +38,26 @@ const STRENGTH: Record<LockKind, number> = {
   trades: 0,
   broker: 0,
   daily: 1,
+  giveback: 1,
   profit: 1,
-  manual: 2,
-  trailing: 3,
+  weekly: 2,
+  manual: 3,
+  trailing: 4,
 };
 
 const CLEARS_AT_ROLL: ReadonlySet<LockKind | undefined> = new Set<LockKind | undefined>([
   "daily",
+  "giveback",
   "profit",
   "trades",
 ]);
+
+/** Does a lock of this kind, taken on `lockDay`, clear by `currentDay`? */
+function clearedBy(kind: LockKind | undefined, lockDay: string, currentDay: string): boolean {
+  if (lockDay === currentDay) return false;
+  if (CLEARS_AT_ROLL.has(kind)) return true;
+  return kind === "weekly" && tradingWeekOf(lockDay) !== tradingWeekOf(currentDay);
+}
 
 function stronger(current: LockKind | undefined, next: LockKind): LockKind {
   return current !== undefined && STRENGTH[current] > STRENGTH[next] ? current : next;
@@ -81,12 +91,13 @@ export function startLiquidation(
 
 /**
  * The broker reports the account flat: LIQUIDATE_ONLY becomes LOCKED. A daily or profit lock taken
- * on an earlier trading day was already cleared by the roll, so it goes back to ACTIVE instead.
+ * on an earlier trading day (a weekly one in an earlier week) was already cleared by the roll, so it
+ * goes back to ACTIVE instead.
  */
 export function markFlat(record: FollowerRiskRecord, currentTradingDay: string): FollowerRiskRecord {
   if (record.state !== "LIQUIDATE_ONLY") return record;
   const lockDay = record.lockedAt === undefined ? currentTradingDay : tradingDayOf(record.lockedAt);
-  if (CLEARS_AT_ROLL.has(record.lockKind) && lockDay !== currentTradingDay) return cleared(record);
+  if (clearedBy(record.lockKind, lockDay, currentTradingDay)) return cleared(record);
   return { ...record, state: "LOCKED" };
 }
 
@@ -116,7 +127,7 @@ export interface UnlockOutcome {
   message: string;
   /** What a forced unlock changed (flatten stopped, high-water mark reset, daily limits waived). */
   notes: string[];
-  /** Forced past the daily loss limit or profit target: waive both until the next roll. */
+  /** Forced past a daily or weekly limit: waive them until the next roll. */
   waiveDailyLimits: boolean;
 }
 
@@ -124,7 +135,8 @@ export interface UnlockOutcome {
  * Unlock by hand. Refused (unless forced) while the account is still liquidating, still at or
  * below its trailing floor, or still past a daily limit: each would trip again on the next tick.
  * Forcing past the trailing floor restarts the high-water mark at the current net liquidation;
- * forcing past a daily limit waives the daily limits until the roll.
+ * forcing past a daily or weekly limit waives them (daily loss, give-back, profit target, weekly
+ * loss) until the next 17:00 CT roll, where each is watched again.
  */
 export function unlock(record: FollowerRiskRecord, input: UnlockInput): UnlockOutcome {
   const no = (message: string): UnlockOutcome => ({
@@ -161,13 +173,24 @@ export function unlock(record: FollowerRiskRecord, input: UnlockInput): UnlockOu
 
   const sod = record.startOfDayBalance;
   if (input.netLiq !== undefined && sod !== undefined) {
+    const { dailyLoss, dailyProfitTarget, dailyGiveBack, weeklyLoss } = input.limits;
     const daily = evaluateLimits(
-      { dailyLoss: input.limits.dailyLoss, dailyProfitTarget: input.limits.dailyProfitTarget },
-      { netLiq: input.netLiq, startOfDayBalance: sod, highWaterMark: input.netLiq, tradesToday: 0 },
+      { dailyLoss, dailyProfitTarget, dailyGiveBack, weeklyLoss },
+      {
+        netLiq: input.netLiq,
+        startOfDayBalance: sod,
+        highWaterMark: input.netLiq,
+        tradesToday: 0,
+        dayPeak: record.dayPeak,
+        weekStartBalance: record.weekStartBalance,
+      },
     );
     if (daily.breach) {
+      const clears = daily.kind === "weekly" ? "the Sunday 17:00 CT roll" : "the 17:00 CT roll";
       if (!input.force)
-        return no(`${daily.reason}; it clears at the 17:00 CT roll; unlock --force waives it until then`);
+        return no(
+          `${daily.reason}; it clears at ${clears}; unlock --force waives it until the next 17:00 CT roll`,
+        );
       waiveDailyLimits = true;
       hints.push("daily limits waived until the 17:00 CT roll");
     }
@@ -185,19 +208,26 @@ export interface RollInput {
 }
 
 /**
- * The 17:00 CT roll: a new start-of-day balance, trades counted from zero, daily and profit locks
- * cleared. The high-water mark, trailing locks and manual locks are kept. A daily lock on an
- * account that is also at or below its trailing floor becomes a trailing lock instead of clearing.
- * A daily lock still liquidating stays LIQUIDATE_ONLY and clears once flat (see markFlat).
+ * The 17:00 CT roll: a new start-of-day balance and day peak, trades counted from zero, daily,
+ * give-back and profit locks cleared; at the roll that starts a new week (Sunday 17:00 CT) also a
+ * new week-start balance, and weekly locks cleared. The high-water mark, trailing locks and manual
+ * locks are kept. A daily lock on an account that is also at or below its trailing floor becomes a
+ * trailing lock instead of clearing, and one still past the weekly loss limit a weekly lock. A
+ * daily lock still liquidating stays LIQUIDATE_ONLY and clears once flat (see markFlat).
  */
 export function roll(record: FollowerRiskRecord, input: RollInput): FollowerRiskRecord {
+  const week = tradingWeekOf(input.tradingDay);
+  const newWeek = record.tradingWeek !== week;
   let next: FollowerRiskRecord = {
     ...record,
     tradingDay: input.tradingDay,
     startOfDayBalance: input.netLiq,
+    dayPeak: input.netLiq,
     tradesToday: 0,
+    ...(newWeek ? { tradingWeek: week, weekStartBalance: input.netLiq } : {}),
   };
-  if (record.state === "ACTIVE" || !CLEARS_AT_ROLL.has(record.lockKind)) return next;
+  const clears = CLEARS_AT_ROLL.has(record.lockKind) || (newWeek && record.lockKind === "weekly");
+  if (record.state === "ACTIVE" || !clears) return next;
   const hwm = record.highWaterMark;
   if (input.netLiq !== undefined && hwm !== undefined && pastTrailingFloor(input.limits, input.netLiq, hwm)) {
     const floor = trailingFloor(input.limits, hwm) ?? 0;
@@ -207,6 +237,17 @@ export function roll(record: FollowerRiskRecord, input: RollInput): FollowerRisk
       lockReason: `trailing drawdown: net liq ${usd(input.netLiq)} at or below floor ${usd(floor)} at the roll`,
     };
   }
+  const weekly =
+    input.netLiq === undefined
+      ? undefined
+      : weeklyBreach(input.limits, {
+          netLiq: input.netLiq,
+          startOfDayBalance: input.netLiq,
+          highWaterMark: input.netLiq,
+          tradesToday: 0,
+          weekStartBalance: next.weekStartBalance,
+        });
+  if (weekly?.breach) return { ...next, lockKind: "weekly", lockReason: `${weekly.reason} at the roll` };
   if (record.state === "LOCKED") next = cleared(next);
   return next;
 }

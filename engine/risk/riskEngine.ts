@@ -18,7 +18,8 @@ import type { Liquidator } from "./flattener.js";
 import type { FollowerRisk, RiskGate } from "./followerRisk.js";
 import { evaluateLimits } from "./limits.js";
 import { LockKeeper } from "./lockKeeper.js";
-import { restoredRecord, roll } from "./lockMachine.js";
+import { restoredRecord } from "./lockMachine.js";
+import { advanceMarks } from "./marks.js";
 import { RiskSaves } from "./riskSaves.js";
 import { type FollowerRiskView, riskView } from "./riskView.js";
 import { RiskRoster } from "./roster.js";
@@ -298,20 +299,10 @@ export class RiskEngine {
     if (!f || !this.started || !f.configured || f.holdings.cash === undefined) return;
     this.day.check();
     const netLiq = this.valuation.value(f.holdings, f.holdings.cash);
-    const r = f.record;
-    let changed = false;
-    if (r.tradingDay !== this.day.tradingDay) {
-      f.record = roll(r, { tradingDay: this.day.tradingDay, limits: f.limits, netLiq });
-      changed = true;
-    } else if (r.startOfDayBalance === undefined) {
-      r.startOfDayBalance = netLiq;
-      changed = true;
-    }
-    if (f.record.highWaterMark === undefined || netLiq > f.record.highWaterMark) {
-      f.record.highWaterMark = netLiq;
-      if (!changed) this.saves.later(f.name);
-    }
-    if (changed) {
+    const moved = advanceMarks(f.record, this.day.tradingDay, f.limits, netLiq);
+    f.record = moved.record;
+    if (moved.saveLater) this.saves.later(f.name);
+    if (moved.saveNow) {
       this.refresh(f);
       void this.saves.now(f.name);
     }
@@ -321,6 +312,8 @@ export class RiskEngine {
         startOfDayBalance: f.record.startOfDayBalance ?? netLiq,
         highWaterMark: f.record.highWaterMark ?? netLiq,
         tradesToday: f.record.tradesToday ?? 0,
+        weekStartBalance: f.record.weekStartBalance,
+        dayPeak: f.record.dayPeak,
       });
       if (verdict.breach) {
         void this.locks.breach(f, verdict.kind, verdict.reason);

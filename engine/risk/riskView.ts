@@ -34,6 +34,8 @@ function riskFigures(f: FollowerRisk, netLiq: number): RiskFigures {
     startOfDayBalance: f.record.startOfDayBalance ?? netLiq,
     highWaterMark: f.record.highWaterMark ?? netLiq,
     tradesToday: f.record.tradesToday ?? 0,
+    weekStartBalance: f.record.weekStartBalance,
+    dayPeak: f.record.dayPeak,
   };
 }
 
@@ -49,6 +51,8 @@ export function riskSnapshotEvent(f: FollowerRisk, netLiq: number, at: number): 
     highWaterMark: figures.highWaterMark,
     roomDaily: room.roomDaily,
     roomTrailing: room.roomTrailing,
+    roomWeekly: room.roomWeekly,
+    roomGiveBack: room.roomGiveBack,
     tradesToday: figures.tradesToday,
   };
 }

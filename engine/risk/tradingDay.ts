@@ -84,3 +84,17 @@ export function nextRollAt(epochMs: number): number {
   const [y, m, d] = sessionEndDate(epochMs);
   return chicagoFivePm(y, m, d);
 }
+
+/**
+ * The trading week a trading day belongs to, named by its Monday (YYYY-MM-DD). The week rolls with
+ * the Sunday 17:00 CT roll, which starts Monday's session: Saturday's and Sunday's trading days (the
+ * weekend's extra rolls) still belong to the week that ended on Friday.
+ */
+export function tradingWeekOf(tradingDay: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(tradingDay);
+  if (!m) throw new RangeError(`not a trading day: ${tradingDay}`);
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay(); // 0 = Sunday
+  const back = (weekday + 6) % 7;
+  return isoDate(...addDays(year, month, day, -back));
+}

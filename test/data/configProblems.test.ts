@@ -114,6 +114,17 @@ const cases: Case[] = [
     expect: [{ path: "groups[0].followers[0].limits.dailyLoss", says: /positive dollar amount/ }],
   },
   {
+    name: "weekly loss and daily give-back must be positive dollars",
+    edit: (r) => {
+      r.groups[0]!.followers[0]!.limits = { weeklyLoss: 0, dailyGiveBack: "800" };
+    },
+    kind: "invalid",
+    expect: [
+      { path: "groups[0].followers[0].limits.weeklyLoss", says: /positive dollar amount/ },
+      { path: "groups[0].followers[0].limits.dailyGiveBack", says: /number/ },
+    ],
+  },
+  {
     name: "multiplier with more than 3 decimals",
     edit: (r) => {
       r.groups[0]!.followers[0]!.sizing = { mode: "multiplier", value: 0.1234 };

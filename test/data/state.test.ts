@@ -61,6 +61,22 @@ describe("RuntimeStateRepository", () => {
     expect(Object.keys((await RuntimeStateRepository.open(file)).read().actedOn ?? {})).toEqual(["DEMO2002"]);
   });
 
+  it("issue 16: a weekly lock, the week's start and the day's peak are saved; a file without them still loads", async () => {
+    const weekly: FollowerRiskRecord = {
+      ...locked,
+      lockKind: "weekly",
+      lockReason: "weekly loss limit: week P&L -$1500.00 reached −$1500.00",
+      dayPeak: 51_400,
+      weekStartBalance: 51_000,
+      tradingWeek: "2026-11-23",
+    };
+    const repo = await RuntimeStateRepository.open(file);
+    await repo.saveFollower("DEMO2001", weekly);
+    expect((await RuntimeStateRepository.open(file)).read().followers.DEMO2001).toEqual(weekly);
+    await writeFile(file, JSON.stringify({ version: 1, followers: { DEMO2002: locked } }), { mode: 0o600 });
+    expect((await RuntimeStateRepository.open(file)).read().followers.DEMO2002).toEqual(locked);
+  });
+
   it("an actedOn position that is not a whole number is refused like any other bad field", async () => {
     const bad = {
       version: 1,

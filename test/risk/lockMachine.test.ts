@@ -145,13 +145,17 @@ describe("unlock rules", () => {
 
 describe("the roll", () => {
   const day = "2026-01-13";
-  it("takes a new start of day, zeroes trades, keeps the high-water mark", () => {
+  it("takes a new start of day and day peak, zeroes trades, keeps the high-water mark", () => {
+    // A record with no week yet (saved before issue 16) starts its week at this roll.
     expect(roll(active, { tradingDay: day, limits: {}, netLiq: 51_000 })).toEqual({
       state: "ACTIVE",
       highWaterMark: 52_000,
       startOfDayBalance: 51_000,
+      dayPeak: 51_000,
       tradingDay: day,
       tradesToday: 0,
+      tradingWeek: "2026-01-12",
+      weekStartBalance: 51_000,
     });
     expect(
       roll(active, { tradingDay: day, limits: {}, netLiq: undefined }).startOfDayBalance,

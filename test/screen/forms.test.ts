@@ -184,7 +184,14 @@ describe("follower form", () => {
       sizing: { mode: "fixed", contracts: 2 },
       maxContracts: 4,
       mapping: "toMini",
-      limits: { dailyLoss: 500, trailingDrawdown: 1000, dailyProfitTarget: 800, maxTradesPerDay: 10 },
+      limits: {
+        dailyLoss: 500,
+        trailingDrawdown: 1000,
+        dailyProfitTarget: 800,
+        weeklyLoss: 1500,
+        dailyGiveBack: 400,
+        maxTradesPerDay: 10,
+      },
     };
     const c = { ...ctx, existing };
     const edit = followerFormSpec(c);

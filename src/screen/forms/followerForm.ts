@@ -18,7 +18,14 @@ export interface FollowerFormContext {
   existing?: Follower | undefined;
 }
 
-const LIMIT_FIELDS = ["dailyLoss", "trailingDrawdown", "dailyProfitTarget", "maxTradesPerDay"] as const;
+const LIMIT_FIELDS = [
+  "dailyLoss",
+  "trailingDrawdown",
+  "dailyProfitTarget",
+  "weeklyLoss",
+  "dailyGiveBack",
+  "maxTradesPerDay",
+] as const;
 
 export function followerFormSpec(ctx: FollowerFormContext): FormSpec<Follower> {
   const fields: FieldSpec[] = [
@@ -67,6 +74,8 @@ export function followerFormSpec(ctx: FollowerFormContext): FormSpec<Follower> {
     { id: "dailyLoss", label: "Daily loss $", kind: "text", help: "empty = none" },
     { id: "trailingDrawdown", label: "Trailing DD $", kind: "text", help: "empty = none" },
     { id: "dailyProfitTarget", label: "Profit target $", kind: "text", help: "empty = none" },
+    { id: "weeklyLoss", label: "Weekly loss $", kind: "text", help: "empty = none" },
+    { id: "dailyGiveBack", label: "Give-back $", kind: "text", help: "from the day's peak" },
     { id: "maxTradesPerDay", label: "Max trades/day", kind: "text", help: "empty = none" },
   ];
   return {
@@ -92,6 +101,8 @@ export function followerFormValues(ctx: FollowerFormContext): FormValues {
     dailyLoss: num(f?.limits.dailyLoss),
     trailingDrawdown: num(f?.limits.trailingDrawdown),
     dailyProfitTarget: num(f?.limits.dailyProfitTarget),
+    weeklyLoss: num(f?.limits.weeklyLoss),
+    dailyGiveBack: num(f?.limits.dailyGiveBack),
     maxTradesPerDay: num(f?.limits.maxTradesPerDay),
   };
 }
