@@ -124,6 +124,11 @@ export const accountSchema = z.strictObject({
     .max(24)
     .refine((s) => !CONTROL.test(s), "label must not contain control characters")
     .optional(),
+  /**
+   * The prop firm the account is at (any name; compared without case). Followers of one firm are
+   * never left on opposite sides of an instrument (the hedge guard).
+   */
+  firm: name("firm").optional(),
 });
 
 /** Multiplier with at most three decimals, kept exact by the engine as integer thousandths. */
@@ -240,6 +245,11 @@ const configShape = z.strictObject({
   connections: z.array(connectionSchema).default([]),
   accounts: z.array(accountSchema).default([]),
   groups: z.array(groupSchema).default([]),
+  /**
+   * The hedge guard (issue 16): an opening copy that would leave a follower opposite another
+   * follower of the same firm in the same or an equivalent instrument is skipped. On unless false.
+   */
+  hedgeGuard: z.boolean({ error: "must be true or false" }).optional(),
   /** Where the events that matter are sent (a phone, a chat); absent = nowhere. */
   notifications: notificationsSchema.optional(),
 });

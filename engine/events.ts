@@ -40,6 +40,8 @@ export const SKIP_REASONS = {
   openingNotMadeUp: "opening not made up (reconcile: exits)",
   /** Issue 14: the follower's own mirrored working order answers this leader fill. */
   mirrored: "its own mirrored order answers it",
+  /** Issue 16: the opening would leave the follower opposite another follower of its firm. */
+  hedgeGuard: "hedge guard",
 } as const;
 
 /** The reason every correction a re-sync makes carries (journal, fills pane). */

@@ -99,3 +99,12 @@ export function symbolMap(canonicalToBroker: Readonly<Record<string, string>>): 
     },
   });
 }
+
+/**
+ * The instrument family of a contract, for rules that treat a mini and its micro as one
+ * instrument (the hedge guard): ESZ6, ESH7 and MESZ6 → ES; NQ and MNQ → NQ; CL and MCL → CL.
+ */
+export function familyOf(contract: string): string {
+  const root = rootOf(contract);
+  return MICRO_TO_MINI[root] ?? root;
+}

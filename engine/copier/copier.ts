@@ -1,4 +1,4 @@
-import type { Follower, Group } from "../../data/schema.js";
+import type { Config, Follower, Group } from "../../data/schema.js";
 import { clOrdIdFor } from "../orders/gateway.js";
 import type { Outcome } from "../outcome.js";
 import { mapContract } from "../symbols.js";
@@ -20,12 +20,14 @@ import { CountedTrades } from "./countedTrades.js";
 import { FillDedupe } from "./fillDedupe.js";
 import { FollowerBook } from "./followerBook.js";
 import { followerDecision } from "./followerDecision.js";
+import { HedgeIndex, hedgeMembers } from "./hedgeIndex.js";
 import { LeaderBook } from "./leaderBook.js";
 import { manualResync } from "./manualResync.js";
 import { type OrderMeta, OrderTracker } from "./orderTracker.js";
 import { PendingExits } from "./pendingExits.js";
 import type { CopierDeps } from "./ports.js";
 import { Reconciler } from "./reconciler.js";
+import { reduces } from "./sizing.js";
 import { applySync } from "./syncApply.js";
 import { SyncWatch } from "./syncWatch.js";
 
@@ -50,7 +52,8 @@ export class Copier {
   private readonly logger: Logger;
   private readonly dedupe: FillDedupe;
   private readonly leaders = new LeaderBook();
-  private readonly book = new FollowerBook();
+  private readonly hedge = new HedgeIndex();
+  private readonly book = new FollowerBook((a, contract, pos) => this.hedge.update(a, contract, pos));
   private readonly orders: OrderTracker;
   private readonly counted = new CountedTrades();
   private readonly watch: SyncWatch;
@@ -91,6 +94,11 @@ export class Copier {
       leaderHeld: (leader) => this.leaders.held(leader),
       followerPosition: (follower, contract) => this.followerPosition(follower, contract),
     });
+  }
+
+  /** The firms and groups the hedge guard judges by, and whether it is on (the config's hedgeGuard). */
+  setConfig(config: Config): void {
+    this.hedge.setMembers(hedgeMembers(config), config.hedgeGuard !== false);
   }
 
   /** Loads what each follower last acted on (the runtime state): call before the first event. */
@@ -252,6 +260,7 @@ export class Copier {
       tradeAlreadyCounted: counted,
       position: goal ?? has,
       mirrored: this.deps.covers?.(name, event.orderId) ?? false,
+      hedge: this.hedge.sides(name, contract),
     });
     if (decision.action === "skip" || !route) {
       const reason = decision.action === "skip" ? decision.reason : SKIP_REASONS.disconnected;
@@ -388,9 +397,4 @@ export class Copier {
     const found = route.session.positions(route.accountId).find((p) => p.contract === contract);
     this.book.seed(follower, contract, found?.netPos ?? 0, found?.volume);
   }
-}
-
-/** An order of `delta` only reduces what the follower holds (never crosses zero): an exit. */
-function reduces(has: number, delta: number): boolean {
-  return Math.sign(delta) === -Math.sign(has) && Math.abs(delta) <= Math.abs(has);
 }

@@ -3,7 +3,7 @@ import type { CopyKind, SkipReason } from "../types.js";
 import { DEFAULT_MAX_CONTRACTS, SKIP_REASONS } from "../types.js";
 import { classify } from "./classify.js";
 import type { GateContext } from "./gates.js";
-import { accessGate, openingGate, tradesGate } from "./gates.js";
+import { accessGate, hedgeGate, openingGate, tradesGate } from "./gates.js";
 import { capOpening, openingSize, reducedPosition } from "./sizing.js";
 
 /** Reason words for copies that were sent (skips use SKIP_REASONS). */
@@ -47,8 +47,8 @@ export type Decision =
 /**
  * The whole copy rule for one follower and one leader fill (design.md §2), as a pure function.
  * Gate order: connection up → orders backlog (these stop every copy) → group active → follower
- * enabled → lock/LIQUIDATE_ONLY → whitelist → max contracts (or the default cap) → max trades per
- * day; from the group's switch on they stop openings only, never exits (issue 18: a pause or a
+ * enabled → lock/LIQUIDATE_ONLY → whitelist → hedge guard → max contracts (or the default cap) →
+ * max trades per day; from the group's switch on they stop openings only, never exits (issue 18: a pause or a
  * disable stops new exposure, and the close of what the follower holds still follows).
  */
 export function decide(input: DecideInput): Decision {
@@ -61,7 +61,7 @@ export function decide(input: DecideInput): Decision {
   switch (move) {
     case "open":
     case "add": {
-      const held = openingGate(gate);
+      const held = openingGate(gate) ?? hedgeGate(gate, Math.sign(after));
       if (held) return { action: "skip", kind: move, reason: held };
       const size = openingSize(sizing, before, after, input.firstOpeningFillOfOrder);
       if (size === 0) {
@@ -98,7 +98,7 @@ export function decide(input: DecideInput): Decision {
 /** One crossing order: close |F| and open the new side sized as an opening of |L_after|. */
 function decideFlip(input: DecideInput): Decision {
   const { gate, sizing, maxContracts, leaderAfter: after, follower } = input;
-  let held: SkipReason | undefined = openingGate(gate);
+  let held: SkipReason | undefined = openingGate(gate) ?? hedgeGate(gate, Math.sign(after));
   let opening = 0;
   if (!held) {
     const size = openingSize(sizing, 0, after, input.firstOpeningFillOfOrder);

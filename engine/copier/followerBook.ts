@@ -50,6 +50,12 @@ export interface BookPosition {
 }
 
 export class FollowerBook {
+  /**
+   * `onPosition` hears each line's position (as `position()` gives it) after anything that may
+   * have moved it: the hedge guard's index keeps to it.
+   */
+  constructor(private readonly onPosition?: (account: string, contract: string, position: number) => void) {}
+
   private readonly lines = new Map<string, Line>();
   private readonly orders = new Map<string, Order>();
   /** The same live orders by account|contract line, so a position read never scans every order. */
@@ -84,7 +90,9 @@ export class FollowerBook {
   /** Start a line from a broker value if the copier has none yet. */
   seed(account: string, contract: string, netPos: number, volume?: number): void {
     const k = key(account, contract);
-    if (!this.lines.has(k)) this.lines.set(k, { pos: netPos, volume });
+    if (this.lines.has(k)) return;
+    this.lines.set(k, { pos: netPos, volume });
+    this.changed(account, contract);
   }
 
   /**
@@ -94,11 +102,10 @@ export class FollowerBook {
   report(account: string, contract: string, netPos: number, volume?: number): void {
     const k = key(account, contract);
     const line = this.lines.get(k) ?? (this.synced.has(account) ? this.flatLine(k) : undefined);
-    if (!line) {
-      this.lines.set(k, { pos: netPos, volume });
-      return;
-    }
-    if (volume !== undefined && line.volume !== undefined && volume === line.volume) line.pos = netPos;
+    if (!line) this.lines.set(k, { pos: netPos, volume });
+    else if (volume !== undefined && line.volume !== undefined && volume === line.volume) line.pos = netPos;
+    else return;
+    this.changed(account, contract);
   }
 
   /**
@@ -108,11 +115,24 @@ export class FollowerBook {
   resetAccount(account: string, positions: readonly BookPosition[]): string[] {
     const prefix = key(account, "");
     this.synced.add(account);
-    for (const k of [...this.lines.keys()]) if (k.startsWith(prefix)) this.lines.delete(k);
+    const touched = new Set<string>();
+    for (const k of [...this.lines.keys()]) {
+      if (!k.startsWith(prefix)) continue;
+      this.lines.delete(k);
+      touched.add(k.slice(prefix.length));
+    }
     const dropped: string[] = [];
-    for (const [clOrdId, order] of this.orders) if (order.account === account) dropped.push(clOrdId);
+    for (const [clOrdId, order] of this.orders) {
+      if (order.account !== account) continue;
+      dropped.push(clOrdId);
+      touched.add(order.contract);
+    }
     for (const clOrdId of dropped) this.forget(clOrdId);
-    for (const p of positions) this.lines.set(key(account, p.contract), { pos: p.netPos, volume: p.volume });
+    for (const p of positions) {
+      this.lines.set(key(account, p.contract), { pos: p.netPos, volume: p.volume });
+      touched.add(p.contract);
+    }
+    for (const contract of touched) this.changed(account, contract);
     return dropped;
   }
 
@@ -127,6 +147,7 @@ export class FollowerBook {
       this.byLine.set(k, line);
     }
     line.set(clOrdId, order);
+    this.changed(account, contract);
   }
 
   /**
@@ -142,6 +163,7 @@ export class FollowerBook {
     this.strays.delete(orderId);
     order.filled += early;
     this.pruneIfDone(clOrdId, order);
+    if (early !== 0) this.changed(order.account, order.contract);
     return early;
   }
 
@@ -157,6 +179,7 @@ export class FollowerBook {
     if (!order) return;
     order.qty = order.filled;
     this.forget(clOrdId);
+    this.changed(order.account, order.contract);
   }
 
   /** Our clOrdId for a broker order id or clOrdId, if it is one of our live orders. */
@@ -187,6 +210,8 @@ export class FollowerBook {
       this.pruneIfDone(mine, order);
       return mine;
     }
+    // Not one of ours (the trader's own trade, or a fill before its ack): the position moved.
+    this.changed(account, contract);
     this.strays.set(ids.orderId, (this.strays.get(ids.orderId) ?? 0) + signedQty);
     if (this.strays.size > MAX_STRAYS) {
       const oldest = this.strays.keys().next();
@@ -211,6 +236,10 @@ export class FollowerBook {
   /** Is this order still live (not fully filled, not dead)? */
   isPending(clOrdId: string): boolean {
     return this.orders.has(clOrdId);
+  }
+
+  private changed(account: string, contract: string): void {
+    this.onPosition?.(account, contract, this.position(account, contract));
   }
 
   private flatLine(k: string): Line {

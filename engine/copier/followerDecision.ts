@@ -1,6 +1,7 @@
 import type { Follower, Group } from "../../data/schema.js";
 import { SKIP_REASONS } from "../types.js";
 import { type Decision, decide } from "./decide.js";
+import type { HedgeSides } from "./hedgeIndex.js";
 import type { FollowerGate } from "./ports.js";
 
 /** What the copier knows of one follower when a leader fill comes, gathered for the copy rule. */
@@ -19,6 +20,8 @@ export interface FollowerFacts {
   position: number;
   /** Its own mirrored working order answers this leader order (issue 14). */
   mirrored: boolean;
+  /** What other followers of its firm hold in the instrument's family (issue 16's hedge guard). */
+  hedge?: HedgeSides | undefined;
 }
 
 /**
@@ -39,6 +42,7 @@ export function followerDecision(f: FollowerFacts): Decision {
       leaderContract: f.leaderContract,
       tradesLeft: f.risk.tradesLeft,
       tradeAlreadyCounted: f.tradeAlreadyCounted,
+      hedge: f.hedge,
     },
     sizing: f.follower.sizing,
     maxContracts: f.follower.maxContracts,

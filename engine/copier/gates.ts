@@ -2,6 +2,7 @@ import type { Whitelist } from "../../data/schema.js";
 import { rootOf } from "../symbols.js";
 import type { FollowerState, SkipReason } from "../types.js";
 import { SKIP_REASONS } from "../types.js";
+import type { HedgeSides } from "./hedgeIndex.js";
 
 /** Everything the gates look at for one follower and one leader fill. */
 export interface GateContext {
@@ -20,6 +21,8 @@ export interface GateContext {
   tradesLeft?: number | undefined;
   /** This leader order was already counted as a trade for this follower (a later fill of it). */
   tradeAlreadyCounted?: boolean | undefined;
+  /** Sides other followers of its firm hold in an equivalent instrument (absent: none, or no firm). */
+  hedge?: HedgeSides | undefined;
 }
 
 /**
@@ -60,5 +63,16 @@ export function openingGate(ctx: GateContext): SkipReason | undefined {
 export function tradesGate(ctx: GateContext): SkipReason | undefined {
   if (ctx.tradeAlreadyCounted) return undefined;
   if (ctx.tradesLeft !== undefined && ctx.tradesLeft <= 0) return SKIP_REASONS.maxTrades;
+  return undefined;
+}
+
+/**
+ * The hedge guard, for an opening towards `direction` (+1 long, −1 short): another follower of the
+ * same firm holds the other side of an equivalent instrument. Exits never come here.
+ */
+export function hedgeGate(ctx: GateContext, direction: number): SkipReason | undefined {
+  const h = ctx.hedge;
+  if (h === undefined) return undefined;
+  if ((direction > 0 && h.short) || (direction < 0 && h.long)) return SKIP_REASONS.hedgeGuard;
   return undefined;
 }

@@ -79,3 +79,8 @@ export function expectedPosition(sizing: Sizing, leader: number, cap: number | u
   if (cap === undefined) return raw;
   return Math.sign(raw) * Math.min(Math.abs(raw), cap);
 }
+
+/** An order of `delta` only reduces what the follower holds (never crosses zero): an exit. */
+export function reduces(has: number, delta: number): boolean {
+  return Math.sign(delta) === -Math.sign(has) && Math.abs(delta) <= Math.abs(has);
+}

@@ -111,6 +111,7 @@ export class Engine {
       logger: this.logger,
     });
     this.risk.setConfig(config);
+    this.copier.setConfig(config);
     // With copying off (the panic button's short-lived engine) nothing is mirrored either.
     if (deps.copying !== false) this.mirror.setConfig(config);
   }
@@ -130,6 +131,7 @@ export class Engine {
     this.directory.setConfig(config);
     this.gateway.setFollowers(configuredFollowers(config));
     this.risk.setConfig(config);
+    this.copier.setConfig(config);
     if (this.deps.copying !== false) this.mirror.setConfig(config);
   }
 

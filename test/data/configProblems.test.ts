@@ -125,6 +125,18 @@ const cases: Case[] = [
     ],
   },
   {
+    name: "a firm must be a name; hedgeGuard true or false",
+    edit: (r) => {
+      r.accounts[0]!.firm = "  ";
+      r.hedgeGuard = "off";
+    },
+    kind: "invalid",
+    expect: [
+      { path: "accounts[0].firm", says: /firm must not be empty/ },
+      { path: "hedgeGuard", says: /must be true or false/ },
+    ],
+  },
+  {
     name: "multiplier with more than 3 decimals",
     edit: (r) => {
       r.groups[0]!.followers[0]!.sizing = { mode: "multiplier", value: 0.1234 };
