@@ -5,7 +5,7 @@
  * Help and forms take the panes' place; a question takes the hint bar's, so what it is about
  * stays on screen. Props only: the App listens to keys and the store.
  */
-import { Box } from "ink";
+import { Box, Text } from "ink";
 import type { ReactNode } from "react";
 import { type HelpRow, type Hint, helpRows } from "../src/screen/keymap.js";
 import type { Layout } from "../src/screen/layout.js";
@@ -19,8 +19,10 @@ import { GroupsPane } from "./GroupsPane.js";
 import { Header } from "./Header.js";
 import { HelpOverlay } from "./HelpOverlay.js";
 import { HintBar } from "./HintBar.js";
+import { Pane } from "./Pane.js";
+import { ReportView } from "./ReportView.js";
 import { TooSmall } from "./TooSmall.js";
-import type { Theme } from "./theme.js";
+import { type Theme, toneColor } from "./theme.js";
 
 export interface ScreenProps {
   vm: ScreenVM;
@@ -47,6 +49,18 @@ export function Screen({ vm, layout, hints, theme, help }: ScreenProps) {
         offset={overlay.offset ?? 0}
         theme={theme}
       />
+    );
+  } else if (overlay.kind === "report") {
+    const { view, selected, error } = overlay.report;
+    const { width, height } = layout.body;
+    body = view ? (
+      <ReportView view={view} selected={selected} focused width={width} height={height} theme={theme} />
+    ) : (
+      <Pane title="Report" focused width={width} height={height} theme={theme}>
+        <Text wrap="truncate" color={toneColor(theme, error ? "bad" : "muted")}>
+          {error ? ` the journal could not be read: ${error}` : " reading the journal…"}
+        </Text>
+      </Pane>
     );
   } else if (overlay.kind === "form") {
     body = (

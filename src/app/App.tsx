@@ -2,6 +2,7 @@ import { useSyncExternalStore } from "react";
 import { Screen } from "../../components/Screen.js";
 import type { Theme } from "../../components/theme.js";
 import type { Actions } from "../process/actions.js";
+import type { ReportViewModel } from "../report/viewModel.js";
 import { hintsFor } from "../screen/keymap.js";
 import { layout } from "../screen/layout.js";
 import type { Mode } from "../screen/viewModel.js";
@@ -20,13 +21,15 @@ export interface AppProps {
   size?: { columns: number; rows: number };
   /** How often the clock, positions and latency refresh without an engine event. */
   tickMs?: number;
+  /** Today's report for the report view (its key); absent, the key says there is none. */
+  loadReport?: () => Promise<ReportViewModel>;
 }
 
 /**
  * The console: the engine store's snapshot and the screen state → buildScreen → <Screen>.
  * What each key does is in src/screen/bindings.ts; how keys reach it, in src/screen/router.ts.
  */
-export function App({ actions, store, mode, theme, onQuit, size, tickMs = 1000 }: AppProps) {
+export function App({ actions, store, mode, theme, onQuit, size, tickMs = 1000, loadReport }: AppProps) {
   const terminal = useTerminalSize(size);
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const now = useTicker(tickMs);
@@ -34,6 +37,7 @@ export function App({ actions, store, mode, theme, onQuit, size, tickMs = 1000 }
   const state = useScreenInput({
     actions,
     onQuit,
+    loadReport,
     // Keys act on the store as it is when they arrive, like the frame drawn from it next.
     context: (current) =>
       screenView(store.getSnapshot(), current, { mode, now: Date.now(), layout: lay }).ctx,

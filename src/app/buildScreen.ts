@@ -211,11 +211,12 @@ function workingOrdersOf(
   };
 }
 
-/** What covers the panes or the hint bar: a form, else a question, else the help. */
+/** What covers the panes or the hint bar: a form, else a question, else the help, else the report. */
 function overlayOf(state: ScreenState): OverlayVM {
   if (state.form) return { kind: "form", spec: state.form.spec, state: state.form.state };
   if (state.confirm) return { kind: "confirm", message: state.confirm.message };
   if (state.help !== undefined) return { kind: "help", offset: state.help };
+  if (state.report) return { kind: "report", report: state.report };
   return { kind: "none" };
 }
 

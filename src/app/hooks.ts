@@ -5,6 +5,7 @@
 import { useInput, useStdout } from "ink";
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import type { Actions } from "../process/actions.js";
+import type { ReportViewModel } from "../report/viewModel.js";
 import type { CommandContext } from "../screen/bindings.js";
 import { commandDeps, handleKey } from "../screen/router.js";
 import { createScreenStore, type ScreenState } from "../screen/screenState.js";
@@ -18,6 +19,7 @@ export function useScreenInput(options: {
   actions: Actions;
   onQuit: () => void;
   context: (state: ScreenState) => CommandContext;
+  loadReport?: (() => Promise<ReportViewModel>) | undefined;
 }): ScreenState {
   const screen = useMemo(() => createScreenStore(), []);
   const state = useSyncExternalStore(screen.subscribe, screen.get);
@@ -25,7 +27,13 @@ export function useScreenInput(options: {
   const latest = useRef(options);
   latest.current = options;
   const { actions } = options;
-  const deps = useMemo(() => commandDeps(actions, screen, () => latest.current.onQuit()), [actions, screen]);
+  const deps = useMemo(
+    () =>
+      commandDeps(actions, screen, () => latest.current.onQuit(), {
+        loadReport: () => latest.current.loadReport?.(),
+      }),
+    [actions, screen],
+  );
   useInput((input, key) => {
     handleKey(input, key, { context: () => latest.current.context(screen.get()), deps });
   });

@@ -1,7 +1,7 @@
 import { render } from "ink";
 import { themeFromEnv } from "../../components/theme.js";
-import type { Actions } from "../process/actions.js";
-import type { Mode } from "../screen/viewModel.js";
+import type { ConsoleScreen } from "../process/boot.js";
+import { loadDayView } from "../report/dayView.js";
 import type { EngineStore } from "../store/engineStore.js";
 import { App } from "./App.js";
 
@@ -12,7 +12,7 @@ export interface MountedConsole {
 
 /** Draws the console for a running engine. Kept apart so only the console pays for loading Ink. */
 export function mountConsole(
-  running: { mode: Mode; store: EngineStore; actions: Actions },
+  running: ConsoleScreen,
   env: NodeJS.ProcessEnv,
   onQuit: () => void,
 ): MountedConsole {
@@ -23,8 +23,17 @@ export function mountConsole(
       mode={running.mode}
       theme={themeFromEnv(env)}
       onQuit={onQuit}
+      loadReport={() => dayView(running.journalPath, running.store)}
     />,
     { exitOnCtrlC: false, maxFps: 12, patchConsole: true },
   );
   return { waitUntilExit: () => app.waitUntilExit(), unmount: () => app.unmount() };
+}
+
+/** Today's report from the journal, ending at the day P&L the screen shows now. */
+function dayView(journalPath: string, store: EngineStore) {
+  const snapshot = store.getSnapshot();
+  const live = new Map<string, number>();
+  for (const [account, f] of snapshot.followers) if (f.risk) live.set(account, f.risk.dayPnl);
+  return loadDayView({ journalPath, config: snapshot.config, now: Date.now(), live });
 }

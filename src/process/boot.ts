@@ -39,7 +39,15 @@ export interface BootOptions {
    * and the engine start on their own threads. Not awaited before they start; boot() resolves
    * only after it has finished.
    */
-  onScreen?: (screen: { mode: Mode; store: EngineStore; actions: Actions }) => void | Promise<void>;
+  onScreen?: (screen: ConsoleScreen) => void | Promise<void>;
+}
+
+/** What the console is drawn from: the read model, the actions, and the journal its report view reads. */
+export interface ConsoleScreen {
+  mode: Mode;
+  store: EngineStore;
+  actions: Actions;
+  journalPath: string;
 }
 
 /** A running instance as the main thread holds it: the engine is in its own thread. */
@@ -89,7 +97,7 @@ async function bootConfig(options: BootOptions): Promise<Running> {
     undo.push(() => claim.release());
     const config = repo.get();
     const mode: Mode = config.connections.some((c) => c.env === "live") ? "LIVE" : "SIM";
-    const screen = earlyScreen(options, config, mode);
+    const screen = earlyScreen(options, config, mode, files.journal);
     // A bad secret throws its own error here; main() prints it as the trader's to fix.
     const secrets = await resolveSecrets(config, options.env);
     // A target whose secret is missing does not stop copying: the engine reports it on screen.
@@ -133,7 +141,7 @@ async function bootDemo(options: BootOptions): Promise<Running> {
   const undo: Undo[] = [() => rm(dir, { recursive: true, force: true })];
   try {
     const config = demoConfig();
-    const screen = earlyScreen(options, config, "DEMO");
+    const screen = earlyScreen(options, config, "DEMO", join(dir, "journal.jsonl"));
     const leader = config.groups[0]?.leader ?? "DEMO1000";
     const sim = await startSimThread({
       demo: { leader, intervalMs: Number(options.env.MIMIK_DEMO_INTERVAL_MS) || 3000 },
@@ -177,7 +185,7 @@ interface EarlyScreen {
   ready(actions: Actions): Promise<void>;
 }
 
-function earlyScreen(options: BootOptions, config: Config, mode: Mode): EarlyScreen {
+function earlyScreen(options: BootOptions, config: Config, mode: Mode, journalPath: string): EarlyScreen {
   const store = options.store ?? new EngineStore();
   store.setConfig(config);
   let resolve: (actions: Actions) => void = () => undefined;
@@ -186,7 +194,7 @@ function earlyScreen(options: BootOptions, config: Config, mode: Mode): EarlyScr
       resolve = r;
     }),
   );
-  const drawn = Promise.resolve(options.onScreen?.({ mode, store, actions }));
+  const drawn = Promise.resolve(options.onScreen?.({ mode, store, actions, journalPath }));
   // A failure to draw surfaces from boot() (ready awaits it); until then it must not be unhandled.
   drawn.catch(() => undefined);
   return {

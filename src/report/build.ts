@@ -7,6 +7,8 @@ import {
   copiedFrom,
   copyFact,
   copyStats,
+  type DayPnlFact,
+  dayPnlFact,
   type LeaderFillFact,
   leaderFillFact,
   lockFact,
@@ -50,6 +52,12 @@ export interface AccountRef {
 
 export interface FollowerReport extends AccountRef {
   copy: CopyStats;
+  /**
+   * The day's P&L as mimik's risk sampled it from the journal (net liquidation against the start
+   * of the day, open P&L included), oldest first; only for a one-day report. What the console's
+   * report view draws while the broker is not read.
+   */
+  dayPnl?: number[] | undefined;
   /** From the broker's fills; undefined when the broker was not read. */
   trading: TradeStats | undefined;
   slippage: SlippageStats | undefined;
@@ -84,7 +92,15 @@ export function buildReport(input: ReportInput): Report {
   const leaderFills: LeaderFillFact[] = [];
   const copies: CopyFact[] = [];
   const locks = new Map<string, number>();
+  const samples = new Map<string, number[]>();
+  const oneDay = range.from === range.to;
   for (const entry of input.journal) {
+    const sample: DayPnlFact | undefined = oneDay ? dayPnlFact(entry) : undefined;
+    if (sample && within(sample.at)) {
+      const list = samples.get(sample.follower) ?? [];
+      list.push(sample.dayPnl);
+      samples.set(sample.follower, list);
+    }
     const fill = leaderFillFact(entry);
     if (fill) leaderFills.push(fill);
     const copy = copyFact(entry);
@@ -124,7 +140,8 @@ export function buildReport(input: ReportInput): Report {
         locks.get(account) ?? 0,
       );
       if (!broker) {
-        followers.push({ ...ref(account), copy, trading: undefined, slippage: undefined });
+        const dayPnl = samples.get(account);
+        followers.push({ ...ref(account), copy, trading: undefined, slippage: undefined, dayPnl });
         continue;
       }
       const fills = broker.fills.filter((f) => f.account === account);

@@ -53,6 +53,20 @@ export function leaderFillFact(e: JournalEntry): LeaderFillFact | undefined {
   return { group, leader, fillId, contract, side, qty, price, at: Date.parse(e.at) };
 }
 
+/** A sample of a follower's day P&L as risk saw it (net liquidation − start of day, open P&L in). */
+export interface DayPnlFact {
+  follower: string;
+  dayPnl: number;
+  at: number;
+}
+
+export function dayPnlFact(e: JournalEntry): DayPnlFact | undefined {
+  if (e.type !== "risk") return undefined;
+  const [follower, dayPnl] = [str(e.follower), num(e.dayPnl)];
+  if (!follower || dayPnl === undefined) return undefined;
+  return { follower, dayPnl, at: Date.parse(e.at) };
+}
+
 export function copyFact(e: JournalEntry): CopyFact | undefined {
   if (e.type !== "copy") return undefined;
   const [group, follower, contract, outcome, reason] = [

@@ -21,12 +21,18 @@ import type { ReportRange } from "./range.js";
 const JOURNAL_MARGIN_MS = 3_600_000;
 
 export async function readJournalAround(configPath: string, range: ReportRange): Promise<JournalEntry[]> {
+  return readJournalFile(journalPathFor(configPath), range, ["leaderFill", "copy", "followerState"]);
+}
+
+/** The entries of these types around the range, from a journal file (and its rotated ones). */
+export async function readJournalFile(
+  path: string,
+  range: ReportRange,
+  types: readonly string[],
+): Promise<JournalEntry[]> {
   const entries: JournalEntry[] = [];
   const until = range.end + JOURNAL_MARGIN_MS;
-  for await (const entry of readJournal(journalPathFor(configPath), {
-    since: new Date(range.start - JOURNAL_MARGIN_MS),
-    types: ["leaderFill", "copy", "followerState"],
-  }))
+  for await (const entry of readJournal(path, { since: new Date(range.start - JOURNAL_MARGIN_MS), types }))
     if (Date.parse(entry.at) < until) entries.push(entry);
   return entries;
 }

@@ -49,7 +49,7 @@ export function reportViewModel(report: Report): ReportViewModel {
         trades: f.trading?.trades,
         wins: f.trading?.wins,
         losses: f.trading?.losses,
-        netPnl: f.trading?.netPnl,
+        netPnl: f.trading ? f.trading.netPnl : f.dayPnl?.at(-1),
         fees: f.trading?.fees,
         slipTicks: f.slippage?.ticksPerContract,
         copies: f.copy.copies,
@@ -57,7 +57,12 @@ export function reportViewModel(report: Report): ReportViewModel {
         rejected: f.copy.rejected,
         latencyP99: f.copy.latencyP99,
         locks: f.copy.locks,
-        curve: f.trading && f.trading.netPnl !== undefined ? [0, ...f.trading.curve] : [],
+        curve:
+          f.trading && f.trading.netPnl !== undefined
+            ? [0, ...f.trading.curve]
+            : f.dayPnl
+              ? [0, ...f.dayPnl]
+              : [],
       });
     }
     if (group.followers.length > 1) {
@@ -87,7 +92,9 @@ export function reportViewModel(report: Report): ReportViewModel {
     source:
       report.source === "broker"
         ? `P&L from the broker${report.feesReported ? ", fees included" : "; no fees reported"}`
-        : "journal only: no P&L",
+        : report.groups.some((g) => g.followers.some((f) => f.dayPnl !== undefined))
+          ? "day P&L as mimik's risk saw it (net liq)"
+          : "journal only: no P&L",
     rows,
     notes: report.notes,
   };

@@ -14,18 +14,19 @@
 import type { Config, Follower, Group } from "../../data/schema.js";
 import type { Outcome } from "../../engine/index.js";
 import type { Actions } from "../process/actions.js";
+import type { ReportViewModel } from "../report/viewModel.js";
 import { turnsFullOn } from "./forms/groupForm.js";
 import { type OpenForm, openFollowerForm, openGroupForm } from "./forms/openForm.js";
 import type { ScreenAction, ScreenState } from "./screenState.js";
 import type { FollowerStateVM, PaneId } from "./viewModel.js";
 
-export type Scope = "global" | PaneId | "form" | "confirm" | "help";
+export type Scope = "global" | PaneId | "form" | "confirm" | "help" | "report";
 
 /**
  * Scopes that take over the keyboard: global bindings do not apply there, except those marked
  * `everywhere` (Ctrl+C). A form must be able to receive "q" and "?" as text.
  */
-export const MODAL_SCOPES: readonly Scope[] = ["form", "confirm", "help"];
+export const MODAL_SCOPES: readonly Scope[] = ["form", "confirm", "help", "report"];
 
 export type CommandId =
   | "cursor.up"
@@ -35,6 +36,10 @@ export type CommandId =
   | "focus.next"
   | "focus.prev"
   | "help.open"
+  | "report.open"
+  | "report.close"
+  | "report.up"
+  | "report.down"
   | "quit"
   | "flatten.all"
   | "group.toggle"
@@ -103,6 +108,8 @@ export interface CommandDeps {
   /** Shows what a command did on the flash line once it answers. */
   report(answer: Promise<Outcome | Outcome[]>): void;
   quit(): void;
+  /** Today's report from the journal, for the report view; undefined where there is none. */
+  loadReport?: (() => Promise<ReportViewModel> | undefined) | undefined;
 }
 
 export type Handler = (ctx: CommandContext, deps: CommandDeps) => void;
@@ -120,6 +127,8 @@ interface BindingBase {
   everywhere?: boolean;
   /** Shown in the hint bar (short list; the `?` overlay shows everything). */
   hint?: boolean;
+  /** false: left out of the `?` overlay (a view that says its own keys on its hint bar). */
+  help?: boolean;
   /** Why the command cannot run now; the router shows it instead of acting. */
   disabledWhy?: (ctx: KeyContext) => string | undefined;
   /** What the command does. Dangerous ones run only after the question is answered "y". */
@@ -156,6 +165,21 @@ const screen =
 const formEdit = (action: Extract<ScreenAction, { type: "form.edit" }>["action"]): Handler =>
   screen({ type: "form.edit", action });
 const quit: Handler = (_ctx, deps) => deps.quit();
+
+/** The report view opens at once (loading) and fills in when the journal has been read. */
+function openReport(deps: CommandDeps): void {
+  const loading = deps.loadReport?.();
+  if (!loading) {
+    deps.dispatch({ type: "flash", text: "Report: no journal to read here" });
+    return;
+  }
+  deps.dispatch({ type: "report.open" });
+  loading.then(
+    (view) => deps.dispatch({ type: "report.loaded", view }),
+    (error: unknown) =>
+      deps.dispatch({ type: "report.failed", error: error instanceof Error ? error.message : String(error) }),
+  );
+}
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const who = (f: NonNullable<KeyContext["selectedFollower"]>) =>
@@ -242,6 +266,15 @@ export const BINDINGS: readonly Binding[] = [
     danger: false,
     hint: true,
     run: screen({ type: "help.open" }),
+  },
+  {
+    command: "report.open",
+    keys: ["p"],
+    scopes: ["global"],
+    label: "Report",
+    doc: "today's report per follower, from the journal: P&L sparkline, copies, skips, rejects, latency, locks (Esc closes)",
+    danger: false,
+    run: (_ctx, deps) => openReport(deps),
   },
   {
     command: "quit",
@@ -491,6 +524,39 @@ export const BINDINGS: readonly Binding[] = [
   },
 
   // Help overlay.
+  {
+    command: "report.close",
+    keys: ["escape", "p", "q"],
+    scopes: ["report"],
+    label: "Close",
+    doc: "close the report",
+    help: false,
+    danger: false,
+    hint: true,
+    run: screen({ type: "report.close" }),
+  },
+  {
+    command: "report.up",
+    keys: ["up", "k"],
+    scopes: ["report"],
+    label: "Up",
+    doc: "previous follower in the report",
+    help: false,
+    hint: true,
+    danger: false,
+    run: screen({ type: "report.move", step: -1 }),
+  },
+  {
+    command: "report.down",
+    keys: ["down", "j"],
+    scopes: ["report"],
+    label: "Down",
+    doc: "next follower in the report",
+    help: false,
+    hint: true,
+    danger: false,
+    run: screen({ type: "report.move", step: 1 }),
+  },
   {
     command: "help.close",
     keys: ["escape", "?", "q"],

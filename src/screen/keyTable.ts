@@ -35,6 +35,7 @@ const WHERE: Record<Scope, string> = {
   form: "forms",
   confirm: "questions",
   help: "help",
+  report: "report",
 };
 
 export interface KeyTableRow {

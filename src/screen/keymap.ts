@@ -151,6 +151,7 @@ const SECTION_TITLES: Record<Scope, string> = {
   form: "Forms",
   confirm: "Questions",
   help: "This help",
+  report: "Report view",
 };
 
 /** Every binding once, in table order, under the first scope it belongs to. */
@@ -158,7 +159,7 @@ export function helpRows(): HelpRow[] {
   const merged = new Map<string, HelpRow>();
   for (const b of BINDINGS) {
     // A binding with no key (a question another key asks) is not one to press.
-    if (b.keys.length === 0) continue;
+    if (b.keys.length === 0 || b.help === false) continue;
     const section = SECTION_TITLES[b.scopes[0] ?? "global"];
     const id = `${section}\u0000${b.command}`;
     const prior = merged.get(id);

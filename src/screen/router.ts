@@ -98,11 +98,17 @@ export function outcomesFlash(outcomes: readonly Outcome[]): string {
 }
 
 /** The handlers' dependencies over a screen store: outcomes and errors land on the flash line. */
-export function commandDeps(actions: Actions, screen: ScreenStore, quit: () => void): CommandDeps {
+export function commandDeps(
+  actions: Actions,
+  screen: ScreenStore,
+  quit: () => void,
+  more: Pick<CommandDeps, "loadReport"> = {},
+): CommandDeps {
   return {
     actions,
     dispatch: screen.dispatch,
     quit,
+    ...more,
     report(answer) {
       answer.then(
         (o) => screen.dispatch({ type: "flash", text: outcomesFlash(Array.isArray(o) ? o : [o]) }),

@@ -4,6 +4,8 @@
  * overlay (open, scrolled), the pending question and the open form. Engine data is not here:
  * that is the EngineStore's snapshot, which buildScreen combines with this state into a frame.
  */
+
+import type { ReportViewModel } from "../report/viewModel.js";
 import type { CommandContext, CommandId, Scope } from "./bindings.js";
 import { type FormAction, reduceForm } from "./forms/form.js";
 import type { OpenForm } from "./forms/openForm.js";
@@ -26,6 +28,15 @@ export interface ScreenState {
   form: OpenForm | undefined;
   /** One line in place of the hints: what a command did, or why a key did nothing. */
   flash: string | undefined;
+  /** The report view, while open: its rows once the journal is read (undefined while loading). */
+  report?: ReportScreen | undefined;
+}
+
+export interface ReportScreen {
+  view: ReportViewModel | undefined;
+  selected: number;
+  /** Why the journal could not be read. */
+  error?: string | undefined;
 }
 
 export type ScreenAction =
@@ -40,7 +51,12 @@ export type ScreenAction =
   | { type: "form.open"; form: OpenForm }
   | { type: "form.edit"; action: FormAction }
   | { type: "form.close" }
-  | { type: "flash"; text: string | undefined };
+  | { type: "flash"; text: string | undefined }
+  | { type: "report.open" }
+  | { type: "report.loaded"; view: ReportViewModel }
+  | { type: "report.failed"; error: string }
+  | { type: "report.move"; step: number }
+  | { type: "report.close" };
 
 export const INITIAL_SCREEN: ScreenState = {
   selection: { focus: "groups", group: 0, follower: 0, fill: 0, alert: 0 },
@@ -55,6 +71,7 @@ export function scopeOf(state: ScreenState): Scope {
   if (state.form) return "form";
   if (state.confirm) return "confirm";
   if (state.help !== undefined) return "help";
+  if (state.report) return "report";
   return state.selection.focus;
 }
 
@@ -111,6 +128,26 @@ export function screenReducer(state: ScreenState, action: ScreenAction): ScreenS
       return { ...state, form: undefined };
     case "flash":
       return state.flash === action.text ? state : { ...state, flash: action.text };
+    case "report.open":
+      return { ...state, report: { view: state.report?.view, selected: state.report?.selected ?? 0 } };
+    case "report.loaded":
+      // An answer for a view closed meanwhile is dropped.
+      if (!state.report) return state;
+      return {
+        ...state,
+        report: { view: action.view, selected: clampIndex(state.report.selected, action.view.rows.length) },
+      };
+    case "report.failed":
+      if (!state.report) return state;
+      return { ...state, report: { ...state.report, error: action.error } };
+    case "report.move": {
+      const r = state.report;
+      if (!r?.view) return state;
+      const selected = clampIndex(r.selected + action.step, r.view.rows.length);
+      return selected === r.selected ? state : { ...state, report: { ...r, selected } };
+    }
+    case "report.close":
+      return { ...state, report: undefined };
   }
 }
 

@@ -9,6 +9,7 @@
 import type { Sizing } from "../../data/schema.js";
 import type { ConnectionState, FollowerState, Side } from "../../engine/types.js";
 import type { FormSpec, FormState } from "./forms/form.js";
+import type { ReportScreen } from "./screenState.js";
 
 export type Mode = "SIM" | "DEMO" | "LIVE";
 
@@ -162,7 +163,8 @@ export type OverlayVM =
   | { kind: "none" }
   | { kind: "help"; offset?: number | undefined }
   | { kind: "confirm"; message: string }
-  | { kind: "form"; spec: FormSpec<unknown>; state: FormState<unknown> };
+  | { kind: "form"; spec: FormSpec<unknown>; state: FormState<unknown> }
+  | { kind: "report"; report: ReportScreen };
 
 export interface ScreenVM {
   header: HeaderVM;

@@ -7,6 +7,7 @@ import type { EngineCommand, EngineEvent, Outcome } from "../../engine/index.js"
 import { screenView } from "../../src/app/buildScreen.js";
 import { memoryHolder } from "../../src/app/configHolder.js";
 import { type Actions, createActions } from "../../src/process/actions.js";
+import type { ReportViewModel } from "../../src/report/viewModel.js";
 import { hintsFor } from "../../src/screen/keymap.js";
 import { layout } from "../../src/screen/layout.js";
 import { commandDeps, handleKey } from "../../src/screen/router.js";
@@ -72,6 +73,8 @@ export function screenDriver(
   size = { columns: 80, rows: 24 },
   /** How the engine answers; by default at once, with success. */
   answer?: (command: EngineCommand) => Promise<Outcome[]>,
+  /** What the report key reads (the console's journal); absent, there is none. */
+  loadReport?: () => Promise<ReportViewModel>,
 ) {
   const store = new EngineStore();
   const holder = memoryHolder(config);
@@ -105,9 +108,14 @@ export function screenDriver(
 
   const screen = createScreenStore();
   let quits = 0;
-  const deps = commandDeps(actions, screen, () => {
-    quits += 1;
-  });
+  const deps = commandDeps(
+    actions,
+    screen,
+    () => {
+      quits += 1;
+    },
+    { loadReport },
+  );
   const lay = layout(size.columns, size.rows);
   const view = () => screenView(store.getSnapshot(), screen.get(), { mode: "DEMO", now: 0, layout: lay });
 
