@@ -22,7 +22,15 @@ const view = reportViewModel(buildReport({ range, config: reportConfig, journal,
 describe("the report key", () => {
   it("p opens the report over the panes at 80×24; ↓ moves, Esc closes", async () => {
     let answer: (v: ReportViewModel) => void = () => undefined;
-    const d = screenDriver(config, undefined, undefined, () => new Promise((r) => (answer = r)));
+    const d = screenDriver(
+      config,
+      undefined,
+      undefined,
+      () =>
+        new Promise((r) => {
+          answer = r;
+        }),
+    );
     d.press(text("p"));
     expect(d.frame()).toContain("reading the journal…");
     answer(view);
