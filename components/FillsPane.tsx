@@ -23,6 +23,7 @@ export const OUTCOME: Record<CopyOutcomeVM, { text: string; tone: Tone }> = {
   filled: { text: "✓ filled", tone: "ok" },
   skipped: { text: "- skipped", tone: "muted" },
   rejected: { text: "✗ REJECTED", tone: "bad" },
+  shadow: { text: "◇ shadow", tone: "muted" },
 };
 
 export function latencyText(ms: number | undefined): string {

@@ -25,6 +25,9 @@ export const CONNECTION_SYMBOL: Record<ConnectionState, string> = {
   down: "○",
 };
 
+/** The followers pane's mark of a shadow follower, in the connection column. */
+export const SHADOW_SYMBOL = "◇";
+
 const COLUMNS: Column[] = [
   { key: "conn", title: "", width: 1 },
   { key: "account", title: "account", flex: 1 },
@@ -92,7 +95,10 @@ function followerRow(f: FollowerRowVM): TableRow {
     key: f.account,
     tone: f.enabled ? undefined : "muted",
     cells: {
-      conn: { text: CONNECTION_SYMBOL[f.connection], tone: f.connection === "connected" ? "ok" : "bad" },
+      // A shadow needs no connection: nothing is ever sent to it.
+      conn: f.shadow
+        ? { text: SHADOW_SYMBOL, tone: "muted" }
+        : { text: CONNECTION_SYMBOL[f.connection], tone: f.connection === "connected" ? "ok" : "bad" },
       account: f.label ? `${f.label} ${f.account}` : f.account,
       sizing: f.sizing,
       enabled: f.enabled ? "on" : "off",
@@ -125,6 +131,7 @@ export function followerInfo(f: FollowerRowVM | undefined): string | undefined {
   if (f.exitPending) parts.push(exitPendingText(f.exitPending));
   if (f.sync) parts.push(`${syncText(f.sync)} on ${f.sync.contract} (r resyncs)`);
   if (parts.length === 0) parts.push(f.label ? `${f.label} ${f.account}` : f.account);
+  if (f.shadow) return `${parts.join(" · ")} · SHADOW: nothing is sent`;
   return `${parts.join(" · ")} at ${f.broker}`;
 }
 

@@ -175,6 +175,11 @@ export const followerSchema = z.strictObject({
   maxContracts: z.number().int().positive("must be at least 1").optional(),
   mapping: mappingSchema.default("none"),
   limits: limitsSchema.default({}),
+  /**
+   * Issue 16: decided for exactly as a live follower, and what it would have sent is recorded
+   * (fills pane, journal, report); nothing is ever sent to its account.
+   */
+  shadow: z.boolean({ error: "must be true or false" }).optional(),
 });
 
 export const whitelistSchema = z.strictObject({

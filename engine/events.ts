@@ -115,7 +115,8 @@ export interface CopyEvent {
   /** The leader fill this decision answers (0 for a manual resync; a ResyncEvent's for a reconcile). */
   fillId: number;
   contract: string;
-  outcome: "sent" | "skipped" | "accepted" | "rejected" | "filled";
+  /** "shadow": a shadow follower's would-be order (issue 16): decided, recorded, never sent. */
+  outcome: "sent" | "skipped" | "accepted" | "rejected" | "filled" | "shadow";
   kind?: CopyKind | undefined;
   reason: string;
   side?: Side | undefined;

@@ -77,4 +77,6 @@ export const REFUSALS = {
   /** The follower's broker has left too many of our orders unanswered to send more. */
   ordersBacklog: "too many orders in flight",
   invalid: "invalid",
+  /** Issue 16: a shadow follower is decided for, never sent anything. */
+  shadow: "a shadow follower: nothing is sent to it",
 } as const;

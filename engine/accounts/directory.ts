@@ -98,6 +98,12 @@ export class AccountDirectory {
     return role?.kind === "leader" ? role.group : undefined;
   }
 
+  /** A shadow follower (issue 16): nothing is ever sent to its account. */
+  isShadow(name: string): boolean {
+    const role = this.roles.get(name);
+    return role?.kind === "follower" && role.follower.shadow === true;
+  }
+
   isLeader(name: string): boolean {
     return this.roles.get(name)?.kind === "leader";
   }

@@ -27,6 +27,8 @@ import { type OrderMeta, OrderTracker } from "./orderTracker.js";
 import { PendingExits } from "./pendingExits.js";
 import type { CopierDeps } from "./ports.js";
 import { Reconciler } from "./reconciler.js";
+import { seedFollower, unsyncedLeaderPosition } from "./seeding.js";
+import { ShadowBook, type ShadowFill, type ShadowParts, shadowCopy } from "./shadowCopy.js";
 import { reduces } from "./sizing.js";
 import { applySync } from "./syncApply.js";
 import { SyncWatch } from "./syncWatch.js";
@@ -53,6 +55,8 @@ export class Copier {
   private readonly dedupe: FillDedupe;
   private readonly leaders = new LeaderBook();
   private readonly hedge = new HedgeIndex();
+  /** Issue 16: shadow followers' would-be positions (a would-be flatten zeroes one: shadowFlatten). */
+  readonly shadows = new ShadowBook();
   private readonly book = new FollowerBook((a, contract, pos) => this.hedge.update(a, contract, pos));
   private readonly orders: OrderTracker;
   private readonly counted = new CountedTrades();
@@ -62,8 +66,12 @@ export class Copier {
   private readonly reconciler: Reconciler;
   private seq = 0;
 
+  private readonly shadowParts: ShadowParts;
+
   constructor(private readonly deps: CopierDeps) {
     this.logger = deps.logger ?? silentLogger;
+    const { hedge, counted, shadows } = this;
+    this.shadowParts = { clock: deps.clock, gate: (n) => deps.gate(n), hedge, counted, book: shadows };
     this.dedupe = new FillDedupe(deps.ledger);
     this.acted = new ActedOn(deps.clock, deps.actedStore, this.logger);
     const { clock, emit, accounts } = deps;
@@ -155,7 +163,7 @@ export class Copier {
 
   /** A follower's position in its (mapped) contract: broker-reported plus in flight. */
   followerPosition(follower: string, contract: string): number {
-    this.seedFollower(follower, contract);
+    seedFollower(this.book, this.deps.accounts, follower, contract);
     return this.book.position(follower, contract);
   }
 
@@ -193,7 +201,7 @@ export class Copier {
     const role = this.deps.accounts.role(name);
     if (role?.kind === "leader") this.onLeaderFill(event, role.group);
     else if (role?.kind === "follower" && this.dedupe.firstFollowerFill(event.connection, event.fillId)) {
-      this.seedFollower(name, event.contract);
+      seedFollower(this.book, this.deps.accounts, name, event.contract);
       this.orders.followerFill(name, event);
       this.watch.changed(name, event.contract);
       this.exits.changed(name, event.contract);
@@ -204,23 +212,30 @@ export class Copier {
     // Marked before anything is sent: at most once, even if a send below throws.
     if (!this.dedupe.firstLeaderFill(event.connection, event.fillId)) return;
     const { leader } = group;
-    const before = this.leaders.known(leader, event.contract) ?? this.unsyncedLeaderPosition(event, leader);
+    const before =
+      this.leaders.known(leader, event.contract) ??
+      unsyncedLeaderPosition(this.leaders, this.deps.accounts, event, leader);
     const after = before + (event.side === "Buy" ? event.qty : -event.qty);
     const firstOpening = this.leaders.step(leader, event.contract, before, after, event.orderId);
 
     // Hot path: decide and write every follower's order first, report afterwards.
     const copies: CopyEvent[] = [];
-    const openings: string[] = [];
-    for (const follower of group.followers) {
-      copies.push(this.copyTo(group, follower, event, before, after, firstOpening, openings));
+    const out = { openings: [] as string[], fills: [] as ShadowFill[] };
+    for (const f of group.followers) {
+      const contract = mapContract(event.contract, f.mapping);
+      copies.push(
+        f.shadow
+          ? shadowCopy(this.shadowParts, group, f, event, { contract, before, after, firstOpening }, out)
+          : this.copyTo(group, f, event, before, after, firstOpening, out.openings),
+      );
     }
     this.deps.gateway.flush();
     this.deps.emit(leaderFillEvent(this.deps.clock, group, event, before, after));
     for (const copy of copies) this.deps.emit(copy);
-    for (const follower of openings) this.deps.onOpeningCopied?.(follower, event.orderId);
-    for (const follower of group.followers) {
-      this.watch.changed(follower.account, mapContract(event.contract, follower.mapping));
-    }
+    for (const follower of out.openings) this.deps.onOpeningCopied?.(follower, event.orderId);
+    for (const fill of out.fills) this.deps.onShadowFill?.(fill, this.shadows.held(fill.follower));
+    for (const f of group.followers)
+      if (!f.shadow) this.watch.changed(f.account, mapContract(event.contract, f.mapping));
   }
 
   /**
@@ -366,35 +381,9 @@ export class Copier {
     return true;
   }
 
-  // ------------------------------------------------------------------------------------------
-  // Snapshots
-
   private onSync(event: SyncEvent): void {
-    applySync(event, {
-      accounts: this.deps.accounts,
-      leaders: this.leaders,
-      dedupe: this.dedupe,
-      book: this.book,
-      orders: this.orders,
-      exits: this.exits,
-      reconciler: this.reconciler,
-      watch: this.watch,
-    });
-  }
-
-  /** Before any snapshot of its connection, the session's cache is the best word on the leader. */
-  private unsyncedLeaderPosition(event: FillEvent, leader: string): number {
-    if (this.leaders.isSynced(event.connection)) return 0;
-    const route = this.deps.accounts.route(leader);
-    return route?.session.positions(route.accountId).find((p) => p.contract === event.contract)?.netPos ?? 0;
-  }
-
-  /** First look at a follower contract: start from the session's cache (once it can be reached). */
-  private seedFollower(follower: string, contract: string): void {
-    if (this.book.has(follower, contract)) return;
-    const route = this.deps.accounts.route(follower);
-    if (!route) return;
-    const found = route.session.positions(route.accountId).find((p) => p.contract === contract);
-    this.book.seed(follower, contract, found?.netPos ?? 0, found?.volume);
+    const { leaders, dedupe, book, orders, exits, watch } = this;
+    const parts = { accounts: this.deps.accounts, leaders, dedupe, book, orders, exits, watch };
+    applySync(event, { ...parts, reconciler: this.reconciler });
   }
 }

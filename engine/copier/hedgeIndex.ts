@@ -19,6 +19,8 @@ export const NO_HEDGE: HedgeSides = SIDES[0]!;
 export interface HedgeMember {
   firm: string;
   group: string;
+  /** false for a shadow follower: it is judged, but what its account holds is held against no one. */
+  holds?: boolean | undefined;
 }
 
 interface Counts {
@@ -46,7 +48,7 @@ interface Held {
 export class HedgeIndex {
   private enabled = true;
   /** account → the keys of its firm and of its firm's part in its group. */
-  private members = new Map<string, { firm: string; group: string }>();
+  private members = new Map<string, { firm: string; group: string; holds: boolean }>();
   private readonly held = new Map<string, Held>();
   private readonly families = new Map<string, string>();
   /** firm → family → lines long and short; the same per firm and group. */
@@ -61,7 +63,11 @@ export class HedgeIndex {
     this.enabled = enabled;
     this.members = new Map();
     for (const [account, m] of members)
-      this.members.set(account, { firm: m.firm, group: `${m.firm}\u0000${m.group}` });
+      this.members.set(account, {
+        firm: m.firm,
+        group: `${m.firm}\u0000${m.group}`,
+        holds: m.holds !== false,
+      });
     this.byFirm.clear();
     this.byGroup.clear();
     for (const h of this.held.values()) this.count(h, 1);
@@ -99,7 +105,7 @@ export class HedgeIndex {
 
   private count(h: Held, by: 1 | -1): void {
     const m = this.members.get(h.account);
-    if (!m) return;
+    if (!m?.holds) return;
     bump(this.byFirm, m.firm, h, by);
     bump(this.byGroup, m.group, h, by);
   }
@@ -131,8 +137,8 @@ function bump(map: Map<string, Map<string, Counts>>, key: string, h: Held, by: 1
 
 /**
  * The followers the guard knows, from the config: each follower whose account names a firm, with
- * its group. Shadow followers are left out: what they hold is not at the broker, so it never holds
- * back anyone (their own openings are still judged against the others).
+ * its group. A shadow follower's openings are judged against the others like any follower's, but
+ * nothing of it is held against anyone: its position is not at the broker.
  */
 export function hedgeMembers(config: Config): Map<string, HedgeMember> {
   const firms = new Map<string, string>();
@@ -141,7 +147,7 @@ export function hedgeMembers(config: Config): Map<string, HedgeMember> {
   for (const g of config.groups) {
     for (const f of g.followers) {
       const firm = firms.get(f.account);
-      if (firm !== undefined) members.set(f.account, { firm, group: g.name });
+      if (firm !== undefined) members.set(f.account, { firm, group: g.name, holds: f.shadow !== true });
     }
   }
   return members;

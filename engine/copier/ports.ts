@@ -3,6 +3,7 @@ import type { OrderGateway } from "../orders/gateway.js";
 import type { AccountRoute, Clock, EngineEvent, FillLedger, FollowerState, Logger } from "../types.js";
 import type { ActedOnStore } from "./actedOn.js";
 import type { ExitBackoff } from "./exitRetry.js";
+import type { ShadowFill } from "./shadowCopy.js";
 
 /** What the copier needs from the rest of the engine, as narrow as it can be. */
 
@@ -42,6 +43,11 @@ export interface CopierDeps {
    * order's fills, so they are not copied to it (only a flip's opening half still is).
    */
   covers?(follower: string, leaderOrderId: number): boolean;
+  /**
+   * Issue 16: a shadow follower's would-be trade (after the fan-out, never before an order), with
+   * what it would hold now: risk values it, the screen shows it.
+   */
+  onShadowFill?(fill: ShadowFill, held: { contract: string; netPos: number }[]): void;
   /** Issue 14: an exit is about to be sent to the follower in its contract: its working exits go first. */
   beforeExit?(follower: string, contract: string): void;
   logger?: Logger | undefined;

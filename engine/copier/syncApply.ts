@@ -48,10 +48,13 @@ export function applySync(event: SyncEvent, parts: SyncParts): void {
   }
   const start = event.initial ? "mimik started: " : "";
   for (const group of leadersSynced) {
-    parts.reconciler.run(group, group.followers, `${start}leader ${group.leader} synced`, event.connection);
+    // A shadow follower is never sent anything, a made-up exit neither.
+    const live = group.followers.filter((f) => !f.shadow);
+    parts.reconciler.run(group, live, `${start}leader ${group.leader} synced`, event.connection);
     if (!event.initial) parts.watch.leaderResynced(group);
   }
   for (const { group, follower } of followersSynced) {
+    if (follower.shadow) continue;
     if (!leadersSynced.includes(group))
       parts.reconciler.run(group, [follower], `${start}${follower.account} synced`, event.connection);
     if (!event.initial) parts.watch.followerResynced(group, follower);

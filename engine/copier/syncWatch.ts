@@ -109,6 +109,8 @@ export class SyncWatch {
 
   /** `all`: announce the lines in sync too (after a leader re-sync every line is news). */
   private check(group: Group, follower: Follower, all: boolean): void {
+    // A shadow's account is not where its position is: nothing there is ever out of sync.
+    if (follower.shadow) return;
     for (const line of this.lines(group, follower)) {
       if (!line.inSync) this.watch(follower.account, line.contract);
       if (all || !line.inSync) this.deps.emit(line);

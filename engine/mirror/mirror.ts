@@ -183,6 +183,8 @@ export class Mirror {
     const role = this.deps.accounts.role(follower);
     const route = this.deps.accounts.route(follower);
     if (role?.kind !== "follower" || !route || !this.deps.accounts.connected(follower)) return;
+    // Issue 16: a shadow follower's working orders are not mirrored (nothing is ever sent to it).
+    if (role.follower.shadow) return;
     const gate = this.deps.gate(follower);
     if (gate.state === "LIQUIDATE_ONLY") return; // the flatten owns the account now
     const { group } = role;

@@ -110,6 +110,7 @@ export class OrderGateway {
   private readonly lanes = new Map<string, Lane>();
   private readonly written = new Set<BrokerSession>();
   private readonly book = new LatencyBook();
+  private shadows: ReadonlySet<string> = new Set();
   private readonly logger: Logger;
 
   constructor(private readonly deps: GatewayDeps) {
@@ -119,6 +120,11 @@ export class OrderGateway {
   /** The followers of the current config: latency of any other account is dropped. */
   setFollowers(followers: ReadonlySet<string>): void {
     this.book.retain(followers);
+  }
+
+  /** Issue 16: shadow followers, to whom nothing may ever be sent (refused like a leader). */
+  setShadows(shadows: ReadonlySet<string>): void {
+    this.shadows = shadows;
   }
 
   placeMarket(order: MarketOrder): Promise<OrderResult> {
@@ -220,6 +226,8 @@ export class OrderGateway {
   }
 
   private guard(target: OrderTarget): void {
+    if (this.shadows.has(target.follower))
+      throw new Error(`${target.follower} is a shadow follower: nothing is ever sent to it`);
     const { leaders } = this.deps;
     const group =
       leaders.leaderOf(target.follower)?.name ??

@@ -31,6 +31,8 @@ export class FollowerRisk {
   effectiveLimits: Limits = {};
   /** In the current config as a follower (and a leader nowhere): the only accounts ever targeted. */
   configured = false;
+  /** A shadow follower (issue 16): its holdings are its would-be trades, never its account's. */
+  shadow = false;
   record: FollowerRiskRecord = { state: "ACTIVE" };
   readonly holdings: Holdings;
   broker: BrokerRisk = { locked: false, liquidateOnly: false, adminAction: "Normal" };

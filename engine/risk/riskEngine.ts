@@ -1,8 +1,10 @@
 import type { Config } from "../../data/schema.js";
+import type { ShadowFill } from "../copier/shadowCopy.js";
 import type { Outcome } from "../outcome.js";
 import {
   type AccountRoute,
   type BrokerEvent,
+  type BrokerSession,
   type Clock,
   type EngineEvent,
   type FollowerRiskRecord,
@@ -16,6 +18,7 @@ import { RiskAnnouncer } from "./announcer.js";
 import { DayRoll } from "./dayRoll.js";
 import type { Liquidator } from "./flattener.js";
 import type { FollowerRisk, RiskGate } from "./followerRisk.js";
+import { HoldingsRoutes } from "./holdingsRoutes.js";
 import { evaluateLimits } from "./limits.js";
 import { LockKeeper } from "./lockKeeper.js";
 import { restoredRecord } from "./lockMachine.js";
@@ -23,6 +26,7 @@ import { advanceMarks } from "./marks.js";
 import { RiskSaves } from "./riskSaves.js";
 import { type FollowerRiskView, riskView } from "./riskView.js";
 import { RiskRoster } from "./roster.js";
+import { ShadowRisk } from "./shadowRisk.js";
 import { Valuation } from "./valuation.js";
 
 export type { Liquidator } from "./flattener.js";
@@ -51,6 +55,9 @@ export interface RiskEngineDeps {
    * (bounds disk writes; default 1 s). Locks, unlocks and rolls are written at once.
    */
   highWaterSaveDelayMs?: number;
+  /** Issue 16: the login that prices a shadow follower, and its would-be flatten. */
+  shadowSession?(follower: string): BrokerSession | undefined;
+  flattenShadow?(follower: string, contract: string, price: number): void;
 }
 
 const UNKNOWN_GATE: RiskGate = Object.freeze({ state: "ACTIVE", brokerLocked: false });
@@ -79,6 +86,8 @@ export class RiskEngine {
   private readonly locks: LockKeeper;
   private readonly saves: RiskSaves;
   private readonly announce: RiskAnnouncer;
+  private readonly shadows: ShadowRisk;
+  private readonly routes: HoldingsRoutes;
   private started = false;
 
   constructor(private readonly deps: RiskEngineDeps) {
@@ -103,14 +112,24 @@ export class RiskEngine {
         this.alert(level, message, name === undefined ? undefined : follower(name)),
     });
     this.announce = new RiskAnnouncer(clock, deps.emit, deps.snapshotIntervalMs ?? 250, follower);
+    this.shadows = new ShadowRisk({
+      valuation: this.valuation,
+      session: (name) => deps.shadowSession?.(name),
+      moved: (name) => this.shadowMoved(follower(name)),
+      flatten: (name, contract, price) => deps.flattenShadow?.(name, contract, price),
+      mono: () => clock.mono(),
+      holdings: (name) => follower(name)?.holdings,
+    });
+    const { roster, valuation, shadows } = this;
+    this.routes = new HoldingsRoutes({ roster, valuation, shadows, accounts: deps.accounts });
     this.locks = new LockKeeper({
       clock,
-      liquidator: deps.liquidator,
+      liquidator: this.shadows.liquidator(deps.liquidator, (name) => follower(name)?.shadow === true),
       follower,
       target: (name) => this.roster.target(name),
       mayTarget: (f) => this.roster.mayTarget(f),
       exposure: (f) => {
-        if (!f.holdings.route) this.valuation.attach(f.holdings, deps.accounts.route(f.name));
+        if (!f.holdings.route) this.valuation.attach(f.holdings, this.routes.routeOf(f));
         return this.valuation.exposure(f.holdings);
       },
       tradingDay: () => this.day.tradingDay,
@@ -153,7 +172,7 @@ export class RiskEngine {
     }
     this.started = true;
     this.saves.start();
-    this.reattach();
+    this.routes.reattach();
     for (const f of this.roster.all()) this.recompute(f);
     this.resumeFlattens();
   }
@@ -178,7 +197,7 @@ export class RiskEngine {
       f.updateEffectiveLimits(this.day.tradingDay);
       this.refresh(f);
     }
-    this.reattach();
+    this.routes.reattach();
     for (const f of this.roster.all()) this.recompute(f);
     if (this.started) this.resumeFlattens();
   }
@@ -219,7 +238,7 @@ export class RiskEngine {
     try {
       switch (event.type) {
         case "balance": {
-          const f = this.routed(event.connection, event.accountId);
+          const f = this.routes.routed(event.connection, event.accountId);
           if (!f) return;
           if (!this.valuation.setCash(f.holdings, event.amount)) {
             this.logger.warn("risk: balance without a number ignored", { follower: f.name });
@@ -229,7 +248,7 @@ export class RiskEngine {
           return;
         }
         case "position": {
-          const f = this.routed(event.connection, event.position.accountId);
+          const f = this.routes.routed(event.connection, event.position.accountId);
           if (!f) return;
           this.valuation.applyPosition(f.holdings, event.position);
           this.recompute(f);
@@ -240,15 +259,15 @@ export class RiskEngine {
           this.valuation.quote(event.connection, event.contractId, event.price);
           return;
         case "riskStatus": {
-          const f = this.routed(event.connection, event.accountId);
+          const f = this.routes.routed(event.connection, event.accountId);
           if (f) this.applyBrokerRisk(f, event);
           return;
         }
         case "sync":
-          this.reattach();
+          this.routes.reattach();
           for (const f of this.roster.all()) {
-            if (!this.roster.mayTarget(f) || f.holdings.route?.session.connection !== event.connection)
-              continue;
+            const here = f.holdings.route?.session.connection === event.connection;
+            if (f.shadow || !this.roster.mayTarget(f) || !here) continue;
             this.valuation.resync(f.holdings, event.positions);
             this.recompute(f);
             this.locks.positionsChanged(f);
@@ -256,7 +275,7 @@ export class RiskEngine {
           if (this.started) this.resumeFlattens();
           return;
         case "connection":
-          if (event.state === "connected") this.reattach();
+          if (event.state === "connected") this.routes.reattach();
           return;
       }
     } catch (err) {
@@ -332,15 +351,9 @@ export class RiskEngine {
     if (!f.takeBrokerRisk(event)) return;
     this.refresh(f);
     const what = event.locked ? "locked" : event.liquidateOnly ? "liquidation-only" : "cleared";
-    this.alert(
-      event.locked || event.liquidateOnly ? "warn" : "info",
-      `${f.name}: Tradovate risk status ${what} (${event.adminAction})`,
-      f,
-    );
+    const level = event.locked || event.liquidateOnly ? "warn" : "info";
+    this.alert(level, `${f.name}: Tradovate risk status ${what} (${event.adminAction})`, f);
   }
-
-  // -------------------------------------------------------------------------------------------
-  // The trading day
 
   private rollOver(): void {
     for (const f of this.roster.all()) {
@@ -357,23 +370,15 @@ export class RiskEngine {
     this.announce.snapshot(f, true);
   }
 
-  // -------------------------------------------------------------------------------------------
-  // Accounts, gate and events
-
-  /** The follower behind a broker account, if risk watches it there. */
-  private routed(connection: string, accountId: number): FollowerRisk | undefined {
-    const name = this.deps.accounts.nameAt(connection, accountId);
-    const f = name === undefined ? undefined : this.roster.get(name);
-    const route = f?.holdings.route;
-    if (!f || route?.accountId !== accountId || route.session.connection !== connection) return undefined;
-    return this.roster.mayTarget(f) ? f : undefined;
+  /** Issue 16: a shadow follower's would-be trade, valued like a fill of its own. */
+  shadowFill(fill: ShadowFill): void {
+    const f = this.roster.get(fill.follower);
+    if (f?.shadow && this.roster.mayTarget(f)) this.shadows.fill(f.holdings, fill);
   }
 
-  /** Each follower's holdings follow its account's route (a login synced, an account moved). */
-  private reattach(): void {
-    for (const f of this.roster.all()) {
-      if (this.roster.mayTarget(f)) this.valuation.attach(f.holdings, this.deps.accounts.route(f.name));
-    }
+  private shadowMoved(f: FollowerRisk | undefined): void {
+    this.recompute(f);
+    if (f) this.locks.positionsChanged(f);
   }
 
   /** Rebuild the gate and announce a change of the shown state (or of whether it is on disk). */

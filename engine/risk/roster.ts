@@ -40,6 +40,7 @@ export class RiskRoster {
         f.group = group.name;
         f.limits = fc.limits ?? {};
         f.configured = true;
+        f.shadow = fc.shadow === true;
       }
     }
     for (const f of this.followers.values()) {

@@ -3,6 +3,7 @@ import { AccountDirectory } from "../accounts/directory.js";
 import { describeTarget, type EngineCommand, type FlattenTarget } from "../commands.js";
 import type { ActedOnStore } from "../copier/actedOn.js";
 import { Copier } from "../copier/copier.js";
+import { type ShadowFill, shadowFlatten } from "../copier/shadowCopy.js";
 import { Mirror } from "../mirror/mirror.js";
 import { OrderGateway, type OrderTarget } from "../orders/gateway.js";
 import type { Outcome } from "../outcome.js";
@@ -72,6 +73,7 @@ export class Engine {
     const accounts = this.directory;
     this.gateway = new OrderGateway({ clock, emit, leaders: accounts, logger: this.logger });
     this.gateway.setFollowers(configuredFollowers(config));
+    this.gateway.setShadows(shadowFollowers(config));
     this.risk = new RiskEngine({
       clock,
       store: deps.riskStore,
@@ -85,6 +87,18 @@ export class Engine {
           this.withTarget(follower, (t) => this.gateway.liquidate({ ...t, contractId })),
       },
       busy: (follower) => this.copier.hasLiveOrders(follower) || this.gateway.inFlight(follower) > 0,
+      shadowSession: (follower) => {
+        const connection = this.config.accounts.find((a) => a.name === follower)?.connection;
+        return this.deps.sessions.find((s) => s.connection === connection);
+      },
+      flattenShadow: (follower, contract, price) => {
+        const fill = shadowFlatten(this.copier.shadows, follower, contract, price);
+        this.alert(
+          "info",
+          `${follower}: SHADOW would ${fill.delta > 0 ? "BUY" : "SELL"} ${Math.abs(fill.delta)} ${contract} to flatten; nothing sent`,
+        );
+        this.shadowFilled(fill);
+      },
     });
     this.copier = new Copier({
       clock,
@@ -98,6 +112,7 @@ export class Engine {
       exitBackoff: deps.exitBackoff,
       covers: (follower, leaderOrderId) => this.mirror.covers(follower, leaderOrderId),
       beforeExit: (follower, contract) => this.mirror.beforeExit(follower, contract),
+      onShadowFill: (fill) => this.shadowFilled(fill),
       logger: this.logger,
     });
     this.mirror = new Mirror({
@@ -130,6 +145,7 @@ export class Engine {
     this.config = config;
     this.directory.setConfig(config);
     this.gateway.setFollowers(configuredFollowers(config));
+    this.gateway.setShadows(shadowFollowers(config));
     this.risk.setConfig(config);
     this.copier.setConfig(config);
     if (this.deps.copying !== false) this.mirror.setConfig(config);
@@ -204,7 +220,16 @@ export class Engine {
 
   async resync(follower: string): Promise<Outcome> {
     const name = this.followerNamed(follower);
+    if (name && this.directory.isShadow(name))
+      return { target: name, status: "refused", reason: REFUSALS.shadow };
     return name ? this.copier.resync(name) : this.refusal({ follower });
+  }
+
+  /** Issue 16: a shadow follower's would-be trade: risk values it, the screen shows where it stands. */
+  private shadowFilled(fill: ShadowFill): void {
+    this.risk.shadowFill(fill);
+    const positions = this.copier.shadows.held(fill.follower);
+    this.emit({ type: "positions", at: this.clock.now(), account: fill.follower, positions });
   }
 
   private followerNamed(nameOrLabel: string): string | undefined {
@@ -282,7 +307,8 @@ export class Engine {
   /** After the copier and risk had the event: the account's positions, for screens and status. */
   private reportPositions(session: BrokerSession, accountId: number): void {
     const account = this.directory.nameAt(session.connection, accountId);
-    if (account === undefined) return;
+    // A shadow's position on screen is its would-be one (shadowFilled), never its account's.
+    if (account === undefined || this.directory.isShadow(account)) return;
     const positions = session
       .positions(accountId)
       .filter((p) => p.netPos !== 0)
@@ -356,6 +382,10 @@ function actedStoreOf(store: RiskStateStore): ActedOnStore | undefined {
 
 function configuredFollowers(config: Config): Set<string> {
   return new Set(config.groups.flatMap((g) => g.followers.map((f) => f.account)));
+}
+
+function shadowFollowers(config: Config): Set<string> {
+  return new Set(config.groups.flatMap((g) => g.followers.filter((f) => f.shadow).map((f) => f.account)));
 }
 
 function messageOf(error: unknown): string {

@@ -108,6 +108,7 @@ export function buildScreen(
       connection: connection ?? "connecting",
       sizing: sizingText(f.sizing),
       enabled: f.enabled,
+      shadow: f.shadow === true,
       state: stateVM(state),
       stateReason: stateReason(state, live?.reason, live?.unsaved === true),
       position: positionText([...(snapshot.positions.get(f.account) ?? [])]),
@@ -136,7 +137,11 @@ export function buildScreen(
     results: results.map((r) => ({
       follower: labelled(config, r.follower),
       outcome: r.outcome,
-      reason: r.reason,
+      // A shadow's result is what it would have sent, in full: nothing else will say it.
+      reason:
+        r.outcome === "shadow"
+          ? `would ${r.side === "Buy" ? "BUY" : "SELL"} ${r.qty ?? "?"} ${r.contract ?? ""}: ${r.reason}`
+          : r.reason,
       latencyMs: r.latencyMs,
     })),
   }));

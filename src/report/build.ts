@@ -48,6 +48,8 @@ export interface ReportInput {
 export interface AccountRef {
   account: string;
   label?: string | undefined;
+  /** A shadow follower (issue 16): its copies are what it would have sent; the broker has none. */
+  shadow?: true | undefined;
 }
 
 export interface FollowerReport extends AccountRef {
@@ -111,7 +113,14 @@ export function buildReport(input: ReportInput): Report {
   const specs = new Map((broker?.contracts ?? []).map((c) => [upper(c.name), c]));
   const pointValue = (contract: string) => finite(specs.get(upper(contract))?.pointValue);
   const labels = new Map(config.accounts.map((a) => [a.name, a.label]));
-  const ref = (account: string): AccountRef => ({ account, label: labels.get(account) });
+  const shadows = new Set(
+    config.groups.flatMap((g) => g.followers.filter((f) => f.shadow).map((f) => f.account)),
+  );
+  const ref = (account: string): AccountRef => ({
+    account,
+    label: labels.get(account),
+    ...(shadows.has(account) ? { shadow: true as const } : {}),
+  });
 
   const groups = groupsOf(config, leaderFills, copies).filter((g) => wanted(input, g.name, undefined));
   const notes = [...(input.notes ?? [])];

@@ -126,6 +126,8 @@ export function copyStats(copies: readonly CopyFact[], locks: number): CopyStats
   let sent = 0;
   for (const c of copies) {
     switch (c.outcome) {
+      // A shadow follower's would-be order (issue 16) is its copy: decided the same, never sent.
+      case "shadow":
       case "sent":
         sent += 1;
         if (c.latencyMs !== undefined) latencies.push(c.latencyMs);

@@ -22,8 +22,8 @@ const amount = (n: number | undefined) => (n === undefined ? DASH : money(Math.a
 const ms = (n: number | undefined) => (n === undefined ? DASH : n < 10 ? n.toFixed(2) : n.toFixed(1));
 const ticks = (n: number | undefined) => (n === undefined ? DASH : `${n > 0 ? "+" : ""}${n.toFixed(2)}`);
 const count = (n: number | undefined) => (n === undefined ? DASH : String(n));
-const who = (a: { account: string; label?: string | undefined }) =>
-  a.label ? `${a.label} ${a.account}` : a.account;
+const who = (a: { account: string; label?: string | undefined; shadow?: true | undefined }) =>
+  `${a.label ? `${a.label} ${a.account}` : a.account}${a.shadow ? " (shadow)" : ""}`;
 
 interface Col {
   title: string;

@@ -44,7 +44,7 @@ export function reportViewModel(report: Report): ReportViewModel {
       rows.push({
         key: `${group.name}\u0000${f.account}`,
         group: group.name,
-        name: f.label ? `${f.label} ${f.account}` : f.account,
+        name: `${f.label ? `${f.label} ${f.account}` : f.account}${f.shadow ? " (shadow)" : ""}`,
         total: false,
         trades: f.trading?.trades,
         wins: f.trading?.wins,

@@ -63,6 +63,8 @@ export interface FollowerRowVM {
   sizing: string;
   enabled: boolean;
   state: FollowerStateVM;
+  /** A shadow follower (issue 16): decided for, nothing sent; its position is the would-be one. */
+  shadow?: boolean | undefined;
   /** Why the follower is LIQ-ONLY or LOCKED ("manual", "daily loss 500 reached"). */
   stateReason?: string | undefined;
   /** e.g. "NQZ6 +2", "flat", or "NQZ6 +2, ESZ6 -1"; see positionText. */
@@ -106,7 +108,7 @@ export interface WorkingOrderVM {
   leaderOrderId?: number | undefined;
 }
 
-export type CopyOutcomeVM = "sent" | "accepted" | "filled" | "skipped" | "rejected";
+export type CopyOutcomeVM = "sent" | "accepted" | "filled" | "skipped" | "rejected" | "shadow";
 
 export interface FillResultVM {
   follower: string;

@@ -253,6 +253,7 @@ export class EngineStore {
 
 const OUTCOME_RANK: Record<CopyEvent["outcome"], number> = {
   skipped: 0,
+  shadow: 1,
   sent: 1,
   accepted: 2,
   rejected: 3,

@@ -190,7 +190,7 @@ describe("the follower form", () => {
     const last = form.spec.fields.length - 1;
     for (const [focus, shown] of [
       [0, "Account"],
-      [last, "Max trades/day"],
+      [last, "Shadow"],
     ] as const) {
       const r = render(
         <FormView

@@ -130,6 +130,21 @@ describe("the index the copy rule reads", () => {
     expect(index.sides("A1", "ESZ6")).toEqual(SHORT);
   });
 
+  it("a shadow follower is judged against the others, and held against no one", () => {
+    const { index, book } = rig();
+    index.setMembers(
+      new Map([
+        ["A1", { firm: "APEX", group: "G1" }],
+        ["A2", { firm: "APEX", group: "G2", holds: false }],
+      ]),
+      true,
+    );
+    book.seed("A2", "ESZ6", -1); // what the shadow's real account holds
+    expect(index.sides("A1", "ESZ6")).toEqual(NO_HEDGE);
+    book.seed("A1", "ESZ6", 1);
+    expect(index.sides("A2", "ESZ6")).toEqual(LONG);
+  });
+
   it("a config change re-reads firms; hedgeGuard false turns it off", () => {
     const { index, book } = rig();
     book.seed("A2", "ESZ6", -1);

@@ -137,6 +137,14 @@ const cases: Case[] = [
     ],
   },
   {
+    name: "shadow is true or false",
+    edit: (r) => {
+      r.groups[0]!.followers[0]!.shadow = "yes";
+    },
+    kind: "invalid",
+    expect: [{ path: "groups[0].followers[0].shadow", says: /must be true or false/ }],
+  },
+  {
     name: "multiplier with more than 3 decimals",
     edit: (r) => {
       r.groups[0]!.followers[0]!.sizing = { mode: "multiplier", value: 0.1234 };

@@ -181,6 +181,7 @@ describe("follower form", () => {
     const existing: Follower = {
       account: "FOLL9",
       enabled: false,
+      shadow: true,
       sizing: { mode: "fixed", contracts: 2 },
       maxContracts: 4,
       mapping: "toMini",

@@ -1,5 +1,5 @@
 /**
- * The follower form: account (picked only from free accounts), enabled, sizing mode and size,
+ * The follower form: account (picked only from free accounts), enabled, shadow, sizing mode and size,
  * max contracts, micro/mini mapping and risk limits. Validated with data/schema.ts's
  * followerSchema; numbers are parsed here first so "abc" says "must be a number".
  */
@@ -77,6 +77,7 @@ export function followerFormSpec(ctx: FollowerFormContext): FormSpec<Follower> {
     { id: "weeklyLoss", label: "Weekly loss $", kind: "text", help: "empty = none" },
     { id: "dailyGiveBack", label: "Give-back $", kind: "text", help: "from the day's peak" },
     { id: "maxTradesPerDay", label: "Max trades/day", kind: "text", help: "empty = none" },
+    { id: "shadow", label: "Shadow", kind: "toggle", help: "decide and record, never send" },
   ];
   return {
     title: ctx.existing
@@ -93,6 +94,7 @@ export function followerFormValues(ctx: FollowerFormContext): FormValues {
   return {
     account: f?.account ?? ctx.freeAccounts[0]?.name ?? "",
     enabled: f?.enabled ?? true,
+    shadow: f?.shadow === true,
     sizingMode: f?.sizing.mode ?? "multiplier",
     multiplier: f?.sizing.mode === "multiplier" ? String(f.sizing.value) : "1",
     contracts: f?.sizing.mode === "fixed" ? String(f.sizing.contracts) : "1",
@@ -140,6 +142,7 @@ export function validateFollower(ctx: FollowerFormContext, values: FormValues): 
     ...(numbers.maxContracts === undefined ? {} : { maxContracts: numbers.maxContracts }),
     mapping: String(values.mapping ?? "none"),
     limits,
+    ...(values.shadow === true ? { shadow: true } : {}),
   };
   const parsed = followerSchema.safeParse(candidate);
   if (!parsed.success) {
