@@ -57,7 +57,7 @@ export class Copier {
   private readonly hedge = new HedgeIndex();
   /** Issue 16: shadow followers' would-be positions (a would-be flatten zeroes one: shadowFlatten). */
   readonly shadows = new ShadowBook();
-  private readonly book = new FollowerBook((a, contract, pos) => this.hedge.update(a, contract, pos));
+  private readonly book = new FollowerBook((a, c) => this.hedged(a, c));
   private readonly orders: OrderTracker;
   private readonly counted = new CountedTrades();
   private readonly watch: SyncWatch;
@@ -107,6 +107,12 @@ export class Copier {
   /** The firms and groups the hedge guard judges by, and whether it is on (the config's hedgeGuard). */
   setConfig(config: Config): void {
     this.hedge.setMembers(hedgeMembers(config), config.hedgeGuard !== false);
+    for (const [account, contract] of this.book.known()) this.hedged(account, contract);
+  }
+
+  private hedged(account: string, contract: string): void {
+    if (this.hedge.watches(account))
+      this.hedge.update(account, contract, this.book.position(account, contract));
   }
 
   /** Loads what each follower last acted on (the runtime state): call before the first event. */
@@ -222,11 +228,13 @@ export class Copier {
     const copies: CopyEvent[] = [];
     const out = { openings: [] as string[], fills: [] as ShadowFill[] };
     for (const f of group.followers) {
+      if (!f.shadow) {
+        copies.push(this.copyTo(group, f, event, before, after, firstOpening, out.openings));
+        continue;
+      }
       const contract = mapContract(event.contract, f.mapping);
       copies.push(
-        f.shadow
-          ? shadowCopy(this.shadowParts, group, f, event, { contract, before, after, firstOpening }, out)
-          : this.copyTo(group, f, event, before, after, firstOpening, out.openings),
+        shadowCopy(this.shadowParts, group, f, event, { contract, before, after, firstOpening }, out),
       );
     }
     this.deps.gateway.flush();

@@ -51,10 +51,10 @@ export interface BookPosition {
 
 export class FollowerBook {
   /**
-   * `onPosition` hears each line's position (as `position()` gives it) after anything that may
-   * have moved it: the hedge guard's index keeps to it.
+   * `onChange` hears of each line after anything that may have moved its position(): the hedge
+   * guard's index keeps to it (and reads the position only for the accounts it watches).
    */
-  constructor(private readonly onPosition?: (account: string, contract: string, position: number) => void) {}
+  constructor(private readonly onChange?: (account: string, contract: string) => void) {}
 
   private readonly lines = new Map<string, Line>();
   private readonly orders = new Map<string, Order>();
@@ -239,7 +239,18 @@ export class FollowerBook {
   }
 
   private changed(account: string, contract: string): void {
-    this.onPosition?.(account, contract, this.position(account, contract));
+    this.onChange?.(account, contract);
+  }
+
+  /** Every account and contract the book has a line or a live order for (a config change re-reads them). */
+  *known(): Generator<[account: string, contract: string]> {
+    const seen = new Set<string>();
+    for (const k of [...this.lines.keys(), ...this.byLine.keys()]) {
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const at = k.indexOf("\u0000");
+      yield [k.slice(0, at), k.slice(at + 1)];
+    }
   }
 
   private flatLine(k: string): Line {

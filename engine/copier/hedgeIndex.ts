@@ -37,8 +37,9 @@ interface Held {
 /**
  * Issue 16, the hedge guard's index: for each firm and instrument family (ES with MES, NQ with MNQ
  * …), how many follower lines are long and how many short, in all and per group. The follower book
- * tells it each line's position (broker-reported plus in flight) as it changes, so the copy rule
- * reads its answer from two map lookups instead of scanning accounts.
+ * tells it each watched line's position (broker-reported plus in flight) as it changes, so the
+ * copy rule reads its answer from two map lookups instead of scanning accounts, and accounts that
+ * name no firm cost one lookup.
  *
  * A follower's own group is left out of its answer: its group follows one leader, so a leader's
  * flip moves every one of them the same way within one fan-out, and judging them one at a time
@@ -68,9 +69,17 @@ export class HedgeIndex {
         group: `${m.firm}\u0000${m.group}`,
         holds: m.holds !== false,
       });
+    this.held.clear();
     this.byFirm.clear();
     this.byGroup.clear();
-    for (const h of this.held.values()) this.count(h, 1);
+  }
+
+  /**
+   * Whether an account's positions count for anyone: only then is it worth telling the index
+   * (update) as they move. After setMembers, the caller tells it every line of those accounts.
+   */
+  watches(account: string): boolean {
+    return this.enabled && this.members.get(account)?.holds === true;
   }
 
   /** A follower line's position (with what is in flight) is now `position`. */

@@ -96,9 +96,16 @@ describe("the index the copy rule reads", () => {
 
   function rig(enabled = true) {
     const index = new HedgeIndex();
-    index.setMembers(hedgeMembers(config), enabled);
-    const book = new FollowerBook((a, c, p) => index.update(a, c, p));
-    return { index, book };
+    const book: FollowerBook = new FollowerBook((a, c) => {
+      if (index.watches(a)) index.update(a, c, book.position(a, c));
+    });
+    /** As the copier does at a config change: new members, then every line the book knows. */
+    const members = (m: Parameters<HedgeIndex["setMembers"]>[0], on = true) => {
+      index.setMembers(m, on);
+      for (const [a, c] of book.known()) if (index.watches(a)) index.update(a, c, book.position(a, c));
+    };
+    members(hedgeMembers(config), enabled);
+    return { index, book, members };
   }
 
   it("another group's follower of the same firm, in the micro, is the other side", () => {
@@ -131,8 +138,8 @@ describe("the index the copy rule reads", () => {
   });
 
   it("a shadow follower is judged against the others, and held against no one", () => {
-    const { index, book } = rig();
-    index.setMembers(
+    const { index, book, members } = rig();
+    members(
       new Map([
         ["A1", { firm: "APEX", group: "G1" }],
         ["A2", { firm: "APEX", group: "G2", holds: false }],
@@ -146,14 +153,18 @@ describe("the index the copy rule reads", () => {
   });
 
   it("a config change re-reads firms; hedgeGuard false turns it off", () => {
-    const { index, book } = rig();
+    const { index, book, members } = rig();
     book.seed("A2", "ESZ6", -1);
     expect(index.sides("A1", "ESZ6")).toEqual(SHORT);
-    index.setMembers(hedgeMembers(config), false);
+    members(hedgeMembers(config), false);
     expect(index.sides("A1", "ESZ6")).toEqual(NO_HEDGE);
-    index.setMembers(new Map([["A1", { firm: "APEX", group: "G1" }]]), true);
+    members(new Map([["A1", { firm: "APEX", group: "G1" }]]));
     expect(index.sides("A1", "ESZ6")).toEqual(NO_HEDGE); // A2 names no firm now
-    index.setMembers(hedgeMembers(config), true);
-    expect(index.sides("A1", "ESZ6")).toEqual(SHORT);
+    book.sent("A2", "ESZ6", "c9", -1); // not watched: the index is not told
+    members(hedgeMembers(config));
+    expect(index.sides("A1", "ESZ6")).toEqual(SHORT); // what the book knows is read again
+    book.failed("c9");
+    book.resetAccount("A2", []);
+    expect(index.sides("A1", "ESZ6")).toEqual(NO_HEDGE);
   });
 });
