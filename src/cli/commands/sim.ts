@@ -5,7 +5,7 @@ import {
   ScenarioError,
   simEndpoints,
   startSimulator,
-} from "../../../engine/sim/index.js";
+} from "../../../engine/index.js";
 import { untilSignal } from "../../process/signals.js";
 import type { Command, CommandContext } from "../command.js";
 import { parseFlags } from "../flags.js";
