@@ -1,6 +1,6 @@
 import type { Windows } from "../../data/schema.js";
 import { nextRollAt } from "../risk/tradingDay.js";
-import type { EpochMs } from "../types.js";
+import { type EpochMs, SKIP_REASONS, type WindowReason } from "../types.js";
 import {
   addDays,
   type CivilDate,
@@ -44,9 +44,9 @@ export interface WindowRules {
 
 export interface WindowState {
   /** Why openings are held back now; undefined while they are allowed. */
-  held?: string | undefined;
+  held?: WindowReason | undefined;
   /** The followers must be flat now: since when (the flatten's instant) and why. */
-  flatten?: { since: EpochMs; reason: string } | undefined;
+  flatten?: { since: EpochMs; reason: WindowReason } | undefined;
   /** The next change of the above, with its words for the screen ("openings close 15:00 CT"). */
   next?: { at: EpochMs; text: string } | undefined;
   /** Evaluate again at this instant at the latest (the next change, or a day ahead). */
@@ -54,9 +54,9 @@ export interface WindowState {
 }
 
 export const WINDOW_REASONS = {
-  outsideHours: "outside trading hours",
-  blackout: (name: string) => `blackout: ${name}`,
-  flatBy: (minutes: number) => `flat by ${hhmmOf(minutes)} CT`,
+  outsideHours: SKIP_REASONS.outsideHours,
+  blackout: (name: string): WindowReason => `blackout: ${name}`,
+  flatBy: (minutes: number): WindowReason => `flat by ${hhmmOf(minutes)} CT`,
 } as const;
 
 const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
@@ -102,8 +102,8 @@ export function hasRules(rules: WindowRules): boolean {
 
 type Span =
   | { kind: "hours"; start: number; end: number }
-  | { kind: "flat"; start: number; end: number; reason: string }
-  | { kind: "blackout"; start: number; end: number; reason: string; flatten: boolean };
+  | { kind: "flat"; start: number; end: number; reason: WindowReason }
+  | { kind: "blackout"; start: number; end: number; reason: WindowReason; flatten: boolean };
 
 const DAYS_BACK = 2;
 const DAYS_AHEAD = 8;
