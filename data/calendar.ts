@@ -63,24 +63,33 @@ export function parseCalendar(text: string, file: string, ext = ""): Blackout[] 
   return events.sort((a, b) => a.start - b.start);
 }
 
-/** Every group's calendar, read once per file: path → blackouts, or the problems (config check, start). */
+/** The calendar files the config names, as it names them. */
+export function calendarFiles(config: Config): string[] {
+  return [...new Set(config.groups.flatMap((g) => g.windows?.blackouts?.file ?? []))];
+}
+
+/**
+ * Every group's calendar, read once per file: blackouts by the file as the config names it, and
+ * the problems (`mimik config check`, a start, a reload).
+ */
 export async function readCalendars(
   config: Config,
   configPath: string | undefined,
+  display = configPath ?? "config",
 ): Promise<{ calendars: Record<string, Blackout[]>; problems: Problem[] }> {
   const calendars: Record<string, Blackout[]> = {};
   const problems: Problem[] = [];
+  const tried = new Set<string>();
   for (const [gi, group] of config.groups.entries()) {
     const file = group.windows?.blackouts?.file;
-    if (file === undefined) continue;
-    const path = calendarPath(file, configPath);
-    if (path in calendars) continue;
+    if (file === undefined || tried.has(file)) continue;
+    tried.add(file);
     try {
-      calendars[path] = await readCalendar(path, file);
+      calendars[file] = await readCalendar(calendarPath(file, configPath), file);
     } catch (error) {
       if (!(error instanceof CalendarError)) throw error;
       problems.push({
-        file: configPath ?? "config",
+        file: display,
         path: `groups[${gi}].windows.blackouts.file`,
         message: `group "${group.name}": ${error.message}`,
         fix: "fix the calendar (JSON or iCalendar; see the README's trading windows) or point to another file",

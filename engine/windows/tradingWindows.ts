@@ -85,8 +85,14 @@ export class TradingWindows {
     this.rebuild();
   }
 
+  /** Says each group's state (listeners attach after the config is set) and starts acting on it. */
   start(): void {
     this.running = true;
+    const now = this.deps.clock.now();
+    for (const g of this.groups.values()) {
+      const { held, next } = g.state;
+      if (hasRules(g.rules)) this.deps.emit({ type: "window", at: now, group: g.name, held, next });
+    }
     this.tick();
   }
 
@@ -132,7 +138,7 @@ export class TradingWindows {
     for (const [name, g] of this.groups) {
       if (seen.has(name)) continue;
       this.groups.delete(name);
-      if (hasRules(g.rules)) this.deps.emit({ type: "window", at: now, group: name });
+      if (hasRules(g.rules) && this.running) this.deps.emit({ type: "window", at: now, group: name });
     }
     for (const name of this.combined.keys()) if (!this.byFollower.has(name)) this.combined.delete(name);
     if (this.running) this.schedule();
@@ -164,6 +170,9 @@ export class TradingWindows {
       const was = g.state;
       g.state = windowState(g.rules, now);
       g.evaluatedAt = now;
+      // Before start() nobody listens yet (start says every state) and risk has not loaded its
+      // saved locks: nothing is said, flattened or unlocked.
+      if (!this.running) return;
       const s = g.state;
       if (s.held !== was.held || s.next?.at !== was.next?.at || s.next?.text !== was.next?.text) {
         if (hasRules(g.rules) || was.held !== undefined || was.next !== undefined)
@@ -184,6 +193,7 @@ export class TradingWindows {
         deps.changed(g.followers);
       }
     }
+    if (!this.running) return;
     const flatten = g.state.flatten;
     if (flatten && g.flattenedSince !== flatten.since) {
       g.flattenedSince = flatten.since;
