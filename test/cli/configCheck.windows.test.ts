@@ -2,8 +2,11 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { validateConfigValue } from "../../data/configFile.js";
+import { configSchema } from "../../data/schema.js";
 import type { CommandContext } from "../../src/cli/command.js";
 import { configCheckCommand } from "../../src/cli/commands/config-check.js";
+import { initForm, reduceForm } from "../../src/screen/forms/form.js";
+import { groupFormSpec, groupFormValues } from "../../src/screen/forms/groupForm.js";
 import { tempDir, validRaw } from "../data/fixtures.js";
 import { fakeContext } from "./streams.js";
 
@@ -106,5 +109,16 @@ describe("a group's trading windows in the config", () => {
     );
     const missing = await check(withWindows({ blackouts: { file: "gone.ics" } }));
     expect(missing.out).toContain("gone.ics: calendar file not found");
+  });
+});
+
+describe("the group form", () => {
+  it("keeps a group's trading windows through an edit of its other fields", () => {
+    const windows = { hours: [{ days: "mon-fri", from: "08:30", to: "15:00" }], flatBy: "15:55" };
+    const existing = configSchema.parse(withWindows(windows)).groups[0]!;
+    const ctx = { freeAccounts: [], existingGroupNames: [], existing };
+    const spec = groupFormSpec(ctx);
+    const saved = reduceForm(spec, initForm(spec, groupFormValues(ctx)), { type: "save" }).saved;
+    expect(saved).toMatchObject({ windows });
   });
 });
