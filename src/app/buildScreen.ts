@@ -16,6 +16,7 @@ import {
   type SelectionVM,
   sizingText,
   stateVM,
+  windowText,
 } from "../screen/viewModel.js";
 import type { EngineSnapshot } from "../store/engineStore.js";
 
@@ -174,6 +175,7 @@ export function buildScreen(
       latency: latency && latency.count > 0 ? { p50: latency.p50, p99: latency.p99 } : undefined,
       rateBudget: rate,
       clockCT: clockCT(view.now),
+      window: windowText(snapshot.windows, view.now),
     },
     groups,
     followers,

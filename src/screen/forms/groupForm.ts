@@ -133,6 +133,8 @@ function keptFromFile(g: Group | undefined): Partial<Group> {
   if (!g) return {};
   const { copy, protect, late, expectedOrdersPerHour, windows } = g;
   return Object.fromEntries(
-    Object.entries({ copy, protect, late, expectedOrdersPerHour, windows }).filter(([, v]) => v !== undefined),
+    Object.entries({ copy, protect, late, expectedOrdersPerHour, windows }).filter(
+      ([, v]) => v !== undefined,
+    ),
   );
 }
