@@ -36,11 +36,10 @@ interface GroupWindow {
   unlockPending: boolean;
 }
 
-/** A combined gate per follower, rebuilt only when risk's gate or the window's reason changes. */
-interface Combined {
-  risk: FollowerGate;
-  window: WindowReason;
-  gate: FollowerGate;
+/** A follower's group, and its combined gate (rebuilt only when risk's gate or the window's reason changes). */
+interface FollowerEntry {
+  group: GroupWindow;
+  combined?: { risk: FollowerGate; window: WindowReason; gate: FollowerGate } | undefined;
 }
 
 /**
@@ -53,8 +52,7 @@ interface Combined {
  */
 export class TradingWindows {
   private readonly groups = new Map<string, GroupWindow>();
-  private readonly byFollower = new Map<string, GroupWindow>();
-  private readonly combined = new Map<string, Combined>();
+  private readonly byFollower = new Map<string, FollowerEntry>();
   private config: Config | undefined;
   private calendars: Readonly<Record<string, readonly Blackout[]>> = {};
   private timer: unknown;
@@ -62,14 +60,15 @@ export class TradingWindows {
 
   constructor(private readonly deps: TradingWindowsDeps) {}
 
-  /** Hot path: a map lookup; a new object only when the window's reason or risk's gate changed. */
+  /** Hot path: one map lookup; a new object only when the window's reason or risk's gate changed. */
   gate(follower: string, risk: FollowerGate): FollowerGate {
-    const held = this.byFollower.get(follower)?.state.held;
-    if (held === undefined) return risk;
-    const c = this.combined.get(follower);
-    if (c && c.risk === risk && c.window === held) return c.gate;
+    const entry = this.byFollower.get(follower);
+    const held = entry?.group.state.held;
+    if (entry === undefined || held === undefined) return risk;
+    const c = entry.combined;
+    if (c !== undefined && c.risk === risk && c.window === held) return c.gate;
     const gate = Object.freeze({ ...risk, window: held });
-    this.combined.set(follower, { risk, window: held, gate });
+    entry.combined = { risk, window: held, gate };
     return gate;
   }
 
@@ -112,6 +111,7 @@ export class TradingWindows {
     if (!config) return;
     const now = this.deps.clock.now();
     const seen = new Set<string>();
+    const before = new Map(this.byFollower);
     this.byFollower.clear();
     for (const group of config.groups) {
       seen.add(group.name);
@@ -132,7 +132,10 @@ export class TradingWindows {
       g.rules = rules;
       g.followers = group.followers.map((f) => f.account);
       g.unlockPending = true;
-      for (const f of g.followers) this.byFollower.set(f, g);
+      for (const f of g.followers) {
+        const was = before.get(f);
+        this.byFollower.set(f, { group: g, combined: was?.group === g ? was.combined : undefined });
+      }
       this.evaluate(g, now, true);
     }
     for (const [name, g] of this.groups) {
@@ -140,7 +143,6 @@ export class TradingWindows {
       this.groups.delete(name);
       if (hasRules(g.rules) && this.running) this.deps.emit({ type: "window", at: now, group: name });
     }
-    for (const name of this.combined.keys()) if (!this.byFollower.has(name)) this.combined.delete(name);
     if (this.running) this.schedule();
   }
 
