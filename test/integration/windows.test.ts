@@ -112,4 +112,46 @@ describe("trading windows on the simulator", () => {
       "DEMO2003 copies again in the new session",
     );
   });
+
+  it("a blackout from the calendar refuses openings, and its flatten comes the set minutes before", async () => {
+    const { rig: r, clock } = await start(
+      { blackouts: { file: "news.json", flattenMinutesBefore: 2, only: ["CPI"] } },
+      tuesday(7, 20),
+    );
+    const { sim, engine } = r;
+    engine.setCalendars({
+      "news.json": [
+        { name: "CPI", start: tuesday(7, 30), end: tuesday(7, 45) },
+        { name: "Fed speaker", start: tuesday(7, 0), end: tuesday(9, 0) },
+      ],
+    });
+    await eventually(
+      () =>
+        r.events.some(
+          (e) => e.type === "window" && (e as WindowEvent).next?.text === "flatten for CPI 07:28 CT",
+        ),
+      "the header's next change: flatten for CPI",
+    );
+    // "only": the speaker's event is not a blackout; openings copy until 07:28.
+    sim.control.manualTrade("DEMO1000", "NQZ6", "Buy", 2);
+    await eventually(() => position(sim, "DEMO2003", "NQZ6") === 2, "DEMO2003 long 2 NQ before the blackout");
+
+    clock.jumpTo(tuesday(7, 28));
+    await eventually(
+      () => position(sim, "DEMO2003", "NQZ6") === 0,
+      "DEMO2003 flattened 2 minutes before CPI",
+    );
+    await eventually(
+      () => engine.risk.snapshot("DEMO2003")?.lockReason === "blackout: CPI",
+      "locked for CPI",
+    );
+
+    clock.jumpTo(tuesday(7, 45));
+    await eventually(() => engine.risk.snapshot("DEMO2003")?.state === "ACTIVE", "unlocked when CPI is over");
+    sim.control.manualTrade("DEMO1000", "NQZ6", "Buy", 1);
+    await eventually(
+      () => position(sim, "DEMO2003", "NQZ6") === 1,
+      "DEMO2003 copies the add after the blackout",
+    );
+  });
 });
