@@ -91,6 +91,7 @@ export function buildScreen(
     leader: labelled(config, g.leader),
     active: g.active,
     followerCount: g.followers.length,
+    windowHeld: snapshot.windows.get(g.name)?.held,
   }));
   const group = config.groups[Math.min(selection.group, Math.max(0, config.groups.length - 1))];
   const followers: FollowerRowVM[] = (group?.followers ?? []).map((f) => {

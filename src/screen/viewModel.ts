@@ -47,6 +47,8 @@ export interface GroupRowVM {
   leader: string;
   active: boolean;
   followerCount: number;
+  /** Issue 16: why its trading window holds openings back now (exits still copy); undefined = it does not. */
+  windowHeld?: string | undefined;
 }
 
 export type FollowerStateVM = "ACTIVE" | "LIQ-ONLY" | "LOCKED";

@@ -1,5 +1,6 @@
 import { render } from "ink-testing-library";
 import { describe, expect, it } from "vitest";
+import { groupRows } from "../../components/GroupsPane.js";
 import { count, Header, headerLine, span } from "../../components/Header.js";
 import { textWidth } from "../../components/text.js";
 import { plainTheme } from "../../components/theme.js";
@@ -72,5 +73,20 @@ describe("issue 16: the next trading-window change in the header", () => {
       "G: outside trading hours",
     );
     expect(windowText(new Map(), now)).toBeUndefined();
+  });
+});
+
+describe("issue 16: the Groups pane", () => {
+  it("says a group whose window holds openings back copies exits only", () => {
+    const [on, off, held] = groupRows([
+      { name: "A", leader: "L1", active: true, followerCount: 1 },
+      { name: "B", leader: "L2", active: false, followerCount: 1, windowHeld: "blackout: CPI" },
+      { name: "C", leader: "L3", active: true, followerCount: 1, windowHeld: "blackout: CPI" },
+    ]);
+    expect([on?.cells.active, off?.cells.active, held?.cells.active]).toEqual([
+      { text: "▶ on", tone: "ok" },
+      { text: "‖ off", tone: "warn" },
+      { text: "◷ exit", tone: "warn" },
+    ]);
   });
 });
