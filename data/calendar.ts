@@ -92,7 +92,7 @@ export async function readCalendars(
         file: display,
         path: `groups[${gi}].windows.blackouts.file`,
         message: `group "${group.name}": ${error.message}`,
-        fix: "fix the calendar (JSON or iCalendar; see the README's trading windows) or point to another file",
+        fix: 'fix the calendar, JSON or iCalendar (README: Trading windows), or point "file" to another one',
       });
     }
   }
