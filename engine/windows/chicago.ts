@@ -42,6 +42,20 @@ export function chicagoDate(epochMs: number): CivilDate {
  * clock shows as an hour later: a window is never lost to DST, only moved with it.
  */
 export function chicagoInstant(date: CivilDate, minutes: number): number {
+  const key = `${date.year}-${date.month}-${date.day}+${minutes}`;
+  const known = instants.get(key);
+  if (known !== undefined) return known;
+  // Every group evaluates the same few days' boundaries again and again: Intl is the cost.
+  if (instants.size >= MAX_REMEMBERED) instants.clear();
+  const at = convert(date, minutes);
+  instants.set(key, at);
+  return at;
+}
+
+const instants = new Map<string, number>();
+const MAX_REMEMBERED = 4096;
+
+function convert(date: CivilDate, minutes: number): number {
   const on = minutes >= MINUTES_PER_DAY ? addDays(date, Math.floor(minutes / MINUTES_PER_DAY)) : date;
   const of = minutes % MINUTES_PER_DAY;
   const hour = Math.floor(of / 60);

@@ -1,5 +1,4 @@
 import type { Windows } from "../../data/schema.js";
-import { nextRollAt } from "../risk/tradingDay.js";
 import { type EpochMs, SKIP_REASONS, type WindowReason } from "../types.js";
 import {
   addDays,
@@ -105,6 +104,8 @@ type Span =
   | { kind: "flat"; start: number; end: number; reason: WindowReason }
   | { kind: "blackout"; start: number; end: number; reason: WindowReason; flatten: boolean };
 
+/** 17:00 CT: CME's session opens (the trading day rolls, engine/risk/tradingDay.ts). */
+const SESSION_OPEN = 17 * 60;
 const DAYS_BACK = 2;
 const DAYS_AHEAD = 8;
 /** However far the next change, the state is looked at again within a day (the spans are rebuilt). */
@@ -134,7 +135,9 @@ function spansAround(rules: WindowRules, now: number): Span[] {
       const start = chicagoInstant(date, rules.flatBy);
       // Until openings are allowed again: the next window's start, or without hours the next
       // session (the 17:00 CT roll). A window the flat-by falls in is cut short by it.
-      const end = rules.hours ? (hours.find((h) => h.start > start)?.start ?? horizon) : nextRollAt(start);
+      const end = rules.hours
+        ? (hours.find((h) => h.start > start)?.start ?? horizon)
+        : chicagoInstant(rules.flatBy < SESSION_OPEN ? date : addDays(date, 1), SESSION_OPEN);
       spans.push({ kind: "flat", start, end, reason });
     }
   }
