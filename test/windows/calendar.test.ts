@@ -226,3 +226,20 @@ describe("files", () => {
     ]);
   });
 });
+
+describe("the example calendars (data/examples)", () => {
+  it("the JSON and the iCalendar example read to the same blackouts", async () => {
+    const json = await readCalendar("data/examples/news.example.json");
+    const ics = await readCalendar("data/examples/news.example.ics");
+    const plain = (events: typeof json) => events.map((e) => [e.name, iso(e.start), iso(e.end)]);
+    expect(plain(json)).toEqual([
+      ["CPI", "2026-06-16T12:30:00.000Z", "2026-06-16T12:45:00.000Z"],
+      ["FOMC", "2026-06-17T18:00:00.000Z", "2026-06-17T18:45:00.000Z"],
+      ["NFP", "2026-07-02T12:30:00.000Z", "2026-07-02T12:45:00.000Z"],
+      ["Holiday", "2026-11-26T06:00:00.000Z", "2026-11-27T06:00:00.000Z"],
+    ]);
+    expect(plain(ics)).toEqual(
+      plain(json).map((e) => (e[0] === "Holiday" ? ["Thanksgiving", e[1], e[2]] : e)),
+    );
+  });
+});
