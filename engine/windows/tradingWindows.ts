@@ -101,11 +101,6 @@ export class TradingWindows {
     this.timer = undefined;
   }
 
-  /** Each group's state now (for tests and `status`). */
-  stateOf(group: string): WindowState | undefined {
-    return this.groups.get(group)?.state;
-  }
-
   private rebuild(): void {
     const config = this.config;
     if (!config) return;
