@@ -21,7 +21,7 @@ export const STATE_VERSION = 1;
 
 const followerRiskRecordSchema = z.object({
   state: z.enum(["ACTIVE", "LIQUIDATE_ONLY", "LOCKED"]),
-  lockKind: z.enum(["daily", "trailing", "profit", "trades", "manual", "broker"]).optional(),
+  lockKind: z.enum(["daily", "trailing", "profit", "trades", "manual", "broker", "window"]).optional(),
   lockReason: z.string().optional(),
   lockedAt: z.number().optional(),
   highWaterMark: z.number().optional(),

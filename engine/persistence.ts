@@ -5,7 +5,8 @@
 import type { FollowerState } from "./events.js";
 import type { EpochMs } from "./types.js";
 
-export type LockKind = "daily" | "trailing" | "profit" | "trades" | "manual" | "broker";
+/** "window": a group's trading window flattened it (flat-by, a blackout); it clears when openings reopen. */
+export type LockKind = "daily" | "trailing" | "profit" | "trades" | "manual" | "broker" | "window";
 
 /** What must survive a restart or kill -9 for one follower (keyed by account name). */
 export interface FollowerRiskRecord {

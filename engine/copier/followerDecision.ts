@@ -39,6 +39,7 @@ export function followerDecision(f: FollowerFacts): Decision {
       leaderContract: f.leaderContract,
       tradesLeft: f.risk.tradesLeft,
       tradeAlreadyCounted: f.tradeAlreadyCounted,
+      window: f.risk.window,
     },
     sizing: f.follower.sizing,
     maxContracts: f.follower.maxContracts,

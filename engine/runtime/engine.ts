@@ -19,6 +19,8 @@ import type {
   RiskStateStore,
 } from "../types.js";
 import { silentLogger, systemClock } from "../types.js";
+import type { Blackout } from "../windows/schedule.js";
+import { TradingWindows } from "../windows/tradingWindows.js";
 
 export interface EngineDeps {
   clock?: Clock;
@@ -35,6 +37,8 @@ export interface EngineDeps {
   copying?: boolean;
   /** How failed exits back off (default 1 s, 2 s … 30 s); tests shrink it. */
   exitBackoff?: { firstMs: number; maxMs: number };
+  /** How often the trading windows look at the clock (default 1000 ms); tests shrink it. */
+  windowTickMs?: number;
 }
 
 /**
@@ -51,6 +55,8 @@ export class Engine {
   readonly risk: RiskEngine;
   /** Issue 14: the leader's working orders on the followers (beside the copier, never before it). */
   readonly mirror: Mirror;
+  /** Issue 16: the groups' trading windows, kept on a timer; the copy path reads their reason. */
+  readonly windows: TradingWindows;
   private readonly listeners = new Set<(event: EngineEvent) => void>();
   private readonly unsubscribe: (() => void)[] = [];
   private readonly logger: Logger;
@@ -86,12 +92,32 @@ export class Engine {
       },
       busy: (follower) => this.copier.hasLiveOrders(follower) || this.gateway.inFlight(follower) > 0,
     });
+    this.windows = new TradingWindows({
+      clock,
+      emit,
+      flattenAndLock: (followers, reason) => this.risk.flattenAndLock(followers, reason, "window"),
+      windowLock: (follower) => {
+        const view = this.risk.snapshot(follower);
+        if (view?.lockKind !== "window") return undefined;
+        return view.state === "LOCKED"
+          ? "locked"
+          : view.state === "LIQUIDATE_ONLY"
+            ? "liquidating"
+            : undefined;
+      },
+      unlock: (follower) => this.risk.unlock(follower),
+      changed: (followers) => {
+        if (deps.copying !== false) for (const f of followers) this.mirror.followerChanged(f);
+      },
+      tickMs: deps.windowTickMs,
+    });
+    const gate = (follower: string) => this.windows.gate(follower, this.risk.gate(follower));
     this.copier = new Copier({
       clock,
       emit,
       gateway: this.gateway,
       accounts,
-      gate: (follower) => this.risk.gate(follower),
+      gate,
       ledger: deps.ledger,
       onOpeningCopied: (follower) => this.risk.recordOpening(follower),
       actedStore: actedStoreOf(deps.riskStore),
@@ -105,12 +131,13 @@ export class Engine {
       emit,
       gateway: this.gateway,
       accounts,
-      gate: (follower) => this.risk.gate(follower),
+      gate,
       expectedPosition: (follower, contract) => this.copier.followerPosition(follower, contract),
       onOpening: (follower) => this.risk.recordOpening(follower),
       logger: this.logger,
     });
     this.risk.setConfig(config);
+    this.windows.setConfig(config);
     // With copying off (the panic button's short-lived engine) nothing is mirrored either.
     if (deps.copying !== false) this.mirror.setConfig(config);
   }
@@ -130,12 +157,20 @@ export class Engine {
     this.directory.setConfig(config);
     this.gateway.setFollowers(configuredFollowers(config));
     this.risk.setConfig(config);
+    this.windows.setConfig(config);
     if (this.deps.copying !== false) this.mirror.setConfig(config);
+  }
+
+  /** The blackouts of each group's calendar, by the file as the config names it (read by the host). */
+  setCalendars(calendars: Readonly<Record<string, readonly Blackout[]>>): void {
+    this.windows.setCalendars(calendars);
   }
 
   async start(): Promise<void> {
     await this.risk.start();
     this.copier.start();
+    // Flat-by and blackout flattens are copying's business: the panic button's engine has none.
+    if (this.deps.copying !== false) this.windows.start();
     this.scheduleReport();
     for (const session of this.deps.sessions) {
       this.unsubscribe.push(session.on((event) => this.onBrokerEvent(session, event)));
@@ -154,6 +189,7 @@ export class Engine {
     this.clock.clearTimeout(this.reportTimer);
     this.reportTimer = undefined;
     for (const off of this.unsubscribe.splice(0)) off();
+    this.windows.stop();
     this.mirror.stop();
     await this.copier.stop();
     await this.risk.stop();
