@@ -19,7 +19,12 @@ export function groupRows(groups: readonly GroupRowVM[]): TableRow[] {
     cells: {
       name: g.name,
       leader: g.leader,
-      active: g.active ? { text: "▶ on", tone: "ok" } : { text: "‖ off", tone: "warn" },
+      // A window holding openings back: copying, exits only (the header says why and until when).
+      active: !g.active
+        ? { text: "‖ off", tone: "warn" }
+        : g.windowHeld !== undefined
+          ? { text: "◷ exit", tone: "warn" }
+          : { text: "▶ on", tone: "ok" },
       count: String(g.followerCount),
     },
   }));

@@ -42,12 +42,21 @@ function ms(n: number): string {
   return n < 10 ? `${n.toFixed(1)}ms` : `${Math.round(n)}ms`;
 }
 
-/** The text of the header line (after the mode badge), fitted to `room` columns. */
+/**
+ * The text of the header line (after the mode badge), fitted to `room` columns. A trading-window
+ * countdown (issue 16) goes right after the connections and outlasts the budget and latency: at
+ * 80 columns it is what the trader must not miss.
+ */
 export function headerLine(h: HeaderVM, room: number): string {
   const clock = `${h.clockCT} CT`;
   const segments = headerSegments(h);
-  const withName = ["mimik", ...segments];
-  for (const candidate of [withName, segments, segments.slice(0, 2), segments.slice(0, 1), []]) {
+  const [conn = "", ...rest] = segments;
+  const full = h.window === undefined ? segments : [conn, h.window, ...rest];
+  const candidates =
+    h.window === undefined
+      ? [["mimik", ...full], full, full.slice(0, 2), full.slice(0, 1), []]
+      : [["mimik", ...full], full, full.slice(0, 3), full.slice(0, 2), [h.window], []];
+  for (const candidate of candidates) {
     const left = candidate.length ? ` ${candidate.join(" │ ")} ` : " ";
     if (textWidth(left) + textWidth(clock) <= room) return padTo(left, room - textWidth(clock)) + clock;
   }

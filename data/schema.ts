@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { notificationsSchema } from "./notifications.js";
 import { secretSource } from "./secretSource.js";
+import { windowsSchema } from "./windows.js";
 
 /**
  * The config file's shape. Every rule a trader can break by hand-editing the file lives here
@@ -233,6 +234,8 @@ export const groupSchema = z
       .max(1_000_000)
       .optional(),
     followers: z.array(followerSchema).default([]),
+    /** Issue 16: when openings may be copied, a flat-by time and news blackouts (data/windows.ts). */
+    windows: windowsSchema.optional(),
   })
   .superRefine((g, ctx) => {
     if (g.protect === true && g.copy === "orders")
@@ -288,6 +291,7 @@ export type Whitelist = z.infer<typeof whitelistSchema>;
 export type Group = z.infer<typeof groupSchema>;
 export type ReconcileMode = NonNullable<Group["reconcile"]>;
 export type Late = z.infer<typeof lateSchema>;
+export type Windows = z.infer<typeof windowsSchema>;
 export type CopyMode = z.infer<typeof copyModeSchema>;
 export type Config = z.infer<typeof configShape>;
 export type SecretSource = z.infer<typeof secretSource>;

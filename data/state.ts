@@ -22,7 +22,7 @@ export const STATE_VERSION = 1;
 const followerRiskRecordSchema = z.object({
   state: z.enum(["ACTIVE", "LIQUIDATE_ONLY", "LOCKED"]),
   lockKind: z
-    .enum(["daily", "weekly", "giveback", "trailing", "profit", "trades", "manual", "broker"])
+    .enum(["daily", "weekly", "giveback", "trailing", "profit", "trades", "manual", "broker", "window"])
     .optional(),
   lockReason: z.string().optional(),
   lockedAt: z.number().optional(),

@@ -42,12 +42,17 @@ export const SKIP_REASONS = {
   mirrored: "its own mirrored order answers it",
   /** Issue 16: the opening would leave the follower opposite another follower of its firm. */
   hedgeGuard: "hedge guard",
+  /** Issue 16: the group's trading hours do not allow openings now. */
+  outsideHours: "outside trading hours",
 } as const;
+
+/** Issue 16: why a group's trading window holds openings back ("blackout: CPI", "flat by 15:55 CT"). */
+export type WindowReason = typeof SKIP_REASONS.outsideHours | `blackout: ${string}` | `flat by ${string} CT`;
 
 /** The reason every correction a re-sync makes carries (journal, fills pane). */
 export const RECONCILE_REASON = "reconcile";
 
-export type SkipReason = (typeof SKIP_REASONS)[keyof typeof SKIP_REASONS];
+export type SkipReason = (typeof SKIP_REASONS)[keyof typeof SKIP_REASONS] | WindowReason;
 
 export type CopyKind = "open" | "add" | "reduce" | "close" | "flip" | "resync";
 
@@ -264,7 +269,20 @@ export interface WorkingOrdersEvent {
   notMirrored: { leaderOrderId: number; contract: string; reason: string }[];
 }
 
+/**
+ * Issue 16: a group's trading window changed (evaluated on a timer, never on the copy path): what
+ * holds openings back now, if anything, and the next change. Both absent: the group has no windows.
+ */
+export interface WindowEvent {
+  type: "window";
+  at: EpochMs;
+  group: string;
+  held?: WindowReason | undefined;
+  next?: { at: EpochMs; text: string } | undefined;
+}
+
 export type EngineEvent =
+  | WindowEvent
   | LeaderFillEvent
   | ResyncEvent
   | MirrorEvent

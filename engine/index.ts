@@ -22,6 +22,7 @@ export {
   type HistoryRequest,
   readAccountHistory,
 } from "./history/accountHistory.js";
+export { type ProjectXHistoryRequest, readProjectXHistory } from "./history/projectxHistory.js";
 export { type Outcome, type OutcomeStatus, REFUSALS, succeeded } from "./outcome.js";
 export { chicagoFivePm, nextRollAt, tradingDayOf } from "./risk/tradingDay.js";
 export { Engine, type EngineDeps } from "./runtime/engine.js";
@@ -43,3 +44,4 @@ export {
 } from "./sim/index.js";
 export { type ContractMapping, mapContract, parseContract, rootOf, type SymbolMap } from "./symbols.js";
 export * from "./types.js";
+export { type Blackout, WINDOW_REASONS } from "./windows/schedule.js";

@@ -5,6 +5,7 @@
 import type { FollowerState } from "./events.js";
 import type { EpochMs } from "./types.js";
 
+/** "window": a group's trading window flattened it (flat-by, a blackout); it clears when openings reopen. */
 export type LockKind =
   | "daily"
   | "weekly"
@@ -13,7 +14,8 @@ export type LockKind =
   | "profit"
   | "trades"
   | "manual"
-  | "broker";
+  | "broker"
+  | "window";
 
 /** What must survive a restart or kill -9 for one follower (keyed by account name). */
 export interface FollowerRiskRecord {

@@ -5,7 +5,6 @@
  * Nothing here imports React, Ink or lowdb.
  */
 
-import type { FollowerState } from "./events.js";
 import type { ModifyOrderRequest, OrderType, PlaceOcoRequest, TimeInForce } from "./orderTerms.js";
 import type { SymbolMap } from "./symbols.js";
 

@@ -28,40 +28,11 @@ import {
   parsePosition,
   parseReport,
   type RawOrder,
+  type RawPosition,
 } from "./entities.js";
 import { FillTracker } from "./fills.js";
+import { MODEL_LIMITS, type ModelLimits, snapshotCollections, snapshotFills } from "./modelShape.js";
 import { isWorking, OrderCache } from "./orderCache.js";
-
-export interface ModelLimits {
-  /** Finished orders remembered (the most recent ones). */
-  finishedOrders: number;
-  /** Fill ids remembered to skip repeats and history (the most recent ones; > a day's snapshot). */
-  fillIds: number;
-  /** Command → order links remembered (the most recent ones). */
-  commands: number;
-}
-
-export const MODEL_LIMITS: Readonly<ModelLimits> = Object.freeze({
-  finishedOrders: 5_000,
-  fillIds: 100_000,
-  commands: 20_000,
-});
-
-/** Snapshot collections and the entity type each holds (fills are handled apart: history). */
-const SNAPSHOT_COLLECTIONS: Array<[string, string]> = [
-  ["accounts", "account"],
-  ["contracts", "contract"],
-  ["contractMaturities", "contractMaturity"],
-  ["products", "product"],
-  ["orders", "order"],
-  ["orderVersions", "orderVersion"],
-  ["commands", "command"],
-  ["commandReports", "commandReport"],
-  ["executionReports", "executionReport"],
-  ["positions", "position"],
-  ["cashBalances", "cashBalance"],
-  ["accountRiskStatuses", "accountRiskStatus"],
-];
 
 export class BrokerModel {
   private allowed = new Map<number, BrokerAccount>();
@@ -83,16 +54,11 @@ export class BrokerModel {
   ) {
     this.orders = new OrderCache(limits);
     this.state = new AccountState(connection, this.contracts, (accountId) => this.allowed.has(accountId));
+    const isAllowed = (accountId: number) => this.allowed.has(accountId);
+    const positionEvent = (p: RawPosition) => this.state.positionEvent(p);
+    const { orders, contracts } = this;
     this.fills = new FillTracker(
-      {
-        connection,
-        logger,
-        now,
-        orders: this.orders,
-        contracts: this.contracts,
-        isAllowed: (accountId) => this.allowed.has(accountId),
-        positionEvent: (p) => this.state.positionEvent(p),
-      },
+      { connection, logger, now, orders, contracts, isAllowed, positionEvent },
       limits.fillIds,
     );
   }
@@ -185,15 +151,13 @@ export class BrokerModel {
 
   /** Applies a user/syncrequest snapshot. Fills in it become history, never FillEvents. */
   applySnapshot(d: unknown, initial: boolean): BrokerEvent[] {
-    const snap = asRecord(d);
     // The snapshot is the truth now: forget per-account state that may be stale after a gap.
     this.orders.clearOrders();
     this.state.clear();
     this.fills.dropWaitingPositions();
-    for (const [collection, type] of SNAPSHOT_COLLECTIONS) {
-      for (const entity of asArray(snap[collection])) this.applyEntity(type, entity);
-    }
-    const snapshotFillIds = this.fills.history(snap.fills);
+    for (const [type, list] of snapshotCollections(d))
+      for (const entity of list) this.applyEntity(type, entity);
+    const snapshotFillIds = this.fills.history(snapshotFills(d));
     this.ordersWaiting.clear();
     this.ordersChanged.clear();
     this.orders.markStatusesReported(this.nameOf);
@@ -214,14 +178,11 @@ export class BrokerModel {
    * merged as updates (changes become events) and its fills are history.
    */
   applySnapshotPart(d: unknown, receivedAt: MonoMs): BrokerEvent[] {
-    const snap = asRecord(d);
     const events: BrokerEvent[] = [];
-    for (const [collection, type] of SNAPSHOT_COLLECTIONS) {
-      const list = asArray(snap[collection]);
+    for (const [type, list] of snapshotCollections(d))
       if (list.length > 0)
         events.push(...this.applyProps({ entityType: type, eventType: "Created", entity: list }, receivedAt));
-    }
-    this.fills.history(snap.fills);
+    this.fills.history(snapshotFills(d));
     return events;
   }
 
@@ -434,12 +395,4 @@ export class BrokerModel {
   private malformed(entityType: string): void {
     this.logger.warn("malformed entity skipped", { entityType });
   }
-}
-
-function asRecord(x: unknown): Record<string, unknown> {
-  return (typeof x === "object" && x !== null ? x : {}) as Record<string, unknown>;
-}
-
-function asArray(x: unknown): unknown[] {
-  return Array.isArray(x) ? x : [];
 }

@@ -28,9 +28,9 @@ import {
   type WorkingOrder,
 } from "../types.js";
 import { TokenHolder } from "./auth.js";
-import type { BudgetLimits } from "./budgetRules.js";
 import { Connector } from "./connector.js";
-import { type ReconnectOptions, SUPERSEDED_DEFAULTS, type SupersededOptions } from "./connectPolicy.js";
+import { SUPERSEDED_DEFAULTS } from "./connectPolicy.js";
+import { EventFanout } from "./eventFanout.js";
 import type { EventMessage } from "./frames.js";
 import { EntityLookups } from "./lookups.js";
 import { BrokerModel } from "./model.js";
@@ -38,46 +38,11 @@ import { OrderSender } from "./orderSender.js";
 import { QuoteFeed } from "./quotes.js";
 import { RateLimiter } from "./rateLimiter.js";
 import { Redactor, redactingLogger } from "./redact.js";
-import { type Credentials, RestClient } from "./rest.js";
+import { RestClient } from "./rest.js";
+import { type BrokerSessionOptions, timingsOf } from "./sessionOptions.js";
 import { TradovateSocket, type WebSocketConstructor } from "./socket.js";
 
-export interface BrokerSessionOptions {
-  /** The config connection name (echoed in every event). */
-  connection: string;
-  restUrl: string;
-  wsUrl: string;
-  mdUrl: string;
-  credentials: Credentials;
-  /** Account names to sync; default: every account of account/list. */
-  accounts?: string[];
-  clock?: Clock;
-  logger?: Logger;
-  /**
-   * The request budget (default Tradovate's published 1,000/s, 5,000/min, 5,000/h); a 429 stops
-   * every request for lockoutMs (default 1 h).
-   */
-  rateLimit?: Partial<BudgetLimits> & { lockoutMs?: number };
-  heartbeatMs?: number;
-  watchdogMs?: number;
-  requestTimeoutMs?: number;
-  reconnect?: ReconnectOptions;
-  /** Another login took the session: how long to wait, and when it is an eviction loop. */
-  superseded?: Partial<SupersededOptions>;
-  /** Logins stop this long after a 423 that names no Retry-After (default 1 h). */
-  loginLockoutMs?: number;
-  /** The longest penalty wait an order accepts before failing with "penalty" (default 1000). */
-  maxOrderPenaltyWaitMs?: number;
-  /** A split sync snapshot is complete after this long without a part (default 150). */
-  syncSettleMs?: number;
-  renewBeforeMs?: number;
-  /** Defaults to the `ws` package; any WHATWG-style WebSocket constructor works. */
-  WebSocketImpl?: WebSocketConstructor;
-  fetchImpl?: typeof fetch;
-  /** Authorize this long after the socket opened when no `o` frame came (default 1000). */
-  authorizeFallbackMs?: number;
-  /** How long a fill whose order is unknown waits for the order before order/item (default 300). */
-  orderWaitMs?: number;
-}
+export type { BrokerSessionOptions } from "./sessionOptions.js";
 
 export class TradovateBrokerSession implements BrokerSession {
   readonly connection: string;
@@ -95,7 +60,7 @@ export class TradovateBrokerSession implements BrokerSession {
   private readonly quotes: QuoteFeed;
   private readonly connector: Connector;
   private readonly orders: OrderSender;
-  private readonly listeners = new Set<(event: BrokerEvent) => void>();
+  private readonly fanout = new EventFanout(() => this.logger);
   private current: ConnectionState = "down";
   private currentReason: string | undefined;
   /** Live props that arrived before the snapshot was applied. */
@@ -111,16 +76,8 @@ export class TradovateBrokerSession implements BrokerSession {
     this.redactor = new Redactor([opts.credentials.password, opts.credentials.sec]);
     this.logger = redactingLogger(opts.logger ?? silentLogger, this.redactor);
     const wsImpl = opts.WebSocketImpl ?? (WebSocket as unknown as WebSocketConstructor);
-    const lockoutMs = opts.rateLimit?.lockoutMs ?? 3_600_000;
-    const heartbeatMs = opts.heartbeatMs ?? 2500;
-    const watchdogMs = opts.watchdogMs ?? 10_000;
-    const requestTimeoutMs = opts.requestTimeoutMs ?? 10_000;
-    const reconnect = opts.reconnect ?? { initialMs: 500, maxMs: 30_000 };
-    const { lockoutMs: _lockout, ...limits } = opts.rateLimit ?? {};
-    this.limiter = new RateLimiter({
-      clock: this.clock,
-      limits: { perSecond: 1000, perMinute: 5000, perHour: 5000, ...limits },
-    });
+    const { lockoutMs, heartbeatMs, watchdogMs, requestTimeoutMs, reconnect, limits } = timingsOf(opts);
+    this.limiter = new RateLimiter({ clock: this.clock, limits });
     this.rest = new RestClient({
       baseUrl: opts.restUrl,
       clock: this.clock,
@@ -251,8 +208,7 @@ export class TradovateBrokerSession implements BrokerSession {
   }
 
   on(listener: (event: BrokerEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.fanout.on(listener);
   }
 
   // ------------------------------------------------------------------ reads
@@ -431,16 +387,7 @@ export class TradovateBrokerSession implements BrokerSession {
   }
 
   private emit(event: BrokerEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (err) {
-        this.logger.error("broker event listener threw", {
-          type: event.type,
-          error: err instanceof Error ? err.message : String(err),
-        });
-      }
-    }
+    this.fanout.emit(event);
   }
 }
 

@@ -47,9 +47,10 @@ export type Decision =
 /**
  * The whole copy rule for one follower and one leader fill (design.md §2), as a pure function.
  * Gate order: connection up → orders backlog (these stop every copy) → group active → follower
- * enabled → lock/LIQUIDATE_ONLY → whitelist → hedge guard → max contracts (or the default cap) →
- * max trades per day; from the group's switch on they stop openings only, never exits (issue 18: a pause or a
- * disable stops new exposure, and the close of what the follower holds still follows).
+ * enabled → lock/LIQUIDATE_ONLY → trading window → whitelist → hedge guard → max contracts (or the
+ * default cap) → max trades per day; from the group's switch on they stop openings only, never
+ * exits (issue 18: a pause or a disable stops new exposure, and the close of what the follower
+ * holds still follows).
  */
 export function decide(input: DecideInput): Decision {
   const { gate, sizing, maxContracts, leaderBefore: before, leaderAfter: after, follower } = input;

@@ -43,6 +43,7 @@ export function followerDecision(f: FollowerFacts): Decision {
       tradesLeft: f.risk.tradesLeft,
       tradeAlreadyCounted: f.tradeAlreadyCounted,
       hedge: f.hedge,
+      window: f.risk.window,
     },
     sizing: f.follower.sizing,
     maxContracts: f.follower.maxContracts,

@@ -1,6 +1,6 @@
 import type { Whitelist } from "../../data/schema.js";
 import { rootOf } from "../symbols.js";
-import type { FollowerState, SkipReason } from "../types.js";
+import type { FollowerState, SkipReason, WindowReason } from "../types.js";
 import { SKIP_REASONS } from "../types.js";
 import type { HedgeSides } from "./hedgeIndex.js";
 
@@ -19,6 +19,8 @@ export interface GateContext {
   leaderContract: string;
   /** Opening trades left today; undefined = no limit. */
   tradesLeft?: number | undefined;
+  /** Issue 16: why the group's trading window holds openings back now; undefined = it allows them. */
+  window?: WindowReason | undefined;
   /** This leader order was already counted as a trade for this follower (a later fill of it). */
   tradeAlreadyCounted?: boolean | undefined;
   /** Sides other followers of its firm hold in an equivalent instrument (absent: none, or no firm). */
@@ -46,8 +48,8 @@ export function whitelisted(whitelist: Whitelist, leaderContract: string): boole
 
 /**
  * Gates for openings/adds only, before sizing: group active → follower enabled → lock /
- * LIQUIDATE_ONLY / broker lock → whitelist. The trader's off switches come first, so a paused
- * group's held-back opening says "group inactive" whatever else holds it.
+ * LIQUIDATE_ONLY / broker lock → trading window → whitelist. The trader's off switches come
+ * first, so a paused group's held-back opening says "group inactive" whatever else holds it.
  */
 export function openingGate(ctx: GateContext): SkipReason | undefined {
   if (!ctx.groupActive) return SKIP_REASONS.groupInactive;
@@ -55,6 +57,7 @@ export function openingGate(ctx: GateContext): SkipReason | undefined {
   if (ctx.state === "LOCKED") return SKIP_REASONS.locked;
   if (ctx.state === "LIQUIDATE_ONLY") return SKIP_REASONS.liquidateOnly;
   if (ctx.brokerLocked) return SKIP_REASONS.brokerLocked;
+  if (ctx.window !== undefined) return ctx.window;
   if (!whitelisted(ctx.whitelist, ctx.leaderContract)) return SKIP_REASONS.notWhitelisted;
   return undefined;
 }

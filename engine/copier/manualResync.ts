@@ -34,7 +34,7 @@ export async function manualResync(name: string, deps: ManualResyncDeps): Promis
   if (lines.every((line) => line.inSync)) return { target: name, status: "in sync" };
   if (deps.book.full(name)) return { target: name, status: "refused", reason: REFUSALS.ordersBacklog };
   const risk = deps.gate(name);
-  const plan = planResync(lines, risk.state === "ACTIVE" && !risk.brokerLocked);
+  const plan = planResync(lines, risk.state === "ACTIVE" && !risk.brokerLocked && risk.window === undefined);
   const sent: Array<Promise<OrderResult>> = [];
   const startedAt = deps.clock.mono();
   for (const { contract, delta, exit } of plan.send) {
@@ -60,7 +60,11 @@ export async function manualResync(name: string, deps: ManualResyncDeps): Promis
   if (failed > 0)
     return { target: name, status: "failed", sent: results.length, reason: `${failed} rejected` };
   if (plan.held.length > 0) {
-    const why = risk.brokerLocked ? SKIP_REASONS.brokerLocked : risk.state;
+    const why = risk.brokerLocked
+      ? SKIP_REASONS.brokerLocked
+      : risk.state === "ACTIVE"
+        ? (risk.window ?? risk.state)
+        : risk.state;
     const held = plan.held.map((contract) => `${contract}: ${why}`).join(", ");
     return {
       target: name,

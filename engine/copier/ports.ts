@@ -1,6 +1,14 @@
 import type { AccountRole } from "../accounts/directory.js";
 import type { OrderGateway } from "../orders/gateway.js";
-import type { AccountRoute, Clock, EngineEvent, FillLedger, FollowerState, Logger } from "../types.js";
+import type {
+  AccountRoute,
+  Clock,
+  EngineEvent,
+  FillLedger,
+  FollowerState,
+  Logger,
+  WindowReason,
+} from "../types.js";
 import type { ActedOnStore } from "./actedOn.js";
 import type { ExitBackoff } from "./exitRetry.js";
 import type { ShadowFill } from "./shadowCopy.js";
@@ -13,6 +21,11 @@ export interface FollowerGate {
   brokerLocked?: boolean | undefined;
   /** Opening trades left today; undefined = no limit. */
   tradesLeft?: number | undefined;
+  /**
+   * Issue 16: why the group's trading window holds openings back now (outside hours, a blackout,
+   * after the flat-by time); undefined while it allows them. Computed on a timer, read here.
+   */
+  window?: WindowReason | undefined;
 }
 
 /** The account directory's answers the copier needs. */

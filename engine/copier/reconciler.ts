@@ -79,6 +79,7 @@ export class Reconciler {
             whitelist: group.whitelist,
             leaderContract,
             tradesLeft: risk.tradesLeft,
+            window: risk.window,
           },
           sizing: follower.sizing,
           maxContracts: follower.maxContracts,

@@ -1,7 +1,7 @@
 /**
  * What a group's config says about working orders (issue 14), with the defaults, and the gates
  * an opening mirrored for one follower must pass (the copier's: pause, lock, broker lock,
- * whitelist). Exits pass every gate: nothing here ever holds one back.
+ * trading window, whitelist). Exits pass every gate: nothing here ever holds one back.
  */
 import type { Follower, Group } from "../../data/schema.js";
 import { whitelisted } from "../copier/gates.js";
@@ -37,6 +37,7 @@ export function entriesHeld(
   if (gate.state === "LOCKED") return SKIP_REASONS.locked;
   if (gate.state === "LIQUIDATE_ONLY") return SKIP_REASONS.liquidateOnly;
   if (gate.brokerLocked) return SKIP_REASONS.brokerLocked;
+  if (gate.window !== undefined) return gate.window;
   if (!whitelisted(group.whitelist, leaderContract)) return SKIP_REASONS.notWhitelisted;
   return undefined;
 }

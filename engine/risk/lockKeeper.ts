@@ -4,6 +4,9 @@ import { type Exposure, Flattener, type Liquidator } from "./flattener.js";
 import type { FollowerRisk } from "./followerRisk.js";
 import { lockManually, markFlat, startLiquidation, unlock } from "./lockMachine.js";
 
+/** What a flatten-and-lock from outside risk is: by hand, or a group's trading window (issue 16). */
+export type FlattenKind = Extract<LockKind, "manual" | "window">;
+
 export interface LockKeeperDeps {
   clock: Clock;
   liquidator: Liquidator;
@@ -69,14 +72,14 @@ export class LockKeeper {
   }
 
   /** Flatten and lock each named follower (same path as a breach). Leaders and unknown names are refused. */
-  flattenAndLock(followers: string[], reason: string): Promise<Outcome[]> {
+  flattenAndLock(followers: string[], reason: string, kind: FlattenKind = "manual"): Promise<Outcome[]> {
     return Promise.all(
       followers.map(async (name): Promise<Outcome> => {
         const f = this.deps.target(name);
         if (typeof f === "string") return { target: name, status: "refused", reason: f };
         if (f.record.state === "LIQUIDATE_ONLY")
           return { target: f.name, status: "liquidating", reason: "already liquidating" };
-        return this.breach(f, "manual", reason);
+        return this.breach(f, kind, reason);
       }),
     );
   }

@@ -37,6 +37,7 @@ export function restoredRecord(record: unknown): { record: FollowerRiskRecord; r
 const STRENGTH: Record<LockKind, number> = {
   trades: 0,
   broker: 0,
+  window: 0,
   daily: 1,
   giveback: 1,
   profit: 1,

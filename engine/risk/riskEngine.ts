@@ -20,7 +20,7 @@ import type { Liquidator } from "./flattener.js";
 import type { FollowerRisk, RiskGate } from "./followerRisk.js";
 import { HoldingsRoutes } from "./holdingsRoutes.js";
 import { evaluateLimits } from "./limits.js";
-import { LockKeeper } from "./lockKeeper.js";
+import { type FlattenKind, LockKeeper } from "./lockKeeper.js";
 import { restoredRecord } from "./lockMachine.js";
 import { advanceMarks } from "./marks.js";
 import { RiskSaves } from "./riskSaves.js";
@@ -287,8 +287,8 @@ export class RiskEngine {
   // Manual actions (account names as the config spells them; the engine resolved what was typed)
 
   /** Flatten and lock each named follower (same path as a breach). Leaders and unknown names are refused. */
-  flattenAndLock(followers: string[], reason = "manual"): Promise<Outcome[]> {
-    return this.locks.flattenAndLock(followers, reason);
+  flattenAndLock(followers: string[], reason = "manual", kind: FlattenKind = "manual"): Promise<Outcome[]> {
+    return this.locks.flattenAndLock(followers, reason, kind);
   }
 
   /** Lock without flattening: openings stop, the position stays and its closes are still copied. */

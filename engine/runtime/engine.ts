@@ -3,7 +3,6 @@ import { AccountDirectory } from "../accounts/directory.js";
 import { describeTarget, type EngineCommand, type FlattenTarget } from "../commands.js";
 import type { ActedOnStore } from "../copier/actedOn.js";
 import { Copier } from "../copier/copier.js";
-import { type ShadowFill, shadowFlatten } from "../copier/shadowCopy.js";
 import { Mirror } from "../mirror/mirror.js";
 import { OrderGateway, type OrderTarget } from "../orders/gateway.js";
 import type { Outcome } from "../outcome.js";
@@ -20,6 +19,10 @@ import type {
   RiskStateStore,
 } from "../types.js";
 import { silentLogger, systemClock } from "../types.js";
+import type { Blackout } from "../windows/schedule.js";
+import { TradingWindows } from "../windows/tradingWindows.js";
+import { actedStoreOf, configuredFollowers, shadowFollowers } from "./followerSets.js";
+import { Shadows } from "./shadows.js";
 
 export interface EngineDeps {
   clock?: Clock;
@@ -36,6 +39,8 @@ export interface EngineDeps {
   copying?: boolean;
   /** How failed exits back off (default 1 s, 2 s … 30 s); tests shrink it. */
   exitBackoff?: { firstMs: number; maxMs: number };
+  /** How often the trading windows look at the clock (default 1000 ms); tests shrink it. */
+  windowTickMs?: number;
 }
 
 /**
@@ -52,6 +57,8 @@ export class Engine {
   readonly risk: RiskEngine;
   /** Issue 14: the leader's working orders on the followers (beside the copier, never before it). */
   readonly mirror: Mirror;
+  /** Issue 16: the groups' trading windows, kept on a timer; the copy path reads their reason. */
+  readonly windows: TradingWindows;
   private readonly listeners = new Set<(event: EngineEvent) => void>();
   private readonly unsubscribe: (() => void)[] = [];
   private readonly logger: Logger;
@@ -59,6 +66,7 @@ export class Engine {
   private config: Config;
   private reportTimer: unknown;
   private readonly reported = new Map<string, string>();
+  private readonly shadows: Shadows;
 
   constructor(
     private readonly deps: EngineDeps,
@@ -68,12 +76,14 @@ export class Engine {
     this.clock = deps.clock ?? systemClock;
     const clock = this.clock;
     this.config = config;
-    this.directory.setConfig(config);
     const emit = (event: EngineEvent) => this.emit(event);
     const accounts = this.directory;
+    this.shadows = new Shadows({
+      ...{ config: () => this.config, sessions: deps.sessions, emit, now: () => clock.now() },
+      book: () => this.copier.shadows,
+      value: (fill) => this.risk.shadowFill(fill),
+    });
     this.gateway = new OrderGateway({ clock, emit, leaders: accounts, logger: this.logger });
-    this.gateway.setFollowers(configuredFollowers(config));
-    this.gateway.setShadows(shadowFollowers(config));
     this.risk = new RiskEngine({
       clock,
       store: deps.riskStore,
@@ -87,32 +97,42 @@ export class Engine {
           this.withTarget(follower, (t) => this.gateway.liquidate({ ...t, contractId })),
       },
       busy: (follower) => this.copier.hasLiveOrders(follower) || this.gateway.inFlight(follower) > 0,
-      shadowSession: (follower) => {
-        const connection = this.config.accounts.find((a) => a.name === follower)?.connection;
-        return this.deps.sessions.find((s) => s.connection === connection);
-      },
-      flattenShadow: (follower, contract, price) => {
-        const fill = shadowFlatten(this.copier.shadows, follower, contract, price);
-        this.alert(
-          "info",
-          `${follower}: SHADOW would ${fill.delta > 0 ? "BUY" : "SELL"} ${Math.abs(fill.delta)} ${contract} to flatten; nothing sent`,
-        );
-        this.shadowFilled(fill);
-      },
+      shadowSession: (follower) => this.shadows.session(follower),
+      flattenShadow: (follower, contract, price) => this.shadows.flatten(follower, contract, price),
     });
+    this.windows = new TradingWindows({
+      clock,
+      emit,
+      flattenAndLock: (followers, reason) => this.risk.flattenAndLock(followers, reason, "window"),
+      windowLock: (follower) => {
+        const view = this.risk.snapshot(follower);
+        if (view?.lockKind !== "window") return undefined;
+        return view.state === "LOCKED"
+          ? "locked"
+          : view.state === "LIQUIDATE_ONLY"
+            ? "liquidating"
+            : undefined;
+      },
+      unlock: (follower) => this.risk.unlock(follower),
+      changed: (followers) => {
+        if (deps.copying !== false) for (const f of followers) this.mirror.followerChanged(f);
+      },
+      tickMs: deps.windowTickMs,
+    });
+    const gate = (follower: string) => this.windows.gate(follower, this.risk.gate(follower));
     this.copier = new Copier({
       clock,
       emit,
       gateway: this.gateway,
       accounts,
-      gate: (follower) => this.risk.gate(follower),
+      gate,
       ledger: deps.ledger,
       onOpeningCopied: (follower) => this.risk.recordOpening(follower),
       actedStore: actedStoreOf(deps.riskStore),
       exitBackoff: deps.exitBackoff,
       covers: (follower, leaderOrderId) => this.mirror.covers(follower, leaderOrderId),
       beforeExit: (follower, contract) => this.mirror.beforeExit(follower, contract),
-      onShadowFill: (fill) => this.shadowFilled(fill),
+      onShadowFill: (fill) => this.shadows.filled(fill),
       logger: this.logger,
     });
     this.mirror = new Mirror({
@@ -120,15 +140,12 @@ export class Engine {
       emit,
       gateway: this.gateway,
       accounts,
-      gate: (follower) => this.risk.gate(follower),
+      gate,
       expectedPosition: (follower, contract) => this.copier.followerPosition(follower, contract),
       onOpening: (follower) => this.risk.recordOpening(follower),
       logger: this.logger,
     });
-    this.risk.setConfig(config);
-    this.copier.setConfig(config);
-    // With copying off (the panic button's short-lived engine) nothing is mirrored either.
-    if (deps.copying !== false) this.mirror.setConfig(config);
+    this.setConfig(config);
   }
 
   on(listener: (event: EngineEvent) => void): () => void {
@@ -148,12 +165,21 @@ export class Engine {
     this.gateway.setShadows(shadowFollowers(config));
     this.risk.setConfig(config);
     this.copier.setConfig(config);
+    this.windows.setConfig(config);
+    // With copying off (the panic button's short-lived engine) nothing is mirrored either.
     if (this.deps.copying !== false) this.mirror.setConfig(config);
+  }
+
+  /** The blackouts of each group's calendar, by the file as the config names it (read by the host). */
+  setCalendars(calendars: Readonly<Record<string, readonly Blackout[]>>): void {
+    this.windows.setCalendars(calendars);
   }
 
   async start(): Promise<void> {
     await this.risk.start();
     this.copier.start();
+    // Flat-by and blackout flattens are copying's business: the panic button's engine has none.
+    if (this.deps.copying !== false) this.windows.start();
     this.scheduleReport();
     for (const session of this.deps.sessions) {
       this.unsubscribe.push(session.on((event) => this.onBrokerEvent(session, event)));
@@ -172,6 +198,7 @@ export class Engine {
     this.clock.clearTimeout(this.reportTimer);
     this.reportTimer = undefined;
     for (const off of this.unsubscribe.splice(0)) off();
+    this.windows.stop();
     this.mirror.stop();
     await this.copier.stop();
     await this.risk.stop();
@@ -223,13 +250,6 @@ export class Engine {
     if (name && this.directory.isShadow(name))
       return { target: name, status: "refused", reason: REFUSALS.shadow };
     return name ? this.copier.resync(name) : this.refusal({ follower });
-  }
-
-  /** Issue 16: a shadow follower's would-be trade: risk values it, the screen shows where it stands. */
-  private shadowFilled(fill: ShadowFill): void {
-    this.risk.shadowFill(fill);
-    const positions = this.copier.shadows.held(fill.follower);
-    this.emit({ type: "positions", at: this.clock.now(), account: fill.follower, positions });
   }
 
   private followerNamed(nameOrLabel: string): string | undefined {
@@ -371,21 +391,6 @@ export class Engine {
       }
     }
   }
-}
-
-/** The runtime state file keeps what followers acted on too (when the store can write it). */
-function actedStoreOf(store: RiskStateStore): ActedOnStore | undefined {
-  const save = store.saveActedOn?.bind(store);
-  if (!save) return undefined;
-  return { read: () => store.read().actedOn, save };
-}
-
-function configuredFollowers(config: Config): Set<string> {
-  return new Set(config.groups.flatMap((g) => g.followers.map((f) => f.account)));
-}
-
-function shadowFollowers(config: Config): Set<string> {
-  return new Set(config.groups.flatMap((g) => g.followers.filter((f) => f.shadow).map((f) => f.account)));
 }
 
 function messageOf(error: unknown): string {

@@ -16,6 +16,7 @@ import {
   type SelectionVM,
   sizingText,
   stateVM,
+  windowText,
 } from "../screen/viewModel.js";
 import type { EngineSnapshot } from "../store/engineStore.js";
 
@@ -90,6 +91,7 @@ export function buildScreen(
     leader: labelled(config, g.leader),
     active: g.active,
     followerCount: g.followers.length,
+    windowHeld: snapshot.windows.get(g.name)?.held,
   }));
   const group = config.groups[Math.min(selection.group, Math.max(0, config.groups.length - 1))];
   const followers: FollowerRowVM[] = (group?.followers ?? []).map((f) => {
@@ -179,6 +181,7 @@ export function buildScreen(
       latency: latency && latency.count > 0 ? { p50: latency.p50, p99: latency.p99 } : undefined,
       rateBudget: rate,
       clockCT: clockCT(view.now),
+      window: windowText(snapshot.windows, view.now),
     },
     groups,
     followers,

@@ -5,7 +5,7 @@ export function generalHelp(commands: readonly Command[], version: string, defau
   const visible = commands.filter((c) => c.name !== "ui");
   const width = Math.max(14, ...visible.map((c) => c.name.length)) + 2;
   const lines = [
-    `mimik ${version}: a keyboard-driven trade copier for Tradovate futures`,
+    `mimik ${version}: a keyboard-driven trade copier for futures (Tradovate, ProjectX)`,
     "",
     "Usage",
     "  mimik                     the console (no config found: a demo on the built-in simulator)",

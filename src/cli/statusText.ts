@@ -34,6 +34,13 @@ export const statusReportSchema = z.object({
       name: z.string(),
       active: z.boolean(),
       leader: z.string(),
+      /** Absent from an instance older than issue 16, and for a group without windows. */
+      window: z
+        .object({
+          held: z.string().optional(),
+          next: z.object({ at: z.number(), text: z.string() }).optional(),
+        })
+        .optional(),
       followers: z.array(
         z.object({
           account: z.string(),
@@ -152,6 +159,13 @@ export function formatStatus(report: Parsed): string[] {
     lines.push(
       `group ${group.name} (${group.active ? "active" : "PAUSED"}), leader ${group.leader}, ${group.followers.length} follower${group.followers.length === 1 ? "" : "s"}`,
     );
+    if (group.window) {
+      const now = group.window.held ? `openings held back (${group.window.held})` : "openings allowed";
+      const next = group.window.next
+        ? `; next: ${group.window.next.text} (${new Date(group.window.next.at).toISOString().slice(0, 16).replace("T", " ")} UTC)`
+        : "";
+      lines.push(`  trading window: ${now}${next}`);
+    }
     const width = Math.max(0, ...group.followers.map((f) => f.account.length));
     for (const f of group.followers) {
       const positions = f.positions.length

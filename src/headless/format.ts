@@ -51,6 +51,11 @@ export function describeEvent(event: EngineEvent): string {
       return `LAT   copy p50 ${event.p50.toFixed(2)} ms, p99 ${event.p99.toFixed(2)} ms (${event.count})`;
     case "mirror":
       return `MIRR  ${event.follower} ${mirrorWords(event)} ← leader order ${event.leaderOrderId}: ${event.reason}`;
+    case "window": {
+      const now = event.held === undefined ? "openings allowed" : `openings held back: ${event.held}`;
+      const next = event.next ? `; next: ${event.next.text} (${new Date(event.next.at).toISOString()})` : "";
+      return `WINDW ${event.group}: ${event.held === undefined && !event.next ? "no trading windows" : now}${next}`;
+    }
     case "workingOrders":
       return `ORDS  ${event.account} ${event.orders.length ? event.orders.map(orderWords).join(", ") : "none working"}`;
   }

@@ -123,6 +123,7 @@ async function bootConfig(options: BootOptions): Promise<Running> {
         secrets,
         notifySecrets,
         embeddedSimUrl: sim?.url,
+        configPath: files.config,
       },
       controlFor: files.config,
       undo,

@@ -54,6 +54,8 @@ export interface StatusReport {
     name: string;
     active: boolean;
     leader: string;
+    /** Issue 16: what holds its openings back now, and its next window change; absent without windows. */
+    window?: { held?: string | undefined; next?: { at: number; text: string } | undefined } | undefined;
     followers: {
       account: string;
       enabled: boolean;
@@ -107,6 +109,7 @@ export function statusReport(snapshot: EngineSnapshot, mode: string): StatusRepo
       name: g.name,
       active: g.active,
       leader: g.leader,
+      ...(snapshot.windows.has(g.name) ? { window: { ...snapshot.windows.get(g.name) } } : {}),
       followers: g.followers.map((f) => {
         const live = snapshot.followers.get(f.account);
         return {

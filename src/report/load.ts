@@ -2,14 +2,18 @@ import { type JournalEntry, journalPathFor, readJournal } from "../../data/journ
 import type { Config } from "../../data/schema.js";
 import { resolveSecret, SecretError } from "../../data/secrets.js";
 import {
+  type AccountHistory,
   type ContractSpec,
+  type EpochMs,
   type HistoryFill,
   type HistoryPair,
   readAccountHistory,
+  readProjectXHistory,
 } from "../../engine/index.js";
-import { credentialsFor, endpointsFor } from "../process/sessions.js";
+import { credentialsFor, endpointsFor, projectxEndpointsFor } from "../process/sessions.js";
 import type { BrokerFacts } from "./build.js";
 import type { ReportRange } from "./range.js";
+import { fifoPairs } from "./trades.js";
 
 /**
  * What a report is built from, read from disk and the broker: the journal around the range, and
@@ -19,6 +23,9 @@ import type { ReportRange } from "./range.js";
 
 /** Journal entries this long before the range still matter (a copy's leader fill just before 17:00). */
 const JOURNAL_MARGIN_MS = 3_600_000;
+
+/** Broker fills this long before the range are read too: a trade opened then and closed in it is priced right. */
+export const BROKER_LOOKBACK_MS = 24 * 3_600_000;
 
 export async function readJournalAround(configPath: string, range: ReportRange): Promise<JournalEntry[]> {
   return readJournalFile(journalPathFor(configPath), range, ["leaderFill", "copy", "followerState"]);
@@ -52,6 +59,8 @@ export interface BrokerReadOptions {
   env: NodeJS.ProcessEnv;
   choice: BrokerChoice;
   instanceRunning: boolean;
+  /** Fills from this time on (ProjectX's trade search is by time; Tradovate's lists the day's). */
+  since: EpochMs;
   fetchImpl?: typeof fetch;
 }
 
@@ -80,6 +89,15 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
   };
   const notes: string[] = [];
   let feesKnown = true;
+  const merge = (history: AccountHistory, pairs: readonly HistoryPair[]) => {
+    merged.fills.push(...history.fills);
+    merged.pairs.push(...pairs);
+    merged.contracts.push(...history.contracts);
+    if (history.fees === undefined) feesKnown = false;
+    else Object.assign(merged.fees, history.fees);
+    if (history.missing.length > 0)
+      notes.push(`the broker does not list ${history.missing.join(", ")} for the login that names it`);
+  };
   for (const connection of config.connections) {
     const accounts = config.accounts.filter((a) => a.connection === connection.name && wanted.has(a.name));
     if (accounts.length === 0) continue;
@@ -91,8 +109,32 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
       return failed(
         "it uses the embedded simulator, which lives only inside a running mimik, so its fills cannot be read",
       );
-    if (connection.broker === "projectx")
-      return failed("it is a ProjectX login, and the report reads fills from Tradovate only so far");
+    if (connection.broker === "projectx") {
+      let apiKey: string;
+      try {
+        apiKey = await resolveSecret(connection.apiKey, { env: options.env });
+      } catch (error) {
+        if (!(error instanceof SecretError)) throw error;
+        return failed(`${error.message}${error.fix ? ` (${error.fix})` : ""}`);
+      }
+      try {
+        const history = await readProjectXHistory({
+          apiUrl: projectxEndpointsFor(connection).apiUrl,
+          userName: connection.username,
+          apiKey,
+          accounts: accounts.map((a) => a.name),
+          since: options.since,
+          symbols: connection.symbols,
+          fetchImpl: options.fetchImpl,
+        });
+        merge(history, fifoPairsByAccount(history.fills));
+      } catch (error) {
+        return failed(
+          `could not read the broker's fills (${error instanceof Error ? error.message : String(error)})`,
+        );
+      }
+      continue;
+    }
     let password: string;
     let secret: string | undefined;
     try {
@@ -109,15 +151,7 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
         accounts: accounts.map((a) => a.name),
         fetchImpl: options.fetchImpl,
       });
-      merged.fills.push(...history.fills);
-      merged.pairs.push(...history.pairs);
-      merged.contracts.push(...history.contracts);
-      if (history.fees === undefined) feesKnown = false;
-      else Object.assign(merged.fees, history.fees);
-      if (history.missing.length > 0)
-        notes.push(
-          `connection ${connection.name}: the broker does not list ${history.missing.join(", ")} for this login`,
-        );
+      merge(history, history.pairs);
     } catch (error) {
       return failed(
         `could not read the broker's fills (${error instanceof Error ? error.message : String(error)})`,
@@ -125,4 +159,16 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
     }
   }
   return { broker: { ...merged, fees: feesKnown ? merged.fees : undefined }, notes };
+}
+
+/** ProjectX gives no fill pairs: each account's fills paired by the FIFO rule, as Tradovate pairs them. */
+function fifoPairsByAccount(fills: readonly HistoryFill[]): HistoryPair[] {
+  const accounts = new Set(fills.map((f) => f.account));
+  return [...accounts].flatMap((account) =>
+    fifoPairs(fills.filter((f) => f.account === account)).map((p) => ({
+      ...p,
+      account,
+      contract: fills.find((f) => f.id === p.buyFillId)!.contract,
+    })),
+  );
 }

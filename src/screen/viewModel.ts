@@ -36,6 +36,11 @@ export interface HeaderVM {
   };
   /** Wall clock in America/Chicago, already formatted (e.g. "14:03:22"). */
   clockCT: string;
+  /**
+   * Issue 16: the soonest trading-window change of any group, with its countdown ("NQ Scalps:
+   * openings close 15:00 CT in 1h12m"); undefined when no group has windows.
+   */
+  window?: string | undefined;
 }
 
 export interface GroupRowVM {
@@ -43,6 +48,8 @@ export interface GroupRowVM {
   leader: string;
   active: boolean;
   followerCount: number;
+  /** Issue 16: why its trading window holds openings back now (exits still copy); undefined = it does not. */
+  windowHeld?: string | undefined;
 }
 
 export type FollowerStateVM = "ACTIVE" | "LIQ-ONLY" | "LOCKED";
@@ -224,4 +231,45 @@ export function syncText(sync: SyncVM): string {
 export function priceText(o: { price?: number | undefined; stopPrice?: number | undefined }): string {
   if (o.stopPrice !== undefined && o.price !== undefined) return `${o.stopPrice}/${o.price}`;
   return String(o.stopPrice ?? o.price ?? "");
+}
+
+/** A countdown: "45s", "8m", "1h12m", "2d03h". */
+export function countdown(ms: number): string {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h}h${String(m % 60).padStart(2, "0")}m`;
+  return `${Math.floor(h / 24)}d${String(h % 24).padStart(2, "0")}h`;
+}
+
+/** Group names in the header are cut to this many columns, so the line fits 80. */
+const WINDOW_NAME_MAX = 16;
+
+/**
+ * The header's window text: the group whose window changes soonest, its next change and the time
+ * left ("NQ Scalps: openings close 15:00 CT in 1h12m"), or what holds it when nothing changes
+ * within the week. Undefined without windows.
+ */
+export function windowText(
+  windows: ReadonlyMap<
+    string,
+    { held?: string | undefined; next?: { at: number; text: string } | undefined }
+  >,
+  now: number,
+): string | undefined {
+  let best:
+    | { group: string; held?: string | undefined; next?: { at: number; text: string } | undefined }
+    | undefined;
+  for (const [group, w] of windows) {
+    const at = w.next?.at ?? Number.POSITIVE_INFINITY;
+    const bestAt = best?.next?.at ?? Number.POSITIVE_INFINITY;
+    if (!best || at < bestAt) best = { group, ...w };
+  }
+  if (!best) return undefined;
+  const name =
+    best.group.length > WINDOW_NAME_MAX ? `${best.group.slice(0, WINDOW_NAME_MAX - 1)}…` : best.group;
+  if (best.next) return `${name}: ${best.next.text} in ${countdown(best.next.at - now)}`;
+  return best.held ? `${name}: ${best.held}` : undefined;
 }

@@ -11,6 +11,7 @@ import type {
   ResyncEvent,
   RiskSnapshotEvent,
   SyncStatusEvent,
+  WindowEvent,
   WorkingOrdersEvent,
 } from "../../engine/types.js";
 
@@ -69,6 +70,8 @@ export interface EngineSnapshot {
   /** Each follower's working orders and the leader orders not mirrored for it (issue 14). */
   workingOrders: ReadonlyMap<string, Pick<WorkingOrdersEvent, "orders" | "notMirrored">>;
   latency: LatencyLive | undefined;
+  /** Issue 16: each group with trading windows: what holds its openings back, and the next change. */
+  windows: ReadonlyMap<string, Pick<WindowEvent, "held" | "next">>;
   followers: ReadonlyMap<string, FollowerLive>;
   /** Newest first, bounded. */
   fills: readonly FillRecord[];
@@ -98,6 +101,7 @@ export class EngineStore {
   private readonly positions = new Map<string, readonly { contract: string; netPos: number }[]>();
   private readonly workingOrders = new Map<string, Pick<WorkingOrdersEvent, "orders" | "notMirrored">>();
   private latency: LatencyLive | undefined;
+  private readonly windows = new Map<string, Pick<WindowEvent, "held" | "next">>();
   private readonly followers = new Map<string, FollowerLive>();
   private fills: FillRecord[] = [];
   private readonly fillIndex = new Map<string, FillRecord>();
@@ -225,6 +229,10 @@ export class EngineStore {
       case "latency":
         this.latency = { p50: event.p50, p99: event.p99, count: event.count };
         return;
+      case "window":
+        if (event.held === undefined && event.next === undefined) this.windows.delete(event.group);
+        else this.windows.set(event.group, { held: event.held, next: event.next });
+        return;
       case "alert":
         this.alerts.unshift({ at: event.at, level: event.level, message: event.message });
         if (this.alerts.length > this.maxAlerts) this.alerts.length = this.maxAlerts;
@@ -244,6 +252,7 @@ export class EngineStore {
       positions: new Map(this.positions),
       workingOrders: new Map(this.workingOrders),
       latency: this.latency,
+      windows: new Map(this.windows),
       followers,
       fills: this.fills.map((f) => ({ fill: f.fill, results: [...f.results] })),
       alerts: [...this.alerts],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BrokerModel, MODEL_LIMITS } from "../../engine/broker/model.js";
+import { BrokerModel } from "../../engine/broker/model.js";
+import { MODEL_LIMITS } from "../../engine/broker/modelShape.js";
 import type { BrokerEvent, FillEvent, OrderStatusEvent } from "../../engine/types.js";
 import { silentLogger } from "../../engine/types.js";
 

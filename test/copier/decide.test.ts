@@ -307,3 +307,29 @@ describe(`the default cap: no max contracts set, an opening never takes a follow
     expect(decide(input(step))).toEqual(expected);
   });
 });
+
+describe("issue 16: a trading window holds openings back, never exits", () => {
+  const held = (window: GateContext["window"]) => ({
+    ...input({ leaderBefore: 0, leaderAfter: 0 }).gate,
+    window,
+  });
+
+  it.each([
+    ["an open", 0, 2, 0, skipped(SKIP_REASONS.outsideHours)],
+    ["an add", 2, 3, 2, skipped(SKIP_REASONS.outsideHours)],
+    ["a reduce", 3, 1, 3, sent("reduce", -2)],
+    ["a close", 2, 0, 2, sent("close", -2)],
+    ["a flip: its close half only", 2, -1, 2, sent("close", -2, closeOnlyReason(SKIP_REASONS.outsideHours))],
+    ["a flip of a flat follower: nothing", 2, -1, 0, skipped(SKIP_REASONS.outsideHours)],
+  ])("%s", (_what, before, after, follower, expected) => {
+    const d = decide(
+      input({ gate: held(SKIP_REASONS.outsideHours), leaderBefore: before, leaderAfter: after, follower }),
+    );
+    expect(d).toEqual(expected);
+  });
+
+  it("a blackout's reason names the news", () => {
+    const d = decide(input({ gate: held("blackout: CPI"), leaderBefore: 0, leaderAfter: 1 }));
+    expect(d).toEqual(skipped("blackout: CPI"));
+  });
+});

@@ -43,6 +43,15 @@ describe("gates, in their fixed order", () => {
     [{ brokerLocked: true }, SKIP_REASONS.brokerLocked],
     [{ whitelist: { enabled: true, symbols: ["NQ"] } }, SKIP_REASONS.notWhitelisted],
     [{ state: "LOCKED" as const, whitelist: { enabled: true, symbols: ["NQ"] } }, SKIP_REASONS.locked],
+    // issue 16: the trading window after the locks, before the whitelist; its reason as it is
+    [{ window: SKIP_REASONS.outsideHours }, SKIP_REASONS.outsideHours],
+    [{ window: "blackout: CPI" as const }, "blackout: CPI"],
+    [
+      { window: "flat by 15:55 CT" as const, whitelist: { enabled: true, symbols: ["NQ"] } },
+      "flat by 15:55 CT",
+    ],
+    [{ window: SKIP_REASONS.outsideHours, state: "LOCKED" as const }, SKIP_REASONS.locked],
+    [{ window: SKIP_REASONS.outsideHours, groupActive: false }, SKIP_REASONS.groupInactive],
   ])("opening %o → %s", (patch, reason) => {
     expect(openingGate({ ...open, ...patch })).toBe(reason);
   });

@@ -252,6 +252,8 @@ describe.runIf(hasTmux)("a terminal stopped with Ctrl+S (tmux)", () => {
     tmux("send-keys", "-t", session, "C-c");
   });
 
+  // Two waits of up to 15 s each (the previous instance to stop, this one to stop) besides the
+  // trades: more than the suite's 20 s on a loaded machine.
   it("the console in a paused pane: every trade is still copied", async () => {
     // One tmux server per test: a new session on a server still shutting down fails with "server
     // exited unexpectedly".
@@ -301,5 +303,5 @@ describe.runIf(hasTmux)("a terminal stopped with Ctrl+S (tmux)", () => {
       "the console to stop",
       15_000,
     );
-  });
+  }, 60_000);
 });

@@ -185,4 +185,27 @@ describe("groups that span brokers (real clients of both brokers, real engine, o
     expect(position(sim, "TSX5001", "NQZ6")).toBe(0);
     expect(position(sim, "DEMO1000", "NQZ6")).toBe(2);
   });
+
+  it("a ProjectX follower's hubs dropped while the leader closes: the close is made up at its re-sync, once", async () => {
+    rig = await startRig(tradovateLeads());
+    const { sim } = rig;
+    await eventually(() => connected(rig!, ["DEMO1000", "TSX5001"]), "both logins synced");
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
+    await eventually(() => position(sim, "TSX5001", "ESZ6") === 1, "TSX5001 +1 ESZ6");
+    sim.control.dropSockets({ user: "topstep" });
+    await eventually(() => !rig!.engine.directory.connected("TSX5001"), "the engine to see TSX5001 gone");
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 2);
+    await eventually(() => position(sim, "TSX5001", "ESZ6") === 0, "TSX5001 flat after its re-sync", 10_000);
+    const sells = sim.control
+      .records()
+      .orders.filter((o) => o.accountName === "TSX5001" && o.action === "Sell" && o.orderId !== null);
+    expect(sells.map((o) => o.qty)).toEqual([1]);
+    expect(position(sim, "DEMO1000", "ESZ6")).toBe(0);
+    // Skipped while away, then made up by the re-sync.
+    expect(copies(rig, "TSX5001").map((c) => [c.outcome, c.reason])).toContainEqual([
+      "skipped",
+      "disconnected",
+    ]);
+    expect(copies(rig, "TSX5001").some((c) => c.outcome === "sent" && c.reason === "reconcile")).toBe(true);
+  });
 });

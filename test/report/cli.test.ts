@@ -51,6 +51,7 @@ beforeAll(async () => {
     XDG_RUNTIME_DIR: join(dir, "run"),
     XDG_CONFIG_HOME: join(dir, "cfg"),
     MIMIK_E2E_PASSWORD: "demo",
+    MIMIK_E2E_PX_KEY: "sim-projectx-key",
   };
   const sim = startMimik(["sim", "--port", "0"], env);
   const first = await until(() => sim.lines()[0], "the simulator's first line");
@@ -62,11 +63,20 @@ beforeAll(async () => {
       version: 1,
       connections: [
         { name: "sim", env: "sim", url: simUrl, username: "demo", password: { env: "MIMIK_E2E_PASSWORD" } },
+        {
+          name: "px",
+          broker: "projectx",
+          env: "sim",
+          url: simUrl,
+          username: "topstep",
+          apiKey: { env: "MIMIK_E2E_PX_KEY" },
+        },
       ],
       accounts: [
         { name: "DEMO1000", connection: "sim", label: "lead" },
         { name: "DEMO2001", connection: "sim", label: "one" },
         { name: "DEMO2002", connection: "sim", label: "micro" },
+        { name: "TSX5001", connection: "px", label: "topstep" },
       ],
       groups: [
         {
@@ -75,6 +85,7 @@ beforeAll(async () => {
           followers: [
             { account: "DEMO2001", sizing: { mode: "multiplier", value: 1 } },
             { account: "DEMO2002", sizing: { mode: "fixed", contracts: 1 }, mapping: "toMicro" },
+            { account: "TSX5001", sizing: { mode: "multiplier", value: 1 } },
           ],
         },
       ],
@@ -85,7 +96,7 @@ beforeAll(async () => {
     if (headless.proc.exitCode !== null) throw new Error(`headless exited early: ${headless.stderr()}`);
     return jsonLines(headless).some((l) => String(l.message).startsWith("mimik headless running"));
   }, "headless running");
-  // A long round trip and a short one, each copied to both followers.
+  // A long round trip and a short one, each copied to the three followers (one at ProjectX).
   const trades: [number, "Buy" | "Sell", number][] = [
     [6800, "Buy", 2],
     [6806.25, "Sell", 2],
@@ -97,7 +108,7 @@ beforeAll(async () => {
     await post("/sim/trade", { account: "DEMO1000", symbol: "ESZ6", action, qty });
     await until(
       () =>
-        jsonLines(headless).filter((l) => l.type === "copy" && l.outcome === "filled").length >= 2 * (i + 1),
+        jsonLines(headless).filter((l) => l.type === "copy" && l.outcome === "filled").length >= 3 * (i + 1),
       `the copies of leader trade ${i + 1} filled`,
     );
   }
@@ -119,6 +130,7 @@ describe("mimik report", () => {
     expect(followers.map((f) => [f.account, f.copy.copies, f.copy.filled, f.trading])).toEqual([
       ["DEMO2001", 4, 4, undefined],
       ["DEMO2002", 4, 4, undefined],
+      ["TSX5001", 4, 4, undefined],
     ]);
     expect(
       followers.every(
@@ -127,7 +139,7 @@ describe("mimik report", () => {
     ).toBe(true);
   });
 
-  it("after it stopped: P&L as the broker has it, and slippage against the leader fill each copy answered", async () => {
+  it("after it stopped: P&L as each broker has it (Tradovate and ProjectX), and slippage against the leader fill each copy answered", async () => {
     headless.proc.kill("SIGTERM");
     expect(await headless.exited).toBe(0);
     const r = await report();
@@ -139,7 +151,12 @@ describe("mimik report", () => {
     const group = r.groups[0]!;
     expect(group.leader.trading).toMatchObject({ fills: 4, trades: 2, netPnl: realized("DEMO1000") });
     expect(realized("DEMO1000")).toBe((6806.25 - 6800) * 2 * 50 + (6810 - 6804.5) * 50);
-    for (const f of group.followers) {
+    // ProjectX's own word on its follower: the realized P&L of its closing half-turns.
+    const px = group.followers.find((f) => f.account === "TSX5001")!;
+    expect(realized("TSX5001")).toBe(realized("DEMO1000"));
+    expect(px.trading).toMatchObject({ fills: 4, trades: 2, netPnl: realized("TSX5001") });
+    expect(px.slippage).toMatchObject({ matched: 4, contracts: 6 });
+    for (const f of group.followers.filter((x) => x.account !== "TSX5001")) {
       expect(f.trading).toMatchObject({ fills: 4, trades: 2, netPnl: realized(f.account) });
       // The same slippage, found the other way round: the order's clOrdId names the leader fill.
       const mine = book.fills.filter((x) => x.accountName === f.account);
@@ -171,7 +188,7 @@ describe("mimik report", () => {
         .trim()
         .split("\n")
         .map((l) => l.split(",")[3]),
-    ).toEqual(["role", "leader", "follower", "follower", "followers total"]);
+    ).toEqual(["role", "leader", "follower", "follower", "follower", "followers total"]);
   });
 
   it("--offline never logs in; bad dates and clashing flags are usage errors", async () => {

@@ -168,3 +168,23 @@ describe("engine store outcome order", () => {
     store.dispose();
   });
 });
+
+describe("issue 16: trading windows in the store", () => {
+  it("keeps each group's latest window state and forgets a group whose windows are gone", () => {
+    vi.useFakeTimers();
+    const store = new EngineStore({ batchMs: 10 });
+    const next = { at: 5000, text: "openings close 15:00 CT" };
+    store.push({ type: "window", at: 1, group: "NQ", next });
+    store.push({ type: "window", at: 2, group: "ES", held: "blackout: CPI", next });
+    vi.advanceTimersByTime(10);
+    expect([...store.getSnapshot().windows]).toEqual([
+      ["NQ", { held: undefined, next }],
+      ["ES", { held: "blackout: CPI", next }],
+    ]);
+    store.push({ type: "window", at: 3, group: "ES" });
+    vi.advanceTimersByTime(10);
+    expect([...store.getSnapshot().windows.keys()]).toEqual(["NQ"]);
+    store.dispose();
+    vi.useRealTimers();
+  });
+});

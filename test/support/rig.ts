@@ -3,7 +3,7 @@ import { CONFIG_VERSION } from "../../data/schema.js";
 import { Engine } from "../../engine/runtime/engine.js";
 import { MemoryRiskStore, SetLedger } from "../../engine/runtime/memoryStores.js";
 import { type SimOptions, type Simulator, startSimulator } from "../../engine/sim/index.js";
-import type { EngineEvent, RiskStateStore } from "../../engine/types.js";
+import type { Clock, EngineEvent, RiskStateStore } from "../../engine/types.js";
 import { createSessions } from "../../src/process/sessions.js";
 
 export interface Rig {
@@ -16,7 +16,14 @@ export interface Rig {
 /** The real engine and the real client against the real simulator, on loopback. */
 export async function startRig(
   config: Config,
-  options: { sim?: SimOptions; riskStore?: RiskStateStore; ledger?: SetLedger } = {},
+  options: {
+    sim?: SimOptions;
+    riskStore?: RiskStateStore;
+    ledger?: SetLedger;
+    /** The engine's clock (the simulator keeps real time); default the system's. */
+    clock?: Clock;
+    windowTickMs?: number;
+  } = {},
 ): Promise<Rig> {
   const sim = await startSimulator({ port: 0, priceIntervalMs: 0, ...options.sim });
   const sessions = await createSessions(config, {
@@ -32,6 +39,8 @@ export async function startRig(
       sessions,
       riskStore: options.riskStore ?? new MemoryRiskStore(),
       ledger: options.ledger ?? new SetLedger(),
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.windowTickMs === undefined ? {} : { windowTickMs: options.windowTickMs }),
     },
     config,
   );
@@ -128,3 +137,21 @@ export const PX_CONNECTION = {
   username: "topstep",
   apiKey: { env: "MIMIK_TEST_PX_KEY" },
 };
+
+/**
+ * Real timers and real latency, with a wall clock the test sets: the engine believes it is, say,
+ * 15:54 CT on a Tuesday, and a jump moves it past a boundary at once (never a sleep until then).
+ */
+export class ShiftedClock implements Clock {
+  private offset: number;
+  constructor(start: number) {
+    this.offset = start - Date.now();
+  }
+  now = () => Date.now() + this.offset;
+  mono = () => performance.now();
+  setTimeout = (fn: () => void, ms: number): unknown => setTimeout(fn, ms);
+  clearTimeout = (handle: unknown): void => clearTimeout(handle as NodeJS.Timeout);
+  jumpTo(at: number): void {
+    this.offset = at - Date.now();
+  }
+}

@@ -70,3 +70,8 @@ export function closeFailure(code: number): string {
 export function contractHint(contractId: string): string {
   return `ProjectX has no contract ${contractId}; if ProjectX names this product differently, add its root to the connection's "symbols" (e.g. {"ES": "EP"})`;
 }
+
+/** A 429: what stops, for how long, and that copies are refused rather than sent late. */
+export function rateLimitedText(seconds: number): string {
+  return `ProjectX answered 429 (more than its 200 requests a minute): requests paused for ${seconds} s; copies in that time are refused at once, not sent late`;
+}

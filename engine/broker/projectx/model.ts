@@ -9,6 +9,15 @@ import type {
   SyncEvent,
   WorkingOrder,
 } from "../../types.js";
+import {
+  balanceEvent,
+  bustedEvent,
+  fillEvent,
+  orderView,
+  orderViewKey,
+  positionOf,
+  riskEvent,
+} from "./events.js";
 import { canonicalOf } from "./symbols.js";
 import {
   isOpenStatus,
@@ -93,7 +102,8 @@ export class ProjectXModel {
   workingOrders(accountId: number): WorkingOrder[] {
     const out: WorkingOrder[] = [];
     for (const { order } of this.orders.values())
-      if (order.accountId === accountId && isOpenStatus(order.status)) out.push(this.viewOf(order));
+      if (order.accountId === accountId && isOpenStatus(order.status))
+        out.push(orderView(order, this.nameOf));
     return out;
   }
 
@@ -115,9 +125,7 @@ export class ProjectXModel {
   }
 
   /** The canonical name of a ProjectX contract id (the id itself when it is not a futures id). */
-  nameOf(contractId: string): string {
-    return canonicalOf(contractId, this.symbols) ?? contractId;
-  }
+  readonly nameOf = (contractId: string): string => canonicalOf(contractId, this.symbols) ?? contractId;
 
   // ------------------------------------------------------------------ writes
 
@@ -155,7 +163,7 @@ export class ProjectXModel {
       if (this.allowed.has(accountId)) this.positionsBy.delete(key);
     }
     for (const p of s.positions)
-      if (this.allowed.has(p.accountId)) this.positionsBy.set(key(p), this.snapshotOf(p));
+      if (this.allowed.has(p.accountId)) this.positionsBy.set(key(p), positionOf(p, this.nameOf));
     for (const o of s.orders)
       if (this.allowed.has(o.accountId)) this.store(o).lastStatus = statusWord(o.status);
     const history: number[] = [];
@@ -187,9 +195,9 @@ export class ProjectXModel {
     for (const a of s.accounts) {
       if (!this.allowed.has(a.id)) continue;
       const c = this.cash.get(a.id);
-      if (c) events.push(this.balanceEvent(a.id));
+      if (c) events.push(balanceEvent(this.connection, a.id, c));
       this.canTrade.set(a.id, a.canTrade);
-      events.push(this.riskEvent(a.id, a.canTrade));
+      events.push(riskEvent(this.connection, a.id, a.canTrade));
     }
     this.trim();
     return events;
@@ -201,11 +209,11 @@ export class ProjectXModel {
     const before = this.cash.get(a.id);
     if (a.balance !== undefined && a.balance !== before?.amount) {
       this.cash.set(a.id, { amount: a.balance, realized: before?.realized ?? 0 });
-      events.push(this.balanceEvent(a.id));
+      events.push(balanceEvent(this.connection, a.id, this.cash.get(a.id)!));
     }
     if (this.canTrade.get(a.id) !== a.canTrade) {
       this.canTrade.set(a.id, a.canTrade);
-      events.push(this.riskEvent(a.id, a.canTrade));
+      events.push(riskEvent(this.connection, a.id, a.canTrade));
     }
     return events;
   }
@@ -228,8 +236,8 @@ export class ProjectXModel {
         clOrdId: o.customTag,
       });
     }
-    const order = this.viewOf(line.order);
-    const view = viewKey(order);
+    const order = orderView(line.order, this.nameOf);
+    const view = orderViewKey(order);
     if (view !== line.lastView) {
       line.lastView = view;
       events.push({ type: "orderUpdate", connection: this.connection, order });
@@ -241,7 +249,7 @@ export class ProjectXModel {
   applyPosition(p: PxPosition): BrokerEvent[] {
     if (!this.allowed.has(p.accountId)) return [];
     const before = this.positionsBy.get(key(p));
-    const snap = this.snapshotOf(p);
+    const snap = positionOf(p, this.nameOf);
     if (before && before.netPos === snap.netPos && before.netPrice === snap.netPrice) return [];
     if (snap.netPos === 0) this.positionsBy.delete(key(p));
     else this.positionsBy.set(key(p), snap);
@@ -269,18 +277,18 @@ export class ProjectXModel {
       qty -= covered;
     }
     if (qty === 0) return [];
-    const fill = this.fill(
-      t.id,
-      t.accountId,
-      t.orderId,
-      t.contractId,
-      sideOf(t.side),
+    const fill = fillEvent(this.connection, this.nameOf, {
+      fillId: t.id,
+      accountId: t.accountId,
+      orderId: t.orderId,
+      contractId: t.contractId,
+      side: sideOf(t.side),
       qty,
-      t.price,
-      t.at,
+      price: t.price,
+      ts: t.at ?? this.now(),
       receivedAt,
-      line,
-    );
+      clOrdId: line?.order.customTag,
+    });
     this.emitted.set(t.id, fill);
     return [fill];
   }
@@ -296,46 +304,22 @@ export class ProjectXModel {
     // A deterministic id of its own (negative: never a trade id), so a repeat is the same fill.
     const id = -(o.id * 1000 + (o.fillVolume % 1000));
     return [
-      this.fill(
-        id,
-        o.accountId,
-        o.id,
-        o.contractId,
-        sideOf(o.side),
-        gap,
-        o.filledPrice ?? 0,
-        o.updated,
+      fillEvent(this.connection, this.nameOf, {
+        fillId: id,
+        accountId: o.accountId,
+        orderId: o.id,
+        contractId: o.contractId,
+        side: sideOf(o.side),
+        qty: gap,
+        price: o.filledPrice ?? 0,
+        ts: o.updated ?? this.now(),
         receivedAt,
-        line,
-      ),
+        clOrdId: o.customTag,
+      }),
     ];
   }
 
   // ------------------------------------------------------------------ internals
-
-  /**
-   * The order as the port shows it. ProjectX names no OCO partner or bracket entry on an order
-   * (its brackets are placed by ticks and appear as plain orders), so neither link is set.
-   */
-  private viewOf(o: PxOrder): WorkingOrder {
-    const view: WorkingOrder = {
-      orderId: o.id,
-      accountId: o.accountId,
-      contractId: o.contractId,
-      contract: this.nameOf(o.contractId),
-      side: sideOf(o.side),
-      qty: o.size,
-      filledQty: o.fillVolume,
-      status: statusWord(o.status),
-    };
-    const type = orderTypeWord(o.type);
-    if (type !== undefined) view.orderType = type;
-    if (o.limitPrice !== undefined) view.price = o.limitPrice;
-    if (o.stopPrice !== undefined) view.stopPrice = o.stopPrice;
-    if (o.customTag !== undefined) view.clOrdId = o.customTag;
-    if (o.created !== undefined) view.placedAt = o.created;
-    return view;
-  }
 
   private gapOf(line: OrderLine): number {
     return line.order.fillVolume - line.traded - line.synthesized;
@@ -359,35 +343,6 @@ export class ProjectXModel {
     return fresh;
   }
 
-  private fill(
-    fillId: number,
-    accountId: number,
-    orderId: number,
-    contractId: string,
-    side: "Buy" | "Sell",
-    qty: number,
-    price: number,
-    at: number | undefined,
-    receivedAt: MonoMs,
-    line: OrderLine | undefined,
-  ): FillEvent {
-    return {
-      type: "fill",
-      connection: this.connection,
-      accountId,
-      fillId,
-      orderId,
-      contractId,
-      contract: this.nameOf(contractId),
-      side,
-      qty,
-      price,
-      ts: at ?? this.now(),
-      receivedAt,
-      clOrdId: line?.order.customTag,
-    };
-  }
-
   private voided(t: PxTrade): BrokerEvent[] {
     const fill = this.emitted.get(t.id);
     if (!fill) {
@@ -397,21 +352,7 @@ export class ProjectXModel {
     this.emitted.delete(t.id);
     const line = this.orders.get(t.orderId);
     if (line) line.traded = Math.max(0, line.traded - t.size);
-    return [
-      {
-        type: "fillBusted",
-        connection: this.connection,
-        accountId: fill.accountId,
-        fillId: fill.fillId,
-        orderId: fill.orderId,
-        contractId: fill.contractId,
-        contract: fill.contract,
-        side: fill.side,
-        qty: fill.qty,
-        price: fill.price,
-        clOrdId: fill.clOrdId,
-      },
-    ];
+    return [bustedEvent(fill)];
   }
 
   private seeTrade(id: number): void {
@@ -434,44 +375,8 @@ export class ProjectXModel {
       if (!isOpenStatus(line.order.status) && this.gapOf(line) <= 0) this.orders.delete(id);
     }
   }
-
-  private snapshotOf(p: PxPosition): PositionSnapshot {
-    return {
-      accountId: p.accountId,
-      contractId: p.contractId,
-      contract: this.nameOf(p.contractId),
-      netPos: p.netPos,
-      netPrice: p.netPos === 0 ? undefined : p.averagePrice,
-    };
-  }
-
-  private balanceEvent(accountId: number): BrokerEvent {
-    const c = this.cash.get(accountId)!;
-    return {
-      type: "balance",
-      connection: this.connection,
-      accountId,
-      amount: c.amount,
-      realizedPnL: c.realized,
-    };
-  }
-
-  private riskEvent(accountId: number, canTrade: boolean): BrokerEvent {
-    return {
-      type: "riskStatus",
-      connection: this.connection,
-      accountId,
-      adminAction: canTrade ? "canTrade: true" : "canTrade: false",
-      liquidateOnly: false,
-      locked: !canTrade,
-    };
-  }
 }
 
 function key(p: { accountId: number; contractId: string }): string {
   return `${p.accountId}|${p.contractId}`;
-}
-
-function viewKey(v: WorkingOrder): string {
-  return `${v.status}|${v.orderType}|${v.qty}|${v.filledQty}|${v.price}|${v.stopPrice}|${v.clOrdId}`;
 }

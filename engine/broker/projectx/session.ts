@@ -31,55 +31,25 @@ import {
 } from "../../types.js";
 import { backoffDelay } from "../backoff.js";
 import { BrokerRequestError } from "../errors.js";
+import { EventFanout } from "../eventFanout.js";
 import { RateLimiter, type RequestKind } from "../rateLimiter.js";
 import { Redactor, redactingLogger } from "../redact.js";
 import { ProjectXTokens } from "./auth.js";
+import { rateLimitedText } from "./errors.js";
 import { HubLink } from "./hub.js";
+import { ProjectXIntake } from "./intake.js";
 import { ProjectXModel } from "./model.js";
 import { ProjectXOrderSender } from "./orders.js";
 import { type Envelope, ProjectXRest } from "./rest.js";
-import { accountsOf, readSnapshot } from "./snapshot.js";
+import type { ProjectXSessionOptions } from "./sessionOptions.js";
+import { accountsOf, missingAccountsAlert, readSnapshot } from "./snapshot.js";
 import { projectxIdOf, projectxSymbols } from "./symbols.js";
-import {
-  type PxAccount,
-  parseAccount,
-  parseContract,
-  parseOrder,
-  parsePosition,
-  parseTrade,
-} from "./wire.js";
-
-export interface ProjectXSessionOptions {
-  /** The config connection name (echoed in every event). */
-  connection: string;
-  /** REST base (https://api.topstepx.com); requests go to <apiUrl>/api/... */
-  apiUrl: string;
-  userHubUrl: string;
-  marketHubUrl: string;
-  userName: string;
-  apiKey: string;
-  /** Account names to follow; default: every account of Account/search. */
-  accounts?: string[];
-  /** Canonical root → ProjectX root, on top of the built-in table (ES → EP, NQ → ENQ, …). */
-  symbols?: Record<string, string>;
-  clock?: Clock;
-  logger?: Logger;
-  /** ProjectX's 200 requests a minute; a 429 stops requests for lockoutMs (default 10 s). */
-  rateLimit?: { perMinute?: number; lockoutMs?: number };
-  requestTimeoutMs?: number;
-  reconnect?: { initialMs: number; maxMs: number };
-  /** SignalR keep-alive and server timeout (defaults 15 s and 30 s, SignalR's own). */
-  keepAliveMs?: number;
-  serverTimeoutMs?: number;
-  /** Renew the token this long before its 24 h are up (default 1 h). */
-  renewBeforeMs?: number;
-  /** How long an order's fillVolume may run ahead of its trade before the fill is taken from the order (default 300). */
-  tradeWaitMs?: number;
-  fetchImpl?: typeof fetch;
-}
+import { parseContract } from "./wire.js";
 
 /** Trades read back at a (re)connect: the last day's are history, never copied. */
 const HISTORY_MS = 24 * 3_600_000;
+
+export type { ProjectXSessionOptions } from "./sessionOptions.js";
 
 export class ProjectXBrokerSession implements BrokerSession {
   readonly connection: string;
@@ -95,7 +65,7 @@ export class ProjectXBrokerSession implements BrokerSession {
   private readonly userHub: HubLink;
   private readonly marketHub: HubLink;
   private readonly orders: ProjectXOrderSender;
-  private readonly listeners = new Set<(event: BrokerEvent) => void>();
+  private readonly fanout = new EventFanout(() => this.logger);
   private readonly wanted: ReadonlySet<string> | undefined;
   private readonly quoteIds = new Set<string>();
   private readonly lookups = new Map<string, Promise<ContractSpec | undefined>>();
@@ -109,8 +79,7 @@ export class ProjectXBrokerSession implements BrokerSession {
   private bootAttempt = 0;
   private firstOutcome: (() => void) | undefined;
   private rateAlertUntil = 0;
-  private readonly tradeWaitMs: number;
-  private readonly gapTimers = new Map<number, unknown>();
+  private readonly intake: ProjectXIntake;
 
   constructor(private readonly opts: ProjectXSessionOptions) {
     this.connection = opts.connection;
@@ -119,7 +88,6 @@ export class ProjectXBrokerSession implements BrokerSession {
     this.redactor = new Redactor([opts.apiKey]);
     this.logger = redactingLogger(opts.logger ?? silentLogger, this.redactor);
     this.wanted = opts.accounts ? new Set(opts.accounts.map((a) => a.toUpperCase())) : undefined;
-    this.tradeWaitMs = opts.tradeWaitMs ?? 300;
     const perMinute = opts.rateLimit?.perMinute ?? 200;
     this.limiter = new RateLimiter({
       clock: this.clock,
@@ -148,6 +116,15 @@ export class ProjectXBrokerSession implements BrokerSession {
       onFatal: (error) => this.setState("reauth-needed", error.message),
     });
     this.model = new ProjectXModel(opts.connection, this.symbols, () => this.clock.now());
+    this.intake = new ProjectXIntake({
+      connection: opts.connection,
+      model: this.model,
+      clock: this.clock,
+      logger: this.logger,
+      tradeWaitMs: opts.tradeWaitMs ?? 300,
+      synced: () => this.synced,
+      emit: (event) => this.emit(event),
+    });
     const reconnect = opts.reconnect ?? { initialMs: 500, maxMs: 30_000 };
     const hubTiming = {
       reconnect,
@@ -169,10 +146,10 @@ export class ProjectXBrokerSession implements BrokerSession {
       url: opts.userHubUrl,
       ...hubTiming,
       handlers: {
-        GatewayUserAccount: live((v) => this.onAccount(v)),
-        GatewayUserOrder: live((v, at) => this.onOrder(v, at)),
-        GatewayUserPosition: live((v) => this.onPosition(v)),
-        GatewayUserTrade: live((v, at) => this.onTrade(v, at)),
+        GatewayUserAccount: live((v) => this.intake.account(v)),
+        GatewayUserOrder: live((v) => this.intake.order(v)),
+        GatewayUserPosition: live((v) => this.intake.position(v)),
+        GatewayUserTrade: live((v, at) => this.intake.trade(v, at)),
       },
       onConnected: () => this.userHubUp(),
       onDown: (reason) => this.userHubDown(reason),
@@ -181,7 +158,7 @@ export class ProjectXBrokerSession implements BrokerSession {
       name: "market hub",
       url: opts.marketHubUrl,
       ...hubTiming,
-      handlers: { GatewayQuote: (id: unknown, data: unknown) => this.onQuote(id, data) },
+      handlers: { GatewayQuote: (id: unknown, data: unknown) => this.intake.quote(id, data) },
       onConnected: async () => {
         for (const id of this.quoteIds) await this.marketHub.invoke("SubscribeContractQuotes", id);
       },
@@ -221,8 +198,7 @@ export class ProjectXBrokerSession implements BrokerSession {
     this.stopped = true;
     this.synced = false;
     this.clock.clearTimeout(this.bootTimer);
-    for (const t of this.gapTimers.values()) this.clock.clearTimeout(t);
-    this.gapTimers.clear();
+    this.intake.stop();
     this.tokens.stop();
     await Promise.all([this.userHub.stop(), this.marketHub.stop()]);
     this.setState("down", "stopped");
@@ -233,8 +209,7 @@ export class ProjectXBrokerSession implements BrokerSession {
   }
 
   on(listener: (event: BrokerEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.fanout.on(listener);
   }
 
   // ------------------------------------------------------------------ reads
@@ -318,13 +293,12 @@ export class ProjectXBrokerSession implements BrokerSession {
   private async boot(): Promise<void> {
     try {
       const env = await this.call("Account/search", { onlyActiveAccounts: true }, "exit");
-      if (!env.success)
-        throw new BrokerRequestError(
-          "rejected",
-          `Account/search failed: ${env.errorMessage ?? env.errorCode}`,
-        );
-      this.model.setAccounts(accountsOf(env), this.wanted);
-      this.warnMissingAccounts(accountsOf(env));
+      const why = `Account/search failed: ${env.errorMessage ?? env.errorCode}`;
+      if (!env.success) throw new BrokerRequestError("rejected", why);
+      const found = accountsOf(env);
+      this.model.setAccounts(found, this.wanted);
+      const missing = missingAccountsAlert(this.connection, this.opts.userName, this.wanted, found);
+      if (missing) this.emit(missing);
       if (this.stopped) return;
       this.userHub.start();
       this.marketHub.start();
@@ -360,80 +334,13 @@ export class ProjectXBrokerSession implements BrokerSession {
     const waiting = this.buffered;
     this.buffered = [];
     for (const apply of waiting) apply();
-    for (const o of snapshot.orders) this.watchGap(o.id);
+    for (const o of snapshot.orders) this.intake.watchGap(o.id);
   }
 
   private userHubDown(reason: string): void {
     if (this.stopped) return;
     this.synced = false;
     this.setState("reconnecting", reason);
-  }
-
-  // ------------------------------------------------------------------ hub events
-
-  private onAccount(value: unknown): void {
-    const a = parseAccount(value);
-    if (!a) {
-      this.malformed("GatewayUserAccount");
-      return;
-    }
-    for (const ev of this.model.applyAccount(a)) this.emit(ev);
-  }
-
-  private onOrder(value: unknown, _receivedAt: MonoMs): void {
-    const o = parseOrder(value);
-    if (!o) {
-      this.malformed("GatewayUserOrder");
-      return;
-    }
-    const { events, gap } = this.model.applyOrder(o);
-    for (const ev of events) this.emit(ev);
-    if (gap) this.watchGap(o.id);
-  }
-
-  private onPosition(value: unknown): void {
-    const p = parsePosition(value);
-    if (!p) {
-      this.malformed("GatewayUserPosition");
-      return;
-    }
-    for (const ev of this.model.applyPosition(p)) this.emit(ev);
-  }
-
-  private onTrade(value: unknown, receivedAt: MonoMs): void {
-    const t = parseTrade(value);
-    if (!t) {
-      this.malformed("GatewayUserTrade");
-      return;
-    }
-    for (const ev of this.model.applyTrade(t, receivedAt)) this.emit(ev);
-  }
-
-  private onQuote(id: unknown, data: unknown): void {
-    const price = (data as { lastPrice?: unknown } | null)?.lastPrice;
-    if (typeof id !== "string" || typeof price !== "number" || !Number.isFinite(price)) return;
-    this.model.setPrice(id, price);
-    this.emit({
-      type: "quote",
-      connection: this.connection,
-      contractId: id,
-      contract: this.model.nameOf(id),
-      price,
-      ts: this.clock.now(),
-    });
-  }
-
-  /** An order's fillVolume ran ahead of its trades: give the trade a moment, then take the fill from the order. */
-  private watchGap(orderId: number): void {
-    if (this.gapTimers.has(orderId)) return;
-    this.gapTimers.set(
-      orderId,
-      this.clock.setTimeout(() => {
-        this.gapTimers.delete(orderId);
-        if (!this.synced) return;
-        for (const ev of this.model.synthesize(orderId, this.clock.mono())) this.emit(ev);
-      }, this.tradeWaitMs),
-    );
   }
 
   private async lookup(id: string): Promise<ContractSpec | undefined> {
@@ -459,34 +366,13 @@ export class ProjectXBrokerSession implements BrokerSession {
     }
   }
 
-  private warnMissingAccounts(found: readonly PxAccount[]): void {
-    if (!this.wanted) return;
-    const names = new Set(found.map((a) => a.name.toUpperCase()));
-    const missing = [...this.wanted].filter((n) => !names.has(n));
-    if (missing.length > 0)
-      this.emit({
-        type: "brokerAlert",
-        connection: this.connection,
-        level: "warn",
-        message: `ProjectX user ${this.opts.userName} has no active account named ${missing.join(", ")} (it has: ${[...names].join(", ") || "none"})`,
-      });
-  }
-
   private rateLimited(until: number): void {
     if (until <= this.rateAlertUntil) return;
     const first = this.rateAlertUntil < this.clock.now();
     this.rateAlertUntil = until;
     if (!first) return;
-    this.emit({
-      type: "brokerAlert",
-      connection: this.connection,
-      level: "warn",
-      message: `ProjectX answered 429 (more than its 200 requests a minute): requests paused for ${Math.round((until - this.clock.now()) / 1000)} s; copies in that time are refused at once, not sent late`,
-    });
-  }
-
-  private malformed(what: string): void {
-    this.logger.warn("malformed ProjectX event skipped", { connection: this.connection, event: what });
+    const message = rateLimitedText(Math.round((until - this.clock.now()) / 1000));
+    this.emit({ type: "brokerAlert", connection: this.connection, level: "warn", message });
   }
 
   private setState(state: ConnectionState, reason?: string): void {
@@ -508,15 +394,6 @@ export class ProjectXBrokerSession implements BrokerSession {
   }
 
   private emit(event: BrokerEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (err) {
-        this.logger.error("broker event listener threw", {
-          type: event.type,
-          error: err instanceof Error ? err.message : String(err),
-        });
-      }
-    }
+    this.fanout.emit(event);
   }
 }

@@ -1,4 +1,4 @@
-import type { BrokerAccount } from "../../types.js";
+import type { BrokerAccount, BrokerAlertEvent } from "../../types.js";
 import type { Snapshot } from "./model.js";
 import type { Envelope } from "./rest.js";
 import { type PxAccount, parseAccount, parseOrder, parsePosition, parseTrade } from "./wire.js";
@@ -54,4 +54,24 @@ function list<T>(value: unknown, parse: (v: unknown) => T | undefined): T[] {
     if (parsed !== undefined) out.push(parsed);
   }
   return out;
+}
+
+/** The configured account names this ProjectX user does not have (active), as an alert; none missing, undefined. */
+export function missingAccountsAlert(
+  connection: string,
+  userName: string,
+  wanted: ReadonlySet<string> | undefined,
+  found: readonly PxAccount[],
+): BrokerAlertEvent | undefined {
+  if (!wanted) return undefined;
+  const names = new Set(found.map((a) => a.name.toUpperCase()));
+  const missing = [...wanted].filter((n) => !names.has(n));
+  if (missing.length === 0) return undefined;
+  const has = [...names].join(", ") || "none";
+  return {
+    type: "brokerAlert",
+    connection,
+    level: "warn",
+    message: `ProjectX user ${userName} has no active account named ${missing.join(", ")} (it has: ${has})`,
+  };
 }

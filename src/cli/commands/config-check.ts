@@ -1,3 +1,4 @@
+import { readCalendars } from "../../../data/calendar.js";
 import { checkConfigFile } from "../../../data/configFile.js";
 import { mirrorBudgetWarnings } from "../../../data/mirrorBudget.js";
 import { resolveConfigPath } from "../../../data/paths.js";
@@ -61,7 +62,9 @@ Tradovate API key ("cid" and a "secret" source; "appId" must be the name you gav
 every ProjectX connection ("broker": "projectx") has a user name and an "apiKey" source, a "url"
 only for the simulator and "hosts" only for a live one, and that each connection's password, API
 secret or API key, and each notification target's token or secret URL, can be found
-(environment variable set, credentials file present with mode 0600).
+(environment variable set, credentials file present with mode 0600), and that each group's
+blackout calendar ("windows": {"blackouts": {"file": …}}, JSON or iCalendar) can be read, every
+event in it with a start and an end.
 Warns (and still exits 0) when a group that mirrors working orders ("copy": "orders" or
 "protect": true) would spend more of a login's request budget than it may: followers on that
 login × the group's expectedOrdersPerHour × 2 requests.
@@ -83,6 +86,7 @@ Examples
       ? [
           ...(await secretProblems(check.config, choice.display, ctx.env)),
           ...(await targetSecretProblems(check.config, choice.display, ctx.env)),
+          ...(await readCalendars(check.config, choice.path, choice.display)).problems,
         ]
       : check.problems;
     if (problems.length > 0) {

@@ -6,7 +6,7 @@ import { resolveSecret } from "../../../data/secrets.js";
 import { UserError } from "../../../data/userError.js";
 import { NoInstanceError } from "../../control/index.js";
 import { buildReport } from "../../report/build.js";
-import { type BrokerChoice, readBroker, readJournalAround } from "../../report/load.js";
+import { BROKER_LOOKBACK_MS, type BrokerChoice, readBroker, readJournalAround } from "../../report/load.js";
 import { reportRange } from "../../report/range.js";
 import { renderCsv, renderText } from "../../report/render.js";
 import { secretScrubber } from "../../text/scrub.js";
@@ -103,6 +103,7 @@ async function runReport(ctx: CommandContext, options: ReportCommandOptions): Pr
     env: ctx.env,
     choice: brokerChoice,
     instanceRunning: brokerChoice === "auto" && (await instanceRunning(ctx, flags.config)),
+    since: range.start - BROKER_LOOKBACK_MS,
     fetchImpl: options.fetchImpl,
   });
   const report = buildReport({

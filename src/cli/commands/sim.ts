@@ -5,7 +5,7 @@ import {
   ScenarioError,
   simEndpoints,
   startSimulator,
-} from "../../../engine/sim/index.js";
+} from "../../../engine/index.js";
 import { untilSignal } from "../../process/signals.js";
 import type { Command, CommandContext } from "../command.js";
 import { parseFlags } from "../flags.js";
@@ -50,14 +50,15 @@ function describe(url: string, scenario: Scenario): string {
 export function createSimCommand(waitForStop: () => Promise<unknown> = untilSignal): Command {
   return {
     name: "sim",
-    summary: "run the Tradovate-compatible simulator on 127.0.0.1",
+    summary: "run the broker simulator (Tradovate and ProjectX) on 127.0.0.1",
     outputOptional: true,
     help: `Usage
   mimik sim [--port N] [--scenario FILE] [--seed N]
 
 Runs a local server that speaks Tradovate's REST and WebSocket protocol (auth, account and
-order endpoints, user/syncrequest, props events, market data), so mimik and its tests can trade
-without reaching Tradovate. Its first line is "listening on http://127.0.0.1:PORT"; then the
+order endpoints, user/syncrequest, props events, market data) and ProjectX's REST API and
+SignalR hubs (/api, /hubs) over one book, so mimik and its tests can trade without reaching
+either broker. Its first line is "listening on http://127.0.0.1:PORT"; then the
 scenario's users (simulated logins, not secrets) and accounts. Runs until Ctrl+C or SIGTERM.
 
 Faults and prices are driven through the control API under /sim/... (see the README).

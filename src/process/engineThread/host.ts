@@ -14,6 +14,7 @@ import {
 import { Notifier } from "../../notify/notifier.js";
 import { targetSecretValues } from "../../notify/secrets.js";
 import { scrubData, scrubEvent, secretScrubber } from "../../text/scrub.js";
+import { CalendarWatch } from "../calendarWatch.js";
 import { journalSink } from "../journalSink.js";
 import { secretValues, sessionsFor } from "../sessions.js";
 import type { EngineInit, ThreadError } from "./protocol.js";
@@ -48,6 +49,17 @@ export async function openEngineHost(
     warn: (message, data) => logger.warn(scrub(message), scrubData(data, scrub)),
     error: (message, data) => logger.error(scrub(message), scrubData(data, scrub)),
   };
+  // The blackout calendars first: a bad one refuses the start before any file is opened. The
+  // panic button's engine (copying off) has no windows: nothing may stop it from flattening.
+  const copying = init.copying ?? true;
+  let onCalendars: (calendars: ReturnType<CalendarWatch["current"]>) => void = () => undefined;
+  let onProblem: (message: string) => void = (message) => log.error(message);
+  const calendars = new CalendarWatch({
+    configPath: init.configPath,
+    apply: (c) => onCalendars(c),
+    problem: (message) => onProblem(message),
+  });
+  if (copying) await calendars.open(init.config);
   const state = await RuntimeStateRepository.open(init.statePath);
   const ledger = new SetLedger(init.seedLedger ? await leaderFillKeys(init.journalPath) : []);
   const journal = await JournalWriter.open(init.journalPath, {
@@ -69,10 +81,9 @@ export async function openEngineHost(
           }
         : {}),
     }).filter((s) => !only || config.accounts.some((a) => a.connection === s.connection && only.has(a.name)));
-  const engine = new Engine(
-    { sessions, riskStore: state, ledger, logger: log, copying: init.copying ?? true },
-    config,
-  );
+  const engine = new Engine({ sessions, riskStore: state, ledger, logger: log, copying }, config);
+  engine.setCalendars(calendars.current());
+  onCalendars = (c) => engine.setCalendars(c);
   const listeners = new Set<(event: EngineEvent) => void>();
   const sink = journalSink(journal, () => config);
   const publish = (event: EngineEvent) => {
@@ -97,11 +108,17 @@ export async function openEngineHost(
     publish(event);
     notifier?.push(event);
   });
+  onProblem = (message) =>
+    publish(scrubEvent({ type: "alert", at: Date.now(), level: "error", message }, scrub));
   return {
     execute: (command) => engine.execute(command),
     setConfig(next) {
       config = next;
       engine.setConfig(next);
+      if (copying)
+        calendars
+          .setConfig(next)
+          .catch((error: unknown) => onProblem(`calendars not read: ${String(error)}`));
       journal.append({ type: "config", groups: next.groups.length, accounts: next.accounts.length });
     },
     on(listener) {
@@ -111,12 +128,14 @@ export async function openEngineHost(
     async start() {
       journal.append({ type: "start", mode: init.mode, pid: process.pid });
       notifier?.start();
+      if (copying) calendars.start();
       await engine.start();
     },
     async stop() {
       // Takes no more events from here (a deliberate stop is not a lost connection) and delivers
       // what is queued while the engine stops.
       const notified = notifier?.close();
+      calendars.stop();
       await engine.stop();
       await notified;
       journal.append({ type: "stop", pid: process.pid });

@@ -149,6 +149,8 @@ function stateKey(event: EngineEvent): string | undefined {
       return `budget\u0000${event.connection}`;
     case "latency":
       return "latency";
+    case "window":
+      return `window\u0000${event.group}`;
     default:
       return undefined;
   }

@@ -22,6 +22,8 @@ export interface EngineInit {
   /** Notification targets' secrets (or why they could not be read); absent = no notifications. */
   notifySecrets?: ResolvedTargets | undefined;
   embeddedSimUrl?: string | undefined;
+  /** The config file: calendar files (trading window blackouts) are found from its folder. */
+  configPath?: string | undefined;
   /**
    * false: the engine acts on commands only and copies nothing (the direct flatten's short-lived
    * engine). Default true.

@@ -128,11 +128,13 @@ export function validateGroup(ctx: GroupFormContext, values: FormValues): Valida
   return { ok: true, value: parsed.data };
 }
 
-/** The group's working-order settings, kept through an edit of the form's fields. */
+/** The group's working-order settings and trading windows, kept through an edit of the form's fields. */
 function keptFromFile(g: Group | undefined): Partial<Group> {
   if (!g) return {};
-  const { copy, protect, late, expectedOrdersPerHour } = g;
+  const { copy, protect, late, expectedOrdersPerHour, windows } = g;
   return Object.fromEntries(
-    Object.entries({ copy, protect, late, expectedOrdersPerHour }).filter(([, v]) => v !== undefined),
+    Object.entries({ copy, protect, late, expectedOrdersPerHour, windows }).filter(
+      ([, v]) => v !== undefined,
+    ),
   );
 }

@@ -1,0 +1,97 @@
+import type {
+  BalanceEvent,
+  FillBustedEvent,
+  FillEvent,
+  PositionSnapshot,
+  RiskStatusEvent,
+  WorkingOrder,
+} from "../../types.js";
+import { orderTypeWord, type PxOrder, type PxPosition, sideOf, statusWord } from "./wire.js";
+
+/** The port's events and views built from ProjectX entities: pure, the model keeps the state. */
+
+type NameOf = (contractId: string) => string;
+
+/**
+ * The order as the port shows it. ProjectX names no OCO partner or bracket entry on an order
+ * (its brackets are placed by ticks and appear as plain orders), so neither link is set.
+ */
+export function orderView(o: PxOrder, nameOf: NameOf): WorkingOrder {
+  const view: WorkingOrder = {
+    orderId: o.id,
+    accountId: o.accountId,
+    contractId: o.contractId,
+    contract: nameOf(o.contractId),
+    side: sideOf(o.side),
+    qty: o.size,
+    filledQty: o.fillVolume,
+    status: statusWord(o.status),
+  };
+  const type = orderTypeWord(o.type);
+  if (type !== undefined) view.orderType = type;
+  if (o.limitPrice !== undefined) view.price = o.limitPrice;
+  if (o.stopPrice !== undefined) view.stopPrice = o.stopPrice;
+  if (o.customTag !== undefined) view.clOrdId = o.customTag;
+  if (o.created !== undefined) view.placedAt = o.created;
+  return view;
+}
+
+/** What an orderUpdate says of an order: an unchanged repeat says nothing. */
+export function orderViewKey(v: WorkingOrder): string {
+  return `${v.status}|${v.orderType}|${v.qty}|${v.filledQty}|${v.price}|${v.stopPrice}|${v.clOrdId}`;
+}
+
+export function fillEvent(
+  connection: string,
+  nameOf: NameOf,
+  f: Omit<FillEvent, "type" | "connection" | "contract">,
+): FillEvent {
+  return { type: "fill", connection, ...f, contract: nameOf(f.contractId) };
+}
+
+/** A voided trade takes back the fill it was. */
+export function bustedEvent(fill: FillEvent): FillBustedEvent {
+  return {
+    type: "fillBusted",
+    connection: fill.connection,
+    accountId: fill.accountId,
+    fillId: fill.fillId,
+    orderId: fill.orderId,
+    contractId: fill.contractId,
+    contract: fill.contract,
+    side: fill.side,
+    qty: fill.qty,
+    price: fill.price,
+    clOrdId: fill.clOrdId,
+  };
+}
+
+export function positionOf(p: PxPosition, nameOf: NameOf): PositionSnapshot {
+  return {
+    accountId: p.accountId,
+    contractId: p.contractId,
+    contract: nameOf(p.contractId),
+    netPos: p.netPos,
+    netPrice: p.netPos === 0 ? undefined : p.averagePrice,
+  };
+}
+
+export function balanceEvent(
+  connection: string,
+  accountId: number,
+  cash: { amount: number; realized: number },
+): BalanceEvent {
+  return { type: "balance", connection, accountId, amount: cash.amount, realizedPnL: cash.realized };
+}
+
+/** ProjectX says only whether an account may trade: false reads as a broker lock. */
+export function riskEvent(connection: string, accountId: number, canTrade: boolean): RiskStatusEvent {
+  return {
+    type: "riskStatus",
+    connection,
+    accountId,
+    adminAction: canTrade ? "canTrade: true" : "canTrade: false",
+    liquidateOnly: false,
+    locked: !canTrade,
+  };
+}

@@ -1,0 +1,57 @@
+import type { Clock, Logger } from "../types.js";
+import type { BudgetLimits } from "./budgetRules.js";
+import type { ReconnectOptions, SupersededOptions } from "./connectPolicy.js";
+import type { Credentials } from "./rest.js";
+import type { WebSocketConstructor } from "./socket.js";
+
+export interface BrokerSessionOptions {
+  /** The config connection name (echoed in every event). */
+  connection: string;
+  restUrl: string;
+  wsUrl: string;
+  mdUrl: string;
+  credentials: Credentials;
+  /** Account names to sync; default: every account of account/list. */
+  accounts?: string[];
+  clock?: Clock;
+  logger?: Logger;
+  /**
+   * The request budget (default Tradovate's published 1,000/s, 5,000/min, 5,000/h); a 429 stops
+   * every request for lockoutMs (default 1 h).
+   */
+  rateLimit?: Partial<BudgetLimits> & { lockoutMs?: number };
+  heartbeatMs?: number;
+  watchdogMs?: number;
+  requestTimeoutMs?: number;
+  reconnect?: ReconnectOptions;
+  /** Another login took the session: how long to wait, and when it is an eviction loop. */
+  superseded?: Partial<SupersededOptions>;
+  /** Logins stop this long after a 423 that names no Retry-After (default 1 h). */
+  loginLockoutMs?: number;
+  /** The longest penalty wait an order accepts before failing with "penalty" (default 1000). */
+  maxOrderPenaltyWaitMs?: number;
+  /** A split sync snapshot is complete after this long without a part (default 150). */
+  syncSettleMs?: number;
+  renewBeforeMs?: number;
+  /** Defaults to the `ws` package; any WHATWG-style WebSocket constructor works. */
+  WebSocketImpl?: WebSocketConstructor;
+  fetchImpl?: typeof fetch;
+  /** Authorize this long after the socket opened when no `o` frame came (default 1000). */
+  authorizeFallbackMs?: number;
+  /** How long a fill whose order is unknown waits for the order before order/item (default 300). */
+  orderWaitMs?: number;
+}
+
+/** The options' timings with Tradovate's defaults filled in. */
+export function timingsOf(opts: BrokerSessionOptions) {
+  const { lockoutMs = 3_600_000, ...limits } = opts.rateLimit ?? {};
+  return {
+    lockoutMs,
+    heartbeatMs: opts.heartbeatMs ?? 2500,
+    watchdogMs: opts.watchdogMs ?? 10_000,
+    requestTimeoutMs: opts.requestTimeoutMs ?? 10_000,
+    reconnect: opts.reconnect ?? { initialMs: 500, maxMs: 30_000 },
+    /** Tradovate's published user limits unless the connection says otherwise. */
+    limits: { perSecond: 1000, perMinute: 5000, perHour: 5000, ...limits } satisfies BudgetLimits,
+  };
+}
