@@ -314,7 +314,7 @@ function table(r: {
   const ff = r.firstFrame;
   if (ff)
     lines.push(
-      `Start to first frame (mimik --demo in tmux): ${"ms" in ff ? `${ff.ms} ms (target < 1000)` : `skipped: ${ff.skipped}`}`,
+      `Start to first frame (mimik --demo in tmux): ${"ms" in ff ? `${ff.ms} ms (target < 500)` : `skipped: ${ff.skipped}`}`,
     );
   const mem = r.memory;
   if (mem)
