@@ -66,7 +66,7 @@ export class Hub {
           framesFor.set(key, frames);
         }
         // A batch the shapes split over two frames stays split (the client must cope with that).
-        frames.forEach((f, i) => s.send(f, { apart: i > 0, account: accountId }));
+        for (let i = 0; i < frames.length; i++) s.send(frames[i]!, { apart: i > 0, account: accountId });
       }
       const stamps = this.stamps;
       // Stamped once the tick's frames are written (the sockets' flushes were queued first).
