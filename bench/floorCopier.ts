@@ -1,7 +1,7 @@
 /**
  * The floor: the least work any copier can do on this wire, in a process of its own. It logs in
  * the leader's login and the followers' login, syncs, and on each leader fill writes one market
- * order per follower at once, same side and size, with nothing else: no dedupe, no gates, no
+ * order per follower at once (in one TCP write, as mimik does), same side and size, with nothing else: no dedupe, no gates, no
  * risk, no journal, no screen. `npm run bench` runs it beside mimik on the same simulator and
  * scenario, timed by the same outside observer, and reports mimik as a ratio of it.
  *
@@ -23,17 +23,19 @@ async function main(): Promise<void> {
     const action = event.entity.action;
     const qty = event.entity.qty;
     seq += 1;
-    for (const f of followers)
-      copy.send("order/placeorder", {
-        accountSpec: f.name,
-        accountId: f.id,
-        action,
-        symbol: contractName,
-        orderQty: qty,
-        orderType: "Market",
-        isAutomated: true,
-        clOrdId: `floor-${seq}-${f.id}`,
-      });
+    copy.together(() => {
+      for (const f of followers)
+        copy.send("order/placeorder", {
+          accountSpec: f.name,
+          accountId: f.id,
+          action,
+          symbol: contractName,
+          orderQty: qty,
+          orderType: "Market",
+          isAutomated: true,
+          clOrdId: `floor-${seq}-${f.id}`,
+        });
+    });
   });
   // The benchmark trades one contract; its name is what placeorder takes.
   const contractName = process.env.FLOOR_SYMBOL ?? "ESZ6";

@@ -21,18 +21,29 @@ import { spawnSim } from "./simProcess.js";
 import { type Summary, summarise } from "./stats.js";
 import { wireLogin } from "./wire.js";
 
-export type CopierKind = "mimik" | "floor";
+/** "console": mimik's console (`mimik --config`, engine in its worker thread) in a pseudo-terminal. */
+export type CopierKind = "mimik" | "console" | "floor";
 
 export interface CopierResult {
   e2e: Summary;
   ordersOut: Summary;
   /** Milliseconds of CPU per leader fill. */
   cpuPerFill: number;
+  /** Every sample, for pooling runs. */
+  samples: { e2e: number[]; ordersOut: number[] };
 }
 
 const SYMBOL = "ESZ6";
 /** Linux's clock ticks per second for /proc/<pid>/stat (sysconf(_SC_CLK_TCK) is 100 everywhere). */
 const CLK_TCK = 100;
+
+/** The copier's node process: for the console, the child of `script` that holds the terminal. */
+function copierPid(kind: CopierKind, child: ChildProcess): number {
+  const pid = child.pid ?? 0;
+  if (kind !== "console") return pid;
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(" ");
+  return Number(children[0] ?? pid);
+}
 
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
@@ -63,24 +74,35 @@ async function startCopier(kind: CopierKind, followers: number, simUrl: string, 
   } else {
     const config = join(dir, "config.json");
     writeFileSync(config, JSON.stringify(fleetConfig({ followers }, simUrl)));
-    child = spawn(process.execPath, [join(bench, "..", "bin", "mimik.js"), "headless", "--config", config], {
-      stdio: ["pipe", "pipe", "inherit"],
-      env: {
-        PATH: process.env.PATH,
-        HOME: dir,
-        XDG_RUNTIME_DIR: join(dir, "run"),
-        XDG_CONFIG_HOME: join(dir, "cfg"),
-        ...FLEET_ENV,
-      },
-    });
-    ready = /mimik headless running/;
+    const env = {
+      PATH: process.env.PATH,
+      HOME: dir,
+      XDG_RUNTIME_DIR: join(dir, "run"),
+      XDG_CONFIG_HOME: join(dir, "cfg"),
+      ...FLEET_ENV,
+    };
+    const bin = join(bench, "..", "bin", "mimik.js");
+    if (kind === "console") {
+      // util-linux `script` gives the console a real pseudo-terminal (120×40) whose output is
+      // read as fast as it comes, like a terminal emulator that keeps up.
+      const command = `stty cols 120 rows 40; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} --config ${JSON.stringify(config)}`;
+      child = spawn("script", ["-qfec", command, "/dev/null"], { stdio: ["pipe", "pipe", "inherit"], env });
+      ready = /conn 2\/2 up/;
+    } else {
+      child = spawn(process.execPath, [bin, "headless", "--config", config], {
+        stdio: ["pipe", "pipe", "inherit"],
+        env,
+      });
+      ready = /mimik headless running/;
+    }
   }
   // The copier's output is read (and dropped) as fast as it comes, like a terminal that keeps up.
   let text = "";
   await new Promise<void>((resolve, reject) => {
     child.stdout?.on("data", (chunk: Buffer) => {
-      if (text.length < 1 << 16) text += chunk.toString("utf8");
-      if (ready.test(text)) resolve();
+      // The tail only, without terminal escapes: the console redraws whole frames.
+      text = (text + chunk.toString("utf8")).slice(-(1 << 16));
+      if (ready.test(text.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, ""))) resolve();
     });
     child.once("exit", (code) =>
       reject(new Error(`${kind} copier exited (code ${code}) before it was ready`)),
@@ -100,6 +122,7 @@ export async function measureCopier(
   const logins: { close(): void }[] = [];
   try {
     copier = await startCopier(kind, followers, sim.url, dir);
+    const pid = copierPid(kind, copier);
     // The observer: every follower's order and fill, and the leader's fills, as they reach it.
     let leaderAt = 0;
     let fills = 0;
@@ -124,7 +147,7 @@ export async function measureCopier(
     const out: number[] = [];
     let cpuStart = 0;
     for (let round = 0; round < plan.warmup + plan.rounds; round++) {
-      if (round === plan.warmup) cpuStart = cpuMs(copier.pid ?? 0);
+      if (round === plan.warmup) cpuStart = cpuMs(pid);
       fills = 0;
       await sim.stamps(); // what the last round left behind
       const done = new Promise<void>((resolve, reject) => {
@@ -142,25 +165,32 @@ export async function measureCopier(
       if (leaderSent !== undefined && stamps.orders.length === followers)
         out.push((lastOrder - leaderSent) / 1e6);
     }
-    const cpuPerFill = (cpuMs(copier.pid ?? 0) - cpuStart) / plan.rounds;
-    return { e2e: summarise(e2e), ordersOut: summarise(out), cpuPerFill };
+    const cpuPerFill = (cpuMs(pid) - cpuStart) / plan.rounds;
+    return { e2e: summarise(e2e), ordersOut: summarise(out), cpuPerFill, samples: { e2e, ordersOut: out } };
   } finally {
     for (const l of logins) l.close();
-    if (copier) await stop(copier);
+    if (copier) await stop(copier, kind === "console" ? copierPid(kind, copier) : undefined);
     await sim.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function stop(child: ChildProcess): Promise<void> {
+/** Stops the copier; the console is stopped by signalling its node process (inner), not `script`. */
+function stop(child: ChildProcess, inner?: number): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    const timer = setTimeout(() => {
+      if (inner !== undefined) process.kill(inner, "SIGKILL");
+      child.kill("SIGKILL");
+    }, 10_000);
     child.once("exit", () => {
       clearTimeout(timer);
       resolve();
     });
-    child.stdin?.end();
-    child.kill("SIGTERM");
+    if (inner !== undefined) process.kill(inner, "SIGTERM");
+    else {
+      child.stdin?.end();
+      child.kill("SIGTERM");
+    }
   });
 }

@@ -17,6 +17,8 @@ export interface WireLogin {
   socket: WebSocket;
   /** Writes one request frame now; returns nothing (the floor never waits for a reply). */
   send(endpoint: string, body: unknown): void;
+  /** Runs `writes` with the TCP socket corked: its frames leave in one write, as mimik's fan-out does. */
+  together(writes: () => void): void;
   close(): void;
 }
 
@@ -45,6 +47,15 @@ export async function wireLogin(
   const waiting = new Map<number, (d: unknown) => void>();
   const send = (endpoint: string, body: unknown) => {
     socket.send(`${endpoint}\n${nextId++}\n\n${body === undefined ? "" : JSON.stringify(body)}`);
+  };
+  const together = (writes: () => void) => {
+    const raw = (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    raw?.cork();
+    try {
+      writes();
+    } finally {
+      raw?.uncork();
+    }
   };
   const request = (endpoint: string, body: unknown) =>
     new Promise<unknown>((resolve) => {
@@ -89,6 +100,7 @@ export async function wireLogin(
     accounts,
     socket,
     send,
+    together,
     close() {
       clearInterval(heartbeat);
       socket.close();

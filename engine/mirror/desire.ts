@@ -122,7 +122,8 @@ function allocateExits(input: DesireInput, pending: LeaderOrder[][], exits: Lead
     const skip = (reason: string) => {
       for (const o of set) out.skips.push({ leaderId: o.id, reason });
     };
-    if (closes === undefined) skip(MIRROR_REASONS.noPosition);
+    // Flat while openings are held (not whitelisted, locked, paused …): that is why it holds nothing.
+    if (closes === undefined) skip(input.follower.entriesHeld ?? MIRROR_REASONS.noPosition);
     else if (set[0]!.side !== closes) skip(MIRROR_REASONS.otherSide);
     else {
       const share = Math.max(1, roundDiv(Math.abs(F) * Math.max(...set.map(remainingOf)), Math.max(1, L)));

@@ -65,11 +65,16 @@ export class Hub {
           });
           framesFor.set(key, frames);
         }
-        for (const f of frames) s.send(f);
+        // A batch the shapes split over two frames stays split (the client must cope with that).
+        for (let i = 0; i < frames.length; i++) s.send(frames[i]!, { apart: i > 0, account: accountId });
       }
-      if (this.stamps)
-        for (const e of events)
-          if (e.d.entityType === "fill" && e.d.eventType === "Created") this.stamps.fill(accountId);
+      const stamps = this.stamps;
+      // Stamped once the tick's frames are written (the sockets' flushes were queued first).
+      if (stamps)
+        queueMicrotask(() => {
+          for (const e of events)
+            if (e.d.entityType === "fill" && e.d.eventType === "Created") stamps.fill(accountId);
+        });
     });
   }
 

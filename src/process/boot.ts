@@ -15,10 +15,15 @@ import { forgetTargetSecretEnv, resolveTargetSecrets } from "../notify/secrets.j
 import type { Mode } from "../screen/viewModel.js";
 import { EngineStore } from "../store/engineStore.js";
 import { type Actions, createActions, deferredActions } from "./actions.js";
+import {
+  type ConnectionSecrets,
+  forgetSecretEnv,
+  needsEmbeddedSim,
+  resolveSecrets,
+} from "./connectionSecrets.js";
 import { controlHandler } from "./controlHandler.js";
 import { type EngineHandle, startEngineThread } from "./engineThread/client.js";
 import type { EngineInit } from "./engineThread/protocol.js";
-import { type ConnectionSecrets, forgetSecretEnv, needsEmbeddedSim, resolveSecrets } from "./sessions.js";
 import { startSimThread } from "./simThread.js";
 
 export interface BootOptions {
@@ -106,6 +111,7 @@ async function bootConfig(options: BootOptions): Promise<Running> {
       forgetSecretEnv(config, process.env);
       forgetTargetSecretEnv(config, process.env);
     }
+    await screen.drawn;
     const sim = needsEmbeddedSim(config) ? await startSimThread() : undefined;
     if (sim) undo.push(() => sim.close());
     const journalPath = files.journal;
@@ -144,6 +150,7 @@ async function bootDemo(options: BootOptions): Promise<Running> {
     const config = demoConfig();
     const screen = earlyScreen(options, config, "DEMO", join(dir, "journal.jsonl"));
     const leader = config.groups[0]?.leader ?? "DEMO1000";
+    await screen.drawn;
     const sim = await startSimThread({
       demo: { leader, intervalMs: Number(options.env.MIMIK_DEMO_INTERVAL_MS) || 3000 },
     });
@@ -182,6 +189,11 @@ function demoSecrets(config: Config): ConnectionSecrets {
 /** The read model, and the screen drawn from it at once (see BootOptions.onScreen). */
 interface EarlyScreen {
   store: EngineStore;
+  /**
+   * Resolves once the first frame is drawn (at once with no screen). The threads start after it:
+   * on two cores, loading the engine and the simulator beside Ink would double the wait for it.
+   */
+  drawn: Promise<void>;
   /** Hands the real actions to what the screen was given; resolves once the screen is drawn. */
   ready(actions: Actions): Promise<void>;
 }
@@ -200,6 +212,7 @@ function earlyScreen(options: BootOptions, config: Config, mode: Mode, journalPa
   drawn.catch(() => undefined);
   return {
     store,
+    drawn: drawn.then(() => undefined),
     ready(real) {
       resolve(real);
       return drawn.then(() => undefined);

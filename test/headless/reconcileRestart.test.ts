@@ -118,11 +118,17 @@ describe("mimik stopped or killed while the leader closes, then started", () => 
       ["DEMO2001", "Sell", 2],
       ["DEMO2003", "Sell", 1],
     ]);
-    const lines = jsonLines(headless);
-    expect(lines.find((l) => l.type === "resync")).toMatchObject({ group: "main", leader: "DEMO1000" });
-    expect(
-      lines.filter((l) => l.type === "copy" && l.reason === "reconcile" && l.outcome === "sent"),
-    ).toHaveLength(2);
+    // The broker's book can be flat before the lines that say so reach stdout.
+    const sent = () =>
+      jsonLines(headless!).filter(
+        (l) => l.type === "copy" && l.reason === "reconcile" && l.outcome === "sent",
+      );
+    await until(() => sent().length >= 2, "the two reconcile copies on stdout");
+    expect(sent()).toHaveLength(2);
+    expect(jsonLines(headless).find((l) => l.type === "resync")).toMatchObject({
+      group: "main",
+      leader: "DEMO1000",
+    });
     expect(await position("DEMO1000")).toBe(0);
   });
 

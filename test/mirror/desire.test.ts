@@ -138,6 +138,15 @@ describe("desire: exits (both modes)", () => {
       ["1: no position to close", "2: no position to close"],
     ],
     [
+      "a flat follower whose openings are held there says why (a contract off the whitelist)",
+      "protect",
+      2,
+      ocoExit,
+      { ...follower(0), entriesHeld: "not whitelisted" },
+      [],
+      ["1: not whitelisted", "2: not whitelisted"],
+    ],
+    [
       "a follower on the other side gets no leg",
       "protect",
       2,

@@ -6,7 +6,6 @@ import type { Config } from "../../../data/schema.js";
 import { UserError } from "../../../data/userError.js";
 import { type FlattenTarget, type Outcome, succeeded } from "../../../engine/index.js";
 import type { ControlResponse } from "../../control/index.js";
-import { flattenDirectly, followersForTarget } from "../../process/directFlatten.js";
 import { outcomeLines } from "../../text/outcomes.js";
 import type { Command, CommandContext } from "../command.js";
 import { askInstance, CONFIG_HELP, NotRunningError } from "../control-commands.js";
@@ -86,6 +85,7 @@ async function runFlatten(ctx: CommandContext, options: FlattenCommandOptions): 
   if (instance.running) followers = instance.followers;
   else {
     config = await loadConfig(ctx, flags.config);
+    const { followersForTarget } = await directFlatten();
     const chosen = followersForTarget(config, target);
     if (!chosen.ok) throw new UserError(`mimik flatten: ${chosen.message}`);
     followers = chosen.followers;
@@ -208,6 +208,7 @@ async function flattenWithoutInstance(
   target: FlattenTarget,
 ): Promise<number> {
   const choice = resolveConfigPath({ flag: configFlag, env: ctx.env, cwd: ctx.cwd });
+  const { flattenDirectly } = await directFlatten();
   const results = await flattenDirectly({ config, configPath: choice.path, target, env: ctx.env });
   ctx.stdout.write(
     results.every(succeeded)
@@ -217,6 +218,9 @@ async function flattenWithoutInstance(
   printOutcomes(ctx, results);
   return results.every(succeeded) ? 0 : 1;
 }
+
+/** The engine's code, loaded only when no instance can do the flatten. */
+const directFlatten = () => import("../../process/directFlatten.js");
 
 async function loadConfig(ctx: CommandContext, configFlag: string | undefined): Promise<Config> {
   const choice = resolveConfigPath({ flag: configFlag, env: ctx.env, cwd: ctx.cwd });

@@ -1,7 +1,6 @@
 import type { EngineEvent, Logger } from "../../../engine/index.js";
 import { formatEventLine, isScreenRefresh } from "../../headless/format.js";
 import { lineSink } from "../../headless/lineSink.js";
-import { boot } from "../../process/boot.js";
 import { untilSignal } from "../../process/signals.js";
 import { jsonLine, printableLines } from "../../text/terminal.js";
 import type { Command, CommandContext } from "../command.js";
@@ -53,6 +52,7 @@ export const headlessCommand: Command = {
           : jsonLine({ type: "log", at: Date.now(), level, message, ...data }),
       );
     const logger: Logger = { info: log("info"), warn: log("warn"), error: log("error") };
+    const { boot } = await import("../../process/boot.js");
     const running = await boot({
       env: ctx.env,
       cwd: ctx.cwd,

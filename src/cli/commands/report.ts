@@ -5,10 +5,8 @@ import { type Config, secretSourcesOf } from "../../../data/schema.js";
 import { resolveSecret } from "../../../data/secrets.js";
 import { UserError } from "../../../data/userError.js";
 import { NoInstanceError } from "../../control/index.js";
-import { buildReport } from "../../report/build.js";
-import { BROKER_LOOKBACK_MS, type BrokerChoice, readBroker, readJournalAround } from "../../report/load.js";
+import type { BrokerChoice } from "../../report/load.js";
 import { reportRange } from "../../report/range.js";
-import { renderCsv, renderText } from "../../report/render.js";
 import { secretScrubber } from "../../text/scrub.js";
 import { jsonLine, printableLines } from "../../text/terminal.js";
 import type { Command, CommandContext } from "../command.js";
@@ -92,6 +90,13 @@ async function runReport(ctx: CommandContext, options: ReportCommandOptions): Pr
   if (!check.ok) throw new ConfigError(check.kind, check.problems);
   const config = check.config;
 
+  // The report's code (and the broker clients it may log in with) loads only for this command.
+  const [{ buildReport }, { BROKER_LOOKBACK_MS, readBroker, readJournalAround }, { renderCsv, renderText }] =
+    await Promise.all([
+      import("../../report/build.js"),
+      import("../../report/load.js"),
+      import("../../report/render.js"),
+    ]);
   const notes: string[] = [];
   if ((await journalFiles(journalPathFor(choice.path))).length === 0)
     notes.push(`no journal yet at ${journalPathFor(choice.path)}: nothing was copied with this config`);

@@ -1,18 +1,17 @@
 import { UserError } from "../../../data/userError.js";
-import {
-  loadScenario,
-  type Scenario,
-  ScenarioError,
-  simEndpoints,
-  startSimulator,
-} from "../../../engine/index.js";
+import type { Scenario } from "../../../engine/index.js";
+
+// Loaded when the command runs: every other command starts without the simulator's code.
+type SimModule = typeof import("../../../engine/index.js");
+type SimEndpoints = ReturnType<SimModule["simEndpoints"]>;
+
 import { untilSignal } from "../../process/signals.js";
 import type { Command, CommandContext } from "../command.js";
 import { parseFlags } from "../flags.js";
 
 const usd = (n: number) => `$${n.toLocaleString("en-US", { maximumFractionDigits: 2 })}`;
 
-function describe(url: string, scenario: Scenario): string {
+function describe(url: string, scenario: Scenario, simEndpoints: (url: string) => SimEndpoints): string {
   const lines = [
     `REST     ${url}/v1`,
     `socket   ${simEndpoints(url).wsUrl}   (trading)`,
@@ -77,6 +76,9 @@ Examples
         { port: { type: "number" }, scenario: { type: "string" }, seed: { type: "number" } },
         { command: "sim" },
       );
+      const { loadScenario, ScenarioError, simEndpoints, startSimulator } = await import(
+        "../../../engine/index.js"
+      );
       const port = flags.port ?? 0;
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new UserError("mimik sim: --port must be a whole number from 0 to 65535", 2);
@@ -111,7 +113,7 @@ Examples
         return 1;
       }
       ctx.stdout.write(`listening on ${sim.url}\n`);
-      ctx.stdout.write(describe(sim.url, sim.scenario));
+      ctx.stdout.write(describe(sim.url, sim.scenario, simEndpoints));
       await waitForStop();
       await sim.close();
       return 0;

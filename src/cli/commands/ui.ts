@@ -1,7 +1,7 @@
 import { UserError } from "../../../data/userError.js";
 import type { Logger } from "../../../engine/index.js";
 import type { MountedConsole } from "../../app/mountConsole.js";
-import { boot, type Running } from "../../process/boot.js";
+import type { Running } from "../../process/boot.js";
 import { untilSignal } from "../../process/signals.js";
 import { EngineStore } from "../../store/engineStore.js";
 import type { Command, CommandContext } from "../command.js";
@@ -34,8 +34,10 @@ export const uiCommand: Command = {
           "To run without a screen (systemd, pipes, CI) use: mimik headless [--config FILE]",
       );
     }
-    // Ink and the app load while the engine is built: the first frame waits for the slower of the two.
+    // Ink and the app load beside boot's own modules; the engine's threads start only once the
+    // first frame is drawn (boot's onScreen), so they do not compete with it for the CPU.
     const loading = import("../../app/mountConsole.js");
+    const { boot } = await import("../../process/boot.js");
     const store = new EngineStore();
     // Inside the console nothing may print to stdout: log lines become alerts on screen.
     const logger: Logger = {

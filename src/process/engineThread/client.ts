@@ -5,7 +5,6 @@ import type { Config } from "../../../data/schema.js";
 import { StateError } from "../../../data/state.js";
 import { UserError } from "../../../data/userError.js";
 import type { BrokerSession, EngineCommand, EngineEvent, Logger, Outcome } from "../../../engine/index.js";
-import { openEngineHost } from "./host.js";
 import type { EngineInit, FromEngine, ThreadError, ToEngine } from "./protocol.js";
 
 /** The running engine as the main thread sees it: commands in, events out. */
@@ -154,6 +153,9 @@ export async function startEngineInline(
   logger: Logger,
   inject: { sessions?: BrokerSession[] } = {},
 ): Promise<EngineHandle> {
+  // The engine's code is loaded here only for this use: the main thread of a console or headless
+  // process never runs it (its thread loads its own), so their start does not wait for it.
+  const { openEngineHost } = await import("./host.js");
   const host = await openEngineHost(init, logger, inject);
   let stopping: Promise<void> | undefined;
   return {

@@ -1,0 +1,137 @@
+// The executable as a few bundled files, run after tsc (`npm run build`). Node spends most of an
+// unbundled start resolving and reading some 900 module files; bundled, `mimik` draws its first
+// frame in about a third of the time. tsc's per-file output stays in dist/ for the tests and the
+// benchmark; this overwrites only dist/bin/mimik.js and adds its chunks and the two thread
+// entries beside it.
+//
+// The thread entries sit in the same folder as the main bundle and its chunks because
+// src/process resolves them as new URL("./worker.js", import.meta.url) from whichever file holds
+// that code. Each thread is one self-contained file: a worker then reads and compiles one file.
+import { readFileSync, rmSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+import { build } from "esbuild";
+
+const outdir = "dist/bin";
+
+// Ink imports react-devtools-core (not installed) only when DEV=true; a bundler must still
+// resolve it. This module stands in for it, and says why if anyone sets DEV=true.
+const devtoolsAbsent = {
+  name: "devtools-absent",
+  setup(b) {
+    b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: "devtools", namespace: "absent" }));
+    b.onLoad({ filter: /.*/, namespace: "absent" }, () => ({
+      contents:
+        "const off = () => { throw new Error('React devtools are not part of the mimik build; unset DEV'); };\n" +
+        "export default { initialize: off, connectToDevTools: off };\n",
+      loader: "js",
+    }));
+  },
+};
+
+// mimik's own modules do their work when called, never on import (no module is imported for its
+// effects alone). Saying so lets esbuild leave out a module none of whose exports are used, so the
+// CLI's static graph (the first frame's) does not drag in the whole engine through engine/index.ts.
+const ownModulesArePure = {
+  name: "own-modules-are-pure",
+  setup(b) {
+    b.onResolve({ filter: /^\./ }, async (args) => {
+      if (args.pluginData === "resolving" || args.importer.includes("/node_modules/")) return undefined;
+      const resolved = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: "resolving",
+      });
+      if (resolved.errors.length > 0 || resolved.path.includes("/node_modules/")) return resolved;
+      return { path: resolved.path, sideEffects: false };
+    });
+  },
+};
+
+// Outside engine/, code imports the engine only through engine/index.ts. With code splitting,
+// esbuild puts everything a barrel re-exports into the chunk shared by every importer, so the
+// CLI's first chunk would hold the whole engine (and ws, SignalR) for the sake of succeeded().
+// Here each named import from the barrel is pointed at the module that defines it (following
+// barrels that re-export barrels), which is what the barrel means.
+function definingModule(file, name, seen = new Set()) {
+  if (seen.has(file)) return undefined;
+  seen.add(file);
+  const text = readFileSync(file, "utf8");
+  if (new RegExp(`export\\s+(const|let|function|class|async\\s+function|enum)\\s+${name}\\b`).test(text))
+    return { file, name };
+  const at = (spec) => resolve(dirname(file), spec.replace(/\.js$/, ".ts"));
+  for (const m of text.matchAll(/export\s+\{([^}]*)\}\s+from\s+"([^"]+)"/g))
+    for (const spec of m[1].split(",").map((x) => x.trim())) {
+      const [exported, alias] = spec.split(/\s+as\s+/);
+      if ((alias ?? exported) === name) return definingModule(at(m[2]), exported, seen);
+    }
+  for (const m of text.matchAll(/export\s+\*\s+from\s+"([^"]+)"/g)) {
+    const found = definingModule(at(m[1]), name, seen);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+const engineBarrel = {
+  name: "engine-barrel",
+  setup(b) {
+    const engineDir = resolve("engine");
+    const importFrom = /import\s+\{([^}]*)\}\s+from\s+"([^"]*engine\/index\.js)";/g;
+    b.onLoad({ filter: /\.tsx?$/ }, (args) => {
+      if (args.path.includes("/node_modules/") || args.path.startsWith(`${engineDir}/`)) return undefined;
+      const source = readFileSync(args.path, "utf8");
+      if (!source.includes("engine/index.js")) return undefined;
+      const contents = source.replace(importFrom, (whole, specs, from) => {
+        const barrel = resolve(dirname(args.path), from).replace(/\.js$/, ".ts");
+        if (barrel !== resolve(engineDir, "index.ts")) return whole;
+        const lines = [];
+        for (const spec of specs.split(",").map((x) => x.trim())) {
+          if (spec === "" || spec.startsWith("type ")) continue;
+          const [name, local] = spec.split(/\s+as\s+/);
+          const found = definingModule(barrel, name);
+          if (!found) throw new Error(`${args.path}: engine/index.ts exports no value ${name}`);
+          let path = relative(dirname(args.path), found.file).replace(/\.ts$/, ".js");
+          if (!path.startsWith(".")) path = `./${path}`;
+          lines.push(`import { ${found.name} as ${local ?? name} } from ${JSON.stringify(path)};`);
+        }
+        return lines.join(" ");
+      });
+      return { contents, loader: args.path.endsWith(".tsx") ? "tsx" : "ts" };
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  outdir,
+  sourcemap: "linked",
+  legalComments: "none",
+  jsx: "automatic",
+  // React's production build: the development one is larger and checks every render.
+  define: { "process.env.NODE_ENV": '"production"' },
+  plugins: [devtoolsAbsent, ownModulesArePure, engineBarrel],
+  // Some dependencies are CommonJS and call require() for Node's built-ins; ESM has no require.
+  banner: {
+    js: "import { createRequire as __mimikCreateRequire } from 'node:module'; const require = __mimikCreateRequire(import.meta.url);",
+  },
+  logLevel: "warning",
+};
+
+// tsc's mimik.js is replaced, and chunks of an earlier bundle must not linger beside the new ones.
+rmSync(outdir, { recursive: true, force: true });
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: { mimik: "bin/mimik.ts" },
+    // Commands and the console are import()ed when used: each becomes a chunk loaded on demand.
+    splitting: true,
+    chunkNames: "[name]-[hash]",
+  }),
+  build({
+    ...common,
+    entryPoints: { worker: "src/process/engineThread/worker.ts", simWorker: "src/process/simWorker.ts" },
+  }),
+]);

@@ -1,0 +1,46 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { killAll, startMimik } from "../headless/children.js";
+import { mimikBin } from "./dist.js";
+
+/**
+ * `npm run build` bundles the executable (scripts/bundle.mjs): dist/bin/mimik.js, its chunks and
+ * the two thread entries. Every test that runs the real executable runs that bundle; these check
+ * what those tests would only show as a confusing failure: that it is a bundle, complete, and that
+ * both threads start from it and copy a trade.
+ */
+const binDir = dirname(mimikBin);
+const bundleFiles = readdirSync(binDir).filter((f) => f.endsWith(".js"));
+
+afterAll(killAll);
+
+describe("the bundled executable", () => {
+  it("is a bundle: its files import nothing outside dist/bin but packages and Node's own", () => {
+    expect(bundleFiles).toEqual(expect.arrayContaining(["mimik.js", "worker.js", "simWorker.js"]));
+    const outside: string[] = [];
+    for (const file of bundleFiles) {
+      const text = readFileSync(join(binDir, file), "utf8");
+      for (const m of text.matchAll(/(?:from|import\()\s*["']([^"']+)["']/g))
+        if (m[1]!.startsWith("..") || (m[1]!.startsWith("./") && !bundleFiles.includes(m[1]!.slice(2))))
+          outside.push(`${file}: ${m[1]}`);
+    }
+    expect(outside).toEqual([]);
+  });
+
+  it("starts the engine and simulator threads from the bundle and copies the demo trader's fill", async () => {
+    const child = startMimik(["headless", "--demo"], {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      MIMIK_DEMO_INTERVAL_MS: "300",
+    });
+    const deadline = Date.now() + 15_000;
+    const copied = () =>
+      child.lines().some((l) => l.includes('"type":"copy"') && l.includes('"outcome":"sent"'));
+    while (!copied() && Date.now() < deadline && child.proc.exitCode === null)
+      await new Promise((r) => setTimeout(r, 100));
+    expect({ copied: copied(), stderr: child.stderr() }).toEqual({ copied: true, stderr: "" });
+    child.proc.kill("SIGTERM");
+    expect(await child.exited).toBe(0);
+  });
+});
