@@ -1,4 +1,4 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile, spawn, spawnSync } from "node:child_process";
 import { chmod, mkdir, mkdtemp, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -152,12 +152,20 @@ describe("a config folder mimik cannot write", () => {
     await writeConfig(config, undefined);
     await chmod(config, 0o644);
     await chmod(folder, 0o555);
-    // Root writes anywhere: run as an unprivileged user to meet a real permission error.
-    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    // Root writes anywhere: to meet a real permission error it runs without the capabilities that
+    // let it (setpriv), or else as an unprivileged user, who may not be able to read a checkout
+    // in a private temp dir (mktemp -d is 0700).
+    const root = process.getuid?.() === 0;
+    const setpriv = root && spawnSync("setpriv", ["--version"]).status === 0;
+    const argv = [mimikBin, "headless", "--config", config];
+    const [file, args] = setpriv
+      ? ["setpriv", ["--bounding-set=-dac_override,-dac_read_search", "--", process.execPath, ...argv]]
+      : [process.execPath, argv];
+    const asUser = root && !setpriv ? { uid: 65534, gid: 65534 } : {};
     const result = await new Promise<{ code: number; stderr: string }>((done) => {
       execFile(
-        process.execPath,
-        [mimikBin, "headless", "--config", config],
+        file,
+        args,
         { env: { PATH: env.PATH, MIMIK_E2E_PASSWORD: "demo" }, cwd: "/", timeout: 30_000, ...asUser },
         (error, _stdout, stderr) => done({ code: error ? Number(error.code) : 0, stderr }),
       );
