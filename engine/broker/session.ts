@@ -28,6 +28,7 @@ import {
   type WorkingOrder,
 } from "../types.js";
 import { TokenHolder } from "./auth.js";
+import { ConnectionStatus } from "./connectionStatus.js";
 import { Connector } from "./connector.js";
 import { SUPERSEDED_DEFAULTS } from "./connectPolicy.js";
 import { EventFanout } from "./eventFanout.js";
@@ -61,20 +62,25 @@ export class TradovateBrokerSession implements BrokerSession {
   private readonly connector: Connector;
   private readonly orders: OrderSender;
   private readonly fanout = new EventFanout(() => this.logger);
-  private current: ConnectionState = "down";
-  private currentReason: string | undefined;
+  private readonly status: ConnectionStatus;
   /** Live props that arrived before the snapshot was applied. */
   private buffered: Array<{ msg: EventMessage; receivedAt: MonoMs }> = [];
   private syncedOnce = false;
   private orderUpdatesDue = false;
   private stopped = true;
-  private firstOutcome: (() => void) | undefined;
 
   constructor(opts: BrokerSessionOptions) {
     this.connection = opts.connection;
     this.clock = opts.clock ?? systemClock;
     this.redactor = new Redactor([opts.credentials.password, opts.credentials.sec]);
     this.logger = redactingLogger(opts.logger ?? silentLogger, this.redactor);
+    this.status = new ConnectionStatus({
+      connection: opts.connection,
+      logger: this.logger,
+      redact: (text) => this.redactor.text(text),
+      stopped: () => this.stopped,
+      emit: (event) => this.emit(event),
+    });
     const wsImpl = opts.WebSocketImpl ?? (WebSocket as unknown as WebSocketConstructor);
     const { lockoutMs, heartbeatMs, watchdogMs, requestTimeoutMs, reconnect, limits } = timingsOf(opts);
     this.limiter = new RateLimiter({ clock: this.clock, limits });
@@ -169,7 +175,7 @@ export class TradovateBrokerSession implements BrokerSession {
         const socket = this.connector.socket;
         return socket?.isOpen() && this.connector.synced
           ? socket
-          : { notReady: `${this.connection} is ${this.current}` };
+          : { notReady: `${this.connection} is ${this.status.state}` };
       },
       rememberClOrdId: (orderId, clOrdId) => this.model.rememberClOrdId(orderId, clOrdId),
       emit: (event) => this.emit(event),
@@ -183,11 +189,8 @@ export class TradovateBrokerSession implements BrokerSession {
     if (!this.stopped) return Promise.resolve();
     this.stopped = false;
     this.tokens.resume();
-    const outcome = new Promise<void>((resolve) => {
-      this.firstOutcome = resolve;
-    });
     this.buffered = [];
-    this.setState("connecting");
+    const outcome = this.status.connecting();
     this.connector.start();
     this.quotes.resume();
     return outcome;
@@ -204,7 +207,7 @@ export class TradovateBrokerSession implements BrokerSession {
   }
 
   state(): ConnectionState {
-    return this.current;
+    return this.status.state;
   }
 
   on(listener: (event: BrokerEvent) => void): () => void {
@@ -368,22 +371,7 @@ export class TradovateBrokerSession implements BrokerSession {
   // ------------------------------------------------------------------ plumbing
 
   private setState(state: ConnectionState, reason?: string): void {
-    if (state !== "connecting") {
-      this.firstOutcome?.();
-      this.firstOutcome = undefined;
-    }
-    const text = reason === undefined ? undefined : this.redactor.text(reason);
-    if (state === this.current && text === this.currentReason) return;
-    this.current = state;
-    this.currentReason = text;
-    if ((state === "reauth-needed" || state === "down") && !this.stopped) {
-      this.logger.error("broker connection needs attention", {
-        connection: this.connection,
-        state,
-        reason: text,
-      });
-    }
-    this.emit({ type: "connection", connection: this.connection, state, reason: text });
+    this.status.set(state, reason);
   }
 
   private emit(event: BrokerEvent): void {

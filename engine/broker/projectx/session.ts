@@ -30,6 +30,7 @@ import {
   type WorkingOrder,
 } from "../../types.js";
 import { backoffDelay } from "../backoff.js";
+import { ConnectionStatus } from "../connectionStatus.js";
 import { BrokerRequestError } from "../errors.js";
 import { EventFanout } from "../eventFanout.js";
 import { RateLimiter, type RequestKind } from "../rateLimiter.js";
@@ -69,15 +70,13 @@ export class ProjectXBrokerSession implements BrokerSession {
   private readonly wanted: ReadonlySet<string> | undefined;
   private readonly quoteIds = new Set<string>();
   private readonly lookups = new Map<string, Promise<ContractSpec | undefined>>();
-  private current: ConnectionState = "down";
-  private currentReason: string | undefined;
+  private readonly status: ConnectionStatus;
   private stopped = true;
   private synced = false;
   private syncedOnce = false;
   private buffered: Array<() => void> = [];
   private bootTimer: unknown;
   private bootAttempt = 0;
-  private firstOutcome: (() => void) | undefined;
   private rateAlertUntil = 0;
   private readonly intake: ProjectXIntake;
 
@@ -87,6 +86,13 @@ export class ProjectXBrokerSession implements BrokerSession {
     this.symbols = projectxSymbols(opts.symbols);
     this.redactor = new Redactor([opts.apiKey]);
     this.logger = redactingLogger(opts.logger ?? silentLogger, this.redactor);
+    this.status = new ConnectionStatus({
+      connection: opts.connection,
+      logger: this.logger,
+      redact: (text) => this.redactor.text(text),
+      stopped: () => this.stopped,
+      emit: (event) => this.emit(event),
+    });
     this.wanted = opts.accounts ? new Set(opts.accounts.map((a) => a.toUpperCase())) : undefined;
     const perMinute = opts.rateLimit?.perMinute ?? 200;
     this.limiter = new RateLimiter({
@@ -171,7 +177,7 @@ export class ProjectXBrokerSession implements BrokerSession {
       limiter: this.limiter,
       redactor: this.redactor,
       symbols: this.symbols,
-      notReady: () => (this.synced ? undefined : `${this.connection} is ${this.current}`),
+      notReady: () => (this.synced ? undefined : `${this.connection} is ${this.status.state}`),
       accountOfOrder: (orderId) => this.model.accountOfOrder(orderId),
       emit: (event) => this.emit(event),
     });
@@ -184,10 +190,7 @@ export class ProjectXBrokerSession implements BrokerSession {
     if (!this.stopped) return Promise.resolve();
     this.stopped = false;
     this.tokens.resume();
-    const outcome = new Promise<void>((resolve) => {
-      this.firstOutcome = resolve;
-    });
-    this.setState("connecting");
+    const outcome = this.status.connecting();
     this.bootAttempt = 0;
     void this.boot();
     return outcome;
@@ -205,7 +208,7 @@ export class ProjectXBrokerSession implements BrokerSession {
   }
 
   state(): ConnectionState {
-    return this.current;
+    return this.status.state;
   }
 
   on(listener: (event: BrokerEvent) => void): () => void {
@@ -303,7 +306,7 @@ export class ProjectXBrokerSession implements BrokerSession {
       this.userHub.start();
       this.marketHub.start();
     } catch (error) {
-      if (this.stopped || this.current === "reauth-needed") return;
+      if (this.stopped || this.status.state === "reauth-needed") return;
       const wait = backoffDelay(this.bootAttempt++, this.opts.reconnect ?? { initialMs: 500, maxMs: 30_000 });
       this.setState("reconnecting", (error as Error).message);
       this.bootTimer = this.clock.setTimeout(() => void this.boot(), wait);
@@ -376,21 +379,7 @@ export class ProjectXBrokerSession implements BrokerSession {
   }
 
   private setState(state: ConnectionState, reason?: string): void {
-    if (state !== "connecting") {
-      this.firstOutcome?.();
-      this.firstOutcome = undefined;
-    }
-    const text = reason === undefined ? undefined : this.redactor.text(reason);
-    if (state === this.current && text === this.currentReason) return;
-    this.current = state;
-    this.currentReason = text;
-    if ((state === "reauth-needed" || state === "down") && !this.stopped)
-      this.logger.error("broker connection needs attention", {
-        connection: this.connection,
-        state,
-        reason: text,
-      });
-    this.emit({ type: "connection", connection: this.connection, state, reason: text });
+    this.status.set(state, reason);
   }
 
   private emit(event: BrokerEvent): void {

@@ -1,0 +1,51 @@
+import type { BrokerEvent, ConnectionState, Logger } from "../types.js";
+
+export interface ConnectionStatusDeps {
+  connection: string;
+  logger: Logger;
+  /** Reasons leave redacted: a broker's words may carry a token or a secret. */
+  redact(text: string): string;
+  /** A session being stopped is not a connection that needs the trader. */
+  stopped(): boolean;
+  emit(event: BrokerEvent): void;
+}
+
+/**
+ * A session's connection state as the engine hears it: each change once (with its reason,
+ * redacted), a log line when it needs the trader, and the first outcome of a start awaited.
+ */
+export class ConnectionStatus {
+  private current: ConnectionState = "down";
+  private reason: string | undefined;
+  private firstOutcome: (() => void) | undefined;
+
+  constructor(private readonly d: ConnectionStatusDeps) {}
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  /** Connecting now; resolves at the first state that is not "connecting" (connected or a failure). */
+  connecting(): Promise<void> {
+    const outcome = new Promise<void>((resolve) => {
+      this.firstOutcome = resolve;
+    });
+    this.set("connecting");
+    return outcome;
+  }
+
+  set(state: ConnectionState, reason?: string): void {
+    if (state !== "connecting") {
+      this.firstOutcome?.();
+      this.firstOutcome = undefined;
+    }
+    const text = reason === undefined ? undefined : this.d.redact(reason);
+    if (state === this.current && text === this.reason) return;
+    this.current = state;
+    this.reason = text;
+    const { connection } = this.d;
+    if ((state === "reauth-needed" || state === "down") && !this.d.stopped())
+      this.d.logger.error("broker connection needs attention", { connection, state, reason: text });
+    this.d.emit({ type: "connection", connection, state, reason: text });
+  }
+}
