@@ -65,10 +65,13 @@ export const headlessCommand: Command = {
         },
       ],
     });
+    // Listened for before it says it runs: a stop sent the instant that line is read is a clean
+    // shutdown, not the default kill that skips it.
+    const signalled = untilSignal();
     logger.info(
       `mimik headless running (${running.mode}${running.configPath ? `, config ${running.configPath}` : ""}); control socket ${running.controlPath ?? "none"}`,
     );
-    const ended = await Promise.race([untilSignal(), running.died.catch((error: Error) => error)]);
+    const ended = await Promise.race([signalled, running.died.catch((error: Error) => error)]);
     if (ended instanceof Error) {
       logger.error(`${ended.message}: shutting down`);
       await running.stop();
