@@ -51,7 +51,12 @@ export function whitelisted(whitelist: Whitelist, leaderContract: string): boole
  * LIQUIDATE_ONLY / broker lock → trading window → whitelist. The trader's off switches come
  * first, so a paused group's held-back opening says "group inactive" whatever else holds it.
  */
-export function openingGate(ctx: GateContext): SkipReason | undefined {
+export function openingGate(
+  ctx: Pick<
+    GateContext,
+    "groupActive" | "followerEnabled" | "state" | "brokerLocked" | "window" | "whitelist" | "leaderContract"
+  >,
+): SkipReason | undefined {
   if (!ctx.groupActive) return SKIP_REASONS.groupInactive;
   if (!ctx.followerEnabled) return SKIP_REASONS.followerDisabled;
   if (ctx.state === "LOCKED") return SKIP_REASONS.locked;

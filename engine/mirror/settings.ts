@@ -4,9 +4,8 @@
  * trading window, whitelist). Exits pass every gate: nothing here ever holds one back.
  */
 import type { Follower, Group } from "../../data/schema.js";
-import { whitelisted } from "../copier/gates.js";
+import { openingGate } from "../copier/gates.js";
 import type { FollowerGate } from "../copier/ports.js";
-import { SKIP_REASONS } from "../types.js";
 import type { LatePolicy } from "./late.js";
 import type { MirrorMode } from "./types.js";
 
@@ -25,19 +24,20 @@ export function lateOf(group: Group): { afterMs: number; entries: LatePolicy } {
   };
 }
 
-/** Why an opening mirrored to this follower must wait now; undefined when it may go. */
+/** Why an opening mirrored to this follower must wait now (the copier's opening gate); undefined when it may go. */
 export function entriesHeld(
   group: Group,
   follower: Follower,
   gate: FollowerGate,
   leaderContract: string,
 ): string | undefined {
-  if (!group.active) return SKIP_REASONS.groupInactive;
-  if (!follower.enabled) return SKIP_REASONS.followerDisabled;
-  if (gate.state === "LOCKED") return SKIP_REASONS.locked;
-  if (gate.state === "LIQUIDATE_ONLY") return SKIP_REASONS.liquidateOnly;
-  if (gate.brokerLocked) return SKIP_REASONS.brokerLocked;
-  if (gate.window !== undefined) return gate.window;
-  if (!whitelisted(group.whitelist, leaderContract)) return SKIP_REASONS.notWhitelisted;
-  return undefined;
+  return openingGate({
+    groupActive: group.active,
+    followerEnabled: follower.enabled,
+    state: gate.state,
+    brokerLocked: gate.brokerLocked ?? false,
+    window: gate.window,
+    whitelist: group.whitelist,
+    leaderContract,
+  });
 }
