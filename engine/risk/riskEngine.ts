@@ -24,7 +24,7 @@ import { type FlattenKind, LockKeeper } from "./lockKeeper.js";
 import { restoredRecord } from "./lockMachine.js";
 import { advanceMarks } from "./marks.js";
 import { RiskSaves } from "./riskSaves.js";
-import { type FollowerRiskView, riskView } from "./riskView.js";
+import { type FollowerRiskView, riskFigures, riskView } from "./riskView.js";
 import { RiskRoster } from "./roster.js";
 import { ShadowRisk } from "./shadowRisk.js";
 import { Valuation } from "./valuation.js";
@@ -326,14 +326,7 @@ export class RiskEngine {
       void this.saves.now(f.name);
     }
     if (f.record.state === "ACTIVE") {
-      const verdict = evaluateLimits(f.effectiveLimits, {
-        netLiq,
-        startOfDayBalance: f.record.startOfDayBalance ?? netLiq,
-        highWaterMark: f.record.highWaterMark ?? netLiq,
-        tradesToday: f.record.tradesToday ?? 0,
-        weekStartBalance: f.record.weekStartBalance,
-        dayPeak: f.record.dayPeak,
-      });
+      const verdict = evaluateLimits(f.effectiveLimits, riskFigures(f, netLiq));
       if (verdict.breach) {
         void this.locks.breach(f, verdict.kind, verdict.reason);
         return;

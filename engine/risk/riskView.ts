@@ -28,7 +28,7 @@ export interface FollowerRiskView extends LimitRoom {
 }
 
 /** The limit figures at a net liquidation: a missing start of day or high-water mark is the net liq itself. */
-function riskFigures(f: FollowerRisk, netLiq: number): RiskFigures {
+export function riskFigures(f: FollowerRisk, netLiq: number): RiskFigures {
   return {
     netLiq,
     startOfDayBalance: f.record.startOfDayBalance ?? netLiq,

@@ -1,7 +1,6 @@
 import type { Config } from "../../data/schema.js";
 import { AccountDirectory } from "../accounts/directory.js";
 import { describeTarget, type EngineCommand, type FlattenTarget } from "../commands.js";
-import type { ActedOnStore } from "../copier/actedOn.js";
 import { Copier } from "../copier/copier.js";
 import { Mirror } from "../mirror/mirror.js";
 import { OrderGateway, type OrderTarget } from "../orders/gateway.js";
