@@ -1,5 +1,5 @@
 import { type JournalEntry, journalPathFor, readJournal } from "../../data/journal/index.js";
-import type { Config } from "../../data/schema.js";
+import { type Config, secretSourcesOf } from "../../data/schema.js";
 import { resolveSecret, SecretError } from "../../data/secrets.js";
 import {
   type AccountHistory,
@@ -109,49 +109,35 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
       return failed(
         "it uses the embedded simulator, which lives only inside a running mimik, so its fills cannot be read",
       );
-    if (connection.broker === "projectx") {
-      let apiKey: string;
-      try {
-        apiKey = await resolveSecret(connection.apiKey, { env: options.env });
-      } catch (error) {
-        if (!(error instanceof SecretError)) throw error;
-        return failed(`${error.message}${error.fix ? ` (${error.fix})` : ""}`);
-      }
-      try {
+    const secrets: Record<string, string> = {};
+    try {
+      for (const [field, source] of secretSourcesOf(connection))
+        secrets[field] = await resolveSecret(source, { env: options.env });
+    } catch (error) {
+      if (!(error instanceof SecretError)) throw error;
+      return failed(`${error.message}${error.fix ? ` (${error.fix})` : ""}`);
+    }
+    try {
+      if (connection.broker === "projectx") {
         const history = await readProjectXHistory({
           apiUrl: projectxEndpointsFor(connection).apiUrl,
           userName: connection.username,
-          apiKey,
+          apiKey: secrets.apiKey!,
           accounts: accounts.map((a) => a.name),
           since: options.since,
           symbols: connection.symbols,
           fetchImpl: options.fetchImpl,
         });
         merge(history, fifoPairsByAccount(history.fills));
-      } catch (error) {
-        return failed(
-          `could not read the broker's fills (${error instanceof Error ? error.message : String(error)})`,
-        );
+      } else {
+        const history = await readAccountHistory({
+          restUrl: endpointsFor(connection).restUrl,
+          credentials: credentialsFor(connection, secrets),
+          accounts: accounts.map((a) => a.name),
+          fetchImpl: options.fetchImpl,
+        });
+        merge(history, history.pairs);
       }
-      continue;
-    }
-    let password: string;
-    let secret: string | undefined;
-    try {
-      password = await resolveSecret(connection.password, { env: options.env });
-      secret = connection.secret ? await resolveSecret(connection.secret, { env: options.env }) : undefined;
-    } catch (error) {
-      if (!(error instanceof SecretError)) throw error;
-      return failed(`${error.message}${error.fix ? ` (${error.fix})` : ""}`);
-    }
-    try {
-      const history = await readAccountHistory({
-        restUrl: endpointsFor(connection).restUrl,
-        credentials: credentialsFor(connection, secret === undefined ? { password } : { password, secret }),
-        accounts: accounts.map((a) => a.name),
-        fetchImpl: options.fetchImpl,
-      });
-      merge(history, history.pairs);
     } catch (error) {
       return failed(
         `could not read the broker's fills (${error instanceof Error ? error.message : String(error)})`,
