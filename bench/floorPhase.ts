@@ -51,6 +51,15 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
 }
 
+/**
+ * BENCH_PROFILE=<folder>: headless mimik writes V8 CPU profiles (one per thread) there, for
+ * finding where the copy path's time goes; off by default, as profiling slows what it measures.
+ */
+function profileArgs(): string[] {
+  const folder = process.env.BENCH_PROFILE;
+  return folder ? ["--cpu-prof", `--cpu-prof-dir=${folder}`] : [];
+}
+
 /** Starts the copier as a child process and resolves once it is ready to copy. */
 async function startCopier(kind: CopierKind, followers: number, simUrl: string, dir: string) {
   const bench = fileURLToPath(new URL(".", import.meta.url));
@@ -89,7 +98,7 @@ async function startCopier(kind: CopierKind, followers: number, simUrl: string, 
       child = spawn("script", ["-qfec", command, "/dev/null"], { stdio: ["pipe", "pipe", "inherit"], env });
       ready = /conn 2\/2 up/;
     } else {
-      child = spawn(process.execPath, [bin, "headless", "--config", config], {
+      child = spawn(process.execPath, [...profileArgs(), bin, "headless", "--config", config], {
         stdio: ["pipe", "pipe", "inherit"],
         env,
       });

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { constants } from "node:fs";
+import { type BigIntStats, constants } from "node:fs";
 import { lstat, open, readlink, realpath, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 
@@ -15,6 +15,11 @@ export interface AtomicWriteOptions {
    * that nobody edited the file by hand since it was last read.
    */
   beforeRename?: (() => Promise<void>) | undefined;
+  /**
+   * Told the new file's stats once its data is synced. The rename keeps its inode, size and
+   * mtime, so they identify the file's content from then on (GuardedJsonFile's change check).
+   */
+  written?: ((stats: BigIntStats) => void) | undefined;
 }
 
 /** Writes waiting per absolute path: a promise chain, so two saves of one file never interleave. */
@@ -65,6 +70,7 @@ export async function writeNow(path: string, data: string, options: AtomicWriteO
       await handle.chmod(mode);
       await handle.writeFile(data, "utf8");
       await handle.sync();
+      if (options.written) options.written(await handle.stat({ bigint: true }));
     } finally {
       await handle.close();
     }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import type { BigIntStats } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
 import type { Adapter } from "lowdb";
 import { writeNow } from "./atomicWrite.js";
 
@@ -34,6 +35,10 @@ export interface GuardedJsonFileOptions<T> {
 export class GuardedJsonFile<T> implements Adapter<T> {
   /** Hash of the content last read or written, NO_FILE if the file was absent, undefined before any read. */
   lastHash: string | undefined;
+  /** The file's identity (identityOf) while it holds what lastHash names, when known. */
+  private identity: string | undefined;
+  /** The last content read and the identity the file had just before the read. */
+  private lastRead: { hash: string; identity: string | undefined } | undefined;
 
   constructor(
     readonly file: string,
@@ -43,8 +48,12 @@ export class GuardedJsonFile<T> implements Adapter<T> {
   /** The raw content and its hash, or undefined when the file does not exist. */
   async readText(): Promise<{ text: string; hash: string } | undefined> {
     try {
+      // Before the read: a change after it then shows as a new identity, never the reverse.
+      const identity = await identityOf(this.file);
       const text = await readFile(this.file, "utf8");
-      return { text, hash: contentHash(text) };
+      const hash = contentHash(text);
+      this.lastRead = { hash, identity };
+      return { text, hash };
     } catch (error) {
       if ((error as { code?: unknown }).code === "ENOENT") return undefined;
       throw error;
@@ -55,6 +64,18 @@ export class GuardedJsonFile<T> implements Adapter<T> {
     return (await this.readText())?.hash ?? NO_FILE;
   }
 
+  /**
+   * Whether the file still holds what lastHash names. One stat when its inode, size and mtime are
+   * as mimik left them (every save of the runtime state asks); otherwise the content is read and
+   * compared, so a change that kept all three is still told by its hash next time it matters.
+   */
+  async unchanged(): Promise<boolean> {
+    if (this.identity !== undefined && (await identityOf(this.file)) === this.identity) return true;
+    const same = (await this.diskHash()) === this.lastHash;
+    if (same) this.adopt(this.lastHash ?? NO_FILE);
+    return same;
+  }
+
   async read(): Promise<T | null> {
     const found = await this.readText();
     if (!found) {
@@ -62,26 +83,44 @@ export class GuardedJsonFile<T> implements Adapter<T> {
       return null;
     }
     const value = this.options.decode(found.text);
-    this.lastHash = found.hash;
+    this.adopt(found.hash);
     return value;
   }
 
   /** Accept content the caller has read and decoded itself (a reload). */
   adopt(hash: string): void {
     this.lastHash = hash;
+    this.identity = this.lastRead?.hash === hash ? this.lastRead.identity : undefined;
   }
 
   async write(data: T): Promise<void> {
     const text = serialise(data);
     const expected = this.lastHash;
+    let identity: string | undefined;
     await writeNow(this.file, text, {
       mode: this.options.mode,
       beforeRename: async () => {
-        if (expected !== undefined && (await this.diskHash()) !== expected)
-          throw new FileChangedError(this.file);
+        if (expected !== undefined && !(await this.unchanged())) throw new FileChangedError(this.file);
+      },
+      written: (stats) => {
+        identity = identityString(stats);
       },
     });
     this.lastHash = contentHash(text);
+    this.identity = identity;
+  }
+}
+
+/** Device, inode, size and mtime (ns): what a replacement or an edit of the file changes. */
+function identityString(s: BigIntStats): string {
+  return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}`;
+}
+
+async function identityOf(file: string): Promise<string | undefined> {
+  try {
+    return identityString(await stat(file, { bigint: true }));
+  } catch {
+    return undefined;
   }
 }
 

@@ -66,6 +66,18 @@ export class StateError extends Error {
   }
 }
 
+/** One record, checked as the whole file would be: a bad one is refused before it is written. */
+function checked<T>(schema: z.ZodType<T>, record: unknown, at: string, file: string): T {
+  const result = schema.safeParse(record, { error: friendlyErrors });
+  if (result.success) return result.data;
+  throw new StateError(
+    problemsFromZod(result.error.issues, file, record, schema).map((p) => ({
+      ...p,
+      path: p.path ? `${at}.${p.path}` : at,
+    })),
+  );
+}
+
 function decodeState(text: string, file: string): RuntimeState {
   const asideFix = `inspect it; to start with no locks, move it aside (mv ${file} ${file}.bad)`;
   const parsed = parseJson(text);
@@ -124,28 +136,53 @@ export class RuntimeStateRepository implements RiskStateStore {
   }
 
   saveFollower(follower: string, record: FollowerRiskRecord): Promise<void> {
-    return this.update((state) => {
-      state.followers[follower] = structuredClone(record);
-    });
+    return this.saveFollowers({ [follower]: record });
   }
 
   /** Several followers in one atomic write (the risk engine's batched high-water marks and trade counts). */
   saveFollowers(records: Readonly<Record<string, FollowerRiskRecord>>): Promise<void> {
-    return this.update((state) => {
+    return this.replace((state) => {
+      const followers = { ...state.followers };
       for (const [follower, record] of Object.entries(records))
-        state.followers[follower] = structuredClone(record);
+        followers[follower] = checked(followerRiskRecordSchema, record, `followers.${follower}`, this.path);
+      return { ...state, followers };
     });
   }
 
   /** The leader positions followers last acted on, in one atomic write (undefined removes one). */
   saveActedOn(records: Readonly<Record<string, ActedOnRecord | undefined>>): Promise<void> {
-    return this.update((state) => {
+    return this.replace((state) => {
       const acted = { ...state.actedOn };
       for (const [follower, record] of Object.entries(records)) {
         if (record === undefined) delete acted[follower];
-        else acted[follower] = structuredClone(record);
+        else acted[follower] = checked(actedOnRecordSchema, record, `actedOn.${follower}`, this.path);
       }
-      state.actedOn = acted;
+      return { ...state, actedOn: acted };
+    });
+  }
+
+  /**
+   * The saves made while copying: `next` builds the new state from the current one, sharing every
+   * record it does not change (they are frozen) and checking each one it does. Several times a
+   * second under load, so no whole-state copy or check: those are for `update`.
+   */
+  private replace(next: (state: RuntimeState) => RuntimeState): Promise<void> {
+    return serialised(this.path, async () => {
+      for (let attempt = 0; ; attempt++) {
+        await this.reloadIfChanged();
+        const previous = this.db.data;
+        const state = deepFreeze(next(this.snapshot));
+        this.db.data = state;
+        try {
+          await this.db.write();
+        } catch (error) {
+          this.db.data = previous;
+          if (error instanceof FileChangedError && attempt < 3) continue;
+          throw explainWriteError(error, dirname(this.path), `the runtime state ${basename(this.path)}`);
+        }
+        this.snapshot = state;
+        return;
+      }
     });
   }
 
@@ -181,6 +218,7 @@ export class RuntimeStateRepository implements RiskStateStore {
   }
 
   private async reloadIfChanged(): Promise<void> {
+    if (await this.file.unchanged()) return;
     const found = await this.file.readText();
     if (!found) {
       // Deleted under us: write what we hold again (forgetting locks is the worse outcome).

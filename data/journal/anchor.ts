@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open, readFile } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
-import { atomicWrite } from "../atomicWrite.js";
 import { isNotFound } from "./paths.js";
 
 /**
@@ -40,6 +40,12 @@ export function anchorPathFor(journalPath: string): string {
 }
 
 export async function readAnchor(journalPath: string): Promise<AnchorRead> {
+  const first = await readAnchorOnce(journalPath);
+  // Written in place while mimik runs: a read that met a write halfway sees it whole next time.
+  return first.kind === "bad" ? readAnchorOnce(journalPath) : first;
+}
+
+async function readAnchorOnce(journalPath: string): Promise<AnchorRead> {
   let text: string;
   try {
     text = await readFile(anchorPathFor(journalPath), "utf8");
@@ -48,7 +54,7 @@ export async function readAnchor(journalPath: string): Promise<AnchorRead> {
     return { kind: "bad", why: `cannot read it: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
   }
   try {
-    const value = JSON.parse(text) as Record<string, unknown>;
+    const value = JSON.parse(text.slice(0, text.indexOf("\n") + 1 || undefined)) as Record<string, unknown>;
     const { seq, hash, prev } = value;
     if (
       typeof seq === "number" &&
@@ -64,10 +70,26 @@ export async function readAnchor(journalPath: string): Promise<AnchorRead> {
   return { kind: "bad", why: "it is not an anchor mimik wrote" };
 }
 
-export function writeAnchor(journalPath: string, anchor: Anchor): Promise<void> {
-  return atomicWrite(anchorPathFor(journalPath), `${JSON.stringify({ version: 1, ...anchor })}\n`, {
-    mode: 0o600,
-  });
+/** Every anchor is this many bytes (JSON padded with spaces, then a newline): one fits ~170. */
+const ANCHOR_BYTES = 256;
+
+/**
+ * Overwrites the anchor in place, without a sync: the cheapest write there is, once per flush.
+ * It is safe because of when it happens: the lines it names are already synced, so whatever a
+ * crash leaves of this write (the old anchor, or the new one) never names a line the disk lacks;
+ * an old anchor only means lines past it, which a start and `mimik verify` accept. A record of
+ * fixed size replaces the previous one whole, with nothing of it left behind.
+ */
+export async function writeAnchor(journalPath: string, anchor: Anchor): Promise<void> {
+  const text = JSON.stringify({ version: 1, seq: anchor.seq, hash: anchor.hash, prev: anchor.prev });
+  const record = `${text.padEnd(ANCHOR_BYTES - 1)}\n`;
+  // O_CREAT without O_TRUNC: an existing anchor is never empty, even for a moment.
+  const handle = await open(anchorPathFor(journalPath), constants.O_RDWR | constants.O_CREAT, 0o600);
+  try {
+    await handle.write(record, 0, "utf8");
+  } finally {
+    await handle.close();
+  }
 }
 
 /**

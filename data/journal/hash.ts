@@ -1,9 +1,16 @@
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 
 /** The `prev` of the very first journal line: nothing came before it. */
 export const GENESIS_HASH = "0".repeat(64);
 
+/**
+ * crypto.hash (Node 20.12 and later) hashes a string in one call, about twice as fast as a Hash
+ * object for a journal line; the journal hashes every line it writes.
+ */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string }).hash;
+
 /** Hex SHA-256 of a journal line's exact text (without its newline). */
 export function lineHash(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+  if (oneShot) return oneShot("sha256", text, "hex");
+  return crypto.createHash("sha256").update(text, "utf8").digest("hex");
 }

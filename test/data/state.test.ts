@@ -87,6 +87,22 @@ describe("RuntimeStateRepository", () => {
     await expect(RuntimeStateRepository.open(file)).rejects.toBeInstanceOf(StateError);
   });
 
+  it("a record that would not load again is refused before it is written, naming its field", async () => {
+    const repo = await RuntimeStateRepository.open(file);
+    await repo.saveActedOn({ DEMO2001: { leader: "DEMO1000", positions: { ESZ6: 1 } } });
+    const before = await readFile(file, "utf8");
+    const error = await repo
+      .saveActedOn({ DEMO2002: { leader: "DEMO1000", positions: { ESZ6: 1.5 } } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StateError);
+    expect((error as StateError).problems[0]?.path).toBe("actedOn.DEMO2002.positions.ESZ6");
+    await expect(
+      repo.saveFollower("DEMO2003", { state: "SLEEPY" } as unknown as FollowerRiskRecord),
+    ).rejects.toBeInstanceOf(StateError);
+    expect(await readFile(file, "utf8")).toBe(before);
+    expect(repo.read().actedOn).toEqual({ DEMO2001: { leader: "DEMO1000", positions: { ESZ6: 1 } } });
+  });
+
   it("keeps every record when many followers save at once", async () => {
     const repo = await RuntimeStateRepository.open(file);
     const names = Array.from({ length: 12 }, (_, i) => `F${i}`);

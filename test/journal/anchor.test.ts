@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { anchorPathFor, readAnchor } from "../../data/journal/anchor.js";
@@ -65,6 +65,35 @@ describe("the journal anchor", () => {
     });
     const onDisk = JSON.parse(await readFile(anchorPathFor(path), "utf8")) as Record<string, unknown>;
     expect(onDisk.version).toBe(1);
+  });
+
+  it("is one record of fixed size, overwritten in place, owner-only", async () => {
+    const w = await JournalWriter.open(path);
+    w.append({ type: "a" });
+    await w.flush();
+    const before = await stat(anchorPathFor(path));
+    expect(before.size).toBe(256);
+    expect(before.mode & 0o777).toBe(0o600);
+    for (let i = 0; i < 3; i++) {
+      w.append({ type: "b", n: 10 ** (i * 6) });
+      await w.flush();
+    }
+    await w.close();
+    const after = await stat(anchorPathFor(path));
+    expect(after.ino).toBe(before.ino);
+    expect(after.size).toBe(256);
+    expect(await readAnchor(path)).toMatchObject({ kind: "ok", anchor: { seq: 4 } });
+  });
+
+  it("replaces an older or longer anchor file whole: nothing of it is read back", async () => {
+    await writeEntries(2);
+    // An anchor as older mimiks wrote it (shorter), then a long one with junk after its first line.
+    await writeFile(anchorPathFor(path), `${JSON.stringify({ version: 1, seq: 2, hash: "x", prev: "y" })}\n`);
+    await writeEntries(1);
+    expect(await readAnchor(path)).toMatchObject({ kind: "ok", anchor: { seq: 4 } });
+    await writeFile(anchorPathFor(path), `${"{}".padEnd(255)}\n${"junk ".repeat(200)}`);
+    await writeEntries(1);
+    expect(await readAnchor(path)).toMatchObject({ kind: "ok", anchor: { seq: 6 } });
   });
 
   it("keeps working across rotation", async () => {
