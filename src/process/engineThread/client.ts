@@ -5,6 +5,7 @@ import type { Config } from "../../../data/schema.js";
 import { StateError } from "../../../data/state.js";
 import { UserError } from "../../../data/userError.js";
 import type { BrokerSession, EngineCommand, EngineEvent, Logger, Outcome } from "../../../engine/index.js";
+import { decodeBatch } from "./eventBatch.js";
 import type { EngineInit, FromEngine, ThreadError, ToEngine } from "./protocol.js";
 
 /** The running engine as the main thread sees it: commands in, events out. */
@@ -78,7 +79,8 @@ export function startEngineThread(init: EngineInit, logger: Logger): Promise<Eng
           else dieWith(errorFrom(message.error));
           return;
         case "events":
-          for (const event of message.events) emit(event);
+        case "eventsText":
+          for (const event of decodeBatch(message)) emit(event);
           if (message.dropped > 0) emit(droppedAlert(message.dropped));
           // Acknowledged once every listener has run: a stalled listener holds the engine's outbox back.
           send({ kind: "ack", seq: message.seq });

@@ -1,12 +1,14 @@
 import type { Problem } from "../../../data/problems.js";
 import type { Config } from "../../../data/schema.js";
-import type { EngineCommand, EngineEvent, Outcome } from "../../../engine/index.js";
+import type { EngineCommand, Outcome } from "../../../engine/index.js";
 import type { ResolvedTargets } from "../../notify/secrets.js";
 import type { ConnectionSecrets } from "../sessions.js";
+import type { EventBatchMessage } from "./eventBatch.js";
 
 /**
  * What crosses between the main thread (screen, stdout, control socket) and the engine's thread.
- * Every message is plain data (structured clone): commands in, outcomes and event batches out.
+ * Every message is plain data (structured clone): commands in, outcomes and event batches out
+ * (these as JSON text when they can be: eventBatch.ts).
  */
 
 /** Everything the engine's thread needs to build the engine; secrets are already read. */
@@ -53,7 +55,7 @@ export type FromEngine =
   /** Every broker session has connected or failed once. */
   | { kind: "started" }
   | { kind: "failed"; error: ThreadError }
-  | { kind: "events"; seq: number; events: EngineEvent[]; dropped: number }
+  | EventBatchMessage
   | { kind: "outcomes"; id: number; outcomes: Outcome[] }
   | { kind: "commandFailed"; id: number; error: ThreadError }
   | {

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { Logger } from "../../../engine/index.js";
+import { encodeBatch } from "./eventBatch.js";
 import { type EngineHost, openEngineHost, threadError } from "./host.js";
 import { EventOutbox } from "./outbox.js";
 import type { EngineInit, FromEngine, ToEngine } from "./protocol.js";
@@ -19,7 +20,7 @@ const logger: Logger = {
   error: (message, data) => post({ kind: "log", level: "error", message, data }),
 };
 
-const outbox = new EventOutbox((batch) => post({ kind: "events", ...batch }));
+const outbox = new EventOutbox((batch) => post(encodeBatch(batch)));
 let host: EngineHost | undefined;
 
 port.on("message", (message: ToEngine) => {
