@@ -221,6 +221,15 @@ async function removeLeftovers(path: string, probe: ProcessProbe): Promise<void>
   }
 }
 
+/**
+ * What exiting removes: each held lock file that is still ours. One process listener for them all:
+ * an instance holds a lock per broker account, and a listener each would pass Node's warning limit.
+ */
+const atExit = new Set<() => void>();
+function removeHeldLocks(): void {
+  for (const remove of atExit) remove();
+}
+
 function hold(path: string, text: string): HeldLock {
   heldHere.set(path, text);
   let held = true;
@@ -239,13 +248,15 @@ function hold(path: string, text: string): HeldLock {
       // Nothing to clean; exiting anyway.
     }
   };
-  process.on("exit", onExit);
+  atExit.add(onExit);
+  if (atExit.size === 1) process.on("exit", removeHeldLocks);
   return {
     path,
     async release() {
       if (!held) return;
       held = false;
-      process.off("exit", onExit);
+      atExit.delete(onExit);
+      if (atExit.size === 0) process.off("exit", removeHeldLocks);
       if (heldHere.get(path) === text) heldHere.delete(path);
       // Only remove the file if it is still ours (a takeover after a stall is not undone).
       if ((await readText(path)) === text) await unlink(path).catch(() => {});

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { acquireInstanceLock, InstanceLockedError, LockUnconfirmedError } from "../../data/instanceLock.js";
-import { judge } from "../../data/lockFile.js";
+import { acquireLockFile, judge } from "../../data/lockFile.js";
 import { type ProcessProbe, procStartTime, psStartTime, systemProbe } from "../../data/processIdentity.js";
 import { UserError } from "../../data/userError.js";
 
@@ -189,5 +189,24 @@ describe("process start times", () => {
     expect(psStartTime(pid)).toMatch(/^ps:\S/);
     expect(psStartTime(await deadPid())).toBeUndefined();
     expect(procStartTime(await deadPid())).toBeUndefined();
+  });
+});
+
+describe("locks held at once", () => {
+  it("share one exit listener however many there are (an instance holds one per broker account)", async () => {
+    const before = process.listenerCount("exit");
+    const held = [];
+    for (let i = 0; i < 12; i++)
+      held.push(
+        await acquireLockFile(join(dir, "state", `account-${i}.lock`), {
+          fields: { account: `A${i}` },
+          refuse: () => new Error("held"),
+          what: `the lock of A${i}`,
+        }),
+      );
+    expect(process.listenerCount("exit")).toBe(before + 1);
+    for (const lock of held) await lock.release();
+    expect(process.listenerCount("exit")).toBe(before);
+    expect(await readdir(join(dir, "state"))).toEqual([]);
   });
 });
