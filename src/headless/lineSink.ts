@@ -29,19 +29,32 @@ export function lineSink(stream: Writable, options: LineSinkOptions = {}) {
     skipped = 0;
     write(`(${count} line${count === 1 ? "" : "s"} skipped while the output was not being read)`);
   });
-  const write = (line: string): void => {
-    if (closed || stream.destroyed) return;
-    if (stream.writableLength > maxBuffered) {
-      skipped += 1;
-      return;
-    }
+  // The lines of one batch of engine events leave in one write: a pipe's write is a system call
+  // that wakes its reader, and a copy to 20 followers makes some 60 lines at once.
+  let pending: string[] = [];
+  let pendingBytes = 0;
+  const flush = (): void => {
+    const text = pending.join("");
+    pending = [];
+    pendingBytes = 0;
+    if (closed || stream.destroyed || text === "") return;
     try {
-      stream.write(`${line}\n`);
+      stream.write(text);
     } catch (error) {
       closed = true;
       const e = error as NodeJS.ErrnoException;
       if (e.code !== "EPIPE") options.onError?.(e);
     }
+  };
+  const write = (line: string): void => {
+    if (closed || stream.destroyed) return;
+    if (stream.writableLength + pendingBytes > maxBuffered) {
+      skipped += 1;
+      return;
+    }
+    if (pending.length === 0) queueMicrotask(flush);
+    pending.push(`${line}\n`);
+    pendingBytes += line.length + 1;
   };
   return {
     write,
