@@ -38,7 +38,11 @@ export class FillDedupe {
   }
 }
 
-/** The ledger's key for a fill: `connection:fillId`. */
+/**
+ * The ledger's key for a fill: `connection:fillId`. Joined, not concatenated: a concatenation
+ * is kept as a tree of its parts (about 100 bytes here), a join as one flat string (40), and
+ * these keys are kept for 100 000 fills per set.
+ */
 function fillKey(connection: string, fillId: number): string {
-  return `${connection}:${fillId}`;
+  return [connection, fillId].join(":");
 }
