@@ -101,6 +101,36 @@ const engineBarrel = {
   },
 };
 
+// Every string-width in the bundle (Ink's, wrap-ansi's older one, ours) goes through
+// src/text/fastWidth.ts, which answers printable ASCII by its length and remembers the rest:
+// string-width segments each string with Intl.Segmenter, and Ink measures every line of every
+// frame with it.
+const fastWidthModule = resolve("src/text/fastWidth.ts");
+const fastStringWidth = {
+  name: "fast-string-width",
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.namespace === "fast-width") return undefined;
+      const real = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        namespace: "fast-width",
+      });
+      if (real.errors.length > 0) return real;
+      return { path: real.path, namespace: "fast-width" };
+    });
+    b.onLoad({ filter: /.*/, namespace: "fast-width" }, (args) => ({
+      contents:
+        `import widthOf from ${JSON.stringify(args.path)};\n` +
+        `import { fastWidth } from ${JSON.stringify(fastWidthModule)};\n` +
+        "export default fastWidth(widthOf);\n",
+      resolveDir: dirname(args.path),
+      loader: "js",
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: "node",
@@ -112,7 +142,7 @@ const common = {
   jsx: "automatic",
   // React's production build: the development one is larger and checks every render.
   define: { "process.env.NODE_ENV": '"production"' },
-  plugins: [devtoolsAbsent, ownModulesArePure, engineBarrel],
+  plugins: [devtoolsAbsent, fastStringWidth, ownModulesArePure, engineBarrel],
   // Some dependencies are CommonJS and call require() for Node's built-ins; ESM has no require.
   banner: {
     js: "import { createRequire as __mimikCreateRequire } from 'node:module'; const require = __mimikCreateRequire(import.meta.url);",

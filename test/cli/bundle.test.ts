@@ -28,6 +28,15 @@ describe("the bundled executable", () => {
     expect(outside).toEqual([]);
   });
 
+  it("measures text through fastWidth: every string-width it ships (Ink's included) is wrapped", () => {
+    const texts = bundleFiles.map((f) => readFileSync(join(binDir, f), "utf8")).join("\n");
+    // string-width 8 (Ink's and ours) and 7 (wrap-ansi's): each defined once, each wrapped.
+    const defined = [...texts.matchAll(/^function (stringWidth\d*)\(/gm)].map((m) => m[1]);
+    const wrapped = [...texts.matchAll(/= fastWidth\((stringWidth\d*)\)/g)].map((m) => m[1]);
+    expect(defined.length).toBeGreaterThanOrEqual(2);
+    expect([...wrapped].sort()).toEqual([...defined].sort());
+  });
+
   it("starts the engine and simulator threads from the bundle and copies the demo trader's fill", async () => {
     const child = startMimik(["headless", "--demo"], {
       PATH: process.env.PATH,

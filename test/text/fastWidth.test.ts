@@ -1,0 +1,61 @@
+import stringWidth from "string-width";
+import { describe, expect, it } from "vitest";
+// wrap-ansi's own, older string-width: the bundle puts the fast path in front of it too.
+import olderStringWidth from "../../node_modules/wrap-ansi/node_modules/string-width/index.js";
+import { fastWidth } from "../../src/text/fastWidth.js";
+
+const samples = [
+  "",
+  " ",
+  "ESZ6  BUY 2 @ 5012.25",
+  "~!@#$%^&*()_+{}|:\"<>?`-=[]\\;',./",
+  "tab\there",
+  "\u001b[31mred\u001b[39m",
+  "\u001b]0;title\u0007x",
+  "caf\u00e9",
+  "e\u0301",
+  "\u00a0nbsp",
+  "日本語",
+  "한국어",
+  "👍🏽 ok",
+  "👨‍👩‍👧",
+  "\u0000\u007f\u0085",
+  "◷ 09:30 CT",
+  "a".repeat(500),
+  "\u001b[1m\u001b[36m─── Followers ───\u001b[39m\u001b[22m",
+  "│ ◷ 09:30 CT · EXIT PENDING → ",
+];
+
+describe("string-width made fast: ASCII by its length, the rest remembered", () => {
+  for (const [name, widthOf] of [
+    ["string-width 8", stringWidth],
+    ["string-width 7 (wrap-ansi's)", olderStringWidth],
+  ] as const) {
+    it(`measures what ${name} measures, options or not, the first time and the next`, () => {
+      const fast = fastWidth(widthOf);
+      for (const text of [...samples, ...samples]) {
+        expect(fast(text), JSON.stringify(text)).toBe(widthOf(text));
+        expect(fast(text, { countAnsiEscapeCodes: true }), JSON.stringify(text)).toBe(
+          widthOf(text, { countAnsiEscapeCodes: true }),
+        );
+        expect(fast(text, { ambiguousIsNarrow: false }), JSON.stringify(text)).toBe(
+          widthOf(text, { ambiguousIsNarrow: false }),
+        );
+      }
+    });
+  }
+});
+
+it("forgets what it remembered past its bound, and still measures right", () => {
+  let calls = 0;
+  const fast = fastWidth((text: string) => {
+    calls += 1;
+    return stringWidth(text);
+  });
+  for (let i = 0; i < 5000; i++) expect(fast(`日${i}`)).toBe(2 + String(i).length);
+  expect(calls).toBe(5000);
+  expect(fast("日4999")).toBe(6);
+  expect(calls).toBe(5000);
+  expect(fast("plain ascii")).toBe(11);
+  expect(calls).toBe(5000);
+});
