@@ -4,8 +4,11 @@
  */
 const SECRET_KEYS = new Set(["password", "secret", "sec", "token", "accesstoken", "mdaccesstoken"]);
 
+/** Their lengths: most keys are told apart by length alone, without a lower-cased copy. */
+const SECRET_LENGTHS = new Set([...SECRET_KEYS].map((key) => key.length));
+
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEYS.has(key.toLowerCase());
+  return SECRET_LENGTHS.has(key.length) && SECRET_KEYS.has(key.toLowerCase());
 }
 
 /** A copy of `value` with every secret-named key removed. Plain data in, plain data out. */

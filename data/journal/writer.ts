@@ -290,12 +290,15 @@ export class JournalWriter {
     try {
       // Most entries hold no secret-named key: skip the deep copy for them.
       const clean = (hasSecretKey(entry) ? redactSecrets(entry) : entry) as Fields;
-      const { seq: _s, at: _a, prev: _p, type: _t, ...payload } = clean;
-      text = JSON.stringify({ seq, at, type, ...payload, prev: this.lastHash });
+      // Built key by key: a rest-and-spread copy of each entry cost about a third of this line.
+      const line: Record<string, unknown> = { seq, at, type };
+      for (const key in clean) if (!HEAD_KEYS.has(key)) line[key] = clean[key];
+      line.prev = prev;
+      text = JSON.stringify(line);
     } catch (error) {
       // A BigInt or a cycle must not cost the line (and the chain) its place.
       const reason = `unserialisable entry: ${error instanceof Error ? error.message : String(error)}`;
-      text = JSON.stringify({ seq, at, type, error: reason, prev: this.lastHash });
+      text = JSON.stringify({ seq, at, type, error: reason, prev });
     }
     this.lastHash = lineHash(text);
     return { text, seq, hash: this.lastHash, prev };
@@ -303,6 +306,9 @@ export class JournalWriter {
 }
 
 /** Whether redactSecrets would remove anything (same walk, no copies). */
+/** The keys every line has in its own places: first (seq, at, type) and last (prev). */
+const HEAD_KEYS = new Set(["seq", "at", "type", "prev"]);
+
 function hasSecretKey(value: unknown, depth = 0): boolean {
   if (value === null || typeof value !== "object" || value instanceof Date) return false;
   // A cycle (or absurd nesting) is left to redactSecrets, which reports it as unserialisable.

@@ -135,6 +135,7 @@ export function parseOrder(x: unknown): RawOrder | undefined {
     linkedId: num(r.linkedId),
     ocoId: num(r.ocoId),
     parentId: num(r.parentId),
+    createdAt: undefined,
     timestamp: str(r.timestamp),
   };
 }

@@ -121,20 +121,20 @@ export class OrderCache {
     if (!have || have.id <= v.id) this.versions.set(v.orderId, v);
   }
 
+  /** Keeps `o` (a fresh parse the caller hands over: it is completed here, not copied). */
   store(o: RawOrder): void {
     const before = this.orders.get(o.id);
     // A later event may leave out what an earlier one said (links, creation time): keep it.
-    const merged: RawOrder = before
-      ? {
-          ...o,
-          linkedId: o.linkedId ?? before.linkedId,
-          ocoId: o.ocoId ?? before.ocoId,
-          parentId: o.parentId ?? before.parentId,
-          createdAt: before.createdAt ?? createdAt(o),
-        }
-      : { ...o, createdAt: createdAt(o) };
-    this.orders.set(o.id, merged);
-    this.indexOpen(merged);
+    if (before) {
+      o.linkedId ??= before.linkedId;
+      o.ocoId ??= before.ocoId;
+      o.parentId ??= before.parentId;
+      o.createdAt = before.createdAt ?? createdAt(o);
+    } else o.createdAt = createdAt(o);
+    // Read once into createdAt; kept, it would be a string per order for thousands of orders.
+    o.timestamp = undefined;
+    this.orders.set(o.id, o);
+    this.indexOpen(o);
     if (!FINISHED.has(o.ordStatus) || this.finished.has(o.id)) return;
     this.finished.add(o.id);
     this.finishedOldestFirst.push(o.id);
