@@ -10,46 +10,64 @@ export interface LineSinkOptions {
 /**
  * Lines to stdout that can never hurt the process writing them. A reader that goes away
  * (`mimik headless | head`) ends the output quietly; a reader that stops reading makes lines be
- * skipped and counted rather than queued without bound; any other write error (a full disk) is
- * reported once and the output goes quiet. A terminal write that blocks (Ctrl+S) blocks only this
- * thread: the engine runs in its own.
+ * skipped and counted rather than queued without bound, and told once it has read what waited;
+ * any other write error (a full disk) is reported once and the output goes quiet. A terminal
+ * write that blocks (Ctrl+S) blocks only this thread: the engine runs in its own.
+ *
+ * The lines written in one turn of the event loop (one batch of engine events: some 60 for a copy
+ * to 20 followers) leave in one write: a pipe's write is a system call that wakes its reader.
  */
 export function lineSink(stream: Writable, options: LineSinkOptions = {}) {
   const maxBuffered = options.maxBuffered ?? 1 << 20;
   let closed = false;
   let skipped = 0;
+  let waitingForReader = false;
+  let pending: string[] = [];
+  let pendingBytes = 0;
   stream.on("error", (error: NodeJS.ErrnoException) => {
     if (closed) return;
     closed = true;
     if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") options.onError?.(error);
   });
-  stream.on("drain", () => {
-    if (closed || skipped === 0) return;
-    const count = skipped;
-    skipped = 0;
-    write(`(${count} line${count === 1 ? "" : "s"} skipped while the output was not being read)`);
-  });
-  // The lines of one batch of engine events leave in one write: a pipe's write is a system call
-  // that wakes its reader, and a copy to 20 followers makes some 60 lines at once.
-  let pending: string[] = [];
-  let pendingBytes = 0;
-  const flush = (): void => {
-    const text = pending.join("");
-    pending = [];
-    pendingBytes = 0;
-    if (closed || stream.destroyed || text === "") return;
+
+  const send = (text: string, done?: (error?: Error | null) => void): void => {
     try {
-      stream.write(text);
+      stream.write(text, done);
     } catch (error) {
       closed = true;
       const e = error as NodeJS.ErrnoException;
       if (e.code !== "EPIPE") options.onError?.(e);
     }
   };
+  const flush = (): void => {
+    const text = pending.join("");
+    pending = [];
+    pendingBytes = 0;
+    if (!closed && !stream.destroyed && text !== "") send(text);
+  };
+  // An empty write's callback runs once everything written before it has gone (the lines of
+  // this batch first): the reader has caught up, and hears how many lines it missed, before the
+  // lines that came after them. That line is the one written past the bound.
+  const tellWhenCaughtUp = (): void => {
+    if (waitingForReader) return;
+    waitingForReader = true;
+    flush();
+    send("", (error) => {
+      waitingForReader = false;
+      if (error || closed || stream.destroyed || skipped === 0) return;
+      const count = skipped;
+      skipped = 0;
+      pending.unshift(
+        `(${count} line${count === 1 ? "" : "s"} skipped while the output was not being read)\n`,
+      );
+      flush();
+    });
+  };
   const write = (line: string): void => {
     if (closed || stream.destroyed) return;
     if (stream.writableLength + pendingBytes > maxBuffered) {
       skipped += 1;
+      tellWhenCaughtUp();
       return;
     }
     if (pending.length === 0) queueMicrotask(flush);

@@ -134,10 +134,12 @@ describe("nothing outside the copy path stops it", () => {
   }
 
   it("a stdout reader that never reads: every trade is still copied, unread output stays bounded", async () => {
-    const child = headless("pipe", { MIMIK_OUTPUT_BUFFER_BYTES: "16384" });
+    const child = headless("pipe", { MIMIK_OUTPUT_BUFFER_BYTES: "4096" });
     child.proc.stdout?.pause(); // not read: the pipe fills and stays full
     await statusConnected();
-    const leader = await tradeBurst(60);
+    // About 160 KB of lines: well past what waits unread (the pipe's 64 KB, this reader's own
+    // 16 KB buffer and mimik's 4 KB), so lines must be skipped.
+    const leader = await tradeBurst(100);
     await followersAt(leader);
     expect(await rssMb(child.proc.pid ?? 0)).toBeLessThan(400);
     // Once read again, the output says how much it had to leave out instead of having queued it.

@@ -72,4 +72,39 @@ describe("headless output", () => {
       expect(told).toEqual(["ENOSPC"]);
     });
   });
+
+  it("writes the lines of one turn of the event loop in one write, in order", async () => {
+    const writes: string[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        writes.push(String(chunk));
+        done();
+      },
+    });
+    const out = lineSink(stream);
+    for (let i = 0; i < 60; i++) out.write(`line ${i}`);
+    await new Promise((resolve) => setImmediate(resolve));
+    out.write("next turn");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual([Array.from({ length: 60 }, (_, i) => `line ${i}\n`).join(""), "next turn\n"]);
+  });
+
+  it("tells the count before the lines that came after the skipped ones", async () => {
+    const r = slowReader();
+    const out = lineSink(r.stream, { maxBuffered: 100 });
+    for (let i = 0; i < 10; i++) out.write(`early ${i} ${"x".repeat(20)}`);
+    await new Promise((resolve) => setImmediate(resolve));
+    for (let i = 0; i < 100 && !r.taken.some((t) => t.includes("skipped")); i++) {
+      r.drain();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    out.write("late");
+    for (let i = 0; i < 10; i++) {
+      r.drain();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const text = r.taken.join("");
+    expect(text.indexOf("lines skipped")).toBeGreaterThan(text.indexOf("early 0"));
+    expect(text.indexOf("late")).toBeGreaterThan(text.indexOf("lines skipped"));
+  });
 });
