@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "reac
 import type { Actions } from "../process/actions.js";
 import type { ReportViewModel } from "../report/viewModel.js";
 import type { CommandContext } from "../screen/bindings.js";
+import { keyPresses } from "../screen/keyPresses.js";
 import { commandDeps, handleKey } from "../screen/router.js";
 import { createScreenStore, type ScreenState } from "../screen/screenState.js";
 
@@ -35,7 +36,8 @@ export function useScreenInput(options: {
     [actions, screen],
   );
   useInput((input, key) => {
-    handleKey(input, key, { context: () => latest.current.context(screen.get()), deps });
+    for (const [one, oneKey] of keyPresses(input, key))
+      handleKey(one, oneKey, { context: () => latest.current.context(screen.get()), deps });
   });
   return state;
 }

@@ -161,6 +161,15 @@ describe("the console app", () => {
     expect(calls.flatten[0]).toEqual({ follower: "DEMO2001" });
   });
 
+  it("acts on every key of a read that holds several (typed fast, or over SSH)", async () => {
+    const { lastFrame, stdin, quits } = mount();
+    await waitForFrame(lastFrame, (f) => f.includes("Index Scalps"));
+    stdin.write("??"); // help opened and closed again
+    stdin.write("\u0011q"); // Ctrl+Q and q in one read, as tmux sends them
+    await waitFor(() => quits() === 1, 2000, "quit");
+    expect(lastFrame()).toContain("Index Scalps");
+  });
+
   it("opens help with ? and quits with q", async () => {
     const { lastFrame, stdin, quits } = mount();
     await waitForFrame(lastFrame, (f) => f.includes("Index Scalps"));

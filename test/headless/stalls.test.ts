@@ -304,6 +304,8 @@ describe.runIf(hasTmux)("a terminal stopped with Ctrl+S (tmux)", () => {
       async () => (await runMimik(["status", "--config", configPath], env)).code !== 0,
       "the console to stop",
       15_000,
-    );
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; the pane shows:\n${tmux("capture-pane", "-p", "-t", ui)}`);
+    });
   }, 60_000);
 });
