@@ -137,6 +137,7 @@ export class OrderGateway {
     if (order.clOrdId.length === 0 || order.clOrdId.length > MAX_CLORDID) {
       throw new RangeError(`clOrdId must be 1-${MAX_CLORDID} characters`);
     }
+    // Field by field, no spreads: this runs once per follower of every copy.
     const request: PlaceOrderRequest = {
       accountId: order.accountId,
       accountName: order.follower,
@@ -144,9 +145,9 @@ export class OrderGateway {
       action: order.side,
       qty: order.qty,
       clOrdId: order.clOrdId,
-      ...(order.text === undefined ? {} : { text: order.text }),
-      ...(order.exit ? { exit: true } : {}),
     };
+    if (order.text !== undefined) request.text = order.text;
+    if (order.exit) request.exit = true;
     return this.run(order, () => order.session.placeOrder(request)).then((result) => {
       if (order.startedAt !== undefined) {
         if (result.writtenAt !== undefined) {
