@@ -12,7 +12,7 @@
  * Rounds are sequential: the next leader trade goes once every follower's fill has been seen.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,6 +29,8 @@ export interface CopierResult {
   ordersOut: Summary;
   /** Milliseconds of CPU per leader fill. */
   cpuPerFill: number;
+  /** The same by thread: see threadCpuMs. */
+  cpuByThread: ThreadCpu;
   /** Every sample, for pooling runs. */
   samples: { e2e: number[]; ordersOut: number[] };
 }
@@ -46,18 +48,54 @@ function copierPid(kind: CopierKind, child: ChildProcess): number {
 }
 
 function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return ticksMs(readFileSync(`/proc/${pid}/stat`, "utf8"));
+}
+
+/** utime + stime of a /proc stat line, in ms. */
+function ticksMs(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
   // utime and stime are fields 14 and 15; after "pid (comm) " they are at 11 and 12.
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
 }
 
 /**
- * BENCH_PROFILE=<folder>: headless mimik writes V8 CPU profiles (one per thread) there, for
- * finding where the copy path's time goes; off by default, as profiling slows what it measures.
+ * CPU by thread: the main thread; the engine's (mimik's worker threads carry the process's name);
+ * and Node's own helpers, all named "node": V8's (JIT compiling, GC) and libuv's file threads.
+ * A V8 profile cannot tell these apart: it samples wall time, one thread at a time.
+ */
+export interface ThreadCpu {
+  main: number;
+  engine: number;
+  helpers: number;
+}
+
+function threadCpuMs(pid: number): ThreadCpu {
+  const out: ThreadCpu = { main: 0, engine: 0, helpers: 0 };
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+    } catch {
+      continue; // ended between the listing and the read
+    }
+    const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    const ms = ticksMs(stat);
+    if (Number(tid) === pid) out.main += ms;
+    else if (name === "node") out.helpers += ms;
+    else out.engine += ms;
+  }
+  return out;
+}
+
+/**
+ * Node options for the headless copier, for finding where its time goes; none by default, as
+ * they change what they measure. BENCH_PROFILE=<folder>: a V8 CPU profile of each thread there.
+ * BENCH_NODE_ARGS="--single-threaded-gc …": any other options of node's.
  */
 function profileArgs(): string[] {
   const folder = process.env.BENCH_PROFILE;
-  return folder ? ["--cpu-prof", `--cpu-prof-dir=${folder}`] : [];
+  const extra = process.env.BENCH_NODE_ARGS?.split(" ").filter((a) => a !== "") ?? [];
+  return [...(folder ? ["--cpu-prof", `--cpu-prof-dir=${folder}`] : []), ...extra];
 }
 
 /** Starts the copier as a child process and resolves once it is ready to copy. */
@@ -155,8 +193,12 @@ export async function measureCopier(
     const e2e: number[] = [];
     const out: number[] = [];
     let cpuStart = 0;
+    let threadsStart: ThreadCpu = { main: 0, engine: 0, helpers: 0 };
     for (let round = 0; round < plan.warmup + plan.rounds; round++) {
-      if (round === plan.warmup) cpuStart = cpuMs(pid);
+      if (round === plan.warmup) {
+        cpuStart = cpuMs(pid);
+        threadsStart = threadCpuMs(pid);
+      }
       fills = 0;
       await sim.stamps(); // what the last round left behind
       const done = new Promise<void>((resolve, reject) => {
@@ -175,7 +217,19 @@ export async function measureCopier(
         out.push((lastOrder - leaderSent) / 1e6);
     }
     const cpuPerFill = (cpuMs(pid) - cpuStart) / plan.rounds;
-    return { e2e: summarise(e2e), ordersOut: summarise(out), cpuPerFill, samples: { e2e, ordersOut: out } };
+    const threadsEnd = threadCpuMs(pid);
+    const cpuByThread: ThreadCpu = {
+      main: (threadsEnd.main - threadsStart.main) / plan.rounds,
+      engine: (threadsEnd.engine - threadsStart.engine) / plan.rounds,
+      helpers: (threadsEnd.helpers - threadsStart.helpers) / plan.rounds,
+    };
+    return {
+      e2e: summarise(e2e),
+      ordersOut: summarise(out),
+      cpuPerFill,
+      cpuByThread,
+      samples: { e2e, ordersOut: out },
+    };
   } finally {
     for (const l of logins) l.close();
     if (copier) await stop(copier, kind === "console" ? copierPid(kind, copier) : undefined);

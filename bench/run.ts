@@ -301,6 +301,24 @@ function table(r: {
         ]),
       );
     lines.push("(targets: e2e ratio ≤ 1.15, orders-out ratio ≤ 1.5, CPU ratio ≤ 2; times in ms)");
+    lines.push(
+      "CPU per leader fill by thread, ms (helpers: V8's compiler and GC threads, libuv's file threads)",
+    );
+    lines.push(row(["followers", "copier", "main", "engine", "helpers"]));
+    for (const x of r.floors)
+      for (const [name, c] of [
+        ["mimik", x.mimik],
+        ["floor", x.floor],
+      ] as const)
+        lines.push(
+          row([
+            String(x.followers),
+            name,
+            f(c.cpuByThread.main),
+            f(c.cpuByThread.engine),
+            f(c.cpuByThread.helpers),
+          ]),
+        );
     lines.push("");
   }
   const u = r.ui;
