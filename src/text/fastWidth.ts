@@ -1,5 +1,9 @@
-/** Printable ASCII only: each character one column, whatever the terminal. */
 const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
+
+/** Printable ASCII only: each character one column, whatever the terminal. */
+export function isPrintableAscii(text: string): boolean {
+  return PRINTABLE_ASCII.test(text);
+}
 /** Widths remembered; past this the memory starts again (a screen has a few hundred lines). */
 const REMEMBERED = 4096;
 
@@ -18,7 +22,7 @@ export function fastWidth(widthOf: WidthOf): WidthOf {
   const remembered = new Map<string, number>();
   return (text, options) => {
     if (typeof text !== "string") return widthOf(text, options);
-    if (PRINTABLE_ASCII.test(text)) return text.length;
+    if (isPrintableAscii(text)) return text.length;
     if (options !== undefined && Object.keys(options).length > 0) return widthOf(text, options);
     let width = remembered.get(text);
     if (width === undefined) {

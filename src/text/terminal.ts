@@ -2,9 +2,10 @@
  * Text from outside mimik (group names, labels, broker reject reasons, alert messages) made safe
  * to print on a terminal. An escape sequence in a label can retitle the tmux pane, make text
  * blink or move the cursor over other panes; a newline breaks a one-line row. Pure, no imports
- * besides string-width, so any edge that prints (the screen, the CLI) can use it.
+ * besides string-width (and its ASCII rule), so any edge that prints (the screen, the CLI) can use it.
  */
 import stringWidth from "string-width";
+import { isPrintableAscii } from "./fastWidth.js";
 
 // Whole sequences first, so their parameters ("[5m", "]0;title") do not survive as text:
 // CSI (ESC [ … final byte, or the 8-bit CSI U+009B), the string commands OSC, DCS, SOS, PM and
@@ -25,11 +26,9 @@ export function printable(text: string): string {
   return text.replace(SEQUENCE, "").replace(LINE_BREAKS, " ").replace(CONTROL, "");
 }
 
-const ASCII = /^[\u0020-\u007e]*$/;
-
 /** Columns a terminal uses for printable text: CJK and most emoji take two, combining marks none. */
 export function displayWidth(text: string): number {
-  return ASCII.test(text) ? text.length : stringWidth(text);
+  return isPrintableAscii(text) ? text.length : stringWidth(text);
 }
 
 /** Several lines of text (a status report, a list of problems), each made printable. */
