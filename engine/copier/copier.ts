@@ -2,20 +2,12 @@ import type { Config, Follower, Group } from "../../data/schema.js";
 import { clOrdIdFor } from "../orders/gateway.js";
 import type { Outcome } from "../outcome.js";
 import { mapContract } from "../symbols.js";
-import type {
-  AccountRoute,
-  BrokerEvent,
-  CopyEvent,
-  CopyKind,
-  FillEvent,
-  Logger,
-  SyncEvent,
-} from "../types.js";
+import type { AccountRoute, BrokerEvent, CopyEvent, FillEvent, Logger, SyncEvent } from "../types.js";
 import { SKIP_REASONS, silentLogger } from "../types.js";
 import { ActedOn } from "./actedOn.js";
 import { bustedFill } from "./bustedFill.js";
 import { classify } from "./classify.js";
-import { copyEvent, leaderFillEvent, sentEvent, syntheticClOrdId } from "./copyEvents.js";
+import { leaderFillEvent, type SentCopy, sentEvent, skipEvent, syntheticClOrdId } from "./copyEvents.js";
 import { CountedTrades } from "./countedTrades.js";
 import { FillDedupe } from "./fillDedupe.js";
 import { FollowerBook } from "./followerBook.js";
@@ -224,12 +216,13 @@ export class Copier {
     const after = before + (event.side === "Buy" ? event.qty : -event.qty);
     const firstOpening = this.leaders.step(leader, event.contract, before, after, event.orderId);
 
-    // Hot path: decide and write every follower's order first, report afterwards.
-    const copies: CopyEvent[] = [];
+    // Hot path: decide and write every follower's order first; what a sent copy changes besides
+    // the follower's book (what it acted on, trades counted) and every report come after the flush.
+    const copies: Array<CopyEvent | SentCopy> = [];
     const out = { openings: [] as string[], fills: [] as ShadowFill[] };
     for (const f of group.followers) {
       if (!f.shadow) {
-        copies.push(this.copyTo(group, f, event, before, after, firstOpening, out.openings));
+        copies.push(this.copyTo(group, f, event, before, after, firstOpening));
         continue;
       }
       const contract = mapContract(event.contract, f.mapping);
@@ -239,7 +232,8 @@ export class Copier {
     }
     this.deps.gateway.flush();
     this.deps.emit(leaderFillEvent(this.deps.clock, group, event, before, after));
-    for (const copy of copies) this.deps.emit(copy);
+    for (const copy of copies)
+      this.deps.emit(copy.type === "copy" ? copy : this.sent(copy, group, event, after, out.openings));
     for (const follower of out.openings) this.deps.onOpeningCopied?.(follower, event.orderId);
     for (const fill of out.fills) this.deps.onShadowFill?.(fill, this.shadows.held(fill.follower));
     for (const f of group.followers)
@@ -247,8 +241,8 @@ export class Copier {
   }
 
   /**
-   * One follower's decision, and its order handed to the gateway (not yet flushed). A copy that
-   * opens exposure on a leader order not yet counted for this follower adds it to `openings`.
+   * One follower's decision, and its order handed to the gateway (not yet flushed): a skip's
+   * CopyEvent, or the copy sent, which `sent` completes once the fan-out has left.
    */
   private copyTo(
     group: Group,
@@ -257,14 +251,21 @@ export class Copier {
     before: number,
     after: number,
     firstOpening: boolean,
-    openings: string[],
-  ): CopyEvent {
+  ): CopyEvent | SentCopy {
     const { accounts, clock } = this.deps;
     const name = follower.account;
     const contract = mapContract(event.contract, follower.mapping);
     const { fillId } = event;
     if (accounts.isLeader(name))
-      return this.leaderSkip(group, name, fillId, contract, classify(before, after));
+      return skipEvent(
+        clock,
+        group.name,
+        name,
+        fillId,
+        contract,
+        SKIP_REASONS.leaderGuard,
+        classify(before, after),
+      );
     const route = accounts.route(name);
     const counted = this.counted.has(name, event.orderId);
     const has = route ? this.followerPosition(name, contract) : 0;
@@ -289,22 +290,14 @@ export class Copier {
       const reason = decision.action === "skip" ? decision.reason : SKIP_REASONS.disconnected;
       if (route && !NOT_ACTED.has(reason))
         this.actedOn(group, name, event.contract, contract, after, goal, false);
-      return copyEvent(clock, group.name, name, fillId, contract, {
-        outcome: "skipped",
-        kind: decision.kind,
-        reason,
-      });
+      return skipEvent(clock, group.name, name, fillId, contract, reason, decision.kind);
     }
     const delta = goal === undefined ? decision.delta : goal + decision.delta - has;
     if (goal !== undefined && (delta === 0 || this.exits.sending(name, contract))) {
       // Never two exits of one line on their way: the pending one's next try takes the new goal.
       this.exits.retarget(name, contract, goal + decision.delta, after, false);
       const reason = SKIP_REASONS.exitPending;
-      return copyEvent(clock, group.name, name, fillId, contract, {
-        outcome: "skipped",
-        kind: decision.kind,
-        reason,
-      });
+      return skipEvent(clock, group.name, name, fillId, contract, reason, decision.kind);
     }
     const meta: OrderMeta = {
       group: group.name,
@@ -321,13 +314,33 @@ export class Copier {
     };
     const clOrdId = clOrdIdFor(fillId, route.accountId);
     if (!this.send(route, meta, delta, clOrdId, decision.delta !== decision.opening))
-      return this.leaderSkip(group, name, fillId, contract, decision.kind);
-    this.actedOn(group, name, event.contract, contract, after, goal, true, decision.delta);
-    if (decision.opening !== 0 && !counted) {
+      return skipEvent(clock, group.name, name, fillId, contract, SKIP_REASONS.leaderGuard, decision.kind);
+    return {
+      type: "sent",
+      meta,
+      delta,
+      clOrdId,
+      goal,
+      step: decision.delta,
+      reason: decision.reason,
+      opens: decision.opening !== 0 && !counted,
+    };
+  }
+
+  /**
+   * A copy written in this fan-out, completed once the fan-out has left: the follower acted on
+   * the leader at `after`, a copy that opens exposure on a leader order not yet counted for this
+   * follower counts it (`openings`), and the copy is told as sent.
+   */
+  private sent(copy: SentCopy, group: Group, event: FillEvent, after: number, openings: string[]): CopyEvent {
+    const { meta, goal } = copy;
+    const name = meta.follower;
+    this.actedOn(group, name, event.contract, meta.contract, after, goal, true, copy.step);
+    if (copy.opens) {
       this.counted.add(name, event.orderId);
       openings.push(name);
     }
-    return sentEvent(clock, meta, delta, clOrdId, decision.reason);
+    return sentEvent(this.deps.clock, meta, copy.delta, copy.clOrdId, copy.reason);
   }
 
   /**
@@ -351,16 +364,6 @@ export class Copier {
     if (!this.acted.knows(name, group.leader))
       this.acted.seed(name, group.leader, this.leaders.held(group.leader));
     this.acted.set(name, leaderContract, after);
-  }
-
-  /** Skipped because the account is a leader (never offered to the gateway, or refused by it). */
-  private leaderSkip(group: Group, name: string, fillId: number, contract: string, kind?: CopyKind) {
-    const reason = SKIP_REASONS.leaderGuard;
-    return copyEvent(this.deps.clock, group.name, name, fillId, contract, {
-      outcome: "skipped",
-      kind,
-      reason,
-    });
   }
 
   /**

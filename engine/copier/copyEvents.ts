@@ -1,5 +1,5 @@
 import type { Group } from "../../data/schema.js";
-import type { Clock, CopyEvent, FillEvent, LeaderFillEvent } from "../types.js";
+import type { Clock, CopyEvent, CopyKind, FillEvent, LeaderFillEvent } from "../types.js";
 import type { OrderMeta } from "./orderTracker.js";
 
 /** What a copy reports besides the fields every CopyEvent has. */
@@ -14,6 +14,34 @@ export function copyEvent(
   fields: CopyFields,
 ): CopyEvent {
   return { type: "copy", at: clock.now(), group, follower, fillId, contract, ...fields };
+}
+
+/** A copy not sent, and why (a rule, the leader guard, an exit already on its way…). */
+export function skipEvent(
+  clock: Clock,
+  group: string,
+  follower: string,
+  fillId: number,
+  contract: string,
+  reason: string,
+  kind?: CopyKind,
+): CopyEvent {
+  return copyEvent(clock, group, follower, fillId, contract, { outcome: "skipped", kind, reason });
+}
+
+/** A copy written in a fan-out, waiting for the fan-out to leave before it is recorded and told. */
+export interface SentCopy {
+  type: "sent";
+  meta: OrderMeta;
+  delta: number;
+  clOrdId: string;
+  /** The pending exit's goal the copy stepped from, if any. */
+  goal: number | undefined;
+  /** The rule's step (the decision's delta). */
+  step: number;
+  reason: string;
+  /** It opens exposure on a leader order not yet counted for this follower. */
+  opens: boolean;
 }
 
 /** The "sent" story of an order just written for `meta`. */
