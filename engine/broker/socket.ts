@@ -10,6 +10,7 @@
 import type { Clock, Logger, MonoMs } from "../types.js";
 import { type WebSocketLike, WriteBatch } from "./cork.js";
 import { BrokerRequestError } from "./errors.js";
+import { inbound } from "./inbound.js";
 import { classifyMessage, type EventMessage, encodeRequest, HEARTBEAT_FRAME, parseFrame } from "./frames.js";
 import type { RateLimiter } from "./rateLimiter.js";
 import { type Pending, PendingRequests, type RequestOptions } from "./requests.js";
@@ -50,7 +51,12 @@ export interface TradovateSocketOptions {
   maxOrderPenaltyWaitMs?: number;
   /** Authorize this long after the socket opened if no `o` frame came. */
   authorizeFallbackMs?: number;
-  /** Called synchronously for every server event, with the arrival time of its frame. */
+  /**
+   * Whether this socket's frames may wait while a leader's are handled (inbound.ts); never by
+   * default.
+   */
+  deferrable?: (() => boolean) | undefined;
+  /** Called for every server event, with the arrival time of its frame. */
   onEvent: (msg: EventMessage, receivedAt: MonoMs) => void;
   /** Called once when the socket is gone (never for a socket that was closed by close()). */
   onClose: (loss: SocketLoss) => void;
@@ -115,9 +121,11 @@ export class TradovateSocket {
       this.watchdog.start();
       ws.onopen = () => this.safely(() => this.handleOpen());
       ws.onmessage = (ev) => {
-        // Arrival time first: fill latency is measured from here.
+        // Arrival time first: fill latency is measured from here, a wait in the inbound queue included.
         const receivedAt = this.opts.clock.mono();
-        this.safely(() => this.handleData(ev.data, receivedAt));
+        this.watchdog.heard(receivedAt);
+        const deferrable = this.opts.deferrable?.() ?? false;
+        inbound.arrive(this, deferrable, () => this.safely(() => this.handleData(ev.data, receivedAt)));
       };
       ws.onerror = (ev) => {
         const message = typeof ev?.message === "string" ? ev.message : "socket error";
@@ -125,7 +133,9 @@ export class TradovateSocket {
       };
       ws.onclose = (ev) => {
         const reason = typeof ev?.reason === "string" && ev.reason ? ev.reason : "closed";
-        this.safely(() => this.finish(`${this.opts.label} socket closed (${ev?.code ?? "?"} ${reason})`));
+        const text = `${this.opts.label} socket closed (${ev?.code ?? "?"} ${reason})`;
+        // After the frames that came before it, should any still wait.
+        inbound.arrive(this, false, () => this.safely(() => this.finish(text)));
       };
     });
   }
@@ -200,7 +210,6 @@ export class TradovateSocket {
   }
 
   private handleData(data: unknown, receivedAt: MonoMs): void {
-    this.watchdog.heard(receivedAt);
     const text = typeof data === "string" ? data : Buffer.isBuffer(data) ? data.toString("utf8") : undefined;
     if (text === undefined) {
       this.opts.logger.warn(`${this.opts.label} socket: non-text frame skipped`);
