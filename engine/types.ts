@@ -338,11 +338,6 @@ export interface BrokerSession {
   placeOrder(req: PlaceOrderRequest): Promise<OrderResult>;
   /** Sends now whatever the session holds back to send in one write (the end of a copy fan-out). */
   flushWrites?(): void;
-  /**
-   * Whether this login holds a leader. One that holds none may have its frames wait while a
-   * leader's are handled (engine/broker/inbound.ts); until told, a session assumes it leads.
-   */
-  setLeading?(leading: boolean): void;
   cancelOrder(orderId: number): Promise<OrderResult>;
   /** New quantity, type or prices for a working order; the result names the order. */
   modifyOrder(req: ModifyOrderRequest): Promise<OrderResult>;

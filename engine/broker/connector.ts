@@ -51,8 +51,6 @@ export interface ConnectorOptions {
     authorizeFallbackMs?: number | undefined;
     maxOrderPenaltyWaitMs?: number | undefined;
   };
-  /** Whether the trading socket's frames may wait behind a leader's (see inbound.ts). */
-  deferrable(): boolean;
   reconnect: ReconnectOptions;
   superseded: SupersededOptions;
   /** Logins stop this long after a 423 without Retry-After. */
@@ -241,7 +239,6 @@ export class Connector {
       WebSocketImpl: this.opts.WebSocketImpl,
       limiter: this.opts.limiter,
       ...this.opts.socket,
-      deferrable: this.opts.deferrable,
       onEvent: (msg, receivedAt) => {
         if (socket === this.socket) this.opts.onEvent(msg, receivedAt);
       },

@@ -136,8 +136,6 @@ export class QuoteFeed {
         lockoutMs: this.opts.lockoutMs,
         authorizeFallbackMs: this.opts.authorizeFallbackMs,
         maxOrderPenaltyWaitMs: this.opts.maxOrderPenaltyWaitMs,
-        // Quotes never carry a fill: they may always wait while a leader's frames are handled.
-        deferrable: () => true,
         onEvent: (msg, receivedAt) => this.handleEvent(msg, receivedAt),
         onClose: (loss) => {
           if (this.socket !== socket) return;

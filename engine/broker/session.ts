@@ -68,8 +68,6 @@ export class TradovateBrokerSession implements BrokerSession {
   private syncedOnce = false;
   private orderUpdatesDue = false;
   private stopped = true;
-  /** Holds a leader (the engine says so): its frames never wait behind followers' (inbound.ts). */
-  private leading = true;
 
   constructor(opts: BrokerSessionOptions) {
     this.connection = opts.connection;
@@ -149,7 +147,6 @@ export class TradovateBrokerSession implements BrokerSession {
       rest: this.rest,
       socket,
       reconnect,
-      deferrable: () => !this.leading,
       superseded: { ...SUPERSEDED_DEFAULTS, ...opts.superseded },
       loginLockoutMs: opts.loginLockoutMs ?? 3_600_000,
       syncSettleMs: opts.syncSettleMs ?? 150,
@@ -261,10 +258,6 @@ export class TradovateBrokerSession implements BrokerSession {
 
   flushWrites(): void {
     TradovateSocket.uncorkAll();
-  }
-
-  setLeading(leading: boolean): void {
-    this.leading = leading;
   }
 
   placeOrder(req: PlaceOrderRequest): Promise<OrderResult> {

@@ -10,7 +10,6 @@
 import type { Clock, Logger, MonoMs } from "../types.js";
 import { type WebSocketLike, WriteBatch } from "./cork.js";
 import { BrokerRequestError } from "./errors.js";
-import { inbound } from "./inbound.js";
 import { classifyMessage, type EventMessage, encodeRequest, HEARTBEAT_FRAME, parseFrame } from "./frames.js";
 import type { RateLimiter } from "./rateLimiter.js";
 import { type Pending, PendingRequests, type RequestOptions } from "./requests.js";
@@ -51,12 +50,7 @@ export interface TradovateSocketOptions {
   maxOrderPenaltyWaitMs?: number;
   /** Authorize this long after the socket opened if no `o` frame came. */
   authorizeFallbackMs?: number;
-  /**
-   * Whether this socket's frames may wait while a leader's are handled (inbound.ts); never by
-   * default.
-   */
-  deferrable?: (() => boolean) | undefined;
-  /** Called for every server event, with the arrival time of its frame. */
+  /** Called synchronously for every server event, with the arrival time of its frame. */
   onEvent: (msg: EventMessage, receivedAt: MonoMs) => void;
   /** Called once when the socket is gone (never for a socket that was closed by close()). */
   onClose: (loss: SocketLoss) => void;
@@ -121,11 +115,9 @@ export class TradovateSocket {
       this.watchdog.start();
       ws.onopen = () => this.safely(() => this.handleOpen());
       ws.onmessage = (ev) => {
-        // Arrival time first: fill latency is measured from here, a wait in the inbound queue included.
+        // Arrival time first: fill latency is measured from here.
         const receivedAt = this.opts.clock.mono();
-        this.watchdog.heard(receivedAt);
-        const deferrable = this.opts.deferrable?.() ?? false;
-        inbound.arrive(this, deferrable, () => this.safely(() => this.handleData(ev.data, receivedAt)));
+        this.safely(() => this.handleData(ev.data, receivedAt));
       };
       ws.onerror = (ev) => {
         const message = typeof ev?.message === "string" ? ev.message : "socket error";
@@ -133,9 +125,7 @@ export class TradovateSocket {
       };
       ws.onclose = (ev) => {
         const reason = typeof ev?.reason === "string" && ev.reason ? ev.reason : "closed";
-        const text = `${this.opts.label} socket closed (${ev?.code ?? "?"} ${reason})`;
-        // After the frames that came before it, should any still wait.
-        inbound.arrive(this, false, () => this.safely(() => this.finish(text)));
+        this.safely(() => this.finish(`${this.opts.label} socket closed (${ev?.code ?? "?"} ${reason})`));
       };
     });
   }
@@ -210,6 +200,7 @@ export class TradovateSocket {
   }
 
   private handleData(data: unknown, receivedAt: MonoMs): void {
+    this.watchdog.heard(receivedAt);
     const text = typeof data === "string" ? data : Buffer.isBuffer(data) ? data.toString("utf8") : undefined;
     if (text === undefined) {
       this.opts.logger.warn(`${this.opts.label} socket: non-text frame skipped`);

@@ -20,7 +20,7 @@ import type {
 import { silentLogger, systemClock } from "../types.js";
 import type { Blackout } from "../windows/schedule.js";
 import { TradingWindows } from "../windows/tradingWindows.js";
-import { actedStoreOf, configuredFollowers, leadingConnections, shadowFollowers } from "./followerSets.js";
+import { actedStoreOf, configuredFollowers, shadowFollowers } from "./followerSets.js";
 import { Shadows } from "./shadows.js";
 
 export interface EngineDeps {
@@ -162,8 +162,6 @@ export class Engine {
     this.directory.setConfig(config);
     this.gateway.setFollowers(configuredFollowers(config));
     this.gateway.setShadows(shadowFollowers(config));
-    const leading = leadingConnections(config);
-    for (const session of this.deps.sessions) session.setLeading?.(leading.has(session.connection));
     this.risk.setConfig(config);
     this.copier.setConfig(config);
     this.windows.setConfig(config);

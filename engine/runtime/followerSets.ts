@@ -12,15 +12,6 @@ export function shadowFollowers(config: Config): Set<string> {
   return new Set(config.groups.flatMap((g) => g.followers.filter((f) => f.shadow).map((f) => f.account)));
 }
 
-/**
- * The connections (logins) that hold a group's leader: their frames are handled as they arrive,
- * never behind a backlog of followers' frames (engine/broker/inbound.ts).
- */
-export function leadingConnections(config: Config): Set<string> {
-  const leaders = new Set(config.groups.map((g) => g.leader));
-  return new Set(config.accounts.filter((a) => leaders.has(a.name)).map((a) => a.connection));
-}
-
 /** The runtime state file keeps what followers acted on too (when the store can write it). */
 export function actedStoreOf(store: RiskStateStore): ActedOnStore | undefined {
   const save = store.saveActedOn?.bind(store);
