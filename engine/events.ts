@@ -44,6 +44,8 @@ export const SKIP_REASONS = {
   hedgeGuard: "hedge guard",
   /** Issue 16: the group's trading hours do not allow openings now. */
   outsideHours: "outside trading hours",
+  /** A bug in mimik stopped this follower's copy (the log says which); the other followers were copied. */
+  internalError: "internal error (see the log)",
 } as const;
 
 /** Issue 16: why a group's trading window holds openings back ("blackout: CPI", "flat by 15:55 CT"). */

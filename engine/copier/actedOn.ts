@@ -1,3 +1,4 @@
+import { messageOf } from "../messageOf.js";
 import { DeferredSaves } from "../risk/saveQueue.js";
 import type { ActedOnRecord, Clock, Logger } from "../types.js";
 
@@ -50,7 +51,9 @@ export class ActedOn {
     try {
       saved = this.store?.read();
     } catch (error) {
-      this.logger.error("could not read the leader positions followers acted on", { error: text(error) });
+      this.logger.error("could not read the leader positions followers acted on", {
+        error: messageOf(error),
+      });
     }
     for (const [follower, record] of Object.entries(saved ?? {})) {
       this.byFollower.set(follower, {
@@ -138,15 +141,13 @@ export class ActedOn {
     } catch (error) {
       // Written again with the next change; until then a restart may make up less.
       if (!this.failing)
-        this.logger.error("could not save the leader positions followers acted on", { error: text(error) });
+        this.logger.error("could not save the leader positions followers acted on", {
+          error: messageOf(error),
+        });
       this.failing = true;
       for (const name of names) this.unsaved.add(name);
       return;
     }
     this.failing = false;
   }
-}
-
-function text(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,5 @@
 import type { Config, Follower, Group } from "../../data/schema.js";
+import { messageOf } from "../messageOf.js";
 import { clOrdIdFor } from "../orders/gateway.js";
 import type { Outcome } from "../outcome.js";
 import { mapContract } from "../symbols.js";
@@ -7,7 +8,14 @@ import { SKIP_REASONS, silentLogger } from "../types.js";
 import { ActedOn } from "./actedOn.js";
 import { bustedFill } from "./bustedFill.js";
 import { classify } from "./classify.js";
-import { leaderFillEvent, type SentCopy, sentEvent, skipEvent, syntheticClOrdId } from "./copyEvents.js";
+import {
+  failedCopy,
+  leaderFillEvent,
+  type SentCopy,
+  sentEvent,
+  skipEvent,
+  syntheticClOrdId,
+} from "./copyEvents.js";
 import { CountedTrades } from "./countedTrades.js";
 import { FillDedupe } from "./fillDedupe.js";
 import { FollowerBook } from "./followerBook.js";
@@ -147,10 +155,8 @@ export class Copier {
       }
     } catch (error) {
       // A malformed event is logged and skipped; the copier keeps running.
-      this.logger.error("copier could not handle a broker event", {
-        type: event.type,
-        error: error instanceof Error ? error.message : String(error),
-      });
+      const text = messageOf(error);
+      this.logger.error("copier could not handle a broker event", { type: event.type, error: text });
     }
   }
 
@@ -221,14 +227,18 @@ export class Copier {
     const copies: Array<CopyEvent | SentCopy> = [];
     const out = { openings: [] as string[], fills: [] as ShadowFill[] };
     for (const f of group.followers) {
-      if (!f.shadow) {
-        copies.push(this.copyTo(group, f, event, before, after, firstOpening));
-        continue;
-      }
       const contract = mapContract(event.contract, f.mapping);
-      copies.push(
-        shadowCopy(this.shadowParts, group, f, event, { contract, before, after, firstOpening }, out),
-      );
+      const leaderMove = { contract, before, after, firstOpening };
+      try {
+        copies.push(
+          f.shadow
+            ? shadowCopy(this.shadowParts, group, f, event, leaderMove, out)
+            : this.copyTo(group, f, event, before, after, firstOpening),
+        );
+      } catch (error) {
+        const at = { group: group.name, follower: f.account, fillId: event.fillId, contract };
+        copies.push(failedCopy(this.deps.clock, this.logger, at, error));
+      }
     }
     this.deps.gateway.flush();
     this.deps.emit(leaderFillEvent(this.deps.clock, group, event, before, after));
@@ -256,16 +266,9 @@ export class Copier {
     const name = follower.account;
     const contract = mapContract(event.contract, follower.mapping);
     const { fillId } = event;
+    const guard = SKIP_REASONS.leaderGuard;
     if (accounts.isLeader(name))
-      return skipEvent(
-        clock,
-        group.name,
-        name,
-        fillId,
-        contract,
-        SKIP_REASONS.leaderGuard,
-        classify(before, after),
-      );
+      return skipEvent(clock, group.name, name, fillId, contract, guard, classify(before, after));
     const route = accounts.route(name);
     const counted = this.counted.has(name, event.orderId);
     const has = route ? this.followerPosition(name, contract) : 0;
@@ -314,33 +317,28 @@ export class Copier {
     };
     const clOrdId = clOrdIdFor(fillId, route.accountId);
     if (!this.send(route, meta, delta, clOrdId, decision.delta !== decision.opening))
-      return skipEvent(clock, group.name, name, fillId, contract, SKIP_REASONS.leaderGuard, decision.kind);
-    return {
-      type: "sent",
-      meta,
-      delta,
-      clOrdId,
-      goal,
-      step: decision.delta,
-      reason: decision.reason,
-      opens: decision.opening !== 0 && !counted,
-    };
+      return skipEvent(clock, group.name, name, fillId, contract, guard, decision.kind);
+    return { type: "sent", meta, delta, clOrdId, goal, decision, opens: decision.opening !== 0 && !counted };
   }
 
   /**
-   * A copy written in this fan-out, completed once the fan-out has left: the follower acted on
-   * the leader at `after`, a copy that opens exposure on a leader order not yet counted for this
-   * follower counts it (`openings`), and the copy is told as sent.
+   * A copy of this fan-out, completed once the fan-out has left: what the follower acted on, the
+   * trade counted when it opens on a leader order not yet counted (`openings`), the "sent" event.
    */
   private sent(copy: SentCopy, group: Group, event: FillEvent, after: number, openings: string[]): CopyEvent {
     const { meta, goal } = copy;
     const name = meta.follower;
-    this.actedOn(group, name, event.contract, meta.contract, after, goal, true, copy.step);
-    if (copy.opens) {
-      this.counted.add(name, event.orderId);
-      openings.push(name);
+    try {
+      this.actedOn(group, name, event.contract, meta.contract, after, goal, true, copy.decision.delta);
+      if (copy.opens) {
+        this.counted.add(name, event.orderId);
+        openings.push(name);
+      }
+    } catch (error) {
+      // The order is out: it is still told, and the other followers' copies still recorded.
+      this.logger.error("a copy sent could not be recorded", { follower: name, error: messageOf(error) });
     }
-    return sentEvent(this.deps.clock, meta, copy.delta, copy.clOrdId, copy.reason);
+    return sentEvent(this.deps.clock, meta, copy.delta, copy.clOrdId, copy.decision.reason);
   }
 
   /**

@@ -1,5 +1,7 @@
 import type { Group } from "../../data/schema.js";
-import type { Clock, CopyEvent, CopyKind, FillEvent, LeaderFillEvent } from "../types.js";
+import { messageOf } from "../messageOf.js";
+import type { Clock, CopyEvent, CopyKind, FillEvent, LeaderFillEvent, Logger } from "../types.js";
+import { SKIP_REASONS } from "../types.js";
 import type { OrderMeta } from "./orderTracker.js";
 
 /** What a copy reports besides the fields every CopyEvent has. */
@@ -37,11 +39,24 @@ export interface SentCopy {
   clOrdId: string;
   /** The pending exit's goal the copy stepped from, if any. */
   goal: number | undefined;
-  /** The rule's step (the decision's delta). */
-  step: number;
-  reason: string;
+  /** The rule's step (its delta) and why it was taken. */
+  decision: { delta: number; reason: string };
   /** It opens exposure on a leader order not yet counted for this follower. */
   opens: boolean;
+}
+
+/** A copy a bug stopped (said in the log): skipped, and no other follower's copy touched. */
+export function failedCopy(clock: Clock, logger: Logger, at: CopyAt, error: unknown): CopyEvent {
+  logger.error("a copy could not be made", { follower: at.follower, error: messageOf(error) });
+  return skipEvent(clock, at.group, at.follower, at.fillId, at.contract, SKIP_REASONS.internalError);
+}
+
+/** Which copy: its group, follower, leader fill and (mapped) contract. */
+export interface CopyAt {
+  group: string;
+  follower: string;
+  fillId: number;
+  contract: string;
 }
 
 /** The "sent" story of an order just written for `meta`. */

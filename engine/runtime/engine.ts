@@ -2,6 +2,7 @@ import type { Config } from "../../data/schema.js";
 import { AccountDirectory } from "../accounts/directory.js";
 import { describeTarget, type EngineCommand, type FlattenTarget } from "../commands.js";
 import { Copier } from "../copier/copier.js";
+import { messageOf } from "../messageOf.js";
 import { Mirror } from "../mirror/mirror.js";
 import { OrderGateway, type OrderTarget } from "../orders/gateway.js";
 import type { Outcome } from "../outcome.js";
@@ -390,8 +391,4 @@ export class Engine {
       }
     }
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -44,6 +44,34 @@ describe("copying leader fills", () => {
     ]);
   });
 
+  it("a bug met on one follower's copy costs the other followers nothing", async () => {
+    const w = world([
+      { name: "g", leader: "L", followers: [{ account: "A" }, { account: "B" }, { account: "C" }] },
+    ]);
+    // B's risk gate throws when read: a stand-in for any bug on one follower's path.
+    const broken = {};
+    Object.defineProperty(broken, "state", {
+      get() {
+        throw new Error("boom");
+      },
+    });
+    w.risk.set("B", broken as never);
+    const fillId = w.trade("L", "ESZ6", "Buy", 2);
+    expect(w.copies({ follower: "B" })).toEqual([
+      expect.objectContaining({ outcome: "skipped", reason: SKIP_REASONS.internalError, fillId }),
+    ]);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(2);
+    expect(w.position("B", "ESZ6")).toBe(0);
+    expect(w.position("C", "ESZ6")).toBe(2);
+    // A and C were recorded as usual: the leader's close is copied to them and not to B.
+    w.risk.delete("B");
+    w.trade("L", "ESZ6", "Sell", 2);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.position("C", "ESZ6")).toBe(0);
+  });
+
   it("m=0.5, leader buys 5 in fills 1+3+1 → follower +1, +1, +1", async () => {
     const w = world([{ name: "g", leader: "L", followers: [{ account: "A", sizing: half }] }]);
     w.trade("L", "ESZ6", "Buy", 1, 7);
