@@ -227,16 +227,14 @@ export class Copier {
     const copies: Array<CopyEvent | SentCopy> = [];
     const out = { openings: [] as string[], fills: [] as ShadowFill[] };
     for (const f of group.followers) {
-      const contract = mapContract(event.contract, f.mapping);
-      const leaderMove = { contract, before, after, firstOpening };
       try {
-        copies.push(
-          f.shadow
-            ? shadowCopy(this.shadowParts, group, f, event, leaderMove, out)
-            : this.copyTo(group, f, event, before, after, firstOpening),
-        );
+        if (!f.shadow) copies.push(this.copyTo(group, f, event, before, after, firstOpening));
+        else {
+          const move = { contract: mapContract(event.contract, f.mapping), before, after, firstOpening };
+          copies.push(shadowCopy(this.shadowParts, group, f, event, move, out));
+        }
       } catch (error) {
-        const at = { group: group.name, follower: f.account, fillId: event.fillId, contract };
+        const at = { group: group.name, follower: f.account, fillId: event.fillId, contract: event.contract };
         copies.push(failedCopy(this.deps.clock, this.logger, at, error));
       }
     }

@@ -51,7 +51,7 @@ export function failedCopy(clock: Clock, logger: Logger, at: CopyAt, error: unkn
   return skipEvent(clock, at.group, at.follower, at.fillId, at.contract, SKIP_REASONS.internalError);
 }
 
-/** Which copy: its group, follower, leader fill and (mapped) contract. */
+/** Which copy: its group, follower, leader fill and contract. */
 export interface CopyAt {
   group: string;
   follower: string;
