@@ -57,10 +57,24 @@ async function actedOn(): Promise<number | undefined> {
 }
 
 async function followersAt(a: number, b: number): Promise<void> {
-  await until(
-    async () => (await position("DEMO2001")) === a && (await position("DEMO2003")) === b,
-    `DEMO2001 at ${a} and DEMO2003 at ${b}`,
-  );
+  try {
+    await until(
+      async () => (await position("DEMO2001")) === a && (await position("DEMO2003")) === b,
+      `DEMO2001 at ${a} and DEMO2003 at ${b}`,
+    );
+  } catch (error) {
+    // A rare failure here must carry its evidence: what the broker holds, what the state file
+    // said, and what mimik decided.
+    const said = headless ? jsonLines(headless).filter((l) => l.type !== "positions") : [];
+    const state = await readFile(join(dir, "config.state.json"), "utf8").catch(() => "(none)");
+    const book = (await records()).positions.filter((p) => p.contract === "ESZ6");
+    throw new Error(
+      `${String(error)}\nbroker: ${JSON.stringify(book)}\nstate: ${state}\nmimik: ${said
+        .slice(-40)
+        .map((l) => JSON.stringify(l))
+        .join("\n")}`,
+    );
+  }
 }
 
 beforeAll(async () => {
