@@ -167,38 +167,43 @@ export class RuntimeStateRepository implements RiskStateStore {
    * second under load, so no whole-state copy or check: those are for `update`.
    */
   private replace(next: (state: RuntimeState) => RuntimeState): Promise<void> {
-    return serialised(this.path, async () => {
-      for (let attempt = 0; ; attempt++) {
-        await this.reloadIfChanged();
-        const previous = this.db.data;
-        const state = deepFreeze(next(this.snapshot));
-        this.db.data = state;
-        try {
-          await this.db.write();
-        } catch (error) {
-          this.db.data = previous;
-          if (error instanceof FileChangedError && attempt < 3) continue;
-          throw explainWriteError(error, dirname(this.path), `the runtime state ${basename(this.path)}`);
-        }
-        this.snapshot = state;
-        return;
-      }
-    });
+    return this.commit(
+      () => deepFreeze(next(this.snapshot)),
+      (written) => written,
+    );
   }
 
   /** Change the state with a mutator on a draft; resolves once the result is durably on disk. */
   // biome-ignore lint/suspicious/noConfusingVoidType: a mutator edits the draft (returns nothing) or returns a replacement
   update(mutator: (draft: RuntimeState) => RuntimeState | undefined | void): Promise<void> {
-    return serialised(this.path, async () => {
-      for (let attempt = 0; ; attempt++) {
-        await this.reloadIfChanged();
+    return this.commit(
+      () => {
         const draft = structuredClone(this.db.data);
         const next = mutator(draft) ?? draft;
         const result = runtimeStateSchema.safeParse(next, { error: friendlyErrors });
         if (!result.success)
           throw new StateError(problemsFromZod(result.error.issues, this.path, next, runtimeStateSchema));
+        return result.data as RuntimeState;
+      },
+      (written) => deepFreeze(structuredClone(written)),
+    );
+  }
+
+  /**
+   * One save, after the saves queued before it: `build` makes the new state from what is on disk
+   * (reloaded first if someone else changed the file), it is written, and `snapshot` makes what
+   * read() hands out from it. A file changed under the write is reloaded and the state built again,
+   * three times at most; any other failure leaves the state as it was and is explained.
+   */
+  private commit(
+    build: () => RuntimeState,
+    snapshot: (written: RuntimeState) => RuntimeState,
+  ): Promise<void> {
+    return serialised(this.path, async () => {
+      for (let attempt = 0; ; attempt++) {
+        await this.reloadIfChanged();
         const previous = this.db.data;
-        this.db.data = result.data as RuntimeState;
+        this.db.data = build();
         try {
           await this.db.write();
         } catch (error) {
@@ -206,7 +211,7 @@ export class RuntimeStateRepository implements RiskStateStore {
           if (error instanceof FileChangedError && attempt < 3) continue;
           throw explainWriteError(error, dirname(this.path), `the runtime state ${basename(this.path)}`);
         }
-        this.snapshot = deepFreeze(structuredClone(this.db.data));
+        this.snapshot = snapshot(this.db.data);
         return;
       }
     });
