@@ -21,30 +21,3 @@ export class FifoKeys {
     return key;
   }
 }
-
-/** A set of the most recent `limit` ids. */
-export class RecentIds {
-  private readonly ids = new Set<number>();
-  private readonly order = new FifoKeys();
-
-  constructor(private readonly limit: number) {}
-
-  has(id: number): boolean {
-    return this.ids.has(id);
-  }
-
-  get size(): number {
-    return this.ids.size;
-  }
-
-  add(id: number): void {
-    if (this.ids.has(id)) return;
-    this.ids.add(id);
-    this.order.push(id);
-    while (this.ids.size > this.limit) {
-      const oldest = this.order.shift();
-      if (oldest === undefined) return;
-      this.ids.delete(oldest);
-    }
-  }
-}

@@ -4,10 +4,11 @@
  * becomes one FillBustedEvent), and the queue of fills and positions that wait for an order or a
  * contract the cache does not know yet.
  */
+
+import { RecentIds } from "../recentIds.js";
 import type { BrokerEvent, FillBustedEvent, FillEvent, Logger, MonoMs } from "../types.js";
 import type { ContractCache } from "./contractCache.js";
 import { parseFill, type RawFill, type RawPosition } from "./entities.js";
-import { RecentIds } from "./fifo.js";
 import type { OrderCache } from "./orderCache.js";
 
 type Waiting =

@@ -1,47 +1,53 @@
+import { RecentIds } from "../recentIds.js";
 import type { FillLedger } from "../types.js";
-import { BoundedSet } from "./boundedSet.js";
 
-const FILLS_REMEMBERED = 100_000;
+const FOLLOWER_FILLS_REMEMBERED = 100_000;
 
 /**
- * Each fill acted on at most once, ever. A leader fill is looked up in memory and in the ledger
- * the journal seeds at start (so a restart never copies twice) and is marked in both before
- * anything is sent. A follower fill moves a position once, however often it is repeated. Fills
- * inside a sync snapshot are history: remembered, never copied, even if they arrive again later.
+ * Each fill acted on at most once, ever. A leader fill is looked up in the ledger the journal
+ * seeds at start (so a restart never copies twice) and marked there before anything is sent.
+ * Fills inside a sync snapshot are history: marked in the ledger too, never copied, even if they
+ * arrive again later. A follower fill moves a position once, however often it is repeated.
+ *
+ * The ledger is the one record of leader fills: a second, in-memory set of them would hold the
+ * same keys again (100 000 and more of them in a long run).
  */
 export class FillDedupe {
-  private readonly leaderFills = new BoundedSet<string>(FILLS_REMEMBERED);
-  private readonly followerFills = new BoundedSet<string>(FILLS_REMEMBERED);
+  /** Follower fill ids per connection, unboxed (see RecentIds). */
+  private readonly followerFills = new Map<string, RecentIds>();
 
   constructor(private readonly ledger: FillLedger) {}
 
   /** True the first time this leader fill is seen, and from then on never again. */
   firstLeaderFill(connection: string, fillId: number): boolean {
     const key = fillKey(connection, fillId);
-    if (this.leaderFills.has(key) || this.ledger.has(key)) return false;
-    this.leaderFills.add(key);
+    if (this.ledger.has(key)) return false;
     this.ledger.add(key);
     return true;
   }
 
   /** True the first time this follower fill is seen. */
   firstFollowerFill(connection: string, fillId: number): boolean {
-    const key = fillKey(connection, fillId);
-    if (this.followerFills.has(key)) return false;
-    this.followerFills.add(key);
+    let seen = this.followerFills.get(connection);
+    if (!seen) {
+      seen = new RecentIds(FOLLOWER_FILLS_REMEMBERED);
+      this.followerFills.set(connection, seen);
+    }
+    if (seen.has(fillId)) return false;
+    seen.add(fillId);
     return true;
   }
 
   /** Fills of a sync snapshot: already happened, never to be copied. */
   history(connection: string, fillIds: readonly number[]): void {
-    for (const fillId of fillIds) this.leaderFills.add(fillKey(connection, fillId));
+    for (const fillId of fillIds) this.ledger.add(fillKey(connection, fillId));
   }
 }
 
 /**
  * The ledger's key for a fill: `connection:fillId`. Joined, not concatenated: a concatenation
  * is kept as a tree of its parts (about 100 bytes here), a join as one flat string (40), and
- * these keys are kept for 100 000 fills per set.
+ * the ledger keeps one for every leader fill of the run.
  */
 function fillKey(connection: string, fillId: number): string {
   return [connection, fillId].join(":");

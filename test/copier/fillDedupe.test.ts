@@ -21,6 +21,8 @@ describe("FillDedupe: each fill acted on at most once, ever", () => {
     const dedupe = new FillDedupe(ledger);
     dedupe.history("c1", [6, 7]);
     expect([5, 6, 7, 8].map((id) => dedupe.firstLeaderFill("c1", id))).toEqual([false, false, false, true]);
+    // The ledger is the one record of leader fills: history is marked there too.
+    expect([...ledger.keys].sort()).toEqual(["c1:5", "c1:6", "c1:7", "c1:8"]);
   });
 
   it("follower fills are counted once, apart from leader fills and the ledger", () => {
