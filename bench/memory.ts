@@ -17,15 +17,25 @@ export interface MemoryResult {
   fills: number;
   seconds: number;
   rssBeforeMb: number;
+  /** Right after the last copy, with the burst's garbage collected. */
   rssAfterMb: number;
   heapAfterMb: number;
+  /** SETTLE_MS later, the process idle: what V8 and malloc keep once they have given back. */
+  rssSettledMb: number;
 }
+
+/**
+ * Right after a burst V8 still holds the pages it grew into (it gives them back when the process
+ * has been quiet a while: its memory reducer), so RSS is read twice: at once, and after this.
+ */
+export const SETTLE_MS = 15_000;
 
 const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
 
 /**
  * `fills` leader fills through the simulator as fast as it places them, with the UI's store
- * attached (its buffers are part of what must stay bounded); RSS of this process after a GC.
+ * attached (its buffers are part of what must stay bounded); RSS of this process after a GC, at
+ * once and settled.
  */
 export async function memoryAfterFills(run: FleetRun, fills: number): Promise<MemoryResult> {
   run.rig.probe.dispose();
@@ -48,11 +58,15 @@ export async function memoryAfterFills(run: FleetRun, fills: number): Promise<Me
   store.dispose();
   collect();
   const usage = process.memoryUsage();
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  collect();
+  const settled = process.memoryUsage().rss;
   return {
     fills: seen,
     seconds: Math.round(seconds * 10) / 10,
     rssBeforeMb: mb(before),
     rssAfterMb: mb(usage.rss),
     heapAfterMb: mb(usage.heapUsed),
+    rssSettledMb: mb(settled),
   };
 }
