@@ -131,6 +131,31 @@ const fastStringWidth = {
   },
 };
 
+// Yoga (Ink's layout engine) ships its WebAssembly as a base64 data: URL and, wherever a global
+// fetch exists, fetches it. In Node that loads and compiles undici and decodes the URL with its
+// percent-decoder, some 30 ms before the first frame. Here it decodes the base64 with Buffer and
+// compiles the bytes. The patch fails the build if yoga-layout's text ever changes under it.
+const YOGA_PATCHES = [
+  ['"function"!=typeof fetch', "true"],
+  [
+    "var b=xa(a.slice(37)),c=new Uint8Array(b.length);for(a=0;a<b.length;++a)c[a]=b.charCodeAt(a);var d=c",
+    'var d=new Uint8Array(Buffer.from(a.slice(37),"base64"))',
+  ],
+];
+const yogaWithoutFetch = {
+  name: "yoga-without-fetch",
+  setup(b) {
+    b.onLoad({ filter: /yoga-layout\/dist\/binaries\/yoga-wasm-base64-esm\.js$/ }, (args) => {
+      let contents = readFileSync(args.path, "utf8");
+      for (const [from, to] of YOGA_PATCHES) {
+        if (!contents.includes(from)) throw new Error(`${args.path}: no "${from.slice(0, 40)}…" to patch`);
+        contents = contents.replaceAll(from, to);
+      }
+      return { contents, loader: "js" };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: "node",
@@ -142,7 +167,7 @@ const common = {
   jsx: "automatic",
   // React's production build: the development one is larger and checks every render.
   define: { "process.env.NODE_ENV": '"production"' },
-  plugins: [devtoolsAbsent, fastStringWidth, ownModulesArePure, engineBarrel],
+  plugins: [devtoolsAbsent, fastStringWidth, yogaWithoutFetch, ownModulesArePure, engineBarrel],
   // Some dependencies are CommonJS and call require() for Node's built-ins; ESM has no require.
   banner: {
     js: "import { createRequire as __mimikCreateRequire } from 'node:module'; const require = __mimikCreateRequire(import.meta.url);",
