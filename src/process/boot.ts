@@ -25,6 +25,7 @@ import { controlHandler } from "./controlHandler.js";
 import { type EngineHandle, startEngineThread } from "./engineThread/client.js";
 import type { EngineInit } from "./engineThread/protocol.js";
 import { startSimThread } from "./simThread.js";
+import { yieldToEngine } from "./yieldToEngine.js";
 
 export interface BootOptions {
   env: NodeJS.ProcessEnv;
@@ -45,6 +46,11 @@ export interface BootOptions {
    * only after it has finished.
    */
   onScreen?: (screen: ConsoleScreen) => void | Promise<void>;
+  /**
+   * Once the engine's thread runs, lower this thread's scheduling priority below it (yieldToEngine):
+   * the commands do; a test leaves the thread it runs on alone.
+   */
+  yieldToEngine?: boolean;
 }
 
 /** What the console is drawn from: the read model, the actions, and the journal its report view reads. */
@@ -236,6 +242,7 @@ async function assemble(parts: Parts): Promise<Running> {
   const { options, holder, mode, undo } = parts;
   const engine: EngineHandle = await startEngineThread({ ...parts.init, mode }, options.logger);
   undo.push(() => engine.stop());
+  if (options.yieldToEngine) yieldToEngine();
   const { store } = parts.screen;
   store.setConfig(holder.get());
   engine.on(store.push);

@@ -1,5 +1,5 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { getPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { journalPathFor } from "../../data/journal/index.js";
@@ -178,6 +178,23 @@ describe("mimik headless and the control commands, as real processes", () => {
     // The same probe does see the simulator's own listener, so an empty list above means something.
     expect(await listeningTcpPorts(sim.pid)).toEqual([Number(new URL(simUrl).port)]);
   });
+
+  it.runIf(process.platform === "linux")(
+    "its main thread runs ten nice steps below the engine's thread, which keeps the priority it started with",
+    async () => {
+      const niceOf = async (tid: string) => {
+        const stat = await readFile(`/proc/${headless.pid}/task/${tid}/stat`, "utf8");
+        // Fields after the command name "(…)": state is the 3rd field, nice the 19th.
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+      };
+      const started = getPriority(0); // a child starts at its parent's nice value
+      const threads = (await readdir(`/proc/${headless.pid}/task`)).filter((t) => t !== String(headless.pid));
+      const others = await Promise.all(threads.map(niceOf));
+      expect(await niceOf(String(headless.pid))).toBe(Math.min(19, started + 10));
+      expect(others.length).toBeGreaterThan(1);
+      expect(others.every((n) => n === started)).toBe(true);
+    },
+  );
 
   it("a second instance for the same config refuses to start and names the running pid", async () => {
     const second = await runMimik(["headless", "--config", configPath], env);

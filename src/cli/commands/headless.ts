@@ -59,6 +59,7 @@ export const headlessCommand: Command = {
       configFlag: flags.config,
       demo: flags.demo,
       logger,
+      yieldToEngine: true,
       listeners: [
         (event: EngineEvent) => {
           if (!isScreenRefresh(event)) out.write(formatEventLine(event, flags.pretty));

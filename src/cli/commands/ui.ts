@@ -59,6 +59,7 @@ export const uiCommand: Command = {
         configFlag: flags.config,
         demo: flags.demo,
         logger,
+        yieldToEngine: true,
         store,
         // Drawn as soon as the config is read, while the simulator and the engine start on their
         // own threads: a slow login never leaves the trader at a blank terminal.
