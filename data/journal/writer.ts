@@ -305,10 +305,10 @@ export class JournalWriter {
   }
 }
 
-/** Whether redactSecrets would remove anything (same walk, no copies). */
 /** The keys every line has in its own places: first (seq, at, type) and last (prev). */
 const HEAD_KEYS = new Set(["seq", "at", "type", "prev"]);
 
+/** Whether redactSecrets would remove anything (same walk, no copies). */
 function hasSecretKey(value: unknown, depth = 0): boolean {
   if (value === null || typeof value !== "object" || value instanceof Date) return false;
   // A cycle (or absurd nesting) is left to redactSecrets, which reports it as unserialisable.
