@@ -79,14 +79,6 @@ function priceWords(o: { price?: number | undefined; stopPrice?: number | undefi
   return String(o.stopPrice ?? o.price ?? "");
 }
 
-/**
- * Events that refresh what a screen shows several times a second: the screen's business, not a
- * log line's (`mimik status` has them).
- */
-export function isScreenRefresh(event: EngineEvent): boolean {
-  return event.type === "risk" || event.type === "budget" || event.type === "latency";
-}
-
 export function formatEventLine(event: EngineEvent, pretty: boolean): string {
   if (!pretty) return jsonLine(event);
   return printableLines(`${new Date(event.at).toISOString()} ${describeEvent(event)}`);

@@ -14,6 +14,7 @@ import type {
   WindowEvent,
   WorkingOrdersEvent,
 } from "../../engine/types.js";
+import { burstStreak, type Cadence, isScreenRefresh, publishDelay, SCREEN_CADENCE } from "./cadence.js";
 
 export interface FillResult {
   follower: string;
@@ -80,19 +81,23 @@ export interface EngineSnapshot {
 }
 
 export interface EngineStoreOptions {
-  /** How often a batch of events becomes a new snapshot. */
+  /** How soon a decision (a fill, a copy, a lock…) is in a new snapshot: the cadence's soonMs. */
   batchMs?: number;
+  /** How soon a tick's figures are, and decisions during a burst: the cadence's refreshMs. */
+  refreshMs?: number;
   maxFills?: number;
   maxAlerts?: number;
+  /** Milliseconds, for the cadence (tests give a fake clock). */
+  now?: () => number;
 }
 
 /**
  * Bridges engine events into React: events are folded into mutable state as they arrive (cheap,
  * never blocks the copy path) and published as an immutable snapshot at most once per batch, so
- * a burst of fills costs one render, not hundreds. Read with useSyncExternalStore.
+ * a burst of fills costs one render, not hundreds; how soon a batch is published follows the
+ * screen's cadence (./cadence.ts). Read with useSyncExternalStore.
  */
 export class EngineStore {
-  private readonly batchMs: number;
   private readonly maxFills: number;
   private readonly maxAlerts: number;
   private config: Config = emptyConfig();
@@ -109,10 +114,23 @@ export class EngineStore {
   private readonly listeners = new Set<() => void>();
   private snapshot: EngineSnapshot;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the pending publish is due. */
+  private dueAt = 0;
+  private batchHasDecision = false;
+  private streak = 0;
+  private lastDecisionPublishedAt = Number.NEGATIVE_INFINITY;
+  private readonly cadence: Cadence;
+  private readonly now: () => number;
   private version = 0;
 
   constructor(options: EngineStoreOptions = {}) {
-    this.batchMs = options.batchMs ?? 75;
+    const soonMs = options.batchMs ?? SCREEN_CADENCE.soonMs;
+    this.cadence = {
+      ...SCREEN_CADENCE,
+      soonMs,
+      refreshMs: Math.max(soonMs, options.refreshMs ?? SCREEN_CADENCE.refreshMs),
+    };
+    this.now = options.now ?? Date.now;
     this.maxFills = options.maxFills ?? 200;
     this.maxAlerts = options.maxAlerts ?? 100;
     this.snapshot = this.build();
@@ -127,22 +145,40 @@ export class EngineStore {
 
   readonly push = (event: EngineEvent): void => {
     this.apply(event);
-    if (this.timer === undefined) this.timer = setTimeout(this.publish, this.batchMs);
+    this.schedule(!isScreenRefresh(event));
   };
 
   /** The config in use (a hand edit or a saved form replaces it); shown from the next batch. */
   readonly setConfig = (config: Config): void => {
     this.config = config;
-    if (this.timer === undefined) this.timer = setTimeout(this.publish, this.batchMs);
+    this.schedule(true);
   };
 
   /** Publishes pending changes now (tests, shutdown). */
   readonly publish = (): void => {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.batchHasDecision) this.lastDecisionPublishedAt = this.now();
+    this.batchHasDecision = false;
     this.snapshot = this.build();
     for (const listener of this.listeners) listener();
   };
+
+  /** Arms (or brings forward) the publish that will show what just changed. */
+  private schedule(decision: boolean): void {
+    const now = this.now();
+    if (decision && !this.batchHasDecision) {
+      this.batchHasDecision = true;
+      this.streak = burstStreak(this.streak, now - this.lastDecisionPublishedAt, this.cadence);
+    }
+    const due = now + publishDelay(decision, this.streak, this.cadence);
+    if (this.timer !== undefined) {
+      if (this.dueAt <= due) return;
+      clearTimeout(this.timer);
+    }
+    this.dueAt = due;
+    this.timer = setTimeout(this.publish, due - now);
+  }
 
   dispose(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);

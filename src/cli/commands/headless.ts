@@ -1,7 +1,8 @@
 import type { EngineEvent, Logger } from "../../../engine/index.js";
-import { formatEventLine, isScreenRefresh } from "../../headless/format.js";
+import { formatEventLine } from "../../headless/format.js";
 import { lineSink } from "../../headless/lineSink.js";
 import { untilSignal } from "../../process/signals.js";
+import { isScreenRefresh } from "../../store/cadence.js";
 import { jsonLine, printableLines } from "../../text/terminal.js";
 import type { Command, CommandContext } from "../command.js";
 import { parseFlags } from "../flags.js";
