@@ -42,11 +42,39 @@ async function leaderTrade(action: "Buy" | "Sell", qty: number): Promise<void> {
 
 async function start(): Promise<Child> {
   const child = startMimik(["headless", "--config", configPath], env);
-  await until(() => {
-    if (child.proc.exitCode !== null) throw new Error(`headless exited early: ${child.stderr()}`);
-    return jsonLines(child).some((l) => String(l.message).startsWith("mimik headless running"));
-  }, "headless running");
+  headless = child;
+  // Boot is a login and a sync; with every test file's processes on two cores it can be slow.
+  await withEvidence(() =>
+    until(
+      () => {
+        if (child.proc.exitCode !== null) throw new Error(`headless exited early: ${child.stderr()}`);
+        return jsonLines(child).some((l) => String(l.message).startsWith("mimik headless running"));
+      },
+      "headless running",
+      20_000,
+    ),
+  );
   return child;
+}
+
+/**
+ * Runs a wait; if it fails, the failure carries its evidence (this test failed twice in full runs
+ * and passed alone): what the broker holds, what the state file says, what mimik said last.
+ */
+async function withEvidence(wait: () => Promise<unknown>): Promise<void> {
+  try {
+    await wait();
+  } catch (error) {
+    const said = headless ? jsonLines(headless).filter((l) => l.type !== "positions") : [];
+    const state = await readFile(join(dir, "config.state.json"), "utf8").catch(() => "(none)");
+    const book = (await records()).positions.filter((p) => p.contract === "ESZ6");
+    throw new Error(
+      `${String(error)}\nbroker: ${JSON.stringify(book)}\nstate: ${state}\nmimik stderr: ${headless?.stderr().slice(-2000) ?? ""}\nmimik: ${said
+        .slice(-40)
+        .map((l) => JSON.stringify(l))
+        .join("\n")}`,
+    );
+  }
 }
 
 /** What the state file says DEMO2001 acted on in ESZ6 (the write follows a copy within ~50 ms). */
@@ -57,24 +85,12 @@ async function actedOn(): Promise<number | undefined> {
 }
 
 async function followersAt(a: number, b: number): Promise<void> {
-  try {
-    await until(
+  await withEvidence(() =>
+    until(
       async () => (await position("DEMO2001")) === a && (await position("DEMO2003")) === b,
       `DEMO2001 at ${a} and DEMO2003 at ${b}`,
-    );
-  } catch (error) {
-    // A rare failure here must carry its evidence: what the broker holds, what the state file
-    // said, and what mimik decided.
-    const said = headless ? jsonLines(headless).filter((l) => l.type !== "positions") : [];
-    const state = await readFile(join(dir, "config.state.json"), "utf8").catch(() => "(none)");
-    const book = (await records()).positions.filter((p) => p.contract === "ESZ6");
-    throw new Error(
-      `${String(error)}\nbroker: ${JSON.stringify(book)}\nstate: ${state}\nmimik: ${said
-        .slice(-40)
-        .map((l) => JSON.stringify(l))
-        .join("\n")}`,
-    );
-  }
+    ),
+  );
 }
 
 beforeAll(async () => {
@@ -117,6 +133,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+// Each test waits for a boot, a copy and a re-sync, each with its own deadline and evidence.
 describe("mimik stopped or killed while the leader closes, then started", () => {
   it("stopped (SIGTERM): the start's re-sync closes both followers, journaled as reconcile", async () => {
     headless = await start();
@@ -144,12 +161,14 @@ describe("mimik stopped or killed while the leader closes, then started", () => 
       leader: "DEMO1000",
     });
     expect(await position("DEMO1000")).toBe(0);
-  });
+  }, 60_000);
 
   it("killed with -9: the same, from what was on disk", async () => {
     await leaderTrade("Buy", 2);
     await followersAt(2, 1);
-    await until(async () => (await actedOn()) === 2, "the state file to say DEMO2001 acted on +2");
+    await withEvidence(() =>
+      until(async () => (await actedOn()) === 2, "the state file to say DEMO2001 acted on +2"),
+    );
     headless?.proc.kill("SIGKILL");
     await headless?.exited;
     await leaderTrade("Sell", 2);
@@ -159,5 +178,5 @@ describe("mimik stopped or killed while the leader closes, then started", () => 
     const made = (await records()).orders.filter((o) => o.isAutomated && o.clOrdId?.startsWith("mk-rc-"));
     expect(made).toHaveLength(4);
     expect(await position("DEMO1000")).toBe(0);
-  });
+  }, 60_000);
 });
