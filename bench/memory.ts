@@ -20,15 +20,18 @@ export interface MemoryResult {
   /** Right after the last copy, with the burst's garbage collected. */
   rssAfterMb: number;
   heapAfterMb: number;
-  /** SETTLE_MS later, the process idle: what V8 and malloc keep once they have given back. */
+  /** Once V8 has given back on its own what the burst grew into (no GC forced), the process idle. */
   rssSettledMb: number;
+  /** Seconds after the burst that took (SETTLE_LIMIT_MS if it never came). */
+  settledAfterS: number;
 }
 
 /**
- * Right after a burst V8 still holds the pages it grew into (it gives them back when the process
- * has been quiet a while: its memory reducer), so RSS is read twice: at once, and after this.
+ * Right after a burst V8 still holds the pages its heap grew into. It gives them back on its own
+ * once the process has been quiet a while (its memory reducer: some 30-45 s here), so RSS is read
+ * again when the heap has shrunk by a quarter and the freed pages are unmapped, or at this limit.
  */
-export const SETTLE_MS = 15_000;
+export const SETTLE_LIMIT_MS = 90_000;
 
 const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
 
@@ -58,15 +61,28 @@ export async function memoryAfterFills(run: FleetRun, fills: number): Promise<Me
   store.dispose();
   collect();
   const usage = process.memoryUsage();
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-  collect();
-  const settled = process.memoryUsage().rss;
+  const settled = await settle(usage.heapTotal);
   return {
     fills: seen,
     seconds: Math.round(seconds * 10) / 10,
     rssBeforeMb: mb(before),
     rssAfterMb: mb(usage.rss),
     heapAfterMb: mb(usage.heapUsed),
-    rssSettledMb: mb(settled),
+    rssSettledMb: mb(settled.rss),
+    settledAfterS: Math.round(settled.ms / 1000),
   };
+}
+
+/** Waits, idle, until V8 has shrunk the heap it grew (or the limit); RSS then. */
+async function settle(heapTotalAtOnce: number): Promise<{ rss: number; ms: number }> {
+  const t0 = performance.now();
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  while (performance.now() - t0 < SETTLE_LIMIT_MS) {
+    await sleep(500);
+    if (process.memoryUsage().heapTotal < heapTotalAtOnce * 0.75) {
+      await sleep(2000); // the freed pages are unmapped by a helper thread, a little later
+      break;
+    }
+  }
+  return { rss: process.memoryUsage().rss, ms: performance.now() - t0 };
 }
