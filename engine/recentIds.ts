@@ -4,7 +4,8 @@
  * Kept unboxed in two typed arrays rather than a Set<number>: broker ids are above 2^31, so a Set
  * boxes every one of them as a heap number beside its own slot, and these sets hold up to 100 000
  * fill ids per session. Here an id costs 8 bytes in the hash table (at most 70% full) and 8 in
- * the ring that remembers the order they came in; both start small and grow to what is held.
+ * the ring that remembers the order they came in (none without a limit); both start small and
+ * grow to what is held.
  */
 export class RecentIds {
   /** Open addressing with linear probing; NaN marks an empty slot (an id is never NaN). */
@@ -37,9 +38,12 @@ export class RecentIds {
       this.count--;
     }
     if ((this.count + 1) * 10 > this.slots.length * 7) this.rehash(this.slots.length * 2);
-    if (this.count === this.ring.length) this.growRing();
     this.slots[this.find(id)] = id;
-    this.ring[(this.head + this.count) % this.ring.length] = id;
+    // Without a limit nothing is ever forgotten, so the order they came in is not kept.
+    if (this.limit !== Number.POSITIVE_INFINITY) {
+      if (this.count === this.ring.length) this.growRing();
+      this.ring[(this.head + this.count) % this.ring.length] = id;
+    }
     this.count++;
   }
 

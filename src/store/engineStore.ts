@@ -87,8 +87,6 @@ export interface EngineStoreOptions {
   refreshMs?: number;
   maxFills?: number;
   maxAlerts?: number;
-  /** Milliseconds, for the cadence (tests give a fake clock). */
-  now?: () => number;
 }
 
 /**
@@ -120,7 +118,6 @@ export class EngineStore {
   private streak = 0;
   private lastDecisionPublishedAt = Number.NEGATIVE_INFINITY;
   private readonly cadence: Cadence;
-  private readonly now: () => number;
   private version = 0;
 
   constructor(options: EngineStoreOptions = {}) {
@@ -130,7 +127,6 @@ export class EngineStore {
       soonMs,
       refreshMs: Math.max(soonMs, options.refreshMs ?? SCREEN_CADENCE.refreshMs),
     };
-    this.now = options.now ?? Date.now;
     this.maxFills = options.maxFills ?? 200;
     this.maxAlerts = options.maxAlerts ?? 100;
     this.snapshot = this.build();
@@ -158,7 +154,7 @@ export class EngineStore {
   readonly publish = (): void => {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.batchHasDecision) this.lastDecisionPublishedAt = this.now();
+    if (this.batchHasDecision) this.lastDecisionPublishedAt = Date.now();
     this.batchHasDecision = false;
     this.snapshot = this.build();
     for (const listener of this.listeners) listener();
@@ -166,7 +162,7 @@ export class EngineStore {
 
   /** Arms (or brings forward) the publish that will show what just changed. */
   private schedule(decision: boolean): void {
-    const now = this.now();
+    const now = Date.now();
     if (decision && !this.batchHasDecision) {
       this.batchHasDecision = true;
       this.streak = burstStreak(this.streak, now - this.lastDecisionPublishedAt, this.cadence);

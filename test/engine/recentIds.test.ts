@@ -19,6 +19,14 @@ describe("RecentIds: the most recent ids, oldest forgotten first", () => {
     expect(ids.size).toBe(held.length);
   });
 
+  it("without a limit nothing is forgotten (the ledger's use)", () => {
+    const ids = new RecentIds(Number.POSITIVE_INFINITY);
+    for (let i = 0; i < 10_000; i++) ids.add(BASE + i * 7);
+    expect(ids.size).toBe(10_000);
+    expect([0, 1, 9_999].map((i) => ids.has(BASE + i * 7))).toEqual([true, true, true]);
+    expect(ids.has(BASE + 1)).toBe(false);
+  });
+
   it("NaN is refused with a clear error, and is never held", () => {
     const ids = new RecentIds(3);
     expect(() => ids.add(Number.NaN)).toThrow(/NaN/);
