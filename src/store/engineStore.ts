@@ -83,8 +83,6 @@ export interface EngineSnapshot {
 export interface EngineStoreOptions {
   /** How soon a decision (a fill, a copy, a lock…) is in a new snapshot: the cadence's soonMs. */
   batchMs?: number;
-  /** How soon a tick's figures are, and decisions during a burst: the cadence's refreshMs. */
-  refreshMs?: number;
   maxFills?: number;
   maxAlerts?: number;
 }
@@ -125,7 +123,7 @@ export class EngineStore {
     this.cadence = {
       ...SCREEN_CADENCE,
       soonMs,
-      refreshMs: Math.max(soonMs, options.refreshMs ?? SCREEN_CADENCE.refreshMs),
+      refreshMs: Math.max(soonMs, SCREEN_CADENCE.refreshMs),
     };
     this.maxFills = options.maxFills ?? 200;
     this.maxAlerts = options.maxAlerts ?? 100;
