@@ -3,6 +3,8 @@
  * `expirationTime`, log in again only when renewal is refused. Every accesstokenrequest opens a
  * Tradovate session (2 allowed), so this never logs in while a usable token exists.
  */
+
+import { messageOf } from "../messageOf.js";
 import type { Clock, Logger } from "../types.js";
 import { BrokerRequestError } from "./errors.js";
 import type { AccessToken, Credentials, RestClient } from "./rest.js";
@@ -161,5 +163,5 @@ export class TokenHolder {
 
 export function asBrokerError(err: unknown): BrokerRequestError {
   if (err instanceof BrokerRequestError) return err;
-  return new BrokerRequestError("transport", err instanceof Error ? err.message : String(err));
+  return new BrokerRequestError("transport", messageOf(err));
 }

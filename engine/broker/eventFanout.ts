@@ -1,3 +1,4 @@
+import { messageOf } from "../messageOf.js";
 import type { BrokerEvent, Logger } from "../types.js";
 
 /**
@@ -21,7 +22,7 @@ export class EventFanout {
       } catch (err) {
         this.logger().error("broker event listener threw", {
           type: event.type,
-          error: err instanceof Error ? err.message : String(err),
+          error: messageOf(err),
         });
       }
     }

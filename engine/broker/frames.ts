@@ -2,6 +2,7 @@
  * Tradovate's SockJS-derived WebSocket framing (tradovate-protocol.md §3). Pure functions:
  * server frames `o`, `h`, `a[...]`, `c[code,"reason"]`; client requests are four lines.
  */
+import { messageOf } from "../messageOf.js";
 
 export type ServerFrame =
   | { kind: "open" }
@@ -109,6 +110,6 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; er
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+    return { ok: false, error: messageOf(err) };
   }
 }

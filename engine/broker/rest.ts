@@ -3,6 +3,8 @@
  * HTTP 200 bodies, penalty tickets (wait p-time, resend the same body plus "p-ticket"),
  * p-captcha (stop), 429 (lock the limiter out). Errors never carry credentials or tokens.
  */
+
+import { messageOf } from "../messageOf.js";
 import type { Clock, Logger } from "../types.js";
 import { BrokerRequestError, CAPTCHA_REASON, penaltyOf } from "./errors.js";
 import type { RateLimiter, RequestKind } from "./rateLimiter.js";
@@ -122,10 +124,7 @@ export class RestClient {
       if (controller.signal.aborted) {
         throw new BrokerRequestError("timeout", `${path}: no reply within ${this.opts.timeoutMs} ms`);
       }
-      throw new BrokerRequestError(
-        "transport",
-        `${path}: ${err instanceof Error ? err.message : String(err)}`,
-      );
+      throw new BrokerRequestError("transport", `${path}: ${messageOf(err)}`);
     } finally {
       this.opts.clock.clearTimeout(timer);
     }

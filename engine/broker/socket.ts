@@ -7,6 +7,8 @@
  * A request takes its budget (rateLimiter.ts) when it is made and is written at once, or fails at
  * once: nothing queues behind the budget.
  */
+
+import { messageOf } from "../messageOf.js";
 import type { Clock, Logger, MonoMs } from "../types.js";
 import { type WebSocketLike, WriteBatch } from "./cork.js";
 import { BrokerRequestError } from "./errors.js";
@@ -108,7 +110,7 @@ export class TradovateSocket {
       try {
         ws = new this.opts.WebSocketImpl(this.opts.url);
       } catch (err) {
-        this.finish(`${this.opts.label} socket: ${err instanceof Error ? err.message : String(err)}`);
+        this.finish(`${this.opts.label} socket: ${messageOf(err)}`);
         return;
       }
       this.ws = ws;
@@ -326,7 +328,7 @@ export class TradovateSocket {
       fn();
     } catch (err) {
       this.opts.logger.warn(`${this.opts.label} socket handler error (skipped)`, {
-        error: err instanceof Error ? err.message : String(err),
+        error: messageOf(err),
       });
     }
   }

@@ -1,3 +1,4 @@
+import { messageOf } from "../messageOf.js";
 import { LeaderGuardError, type OrderGateway } from "../orders/gateway.js";
 import type {
   AccountRoute,
@@ -102,7 +103,7 @@ export class OrderTracker {
       if (!(error instanceof LeaderGuardError)) {
         this.deps.logger.error("order refused by the gateway", {
           follower: meta.follower,
-          error: error instanceof Error ? error.message : String(error),
+          error: messageOf(error),
         });
       }
       return undefined;

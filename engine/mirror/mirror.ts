@@ -17,6 +17,7 @@
 import type { Config, Group } from "../../data/schema.js";
 import type { AccountRole } from "../accounts/directory.js";
 import type { FollowerGate } from "../copier/ports.js";
+import { messageOf } from "../messageOf.js";
 import type { OrderGateway } from "../orders/gateway.js";
 import { mapContract } from "../symbols.js";
 import type { AccountRoute, BrokerEvent, Clock, EngineEvent, Logger } from "../types.js";
@@ -356,7 +357,7 @@ export class Mirror {
       } catch (error) {
         this.logger.error("mirror: a follower's evaluation failed", {
           follower,
-          error: error instanceof Error ? error.message : String(error),
+          error: messageOf(error),
         });
       }
     }

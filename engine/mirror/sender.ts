@@ -6,6 +6,8 @@
  * modifies (and cancels) per order and the memory of placements the broker refused, so the same
  * refused request is not sent again and again.
  */
+
+import { messageOf } from "../messageOf.js";
 import type { OrderGateway, WorkingOrderSpec } from "../orders/gateway.js";
 import type { AccountRoute, Clock, EngineEvent, Logger, MirrorEvent, OrderResult, Side } from "../types.js";
 import { mirrorClOrdId, type SetTokens } from "./clOrdIds.js";
@@ -327,7 +329,7 @@ function attempt(clock: Clock, call: () => Promise<OrderResult>): Promise<OrderR
   try {
     return call();
   } catch (error) {
-    const text = error instanceof Error ? error.message : String(error);
+    const text = messageOf(error);
     return Promise.resolve({ ok: false, failureReason: "refused", failureText: text, ackAt: clock.mono() });
   }
 }

@@ -1,3 +1,4 @@
+import { messageOf } from "../messageOf.js";
 import type {
   AccountRoute,
   BrokerSession,
@@ -275,7 +276,7 @@ export class OrderGateway {
     }
     return pending
       .catch((error: unknown): OrderResult => {
-        const text = error instanceof Error ? error.message : String(error);
+        const text = messageOf(error);
         this.logger.warn("broker call failed", { follower: target.follower, error: text });
         return { ok: false, failureReason: "broker error", failureText: text, ackAt: this.deps.clock.mono() };
       })

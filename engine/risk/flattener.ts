@@ -1,3 +1,4 @@
+import { messageOf } from "../messageOf.js";
 import { type Outcome, REFUSALS } from "../outcome.js";
 import type { Clock, ContractId, FollowerState, OrderResult, WorkingOrder } from "../types.js";
 import { retryDelay } from "./backoff.js";
@@ -186,6 +187,6 @@ async function attempt(
     if (r.ok || doneAnyway()) return undefined;
     return `${what}: ${r.failureReason}${r.failureText ? ` (${r.failureText})` : ""}`;
   } catch (err) {
-    return `${what}: ${err instanceof Error ? err.message : String(err)}`;
+    return `${what}: ${messageOf(err)}`;
   }
 }

@@ -1,5 +1,6 @@
 import type { Config } from "../../data/schema.js";
 import type { ShadowFill } from "../copier/shadowCopy.js";
+import { messageOf } from "../messageOf.js";
 import type { Outcome } from "../outcome.js";
 import {
   type AccountRoute,
@@ -156,7 +157,7 @@ export class RiskEngine {
     try {
       saved = this.deps.store.read().followers ?? {};
     } catch (err) {
-      this.alert("error", `risk: could not read saved risk state (${errorText(err)}); starting without it`);
+      this.alert("error", `risk: could not read saved risk state (${messageOf(err)}); starting without it`);
     }
     for (const [name, stored] of Object.entries(saved)) {
       const { record, readable } = restoredRecord(stored);
@@ -279,7 +280,7 @@ export class RiskEngine {
           return;
       }
     } catch (err) {
-      this.logger.error("risk: broker event not applied", { type: event.type, error: errorText(err) });
+      this.logger.error("risk: broker event not applied", { type: event.type, error: messageOf(err) });
     }
   }
 
@@ -384,8 +385,4 @@ export class RiskEngine {
   private alert(level: "info" | "warn" | "error", message: string, f?: FollowerRisk): void {
     this.announce.alert(level, message, f);
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

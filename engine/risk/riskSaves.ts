@@ -1,3 +1,4 @@
+import { messageOf } from "../messageOf.js";
 import type { Clock, FollowerRiskRecord, RiskStateStore } from "../types.js";
 import { retryDelay } from "./backoff.js";
 import { DeferredSaves, SaveQueue } from "./saveQueue.js";
@@ -140,7 +141,7 @@ export class RiskSaves {
       const names = loud ? followers : fresh;
       this.deps.alert(
         "error",
-        `${who(names)}: could not save risk state (${errorText(err)}); kept in memory, retrying until it is saved`,
+        `${who(names)}: could not save risk state (${messageOf(err)}); kept in memory, retrying until it is saved`,
         single(names),
       );
     }
@@ -170,8 +171,4 @@ function who(names: string[]): string {
 
 function single(names: string[]): string | undefined {
   return names.length === 1 ? names[0] : undefined;
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

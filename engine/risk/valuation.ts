@@ -1,3 +1,4 @@
+import { messageOf } from "../messageOf.js";
 import type { AccountRoute, ContractId, Logger, PositionSnapshot } from "../types.js";
 import type { Exposure } from "./flattener.js";
 import { netLiquidation, type PricedPosition } from "./netLiq.js";
@@ -187,7 +188,7 @@ export class Valuation {
         p.pointValueAsked = false;
         this.deps.logger.warn("risk: contract lookup failed", {
           contract: p.contract,
-          error: err instanceof Error ? err.message : String(err),
+          error: messageOf(err),
         });
       },
     );
