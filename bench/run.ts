@@ -57,7 +57,7 @@ interface FleetResult {
 const PLAN = [
   { followers: 1, warmup: 200, rounds: 2000, direct: 1000 },
   { followers: 20, warmup: 100, rounds: 1000, direct: 500 },
-  { followers: 200, warmup: 30, rounds: 400, direct: 300 },
+  { followers: 200, warmup: 100, rounds: 400, direct: 300 },
 ];
 
 async function withFleet<T>(followers: number, work: (run: FleetRun) => Promise<T>): Promise<T> {
@@ -146,7 +146,7 @@ const f = (n: number) => (Number.isFinite(n) ? (n >= 100 ? n.toFixed(0) : n.toFi
 /** The console process against headless: two alternating passes each, samples pooled. */
 async function measureConsole(scale: (n: number) => number, json: boolean): Promise<UiResult> {
   progress("the console process vs headless, 20 followers", json);
-  const rounds = { warmup: scale(30), rounds: scale(150) };
+  const rounds = { warmup: scale(150), rounds: scale(150) };
   const runs: Record<"mimik" | "console", CopierResult[]> = { mimik: [], console: [] };
   for (let pass = 0; pass < 2; pass++)
     for (const kind of ["mimik", "console"] as const) runs[kind].push(await measureCopier(kind, 20, rounds));
@@ -182,11 +182,16 @@ function memoryInChild(fills: number): Promise<MemoryResult> {
   });
 }
 
-/** Leader fills per fleet size for the floor comparison (each copier on a fresh simulator). */
+/**
+ * Leader fills per fleet size for the floor comparison (each copier on a fresh simulator). As
+ * many warm-up fills as measured ones: both copiers are measured as they run all day, compiled.
+ * With 10-50 warm-up fills V8's compiler threads were still busy with mimik (2.4 ms of 7.7 per
+ * fill at 20 followers, against 0.8 of 5.4 after 600), and every figure carried some of it.
+ */
 const FLOOR_PLAN = [
-  { followers: 1, warmup: 50, rounds: 500 },
-  { followers: 20, warmup: 30, rounds: 300 },
-  { followers: 200, warmup: 10, rounds: 100 },
+  { followers: 1, warmup: 500, rounds: 500 },
+  { followers: 20, warmup: 300, rounds: 300 },
+  { followers: 200, warmup: 100, rounds: 100 },
 ];
 
 interface FloorResult {
