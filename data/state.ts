@@ -2,6 +2,8 @@ import { basename, dirname } from "node:path";
 import { Low } from "lowdb";
 import { z } from "zod";
 import type { ActedOnRecord, FollowerRiskRecord, RiskStateStore, RuntimeState } from "../engine/types.js";
+import { ActedOnFile, actedOnPathFor, type OpenedActedOn } from "./actedOnFile.js";
+import { type ActedOnRecords, actedOnRecordSchema } from "./actedOnSlots.js";
 import { serialised } from "./atomicWrite.js";
 import { explainWriteError } from "./fileAccess.js";
 import { deepFreeze, FileChangedError, GuardedJsonFile, NO_FILE } from "./guardedJsonFile.js";
@@ -36,12 +38,10 @@ const followerRiskRecordSchema = z.object({
   tradingWeek: z.string().optional(),
 });
 
-const actedOnRecordSchema = z.object({
-  leader: z.string(),
-  positions: z.record(z.string(), z.number().int()),
-});
-
-/** Files from before issue 18 have no `actedOn` and load as they are; nothing else changed. */
+/**
+ * Files from before issue 18 have no `actedOn` and load as they are. Files from before issue 17's
+ * last pass hold it here: it moves to its own file (actedOnFile.ts) when the state is opened.
+ */
 export const runtimeStateSchema = z.object({
   version: z.literal(STATE_VERSION),
   followers: z.record(z.string(), followerRiskRecordSchema).default({}),
@@ -100,17 +100,25 @@ function decodeState(text: string, file: string): RuntimeState {
  * Locks, start-of-day balances and high-water marks, in their own file (mode 0600) with the
  * config's guarantees: atomic, serialised saves that resolve only once the data is on disk. A
  * missing file is an empty state. mimik is the only writer; a foreign change is reloaded before
- * the next save rather than overwritten.
+ * the next save rather than overwritten. What followers acted on is read and saved through here
+ * too, but lives in a file of its own, written far more often (actedOnFile.ts).
  */
 export class RuntimeStateRepository implements RiskStateStore {
+  /** The state file's content, as last written or read. */
   private snapshot: RuntimeState;
+  /** What read() hands out: the snapshot with the acted-on records. */
+  private view: RuntimeState;
 
   private constructor(
     readonly path: string,
     private readonly db: Low<RuntimeState>,
     private readonly file: GuardedJsonFile<RuntimeState>,
+    private readonly acted: ActedOnFile,
+    /** What open() found wrong and set right, one sentence each (the host logs them). */
+    readonly notes: readonly string[],
   ) {
     this.snapshot = deepFreeze(structuredClone(db.data));
+    this.view = this.compose();
   }
 
   /** Throws StateError when the file exists but is corrupt, unreadable or from a newer mimik. */
@@ -127,12 +135,31 @@ export class RuntimeStateRepository implements RiskStateStore {
       if (error instanceof StateError) throw error;
       throw new StateError([unreadableProblem(path, error)]);
     }
-    return new RuntimeStateRepository(path, db, file);
+    const actedPath = actedOnPathFor(path);
+    let opened: OpenedActedOn;
+    try {
+      await removeStaleTemps(actedPath);
+      opened = await ActedOnFile.open(actedPath);
+    } catch (error) {
+      throw new StateError([unreadableProblem(actedPath, error)]);
+    }
+    const inState = db.data.actedOn;
+    delete db.data.actedOn;
+    if (opened.file.records === undefined && inState !== undefined && opened.problem === undefined) {
+      // Kept in the state file by an older mimik: written to their own file before the state
+      // file, which no longer carries them, is written again.
+      try {
+        await opened.file.save(inState);
+      } catch (error) {
+        throw explainWriteError(error, dirname(actedPath), `the acted-on file ${basename(actedPath)}`);
+      }
+    }
+    return new RuntimeStateRepository(path, db, file, opened.file, opened.problem ? [opened.problem] : []);
   }
 
   /** The current state, deeply frozen. */
   read(): RuntimeState {
-    return this.snapshot;
+    return this.view;
   }
 
   saveFollower(follower: string, record: FollowerRiskRecord): Promise<void> {
@@ -149,16 +176,16 @@ export class RuntimeStateRepository implements RiskStateStore {
     });
   }
 
-  /** The leader positions followers last acted on, in one atomic write (undefined removes one). */
-  saveActedOn(records: Readonly<Record<string, ActedOnRecord | undefined>>): Promise<void> {
-    return this.replace((state) => {
-      const acted = { ...state.actedOn };
-      for (const [follower, record] of Object.entries(records)) {
-        if (record === undefined) delete acted[follower];
-        else acted[follower] = checked(actedOnRecordSchema, record, `actedOn.${follower}`, this.path);
-      }
-      return { ...state, actedOn: acted };
-    });
+  /** The leader positions followers last acted on (undefined removes one), in their own file. */
+  async saveActedOn(records: Readonly<Record<string, ActedOnRecord | undefined>>): Promise<void> {
+    const changes: Record<string, ActedOnRecord | undefined> = {};
+    for (const [follower, record] of Object.entries(records))
+      changes[follower] =
+        record === undefined
+          ? undefined
+          : checked(actedOnRecordSchema, record, `actedOn.${follower}`, this.acted.path);
+    await this.acted.save(changes);
+    this.view = this.compose();
   }
 
   /**
@@ -212,6 +239,7 @@ export class RuntimeStateRepository implements RiskStateStore {
           throw explainWriteError(error, dirname(this.path), `the runtime state ${basename(this.path)}`);
         }
         this.snapshot = snapshot(this.db.data);
+        this.view = this.compose();
         return;
       }
     });
@@ -220,6 +248,12 @@ export class RuntimeStateRepository implements RiskStateStore {
   /** Waits for queued saves. */
   async close(): Promise<void> {
     await serialised(this.path, async () => undefined);
+    await this.acted.close();
+  }
+
+  private compose(): RuntimeState {
+    const acted: ActedOnRecords | undefined = this.acted.records;
+    return acted === undefined ? this.snapshot : deepFreeze({ ...this.snapshot, actedOn: acted });
   }
 
   private async reloadIfChanged(): Promise<void> {
@@ -232,8 +266,12 @@ export class RuntimeStateRepository implements RiskStateStore {
     }
     if (found.hash === this.file.lastHash) return;
     // A corrupt foreign write throws StateError here: the save is refused and the file kept.
-    this.db.data = decodeState(found.text, this.path);
+    const data = decodeState(found.text, this.path);
+    // The acted-on file is the one record of those; an old copy in a restored state file is not.
+    delete data.actedOn;
+    this.db.data = data;
     this.file.adopt(found.hash);
     this.snapshot = deepFreeze(structuredClone(this.db.data));
+    this.view = this.compose();
   }
 }

@@ -1,6 +1,7 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { actedOnPathFor } from "../../data/actedOnFile.js";
 import { RuntimeStateRepository, StateError } from "../../data/state.js";
 import type { FollowerRiskRecord } from "../../engine/types.js";
 import { tempDir } from "./fixtures.js";
@@ -61,6 +62,49 @@ describe("RuntimeStateRepository", () => {
     expect(Object.keys((await RuntimeStateRepository.open(file)).read().actedOn ?? {})).toEqual(["DEMO2002"]);
   });
 
+  it("acted-on records an older mimik kept in the state file move to their own file, and leave the state file at its next save", async () => {
+    const acted = { DEMO2001: { leader: "DEMO1000", positions: { ESZ6: 2 } } };
+    await writeFile(file, JSON.stringify({ version: 1, followers: { DEMO2001: locked }, actedOn: acted }), {
+      mode: 0o600,
+    });
+    const repo = await RuntimeStateRepository.open(file);
+    expect(repo.read()).toEqual({ version: 1, followers: { DEMO2001: locked }, actedOn: acted });
+    expect((await stat(actedOnPathFor(file))).mode & 0o777).toBe(0o600);
+    await repo.saveFollower("DEMO2002", locked);
+    expect(JSON.parse(await readFile(file, "utf8"))).not.toHaveProperty("actedOn");
+    const again = await RuntimeStateRepository.open(file);
+    expect(again.read().actedOn).toEqual(acted);
+    expect(again.read().followers).toEqual({ DEMO2001: locked, DEMO2002: locked });
+  });
+
+  it("saving what followers acted on never rewrites the state file", async () => {
+    const repo = await RuntimeStateRepository.open(file);
+    await repo.saveFollower("DEMO2001", locked);
+    const before = await stat(file, { bigint: true });
+    for (let i = 1; i <= 5; i++)
+      await repo.saveActedOn({ DEMO2001: { leader: "DEMO1000", positions: { ESZ6: i } } });
+    const after = await stat(file, { bigint: true });
+    expect([after.ino, after.mtimeNs]).toEqual([before.ino, before.mtimeNs]);
+    expect((await RuntimeStateRepository.open(file)).read().actedOn?.DEMO2001?.positions).toEqual({
+      ESZ6: 5,
+    });
+  });
+
+  it("a damaged acted-on file is moved aside and told; the locks load and the records start empty", async () => {
+    await writeFile(file, JSON.stringify({ version: 1, followers: { DEMO2001: locked } }), { mode: 0o600 });
+    await writeFile(actedOnPathFor(file), "garbage\n", { mode: 0o600 });
+    const repo = await RuntimeStateRepository.open(file);
+    expect(repo.notes).toEqual([
+      `${actedOnPathFor(file)} could not be read (slot 1: not a slot mimik wrote; slot 2: not a slot mimik wrote); moved to ${actedOnPathFor(file)}.bad`,
+    ]);
+    expect(repo.read()).toEqual({ version: 1, followers: { DEMO2001: locked } });
+    expect(await readFile(`${actedOnPathFor(file)}.bad`, "utf8")).toBe("garbage\n");
+    await repo.saveActedOn({ DEMO2001: { leader: "DEMO1000", positions: { ESZ6: 1 } } });
+    expect((await RuntimeStateRepository.open(file)).read().actedOn?.DEMO2001?.positions).toEqual({
+      ESZ6: 1,
+    });
+  });
+
   it("issue 16: a weekly lock, the week's start and the day's peak are saved; a file without them still loads", async () => {
     const weekly: FollowerRiskRecord = {
       ...locked,
@@ -90,7 +134,8 @@ describe("RuntimeStateRepository", () => {
   it("a record that would not load again is refused before it is written, naming its field", async () => {
     const repo = await RuntimeStateRepository.open(file);
     await repo.saveActedOn({ DEMO2001: { leader: "DEMO1000", positions: { ESZ6: 1 } } });
-    const before = await readFile(file, "utf8");
+    await repo.saveFollower("DEMO2001", locked);
+    const before = [await readFile(file, "utf8"), await readFile(actedOnPathFor(file), "utf8")];
     const error = await repo
       .saveActedOn({ DEMO2002: { leader: "DEMO1000", positions: { ESZ6: 1.5 } } })
       .catch((e: unknown) => e);
@@ -99,7 +144,7 @@ describe("RuntimeStateRepository", () => {
     await expect(
       repo.saveFollower("DEMO2003", { state: "SLEEPY" } as unknown as FollowerRiskRecord),
     ).rejects.toBeInstanceOf(StateError);
-    expect(await readFile(file, "utf8")).toBe(before);
+    expect([await readFile(file, "utf8"), await readFile(actedOnPathFor(file), "utf8")]).toEqual(before);
     expect(repo.read().actedOn).toEqual({ DEMO2001: { leader: "DEMO1000", positions: { ESZ6: 1 } } });
   });
 

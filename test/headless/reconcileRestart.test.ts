@@ -2,12 +2,13 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readSlots } from "../../data/actedOnSlots.js";
 import { type Child, jsonLines, killAll, startMimik, until } from "./children.js";
 
 /**
  * Issue 18 with real processes: `mimik sim` and `mimik headless` as children. mimik is stopped
  * (SIGTERM), or killed with -9, while the leader closes; started again, it makes the close up at
- * its first re-sync from what the runtime state file says each follower last acted on. Judged on
+ * its first re-sync from what its acted-on file says each follower last acted on. Judged on
  * the simulator's own records.
  */
 
@@ -59,17 +60,17 @@ async function start(): Promise<Child> {
 
 /**
  * Runs a wait; if it fails, the failure carries its evidence (this test failed twice in full runs
- * and passed alone): what the broker holds, what the state file says, what mimik said last.
+ * and passed alone): what the broker holds, what the acted-on file says, what mimik said last.
  */
 async function withEvidence(wait: () => Promise<unknown>): Promise<void> {
   try {
     await wait();
   } catch (error) {
     const said = headless ? jsonLines(headless).filter((l) => l.type !== "positions") : [];
-    const state = await readFile(join(dir, "config.state.json"), "utf8").catch(() => "(none)");
+    const state = await readFile(join(dir, "config.acted-on"), "utf8").catch(() => "(none)");
     const book = (await records()).positions.filter((p) => p.contract === "ESZ6");
     throw new Error(
-      `${String(error)}\nbroker: ${JSON.stringify(book)}\nstate: ${state}\nmimik stderr: ${headless?.stderr().slice(-2000) ?? ""}\nmimik: ${said
+      `${String(error)}\nbroker: ${JSON.stringify(book)}\nacted on: ${state.trimEnd()}\nmimik stderr: ${headless?.stderr().slice(-2000) ?? ""}\nmimik: ${said
         .slice(-40)
         .map((l) => JSON.stringify(l))
         .join("\n")}`,
@@ -77,11 +78,11 @@ async function withEvidence(wait: () => Promise<unknown>): Promise<void> {
   }
 }
 
-/** What the state file says DEMO2001 acted on in ESZ6 (the write follows a copy within ~50 ms). */
+/** What the acted-on file says DEMO2001 acted on in ESZ6 (the write follows a copy within ~50 ms). */
 async function actedOn(): Promise<number | undefined> {
-  const text = await readFile(join(dir, "config.state.json"), "utf8").catch(() => "{}");
-  const state = JSON.parse(text) as { actedOn?: Record<string, { positions: Record<string, number> }> };
-  return state.actedOn?.DEMO2001?.positions.ESZ6 ?? (state.actedOn?.DEMO2001 ? 0 : undefined);
+  const slots = readSlots(await readFile(join(dir, "config.acted-on")).catch(() => Buffer.alloc(0)));
+  const record = slots.ok ? slots.records.DEMO2001 : undefined;
+  return record?.positions.ESZ6 ?? (record ? 0 : undefined);
 }
 
 async function followersAt(a: number, b: number): Promise<void> {
@@ -167,7 +168,7 @@ describe("mimik stopped or killed while the leader closes, then started", () => 
     await leaderTrade("Buy", 2);
     await followersAt(2, 1);
     await withEvidence(() =>
-      until(async () => (await actedOn()) === 2, "the state file to say DEMO2001 acted on +2"),
+      until(async () => (await actedOn()) === 2, "the acted-on file to say DEMO2001 acted on +2"),
     );
     headless?.proc.kill("SIGKILL");
     await headless?.exited;

@@ -61,6 +61,7 @@ export async function openEngineHost(
   });
   if (copying) await calendars.open(init.config);
   const state = await RuntimeStateRepository.open(init.statePath);
+  for (const note of state.notes) logger.warn(note);
   const ledger = new SetLedger(init.seedLedger ? await leaderFillKeys(init.journalPath) : []);
   const journal = await JournalWriter.open(init.journalPath, {
     onError: (error) => log.error("journal write failed", { error: String(error) }),
