@@ -27,7 +27,7 @@ export interface OpenedActedOn {
  * (fdatasync) before it counts. A write cut short by kill -9 or a power cut leaves the other slot
  * whole, and its checksum tells the torn one. One such write costs here a fifth of an atomic
  * replace of the runtime state (temp file, fsync, rename, directory fsync: 4.6 ms of CPU).
- * Records that outgrow their slot are written once more as a new file with larger slots, atomically.
+ * Records that outgrow their slot are written once more, atomically, as a new file of larger slots.
  */
 export class ActedOnFile {
   private handle: FileHandle | undefined;
@@ -110,11 +110,12 @@ export class ActedOnFile {
   private async create(line: string): Promise<void> {
     const slotBytes = slotBytesFor(line);
     const slot = padSlot(line, slotBytes);
-    // Unqueued: this runs inside the path's queue already (write).
-    await replaceNow(this.path, Buffer.concat([slot, slot]).toString("utf8"), { mode: 0o600 });
+    // Closed first: a file open here is not replaced everywhere (Windows).
     const old = this.handle;
     this.handle = undefined;
     await old?.close();
+    // Unqueued: this runs inside the path's queue already (save).
+    await replaceNow(this.path, Buffer.concat([slot, slot]).toString("utf8"), { mode: 0o600 });
     this.handle = await open(this.path, "r+");
     this.slotBytes = slotBytes;
     this.next = 0;
