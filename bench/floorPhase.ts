@@ -158,6 +158,28 @@ async function startCopier(kind: CopierKind, followers: number, simUrl: string, 
   return child;
 }
 
+/**
+ * Several runs of one copier as one: every sample pooled, CPU averaged. Runs alternate with the
+ * copier compared against (ABBA), so a machine that gets busier or quieter meanwhile weighs on
+ * both alike; a single run each let the floor's CPU per fill double between two full runs.
+ */
+export function pooledRuns(runs: readonly CopierResult[]): CopierResult {
+  const mean = (pick: (r: CopierResult) => number) => runs.reduce((sum, r) => sum + pick(r), 0) / runs.length;
+  const e2e = runs.flatMap((r) => r.samples.e2e);
+  const ordersOut = runs.flatMap((r) => r.samples.ordersOut);
+  return {
+    e2e: summarise(e2e),
+    ordersOut: summarise(ordersOut),
+    cpuPerFill: mean((r) => r.cpuPerFill),
+    cpuByThread: {
+      main: mean((r) => r.cpuByThread.main),
+      engine: mean((r) => r.cpuByThread.engine),
+      helpers: mean((r) => r.cpuByThread.helpers),
+    },
+    samples: { e2e, ordersOut },
+  };
+}
+
 export async function measureCopier(
   kind: CopierKind,
   followers: number,

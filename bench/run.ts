@@ -26,22 +26,22 @@
  *   still take CPU from it. The real console process (`mimik --config`, Ink at 12 frames/s in a
  *   120×40 pseudo-terminal from util-linux `script`) against `mimik headless`, 20 followers,
  *   each on a fresh simulator, timed from outside as for the floor (bench/floorPhase.ts), in
- *   alternating passes: end to end, orders out and CPU, console ÷ headless.
+ *   two runs each in ABBA order, samples pooled: end to end, orders out and CPU, console ÷ headless.
  * - RSS: 1 follower, 100 000 leader fills placed by the simulator as fast as it can (100 per 10 ms),
  *   all through the real client (so the broker model's caches count), with the UI's EngineStore
  *   attached; RSS of the engine process after a full GC at once, and again once V8 has given
  *   back on its own the pages the burst grew its heap into (settled: some 30-45 s later).
  * - First frame: `mimik --demo` in a detached tmux pane; spawn → first text on the pane.
- * Percentiles are nearest-rank over every sample kept. Whole run: about 2-3 minutes on 2 cores.
+ * Percentiles are nearest-rank over every sample kept. Whole run: about 3-4 minutes on 2 cores.
  */
 import { execFile } from "node:child_process";
 import { arch, cpus, platform, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { startToFirstFrame } from "./firstFrame.js";
-import { type CopierResult, measureCopier } from "./floorPhase.js";
+import { type CopierResult, measureCopier, pooledRuns } from "./floorPhase.js";
 import type { MemoryResult } from "./memory.js";
 import { copyRounds, directRoundTrips, type FleetRun, startFleet } from "./phases.js";
-import { ratio, type Summary, summarise } from "./stats.js";
+import { ratio, type Summary } from "./stats.js";
 
 interface FleetResult {
   followers: number;
@@ -104,8 +104,11 @@ async function main(): Promise<void> {
   for (const step of FLOOR_PLAN.filter((p) => Number.isNaN(only) || p.followers === only)) {
     progress(`mimik against the floor, ${step.followers} follower(s)`, json);
     const rounds = { warmup: scale(step.warmup), rounds: scale(step.rounds) };
-    const floor = await measureCopier("floor", step.followers, rounds);
-    const mimik = await measureCopier("mimik", step.followers, rounds);
+    const runs: Record<"floor" | "mimik", CopierResult[]> = { floor: [], mimik: [] };
+    for (const kind of ["floor", "mimik", "mimik", "floor"] as const)
+      runs[kind].push(await measureCopier(kind, step.followers, rounds));
+    const floor = pooledRuns(runs.floor);
+    const mimik = pooledRuns(runs.mimik);
     floors.push({
       followers: step.followers,
       mimik,
@@ -143,20 +146,15 @@ async function main(): Promise<void> {
 
 const f = (n: number) => (Number.isFinite(n) ? (n >= 100 ? n.toFixed(0) : n.toFixed(2)) : "–");
 
-/** The console process against headless: two alternating passes each, samples pooled. */
+/** The console process against headless: two runs each in ABBA order, samples pooled (pooledRuns). */
 async function measureConsole(scale: (n: number) => number, json: boolean): Promise<UiResult> {
   progress("the console process vs headless, 20 followers", json);
   const rounds = { warmup: scale(150), rounds: scale(150) };
   const runs: Record<"mimik" | "console", CopierResult[]> = { mimik: [], console: [] };
-  for (let pass = 0; pass < 2; pass++)
-    for (const kind of ["mimik", "console"] as const) runs[kind].push(await measureCopier(kind, 20, rounds));
-  const pool = (kind: "mimik" | "console") => ({
-    e2e: summarise(runs[kind].flatMap((r) => r.samples.e2e)),
-    ordersOut: summarise(runs[kind].flatMap((r) => r.samples.ordersOut)),
-    cpuPerFill: runs[kind].reduce((sum, r) => sum + r.cpuPerFill, 0) / runs[kind].length,
-  });
-  const headless = pool("mimik");
-  const ui = pool("console");
+  for (const kind of ["mimik", "console", "console", "mimik"] as const)
+    runs[kind].push(await measureCopier(kind, 20, rounds));
+  const headless = pooledRuns(runs.mimik);
+  const ui = pooledRuns(runs.console);
   return {
     headless,
     ui,
