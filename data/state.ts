@@ -39,8 +39,8 @@ const followerRiskRecordSchema = z.object({
 });
 
 /**
- * Files from before issue 18 have no `actedOn` and load as they are. Files from before issue 17's
- * last pass hold it here: it moves to its own file (actedOnFile.ts) when the state is opened.
+ * Files from before issue 18 have no `actedOn` and load as they are. Files written before the
+ * acted-on file existed hold it here: it moves to that file (actedOnFile.ts) when opened.
  */
 export const runtimeStateSchema = z.object({
   version: z.literal(STATE_VERSION),
