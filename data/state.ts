@@ -106,8 +106,6 @@ function decodeState(text: string, file: string): RuntimeState {
 export class RuntimeStateRepository implements RiskStateStore {
   /** The state file's content, as last written or read. */
   private snapshot: RuntimeState;
-  /** What read() hands out: the snapshot with the acted-on records. */
-  private view: RuntimeState;
 
   private constructor(
     readonly path: string,
@@ -118,7 +116,6 @@ export class RuntimeStateRepository implements RiskStateStore {
     readonly notes: readonly string[],
   ) {
     this.snapshot = deepFreeze(structuredClone(db.data));
-    this.view = this.compose();
   }
 
   /** Throws StateError when the file exists but is corrupt, unreadable or from a newer mimik. */
@@ -157,9 +154,10 @@ export class RuntimeStateRepository implements RiskStateStore {
     return new RuntimeStateRepository(path, db, file, opened.file, opened.problem ? [opened.problem] : []);
   }
 
-  /** The current state, deeply frozen. */
+  /** The current state with what followers acted on, deeply frozen (read when the engine starts). */
   read(): RuntimeState {
-    return this.view;
+    const acted: ActedOnRecords | undefined = this.acted.records;
+    return acted === undefined ? this.snapshot : deepFreeze({ ...this.snapshot, actedOn: acted });
   }
 
   saveFollower(follower: string, record: FollowerRiskRecord): Promise<void> {
@@ -185,7 +183,6 @@ export class RuntimeStateRepository implements RiskStateStore {
           ? undefined
           : checked(actedOnRecordSchema, record, `actedOn.${follower}`, this.acted.path);
     await this.acted.save(changes);
-    this.view = this.compose();
   }
 
   /**
@@ -239,7 +236,6 @@ export class RuntimeStateRepository implements RiskStateStore {
           throw explainWriteError(error, dirname(this.path), `the runtime state ${basename(this.path)}`);
         }
         this.snapshot = snapshot(this.db.data);
-        this.view = this.compose();
         return;
       }
     });
@@ -249,11 +245,6 @@ export class RuntimeStateRepository implements RiskStateStore {
   async close(): Promise<void> {
     await serialised(this.path, async () => undefined);
     await this.acted.close();
-  }
-
-  private compose(): RuntimeState {
-    const acted: ActedOnRecords | undefined = this.acted.records;
-    return acted === undefined ? this.snapshot : deepFreeze({ ...this.snapshot, actedOn: acted });
   }
 
   private async reloadIfChanged(): Promise<void> {
@@ -272,6 +263,5 @@ export class RuntimeStateRepository implements RiskStateStore {
     this.db.data = data;
     this.file.adopt(found.hash);
     this.snapshot = deepFreeze(structuredClone(this.db.data));
-    this.view = this.compose();
   }
 }
