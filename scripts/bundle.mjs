@@ -156,6 +156,27 @@ const yogaWithoutFetch = {
   },
 };
 
+// Ink cuts every line of a box that hides its overflow with slice-ansi, even a line that fits
+// whole: over a third of the CPU of a console frame. A line that fits is kept as the components
+// wrote it. (slice-ansi also loses a style that shares its closing code with another, dim under
+// bold, so the line kept whole is the faithful one.) The build fails if Ink's text changes.
+const INK_OUTPUT_PATCH = [
+  "return sliceAnsi(line, from, to);",
+  "return from === 0 && to === width ? line : sliceAnsi(line, from, to);",
+];
+const inkCutsOnlyWhatOverflows = {
+  name: "ink-cuts-only-what-overflows",
+  setup(b) {
+    b.onLoad({ filter: /\/ink\/build\/output\.js$/ }, (args) => {
+      const contents = readFileSync(args.path, "utf8");
+      const [from, to] = INK_OUTPUT_PATCH;
+      if (!contents.includes(from) || !contents.includes("const width = this.caches.getStringWidth(line);"))
+        throw new Error(`${args.path}: no "${from}" to patch`);
+      return { contents: contents.replace(from, to), loader: "js" };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: "node",
@@ -167,7 +188,14 @@ const common = {
   jsx: "automatic",
   // React's production build: the development one is larger and checks every render.
   define: { "process.env.NODE_ENV": '"production"' },
-  plugins: [devtoolsAbsent, fastStringWidth, yogaWithoutFetch, ownModulesArePure, engineBarrel],
+  plugins: [
+    devtoolsAbsent,
+    fastStringWidth,
+    yogaWithoutFetch,
+    inkCutsOnlyWhatOverflows,
+    ownModulesArePure,
+    engineBarrel,
+  ],
   // Some dependencies are CommonJS and call require() for Node's built-ins; ESM has no require.
   banner: {
     js: "import { createRequire as __mimikCreateRequire } from 'node:module'; const require = __mimikCreateRequire(import.meta.url);",

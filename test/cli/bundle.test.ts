@@ -37,6 +37,12 @@ describe("the bundled executable", () => {
     expect([...wrapped].sort()).toEqual([...defined].sort());
   });
 
+  it("cuts a line of Ink's output only when it overflows its box (scripts/bundle.mjs)", () => {
+    const texts = bundleFiles.map((f) => readFileSync(join(binDir, f), "utf8")).join("\n");
+    const cuts = [...texts.matchAll(/return (.*)sliceAnsi\(line, from, to\);/g)].map((m) => m[1]);
+    expect(cuts).toEqual(["from === 0 && to === width ? line : "]);
+  });
+
   it("starts the engine and simulator threads from the bundle and copies the demo trader's fill", async () => {
     const child = startMimik(["headless", "--demo"], {
       PATH: process.env.PATH,
