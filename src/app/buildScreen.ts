@@ -86,9 +86,12 @@ export function buildScreen(
 ): ScreenVM {
   const { config } = snapshot;
   const { selection } = state;
+  // Looked up for every result row of every fill shown (50 fills × each follower): by name, once.
+  const accounts = new Map(config.accounts.map((a) => [a.name, a]));
+  const labelled = (name: string) => accounts.get(name)?.label ?? name;
   const groups = config.groups.map((g) => ({
     name: g.name,
-    leader: labelled(config, g.leader),
+    leader: labelled(g.leader),
     active: g.active,
     followerCount: g.followers.length,
     windowHeld: snapshot.windows.get(g.name)?.held,
@@ -99,7 +102,7 @@ export function buildScreen(
     const risk = live?.risk;
     const sync = live?.outOfSync[0];
     const exit = live?.exitsPending[0];
-    const account = config.accounts.find((a) => a.name === f.account);
+    const account = accounts.get(f.account);
     const connection = account ? snapshot.connections.get(account.connection)?.state : undefined;
     const login = config.connections.find((c) => c.name === account?.connection);
     const state = live?.state ?? "ACTIVE";
@@ -132,12 +135,12 @@ export function buildScreen(
   const fills: FillRowVM[] = snapshot.fills.slice(0, SHOWN_FILLS).map(({ fill, results }) => ({
     id: `${fill.group}:${fill.fillId}`,
     time: clockCT(fill.at),
-    leader: labelled(config, fill.leader),
+    leader: labelled(fill.leader),
     ...(fill.type === "resync"
       ? { contract: "", side: "Buy" as const, qty: 0, price: 0, resync: resyncText(fill) }
       : { contract: fill.contract, side: fill.side, qty: fill.qty, price: fill.price }),
     results: results.map((r) => ({
-      follower: labelled(config, r.follower),
+      follower: labelled(r.follower),
       outcome: r.outcome,
       // A shadow's result is what it would have sent, in full: nothing else will say it.
       reason:
@@ -272,10 +275,6 @@ export function keyContext(vm: ScreenVM, config: Config): KeyContext {
 function resyncText(e: ResyncEvent): string {
   const held = e.positions.map((p) => `${p.contract} ${p.netPos > 0 ? "+" : ""}${p.netPos}`).join(", ");
   return `${e.cause}; leader ${held || "flat"}; missed exits made up`;
-}
-
-function labelled(config: Config, account: string): string {
-  return config.accounts.find((a) => a.name === account)?.label ?? account;
 }
 
 /** Why a follower is LIQ-ONLY or LOCKED; a lock held in memory only is said loudly. */
