@@ -21,6 +21,8 @@ import {
 import type { EngineSnapshot } from "../store/engineStore.js";
 
 const SHOWN_FILLS = 50;
+/** The help overlay's length: the keymap is fixed, so it is counted once, not every frame. */
+const HELP_LINES = helpLines(helpRows()).length;
 
 /** Brokers by the names their traders know them by. */
 export const BROKER_NAMES = { tradovate: "Tradovate", projectx: "ProjectX" } as const;
@@ -69,7 +71,7 @@ export function screenView(
       group,
       follower,
       counts: counts(vm),
-      helpMax: help ? Math.max(0, helpLines(helpRows()).length - help.capacity) : 0,
+      helpMax: help ? Math.max(0, HELP_LINES - help.capacity) : 0,
       screen: state,
     },
   };
