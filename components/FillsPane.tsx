@@ -1,4 +1,4 @@
-import type { CopyOutcomeVM, FillRowVM } from "../src/screen/viewModel.js";
+import type { CopyOutcomeVM, FillRowVM, Lines } from "../src/screen/viewModel.js";
 import type { Column, TableRow } from "./Table.js";
 import { type PaneFrameProps, TablePane } from "./TablePane.js";
 import type { Tone } from "./theme.js";
@@ -31,47 +31,77 @@ export function latencyText(ms: number | undefined): string {
   return ms < 10 ? `${ms.toFixed(1)}ms` : `${Math.round(ms)}ms`;
 }
 
-/** One line per leader fill, then one per follower result under it. */
-export function fillLines(fills: readonly FillRowVM[]): { rows: TableRow[]; firstLineOf: number[] } {
-  const rows: TableRow[] = [];
+/**
+ * One line per leader fill, then one per follower result under it. At 200 followers that is
+ * some 10 000 lines for the 50 fills kept, of which a pane shows a few dozen: each is made only
+ * when the table reads it.
+ */
+export function fillLines(fills: readonly FillRowVM[]): { rows: Lines<TableRow>; firstLineOf: number[] } {
   const firstLineOf: number[] = [];
+  let length = 0;
   for (const f of fills) {
-    firstLineOf.push(rows.length);
-    rows.push({
-      key: `${f.id}`,
-      cells:
-        f.resync === undefined
-          ? {
-              time: f.time,
-              who: { text: f.leader, tone: "accent" },
-              what: {
-                text: `${f.side === "Buy" ? "BUY" : "SELL"} ${f.qty}`,
-                tone: f.side === "Buy" ? "ok" : "bad",
-              },
-              detail: `${f.contract} @ ${f.price}`,
-            }
-          : // A re-sync: the exits it made up for the followers are listed under it.
-            {
-              time: f.time,
-              who: { text: f.leader, tone: "accent" },
-              what: { text: "↻ RE-SYNC", tone: "warn" },
-              detail: f.resync,
-            },
-    });
-    f.results.forEach((r, i) => {
-      const o = OUTCOME[r.outcome];
-      rows.push({
-        key: `${f.id}/${i}/${r.follower}`,
-        cells: {
-          who: `${i === f.results.length - 1 ? "└" : "├"} ${r.follower}`,
-          what: o,
-          detail: r.reason,
-          latency: latencyText(r.latencyMs),
-        },
-      });
-    });
+    firstLineOf.push(length);
+    length += 1 + f.results.length;
   }
-  return { rows, firstLineOf };
+  const at = (line: number): TableRow | undefined => {
+    if (line < 0 || line >= length) return undefined;
+    const index = lastAtOrBefore(firstLineOf, line);
+    const f = fills[index];
+    if (!f) return undefined;
+    const i = line - (firstLineOf[index] ?? 0) - 1;
+    return i < 0 ? fillRow(f) : resultRow(f, i);
+  };
+  return { rows: { length, at }, firstLineOf };
+}
+
+function fillRow(f: FillRowVM): TableRow {
+  return {
+    key: `${f.id}`,
+    cells:
+      f.resync === undefined
+        ? {
+            time: f.time,
+            who: { text: f.leader, tone: "accent" },
+            what: {
+              text: `${f.side === "Buy" ? "BUY" : "SELL"} ${f.qty}`,
+              tone: f.side === "Buy" ? "ok" : "bad",
+            },
+            detail: `${f.contract} @ ${f.price}`,
+          }
+        : // A re-sync: the exits it made up for the followers are listed under it.
+          {
+            time: f.time,
+            who: { text: f.leader, tone: "accent" },
+            what: { text: "↻ RE-SYNC", tone: "warn" },
+            detail: f.resync,
+          },
+  };
+}
+
+function resultRow(f: FillRowVM, i: number): TableRow | undefined {
+  const r = f.results.at(i);
+  if (!r) return undefined;
+  return {
+    key: `${f.id}/${i}/${r.follower}`,
+    cells: {
+      who: `${i === f.results.length - 1 ? "└" : "├"} ${r.follower}`,
+      what: OUTCOME[r.outcome],
+      detail: r.reason,
+      latency: latencyText(r.latencyMs),
+    },
+  };
+}
+
+/** The index of the last start at or before `line` (starts ascending, the first 0). */
+function lastAtOrBefore(starts: readonly number[], line: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((starts[mid] ?? 0) <= line) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 export function FillsPane({ fills, selected, ...frame }: FillsPaneProps) {

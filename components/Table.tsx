@@ -7,6 +7,7 @@
  * row can ever wrap and push the frame past the terminal.
  */
 import { Box, Text } from "ink";
+import type { Lines } from "../src/screen/viewModel.js";
 import { padTo, textWidth, truncate, windowStart } from "./text.js";
 import { type Theme, type Tone, toneColor } from "./theme.js";
 
@@ -38,7 +39,8 @@ export interface TableRow {
 
 export interface TableProps {
   columns: readonly Column[];
-  rows: readonly TableRow[];
+  /** An array, or lines made only when the table reads them (only those it shows). */
+  rows: Lines<TableRow>;
   width: number;
   /** Lines including the header line. */
   height: number;
@@ -91,7 +93,11 @@ export function Table({ columns, rows, width, height, selected, focused, theme, 
   const placed = placeColumns(columns, width);
   const bodyHeight = Math.max(0, height - 1);
   const start = windowStart(rows.length, selected ?? 0, bodyHeight);
-  const visible = rows.slice(start, start + bodyHeight);
+  const visible: TableRow[] = [];
+  for (let i = start; i < Math.min(rows.length, start + bodyHeight); i++) {
+    const row = rows.at(i);
+    if (row) visible.push(row);
+  }
   const header = truncate(` ${placed.map((c) => padTo(c.title, c.w, c.align)).join(" ")}`, width);
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">

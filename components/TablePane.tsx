@@ -1,3 +1,4 @@
+import type { Lines } from "../src/screen/viewModel.js";
 import { Pane } from "./Pane.js";
 import { type Column, Table, type TableRow } from "./Table.js";
 import type { Theme } from "./theme.js";
@@ -16,7 +17,7 @@ export interface TablePaneProps {
   title: string;
   info: string | undefined;
   columns: readonly Column[];
-  rows: TableRow[];
+  rows: Lines<TableRow>;
   /** Table line to highlight; undefined when there is nothing to select. */
   selectedLine: number | undefined;
   emptyText: string;

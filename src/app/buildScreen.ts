@@ -7,6 +7,7 @@ import { clampIndex, type ScreenState, scopeOf } from "../screen/screenState.js"
 import {
   type FillRowVM,
   type FollowerRowVM,
+  linesOf,
   type Mode,
   type OverlayVM,
   type PaneId,
@@ -141,7 +142,7 @@ export function buildScreen(
     ...(fill.type === "resync"
       ? { contract: "", side: "Buy" as const, qty: 0, price: 0, resync: resyncText(fill) }
       : { contract: fill.contract, side: fill.side, qty: fill.qty, price: fill.price }),
-    results: results.map((r) => ({
+    results: linesOf(results, (r) => ({
       follower: labelled(r.follower),
       outcome: r.outcome,
       // A shadow's result is what it would have sent, in full: nothing else will say it.

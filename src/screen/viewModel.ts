@@ -13,6 +13,28 @@ import type { ReportScreen } from "./screenState.js";
 
 export type Mode = "SIM" | "DEMO" | "LIVE";
 
+/**
+ * A list read by index: an array, or, for what can be long (a fill's results at 200 followers),
+ * items made only when read, so that a frame formats the few a pane shows.
+ */
+export type Lines<T> = readonly T[] | MadeWhenRead<T>;
+
+export interface MadeWhenRead<T> {
+  readonly length: number;
+  at(index: number): T | undefined;
+}
+
+/** Lines of `items`, each made by `make` when it is read. */
+export function linesOf<S, T>(items: readonly S[], make: (item: S, index: number) => T): MadeWhenRead<T> {
+  return {
+    length: items.length,
+    at: (index) => {
+      const item = items[index];
+      return item === undefined ? undefined : make(item, index);
+    },
+  };
+}
+
 export interface ConnectionVM {
   name: string;
   state: ConnectionState;
@@ -134,7 +156,8 @@ export interface FillRowVM {
   side: Side;
   qty: number;
   price: number;
-  results: FillResultVM[];
+  /** One per follower: made when read, since a frame shows only the few that fit. */
+  results: Lines<FillResultVM>;
   /**
    * Set for a re-sync instead of a leader fill: what it says ("DEMO2001 synced; leader ESZ6 flat").
    * The exits it made up (reason "reconcile") are its results; the fill fields are not shown.

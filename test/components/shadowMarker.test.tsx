@@ -39,7 +39,7 @@ describe("issue 16: a shadow follower on screen", () => {
         ],
       },
     ]);
-    expect(rows[1]?.cells).toMatchObject({
+    expect(rows.at(1)?.cells).toMatchObject({
       what: { text: "◇ shadow" },
       detail: "would BUY 2 NQZ6: copied",
     });

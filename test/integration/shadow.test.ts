@@ -84,9 +84,17 @@ describe("issue 16: shadow followers", () => {
 
     // The fills pane says what would have been sent; the followers pane marks the shadow.
     const { vm } = screenOf(rig);
-    const results = vm.fills.flatMap((f) => f.results).filter((r) => r.follower === "DEMO2003");
-    expect(results.map((r) => [r.outcome, r.reason])).toContainEqual(["shadow", "would BUY 2 NQZ6: copied"]);
-    expect(results.map((r) => [r.outcome, r.reason])).toContainEqual(["shadow", "would SELL 3 NQZ6: copied"]);
+    const results = vm.fills
+      .flatMap((f) => Array.from({ length: f.results.length }, (_, i) => f.results.at(i)))
+      .filter((r) => r?.follower === "DEMO2003");
+    expect(results.map((r) => [r?.outcome, r?.reason])).toContainEqual([
+      "shadow",
+      "would BUY 2 NQZ6: copied",
+    ]);
+    expect(results.map((r) => [r?.outcome, r?.reason])).toContainEqual([
+      "shadow",
+      "would SELL 3 NQZ6: copied",
+    ]);
     expect(vm.followers.find((f) => f.account === "DEMO2003")?.shadow).toBe(true);
   });
 
