@@ -219,7 +219,16 @@ export class EngineStore {
         if (!prior) record.results.push(result);
         // A fill can be reported before its ack (both ride one frame): never step back from it.
         else if (OUTCOME_RANK[event.outcome] >= OUTCOME_RANK[prior.outcome])
-          record.results[at] = { ...prior, ...definedOnly(result) };
+          // What a later report leaves out (a fill's latency, say) stays as the earlier one had it.
+          record.results[at] = {
+            follower: prior.follower,
+            outcome: result.outcome,
+            reason: result.reason,
+            side: result.side ?? prior.side,
+            qty: result.qty ?? prior.qty,
+            contract: result.contract ?? prior.contract,
+            latencyMs: result.latencyMs ?? prior.latencyMs,
+          };
         return;
       }
       case "followerState": {
@@ -301,8 +310,4 @@ const OUTCOME_RANK: Record<CopyEvent["outcome"], number> = {
 
 function fillKey(group: string, fillId: number): string {
   return `${group}\u0000${fillId}`;
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
