@@ -177,6 +177,39 @@ const inkCutsOnlyWhatOverflows = {
   },
 };
 
+// Ink 6.8's incremental renderer rewrites only the lines that changed: a fifth of the bytes a
+// frame sends, which is what a console over SSH waits for. Two fixes make it draw what the
+// standard renderer draws:
+// - it rewinds one row too few when a frame ends in a newline, as the console's frames do, so
+//   each frame lands a row lower than the last (Ink 7 rewinds by the lines written, and needs
+//   Node 22: this is the same rewind);
+// - it clears the rest of a line after writing it, and a line as wide as the terminal leaves the
+//   cursor on its last cell, which xterm and its kin then erase: the line is cleared first.
+// The build fails if Ink's text changes under either.
+const INK_INCREMENTAL_PATCHES = [
+  [
+    "buffer.push(ansiEscapes.cursorUp(previousVisible - 1));",
+    "buffer.push(ansiEscapes.cursorUp(previousLines.length - 1));",
+  ],
+  [
+    "buffer.push(ansiEscapes.cursorTo(0) +\n                nextLines[i] +\n                ansiEscapes.eraseEndLine +",
+    "buffer.push(ansiEscapes.cursorTo(0) +\n                ansiEscapes.eraseEndLine +\n                nextLines[i] +",
+  ],
+];
+const inkIncrementalFixed = {
+  name: "ink-incremental-fixed",
+  setup(b) {
+    b.onLoad({ filter: /\/ink\/build\/log-update\.js$/ }, (args) => {
+      let contents = readFileSync(args.path, "utf8");
+      for (const [from, to] of INK_INCREMENTAL_PATCHES) {
+        if (!contents.includes(from)) throw new Error(`${args.path}: no "${from.slice(0, 60)}…" to patch`);
+        contents = contents.replace(from, to);
+      }
+      return { contents, loader: "js" };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: "node",
@@ -193,6 +226,7 @@ const common = {
     fastStringWidth,
     yogaWithoutFetch,
     inkCutsOnlyWhatOverflows,
+    inkIncrementalFixed,
     ownModulesArePure,
     engineBarrel,
   ],
