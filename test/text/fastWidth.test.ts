@@ -18,6 +18,7 @@ const samples = [
   "日本語",
   "한국어",
   "👍🏽 ok",
+  "👍 ok 🇺🇸",
   "👨‍👩‍👧",
   "\u0000\u007f\u0085",
   "◷ 09:30 CT",
@@ -52,10 +53,41 @@ it("forgets what it remembered past its bound, and still measures right", () => 
     calls += 1;
     return stringWidth(text);
   });
-  for (let i = 0; i < 5000; i++) expect(fast(`日${i}`)).toBe(2 + String(i).length);
+  // A combining mark: measured whole by string-width, not character by character.
+  for (let i = 0; i < 5000; i++) expect(fast(`e\u0301${i}`)).toBe(1 + String(i).length);
   expect(calls).toBe(5000);
-  expect(fast("日4999")).toBe(6);
+  expect(fast("e\u03014999")).toBe(5);
   expect(calls).toBe(5000);
   expect(fast("plain ascii")).toBe(11);
   expect(calls).toBe(5000);
+});
+
+it("measures text of one grapheme per character by its characters, each measured once", () => {
+  const measured: string[] = [];
+  const fast = fastWidth((text: string) => {
+    measured.push(text);
+    return stringWidth(text);
+  });
+  expect(fast("├ half ✓ filled 日本")).toBe(20);
+  expect(fast("└ tight ✓ filled")).toBe(16);
+  expect(measured.sort()).toEqual(["├", "└", "✓", "日", "本"].sort());
+});
+
+describe("every character of the Basic Multilingual Plane", () => {
+  for (const [name, widthOf] of [
+    ["string-width 8", stringWidth],
+    ["string-width 7 (wrap-ansi's)", olderStringWidth],
+  ] as const) {
+    it(`is measured between and beside ASCII, doubled, and beside a box glyph as ${name} measures it`, () => {
+      const fast = fastWidth(widthOf);
+      const differ: string[] = [];
+      for (let code = 0x80; code <= 0xffff; code++) {
+        if (code >= 0xd800 && code <= 0xdfff) continue;
+        const ch = String.fromCharCode(code);
+        const text = `a${ch}b${ch}${ch}├${ch}`;
+        if (fast(text) !== widthOf(text)) differ.push(code.toString(16));
+      }
+      expect(differ).toEqual([]);
+    });
+  }
 });
