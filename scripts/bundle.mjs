@@ -131,6 +131,39 @@ const fastStringWidth = {
   },
 };
 
+// Ink's output reads every line of every frame into styled cells and writes them back with
+// @alcalzone/ansi-tokenize; src/text/ansiCells.ts puts a fast path in front of its tokenize,
+// styledCharsFromTokens and styledCharsToString, giving exactly what they give
+// (test/text/ansiCells.test.ts).
+const ansiCellsModule = resolve("src/text/ansiCells.ts");
+const fastAnsiCells = {
+  name: "fast-ansi-cells",
+  setup(b) {
+    b.onResolve({ filter: /^@alcalzone\/ansi-tokenize$/ }, async (args) => {
+      if (args.namespace === "fast-ansi-cells") return undefined;
+      const real = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        namespace: "fast-ansi-cells",
+      });
+      if (real.errors.length > 0) return real;
+      return { path: real.path, namespace: "fast-ansi-cells" };
+    });
+    b.onLoad({ filter: /.*/, namespace: "fast-ansi-cells" }, (args) => ({
+      contents:
+        `import * as real from ${JSON.stringify(args.path)};\n` +
+        `import { fastStyledCharsFromTokens, fastStyledCharsToString, fastTokenize } from ${JSON.stringify(ansiCellsModule)};\n` +
+        `export * from ${JSON.stringify(args.path)};\n` +
+        "export const tokenize = fastTokenize(real.tokenize);\n" +
+        "export const styledCharsFromTokens = fastStyledCharsFromTokens(real.reduceAnsiCodesIncremental);\n" +
+        "export const styledCharsToString = fastStyledCharsToString(real.diffAnsiCodes, real.ansiCodesToString);\n",
+      resolveDir: dirname(args.path),
+      loader: "js",
+    }));
+  },
+};
+
 // Yoga (Ink's layout engine) ships its WebAssembly as a base64 data: URL and, wherever a global
 // fetch exists, fetches it. In Node that loads and compiles undici and decodes the URL with its
 // percent-decoder, some 30 ms before the first frame. Here it decodes the base64 with Buffer and
@@ -224,6 +257,7 @@ const common = {
   plugins: [
     devtoolsAbsent,
     fastStringWidth,
+    fastAnsiCells,
     yogaWithoutFetch,
     inkCutsOnlyWhatOverflows,
     inkIncrementalFixed,

@@ -37,6 +37,18 @@ describe("the bundled executable", () => {
     expect([...wrapped].sort()).toEqual([...defined].sort());
   });
 
+  it("reads and writes Ink's styled cells through src/text/ansiCells.ts", () => {
+    const texts = bundleFiles.map((f) => readFileSync(join(binDir, f), "utf8")).join("\n");
+    const wrapped = [
+      ...texts.matchAll(/= (fastTokenize|fastStyledCharsFromTokens|fastStyledCharsToString)\(/g),
+    ];
+    expect(wrapped.map((m) => m[1]).sort()).toEqual([
+      "fastStyledCharsFromTokens",
+      "fastStyledCharsToString",
+      "fastTokenize",
+    ]);
+  });
+
   it("cuts a line of Ink's output only when it overflows its box (scripts/bundle.mjs)", () => {
     const texts = bundleFiles.map((f) => readFileSync(join(binDir, f), "utf8")).join("\n");
     const cuts = [...texts.matchAll(/return (.*)sliceAnsi\(line, from, to\);/g)].map((m) => m[1]);
