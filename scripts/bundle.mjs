@@ -164,82 +164,86 @@ const fastAnsiCells = {
   },
 };
 
-// Yoga (Ink's layout engine) ships its WebAssembly as a base64 data: URL and, wherever a global
-// fetch exists, fetches it. In Node that loads and compiles undici and decodes the URL with its
-// percent-decoder, some 30 ms before the first frame. Here it decodes the base64 with Buffer and
-// compiles the bytes. The patch fails the build if yoga-layout's text ever changes under it.
-const YOGA_PATCHES = [
-  ['"function"!=typeof fetch', "true"],
-  [
-    "var b=xa(a.slice(37)),c=new Uint8Array(b.length);for(a=0;a<b.length;++a)c[a]=b.charCodeAt(a);var d=c",
-    'var d=new Uint8Array(Buffer.from(a.slice(37),"base64"))',
-  ],
-];
-const yogaWithoutFetch = {
-  name: "yoga-without-fetch",
-  setup(b) {
-    b.onLoad({ filter: /yoga-layout\/dist\/binaries\/yoga-wasm-base64-esm\.js$/ }, (args) => {
-      let contents = readFileSync(args.path, "utf8");
-      for (const [from, to] of YOGA_PATCHES) {
-        if (!contents.includes(from)) throw new Error(`${args.path}: no "${from.slice(0, 40)}…" to patch`);
-        contents = contents.replaceAll(from, to);
-      }
-      return { contents, loader: "js" };
-    });
+// Dependencies' text changed in the bundle, file by file. Each change must find the text it
+// replaces (once, unless it says "every"), or the build fails: a new version of the package must
+// be looked at again.
+const PATCHES = [
+  {
+    // Yoga (Ink's layout engine) ships its WebAssembly as a base64 data: URL and, wherever a
+    // global fetch exists, fetches it. In Node that loads and compiles undici and decodes the URL
+    // with its percent-decoder, some 30 ms before the first frame. Here it decodes the base64
+    // with Buffer and compiles the bytes.
+    file: /yoga-layout\/dist\/binaries\/yoga-wasm-base64-esm\.js$/,
+    edits: [
+      ['"function"!=typeof fetch', "true", "every"],
+      [
+        "var b=xa(a.slice(37)),c=new Uint8Array(b.length);for(a=0;a<b.length;++a)c[a]=b.charCodeAt(a);var d=c",
+        'var d=new Uint8Array(Buffer.from(a.slice(37),"base64"))',
+      ],
+    ],
   },
-};
-
-// Ink cuts every line of a box that hides its overflow with slice-ansi, even a line that fits
-// whole: over a third of the CPU of a console frame. A line that fits is kept as the components
-// wrote it. (slice-ansi also loses a style that shares its closing code with another, dim under
-// bold, so the line kept whole is the faithful one.) The build fails if Ink's text changes.
-const INK_OUTPUT_PATCH = [
-  "return sliceAnsi(line, from, to);",
-  "return from === 0 && to === width ? line : sliceAnsi(line, from, to);",
-];
-const inkCutsOnlyWhatOverflows = {
-  name: "ink-cuts-only-what-overflows",
-  setup(b) {
-    b.onLoad({ filter: /\/ink\/build\/output\.js$/ }, (args) => {
-      const contents = readFileSync(args.path, "utf8");
-      const [from, to] = INK_OUTPUT_PATCH;
-      if (!contents.includes(from) || !contents.includes("const width = this.caches.getStringWidth(line);"))
-        throw new Error(`${args.path}: no "${from}" to patch`);
-      return { contents: contents.replace(from, to), loader: "js" };
-    });
+  {
+    // Ink cuts every line of a box that hides its overflow with slice-ansi, even a line that fits
+    // whole: over a third of the CPU of a console frame. A line that fits is kept as the
+    // components wrote it. (slice-ansi also loses a style that shares its closing code with
+    // another, dim under bold, so the line kept whole is the faithful one.)
+    file: /\/ink\/build\/output\.js$/,
+    edits: [
+      ["const width = this.caches.getStringWidth(line);", "const width = this.caches.getStringWidth(line);"],
+      [
+        "return sliceAnsi(line, from, to);",
+        "return from === 0 && to === width ? line : sliceAnsi(line, from, to);",
+      ],
+    ],
   },
-};
-
-// Ink 6.8's incremental renderer rewrites only the lines that changed: a fifth of the bytes a
-// frame sends, which is what a console over SSH waits for. Two fixes make it draw what the
-// standard renderer draws:
-// - it rewinds one row too few when a frame ends in a newline, as the console's frames do, so
-//   each frame lands a row lower than the last (Ink 7 rewinds by the lines written, and needs
-//   Node 22: this is the same rewind);
-// - it clears the rest of a line after writing it, and a line as wide as the terminal leaves the
-//   cursor on its last cell, which xterm and its kin then erase: the line is cleared first.
-// The build fails if Ink's text changes under either.
-const INK_INCREMENTAL_PATCHES = [
-  [
-    "buffer.push(ansiEscapes.cursorUp(previousVisible - 1));",
-    "buffer.push(ansiEscapes.cursorUp(previousLines.length - 1));",
-  ],
-  [
-    "buffer.push(ansiEscapes.cursorTo(0) +\n                nextLines[i] +\n                ansiEscapes.eraseEndLine +",
-    "buffer.push(ansiEscapes.cursorTo(0) +\n                ansiEscapes.eraseEndLine +\n                nextLines[i] +",
-  ],
+  {
+    // Ink 6.8's incremental renderer rewrites only the lines that changed: a fifth of the bytes a
+    // frame sends, which is what a console over SSH waits for. Two fixes make it draw what the
+    // standard renderer draws:
+    // - it rewinds one row too few when a frame ends in a newline, as the console's frames do,
+    //   so each frame lands a row lower than the last (Ink 7 rewinds by the lines written, and
+    //   needs Node 22: this is the same rewind);
+    // - it clears the rest of a line after writing it, and a line as wide as the terminal leaves
+    //   the cursor on its last cell, which xterm and its kin then erase: the line is cleared first.
+    file: /\/ink\/build\/log-update\.js$/,
+    edits: [
+      [
+        "buffer.push(ansiEscapes.cursorUp(previousVisible - 1));",
+        "buffer.push(ansiEscapes.cursorUp(previousLines.length - 1));",
+      ],
+      [
+        "buffer.push(ansiEscapes.cursorTo(0) +\n                nextLines[i] +\n                ansiEscapes.eraseEndLine +",
+        "buffer.push(ansiEscapes.cursorTo(0) +\n                ansiEscapes.eraseEndLine +\n                nextLines[i] +",
+      ],
+    ],
+  },
+  {
+    // Ink remembers the size of every text it has laid out, for ever: a console that runs for
+    // days shows a new clock every second and new figures on every tick, and would keep them all.
+    // It starts again past 4 096 texts (a screen has a few hundred).
+    file: /\/ink\/build\/measure-text\.js$/,
+    edits: [
+      [
+        "    cache.set(text, dimensions);",
+        "    if (cache.size >= 4096) cache.clear();\n    cache.set(text, dimensions);",
+      ],
+    ],
+  },
 ];
-const inkIncrementalFixed = {
-  name: "ink-incremental-fixed",
+const patched = {
+  name: "patched",
   setup(b) {
-    b.onLoad({ filter: /\/ink\/build\/log-update\.js$/ }, (args) => {
-      let contents = readFileSync(args.path, "utf8");
-      for (const [from, to] of INK_INCREMENTAL_PATCHES) {
-        if (!contents.includes(from)) throw new Error(`${args.path}: no "${from.slice(0, 60)}…" to patch`);
-        contents = contents.replace(from, to);
-      }
-      return { contents, loader: "js" };
-    });
+    for (const { file, edits } of PATCHES)
+      b.onLoad({ filter: file }, (args) => {
+        let contents = readFileSync(args.path, "utf8");
+        for (const [from, to, every] of edits) {
+          const found = contents.split(from).length - 1;
+          if (found === 0 || (found > 1 && every !== "every"))
+            throw new Error(`${args.path}: "${from.slice(0, 60)}…" found ${found} times, not once`);
+          contents = contents.replaceAll(from, to);
+        }
+        return { contents, loader: "js" };
+      });
   },
 };
 
@@ -254,16 +258,7 @@ const common = {
   jsx: "automatic",
   // React's production build: the development one is larger and checks every render.
   define: { "process.env.NODE_ENV": '"production"' },
-  plugins: [
-    devtoolsAbsent,
-    fastStringWidth,
-    fastAnsiCells,
-    yogaWithoutFetch,
-    inkCutsOnlyWhatOverflows,
-    inkIncrementalFixed,
-    ownModulesArePure,
-    engineBarrel,
-  ],
+  plugins: [devtoolsAbsent, fastStringWidth, fastAnsiCells, patched, ownModulesArePure, engineBarrel],
   // Some dependencies are CommonJS and call require() for Node's built-ins; ESM has no require.
   banner: {
     js: "import { createRequire as __mimikCreateRequire } from 'node:module'; const require = __mimikCreateRequire(import.meta.url);",

@@ -49,6 +49,15 @@ describe("the bundled executable", () => {
     ]);
   });
 
+  it("keeps Ink's sizes of laid-out texts bounded: a console running for days must not keep them all", () => {
+    const texts = bundleFiles.map((f) => readFileSync(join(binDir, f), "utf8")).join("\n");
+    const measure = texts.slice(
+      texts.indexOf("var measureText = "),
+      texts.indexOf("var measure_text_default"),
+    );
+    expect(measure).toContain("if (cache.size >= 4096) cache.clear();");
+  });
+
   it("cuts a line of Ink's output only when it overflows its box (scripts/bundle.mjs)", () => {
     const texts = bundleFiles.map((f) => readFileSync(join(binDir, f), "utf8")).join("\n");
     const cuts = [...texts.matchAll(/return (.*)sliceAnsi\(line, from, to\);/g)].map((m) => m[1]);
