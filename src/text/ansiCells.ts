@@ -7,7 +7,9 @@
  * give exactly what the originals give (test/text/ansiCells.test.ts); the bundle
  * (scripts/bundle.mjs) puts them in front of the package for Ink.
  */
+import { isPrintableAscii } from "./fastWidth.js";
 import { oneGraphemePerChar } from "./graphemes.js";
+import { remembered } from "./remembered.js";
 
 export interface AnsiCode {
   type: "ansi";
@@ -26,7 +28,6 @@ export interface StyledChar extends Char {
 
 export type Tokenize = (text: string, endChar?: number) => Token[];
 
-const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
 /** An SGR sequence as the tokenizer reads one: digits and semicolons, then `m`. */
 const SGR = /^\u001b\[[0-9;]*m/;
 /** Distinct SGR sequences, and characters, tokenized; a screen uses a few dozen of each. */
@@ -40,16 +41,7 @@ const REMEMBERED = 1024;
  * that character alone (remembered), and anything else goes to the original tokenizer.
  */
 export function fastTokenize(tokenize: Tokenize): Tokenize {
-  const remembered = new Map<string, Token[]>();
-  const tokensOf = (text: string): Token[] => {
-    let tokens = remembered.get(text);
-    if (tokens === undefined) {
-      tokens = tokenize(text);
-      if (remembered.size >= REMEMBERED) remembered.clear();
-      remembered.set(text, tokens);
-    }
-    return tokens;
-  };
+  const tokensOf = remembered((text: string) => tokenize(text), REMEMBERED);
   return (text, endChar) => {
     // A count of visible cells to stop at is the original's alone (Ink's output never asks).
     if (endChar !== undefined) return tokenize(text, endChar);
@@ -61,7 +53,7 @@ export function fastTokenize(tokenize: Tokenize): Tokenize {
       at = next === -1 ? text.length : next;
       const code = piece.charCodeAt(0) === 0x1b ? SGR.exec(piece)?.[0] : "";
       const rest = code === undefined ? "" : piece.slice(code.length);
-      const ascii = PRINTABLE_ASCII.test(rest);
+      const ascii = isPrintableAscii(rest);
       // Not an SGR code, or text that may join a neighbour: the original reads the piece. (It
       // also drops what joins the code's closing `m` into one grapheme, and so must this.)
       if (code === undefined || (!ascii && !oneGraphemePerChar(rest))) {

@@ -1,4 +1,5 @@
 import { oneGraphemePerChar } from "./graphemes.js";
+import { remembered } from "./remembered.js";
 
 const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
 
@@ -23,18 +24,8 @@ export type WidthOf = (text: string, options?: object) => number;
  * of every string-width it ships, Ink's included.
  */
 export function fastWidth(widthOf: WidthOf): WidthOf {
-  const remembered = new Map<string, number>();
-  const charWidths = new Map<string, number>();
-  const charWidth = (ch: string): number => {
-    let width = charWidths.get(ch);
-    if (width === undefined) {
-      width = widthOf(ch);
-      if (charWidths.size >= REMEMBERED) charWidths.clear();
-      charWidths.set(ch, width);
-    }
-    return width;
-  };
-  const measure = (text: string): number => {
+  const charWidth = remembered((ch: string) => widthOf(ch), REMEMBERED);
+  const measure = remembered((text: string): number => {
     if (!oneGraphemePerChar(text)) return widthOf(text);
     let width = 0;
     for (let i = 0; i < text.length; i++) {
@@ -42,17 +33,11 @@ export function fastWidth(widthOf: WidthOf): WidthOf {
       width += code >= 0x20 && code < 0x7f ? 1 : charWidth(text[i]!);
     }
     return width;
-  };
+  }, REMEMBERED);
   return (text, options) => {
     if (typeof text !== "string") return widthOf(text, options);
     if (isPrintableAscii(text)) return text.length;
     if (options !== undefined && Object.keys(options).length > 0) return widthOf(text, options);
-    let width = remembered.get(text);
-    if (width === undefined) {
-      width = measure(text);
-      if (remembered.size >= REMEMBERED) remembered.clear();
-      remembered.set(text, width);
-    }
-    return width;
+    return measure(text);
   };
 }
