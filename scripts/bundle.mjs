@@ -101,68 +101,60 @@ const engineBarrel = {
   },
 };
 
+// A package every importer gets through a module of ours (`wrapperOf(realPath)`), which imports
+// the real one and wraps what it exports.
+function wrappedPackage(name, specifier, wrapperOf) {
+  return {
+    name,
+    setup(b) {
+      b.onResolve({ filter: specifier }, async (args) => {
+        if (args.namespace === name) return undefined;
+        const real = await b.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          namespace: name,
+        });
+        if (real.errors.length > 0) return real;
+        return { path: real.path, namespace: name };
+      });
+      b.onLoad({ filter: /.*/, namespace: name }, (args) => ({
+        contents: wrapperOf(JSON.stringify(args.path)),
+        resolveDir: dirname(args.path),
+        loader: "js",
+      }));
+    },
+  };
+}
+
 // Every string-width in the bundle (Ink's, wrap-ansi's older one, ours) goes through
 // src/text/fastWidth.ts, which answers printable ASCII by its length and remembers the rest:
 // string-width segments each string with Intl.Segmenter, and Ink measures every line of every
 // frame with it.
-const fastWidthModule = resolve("src/text/fastWidth.ts");
-const fastStringWidth = {
-  name: "fast-string-width",
-  setup(b) {
-    b.onResolve({ filter: /^string-width$/ }, async (args) => {
-      if (args.namespace === "fast-width") return undefined;
-      const real = await b.resolve(args.path, {
-        kind: args.kind,
-        importer: args.importer,
-        resolveDir: args.resolveDir,
-        namespace: "fast-width",
-      });
-      if (real.errors.length > 0) return real;
-      return { path: real.path, namespace: "fast-width" };
-    });
-    b.onLoad({ filter: /.*/, namespace: "fast-width" }, (args) => ({
-      contents:
-        `import widthOf from ${JSON.stringify(args.path)};\n` +
-        `import { fastWidth } from ${JSON.stringify(fastWidthModule)};\n` +
-        "export default fastWidth(widthOf);\n",
-      resolveDir: dirname(args.path),
-      loader: "js",
-    }));
-  },
-};
+const fastStringWidth = wrappedPackage(
+  "fast-width",
+  /^string-width$/,
+  (real) =>
+    `import widthOf from ${real};\n` +
+    `import { fastWidth } from ${JSON.stringify(resolve("src/text/fastWidth.ts"))};\n` +
+    "export default fastWidth(widthOf);\n",
+);
 
 // Ink's output reads every line of every frame into styled cells and writes them back with
 // @alcalzone/ansi-tokenize; src/text/ansiCells.ts puts a fast path in front of its tokenize,
 // styledCharsFromTokens and styledCharsToString, giving exactly what they give
 // (test/text/ansiCells.test.ts).
-const ansiCellsModule = resolve("src/text/ansiCells.ts");
-const fastAnsiCells = {
-  name: "fast-ansi-cells",
-  setup(b) {
-    b.onResolve({ filter: /^@alcalzone\/ansi-tokenize$/ }, async (args) => {
-      if (args.namespace === "fast-ansi-cells") return undefined;
-      const real = await b.resolve(args.path, {
-        kind: args.kind,
-        importer: args.importer,
-        resolveDir: args.resolveDir,
-        namespace: "fast-ansi-cells",
-      });
-      if (real.errors.length > 0) return real;
-      return { path: real.path, namespace: "fast-ansi-cells" };
-    });
-    b.onLoad({ filter: /.*/, namespace: "fast-ansi-cells" }, (args) => ({
-      contents:
-        `import * as real from ${JSON.stringify(args.path)};\n` +
-        `import { fastStyledCharsFromTokens, fastStyledCharsToString, fastTokenize } from ${JSON.stringify(ansiCellsModule)};\n` +
-        `export * from ${JSON.stringify(args.path)};\n` +
-        "export const tokenize = fastTokenize(real.tokenize);\n" +
-        "export const styledCharsFromTokens = fastStyledCharsFromTokens(real.reduceAnsiCodesIncremental);\n" +
-        "export const styledCharsToString = fastStyledCharsToString(real.diffAnsiCodes, real.ansiCodesToString);\n",
-      resolveDir: dirname(args.path),
-      loader: "js",
-    }));
-  },
-};
+const fastAnsiCells = wrappedPackage(
+  "fast-ansi-cells",
+  /^@alcalzone\/ansi-tokenize$/,
+  (real) =>
+    `import * as real from ${real};\n` +
+    `import { fastStyledCharsFromTokens, fastStyledCharsToString, fastTokenize } from ${JSON.stringify(resolve("src/text/ansiCells.ts"))};\n` +
+    `export * from ${real};\n` +
+    "export const tokenize = fastTokenize(real.tokenize);\n" +
+    "export const styledCharsFromTokens = fastStyledCharsFromTokens(real.reduceAnsiCodesIncremental);\n" +
+    "export const styledCharsToString = fastStyledCharsToString(real.diffAnsiCodes, real.ansiCodesToString);\n",
+);
 
 // Dependencies' text changed in the bundle, file by file. Each change must find the text it
 // replaces (once, unless it says "every"), or the build fails: a new version of the package must
