@@ -39,6 +39,10 @@ async function consoleOutput(fills: number): Promise<string> {
     },
   });
   child = proc;
+  let failed: Error | undefined;
+  proc.once("error", (error) => {
+    failed = new Error(`could not run util-linux \`script\` for a pseudo-terminal: ${error.message}`);
+  });
   let out = "";
   proc.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
     out += chunk;
@@ -49,8 +53,9 @@ async function consoleOutput(fills: number): Promise<string> {
     const text = out.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, "");
     return new Set(text.match(/\d\d:\d\d:\d\d +leader/g) ?? []).size;
   };
-  while (leaderFills() < fills && Date.now() < deadline && proc.exitCode === null)
+  while (leaderFills() < fills && Date.now() < deadline && proc.exitCode === null && !failed)
     await new Promise((r) => setTimeout(r, 100));
+  if (failed) throw failed;
   // Let the last fill's results and the frame after it be drawn.
   await new Promise((r) => setTimeout(r, 600));
   proc.kill("SIGKILL");
