@@ -186,6 +186,16 @@ const PATCHES = [
         "return sliceAnsi(line, from, to);",
         "return from === 0 && to === width ? line : sliceAnsi(line, from, to);",
       ],
+      // Every frame starts from a grid of blank cells, each a new object with a new list of
+      // styles: 4 800 of each at 120×40. Cells are replaced, never changed, so one will do.
+      [
+        "export default class Output {",
+        "const blankCell = Object.freeze({ type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([]) });\nexport default class Output {",
+      ],
+      [
+        "row.push({\n                    type: 'char',\n                    value: ' ',\n                    fullWidth: false,\n                    styles: [],\n                });",
+        "row.push(blankCell);",
+      ],
     ],
   },
   {

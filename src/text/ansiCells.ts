@@ -82,7 +82,7 @@ export function fastStyledCharsFromTokens(
     const out: StyledChar[] = [];
     for (const token of tokens) {
       if (token.type === "ansi") styles = reduceAnsiCodesIncremental(styles, [token]);
-      else out.push({ ...token, styles });
+      else out.push({ type: "char", value: token.value, fullWidth: token.fullWidth, styles });
     }
     return out;
   };
