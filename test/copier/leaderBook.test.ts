@@ -90,4 +90,18 @@ describe("CountedTrades: a leader order counts once per follower", () => {
       false,
     ]);
   });
+
+  it("keeps a follower's last 1 000 leader orders (broker ids, above 2^31), the oldest forgotten first", () => {
+    const counted = new CountedTrades();
+    const first = 100_000_000_000;
+    for (let i = 0; i <= 1_000; i++) counted.add("A", first + i);
+    expect([counted.has("A", first), counted.has("A", first + 1), counted.has("A", first + 1_000)]).toEqual([
+      false,
+      true,
+      true,
+    ]);
+    counted.add("A", first + 1); // a repeat does not make it younger: it is the next forgotten
+    counted.add("A", first + 1_001);
+    expect([counted.has("A", first + 1), counted.has("A", first + 2)]).toEqual([false, true]);
+  });
 });
