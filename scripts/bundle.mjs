@@ -181,6 +181,7 @@ const PATCHES = [
     // another, dim under bold, so the line kept whole is the faithful one.)
     file: /\/ink\/build\/output\.js$/,
     edits: [
+      // Not a change: the line below uses this `width`, so it must still be there.
       ["const width = this.caches.getStringWidth(line);", "const width = this.caches.getStringWidth(line);"],
       [
         "return sliceAnsi(line, from, to);",
