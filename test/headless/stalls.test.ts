@@ -1,7 +1,7 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { mkdtemp, readFile, realpath, rm, writeFile } from "node:fs/promises";
-import { connect } from "node:net";
+import { connect, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
@@ -134,20 +134,28 @@ describe("nothing outside the copy path stops it", () => {
   }
 
   it("a stdout reader that never reads: every trade is still copied, unread output stays bounded", async () => {
-    const child = headless("pipe", { MIMIK_OUTPUT_BUFFER_BYTES: "4096" });
-    child.proc.stdout?.pause(); // not read: the pipe fills and stays full
+    // A FIFO held open by this process and not read: the kernel's 64 KB is all the room there is.
+    // (A Node pipe here would read up to 80 KB more into its own buffer before it paused, which
+    // left too little output unread to be sure any line was skipped.)
+    const fifo = join(dir, "never-read");
+    execFileSync("mkfifo", [fifo]);
+    const fd = openSync(fifo, "r+");
+    const child = headless(fd, { MIMIK_OUTPUT_BUFFER_BYTES: "4096" });
     await statusConnected();
-    // About 160 KB of lines: well past what waits unread (the pipe's 64 KB, this reader's own
-    // 16 KB buffer and mimik's 4 KB), so lines must be skipped.
+    // About 140 KB of lines (a run here skipped 457 of them): well past the FIFO's 64 KB and
+    // mimik's 4 KB.
     const leader = await tradeBurst(100);
     await followersAt(leader);
     expect(await rssMb(child.proc.pid ?? 0)).toBeLessThan(400);
     // Once read again, the output says how much it had to leave out instead of having queued it.
     let out = "";
-    child.proc.stdout?.setEncoding("utf8").on("data", (c: string) => {
+    const reader = new Socket({ fd, readable: true, writable: false });
+    onTestFinished(() => {
+      reader.destroy();
+    });
+    reader.setEncoding("utf8").on("data", (c: string) => {
       out += c;
     });
-    child.proc.stdout?.resume();
     await until(
       () => /\(\d+ lines? skipped while the output was not being read\)/.test(out),
       "the skipped count",
