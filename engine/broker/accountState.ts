@@ -23,7 +23,8 @@ import {
 type Cash = { amount: number; realizedPnL: number };
 
 export class AccountState {
-  private readonly positionsByKey = new Map<string, RawPosition>();
+  /** By account, then contract: an account's positions are read on each of its position events. */
+  private readonly positionsByAccount = new Map<number, Map<number, RawPosition>>();
   private readonly cash = new Map<number, Cash>();
   private readonly risk = new Map<number, RawRiskStatus>();
 
@@ -35,14 +36,15 @@ export class AccountState {
 
   positions(accountId: number): PositionSnapshot[] {
     const out: PositionSnapshot[] = [];
-    for (const p of this.positionsByKey.values()) if (p.accountId === accountId) out.push(this.snapshotOf(p));
+    for (const p of this.positionsByAccount.get(accountId)?.values() ?? []) out.push(this.snapshotOf(p));
     return out;
   }
 
   allPositions(): PositionSnapshot[] {
-    return [...this.positionsByKey.values()]
-      .filter((p) => this.isAllowed(p.accountId))
-      .map((p) => this.snapshotOf(p));
+    const out: PositionSnapshot[] = [];
+    for (const [accountId, positions] of this.positionsByAccount)
+      if (this.isAllowed(accountId)) for (const p of positions.values()) out.push(this.snapshotOf(p));
+    return out;
   }
 
   cashBalance(accountId: number): Cash | undefined {
@@ -52,7 +54,7 @@ export class AccountState {
 
   /** A snapshot is the truth now: forget what may be stale after a gap. */
   clear(): void {
-    this.positionsByKey.clear();
+    this.positionsByAccount.clear();
     this.cash.clear();
     this.risk.clear();
   }
@@ -62,7 +64,7 @@ export class AccountState {
     switch (entityType) {
       case "position": {
         const p = parsePosition(entity);
-        if (p) this.positionsByKey.set(key(p.accountId, p.contractId), p);
+        if (p) this.setPosition(p);
         return true;
       }
       case "cashbalance": {
@@ -91,9 +93,7 @@ export class AccountState {
 
   /** A live position: the position when it changed for an allowed account, else undefined. */
   livePosition(p: RawPosition): RawPosition | undefined {
-    const k = key(p.accountId, p.contractId);
-    const before = this.positionsByKey.get(k);
-    this.positionsByKey.set(k, p);
+    const before = this.setPosition(p);
     if (before && before.netPos === p.netPos && before.netPrice === p.netPrice) return undefined;
     return this.isAllowed(p.accountId) ? p : undefined;
   }
@@ -123,9 +123,9 @@ export class AccountState {
   deletedPosition(entity: unknown, events: BrokerEvent[]): void {
     const p = parsePosition(entity);
     if (!p) return;
-    const k = key(p.accountId, p.contractId);
-    const before = this.positionsByKey.get(k);
-    this.positionsByKey.delete(k);
+    const positions = this.positionsByAccount.get(p.accountId);
+    const before = positions?.get(p.contractId);
+    if (positions?.delete(p.contractId) && positions.size === 0) this.positionsByAccount.delete(p.accountId);
     if (before && before.netPos !== 0 && this.isAllowed(p.accountId) && this.contracts.ready(p.contractId)) {
       events.push(this.positionEvent({ ...p, netPos: 0, netPrice: undefined }));
     }
@@ -133,6 +133,18 @@ export class AccountState {
 
   positionEvent(p: RawPosition): PositionEvent {
     return { type: "position", connection: this.connection, position: this.snapshotOf(p) };
+  }
+
+  /** Stores `p`; returns the position it replaced. */
+  private setPosition(p: RawPosition): RawPosition | undefined {
+    let positions = this.positionsByAccount.get(p.accountId);
+    if (!positions) {
+      positions = new Map();
+      this.positionsByAccount.set(p.accountId, positions);
+    }
+    const before = positions.get(p.contractId);
+    positions.set(p.contractId, p);
+    return before;
   }
 
   private snapshotOf(p: RawPosition): PositionSnapshot {
@@ -166,8 +178,4 @@ export class AccountState {
       locked: LOCKING_ACTIONS.has(r.adminAction),
     };
   }
-}
-
-function key(accountId: number, contractId: number): string {
-  return `${accountId}:${contractId}`;
 }

@@ -168,6 +168,40 @@ describe("BrokerModel props", () => {
     expect(m2.positions(100)).toEqual([]);
   });
 
+  it("keeps each account's positions by contract: a read or a delete touches only its own", () => {
+    const m = new BrokerModel("conn", silentLogger);
+    m.setAccounts([ACC, { id: OTHER, name: "DEMO200" }]);
+    m.applySnapshot(
+      snapshot({
+        accounts: [ACC, { id: OTHER, name: "DEMO200", active: true }],
+        contracts: [ES, { id: 9002, name: "NQZ6", contractMaturityId: 51 }],
+        positions: [
+          { id: 1, accountId: 100, contractId: 9001, netPos: 1, netPrice: 6000 },
+          { id: 2, accountId: OTHER, contractId: 9001, netPos: -2, netPrice: 6001 },
+          { id: 3, accountId: OTHER, contractId: 9002, netPos: 4, netPrice: 21000 },
+        ],
+      }),
+      true,
+    );
+    const held = (id: number) => m.positions(id).map((p) => [p.contract, p.netPos]);
+    expect(held(100)).toEqual([["ESZ6", 1]]);
+    expect(held(OTHER)).toEqual([
+      ["ESZ6", -2],
+      ["NQZ6", 4],
+    ]);
+    m.applyProps(
+      props("position", { accountId: OTHER, contractId: 9002, netPos: 5, netPrice: 21000 }, "Updated"),
+      1,
+    );
+    m.applyProps(props("position", { accountId: OTHER, contractId: 9001, netPos: -2 }, "Deleted"), 2);
+    expect(held(OTHER)).toEqual([["NQZ6", 5]]);
+    expect(held(100)).toEqual([["ESZ6", 1]]);
+    expect(m.allPositions().map((p) => [p.accountId, p.contract, p.netPos])).toEqual([
+      [100, "ESZ6", 1],
+      [OTHER, "NQZ6", 5],
+    ]);
+  });
+
   it("ignores other accounts' fills, positions and balances", () => {
     const m = synced();
     const events = [
