@@ -53,6 +53,9 @@ export const headlessCommand: Command = {
           : jsonLine({ type: "log", at: Date.now(), level, message, ...data }),
       );
     const logger: Logger = { info: log("info"), warn: log("warn"), error: log("error") };
+    // Listened for before the start: a stop that comes while it runs (`systemctl stop` a moment
+    // after the start) waits for it and ends in the clean stop, not in Node's kill on the spot.
+    const signalled = untilSignal();
     const { boot } = await import("../../process/boot.js");
     const running = await boot({
       env: ctx.env,
@@ -67,9 +70,6 @@ export const headlessCommand: Command = {
         },
       ],
     });
-    // Listened for before it says it runs: a stop sent the instant that line is read is a clean
-    // shutdown, not the default kill that skips it.
-    const signalled = untilSignal();
     logger.info(
       `mimik headless running (${running.mode}${running.configPath ? `, config ${running.configPath}` : ""}); control socket ${running.controlPath ?? "none"}`,
     );

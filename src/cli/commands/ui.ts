@@ -49,6 +49,9 @@ export const uiCommand: Command = {
     const quitting = new Promise<void>((resolve) => {
       quit = resolve;
     });
+    // Listened for before the start: a terminal closed while it runs waits for it and ends in the
+    // clean stop, not in Node's kill on the spot (which left the start's files behind).
+    const signalled = untilSignal();
     let app: MountedConsole | undefined;
     let mounting: Promise<void> | undefined;
     let running: Running;
@@ -77,7 +80,7 @@ export const uiCommand: Command = {
       throw error;
     }
     const died = running.died.catch((error: Error) => error);
-    const ended = await Promise.race([quitting, untilSignal(), died, ...(app ? [app.waitUntilExit()] : [])]);
+    const ended = await Promise.race([quitting, signalled, died, ...(app ? [app.waitUntilExit()] : [])]);
     app?.unmount();
     process.stdin.pause();
     store.dispose();
