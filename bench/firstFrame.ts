@@ -41,10 +41,12 @@ export async function startToFirstFrame(): Promise<{ ms: number } | { skipped: s
   } catch {
     return { skipped: "tmux not installed" };
   }
-  const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} --demo`;
+  const command = `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} --demo`;
   const t0 = performance.now();
+  let pid: number | undefined;
   try {
     tmux("new-session", "-d", "-s", "bench", "-x", "100", "-y", "30", command);
+    pid = Number(tmux("display-message", "-p", "-t", "bench", "#{pane_pid}").trim()) || undefined;
     const deadline = t0 + 10_000;
     while (performance.now() < deadline) {
       let screen = "";
@@ -63,5 +65,13 @@ export async function startToFirstFrame(): Promise<{ ms: number } | { skipped: s
     } catch {
       // already gone with its only session
     }
+    // The closed terminal starts mimik's clean stop: let it end before anything else is timed.
+    await exited(pid, 10_000);
   }
+}
+
+async function exited(pid: number | undefined, ms: number): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (pid !== undefined && existsSync(`/proc/${pid}`) && performance.now() < deadline)
+    await new Promise((r) => setTimeout(r, 20));
 }
