@@ -1,3 +1,5 @@
+import { isatty } from "node:tty";
+
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 const waiting = new Set<(signal: NodeJS.Signals) => void>();
@@ -21,4 +23,17 @@ export function untilSignal(): Promise<NodeJS.Signals> {
     for (const s of STOP_SIGNALS) process.on(s, onSignal);
   }
   return new Promise((resolve) => waiting.add(resolve));
+}
+
+/**
+ * After the clean stop that a hangup began: when the terminal is gone with it (a closed window, a
+ * dropped SSH session), end by the hangup itself rather than by a normal exit. Node 20's normal
+ * exit restores the terminal settings it found at the start, and on a terminal that hung up that
+ * fails and aborts the process (nodejs/node#51519): a crash report after a clean stop. A hangup
+ * sent to a live terminal (`kill -HUP`) exits normally, so the terminal is restored.
+ */
+export function endIfHungUp(signal: NodeJS.Signals | unknown, terminalGone = !isatty(0) && !isatty(1)): void {
+  if (signal !== "SIGHUP" || !terminalGone) return;
+  process.removeAllListeners("SIGHUP");
+  process.kill(process.pid, "SIGHUP");
 }

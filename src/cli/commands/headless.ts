@@ -1,7 +1,7 @@
 import type { EngineEvent, Logger } from "../../../engine/index.js";
 import { formatEventLine } from "../../headless/format.js";
 import { lineSink } from "../../headless/lineSink.js";
-import { untilSignal } from "../../process/signals.js";
+import { endIfHungUp, untilSignal } from "../../process/signals.js";
 import { isScreenRefresh } from "../../store/cadence.js";
 import { jsonLine, printableLines } from "../../text/terminal.js";
 import type { Command, CommandContext } from "../command.js";
@@ -81,6 +81,7 @@ export const headlessCommand: Command = {
     }
     logger.info(`${ended}: shutting down`);
     await running.stop();
+    endIfHungUp(ended);
     return 0;
   },
 };

@@ -2,7 +2,7 @@ import { UserError } from "../../../data/userError.js";
 import type { Logger } from "../../../engine/index.js";
 import type { MountedConsole } from "../../app/mountConsole.js";
 import type { Running } from "../../process/boot.js";
-import { untilSignal } from "../../process/signals.js";
+import { endIfHungUp, untilSignal } from "../../process/signals.js";
 import { EngineStore } from "../../store/engineStore.js";
 import type { Command, CommandContext } from "../command.js";
 import { parseFlags } from "../flags.js";
@@ -89,6 +89,7 @@ export const uiCommand: Command = {
       ctx.stderr.write(`mimik: ${ended.message}; copying stopped\n`);
       return 1;
     }
+    endIfHungUp(ended);
     return 0;
   },
 };
