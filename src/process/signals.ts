@@ -4,6 +4,8 @@ const STOP_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 const waiting = new Set<(signal: NodeJS.Signals) => void>();
 let installed = false;
+/** The stdio descriptors that were terminals when mimik began listening: Node restores these at exit. */
+let terminalAtStart: number[] = [];
 
 function onSignal(signal: NodeJS.Signals): void {
   const resolvers = [...waiting];
@@ -20,6 +22,7 @@ function onSignal(signal: NodeJS.Signals): void {
 export function untilSignal(): Promise<NodeJS.Signals> {
   if (!installed) {
     installed = true;
+    terminalAtStart = [0, 1, 2].filter((fd) => isatty(fd));
     for (const s of STOP_SIGNALS) process.on(s, onSignal);
   }
   return new Promise((resolve) => waiting.add(resolve));
@@ -32,8 +35,13 @@ export function untilSignal(): Promise<NodeJS.Signals> {
  * fails and aborts the process (nodejs/node#51519): a crash report after a clean stop. A hangup
  * sent to a live terminal (`kill -HUP`) exits normally, so the terminal is restored.
  */
-export function endIfHungUp(signal: NodeJS.Signals | unknown, terminalGone = !isatty(0) && !isatty(1)): void {
+export function endIfHungUp(signal: NodeJS.Signals | unknown, terminalGone = hungUp()): void {
   if (signal !== "SIGHUP" || !terminalGone) return;
   process.removeAllListeners("SIGHUP");
   process.kill(process.pid, "SIGHUP");
+}
+
+/** Every descriptor that was a terminal is one no more: a hung-up terminal answers as none. */
+function hungUp(): boolean {
+  return terminalAtStart.length > 0 && terminalAtStart.every((fd) => !isatty(fd));
 }

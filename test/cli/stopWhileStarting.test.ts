@@ -76,6 +76,21 @@ describe("a stop signal while mimik starts", () => {
     expect(readdirSync(tmp)).toEqual([]);
   }, 30_000);
 
+  it("headless with no terminal (systemd, a pipe): SIGHUP once running is a clean stop with exit code 0", async () => {
+    const { env, tmp } = await scratch();
+    const proc = spawn(process.execPath, [mimikBin, "headless", "--demo"], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child = proc;
+    const exited = exitOf(proc);
+    await waitFor(proc, /mimik headless running/, 20_000);
+    proc.kill("SIGHUP");
+    // Nothing hung up here: there was never a terminal to restore, so no end by the signal.
+    expect(await exited).toEqual({ code: 0, signal: null });
+    expect(readdirSync(tmp)).toEqual([]);
+  }, 30_000);
+
   it("the console: SIGHUP with the first frame drawn stops it cleanly once started", async () => {
     const { env, tmp } = await scratch();
     const command = `stty cols 80 rows 24; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(mimikBin)} --demo`;
