@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { mimikBin } from "./dist.js";
+import { inPseudoTerminal, type ScratchHome, scratchHome } from "./scratchHome.js";
 
 /**
  * The terminal goes away under a running mimik (a window closed, an SSH session dropped): the
@@ -12,35 +12,27 @@ import { mimikBin } from "./dist.js";
  * would try to restore the dead terminal's settings and abort (nodejs/node#51519), printing a
  * native stack trace after the clean stop.
  */
-let dir: string;
+let home: ScratchHome | undefined;
 let inner: number | undefined;
 
 afterEach(async () => {
   if (inner !== undefined && existsSync(`/proc/${inner}`)) process.kill(inner, "SIGKILL");
   inner = undefined;
-  await rm(dir, { recursive: true, force: true });
+  if (home) await rm(home.dir, { recursive: true, force: true });
+  home = undefined;
 });
 
 async function inTerminalUntilGone(
   args: string[],
   started: RegExp,
 ): Promise<{ stderr: string; tmp: string[] }> {
-  dir = await mkdtemp(join(tmpdir(), "mimik-terminal-gone-"));
-  const tmp = join(dir, "tmp");
-  await mkdir(tmp);
-  const errFile = join(dir, "stderr.txt");
+  home = await scratchHome("mimik-terminal-gone-");
+  const errFile = join(home.dir, "stderr.txt");
   const argv = args.map((a) => JSON.stringify(a)).join(" ");
-  const command = `stty cols 80 rows 24; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(mimikBin)} ${argv} 2>${JSON.stringify(errFile)}`;
-  const term: ChildProcess = spawn("script", ["-qfec", command, "/dev/null"], {
+  const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(mimikBin)} ${argv} 2>${JSON.stringify(errFile)}`;
+  const term: ChildProcess = spawn("script", inPseudoTerminal(command), {
     stdio: ["pipe", "pipe", "pipe"],
-    env: {
-      PATH: process.env.PATH,
-      HOME: dir,
-      TMPDIR: tmp,
-      XDG_CONFIG_HOME: join(dir, "cfg"),
-      XDG_RUNTIME_DIR: join(dir, "run"),
-      TERM: "xterm-256color",
-    },
+    env: home.env,
   });
   let out = "";
   term.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
@@ -56,7 +48,7 @@ async function inTerminalUntilGone(
   const gone = Date.now() + 20_000;
   while (existsSync(`/proc/${inner}`) && Date.now() < gone) await new Promise((r) => setTimeout(r, 50));
   expect(existsSync(`/proc/${inner}`)).toBe(false);
-  return { stderr: readFileSync(errFile, "utf8"), tmp: readdirSync(tmp) };
+  return { stderr: readFileSync(errFile, "utf8"), tmp: readdirSync(home.tmp) };
 }
 
 describe("the terminal goes away under a running mimik", () => {
