@@ -35,8 +35,8 @@ export function untilSignal(): Promise<NodeJS.Signals> {
  * fails and aborts the process (nodejs/node#51519): a crash report after a clean stop. A hangup
  * sent to a live terminal (`kill -HUP`) exits normally, so the terminal is restored.
  */
-export function endIfHungUp(signal: NodeJS.Signals | unknown, terminalGone = hungUp()): void {
-  if (signal !== "SIGHUP" || !terminalGone) return;
+export function endIfHungUp(stoppedBy: unknown, terminalGone = hungUp()): void {
+  if (stoppedBy !== "SIGHUP" || !terminalGone) return;
   process.removeAllListeners("SIGHUP");
   process.kill(process.pid, "SIGHUP");
 }
