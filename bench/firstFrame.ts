@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { until } from "./copyRig.js";
 
 /** Several starts: one start reads anywhere in 390-480 ms here, so the median is what is reported. */
 export interface FirstFrames {
@@ -65,13 +66,9 @@ export async function startToFirstFrame(): Promise<{ ms: number } | { skipped: s
     } catch {
       // already gone with its only session
     }
-    // The closed terminal starts mimik's clean stop: let it end before anything else is timed.
-    await exited(pid, 10_000);
+    // The closed terminal starts mimik's clean stop: let it end before anything else is timed
+    // (one that never ends is a fault worth stopping the bench for).
+    if (pid !== undefined)
+      await until(() => !existsSync(`/proc/${pid}`), "mimik --demo to stop after its terminal closed");
   }
-}
-
-async function exited(pid: number | undefined, ms: number): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (pid !== undefined && existsSync(`/proc/${pid}`) && performance.now() < deadline)
-    await new Promise((r) => setTimeout(r, 20));
 }
