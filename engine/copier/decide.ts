@@ -4,7 +4,7 @@ import { DEFAULT_MAX_CONTRACTS, SKIP_REASONS } from "../types.js";
 import { classify } from "./classify.js";
 import type { GateContext } from "./gates.js";
 import { accessGate, hedgeGate, openingGate, tradesGate } from "./gates.js";
-import { capOpening, openingSize, reducedPosition } from "./sizing.js";
+import { capOpening, openingSize, positionAfterReduce } from "./sizing.js";
 
 /** Reason words for copies that were sent (skips use SKIP_REASONS). */
 export const COPY_REASONS = {
@@ -83,7 +83,7 @@ export function decide(input: DecideInput): Decision {
     }
     case "reduce": {
       if (follower === 0) return { action: "skip", kind: move, reason: SKIP_REASONS.alreadyFlat };
-      const delta = reducedPosition(follower, before, after) - follower;
+      const delta = positionAfterReduce(sizing, follower, before, after) - follower;
       if (delta === 0) return { action: "skip", kind: move, reason: SKIP_REASONS.roundsToZero };
       return { action: "send", kind: move, delta, opening: 0, reason: COPY_REASONS.copied };
     }

@@ -43,6 +43,24 @@ export function reducedPosition(follower: number, before: number, after: number)
 }
 
 /**
+ * Where a reducing step leaves the follower. A multiplier follower that holds what its rule gives
+ * for the leader's position before the step, T(L_before), goes to T(L_after): the same fraction,
+ * rounded once from the leader's position rather than again from its own. Rounding its own
+ * position each time drifts from the rule as the leader scales out and back in, since adds step
+ * by the rule: m = 1.25 with the leader at −2, −1, −2, −1 … took the follower to −3, −2 (1.5
+ * rounds to 2), −4, −2, −4 …, twice the leader where the rule says −3 and −1. Any other follower
+ * (fixed sizing, held below its rule by max contracts, manual trades, a missed copy) keeps the
+ * same fraction of its own position.
+ */
+export function positionAfterReduce(sizing: Sizing, follower: number, before: number, after: number): number {
+  if (sizing.mode === "multiplier") {
+    const m = multiplierThousandths(sizing.value);
+    if (follower !== 0 && follower === target(before, m)) return target(after, m);
+  }
+  return reducedPosition(follower, before, after);
+}
+
+/**
  * The signed size of an opening step of the leader from `before` to `after` (same side, |after| grows;
  * before = 0 for a fresh opening or the opening half of a flip). Fixed sizing gives N only on the
  * first opening fill of a leader order.

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { DecideInput } from "../../engine/copier/decide.js";
 import { COPY_REASONS, closeOnlyReason, decide } from "../../engine/copier/decide.js";
 import type { GateContext } from "../../engine/copier/gates.js";
+import { target } from "../../engine/copier/sizing.js";
 import { DEFAULT_MAX_CONTRACTS, SKIP_REASONS } from "../../engine/types.js";
 
 const half = { mode: "multiplier", value: 0.5 } as const;
@@ -168,6 +169,56 @@ describe("design.md §2, row by row", () => {
       skipped(SKIP_REASONS.alreadyFlat),
     );
   });
+});
+
+/** The follower's position after each leader position in `path`, taking every copy decide() sends. */
+function followAlong(sizing: DecideInput["sizing"], path: readonly number[]): number[] {
+  let leader = 0;
+  let follower = 0;
+  const held: number[] = [];
+  for (const after of path) {
+    const d = decide(
+      input({ sizing, maxContracts: 1000, leaderBefore: leader, leaderAfter: after, follower }),
+    );
+    if (d.action === "send") follower += d.delta;
+    leader = after;
+    held.push(follower);
+  }
+  return held;
+}
+
+describe("a multiplier follower that takes every copy holds what its rule says, however the leader scales", () => {
+  it("m=1.25, the leader scaling out and back in between -2 and -1: -3, -1, -3, -1, -3 (not -3, -2, -4, -2, -4)", () => {
+    expect(followAlong({ mode: "multiplier", value: 1.25 }, [-2, -1, -2, -1, -2])).toEqual([
+      -3, -1, -3, -1, -3,
+    ]);
+  });
+
+  it.each([0.1, 0.25, 0.3, 0.5, 0.75, 1, 1.1, 1.25, 1.5, 2.5, 3])(
+    "m=%d: T(L) after every step of a long random walk",
+    (value) => {
+      let seed = 7;
+      const next = () => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+        return seed / 2 ** 31;
+      };
+      const path: number[] = [];
+      let leader = 0;
+      while (path.length < 2000) {
+        const step = (1 + Math.floor(next() * 3)) * (next() < 0.5 ? 1 : -1);
+        const after = Math.max(-10, Math.min(10, leader + step));
+        if (after === leader) continue;
+        path.push(after);
+        leader = after;
+      }
+      const m = Math.round(value * 1000);
+      const held = followAlong({ mode: "multiplier", value }, path);
+      const off = path.flatMap((l, i) =>
+        held[i] === target(l, m) ? [] : [`step ${i}: leader ${l}, follower ${held[i]}, rule ${target(l, m)}`],
+      );
+      expect(off.slice(0, 3)).toEqual([]);
+    },
+  );
 });
 
 describe("gates: openings stopped, exits never", () => {

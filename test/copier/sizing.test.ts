@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
+import type { Sizing } from "../../data/schema.js";
 import {
   capOpening,
   expectedPosition,
   multiplierDelta,
   openingSize,
+  positionAfterReduce,
   reducedPosition,
   roundDiv,
   target,
@@ -123,6 +125,26 @@ describe("reducedPosition keeps the same fraction, never flips or over-closes", 
           if (!ok) bad.push(`F=${f} L ${b}→${a} gave ${n}`);
         }
     expect(bad).toEqual([]);
+  });
+});
+
+describe("positionAfterReduce: a follower on its multiplier rule stays on it, any other keeps its fraction", () => {
+  const m = (value: number): Sizing => ({ mode: "multiplier", value });
+  const rows: Array<[Sizing, number, number, number, number, string]> = [
+    // [sizing, F, L_before, L_after, F_new, why]
+    [m(1.25), -3, -2, -1, -1, "on rule: T(-2) = -3 → T(-1) = -1 (its own -1.5 would round to -2)"],
+    [m(1.25), 3, 2, 1, 1, "the same, long"],
+    [m(0.25), 2, 6, 3, 1, "on rule: T(6) = 2 → T(3) = 1"],
+    [m(0.1), 1, 10, 4, 1, "on rule: T(4) = 1 while the leader holds any (its own 0.4 would round to 0)"],
+    [m(0.75), 3, 4, 2, 2, "design example, on rule: T(4) = 3 → T(2) = 2"],
+    [m(1), 3, 4, 2, 2, "design example, off rule (T(4) = 4): its own fraction, 1.5 rounds to 2"],
+    [m(1.25), -4, -2, -1, -2, "off rule (a manual extra): its own fraction"],
+    [m(2), 3, 4, 2, 2, "held below its rule by max contracts (T(4) = 8): its own fraction"],
+    [{ mode: "fixed", contracts: 1 }, 3, 4, 2, 2, "fixed sizing: its own fraction"],
+    [m(1.25), 0, -2, -1, 0, "flat stays flat"],
+  ];
+  it.each(rows)("%o F=%i, L %i→%i → F %i: %s", (sizing, f, b, a, expected) => {
+    expect(positionAfterReduce(sizing, f, b, a)).toBe(expected);
   });
 });
 

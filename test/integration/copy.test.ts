@@ -40,6 +40,32 @@ describe("copying through the simulator (real client, real engine)", () => {
     expect(orders.filter((o) => o.isAutomated).every((o) => o.clOrdId?.startsWith("mk-"))).toBe(true);
   });
 
+  it("a ×1.25 follower stays on its rule at the broker while the leader scales out and back in", async () => {
+    const base = simConfig();
+    const followers = base.groups[0]!.followers.map((f) =>
+      f.account === "DEMO2003" ? { ...f, sizing: { mode: "multiplier" as const, value: 1.25 } } : f,
+    );
+    rig = await startRig(simConfig({ followers }));
+    const { sim } = rig;
+    await eventually(() => synced(rig!), "the session to sync");
+    // Leader -2, -1, -2, -1, -2: the rule says -3, -1, -3, -1, -3.
+    const steps = [
+      ["Sell", 2, -3],
+      ["Buy", 1, -1],
+      ["Sell", 1, -3],
+      ["Buy", 1, -1],
+      ["Sell", 1, -3],
+    ] as const;
+    for (const [action, qty, expected] of steps) {
+      sim.control.manualTrade("DEMO1000", "ESZ6", action, qty);
+      await eventually(
+        () => position(sim, "DEMO2003", "ESZ6") === expected,
+        `DEMO2003 to hold ${expected} ESZ6`,
+      );
+    }
+    expect(position(sim, "DEMO1000", "ESZ6")).toBe(-2);
+  });
+
   it("skips a non-whitelisted opening with its reason and copies nothing", async () => {
     rig = await startRig(simConfig({ whitelist: { enabled: true, symbols: ["ES"] } }));
     const { sim } = rig;

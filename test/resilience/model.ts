@@ -1,5 +1,5 @@
 import type { Follower } from "../../data/schema.js";
-import { capOpening, openingSize, reducedPosition } from "../../engine/copier/sizing.js";
+import { capOpening, openingSize, positionAfterReduce } from "../../engine/copier/sizing.js";
 import { DEFAULT_MAX_CONTRACTS } from "../../engine/types.js";
 
 export interface LeaderFill {
@@ -44,7 +44,7 @@ export function expectedHoldings(
       next = capOpening(0, openingSize(sizing, 0, after, first), cap);
       opened.add(fill.orderId);
     } else {
-      next = reducedPosition(f, before, after);
+      next = positionAfterReduce(sizing, f, before, after);
     }
     follower.set(contract, next);
   }
