@@ -115,9 +115,16 @@ export class OrderTracker {
     });
   }
 
-  /** The book let go of these orders (a sync snapshot holds their effect now). */
-  forget(clOrdIds: readonly string[]): void {
+  /**
+   * The book let go of these orders (a sync snapshot holds their effect now): what each was for,
+   * in the order they were sent, for those the tracker still followed.
+   */
+  forget(clOrdIds: readonly string[]): OrderMeta[] {
+    const dropped = new Set(clOrdIds);
+    const metas: OrderMeta[] = [];
+    for (const [clOrdId, meta] of this.live) if (dropped.has(clOrdId)) metas.push(meta);
     for (const clOrdId of clOrdIds) this.live.delete(clOrdId);
+    return metas;
   }
 
   private answered(clOrdId: string, result: OrderResult): void {

@@ -1,8 +1,10 @@
 import type { Follower, Group } from "../../data/schema.js";
 import type { SyncEvent } from "../types.js";
+import type { ActedOn } from "./actedOn.js";
 import type { FillDedupe } from "./fillDedupe.js";
 import type { FollowerBook } from "./followerBook.js";
 import type { LeaderBook } from "./leaderBook.js";
+import { inFlightBefore, unactLostExits } from "./lostExits.js";
 import type { OrderTracker } from "./orderTracker.js";
 import type { PendingExits } from "./pendingExits.js";
 import type { CopierAccounts } from "./ports.js";
@@ -10,21 +12,23 @@ import type { Reconciler } from "./reconciler.js";
 import type { SyncWatch } from "./syncWatch.js";
 
 export interface SyncParts {
-  accounts: Pick<CopierAccounts, "nameAt" | "role">;
+  accounts: Pick<CopierAccounts, "nameAt" | "role" | "route">;
   leaders: Pick<LeaderBook, "markSynced" | "reset">;
   dedupe: Pick<FillDedupe, "history">;
-  book: Pick<FollowerBook, "resetAccount">;
+  book: Pick<FollowerBook, "resetAccount" | "liveOrders" | "position">;
   orders: Pick<OrderTracker, "forget">;
   exits: Pick<PendingExits, "resynced">;
+  acted: Pick<ActedOn, "revert">;
   reconciler: Pick<Reconciler, "run">;
   watch: Pick<SyncWatch, "leaderResynced" | "followerResynced">;
 }
 
 /**
  * A sync snapshot (a start, a reconnect, a superseded session's new login) is the whole truth for
- * its accounts: the leader book and the follower book restart from it and a follower's pending
- * exits end (the reconcile recomputes them from the snapshot). Then what the followers missed is
- * made up (the reconciler: exits by default) and, after a reconnect, lines that still differ show
+ * its accounts: the leader book and the follower book restart from it, and a follower's pending
+ * exits and orders in flight end (an exit among them that did not land is taken out of what the
+ * follower acted on: lostExits.ts). Then what the followers missed is made up from the snapshot
+ * (the reconciler: exits by default) and, after a reconnect, lines that still differ show
  * OUT OF SYNC. A leader's snapshot looks at every follower of its group; a follower's at itself.
  */
 export function applySync(event: SyncEvent, parts: SyncParts): void {
@@ -41,8 +45,15 @@ export function applySync(event: SyncEvent, parts: SyncParts): void {
       parts.leaders.reset(role.group.leader, positions);
       leadersSynced.push(role.group);
     } else {
-      parts.orders.forget(parts.book.resetAccount(role.follower.account, positions));
-      parts.exits.resynced(role.follower.account);
+      const follower = role.follower.account;
+      const before = inFlightBefore(parts.book, follower);
+      const lost = parts.orders.forget(parts.book.resetAccount(follower, positions));
+      parts.exits.resynced(follower);
+      unactLostExits(before, lost, {
+        position: (contract) => parts.book.position(follower, contract),
+        working: parts.accounts.route(follower)?.session.workingOrders(account.id) ?? [],
+        acted: parts.acted,
+      });
       followersSynced.push(role);
     }
   }

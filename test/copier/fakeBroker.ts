@@ -10,6 +10,7 @@ import type {
   PlaceOrderRequest,
   PositionSnapshot,
   Side,
+  WorkingOrder,
 } from "../../engine/types.js";
 
 /**
@@ -78,6 +79,12 @@ export class FakeBroker {
   /** Account ids that must never receive an order (leaders): recorded in `placed`, never executed. */
   readonly forbidden = new Set<number>();
   fillBeforeAck = false;
+  /**
+   * Accounts whose orders are accepted and then not executed: "lost", the rejection that follows
+   * never arrives (its socket was down); "working", the order stays on the broker's book.
+   */
+  readonly acceptOnly = new Map<string, "lost" | "working">();
+  readonly working: WorkingOrder[] = [];
   /** Leave the clOrdId off follower fills (the ack then has to match them by order id). */
   hideClOrdId = false;
   /** Report the position before the fill (a reordered batch). */
@@ -134,6 +141,13 @@ export class FakeBroker {
     }
     const orderId = this.nextOrderId++;
     const ack: OrderResult = { ok: true, orderId, writtenAt: this.clock.mono(), ackAt: this.clock.mono() };
+    const acceptOnly = this.acceptOnly.get(req.accountName);
+    if (acceptOnly) {
+      if (acceptOnly === "working") this.working.push(workingOrder(req, orderId));
+      next.resolve(ack);
+      await tick();
+      return;
+    }
     if (this.fillBeforeAck) {
       this.execute(req.accountId, req.symbol, req.action, req.qty, orderId, req.clOrdId);
       next.resolve(ack);
@@ -211,6 +225,21 @@ export class FakeBroker {
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+function workingOrder(req: PlaceOrderRequest, orderId: number): WorkingOrder {
+  return {
+    orderId,
+    accountId: req.accountId,
+    contractId: contractId(req.symbol),
+    contract: req.symbol,
+    side: req.action,
+    orderType: "Market",
+    qty: req.qty,
+    filledQty: 0,
+    status: "Working",
+    clOrdId: req.clOrdId,
+  };
+}
+
 export function contractId(name: string): string {
   let h = 7;
   for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) % 1_000_000;
@@ -282,8 +311,8 @@ export class FakeSession implements BrokerSession {
   cashBalance(): { amount: number; realizedPnL: number } | undefined {
     return undefined;
   }
-  workingOrders(): [] {
-    return [];
+  workingOrders(accountId: number): WorkingOrder[] {
+    return this.fake.working.filter((o) => o.accountId === accountId);
   }
   lastPrice(): number | undefined {
     return undefined;

@@ -388,3 +388,65 @@ describe("failed exits are retried until done", () => {
     expect(w.position("A", "ESZ6")).toBe(0);
   });
 });
+
+describe("an exit whose answer was lost with the follower's socket", () => {
+  /** The leader buys 2 and sells 2; A's close is accepted and then, as far as mimik hears, nothing. */
+  async function closeUnanswered(mode: "lost" | "working") {
+    const w = world([group({ followers: [{ account: "A" }] })]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.broker.acceptOnly.set("A", mode);
+    w.trade("L", "ESZ6", "Sell", 2);
+    await w.flush();
+    w.broker.acceptOnly.delete("A");
+    const placed = w.broker.placed.length;
+    dropA(w);
+    backA(w);
+    await w.flush();
+    return { w, placed };
+  }
+
+  it("rejected unheard: the re-sync finds A still long and closes it", async () => {
+    const { w, placed } = await closeUnanswered("lost");
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.broker.placed.slice(placed)).toEqual([expect.objectContaining({ action: "Sell", qty: 2 })]);
+    expect(w.copies({ follower: "A", outcome: "sent", reason: RECONCILE_REASON })).toHaveLength(1);
+  });
+
+  it("filled unheard: the snapshot has it flat, nothing more is sent", async () => {
+    const w = world([group({ followers: [{ account: "A" }] })]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.session("A").muted = true;
+    w.trade("L", "ESZ6", "Sell", 2);
+    await w.flush();
+    const placed = w.broker.placed.length;
+    backA(w);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.broker.placed).toHaveLength(placed);
+  });
+
+  it("a flip rejected unheard: the re-sync closes what A holds, the new side is not made up", async () => {
+    const w = world([group({ followers: [{ account: "A" }] })]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.broker.acceptOnly.set("A", "lost");
+    w.trade("L", "ESZ6", "Sell", 4);
+    await w.flush();
+    w.broker.acceptOnly.delete("A");
+    dropA(w);
+    backA(w);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.copies({ follower: "A", outcome: "sent", reason: RECONCILE_REASON })).toEqual([
+      expect.objectContaining({ kind: "close", side: "Sell", qty: 2 }),
+    ]);
+  });
+
+  it("still working at the broker: never a second close beside it", async () => {
+    const { w, placed } = await closeUnanswered("working");
+    expect(w.broker.placed).toHaveLength(placed);
+    expect(w.position("A", "ESZ6")).toBe(2);
+  });
+});
