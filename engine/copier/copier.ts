@@ -389,8 +389,8 @@ export class Copier {
   }
 
   private onSync(event: SyncEvent): void {
-    const { leaders, dedupe, book, orders, exits, watch, acted } = this;
-    const parts = { accounts: this.deps.accounts, leaders, dedupe, book, orders, exits, watch, acted };
+    const { leaders, dedupe, book, orders, exits, watch } = this;
+    const parts = { accounts: this.deps.accounts, leaders, dedupe, book, orders, exits, watch };
     applySync(event, { ...parts, reconciler: this.reconciler });
   }
 }

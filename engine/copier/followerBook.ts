@@ -233,14 +233,6 @@ export class FollowerBook {
     return total;
   }
 
-  /** The account's live orders: our clOrdId, the line, the broker's order id once acked. */
-  liveOrders(account: string): { clOrdId: string; contract: string; orderId?: number | undefined }[] {
-    const out: { clOrdId: string; contract: string; orderId?: number | undefined }[] = [];
-    for (const [clOrdId, order] of this.orders)
-      if (order.account === account) out.push({ clOrdId, contract: order.contract, orderId: order.orderId });
-    return out;
-  }
-
   /** Is this order still live (not fully filled, not dead)? */
   isPending(clOrdId: string): boolean {
     return this.orders.has(clOrdId);

@@ -1,4 +1,5 @@
 import { messageOf } from "../messageOf.js";
+import { answerLost } from "../orders/answerLost.js";
 import { LeaderGuardError, type OrderGateway } from "../orders/gateway.js";
 import type {
   AccountRoute,
@@ -56,6 +57,7 @@ export interface OrderTrackerDeps {
 
 type Story = Omit<CopyEvent, "type" | "at" | "group" | "follower" | "fillId" | "contract">;
 
+const MAX_UNANSWERED = 1_000;
 const DEAD_STATUSES = new Set(["Rejected", "Canceled", "Cancelled", "Expired"]);
 
 /**
@@ -70,6 +72,8 @@ const DEAD_STATUSES = new Set(["Rejected", "Canceled", "Cancelled", "Expired"]);
  */
 export class OrderTracker {
   private readonly live = new Map<string, OrderMeta>();
+  /** Follower → its orders whose answers were lost since its last snapshot (clOrdId → contract). */
+  private readonly lost = new Map<string, Map<string, string>>();
 
   constructor(private readonly deps: OrderTrackerDeps) {}
 
@@ -116,15 +120,38 @@ export class OrderTracker {
   }
 
   /**
-   * The book let go of these orders (a sync snapshot holds their effect now): what each was for,
-   * in the order they were sent, for those the tracker still followed.
+   * The book let go of these orders (a sync snapshot holds their effect now). Those still followed
+   * had no answer yet: their lines count as unanswered until the reconcile has looked at them.
    */
-  forget(clOrdIds: readonly string[]): OrderMeta[] {
-    const dropped = new Set(clOrdIds);
-    const metas: OrderMeta[] = [];
-    for (const [clOrdId, meta] of this.live) if (dropped.has(clOrdId)) metas.push(meta);
-    for (const clOrdId of clOrdIds) this.live.delete(clOrdId);
-    return metas;
+  forget(clOrdIds: readonly string[]): void {
+    for (const clOrdId of clOrdIds) {
+      const meta = this.live.get(clOrdId);
+      if (!meta) continue;
+      this.live.delete(clOrdId);
+      this.unanswered(meta, clOrdId);
+    }
+  }
+
+  /**
+   * The follower's orders whose answers were lost since its last snapshot (clOrdId → contract):
+   * written, then the socket closed or the wait ran out, or let go of by a re-sync before their
+   * answer. What they did is only in the snapshot. Taken once, at the follower's re-sync.
+   */
+  takeUnanswered(follower: string): Map<string, string> {
+    const lines = this.lost.get(follower) ?? new Map<string, string>();
+    this.lost.delete(follower);
+    return lines;
+  }
+
+  private unanswered(meta: OrderMeta, clOrdId: string): void {
+    let lines = this.lost.get(meta.follower);
+    if (!lines) {
+      lines = new Map();
+      this.lost.set(meta.follower, lines);
+    }
+    lines.set(clOrdId, meta.contract);
+    // A follower that never re-syncs (timeouts on a live socket) keeps only the latest.
+    if (lines.size > MAX_UNANSWERED) lines.delete(lines.keys().next().value as string);
   }
 
   private answered(clOrdId: string, result: OrderResult): void {
@@ -144,6 +171,7 @@ export class OrderTracker {
     const remaining = book.remaining(clOrdId);
     book.failed(clOrdId);
     this.live.delete(clOrdId);
+    if (answerLost(result)) this.unanswered(meta, clOrdId);
     const reason = result.failureText
       ? `${result.failureReason}: ${result.failureText}`
       : result.failureReason;

@@ -2,6 +2,9 @@ import type { ReconcileMode } from "../../data/schema.js";
 import { RECONCILE_REASON, SKIP_REASONS } from "../types.js";
 import { classify } from "./classify.js";
 import { type DecideInput, type Decision, decide } from "./decide.js";
+import { exitDelta } from "./exitRetry.js";
+import { accessGate } from "./gates.js";
+import { expectedPosition } from "./sizing.js";
 
 /**
  * What a re-sync makes up for one follower and contract (issue 18), as a pure function: the leader
@@ -35,4 +38,32 @@ export function reconcileStep(mode: ReconcileMode, input: DecideInput): Decision
   if (step.kind === "flip" && close !== 0)
     return { action: "send", kind: "close", delta: close, opening: 0, reason: RECONCILE_REASON };
   return { action: "skip", kind: step.kind, reason: SKIP_REASONS.openingNotMadeUp };
+}
+
+/**
+ * A line whose last orders' answers were lost (written, then the socket closed under them; or let
+ * go of by the re-sync before their answer): the broker may or may not have done what they asked,
+ * so what the follower acted on says nothing there. Only where it stands and where its leader is
+ * now count, and only an exit: flat when the leader is flat or on the other side; with a
+ * multiplier, down to the rule's position for the leader's when it holds more. Never an opening (a
+ * missed one shows OUT OF SYNC), and with fixed sizing on the leader's side nothing: how many
+ * orders' worth it should hold is the trader's call. Undefined when nothing is to be sent.
+ */
+export function reconcileUncertain(mode: ReconcileMode, input: DecideInput): Decision | undefined {
+  if (mode === "off") return undefined;
+  const blocked = accessGate(input.gate);
+  if (blocked) return { action: "skip", kind: undefined, reason: blocked };
+  const { follower: has, leaderAfter: leader } = input;
+  const sameSide = leader !== 0 && Math.sign(leader) === Math.sign(has);
+  if (sameSide && input.sizing.mode !== "multiplier") return undefined;
+  const keep = sameSide ? expectedPosition(input.sizing, leader, undefined) : 0;
+  const delta = exitDelta(has, keep);
+  if (delta === 0) return undefined;
+  return {
+    action: "send",
+    kind: keep === 0 ? "close" : "reduce",
+    delta,
+    opening: 0,
+    reason: RECONCILE_REASON,
+  };
 }

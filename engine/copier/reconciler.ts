@@ -9,7 +9,7 @@ import type { LeaderBook } from "./leaderBook.js";
 import type { OrderMeta } from "./orderTracker.js";
 import type { PendingExits } from "./pendingExits.js";
 import type { CopierAccounts, FollowerGate } from "./ports.js";
-import { reconcileStep } from "./reconcileStep.js";
+import { reconcileStep, reconcileUncertain } from "./reconcileStep.js";
 
 export interface ReconcilerDeps {
   clock: Clock;
@@ -36,8 +36,22 @@ export interface ReconcilerDeps {
  */
 export class Reconciler {
   private seq = 0;
+  /** Follower → lines whose last orders' answers were lost, until a reconcile has looked at them. */
+  private readonly unsure = new Map<string, Set<string>>();
 
   constructor(private readonly deps: ReconcilerDeps) {}
+
+  /**
+   * The follower's re-sync found these lines with orders of ours whose answers were lost: its next
+   * reconcile takes them from where the follower stands (reconcileUncertain), not from what it
+   * acted on.
+   */
+  uncertain(follower: string, contracts: ReadonlySet<string>): void {
+    if (contracts.size === 0) return;
+    const lines = this.unsure.get(follower) ?? new Set<string>();
+    for (const contract of contracts) lines.add(contract);
+    this.unsure.set(follower, lines);
+  }
 
   /**
    * After a re-sync of `syncing` (a connection whose snapshot was just applied: its session says
@@ -68,7 +82,9 @@ export class Reconciler {
         const after = deps.leaders.known(group.leader, leaderContract) ?? 0;
         const has = deps.book.position(name, contract);
         const risk = deps.gate(name);
-        const step = reconcileStep(mode, {
+        const unsure = this.unsure.get(name);
+        const uncertain = unsure?.has(contract) ?? false;
+        const step = (uncertain ? reconcileUncertain : reconcileStep)(mode, {
           gate: {
             groupActive: group.active,
             followerEnabled: follower.enabled,
@@ -88,7 +104,15 @@ export class Reconciler {
           follower: has,
           firstOpeningFillOfOrder: true,
         });
-        if (!step) continue;
+        if (uncertain && step?.action !== "skip") {
+          unsure?.delete(contract);
+          if (unsure?.size === 0) this.unsure.delete(name);
+        }
+        if (!step) {
+          // Nothing to send for a line taken from where the follower stands: it has acted on this.
+          if (uncertain) deps.acted.set(name, leaderContract, after);
+          continue;
+        }
         if (step.action === "skip") {
           // Nothing to send by the rule (already flat, rounds to zero, held back): acted on. A
           // missed opening is not: it stays OUT OF SYNC for the trader.

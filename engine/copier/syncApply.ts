@@ -1,10 +1,8 @@
 import type { Follower, Group } from "../../data/schema.js";
-import type { SyncEvent } from "../types.js";
-import type { ActedOn } from "./actedOn.js";
+import type { SyncEvent, WorkingOrder } from "../types.js";
 import type { FillDedupe } from "./fillDedupe.js";
 import type { FollowerBook } from "./followerBook.js";
 import type { LeaderBook } from "./leaderBook.js";
-import { inFlightBefore, unactLostExits } from "./lostExits.js";
 import type { OrderTracker } from "./orderTracker.js";
 import type { PendingExits } from "./pendingExits.js";
 import type { CopierAccounts } from "./ports.js";
@@ -15,21 +13,19 @@ export interface SyncParts {
   accounts: Pick<CopierAccounts, "nameAt" | "role" | "route">;
   leaders: Pick<LeaderBook, "markSynced" | "reset">;
   dedupe: Pick<FillDedupe, "history">;
-  book: Pick<FollowerBook, "resetAccount" | "liveOrders" | "position">;
-  orders: Pick<OrderTracker, "forget">;
+  book: Pick<FollowerBook, "resetAccount">;
+  orders: Pick<OrderTracker, "forget" | "takeUnanswered">;
   exits: Pick<PendingExits, "resynced">;
-  acted: Pick<ActedOn, "revert">;
-  reconciler: Pick<Reconciler, "run">;
+  reconciler: Pick<Reconciler, "run" | "uncertain">;
   watch: Pick<SyncWatch, "leaderResynced" | "followerResynced">;
 }
 
 /**
  * A sync snapshot (a start, a reconnect, a superseded session's new login) is the whole truth for
  * its accounts: the leader book and the follower book restart from it, and a follower's pending
- * exits and orders in flight end (an exit among them that did not land is taken out of what the
- * follower acted on: lostExits.ts). Then what the followers missed is made up from the snapshot
- * (the reconciler: exits by default) and, after a reconnect, lines that still differ show
- * OUT OF SYNC. A leader's snapshot looks at every follower of its group; a follower's at itself.
+ * exits and orders in flight end. Then what the followers missed is made up from the snapshot (the
+ * reconciler: exits by default; a line whose orders' answers were lost, from where the follower
+ * stands) and, after a reconnect, lines that still differ show OUT OF SYNC. A leader's snapshot looks at every follower of its group; a follower's at itself.
  */
 export function applySync(event: SyncEvent, parts: SyncParts): void {
   parts.leaders.markSynced(event.connection);
@@ -46,14 +42,10 @@ export function applySync(event: SyncEvent, parts: SyncParts): void {
       leadersSynced.push(role.group);
     } else {
       const follower = role.follower.account;
-      const before = inFlightBefore(parts.book, follower);
-      const lost = parts.orders.forget(parts.book.resetAccount(follower, positions));
+      parts.orders.forget(parts.book.resetAccount(follower, positions));
       parts.exits.resynced(follower);
-      unactLostExits(before, lost, {
-        position: (contract) => parts.book.position(follower, contract),
-        working: parts.accounts.route(follower)?.session.workingOrders(account.id) ?? [],
-        acted: parts.acted,
-      });
+      const working = parts.accounts.route(follower)?.session.workingOrders(account.id) ?? [];
+      parts.reconciler.uncertain(follower, settledLines(parts.orders.takeUnanswered(follower), working));
       followersSynced.push(role);
     }
   }
@@ -70,4 +62,20 @@ export function applySync(event: SyncEvent, parts: SyncParts): void {
       parts.reconciler.run(group, [follower], `${start}${follower.account} synced`, event.connection);
     if (!event.initial) parts.watch.followerResynced(group, follower);
   }
+}
+
+/**
+ * The lines of orders whose answers were lost, less those where one of them is still working at
+ * the broker: it may yet fill, and the reconcile must not send an exit beside it.
+ */
+function settledLines(
+  unanswered: ReadonlyMap<string, string>,
+  working: readonly WorkingOrder[],
+): Set<string> {
+  const lines = new Set(unanswered.values());
+  for (const w of working) {
+    const contract = w.clOrdId === undefined ? undefined : unanswered.get(w.clOrdId);
+    if (contract !== undefined) lines.delete(contract);
+  }
+  return lines;
 }

@@ -8,6 +8,7 @@
  */
 
 import { messageOf } from "../messageOf.js";
+import { answerLost } from "../orders/answerLost.js";
 import type { OrderGateway, WorkingOrderSpec } from "../orders/gateway.js";
 import type { AccountRoute, Clock, EngineEvent, Logger, MirrorEvent, OrderResult, Side } from "../types.js";
 import { mirrorClOrdId, type SetTokens } from "./clOrdIds.js";
@@ -39,8 +40,6 @@ export interface Target {
   contract: string;
 }
 
-/** Failures after which the request may or may not have reached the broker. */
-const UNSURE = new Set(["Timeout", "Disconnected", "RequestFailed", "broker error"]);
 const REFUSED_KEPT = 2_000;
 
 export class MirrorSender {
@@ -235,7 +234,7 @@ export class MirrorSender {
     void result.then((r) => {
       onAnswer(r);
       if (!r.ok) {
-        const unsure = r.writtenAt !== undefined && UNSURE.has(r.failureReason);
+        const unsure = answerLost(r);
         for (const clOrdId of clOrdIds) this.deps.orders.notPlaced(t.follower, clOrdId, unsure);
         if (!unsure) this.remember(termsKey(set), reasonOf(r));
         this.refused(t, leaderId, action, r, { clOrdId: clOrdIds[0] });

@@ -85,6 +85,8 @@ export class FakeBroker {
    */
   readonly acceptOnly = new Map<string, "lost" | "working">();
   readonly working: WorkingOrder[] = [];
+  /** Accounts whose orders execute while their answer is lost: "Disconnected", after the write. */
+  readonly answerLost = new Set<string>();
   /** Leave the clOrdId off follower fills (the ack then has to match them by order id). */
   hideClOrdId = false;
   /** Report the position before the fill (a reordered batch). */
@@ -141,6 +143,19 @@ export class FakeBroker {
     }
     const orderId = this.nextOrderId++;
     const ack: OrderResult = { ok: true, orderId, writtenAt: this.clock.mono(), ackAt: this.clock.mono() };
+    if (this.answerLost.has(req.accountName)) {
+      this.execute(req.accountId, req.symbol, req.action, req.qty, orderId, req.clOrdId);
+      const at = this.clock.mono();
+      next.resolve({
+        ok: false,
+        failureReason: "Disconnected",
+        failureText: "socket closed",
+        writtenAt: at,
+        ackAt: at,
+      });
+      await tick();
+      return;
+    }
     const acceptOnly = this.acceptOnly.get(req.accountName);
     if (acceptOnly) {
       if (acceptOnly === "working") this.working.push(workingOrder(req, orderId));

@@ -155,3 +155,35 @@ describe("OrderTracker: each live order's story, never forgotten while live", ()
     expect(t.events).toEqual([]);
   });
 });
+
+describe("orders whose answers were lost are kept for the follower's re-sync", () => {
+  const answer = (t: ReturnType<typeof setup>, clOrdId: string, r: Partial<OrderResult>) =>
+    t.answers.get(clOrdId)?.({ ok: false, failureReason: "x", ackAt: 0, ...r } as OrderResult);
+
+  it.each([
+    ["the socket closed after the write", { failureReason: "Disconnected", writtenAt: 1 }, ["c1"]],
+    ["timed out after the write", { failureReason: "Timeout", writtenAt: 1 }, ["c1"]],
+    ["never written (no socket)", { failureReason: "Disconnected" }, []],
+    ["refused by the broker", { failureReason: "RiskCheckFailed", writtenAt: 1 }, []],
+  ] as const)("%s: unanswered %o", async (_, result, expected) => {
+    const t = setup();
+    t.tracker.send(route, t.meta("A", 5), 1, "c1");
+    answer(t, "c1", result);
+    await settle();
+    expect([...t.tracker.takeUnanswered("A").keys()]).toEqual(expected);
+    expect([...t.tracker.takeUnanswered("A").keys()]).toEqual([]);
+  });
+
+  it("live orders a snapshot lets go of, per follower; answered ones are not", async () => {
+    const t = setup();
+    t.tracker.send(route, t.meta("A", 5), 1, "c1");
+    t.tracker.send(route, t.meta("A", 6), 1, "c2");
+    t.tracker.send(route, t.meta("B", 5), 1, "c3");
+    t.ack("c2", 9);
+    t.tracker.followerFill("A", t.fill("c2", 9));
+    await settle();
+    t.tracker.forget(t.book.resetAccount("A", []));
+    expect(t.tracker.takeUnanswered("A")).toEqual(new Map([["c1", "ESZ6"]]));
+    expect(t.tracker.takeUnanswered("B")).toEqual(new Map());
+  });
+});

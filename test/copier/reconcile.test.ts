@@ -444,6 +444,52 @@ describe("an exit whose answer was lost with the follower's socket", () => {
     ]);
   });
 
+  it("a close and the opening after it done while their answers were lost: the re-sync closes what the leader closed", async () => {
+    const w = world([group({ followers: [{ account: "A" }] })]);
+    w.trade("L", "ESZ6", "Buy", 1);
+    await w.flush();
+    w.broker.answerLost.add("A");
+    w.trade("L", "ESZ6", "Sell", 1);
+    w.trade("L", "ESZ6", "Buy", 2);
+    dropA(w);
+    await w.flush();
+    w.broker.answerLost.delete("A");
+    expect(w.position("A", "ESZ6")).toBe(2);
+    // The close's retry finds A inside its goal once the opening failed too: "done", as far as mimik knows.
+    w.clock.run(60_000);
+    w.trade("L", "ESZ6", "Sell", 2);
+    await w.flush();
+    backA(w);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.copies({ follower: "A", outcome: "sent", reason: RECONCILE_REASON })).toEqual([
+      expect.objectContaining({ kind: "close", side: "Sell", qty: 2 }),
+    ]);
+  });
+
+  it("the same with the leader still long: a ×0.5 follower comes down to the rule, never opens", async () => {
+    const w = world([group({ followers: [{ account: "A", sizing: half }] })]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.broker.answerLost.add("A");
+    w.trade("L", "ESZ6", "Sell", 2);
+    w.trade("L", "ESZ6", "Buy", 6);
+    dropA(w);
+    await w.flush();
+    w.broker.answerLost.delete("A");
+    expect(w.position("A", "ESZ6")).toBe(3);
+    w.trade("L", "ESZ6", "Sell", 4);
+    await w.flush();
+    backA(w);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(1);
+    w.trade("L", "ESZ6", "Buy", 4);
+    await w.flush();
+    backA(w);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(3);
+  });
+
   it("still working at the broker: never a second close beside it", async () => {
     const { w, placed } = await closeUnanswered("working");
     expect(w.broker.placed).toHaveLength(placed);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ReconcileMode } from "../../data/schema.js";
 import type { DecideInput } from "../../engine/copier/decide.js";
 import { closeOnlyReason } from "../../engine/copier/decide.js";
-import { reconcileStep } from "../../engine/copier/reconcileStep.js";
+import { reconcileStep, reconcileUncertain } from "../../engine/copier/reconcileStep.js";
 import { RECONCILE_REASON, SKIP_REASONS } from "../../engine/types.js";
 
 /** Issue 18 rule 2: what a re-sync makes up, as one step of the copy rules from the follower's position now. */
@@ -150,5 +150,33 @@ describe("reconcileStep: the leader moved from what the follower acted on (L₀)
       if (got?.action === "send") expect(got.opening).toBe(0);
       if (got?.action === "send") expect(Math.abs(follower + got.delta)).toBeLessThan(Math.abs(follower));
     }
+  });
+});
+
+describe("a line whose orders' answers were lost: only where the follower stands and the leader is now count, exits only", () => {
+  const locked = { ...input(0, 0, 0).gate, state: "LOCKED" as const };
+  it.each([
+    // [what, sizing, leader now, follower, expected]
+    ["leader flat: close", one, 0, 2, send("close", -2)],
+    ["leader on the other side: close, never the new side", one, -3, 2, send("close", -2)],
+    ["leader short, follower long by ×0.5: close", half, -4, 1, send("close", -1)],
+    ["same side, more than the rule (T(2) = 1 at ×0.5): down to it", half, 2, 3, send("reduce", -2)],
+    ["same side, at the rule: nothing", half, 6, 3, undefined],
+    ["same side, under the rule: nothing (never an opening)", one, 5, 2, undefined],
+    ["fixed sizing on the leader's side: left as it stands", two, 1, 6, undefined],
+    ["fixed sizing, leader flat: close", two, 0, 6, send("close", -6)],
+    ["follower flat: nothing", one, 0, 0, undefined],
+  ] as const)("%s", (_what, sizing, leader, follower, expected) => {
+    expect(reconcileUncertain("exits", input(99, leader, follower, { sizing }))).toEqual(expected);
+  });
+
+  it("an exit is never held back by a lock; off sends nothing; a backlog waits", () => {
+    expect(reconcileUncertain("exits", input(1, 0, 2, { gate: locked }))).toEqual(send("close", -2));
+    expect(reconcileUncertain("full", input(1, 0, 2))).toEqual(send("close", -2));
+    expect(reconcileUncertain("off", input(1, 0, 2))).toBeUndefined();
+    const backlog = { ...input(0, 0, 0).gate, ordersBacklog: true };
+    expect(reconcileUncertain("exits", input(1, 0, 2, { gate: backlog }))).toEqual(
+      expect.objectContaining({ action: "skip", reason: SKIP_REASONS.ordersBacklog }),
+    );
   });
 });
