@@ -23,9 +23,10 @@ export function describeEvent(event: EngineEvent): string {
         ? `EXIT  ${event.follower} ${event.contract} EXIT PENDING: has ${signed(event.has)}, rule says ${signed(event.goal)}; ${event.reason}; try ${event.attempts + 1}${event.nextTryAt === undefined ? "" : ` at ${new Date(event.nextTryAt).toISOString()}`}`
         : `EXIT  ${event.follower} ${event.contract} exit ${event.reason} (has ${signed(event.has)})`;
     case "copy": {
-      const order = event.side ? ` ${event.side} ${event.qty ?? ""} ${event.contract}` : ` ${event.contract}`;
+      // An "accepted" line names the side but not the quantity: no double space where it would be.
+      const order = [event.side, event.qty, event.contract].filter((p) => p !== undefined).join(" ");
       const latency = event.latencyMs === undefined ? "" : ` ${event.latencyMs.toFixed(2)} ms`;
-      return `COPY  ${event.follower} ${event.outcome}${order}: ${event.reason}${latency}`;
+      return `COPY  ${event.follower} ${event.outcome} ${order}: ${event.reason}${latency}`;
     }
     case "followerState":
       return `STATE ${event.follower} ${event.state}${event.reason ? `: ${event.reason}` : ""}${event.unsaved ? " (NOT SAVED: retrying)" : ""}`;

@@ -36,6 +36,13 @@ describe("headless output lines", () => {
         reason: "not whitelisted",
       }),
     ).toBe("COPY  F skipped ESZ6: not whitelisted");
+    const accepted = { type: "copy", at: 0, group: "G", follower: "F", fillId: 1, contract: "ESZ6" } as const;
+    expect(
+      describeEvent({ ...accepted, outcome: "accepted", reason: "accepted", side: "Buy", latencyMs: 4.5 }),
+    ).toBe("COPY  F accepted Buy ESZ6: accepted 4.50 ms");
+    expect(describeEvent({ ...accepted, outcome: "sent", reason: "copied", side: "Sell", qty: 2 })).toBe(
+      "COPY  F sent Sell 2 ESZ6: copied",
+    );
     expect(
       describeEvent({
         type: "syncStatus",
