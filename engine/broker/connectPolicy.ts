@@ -137,6 +137,8 @@ export interface FailureContext {
   freshToken: boolean;
   /** Consecutive 4xx failures before this one. */
   clientErrors: number;
+  /** 401s on a token just issued, in a row, before this one. */
+  freshTokenRefusals: number;
   /** How long logins stop after a 423 without Retry-After. */
   loginLockoutMs: number;
 }
@@ -155,12 +157,25 @@ export function classifyFailure(e: BrokerRequestError, ctx: FailureContext): Fai
     return ctx.freshToken ? { action: "retry", invalidateToken: false } : { action: "superseded" };
   }
   // A key without permissions logs in fine, then every call answers 401 (authorize aside, which
-  // answers 401 for a token it does not take: logging in again is the cure for that).
-  if (status === 401 && ctx.freshToken && ctx.phase !== "authorize") return { action: "noPermission" };
+  // answers 401 for a token it does not take: logging in again is the cure for that). Said after
+  // the second time in a row: once could be a token ended between the login and the call, and
+  // stopping parks the login until the trader acts, its followers' exits with it.
+  if (isFreshTokenRefusal(status, ctx))
+    return ctx.freshTokenRefusals >= 1
+      ? { action: "noPermission" }
+      : { action: "retry", invalidateToken: true };
   if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
     if (ctx.clientErrors + 1 >= MAX_CLIENT_ERRORS) return { action: "stop", state: "down" };
     // 400/401 = expired token: log in again next time.
     return { action: "retry", invalidateToken: status === 400 || status === 401 };
   }
   return { action: "retry", invalidateToken: false };
+}
+
+/** A 401 on a token just issued, outside authorize: what a key without permissions answers. */
+export function isFreshTokenRefusal(
+  status: number | undefined,
+  ctx: Pick<FailureContext, "freshToken" | "phase">,
+): boolean {
+  return status === 401 && ctx.freshToken && ctx.phase !== "authorize";
 }

@@ -18,6 +18,7 @@ import {
   type ConnectPhase,
   classifyFailure,
   EvictionWatch,
+  isFreshTokenRefusal,
   type ReconnectOptions,
   ReconnectPolicy,
   type SupersededOptions,
@@ -81,6 +82,10 @@ export class Connector {
   private stopped = true;
   private loopRunning = false;
   private clientErrors = 0;
+  private freshTokenRefusals = 0;
+  /** The token of this attempt, and the fresh one a 401 last refused. */
+  private token: string | undefined;
+  private refusedToken: string | undefined;
   private freshToken = false;
   private phase: ConnectPhase = "login";
   private lockoutAlerted = false;
@@ -145,13 +150,18 @@ export class Connector {
       setState(state, reason);
       return false;
     };
-    const action = classifyFailure(e, {
+    const context = {
       now: clock.now(),
       phase: this.phase,
       freshToken: this.freshToken,
       clientErrors: this.clientErrors,
+      freshTokenRefusals: this.freshTokenRefusals,
       loginLockoutMs: this.opts.loginLockoutMs,
-    });
+    };
+    const action = classifyFailure(e, context);
+    const refused = isFreshTokenRefusal(e.status, context);
+    this.freshTokenRefusals = refused ? this.freshTokenRefusals + 1 : 0;
+    this.refusedToken = refused ? this.token : undefined;
     switch (action.action) {
       case "stop":
         return stop(
@@ -226,7 +236,11 @@ export class Connector {
     this.phase = "login";
     const hadToken = tokens.current() !== undefined;
     const token = await tokens.get();
-    this.freshToken = !hadToken;
+    // Fresh: logged in for this attempt, or (after a 401 on a fresh token) a login since, maybe
+    // the market-data feed's, that the next 401 can be told on.
+    this.freshToken =
+      !hadToken || (this.refusedToken !== undefined && token.accessToken !== this.refusedToken);
+    this.token = token.accessToken;
     this.phase = "accounts";
     const accounts = await this.loadAccounts(token.accessToken);
     this.opts.onAccounts(accounts);
@@ -271,6 +285,7 @@ export class Connector {
       }
       this.synced = true;
       this.clientErrors = 0;
+      this.freshTokenRefusals = 0;
       this.lockoutAlerted = false;
       this.policy.connected();
       this.opts.onSynced(snapshot);

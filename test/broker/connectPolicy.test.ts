@@ -66,11 +66,19 @@ describe("EvictionWatch: two logins evicting each other", () => {
 });
 
 describe("classifyFailure", () => {
-  const ctx = (over: Partial<{ phase: ConnectPhase; freshToken: boolean; clientErrors: number }> = {}) => ({
+  const ctx = (
+    over: Partial<{
+      phase: ConnectPhase;
+      freshToken: boolean;
+      clientErrors: number;
+      freshTokenRefusals: number;
+    }> = {},
+  ) => ({
     now: 1000,
     phase: "accounts" as ConnectPhase,
     freshToken: false,
     clientErrors: 0,
+    freshTokenRefusals: 0,
     loginLockoutMs: 3_600_000,
     ...over,
   });
@@ -89,9 +97,15 @@ describe("classifyFailure", () => {
     ["423: logins locked for the hour", status(423), ctx(), { action: "lockedOut", untilMs: 3_601_000 }],
     ["423 with Retry-After", status(423, 60_000), ctx(), { action: "lockedOut", untilMs: 61_000 }],
     [
-      "401 right after a good login: no permissions",
+      "401 right after a good login: log in once more (the token may have ended in between)",
       status(401),
       ctx({ freshToken: true }),
+      { action: "retry", invalidateToken: true },
+    ],
+    [
+      "401 right after a good login, the second time in a row: no permissions",
+      status(401),
+      ctx({ freshToken: true, freshTokenRefusals: 1 }),
       { action: "noPermission" },
     ],
     [

@@ -102,12 +102,12 @@ describe("API key", () => {
     expect(logins).toHaveLength(1);
   });
 
-  it("a key without permissions: 401 after a good login stops at once with the fix, logging in once", async () => {
+  it("a key without permissions: 401 after a good login, twice in a row, stops with the fix", async () => {
     h = await startSimHarness({ scenario: keyed("none") });
     const { logins, fetchImpl } = countingFetch();
     const { session, seen } = h.open({ user: "trader", ...creds(), fetchImpl });
     await session.start();
-    expect(session.state()).toBe("reauth-needed");
+    await waitFor(() => session.state() === "reauth-needed", 5000, "reauth-needed");
     const reason = seen.of("connection").at(-1)?.reason ?? "";
     expect(reason).toMatch(/API key most likely has no permissions/);
     expect(reason).toMatch(/Application Settings → API Access/);
@@ -115,7 +115,25 @@ describe("API key", () => {
     expect(reason).toContain('appId ("my-copier")');
     expect(alerts(seen.events)).toEqual([reason]);
     await new Promise((r) => setTimeout(r, 150));
-    expect(logins).toHaveLength(1);
+    expect(logins).toHaveLength(2);
+  });
+
+  it("a token that ends between the login and its first call: logged in again, not taken for a key without permissions", async () => {
+    h = await startSimHarness();
+    const { logins, fetchImpl } = countingFetch();
+    let refusals = 1;
+    const once: typeof fetch = (input, init) => {
+      if (String(input).includes("account/list") && refusals > 0) {
+        refusals -= 1;
+        return Promise.resolve(new Response("Access is denied", { status: 401 }));
+      }
+      return fetchImpl(input, init);
+    };
+    const { session, seen } = h.open({ fetchImpl: once });
+    await session.start();
+    await waitFor(() => session.state() === "connected", 5000, "connected");
+    expect(logins).toHaveLength(2);
+    expect(alerts(seen.events)).toEqual([]);
   });
 });
 
@@ -267,7 +285,7 @@ describe("one login for the whole session, market data included", () => {
   it("a login that needs the trader (a key without permissions) is not retried by the market-data feed", async () => {
     h = await startSimHarness();
     const { logins, fetchImpl } = countingFetch();
-    // account/list answers 401 after a good login: the fix message, then no login at all.
+    // account/list answers 401 after every good login: the fix message after the second, then no login at all.
     const denying: typeof fetch = (input, init) =>
       String(input).includes("account/list")
         ? Promise.resolve(new Response("Access is denied", { status: 401 }))
@@ -275,8 +293,8 @@ describe("one login for the whole session, market data included", () => {
     const { session } = h.open({ fetchImpl: denying });
     session.subscribeQuotes("ESZ6");
     await session.start();
-    expect(session.state()).toBe("reauth-needed");
+    await waitFor(() => session.state() === "reauth-needed", 5000, "reauth-needed");
     await new Promise((r) => setTimeout(r, 500));
-    expect(logins).toHaveLength(1);
+    expect(logins).toHaveLength(2);
   });
 });

@@ -92,7 +92,16 @@ export async function runSeed(seed: number): Promise<SeedReport> {
     sim.control.eventsBeforeReplies(false);
     for (const product of PRODUCTS) sim.control.setDepth(product, null);
     for (const account of LIQUIDATION_ONLY_CANDIDATES) sim.control.setLiquidationOnly(account, false);
-    await settled(sim, current(), venue.busted);
+    await settled(sim, current(), venue.busted).catch(async (error: Error) => {
+      // A seed that never comes to rest is read from the same dump as one that breaks a rule.
+      const file = await debugDump(seed, {
+        plan,
+        records: sim.control.records(),
+        copies,
+        events: debugEvents,
+      });
+      throw file ? new Error(`${error.message}; debug dump: ${file}`) : error;
+    });
 
     // A follower that got a transport failure (429 lockout) missed a copy by design.
     for (const c of copies)
@@ -100,10 +109,9 @@ export async function runSeed(seed: number): Promise<SeedReport> {
     const records = sim.control.records();
     const verdict = judge(records, copies, disturbed, venue.liquidationOnly, venue.busted);
     verdict.violations.push(...(await cashAgrees(sim, current())));
-    if (process.env.RESILIENCE_DEBUG && verdict.violations.length > 0) {
-      const file = join(tmpdir(), `mimik-resilience-${seed}.json`);
-      await writeFile(file, JSON.stringify({ plan, records, copies, events: debugEvents }, null, 1));
-      verdict.violations.push(`debug dump: ${file}`);
+    if (verdict.violations.length > 0) {
+      const file = await debugDump(seed, { plan, records, copies, events: debugEvents });
+      if (file) verdict.violations.push(`debug dump: ${file}`);
     }
     return {
       seed,
@@ -120,6 +128,14 @@ export async function runSeed(seed: number): Promise<SeedReport> {
     await sim.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** With RESILIENCE_DEBUG set: the seed's plan, the broker's records and every event, as a file. */
+async function debugDump(seed: number, dump: Record<string, unknown>): Promise<string | undefined> {
+  if (!process.env.RESILIENCE_DEBUG) return undefined;
+  const file = join(tmpdir(), `mimik-resilience-${seed}.json`);
+  await writeFile(file, JSON.stringify(dump, null, 1));
+  return file;
 }
 
 interface Effects {
