@@ -197,10 +197,19 @@ export class PendingExits {
     else if (e.timer === undefined) this.attempt(e);
   }
 
-  /** The follower's account re-synced (a reconcile recomputes from the snapshot): its entries end. */
-  resynced(follower: string): void {
+  /**
+   * The follower's account re-synced (a reconcile recomputes from the snapshot): its entries end.
+   * Returns their lines: the reconcile takes them from where the follower stands, as what it acted
+   * on may be a step short of the exit that was pending.
+   */
+  resynced(follower: string): string[] {
+    const lines: string[] = [];
     for (const e of [...this.entries.values()])
-      if (e.follower === follower) this.end(e, "replaced by the re-sync", false);
+      if (e.follower === follower) {
+        lines.push(e.contract);
+        this.end(e, "replaced by the re-sync", false);
+      }
+    return lines;
   }
 
   /** No more tries for anyone (the engine stops). */

@@ -41,13 +41,15 @@ export function reconcileStep(mode: ReconcileMode, input: DecideInput): Decision
 }
 
 /**
- * A line whose last orders' answers were lost (written, then the socket closed under them; or let
- * go of by the re-sync before their answer): the broker may or may not have done what they asked,
- * so what the follower acted on says nothing there. Only where it stands and where its leader is
- * now count, and only an exit: flat when the leader is flat or on the other side; with a
- * multiplier, down to the rule's position for the leader's when it holds more. Never an opening (a
- * missed one shows OUT OF SYNC), and with fixed sizing on the leader's side nothing: how many
- * orders' worth it should hold is the trader's call. Undefined when nothing is to be sent.
+ * A line where what the follower acted on may not say where it should go: an order of ours on it
+ * was written and its answer lost (the socket closed under it, or the re-sync let it go first), so
+ * the broker may or may not have done it; or an exit of it was pending, its failure perhaps a step
+ * behind other orders that failed too. Only an exit goes, judged from where the follower stands
+ * and where its leader is now: flat when the leader is flat or on the other side; with a
+ * multiplier, down to the rule's position for the leader's when it holds more; with fixed sizing,
+ * the exit part of the usual step from what it acted on (how many orders' worth it should hold is
+ * not the rule's to say). Never an opening: a missed one shows OUT OF SYNC. Undefined when nothing
+ * is to be sent.
  */
 export function reconcileUncertain(mode: ReconcileMode, input: DecideInput): Decision | undefined {
   if (mode === "off") return undefined;
@@ -55,7 +57,10 @@ export function reconcileUncertain(mode: ReconcileMode, input: DecideInput): Dec
   if (blocked) return { action: "skip", kind: undefined, reason: blocked };
   const { follower: has, leaderAfter: leader } = input;
   const sameSide = leader !== 0 && Math.sign(leader) === Math.sign(has);
-  if (sameSide && input.sizing.mode !== "multiplier") return undefined;
+  if (sameSide && input.sizing.mode !== "multiplier") {
+    const step = reconcileStep(mode, input);
+    return step?.action === "send" && step.opening !== 0 ? undefined : step;
+  }
   const keep = sameSide ? expectedPosition(input.sizing, leader, undefined) : 0;
   const delta = exitDelta(has, keep);
   if (delta === 0) return undefined;

@@ -104,7 +104,7 @@ export class Reconciler {
           follower: has,
           firstOpeningFillOfOrder: true,
         });
-        if (uncertain && step?.action !== "skip") {
+        if (uncertain && !(step?.action === "skip" && step.reason === SKIP_REASONS.ordersBacklog)) {
           unsure?.delete(contract);
           if (unsure?.size === 0) this.unsure.delete(name);
         }

@@ -24,8 +24,8 @@ export interface SyncParts {
  * A sync snapshot (a start, a reconnect, a superseded session's new login) is the whole truth for
  * its accounts: the leader book and the follower book restart from it, and a follower's pending
  * exits and orders in flight end. Then what the followers missed is made up from the snapshot (the
- * reconciler: exits by default; a line whose orders' answers were lost, from where the follower
- * stands) and, after a reconnect, lines that still differ show OUT OF SYNC. A leader's snapshot looks at every follower of its group; a follower's at itself.
+ * reconciler: exits by default; a line whose orders' answers were lost or whose exit was pending,
+ * from where the follower stands) and, after a reconnect, lines that still differ show OUT OF SYNC. A leader's snapshot looks at every follower of its group; a follower's at itself.
  */
 export function applySync(event: SyncEvent, parts: SyncParts): void {
   parts.leaders.markSynced(event.connection);
@@ -43,9 +43,10 @@ export function applySync(event: SyncEvent, parts: SyncParts): void {
     } else {
       const follower = role.follower.account;
       parts.orders.forget(parts.book.resetAccount(follower, positions));
-      parts.exits.resynced(follower);
+      const pending = parts.exits.resynced(follower);
       const working = parts.accounts.route(follower)?.session.workingOrders(account.id) ?? [];
-      parts.reconciler.uncertain(follower, settledLines(parts.orders.takeUnanswered(follower), working));
+      const unanswered = parts.orders.takeUnanswered(follower);
+      parts.reconciler.uncertain(follower, uncertainLines(unanswered, pending, working));
       followersSynced.push(role);
     }
   }
@@ -65,14 +66,16 @@ export function applySync(event: SyncEvent, parts: SyncParts): void {
 }
 
 /**
- * The lines of orders whose answers were lost, less those where one of them is still working at
- * the broker: it may yet fill, and the reconcile must not send an exit beside it.
+ * Lines where what the follower acted on may not say where it should go: an order of ours on it
+ * had its answer lost, or an exit was pending. Less those where one of those orders is still
+ * working at the broker: it may yet fill, and the reconcile must not send an exit beside it.
  */
-function settledLines(
+function uncertainLines(
   unanswered: ReadonlyMap<string, string>,
+  pending: readonly string[],
   working: readonly WorkingOrder[],
 ): Set<string> {
-  const lines = new Set(unanswered.values());
+  const lines = new Set([...unanswered.values(), ...pending]);
   for (const w of working) {
     const contract = w.clOrdId === undefined ? undefined : unanswered.get(w.clOrdId);
     if (contract !== undefined) lines.delete(contract);

@@ -496,3 +496,26 @@ describe("an exit whose answer was lost with the follower's socket", () => {
     expect(w.position("A", "ESZ6")).toBe(2);
   });
 });
+
+describe("a line with an exit pending when the follower re-syncs", () => {
+  it("a close and the opening after it both rejected, then the leader flat while A is away: A closes at its re-sync", async () => {
+    const w = world([group({ followers: [{ account: "A" }] })]);
+    w.trade("L", "ESZ6", "Buy", 1);
+    await w.flush();
+    w.broker.rejecting.add("A");
+    w.trade("L", "ESZ6", "Sell", 1);
+    w.trade("L", "ESZ6", "Sell", 1);
+    await w.flush();
+    w.broker.rejecting.delete("A");
+    expect(w.events.filter((e): e is ExitPendingEvent => e.type === "exitPending").at(-1)).toEqual(
+      expect.objectContaining({ pending: true, has: 1 }),
+    );
+    dropA(w);
+    w.trade("L", "ESZ6", "Buy", 1);
+    await w.flush();
+    backA(w);
+    await w.flush();
+    expect(w.position("L", "ESZ6")).toBe(0);
+    expect(w.position("A", "ESZ6")).toBe(0);
+  });
+});

@@ -153,26 +153,36 @@ describe("reconcileStep: the leader moved from what the follower acted on (L₀)
   });
 });
 
-describe("a line whose orders' answers were lost: only where the follower stands and the leader is now count, exits only", () => {
+describe("an uncertain line (an order's answer lost, an exit pending): exits only, from where the follower stands", () => {
   const locked = { ...input(0, 0, 0).gate, state: "LOCKED" as const };
   it.each([
-    // [what, sizing, leader now, follower, expected]
-    ["leader flat: close", one, 0, 2, send("close", -2)],
-    ["leader on the other side: close, never the new side", one, -3, 2, send("close", -2)],
-    ["leader short, follower long by ×0.5: close", half, -4, 1, send("close", -1)],
-    ["same side, more than the rule (T(2) = 1 at ×0.5): down to it", half, 2, 3, send("reduce", -2)],
-    ["same side, at the rule: nothing", half, 6, 3, undefined],
-    ["same side, under the rule: nothing (never an opening)", one, 5, 2, undefined],
-    ["fixed sizing on the leader's side: left as it stands", two, 1, 6, undefined],
-    ["fixed sizing, leader flat: close", two, 0, 6, send("close", -6)],
-    ["follower flat: nothing", one, 0, 0, undefined],
-  ] as const)("%s", (_what, sizing, leader, follower, expected) => {
-    expect(reconcileUncertain("exits", input(99, leader, follower, { sizing }))).toEqual(expected);
+    // [what, sizing, acted on, leader now, follower, expected]
+    ["leader flat: close, whatever it acted on", one, 0, 0, 2, send("close", -2)],
+    ["leader on the other side: close, never the new side", one, -3, -3, 2, send("close", -2)],
+    ["leader short, follower long by ×0.5: close", half, 2, -4, 1, send("close", -1)],
+    ["same side, more than the rule (T(2) = 1 at ×0.5): down to it", half, 2, 2, 3, send("reduce", -2)],
+    ["same side, at the rule: nothing", half, 4, 6, 3, undefined],
+    ["same side, under the rule: nothing (never an opening)", one, 0, 5, 2, undefined],
+    ["fixed sizing, the leader reduced since: the usual reduce", two, 4, 2, 6, send("reduce", -3)],
+    ["fixed sizing, the leader where it was acted on: nothing", two, 2, 2, 6, undefined],
+    [
+      "fixed sizing, the leader added since: not made up (never an opening)",
+      two,
+      1,
+      3,
+      2,
+      expect.objectContaining({ action: "skip", reason: SKIP_REASONS.openingNotMadeUp }),
+    ],
+    ["fixed sizing, leader flat: close", two, 2, 0, 6, send("close", -6)],
+    ["follower flat: nothing", one, 2, 0, 0, undefined],
+  ] as const)("%s", (_what, sizing, acted, leader, follower, expected) => {
+    expect(reconcileUncertain("exits", input(acted, leader, follower, { sizing }))).toEqual(expected);
   });
 
   it("an exit is never held back by a lock; off sends nothing; a backlog waits", () => {
     expect(reconcileUncertain("exits", input(1, 0, 2, { gate: locked }))).toEqual(send("close", -2));
     expect(reconcileUncertain("full", input(1, 0, 2))).toEqual(send("close", -2));
+    expect(reconcileUncertain("full", input(1, 3, 2, { sizing: two }))).toBeUndefined(); // full would add
     expect(reconcileUncertain("off", input(1, 0, 2))).toBeUndefined();
     const backlog = { ...input(0, 0, 0).gate, ordersBacklog: true };
     expect(reconcileUncertain("exits", input(1, 0, 2, { gate: backlog }))).toEqual(
