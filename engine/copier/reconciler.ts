@@ -36,15 +36,15 @@ export interface ReconcilerDeps {
  */
 export class Reconciler {
   private seq = 0;
-  /** Follower → lines whose last orders' answers were lost, until a reconcile has looked at them. */
+  /** Follower → uncertain lines (see `uncertain`), until a reconcile has looked at them. */
   private readonly unsure = new Map<string, Set<string>>();
 
   constructor(private readonly deps: ReconcilerDeps) {}
 
   /**
-   * The follower's re-sync found these lines with orders of ours whose answers were lost: its next
-   * reconcile takes them from where the follower stands (reconcileUncertain), not from what it
-   * acted on.
+   * The follower's re-sync found these lines uncertain (an order of ours on them had its answer
+   * lost, or an exit of them was pending): its next reconcile takes them from where the follower
+   * stands (reconcileUncertain), not from what it acted on alone.
    */
   uncertain(follower: string, contracts: ReadonlySet<string>): void {
     if (contracts.size === 0) return;

@@ -25,7 +25,8 @@ export interface SyncParts {
  * its accounts: the leader book and the follower book restart from it, and a follower's pending
  * exits and orders in flight end. Then what the followers missed is made up from the snapshot (the
  * reconciler: exits by default; a line whose orders' answers were lost or whose exit was pending,
- * from where the follower stands) and, after a reconnect, lines that still differ show OUT OF SYNC. A leader's snapshot looks at every follower of its group; a follower's at itself.
+ * from where the follower stands) and, after a reconnect, lines that still differ show OUT OF
+ * SYNC. A leader's snapshot looks at every follower of its group; a follower's at itself.
  */
 export function applySync(event: SyncEvent, parts: SyncParts): void {
   parts.leaders.markSynced(event.connection);
