@@ -390,27 +390,44 @@ describe("failed exits are retried until done", () => {
 });
 
 describe("an exit whose answer was lost with the follower's socket", () => {
-  /** The leader buys 2 and sells 2; A's close is accepted and then, as far as mimik hears, nothing. */
-  async function closeUnanswered(mode: "lost" | "working") {
-    const w = world([group({ followers: [{ account: "A" }] })]);
-    w.trade("L", "ESZ6", "Buy", 2);
+  type Unheard = "lost" | "working" | "answerLost";
+  /**
+   * A follows the leader into `open`; then the leader makes `trades` while A's orders go unheard:
+   * "lost", accepted and then silent (a rejection that never arrives); "working", accepted and left
+   * on the broker's book; "answerLost", done at the broker while the socket closes under them.
+   */
+  async function unheard(
+    how: Unheard,
+    open: number,
+    trades: ReadonlyArray<readonly ["Buy" | "Sell", number]>,
+    sizing?: typeof half,
+  ) {
+    const w = world([group({ followers: [{ account: "A", ...(sizing ? { sizing } : {}) }] })]);
+    w.trade("L", "ESZ6", "Buy", open);
     await w.flush();
-    w.broker.acceptOnly.set("A", mode);
-    w.trade("L", "ESZ6", "Sell", 2);
+    if (how === "answerLost") w.broker.answerLost.add("A");
+    else w.broker.acceptOnly.set("A", how);
+    for (const [side, qty] of trades) w.trade("L", "ESZ6", side, qty);
+    if (how === "answerLost") dropA(w);
     await w.flush();
+    w.broker.answerLost.delete("A");
     w.broker.acceptOnly.delete("A");
-    const placed = w.broker.placed.length;
+    return { w, placed: w.broker.placed.length };
+  }
+  async function resync(w: ReturnType<typeof world>) {
     dropA(w);
     backA(w);
     await w.flush();
-    return { w, placed };
   }
+  const madeUp = (w: ReturnType<typeof world>) =>
+    w.copies({ follower: "A", outcome: "sent", reason: RECONCILE_REASON });
 
   it("rejected unheard: the re-sync finds A still long and closes it", async () => {
-    const { w, placed } = await closeUnanswered("lost");
+    const { w, placed } = await unheard("lost", 2, [["Sell", 2]]);
+    await resync(w);
     expect(w.position("A", "ESZ6")).toBe(0);
     expect(w.broker.placed.slice(placed)).toEqual([expect.objectContaining({ action: "Sell", qty: 2 })]);
-    expect(w.copies({ follower: "A", outcome: "sent", reason: RECONCILE_REASON })).toHaveLength(1);
+    expect(madeUp(w)).toHaveLength(1);
   });
 
   it("filled unheard: the snapshot has it flat, nothing more is sent", async () => {
@@ -428,32 +445,17 @@ describe("an exit whose answer was lost with the follower's socket", () => {
   });
 
   it("a flip rejected unheard: the re-sync closes what A holds, the new side is not made up", async () => {
-    const w = world([group({ followers: [{ account: "A" }] })]);
-    w.trade("L", "ESZ6", "Buy", 2);
-    await w.flush();
-    w.broker.acceptOnly.set("A", "lost");
-    w.trade("L", "ESZ6", "Sell", 4);
-    await w.flush();
-    w.broker.acceptOnly.delete("A");
-    dropA(w);
-    backA(w);
-    await w.flush();
+    const { w } = await unheard("lost", 2, [["Sell", 4]]);
+    await resync(w);
     expect(w.position("A", "ESZ6")).toBe(0);
-    expect(w.copies({ follower: "A", outcome: "sent", reason: RECONCILE_REASON })).toEqual([
-      expect.objectContaining({ kind: "close", side: "Sell", qty: 2 }),
-    ]);
+    expect(madeUp(w)).toEqual([expect.objectContaining({ kind: "close", side: "Sell", qty: 2 })]);
   });
 
   it("a close and the opening after it done while their answers were lost: the re-sync closes what the leader closed", async () => {
-    const w = world([group({ followers: [{ account: "A" }] })]);
-    w.trade("L", "ESZ6", "Buy", 1);
-    await w.flush();
-    w.broker.answerLost.add("A");
-    w.trade("L", "ESZ6", "Sell", 1);
-    w.trade("L", "ESZ6", "Buy", 2);
-    dropA(w);
-    await w.flush();
-    w.broker.answerLost.delete("A");
+    const { w } = await unheard("answerLost", 1, [
+      ["Sell", 1],
+      ["Buy", 2],
+    ]);
     expect(w.position("A", "ESZ6")).toBe(2);
     // The close's retry finds A inside its goal once the opening failed too: "done", as far as mimik knows.
     w.clock.run(60_000);
@@ -462,21 +464,19 @@ describe("an exit whose answer was lost with the follower's socket", () => {
     backA(w);
     await w.flush();
     expect(w.position("A", "ESZ6")).toBe(0);
-    expect(w.copies({ follower: "A", outcome: "sent", reason: RECONCILE_REASON })).toEqual([
-      expect.objectContaining({ kind: "close", side: "Sell", qty: 2 }),
-    ]);
+    expect(madeUp(w)).toEqual([expect.objectContaining({ kind: "close", side: "Sell", qty: 2 })]);
   });
 
   it("the same with the leader still long: a ×0.5 follower comes down to the rule, never opens", async () => {
-    const w = world([group({ followers: [{ account: "A", sizing: half }] })]);
-    w.trade("L", "ESZ6", "Buy", 2);
-    await w.flush();
-    w.broker.answerLost.add("A");
-    w.trade("L", "ESZ6", "Sell", 2);
-    w.trade("L", "ESZ6", "Buy", 6);
-    dropA(w);
-    await w.flush();
-    w.broker.answerLost.delete("A");
+    const { w } = await unheard(
+      "answerLost",
+      2,
+      [
+        ["Sell", 2],
+        ["Buy", 6],
+      ],
+      half,
+    );
     expect(w.position("A", "ESZ6")).toBe(3);
     w.trade("L", "ESZ6", "Sell", 4);
     await w.flush();
@@ -485,13 +485,13 @@ describe("an exit whose answer was lost with the follower's socket", () => {
     expect(w.position("A", "ESZ6")).toBe(1);
     w.trade("L", "ESZ6", "Buy", 4);
     await w.flush();
-    backA(w);
-    await w.flush();
+    await resync(w);
     expect(w.position("A", "ESZ6")).toBe(3);
   });
 
   it("still working at the broker: never a second close beside it", async () => {
-    const { w, placed } = await closeUnanswered("working");
+    const { w, placed } = await unheard("working", 2, [["Sell", 2]]);
+    await resync(w);
     expect(w.broker.placed).toHaveLength(placed);
     expect(w.position("A", "ESZ6")).toBe(2);
   });
