@@ -58,6 +58,8 @@ export function fakeClock(): Clock & {
   };
 }
 
+export type Unheard = "lost" | "working" | "answerLost";
+
 interface QueuedOrder {
   session: FakeSession;
   req: PlaceOrderRequest;
@@ -80,13 +82,12 @@ export class FakeBroker {
   readonly forbidden = new Set<number>();
   fillBeforeAck = false;
   /**
-   * Accounts whose orders are accepted and then not executed: "lost", the rejection that follows
-   * never arrives (its socket was down); "working", the order stays on the broker's book.
+   * Accounts whose orders go unheard: "lost", accepted and never executed (the rejection that
+   * follows never arrives); "working", accepted and left on the broker's book (`working`);
+   * "answerLost", executed while the answer is "Disconnected", after the write.
    */
-  readonly acceptOnly = new Map<string, "lost" | "working">();
+  readonly unheard = new Map<string, Unheard>();
   readonly working: WorkingOrder[] = [];
-  /** Accounts whose orders execute while their answer is lost: "Disconnected", after the write. */
-  readonly answerLost = new Set<string>();
   /** Leave the clOrdId off follower fills (the ack then has to match them by order id). */
   hideClOrdId = false;
   /** Report the position before the fill (a reordered batch). */
@@ -143,7 +144,8 @@ export class FakeBroker {
     }
     const orderId = this.nextOrderId++;
     const ack: OrderResult = { ok: true, orderId, writtenAt: this.clock.mono(), ackAt: this.clock.mono() };
-    if (this.answerLost.has(req.accountName)) {
+    const unheard = this.unheard.get(req.accountName);
+    if (unheard === "answerLost") {
       this.execute(req.accountId, req.symbol, req.action, req.qty, orderId, req.clOrdId);
       const at = this.clock.mono();
       next.resolve({
@@ -156,9 +158,8 @@ export class FakeBroker {
       await tick();
       return;
     }
-    const acceptOnly = this.acceptOnly.get(req.accountName);
-    if (acceptOnly) {
-      if (acceptOnly === "working") this.working.push(workingOrder(req, orderId));
+    if (unheard) {
+      if (unheard === "working") this.working.push(workingOrder(req, orderId));
       next.resolve(ack);
       await tick();
       return;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ExitPendingEvent, ResyncEvent } from "../../engine/types.js";
 import { RECONCILE_REASON, SKIP_REASONS } from "../../engine/types.js";
+import type { Unheard } from "./fakeBroker.js";
 import { type GroupSpec, world } from "./harness.js";
 
 /**
@@ -390,7 +391,6 @@ describe("failed exits are retried until done", () => {
 });
 
 describe("an exit whose answer was lost with the follower's socket", () => {
-  type Unheard = "lost" | "working" | "answerLost";
   /**
    * A follows the leader into `open`; then the leader makes `trades` while A's orders go unheard:
    * "lost", accepted and then silent (a rejection that never arrives); "working", accepted and left
@@ -405,13 +405,11 @@ describe("an exit whose answer was lost with the follower's socket", () => {
     const w = world([group({ followers: [{ account: "A", ...(sizing ? { sizing } : {}) }] })]);
     w.trade("L", "ESZ6", "Buy", open);
     await w.flush();
-    if (how === "answerLost") w.broker.answerLost.add("A");
-    else w.broker.acceptOnly.set("A", how);
+    w.broker.unheard.set("A", how);
     for (const [side, qty] of trades) w.trade("L", "ESZ6", side, qty);
     if (how === "answerLost") dropA(w);
     await w.flush();
-    w.broker.answerLost.delete("A");
-    w.broker.acceptOnly.delete("A");
+    w.broker.unheard.delete("A");
     return { w, placed: w.broker.placed.length };
   }
   async function resync(w: ReturnType<typeof world>) {
