@@ -41,6 +41,10 @@ export async function followJournal(
 ): Promise<void> {
   const pollMs = opts.pollMs ?? 100;
   let lastSeq = opts.afterSeq ?? 0;
+  // "From the start of the live file" is anchored on the first line read through the opened
+  // handle: asking the path for its first line could read a newer file if the writer rotated
+  // between the two, and skip the lines the handle still holds.
+  let anchorOnFirst = false;
   const emit = (entry: JournalEntry): void => {
     lastSeq = entry.seq;
     if (matchesFilter(entry, opts)) onEntry(entry);
@@ -48,7 +52,12 @@ export async function followJournal(
   const deliver = async (texts: string[]): Promise<void> => {
     for (const text of texts) {
       const entry = parseEntry(text);
-      if (entry === undefined || entry.seq <= lastSeq) continue;
+      if (entry === undefined) continue;
+      if (anchorOnFirst) {
+        anchorOnFirst = false;
+        lastSeq = Math.max(lastSeq, entry.seq - 1);
+      }
+      if (entry.seq <= lastSeq) continue;
       if (entry.seq > lastSeq + 1) await fillGap(path, entry.seq, () => lastSeq, emit);
       emit(entry);
     }
@@ -57,8 +66,8 @@ export async function followJournal(
   let cursor: Cursor | undefined;
   if (opts.fromStart === true) {
     cursor = await openCursor(path, false);
-    // "From the start of the live file": older files are history the caller did not ask for.
-    if (cursor !== undefined) lastSeq = Math.max(lastSeq, ((await firstSeqOf(path)) ?? 1) - 1);
+    // Older files are history the caller did not ask for.
+    anchorOnFirst = cursor !== undefined;
   } else {
     cursor = await openCursor(path, true);
     // Everything already written counts as seen; the gap filler never replays it.
@@ -121,15 +130,6 @@ async function fillGap(
     }
     for (let next = found.get(lastSeq() + 1); next !== undefined; next = found.get(lastSeq() + 1)) emit(next);
   }
-}
-
-async function firstSeqOf(file: string): Promise<number | undefined> {
-  try {
-    for await (const { text } of fileLines(file)) return parseEntry(text)?.seq;
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
-  return undefined;
 }
 
 async function lastSeqOf(file: string): Promise<number | undefined> {
