@@ -87,6 +87,7 @@ export class Copier {
     this.exits = new PendingExits({
       ...{ clock, emit, accounts, gate, book, acted },
       blockedUntil: (name) => deps.accounts.route(name)?.session.rateBudget().blockedUntil,
+      orders: this.orders,
       send: (meta, delta, reason) => this.sendNow(meta, delta, reason),
       backoff: deps.exitBackoff,
     });

@@ -13,6 +13,7 @@ import type {
   OrderResult,
   OrderStatusEvent,
   Side,
+  WorkingOrder,
 } from "../types.js";
 import type { FollowerBook } from "./followerBook.js";
 
@@ -137,13 +138,31 @@ export class OrderTracker {
    * written, then the socket closed or the wait ran out, or let go of by a re-sync before their
    * answer. What they did is only in the snapshot. Taken once, at the follower's re-sync.
    */
-  takeUnanswered(follower: string): Map<string, string> {
+  takeUnanswered(follower: string, working: readonly WorkingOrder[]): Map<string, string> {
     const lines = this.lost.get(follower) ?? new Map<string, string>();
     this.lost.delete(follower);
+    // One still on the broker's book may yet fill: exits keep waiting for it (unheardWorking).
+    for (const w of working) {
+      const contract = w.clOrdId === undefined ? undefined : lines.get(w.clOrdId);
+      if (contract !== undefined && w.clOrdId !== undefined)
+        this.unanswered({ follower, contract }, w.clOrdId);
+    }
     return lines;
   }
 
-  private unanswered(meta: OrderMeta, clOrdId: string): void {
+  /**
+   * Is an order of ours for the line, its answer lost, still on the broker's book? It may yet
+   * fill, so nothing else of ours for the line goes beside it (a second close would open the
+   * other side). Only orders the broker lists as working count: one it placed too late to list
+   * is beyond what mimik can see.
+   */
+  unheardWorking(follower: string, contract: string, working: readonly WorkingOrder[]): boolean {
+    const lines = this.lost.get(follower);
+    if (!lines) return false;
+    return working.some((w) => w.clOrdId !== undefined && lines.get(w.clOrdId) === contract);
+  }
+
+  private unanswered(meta: Pick<OrderMeta, "follower" | "contract">, clOrdId: string): void {
     let lines = this.lost.get(meta.follower);
     if (!lines) {
       lines = new Map();

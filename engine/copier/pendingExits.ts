@@ -3,7 +3,7 @@ import { RECONCILE_REASON } from "../types.js";
 import type { ActedOn } from "./actedOn.js";
 import { backoffGrew, EXIT_BACKOFF, type ExitBackoff, exitDelta, exitRetryDelay } from "./exitRetry.js";
 import type { FollowerBook } from "./followerBook.js";
-import type { OrderMeta } from "./orderTracker.js";
+import type { OrderMeta, OrderTracker } from "./orderTracker.js";
 import type { CopierAccounts, FollowerGate } from "./ports.js";
 
 /** One exit that failed and is tried again until the follower is where the rule says. */
@@ -36,6 +36,7 @@ export interface PendingExitsDeps {
   acted: Pick<ActedOn, "set" | "revert">;
   /** Until when the follower's broker asked us to wait (a penalty, a 429 lockout), if it did. */
   blockedUntil(follower: string): EpochMs | undefined;
+  orders: Pick<OrderTracker, "unheardWorking">;
   /** Write one exit order now, with its story as events; false when it could not go. */
   send(meta: OrderMeta, delta: number, reason: string): boolean;
   /** The backoff (default 1 s … 30 s). */
@@ -85,11 +86,12 @@ export class PendingExits {
 
   /**
    * Is an exit pending for the line with one of our orders for it on its way (live in the book:
-   * sent, not yet filled or dead)? Then a copy for the line waits for it.
+   * sent, not yet filled or dead; or its answer lost and the broker still working it)? Then a
+   * copy for the line waits for it.
    */
   sending(follower: string, contract: string): boolean {
     if (this.entries.size === 0 || !this.entries.has(key(follower, contract))) return false;
-    return this.deps.book.inFlight(follower, contract) !== 0;
+    return this.deps.book.inFlight(follower, contract) !== 0 || this.unheardWorking(follower, contract);
   }
 
   /**
@@ -263,6 +265,11 @@ export class PendingExits {
       this.end(e, "done", true);
       return;
     }
+    if (this.unheardWorking(e.follower, e.contract)) {
+      // An earlier try timed out but the broker works it: it may still do this exit. Wait for it.
+      this.waitFor(e, "waiting for our order the broker is still working");
+      return;
+    }
     if (!deps.accounts.route(e.follower) || !deps.accounts.connected(e.follower)) {
       this.failed(this.meta(e), "disconnected", 0);
       return;
@@ -270,6 +277,13 @@ export class PendingExits {
     // A re-sync's correction that waited for our orders in flight goes now (nothing failed yet).
     const reason = e.attempts === 0 ? RECONCILE_REASON : `exit retry ${e.attempts}`;
     if (!deps.send(this.meta(e), delta, reason)) this.end(e, "refused by the order gateway", false);
+  }
+
+  /** An order of ours for the line whose answer was lost is still working at the broker. */
+  private unheardWorking(follower: string, contract: string): boolean {
+    const route = this.deps.accounts.route(follower);
+    if (!route) return false;
+    return this.deps.orders.unheardWorking(follower, contract, route.session.workingOrders(route.accountId));
   }
 
   /** The trader's word ends the tries: the follower left the group, was switched off, is being flattened. */
@@ -319,6 +333,14 @@ export class PendingExits {
         follower: e.follower,
         group: e.group,
       });
+  }
+
+  /** Looks again shortly without counting a try; the trader hears why once. */
+  private waitFor(e: PendingExit, reason: string): void {
+    this.schedule(e, exitRetryDelay(1, 0, this.backoff));
+    if (e.reason === reason) return;
+    e.reason = reason;
+    this.tell(e, true);
   }
 
   private schedule(e: PendingExit, delay: number): void {

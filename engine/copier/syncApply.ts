@@ -46,7 +46,7 @@ export function applySync(event: SyncEvent, parts: SyncParts): void {
       parts.orders.forget(parts.book.resetAccount(follower, positions));
       const pending = parts.exits.resynced(follower);
       const working = parts.accounts.route(follower)?.session.workingOrders(account.id) ?? [];
-      const unanswered = parts.orders.takeUnanswered(follower);
+      const unanswered = parts.orders.takeUnanswered(follower, working);
       parts.reconciler.uncertain(follower, uncertainLines(unanswered, pending, working));
       followersSynced.push(role);
     }

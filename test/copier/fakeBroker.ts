@@ -58,7 +58,7 @@ export function fakeClock(): Clock & {
   };
 }
 
-export type Unheard = "lost" | "working" | "answerLost";
+export type Unheard = "lost" | "working" | "answerLost" | "timedOut";
 
 interface QueuedOrder {
   session: FakeSession;
@@ -84,7 +84,8 @@ export class FakeBroker {
   /**
    * Accounts whose orders go unheard: "lost", accepted and never executed (the rejection that
    * follows never arrives); "working", accepted and left on the broker's book (`working`);
-   * "answerLost", executed while the answer is "Disconnected", after the write.
+   * "answerLost", executed while the answer is "Disconnected", after the write; "timedOut", left
+   * working while the answer is "Timeout" on a live socket (`fillWorking` executes it later).
    */
   readonly unheard = new Map<string, Unheard>();
   readonly working: WorkingOrder[] = [];
@@ -114,6 +115,14 @@ export class FakeBroker {
   /** The trader clicks in Tradovate on an account: a fill (and position) with no clOrdId of ours. */
   trade(accountId: number, contract: string, side: Side, qty: number, orderId?: number): number {
     return this.execute(accountId, contract, side, qty, orderId ?? this.nextOrderId++, undefined);
+  }
+
+  /** The broker gets round to the orders on its book: each fills, with our clOrdId, and leaves it. */
+  fillWorking(): void {
+    for (const o of this.working.splice(0)) {
+      const name = o.contract ?? "";
+      this.execute(o.accountId, name, o.side ?? "Buy", o.qty ?? 0, o.orderId, o.clOrdId);
+    }
   }
 
   pending(): number {
@@ -155,6 +164,13 @@ export class FakeBroker {
         writtenAt: at,
         ackAt: at,
       });
+      await tick();
+      return;
+    }
+    if (unheard === "timedOut") {
+      this.working.push(workingOrder(req, orderId));
+      const at = this.clock.mono();
+      next.resolve({ ok: false, failureReason: "Timeout", writtenAt: at, ackAt: at });
       await tick();
       return;
     }

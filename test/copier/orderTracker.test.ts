@@ -31,11 +31,11 @@ function setup() {
       },
     },
   });
-  const meta = (follower: string, fillId: number): OrderMeta => ({
+  const meta = (follower: string, fillId: number, contract = "ESZ6"): OrderMeta => ({
     group: "g",
     follower,
     fillId,
-    contract: "ESZ6",
+    contract,
     kind: "open",
     side: "Buy",
     startedAt: clock.mono(),
@@ -170,8 +170,31 @@ describe("orders whose answers were lost are kept for the follower's re-sync", (
     t.tracker.send(route, t.meta("A", 5), 1, "c1");
     answer(t, "c1", result);
     await settle();
-    expect([...t.tracker.takeUnanswered("A").keys()]).toEqual(expected);
-    expect([...t.tracker.takeUnanswered("A").keys()]).toEqual([]);
+    expect([...t.tracker.takeUnanswered("A", []).keys()]).toEqual(expected);
+    expect([...t.tracker.takeUnanswered("A", []).keys()]).toEqual([]);
+  });
+
+  it("one the broker still works is kept past the re-sync, and holds its line only", async () => {
+    const t = setup();
+    t.tracker.send(route, t.meta("A", 5), 1, "c1");
+    t.tracker.send(route, t.meta("A", 6, "NQZ6"), 1, "c2");
+    answer(t, "c1", { failureReason: "Timeout", writtenAt: 1 });
+    answer(t, "c2", { failureReason: "Timeout", writtenAt: 1 });
+    await settle();
+    const working = [{ orderId: 7, accountId: 1, contractId: "1", clOrdId: "c1" }];
+    expect(t.tracker.unheardWorking("A", "ESZ6", working)).toBe(true);
+    expect(t.tracker.unheardWorking("A", "NQZ6", working)).toBe(false);
+    expect(t.tracker.unheardWorking("B", "ESZ6", working)).toBe(false);
+    expect(t.tracker.unheardWorking("A", "ESZ6", [])).toBe(false);
+    expect(t.tracker.takeUnanswered("A", working)).toEqual(
+      new Map([
+        ["c1", "ESZ6"],
+        ["c2", "NQZ6"],
+      ]),
+    );
+    expect(t.tracker.unheardWorking("A", "ESZ6", working)).toBe(true);
+    expect(t.tracker.takeUnanswered("A", [])).toEqual(new Map([["c1", "ESZ6"]]));
+    expect(t.tracker.unheardWorking("A", "ESZ6", working)).toBe(false);
   });
 
   it("live orders a snapshot lets go of, per follower; answered ones are not", async () => {
@@ -183,7 +206,7 @@ describe("orders whose answers were lost are kept for the follower's re-sync", (
     t.tracker.followerFill("A", t.fill("c2", 9));
     await settle();
     t.tracker.forget(t.book.resetAccount("A", []));
-    expect(t.tracker.takeUnanswered("A")).toEqual(new Map([["c1", "ESZ6"]]));
-    expect(t.tracker.takeUnanswered("B")).toEqual(new Map());
+    expect(t.tracker.takeUnanswered("A", [])).toEqual(new Map([["c1", "ESZ6"]]));
+    expect(t.tracker.takeUnanswered("B", [])).toEqual(new Map());
   });
 });

@@ -258,6 +258,55 @@ describe("failed exits are retried until done", () => {
     expect(w.broker.placed.filter((p) => p.accountName === "A")).toHaveLength(5);
   });
 
+  it("an exit timed out on a live socket and left working at the broker: no second close while it works", async () => {
+    const w = world([group({ followers: [{ account: "A" }] })]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.broker.unheard.set("A", "timedOut");
+    w.trade("L", "ESZ6", "Sell", 2);
+    await w.flush();
+    w.broker.unheard.delete("A");
+    const placed = w.broker.placed.length;
+    w.clock.run(60_000);
+    await w.flush();
+    expect(w.broker.placed).toHaveLength(placed);
+    expect(pendingOf(w, "A").at(-1)).toEqual(expect.objectContaining({ pending: true, has: 2, goal: 0 }));
+    // The leader opens again meanwhile: skipped like any copy while the line's exit is on its way.
+    w.trade("L", "ESZ6", "Buy", 1);
+    await w.flush();
+    expect(w.copies({ follower: "A" }).at(-1)).toEqual(
+      expect.objectContaining({ outcome: "skipped", reason: SKIP_REASONS.exitPending }),
+    );
+    w.broker.fillWorking();
+    await w.flush();
+    w.clock.run(60_000);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.broker.placed).toHaveLength(placed);
+    expect(pendingOf(w, "A").at(-1)).toEqual(expect.objectContaining({ pending: false, reason: "done" }));
+  });
+
+  it("… and once the broker drops it unfilled, the close is retried", async () => {
+    const w = world([group({ followers: [{ account: "A" }] })]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.broker.unheard.set("A", "timedOut");
+    w.trade("L", "ESZ6", "Sell", 2);
+    await w.flush();
+    w.broker.unheard.delete("A");
+    w.clock.run(5_000);
+    await w.flush();
+    w.broker.working.splice(0);
+    w.clock.run(5_000);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.broker.placed.filter((p) => p.accountName === "A").map((p) => [p.action, p.qty])).toEqual([
+      ["Buy", 2],
+      ["Sell", 2],
+      ["Sell", 2],
+    ]);
+  });
+
   it("openings are never retried", async () => {
     const w = world([group()]);
     w.broker.rejecting.add("A");
