@@ -91,6 +91,14 @@ export class PendingExits {
    */
   sending(follower: string, contract: string): boolean {
     if (this.entries.size === 0 || !this.entries.has(key(follower, contract))) return false;
+    return this.onItsWay(follower, contract);
+  }
+
+  /**
+   * Is one of our orders for the line on its way: live in the book, or its answer lost while the
+   * broker still works it? Then no exit may go beside it.
+   */
+  onItsWay(follower: string, contract: string): boolean {
     return this.deps.book.inFlight(follower, contract) !== 0 || this.unheardWorking(follower, contract);
   }
 

@@ -19,7 +19,7 @@ export interface ReconcilerDeps {
   leaders: Pick<LeaderBook, "held" | "known" | "isSynced">;
   book: Pick<FollowerBook, "position" | "isSynced" | "full" | "inFlight">;
   /** Takes over an exit that must wait for our orders still on their way. */
-  exits: Pick<PendingExits, "hold" | "has">;
+  exits: Pick<PendingExits, "hold" | "has" | "onItsWay">;
   acted: Pick<ActedOn, "seed" | "get" | "set" | "contracts">;
   /** Write one order (not flushed yet); false when the gateway refused it. */
   send(route: AccountRoute, meta: OrderMeta, delta: number, clOrdId: string): boolean;
@@ -120,12 +120,9 @@ export class Reconciler {
             deps.acted.set(name, leaderContract, after);
           continue;
         }
-        if (
-          step.opening === 0 &&
-          (deps.book.inFlight(name, contract) !== 0 || deps.exits.has(name, contract))
-        ) {
-          // What it holds is not settled (an opening on its way may yet fail), or an exit of the
-          // line is already pending: never sell what it may not hold, never two exits at once; the
+        if (step.opening === 0 && (deps.exits.onItsWay(name, contract) || deps.exits.has(name, contract))) {
+          // What it holds is not settled (an order on its way may yet fill or fail), or an exit of
+          // the line is already pending: never sell what it may not hold, never two at once; the
           // pending exit takes this goal and sends the difference once those orders are answered.
           fillId ??= this.headerId();
           const held = this.meta(group.name, name, fillId, contract, step, leaderContract, before, after);

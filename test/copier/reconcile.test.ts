@@ -286,6 +286,29 @@ describe("failed exits are retried until done", () => {
     expect(pendingOf(w, "A").at(-1)).toEqual(expect.objectContaining({ pending: false, reason: "done" }));
   });
 
+  it("… and a re-sync meanwhile sends no close beside it either", async () => {
+    const w = world([group({ followers: [{ account: "A" }] })]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.broker.unheard.set("A", "timedOut");
+    w.trade("L", "ESZ6", "Sell", 2);
+    await w.flush();
+    w.broker.unheard.delete("A");
+    const placed = w.broker.placed.length;
+    dropA(w);
+    backA(w);
+    await w.flush();
+    w.clock.run(10_000);
+    await w.flush();
+    expect(w.broker.placed).toHaveLength(placed);
+    w.broker.fillWorking();
+    await w.flush();
+    w.clock.run(10_000);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.broker.placed).toHaveLength(placed);
+  });
+
   it("… and once the broker drops it unfilled, the close is retried", async () => {
     const w = world([group({ followers: [{ account: "A" }] })]);
     w.trade("L", "ESZ6", "Buy", 2);
