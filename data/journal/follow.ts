@@ -3,7 +3,7 @@ import { StringDecoder } from "node:string_decoder";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { JournalEntry } from "./entry.js";
 import { parseEntry } from "./entry.js";
-import { fileLines, readTail } from "./lines.js";
+import { fileLines, readTail, tailOf } from "./lines.js";
 import { isNotFound, journalFiles, rotatedJournalPath } from "./paths.js";
 import { type JournalFilter, matchesFilter } from "./reader.js";
 
@@ -43,7 +43,8 @@ export async function followJournal(
   let lastSeq = opts.afterSeq ?? 0;
   // "From the start of the live file" is anchored on the first line read through the opened
   // handle: asking the path for its first line could read a newer file if the writer rotated
-  // between the two, and skip the lines the handle still holds.
+  // between the two, and skip the lines the handle still holds. Tail mode anchors the same way
+  // when the live file was empty.
   let anchorOnFirst = false;
   const emit = (entry: JournalEntry): void => {
     lastSeq = entry.seq;
@@ -70,11 +71,17 @@ export async function followJournal(
     anchorOnFirst = cursor !== undefined;
   } else {
     cursor = await openCursor(path, true);
-    // Everything already written counts as seen; the gap filler never replays it.
-    lastSeq = Math.max(
-      lastSeq,
-      (await lastSeqOf(path)) ?? (await lastSeqOf(rotatedJournalPath(path, 1))) ?? 0,
-    );
+    // Everything already written counts as seen; the gap filler never replays it. Read through
+    // the opened handle for the same reason as above: lines added to it after the open are new.
+    if (cursor === undefined)
+      lastSeq = Math.max(lastSeq, (await lastSeqOf(rotatedJournalPath(path, 1))) ?? 0);
+    else {
+      const { lastLine } = await tailOf(cursor.handle, cursor.offset);
+      const last = lastLine === undefined ? undefined : parseEntry(lastLine)?.seq;
+      // An empty live file: all before it is rotated, and its first line is the first new one.
+      if (last === undefined) anchorOnFirst = true;
+      else lastSeq = Math.max(lastSeq, last);
+    }
   }
   try {
     while (!opts.signal.aborted) {

@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
+import { type FileHandle, open } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
 
 export interface FileLine {
@@ -47,30 +47,34 @@ export interface FileTail {
 export async function readTail(file: string): Promise<FileTail> {
   const handle = await open(file, "r");
   try {
-    const { size } = await handle.stat();
-    let window = 64 * 1024;
-    for (;;) {
-      const start = Math.max(0, size - window);
-      const buffer = Buffer.alloc(size - start);
-      await handle.read(buffer, 0, buffer.length, start);
-      const lastNl = buffer.lastIndexOf(0x0a);
-      if (lastNl === -1) {
-        if (start === 0) return { lastLine: undefined, tornBytes: size, size };
-        window *= 4;
-        continue;
-      }
-      const tornBytes = buffer.length - lastNl - 1;
-      // lastIndexOf with a negative offset counts from the end, so guard the first byte.
-      const prevNl = lastNl === 0 ? -1 : buffer.lastIndexOf(0x0a, lastNl - 1);
-      if (prevNl === -1 && start > 0) {
-        window *= 4;
-        continue;
-      }
-      const lastLine = buffer.subarray(prevNl + 1, lastNl).toString("utf8");
-      return { lastLine, tornBytes, size };
-    }
+    return await tailOf(handle, (await handle.stat()).size);
   } finally {
     await handle.close();
+  }
+}
+
+/** `readTail` of an open file's first `size` bytes (the file as it was when its size was read). */
+export async function tailOf(handle: FileHandle, size: number): Promise<FileTail> {
+  let window = 64 * 1024;
+  for (;;) {
+    const start = Math.max(0, size - window);
+    const buffer = Buffer.alloc(size - start);
+    await handle.read(buffer, 0, buffer.length, start);
+    const lastNl = buffer.lastIndexOf(0x0a);
+    if (lastNl === -1) {
+      if (start === 0) return { lastLine: undefined, tornBytes: size, size };
+      window *= 4;
+      continue;
+    }
+    const tornBytes = buffer.length - lastNl - 1;
+    // lastIndexOf with a negative offset counts from the end, so guard the first byte.
+    const prevNl = lastNl === 0 ? -1 : buffer.lastIndexOf(0x0a, lastNl - 1);
+    if (prevNl === -1 && start > 0) {
+      window *= 4;
+      continue;
+    }
+    const lastLine = buffer.subarray(prevNl + 1, lastNl).toString("utf8");
+    return { lastLine, tornBytes, size };
   }
 }
 

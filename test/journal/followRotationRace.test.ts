@@ -28,7 +28,10 @@ afterEach(async () => {
   await cleanup?.();
 });
 
-it("reads the lines of a file rotated right after it opened it, from the start", async () => {
+it.each([
+  ["from the start", true, [1, 2, 3, 4, 5, 6]],
+  ["from its end", false, [2, 3, 4, 5, 6]],
+] as const)("reads a file rotated right after it opened it, %s", async (_, fromStart, expected) => {
   let dir: string;
   ({ dir, cleanup } = await tempDir());
   const path = join(dir, "j.jsonl");
@@ -42,16 +45,12 @@ it("reads the lines of a file rotated right after it opened it, from the start",
   };
   const controller = new AbortController();
   const seen: JournalEntry[] = [];
-  const done = followJournal(path, (e) => seen.push(e), {
-    signal: controller.signal,
-    pollMs: 10,
-    fromStart: true,
-  });
-  await waitFor(() => seen.length >= 6).catch(() => {
+  const done = followJournal(path, (e) => seen.push(e), { signal: controller.signal, pollMs: 10, fromStart });
+  await waitFor(() => seen.length >= expected.length).catch(() => {
     throw new Error(`saw ${JSON.stringify(seen.map((e) => e.seq))}`);
   });
   expect(hook.afterOpen).toBeUndefined();
-  expect(seen.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+  expect(seen.map((e) => e.seq)).toEqual(expected);
   controller.abort();
   await done;
   await w.close();
