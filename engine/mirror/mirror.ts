@@ -281,6 +281,10 @@ export class Mirror {
       if (a.kind === "cancel") this.sender.cancel(t, a.order, a.reason);
       else if (a.kind === "modify") this.sender.modify(t, a.order, a.leg, a.exit, a.reason);
       else if (mayPlace) this.sender.place(t, a.set);
+      // Placing again could make it twice: the trader sees why it waits.
+      else
+        for (const leg of a.set.legs)
+          scene.skips.push({ leaderOrderId: leg.leaderId, contract: lc, reason: MIRROR_REASONS.answerLost });
     }
     for (const s of desired.skips)
       scene.skips.push({ leaderOrderId: s.leaderId, contract: lc, reason: s.reason });

@@ -20,6 +20,7 @@ export const MIRROR_REASONS = {
   legWithoutPosition: "an exit of the leader's with no position to close: never mirrored as an opening",
   roundsToZero: "rounds to zero",
   modeOff: "the group does not mirror working orders",
+  answerLost: "waiting for the follower's next snapshot: an earlier placement's answer was lost",
   notMirroredType: (type: string) => `${type} orders are not mirrored`,
   rejected: (why: string) => `rejected: ${why}`,
 } as const;

@@ -6,6 +6,7 @@
  * events carry the leader order and the reason.
  */
 import { describe, expect, it } from "vitest";
+import { MIRROR_REASONS } from "../../engine/mirror/reasons.js";
 import type { MirrorEvent, PlaceOcoRequest, PlaceOrderRequest } from "../../engine/types.js";
 import { mirrorWorld } from "./fakeVenue.js";
 
@@ -110,11 +111,18 @@ describe("mirror coordinator", () => {
       { failureReason: "Timeout", failureText: "no answer", writtenAt: 1 },
       { failureReason: "Timeout", writtenAt: 1 },
     );
-    await protectedLong(w);
+    const { stop, target } = await protectedLong(w);
     expect(w.venue.sent.filter((s) => s.kind === "oco")).toHaveLength(2);
     w.venue.setPosition(F1, "ESZ6", 2); // anything that makes the mirror look again
     await w.settle();
     expect(w.venue.sent.filter((s) => s.kind === "oco")).toHaveLength(2);
+    const why = MIRROR_REASONS.answerLost;
+    expect(w.events.filter((e) => e.type === "workingOrders" && e.account === "F1").at(-1)).toMatchObject({
+      notMirrored: [
+        { leaderOrderId: stop, reason: why },
+        { leaderOrderId: target, reason: why },
+      ],
+    });
     w.venue.emit({
       type: "sync",
       connection: "fake",
