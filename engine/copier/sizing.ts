@@ -98,6 +98,17 @@ export function expectedPosition(sizing: Sizing, leader: number, cap: number | u
   return Math.sign(raw) * Math.min(Math.abs(raw), cap);
 }
 
+/**
+ * Does what the follower holds agree with its rule, given what `expectedPosition` says (OUT OF SYNC
+ * when not)? A multiplier follower holds exactly that. A fixed one holds N for each leader order
+ * that opened or added, less what each reduce took: its size depends on how the leader built the
+ * position (two orders of 1 give 2N, one of 2 gives N), so only its side can be judged.
+ */
+export function agreesWithRule(sizing: Sizing, has: number, expects: number): boolean {
+  if (sizing.mode === "multiplier") return has === expects;
+  return Math.sign(has) === Math.sign(expects);
+}
+
 /** An order of `delta` only reduces what the follower holds (never crosses zero): an exit. */
 export function reduces(has: number, delta: number): boolean {
   return Math.sign(delta) === -Math.sign(has) && Math.abs(delta) <= Math.abs(has);

@@ -4,7 +4,7 @@ import { mapContract } from "../symbols.js";
 import type { Clock, EngineEvent, SyncStatusEvent } from "../types.js";
 import { DEFAULT_MAX_CONTRACTS } from "../types.js";
 import { whitelisted } from "./gates.js";
-import { expectedPosition } from "./sizing.js";
+import { agreesWithRule, expectedPosition } from "./sizing.js";
 
 export interface SyncWatchDeps {
   clock: Clock;
@@ -48,7 +48,7 @@ export class SyncWatch {
         contract,
         has,
         expects,
-        inSync: has === expects,
+        inSync: agreesWithRule(follower.sizing, has, expects),
       });
     }
     return lines;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Sizing } from "../../data/schema.js";
 import {
+  agreesWithRule,
   capOpening,
   expectedPosition,
   multiplierDelta,
@@ -186,5 +187,24 @@ describe("expectedPosition (what OUT OF SYNC compares with)", () => {
     [{ mode: "multiplier", value: 0.1 } as const, 3, undefined, 1],
   ])("%o with leader %i, cap %s → %i", (sizing, leader, cap, expected) => {
     expect(expectedPosition(sizing, leader, cap)).toBe(expected);
+  });
+});
+
+describe("agreesWithRule: in sync, or OUT OF SYNC", () => {
+  const half = { mode: "multiplier", value: 0.5 } as const;
+  const two = { mode: "fixed", contracts: 2 } as const;
+  it.each([
+    ["multiplier: exactly what the rule gives", half, 3, 3, true],
+    ["multiplier: one more is out of sync", half, 4, 3, false],
+    ["multiplier: flat with the leader flat", half, 0, 0, true],
+    ["fixed: N from one leader order", two, 2, 2, true],
+    ["fixed: 2N from two leader orders", two, 4, 2, true],
+    ["fixed: what a reduce left", two, 1, 2, true],
+    ["fixed: flat with the leader long", two, 0, 2, false],
+    ["fixed: on the other side", two, -2, 2, false],
+    ["fixed: holding with the leader flat", two, 2, 0, false],
+    ["fixed: flat with the leader flat", two, 0, 0, true],
+  ] as const)("%s", (_, sizing, has, expects, agrees) => {
+    expect(agreesWithRule(sizing, has, expects)).toBe(agrees);
   });
 });

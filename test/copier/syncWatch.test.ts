@@ -58,6 +58,20 @@ describe("SyncWatch: what the follower has against what the rule expects from it
       [["MESZ6", 1]],
       [["MESZ6", 1, 1, true]],
     ],
+    [
+      "fixed 2 holding +4 (two leader orders): in sync",
+      { sizing: { mode: "fixed", contracts: 2 } },
+      [["ESZ6", 3]],
+      [["ESZ6", 4]],
+      [["ESZ6", 4, 2, true]],
+    ],
+    [
+      "fixed 2 flat with the leader long: out of sync",
+      { sizing: { mode: "fixed", contracts: 2 } },
+      [["ESZ6", 3]],
+      [],
+      [["ESZ6", 0, 2, false]],
+    ],
     ["flat on both sides: no line", {}, [["ESZ6", 0]], [], []],
   ] as const)("%s", (_, follower, leader, has, expected) => {
     const t = setup(follower as Partial<FollowerSpec>);
