@@ -109,6 +109,24 @@ function checkArgs(argv: readonly string[], flags: FlagSpec, where: string, maxI
     }
     positional.push(arg);
   }
-  if (positional.length > maxInput)
-    throw new UserError(`${where}: unexpected argument "${positional[maxInput]}" (${helpHint})`, 2);
+  if (positional.length > maxInput) {
+    const stray = positional[maxInput]!;
+    throw new UserError(
+      `${where}: unexpected argument "${stray}"${nameHint(flags, argv, stray)} (${helpHint})`,
+      2,
+    );
+  }
 }
+
+/** `mimik lock DEMO2001` is a natural slip: say which flag takes the name. */
+function nameHint(flags: FlagSpec, argv: readonly string[], stray: string): string {
+  const value = /^[\w.-]+$/.test(stray) ? stray : `"${stray}"`;
+  const unused = NAME_FLAGS.filter(
+    (name) =>
+      flags[name]?.type === "string" && !argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`)),
+  );
+  if (unused.length === 0) return "";
+  return `; to name one, give ${unused.map((name) => `--${name} ${value}`).join(" or ")}`;
+}
+
+const NAME_FLAGS = ["follower", "group"] as const;

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UserError } from "../../data/userError.js";
 import type { Command, CommandContext } from "../../src/cli/command.js";
-import { parseFlags } from "../../src/cli/flags.js";
+import { type FlagSpec, parseFlags } from "../../src/cli/flags.js";
 import { main } from "../../src/cli/main.js";
 import { tempDir, validRaw } from "../data/fixtures.js";
 import { fakeContext } from "./streams.js";
@@ -91,6 +91,24 @@ describe("main: dispatch, help and exit codes", () => {
     expect(await main(argv, ctx, table)).toBe(2);
     expect(stderr.text).toMatch(message);
     expect(stderr.text).not.toMatch(/\n\s+at /);
+  });
+
+  it.each([
+    [
+      ["DEMO2001"],
+      { follower: { type: "string" } },
+      'unexpected argument "DEMO2001"; to name one, give --follower DEMO2001',
+    ],
+    [
+      ["No Such"],
+      { group: { type: "string" } },
+      'unexpected argument "No Such"; to name one, give --group "No Such"',
+    ],
+    [["X"], { follower: { type: "string" }, group: { type: "string" } }, "give --follower X or --group X"],
+    [["--follower", "A", "B"], { follower: { type: "string" } }, 'unexpected argument "B" (see'],
+  ] as const)("a bare name %j: says which flag takes it", (argv, flags, message) => {
+    const { ctx } = fakeContext({ argv: [...argv] });
+    expect(() => parseFlags(ctx as CommandContext, flags as FlagSpec, { command: "lock" })).toThrow(message);
   });
 
   it("accepts --no-<switch> and --flag=value", async () => {
