@@ -76,6 +76,8 @@ export const REFUSALS = {
   wouldOpen: "would open",
   /** The follower's broker has left too many of our orders unanswered to send more. */
   ordersBacklog: "too many orders in flight",
+  /** An order of ours whose answer was lost is still working at the broker: it may yet fill. */
+  answerLost: "an order whose answer was lost is still working at the broker for",
   invalid: "invalid",
   /** Issue 16: a shadow follower is decided for, never sent anything. */
   shadow: "a shadow follower: nothing is sent to it",

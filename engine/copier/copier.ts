@@ -187,7 +187,8 @@ export class Copier {
     return manualResync(name, {
       ...this.deps,
       book: this.book,
-      orders: { send: (route, meta, delta, clOrdId) => this.send(route, meta, delta, clOrdId) },
+      orders: this.orders,
+      send: (route, meta, delta, clOrdId) => this.send(route, meta, delta, clOrdId),
       watch: this.watch,
       nextSeq: () => ++this.seq,
     });

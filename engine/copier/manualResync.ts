@@ -11,7 +11,9 @@ import type { SyncWatch } from "./syncWatch.js";
 
 export interface ManualResyncDeps extends Pick<CopierDeps, "accounts" | "clock" | "emit" | "gate"> {
   book: Pick<FollowerBook, "full">;
-  orders: Pick<OrderTracker, "send">;
+  orders: Pick<OrderTracker, "unheardWorking">;
+  /** Every order the copier writes leaves by its one door (cancel before close). */
+  send: OrderTracker["send"];
   watch: Pick<SyncWatch, "lines">;
   /** A number for the clOrdId, new at each call. */
   nextSeq(): number;
@@ -33,6 +35,13 @@ export async function manualResync(name: string, deps: ManualResyncDeps): Promis
   const lines = deps.watch.lines(group, follower);
   if (lines.every((line) => line.inSync)) return { target: name, status: "in sync" };
   if (deps.book.full(name)) return { target: name, status: "refused", reason: REFUSALS.ordersBacklog };
+  // Its answer was lost, so the position does not count it: a fix beside it could make it twice.
+  const working = route.session.workingOrders(route.accountId);
+  const unheard = lines.filter((l) => !l.inSync && deps.orders.unheardWorking(name, l.contract, working));
+  if (unheard.length > 0) {
+    const reason = `${REFUSALS.answerLost} ${unheard.map((l) => l.contract).join(", ")}`;
+    return { target: name, status: "refused", reason };
+  }
   const risk = deps.gate(name);
   const plan = planResync(lines, risk.state === "ACTIVE" && !risk.brokerLocked && risk.window === undefined);
   const sent: Array<Promise<OrderResult>> = [];
@@ -50,7 +59,7 @@ export async function manualResync(name: string, deps: ManualResyncDeps): Promis
       startedAt,
       exit,
     };
-    const result = deps.orders.send(route, meta, delta, clOrdId);
+    const result = deps.send(route, meta, delta, clOrdId);
     if (!result) continue;
     sent.push(result);
     deps.emit(sentEvent(deps.clock, meta, delta, clOrdId, COPY_REASONS.resync));

@@ -486,6 +486,27 @@ describe("reconnects: nothing replayed, differences shown, resync on request", (
     expect(await w.copier.resync("A")).toEqual({ target: "A", status: "in sync" });
   });
 
+  it("resync refuses a line with a close whose answer timed out while the broker still works it", async () => {
+    const w = world([{ name: "g", leader: "L", followers: [{ account: "A" }] }]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.broker.unheard.set("A", "timedOut");
+    w.trade("L", "ESZ6", "Sell", 2);
+    await w.flush();
+    w.broker.unheard.delete("A");
+    w.session("A").sync(false);
+    await w.flush();
+    const placed = w.broker.placed.length;
+    expect(await w.copier.resync("A")).toEqual(
+      expect.objectContaining({ status: "refused", reason: `${REFUSALS.answerLost} ESZ6` }),
+    );
+    expect(w.broker.placed).toHaveLength(placed);
+    w.broker.fillWorking();
+    await w.flush();
+    expect(await w.copier.resync("A")).toEqual({ target: "A", status: "in sync" });
+    expect(w.position("A", "ESZ6")).toBe(0);
+  });
+
   it("resync refuses to open for a locked follower and to reach a disconnected one", async () => {
     const w = world([{ name: "g", leader: "L", followers: [{ account: "A" }] }]);
     w.down.add("A");
