@@ -5,7 +5,7 @@ import { MAX_LIVE_ORDERS } from "../../engine/copier/followerBook.js";
 import { REFUSALS } from "../../engine/outcome.js";
 import type { FillEvent } from "../../engine/types.js";
 import { DEFAULT_MAX_CONTRACTS, SKIP_REASONS } from "../../engine/types.js";
-import { world } from "./harness.js";
+import { timedOutClose, world } from "./harness.js";
 
 const half = { mode: "multiplier", value: 0.5 } as const;
 
@@ -487,16 +487,9 @@ describe("reconnects: nothing replayed, differences shown, resync on request", (
   });
 
   it("resync refuses a line with a close whose answer timed out while the broker still works it", async () => {
-    const w = world([{ name: "g", leader: "L", followers: [{ account: "A" }] }]);
-    w.trade("L", "ESZ6", "Buy", 2);
-    await w.flush();
-    w.broker.unheard.set("A", "timedOut");
-    w.trade("L", "ESZ6", "Sell", 2);
-    await w.flush();
-    w.broker.unheard.delete("A");
+    const { w, placed } = await timedOutClose();
     w.session("A").sync(false);
     await w.flush();
-    const placed = w.broker.placed.length;
     expect(await w.copier.resync("A")).toEqual(
       expect.objectContaining({ status: "refused", reason: `${REFUSALS.answerLost} ESZ6` }),
     );

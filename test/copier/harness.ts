@@ -210,3 +210,18 @@ export function world(groups: GroupSpec[]) {
     },
   };
 }
+
+/**
+ * A follows L (×1) into +2 ESZ6; then L closes while A's close times out on a live socket and
+ * stays working at the broker (`broker.fillWorking()` fills it later). `placed`: the orders by then.
+ */
+export async function timedOutClose() {
+  const w = world([{ name: "g", leader: "L", followers: [{ account: "A" }] }]);
+  w.trade("L", "ESZ6", "Buy", 2);
+  await w.flush();
+  w.broker.unheard.set("A", "timedOut");
+  w.trade("L", "ESZ6", "Sell", 2);
+  await w.flush();
+  w.broker.unheard.delete("A");
+  return { w, placed: w.broker.placed.length };
+}

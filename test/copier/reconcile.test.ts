@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ExitPendingEvent, ResyncEvent } from "../../engine/types.js";
 import { RECONCILE_REASON, SKIP_REASONS } from "../../engine/types.js";
 import type { Unheard } from "./fakeBroker.js";
-import { type GroupSpec, world } from "./harness.js";
+import { type GroupSpec, timedOutClose, world } from "./harness.js";
 
 /**
  * Issue 18 rule 2 through the copier and the fake broker: at every re-sync the leader's position
@@ -259,14 +259,7 @@ describe("failed exits are retried until done", () => {
   });
 
   it("an exit timed out on a live socket and left working at the broker: no second close while it works", async () => {
-    const w = world([group({ followers: [{ account: "A" }] })]);
-    w.trade("L", "ESZ6", "Buy", 2);
-    await w.flush();
-    w.broker.unheard.set("A", "timedOut");
-    w.trade("L", "ESZ6", "Sell", 2);
-    await w.flush();
-    w.broker.unheard.delete("A");
-    const placed = w.broker.placed.length;
+    const { w, placed } = await timedOutClose();
     w.clock.run(60_000);
     await w.flush();
     expect(w.broker.placed).toHaveLength(placed);
@@ -287,14 +280,7 @@ describe("failed exits are retried until done", () => {
   });
 
   it("… and a re-sync meanwhile sends no close beside it either", async () => {
-    const w = world([group({ followers: [{ account: "A" }] })]);
-    w.trade("L", "ESZ6", "Buy", 2);
-    await w.flush();
-    w.broker.unheard.set("A", "timedOut");
-    w.trade("L", "ESZ6", "Sell", 2);
-    await w.flush();
-    w.broker.unheard.delete("A");
-    const placed = w.broker.placed.length;
+    const { w, placed } = await timedOutClose();
     dropA(w);
     backA(w);
     await w.flush();
@@ -310,13 +296,7 @@ describe("failed exits are retried until done", () => {
   });
 
   it("… and once the broker drops it unfilled, the close is retried", async () => {
-    const w = world([group({ followers: [{ account: "A" }] })]);
-    w.trade("L", "ESZ6", "Buy", 2);
-    await w.flush();
-    w.broker.unheard.set("A", "timedOut");
-    w.trade("L", "ESZ6", "Sell", 2);
-    await w.flush();
-    w.broker.unheard.delete("A");
+    const { w } = await timedOutClose();
     w.clock.run(5_000);
     await w.flush();
     w.broker.working.splice(0);
