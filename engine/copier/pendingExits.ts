@@ -275,7 +275,7 @@ export class PendingExits {
     }
     if (this.unheardWorking(e.follower, e.contract)) {
       // An earlier try timed out but the broker works it: it may still do this exit. Wait for it.
-      this.waitFor(e, "waiting for our order the broker is still working");
+      this.waitFor(e, "its earlier order, answer lost, is still working at the broker");
       return;
     }
     if (!deps.accounts.route(e.follower) || !deps.accounts.connected(e.follower)) {

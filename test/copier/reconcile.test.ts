@@ -263,7 +263,16 @@ describe("failed exits are retried until done", () => {
     w.clock.run(60_000);
     await w.flush();
     expect(w.broker.placed).toHaveLength(placed);
-    expect(pendingOf(w, "A").at(-1)).toEqual(expect.objectContaining({ pending: true, has: 2, goal: 0 }));
+    expect(pendingOf(w, "A").at(-1)).toEqual(
+      expect.objectContaining({
+        pending: true,
+        has: 2,
+        goal: 0,
+        reason: "its earlier order, answer lost, is still working at the broker",
+      }),
+    );
+    // Said once, not at each look.
+    expect(pendingOf(w, "A").filter((e) => e.reason.includes("answer lost"))).toHaveLength(1);
     // The leader opens again meanwhile: skipped like any copy while the line's exit is on its way.
     w.trade("L", "ESZ6", "Buy", 1);
     await w.flush();
