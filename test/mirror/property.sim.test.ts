@@ -7,11 +7,13 @@
  * - once the leader has no working order left, a flat follower has none either;
  * - nothing was ever placed on the leader by mimik.
  *
- * Seeded, so a failure names the seed and the step to replay.
+ * Seeded, so a failure names the seed and the step to replay: MIRROR_SEED=N replays one,
+ * MIRROR_SEEDS=N runs N (random ones past the fixed pair CI runs).
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { Group } from "../../data/schema.js";
 import { eventually, type Rig } from "../support/rig.js";
+import { seedsFromEnv } from "../support/seeds.js";
 import {
   automatedOnLeader,
   exitsBeyondPosition,
@@ -197,7 +199,7 @@ const MODES: Array<[string, Partial<Group>]> = [
 
 describe("mirror property: random leader order sequences", () => {
   for (const [mode, group] of MODES) {
-    for (const seed of [11, 29]) {
+    for (const seed of seedsFromEnv(process.env, "MIRROR", [11, 29])) {
       it(`${mode}, seed ${seed}: exits never beyond a position, nothing works for a flat follower once the leader's orders are gone, the leader untouched`, async () => {
         rig = await mirrorRig(group);
         const rnd = seeded(seed);

@@ -99,23 +99,3 @@ export function onlyFaults(steps: Step[], env: NodeJS.ProcessEnv): Step[] {
   if (!only) return steps;
   return steps.filter((s) => s.kind === "trade" || only.includes(s.kind));
 }
-
-/** Seeds for this run: RESILIENCE_SEED (one), RESILIENCE_SEEDS (count; random ones past the fixed set), else the fixed set. */
-export function seedsFromEnv(env: NodeJS.ProcessEnv): number[] {
-  const fixed = [1, 2, 3, 4, 5, 6];
-  if (env.RESILIENCE_SEED !== undefined) {
-    const seed = Number(env.RESILIENCE_SEED);
-    if (!Number.isInteger(seed))
-      throw new Error(`RESILIENCE_SEED must be an integer (got "${env.RESILIENCE_SEED}")`);
-    return [seed];
-  }
-  if (env.RESILIENCE_SEEDS !== undefined) {
-    const count = Number(env.RESILIENCE_SEEDS);
-    if (!Number.isInteger(count) || count < 1)
-      throw new Error(`RESILIENCE_SEEDS must be a positive integer (got "${env.RESILIENCE_SEEDS}")`);
-    if (count <= fixed.length) return fixed.slice(0, count);
-    const base = Date.now() % 1_000_000;
-    return [...fixed, ...Array.from({ length: count - fixed.length }, (_, i) => base * 100 + i)];
-  }
-  return fixed;
-}

@@ -2,15 +2,16 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { seedsFromEnv } from "../support/seeds.js";
 import { corruptFiles } from "./corrupt.js";
-import { type FaultKind, seedsFromEnv } from "./plan.js";
+import type { FaultKind } from "./plan.js";
 import { runSeed } from "./runSeed.js";
 
 /**
  * design.md §4 and §10 under fire. Seeds: RESILIENCE_SEED=N (one), RESILIENCE_SEEDS=N (count),
  * else a fixed set. A failing seed prints its plan's report; rerun it alone with RESILIENCE_SEED.
  */
-const seeds = seedsFromEnv(process.env);
+const seeds = seedsFromEnv(process.env, "RESILIENCE", [1, 2, 3, 4, 5, 6]);
 const injected: Partial<Record<FaultKind | "corruptFile", number>> = {};
 let survived = 0;
 let exact = 0;
