@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { resolveConfigPath, runtimeDir } from "../../data/paths.js";
 import { UserError } from "../../data/userError.js";
 import { succeeded } from "../../engine/index.js";
@@ -10,6 +11,7 @@ import {
 } from "../control/index.js";
 import { outcomeLines } from "../text/outcomes.js";
 import type { CommandContext } from "./command.js";
+import { parseStatus } from "./statusText.js";
 
 /**
  * What the control commands (status, flatten, lock, unlock, pause, resume) share: finding the
@@ -36,6 +38,23 @@ export async function askInstance(
   } catch (error) {
     if (error instanceof NoInstanceError) throw new NotRunningError(error, configFlag);
     throw error;
+  }
+}
+
+/**
+ * The running demo's journal, when there is no config of one's own: the demo answers on the
+ * default config's socket while that file does not exist, and writes its journal in a scratch
+ * folder only it knows. Undefined otherwise (a config chosen, a real one there, no demo running).
+ */
+export async function runningDemoJournal(ctx: CommandContext): Promise<string | undefined> {
+  const choice = resolveConfigPath({ env: ctx.env, cwd: ctx.cwd });
+  if (choice.source !== "default" || existsSync(choice.path)) return undefined;
+  try {
+    const path = controlSocketPath(choice.path, runtimeDir(ctx.env));
+    const status = parseStatus((await sendControl(path, { cmd: "status" }, { timeoutMs: 2000 })).status);
+    return status?.mode === "DEMO" ? status.journal : undefined;
+  } catch {
+    return undefined;
   }
 }
 

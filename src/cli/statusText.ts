@@ -11,6 +11,7 @@ const optionalNumber = z.number().optional();
 export const statusReportSchema = z.object({
   mode: z.string(),
   pid: z.number().int(),
+  journal: z.string().optional(),
   connections: z.array(
     z.object({
       name: z.string(),
@@ -132,6 +133,7 @@ export function exitPendingText(e: NonNullable<Parsed["exitsPending"]>[number]):
 export function formatStatus(report: Parsed): string[] {
   const lines: string[] = [];
   lines.push(`mimik ${report.mode}, pid ${report.pid}`);
+  if (report.journal !== undefined) lines.push(`journal: ${report.journal}`);
   const connections = report.connections
     .map((c) => `${c.name} (${brokerName(c.broker)}) ${c.state}`)
     .join(", ");

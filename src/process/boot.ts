@@ -257,7 +257,10 @@ async function assemble(parts: Parts): Promise<Running> {
   let control: ControlServer | undefined;
   if (parts.controlFor) {
     const path = controlSocketPath(parts.controlFor, runtimeDir(options.env));
-    control = await startControlServer(path, controlHandler(actions, store.getSnapshot, mode));
+    control = await startControlServer(
+      path,
+      controlHandler(actions, store.getSnapshot, mode, parts.init.journalPath),
+    );
     undo.push(() => control?.close() ?? Promise.resolve());
   }
   let stopping: Promise<void> | undefined;

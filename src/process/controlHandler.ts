@@ -12,11 +12,12 @@ export function controlHandler(
   actions: Actions,
   snapshot: () => EngineSnapshot,
   mode: string,
+  journal?: string,
 ): ControlHandler {
   return async (request) => {
     switch (request.cmd) {
       case "status":
-        return { ok: true, status: statusReport(snapshot(), mode) };
+        return { ok: true, status: statusReport(snapshot(), mode, journal) };
       case "flatten": {
         const results = await actions.flatten(request.target, { waitLockedMs: request.waitLockedMs });
         return { ok: true, results };
@@ -48,6 +49,8 @@ export interface StatusBudget {
 export interface StatusReport {
   mode: string;
   pid: number;
+  /** The journal this instance writes (the demo's is in a scratch folder only it knows). */
+  journal?: string | undefined;
   connections: { name: string; broker: string; state: string; budget?: StatusBudget | undefined }[];
   latency: { p50: number; p99: number; count: number };
   groups: {
@@ -82,10 +85,11 @@ export interface ExitPendingLine {
   nextTryAt?: number | undefined;
 }
 
-export function statusReport(snapshot: EngineSnapshot, mode: string): StatusReport {
+export function statusReport(snapshot: EngineSnapshot, mode: string, journal?: string): StatusReport {
   return {
     mode,
     pid: process.pid,
+    ...(journal === undefined ? {} : { journal }),
     connections: [...snapshot.connections].map(([name, c]) => {
       const b = snapshot.budgets.get(name);
       const budget = b && {

@@ -10,6 +10,7 @@ import { resolveConfigPath } from "../../../data/paths.js";
 import { UserError } from "../../../data/userError.js";
 import { jsonLine, printableLines } from "../../text/terminal.js";
 import type { Command, CommandContext } from "../command.js";
+import { runningDemoJournal } from "../control-commands.js";
 import { parseFlags } from "../flags.js";
 
 /** Entries shown before following, when no --since says how far back to go (like tail -f). */
@@ -65,7 +66,8 @@ Options
                     (<config name>.anchor.json): prints "journal OK: N lines" (exit 0), or
                     the first broken line, or what is wrong with the end (truncated, last
                     line edited, chain rewritten) (exit 1)
-  --config FILE     whose journal (default: MIMIK_CONFIG, then the platform config directory)
+  --config FILE     whose journal (default: MIMIK_CONFIG, then the platform config directory;
+                    with neither and no config file there, the running demo's journal)
 
 Examples
   mimik log --since 2h --follower F1
@@ -91,7 +93,14 @@ async function runLog(ctx: CommandContext, options: LogCommandOptions): Promise<
     { command: "log" },
   );
   const choice = resolveConfigPath({ flag: flags.config, env: ctx.env, cwd: ctx.cwd });
-  const path = configFilesFor(choice.path).journal;
+  let path = configFilesFor(choice.path).journal;
+  if (choice.source === "default" && (await journalFiles(path)).length === 0) {
+    const demo = await runningDemoJournal(ctx);
+    if (demo !== undefined) {
+      ctx.stderr.write(`mimik log: no config at ${choice.path}; reading the running demo's journal\n`);
+      path = demo;
+    }
+  }
 
   if (flags.verify) {
     if (flags.follow || flags.since !== undefined || flags.follower !== undefined || flags.json) {
