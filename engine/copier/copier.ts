@@ -19,10 +19,11 @@ import {
 import { CountedTrades } from "./countedTrades.js";
 import { FillDedupe } from "./fillDedupe.js";
 import { FollowerBook } from "./followerBook.js";
-import { followerDecision } from "./followerDecision.js";
+import { followerDecision, NOT_ACTED } from "./followerDecision.js";
 import { HedgeIndex, hedgeMembers } from "./hedgeIndex.js";
 import { LeaderBook } from "./leaderBook.js";
 import { manualResync } from "./manualResync.js";
+import { MirrorAnswers } from "./mirrorAnswers.js";
 import { type OrderMeta, OrderTracker } from "./orderTracker.js";
 import { PendingExits } from "./pendingExits.js";
 import type { CopierDeps } from "./ports.js";
@@ -35,20 +36,14 @@ import { SyncWatch } from "./syncWatch.js";
 
 export type { CopierAccounts, CopierDeps, FollowerGate } from "./ports.js";
 
-/** Why a copy was not acted on: the follower could not be reached (a re-sync makes up its exits). */
-const NOT_ACTED: ReadonlySet<string> = new Set([SKIP_REASONS.disconnected, SKIP_REASONS.ordersBacklog]);
-
 /**
  * Leader fills in, follower orders out. The path from a leader FillEvent to the last follower's
- * order write is synchronous: decisions for every follower are made and every order is handed to
- * the gateway (and flushed) before any event is emitted or any ack awaited.
- *
- * A coordinator over parts that each own their state: the fill dedupe (fills acted on), the leader
- * book (leader positions, opening orders), the follower book (follower positions, live orders),
- * the order tracker (what each live order is for, its story as events), counted trades, the
- * sync watch (OUT OF SYNC lines), what each follower last acted on (ActedOn), the exits that failed
- * and are tried again (PendingExits) and the reconciler that makes up missed exits at a re-sync.
- * Who an account is comes from the account directory.
+ * order write is synchronous: every follower's decision is made and its order handed to the
+ * gateway (and flushed) before any event is emitted or any ack awaited. A coordinator over parts
+ * that each own their state: fill dedupe, leader book, follower book, order tracker, counted
+ * trades, sync watch (OUT OF SYNC), what each follower acted on, pending exits, the reconciler
+ * (missed exits at a re-sync) and the mirror's fills (MirrorAnswers). Who an account is comes
+ * from the account directory.
  */
 export class Copier {
   private readonly logger: Logger;
@@ -64,6 +59,7 @@ export class Copier {
   private readonly acted: ActedOn;
   private readonly exits: PendingExits;
   private readonly reconciler: Reconciler;
+  private readonly answers: MirrorAnswers;
   private seq = 0;
 
   private readonly shadowParts: ShadowParts;
@@ -96,9 +92,12 @@ export class Copier {
       send: (route, meta, delta, clOrdId) => this.send(route, meta, delta, clOrdId) !== undefined,
       flush: () => deps.gateway.flush(),
     });
+    this.answers = new MirrorAnswers({
+      ...{ clock, leaders, book, reconciler: this.reconciler },
+      send: (meta, delta, reason) => this.sendNow(meta, delta, reason),
+    });
     this.watch = new SyncWatch({
-      clock,
-      emit,
+      ...{ clock, emit },
       role: (name) => deps.accounts.role(name),
       leaderHeld: (leader) => this.leaders.held(leader),
       followerPosition: (follower, contract) => this.followerPosition(follower, contract),
@@ -211,6 +210,7 @@ export class Copier {
       this.orders.followerFill(name, event);
       this.watch.changed(name, event.contract);
       this.exits.changed(name, event.contract);
+      this.answers.afterFill(role, event);
     }
   }
 
@@ -244,6 +244,7 @@ export class Copier {
     this.deps.emit(leaderFillEvent(this.deps.clock, group, event, before, after));
     for (const copy of copies)
       this.deps.emit(copy.type === "copy" ? copy : this.sent(copy, group, event, after, out.openings));
+    this.answers.fanOut(group, event, copies);
     for (const follower of out.openings) this.deps.onOpeningCopied?.(follower, event.orderId);
     for (const fill of out.fills) this.deps.onShadowFill?.(fill, this.shadows.held(fill.follower));
     for (const f of group.followers)

@@ -5,6 +5,12 @@ import type { HedgeSides } from "./hedgeIndex.js";
 import type { FollowerGate } from "./ports.js";
 
 /** What the copier knows of one follower when a leader fill comes, gathered for the copy rule. */
+/** Why a copy was not acted on: the follower could not be reached (a re-sync makes up its exits). */
+export const NOT_ACTED: ReadonlySet<string> = new Set([
+  SKIP_REASONS.disconnected,
+  SKIP_REASONS.ordersBacklog,
+]);
+
 export interface FollowerFacts {
   group: Group;
   follower: Follower;

@@ -204,7 +204,12 @@ export class PendingExits {
     if (!e || this.deps.book.inFlight(follower, contract) !== 0) return;
     const has = this.deps.book.position(follower, contract);
     if (exitDelta(has, e.goal) === 0) this.end(e, "done", true);
-    else if (e.timer === undefined) this.attempt(e);
+    else if (e.timer === undefined || e.attempts === 0) {
+      // A correction that only waited for our orders in flight goes once they are answered; a
+      // failed try waits out its backoff.
+      this.clearTimer(e);
+      this.attempt(e);
+    }
   }
 
   /**

@@ -112,9 +112,19 @@ export class FakeBroker {
     return this.positions.get(`${accountId}|${contract}`) ?? 0;
   }
 
-  /** The trader clicks in Tradovate on an account: a fill (and position) with no clOrdId of ours. */
-  trade(accountId: number, contract: string, side: Side, qty: number, orderId?: number): number {
-    return this.execute(accountId, contract, side, qty, orderId ?? this.nextOrderId++, undefined);
+  /**
+   * The trader clicks in Tradovate on an account: a fill (and position) with no clOrdId of ours;
+   * or, given one, a working order of ours (a mirror's) fills.
+   */
+  trade(
+    accountId: number,
+    contract: string,
+    side: Side,
+    qty: number,
+    orderId?: number,
+    clOrdId?: string,
+  ): number {
+    return this.execute(accountId, contract, side, qty, orderId ?? this.nextOrderId++, clOrdId);
   }
 
   /** The broker gets round to the orders on its book: each fills, with our clOrdId, and leaves it. */

@@ -16,6 +16,7 @@ export interface GroupSpec {
   active?: boolean;
   reconcile?: Group["reconcile"];
   whitelist?: Group["whitelist"];
+  copy?: Group["copy"];
   followers: FollowerSpec[];
 }
 
@@ -38,6 +39,7 @@ export function buildConfig(groups: GroupSpec[]): Config {
       leader: g.leader,
       whitelist: g.whitelist ?? { enabled: false, symbols: [] },
       ...(g.reconcile === undefined ? {} : { reconcile: g.reconcile }),
+      ...(g.copy === undefined ? {} : { copy: g.copy }),
       followers: g.followers.map((f) => ({
         enabled: true,
         sizing: { mode: "multiplier", value: 1 },

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { AccountDirectory } from "../../engine/accounts/directory.js";
 import { Copier } from "../../engine/copier/copier.js";
+import { MIRROR_FILL_REASONS } from "../../engine/copier/mirrorAnswers.js";
 import { OrderGateway } from "../../engine/orders/gateway.js";
 import type { CopyEvent, EngineEvent } from "../../engine/types.js";
 import { FakeBroker, fakeClock } from "../copier/fakeBroker.js";
@@ -14,7 +15,9 @@ import { buildConfig, MemoryLedger } from "../copier/harness.js";
 function world(covered: Set<string>) {
   const clock = fakeClock();
   const broker = new FakeBroker(clock);
-  const config = buildConfig([{ name: "G", leader: "L", followers: [{ account: "F" }, { account: "G2" }] }]);
+  const config = buildConfig([
+    { name: "G", leader: "L", copy: "orders", followers: [{ account: "F" }, { account: "G2" }] },
+  ]);
   const directory = new AccountDirectory();
   directory.setConfig(config);
   const sessions = config.accounts.map((a, i) => {
@@ -74,6 +77,54 @@ describe("copier hooks for the mirror", () => {
     await w.broker.flush();
     expect(w.broker.position(2, "ESZ6")).toBe(-2);
     expect(w.broker.position(3, "ESZ6")).toBe(-2);
+  });
+
+  it("a mirrored entry that fills after its leader left the position is closed at once", async () => {
+    const w = world(new Set(["F:77"]));
+    w.broker.trade(1, "ESZ6", "Buy", 3, 77); // the leader's entry: F's own mirror answers it
+    await w.broker.flush();
+    w.broker.trade(1, "ESZ6", "Sell", 3, 78); // its stop, before F's entry has filled
+    await w.broker.flush();
+    expect(w.broker.position(2, "ESZ6")).toBe(0);
+    w.broker.trade(2, "ESZ6", "Buy", 3, 500, "mm-77-2-abc"); // F's entry fills now
+    await w.broker.flush();
+    expect(w.broker.position(1, "ESZ6")).toBe(0);
+    expect(w.broker.position(2, "ESZ6")).toBe(0);
+    expect(w.broker.placed.filter((p) => p.accountName === "F").map((p) => [p.action, p.qty])).toEqual([
+      ["Sell", 3],
+    ]);
+  });
+
+  it("… and one that fills while the leader still holds the position is left as it is", async () => {
+    const w = world(new Set(["F:77"]));
+    w.broker.trade(1, "ESZ6", "Buy", 3, 77);
+    await w.broker.flush();
+    w.broker.trade(2, "ESZ6", "Buy", 3, 500, "mm-77-2-abc");
+    w.broker.trade(2, "ESZ6", "Buy", 1, 501, "mm-99-2-abd"); // a mirror of an order it never answered
+    await w.broker.flush();
+    expect(w.broker.position(2, "ESZ6")).toBe(4);
+    expect(w.broker.placed.filter((p) => p.accountName === "F")).toEqual([]);
+  });
+
+  it("a mirror whose cancel came too late fills as well as the copy of its leader's fill: the double is undone", async () => {
+    const w = world(new Set()); // F's mirror of 77 is being cancelled: 77's fill is copied to F
+    w.broker.trade(1, "ESZ6", "Buy", 3, 77);
+    await w.broker.flush();
+    expect(w.broker.position(2, "ESZ6")).toBe(3);
+    w.broker.trade(2, "ESZ6", "Buy", 3, 500, "mm-77-2-abc"); // the cancel was too late
+    await w.broker.flush();
+    expect(w.broker.position(2, "ESZ6")).toBe(3);
+    expect(w.broker.placed.filter((p) => p.accountName === "F").map((p) => [p.action, p.qty])).toEqual([
+      ["Buy", 3],
+      ["Sell", 3],
+    ]);
+    expect(w.copies().filter((c) => c.reason === MIRROR_FILL_REASONS.double)).toMatchObject([
+      { follower: "F", outcome: "sent" },
+    ]);
+    // Undone once: a second fill of that mirror is more than was copied, and left to the rules.
+    w.broker.trade(2, "ESZ6", "Buy", 1, 500, "mm-77-2-abc");
+    await w.broker.flush();
+    expect(w.broker.position(2, "ESZ6")).toBe(4);
   });
 
   it("asks for the follower's exits to be cancelled before the exit is written, never before an opening", async () => {

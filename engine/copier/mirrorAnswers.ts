@@ -1,0 +1,134 @@
+import type { Follower, Group } from "../../data/schema.js";
+import { parseMirrorClOrdId } from "../mirror/clOrdIds.js";
+import type { Clock, CopyEvent, FillEvent } from "../types.js";
+import { SKIP_REASONS } from "../types.js";
+import type { SentCopy } from "./copyEvents.js";
+import type { FollowerBook } from "./followerBook.js";
+import type { LeaderBook } from "./leaderBook.js";
+import type { OrderMeta } from "./orderTracker.js";
+import type { Reconciler } from "./reconciler.js";
+
+/** Per follower: more than a day's leader orders, so a late fill is still known for what it is. */
+const KEPT_PER_FOLLOWER = 1_000;
+
+export const MIRROR_FILL_REASONS = {
+  /** The cause of the re-sync that closes a mirrored entry filled after its leader left. */
+  leaderLeft: (follower: string) =>
+    `${follower}: its mirrored order filled after the leader left that position`,
+  double: "its mirrored order filled as well as the copy: the double undone",
+} as const;
+
+/** What the copier did with one leader order's fills for one follower. */
+interface Handled {
+  leaderContract: string;
+  /** Its own mirrored order answers them: they were not copied. */
+  answered: boolean;
+  /** Contracts copied to it for them (its mirror was not live then), not yet matched by a mirror fill. */
+  copied: number;
+}
+
+export interface MirrorAnswersDeps {
+  clock: Clock;
+  leaders: Pick<LeaderBook, "known">;
+  book: Pick<FollowerBook, "position">;
+  reconciler: Pick<Reconciler, "uncertain" | "run">;
+  /** Write one exit now (a pending exit's way: flushed, told, retried if it fails). */
+  send(meta: OrderMeta, delta: number, reason: string): boolean;
+}
+
+/**
+ * The follower's own fills of its mirrored orders (issue 14), judged against what the copier did
+ * with the leader fills they mirror. Two races on a fast market can leave a follower holding what
+ * its leader does not:
+ *
+ * - its entry answered the leader's fills (they were not copied), but the price ran through the
+ *   entry and its stop at once: the leader's exit was decided while the follower's entry had not
+ *   filled ("already flat"), and the entry filled after the leader left the position. The line is
+ *   then reconciled at once from where the follower stands, exits only (never an orphan);
+ * - its mirror was being cancelled (before an exit) when the leader's fill came, so the fill was
+ *   copied, and the cancel came too late: the mirror filled as well. That double is undone, as an
+ *   exit only, up to what was copied.
+ *
+ * A mirror fill of a leader order the copier has not handled yet is the usual case (the follower's
+ * order filled first): nothing to do.
+ */
+export class MirrorAnswers {
+  /** follower → leader order id → what was done with its fills, oldest first. */
+  private readonly byFollower = new Map<string, Map<number, Handled>>();
+
+  constructor(private readonly deps: MirrorAnswersDeps) {}
+
+  /**
+   * A leader fill's fan-out: which followers' mirrors answered it, and what was copied to the
+   * others (only in a group that mirrors orders: nowhere else can a mirror fill come).
+   */
+  fanOut(group: Group, fill: FillEvent, copies: ReadonlyArray<CopyEvent | SentCopy>): void {
+    if (group.copy !== "orders" && group.protect !== true) return;
+    for (const copy of copies) {
+      if (copy.type === "copy") {
+        if (copy.outcome === "skipped" && copy.reason === SKIP_REASONS.mirrored)
+          this.handled(copy.follower, fill.orderId, fill.contract).answered = true;
+      } else this.handled(copy.meta.follower, fill.orderId, fill.contract).copied += Math.abs(copy.delta);
+    }
+  }
+
+  /** A follower fill (after the book has it): one of a mirror may leave it holding too much. */
+  afterFill(role: { group: Group; follower: Follower }, event: FillEvent): void {
+    const name = role.follower.account;
+    const orders = this.byFollower.get(name);
+    if (orders === undefined) return;
+    const mirror = parseMirrorClOrdId(event.clOrdId);
+    const handled = mirror === undefined ? undefined : orders.get(mirror.leaderOrderId);
+    if (handled === undefined) return;
+    const leader = this.deps.leaders.known(role.group.leader, handled.leaderContract) ?? 0;
+    const s = event.side === "Buy" ? 1 : -1;
+    if (handled.copied > 0) {
+      const has = this.deps.book.position(name, event.contract);
+      const undo = Math.min(event.qty, handled.copied, Math.sign(has) === s ? Math.abs(has) : 0);
+      handled.copied -= Math.min(event.qty, handled.copied);
+      if (undo > 0) this.undo(role.group, name, event, handled.leaderContract, leader, -s * undo);
+    } else if (handled.answered && Math.sign(leader) !== s) {
+      this.deps.reconciler.uncertain(name, new Set([event.contract]));
+      this.deps.reconciler.run(role.group, [role.follower], MIRROR_FILL_REASONS.leaderLeft(name), "");
+    }
+  }
+
+  private undo(
+    group: Group,
+    follower: string,
+    fill: FillEvent,
+    leaderContract: string,
+    leader: number,
+    delta: number,
+  ): void {
+    const meta: OrderMeta = {
+      group: group.name,
+      follower,
+      fillId: fill.fillId,
+      contract: fill.contract,
+      kind: "reduce",
+      side: delta > 0 ? "Buy" : "Sell",
+      startedAt: this.deps.clock.mono(),
+      exit: true,
+      leaderContract,
+      leaderBefore: leader,
+      leaderAfter: leader,
+    };
+    this.deps.send(meta, delta, MIRROR_FILL_REASONS.double);
+  }
+
+  private handled(follower: string, leaderOrderId: number, leaderContract: string): Handled {
+    let orders = this.byFollower.get(follower);
+    if (!orders) {
+      orders = new Map();
+      this.byFollower.set(follower, orders);
+    }
+    let h = orders.get(leaderOrderId);
+    if (!h) {
+      h = { leaderContract, answered: false, copied: 0 };
+      orders.set(leaderOrderId, h);
+      if (orders.size > KEPT_PER_FOLLOWER) orders.delete(orders.keys().next().value as number);
+    }
+    return h;
+  }
+}
