@@ -32,6 +32,8 @@ export interface MirrorAnswersDeps {
   leaders: Pick<LeaderBook, "known">;
   book: Pick<FollowerBook, "position">;
   reconciler: Pick<Reconciler, "uncertain" | "run">;
+  /** Does the follower's own mirrored order answer this leader order (the copier's hook)? */
+  covers?(follower: string, leaderOrderId: number): boolean;
   /** Write one exit now (a pending exit's way: flushed, told, retried if it fails). */
   send(meta: OrderMeta, delta: number, reason: string): boolean;
 }
@@ -68,7 +70,12 @@ export class MirrorAnswers {
       if (copy.type === "copy") {
         if (copy.outcome === "skipped" && copy.reason === SKIP_REASONS.mirrored)
           this.handled(copy.follower, fill.orderId, fill.contract).answered = true;
-      } else this.handled(copy.meta.follower, fill.orderId, fill.contract).copied += Math.abs(copy.delta);
+        continue;
+      }
+      const h = this.handled(copy.meta.follower, fill.orderId, fill.contract);
+      // A covered flip's opening half: the mirror answers its closing half, nothing is doubled.
+      if (this.deps.covers?.(copy.meta.follower, fill.orderId) === true) h.answered = true;
+      else h.copied += Math.abs(copy.delta);
     }
   }
 
@@ -82,12 +89,14 @@ export class MirrorAnswers {
     if (handled === undefined) return;
     const leader = this.deps.leaders.known(role.group.leader, handled.leaderContract) ?? 0;
     const s = event.side === "Buy" ? 1 : -1;
+    const has = this.deps.book.position(name, event.contract);
+    // Only a fill that left the follower holding on its side can have left it holding too much.
+    const held = Math.sign(has) === s ? Math.abs(has) : 0;
     if (handled.copied > 0) {
-      const has = this.deps.book.position(name, event.contract);
-      const undo = Math.min(event.qty, handled.copied, Math.sign(has) === s ? Math.abs(has) : 0);
+      const undo = Math.min(event.qty, handled.copied, held);
       handled.copied -= Math.min(event.qty, handled.copied);
       if (undo > 0) this.undo(role.group, name, event, handled.leaderContract, leader, -s * undo);
-    } else if (handled.answered && Math.sign(leader) !== s) {
+    } else if (handled.answered && held > 0 && Math.sign(leader) !== s) {
       this.deps.reconciler.uncertain(name, new Set([event.contract]));
       this.deps.reconciler.run(role.group, [role.follower], MIRROR_FILL_REASONS.leaderLeft(name), "");
     }

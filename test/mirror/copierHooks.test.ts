@@ -79,6 +79,35 @@ describe("copier hooks for the mirror", () => {
     expect(w.broker.position(3, "ESZ6")).toBe(-2);
   });
 
+  it("… and its mirrored exit filling after the copy of the opening half is not taken for a double", async () => {
+    const w = world(new Set(["F:88"]));
+    w.broker.trade(1, "ESZ6", "Buy", 2, 1);
+    await w.broker.flush();
+    w.broker.trade(1, "ESZ6", "Sell", 4, 88); // the leader's stop-and-reverse; F's own stop still working
+    await w.broker.flush();
+    w.broker.trade(2, "ESZ6", "Sell", 2, 500, "mm-88-2-st"); // F's stop fills now
+    await w.broker.flush();
+    expect(w.broker.position(2, "ESZ6")).toBe(-2);
+    expect(w.broker.placed.filter((p) => p.accountName === "F").map((p) => [p.action, p.qty])).toEqual([
+      ["Buy", 2],
+      ["Sell", 2],
+    ]);
+  });
+
+  it("a mirrored exit's part fill after the leader went flat is left to the mirror (its rest still works)", async () => {
+    const w = world(new Set(["F:90"]));
+    w.broker.trade(1, "ESZ6", "Buy", 2, 1);
+    await w.broker.flush();
+    w.broker.trade(1, "ESZ6", "Sell", 2, 90); // the leader's stop: F's own stop answers it
+    await w.broker.flush();
+    w.broker.trade(2, "ESZ6", "Sell", 1, 500, "mm-90-2-st"); // one of F's two fills
+    await w.broker.flush();
+    expect(w.broker.position(2, "ESZ6")).toBe(1);
+    expect(w.broker.placed.filter((p) => p.accountName === "F").map((p) => [p.action, p.qty])).toEqual([
+      ["Buy", 2],
+    ]);
+  });
+
   it("a mirrored entry that fills after its leader left the position is closed at once", async () => {
     const w = world(new Set(["F:77"]));
     w.broker.trade(1, "ESZ6", "Buy", 3, 77); // the leader's entry: F's own mirror answers it
