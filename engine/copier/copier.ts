@@ -94,7 +94,7 @@ export class Copier {
     });
     this.answers = new MirrorAnswers({
       ...{ clock, leaders, book, reconciler: this.reconciler },
-      covers: (follower, orderId) => deps.covers?.(follower, orderId) === true,
+      mirror: deps,
       send: (meta, delta, reason) => this.sendNow(meta, delta, reason),
     });
     this.watch = new SyncWatch({

@@ -6,6 +6,7 @@ import type { SentCopy } from "./copyEvents.js";
 import type { FollowerBook } from "./followerBook.js";
 import type { LeaderBook } from "./leaderBook.js";
 import type { OrderMeta } from "./orderTracker.js";
+import type { CopierDeps } from "./ports.js";
 import type { Reconciler } from "./reconciler.js";
 
 /** Per follower: more than a day's leader orders, so a late fill is still known for what it is. */
@@ -32,8 +33,8 @@ export interface MirrorAnswersDeps {
   leaders: Pick<LeaderBook, "known">;
   book: Pick<FollowerBook, "position">;
   reconciler: Pick<Reconciler, "uncertain" | "run">;
-  /** Does the follower's own mirrored order answer this leader order (the copier's hook)? */
-  covers?(follower: string, leaderOrderId: number): boolean;
+  /** The mirror's two hooks (CopierDeps): does a mirror answer this leader order, is one being cancelled? */
+  mirror: Pick<CopierDeps, "covers" | "mirrorCancelling">;
   /** Write one exit now (a pending exit's way: flushed, told, retried if it fails). */
   send(meta: OrderMeta, delta: number, reason: string): boolean;
 }
@@ -49,7 +50,8 @@ export interface MirrorAnswersDeps {
  *   then reconciled at once from where the follower stands, exits only (never an orphan);
  * - its mirror was being cancelled (before an exit) when the leader's fill came, so the fill was
  *   copied, and the cancel came too late: the mirror filled as well. That double is undone, as an
- *   exit only, up to what was copied.
+ *   exit only, up to what was copied while it was being cancelled (a fill copied with no mirror
+ *   of the order at all is no double: a mirror placed later answers only later fills).
  *
  * A mirror fill of a leader order the copier has not handled yet is the usual case (the follower's
  * order filled first): nothing to do.
@@ -72,10 +74,14 @@ export class MirrorAnswers {
           this.handled(copy.follower, fill.orderId, fill.contract).answered = true;
         continue;
       }
-      const h = this.handled(copy.meta.follower, fill.orderId, fill.contract);
+      const { follower } = copy.meta;
+      const { mirror } = this.deps;
       // A covered flip's opening half: the mirror answers its closing half, nothing is doubled.
-      if (this.deps.covers?.(copy.meta.follower, fill.orderId) === true) h.answered = true;
-      else h.copied += Math.abs(copy.delta);
+      if (mirror.covers?.(follower, fill.orderId) === true)
+        this.handled(follower, fill.orderId, fill.contract).answered = true;
+      // Copied because its mirror was being cancelled: should the cancel come too late, a double.
+      else if (mirror.mirrorCancelling?.(follower, fill.orderId) === true)
+        this.handled(follower, fill.orderId, fill.contract).copied += Math.abs(copy.delta);
     }
   }
 

@@ -56,6 +56,8 @@ export interface CopierDeps {
    * order's fills, so they are not copied to it (only a flip's opening half still is).
    */
   covers?(follower: string, leaderOrderId: number): boolean;
+  /** A mirror of this leader order is being cancelled for the follower: it may still fill. */
+  mirrorCancelling?(follower: string, leaderOrderId: number): boolean;
   /**
    * Issue 16: a shadow follower's would-be trade (after the fan-out, never before an order), with
    * what it would hold now: risk values it, the screen shows it.

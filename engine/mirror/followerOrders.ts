@@ -131,6 +131,13 @@ export class FollowerOrders {
     return orderId === undefined ? 0 : (this.fills.get(follower)?.get(leaderId)?.get(orderId) ?? 0);
   }
 
+  /** A mirror of this leader order is being cancelled: until its broker answers, it may fill. */
+  cancelling(follower: string, leaderId: number): boolean {
+    for (const [clOrdId, what] of this.busy.get(follower) ?? [])
+      if (what === "cancelling" && parseMirrorClOrdId(clOrdId)?.leaderOrderId === leaderId) return true;
+    return false;
+  }
+
   /** The follower's own order answers this leader order's fills (it works, or it filled). */
   covers(follower: string, leaderId: number): boolean {
     return this.live.get(follower)?.has(leaderId) === true || this.filledOf(follower, leaderId) > 0;

@@ -156,6 +156,11 @@ export class Mirror {
     return this.orders.covers(follower, leaderOrderId);
   }
 
+  /** A mirror of this leader order is being cancelled for the follower (it may yet fill). */
+  cancelling(follower: string, leaderOrderId: number): boolean {
+    return this.orders.cancelling(follower, leaderOrderId);
+  }
+
   /**
    * An exit is about to be copied to the follower in `contract` (its own, mapped): its exit orders
    * there, and mirrors of leader orders no longer open, are cancelled now, written before the

@@ -131,6 +131,7 @@ export class Engine {
       actedStore: actedStoreOf(deps.riskStore),
       exitBackoff: deps.exitBackoff,
       covers: (follower, leaderOrderId) => this.mirror.covers(follower, leaderOrderId),
+      mirrorCancelling: (follower, leaderOrderId) => this.mirror.cancelling(follower, leaderOrderId),
       beforeExit: (follower, contract) => this.mirror.beforeExit(follower, contract),
       onShadowFill: (fill) => this.shadows.filled(fill),
       logger: this.logger,

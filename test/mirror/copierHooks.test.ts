@@ -12,7 +12,7 @@ import type { CopyEvent, EngineEvent } from "../../engine/types.js";
 import { FakeBroker, fakeClock } from "../copier/fakeBroker.js";
 import { buildConfig, MemoryLedger } from "../copier/harness.js";
 
-function world(covered: Set<string>) {
+function world(covered: Set<string>, cancelling = new Set<string>()) {
   const clock = fakeClock();
   const broker = new FakeBroker(clock);
   const config = buildConfig([
@@ -36,6 +36,7 @@ function world(covered: Set<string>) {
     gate: () => ({ state: "ACTIVE" }),
     ledger: new MemoryLedger(),
     covers: (follower, orderId) => covered.has(`${follower}:${orderId}`),
+    mirrorCancelling: (follower, orderId) => cancelling.has(`${follower}:${orderId}`),
     beforeExit: (follower, contract) =>
       calls.push(`beforeExit ${follower} ${contract} (orders so far: ${broker.placed.length})`),
   });
@@ -136,7 +137,7 @@ describe("copier hooks for the mirror", () => {
   });
 
   it("a mirror whose cancel came too late fills as well as the copy of its leader's fill: the double is undone", async () => {
-    const w = world(new Set()); // F's mirror of 77 is being cancelled: 77's fill is copied to F
+    const w = world(new Set(), new Set(["F:77"])); // F's mirror of 77 is being cancelled: 77's fill is copied
     w.broker.trade(1, "ESZ6", "Buy", 3, 77);
     await w.broker.flush();
     expect(w.broker.position(2, "ESZ6")).toBe(3);
@@ -154,6 +155,18 @@ describe("copier hooks for the mirror", () => {
     w.broker.trade(2, "ESZ6", "Buy", 1, 500, "mm-77-2-abc");
     await w.broker.flush();
     expect(w.broker.position(2, "ESZ6")).toBe(4);
+  });
+
+  it("a fill copied with no mirror of its order at all: a mirror placed later is no double", async () => {
+    const w = world(new Set());
+    w.broker.trade(1, "ESZ6", "Buy", 1, 77); // copied: F had no mirror of 77 (say, held back)
+    await w.broker.flush();
+    w.broker.trade(2, "ESZ6", "Buy", 2, 500, "mm-77-2-abc"); // a mirror of 77's rest, placed since
+    await w.broker.flush();
+    expect(w.broker.position(2, "ESZ6")).toBe(3);
+    expect(w.broker.placed.filter((p) => p.accountName === "F").map((p) => [p.action, p.qty])).toEqual([
+      ["Buy", 1],
+    ]);
   });
 
   it("asks for the follower's exits to be cancelled before the exit is written, never before an opening", async () => {
