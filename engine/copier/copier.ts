@@ -93,7 +93,7 @@ export class Copier {
       flush: () => deps.gateway.flush(),
     });
     this.answers = new MirrorAnswers({
-      ...{ clock, leaders, book, reconciler: this.reconciler },
+      ...{ clock, emit, leaders, book, reconciler: this.reconciler },
       mirror: deps,
       send: (meta, delta, reason) => this.sendNow(meta, delta, reason),
     });

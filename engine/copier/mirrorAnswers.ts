@@ -1,6 +1,6 @@
 import type { Follower, Group } from "../../data/schema.js";
 import { parseMirrorClOrdId } from "../mirror/clOrdIds.js";
-import type { Clock, CopyEvent, FillEvent } from "../types.js";
+import type { Clock, CopyEvent, EngineEvent, FillEvent } from "../types.js";
 import { SKIP_REASONS } from "../types.js";
 import type { SentCopy } from "./copyEvents.js";
 import type { FollowerBook } from "./followerBook.js";
@@ -26,10 +26,13 @@ interface Handled {
   answered: boolean;
   /** Contracts copied to it for them (its mirror was not live then), not yet matched by a mirror fill. */
   copied: number;
+  /** The last leader fill of the order (what an undo is told under). */
+  fillId: number;
 }
 
 export interface MirrorAnswersDeps {
   clock: Clock;
+  emit(event: EngineEvent): void;
   leaders: Pick<LeaderBook, "known">;
   book: Pick<FollowerBook, "position">;
   reconciler: Pick<Reconciler, "uncertain" | "run">;
@@ -71,17 +74,16 @@ export class MirrorAnswers {
     for (const copy of copies) {
       if (copy.type === "copy") {
         if (copy.outcome === "skipped" && copy.reason === SKIP_REASONS.mirrored)
-          this.handled(copy.follower, fill.orderId, fill.contract).answered = true;
+          this.handled(copy.follower, fill).answered = true;
         continue;
       }
       const { follower } = copy.meta;
       const { mirror } = this.deps;
       // A covered flip's opening half: the mirror answers its closing half, nothing is doubled.
-      if (mirror.covers?.(follower, fill.orderId) === true)
-        this.handled(follower, fill.orderId, fill.contract).answered = true;
+      if (mirror.covers?.(follower, fill.orderId) === true) this.handled(follower, fill).answered = true;
       // Copied because its mirror was being cancelled: should the cancel come too late, a double.
       else if (mirror.mirrorCancelling?.(follower, fill.orderId) === true)
-        this.handled(follower, fill.orderId, fill.contract).copied += Math.abs(copy.delta);
+        this.handled(follower, fill).copied += Math.abs(copy.delta);
     }
   }
 
@@ -101,7 +103,7 @@ export class MirrorAnswers {
     if (handled.copied > 0) {
       const undo = Math.min(event.qty, handled.copied, held);
       handled.copied -= Math.min(event.qty, handled.copied);
-      if (undo > 0) this.undo(role.group, name, event, handled.leaderContract, leader, -s * undo);
+      if (undo > 0) this.undo(role.group, name, event.contract, handled, leader, -s * undo);
     } else if (handled.answered && held > 0 && Math.sign(leader) !== s) {
       this.deps.reconciler.uncertain(name, new Set([event.contract]));
       this.deps.reconciler.run(role.group, [role.follower], MIRROR_FILL_REASONS.leaderLeft(name), "");
@@ -111,39 +113,48 @@ export class MirrorAnswers {
   private undo(
     group: Group,
     follower: string,
-    fill: FillEvent,
-    leaderContract: string,
+    contract: string,
+    h: Handled,
     leader: number,
     delta: number,
   ): void {
     const meta: OrderMeta = {
       group: group.name,
       follower,
-      fillId: fill.fillId,
-      contract: fill.contract,
+      fillId: h.fillId,
+      contract,
       kind: "reduce",
       side: delta > 0 ? "Buy" : "Sell",
       startedAt: this.deps.clock.mono(),
       exit: true,
-      leaderContract,
+      leaderContract: h.leaderContract,
       leaderBefore: leader,
       leaderAfter: leader,
     };
-    this.deps.send(meta, delta, MIRROR_FILL_REASONS.double);
+    if (!this.deps.send(meta, delta, MIRROR_FILL_REASONS.double)) return;
+    this.deps.emit({
+      type: "alert",
+      at: this.deps.clock.now(),
+      level: "warn",
+      message: `${follower}: its mirrored order on ${contract} filled as well as the copy of the leader's fill (its cancel came too late); ${Math.abs(delta)} sent back`,
+      follower,
+      group: group.name,
+    });
   }
 
-  private handled(follower: string, leaderOrderId: number, leaderContract: string): Handled {
+  private handled(follower: string, fill: FillEvent): Handled {
     let orders = this.byFollower.get(follower);
     if (!orders) {
       orders = new Map();
       this.byFollower.set(follower, orders);
     }
-    let h = orders.get(leaderOrderId);
+    let h = orders.get(fill.orderId);
     if (!h) {
-      h = { leaderContract, answered: false, copied: 0 };
-      orders.set(leaderOrderId, h);
+      h = { leaderContract: fill.contract, answered: false, copied: 0, fillId: fill.fillId };
+      orders.set(fill.orderId, h);
       if (orders.size > KEPT_PER_FOLLOWER) orders.delete(orders.keys().next().value as number);
     }
+    h.fillId = fill.fillId;
     return h;
   }
 }

@@ -48,7 +48,7 @@ function world(covered: Set<string>, cancelling = new Set<string>()) {
     s.sync(true);
   }
   const copies = () => events.filter((e): e is CopyEvent => e.type === "copy");
-  return { broker, copies, calls };
+  return { broker, copies, calls, events };
 }
 
 describe("copier hooks for the mirror", () => {
@@ -138,7 +138,7 @@ describe("copier hooks for the mirror", () => {
 
   it("a mirror whose cancel came too late fills as well as the copy of its leader's fill: the double is undone", async () => {
     const w = world(new Set(), new Set(["F:77"])); // F's mirror of 77 is being cancelled: 77's fill is copied
-    w.broker.trade(1, "ESZ6", "Buy", 3, 77);
+    const fillId = w.broker.trade(1, "ESZ6", "Buy", 3, 77);
     await w.broker.flush();
     expect(w.broker.position(2, "ESZ6")).toBe(3);
     w.broker.trade(2, "ESZ6", "Buy", 3, 500, "mm-77-2-abc"); // the cancel was too late
@@ -149,7 +149,10 @@ describe("copier hooks for the mirror", () => {
       ["Sell", 3],
     ]);
     expect(w.copies().filter((c) => c.reason === MIRROR_FILL_REASONS.double)).toMatchObject([
-      { follower: "F", outcome: "sent" },
+      { follower: "F", outcome: "sent", fillId },
+    ]);
+    expect(w.events.filter((e) => e.type === "alert").map((e) => e.message)).toEqual([
+      expect.stringMatching(/^F: its mirrored order on ESZ6 filled as well as the copy .*; 3 sent back$/),
     ]);
     // Undone once: a second fill of that mirror is more than was copied, and left to the rules.
     w.broker.trade(2, "ESZ6", "Buy", 1, 500, "mm-77-2-abc");
