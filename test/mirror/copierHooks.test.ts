@@ -51,6 +51,11 @@ function world(covered: Set<string>, cancelling = new Set<string>()) {
   return { broker, copies, calls, events };
 }
 
+/** What was placed on an account, as [side, qty]. */
+function ordersTo(w: ReturnType<typeof world>, account: string) {
+  return w.broker.placed.filter((p) => p.accountName === account).map((p) => [p.action, p.qty]);
+}
+
 describe("copier hooks for the mirror", () => {
   it("a fill the follower's own order answers is skipped for it, copied to the others", async () => {
     const w = world(new Set(["F:77"]));
@@ -89,7 +94,7 @@ describe("copier hooks for the mirror", () => {
     w.broker.trade(2, "ESZ6", "Sell", 2, 500, "mm-88-2-st"); // F's stop fills now
     await w.broker.flush();
     expect(w.broker.position(2, "ESZ6")).toBe(-2);
-    expect(w.broker.placed.filter((p) => p.accountName === "F").map((p) => [p.action, p.qty])).toEqual([
+    expect(ordersTo(w, "F")).toEqual([
       ["Buy", 2],
       ["Sell", 2],
     ]);
@@ -104,9 +109,7 @@ describe("copier hooks for the mirror", () => {
     w.broker.trade(2, "ESZ6", "Sell", 1, 500, "mm-90-2-st"); // one of F's two fills
     await w.broker.flush();
     expect(w.broker.position(2, "ESZ6")).toBe(1);
-    expect(w.broker.placed.filter((p) => p.accountName === "F").map((p) => [p.action, p.qty])).toEqual([
-      ["Buy", 2],
-    ]);
+    expect(ordersTo(w, "F")).toEqual([["Buy", 2]]);
   });
 
   it("a mirrored entry that fills after its leader left the position is closed at once", async () => {
@@ -120,9 +123,7 @@ describe("copier hooks for the mirror", () => {
     await w.broker.flush();
     expect(w.broker.position(1, "ESZ6")).toBe(0);
     expect(w.broker.position(2, "ESZ6")).toBe(0);
-    expect(w.broker.placed.filter((p) => p.accountName === "F").map((p) => [p.action, p.qty])).toEqual([
-      ["Sell", 3],
-    ]);
+    expect(ordersTo(w, "F")).toEqual([["Sell", 3]]);
   });
 
   it("… and one that fills while the leader still holds the position is left as it is", async () => {
@@ -144,7 +145,7 @@ describe("copier hooks for the mirror", () => {
     w.broker.trade(2, "ESZ6", "Buy", 3, 500, "mm-77-2-abc"); // the cancel was too late
     await w.broker.flush();
     expect(w.broker.position(2, "ESZ6")).toBe(3);
-    expect(w.broker.placed.filter((p) => p.accountName === "F").map((p) => [p.action, p.qty])).toEqual([
+    expect(ordersTo(w, "F")).toEqual([
       ["Buy", 3],
       ["Sell", 3],
     ]);
@@ -167,9 +168,7 @@ describe("copier hooks for the mirror", () => {
     w.broker.trade(2, "ESZ6", "Buy", 2, 500, "mm-77-2-abc"); // a mirror of 77's rest, placed since
     await w.broker.flush();
     expect(w.broker.position(2, "ESZ6")).toBe(3);
-    expect(w.broker.placed.filter((p) => p.accountName === "F").map((p) => [p.action, p.qty])).toEqual([
-      ["Buy", 1],
-    ]);
+    expect(ordersTo(w, "F")).toEqual([["Buy", 1]]);
   });
 
   it("asks for the follower's exits to be cancelled before the exit is written, never before an opening", async () => {
