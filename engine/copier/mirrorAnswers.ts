@@ -24,7 +24,7 @@ interface Handled {
   leaderContract: string;
   /** Its own mirrored order answers them: they were not copied. */
   answered: boolean;
-  /** Contracts copied to it for them (its mirror was not live then), not yet matched by a mirror fill. */
+  /** Contracts copied to it for them while its mirror was being cancelled, not yet matched by its fill. */
   copied: number;
   /** The last leader fill of the order (what an undo is told under). */
   fillId: number;
