@@ -42,8 +42,8 @@ export type { CopierAccounts, CopierDeps, FollowerGate } from "./ports.js";
  * gateway (and flushed) before any event is emitted or any ack awaited. A coordinator over parts
  * that each own their state: fill dedupe, leader book, follower book, order tracker, counted
  * trades, sync watch (OUT OF SYNC), what each follower acted on, pending exits, the reconciler
- * (missed exits at a re-sync) and the mirror's fills (MirrorAnswers). Who an account is comes
- * from the account directory.
+ * (missed exits at a re-sync) and the mirror's orders and fills (MirrorAnswers). Who an account
+ * is comes from the account directory.
  */
 export class Copier {
   private readonly logger: Logger;
@@ -61,7 +61,6 @@ export class Copier {
   private readonly reconciler: Reconciler;
   private readonly answers: MirrorAnswers;
   private seq = 0;
-
   private readonly shadowParts: ShadowParts;
 
   constructor(private readonly deps: CopierDeps) {
@@ -276,6 +275,7 @@ export class Copier {
     const has = route ? this.followerPosition(name, contract) : 0;
     // With an exit pending, the rule steps from where that exit takes the follower.
     const goal = this.exits.goalOf(name, contract);
+    const mirror = this.deps.covers?.(name, event.orderId) ? this.answers.cover(name, event) : undefined;
     const decision = followerDecision({
       group,
       follower,
@@ -288,9 +288,10 @@ export class Copier {
       risk: this.deps.gate(name),
       tradeAlreadyCounted: counted,
       position: goal ?? has,
-      mirrored: this.deps.covers?.(name, event.orderId) ?? false,
+      mirror,
       hedge: this.hedge.sides(name, contract),
     });
+    if (decision.covered !== 0) this.answers.counted(name, event, decision.covered);
     if (decision.action === "skip" || !route) {
       const reason = decision.action === "skip" ? decision.reason : SKIP_REASONS.disconnected;
       if (route && !NOT_ACTED.has(reason))
@@ -316,6 +317,7 @@ export class Copier {
       leaderContract: event.contract,
       leaderBefore: goal === undefined ? before : (this.exits.baseOf(name, contract) ?? before),
       leaderAfter: after,
+      answering: mirror && event.orderId,
     };
     const clOrdId = clOrdIdFor(fillId, route.accountId);
     if (!this.send(route, meta, delta, clOrdId, decision.delta !== decision.opening))
@@ -357,13 +359,11 @@ export class Copier {
     sent: boolean,
     step = 0,
   ): void {
-    if (goal !== undefined) {
-      this.exits.retarget(name, contract, goal + step, after, sent);
-      return;
-    }
-    if (!this.acted.knows(name, group.leader))
+    if (goal !== undefined) this.exits.retarget(name, contract, goal + step, after, sent);
+    else {
       this.acted.seed(name, group.leader, this.leaders.held(group.leader));
-    this.acted.set(name, leaderContract, after);
+      this.acted.set(name, leaderContract, after);
+    }
   }
 
   /**
@@ -377,7 +377,7 @@ export class Copier {
     clOrdId: string,
     closes = meta.exit === true,
   ) {
-    if (closes) this.deps.beforeExit?.(meta.follower, meta.contract);
+    if (closes) this.deps.beforeExit?.(meta.follower, meta.contract, meta.answering);
     return this.orders.send(route, meta, delta, clOrdId);
   }
 

@@ -12,6 +12,8 @@ export const COPY_REASONS = {
   capped: "copied, capped by max contracts",
   defaultCapped: `copied, capped at the default ${DEFAULT_MAX_CONTRACTS} contracts`,
   resync: "resync",
+  /** Issue 14: the follower's own mirrored exit closes part of the step; the rest is copied. */
+  beyondMirror: "copied what its own mirrored order does not close",
 } as const;
 
 /** A flip whose opening half a gate held back still closes: the reason says so. */

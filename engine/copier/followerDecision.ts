@@ -1,16 +1,16 @@
 import type { Follower, Group } from "../../data/schema.js";
 import { SKIP_REASONS } from "../types.js";
-import { type Decision, decide } from "./decide.js";
+import { COPY_REASONS, type Decision, decide } from "./decide.js";
 import type { HedgeSides } from "./hedgeIndex.js";
 import type { FollowerGate } from "./ports.js";
 
-/** What the copier knows of one follower when a leader fill comes, gathered for the copy rule. */
 /** Why a copy was not acted on: the follower could not be reached (a re-sync makes up its exits). */
 export const NOT_ACTED: ReadonlySet<string> = new Set([
   SKIP_REASONS.disconnected,
   SKIP_REASONS.ordersBacklog,
 ]);
 
+/** What the copier knows of one follower when a leader fill comes, gathered for the copy rule. */
 export interface FollowerFacts {
   group: Group;
   follower: Follower;
@@ -25,17 +25,32 @@ export interface FollowerFacts {
   /** Where the follower stands (with an exit pending: where that exit takes it). */
   position: number;
   /** Its own mirrored working order answers this leader order (issue 14). */
-  mirrored: boolean;
+  mirror?: MirrorCover | undefined;
   /** What other followers of its firm hold in the instrument's family (issue 16's hedge guard). */
   hedge?: HedgeSides | undefined;
 }
 
+/** The follower's own mirror of the leader order being copied, as the copy rule needs it. */
+export interface MirrorCover {
+  /**
+   * Moves the position to where the follower would stand had its mirror filled exactly what the
+   * leader's earlier fills of the order counted it for (it may fill before or after them).
+   */
+  shift: number;
+  /** Contracts of a closing its mirror can still answer: its size less what was counted before. */
+  credit(): number;
+}
+
+/** A decision, and the contracts of its closing the follower's own mirror answers (signed; not sent). */
+export type CoveredDecision = Decision & { covered: number };
+
 /**
- * The copy rule for one follower (decide()), then the mirror's word: a follower whose own
- * mirrored order answers the leader's order gets no copy of the fill, except a flip's opening
- * half (its mirrored exit closes, the copy opens the new side).
+ * The copy rule for one follower (decide()), then the mirror's word (issue 14): a follower whose
+ * own mirrored order answers the leader's order gets no copy of its openings, and of a closing
+ * (a reduce, a close, a flip's closing half) only what that order cannot close: exits are sized
+ * to the follower's position, so its mirror of the leader's exit may be smaller than the step.
  */
-export function followerDecision(f: FollowerFacts): Decision {
+export function followerDecision(f: FollowerFacts): CoveredDecision {
   const decision = decide({
     gate: {
       groupActive: f.group.active,
@@ -55,11 +70,24 @@ export function followerDecision(f: FollowerFacts): Decision {
     maxContracts: f.follower.maxContracts,
     leaderBefore: f.leaderBefore,
     leaderAfter: f.leaderAfter,
-    follower: f.position,
+    follower: f.position + (f.mirror?.shift ?? 0),
     firstOpeningFillOfOrder: f.firstOpeningFillOfOrder,
   });
-  if (decision.action === "skip" || !f.mirrored) return decision;
-  if (decision.kind !== "flip" || decision.opening === 0)
-    return { action: "skip", kind: decision.kind, reason: SKIP_REASONS.mirrored };
-  return { ...decision, kind: "open", delta: decision.opening };
+  return f.mirror === undefined ? { ...decision, covered: 0 } : answeredByMirror(decision, f.mirror.credit);
+}
+
+/** The part of a decision the follower's mirror answers, and what is still copied (a rule table). */
+export function answeredByMirror(decision: Decision, credit: () => number): CoveredDecision {
+  if (decision.action === "skip") return { ...decision, covered: 0 };
+  const mirrored = { action: "skip", kind: decision.kind, reason: SKIP_REASONS.mirrored } as const;
+  // Its mirrored entry answers an opening; a flip's opening half is always copied (an exit never opens).
+  if (decision.kind === "open" || decision.kind === "add") return { ...mirrored, covered: 0 };
+  const closing = decision.delta - decision.opening;
+  const answers = closing === 0 ? 0 : Math.max(0, Math.min(Math.abs(closing), credit()));
+  const covered = answers === 0 ? 0 : Math.sign(closing) * answers;
+  const rest = closing - covered;
+  if (rest === 0 && decision.opening === 0) return { ...mirrored, covered };
+  if (rest === 0) return { ...decision, kind: "open", delta: decision.opening, covered };
+  const reason = covered === 0 ? decision.reason : COPY_REASONS.beyondMirror;
+  return { ...decision, delta: rest + decision.opening, reason, covered };
 }

@@ -4,6 +4,7 @@ import type { Clock, CopyEvent, EngineEvent, FillEvent } from "../types.js";
 import { SKIP_REASONS } from "../types.js";
 import type { SentCopy } from "./copyEvents.js";
 import type { FollowerBook } from "./followerBook.js";
+import type { MirrorCover } from "./followerDecision.js";
 import type { LeaderBook } from "./leaderBook.js";
 import type { OrderMeta } from "./orderTracker.js";
 import type { CopierDeps } from "./ports.js";
@@ -19,15 +20,20 @@ export const MIRROR_FILL_REASONS = {
   double: "its mirrored order filled as well as the copy: the double undone",
 } as const;
 
-/** What the copier did with one leader order's fills for one follower. */
+/** What the copier did with one leader order's fills for one follower, and what its mirrors filled. */
 interface Handled {
-  leaderContract: string;
+  /** Unknown while only its mirror has filled (before any leader fill of the order came). */
+  leaderContract: string | undefined;
   /** Its own mirrored order answers them: they were not copied. */
   answered: boolean;
   /** Contracts copied to it for them while its mirror was being cancelled, not yet matched by its fill. */
   copied: number;
   /** The last leader fill of the order (what an undo is told under). */
   fillId: number;
+  /** Signed contracts of the leader's closing steps counted as answered by its mirror (followerDecision). */
+  counted: number;
+  /** Signed contracts its mirrors of the order filled, as its fills came. */
+  filled: number;
 }
 
 export interface MirrorAnswersDeps {
@@ -37,7 +43,7 @@ export interface MirrorAnswersDeps {
   book: Pick<FollowerBook, "position">;
   reconciler: Pick<Reconciler, "uncertain" | "run">;
   /** The mirror's two hooks (CopierDeps): does a mirror answer this leader order, is one being cancelled? */
-  mirror: Pick<CopierDeps, "covers" | "mirrorCancelling">;
+  mirror: Pick<CopierDeps, "covers" | "mirrorCancelling" | "mirrorSize">;
   /** Write one exit now (a pending exit's way: flushed, told, retried if it fails). */
   send(meta: OrderMeta, delta: number, reason: string): boolean;
 }
@@ -74,36 +80,56 @@ export class MirrorAnswers {
     for (const copy of copies) {
       if (copy.type === "copy") {
         if (copy.outcome === "skipped" && copy.reason === SKIP_REASONS.mirrored)
-          this.handled(copy.follower, fill).answered = true;
+          this.handled(copy.follower, fill.orderId, fill).answered = true;
         continue;
       }
       const { follower } = copy.meta;
       const { mirror } = this.deps;
-      // A covered flip's opening half: the mirror answers its closing half, nothing is doubled.
-      if (mirror.covers?.(follower, fill.orderId) === true) this.handled(follower, fill).answered = true;
+      // What its mirror cannot close of a step, or a flip's opening half: nothing is doubled.
+      if (mirror.covers?.(follower, fill.orderId) === true)
+        this.handled(follower, fill.orderId, fill).answered = true;
       // Copied because its mirror was being cancelled: should the cancel come too late, a double.
       else if (mirror.mirrorCancelling?.(follower, fill.orderId) === true)
-        this.handled(follower, fill).copied += Math.abs(copy.delta);
+        this.handled(follower, fill.orderId, fill).copied += Math.abs(copy.delta);
     }
+  }
+
+  /**
+   * The follower's mirror of a leader order whose fill is being copied (it `covers` the order), for
+   * the copy rule: its fills so far against what the leader's earlier fills counted it for, and
+   * what of its size is left to answer (the mirror is asked only when a step closes something).
+   */
+  cover(follower: string, fill: FillEvent): MirrorCover {
+    const h = this.byFollower.get(follower)?.get(fill.orderId);
+    const counted = h?.counted ?? 0;
+    const size = (): number =>
+      this.deps.mirror.mirrorSize?.(follower, fill.orderId) ?? Number.POSITIVE_INFINITY;
+    return { shift: h ? counted - h.filled : 0, credit: () => size() - Math.abs(counted) };
+  }
+
+  /** The copy rule counted `covered` (signed) of this leader fill's closing as its mirror's to close. */
+  counted(follower: string, fill: FillEvent, covered: number): void {
+    this.handled(follower, fill.orderId, fill).counted += covered;
   }
 
   /** A follower fill (after the book has it): one of a mirror may leave it holding too much. */
   afterFill(role: { group: Group; follower: Follower }, event: FillEvent): void {
     const name = role.follower.account;
-    const orders = this.byFollower.get(name);
-    if (orders === undefined) return;
     const mirror = parseMirrorClOrdId(event.clOrdId);
-    const handled = mirror === undefined ? undefined : orders.get(mirror.leaderOrderId);
-    if (handled === undefined) return;
-    const leader = this.deps.leaders.known(role.group.leader, handled.leaderContract) ?? 0;
+    if (mirror === undefined) return;
     const s = event.side === "Buy" ? 1 : -1;
+    const handled = this.handled(name, mirror.leaderOrderId);
+    handled.filled += s * event.qty;
+    const { leaderContract } = handled;
+    if (leaderContract === undefined) return; // no fill of its leader order came yet
+    const leader = this.deps.leaders.known(role.group.leader, leaderContract) ?? 0;
     const has = this.deps.book.position(name, event.contract);
     // Only a fill that left the follower holding on its side can have left it holding too much.
     const held = Math.sign(has) === s ? Math.abs(has) : 0;
     if (handled.copied > 0) {
       const undo = Math.min(event.qty, handled.copied, held);
       handled.copied -= Math.min(event.qty, handled.copied);
-      if (undo > 0) this.undo(role.group, name, event.contract, handled, leader, -s * undo);
+      if (undo > 0) this.undo(role.group, name, event.contract, handled, leaderContract, leader, -s * undo);
     } else if (handled.answered && held > 0 && Math.sign(leader) !== s) {
       this.deps.reconciler.uncertain(name, new Set([event.contract]));
       this.deps.reconciler.run(role.group, [role.follower], MIRROR_FILL_REASONS.leaderLeft(name), "");
@@ -115,6 +141,7 @@ export class MirrorAnswers {
     follower: string,
     contract: string,
     h: Handled,
+    leaderContract: string,
     leader: number,
     delta: number,
   ): void {
@@ -127,7 +154,7 @@ export class MirrorAnswers {
       side: delta > 0 ? "Buy" : "Sell",
       startedAt: this.deps.clock.mono(),
       exit: true,
-      leaderContract: h.leaderContract,
+      leaderContract,
       leaderBefore: leader,
       leaderAfter: leader,
     };
@@ -142,19 +169,23 @@ export class MirrorAnswers {
     });
   }
 
-  private handled(follower: string, fill: FillEvent): Handled {
+  /** The record of one leader order for a follower; a leader fill of it names its contract and fill. */
+  private handled(follower: string, leaderOrderId: number, fill?: FillEvent): Handled {
     let orders = this.byFollower.get(follower);
     if (!orders) {
       orders = new Map();
       this.byFollower.set(follower, orders);
     }
-    let h = orders.get(fill.orderId);
+    let h = orders.get(leaderOrderId);
     if (!h) {
-      h = { leaderContract: fill.contract, answered: false, copied: 0, fillId: fill.fillId };
-      orders.set(fill.orderId, h);
+      h = { leaderContract: undefined, answered: false, copied: 0, fillId: 0, counted: 0, filled: 0 };
+      orders.set(leaderOrderId, h);
       if (orders.size > KEPT_PER_FOLLOWER) orders.delete(orders.keys().next().value as number);
     }
-    h.fillId = fill.fillId;
+    if (fill) {
+      h.leaderContract = fill.contract;
+      h.fillId = fill.fillId;
+    }
     return h;
   }
 }

@@ -38,6 +38,11 @@ export interface OrderMeta {
   leaderAfter?: number | undefined;
   /** A pending exit's retry: its failure is told by the pending exit (an alert as the backoff grows). */
   quiet?: boolean | undefined;
+  /**
+   * Issue 14: the leader order whose fill it copies, when the follower's own mirror of that order
+   * closes the rest of the step: the cancel before the close leaves that mirror working.
+   */
+  answering?: number | undefined;
 }
 
 export interface OrderTrackerDeps {

@@ -56,6 +56,11 @@ export interface CopierDeps {
    * order's fills, so they are not copied to it (only a flip's opening half still is).
    */
   covers?(follower: string, leaderOrderId: number): boolean;
+  /**
+   * What the follower's mirrors of this leader order fill in all (filled, and still working): a
+   * fill's closing is answered by them only up to that. Unset: they answer all of it.
+   */
+  mirrorSize?(follower: string, leaderOrderId: number): number;
   /** A mirror of this leader order is being cancelled for the follower: it may still fill. */
   mirrorCancelling?(follower: string, leaderOrderId: number): boolean;
   /**
@@ -63,7 +68,10 @@ export interface CopierDeps {
    * what it would hold now: risk values it, the screen shows it.
    */
   onShadowFill?(fill: ShadowFill, held: { contract: string; netPos: number }[]): void;
-  /** Issue 14: an exit is about to be sent to the follower in its contract: its working exits go first. */
-  beforeExit?(follower: string, contract: string): void;
+  /**
+   * Issue 14: an exit is about to be sent to the follower in its contract: its working exits go
+   * first, except the mirror of `answering` (the leader order copied, which it partly answers).
+   */
+  beforeExit?(follower: string, contract: string, answering?: number): void;
   logger?: Logger | undefined;
 }

@@ -81,7 +81,6 @@ export function shadowCopy(
     risk: parts.gate(name),
     tradeAlreadyCounted: counted,
     position: parts.book.position(name, contract),
-    mirrored: false,
     hedge: parts.hedge.sides(name, contract),
   });
   if (decision.action === "skip")

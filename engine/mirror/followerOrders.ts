@@ -138,6 +138,28 @@ export class FollowerOrders {
     return false;
   }
 
+  /**
+   * Contracts the follower's mirrors of one leader order have filled or may still fill: a working
+   * one (or a placement on its way) by its whole size, one being cancelled or finished by its fills.
+   */
+  sizeOf(follower: string, accountId: number, open: readonly WorkingOrder[], leaderId: number): number {
+    let size = 0;
+    const seen = new Set<string>();
+    const finished = new Map(this.fills.get(follower)?.get(leaderId));
+    const busy = this.busy.get(follower);
+    for (const o of open) {
+      const named = parseMirrorClOrdId(o.clOrdId);
+      if (!named || named.accountId !== accountId || named.leaderOrderId !== leaderId) continue;
+      seen.add(o.clOrdId!);
+      finished.delete(o.orderId);
+      size += busy?.get(o.clOrdId!) === "cancelling" ? (o.filledQty ?? 0) : (o.qty ?? 0);
+    }
+    for (const [clOrdId, h] of this.placing.get(follower) ?? [])
+      if (h.leaderId === leaderId && !seen.has(clOrdId)) size += h.qty;
+    for (const filled of finished.values()) size += filled;
+    return size;
+  }
+
   /** The follower's own order answers this leader order's fills (it works, or it filled). */
   covers(follower: string, leaderId: number): boolean {
     return this.live.get(follower)?.has(leaderId) === true || this.filledOf(follower, leaderId) > 0;

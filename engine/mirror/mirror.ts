@@ -156,6 +156,14 @@ export class Mirror {
     return this.orders.covers(follower, leaderOrderId);
   }
 
+  /** What the follower's mirrors of this leader order fill in all (FollowerOrders.sizeOf). */
+  sizeOf(follower: string, leaderOrderId: number): number {
+    const route = this.deps.accounts.route(follower);
+    if (!route) return 0;
+    const open = route.session.workingOrders(route.accountId);
+    return this.orders.sizeOf(follower, route.accountId, open, leaderOrderId);
+  }
+
   /** A mirror of this leader order is being cancelled for the follower (it may yet fill). */
   cancelling(follower: string, leaderOrderId: number): boolean {
     return this.orders.cancelling(follower, leaderOrderId);
@@ -165,8 +173,10 @@ export class Mirror {
    * An exit is about to be copied to the follower in `contract` (its own, mapped): its exit orders
    * there, and mirrors of leader orders no longer open, are cancelled now, written before the
    * exit on the follower's lane. Nothing to do (and nothing read) when it holds no mirror order.
+   * The mirror of `answering` (the leader order whose fill is copied) is kept: it answers part of
+   * that fill, and the exit copied is only what it cannot close.
    */
-  beforeExit(follower: string, contract: string): void {
+  beforeExit(follower: string, contract: string, answering?: number): void {
     if (!this.orders.hasLive(follower)) return;
     const role = this.deps.accounts.role(follower);
     const route = this.deps.accounts.route(follower);
@@ -176,7 +186,7 @@ export class Mirror {
     const leaderOpen = this.leaderOpenIds(role.group);
     const t: Target = { group: role.group.name, follower, route, contract };
     for (const h of this.orders.held(follower, route.accountId, open)) {
-      if (h.contract !== contract) continue;
+      if (h.contract !== contract || h.leaderId === answering) continue;
       const exit = F === 0 || sign(h.side) === -Math.sign(F);
       if (exit || !leaderOpen.has(h.leaderId)) this.sender.cancel(t, h, MIRROR_REASONS.cancelBeforeExit);
     }

@@ -132,7 +132,8 @@ export class Engine {
       exitBackoff: deps.exitBackoff,
       covers: (follower, leaderOrderId) => this.mirror.covers(follower, leaderOrderId),
       mirrorCancelling: (follower, leaderOrderId) => this.mirror.cancelling(follower, leaderOrderId),
-      beforeExit: (follower, contract) => this.mirror.beforeExit(follower, contract),
+      mirrorSize: (follower, leaderOrderId) => this.mirror.sizeOf(follower, leaderOrderId),
+      beforeExit: (follower, contract, answering) => this.mirror.beforeExit(follower, contract, answering),
       onShadowFill: (fill) => this.shadows.filled(fill),
       logger: this.logger,
     });

@@ -179,6 +179,18 @@ describe("mirror coordinator", () => {
     expect(w.mirror.covers("F2", w.venue.open(L)[0]!.orderId)).toBe(true);
   });
 
+  it("… but keeps the mirror of the leader order whose fill is being copied (it closes part of that step)", async () => {
+    const w = mirrorWorld({ protect: true });
+    const { target } = await protectedLong(w);
+    const legOf = (type: string) => w.venue.open(F1).find((o) => o.orderType === type)!.orderId;
+    const stopLeg = legOf("Stop"); // the target's leg (its mirror) is kept
+    const before = w.venue.sent.length;
+    w.mirror.beforeExit("F1", "ESZ6", target);
+    expect(w.venue.sent.slice(before).map((s) => [s.kind, s.accountId, s.body])).toEqual([
+      ["cancel", F1, { orderId: stopLeg }],
+    ]);
+  });
+
   it("after a cancel before an exit, the new legs cover what will be left, not what is there now", async () => {
     const w = mirrorWorld({ protect: true });
     await protectedLong(w);

@@ -4,57 +4,8 @@
  * exit is copied (asked before the exit order is written).
  */
 import { describe, expect, it } from "vitest";
-import { AccountDirectory } from "../../engine/accounts/directory.js";
-import { Copier } from "../../engine/copier/copier.js";
 import { MIRROR_FILL_REASONS } from "../../engine/copier/mirrorAnswers.js";
-import { OrderGateway } from "../../engine/orders/gateway.js";
-import type { CopyEvent, EngineEvent } from "../../engine/types.js";
-import { FakeBroker, fakeClock } from "../copier/fakeBroker.js";
-import { buildConfig, MemoryLedger } from "../copier/harness.js";
-
-function world(covered: Set<string>, cancelling = new Set<string>()) {
-  const clock = fakeClock();
-  const broker = new FakeBroker(clock);
-  const config = buildConfig([
-    { name: "G", leader: "L", copy: "orders", followers: [{ account: "F" }, { account: "G2" }] },
-  ]);
-  const directory = new AccountDirectory();
-  directory.setConfig(config);
-  const sessions = config.accounts.map((a, i) => {
-    const s = broker.session(a.connection);
-    broker.addAccount(s, i + 1, a.name);
-    return s;
-  });
-  const events: EngineEvent[] = [];
-  const calls: string[] = [];
-  const gateway = new OrderGateway({ clock, emit: (e) => events.push(e), leaders: directory });
-  const copier = new Copier({
-    clock,
-    emit: (e) => events.push(e),
-    gateway,
-    accounts: directory,
-    gate: () => ({ state: "ACTIVE" }),
-    ledger: new MemoryLedger(),
-    covers: (follower, orderId) => covered.has(`${follower}:${orderId}`),
-    mirrorCancelling: (follower, orderId) => cancelling.has(`${follower}:${orderId}`),
-    beforeExit: (follower, contract) =>
-      calls.push(`beforeExit ${follower} ${contract} (orders so far: ${broker.placed.length})`),
-  });
-  for (const s of sessions) {
-    s.on((e) => {
-      if (e.type === "sync") directory.learn(s, e.accounts);
-      copier.onBrokerEvent(e);
-    });
-    s.sync(true);
-  }
-  const copies = () => events.filter((e): e is CopyEvent => e.type === "copy");
-  return { broker, copies, calls, events };
-}
-
-/** What was placed on an account, as [side, qty]. */
-function ordersTo(w: ReturnType<typeof world>, account: string) {
-  return w.broker.placed.filter((p) => p.accountName === account).map((p) => [p.action, p.qty]);
-}
+import { ordersTo, world } from "./copierWorld.js";
 
 describe("copier hooks for the mirror", () => {
   it("a fill the follower's own order answers is skipped for it, copied to the others", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FollowerOrders } from "../../engine/mirror/followerOrders.js";
+import type { WorkingOrder } from "../../engine/types.js";
 
 describe("FollowerOrders.cancelling: a mirror whose cancel is on its way may still fill", () => {
   it("names the leader order of each mirror being cancelled, per follower, until its broker answers", () => {
@@ -17,5 +18,36 @@ describe("FollowerOrders.cancelling: a mirror whose cancel is on its way may sti
       status: "Canceled",
     });
     expect(orders.cancelling("F", 77)).toBe(false);
+  });
+});
+
+describe("FollowerOrders.sizeOf: what a follower's mirrors of one leader order fill in all", () => {
+  const working = (orderId: number, clOrdId: string, qty: number, filledQty = 0): WorkingOrder => ({
+    ...{ orderId, accountId: 2, contractId: "1", contract: "ESZ6", side: "Buy", orderType: "Limit" },
+    ...{ qty, filledQty, clOrdId, status: "Working" },
+  });
+
+  it.each([
+    ["nothing for it", [], 0],
+    ["a working one, by its whole size (its part fill included)", [working(5, "mm-88-2-a", 3, 1)], 3],
+    ["another leader order's mirror is not its", [working(5, "mm-89-2-a", 3)], 0],
+    ["another account's mirror is not its", [working(5, "mm-88-9-a", 3)], 0],
+    ["two of its mirrors", [working(5, "mm-88-2-a", 3), working(6, "mm-88-2-b", 2)], 5],
+  ] as const)("%s", (_, open, size) => {
+    expect(new FollowerOrders().sizeOf("F", 2, open, 88)).toBe(size);
+  });
+
+  it("one being cancelled counts by its fills, a finished one by its fills, a placement on its way whole", () => {
+    const orders = new FollowerOrders();
+    orders.setBusy("F", "mm-88-2-a", "cancelling", 88);
+    const cancelling = working(5, "mm-88-2-a", 4, 1);
+    orders.update("F", { ...working(6, "mm-88-2-b", 2, 2), status: "Filled" });
+    orders.sent("F", {
+      ...{ clOrdId: "mm-88-2-c", leaderId: 88, contract: "ESZ6", set: "c", side: "Buy" },
+      ...{ orderType: "Limit", qty: 3, filled: 0 },
+    });
+    expect(orders.sizeOf("F", 2, [cancelling], 88)).toBe(1 + 2 + 3);
+    // The placement shows up among the working orders: counted once.
+    expect(orders.sizeOf("F", 2, [cancelling, working(7, "mm-88-2-c", 3)], 88)).toBe(1 + 2 + 3);
   });
 });
