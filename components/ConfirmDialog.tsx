@@ -9,15 +9,18 @@ export interface ConfirmDialogProps {
   theme: Theme;
 }
 
+const ASK = " y/N ";
+
 /**
  * One inverse line in place of the hint bar, so the panes the question is about stay in view.
- * "y/N": only y goes ahead; the router (src/screen/router.ts) takes every other key as no.
+ * "y/N": only y goes ahead; the router (src/screen/router.ts) takes every other key as no. A
+ * question too long for the line loses its end, never the y/N: the question comes first in it.
  */
 export function ConfirmDialog({ message, width, theme }: ConfirmDialogProps) {
   return (
     <Box width={width} height={1}>
       <Text wrap="truncate" bold inverse color={toneColor(theme, "bad")}>
-        {truncate(`⚠ ${message} y/N `, width)}
+        {truncate(`${truncate(`⚠ ${message}`, width - ASK.length)}${ASK}`, width)}
       </Text>
     </Box>
   );

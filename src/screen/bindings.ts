@@ -15,7 +15,7 @@ import type { Config, Follower, Group } from "../../data/schema.js";
 import type { Outcome } from "../../engine/index.js";
 import type { Actions } from "../process/actions.js";
 import type { ReportViewModel } from "../report/viewModel.js";
-import { turnsFullOn } from "./forms/groupForm.js";
+import { saveQuestion } from "./forms/groupForm.js";
 import { type OpenForm, openFollowerForm, openGroupForm } from "./forms/openForm.js";
 import type { ScreenAction, ScreenState } from "./screenState.js";
 import type { FollowerStateVM, PaneId } from "./viewModel.js";
@@ -65,7 +65,7 @@ export type CommandId =
   | "form.chooseNext"
   | "form.toggle"
   | "form.save"
-  | "form.saveFull"
+  | "form.saveAsked"
   | "form.cancel";
 
 /** What disabledWhy, the confirm questions and the hint bar look at (buildScreen makes it). */
@@ -351,7 +351,7 @@ export const BINDINGS: readonly Binding[] = [
     keys: ["e"],
     scopes: ["groups"],
     label: "Edit group",
-    doc: "edit the selected group: name, leader, on/off, whitelist",
+    doc: "edit the selected group: name, leader, on/off, whitelist, re-sync, working orders (turning on a mirror asks y/N)",
     danger: false,
     hint: true,
     disabledWhy: needGroup,
@@ -598,11 +598,11 @@ export const BINDINGS: readonly Binding[] = [
       const form = deps.dispatch({ type: "form.edit", action: { type: "save" } }).form;
       if (!form || form.state.saved === undefined) return;
       deps.dispatch({ type: "form.close" });
-      if (form.kind === "group" && turnsFullOn(form.state.saved, form.original)) {
-        // Full reconcile opens positions on its own at a re-sync: asked, like any order-sending key.
+      const question = form.kind === "group" ? saveQuestion(form.state.saved, form.original) : undefined;
+      if (question !== undefined) {
+        // Full reconcile and a mirror send orders on their own: asked, like any order-sending key.
         const asked: CommandContext = { ...ctx, screen: { ...ctx.screen, form } };
-        const message = fullReconcileQuestion(form.state.saved.name);
-        deps.dispatch({ type: "confirm.ask", command: "form.saveFull", message, ctx: asked });
+        deps.dispatch({ type: "confirm.ask", command: "form.saveAsked", message: question, ctx: asked });
         return;
       }
       saveForm(form, deps);
@@ -610,12 +610,13 @@ export const BINDINGS: readonly Binding[] = [
   },
   {
     // No key of its own: form.save asks this question, and confirm.yes runs it.
-    command: "form.saveFull",
+    command: "form.saveAsked",
     keys: [],
     scopes: ["confirm"],
-    label: "Save with reconcile full",
+    label: "Save what sends orders by itself",
     danger: true,
-    confirm: (ctx) => fullReconcileQuestion(ctx.selectedGroup?.name ?? "this group"),
+    confirm: (ctx) =>
+      `Save ${ctx.selectedGroup?.name ?? "this group"}? It turns on what places orders by itself (reconcile "full", mirrored working orders or protective OCOs)`,
     run: (ctx, deps) => {
       const form = ctx.screen.form;
       if (form?.state.saved !== undefined) saveForm(form, deps);
@@ -679,10 +680,6 @@ function saveForm(form: OpenForm, deps: CommandDeps): void {
   } else if (form.state.saved) {
     deps.report(deps.actions.saveFollower(form.group, form.original?.account, form.state.saved));
   }
-}
-
-function fullReconcileQuestion(group: string): string {
-  return `Turn on reconcile "full" for ${group}? At a re-sync mimik will also OPEN positions the followers missed, at the price then`;
 }
 
 export function dangerousBinding(command: CommandId): Binding | undefined {

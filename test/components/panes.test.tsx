@@ -320,6 +320,13 @@ describe("ConfirmDialog and TooSmall", () => {
     ).toContain("Flatten and lock 3 followers of NQ Scalps? y/N");
   });
 
+  it("a question too long for the line is cut, its y/N never", () => {
+    const long = "Mirror the leader's working orders for Index Scalps? Each follower gets its own at once";
+    const lines = plainLines(frameOf(<ConfirmDialog message={long} width={80} theme={colorTheme} />));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^⚠ Mirror the leader's working orders for Index Scalps\? .*… y\/N\s*$/);
+  });
+
   it("fits the too-small message on one line", () => {
     const f = frameOf(<TooSmall message="Terminal is 60×20; mimik needs at least 80×24." width={60} />);
     expect(plainLines(f)).toHaveLength(1);

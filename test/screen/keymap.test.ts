@@ -133,7 +133,7 @@ describe("hints, help and questions", () => {
 
   it("lists every command in the help overlay once per section", () => {
     const rows = helpRows();
-    // A binding with no key is a question another key asks (form.saveFull): nothing to press. A
+    // A binding with no key is a question another key asks (form.saveAsked): nothing to press. A
     // view that names its own keys on its hint bar (the report) keeps them out of the overlay.
     const commands = new Set(
       BINDINGS.filter((b) => b.keys.length > 0 && b.help !== false).map((b) => b.label),

@@ -45,7 +45,7 @@ function pressOf(name: string): Press {
 }
 
 describe("the router asks before every dangerous command", () => {
-  // form.saveFull has no key: form.save asks its question (test/screen/reconcileForm.test.tsx).
+  // form.saveAsked has no key: form.save asks its question (test/screen/reconcileForm.test.tsx).
   const dangerous = BINDINGS.filter(
     (b): b is Extract<(typeof BINDINGS)[number], { danger: true }> => b.danger && b.keys.length > 0,
   );
@@ -60,7 +60,7 @@ describe("the router asks before every dangerous command", () => {
       "follower.delete",
       "follower.flatten",
       "follower.resync",
-      "form.saveFull",
+      "form.saveAsked",
       "group.delete",
       "group.flatten",
     ]);

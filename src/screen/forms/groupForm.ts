@@ -1,6 +1,8 @@
 /**
  * The group form: name, leader (picked only from free accounts), active, whitelist, what a
- * re-sync makes up (reconcile; turning "full" on is asked about by the save binding). Validated
+ * re-sync makes up (reconcile), what followers get of the leader's working orders (copy and
+ * protect, issue 14). Turning on what sends orders by itself ("full", a mirror) is asked about by
+ * the save binding (saveQuestion). Validated
  * with data/schema.ts's groupSchema plus the two cross-checks a single group can see: the name
  * is not taken and the leader is free. (groupRules on the whole config stays the repository's
  * last word when saving.)
@@ -55,6 +57,17 @@ export function groupFormSpec(ctx: GroupFormContext): FormSpec<Group> {
       ],
       help: "←/→ what a re-sync makes up",
     },
+    {
+      id: "working",
+      label: "Working orders",
+      kind: "choice",
+      options: [
+        { value: "fills", label: "fills: copy fills only" },
+        { value: "protect", label: "protect: fills, and own OCO exits" },
+        { value: "orders", label: "orders: mirror working orders" },
+      ],
+      help: "←/→ copy fills, protect, mirror",
+    },
   ];
   return {
     title: ctx.existing ? `Edit group ${ctx.existing.name}` : "New group",
@@ -72,12 +85,42 @@ export function groupFormValues(ctx: GroupFormContext): FormValues {
     whitelistEnabled: g?.whitelist.enabled ?? false,
     symbols: g?.whitelist.symbols.join(", ") ?? "",
     reconcile: g?.reconcile ?? "exits",
+    working: workingOf(g),
   };
+}
+
+type Working = "fills" | "protect" | "orders";
+
+function workingOf(g: Pick<Group, "copy" | "protect"> | undefined): Working {
+  return g?.copy === "orders" ? "orders" : g?.protect === true ? "protect" : "fills";
 }
 
 /** Saving this turns `reconcile: "full"` on (it was not): the console asks first. */
 export function turnsFullOn(saved: Group, original: Group | undefined): boolean {
   return saved.reconcile === "full" && original?.reconcile !== "full";
+}
+
+/**
+ * What saving turns on that places orders by itself (reconcile "full", a mirror of the leader's
+ * working orders, protective OCOs), as the question the console asks first; undefined when it
+ * turns on nothing of the kind.
+ */
+export function saveQuestion(saved: Group, original: Group | undefined): string | undefined {
+  const parts: string[] = [];
+  if (turnsFullOn(saved, original))
+    parts.push(
+      `Turn on reconcile "full" for ${saved.name}? At a re-sync mimik will also OPEN positions the followers missed, at the price then`,
+    );
+  const working = workingOf(saved);
+  if (working !== workingOf(original) && working === "orders")
+    parts.push(
+      `Mirror the leader's working orders for ${saved.name}? Each follower gets its own working orders at once, sized by its rule, and they fill at the broker on their own`,
+    );
+  if (working !== workingOf(original) && working === "protect")
+    parts.push(
+      `Turn on protect for ${saved.name}? Each follower holding a position gets its own OCO exits at the leader's prices at once`,
+    );
+  return parts.length === 0 ? undefined : parts.join(". ");
 }
 
 export function splitSymbols(text: string | boolean | undefined): string[] {
@@ -108,7 +151,8 @@ export function validateGroup(ctx: GroupFormContext, values: FormValues): Valida
     active: values.active === true,
     whitelist: { enabled: values.whitelistEnabled === true, symbols },
     ...(reconcile === "exits" && ctx.existing?.reconcile === undefined ? {} : { reconcile }),
-    // Set in the file, not in this form (issue 14): an edit here keeps them as they are.
+    ...workingFields(String(values.working ?? "fills"), ctx.existing),
+    // Set in the file, not in this form: an edit here keeps them as they are.
     ...keptFromFile(ctx.existing),
     followers: ctx.existing?.followers ?? [],
   };
@@ -120,6 +164,7 @@ export function validateGroup(ctx: GroupFormContext, values: FormValues): Valida
         return { field: "symbols", prefix: symbols[i] ? `${symbols[i]}: ` : "" };
       }
       if (path[0] === "name" || path[0] === "leader" || path[0] === "reconcile") return { field: path[0] };
+      if (path[0] === "copy" || path[0] === "protect") return { field: "working" };
       return { field: "name" };
     });
     for (const [field, message] of Object.entries(fromSchema)) errors[field] ??= message;
@@ -128,13 +173,21 @@ export function validateGroup(ctx: GroupFormContext, values: FormValues): Valida
   return { ok: true, value: parsed.data };
 }
 
-/** The group's working-order settings and trading windows, kept through an edit of the form's fields. */
+/** `copy` and `protect` for the choice; the defaults stay unwritten unless the file spelled them out. */
+function workingFields(working: string, g: Group | undefined): Pick<Group, "copy" | "protect"> {
+  const copy = working === "orders" ? "orders" : "fills";
+  const protect = working === "protect";
+  return {
+    ...(copy === "fills" && g?.copy === undefined ? {} : { copy }),
+    ...(!protect && g?.protect === undefined ? {} : { protect }),
+  };
+}
+
+/** The group's late-fill and budget settings and trading windows, kept through an edit of the form. */
 function keptFromFile(g: Group | undefined): Partial<Group> {
   if (!g) return {};
-  const { copy, protect, late, expectedOrdersPerHour, windows } = g;
+  const { late, expectedOrdersPerHour, windows } = g;
   return Object.fromEntries(
-    Object.entries({ copy, protect, late, expectedOrdersPerHour, windows }).filter(
-      ([, v]) => v !== undefined,
-    ),
+    Object.entries({ late, expectedOrdersPerHour, windows }).filter(([, v]) => v !== undefined),
   );
 }
