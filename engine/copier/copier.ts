@@ -92,7 +92,7 @@ export class Copier {
       flush: () => deps.gateway.flush(),
     });
     this.answers = new MirrorAnswers({
-      ...{ clock, emit, leaders, book, reconciler: this.reconciler },
+      ...{ clock, emit, leaders, book, acted, reconciler: this.reconciler },
       mirror: deps,
       send: (meta, delta, reason) => this.sendNow(meta, delta, reason),
     });
@@ -294,7 +294,7 @@ export class Copier {
     if (decision.covered !== 0) this.answers.counted(name, event, decision.covered);
     if (decision.action === "skip" || !route) {
       const reason = decision.action === "skip" ? decision.reason : SKIP_REASONS.disconnected;
-      if (route && !NOT_ACTED.has(reason))
+      if (route && !NOT_ACTED.has(reason) && this.answers.acts(name, event, reason))
         this.actedOn(group, name, event.contract, contract, after, goal, false);
       return skipEvent(clock, group.name, name, fillId, contract, reason, decision.kind);
     }

@@ -2,6 +2,7 @@ import type { Follower, Group } from "../../data/schema.js";
 import { parseMirrorClOrdId } from "../mirror/clOrdIds.js";
 import type { Clock, CopyEvent, EngineEvent, FillEvent } from "../types.js";
 import { SKIP_REASONS } from "../types.js";
+import type { ActedOn } from "./actedOn.js";
 import type { SentCopy } from "./copyEvents.js";
 import type { FollowerBook } from "./followerBook.js";
 import type { MirrorCover } from "./followerDecision.js";
@@ -17,6 +18,8 @@ export const MIRROR_FILL_REASONS = {
   /** The cause of the re-sync that closes a mirrored entry filled after its leader left. */
   leaderLeft: (follower: string) =>
     `${follower}: its mirrored order filled after the leader left that position`,
+  leaderReduced: (follower: string) =>
+    `${follower}: its mirrored order filled after the leader reduced that position`,
   double: "its mirrored order filled as well as the copy: the double undone",
 } as const;
 
@@ -41,6 +44,7 @@ export interface MirrorAnswersDeps {
   emit(event: EngineEvent): void;
   leaders: Pick<LeaderBook, "known">;
   book: Pick<FollowerBook, "position">;
+  acted: Pick<ActedOn, "get">;
   reconciler: Pick<Reconciler, "uncertain" | "run">;
   /** The mirror's two hooks (CopierDeps): does a mirror answer this leader order, is one being cancelled? */
   mirror: Pick<CopierDeps, "covers" | "mirrorCancelling" | "mirrorSize">;
@@ -133,7 +137,25 @@ export class MirrorAnswers {
     } else if (handled.answered && held > 0 && Math.sign(leader) !== s) {
       this.deps.reconciler.uncertain(name, new Set([event.contract]));
       this.deps.reconciler.run(role.group, [role.follower], MIRROR_FILL_REASONS.leaderLeft(name), "");
+    } else if (handled.answered && held > 0 && this.deps.acted.get(name, leaderContract) !== leader) {
+      // An exit of the leader's came while this entry had not filled (`acts`): made up now.
+      this.deps.reconciler.run(role.group, [role.follower], MIRROR_FILL_REASONS.leaderReduced(name), "");
     }
+  }
+
+  /**
+   * Does a skipped leader fill count as acted on? Not an exit skipped because the follower was
+   * flat while its own mirrored entry on that line, which answered the leader's entry, has not
+   * filled yet: the exit is then made up when that entry fills (afterFill), by the re-sync's rule.
+   */
+  acts(follower: string, fill: FillEvent, reason: string): boolean {
+    if (reason !== SKIP_REASONS.alreadyFlat) return true;
+    for (const [leaderOrderId, h] of this.byFollower.get(follower) ?? []) {
+      if (!h.answered || h.leaderContract !== fill.contract || leaderOrderId === fill.orderId) continue;
+      const size = this.deps.mirror.mirrorSize?.(follower, leaderOrderId) ?? 0;
+      if (size > Math.abs(h.filled)) return false;
+    }
+    return true;
   }
 
   private undo(

@@ -88,6 +88,41 @@ describe("copier hooks for the mirror", () => {
     expect(w.broker.placed.filter((p) => p.accountName === "F")).toEqual([]);
   });
 
+  it("… and one that fills after the leader only reduced makes up that reduce (F flat when it came)", async () => {
+    const w = world(new Set(["F:77"]), new Set(), new Map([["F:77", 3]]));
+    w.broker.trade(1, "ESZ6", "Buy", 3, 77); // the leader's entry: F's own mirror answers it
+    await w.broker.flush();
+    w.broker.trade(1, "ESZ6", "Sell", 1, 78); // a partial exit, before F's entry has filled
+    await w.broker.flush();
+    expect(ordersTo(w, "F")).toEqual([]);
+    w.broker.trade(2, "ESZ6", "Buy", 3, 500, "mm-77-2-abc"); // F's entry fills now
+    await w.broker.flush();
+    expect(w.broker.position(1, "ESZ6")).toBe(2);
+    expect(w.broker.position(2, "ESZ6")).toBe(2);
+    expect(ordersTo(w, "F")).toEqual([["Sell", 1]]);
+    expect(
+      w
+        .copies()
+        .filter((c) => c.outcome === "sent")
+        .map((c) => [c.follower, c.reason]),
+    ).toEqual([
+      ["G2", "copied"],
+      ["G2", "copied"],
+      ["F", "reconcile"],
+    ]);
+  });
+
+  it("… but a reduce while F's mirror was already gone unfilled is acted on: nothing made up later", async () => {
+    const w = world(new Set(["F:77"]), new Set(), new Map([["F:77", 0]]));
+    w.broker.trade(1, "ESZ6", "Buy", 3, 77);
+    await w.broker.flush();
+    w.broker.trade(1, "ESZ6", "Sell", 1, 78);
+    await w.broker.flush();
+    w.broker.trade(2, "ESZ6", "Buy", 3, 500, "mm-77-2-abc"); // say, a late market order of the mirror's
+    await w.broker.flush();
+    expect(ordersTo(w, "F")).toEqual([]);
+  });
+
   it("a mirror whose cancel came too late fills as well as the copy of its leader's fill: the double is undone", async () => {
     const w = world(new Set(), new Set(["F:77"])); // F's mirror of 77 is being cancelled: 77's fill is copied
     const fillId = w.broker.trade(1, "ESZ6", "Buy", 3, 77);
