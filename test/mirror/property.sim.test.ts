@@ -5,6 +5,8 @@
  *
  * - no follower's working exits exceed its position (an OCO pair counted once);
  * - once the leader has no working order left, a flat follower has none either;
+ * - never an orphan (issue 18): no follower holds the other side of its leader, or anything
+ *   while its leader is flat with nothing working;
  * - nothing was ever placed on the leader by mimik.
  *
  * Seeded, so a failure names the seed and the step to replay: MIRROR_SEED=N replays one,
@@ -63,6 +65,16 @@ async function settle(r: Rig): Promise<void> {
       stableSince = Date.now();
     } else if (Date.now() - stableSince > 250) return;
   }
+}
+
+/** Followers holding the other side of the leader, or anything while it is flat with nothing working. */
+function orphans(r: Rig): string[] {
+  const L = pos(r, LEADER);
+  const idle = L === 0 && working(r, LEADER).length === 0;
+  return FOLLOWERS.filter((f) => {
+    const F = pos(r, f);
+    return F !== 0 && (idle || Math.sign(F) === -Math.sign(L));
+  }).map((f) => `${f}: ${pos(r, f)} with the leader at ${L}`);
 }
 
 type Step = { name: string; run(r: Rig): void };
@@ -220,7 +232,8 @@ describe("mirror property: random leader order sequences", () => {
           }
           await settle(rig);
           const where = `seed ${seed}, after step ${i}: ${history.join(" → ")}`;
-          if (process.env.MIRROR_DEBUG && exitsBeyondPosition(rig).length > 0) {
+          const broken = [...exitsBeyondPosition(rig), ...orphans(rig)];
+          if (process.env.MIRROR_DEBUG && broken.length > 0) {
             const file = join(tmpdir(), `mimik-mirror-${mode.replace(/ /g, "-")}-${seed}.json`);
             writeFileSync(
               file,
@@ -228,6 +241,7 @@ describe("mirror property: random leader order sequences", () => {
             );
           }
           expect(exitsBeyondPosition(rig), where).toEqual([]);
+          expect(orphans(rig), where).toEqual([]);
           expect(automatedOnLeader(rig), where).toEqual([]);
           if (working(rig, LEADER).length === 0) {
             const stray = FOLLOWERS.filter((f) => pos(rig!, f) === 0).flatMap((f) => working(rig!, f));
