@@ -275,7 +275,7 @@ export class Copier {
     const has = route ? this.followerPosition(name, contract) : 0;
     // With an exit pending, the rule steps from where that exit takes the follower.
     const goal = this.exits.goalOf(name, contract);
-    const mirror = this.deps.covers?.(name, event.orderId) ? this.answers.cover(name, event) : undefined;
+    const mirror = this.answers.cover(name, contract, event);
     const decision = followerDecision({
       group,
       follower,
@@ -291,7 +291,7 @@ export class Copier {
       mirror,
       hedge: this.hedge.sides(name, contract),
     });
-    if (decision.covered !== 0) this.answers.counted(name, event, decision.covered);
+    if (decision.covered !== 0) this.answers.counted(name, contract, event, decision.covered);
     if (decision.action === "skip" || !route) {
       const reason = decision.action === "skip" ? decision.reason : SKIP_REASONS.disconnected;
       if (route && !NOT_ACTED.has(reason) && this.answers.acts(name, event, reason))
@@ -317,7 +317,7 @@ export class Copier {
       leaderContract: event.contract,
       leaderBefore: goal === undefined ? before : (this.exits.baseOf(name, contract) ?? before),
       leaderAfter: after,
-      answering: mirror && event.orderId,
+      answering: mirror?.answering,
     };
     const clOrdId = clOrdIdFor(fillId, route.accountId);
     if (!this.send(route, meta, delta, clOrdId, decision.delta !== decision.opening))

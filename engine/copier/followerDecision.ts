@@ -83,11 +83,16 @@ export function answeredByMirror(decision: Decision, credit: () => number): Cove
   // Its mirrored entry answers an opening; a flip's opening half is always copied (an exit never opens).
   if (decision.kind === "open" || decision.kind === "add") return { ...mirrored, covered: 0 };
   const closing = decision.delta - decision.opening;
-  const answers = closing === 0 ? 0 : Math.max(0, Math.min(Math.abs(closing), credit()));
+  // The mirror makes what is left of its size: all of the closing at most, then (a flip's) opening
+  // half too, when the leader's other exits left this one bigger than what the step closes.
+  const left = closing === 0 ? 0 : credit();
+  const most = Number.isFinite(left) ? Math.abs(decision.delta) : Math.abs(closing); // size unknown: the closing
+  const answers = Math.max(0, Math.min(most, left));
   const covered = answers === 0 ? 0 : Math.sign(closing) * answers;
-  const rest = closing - covered;
-  if (rest === 0 && decision.opening === 0) return { ...mirrored, covered };
-  if (rest === 0) return { ...decision, kind: "open", delta: decision.opening, covered };
+  const rest = decision.delta - covered;
+  if (rest === 0) return { ...mirrored, covered };
+  if (Math.abs(covered) >= Math.abs(closing))
+    return { ...decision, kind: "open", delta: rest, opening: rest, covered };
   const reason = covered === 0 ? decision.reason : COPY_REASONS.beyondMirror;
-  return { ...decision, delta: rest + decision.opening, reason, covered };
+  return { ...decision, delta: rest, reason, covered };
 }

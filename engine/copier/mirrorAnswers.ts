@@ -33,7 +33,9 @@ interface Handled {
   copied: number;
   /** The last leader fill of the order (what an undo is told under). */
   fillId: number;
-  /** Signed contracts of the leader's closing steps counted as answered by its mirror (followerDecision). */
+  /** The follower's contract its mirror trades, once known. */
+  contract: string | undefined;
+  /** Signed contracts of the leader's steps counted as answered by its mirror (followerDecision). */
   counted: number;
   /** Signed contracts its mirrors of the order filled, as its fills came. */
   filled: number;
@@ -99,21 +101,43 @@ export class MirrorAnswers {
   }
 
   /**
-   * The follower's mirror of a leader order whose fill is being copied (it `covers` the order), for
-   * the copy rule: its fills so far against what the leader's earlier fills counted it for, and
-   * what of its size is left to answer (the mirror is asked only when a step closes something).
+   * The follower's mirror of a leader order whose fill is being copied, if it has one (`covers`),
+   * for the copy rule. The position it steps from counts each of its mirrors on the line as having
+   * filled exactly what the leader's fills counted it for: what they will still fill of that is
+   * added (a mirror filled or cancelled has nothing left to add), and this order's mirror's fills
+   * that came before the leader's are taken out. What is left of its size answers the step.
    */
-  cover(follower: string, fill: FillEvent): MirrorCover {
-    const h = this.byFollower.get(follower)?.get(fill.orderId);
-    const counted = h?.counted ?? 0;
-    const size = (): number =>
-      this.deps.mirror.mirrorSize?.(follower, fill.orderId) ?? Number.POSITIVE_INFINITY;
-    return { shift: h ? counted - h.filled : 0, credit: () => size() - Math.abs(counted) };
+  cover(
+    follower: string,
+    contract: string,
+    fill: FillEvent,
+  ): (MirrorCover & { answering: number[] }) | undefined {
+    // Hot path: for a group that mirrors nothing, one call that answers at once.
+    if (this.deps.mirror.covers?.(follower, fill.orderId) !== true) return undefined;
+    const size = (id: number): number =>
+      this.deps.mirror.mirrorSize?.(follower, id) ?? Number.POSITIVE_INFINITY;
+    let shift = 0;
+    const answering = [fill.orderId];
+    for (const [id, h] of this.byFollower.get(follower) ?? []) {
+      if (h.contract !== contract) continue;
+      const ahead = Math.abs(h.filled) > Math.abs(h.counted);
+      if (id === fill.orderId && ahead) shift += h.counted - h.filled;
+      else if (!ahead && h.counted !== h.filled) {
+        const toCome = Math.min(Math.abs(h.counted - h.filled), size(id) - Math.abs(h.filled));
+        if (toCome <= 0) continue;
+        shift += Math.sign(h.counted) * toCome;
+        if (id !== fill.orderId) answering.push(id);
+      }
+    }
+    const counted = Math.abs(this.byFollower.get(follower)?.get(fill.orderId)?.counted ?? 0);
+    return { shift, credit: () => size(fill.orderId) - counted, answering };
   }
 
-  /** The copy rule counted `covered` (signed) of this leader fill's closing as its mirror's to close. */
-  counted(follower: string, fill: FillEvent, covered: number): void {
-    this.handled(follower, fill.orderId, fill).counted += covered;
+  /** The copy rule counted `covered` (signed) of this leader fill's step as its mirror's to make. */
+  counted(follower: string, contract: string, fill: FillEvent, covered: number): void {
+    const h = this.handled(follower, fill.orderId, fill);
+    h.contract = contract;
+    h.counted += covered;
   }
 
   /** A follower fill (after the book has it): one of a mirror may leave it holding too much. */
@@ -123,6 +147,7 @@ export class MirrorAnswers {
     if (mirror === undefined) return;
     const s = event.side === "Buy" ? 1 : -1;
     const handled = this.handled(name, mirror.leaderOrderId);
+    handled.contract = event.contract;
     handled.filled += s * event.qty;
     const { leaderContract } = handled;
     if (leaderContract === undefined) return; // no fill of its leader order came yet
@@ -200,7 +225,15 @@ export class MirrorAnswers {
     }
     let h = orders.get(leaderOrderId);
     if (!h) {
-      h = { leaderContract: undefined, answered: false, copied: 0, fillId: 0, counted: 0, filled: 0 };
+      h = {
+        leaderContract: undefined,
+        contract: undefined,
+        answered: false,
+        copied: 0,
+        fillId: 0,
+        counted: 0,
+        filled: 0,
+      };
       orders.set(leaderOrderId, h);
       if (orders.size > KEPT_PER_FOLLOWER) orders.delete(orders.keys().next().value as number);
     }

@@ -39,10 +39,11 @@ export interface OrderMeta {
   /** A pending exit's retry: its failure is told by the pending exit (an alert as the backoff grows). */
   quiet?: boolean | undefined;
   /**
-   * Issue 14: the leader order whose fill it copies, when the follower's own mirror of that order
-   * closes the rest of the step: the cancel before the close leaves that mirror working.
+   * Issue 14: the leader orders whose mirrors on the follower are counted on to close part of the
+   * line (the one whose fill it copies, and earlier ones not filled yet): the cancel before the
+   * close leaves them working.
    */
-  answering?: number | undefined;
+  answering?: readonly number[] | undefined;
 }
 
 export interface OrderTrackerDeps {

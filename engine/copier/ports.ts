@@ -70,8 +70,8 @@ export interface CopierDeps {
   onShadowFill?(fill: ShadowFill, held: { contract: string; netPos: number }[]): void;
   /**
    * Issue 14: an exit is about to be sent to the follower in its contract: its working exits go
-   * first, except the mirror of `answering` (the leader order copied, which it partly answers).
+   * first, except the mirrors of the leader orders `answering` (counted on to close part of it).
    */
-  beforeExit?(follower: string, contract: string, answering?: number): void;
+  beforeExit?(follower: string, contract: string, answering?: readonly number[]): void;
   logger?: Logger | undefined;
 }

@@ -173,10 +173,11 @@ export class Mirror {
    * An exit is about to be copied to the follower in `contract` (its own, mapped): its exit orders
    * there, and mirrors of leader orders no longer open, are cancelled now, written before the
    * exit on the follower's lane. Nothing to do (and nothing read) when it holds no mirror order.
-   * The mirror of `answering` (the leader order whose fill is copied) is kept: it answers part of
-   * that fill, and the exit copied is only what it cannot close.
+   * The mirrors of the leader orders `answering` are kept, with their OCO partners: the copier
+   * counts on them to close part of the line (the order whose fill is copied, earlier ones not
+   * filled yet), and copies the rest.
    */
-  beforeExit(follower: string, contract: string, answering?: number): void {
+  beforeExit(follower: string, contract: string, answering?: readonly number[]): void {
     if (!this.orders.hasLive(follower)) return;
     const role = this.deps.accounts.role(follower);
     const route = this.deps.accounts.route(follower);
@@ -185,8 +186,11 @@ export class Mirror {
     const open = route.session.workingOrders(route.accountId);
     const leaderOpen = this.leaderOpenIds(role.group);
     const t: Target = { group: role.group.name, follower, route, contract };
-    for (const h of this.orders.held(follower, route.accountId, open)) {
-      if (h.contract !== contract || h.leaderId === answering) continue;
+    const held = this.orders.held(follower, route.accountId, open);
+    // A kept mirror's OCO partner stays too: cancelling one leg takes the other with it.
+    const kept = new Set(held.filter((h) => answering?.includes(h.leaderId)).map((h) => h.set));
+    for (const h of held) {
+      if (h.contract !== contract || kept.has(h.set)) continue;
       const exit = F === 0 || sign(h.side) === -Math.sign(F);
       if (exit || !leaderOpen.has(h.leaderId)) this.sender.cancel(t, h, MIRROR_REASONS.cancelBeforeExit);
     }

@@ -37,6 +37,33 @@ describe("a covered fill: the mirror answers up to its size, the rest is copied"
     ["flip +6 (close 5, open 1), mirror 5", send("flip", 6, 1), 5, 1, "open", COPIED, 5],
     ["flip +6 (close 5, open 1), mirror 3", send("flip", 6, 1), 3, 3, "flip", BEYOND, 3],
     ["flip −4 from flat (open −2 only)", send("flip", -2, -2), 4, -2, "open", COPIED, 0],
+    [
+      "flip −3 (close −2, open −1), mirror 3: it makes the opening too",
+      send("flip", -3, -1),
+      3,
+      "skip",
+      "flip",
+      MIRRORED,
+      -3,
+    ],
+    [
+      "flip −4 (close −2, open −2), mirror 3: one of the opening is copied",
+      send("flip", -4, -2),
+      3,
+      -1,
+      "open",
+      COPIED,
+      -3,
+    ],
+    [
+      "flip −3 (close −2, open −1), its size unknown: the closing",
+      send("flip", -3, -1),
+      Number.POSITIVE_INFINITY,
+      -1,
+      "open",
+      COPIED,
+      -2,
+    ],
     ["a credit below zero counts as none", send("close", -2, 0), -1, -2, "close", COPIED, 0],
   ] as const)("%s", (_, decision, credit, sent, kind, reason, covered) => {
     const out = answeredByMirror(decision, () => credit);

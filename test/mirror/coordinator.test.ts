@@ -179,15 +179,16 @@ describe("mirror coordinator", () => {
     expect(w.mirror.covers("F2", w.venue.open(L)[0]!.orderId)).toBe(true);
   });
 
-  it("… but keeps the mirror of the leader order whose fill is being copied (it closes part of that step)", async () => {
+  it("… but keeps the mirrors the copier counts on, with their OCO partners (one leg's cancel takes both)", async () => {
     const w = mirrorWorld({ protect: true });
     const { target } = await protectedLong(w);
-    const legOf = (type: string) => w.venue.open(F1).find((o) => o.orderType === type)!.orderId;
-    const stopLeg = legOf("Stop"); // the target's leg (its mirror) is kept
     const before = w.venue.sent.length;
-    w.mirror.beforeExit("F1", "ESZ6", target);
-    expect(w.venue.sent.slice(before).map((s) => [s.kind, s.accountId, s.body])).toEqual([
-      ["cancel", F1, { orderId: stopLeg }],
+    w.mirror.beforeExit("F1", "ESZ6", [target]);
+    expect(w.venue.sent.slice(before)).toEqual([]);
+    w.mirror.beforeExit("F2", "ESZ6", [target + 1000]); // another order's: F2's pair goes
+    expect(w.venue.sent.slice(before).map((s) => [s.kind, s.accountId])).toEqual([
+      ["cancel", F2],
+      ["cancel", F2],
     ]);
   });
 

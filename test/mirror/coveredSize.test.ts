@@ -86,4 +86,52 @@ describe("a covered step bigger than the follower's mirror", () => {
     ]);
     expect(w.broker.position(2, "ESZ6")).toBe(1);
   });
+
+  it("two exits the leader's fills cross (seed 82321014): the first one's mirror, not filled yet, counts for the second", async () => {
+    // Leader long 5 with two sells of 3 (the second flips it); F's mirrors of them are 3 and 2.
+    const w = world(
+      new Set(["F:32", "F:88"]),
+      new Set(),
+      new Map([
+        ["F:32", 3],
+        ["F:88", 2],
+      ]),
+    );
+    w.broker.trade(1, "ESZ6", "Buy", 5, 1);
+    await w.broker.flush();
+    w.broker.trade(1, "ESZ6", "Sell", 3, 32); // 5 → 2: its mirror of 3 answers it
+    await w.broker.flush();
+    w.broker.trade(1, "ESZ6", "Sell", 3, 88); // 2 → −1: from 2 (the first mirror's 3 still to come)
+    await w.broker.flush();
+    w.broker.trade(2, "ESZ6", "Sell", 3, 500, "mm-32-2-a");
+    w.broker.trade(2, "ESZ6", "Sell", 2, 501, "mm-88-2-b");
+    await w.broker.flush();
+    expect(ordersTo(w, "F")).toEqual([
+      ["Buy", 5],
+      ["Sell", 1],
+    ]);
+    expect(w.broker.position(2, "ESZ6")).toBe(-1);
+  });
+
+  it("… and an exit copied meanwhile keeps the mirrors counted on", async () => {
+    const w = world(
+      new Set(["F:32", "F:88"]),
+      new Set(),
+      new Map([
+        ["F:32", 3],
+        ["F:88", 1],
+      ]),
+    );
+    w.broker.trade(1, "ESZ6", "Buy", 5, 1);
+    await w.broker.flush();
+    w.broker.trade(1, "ESZ6", "Sell", 3, 32); // its mirror of 3 answers it, not filled yet
+    await w.broker.flush();
+    w.calls.length = 0;
+    w.broker.trade(1, "ESZ6", "Sell", 2, 88); // 2 → 0: its mirror 1, the other 1 copied
+    await w.broker.flush();
+    expect(w.calls.filter((c) => c.startsWith("beforeExit F "))).toEqual([
+      "beforeExit F ESZ6 sparing 88,32 (orders so far: 3)",
+    ]);
+    expect(ordersTo(w, "F").at(-1)).toEqual(["Sell", 1]);
+  });
 });
