@@ -33,6 +33,22 @@ export class LateOrders {
     private readonly position: (t: Target) => number,
   ) {}
 
+  /**
+   * An OCO leg whose leader order is gone, but whose partner mirrors a leader order that filled
+   * (not open any more): it stays. Cancelling it would take that partner with it (one leg's cancel
+   * takes both), and the partner is what closes the follower; the partner's fill, or the cancel
+   * before its late market order, takes this leg away.
+   */
+  keptWithPartner(held: readonly Held[], h: Held, open: (leaderId: number) => boolean): boolean {
+    return held.some(
+      (o) =>
+        o.set === h.set &&
+        o.clOrdId !== h.clOrdId &&
+        !open(o.leaderId) &&
+        this.memo.filledOrder(o.leaderId) !== undefined,
+    );
+  }
+
   /** Acts on the sets holding a late order; returns the held orders left for the plan. */
   sort(t: Target, held: readonly Held[], ctx: LateContext): Held[] {
     const rest: Held[] = [];

@@ -221,6 +221,8 @@ export class Mirror {
     for (const h of held) {
       const leaderContract = scene ? this.leaderContractOf(scene, h.leaderId) : undefined;
       if (leaderContract === undefined) {
+        const open = (id: number) => scene !== undefined && openContractOf(scene, id) !== undefined;
+        if (scene && mode && this.lateOrders.keptWithPartner(held, h, open)) continue;
         // The leader's order is gone (or the group stopped mirroring); while the leader cannot be
         // seen nothing is taken away on a guess.
         if (!mode || scene)
