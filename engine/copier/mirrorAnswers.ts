@@ -74,6 +74,8 @@ export interface MirrorAnswersDeps {
 export class MirrorAnswers {
   /** follower → leader order id → what was done with its fills, oldest first. */
   private readonly byFollower = new Map<string, Map<number, Handled>>();
+  /** follower → leader orders whose mirrors were counted for more than they filled so far. */
+  private readonly toFill = new Map<string, Set<number>>();
 
   constructor(private readonly deps: MirrorAnswersDeps) {}
 
@@ -116,20 +118,19 @@ export class MirrorAnswers {
     if (this.deps.mirror.covers?.(follower, fill.orderId) !== true) return undefined;
     const size = (id: number): number =>
       this.deps.mirror.mirrorSize?.(follower, id) ?? Number.POSITIVE_INFINITY;
-    let shift = 0;
+    const orders = this.byFollower.get(follower);
+    const own = orders?.get(fill.orderId);
+    let shift = own && Math.abs(own.filled) > Math.abs(own.counted) ? own.counted - own.filled : 0;
     const answering = [fill.orderId];
-    for (const [id, h] of this.byFollower.get(follower) ?? []) {
-      if (h.contract !== contract) continue;
-      const ahead = Math.abs(h.filled) > Math.abs(h.counted);
-      if (id === fill.orderId && ahead) shift += h.counted - h.filled;
-      else if (!ahead && h.counted !== h.filled) {
-        const toCome = Math.min(Math.abs(h.counted - h.filled), size(id) - Math.abs(h.filled));
-        if (toCome <= 0) continue;
-        shift += Math.sign(h.counted) * toCome;
-        if (id !== fill.orderId) answering.push(id);
-      }
+    for (const id of this.toFill.get(follower) ?? []) {
+      const h = orders?.get(id);
+      if (h?.contract !== contract) continue;
+      const toCome = Math.min(Math.abs(h.counted - h.filled), size(id) - Math.abs(h.filled));
+      if (toCome <= 0) continue;
+      shift += Math.sign(h.counted) * toCome;
+      if (id !== fill.orderId) answering.push(id);
     }
-    const counted = Math.abs(this.byFollower.get(follower)?.get(fill.orderId)?.counted ?? 0);
+    const counted = Math.abs(own?.counted ?? 0);
     return { shift, credit: () => size(fill.orderId) - counted, answering };
   }
 
@@ -138,6 +139,15 @@ export class MirrorAnswers {
     const h = this.handled(follower, fill.orderId, fill);
     h.contract = contract;
     h.counted += covered;
+    this.track(follower, fill.orderId, h);
+  }
+
+  /** Keeps `toFill` to the orders whose mirrors have more to fill than they have. */
+  private track(follower: string, leaderOrderId: number, h: Handled): void {
+    const ids = this.toFill.get(follower);
+    if (Math.abs(h.counted) <= Math.abs(h.filled)) ids?.delete(leaderOrderId);
+    else if (ids) ids.add(leaderOrderId);
+    else this.toFill.set(follower, new Set([leaderOrderId]));
   }
 
   /** A follower fill (after the book has it): one of a mirror may leave it holding too much. */
@@ -149,6 +159,7 @@ export class MirrorAnswers {
     const handled = this.handled(name, mirror.leaderOrderId);
     handled.contract = event.contract;
     handled.filled += s * event.qty;
+    this.track(name, mirror.leaderOrderId, handled);
     const { leaderContract } = handled;
     if (leaderContract === undefined) return; // no fill of its leader order came yet
     const leader = this.deps.leaders.known(role.group.leader, leaderContract) ?? 0;
@@ -235,7 +246,11 @@ export class MirrorAnswers {
         filled: 0,
       };
       orders.set(leaderOrderId, h);
-      if (orders.size > KEPT_PER_FOLLOWER) orders.delete(orders.keys().next().value as number);
+      if (orders.size > KEPT_PER_FOLLOWER) {
+        const oldest = orders.keys().next().value as number;
+        orders.delete(oldest);
+        this.toFill.get(follower)?.delete(oldest);
+      }
     }
     if (fill) {
       h.leaderContract = fill.contract;
