@@ -186,9 +186,12 @@ export class MirrorAnswers {
    */
   acts(follower: string, fill: FillEvent, reason: string): boolean {
     if (reason !== SKIP_REASONS.alreadyFlat) return true;
+    const { mirror } = this.deps;
     for (const [leaderOrderId, h] of this.byFollower.get(follower) ?? []) {
       if (!h.answered || h.leaderContract !== fill.contract || leaderOrderId === fill.orderId) continue;
-      const size = this.deps.mirror.mirrorSize?.(follower, leaderOrderId) ?? 0;
+      // Two map lookups first: a mirror long finished is no longer known, and its size is not read.
+      if (mirror.covers?.(follower, leaderOrderId) !== true) continue;
+      const size = mirror.mirrorSize?.(follower, leaderOrderId) ?? 0;
       if (size > Math.abs(h.filled)) return false;
     }
     return true;
