@@ -92,7 +92,7 @@ export class Copier {
       flush: () => deps.gateway.flush(),
     });
     this.answers = new MirrorAnswers({
-      ...{ clock, emit, leaders, book, acted, reconciler: this.reconciler },
+      ...{ clock, emit, leaders, book, acted, accounts, reconciler: this.reconciler },
       mirror: deps,
       send: (meta, delta, reason) => this.sendNow(meta, delta, reason),
     });

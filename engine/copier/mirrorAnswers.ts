@@ -8,7 +8,7 @@ import type { FollowerBook } from "./followerBook.js";
 import type { MirrorCover } from "./followerDecision.js";
 import type { LeaderBook } from "./leaderBook.js";
 import type { OrderMeta } from "./orderTracker.js";
-import type { CopierDeps } from "./ports.js";
+import type { CopierAccounts, CopierDeps } from "./ports.js";
 import type { Reconciler } from "./reconciler.js";
 
 /** Per follower: more than a day's leader orders, so a late fill is still known for what it is. */
@@ -21,6 +21,8 @@ export const MIRROR_FILL_REASONS = {
   leaderReduced: (follower: string) =>
     `${follower}: its mirrored order filled after the leader reduced that position`,
   double: "its mirrored order filled as well as the copy: the double undone",
+  uncounted: (follower: string) =>
+    `${follower}: its mirrored order filled after the leader's order was done, uncounted by the copy rule`,
 } as const;
 
 /** What the copier did with one leader order's fills for one follower, and what its mirrors filled. */
@@ -48,6 +50,8 @@ export interface MirrorAnswersDeps {
   book: Pick<FollowerBook, "position">;
   acted: Pick<ActedOn, "get">;
   reconciler: Pick<Reconciler, "uncertain" | "run">;
+  /** Where the leader's orders are read: is the order a mirror fill belongs to still open? */
+  accounts: Pick<CopierAccounts, "route">;
   /** The mirror's two hooks (CopierDeps): does a mirror answer this leader order, is one being cancelled? */
   mirror: Pick<CopierDeps, "covers" | "mirrorCancelling" | "mirrorSize">;
   /** Write one exit now (a pending exit's way: flushed, told, retried if it fails). */
@@ -68,8 +72,15 @@ export interface MirrorAnswersDeps {
  *   exit only, up to what was copied while it was being cancelled (a fill copied with no mirror
  *   of the order at all is no double: a mirror placed later answers only later fills).
  *
+ * - its mirror filled for a leader order whose fills the copy rule did not count on it for (it
+ *   moved nothing for the follower: it rounded to zero, say, the follower holding less than the
+ *   rule), once that leader order is done. The follower then moved on its own, and the steps
+ *   decided meanwhile did not know it (a flip sized to what it held before), so the line is
+ *   reconciled from where the follower stands and will stand once our orders on it are answered.
+ *
  * A mirror fill of a leader order the copier has not handled yet is the usual case (the follower's
- * order filled first): nothing to do.
+ * order filled first): nothing to do. So is one while its leader order is still open: its fills to
+ * come are what the mirror answers.
  */
 export class MirrorAnswers {
   /** follower → leader order id → what was done with its fills, oldest first. */
@@ -85,14 +96,17 @@ export class MirrorAnswers {
    */
   fanOut(group: Group, fill: FillEvent, copies: ReadonlyArray<CopyEvent | SentCopy>): void {
     if (group.copy !== "orders" && group.protect !== true) return;
+    const { mirror } = this.deps;
     for (const copy of copies) {
       if (copy.type === "copy") {
         if (copy.outcome === "skipped" && copy.reason === SKIP_REASONS.mirrored)
           this.handled(copy.follower, fill.orderId, fill).answered = true;
+        // Not counted on (rounds to zero, say): should its mirror fill all the same, afterFill sees it.
+        else if (mirror.covers?.(copy.follower, fill.orderId) === true)
+          this.handled(copy.follower, fill.orderId, fill);
         continue;
       }
       const { follower } = copy.meta;
-      const { mirror } = this.deps;
       // What its mirror cannot close of a step, or a flip's opening half: nothing is doubled.
       if (mirror.covers?.(follower, fill.orderId) === true)
         this.handled(follower, fill.orderId, fill).answered = true;
@@ -176,7 +190,16 @@ export class MirrorAnswers {
     } else if (handled.answered && held > 0 && this.deps.acted.get(name, leaderContract) !== leader) {
       // An exit of the leader's came while this entry had not filled (`acts`): made up now.
       this.deps.reconciler.run(role.group, [role.follower], MIRROR_FILL_REASONS.leaderReduced(name), "");
+    } else if (!handled.answered && !this.leaderOrderOpen(role.group.leader, mirror.leaderOrderId)) {
+      this.deps.reconciler.uncertain(name, new Set([event.contract]));
+      this.deps.reconciler.run(role.group, [role.follower], MIRROR_FILL_REASONS.uncounted(name), "");
     }
+  }
+
+  /** Is the leader's order still open at its broker (more of it may fill)? Read on a rare path only. */
+  private leaderOrderOpen(leader: string, orderId: number): boolean {
+    const route = this.deps.accounts.route(leader);
+    return route?.session.workingOrders(route.accountId).some((o) => o.orderId === orderId) ?? false;
   }
 
   /**

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { MIRROR_FILL_REASONS } from "../../engine/copier/mirrorAnswers.js";
+import { contractId } from "../copier/fakeBroker.js";
 import { ordersTo, world } from "./copierWorld.js";
 
 describe("copier hooks for the mirror", () => {
@@ -141,10 +142,57 @@ describe("copier hooks for the mirror", () => {
     expect(w.events.filter((e) => e.type === "alert").map((e) => e.message)).toEqual([
       expect.stringMatching(/^F: its mirrored order on ESZ6 filled as well as the copy .*; 3 sent back$/),
     ]);
-    // Undone once: a second fill of that mirror is more than was copied, and left to the rules.
+    // Undone once: a second fill of that mirror is more than was copied, so no double. But 77 is
+    // done and the copy rule never counted on that fill: the line is reconciled by the rule.
     w.broker.trade(2, "ESZ6", "Buy", 1, 500, "mm-77-2-abc");
     await w.broker.flush();
-    expect(w.broker.position(2, "ESZ6")).toBe(4);
+    expect(w.broker.position(2, "ESZ6")).toBe(3);
+    expect(w.copies().filter((c) => c.reason === MIRROR_FILL_REASONS.double)).toHaveLength(1);
+    expect(
+      w
+        .copies()
+        .filter((c) => c.outcome === "sent" && c.follower === "F")
+        .map((c) => c.reason),
+    ).toEqual(["copied", MIRROR_FILL_REASONS.double, "reconcile"]);
+  });
+
+  it("a mirror the copy rule did not count on fills after its leader's order is done: the line is reconciled once our orders are answered", async () => {
+    // Seed 44411519 of the mirror property test: F (×0.5) holds 1 against the leader's 2.
+    const w = world(new Set(["F:90"]), new Set(), new Map([["F:90", 1]]), 0.5);
+    w.broker.trade(1, "ESZ6", "Buy", 2, 1);
+    await w.broker.flush();
+    expect(w.broker.position(2, "ESZ6")).toBe(1);
+    w.broker.trade(1, "ESZ6", "Sell", 1, 90); // its stop: F's rule stays at 1, so nothing is counted on F's mirror
+    w.broker.trade(1, "ESZ6", "Sell", 2, 91); // a flip, sized to the 1 F held before its mirror filled
+    w.broker.trade(1, "ESZ6", "Buy", 1, 92); // the leader is flat
+    w.broker.trade(2, "ESZ6", "Sell", 1, 500, "mm-90-2-st"); // F's mirror of 90 filled all the same
+    await w.broker.flush();
+    await w.broker.flush();
+    expect(w.broker.position(1, "ESZ6")).toBe(0);
+    expect(w.broker.position(2, "ESZ6")).toBe(0);
+    expect(w.events.filter((e) => e.type === "resync").map((e) => e.cause)).toEqual([
+      MIRROR_FILL_REASONS.uncounted("F"),
+    ]);
+  });
+
+  it("… and not while its leader's order is still open: its fills to come are the mirror's to answer", async () => {
+    const w = world(new Set(["F:90"]), new Set(), new Map([["F:90", 2]]), 0.5);
+    w.broker.trade(1, "ESZ6", "Buy", 1, 1);
+    await w.broker.flush();
+    w.broker.working.push({
+      ...{ orderId: 90, accountId: 1, contractId: contractId("ESZ6"), contract: "ESZ6" },
+      ...{ side: "Buy", orderType: "Limit", qty: 4, filledQty: 1, status: "Working" },
+    });
+    w.broker.trade(1, "ESZ6", "Buy", 1, 90); // a part fill: F's rule stays at 1
+    await w.broker.flush();
+    w.broker.trade(2, "ESZ6", "Buy", 2, 500, "mm-90-2-lm"); // F's mirror fills ahead of the leader's rest
+    await w.broker.flush();
+    w.broker.working.splice(0);
+    w.broker.trade(1, "ESZ6", "Buy", 3, 90); // the rest: F's mirror answers it
+    await w.broker.flush();
+    expect(w.broker.position(1, "ESZ6")).toBe(5);
+    expect(w.broker.position(2, "ESZ6")).toBe(3);
+    expect(ordersTo(w, "F")).toEqual([["Buy", 1]]);
   });
 
   it("a fill copied with no mirror of its order at all: a mirror placed later is no double", async () => {

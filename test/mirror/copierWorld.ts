@@ -11,11 +11,18 @@ import { FakeBroker, fakeClock } from "../copier/fakeBroker.js";
 import { buildConfig, MemoryLedger } from "../copier/harness.js";
 
 /** "F:77" → its mirror of leader order 77 … ; sizes: "F:77" → contracts that mirror fills in all. */
-export function world(covered: Set<string>, cancelling = new Set<string>(), sizes?: Map<string, number>) {
+export function world(
+  covered: Set<string>,
+  cancelling = new Set<string>(),
+  sizes?: Map<string, number>,
+  /** F's multiplier (1 unless given). */
+  multiplier = 1,
+) {
   const clock = fakeClock();
   const broker = new FakeBroker(clock);
+  const sizing = { mode: "multiplier" as const, value: multiplier };
   const config = buildConfig([
-    { name: "G", leader: "L", copy: "orders", followers: [{ account: "F" }, { account: "G2" }] },
+    { name: "G", leader: "L", copy: "orders", followers: [{ account: "F", sizing }, { account: "G2" }] },
   ]);
   const directory = new AccountDirectory();
   directory.setConfig(config);
