@@ -10,7 +10,11 @@
  */
 import type { Clock } from "../types.js";
 
-/** The entity types a copier needs (§11), by Tradovate's entityType names. */
+/**
+ * The entity types mimik reads (§11), by Tradovate's entityType names. Not fillPair: nothing reads
+ * it live (the day's history asks `fillPair/list` when the trader opens it), and every closing
+ * fill would bring one to parse on each follower's socket.
+ */
 export const SYNC_ENTITY_TYPES = [
   "user",
   "account",
@@ -24,7 +28,6 @@ export const SYNC_ENTITY_TYPES = [
   "commandReport",
   "executionReport",
   "fill",
-  "fillPair",
   "contract",
   "contractMaturity",
   "product",

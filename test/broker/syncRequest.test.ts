@@ -8,13 +8,15 @@ import {
 import { FakeClock } from "./helpers/fakeClock.js";
 
 describe("user/syncrequest body", () => {
-  it("names every entity type a copier needs and asks for split responses", () => {
+  it("names every entity type mimik reads and asks for split responses", () => {
     const body = syncRequestBody([1, 2]);
     expect(body).toEqual({ accounts: [1, 2], entityTypes: [...SYNC_ENTITY_TYPES], splitResponses: true });
     for (const t of ["account", "position", "order", "orderVersion", "command", "commandReport"])
       expect(SYNC_ENTITY_TYPES).toContain(t);
-    for (const t of ["executionReport", "fill", "fillPair", "cashBalance", "accountRiskStatus"])
+    for (const t of ["executionReport", "fill", "cashBalance", "accountRiskStatus"])
       expect(SYNC_ENTITY_TYPES).toContain(t);
+    // Read over REST for the day's history, never live: not asked for on every socket.
+    expect(SYNC_ENTITY_TYPES).not.toContain("fillPair");
     for (const t of ["userAccountAutoLiq", "contract", "contractMaturity", "product"])
       expect(SYNC_ENTITY_TYPES).toContain(t);
   });
