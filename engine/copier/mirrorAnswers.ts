@@ -87,6 +87,8 @@ export class MirrorAnswers {
   private readonly byFollower = new Map<string, Map<number, Handled>>();
   /** follower → leader orders whose mirrors were counted for more than they filled so far. */
   private readonly toFill = new Map<string, Set<number>>();
+  /** "follower|leader contract": an exit was skipped there while a mirrored entry had not filled (`acts`). */
+  private readonly deferred = new Set<string>();
 
   constructor(private readonly deps: MirrorAnswersDeps) {}
 
@@ -184,16 +186,23 @@ export class MirrorAnswers {
       const undo = Math.min(event.qty, handled.copied, held);
       handled.copied -= Math.min(event.qty, handled.copied);
       if (undo > 0) this.undo(role.group, name, event.contract, handled, leaderContract, leader, -s * undo);
-    } else if (handled.answered && held > 0 && Math.sign(leader) !== s) {
-      this.deps.reconciler.uncertain(name, new Set([event.contract]));
-      this.deps.reconciler.run(role.group, [role.follower], MIRROR_FILL_REASONS.leaderLeft(name), "");
-    } else if (handled.answered && held > 0 && this.deps.acted.get(name, leaderContract) !== leader) {
-      // An exit of the leader's came while this entry had not filled (`acts`): made up now.
-      this.deps.reconciler.run(role.group, [role.follower], MIRROR_FILL_REASONS.leaderReduced(name), "");
+    } else if (handled.answered && held > 0) {
+      // An exit of the leader's came while this entry had not filled (`acts`): owed to the leader.
+      const owed = this.deferred.delete(`${name}|${leaderContract}`);
+      if (Math.sign(leader) !== s) this.reconcile(role, event.contract, MIRROR_FILL_REASONS.leaderLeft(name));
+      // Made up from where the follower stands: a copied add since may have moved what it acted on.
+      else if (owed) this.reconcile(role, event.contract, MIRROR_FILL_REASONS.leaderReduced(name));
+      else if (this.deps.acted.get(name, leaderContract) !== leader)
+        this.deps.reconciler.run(role.group, [role.follower], MIRROR_FILL_REASONS.leaderReduced(name), "");
     } else if (!handled.answered && !this.leaderOrderOpen(role.group.leader, mirror.leaderOrderId)) {
-      this.deps.reconciler.uncertain(name, new Set([event.contract]));
-      this.deps.reconciler.run(role.group, [role.follower], MIRROR_FILL_REASONS.uncounted(name), "");
+      this.reconcile(role, event.contract, MIRROR_FILL_REASONS.uncounted(name));
     }
+  }
+
+  /** The line at once, exits only, from where the follower stands with our orders on their way. */
+  private reconcile(role: { group: Group; follower: Follower }, contract: string, cause: string): void {
+    this.deps.reconciler.uncertain(role.follower.account, new Set([contract]));
+    this.deps.reconciler.run(role.group, [role.follower], cause, "");
   }
 
   /** Is the leader's order still open at its broker (more of it may fill)? Read on a rare path only. */
@@ -205,7 +214,8 @@ export class MirrorAnswers {
   /**
    * Does a skipped leader fill count as acted on? Not an exit skipped because the follower was
    * flat while its own mirrored entry on that line, which answered the leader's entry, has not
-   * filled yet: the exit is then made up when that entry fills (afterFill), by the re-sync's rule.
+   * filled yet: the exit is then owed, and made up when that entry fills (afterFill), by the
+   * re-sync's rule from where the follower stands.
    */
   acts(follower: string, fill: FillEvent, reason: string): boolean {
     if (reason !== SKIP_REASONS.alreadyFlat) return true;
@@ -215,7 +225,10 @@ export class MirrorAnswers {
       // Two map lookups first: a mirror long finished is no longer known, and its size is not read.
       if (mirror.covers?.(follower, leaderOrderId) !== true) continue;
       const size = mirror.mirrorSize?.(follower, leaderOrderId) ?? 0;
-      if (size > Math.abs(h.filled)) return false;
+      if (size > Math.abs(h.filled)) {
+        this.deferred.add(`${follower}|${fill.contract}`);
+        return false;
+      }
     }
     return true;
   }

@@ -113,6 +113,26 @@ describe("copier hooks for the mirror", () => {
     ]);
   });
 
+  it("… also when the leader added again, copied to F, before F's entry filled", async () => {
+    const w = world(new Set(["F:77"]), new Set(), new Map([["F:77", 3]]));
+    w.broker.trade(1, "ESZ6", "Buy", 3, 77); // the leader's entry: F's own mirror answers it
+    await w.broker.flush();
+    w.broker.trade(1, "ESZ6", "Sell", 1, 78); // a partial exit, before F's entry has filled
+    await w.broker.flush();
+    w.broker.trade(1, "ESZ6", "Buy", 2, 79); // an add at market: copied to F
+    await w.broker.flush();
+    expect(ordersTo(w, "F")).toEqual([["Buy", 2]]);
+    w.broker.trade(2, "ESZ6", "Buy", 3, 500, "mm-77-2-abc"); // F's entry fills now
+    await w.broker.flush();
+    await w.broker.flush();
+    expect(w.broker.position(1, "ESZ6")).toBe(4);
+    expect(w.broker.position(2, "ESZ6")).toBe(4);
+    expect(ordersTo(w, "F")).toEqual([
+      ["Buy", 2],
+      ["Sell", 1],
+    ]);
+  });
+
   it("… but a reduce while F's mirror was already gone unfilled is acted on: nothing made up later", async () => {
     const w = world(new Set(["F:77"]), new Set(), new Map([["F:77", 0]]));
     w.broker.trade(1, "ESZ6", "Buy", 3, 77);
