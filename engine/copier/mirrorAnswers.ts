@@ -22,7 +22,7 @@ export const MIRROR_FILL_REASONS = {
     `${follower}: its mirrored order filled after the leader reduced that position`,
   double: "its mirrored order filled as well as the copy: the double undone",
   uncounted: (follower: string) =>
-    `${follower}: its mirrored order filled after the leader's order was done, uncounted by the copy rule`,
+    `${follower}: its mirrored order filled where the copy rule had not counted on it`,
 } as const;
 
 /** What the copier did with one leader order's fills for one follower, and what its mirrors filled. */
