@@ -187,8 +187,11 @@ export class MirrorAnswers {
       handled.copied -= Math.min(event.qty, handled.copied);
       if (undo > 0) this.undo(role.group, name, event.contract, handled, leaderContract, leader, -s * undo);
     } else if (handled.answered && held > 0) {
-      // An exit of the leader's came while this entry had not filled (`acts`): owed to the leader.
-      const owed = this.deferred.delete(`${name}|${leaderContract}`);
+      // An exit of the leader's came while this entry had not filled (`acts`): owed to the leader
+      // until every such entry on the line has filled (each fill looks again).
+      const line = `${name}|${leaderContract}`;
+      const owed = this.deferred.has(line);
+      if (owed && !this.entryToFill(name, leaderContract)) this.deferred.delete(line);
       if (Math.sign(leader) !== s) this.reconcile(role, event.contract, MIRROR_FILL_REASONS.leaderLeft(name));
       // Made up from where the follower stands: a copied add since may have moved what it acted on.
       else if (owed) this.reconcile(role, event.contract, MIRROR_FILL_REASONS.leaderReduced(name));
@@ -218,19 +221,23 @@ export class MirrorAnswers {
    * re-sync's rule from where the follower stands.
    */
   acts(follower: string, fill: FillEvent, reason: string): boolean {
-    if (reason !== SKIP_REASONS.alreadyFlat) return true;
+    if (reason !== SKIP_REASONS.alreadyFlat || !this.entryToFill(follower, fill.contract, fill.orderId))
+      return true;
+    this.deferred.add(`${follower}|${fill.contract}`);
+    return false;
+  }
+
+  /** Has an answered mirrored order on the line (other than `except`'s) contracts still to fill? */
+  private entryToFill(follower: string, leaderContract: string, except?: number): boolean {
     const { mirror } = this.deps;
     for (const [leaderOrderId, h] of this.byFollower.get(follower) ?? []) {
-      if (!h.answered || h.leaderContract !== fill.contract || leaderOrderId === fill.orderId) continue;
+      if (!h.answered || h.leaderContract !== leaderContract || leaderOrderId === except) continue;
       // Two map lookups first: a mirror long finished is no longer known, and its size is not read.
       if (mirror.covers?.(follower, leaderOrderId) !== true) continue;
       const size = mirror.mirrorSize?.(follower, leaderOrderId) ?? 0;
-      if (size > Math.abs(h.filled)) {
-        this.deferred.add(`${follower}|${fill.contract}`);
-        return false;
-      }
+      if (size > Math.abs(h.filled)) return true;
     }
-    return true;
+    return false;
   }
 
   private undo(

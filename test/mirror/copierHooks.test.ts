@@ -133,6 +133,27 @@ describe("copier hooks for the mirror", () => {
     ]);
   });
 
+  it("… and when F's entry fills in parts, the exit stays owed until its last part", async () => {
+    const w = world(new Set(["F:77"]), new Set(), new Map([["F:77", 3]]));
+    w.broker.trade(1, "ESZ6", "Buy", 3, 77);
+    await w.broker.flush();
+    w.broker.trade(1, "ESZ6", "Sell", 1, 78);
+    await w.broker.flush();
+    w.broker.trade(1, "ESZ6", "Buy", 2, 79);
+    await w.broker.flush();
+    w.broker.trade(2, "ESZ6", "Buy", 1, 500, "mm-77-2-abc"); // F holds 3, the rule 4: nothing to exit
+    await w.broker.flush();
+    expect(ordersTo(w, "F")).toEqual([["Buy", 2]]);
+    w.broker.trade(2, "ESZ6", "Buy", 2, 500, "mm-77-2-abc");
+    await w.broker.flush();
+    await w.broker.flush();
+    expect(w.broker.position(2, "ESZ6")).toBe(4);
+    expect(ordersTo(w, "F")).toEqual([
+      ["Buy", 2],
+      ["Sell", 1],
+    ]);
+  });
+
   it("… but a reduce while F's mirror was already gone unfilled is acted on: nothing made up later", async () => {
     const w = world(new Set(["F:77"]), new Set(), new Map([["F:77", 0]]));
     w.broker.trade(1, "ESZ6", "Buy", 3, 77);
