@@ -114,13 +114,7 @@ describe("copier hooks for the mirror", () => {
   });
 
   it("… also when the leader added again, copied to F, before F's entry filled", async () => {
-    const w = world(new Set(["F:77"]), new Set(), new Map([["F:77", 3]]));
-    w.broker.trade(1, "ESZ6", "Buy", 3, 77); // the leader's entry: F's own mirror answers it
-    await w.broker.flush();
-    w.broker.trade(1, "ESZ6", "Sell", 1, 78); // a partial exit, before F's entry has filled
-    await w.broker.flush();
-    w.broker.trade(1, "ESZ6", "Buy", 2, 79); // an add at market: copied to F
-    await w.broker.flush();
+    const w = await owedThenAdded();
     expect(ordersTo(w, "F")).toEqual([["Buy", 2]]);
     w.broker.trade(2, "ESZ6", "Buy", 3, 500, "mm-77-2-abc"); // F's entry fills now
     await w.broker.flush();
@@ -134,13 +128,7 @@ describe("copier hooks for the mirror", () => {
   });
 
   it("… and when F's entry fills in parts, the exit stays owed until its last part", async () => {
-    const w = world(new Set(["F:77"]), new Set(), new Map([["F:77", 3]]));
-    w.broker.trade(1, "ESZ6", "Buy", 3, 77);
-    await w.broker.flush();
-    w.broker.trade(1, "ESZ6", "Sell", 1, 78);
-    await w.broker.flush();
-    w.broker.trade(1, "ESZ6", "Buy", 2, 79);
-    await w.broker.flush();
+    const w = await owedThenAdded();
     w.broker.trade(2, "ESZ6", "Buy", 1, 500, "mm-77-2-abc"); // F holds 3, the rule 4: nothing to exit
     await w.broker.flush();
     expect(ordersTo(w, "F")).toEqual([["Buy", 2]]);
@@ -258,3 +246,18 @@ describe("copier hooks for the mirror", () => {
     ]);
   });
 });
+
+/**
+ * The leader's entry 77 (3) answered by F's own mirror; 1 taken off while F's entry had not filled
+ * (F owes that exit); then 2 added at market, copied to F.
+ */
+async function owedThenAdded() {
+  const w = world(new Set(["F:77"]), new Set(), new Map([["F:77", 3]]));
+  w.broker.trade(1, "ESZ6", "Buy", 3, 77);
+  await w.broker.flush();
+  w.broker.trade(1, "ESZ6", "Sell", 1, 78);
+  await w.broker.flush();
+  w.broker.trade(1, "ESZ6", "Buy", 2, 79);
+  await w.broker.flush();
+  return w;
+}
