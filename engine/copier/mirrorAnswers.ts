@@ -87,8 +87,11 @@ export class MirrorAnswers {
   private readonly byFollower = new Map<string, Map<number, Handled>>();
   /** follower → leader orders whose mirrors were counted for more than they filled so far. */
   private readonly toFill = new Map<string, Set<number>>();
-  /** "follower|leader contract": an exit was skipped there while a mirrored entry had not filled (`acts`). */
-  private readonly deferred = new Set<string>();
+  /**
+   * "follower|leader contract" → the leader orders whose answered mirrored entries had not filled
+   * when an exit of the line was skipped (`acts`): the exit is owed until they fill.
+   */
+  private readonly owing = new Map<string, Set<number>>();
 
   constructor(private readonly deps: MirrorAnswersDeps) {}
 
@@ -188,13 +191,16 @@ export class MirrorAnswers {
       if (undo > 0) this.undo(role.group, name, event.contract, handled, leaderContract, leader, -s * undo);
     } else if (handled.answered && held > 0) {
       // An exit of the leader's came while this entry had not filled (`acts`): owed to the leader
-      // until every such entry on the line has filled (each fill looks again).
+      // until every entry that owes it has filled (each of their fills looks again).
       const line = `${name}|${leaderContract}`;
-      const owed = this.deferred.has(line);
-      if (owed && !this.entryToFill(name, leaderContract)) this.deferred.delete(line);
+      const owing = this.owing.get(line);
+      const owed = owing?.has(mirror.leaderOrderId) === true;
+      if (owed && !this.entriesToFill(name, leaderContract).some((id) => owing?.has(id)))
+        this.owing.delete(line);
       if (Math.sign(leader) !== s) this.reconcile(role, event.contract, MIRROR_FILL_REASONS.leaderLeft(name));
       // Made up from where the follower stands: a copied add since may have moved what it acted on.
       else if (owed) this.reconcile(role, event.contract, MIRROR_FILL_REASONS.leaderReduced(name));
+      // What it acted on lags the leader for another reason (a copy that failed): the usual step.
       else if (this.deps.acted.get(name, leaderContract) !== leader)
         this.deps.reconciler.run(role.group, [role.follower], MIRROR_FILL_REASONS.leaderReduced(name), "");
     } else if (!handled.answered && !this.leaderOrderOpen(role.group.leader, mirror.leaderOrderId)) {
@@ -221,23 +227,26 @@ export class MirrorAnswers {
    * re-sync's rule from where the follower stands.
    */
   acts(follower: string, fill: FillEvent, reason: string): boolean {
-    if (reason !== SKIP_REASONS.alreadyFlat || !this.entryToFill(follower, fill.contract, fill.orderId))
-      return true;
-    this.deferred.add(`${follower}|${fill.contract}`);
+    if (reason !== SKIP_REASONS.alreadyFlat) return true;
+    const entries = this.entriesToFill(follower, fill.contract, fill.orderId);
+    if (entries.length === 0) return true;
+    const line = `${follower}|${fill.contract}`;
+    this.owing.set(line, new Set([...(this.owing.get(line) ?? []), ...entries]));
     return false;
   }
 
-  /** Has an answered mirrored order on the line (other than `except`'s) contracts still to fill? */
-  private entryToFill(follower: string, leaderContract: string, except?: number): boolean {
+  /** The leader orders whose answered mirrors on the line (but `except`'s) have contracts to fill. */
+  private entriesToFill(follower: string, leaderContract: string, except?: number): number[] {
     const { mirror } = this.deps;
+    const ids: number[] = [];
     for (const [leaderOrderId, h] of this.byFollower.get(follower) ?? []) {
       if (!h.answered || h.leaderContract !== leaderContract || leaderOrderId === except) continue;
       // Two map lookups first: a mirror long finished is no longer known, and its size is not read.
       if (mirror.covers?.(follower, leaderOrderId) !== true) continue;
       const size = mirror.mirrorSize?.(follower, leaderOrderId) ?? 0;
-      if (size > Math.abs(h.filled)) return true;
+      if (size > Math.abs(h.filled)) ids.push(leaderOrderId);
     }
-    return false;
+    return ids;
   }
 
   private undo(
