@@ -22,12 +22,16 @@ export interface WireLogin {
   close(): void;
 }
 
+/** What the floor asks for: the least a copier can read its fills and positions from. */
+export const FLOOR_ENTITY_TYPES = ["account", "order", "fill", "position", "cashBalance", "contract"];
+
 export async function wireLogin(
   restUrl: string,
   wsUrl: string,
   name: string,
   password: string,
   onEvent: (event: WireEvent, receivedAt: number) => void,
+  entityTypes: readonly string[] = FLOOR_ENTITY_TYPES,
 ): Promise<WireLogin> {
   const auth = (await (
     await fetch(`${restUrl}/auth/accesstokenrequest`, {
@@ -94,7 +98,7 @@ export async function wireLogin(
   await open;
   await request("user/syncrequest", {
     accounts: accounts.map((a) => a.id),
-    entityTypes: ["account", "order", "fill", "position", "cashBalance", "contract"],
+    entityTypes,
   });
   return {
     accounts,
