@@ -294,7 +294,7 @@ export class Copier {
     if (decision.covered !== 0) this.answers.counted(name, contract, event, decision.covered);
     if (decision.action === "skip" || !route) {
       const reason = decision.action === "skip" ? decision.reason : SKIP_REASONS.disconnected;
-      if (route && !NOT_ACTED.has(reason) && this.answers.acts(name, event, reason))
+      if (route && !NOT_ACTED.has(reason) && this.answers.acts(follower, event, reason, before, after))
         this.actedOn(group, name, event.contract, contract, after, goal, false);
       return skipEvent(clock, group.name, name, fillId, contract, reason, decision.kind);
     }

@@ -10,6 +10,7 @@ import type { LeaderBook } from "./leaderBook.js";
 import type { OrderMeta } from "./orderTracker.js";
 import type { CopierAccounts, CopierDeps } from "./ports.js";
 import type { Reconciler } from "./reconciler.js";
+import { positionAfterReduce } from "./sizing.js";
 
 /** Per follower: more than a day's leader orders, so a late fill is still known for what it is. */
 const KEPT_PER_FOLLOWER = 1_000;
@@ -21,6 +22,8 @@ export const MIRROR_FILL_REASONS = {
   leaderReduced: (follower: string) =>
     `${follower}: its mirrored order filled after the leader reduced that position`,
   double: "its mirrored order filled as well as the copy: the double undone",
+  /** A fixed-size follower's exit, owed while its mirrored entry had not filled, sent once it has. */
+  owed: "its mirrored entry filled after the leader reduced: the reduce made up",
   uncounted: (follower: string) =>
     `${follower}: its mirrored order filled where the copy rule had not counted on it`,
 } as const;
@@ -43,12 +46,24 @@ interface Handled {
   filled: number;
 }
 
+/** An exit owed on a line while answered mirrored entries had not filled (`acts`). */
+interface Owing {
+  /** The leader orders those entries mirror: it is owed until they have filled. */
+  ids: Set<number>;
+  /**
+   * For a fixed-size follower, what the skipped reduces would have sent had the entries filled
+   * (signed): its size depends on the orders that built the position, which a re-sync's rule
+   * cannot tell. A multiplier follower's rule says where it belongs, so it needs no count.
+   */
+  delta: number;
+}
+
 export interface MirrorAnswersDeps {
   clock: Clock;
   emit(event: EngineEvent): void;
   leaders: Pick<LeaderBook, "known">;
   book: Pick<FollowerBook, "position">;
-  acted: Pick<ActedOn, "get">;
+  acted: Pick<ActedOn, "get" | "set">;
   reconciler: Pick<Reconciler, "uncertain" | "run">;
   /** Where the leader's orders are read: is the order a mirror fill belongs to still open? */
   accounts: Pick<CopierAccounts, "route">;
@@ -91,7 +106,7 @@ export class MirrorAnswers {
    * "follower|leader contract" → the leader orders whose answered mirrored entries had not filled
    * when an exit of the line was skipped (`acts`): the exit is owed until they fill.
    */
-  private readonly owing = new Map<string, Set<number>>();
+  private readonly owing = new Map<string, Owing>();
 
   constructor(private readonly deps: MirrorAnswersDeps) {}
 
@@ -188,16 +203,27 @@ export class MirrorAnswers {
     if (handled.copied > 0) {
       const undo = Math.min(event.qty, handled.copied, held);
       handled.copied -= Math.min(event.qty, handled.copied);
-      if (undo > 0) this.undo(role.group, name, event.contract, handled, leaderContract, leader, -s * undo);
+      const at = { contract: event.contract, leaderContract, leader };
+      if (undo > 0) this.sendExit(role.group, name, handled, at, -s * undo, MIRROR_FILL_REASONS.double);
     } else if (handled.answered && held > 0) {
       // An exit of the leader's came while this entry had not filled (`acts`): owed to the leader
       // until every entry that owes it has filled (each of their fills looks again).
       const line = `${name}|${leaderContract}`;
       const owing = this.owing.get(line);
-      const owed = owing?.has(mirror.leaderOrderId) === true;
-      if (owed && !this.entriesToFill(name, leaderContract).some((id) => owing?.has(id)))
-        this.owing.delete(line);
+      const owed = owing?.ids.has(mirror.leaderOrderId) === true;
+      const paid = owed && !this.entriesToFill(name, leaderContract).some((id) => owing?.ids.has(id));
+      if (paid) this.owing.delete(line);
+      const owedDelta = owing?.delta ?? 0;
       if (Math.sign(leader) !== s) this.reconcile(role, event.contract, MIRROR_FILL_REASONS.leaderLeft(name));
+      else if (owed && role.follower.sizing.mode === "fixed") {
+        // Once all of it has filled: as much of the count as it holds (a copied add since is its own).
+        const delta = Math.sign(owedDelta) * Math.min(Math.abs(owedDelta), held);
+        const at = { contract: event.contract, leaderContract, leader };
+        if (paid && delta !== 0)
+          this.sendExit(role.group, name, handled, at, delta, MIRROR_FILL_REASONS.owed);
+        // The skipped reduces are made up: a later re-sync must not make them up again.
+        if (paid) this.deps.acted.set(name, leaderContract, leader);
+      }
       // Made up from where the follower stands: a copied add since may have moved what it acted on.
       else if (owed) this.reconcile(role, event.contract, MIRROR_FILL_REASONS.leaderReduced(name));
       // What it acted on lags the leader for another reason (a copy that failed): the usual step.
@@ -223,16 +249,35 @@ export class MirrorAnswers {
   /**
    * Does a skipped leader fill count as acted on? Not an exit skipped because the follower was
    * flat while its own mirrored entry on that line, which answered the leader's entry, has not
-   * filled yet: the exit is then owed, and made up when that entry fills (afterFill), by the
-   * re-sync's rule from where the follower stands.
+   * filled yet: the exit is then owed, and made up when that entry fills (afterFill): with a
+   * multiplier by the re-sync's rule from where the follower stands; with fixed sizing as the
+   * reduce its rule would have sent had the entry filled, counted here.
    */
-  acts(follower: string, fill: FillEvent, reason: string): boolean {
+  acts(follower: Follower, fill: FillEvent, reason: string, before: number, after: number): boolean {
     if (reason !== SKIP_REASONS.alreadyFlat) return true;
-    const entries = this.entriesToFill(follower, fill.contract, fill.orderId);
+    const name = follower.account;
+    const entries = this.entriesToFill(name, fill.contract, fill.orderId);
     if (entries.length === 0) return true;
-    const line = `${follower}|${fill.contract}`;
-    this.owing.set(line, new Set([...(this.owing.get(line) ?? []), ...entries]));
+    const line = `${name}|${fill.contract}`;
+    const owing = this.owing.get(line) ?? { ids: new Set<number>(), delta: 0 };
+    for (const id of entries) owing.ids.add(id);
+    if (follower.sizing.mode === "fixed") {
+      // Where the entries' fills will take it, less what is owed already: the reduce steps from there.
+      const held = Math.sign(before) * this.toCome(name, entries) + owing.delta;
+      owing.delta += positionAfterReduce(follower.sizing, held, before, after) - held;
+    }
+    this.owing.set(line, owing);
     return false;
+  }
+
+  /** Contracts the follower's mirrors of these leader orders have still to fill. */
+  private toCome(follower: string, leaderOrderIds: readonly number[]): number {
+    let sum = 0;
+    for (const id of leaderOrderIds) {
+      const filled = Math.abs(this.byFollower.get(follower)?.get(id)?.filled ?? 0);
+      sum += Math.max(0, (this.deps.mirror.mirrorSize?.(follower, id) ?? 0) - filled);
+    }
+    return sum;
   }
 
   /** The leader orders whose answered mirrors on the line (but `except`'s) have contracts to fill. */
@@ -249,15 +294,16 @@ export class MirrorAnswers {
     return ids;
   }
 
-  private undo(
+  /** One exit of the follower's at once: a double undone (told in an alert too), or an owed reduce. */
+  private sendExit(
     group: Group,
     follower: string,
-    contract: string,
     h: Handled,
-    leaderContract: string,
-    leader: number,
+    at: { contract: string; leaderContract: string; leader: number },
     delta: number,
+    reason: string,
   ): void {
+    const { contract, leaderContract, leader } = at;
     const meta: OrderMeta = {
       group: group.name,
       follower,
@@ -271,7 +317,7 @@ export class MirrorAnswers {
       leaderBefore: leader,
       leaderAfter: leader,
     };
-    if (!this.deps.send(meta, delta, MIRROR_FILL_REASONS.double)) return;
+    if (!this.deps.send(meta, delta, reason) || reason !== MIRROR_FILL_REASONS.double) return;
     this.deps.emit({
       type: "alert",
       at: this.deps.clock.now(),

@@ -142,6 +142,31 @@ describe("copier hooks for the mirror", () => {
     ]);
   });
 
+  it("… and a fixed-size F's owed reduce is its own rule's, made up once its entry has filled", async () => {
+    const fixed2 = { mode: "fixed", contracts: 2 } as const;
+    const w = world(new Set(["F:77"]), new Set(), new Map([["F:77", 2]]), fixed2);
+    w.broker.trade(1, "ESZ6", "Buy", 3, 77);
+    await w.broker.flush();
+    w.broker.trade(1, "ESZ6", "Sell", 1, 78); // F, had it filled, would keep 1 of 2 (2 × 2/3, rounded)
+    await w.broker.flush();
+    w.broker.trade(1, "ESZ6", "Buy", 2, 79); // a new order: 2 more for F, copied
+    await w.broker.flush();
+    w.broker.trade(2, "ESZ6", "Buy", 2, 500, "mm-77-2-abc");
+    await w.broker.flush();
+    await w.broker.flush();
+    expect(w.broker.position(2, "ESZ6")).toBe(3);
+    expect(ordersTo(w, "F")).toEqual([
+      ["Buy", 2],
+      ["Sell", 1],
+    ]);
+    expect(
+      w
+        .copies()
+        .filter((c) => c.outcome === "sent" && c.follower === "F")
+        .map((c) => c.reason),
+    ).toEqual(["copied", MIRROR_FILL_REASONS.owed]);
+  });
+
   it("… but a reduce while F's mirror was already gone unfilled is acted on: nothing made up later", async () => {
     const w = world(new Set(["F:77"]), new Set(), new Map([["F:77", 0]]));
     w.broker.trade(1, "ESZ6", "Buy", 3, 77);
@@ -187,7 +212,7 @@ describe("copier hooks for the mirror", () => {
 
   it("a mirror the copy rule did not count on fills after its leader's order is done: the line is reconciled once our orders are answered", async () => {
     // Seed 44411519 of the mirror property test: F (×0.5) holds 1 against the leader's 2.
-    const w = world(new Set(["F:90"]), new Set(), new Map([["F:90", 1]]), 0.5);
+    const w = world(new Set(["F:90"]), new Set(), new Map([["F:90", 1]]), { mode: "multiplier", value: 0.5 });
     w.broker.trade(1, "ESZ6", "Buy", 2, 1);
     await w.broker.flush();
     expect(w.broker.position(2, "ESZ6")).toBe(1);
@@ -205,7 +230,7 @@ describe("copier hooks for the mirror", () => {
   });
 
   it("… and not while its leader's order is still open: its fills to come are the mirror's to answer", async () => {
-    const w = world(new Set(["F:90"]), new Set(), new Map([["F:90", 2]]), 0.5);
+    const w = world(new Set(["F:90"]), new Set(), new Map([["F:90", 2]]), { mode: "multiplier", value: 0.5 });
     w.broker.trade(1, "ESZ6", "Buy", 1, 1);
     await w.broker.flush();
     w.broker.working.push({

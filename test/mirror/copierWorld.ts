@@ -3,6 +3,7 @@
  * order, which is being cancelled, how big each is) against the fake broker: leader L (account 1),
  * followers F (2) and G2 (3) in one group copying orders.
  */
+import type { Sizing } from "../../data/schema.js";
 import { AccountDirectory } from "../../engine/accounts/directory.js";
 import { Copier } from "../../engine/copier/copier.js";
 import { OrderGateway } from "../../engine/orders/gateway.js";
@@ -15,12 +16,11 @@ export function world(
   covered: Set<string>,
   cancelling = new Set<string>(),
   sizes?: Map<string, number>,
-  /** F's multiplier (1 unless given). */
-  multiplier = 1,
+  /** F's sizing (×1 unless given). */
+  sizing: Sizing = { mode: "multiplier", value: 1 },
 ) {
   const clock = fakeClock();
   const broker = new FakeBroker(clock);
-  const sizing = { mode: "multiplier" as const, value: multiplier };
   const config = buildConfig([
     { name: "G", leader: "L", copy: "orders", followers: [{ account: "F", sizing }, { account: "G2" }] },
   ]);
