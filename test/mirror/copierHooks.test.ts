@@ -4,6 +4,7 @@
  * exit is copied (asked before the exit order is written).
  */
 import { describe, expect, it } from "vitest";
+import type { Sizing } from "../../data/schema.js";
 import { MIRROR_FILL_REASONS } from "../../engine/copier/mirrorAnswers.js";
 import { contractId } from "../copier/fakeBroker.js";
 import { ordersTo, world } from "./copierWorld.js";
@@ -143,14 +144,9 @@ describe("copier hooks for the mirror", () => {
   });
 
   it("… and a fixed-size F's owed reduce is its own rule's, made up once its entry has filled", async () => {
-    const fixed2 = { mode: "fixed", contracts: 2 } as const;
-    const w = world(new Set(["F:77"]), new Set(), new Map([["F:77", 2]]), fixed2);
-    w.broker.trade(1, "ESZ6", "Buy", 3, 77);
-    await w.broker.flush();
-    w.broker.trade(1, "ESZ6", "Sell", 1, 78); // F, had it filled, would keep 1 of 2 (2 × 2/3, rounded)
-    await w.broker.flush();
-    w.broker.trade(1, "ESZ6", "Buy", 2, 79); // a new order: 2 more for F, copied
-    await w.broker.flush();
+    // Had F's entry of 2 filled in time, the reduce would have kept 1 of it (2 × 2/3, rounded);
+    // the add is a new order: 2 more for F.
+    const w = await owedThenAdded(2, { mode: "fixed", contracts: 2 });
     w.broker.trade(2, "ESZ6", "Buy", 2, 500, "mm-77-2-abc");
     await w.broker.flush();
     await w.broker.flush();
@@ -273,11 +269,11 @@ describe("copier hooks for the mirror", () => {
 });
 
 /**
- * The leader's entry 77 (3) answered by F's own mirror; 1 taken off while F's entry had not filled
- * (F owes that exit); then 2 added at market, copied to F.
+ * The leader's entry 77 (3) answered by F's own mirror (of `entrySize`); 1 taken off while F's
+ * entry had not filled (F owes that exit); then 2 added at market, copied to F.
  */
-async function owedThenAdded() {
-  const w = world(new Set(["F:77"]), new Set(), new Map([["F:77", 3]]));
+async function owedThenAdded(entrySize = 3, sizing?: Sizing) {
+  const w = world(new Set(["F:77"]), new Set(), new Map([["F:77", entrySize]]), sizing);
   w.broker.trade(1, "ESZ6", "Buy", 3, 77);
   await w.broker.flush();
   w.broker.trade(1, "ESZ6", "Sell", 1, 78);
