@@ -7,6 +7,7 @@ import type { SentCopy } from "./copyEvents.js";
 import type { FollowerBook } from "./followerBook.js";
 import type { MirrorCover } from "./followerDecision.js";
 import type { LeaderBook } from "./leaderBook.js";
+import { mirrorFillStep } from "./mirrorFillStep.js";
 import type { OrderMeta } from "./orderTracker.js";
 import type { CopierAccounts, CopierDeps } from "./ports.js";
 import type { Reconciler } from "./reconciler.js";
@@ -75,23 +76,19 @@ export interface MirrorAnswersDeps {
 
 /**
  * The follower's own fills of its mirrored orders (issue 14), judged against what the copier did
- * with the leader fills they mirror. Two races on a fast market can leave a follower holding what
- * its leader does not:
+ * with the leader fills they mirror (the rule: mirrorFillStep). Races on a fast market can leave a
+ * follower holding what its leader does not:
  *
  * - its entry answered the leader's fills (they were not copied), but the price ran through the
  *   entry and its stop at once: the leader's exit was decided while the follower's entry had not
- *   filled ("already flat"), and the entry filled after the leader left the position. The line is
- *   then reconciled at once from where the follower stands, exits only (never an orphan);
+ *   filled ("already flat"), and the entry filled after the leader left the position, or after it
+ *   only took part off (the exit is then owed: `acts`);
  * - its mirror was being cancelled (before an exit) when the leader's fill came, so the fill was
- *   copied, and the cancel came too late: the mirror filled as well. That double is undone, as an
- *   exit only, up to what was copied while it was being cancelled (a fill copied with no mirror
- *   of the order at all is no double: a mirror placed later answers only later fills).
- *
+ *   copied, and the cancel came too late: the mirror filled as well (a fill copied with no mirror
+ *   of the order at all is no double: a mirror placed later answers only later fills);
  * - its mirror filled for a leader order whose fills the copy rule did not count on it for (it
- *   moved nothing for the follower: it rounded to zero, say, the follower holding less than the
- *   rule), once that leader order is done. The follower then moved on its own, and the steps
- *   decided meanwhile did not know it (a flip sized to what it held before), so the line is
- *   reconciled from where the follower stands and will stand once our orders on it are answered.
+ *   moved nothing for the follower: it rounded to zero, say), once that order is done: the steps
+ *   decided meanwhile were sized to what the follower held before (mirror seed 44411519).
  *
  * A mirror fill of a leader order the copier has not handled yet is the usual case (the follower's
  * order filled first): nothing to do. So is one while its leader order is still open: its fills to
@@ -198,46 +195,31 @@ export class MirrorAnswers {
     if (leaderContract === undefined) return; // no fill of its leader order came yet
     const leader = this.deps.leaders.known(role.group.leader, leaderContract) ?? 0;
     const has = this.deps.book.position(name, event.contract);
-    // Only a fill that left the follower holding on its side can have left it holding too much.
     const held = Math.sign(has) === s ? Math.abs(has) : 0;
-    if (handled.copied > 0) {
-      const undo = Math.min(event.qty, handled.copied, held);
-      handled.copied -= Math.min(event.qty, handled.copied);
+    const line = `${name}|${leaderContract}`;
+    const owing = this.owing.get(line);
+    const owed = owing?.ids.has(mirror.leaderOrderId) === true;
+    // Each fill of an entry that owes the exit looks again; the mark goes once all of them filled.
+    const paid = owed && !this.entriesToFill(name, leaderContract).some((id) => owing?.ids.has(id));
+    if (paid) this.owing.delete(line);
+    const fixed = role.follower.sizing.mode === "fixed";
+    const step = mirrorFillStep({
+      ...{ side: s, qty: event.qty, held, leader, copied: handled.copied, answered: handled.answered },
+      ...{ owed, paid, owedFixed: fixed ? (owing?.delta ?? 0) : undefined },
+      actedLags: this.deps.acted.get(name, leaderContract) !== leader,
+      leaderOrderOpen: () => this.leaderOrderOpen(role.group.leader, mirror.leaderOrderId),
+    });
+    handled.copied -= Math.min(event.qty, handled.copied);
+    // A fixed-size follower's skipped reduces are made up: a later re-sync must not do them again.
+    if (paid && fixed) this.deps.acted.set(name, leaderContract, leader);
+    if (step.do === "exit") {
       const at = { contract: event.contract, leaderContract, leader };
-      if (undo > 0) this.sendExit(role.group, name, handled, at, -s * undo, MIRROR_FILL_REASONS.double);
-    } else if (handled.answered && held > 0) {
-      // An exit of the leader's came while this entry had not filled (`acts`): owed to the leader
-      // until every entry that owes it has filled (each of their fills looks again).
-      const line = `${name}|${leaderContract}`;
-      const owing = this.owing.get(line);
-      const owed = owing?.ids.has(mirror.leaderOrderId) === true;
-      const paid = owed && !this.entriesToFill(name, leaderContract).some((id) => owing?.ids.has(id));
-      if (paid) this.owing.delete(line);
-      const owedDelta = owing?.delta ?? 0;
-      if (Math.sign(leader) !== s) this.reconcile(role, event.contract, MIRROR_FILL_REASONS.leaderLeft(name));
-      else if (owed && role.follower.sizing.mode === "fixed") {
-        // Once all of it has filled: as much of the count as it holds (a copied add since is its own).
-        const delta = Math.sign(owedDelta) * Math.min(Math.abs(owedDelta), held);
-        const at = { contract: event.contract, leaderContract, leader };
-        if (paid && delta !== 0)
-          this.sendExit(role.group, name, handled, at, delta, MIRROR_FILL_REASONS.owed);
-        // The skipped reduces are made up: a later re-sync must not make them up again.
-        if (paid) this.deps.acted.set(name, leaderContract, leader);
-      }
-      // Made up from where the follower stands: a copied add since may have moved what it acted on.
-      else if (owed) this.reconcile(role, event.contract, MIRROR_FILL_REASONS.leaderReduced(name));
-      // What it acted on lags the leader for another reason (a copy that failed): the usual step.
-      else if (this.deps.acted.get(name, leaderContract) !== leader)
-        this.deps.reconciler.run(role.group, [role.follower], MIRROR_FILL_REASONS.leaderReduced(name), "");
-    } else if (!handled.answered && !this.leaderOrderOpen(role.group.leader, mirror.leaderOrderId)) {
-      this.reconcile(role, event.contract, MIRROR_FILL_REASONS.uncounted(name));
+      this.sendExit(role.group, name, handled, at, step.delta, MIRROR_FILL_REASONS[step.why]);
+    } else if (step.do === "resync") {
+      const cause = MIRROR_FILL_REASONS[step.why](name);
+      if (step.uncertain) this.deps.reconciler.uncertain(name, new Set([event.contract]));
+      this.deps.reconciler.run(role.group, [role.follower], cause, "");
     }
-  }
-
-  /** The line at once, exits only, from where the follower stands with our orders on their way. */
-  private reconcile(role: { group: Group; follower: Follower }, contract: string, cause: string): void {
-    this.deps.reconciler.uncertain(role.follower.account, new Set([contract]));
-    this.deps.reconciler.run(role.group, [role.follower], cause, "");
   }
 
   /** Is the leader's order still open at its broker (more of it may fill)? Read on a rare path only. */
