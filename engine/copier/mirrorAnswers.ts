@@ -200,7 +200,8 @@ export class MirrorAnswers {
     const owing = this.owing.get(line);
     const owed = owing?.ids.has(mirror.leaderOrderId) === true;
     // Each fill of an entry that owes the exit looks again; the mark goes once all of them filled.
-    const paid = owed && !this.entriesToFill(name, leaderContract).some((id) => owing?.ids.has(id));
+    const toFill = owed ? this.entriesToFill(name, leaderContract) : undefined;
+    const paid = owed && ![...(owing?.ids ?? [])].some((id) => toFill?.has(id));
     if (paid) this.owing.delete(line);
     const fixed = role.follower.sizing.mode === "fixed";
     const step = mirrorFillStep({
@@ -214,7 +215,7 @@ export class MirrorAnswers {
     if (paid && fixed) this.deps.acted.set(name, leaderContract, leader);
     if (step.do === "exit") {
       const at = { contract: event.contract, leaderContract, leader };
-      this.sendExit(role.group, name, handled, at, step.delta, MIRROR_FILL_REASONS[step.why]);
+      this.sendExit(role.group, name, handled, at, step.delta, step.why);
     } else if (step.do === "resync") {
       const cause = MIRROR_FILL_REASONS[step.why](name);
       if (step.uncertain) this.deps.reconciler.uncertain(name, new Set([event.contract]));
@@ -239,41 +240,38 @@ export class MirrorAnswers {
     if (reason !== SKIP_REASONS.alreadyFlat) return true;
     const name = follower.account;
     const entries = this.entriesToFill(name, fill.contract, fill.orderId);
-    if (entries.length === 0) return true;
+    if (entries.size === 0) return true;
     const line = `${name}|${fill.contract}`;
     const owing = this.owing.get(line) ?? { ids: new Set<number>(), delta: 0 };
-    for (const id of entries) owing.ids.add(id);
+    let toCome = 0;
+    for (const [id, contracts] of entries) {
+      owing.ids.add(id);
+      toCome += contracts;
+    }
     if (follower.sizing.mode === "fixed") {
       // Where the entries' fills will take it, less what is owed already: the reduce steps from there.
-      const held = Math.sign(before) * this.toCome(name, entries) + owing.delta;
+      const held = Math.sign(before) * toCome + owing.delta;
       owing.delta += positionAfterReduce(follower.sizing, held, before, after) - held;
     }
     this.owing.set(line, owing);
     return false;
   }
 
-  /** Contracts the follower's mirrors of these leader orders have still to fill. */
-  private toCome(follower: string, leaderOrderIds: readonly number[]): number {
-    let sum = 0;
-    for (const id of leaderOrderIds) {
-      const filled = Math.abs(this.byFollower.get(follower)?.get(id)?.filled ?? 0);
-      sum += Math.max(0, (this.deps.mirror.mirrorSize?.(follower, id) ?? 0) - filled);
-    }
-    return sum;
-  }
-
-  /** The leader orders whose answered mirrors on the line (but `except`'s) have contracts to fill. */
-  private entriesToFill(follower: string, leaderContract: string, except?: number): number[] {
+  /**
+   * The leader orders whose answered mirrors on the line (but `except`'s) have contracts to fill,
+   * with how many.
+   */
+  private entriesToFill(follower: string, leaderContract: string, except?: number): Map<number, number> {
     const { mirror } = this.deps;
-    const ids: number[] = [];
+    const toFill = new Map<number, number>();
     for (const [leaderOrderId, h] of this.byFollower.get(follower) ?? []) {
       if (!h.answered || h.leaderContract !== leaderContract || leaderOrderId === except) continue;
       // Two map lookups first: a mirror long finished is no longer known, and its size is not read.
       if (mirror.covers?.(follower, leaderOrderId) !== true) continue;
       const size = mirror.mirrorSize?.(follower, leaderOrderId) ?? 0;
-      if (size > Math.abs(h.filled)) ids.push(leaderOrderId);
+      if (size > Math.abs(h.filled)) toFill.set(leaderOrderId, size - Math.abs(h.filled));
     }
-    return ids;
+    return toFill;
   }
 
   /** One exit of the follower's at once: a double undone (told in an alert too), or an owed reduce. */
@@ -283,7 +281,7 @@ export class MirrorAnswers {
     h: Handled,
     at: { contract: string; leaderContract: string; leader: number },
     delta: number,
-    reason: string,
+    why: "double" | "owed",
   ): void {
     const { contract, leaderContract, leader } = at;
     const meta: OrderMeta = {
@@ -299,7 +297,7 @@ export class MirrorAnswers {
       leaderBefore: leader,
       leaderAfter: leader,
     };
-    if (!this.deps.send(meta, delta, reason) || reason !== MIRROR_FILL_REASONS.double) return;
+    if (!this.deps.send(meta, delta, MIRROR_FILL_REASONS[why]) || why !== "double") return;
     this.deps.emit({
       type: "alert",
       at: this.deps.clock.now(),
