@@ -208,32 +208,28 @@ export async function measureCopier(
     let roundDone: () => void = () => undefined;
     const rest = `${sim.url}/v1`;
     const ws = `${sim.url.replace(/^http/, "ws")}/v1/websocket`;
-    logins.push(
-      await wireLogin(
+    const observeFills = (user: string, password: string, onFill: (at: number) => void) =>
+      wireLogin(
         rest,
         ws,
-        FOLLOWER_USER,
-        FLEET_ENV.MIMIK_FLEET_COPY ?? "",
+        user,
+        password,
         (e, at) => {
-          if (e.eventType !== "Created" || e.entityType !== "fill") return;
-          fills += 1;
-          lastFillAt = at;
-          if (fills === followers) roundDone();
+          if (e.entityType === "fill" && e.eventType === "Created") onFill(at);
         },
         observe,
-      ),
+      );
+    logins.push(
+      await observeFills(FOLLOWER_USER, FLEET_ENV.MIMIK_FLEET_COPY ?? "", (at) => {
+        fills += 1;
+        lastFillAt = at;
+        if (fills === followers) roundDone();
+      }),
     );
     logins.push(
-      await wireLogin(
-        rest,
-        ws,
-        LEADER_USER,
-        FLEET_ENV.MIMIK_FLEET_LEAD ?? "",
-        (e, at) => {
-          if (e.entityType === "fill" && e.eventType === "Created") leaderAt = at;
-        },
-        observe,
-      ),
+      await observeFills(LEADER_USER, FLEET_ENV.MIMIK_FLEET_LEAD ?? "", (at) => {
+        leaderAt = at;
+      }),
     );
     const e2e: number[] = [];
     const out: number[] = [];
