@@ -42,7 +42,7 @@ export async function startCopyRig(fleet: FleetOptions, simUrl: string): Promise
   const engine = new Engine({ sessions, riskStore, ledger: new SetLedger() }, config);
   const journal = await JournalWriter.open(join(dir, "journal.jsonl"));
   // As headless mimik does: every engine event goes to the journal (serialised off the copy path).
-  const offJournal = engine.on((event) => journal.append({ ...event }));
+  const offJournal = engine.on((event) => journal.append(event));
   const probe = new CopyProbe(leader, followers, fleet.followers);
   await engine.start();
   const names = config.accounts.map((a) => a.name);

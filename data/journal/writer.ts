@@ -88,6 +88,7 @@ export class JournalWriter {
   private timer: unknown;
   private flushing: Promise<void> = Promise.resolve();
   private closed = false;
+  private lastIso = { ms: Number.NaN, text: "" };
   private readonly clock: Clock;
   private readonly maxBytes: number;
   private readonly maxFiles: number;
@@ -284,7 +285,7 @@ export class JournalWriter {
   private serialise(item: Pending): Line {
     const { seq, entry } = item;
     const prev = this.lastHash;
-    const at = new Date(item.at).toISOString();
+    const at = this.isoTime(item.at);
     const type = String(entry.type);
     let text: string;
     try {
@@ -302,6 +303,12 @@ export class JournalWriter {
     }
     this.lastHash = lineHash(text);
     return { text, seq, hash: this.lastHash, prev };
+  }
+
+  /** ISO text of an epoch time; the lines of one fan-out share theirs, so the last is kept. */
+  private isoTime(ms: number): string {
+    if (ms !== this.lastIso.ms) this.lastIso = { ms, text: new Date(ms).toISOString() };
+    return this.lastIso.text;
   }
 }
 

@@ -46,6 +46,7 @@ export function journalSink(
       journal.append({ ...event, key: `${connection ?? "?"}:${event.fillId}` });
       return;
     }
-    journal.append({ ...event });
+    // The writer keeps its own copy of what it is handed.
+    journal.append(event);
   };
 }

@@ -47,6 +47,20 @@ describe("JournalWriter", () => {
     expect(line).toMatchObject({ seq: 1, at: "2026-11-23T14:00:00.000Z", prev: GENESIS_HASH });
   });
 
+  it("gives each line the ISO text of its own time, lines of the same millisecond and the next alike", async () => {
+    const w = await JournalWriter.open(path);
+    const t = Date.UTC(2026, 10, 23, 14, 0, 0);
+    for (const at of [t, t, t + 1, t]) w.append({ type: "copy", at });
+    await w.close();
+    const ats = (await readLines(path)).map((l) => parse(l).at);
+    expect(ats).toEqual([
+      "2026-11-23T14:00:00.000Z",
+      "2026-11-23T14:00:00.000Z",
+      "2026-11-23T14:00:00.001Z",
+      "2026-11-23T14:00:00.000Z",
+    ]);
+  });
+
   it("append returns synchronously and the timer flushes within 100 ms without an explicit flush", async () => {
     let scheduled: { fn: () => void; ms: number } | undefined;
     const clock: Clock = {
