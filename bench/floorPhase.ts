@@ -16,12 +16,17 @@
  * the floor's frames and spared the simulator half its writing in the floor's run only (at 200
  * followers that read as mimik's end to end ÷ the floor 1.50-1.66 against 1.09-1.17). Both runs
  * now pay the same for it. BENCH_OBSERVER=floor measures the old way, for comparison.
+ *
+ * BENCH_FLOOR_TYPES=mimik: the floor syncs the entity types mimik reads (engine/broker/
+ * syncRequest.ts, §11) instead of its own six, so the gap splits into what the wire costs any
+ * client that reads rejects, working orders and fills as mimik must, and what mimik adds to it.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { SYNC_ENTITY_TYPES } from "../engine/broker/syncRequest.js";
 import { FLEET_ENV, FOLLOWER_USER, fleetConfig, fleetScenario, LEADER, LEADER_USER } from "./fleet.js";
 import { spawnSim } from "./simProcess.js";
 import { type Summary, summarise } from "./stats.js";
@@ -106,6 +111,11 @@ function profileArgs(): string[] {
   return [...(folder ? ["--cpu-prof", `--cpu-prof-dir=${folder}`] : []), ...extra];
 }
 
+/** What the floor syncs: its own six types, or mimik's with BENCH_FLOOR_TYPES=mimik. */
+export function floorTypes(): { FLOOR_ENTITY_TYPES?: string } {
+  return process.env.BENCH_FLOOR_TYPES === "mimik" ? { FLOOR_ENTITY_TYPES: SYNC_ENTITY_TYPES.join(",") } : {};
+}
+
 /** Starts the copier as a child process and resolves once it is ready to copy. */
 async function startCopier(kind: CopierKind, followers: number, simUrl: string, dir: string) {
   const bench = fileURLToPath(new URL(".", import.meta.url));
@@ -123,7 +133,10 @@ async function startCopier(kind: CopierKind, followers: number, simUrl: string, 
         FLEET_ENV.MIMIK_FLEET_COPY ?? "",
         LEADER,
       ],
-      { stdio: ["pipe", "pipe", "inherit"], env: { PATH: process.env.PATH, FLOOR_SYMBOL: SYMBOL } },
+      {
+        stdio: ["pipe", "pipe", "inherit"],
+        env: { PATH: process.env.PATH, FLOOR_SYMBOL: SYMBOL, ...floorTypes() },
+      },
     );
     ready = /^ready$/m;
   } else {

@@ -38,7 +38,7 @@ import { execFile } from "node:child_process";
 import { arch, cpus, platform, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { type FirstFrames, startsToFirstFrame } from "./firstFrame.js";
-import { type CopierResult, measureCopier, pooledRuns } from "./floorPhase.js";
+import { type CopierResult, floorTypes, measureCopier, pooledRuns } from "./floorPhase.js";
 import type { MemoryResult } from "./memory.js";
 import { copyRounds, directRoundTrips, type FleetRun, startFleet } from "./phases.js";
 import { ratio, type Summary } from "./stats.js";
@@ -278,6 +278,8 @@ function table(r: {
     lines.push(
       "mimik ÷ the floor (a copier doing only the wire work), each its own process, timed from outside",
     );
+    if (floorTypes().FLOOR_ENTITY_TYPES)
+      lines.push("(BENCH_FLOOR_TYPES=mimik: the floor syncs the entity types mimik reads, not its own six)");
     lines.push(
       row([
         "followers",
