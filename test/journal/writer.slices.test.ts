@@ -40,6 +40,28 @@ describe("JournalWriter under a burst", () => {
     expect(await verifyJournal(path)).toEqual({ ok: true, lines: count + 1 });
   });
 
+  it("serialises an entry once the caller's task is done, and leaves the writing to the flush", async () => {
+    const w = await JournalWriter.open(path);
+    const log: string[] = [];
+    w.append({
+      type: "copy",
+      nested: {
+        get probe() {
+          log.push("serialised");
+          return 1;
+        },
+      },
+    });
+    log.push("caller's task done");
+    expect(log).toEqual(["caller's task done"]);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(log[0]).toBe("caller's task done");
+    expect(log).toContain("serialised");
+    expect(await readLines(path).catch(() => [])).toEqual([]);
+    await w.close();
+    expect(await verifyJournal(path)).toEqual({ ok: true, lines: 1 });
+  });
+
   it("appends made during a flush are written by a later flush, in order, on the same chain", async () => {
     const w = await JournalWriter.open(path);
     for (let i = 0; i < SERIALISE_SLICE * 2; i++) w.append({ type: "copy", i });
