@@ -103,6 +103,36 @@ describe("RiskSaves: a record that cannot be written is kept, said, and written 
     expect(s.clock.pending()).toBe(0);
   });
 
+  it.each([
+    ["one at a time", new FakeStore([]), 0, 3],
+    ["in one batch", new BatchingStore([]), 1, 0],
+  ])(
+    "writes asked for at once in one task (%s): one write for all when the store can, each caller told",
+    async (_, store, batches, singles) => {
+      const s = setup([], store);
+      const names = ["F1", "F2", "F3"];
+      for (const name of names) s.set(name, { state: "ACTIVE", tradingDay: "2026-11-30" });
+      expect(await Promise.all(names.map((n) => s.saves.now(n)))).toEqual([true, true, true]);
+      expect(store instanceof BatchingStore ? store.batches : []).toEqual(batches ? [names] : []);
+      expect(s.store.saves).toHaveLength(singles);
+      expect(Object.keys(s.store.state.followers).sort()).toEqual(names);
+    },
+  );
+
+  it("a batch of writes asked for at once that fails: each caller told false, one alert names them all", async () => {
+    const s = setup([], new BatchingStore([]));
+    for (const name of ["F1", "F2"]) s.set(name, { state: "LOCKED", lockKind: "manual" });
+    s.store.fail = true;
+    expect(await Promise.all([s.saves.now("F1"), s.saves.now("F2")])).toEqual([false, false]);
+    expect(["F1", "F2"].map((n) => s.saves.isOnDisk(n))).toEqual([false, false]);
+    expect(s.alerts).toEqual([
+      "error: 2 followers (F1, F2): could not save risk state (disk full); kept in memory, retrying until it is saved",
+    ]);
+    s.store.fail = false;
+    await s.clock.advance(1000);
+    expect(["F1", "F2"].map((n) => s.saves.isOnDisk(n))).toEqual([true, true]);
+  });
+
   it("stop() makes one last try at what is unsaved and leaves no timer, whether it works or not", async () => {
     for (const works of [true, false]) {
       const s = setup();
