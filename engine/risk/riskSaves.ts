@@ -31,7 +31,9 @@ export class RiskSaves {
   private urgent: UrgentBatch | undefined;
 
   constructor(private readonly deps: RiskSavesDeps) {
-    this.lazy = new DeferredSaves(deps.clock, deps.lazyDelayMs, (names) => this.writeTogether(names));
+    this.lazy = new DeferredSaves(deps.clock, deps.lazyDelayMs, async (names) => {
+      await this.writeTogether(names);
+    });
   }
 
   /**
@@ -53,44 +55,11 @@ export class RiskSaves {
     const failed = new Promise<Set<string>>((resolve) =>
       queueMicrotask(() => {
         this.urgent = undefined;
-        resolve(this.writeUrgent([...names]));
+        resolve(this.writeTogether([...names], true));
       }),
     );
     this.urgent = { names, failed };
     return this.urgent;
-  }
-
-  /** Writes the batch; resolves with the followers whose record is not on disk. */
-  private async writeUrgent(names: string[]): Promise<Set<string>> {
-    const { store } = this.deps;
-    if (names.length > 1 && store.saveFollowers) {
-      const records: Record<string, FollowerRiskRecord> = {};
-      for (const name of names) {
-        const record = this.deps.recordOf(name);
-        if (record) records[name] = { ...record };
-      }
-      try {
-        await store.saveFollowers(records);
-      } catch (err) {
-        this.failed(names, err, true);
-        return new Set(names);
-      }
-      this.saved(names);
-      return new Set();
-    }
-    const failed = new Set<string>();
-    await Promise.all(
-      names.map(async (name) => {
-        try {
-          await this.queue(name).save();
-          this.saved([name]);
-        } catch (err) {
-          this.failed([name], err, true);
-          failed.add(name);
-        }
-      }),
-    );
-    return failed;
   }
 
   /** Writes the follower's record within the lazy delay, together with the others waiting. */
@@ -132,8 +101,11 @@ export class RiskSaves {
     return queue;
   }
 
-  /** One write for all of them when the store can, else one per follower. */
-  private async writeTogether(followers: string[]): Promise<void> {
+  /**
+   * One write for all of them when the store can, else one per follower; resolves with those
+   * whose record is not on disk. `loud`: see failed().
+   */
+  private async writeTogether(followers: string[], loud = false): Promise<Set<string>> {
     const { store } = this.deps;
     if (followers.length > 1 && store.saveFollowers) {
       const records: Record<string, FollowerRiskRecord> = {};
@@ -144,22 +116,25 @@ export class RiskSaves {
       try {
         await store.saveFollowers(records);
       } catch (err) {
-        this.failed(followers, err, false);
-        return;
+        this.failed(followers, err, loud);
+        return new Set(followers);
       }
       this.saved(followers);
-      return;
+      return new Set();
     }
+    const notSaved = new Set<string>();
     await Promise.all(
-      followers.map((name) =>
-        this.queue(name)
-          .save()
-          .then(
-            () => this.saved([name]),
-            (err: unknown) => this.failed([name], err, false),
-          ),
-      ),
+      followers.map(async (name) => {
+        try {
+          await this.queue(name).save();
+          this.saved([name]);
+        } catch (err) {
+          this.failed([name], err, loud);
+          notSaved.add(name);
+        }
+      }),
     );
+    return notSaved;
   }
 
   private saved(followers: string[]): void {
