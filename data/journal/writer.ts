@@ -68,11 +68,11 @@ interface Line {
 
 /**
  * The journal's single writer. `append` is synchronous and cheap (it stamps seq and time and
- * queues the entry); serialising and hashing follow once the caller's task is done, and writing
- * on a timer within 100 ms, both off the copy path. Each line is `{seq, at, type, ...payload, prev}` where `prev` is the SHA-256 of the
- * previous line's exact text, continued across restarts and rotations. After each flush the lines
- * are synced and the anchor (anchor.ts) moved to the new end of the chain, so a cut, edited or
- * rewritten tail shows.
+ * queues the entry); the entry is serialised and hashed once the caller's task is done, and
+ * written on a timer within 100 ms, both off the copy path. Each line is
+ * `{seq, at, type, ...payload, prev}` where `prev` is the SHA-256 of the previous line's exact
+ * text, continued across restarts and rotations. After each flush the lines are synced and the
+ * anchor (anchor.ts) moved to the new end of the chain, so a cut, edited or rewritten tail shows.
  */
 export class JournalWriter {
   private pending: Pending[] = [];
