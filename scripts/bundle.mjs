@@ -7,8 +7,9 @@
 // The thread entries sit in the same folder as the main bundle and its chunks because
 // src/process resolves them as new URL("./worker.js", import.meta.url) from whichever file holds
 // that code. Each thread is one self-contained file: a worker then reads and compiles one file.
-import { readFileSync, rmSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 const outdir = "dist/bin";
@@ -118,8 +119,8 @@ function wrappedPackage(name, specifier, wrapperOf) {
         if (real.errors.length > 0) return real;
         return { path: real.path, namespace: name };
       });
-      b.onLoad({ filter: /.*/, namespace: name }, (args) => ({
-        contents: wrapperOf(JSON.stringify(args.path)),
+      b.onLoad({ filter: /.*/, namespace: name }, async (args) => ({
+        contents: await wrapperOf(JSON.stringify(args.path), args.path),
         resolveDir: dirname(args.path),
         loader: "js",
       }));
@@ -130,15 +131,45 @@ function wrappedPackage(name, specifier, wrapperOf) {
 // Every string-width in the bundle (Ink's, wrap-ansi's older one, ours) goes through
 // src/text/fastWidth.ts, which answers printable ASCII by its length and remembers the rest:
 // string-width segments each string with Intl.Segmenter, and Ink measures every line of every
-// frame with it.
-const fastStringWidth = wrappedPackage(
-  "fast-width",
-  /^string-width$/,
-  (real) =>
+// frame with it. Each is handed the widths it gives the console's own glyphs, worked out here by
+// that very string-width (the two versions disagree on some, ▶ among them), and the strip-ansi it
+// strips styled lines with, so that drawing the first frame never builds its emoji regex.
+const fastStringWidth = wrappedPackage("fast-width", /^string-width$/, async (real, path) => {
+  const { default: widthOf } = await import(pathToFileURL(path).href);
+  const known = Object.fromEntries([...ownGlyphs()].map((ch) => [ch, widthOf(ch)]));
+  return (
     `import widthOf from ${real};\n` +
+    // Resolved from that string-width's folder: the strip-ansi it strips with.
+    `import stripAnsi from "strip-ansi";\n` +
     `import { fastWidth } from ${JSON.stringify(resolve("src/text/fastWidth.ts"))};\n` +
-    "export default fastWidth(widthOf);\n",
-);
+    `export default fastWidth(widthOf, ${JSON.stringify(known)}, stripAnsi);\n`
+  );
+});
+
+/**
+ * Every character outside ASCII (one UTF-16 unit) written in the console's and engine's sources,
+ * and the blocks a terminal UI draws with: arrows, box drawing (Ink's borders), block elements
+ * and geometric shapes.
+ */
+const ownGlyphs = (() => {
+  let found;
+  const blocks = [
+    [0x2190, 0x21ff],
+    [0x2500, 0x25ff],
+  ];
+  return () => {
+    found ??= new Set([
+      ...["components", "src", "engine"]
+        .flatMap((dir) => readdirSync(dir, { recursive: true }).map((file) => join(dir, String(file))))
+        .filter((file) => /\.tsx?$/.test(file))
+        .flatMap((file) => readFileSync(file, "utf8").match(/[\u0080-\ud7ff\ue000-\uffff]/g) ?? []),
+      ...blocks.flatMap(([from, to]) =>
+        Array.from({ length: to - from + 1 }, (_, i) => String.fromCharCode(from + i)),
+      ),
+    ]);
+    return found;
+  };
+})();
 
 // Ink's output reads every line of every frame into styled cells and writes them back with
 // @alcalzone/ansi-tokenize; src/text/ansiCells.ts puts a fast path in front of its tokenize,

@@ -7,6 +7,9 @@ const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
 export function isPrintableAscii(text: string): boolean {
   return PRINTABLE_ASCII.test(text);
 }
+/** What starts an escape sequence (ESC, CSI), as string-width looks for before it strips them. */
+const ESCAPE = /[\u001b\u009b]/;
+
 /** Widths remembered; past this the memory starts again (a screen has a few hundred lines). */
 const REMEMBERED = 4096;
 
@@ -22,15 +25,30 @@ export type WidthOf = (text: string, options?: object) => number;
  * once by string-width), the rest by string-width.
  * A call with options is string-width's alone. The bundle (scripts/bundle.mjs) puts this in front
  * of every string-width it ships, Ink's included.
+ *
+ * `known`: characters' widths as this very string-width gave them when the bundle was built (the
+ * console's own glyphs). The first measurement of a character outside ASCII builds string-width's
+ * emoji regex and loads ICU's segmenter, some 60 ms of a start on a slow machine, and the first
+ * frame draws box lines and arrows.
+ *
+ * `stripAnsi`: the strip-ansi that this string-width strips escape sequences with. Given it, a
+ * styled line is measured by its characters too, once its escapes are gone (as string-width
+ * measures it); without it, by string-width.
  */
-export function fastWidth(widthOf: WidthOf): WidthOf {
-  const charWidth = remembered((ch: string) => widthOf(ch), REMEMBERED);
+export function fastWidth(
+  widthOf: WidthOf,
+  known: Readonly<Record<string, number>> = {},
+  stripAnsi?: (text: string) => string,
+): WidthOf {
+  const widths = new Map(Object.entries(known));
+  const charWidth = remembered((ch: string) => widths.get(ch) ?? widthOf(ch), REMEMBERED);
   const measure = remembered((text: string): number => {
-    if (!oneGraphemePerChar(text)) return widthOf(text);
+    const bare = stripAnsi && ESCAPE.test(text) ? stripAnsi(text) : text;
+    if (!oneGraphemePerChar(bare)) return widthOf(text);
     let width = 0;
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      width += code >= 0x20 && code < 0x7f ? 1 : charWidth(text[i]!);
+    for (let i = 0; i < bare.length; i++) {
+      const code = bare.charCodeAt(i);
+      width += code >= 0x20 && code < 0x7f ? 1 : charWidth(bare[i]!);
     }
     return width;
   }, REMEMBERED);

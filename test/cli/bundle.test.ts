@@ -30,11 +30,13 @@ describe("the bundled executable", () => {
 
   it("measures text through fastWidth: every string-width it ships (Ink's included) is wrapped", () => {
     const texts = bundleFiles.map((f) => readFileSync(join(binDir, f), "utf8")).join("\n");
-    // string-width 8 (Ink's and ours) and 7 (wrap-ansi's): each defined once, each wrapped.
+    // string-width 8 (Ink's and ours) and 7 (wrap-ansi's): each defined once, each wrapped, each
+    // with its widths of the console's glyphs (▶ among them) and its strip-ansi.
     const defined = [...texts.matchAll(/^function (stringWidth\d*)\(/gm)].map((m) => m[1]);
-    const wrapped = [...texts.matchAll(/= fastWidth\((stringWidth\d*)\)/g)].map((m) => m[1]);
+    const wrapped = [...texts.matchAll(/= fastWidth\((stringWidth\d*), (\{[^}]*\}), stripAnsi\d*\)/g)];
     expect(defined.length).toBeGreaterThanOrEqual(2);
-    expect([...wrapped].sort()).toEqual([...defined].sort());
+    expect(wrapped.map((m) => m[1]).sort()).toEqual([...defined].sort());
+    for (const m of wrapped) expect(m[2]).toContain('"\\u25B6":');
   });
 
   it("reads and writes Ink's styled cells through src/text/ansiCells.ts", () => {

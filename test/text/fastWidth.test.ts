@@ -1,4 +1,5 @@
 import stringWidth from "string-width";
+import stripAnsi from "strip-ansi";
 import { describe, expect, it } from "vitest";
 // wrap-ansi's own, older string-width: the bundle puts the fast path in front of it too.
 import olderStringWidth from "../../node_modules/wrap-ansi/node_modules/string-width/index.js";
@@ -33,16 +34,16 @@ describe("string-width made fast: ASCII by its length, the rest remembered", () 
     ["string-width 7 (wrap-ansi's)", olderStringWidth],
   ] as const) {
     it(`measures what ${name} measures, options or not, the first time and the next`, () => {
-      const fast = fastWidth(widthOf);
-      for (const text of [...samples, ...samples]) {
-        expect(fast(text), JSON.stringify(text)).toBe(widthOf(text));
-        expect(fast(text, { countAnsiEscapeCodes: true }), JSON.stringify(text)).toBe(
-          widthOf(text, { countAnsiEscapeCodes: true }),
-        );
-        expect(fast(text, { ambiguousIsNarrow: false }), JSON.stringify(text)).toBe(
-          widthOf(text, { ambiguousIsNarrow: false }),
-        );
-      }
+      for (const fast of [fastWidth(widthOf), fastWidth(widthOf, {}, stripAnsi)])
+        for (const text of [...samples, ...samples]) {
+          expect(fast(text), JSON.stringify(text)).toBe(widthOf(text));
+          expect(fast(text, { countAnsiEscapeCodes: true }), JSON.stringify(text)).toBe(
+            widthOf(text, { countAnsiEscapeCodes: true }),
+          );
+          expect(fast(text, { ambiguousIsNarrow: false }), JSON.stringify(text)).toBe(
+            widthOf(text, { ambiguousIsNarrow: false }),
+          );
+        }
     });
   }
 });
@@ -73,6 +74,19 @@ it("measures text of one grapheme per character by its characters, each measured
   expect(measured.sort()).toEqual(["├", "└", "✓", "日", "本"].sort());
 });
 
+it("measures a styled line of known glyphs without string-width", () => {
+  let calls = 0;
+  const widthOf = (text: string) => {
+    calls += 1;
+    return stringWidth(text);
+  };
+  const fast = fastWidth(widthOf, { "│": 1, "▶": 1, "─": 1 }, stripAnsi);
+  expect(fast("\u001b[1m\u001b[36m─── ▶ Groups ───\u001b[39m\u001b[22m │")).toBe(18);
+  expect(calls).toBe(0);
+  expect(fastWidth(widthOf)("\u001b[36m▶\u001b[39m")).toBe(1);
+  expect(calls).toBe(1);
+});
+
 describe("every character of the Basic Multilingual Plane", () => {
   for (const [name, widthOf] of [
     ["string-width 8", stringWidth],
@@ -85,6 +99,23 @@ describe("every character of the Basic Multilingual Plane", () => {
         if (code >= 0xd800 && code <= 0xdfff) continue;
         const ch = String.fromCharCode(code);
         const text = `a${ch}b${ch}${ch}├${ch}`;
+        if (fast(text) !== widthOf(text)) differ.push(code.toString(16));
+      }
+      expect(differ).toEqual([]);
+    });
+
+    it(`is measured in styled text, its width known beforehand, as ${name} measures it`, () => {
+      // As the bundle builds it: every character's width from this string-width, its strip-ansi.
+      const known: Record<string, number> = {};
+      for (let code = 0x80; code <= 0xffff; code += 7)
+        if (code < 0xd800 || code > 0xdfff)
+          known[String.fromCharCode(code)] = widthOf(String.fromCharCode(code));
+      const fast = fastWidth(widthOf, known, stripAnsi);
+      const differ: string[] = [];
+      for (let code = 0x80; code <= 0xffff; code++) {
+        if (code >= 0xd800 && code <= 0xdfff) continue;
+        const ch = String.fromCharCode(code);
+        const text = `\u001b[1m\u001b[36ma${ch}\u001b[39mb${ch}\u001b]8;;x\u0007${ch}├\u001b[22m${ch}`;
         if (fast(text) !== widthOf(text)) differ.push(code.toString(16));
       }
       expect(differ).toEqual([]);
