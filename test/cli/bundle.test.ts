@@ -39,6 +39,12 @@ describe("the bundled executable", () => {
     for (const m of wrapped) expect(m[2]).toContain('"\\u25B6":');
   });
 
+  it("keeps RegExp v-flag literals (Node 20 runs them; built with new RegExp they cost 24 ms at load)", () => {
+    const texts = bundleFiles.map((f) => readFileSync(join(binDir, f), "utf8")).join("\n");
+    expect(texts).not.toMatch(/new RegExp\([^()]*, "v"\)/);
+    expect(texts).toContain("/^\\p{RGI_Emoji}$/v");
+  });
+
   it("reads and writes Ink's styled cells through src/text/ansiCells.ts", () => {
     const texts = bundleFiles.map((f) => readFileSync(join(binDir, f), "utf8")).join("\n");
     const wrapped = [
