@@ -1,7 +1,6 @@
 import { render } from "ink";
 import { themeFromEnv } from "../../components/theme.js";
 import type { ConsoleScreen } from "../process/boot.js";
-import { loadDayView } from "../report/dayView.js";
 import type { EngineStore } from "../store/engineStore.js";
 import { App } from "./App.js";
 
@@ -38,10 +37,15 @@ export function mountConsole(
   return { waitUntilExit: () => app.waitUntilExit(), unmount: () => app.unmount() };
 }
 
-/** Today's report from the journal, ending at the day P&L the screen shows now. */
-function dayView(journalPath: string, store: EngineStore) {
+/**
+ * Today's report from the journal, ending at the day P&L the screen shows now. Loaded when first
+ * asked for: the report reads each login's fills from the broker, and its code (the broker
+ * clients, ws, SignalR) would otherwise be compiled and run before the first frame.
+ */
+async function dayView(journalPath: string, store: EngineStore) {
   const snapshot = store.getSnapshot();
   const live = new Map<string, number>();
   for (const [account, f] of snapshot.followers) if (f.risk) live.set(account, f.risk.dayPnl);
+  const { loadDayView } = await import("../report/dayView.js");
   return loadDayView({ journalPath, config: snapshot.config, now: Date.now(), live });
 }
