@@ -4,9 +4,12 @@
  * measured in terminal columns (a CJK character or an emoji takes two), which keeps table
  * columns aligned whatever a name contains.
  */
+import { isPrintableAscii } from "../src/text/fastWidth.js";
 import { displayWidth, printable } from "../src/text/terminal.js";
 
-const graphemes = new Intl.Segmenter();
+// Made on first use: the first Intl.Segmenter loads ICU's break data, 14-21 ms of a start, and
+// the first frame's texts are almost all ASCII.
+let graphemes: Intl.Segmenter | undefined;
 
 /** Columns the text takes once printed (control characters removed). */
 export function textWidth(s: string): number {
@@ -18,9 +21,11 @@ export function truncate(s: string, width: number): string {
   if (width <= 0) return "";
   const text = printable(s);
   if (displayWidth(text) <= width) return text;
+  if (isPrintableAscii(text)) return `${text.slice(0, width - 1)}…`;
   // Whole characters only: a wide character that would straddle the edge is left out.
   let out = "";
   let used = 0;
+  graphemes ??= new Intl.Segmenter();
   for (const { segment } of graphemes.segment(text)) {
     const w = displayWidth(segment);
     if (used + w > width - 1) break;

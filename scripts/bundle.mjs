@@ -178,11 +178,15 @@ const ownGlyphs = (() => {
 const fastAnsiCells = wrappedPackage(
   "fast-ansi-cells",
   /^@alcalzone\/ansi-tokenize$/,
-  (real) =>
+  (real, path) =>
     `import * as real from ${real};\n` +
+    // What its tokenize ends each SGR code with; the package does not export it.
+    `import { getEndCode } from ${JSON.stringify(join(dirname(path), "ansiCodes.js"))};\n` +
     `import { fastStyledCharsFromTokens, fastStyledCharsToString, fastTokenize } from ${JSON.stringify(resolve("src/text/ansiCells.ts"))};\n` +
+    // Resolved from the package's folder: the width check its tokenize makes.
+    `import isFullwidthCodePoint from "is-fullwidth-code-point";\n` +
     `export * from ${real};\n` +
-    "export const tokenize = fastTokenize(real.tokenize);\n" +
+    "export const tokenize = fastTokenize(real.tokenize, isFullwidthCodePoint, getEndCode);\n" +
     "export const styledCharsFromTokens = fastStyledCharsFromTokens(real.reduceAnsiCodesIncremental);\n" +
     "export const styledCharsToString = fastStyledCharsToString(real.diffAnsiCodes, real.ansiCodesToString);\n",
 );
@@ -190,7 +194,40 @@ const fastAnsiCells = wrappedPackage(
 // Dependencies' text changed in the bundle, file by file. Each change must find the text it
 // replaces (once, unless it says "every"), or the build fails: a new version of the package must
 // be looked at again.
+// The first Intl.Segmenter a process makes loads ICU's break data: 14-21 ms of a start on the
+// machines here. Four packages make theirs when their module loads, though the first frame
+// segments nothing (fastWidth and fastTokenize read its glyphs from tables); each is made when
+// first used instead. They use it only through `segment`.
+const segmenterOnFirstUse = (declaration, name, options) => [
+  declaration,
+  `let ${name}Made;\nconst ${name} = { segment: (text) => (${name}Made ??= new Intl.Segmenter(${options})).segment(text) };`,
+];
+
 const PATCHES = [
+  {
+    file: /\/string-width\/index\.js$/,
+    edits: [segmenterOnFirstUse("const segmenter = new Intl.Segmenter();", "segmenter", "")],
+  },
+  {
+    file: /\/slice-ansi\/tokenize-ansi\.js$/,
+    edits: [
+      segmenterOnFirstUse(
+        "const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, {granularity: 'grapheme'});",
+        "GRAPHEME_SEGMENTER",
+        "undefined, { granularity: 'grapheme' }",
+      ),
+    ],
+  },
+  {
+    file: /\/@alcalzone\/ansi-tokenize\/build\/tokenize\.js$/,
+    edits: [
+      segmenterOnFirstUse(
+        'const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });',
+        "segmenter",
+        'undefined, { granularity: "grapheme" }',
+      ),
+    ],
+  },
   {
     // Yoga (Ink's layout engine) ships its WebAssembly as a base64 data: URL and, wherever a
     // global fetch exists, fetches it. In Node that loads and compiles undici and decodes the URL

@@ -36,12 +36,30 @@ const REMEMBERED = 1024;
 /**
  * `tokenize` with a fast path. A grapheme never spans an escape character (a control), so the
  * line is tokenized piece by piece, each piece an escape code and the text up to the next one:
- * an SGR code's tokens are remembered, printable ASCII text is one cell per character, other
- * text without anything that joins characters is one cell per character as the original reads
- * that character alone (remembered), and anything else goes to the original tokenizer.
+ * an SGR code becomes its tokens, printable ASCII text is one cell per character, other text
+ * without anything that joins characters is one cell per character, and anything else goes to
+ * the original tokenizer.
+ *
+ * The two read here are read as the original reads them, from the functions it asks
+ * (`isFullwidthCodePoint` for a grapheme of one code point, the package's `getEndCode` for an
+ * SGR code). The original starts every line with Intl.Segmenter, whose first use loads ICU's
+ * break data (14-21 ms of a start): reading the first frame's styles and box glyphs here keeps
+ * that off the first frame.
  */
-export function fastTokenize(tokenize: Tokenize): Tokenize {
-  const tokensOf = remembered((text: string) => tokenize(text), REMEMBERED);
+export function fastTokenize(
+  tokenize: Tokenize,
+  isFullwidthCodePoint: (code: number) => boolean,
+  getEndCode: (code: string) => string,
+): Tokenize {
+  const tokensOfCode = remembered(
+    (code: string) =>
+      sgrParts(code).map((part): AnsiCode => ({ type: "ansi", code: part, endCode: getEndCode(part) })),
+    REMEMBERED,
+  );
+  const cellOf = remembered(
+    (ch: string): Char => ({ type: "char", value: ch, fullWidth: isFullwidthCodePoint(ch.charCodeAt(0)) }),
+    REMEMBERED,
+  );
   return (text, endChar) => {
     // A count of visible cells to stop at is the original's alone (Ink's output never asks).
     if (endChar !== undefined) return tokenize(text, endChar);
@@ -60,13 +78,36 @@ export function fastTokenize(tokenize: Tokenize): Tokenize {
         out.push(...tokenize(piece));
         continue;
       }
-      if (code !== "") out.push(...tokensOf(code));
+      if (code !== "") out.push(...tokensOfCode(code));
       if (ascii)
         for (let i = 0; i < rest.length; i++) out.push({ type: "char", value: rest[i]!, fullWidth: false });
-      else for (let i = 0; i < rest.length; i++) out.push(...tokensOf(rest[i]!));
+      else for (let i = 0; i < rest.length; i++) out.push(cellOf(rest[i]!));
     }
     return out;
   };
+}
+
+/**
+ * One SGR code as the original splits it: each parameter its own code, except that an 8-bit
+ * (38;5;n) or 24-bit (38;2;r;g;b) colour, foreground or background, stays whole.
+ */
+function sgrParts(code: string): string[] {
+  if (!code.includes(";")) return [code];
+  const params = code.slice(2, -1).split(";");
+  const parts: string[] = [];
+  for (let i = 0; i < params.length; i++) {
+    const colour = params[i] === "38" || params[i] === "48";
+    const more = !colour
+      ? 0
+      : params[i + 1] === "5" && i + 2 < params.length
+        ? 2
+        : params[i + 1] === "2" && i + 4 < params.length
+          ? 4
+          : 0;
+    parts.push(`\u001b[${params.slice(i, i + more + 1).join(";")}m`);
+    i += more;
+  }
+  return parts;
 }
 
 /**

@@ -57,6 +57,16 @@ describe("the bundled executable", () => {
     ]);
   });
 
+  it("makes no Intl.Segmenter as a module loads: the first one loads ICU's break data, 14-21 ms of a start", () => {
+    const texts = bundleFiles.map((f) => readFileSync(join(binDir, f), "utf8")).join("\n");
+    expect(texts.match(/^(var|let|const) \w+ = new Intl\.Segmenter\(/gm)).toBeNull();
+    // The four packages' segmenters, made on first use.
+    expect(
+      texts.match(/^var \w+ = \{ segment: \(text\) => \(\w+ \?\?= new Intl\.Segmenter\(/gm),
+    ).toHaveLength(4);
+    expect(texts).toMatch(/= fastTokenize\(tokenize\d*, isFullwidthCodePoint\d*, getEndCode\d*\)/);
+  });
+
   it("keeps Ink's sizes of laid-out texts bounded: a console running for days must not keep them all", () => {
     const texts = bundleFiles.map((f) => readFileSync(join(binDir, f), "utf8")).join("\n");
     const measure = texts.slice(

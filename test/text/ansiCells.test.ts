@@ -6,6 +6,7 @@ import {
   styledCharsToString,
   tokenize,
 } from "@alcalzone/ansi-tokenize";
+import isFullwidthCodePoint from "is-fullwidth-code-point";
 import { describe, expect, it } from "vitest";
 import {
   fastStyledCharsFromTokens,
@@ -13,7 +14,9 @@ import {
   fastTokenize,
 } from "../../src/text/ansiCells.js";
 
-const fast = fastTokenize(tokenize);
+// The package's getEndCode is not exported; the original's own tokens carry what it answers.
+const endCodeOf = (code: string) => (tokenize(code)[0] as { endCode: string }).endCode;
+const fast = fastTokenize(tokenize, isFullwidthCodePoint, endCodeOf);
 const fastToString = fastStyledCharsToString(diffAnsiCodes, ansiCodesToString);
 const fastFromTokens = fastStyledCharsFromTokens(reduceAnsiCodesIncremental);
 const ESC = "\u001b";
@@ -49,6 +52,23 @@ describe("fastTokenize", () => {
   it("leaves a count of cells to stop at to the original", () => {
     const line = `${ESC}[1mabcdef${ESC}[22m`;
     expect(fast(line, 3)).toEqual(tokenize(line, 3));
+  });
+
+  it.each([
+    ["no parameters", "[m"],
+    ["empty parameters", "[;m"],
+    ["a compound code", "[1;31;4m"],
+    ["an 8-bit foreground among others", "[1;38;5;208;4m"],
+    ["a 24-bit background", "[48;2;1;2;3m"],
+    ["both, back to back", "[38;2;9;8;7;48;5;17m"],
+    ["an 8-bit colour cut short", "[38;5m"],
+    ["a 24-bit colour cut short", "[48;2;1;2m"],
+    ["a colour with no kind", "[38m"],
+    ["a kind that is neither 5 nor 2", "[38;7;1m"],
+    ["a code ansi-styles does not know", "[123m"],
+  ])("splits an SGR code as tokenize does: %s", (_, code) => {
+    const line = `${ESC}${code}x`;
+    expect(fast(line)).toEqual(tokenize(line));
   });
 
   it("gives the same tokens for random lines of styles, ASCII and other text", () => {
