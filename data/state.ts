@@ -9,15 +9,16 @@ import { explainWriteError } from "./fileAccess.js";
 import { deepFreeze, FileChangedError, GuardedJsonFile, NO_FILE } from "./guardedJsonFile.js";
 import { parseJson } from "./jsonText.js";
 import {
-  formatProblems,
   friendlyErrors,
   newerVersionProblem,
-  type Problem,
   problemsFromZod,
   syntaxProblem,
   unreadableProblem,
 } from "./problems.js";
 import { removeStaleTemps } from "./staleTemps.js";
+import { StateError } from "./stateError.js";
+
+export { StateError };
 
 export const STATE_VERSION = 1;
 
@@ -51,19 +52,6 @@ export const runtimeStateSchema = z.object({
 
 export function emptyState(): RuntimeState {
   return { version: STATE_VERSION, followers: {} };
-}
-
-/**
- * The runtime state file cannot be used. mimik refuses to start rather than start from empty state:
- * the file holds locks and trailing high-water marks, and quietly forgetting a trailing lock would
- * let a follower that hit its drawdown trade again. Renaming the file aside automatically would
- * have the same effect one restart later, so the trader decides (the message says how).
- */
-export class StateError extends Error {
-  constructor(readonly problems: Problem[]) {
-    super(formatProblems(problems));
-    this.name = "StateError";
-  }
 }
 
 /** One record, checked as the whole file would be: a bad one is refused before it is written. */

@@ -2,7 +2,7 @@ import { ConfigError } from "../../data/configFile.js";
 import { defaultConfigPath } from "../../data/paths.js";
 import { closest, formatProblems } from "../../data/problems.js";
 import { SecretError } from "../../data/secrets.js";
-import { StateError } from "../../data/state.js";
+import { StateError } from "../../data/stateError.js";
 import { UserError } from "../../data/userError.js";
 import { printableLines } from "../text/terminal.js";
 import type { Command, CommandContext } from "./command.js";

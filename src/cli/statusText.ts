@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { onFirstUse } from "../../data/onFirstUse.js";
 import type { StatusReport } from "../process/controlHandler.js";
 
 /**
@@ -6,82 +7,85 @@ import type { StatusReport } from "../process/controlHandler.js";
  * and as a person reads it.
  */
 
-const optionalNumber = z.number().optional();
+/** Built when `mimik status` first reads a report (data/onFirstUse.ts). */
+const statusReportSchema = onFirstUse(() => {
+  const optionalNumber = z.number().optional();
 
-export const statusReportSchema = z.object({
-  mode: z.string(),
-  pid: z.number().int(),
-  journal: z.string().optional(),
-  connections: z.array(
-    z.object({
-      name: z.string(),
-      broker: z.string(),
-      state: z.string(),
-      budget: z
-        .object({
-          left: z.number(),
-          limit: z.number(),
-          windowMs: z.number(),
-          lastsMs: optionalNumber,
-          refused: z.number(),
-          blockedUntil: optionalNumber,
-        })
-        .optional(),
-    }),
-  ),
-  latency: z.object({ p50: z.number(), p99: z.number(), count: z.number() }),
-  groups: z.array(
-    z.object({
-      name: z.string(),
-      active: z.boolean(),
-      leader: z.string(),
-      /** Absent from an instance older than issue 16, and for a group without windows. */
-      window: z
-        .object({
-          held: z.string().optional(),
-          next: z.object({ at: z.number(), text: z.string() }).optional(),
-        })
-        .optional(),
-      followers: z.array(
-        z.object({
-          account: z.string(),
-          enabled: z.boolean(),
-          state: z.string(),
-          reason: z.string().optional(),
-          unsaved: z.boolean().optional(),
-          dayPnl: optionalNumber,
-          positions: z.array(z.object({ contract: z.string(), netPos: z.number() })),
-        }),
-      ),
-    }),
-  ),
-  outOfSync: z.array(
-    z.object({ follower: z.string(), contract: z.string(), has: z.number(), expects: z.number() }),
-  ),
-  /** Absent from an instance older than issue 18. */
-  exitsPending: z
-    .array(
+  return z.object({
+    mode: z.string(),
+    pid: z.number().int(),
+    journal: z.string().optional(),
+    connections: z.array(
       z.object({
-        follower: z.string(),
-        contract: z.string(),
-        has: z.number(),
-        goal: z.number(),
-        reason: z.string(),
-        attempts: z.number(),
-        nextTryAt: optionalNumber,
+        name: z.string(),
+        broker: z.string(),
+        state: z.string(),
+        budget: z
+          .object({
+            left: z.number(),
+            limit: z.number(),
+            windowMs: z.number(),
+            lastsMs: optionalNumber,
+            refused: z.number(),
+            blockedUntil: optionalNumber,
+          })
+          .optional(),
       }),
-    )
-    .optional(),
+    ),
+    latency: z.object({ p50: z.number(), p99: z.number(), count: z.number() }),
+    groups: z.array(
+      z.object({
+        name: z.string(),
+        active: z.boolean(),
+        leader: z.string(),
+        /** Absent from an instance older than issue 16, and for a group without windows. */
+        window: z
+          .object({
+            held: z.string().optional(),
+            next: z.object({ at: z.number(), text: z.string() }).optional(),
+          })
+          .optional(),
+        followers: z.array(
+          z.object({
+            account: z.string(),
+            enabled: z.boolean(),
+            state: z.string(),
+            reason: z.string().optional(),
+            unsaved: z.boolean().optional(),
+            dayPnl: optionalNumber,
+            positions: z.array(z.object({ contract: z.string(), netPos: z.number() })),
+          }),
+        ),
+      }),
+    ),
+    outOfSync: z.array(
+      z.object({ follower: z.string(), contract: z.string(), has: z.number(), expects: z.number() }),
+    ),
+    /** Absent from an instance older than issue 18. */
+    exitsPending: z
+      .array(
+        z.object({
+          follower: z.string(),
+          contract: z.string(),
+          has: z.number(),
+          goal: z.number(),
+          reason: z.string(),
+          attempts: z.number(),
+          nextTryAt: optionalNumber,
+        }),
+      )
+      .optional(),
+  });
 });
 
 // A compile-time check that the schema and the handler's report describe the same thing.
-type Parsed = z.infer<typeof statusReportSchema>;
+type Parsed = z.infer<ReturnType<typeof statusReportSchema>>;
 const _sameShape: (report: StatusReport) => Parsed = (report) => report;
 void _sameShape;
 
 /** The status payload of a control response, or undefined when it is not one. */
 export function parseStatus(value: unknown): Parsed | undefined {
-  const parsed = statusReportSchema.safeParse(value);
+  const parsed = statusReportSchema().safeParse(value);
   return parsed.success ? parsed.data : undefined;
 }
 

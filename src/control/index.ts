@@ -5,8 +5,6 @@ export {
   type ControlRequest,
   type ControlRequestInput,
   type ControlResponse,
-  controlRequestSchema,
-  controlResponseSchema,
   type FlattenTarget,
   parseRequestLine,
   parseResponseLine,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { onFirstUse } from "../../data/onFirstUse.js";
 import type { Outcome } from "../../engine/index.js";
 
 /**
@@ -6,32 +7,71 @@ import type { Outcome } from "../../engine/index.js";
  * out, matched by `id`. Everything arriving is validated here before it reaches the engine.
  */
 
-const name = z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters");
-export const requestId = z.union([z.string().min(1).max(64), z.number().int()]);
+/** Built when the first line is read: a start has no use for them (data/onFirstUse.ts). */
+const schemas = onFirstUse(() => {
+  const name = z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters");
+  const requestId = z.union([z.string().min(1).max(64), z.number().int()]);
+  const flattenTarget = z.union([
+    z.strictObject({ follower: name }),
+    z.strictObject({ group: name }),
+    z.strictObject({ all: z.literal(true) }),
+  ]);
+  const request = z.discriminatedUnion("cmd", [
+    z.strictObject({ id: requestId, cmd: z.literal("status") }),
+    z.strictObject({
+      id: requestId,
+      cmd: z.literal("flatten"),
+      target: flattenTarget,
+      /** Wait up to this long for liquidating followers to be reported LOCKED before answering. */
+      waitLockedMs: z.number().int().min(0).max(60_000).optional(),
+    }),
+    z.strictObject({ id: requestId, cmd: z.literal("lock"), follower: name, force: z.boolean().optional() }),
+    z.strictObject({
+      id: requestId,
+      cmd: z.literal("unlock"),
+      follower: name,
+      force: z.boolean().optional(),
+    }),
+    z.strictObject({ id: requestId, cmd: z.literal("pause"), group: name }),
+    z.strictObject({ id: requestId, cmd: z.literal("resume"), group: name }),
+  ]);
+  const outcome = z.object({
+    target: z.string(),
+    status: z.enum([
+      "locked",
+      "liquidating",
+      "already locked",
+      "unlocked",
+      "already active",
+      "resynced",
+      "in sync",
+      "paused",
+      "resumed",
+      "enabled",
+      "disabled",
+      "saved",
+      "refused",
+      "failed",
+    ]),
+    sent: z.number().int().optional(),
+    reason: z.string().optional(),
+    retryInMs: z.number().optional(),
+    saved: z.boolean().optional(),
+  });
+  const response = z.object({
+    /** null when the request was too broken to read an id from. */
+    id: requestId.nullable(),
+    ok: z.boolean(),
+    results: z.array(outcome).optional(),
+    status: z.unknown().optional(),
+    error: z.string().optional(),
+  });
+  return { requestId, flattenTarget, request, outcome, response };
+});
+type Schemas = ReturnType<typeof schemas>;
 
-export const flattenTarget = z.union([
-  z.strictObject({ follower: name }),
-  z.strictObject({ group: name }),
-  z.strictObject({ all: z.literal(true) }),
-]);
-
-export const controlRequestSchema = z.discriminatedUnion("cmd", [
-  z.strictObject({ id: requestId, cmd: z.literal("status") }),
-  z.strictObject({
-    id: requestId,
-    cmd: z.literal("flatten"),
-    target: flattenTarget,
-    /** Wait up to this long for liquidating followers to be reported LOCKED before answering. */
-    waitLockedMs: z.number().int().min(0).max(60_000).optional(),
-  }),
-  z.strictObject({ id: requestId, cmd: z.literal("lock"), follower: name, force: z.boolean().optional() }),
-  z.strictObject({ id: requestId, cmd: z.literal("unlock"), follower: name, force: z.boolean().optional() }),
-  z.strictObject({ id: requestId, cmd: z.literal("pause"), group: name }),
-  z.strictObject({ id: requestId, cmd: z.literal("resume"), group: name }),
-]);
-
-export type ControlRequest = z.infer<typeof controlRequestSchema>;
-export type FlattenTarget = z.infer<typeof flattenTarget>;
+export type ControlRequest = z.infer<Schemas["request"]>;
+export type FlattenTarget = z.infer<Schemas["flattenTarget"]>;
 export type ControlCommand = ControlRequest["cmd"];
 
 /** A request as a caller builds it; the client fills in the id. */
@@ -41,42 +81,9 @@ export type ControlRequestInput = ControlRequest extends infer R
     : never
   : never;
 
-const outcome = z.object({
-  target: z.string(),
-  status: z.enum([
-    "locked",
-    "liquidating",
-    "already locked",
-    "unlocked",
-    "already active",
-    "resynced",
-    "in sync",
-    "paused",
-    "resumed",
-    "enabled",
-    "disabled",
-    "saved",
-    "refused",
-    "failed",
-  ]),
-  sent: z.number().int().optional(),
-  reason: z.string().optional(),
-  retryInMs: z.number().optional(),
-  saved: z.boolean().optional(),
-});
-
 // The wire schema and the engine's Outcome must describe the same thing.
-const _sameOutcome: (o: Outcome) => z.infer<typeof outcome> = (o) => o;
+const _sameOutcome: (o: Outcome) => z.infer<Schemas["outcome"]> = (o) => o;
 void _sameOutcome;
-
-export const controlResponseSchema = z.object({
-  /** null when the request was too broken to read an id from. */
-  id: requestId.nullable(),
-  ok: z.boolean(),
-  results: z.array(outcome).optional(),
-  status: z.unknown().optional(),
-  error: z.string().optional(),
-});
 
 export interface ControlResponse {
   id: string | number | null;
@@ -99,9 +106,9 @@ export function parseRequestLine(line: string): ParsedRequest {
   } catch {
     return { ok: false, response: { id: null, ok: false, error: "invalid request: not valid JSON" } };
   }
-  const parsed = controlRequestSchema.safeParse(value);
+  const parsed = schemas().request.safeParse(value);
   if (parsed.success) return { ok: true, request: parsed.data };
-  const id = requestId.safeParse((value as { id?: unknown } | null)?.id);
+  const id = schemas().requestId.safeParse((value as { id?: unknown } | null)?.id);
   return {
     ok: false,
     response: {
@@ -127,6 +134,6 @@ export function parseResponseLine(line: string): ControlResponse | undefined {
   } catch {
     return undefined;
   }
-  const parsed = controlResponseSchema.safeParse(value);
+  const parsed = schemas().response.safeParse(value);
   return parsed.success ? parsed.data : undefined;
 }

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Config } from "../../../data/schema.js";
-import { StateError } from "../../../data/state.js";
+import { StateError } from "../../../data/stateError.js";
 import { UserError } from "../../../data/userError.js";
 import type { BrokerSession, EngineCommand, EngineEvent, Logger, Outcome } from "../../../engine/index.js";
 import { decodeBatch } from "./eventBatch.js";
