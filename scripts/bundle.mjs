@@ -29,6 +29,24 @@ const devtoolsAbsent = {
   },
 };
 
+// zod's namespace object (every `z.` call goes through it) carries all 46 of its locales, 245 KB
+// compiled before the first frame and again in each thread. mimik words its own messages in
+// English and never switches zod's locale, so only English (zod's default) is kept.
+const zodInEnglish = {
+  name: "zod-in-english",
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) => {
+      if (!/\/node_modules\/zod\/v4\/(core|classic)\//.test(args.importer)) return undefined;
+      return { path: resolve(args.resolveDir, "../locales/en.js"), namespace: "zod-english" };
+    });
+    b.onLoad({ filter: /.*/, namespace: "zod-english" }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};\n`,
+      resolveDir: dirname(args.path),
+      loader: "js",
+    }));
+  },
+};
+
 // mimik's own modules do their work when called, never on import (no module is imported for its
 // effects alone). Saying so lets esbuild leave out a module none of whose exports are used, so the
 // CLI's static graph (the first frame's) does not drag in the whole engine through engine/index.ts.
@@ -333,7 +351,15 @@ const common = {
   jsx: "automatic",
   // React's production build: the development one is larger and checks every render.
   define: { "process.env.NODE_ENV": '"production"' },
-  plugins: [devtoolsAbsent, fastStringWidth, fastAnsiCells, patched, ownModulesArePure, engineBarrel],
+  plugins: [
+    devtoolsAbsent,
+    zodInEnglish,
+    fastStringWidth,
+    fastAnsiCells,
+    patched,
+    ownModulesArePure,
+    engineBarrel,
+  ],
   // Some dependencies are CommonJS and call require() for Node's built-ins; ESM has no require.
   banner: {
     js: "import { createRequire as __mimikCreateRequire } from 'node:module'; const require = __mimikCreateRequire(import.meta.url);",

@@ -67,6 +67,21 @@ describe("the bundled executable", () => {
     expect(texts).toMatch(/= fastTokenize\(tokenize\d*, isFullwidthCodePoint\d*, getEndCode\d*\)/);
   });
 
+  it("ships zod's English locale alone: its other 45 were 245 KB compiled before the first frame", () => {
+    for (const file of bundleFiles) {
+      const locales = [
+        ...readFileSync(join(binDir, file), "utf8").matchAll(/^\/\/ node_modules\/zod\/v4\/locales\/(.+)$/gm),
+      ];
+      expect(
+        locales.map((m) => m[1]),
+        file,
+      ).toEqual(locales.length > 0 ? ["en.js"] : []);
+    }
+    expect(
+      bundleFiles.filter((f) => readFileSync(join(binDir, f), "utf8").includes("zod/v4/locales/en.js")),
+    ).toEqual(expect.arrayContaining(["worker.js", "simWorker.js"]));
+  });
+
   it("keeps Ink's sizes of laid-out texts bounded: a console running for days must not keep them all", () => {
     const texts = bundleFiles.map((f) => readFileSync(join(binDir, f), "utf8")).join("\n");
     const measure = texts.slice(
