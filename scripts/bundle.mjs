@@ -223,6 +223,27 @@ const segmenterOnFirstUse = (declaration, name, options) => [
 
 const PATCHES = [
   {
+    // meow normalizes the package facts it is given with normalize-package-data (semver, SPDX
+    // licence lists, git-host parsers), which its module loads as it loads: some 30 ms of a start.
+    // mimik hands meow its facts (src/cli/flags.ts), to be taken as they are, and the bundle loads
+    // the normalizer only if a package.json is read.
+    file: /\/meow\/build\/options\.js$/,
+    edits: [["\tnormalizePackageData(pkg);", "\tif (options.pkg === undefined) normalizePackageData(pkg);"]],
+  },
+  {
+    file: /\/meow\/build\/dependencies\.js$/,
+    edits: [
+      [
+        "var normalizeExports$1 = requireNormalize$1();\nconst normalizePackageData$1 = getDefaultExportFromCjs(normalizeExports$1);",
+        "const normalizePackageData$1 = (...args) => getDefaultExportFromCjs(requireNormalize$1())(...args);",
+      ],
+      [
+        "var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);",
+        "const normalizePackageData = (...args) => getDefaultExportFromCjs(requireNormalize())(...args);",
+      ],
+    ],
+  },
+  {
     file: /\/string-width\/index\.js$/,
     edits: [segmenterOnFirstUse("const segmenter = new Intl.Segmenter();", "segmenter", "")],
   },

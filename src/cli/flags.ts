@@ -18,6 +18,14 @@ export interface ParseOptions {
   command?: string;
 }
 
+/**
+ * What meow would otherwise read from the package.json nearest this file on every parse: a walk up
+ * the disk, then normalize-package-data, whose semver, licence lists and git-host parsers took
+ * some 30 ms of a start to load and run. meow uses it only to name the process (`mimik` in ps);
+ * the version and help are mimik's own.
+ */
+const PACKAGE_FACTS = { name: "mimik", bin: { mimik: "dist/bin/mimik.js" } };
+
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /**
@@ -34,6 +42,7 @@ export function parseFlags<F extends FlagSpec>(ctx: CommandContext, flags: F, op
   try {
     result = meow({
       importMeta: import.meta,
+      pkg: PACKAGE_FACTS,
       argv: ctx.argv,
       flags,
       autoHelp: false,

@@ -111,6 +111,18 @@ describe("main: dispatch, help and exit codes", () => {
     expect(() => parseFlags(ctx as CommandContext, flags as FlagSpec, { command: "lock" })).toThrow(message);
   });
 
+  it("names the process mimik, as ps and pkill show it", () => {
+    const before = process.title;
+    try {
+      process.title = "node";
+      const { ctx } = fakeContext({ argv: [] });
+      parseFlags(ctx as CommandContext, {});
+      expect(process.title).toBe("mimik");
+    } finally {
+      process.title = before;
+    }
+  });
+
   it("accepts --no-<switch> and --flag=value", async () => {
     const { ctx, stdout } = fakeContext();
     expect(await main(["status", "--no-json", "--port=9"], ctx, table)).toBe(0);
