@@ -82,6 +82,13 @@ describe("the bundled executable", () => {
     ).toEqual(expect.arrayContaining(["worker.js", "simWorker.js"]));
   });
 
+  it("leaves out meow's package.json reading: mimik hands meow its package facts (src/cli/flags.ts)", () => {
+    const cli = readFileSync(mimikBin, "utf8");
+    expect(cli).toContain("mimik's bundled meow needs the package facts handed to it");
+    for (const gone of ["readPackageUpSync", "normalizePackageData", "spdx", "codeFrameColumns"])
+      expect(cli, gone).not.toContain(gone);
+  });
+
   it("keeps Ink's sizes of laid-out texts bounded: a console running for days must not keep them all", () => {
     const texts = bundleFiles.map((f) => readFileSync(join(binDir, f), "utf8")).join("\n");
     const measure = texts.slice(
