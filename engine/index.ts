@@ -23,7 +23,7 @@ export {
   readAccountHistory,
 } from "./history/accountHistory.js";
 export { type ProjectXHistoryRequest, readProjectXHistory } from "./history/projectxHistory.js";
-export { type Outcome, type OutcomeStatus, REFUSALS, succeeded } from "./outcome.js";
+export { OUTCOME_STATUSES, type Outcome, type OutcomeStatus, REFUSALS, succeeded } from "./outcome.js";
 export { chicagoFivePm, nextRollAt, tradingDayOf } from "./risk/tradingDay.js";
 export { Engine, type EngineDeps } from "./runtime/engine.js";
 export { MemoryRiskStore, SetLedger } from "./runtime/memoryStores.js";

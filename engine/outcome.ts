@@ -4,28 +4,32 @@
  * (CLI lines, the screen's flash line) from these fields, never parsed back out of English.
  */
 
-export type OutcomeStatus =
+/** Every status an Outcome can have; the control socket's schema reads them from here. */
+export const OUTCOME_STATUSES = [
   /** Flat and locked (flatten), or locked without a flatten (lock). */
-  | "locked"
+  "locked",
   /** Cancels and liquidations sent; the follower locks once the broker reports it flat. */
-  | "liquidating"
-  | "already locked"
-  | "unlocked"
+  "liquidating",
+  "already locked",
+  "unlocked",
   /** Nothing to unlock: the follower was ACTIVE. */
-  | "already active"
+  "already active",
   /** Resync orders sent. */
-  | "resynced"
-  | "in sync"
-  | "paused"
-  | "resumed"
-  | "enabled"
-  | "disabled"
+  "resynced",
+  "in sync",
+  "paused",
+  "resumed",
+  "enabled",
+  "disabled",
   /** A config edit (group or follower saved, removed) is on disk and in the engine. */
-  | "saved"
+  "saved",
   /** Not done, and nothing was sent: the command is not allowed now (`reason` says why). */
-  | "refused"
+  "refused",
   /** Tried and did not (fully) work: `reason` says what failed; `retryInMs` when it carries on. */
-  | "failed";
+  "failed",
+] as const;
+
+export type OutcomeStatus = (typeof OUTCOME_STATUSES)[number];
 
 export interface Outcome {
   /** The follower's account name or the group's name, as the config spells it. */
@@ -44,21 +48,10 @@ export interface Outcome {
   saved?: boolean | undefined;
 }
 
-/** Statuses that mean the command did what was asked (or there was nothing to do). */
-const DONE: ReadonlySet<OutcomeStatus> = new Set<OutcomeStatus>([
-  "locked",
-  "liquidating",
-  "already locked",
-  "unlocked",
-  "already active",
-  "resynced",
-  "in sync",
-  "paused",
-  "resumed",
-  "enabled",
-  "disabled",
-  "saved",
-]);
+/** Statuses that mean the command did what was asked (or there was nothing to do): all but two. */
+const DONE: ReadonlySet<OutcomeStatus> = new Set(
+  OUTCOME_STATUSES.filter((status) => status !== "refused" && status !== "failed"),
+);
 
 /** Did the command do what was asked, durably? A lock that is not on disk is not done. */
 export function succeeded(outcome: Outcome): boolean {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { onFirstUse } from "../../data/onFirstUse.js";
-import type { Outcome } from "../../engine/index.js";
+import { OUTCOME_STATUSES, type Outcome } from "../../engine/index.js";
 
 /**
  * The control socket speaks JSON lines: one request object per line in, one response per line
@@ -37,22 +37,7 @@ const schemas = onFirstUse(() => {
   ]);
   const outcome = z.object({
     target: z.string(),
-    status: z.enum([
-      "locked",
-      "liquidating",
-      "already locked",
-      "unlocked",
-      "already active",
-      "resynced",
-      "in sync",
-      "paused",
-      "resumed",
-      "enabled",
-      "disabled",
-      "saved",
-      "refused",
-      "failed",
-    ]),
+    status: z.enum(OUTCOME_STATUSES),
     sent: z.number().int().optional(),
     reason: z.string().optional(),
     retryInMs: z.number().optional(),

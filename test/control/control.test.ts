@@ -3,9 +3,10 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { OUTCOME_STATUSES } from "../../engine/index.js";
 import { NoInstanceError, sendControl } from "../../src/control/client.js";
 import type { ControlRequest } from "../../src/control/protocol.js";
-import { parseRequestLine } from "../../src/control/protocol.js";
+import { parseRequestLine, parseResponseLine } from "../../src/control/protocol.js";
 import { type ControlServer, startControlServer } from "../../src/control/server.js";
 import { controlSocketPath } from "../../src/control/socketPath.js";
 
@@ -207,6 +208,22 @@ describe("protocol", () => {
     expect(parseRequestLine('{"id":1,"cmd":"flatten","target":{"group":"G","follower":"F"}}').ok).toBe(false);
     expect(parseRequestLine("[]").ok).toBe(false);
     expect(parseRequestLine("null").ok).toBe(false);
+  });
+
+  it("reads a response with any outcome status the engine has, and no other", () => {
+    const response = (status: string) =>
+      JSON.stringify({ id: 1, ok: true, results: [{ target: "F1", status }] });
+    for (const status of OUTCOME_STATUSES)
+      expect(parseResponseLine(response(status))?.results?.[0]?.status).toBe(status);
+    expect(parseResponseLine(response("done"))).toBeUndefined();
+    expect(parseResponseLine("not json")).toBeUndefined();
+  });
+
+  it("answers a request too broken for an id with id null, and keeps a readable id", () => {
+    const broken = parseRequestLine('{"id":{},"cmd":"status"}');
+    expect(broken.ok ? undefined : broken.response.id).toBeNull();
+    const unknown = parseRequestLine('{"id":"a1","cmd":"reboot"}');
+    expect(unknown.ok ? undefined : unknown.response).toMatchObject({ id: "a1", ok: false });
   });
 });
 
