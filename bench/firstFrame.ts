@@ -1,5 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { until } from "./copyRig.js";
 
@@ -21,11 +23,10 @@ export async function startsToFirstFrame(count: number): Promise<FirstFrames | {
   return { median: sorted[Math.floor((sorted.length - 1) / 2)] ?? 0, runs };
 }
 
-let starts = 0;
-
 /**
  * Start to first frame: `node dist/bin/mimik.js --demo` (the bundled executable) in a detached
- * tmux session (a real pseudo-terminal, 100×30) on a private tmux socket; the time from spawn
+ * tmux session (a real pseudo-terminal, 100×30) on a tmux server of its own, whose socket is in a
+ * folder of its own (tmux 3.3 leaves the socket behind after kill-server); the time from spawn
  * until the pane first shows the console's header (an error message is not a frame). Polled
  * every 5 ms, so the figure is good to about 10 ms. Skipped when tmux or the build is missing.
  */
@@ -33,13 +34,16 @@ export async function startToFirstFrame(): Promise<{ ms: number } | { skipped: s
   const bin = fileURLToPath(new URL("../bin/mimik.js", import.meta.url));
   if (!existsSync(bin)) return { skipped: "dist/bin/mimik.js not built" };
   // A tmux server of its own each time: the last one may still be going away.
-  starts += 1;
-  const socket = `mimik-bench-${process.pid}-${starts}`;
+  const dir = mkdtempSync(join(tmpdir(), "mimik-frame-"));
   const tmux = (...args: string[]) =>
-    execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    execFileSync("tmux", ["-S", join(dir, "tmux"), ...args], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
   try {
     tmux("-V");
   } catch {
+    rmSync(dir, { recursive: true, force: true });
     return { skipped: "tmux not installed" };
   }
   const command = `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} --demo`;
@@ -66,6 +70,7 @@ export async function startToFirstFrame(): Promise<{ ms: number } | { skipped: s
     } catch {
       // already gone with its only session
     }
+    rmSync(dir, { recursive: true, force: true });
     // The closed terminal starts mimik's clean stop: let it end before anything else is timed
     // (one that never ends is a fault worth stopping the bench for).
     if (pid !== undefined)

@@ -14,7 +14,10 @@ const bin = resolve("dist/bin/mimik.js");
 const session = `mimik-e2e-${process.pid}`;
 let home = "";
 
-const tmux = (...args: string[]) => execFileSync("tmux", ["-L", session, ...args], { encoding: "utf8" });
+// The server's socket in the test's own folder: tmux 3.3 leaves it behind after kill-server, and in
+// its shared folder every run left one more.
+const server = () => join(home, "tmux");
+const tmux = (...args: string[]) => execFileSync("tmux", ["-S", server(), ...args], { encoding: "utf8" });
 const screen = () => tmux("capture-pane", "-p", "-t", session);
 const keys = (...k: string[]) => tmux("send-keys", "-t", session, ...k);
 
@@ -60,7 +63,7 @@ describe.runIf(hasTmux)("the console in a terminal (tmux)", () => {
   });
 
   afterAll(() => {
-    spawnSync("tmux", ["-L", session, "kill-server"]);
+    if (home) spawnSync("tmux", ["-S", server(), "kill-server"]);
     if (home) rmSync(home, { recursive: true, force: true });
   });
 

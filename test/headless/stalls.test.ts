@@ -226,9 +226,12 @@ const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
 
 describe.runIf(hasTmux)("a terminal stopped with Ctrl+S (tmux)", () => {
   const session = `mimik-stall-${process.pid}`;
-  const tmux = (...args: string[]) => execFileSync("tmux", ["-L", session, ...args], { encoding: "utf8" });
+  // The server's socket in the test's own folder: tmux 3.3 leaves it behind after kill-server, and
+  // in its shared folder every run left one more.
+  const server = () => join(dir, "tmux");
+  const tmux = (...args: string[]) => execFileSync("tmux", ["-S", server(), ...args], { encoding: "utf8" });
   afterAll(() => {
-    spawnSync("tmux", ["-L", session, "kill-server"]);
+    spawnSync("tmux", ["-S", server(), "kill-server"]);
   });
 
   it("headless --pretty in a paused pane: every trade is still copied; output resumes on Ctrl+Q", async () => {
@@ -268,9 +271,10 @@ describe.runIf(hasTmux)("a terminal stopped with Ctrl+S (tmux)", () => {
     // One tmux server per test: a new session on a server still shutting down fails with "server
     // exited unexpectedly".
     const ui = `${session}-ui`;
-    const tmux = (...args: string[]) => execFileSync("tmux", ["-L", ui, ...args], { encoding: "utf8" });
+    const uiServer = join(dir, "tmux-ui");
+    const tmux = (...args: string[]) => execFileSync("tmux", ["-S", uiServer, ...args], { encoding: "utf8" });
     onTestFinished(() => {
-      spawnSync("tmux", ["-L", ui, "kill-server"]);
+      spawnSync("tmux", ["-S", uiServer, "kill-server"]);
     });
     // The previous test's headless may still be stopping after its Ctrl+C: the console would
     // find it holding the config's instance lock. Wait until no instance answers.
