@@ -164,20 +164,29 @@ async function startCopier(kind: CopierKind, followers: number, simUrl: string, 
       ready = /mimik headless running/;
     }
   }
-  // The copier's output is read (and dropped) as fast as it comes, like a terminal that keeps up.
+  // The copier's output is read as fast as it comes, like a terminal that keeps up. Until it is
+  // ready its tail is searched for the ready line; after that it is dropped unread, so reading
+  // it costs the observer's process next to nothing (mimik headless writes some 200 KB of lines
+  // a leader fill at 200 followers, which the floor does not).
   let text = "";
   await new Promise<void>((resolve, reject) => {
-    child.stdout?.on("data", (chunk: Buffer) => {
+    const watch = (chunk: Buffer) => {
       // The tail only, without terminal escapes: the console redraws whole frames.
       text = (text + chunk.toString("utf8")).slice(-(1 << 16));
-      if (ready.test(text.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, ""))) resolve();
-    });
+      if (!ready.test(text.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, ""))) return;
+      child.stdout?.off("data", watch).on("data", drop);
+      resolve();
+    };
+    child.stdout?.on("data", watch);
     child.once("exit", (code) =>
       reject(new Error(`${kind} copier exited (code ${code}) before it was ready`)),
     );
   });
   return child;
 }
+
+/** The copier's output once it is ready: read and dropped. */
+const drop = (): void => undefined;
 
 /**
  * Several runs of one copier as one: every sample pooled, CPU averaged. Runs alternate with the
