@@ -2,6 +2,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { until } from "./copyRig.js";
 
@@ -74,7 +75,7 @@ async function startToFirstFrame(argv: readonly string[]): Promise<Start> {
     watcher = spawn("tmux", ["-S", socket, "-C", "attach-session", "-t", "bench"], {
       stdio: ["pipe", "pipe", "ignore"],
     });
-    const shown = paneOutput(watcher);
+    const shown = paneOutput(watcher.stdout);
     if (!(await shown.attached)) return { skipped: "tmux's control client did not attach" };
     const t0 = performance.now();
     tmux("wait-for", "-S", GO);
@@ -101,7 +102,7 @@ async function startToFirstFrame(argv: readonly string[]): Promise<Start> {
  * `%output %<pane> <text>` lines (bytes below 32 and the backslash written as octal escapes).
  * `contains` resolves with the time the text was first read, or undefined after `ms`.
  */
-function paneOutput(client: ReturnType<typeof spawn>) {
+export function paneOutput(client: Readable | null) {
   let lines = "";
   let output = "";
   let attachedNow: () => void = () => undefined;
@@ -110,7 +111,7 @@ function paneOutput(client: ReturnType<typeof spawn>) {
     setTimeout(() => resolve(false), 5_000).unref();
   });
   const waiting: { text: string; found: (at: number) => void }[] = [];
-  client.stdout?.on("data", (chunk: Buffer) => {
+  client?.on("data", (chunk: Buffer) => {
     const at = performance.now();
     lines += chunk.toString("utf8");
     const complete = lines.split("\n");
