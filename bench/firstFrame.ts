@@ -130,6 +130,7 @@ export function paneOutput(client: Readable | null) {
     attached,
     contains(text: string, ms: number): Promise<number | undefined> {
       return new Promise((resolve) => {
+        if (output.includes(text)) return resolve(performance.now());
         const timer = setTimeout(() => resolve(undefined), ms);
         waiting.push({
           text,

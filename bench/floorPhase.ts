@@ -166,8 +166,8 @@ async function startCopier(kind: CopierKind, followers: number, simUrl: string, 
   }
   // The copier's output is read as fast as it comes, like a terminal that keeps up. Until it is
   // ready its tail is searched for the ready line; after that it is dropped unread, so reading
-  // it costs the observer's process next to nothing (mimik headless writes some 200 KB of lines
-  // a leader fill at 200 followers, which the floor does not).
+  // it costs the observer's process next to nothing (mimik headless writes some 130 KB of lines
+  // a leader fill at 200 followers, and the floor nothing).
   let text = "";
   await new Promise<void>((resolve, reject) => {
     const watch = (chunk: Buffer) => {

@@ -27,6 +27,14 @@ describe("the first frame's watcher of a tmux control-mode client", () => {
     expect(await seen).toEqual(expect.any(Number));
   });
 
+  it("finds text the pane showed before it was asked for", async () => {
+    const client = new PassThrough();
+    const shown = paneOutput(client);
+    client.write("%output %0 mimik\n");
+    await new Promise((r) => setImmediate(r));
+    expect(await shown.contains("mimik", 50)).toEqual(expect.any(Number));
+  });
+
   it("does not count text from other notifications or from an escape's digits", async () => {
     const client = new PassThrough();
     const shown = paneOutput(client);
