@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { shellQuote } from "../data/shellQuote.js";
 import { until } from "./copyRig.js";
 
 /** Several starts: one start reads anywhere in 390-480 ms here, so the median is what is reported. */
@@ -65,8 +66,7 @@ async function startToFirstFrame(argv: readonly string[]): Promise<Start> {
     rmSync(dir, { recursive: true, force: true });
     return { skipped: "tmux not installed" };
   }
-  const quoted = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-  const command = `tmux -S ${quoted(socket)} wait-for ${GO} && exec ${argv.map(quoted).join(" ")}`;
+  const command = `tmux -S ${shellQuote(socket)} wait-for ${GO} && exec ${argv.map(shellQuote).join(" ")}`;
   let pid: number | undefined;
   let watcher: ReturnType<typeof spawn> | undefined;
   try {

@@ -8,6 +8,7 @@ import { journalFiles, journalPathFor } from "./journal/paths.js";
 import { statePathFor } from "./paths.js";
 import type { ProcessProbe } from "./processIdentity.js";
 import type { Config } from "./schema.js";
+import { shellQuote } from "./shellQuote.js";
 import { UserError } from "./userError.js";
 
 /** A config this process may run: its files are writable and locked to us, and so are its broker accounts. */
@@ -84,8 +85,4 @@ async function refuseFilesLeftBehind(typed: string, files: ConfigFiles): Promise
       `beside the config's real file ${files.config}. Move it there, then start again: ` +
       `mkdir -p ${shellQuote(dirname(files.journal))} && mv ${left.map(shellQuote).join(" ")} ${shellQuote(dirname(files.journal))}/`,
   );
-}
-
-function shellQuote(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }
