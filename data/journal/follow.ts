@@ -67,8 +67,9 @@ export async function followJournal(
   let cursor: Cursor | undefined;
   if (opts.fromStart === true) {
     cursor = await openCursor(path, false);
-    // Older files are history the caller did not ask for.
-    anchorOnFirst = cursor !== undefined;
+    // Older files are history the caller did not ask for, unless it named the seq it read up to:
+    // then whatever rotated out of the live file since then is filled in from the older files.
+    anchorOnFirst = cursor !== undefined && opts.afterSeq === undefined;
   } else {
     cursor = await openCursor(path, true);
     // Everything already written counts as seen; the gap filler never replays it. Read through

@@ -1,10 +1,10 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { JournalEntry } from "../../data/journal/entry.js";
+import { type JournalEntry, parseEntry } from "../../data/journal/entry.js";
 import { followJournal } from "../../data/journal/follow.js";
 import { JournalWriter } from "../../data/journal/writer.js";
-import { tempDir, waitFor } from "./helpers.js";
+import { readLines, tempDir, waitFor } from "./helpers.js";
 
 let cleanup: () => Promise<void>;
 let path: string;
@@ -21,7 +21,7 @@ afterEach(async () => {
   await cleanup();
 });
 
-function start(opts: { fromStart?: boolean; follower?: string } = {}) {
+function start(opts: { fromStart?: boolean; follower?: string; afterSeq?: number } = {}) {
   const seen: JournalEntry[] = [];
   const done = followJournal(path, (e) => seen.push(e), { signal: controller.signal, pollMs: 10, ...opts });
   return { seen, done };
@@ -80,6 +80,23 @@ describe("followJournal", () => {
       throw new Error(JSON.stringify(seen.map((e) => e.seq)));
     });
     expect(seen.map((e) => e.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    controller.abort();
+    await done;
+  });
+
+  it("from the start after a seq, reads what rotated out of the live file before it opened", async () => {
+    // `mimik log --follow` reads the history, then follows after its last seq: a rotation in
+    // between leaves the next lines in a rotated file, not the live one.
+    const w = await JournalWriter.open(path, { maxBytes: 250, maxFiles: 10 });
+    for (let i = 0; i < 6; i++) w.append({ type: "copy", i, pad: "p".repeat(40) });
+    await w.close();
+    const firstLive = parseEntry((await readLines(path))[0] ?? "")?.seq ?? 0;
+    expect(firstLive).toBeGreaterThan(3);
+    const { seen, done } = start({ fromStart: true, afterSeq: 1 });
+    await waitFor(() => seen.length >= 5).catch(() => {
+      throw new Error(`saw ${JSON.stringify(seen.map((e) => e.seq))}`);
+    });
+    expect(seen.map((e) => e.seq)).toEqual([2, 3, 4, 5, 6]);
     controller.abort();
     await done;
   });
