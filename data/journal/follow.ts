@@ -112,7 +112,7 @@ export async function followJournal(
 /**
  * Emits the entries between the last one delivered and `before` from the rotated files. Files
  * are renamed while we list and read them, so what we find is gathered by seq and a miss is
- * retried; lines rotated out of existence are a gap we accept.
+ * retried; lines rotated out of existence are a gap we accept, and the lines after it still go.
  */
 async function fillGap(
   path: string,
@@ -137,6 +137,11 @@ async function fillGap(
       }
     }
     for (let next = found.get(lastSeq() + 1); next !== undefined; next = found.get(lastSeq() + 1)) emit(next);
+  }
+  // What is still missing was deleted with the oldest files: the lines found after it still go.
+  for (const seq of [...found.keys()].sort((a, b) => a - b)) {
+    const entry = found.get(seq);
+    if (entry !== undefined && seq > lastSeq()) emit(entry);
   }
 }
 

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type JournalEntry, parseEntry } from "../../data/journal/entry.js";
 import { followJournal } from "../../data/journal/follow.js";
+import { journalFiles } from "../../data/journal/paths.js";
 import { JournalWriter } from "../../data/journal/writer.js";
 import { readLines, tempDir, waitFor } from "./helpers.js";
 
@@ -97,6 +98,23 @@ describe("followJournal", () => {
       throw new Error(`saw ${JSON.stringify(seen.map((e) => e.seq))}`);
     });
     expect(seen.map((e) => e.seq)).toEqual([2, 3, 4, 5, 6]);
+    controller.abort();
+    await done;
+  });
+
+  it("after a seq whose next lines were deleted by rotation, reads the ones that are still there", async () => {
+    const w = await JournalWriter.open(path, { maxBytes: 250, maxFiles: 3 });
+    for (let i = 0; i < 8; i++) w.append({ type: "copy", i, pad: "p".repeat(40) });
+    await w.close();
+    const kept: number[] = [];
+    for (const file of await journalFiles(path))
+      for (const line of await readLines(file)) kept.push(parseEntry(line)?.seq ?? 0);
+    expect(kept[0]).toBeGreaterThan(3); // seq 2 and 3 are gone with the oldest files
+    const { seen, done } = start({ fromStart: true, afterSeq: 1 });
+    await waitFor(() => seen.length >= kept.length).catch(() => {
+      throw new Error(`saw ${JSON.stringify(seen.map((e) => e.seq))} of ${JSON.stringify(kept)}`);
+    });
+    expect(seen.map((e) => e.seq)).toEqual(kept);
     controller.abort();
     await done;
   });
