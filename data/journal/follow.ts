@@ -28,7 +28,8 @@ interface Cursor {
 }
 
 /**
- * `tail -f` for the journal: calls `onEntry` for each new entry, in seq order, each once.
+ * `tail -f` for the journal: calls `onEntry` for each new entry, in seq order, each once, and
+ * waits for the promise it returns (a reader behind, a pager) before reading on.
  * Survives rotation: it finishes the renamed file through its open handle, then reads the new
  * live file from its start. When a seq jumps (files rotated past between two polls, or renamed
  * while we listed them) it fills the gap from the rotated files before going on.
@@ -36,7 +37,7 @@ interface Cursor {
  */
 export async function followJournal(
   path: string,
-  onEntry: (entry: JournalEntry) => void,
+  onEntry: (entry: JournalEntry) => void | Promise<void>,
   opts: FollowOptions,
 ): Promise<void> {
   const pollMs = opts.pollMs ?? 100;
@@ -46,12 +47,18 @@ export async function followJournal(
   // between the two, and skip the lines the handle still holds. Tail mode anchors the same way
   // when the live file was empty.
   let anchorOnFirst = false;
-  const emit = (entry: JournalEntry): void => {
+  const stopped = new Promise<void>((resolve) => {
+    if (opts.signal.aborted) resolve();
+    else opts.signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+  const emit = async (entry: JournalEntry): Promise<void> => {
     lastSeq = entry.seq;
-    if (matchesFilter(entry, opts)) onEntry(entry);
+    // A reader that never catches up (a pager left open) must not keep an abort from ending this.
+    if (matchesFilter(entry, opts)) await Promise.race([onEntry(entry), stopped]);
   };
   const deliver = async (texts: string[]): Promise<void> => {
     for (const text of texts) {
+      if (opts.signal.aborted) return;
       const entry = parseEntry(text);
       if (entry === undefined) continue;
       if (anchorOnFirst) {
@@ -60,7 +67,7 @@ export async function followJournal(
       }
       if (entry.seq <= lastSeq) continue;
       if (entry.seq > lastSeq + 1) await fillGap(path, entry.seq, () => lastSeq, emit);
-      emit(entry);
+      await emit(entry);
     }
   };
 
@@ -118,7 +125,7 @@ async function fillGap(
   path: string,
   before: number,
   lastSeq: () => number,
-  emit: (entry: JournalEntry) => void,
+  emit: (entry: JournalEntry) => Promise<void>,
 ): Promise<void> {
   const found = new Map<number, JournalEntry>();
   for (let attempt = 0; attempt < 5 && lastSeq() + 1 < before; attempt++) {
@@ -136,12 +143,13 @@ async function fillGap(
         if (!isNotFound(error)) throw error;
       }
     }
-    for (let next = found.get(lastSeq() + 1); next !== undefined; next = found.get(lastSeq() + 1)) emit(next);
+    for (let next = found.get(lastSeq() + 1); next !== undefined; next = found.get(lastSeq() + 1))
+      await emit(next);
   }
   // What is still missing was deleted with the oldest files: the lines found after it still go.
   for (const seq of [...found.keys()].sort((a, b) => a - b)) {
     const entry = found.get(seq);
-    if (entry !== undefined && seq > lastSeq()) emit(entry);
+    if (entry !== undefined && seq > lastSeq()) await emit(entry);
   }
 }
 

@@ -24,7 +24,13 @@ afterEach(async () => {
 
 function start(opts: { fromStart?: boolean; follower?: string; afterSeq?: number } = {}) {
   const seen: JournalEntry[] = [];
-  const done = followJournal(path, (e) => seen.push(e), { signal: controller.signal, pollMs: 10, ...opts });
+  const done = followJournal(
+    path,
+    (e) => {
+      seen.push(e);
+    },
+    { signal: controller.signal, pollMs: 10, ...opts },
+  );
   return { seen, done };
 }
 
@@ -117,6 +123,32 @@ describe("followJournal", () => {
     expect(seen.map((e) => e.seq)).toEqual(kept);
     controller.abort();
     await done;
+  });
+
+  it("reads on only once the reader has taken the last entry, and still stops when aborted", async () => {
+    const w = await JournalWriter.open(path);
+    for (let i = 0; i < 3; i++) w.append({ type: "copy", i });
+    await w.close();
+    const seen: JournalEntry[] = [];
+    let release = () => {};
+    const done = followJournal(
+      path,
+      (e) => {
+        seen.push(e);
+        return new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      },
+      { signal: controller.signal, pollMs: 10, fromStart: true },
+    );
+    await waitFor(() => seen.length >= 1);
+    await new Promise((r) => setTimeout(r, 50)); // five polls: a follower that did not wait reads on
+    expect(seen.length).toBe(1);
+    release();
+    await waitFor(() => seen.length === 2);
+    controller.abort(); // the reader never takes the second: the abort still ends the follow
+    await expect(done).resolves.toBeUndefined();
+    expect(seen.map((e) => e.seq)).toEqual([1, 2]);
   });
 
   it("resolves promptly when aborted, even if the file was removed", async () => {

@@ -45,7 +45,13 @@ it.each([
   };
   const controller = new AbortController();
   const seen: JournalEntry[] = [];
-  const done = followJournal(path, (e) => seen.push(e), { signal: controller.signal, pollMs: 10, fromStart });
+  const done = followJournal(
+    path,
+    (e) => {
+      seen.push(e);
+    },
+    { signal: controller.signal, pollMs: 10, fromStart },
+  );
   await waitFor(() => seen.length >= expected.length).catch(() => {
     throw new Error(`saw ${JSON.stringify(seen.map((e) => e.seq))}`);
   });

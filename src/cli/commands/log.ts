@@ -141,7 +141,7 @@ async function runLog(ctx: CommandContext, options: LogCommandOptions): Promise<
     if (filter.since === undefined && backlog.length > FOLLOW_BACKLOG) backlog.shift();
   }
   for (const entry of backlog) await print(entry);
-  await follow(path, filter, lastSeq, (entry) => void print(entry), options);
+  await follow(path, filter, lastSeq, print, options);
   return 0;
 }
 
@@ -159,7 +159,7 @@ async function follow(
   path: string,
   filter: JournalFilter,
   afterSeq: number,
-  onEntry: (entry: JournalEntry) => void,
+  onEntry: (entry: JournalEntry) => Promise<void>,
   options: LogCommandOptions,
 ): Promise<void> {
   const controller = new AbortController();
