@@ -156,6 +156,14 @@ function zonedInstant(wall: Wall, format: Intl.DateTimeFormat): number {
   return asUtc - offsetAt(format, first);
 }
 
+/** Midnight at the end of the wall date: 23 or 25 hours after its start on a day the clocks change. */
+function endOfDay(wall: Wall, format: Intl.DateTimeFormat): number {
+  const next = new Date(Date.UTC(wall.year, wall.month - 1, wall.day + 1));
+  const midnight = { hour: 0, minute: 0, second: 0 };
+  const day = { year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() };
+  return zonedInstant({ ...day, ...midnight }, format);
+}
+
 function validWall(w: Wall): boolean {
   const d = new Date(Date.UTC(w.year, w.month - 1, w.day));
   return (
@@ -209,8 +217,14 @@ function icsText(value: string): string {
   return value.replace(/\\n/gi, " ").replace(/\\([,;\\])/g, "$1");
 }
 
-/** DTSTART/DTEND → instant, and whether it was a date alone. */
-function icsTime(l: IcsLine, file: string): { at: number; allDay: boolean } {
+/** An instant and, for a date alone (an all-day event), the midnight it ends at. */
+interface EventTime {
+  at: number;
+  dayEnd?: number | undefined;
+}
+
+/** DTSTART/DTEND → instant. */
+function icsTime(l: IcsLine, file: string): EventTime {
   const fail = (why: string) => new CalendarError(file, `${l.name} "${l.value}": ${why}`, l.line);
   const date = /^(\d{4})(\d{2})(\d{2})$/.exec(l.value);
   const time = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(Z?)$/.exec(l.value);
@@ -227,17 +241,14 @@ function icsTime(l: IcsLine, file: string): { at: number; allDay: boolean } {
   };
   if (!validWall(wall)) throw fail("no such date or time");
   if (time?.[7] === "Z")
-    return {
-      at: Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second),
-      allDay: false,
-    };
+    return { at: Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second) };
   const zone = l.params.TZID ?? CHICAGO;
   const format = zoneFormat(zone);
   if (!format)
     throw fail(
       `unknown time zone "${zone}" (use an IANA name such as America/Chicago, or UTC times ending in Z)`,
     );
-  return { at: zonedInstant(wall, format), allDay: date !== null };
+  return { at: zonedInstant(wall, format), dayEnd: date ? endOfDay(wall, format) : undefined };
 }
 
 /** "PT30M", "PT1H30M", "P1D" → ms. */
@@ -299,7 +310,7 @@ function icsEvent(line: number, props: Map<string, IcsLine>, file: string): Blac
   let end: number;
   if (endLine) end = icsTime(endLine, file).at;
   else if (durationLine) end = start.at + icsDuration(durationLine, file);
-  else if (start.allDay) end = start.at + DAY_MS;
+  else if (start.dayEnd !== undefined) end = start.dayEnd;
   else throw new CalendarError(file, `${what} has no DTEND or DURATION: how long is the blackout?`, line);
   if (end <= start.at)
     throw new CalendarError(
@@ -316,7 +327,7 @@ function icsEvent(line: number, props: Map<string, IcsLine>, file: string): Blac
 const ISO_LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
 
 /** An ISO time: with Z or an offset it is that instant; without one, Chicago time; a date alone is all-day. */
-function jsonTime(value: unknown, where: string, file: string): { at: number; allDay: boolean } {
+function jsonTime(value: unknown, where: string, file: string): EventTime {
   const fail = (why: string) => new CalendarError(file, `${where}: ${why}`);
   if (typeof value !== "string")
     throw fail('must be a time such as "2026-06-16T07:30" (Chicago) or "2026-06-16T12:30:00Z"');
@@ -333,11 +344,14 @@ function jsonTime(value: unknown, where: string, file: string): { at: number; al
     };
     if (!validWall(wall)) throw fail(`"${value}" is no such date or time`);
     const format = zoneFormat(CHICAGO) as Intl.DateTimeFormat;
-    return { at: zonedInstant(wall, format), allDay: local[4] === undefined };
+    return {
+      at: zonedInstant(wall, format),
+      dayEnd: local[4] === undefined ? endOfDay(wall, format) : undefined,
+    };
   }
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value.trim())) {
     const at = Date.parse(value);
-    if (Number.isFinite(at)) return { at, allDay: false };
+    if (Number.isFinite(at)) return { at };
   }
   throw fail(`"${value}" is not a time such as "2026-06-16T07:30" (Chicago) or "2026-06-16T12:30:00Z"`);
 }
@@ -377,7 +391,7 @@ function parseJsonCalendar(text: string, file: string): Blackout[] {
       )
         throw new CalendarError(file, `${where}.minutes: must be a whole number of minutes, 1 to 10080`);
       end = start.at + e.minutes * 60_000;
-    } else if (start.allDay) end = start.at + DAY_MS;
+    } else if (start.dayEnd !== undefined) end = start.dayEnd;
     else throw new CalendarError(file, `${where}: needs "end" or "minutes" (how long the blackout lasts)`);
     if (end <= start.at) throw new CalendarError(file, `${where}: ends before it starts`);
     return { name: cleanName(e.name), start: start.at, end };

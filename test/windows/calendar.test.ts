@@ -53,6 +53,21 @@ describe("iCalendar", () => {
     ]);
   });
 
+  it("an all-day event on a day the clocks change still runs from Chicago midnight to midnight", () => {
+    const day = (date: string) =>
+      ics("BEGIN:VEVENT", "SUMMARY:Day", `DTSTART;VALUE=DATE:${date}`, "END:VEVENT");
+    const json = (date: string) => JSON.stringify([{ name: "Day", start: date }]);
+    const span = (events: { start: number; end: number }[]) => events.map((e) => [iso(e.start), iso(e.end)]);
+    // Fall back: a 25-hour day, whose last hour (Globex is open on that Sunday evening) must be covered.
+    const fall = [["2026-11-01T05:00:00.000Z", "2026-11-02T06:00:00.000Z"]];
+    // Spring forward: a 23-hour day, that must not spill into the next day's first hour.
+    const spring = [["2026-03-08T06:00:00.000Z", "2026-03-09T05:00:00.000Z"]];
+    expect(span(parseCalendar(day("20261101"), "news.ics", ".ics"))).toEqual(fall);
+    expect(span(parseCalendar(json("2026-11-01"), "news.json", ".json"))).toEqual(fall);
+    expect(span(parseCalendar(day("20260308"), "news.ics", ".ics"))).toEqual(spring);
+    expect(span(parseCalendar(json("2026-03-08"), "news.json", ".json"))).toEqual(spring);
+  });
+
   it("unfolds long lines, unescapes text, ignores alarms and strips control characters", () => {
     const text = ics(
       "BEGIN:VEVENT",
