@@ -172,12 +172,14 @@ function heldAt(rules: WindowRules, spans: readonly Span[], t: number): Held {
       if (!flat || s.start > flat.start) flat = s;
     } else inHours = true;
   }
+  const flatBy = flat && { since: flat.start, reason: flat.reason };
+  // A blackout that does not flatten still leaves the flat-by's flatten in force.
   if (blackout)
     return {
       held: blackout.reason,
-      flatten: blackout.flatten ? { since: blackout.start, reason: blackout.reason } : undefined,
+      flatten: blackout.flatten ? { since: blackout.start, reason: blackout.reason } : flatBy,
     };
-  if (flat) return { held: flat.reason, flatten: { since: flat.start, reason: flat.reason } };
+  if (flat) return { held: flat.reason, flatten: flatBy };
   if (rules.hours && !inHours) return { held: WINDOW_REASONS.outsideHours };
   return {};
 }
@@ -191,8 +193,11 @@ function changeText(from: Held, to: Held, at: number, now: number): string {
   if (to.held === WINDOW_REASONS.outsideHours)
     return from.held === undefined ? `openings close ${when}` : `outside hours from ${when}`;
   if (to.flatten && to.held.startsWith("flat by ")) return `flat by ${when}`;
+  // Only a flatten that starts here is news; one already in force is not this blackout's.
+  const flattens = to.flatten !== undefined && to.flatten.since !== from.flatten?.since;
+  if (flattens && to.flatten?.reason.startsWith("flat by ")) return `flat by ${when}`;
   const name = to.held.startsWith("blackout: ") ? to.held.slice(10) : to.held;
-  return to.flatten ? `flatten for ${name} ${when}` : `blackout ${name} ${when}`;
+  return flattens ? `flatten for ${name} ${when}` : `blackout ${name} ${when}`;
 }
 
 /** The window state at `now`: what is held back, whether followers must be flat, and what comes next. */

@@ -266,3 +266,32 @@ describe("windowState", () => {
     expect(state.held).toBeUndefined();
   });
 });
+
+describe("windowState: a blackout never cancels the flat-by", () => {
+  // A blackout that only holds openings back (no flattenMinutesBefore) says nothing about open
+  // positions: the trader still expects to be flat by the flat-by time, not once the news is over.
+  const FOMC_DAY: Blackout = { name: "FOMC", start: ct(2026, 6, 17, 0), end: ct(2026, 6, 18, 0) };
+  const FLAT_NEWS: Windows = { ...HOURS_FLAT, blackouts: { file: "news.ics" } };
+
+  it("at the flat-by time inside an all-day blackout the followers must be flat", () => {
+    const state = windowState(compileRules(FLAT_NEWS, [FOMC_DAY]), ct(2026, 6, 17, 15, 56));
+    expect(state.held).toBe("blackout: FOMC");
+    expect(state.flatten).toEqual({ since: ct(2026, 6, 17, 15, 55), reason: "flat by 15:55 CT" });
+  });
+
+  it("before it, the next change is the flat-by", () => {
+    const state = windowState(compileRules(FLAT_NEWS, [FOMC_DAY]), ct(2026, 6, 17, 10));
+    expect(state.flatten).toBeUndefined();
+    expect(state.next).toEqual({ at: ct(2026, 6, 17, 15, 55), text: "flat by 15:55 CT" });
+  });
+
+  it("a blackout starting after the flat-by keeps the followers flat and says its name", () => {
+    const late: Blackout = { name: "Fed speech", start: ct(2026, 6, 17, 16), end: ct(2026, 6, 17, 19) };
+    const rules = compileRules(FLAT_NEWS, [late]);
+    const before = windowState(rules, ct(2026, 6, 17, 15, 58));
+    expect(before.next).toEqual({ at: late.start, text: "blackout Fed speech 16:00 CT" });
+    const during = windowState(rules, ct(2026, 6, 17, 16, 30));
+    expect(during.held).toBe("blackout: Fed speech");
+    expect(during.flatten?.since).toBe(ct(2026, 6, 17, 15, 55));
+  });
+});

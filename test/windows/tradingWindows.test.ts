@@ -192,4 +192,19 @@ describe("TradingWindows: blackouts from the calendar", () => {
     expect(r.calls).toEqual([]);
     r.w.stop();
   });
+
+  it("a blackout that only holds openings does not put off the flat-by (flat at 15:55, not at midnight)", async () => {
+    const fomcDay = { name: "FOMC", start: ct(2026, 6, 17, 0), end: ct(2026, 6, 18, 0) };
+    const windows: Windows = {
+      hours: [{ days: "mon-fri", from: "08:30", to: "16:00" }],
+      flatBy: "15:55",
+      blackouts: { file: "news.ics" },
+    };
+    const r = rig(ct(2026, 6, 17, 15, 50), windows);
+    r.w.setCalendars({ "news.ics": [fomcDay] });
+    await r.clock.advanceTo(ct(2026, 6, 17, 15, 55));
+    expect(r.calls).toEqual(["flatten F1,F2: flat by 15:55 CT"]);
+    expect(r.w.gate("F1", ACTIVE).window).toBe("blackout: FOMC");
+    r.w.stop();
+  });
 });
