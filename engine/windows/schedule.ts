@@ -106,7 +106,8 @@ type Span =
 
 /** 17:00 CT: CME's session opens (the trading day rolls, engine/risk/tradingDay.ts). */
 const SESSION_OPEN = 17 * 60;
-const DAYS_BACK = 2;
+/** A flat-by lasts until the next window, up to a week on (Friday's runs past the weekend into Monday). */
+const DAYS_BACK = 7;
 const DAYS_AHEAD = 8;
 /** However far the next change, the state is looked at again within a day (the spans are rebuilt). */
 const MAX_UNTIL_MS = 24 * 3600_000;

@@ -168,6 +168,17 @@ const rows: Row[] = [
     "openings open Mon 08:30 CT",
   ],
   [
+    // Three days back, and still the same flat period as on Saturday: no new state at midnight.
+    "Friday's flat-by still holds early Monday, until the window opens",
+    HOURS_FLAT,
+    [],
+    ct(2026, 6, 22, 7),
+    "flat by 15:55 CT",
+    ct(2026, 6, 19, 15, 55),
+    ct(2026, 6, 22, 8, 30),
+    "openings open 08:30 CT",
+  ],
+  [
     "an overnight session: open at 03:00",
     OVERNIGHT,
     [],

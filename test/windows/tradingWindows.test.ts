@@ -127,6 +127,14 @@ describe("TradingWindows: flat by", () => {
     r.w.stop();
   });
 
+  it("mimik down at Friday's flat-by and started Monday before the open still flattens", () => {
+    // Friday's flat-by holds until openings reopen (Monday 08:30), as on Saturday or Sunday.
+    const r = rig(ct(2026, 6, 22, 7), FLAT);
+    expect(r.calls).toEqual(["flatten F1,F2: flat by 15:55 CT"]);
+    expect(r.w.gate("F1", ACTIVE).window).toBe("flat by 15:55 CT");
+    r.w.stop();
+  });
+
   it("a start inside the flat period flattens whoever is not already flat and window-locked", () => {
     const r = rig(ct(2026, 6, 16, 16, 10), FLAT);
     expect(r.calls).toEqual(["flatten F1,F2: flat by 15:55 CT"]);
