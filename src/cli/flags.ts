@@ -78,12 +78,18 @@ function checkArgs(argv: readonly string[], flags: FlagSpec, where: string, maxI
       break;
     }
     if (arg === "--help" || arg === "-h") continue;
-    const takesValue = (spec: AnyFlag, name: string, inline: boolean) => {
-      if (spec.type === "boolean" || inline) return;
-      const next = argv[i + 1];
-      if (next === undefined || (next.startsWith("-") && next.length > 1 && Number.isNaN(Number(next))))
-        throw new UserError(`${where}: ${name} needs a value (${helpHint})`, 2);
-      i++;
+    const takesValue = (spec: AnyFlag, name: string, inline: string | undefined) => {
+      if (spec.type === "boolean") return;
+      let value = inline;
+      if (value === undefined) {
+        const next = argv[i + 1];
+        if (next === undefined || (next.startsWith("-") && next.length > 1 && Number.isNaN(Number(next))))
+          throw new UserError(`${where}: ${name} needs a value (${helpHint})`, 2);
+        i++;
+        value = next;
+      }
+      // meow reads "" as absent, so `--config "$UNSET"` would pick the default config's instance.
+      if (value === "") throw new UserError(`${where}: ${name} needs a value (${helpHint})`, 2);
     };
     if (arg.startsWith("--")) {
       const [rawName = "", ...rest] = arg.slice(2).split("=");
@@ -100,7 +106,7 @@ function checkArgs(argv: readonly string[], flags: FlagSpec, where: string, maxI
         if (value !== "true" && value !== "false")
           throw new UserError(`${where}: --${rawName} is a switch; it takes no value`, 2);
       }
-      takesValue(spec, `--${rawName}`, inline);
+      takesValue(spec, `--${rawName}`, inline ? rest.join("=") : undefined);
       continue;
     }
     if (arg.startsWith("-") && arg.length > 1 && Number.isNaN(Number(arg))) {
@@ -110,8 +116,9 @@ function checkArgs(argv: readonly string[], flags: FlagSpec, where: string, maxI
         const spec = short.get(letter);
         if (!spec) throw new UserError(`${where}: unknown flag -${letter} (${helpHint})`, 2);
         if (spec.type !== "boolean") {
-          if (j < letters.length - 1) break; // -p8080: the rest is the value
-          takesValue(spec, `-${letter}`, false);
+          // -p8080: the rest is the value
+          takesValue(spec, `-${letter}`, j < letters.length - 1 ? letters.slice(j + 1) : undefined);
+          break;
         }
       }
       continue;

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runtimeDir } from "../../data/paths.js";
+import { defaultConfigPath, runtimeDir } from "../../data/paths.js";
 import type { Command, CommandContext } from "../../src/cli/command.js";
 import { createFlattenCommand } from "../../src/cli/commands/flatten.js";
 import { commands } from "../../src/cli/commands.js";
@@ -98,6 +98,20 @@ describe("control commands' help and usage", () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
   });
+});
+
+describe("an empty value", () => {
+  it.each([["flatten", "--all", "--yes"], ["lock", "--follower", "DEMO2001"], ["status"]])(
+    '%s --config "" is a usage error, never the default config\'s instance',
+    async (...argv) => {
+      configPath = defaultConfigPath(env);
+      await serve(() => ({ ok: true, results: [{ target: "DEMO2001", status: "locked" }] }));
+      const r = await run([...argv, "--config", ""]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/--config needs a value/);
+      expect(requests).toEqual([]);
+    },
+  );
 });
 
 describe("with no instance running", () => {
