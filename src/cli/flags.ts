@@ -90,6 +90,9 @@ function checkArgs(argv: readonly string[], flags: FlagSpec, where: string, maxI
       }
       // meow reads "" as absent, so `--config "$UNSET"` would pick the default config's instance.
       if (value === "") throw new UserError(`${where}: ${name} needs a value (${helpHint})`, 2);
+      // Number() would take " " as 0 (a random --port), "0x1F90", "1e3", and "Infinity" as null.
+      if (spec.type === "number" && !/^-?\d+(\.\d+)?$/.test(value))
+        throw new UserError(`${where}: ${name} must be a number`, 2);
     };
     if (arg.startsWith("--")) {
       const [rawName = "", ...rest] = arg.slice(2).split("=");

@@ -84,6 +84,10 @@ describe("main: dispatch, help and exit codes", () => {
     [["status", "-x"], /unknown flag -x/],
     [["status", "--port"], /--port needs a value/],
     [["status", "--port", "abc"], /--port must be a number/],
+    [["status", "--port", " "], /--port must be a number/],
+    [["status", "--port=Infinity"], /--port must be a number/],
+    [["status", "--port", "0x1F90"], /--port must be a number/],
+    [["status", "--port", "1e3"], /--port must be a number/],
     [["status", "extra"], /unexpected argument "extra"/],
     [["status", "--json=maybe"], /is a switch/],
   ])("usage mistake %j: exit 2 with a clear message", async (argv, message) => {
