@@ -80,6 +80,8 @@ function serveConnection(socket: Socket, handler: ControlHandler): void {
   let buffered = "";
   const lines: string[] = [];
   let running = false;
+  // After a too-long line: what follows it is still read (to see the close) but never acted on.
+  let dropped = false;
   const full = () => lines.length >= MAX_PENDING || socket.writableLength > MAX_UNREAD_REPLY_BYTES;
   const readMore = () => {
     if (!full() && socket.isPaused()) socket.resume();
@@ -111,6 +113,7 @@ function serveConnection(socket: Socket, handler: ControlHandler): void {
   };
   socket.on("drain", readMore);
   socket.on("data", (chunk: string) => {
+    if (dropped) return;
     buffered += chunk;
     let nl = buffered.indexOf("\n");
     while (nl !== -1) {
@@ -121,6 +124,7 @@ function serveConnection(socket: Socket, handler: ControlHandler): void {
     }
     if (Buffer.byteLength(buffered) > MAX_LINE_BYTES) {
       reply({ id: null, ok: false, error: "invalid request: line too long" });
+      dropped = true;
       socket.end();
       buffered = "";
       lines.length = 0;

@@ -125,6 +125,19 @@ describe("control socket", () => {
     expect(await sendControl(socketPath, { cmd: "status" })).toMatchObject({ ok: true, status: "fine" });
   });
 
+  it("acts on nothing that follows a too-long line: it dropped the connection", async () => {
+    const seen: string[] = [];
+    await serve(async (req) => {
+      seen.push(req.cmd);
+      return {};
+    });
+    const lock = JSON.stringify({ id: 1, cmd: "lock", follower: "F1" });
+    const reply = await rawExchange(`${"x".repeat(200_000)}\n${lock}\n`);
+    expect(reply).toMatchObject({ id: null, ok: false, error: "invalid request: line too long" });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(seen).toEqual([]);
+  });
+
   it("turns a handler that throws into an error response", async () => {
     await serve(async () => {
       throw new Error("engine not ready");
