@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { resolveConfigPath, runtimeDir } from "../../data/paths.js";
+import { shellQuote } from "../../data/shellQuote.js";
 import { UserError } from "../../data/userError.js";
 import { succeeded } from "../../engine/index.js";
 import {
@@ -61,7 +62,7 @@ export async function runningDemoJournal(ctx: CommandContext): Promise<string | 
 /** Nobody serves this config's socket; the message says what to start. */
 export class NotRunningError extends UserError {
   constructor(error: NoInstanceError, configFlag: string | undefined) {
-    const start = `mimik headless${configFlag ? ` --config ${configFlag}` : ""}`;
+    const start = `mimik headless${configFlag ? ` --config ${shellQuote(configFlag)}` : ""}`;
     super(`${error.message}; start it with \`${start}\` (or the console: mimik)`);
     this.name = "NotRunningError";
   }

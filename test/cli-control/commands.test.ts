@@ -125,6 +125,13 @@ describe("with no instance running", () => {
     },
   );
 
+  it("the command to start one can be pasted as it is, even for a config path with a space", async () => {
+    const spaced = join(dir, "my config.json");
+    const r = await run(["lock", "--follower", "DEMO2001", "--config", spaced]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`start it with \`mimik headless --config '${spaced}'\``);
+  });
+
   it("flatten without a config to reach the broker with says what to pass", async () => {
     const r = await run(["flatten", "--all", "--yes", "--config", configPath]);
     expect(r.code).toBe(1);
