@@ -1,3 +1,4 @@
+import { UserError } from "../../../data/userError.js";
 import type { EngineEvent, Logger } from "../../../engine/index.js";
 import { formatEventLine } from "../../headless/format.js";
 import { lineSink } from "../../headless/lineSink.js";
@@ -40,7 +41,7 @@ export const headlessCommand: Command = {
       { command: "headless" },
     );
     const out = lineSink(ctx.stdout, {
-      maxBuffered: Number(ctx.env.MIMIK_OUTPUT_BUFFER_BYTES) || undefined,
+      maxBuffered: outputBufferBytes(ctx.env.MIMIK_OUTPUT_BUFFER_BYTES),
       onError: (error) =>
         ctx.stderr.write(
           `mimik headless: stdout failed (${error.code ?? error.message}); copying goes on, output stops\n`,
@@ -85,3 +86,14 @@ export const headlessCommand: Command = {
     return 0;
   },
 };
+
+/** "-1" would skip every line, "1MiB" was the default unnoticed: only a whole number of bytes. */
+function outputBufferBytes(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) === 0)
+    throw new UserError(
+      `mimik headless: MIMIK_OUTPUT_BUFFER_BYTES must be a whole number of bytes above 0, like 1048576 (it is "${raw}")`,
+      2,
+    );
+  return Number(raw);
+}
