@@ -80,6 +80,12 @@ function exchange(
     const socket = connect(socketPath);
     let buffered = "";
     let settled = false;
+    // Once a command is sent, no answer does not mean not done: the instance may be carrying it out.
+    let sent = false;
+    const maybeDone = () =>
+      sent && request.cmd !== "status"
+        ? `; the ${request.cmd} may still have been done: see mimik status`
+        : "";
     const finish = (error: Error | undefined, response?: ControlResponse) => {
       if (settled) return;
       settled = true;
@@ -91,12 +97,17 @@ function exchange(
     const timer = setTimeout(
       () =>
         finish(
-          new UserError(`the running mimik instance did not answer within ${timeoutMs} ms (${socketPath})`),
+          new UserError(
+            `the running mimik instance did not answer within ${timeoutMs} ms (${socketPath})${maybeDone()}`,
+          ),
         ),
       timeoutMs,
     );
     socket.setEncoding("utf8");
-    socket.once("connect", () => socket.write(`${JSON.stringify({ ...request, id })}\n`));
+    socket.once("connect", () => {
+      sent = true;
+      socket.write(`${JSON.stringify({ ...request, id })}\n`);
+    });
     socket.on("data", (chunk: string) => {
       buffered += chunk;
       let nl = buffered.indexOf("\n");
@@ -120,10 +131,16 @@ function exchange(
       if (error.code === "ENOENT") finish(new NoInstanceError(socketPath, "no socket"));
       else if (error.code === "ECONNREFUSED") finish(new NoInstanceError(socketPath, "nobody listening"));
       else
-        finish(new UserError(`cannot reach the running mimik instance at ${socketPath}: ${error.message}`));
+        finish(
+          new UserError(
+            `cannot reach the running mimik instance at ${socketPath}: ${error.message}${maybeDone()}`,
+          ),
+        );
     });
     socket.on("close", () =>
-      finish(new UserError(`the running mimik instance closed the connection without answering`)),
+      finish(
+        new UserError(`the running mimik instance closed the connection without answering${maybeDone()}`),
+      ),
     );
   });
 }

@@ -163,6 +163,21 @@ describe("control socket", () => {
     );
   });
 
+  it("a lock that went unanswered says it may still have been done", async () => {
+    await serve(() => new Promise(() => {}));
+    await expect(
+      sendControl(socketPath, { cmd: "lock", follower: "F1" }, { timeoutMs: 200 }),
+    ).rejects.toThrow(/did not answer within 200 ms .*; the lock may still have been done: see mimik status/);
+    await servers.pop()?.close();
+    const server = await startControlServer(socketPath, async () => {
+      void server.close();
+      return new Promise(() => {});
+    });
+    await expect(sendControl(socketPath, { cmd: "flatten", target: { all: true } })).rejects.toThrow(
+      /closed the connection without answering; the flatten may still have been done: see mimik status/,
+    );
+  });
+
   it("replaces a stale socket file, refuses to start beside a live one, and removes its socket on close", async () => {
     const first = await startControlServer(socketPath, async () => ({ ok: true }));
     await expect(startControlServer(socketPath, async () => ({ ok: true }))).rejects.toThrow(
