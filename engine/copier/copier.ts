@@ -185,8 +185,7 @@ export class Copier {
   resync(name: string): Promise<Outcome> {
     return manualResync(name, {
       ...this.deps,
-      book: this.book,
-      orders: this.orders,
+      ...{ book: this.book, orders: this.orders, leaders: this.leaders, acted: this.acted },
       send: (route, meta, delta, clOrdId) => this.send(route, meta, delta, clOrdId),
       watch: this.watch,
       nextSeq: () => ++this.seq,

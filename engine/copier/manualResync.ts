@@ -1,9 +1,13 @@
+import type { Follower, Group } from "../../data/schema.js";
 import { type Outcome, REFUSALS } from "../outcome.js";
+import { mapContract } from "../symbols.js";
 import type { OrderResult, Side } from "../types.js";
 import { SKIP_REASONS } from "../types.js";
+import type { ActedOn } from "./actedOn.js";
 import { sentEvent, syntheticClOrdId } from "./copyEvents.js";
 import { COPY_REASONS } from "./decide.js";
 import type { FollowerBook } from "./followerBook.js";
+import type { LeaderBook } from "./leaderBook.js";
 import type { OrderMeta, OrderTracker } from "./orderTracker.js";
 import type { CopierDeps } from "./ports.js";
 import { planResync } from "./resyncPlan.js";
@@ -15,6 +19,8 @@ export interface ManualResyncDeps extends Pick<CopierDeps, "accounts" | "clock" 
   /** Every order the copier writes leaves by its one door (cancel before close). */
   send: OrderTracker["send"];
   watch: Pick<SyncWatch, "lines">;
+  leaders: Pick<LeaderBook, "held">;
+  acted: Pick<ActedOn, "seed" | "set">;
   /** A number for the clOrdId, new at each call. */
   nextSeq(): number;
 }
@@ -22,7 +28,9 @@ export interface ManualResyncDeps extends Pick<CopierDeps, "accounts" | "clock" 
 /**
  * The trader's resync (`r`, one follower): send the difference between what the follower has and
  * what the rule expects, per contract. A fix that would open while the follower may not open is
- * held back and said so; one that only reduces always goes.
+ * held back and said so; one that only reduces always goes. A line sent or found at the rule
+ * counts as acted on at the leader's position now, as a copy would: a re-sync then makes up the
+ * leader's exits from there.
  */
 export async function manualResync(name: string, deps: ManualResyncDeps): Promise<Outcome> {
   const { accounts } = deps;
@@ -33,7 +41,10 @@ export async function manualResync(name: string, deps: ManualResyncDeps): Promis
     return { target: name, status: "refused", reason: REFUSALS.disconnected };
   const { group, follower } = role;
   const lines = deps.watch.lines(group, follower);
-  if (lines.every((line) => line.inSync)) return { target: name, status: "in sync" };
+  if (lines.every((line) => line.inSync)) {
+    for (const line of lines) actedOn(deps, group, follower, line.contract);
+    return { target: name, status: "in sync" };
+  }
   if (deps.book.full(name)) return { target: name, status: "refused", reason: REFUSALS.ordersBacklog };
   // Its answer was lost, so the position does not count it: a fix beside it could make it twice.
   const working = route.session.workingOrders(route.accountId);
@@ -61,9 +72,11 @@ export async function manualResync(name: string, deps: ManualResyncDeps): Promis
     };
     const result = deps.send(route, meta, delta, clOrdId);
     if (!result) continue;
+    actedOn(deps, group, follower, contract);
     sent.push(result);
     deps.emit(sentEvent(deps.clock, meta, delta, clOrdId, COPY_REASONS.resync));
   }
+  for (const line of lines) if (line.inSync) actedOn(deps, group, follower, line.contract);
   const results = await Promise.all(sent);
   const failed = results.filter((r) => !r.ok).length;
   if (failed > 0)
@@ -83,4 +96,13 @@ export async function manualResync(name: string, deps: ManualResyncDeps): Promis
     };
   }
   return { target: name, status: "resynced", sent: results.length };
+}
+
+/** The follower stands where the rule puts it for the leader's position now, in this contract. */
+function actedOn(deps: ManualResyncDeps, group: Group, follower: Follower, contract: string): void {
+  const held = deps.leaders.held(group.leader);
+  deps.acted.seed(follower.account, group.leader, held);
+  for (const [leaderContract, position] of held)
+    if (mapContract(leaderContract, follower.mapping) === contract)
+      deps.acted.set(follower.account, leaderContract, position);
 }

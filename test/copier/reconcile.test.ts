@@ -578,3 +578,28 @@ describe("a line with an exit pending when the follower re-syncs", () => {
     expect(w.position("A", "ESZ6")).toBe(0);
   });
 });
+
+describe("the trader's resync counts as acting on the leader", () => {
+  it("a missed opening resynced by hand is closed when the leader exits while its session is lost", async () => {
+    // Found by the property test (seed 1816962994): the resync left what A acted on at flat, so
+    // the leader's missed exit read as no change and A kept the short the resync had opened.
+    const w = world([group({ followers: [{ account: "A", sizing: { mode: "fixed", contracts: 1 } }] })]);
+    w.session("L").muted = true;
+    const opened = w.trade("L", "CLZ6", "Sell", 3);
+    w.session("L").muted = false;
+    w.session("L").sync(false, [opened]);
+    await w.flush();
+    expect(w.position("A", "CLZ6")).toBe(0); // a missed opening is not made up
+    const resync = w.copier.resync("A");
+    await w.flush();
+    expect(await resync).toEqual({ target: "A", status: "resynced", sent: 1 });
+    expect(w.position("A", "CLZ6")).toBe(-1);
+    w.session("L").muted = true;
+    const closed = w.trade("L", "CLZ6", "Buy", 3);
+    w.session("L").muted = false;
+    w.session("L").sync(false, [closed]);
+    await w.flush();
+    expect(w.position("L", "CLZ6")).toBe(0);
+    expect(w.position("A", "CLZ6")).toBe(0);
+  });
+});
