@@ -164,6 +164,16 @@ export class ProjectXModel {
     }
     for (const p of s.positions)
       if (this.allowed.has(p.accountId)) this.positionsBy.set(key(p), positionOf(p, this.nameOf));
+    // Order/searchOpen lists only open orders: one it leaves out ended while the hub was down
+    // (filled or cancelled, it does not say). Kept, so a late trade still finds its customTag.
+    const open = new Set(s.orders.map((o) => o.id));
+    for (const line of this.orders.values())
+      if (
+        this.allowed.has(line.order.accountId) &&
+        isOpenStatus(line.order.status) &&
+        !open.has(line.order.id)
+      )
+        line.order = { ...line.order, status: 0 };
     for (const o of s.orders)
       if (this.allowed.has(o.accountId)) this.store(o).lastStatus = statusWord(o.status);
     const history: number[] = [];

@@ -178,3 +178,29 @@ describe("ProjectX model: fills from trades and order updates, each once", () =>
     expect(m.applyTrade(trade(700, 1, { accountId: 99 }), 1)).toEqual([]);
   });
 });
+
+describe("ProjectX model: a resync's open orders are the whole truth", () => {
+  // projectx-protocol.md "Real time" and "Endpoints": events missed while the hub was down are
+  // gone; Order/searchOpen lists every order still open, so one it leaves out no longer works.
+  it("an order that finished while the hub was down is no longer listed as working after the resync", () => {
+    const m = model();
+    const limit = order(0, { id: 600, type: 1, limitPrice: 5900, customTag: "mk-1-11" });
+    m.applyOrder(limit);
+    expect(m.workingOrders(ACCOUNT).map((o) => o.orderId)).toEqual([600]);
+    const other = order(0, { id: 601, type: 4, side: 1, stopPrice: 5800 });
+    m.applySnapshot(
+      {
+        accounts: [{ id: ACCOUNT, name: "TSX1", balance: 50_000, canTrade: true }],
+        positions: [],
+        orders: [other],
+        trades: [],
+      },
+      false,
+    );
+    expect(m.workingOrders(ACCOUNT).map((o) => o.orderId)).toEqual([601]);
+    // Still known for the trades that name it: a late one keeps its clOrdId.
+    expect(m.applyTrade(trade(990, 1, { orderId: 600 }), 5)).toEqual([
+      expect.objectContaining({ fillId: 990, clOrdId: "mk-1-11" }),
+    ]);
+  });
+});

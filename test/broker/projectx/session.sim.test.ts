@@ -164,6 +164,29 @@ describe("ProjectX session against the simulator's ProjectX face", () => {
     expect(resync.fillIds).not.toContain(live.fillId);
   });
 
+  it("an order cancelled while the hub was down is not listed as working after the resync", async () => {
+    h = await startPxHarness();
+    const { session, seen } = h.open();
+    await session.start();
+    const accountId = pxAccountId(h.sim, "TSX5001");
+    const price = h.sim.control.price("ES")!;
+    const placed = h.sim.control.placeOrder("TSX5001", {
+      symbol: "ESZ6",
+      action: "Buy",
+      qty: 1,
+      orderType: "Limit",
+      price: price - 50,
+    });
+    const orderId = (placed as { orderId: number }).orderId;
+    await seen.next("orderStatus", (e) => e.orderId === orderId && e.status === "Working");
+    h.sim.control.dropSockets({ user: "topstep" });
+    await seen.next("connection", (e) => e.state === "reconnecting");
+    h.sim.control.cancelOrder(orderId);
+    await seen.next("sync", (e) => !e.initial);
+    // Order/searchOpen no longer lists it (projectx-protocol.md "Endpoints").
+    expect(session.workingOrders(accountId)).toEqual([]);
+  });
+
   it("a bad API key stops logins with the reason, and never shows the key", async () => {
     h = await startPxHarness();
     const { session, seen, logger } = h.open({ apiKey: "wrong-key-123" });
