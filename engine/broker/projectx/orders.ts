@@ -85,10 +85,16 @@ export interface ProjectXOrderDeps {
 }
 
 const BUDGET_ALERT_EVERY_MS = 60_000;
+const PLACED_KEPT = 1_000;
 
 export class ProjectXOrderSender {
   private alertAt: number | undefined;
   private refusedAtAlert = 0;
+  /**
+   * The account of each order placed here: Order/place answers before the hub tells of the order,
+   * and a cancel or modify in between still needs the accountId ProjectX asks for.
+   */
+  private readonly placed = new Map<number, number>();
 
   constructor(private readonly d: ProjectXOrderDeps) {}
 
@@ -102,7 +108,10 @@ export class ProjectXOrderSender {
       req.exit ? "exit" : "order",
       (env) => {
         const orderId = env.orderId;
-        if (env.success && typeof orderId === "number") return { orderId };
+        if (env.success && typeof orderId === "number") {
+          this.remember(orderId, req.accountId);
+          return { orderId };
+        }
         const text =
           env.errorCode === 8 ? `${env.errorMessage ?? ""} (${contractHint(contractId)})` : env.errorMessage;
         return { failureReason: placeFailure(env.errorCode), failureText: text ?? undefined };
@@ -115,7 +124,7 @@ export class ProjectXOrderSender {
    * change it is refused here (the mirror then replaces the order).
    */
   modify(req: ModifyOrderRequest, currentType: string | undefined): Promise<OrderResult> {
-    if (this.d.accountOfOrder(req.orderId) === undefined)
+    if (this.accountOf(req.orderId) === undefined)
       return this.refuse("OrderNotFound", `order ${req.orderId} is not one this login knows`);
     if (currentType !== undefined && currentType !== req.orderType)
       return this.refuse(
@@ -130,7 +139,7 @@ export class ProjectXOrderSender {
   }
 
   cancel(orderId: number): Promise<OrderResult> {
-    const accountId = this.d.accountOfOrder(orderId);
+    const accountId = this.accountOf(orderId);
     if (accountId === undefined)
       return this.refuse("OrderNotFound", `order ${orderId} is not one this login knows`);
     return this.send("Order/cancel", { accountId, orderId }, "exit", (env) =>
@@ -180,6 +189,15 @@ export class ProjectXOrderSender {
         return this.clean(result);
       },
     );
+  }
+
+  private accountOf(orderId: number): number | undefined {
+    return this.d.accountOfOrder(orderId) ?? this.placed.get(orderId);
+  }
+
+  private remember(orderId: number, accountId: number): void {
+    this.placed.set(orderId, accountId);
+    if (this.placed.size > PLACED_KEPT) this.placed.delete(this.placed.keys().next().value as number);
   }
 
   private refuse(failureReason: string, failureText: string): Promise<OrderResult> {

@@ -187,6 +187,31 @@ describe("ProjectX session against the simulator's ProjectX face", () => {
     expect(session.workingOrders(accountId)).toEqual([]);
   });
 
+  it("cancels an order it has just placed, before the hub tells of it", async () => {
+    h = await startPxHarness();
+    const { session } = h.open();
+    await session.start();
+    const accountId = pxAccountId(h.sim, "TSX5001");
+    const price = h.sim.control.price("ES")!;
+    const placed = await session.placeOrder({
+      accountId,
+      accountName: "TSX5001",
+      symbol: "ESZ6",
+      action: "Buy",
+      qty: 1,
+      orderType: "Limit",
+      price: price - 50,
+      clOrdId: "placed-then-cancelled",
+    });
+    expect(placed).toMatchObject({ ok: true });
+    const orderId = (placed as { orderId: number }).orderId;
+    // Order/place's answer names the order (projectx-protocol.md "Endpoints"): its account is
+    // known, so Order/cancel {accountId, orderId} can go without waiting for GatewayUserOrder.
+    expect(await session.cancelOrder(orderId)).toMatchObject({ ok: true, orderId });
+    const order = h.sim.control.records().orders.find((o) => o.clOrdId === "placed-then-cancelled");
+    expect(order?.status).toBe("Canceled");
+  });
+
   it("a bad API key stops logins with the reason, and never shows the key", async () => {
     h = await startPxHarness();
     const { session, seen, logger } = h.open({ apiKey: "wrong-key-123" });
