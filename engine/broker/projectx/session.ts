@@ -78,6 +78,8 @@ export class ProjectXBrokerSession implements BrokerSession {
   private bootTimer: unknown;
   private bootAttempt = 0;
   private rateAlertUntil = 0;
+  /** Bumped by every user hub connect and drop: a resync overtaken by either is dropped. */
+  private hubEpoch = 0;
   private readonly intake: ProjectXIntake;
 
   constructor(private readonly opts: ProjectXSessionOptions) {
@@ -315,6 +317,7 @@ export class ProjectXBrokerSession implements BrokerSession {
 
   /** After every user hub connect: subscribe, then the REST snapshot, then the events that waited. */
   private async userHubUp(): Promise<void> {
+    const epoch = ++this.hubEpoch;
     this.synced = false;
     this.buffered = [];
     await this.userHub.invoke("SubscribeAccounts");
@@ -328,7 +331,9 @@ export class ProjectXBrokerSession implements BrokerSession {
       this.model.accounts(),
       new Date(this.clock.now() - HISTORY_MS).toISOString(),
     );
-    if (this.stopped) return;
+    // The hub dropped while the snapshot was read: its subscriptions are gone, so this picture
+    // would say "connected" over a dead hub; the next connect resyncs.
+    if (this.stopped || epoch !== this.hubEpoch) return;
     const initial = !this.syncedOnce;
     for (const ev of this.model.applySnapshot(snapshot, initial)) this.emit(ev);
     this.syncedOnce = true;
@@ -342,6 +347,7 @@ export class ProjectXBrokerSession implements BrokerSession {
 
   private userHubDown(reason: string): void {
     if (this.stopped) return;
+    this.hubEpoch += 1;
     this.synced = false;
     this.setState("reconnecting", reason);
   }

@@ -212,6 +212,32 @@ describe("ProjectX session against the simulator's ProjectX face", () => {
     expect(order?.status).toBe("Canceled");
   });
 
+  it("a resync overtaken by a hub drop never says connected over the dead hub", async () => {
+    h = await startPxHarness();
+    const sim = h.sim;
+    let dropDuringSnapshot = true;
+    let state = () => "";
+    // The hub drops while the snapshot is being read over REST.
+    const fetchImpl: typeof fetch = async (input, init) => {
+      if (dropDuringSnapshot && String(input).endsWith("/api/Trade/search")) {
+        dropDuringSnapshot = false;
+        sim.control.dropSockets({ user: "topstep" });
+        await waitFor(() => state() === "reconnecting", 3000, "reconnecting");
+      }
+      return fetch(input, init);
+    };
+    const { session, seen } = h.open({ fetchImpl, reconnect: { initialMs: 1000, maxMs: 1000 } });
+    state = () => session.state();
+    await session.start();
+    await new Promise((r) => setTimeout(r, 200));
+    // The subscriptions died with that connection (projectx-protocol.md "Real time"): not synced yet.
+    expect(session.state()).toBe("reconnecting");
+    expect(seen.of("sync")).toEqual([]);
+    const sync = await seen.next("sync");
+    expect(sync.initial).toBe(true);
+    expect(session.state()).toBe("connected");
+  });
+
   it("a bad API key stops logins with the reason, and never shows the key", async () => {
     h = await startPxHarness();
     const { session, seen, logger } = h.open({ apiKey: "wrong-key-123" });
