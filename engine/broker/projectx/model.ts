@@ -71,6 +71,8 @@ export class ProjectXModel {
   private readonly trades = new Set<number>();
   /** Live fills emitted, by trade id: a voided trade later names what it takes back. */
   private readonly emitted = new Map<number, FillEvent>();
+  /** Contracts traded on orders not heard of yet (hub events out of order): theirs once they come. */
+  private readonly early = new Map<number, number>();
   private readonly specs = new Map<string, ContractSpec>();
   private readonly prices = new Map<string, number>();
 
@@ -285,7 +287,7 @@ export class ProjectXModel {
       const covered = Math.min(qty, line.synthesized);
       line.synthesized -= covered;
       qty -= covered;
-    }
+    } else this.early.set(t.orderId, (this.early.get(t.orderId) ?? 0) + t.size);
     if (qty === 0) return [];
     const fill = fillEvent(this.connection, this.nameOf, {
       fillId: t.id,
@@ -344,12 +346,13 @@ export class ProjectXModel {
     }
     const fresh: OrderLine = {
       order: o,
-      traded: 0,
+      traded: this.early.get(o.id) ?? 0,
       synthesized: 0,
       lastStatus: undefined,
       lastView: undefined,
     };
     this.orders.set(o.id, fresh);
+    this.early.delete(o.id);
     return fresh;
   }
 
@@ -371,6 +374,7 @@ export class ProjectXModel {
       const oldest = this.trades.values().next();
       if (!oldest.done) this.trades.delete(oldest.value);
     }
+    if (this.early.size > TRADE_IDS_KEPT) this.early.delete(this.early.keys().next().value as number);
     if (this.emitted.size > TRADE_IDS_KEPT) {
       const oldest = this.emitted.keys().next();
       if (!oldest.done) this.emitted.delete(oldest.value);

@@ -132,6 +132,17 @@ describe("ProjectX model: fills from trades and order updates, each once", () =>
     expect(m.synthesize(500, 2)).toEqual([]);
   });
 
+  it("a trade heard before its order is counted once the order arrives: never a second fill", () => {
+    // The hub's events may come out of order: a fill made up from the order's fillVolume on top
+    // of the trade's would copy a leader's fill twice.
+    const m = model();
+    expect(m.applyTrade(trade(900, 2), 1)).toEqual([expect.objectContaining({ fillId: 900, qty: 2 })]);
+    expect(m.applyOrder(order(2)).gap).toBe(false);
+    expect(m.synthesize(500, 2)).toEqual([]);
+    m.applyOrder(order(3));
+    expect(m.synthesize(500, 3)).toEqual([expect.objectContaining({ qty: 1 })]);
+  });
+
   it("snapshot trades are history; a voided trade takes back the fill it was", () => {
     const m = new ProjectXModel("px", projectxSymbols(), () => 1_000);
     m.setAccounts([{ id: ACCOUNT, name: "TSX1", balance: 50_000, canTrade: true }], undefined);
