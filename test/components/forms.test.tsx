@@ -99,6 +99,19 @@ describe("the group form", () => {
     expect(d.quits()).toBe(1);
   });
 
+  it("says what is wrong with a whitelist turned off with bad symbols in it, and keeps them", () => {
+    const d = screenDriver(groupConfig());
+    d.press(text("n"), text("G"), KEY.tab, KEY.tab, KEY.tab, KEY.space, KEY.tab, text("ESZ6"));
+    d.press(KEY.shiftTab, KEY.space, KEY.enter);
+    expect(d.calls).toEqual([]);
+    const lines = plainLines(d.frame());
+    const toggle = lines.findIndex((l) => /› Whitelist on\s+\[ \] no/.test(l));
+    expect(toggle).toBeGreaterThan(0);
+    expect(lines[toggle + 1]).toMatch(/✗ .*ESZ6: must be a root symbol/);
+    d.press(KEY.space);
+    expect(d.frame()).toMatch(/Whitelist\s+ESZ6/);
+  });
+
   it("edits the selected group, keeping its name free for itself", () => {
     const d = screenDriver(groupConfig());
     d.press(text("e"));

@@ -169,6 +169,12 @@ export function validateGroup(ctx: GroupFormContext, values: FormValues): Valida
     });
     for (const [field, message] of Object.entries(fromSchema)) errors[field] ??= message;
   }
+  // The list is still saved while the whitelist is off, but its field is hidden then: its error
+  // goes on the toggle, or the form would refuse to save without saying why.
+  if (errors.symbols !== undefined && values.whitelistEnabled !== true) {
+    errors.whitelistEnabled ??= `whitelist ${errors.symbols}`;
+    delete errors.symbols;
+  }
   if (Object.keys(errors).length > 0 || !parsed.success) return { ok: false, errors };
   return { ok: true, value: parsed.data };
 }
