@@ -169,6 +169,28 @@ describe("follower form", () => {
     expect(spec.fields[s.focus]?.id).toBe("trailingDrawdown");
   });
 
+  it("refuses a number it would misread instead of saving another one", () => {
+    for (const typed of ["1,5", "1,50", "0x10", "1$5", "2_5"]) {
+      const s = run(
+        spec,
+        initForm(spec, followerFormValues(ctx)),
+        at("multiplier"),
+        { type: "clear" },
+        ...typeText(typed),
+        {
+          type: "save",
+        },
+      );
+      expect(s.saved, typed).toBeUndefined();
+      expect(shownError(s, "multiplier"), typed).toMatch(/^must be a number/);
+      expect(s.values.multiplier).toBe(typed);
+    }
+    const s = run(spec, initForm(spec, followerFormValues(ctx)), at("dailyLoss"), ...typeText("$ 1,500.50"), {
+      type: "save",
+    });
+    expect(s.saved?.limits).toEqual({ dailyLoss: 1500.5 });
+  });
+
   it("strips control characters from typed or pasted text", () => {
     const s = run(spec, initForm(spec, followerFormValues(ctx)), at("maxContracts"), {
       type: "type",

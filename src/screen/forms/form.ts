@@ -163,14 +163,22 @@ function clean(text: string): string {
 // ---------------------------------------------------------------------------------------------
 // Helpers the concrete forms share.
 
-/** "" → undefined (optional field left empty); "12.5" → 12.5; "abc" → an error message. */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+/** "1,500.25": a separator only between groups of three digits, so "1,5" is never read as 15. */
+const GROUPED = /^[+-]?\d{1,3}([,_]\d{3})+(\.\d*)?$/;
+
+/**
+ * "" → undefined (optional field left empty); "12.5", "$1,500" → the number; "abc", "1,5" (a
+ * decimal comma), "0x10" → an error message, never another number than the one meant.
+ */
 export function parseNumber(text: string | boolean | undefined): number | undefined | { error: string } {
   const s = String(text ?? "")
     .trim()
-    .replace(/[,$_]/g, "");
+    .replace(/^([+-]?)\$\s*/, "$1");
   if (s === "") return undefined;
-  const n = Number(s);
-  return Number.isFinite(n) ? n : { error: "must be a number" };
+  const plain = GROUPED.test(s) ? s.replace(/[,_]/g, "") : s;
+  if (DECIMAL.test(plain)) return Number(plain);
+  return { error: s.includes(",") ? "must be a number (decimals with a dot: 1.5)" : "must be a number" };
 }
 
 export function isParseError(x: number | undefined | { error: string }): x is { error: string } {
