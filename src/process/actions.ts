@@ -106,7 +106,8 @@ export function createActions({ engine, holder, events }: ActionsDeps): Actions 
       const { group } = original === undefined ? { group: undefined } : resolve(original);
       return edit(next.name, "saved", original === undefined || group !== undefined, (draft) => {
         const at = group === undefined ? -1 : draft.groups.findIndex((g) => g.name === group);
-        if (at >= 0) draft.groups[at] = next;
+        const now = draft.groups[at];
+        if (now) draft.groups[at] = keepUnedited(next, now);
         else draft.groups.push(next);
       });
     },
@@ -145,6 +146,19 @@ export function createActions({ engine, holder, events }: ActionsDeps): Actions 
       );
     },
   };
+}
+
+/**
+ * What a group save does not edit, as the config has it now: `next` was made from the group as it
+ * was when the form opened, and the file may have been edited since (a follower added by hand).
+ */
+function keepUnedited(next: Group, now: Group): Group {
+  const kept: Group = { ...next, followers: now.followers };
+  for (const key of ["late", "expectedOrdersPerHour", "windows"] as const) {
+    if (now[key] === undefined) delete kept[key];
+    else Object.assign(kept, { [key]: now[key] });
+  }
+  return kept;
 }
 
 /**

@@ -112,6 +112,30 @@ describe("the group form", () => {
     expect(d.frame()).toMatch(/Whitelist\s+ESZ6/);
   });
 
+  it("keeps followers and file-only settings changed in the file while the form was open", async () => {
+    const d = screenDriver(groupConfig());
+    d.press(text("e"));
+    // The file is edited by hand meanwhile; the repository's watcher hands the change in.
+    await d.holder.update((draft) => {
+      const g = draft.groups[0];
+      if (!g) return;
+      g.followers.push({
+        account: "ACC9",
+        enabled: true,
+        sizing: { mode: "multiplier", value: 1 },
+        mapping: "none",
+        limits: {},
+      });
+      g.expectedOrdersPerHour = 60;
+    });
+    d.press(KEY.tab, KEY.tab, KEY.space, KEY.enter); // turn the group off, save
+    await d.settle();
+    const saved = d.holder.get().groups[0];
+    expect(saved?.active).toBe(false);
+    expect(saved?.followers.map((f) => f.account)).toEqual(["ACC9"]);
+    expect(saved?.expectedOrdersPerHour).toBe(60);
+  });
+
   it("edits the selected group, keeping its name free for itself", () => {
     const d = screenDriver(groupConfig());
     d.press(text("e"));
