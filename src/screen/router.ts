@@ -83,7 +83,11 @@ export interface KeyEnv {
 
 /** Routes one key press and carries it out. */
 export function handleKey(input: string, key: Partial<Key>, env: KeyEnv): void {
-  const routed = routeKey(input, key, env.context());
+  let ctx = env.context();
+  // A list that shrank (a row removed) leaves the stored cursor past its end, shown on the last
+  // row: settle it there, or the next row added would take the cursor without a key.
+  if (env.deps.dispatch({ type: "clamp", counts: ctx.counts }) !== ctx.screen) ctx = env.context();
+  const routed = routeKey(input, key, ctx);
   for (const action of routed.actions) env.deps.dispatch(action);
   if (routed.run) routed.run.binding.run(routed.run.ctx, env.deps);
 }

@@ -42,6 +42,8 @@ export interface ReportScreen {
 export type ScreenAction =
   /** Move the focused pane's cursor, stopping at its first and last row. */
   | { type: "cursor"; step: number; counts: Readonly<Record<PaneId, number>> }
+  /** Every cursor back within the rows there are, as buildScreen already shows it. */
+  | { type: "clamp"; counts: Readonly<Record<PaneId, number>> }
   | { type: "focus"; step: 1 | -1 }
   | { type: "help.open" }
   | { type: "help.close" }
@@ -94,6 +96,16 @@ export function screenReducer(state: ScreenState, action: ScreenAction): ScreenS
       // Another group shows other followers: start at the first.
       const follower = field === "group" ? { follower: 0 } : {};
       return { ...state, selection: { ...state.selection, [field]: at, ...follower } };
+    }
+    case "clamp": {
+      const s = state.selection;
+      const { counts } = action;
+      const group = clampIndex(s.group, counts.groups);
+      const follower = clampIndex(s.follower, counts.followers);
+      const fill = clampIndex(s.fill, counts.fills);
+      const alert = clampIndex(s.alert, counts.alerts);
+      if (group === s.group && follower === s.follower && fill === s.fill && alert === s.alert) return state;
+      return { ...state, selection: { ...s, group, follower, fill, alert } };
     }
     case "focus": {
       const at = PANE_ORDER.indexOf(state.selection.focus);

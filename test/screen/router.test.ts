@@ -166,6 +166,17 @@ describe("the router runs the other commands from their bindings", () => {
     expect(d.frame()).toContain("Followers of ES Swing");
   });
 
+  it("keeps the cursor on the row shown after the last row is removed, when another is added", async () => {
+    const d = onFollowers();
+    d.press(KEY.down, KEY.down, text("d"), text("y"));
+    await d.settle();
+    expect(d.view().ctx.selectedFollower?.account).toBe("FOLL2");
+    d.press(text("n"), KEY.enter); // a new follower: FOLL3 again, the first free account
+    await d.settle();
+    expect(d.view().vm.followers.map((f) => f.account)).toEqual(["FOLL1", "FOLL2", "FOLL3"]);
+    expect(d.view().ctx.selectedFollower?.account).toBe("FOLL2");
+  });
+
   it("keeps the help's keys to itself: q closes it, j scrolls only as far as there is more", () => {
     const d = screenDriver(config(), { columns: 80, rows: 24 });
     d.press(text("?"));
