@@ -214,12 +214,15 @@ export interface RollInput {
  * new week-start balance, and weekly locks cleared. The high-water mark, trailing locks and manual
  * locks are kept. A daily lock on an account that is also at or below its trailing floor becomes a
  * trailing lock instead of clearing, and one still past the weekly loss limit a weekly lock. A
- * daily lock still liquidating stays LIQUIDATE_ONLY and clears once flat (see markFlat).
+ * daily lock still liquidating stays LIQUIDATE_ONLY and clears once flat (see markFlat). With net
+ * liq unknown (a roll missed while stopped, a login not synced yet) a lock that might still hold
+ * stays as it is until settleRolledLock sees the first balance: clearing it blind would let copies
+ * through until that balance re-trips it.
  */
 export function roll(record: FollowerRiskRecord, input: RollInput): FollowerRiskRecord {
   const week = tradingWeekOf(input.tradingDay);
   const newWeek = record.tradingWeek !== week;
-  let next: FollowerRiskRecord = {
+  const next: FollowerRiskRecord = {
     ...record,
     tradingDay: input.tradingDay,
     startOfDayBalance: input.netLiq,
@@ -229,26 +232,50 @@ export function roll(record: FollowerRiskRecord, input: RollInput): FollowerRisk
   };
   const clears = CLEARS_AT_ROLL.has(record.lockKind) || (newWeek && record.lockKind === "weekly");
   if (record.state === "ACTIVE" || !clears) return next;
-  const hwm = record.highWaterMark;
-  if (input.netLiq !== undefined && hwm !== undefined && pastTrailingFloor(input.limits, input.netLiq, hwm)) {
-    const floor = trailingFloor(input.limits, hwm) ?? 0;
+  if (input.netLiq !== undefined) return settled(next, input.limits, input.netLiq);
+  const mayHold =
+    record.lockedAt !== undefined &&
+    ((input.limits.trailingDrawdown !== undefined && record.highWaterMark !== undefined) ||
+      (input.limits.weeklyLoss !== undefined && next.weekStartBalance !== undefined));
+  return mayHold || record.state !== "LOCKED" ? next : cleared(next);
+}
+
+/**
+ * A lock the roll left in place while net liq was unknown, decided at the first valuation after it
+ * as the roll would have: trailing or weekly if those still hold, cleared otherwise. Any other
+ * record comes back as it is.
+ */
+export function settleRolledLock(
+  record: FollowerRiskRecord,
+  tradingDay: string,
+  limits: Limits,
+  netLiq: number,
+): FollowerRiskRecord {
+  const kind = record.lockKind;
+  if (record.state !== "LOCKED" || record.lockedAt === undefined) return record;
+  if (!CLEARS_AT_ROLL.has(kind) && kind !== "weekly") return record;
+  if (!clearedBy(kind, tradingDayOf(record.lockedAt), tradingDay)) return record;
+  return settled(record, limits, netLiq);
+}
+
+/** A lock of a kind the roll clears, at the roll: trailing or weekly if still past those, else cleared. */
+function settled(next: FollowerRiskRecord, limits: Limits, netLiq: number): FollowerRiskRecord {
+  const hwm = next.highWaterMark;
+  if (hwm !== undefined && pastTrailingFloor(limits, netLiq, hwm)) {
+    const floor = trailingFloor(limits, hwm) ?? 0;
     return {
       ...next,
       lockKind: "trailing",
-      lockReason: `trailing drawdown: net liq ${usd(input.netLiq)} at or below floor ${usd(floor)} at the roll`,
+      lockReason: `trailing drawdown: net liq ${usd(netLiq)} at or below floor ${usd(floor)} at the roll`,
     };
   }
-  const weekly =
-    input.netLiq === undefined
-      ? undefined
-      : weeklyBreach(input.limits, {
-          netLiq: input.netLiq,
-          startOfDayBalance: input.netLiq,
-          highWaterMark: input.netLiq,
-          tradesToday: 0,
-          weekStartBalance: next.weekStartBalance,
-        });
-  if (weekly?.breach) return { ...next, lockKind: "weekly", lockReason: `${weekly.reason} at the roll` };
-  if (record.state === "LOCKED") next = cleared(next);
-  return next;
+  const weekly = weeklyBreach(limits, {
+    netLiq,
+    startOfDayBalance: netLiq,
+    highWaterMark: netLiq,
+    tradesToday: 0,
+    weekStartBalance: next.weekStartBalance,
+  });
+  if (weekly.breach) return { ...next, lockKind: "weekly", lockReason: `${weekly.reason} at the roll` };
+  return next.state === "LOCKED" ? cleared(next) : next;
 }

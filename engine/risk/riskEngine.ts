@@ -22,7 +22,7 @@ import type { FollowerRisk, RiskGate } from "./followerRisk.js";
 import { HoldingsRoutes } from "./holdingsRoutes.js";
 import { evaluateLimits } from "./limits.js";
 import { type FlattenKind, LockKeeper } from "./lockKeeper.js";
-import { restoredRecord } from "./lockMachine.js";
+import { restoredRecord, settleRolledLock } from "./lockMachine.js";
 import { advanceMarks } from "./marks.js";
 import { RiskSaves } from "./riskSaves.js";
 import { type FollowerRiskView, riskFigures, riskView } from "./riskView.js";
@@ -320,9 +320,9 @@ export class RiskEngine {
     this.day.check();
     const netLiq = this.valuation.value(f.holdings, f.holdings.cash);
     const moved = advanceMarks(f.record, this.day.tradingDay, f.limits, netLiq);
-    f.record = moved.record;
+    f.record = settleRolledLock(moved.record, this.day.tradingDay, f.limits, netLiq);
     if (moved.saveLater) this.saves.later(f.name);
-    if (moved.saveNow) {
+    if (moved.saveNow || f.record !== moved.record) {
       this.refresh(f);
       void this.saves.now(f.name);
     }
