@@ -171,7 +171,9 @@ export class LockKeeper {
     if (f?.record.state !== "LIQUIDATE_ONLY") return;
     const { deps } = this;
     this.flattener.done(f.name);
-    f.record = markFlat(f.record, deps.tradingDay());
+    const { cash, netLiq } = f.holdings;
+    const now = cash === undefined || netLiq === undefined ? undefined : { limits: f.limits, netLiq };
+    f.record = markFlat(f.record, deps.tradingDay(), now);
     deps.refresh(f);
     deps.snapshot(f);
     void deps.save(f);

@@ -93,13 +93,19 @@ export function startLiquidation(
 /**
  * The broker reports the account flat: LIQUIDATE_ONLY becomes LOCKED. A daily or profit lock taken
  * on an earlier trading day (a weekly one in an earlier week) was already cleared by the roll, so it
- * goes back to ACTIVE instead.
+ * goes back to ACTIVE instead; given the net liq it is flat at, unless the roll's trailing or weekly
+ * check holds it now (the flatten may have filled past the floor after the roll looked).
  */
-export function markFlat(record: FollowerRiskRecord, currentTradingDay: string): FollowerRiskRecord {
+export function markFlat(
+  record: FollowerRiskRecord,
+  currentTradingDay: string,
+  now?: { limits: Limits; netLiq: number },
+): FollowerRiskRecord {
   if (record.state !== "LIQUIDATE_ONLY") return record;
   const lockDay = record.lockedAt === undefined ? currentTradingDay : tradingDayOf(record.lockedAt);
-  if (clearedBy(record.lockKind, lockDay, currentTradingDay)) return cleared(record);
-  return { ...record, state: "LOCKED" };
+  const locked: FollowerRiskRecord = { ...record, state: "LOCKED" };
+  if (!clearedBy(record.lockKind, lockDay, currentTradingDay)) return locked;
+  return now === undefined ? cleared(record) : settled(locked, now.limits, now.netLiq);
 }
 
 /** A manual lock without a flatten: openings stop, the open position stays and closes still copy. */
