@@ -37,6 +37,8 @@ const followerRiskRecordSchema = z.object({
   dayPeak: z.number().optional(),
   weekStartBalance: z.number().optional(),
   tradingWeek: z.string().optional(),
+  // A forced unlock's waiver must outlive a restart, or the restart re-locks what the trader unlocked.
+  waivedDay: z.string().optional(),
 });
 
 /**

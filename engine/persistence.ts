@@ -36,6 +36,8 @@ export interface FollowerRiskRecord {
   weekStartBalance?: number | undefined;
   /** The trading week (YYYY-MM-DD of its Monday) weekStartBalance belongs to. */
   tradingWeek?: string | undefined;
+  /** Trading day on which a forced unlock waived the daily and weekly limits (until the roll). */
+  waivedDay?: string | undefined;
 }
 
 /**

@@ -36,8 +36,6 @@ export class FollowerRisk {
   record: FollowerRiskRecord = { state: "ACTIVE" };
   readonly holdings: Holdings;
   broker: BrokerRisk = { locked: false, liquidateOnly: false, adminAction: "Normal" };
-  /** Trading day on which a forced unlock waived the daily and weekly limits (until the roll). */
-  waivedDay: string | undefined;
   gate: RiskGate = { state: "ACTIVE", brokerLocked: false };
   /** The "max trades per day reached" alert went out today. */
   tradesAlerted = false;
@@ -60,7 +58,6 @@ export class FollowerRisk {
   rollTo(tradingDay: string): void {
     const netLiq = this.configured && this.holdings.cash !== undefined ? this.holdings.netLiq : undefined;
     this.record = roll(this.record, { tradingDay, limits: this.limits, netLiq });
-    this.waivedDay = undefined;
     this.tradesAlerted = false;
     this.updateEffectiveLimits(tradingDay);
   }
@@ -68,7 +65,7 @@ export class FollowerRisk {
   /** The limits watched today: without the daily ones on a day a forced unlock waived them. */
   updateEffectiveLimits(tradingDay: string): void {
     this.effectiveLimits =
-      this.waivedDay === tradingDay
+      this.record.waivedDay === tradingDay
         ? {
             ...this.limits,
             dailyLoss: undefined,

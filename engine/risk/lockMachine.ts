@@ -228,8 +228,9 @@ export interface RollInput {
 export function roll(record: FollowerRiskRecord, input: RollInput): FollowerRiskRecord {
   const week = tradingWeekOf(input.tradingDay);
   const newWeek = record.tradingWeek !== week;
+  const { waivedDay: _waiverEnds, ...kept } = record;
   const next: FollowerRiskRecord = {
-    ...record,
+    ...kept,
     tradingDay: input.tradingDay,
     startOfDayBalance: input.netLiq,
     dayPeak: input.netLiq,

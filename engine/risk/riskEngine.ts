@@ -139,7 +139,7 @@ export class RiskEngine {
       refresh: (f) => this.refresh(f),
       snapshot: (f) => this.announce.snapshot(f, true),
       unlocked: (f, waiveDaily) => {
-        if (waiveDaily) f.waivedDay = this.day.tradingDay;
+        if (waiveDaily) f.record = { ...f.record, waivedDay: this.day.tradingDay };
         f.updateEffectiveLimits(this.day.tradingDay);
       },
       revalue: (f) => this.recompute(f),
@@ -169,6 +169,7 @@ export class RiskEngine {
     for (const f of this.roster.all()) {
       if (f.record.tradingDay !== undefined && f.record.tradingDay !== this.day.tradingDay)
         this.rollFollower(f);
+      f.updateEffectiveLimits(this.day.tradingDay);
       this.refresh(f);
     }
     this.started = true;

@@ -121,6 +121,13 @@ describe("RuntimeStateRepository", () => {
     expect((await RuntimeStateRepository.open(file)).read().followers.DEMO2002).toEqual(locked);
   });
 
+  it("a forced unlock's waiver of the daily limits is saved and read back", async () => {
+    const waived: FollowerRiskRecord = { ...locked, state: "ACTIVE", waivedDay: "2026-11-23" };
+    const repo = await RuntimeStateRepository.open(file);
+    await repo.saveFollower("DEMO2001", waived);
+    expect((await RuntimeStateRepository.open(file)).read().followers.DEMO2001).toEqual(waived);
+  });
+
   it("an actedOn position that is not a whole number is refused like any other bad field", async () => {
     const bad = {
       version: 1,
