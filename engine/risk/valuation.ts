@@ -2,6 +2,7 @@ import { messageOf } from "../messageOf.js";
 import type { AccountRoute, ContractId, Logger, PositionSnapshot } from "../types.js";
 import type { Exposure } from "./flattener.js";
 import { netLiquidation, type PricedPosition } from "./netLiq.js";
+import { SHADOW_ACCOUNT_ID } from "./shadowRisk.js";
 
 export interface HeldPosition extends PricedPosition {
   contractId: ContractId;
@@ -60,9 +61,10 @@ export class Valuation {
     this.unindex(h);
     h.route = route;
     if (!route) return;
-    this.reload(h);
-    const cash = route.session.cashBalance(route.accountId)?.amount;
-    if (finite(cash)) h.cash = cash;
+    // A shadow's would-be positions exist only here. An account's session lists only its open
+    // positions: one closed while unwatched (out of the config) is missing, not reported flat.
+    if (route.accountId === SHADOW_ACCOUNT_ID) this.reload(h);
+    else this.resync(h, route.session.positions(route.accountId));
   }
 
   /** The account is no longer watched (left the config). */
