@@ -69,6 +69,8 @@ export class FillTracker {
       const order = this.deps.orders.get(fill.orderId);
       if (order && !this.deps.isAllowed(order.accountId)) continue;
       this.fillIds.add(fill.id);
+      // Already out of the snapshot's positions: a re-send of it is no bust to undo.
+      if (!fill.active) this.busted.add(fill.id);
       ids.push(fill.id);
     }
     // Waiting live fills that the snapshot already holds are history now too.
@@ -87,7 +89,11 @@ export class FillTracker {
       return;
     }
     this.fillIds.add(fill.id);
-    if (!fill.active) return;
+    if (!fill.active) {
+      // Never emitted, so a repeat of it is no bust either.
+      this.busted.add(fill.id);
+      return;
+    }
     const ev = this.tryFill(fill, receivedAt);
     if (ev === "wait") this.waiting.push({ kind: "fill", fill, receivedAt });
     else if (ev) events.push(ev);

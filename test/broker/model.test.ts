@@ -288,6 +288,33 @@ describe("BrokerModel props", () => {
     expect(m.applyProps({ entityType: 3 }, 1)).toEqual([]);
   });
 
+  // §3.6: active:false marks a busted fill; §3.7 and §8.4 #6: the same entity is re-sent, so a
+  // repeat of a fill that was already inactive when first seen is not a new bust.
+  it("a fill already inactive in the snapshot is not reported busted when Tradovate re-sends it", () => {
+    const m = new BrokerModel("conn", silentLogger);
+    m.setAccounts([ACC]);
+    const inactive = { ...fill(908, 500), active: false };
+    m.applySnapshot(snapshot({ fills: [inactive] }), true);
+    expect(m.applyProps(props("fill", inactive, "Updated"), 1)).toEqual([]);
+  });
+
+  it("a fill first seen inactive is never reported busted, however often it repeats", () => {
+    const m = synced();
+    const inactive = { ...fill(909, 500), active: false };
+    expect(m.applyProps(props("fill", inactive), 1)).toEqual([]);
+    expect(m.applyProps(props("fill", inactive, "Updated"), 2)).toEqual([]);
+  });
+
+  it("a fill busted after it was seen active is reported once", () => {
+    const m = synced();
+    m.applyProps(props("fill", fill(910, 500)), 1);
+    const busted = { ...fill(910, 500), active: false };
+    expect(m.applyProps(props("fill", busted, "Updated"), 2)).toEqual([
+      expect.objectContaining({ type: "fillBusted", fillId: 910 }),
+    ]);
+    expect(m.applyProps(props("fill", busted, "Updated"), 3)).toEqual([]);
+  });
+
   it("re-sync replaces positions and keeps earlier fill ids as seen", () => {
     const m = synced();
     m.applyProps(props("fill", fill(906, 500)), 1);
