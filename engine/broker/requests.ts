@@ -54,7 +54,8 @@ const MAX_READ_RESENDS = 3;
 export class PendingRequests {
   private readonly byId = new Map<number, Pending>();
   private readonly continued = new Map<number, (d: unknown) => void>();
-  private readonly waits = new Set<unknown>();
+  /** Requests waiting out a penalty before their resend, by wait timer. */
+  private readonly waits = new Map<unknown, Pending>();
 
   constructor(private readonly opts: PendingOptions) {}
 
@@ -108,7 +109,12 @@ export class PendingRequests {
 
   /** The socket is gone: every waiting request fails with `reason`. */
   failAll(reason: string): void {
-    for (const t of this.waits) this.opts.clock.clearTimeout(t);
+    // A request waiting out its penalty is in neither list of replies: it must fail too, or its
+    // caller (an order) waits forever.
+    for (const [t, p] of this.waits) {
+      this.opts.clock.clearTimeout(t);
+      p.reject(new BrokerRequestError("disconnected", `${p.endpoint}: ${reason}`));
+    }
     this.waits.clear();
     for (const [, p] of this.byId) {
       this.opts.clock.clearTimeout(p.timer);
@@ -161,6 +167,6 @@ export class PendingRequests {
       this.waits.delete(timer);
       this.opts.resend(p);
     }, waitMs);
-    this.waits.add(timer);
+    this.waits.set(timer, p);
   }
 }
