@@ -119,16 +119,18 @@ export class AccountState {
     return true;
   }
 
-  /** A position Tradovate deleted: flat, if it was not already. */
-  deletedPosition(entity: unknown, events: BrokerEvent[]): void {
+  /**
+   * A position Tradovate deleted: the flat position to report (like livePosition's, it may have
+   * to wait for its contract behind an earlier report), or undefined when it was flat already.
+   */
+  deletedPosition(entity: unknown): RawPosition | undefined {
     const p = parsePosition(entity);
-    if (!p) return;
+    if (!p) return undefined;
     const positions = this.positionsByAccount.get(p.accountId);
     const before = positions?.get(p.contractId);
     if (positions?.delete(p.contractId) && positions.size === 0) this.positionsByAccount.delete(p.accountId);
-    if (before && before.netPos !== 0 && this.isAllowed(p.accountId) && this.contracts.ready(p.contractId)) {
-      events.push(this.positionEvent({ ...p, netPos: 0, netPrice: undefined }));
-    }
+    if (!before || before.netPos === 0 || !this.isAllowed(p.accountId)) return undefined;
+    return { ...p, netPos: 0, netPrice: undefined };
   }
 
   positionEvent(p: RawPosition): PositionEvent {

@@ -356,7 +356,8 @@ export class BrokerModel {
   private applyDeleted(entityType: string, entity: unknown, events: BrokerEvent[]): void {
     const type = entityType.toLowerCase();
     if (type === "position") {
-      this.state.deletedPosition(entity, events);
+      const flat = this.state.deletedPosition(entity);
+      if (flat) this.fills.position(flat, events);
     } else if (type === "order") {
       const o = parseOrder(entity);
       // Keep the order for fill mapping; it simply is no longer working.

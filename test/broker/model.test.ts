@@ -168,6 +168,21 @@ describe("BrokerModel props", () => {
     expect(m2.positions(100)).toEqual([]);
   });
 
+  // §3.4 eventType Deleted; §4 position: flat is netPos 0. A position that waited for its
+  // contract's name and was then deleted must come out flat, not at its older netPos.
+  it("a position deleted while it waits for its contract comes out flat once the contract is known", () => {
+    const m = synced();
+    const pos = { accountId: 100, contractId: 9002, netPos: 1, netPrice: 21000 };
+    expect(m.applyProps(props("position", pos), 1)).toEqual([]);
+    expect(m.applyProps(props("position", pos, "Deleted"), 2)).toEqual([]);
+    m.applyEntity("contract", { id: 9002, name: "NQZ6", contractMaturityId: 52 });
+    m.applyEntity("contractMaturity", { id: 52, productId: 8 });
+    m.applyEntity("product", { id: 8, name: "NQ", tickSize: 0.25, valuePerPoint: 20 });
+    const netPos = m.flush().map((e) => (e.type === "position" ? e.position.netPos : e.type));
+    expect(netPos.at(-1)).toBe(0);
+    expect(m.positions(100).map((p) => p.contract)).toEqual(["ESZ6"]);
+  });
+
   it("keeps each account's positions by contract: a read or a delete touches only its own", () => {
     const m = new BrokerModel("conn", silentLogger);
     m.setAccounts([ACC, { id: OTHER, name: "DEMO200" }]);
