@@ -90,6 +90,8 @@ export class Connector {
   private phase: ConnectPhase = "login";
   private lockoutAlerted = false;
   private assembler: SnapshotAssembler | undefined;
+  /** The socket of the attempt in progress was closed for another login (quota shutdown). */
+  private attemptSuperseded = false;
   private sleepTimer: unknown;
   private wake: (() => void) | undefined;
   private readonly policy: ReconnectPolicy;
@@ -142,6 +144,11 @@ export class Connector {
       tokens.pauseLogins(Number.POSITIVE_INFINITY, err.message);
       setState("down", err.message);
       return false;
+    }
+    if (this.attemptSuperseded) {
+      // The attempt's own error only says "disconnected"; retrying at once fights the other login.
+      this.attemptSuperseded = false;
+      return this.superseded();
     }
     const e = asBrokerError(err);
     const stop = (state: "reauth-needed" | "down", reason: string) => {
@@ -233,6 +240,7 @@ export class Connector {
   private async connectOnce(): Promise<void> {
     const { tokens } = this.opts;
     this.synced = false;
+    this.attemptSuperseded = false;
     this.phase = "login";
     const hadToken = tokens.current() !== undefined;
     const token = await tokens.get();
@@ -333,6 +341,7 @@ export class Connector {
     this.synced = false;
     if (!wasSynced) {
       // connectOnce reports its own failure; a snapshot still arriving will not.
+      this.attemptSuperseded = loss.superseded;
       this.assembler?.cancel(new BrokerRequestError("disconnected", loss.reason));
       return;
     }

@@ -272,6 +272,24 @@ describe("BrokerSession against a fake server", () => {
     await seen.next("sync", (e) => !e.initial);
   });
 
+  // §3.4, §6, §11: a quota shutdown means another login took the session; reconnecting at once
+  // fights it, also when the shutdown comes before the snapshot.
+  it("a quota shutdown while syncing backs off like any superseded session", async () => {
+    const respond: FakeOptions["respond"] = (req, ws) => {
+      if (req.endpoint === "user/syncrequest" && fake!.sockets.indexOf(ws) === 0) {
+        return [{ e: "shutdown", d: { reasonCode: "ConnectionQuotaReached" } }];
+      }
+      return defaultReply(req, DEFAULT_SNAPSHOT);
+    };
+    const superseded = { backoffMs: 60_000, maxBackoffMs: 60_000, loopCount: 3, loopWindowMs: 60_000 };
+    const { fake, session, seen } = await setup({ respond }, { superseded });
+    await session.start();
+    const alert = await seen.next("brokerAlert", undefined, 3000);
+    expect(alert.message).toMatch(/Another login/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.sockets).toHaveLength(1);
+  });
+
   it("logs in again when authorize is refused", async () => {
     let refused = 0;
     const respond: FakeOptions["respond"] = (req) => {
