@@ -2,7 +2,8 @@
  * Defence in depth for invariant 6: whatever a caller hands the journal, a field that is named
  * like a secret never reaches the disk. Matching is by key name, case-insensitive, at any depth.
  */
-const SECRET_KEYS = new Set(["password", "secret", "sec", "token", "accesstoken", "mdaccesstoken"]);
+// apiKey is ProjectX's login secret, as the config's and the text scrubber's lists have it.
+const SECRET_KEYS = new Set(["password", "secret", "sec", "token", "accesstoken", "mdaccesstoken", "apikey"]);
 
 /** Their lengths: most keys are told apart by length alone, without a lower-cased copy. */
 const SECRET_LENGTHS = new Set([...SECRET_KEYS].map((key) => key.length));

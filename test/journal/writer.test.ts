@@ -250,6 +250,20 @@ describe("JournalWriter", () => {
     expect(parse(text)).toMatchObject({ nested: { keep: 1, list: [{ ok: true }] } });
   });
 
+  it("never writes an API key (ProjectX's login secret), however it is spelled or nested", async () => {
+    const w = await JournalWriter.open(path);
+    w.append({
+      type: "connectionStatus",
+      apiKey: "pxk-top-1",
+      login: { userName: "u", APIKEY: "pxk-top-2" },
+      list: [{ apikey: "pxk-top-3", ok: true }],
+    });
+    await w.close();
+    const text = (await readLines(path))[0]!;
+    for (const secret of ["pxk-top-1", "pxk-top-2", "pxk-top-3"]) expect(text).not.toContain(secret);
+    expect(parse(text)).toMatchObject({ login: { userName: "u" }, list: [{ ok: true }] });
+  });
+
   it("keeps its place in the chain when an entry cannot be serialised", async () => {
     const w = await JournalWriter.open(path);
     w.append({ type: "weird", big: 10n });
