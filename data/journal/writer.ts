@@ -362,12 +362,22 @@ async function renameIfExists(from: string, to: string): Promise<void> {
   }
 }
 
-/** Appends and syncs: the anchor written next must never name lines a power cut could still lose. */
+/**
+ * Appends and syncs: the anchor written next must never name lines a power cut could still lose.
+ * A failure cuts the file back to where it was: the lines stay queued and are written again whole,
+ * so a write cut short (a full disk) or a failed sync must not leave part or all of them behind.
+ */
 async function appendSynced(path: string, data: string): Promise<void> {
   const handle = await open(path, "a", 0o600);
   try {
-    await handle.writeFile(data, "utf8");
-    await handle.datasync();
+    const { size } = await handle.stat();
+    try {
+      await handle.writeFile(data, "utf8");
+      await handle.datasync();
+    } catch (error) {
+      await handle.truncate(size).catch(() => {});
+      throw error;
+    }
   } finally {
     await handle.close();
   }
