@@ -7,7 +7,7 @@ import { anchorPathFor, type ChainEnd, compareWithAnchor, readAnchor, writeAncho
 import { parseEntry } from "./entry.js";
 import { GENESIS_HASH, lineHash } from "./hash.js";
 import { fileLines, readTail } from "./lines.js";
-import { isNotFound, rotatedJournalPath } from "./paths.js";
+import { isNotFound, journalFiles, rotatedJournalPath } from "./paths.js";
 import { isSecretKey, redactSecrets } from "./redact.js";
 import { JournalDamagedError, setAsideTornTail } from "./tail.js";
 
@@ -410,9 +410,12 @@ function headFrom(file: string, lastLine: string): ChainEnd {
   return { seq: entry.seq, hash: lineHash(lastLine), prev: entry.prev };
 }
 
-/** The line with this seq in the live file or the one before it (the few lines past the anchor). */
+/**
+ * The line with this seq, newest file first: usually a few lines back in the live file, but a
+ * flush that rotated more than once before a crash leaves it further back, and verify finds it there.
+ */
 async function lineWithSeq(path: string, seq: number): Promise<ChainEnd | undefined> {
-  for (const file of [path, rotatedJournalPath(path, 1)]) {
+  for (const file of (await journalFiles(path)).reverse()) {
     try {
       for await (const { text, unterminated } of fileLines(file)) {
         const entry = unterminated ? undefined : parseEntry(text);

@@ -97,7 +97,7 @@ describe("the journal anchor", () => {
   });
 
   it("keeps working across rotation", async () => {
-    await writeEntries(12, { maxBytes: 400 });
+    await writeEntries(12, { maxBytes: 700 });
     expect(await lines(rotatedJournalPath(path, 1))).not.toEqual([]);
     expect(await verifyJournal(path)).toEqual({ ok: true, lines: 12 });
     expect(await readAnchor(path)).toMatchObject({ kind: "ok", anchor: { seq: 12 } });
@@ -116,7 +116,7 @@ describe("verifyJournal against the anchor", () => {
   });
 
   it("catches a cut tail that took whole files (the live file deleted after a rotation)", async () => {
-    await writeEntries(12, { maxBytes: 400 });
+    await writeEntries(12, { maxBytes: 700 });
     await rm(path);
     expect(await verifyJournal(path)).toMatchObject({
       ok: false,
@@ -229,6 +229,21 @@ describe("the writer at start, against the anchor", () => {
     await w.close();
     expect((await lines()).map((l) => JSON.parse(l).type)).not.toContain("journalAnchor");
     expect(await verifyJournal(path)).toEqual({ ok: true, lines: 6 });
+  });
+
+  it("continues quietly when a crash before the anchor moved left the anchored line two rotations back", async () => {
+    await writeEntries(3, { maxBytes: 700 });
+    const anchor = await readFile(anchorPathFor(path), "utf8");
+    // One flush (a backlog after a full disk, say) that rotates twice, then a crash before its anchor.
+    await writeEntries(12, { maxBytes: 700 });
+    await writeFile(anchorPathFor(path), anchor);
+    await stat(rotatedJournalPath(path, 2));
+    expect(await verifyJournal(path)).toMatchObject({ ok: true, lines: 15 });
+    const w = await JournalWriter.open(path, { maxBytes: 700 });
+    expect(w.notes).toEqual([]);
+    w.append({ type: "start" });
+    await w.close();
+    expect(await verifyJournal(path)).toMatchObject({ ok: true, lines: 16 });
   });
 
   it("records that an existing journal had no anchor, once", async () => {
