@@ -115,6 +115,15 @@ export function targetSecretValues(targets: ResolvedTargets): string[] {
 /** Segments shorter than this are words such as "api" or "webhooks", not tokens. */
 const MIN_TOKEN_PART = 12;
 
+/** The URL parser keeps a "%" that is no escape as it is, which decodeURIComponent throws on. */
+function decodedOrRaw(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
 function urlParts(text: string): string[] {
   let url: URL;
   try {
@@ -122,10 +131,7 @@ function urlParts(text: string): string[] {
   } catch {
     return [];
   }
-  const pieces = [
-    ...url.pathname.split("/").map((p) => decodeURIComponent(p)),
-    ...[...url.searchParams.values()],
-  ];
+  const pieces = [...url.pathname.split("/").map(decodedOrRaw), ...[...url.searchParams.values()]];
   return [`${url.pathname}${url.search}`, ...pieces].filter((p) => p.length >= MIN_TOKEN_PART);
 }
 

@@ -147,6 +147,14 @@ describe("target secrets", () => {
     );
   });
 
+  it("lists the secrets of a URL whose path has a % that is not an escape, instead of throwing", () => {
+    const url = "https://hooks.example.com/in/100%-sure-0123456789/tok%E9n-abcdefghijkl";
+    const values = targetSecretValues({ hook: { ok: true, secrets: { url } } });
+    expect(values).toEqual(
+      expect.arrayContaining([url, "/in/100%-sure-0123456789/tok%E9n-abcdefghijkl", "tok%E9n-abcdefghijkl"]),
+    );
+  });
+
   it("a target whose secret is missing or wrong is kept with the reason, never the value", async () => {
     const c = config([
       { name: "chat", kind: "discord", urlSecret: { env: "DISCORD_URL" } },
