@@ -113,8 +113,11 @@ export class FollowerOrders {
   update(follower: string, order: WorkingOrder): void {
     const named = parseMirrorClOrdId(order.clOrdId);
     if (!named) return;
-    if (order.status !== undefined && !OPEN.has(order.status))
+    if (order.status !== undefined && !OPEN.has(order.status)) {
       this.busy.get(follower)?.delete(order.clOrdId!);
+      // Finished before any look saw it working: it will never show up among the open orders.
+      this.placing.get(follower)?.delete(order.clOrdId!);
+    }
     if (!order.filledQty) return;
     const byLeader = map(this.fills, follower, () => new Map<number, Map<number, number>>());
     map(byLeader, named.leaderOrderId, () => new Map<number, number>()).set(order.orderId, order.filledQty);

@@ -1,0 +1,49 @@
+/**
+ * A placement's answer and what the broker shows of the order do not come in a fixed order: the
+ * order may finish before the mirror ever saw it working, and a snapshot may be read while the
+ * placement is still on its way. Neither may leave the follower with a mirror that is not there,
+ * nor with one placed twice.
+ */
+import { describe, expect, it } from "vitest";
+import { mirrorWorld } from "./fakeVenue.js";
+
+const L = 1;
+const F1 = 2;
+
+async function protectedLong(w: ReturnType<typeof mirrorWorld>) {
+  w.venue.setPosition(L, "ESZ6", 2);
+  w.venue.setPosition(F1, "ESZ6", 2);
+  w.venue.setPosition(3, "ESZ6", 1);
+  const stop = w.venue.leaderOrder(L, { side: "Sell", orderType: "Stop", qty: 2, stopPrice: 6790 });
+  const target = w.venue.leaderOrder(L, {
+    side: "Sell",
+    orderType: "Limit",
+    qty: 2,
+    price: 6820,
+    ocoWith: stop,
+  });
+  w.venue.change(stop, { ocoWith: target });
+  await w.settle();
+}
+
+const ocosTo = (w: ReturnType<typeof mirrorWorld>, accountId: number) =>
+  w.venue.sent.filter((s) => s.kind === "oco" && s.accountId === accountId);
+
+describe("mirror placements and their answers", () => {
+  it("a mirror that finished before it was ever seen working is not taken for a working one", async () => {
+    const w = mirrorWorld({ protect: true });
+    w.venue.hold = true;
+    await protectedLong(w);
+    w.venue.hold = false;
+    w.venue.answer();
+    // F1's stop fills at once, in the frame that reports it placed (its OCO partner goes with it).
+    const stopLeg = w.venue.open(F1).find((o) => o.orderType === "Stop")!;
+    w.venue.fill(stopLeg.orderId, 2);
+    await w.settle();
+    expect(w.venue.open(F1)).toEqual([]);
+    w.venue.setPosition(F1, "ESZ6", 2); // long again: it needs its protection again
+    await w.settle();
+    expect(ocosTo(w, F1)).toHaveLength(2);
+    expect(w.venue.open(F1)).toHaveLength(2);
+  });
+});
