@@ -24,6 +24,8 @@ export class FollowerOrders {
   /** follower → leader orders it has a live mirror of (the copier asks on every leader fill). */
   private readonly live = new Map<string, Set<number>>();
   private readonly unsure = new Set<string>();
+  /** Placements whose answer has not come yet (clOrdIds name the account: one set for all). */
+  private readonly unanswered = new Set<string>();
 
   /** The follower's mirror orders now: the broker's open ones and the placements on their way. */
   held(follower: string, accountId: number, open: readonly WorkingOrder[]): Held[] {
@@ -68,17 +70,20 @@ export class FollowerOrders {
       ...order,
       busy: "placing",
     });
+    this.unanswered.add(order.clOrdId);
     map(this.live, follower, () => new Set<number>()).add(order.leaderId);
   }
 
   /** The broker took the placement: the order shows up in the reads from now on. */
   accepted(follower: string, clOrdId: string, orderId: number | undefined): void {
+    this.unanswered.delete(clOrdId);
     const h = this.placing.get(follower)?.get(clOrdId);
     if (h && orderId !== undefined) h.orderId = orderId;
   }
 
   /** Refused, or its fate is unknown (`unsure`: no more placements until the next snapshot). */
   notPlaced(follower: string, clOrdId: string, unsure: boolean): void {
+    this.unanswered.delete(clOrdId);
     const h = this.placing.get(follower)?.get(clOrdId);
     this.placing.get(follower)?.delete(clOrdId);
     if (h && !this.filledOf(follower, h.leaderId)) this.live.get(follower)?.delete(h.leaderId);
@@ -88,7 +93,10 @@ export class FollowerOrders {
   /** A snapshot of the follower's login arrived: its orders are the truth again. */
   synced(follower: string): void {
     this.unsure.delete(follower);
-    this.placing.delete(follower);
+    // A placement still on its way may reach the broker after the snapshot was read: it stays
+    // held until its answer, or placing again would make it twice.
+    const placing = this.placing.get(follower);
+    for (const clOrdId of placing?.keys() ?? []) if (!this.unanswered.has(clOrdId)) placing!.delete(clOrdId);
     this.busy.delete(follower);
   }
 

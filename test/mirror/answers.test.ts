@@ -46,4 +46,25 @@ describe("mirror placements and their answers", () => {
     expect(ocosTo(w, F1)).toHaveLength(2);
     expect(w.venue.open(F1)).toHaveLength(2);
   });
+
+  it("a snapshot read while a placement is on its way does not make the placement a second time", async () => {
+    const w = mirrorWorld({ protect: true });
+    w.venue.hold = true;
+    await protectedLong(w);
+    expect(ocosTo(w, F1)).toHaveLength(1);
+    w.venue.emit({
+      type: "sync",
+      connection: "fake",
+      initial: false,
+      accounts: w.venue.accountList,
+      positions: [],
+      fillIds: [],
+    });
+    await w.settle();
+    w.venue.hold = false;
+    w.venue.answer();
+    await w.settle();
+    expect(ocosTo(w, F1)).toHaveLength(1);
+    expect(w.venue.open(F1)).toHaveLength(2);
+  });
 });
