@@ -101,3 +101,17 @@ export class LateOrders {
     this.sender.market(t, leg.leaderId, leg.side, qty, exit, reason);
   }
 }
+
+/**
+ * The position the plan's exits may share: what the late exits (the held orders `sort` kept from
+ * the plan) will still close is taken off, since each fills or goes to market for what it has left.
+ */
+export function besideLate(position: number, held: readonly Held[], rest: readonly Held[]): number {
+  const late = new Map<string, number>();
+  for (const h of held)
+    if (!rest.includes(h) && sign(h.side) === -Math.sign(position))
+      late.set(h.set, Math.max(late.get(h.set) ?? 0, h.qty - h.filled));
+  let left = Math.abs(position);
+  for (const qty of late.values()) left -= qty;
+  return Math.sign(position) * Math.max(0, left);
+}

@@ -25,7 +25,7 @@ import { silentLogger } from "../types.js";
 import { SetTokens } from "./clOrdIds.js";
 import { desire } from "./desire.js";
 import { FollowerOrders } from "./followerOrders.js";
-import { LateOrders } from "./lateOrders.js";
+import { besideLate, LateOrders } from "./lateOrders.js";
 import { LeaderMemo } from "./leaderMemo.js";
 import { plan } from "./plan.js";
 import { MIRROR_REASONS } from "./reasons.js";
@@ -277,7 +277,7 @@ export class Mirror {
       orders: scene.leaderOpen.get(lc) ?? [],
       wasExit: (id) => this.memo.wasExit(id),
       follower: {
-        position: covered,
+        position: besideLate(covered, held, forPlan),
         exposure: Math.abs(expected) > Math.abs(F) && Math.sign(expected) !== -Math.sign(F) ? expected : F,
         sizing: cfg.sizing,
         maxContracts: cfg.maxContracts,
