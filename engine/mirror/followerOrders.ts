@@ -36,6 +36,9 @@ export class FollowerOrders {
       const named = parseMirrorClOrdId(o.clOrdId);
       if (!named || named.accountId !== accountId || o.clOrdId === undefined) continue;
       if (o.side === undefined || o.orderType === undefined || o.qty === undefined || !o.contract) continue;
+      // A late mirror's market order (late.ts) is sent to fill: nothing is placed, moved or
+      // cancelled for it, or a late one would be cancelled and sent to market again and again.
+      if (o.orderType === "Market") continue;
       seen.add(o.clOrdId);
       out.push({
         orderId: o.orderId,
