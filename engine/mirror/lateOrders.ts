@@ -83,8 +83,9 @@ export class LateOrders {
         continue;
       }
       const market = decision.kind === "market" ? decision : undefined;
+      const cap = ctx.maxContracts ?? DEFAULT_MAX_CONTRACTS;
       for (const h of legs) {
-        const then = market && h === leg ? () => this.market(t, leg, market.exit, market.reason) : undefined;
+        const then = market && h === leg ? () => this.market(t, leg, market, cap) : undefined;
         this.sender.cancel(t, h, decision.reason, then);
       }
     }
@@ -92,11 +93,17 @@ export class LateOrders {
   }
 
   /** The late order is cancelled: what it left unfilled goes to market, sized on what is true now. */
-  private market(t: Target, leg: Held, exit: boolean, reason: string): void {
+  private market(
+    t: Target,
+    leg: Held,
+    { exit, reason }: { exit: boolean; reason: string },
+    cap: number,
+  ): void {
     const F = this.position(t);
     const filled = Math.max(leg.filled, this.orders.filledOfOrder(t.follower, leg.leaderId, leg.orderId));
     const left = leg.qty - filled;
-    const qty = exit ? Math.min(left, Math.abs(F)) : left;
+    // An opening passes max contracts as it stands now (a copy may have added since it was placed).
+    const qty = Math.min(left, exit ? Math.abs(F) : Math.max(0, cap - Math.max(0, sign(leg.side) * F)));
     if (qty <= 0 || (exit && Math.sign(F) !== -sign(leg.side))) return;
     this.sender.market(t, leg.leaderId, leg.side, qty, exit, reason);
   }
