@@ -283,7 +283,8 @@ export class Mirror {
         maxContracts: cfg.maxContracts,
         entriesHeld: held_,
         tradesLeft: gate.tradesLeft,
-        counted: (id) => this.counted.get(follower)?.has(id) === true,
+        // One found working after a restart was counted when it was placed (risk keeps the count).
+        counted: (id) => this.counted.get(follower)?.has(id) === true || held.some((h) => h.leaderId === id),
         filledOf: (id) => this.orders.filledOf(follower, id),
       },
     });
