@@ -5,26 +5,9 @@
  * nor with one placed twice.
  */
 import { describe, expect, it } from "vitest";
-import { mirrorWorld } from "./fakeVenue.js";
+import { mirrorWorld, protectedLong } from "./fakeVenue.js";
 
-const L = 1;
 const F1 = 2;
-
-async function protectedLong(w: ReturnType<typeof mirrorWorld>) {
-  w.venue.setPosition(L, "ESZ6", 2);
-  w.venue.setPosition(F1, "ESZ6", 2);
-  w.venue.setPosition(3, "ESZ6", 1);
-  const stop = w.venue.leaderOrder(L, { side: "Sell", orderType: "Stop", qty: 2, stopPrice: 6790 });
-  const target = w.venue.leaderOrder(L, {
-    side: "Sell",
-    orderType: "Limit",
-    qty: 2,
-    price: 6820,
-    ocoWith: stop,
-  });
-  w.venue.change(stop, { ocoWith: target });
-  await w.settle();
-}
 
 const ocosTo = (w: ReturnType<typeof mirrorWorld>, accountId: number) =>
   w.venue.sent.filter((s) => s.kind === "oco" && s.accountId === accountId);

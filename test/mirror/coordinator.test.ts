@@ -8,28 +8,11 @@
 import { describe, expect, it } from "vitest";
 import { MIRROR_REASONS } from "../../engine/mirror/reasons.js";
 import type { MirrorEvent, PlaceOcoRequest, PlaceOrderRequest } from "../../engine/types.js";
-import { mirrorWorld } from "./fakeVenue.js";
+import { mirrorWorld, protectedLong } from "./fakeVenue.js";
 
 const L = 1;
 const F1 = 2;
 const F2 = 3;
-
-async function protectedLong(w: ReturnType<typeof mirrorWorld>) {
-  w.venue.setPosition(L, "ESZ6", 2);
-  w.venue.setPosition(F1, "ESZ6", 2);
-  w.venue.setPosition(F2, "ESZ6", 1);
-  const stop = w.venue.leaderOrder(L, { side: "Sell", orderType: "Stop", qty: 2, stopPrice: 6790 });
-  const target = w.venue.leaderOrder(L, {
-    side: "Sell",
-    orderType: "Limit",
-    qty: 2,
-    price: 6820,
-    ocoWith: stop,
-  });
-  w.venue.change(stop, { ocoWith: target });
-  await w.settle();
-  return { stop, target };
-}
 
 describe("mirror coordinator", () => {
   it("places one native OCO per follower, named after the leader's legs, sized to each follower", async () => {
@@ -69,16 +52,7 @@ describe("mirror coordinator", () => {
     const w = mirrorWorld({ protect: true });
     await protectedLong(w);
     const before = w.venue.sent.length;
-    w.restart();
-    w.venue.emit({
-      type: "sync",
-      connection: "fake",
-      initial: true,
-      accounts: w.venue.accountList,
-      positions: [],
-      fillIds: [],
-    });
-    await w.settle();
+    await w.restartSynced();
     expect(w.venue.sent.slice(before)).toEqual([]);
     expect(w.venue.open(F1)).toHaveLength(2);
   });

@@ -320,5 +320,39 @@ export function mirrorWorld(group: Partial<Config["groups"][number]>, opts: { na
       mirror = make();
       mirror.setConfig(config);
     },
+    /** A restart, then the login's first snapshot (orders are read back from the broker). */
+    async restartSynced() {
+      this.restart();
+      venue.emit({
+        type: "sync",
+        connection: "fake",
+        initial: true,
+        accounts: venue.accountList,
+        positions: [],
+        fillIds: [],
+      });
+      await settle();
+    },
   };
+}
+
+/**
+ * The leader (account 1) long 2 ESZ6 with a stop at 6790 and a target at 6820 as an OCO;
+ * followers 2 and 3 long 2 and 1.
+ */
+export async function protectedLong(w: ReturnType<typeof mirrorWorld>) {
+  w.venue.setPosition(1, "ESZ6", 2);
+  w.venue.setPosition(2, "ESZ6", 2);
+  w.venue.setPosition(3, "ESZ6", 1);
+  const stop = w.venue.leaderOrder(1, { side: "Sell", orderType: "Stop", qty: 2, stopPrice: 6790 });
+  const target = w.venue.leaderOrder(1, {
+    side: "Sell",
+    orderType: "Limit",
+    qty: 2,
+    price: 6820,
+    ocoWith: stop,
+  });
+  w.venue.change(stop, { ocoWith: target });
+  await w.settle();
+  return { stop, target };
 }

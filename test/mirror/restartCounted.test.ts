@@ -17,16 +17,7 @@ describe("a mirrored entry found working after a restart", () => {
     await w.settle();
     expect(w.venue.open(F1)).toHaveLength(1);
     w.gates.set("F1", { state: "ACTIVE", tradesLeft: 0 }); // risk counted it (and saves the count)
-    w.restart();
-    w.venue.emit({
-      type: "sync",
-      connection: "fake",
-      initial: true,
-      accounts: w.venue.accountList,
-      positions: [],
-      fillIds: [],
-    });
-    await w.settle();
+    await w.restartSynced();
     expect(w.venue.sent.filter((s) => s.accountId === F1).map((s) => s.kind)).toEqual(["place"]);
     expect(w.venue.open(F1)).toHaveLength(1);
   });
