@@ -1,22 +1,16 @@
 import { readFile, rm, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { anchorPathFor, readAnchor } from "../../data/journal/anchor.js";
 import { GENESIS_HASH, lineHash } from "../../data/journal/hash.js";
 import { rotatedJournalPath } from "../../data/journal/paths.js";
 import { verifyJournal } from "../../data/journal/verify.js";
 import { JournalWriter } from "../../data/journal/writer.js";
-import { readLines, tempDir } from "./helpers.js";
+import { freshJournalPath, readLines } from "./helpers.js";
 
-let cleanup: () => Promise<void>;
 let path: string;
-
-beforeEach(async () => {
-  let dir: string;
-  ({ dir, cleanup } = await tempDir());
-  path = join(dir, "journal", "main.jsonl");
+freshJournalPath((p) => {
+  path = p;
 });
-afterEach(() => cleanup());
 
 async function writeEntries(n: number, opts: { maxBytes?: number } = {}): Promise<void> {
   const w = await JournalWriter.open(path, opts);

@@ -1,10 +1,22 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach, beforeEach } from "vitest";
 
 export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), "mimik-journal-"));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Each test gets a journal path (journal/main.jsonl) in a temp dir of its own, removed after it. */
+export function freshJournalPath(set: (path: string) => void): void {
+  let cleanup: () => Promise<void> = async () => {};
+  beforeEach(async () => {
+    const made = await tempDir();
+    cleanup = made.cleanup;
+    set(join(made.dir, "journal", "main.jsonl"));
+  });
+  afterEach(() => cleanup());
 }
 
 export async function readLines(file: string): Promise<string[]> {

@@ -1,8 +1,7 @@
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { verifyJournal } from "../../data/journal/verify.js";
 import { JournalWriter } from "../../data/journal/writer.js";
-import { readLines, tempDir } from "./helpers.js";
+import { freshJournalPath, readLines } from "./helpers.js";
 
 /** What the next append to the live journal file does wrong, once. */
 const fault: { kind: "partial" | "sync" | undefined } = { kind: undefined };
@@ -27,15 +26,10 @@ vi.mock("node:fs/promises", async (importOriginal) => {
   return { ...real, open, default: { ...real, open } };
 });
 
-let cleanup: () => Promise<void>;
 let path: string;
-
-beforeEach(async () => {
-  let dir: string;
-  ({ dir, cleanup } = await tempDir());
-  path = join(dir, "journal", "main.jsonl");
+freshJournalPath((p) => {
+  path = p;
 });
-afterEach(() => cleanup());
 
 describe("JournalWriter when a flush fails and is retried", () => {
   for (const [kind, what] of [

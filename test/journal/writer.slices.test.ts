@@ -1,18 +1,12 @@
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { verifyJournal } from "../../data/journal/verify.js";
 import { JournalWriter, SERIALISE_SLICE } from "../../data/journal/writer.js";
-import { readLines, tempDir } from "./helpers.js";
+import { freshJournalPath, readLines } from "./helpers.js";
 
-let cleanup: () => Promise<void>;
 let path: string;
-
-beforeEach(async () => {
-  let dir: string;
-  ({ dir, cleanup } = await tempDir());
-  path = join(dir, "journal", "main.jsonl");
+freshJournalPath((p) => {
+  path = p;
 });
-afterEach(() => cleanup());
 
 describe("JournalWriter under a burst", () => {
   it("serialises a big backlog a slice at a time, letting the event loop run in between", async () => {
