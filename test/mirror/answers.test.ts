@@ -35,15 +35,7 @@ describe("mirror placements and their answers", () => {
     w.venue.hold = true;
     await protectedLong(w);
     expect(ocosTo(w, F1)).toHaveLength(1);
-    w.venue.emit({
-      type: "sync",
-      connection: "fake",
-      initial: false,
-      accounts: w.venue.accountList,
-      positions: [],
-      fillIds: [],
-    });
-    await w.settle();
+    await w.snapshot();
     w.venue.hold = false;
     w.venue.answer();
     await w.settle();

@@ -97,15 +97,7 @@ describe("mirror coordinator", () => {
         { leaderOrderId: target, reason: why },
       ],
     });
-    w.venue.emit({
-      type: "sync",
-      connection: "fake",
-      initial: false,
-      accounts: w.venue.accountList,
-      positions: [],
-      fillIds: [],
-    });
-    await w.settle();
+    await w.snapshot();
     expect(w.venue.sent.filter((s) => s.kind === "oco")).toHaveLength(4);
   });
 

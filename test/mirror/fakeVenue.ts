@@ -320,18 +320,22 @@ export function mirrorWorld(group: Partial<Config["groups"][number]>, opts: { na
       mirror = make();
       mirror.setConfig(config);
     },
-    /** A restart, then the login's first snapshot (orders are read back from the broker). */
-    async restartSynced() {
-      this.restart();
+    /** A snapshot of the login (`initial`: its first, as after a start), and what follows it. */
+    async snapshot(initial = false) {
       venue.emit({
         type: "sync",
         connection: "fake",
-        initial: true,
+        initial,
         accounts: venue.accountList,
         positions: [],
         fillIds: [],
       });
       await settle();
+    },
+    /** A restart, then the login's first snapshot (orders are read back from the broker). */
+    async restartSynced() {
+      this.restart();
+      await this.snapshot(true);
     },
   };
 }
