@@ -100,8 +100,8 @@ export class Flattener {
     const failures: string[] = [];
     let sent = 0;
     try {
-      const exposure = deps.exposure(follower);
-      if (!exposure) failures.push("not connected");
+      const exposure = readExposure(deps, follower);
+      if (typeof exposure === "string") failures.push(exposure);
       else {
         sent = exposure.orders.length + exposure.open.length;
         const { liquidator } = deps;
@@ -173,6 +173,19 @@ export class Flattener {
       this.attempts.set(follower, a);
     }
     return a;
+  }
+}
+
+/**
+ * The follower's exposure, or why it cannot be had. A throw becomes a reason too: the flatten must
+ * come back as a failure and try again, never as a rejection nobody awaits (that would leave the
+ * follower LIQUIDATE_ONLY with no next attempt).
+ */
+function readExposure(deps: FlattenerDeps, follower: string): Exposure | string {
+  try {
+    return deps.exposure(follower) ?? "not connected";
+  } catch (err) {
+    return `reading its orders and positions: ${messageOf(err)}`;
   }
 }
 

@@ -117,6 +117,25 @@ describe("Flattener: cancel and liquidate, then again with backoff until flat", 
     expect(t.clock.pending()).toBe(timers);
   });
 
+  it("reading the follower's exposure throws: a failure retried like any other, never a rejection", async () => {
+    const t = setup();
+    const { exposure } = t.world;
+    Object.defineProperty(t.world, "exposure", {
+      configurable: true,
+      get() {
+        Object.defineProperty(t.world, "exposure", { value: exposure, writable: true, configurable: true });
+        throw new Error("session torn down");
+      },
+    });
+    expect(await t.flattener.flatten("F1")).toMatchObject({
+      status: "failed",
+      reason: "reading its orders and positions: session torn down",
+    });
+    expect(t.alerts[0]).toMatch(/^error: F1: flatten failed \(reading its orders/);
+    await t.clock.advance(1000);
+    expect(t.world.state).toBe("LOCKED");
+  });
+
   it("an order of ours in flight: never called flat (the broker may hold what the cache does not show)", async () => {
     const t = setup();
     // The session's cache says flat, but a copy written a moment ago is still unanswered.
