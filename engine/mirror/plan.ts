@@ -35,7 +35,7 @@ export interface PlanInput {
 
 export interface Plan {
   actions: Action[];
-  /** Plan again then: a modify waits for its spacing, or a request is still unanswered. */
+  /** Plan again then: a modify waits for its spacing. */
   recheckAt?: EpochMs | undefined;
 }
 
@@ -60,9 +60,9 @@ export function plan(input: PlanInput): Plan {
           : MIRROR_REASONS.gone
         : MIRROR_REASONS.replaced;
       for (const order of legs) {
-        if (order.busy === "cancelling") continue;
-        if (order.orderId === undefined || order.busy) later(input.now);
-        else cancels.push({ kind: "cancel", order, reason });
+        // An unanswered request needs no timer: its answer, the order's next report or a snapshot
+        // brings the follower back to the plan (polling for it spun a 0 ms timer until then).
+        if (order.orderId !== undefined && !order.busy) cancels.push({ kind: "cancel", order, reason });
       }
       continue;
     }
@@ -71,10 +71,7 @@ export function plan(input: PlanInput): Plan {
       const leg = want.legs.find((l) => l.leaderId === order.leaderId)!;
       const change = difference(order, leg.terms);
       if (change === undefined) continue;
-      if (order.orderId === undefined || order.busy) {
-        later(input.now);
-        continue;
-      }
+      if (order.orderId === undefined || order.busy) continue;
       const at = input.modifiableAt(order.clOrdId);
       if (at !== undefined && at > input.now) {
         later(at);

@@ -42,4 +42,31 @@ describe("mirror placements and their answers", () => {
     expect(ocosTo(w, F1)).toHaveLength(1);
     expect(w.venue.open(F1)).toHaveLength(2);
   });
+
+  it("while a placement's answer is awaited, the mirror waits for the answer instead of looking again and again", async () => {
+    const w = mirrorWorld({ protect: true });
+    w.venue.hold = true;
+    const { stop } = await protectedLong(w);
+    // The leader moves its stop while F1's OCO is still unanswered: F1's wants a modify it cannot
+    // send before the order has an id.
+    w.venue.change(stop, { stopPrice: 6795 });
+    await w.settle();
+    let looks = 0;
+    const read = w.venue.workingOrders;
+    w.venue.workingOrders = (accountId) => {
+      looks++;
+      return read(accountId);
+    };
+    for (let i = 0; i < 50; i++) {
+      w.clock.advance(10);
+      await w.settle();
+    }
+    expect(looks).toBeLessThan(10);
+    // The answer comes: the stop is moved at once.
+    w.venue.hold = false;
+    w.venue.answer();
+    await w.settle();
+    const stopLeg = w.venue.open(F1).find((o) => o.orderType === "Stop")!;
+    expect(stopLeg.stopPrice).toBe(6795);
+  });
 });
