@@ -15,11 +15,14 @@ export interface FileLine {
  * The lines of a file split on "\n" only, so the text is byte-exact for hashing (readline would
  * swallow a "\r"). Streams, so a 10 MB journal file never sits in memory whole.
  */
-export async function* fileLines(file: string): AsyncGenerator<FileLine> {
+export async function* fileLines(file: string | FileHandle): AsyncGenerator<FileLine> {
   const decoder = new StringDecoder("utf8");
   let rest = "";
   let line = 0;
-  for await (const chunk of createReadStream(file)) {
+  // A held file is read from its start and stays open: its owner closes it.
+  const stream =
+    typeof file === "string" ? createReadStream(file) : file.createReadStream({ start: 0, autoClose: false });
+  for await (const chunk of stream) {
     rest += decoder.write(chunk as Buffer);
     let start = 0;
     let nl = rest.indexOf("\n", start);

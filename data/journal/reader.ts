@@ -1,7 +1,7 @@
 import type { JournalEntry } from "./entry.js";
 import { parseEntry } from "./entry.js";
+import { closeAll, holdJournalFiles } from "./heldFiles.js";
 import { fileLines } from "./lines.js";
-import { journalFiles } from "./paths.js";
 
 export interface JournalFilter {
   /** Only entries at or after this time. */
@@ -28,18 +28,26 @@ export function matchesFilter(entry: JournalEntry, filter: JournalFilter): boole
   return true;
 }
 
-/** Every entry of a journal, rotated files first, in order; bad lines are skipped. */
+/**
+ * Every entry of a journal, rotated files first, in order; bad lines are skipped. The files are
+ * those of the moment the read starts (held open), so a rotation during a long read skips nothing.
+ */
 export async function* readJournal(path: string, opts: ReadOptions = {}): AsyncGenerator<JournalEntry> {
-  for (const file of await journalFiles(path)) {
-    for await (const { line, text, unterminated } of fileLines(file)) {
-      const entry = parseEntry(text);
-      if (entry === undefined) {
-        // An unterminated tail is a write in progress, not damage.
-        if (!unterminated && text.length > 0) opts.onBadLine?.(file, line, text);
-        continue;
+  const held = await holdJournalFiles(path);
+  try {
+    for (const { file, handle } of held) {
+      for await (const { line, text, unterminated } of fileLines(handle)) {
+        const entry = parseEntry(text);
+        if (entry === undefined) {
+          // An unterminated tail is a write in progress, not damage.
+          if (!unterminated && text.length > 0) opts.onBadLine?.(file, line, text);
+          continue;
+        }
+        if (matchesFilter(entry, opts)) yield entry;
       }
-      if (matchesFilter(entry, opts)) yield entry;
     }
+  } finally {
+    await closeAll(held);
   }
 }
 

@@ -1,7 +1,7 @@
-import { type ChainEnd, compareWithAnchor, readAnchor } from "./anchor.js";
+import { type AnchorRead, type ChainEnd, compareWithAnchor, readAnchor } from "./anchor.js";
 import { GENESIS_HASH, lineHash } from "./hash.js";
+import { closeAll, type HeldFile, holdJournalFiles } from "./heldFiles.js";
 import { fileLines } from "./lines.js";
-import { journalFiles } from "./paths.js";
 
 /**
  * ok: the chain holds and its end agrees with the anchor. `notes` (only when there are any) are
@@ -27,6 +27,16 @@ export async function verifyJournal(path: string): Promise<VerifyResult> {
   // The anchor first: a writer appends lines before it moves the anchor, so what is read after it
   // reaches at least as far as the anchor says.
   const anchor = await readAnchor(path);
+  // The files held open: a rotation during the walk would otherwise read as lines missing.
+  const held = await holdJournalFiles(path);
+  try {
+    return await walkChain(held, anchor);
+  } finally {
+    await closeAll(held);
+  }
+}
+
+async function walkChain(held: readonly HeldFile[], anchor: AnchorRead): Promise<VerifyResult> {
   const notes: string[] = [];
   const recorded: string[] = [];
   let count = 0;
@@ -35,8 +45,8 @@ export async function verifyJournal(path: string): Promise<VerifyResult> {
   let atAnchor: ChainEnd | undefined;
   const withNotes = <T extends object>(result: T): T & { notes?: string[] } =>
     notes.length > 0 ? { ...result, notes } : result;
-  for (const file of await journalFiles(path)) {
-    for await (const { line, text, unterminated } of fileLines(file)) {
+  for (const { file, handle } of held) {
+    for await (const { line, text, unterminated } of fileLines(handle)) {
       const fail = (reason: string): VerifyResult => withNotes({ ok: false as const, file, line, reason });
       if (unterminated) {
         // A write in progress, or a crash: never a complete entry, and set aside at the next start.

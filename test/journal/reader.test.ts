@@ -1,8 +1,8 @@
-import { appendFile } from "node:fs/promises";
+import { appendFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { JournalEntry } from "../../data/journal/entry.js";
-import { journalPathFor, rotatedJournalPath } from "../../data/journal/paths.js";
+import { journalFiles, journalPathFor, rotatedJournalPath } from "../../data/journal/paths.js";
 import { leaderFillKeys, readJournal } from "../../data/journal/reader.js";
 import { JournalWriter } from "../../data/journal/writer.js";
 import { tempDir } from "./helpers.js";
@@ -41,6 +41,22 @@ describe("readJournal", () => {
     const entries = await collect(readJournal(path));
     expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
     await expect(appendFile(rotatedJournalPath(path, 1), "")).resolves.toBeUndefined(); // rotation happened
+  });
+
+  it("a rotation in the middle of a read skips nothing: the files are the ones of the read's start", async () => {
+    await seed({ maxBytes: 300 });
+    const reading = readJournal(path);
+    const first = await reading.next();
+    expect(first.value?.seq).toBe(1);
+    // The writer rotates while the reader is in the oldest file: every file moves one name back.
+    const rotated = (await journalFiles(path)).length - 1;
+    expect(rotated).toBeGreaterThanOrEqual(1);
+    for (let n = rotated; n >= 1; n--)
+      await rename(rotatedJournalPath(path, n), rotatedJournalPath(path, n + 1));
+    await rename(path, rotatedJournalPath(path, 1));
+    await writeFile(path, "");
+    const rest = await collect({ [Symbol.asyncIterator]: () => reading });
+    expect([1, ...rest.map((e) => e.seq)]).toEqual([1, 2, 3, 4, 5]);
   });
 
   it("filters by follower, types and since", async () => {
