@@ -70,10 +70,13 @@ export class Reconciler {
       if (deps.accounts.isLeader(name)) continue;
       deps.acted.seed(name, group.leader, deps.leaders.held(group.leader));
       const seen = new Set<string>();
-      const leaderContracts = new Set([
-        ...deps.leaders.held(group.leader).keys(),
-        ...deps.acted.contracts(name),
-      ]);
+      // Two leader contracts may come to one follower contract (ESZ6 and MESZ6 with toMicro): one
+      // the leader holds or this follower acted on speaks for the line before one long flat.
+      const idle = (c: string) =>
+        deps.acted.get(name, c) === 0 && (deps.leaders.known(group.leader, c) ?? 0) === 0 ? 1 : 0;
+      const leaderContracts = [
+        ...new Set([...deps.leaders.held(group.leader).keys(), ...deps.acted.contracts(name)]),
+      ].sort((a, b) => idle(a) - idle(b));
       for (const leaderContract of leaderContracts) {
         const contract = mapContract(leaderContract, follower.mapping);
         if (seen.has(contract)) continue;

@@ -32,7 +32,10 @@ export class SyncWatch {
   lines(group: Group, follower: Follower): SyncStatusEvent[] {
     const lines: SyncStatusEvent[] = [];
     const seen = new Set<string>();
-    for (const [leaderContract, leader] of this.deps.leaderHeld(group.leader)) {
+    // Two leader contracts may come to one follower contract (ESZ6 and MESZ6 with toMicro): one
+    // the leader holds speaks for the line before one it left flat.
+    const held = [...this.deps.leaderHeld(group.leader)].sort(([, a], [, b]) => flat(a) - flat(b));
+    for (const [leaderContract, leader] of held) {
       const contract = mapContract(leaderContract, follower.mapping);
       if (seen.has(contract)) continue;
       seen.add(contract);
@@ -131,4 +134,8 @@ export class SyncWatch {
     contracts?.delete(contract);
     if (contracts?.size === 0) this.watched.delete(follower);
   }
+}
+
+function flat(position: number): number {
+  return position === 0 ? 1 : 0;
 }

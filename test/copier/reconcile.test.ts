@@ -207,6 +207,25 @@ describe("missed exits are made up on re-sync", () => {
     w.clock.run(100);
     expect(w.actedStore.records.A).toEqual({ leader: "L", positions: { ESZ6: 3 } });
   });
+
+  it("toMicro: the leader closes MES while A is away; an ES it traded earlier and left flat does not hide it", async () => {
+    // ESZ6 and MESZ6 both come to A as MESZ6; the leader's flat ES line is no word on that line.
+    const w = world([group({ followers: [{ account: "A", mapping: "toMicro" }] })]);
+    w.trade("L", "ESZ6", "Buy", 1);
+    w.trade("L", "ESZ6", "Sell", 1);
+    w.trade("L", "MESZ6", "Buy", 2);
+    await w.flush();
+    expect(w.position("A", "MESZ6")).toBe(2);
+    dropA(w);
+    w.trade("L", "MESZ6", "Sell", 2);
+    await w.flush();
+    backA(w);
+    await w.flush();
+    expect(w.position("A", "MESZ6")).toBe(0);
+    expect(w.copies({ follower: "A", reason: RECONCILE_REASON })).toEqual([
+      expect.objectContaining({ contract: "MESZ6", kind: "close", side: "Sell", qty: 2 }),
+    ]);
+  });
 });
 
 describe("failed exits are retried until done", () => {

@@ -80,6 +80,18 @@ describe("SyncWatch: what the follower has against what the rule expects from it
     expect(t.lines()).toEqual(expected);
   });
 
+  it("toMicro: the line the leader holds speaks for a follower contract, not a mini it left flat", () => {
+    // The leader traded ESZ6 earlier (held at 0) and holds +2 MESZ6: both come to A as MESZ6.
+    const t = setup({ mapping: "toMicro" });
+    t.leader.set("ESZ6", 0);
+    t.leader.set("MESZ6", 2);
+    t.has.set("MESZ6", 2);
+    expect(t.lines()).toEqual([["MESZ6", 2, 2, true]]);
+    // Flat everywhere at the leader: what A holds there is out of sync.
+    t.leader.set("MESZ6", 0);
+    expect(t.lines()).toEqual([["MESZ6", 2, 0, false]]);
+  });
+
   it("a contract the whitelist holds back is expected flat", () => {
     const t = setup({}, { enabled: true, symbols: ["NQ"] });
     t.leader.set("ESZ6", 2);
