@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { PROJECTX_ROOTS, projectxRoots } from "../engine/broker/projectx/symbols.js";
+import { sharedBrokerRoot } from "../engine/symbols.js";
 import { notificationsSchema } from "./notifications.js";
 import { secretSource } from "./secretSource.js";
 import { windowsSchema } from "./windows.js";
@@ -433,7 +435,20 @@ function projectxRules(c: ProjectXConnection, i: number): Issue[] {
       path: ["connections", i, "hosts"],
       message: 'hosts are for env "live"; a "sim" connection takes "url" (or the embedded simulator)',
     });
+  // The session refuses such a map when it is made: said here, mimik never starts to fail.
+  const shared = c.symbols && sharedBrokerRoot(projectxRoots(c.symbols));
+  if (shared)
+    issues.push({
+      path: ["connections", i, "symbols"],
+      message: `${shared.roots.join(" and ")} both map to the ProjectX root ${shared.broker}; a ProjectX root names one product (built in: ${builtInRoots()})`,
+    });
   return issues;
+}
+
+function builtInRoots(): string {
+  return Object.entries(PROJECTX_ROOTS)
+    .map(([canonical, broker]) => `${canonical} → ${broker}`)
+    .join(", ");
 }
 
 export const configSchema = configShape.superRefine((config, ctx) => {

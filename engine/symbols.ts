@@ -72,19 +72,34 @@ export const SAME_SYMBOLS: SymbolMap = Object.freeze({
   toCanonical: (root: string) => root.toUpperCase(),
 });
 
-/**
- * A map from canonical roots to a broker's roots (roots not listed are the same at the broker).
- * Throws when two canonical roots would share one broker root: the way back must be one way.
- */
-export function symbolMap(canonicalToBroker: Readonly<Record<string, string>>): SymbolMap {
-  const out = new Map<string, string>();
+/** Two canonical roots a table gives one broker root (the way back would not be one way), if any. */
+export function sharedBrokerRoot(
+  canonicalToBroker: Readonly<Record<string, string>>,
+): { roots: [string, string]; broker: string } | undefined {
   const back = new Map<string, string>();
   for (const [canonical, broker] of Object.entries(canonicalToBroker)) {
     const c = canonical.toUpperCase();
     const b = broker.toUpperCase();
     const other = back.get(b);
-    if (other !== undefined && other !== c)
-      throw new Error(`symbol map: ${other} and ${c} both map to the broker root ${b}`);
+    if (other !== undefined && other !== c) return { roots: [other, c], broker: b };
+    back.set(b, c);
+  }
+  return undefined;
+}
+
+/**
+ * A map from canonical roots to a broker's roots (roots not listed are the same at the broker).
+ * Throws when two canonical roots would share one broker root: the way back must be one way.
+ */
+export function symbolMap(canonicalToBroker: Readonly<Record<string, string>>): SymbolMap {
+  const shared = sharedBrokerRoot(canonicalToBroker);
+  if (shared)
+    throw new Error(`symbol map: ${shared.roots.join(" and ")} both map to the broker root ${shared.broker}`);
+  const out = new Map<string, string>();
+  const back = new Map<string, string>();
+  for (const [canonical, broker] of Object.entries(canonicalToBroker)) {
+    const c = canonical.toUpperCase();
+    const b = broker.toUpperCase();
     out.set(c, b);
     back.set(b, c);
   }

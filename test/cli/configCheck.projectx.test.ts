@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { accountKey } from "../../data/accountLocks.js";
 import { validateConfigValue } from "../../data/configFile.js";
 import { brokerOf } from "../../data/schema.js";
+import { projectxSymbols } from "../../engine/broker/projectx/symbols.js";
 import type { CommandContext } from "../../src/cli/command.js";
 import { configCheckCommand } from "../../src/cli/commands/config-check.js";
 import { projectxEndpointsFor } from "../../src/process/sessions.js";
@@ -93,6 +94,19 @@ describe("ProjectX connections in the config", () => {
     expect(problems(withProjectX(topstep({ env: "demo" }))).has("connections[1].env")).toBe(true);
     expect(problems(withProjectX(topstep({ symbols: { ESZ6: "EP" } }))).size).toBeGreaterThan(0);
     expect(problems(withProjectX(topstep({ symbols: { ES: "EP", NQ: "ENQ" } }))).size).toBe(0);
+  });
+
+  it("refuses a symbol map that names one ProjectX root for two products, which would not start", () => {
+    // MNQ → ENQ beside the built-in NQ → ENQ: an ENQ fill could not be named, so no session is made.
+    expect(
+      problems(withProjectX(topstep({ symbols: { MNQ: "ENQ" } }))).get("connections[1].symbols"),
+    ).toMatch(/NQ and MNQ both map to the ProjectX root ENQ/);
+    expect(
+      problems(withProjectX(topstep({ symbols: { MCL: "MCLE", QM: "mcle" } }))).get("connections[1].symbols"),
+    ).toMatch(/MCL and QM both map to the ProjectX root MCLE/);
+    expect(() => projectxSymbols({ MNQ: "ENQ" })).toThrow(/both map to the broker root ENQ/);
+    // Overriding a built-in root frees its old name.
+    expect(problems(withProjectX(topstep({ symbols: { NQ: "NQ", MNQ: "ENQ" } }))).size).toBe(0);
   });
 
   it("mimik config check reads the API key's source and never prints the key", async () => {

@@ -16,9 +16,14 @@ export const PROJECTX_ROOTS: Readonly<Record<string, string>> = Object.freeze({
   NG: "NGE",
 });
 
+/** The table above with a connection's own entries on top. */
+export function projectxRoots(overrides: Readonly<Record<string, string>> = {}): Record<string, string> {
+  return { ...PROJECTX_ROOTS, ...overrides };
+}
+
 /** The ProjectX symbol map: the table above with a connection's own entries on top. */
 export function projectxSymbols(overrides: Readonly<Record<string, string>> = {}): SymbolMap {
-  return symbolMap({ ...PROJECTX_ROOTS, ...overrides });
+  return symbolMap(projectxRoots(overrides));
 }
 
 const ID = /^CON\.F\.US\.([A-Z0-9]+)\.([FGHJKMNQUVXZ])(\d{2})$/;
