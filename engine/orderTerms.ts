@@ -16,6 +16,8 @@ export interface OcoLeg {
   orderType: OrderType;
   price?: number;
   stopPrice?: number;
+  /** Its own field in placeoco (`other` is a whole order version): say it; the first order's is not implied. */
+  timeInForce?: TimeInForce;
   /** ≤ 64 chars, like the first order's. */
   clOrdId: string;
 }

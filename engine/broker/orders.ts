@@ -52,7 +52,13 @@ export function placeOcoBody(req: PlaceOcoRequest): Record<string, unknown> {
 }
 
 function legBody(leg: OcoLeg): Record<string, unknown> {
-  return { action: leg.action, ...priced(leg.orderType, leg.price, leg.stopPrice), clOrdId: leg.clOrdId };
+  const body: Record<string, unknown> = {
+    action: leg.action,
+    ...priced(leg.orderType, leg.price, leg.stopPrice),
+    clOrdId: leg.clOrdId,
+  };
+  if (leg.timeInForce !== undefined) body.timeInForce = leg.timeInForce;
+  return body;
 }
 
 /** order/modifyorder: `orderQty` and `orderType` are required (§5.2), the prices the type needs. */

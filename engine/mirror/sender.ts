@@ -77,7 +77,7 @@ export class MirrorSender {
       const other = {
         action: second.side,
         orderType: second.orderType,
-        ...defined({ price: second.price, stopPrice: second.stopPrice }),
+        ...defined({ price: second.price, stopPrice: second.stopPrice, timeInForce: second.timeInForce }),
         clOrdId: second.clOrdId,
       };
       const result = attempt(deps.clock, () => deps.gateway.placeOco({ ...first!, other }));

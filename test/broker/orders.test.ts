@@ -5,6 +5,7 @@ import {
   liquidatePositionBody,
   orderResultFromError,
   orderResultFromReply,
+  placeOcoBody,
   placeOrderBody,
 } from "../../engine/broker/orders.js";
 
@@ -38,6 +39,24 @@ describe("order bodies", () => {
       admin: false,
       isAutomated: true,
     });
+  });
+
+  it("give an OCO's other order its own time in force (left out, it would be a Day order)", () => {
+    const pair = {
+      accountId: 1,
+      accountName: "DEMO1",
+      symbol: "ESZ6",
+      action: "Sell" as const,
+      qty: 2,
+      clOrdId: "mm-1",
+      orderType: "Stop" as const,
+      stopPrice: 6790,
+    };
+    const other = { action: "Sell" as const, orderType: "Limit" as const, price: 6820, clOrdId: "mm-2" };
+    expect(
+      placeOcoBody({ ...pair, timeInForce: "GTC", other: { ...other, timeInForce: "GTC" } }),
+    ).toMatchObject({ timeInForce: "GTC", other: { orderType: "Limit", price: 6820, timeInForce: "GTC" } });
+    expect(placeOcoBody({ ...pair, other }).other).not.toHaveProperty("timeInForce");
   });
 });
 

@@ -107,6 +107,30 @@ describe("protect: a plain stop and a plain limit placed by hand", () => {
   });
 });
 
+describe("protect: good-till-cancelled exits", () => {
+  it("give each follower an OCO whose legs are both GTC as placed: no Day leg, no modify to fix it", async () => {
+    rig = await mirrorRig({ protect: true });
+    await leaderLong2(rig);
+    for (const exit of [
+      { orderType: "Stop" as const, stopPrice: 6790 },
+      { orderType: "Limit" as const, price: 6820 },
+    ])
+      rig.sim.control.placeOrder(LEADER, {
+        symbol: "ESZ6",
+        action: "Sell",
+        qty: 2,
+        timeInForce: "GTC",
+        ...exit,
+      });
+    const by = await eventuallyWorking(rig, (b) => ocoSizedToPosition(b, rig!), "one OCO each");
+    await quiet(400);
+    // A leg placed as Day dies with the session: the follower's stop would be gone overnight.
+    const modifies = rig.events.filter((e) => e.type === "mirror" && e.action === "modify");
+    expect(modifies).toEqual([]);
+    for (const f of FOLLOWERS) expect(by[f]!.map((o) => o.timeInForce)).toEqual(["GTC", "GTC"]);
+  });
+});
+
 describe("protect: the leader's OCO", () => {
   async function protectedPosition(r: Rig) {
     await leaderLong2(r);
