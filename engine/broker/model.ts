@@ -360,9 +360,10 @@ export class BrokerModel {
       if (flat) this.fills.position(flat, events);
     } else if (type === "order") {
       const o = parseOrder(entity);
-      // Keep the order for fill mapping; it simply is no longer working.
+      // Kept for fill mapping; no longer working, told like a cancel (a copy may wait on it).
       if (!o) return;
       this.orders.store({ ...o, ordStatus: isWorking(o.ordStatus) ? "Canceled" : o.ordStatus });
+      this.pushStatus(this.orders.get(o.id) ?? o, events);
       this.touchOrder(o.id);
     }
   }

@@ -147,4 +147,15 @@ describe("BrokerModel order updates", () => {
     );
     expect(m.workingOrders(100)).toEqual([]);
   });
+
+  it("a working order deleted is told as ended, like a cancel (the copier waits on its status)", () => {
+    const m = synced();
+    const order = { id: 801, accountId: 100, contractId: 9001, action: "Buy", ordStatus: "Working" };
+    m.applyProps(props("order", order), 1);
+    const events = m.applyProps(props("order", order, "Deleted"), 2);
+    expect(events.filter((e) => e.type === "orderStatus")).toEqual([
+      expect.objectContaining({ type: "orderStatus", orderId: 801, status: "Canceled" }),
+    ]);
+    expect(m.workingOrders(100)).toEqual([]);
+  });
 });
