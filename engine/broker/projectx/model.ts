@@ -18,6 +18,7 @@ import {
   positionOf,
   riskEvent,
 } from "./events.js";
+import type { Snapshot } from "./snapshot.js";
 import { canonicalOf } from "./symbols.js";
 import {
   isOpenStatus,
@@ -53,13 +54,6 @@ interface OrderLine {
   lastStatus: string | undefined;
   /** What the last orderUpdate said of it (status, terms, fills): an unchanged repeat says nothing. */
   lastView: string | undefined;
-}
-
-export interface Snapshot {
-  accounts: PxAccount[];
-  positions: PxPosition[];
-  orders: PxOrder[];
-  trades: PxTrade[];
 }
 
 export class ProjectXModel {
@@ -169,15 +163,20 @@ export class ProjectXModel {
     // Order/searchOpen lists only open orders: one it leaves out ended while the hub was down
     // (filled or cancelled, it does not say). Kept, so a late trade still finds its customTag.
     const open = new Set(s.orders.map((o) => o.id));
-    for (const line of this.orders.values())
-      if (
-        this.allowed.has(line.order.accountId) &&
-        isOpenStatus(line.order.status) &&
-        !open.has(line.order.id)
-      )
-        line.order = { ...line.order, status: 0 };
-    for (const o of s.orders)
-      if (this.allowed.has(o.accountId)) this.store(o).lastStatus = statusWord(o.status);
+    for (const line of this.orders.values()) {
+      const { order } = line;
+      if (this.allowed.has(order.accountId) && isOpenStatus(order.status) && !open.has(order.id))
+        line.order = { ...order, status: 0 };
+    }
+    // An open order's fills are history too: Trade/search goes back a day only, so one filled in part
+    // before that has no trade here. Only a gap the live events showed still waits for its trade.
+    const waiting = new Map<number, number>();
+    for (const o of s.orders) {
+      if (!this.allowed.has(o.accountId)) continue;
+      const before = this.orders.get(o.id);
+      waiting.set(o.id, before ? Math.max(0, this.gapOf(before)) : 0);
+      this.store(o).lastStatus = statusWord(o.status);
+    }
     const history: number[] = [];
     const realized = new Map<number, number>();
     for (const t of s.trades) {
@@ -188,6 +187,10 @@ export class ProjectXModel {
       history.push(t.id);
       const line = this.orders.get(t.orderId);
       if (line && !t.voided) line.traded += t.size;
+    }
+    for (const [id, gap] of waiting) {
+      const line = this.orders.get(id)!;
+      line.traded = Math.max(line.traded, line.order.fillVolume - line.synthesized - gap);
     }
     const events: BrokerEvent[] = [];
     for (const a of s.accounts) {

@@ -1,7 +1,23 @@
 import type { BrokerAccount, BrokerAlertEvent } from "../../types.js";
-import type { Snapshot } from "./model.js";
 import type { Envelope } from "./rest.js";
-import { type PxAccount, parseAccount, parseOrder, parsePosition, parseTrade } from "./wire.js";
+import {
+  type PxAccount,
+  type PxOrder,
+  type PxPosition,
+  type PxTrade,
+  parseAccount,
+  parseOrder,
+  parsePosition,
+  parseTrade,
+} from "./wire.js";
+
+/** The picture a (re)connect reads over REST. */
+export interface Snapshot {
+  accounts: PxAccount[];
+  positions: PxPosition[];
+  orders: PxOrder[];
+  trades: PxTrade[];
+}
 
 /**
  * ProjectX has no sync request: after every (re)connect the picture is read over REST

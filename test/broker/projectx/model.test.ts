@@ -215,3 +215,42 @@ describe("ProjectX model: a resync's open orders are the whole truth", () => {
     ]);
   });
 });
+
+describe("ProjectX model: a snapshot's fills are history", () => {
+  // projectx-protocol.md "Endpoints": Trade/search is read back for the last day only, while an
+  // order can work for days. An order filled in part before that window shows a fillVolume no
+  // trade read back accounts for: that fill is history too, never one to copy now.
+  it("a working order filled in part before the trades read back gives no fill", () => {
+    const m = new ProjectXModel("px", projectxSymbols(), () => 1_000);
+    m.setAccounts([{ id: ACCOUNT, name: "TSX1", balance: 50_000, canTrade: true }], undefined);
+    m.applySnapshot(
+      {
+        accounts: [{ id: ACCOUNT, name: "TSX1", balance: 50_000, canTrade: true }],
+        positions: [{ accountId: ACCOUNT, contractId: ES, netPos: 1, averagePrice: 6000 }],
+        orders: [order(1, { type: 1, limitPrice: 6000 })],
+        trades: [],
+      },
+      true,
+    );
+    expect(m.synthesize(500, 1)).toEqual([]);
+    // A fill after the snapshot still comes, from its trade or from fillVolume.
+    m.applyOrder(order(2, { type: 1, limitPrice: 6000 }));
+    expect(m.synthesize(500, 2)).toEqual([expect.objectContaining({ qty: 1 })]);
+  });
+
+  it("a gap the live events showed before a resync still waits for its trade", () => {
+    const m = model();
+    m.applyOrder(order(1, { type: 1, limitPrice: 6000 }));
+    m.applySnapshot(
+      {
+        accounts: [{ id: ACCOUNT, name: "TSX1", balance: 50_000, canTrade: true }],
+        positions: [{ accountId: ACCOUNT, contractId: ES, netPos: 2, averagePrice: 6000 }],
+        orders: [order(2, { type: 1, limitPrice: 6000 })],
+        trades: [],
+      },
+      false,
+    );
+    // The contract filled while the hub was down is history; the one seen live is still owed.
+    expect(m.synthesize(500, 1)).toEqual([expect.objectContaining({ qty: 1 })]);
+  });
+});
