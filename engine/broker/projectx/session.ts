@@ -349,7 +349,8 @@ export class ProjectXBrokerSession implements BrokerSession {
     if (this.stopped) return;
     this.hubEpoch += 1;
     this.synced = false;
-    this.setState("reconnecting", reason);
+    // A login refused for good needs the trader: no reconnect can mend it, so it stays the state.
+    if (this.status.state !== "reauth-needed") this.setState("reconnecting", reason);
   }
 
   private async lookup(id: string): Promise<ContractSpec | undefined> {

@@ -323,6 +323,40 @@ describe("ProjectX session against the simulator's ProjectX face", () => {
     await waitFor(() => session.state() === "connected", 5000, "connected again with a fresh token");
   });
 
+  it("a login refused for good mid-session stays the state when the hub drops after it", async () => {
+    h = await startPxHarness();
+    let revoked = false;
+    // The API add-on lapses (projectx-protocol.md "Auth": login error 9): no retry can mend it.
+    const fetchImpl: typeof fetch = async (input, init) =>
+      revoked && String(input).endsWith("/api/Auth/loginKey")
+        ? Response.json({ token: null, success: false, errorCode: 9, errorMessage: "No API subscription" })
+        : fetch(input, init);
+    const { session } = h.open({ fetchImpl });
+    await session.start();
+    revoked = true;
+    h.sim.control.expireTokens();
+    const order = {
+      accountId: pxAccountId(h.sim, "TSX5001"),
+      accountName: "TSX5001",
+      symbol: "ESZ6",
+      action: "Sell" as const,
+      qty: 1,
+      clOrdId: "after-revoke",
+    };
+    expect(await session.placeOrder(order)).toMatchObject({ ok: false });
+    expect(session.state()).toBe("reauth-needed");
+    h.sim.control.dropSockets({ user: "topstep" });
+    // Orders are refused as "Disconnected" once the session has heard of the drop.
+    const end = Date.now() + 5000;
+    for (;;) {
+      const r = await session.placeOrder(order);
+      if (!r.ok && r.failureReason === "Disconnected") break;
+      if (Date.now() > end) throw new Error("the hub drop was never heard");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(session.state()).toBe("reauth-needed");
+  });
+
   it("duplicated hub events make one fill", async () => {
     h = await startPxHarness();
     const { session, seen } = h.open();
