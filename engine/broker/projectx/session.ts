@@ -263,14 +263,14 @@ export class ProjectXBrokerSession implements BrokerSession {
     const id = projectxIdOf(contract.toUpperCase(), this.symbols, this.clock.now());
     if (!id || this.quoteIds.has(id)) return;
     this.quoteIds.add(id);
-    if (!this.model.contract(id)) void this.findContract(contract);
+    // Nobody awaits this lookup: a failure (429, timeout, a spent budget) is logged, not thrown.
+    const fail = (error: unknown) => ({ contractId: id, error: (error as Error).message });
+    if (!this.model.contract(id))
+      this.findContract(contract).catch((e) => this.logger.warn("ProjectX contract lookup failed", fail(e)));
     if (this.marketHub.connected)
-      this.marketHub.invoke("SubscribeContractQuotes", id).catch((error: unknown) =>
-        this.logger.warn("ProjectX quote subscription failed", {
-          contractId: id,
-          error: (error as Error).message,
-        }),
-      );
+      this.marketHub
+        .invoke("SubscribeContractQuotes", id)
+        .catch((e) => this.logger.warn("ProjectX quote subscription failed", fail(e)));
   }
 
   // ------------------------------------------------------------------ orders

@@ -357,6 +357,26 @@ describe("ProjectX session against the simulator's ProjectX face", () => {
     expect(session.state()).toBe("reauth-needed");
   });
 
+  it("quotes for a contract whose lookup fails: logged, never an unhandled rejection", async () => {
+    h = await startPxHarness();
+    const { session, seen, logger } = h.open({ rateLimit: { lockoutMs: 60_000 } });
+    await session.start();
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", listener);
+    try {
+      // Contract/searchById answered 429 (projectx-protocol.md "Rate limits").
+      h.sim.control.rateLimit(true);
+      session.subscribeQuotes("NQZ6");
+      await seen.next("brokerAlert", (e) => /429/.test(e.message));
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+      expect(logger.lines.some((l) => /contract lookup failed/.test(l))).toBe(true);
+    } finally {
+      process.off("unhandledRejection", listener);
+    }
+  });
+
   it("duplicated hub events make one fill", async () => {
     h = await startPxHarness();
     const { session, seen } = h.open();
