@@ -12,6 +12,10 @@ import type { ProjectXRest } from "./rest.js";
  */
 
 export const TOKEN_LIFETIME_MS = 24 * 3_600_000;
+/** A token with less than this left is renewed before a request uses it. */
+const IN_HAND_MS = 60_000;
+/** A renewal that got no answer is tried again this much later. */
+const RENEW_RETRY_MS = 60_000;
 
 export interface ProjectXTokensOptions {
   rest: ProjectXRest;
@@ -41,11 +45,15 @@ export class ProjectXTokens {
 
   constructor(private readonly o: ProjectXTokensOptions) {}
 
-  /** A valid token: the current one, a renewed one, or a fresh login. */
+  /**
+   * A valid token: the current one, a renewed one, or a fresh login. A token that still works
+   * for a while is used as it is: its renewal runs on the timer (a renewal ProjectX does not
+   * answer must not stop orders that the token in hand can still send).
+   */
   async get(): Promise<string> {
     if (this.fatal) throw this.fatal;
     const now = this.o.clock.now();
-    if (this.current && this.current.expiresAt - now > this.o.renewBeforeMs) return this.current.value;
+    if (this.current && this.current.expiresAt - now > IN_HAND_MS) return this.current.value;
     this.pending ??= (
       this.current && this.current.expiresAt > now ? this.renew(this.current) : this.login()
     ).finally(() => {
@@ -124,15 +132,21 @@ export class ProjectXTokens {
   }
 
   /** Renewal runs by itself before expiry, so a quiet login never finds its token dead. */
-  private schedule(token: Token): void {
+  private schedule(token: Token, retryMs?: number): void {
     this.o.clock.clearTimeout(this.renewTimer);
     if (this.stopped) return;
-    const wait = Math.max(1000, token.expiresAt - this.o.renewBeforeMs - this.o.clock.now());
+    const wait = retryMs ?? Math.max(1000, token.expiresAt - this.o.renewBeforeMs - this.o.clock.now());
     this.renewTimer = this.o.clock.setTimeout(() => {
       this.renewTimer = undefined;
-      this.get().catch((error: unknown) =>
-        this.o.logger.warn("ProjectX token renewal failed", { error: (error as Error).message }),
-      );
+      if (this.current !== token || this.fatal) return;
+      this.pending ??= this.renew(token).finally(() => {
+        this.pending = undefined;
+      });
+      this.pending.catch((error: unknown) => {
+        this.o.logger.warn("ProjectX token renewal failed", { error: (error as Error).message });
+        // Not answered: try again shortly while the token still works (get() logs in after).
+        if (this.current === token && !this.stopped && !this.fatal) this.schedule(token, RENEW_RETRY_MS);
+      });
     }, wait);
   }
 }

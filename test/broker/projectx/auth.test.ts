@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { BrokerRequestError } from "../../../engine/broker/errors.js";
+import { BrokerRequestError } from "../../../engine/broker/errors.js";
 import { ProjectXTokens } from "../../../engine/broker/projectx/auth.js";
 import type { Envelope, ProjectXRest } from "../../../engine/broker/projectx/rest.js";
 import { silentLogger } from "../../../engine/types.js";
@@ -73,6 +73,44 @@ describe("ProjectX token: one login, renewed before its 24 h are up", () => {
     expect(seen).toHaveLength(2);
     tokens.stop();
     expect(clock.pending()).toBe(0);
+  });
+
+  it("a renewal ProjectX does not answer keeps the token in hand, and is tried again", async () => {
+    const clock = new FakeClock();
+    let validateDown = true;
+    const { rest, calls } = fakeRest(clock, {
+      validate: () => {
+        if (validateDown) throw new BrokerRequestError("timeout", "ProjectX Auth/validate: no answer");
+        return {
+          success: true,
+          errorCode: 0,
+          errorMessage: null,
+          newToken: jwt("renewed", clock.now() + 24 * HOUR),
+        };
+      },
+    });
+    const tokens = new ProjectXTokens({
+      rest,
+      userName: "jdoe",
+      apiKey: "k",
+      clock,
+      logger: silentLogger,
+      renewBeforeMs: HOUR,
+      onToken: () => undefined,
+      onFatal: () => undefined,
+    });
+    const first = await tokens.get();
+    clock.advance(23 * HOUR + 1000);
+    await flush();
+    expect(calls).toEqual(["Auth/loginKey", "Auth/validate with sig-t1"]);
+    // The token still works for most of an hour: orders keep going with it.
+    expect(await tokens.get()).toBe(first);
+    validateDown = false;
+    clock.advance(5 * 60_000);
+    await flush();
+    expect(await tokens.get()).toContain("sig-renewed");
+    expect(calls.filter((c) => c === "Auth/loginKey")).toHaveLength(1);
+    tokens.stop();
   });
 
   it("a refused renewal logs in again; a refused login that cannot mend stops logins", async () => {
