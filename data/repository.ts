@@ -24,6 +24,23 @@ export interface ConfigProblemEvent {
   problems: Problem[];
 }
 
+/**
+ * The event as one alert line: what happened, and why, the first problem with its field (the
+ * message alone says only that an edit was kept out; `mimik config check` lists every problem).
+ */
+export function problemEventLine(event: ConfigProblemEvent): string {
+  const [first, ...more] = event.problems;
+  if (!first) return event.message;
+  const where =
+    first.line !== undefined
+      ? `line ${first.line}, column ${first.column ?? 1}: `
+      : first.path
+        ? `${first.path}: `
+        : "";
+  const why = `${where}${first.message}${first.fix ? ` (${first.fix})` : ""}`;
+  return `${event.message}: ${why}${more.length > 0 ? ` (and ${more.length} more: mimik config check lists them)` : ""}`;
+}
+
 export interface ConfigRepositoryOptions {
   /** How to name the file in messages (default: its path). */
   display?: string | undefined;

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { claimConfig } from "../../data/configClaim.js";
 import { configFilesFor } from "../../data/configIdentity.js";
 import { resolveConfigPath, runtimeDir } from "../../data/paths.js";
-import { ConfigRepository } from "../../data/repository.js";
+import { ConfigRepository, problemEventLine } from "../../data/repository.js";
 import type { Config } from "../../data/schema.js";
 import type { EngineEvent, Logger } from "../../engine/index.js";
 import { type ConfigHolder, memoryHolder, repositoryHolder } from "../app/configHolder.js";
@@ -141,7 +141,7 @@ async function bootConfig(options: BootOptions): Promise<Running> {
       undo,
     });
     repo.watch();
-    repo.onProblem((event) => options.logger.warn(`config not reloaded: ${event.message}`));
+    repo.onProblem((event) => options.logger.warn(`config not reloaded: ${problemEventLine(event)}`));
     return { ...running, configPath: files.config };
   } catch (error) {
     await runAll(undo);

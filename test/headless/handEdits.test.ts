@@ -1,0 +1,86 @@
+import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Child, jsonLines, killAll, startMimik, until } from "./children.js";
+
+/** A running config edited by hand, as real processes: what the trader is told when an edit is kept out. */
+
+let dir: string;
+let env: NodeJS.ProcessEnv;
+let simUrl: string;
+let configA: string;
+let a: Child;
+
+function configJson(leader: string, followers: string[], value = 1): Record<string, unknown> {
+  return {
+    version: 1,
+    connections: [
+      { name: "sim", env: "sim", url: simUrl, username: "demo", password: { env: "MIMIK_E2E_PASSWORD" } },
+    ],
+    accounts: [leader, ...followers].map((name) => ({ name, connection: "sim" })),
+    groups: [
+      {
+        name: "main",
+        leader,
+        followers: followers.map((account) => ({ account, sizing: { mode: "multiplier", value } })),
+      },
+    ],
+  };
+}
+
+/** As an editor that saves through a temp file does: the instance never reads half a file. */
+async function writeConfig(path: string, json: Record<string, unknown>): Promise<void> {
+  await mkdir(join(path, ".."), { recursive: true });
+  await writeFile(`${path}.edit`, JSON.stringify(json, null, 2));
+  await rename(`${path}.edit`, path);
+}
+
+async function settled(child: Child): Promise<true | number> {
+  return until(async () => {
+    if (child.proc.exitCode !== null) return child.proc.exitCode;
+    if (jsonLines(child).some((l) => String(l.message).startsWith("mimik headless running"))) return true;
+    return undefined;
+  }, "the instance to run or exit");
+}
+
+const warnings = (child: Child) =>
+  jsonLines(child)
+    .filter((l) => l.level === "warn")
+    .map((l) => String(l.message));
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "mimik-hand-edits-"));
+  env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    XDG_RUNTIME_DIR: join(dir, "run"),
+    XDG_CONFIG_HOME: join(dir, "cfg"),
+    MIMIK_E2E_PASSWORD: "demo",
+  };
+  const sim = startMimik(["sim", "--port", "0"], env);
+  const line = await until(() => sim.lines()[0], "the simulator's first line");
+  simUrl = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line)?.[1] ?? "";
+  expect(simUrl).not.toBe("");
+  configA = join(dir, "a", "config.json");
+  await writeConfig(configA, configJson("DEMO1000", ["DEMO2001"]));
+  a = startMimik(["headless", "--config", configA], env);
+  expect(await settled(a), a.stderr()).toBe(true);
+}, 30_000);
+
+afterAll(async () => {
+  await killAll();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("an invalid hand edit", () => {
+  it("is kept out with a warning that names the field and what is wrong with it", async () => {
+    await writeConfig(configA, configJson("DEMO1000", ["DEMO2001"], 0.12345));
+    const warning = await until(
+      () => warnings(a).find((w) => w.startsWith("config not reloaded")),
+      "the edit to be kept out",
+    );
+    expect(warning).toContain("groups[0].followers[0].sizing.value: must have at most 3 decimals");
+    await writeConfig(configA, configJson("DEMO1000", ["DEMO2001"]));
+  }, 30_000);
+});
