@@ -97,6 +97,14 @@ export function accountLockPath(dir: string, claim: AccountClaim): string {
 const ACCOUNT_LOCK_NAME = /^account-[0-9a-f]{32}\.lock$/;
 
 export interface AccountLocks {
+  /**
+   * Takes the locks a changed config needs that are not held yet, or none of them (refused like
+   * at the start). Call before the config is used: a hand edit may name an account another mimik
+   * copies to.
+   */
+  admit(config: Config): Promise<void>;
+  /** Releases the locks of accounts the config in force no longer names. */
+  settle(config: Config): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -115,35 +123,65 @@ export async function acquireAccountLocks(
   configRealPath: string,
   options: AccountLockOptions = {},
 ): Promise<AccountLocks> {
-  const claims = accountClaims(config);
-  if (claims.length === 0) return { release: async () => undefined };
-  const dir = options.dir ?? accountLockDir();
-  // Every config shares this folder: clear what processes that are gone left in it.
-  await sweepStaleLocks(dir, (name) => ACCOUNT_LOCK_NAME.test(name), options.probe);
-  const held: HeldLock[] = [];
-  const release = async (): Promise<void> => {
-    for (const lock of held.splice(0).reverse()) await lock.release();
+  const held = new Map<string, HeldLock>();
+  // One change at a time: a settle releasing a lock must not cross an admit that wants it again.
+  let queue: Promise<unknown> = Promise.resolve();
+  const queued = <T>(job: () => Promise<T>): Promise<T> => {
+    const next = queue.then(job, job);
+    queue = next.catch(() => undefined);
+    return next;
   };
-  try {
-    for (const claim of claims) {
-      const path = accountLockPath(dir, claim);
-      held.push(
-        await acquireLockFile(path, {
-          fields: { config: configRealPath, account: claim.account, key: claim.key },
-          what: `the lock for account ${claim.account}`,
-          probe: options.probe,
-          refuse: (owner, verdict) =>
-            verdict.kind === "unconfirmed"
-              ? new LockUnconfirmedError(owner.pid, path)
-              : new AccountLockedError(claim, owner.pid, owner.config, path),
-        }),
-      );
+  const releaseAll = async (locks: HeldLock[]): Promise<void> => {
+    for (const lock of locks.reverse()) await lock.release();
+  };
+  const admit = async (next: Config): Promise<void> => {
+    const wanted = accountClaims(next).filter((claim) => !held.has(claim.key));
+    if (wanted.length === 0) return;
+    const dir = options.dir ?? accountLockDir();
+    // Every config shares this folder: clear what processes that are gone left in it.
+    await sweepStaleLocks(dir, (name) => ACCOUNT_LOCK_NAME.test(name), options.probe);
+    const taken: Array<[string, HeldLock]> = [];
+    try {
+      for (const claim of wanted) {
+        const path = accountLockPath(dir, claim);
+        taken.push([
+          claim.key,
+          await acquireLockFile(path, {
+            fields: { config: configRealPath, account: claim.account, key: claim.key },
+            what: `the lock for account ${claim.account}`,
+            probe: options.probe,
+            refuse: (owner, verdict) =>
+              verdict.kind === "unconfirmed"
+                ? new LockUnconfirmedError(owner.pid, path)
+                : new AccountLockedError(claim, owner.pid, owner.config, path),
+          }),
+        ]);
+      }
+    } catch (error) {
+      await releaseAll(taken.map(([, lock]) => lock));
+      throw error;
     }
-  } catch (error) {
-    await release();
-    throw error;
-  }
-  return { release };
+    for (const [key, lock] of taken) held.set(key, lock);
+  };
+  await admit(config);
+  return {
+    admit: (next) => queued(() => admit(next)),
+    settle: (now) =>
+      queued(async () => {
+        const keep = new Set(accountClaims(now).map((claim) => claim.key));
+        for (const [key, lock] of [...held]) {
+          if (keep.has(key)) continue;
+          held.delete(key);
+          await lock.release();
+        }
+      }),
+    release: () =>
+      queued(async () => {
+        const locks = [...held.values()];
+        held.clear();
+        await releaseAll(locks);
+      }),
+  };
 }
 
 /** A ProjectX firm is named by its API host (TopstepX's when the config names none). */

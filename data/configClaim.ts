@@ -14,6 +14,10 @@ import { UserError } from "./userError.js";
 /** A config this process may run: its files are writable and locked to us, and so are its broker accounts. */
 export interface ConfigClaim {
   readonly files: ConfigFiles;
+  /** Takes the account locks a changed config needs, or refuses it (AccountLockedError) and takes none. */
+  admit(config: Config): Promise<void>;
+  /** Releases the locks of accounts the config in force no longer names. */
+  settle(config: Config): Promise<void>;
   /** Releases the account locks and the instance lock. */
   release(): Promise<void>;
 }
@@ -51,6 +55,8 @@ export async function claimConfig(
     });
     return {
       files,
+      admit: (next) => accounts.admit(next),
+      settle: (now) => accounts.settle(now),
       async release() {
         await accounts.release();
         await lock.release();

@@ -18,7 +18,7 @@ export type UpdateResult = { ok: true; config: Config } | { ok: false; problems:
 
 /** Something about the file on disk the trader should hear about; the repository keeps the last good config. */
 export interface ConfigProblemEvent {
-  kind: "invalid-edit" | "removed" | "unreadable";
+  kind: "invalid-edit" | "refused-edit" | "removed" | "unreadable";
   /** One sentence for an alert line. */
   message: string;
   problems: Problem[];
@@ -69,6 +69,7 @@ export class ConfigRepository {
   private lastStat = "";
   /** Hash of the invalid content last reported, so one bad save is announced once. */
   private reportedHash: string | undefined;
+  private admit: ((next: Config) => Promise<void>) | undefined;
   private closed = false;
   readonly display: string;
   private readonly logger: Logger;
@@ -171,6 +172,8 @@ export class ConfigRepository {
         const check = validateConfigValue(next, this.display);
         if (!check.ok) return { ok: false, problems: check.problems };
         if (serialise(check.config) === serialise(this.db.data)) return { ok: true, config: this.snapshot };
+        const refused = await this.refusal(check.config);
+        if (refused) return { ok: false, problems: refused };
         const previous = this.db.data;
         this.db.data = check.config;
         try {
@@ -194,6 +197,15 @@ export class ConfigRepository {
   /** Re-read the file now (what the watcher does after a change). */
   reload(): Promise<{ ok: true; changed: boolean } | { ok: false; problems: Problem[] }> {
     return serialised(this.path, () => this.syncFromDisk());
+  }
+
+  /**
+   * Checks each new config before it is taken (a hand edit) or written (a change from the console)
+   * for what no rule of the file can see: the account locks (another running mimik may hold an
+   * account the edit names). A throw keeps the config in force, said like an invalid edit.
+   */
+  admitWith(check: (next: Config) => Promise<void>): void {
+    this.admit = check;
   }
 
   /** Called after every successful update or reload with the new frozen config. Returns unsubscribe. */
@@ -297,11 +309,33 @@ export class ConfigRepository {
       }
       return { ok: false, problems: check.problems };
     }
+    const refused = await this.refusal(check.config);
+    if (refused) {
+      if (this.reportedHash !== found.hash) {
+        this.reportedHash = found.hash;
+        this.report(
+          "refused-edit",
+          `${this.display} was edited but cannot be used while this holds; keeping the config loaded before (save the file again once it is fixed)`,
+          refused,
+        );
+      }
+      return { ok: false, problems: refused };
+    }
     this.reportedHash = undefined;
     this.db.data = check.config;
     this.file.adopt(found.hash);
     this.adoptSnapshot("reload");
     return { ok: true, changed: true };
+  }
+
+  private async refusal(next: Config): Promise<Problem[] | undefined> {
+    if (!this.admit) return undefined;
+    try {
+      await this.admit(next);
+      return undefined;
+    } catch (error) {
+      return [{ file: this.display, path: "", message: errorText(error) }];
+    }
   }
 
   private adoptSnapshot(cause: ConfigChangeCause): void {

@@ -106,6 +106,18 @@ async function bootConfig(options: BootOptions): Promise<Running> {
     // The instance lock and a lock per broker account: no two instances copy to one account.
     const claim = await claimConfig(files, repo.get(), { typedPath: choice.path });
     undo.push(() => claim.release());
+    // A hand edit naming an account another mimik holds is refused, as it would be at the start.
+    repo.admitWith((next) => claim.admit(next));
+    const offSettle = repo.subscribe((next) =>
+      claim
+        .settle(next)
+        .catch((error: unknown) =>
+          options.logger.warn(
+            `could not release an account lock: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        ),
+    );
+    undo.push(async () => offSettle());
     const config = repo.get();
     const mode: Mode = config.connections.some((c) => c.env === "live") ? "LIVE" : "SIM";
     const screen = earlyScreen(options, config, mode, files.journal);

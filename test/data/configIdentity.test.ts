@@ -90,6 +90,34 @@ describe("claimConfig", () => {
     expect(await readdir(locks)).toEqual([]);
   });
 
+  it("follows the config's accounts: an edit's new account is taken or refused whole, a removed one released", async () => {
+    const url = "http://127.0.0.1:8765";
+    const small = (accounts: string[]) => {
+      const raw = validRaw();
+      raw.connections[0] = { ...raw.connections[0], url };
+      raw.accounts = accounts.map((name) => ({ name, connection: "sim" }));
+      raw.groups = [];
+      return configSchema.parse(raw) as Config;
+    };
+    const other = join(dir, "other.json");
+    await writeFile(other, "{}");
+    const a = await claimConfig(configFilesFor(target), small(["DEMO1000"]), { accountLockDir: locks });
+    const b = await claimConfig(configFilesFor(other), small(["DEMO2002"]), { accountLockDir: locks });
+    expect(await readdir(locks)).toHaveLength(2);
+    // DEMO2001 is free, DEMO2002 is b's: neither is taken.
+    await expect(a.admit(small(["DEMO1000", "DEMO2001", "DEMO2002"]))).rejects.toBeInstanceOf(
+      AccountLockedError,
+    );
+    expect(await readdir(locks)).toHaveLength(2);
+    await a.admit(small(["DEMO1000", "DEMO2001"]));
+    expect(await readdir(locks)).toHaveLength(3);
+    await a.settle(small(["DEMO2001"]));
+    await b.release();
+    expect(await readdir(locks)).toHaveLength(1);
+    await a.release();
+    expect(await readdir(locks)).toEqual([]);
+  });
+
   it("refuses to start without the state an older mimik kept beside the link, and says how to move it", async () => {
     const oldState = join(dir, "link.state.json");
     await writeFile(oldState, '{"version":1,"followers":{}}');

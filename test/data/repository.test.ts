@@ -224,6 +224,38 @@ describe("ConfigRepository: update", () => {
   });
 });
 
+describe("ConfigRepository: a check beyond the file's rules (admitWith)", () => {
+  it("keeps a refused hand edit out and says why once, takes it when saved again, and refuses a save the same way", async () => {
+    const repo = await openRepo();
+    const { changes, problems } = record(repo);
+    let held = "DEMO3000";
+    repo.admitWith(async (next) => {
+      if (next.groups.some((g) => g.followers.some((f) => f.account === held)))
+        throw new Error(`${held} is already in use by another mimik`);
+    });
+    const edited = validRaw();
+    edited.groups[0]!.followers.push({ account: "DEMO3000", sizing: { mode: "multiplier", value: 1 } });
+    await writeFile(file, JSON.stringify(edited, null, 2));
+    expect(await repo.reload()).toMatchObject({ ok: false });
+    expect(await repo.reload()).toMatchObject({ ok: false });
+    expect(problems.map((p) => [p.kind, p.problems[0]?.message])).toEqual([
+      ["refused-edit", "DEMO3000 is already in use by another mimik"],
+    ]);
+    expect(repo.get().groups[0]!.followers).toHaveLength(2);
+    held = "";
+    expect(await repo.reload()).toEqual({ ok: true, changed: true });
+    expect(repo.get().groups[0]!.followers).toHaveLength(3);
+    held = "DEMO2001";
+    const saved = await repo.update((draft) => {
+      draft.groups[0]!.active = false;
+    });
+    expect(saved.ok).toBe(false);
+    expect(repo.get().groups[0]!.active).toBe(true);
+    expect(JSON.parse(await readFile(file, "utf8")).groups[0].active).toBeUndefined();
+    expect(changes.map((c) => c.cause)).toEqual(["reload"]);
+  });
+});
+
 describe("ConfigRepository: watching hand edits", () => {
   it("reloads a valid hand edit and tells subscribers", async () => {
     const repo = await openRepo();

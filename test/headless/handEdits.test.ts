@@ -2,9 +2,15 @@ import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Child, jsonLines, killAll, startMimik, until } from "./children.js";
+import { accountClaims, accountLockDir, accountLockPath } from "../../data/accountLocks.js";
+import { readOwner } from "../../data/lockFile.js";
+import { type Config, configSchema } from "../../data/schema.js";
+import { type Child, jsonLines, killAll, runMimik, startMimik, until } from "./children.js";
 
-/** A running config edited by hand, as real processes: what the trader is told when an edit is kept out. */
+/**
+ * A running config edited by hand, as real processes: what the trader is told when an edit is
+ * kept out, and an edit naming a broker account another running mimik holds.
+ */
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
@@ -49,6 +55,13 @@ const warnings = (child: Child) =>
     .filter((l) => l.level === "warn")
     .map((l) => String(l.message));
 
+async function followersOf(config: string): Promise<string[]> {
+  const status = await runMimik(["status", "--json", "--config", config], env);
+  if (status.code !== 0) return [];
+  const parsed = JSON.parse(status.stdout) as { groups: { followers: { account: string }[] }[] };
+  return parsed.groups.flatMap((g) => g.followers.map((f) => f.account));
+}
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "mimik-hand-edits-"));
   env = {
@@ -82,5 +95,34 @@ describe("an invalid hand edit", () => {
     );
     expect(warning).toContain("groups[0].followers[0].sizing.value: must have at most 3 decimals");
     await writeConfig(configA, configJson("DEMO1000", ["DEMO2001"]));
+  }, 30_000);
+});
+
+describe("a hand edit naming an account another running mimik holds", () => {
+  it("is refused naming the other pid, keeps the config in force, and loads once that mimik has stopped", async () => {
+    const configB = join(dir, "b", "config.json");
+    await writeConfig(configB, configJson("DEMO2002", ["DEMO2003"]));
+    const b = startMimik(["headless", "--config", configB], env);
+    expect(await settled(b), b.stderr()).toBe(true);
+
+    // DEMO2002 is B's leader: copying A's fills into it would copy them on to B's followers.
+    const edited = configJson("DEMO1000", ["DEMO2001", "DEMO2002"]);
+    await writeConfig(configA, edited);
+    const refusal = () => warnings(a).find((w) => w.includes("DEMO2002") && w.includes("in use"));
+    // Whichever comes first: the refusal, or the edit taken (the follower listed by the instance).
+    await until(
+      async () => refusal() ?? (await followersOf(configA)).includes("DEMO2002"),
+      "the edit to be refused or loaded",
+    );
+    expect(await followersOf(configA)).toEqual(["DEMO2001"]);
+    expect(refusal()).toContain(`pid ${b.pid}`);
+
+    b.proc.kill("SIGTERM");
+    expect(await b.exited).toBe(0);
+    await writeConfig(configA, edited);
+    await until(async () => (await followersOf(configA)).includes("DEMO2002"), "the edit to be loaded");
+    const claim = accountClaims(configSchema.parse(edited) as Config).find((c) => c.account === "DEMO2002");
+    expect(claim).toBeDefined();
+    if (claim) expect((await readOwner(accountLockPath(accountLockDir(), claim)))?.pid).toBe(a.pid);
   }, 30_000);
 });
