@@ -73,6 +73,7 @@ export function screenView(
       follower,
       counts: counts(vm),
       helpMax: help ? Math.max(0, HELP_LINES - help.capacity) : 0,
+      tooSmall: view.layout.tooSmall,
       screen: state,
     },
   };

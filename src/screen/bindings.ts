@@ -95,6 +95,8 @@ export interface CommandContext extends KeyContext {
   counts: Readonly<Record<PaneId, number>>;
   /** Lines the help overlay can scroll at this terminal size. */
   helpMax: number;
+  /** Below the minimum size: only the line asking for a bigger terminal is drawn. */
+  tooSmall?: boolean | undefined;
   /** The screen as the key found it: the open form, the question asked. */
   screen: ScreenState;
 }

@@ -5,7 +5,8 @@
  *   - a dangerous command is never run from a key: the router asks the binding's question and
  *     only "y" runs it (bindings.ts, confirm.yes) — no command can skip the question;
  *   - a question is "y/N": any key but y is a no;
- *   - in a form, printable keys are text for a text field before they are commands.
+ *   - in a form, printable keys are text for a text field before they are commands;
+ *   - below the minimum size only quit acts: nothing else a key could act on is on screen.
  * routeKey is pure; handleKey applies its answer.
  */
 import type { Key } from "ink";
@@ -33,6 +34,12 @@ export function routeKey(input: string, key: Partial<Key>, ctx: CommandContext):
   const scope = scopeOf(state);
   // A key that does something replaces the last flash message.
   const clear: ScreenAction[] = state.flash === undefined ? [] : [{ type: "flash", text: undefined }];
+  if (ctx.tooSmall) {
+    // A question, a form or a cursor the trader cannot see must not be answered, typed into or
+    // acted on blind ("!" then "y" would flatten every follower).
+    const hit = resolveBinding(input, key, "global", ctx);
+    return hit?.command === "quit" ? { actions: [], run: { binding: hit.binding, ctx } } : { actions: [] };
+  }
   if (state.form) {
     const field = state.form.spec.fields[state.form.state.focus];
     const typed = formTextAction(field, input, key);

@@ -191,6 +191,20 @@ describe("the router runs the other commands from their bindings", () => {
     expect(d.quits()).toBe(1);
   });
 
+  it("below the minimum size acts on nothing it cannot show: only quit works", async () => {
+    const d = screenDriver(config(), { columns: 60, rows: 20 });
+    expect(d.frame()).toContain("mimik needs at least 80×24");
+    // Blind: the question and the followers pane are not on screen to check what a y would do.
+    d.press(text("!"), text("y"), KEY.tab, text("f"), text("y"), KEY.space, text("n"));
+    await d.settle();
+    expect(d.calls).toEqual([]);
+    expect(d.commands).toEqual([]);
+    expect(d.state().confirm).toBeUndefined();
+    expect(d.state().form).toBeUndefined();
+    d.press(text("q"));
+    expect(d.quits()).toBe(1);
+  });
+
   it("says FAILED when a command fails instead of answering", async () => {
     const d = screenDriver(config(), undefined, async () => {
       throw new Error("engine thread stopped");
