@@ -12,7 +12,7 @@ import {
   type FormValues,
   shownError,
 } from "../src/screen/forms/form.js";
-import { padTo, truncate, windowStart } from "./text.js";
+import { padTo, textWidth, truncate, truncateStart, windowStart } from "./text.js";
 import { type Theme, toneColor } from "./theme.js";
 
 export interface FormViewProps<T> {
@@ -54,15 +54,17 @@ export function formLines<T>(spec: FormSpec<T>, state: FormState<T>, width: numb
     const focused = i === state.focus;
     const value = fieldValueText(f, state.values, focused);
     const help = f.help ? `   ${f.help}` : "";
+    const head = `${focused ? "›" : " "} ${padTo(f.label, LABEL_WIDTH)} `;
+    // A text being typed past the line's end keeps its end and the cursor in view, not its start.
+    const typing = focused && f.kind === "text" && textWidth(head) + textWidth(value) > width;
     lines.push({
       key: f.id,
       kind: "field",
       focused,
       fieldIndex: i,
-      text: truncate(
-        `${focused ? "›" : " "} ${padTo(f.label, LABEL_WIDTH)} ${value}${focused ? help : ""}`,
-        width,
-      ),
+      text: typing
+        ? truncate(head + truncateStart(value, width - textWidth(head)), width)
+        : truncate(`${head}${value}${focused ? help : ""}`, width),
     });
     const error = shownError(state, f.id);
     if (error)

@@ -35,6 +35,28 @@ export function truncate(s: string, width: number): string {
   return `${out}…`;
 }
 
+/**
+ * Printable, cut from the start with "…" when it does not fit, so its end stays in view: a text
+ * being typed, where what was typed last (and a typo in it) must be seen. Never wider than width.
+ */
+export function truncateStart(s: string, width: number): string {
+  if (width <= 0) return "";
+  const text = printable(s);
+  if (displayWidth(text) <= width) return text;
+  if (isPrintableAscii(text)) return `…${text.slice(text.length - (width - 1))}`;
+  graphemes ??= new Intl.Segmenter();
+  const parts = Array.from(graphemes.segment(text), (g) => g.segment);
+  let out = "";
+  let used = 0;
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const w = displayWidth(parts[i] ?? "");
+    if (used + w > width - 1) break;
+    out = `${parts[i]}${out}`;
+    used += w;
+  }
+  return `…${out}`;
+}
+
 /** Exactly width columns: truncated, then padded on the right (left) for left (right) alignment. */
 export function padTo(s: string, width: number, align: "left" | "right" = "left"): string {
   const t = truncate(s, width);

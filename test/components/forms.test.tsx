@@ -112,6 +112,20 @@ describe("the group form", () => {
     expect(d.frame()).toMatch(/Whitelist\s+ESZ6/);
   });
 
+  it("keeps the end of a text longer than the line in view while it is typed", () => {
+    const d = screenDriver(groupConfig());
+    d.press(text("n"), text("G"), KEY.tab, KEY.tab, KEY.tab, KEY.space, KEY.tab);
+    const symbols = "ES, NQ, MES, MNQ, RTY, M2K, YM, MYM, CL, MCL, GC, MGC, ZB, ZN, 6E, 6J, 6B";
+    d.press(text(symbols));
+    const line = plainLines(d.frame()).find((l) => l.includes("› Whitelist "));
+    // What was typed last and the cursor after it: where a typo would be.
+    expect(line).toMatch(/6J, 6B▏/);
+    expect([...(line ?? "")].length).toBeLessThanOrEqual(80);
+    // Not focused, it reads from its start again.
+    d.press(KEY.tab);
+    expect(d.frame()).toMatch(/ {2}Whitelist\s+ES, NQ, MES/);
+  });
+
   it("keeps followers and file-only settings changed in the file while the form was open", async () => {
     const d = screenDriver(groupConfig());
     d.press(text("e"));

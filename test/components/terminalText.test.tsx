@@ -6,7 +6,7 @@ import { FillsPane } from "../../components/FillsPane.js";
 import { FollowersPane } from "../../components/FollowersPane.js";
 import { GroupsPane } from "../../components/GroupsPane.js";
 import { HintBar } from "../../components/HintBar.js";
-import { padTo, textWidth, truncate } from "../../components/text.js";
+import { padTo, textWidth, truncate, truncateStart } from "../../components/text.js";
 import { plainTheme } from "../../components/theme.js";
 import { displayWidth, printable } from "../../src/text/terminal.js";
 import { screenFixture } from "./fixtures.js";
@@ -63,6 +63,14 @@ describe("widths", () => {
     expect(padTo("🚀", 4, "right")).toBe("  🚀");
     expect(truncate(`${ESC}[5m${"x".repeat(10)}`, 4)).toBe("xxx…");
     expect(textWidth(`${ESC}]0;t\u0007ab`)).toBe(2);
+  });
+
+  it("keeps the end when cut from the start, by columns too", () => {
+    expect(truncateStart("ES, NQ, 6J▏", 6)).toBe("…, 6J▏");
+    expect(truncateStart("ES, NQ, 6J", 5)).toBe("…, 6J");
+    expect(truncateStart("ES, NQ", 6)).toBe("ES, NQ");
+    expect(truncateStart("指数スキャルプ", 7)).toBe("…ャルプ");
+    expect(truncateStart("指数スキャルプ", 6)).toBe("…ルプ");
   });
 });
 
