@@ -10,7 +10,7 @@ export interface FillsPaneProps extends PaneFrameProps {
 
 const COLUMNS: Column[] = [
   { key: "time", title: "time", width: 8 },
-  { key: "who", title: "account", width: 16 },
+  { key: "who", title: "account", width: 16, cut: "middle" },
   { key: "what", title: "result", width: 10 },
   { key: "detail", title: "detail", flex: 1 },
   { key: "latency", title: "latency", width: 8, align: "right" },

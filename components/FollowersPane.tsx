@@ -30,7 +30,7 @@ export const SHADOW_SYMBOL = "◇";
 
 const COLUMNS: Column[] = [
   { key: "conn", title: "", width: 1 },
-  { key: "account", title: "account", flex: 1 },
+  { key: "account", title: "account", flex: 1, cut: "middle" },
   { key: "sizing", title: "size", width: 7 },
   { key: "enabled", title: "on", width: 3 },
   { key: "state", title: "state", width: 8 },

@@ -8,7 +8,7 @@ export interface GroupsPaneProps extends PaneFrameProps {
 
 const COLUMNS: Column[] = [
   { key: "name", title: "group", flex: 3 },
-  { key: "leader", title: "leader", flex: 2 },
+  { key: "leader", title: "leader", flex: 2, cut: "middle" },
   { key: "active", title: "copy", width: 6 },
   { key: "count", title: "fol", width: 3, align: "right" },
 ];

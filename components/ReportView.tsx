@@ -22,7 +22,7 @@ export interface ReportViewProps {
 }
 
 const COLUMNS: Column[] = [
-  { key: "name", title: "follower", flex: 2 },
+  { key: "name", title: "follower", flex: 2, cut: "middle" },
   { key: "trades", title: "trades", width: 6, align: "right" },
   { key: "wl", title: "won/lost", width: 8, align: "right", minTableWidth: 90 },
   { key: "pnl", title: "net P&L", width: 9, align: "right" },

@@ -8,7 +8,7 @@
  */
 import { Box, Text } from "ink";
 import type { Lines } from "../src/screen/viewModel.js";
-import { padTo, textWidth, truncate, windowStart } from "./text.js";
+import { padTo, textWidth, truncate, truncateMiddle, windowStart } from "./text.js";
 import { type Theme, type Tone, toneColor } from "./theme.js";
 
 export interface Column {
@@ -21,6 +21,8 @@ export interface Column {
   align?: "left" | "right";
   /** Dropped when the table is narrower than this (extra detail for wide terminals). */
   minTableWidth?: number;
+  /** "middle": a text too long keeps its start and its end (account names differ at the end). */
+  cut?: "middle";
 }
 
 export interface Cell {
@@ -150,7 +152,8 @@ function TableLine({ row, placed, width, selected, focused, theme }: TableLinePr
   else
     placed.forEach((c, i) => {
       const cell = cellOf(row, c.key);
-      push(padTo(cell.text, c.w, c.align) + (i < placed.length - 1 ? " " : ""), cell.tone);
+      const text = c.cut === "middle" ? truncateMiddle(cell.text, c.w) : cell.text;
+      push(padTo(text, c.w, c.align) + (i < placed.length - 1 ? " " : ""), cell.tone);
     });
   return (
     <Text wrap="truncate" inverse={selected && focused} bold={selected}>

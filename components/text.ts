@@ -57,6 +57,18 @@ export function truncateStart(s: string, width: number): string {
   return `…${out}`;
 }
 
+/**
+ * Printable, cut in the middle with "…" when it does not fit: for names that share a start and
+ * differ at the end (a prop firm's account numbers), so two of them never read the same.
+ */
+export function truncateMiddle(s: string, width: number): string {
+  if (width <= 0) return "";
+  if (textWidth(s) <= width) return printable(s);
+  const head = Math.floor((width - 1) / 2);
+  const tail = width - 1 - head;
+  return truncate(s, head + 1) + truncateStart(s, tail + 1).slice(1);
+}
+
 /** Exactly width columns: truncated, then padded on the right (left) for left (right) alignment. */
 export function padTo(s: string, width: number, align: "left" | "right" = "left"): string {
   const t = truncate(s, width);

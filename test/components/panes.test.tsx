@@ -153,7 +153,7 @@ describe("FollowersPane", () => {
     );
     const lines = plainLines(f);
     expect(lines[0]).toContain("EXIT PENDING NQZ6 +2 → +0, next try 14:03:25");
-    expect(lines.find((l) => l.includes("FOL"))).toMatch(/on\s+EXIT PENDING\s+NQZ6 \+2/);
+    expect(lines.find((l) => l.includes("Mike"))).toMatch(/on\s+EXIT PENDING\s+NQZ6 \+2/);
     // a lock says more: LOCKED stays in its row
     expect(lines.find((l) => l.includes("FOLL2"))).toMatch(/off LOCKED/);
     expect(maxWidth(f)).toBeLessThanOrEqual(80);
@@ -171,6 +171,35 @@ describe("FollowersPane", () => {
     expect(f).toContain("›● ACC17");
     expect(f).not.toContain("ACC0 ");
     expect(plainLines(f)).toHaveLength(6);
+  });
+});
+
+describe("account names too long for their column (80 columns)", () => {
+  // Prop firms name accounts alike but for their last digits: the end is what tells them apart.
+  const accounts = ["APEX-2468100-0000001", "APEX-2468100-0000002", "APEX-2468100-0000003"];
+
+  it("keep their end in the followers pane, so every row names its own follower", () => {
+    const followers = accounts.map((account) => ({ ...vm.followers[0]!, account, label: undefined }));
+    const lines = plainLines(
+      frameOf(
+        <FollowersPane followers={followers} selected={0} focused width={80} height={6} theme={plainTheme} />,
+      ),
+    );
+    const rows = lines.slice(2, 5);
+    for (const [i, row] of rows.entries()) expect(row).toContain(`00${i + 1} `);
+    expect(new Set(rows).size).toBe(3);
+  });
+
+  it("keep their end under a fill, so a REJECTED names its follower", () => {
+    const fill = {
+      ...vm.fills[0]!,
+      results: accounts.map((follower) => ({ follower, outcome: "rejected" as const, reason: "margin" })),
+    };
+    const lines = plainLines(
+      frameOf(<FillsPane fills={[fill]} selected={0} focused width={80} height={6} theme={plainTheme} />),
+    );
+    const rows = lines.slice(3, 6);
+    for (const [i, row] of rows.entries()) expect(row).toMatch(new RegExp(`00${i + 1}\\s+✗ REJECTED`));
   });
 });
 

@@ -6,7 +6,7 @@ import { FillsPane } from "../../components/FillsPane.js";
 import { FollowersPane } from "../../components/FollowersPane.js";
 import { GroupsPane } from "../../components/GroupsPane.js";
 import { HintBar } from "../../components/HintBar.js";
-import { padTo, textWidth, truncate, truncateStart } from "../../components/text.js";
+import { padTo, textWidth, truncate, truncateMiddle, truncateStart } from "../../components/text.js";
 import { plainTheme } from "../../components/theme.js";
 import { displayWidth, printable } from "../../src/text/terminal.js";
 import { screenFixture } from "./fixtures.js";
@@ -71,6 +71,14 @@ describe("widths", () => {
     expect(truncateStart("ES, NQ", 6)).toBe("ES, NQ");
     expect(truncateStart("指数スキャルプ", 7)).toBe("…ャルプ");
     expect(truncateStart("指数スキャルプ", 6)).toBe("…ルプ");
+  });
+
+  it("keeps both ends when cut in the middle, the end a little more", () => {
+    expect(truncateMiddle("APEX-2468100-0000003", 12)).toBe("APEX-…000003");
+    expect(truncateMiddle("FOLL1", 12)).toBe("FOLL1");
+    expect(truncateMiddle("指数スキャルプ", 9)).toBe("指数…ルプ");
+    expect(textWidth(truncateMiddle("指数スキャルプ", 8))).toBeLessThanOrEqual(8);
+    expect(truncateMiddle("APEX", 1)).toBe("…");
   });
 });
 
