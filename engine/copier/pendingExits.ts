@@ -5,6 +5,7 @@ import { backoffGrew, EXIT_BACKOFF, type ExitBackoff, exitDelta, exitRetryDelay 
 import type { FollowerBook } from "./followerBook.js";
 import type { OrderMeta, OrderTracker } from "./orderTracker.js";
 import type { CopierAccounts, FollowerGate } from "./ports.js";
+import { closesSome } from "./sizing.js";
 
 /** One exit that failed and is tried again until the follower is where the rule says. */
 interface PendingExit {
@@ -85,13 +86,14 @@ export class PendingExits {
   }
 
   /**
-   * Is an exit pending for the line with one of our orders for it on its way (live in the book:
-   * sent, not yet filled or dead; or its answer lost and the broker still working it)? Then a
-   * copy for the line waits for it.
+   * Must a copy of `delta` for a follower holding `has` wait: it closes some of what the follower
+   * holds while an exit is pending with one of our orders for the line on its way (live in the
+   * book: sent, not yet filled or dead; or its answer lost and the broker still working it)? An
+   * opening or add sells nothing held: it goes at once, or the follower would miss it for good.
    */
-  sending(follower: string, contract: string): boolean {
+  sending(follower: string, contract: string, has: number, delta: number): boolean {
     if (this.entries.size === 0 || !this.entries.has(key(follower, contract))) return false;
-    return this.onItsWay(follower, contract);
+    return closesSome(has, delta) && this.onItsWay(follower, contract);
   }
 
   /**

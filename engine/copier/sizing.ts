@@ -113,3 +113,11 @@ export function agreesWithRule(sizing: Sizing, has: number, expects: number): bo
 export function reduces(has: number, delta: number): boolean {
   return Math.sign(delta) === -Math.sign(has) && Math.abs(delta) <= Math.abs(has);
 }
+
+/**
+ * An order of `delta` sells (or buys back) some of what the follower holds: an exit, alone or as a
+ * flip's first half. One that does not only adds exposure, whatever happens to the orders on their way.
+ */
+export function closesSome(has: number, delta: number): boolean {
+  return has !== 0 && Math.sign(delta) === -Math.sign(has);
+}

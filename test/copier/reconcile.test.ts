@@ -388,6 +388,32 @@ describe("failed exits are retried until done", () => {
     expect(sells.every((q) => q <= 4)).toBe(true);
   });
 
+  it("the leader adds back or opens again while an exit's retry is on its way: the opening is copied at once", async () => {
+    for (const [entry, exit, again, expected] of [
+      [4, 2, { side: "Buy", qty: 2 }, 4], // reduce 4 → 2 retried, then the leader adds back to 4
+      [2, 2, { side: "Sell", qty: 1 }, -1], // close retried, then the leader opens short 1
+    ] as const) {
+      const w = world([group({ followers: [{ account: "A" }] })]);
+      w.trade("L", "ESZ6", "Buy", entry);
+      await w.flush();
+      w.broker.rejecting.add("A");
+      w.trade("L", "ESZ6", "Sell", exit);
+      await w.flush();
+      w.broker.rejecting.delete("A");
+      w.clock.run(1000); // the retry is written, not answered yet
+      w.trade("L", "ESZ6", again.side, again.qty);
+      await w.flush();
+      w.clock.run(60_000);
+      await w.flush();
+      expect({ entry, leader: w.position("L", "ESZ6"), A: w.position("A", "ESZ6") }).toEqual({
+        entry,
+        leader: expected,
+        A: expected,
+      });
+      expect(pendingOf(w, "A").at(-1)).toEqual(expect.objectContaining({ pending: false, reason: "done" }));
+    }
+  });
+
   it("the trader acts: a manual trade that resolves it ends it; switching the follower off stops it", async () => {
     const w = world([group()]);
     w.trade("L", "ESZ6", "Buy", 2);
