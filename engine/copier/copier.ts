@@ -300,7 +300,7 @@ export class Copier {
     const delta = goal === undefined ? decision.delta : goal + decision.delta - has;
     if (goal !== undefined && (delta === 0 || this.exits.sending(name, contract, has, delta))) {
       // Never two exits of one line on their way: the pending one's next try takes the new goal.
-      this.exits.retarget(name, contract, goal + decision.delta, after, false);
+      this.exits.retarget(name, contract, goal + decision.delta, after, false, decision.opening !== 0);
       const reason = SKIP_REASONS.exitPending;
       return skipEvent(clock, group.name, name, fillId, contract, reason, decision.kind);
     }

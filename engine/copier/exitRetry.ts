@@ -17,6 +17,14 @@ export function exitDelta(has: number, goal: number): number {
   return kept - has;
 }
 
+/**
+ * What a try sends: an exit (exitDelta); or, when the goal holds a leader step's opening that
+ * waited for our order on its way (`opens`), the whole way to the goal, as the copy would have.
+ */
+export function tryDelta(has: number, goal: number, opens: boolean): number {
+  return opens ? goal - has : exitDelta(has, goal);
+}
+
 /** The backoff's first wait and its cap (tests and the resilience suite shrink them). */
 export interface ExitBackoff {
   firstMs: number;

@@ -1,7 +1,7 @@
 import type { Clock, CopyKind, EngineEvent, EpochMs } from "../types.js";
 import { RECONCILE_REASON } from "../types.js";
 import type { ActedOn } from "./actedOn.js";
-import { backoffGrew, EXIT_BACKOFF, type ExitBackoff, exitDelta, exitRetryDelay } from "./exitRetry.js";
+import { backoffGrew, EXIT_BACKOFF, type ExitBackoff, exitRetryDelay, tryDelta } from "./exitRetry.js";
 import type { FollowerBook } from "./followerBook.js";
 import type { OrderMeta, OrderTracker } from "./orderTracker.js";
 import type { CopierAccounts, FollowerGate } from "./ports.js";
@@ -19,6 +19,8 @@ interface PendingExit {
   base: number;
   /** The leader position the goal answers (acted on once the exit is done). */
   leaderAfter: number;
+  /** The goal holds a leader step's opening that waited for our order on its way (tryDelta). */
+  opens: boolean;
   kind: CopyKind;
   fillId: number;
   reason: string;
@@ -107,17 +109,19 @@ export class PendingExits {
   /**
    * A leader fill this follower acted on (sent, or skipped by a rule) moved the rule's word for a
    * line with a pending exit: the goal follows it. When `sent`, that copy's order is the line's one
-   * on its way now.
+   * on its way now; `opens`: the copy waited for ours on its way, and its opening goes after it.
    */
-  retarget(follower: string, contract: string, goal: number, leaderAfter: number, sent: boolean): void {
+  retarget(follower: string, contract: string, goal: number, after: number, sent: boolean, opens = false) {
     const e = this.entries.get(key(follower, contract));
     if (!e) return;
     e.goal = goal;
-    e.leaderAfter = leaderAfter;
+    e.leaderAfter = after;
+    // Not behind an order whose answer was lost: it may work for long, and openings are never late.
+    e.opens ||= opens && !this.unheardWorking(follower, contract);
     if (sent) this.clearTimer(e);
     else if (
       this.deps.book.inFlight(follower, contract) === 0 &&
-      exitDelta(this.deps.book.position(follower, contract), goal) === 0
+      tryDelta(this.deps.book.position(follower, contract), goal, e.opens) === 0
     ) {
       // The leader's move left nothing to do: ended right after this fan-out, not during it.
       this.schedule(e, 0);
@@ -128,13 +132,14 @@ export class PendingExits {
    * One of our orders for a leader move failed (the order tracker says why; `remaining` is what it
    * had left to trade). The follower did not act on that move: ActedOn goes back to before it. If
    * what it left undone reduces the follower (a reduce, a close, a flip's closing half), the line
-   * is pending and tried again later; an opening or add is never retried.
+   * is pending and tried again later; an opening or add is never retried (nor one that waited).
    */
   failed(meta: OrderMeta, reason: string, remaining: number): void {
     const { leaderContract } = meta;
     if (leaderContract === undefined) return;
     const { deps } = this;
     let e = this.entries.get(key(meta.follower, meta.contract));
+    if (e) e.opens = false;
     if (e && !meta.exit) {
       // An opening (or a flip) of the line failed while its exit waits: the goal already has it,
       // and it is not the exit that failed; the next try looks again shortly.
@@ -145,10 +150,8 @@ export class PendingExits {
     if (!e) {
       // The book no longer counts this order: where it would have taken the follower is this.
       const goal = deps.book.position(meta.follower, meta.contract) + remaining;
-      const before = meta.leaderBefore ?? 0;
-      const after = meta.leaderAfter ?? 0;
-      if (exitDelta(deps.book.position(meta.follower, meta.contract), goal) === 0) {
-        deps.acted.revert(meta.follower, leaderContract, after, before);
+      if (tryDelta(deps.book.position(meta.follower, meta.contract), goal, false) === 0) {
+        deps.acted.revert(meta.follower, leaderContract, meta.leaderAfter ?? 0, meta.leaderBefore ?? 0);
         return;
       }
       e = this.open(meta, leaderContract, goal, reason);
@@ -205,7 +208,7 @@ export class PendingExits {
     const e = this.entries.get(key(follower, contract));
     if (!e || this.deps.book.inFlight(follower, contract) !== 0) return;
     const has = this.deps.book.position(follower, contract);
-    if (exitDelta(has, e.goal) === 0) this.end(e, "done", true);
+    if (tryDelta(has, e.goal, e.opens) === 0) this.end(e, "done", true);
     else if (e.timer === undefined || e.attempts === 0) {
       // A correction that only waited for our orders in flight goes once they are answered; a
       // failed try waits out its backoff.
@@ -244,6 +247,7 @@ export class PendingExits {
       goal,
       base: meta.leaderBefore ?? 0,
       leaderAfter: meta.leaderAfter ?? 0,
+      opens: false,
       kind: meta.kind,
       fillId: meta.fillId,
       reason,
@@ -275,7 +279,7 @@ export class PendingExits {
       return;
     }
     const has = deps.book.position(e.follower, e.contract);
-    const delta = exitDelta(has, e.goal);
+    const delta = tryDelta(has, e.goal, e.opens);
     if (delta === 0) {
       this.end(e, "done", true);
       return;

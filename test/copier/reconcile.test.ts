@@ -414,6 +414,48 @@ describe("failed exits are retried until done", () => {
     }
   });
 
+  it("the leader flips while an exit's retry is on its way: the rest of the close and the new side follow it", async () => {
+    const w = world([group({ followers: [{ account: "A" }] })]);
+    w.trade("L", "ESZ6", "Buy", 4);
+    await w.flush();
+    w.broker.rejecting.add("A");
+    w.trade("L", "ESZ6", "Sell", 2); // reduce 4 → 2: rejected, pending
+    await w.flush();
+    w.broker.rejecting.delete("A");
+    w.clock.run(1000); // its retry (sell 2) is written, not answered yet
+    w.trade("L", "ESZ6", "Sell", 3); // 2 → −1: the rest waits for the retry, never two exits at once
+    expect(w.copies({ follower: "A" }).at(-1)).toEqual(
+      expect.objectContaining({ outcome: "skipped", reason: SKIP_REASONS.exitPending }),
+    );
+    await w.flush();
+    w.clock.run(60_000);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(-1);
+    expect(w.broker.placed.filter((p) => p.accountName === "A").map((p) => [p.action, p.qty])).toEqual([
+      ["Buy", 4],
+      ["Sell", 2],
+      ["Sell", 2],
+      ["Sell", 3],
+    ]);
+    expect(pendingOf(w, "A").at(-1)).toEqual(expect.objectContaining({ pending: false, reason: "done" }));
+  });
+
+  it("… and if that retry fails, the new side is not opened later: only the exit is tried again", async () => {
+    const w = world([group({ followers: [{ account: "A" }] })]);
+    w.trade("L", "ESZ6", "Buy", 4);
+    await w.flush();
+    w.broker.rejecting.add("A");
+    w.trade("L", "ESZ6", "Sell", 2);
+    await w.flush();
+    w.clock.run(1000); // its retry, rejected too
+    w.trade("L", "ESZ6", "Sell", 3);
+    await w.flush();
+    w.broker.rejecting.delete("A");
+    w.clock.run(60_000);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+  });
+
   it("the trader acts: a manual trade that resolves it ends it; switching the follower off stops it", async () => {
     const w = world([group()]);
     w.trade("L", "ESZ6", "Buy", 2);
