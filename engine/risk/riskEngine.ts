@@ -165,6 +165,7 @@ export class RiskEngine {
         this.alert("error", `${name}: saved risk state unreadable; locked until unlocked by hand`);
       this.roster.getOrAdd(name).record = record;
     }
+    this.roster.adoptSaved(new Set(Object.keys(saved)));
     this.day.start();
     for (const f of this.roster.all()) {
       if (f.record.tradingDay !== undefined && f.record.tradingDay !== this.day.tradingDay)

@@ -36,7 +36,9 @@ export class RiskRoster {
       for (const fc of group.followers) {
         if (this.isLeader(fc.account) || seen.has(fc.account)) continue;
         seen.add(fc.account);
+        const known = this.followers.has(fc.account);
         const f = this.getOrAdd(fc.account);
+        if (!known) this.takeOtherSpelling(f, () => true);
         f.group = group.name;
         f.limits = fc.limits ?? {};
         f.configured = true;
@@ -48,6 +50,28 @@ export class RiskRoster {
       f.configured = false;
       f.group = undefined;
     }
+  }
+
+  /**
+   * After saved records were loaded: a follower with none under its own spelling takes the one
+   * saved under another case of its name (a config names accounts without regard to case).
+   */
+  adoptSaved(saved: ReadonlySet<string>): void {
+    for (const f of this.followers.values())
+      if (f.configured && !saved.has(f.name)) this.takeOtherSpelling(f, (g) => saved.has(g.name));
+  }
+
+  /**
+   * The same account retyped in another case keeps its record: a lock is lifted by the trader's
+   * unlock, never by an edit of a name's letters.
+   */
+  private takeOtherSpelling(f: FollowerRisk, eligible: (g: FollowerRisk) => boolean): void {
+    const lower = f.name.toLowerCase();
+    for (const g of this.followers.values())
+      if (g !== f && g.name.toLowerCase() === lower && eligible(g)) {
+        f.record = structuredClone(g.record);
+        return;
+      }
   }
 
   /** Only followers of the current config, and never a name that leads a group. */
