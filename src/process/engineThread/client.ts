@@ -76,7 +76,12 @@ export function startEngineThread(init: EngineInit, logger: Logger): Promise<Eng
           return;
         case "failed":
           if (!ready) reject(errorFrom(message.error));
-          else dieWith(errorFrom(message.error));
+          else {
+            // Its start failed after it was built: "started" never comes, and a boot waiting for
+            // it would hang (deaf to a stop signal) instead of seeing that the engine died.
+            dieWith(new Error(`the engine failed to start: ${message.error.message}`));
+            startedResolve();
+          }
           return;
         case "events":
         case "eventsText":
