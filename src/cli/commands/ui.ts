@@ -80,7 +80,15 @@ export const uiCommand: Command = {
       throw error;
     }
     const died = running.died.catch((error: Error) => error);
-    const ended = await Promise.race([quitting, signalled, died, ...(app ? [app.waitUntilExit()] : [])]);
+    // A pane that throws ends Ink with that error: the engine must still stop cleanly (journal
+    // flushed, locks released), not be cut off by the process ending on an internal error.
+    const screenEnded = app
+      ?.waitUntilExit()
+      .catch(
+        (error: unknown) =>
+          new Error(`the screen failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    const ended = await Promise.race([quitting, signalled, died, ...(screenEnded ? [screenEnded] : [])]);
     app?.unmount();
     process.stdin.pause();
     store.dispose();
