@@ -23,6 +23,7 @@ import { followerDecision, NOT_ACTED } from "./followerDecision.js";
 import { HedgeIndex, hedgeMembers } from "./hedgeIndex.js";
 import { LeaderBook } from "./leaderBook.js";
 import { manualResync } from "./manualResync.js";
+import { keptForOtherContracts } from "./mergedLine.js";
 import { MirrorAnswers } from "./mirrorAnswers.js";
 import { type OrderMeta, OrderTracker } from "./orderTracker.js";
 import { PendingExits } from "./pendingExits.js";
@@ -150,8 +151,6 @@ export class Copier {
         case "fillBusted":
           bustedFill(event, { ...this.deps, leaders: this.leaders, watch: this.watch });
           break;
-        default:
-          break;
       }
     } catch (error) {
       // A malformed event is logged and skipped; the copier keeps running.
@@ -272,8 +271,10 @@ export class Copier {
     const route = accounts.route(name);
     const counted = this.counted.has(name, event.orderId);
     const has = route ? this.followerPosition(name, contract) : 0;
-    // With an exit pending, the rule steps from where that exit takes the follower.
+    // The rule steps from an exit pending's goal; on a line two leader contracts share, from our part.
     const goal = this.exits.goalOf(name, contract);
+    const step = { leaderContract: event.contract, before, after, followerContract: contract };
+    const kept = keptForOtherContracts(follower, step, this.leaders.held(group.leader), goal ?? has);
     const mirror = this.answers.cover(name, contract, event);
     const decision = followerDecision({
       group,
@@ -286,7 +287,7 @@ export class Copier {
       ordersBacklog: this.book.full(name),
       risk: this.deps.gate(name),
       tradeAlreadyCounted: counted,
-      position: goal ?? has,
+      position: (goal ?? has) - kept,
       mirror,
       hedge: this.hedge.sides(name, contract),
     });

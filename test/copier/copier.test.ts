@@ -207,6 +207,49 @@ describe("copying leader fills", () => {
   });
 });
 
+describe("two leader contracts on one follower line (toMicro: ESZ6 and MESZ6 both to MESZ6)", () => {
+  const merged = (whitelist?: string[]) =>
+    world([
+      {
+        name: "g",
+        leader: "L",
+        ...(whitelist ? { whitelist: { enabled: true, symbols: whitelist } } : {}),
+        followers: [{ account: "A", mapping: "toMicro" }],
+      },
+    ]);
+
+  it("the leader's MES scalp, never let open by the whitelist, closes nothing A holds for ES", async () => {
+    const w = merged(["ES"]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.trade("L", "MESZ6", "Buy", 1);
+    await w.flush();
+    w.trade("L", "MESZ6", "Sell", 1);
+    await w.flush();
+    expect(w.position("A", "MESZ6")).toBe(2);
+    w.trade("L", "ESZ6", "Sell", 2);
+    await w.flush();
+    expect(w.position("A", "MESZ6")).toBe(0);
+  });
+
+  it("each leader contract's exit takes its own part; the last one leaves A flat", async () => {
+    const w = merged();
+    w.trade("L", "ESZ6", "Buy", 1);
+    w.trade("L", "MESZ6", "Buy", 2);
+    await w.flush();
+    expect(w.position("A", "MESZ6")).toBe(3);
+    w.trade("L", "MESZ6", "Sell", 1);
+    await w.flush();
+    expect(w.position("A", "MESZ6")).toBe(2);
+    w.trade("L", "ESZ6", "Sell", 1);
+    await w.flush();
+    expect(w.position("A", "MESZ6")).toBe(1);
+    w.trade("L", "MESZ6", "Sell", 1);
+    await w.flush();
+    expect(w.position("A", "MESZ6")).toBe(0);
+  });
+});
+
 describe("a sanity bound on size", () => {
   it("a 100 000-lot leader fill is copied up to the default cap; re-sync and resync expect no more", async () => {
     const w = world([

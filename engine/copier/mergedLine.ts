@@ -1,0 +1,35 @@
+import type { Follower } from "../../data/schema.js";
+import { mapContract } from "../symbols.js";
+import { expectedPosition } from "./sizing.js";
+
+/**
+ * What a follower's line keeps for the leader's other contracts when a step in `leaderContract`
+ * takes some of it away. A mapping can bring two leader contracts to one follower contract (ESZ6
+ * and MESZ6 both to MESZ6 with toMicro): the line then holds a part for each, and an exit of one
+ * (the leader's MES scalp closing, even one the whitelist never let open) must not close what the
+ * follower holds for the other. Each other contract the leader still holds keeps what the rule
+ * gives it, at most what the line holds on its side: when the leader is flat in all of them the
+ * line's last close takes everything, so this never leaves an orphan. Openings are unaffected.
+ */
+export function keptForOtherContracts(
+  follower: Pick<Follower, "mapping" | "sizing" | "maxContracts">,
+  step: { leaderContract: string; before: number; after: number; followerContract: string },
+  leaderHeld: ReadonlyMap<string, number>,
+  line: number,
+): number {
+  if (follower.mapping === "none" || line === 0 || !takesAway(step.before, step.after)) return 0;
+  const { leaderContract, followerContract } = step;
+  let others = 0;
+  for (const [contract, position] of leaderHeld) {
+    if (position === 0 || contract === leaderContract) continue;
+    if (mapContract(contract, follower.mapping) !== followerContract) continue;
+    others += expectedPosition(follower.sizing, position, follower.maxContracts);
+  }
+  if (Math.sign(others) !== Math.sign(line)) return 0;
+  return Math.sign(line) * Math.min(Math.abs(others), Math.abs(line));
+}
+
+/** A reduce, a close or a flip: a step that takes some of the leader's position away. */
+function takesAway(before: number, after: number): boolean {
+  return before !== 0 && (Math.sign(after) !== Math.sign(before) || Math.abs(after) < Math.abs(before));
+}
