@@ -68,7 +68,7 @@ export interface ConnectorOptions {
   onSynced(snapshot: Record<string, unknown>): void;
   /** A part of the snapshot came after it was applied. */
   onLatePart(part: unknown, receivedAt: MonoMs): void;
-  /** The synced socket is gone. */
+  /** The socket is gone, synced or not: live events it left buffered are older than the next snapshot. */
   onLost(): void;
 }
 
@@ -301,6 +301,7 @@ export class Connector {
       assembler.cancel(err instanceof Error ? err : new Error(String(err)));
       if (this.socket === socket) this.socket = undefined;
       socket.close("connect failed");
+      this.opts.onLost();
       throw err;
     }
   }

@@ -252,6 +252,34 @@ describe("BrokerSession against a fake server", () => {
     expect(states).toEqual(["connecting", "connected", "reconnecting", "connected"]);
   });
 
+  // §3.7: the snapshot of the new socket is the truth. Live events that came on a socket which
+  // died before its own snapshot was complete are older than it: replayed on top of the new
+  // snapshot they bring back a position and a working order that are gone.
+  it("drops what a socket that died before its snapshot had buffered", async () => {
+    const position = { id: 1, accountId: 100, contractId: 9001, netPos: 3, netPrice: 6000 };
+    const order = { id: 40, accountId: 100, contractId: 9001, ordStatus: "Working", action: "Buy" };
+    const respond: FakeOptions["respond"] = (req, ws) => {
+      if (req.endpoint === "user/syncrequest" && fake!.sockets.indexOf(ws) === 0) {
+        const props = [
+          { e: "props", d: { entityType: "position", eventType: "Updated", entity: position } },
+          { e: "props", d: { entityType: "order", eventType: "Created", entity: order } },
+        ];
+        ws.send(`a${JSON.stringify(props)}`);
+        // A close frame, not a dropped connection: it comes after the events, never before.
+        ws.send('c[3000,"Go away!"]');
+        return undefined;
+      }
+      return defaultReply(req, DEFAULT_SNAPSHOT);
+    };
+    const { fake, session, seen } = await setup({ respond });
+    await session.start();
+    await seen.next("sync");
+    expect(fake.sockets).toHaveLength(2);
+    expect(session.positions(100)).toEqual([]);
+    expect(session.workingOrders(100)).toEqual([]);
+    expect(seen.of("position")).toEqual([]);
+  });
+
   it("declares a silent socket dead (watchdog) and reconnects", async () => {
     const { fake, session, seen } = await setup({}, { watchdogMs: 300 });
     await session.start();
