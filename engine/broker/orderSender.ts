@@ -105,7 +105,7 @@ export class OrderSender {
       if (!result.ok && result.failureText) result.failureText = redactor.text(result.failureText);
       return result;
     };
-    return socket.request(endpoint, body, { priority: kind, onWritten }).then(
+    return socket.request(endpoint, body, { priority: kind, order: true, onWritten }).then(
       (d) => {
         const result = orderResultFromReply(d, writtenAt, clock.mono(), fallbackOrderId);
         if (result.ok) onOrderId?.(result.orderId, result.otherOrderId);

@@ -6,7 +6,8 @@
  * Penalty tickets on orders (issue 12 #4): an order waits for its ticket only when `p-time` is
  * short (maxOrderPenaltyWaitMs, about a second) and is resent once; a longer wait fails it at
  * once with "penalty", because a copy resent tens of seconds later trades a stale price and the
- * leader may have moved on. Reads wait out their tickets (a few times at most).
+ * leader may have moved on. Every other request (reads, user/syncrequest) waits out its tickets
+ * (a few times at most): asking again without the ticket only earns a longer penalty.
  */
 import type { Clock, Logger, MonoMs } from "../types.js";
 import { BrokerRequestError, CAPTCHA_REASON, penaltyOf } from "./errors.js";
@@ -17,6 +18,8 @@ export interface RequestOptions {
   query?: string;
   /** What the request is for the budget; default "read". */
   priority?: RequestKind;
+  /** An order: a penalty ticket it would wait long for fails it instead of resending it late. */
+  order?: boolean;
   timeoutMs?: number;
   /** Called right after the request frame is written, with clock.mono(). */
   onWritten?: (at: MonoMs) => void;
@@ -125,7 +128,7 @@ export class PendingRequests {
   }
 
   private penalised(p: Pending, penalty: NonNullable<ReturnType<typeof penaltyOf>>): void {
-    const isOrder = (p.options.priority ?? "read") !== "read";
+    const isOrder = p.options.order === true;
     const waitMs = penalty.waitSeconds * 1000;
     if (penalty.captcha) {
       p.reject(
@@ -146,6 +149,11 @@ export class PendingRequests {
             "a copy that late would trade a stale price",
         ),
       );
+      return;
+    }
+    if (typeof p.body === "string") {
+      // authorize's body is the bare token: there is no field to put a ticket in.
+      p.reject(new BrokerRequestError("penalty", `${p.endpoint}: Tradovate penalty ticket; not resent`));
       return;
     }
     if (!isOrder && p.resends >= MAX_READ_RESENDS) {

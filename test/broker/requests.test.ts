@@ -45,4 +45,16 @@ describe("a request waiting out its penalty ticket (§3.3, §6)", () => {
     expect(resent).toEqual([]);
     expect(outcome.error?.kind).toBe("disconnected");
   });
+
+  it("never resends authorize without its token: a bare-string body fails on a ticket", () => {
+    const { clock, pending, p, outcome, resent } = setup();
+    p.endpoint = "authorize";
+    p.body = "the-token";
+    p.options = { priority: "exit" };
+    pending.add(1, p);
+    pending.reply({ kind: "response", id: 1, status: 200, data: { "p-ticket": "t", "p-time": 0.5 } });
+    clock.advance(1000);
+    expect(resent).toEqual([]);
+    expect(outcome.error?.kind).toBe("penalty");
+  });
 });

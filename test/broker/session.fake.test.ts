@@ -358,6 +358,28 @@ describe("BrokerSession against a fake server", () => {
     expect(logins).toEqual([{ ...CREDS }, { ...CREDS, "p-ticket": "tkt-1" }]);
   });
 
+  // §3.3, §6: a penalty on user/syncrequest is waited out and the request resent with its ticket
+  // (as Tradovate's SDK does). Only an order fails fast on a long ticket: a late copy trades a
+  // stale price. Reconnecting instead asks again without the ticket, before p-time, on a new socket.
+  it("waits out a penalty ticket on user/syncrequest and resends it with p-ticket", async () => {
+    let syncs = 0;
+    const respond: FakeOptions["respond"] = (req) => {
+      if (req.endpoint === "user/syncrequest" && syncs++ === 0) {
+        return [{ s: 200, i: req.id, d: { "p-ticket": "sync-tkt", "p-time": 1.2 } }];
+      }
+      return defaultReply(req, DEFAULT_SNAPSHOT);
+    };
+    const { fake, session, seen } = await setup({ respond });
+    await session.start();
+    await seen.next("sync", undefined, 5000);
+    expect(fake.sockets).toHaveLength(1);
+    const bodies = fake.requests
+      .filter((r) => r.endpoint === "user/syncrequest")
+      .map((r) => JSON.parse(r.body));
+    expect(bodies).toHaveLength(2);
+    expect(bodies[1]).toEqual({ ...bodies[0], "p-ticket": "sync-tkt" });
+  });
+
   it("stops with a clear reason on a captcha penalty", async () => {
     const { session, seen } = await setup({
       loginReply: () => ({ "p-ticket": "tkt", "p-time": 5, "p-captcha": true }),
