@@ -135,7 +135,15 @@ export class TokenHolder {
         );
         return;
       }
-      if (e.kind === "transport" || e.kind === "timeout" || e.kind === "rateLimited" || e.kind === "budget") {
+      // A server error says nothing about the token; a login instead would open another session.
+      const serverError = e.status !== undefined && e.status >= 500;
+      if (
+        serverError ||
+        e.kind === "transport" ||
+        e.kind === "timeout" ||
+        e.kind === "rateLimited" ||
+        e.kind === "budget"
+      ) {
         const left = old.expiresAt - this.opts.clock.now();
         if (left > RENEW_RETRY_MS) {
           this.opts.logger.warn("token renewal failed; retrying", { error: e.message });
