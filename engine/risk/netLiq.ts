@@ -32,6 +32,18 @@ export function positionPnl(p: PricedPosition): number | undefined {
   return p.netPos * (p.price - p.netPrice) * p.pointValue;
 }
 
+/**
+ * The open P&L, at its last price, of the part of `p` that a move to `netPos` closes (all of it on
+ * a flip); undefined when it cannot be valued.
+ */
+export function closedPnl(p: PricedPosition, netPos: number): number | undefined {
+  const held = Math.abs(p.netPos);
+  const closed = Math.sign(p.netPos) === Math.sign(netPos) ? Math.max(0, held - Math.abs(netPos)) : held;
+  if (closed === 0) return 0;
+  const pnl = positionPnl(p);
+  return pnl === undefined ? undefined : (pnl * closed) / held;
+}
+
 export function netLiquidation(cashBalance: number, positions: Iterable<PricedPosition>): NetLiquidation {
   let open = 0;
   let unvalued = 0;

@@ -253,7 +253,7 @@ export class RiskEngine {
         case "position": {
           const f = this.routes.routed(event.connection, event.position.accountId);
           if (!f) return;
-          this.valuation.applyPosition(f.holdings, event.position);
+          this.valuation.positionMoved(f.holdings, event.position);
           this.recompute(f);
           this.locks.positionsChanged(f);
           return;

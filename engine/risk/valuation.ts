@@ -1,7 +1,7 @@
 import { messageOf } from "../messageOf.js";
 import type { AccountRoute, ContractId, Logger, PositionSnapshot } from "../types.js";
 import type { Exposure } from "./flattener.js";
-import { netLiquidation, type PricedPosition } from "./netLiq.js";
+import { closedPnl, netLiquidation, type PricedPosition } from "./netLiq.js";
 import { SHADOW_ACCOUNT_ID } from "./shadowRisk.js";
 
 export interface HeldPosition extends PricedPosition {
@@ -14,6 +14,13 @@ export interface HeldPosition extends PricedPosition {
 /** What one follower holds and what it is worth. Valuation keeps it current. */
 export class Holdings {
   cash: number | undefined;
+  /**
+   * What positions closed since the last cash balance made, at their last price. The broker books
+   * a close into cash just after the position (Tradovate: position → cashBalance; ProjectX:
+   * position → account): without this, a winning close would look for a moment like a drop of its
+   * whole profit, and a trailing drawdown or give-back would trip on it.
+   */
+  unbooked = 0;
   /** Cash plus open P&L at the last valuation; undefined until the first balance. */
   netLiq: number | undefined;
   /** Where the account lives, once its login has synced. */
@@ -98,13 +105,22 @@ export class Valuation {
     for (const snap of positions) if (snap.accountId === route.accountId) this.applyPosition(h, snap);
     const cash = route.session.cashBalance(route.accountId)?.amount;
     if (finite(cash)) h.cash = cash;
+    h.unbooked = 0;
   }
 
   /** False when the amount is not a number (ignored). */
   setCash(h: Holdings, amount: number): boolean {
     if (!finite(amount)) return false;
     h.cash = amount;
+    h.unbooked = 0;
     return true;
+  }
+
+  /** A broker's position event: what it closed counts at its last price until the cash books it. */
+  positionMoved(h: Holdings, snap: PositionSnapshot): void {
+    const before = h.positions.get(snap.contractId);
+    if (before && finite(snap.netPos)) h.unbooked += closedPnl(before, snap.netPos) ?? 0;
+    this.applyPosition(h, snap);
   }
 
   applyPosition(h: Holdings, snap: PositionSnapshot): void {
@@ -163,7 +179,7 @@ export class Valuation {
 
   /** Net liquidation now (cash must be known). */
   value(h: Holdings, cash: number): number {
-    h.netLiq = netLiquidation(cash, h.positions.values()).netLiq;
+    h.netLiq = netLiquidation(cash + h.unbooked, h.positions.values()).netLiq;
     return h.netLiq;
   }
 
