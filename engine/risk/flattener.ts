@@ -62,10 +62,17 @@ export class Flattener {
     return this.attempts.get(follower)?.count ?? 0;
   }
 
-  /** Carry on a flatten that has no attempt in flight or waiting (a restart, a reconnect). */
-  resume(follower: string): void {
+  /**
+   * Carry on a flatten that has no attempt in flight or waiting (a restart, a config change). With
+   * `now` (its login just synced again) a waiting attempt goes at once: the backoff grew while the
+   * login was down, and an account past its limit must not stay open up to 30 s more for it. A
+   * penalty wait the broker asked for is still kept.
+   */
+  resume(follower: string, now = false): void {
     const a = this.attempts.get(follower);
-    if (a?.inFlight || a?.timer !== undefined) return;
+    if (a?.inFlight) return;
+    if (a?.timer !== undefined && (!now || (this.deps.blockedUntil(follower) ?? 0) > this.deps.clock.now()))
+      return;
     void this.flatten(follower);
   }
 

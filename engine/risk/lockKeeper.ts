@@ -152,10 +152,10 @@ export class LockKeeper {
       this.lockFlat(f);
   }
 
-  /** After a restart, a reconnect or a config change: carry on a flatten that did not finish. */
-  resume(f: FollowerRisk): void {
+  /** After a restart, a reconnect or a config change: carry on a flatten that did not finish (see Flattener.resume). */
+  resume(f: FollowerRisk, now = false): void {
     if (f.record.state !== "LIQUIDATE_ONLY" || !this.deps.mayTarget(f) || !f.holdings.route) return;
-    this.flattener.resume(f.name);
+    this.flattener.resume(f.name, now);
   }
 
   /** No further flatten attempt for this follower (it left the config). */

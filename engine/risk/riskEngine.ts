@@ -275,7 +275,7 @@ export class RiskEngine {
             this.recompute(f);
             this.locks.positionsChanged(f);
           }
-          if (this.started) this.resumeFlattens();
+          if (this.started) this.resumeFlattens(event.connection);
           return;
         case "connection":
           if (event.state === "connected") this.routes.reattach();
@@ -338,9 +338,10 @@ export class RiskEngine {
     this.announce.snapshot(f, false);
   }
 
-  /** After a restart, a reconnect or a config change: carry on flattens that did not finish. */
-  private resumeFlattens(): void {
-    for (const f of this.roster.all()) this.locks.resume(f);
+  /** After a restart, a reconnect or a config change: carry on flattens; those on a login that synced, now. */
+  private resumeFlattens(synced?: string): void {
+    for (const f of this.roster.all())
+      this.locks.resume(f, synced !== undefined && f.holdings.route?.session.connection === synced);
   }
 
   private applyBrokerRisk(f: FollowerRisk, event: RiskStatusEvent): void {
