@@ -91,7 +91,9 @@ export class LockKeeper {
     this.flattener.stop(f.name);
     deps.refresh(f);
     deps.snapshot(f);
-    deps.alert("warn", `${f.name}: ${f.record.lockReason ?? reason}: liquidate only, flattening`, f);
+    const kept = f.record.lockReason;
+    const still = kept !== undefined && kept !== reason ? ` (still locked: ${kept})` : "";
+    deps.alert("warn", `${f.name}: ${reason}: liquidate only, flattening${still}`, f);
     // The lock must be on disk before the first order leaves, so a crash cannot forget it; if the
     // disk refuses, the flatten still goes (the lock is kept in memory and its save retried).
     const saved = await deps.save(f);
