@@ -102,6 +102,7 @@ export class RiskEngine {
       logger: this.logger,
       revalue: (name) => this.recompute(follower(name)),
       warn: (name, message) => this.alert("warn", `${name}: ${message}`, follower(name)),
+      clock,
     });
     this.saves = new RiskSaves({
       clock,
@@ -185,6 +186,7 @@ export class RiskEngine {
     this.started = false;
     this.day.stop();
     this.locks.stop();
+    this.valuation.stop();
     this.announce.stop();
     await this.saves.stop();
   }

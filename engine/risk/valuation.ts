@@ -1,5 +1,5 @@
 import { messageOf } from "../messageOf.js";
-import type { AccountRoute, ContractId, Logger, PositionSnapshot } from "../types.js";
+import type { AccountRoute, Clock, ContractId, Logger, PositionSnapshot } from "../types.js";
 import type { Exposure } from "./flattener.js";
 import { closedPnl, netLiquidation, type PricedPosition } from "./netLiq.js";
 import { SHADOW_ACCOUNT_ID } from "./shadowRisk.js";
@@ -9,7 +9,12 @@ export interface HeldPosition extends PricedPosition {
   contract: string;
   /** A findContract lookup for the point value has been started. */
   pointValueAsked: boolean;
+  /** Its first price is awaited (the trader is told once if none comes). */
+  priceAwaited: boolean;
 }
+
+/** How long a held position may go without a price before the trader is told it is not valued. */
+export const PRICE_WAIT_MS = 10_000;
 
 /** What one follower holds and what it is worth. Valuation keeps it current. */
 export class Holdings {
@@ -46,6 +51,7 @@ export interface ValuationDeps {
   /** The follower's holdings changed outside a broker event (a point value arrived): value again. */
   revalue(follower: string): void;
   warn(follower: string, message: string): void;
+  clock: Pick<Clock, "setTimeout" | "clearTimeout">;
 }
 
 /**
@@ -58,6 +64,7 @@ export class Valuation {
   private readonly subscribed = new Set<string>();
   /** connection → contract id → holdings with a non-zero position in it. */
   private readonly holders = new Map<string, Map<ContractId, Set<Holdings>>>();
+  private readonly priceTimers = new Set<unknown>();
 
   constructor(private readonly deps: ValuationDeps) {}
 
@@ -139,6 +146,7 @@ export class Valuation {
         price: undefined,
         pointValue: undefined,
         pointValueAsked: false,
+        priceAwaited: false,
       };
       h.positions.set(snap.contractId, p);
     }
@@ -151,6 +159,7 @@ export class Valuation {
     this.index(h, p);
     if (p.netPos === 0 || !session) return;
     if (p.pointValue === undefined) this.findPointValue(h, p);
+    if (p.price === undefined && !p.priceAwaited) this.awaitPrice(h, p);
     const key = `${session.connection}|${p.contract}`;
     if (!this.subscribed.has(key)) {
       this.subscribed.add(key);
@@ -181,6 +190,29 @@ export class Valuation {
   value(h: Holdings, cash: number): number {
     h.netLiq = netLiquidation(cash + h.unbooked, h.positions.values()).netLiq;
     return h.netLiq;
+  }
+
+  /** No more timers (the engine stops). */
+  stop(): void {
+    for (const t of this.priceTimers) this.deps.clock.clearTimeout(t);
+    this.priceTimers.clear();
+  }
+
+  /**
+   * Unpriced, the position's open P&L counts as 0 and no limit sees what it loses: a price that
+   * never comes (market data refused or never connected) is said once, not hidden behind $0.00.
+   */
+  private awaitPrice(h: Holdings, p: HeldPosition): void {
+    p.priceAwaited = true;
+    const timer = this.deps.clock.setTimeout(() => {
+      this.priceTimers.delete(timer);
+      if (p.netPos === 0 || p.price !== undefined || !h.route) return;
+      this.deps.warn(
+        h.follower,
+        `no price for ${p.contract} in ${PRICE_WAIT_MS / 1000} s; its open P&L counts as 0 and no loss limit sees it`,
+      );
+    }, PRICE_WAIT_MS);
+    this.priceTimers.add(timer);
   }
 
   private findPointValue(h: Holdings, p: HeldPosition): void {

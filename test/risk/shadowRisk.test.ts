@@ -3,13 +3,18 @@ import { netLiquidation } from "../../engine/risk/netLiq.js";
 import { SHADOW_ACCOUNT_ID, ShadowRisk } from "../../engine/risk/shadowRisk.js";
 import { Holdings, Valuation } from "../../engine/risk/valuation.js";
 import { silentLogger } from "../../engine/types.js";
-import { ES, FakeSession } from "./fakes.js";
+import { ES, FakeClock, FakeSession } from "./fakes.js";
 
 /** Issue 16: a shadow's holdings from its would-be trades, valued at live prices. */
 
 function shadow() {
   const session = new FakeSession();
-  const valuation = new Valuation({ logger: silentLogger, revalue: () => undefined, warn: () => undefined });
+  const valuation = new Valuation({
+    logger: silentLogger,
+    revalue: () => undefined,
+    warn: () => undefined,
+    clock: new FakeClock(0),
+  });
   const flattened: string[] = [];
   const h = new Holdings("S1");
   const risk = new ShadowRisk({

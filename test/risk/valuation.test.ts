@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Holdings, Valuation } from "../../engine/risk/valuation.js";
 import { silentLogger } from "../../engine/types.js";
-import { ES, FakeSession, flush, NQ } from "./fakes.js";
+import { ES, FakeClock, FakeSession, flush, NQ } from "./fakes.js";
 
 function setup() {
   const session = new FakeSession();
@@ -13,6 +13,7 @@ function setup() {
     logger: silentLogger,
     revalue: (name) => revalued.push(name),
     warn: (name, message) => warnings.push(`${name}: ${message}`),
+    clock: new FakeClock(0),
   });
   const holdings = (name: string, accountId: number) => {
     const h = new Holdings(name);
