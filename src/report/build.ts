@@ -25,6 +25,8 @@ import { fifoPairs, type TradeFill, type TradeStats, tradeStats } from "./trades
  */
 
 export interface BrokerFacts {
+  /** The accounts whose fills were read: any other's P&L is unknown, not 0. */
+  accounts: readonly string[];
   /** Every fill the broker has for the configured accounts (any time: positions carry across days). */
   fills: readonly HistoryFill[];
   pairs: readonly HistoryPair[];
@@ -113,6 +115,7 @@ export function buildReport(input: ReportInput): Report {
   const specs = new Map((broker?.contracts ?? []).map((c) => [upper(c.name), c]));
   const pointValue = (contract: string) => finite(specs.get(upper(contract))?.pointValue);
   const labels = new Map(config.accounts.map((a) => [a.name, a.label]));
+  const read = new Set(broker?.accounts ?? []);
   const shadows = new Set(
     config.groups.flatMap((g) => g.followers.filter((f) => f.shadow).map((f) => f.account)),
   );
@@ -148,7 +151,7 @@ export function buildReport(input: ReportInput): Report {
         mine.filter((c) => within(c.at)),
         locks.get(account) ?? 0,
       );
-      if (!broker) {
+      if (!broker || !read.has(account)) {
         const dayPnl = samples.get(account);
         followers.push({ ...ref(account), copy, trading: undefined, slippage: undefined, dayPnl });
         continue;
@@ -183,15 +186,16 @@ export function buildReport(input: ReportInput): Report {
       followers.push({ ...ref(account), copy, trading, slippage: slippageStats(slips) });
     }
     if (followers.length === 0 && input.only?.follower !== undefined) continue;
-    const leaderTrading = broker
-      ? tradeStats({
-          fills: broker.fills.filter((f) => f.account === group.leader),
-          pairs: broker.pairs.filter((p) => p.account === group.leader),
-          pointValue,
-          fees: broker.fees,
-          inRange: within,
-        })
-      : journalTrading(groupFills, within);
+    const leaderTrading =
+      broker && read.has(group.leader)
+        ? tradeStats({
+            fills: broker.fills.filter((f) => f.account === group.leader),
+            pairs: broker.pairs.filter((p) => p.account === group.leader),
+            pointValue,
+            fees: broker.fees,
+            inRange: within,
+          })
+        : journalTrading(groupFills, within);
     report.groups.push({
       name: group.name,
       leader: {
@@ -207,7 +211,7 @@ export function buildReport(input: ReportInput): Report {
           ),
           followers.reduce((n, f) => n + f.copy.locks, 0),
         ),
-        trading: broker ? sumTrading(followers.map((f) => f.trading!)) : undefined,
+        trading: broker ? sumTrading(followers.map((f) => f.trading)) : undefined,
         slippage: broker ? slippageStats(allSlips) : undefined,
       },
     });
@@ -232,7 +236,10 @@ function journalTrading(fills: readonly LeaderFillFact[], within: (at: number) =
   });
 }
 
-function sumTrading(parts: readonly TradeStats[]): TradeStats {
+/** The followers' total; unknown when one follower's trading is (its fills were not read). */
+function sumTrading(all: readonly (TradeStats | undefined)[]): TradeStats | undefined {
+  if (all.some((t) => t === undefined)) return undefined;
+  const parts = all as readonly TradeStats[];
   const add = (pick: (t: TradeStats) => number | undefined) =>
     parts.some((t) => pick(t) === undefined)
       ? undefined

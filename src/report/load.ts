@@ -82,6 +82,7 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
     };
   const wanted = new Set(options.accounts);
   const merged = {
+    accounts: [] as string[],
     fills: [] as HistoryFill[],
     pairs: [] as HistoryPair[],
     fees: {} as Record<number, number>,
@@ -89,7 +90,8 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
   };
   const notes: string[] = [];
   let feesKnown = true;
-  const merge = (history: AccountHistory, pairs: readonly HistoryPair[]) => {
+  const merge = (history: AccountHistory, pairs: readonly HistoryPair[], asked: readonly string[]) => {
+    merged.accounts.push(...asked.filter((a) => !history.missing.includes(a)));
     merged.fills.push(...history.fills);
     merged.pairs.push(...pairs);
     merged.contracts.push(...history.contracts);
@@ -101,6 +103,7 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
   for (const connection of config.connections) {
     const accounts = config.accounts.filter((a) => a.connection === connection.name && wanted.has(a.name));
     if (accounts.length === 0) continue;
+    const names = accounts.map((a) => a.name);
     const failed = (why: string) => ({
       broker: undefined,
       notes: [`connection ${connection.name}: ${why}; P&L and slippage below are left out`],
@@ -123,20 +126,20 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
           apiUrl: projectxEndpointsFor(connection).apiUrl,
           userName: connection.username,
           apiKey: secrets.apiKey!,
-          accounts: accounts.map((a) => a.name),
+          accounts: names,
           since: options.since,
           symbols: connection.symbols,
           fetchImpl: options.fetchImpl,
         });
-        merge(history, fifoPairsByAccount(history.fills));
+        merge(history, fifoPairsByAccount(history.fills), names);
       } else {
         const history = await readAccountHistory({
           restUrl: endpointsFor(connection).restUrl,
           credentials: credentialsFor(connection, secrets),
-          accounts: accounts.map((a) => a.name),
+          accounts: names,
           fetchImpl: options.fetchImpl,
         });
-        merge(history, history.pairs);
+        merge(history, history.pairs, names);
       }
     } catch (error) {
       return failed(

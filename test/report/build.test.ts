@@ -73,9 +73,14 @@ describe("the report from the journal and the broker", () => {
       "DEMO2002",
       { fills: 1, trades: 0, wins: 0, losses: 0, grossPnl: 0, fees: 0.5, netPnl: -0.5, curve: [-0.5] },
     ],
-    ["DEMO2009", { fills: 0, trades: 0, grossPnl: 0, fees: 0, netPnl: 0 }],
   ])("%s: trades and P&L from the broker's fills and fees", (account, expected) => {
     expect(byAccount(account).trading).toMatchObject(expected);
+  });
+
+  it("a follower whose fills were not read (it left the config) has unknown P&L, not 0", () => {
+    expect(byAccount("DEMO2009")).toMatchObject({ trading: undefined, slippage: undefined });
+    // Nor can the group's total be known without it.
+    expect(group!.total.trading).toBeUndefined();
   });
 
   it.each([
@@ -83,7 +88,6 @@ describe("the report from the journal and the broker", () => {
     ["DEMO2001", { matched: 2, contracts: 2, ticksPerContract: 1, dollarsPerContract: 12.5, dollars: 25 }],
     // MES bought at 6801 against ES at 6800: 4 ticks, $5 a point.
     ["DEMO2002", { matched: 1, contracts: 1, ticksPerContract: 4, dollarsPerContract: 5, dollars: 5 }],
-    ["DEMO2009", { matched: 0, contracts: 0, ticksPerContract: undefined }],
   ])("%s: slippage against the leader fill each copy answered", (account, expected) => {
     expect(byAccount(account).slippage).toMatchObject(expected);
   });
@@ -105,8 +109,21 @@ describe("the report from the journal and the broker", () => {
     });
     expect(group!.total).toMatchObject({
       copy: { copies: 4, filled: 3, skipped: 3, rejected: 1, latencyP50: 0.5, latencyP99: 0.7, locks: 1 },
-      trading: { fills: 3, trades: 1, grossPnl: 225, fees: 3.08, netPnl: 221.92, curve: [] },
       slippage: { matched: 3, contracts: 3, ticksPerContract: 2, dollars: 30 },
+    });
+    const known = buildReport({
+      range,
+      config,
+      journal: journal.filter((e) => e.follower !== "DEMO2009"),
+      broker,
+    });
+    expect(known.groups[0]!.total.trading).toMatchObject({
+      fills: 3,
+      trades: 1,
+      grossPnl: 225,
+      fees: 3.08,
+      netPnl: 221.92,
+      curve: [],
     });
   });
 });

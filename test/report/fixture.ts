@@ -97,6 +97,8 @@ const fill = (
 });
 
 export const broker: BrokerFacts = {
+  // DEMO2009 left the config: its login is unknown, so its fills were not read.
+  accounts: ["DEMO1000", "DEMO2001", "DEMO2002"],
   fills: [
     fill("DEMO1000", 11, 111, "Buy", 6800, "15:00:00", "ESZ6", 2),
     fill("DEMO1000", 12, 112, "Sell", 6805, "15:10:00", "ESZ6", 2),

@@ -14,8 +14,8 @@ describe("the report as a table", () => {
       " account         copies  filled  skips  rejects  p50 ms  p99 ms  trades  won    gross  fees  net P&L  slip t/ct  slip $",
       " half DEMO2001        2       2      1        0    0.40    0.50       1    1  +225.00  2.58  +222.42      +1.00  +25.00",
       " micro DEMO2002       2       1      1        1    0.60    0.70       0    0     0.00  0.50    -0.50      +4.00   +5.00",
-      " DEMO2009             0       0      1        0       —       —       0    0     0.00  0.00     0.00          —       —",
-      " all followers        4       3      3        1    0.50    0.70       1    1  +225.00  3.08  +221.92      +2.00  +30.00",
+      " DEMO2009             0       0      1        0       —       —       —    —        —     —        —          —       —",
+      " all followers        4       3      3        1    0.50    0.70       —    —        —     —        —      +2.00  +30.00",
       " skips   half DEMO2001: not whitelisted 1",
       " skips   micro DEMO2002: not whitelisted 1",
       " skips   DEMO2009: follower disabled 1",
@@ -60,8 +60,8 @@ describe("the report as CSV", () => {
       "2026-11-27,2026-11-27,main,leader,DEMO1000,lead,,,,,,,,,,3,1,1,0,500,6.45,493.55,,,,,",
       "2026-11-27,2026-11-27,main,follower,DEMO2001,half,2,2,1,not whitelisted=1,0,,0.4,0.5,0,2,1,1,0,225,2.58,222.42,2,2,1,12.5,25",
       "2026-11-27,2026-11-27,main,follower,DEMO2002,micro,2,1,1,not whitelisted=1,1,TradingLocked: account locked=1,0.6,0.7,1,1,0,0,0,0,0.5,-0.5,1,1,4,5,5",
-      "2026-11-27,2026-11-27,main,follower,DEMO2009,,0,0,1,follower disabled=1,0,,,,0,0,0,0,0,0,0,0,0,0,,,",
-      "2026-11-27,2026-11-27,main,followers total,,,4,3,3,not whitelisted=2; follower disabled=1,1,TradingLocked: account locked=1,0.5,0.7,1,3,1,1,0,225,3.08,221.92,3,3,2,10,30",
+      "2026-11-27,2026-11-27,main,follower,DEMO2009,,0,0,1,follower disabled=1,0,,,,0,,,,,,,,,,,,",
+      "2026-11-27,2026-11-27,main,followers total,,,4,3,3,not whitelisted=2; follower disabled=1,1,TradingLocked: account locked=1,0.5,0.7,1,,,,,,,,3,3,2,10,30",
     ]);
   });
 

@@ -24,8 +24,8 @@ describe("the report view's model", () => {
     ).toEqual([
       ["half DEMO2001", false, 1, 222.42, 1, 2, 1, 0, 0, [0, -1.29, 222.42]],
       ["micro DEMO2002", false, 0, -0.5, 4, 2, 1, 1, 1, [0, -0.5]],
-      ["DEMO2009", false, 0, 0, undefined, 0, 1, 0, 0, [0]],
-      ["main: all followers", true, 1, 221.92, 2, 4, 3, 1, 1, []],
+      ["DEMO2009", false, undefined, undefined, undefined, 0, 1, 0, 0, []],
+      ["main: all followers", true, undefined, undefined, 2, 4, 3, 1, 1, []],
     ]);
   });
 
