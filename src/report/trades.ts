@@ -28,7 +28,8 @@ export interface FillPair {
 export interface Trip {
   contract: string;
   side: "long" | "short";
-  openedAt: EpochMs;
+  /** undefined for a position carried in from before the first fill read. */
+  openedAt: EpochMs | undefined;
   /** undefined while the position is still open. */
   closedAt: EpochMs | undefined;
   /** The largest position held, in contracts. */
@@ -95,12 +96,17 @@ export function roundTrips(
   const open = new Map<string, { trip: Trip; pos: number }>();
   /** The trip each fill closed (or, not closing anything, belongs to). */
   const tripOf = new Map<number, Trip>();
+  for (const [contract, pos] of carriedIn(ordered, pairs, order)) {
+    const trip = newTrip(contract, undefined, pos);
+    trips.push(trip);
+    open.set(contract, { trip, pos });
+  }
   for (const fill of ordered) {
     const signed = fill.side === "Buy" ? fill.qty : -fill.qty;
     const current = open.get(fill.contract);
     const fee = fees[fill.id] ?? 0;
     if (!current) {
-      const trip = newTrip(fill, signed);
+      const trip = newTrip(fill.contract, fill.at, signed);
       trip.fees += fee;
       trips.push(trip);
       tripOf.set(fill.id, trip);
@@ -114,7 +120,7 @@ export function roundTrips(
       current.trip.closedAt = fill.at;
       open.delete(fill.contract);
       if (pos !== 0) {
-        const next = newTrip(fill, pos);
+        const next = newTrip(fill.contract, fill.at, pos);
         trips.push(next);
         open.set(fill.contract, { trip: next, pos });
       }
@@ -133,11 +139,34 @@ export function roundTrips(
   return trips.map((t) => ({ ...t, gross: t.gross === undefined ? undefined : cents(t.gross) }));
 }
 
-function newTrip(fill: TradeFill, pos: number): Trip {
+/**
+ * The position each contract held before the first fill read, from the pairs that close a lot
+ * whose opening fill is not among them (the broker's list starts after it): without it, a close of
+ * yesterday's position would open a trip of its own and every trip after it would be off by one.
+ */
+function carriedIn(
+  fills: readonly TradeFill[],
+  pairs: readonly FillPair[],
+  order: ReadonlyMap<number, number>,
+): Map<string, number> {
+  const carried = new Map<string, number>();
+  for (const pair of pairs) {
+    const buy = order.get(pair.buyFillId);
+    const sell = order.get(pair.sellFillId);
+    if ((buy === undefined) === (sell === undefined)) continue;
+    // A lot bought before and sold now was long; one sold before and bought back now was short.
+    const contract = fills[(buy ?? sell)!]!.contract;
+    carried.set(contract, (carried.get(contract) ?? 0) + (buy === undefined ? pair.qty : -pair.qty));
+  }
+  for (const [contract, pos] of carried) if (pos === 0) carried.delete(contract);
+  return carried;
+}
+
+function newTrip(contract: string, openedAt: EpochMs | undefined, pos: number): Trip {
   return {
-    contract: fill.contract,
+    contract,
     side: pos > 0 ? "long" : "short",
-    openedAt: fill.at,
+    openedAt,
     closedAt: undefined,
     maxQty: Math.abs(pos),
     gross: 0,

@@ -117,6 +117,21 @@ describe("an account's day", () => {
     });
   });
 
+  it("a position carried in (the broker pairs its close with a fill it no longer lists) is a trade closed today", () => {
+    // Long 1 from before the fills read (fill 1, gone); sold at 105, then a new trip 100 → 99.
+    const f = fills("S1@105 B1@100 S1@99", "ESZ6", 11 * 60_000).map((x) => ({ ...x, id: x.id + 1 }));
+    const pairs = [
+      { buyFillId: 1, sellFillId: 2, qty: 1, buyPrice: 100, sellPrice: 105 },
+      { buyFillId: 3, sellFillId: 4, qty: 1, buyPrice: 100, sellPrice: 99 },
+    ];
+    const stats = tradeStats({ fills: f, pairs, pointValue: ES, fees: undefined, inRange });
+    expect([stats.trades, stats.wins, stats.losses, stats.grossPnl]).toEqual([2, 1, 1, 200]);
+    expect(roundTrips(f, pairs, ES).map((t) => [t.side, t.closedAt, t.gross])).toEqual([
+      ["long", 11 * 60_000, 250],
+      ["long", 13 * 60_000, -50],
+    ]);
+  });
+
   it("a losing trip counts as a loss after fees; fees not reported stay unknown", () => {
     const f = fills("B1@100 S1@100", "ESZ6", 12 * 60_000);
     const charged = tradeStats({
