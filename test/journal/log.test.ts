@@ -203,6 +203,12 @@ describe("parseSince", () => {
   it("refuses nonsense with a usage error that shows the forms", () => {
     expect(() => parseSince("soon", now)).toThrow(/90m, 2h or 1d/);
   });
+  it.each(["45", "10", "Nov 23"])(
+    "%s is a usage error, not a year (2045, 2001) that shows nothing or everything",
+    (value) => {
+      expect(() => parseSince(value, now)).toThrow(UserError);
+    },
+  );
 });
 
 describe("formatEntry", () => {

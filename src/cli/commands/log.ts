@@ -22,7 +22,9 @@ const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_
 export function parseSince(value: string, now: number): Date {
   const relative = /^(\d+)\s*([smhd])$/i.exec(value.trim());
   if (relative) return new Date(now - Number(relative[1]) * (UNITS[relative[2]!.toLowerCase()] ?? 0));
-  const at = Date.parse(value);
+  // Only the ISO forms: Date.parse reads "45" as the year 2045 and "Nov 23" as 2001, so a missing
+  // unit would silently show nothing or everything.
+  const at = /^\d{4}-\d{2}-\d{2}/.test(value.trim()) ? Date.parse(value.trim()) : Number.NaN;
   if (Number.isNaN(at)) {
     throw new UserError(
       `mimik log: --since "${value}" is not a time; use a duration like 90m, 2h or 1d, or a date like 2026-11-23 or 2026-11-23T14:00`,
