@@ -203,6 +203,17 @@ describe("parseSince", () => {
   it("refuses nonsense with a usage error that shows the forms", () => {
     expect(() => parseSince("soon", now)).toThrow(/90m, 2h or 1d/);
   });
+  it("a date alone is local midnight, as a date and time without Z is local", () => {
+    const before = process.env.TZ;
+    process.env.TZ = "Asia/Tokyo";
+    try {
+      expect(parseSince("2026-11-23", now).toISOString()).toBe("2026-11-22T15:00:00.000Z");
+      expect(parseSince("2026-11-23T14:00", now).toISOString()).toBe("2026-11-23T05:00:00.000Z");
+    } finally {
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+    }
+  });
   it.each(["45", "10", "Nov 23"])(
     "%s is a usage error, not a year (2045, 2001) that shows nothing or everything",
     (value) => {

@@ -23,8 +23,14 @@ export function parseSince(value: string, now: number): Date {
   const relative = /^(\d+)\s*([smhd])$/i.exec(value.trim());
   if (relative) return new Date(now - Number(relative[1]) * (UNITS[relative[2]!.toLowerCase()] ?? 0));
   // Only the ISO forms: Date.parse reads "45" as the year 2045 and "Nov 23" as 2001, so a missing
-  // unit would silently show nothing or everything.
-  const at = /^\d{4}-\d{2}-\d{2}/.test(value.trim()) ? Date.parse(value.trim()) : Number.NaN;
+  // unit would silently show nothing or everything. A date alone is read as UTC midnight by
+  // Date.parse but its time forms as local: it is local midnight here, like 2026-11-23T00:00.
+  const text = value.trim();
+  const at = /^\d{4}-\d{2}-\d{2}$/.test(text)
+    ? Date.parse(`${text}T00:00`)
+    : /^\d{4}-\d{2}-\d{2}/.test(text)
+      ? Date.parse(text)
+      : Number.NaN;
   if (Number.isNaN(at)) {
     throw new UserError(
       `mimik log: --since "${value}" is not a time; use a duration like 90m, 2h or 1d, or a date like 2026-11-23 or 2026-11-23T14:00`,
