@@ -61,7 +61,8 @@ const projectxUser = z.strictObject({
   accounts: z.array(accountSchema).min(1, "needs at least one account"),
 });
 
-const userSchema = z.union([tradovateUser, projectxUser], {
+// Chosen by "broker", so a mistake inside a user is reported at its field, not as "not a user".
+const userSchema = z.discriminatedUnion("broker", [tradovateUser, projectxUser], {
   error:
     'a user is a Tradovate user {name, password, accounts} or a ProjectX user {name, broker: "projectx", apiKey, accounts}',
 });

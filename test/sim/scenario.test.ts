@@ -75,6 +75,39 @@ describe("scenario", () => {
     }
   });
 
+  it("names the field that is wrong inside a user, not only the user", () => {
+    const s = {
+      users: [
+        { name: "a", password: "a", accounts: [{ name: "A1", balance: 1, dailyLossAutoLiq: "500" }] },
+        {
+          name: "k",
+          password: "k",
+          apiKey: { appId: "x", cid: "42", sec: "s" },
+          accounts: [{ name: "K1", balance: 1 }],
+        },
+        {
+          name: "t",
+          broker: "projectx",
+          apiKey: "key",
+          password: "p",
+          accounts: [{ name: "T1", balance: 1 }],
+        },
+        { name: "b", broker: "tradovat", password: "b", accounts: [{ name: "B1", balance: 1 }] },
+      ],
+      products: [{ name: "ES", tickSize: 0.25, valuePerPoint: 50, price: 6800, contracts: ["ESZ6"] }],
+    };
+    let message = "";
+    try {
+      parseScenario(s);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain("users.0.accounts.0.dailyLossAutoLiq");
+    expect(message).toContain("users.1.apiKey.cid");
+    expect(message).toMatch(/users\.2: .*"password"/);
+    expect(message).toContain("users.3.broker");
+  });
+
   it("catches duplicates and prices off the tick grid", () => {
     const s = {
       users: [
