@@ -34,19 +34,31 @@ export type TargetKind = (typeof TARGET_KINDS)[number];
 /** Plain http only to this machine (a local relay, tests): a token must not cross a network in clear. */
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
-export function isAllowedUrl(text: string): boolean {
+/** What is wrong with a target's URL, if anything, in words that follow "the URL …". */
+export function urlProblem(text: string): string | undefined {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return false;
+    return HTTPS_RULE;
   }
-  return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK.has(url.hostname));
+  if (!(url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK.has(url.hostname))))
+    return HTTPS_RULE;
+  // fetch refuses such a URL every time, and its error repeats the URL, password and all.
+  if (url.username || url.password)
+    return 'must not hold a user name or password (fetch cannot send them; give the target a "token")';
+  return undefined;
 }
 
-export const HTTPS_RULE = "must be an https URL (plain http only to 127.0.0.1 or localhost)";
+const HTTPS_RULE = "must be an https URL (plain http only to 127.0.0.1 or localhost)";
 
-const targetUrl = z.string().trim().refine(isAllowedUrl, HTTPS_RULE);
+const targetUrl = z
+  .string()
+  .trim()
+  .superRefine((text, ctx) => {
+    const problem = urlProblem(text);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const targetName = z

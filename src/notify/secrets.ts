@@ -1,4 +1,4 @@
-import { HTTPS_RULE, isAllowedUrl, type NotificationTarget } from "../../data/notifications.js";
+import { type NotificationTarget, urlProblem } from "../../data/notifications.js";
 import { jsonPath, type Problem } from "../../data/problems.js";
 import type { Config, SecretSource } from "../../data/schema.js";
 import { describeSecretSource, resolveSecret, SecretError } from "../../data/secrets.js";
@@ -37,8 +37,8 @@ export function secretFields(target: NotificationTarget): [Field, SecretSource][
 
 /** What a secret's value must look like; the message names the source, never the value. */
 function checkValue(field: Field, source: SecretSource, value: string): string | undefined {
-  if (field === "urlSecret" && !isAllowedUrl(value.trim()))
-    return `the URL in ${describeSecretSource(source)} ${HTTPS_RULE}`;
+  const badUrl = field === "urlSecret" ? urlProblem(value.trim()) : undefined;
+  if (badUrl) return `the URL in ${describeSecretSource(source)} ${badUrl}`;
   if (field === "topicSecret" && !/^[A-Za-z0-9_-]{1,64}$/.test(value.trim()))
     return `the topic in ${describeSecretSource(source)} must be 1-64 letters, digits, - or _`;
   return undefined;

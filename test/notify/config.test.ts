@@ -60,6 +60,18 @@ describe("the notifications section", () => {
       ],
     ],
     [
+      // fetch refuses such a URL, and its error would print the password on screen and in the journal.
+      "a URL with a user name and password in it",
+      {
+        targets: [
+          { name: "n", kind: "ntfy", topic: "abc", url: "https://me:hunter2-secret@ntfy.example.com" },
+        ],
+      },
+      [
+        'c.json: notifications.targets[0].url: must not hold a user name or password (fetch cannot send them; give the target a "token")',
+      ],
+    ],
+    [
       "a Discord URL pasted into the config",
       { targets: [{ name: "d", kind: "discord", url: "https://discord.com/api/webhooks/1/abcdef" }] },
       [
@@ -185,6 +197,20 @@ describe("target secrets", () => {
       "notifications.targets[2].topicSecret",
     ]);
     expect(problems).not.toContain("leaky");
+  });
+
+  it("a secret URL with a user name and password in it is refused, naming its source, not its value", async () => {
+    const c = config([{ name: "hook", kind: "webhook", urlSecret: { env: "HOOK_URL" } }]);
+    const resolved = await resolveTargetSecrets(c, {
+      HOOK_URL: "https://me:hunter2-secret@hooks.example.com/in",
+    });
+    expect(resolved).toEqual({
+      hook: {
+        ok: false,
+        problem:
+          'the URL in environment variable HOOK_URL must not hold a user name or password (fetch cannot send them; give the target a "token")',
+      },
+    });
   });
 
   it("forgets the environment variables it read", () => {
