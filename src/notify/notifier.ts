@@ -72,6 +72,7 @@ export class Notifier {
             timeoutMs: options.timeoutMs ?? 10_000,
             fetchImpl: options.fetchImpl,
             signal: this.closing.signal,
+            scrub: options.scrub,
           }),
       });
       this.deliveries.set(target.name, { target, delivery });

@@ -25,6 +25,8 @@ export interface ProbeOptions {
   timeoutMs?: number;
   /** Names the config in the message, so a phone that hears from two mimiks knows which. */
   configName: string;
+  /** Cuts known secret values out of a service's error reply. */
+  scrub?: ((text: string) => string) | undefined;
 }
 
 export function testNotice(target: NotificationTarget, configName: string, at: number): Notice {
@@ -56,6 +58,7 @@ export function probeTargets(
         clock,
         timeoutMs: options.timeoutMs ?? 10_000,
         fetchImpl: options.fetchImpl,
+        scrub: options.scrub,
       });
       const ms = clock.mono() - started;
       return result.ok

@@ -24,6 +24,11 @@ export interface SendOptions {
   timeoutMs: number;
   /** Ends the request early (shutdown): nothing waits on a hung service after mimik stops. */
   signal?: AbortSignal | undefined;
+  /**
+   * Cuts known secrets out of the reply before it is shortened: a secret the cut goes through
+   * is no longer recognised afterwards, and its first part would be shown.
+   */
+  scrub?: ((text: string) => string) | undefined;
 }
 
 const RETRYABLE_STATUS = new Set([408, 425, 429]);
@@ -56,7 +61,7 @@ export async function postOnce(request: HttpRequest, options: SendOptions): Prom
   }
   if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
   const retryable = response.status >= 500 || RETRYABLE_STATUS.has(response.status);
-  const snippet = text.replace(/\s+/g, " ").trim().slice(0, 160);
+  const snippet = (options.scrub ?? ((t: string) => t))(text.replace(/\s+/g, " ").trim()).slice(0, 160);
   return {
     ok: false,
     retryable,

@@ -143,6 +143,17 @@ describe("the notifier", () => {
     expect(JSON.stringify(alerts)).not.toContain(TOKEN);
   });
 
+  it("a secret the service echoes where its reply is cut short leaves no piece of itself in the alert", async () => {
+    // The reply is shortened for the alert: the token straddles the cut.
+    phone.fallback = { status: 401, body: `${"x".repeat(125)} bad credentials: Bearer ${TOKEN}` };
+    const n = start(twoTargets);
+    n.push(locked("DEMO2001"));
+    await n.quiet();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.message).not.toContain(TOKEN.slice(0, 9));
+    expect(alerts[0]!.message).toContain("[redacted]");
+  });
+
   it("a target whose secret could not be read is said once at start and sends nothing", async () => {
     const n = start(twoTargets, {
       phone: { ok: true, secrets: { url: `${phone.url}/hook` } },

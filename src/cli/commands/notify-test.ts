@@ -70,6 +70,7 @@ async function runNotifyTest(ctx: CommandContext, options: NotifyTestOptions): P
   const results = await probeTargets(targets, secrets, {
     configName: basename(choice.path),
     fetchImpl: options.fetchImpl,
+    scrub,
   });
   const width = Math.max(...results.map((r) => `${r.target.name} (${r.target.kind})`.length));
   for (const r of results) {
