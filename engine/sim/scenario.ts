@@ -22,11 +22,15 @@ const accountSchema = z.strictObject({
   dailyLossAutoLiq: z.number().finite().positive("must be a positive dollar amount").optional(),
   /** Starts in liquidation-only mode: orders that would open or add are refused with LiquidationOnly. */
   liquidationOnly: z.boolean().optional(),
-  /** ProjectX accounts: false = the account may not trade (every Order/place is refused). */
+});
+
+/** Only the ProjectX face reads these: on a Tradovate account they would be silently ignored. */
+const projectxAccountSchema = accountSchema.extend({
+  /** False = the account may not trade (every Order/place is refused). */
   canTrade: z.boolean().optional(),
   /**
-   * ProjectX accounts: the bracket mode set in the platform's risk settings. "position" (the
-   * default) refuses brackets on Order/place; "autoOco" accepts them as signed tick offsets.
+   * The bracket mode set in the platform's risk settings. "position" (the default) refuses
+   * brackets on Order/place; "autoOco" accepts them as signed tick offsets.
    */
   brackets: z.enum(["position", "autoOco"]).optional(),
 });
@@ -58,7 +62,7 @@ const projectxUser = z.strictObject({
   name: userName,
   broker: z.literal("projectx"),
   apiKey: z.string().min(1, "must be the user's simulated ProjectX API key"),
-  accounts: z.array(accountSchema).min(1, "needs at least one account"),
+  accounts: z.array(projectxAccountSchema).min(1, "needs at least one account"),
 });
 
 // Chosen by "broker", so a mistake inside a user is reported at its field, not as "not a user".

@@ -108,6 +108,19 @@ describe("scenario", () => {
     expect(message).toContain("users.3.broker");
   });
 
+  it("refuses a ProjectX-only account setting on a Tradovate account instead of ignoring it", () => {
+    const s = {
+      users: [{ name: "a", password: "a", accounts: [{ name: "A1", balance: 1, canTrade: false }] }],
+      products: [{ name: "ES", tickSize: 0.25, valuePerPoint: 50, price: 6800, contracts: ["ESZ6"] }],
+    };
+    expect(() => parseScenario(s)).toThrow(/users\.0\.accounts\.0: .*"canTrade"/);
+    const px = {
+      ...s,
+      users: [{ name: "p", broker: "projectx", apiKey: "k", accounts: s.users[0]!.accounts }],
+    };
+    expect(parseScenario(px).users[0]!.accounts[0]).toMatchObject({ canTrade: false });
+  });
+
   it("catches duplicates and prices off the tick grid", () => {
     const s = {
       users: [
