@@ -64,8 +64,21 @@ function notice(
   return { kind, level, subject, at, text };
 }
 
+/**
+ * The follower's last state. An account's name retyped in another case is the same account,
+ * and risk keeps the state saved under the old spelling (unless the exact spelling has its own):
+ * so does this memory.
+ */
+function lastState(memory: RuleMemory, follower: string): FollowerState {
+  const exact = memory.followers.get(follower);
+  if (exact !== undefined) return exact;
+  const lower = follower.toLowerCase();
+  for (const [name, state] of memory.followers) if (name.toLowerCase() === lower) return state;
+  return "ACTIVE";
+}
+
 const followerState: Rule<"followerState"> = (e, memory) => {
-  const before = memory.followers.get(e.follower) ?? "ACTIVE";
+  const before = lastState(memory, e.follower);
   memory.followers.set(e.follower, e.state);
   if (e.state === before) return undefined;
   const broker = e.reason === SKIP_REASONS.brokerLocked;

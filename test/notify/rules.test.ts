@@ -193,6 +193,14 @@ describe("what the rules remember", () => {
   });
 });
 
+describe("a lock saved under another case of the follower's name", () => {
+  it("is not news at start, as risk keeps it for the same account; the exact spelling's own state wins", () => {
+    expect(noticeFor(state("LOCKED", "manual"), ruleMemory({ demo2001: "LOCKED" }))).toBeUndefined();
+    const both = ruleMemory({ demo2001: "LOCKED", DEMO2001: "ACTIVE" });
+    expect(noticeFor(state("LOCKED", "manual"), both)?.kind).toBe("locked");
+  });
+});
+
 describe("the tables agree", () => {
   it("every kind a target can switch has a title, and every rule is for a real event type", () => {
     for (const kind of NOTICE_KIND_NAMES) expect(KIND_TITLES[kind]).toBeTruthy();
