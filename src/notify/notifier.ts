@@ -91,6 +91,16 @@ export class Notifier {
     }
   }
 
+  /**
+   * Call once the engine has started. Risk has announced every lock it restored by then; one the
+   * day roll lifted at start was never announced, so the state file's word for it no longer
+   * holds, and the follower's next lock must be news.
+   */
+  engineStarted(): void {
+    this.drain();
+    this.memory.saved.clear();
+  }
+
   /** Files an engine event; returns at once. */
   push(event: EngineEvent): void {
     if (!this.open || RULES[event.type] === undefined) return;

@@ -30,7 +30,13 @@ export interface Notice {
 
 /** What the rules remember between events: the last state of each follower and connection. */
 export interface RuleMemory {
+  /** As announced in this run. */
   followers: Map<string, FollowerState>;
+  /**
+   * As the state file had them at start, for a follower not announced yet: risk announces the
+   * locks it restores, so an old one is not news. Only until risk has started (see Notifier).
+   */
+  saved: Map<string, FollowerState>;
   connections: Map<string, ConnectionState>;
 }
 
@@ -70,10 +76,12 @@ function notice(
  * so does this memory.
  */
 function lastState(memory: RuleMemory, follower: string): FollowerState {
-  const exact = memory.followers.get(follower);
+  const announced = memory.followers.get(follower);
+  if (announced !== undefined) return announced;
+  const exact = memory.saved.get(follower);
   if (exact !== undefined) return exact;
   const lower = follower.toLowerCase();
-  for (const [name, state] of memory.followers) if (name.toLowerCase() === lower) return state;
+  for (const [name, state] of memory.saved) if (name.toLowerCase() === lower) return state;
   return "ACTIVE";
 }
 
@@ -190,7 +198,7 @@ export function noticeFor(event: EngineEvent, memory: RuleMemory): Notice | unde
  * there before this start is not news.
  */
 export function ruleMemory(followers: Record<string, FollowerState> = {}): RuleMemory {
-  return { followers: new Map(Object.entries(followers)), connections: new Map() };
+  return { followers: new Map(), saved: new Map(Object.entries(followers)), connections: new Map() };
 }
 
 /** Short titles, for a phone's notification line. */

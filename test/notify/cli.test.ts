@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { journalPathFor } from "../../data/journal/index.js";
+import { statePathFor } from "../../data/paths.js";
 import { type Child, jsonLines, killAll, runMimik, startMimik, until } from "../headless/children.js";
 import { startTestServer, type TestServer } from "./server.js";
 
@@ -172,5 +173,75 @@ describe("a running mimik notifies", () => {
       expect(headless.stdout()).not.toContain(secret);
       expect(headless.stderr()).not.toContain(secret);
     }
+  });
+});
+
+describe("a lock the day roll lifted at start", () => {
+  let sim: Child;
+  let headless: Child;
+  let configPath: string;
+
+  beforeAll(async () => {
+    sim = startMimik(["sim", "--port", "0"], env);
+    const first = await until(() => sim.lines()[0], "the simulator's first line");
+    const simUrl = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(first)?.[1] ?? "";
+    configPath = await writeConfig("rolled.json", {
+      connections: [
+        { name: "sim", env: "sim", url: simUrl, username: "prop", password: { env: "MIMIK_E2E_PROP" } },
+      ],
+      accounts: ["APEX3001", "APEX3002"].map((name) => ({ name, connection: "sim" })),
+      groups: [
+        {
+          name: "prop",
+          leader: "APEX3001",
+          followers: [{ account: "APEX3002", sizing: { mode: "multiplier", value: 1 } }],
+        },
+      ],
+      notifications: { targets: [targets[0]] },
+    });
+    // Locked by its daily loss a week ago; nothing else holds it, so today's start lifts it.
+    const weekAgo = Date.now() - 7 * 86_400_000;
+    const day = new Date(weekAgo).toISOString().slice(0, 10);
+    await writeFile(
+      statePathFor(configPath),
+      JSON.stringify({
+        version: 1,
+        followers: {
+          APEX3002: {
+            state: "LOCKED",
+            lockKind: "daily",
+            lockReason: "daily loss -$600 reached",
+            lockedAt: weekAgo,
+            tradingDay: day,
+          },
+        },
+      }),
+    );
+    headless = startMimik(["headless", "--config", configPath], { ...env, MIMIK_E2E_PROP: "prop" });
+    await until(() => {
+      if (headless.proc.exitCode !== null) throw new Error(`headless exited early: ${headless.stderr()}`);
+      return jsonLines(headless).some((l) => String(l.message).startsWith("mimik headless running"));
+    }, "headless running");
+  }, 20_000);
+
+  it("does not hide the next lock of that follower", async () => {
+    const start = hook.received.length;
+    // The roll lifted it without a word: nothing was announced for it.
+    expect(jsonLines(headless).filter((l) => l.type === "followerState")).toEqual([]);
+    const lock = await runMimik(["lock", "--follower", "APEX3002", "--config", configPath], env);
+    expect(lock.code, lock.stderr).toBe(0);
+    await until(
+      () =>
+        jsonLines(headless).some(
+          (l) => l.type === "followerState" && l.follower === "APEX3002" && l.state === "LOCKED",
+        ),
+      "the lock shown",
+    );
+    // A stop delivers what the notifier has filed before it exits.
+    headless.proc.kill("SIGTERM");
+    expect(await headless.exited).toBe(0);
+    sim.proc.kill("SIGTERM");
+    const got = hook.received.slice(start).map((r) => (r.json() as { text: string }).text);
+    expect(got).toEqual(["APEX3002: LOCKED (manual)"]);
   });
 });

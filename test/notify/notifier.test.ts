@@ -33,7 +33,11 @@ afterEach(async () => {
 
 const TOKEN = "phone-token-5f1c9a";
 
-function start(section: unknown, secrets?: ResolvedTargets): Notifier {
+function start(
+  section: unknown,
+  secrets?: ResolvedTargets,
+  knownStates?: Record<string, "LOCKED" | "LIQUIDATE_ONLY" | "ACTIVE">,
+): Notifier {
   const notifications: Notifications = notificationsSchema.parse(section);
   notifier = new Notifier({
     notifications,
@@ -42,6 +46,7 @@ function start(section: unknown, secrets?: ResolvedTargets): Notifier {
       chat: { ok: true, secrets: { url: `${chat.url}/api/webhooks/1/chat-secret` } },
     },
     alert: (a) => alerts.push(a),
+    knownStates,
     clock,
     scrub: secretScrubber([TOKEN, `${chat.url}/api/webhooks/1/chat-secret`]),
   });
@@ -166,6 +171,16 @@ describe("the notifier", () => {
     expect(alerts.map((a) => a.message)).toEqual([
       'notifications to "chat" are off: environment variable C is not set (export C=… before starting mimik); fix it and restart mimik',
     ]);
+  });
+
+  it("a saved lock is news no more once the engine has started: one the day roll lifted never hides the next", async () => {
+    const n = start(twoTargets, undefined, { DEMO2001: "LOCKED", DEMO2002: "LOCKED" });
+    n.push(locked("DEMO2002")); // risk restored this one at start
+    n.engineStarted(); // DEMO2001's was lifted by the roll, without a word
+    n.push(locked("DEMO2001"));
+    n.push(locked("DEMO2002"));
+    await n.quiet();
+    expect(texts(phone)).toEqual(["DEMO2001: LOCKED (manual)"]);
   });
 
   it("close waits for a hung service only as long as its grace, then ends the request", async () => {

@@ -131,6 +131,7 @@ export async function openEngineHost(
       notifier?.start();
       if (copying) calendars.start();
       await engine.start();
+      notifier?.engineStarted();
     },
     async stop() {
       // Takes no more events from here (a deliberate stop is not a lost connection) and delivers
