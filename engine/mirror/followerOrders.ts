@@ -120,18 +120,24 @@ export class FollowerOrders {
     if (what === "cancelling" && leaderId !== undefined) this.live.get(follower)?.delete(leaderId);
   }
 
-  /** An order of the follower changed (any state): its fills count for the leader order it mirrors. */
-  update(follower: string, order: WorkingOrder): void {
+  /**
+   * An order of the follower changed (any state): its fills count for the leader order it mirrors.
+   * Returns true when it reports more filled than before.
+   */
+  update(follower: string, order: WorkingOrder): boolean {
     const named = parseMirrorClOrdId(order.clOrdId);
-    if (!named) return;
+    if (!named) return false;
     if (order.status !== undefined && !OPEN.has(order.status)) {
       this.busy.get(follower)?.delete(order.clOrdId!);
       // Finished before any look saw it working: it will never show up among the open orders.
       this.placing.get(follower)?.delete(order.clOrdId!);
     }
-    if (!order.filledQty) return;
+    if (!order.filledQty) return false;
     const byLeader = map(this.fills, follower, () => new Map<number, Map<number, number>>());
-    map(byLeader, named.leaderOrderId, () => new Map<number, number>()).set(order.orderId, order.filledQty);
+    const byOrder = map(byLeader, named.leaderOrderId, () => new Map<number, number>());
+    const before = byOrder.get(order.orderId) ?? 0;
+    byOrder.set(order.orderId, order.filledQty);
+    return order.filledQty > before;
   }
 
   filledOf(follower: string, leaderId: number): number {

@@ -4,12 +4,11 @@
  * concern once the current frame is handled (a microtask), so an order and its terms arriving in
  * one frame are one evaluation, and no copy ever waits for it.
  *
- * Per follower and leader contract, an evaluation reads what the leader has open (its session),
- * what the follower holds (its session, recognised by clOrdId, plus what is on its way), asks
- * desire.ts what the follower should have and plan.ts what closes the gap, lets late.ts decide
- * about mirrors of leader orders that filled, and sends the result through the sender (and the
- * order gateway, leader guard included). It then reports the follower's working orders for the
- * screen.
+ * Per follower and leader contract, an evaluation reads what the leader has open (its session), what
+ * the follower holds (its session, recognised by clOrdId, plus what is on its way), asks desire.ts
+ * what the follower should have and plan.ts what closes the gap, lets late.ts decide about mirrors
+ * of leader orders that filled, and sends the result through the sender (and the order gateway,
+ * leader guard included). It then reports the follower's working orders for the screen.
  *
  * Two narrow hooks serve the copier: `covers` (does the follower's own order answer this leader
  * fill?) and `beforeExit` (cancel the follower's exits in a contract before an exit is copied).
@@ -35,6 +34,7 @@ import { Scheduler } from "./scheduler.js";
 import { MirrorSender, type Target } from "./sender.js";
 import { entriesHeld, lateOf, modeOf } from "./settings.js";
 import { type Held, sign } from "./types.js";
+import { UnpostedFills } from "./unposted.js";
 
 export interface MirrorAccounts {
   nameAt(connection: string, accountId: number): string | undefined;
@@ -65,6 +65,7 @@ export interface MirrorDeps {
 export class Mirror {
   private readonly orders = new FollowerOrders();
   private readonly memo = new LeaderMemo();
+  private readonly unposted = new UnpostedFills();
   private readonly sender: MirrorSender;
   private readonly logger: Logger;
   private readonly counted = new Map<string, Set<number>>();
@@ -116,8 +117,10 @@ export class Mirror {
           this.memo.update(role.group.leader, event.order, this.deps.clock.now(), lateOf(role.group).afterMs);
           this.touchGroup(role.group);
         } else if (role?.kind === "follower") {
-          this.orders.update(role.follower.account, event.order);
-          this.touch(role.follower.account);
+          const { account } = role.follower;
+          if (this.orders.update(account, event.order) && event.order.contract)
+            this.unposted.filled(account, event.order.contract, this.deps.clock.now());
+          this.touch(account);
         }
         return;
       }
@@ -127,6 +130,8 @@ export class Mirror {
         const role = this.roleAt(event.connection, accountId);
         // Positions and risk states size and gate mirrored orders: nothing to do without a mode.
         if (!role || !modeOf(role.group)) return;
+        if (role.kind === "follower" && event.type === "position")
+          this.unposted.posted(role.follower.account, event.position.contract);
         if (role.kind === "leader") this.touchGroup(role.group);
         else this.touch(role.follower.account);
         return;
@@ -137,6 +142,7 @@ export class Mirror {
           if (role?.kind === "leader") this.touchGroup(role.group);
           else if (role?.kind === "follower") {
             this.orders.synced(role.follower.account);
+            this.unposted.forget(role.follower.account);
             this.touch(role.follower.account);
           }
         }
@@ -297,6 +303,7 @@ export class Mirror {
       skipped: (id) => desired.skips.find((s) => s.leaderId === id)?.reason,
       modifiableAt: (clOrdId) => this.sender.modifiableAt(clOrdId),
       refused: (set) => this.sender.refusal(set) !== undefined,
+      exitsWaitUntil: this.unposted.waitUntil(follower, contract, now),
     });
     const mayPlace = this.orders.mayPlace(follower);
     for (const a of p.actions) {
@@ -348,11 +355,8 @@ export class Mirror {
   }
 
   private opened(follower: string, leaderId: number): void {
-    let ids = this.counted.get(follower);
-    if (!ids) {
-      ids = new Set();
-      this.counted.set(follower, ids);
-    }
+    const ids = this.counted.get(follower) ?? new Set<number>();
+    this.counted.set(follower, ids);
     if (ids.has(leaderId)) return;
     ids.add(leaderId);
     this.deps.onOpening?.(follower, leaderId);
@@ -381,16 +385,14 @@ export class Mirror {
       try {
         this.evaluate(follower);
       } catch (error) {
-        this.logger.error("mirror: a follower's evaluation failed", {
-          follower,
-          error: messageOf(error),
-        });
+        this.logger.error("mirror: a follower's evaluation failed", { follower, error: messageOf(error) });
       }
     }
   }
 
   private forget(follower: string): void {
     this.orders.forget(follower);
+    this.unposted.forget(follower);
     this.counted.delete(follower);
     this.reporter.forget(follower);
     this.scheduler.forget(follower);

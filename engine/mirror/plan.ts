@@ -31,6 +31,8 @@ export interface PlanInput {
   modifiableAt(clOrdId: string): EpochMs | undefined;
   /** This set with these terms was refused by the broker before: not asked again. */
   refused(set: WantSet): boolean;
+  /** Exits are neither placed nor grown before then (a mirror's fill is not in the position yet). */
+  exitsWaitUntil?: EpochMs | undefined;
 }
 
 export interface Plan {
@@ -77,12 +79,15 @@ export function plan(input: PlanInput): Plan {
         later(at);
         continue;
       }
-      modifies.push({ kind: "modify", order, leg, exit: want.role === "exit", reason: change });
+      const action: Action = { kind: "modify", order, leg, exit: want.role === "exit", reason: change };
+      if (want.role === "exit" && waits(input) && growth(action) > 0) later(input.exitsWaitUntil!);
+      else modifies.push(action);
     }
   }
   for (const want of input.wants) {
     if (matched.has(want.key) || input.refused(want)) continue;
-    places.push({ kind: "place", set: want });
+    if (want.role === "exit" && waits(input)) later(input.exitsWaitUntil!);
+    else places.push({ kind: "place", set: want });
   }
   // Smaller exits before bigger ones: a modify that shrinks frees room before one that grows.
   modifies.sort((a, b) => growth(a) - growth(b));
@@ -119,6 +124,8 @@ function difference(h: Held, t: Terms): string | undefined {
   if (h.qty - h.filled !== t.remaining) return MIRROR_REASONS.follows;
   return undefined;
 }
+
+const waits = (input: PlanInput) => input.exitsWaitUntil !== undefined && input.exitsWaitUntil > input.now;
 
 function growth(a: Action): number {
   return a.kind === "modify" ? a.leg.terms.remaining - (a.order.qty - a.order.filled) : 0;

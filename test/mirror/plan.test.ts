@@ -196,6 +196,13 @@ describe("plan", () => {
         "modify 11 → 3 @ 6790 (follows the follower's position)",
       ],
     ],
+    [
+      "a mirror's fill not in the position yet: exits only shrink until it is",
+      [want("1", [[1, "Sell", "Stop", 6790, 3]]), want("5", [[5, "Sell", "Stop", 6780, 1]]), oco],
+      [held(11, 1, "a", "Sell", "Stop", 6790, 2), held(15, 5, "b", "Sell", "Stop", 6780, 2)],
+      ["modify 15 → 1 @ 6780 (follows the follower's position)"],
+      { exitsWaitUntil: NOW + 1 },
+    ],
   ];
   for (const [name, wants, have, expected, more] of rows) {
     it(name, () => {
@@ -213,5 +220,7 @@ describe("plan", () => {
     expect(run(moved, ocoHeld, { modifiableAt: () => NOW + 100 }).recheckAt).toBe(NOW + 100);
     const busy = ocoHeld.map((h) => ({ ...h, busy: "modifying" as const }));
     expect(run(moved, busy)).toEqual({ actions: [], recheckAt: undefined });
+    expect(run([oco], [], { exitsWaitUntil: NOW + 700 }).recheckAt).toBe(NOW + 700);
+    expect(text(run([oco], [], { exitsWaitUntil: NOW }).actions)).toEqual(["place 1+2"]);
   });
 });
