@@ -233,11 +233,10 @@ export class Mirror {
         // seen nothing is taken away on a guess.
         if (!mode || scene)
           this.cancelStray(group, follower, route, h, mode ? MIRROR_REASONS.gone : MIRROR_REASONS.modeOff);
+        if (h.busy === "placing" || h.busy === "modifying") scene?.unanswered.add(h.contract);
         continue;
       }
-      const list = byContract.get(leaderContract);
-      if (list) list.push(h);
-      else byContract.set(leaderContract, [h]);
+      byContract.set(leaderContract, [...(byContract.get(leaderContract) ?? []), h]);
     }
     if (scene) {
       this.prune(follower, scene);
@@ -304,6 +303,7 @@ export class Mirror {
       modifiableAt: (clOrdId) => this.sender.modifiableAt(clOrdId),
       refused: (set) => this.sender.refusal(set) !== undefined,
       exitsWaitUntil: this.unposted.waitUntil(follower, contract, now),
+      staleUnanswered: scene.unanswered.has(contract),
     });
     const mayPlace = this.orders.mayPlace(follower);
     for (const a of p.actions) {

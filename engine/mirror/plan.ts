@@ -33,6 +33,8 @@ export interface PlanInput {
   refused(set: WantSet): boolean;
   /** Exits are neither placed nor grown before then (a mirror's fill is not in the position yet). */
   exitsWaitUntil?: EpochMs | undefined;
+  /** An order to take away whose leader order is gone is still unanswered: nothing is placed yet. */
+  staleUnanswered?: boolean | undefined;
 }
 
 export interface Plan {
@@ -51,6 +53,8 @@ export function plan(input: PlanInput): Plan {
   };
   const wanted = new Map(input.wants.map((w) => [w.key, w]));
   const matched = new Set<string>();
+  /** A set that must go can't be cancelled before its request's answer: what replaces it waits. */
+  let staleUnanswered = input.staleUnanswered === true;
   for (const legs of bySet(input.held)) {
     const key = setKey(legs.map((h) => h.leaderId));
     const want = wanted.get(key);
@@ -65,6 +69,7 @@ export function plan(input: PlanInput): Plan {
         // An unanswered request needs no timer: its answer, the order's next report or a snapshot
         // brings the follower back to the plan (polling for it spun a 0 ms timer until then).
         if (order.orderId !== undefined && !order.busy) cancels.push({ kind: "cancel", order, reason });
+        else staleUnanswered = true;
       }
       continue;
     }
@@ -85,7 +90,7 @@ export function plan(input: PlanInput): Plan {
     }
   }
   for (const want of input.wants) {
-    if (matched.has(want.key) || input.refused(want)) continue;
+    if (matched.has(want.key) || input.refused(want) || staleUnanswered) continue;
     if (want.role === "exit" && waits(input)) later(input.exitsWaitUntil!);
     else places.push({ kind: "place", set: want });
   }

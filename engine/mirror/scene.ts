@@ -20,6 +20,8 @@ export interface Scene {
   openIds: Set<number>;
   now: EpochMs;
   skips: NotMirrored[];
+  /** Follower contracts where an order to take away is still unanswered: nothing is placed there yet. */
+  unanswered: Set<string>;
   recheckAt?: EpochMs | undefined;
 }
 
@@ -40,7 +42,7 @@ export function readScene(
     if (list) list.push(lo);
     else leaderOpen.set(o.contract, [lo]);
   }
-  return { group, follower, route, leaderRoute, leaderOpen, openIds, now, skips: [] };
+  return { group, follower, route, leaderRoute, leaderOpen, openIds, now, skips: [], unanswered: new Set() };
 }
 
 /** The leader contract of an open leader order, if it is one. */

@@ -197,6 +197,19 @@ describe("plan", () => {
       ],
     ],
     [
+      "a set to replace is still unanswered: the new one waits for its answer",
+      [oco],
+      [held(undefined, 1, "a", "Sell", "Stop", 6790, 2, { busy: "placing" })],
+      [],
+    ],
+    [
+      "an order whose leader order is gone is still unanswered: nothing is placed",
+      [oco],
+      [],
+      [],
+      { staleUnanswered: true },
+    ],
+    [
       "a mirror's fill not in the position yet: exits only shrink until it is",
       [want("1", [[1, "Sell", "Stop", 6790, 3]]), want("5", [[5, "Sell", "Stop", 6780, 1]]), oco],
       [held(11, 1, "a", "Sell", "Stop", 6790, 2), held(15, 5, "b", "Sell", "Stop", 6780, 2)],
