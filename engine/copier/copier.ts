@@ -60,7 +60,8 @@ export class Copier {
   private readonly acted: ActedOn;
   private readonly exits: PendingExits;
   private readonly reconciler: Reconciler;
-  private readonly answers: MirrorAnswers;
+  /** The mirror's orders and fills; the mirror tells it of refusals (`refused`). */
+  readonly answers: MirrorAnswers;
   private seq = 0;
   private readonly shadowParts: ShadowParts;
 

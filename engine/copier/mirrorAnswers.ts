@@ -27,6 +27,8 @@ export const MIRROR_FILL_REASONS = {
   owed: "its mirrored entry filled after the leader reduced: the reduce made up",
   uncounted: (follower: string) =>
     `${follower}: its mirrored order filled where the copy rule had not counted on it`,
+  refused: (follower: string) =>
+    `${follower}: its broker refused the mirrored order that answered the leader's fills`,
 } as const;
 
 /** What the copier did with one leader order's fills for one follower, and what its mirrors filled. */
@@ -67,7 +69,7 @@ export interface MirrorAnswersDeps {
   acted: Pick<ActedOn, "get" | "set">;
   reconciler: Pick<Reconciler, "uncertain" | "run">;
   /** Where the leader's orders are read: is the order a mirror fill belongs to still open? */
-  accounts: Pick<CopierAccounts, "route">;
+  accounts: Pick<CopierAccounts, "route" | "role">;
   /** The mirror's two hooks (CopierDeps): does a mirror answer this leader order, is one being cancelled? */
   mirror: Pick<CopierDeps, "covers" | "mirrorCancelling" | "mirrorSize">;
   /** Write one exit now (a pending exit's way: flushed, told, retried if it fails). */
@@ -221,6 +223,24 @@ export class MirrorAnswers {
       if (step.uncertain) this.deps.reconciler.uncertain(name, new Set([event.contract]));
       this.deps.reconciler.run(role.group, [role.follower], cause, "");
     }
+  }
+
+  /**
+   * The follower's broker refused (or rejected) its mirror of a leader order. Fills of that order
+   * it answered were not copied, and now nothing will make them: the line is put right from where
+   * the follower stands, exits only (as after a mirror fill the rule had not counted on). Not while
+   * another mirror of the order may still fill (one on its way, working, or being cancelled).
+   */
+  refused(name: string, leaderOrderId: number, contract: string): void {
+    const h = this.byFollower.get(name)?.get(leaderOrderId);
+    const role = this.deps.accounts.role(name);
+    if (!h?.answered || role?.kind !== "follower") return;
+    const { mirror } = this.deps;
+    const size = mirror.mirrorSize?.(name, leaderOrderId) ?? 0;
+    if (size > Math.abs(h.filled) || mirror.mirrorCancelling?.(name, leaderOrderId) === true) return;
+    h.answered = false; // made up once
+    this.deps.reconciler.uncertain(name, new Set([contract]));
+    this.deps.reconciler.run(role.group, [role.follower], MIRROR_FILL_REASONS.refused(name), "");
   }
 
   /** Is the leader's order still open at its broker (more of it may fill)? Read on a rare path only. */

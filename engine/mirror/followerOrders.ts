@@ -27,6 +27,9 @@ export class FollowerOrders {
   /** Placements whose answer has not come yet (clOrdIds name the account: one set for all). */
   private readonly unanswered = new Set<string>();
 
+  /** `refused`: the broker refused or rejected a mirror (it will never fill). */
+  constructor(private readonly refused?: (follower: string, leaderId: number, contract: string) => void) {}
+
   /** The follower's mirror orders now: the broker's open ones and the placements on their way. */
   held(follower: string, accountId: number, open: readonly WorkingOrder[]): Held[] {
     const out: Held[] = [];
@@ -91,6 +94,7 @@ export class FollowerOrders {
     this.placing.get(follower)?.delete(clOrdId);
     if (h && !this.filledOf(follower, h.leaderId)) this.live.get(follower)?.delete(h.leaderId);
     if (unsure) this.unsure.add(follower);
+    else if (h) this.refused?.(follower, h.leaderId, h.contract);
   }
 
   /** A snapshot of the follower's login arrived: its orders are the truth again. */
@@ -131,6 +135,8 @@ export class FollowerOrders {
       this.busy.get(follower)?.delete(order.clOrdId!);
       // Finished before any look saw it working: it will never show up among the open orders.
       this.placing.get(follower)?.delete(order.clOrdId!);
+      if (order.status === "Rejected" && order.contract)
+        this.refused?.(follower, named.leaderOrderId, order.contract);
     }
     if (!order.filledQty) return false;
     const byLeader = map(this.fills, follower, () => new Map<number, Map<number, number>>());

@@ -22,6 +22,7 @@ import { mapContract } from "../symbols.js";
 import type { AccountRoute, BrokerEvent, Clock, EngineEvent, Logger } from "../types.js";
 import { silentLogger } from "../types.js";
 import { SetTokens } from "./clOrdIds.js";
+import { CountedOpenings } from "./countedOpenings.js";
 import { desire } from "./desire.js";
 import { FollowerOrders } from "./followerOrders.js";
 import { besideLate, LateOrders } from "./lateOrders.js";
@@ -51,6 +52,8 @@ export interface MirrorDeps {
   gate(follower: string): FollowerGate;
   /** The follower's position once the copies on their way have filled (the copier's book). */
   expectedPosition?(follower: string, contract: string): number;
+  /** The follower's broker refused a mirror (the copier makes up what it answered, MirrorAnswers). */
+  onRefused?(follower: string, leaderOrderId: number, contract: string): void;
   /** A mirrored opening was placed (risk counts it as a trade, once per leader order). */
   onOpening?(follower: string, leaderOrderId: number): void;
   logger?: Logger | undefined;
@@ -63,12 +66,12 @@ export interface MirrorDeps {
 }
 
 export class Mirror {
-  private readonly orders = new FollowerOrders();
+  private readonly orders = new FollowerOrders((...refused) => this.deps.onRefused?.(...refused));
   private readonly memo = new LeaderMemo();
   private readonly unposted = new UnpostedFills();
   private readonly sender: MirrorSender;
   private readonly logger: Logger;
-  private readonly counted = new Map<string, Set<number>>();
+  private readonly counted = new CountedOpenings();
   private readonly reporter: MirrorReporter;
   private readonly lateOrders: LateOrders;
   private readonly scheduler: Scheduler;
@@ -289,7 +292,7 @@ export class Mirror {
         entriesHeld: held_,
         tradesLeft: gate.tradesLeft,
         // One found working after a restart was counted when it was placed (risk keeps the count).
-        counted: (id) => this.counted.get(follower)?.has(id) === true || held.some((h) => h.leaderId === id),
+        counted: (id) => this.counted.has(follower, id) || held.some((h) => h.leaderId === id),
         filledOf: (id) => this.orders.filledOf(follower, id),
       },
     });
@@ -335,8 +338,7 @@ export class Mirror {
   /** What was kept about leader orders now gone (neither open nor just filled) is let go. */
   private prune(follower: string, scene: Scene): void {
     const gone = (id: number) => !scene.openIds.has(id) && this.memo.filledOrder(id) === undefined;
-    const counted = this.counted.get(follower);
-    if (counted) for (const id of counted) if (gone(id)) counted.delete(id);
+    this.counted.prune(follower, gone);
     this.orders.forgetGone(follower, gone);
   }
 
@@ -355,11 +357,7 @@ export class Mirror {
   }
 
   private opened(follower: string, leaderId: number): void {
-    const ids = this.counted.get(follower) ?? new Set<number>();
-    this.counted.set(follower, ids);
-    if (ids.has(leaderId)) return;
-    ids.add(leaderId);
-    this.deps.onOpening?.(follower, leaderId);
+    if (this.counted.add(follower, leaderId)) this.deps.onOpening?.(follower, leaderId);
   }
 
   private roleAt(connection: string, accountId: number): AccountRole | undefined {
@@ -393,7 +391,7 @@ export class Mirror {
   private forget(follower: string): void {
     this.orders.forget(follower);
     this.unposted.forget(follower);
-    this.counted.delete(follower);
+    this.counted.forget(follower);
     this.reporter.forget(follower);
     this.scheduler.forget(follower);
   }

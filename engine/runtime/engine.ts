@@ -145,6 +145,8 @@ export class Engine {
       gate,
       expectedPosition: (follower, contract) => this.copier.followerPosition(follower, contract),
       onOpening: (follower) => this.risk.recordOpening(follower),
+      onRefused: (follower, leaderOrderId, contract) =>
+        this.copier.answers.refused(follower, leaderOrderId, contract),
       logger: this.logger,
     });
     this.setConfig(config);

@@ -51,3 +51,39 @@ describe("FollowerOrders.sizeOf: what a follower's mirrors of one leader order f
     expect(orders.sizeOf("F", 2, [cancelling, working(7, "mm-88-2-c", 3)], 88)).toBe(1 + 2 + 3);
   });
 });
+
+describe("FollowerOrders: a mirror its broker refused is told (the copier makes up what it answered)", () => {
+  const placing = (clOrdId: string) => ({
+    ...{ clOrdId, leaderId: 88, contract: "ESZ6", set: clOrdId.split("-")[3]!, side: "Sell" as const },
+    ...{ orderType: "Stop", qty: 2, filled: 0 },
+  });
+
+  it("refused in its answer, or rejected after it was taken; not a lost answer, a cancel or a fill", () => {
+    const told: string[] = [];
+    const orders = new FollowerOrders((follower, leaderId, contract) =>
+      told.push(`${follower} ${leaderId} ${contract}`),
+    );
+    orders.sent("F", placing("mm-88-2-a"));
+    orders.notPlaced("F", "mm-88-2-a", false);
+    orders.sent("F", placing("mm-88-2-b"));
+    orders.notPlaced("F", "mm-88-2-b", true); // its fate is unknown: the snapshot tells
+    const report = {
+      accountId: 2,
+      contractId: "1",
+      contract: "ESZ6",
+      side: "Sell" as const,
+      orderType: "Stop",
+    };
+    orders.update("F", { ...report, orderId: 6, clOrdId: "mm-88-2-c", status: "Rejected" });
+    orders.update("F", { ...report, orderId: 7, clOrdId: "mm-88-2-d", status: "Canceled" });
+    orders.update("F", {
+      ...report,
+      orderId: 8,
+      clOrdId: "mm-88-2-e",
+      status: "Filled",
+      qty: 2,
+      filledQty: 2,
+    });
+    expect(told).toEqual(["F 88 ESZ6", "F 88 ESZ6"]);
+  });
+});
