@@ -303,7 +303,7 @@ export class Mirror {
       held: forPlan,
       leaderOpen: (id) => scene.openIds.has(id),
       skipped: (id) => desired.skips.find((s) => s.leaderId === id)?.reason,
-      modifiableAt: (clOrdId) => this.sender.modifiableAt(clOrdId),
+      modifiableAt: (...order) => this.sender.modifiableAt(...order),
       refused: (set) => this.sender.refusal(set) !== undefined,
       exitsWaitUntil: this.unposted.waitUntil(follower, contract, now),
       staleUnanswered: scene.unanswered.has(contract),

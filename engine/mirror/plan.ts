@@ -27,8 +27,8 @@ export interface PlanInput {
   leaderOpen(leaderId: number): boolean;
   /** Why a leader order is not mirrored now (a lock, a pause …), when desire said so. */
   skipped?(leaderId: number): string | undefined;
-  /** When the order may be modified again (undefined: now). */
-  modifiableAt(clOrdId: string): EpochMs | undefined;
+  /** When the order (`filled` so far) may be modified again to `terms` (undefined: now). */
+  modifiableAt(clOrdId: string, terms: Terms, filled: number): EpochMs | undefined;
   /** This set with these terms was refused by the broker before: not asked again. */
   refused(set: WantSet): boolean;
   /** Exits are neither placed nor grown before then (a mirror's fill is not in the position yet). */
@@ -79,7 +79,7 @@ export function plan(input: PlanInput): Plan {
       const change = difference(order, leg.terms);
       if (change === undefined) continue;
       if (order.orderId === undefined || order.busy) continue;
-      const at = input.modifiableAt(order.clOrdId);
+      const at = input.modifiableAt(order.clOrdId, leg.terms, order.filled);
       if (at !== undefined && at > input.now) {
         later(at);
         continue;

@@ -3,8 +3,8 @@
  * included): placements (one order, a native OCO, or two orders mimik links itself when the
  * broker has no OCO), modifies, cancels and late market orders. Each is told as a MirrorEvent with
  * its leader order and reason, before its answer and again if it is refused. Owns the spacing of
- * modifies (and cancels) per order and the memory of placements the broker refused, so the same
- * refused request is not sent again and again.
+ * modifies (and cancels) per order and the memory of requests the broker refused, so the same
+ * refused request is not sent again and again (a refused modify is asked again after a while).
  */
 
 import { messageOf } from "../messageOf.js";
@@ -15,7 +15,7 @@ import { mirrorClOrdId, type SetTokens } from "./clOrdIds.js";
 import type { FollowerOrders } from "./followerOrders.js";
 import { termsKey } from "./plan.js";
 import { MIRROR_REASONS } from "./reasons.js";
-import type { Held, WantLeg, WantSet } from "./types.js";
+import type { Held, Terms, WantLeg, WantSet } from "./types.js";
 
 export interface SenderDeps {
   clock: Clock;
@@ -41,16 +41,28 @@ export interface Target {
 }
 
 const REFUSED_KEPT = 2_000;
+/** A modify refused with these very terms is asked again no sooner (a refusal may pass). */
+const MODIFY_REFUSED_MS = 5_000;
 
 export class MirrorSender {
   private readonly lastTouched = new Map<string, number>();
   private readonly refusals = new Map<string, string>();
+  /** Modifies refused (order and terms) → when. */
+  private readonly refusedModifies = new Map<string, number>();
 
   constructor(private readonly deps: SenderDeps) {}
 
-  modifiableAt(clOrdId: string): number | undefined {
-    const at = this.lastTouched.get(clOrdId);
-    return at === undefined ? undefined : at + this.deps.modifyEveryMs;
+  /**
+   * When the order may be modified (to `terms`) again; undefined: now. A modify refused with these
+   * very terms waits a while: asked again every spacing it would only spend the login's request
+   * budget (every account on it pays). The leader's next move (new terms) is asked after the spacing.
+   */
+  modifiableAt(clOrdId: string, terms?: Terms, filled = 0): number | undefined {
+    const touched = this.lastTouched.get(clOrdId);
+    const refused = terms && this.refusedModifies.get(modifyKey(clOrdId, terms, filled));
+    const times = [touched && touched + this.deps.modifyEveryMs, refused && refused + MODIFY_REFUSED_MS];
+    const at = Math.max(...times.map((t) => t ?? 0));
+    return at > 0 ? at : undefined;
   }
 
   /** The broker refused this very set before, and why. */
@@ -116,6 +128,7 @@ export class MirrorSender {
     const orderId = order.orderId;
     if (orderId === undefined) return;
     const { terms } = leg;
+    const key = modifyKey(order.clOrdId, terms, order.filled);
     this.lastTouched.set(order.clOrdId, this.deps.clock.now());
     this.deps.orders.setBusy(t.follower, order.clOrdId, "modifying");
     const fields = { ...legFields(leg), qty: order.filled + terms.remaining };
@@ -140,7 +153,10 @@ export class MirrorSender {
     );
     void result.then((r) => {
       this.deps.orders.setBusy(t.follower, order.clOrdId, undefined);
-      if (!r.ok) this.refused(t, order.leaderId, "modify", r, { clOrdId: order.clOrdId });
+      if (!r.ok) {
+        if (!answerLost(r)) this.refusedModifies.set(key, this.deps.clock.now());
+        this.refused(t, order.leaderId, "modify", r, { clOrdId: order.clOrdId });
+      }
       this.deps.answered(t.follower);
     });
   }
@@ -198,10 +214,12 @@ export class MirrorSender {
     });
   }
 
-  /** Spacing that has run out is forgotten (the map holds only orders touched a moment ago). */
+  /** Spacing and modify refusals that have run out are forgotten (only a moment's are kept). */
   prune(now: number): void {
     for (const [clOrdId, at] of this.lastTouched)
       if (at + this.deps.modifyEveryMs <= now) this.lastTouched.delete(clOrdId);
+    for (const [key, at] of this.refusedModifies)
+      if (at + MODIFY_REFUSED_MS <= now) this.refusedModifies.delete(key);
   }
 
   private spec(t: Target, leg: WantLeg, clOrdId: string, exit: boolean): WorkingOrderSpec {
@@ -282,6 +300,10 @@ export class MirrorSender {
       ...fields,
     });
   }
+}
+
+function modifyKey(clOrdId: string, terms: Terms, filled: number): string {
+  return `${clOrdId}|${filled + terms.remaining}|${JSON.stringify(terms)}`;
 }
 
 function heldOf(leg: WantLeg, clOrdId: string, set: string, contract: string): Held {
