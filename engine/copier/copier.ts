@@ -346,10 +346,8 @@ export class Copier {
     return sentEvent(this.deps.clock, meta, copy.delta, copy.clOrdId, copy.decision.reason);
   }
 
-  /**
-   * The follower acted on the leader at `after` (a copy sent, or skipped by a rule). With an exit
-   * pending the line's goal moves instead: it is acted on once that exit is done.
-   */
+  /** The follower acted on the leader at `after` (a copy sent, or skipped by a rule). With an exit
+   * pending the line's goal moves instead: it is acted on once that exit is done. */
   private actedOn(
     group: Group,
     name: string,
