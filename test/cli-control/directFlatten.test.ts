@@ -44,6 +44,17 @@ function config(url: string | undefined): Config {
   });
 }
 
+/** The config with `account` moved to a login of its own. */
+function moved(base: Config, account: string, login: Record<string, unknown>): Config {
+  const raw = structuredClone(base) as {
+    connections: unknown[];
+    accounts: { name: string; connection: string }[];
+  };
+  raw.connections.push(login);
+  for (const a of raw.accounts) if (a.name === account) a.connection = String(login.name);
+  return configSchema.parse(raw);
+}
+
 const position = (account: string, contract = "ESZ6") =>
   sim.control.records().positions.find((p) => p.accountName === account && p.contract === contract)?.netPos ??
   0;
@@ -97,6 +108,26 @@ describe("flattenDirectly (no instance running)", () => {
     expect(text).toContain('"type":"start","mode":"direct flatten (no instance running)"');
     expect(text).toContain('"type":"followerState","follower":"DEMO2001","state":"LOCKED"');
     expect(text).toContain('"type":"followerState","follower":"DEMO2002","state":"LOCKED"');
+  });
+
+  it("flattens followers whose leader is on a login of its own, which it never opens", async () => {
+    const results = await flattenDirectly({
+      config: moved(config(sim.url), "DEMO1000", {
+        name: "lead",
+        env: "sim",
+        url: sim.url,
+        username: "demo",
+        password: { env: "MIMIK_DF_UNSET" },
+      }),
+      configPath: configPath(),
+      target: { all: true },
+      env,
+    });
+    expect(results).toEqual([
+      { target: "DEMO2001", status: "locked", sent: 2 },
+      { target: "DEMO2002", status: "locked", sent: 1 },
+    ]);
+    expect([position("DEMO2001"), position("DEMO2002"), position("DEMO1000")]).toEqual([0, 0, 3]);
   });
 
   it("accepts a label and keeps an existing high-water mark and a stronger lock", async () => {

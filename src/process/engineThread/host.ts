@@ -69,19 +69,29 @@ export async function openEngineHost(
   for (const note of journal.notes) logger.warn(note);
   let config = init.config;
   const only = init.onlyAccounts ? new Set(init.onlyAccounts) : undefined;
+  // Limited to some accounts (a direct flatten), only their logins are opened: another login (a
+  // leader's) is never logged in to, and its secrets were never read.
+  const opened = only
+    ? config.connections.filter((c) =>
+        config.accounts.some((a) => a.connection === c.name && only.has(a.name)),
+      )
+    : config.connections;
   const sessions =
     inject.sessions ??
-    sessionsFor(config, {
-      secrets: init.secrets,
-      embeddedSimUrl: init.embeddedSimUrl,
-      logger: log,
-      ...(only
-        ? {
-            accounts: (c) =>
-              config.accounts.filter((a) => a.connection === c.name && only.has(a.name)).map((a) => a.name),
-          }
-        : {}),
-    }).filter((s) => !only || config.accounts.some((a) => a.connection === s.connection && only.has(a.name)));
+    sessionsFor(
+      { ...config, connections: opened },
+      {
+        secrets: init.secrets,
+        embeddedSimUrl: init.embeddedSimUrl,
+        logger: log,
+        ...(only
+          ? {
+              accounts: (c) =>
+                config.accounts.filter((a) => a.connection === c.name && only.has(a.name)).map((a) => a.name),
+            }
+          : {}),
+      },
+    );
   const engine = new Engine({ sessions, riskStore: state, ledger, logger: log, copying }, config);
   engine.setCalendars(calendars.current());
   onCalendars = (c) => engine.setCalendars(c);
