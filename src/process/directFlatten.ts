@@ -14,6 +14,7 @@ import {
 } from "../../engine/index.js";
 import { memoryHolder } from "../app/configHolder.js";
 import { createActions } from "./actions.js";
+import type { ConnectionSecrets } from "./connectionSecrets.js";
 import { startEngineInline } from "./engineThread/client.js";
 import { resolveSecrets } from "./sessions.js";
 
@@ -75,14 +76,7 @@ export async function flattenDirectly(options: DirectFlattenOptions): Promise<Ou
   const chosen = followersForTarget(config, target);
   if (!chosen.ok) return [{ target: describeTarget(target), status: "refused", reason: chosen.message }];
   if (chosen.followers.length === 0) return [];
-  const failAll = (reason: string): Outcome[] =>
-    chosen.followers.map((f) => ({ target: f, status: "failed", reason }));
 
-  const unreachable = embeddedSimConnections(config, chosen.followers);
-  if (unreachable.length > 0 && !options.openSessions)
-    return failAll(
-      `connection ${unreachable.join(", ")} uses the embedded simulator, which lived inside the mimik process that is no longer running: nothing to reach`,
-    );
   const files = configFilesFor(options.configPath);
   const lock = await acquireInstanceLock(files.lock, { config: files.config }).catch((error: unknown) => {
     if (error instanceof InstanceLockedError)
@@ -93,48 +87,96 @@ export async function flattenDirectly(options: DirectFlattenOptions): Promise<Ou
     throw error;
   });
   try {
-    const needed = neededConnections(config, chosen.followers);
-    let secrets: Awaited<ReturnType<typeof resolveSecrets>>;
-    try {
-      secrets = options.openSessions ? {} : await resolveSecrets(needed, options.env);
-    } catch (error) {
-      if (error instanceof SecretError)
-        return failAll(`${error.message}${error.fix ? ` (${error.fix})` : ""}`);
-      throw error;
-    }
-    const engine = await startEngineInline(
-      {
-        config,
-        mode: "direct flatten (no instance running)",
-        statePath: files.state,
-        journalPath: files.journal,
-        seedLedger: false,
-        secrets,
-        copying: false,
-        onlyAccounts: chosen.followers,
-      },
-      silentLogger,
-      options.openSessions ? { sessions: options.openSessions(needed) } : {},
+    // A login that cannot be reached from here fails its own followers only: the panic button
+    // still flattens every follower on the logins that can be.
+    const logins = await reachableLogins(config, chosen.followers, options);
+    const connectionOf = (f: string) => config.accounts.find((a) => a.name === f)?.connection ?? "";
+    const reachable = chosen.followers.filter((f) => !logins.blocked.has(connectionOf(f)));
+    const flattened = reachable.length === 0 ? [] : await flattenReachable(options, files, reachable, logins);
+    if (logins.blocked.size === 0) return flattened;
+    return chosen.followers.map(
+      (f) =>
+        flattened.find((o) => o.target === f) ?? {
+          target: f,
+          status: "failed",
+          reason: logins.blocked.get(connectionOf(f)) ?? "flatten failed",
+        },
     );
-    const connections = new Map<string, string>();
-    const offConnections = engine.on((event: EngineEvent) => {
-      if (event.type === "connectionStatus")
-        connections.set(event.connection, `${event.state}${event.reason ? `: ${event.reason}` : ""}`);
-    });
-    try {
-      await withTimeout(engine.started, options.connectTimeoutMs ?? 15_000);
-      const actions = createActions({ engine, holder: memoryHolder(config), events: engine.on });
-      const outcomes = await actions.flatten(target, {
-        reason: DIRECT_FLATTEN_REASON,
-        waitLockedMs: options.flatTimeoutMs ?? 10_000,
-      });
-      return outcomes.map((o) => explain(o, config, connections));
-    } finally {
-      offConnections();
-      await engine.stop();
-    }
   } finally {
     await lock.release();
+  }
+}
+
+type Logins = { secrets: ConnectionSecrets; blocked: Map<string, string> };
+
+/** The targeted followers' logins: their secrets, and why each one that cannot be used cannot. */
+async function reachableLogins(
+  config: Config,
+  followers: readonly string[],
+  options: DirectFlattenOptions,
+): Promise<Logins> {
+  const secrets: ConnectionSecrets = {};
+  const blocked = new Map<string, string>();
+  for (const connection of neededConnections(config, followers).connections) {
+    if (options.openSessions) continue;
+    if (connection.env === "sim" && !connection.url) {
+      blocked.set(
+        connection.name,
+        `connection ${connection.name} uses the embedded simulator, which lived inside the mimik process that is no longer running: nothing to reach`,
+      );
+      continue;
+    }
+    try {
+      Object.assign(secrets, await resolveSecrets({ ...config, connections: [connection] }, options.env));
+    } catch (error) {
+      if (!(error instanceof SecretError)) throw error;
+      blocked.set(connection.name, `${error.message}${error.fix ? ` (${error.fix})` : ""}`);
+    }
+  }
+  return { secrets, blocked };
+}
+
+/** A short-lived engine on the reachable followers' logins flattens and locks them. */
+async function flattenReachable(
+  options: DirectFlattenOptions,
+  files: ReturnType<typeof configFilesFor>,
+  followers: string[],
+  logins: Logins,
+): Promise<Outcome[]> {
+  const { config, target } = options;
+  const needed = neededConnections(config, followers);
+  const engine = await startEngineInline(
+    {
+      config,
+      mode: "direct flatten (no instance running)",
+      statePath: files.state,
+      journalPath: files.journal,
+      seedLedger: false,
+      secrets: logins.secrets,
+      copying: false,
+      onlyAccounts: followers,
+    },
+    silentLogger,
+    options.openSessions ? { sessions: options.openSessions(needed) } : {},
+  );
+  const connections = new Map<string, string>();
+  const offConnections = engine.on((event: EngineEvent) => {
+    if (event.type === "connectionStatus")
+      connections.set(event.connection, `${event.state}${event.reason ? `: ${event.reason}` : ""}`);
+  });
+  try {
+    await withTimeout(engine.started, options.connectTimeoutMs ?? 15_000);
+    const actions = createActions({ engine, holder: memoryHolder(config), events: engine.on });
+    const flatten = { reason: DIRECT_FLATTEN_REASON, waitLockedMs: options.flatTimeoutMs ?? 10_000 };
+    // The target as given when every follower it names is here, or else each one that is by name.
+    const outcomes =
+      logins.blocked.size === 0
+        ? await actions.flatten(target, flatten)
+        : (await Promise.all(followers.map((f) => actions.flatten({ follower: f }, flatten)))).flat();
+    return outcomes.map((o) => explain(o, config, connections));
+  } finally {
+    offConnections();
+    await engine.stop();
   }
 }
 
@@ -167,12 +209,6 @@ function explain(o: Outcome, config: Config, connections: ReadonlyMap<string, st
 function neededConnections(config: Config, followers: readonly string[]): Config {
   const names = new Set(config.accounts.filter((a) => followers.includes(a.name)).map((a) => a.connection));
   return { ...config, connections: config.connections.filter((c) => names.has(c.name)) };
-}
-
-function embeddedSimConnections(config: Config, followers: readonly string[]): string[] {
-  return neededConnections(config, followers)
-    .connections.filter((c) => c.env === "sim" && !c.url)
-    .map((c) => c.name);
 }
 
 function withTimeout(promise: Promise<void>, ms: number): Promise<void> {

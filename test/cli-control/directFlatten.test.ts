@@ -183,6 +183,31 @@ describe("flattenDirectly (no instance running)", () => {
     expect(results[0]?.reason).toMatch(/embedded simulator.*no longer running/);
   });
 
+  it("one login it cannot reach does not stop the flatten of followers on the others", async () => {
+    // DEMO2002 moves to a second login: an embedded simulator (gone with its process) in one run,
+    // a login whose password is not set in the other. DEMO2001's login is fine both times.
+    const login = { name: "second", env: "sim", username: "demo" };
+    for (const second of [
+      { ...login, password: { env: "MIMIK_DF_PASSWORD" } },
+      { ...login, url: sim.url, password: { env: "MIMIK_DF_UNSET" } },
+    ]) {
+      const results = await flattenDirectly({
+        config: moved(config(sim.url), "DEMO2002", second),
+        configPath: configPath(),
+        target: { all: true },
+        env,
+      });
+      expect(results[0]).toMatchObject({ target: "DEMO2001", status: "locked" });
+      expect(results[1]).toMatchObject({ target: "DEMO2002", status: "failed" });
+      expect(results[1]?.reason).toMatch(/embedded simulator|MIMIK_DF_UNSET/);
+      expect([position("DEMO2001"), position("DEMO2001", "NQZ6")]).toEqual([0, 0]);
+      expect(position("DEMO2002")).toBe(1);
+      expect(position("DEMO1000")).toBe(3);
+      sim.control.manualTrade("DEMO2001", "ESZ6", "Buy", 2);
+      sim.control.manualTrade("DEMO2001", "NQZ6", "Sell", 1);
+    }
+  });
+
   it("a missing password fails each follower with the variable named, and sends nothing", async () => {
     const results = await flattenDirectly({
       config: config(sim.url),
