@@ -5,7 +5,12 @@ export interface LineSinkOptions {
   maxBuffered?: number;
   /** Told once about an output error that is not a closed reader (a full disk, say). */
   onError?: (error: NodeJS.ErrnoException) => void;
+  /** The line that says how many lines were skipped; a JSON output needs it as JSON too. */
+  skippedLine?: (count: number) => string;
 }
+
+export const skippedWords = (count: number) =>
+  `${count} line${count === 1 ? "" : "s"} skipped while the output was not being read`;
 
 /**
  * Lines to stdout that can never hurt the process writing them. A reader that goes away
@@ -19,6 +24,7 @@ export interface LineSinkOptions {
  */
 export function lineSink(stream: Writable, options: LineSinkOptions = {}) {
   const maxBuffered = options.maxBuffered ?? 1 << 20;
+  const skippedLine = options.skippedLine ?? ((count: number) => `(${skippedWords(count)})`);
   let closed = false;
   let skipped = 0;
   let waitingForReader = false;
@@ -57,9 +63,7 @@ export function lineSink(stream: Writable, options: LineSinkOptions = {}) {
       if (error || closed || stream.destroyed || skipped === 0) return;
       const count = skipped;
       skipped = 0;
-      pending.unshift(
-        `(${count} line${count === 1 ? "" : "s"} skipped while the output was not being read)\n`,
-      );
+      pending.unshift(`${skippedLine(count)}\n`);
       flush();
     });
   };

@@ -1,7 +1,7 @@
 import { UserError } from "../../../data/userError.js";
 import type { EngineEvent, Logger } from "../../../engine/index.js";
 import { formatEventLine } from "../../headless/format.js";
-import { lineSink } from "../../headless/lineSink.js";
+import { lineSink, skippedWords } from "../../headless/lineSink.js";
 import { endIfHungUp, untilSignal } from "../../process/signals.js";
 import { isScreenRefresh } from "../../store/cadence.js";
 import { jsonLine, printableLines } from "../../text/terminal.js";
@@ -46,6 +46,13 @@ export const headlessCommand: Command = {
         ctx.stderr.write(
           `mimik headless: stdout failed (${error.code ?? error.message}); copying goes on, output stops\n`,
         ),
+      // One JSON object a line, this one too: a reader such as jq stops at the first that is not.
+      ...(flags.pretty
+        ? {}
+        : {
+            skippedLine: (count: number) =>
+              jsonLine({ type: "log", at: Date.now(), level: "warn", message: skippedWords(count) }),
+          }),
     });
     const log = (level: "info" | "warn" | "error") => (message: string, data?: Record<string, unknown>) =>
       out.write(
