@@ -104,6 +104,44 @@ describe("mimik log", () => {
     expect(since.out().trimEnd().split("\n")).toHaveLength(2);
   });
 
+  it("--follower takes the follower's label or its name in any case, as the other commands do", async () => {
+    await seed();
+    const account = (name: string, label?: string) => ({
+      name,
+      connection: "sim",
+      ...(label ? { label } : {}),
+    });
+    await writeFile(
+      configPath,
+      JSON.stringify({
+        version: 1,
+        connections: [{ name: "sim", env: "sim", username: "demo", password: { env: "MIMIK_LOG_PW" } }],
+        accounts: [account("LEAD1"), account("F1", "half"), account("F2")],
+        groups: [
+          {
+            name: "G",
+            leader: "LEAD1",
+            followers: [
+              { account: "F1", sizing: { mode: "multiplier", value: 0.5 } },
+              { account: "F2", sizing: { mode: "fixed", contracts: 1 } },
+            ],
+          },
+        ],
+      }),
+    );
+    for (const typed of ["half", "HALF", "f1"]) {
+      const r = run(["--config", configPath, "--json", "--follower", typed]);
+      expect(await r.code).toBe(0);
+      expect(
+        r
+          .out()
+          .trimEnd()
+          .split("\n")
+          .map((line) => JSON.parse(line).follower),
+      ).toEqual(["F1"]);
+    }
+  });
+
   it("takes the config from MIMIK_CONFIG too", async () => {
     await seed();
     const stdout = new PassThrough();

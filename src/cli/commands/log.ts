@@ -1,4 +1,5 @@
 import type { Writable } from "node:stream";
+import { checkConfigFile } from "../../../data/configFile.js";
 import { configFilesFor } from "../../../data/configIdentity.js";
 import type { JournalEntry } from "../../../data/journal/entry.js";
 import { followJournal } from "../../../data/journal/follow.js";
@@ -8,6 +9,7 @@ import { type JournalFilter, matchesFilter, readJournal } from "../../../data/jo
 import { verifyJournal } from "../../../data/journal/verify.js";
 import { resolveConfigPath } from "../../../data/paths.js";
 import { UserError } from "../../../data/userError.js";
+import { demoConfig } from "../../demo/demoConfig.js";
 import { jsonLine, printableLines } from "../../text/terminal.js";
 import type { Command, CommandContext } from "../command.js";
 import { runningDemoJournal } from "../control-commands.js";
@@ -102,11 +104,16 @@ async function runLog(ctx: CommandContext, options: LogCommandOptions): Promise<
   );
   const choice = resolveConfigPath({ flag: flags.config, env: ctx.env, cwd: ctx.cwd });
   let path = configFilesFor(choice.path).journal;
+  let accounts = async () => {
+    const check = await checkConfigFile(choice.path, choice.display);
+    return check.ok ? check.config.accounts : [];
+  };
   if (choice.source === "default" && (await journalFiles(path)).length === 0) {
     const demo = await runningDemoJournal(ctx);
     if (demo !== undefined) {
       ctx.stderr.write(`mimik log: no config at ${choice.path}; reading the running demo's journal\n`);
       path = demo;
+      accounts = async () => demoConfig().accounts;
     }
   }
 
@@ -120,7 +127,7 @@ async function runLog(ctx: CommandContext, options: LogCommandOptions): Promise<
   const now = options.now ?? Date.now;
   const filter: JournalFilter = {
     since: flags.since !== undefined ? parseSince(flags.since, now()) : undefined,
-    follower: flags.follower,
+    follower: flags.follower === undefined ? undefined : accountNamed(flags.follower, await accounts()),
   };
   const print = (entry: JournalEntry) =>
     writeLine(ctx.stdout, flags.json ? jsonLine(entry) : printableLines(formatEntry(entry)));
@@ -151,6 +158,22 @@ async function runLog(ctx: CommandContext, options: LogCommandOptions): Promise<
   for (const entry of backlog) await print(entry);
   await follow(path, filter, lastSeq, print, options);
   return 0;
+}
+
+/**
+ * The journal names followers by account: `--follower` may be the label or the name in any case,
+ * as for every other command. A name the config does not know (a follower since removed) is
+ * looked for as typed.
+ */
+function accountNamed(
+  typed: string,
+  accounts: readonly { name: string; label?: string | undefined }[],
+): string {
+  const key = typed.trim().toUpperCase();
+  const found =
+    accounts.find((a) => a.name.toUpperCase() === key) ??
+    accounts.find((a) => a.label?.toUpperCase() === key);
+  return found?.name ?? typed;
 }
 
 async function verify(ctx: CommandContext, path: string): Promise<number> {
