@@ -84,3 +84,25 @@ export function formatEventLine(event: EngineEvent, pretty: boolean): string {
   if (!pretty) return jsonLine(event);
   return printableLines(`${new Date(event.at).toISOString()} ${describeEvent(event)}`);
 }
+
+/**
+ * One of mimik's own log lines (not an engine event), as headless prints it. Its own fields win
+ * over the logged data's: a `type` there (the broker event a failure was about) would make the
+ * line pass for an event of that type, so it is kept as `eventType`.
+ */
+export function formatLogLine(
+  level: "info" | "warn" | "error",
+  message: string,
+  data: Record<string, unknown> | undefined,
+  pretty: boolean,
+  at = Date.now(),
+): string {
+  return pretty
+    ? printableLines(`${new Date(at).toISOString()} ${level.toUpperCase().padEnd(5)} ${message}`)
+    : jsonLine({ type: "log", at, level, message, ...logged(data) });
+}
+
+function logged(data: Record<string, unknown> | undefined): Record<string, unknown> {
+  const { type, at: _at, level: _level, message: _message, ...rest } = data ?? {};
+  return type === undefined ? rest : { eventType: type, ...rest };
+}

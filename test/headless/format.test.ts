@@ -1,10 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { describeEvent, formatEventLine } from "../../src/headless/format.js";
+import { describeEvent, formatEventLine, formatLogLine } from "../../src/headless/format.js";
 
 describe("headless output lines", () => {
   it("prints one JSON object per event by default", () => {
     const event = { type: "alert", at: 0, level: "warn", message: "x" } as const;
     expect(JSON.parse(formatEventLine(event, false))).toEqual(event);
+  });
+
+  it("a log line stays a log line, whatever the logged data names its fields", () => {
+    const line = JSON.parse(
+      formatLogLine("error", "copier failed on a broker event", { type: "fill", error: "boom" }, false, 5),
+    );
+    expect(line).toMatchObject({
+      type: "log",
+      at: 5,
+      level: "error",
+      message: "copier failed on a broker event",
+    });
+    expect(line).toMatchObject({ eventType: "fill", error: "boom" });
   });
 
   it("describes fills, copies, skips and sync in words a trader reads", () => {

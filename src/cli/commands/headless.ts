@@ -1,10 +1,10 @@
 import { UserError } from "../../../data/userError.js";
 import type { EngineEvent, Logger } from "../../../engine/index.js";
-import { formatEventLine } from "../../headless/format.js";
+import { formatEventLine, formatLogLine } from "../../headless/format.js";
 import { lineSink, skippedWords } from "../../headless/lineSink.js";
 import { endIfHungUp, untilSignal } from "../../process/signals.js";
 import { isScreenRefresh } from "../../store/cadence.js";
-import { jsonLine, printableLines } from "../../text/terminal.js";
+import { jsonLine } from "../../text/terminal.js";
 import type { Command, CommandContext } from "../command.js";
 import { parseFlags } from "../flags.js";
 
@@ -55,11 +55,7 @@ export const headlessCommand: Command = {
           }),
     });
     const log = (level: "info" | "warn" | "error") => (message: string, data?: Record<string, unknown>) =>
-      out.write(
-        flags.pretty
-          ? printableLines(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}`)
-          : jsonLine({ type: "log", at: Date.now(), level, message, ...data }),
-      );
+      out.write(formatLogLine(level, message, data, flags.pretty));
     const logger: Logger = { info: log("info"), warn: log("warn"), error: log("error") };
     // Listened for before the start: a stop that comes while it runs (`systemctl stop` a moment
     // after the start) waits for it and ends in the clean stop, not in Node's kill on the spot.
