@@ -97,9 +97,21 @@ export function formatLogLine(
   pretty: boolean,
   at = Date.now(),
 ): string {
-  return pretty
-    ? printableLines(`${new Date(at).toISOString()} ${level.toUpperCase().padEnd(5)} ${message}`)
-    : jsonLine({ type: "log", at, level, message, ...logged(data) });
+  if (!pretty) return jsonLine({ type: "log", at, level, message, ...logged(data) });
+  // What was logged with the message is often the why (a failure's error): a reader needs it too.
+  const extra = Object.entries(data ?? {})
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `${key}: ${valueWords(value)}`)
+    .join(", ");
+  return printableLines(
+    `${new Date(at).toISOString()} ${level.toUpperCase().padEnd(5)} ${message}${extra ? ` (${extra})` : ""}`,
+  );
+}
+
+function valueWords(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value instanceof Error) return value.message;
+  return JSON.stringify(value) ?? String(value);
 }
 
 function logged(data: Record<string, unknown> | undefined): Record<string, unknown> {

@@ -20,6 +20,22 @@ describe("headless output lines", () => {
     expect(line).toMatchObject({ eventType: "fill", error: "boom" });
   });
 
+  it("a readable log line keeps what was logged with it: the why of a failure", () => {
+    const line = formatLogLine(
+      "warn",
+      "token renewal failed; retrying",
+      { error: "HTTP 503", tries: 2 },
+      true,
+      0,
+    );
+    expect(line).toBe(
+      "1970-01-01T00:00:00.000Z WARN  token renewal failed; retrying (error: HTTP 503, tries: 2)",
+    );
+    expect(formatLogLine("info", "started", undefined, true, 0)).toBe(
+      "1970-01-01T00:00:00.000Z INFO  started",
+    );
+  });
+
   it("describes fills, copies, skips and sync in words a trader reads", () => {
     expect(
       describeEvent({
