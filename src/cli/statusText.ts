@@ -54,6 +54,7 @@ const statusReportSchema = onFirstUse(() => {
             unsaved: z.boolean().optional(),
             dayPnl: optionalNumber,
             positions: z.array(z.object({ contract: z.string(), netPos: z.number() })),
+            positionsUnknown: z.boolean().optional(),
           }),
         ),
       }),
@@ -176,7 +177,9 @@ export function formatStatus(report: Parsed): string[] {
     for (const f of group.followers) {
       const positions = f.positions.length
         ? f.positions.map((p) => `${p.contract} ${signed(p.netPos)}`).join(", ")
-        : "flat";
+        : f.positionsUnknown
+          ? "positions not known yet"
+          : "flat";
       const parts = [
         f.account.padEnd(width),
         followerState(f),

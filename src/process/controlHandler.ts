@@ -68,6 +68,8 @@ export interface StatusReport {
       unsaved?: boolean | undefined;
       dayPnl?: number | undefined;
       positions: { contract: string; netPos: number }[];
+      /** Its broker has not reported its positions yet (a login still down): `positions` is not "flat". */
+      positionsUnknown?: boolean | undefined;
     }[];
   }[];
   outOfSync: { follower: string; contract: string; has: number; expects: number }[];
@@ -124,6 +126,7 @@ export function statusReport(snapshot: EngineSnapshot, mode: string, journal?: s
           ...(live?.unsaved ? { unsaved: true } : {}),
           dayPnl: live?.risk?.dayPnl,
           positions: [...(snapshot.positions.get(f.account) ?? [])],
+          ...(snapshot.positions.has(f.account) ? {} : { positionsUnknown: true }),
         };
       }),
     })),

@@ -1,0 +1,46 @@
+import { describe, expect, it, vi } from "vitest";
+import { configSchema } from "../../data/schema.js";
+import { formatStatus, parseStatus } from "../../src/cli/statusText.js";
+import { statusReport } from "../../src/process/controlHandler.js";
+import { EngineStore } from "../../src/store/engineStore.js";
+
+const config = configSchema.parse({
+  version: 1,
+  connections: [{ name: "sim", env: "sim", username: "demo", password: { env: "PW" } }],
+  accounts: [
+    { name: "DEMO1000", connection: "sim" },
+    { name: "DEMO2001", connection: "sim" },
+  ],
+  groups: [
+    {
+      name: "main",
+      leader: "DEMO1000",
+      followers: [{ account: "DEMO2001", sizing: { mode: "multiplier", value: 1 } }],
+    },
+  ],
+});
+
+const followerLine = (store: EngineStore) => {
+  const parsed = parseStatus(JSON.parse(JSON.stringify(statusReport(store.getSnapshot(), "LIVE"))));
+  expect(parsed).toBeDefined();
+  return formatStatus(parsed!).find((line) => line.startsWith("  DEMO2001"));
+};
+
+describe("mimik status: a follower's positions", () => {
+  it("are not called flat before its broker has reported any (a login still down at start)", () => {
+    vi.useFakeTimers();
+    try {
+      const store = new EngineStore({ batchMs: 10 });
+      store.setConfig(config);
+      vi.advanceTimersByTime(10);
+      expect(followerLine(store)).not.toContain("flat");
+      expect(followerLine(store)).toContain("positions not known yet");
+      store.push({ type: "positions", at: 1, account: "DEMO2001", positions: [] });
+      vi.advanceTimersByTime(10);
+      expect(followerLine(store)).toContain("flat");
+      store.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
