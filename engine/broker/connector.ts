@@ -56,8 +56,10 @@ export interface ConnectorOptions {
   superseded: SupersededOptions;
   /** Logins stop this long after a 423 without Retry-After. */
   loginLockoutMs: number;
-  /** A split snapshot is complete when no part came for this long. */
+  /** A split snapshot is complete when no part came for this long … */
   syncSettleMs: number;
+  /** … and it has the parts it must have (syncRequest.ts); still lacking one this long, it fails. */
+  syncCompleteMs: number;
   setState(state: ConnectionState, reason?: string): void;
   alert(level: "info" | "warn" | "error", message: string): void;
   /** The account list to sync was read. */
@@ -267,9 +269,14 @@ export class Connector {
       onClose: (loss) => this.lost(socket, loss),
     });
     this.socket = socket;
-    const assembler = new SnapshotAssembler(this.opts.clock, this.opts.syncSettleMs, (part) => {
-      if (socket === this.socket) this.opts.onLatePart(part, this.opts.clock.mono());
-    });
+    const assembler = new SnapshotAssembler(
+      this.opts.clock,
+      this.opts.syncSettleMs,
+      this.opts.syncCompleteMs,
+      (part) => {
+        if (socket === this.socket) this.opts.onLatePart(part, this.opts.clock.mono());
+      },
+    );
     this.assembler = assembler;
     try {
       this.phase = "authorize";

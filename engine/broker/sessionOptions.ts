@@ -32,6 +32,11 @@ export interface BrokerSessionOptions {
   maxOrderPenaltyWaitMs?: number;
   /** A split sync snapshot is complete after this long without a part (default 150). */
   syncSettleMs?: number;
+  /**
+   * A split snapshot still without its accounts or positions this long after its first part is
+   * given up and the login reconnects (default 30 000).
+   */
+  syncCompleteMs?: number;
   renewBeforeMs?: number;
   /** Defaults to the `ws` package; any WHATWG-style WebSocket constructor works. */
   WebSocketImpl?: WebSocketConstructor;

@@ -6,9 +6,11 @@
  * How Tradovate delimits a split snapshot is not documented (§10). What mimik accepts: several
  * replies with the request's id, each a part of a SyncMessage (whole collections or slices of
  * them, in any order). Nothing marks the last part, so the snapshot is complete once no part has
- * come for `settleMs`; a part that comes later still is merged as updates (see BrokerModel).
+ * come for `settleMs` and the collections it must have are in; a part that comes later still is
+ * merged as updates (see BrokerModel).
  */
 import type { Clock } from "../types.js";
+import { BrokerRequestError } from "./errors.js";
 
 /**
  * The entity types mimik reads (§11), by Tradovate's entityType names. Not fillPair: nothing reads
@@ -47,19 +49,32 @@ export function mergeSnapshotPart(into: Record<string, unknown>, part: unknown):
   }
 }
 
-/** Collects the parts of one sync reply; resolves `done` once `settleMs` pass without a new part. */
+/**
+ * What a snapshot must hold before anything acts on it. A re-sync takes the snapshot's positions
+ * as the whole truth: settled without the part that carries them, the leader would read as flat
+ * and the copier would make up exits for followers of a leader still in the trade.
+ */
+export const REQUIRED_COLLECTIONS = ["accounts", "positions"] as const;
+
+/**
+ * Collects the parts of one sync reply; resolves `done` once `settleMs` pass without a new part
+ * and every REQUIRED_COLLECTIONS is in. Still missing one `completeMs` after the first part, it
+ * rejects: the socket is then not synced (it reconnects) rather than synced on half a picture.
+ */
 export class SnapshotAssembler {
   readonly done: Promise<Record<string, unknown>>;
   private readonly snapshot: Record<string, unknown> = {};
   private resolve: ((s: Record<string, unknown>) => void) | undefined;
   private reject: ((err: Error) => void) | undefined;
   private timer: unknown;
+  private deadline: unknown;
   private finished = false;
   private parts = 0;
 
   constructor(
     private readonly clock: Clock,
     private readonly settleMs: number,
+    private readonly completeMs: number,
     /** A part that came after the snapshot was complete. */
     private readonly onLate: (part: unknown) => void,
   ) {
@@ -83,22 +98,46 @@ export class SnapshotAssembler {
     this.parts += 1;
     mergeSnapshotPart(this.snapshot, part);
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = this.clock.setTimeout(() => this.finish(), this.settleMs);
+    this.timer = this.clock.setTimeout(() => this.settled(), this.settleMs);
+    this.deadline ??= this.clock.setTimeout(() => this.gaveUp(), this.completeMs);
   }
 
   /** Stops waiting (the socket went away): `done` rejects with `err`. */
   cancel(err: Error): void {
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.stopTimers();
     if (this.finished) return;
     this.finished = true;
     this.reject?.(err);
   }
 
-  private finish(): void {
+  /** The REQUIRED_COLLECTIONS no part has brought yet. */
+  missing(): string[] {
+    return REQUIRED_COLLECTIONS.filter((name) => !Array.isArray(this.snapshot[name]));
+  }
+
+  private settled(): void {
     this.timer = undefined;
-    if (this.finished) return;
+    // Quiet, but not whole: the next part restarts the wait.
+    if (this.finished || this.missing().length > 0) return;
     this.finished = true;
+    this.stopTimers();
     this.resolve?.(this.snapshot);
+  }
+
+  private gaveUp(): void {
+    this.deadline = undefined;
+    const missing = this.missing();
+    if (missing.length === 0) return;
+    this.cancel(
+      new BrokerRequestError(
+        "timeout",
+        `user/syncrequest: the snapshot brought no ${missing.join(" or ")} in ${this.completeMs / 1000} s`,
+      ),
+    );
+  }
+
+  private stopTimers(): void {
+    for (const t of [this.timer, this.deadline]) if (t !== undefined) this.clock.clearTimeout(t);
+    this.timer = this.deadline = undefined;
   }
 }

@@ -143,27 +143,48 @@ describe("busted fills (issue 12 #6)", () => {
 });
 
 describe("split sync replies", () => {
-  it("assembles the parts; a part that comes after the snapshot was applied is merged as updates", async () => {
+  const part = (id: number, d: unknown) => `a${JSON.stringify([{ s: 200, i: id, d }])}`;
+
+  it("waits for the part with the positions; a part that comes after the snapshot was applied is merged as updates", async () => {
     const respond: FakeOptions["respond"] = (req, ws) => {
       if (req.endpoint !== "user/syncrequest") return defaultReply(req, DEFAULT_SNAPSHOT);
       const { positions: _p, cashBalances: _c, ...first } = DEFAULT_SNAPSHOT;
-      ws.send(`a${JSON.stringify([{ s: 200, i: req.id, d: first }])}`);
-      ws.send(
-        `a${JSON.stringify([{ s: 200, i: req.id, d: { cashBalances: DEFAULT_SNAPSHOT.cashBalances } }])}`,
-      );
+      ws.send(part(req.id, first));
       setTimeout(() => {
-        const late = { positions: [{ id: 1, accountId: 100, contractId: 9001, netPos: 3, netPrice: 6000 }] };
-        ws.send(`a${JSON.stringify([{ s: 200, i: req.id, d: late }])}`);
+        // Long after the parts went quiet: the snapshot is not whole without it.
+        const positions = [{ id: 1, accountId: 100, contractId: 9001, netPos: 3, netPrice: 6000 }];
+        ws.send(part(req.id, { positions }));
+        setTimeout(() => ws.send(part(req.id, { cashBalances: DEFAULT_SNAPSHOT.cashBalances })), 200);
       }, 200);
       return undefined;
     };
     const { session, seen, logger } = await setup({ respond });
     await session.start();
-    expect(seen.of("balance")).toEqual([expect.objectContaining({ accountId: 100, amount: 50_000 })]);
-    const position = await seen.next("position", (p) => p.position.netPos === 3);
-    expect(position.position).toMatchObject({ accountId: 100, contract: "ESZ6", netPrice: 6000 });
-    expect(session.positions(100)).toEqual([expect.objectContaining({ netPos: 3 })]);
+    expect(seen.of("sync")).toEqual([
+      expect.objectContaining({ positions: [expect.objectContaining({ accountId: 100, netPos: 3 })] }),
+    ]);
+    const balance = await seen.next("balance");
+    expect(balance).toMatchObject({ accountId: 100, amount: 50_000 });
+    expect(session.cashBalance(100)).toMatchObject({ amount: 50_000 });
     expect(logger.lines.some((l) => l.includes("came late"))).toBe(true);
+  });
+
+  it("a snapshot whose positions never come is not synced: the login reconnects and says why", async () => {
+    let syncs = 0;
+    const respond: FakeOptions["respond"] = (req, ws) => {
+      if (req.endpoint !== "user/syncrequest") return defaultReply(req, DEFAULT_SNAPSHOT);
+      syncs += 1;
+      const { positions: _p, ...rest } = DEFAULT_SNAPSHOT;
+      ws.send(part(req.id, syncs === 1 ? rest : DEFAULT_SNAPSHOT));
+      return undefined;
+    };
+    const { session, seen } = await setup({ respond }, { syncCompleteMs: 300 });
+    await session.start();
+    expect(seen.of("connection").map((c) => c.state)).toEqual(["connecting", "reconnecting"]);
+    expect(seen.of("connection")[1]?.reason).toContain("the snapshot brought no positions in 0.3 s");
+    await waitFor(() => session.state() === "connected", 5000, "connected on the second snapshot");
+    expect(seen.of("sync")).toHaveLength(1);
+    expect(syncs).toBe(2);
   });
 });
 

@@ -35,12 +35,12 @@ describe("split snapshots", () => {
   it("is complete once no part came for settleMs; a later part is handed on as late", async () => {
     const clock = new FakeClock();
     const late: unknown[] = [];
-    const a = new SnapshotAssembler(clock, 100, (p) => late.push(p));
+    const a = new SnapshotAssembler(clock, 100, 30_000, (p) => late.push(p));
     let done: Record<string, unknown> | undefined;
     void a.done.then((s) => {
       done = s;
     });
-    a.add({ users: [{ id: 1 }], accounts: [{ id: 7 }] });
+    a.add({ users: [{ id: 1 }], accounts: [{ id: 7 }], positions: [] });
     clock.advance(60);
     a.add({ fills: [{ id: 5 }] });
     clock.advance(60);
@@ -48,14 +48,44 @@ describe("split snapshots", () => {
     expect(done).toBeUndefined();
     clock.advance(40);
     await Promise.resolve();
-    expect(done).toEqual({ users: [{ id: 1 }], accounts: [{ id: 7 }], fills: [{ id: 5 }] });
+    expect(done).toEqual({ users: [{ id: 1 }], accounts: [{ id: 7 }], positions: [], fills: [{ id: 5 }] });
     expect(a.partCount).toBe(2);
     a.add({ positions: [{ id: 9 }] });
     expect(late).toEqual([{ positions: [{ id: 9 }] }]);
   });
 
+  it("waits past settleMs for the part with the positions: a re-sync never reads a leader as flat on half a picture", async () => {
+    const clock = new FakeClock();
+    const late: unknown[] = [];
+    const a = new SnapshotAssembler(clock, 100, 30_000, (p) => late.push(p));
+    let done: Record<string, unknown> | undefined;
+    void a.done.then((s) => {
+      done = s;
+    });
+    a.add({ users: [{ id: 1 }], accounts: [{ id: 7 }] });
+    clock.advance(5_000);
+    await Promise.resolve();
+    expect(done).toBeUndefined();
+    expect(a.missing()).toEqual(["positions"]);
+    a.add({ positions: [{ id: 9, netPos: 2 }] });
+    clock.advance(100);
+    await Promise.resolve();
+    expect(done).toEqual({ users: [{ id: 1 }], accounts: [{ id: 7 }], positions: [{ id: 9, netPos: 2 }] });
+    expect(late).toEqual([]);
+  });
+
+  it("gives up when the parts it must have never come: not synced on half a picture", async () => {
+    const clock = new FakeClock();
+    const a = new SnapshotAssembler(clock, 100, 30_000, () => {});
+    a.add({ users: [{ id: 1 }], fills: [] });
+    clock.advance(29_999);
+    a.add({ orders: [] });
+    clock.advance(1);
+    await expect(a.done).rejects.toThrow("the snapshot brought no accounts or positions in 30 s");
+  });
+
   it("rejects when cancelled (the socket went away)", async () => {
-    const a = new SnapshotAssembler(new FakeClock(), 100, () => {});
+    const a = new SnapshotAssembler(new FakeClock(), 100, 30_000, () => {});
     a.add({ users: [] });
     a.cancel(new Error("socket closed"));
     await expect(a.done).rejects.toThrow("socket closed");

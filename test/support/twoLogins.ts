@@ -1,9 +1,9 @@
 import { CONFIG_VERSION, type Config } from "../../data/schema.js";
-import { createBrokerSession } from "../../engine/broker/index.js";
+import { type BrokerSessionOptions, createBrokerSession } from "../../engine/broker/index.js";
 import { Engine } from "../../engine/runtime/engine.js";
 import { MemoryRiskStore, SetLedger } from "../../engine/runtime/memoryStores.js";
 import { type Simulator, startSimulator } from "../../engine/sim/index.js";
-import type { EngineEvent } from "../../engine/types.js";
+import type { BrokerSession, EngineEvent } from "../../engine/types.js";
 import { endpointsFor } from "../../src/process/sessions.js";
 
 /**
@@ -16,6 +16,8 @@ import { endpointsFor } from "../../src/process/sessions.js";
 export interface TwoLogins {
   sim: Simulator;
   engine: Engine;
+  /** The logins' sessions, by connection name. */
+  sessions: Map<string, BrokerSession>;
   events: EngineEvent[];
   close(): Promise<void>;
 }
@@ -66,7 +68,11 @@ export function twoLoginConfig(): Config {
   };
 }
 
-export async function startTwoLogins(config: Config = twoLoginConfig()): Promise<TwoLogins> {
+export async function startTwoLogins(
+  config: Config = twoLoginConfig(),
+  /** Options of a connection's session over the test timings (a WebSocketImpl that holds frames …). */
+  sessionOptions: (connection: string) => Partial<BrokerSessionOptions> = () => ({}),
+): Promise<TwoLogins> {
   const sim = await startSimulator({ port: 0, priceIntervalMs: 0 });
   const sessions = config.connections.map((c) => {
     if (c.broker === "projectx") throw new Error(`twoLogins speaks Tradovate only (${c.name} is ProjectX)`);
@@ -85,6 +91,7 @@ export async function startTwoLogins(config: Config = twoLoginConfig()): Promise
       reconnect: { initialMs: 50, maxMs: 500 },
       superseded: { backoffMs: 200, maxBackoffMs: 1000, loopCount: 4, loopWindowMs: 60_000 },
       syncSettleMs: 30,
+      ...sessionOptions(c.name),
     });
   });
   const engine = new Engine({ sessions, riskStore: new MemoryRiskStore(), ledger: new SetLedger() }, config);
@@ -94,6 +101,7 @@ export async function startTwoLogins(config: Config = twoLoginConfig()): Promise
   return {
     sim,
     engine,
+    sessions: new Map(sessions.map((s) => [s.connection, s])),
     events,
     async close() {
       await engine.stop();
