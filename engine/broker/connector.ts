@@ -29,7 +29,7 @@ import type { EventMessage } from "./frames.js";
 import type { RateLimiter } from "./rateLimiter.js";
 import type { RestClient } from "./rest.js";
 import { type SocketLoss, TradovateSocket, type WebSocketConstructor } from "./socket.js";
-import { SnapshotAssembler, syncRequestBody } from "./syncRequest.js";
+import { readCollections, SnapshotAssembler, syncRequestBody } from "./syncRequest.js";
 
 export interface ConnectorOptions {
   connection: string;
@@ -276,6 +276,8 @@ export class Connector {
       (part) => {
         if (socket === this.socket) this.opts.onLatePart(part, this.opts.clock.mono());
       },
+      (missing) =>
+        readCollections((endpoint) => socket.request(endpoint, undefined, { priority: "exit" }), missing),
     );
     this.assembler = assembler;
     try {

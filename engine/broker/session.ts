@@ -150,7 +150,7 @@ export class TradovateBrokerSession implements BrokerSession {
       superseded: { ...SUPERSEDED_DEFAULTS, ...opts.superseded },
       loginLockoutMs: opts.loginLockoutMs ?? 3_600_000,
       syncSettleMs: opts.syncSettleMs ?? 150,
-      syncCompleteMs: opts.syncCompleteMs ?? 30_000,
+      syncCompleteMs: opts.syncCompleteMs ?? 5_000,
       setState: (state, reason) => this.setState(state, reason),
       alert: (level, message) =>
         this.emit({

@@ -33,8 +33,8 @@ export interface BrokerSessionOptions {
   /** A split sync snapshot is complete after this long without a part (default 150). */
   syncSettleMs?: number;
   /**
-   * A split snapshot still without its accounts or positions this long after its first part is
-   * given up and the login reconnects (default 30 000).
+   * A split snapshot still without its accounts or positions this long after its first part reads
+   * them itself (account/list, position/list); if that fails, the login reconnects (default 5 000).
    */
   syncCompleteMs?: number;
   renewBeforeMs?: number;

@@ -59,7 +59,10 @@ export const REQUIRED_COLLECTIONS = ["accounts", "positions"] as const;
 /**
  * Collects the parts of one sync reply; resolves `done` once `settleMs` pass without a new part
  * and every REQUIRED_COLLECTIONS is in. Still missing one `completeMs` after the first part, it
- * rejects: the socket is then not synced (it reconnects) rather than synced on half a picture.
+ * reads what is missing itself (`fillIn`: whether Tradovate leaves an empty collection out of a
+ * split snapshot is not documented, and a login with no positions must still sync); if that read
+ * fails too it rejects: the socket is then not synced (it reconnects) rather than synced on half a
+ * picture.
  */
 export class SnapshotAssembler {
   readonly done: Promise<Record<string, unknown>>;
@@ -77,6 +80,8 @@ export class SnapshotAssembler {
     private readonly completeMs: number,
     /** A part that came after the snapshot was complete. */
     private readonly onLate: (part: unknown) => void,
+    /** Reads the collections the snapshot still lacks at `completeMs`, as one more part. */
+    private readonly fillIn?: (missing: readonly string[]) => Promise<Record<string, unknown>>,
   ) {
     this.done = new Promise((resolve, reject) => {
       this.resolve = resolve;
@@ -119,6 +124,10 @@ export class SnapshotAssembler {
     this.timer = undefined;
     // Quiet, but not whole: the next part restarts the wait.
     if (this.finished || this.missing().length > 0) return;
+    this.finish();
+  }
+
+  private finish(): void {
     this.finished = true;
     this.stopTimers();
     this.resolve?.(this.snapshot);
@@ -128,11 +137,24 @@ export class SnapshotAssembler {
     this.deadline = undefined;
     const missing = this.missing();
     if (missing.length === 0) return;
-    this.cancel(
+    const lacking = (names: readonly string[]) =>
       new BrokerRequestError(
         "timeout",
-        `user/syncrequest: the snapshot brought no ${missing.join(" or ")} in ${this.completeMs / 1000} s`,
-      ),
+        `user/syncrequest: the snapshot brought no ${names.join(" or ")} in ${this.completeMs / 1000} s`,
+      );
+    if (!this.fillIn) {
+      this.cancel(lacking(missing));
+      return;
+    }
+    this.fillIn(missing).then(
+      (part) => {
+        if (this.finished) return;
+        mergeSnapshotPart(this.snapshot, part);
+        const still = this.missing();
+        if (still.length > 0) this.cancel(lacking(still));
+        else this.finish();
+      },
+      (err: unknown) => this.cancel(err instanceof Error ? err : new Error(String(err))),
     );
   }
 
@@ -140,4 +162,19 @@ export class SnapshotAssembler {
     for (const t of [this.timer, this.deadline]) if (t !== undefined) this.clock.clearTimeout(t);
     this.timer = this.deadline = undefined;
   }
+}
+
+/** A snapshot's collections read one by one (`positions` → position/list), as one more part. */
+export async function readCollections(
+  read: (endpoint: string) => Promise<unknown>,
+  names: readonly string[],
+): Promise<Record<string, unknown>> {
+  const part: Record<string, unknown> = {};
+  for (const name of names) {
+    const list = await read(`${name.replace(/s$/, "")}/list`);
+    if (!Array.isArray(list))
+      throw new BrokerRequestError("transport", `${name}: the list read is not a list`);
+    part[name] = list;
+  }
+  return part;
 }

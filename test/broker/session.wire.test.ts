@@ -169,9 +169,33 @@ describe("split sync replies", () => {
     expect(logger.lines.some((l) => l.includes("came late"))).toBe(true);
   });
 
-  it("a snapshot whose positions never come is not synced: the login reconnects and says why", async () => {
+  it("a snapshot whose positions never come reads them with position/list and syncs on what it says", async () => {
+    const asked: string[] = [];
+    const respond: FakeOptions["respond"] = (req, ws) => {
+      asked.push(req.endpoint);
+      if (req.endpoint === "position/list")
+        return [
+          { s: 200, i: req.id, d: [{ id: 1, accountId: 100, contractId: 9001, netPos: 2, netPrice: 6000 }] },
+        ];
+      if (req.endpoint !== "user/syncrequest") return defaultReply(req, DEFAULT_SNAPSHOT);
+      const { positions: _p, ...rest } = DEFAULT_SNAPSHOT;
+      ws.send(part(req.id, rest));
+      return undefined;
+    };
+    const { session, seen } = await setup({ respond }, { syncCompleteMs: 300 });
+    await session.start();
+    await waitFor(() => session.state() === "connected", 5000, "connected");
+    expect(asked.filter((e) => e === "position/list")).toHaveLength(1);
+    expect(seen.of("sync")).toEqual([
+      expect.objectContaining({ positions: [expect.objectContaining({ accountId: 100, netPos: 2 })] }),
+    ]);
+    expect(session.positions(100)).toEqual([expect.objectContaining({ contract: "ESZ6", netPos: 2 })]);
+  });
+
+  it("when that read fails too the login is not synced on half a picture: it reconnects and says why", async () => {
     let syncs = 0;
     const respond: FakeOptions["respond"] = (req, ws) => {
+      if (req.endpoint === "position/list") return [{ s: 500, i: req.id, d: "internal error" }];
       if (req.endpoint !== "user/syncrequest") return defaultReply(req, DEFAULT_SNAPSHOT);
       syncs += 1;
       const { positions: _p, ...rest } = DEFAULT_SNAPSHOT;
@@ -181,7 +205,7 @@ describe("split sync replies", () => {
     const { session, seen } = await setup({ respond }, { syncCompleteMs: 300 });
     await session.start();
     expect(seen.of("connection").map((c) => c.state)).toEqual(["connecting", "reconnecting"]);
-    expect(seen.of("connection")[1]?.reason).toContain("the snapshot brought no positions in 0.3 s");
+    expect(seen.of("connection")[1]?.reason).toContain("position/list");
     await waitFor(() => session.state() === "connected", 5000, "connected on the second snapshot");
     expect(seen.of("sync")).toHaveLength(1);
     expect(syncs).toBe(2);
