@@ -229,8 +229,12 @@ export class Trading {
 
   /** Resting orders trigger and trade as the price walks; then daily-loss limits are checked. */
   onPrice(product: string, price: number): void {
+    // Taken before the tick: a stop that closes the position leaves the account flat, but its
+    // realized loss still counts against the limit.
+    const accounts = this.clearing.accountsIn(product);
+    for (const o of this.venue.orders((w) => w.product === product)) accounts.add(o.accountId);
     this.flow.onPrice(product, price);
-    for (const accountId of this.clearing.accountsIn(product)) this.autoLiq.check(accountId);
+    for (const accountId of accounts) this.autoLiq.check(accountId);
   }
 
   // ------------------------------------------------------------------------------------------

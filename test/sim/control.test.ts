@@ -235,6 +235,38 @@ describe("server-side daily loss auto-liquidation", () => {
     });
     expect(r.d).toMatchObject({ failureReason: "TradingLocked" });
   });
+  it("a resting stop that closes the position past the limit locks the account, though it is flat after", async () => {
+    const scenario = parseScenario({
+      ...defaultScenario,
+      users: [
+        {
+          name: "prop",
+          password: "prop",
+          accounts: [{ name: "APEX3001", balance: 50000, dailyLossAutoLiq: 500 }],
+        },
+      ],
+    });
+    sim = await startSim({ scenario });
+    sim.control.setPrice("ES", 6800);
+    sim.control.manualTrade("APEX3001", "ESZ6", "Buy", 1);
+    sim.control.placeOrder("APEX3001", {
+      symbol: "ESZ6",
+      action: "Sell",
+      qty: 1,
+      orderType: "Stop",
+      stopPrice: 6789,
+    });
+    sim.control.setPrice("ES", 6789); // the stop fills: -$550 realized, and flat
+    expect(sim.control.records().positions[0]!.netPos).toBe(0);
+    const r = sim.control.placeOrder("APEX3001", {
+      symbol: "ESZ6",
+      action: "Buy",
+      qty: 1,
+      orderType: "Market",
+    });
+    expect(r).toMatchObject({ failureReason: "TradingLocked" });
+    expect(sim.control.records().fills).toHaveLength(2);
+  });
 });
 
 describe("bounded history", () => {
