@@ -102,6 +102,17 @@ export class Links {
     for (const leg of legs) this.setOfLeg.set(leg, set);
   }
 
+  /**
+   * A client changed a leg: a plain OCO now covers that leg's quantity plus what its partner has
+   * closed (else its next partial fill would size both legs back to what the pair was placed with).
+   */
+  revised(order: SimOrder, get: Lookup): void {
+    const set = this.setOfLeg.get(order.id);
+    if (!set || set.parentId !== undefined || set.closed) return;
+    const others = set.legs.filter((id) => id !== order.id).map(get);
+    set.qty = order.qty + others.reduce((sum, o) => sum + (o?.filled ?? 0), 0);
+  }
+
   strategy(id: number): SimStrategy | undefined {
     return this.strategies.get(id);
   }

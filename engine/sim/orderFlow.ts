@@ -122,6 +122,7 @@ export class OrderFlow {
     Object.assign(o, terms);
     o.versionId = req.id;
     o.triggered = false;
+    this.d.links.revised(o, this.get);
     this.d.out.revised(o, req);
     this.match(o, "entry");
     this.d.out.flush();

@@ -258,6 +258,44 @@ describe("order/placeoco", () => {
     await c.request("order/cancelorder", { orderId: pair.ocoId, isAutomated: true });
     expect([byId(pair.orderId).status, byId(pair.ocoId).status]).toEqual(["Canceled", "Canceled"]);
   });
+
+  it("legs modified to a new quantity cover it: a partial fill does not shrink them back", async () => {
+    sim = await startSim();
+    sim.control.setPrice("ES", 6800);
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
+    const oco = sim.control.placeOco(
+      "DEMO1000",
+      { symbol: "ESZ6", action: "Sell", qty: 2, orderType: "Limit", price: 6810 },
+      { orderType: "Stop", stopPrice: 6790 },
+    ) as { orderId: number; ocoId: number };
+    // The position grows to 4; both exits follow it.
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
+    sim.control.modifyOrder(oco.orderId, { qty: 4 });
+    sim.control.modifyOrder(oco.ocoId, { qty: 4 });
+    sim.control.setDepth("ES", 1);
+    sim.control.setPrice("ES", 6790); // the stop sweeps a one-lot book
+    expect(byId(oco.ocoId)).toMatchObject({ status: "Filled", qty: 4, filledQty: 4 });
+    expect(byId(oco.orderId).status).toBe("Canceled");
+    expect(sim.control.records().positions[0]!.netPos).toBe(0);
+  });
+
+  it("moving a leg its partner's partial fill shrank keeps what the pair covers", async () => {
+    sim = await startSim();
+    sim.control.setPrice("ES", 6800);
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 4);
+    sim.control.setDepth("ES", 1);
+    const oco = sim.control.placeOco(
+      "DEMO1000",
+      { symbol: "ESZ6", action: "Sell", qty: 4, orderType: "Limit", price: 6810 },
+      { orderType: "Stop", stopPrice: 6790 },
+    ) as { orderId: number; ocoId: number };
+    sim.control.setPrice("ES", 6810); // the target sells 1: the stop now covers 3
+    expect(byId(oco.ocoId).qty).toBe(3);
+    sim.control.modifyOrder(oco.ocoId, { stopPrice: 6805 });
+    sim.control.setPrice("ES", 6811); // the target sells 1 more
+    expect(byId(oco.orderId)).toMatchObject({ status: "Working", qty: 4, filledQty: 2 });
+    expect(byId(oco.ocoId)).toMatchObject({ status: "Working", qty: 2 });
+  });
 });
 
 describe("orderStrategy/startorderstrategy (multibracket)", () => {
