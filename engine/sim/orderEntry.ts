@@ -223,10 +223,8 @@ export class OrderEntry {
 
   /** Accept (or reject, event mode) orders made for one request, match them, publish, check limits. */
   private enter(orders: SimOrder[], reqs: Parameters<OrderFlow["accept"]>[1][], rejection?: Rejection): void {
-    orders.forEach((o, i) => {
-      if (rejection) this.p.flow.reject(o, reqs[i], rejection.failureReason, rejection.failureText);
-      else this.p.flow.accept(o, reqs[i]!);
-    });
+    if (rejection) this.p.flow.rejectAll(orders, reqs, rejection.failureReason, rejection.failureText);
+    else for (const [i, o] of orders.entries()) this.p.flow.accept(o, reqs[i]!);
     for (const o of orders) this.p.flow.start(o);
     this.p.settle(orders[0]!.accountId);
   }

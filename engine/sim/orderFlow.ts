@@ -103,13 +103,30 @@ export class OrderFlow {
   }
 
   reject(o: SimOrder, req: OrderRequest | undefined, reason: string, text: string): void {
-    o.state = "Rejected";
-    o.failureReason = reason;
-    o.failureText = text;
-    this.d.venue.remove(o.id);
-    this.d.out.rejected(o, req, reason, text);
-    this.apply(this.d.links.afterEnd(o, this.get));
-    this.strategyProgress(o);
+    this.rejectAll([o], [req], reason, text);
+  }
+
+  /**
+   * Orders of one request refused together: all are Rejected before links act, so an OCO
+   * partner is not first Canceled by its rejected leg and then Rejected too.
+   */
+  rejectAll(
+    orders: readonly SimOrder[],
+    reqs: readonly (OrderRequest | undefined)[],
+    reason: string,
+    text: string,
+  ): void {
+    orders.forEach((o, i) => {
+      o.state = "Rejected";
+      o.failureReason = reason;
+      o.failureText = text;
+      this.d.venue.remove(o.id);
+      this.d.out.rejected(o, reqs[i], reason, text);
+    });
+    for (const o of orders) {
+      this.apply(this.d.links.afterEnd(o, this.get));
+      this.strategyProgress(o);
+    }
   }
 
   /** Match an order that just became live, then publish. */

@@ -279,6 +279,26 @@ describe("order/placeoco", () => {
     expect(sim.control.records().positions[0]!.netPos).toBe(0);
   });
 
+  it("an OCO the account's risk check refuses (event mode): both legs Rejected, neither Canceled first", async () => {
+    sim = await startSim();
+    const c = await client();
+    sim.control.setPrice("ES", 6800);
+    sim.control.rejectOrders("DEMO1000", "RiskCheckTimeout", undefined, "event");
+    const r = await c.request("order/placeoco", {
+      ...base,
+      action: "Sell",
+      orderQty: 1,
+      orderType: "Limit",
+      price: 6810,
+      other: { action: "Sell", orderType: "Stop", stopPrice: 6790 },
+    });
+    const { orderId, ocoId } = r.d as { orderId: number; ocoId: number };
+    await waitFor(() => statuses(c, ocoId).at(-1) === "Rejected", "second leg Rejected");
+    expect(statuses(c, orderId)).toEqual(["PendingNew", "Rejected"]);
+    expect(statuses(c, ocoId)).toEqual(["PendingNew", "Rejected"]);
+    expect([byId(orderId).status, byId(ocoId).status]).toEqual(["Rejected", "Rejected"]);
+  });
+
   it("moving a leg its partner's partial fill shrank keeps what the pair covers", async () => {
     sim = await startSim();
     sim.control.setPrice("ES", 6800);
