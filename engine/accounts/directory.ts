@@ -54,12 +54,16 @@ export class AccountDirectory {
       const name = this.typed.get(account.name.toUpperCase());
       if (name === undefined || this.connectionOf.get(name) !== session.connection) continue;
       this.forget(name);
-      this.routes.set(name, { session, accountId: account.id });
       let ids = this.names.get(session.connection);
       if (!ids) {
         ids = new Map();
         this.names.set(session.connection, ids);
       }
+      // The id was another account's (the login renumbered them): that account's route now
+      // points at this one, and its orders must not go there.
+      const previous = ids.get(account.id);
+      if (previous !== undefined) this.forget(previous);
+      this.routes.set(name, { session, accountId: account.id });
       ids.set(account.id, name);
     }
   }
@@ -118,6 +122,8 @@ export class AccountDirectory {
     const route = this.routes.get(name);
     if (!route) return;
     this.routes.delete(name);
-    this.names.get(route.session.connection)?.delete(route.accountId);
+    // Its old id may be another account's already (learnt earlier in the same snapshot).
+    const ids = this.names.get(route.session.connection);
+    if (ids?.get(route.accountId) === name) ids.delete(route.accountId);
   }
 }

@@ -75,3 +75,35 @@ describe("account directory", () => {
     expect(dir.connected("DEMO2001")).toBe(false);
   });
 });
+
+describe("account directory after a login's accounts change", () => {
+  it("keeps every account resolvable when a snapshot reports their ids swapped", () => {
+    const dir = new AccountDirectory();
+    dir.setConfig(simConfig());
+    const sim = session("sim");
+    dir.learn(sim, [
+      { id: 5, name: "DEMO1000" },
+      { id: 6, name: "DEMO2001" },
+    ]);
+    dir.learn(sim, [
+      { id: 6, name: "DEMO1000" },
+      { id: 5, name: "DEMO2001" },
+    ]);
+    // The leader's fills arrive under id 6 now: they must still be known as the leader's.
+    expect(dir.nameAt("sim", 6)).toBe("DEMO1000");
+    expect(dir.leaderAt("sim", 6)?.name).toBe("G");
+    expect(dir.nameAt("sim", 5)).toBe("DEMO2001");
+    expect(dir.route("DEMO2001")?.accountId).toBe(5);
+  });
+
+  it("drops a route whose broker id is now reported under another configured name", () => {
+    const dir = new AccountDirectory();
+    dir.setConfig(simConfig());
+    const sim = session("sim");
+    dir.learn(sim, [{ id: 5, name: "DEMO2001" }]);
+    dir.learn(sim, [{ id: 5, name: "DEMO2002" }]);
+    expect(dir.route("DEMO2002")?.accountId).toBe(5);
+    // DEMO2001's orders must not go to the account that is DEMO2002's now.
+    expect(dir.route("DEMO2001")).toBeUndefined();
+  });
+});
