@@ -51,8 +51,11 @@ export class AccountDirectory {
   /** Records the accounts a session reported in its snapshot, keeping only the configured ones. */
   learn(session: BrokerSession, accounts: readonly { id: number; name: string }[]): void {
     for (const account of accounts) {
-      const name = this.typed.get(account.name.toUpperCase());
-      if (name === undefined || this.connectionOf.get(name) !== session.connection) continue;
+      const upper = account.name.toUpperCase();
+      const name = this.typed.get(upper);
+      // A label is what a person types: a broker account that happens to be called by it is
+      // another account (one the config no longer names, say), never the labelled one.
+      if (name?.toUpperCase() !== upper || this.connectionOf.get(name) !== session.connection) continue;
       this.forget(name);
       let ids = this.names.get(session.connection);
       if (!ids) {

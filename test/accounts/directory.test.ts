@@ -107,3 +107,20 @@ describe("account directory after a login's accounts change", () => {
     expect(dir.route("DEMO2001")).toBeUndefined();
   });
 });
+
+describe("account directory: a label is for people", () => {
+  it("never takes a broker account whose name is another account's label for that account", () => {
+    const config = simConfig();
+    // DEMO2001 labelled with the name of an account no longer configured (removed by a hand edit).
+    config.accounts = config.accounts.map((a) => (a.name === "DEMO2001" ? { ...a, label: "DEMO9000" } : a));
+    const dir = new AccountDirectory();
+    dir.setConfig(config);
+    const sim = session("sim");
+    dir.learn(sim, [
+      { id: 7, name: "DEMO2001" },
+      { id: 9, name: "DEMO9000" },
+    ]);
+    expect(dir.route("DEMO2001")?.accountId).toBe(7);
+    expect(dir.nameAt("sim", 9)).toBeUndefined();
+  });
+});
