@@ -29,7 +29,7 @@ import { type OrderMeta, OrderTracker } from "./orderTracker.js";
 import { PendingExits } from "./pendingExits.js";
 import type { CopierDeps } from "./ports.js";
 import { Reconciler } from "./reconciler.js";
-import { seedFollower, unsyncedLeaderPosition } from "./seeding.js";
+import { Joins, seedFollower, unsyncedLeaderPosition } from "./seeding.js";
 import { ShadowBook, type ShadowFill, type ShadowParts, shadowCopy } from "./shadowCopy.js";
 import { reduces } from "./sizing.js";
 import { applySync } from "./syncApply.js";
@@ -64,6 +64,7 @@ export class Copier {
   readonly answers: MirrorAnswers;
   private seq = 0;
   private readonly shadowParts: ShadowParts;
+  private readonly joins = new Joins();
 
   constructor(private readonly deps: CopierDeps) {
     this.logger = deps.logger ?? silentLogger;
@@ -110,6 +111,7 @@ export class Copier {
   setConfig(config: Config): void {
     this.hedge.setMembers(hedgeMembers(config), config.hedgeGuard !== false);
     for (const [account, contract] of this.book.known()) this.hedged(account, contract);
+    this.joins.update(config, { ...this.deps, book: this.book, orders: this.orders });
   }
 
   private hedged(account: string, contract: string): void {
@@ -135,12 +137,12 @@ export class Copier {
           this.onFill(event);
           break;
         case "position": {
-          const { position } = event;
-          const name = this.deps.accounts.nameAt(event.connection, position.accountId);
+          const { accountId, contract, netPos, volume } = event.position;
+          const name = this.deps.accounts.nameAt(event.connection, accountId);
           if (name === undefined || this.deps.accounts.role(name)?.kind !== "follower") break;
-          this.book.report(name, position.contract, position.netPos, position.volume);
-          this.watch.changed(name, position.contract);
-          this.exits.changed(name, position.contract);
+          this.book.report(name, contract, netPos, volume);
+          this.watch.changed(name, contract);
+          this.exits.changed(name, contract);
           break;
         }
         case "orderStatus":
@@ -392,8 +394,7 @@ export class Copier {
   }
 
   private onSync(event: SyncEvent): void {
-    const { leaders, dedupe, book, orders, exits, watch } = this;
-    const parts = { accounts: this.deps.accounts, leaders, dedupe, book, orders, exits, watch };
-    applySync(event, { ...parts, reconciler: this.reconciler });
+    const { leaders, dedupe, book, orders, exits, watch, reconciler, deps } = this;
+    applySync(event, { accounts: deps.accounts, leaders, dedupe, book, orders, exits, watch, reconciler });
   }
 }
