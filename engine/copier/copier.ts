@@ -111,7 +111,7 @@ export class Copier {
   setConfig(config: Config): void {
     this.hedge.setMembers(hedgeMembers(config), config.hedgeGuard !== false);
     for (const [account, contract] of this.book.known()) this.hedged(account, contract);
-    this.joins.update(config, { ...this.deps, book: this.book, orders: this.orders });
+    this.joins.update(config, { ...this.deps, book: this.book, orders: this.orders, leaders: this.leaders });
   }
 
   private hedged(account: string, contract: string): void {

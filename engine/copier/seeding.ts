@@ -32,14 +32,15 @@ export function seedFollower(
 }
 
 /**
- * Followers that join with a config change (put back in a group, or a leader made a follower).
- * While an account is no follower its fills and position reports are not followed, so what the
- * book held of it is stale (a trade by hand meanwhile) and an exit sized from it could open a
- * position: its book restarts from its session's positions, as at a snapshot of its own. One not
- * reachable yet is seeded at its first look.
+ * Accounts that join with a config change: a follower put back in a group, a leader of a new
+ * group or a group's new leader. While an account has no role its fills and position reports are
+ * not followed, so what the books held of it is stale (a trade by hand meanwhile), and a follower's
+ * exit, or a leader's step, sized from it could open a position. Its book restarts from its
+ * session's positions, as at a snapshot of its own; one not reachable yet is seeded at first look.
  */
 export class Joins {
   private followers: ReadonlySet<string> = new Set();
+  private leaders: ReadonlySet<string> = new Set();
 
   update(
     config: Config,
@@ -47,13 +48,23 @@ export class Joins {
       accounts: Pick<CopierAccounts, "route">;
       book: Pick<FollowerBook, "resetAccount">;
       orders: Pick<OrderTracker, "forget">;
+      leaders: Pick<LeaderBook, "reset">;
     },
   ): void {
-    const before = this.followers;
+    const before = { followers: this.followers, leaders: this.leaders };
     this.followers = new Set(config.groups.flatMap((g) => g.followers.map((f) => f.account)));
+    this.leaders = new Set(config.groups.map((g) => g.leader));
+    const joined = (name: string, was: ReadonlySet<string>) => {
+      const route = was.has(name) ? undefined : parts.accounts.route(name);
+      return route?.session.positions(route.accountId);
+    };
     for (const name of this.followers) {
-      const route = before.has(name) ? undefined : parts.accounts.route(name);
-      if (route) parts.orders.forget(parts.book.resetAccount(name, route.session.positions(route.accountId)));
+      const positions = joined(name, before.followers);
+      if (positions) parts.orders.forget(parts.book.resetAccount(name, positions));
+    }
+    for (const name of this.leaders) {
+      const positions = joined(name, before.leaders);
+      if (positions) parts.leaders.reset(name, positions);
     }
   }
 }
