@@ -61,6 +61,19 @@ export interface AccountHistory {
   /** Dollars charged per fill id; undefined when the broker reports no fees (the simulator). */
   fees: Record<number, number> | undefined;
   contracts: ContractSpec[];
+  /** Gross dollars the broker says each closing fill realized, where it says (ProjectX). */
+  realized?: Record<number, number>;
+  /**
+   * The position each account held in each contract before its first fill read, where the broker
+   * gives no pairs to tell it (ProjectX): signed contracts, long positive.
+   */
+  carried?: CarriedPosition[];
+}
+
+export interface CarriedPosition {
+  account: string;
+  contract: string;
+  qty: number;
 }
 
 /** Fee fields of Tradovate's fillFee entity (its id is the fill's id). */

@@ -1,17 +1,19 @@
 /**
  * The report's read of a ProjectX login: the accounts' trades (half-turns, with the fees ProjectX
- * charged on each) since a time, and the contract specs. ProjectX gives no fill pairs: the report
- * pairs the fills itself by the same FIFO rule. One API-key login, a few REST reads, no hubs.
+ * charged on each and the P&L it realized on each closing one) since a time, the position each
+ * account held before them, and the contract specs. ProjectX gives no fill pairs: the report pairs
+ * the fills itself by the same FIFO rule, but prices them with ProjectX's own P&L, so a position
+ * opened before the trades read is still right. One API-key login, a few REST reads, no hubs.
  */
 
 import { BrokerRequestError } from "../broker/errors.js";
 import { ProjectXRest } from "../broker/projectx/rest.js";
 import { canonicalOf, projectxSymbols } from "../broker/projectx/symbols.js";
-import { parseAccount, parseContract, parseTrade, sideOf } from "../broker/projectx/wire.js";
+import { parseAccount, parseContract, parsePosition, parseTrade, sideOf } from "../broker/projectx/wire.js";
 import { RateLimiter } from "../broker/rateLimiter.js";
 import type { Clock, ContractSpec, EpochMs, Logger } from "../types.js";
 import { silentLogger, systemClock } from "../types.js";
-import type { AccountHistory, HistoryFill } from "./accountHistory.js";
+import type { AccountHistory, CarriedPosition, HistoryFill } from "./accountHistory.js";
 
 export interface ProjectXHistoryRequest {
   apiUrl: string;
@@ -70,12 +72,23 @@ export async function readProjectXHistory(request: ProjectXHistoryRequest): Prom
   const since = new Date(request.since).toISOString();
   const fills: HistoryFill[] = [];
   const fees: Record<number, number> = {};
+  const realized: Record<number, number> = {};
+  const carried: CarriedPosition[] = [];
   const contractIds = new Set<string>();
   for (const [accountId, account] of accounts) {
     const env = await post("Trade/search", { accountId, startTimestamp: since }, token);
+    // The position before the first trade read: what is open now, less what the trades since did.
+    const before = new Map<string, number>();
+    for (const raw of list((await post("Position/searchOpen", { accountId }, token)).positions)) {
+      const p = parsePosition(raw);
+      if (p) before.set(p.contractId, (before.get(p.contractId) ?? 0) + p.netPos);
+    }
     for (const raw of list(env.trades)) {
       const t = parseTrade(raw);
       if (!t || t.voided) continue;
+      const signed = sideOf(t.side) === "Buy" ? t.size : -t.size;
+      before.set(t.contractId, (before.get(t.contractId) ?? 0) - signed);
+      if (t.profitAndLoss !== undefined) realized[t.id] = t.profitAndLoss;
       contractIds.add(t.contractId);
       fills.push({
         id: t.id,
@@ -89,6 +102,8 @@ export async function readProjectXHistory(request: ProjectXHistoryRequest): Prom
       });
       fees[t.id] = t.fees;
     }
+    for (const [contractId, qty] of before)
+      if (qty !== 0) carried.push({ account, contract: nameOf(contractId), qty });
   }
   const contracts: ContractSpec[] = [];
   for (const id of contractIds) {
@@ -103,5 +118,5 @@ export async function readProjectXHistory(request: ProjectXHistoryRequest): Prom
       pointValue: c.tickValue / c.tickSize,
     });
   }
-  return { missing, fills, pairs: [], fees, contracts };
+  return { missing, fills, pairs: [], fees, contracts, realized, carried };
 }

@@ -32,6 +32,8 @@ export interface BrokerFacts {
   pairs: readonly HistoryPair[];
   /** Dollars per fill id; undefined when the broker reports no fees. */
   fees: Readonly<Record<number, number>> | undefined;
+  /** The broker's own gross P&L per closing fill id, where it gives one (ProjectX). */
+  realized?: Readonly<Record<number, number>> | undefined;
   contracts: readonly ContractSpec[];
 }
 
@@ -162,6 +164,7 @@ export function buildReport(input: ReportInput): Report {
         pairs: broker.pairs.filter((p) => p.account === account),
         pointValue,
         fees: broker.fees,
+        realized: broker.realized,
         inRange: within,
       });
       const links = copiedFrom(mine);
@@ -193,6 +196,7 @@ export function buildReport(input: ReportInput): Report {
             pairs: broker.pairs.filter((p) => p.account === group.leader),
             pointValue,
             fees: broker.fees,
+            realized: broker.realized,
             inRange: within,
           })
         : journalTrading(groupFills, within);

@@ -3,6 +3,7 @@ import { type Config, secretSourcesOf } from "../../data/schema.js";
 import { resolveSecret, SecretError } from "../../data/secrets.js";
 import {
   type AccountHistory,
+  type CarriedPosition,
   type ContractSpec,
   type EpochMs,
   type HistoryFill,
@@ -86,6 +87,7 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
     fills: [] as HistoryFill[],
     pairs: [] as HistoryPair[],
     fees: {} as Record<number, number>,
+    realized: {} as Record<number, number>,
     contracts: [] as ContractSpec[],
   };
   const notes: string[] = [];
@@ -95,6 +97,7 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
     merged.fills.push(...history.fills);
     merged.pairs.push(...pairs);
     merged.contracts.push(...history.contracts);
+    Object.assign(merged.realized, history.realized);
     if (history.fees === undefined) feesKnown = false;
     else Object.assign(merged.fees, history.fees);
     if (history.missing.length > 0)
@@ -131,7 +134,10 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
           symbols: connection.symbols,
           fetchImpl: options.fetchImpl,
         });
-        merge(history, fifoPairsByAccount(history.fills), names);
+        merge(history, fifoPairsByAccount(history.fills, history.carried ?? []), names);
+        notes.push(
+          `connection ${connection.name}: P&L is ProjectX's own, from its closing trades; a position opened before ${new Date(options.since).toISOString()} counts from what was held then`,
+        );
       } else {
         const history = await readAccountHistory({
           restUrl: endpointsFor(connection).restUrl,
@@ -150,14 +156,24 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
   return { broker: { ...merged, fees: feesKnown ? merged.fees : undefined }, notes };
 }
 
-/** ProjectX gives no fill pairs: each account's fills paired by the FIFO rule, as Tradovate pairs them. */
-function fifoPairsByAccount(fills: readonly HistoryFill[]): HistoryPair[] {
+/**
+ * ProjectX gives no fill pairs: each account's fills paired by the FIFO rule, as Tradovate pairs
+ * them, after the position it held before them (so a close of it is not read as a new position).
+ * The pairs make the round trips; the dollars are ProjectX's own (`realized`).
+ */
+function fifoPairsByAccount(
+  fills: readonly HistoryFill[],
+  carried: readonly CarriedPosition[],
+): HistoryPair[] {
   const accounts = new Set(fills.map((f) => f.account));
-  return [...accounts].flatMap((account) =>
-    fifoPairs(fills.filter((f) => f.account === account)).map((p) => ({
+  return [...accounts].flatMap((account) => {
+    const mine = fills.filter((f) => f.account === account);
+    const before = new Map(carried.filter((c) => c.account === account).map((c) => [c.contract, c.qty]));
+    const contractOf = new Map(mine.map((f) => [f.id, f.contract]));
+    return fifoPairs(mine, before).map((p) => ({
       ...p,
       account,
-      contract: fills.find((f) => f.id === p.buyFillId)!.contract,
-    })),
-  );
+      contract: (contractOf.get(p.buyFillId) ?? contractOf.get(p.sellFillId))!,
+    }));
+  });
 }

@@ -44,10 +44,19 @@ export function byTime<T extends { at: EpochMs; id: number }>(fills: readonly T[
   return [...fills].sort((a, b) => a.at - b.at || a.id - b.id);
 }
 
-/** FIFO pairing as Tradovate does it: a fill closes the oldest open lots of the other side first. */
-export function fifoPairs(fills: readonly TradeFill[]): FillPair[] {
+/**
+ * FIFO pairing as Tradovate does it: a fill closes the oldest open lots of the other side first.
+ * `carried`: the position per contract held before the first fill, as one lot of an unknown fill
+ * (a negative id, no price) that the first closing fills pair against.
+ */
+export function fifoPairs(
+  fills: readonly TradeFill[],
+  carried: ReadonlyMap<string, number> = new Map(),
+): FillPair[] {
   const pairs: FillPair[] = [];
   const lots = new Map<string, { id: number; qty: number; price: number }[]>();
+  for (const [contract, qty] of carried)
+    if (qty !== 0) lots.set(contract, [{ id: -(lots.size + 1), qty, price: Number.NaN }]);
   for (const fill of byTime(fills)) {
     const open = lots.get(fill.contract) ?? [];
     const sign = fill.side === "Buy" ? 1 : -1;
@@ -81,14 +90,41 @@ export function pairPnl(pair: FillPair, pointValue: number): number {
 }
 
 /**
+ * What each closing fill realized, before fees: the broker's own number where it gives one
+ * (`realized`, ProjectX's P&L per closing trade), else its pairs priced by the contract's point
+ * value; undefined for a fill whose pairs cannot be priced (no point value, a lot of unknown price).
+ */
+export function realizedByFill(
+  ordered: readonly TradeFill[],
+  pairs: readonly FillPair[],
+  pointValue: (contract: string) => number | undefined,
+  realized: Readonly<Record<number, number>> = {},
+): Map<number, number | undefined> {
+  const order = new Map(ordered.map((f, i) => [f.id, i]));
+  const by = new Map<number, number | undefined>();
+  for (const fill of ordered) if (realized[fill.id] !== undefined) by.set(fill.id, realized[fill.id]);
+  for (const pair of pairs) {
+    const closer = closingFill(pair, order);
+    if (closer === undefined || realized[closer] !== undefined) continue;
+    const pv = pointValue(ordered[order.get(closer)!]!.contract);
+    const pnl = pv === undefined ? Number.NaN : pairPnl(pair, pv);
+    const sum = by.has(closer) ? by.get(closer) : 0;
+    by.set(closer, sum === undefined || !Number.isFinite(pnl) ? undefined : sum + pnl);
+  }
+  return by;
+}
+
+/**
  * Round trips of one account, every contract. `pointValue` answers per contract (undefined when
- * unknown); `fees` per fill id (missing = 0). Fees of a flipping fill go to the trip it closes.
+ * unknown); `fees` per fill id (missing = 0); `realized` as in realizedByFill. Fees of a flipping
+ * fill go to the trip it closes.
  */
 export function roundTrips(
   fills: readonly TradeFill[],
   pairs: readonly FillPair[],
   pointValue: (contract: string) => number | undefined,
   fees: Readonly<Record<number, number>> = {},
+  realized: Readonly<Record<number, number>> = {},
 ): Trip[] {
   const ordered = byTime(fills);
   const order = new Map(ordered.map((f, i) => [f.id, i]));
@@ -129,12 +165,10 @@ export function roundTrips(
     current.pos = pos;
     current.trip.maxQty = Math.max(current.trip.maxQty, Math.abs(pos));
   }
-  for (const pair of pairs) {
-    const closer = closingFill(pair, order);
-    const trip = closer === undefined ? undefined : tripOf.get(closer);
+  for (const [closer, dollars] of realizedByFill(ordered, pairs, pointValue, realized)) {
+    const trip = tripOf.get(closer);
     if (!trip) continue;
-    const pv = pointValue(trip.contract);
-    trip.gross = pv === undefined || trip.gross === undefined ? undefined : trip.gross + pairPnl(pair, pv);
+    trip.gross = dollars === undefined || trip.gross === undefined ? undefined : trip.gross + dollars;
   }
   return trips.map((t) => ({ ...t, gross: t.gross === undefined ? undefined : cents(t.gross) }));
 }
@@ -196,23 +230,16 @@ export interface TradeInput {
   pointValue: (contract: string) => number | undefined;
   /** undefined: the broker reports no fees. */
   fees: Readonly<Record<number, number>> | undefined;
+  /** The broker's own gross P&L per closing fill, where it gives one (ProjectX). */
+  realized?: Readonly<Record<number, number>> | undefined;
   inRange: (at: EpochMs) => boolean;
 }
 
 export function tradeStats(input: TradeInput): TradeStats {
   const ordered = byTime(input.fills);
-  const order = new Map(ordered.map((f, i) => [f.id, i]));
   const fees = input.fees ?? {};
-  const realizedBy = new Map<number, number>();
-  let known = true;
-  for (const pair of input.pairs) {
-    const closer = closingFill(pair, order);
-    if (closer === undefined) continue;
-    const fill = ordered[order.get(closer)!]!;
-    const pv = input.pointValue(fill.contract);
-    if (pv === undefined) known = false;
-    else realizedBy.set(closer, (realizedBy.get(closer) ?? 0) + pairPnl(pair, pv));
-  }
+  const realizedBy = realizedByFill(ordered, input.pairs, input.pointValue, input.realized);
+  const known = [...realizedBy.values()].every((d) => d !== undefined);
   const inside = ordered.filter((f) => input.inRange(f.at));
   let gross = 0;
   let fee = 0;
@@ -224,7 +251,7 @@ export function tradeStats(input: TradeInput): TradeStats {
     fee += cost;
     if (realized !== 0 || cost !== 0) curve.push(cents(gross - fee));
   }
-  const closed = roundTrips(input.fills, input.pairs, input.pointValue, fees).filter(
+  const closed = roundTrips(input.fills, input.pairs, input.pointValue, fees, input.realized).filter(
     (t) => t.closedAt !== undefined && input.inRange(t.closedAt),
   );
   const netOf = (t: Trip) => (t.gross ?? 0) - t.fees;
