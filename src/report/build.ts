@@ -32,6 +32,8 @@ export interface BrokerFacts {
   pairs: readonly HistoryPair[];
   /** Dollars per fill id; undefined when the broker reports no fees. */
   fees: Readonly<Record<number, number>> | undefined;
+  /** Accounts whose broker reports no fees (their connection's; the others' fees are known). */
+  feesUnreported?: readonly string[] | undefined;
   /** The broker's own gross P&L per closing fill id, where it gives one (ProjectX). */
   realized?: Readonly<Record<number, number>> | undefined;
   contracts: readonly ContractSpec[];
@@ -84,8 +86,10 @@ export interface Report {
   end: string;
   /** Where P&L and slippage come from. */
   source: "broker" | "journal";
-  /** Whether the broker reports fees (real Tradovate does; the simulator does not). */
+  /** Whether the broker reports fees for every account read (real Tradovate does; the simulator does not). */
   feesReported: boolean;
+  /** The accounts reported whose broker reports no fees: their fees (and their totals') are unknown. */
+  feesUnreported: string[];
   notes: string[];
   groups: GroupReport[];
 }
@@ -118,6 +122,21 @@ export function buildReport(input: ReportInput): Report {
   const pointValue = (contract: string) => finite(specs.get(upper(contract))?.pointValue);
   const labels = new Map(config.accounts.map((a) => [a.name, a.label]));
   const read = new Set(broker?.accounts ?? []);
+  const unreported = new Set(broker?.feesUnreported ?? []);
+  const feesOf = (account: string) =>
+    broker?.fees === undefined || unreported.has(account) ? undefined : broker.fees;
+  const feesUnknown = new Set<string>();
+  const tradingOf = (account: string) => {
+    if (!broker?.fees || unreported.has(account)) feesUnknown.add(account);
+    return tradeStats({
+      fills: broker!.fills.filter((f) => f.account === account),
+      pairs: broker!.pairs.filter((p) => p.account === account),
+      pointValue,
+      fees: feesOf(account),
+      realized: broker!.realized,
+      inRange: within,
+    });
+  };
   const shadows = new Set(
     config.groups.flatMap((g) => g.followers.filter((f) => f.shadow).map((f) => f.account)),
   );
@@ -135,7 +154,8 @@ export function buildReport(input: ReportInput): Report {
     start: new Date(range.start).toISOString(),
     end: new Date(range.end).toISOString(),
     source: broker ? "broker" : "journal",
-    feesReported: broker?.fees !== undefined,
+    feesReported: false,
+    feesUnreported: [],
     notes,
     groups: [],
   };
@@ -159,14 +179,7 @@ export function buildReport(input: ReportInput): Report {
         continue;
       }
       const fills = broker.fills.filter((f) => f.account === account);
-      const trading = tradeStats({
-        fills,
-        pairs: broker.pairs.filter((p) => p.account === account),
-        pointValue,
-        fees: broker.fees,
-        realized: broker.realized,
-        inRange: within,
-      });
+      const trading = tradingOf(account);
       const links = copiedFrom(mine);
       const slips: Slip[] = [];
       for (const fill of fills) {
@@ -190,16 +203,7 @@ export function buildReport(input: ReportInput): Report {
     }
     if (followers.length === 0 && input.only?.follower !== undefined) continue;
     const leaderTrading =
-      broker && read.has(group.leader)
-        ? tradeStats({
-            fills: broker.fills.filter((f) => f.account === group.leader),
-            pairs: broker.pairs.filter((p) => p.account === group.leader),
-            pointValue,
-            fees: broker.fees,
-            realized: broker.realized,
-            inRange: within,
-          })
-        : journalTrading(groupFills, within);
+      broker && read.has(group.leader) ? tradingOf(group.leader) : journalTrading(groupFills, within);
     report.groups.push({
       name: group.name,
       leader: {
@@ -220,6 +224,13 @@ export function buildReport(input: ReportInput): Report {
       },
     });
   }
+  // In the config's order (accounts it no longer has last), as a trader reads their list.
+  const rank = (account: string) => {
+    const i = config.accounts.findIndex((a) => a.name === account);
+    return i < 0 ? config.accounts.length : i;
+  };
+  report.feesUnreported = [...feesUnknown].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  report.feesReported = broker !== undefined && feesUnknown.size === 0;
   if (input.only?.follower !== undefined && report.groups.length === 0)
     notes.push(`no follower named "${input.only.follower}" in the config or the journal`);
   return report;

@@ -91,14 +91,15 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
     contracts: [] as ContractSpec[],
   };
   const notes: string[] = [];
-  let feesKnown = true;
+  const feesUnreported: string[] = [];
   const merge = (history: AccountHistory, pairs: readonly HistoryPair[], asked: readonly string[]) => {
     merged.accounts.push(...asked.filter((a) => !history.missing.includes(a)));
     merged.fills.push(...history.fills);
     merged.pairs.push(...pairs);
     merged.contracts.push(...history.contracts);
     Object.assign(merged.realized, history.realized);
-    if (history.fees === undefined) feesKnown = false;
+    // Per connection: one broker that reports no fees (the simulator) says nothing of another's.
+    if (history.fees === undefined) feesUnreported.push(...asked);
     else Object.assign(merged.fees, history.fees);
     if (history.missing.length > 0)
       notes.push(`the broker does not list ${history.missing.join(", ")} for the login that names it`);
@@ -153,7 +154,7 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
       );
     }
   }
-  return { broker: { ...merged, fees: feesKnown ? merged.fees : undefined }, notes };
+  return { broker: { ...merged, feesUnreported }, notes };
 }
 
 /**

@@ -79,7 +79,8 @@ function rangeText(report: Report): string {
 function sourceText(report: Report): string {
   if (report.source === "journal")
     return "copies, skips and latency from the journal; P&L and slippage need the broker's fills (not read, see below)";
-  return `trades and P&L as the broker confirms them; fees: ${report.feesReported ? "as the broker charged them" : "not reported by the broker"}`;
+  const unreported = report.feesUnreported.length ? ` for ${report.feesUnreported.join(", ")}` : "";
+  return `trades and P&L as the broker confirms them; fees: ${report.feesReported ? "as the broker charged them" : `not reported by the broker${unreported}`}`;
 }
 
 function leaderLine(group: GroupReport): string {

@@ -91,7 +91,7 @@ export function reportViewModel(report: Report): ReportViewModel {
     title: report.from === report.to ? `Report ${report.from}` : `Report ${report.from} → ${report.to}`,
     source:
       report.source === "broker"
-        ? `P&L from the broker${report.feesReported ? ", fees included" : "; no fees reported"}`
+        ? `P&L from the broker${report.feesReported ? ", fees included" : `; no fees reported${report.feesUnreported.length ? ` for ${report.feesUnreported.join(", ")}` : ""}`}`
         : report.groups.some((g) => g.followers.some((f) => f.dayPnl !== undefined))
           ? "day P&L as mimik's risk saw it (net liq)"
           : "journal only: no P&L",

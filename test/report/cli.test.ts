@@ -144,7 +144,9 @@ describe("mimik report", () => {
     expect(await headless.exited).toBe(0);
     const r = await report();
     expect(r.source).toBe("broker");
-    expect(r.feesReported).toBe(false); // the simulator charges none
+    // The simulator's Tradovate face reports no fees; its ProjectX face does (2.25 an ES contract).
+    expect(r.feesReported).toBe(false);
+    expect(r.feesUnreported).toEqual(["DEMO1000", "DEMO2001", "DEMO2002"]);
     const book = (await (await fetch(`${simUrl}/sim/records`)).json()) as SimRecords;
     const realized = (account: string) =>
       book.cashBalances.find((c) => c.accountName === account)?.realizedPnL;
@@ -154,7 +156,14 @@ describe("mimik report", () => {
     // ProjectX's own word on its follower: the realized P&L of its closing half-turns.
     const px = group.followers.find((f) => f.account === "TSX5001")!;
     expect(realized("TSX5001")).toBe(realized("DEMO1000"));
-    expect(px.trading).toMatchObject({ fills: 4, trades: 2, netPnl: realized("TSX5001") });
+    const pxFees = 2.25 * 6;
+    expect(px.trading).toMatchObject({
+      fills: 4,
+      trades: 2,
+      grossPnl: realized("TSX5001"),
+      fees: pxFees,
+      netPnl: realized("TSX5001")! - pxFees,
+    });
     expect(px.slippage).toMatchObject({ matched: 4, contracts: 6 });
     for (const f of group.followers.filter((x) => x.account !== "TSX5001")) {
       expect(f.trading).toMatchObject({ fills: 4, trades: 2, netPnl: realized(f.account) });

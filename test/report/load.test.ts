@@ -4,6 +4,7 @@ import { type Simulator, startSimulator } from "../../engine/index.js";
 import { buildReport } from "../../src/report/build.js";
 import { readBroker } from "../../src/report/load.js";
 import type { ReportRange } from "../../src/report/range.js";
+import { renderText } from "../../src/report/render.js";
 
 /** The report's read of both brokers (Tradovate and ProjectX faces of one simulator), then built. */
 
@@ -80,5 +81,22 @@ describe("readBroker across connections", () => {
     const { report, follower } = await reportSince(since);
     expect(follower("TSX5001").trading).toMatchObject({ fills: 3, trades: 2, wins: 2, grossPnl: 700 });
     expect(report.notes.join(" ")).toMatch(/ProjectX's own/);
+  });
+
+  it("fees: a connection that reports none leaves the others' fees known, and only its own unknown", async () => {
+    sim.control.setPrice("MESZ6", 6800);
+    const since = afterNow();
+    for (const account of ["DEMO2001", "TSX5001"]) {
+      sim.control.manualTrade(account, "MESZ6", "Buy", 1);
+      sim.control.manualTrade(account, "MESZ6", "Sell", 1);
+    }
+    const { report, follower } = await reportSince(since);
+    // The simulator's Tradovate face has no fillFee entity; its ProjectX face charges 0.75 a micro.
+    expect(follower("DEMO2001").trading?.fees).toBeUndefined();
+    expect(follower("TSX5001").trading).toMatchObject({ fees: 1.5, netPnl: -1.5 });
+    expect(report.groups[0]!.total.trading?.fees).toBeUndefined();
+    expect(report.feesReported).toBe(false);
+    expect(report.feesUnreported).toEqual(["DEMO1000", "DEMO2001"]);
+    expect(renderText(report)).toContain("fees: not reported by the broker for DEMO1000, DEMO2001");
   });
 });
