@@ -148,7 +148,9 @@ type CsvRow = Partial<Record<(typeof CSV_COLUMNS)[number], string | number | und
 
 function csvCell(value: string | number | undefined): string {
   if (value === undefined) return "";
-  const text = String(value);
+  // A spreadsheet runs text starting with one of these as a formula (a label like
+  // `=HYPERLINK(…)` would); the leading ' keeps it text. Numbers are left as numbers.
+  const text = typeof value === "string" && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

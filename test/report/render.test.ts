@@ -70,4 +70,21 @@ describe("the report as CSV", () => {
     report.groups[0]!.name = 'a "b", c';
     expect(renderCsv(report).split("\n")[1]).toMatch(/^2026-11-27,2026-11-27,"a ""b"", c",leader,/);
   });
+
+  it("a text cell a spreadsheet would run as a formula is kept as text; numbers stay numbers", () => {
+    const report = buildReport({ range, config, journal, broker });
+    const [group] = report.groups;
+    group!.name = "=1+2";
+    group!.leader.label = '=HYPERLINK("x")';
+    group!.followers[0]!.label = "+up";
+    group!.followers[1]!.label = "-down";
+    group!.followers[2]!.label = "@sum";
+    group!.followers[0]!.copy.skips = { "\t=cmd": 1 };
+    const lines = renderCsv(report).split("\n");
+    expect(lines[1]).toMatch(/^2026-11-27,2026-11-27,'=1\+2,leader,DEMO1000,"'=HYPERLINK\(""x""\)",/);
+    expect(lines[2]).toMatch(/,DEMO2001,'\+up,2,2,1,'\t=cmd=1,/);
+    // A negative number is a number, not a formula.
+    expect(lines[3]).toMatch(/,DEMO2002,'-down,.*,0,0\.5,-0\.5,/);
+    expect(lines[4]).toMatch(/,DEMO2009,'@sum,/);
+  });
 });
