@@ -79,7 +79,13 @@ export function reportRange(flags: RangeFlags, now: EpochMs): ReportRange {
           ? today
           : first;
   if (iso(first) > iso(last))
-    throw new UserError(`mimik report: --from ${iso(first)} is after --to ${iso(last)}`, 2);
+    throw new UserError(
+      flags.to !== undefined
+        ? `mimik report: --from ${iso(first)} is after --to ${iso(last)}`
+        : // Without --to the range ends today: name today, not a --to the trader never wrote.
+          `mimik report: --from ${iso(first)} is after today's trading day ${iso(last)} (nothing to report yet); give --from ${iso(last)} or earlier`,
+      2,
+    );
   return { from: iso(first), to: iso(last), start: sessionBounds(first).start, end: sessionBounds(last).end };
 }
 

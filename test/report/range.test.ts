@@ -77,6 +77,19 @@ describe("which trading days a report covers", () => {
     ],
     [{ from: "2026-11-27", to: "2026-11-20" }, "--from 2026-11-27 is after --to 2026-11-20"],
   ])("%j is a usage error", (flags, says) => {
+    expectUsageError(flags, says);
+  });
+
+  it("--from after today, without --to, says so in those words (there is no --to to blame)", () => {
+    const today = reportRange({}, NOW).from;
+    const error = expectUsageError(
+      { from: "2099-01-02" },
+      `--from 2099-01-02 is after today's trading day ${today}`,
+    );
+    expect(error.message).not.toContain("--to");
+  });
+
+  function expectUsageError(flags: Parameters<typeof reportRange>[0], says: string): UserError {
     let error: unknown;
     try {
       reportRange(flags, NOW);
@@ -86,7 +99,8 @@ describe("which trading days a report covers", () => {
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).exitCode).toBe(2);
     expect((error as UserError).message).toContain(says);
-  });
+    return error as UserError;
+  }
 
   it("knows real calendar dates", () => {
     expect(parseDay("2028-02-29")).toEqual([2028, 2, 29]);
