@@ -34,8 +34,8 @@ export interface BrokerFacts {
   fees: Readonly<Record<number, number>> | undefined;
   /** Accounts whose broker reports no fees (their connection's; the others' fees are known). */
   feesUnreported?: readonly string[] | undefined;
-  /** The broker's own gross P&L per closing fill id, where it gives one (ProjectX). */
-  realized?: Readonly<Record<number, number>> | undefined;
+  /** The broker's own gross P&L per account, per closing fill id, where it gives one (ProjectX). */
+  realized?: Readonly<Record<string, Readonly<Record<number, number>>>> | undefined;
   contracts: readonly ContractSpec[];
 }
 
@@ -133,7 +133,7 @@ export function buildReport(input: ReportInput): Report {
       pairs: broker!.pairs.filter((p) => p.account === account),
       pointValue,
       fees: feesOf(account),
-      realized: broker!.realized,
+      realized: broker!.realized?.[account],
       inRange: within,
     });
   };

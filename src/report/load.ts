@@ -87,7 +87,7 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
     fills: [] as HistoryFill[],
     pairs: [] as HistoryPair[],
     fees: {} as Record<number, number>,
-    realized: {} as Record<number, number>,
+    realized: {} as Record<string, Record<number, number>>,
     contracts: [] as ContractSpec[],
   };
   const notes: string[] = [];
@@ -97,7 +97,14 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
     merged.fills.push(...history.fills);
     merged.pairs.push(...pairs);
     merged.contracts.push(...history.contracts);
-    Object.assign(merged.realized, history.realized);
+    // By account: fill ids are each broker's own, and one connection's may be another's too.
+    for (const fill of history.fills) {
+      const dollars = history.realized?.[fill.id];
+      if (dollars === undefined) continue;
+      const mine = merged.realized[fill.account] ?? {};
+      mine[fill.id] = dollars;
+      merged.realized[fill.account] = mine;
+    }
     // Per connection: one broker that reports no fees (the simulator) says nothing of another's.
     if (history.fees === undefined) feesUnreported.push(...asked);
     else Object.assign(merged.fees, history.fees);

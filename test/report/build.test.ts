@@ -77,6 +77,17 @@ describe("the report from the journal and the broker", () => {
     expect(byAccount(account).trading).toMatchObject(expected);
   });
 
+  it("a broker's own P&L prices only its account's fills, not another broker's fill of the same id", () => {
+    // Fill ids are each broker's own: a ProjectX trade 602 is not Tradovate's fill 602.
+    const both = buildReport({
+      range,
+      config,
+      journal,
+      broker: { ...broker, realized: { TSX5001: { 602: 999 } } },
+    });
+    expect(both.groups[0]!.followers[0]!.trading).toMatchObject({ grossPnl: 225 });
+  });
+
   it("a follower whose fills were not read (it left the config) has unknown P&L, not 0", () => {
     expect(byAccount("DEMO2009")).toMatchObject({ trading: undefined, slippage: undefined });
     // Nor can the group's total be known without it.
