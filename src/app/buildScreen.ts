@@ -120,7 +120,8 @@ export function buildScreen(
       shadow: f.shadow === true,
       state: stateVM(state),
       stateReason: stateReason(state, live?.reason, live?.unsaved === true),
-      position: positionText([...(snapshot.positions.get(f.account) ?? [])]),
+      // A shadow's would-be position is mimik's own book: flat until its first would-be trade.
+      position: positionText(snapshot.positions.get(f.account) ?? (f.shadow ? [] : undefined)),
       dayPnl: risk?.dayPnl,
       roomDaily: risk?.roomDaily,
       roomTrailing: risk?.roomTrailing,

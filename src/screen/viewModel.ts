@@ -96,7 +96,7 @@ export interface FollowerRowVM {
   shadow?: boolean | undefined;
   /** Why the follower is LIQ-ONLY or LOCKED ("manual", "daily loss 500 reached"). */
   stateReason?: string | undefined;
-  /** e.g. "NQZ6 +2", "flat", or "NQZ6 +2, ESZ6 -1"; see positionText. */
+  /** e.g. "NQZ6 +2", "flat", "NQZ6 +2, ESZ6 -1", or "unknown" before its broker said; see positionText. */
   position: string;
   dayPnl?: number | undefined;
   /** Dollars left before the daily loss limit; undefined when there is no limit. */
@@ -230,8 +230,12 @@ export function signed(n: number): string {
   return n > 0 ? `+${n}` : `${n}`;
 }
 
-/** "NQZ6 +2" per open position, "flat" when there is none. */
-export function positionText(positions: { contract: string; netPos: number }[]): string {
+/**
+ * "NQZ6 +2" per open position, "flat" when there is none, "unknown" before the broker has said
+ * (a login still down at start): the account may hold contracts, so it is not called flat.
+ */
+export function positionText(positions: readonly { contract: string; netPos: number }[] | undefined): string {
+  if (positions === undefined) return "unknown";
   const open = positions.filter((p) => p.netPos !== 0);
   if (open.length === 0) return "flat";
   return open.map((p) => `${p.contract} ${signed(p.netPos)}`).join(", ");
