@@ -437,7 +437,7 @@ export const BINDINGS: readonly Binding[] = [
     command: "follower.resync",
     keys: ["r"],
     scopes: ["followers"],
-    label: "Resync position",
+    label: "Resync",
     doc: "resync an OUT OF SYNC follower: send the difference",
     danger: true,
     hint: true,

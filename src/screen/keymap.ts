@@ -120,18 +120,25 @@ export interface Hint {
   disabled?: string | undefined;
 }
 
-/** The hint bar's short list for a scope: scope commands first, then the global essentials. */
+/**
+ * The hint bar's short list for a scope: the scope's own commands first, then those it shares
+ * with another pane (the group keys in the followers pane), then the global essentials. The bar
+ * keeps what fits from the left, so at 80 columns a pane's own keys must come before the shared.
+ */
 export function hintsFor(scope: Scope, ctx: KeyContext): Hint[] {
   const bindings = MODAL_SCOPES.includes(scope)
     ? BINDINGS.filter((b) => b.scopes.includes(scope))
     : bindingsFor(scope).filter((b) => b.hint);
-  return bindings.map((b) => ({
-    keys: b.keys.map(keyLabel).join("/"),
-    label: b.label,
-    danger: b.danger,
-    pinned: b.command === "help.open" || b.command === "quit",
-    disabled: b.disabledWhy?.(ctx),
-  }));
+  const rank = (b: Binding) => (b.scopes[0] === scope ? 0 : b.scopes.includes(scope) ? 1 : 2);
+  return [...bindings]
+    .sort((x, y) => rank(x) - rank(y))
+    .map((b) => ({
+      keys: b.keys.map(keyLabel).join("/"),
+      label: b.label,
+      danger: b.danger,
+      pinned: b.command === "help.open" || b.command === "quit",
+      disabled: b.disabledWhy?.(ctx),
+    }));
 }
 
 export interface HelpRow {

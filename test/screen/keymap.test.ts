@@ -126,7 +126,7 @@ describe("resolveKey", () => {
 describe("hints, help and questions", () => {
   it("puts the pane's own commands first in the hint bar and marks disabled ones", () => {
     const hints = hintsFor("followers", empty);
-    expect(hints[0]?.label).toBe("Group on/off");
+    expect(hints[0]?.label).toBe("Follower on/off");
     expect(hints.find((h) => h.keys === "f")?.disabled).toBe("no follower selected");
     expect(hints.at(-1)?.label).toBe("Quit");
   });
