@@ -1,12 +1,15 @@
-import { Text } from "ink";
-import { truncate } from "./text.js";
+import { Box, Text } from "ink";
 
 export interface TooSmallProps {
   message: string;
   width: number;
 }
 
-/** The one line shown below the minimum size (layout() writes the message). */
+/** What is shown below the minimum size (layout() writes the message), wrapped so all of it is read. */
 export function TooSmall({ message, width }: TooSmallProps) {
-  return <Text wrap="truncate">{truncate(message, width)}</Text>;
+  return (
+    <Box width={width}>
+      <Text wrap="wrap">{message}</Text>
+    </Box>
+  );
 }

@@ -23,7 +23,7 @@ export interface Box {
 export interface TooSmallLayout {
   tooSmall: true;
   message: string;
-  /** Width to truncate the message to (the terminal's, at least 1). */
+  /** Width to wrap the message to (the terminal's, at least 1). */
   width: number;
 }
 
@@ -57,7 +57,8 @@ export function layout(columns: number, rows: number): Layout {
   if (cols < MIN_COLUMNS || lines < MIN_ROWS) {
     return {
       tooSmall: true,
-      message: `Terminal is ${Math.max(cols, 0)}×${Math.max(lines, 0)}; mimik needs at least ${MIN_COLUMNS}×${MIN_ROWS}. Enlarge the window (or zoom out).`,
+      // One line just below 80 columns; TooSmall wraps it narrower.
+      message: `Terminal is ${Math.max(cols, 0)}×${Math.max(lines, 0)}; mimik needs at least ${MIN_COLUMNS}×${MIN_ROWS}: enlarge it or zoom out.`,
       width: Math.max(cols, 1),
     };
   }

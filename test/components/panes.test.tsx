@@ -11,6 +11,7 @@ import { HintBar } from "../../components/HintBar.js";
 import { TooSmall } from "../../components/TooSmall.js";
 import { colorTheme, plainTheme } from "../../components/theme.js";
 import { helpRows, hintsFor } from "../../src/screen/keymap.js";
+import { layout } from "../../src/screen/layout.js";
 import { screenFixture } from "./fixtures.js";
 import { plainLines } from "./helpers.js";
 
@@ -359,5 +360,21 @@ describe("ConfirmDialog and TooSmall", () => {
   it("fits the too-small message on one line", () => {
     const f = frameOf(<TooSmall message="Terminal is 60×20; mimik needs at least 80×24." width={60} />);
     expect(plainLines(f)).toHaveLength(1);
+  });
+
+  it("says the whole too-small message, wrapped, down to a narrow terminal", () => {
+    for (const [columns, rows] of [
+      [79, 24],
+      [60, 20],
+      [40, 12],
+      [20, 8],
+    ] as const) {
+      const l = layout(columns, rows);
+      if (!l.tooSmall) throw new Error(`${columns}×${rows} is too small`);
+      const lines = plainLines(frameOf(<TooSmall message={l.message} width={l.width} />));
+      unmount?.();
+      expect(lines.map((line) => line.trim()).join(" ")).toBe(l.message);
+      for (const line of lines) expect([...line].length).toBeLessThanOrEqual(columns);
+    }
   });
 });
