@@ -114,9 +114,12 @@ function followerRow(f: FollowerRowVM): TableRow {
       },
       roomDaily: { text: money(f.roomDaily), tone: roomTone(f.roomDaily) },
       roomTrailing: { text: money(f.roomTrailing), tone: roomTone(f.roomTrailing) },
+      // Nothing to compare before its broker has reported what it holds: not "ok".
       sync: f.sync
         ? { text: `OUT ${signedOrZero(f.sync.has)}/${signedOrZero(f.sync.expects)}`, tone: "warn" }
-        : "ok",
+        : f.positionUnknown
+          ? { text: "?", tone: "muted" }
+          : "ok",
       broker: f.broker,
       reason: f.exitPending ? exitPendingText(f.exitPending) : (f.stateReason ?? ""),
     },

@@ -110,6 +110,8 @@ export function buildScreen(
     const connection = account ? snapshot.connections.get(account.connection)?.state : undefined;
     const login = config.connections.find((c) => c.name === account?.connection);
     const state = live?.state ?? "ACTIVE";
+    // A shadow's would-be position is mimik's own book: flat until its first would-be trade.
+    const positions = snapshot.positions.get(f.account) ?? (f.shadow ? [] : undefined);
     return {
       account: f.account,
       label: account?.label,
@@ -120,8 +122,8 @@ export function buildScreen(
       shadow: f.shadow === true,
       state: stateVM(state),
       stateReason: stateReason(state, live?.reason, live?.unsaved === true),
-      // A shadow's would-be position is mimik's own book: flat until its first would-be trade.
-      position: positionText(snapshot.positions.get(f.account) ?? (f.shadow ? [] : undefined)),
+      position: positionText(positions),
+      positionUnknown: positions === undefined,
       dayPnl: risk?.dayPnl,
       roomDaily: risk?.roomDaily,
       roomTrailing: risk?.roomTrailing,

@@ -98,6 +98,8 @@ export interface FollowerRowVM {
   stateReason?: string | undefined;
   /** e.g. "NQZ6 +2", "flat", "NQZ6 +2, ESZ6 -1", or "unknown" before its broker said; see positionText. */
   position: string;
+  /** Its broker has not reported its positions yet: neither its position nor its sync is known. */
+  positionUnknown?: boolean | undefined;
   dayPnl?: number | undefined;
   /** Dollars left before the daily loss limit; undefined when there is no limit. */
   roomDaily?: number | undefined;

@@ -37,4 +37,14 @@ describe("followers pane: a follower's position before its broker has reported i
     expect(rowOf(d.frame(), "FOLL2")).toContain("NQZ6 -1");
     d.store.dispose();
   });
+
+  it("does not call its sync ok: whether it matches the sizing rule is not known either", () => {
+    const d = screenDriver(config());
+    d.store.push({ type: "positions", at: 0, account: "FOLL1", positions: [] });
+    d.store.publish();
+    const frame = d.frame();
+    expect(rowOf(frame, "FOLL1")).toMatch(/\bok\s*$/);
+    expect(rowOf(frame, "FOLL2")).not.toMatch(/\bok\s*$/);
+    d.store.dispose();
+  });
 });
