@@ -18,7 +18,11 @@ export function headerSegments(h: HeaderVM): string[] {
   const conn = `conn ${up}/${h.connections.length} up${notUp.length ? ` (${notUp.join(", ")})` : ""}`;
   const { left, windowMs, lastsMs, blocked } = h.rateBudget;
   const lasts = lastsMs === undefined ? "" : ` lasts ${span(lastsMs)}`;
-  const rate = `budget ${count(left)}/${windowMs <= 60_000 ? "min" : "h"}${lasts}${blocked ? " BLOCKED" : ""}`;
+  // Not "0": no login has said yet, and none left would read as every request refused.
+  const rate =
+    left === undefined
+      ? "budget —"
+      : `budget ${count(left)}/${windowMs <= 60_000 ? "min" : "h"}${lasts}${blocked ? " BLOCKED" : ""}`;
   const latency = h.latency ? `copy p50 ${ms(h.latency.p50)} p99 ${ms(h.latency.p99)}` : "copy p50 — p99 —";
   return [conn, rate, latency];
 }

@@ -175,7 +175,7 @@ export function buildScreen(
     undefined,
   );
   const rate = {
-    left: tightest?.left ?? 0,
+    left: tightest?.left,
     windowMs: tightest?.windowMs ?? 3_600_000,
     ...(lasts === undefined ? {} : { lastsMs: lasts }),
     blocked: budgets.some((b) => b.blockedUntil !== undefined && b.blockedUntil > view.now),

@@ -48,10 +48,11 @@ export interface HeaderVM {
   /**
    * The tightest login's request budget (the smallest share left): left in its broker's window
    * (Tradovate's hour, ProjectX's minute), how long an hour's lasts at the current pace
-   * (undefined when it does not run out), and whether a broker stopped us.
+   * (undefined when it does not run out), and whether a broker stopped us. `left` is undefined
+   * until a login has reported a budget (the screen is drawn before the engine starts).
    */
   rateBudget: {
-    left: number;
+    left: number | undefined;
     windowMs: number;
     lastsMs?: number | undefined;
     blocked?: boolean | undefined;
