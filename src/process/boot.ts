@@ -219,6 +219,9 @@ interface EarlyScreen {
 function earlyScreen(options: BootOptions, config: Config, mode: Mode, journalPath: string): EarlyScreen {
   const store = options.store ?? new EngineStore();
   store.setConfig(config);
+  // Now, not at the store's next batch: the first frame would show an empty config ("no groups:
+  // press n to add one", "conn 0/0 up") for as long as the threads' start holds that batch back.
+  store.publish();
   let resolve: (actions: Actions) => void = () => undefined;
   const actions = deferredActions(
     new Promise<Actions>((r) => {
