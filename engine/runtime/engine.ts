@@ -22,6 +22,7 @@ import { silentLogger, systemClock } from "../types.js";
 import type { Blackout } from "../windows/schedule.js";
 import { TradingWindows } from "../windows/tradingWindows.js";
 import { actedStoreOf, configuredFollowers, shadowFollowers } from "./followerSets.js";
+import { strandedByMapping } from "./mappingChange.js";
 import { Shadows } from "./shadows.js";
 
 export interface EngineDeps {
@@ -163,6 +164,7 @@ export class Engine {
 
   /** Live reload: takes effect from the next broker event on. */
   setConfig(config: Config): void {
+    for (const line of strandedByMapping(this.config, config, this.directory)) this.alert("warn", line);
     this.config = config;
     this.directory.setConfig(config);
     this.gateway.setFollowers(configuredFollowers(config));

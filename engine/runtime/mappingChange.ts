@@ -1,0 +1,35 @@
+import type { Config } from "../../data/schema.js";
+import { mapContract } from "../symbols.js";
+import type { AccountRoute } from "../types.js";
+
+/**
+ * What a follower holds that a change of its mapping strands. After `none` → `toMicro`, the
+ * leader's ES exits go to MESZ6, so the ESZ6 the follower holds would never be closed by mimik:
+ * an orphan made by an edit. Each held contract is checked against the leader contracts that
+ * could have put it there (itself, and its mini or micro): one the old mapping sent there and the
+ * new one sends elsewhere strands it. Said to the trader, never acted on: the position is theirs
+ * to close, or the mapping to change back.
+ */
+export function strandedByMapping(
+  before: Config | undefined,
+  after: Config,
+  accounts: { route(account: string): AccountRoute | undefined },
+): string[] {
+  const old = new Map(before?.groups.flatMap((g) => g.followers.map((f) => [f.account, f.mapping])) ?? []);
+  const out: string[] = [];
+  for (const f of after.groups.flatMap((g) => g.followers)) {
+    const was = old.get(f.account);
+    if (was === undefined || was === f.mapping || f.shadow) continue;
+    const at = accounts.route(f.account);
+    for (const { contract, netPos } of at?.session.positions(at.accountId) ?? []) {
+      if (netPos === 0) continue;
+      const from = [contract, mapContract(contract, "toMini"), mapContract(contract, "toMicro")];
+      if (!from.some((l) => mapContract(l, was) === contract && mapContract(l, f.mapping) !== contract))
+        continue;
+      out.push(
+        `${f.account}: its mapping changed from ${was} to ${f.mapping} while it holds ${contract} ${netPos > 0 ? "+" : ""}${netPos}; the leader's exits now go elsewhere, so mimik will not close it: flatten it by hand or change the mapping back`,
+      );
+    }
+  }
+  return out;
+}
