@@ -19,6 +19,11 @@ describe("a mapping changed while the follower holds", () => {
     await eventually(() => engine.directory.route("DEMO2003"), "sync");
     sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
     await eventually(() => position(sim, "DEMO2003", "ESZ6") === 1, "DEMO2003 long 1");
+    const route = engine.directory.route("DEMO2003")!;
+    await eventually(
+      () => route.session.positions(route.accountId).some((p) => p.netPos === 1),
+      "the session saw DEMO2003 long 1",
+    );
     const next = structuredClone(engine.currentConfig());
     next.groups[0]!.followers.find((f) => f.account === "DEMO2003")!.mapping = "toMicro";
     engine.setConfig(next);
