@@ -78,6 +78,11 @@ export async function main(
     const command = findCommand(argv, table);
     if (!command) {
       const groupCommands = table.filter((c) => c.name.startsWith(`${first} `));
+      // `mimik config --help`: every command has --help, a group's is its subcommands' own.
+      if (groupCommands.length > 0 && wantsHelp(argv.slice(1))) {
+        out(groupCommands.map((c) => c.help).join("\n\n"));
+        return 0;
+      }
       if (groupCommands.length > 0) {
         err(
           `mimik ${first}: needs a subcommand: ${groupCommands.map((c) => c.name).join(", ")} (see mimik --help)`,

@@ -79,6 +79,14 @@ describe("main: dispatch, help and exit codes", () => {
     expect(stderr.text).toMatch(/config check, config edit/);
   });
 
+  it("a command group's --help shows each of its subcommands' help, exit 0", async () => {
+    const { ctx, stdout, stderr } = fakeContext();
+    expect(await main(["config", "--help"], ctx, table)).toBe(0);
+    expect(stdout.text).toContain("mimik config check (help text)");
+    expect(stdout.text).toContain("mimik config edit (help text)");
+    expect(stderr.text).toBe("");
+  });
+
   it.each([
     [["status", "--jsno"], /unknown flag --jsno/],
     [["status", "-x"], /unknown flag -x/],
