@@ -97,6 +97,13 @@ export class LockKeeper {
     // The lock must be on disk before the first order leaves, so a crash cannot forget it; if the
     // disk refuses, the flatten still goes (the lock is kept in memory and its save retried).
     const saved = await deps.save(f);
+    // Its login has not synced yet (a start past the flat-by time): nothing failed, and an attempt
+    // now would only say "flatten failed" (an error on the trader's phone). The login's sync
+    // carries the flatten on at once (resume).
+    if (deps.exposure(f) === undefined) {
+      const waiting: Outcome = { target: f.name, status: "liquidating", reason: "waiting for its login" };
+      return saved ? waiting : { ...waiting, saved: false };
+    }
     const outcome = await this.flattener.flatten(f.name);
     return saved ? outcome : { ...outcome, saved: false };
   }
