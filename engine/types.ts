@@ -324,6 +324,12 @@ export interface BrokerSession {
   stop(): Promise<void>;
   state(): ConnectionState;
   accounts(): BrokerAccount[];
+  /**
+   * The config's accounts of this login, as they are now (changed while mimik runs). One it does
+   * not follow yet is followed within seconds: the login reads its accounts and re-syncs, and
+   * reports the account in that sync. A session that always follows every account leaves it out.
+   */
+  setAccounts?(names: readonly string[]): void;
   contractByName(name: string): ContractSpec | undefined;
   contractById(id: ContractId): ContractSpec | undefined;
   /** Resolve (and cache) a contract by name from the broker; undefined if it does not exist. */

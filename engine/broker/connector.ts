@@ -23,13 +23,13 @@ import {
   ReconnectPolicy,
   type SupersededOptions,
 } from "./connectPolicy.js";
-import { parseAccount } from "./entities.js";
 import { BrokerRequestError } from "./errors.js";
 import type { EventMessage } from "./frames.js";
 import type { RateLimiter } from "./rateLimiter.js";
 import type { RestClient } from "./rest.js";
 import { type SocketLoss, TradovateSocket, type WebSocketConstructor } from "./socket.js";
 import { readCollections, SnapshotAssembler, syncRequestBody } from "./syncRequest.js";
+import { FatalSetupError, WantedAccounts } from "./wantedAccounts.js";
 
 export interface ConnectorOptions {
   connection: string;
@@ -74,8 +74,6 @@ export interface ConnectorOptions {
   onLost(): void;
 }
 
-class FatalSetupError extends Error {}
-
 export class Connector {
   /** The trading socket while it exists (synced or not). */
   socket: TradovateSocket | undefined;
@@ -98,8 +96,13 @@ export class Connector {
   private wake: (() => void) | undefined;
   private readonly policy: ReconnectPolicy;
   private readonly evictions: EvictionWatch;
+  private readonly wanted: WantedAccounts;
+  /** The wanted accounts changed since the current sync's account list was read. */
+  private resyncDue = false;
+  private resyncTimer: unknown;
 
   constructor(private readonly opts: ConnectorOptions) {
+    this.wanted = new WantedAccounts(opts.accounts, opts);
     this.policy = new ReconnectPolicy(opts.clock, opts.reconnect);
     this.evictions = new EvictionWatch(opts.clock, opts.superseded);
   }
@@ -113,8 +116,8 @@ export class Connector {
 
   stop(): void {
     this.stopped = true;
-    if (this.sleepTimer !== undefined) this.opts.clock.clearTimeout(this.sleepTimer);
-    this.sleepTimer = undefined;
+    for (const t of [this.sleepTimer, this.resyncTimer]) if (t !== undefined) this.opts.clock.clearTimeout(t);
+    this.sleepTimer = this.resyncTimer = undefined;
     this.wake?.();
     this.assembler?.cancel(new BrokerRequestError("disconnected", "stopped"));
     this.socket?.close("session stopped");
@@ -252,7 +255,8 @@ export class Connector {
       !hadToken || (this.refusedToken !== undefined && token.accessToken !== this.refusedToken);
     this.token = token.accessToken;
     this.phase = "accounts";
-    const accounts = await this.loadAccounts(token.accessToken);
+    const accounts = await this.wanted.read(token.accessToken);
+    this.resyncDue = false; // this attempt syncs the accounts wanted now
     this.opts.onAccounts(accounts);
     const socket: TradovateSocket = new TradovateSocket({
       url: this.opts.wsUrl,
@@ -306,6 +310,8 @@ export class Connector {
       this.lockoutAlerted = false;
       this.policy.connected();
       this.opts.onSynced(snapshot);
+      // Accounts added while this attempt was under way.
+      this.resync();
     } catch (err) {
       assembler.cancel(err instanceof Error ? err : new Error(String(err)));
       if (this.socket === socket) this.socket = undefined;
@@ -315,33 +321,35 @@ export class Connector {
     }
   }
 
-  private async loadAccounts(token: string): Promise<BrokerAccount[]> {
-    // Connecting is what makes exits possible: it may use the budget kept for them.
-    const list = await this.opts.rest.call("account/list", { token, priority: "exit" });
-    if (!Array.isArray(list)) throw new BrokerRequestError("transport", "account/list: reply is not a list");
-    const all = list.map(parseAccount).filter((a) => a !== undefined);
-    const wanted = this.opts.accounts;
-    if (!wanted || wanted.length === 0) return all.map((a) => ({ id: a.id, name: a.name }));
-    const byName = new Map(all.map((a) => [a.name.toUpperCase(), a]));
-    const found: BrokerAccount[] = [];
-    const missing: string[] = [];
-    for (const name of wanted) {
-      const a = byName.get(name.toUpperCase());
-      if (a) found.push({ id: a.id, name: a.name });
-      else missing.push(name);
+  /**
+   * The config's accounts of this login changed while it runs. One it does not sync yet takes a
+   * new socket (a socket's sync covers the accounts it named); the others are not disturbed.
+   */
+  setAccounts(names: readonly string[]): void {
+    if (!this.wanted.set(names)) return;
+    this.resyncDue = true;
+    this.resync();
+  }
+
+  /** A new socket and sync for the wanted accounts, at once: no backoff, nothing lost to wait for. */
+  private resync(): void {
+    const socket = this.socket;
+    if (this.stopped || !this.resyncDue || !socket || !this.synced || this.resyncTimer !== undefined) return;
+    // An answer in flight (an order's) would be lost with the socket, and a connect that has just
+    // synced is still returning: both go first.
+    if (socket.pendingCount > 0 || this.loopRunning) {
+      this.resyncTimer = this.opts.clock.setTimeout(() => {
+        this.resyncTimer = undefined;
+        this.resync();
+      }, 50);
+      return;
     }
-    if (missing.length > 0) {
-      this.opts.logger.error("accounts not visible to this login", {
-        connection: this.opts.connection,
-        missing,
-      });
-    }
-    if (found.length === 0) {
-      throw new FatalSetupError(
-        `none of the accounts ${wanted.join(", ")} is visible to login ${this.opts.connection}`,
-      );
-    }
-    return found;
+    this.socket = undefined;
+    this.synced = false;
+    socket.close("re-sync for an added account");
+    this.opts.onLost();
+    this.opts.setState("reconnecting", "syncing an account added to the config");
+    void this.loop();
   }
 
   private lost(socket: TradovateSocket, loss: SocketLoss): void {

@@ -211,6 +211,10 @@ export class TradovateBrokerSession implements BrokerSession {
     return this.status.state;
   }
 
+  setAccounts(names: readonly string[]): void {
+    this.connector.setAccounts(names);
+  }
+
   on(listener: (event: BrokerEvent) => void): () => void {
     return this.fanout.on(listener);
   }

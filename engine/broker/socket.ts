@@ -136,6 +136,11 @@ export class TradovateSocket {
     return this.authorized && !this.finished;
   }
 
+  /** Requests sent and not answered yet. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
   /**
    * Sends `endpoint` with `body` and resolves with the reply's `d`. Takes its budget and writes
    * synchronously, or rejects at once (budget, lockout, socket gone): never waits to be sent.

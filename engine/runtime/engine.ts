@@ -22,6 +22,7 @@ import { silentLogger, systemClock } from "../types.js";
 import type { Blackout } from "../windows/schedule.js";
 import { TradingWindows } from "../windows/tradingWindows.js";
 import { actedStoreOf, configuredFollowers, shadowFollowers } from "./followerSets.js";
+import { followAccounts } from "./loginAccounts.js";
 import { strandedByMapping } from "./mappingChange.js";
 import { Shadows } from "./shadows.js";
 
@@ -33,10 +34,7 @@ export interface EngineDeps {
   logger?: Logger;
   /** How often budgets and latency are reported when they changed. Default 1000 ms; 0 = never. */
   reportEveryMs?: number;
-  /**
-   * false: nothing is copied; the engine only carries out commands (the panic button's
-   * short-lived engine when no instance runs). Default true.
-   */
+  /** false: nothing is copied, only commands carried out (the panic button's engine). Default true. */
   copying?: boolean;
   /** How failed exits back off (default 1 s, 2 s … 30 s); tests shrink it. */
   exitBackoff?: { firstMs: number; maxMs: number };
@@ -167,6 +165,7 @@ export class Engine {
     for (const line of strandedByMapping(this.config, config, this.directory)) this.alert("warn", line);
     this.config = config;
     this.directory.setConfig(config);
+    if (this.deps.copying !== false) followAccounts(config, this.deps.sessions, this.directory);
     this.gateway.setFollowers(configuredFollowers(config));
     this.gateway.setShadows(shadowFollowers(config));
     this.risk.setConfig(config);

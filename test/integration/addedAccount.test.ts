@@ -1,0 +1,108 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { Config } from "../../data/schema.js";
+import { eventually, position, type Rig, simConfig, startRig } from "../support/rig.js";
+
+/**
+ * An account added to the config while mimik runs (the console's `n`, or a hand edit of the JSON)
+ * is used within seconds, without a restart; one removed is no longer used. Judged on the
+ * simulator's book.
+ */
+let rig: Rig | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
+const follower = (account: string): Config["groups"][number]["followers"][number] => ({
+  account,
+  enabled: true,
+  sizing: { mode: "multiplier", value: 1 },
+  mapping: "none",
+  limits: {},
+});
+
+/** The rig's config with only DEMO1000 leading DEMO2001. */
+function small(): Config {
+  const config = simConfig();
+  config.accounts = config.accounts.filter((a) => a.name === "DEMO1000" || a.name === "DEMO2001");
+  config.groups[0]!.followers = [follower("DEMO2001")];
+  return config;
+}
+
+const edited = (config: Config, edit: (c: Config) => void): Config => {
+  const next = structuredClone(config);
+  edit(next);
+  return next;
+};
+
+describe("an account added while mimik runs", () => {
+  it("on a login already connected gets its copies", async () => {
+    rig = await startRig(small());
+    const { sim, engine } = rig;
+    await eventually(() => engine.directory.connected("DEMO2001"), "DEMO2001 connected");
+    engine.setConfig(
+      edited(engine.currentConfig(), (c) => {
+        c.accounts.push({ name: "DEMO2003", connection: "sim" });
+        c.groups[0]!.followers.push(follower("DEMO2003"));
+      }),
+    );
+    await eventually(() => engine.directory.connected("DEMO2003"), "DEMO2003 connected");
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
+    await eventually(() => position(sim, "DEMO2001", "ESZ6") === 2, "DEMO2001 long 2");
+    await eventually(() => position(sim, "DEMO2003", "ESZ6") === 2, "DEMO2003 long 2");
+  });
+
+  it("taken out of the config and put back gets its copies", async () => {
+    rig = await startRig(simConfig());
+    const { sim, engine } = rig;
+    await eventually(() => engine.directory.connected("DEMO2003"), "DEMO2003 connected");
+    const original = engine.currentConfig();
+    engine.setConfig(
+      edited(original, (c) => {
+        c.accounts = c.accounts.filter((a) => a.name !== "DEMO2003");
+        c.groups[0]!.followers = c.groups[0]!.followers.filter((f) => f.account !== "DEMO2003");
+      }),
+    );
+    expect(engine.directory.route("DEMO2003")).toBeUndefined();
+    engine.setConfig(original);
+    await eventually(() => engine.directory.connected("DEMO2003"), "DEMO2003 connected again");
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
+    await eventually(() => position(sim, "DEMO2001", "ESZ6") === 1, "DEMO2001 long 1");
+    await eventually(() => position(sim, "DEMO2003", "ESZ6") === 2, "DEMO2003 long 2");
+  });
+
+  it("leaves the login alone on a config change that adds no account", async () => {
+    // DEMO9999 is no account of the login: the config names it all the same.
+    const config = small();
+    config.accounts.push({ name: "DEMO9999", connection: "sim" });
+    rig = await startRig(config);
+    const { sim, engine, events } = rig;
+    await eventually(() => engine.directory.connected("DEMO2001"), "DEMO2001 connected");
+    const seen = events.length;
+    engine.setConfig(
+      edited(engine.currentConfig(), (c) => {
+        c.groups[0]!.followers[0]!.maxContracts = 5;
+      }),
+    );
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
+    await eventually(() => position(sim, "DEMO2001", "ESZ6") === 2, "DEMO2001 long 2");
+    const states = events.slice(seen).flatMap((e) => (e.type === "connectionStatus" ? [e.state] : []));
+    expect(states).toEqual([]);
+  });
+
+  it("removed from the config is no longer copied to", async () => {
+    rig = await startRig(simConfig());
+    const { sim, engine } = rig;
+    await eventually(() => engine.directory.connected("DEMO2003"), "DEMO2003 connected");
+    engine.setConfig(
+      edited(engine.currentConfig(), (c) => {
+        c.accounts = c.accounts.filter((a) => a.name !== "DEMO2003");
+        c.groups[0]!.followers = c.groups[0]!.followers.filter((f) => f.account !== "DEMO2003");
+      }),
+    );
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
+    await eventually(() => position(sim, "DEMO2001", "ESZ6") === 1, "DEMO2001 long 1");
+    await eventually(() => engine.gateway.inFlight("DEMO2003") === 0, "DEMO2003 answered");
+    expect(position(sim, "DEMO2003", "ESZ6")).toBe(0);
+  });
+});
