@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Config } from "../../data/schema.js";
-import { eventually, position, type Rig, simConfig, startRig } from "../support/rig.js";
+import { eventually, PX_CONNECTION, position, type Rig, simConfig, startRig } from "../support/rig.js";
 
 /**
  * An account added to the config while mimik runs (the console's `n`, or a hand edit of the JSON)
@@ -50,6 +50,26 @@ describe("an account added while mimik runs", () => {
     sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
     await eventually(() => position(sim, "DEMO2001", "ESZ6") === 2, "DEMO2001 long 2");
     await eventually(() => position(sim, "DEMO2003", "ESZ6") === 2, "DEMO2003 long 2");
+  });
+
+  it("on a ProjectX login already connected gets its copies", async () => {
+    const config = small();
+    config.connections.push(PX_CONNECTION);
+    config.accounts.push({ name: "TSX5001", connection: "px" });
+    config.groups[0]!.followers.push(follower("TSX5001"));
+    rig = await startRig(config);
+    const { sim, engine } = rig;
+    await eventually(() => engine.directory.connected("TSX5001"), "TSX5001 connected");
+    engine.setConfig(
+      edited(engine.currentConfig(), (c) => {
+        c.accounts.push({ name: "TSX5002", connection: "px" });
+        c.groups[0]!.followers.push(follower("TSX5002"));
+      }),
+    );
+    await eventually(() => engine.directory.connected("TSX5002"), "TSX5002 connected");
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
+    await eventually(() => position(sim, "TSX5001", "ESZ6") === 2, "TSX5001 long 2");
+    await eventually(() => position(sim, "TSX5002", "ESZ6") === 2, "TSX5002 long 2");
   });
 
   it("taken out of the config and put back gets its copies", async () => {

@@ -69,6 +69,17 @@ export class HubLink {
     await hub?.stop().catch(() => undefined);
   }
 
+  /** Drops this connection for a fresh one at once: a new connect subscribes (and resyncs) anew. */
+  renew(reason: string): void {
+    if (this.stopped) return;
+    this.o.onDown(`${this.o.name}: ${reason}`);
+    this.generation += 1;
+    this.o.clock.clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    void this.hub?.stop().catch(() => undefined);
+    this.connect();
+  }
+
   /** Calls a hub method and waits for its completion; throws when not connected or on its error. */
   invoke(method: string, ...args: unknown[]): Promise<unknown> {
     const hub = this.hub;

@@ -37,13 +37,14 @@ import { RateLimiter, type RequestKind } from "../rateLimiter.js";
 import { Redactor, redactingLogger } from "../redact.js";
 import { ProjectXTokens } from "./auth.js";
 import { rateLimitedText } from "./errors.js";
+import { FOLLOWING, FollowedAccounts } from "./followedAccounts.js";
 import { HubLink } from "./hub.js";
 import { ProjectXIntake } from "./intake.js";
 import { ProjectXModel } from "./model.js";
 import { ProjectXOrderSender } from "./orders.js";
 import { type Envelope, ProjectXRest } from "./rest.js";
 import type { ProjectXSessionOptions } from "./sessionOptions.js";
-import { accountsOf, missingAccountsAlert, readSnapshot } from "./snapshot.js";
+import { readSnapshot } from "./snapshot.js";
 import { projectxIdOf, projectxSymbols } from "./symbols.js";
 import { parseContract } from "./wire.js";
 
@@ -67,7 +68,7 @@ export class ProjectXBrokerSession implements BrokerSession {
   private readonly marketHub: HubLink;
   private readonly orders: ProjectXOrderSender;
   private readonly fanout = new EventFanout(() => this.logger);
-  private readonly wanted: ReadonlySet<string> | undefined;
+  private readonly followed: FollowedAccounts;
   private readonly quoteIds = new Set<string>();
   private readonly lookups = new Map<string, Promise<ContractSpec | undefined>>();
   private readonly status: ConnectionStatus;
@@ -95,7 +96,6 @@ export class ProjectXBrokerSession implements BrokerSession {
       stopped: () => this.stopped,
       emit: (event) => this.emit(event),
     });
-    this.wanted = opts.accounts ? new Set(opts.accounts.map((a) => a.toUpperCase())) : undefined;
     const perMinute = opts.rateLimit?.perMinute ?? 200;
     this.limiter = new RateLimiter({
       clock: this.clock,
@@ -124,6 +124,11 @@ export class ProjectXBrokerSession implements BrokerSession {
       onFatal: (error) => this.setState("reauth-needed", error.message),
     });
     this.model = new ProjectXModel(opts.connection, this.symbols, () => this.clock.now());
+    this.followed = new FollowedAccounts(opts.accounts, {
+      ...{ connection: opts.connection, userName: opts.userName, model: this.model },
+      search: () => this.call("Account/search", { onlyActiveAccounts: true }, "exit"),
+      alert: (event) => this.emit(event),
+    });
     this.intake = new ProjectXIntake({
       connection: opts.connection,
       model: this.model,
@@ -213,6 +218,10 @@ export class ProjectXBrokerSession implements BrokerSession {
     return this.status.state;
   }
 
+  setAccounts(names: readonly string[]): void {
+    if (this.followed.set(names) && this.synced) this.userHub.renew(FOLLOWING);
+  }
+
   on(listener: (event: BrokerEvent) => void): () => void {
     return this.fanout.on(listener);
   }
@@ -297,13 +306,7 @@ export class ProjectXBrokerSession implements BrokerSession {
   /** Login and the account list, then the hubs; retried with backoff until it works or needs the trader. */
   private async boot(): Promise<void> {
     try {
-      const env = await this.call("Account/search", { onlyActiveAccounts: true }, "exit");
-      const why = `Account/search failed: ${env.errorMessage ?? env.errorCode}`;
-      if (!env.success) throw new BrokerRequestError("rejected", why);
-      const found = accountsOf(env);
-      this.model.setAccounts(found, this.wanted);
-      const missing = missingAccountsAlert(this.connection, this.opts.userName, this.wanted, found);
-      if (missing) this.emit(missing);
+      await this.followed.read();
       if (this.stopped) return;
       this.userHub.start();
       this.marketHub.start();
@@ -320,6 +323,7 @@ export class ProjectXBrokerSession implements BrokerSession {
     const epoch = ++this.hubEpoch;
     this.synced = false;
     this.buffered = [];
+    if (this.followed.stale) await this.followed.read();
     await this.userHub.invoke("SubscribeAccounts");
     for (const a of this.model.accounts()) {
       await this.userHub.invoke("SubscribeOrders", a.id);
@@ -343,6 +347,7 @@ export class ProjectXBrokerSession implements BrokerSession {
     this.buffered = [];
     for (const apply of waiting) apply();
     for (const o of snapshot.orders) this.intake.watchGap(o.id);
+    if (this.followed.stale) this.userHub.renew(FOLLOWING); // named while this connect was under way
   }
 
   private userHubDown(reason: string): void {
