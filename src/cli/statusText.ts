@@ -20,6 +20,7 @@ const statusReportSchema = onFirstUse(() => {
         name: z.string(),
         broker: z.string(),
         state: z.string(),
+        reason: z.string().optional(),
         budget: z
           .object({
             left: z.number(),
@@ -143,6 +144,7 @@ export function formatStatus(report: Parsed): string[] {
     .map((c) => `${c.name} (${brokerName(c.broker)}) ${c.state}`)
     .join(", ");
   lines.push(`connections: ${connections || "none"}`);
+  for (const c of report.connections) if (c.reason) lines.push(`${c.name} ${c.state}: ${c.reason}`);
   for (const c of report.connections) if (c.budget) lines.push(budgetLine(c.name, c.budget));
   lines.push(
     report.latency.count > 0

@@ -51,7 +51,14 @@ export interface StatusReport {
   pid: number;
   /** The journal this instance writes (the demo's is in a scratch folder only it knows). */
   journal?: string | undefined;
-  connections: { name: string; broker: string; state: string; budget?: StatusBudget | undefined }[];
+  connections: {
+    name: string;
+    broker: string;
+    state: string;
+    /** Why a login is down or needs the trader (a login added while running: restart mimik). */
+    reason?: string | undefined;
+    budget?: StatusBudget | undefined;
+  }[];
   latency: { p50: number; p99: number; count: number };
   groups: {
     name: string;
@@ -87,6 +94,11 @@ export interface ExitPendingLine {
   nextTryAt?: number | undefined;
 }
 
+/** A login in this state stays so until the trader acts: its reason says how. */
+function needsTrader(state: string): boolean {
+  return state === "down" || state === "reauth-needed";
+}
+
 export function statusReport(snapshot: EngineSnapshot, mode: string, journal?: string): StatusReport {
   return {
     mode,
@@ -107,6 +119,7 @@ export function statusReport(snapshot: EngineSnapshot, mode: string, journal?: s
         name,
         broker: login ? brokerOf(login) : "tradovate",
         state: c.state,
+        ...(needsTrader(c.state) && c.reason ? { reason: c.reason } : {}),
         ...(budget ? { budget } : {}),
       };
     }),

@@ -18,6 +18,7 @@ import { CalendarWatch } from "../calendarWatch.js";
 import { journalSink } from "../journalSink.js";
 import { secretValues, sessionsFor } from "../sessions.js";
 import type { EngineInit, ThreadError } from "./protocol.js";
+import { unopenedLogins } from "./unopenedLogins.js";
 
 /** The engine and the files it writes, built from an EngineInit; runs inside the engine's thread. */
 export interface EngineHost {
@@ -121,11 +122,17 @@ export async function openEngineHost(
   });
   onProblem = (message) =>
     publish(scrubEvent({ type: "alert", at: Date.now(), level: "error", message }, scrub));
+  const running = new Set(sessions.map((s) => s.connection));
+  const unopenedSaid = new Map<string, string>();
   return {
     execute: (command) => engine.execute(command),
     setConfig(next) {
       config = next;
       engine.setConfig(next);
+      // A login added while mimik runs is not opened: the trader is told to restart.
+      if (copying)
+        for (const e of unopenedLogins(next, running, unopenedSaid, Date.now()))
+          publish(scrubEvent(e, scrub));
       if (copying)
         calendars
           .setConfig(next)
