@@ -68,13 +68,12 @@ export class Copier {
 
   constructor(private readonly deps: CopierDeps) {
     this.logger = deps.logger ?? silentLogger;
-    const { hedge, counted, shadows } = this;
-    this.shadowParts = { clock: deps.clock, gate: (n) => deps.gate(n), hedge, counted, book: shadows };
     this.dedupe = new FillDedupe(deps.ledger);
     this.acted = new ActedOn(deps.clock, deps.actedStore, this.logger);
     const { clock, emit, accounts } = deps;
     const gate = (name: string) => deps.gate(name);
-    const { leaders, book, acted } = this;
+    const { leaders, book, acted, hedge, counted, shadows } = this;
+    this.shadowParts = { clock, gate, hedge, counted, leaders, book: shadows };
     this.orders = new OrderTracker({
       ...{ clock, emit, book },
       gateway: deps.gateway,

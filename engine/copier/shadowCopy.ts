@@ -4,6 +4,8 @@ import { copyEvent } from "./copyEvents.js";
 import type { CountedTrades } from "./countedTrades.js";
 import { followerDecision } from "./followerDecision.js";
 import type { HedgeIndex } from "./hedgeIndex.js";
+import type { LeaderBook } from "./leaderBook.js";
+import { keptForOtherContracts } from "./mergedLine.js";
 import type { FollowerGate } from "./ports.js";
 
 /** A shadow follower's would-be trade: what it would have sent, at the leader's fill price. */
@@ -50,6 +52,8 @@ export interface ShadowParts {
   hedge: HedgeIndex;
   counted: CountedTrades;
   book: ShadowBook;
+  /** What each leader holds now (a line two of its contracts share keeps each one's part). */
+  leaders: Pick<LeaderBook, "held">;
 }
 
 /**
@@ -69,6 +73,15 @@ export function shadowCopy(
   const name = follower.account;
   const { contract } = move;
   const counted = parts.counted.has(name, event.orderId);
+  const has = parts.book.position(name, contract);
+  // As for a live follower: an exit of one leader contract leaves the part the others hold.
+  const step = {
+    leaderContract: event.contract,
+    before: move.before,
+    after: move.after,
+    followerContract: contract,
+  };
+  const kept = keptForOtherContracts(follower, step, parts.leaders.held(group.leader), has);
   const decision = followerDecision({
     group,
     follower,
@@ -80,7 +93,7 @@ export function shadowCopy(
     ordersBacklog: false,
     risk: parts.gate(name),
     tradeAlreadyCounted: counted,
-    position: parts.book.position(name, contract),
+    position: has - kept,
     hedge: parts.hedge.sides(name, contract),
   });
   if (decision.action === "skip")

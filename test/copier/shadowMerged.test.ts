@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { world } from "./harness.js";
+
+/**
+ * A shadow follower is decided for exactly as a live one (issue 16), on a line two leader
+ * contracts share too (toMicro: ESZ6 and MESZ6 both to MESZ6).
+ */
+describe("a shadow follower on a line two leader contracts share", () => {
+  it("the leader's MES scalp closing takes only its own part of the shadow's would-be line, as of the live one's", async () => {
+    const w = world([
+      {
+        name: "g",
+        leader: "L",
+        followers: [
+          { account: "A", mapping: "toMicro" },
+          { account: "S", mapping: "toMicro", shadow: true },
+        ],
+      },
+    ]);
+    w.trade("L", "ESZ6", "Buy", 1);
+    w.trade("L", "MESZ6", "Buy", 2);
+    await w.flush();
+    expect(w.position("A", "MESZ6")).toBe(3);
+    expect(w.copier.shadows.position("S", "MESZ6")).toBe(3);
+    w.trade("L", "MESZ6", "Sell", 2);
+    await w.flush();
+    expect(w.position("A", "MESZ6")).toBe(1);
+    expect(w.copier.shadows.position("S", "MESZ6")).toBe(1);
+    w.trade("L", "ESZ6", "Sell", 1);
+    await w.flush();
+    expect(w.position("A", "MESZ6")).toBe(0);
+    expect(w.copier.shadows.position("S", "MESZ6")).toBe(0);
+    expect(w.broker.placed.filter((p) => p.accountName === "S")).toEqual([]);
+  });
+});
