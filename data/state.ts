@@ -39,6 +39,18 @@ const followerRiskRecordSchema = z.object({
   tradingWeek: z.string().optional(),
   // A forced unlock's waiver must outlive a restart, or the restart re-locks what the trader unlocked.
   waivedDay: z.string().optional(),
+  // Issue 16: marks taken of a shadow's would-be P&L are no measure of its account's, nor the reverse.
+  shadow: z.literal(true).optional(),
+  live: z
+    .object({
+      tradingDay: z.string().optional(),
+      tradingWeek: z.string().optional(),
+      startOfDayBalance: z.number().optional(),
+      weekStartBalance: z.number().optional(),
+      highWaterMark: z.number().optional(),
+      dayPeak: z.number().optional(),
+    })
+    .optional(),
 });
 
 /**

@@ -38,7 +38,17 @@ export interface FollowerRiskRecord {
   tradingWeek?: string | undefined;
   /** Trading day on which a forced unlock waived the daily and weekly limits (until the roll). */
   waivedDay?: string | undefined;
+  /** The marks above are of a shadow follower's would-be trades (issue 16), not of its account. */
+  shadow?: true | undefined;
+  /** While it is a shadow: its account's own marks, for when it is live again. */
+  live?: LiveMarks | undefined;
 }
+
+/** A live follower's marks, kept aside while it is a shadow (with the day and week they are of). */
+export type LiveMarks = Pick<
+  FollowerRiskRecord,
+  "tradingDay" | "tradingWeek" | "startOfDayBalance" | "weekStartBalance" | "highWaterMark" | "dayPeak"
+>;
 
 /**
  * The leader position a follower last acted on, per leader contract (issue 18): what a re-sync

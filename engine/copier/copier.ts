@@ -109,6 +109,7 @@ export class Copier {
   /** The firms and groups the hedge guard judges by, and whether it is on (the config's hedgeGuard). */
   setConfig(config: Config): void {
     this.hedge.setMembers(hedgeMembers(config), config.hedgeGuard !== false);
+    this.shadows.setConfig(config);
     for (const [account, contract] of this.book.known()) this.hedged(account, contract);
     this.joins.update(config, { ...this.deps, book: this.book, orders: this.orders, leaders: this.leaders });
   }

@@ -1,4 +1,4 @@
-import type { Follower, Group } from "../../data/schema.js";
+import type { Config, Follower, Group } from "../../data/schema.js";
 import type { Clock, CopyEvent, FillEvent } from "../types.js";
 import { copyEvent } from "./copyEvents.js";
 import type { CountedTrades } from "./countedTrades.js";
@@ -38,6 +38,17 @@ export class ShadowBook {
     const next = (lines.get(contract) ?? 0) + delta;
     if (next === 0) lines.delete(contract);
     else lines.set(contract, next);
+  }
+
+  /**
+   * Only the shadows of this config keep their would-be lines: one switched live starts from what
+   * its account holds, and one switched back starts flat, as its P&L does.
+   */
+  setConfig(config: Config): void {
+    const shadows = new Set(
+      config.groups.flatMap((g) => g.followers.filter((f) => f.shadow)).map((f) => f.account),
+    );
+    for (const name of this.lines.keys()) if (!shadows.has(name)) this.lines.delete(name);
   }
 
   /** Its non-zero would-be positions. */

@@ -1,5 +1,5 @@
 import type { Limits } from "../../data/schema.js";
-import type { FollowerRiskRecord } from "../types.js";
+import type { FollowerRiskRecord, LiveMarks } from "../types.js";
 import { roll } from "./lockMachine.js";
 import { tradingWeekOf } from "./tradingDay.js";
 
@@ -14,18 +14,24 @@ export interface MarksMoved {
 /**
  * What a valuation at `netLiq` moves in the record: the roll when the day changed, a start of day
  * or week not known yet, the high-water mark and the day's peak. The record is changed in place
- * unless it rolls (then a new one is returned). A record from before the weekly loss limit starts
- * its week at today's start of day: the best figure it has.
+ * unless it rolls or its marks restart (then a new one is returned). A record from before the
+ * weekly loss limit starts its week at today's start of day: the best figure it has. `shadow`: the
+ * net liquidation is a shadow follower's would-be one (issue 16).
  */
 export function advanceMarks(
   current: FollowerRiskRecord,
   tradingDay: string,
   limits: Limits,
   netLiq: number,
+  shadow = false,
 ): MarksMoved {
   let record = current;
   let saveNow = false;
   let saveLater = false;
+  if ((record.shadow === true) !== shadow) {
+    record = restartedMarks(record, shadow);
+    saveNow = true;
+  }
   if (record.tradingDay !== tradingDay) {
     record = roll(record, { tradingDay, limits, netLiq });
     saveNow = true;
@@ -50,4 +56,33 @@ export function advanceMarks(
     saveLater = true;
   }
   return { record, saveNow, saveLater: saveLater && !saveNow };
+}
+
+/**
+ * The record with its marks restarting from the next valuation: the follower switched between
+ * shadow and live (or a shadow's would-be P&L restarts at $0 with the process), so they are of
+ * another P&L (a shadow's starts at $0, its account's is its balance) and read against the new
+ * one would trip a limit at once or hide a loss. An account's own marks are kept aside while it is
+ * a shadow and come back when it is live again (today's start and peak if still today, the week's
+ * start if still this week, the high-water mark always): a switch must never reset its limits.
+ * Its lock and the day's trades are kept.
+ */
+export function restartedMarks(record: FollowerRiskRecord, shadow: boolean): FollowerRiskRecord {
+  const { startOfDayBalance, weekStartBalance, highWaterMark, dayPeak, shadow: was, live, ...kept } = record;
+  if (!shadow) return live ? { ...kept, ...liveMarksBack(live, kept) } : kept;
+  const aside = was
+    ? live
+    : { ...markDays(record), startOfDayBalance, weekStartBalance, highWaterMark, dayPeak };
+  return aside ? { ...kept, shadow: true, live: aside } : { ...kept, shadow: true };
+}
+
+const markDays = (r: FollowerRiskRecord) => ({ tradingDay: r.tradingDay, tradingWeek: r.tradingWeek });
+
+function liveMarksBack(live: LiveMarks, now: FollowerRiskRecord): Partial<FollowerRiskRecord> {
+  const today = live.tradingDay === now.tradingDay;
+  return {
+    highWaterMark: live.highWaterMark,
+    ...(today ? { startOfDayBalance: live.startOfDayBalance, dayPeak: live.dayPeak } : {}),
+    ...(live.tradingWeek === now.tradingWeek ? { weekStartBalance: live.weekStartBalance } : {}),
+  };
 }

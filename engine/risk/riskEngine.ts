@@ -193,7 +193,8 @@ export class RiskEngine {
 
   /** Which accounts are followers (never a leader), and their limits. */
   setConfig(config: Config): void {
-    this.roster.setConfig(config);
+    // One switched between shadow and live holds another account's positions and cash now.
+    for (const f of this.roster.setConfig(config)) this.valuation.forget(f.holdings);
     for (const f of this.roster.all()) {
       if (!f.configured) {
         this.valuation.detach(f.holdings);
@@ -323,7 +324,7 @@ export class RiskEngine {
     if (!f || !this.started || !f.configured || f.holdings.cash === undefined) return;
     this.day.check();
     const netLiq = this.valuation.value(f.holdings, f.holdings.cash);
-    const moved = advanceMarks(f.record, this.day.tradingDay, f.limits, netLiq);
+    const moved = advanceMarks(f.record, this.day.tradingDay, f.limits, netLiq, f.shadow);
     f.record = settleRolledLock(moved.record, this.day.tradingDay, f.limits, netLiq);
     if (moved.saveLater) this.saves.later(f.name);
     if (moved.saveNow || f.record !== moved.record) {

@@ -29,9 +29,13 @@ export class RiskRoster {
     return this.followers.values();
   }
 
-  /** Marks who is a follower now, with its group and limits; the others stay known, unconfigured. */
-  setConfig(config: Config): void {
+  /**
+   * Marks who is a follower now, with its group and limits; the others stay known, unconfigured.
+   * Returns those switched between shadow and live (issue 16).
+   */
+  setConfig(config: Config): FollowerRisk[] {
     const seen = new Set<string>();
+    const switched: FollowerRisk[] = [];
     for (const group of config.groups) {
       for (const fc of group.followers) {
         if (this.isLeader(fc.account) || seen.has(fc.account)) continue;
@@ -42,6 +46,7 @@ export class RiskRoster {
         f.group = group.name;
         f.limits = fc.limits ?? {};
         f.configured = true;
+        if (f.shadow !== (fc.shadow === true)) switched.push(f);
         f.shadow = fc.shadow === true;
       }
     }
@@ -50,6 +55,7 @@ export class RiskRoster {
       f.configured = false;
       f.group = undefined;
     }
+    return switched;
   }
 
   /**

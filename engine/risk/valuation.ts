@@ -87,6 +87,15 @@ export class Valuation {
     h.route = undefined;
   }
 
+  /** What the holdings were is no longer theirs (a follower switched to or from shadow): empty. */
+  forget(h: Holdings): void {
+    this.detach(h);
+    h.positions.clear();
+    h.cash = undefined;
+    h.netLiq = undefined;
+    h.unbooked = 0;
+  }
+
   /** Positions afresh from the session's cache (before a flatten decides what to close). */
   private reload(h: Holdings): void {
     const route = h.route;

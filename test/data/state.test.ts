@@ -128,6 +128,20 @@ describe("RuntimeStateRepository", () => {
     expect((await RuntimeStateRepository.open(file)).read().followers.DEMO2001).toEqual(waived);
   });
 
+  it("issue 16: marks taken of a shadow's would-be P&L are saved as such, with its account's kept aside, and read back", async () => {
+    const live = { tradingDay: "2026-11-23", startOfDayBalance: 50_000, highWaterMark: 51_000 };
+    const shadow: FollowerRiskRecord = {
+      ...locked,
+      startOfDayBalance: 0,
+      highWaterMark: 250,
+      shadow: true,
+      live,
+    };
+    const repo = await RuntimeStateRepository.open(file);
+    await repo.saveFollower("DEMO2001", shadow);
+    expect((await RuntimeStateRepository.open(file)).read().followers.DEMO2001).toEqual(shadow);
+  });
+
   it("an actedOn position that is not a whole number is refused like any other bad field", async () => {
     const bad = {
       version: 1,
