@@ -23,7 +23,7 @@ import { HoldingsRoutes } from "./holdingsRoutes.js";
 import { evaluateLimits } from "./limits.js";
 import { type FlattenKind, LockKeeper } from "./lockKeeper.js";
 import { restoredRecord, settleRolledLock } from "./lockMachine.js";
-import { advanceMarks } from "./marks.js";
+import { advanceMarks, restartedMarks } from "./marks.js";
 import { RiskSaves } from "./riskSaves.js";
 import { type FollowerRiskView, riskFigures, riskView } from "./riskView.js";
 import { RiskRoster } from "./roster.js";
@@ -169,6 +169,8 @@ export class RiskEngine {
     this.roster.adoptSaved(new Set(Object.keys(saved)));
     this.day.start();
     for (const f of this.roster.all()) {
+      // A shadow's would-be P&L starts again at $0 with the process: so do its marks (not its lock).
+      if (f.shadow) f.record = restartedMarks(f.record, true);
       if (f.record.tradingDay !== undefined && f.record.tradingDay !== this.day.tradingDay)
         this.rollFollower(f);
       f.updateEffectiveLimits(this.day.tradingDay);

@@ -93,3 +93,22 @@ describe("issue 16: a follower switched between shadow and live", () => {
     expect(engine.copier.shadows.position("DEMO2003", "NQZ6")).toBe(0);
   });
 });
+
+describe("issue 16: a shadow across a restart", () => {
+  it("starts at $0 with marks of its own: the last run's would-be profit is no drawdown", async () => {
+    const riskStore = new MemoryRiskStore();
+    const limits = { trailingDrawdown: 150, dailyGiveBack: 150 };
+    rig = await startRig(config(true, limits), { riskStore });
+    const { sim, engine } = rig;
+    await eventually(() => engine.risk.snapshot("DEMO2003")?.netLiq === 0, "the shadow valued at $0");
+    sim.control.manualTrade("DEMO1000", "NQZ6", "Buy", 1);
+    await eventually(() => engine.copier.shadows.position("DEMO2003", "NQZ6") === 1, "a would-be long");
+    // 1 NQ × $20 × 10 points: a would-be $200 the last run made, its high-water mark.
+    sim.control.jumpPrice("NQZ6", 10);
+    await eventually(() => (engine.risk.snapshot("DEMO2003")?.highWaterMark ?? 0) >= 200, "the mark rose");
+    await rig.close();
+    rig = await startRig(config(true, limits), { riskStore });
+    await eventually(() => rig!.engine.risk.snapshot("DEMO2003")?.netLiq === 0, "the shadow at $0 again");
+    expect(rig.engine.risk.snapshot("DEMO2003")).toMatchObject({ state: "ACTIVE", highWaterMark: 0 });
+  });
+});
