@@ -24,7 +24,7 @@ import { TradingWindows } from "../windows/tradingWindows.js";
 import { actedStoreOf, configuredFollowers, shadowFollowers } from "./followerSets.js";
 import { followAccounts } from "./loginAccounts.js";
 import { strandedByMapping } from "./mappingChange.js";
-import { Shadows } from "./shadows.js";
+import { type OpenLine, openLines, Shadows } from "./shadows.js";
 
 export interface EngineDeps {
   clock?: Clock;
@@ -78,8 +78,9 @@ export class Engine {
     const emit = (event: EngineEvent) => this.emit(event);
     const accounts = this.directory;
     this.shadows = new Shadows({
-      ...{ config: () => this.config, sessions: deps.sessions, emit, now: () => clock.now() },
+      ...{ config: () => this.config, sessions: deps.sessions, emit, now: () => clock.now(), accounts },
       book: () => this.copier.shadows,
+      show: (account, positions) => this.showPositions(account, positions),
       value: (fill) => this.risk.shadowFill(fill),
     });
     this.gateway = new OrderGateway({ clock, emit, leaders: accounts, logger: this.logger });
@@ -163,6 +164,7 @@ export class Engine {
   /** Live reload: takes effect from the next broker event on. */
   setConfig(config: Config): void {
     for (const line of strandedByMapping(this.config, config, this.directory)) this.alert("warn", line);
+    this.shadows.switching(config);
     this.config = config;
     this.directory.setConfig(config);
     if (this.deps.copying !== false) followAccounts(config, this.deps.sessions, this.directory);
@@ -332,18 +334,14 @@ export class Engine {
   /** After the copier and risk had the event: the account's positions, for screens and status. */
   private reportPositions(session: BrokerSession, accountId: number): void {
     const account = this.directory.nameAt(session.connection, accountId);
-    // A shadow's position on screen is its would-be one (shadowFilled), never its account's.
+    // A shadow's position on screen is its would-be one (Shadows), never its account's.
     if (account === undefined || this.directory.isShadow(account)) return;
-    const positions = session
-      .positions(accountId)
-      .filter((p) => p.netPos !== 0)
-      .map((p) => ({ contract: p.contract, netPos: p.netPos }));
-    this.emitIfChanged(`positions\u0000${account}`, JSON.stringify(positions), () => ({
-      type: "positions",
-      at: this.clock.now(),
-      account,
-      positions,
-    }));
+    this.showPositions(account, openLines(session.positions(accountId)));
+  }
+
+  private showPositions(account: string, positions: OpenLine[]): void {
+    const event = () => ({ type: "positions" as const, at: this.clock.now(), account, positions });
+    this.emitIfChanged(`positions\u0000${account}`, JSON.stringify(positions), event);
   }
 
   /** Budgets and latency change with every request: reported on a timer, off the copy path. */

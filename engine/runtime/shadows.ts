@@ -1,7 +1,8 @@
 import type { Config } from "../../data/schema.js";
 import type { ShadowBook, ShadowFill } from "../copier/shadowCopy.js";
 import { shadowFlatten } from "../copier/shadowCopy.js";
-import type { BrokerSession, EngineEvent } from "../types.js";
+import type { AccountRoute, BrokerSession, EngineEvent } from "../types.js";
+import { shadowFollowers } from "./followerSets.js";
 
 export interface ShadowsDeps {
   config(): Config;
@@ -11,6 +12,14 @@ export interface ShadowsDeps {
   value(fill: ShadowFill): void;
   emit(event: EngineEvent): void;
   now(): number;
+  accounts: { route(name: string): AccountRoute | undefined };
+  /** Where an account stands, shown (when it changed). */
+  show(account: string, positions: OpenLine[]): void;
+}
+
+export interface OpenLine {
+  contract: string;
+  netPos: number;
 }
 
 /**
@@ -36,7 +45,26 @@ export class Shadows {
 
   filled(fill: ShadowFill): void {
     this.deps.value(fill);
-    const positions = this.deps.book().held(fill.follower);
-    this.deps.emit({ type: "positions", at: this.deps.now(), account: fill.follower, positions });
+    this.deps.show(fill.follower, this.deps.book().held(fill.follower));
   }
+
+  /**
+   * Before the engine takes `next`: each follower it switches to or from shadow is shown where it
+   * stands now, not where it stood: a new shadow flat (its would-be lines start there), one made
+   * live at its account's positions (none is reported until they move).
+   */
+  switching(next: Config): void {
+    const was = shadowFollowers(this.deps.config());
+    const now = shadowFollowers(next);
+    for (const name of now) if (!was.has(name)) this.deps.show(name, []);
+    for (const name of was) {
+      const route = now.has(name) ? undefined : this.deps.accounts.route(name);
+      if (route) this.deps.show(name, openLines(route.session.positions(route.accountId)));
+    }
+  }
+}
+
+/** An account's open positions, as a screen shows where it stands. */
+export function openLines(positions: readonly { contract: string; netPos: number }[]): OpenLine[] {
+  return positions.filter((p) => p.netPos !== 0).map((p) => ({ contract: p.contract, netPos: p.netPos }));
 }

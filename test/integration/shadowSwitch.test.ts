@@ -112,3 +112,23 @@ describe("issue 16: a shadow across a restart", () => {
     expect(rig.engine.risk.snapshot("DEMO2003")).toMatchObject({ state: "ACTIVE", highWaterMark: 0 });
   });
 });
+
+describe("issue 16: where a switched follower stands on screen", () => {
+  const shown = (r: Rig) =>
+    r.events.filter((e) => e.type === "positions" && e.account === "DEMO2003").at(-1) as
+      | { positions: { contract: string; netPos: number }[] }
+      | undefined;
+
+  it("switched to shadow, its would-be position (none yet), never its account's; switched back, its account's", async () => {
+    rig = await startRig(config(false, {}));
+    const { sim, engine } = rig;
+    sim.control.manualTrade("DEMO2003", "ESZ6", "Buy", 1);
+    await eventually(() => shown(rig!)?.positions[0]?.netPos === 1, "its account's long shown");
+    engine.setConfig(config(true, {}));
+    expect(shown(rig)?.positions).toEqual([]);
+    sim.control.manualTrade("DEMO1000", "NQZ6", "Buy", 1);
+    await eventually(() => shown(rig!)?.positions[0]?.contract === "NQZ6", "its would-be long shown");
+    engine.setConfig(config(false, {}));
+    expect(shown(rig)?.positions).toEqual([{ contract: "ESZ6", netPos: 1 }]);
+  });
+});
