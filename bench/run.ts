@@ -32,7 +32,7 @@
  *   attached; RSS of the engine process after a full GC at once, and again once V8 has given
  *   back on its own the pages the burst grew its heap into (settled: some 30-45 s later).
  * - First frame: `mimik --demo` in a detached tmux pane; the pane's shell told to start it → tmux
- *   reads the header from the pane (bench/firstFrame.ts), beside a node that only prints.
+ *   reads the first frame (its Groups pane) from the pane (bench/firstFrame.ts), beside a node that only prints.
  * Percentiles are nearest-rank over every sample kept. Whole run: about 3-4 minutes on 2 cores.
  */
 import { execFile } from "node:child_process";
