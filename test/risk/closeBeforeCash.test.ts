@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { configWith, ES, flush, rig, statesOf } from "./fakes.js";
-
-const MON_NOON = Date.parse("2026-01-12T18:00:00Z"); // Monday 12:00 CT
+import { type configWith, ES, flush, longF1, statesOf } from "./fakes.js";
 
 /**
  * Tradovate reports a closing fill's position before its cash balance (position → cashBalance);
@@ -10,16 +8,7 @@ const MON_NOON = Date.parse("2026-01-12T18:00:00Z"); // Monday 12:00 CT
  * profit, and a limit measured from a peak (trailing drawdown, give-back) trips on a winning trade.
  */
 async function winning(limits: Parameters<typeof configWith>[0][number]["limits"]) {
-  const r = rig(MON_NOON);
-  r.session.addAccount(1, "LEAD", 100_000);
-  r.session.addAccount(11, "F1", 50_000);
-  r.session.prices.set(ES.id, 5000);
-  r.session.positionsBy
-    .get(11)
-    ?.set(ES.id, { accountId: 11, contractId: ES.id, contract: ES.name, netPos: 2, netPrice: 5000 });
-  r.setConfig(configWith([{ account: "F1", limits }]));
-  await r.engine.start();
-  r.session.setBalance(11, 50_000);
+  const r = await longF1(limits, 2);
   r.session.quote(ES, 5030); // +$3 000 open: high-water mark and day peak 53 000
   await flush();
   return r;

@@ -319,3 +319,24 @@ export function alertsOf(events: EngineEvent[], follower?: string): string[] {
     e.type === "alert" && (!follower || e.follower === follower) ? [e.message] : [],
   );
 }
+
+/**
+ * A started risk rig: follower F1 (account 11) with 50 000 cash, long `netPos` ES at 5000, and a
+ * leader LEAD (account 1), on Monday 12:00 CT.
+ */
+export async function longF1(
+  limits: Parameters<typeof configWith>[0][number]["limits"],
+  netPos = 1,
+): Promise<Rig> {
+  const r = rig(Date.parse("2026-01-12T18:00:00Z"));
+  r.session.addAccount(1, "LEAD", 100_000);
+  r.session.addAccount(11, "F1", 50_000);
+  r.session.prices.set(ES.id, 5000);
+  r.session.positionsBy
+    .get(11)
+    ?.set(ES.id, { accountId: 11, contractId: ES.id, contract: ES.name, netPos, netPrice: 5000 });
+  r.setConfig(configWith([{ account: "F1", limits }]));
+  await r.engine.start();
+  r.session.setBalance(11, 50_000);
+  return r;
+}

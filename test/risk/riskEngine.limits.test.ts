@@ -1,20 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { configWith, ES, flush, NQ, rig, statesOf } from "./fakes.js";
-
-const MON_NOON = Date.parse("2026-01-12T18:00:00Z"); // Monday 12:00 CT
+import { type configWith, ES, flush, longF1, NQ, statesOf } from "./fakes.js";
 
 /** One follower F1 (account 11) with 50 000 cash, long 1 ES at 5000, plus a leader LEAD (account 1). */
 async function setup(limits: Parameters<typeof configWith>[0][number]["limits"]) {
-  const r = rig(MON_NOON);
-  r.session.addAccount(1, "LEAD", 100_000);
-  r.session.addAccount(11, "F1", 50_000);
-  r.session.prices.set(ES.id, 5000);
-  r.session.positionsBy
-    .get(11)
-    ?.set(ES.id, { accountId: 11, contractId: ES.id, contract: ES.name, netPos: 1, netPrice: 5000 });
-  r.setConfig(configWith([{ account: "F1", limits }]));
-  await r.engine.start();
-  r.session.setBalance(11, 50_000);
+  const r = await longF1(limits);
   await flush();
   return r;
 }
