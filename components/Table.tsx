@@ -91,6 +91,19 @@ function cellOf(row: TableRow, key: string): Cell {
   return typeof c === "string" ? { text: c, tone: row.tone } : { text: c.text, tone: c.tone ?? row.tone };
 }
 
+/** "↑2 ↓3": rows out of view above and below the window, so none is hidden without a word. */
+export function scrollMarks(start: number, shown: number, total: number): string {
+  const below = total - start - shown;
+  return [start > 0 ? `↑${start}` : "", below > 0 ? `↓${below}` : ""].filter(Boolean).join(" ");
+}
+
+/** The header with the marks at its right end, where they fit beside its titles (never over one). */
+function withScrollMarks(header: string, marks: string, width: number): string {
+  const room = width - textWidth(marks) - 1;
+  if (marks === "" || textWidth(header.trimEnd()) > room) return truncate(header, width);
+  return `${padTo(header.trimEnd(), room)} ${marks}`;
+}
+
 export function Table({ columns, rows, width, height, selected, focused, theme, emptyText }: TableProps) {
   const placed = placeColumns(columns, width);
   const bodyHeight = Math.max(0, height - 1);
@@ -100,7 +113,11 @@ export function Table({ columns, rows, width, height, selected, focused, theme, 
     const row = rows.at(i);
     if (row) visible.push(row);
   }
-  const header = truncate(` ${placed.map((c) => padTo(c.title, c.w, c.align)).join(" ")}`, width);
+  const header = withScrollMarks(
+    ` ${placed.map((c) => padTo(c.title, c.w, c.align)).join(" ")}`,
+    scrollMarks(start, visible.length, rows.length),
+    width,
+  );
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Text bold wrap="truncate" color={toneColor(theme, "muted")}>

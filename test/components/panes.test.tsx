@@ -76,6 +76,29 @@ describe("FollowersPane", () => {
     expect(maxWidth(f)).toBeLessThanOrEqual(80);
   });
 
+  it.each([
+    [0, "↓1"],
+    [2, "↑1"],
+  ])("followers out of view are counted on the header line (selected %i: %s)", (selected, marks) => {
+    // Three followers, room for two rows under the title and the header.
+    const f = frameOf(
+      <FollowersPane
+        followers={vm.followers}
+        groupName="NQ Scalps"
+        selected={selected}
+        focused
+        width={80}
+        height={4}
+        theme={plainTheme}
+      />,
+    );
+    const header = plainLines(f)[1] ?? "";
+    expect(header).toMatch(/^ +account/);
+    // Beside the last title, never over it.
+    expect(header.trimEnd()).toMatch(new RegExp(`sync +${marks}$`));
+    expect(maxWidth(f)).toBeLessThanOrEqual(80);
+  });
+
   it("spells out an out-of-sync follower in the title when selected", () => {
     const f = frameOf(
       <FollowersPane
