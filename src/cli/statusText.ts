@@ -56,6 +56,7 @@ const statusReportSchema = onFirstUse(() => {
             dayPnl: optionalNumber,
             positions: z.array(z.object({ contract: z.string(), netPos: z.number() })),
             positionsUnknown: z.boolean().optional(),
+            shadow: z.boolean().optional(),
           }),
         ),
       }),
@@ -184,6 +185,7 @@ export function formatStatus(report: Parsed): string[] {
           : "flat";
       const parts = [
         f.account.padEnd(width),
+        f.shadow ? "shadow (would-be)" : undefined,
         followerState(f),
         f.enabled ? undefined : "disabled",
         `day ${f.dayPnl === undefined ? "?" : money(f.dayPnl)}`,

@@ -77,6 +77,7 @@ export interface StatusReport {
       positions: { contract: string; netPos: number }[];
       /** Its broker has not reported its positions yet (a login still down): `positions` is not "flat". */
       positionsUnknown?: boolean | undefined;
+      shadow?: boolean | undefined;
     }[];
   }[];
   outOfSync: { follower: string; contract: string; has: number; expects: number }[];
@@ -139,7 +140,12 @@ export function statusReport(snapshot: EngineSnapshot, mode: string, journal?: s
           ...(live?.unsaved ? { unsaved: true } : {}),
           dayPnl: live?.risk?.dayPnl,
           positions: [...(snapshot.positions.get(f.account) ?? [])],
-          ...(snapshot.positions.has(f.account) ? {} : { positionsUnknown: true }),
+          // A shadow's positions are its would-be ones, mimik's own book: flat until it trades.
+          ...(f.shadow
+            ? { shadow: true }
+            : snapshot.positions.has(f.account)
+              ? {}
+              : { positionsUnknown: true }),
         };
       }),
     })),

@@ -43,4 +43,28 @@ describe("mimik status: a follower's positions", () => {
       vi.useRealTimers();
     }
   });
+
+  it("of a shadow are its would-be ones, said so, and flat until its first would-be trade", () => {
+    vi.useFakeTimers();
+    try {
+      const store = new EngineStore({ batchMs: 10 });
+      const shadowed = structuredClone(config);
+      shadowed.groups[0]!.followers[0]!.shadow = true;
+      store.setConfig(shadowed);
+      vi.advanceTimersByTime(10);
+      expect(followerLine(store)).toContain("shadow (would-be)");
+      expect(followerLine(store)).toContain("flat");
+      store.push({
+        type: "positions",
+        at: 1,
+        account: "DEMO2001",
+        positions: [{ contract: "ESZ6", netPos: 1 }],
+      });
+      vi.advanceTimersByTime(10);
+      expect(followerLine(store)).toMatch(/shadow \(would-be\).*ESZ6 \+1/);
+      store.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
