@@ -83,45 +83,25 @@ describe("TokenHolder", () => {
     expect(fatal.map((e) => e.kind)).toEqual(["rejected"]);
     expect(holder.current()).toBeUndefined();
   });
-
-  it("retries a renewal that failed on the network", async () => {
-    const clock = new FakeClock();
-    let renewals = 0;
-    const { rest, calls } = stubRest(clock, {
-      renew: () => {
-        if (renewals++ === 0) throw new BrokerRequestError("transport", "ECONNRESET");
-        return { accessToken: "renewed", expiresAt: clock.now() + 90 * MIN };
-      },
-    });
-    const holder = new TokenHolder({
-      rest,
-      credentials: CREDS,
-      clock,
-      logger: silentLogger,
-      renewBeforeMs: 15 * MIN,
-      onFatal: () => {},
-    });
-    await holder.get();
-    clock.advance(75 * MIN);
-    await flush();
-    clock.advance(30_000);
-    await flush();
-    expect(calls).toEqual(["login", "renew:t1", "renew:t1"]);
-    expect(holder.current()?.accessToken).toBe("renewed");
-    holder.stop();
-  });
 });
 
-describe("TokenHolder and a server error on renewal", () => {
-  // A 5xx says nothing about the token: logging in again instead opens a new Tradovate session
-  // (2 per user, §2.3), which throws out the oldest one: the trader's own window, or ours.
-  it.each([500, 503, 504])("retries a renewal answered %i instead of logging in again", async (status) => {
+describe("TokenHolder and a renewal that failed", () => {
+  // A network failure or a 5xx says nothing about the token: logging in again instead opens a new
+  // Tradovate session (2 per user, §2.3), which throws out the oldest one: the trader's own window, or ours.
+  it.each([
+    ["on the network", 0],
+    ["answered 500", 500],
+    ["answered 503", 503],
+    ["answered 504", 504],
+  ] as const)("retries a renewal %s instead of logging in again", async (_, status) => {
     const clock = new FakeClock();
     let renewals = 0;
     const { rest, calls } = stubRest(clock, {
       renew: () => {
         if (renewals++ === 0)
-          throw new BrokerRequestError("status", `auth/renewaccesstoken: HTTP ${status}`, status);
+          throw status === 0
+            ? new BrokerRequestError("transport", "ECONNRESET")
+            : new BrokerRequestError("status", `auth/renewaccesstoken: HTTP ${status}`, status);
         return { accessToken: "renewed", expiresAt: clock.now() + 90 * MIN };
       },
     });
