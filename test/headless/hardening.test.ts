@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { journalPathFor } from "../../data/journal/index.js";
 import { mimikBin } from "../cli/dist.js";
-import { type Child, killAll, listeningTcpPorts, runMimik, startMimik, until } from "./children.js";
+import { killAll, listeningTcpPorts, runMimik, startMimik, startSim, until } from "./children.js";
 
 /**
  * The process edge holds (issue 13 items 4, 5, 6, 11, 12), checked on the real executable: a
@@ -96,12 +96,9 @@ describe("a password echoed by the broker never reaches stdout or the journal", 
 });
 
 describe("with a simulator", () => {
-  let sim: Child;
   let simUrl = "";
   beforeAll(async () => {
-    sim = startMimik(["sim", "--port", "0"], baseEnv());
-    const first = await until(() => sim.lines()[0], "the simulator's first line");
-    simUrl = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(first)?.[1] ?? "";
+    simUrl = (await startSim(baseEnv())).url;
   });
 
   it("SIGUSR1 does not open Node's inspector, and the process goes on", async () => {

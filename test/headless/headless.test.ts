@@ -10,6 +10,7 @@ import {
   listeningTcpPorts,
   runMimik,
   startMimik,
+  startSim,
   until,
 } from "./children.js";
 
@@ -91,9 +92,7 @@ beforeAll(async () => {
     XDG_CONFIG_HOME: join(dir, "cfg"),
     MIMIK_E2E_PASSWORD: "demo",
   };
-  sim = startMimik(["sim", "--port", "0"], env);
-  const first = await until(() => sim.lines()[0], "the simulator's first line");
-  simUrl = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(first)?.[1] ?? "";
+  ({ sim, url: simUrl } = await startSim(env));
   expect(simUrl).not.toBe("");
   configPath = join(dir, "config.json");
   await writeFile(

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accountClaims, accountLockDir, accountLockPath } from "../../data/accountLocks.js";
 import { type Config, configSchema } from "../../data/schema.js";
 import { mimikBin } from "../cli/dist.js";
-import { type Child, jsonLines, killAll, runMimik, startMimik, until } from "./children.js";
+import { type Child, jsonLines, killAll, runMimik, startMimik, startSim, until } from "./children.js";
 
 /**
  * Two instances that must not both run, as real processes: the same config through a symlink with
@@ -68,9 +68,7 @@ beforeAll(async () => {
     XDG_CONFIG_HOME: join(dir, "cfg"),
     MIMIK_E2E_PASSWORD: "demo",
   };
-  const sim = startMimik(["sim", "--port", "0"], env);
-  const line = await until(() => sim.lines()[0], "the simulator's first line");
-  simUrl = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line)?.[1] ?? "";
+  simUrl = (await startSim(env)).url;
   expect(simUrl).not.toBe("");
   configA = join(dir, "a", "config.json");
   await writeConfig(configA, simUrl);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSlots } from "../../data/actedOnSlots.js";
-import { type Child, jsonLines, killAll, startMimik, until } from "./children.js";
+import { type Child, jsonLines, killAll, startMimik, startSim, until } from "./children.js";
 
 /**
  * Issue 18 with real processes: `mimik sim` and `mimik headless` as children. mimik is stopped
@@ -103,9 +103,7 @@ beforeAll(async () => {
     XDG_CONFIG_HOME: join(dir, "cfg"),
     MIMIK_E2E_PASSWORD: "demo",
   };
-  const sim = startMimik(["sim", "--port", "0"], env);
-  const first = await until(() => sim.lines()[0], "the simulator's first line");
-  simUrl = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(first)?.[1] ?? "";
+  simUrl = (await startSim(env)).url;
   configPath = join(dir, "config.json");
   await writeFile(
     configPath,

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } 
 import { runtimeDir } from "../../data/paths.js";
 import { controlSocketPath, sendControl } from "../../src/control/index.js";
 import { mimikBin } from "../cli/dist.js";
-import { type Child, killAll, runMimik, startMimik, until } from "./children.js";
+import { killAll, runMimik, startSim, until } from "./children.js";
 
 /**
  * Nothing outside the copy path can stop it (issue 13 item 1, 7): `mimik headless` as a real
@@ -21,7 +21,6 @@ let dir: string;
 let env: NodeJS.ProcessEnv;
 let configPath: string;
 let simUrl: string;
-let sim: Child;
 
 interface Records {
   positions: { accountName: string; contract: string; netPos: number }[];
@@ -82,9 +81,7 @@ beforeAll(async () => {
     XDG_CONFIG_HOME: join(dir, "cfg"),
     MIMIK_STALL_PASSWORD: "demo",
   };
-  sim = startMimik(["sim", "--port", "0"], env);
-  const first = await until(() => sim.lines()[0], "the simulator's first line");
-  simUrl = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(first)?.[1] ?? "";
+  simUrl = (await startSim(env)).url;
   configPath = join(dir, "config.json");
   await writeFile(
     configPath,

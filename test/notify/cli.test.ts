@@ -4,7 +4,15 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { journalPathFor } from "../../data/journal/index.js";
 import { statePathFor } from "../../data/paths.js";
-import { type Child, jsonLines, killAll, runMimik, startMimik, until } from "../headless/children.js";
+import {
+  type Child,
+  jsonLines,
+  killAll,
+  runMimik,
+  startMimik,
+  startSim,
+  until,
+} from "../headless/children.js";
 import { startTestServer, type TestServer } from "./server.js";
 
 /**
@@ -97,15 +105,12 @@ describe("mimik notify test", () => {
 });
 
 describe("a running mimik notifies", () => {
-  let sim: Child;
   let headless: Child;
   let configPath: string;
   let simUrl: string;
 
   beforeAll(async () => {
-    sim = startMimik(["sim", "--port", "0"], env);
-    const first = await until(() => sim.lines()[0], "the simulator's first line");
-    simUrl = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(first)?.[1] ?? "";
+    simUrl = (await startSim(env)).url;
     configPath = await writeConfig("config.json", {
       connections: [
         { name: "sim", env: "sim", url: simUrl, username: "demo", password: { env: "MIMIK_E2E_PASSWORD" } },
@@ -182,9 +187,9 @@ describe("a lock the day roll lifted at start", () => {
   let configPath: string;
 
   beforeAll(async () => {
-    sim = startMimik(["sim", "--port", "0"], env);
-    const first = await until(() => sim.lines()[0], "the simulator's first line");
-    const simUrl = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(first)?.[1] ?? "";
+    const started = await startSim(env);
+    sim = started.sim;
+    const simUrl = started.url;
     configPath = await writeConfig("rolled.json", {
       connections: [
         { name: "sim", env: "sim", url: simUrl, username: "prop", password: { env: "MIMIK_E2E_PROP" } },

@@ -4,7 +4,15 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tradingDayOf } from "../../engine/index.js";
 import type { Report } from "../../src/report/build.js";
-import { type Child, jsonLines, killAll, runMimik, startMimik, until } from "../headless/children.js";
+import {
+  type Child,
+  jsonLines,
+  killAll,
+  runMimik,
+  startMimik,
+  startSim,
+  until,
+} from "../headless/children.js";
 
 /**
  * `mimik report` through the real executable: a day of copying by `mimik headless` against
@@ -53,9 +61,7 @@ beforeAll(async () => {
     MIMIK_E2E_PASSWORD: "demo",
     MIMIK_E2E_PX_KEY: "sim-projectx-key",
   };
-  const sim = startMimik(["sim", "--port", "0"], env);
-  const first = await until(() => sim.lines()[0], "the simulator's first line");
-  simUrl = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(first)?.[1] ?? "";
+  simUrl = (await startSim(env)).url;
   configPath = join(dir, "config.json");
   await writeFile(
     configPath,
