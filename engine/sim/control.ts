@@ -11,6 +11,7 @@ import type {
 } from "./controlTrading.js";
 import type { FillRecord, OrderRecord } from "./records.js";
 import type { Scenario } from "./scenario.js";
+import type { ClockReading } from "./session.js";
 import type { SimStamps } from "./stamps.js";
 
 export type {
@@ -158,6 +159,18 @@ export interface SimControl {
   setBracketMode(accountName: string, mode: "position" | "autoOco"): void;
   /** ProjectX: while on, Order/place answers errorCode 5 (outside trading hours). */
   marketClosed(on: boolean): void;
+  /** The simulator's time and when its session closes (16:00 CT, Monday to Friday). */
+  clock(): ClockReading;
+  /**
+   * Move the simulator's clock forward (tokens, GTD expiry and trade dates follow it); passing the
+   * session's close ends the session as the close itself would.
+   */
+  advanceClock(ms: number): ClockReading;
+  /**
+   * The session ends now, the clock left where it is: every Day order (Working, or a Suspended
+   * bracket) expires, reported on both faces like any other order change.
+   */
+  endSession(): { expired: number };
   records(): SimRecords;
   /** Order arrivals and fill sends since the last call (only with SimOptions.stamps). */
   stamps(): SimStamps;

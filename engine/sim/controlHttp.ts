@@ -133,6 +133,12 @@ const routes: Record<string, { schema: z.ZodType; run: (c: SimControl, b: never)
       return {};
     },
   },
+  "GET /sim/clock": { schema: z.unknown(), run: (c) => c.clock() },
+  "POST /sim/clock": {
+    schema: z.object({ advanceMs: z.number().nonnegative() }),
+    run: (c, b: { advanceMs: number }) => c.advanceClock(b.advanceMs),
+  },
+  "POST /sim/session-end": { schema: z.unknown(), run: (c) => c.endSession() },
   "GET /sim/records": { schema: z.unknown(), run: (c) => c.records() },
   "GET /sim/sockets": { schema: z.unknown(), run: (c) => ({ sockets: c.socketCount() }) },
   ...tradingRoutes,

@@ -24,6 +24,7 @@ export type {
 export { projectxSimEndpoints, simEndpoints } from "./endpoints.js";
 export type { FillRecord, OrderRecord } from "./records.js";
 export { defaultScenario, loadScenario, parseScenario, type Scenario, ScenarioError } from "./scenario.js";
+export type { ClockReading } from "./session.js";
 export type { SimStamps } from "./stamps.js";
 
 export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> {

@@ -195,6 +195,25 @@ export class OrderFlow {
     }
   }
 
+  /**
+   * The session closed: every open order `due` says ends Expired. All end before links act, so a
+   * Day bracket pair reads Expired twice, not Canceled by its partner (as `rejectAll` does).
+   */
+  expireAll(due: (o: SimOrder) => boolean): SimOrder[] {
+    const ended = this.d.venue.orders(due);
+    for (const o of ended) {
+      o.state = "Expired";
+      this.d.venue.remove(o.id);
+      this.d.out.expired(o);
+    }
+    for (const o of ended) {
+      this.apply(this.d.links.afterEnd(o, this.get));
+      this.strategyProgress(o);
+    }
+    this.d.out.flush();
+    return ended;
+  }
+
   // ------------------------------------------------------------------------------------------
 
   private match(o: SimOrder, phase: Phase): void {

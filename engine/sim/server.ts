@@ -25,6 +25,7 @@ import { ProjectXFace } from "./projectx/face.js";
 import { seededRandom } from "./random.js";
 import type { Reply } from "./reply.js";
 import { defaultScenario, type Scenario } from "./scenario.js";
+import { type ClockReading, SessionClock } from "./session.js";
 import { SimSocket } from "./socket.js";
 import { type SimStamps, Stamps } from "./stamps.js";
 import { Trading } from "./trading.js";
@@ -86,9 +87,11 @@ export class SimServer implements SimControl {
   private nextSocketId = 1;
   private readonly log: (line: string) => void;
   private readonly heartbeatTimeoutMs: number;
+  /** The simulator's clock (tests move it); sockets' heartbeats keep to the machine's. */
+  private readonly clock_ = new SessionClock(() => this.trading.endSession());
 
   constructor(opts: SimOptions = {}) {
-    const now = () => Date.now();
+    const now = this.clock_.now;
     this.scenario = opts.scenario ?? defaultScenario;
     this.log = opts.log ?? (() => {});
     this.heartbeatTimeoutMs = opts.heartbeatTimeoutMs ?? 10_000;
@@ -178,6 +181,7 @@ export class SimServer implements SimControl {
     if (interval > 0) this.timers.push(setInterval(() => this.market.step(), interval));
     this.timers.push(
       setInterval(() => this.ws.sweep(), Math.max(20, Math.min(250, this.heartbeatTimeoutMs / 4))),
+      setInterval(() => this.clock_.tick(), 1000),
       setInterval(
         () => this.projectx.hubs.sweep(),
         Math.max(20, Math.min(1000, (opts.hubPingMs ?? 15_000) / 4)),
@@ -418,6 +422,18 @@ export class SimServer implements SimControl {
     if (!this.projectx.isProjectX(account.id))
       throw new Error(`${name} is not an account of a ProjectX user`);
     return account.id;
+  }
+
+  clock(): ClockReading {
+    return this.clock_.reading();
+  }
+
+  advanceClock(ms: number): ClockReading {
+    return this.clock_.advance(ms);
+  }
+
+  endSession(): { expired: number } {
+    return { expired: this.clock_.endNow() };
   }
 
   records(): SimRecords {

@@ -237,6 +237,13 @@ export class Trading {
     for (const accountId of accounts) this.autoLiq.check(accountId);
   }
 
+  /** The session closed: Day orders expire (GTC and GTD ones work on). Returns how many expired. */
+  endSession(): number {
+    const ended = this.flow.expireAll((o) => o.timeInForce === "Day");
+    for (const accountId of new Set(ended.map((o) => o.accountId))) this.settle(accountId);
+    return ended.length;
+  }
+
   // ------------------------------------------------------------------------------------------
   // Control
 
