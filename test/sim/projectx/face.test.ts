@@ -219,6 +219,58 @@ describe("ProjectX REST on the simulator", () => {
     );
   });
 
+  it("bracket legs work only for what the entry has filled, and grow with its fills", async () => {
+    const scenario = parseScenario({
+      ...defaultScenario,
+      users: [
+        {
+          name: "px",
+          broker: "projectx",
+          apiKey: "k",
+          accounts: [{ name: "PX1", balance: 1000, brackets: "autoOco" }],
+        },
+      ],
+    });
+    await start({ scenario });
+    const token = (await post("Auth/loginKey", { userName: "px", apiKey: "k" })).json.token as string;
+    const accountId = sim!.control.records().cashBalances[0]!.accountId;
+    sim!.control.setPrice("ES", 6800);
+    sim!.control.setDepth("ES", 1);
+    const placed = await post(
+      "Order/place",
+      {
+        accountId,
+        contractId: "CON.F.US.EP.Z26",
+        type: 1,
+        side: 0,
+        size: 2,
+        limitPrice: 6795,
+        stopLossBracket: { ticks: -20, type: 4 },
+        takeProfitBracket: { ticks: 20, type: 1 },
+      },
+      token,
+    );
+    expect(placed.json.success).toBe(true);
+    const legs = () =>
+      sim!.control
+        .records()
+        .workingOrders.filter((o) => o.orderId !== placed.json.orderId)
+        .map((o) => [o.orderType, o.qty])
+        .sort();
+    expect(legs()).toEqual([]); // nothing filled: no exit works
+    sim!.control.setPrice("ES", 6795); // one of two fills
+    expect(legs()).toEqual([
+      ["Limit", 1],
+      ["Stop", 1],
+    ]);
+    sim!.control.setPrice("ES", 6794); // the second
+    expect(legs()).toEqual([
+      ["Limit", 2],
+      ["Stop", 2],
+    ]);
+    expect(sim!.control.records().positions[0]!.netPos).toBe(2);
+  });
+
   it("429 past the login's requests a minute (scaled down here), for that login only", async () => {
     const scenario = parseScenario({ ...defaultScenario, limits: { projectxRequestsPerMinute: 5 } });
     await start({ scenario });
