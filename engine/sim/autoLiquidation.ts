@@ -11,11 +11,27 @@ import type { Reporters } from "./reporters.js";
 import type { Venue } from "./venue.js";
 
 /**
- * Tradovate's server-side daily loss limit (userAccountAutoLiq.dailyLossAutoLiq): once the day's
- * realized P&L net of fees plus open P&L reaches the limit, the account is locked
- * (LockTradingImmediately), its orders cancelled and every position closed at market.
+ * Where a trailing max drawdown liquidates: `drawdown` below the high of net liquidation, rising
+ * with it until it reaches `limit` (trailingMaxDrawdownLimit; read as prop firms use it: the floor
+ * stops trailing there, e.g. the starting balance plus $100).
+ */
+export function trailingFloor(high: number, drawdown: number, limit: number | undefined): number {
+  return Math.min(high - drawdown, limit ?? Number.POSITIVE_INFINITY);
+}
+
+/**
+ * Tradovate's server-side post-trade risk (userAccountAutoLiq; tradovate-protocol.md §8.3):
+ * - dailyLossAutoLiq: the day's realized P&L net of fees plus open P&L reaches the limit;
+ * - trailingMaxDrawdown: net liquidation (cash plus open P&L) falls that far below its high. The
+ *   high starts at the starting balance and follows net liquidation as it moves (RealTime) or
+ *   only at the session's close (EOD).
+ * Either locks the account (LockTradingImmediately), cancels its orders and closes every position
+ * at market.
  */
 export class AutoLiquidation {
+  /** High of net liquidation per account with a trailing max drawdown. */
+  private readonly highs = new Map<number, number>();
+
   constructor(
     private readonly book: Book,
     private readonly clearing: Clearing,
@@ -24,15 +40,54 @@ export class AutoLiquidation {
     private readonly out: Reporters,
     private readonly priceOf: (product: string) => number,
     private readonly riskMode: (accountId: number) => string,
-  ) {}
+  ) {
+    for (const rule of book.all<UserAccountAutoLiqEntity>("userAccountAutoLiq"))
+      if (rule.trailingMaxDrawdown !== undefined)
+        this.highs.set(rule.id, book.get<CashBalanceEntity>("cashBalance", rule.id)!.amount);
+  }
 
   check(accountId: number): void {
-    const limit = this.book.get<UserAccountAutoLiqEntity>("userAccountAutoLiq", accountId)?.dailyLossAutoLiq;
-    if (limit === undefined || this.riskMode(accountId) === "locked") return;
+    const rule = this.book.get<UserAccountAutoLiqEntity>("userAccountAutoLiq", accountId);
+    if (!rule || this.riskMode(accountId) === "locked") return;
+    if (this.dailyLossReached(accountId, rule) || this.drawdownReached(accountId, rule, "RealTime"))
+      this.liquidate(accountId);
+  }
+
+  /** The session closed: an EOD trailing drawdown's high moves now, to the net liquidation at the close. */
+  sessionClosed(): void {
+    for (const accountId of this.highs.keys()) {
+      const rule = this.book.get<UserAccountAutoLiqEntity>("userAccountAutoLiq", accountId)!;
+      if (this.riskMode(accountId) !== "locked" && this.drawdownReached(accountId, rule, "EOD"))
+        this.liquidate(accountId);
+    }
+  }
+
+  private dailyLossReached(accountId: number, rule: UserAccountAutoLiqEntity): boolean {
+    if (rule.dailyLossAutoLiq === undefined) return false;
     const cash = this.book.get<CashBalanceEntity>("cashBalance", accountId)!;
     const pnl =
       cash.realizedPnL - this.clearing.feesPaid(accountId) + this.clearing.openPnL(accountId, this.priceOf);
-    if (pnl > -limit) return;
+    return pnl <= -rule.dailyLossAutoLiq;
+  }
+
+  /** Moves the high when `moment` is the rule's mode (RealTime: now; EOD: at the close), then compares. */
+  private drawdownReached(
+    accountId: number,
+    rule: UserAccountAutoLiqEntity,
+    moment: "RealTime" | "EOD",
+  ): boolean {
+    const high = this.highs.get(accountId);
+    if (rule.trailingMaxDrawdown === undefined || high === undefined) return false;
+    // cashBalance.amount is already net of fees.
+    const netLiq =
+      this.book.get<CashBalanceEntity>("cashBalance", accountId)!.amount +
+      this.clearing.openPnL(accountId, this.priceOf);
+    const next = (rule.trailingMaxDrawdownMode ?? "RealTime") === moment ? Math.max(high, netLiq) : high;
+    this.highs.set(accountId, next);
+    return netLiq <= trailingFloor(next, rule.trailingMaxDrawdown, rule.trailingMaxDrawdownLimit);
+  }
+
+  private liquidate(accountId: number): void {
     // Lock first, so the liquidation's own fills cannot trigger this again.
     this.out.riskChanged(accountId, {
       adminAction: "LockTradingImmediately",

@@ -124,9 +124,18 @@ export class Book {
         });
         this.insert("userAccountAutoLiq", {
           id,
-          changesLocked: a.dailyLossAutoLiq !== undefined,
+          changesLocked: a.dailyLossAutoLiq !== undefined || a.trailingMaxDrawdown !== undefined,
           doNotUnlock: false,
           ...(a.dailyLossAutoLiq !== undefined ? { dailyLossAutoLiq: a.dailyLossAutoLiq } : {}),
+          ...(a.trailingMaxDrawdown !== undefined
+            ? {
+                trailingMaxDrawdown: a.trailingMaxDrawdown,
+                trailingMaxDrawdownMode: a.trailingMaxDrawdownMode ?? "RealTime",
+                ...(a.trailingMaxDrawdownLimit !== undefined
+                  ? { trailingMaxDrawdownLimit: a.trailingMaxDrawdownLimit }
+                  : {}),
+              }
+            : {}),
         });
         this.insert("marginSnapshot", {
           id,

@@ -195,6 +195,12 @@ export interface AccountRiskStatusEntity extends Entity {
 export interface UserAccountAutoLiqEntity extends Entity {
   changesLocked: boolean;
   dailyLossAutoLiq?: number;
+  /** Dollars below the high of net liquidation at which the account is liquidated and locked. */
+  trailingMaxDrawdown?: number;
+  /** Net liquidation at which the trailing floor stops rising. */
+  trailingMaxDrawdownLimit?: number;
+  /** RealTime: the high follows net liquidation as it moves; EOD: only at the session's close. */
+  trailingMaxDrawdownMode?: "EOD" | "RealTime";
   doNotUnlock: boolean;
 }
 

@@ -20,6 +20,12 @@ const accountSchema = z.strictObject({
   balance: z.number().finite().nonnegative("must be zero or more"),
   /** Server-side daily loss limit in dollars (Tradovate userAccountAutoLiq.dailyLossAutoLiq). */
   dailyLossAutoLiq: z.number().finite().positive("must be a positive dollar amount").optional(),
+  /** Server-side trailing max drawdown in dollars below the high of net liquidation (Tradovate's). */
+  trailingMaxDrawdown: z.number().finite().positive("must be a positive dollar amount").optional(),
+  /** RealTime (the default): the high follows open profit; EOD: it moves only at the session's close. */
+  trailingMaxDrawdownMode: z.enum(["EOD", "RealTime"]).optional(),
+  /** Net liquidation at which the trailing floor stops rising (e.g. the balance plus $100). */
+  trailingMaxDrawdownLimit: z.number().finite().positive("must be a positive dollar amount").optional(),
   /** Starts in liquidation-only mode: orders that would open or add are refused with LiquidationOnly. */
   liquidationOnly: z.boolean().optional(),
 });
@@ -162,6 +168,18 @@ const users = z
     for (const [i, n] of duplicates(accounts.map((a) => a.name))) {
       ctx.addIssue({ code: "custom", path: accounts[i]!.path, message: `duplicate account "${n}"` });
     }
+    list.forEach((u, ui) => {
+      u.accounts.forEach((a, ai) => {
+        if (a.trailingMaxDrawdown !== undefined) return;
+        for (const field of ["trailingMaxDrawdownMode", "trailingMaxDrawdownLimit"] as const)
+          if (a[field] !== undefined)
+            ctx.addIssue({
+              code: "custom",
+              path: [ui, "accounts", ai, field],
+              message: "needs trailingMaxDrawdown (the dollars below the high)",
+            });
+      });
+    });
   });
 
 const products = z

@@ -241,6 +241,7 @@ export class Trading {
   endSession(): number {
     const ended = this.flow.expireAll((o) => o.timeInForce === "Day");
     for (const accountId of new Set(ended.map((o) => o.accountId))) this.settle(accountId);
+    this.autoLiq.sessionClosed();
     return ended.length;
   }
 
