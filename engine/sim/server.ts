@@ -88,10 +88,10 @@ export class SimServer implements SimControl {
   private readonly log: (line: string) => void;
   private readonly heartbeatTimeoutMs: number;
   /** The simulator's clock (tests move it); sockets' heartbeats keep to the machine's. */
-  private readonly clock_ = new SessionClock(() => this.trading.endSession());
+  private readonly sessionClock = new SessionClock(() => this.trading.endSession());
 
   constructor(opts: SimOptions = {}) {
-    const now = this.clock_.now;
+    const now = this.sessionClock.now;
     this.scenario = opts.scenario ?? defaultScenario;
     this.log = opts.log ?? (() => {});
     this.heartbeatTimeoutMs = opts.heartbeatTimeoutMs ?? 10_000;
@@ -181,7 +181,7 @@ export class SimServer implements SimControl {
     if (interval > 0) this.timers.push(setInterval(() => this.market.step(), interval));
     this.timers.push(
       setInterval(() => this.ws.sweep(), Math.max(20, Math.min(250, this.heartbeatTimeoutMs / 4))),
-      setInterval(() => this.clock_.tick(), 1000),
+      setInterval(() => this.sessionClock.tick(), 1000),
       setInterval(
         () => this.projectx.hubs.sweep(),
         Math.max(20, Math.min(1000, (opts.hubPingMs ?? 15_000) / 4)),
@@ -425,15 +425,15 @@ export class SimServer implements SimControl {
   }
 
   clock(): ClockReading {
-    return this.clock_.reading();
+    return this.sessionClock.reading();
   }
 
   advanceClock(ms: number): ClockReading {
-    return this.clock_.advance(ms);
+    return this.sessionClock.advance(ms);
   }
 
   endSession(): { expired: number } {
-    return { expired: this.clock_.endNow() };
+    return { expired: this.sessionClock.endNow() };
   }
 
   records(): SimRecords {
