@@ -74,11 +74,11 @@ export interface Message {
   d?: unknown;
   e?: string;
 }
-
+/** The bound is generous: under load (two test files and their children on two cores) a start can take seconds. */
 export async function waitFor<T>(
   check: () => T | undefined | false,
   what: string,
-  timeoutMs = 5000,
+  timeoutMs = 15_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -92,7 +92,7 @@ export async function waitFor<T>(
 export async function waitForAsync(
   check: () => Promise<boolean>,
   what: string,
-  timeoutMs = 5000,
+  timeoutMs = 15_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
