@@ -22,6 +22,7 @@ import { silentLogger, systemClock } from "../types.js";
 import type { Blackout } from "../windows/schedule.js";
 import { TradingWindows } from "../windows/tradingWindows.js";
 import { actedStoreOf, configuredFollowers, shadowFollowers } from "./followerSets.js";
+import { strandedByLeaderChange } from "./leaderChange.js";
 import { followAccounts } from "./loginAccounts.js";
 import { strandedByMapping } from "./mappingChange.js";
 import { type OpenLine, openLines, Shadows } from "./shadows.js";
@@ -163,7 +164,9 @@ export class Engine {
 
   /** Live reload: takes effect from the next broker event on. */
   setConfig(config: Config): void {
-    for (const line of strandedByMapping(this.config, config, this.directory)) this.alert("warn", line);
+    // An edit that leaves a position no leader of it will close is said once, as it is applied.
+    for (const stranded of [strandedByLeaderChange, strandedByMapping])
+      for (const line of stranded(this.config, config, this.directory)) this.alert("warn", line);
     this.shadows.switching(config);
     this.config = config;
     this.directory.setConfig(config);

@@ -8,18 +8,20 @@ import type { AccountRoute } from "../types.js";
  * an orphan made by an edit. Each held contract is checked against the leader contracts that
  * could have put it there (itself, and its mini or micro): one the old mapping sent there and the
  * new one sends elsewhere strands it. Said to the trader, never acted on: the position is theirs
- * to close, or the mapping to change back.
+ * to close, or the mapping to change back. A follower whose leader changed too hears of that instead
+ * (strandedByLeaderChange): the old leader's exits reach it nowhere.
  */
 export function strandedByMapping(
   before: Config | undefined,
   after: Config,
   accounts: { route(account: string): AccountRoute | undefined },
 ): string[] {
-  const old = new Map(before?.groups.flatMap((g) => g.followers.map((f) => [f.account, f.mapping])) ?? []);
+  const old = new Map(before?.groups.flatMap((g) => g.followers.map((f) => [f.account, { g, f }])) ?? []);
   const out: string[] = [];
-  for (const f of after.groups.flatMap((g) => g.followers)) {
-    const was = old.get(f.account);
-    if (was === undefined || was === f.mapping || f.shadow) continue;
+  for (const { g, f } of after.groups.flatMap((g) => g.followers.map((f) => ({ g, f })))) {
+    const prior = old.get(f.account);
+    const was = prior?.f.mapping;
+    if (was === undefined || was === f.mapping || f.shadow || prior?.g.leader !== g.leader) continue;
     const at = accounts.route(f.account);
     for (const { contract, netPos } of at?.session.positions(at.accountId) ?? []) {
       if (netPos === 0) continue;

@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import type { Config } from "../../data/schema.js";
+import { strandedByLeaderChange } from "../../engine/runtime/leaderChange.js";
+import { strandedByMapping } from "../../engine/runtime/mappingChange.js";
+import type { AccountRoute } from "../../engine/types.js";
+import { buildConfig } from "../copier/harness.js";
+
+type Held = Record<string, readonly { contract: string; netPos: number }[]>;
+
+/** Routes whose sessions hold `held` per account, as the account directory gives them. */
+const holding = (held: Held) => ({
+  route: (account: string) =>
+    ({ accountId: 1, session: { positions: () => [...(held[account] ?? [])] } }) as unknown as AccountRoute,
+});
+
+/** G led by L1, H led by L2; A follows in `where` (undefined: in no group), B stays in G. */
+function seated(where: "G" | "H" | undefined, patch: { mapping?: "toMicro"; shadow?: boolean } = {}): Config {
+  const a = { account: "A", ...patch };
+  return buildConfig([
+    { name: "G", leader: "L1", followers: where === "G" ? [a, { account: "B" }] : [{ account: "B" }] },
+    { name: "H", leader: "L2", followers: where === "H" ? [a, { account: "C" }] : [{ account: "C" }] },
+  ]);
+}
+
+const ES = (netPos: number) => [{ contract: "ESZ6", netPos }];
+
+describe("strandedByLeaderChange: the leader a follower follows changed while it holds", () => {
+  it.each([
+    // [what changed, before, after, positions, the line says (undefined: nothing)]
+    [
+      "moved, the new leader holds the contract",
+      seated("G"),
+      seated("H"),
+      { A: ES(2), L2: ES(-1) },
+      'A moved from group "G" (leader L1) to group "H" (leader L2) while it holds ESZ6 +2; L1\'s exits no longer close it and L2\'s fills trade from it (an opening adds, a close flattens): press r to resync it to L2, or flatten it by hand',
+    ],
+    [
+      "moved, the new leader holds another contract",
+      seated("G"),
+      seated("H"),
+      { A: ES(-3), L2: [{ contract: "NQZ6", netPos: 1 }] },
+      "while it holds ESZ6 -3; L1's exits no longer close it and L2's fills trade from it (an opening adds, a close flattens): flatten it by hand (L2 holds no ESZ6 to resync it to)",
+    ],
+    [
+      "moved with a mapping, the new leader's ES comes to its MES",
+      seated("G", { mapping: "toMicro" }),
+      seated("H", { mapping: "toMicro" }),
+      { A: [{ contract: "MESZ6", netPos: 4 }], L2: ES(1) },
+      "while it holds MESZ6 +4; L1's exits no longer close it and L2's fills trade from it (an opening adds, a close flattens): press r to resync it to L2",
+    ],
+    [
+      "its group's leader replaced",
+      seated("G"),
+      buildConfig([
+        { name: "G", leader: "L2", followers: [{ account: "A" }, { account: "B" }] },
+        { name: "H", leader: "L1", followers: [{ account: "C" }] },
+      ]),
+      { A: ES(1) },
+      'A: its group "G" now follows L2 instead of L1 while it holds ESZ6 +1; L1\'s exits no longer close it',
+    ],
+    [
+      "taken out of every group",
+      seated("G"),
+      seated(undefined),
+      { A: ES(2) },
+      'A left group "G" (leader L1) while it holds ESZ6 +2; no leader\'s exit closes it now: flatten it by hand, or put it back in its group',
+    ],
+    ["moved while flat", seated("G"), seated("H"), { A: ES(0), L2: ES(1) }, undefined],
+    [
+      "same leader, only its mapping changed",
+      seated("G"),
+      seated("G", { mapping: "toMicro" }),
+      { A: ES(1) },
+      undefined,
+    ],
+    ["a new follower", seated(undefined), seated("H"), { A: ES(1) }, undefined],
+    ["the first config", undefined, seated("H"), { A: ES(1) }, undefined],
+    [
+      "moved as a shadow",
+      seated("G", { shadow: true }),
+      seated("H", { shadow: true }),
+      { A: ES(1) },
+      undefined,
+    ],
+  ] as const)("%s", (_, before, after, held, says) => {
+    const out = strandedByLeaderChange(before, after, holding(held));
+    if (says === undefined) expect(out).toEqual([]);
+    else {
+      expect(out).toHaveLength(1);
+      expect(out[0]).toContain(says);
+    }
+  });
+
+  it("one line per contract it holds", () => {
+    const out = strandedByLeaderChange(
+      seated("G"),
+      seated("H"),
+      holding({ A: [...ES(1), { contract: "NQZ6", netPos: -1 }] }),
+    );
+    expect(out.map((l) => l.match(/holds (\S+ \S+);/)?.[1])).toEqual(["ESZ6 +1", "NQZ6 -1"]);
+  });
+
+  it("a move that changes the mapping too is said once, as a move", () => {
+    const before = seated("G");
+    const after = seated("H", { mapping: "toMicro" });
+    const held = holding({ A: ES(2) });
+    expect(strandedByLeaderChange(before, after, held)).toHaveLength(1);
+    expect(strandedByMapping(before, after, held)).toEqual([]);
+  });
+});
