@@ -26,7 +26,9 @@ export const ACTED_SAVE_DELAY_MS = 50;
  * is kept in the runtime state (written a moment later, off the copy path) and a restart knows it.
  *
  * A follower with no record yet (new, or its group has another leader) starts from its leader's
- * positions as they are when it is first seen: nothing is made up from before mimik knew it.
+ * positions as they are when it is first seen: nothing is made up from before mimik knew it. One
+ * whose leader changes with a config edit starts from the new leader's positions at the edit
+ * (Joins), so an exit of that leader it then misses is made up as a copy would have done it.
  */
 export class ActedOn {
   private readonly byFollower = new Map<string, Acted>();
@@ -70,7 +72,11 @@ export class ActedOn {
 
   /** Start the follower's record from the leader's positions now, unless it has one for this leader. */
   seed(follower: string, leader: string, held: ReadonlyMap<string, number>): void {
-    if (this.knows(follower, leader)) return;
+    if (!this.knows(follower, leader)) this.restart(follower, leader, held);
+  }
+
+  /** A new record from the leader's positions now, whatever the follower had (its leader changed). */
+  restart(follower: string, leader: string, held: ReadonlyMap<string, number>): void {
     const positions = new Map<string, number>();
     for (const [contract, position] of held) if (position !== 0) positions.set(contract, position);
     this.byFollower.set(follower, { leader, positions });

@@ -111,7 +111,8 @@ export class Copier {
     this.hedge.setMembers(hedgeMembers(config), config.hedgeGuard !== false);
     this.shadows.setConfig(config);
     for (const [account, contract] of this.book.known()) this.hedged(account, contract);
-    this.joins.update(config, { ...this.deps, book: this.book, orders: this.orders, leaders: this.leaders });
+    const { book, orders, leaders, acted } = this;
+    this.joins.update(config, { ...this.deps, book, orders, leaders, acted });
   }
 
   private hedged(account: string, contract: string): void {
@@ -252,10 +253,8 @@ export class Copier {
       if (!f.shadow) this.watch.changed(f.account, mapContract(event.contract, f.mapping));
   }
 
-  /**
-   * One follower's decision, and its order handed to the gateway (not yet flushed): a skip's
-   * CopyEvent, or the copy sent, which `sent` completes once the fan-out has left.
-   */
+  /** One follower's decision, and its order handed to the gateway (not yet flushed): a skip's
+   * CopyEvent, or the copy sent, which `sent` completes once the fan-out has left. */
   private copyTo(
     group: Group,
     follower: Follower,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Config } from "../../data/schema.js";
 import type { ExitPendingEvent, ResyncEvent } from "../../engine/types.js";
 import { RECONCILE_REASON, SKIP_REASONS } from "../../engine/types.js";
 import type { Unheard } from "./fakeBroker.js";
@@ -22,6 +23,13 @@ const group = (patch: Partial<GroupSpec> = {}): GroupSpec => ({
 function dropA(w: ReturnType<typeof world>) {
   w.down.add("A");
   w.session("A").muted = true;
+}
+/** A config edit as the engine applies it: the accounts' roles, then the copier. */
+function edit(w: ReturnType<typeof world>, change: (next: Config) => void) {
+  const next = structuredClone(w.config);
+  change(next);
+  w.setConfig(next);
+  w.copier.setConfig(next);
 }
 function backA(w: ReturnType<typeof world>) {
   w.down.delete("A");
@@ -206,6 +214,44 @@ describe("missed exits are made up on re-sync", () => {
     expect(w.actedStore.records).toEqual({});
     w.clock.run(100);
     expect(w.actedStore.records.A).toEqual({ leader: "L", positions: { ESZ6: 3 } });
+  });
+
+  it("a follower moved to another group acts on its new leader from the move: that leader's close it misses is made up", async () => {
+    const w = world([group(), { name: "h", leader: "M", followers: [{ account: "C" }] }]);
+    w.copier.setConfig(w.config);
+    w.trade("L", "ESZ6", "Buy", 2);
+    w.trade("M", "ESZ6", "Sell", 1);
+    await w.flush();
+    edit(w, (c) => c.groups[1]!.followers.push(c.groups[0]!.followers.shift()!));
+    dropA(w);
+    w.trade("M", "ESZ6", "Buy", 1); // M flat: C closes at once, A is away
+    await w.flush();
+    expect([w.position("A", "ESZ6"), w.position("C", "ESZ6")]).toEqual([2, 0]);
+    backA(w);
+    await w.flush();
+    // As the copy would have done: M flat, so A closes what it holds (from L), and no more.
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.copies({ follower: "A", outcome: "sent", reason: RECONCILE_REASON })).toEqual([
+      expect.objectContaining({ kind: "close", side: "Sell", qty: 2 }),
+    ]);
+  });
+
+  it("… and moved back to a leader it followed before: it acts from that leader's positions now, not from its old record", async () => {
+    const w = world([group(), { name: "h", leader: "M", followers: [{ account: "C" }] }]);
+    w.copier.setConfig(w.config);
+    w.trade("L", "ESZ6", "Buy", 2); // A acted on L at +2
+    await w.flush();
+    edit(w, (c) => c.groups[1]!.followers.push(c.groups[0]!.followers.shift()!));
+    w.trade("L", "ESZ6", "Sell", 2); // A is in h: not copied, A keeps its 2
+    w.trade("L", "ESZ6", "Buy", 1);
+    await w.flush();
+    edit(w, (c) => c.groups[0]!.followers.unshift(c.groups[1]!.followers.pop()!));
+    dropA(w);
+    backA(w);
+    await w.flush();
+    // Its record of L at +2 is stale: L's +2 → +1 is not a reduce A missed, so nothing is sent.
+    expect(w.position("A", "ESZ6")).toBe(2);
+    expect(w.copies({ follower: "A", reason: RECONCILE_REASON })).toEqual([]);
   });
 
   it("toMicro: the leader closes MES while A is away; an ES it traded earlier and left flat does not hide it", async () => {

@@ -2,13 +2,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Config } from "../../data/schema.js";
 import type { AlertEvent } from "../../engine/types.js";
 import { eventually, position, type Rig, simConfig, startRig } from "../support/rig.js";
+import { startTwoLogins, type TwoLogins, twoLoginConfig } from "../support/twoLogins.js";
 
 /**
  * A follower whose leader changes while it holds a position (moved to another group, or its
  * group's leader replaced): the trader is told at the change, and on the simulator's book the old
  * leader's exits no longer reach it while the new leader's close flattens it, never past flat.
  */
-let rig: Rig | undefined;
+let rig: Rig | TwoLogins | undefined;
 afterEach(async () => {
   await rig?.close();
   rig = undefined;
@@ -23,7 +24,8 @@ function twoGroups(): Config {
   return config;
 }
 
-const alerts = (r: Rig) => r.events.filter((e): e is AlertEvent => e.type === "alert").map((a) => a.message);
+const alerts = (r: Rig | TwoLogins) =>
+  r.events.filter((e): e is AlertEvent => e.type === "alert").map((a) => a.message);
 
 /** The session (what the engine reads) has seen the account at `netPos` in ESZ6. */
 const seen = (r: Rig, account: string, netPos: number) =>
@@ -34,7 +36,7 @@ const seen = (r: Rig, account: string, netPos: number) =>
   }, `the session saw ${account} at ${netPos}`);
 
 /** Automated sells the broker took for an account (what mimik sold it). */
-const sold = (r: Rig, account: string) =>
+const sold = (r: Rig | TwoLogins, account: string) =>
   r.sim.control
     .records()
     .orders.filter(
@@ -127,5 +129,50 @@ describe("a follower whose leader changes while it holds", () => {
       expect(line).toContain("flatten it by hand");
       expect(line).not.toContain("press r");
     }
+  });
+});
+
+describe("a follower moved while it holds, and the new leader's exit it missed", () => {
+  it("is made up at the re-sync, as a copy would have done: flat, never past it", async () => {
+    // G: DEMO1000 leads APEX3001 (×1); H: DEMO2002 leads APEX3002 (×0.5). Leaders on "demo", followers on "prop".
+    const config = twoLoginConfig();
+    config.accounts.push({ name: "DEMO2002", connection: "demo" });
+    const g = config.groups[0]!;
+    const [a1, a2] = g.followers;
+    config.groups = [
+      { ...g, followers: [a1!] },
+      { ...g, name: "H", leader: "DEMO2002", followers: [a2!] },
+    ];
+    rig = await startTwoLogins(config);
+    const t = rig;
+    await eventually(
+      () => ["DEMO1000", "DEMO2002", "APEX3001", "APEX3002"].every((a) => t.engine.directory.connected(a)),
+      "connected",
+    );
+    t.sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
+    t.sim.control.manualTrade("DEMO2002", "ESZ6", "Sell", 1);
+    await eventually(() => position(t.sim, "APEX3001", "ESZ6") === 2, "APEX3001 long 2");
+    await eventually(() => position(t.sim, "APEX3002", "ESZ6") === -1, "APEX3002 short 1");
+    await eventually(
+      () =>
+        t.engine.copier.followerPosition("APEX3001", "ESZ6") === 2 &&
+        !t.engine.copier.hasLiveOrders("APEX3001"),
+      "APEX3001's copy answered",
+    );
+
+    const next = structuredClone(t.engine.currentConfig());
+    next.groups[1]!.followers.push(next.groups[0]!.followers.pop()!);
+    t.engine.setConfig(next);
+    expect(alerts(t).some((m) => m.startsWith("APEX3001 moved"))).toBe(true);
+
+    // The leaders' session is taken by another login while DEMO2002 buys back its short.
+    t.sim.control.otherLogin("demo");
+    t.sim.control.otherLogin("demo");
+    t.sim.control.manualTrade("DEMO2002", "ESZ6", "Buy", 1);
+    await eventually(() => position(t.sim, "APEX3002", "ESZ6") === 0, "APEX3002 flat", 10_000);
+    await eventually(() => position(t.sim, "APEX3001", "ESZ6") === 0, "APEX3001 flat", 10_000);
+    await eventually(() => !t.engine.copier.hasLiveOrders("APEX3001"), "APEX3001 answered");
+    expect(position(t.sim, "APEX3001", "ESZ6")).toBe(0);
+    expect(sold(t, "APEX3001")).toBe(2);
   });
 });
