@@ -24,6 +24,7 @@ import { TradingWindows } from "../windows/tradingWindows.js";
 import { actedStoreOf, configuredFollowers, shadowFollowers } from "./followerSets.js";
 import { strandedByLeaderChange } from "./leaderChange.js";
 import { followAccounts } from "./loginAccounts.js";
+import { Logins } from "./logins.js";
 import { strandedByMapping } from "./mappingChange.js";
 import { type OpenLine, openLines, Shadows } from "./shadows.js";
 
@@ -60,7 +61,7 @@ export class Engine {
   /** Issue 16: the groups' trading windows, kept on a timer; the copy path reads their reason. */
   readonly windows: TradingWindows;
   private readonly listeners = new Set<(event: EngineEvent) => void>();
-  private readonly unsubscribe: (() => void)[] = [];
+  private readonly logins: Logins;
   private readonly logger: Logger;
   private readonly clock: Clock;
   private config: Config;
@@ -78,8 +79,13 @@ export class Engine {
     this.config = config;
     const emit = (event: EngineEvent) => this.emit(event);
     const accounts = this.directory;
+    this.logins = new Logins(deps.sessions, {
+      onEvent: (session, event) => this.onBrokerEvent(session, event),
+      ...{ emit, now: () => clock.now() },
+    });
+    const sessions = () => this.logins.all();
     this.shadows = new Shadows({
-      ...{ config: () => this.config, sessions: deps.sessions, emit, now: () => clock.now(), accounts },
+      ...{ config: () => this.config, sessions, emit, now: () => clock.now(), accounts },
       book: () => this.copier.shadows,
       show: (account, positions) => this.showPositions(account, positions),
       value: (fill) => this.risk.shadowFill(fill),
@@ -162,15 +168,16 @@ export class Engine {
     return this.config;
   }
 
-  /** Live reload: takes effect from the next broker event on. */
+  /** Live reload: takes effect from the next broker event on (a login no longer named is dropped). */
   setConfig(config: Config): void {
     // An edit that leaves a position no leader of it will close is said once, as it is applied.
     for (const stranded of [strandedByLeaderChange, strandedByMapping])
       for (const line of stranded(this.config, config, this.directory)) this.alert("warn", line);
     this.shadows.switching(config);
+    this.logins.drop(this.config, config);
     this.config = config;
     this.directory.setConfig(config);
-    if (this.deps.copying !== false) followAccounts(config, this.deps.sessions, this.directory);
+    if (this.deps.copying !== false) followAccounts(config, this.logins.all(), this.directory);
     this.gateway.setFollowers(configuredFollowers(config));
     this.gateway.setShadows(shadowFollowers(config));
     this.risk.setConfig(config);
@@ -178,6 +185,11 @@ export class Engine {
     this.windows.setConfig(config);
     // With copying off (the panic button's short-lived engine) nothing is mirrored either.
     if (this.deps.copying !== false) this.mirror.setConfig(config);
+  }
+
+  /** A login added to the config while this runs: started (and so synced and routed) at once. */
+  addSession(session: BrokerSession): Promise<void> {
+    return this.logins.add(session);
   }
 
   /** The blackouts of each group's calendar, by the file as the config names it (read by the host). */
@@ -191,28 +203,18 @@ export class Engine {
     // Flat-by and blackout flattens are copying's business: the panic button's engine has none.
     if (this.deps.copying !== false) this.windows.start();
     this.scheduleReport();
-    for (const session of this.deps.sessions) {
-      this.unsubscribe.push(session.on((event) => this.onBrokerEvent(session, event)));
-    }
-    // A login that cannot connect must not hold the others back; its state says why.
-    await Promise.all(
-      this.deps.sessions.map((s) =>
-        s.start().catch((error: unknown) => {
-          this.alert("error", `connection ${s.connection} failed to start: ${messageOf(error)}`);
-        }),
-      ),
-    );
+    await this.logins.start();
   }
 
   async stop(): Promise<void> {
     this.clock.clearTimeout(this.reportTimer);
     this.reportTimer = undefined;
-    for (const off of this.unsubscribe.splice(0)) off();
+    this.logins.unlistenAll();
     this.windows.stop();
     this.mirror.stop();
     await this.copier.stop();
     await this.risk.stop();
-    await Promise.all(this.deps.sessions.map((s) => s.stop().catch(() => undefined)));
+    await this.logins.stop();
   }
 
   /** The one way in for commands: a key, a CLI verb and the control socket all end here. */
@@ -359,7 +361,7 @@ export class Engine {
   }
 
   private report(): void {
-    for (const session of this.deps.sessions) {
+    for (const session of this.logins.all()) {
       const budget = session.rateBudget();
       this.emitIfChanged(`budget\u0000${session.connection}`, JSON.stringify(budget), () => ({
         type: "budget",

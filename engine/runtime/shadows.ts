@@ -6,7 +6,8 @@ import { shadowFollowers } from "./followerSets.js";
 
 export interface ShadowsDeps {
   config(): Config;
-  sessions: readonly BrokerSession[];
+  /** The engine's sessions as they are now (logins come and go with the config). */
+  sessions(): readonly BrokerSession[];
   book(): ShadowBook;
   /** Risk values a would-be trade. */
   value(fill: ShadowFill): void;
@@ -32,7 +33,7 @@ export class Shadows {
 
   session(follower: string): BrokerSession | undefined {
     const connection = this.deps.config().accounts.find((a) => a.name === follower)?.connection;
-    return this.deps.sessions.find((s) => s.connection === connection);
+    return this.deps.sessions().find((s) => s.connection === connection);
   }
 
   flatten(follower: string, contract: string, price: number): void {

@@ -1,0 +1,36 @@
+import type { Config } from "../../data/schema.js";
+import type { BrokerSession } from "../types.js";
+
+/**
+ * What a login taken out of the config leaves open: each position one of its accounts holds as a
+ * leader or a follower of `before`. A follower's is no longer closed with its leader; a leader's
+ * exits no longer reach the copies its followers hold. Said to the trader, never acted on: the
+ * positions are theirs to close, or the login to add back.
+ */
+export function leftOpenBy(
+  session: Pick<BrokerSession, "connection" | "accounts" | "positions">,
+  before: Config,
+): string[] {
+  const out: string[] = [];
+  for (const account of session.accounts()) {
+    const group = before.groups.find(
+      (g) => g.leader === account.name || g.followers.some((f) => f.account === account.name),
+    );
+    if (!group) continue;
+    const leads = group.leader === account.name;
+    // A shadow follower's account never held a copy: there is nothing of mimik's to leave behind.
+    const copies = group.followers.filter((f) => !f.shadow).map((f) => f.account);
+    if (leads ? copies.length === 0 : !copies.includes(account.name)) continue;
+    const role = leads ? "leader" : "follower";
+    const what = leads
+      ? `its followers' copies (${copies.join(", ")}) no longer follow its exits: flatten them`
+      : "mimik no longer closes it with its leader: flatten it at the broker";
+    for (const { contract, netPos } of session.positions(account.id)) {
+      if (netPos === 0) continue;
+      out.push(
+        `connection ${session.connection} was taken out of the config while ${role} ${account.name} holds ${contract} ${netPos > 0 ? "+" : ""}${netPos}; ${what}, or add the login back`,
+      );
+    }
+  }
+  return out;
+}

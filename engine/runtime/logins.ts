@@ -1,0 +1,93 @@
+import type { Config } from "../../data/schema.js";
+import { messageOf } from "../messageOf.js";
+import type { BrokerEvent, BrokerSession, EngineEvent } from "../types.js";
+import { leftOpenBy } from "./droppedLogin.js";
+
+export interface LoginsDeps {
+  /** Each broker event of a session, for as long as the engine keeps it. */
+  onEvent(session: BrokerSession, event: BrokerEvent): void;
+  emit(event: EngineEvent): void;
+  now(): number;
+}
+
+/**
+ * The engine's broker sessions, one per login: those it started with, those added while it runs
+ * (a login added to the config) and none the config no longer names. A session added after the
+ * start is listened to and started at once; one dropped is no longer listened to, then stopped.
+ */
+export class Logins {
+  private readonly sessions: BrokerSession[];
+  private readonly listening = new Map<BrokerSession, () => void>();
+  private started = false;
+
+  constructor(
+    sessions: readonly BrokerSession[],
+    private readonly deps: LoginsDeps,
+  ) {
+    this.sessions = [...sessions];
+  }
+
+  all(): readonly BrokerSession[] {
+    return this.sessions;
+  }
+
+  /** Listens to and starts every session; resolves once each has connected or failed once. */
+  async start(): Promise<void> {
+    this.started = true;
+    await Promise.all(this.sessions.map((s) => this.open(s)));
+  }
+
+  /** A login added while the engine runs; a second session for one login is refused. */
+  add(session: BrokerSession): Promise<void> {
+    if (this.sessions.some((s) => s.connection === session.connection))
+      return Promise.reject(new Error(`connection ${session.connection} is open already`));
+    this.sessions.push(session);
+    return this.started ? this.open(session) : Promise.resolve();
+  }
+
+  /**
+   * Disconnects each login `next` no longer names (its accounts went with it, so nothing uses
+   * it), first saying what its accounts, as `before` had them, leave open.
+   */
+  drop(before: Config, next: Config): void {
+    const named = new Set(next.connections.map((c) => c.name));
+    for (const session of this.sessions.filter((s) => !named.has(s.connection))) {
+      this.sessions.splice(this.sessions.indexOf(session), 1);
+      this.unlisten(session);
+      const at = this.deps.now();
+      for (const message of leftOpenBy(session, before))
+        this.deps.emit({ type: "alert", at, level: "warn", message });
+      const { connection, broker } = session;
+      const reason = "taken out of the config";
+      this.deps.emit({ type: "connectionStatus", at, connection, broker, state: "down", reason });
+      void session.stop().catch(() => undefined);
+    }
+  }
+
+  /** No more events from any session (a deliberate stop is not a lost connection). */
+  unlistenAll(): void {
+    for (const session of [...this.listening.keys()]) this.unlisten(session);
+  }
+
+  async stop(): Promise<void> {
+    this.unlistenAll();
+    await Promise.all(this.sessions.map((s) => s.stop().catch(() => undefined)));
+  }
+
+  private open(session: BrokerSession): Promise<void> {
+    this.listening.set(
+      session,
+      session.on((event) => this.deps.onEvent(session, event)),
+    );
+    // A login that cannot connect must not hold the others back; its state says why.
+    return session.start().catch((error: unknown) => {
+      const message = `connection ${session.connection} failed to start: ${messageOf(error)}`;
+      this.deps.emit({ type: "alert", at: this.deps.now(), level: "error", message });
+    });
+  }
+
+  private unlisten(session: BrokerSession): void {
+    this.listening.get(session)?.();
+    this.listening.delete(session);
+  }
+}
