@@ -6,7 +6,7 @@ import { claimConfig } from "../../data/configClaim.js";
 import { configFilesFor } from "../../data/configIdentity.js";
 import { resolveConfigPath, runtimeDir } from "../../data/paths.js";
 import { ConfigRepository, problemEventLine } from "../../data/repository.js";
-import type { Config } from "../../data/schema.js";
+import type { Config, Connection } from "../../data/schema.js";
 import type { EngineEvent, Logger } from "../../engine/index.js";
 import { type ConfigHolder, memoryHolder, repositoryHolder } from "../app/configHolder.js";
 import { type ControlServer, controlSocketPath, startControlServer } from "../control/index.js";
@@ -15,9 +15,11 @@ import { forgetTargetSecretEnv, resolveTargetSecrets } from "../notify/secrets.j
 import type { Mode } from "../screen/viewModel.js";
 import { EngineStore } from "../store/engineStore.js";
 import { type Actions, createActions, deferredActions } from "./actions.js";
+import { addedSecretsReader } from "./addedSecrets.js";
 import {
   type ConnectionSecrets,
   forgetSecretEnv,
+  loginSecrets,
   needsEmbeddedSim,
   resolveSecrets,
 } from "./connectionSecrets.js";
@@ -150,6 +152,12 @@ async function bootConfig(options: BootOptions): Promise<Running> {
         configPath: files.config,
       },
       controlFor: files.config,
+      // A login added while mimik runs: its secrets read as the start's were, and forgotten alike.
+      readSecrets: async (c) => {
+        const values = await loginSecrets(c, options.env);
+        if (options.env === process.env) forgetSecretEnv({ connections: [c] }, process.env);
+        return values;
+      },
       undo,
     });
     repo.watch();
@@ -191,6 +199,10 @@ async function bootDemo(options: BootOptions): Promise<Running> {
         embeddedSimUrl: sim.url,
       },
       controlFor: existsSync(defaultChoice.path) ? undefined : defaultChoice.path,
+      readSecrets: async (c) => {
+        const demo = DEMO_SECRETS[c.name];
+        return demo ? { ...demo } : loginSecrets(c, options.env);
+      },
       undo,
     });
   } catch (error) {
@@ -249,6 +261,8 @@ interface Parts {
   init: EngineInit;
   /** Config path the control socket is named after; undefined = no control socket. */
   controlFor: string | undefined;
+  /** The secrets of a login added to the config while mimik runs (or why they cannot be read). */
+  readSecrets: (connection: Connection) => Promise<Record<string, string>>;
   /** Steps already taken, undone (newest first) by stop() or when a later step fails. */
   undo: Undo[];
 }
@@ -263,8 +277,12 @@ async function assemble(parts: Parts): Promise<Running> {
   engine.on(store.push);
   for (const listener of options.listeners ?? []) engine.on(listener);
   undo.push(async () => store.dispose());
+  const readAdded = addedSecretsReader(parts.init.config, parts.readSecrets, (added) =>
+    engine.addSecrets(added),
+  );
   const offConfig = holder.subscribe((next) => {
     engine.setConfig(next);
+    readAdded(next);
     store.setConfig(next);
   });
   undo.push(async () => offConfig());

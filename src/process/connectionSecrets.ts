@@ -1,5 +1,5 @@
-import { type Config, secretSourcesOf } from "../../data/schema.js";
-import { resolveSecret } from "../../data/secrets.js";
+import { type Config, type Connection, secretSourcesOf } from "../../data/schema.js";
+import { resolveSecret, SecretError } from "../../data/secrets.js";
 
 /** Does a config need the embedded simulator? */
 export function needsEmbeddedSim(config: Config): boolean {
@@ -15,13 +15,41 @@ export type ConnectionSecrets = Record<string, Record<string, string>>;
 /** Reads every connection's secrets from their sources: env or a 0600 file. */
 export async function resolveSecrets(config: Config, env: NodeJS.ProcessEnv): Promise<ConnectionSecrets> {
   const entries = await Promise.all(
-    config.connections.map(async (c) => {
-      const values: Record<string, string> = {};
-      for (const [field, source] of secretSourcesOf(c)) values[field] = await resolveSecret(source, { env });
-      return [c.name, values] as const;
-    }),
+    config.connections.map(async (c) => [c.name, await loginSecrets(c, env)] as const),
   );
   return Object.fromEntries(entries);
+}
+
+/** One login's secrets, under their config field names. */
+export async function loginSecrets(c: Connection, env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
+  const values: Record<string, string> = {};
+  for (const [field, source] of secretSourcesOf(c)) values[field] = await resolveSecret(source, { env });
+  return values;
+}
+
+/**
+ * A login's name and where its secrets come from: secrets read for one stand for the other only
+ * when both are the same (a login taken out and put back under its name, but reading another
+ * variable, is read anew).
+ */
+export function secretKey(c: Connection): string {
+  return JSON.stringify([c.name, secretSourcesOf(c)]);
+}
+
+/**
+ * The secrets of logins added to the config while mimik runs, read on the main thread as at the
+ * start, for the engine's thread: each login's by name with the key (secretKey) they were read
+ * for, or why they could not be read.
+ */
+export interface AddedSecrets {
+  read: Record<string, { key: string; values: Record<string, string> }>;
+  unread: Record<string, { key: string; problem: string }>;
+}
+
+/** What a failed read says: a SecretError with its fix, as at the start. */
+export function secretProblem(error: unknown): string {
+  if (error instanceof SecretError) return `${error.message}${error.fix ? ` (${error.fix})` : ""}`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Every secret value of the logins, to cut out of anything that leaves. */
@@ -33,7 +61,7 @@ export function secretValues(secrets: ConnectionSecrets): string[] {
  * Removes the environment variables that held secrets, once they are read: nothing in this process
  * (an inspector, a crash dump, a child process) can find them there afterwards.
  */
-export function forgetSecretEnv(config: Config, env: NodeJS.ProcessEnv): void {
+export function forgetSecretEnv(config: Pick<Config, "connections">, env: NodeJS.ProcessEnv): void {
   for (const c of config.connections)
     for (const [, source] of secretSourcesOf(c)) if ("env" in source) delete env[source.env];
 }

@@ -5,6 +5,7 @@ import type { Config } from "../../../data/schema.js";
 import { StateError } from "../../../data/stateError.js";
 import { UserError } from "../../../data/userError.js";
 import type { BrokerSession, EngineCommand, EngineEvent, Logger, Outcome } from "../../../engine/index.js";
+import type { AddedSecrets } from "../connectionSecrets.js";
 import { decodeBatch } from "./eventBatch.js";
 import type { EngineInit, FromEngine, ThreadError, ToEngine } from "./protocol.js";
 
@@ -12,6 +13,8 @@ import type { EngineInit, FromEngine, ThreadError, ToEngine } from "./protocol.j
 export interface EngineHandle {
   execute(command: EngineCommand): Promise<Outcome[]>;
   setConfig(config: Config): void;
+  /** Secrets of logins added to the config while mimik runs: the engine opens them. */
+  addSecrets(added: AddedSecrets): void;
   /** Engine events, in order; listeners run on the main thread. */
   on(listener: (event: EngineEvent) => void): () => void;
   /** Resolves once every broker session has connected or failed once. */
@@ -131,6 +134,9 @@ export function startEngineThread(init: EngineInit, logger: Logger): Promise<Eng
       setConfig(config) {
         if (!stopping) send({ kind: "config", config });
       },
+      addSecrets(added) {
+        if (!stopping) send({ kind: "secrets", added });
+      },
       on(listener) {
         listeners.add(listener);
         return () => listeners.delete(listener);
@@ -168,6 +174,7 @@ export async function startEngineInline(
   return {
     execute: (command) => host.execute(command),
     setConfig: (config) => host.setConfig(config),
+    addSecrets: (added) => host.addSecrets(added),
     on: (listener) => host.on(listener),
     started: host.start(),
     died: new Promise<never>(() => undefined),

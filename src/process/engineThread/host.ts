@@ -13,17 +13,20 @@ import {
 } from "../../../engine/index.js";
 import { Notifier } from "../../notify/notifier.js";
 import { targetSecretValues } from "../../notify/secrets.js";
-import { scrubData, scrubEvent, secretScrubber } from "../../text/scrub.js";
+import { type Scrub, scrubData, scrubEvent, secretScrubber } from "../../text/scrub.js";
 import { CalendarWatch } from "../calendarWatch.js";
+import type { AddedSecrets } from "../connectionSecrets.js";
 import { journalSink } from "../journalSink.js";
 import { secretValues, sessionsFor } from "../sessions.js";
+import { AddedLogins } from "./addedLogins.js";
 import type { EngineInit, ThreadError } from "./protocol.js";
-import { unopenedLogins } from "./unopenedLogins.js";
 
 /** The engine and the files it writes, built from an EngineInit; runs inside the engine's thread. */
 export interface EngineHost {
   execute(command: EngineCommand): Promise<Outcome[]>;
   setConfig(config: Config): void;
+  /** Secrets of logins added to the config while mimik runs, read on the main thread. */
+  addSecrets(added: AddedSecrets): void;
   on(listener: (event: EngineEvent) => void): () => void;
   /** Connects the broker sessions; resolves once each has connected or failed once. */
   start(): Promise<void>;
@@ -40,11 +43,15 @@ export async function openEngineHost(
   logger: Logger,
   inject: { sessions?: BrokerSession[] } = {},
 ): Promise<EngineHost> {
-  // Text that leaves this thread or reaches the journal never carries a secret value.
-  const scrub = secretScrubber([
-    ...secretValues(init.secrets),
-    ...targetSecretValues(init.notifySecrets ?? {}),
-  ]);
+  // Text that leaves this thread or reaches the journal never carries a secret value (those of
+  // logins added later included: they are learnt as they arrive).
+  const known = [...secretValues(init.secrets), ...targetSecretValues(init.notifySecrets ?? {})];
+  let scrubNow = secretScrubber(known);
+  const scrub: Scrub = (text) => scrubNow(text);
+  const learnt = (values: string[]) => {
+    known.push(...values);
+    scrubNow = secretScrubber(known);
+  };
   const log: Logger = {
     info: (message, data) => logger.info(scrub(message), scrubData(data, scrub)),
     warn: (message, data) => logger.warn(scrub(message), scrubData(data, scrub)),
@@ -122,23 +129,37 @@ export async function openEngineHost(
   });
   onProblem = (message) =>
     publish(scrubEvent({ type: "alert", at: Date.now(), level: "error", message }, scrub));
-  const running = new Set(sessions.map((s) => s.connection));
-  const unopenedSaid = new Map<string, string>();
+  // A login added while mimik runs is opened once its secrets are read (the panic button's engine,
+  // copying off, opens only the logins it flattens).
+  const added = copying
+    ? new AddedLogins({
+        config,
+        secrets: init.secrets,
+        running: sessions.map((s) => s.connection),
+        session: (c, current, secrets) =>
+          sessionsFor(
+            { ...current, connections: [c] },
+            { secrets: { [c.name]: secrets }, embeddedSimUrl: init.embeddedSimUrl, logger: log },
+          )[0]!,
+        open: (session) => engine.addSession(session),
+        learnt,
+        publish: (e) => publish(scrubEvent(e, scrub)),
+        now: Date.now,
+      })
+    : undefined;
   return {
     execute: (command) => engine.execute(command),
     setConfig(next) {
       config = next;
       engine.setConfig(next);
-      // A login added while mimik runs is not opened: the trader is told to restart.
-      if (copying)
-        for (const e of unopenedLogins(next, running, unopenedSaid, Date.now()))
-          publish(scrubEvent(e, scrub));
+      added?.setConfig(next);
       if (copying)
         calendars
           .setConfig(next)
           .catch((error: unknown) => onProblem(`calendars not read: ${String(error)}`));
       journal.append({ type: "config", groups: next.groups.length, accounts: next.accounts.length });
     },
+    addSecrets: (secrets) => added?.secretsRead(secrets),
     on(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

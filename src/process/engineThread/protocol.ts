@@ -2,6 +2,7 @@ import type { Problem } from "../../../data/problems.js";
 import type { Config } from "../../../data/schema.js";
 import type { EngineCommand, Outcome } from "../../../engine/index.js";
 import type { ResolvedTargets } from "../../notify/secrets.js";
+import type { AddedSecrets } from "../connectionSecrets.js";
 import type { ConnectionSecrets } from "../sessions.js";
 import type { EventBatchMessage } from "./eventBatch.js";
 
@@ -38,6 +39,8 @@ export interface EngineInit {
 export type ToEngine =
   | { kind: "command"; id: number; command: EngineCommand }
   | { kind: "config"; config: Config }
+  /** Secrets of logins added to the config while mimik runs (read on this side, as at the start). */
+  | { kind: "secrets"; added: AddedSecrets }
   /** The main thread has handled every event batch up to `seq`. */
   | { kind: "ack"; seq: number }
   | { kind: "stop" };

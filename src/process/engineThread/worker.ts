@@ -44,6 +44,9 @@ port.on("message", (message: ToEngine) => {
     case "config":
       host?.setConfig(message.config);
       return;
+    case "secrets":
+      host?.addSecrets(message.added);
+      return;
     case "ack":
       outbox.ack(message.seq);
       return;
