@@ -22,11 +22,10 @@ import { silentLogger, systemClock } from "../types.js";
 import type { Blackout } from "../windows/schedule.js";
 import { TradingWindows } from "../windows/tradingWindows.js";
 import { actedStoreOf, configuredFollowers, shadowFollowers } from "./followerSets.js";
-import { strandedByLeaderChange } from "./leaderChange.js";
 import { followAccounts } from "./loginAccounts.js";
 import { Logins } from "./logins.js";
-import { strandedByMapping } from "./mappingChange.js";
 import { type OpenLine, openLines, Shadows } from "./shadows.js";
+import { strandedByEdit } from "./strandedByEdit.js";
 
 export interface EngineDeps {
   clock?: Clock;
@@ -170,9 +169,7 @@ export class Engine {
 
   /** Live reload: takes effect from the next broker event on (a login no longer named is dropped). */
   setConfig(config: Config): void {
-    // An edit that leaves a position no leader of it will close is said once, as it is applied.
-    for (const stranded of [strandedByLeaderChange, strandedByMapping])
-      for (const line of stranded(this.config, config, this.directory)) this.alert("warn", line);
+    for (const line of strandedByEdit(this.config, config, this.directory)) this.alert("warn", line);
     this.shadows.switching(config);
     this.logins.drop(this.config, config);
     this.config = config;

@@ -32,10 +32,13 @@ export function strandedByLeaderChange(
   accounts: { route(account: string): AccountRoute | undefined },
 ): string[] {
   const now = seats(after);
+  // An account whose login the edit takes out is told of by the login's drop (droppedLogin.ts).
+  const logins = new Set(after.connections.map((c) => c.name));
+  const dropped = new Set(before?.accounts.filter((a) => !logins.has(a.connection)).map((a) => a.name));
   const out: string[] = [];
   for (const [account, was] of seats(before)) {
     const is = now.get(account);
-    if (is?.leader === was.leader) continue;
+    if (is?.leader === was.leader || dropped.has(account)) continue;
     const held = openPositions(accounts, account);
     if (held.length === 0) continue;
     const leads = is ? openPositions(accounts, is.leader) : [];

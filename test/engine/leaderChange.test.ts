@@ -24,6 +24,16 @@ function seated(where: "G" | "H" | undefined, patch: { mapping?: "toMicro"; shad
 
 const ES = (netPos: number) => [{ contract: "ESZ6", netPos }];
 
+/** A's login and account kept in a config whose groups no longer name it. */
+function keepingA(config: Config): Config {
+  const login = seated("G");
+  return {
+    ...config,
+    connections: [...config.connections, ...login.connections.filter((c) => c.name === "c-A")],
+    accounts: [...config.accounts, ...login.accounts.filter((a) => a.name === "A")],
+  };
+}
+
 describe("strandedByLeaderChange: the leader a follower follows changed while it holds", () => {
   it.each([
     // [what changed, before, after, positions, the line says (undefined: nothing)]
@@ -61,10 +71,12 @@ describe("strandedByLeaderChange: the leader a follower follows changed while it
     [
       "taken out of every group",
       seated("G"),
-      seated(undefined),
+      keepingA(seated(undefined)),
       { A: ES(2) },
       'A left group "G" (leader L1) while it holds ESZ6 +2; no leader\'s exit closes it now: flatten it by hand, or put it back in its group',
     ],
+    // The login's drop says what its accounts leave open (droppedLogin.ts): not said twice.
+    ["taken out with its login", seated("G"), seated(undefined), { A: ES(2) }, undefined],
     ["moved while flat", seated("G"), seated("H"), { A: ES(0), L2: ES(1) }, undefined],
     [
       "same leader, only its mapping changed",
