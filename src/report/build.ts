@@ -30,10 +30,11 @@ export interface BrokerFacts {
   /** Every fill the broker has for the configured accounts (any time: positions carry across days). */
   fills: readonly HistoryFill[];
   pairs: readonly HistoryPair[];
-  /** Dollars per fill id; undefined when the broker reports no fees. */
-  fees: Readonly<Record<number, number>> | undefined;
-  /** Accounts whose broker reports no fees (their connection's; the others' fees are known). */
-  feesUnreported?: readonly string[] | undefined;
+  /**
+   * Dollars per account, per fill id (fill ids are each broker's own: two logins may share one).
+   * An account read that is not here: its broker reports no fees (the simulator's Tradovate).
+   */
+  fees: Readonly<Record<string, Readonly<Record<number, number>>>>;
   /** The broker's own gross P&L per account, per closing fill id, where it gives one (ProjectX). */
   realized?: Readonly<Record<string, Readonly<Record<number, number>>>> | undefined;
   contracts: readonly ContractSpec[];
@@ -122,17 +123,15 @@ export function buildReport(input: ReportInput): Report {
   const pointValue = (contract: string) => finite(specs.get(upper(contract))?.pointValue);
   const labels = new Map(config.accounts.map((a) => [a.name, a.label]));
   const read = new Set(broker?.accounts ?? []);
-  const unreported = new Set(broker?.feesUnreported ?? []);
-  const feesOf = (account: string) =>
-    broker?.fees === undefined || unreported.has(account) ? undefined : broker.fees;
   const feesUnknown = new Set<string>();
   const tradingOf = (account: string) => {
-    if (!broker?.fees || unreported.has(account)) feesUnknown.add(account);
+    const fees = broker!.fees[account];
+    if (!fees) feesUnknown.add(account);
     return tradeStats({
       fills: broker!.fills.filter((f) => f.account === account),
       pairs: broker!.pairs.filter((p) => p.account === account),
       pointValue,
-      fees: feesOf(account),
+      fees,
       realized: broker!.realized?.[account],
       inRange: within,
     });

@@ -86,28 +86,23 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
     accounts: [] as string[],
     fills: [] as HistoryFill[],
     pairs: [] as HistoryPair[],
-    fees: {} as Record<number, number>,
+    fees: {} as Record<string, Record<number, number>>,
     realized: {} as Record<string, Record<number, number>>,
     contracts: [] as ContractSpec[],
   };
   const notes: string[] = [];
-  const feesUnreported: string[] = [];
   const merge = (history: AccountHistory, pairs: readonly HistoryPair[], asked: readonly string[]) => {
     merged.accounts.push(...asked.filter((a) => !history.missing.includes(a)));
     merged.fills.push(...history.fills);
     merged.pairs.push(...pairs);
     merged.contracts.push(...history.contracts);
-    // By account: fill ids are each broker's own, and one connection's may be another's too.
-    for (const fill of history.fills) {
-      const dollars = history.realized?.[fill.id];
-      if (dollars === undefined) continue;
-      const mine = merged.realized[fill.account] ?? {};
-      mine[fill.id] = dollars;
-      merged.realized[fill.account] = mine;
-    }
     // Per connection: one broker that reports no fees (the simulator) says nothing of another's.
-    if (history.fees === undefined) feesUnreported.push(...asked);
-    else Object.assign(merged.fees, history.fees);
+    if (history.fees) for (const account of asked) merged.fees[account] = {};
+    // By account: fill ids are each broker's own, and one login's may be another's too.
+    for (const fill of history.fills) {
+      put(merged.fees, fill.account, fill.id, history.fees?.[fill.id]);
+      put(merged.realized, fill.account, fill.id, history.realized?.[fill.id]);
+    }
     if (history.missing.length > 0)
       notes.push(`the broker does not list ${history.missing.join(", ")} for the login that names it`);
   };
@@ -161,7 +156,19 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
       );
     }
   }
-  return { broker: { ...merged, feesUnreported }, notes };
+  return { broker: merged, notes };
+}
+
+/** One account's dollars for one fill, where the broker gave a number. */
+function put(
+  table: Record<string, Record<number, number>>,
+  account: string,
+  fillId: number,
+  dollars: number | undefined,
+): void {
+  if (dollars === undefined) return;
+  table[account] ??= {};
+  table[account][fillId] = dollars;
 }
 
 /**

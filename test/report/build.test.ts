@@ -88,6 +88,16 @@ describe("the report from the journal and the broker", () => {
     expect(both.groups[0]!.followers[0]!.trading).toMatchObject({ grossPnl: 225 });
   });
 
+  it("a fee is charged to its own account's fill, not another login's fill of the same id", () => {
+    const both = buildReport({
+      range,
+      config,
+      journal,
+      broker: { ...broker, fees: { ...broker.fees, TSX5001: { 602: 999 } } },
+    });
+    expect(both.groups[0]!.followers[0]!.trading).toMatchObject({ fees: 2.58 });
+  });
+
   it("a follower whose fills were not read (it left the config) has unknown P&L, not 0", () => {
     expect(byAccount("DEMO2009")).toMatchObject({ trading: undefined, slippage: undefined });
     // Nor can the group's total be known without it.

@@ -127,7 +127,11 @@ export const broker: BrokerFacts = {
       sellPrice: 6804.75,
     },
   ],
-  fees: { 11: 2.58, 12: 2.58, 13: 1.29, 601: 1.29, 602: 1.29, 603: 0.5 },
+  fees: {
+    DEMO1000: { 11: 2.58, 12: 2.58, 13: 1.29 },
+    DEMO2001: { 601: 1.29, 602: 1.29 },
+    DEMO2002: { 603: 0.5 },
+  },
   contracts: [
     { id: "1", name: "ESZ6", root: "ES", tickSize: 0.25, pointValue: 50 },
     { id: "2", name: "MESZ6", root: "MES", tickSize: 0.25, pointValue: 5 },

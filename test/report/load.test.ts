@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configSchema } from "../../data/schema.js";
-import { type Simulator, startSimulator } from "../../engine/index.js";
+import { defaultScenario, parseScenario, type Simulator, startSimulator } from "../../engine/index.js";
 import { buildReport } from "../../src/report/build.js";
 import { readBroker } from "../../src/report/load.js";
 import type { ReportRange } from "../../src/report/range.js";
@@ -98,5 +98,92 @@ describe("readBroker across connections", () => {
     expect(report.feesReported).toBe(false);
     expect(report.feesUnreported).toEqual(["DEMO1000", "DEMO2001"]);
     expect(renderText(report)).toContain("fees: not reported by the broker for DEMO1000, DEMO2001");
+  });
+});
+
+describe("readBroker: two logins whose brokers number their fills alike", () => {
+  // Two simulators, one ProjectX login each: each numbers its own trades from the same start.
+  const other = parseScenario(
+    {
+      ...defaultScenario,
+      users: defaultScenario.users.map((u) =>
+        u.name === "topstep" ? { ...u, accounts: [{ name: "TSX6001", balance: 50000 }] } : u,
+      ),
+    },
+    "second firm",
+  );
+  let first: Simulator;
+  let second: Simulator;
+  beforeAll(async () => {
+    first = await startSimulator({ port: 0, priceIntervalMs: 0 });
+    second = await startSimulator({ port: 0, priceIntervalMs: 0, scenario: other });
+  });
+  afterAll(async () => {
+    await first.close();
+    await second.close();
+  });
+
+  const twoFirms = (firstUrl: string, secondUrl: string) =>
+    configSchema.parse({
+      version: 1,
+      connections: [
+        {
+          name: "px1",
+          broker: "projectx",
+          env: "sim",
+          url: firstUrl,
+          username: "topstep",
+          apiKey: { env: "PX_KEY" },
+        },
+        {
+          name: "px2",
+          broker: "projectx",
+          env: "sim",
+          url: secondUrl,
+          username: "topstep",
+          apiKey: { env: "PX_KEY" },
+        },
+      ],
+      accounts: [
+        { name: "TSX5001", connection: "px1" },
+        { name: "TSX6001", connection: "px2" },
+      ],
+      groups: [
+        {
+          name: "main",
+          leader: "TSX5001",
+          followers: [{ account: "TSX6001", sizing: { mode: "multiplier", value: 3 } }],
+        },
+      ],
+    });
+
+  it("each fill is charged its own login's fee, never the other login's fill of the same id", async () => {
+    const since = afterNow();
+    for (const [sim, account, qty] of [
+      [first, "TSX5001", 1],
+      [second, "TSX6001", 3],
+    ] as const) {
+      sim.control.setPrice("MESZ6", 6800);
+      sim.control.manualTrade(account, "MESZ6", "Buy", qty);
+      sim.control.manualTrade(account, "MESZ6", "Sell", qty);
+    }
+    const config = twoFirms(first.url, second.url);
+    const read = await readBroker({
+      config,
+      accounts: ["TSX5001", "TSX6001"],
+      env,
+      choice: "always",
+      instanceRunning: false,
+      since,
+    });
+    const ids = (account: string) => read.broker!.fills.filter((f) => f.account === account).map((f) => f.id);
+    // The case in point: the two logins' fills share their ids.
+    expect(ids("TSX6001")).toEqual(ids("TSX5001"));
+    const range: ReportRange = { from: "x", to: "x", start: since, end: since + 86_400_000 };
+    const report = buildReport({ range, config, journal: [], broker: read.broker, notes: read.notes });
+    // MES costs 0.75 a contract a side: 1 lot round trip 1.50, 3 lots 4.50.
+    expect(report.groups[0]!.leader.trading).toMatchObject({ fees: 1.5, netPnl: -1.5 });
+    expect(report.groups[0]!.followers[0]!.trading).toMatchObject({ fees: 4.5, netPnl: -4.5 });
+    expect(report.feesReported).toBe(true);
   });
 });
