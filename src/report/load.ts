@@ -91,7 +91,9 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
     contracts: [] as ContractSpec[],
   };
   const notes: string[] = [];
+  let [read, failed] = [false, false];
   const merge = (history: AccountHistory, pairs: readonly HistoryPair[], asked: readonly string[]) => {
+    read = true;
     merged.accounts.push(...asked.filter((a) => !history.missing.includes(a)));
     merged.fills.push(...history.fills);
     merged.pairs.push(...pairs);
@@ -110,21 +112,27 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
     const accounts = config.accounts.filter((a) => a.connection === connection.name && wanted.has(a.name));
     if (accounts.length === 0) continue;
     const names = accounts.map((a) => a.name);
-    const failed = (why: string) => ({
-      broker: undefined,
-      notes: [`connection ${connection.name}: ${why}; P&L and slippage below are left out`],
-    });
-    if (connection.env === "sim" && !connection.url)
-      return failed(
+    // One login that cannot be read leaves only its own accounts unknown (—), never the others'.
+    const unread = (why: string) => {
+      failed = true;
+      notes.push(
+        `connection ${connection.name} (login ${connection.username}): ${why}; P&L and slippage of ${names.join(", ")} are left out`,
+      );
+    };
+    if (connection.env === "sim" && !connection.url) {
+      unread(
         "it uses the embedded simulator, which lives only inside a running mimik, so its fills cannot be read",
       );
+      continue;
+    }
     const secrets: Record<string, string> = {};
     try {
       for (const [field, source] of secretSourcesOf(connection))
         secrets[field] = await resolveSecret(source, { env: options.env });
     } catch (error) {
       if (!(error instanceof SecretError)) throw error;
-      return failed(`${error.message}${error.fix ? ` (${error.fix})` : ""}`);
+      unread(`${error.message}${error.fix ? ` (${error.fix})` : ""}`);
+      continue;
     }
     try {
       if (connection.broker === "projectx") {
@@ -151,12 +159,11 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
         merge(history, history.pairs, names);
       }
     } catch (error) {
-      return failed(
-        `could not read the broker's fills (${error instanceof Error ? error.message : String(error)})`,
-      );
+      unread(`could not read the broker's fills (${error instanceof Error ? error.message : String(error)})`);
     }
   }
-  return { broker: merged, notes };
+  // Not one login read: the report is the journal's, and says so in its header.
+  return { broker: failed && !read ? undefined : merged, notes };
 }
 
 /** One account's dollars for one fill, where the broker gave a number. */

@@ -101,6 +101,66 @@ describe("readBroker across connections", () => {
   });
 });
 
+describe("readBroker: one login that cannot be read", () => {
+  it.each([
+    ["its API key is refused", { ...env, PX_KEY: "not-the-key" }, /could not read the broker's fills/],
+    ["its API key's source is unset", { PASS: "demo" }, /PX_KEY/],
+  ])(
+    "%s: the other logins' P&L still shows, and a note names it, why and its accounts",
+    async (_, keys, why) => {
+      sim.control.setPrice("ESZ6", 6800);
+      const since = afterNow();
+      sim.control.manualTrade("DEMO2001", "ESZ6", "Buy", 1);
+      sim.control.setPrice("ESZ6", 6802);
+      sim.control.manualTrade("DEMO2001", "ESZ6", "Sell", 1);
+      const config = configFor(sim.url);
+      const read = await readBroker({
+        config,
+        accounts: ["DEMO1000", "DEMO2001", "TSX5001"],
+        env: keys,
+        choice: "always",
+        instanceRunning: false,
+        since,
+      });
+      const range: ReportRange = { from: "x", to: "x", start: since, end: since + 86_400_000 };
+      const report = buildReport({ range, config, journal: [], broker: read.broker, notes: read.notes });
+      const [group] = report.groups;
+      expect(report.source).toBe("broker");
+      expect(group!.followers.find((f) => f.account === "DEMO2001")!.trading).toMatchObject({
+        trades: 1,
+        grossPnl: 100,
+      });
+      expect(group!.followers.find((f) => f.account === "TSX5001")).toMatchObject({
+        trading: undefined,
+        slippage: undefined,
+      });
+      // A total missing one follower would be a wrong number: unknown instead.
+      expect(group!.total.trading).toBeUndefined();
+      const note = report.notes.find((n) => n.startsWith("connection px"));
+      expect(note).toMatch(/^connection px \(login topstep\): /);
+      expect(note).toMatch(why);
+      expect(note).toMatch(/TSX5001/);
+      const text = renderText(report);
+      expect(text).toMatch(/^ TSX5001 .*—\s+—\s+—$/m);
+      expect(text).toMatch(/^ DEMO2001 .*\+100\.00/m);
+    },
+  );
+
+  it("no login read at all: the report is the journal's, as with --offline", async () => {
+    const config = configFor(sim.url);
+    const read = await readBroker({
+      config,
+      accounts: ["DEMO1000", "DEMO2001", "TSX5001"],
+      env: {},
+      choice: "always",
+      instanceRunning: false,
+      since: Date.now(),
+    });
+    expect(read.broker).toBeUndefined();
+    expect(read.notes).toHaveLength(2);
+  });
+});
+
 describe("readBroker: two logins whose brokers number their fills alike", () => {
   // Two simulators, one ProjectX login each: each numbers its own trades from the same start.
   const other = parseScenario(
