@@ -126,8 +126,11 @@ export function copyStats(copies: readonly CopyFact[], locks: number): CopyStats
   let sent = 0;
   for (const c of copies) {
     switch (c.outcome) {
-      // A shadow follower's would-be order (issue 16) is its copy: decided the same, never sent.
+      // A shadow follower's would-be order (issue 16) is its copy: decided the same, never sent,
+      // so its latency is decision time only and would flatter the copy latency of real orders.
       case "shadow":
+        sent += 1;
+        break;
       case "sent":
         sent += 1;
         if (c.latencyMs !== undefined) latencies.push(c.latencyMs);

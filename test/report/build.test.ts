@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { configSchema } from "../../data/schema.js";
 import { buildReport } from "../../src/report/build.js";
 import { broker, config, journal, range } from "./fixture.js";
 
@@ -197,5 +198,33 @@ describe("only some of it", () => {
     const report = buildReport({ range, config, journal, broker, only: { follower: "ghost" } });
     expect(report.groups).toEqual([]);
     expect(report.notes).toEqual(['no follower named "ghost" in the config or the journal']);
+  });
+});
+
+describe("a shadow follower", () => {
+  // DEMO2002 turned shadow: what it would have sent is journaled as outcome "shadow", never sent.
+  const shadowConfig = configSchema.parse({
+    ...config,
+    groups: config.groups.map((g) => ({
+      ...g,
+      followers: g.followers.map((f) => (f.account === "DEMO2002" ? { ...f, shadow: true } : f)),
+    })),
+  });
+  const shadowJournal = journal.flatMap((e) => {
+    if (e.type !== "copy" || e.follower !== "DEMO2002") return [e];
+    if (e.outcome === "sent") return [{ ...e, outcome: "shadow", reason: "copied", latencyMs: 40 }];
+    return e.outcome === "skipped" ? [e] : [];
+  });
+  const report = buildReport({ range, config: shadowConfig, journal: shadowJournal, broker });
+  const group = report.groups[0]!;
+  const shadow = group.followers.find((f) => f.account === "DEMO2002")!;
+
+  it("its would-be orders count as its copies, but its decision time is no copy latency", () => {
+    expect(shadow).toMatchObject({
+      shadow: true,
+      copy: { copies: 2, latencyP50: undefined, latencyP99: undefined },
+    });
+    // The followers' latency is the live ones' alone: nothing was written for the shadow.
+    expect(group.total.copy).toMatchObject({ copies: 4, latencyP50: 0.4, latencyP99: 0.5 });
   });
 });
