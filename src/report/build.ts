@@ -172,7 +172,8 @@ export function buildReport(input: ReportInput): Report {
         mine.filter((c) => within(c.at)),
         locks.get(account) ?? 0,
       );
-      if (!broker || !read.has(account)) {
+      // A shadow's account is never traded by mimik: what it did at the broker is not its copying.
+      if (!broker || !read.has(account) || shadows.has(account)) {
         const dayPnl = samples.get(account);
         followers.push({ ...ref(account), copy, trading: undefined, slippage: undefined, dayPnl });
         continue;
@@ -218,7 +219,7 @@ export function buildReport(input: ReportInput): Report {
           ),
           followers.reduce((n, f) => n + f.copy.locks, 0),
         ),
-        trading: broker ? sumTrading(followers.map((f) => f.trading)) : undefined,
+        trading: broker ? sumTrading(followers.filter((f) => !f.shadow).map((f) => f.trading)) : undefined,
         slippage: broker ? slippageStats(allSlips) : undefined,
       },
     });
@@ -250,9 +251,9 @@ function journalTrading(fills: readonly LeaderFillFact[], within: (at: number) =
   });
 }
 
-/** The followers' total; unknown when one follower's trading is (its fills were not read). */
+/** The live followers' total; unknown when one's trading is (its fills were not read), or none is live. */
 function sumTrading(all: readonly (TradeStats | undefined)[]): TradeStats | undefined {
-  if (all.some((t) => t === undefined)) return undefined;
+  if (all.length === 0 || all.some((t) => t === undefined)) return undefined;
   const parts = all as readonly TradeStats[];
   const add = (pick: (t: TradeStats) => number | undefined) =>
     parts.some((t) => pick(t) === undefined)

@@ -227,4 +227,25 @@ describe("a shadow follower", () => {
     // The followers' latency is the live ones' alone: nothing was written for the shadow.
     expect(group.total.copy).toMatchObject({ copies: 4, latencyP50: 0.4, latencyP99: 0.5 });
   });
+
+  it("what its account did at the broker is not its P&L, nor part of the followers' total", () => {
+    // DEMO2002's account bought 1 MESZ6 at the broker (fill 603, fee 0.50): nothing mimik sent.
+    const known = buildReport({
+      range,
+      config: shadowConfig,
+      journal: shadowJournal.filter((e) => e.follower !== "DEMO2009"),
+      broker,
+    }).groups[0]!;
+    expect(known.followers.find((f) => f.account === "DEMO2002")).toMatchObject({
+      trading: undefined,
+      slippage: undefined,
+    });
+    expect(known.total.trading).toMatchObject({
+      fills: 2,
+      trades: 1,
+      grossPnl: 225,
+      fees: 2.58,
+      netPnl: 222.42,
+    });
+  });
 });
