@@ -83,12 +83,15 @@ export async function readProjectXHistory(request: ProjectXHistoryRequest): Prom
       const p = parsePosition(raw);
       if (p) before.set(p.contractId, (before.get(p.contractId) ?? 0) + p.netPos);
     }
-    for (const raw of list(env.trades)) {
-      const t = parseTrade(raw);
-      if (!t || t.voided) continue;
+    const trades = list(env.trades)
+      .map(parseTrade)
+      .filter((t) => t !== undefined);
+    const stale = staleAfterBusts(trades);
+    for (const t of trades) {
+      if (t.voided) continue;
       const signed = sideOf(t.side) === "Buy" ? t.size : -t.size;
       before.set(t.contractId, (before.get(t.contractId) ?? 0) - signed);
-      if (t.profitAndLoss !== undefined) realized[t.id] = t.profitAndLoss;
+      if (t.profitAndLoss !== undefined && !stale.has(t.id)) realized[t.id] = t.profitAndLoss;
       contractIds.add(t.contractId);
       fills.push({
         id: t.id,
@@ -119,4 +122,28 @@ export async function readProjectXHistory(request: ProjectXHistoryRequest): Prom
     });
   }
   return { missing, fills, pairs: [], fees, contracts, realized, carried };
+}
+
+/**
+ * The trades whose P&L ProjectX reckoned against a lot a later bust took back: every trade of the
+ * account's contract after its first voided one. The report prices those from the fills instead
+ * (the FIFO pairs, at the contract's point value), as the account's realized P&L now stands.
+ */
+function staleAfterBusts(
+  trades: readonly { id: number; contractId: string; voided: boolean; at?: EpochMs | undefined }[],
+): Set<number> {
+  const key = (t: { id: number; at?: EpochMs | undefined }) => [t.at ?? 0, t.id] as const;
+  const after = (a: readonly [number, number], b: readonly [number, number]) =>
+    a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
+  const firstBust = new Map<string, readonly [number, number]>();
+  for (const t of trades) {
+    const seen = firstBust.get(t.contractId);
+    if (t.voided && (!seen || after(seen, key(t)))) firstBust.set(t.contractId, key(t));
+  }
+  const stale = new Set<number>();
+  for (const t of trades) {
+    const bust = firstBust.get(t.contractId);
+    if (!t.voided && bust && after(key(t), bust)) stale.add(t.id);
+  }
+  return stale;
 }

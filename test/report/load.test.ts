@@ -101,6 +101,36 @@ describe("readBroker across connections", () => {
   });
 });
 
+describe("readBroker: a busted fill", () => {
+  it.each([["DEMO2001"], ["TSX5001"]])(
+    "%s: P&L is the account's realized P&L once the bust is taken back",
+    async (account) => {
+      const realized = () =>
+        sim.control.records().cashBalances.find((c) => c.accountName === account)!.realizedPnL;
+      const before = realized();
+      const since = afterNow();
+      const trade = (side: "Buy" | "Sell", price: number) => {
+        sim.control.setPrice("NQZ6", price);
+        return sim.control.manualTrade(account, "NQZ6", side, 1);
+      };
+      trade("Buy", 25000);
+      trade("Sell", 25005);
+      trade("Buy", 25010);
+      trade("Sell", 25012);
+      const busted = sim.control
+        .records()
+        .fills.filter((f) => f.accountName === account)
+        .at(-3)!;
+      sim.control.bustFill(busted.fillId);
+      const { follower } = await reportSince(since);
+      // Left: bought 25000 and 25010, sold 25012: the sale closes the 25000 lot (+12 points of $20).
+      expect(realized() - before).toBe(240);
+      expect(follower(account).trading).toMatchObject({ fills: 3, trades: 0, grossPnl: 240 });
+      trade("Sell", 25012); // flat again for the tests after
+    },
+  );
+});
+
 describe("readBroker: one login that cannot be read", () => {
   it.each([
     ["its API key is refused", { ...env, PX_KEY: "not-the-key" }, /could not read the broker's fills/],
