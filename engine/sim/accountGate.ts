@@ -11,6 +11,8 @@ export interface Rejection {
   failureText: string;
   /** "reply": the request answers with failureReason; "event": accepted, then order Rejected. */
   mode: "reply" | "event";
+  /** Only orders of these types fail (a broker that takes the stop but not the target); all if absent. */
+  orderTypes?: readonly string[] | undefined;
 }
 
 export class AccountGate {
@@ -29,9 +31,10 @@ export class AccountGate {
 
   /**
    * Why a new order must fail, if it must. `opening` says whether it could open or add to a
-   * position (counting the account's other working orders on the same side).
+   * position (counting the account's other working orders on the same side); `orderTypes` are the
+   * request's (two for an OCO).
    */
-  refusal(accountId: number, opening: boolean): Rejection | undefined {
+  refusal(accountId: number, opening: boolean, orderTypes?: readonly string[]): Rejection | undefined {
     const mode = this.modeOf(accountId);
     if (mode === "locked")
       return {
@@ -46,7 +49,9 @@ export class AccountGate {
           "The account is in liquidation-only mode: only orders that reduce a position are accepted",
         mode: "reply",
       };
-    return this.rejections.get(accountId);
+    const forced = this.rejections.get(accountId);
+    if (forced?.orderTypes && !orderTypes?.some((t) => forced.orderTypes!.includes(t))) return undefined;
+    return forced;
   }
 
   /** Modifying a working order: refused only when the account's risk state forbids the change. */

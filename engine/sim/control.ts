@@ -94,13 +94,15 @@ export interface SimControl {
   /**
    * Make an account's orders fail (null = back to normal). mode "reply" (default): placeorder
    * answers {failureReason, failureText}; "event": accepted, then commandReport RiskRejected and
-   * order Rejected events.
+   * order Rejected events. `orderTypes`: only orders of these types fail (e.g. ["Limit"]: the
+   * target of a protected position is refused, its stop taken).
    */
   rejectOrders(
     accountName: string,
     failureReason: string | null,
     failureText?: string,
     mode?: "reply" | "event",
+    orderTypes?: readonly string[],
   ): void;
   /** Abrupt close (no close frame) of every socket, or one user's. Returns how many. */
   dropSockets(filter?: { user?: string }): number;

@@ -24,12 +24,19 @@ const routes: Record<string, { schema: z.ZodType; run: (c: SimControl, b: never)
       failureReason: z.string().min(1).nullable(),
       failureText: z.string().optional(),
       mode: z.enum(["reply", "event"]).optional(),
+      orderTypes: z.array(z.string().min(1)).optional(),
     }),
     run: (
       c,
-      b: { account: string; failureReason: string | null; failureText?: string; mode?: "reply" | "event" },
+      b: {
+        account: string;
+        failureReason: string | null;
+        failureText?: string;
+        mode?: "reply" | "event";
+        orderTypes?: string[];
+      },
     ) => {
-      c.rejectOrders(b.account, b.failureReason, b.failureText, b.mode);
+      c.rejectOrders(b.account, b.failureReason, b.failureText, b.mode, b.orderTypes);
       return {};
     },
   },

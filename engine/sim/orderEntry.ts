@@ -94,7 +94,7 @@ export class OrderEntry {
     const opening =
       this.opening(target.instrument, body.action, body.orderQty) ||
       this.opening(target.instrument, body.other.action, body.orderQty);
-    const refusal = this.refusal(target, body, opening);
+    const refusal = this.refusal(target, body, opening, [body.orderType, body.other.orderType]);
     if (refusal && "reply" in refusal) return refusal.reply;
     const [a, b] = [this.p.book.newId(), this.p.book.newId()];
     const origin = originOf(caller, body);
@@ -292,8 +292,9 @@ export class OrderEntry {
     target: Target,
     body: PlaceOrderBody,
     opening: boolean,
+    orderTypes: readonly string[] = [body.orderType],
   ): { reply: Reply } | { rejection: Rejection } | undefined {
-    const refusal = this.p.gate.refusal(target.account.id, opening);
+    const refusal = this.p.gate.refusal(target.account.id, opening, orderTypes);
     if (!refusal) return undefined;
     if (refusal.mode === "event") return { rejection: refusal };
     this.p.records.refused({

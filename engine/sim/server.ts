@@ -290,12 +290,12 @@ export class SimServer implements SimControl {
     failureReason: string | null,
     failureText?: string,
     mode: "reply" | "event" = "reply",
+    orderTypes?: readonly string[],
   ): void {
+    const failure = failureText ?? `Simulated rejection: ${failureReason}`;
     this.trading.setRejection(
       accountName,
-      failureReason === null
-        ? null
-        : { failureReason, failureText: failureText ?? `Simulated rejection: ${failureReason}`, mode },
+      failureReason === null ? null : { failureReason, failureText: failure, mode, orderTypes },
     );
   }
 

@@ -86,6 +86,16 @@ describe("control API over HTTP (/sim/...)", () => {
       failureReason: "TradingLocked",
       failureText: expect.any(String),
     });
+    await post(sim, "/sim/reject", {
+      account: "DEMO2003",
+      failureReason: "OrderRejected",
+      orderTypes: ["Limit"],
+    });
+    expect((await post(sim, "/v1/order/placeorder", order, t.accessToken)).json).toHaveProperty("orderId");
+    const limit = { ...order, action: "Sell", orderType: "Limit", price: 6900 };
+    expect((await post(sim, "/v1/order/placeorder", limit, t.accessToken)).json).toMatchObject({
+      failureReason: "OrderRejected",
+    });
     await post(sim, "/sim/reject", { account: "DEMO2003", failureReason: null });
     expect((await post(sim, "/v1/order/placeorder", order, t.accessToken)).json).toHaveProperty("orderId");
 
