@@ -4,14 +4,21 @@
  * open orders are read back from its broker and recognised by this name alone, so none is ever
  * placed twice and each is found again to be modified or cancelled. `<set>` is a token shared by
  * the orders placed together (the two legs of an OCO), fresh for every placement: a broker may
- * refuse a clOrdId it has seen before (ProjectX's customTag must be unique).
+ * refuse a clOrdId it has seen before (ProjectX's customTag must be unique). A leg placed later
+ * into a set mimik links itself (its first try was refused) adds a fresh token of its own:
+ * `mm-<leader order id>-<follower account id>-<set>-<leg>`.
  */
 
 const PREFIX = "mm-";
-const PATTERN = /^mm-(\d{1,20})-(\d{1,20})-([0-9a-z]{1,16})$/;
+const PATTERN = /^mm-(\d{1,20})-(\d{1,20})-([0-9a-z]{1,16})(?:-[0-9a-z]{1,16})?$/;
 
-export function mirrorClOrdId(leaderOrderId: number, followerAccountId: number, set: string): string {
-  return `${PREFIX}${leaderOrderId}-${followerAccountId}-${set}`;
+export function mirrorClOrdId(
+  leaderOrderId: number,
+  followerAccountId: number,
+  set: string,
+  leg?: string | undefined,
+): string {
+  return `${PREFIX}${leaderOrderId}-${followerAccountId}-${set}${leg ? `-${leg}` : ""}`;
 }
 
 export function parseMirrorClOrdId(

@@ -26,6 +26,8 @@ export class FollowerOrders {
   private readonly unsure = new Set<string>();
   /** Placements whose answer has not come yet (clOrdIds name the account: one set for all). */
   private readonly unanswered = new Set<string>();
+  /** follower → tokens of the sets one of whose orders filled (some or all), newest last. */
+  private readonly filledSets = new Map<string, Set<string>>();
 
   /** `refused`: the broker refused or rejected a mirror (it will never fill). */
   constructor(private readonly refused?: (follower: string, leaderId: number, contract: string) => void) {}
@@ -139,11 +141,19 @@ export class FollowerOrders {
         this.refused?.(follower, named.leaderOrderId, order.contract);
     }
     if (!order.filledQty) return false;
+    const sets = map(this.filledSets, follower, () => new Set<string>());
+    sets.add(named.set);
+    if (sets.size > KEPT_FILLED_SETS) sets.delete(sets.values().next().value as string);
     const byLeader = map(this.fills, follower, () => new Map<number, Map<number, number>>());
     const byOrder = map(byLeader, named.leaderOrderId, () => new Map<number, number>());
     const before = byOrder.get(order.orderId) ?? 0;
     byOrder.set(order.orderId, order.filledQty);
     return order.filledQty > before;
+  }
+
+  /** One of the set's orders filled: a leg gone from it filled, so its partners go too (an OCO). */
+  setFilled(follower: string, set: string): boolean {
+    return this.filledSets.get(follower)?.has(set) === true;
   }
 
   filledOf(follower: string, leaderId: number): number {
@@ -209,8 +219,12 @@ export class FollowerOrders {
     this.fills.delete(follower);
     this.live.delete(follower);
     this.unsure.delete(follower);
+    this.filledSets.delete(follower);
   }
 }
+
+/** Sets with a fill remembered per follower: more than a day's (the oldest is long finished). */
+const KEPT_FILLED_SETS = 1_000;
 
 const OPEN = new Set(["Working", "PendingNew", "PendingReplace", "PendingCancel", "Suspended"]);
 

@@ -304,7 +304,8 @@ export class Mirror {
       leaderOpen: (id) => scene.openIds.has(id),
       skipped: (id) => desired.skips.find((s) => s.leaderId === id)?.reason,
       modifiableAt: (...order) => this.sender.modifiableAt(...order),
-      refused: (set) => this.sender.refusal(set) !== undefined,
+      refused: (set) => this.sender.blocked(set).length > 0,
+      keepsLegs: route.session.placeOco ? undefined : (set) => !this.orders.setFilled(follower, set),
       exitsWaitUntil: this.unposted.waitUntil(follower, contract, now),
       staleUnanswered: scene.unanswered.has(contract),
     });
@@ -312,7 +313,7 @@ export class Mirror {
     for (const a of p.actions) {
       if (a.kind === "cancel") this.sender.cancel(t, a.order, a.reason);
       else if (a.kind === "modify") this.sender.modify(t, a.order, a.leg, a.exit, a.reason);
-      else if (mayPlace) this.sender.place(t, a.set);
+      else if (mayPlace) this.sender.place(t, a.set, a.into);
       // Placing again could make it twice: the trader sees why it waits.
       else
         for (const leg of a.set.legs)
@@ -320,16 +321,15 @@ export class Mirror {
     }
     for (const s of desired.skips)
       scene.skips.push({ leaderOrderId: s.leaderId, contract: lc, reason: s.reason });
-    for (const set of desired.sets) {
-      const refusal = this.sender.refusal(set);
-      if (refusal)
-        for (const leg of set.legs)
-          scene.skips.push({
-            leaderOrderId: leg.leaderId,
-            contract: lc,
-            reason: MIRROR_REASONS.rejected(refusal),
-          });
-    }
+    for (const set of desired.sets)
+      for (const b of this.sender.blocked(set)) {
+        scene.skips.push({
+          leaderOrderId: b.leaderId,
+          contract: lc,
+          reason: MIRROR_REASONS.rejected(b.reason),
+        });
+        if (b.retryAt !== undefined) later(scene, b.retryAt); // asked again then
+      }
     for (const at of [desired.recheckAt, p.recheckAt]) if (at !== undefined) later(scene, at);
   }
 

@@ -8,6 +8,13 @@
  * shape changed (a lone stop that now has a partner, a leg on another side or of another type) is
  * cancelled and placed anew; one whose prices or quantity changed is modified, at most once per
  * order every `modifyEveryMs` (the latest terms win; a burst of leader moves costs one modify).
+ *
+ * Where mimik links a set's legs itself (`keepsLegs`: the broker has no OCO of two working
+ * orders) and none of them filled, a set that lost a leg (the broker refused it, or the trader
+ * cancelled it there) keeps the legs it has and gets the missing ones placed into it: a refused
+ * target never costs the follower its stop. A leg that went by filling takes the others with it
+ * (that is the OCO mimik emulates); where the broker links the legs (a native OCO), a lone leg is
+ * no OCO: in both cases the set is cancelled and, if still wanted, placed anew.
  */
 import type { EpochMs } from "../types.js";
 import { MIRROR_REASONS } from "./reasons.js";
@@ -16,7 +23,8 @@ import { type Held, setKey, type Terms, type WantLeg, type WantSet } from "./typ
 export type Action =
   | { kind: "cancel"; order: Held; reason: string }
   | { kind: "modify"; order: Held; leg: WantLeg; exit: boolean; reason: string }
-  | { kind: "place"; set: WantSet };
+  /** `into`: the held set the legs join (its token), where mimik links the legs itself. */
+  | { kind: "place"; set: WantSet; into?: string | undefined };
 
 export interface PlanInput {
   now: EpochMs;
@@ -29,8 +37,13 @@ export interface PlanInput {
   skipped?(leaderId: number): string | undefined;
   /** When the order (`filled` so far) may be modified again to `terms` (undefined: now). */
   modifiableAt(clOrdId: string, terms: Terms, filled: number): EpochMs | undefined;
-  /** This set with these terms was refused by the broker before: not asked again. */
+  /** The broker refused (some of) these legs with these terms: not asked again yet. */
   refused(set: WantSet): boolean;
+  /**
+   * mimik links this held set's legs itself (no native OCO) and none of them filled: it keeps the
+   * legs it has when one is missing. Absent: never (the broker links them).
+   */
+  keepsLegs?(set: string): boolean;
   /** Exits are neither placed nor grown before then (a mirror's fill is not in the position yet). */
   exitsWaitUntil?: EpochMs | undefined;
   /** An order to take away whose leader order is gone is still unanswered: nothing is placed yet. */
@@ -55,10 +68,17 @@ export function plan(input: PlanInput): Plan {
   const matched = new Set<string>();
   /** A set that must go can't be cancelled before its request's answer: what replaces it waits. */
   let staleUnanswered = input.staleUnanswered === true;
-  for (const legs of bySet(input.held)) {
+  /** Want key → the held set a linked set's missing legs join, and those legs. */
+  const partial = new Map<string, { into: string; legs: WantLeg[] }>();
+  const parts = bySet(input.held).flatMap((set) =>
+    input.keepsLegs?.(set[0]!.set)
+      ? byWant(set, input.wants).map((legs) => ({ legs, keeps: true }))
+      : [{ legs: set, keeps: false }],
+  );
+  for (const { legs, keeps } of parts) {
     const key = setKey(legs.map((h) => h.leaderId));
-    const want = wanted.get(key);
-    if (!want || matched.has(key) || !sameShape(want, legs)) {
+    const want = keeps ? input.wants.find((w) => fits(w, legs)) : wanted.get(key);
+    if (!want || matched.has(want.key) || !(keeps ? fits(want, legs) : sameShape(want, legs))) {
       const reason = !want
         ? legs.every((h) => input.leaderOpen(h.leaderId))
           ? (legs.map((h) => input.skipped?.(h.leaderId)).find((r) => r !== undefined) ??
@@ -73,7 +93,9 @@ export function plan(input: PlanInput): Plan {
       }
       continue;
     }
-    matched.add(key);
+    matched.add(want.key);
+    const missing = want.legs.filter((l) => !legs.some((h) => h.leaderId === l.leaderId));
+    if (missing.length > 0) partial.set(want.key, { into: legs[0]!.set, legs: missing });
     for (const order of legs) {
       const leg = want.legs.find((l) => l.leaderId === order.leaderId)!;
       const change = difference(order, leg.terms);
@@ -90,9 +112,13 @@ export function plan(input: PlanInput): Plan {
     }
   }
   for (const want of input.wants) {
-    if (matched.has(want.key) || input.refused(want) || staleUnanswered) continue;
+    const part = partial.get(want.key);
+    if ((matched.has(want.key) && !part) || staleUnanswered) continue;
+    // A refused leg's set keeps the legs it has: only the missing ones wait for their retry.
+    const set = part ? { ...want, legs: part.legs } : want;
+    if (input.refused(set)) continue;
     if (want.role === "exit" && waits(input)) later(input.exitsWaitUntil!);
-    else places.push({ kind: "place", set: want });
+    else places.push({ kind: "place", set, into: part?.into });
   }
   // Smaller exits before bigger ones: a modify that shrinks frees room before one that grows.
   modifies.sort((a, b) => growth(a) - growth(b));
@@ -113,11 +139,32 @@ function bySet(held: readonly Held[]): Held[][] {
 
 /** Same leader orders, each on the same side with the same type: modifiable in place. */
 function sameShape(want: WantSet, legs: readonly Held[]): boolean {
-  if (want.legs.length !== legs.length) return false;
-  return legs.every((h) => {
-    const leg = want.legs.find((l) => l.leaderId === h.leaderId);
-    return leg !== undefined && leg.side === h.side && leg.terms.orderType === h.orderType;
-  });
+  return want.legs.length === legs.length && fits(want, legs);
+}
+
+/** Each held leg is one of the set's (one each), on the same side with the same type. */
+function fits(want: WantSet, legs: readonly Held[]): boolean {
+  const ids = new Set(legs.map((h) => h.leaderId));
+  return (
+    ids.size === legs.length &&
+    legs.every((h) => {
+      const leg = want.legs.find((l) => l.leaderId === h.leaderId);
+      return leg !== undefined && leg.side === h.side && leg.terms.orderType === h.orderType;
+    })
+  );
+}
+
+/**
+ * A held set's legs by the wanted set they fit (each other leg alone), where mimik links the
+ * legs: a leg the leader no longer pairs, or that changed its side or type, goes; its partner stays.
+ */
+function byWant(legs: readonly Held[], wants: readonly WantSet[]): Held[][] {
+  const parts = new Map<string, Held[]>();
+  for (const h of legs) {
+    const key = wants.find((w) => fits(w, [h]))?.key ?? h.clOrdId;
+    parts.set(key, [...(parts.get(key) ?? []), h]);
+  }
+  return [...parts.values()];
 }
 
 /** Why the order must change, or undefined when it says what it should (prices its type uses only). */
@@ -134,9 +181,4 @@ const waits = (input: PlanInput) => input.exitsWaitUntil !== undefined && input.
 
 function growth(a: Action): number {
   return a.kind === "modify" ? a.leg.terms.remaining - (a.order.qty - a.order.filled) : 0;
-}
-
-/** Terms as a key, for remembering what the broker refused. */
-export function termsKey(set: WantSet): string {
-  return `${set.key}|${set.legs.map((l) => `${l.side}/${JSON.stringify(l.terms)}`).join("|")}`;
 }

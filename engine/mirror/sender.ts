@@ -4,7 +4,9 @@
  * broker has no OCO), modifies, cancels and late market orders. Each is told as a MirrorEvent with
  * its leader order and reason, before its answer and again if it is refused. Owns the spacing of
  * modifies (and cancels) per order and the memory of requests the broker refused, so the same
- * refused request is not sent again and again (a refused modify is asked again after a while).
+ * refused request is not sent again and again: a refused placement is asked again a few times,
+ * further apart each time (refusals.ts), then given up with a warning; a refused modify is asked
+ * again after a while.
  */
 
 import { messageOf } from "../messageOf.js";
@@ -13,8 +15,8 @@ import type { OrderGateway, WorkingOrderSpec } from "../orders/gateway.js";
 import type { AccountRoute, Clock, EngineEvent, Logger, MirrorEvent, OrderResult, Side } from "../types.js";
 import { mirrorClOrdId, type SetTokens } from "./clOrdIds.js";
 import type { FollowerOrders } from "./followerOrders.js";
-import { termsKey } from "./plan.js";
 import { MIRROR_REASONS } from "./reasons.js";
+import { type Blocked, Refusals } from "./refusals.js";
 import type { Held, Terms, WantLeg, WantSet } from "./types.js";
 
 export interface SenderDeps {
@@ -40,13 +42,12 @@ export interface Target {
   contract: string;
 }
 
-const REFUSED_KEPT = 2_000;
 /** A modify refused with these very terms is asked again no sooner (a refusal may pass). */
 const MODIFY_REFUSED_MS = 5_000;
 
 export class MirrorSender {
   private readonly lastTouched = new Map<string, number>();
-  private readonly refusals = new Map<string, string>();
+  private readonly refusals = new Refusals();
   /** Modifies refused (order and terms) → when. */
   private readonly refusedModifies = new Map<string, number>();
 
@@ -65,17 +66,21 @@ export class MirrorSender {
     return at > 0 ? at : undefined;
   }
 
-  /** The broker refused this very set before, and why. */
-  refusal(set: WantSet): string | undefined {
-    return this.refusals.get(termsKey(set));
+  /** The set's legs the broker refused with these terms, not to ask for again yet (and why). */
+  blocked(set: WantSet): Blocked[] {
+    return this.refusals.blocked(set, this.deps.clock.now());
   }
 
-  place(t: Target, set: WantSet): void {
+  /**
+   * `into`: the token of the held set the legs join (mimik links the legs itself); each then gets
+   * a name of its own, as a broker may refuse one it has seen before (a refused leg's, say).
+   */
+  place(t: Target, set: WantSet, into?: string): void {
     const { deps } = this;
-    const token = deps.tokens.next();
+    const token = into ?? deps.tokens.next();
     const legs = set.legs.map((leg) => ({
       leg,
-      clOrdId: mirrorClOrdId(leg.leaderId, t.route.accountId, token),
+      clOrdId: mirrorClOrdId(leg.leaderId, t.route.accountId, token, into && deps.tokens.next()),
     }));
     const exit = set.role === "exit";
     for (const { leg, clOrdId } of legs) {
@@ -93,34 +98,19 @@ export class MirrorSender {
         clOrdId: second.clOrdId,
       };
       const result = attempt(deps.clock, () => deps.gateway.placeOco({ ...first!, other }));
-      this.watch(
-        t,
-        legs[0]!.leg.leaderId,
-        "place",
-        set,
-        result,
-        (r) => {
-          deps.orders.accepted(t.follower, first!.clOrdId, r.ok ? r.orderId : undefined);
-          deps.orders.accepted(t.follower, second.clOrdId, r.ok ? r.otherOrderId : undefined);
-        },
-        [first!.clOrdId, second.clOrdId],
-      );
+      this.watch(t, set, legs, result, (r) => {
+        deps.orders.accepted(t.follower, first!.clOrdId, r.ok ? r.orderId : undefined);
+        deps.orders.accepted(t.follower, second.clOrdId, r.ok ? r.otherOrderId : undefined);
+      });
       return;
     }
-    // No native OCO: two orders, linked by mimik (the set token; the plan cancels the other).
-    for (const spec of specs) {
+    // No native OCO: two orders, linked by mimik (the set token; the plan cancels the other). One
+    // refused leaves the other working (plan.ts): a refused target never costs the stop.
+    for (const [i, spec] of specs.entries()) {
       const result = attempt(deps.clock, () => deps.gateway.placeWorking(spec));
-      this.watch(
-        t,
-        leaderOf(spec.clOrdId, legs),
-        "place",
-        set,
-        result,
-        (r) => {
-          deps.orders.accepted(t.follower, spec.clOrdId, r.ok ? r.orderId : undefined);
-        },
-        [spec.clOrdId],
-      );
+      this.watch(t, set, [legs[i]!], result, (r) => {
+        deps.orders.accepted(t.follower, spec.clOrdId, r.ok ? r.orderId : undefined);
+      });
     }
   }
 
@@ -239,34 +229,45 @@ export class MirrorSender {
     };
   }
 
-  /** Follow a placement's answer: accepted, refused (remembered), or unknown (wait for a snapshot). */
+  /**
+   * Follow a placement's answer (of `placed`, legs of `set`): accepted, refused (remembered, and
+   * asked again later or given up), or unknown (wait for a snapshot).
+   */
   private watch(
     t: Target,
-    leaderId: number,
-    action: MirrorEvent["action"],
     set: WantSet,
+    placed: ReadonlyArray<{ leg: WantLeg; clOrdId: string }>,
     result: Promise<OrderResult>,
     onAnswer: (r: OrderResult) => void,
-    clOrdIds: string[],
   ): void {
+    const legs = placed.map((p) => p.leg);
     void result.then((r) => {
       onAnswer(r);
       if (!r.ok) {
         const unsure = answerLost(r);
-        for (const clOrdId of clOrdIds) this.deps.orders.notPlaced(t.follower, clOrdId, unsure);
-        if (!unsure) this.remember(termsKey(set), reasonOf(r));
-        this.refused(t, leaderId, action, r, { clOrdId: clOrdIds[0] });
+        for (const { clOrdId } of placed) this.deps.orders.notPlaced(t.follower, clOrdId, unsure);
+        this.refused(t, legs[0]!.leaderId, "place", r, { clOrdId: placed[0]!.clOrdId });
+        if (!unsure) {
+          const { times, gaveUp } = this.refusals.refused(set, legs, reasonOf(r), this.deps.clock.now());
+          if (gaveUp) this.gaveUp(t, legs, times, reasonOf(r));
+        }
       }
       this.deps.answered(t.follower);
     });
   }
 
-  private remember(key: string, reason: string): void {
-    this.refusals.set(key, reason);
-    if (this.refusals.size > REFUSED_KEPT) {
-      const oldest = this.refusals.keys().next();
-      if (!oldest.done) this.refusals.delete(oldest.value);
-    }
+  /** Refused time after time: the trader is told, as the follower may now lack what its leader has. */
+  private gaveUp(t: Target, legs: readonly WantLeg[], times: number, reason: string): void {
+    const what = legs.map((l) => `${l.side} ${l.terms.orderType} ${l.terms.price ?? l.terms.stopPrice}`);
+    const ids = legs.map((l) => l.leaderId).join(" and ");
+    this.deps.emit({
+      type: "alert",
+      at: this.deps.clock.now(),
+      level: "warn",
+      message: `${t.follower}: its broker refused the mirror of leader order ${ids} on ${t.contract} (${what.join(", ")}) ${times} times (${reason}): not asked again until its terms change`,
+      follower: t.follower,
+      group: t.group,
+    });
   }
 
   private refused(
@@ -330,10 +331,6 @@ function legFields(leg: WantLeg): Partial<MirrorEvent> {
     price: leg.terms.price,
     stopPrice: leg.terms.stopPrice,
   });
-}
-
-function leaderOf(clOrdId: string, legs: readonly { leg: WantLeg; clOrdId: string }[]): number {
-  return legs.find((l) => l.clOrdId === clOrdId)!.leg.leaderId;
 }
 
 function reasonOf(r: OrderResult): string {

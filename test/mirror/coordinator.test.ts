@@ -101,7 +101,7 @@ describe("mirror coordinator", () => {
     expect(w.venue.sent.filter((s) => s.kind === "oco")).toHaveLength(4);
   });
 
-  it("a refused placement is told with its reason and not asked again until its terms change", async () => {
+  it("a refused placement is told with its reason, not asked again at once, and asked at once with new terms", async () => {
     const w = mirrorWorld({ protect: true });
     w.venue.failNext.push({ failureReason: "InvalidPrice", failureText: "off the tick grid" });
     const { stop, target } = await protectedLong(w);

@@ -2,7 +2,8 @@
  * Working orders mirrored across brokers: a Tradovate leader's limit entry and protective exits
  * reach a ProjectX follower as ProjectX orders (placed, moved, cancelled), judged on the
  * simulator's records. ProjectX has no OCO of two working orders, so a protected follower's two
- * legs are linked by mimik: when one fills, mimik cancels the other.
+ * legs are linked by mimik: when one fills, mimik cancels the other; when ProjectX refuses one,
+ * the other stays working and the refused one is asked again a few times.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { Config, Group } from "../../data/schema.js";
@@ -115,5 +116,48 @@ describe("mirror across brokers (Tradovate leader, ProjectX follower)", () => {
     // The stop was cancelled, not filled: the follower never went short.
     expect(position(rig.sim, PX, "ESZ6")).toBe(0);
     expect(workingAt(rig, PX)).toEqual([]);
+  });
+
+  it("protect: ProjectX refuses the target; the follower keeps a working stop, and gets its target once ProjectX takes it", async () => {
+    rig = await start({ protect: true });
+    const r = rig;
+    const { control } = r.sim;
+    control.placeOrder(LEADER, { symbol: "ESZ6", action: "Buy", qty: 1, orderType: "Market" });
+    await eventually(() => position(r.sim, PX, "ESZ6") === 1, "the entry copied to ProjectX");
+    control.rejectOrders(PX, "OrderRejected", "test: target refused", "reply", ["Limit"]);
+    control.placeOrder(LEADER, {
+      symbol: "ESZ6",
+      action: "Sell",
+      qty: 1,
+      orderType: "Stop",
+      stopPrice: 6780,
+    });
+    control.placeOrder(LEADER, { symbol: "ESZ6", action: "Sell", qty: 1, orderType: "Limit", price: 6820 });
+    await eventually(
+      () => r.events.some((e) => e.type === "mirror" && e.follower === PX && e.outcome === "rejected"),
+      "the target refused",
+    );
+    await quiet();
+    // The leader is protected: so is the follower, by its stop alone.
+    const legs = (w: ReturnType<typeof workingAt>) =>
+      w.map((o) => [o.orderType, o.price ?? o.stopPrice]).sort();
+    expect(legs(workingAt(r, PX))).toEqual([["Stop", 6780]]);
+    const stop = workingAt(r, PX)[0]!.orderId;
+
+    control.rejectOrders(PX, null);
+    await eventually(() => workingAt(r, PX).length === 2, "the target placed once ProjectX takes it");
+    expect(legs(workingAt(r, PX))).toEqual([
+      ["Limit", 6820],
+      ["Stop", 6780],
+    ]);
+    expect(workingAt(r, PX).some((o) => o.orderId === stop)).toBe(true); // the stop was never replaced
+
+    setPrice(r, 6820);
+    await eventually(
+      () => position(r.sim, PX, "ESZ6") === 0 && workingAt(r, PX).length === 0,
+      "the target filled, the stop cancelled",
+    );
+    await quiet();
+    expect(position(r.sim, PX, "ESZ6")).toBe(0);
   });
 });

@@ -52,6 +52,8 @@ export class ManualClock implements Clock {
   }
 }
 
+type Failure = Omit<Extract<OrderResult, { ok: false }>, "ok" | "ackAt">;
+
 export interface Sent {
   kind: "place" | "oco" | "modify" | "cancel";
   accountId: number;
@@ -71,7 +73,9 @@ export class FakeVenue implements BrokerSession {
   hold = false;
   private held: Array<() => void> = [];
   /** The broker's answer to the next requests, instead of accepting them. */
-  failNext: Array<Omit<Extract<OrderResult, { ok: false }>, "ok" | "ackAt">> = [];
+  failNext: Array<Failure> = [];
+  /** The broker's answer to a placement it refuses (a target it will not take, say); undefined: taken. */
+  refuse: (req: PlaceOrderRequest) => Failure | undefined = () => undefined;
   readonly placeOco?: (req: PlaceOcoRequest) => Promise<OrderResult>;
 
   constructor(
@@ -160,7 +164,7 @@ export class FakeVenue implements BrokerSession {
 
   placeOrder(req: PlaceOrderRequest): Promise<OrderResult> {
     this.sent.push({ kind: "place", accountId: req.accountId, body: req });
-    return this.reply(() => [this.create(req.accountId, req, req.clOrdId)]);
+    return this.reply(() => [this.create(req.accountId, req, req.clOrdId)], this.refuse(req));
   }
   private oco(req: PlaceOcoRequest): Promise<OrderResult> {
     this.sent.push({ kind: "oco", accountId: req.accountId, body: req });
@@ -198,8 +202,8 @@ export class FakeVenue implements BrokerSession {
     });
   }
 
-  private reply(act: () => number[]): Promise<OrderResult> {
-    const failure = this.failNext.shift();
+  private reply(act: () => number[], refused?: Failure): Promise<OrderResult> {
+    const failure = this.failNext.shift() ?? refused;
     return new Promise((resolve) => {
       const go = () => {
         if (failure) {

@@ -1,6 +1,7 @@
 /**
  * plan(): from wanted sets and held orders to requests, as a table: cancels first, then modifies
  * (paced), then placements; a changed shape is replaced; refused sets are not asked again.
+ * Where mimik links the legs itself, a set that lost a leg keeps the others and gets it back.
  */
 import { describe, expect, it } from "vitest";
 import { type Action, type PlanInput, plan } from "../../engine/mirror/plan.js";
@@ -75,7 +76,7 @@ function text(actions: Action[]): string[] {
       ? `cancel ${a.order.orderId} (${a.reason})`
       : a.kind === "modify"
         ? `modify ${a.order.orderId} → ${a.leg.terms.remaining} @ ${a.leg.terms.stopPrice ?? a.leg.terms.price} (${a.reason})`
-        : `place ${a.set.key}`,
+        : `place ${a.set.legs.map((l) => l.leaderId).join("+")}${a.into ? ` into ${a.into}` : ""}`,
   );
 }
 
@@ -186,6 +187,69 @@ describe("plan", () => {
         "cancel 21 (replaced by the leader's new set of orders)",
         "cancel 22 (replaced by the leader's new set of orders)",
       ],
+    ],
+    [
+      "linked by mimik: the target refused, the stop held: the stop stays, the target placed into its set",
+      [oco],
+      [held(11, 1, "a", "Sell", "Stop", 6790, 2)],
+      ["place 2 into a"],
+      { keepsLegs: () => true },
+    ],
+    [
+      "linked by mimik: the target's retry not due yet: the stop stays, nothing placed",
+      [oco],
+      [held(11, 1, "a", "Sell", "Stop", 6790, 2)],
+      [],
+      { keepsLegs: () => true, refused: (set) => set.legs.some((l) => l.leaderId === 2) },
+    ],
+    [
+      "linked by mimik: the stop refused, the target held: the target follows the position, the stop placed",
+      [
+        want("1+2", [
+          [1, "Sell", "Stop", 6790, 1],
+          [2, "Sell", "Limit", 6820, 1],
+        ]),
+      ],
+      [held(12, 2, "a", "Sell", "Limit", 6820, 2)],
+      ["modify 12 → 1 @ 6820 (follows the follower's position)", "place 1 into a"],
+      { keepsLegs: () => true },
+    ],
+    [
+      "linked by mimik: the leader cancelled its target: only that leg goes, the stop stays",
+      [want("1", [[1, "Sell", "Stop", 6790, 2]])],
+      ocoHeld,
+      ["cancel 12 (the leader's order is gone)"],
+      { keepsLegs: () => true, leaderOpen: (id) => id !== 2 },
+    ],
+    [
+      "linked by mimik: a leg on the other side now is replaced, its partner kept",
+      [
+        want("1+2", [
+          [1, "Sell", "Stop", 6790, 2],
+          [2, "Buy", "Limit", 6820, 2],
+        ]),
+      ],
+      ocoHeld,
+      ["cancel 12 (replaced by the leader's new set of orders)", "place 2 into a"],
+      { keepsLegs: () => true },
+    ],
+    [
+      "linked by mimik: a leg went by filling: the other is cancelled (the OCO's rule)",
+      [oco],
+      [held(11, 1, "a", "Sell", "Stop", 6790, 2)],
+      ["cancel 11 (replaced by the leader's new set of orders)", "place 1+2"],
+      { keepsLegs: (set) => set !== "a" },
+    ],
+    ["linked by mimik: held as wanted: nothing to do", [oco], ocoHeld, [], { keepsLegs: () => true }],
+    [
+      "linked by mimik: two sets of the same key (a glitch): the second is cancelled",
+      [oco],
+      [...ocoHeld, held(21, 1, "b", "Sell", "Stop", 6790, 2), held(22, 2, "b", "Sell", "Limit", 6820, 2)],
+      [
+        "cancel 21 (replaced by the leader's new set of orders)",
+        "cancel 22 (replaced by the leader's new set of orders)",
+      ],
+      { keepsLegs: () => true },
     ],
     [
       "a shrink is sent before a growth",

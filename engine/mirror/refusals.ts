@@ -1,0 +1,78 @@
+/**
+ * Placements the follower's broker refused, by leg and terms, and when each may be asked again.
+ * A refusal may pass (a request budget or a rate limit, a price the market had just run through,
+ * a moment of the broker's), and a follower whose leader is protected should be too: a refused leg
+ * is asked again a few times, further apart each time, then given up (the sender tells it loudly)
+ * until its terms change (the leader moves the order, the follower's position changes). Asked
+ * again every look it would only spend the login's request budget, which every account on it pays.
+ */
+import type { EpochMs } from "../types.js";
+import type { WantLeg, WantSet } from "./types.js";
+
+/** After the 1st, 2nd and 3rd refusal of the same terms, asked again this much later; then given up. */
+export const RETRY_AFTER_MS: readonly number[] = [1_000, 5_000, 15_000];
+
+/** How long after their `times`-th refusal in a row legs are asked again; undefined: given up. */
+export function retryDelay(times: number): number | undefined {
+  return RETRY_AFTER_MS[times - 1];
+}
+
+interface Refused {
+  reason: string;
+  times: number;
+  /** Undefined: given up. */
+  retryAt: EpochMs | undefined;
+}
+
+/** A leg not to ask for before `retryAt` (never, if undefined), and the broker's last word on it. */
+export interface Blocked {
+  leaderId: number;
+  reason: string;
+  retryAt: EpochMs | undefined;
+}
+
+/** Refusals remembered at most (the oldest let go first): memory stays bounded over a long run. */
+const KEPT = 2_000;
+
+export class Refusals {
+  /** By the legs refused together (one, or an OCO's two) in the set they were wanted in. */
+  private readonly byLegs = new Map<string, Refused>();
+
+  /** The broker refused these legs of `set`: how many times in a row now, and whether that gives up. */
+  refused(
+    set: WantSet,
+    legs: readonly WantLeg[],
+    reason: string,
+    now: EpochMs,
+  ): { times: number; gaveUp: boolean } {
+    const key = legsKey(set, legs);
+    const times = (this.byLegs.get(key)?.times ?? 0) + 1;
+    const delay = retryDelay(times);
+    this.byLegs.delete(key); // the newest last: the oldest is let go first
+    this.byLegs.set(key, { reason, times, retryAt: delay === undefined ? undefined : now + delay });
+    if (this.byLegs.size > KEPT) this.byLegs.delete(this.byLegs.keys().next().value as string);
+    return { times, gaveUp: delay === undefined };
+  }
+
+  /**
+   * The set's legs not to ask for at `now`: refused with these terms (all of them together, as a
+   * native OCO is, or one alone, as mimik places linked legs) and not due again yet, or given up.
+   */
+  blocked(set: WantSet, now: EpochMs): Blocked[] {
+    const out: Blocked[] = [];
+    const groups = set.legs.length > 1 ? [set.legs, ...set.legs.map((l) => [l])] : [set.legs];
+    for (const legs of groups) {
+      const r = this.byLegs.get(legsKey(set, legs));
+      if (!r || (r.retryAt !== undefined && r.retryAt <= now)) continue;
+      for (const leg of legs)
+        if (!out.some((b) => b.leaderId === leg.leaderId))
+          out.push({ leaderId: leg.leaderId, reason: r.reason, retryAt: r.retryAt });
+    }
+    return out;
+  }
+}
+
+/** Legs by the set they are wanted in (a lone stop is not the stop of a pair) and their terms. */
+function legsKey(set: WantSet, legs: readonly WantLeg[]): string {
+  return `${set.key}|${legs.map((l) => `${l.leaderId}/${l.side}/${JSON.stringify(l.terms)}`).join("|")}`;
+}

@@ -1,0 +1,64 @@
+/**
+ * Refusals: when a refused placement is asked again (1 s, 5 s, 15 s after each refusal in a row,
+ * then never until its terms change), leg by leg where mimik places legs alone, the whole set
+ * where the broker refused an OCO.
+ */
+import { describe, expect, it } from "vitest";
+import { Refusals, retryDelay } from "../../engine/mirror/refusals.js";
+import type { WantLeg, WantSet } from "../../engine/mirror/types.js";
+
+const leg = (leaderId: number, orderType: "Stop" | "Limit", at: number): WantLeg => ({
+  leaderId,
+  side: "Sell",
+  terms: {
+    orderType,
+    ...(orderType === "Stop" ? { stopPrice: at } : { price: at }),
+    timeInForce: "Day",
+    remaining: 2,
+  },
+});
+const stop = leg(1, "Stop", 6790);
+const target = leg(2, "Limit", 6820);
+const set = (...legs: WantLeg[]): WantSet => ({ key: "1+2", role: "exit", why: "test", legs });
+const oco = set(stop, target);
+const ids = (r: Refusals, s: WantSet, now: number) => r.blocked(s, now).map((b) => b.leaderId);
+
+describe("refusals", () => {
+  it.each([
+    [1, 1_000],
+    [2, 5_000],
+    [3, 15_000],
+    [4, undefined],
+  ])("after refusal %i in a row: asked again %s ms later (undefined: given up)", (times, delay) => {
+    expect(retryDelay(times)).toBe(delay);
+  });
+
+  it("a leg refused alone blocks that leg only, until its retry is due; the fourth refusal gives up", () => {
+    const r = new Refusals();
+    expect(r.refused(oco, [target], "OrderRejected", 0)).toEqual({ times: 1, gaveUp: false });
+    expect(ids(r, oco, 0)).toEqual([2]);
+    expect(ids(r, set(target), 999)).toEqual([2]);
+    expect(ids(r, set(stop), 0)).toEqual([]);
+    expect(ids(r, set(target), 1_000)).toEqual([]);
+    expect(r.refused(oco, [target], "x", 1_000)).toEqual({ times: 2, gaveUp: false });
+    expect(r.refused(oco, [target], "x", 6_000)).toEqual({ times: 3, gaveUp: false });
+    expect(r.refused(oco, [target], "x", 21_000)).toEqual({ times: 4, gaveUp: true });
+    expect(r.blocked(oco, 10_000_000)).toEqual([{ leaderId: 2, reason: "x", retryAt: undefined }]);
+  });
+
+  it("new terms are a new request, counted from one again", () => {
+    const r = new Refusals();
+    r.refused(oco, [target], "x", 0);
+    const moved = set(stop, leg(2, "Limit", 6822));
+    expect(ids(r, moved, 0)).toEqual([]);
+    expect(r.refused(moved, [moved.legs[1]!], "x", 0).times).toBe(1);
+  });
+
+  it("an OCO refused as a whole blocks both legs, and is free again once either leg's terms change", () => {
+    const r = new Refusals();
+    r.refused(oco, [stop, target], "InvalidPrice", 0);
+    expect(ids(r, oco, 500)).toEqual([1, 2]);
+    expect(ids(r, set(stop, leg(2, "Limit", 6822)), 500)).toEqual([]);
+    expect(ids(r, oco, 1_000)).toEqual([]);
+  });
+});
