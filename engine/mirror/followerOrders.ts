@@ -29,6 +29,9 @@ export class FollowerOrders {
   /** follower → tokens of the sets one of whose orders filled (some or all), newest last. */
   private readonly filledSets = new Map<string, Set<string>>();
 
+  /** Told of an order the broker took and then rejected (the sender counts it as refused). */
+  rejectedLater?: (clOrdId: string) => void;
+
   /** `refused`: the broker refused or rejected a mirror (it will never fill). */
   constructor(private readonly refused?: (follower: string, leaderId: number, contract: string) => void) {}
 
@@ -137,8 +140,10 @@ export class FollowerOrders {
       this.busy.get(follower)?.delete(order.clOrdId!);
       // Finished before any look saw it working: it will never show up among the open orders.
       this.placing.get(follower)?.delete(order.clOrdId!);
-      if (order.status === "Rejected" && order.contract)
+      if (order.status === "Rejected" && order.contract) {
         this.refused?.(follower, named.leaderOrderId, order.contract);
+        this.rejectedLater?.(order.clOrdId!);
+      }
     }
     if (!order.filledQty) return false;
     const sets = map(this.filledSets, follower, () => new Set<string>());

@@ -5,6 +5,8 @@
  * is asked again a few times, further apart each time, then given up (the sender tells it loudly)
  * until its terms change (the leader moves the order, the follower's position changes). Asked
  * again every look it would only spend the login's request budget, which every account on it pays.
+ * Refusals of the same terms are counted even when one try in between was taken: a broker that
+ * takes an order and then rejects it (an event) must not be asked once a second forever.
  */
 import type { EpochMs } from "../types.js";
 import type { WantLeg, WantSet } from "./types.js";

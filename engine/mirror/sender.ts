@@ -44,14 +44,23 @@ export interface Target {
 
 /** A modify refused with these very terms is asked again no sooner (a refusal may pass). */
 const MODIFY_REFUSED_MS = 5_000;
+/** Placements remembered for a rejection that comes after the broker took them (an event). */
+const PLACED_KEPT = 2_000;
+const REJECTED_LATER = "Rejected: the broker took the order, then rejected it";
 
 export class MirrorSender {
   private readonly lastTouched = new Map<string, number>();
   private readonly refusals = new Refusals();
+  /** clOrdId → what it was placed as: a rejection that comes later counts as a refusal too. */
+  private readonly placedAs = new Map<string, { t: Target; set: WantSet; leg: WantLeg }>();
   /** Modifies refused (order and terms) → when. */
   private readonly refusedModifies = new Map<string, number>();
 
-  constructor(private readonly deps: SenderDeps) {}
+  constructor(private readonly deps: SenderDeps) {
+    // Without this, an order taken and then rejected (Tradovate's risk checks do it) would be
+    // placed again at once, and rejected again, as fast as the broker answers.
+    deps.orders.rejectedLater = (clOrdId) => this.rejectedLater(clOrdId);
+  }
 
   /**
    * When the order may be modified (to `terms`) again; undefined: now. A modify refused with these
@@ -85,6 +94,8 @@ export class MirrorSender {
     const exit = set.role === "exit";
     for (const { leg, clOrdId } of legs) {
       deps.orders.sent(t.follower, heldOf(leg, clOrdId, token, t.contract));
+      this.placedAs.set(clOrdId, { t, set, leg });
+      if (this.placedAs.size > PLACED_KEPT) this.placedAs.delete(this.placedAs.keys().next().value as string);
       this.tell(t, leg.leaderId, "place", "sent", set.why, { ...legFields(leg), clOrdId });
     }
     if (set.role === "entry") for (const { leg } of legs) deps.onOpening(t.follower, leg.leaderId);
@@ -245,7 +256,10 @@ export class MirrorSender {
       onAnswer(r);
       if (!r.ok) {
         const unsure = answerLost(r);
-        for (const { clOrdId } of placed) this.deps.orders.notPlaced(t.follower, clOrdId, unsure);
+        for (const { clOrdId } of placed) {
+          this.deps.orders.notPlaced(t.follower, clOrdId, unsure);
+          this.placedAs.delete(clOrdId);
+        }
         this.refused(t, legs[0]!.leaderId, "place", r, { clOrdId: placed[0]!.clOrdId });
         if (!unsure) {
           const { times, gaveUp } = this.refusals.refused(set, legs, reasonOf(r), this.deps.clock.now());
@@ -254,6 +268,17 @@ export class MirrorSender {
       }
       this.deps.answered(t.follower);
     });
+  }
+
+  /** The broker took a placement, then rejected the order: a refusal as well. */
+  private rejectedLater(clOrdId: string): void {
+    const placed = this.placedAs.get(clOrdId);
+    if (!placed) return;
+    this.placedAs.delete(clOrdId);
+    const { t, set, leg } = placed;
+    this.tell(t, leg.leaderId, "place", "rejected", MIRROR_REASONS.rejected(REJECTED_LATER), { clOrdId });
+    const { times, gaveUp } = this.refusals.refused(set, [leg], REJECTED_LATER, this.deps.clock.now());
+    if (gaveUp) this.gaveUp(t, [leg], times, REJECTED_LATER);
   }
 
   /** Refused time after time: the trader is told, as the follower may now lack what its leader has. */

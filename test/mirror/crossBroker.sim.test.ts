@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { Config, Group } from "../../data/schema.js";
+import type { EngineEvent, MirrorEvent } from "../../engine/types.js";
 import { eventually, PX_CONNECTION, position, type Rig, simConfig, startRig } from "../support/rig.js";
 import { automatedOnLeader, LEADER, quiet, setPrice } from "./simRig.js";
 
@@ -159,5 +160,37 @@ describe("mirror across brokers (Tradovate leader, ProjectX follower)", () => {
     );
     await quiet();
     expect(position(r.sim, PX, "ESZ6")).toBe(0);
+  });
+
+  it("protect: ProjectX takes the stop and then rejects it; it is asked again a second later, not at once", async () => {
+    rig = await start({ protect: true });
+    const r = rig;
+    const { control } = r.sim;
+    control.placeOrder(LEADER, { symbol: "ESZ6", action: "Buy", qty: 1, orderType: "Market" });
+    await eventually(() => position(r.sim, PX, "ESZ6") === 1, "the entry copied to ProjectX");
+    control.rejectOrders(PX, "RiskRejected", "test: taken, then rejected", "event");
+    // The rejection passes as soon as it is told.
+    r.engine.on((e: EngineEvent) => {
+      if (e.type === "mirror" && e.follower === PX && e.outcome === "rejected")
+        control.rejectOrders(PX, null);
+    });
+    control.placeOrder(LEADER, {
+      symbol: "ESZ6",
+      action: "Sell",
+      qty: 1,
+      orderType: "Stop",
+      stopPrice: 6780,
+    });
+    await eventually(() => workingAt(r, PX).length === 1, "the stop working once ProjectX takes it");
+    const mine = (e: EngineEvent): e is MirrorEvent =>
+      e.type === "mirror" && e.follower === PX && e.action === "place";
+    const told = r.events.filter(mine).map((e) => [e.action, e.outcome, e.at] as const);
+    expect(told.map(([action, outcome]) => `${action} ${outcome}`)).toEqual([
+      "place sent",
+      "place rejected",
+      "place sent",
+    ]);
+    // The retry waited for its delay after the rejection (a slower machine only waits longer).
+    expect(told[2]![2] - told[1]![2]).toBeGreaterThanOrEqual(1_000);
   });
 });

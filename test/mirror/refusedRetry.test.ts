@@ -120,4 +120,29 @@ describe("a refused mirror placement", () => {
     const body = ocos()[1]!.body as PlaceOcoRequest;
     expect(body.clOrdId).toMatch(/^mm-\d+-2-[0-9a-z]+$/);
   });
+
+  it("taken, then rejected (an event, as Tradovate's risk checks do): asked again on the same schedule, not at once, and given up", async () => {
+    const { w, alerts, wait } = world(true);
+    await protectedLong(w);
+    const ocos = () => w.venue.sent.filter((s) => s.kind === "oco" && s.accountId === F1);
+    const reject = async () => {
+      for (const o of w.venue.open(F1)) w.venue.change(o.orderId, { status: "Rejected" });
+      await w.settle();
+    };
+    for (const [n, delay] of [
+      [1, 1_000],
+      [2, 5_000],
+      [3, 15_000],
+    ] as const) {
+      await reject();
+      expect(ocos()).toHaveLength(n);
+      await wait(delay);
+      expect(ocos()).toHaveLength(n + 1);
+    }
+    await reject();
+    // One warning per leg: each names its leader order.
+    expect(alerts()).toMatchObject([{ level: "warn" }, { level: "warn" }]);
+    await wait(120_000);
+    expect(ocos()).toHaveLength(4);
+  });
 });
