@@ -8,6 +8,7 @@ import {
   MASTER_FIELD,
   NAMED,
 } from "./entities.js";
+import type { Faults } from "./faults.js";
 import type { Gates } from "./gates.js";
 import { fail, ok, type Reply } from "./reply.js";
 import { filterSnapshot, ONE_SYNC_PER_SOCKET, parseSyncBody } from "./sync.js";
@@ -58,6 +59,7 @@ export class Api {
     private readonly auth: Auth,
     private readonly trading: Trading,
     private readonly gates: Gates,
+    private readonly faults: Faults,
   ) {}
 
   /** Limits, lockouts, token, permissions and penalty gates, then the operation. `endpoint` has no leading slash. */
@@ -73,7 +75,7 @@ export class Api {
     switch (name) {
       case "auth/renewaccesstoken":
         if (this.auth.check(session.token) !== session) return fail(401, "Expired access token");
-        return this.auth.renew(session);
+        return this.failedRenewal() ?? this.auth.renew(session);
       case "auth/me":
         return ok({ userId: session.user.id, name: session.user.name, status: "Active" });
       case "order/placeorder":
@@ -108,6 +110,14 @@ export class Api {
     const type = entity ? TYPE_BY_LOWER.get(entity) : undefined;
     if (!type || op === undefined) return fail(404, `Not found: ${name}`);
     return this.entityOp(type, op, query, body, session);
+  }
+
+  /** A renewal the control API told to fail: the session and its token are left as they were. */
+  private failedRenewal(): Reply | undefined {
+    const f = this.faults.renewFailures;
+    if (f.remaining <= 0) return undefined;
+    f.remaining -= 1;
+    return { status: f.status, body: f.status === 408 ? "Request Timeout" : "Bad Gateway" };
   }
 
   private visibleList(type: EntityType, session: Session): Entity[] {

@@ -104,8 +104,8 @@ export interface SimControl {
     mode?: "reply" | "event",
     orderTypes?: readonly string[],
   ): void;
-  /** Abrupt close (no close frame) of every socket, or one user's. Returns how many. */
-  dropSockets(filter?: { user?: string }): number;
+  /** Abrupt close (no close frame) of every socket, or one user's, or one kind's. Returns how many. */
+  dropSockets(filter?: { user?: string; kind?: "trading" | "md" }): number;
   /** Delay every outgoing frame to this user's sockets by `ms` (0 = no delay). Order is kept. */
   delaySocket(user: string, ms: number): void;
   /** Send every props frame twice. */
@@ -121,6 +121,13 @@ export interface SimControl {
   rateLimit(on: boolean): void;
   /** Every issued token expires now; authorized sockets stay open. */
   expireTokens(): void;
+  /**
+   * The next `count` auth/renewaccesstoken calls answer HTTP `status` (408, 502: a timeout or a
+   * gateway on the way) and renew nothing; the session and its token stay as they were.
+   */
+  failRenewals(count: number, status: number): void;
+  /** While on, every market-data socket's `authorize` answers 401 (a login without market data). */
+  refuseMarketData(on: boolean): void;
   /** While on, every login answers HTTP 423 (about to be locked out). */
   lockLogins(on: boolean): void;
   /**

@@ -41,9 +41,12 @@ const routes: Record<string, { schema: z.ZodType; run: (c: SimControl, b: never)
     },
   },
   "POST /sim/drop": {
-    schema: z.object({ user: z.string().optional() }),
-    run: (c, b: { user?: string }) => ({
-      dropped: c.dropSockets(b.user !== undefined ? { user: b.user } : {}),
+    schema: z.object({ user: z.string().optional(), kind: z.enum(["trading", "md"]).optional() }),
+    run: (c, b: { user?: string; kind?: "trading" | "md" }) => ({
+      dropped: c.dropSockets({
+        ...(b.user !== undefined ? { user: b.user } : {}),
+        ...(b.kind !== undefined ? { kind: b.kind } : {}),
+      }),
     }),
   },
   "POST /sim/delay": {
@@ -89,6 +92,20 @@ const routes: Record<string, { schema: z.ZodType; run: (c: SimControl, b: never)
     schema: z.unknown(),
     run: (c) => {
       c.expireTokens();
+      return {};
+    },
+  },
+  "POST /sim/fail-renewals": {
+    schema: z.object({ count: z.number().int().nonnegative(), status: z.number().int().min(400).max(599) }),
+    run: (c, b: { count: number; status: number }) => {
+      c.failRenewals(b.count, b.status);
+      return {};
+    },
+  },
+  "POST /sim/refuse-md": {
+    schema: z.object({ on: z.boolean() }),
+    run: (c, b: { on: boolean }) => {
+      c.refuseMarketData(b.on);
       return {};
     },
   },

@@ -6,6 +6,10 @@ export interface Faults {
   eventsFirst: boolean;
   rateLimited: boolean;
   penalty: { remaining: number; pTime: number; captcha: boolean };
+  /** The next `remaining` token renewals answer `status` (a gateway or timeout on the way). */
+  renewFailures: { remaining: number; status: number };
+  /** Market-data sockets refuse every token (401): a login without market-data access. */
+  marketDataRefused: boolean;
   /** Extra latency for outgoing frames, by user name. */
   delays: Map<string, number>;
 }
@@ -17,6 +21,8 @@ export function noFaults(): Faults {
     eventsFirst: false,
     rateLimited: false,
     penalty: { remaining: 0, pTime: 0, captcha: false },
+    renewFailures: { remaining: 0, status: 0 },
+    marketDataRefused: false,
     delays: new Map(),
   };
 }

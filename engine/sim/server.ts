@@ -140,7 +140,7 @@ export class SimServer implements SimControl {
       new Penalties(this.faults, now),
       (name) => this.book.userByName(name) !== undefined,
     );
-    this.api = new Api(this.book, this.auth, this.trading, this.gates);
+    this.api = new Api(this.book, this.auth, this.trading, this.gates, this.faults);
     this.ws = new WsEndpoint({
       auth: this.auth,
       api: this.api,
@@ -299,10 +299,11 @@ export class SimServer implements SimControl {
     );
   }
 
-  dropSockets(filter: { user?: string } = {}): number {
-    let n = this.projectx.hubs.drop(filter);
+  dropSockets(filter: { user?: string; kind?: "trading" | "md" } = {}): number {
+    let n = filter.kind === undefined ? this.projectx.hubs.drop(filter) : 0;
     for (const s of [...this.hub.sockets]) {
       if (filter.user !== undefined && s.userName !== filter.user) continue;
+      if (filter.kind !== undefined && s.kind !== filter.kind) continue;
       s.terminate();
       this.hub.sockets.delete(s);
       n += 1;
@@ -334,6 +335,14 @@ export class SimServer implements SimControl {
   expireTokens(): void {
     this.auth.expireAll();
     this.projectx.auth.expireAll();
+  }
+
+  failRenewals(count: number, status: number): void {
+    this.faults.renewFailures = { remaining: count, status };
+  }
+
+  refuseMarketData(on: boolean): void {
+    this.faults.marketDataRefused = on;
   }
 
   lockLogins(on: boolean): void {

@@ -136,6 +136,10 @@ export class WsEndpoint {
       reply(429, "");
       return;
     }
+    if (socket.kind === "md" && this.opts.faults.marketDataRefused) {
+      reply(401, "Access is denied: no market data for this user");
+      return;
+    }
     const token = tokenFromAuthorizeBody(body);
     const found = this.opts.auth.checkKind(token);
     if (!found) {
