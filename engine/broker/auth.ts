@@ -15,13 +15,14 @@ export interface TokenHolderOptions {
   clock: Clock;
   logger: Logger;
   renewBeforeMs: number;
+  /** Retry a renewal that failed on the way (network, 5xx, 408) this long after (default 30 s). */
+  renewRetryMs?: number | undefined;
   /** Renewal and re-login both failed for a reason a retry will not fix. */
   onFatal: (err: BrokerRequestError) => void;
   /** A new token was obtained (login or renewal). */
   onToken?: (token: AccessToken) => void;
 }
 
-/** Retry a renewal that failed on the network this long after. */
 const RENEW_RETRY_MS = 30_000;
 
 export class TokenHolder {
@@ -87,7 +88,17 @@ export class TokenHolder {
   }
 
   private async login(): Promise<AccessToken> {
-    const token = await this.opts.rest.accessTokenRequest(this.opts.credentials);
+    let token: AccessToken;
+    try {
+      token = await this.opts.rest.accessTokenRequest(this.opts.credentials);
+    } catch (err) {
+      const e = asBrokerError(err);
+      // Tradovate locks a user out after a few refused logins: no part of the session tries again
+      // (market data, renewal, reconnect) until the trader has fixed it and started it again.
+      if (e.kind === "rejected" || e.kind === "captcha")
+        this.pauseLogins(Number.POSITIVE_INFINITY, e.message);
+      throw e;
+    }
     this.accept(token);
     this.opts.logger.info("logged in to Tradovate", { user: this.opts.credentials.name });
     return token;
@@ -127,17 +138,12 @@ export class TokenHolder {
     } catch (err) {
       const e = asBrokerError(err);
       if (this.stopped) return;
-      if (e.status === 408 || e.status === 502) {
-        // Another login took this session. Logging in again now would throw that login out in
-        // turn; the connection's reconnect meets the same answer and backs off (connector.ts).
-        this.opts.logger.warn(
-          "token renewal refused: another login took this session; not logging in again now",
-        );
-        return;
-      }
-      // A server error says nothing about the token; a login instead would open another session.
+      // A server error, a timeout or a gateway (408, 502) on the way says nothing about the token;
+      // a login instead would open another session (2 per user: one of them is thrown out).
+      const gateway = e.status === 408 || e.status === 502;
       const serverError = e.status !== undefined && e.status >= 500;
       if (
+        gateway ||
         serverError ||
         e.kind === "transport" ||
         e.kind === "timeout" ||
@@ -145,12 +151,22 @@ export class TokenHolder {
         e.kind === "budget"
       ) {
         const left = old.expiresAt - this.opts.clock.now();
-        if (left > RENEW_RETRY_MS) {
+        const retryMs = this.opts.renewRetryMs ?? RENEW_RETRY_MS;
+        if (left > retryMs) {
           this.opts.logger.warn("token renewal failed; retrying", { error: e.message });
           this.renewTimer = this.opts.clock.setTimeout(() => {
             this.renewTimer = undefined;
             void this.renew();
-          }, RENEW_RETRY_MS);
+          }, retryMs);
+          return;
+        }
+        if (gateway) {
+          // Still 408/502 at the token's end: what Tradovate answers on a session a newer login
+          // ended (SDK JSDoc). Logging in now would throw that login out in turn; the trading
+          // socket's shutdown or the next reconnect says which it was (connector.ts backs off).
+          this.opts.logger.warn("token renewal still answered 408/502; not logging in again now", {
+            error: e.message,
+          });
           return;
         }
       }

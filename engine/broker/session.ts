@@ -99,6 +99,7 @@ export class TradovateBrokerSession implements BrokerSession {
       clock: this.clock,
       logger: this.logger,
       renewBeforeMs: opts.renewBeforeMs ?? 15 * 60_000,
+      renewRetryMs: opts.renewRetryMs,
       onFatal: (err) => this.setState("reauth-needed", err.message),
       onToken: (token) => {
         this.redactor.addToken(token.accessToken);

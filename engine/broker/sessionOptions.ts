@@ -38,6 +38,8 @@ export interface BrokerSessionOptions {
    */
   syncCompleteMs?: number;
   renewBeforeMs?: number;
+  /** A renewal that failed on the way (network, 5xx, 408, 502) is retried this long after (default 30 s). */
+  renewRetryMs?: number;
   /** Defaults to the `ws` package; any WHATWG-style WebSocket constructor works. */
   WebSocketImpl?: WebSocketConstructor;
   fetchImpl?: typeof fetch;

@@ -86,10 +86,13 @@ describe("TokenHolder", () => {
 });
 
 describe("TokenHolder and a renewal that failed", () => {
-  // A network failure or a 5xx says nothing about the token: logging in again instead opens a new
-  // Tradovate session (2 per user, §2.3), which throws out the oldest one: the trader's own window, or ours.
+  // A network failure, a 5xx, a timeout or a gateway says nothing about the token: logging in again
+  // instead opens a new Tradovate session (2 per user, §2.3), which throws out the oldest one: the
+  // trader's own window, or ours.
   it.each([
     ["on the network", 0],
+    ["answered 408", 408],
+    ["answered 502", 502],
     ["answered 500", 500],
     ["answered 503", 503],
     ["answered 504", 504],
@@ -125,9 +128,9 @@ describe("TokenHolder and a renewal that failed", () => {
   });
 });
 
-describe("TokenHolder and a superseded session", () => {
+describe("TokenHolder and a renewal answered 408/502 to its end", () => {
   it.each([408, 502])(
-    "a renewal answered %i (another login took the session) does not log in again",
+    "%i until the token ends (what a session a newer login ended gets): never logs in again",
     async (status) => {
       const clock = new FakeClock();
       const { rest, calls } = stubRest(clock, {
@@ -144,12 +147,15 @@ describe("TokenHolder and a superseded session", () => {
         onFatal: () => {},
       });
       await holder.get();
-      clock.advance(75 * MIN);
-      await flush();
-      await flush();
-      expect(calls).toEqual(["login", "renew:t1"]);
-      // The token is kept: the next reconnect meets the same answer and backs off.
-      expect(holder.current()?.accessToken).toBe("t1");
+      for (let i = 0; i < 40; i++) {
+        clock.advance(i === 0 ? 75 * MIN : 30_000);
+        await flush();
+        await flush();
+      }
+      // 15 minutes of retries every 30 s while more than 30 s were left, then it stops.
+      expect(calls.filter((c) => c === "renew:t1")).toHaveLength(30);
+      expect(calls.filter((c) => c === "login")).toHaveLength(1);
+      expect(clock.pending()).toBe(0);
       holder.stop();
     },
   );
