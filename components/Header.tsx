@@ -14,7 +14,9 @@ const MODE_TONE: Record<Mode, "accent" | "warn" | "bad"> = { SIM: "accent", DEMO
 /** Middle segments in the order they are dropped last to first when the line is too narrow. */
 export function headerSegments(h: HeaderVM): string[] {
   const up = h.connections.filter((c) => c.state === "connected").length;
-  const notUp = h.connections.filter((c) => c.state !== "connected").map((c) => `${c.name} ${c.state}`);
+  const notUp = h.connections
+    .filter((c) => c.state !== "connected" || c.noQuotes)
+    .map((c) => `${c.name} ${c.state === "connected" ? "no quotes" : c.state}`);
   const conn = `conn ${up}/${h.connections.length} up${notUp.length ? ` (${notUp.join(", ")})` : ""}`;
   const { left, windowMs, lastsMs, blocked } = h.rateBudget;
   const lasts = lastsMs === undefined ? "" : ` lasts ${span(lastsMs)}`;
@@ -72,7 +74,7 @@ export function headerLine(h: HeaderVM, room: number): string {
 export function Header({ header, width, theme }: HeaderProps) {
   const badge = ` ${header.mode} `;
   const blocked = header.rateBudget.blocked;
-  const down = header.connections.some((c) => c.state !== "connected");
+  const down = header.connections.some((c) => c.state !== "connected" || c.noQuotes);
   return (
     <Box width={width} height={1}>
       <Text wrap="truncate">

@@ -184,6 +184,8 @@ export interface ConnectionStatusEvent {
   broker: BrokerKind;
   state: ConnectionState;
   reason?: string | undefined;
+  /** Why the login's quotes stopped (open P&L goes unpriced); absent while they come. */
+  marketData?: string | undefined;
 }
 
 export interface AlertEvent {

@@ -193,6 +193,8 @@ export interface ConnectionEvent {
   connection: string;
   state: ConnectionState;
   reason?: string | undefined;
+  /** Why this login's quotes stopped (open P&L goes unpriced); absent while they come. */
+  marketData?: string | undefined;
 }
 
 /**

@@ -29,6 +29,7 @@ export class TokenHolder {
   private token: AccessToken | undefined;
   private pendingLogin: Promise<AccessToken> | undefined;
   private renewTimer: unknown;
+  private renewing: Promise<void> | undefined;
   private stopped = false;
   /** No login before this (another login took the session, logins are locked, or the trader must act). */
   private loginsPaused: { until: number; reason: string } | undefined;
@@ -69,6 +70,26 @@ export class TokenHolder {
    */
   pauseLogins(until: number, reason: string): void {
     this.loginsPaused = { until, reason };
+  }
+
+  /** Why logins stopped until the session is started again (a refused login), if they did. */
+  loginsStopped(): string | undefined {
+    const paused = this.loginsPaused;
+    return paused && paused.until === Number.POSITIVE_INFINITY ? paused.reason : undefined;
+  }
+
+  /**
+   * A socket refused `refused` (authorize 401): renew it now, through the usual path (a login
+   * when the renewal is refused), rather than at its time. Resolves when that is over, whatever
+   * came of it; a token already replaced is left alone.
+   */
+  async renewNow(refused: string): Promise<void> {
+    if (this.stopped || this.token?.accessToken !== refused) return;
+    if (!this.renewing) {
+      this.clearRenew();
+      this.startRenew();
+    }
+    await this.renewing;
   }
 
   /** The wait is over: logins may go again. */
@@ -119,8 +140,14 @@ export class TokenHolder {
     const delay = Math.max(0, Math.max(left - this.opts.renewBeforeMs, left / 2));
     this.renewTimer = this.opts.clock.setTimeout(() => {
       this.renewTimer = undefined;
-      void this.renew();
+      this.startRenew();
     }, delay);
+  }
+
+  private startRenew(): void {
+    this.renewing ??= this.renew().finally(() => {
+      this.renewing = undefined;
+    });
   }
 
   private clearRenew(): void {
@@ -156,7 +183,7 @@ export class TokenHolder {
           this.opts.logger.warn("token renewal failed; retrying", { error: e.message });
           this.renewTimer = this.opts.clock.setTimeout(() => {
             this.renewTimer = undefined;
-            void this.renew();
+            this.startRenew();
           }, retryMs);
           return;
         }

@@ -17,6 +17,7 @@ export interface ConnectionStatusDeps {
 export class ConnectionStatus {
   private current: ConnectionState = "down";
   private reason: string | undefined;
+  private marketData: string | undefined;
   private firstOutcome: (() => void) | undefined;
 
   constructor(private readonly d: ConnectionStatusDeps) {}
@@ -46,6 +47,20 @@ export class ConnectionStatus {
     const { connection } = this.d;
     if ((state === "reauth-needed" || state === "down") && !this.d.stopped())
       this.d.logger.error("broker connection needs attention", { connection, state, reason: text });
-    this.d.emit({ type: "connection", connection, state, reason: text });
+    this.emit();
+  }
+
+  /** Why quotes stopped (undefined: they come); said with the state, which it leaves as it is. */
+  setMarketData(reason: string | undefined): void {
+    const text = reason === undefined ? undefined : this.d.redact(reason);
+    if (text === this.marketData) return;
+    this.marketData = text;
+    this.emit();
+  }
+
+  private emit(): void {
+    const { connection } = this.d;
+    const marketData = this.marketData === undefined ? {} : { marketData: this.marketData };
+    this.d.emit({ type: "connection", connection, state: this.current, reason: this.reason, ...marketData });
   }
 }

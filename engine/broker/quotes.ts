@@ -3,10 +3,16 @@
  * with `mdAccessToken` when Tradovate gave one (falling back to the access token), `md/subscribeQuote`
  * per symbol, `md` events → prices. Resubscribes after every reconnect. Quotes are best effort:
  * a dead md socket never changes the trading connection's state.
+ *
+ * A refused token (authorize 401) is renewed through the login (TokenHolder.renewNow), never
+ * retried as it is. When a token that came after the refusal is refused too, or the login itself
+ * is refused, the feed stops and says why (`onStopped`): retrying would only hammer the broker.
+ * A new token (a renewal, a login) or a restart tries again.
  */
 import type { Clock, Logger, MonoMs } from "../types.js";
 import { asBrokerError, type TokenHolder } from "./auth.js";
 import { type ReconnectOptions, ReconnectPolicy } from "./connectPolicy.js";
+import type { BrokerRequestError } from "./errors.js";
 import type { EventMessage } from "./frames.js";
 import type { RateLimiter } from "./rateLimiter.js";
 import { TradovateSocket, type WebSocketConstructor } from "./socket.js";
@@ -32,6 +38,8 @@ export interface QuoteFeedOptions {
   maxOrderPenaltyWaitMs?: number | undefined;
   reconnect: ReconnectOptions;
   onQuote: (quote: Quote, receivedAt: MonoMs) => void;
+  /** Why quotes stopped coming (undefined: they come again). Called on each change. */
+  onStopped?: ((reason: string | undefined) => void) | undefined;
 }
 
 /** Pulls quotes out of an `md` event: `{quotes:[{contractId, timestamp, entries:{Trade,Bid,Offer}}]}`. */
@@ -81,6 +89,12 @@ export class QuoteFeed {
   private retryTimer: unknown;
   /** Set after the md token was refused once: the plain access token is tried instead. */
   private useAccessToken = false;
+  /** No socket is tried until a new token comes (or a restart). */
+  private waitingForToken = false;
+  /** A token that came after a refusal: refused in turn, it is not the token's age. */
+  private freshToken: string | undefined;
+  /** Why quotes stopped, as last said through onStopped. */
+  private problem: string | undefined;
 
   constructor(private readonly opts: QuoteFeedOptions) {
     this.policy = new ReconnectPolicy(opts.clock, opts.reconnect);
@@ -97,8 +111,18 @@ export class QuoteFeed {
   /** After stop(): reconnects and resubscribes when symbols were subscribed. */
   resume(): void {
     this.stopped = false;
+    this.waitingForToken = false;
+    this.freshToken = undefined;
     this.policy.reset();
     if (this.symbols.size > 0) this.ensureConnected();
+  }
+
+  /** The login has a new token: a feed that waited for one tries again, with it. */
+  tokenChanged(): void {
+    if (!this.waitingForToken) return;
+    this.waitingForToken = false;
+    this.freshToken = this.opts.tokens.current()?.accessToken;
+    this.ensureConnected();
   }
 
   stop(): void {
@@ -110,7 +134,8 @@ export class QuoteFeed {
   }
 
   private ensureConnected(): void {
-    if (this.stopped || this.connecting || this.socket?.isOpen() || this.retryTimer !== undefined) return;
+    if (this.stopped || this.waitingForToken || this.connecting || this.socket?.isOpen()) return;
+    if (this.retryTimer !== undefined) return;
     this.connecting = true;
     void this.connect().finally(() => {
       this.connecting = false;
@@ -119,12 +144,15 @@ export class QuoteFeed {
 
   private async connect(): Promise<void> {
     let socket: TradovateSocket | undefined;
+    let token: string | undefined;
+    let usedMdToken = false;
     try {
-      const token = await this.opts.tokens.get();
-      const usedMdToken = !this.useAccessToken && token.mdAccessToken !== undefined;
+      const tokens = await this.opts.tokens.get();
+      token = tokens.accessToken;
+      usedMdToken = !this.useAccessToken && tokens.mdAccessToken !== undefined;
       socket = new TradovateSocket({
         url: this.opts.url,
-        token: usedMdToken ? token.mdAccessToken! : token.accessToken,
+        token: usedMdToken ? tokens.mdAccessToken! : tokens.accessToken,
         label: "md",
         clock: this.opts.clock,
         logger: this.opts.logger,
@@ -144,13 +172,7 @@ export class QuoteFeed {
           this.retry(this.policy.lost());
         },
       });
-      try {
-        await socket.open();
-      } catch (err) {
-        const e = asBrokerError(err);
-        if (e.status === 401 && usedMdToken) this.useAccessToken = true;
-        throw e;
-      }
+      await socket.open();
       if (this.stopped) {
         socket.close("session stopped");
         return;
@@ -158,13 +180,61 @@ export class QuoteFeed {
       this.socket = socket;
       // The backoff resets only once this socket has held (ReconnectPolicy).
       this.policy.connected();
+      this.say(undefined);
       for (const s of this.symbols) this.sendSubscribe(socket, s);
     } catch (err) {
       socket?.close("connect failed");
       if (this.stopped) return;
-      this.opts.logger.warn("market data socket could not connect", { error: asBrokerError(err).message });
+      const e = asBrokerError(err);
+      if (e.status === 401 && usedMdToken) this.useAccessToken = true;
+      else if (e.status === 401 && token !== undefined) return this.refused(token, e);
+      const stopped = this.opts.tokens.loginsStopped();
+      if (stopped !== undefined) return this.waitForToken(`no market data: logins stopped (${stopped})`);
+      // Logins locked (423): each try would keep the lockout going; the next token (the
+      // connection's login after the lockout) or a restart tries again.
+      if (e.status === 423) return this.waitForToken(`no market data: ${e.message}`);
+      this.opts.logger.warn("market data socket could not connect", { error: e.message });
       this.retry(this.policy.failed());
     }
+  }
+
+  /** Tradovate refused `token` on the market-data socket: renew it through the login, once. */
+  private async refused(token: string, e: BrokerRequestError): Promise<void> {
+    if (token === this.freshToken) {
+      this.waitForToken(
+        `market data refused (${e.message}) with a new token too; no quotes until the next token or a restart, so open P&L and loss limits see no prices`,
+      );
+      return;
+    }
+    this.opts.logger.warn("market data socket: token refused; renewing it", { error: e.message });
+    await this.opts.tokens.renewNow(token);
+    if (this.stopped) return;
+    const next = this.opts.tokens.current()?.accessToken;
+    if (next !== undefined && next !== token) {
+      this.freshToken = next;
+      this.retry(this.policy.failed());
+      return;
+    }
+    const stopped = this.opts.tokens.loginsStopped();
+    if (stopped !== undefined) this.waitForToken(`no market data: logins stopped (${stopped})`);
+    // No token: the login after the refused renewal failed on the way; connect again as after any failure.
+    else if (this.opts.tokens.current() === undefined) this.retry(this.policy.failed());
+    // Renewal not through yet (network, gateway): the login retries it; its token wakes the feed.
+    else this.waitForToken(undefined);
+  }
+
+  /** No more sockets until a new token (tokenChanged) or a restart; `reason` is said when given. */
+  private waitForToken(reason: string | undefined): void {
+    this.waitingForToken = true;
+    if (reason === undefined) return;
+    this.opts.logger.error("market data stopped", { reason });
+    this.say(reason);
+  }
+
+  private say(problem: string | undefined): void {
+    if (problem === this.problem) return;
+    this.problem = problem;
+    this.opts.onStopped?.(problem);
   }
 
   private retry(delay: number): void {

@@ -104,6 +104,7 @@ export class TradovateBrokerSession implements BrokerSession {
       onToken: (token) => {
         this.redactor.addToken(token.accessToken);
         this.redactor.addToken(token.mdAccessToken);
+        this.quotes.tokenChanged();
       },
     });
     this.model = new BrokerModel(opts.connection, this.logger, () => this.clock.now());
@@ -133,6 +134,10 @@ export class TradovateBrokerSession implements BrokerSession {
       ...socket,
       reconnect,
       onQuote: (q) => this.handleQuote(q.contractId, q.price, q.ts),
+      onStopped: (reason) => {
+        this.status.setMarketData(reason);
+        if (reason !== undefined) this.alert("error", reason);
+      },
     });
     this.connector = new Connector({
       connection: opts.connection,
@@ -153,13 +158,7 @@ export class TradovateBrokerSession implements BrokerSession {
       syncSettleMs: opts.syncSettleMs ?? 150,
       syncCompleteMs: opts.syncCompleteMs ?? 5_000,
       setState: (state, reason) => this.setState(state, reason),
-      alert: (level, message) =>
-        this.emit({
-          type: "brokerAlert",
-          connection: this.connection,
-          level,
-          message: this.redactor.text(message),
-        }),
+      alert: (level, message) => this.alert(level, message),
       onAccounts: (accounts) => this.model.setAccounts(accounts),
       onEvent: (msg, receivedAt) => this.handleEvent(msg, receivedAt),
       onSynced: (snapshot) => this.applySnapshot(snapshot),
@@ -382,6 +381,15 @@ export class TradovateBrokerSession implements BrokerSession {
 
   private emit(event: BrokerEvent): void {
     this.fanout.emit(event);
+  }
+
+  private alert(level: "info" | "warn" | "error", message: string): void {
+    this.emit({
+      type: "brokerAlert",
+      connection: this.connection,
+      level,
+      message: this.redactor.text(message),
+    });
   }
 }
 

@@ -300,6 +300,7 @@ export class Engine {
         broker: session.broker,
         state: event.state,
         reason: event.reason,
+        ...(event.marketData === undefined ? {} : { marketData: event.marketData }),
       });
     } else if (event.type === "brokerAlert") {
       this.emit({

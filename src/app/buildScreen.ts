@@ -187,6 +187,7 @@ export function buildScreen(
       connections: config.connections.map((c) => ({
         name: c.name,
         state: snapshot.connections.get(c.name)?.state ?? "connecting",
+        ...(snapshot.connections.get(c.name)?.marketData ? { noQuotes: true } : {}),
       })),
       latency: latency && latency.count > 0 ? { p50: latency.p50, p99: latency.p99 } : undefined,
       rateBudget: rate,

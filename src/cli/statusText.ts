@@ -21,6 +21,7 @@ const statusReportSchema = onFirstUse(() => {
         broker: z.string(),
         state: z.string(),
         reason: z.string().optional(),
+        marketData: z.string().optional(),
         budget: z
           .object({
             left: z.number(),
@@ -146,6 +147,7 @@ export function formatStatus(report: Parsed): string[] {
     .join(", ");
   lines.push(`connections: ${connections || "none"}`);
   for (const c of report.connections) if (c.reason) lines.push(`${c.name} ${c.state}: ${c.reason}`);
+  for (const c of report.connections) if (c.marketData) lines.push(`${c.name} NO QUOTES: ${c.marketData}`);
   for (const c of report.connections) if (c.budget) lines.push(budgetLine(c.name, c.budget));
   lines.push(
     report.latency.count > 0

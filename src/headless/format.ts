@@ -37,7 +37,7 @@ export function describeEvent(event: EngineEvent): string {
         ? `SYNC  ${event.follower} ${event.contract} in sync (${signed(event.has)})`
         : `SYNC  ${event.follower} ${event.contract} OUT OF SYNC: has ${signed(event.has)}, expects ${signed(event.expects)}`;
     case "connectionStatus":
-      return `CONN  ${event.connection} (${BROKERS[event.broker] ?? event.broker}) ${event.state}${event.reason ? `: ${event.reason}` : ""}`;
+      return `CONN  ${event.connection} (${BROKERS[event.broker] ?? event.broker}) ${event.state}${event.reason ? `: ${event.reason}` : ""}${event.marketData ? `; NO QUOTES: ${event.marketData}` : ""}`;
     case "alert":
       return `${event.level.toUpperCase().padEnd(5)} ${event.message}`;
     case "positions":

@@ -57,6 +57,8 @@ export interface StatusReport {
     state: string;
     /** Why a login is down or needs the trader (a login added while running: restart mimik). */
     reason?: string | undefined;
+    /** Why its quotes stopped: open P&L goes unpriced, no loss limit sees it. */
+    marketData?: string | undefined;
     budget?: StatusBudget | undefined;
   }[];
   latency: { p50: number; p99: number; count: number };
@@ -121,6 +123,7 @@ export function statusReport(snapshot: EngineSnapshot, mode: string, journal?: s
         broker: login ? brokerOf(login) : "tradovate",
         state: c.state,
         ...(needsTrader(c.state) && c.reason ? { reason: c.reason } : {}),
+        ...(c.marketData ? { marketData: c.marketData } : {}),
         ...(budget ? { budget } : {}),
       };
     }),

@@ -38,6 +38,8 @@ export function linesOf<S, T>(items: readonly S[], make: (item: S, index: number
 export interface ConnectionVM {
   name: string;
   state: ConnectionState;
+  /** Its quotes stopped (the alert says why). */
+  noQuotes?: boolean;
 }
 
 export interface HeaderVM {

@@ -56,6 +56,13 @@ export interface LatencyLive {
   count: number;
 }
 
+/** A login as the engine last said: its state, why it needs the trader, why its quotes stopped. */
+export interface ConnectionView {
+  state: ConnectionState;
+  reason?: string | undefined;
+  marketData?: string | undefined;
+}
+
 /**
  * One immutable picture of everything the screen and `mimik status` show: the config in use and
  * everything the engine has said. A new object after each batch; nothing else is read.
@@ -63,7 +70,7 @@ export interface LatencyLive {
 export interface EngineSnapshot {
   version: number;
   config: Config;
-  connections: ReadonlyMap<string, { state: ConnectionState; reason?: string | undefined }>;
+  connections: ReadonlyMap<string, ConnectionView>;
   /** Request budget per connection. */
   budgets: ReadonlyMap<string, RateBudget>;
   /** Open positions per account (leaders and followers), as the broker reports them. */
@@ -97,7 +104,7 @@ export class EngineStore {
   private readonly maxFills: number;
   private readonly maxAlerts: number;
   private config: Config = emptyConfig();
-  private readonly connections = new Map<string, { state: ConnectionState; reason?: string | undefined }>();
+  private readonly connections = new Map<string, ConnectionView>();
   private readonly budgets = new Map<string, RateBudget>();
   private readonly positions = new Map<string, readonly { contract: string; netPos: number }[]>();
   private readonly workingOrders = new Map<string, Pick<WorkingOrdersEvent, "orders" | "notMirrored">>();
@@ -254,7 +261,11 @@ export class EngineStore {
         return;
       }
       case "connectionStatus":
-        this.connections.set(event.connection, { state: event.state, reason: event.reason });
+        this.connections.set(event.connection, {
+          state: event.state,
+          reason: event.reason,
+          marketData: event.marketData,
+        });
         return;
       case "budget":
         this.budgets.set(event.connection, event.budget);

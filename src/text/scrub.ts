@@ -35,7 +35,12 @@ export function scrubEvent(event: EngineEvent, scrub: Scrub): EngineEvent {
       const message = scrub(event.message);
       return message === event.message ? event : { ...event, message };
     }
-    case "connectionStatus":
+    case "connectionStatus": {
+      const reason = event.reason === undefined ? undefined : scrub(event.reason);
+      const marketData = event.marketData === undefined ? undefined : scrub(event.marketData);
+      if (reason === event.reason && marketData === event.marketData) return event;
+      return { ...event, reason, ...(marketData === undefined ? {} : { marketData }) };
+    }
     case "followerState": {
       if (event.reason === undefined) return event;
       const reason = scrub(event.reason);

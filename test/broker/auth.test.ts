@@ -160,3 +160,53 @@ describe("TokenHolder and a renewal answered 408/502 to its end", () => {
     },
   );
 });
+
+describe("TokenHolder.renewNow (a socket refused the token)", () => {
+  function holderWith(behaviour: Parameters<typeof stubRest>[1]) {
+    const clock = new FakeClock();
+    const { rest, calls } = stubRest(clock, behaviour);
+    const fatal: BrokerRequestError[] = [];
+    const holder = new TokenHolder({
+      rest,
+      credentials: CREDS,
+      clock,
+      logger: silentLogger,
+      renewBeforeMs: 15 * MIN,
+      onFatal: (e) => fatal.push(e),
+    });
+    return { holder, calls, fatal, clock };
+  }
+
+  it("renews at once, once for callers at the same time, and leaves a replaced token alone", async () => {
+    const { holder, calls } = holderWith({});
+    await holder.get();
+    await Promise.all([holder.renewNow("t1"), holder.renewNow("t1")]);
+    expect(calls).toEqual(["login", "renew:t1"]);
+    expect(holder.current()?.accessToken).toBe("t2");
+    await holder.renewNow("t1");
+    expect(calls).toEqual(["login", "renew:t1"]);
+    holder.stop();
+  });
+
+  it("a refused login stops every later login until the session is started again", async () => {
+    let logins = 0;
+    const { holder, calls, fatal } = holderWith({
+      renew: () => {
+        throw new BrokerRequestError("status", "auth/renewaccesstoken: HTTP 401", 401);
+      },
+      login: () => {
+        if (logins++ > 0) throw new BrokerRequestError("rejected", "login refused: password changed");
+        return { accessToken: "first", expiresAt: Date.now() + 90 * MIN };
+      },
+    });
+    await holder.get();
+    await holder.renewNow("first");
+    expect(calls).toEqual(["login", "renew:first", "login"]);
+    expect(fatal.map((e) => e.kind)).toEqual(["rejected"]);
+    expect(holder.loginsStopped()).toMatch(/password changed/);
+    await expect(holder.get()).rejects.toThrow(/not logging in now: login refused/);
+    expect(calls.filter((c) => c === "login")).toHaveLength(2);
+    holder.resume();
+    expect(holder.loginsStopped()).toBeUndefined();
+  });
+});
