@@ -90,6 +90,8 @@ export interface SimControl {
   /** Price of a product or any of its contracts (ES or ESZ6); snapped to the tick. Returns the new price. */
   setPrice(symbol: string, price: number): number;
   jumpPrice(symbol: string, delta: number): number;
+  /** The prices' random walk on or off (on by default); set and jumped prices move either way. */
+  setWalk(on: boolean): void;
   price(symbol: string): number | undefined;
   /**
    * Make an account's orders fail (null = back to normal). mode "reply" (default): placeorder

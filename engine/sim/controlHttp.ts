@@ -18,6 +18,13 @@ const routes: Record<string, { schema: z.ZodType; run: (c: SimControl, b: never)
     schema: z.object({ symbol, delta: z.number() }),
     run: (c, b: { symbol: string; delta: number }) => ({ price: c.jumpPrice(b.symbol, b.delta) }),
   },
+  "POST /sim/walk": {
+    schema: z.object({ on: z.boolean() }),
+    run: (c, b: { on: boolean }) => {
+      c.setWalk(b.on);
+      return {};
+    },
+  },
   "POST /sim/reject": {
     schema: z.object({
       account: z.string().min(1),

@@ -75,8 +75,12 @@ export class Market {
     return this.set(symbol, current + delta);
   }
 
+  /** Off: prices move only when told (tests that compare fills at one price). */
+  walking = true;
+
   /** One random-walk step for every product: -2..+2 ticks, mostly small. */
   step(): void {
+    if (!this.walking) return;
     for (const entry of this.prices.values()) {
       const r = this.random();
       const ticks = r < 0.1 ? -2 : r < 0.35 ? -1 : r < 0.65 ? 0 : r < 0.9 ? 1 : 2;

@@ -277,6 +277,10 @@ export class SimServer implements SimControl {
     return this.market.set(symbol, price);
   }
 
+  setWalk(on: boolean): void {
+    this.market.walking = on;
+  }
+
   jumpPrice(symbol: string, delta: number): number {
     return this.market.jump(symbol, delta);
   }

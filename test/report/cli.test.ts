@@ -103,6 +103,8 @@ beforeAll(async () => {
     return jsonLines(headless).some((l) => String(l.message).startsWith("mimik headless running"));
   }, "headless running");
   // A long round trip and a short one, each copied to the three followers (one at ProjectX).
+  // Prices still: each copy fills at its leader's price, so the followers' P&L is the leader's.
+  await post("/sim/walk", { on: false });
   const trades: [number, "Buy" | "Sell", number][] = [
     [6800, "Buy", 2],
     [6806.25, "Sell", 2],

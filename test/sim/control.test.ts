@@ -23,6 +23,8 @@ describe("control API over HTTP (/sim/...)", () => {
     expect((await post(sim, "/sim/jump", { symbol: "ESZ6", delta: -0.5 })).json).toEqual({ price: 6800.5 });
     expect((await get(sim, "/sim/price?symbol=ESH7")).json).toEqual({ symbol: "ESH7", price: 6800.5 });
     expect(sim.control.price("ES")).toBe(6800.5);
+    expect((await post(sim, "/sim/walk", { on: false })).json).toEqual({});
+    expect((await post(sim, "/sim/walk", { on: "no" })).status).toBe(400);
   });
 
   it("explains bad requests with 400 {error} and unknown routes with 404", async () => {
