@@ -1,5 +1,6 @@
 import { messageOf } from "../messageOf.js";
 import type { AccountRoute, Clock, ContractId, Logger, PositionSnapshot } from "../types.js";
+import { retryDelay } from "./backoff.js";
 import type { Exposure } from "./flattener.js";
 import { closedPnl, netLiquidation, type PricedPosition } from "./netLiq.js";
 import { SHADOW_ACCOUNT_ID } from "./shadowRisk.js";
@@ -7,8 +8,10 @@ import { SHADOW_ACCOUNT_ID } from "./shadowRisk.js";
 export interface HeldPosition extends PricedPosition {
   contractId: ContractId;
   contract: string;
-  /** A findContract lookup for the point value has been started. */
+  /** A findContract lookup for the point value has been started (or its retry is waiting). */
   pointValueAsked: boolean;
+  /** Lookups of its point value that failed in a row (each retry waits longer). */
+  pointValueFailures: number;
   /** Its first price is awaited (the trader is told once if none comes). */
   priceAwaited: boolean;
 }
@@ -64,7 +67,7 @@ export class Valuation {
   private readonly subscribed = new Set<string>();
   /** connection → contract id → holdings with a non-zero position in it. */
   private readonly holders = new Map<string, Map<ContractId, Set<Holdings>>>();
-  private readonly priceTimers = new Set<unknown>();
+  private readonly timers = new Set<unknown>();
 
   constructor(private readonly deps: ValuationDeps) {}
 
@@ -155,6 +158,7 @@ export class Valuation {
         price: undefined,
         pointValue: undefined,
         pointValueAsked: false,
+        pointValueFailures: 0,
         priceAwaited: false,
       };
       h.positions.set(snap.contractId, p);
@@ -203,8 +207,8 @@ export class Valuation {
 
   /** No more timers (the engine stops). */
   stop(): void {
-    for (const t of this.priceTimers) this.deps.clock.clearTimeout(t);
-    this.priceTimers.clear();
+    for (const t of this.timers) this.deps.clock.clearTimeout(t);
+    this.timers.clear();
   }
 
   /**
@@ -214,14 +218,14 @@ export class Valuation {
   private awaitPrice(h: Holdings, p: HeldPosition): void {
     p.priceAwaited = true;
     const timer = this.deps.clock.setTimeout(() => {
-      this.priceTimers.delete(timer);
+      this.timers.delete(timer);
       if (p.netPos === 0 || p.price !== undefined || !h.route) return;
       this.deps.warn(
         h.follower,
         `no price for ${p.contract} in ${PRICE_WAIT_MS / 1000} s; its open P&L counts as 0 and no loss limit sees it`,
       );
     }, PRICE_WAIT_MS);
-    this.priceTimers.add(timer);
+    this.timers.add(timer);
   }
 
   private findPointValue(h: Holdings, p: HeldPosition): void {
@@ -236,6 +240,7 @@ export class Valuation {
     p.pointValueAsked = true;
     session.findContract(p.contract).then(
       (spec) => {
+        p.pointValueFailures = 0;
         if (spec && finite(spec.pointValue)) {
           p.pointValue = spec.pointValue;
           this.deps.revalue(h.follower);
@@ -244,13 +249,29 @@ export class Valuation {
         }
       },
       (err: unknown) => {
-        p.pointValueAsked = false;
+        p.pointValueFailures += 1;
         this.deps.logger.warn("risk: contract lookup failed", {
           contract: p.contract,
           error: messageOf(err),
         });
+        this.retryPointValue(h, p);
       },
     );
+  }
+
+  /**
+   * A lookup that failed (a timeout, a spent request budget) is asked again, 1 s, 2 s … 30 s
+   * later: without a point value the position's open P&L counts as 0 and no limit sees its loss.
+   * Nothing asks meanwhile; a position closed by then is asked afresh when it opens again.
+   */
+  private retryPointValue(h: Holdings, p: HeldPosition): void {
+    const timer = this.deps.clock.setTimeout(() => {
+      this.timers.delete(timer);
+      p.pointValueAsked = false;
+      if (p.netPos !== 0 && p.pointValue === undefined && h.positions.get(p.contractId) === p)
+        this.findPointValue(h, p);
+    }, retryDelay(p.pointValueFailures));
+    this.timers.add(timer);
   }
 
   private index(h: Holdings, p: HeldPosition): void {

@@ -26,6 +26,7 @@ function setup(record: FollowerRiskRecord = { state: "ACTIVE" }, disk = true, cl
     price: 5000,
     pointValue: 50,
     pointValueAsked: false,
+    pointValueFailures: 0,
     priceAwaited: false,
   });
   const keeper = new LockKeeper({

@@ -4,6 +4,7 @@ import { silentLogger } from "../../engine/types.js";
 import { ES, FakeClock, FakeSession, flush, NQ } from "./fakes.js";
 
 function setup() {
+  const clock = new FakeClock(0);
   const session = new FakeSession();
   session.addAccount(11, "F1", 50_000);
   session.addAccount(12, "F2", 20_000);
@@ -13,7 +14,7 @@ function setup() {
     logger: silentLogger,
     revalue: (name) => revalued.push(name),
     warn: (name, message) => warnings.push(`${name}: ${message}`),
-    clock: new FakeClock(0),
+    clock,
   });
   const holdings = (name: string, accountId: number) => {
     const h = new Holdings(name);
@@ -27,7 +28,7 @@ function setup() {
     netPos,
     netPrice,
   });
-  return { session, valuation, holdings, position, revalued, warnings };
+  return { clock, session, valuation, holdings, position, revalued, warnings };
 }
 
 describe("Valuation: net liquidation = cash + open P&L at live prices", () => {
@@ -112,6 +113,60 @@ describe("Valuation: net liquidation = cash + open P&L at live prices", () => {
     await flush();
     expect(v.revalued).toEqual(["F1"]);
     expect(v.warnings).toEqual(["F1: no point value for YYH6; its open P&L counts as 0"]);
+  });
+
+  it("a point-value lookup that failed is asked again with backoff until it answers", async () => {
+    const v = setup();
+    const h = v.holdings("F1", 11);
+    const spec = { id: "99", name: "ZZH6", root: "ZZ", tickSize: 1, pointValue: 5 };
+    let asked = 0;
+    v.session.findContract = async () => {
+      asked++;
+      if (asked <= 2) throw new Error("timeout");
+      return spec;
+    };
+    v.valuation.applyPosition(h, {
+      accountId: 11,
+      contractId: "99",
+      contract: "ZZH6",
+      netPos: 2,
+      netPrice: 10,
+    });
+    await flush();
+    expect(asked).toBe(1);
+    await v.clock.advance(999);
+    expect(asked).toBe(1);
+    await v.clock.advance(1); // 1 s after the first failure
+    expect(asked).toBe(2);
+    await v.clock.advance(1_999);
+    expect(asked).toBe(2);
+    await v.clock.advance(1); // 2 s after the second
+    expect(asked).toBe(3);
+    expect(h.positions.get("99")?.pointValue).toBe(5);
+    expect(v.revalued).toEqual(["F1"]);
+    await v.clock.advance(60_000);
+    expect(asked).toBe(3);
+  });
+
+  it("a failed lookup is not asked again once the position is closed or the engine stops", async () => {
+    const v = setup();
+    const h = v.holdings("F1", 11);
+    let asked = 0;
+    v.session.findContract = async () => {
+      asked++;
+      throw new Error("timeout");
+    };
+    const zz = { accountId: 11, contractId: "99", contract: "ZZH6", netPos: 1, netPrice: 10 };
+    v.valuation.applyPosition(h, zz);
+    await flush();
+    v.valuation.applyPosition(h, { ...zz, netPos: 0 });
+    await v.clock.advance(60_000);
+    expect(asked).toBe(1);
+    v.valuation.applyPosition(h, zz);
+    await flush();
+    expect(asked).toBe(2);
+    v.valuation.stop();
+    expect(v.clock.pending()).toBe(0);
   });
 
   it("exposure: working orders and open positions fresh from the session, nothing when unreachable", () => {
