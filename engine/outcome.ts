@@ -72,6 +72,10 @@ export const REFUSALS = {
   /** An order of ours whose answer was lost is still working at the broker: it may yet fill. */
   answerLost: "an order whose answer was lost is still working at the broker for",
   invalid: "invalid",
+  /** An unlock before the account's first balance: a limit that needs it cannot be checked. */
+  balanceUnknown:
+    "its balance is not known yet (its login has not reported it), so its limits cannot be checked; " +
+    "unlock again once it has, or unlock --force",
   /** Issue 16: a shadow follower is decided for, never sent anything. */
   shadow: "a shadow follower: nothing is sent to it",
 } as const;

@@ -1,4 +1,5 @@
 import type { Limits } from "../../data/schema.js";
+import { REFUSALS } from "../outcome.js";
 import type { EpochMs, FollowerRiskRecord, LockKind } from "../types.js";
 import { evaluateLimits, pastTrailingFloor, trailingFloor, usd, weeklyBreach } from "./limits.js";
 import { tradingDayOf, tradingWeekOf } from "./tradingDay.js";
@@ -141,6 +142,8 @@ export interface UnlockOutcome {
 /**
  * Unlock by hand. Refused (unless forced) while the account is still liquidating, still at or
  * below its trailing floor, or still past a daily limit: each would trip again on the next tick.
+ * Refused too while its balance is not known and a limit needs it: unlocked blind, it would take
+ * copies until the first balance re-tripped the limit.
  * Forcing past the trailing floor restarts the high-water mark at the current net liquidation;
  * forcing past a daily or weekly limit waives them (daily loss, give-back, profit target, weekly
  * loss) until the next 17:00 CT roll, where each is watched again.
@@ -164,6 +167,9 @@ export function unlock(record: FollowerRiskRecord, input: UnlockInput): UnlockOu
     if (!input.force) return no("still liquidating: it locks once flat; unlock --force stops the flatten");
     hints.push("flatten stopped");
   }
+
+  if (input.netLiq === undefined && !input.force && watchesMoney(input.limits))
+    return no(REFUSALS.balanceUnknown);
 
   const hwm = record.highWaterMark;
   if (input.netLiq !== undefined && hwm !== undefined && pastTrailingFloor(input.limits, input.netLiq, hwm)) {
@@ -205,6 +211,14 @@ export function unlock(record: FollowerRiskRecord, input: UnlockInput): UnlockOu
 
   const message = hints.length ? `unlocked (${hints.join("; ")})` : "unlocked";
   return { ok: true, record: next, message, notes: hints, waiveDailyLimits };
+}
+
+/** A limit that needs the account's net liquidation to be checked. */
+function watchesMoney(limits: Limits): boolean {
+  const { trailingDrawdown, dailyLoss, dailyProfitTarget, dailyGiveBack, weeklyLoss } = limits;
+  return [trailingDrawdown, dailyLoss, dailyProfitTarget, dailyGiveBack, weeklyLoss].some(
+    (l) => l !== undefined,
+  );
 }
 
 export interface RollInput {

@@ -1,5 +1,6 @@
 import type { Config } from "../../data/schema.js";
 import type { FollowerGate } from "../copier/ports.js";
+import { type Outcome, REFUSALS } from "../outcome.js";
 import type { Clock, EngineEvent, EpochMs, WindowReason } from "../types.js";
 import {
   type Blackout,
@@ -17,7 +18,7 @@ export interface TradingWindowsDeps {
   flattenAndLock(followers: string[], reason: string): Promise<unknown>;
   /** Whether a window lock holds the follower: flat and "locked", still "liquidating", or none. */
   windowLock(follower: string): "locked" | "liquidating" | undefined;
-  unlock(follower: string): Promise<unknown>;
+  unlock(follower: string): Promise<Outcome>;
   /** A group's window now holds openings back, or no longer does: its followers are looked at again. */
   changed(followers: readonly string[]): void;
   /** How often the clock is looked at (a laptop waking up past a boundary); default 1000 ms. */
@@ -203,10 +204,19 @@ export class TradingWindows {
       let waiting = false;
       for (const f of g.followers) {
         const lock = deps.windowLock(f);
-        if (lock === "locked") void deps.unlock(f);
+        if (lock === "locked") void this.lift(g, f);
         else if (lock === "liquidating") waiting = true;
       }
       g.unlockPending = waiting;
     }
+  }
+
+  /**
+   * Lift a window lock. One refused because the account's balance is not in yet (its limits
+   * cannot be checked) is tried again at the next tick; any other refusal is a limit's to keep.
+   */
+  private async lift(g: GroupWindow, follower: string): Promise<void> {
+    const outcome = await this.deps.unlock(follower);
+    if (outcome.status === "refused" && outcome.reason === REFUSALS.balanceUnknown) g.unlockPending = true;
   }
 }

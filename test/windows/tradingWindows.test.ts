@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CONFIG_VERSION, type Config, type Windows } from "../../data/schema.js";
 import type { FollowerGate } from "../../engine/copier/ports.js";
+import { REFUSALS } from "../../engine/outcome.js";
 import type { AlertEvent, EngineEvent, WindowEvent } from "../../engine/types.js";
 import { chicagoInstant, civilDate } from "../../engine/windows/chicago.js";
 import { TradingWindows } from "../../engine/windows/tradingWindows.js";
@@ -51,6 +52,7 @@ function rig(start: number, windows: Windows | undefined) {
     unlock: async (f) => {
       calls.push(`unlock ${f}`);
       locks.delete(f);
+      return { target: f, status: "unlocked" };
     },
     changed: (followers) => changed.push([...followers]),
     tickMs: 60_000,
@@ -127,6 +129,40 @@ describe("TradingWindows: flat by", () => {
     r.w.stop();
   });
 
+  it("an unlock refused because the balance is not known yet is tried again until it goes through", async () => {
+    const r = rig(ct(2026, 6, 16, 15, 50), FLAT);
+    await r.clock.advanceTo(ct(2026, 6, 16, 15, 55));
+    r.locks.set("F1", "locked");
+    r.locks.set("F2", "locked");
+    let balanceKnown = false;
+    r.w.stop();
+    const w = new TradingWindows({
+      clock: r.clock,
+      emit: () => undefined,
+      flattenAndLock: async () => undefined,
+      windowLock: (f) => r.locks.get(f),
+      unlock: async (f) => {
+        r.calls.push(`unlock ${f}`);
+        if (!balanceKnown) return { target: f, status: "refused", reason: REFUSALS.balanceUnknown };
+        r.locks.delete(f);
+        return { target: f, status: "unlocked" };
+      },
+      changed: () => undefined,
+      tickMs: 60_000,
+    });
+    w.setConfig(config(FLAT));
+    w.start();
+    await r.clock.advanceTo(ct(2026, 6, 17, 8, 30));
+    expect(r.locks.size).toBe(2);
+    balanceKnown = true;
+    await r.clock.advance(60_000);
+    expect(r.locks.size).toBe(0);
+    const unlocks = r.calls.filter((c) => c.startsWith("unlock")).length;
+    await r.clock.advance(600_000);
+    expect(r.calls.filter((c) => c.startsWith("unlock")).length).toBe(unlocks);
+    w.stop();
+  });
+
   it("mimik down at Friday's flat-by and started Monday before the open still flattens", () => {
     // Friday's flat-by holds until openings reopen (Monday 08:30), as on Saturday or Sunday.
     const r = rig(ct(2026, 6, 22, 7), FLAT);
@@ -147,7 +183,7 @@ describe("TradingWindows: flat by", () => {
       flattenAndLock: async (followers, reason) =>
         void calls.push(`flatten ${followers.join(",")}: ${reason}`),
       windowLock: (f) => (f === "F1" ? "locked" : undefined),
-      unlock: async () => undefined,
+      unlock: async (f) => ({ target: f, status: "unlocked" }),
       changed: () => undefined,
     });
     w.setConfig(config(FLAT));
