@@ -30,6 +30,8 @@ const followerRiskRecordSchema = z.object({
   lockReason: z.string().optional(),
   lockedAt: z.number().optional(),
   highWaterMark: z.number().optional(),
+  // Absent in older files: their mark is kept for a limit configured now (it may be its own).
+  trailingWatched: z.boolean().optional(),
   startOfDayBalance: z.number().optional(),
   tradingDay: z.string().optional(),
   tradesToday: z.number().int().nonnegative().optional(),

@@ -25,6 +25,11 @@ export interface FollowerRiskRecord {
   lockedAt?: EpochMs | undefined;
   /** Intraday trailing high-water mark of net liquidation; never resets by itself. */
   highWaterMark?: number | undefined;
+  /**
+   * A trailing drawdown limit was configured when the record was last looked at (undefined: a
+   * record from before this was kept). A limit set where there was none starts from net liq then.
+   */
+  trailingWatched?: boolean | undefined;
   /** Net liquidation at the start of the current trading day. */
   startOfDayBalance?: number | undefined;
   /** Trading day (YYYY-MM-DD, the CT date the session ends on) the two fields above belong to. */

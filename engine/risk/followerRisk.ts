@@ -2,6 +2,7 @@ import type { Limits } from "../../data/schema.js";
 import type { FollowerRiskRecord, FollowerState, RiskStatusEvent } from "../types.js";
 import { tradesLeft } from "./limits.js";
 import { roll } from "./lockMachine.js";
+import { watchTrailing } from "./marks.js";
 import { Holdings } from "./valuation.js";
 
 /** What the copier asks on its hot path. Replaced (never mutated) when anything in it changes. */
@@ -60,6 +61,15 @@ export class FollowerRisk {
     this.record = roll(this.record, { tradingDay, limits: this.limits, netLiq });
     this.tradesAlerted = false;
     this.updateEffectiveLimits(tradingDay);
+  }
+
+  /** A trailing limit set or removed in the config: true when the record changed (save it). */
+  watchTrailing(): boolean {
+    if (!this.configured) return false;
+    const netLiq = this.holdings.cash === undefined ? undefined : this.holdings.netLiq;
+    const before = this.record;
+    this.record = watchTrailing(before, this.limits, netLiq);
+    return this.record !== before;
   }
 
   /** The limits watched today: without the daily ones on a day a forced unlock waived them. */

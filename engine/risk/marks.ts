@@ -59,6 +59,24 @@ export function advanceMarks(
 }
 
 /**
+ * The high-water mark a trailing drawdown limit is measured from. One set where there was none
+ * starts at the net liquidation then (the first one seen when not known yet): the mark kept
+ * before is a peak the limit never watched, and its floor could lock the account at once on a
+ * number the trader never saw. A limit kept (or only changed in size) keeps its mark. A record
+ * from before this was noted may have watched it: its mark is kept. Same record when unchanged.
+ */
+export function watchTrailing(
+  record: FollowerRiskRecord,
+  limits: Limits,
+  netLiq: number | undefined,
+): FollowerRiskRecord {
+  const watching = limits.trailingDrawdown !== undefined;
+  if (record.trailingWatched === watching) return record;
+  if (record.trailingWatched === false) return { ...record, trailingWatched: true, highWaterMark: netLiq };
+  return { ...record, trailingWatched: watching };
+}
+
+/**
  * The record with its marks restarting from the next valuation: the follower switched between
  * shadow and live (or a shadow's would-be P&L restarts at $0 with the process), so they are of
  * another P&L (a shadow's starts at $0, its account's is its balance) and read against the new

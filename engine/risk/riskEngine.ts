@@ -173,6 +173,7 @@ export class RiskEngine {
       if (f.shadow) f.record = restartedMarks(f.record, true);
       if (f.record.tradingDay !== undefined && f.record.tradingDay !== this.day.tradingDay)
         this.rollFollower(f);
+      if (f.watchTrailing()) void this.saves.now(f.name);
       f.updateEffectiveLimits(this.day.tradingDay);
       this.refresh(f);
     }
@@ -202,6 +203,7 @@ export class RiskEngine {
         this.valuation.detach(f.holdings);
         this.locks.stopFlatten(f);
       }
+      if (this.started && f.watchTrailing()) void this.saves.now(f.name);
       f.updateEffectiveLimits(this.day.tradingDay);
       this.refresh(f);
     }
