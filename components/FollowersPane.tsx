@@ -106,7 +106,9 @@ function followerRow(f: FollowerRowVM): TableRow {
       state:
         f.exitPending && f.state === "ACTIVE"
           ? { text: "EXIT PENDING", tone: "warn" }
-          : { text: f.state, tone: STATE_TONE[f.state] },
+          : f.pricesStale && f.state === "ACTIVE"
+            ? { text: "BLIND", tone: "warn" }
+            : { text: f.state, tone: STATE_TONE[f.state] },
       position: f.position,
       dayPnl: {
         text: money(f.dayPnl, true),
@@ -131,6 +133,7 @@ export function followerInfo(f: FollowerRowVM | undefined): string | undefined {
   if (!f) return undefined;
   const parts: string[] = [];
   if (f.state !== "ACTIVE") parts.push(`${f.state}${f.stateReason ? `: ${f.stateReason}` : ""}`);
+  else if (f.pricesStale) parts.push(`BLIND: ${f.stateReason}`);
   if (f.exitPending) parts.push(exitPendingText(f.exitPending));
   if (f.sync) parts.push(`${syncText(f.sync)} on ${f.sync.contract} (r resyncs)`);
   if (parts.length === 0) parts.push(f.label ? `${f.label} ${f.account}` : f.account);

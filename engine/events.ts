@@ -22,6 +22,8 @@ export const SKIP_REASONS = {
   locked: "locked",
   liquidateOnly: "liquidate only",
   brokerLocked: "broker lock",
+  /** The follower's login has no market data: no loss limit sees what a new position would lose. */
+  pricesStale: "prices stale",
   notWhitelisted: "not whitelisted",
   maxContracts: "max contracts",
   defaultCap: `default cap of ${DEFAULT_MAX_CONTRACTS} contracts (no max contracts set)`,
@@ -146,6 +148,11 @@ export interface FollowerStateEvent {
    * that was saved. Absent once it is on disk.
    */
   unsaved?: true | undefined;
+  /**
+   * True while the follower's login has no market data: its open positions keep their last
+   * price, so its limits are blind to what they lose now, and its openings are held.
+   */
+  pricesStale?: true | undefined;
 }
 
 export interface RiskSnapshotEvent {

@@ -151,6 +151,17 @@ export interface QuoteEvent {
   ts: EpochMs;
 }
 
+/**
+ * The login's market-data feed (Tradovate's md socket, ProjectX's market hub) went down or came
+ * back. While it is down no quote arrives: positions keep their last price.
+ */
+export interface MarketDataEvent {
+  type: "marketData";
+  connection: string;
+  up: boolean;
+  reason?: string | undefined;
+}
+
 /** An order appeared, changed (terms, fills, links) or ended: the whole order, once per change. */
 export interface OrderUpdateEvent {
   type: "orderUpdate";
@@ -248,6 +259,7 @@ export type BrokerEvent =
   | PositionEvent
   | BalanceEvent
   | QuoteEvent
+  | MarketDataEvent
   | OrderStatusEvent
   | OrderUpdateEvent
   | RiskStatusEvent

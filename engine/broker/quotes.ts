@@ -40,6 +40,8 @@ export interface QuoteFeedOptions {
   onQuote: (quote: Quote, receivedAt: MonoMs) => void;
   /** Why quotes stopped coming (undefined: they come again). Called on each change. */
   onStopped?: ((reason: string | undefined) => void) | undefined;
+  /** The feed came up (subscriptions sent) or went down (lost, or could not connect). */
+  onState?: ((up: boolean, reason?: string) => void) | undefined;
 }
 
 /** Pulls quotes out of an `md` event: `{quotes:[{contractId, timestamp, entries:{Trade,Bid,Offer}}]}`. */
@@ -169,6 +171,7 @@ export class QuoteFeed {
           if (this.socket !== socket) return;
           this.socket = undefined;
           this.opts.logger.warn("market data socket lost", { reason: loss.reason });
+          this.opts.onState?.(false, `market data socket lost: ${loss.reason}`);
           this.retry(this.policy.lost());
         },
       });
@@ -182,10 +185,12 @@ export class QuoteFeed {
       this.policy.connected();
       this.say(undefined);
       for (const s of this.symbols) this.sendSubscribe(socket, s);
+      this.opts.onState?.(true);
     } catch (err) {
       socket?.close("connect failed");
       if (this.stopped) return;
       const e = asBrokerError(err);
+      this.opts.onState?.(false, `market data socket could not connect: ${e.message}`);
       if (e.status === 401 && usedMdToken) this.useAccessToken = true;
       else if (e.status === 401 && token !== undefined) return this.refused(token, e);
       const stopped = this.opts.tokens.loginsStopped();

@@ -138,6 +138,7 @@ export class TradovateBrokerSession implements BrokerSession {
         this.status.setMarketData(reason);
         if (reason !== undefined) this.alert("error", reason);
       },
+      onState: (up, reason) => this.emit({ type: "marketData", connection: this.connection, up, reason }),
     });
     this.connector = new Connector({
       connection: opts.connection,

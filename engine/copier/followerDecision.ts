@@ -59,6 +59,7 @@ export function followerDecision(f: FollowerFacts): CoveredDecision {
       ordersBacklog: f.ordersBacklog,
       state: f.risk.state,
       brokerLocked: f.risk.brokerLocked ?? false,
+      pricesStale: f.risk.pricesStale,
       whitelist: f.group.whitelist,
       leaderContract: f.leaderContract,
       tradesLeft: f.risk.tradesLeft,

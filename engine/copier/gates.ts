@@ -14,6 +14,8 @@ export interface GateContext {
   state: FollowerState;
   /** The broker itself has the account locked or liquidation-only. */
   brokerLocked: boolean;
+  /** Its login has no market data: risk is blind to a new position's loss. */
+  pricesStale?: boolean | undefined;
   whitelist: Whitelist;
   /** The leader's contract (ESZ6); the whitelist matches its root, never the mapped one. */
   leaderContract: string;
@@ -48,13 +50,20 @@ export function whitelisted(whitelist: Whitelist, leaderContract: string): boole
 
 /**
  * Gates for openings/adds only, before sizing: group active → follower enabled → lock /
- * LIQUIDATE_ONLY / broker lock → trading window → whitelist. The trader's off switches come
+ * LIQUIDATE_ONLY / broker lock → prices stale → trading window → whitelist. The trader's off switches come
  * first, so a paused group's held-back opening says "group inactive" whatever else holds it.
  */
 export function openingGate(
   ctx: Pick<
     GateContext,
-    "groupActive" | "followerEnabled" | "state" | "brokerLocked" | "window" | "whitelist" | "leaderContract"
+    | "groupActive"
+    | "followerEnabled"
+    | "state"
+    | "brokerLocked"
+    | "pricesStale"
+    | "window"
+    | "whitelist"
+    | "leaderContract"
   >,
 ): SkipReason | undefined {
   if (!ctx.groupActive) return SKIP_REASONS.groupInactive;
@@ -62,6 +71,7 @@ export function openingGate(
   if (ctx.state === "LOCKED") return SKIP_REASONS.locked;
   if (ctx.state === "LIQUIDATE_ONLY") return SKIP_REASONS.liquidateOnly;
   if (ctx.brokerLocked) return SKIP_REASONS.brokerLocked;
+  if (ctx.pricesStale) return SKIP_REASONS.pricesStale;
   if (ctx.window !== undefined) return ctx.window;
   if (!whitelisted(ctx.whitelist, ctx.leaderContract)) return SKIP_REASONS.notWhitelisted;
   return undefined;

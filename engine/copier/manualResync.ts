@@ -54,7 +54,10 @@ export async function manualResync(name: string, deps: ManualResyncDeps): Promis
     return { target: name, status: "refused", reason };
   }
   const risk = deps.gate(name);
-  const plan = planResync(lines, risk.state === "ACTIVE" && !risk.brokerLocked && risk.window === undefined);
+  const plan = planResync(
+    lines,
+    risk.state === "ACTIVE" && !risk.brokerLocked && !risk.pricesStale && risk.window === undefined,
+  );
   const sent: Array<Promise<OrderResult>> = [];
   const startedAt = deps.clock.mono();
   for (const { contract, delta, exit } of plan.send) {
@@ -84,9 +87,11 @@ export async function manualResync(name: string, deps: ManualResyncDeps): Promis
   if (plan.held.length > 0) {
     const why = risk.brokerLocked
       ? SKIP_REASONS.brokerLocked
-      : risk.state === "ACTIVE"
-        ? (risk.window ?? risk.state)
-        : risk.state;
+      : risk.state !== "ACTIVE"
+        ? risk.state
+        : risk.pricesStale
+          ? SKIP_REASONS.pricesStale
+          : (risk.window ?? risk.state);
     const held = plan.held.map((contract) => `${contract}: ${why}`).join(", ");
     return {
       target: name,

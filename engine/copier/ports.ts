@@ -19,6 +19,8 @@ import type { ShadowFill } from "./shadowCopy.js";
 export interface FollowerGate {
   state: FollowerState;
   brokerLocked?: boolean | undefined;
+  /** Its login has no market data: risk cannot value a new position, openings are held. */
+  pricesStale?: boolean | undefined;
   /** Opening trades left today; undefined = no limit. */
   tradesLeft?: number | undefined;
   /**

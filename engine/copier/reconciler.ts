@@ -95,6 +95,7 @@ export class Reconciler {
             ordersBacklog: deps.book.full(name),
             state: risk.state,
             brokerLocked: risk.brokerLocked ?? false,
+            pricesStale: risk.pricesStale,
             whitelist: group.whitelist,
             leaderContract,
             tradesLeft: risk.tradesLeft,

@@ -36,6 +36,7 @@ export function entriesHeld(
     followerEnabled: follower.enabled,
     state: gate.state,
     brokerLocked: gate.brokerLocked ?? false,
+    pricesStale: gate.pricesStale,
     window: gate.window,
     whitelist: group.whitelist,
     leaderContract,

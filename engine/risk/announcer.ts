@@ -8,15 +8,17 @@ interface Shown {
   state: FollowerState;
   reason: string | undefined;
   unsaved: boolean;
+  pricesStale: boolean;
 }
 
-const ACTIVE: Shown = { state: "ACTIVE", reason: undefined, unsaved: false };
+const ACTIVE: Shown = { state: "ACTIVE", reason: undefined, unsaved: false, pricesStale: false };
 
 /**
  * What risk tells the rest of mimik about each follower, and what it last told: the shown state
  * (a FollowerStateEvent only when it changes), throttled snapshots of the figures, and alerts.
  * The shown state is the lock state, except that the broker's own lock shows through on an
- * ACTIVE follower, and it says when the record behind it is not on disk.
+ * ACTIVE follower, and it says when the record behind it is not on disk and when its login has
+ * no market data (its limits are blind, its openings held).
  */
 export class RiskAnnouncer {
   private readonly shown = new Map<string, Shown>();
@@ -46,8 +48,10 @@ export class RiskAnnouncer {
       reason = SKIP_REASONS.brokerLocked;
     }
     const last = this.shown.get(f.name) ?? ACTIVE;
-    if (last.state === shownState && last.reason === reason && last.unsaved === unsaved) return;
-    this.shown.set(f.name, { state: shownState, reason, unsaved });
+    const { pricesStale } = f;
+    const same = last.state === shownState && last.reason === reason && last.unsaved === unsaved;
+    if (same && last.pricesStale === pricesStale) return;
+    this.shown.set(f.name, { state: shownState, reason, unsaved, pricesStale });
     this.emit({
       type: "followerState",
       at: this.clock.now(),
@@ -55,12 +59,32 @@ export class RiskAnnouncer {
       state: shownState,
       reason,
       ...(unsaved ? { unsaved: true } : {}),
+      ...(pricesStale ? { pricesStale: true } : {}),
     });
   }
 
   /** The follower's figures: now when urgent (its state changed), else at most once per interval. */
   snapshot(f: FollowerRisk, urgent: boolean): void {
     if (f.holdings.netLiq !== undefined) this.snapshots.request(f.name, urgent);
+  }
+
+  /** Tradovate's own risk status of the account changed (FollowerRisk.takeBrokerRisk). */
+  brokerRisk(f: FollowerRisk): void {
+    const { locked, liquidateOnly, adminAction } = f.broker;
+    const what = locked ? "locked" : liquidateOnly ? "liquidation-only" : "cleared";
+    const level = locked || liquidateOnly ? "warn" : "info";
+    this.alert(level, `${f.name}: Tradovate risk status ${what} (${adminAction})`, f);
+  }
+
+  /** Its login's market data went down (`why`) or came back (PriceFeeds). */
+  priceFeed(f: FollowerRisk, why: string | undefined): void {
+    if (why === undefined) this.alert("info", `${f.name}: market data back; openings copied again`, f);
+    else
+      this.alert(
+        "warn",
+        `${f.name}: ${why}: market data down; positions at last prices, limits blind; openings held`,
+        f,
+      );
   }
 
   /** An alert event is the record (screen, headless, journal); logging it too would show it twice. */

@@ -10,6 +10,8 @@ export interface RiskGate {
   readonly state: FollowerState;
   /** Tradovate itself has the account locked or liquidation-only: openings would be rejected. */
   readonly brokerLocked: boolean;
+  /** Its login has no market data (PriceFeeds): openings are held. Absent while it has. */
+  readonly pricesStale?: true | undefined;
   /** Opening copies left today under maxTradesPerDay; undefined when there is no such limit. */
   readonly tradesLeft?: number | undefined;
 }
@@ -38,6 +40,8 @@ export class FollowerRisk {
   readonly holdings: Holdings;
   broker: BrokerRisk = { locked: false, liquidateOnly: false, adminAction: "Normal" };
   gate: RiskGate = { state: "ACTIVE", brokerLocked: false };
+  /** Its login's market data is down: its positions keep their last price (PriceFeeds). */
+  pricesStale = false;
   /** The "max trades per day reached" alert went out today. */
   tradesAlerted = false;
 
@@ -50,9 +54,20 @@ export class FollowerRisk {
     const state = this.record.state;
     const brokerLocked = this.broker.locked || this.broker.liquidateOnly;
     const left = tradesLeft(this.limits, this.record.tradesToday ?? 0);
+    const stale = this.pricesStale || undefined;
     const g = this.gate;
-    if (g.state !== state || g.brokerLocked !== brokerLocked || g.tradesLeft !== left)
-      this.gate = Object.freeze({ state, brokerLocked, tradesLeft: left });
+    if (
+      g.state !== state ||
+      g.brokerLocked !== brokerLocked ||
+      g.tradesLeft !== left ||
+      g.pricesStale !== stale
+    )
+      this.gate = Object.freeze({
+        state,
+        brokerLocked,
+        tradesLeft: left,
+        ...(stale ? { pricesStale: stale } : {}),
+      });
   }
 
   /** A new trading day: the record rolls (start of day from net liq when known), the waiver ends. */

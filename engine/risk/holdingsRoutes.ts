@@ -12,6 +12,8 @@ export interface HoldingsRoutesDeps {
     route(name: string): AccountRoute | undefined;
     nameAt(connection: string, accountId: number): string | undefined;
   };
+  /** After each reattach: a follower may be on another login now. */
+  moved(): void;
 }
 
 /**
@@ -38,6 +40,7 @@ export class HoldingsRoutes {
       this.d.valuation.attach(f.holdings, this.routeOf(f));
       if (f.shadow) this.d.shadows.start(f.holdings);
     }
+    this.d.moved();
   }
 
   /** Where a follower's holdings are valued: its account, or (a shadow) its would-be trades. */

@@ -8,10 +8,8 @@ import {
   type BrokerSession,
   type Clock,
   type EngineEvent,
-  type FollowerRiskRecord,
   type Logger,
   type RiskStateStore,
-  type RiskStatusEvent,
   SKIP_REASONS,
   silentLogger,
 } from "../types.js";
@@ -22,8 +20,9 @@ import type { FollowerRisk, RiskGate } from "./followerRisk.js";
 import { HoldingsRoutes } from "./holdingsRoutes.js";
 import { evaluateLimits } from "./limits.js";
 import { type FlattenKind, LockKeeper } from "./lockKeeper.js";
-import { restoredRecord, settleRolledLock } from "./lockMachine.js";
+import { settleRolledLock } from "./lockMachine.js";
 import { advanceMarks, restartedMarks } from "./marks.js";
+import { PriceFeeds } from "./priceFeeds.js";
 import { RiskSaves } from "./riskSaves.js";
 import { type FollowerRiskView, riskFigures, riskView } from "./riskView.js";
 import { RiskRoster } from "./roster.js";
@@ -56,11 +55,15 @@ export interface RiskEngineDeps {
    * (bounds disk writes; default 1 s). Locks, unlocks and rolls are written at once.
    */
   highWaterSaveDelayMs?: number;
+  /** How long a login's market data may be down before its followers' risk is blind (default 5 s). */
+  marketDataGraceMs?: number | undefined;
   /** Issue 16: the login that prices a shadow follower, and its would-be flatten. */
   shadowSession?(follower: string): BrokerSession | undefined;
   flattenShadow?(follower: string, contract: string, price: number): void;
 }
 
+/** A market-data socket that drops and is back within this is a blip, not blind risk. */
+const MARKET_DATA_GRACE_MS = 5_000;
 const UNKNOWN_GATE: RiskGate = Object.freeze({ state: "ACTIVE", brokerLocked: false });
 
 /**
@@ -89,6 +92,7 @@ export class RiskEngine {
   private readonly announce: RiskAnnouncer;
   private readonly shadows: ShadowRisk;
   private readonly routes: HoldingsRoutes;
+  private readonly feeds: PriceFeeds;
   private started = false;
 
   constructor(private readonly deps: RiskEngineDeps) {
@@ -123,7 +127,17 @@ export class RiskEngine {
       holdings: (name) => follower(name)?.holdings,
     });
     const { roster, valuation, shadows } = this;
-    this.routes = new HoldingsRoutes({ roster, valuation, shadows, accounts: deps.accounts });
+    this.feeds = new PriceFeeds({
+      clock,
+      graceMs: deps.marketDataGraceMs ?? MARKET_DATA_GRACE_MS,
+      followers: () => roster.all(),
+      changed: (f, why) => {
+        this.refresh(f);
+        this.announce.priceFeed(f, why);
+      },
+    });
+    const moved = () => this.feeds.update();
+    this.routes = new HoldingsRoutes({ roster, valuation, shadows, accounts: deps.accounts, moved });
     this.locks = new LockKeeper({
       clock,
       liquidator: this.shadows.liquidator(deps.liquidator, (name) => follower(name)?.shadow === true),
@@ -154,19 +168,7 @@ export class RiskEngine {
   /** Load persisted state, apply any roll missed while stopped, schedule the next roll. */
   async start(): Promise<void> {
     if (this.started) return;
-    let saved: Record<string, FollowerRiskRecord> = {};
-    try {
-      saved = this.deps.store.read().followers ?? {};
-    } catch (err) {
-      this.alert("error", `risk: could not read saved risk state (${messageOf(err)}); starting without it`);
-    }
-    for (const [name, stored] of Object.entries(saved)) {
-      const { record, readable } = restoredRecord(stored);
-      if (!readable)
-        this.alert("error", `${name}: saved risk state unreadable; locked until unlocked by hand`);
-      this.roster.getOrAdd(name).record = record;
-    }
-    this.roster.adoptSaved(new Set(Object.keys(saved)));
+    this.roster.load(this.deps.store, (message) => this.alert("error", message));
     this.day.start();
     for (const f of this.roster.all()) {
       // A shadow's would-be P&L starts again at $0 with the process: so do its marks (not its lock).
@@ -191,6 +193,7 @@ export class RiskEngine {
     this.locks.stop();
     this.valuation.stop();
     this.announce.stop();
+    this.feeds.stop();
     await this.saves.stop();
   }
 
@@ -270,9 +273,14 @@ export class RiskEngine {
           return;
         case "riskStatus": {
           const f = this.routes.routed(event.connection, event.accountId);
-          if (f) this.applyBrokerRisk(f, event);
+          if (!f?.takeBrokerRisk(event)) return;
+          this.refresh(f);
+          this.announce.brokerRisk(f);
           return;
         }
+        case "marketData":
+          this.feeds.onEvent(event);
+          return;
         case "sync":
           this.routes.reattach();
           for (const f of this.roster.all()) {
@@ -350,14 +358,6 @@ export class RiskEngine {
   private resumeFlattens(synced?: string): void {
     for (const f of this.roster.all())
       this.locks.resume(f, synced !== undefined && f.holdings.route?.session.connection === synced);
-  }
-
-  private applyBrokerRisk(f: FollowerRisk, event: RiskStatusEvent): void {
-    if (!f.takeBrokerRisk(event)) return;
-    this.refresh(f);
-    const what = event.locked ? "locked" : event.liquidateOnly ? "liquidation-only" : "cleared";
-    const level = event.locked || event.liquidateOnly ? "warn" : "info";
-    this.alert(level, `${f.name}: Tradovate risk status ${what} (${event.adminAction})`, f);
   }
 
   private rollOver(): void {

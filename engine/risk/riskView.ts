@@ -25,6 +25,8 @@ export interface FollowerRiskView extends LimitRoom {
   flattenAttempts: number;
   /** The record shown is in memory only: its save failed and is being retried. */
   unsaved: boolean;
+  /** Its login has no market data: positions at their last price, openings held. */
+  pricesStale: boolean;
 }
 
 /** The limit figures at a net liquidation: a missing start of day or high-water mark is the net liq itself. */
@@ -91,5 +93,6 @@ export function riskView(
     brokerAdminAction: f.broker.adminAction,
     flattenAttempts: extra.flattenAttempts,
     unsaved: extra.unsaved,
+    pricesStale: f.pricesStale,
   };
 }

@@ -1,6 +1,9 @@
 import type { Config } from "../../data/schema.js";
+import { messageOf } from "../messageOf.js";
 import { REFUSALS } from "../outcome.js";
+import type { RiskStateStore } from "../types.js";
 import { FollowerRisk } from "./followerRisk.js";
+import { restoredRecord } from "./lockMachine.js";
 
 /**
  * The followers risk knows, by account name: those of the current config (each once, and never
@@ -56,6 +59,22 @@ export class RiskRoster {
       f.group = undefined;
     }
     return switched;
+  }
+
+  /** The saved records (an unreadable one comes back locked; `alert` says so). */
+  load(store: RiskStateStore, alert: (message: string) => void): void {
+    let saved: Record<string, unknown> = {};
+    try {
+      saved = store.read().followers ?? {};
+    } catch (err) {
+      alert(`risk: could not read saved risk state (${messageOf(err)}); starting without it`);
+    }
+    for (const [name, stored] of Object.entries(saved)) {
+      const { record, readable } = restoredRecord(stored);
+      if (!readable) alert(`${name}: saved risk state unreadable; locked until unlocked by hand`);
+      this.getOrAdd(name).record = record;
+    }
+    this.adoptSaved(new Set(Object.keys(saved)));
   }
 
   /**

@@ -73,15 +73,13 @@ export class Engine {
     config: Config,
   ) {
     this.logger = deps.logger ?? silentLogger;
-    this.clock = deps.clock ?? systemClock;
-    const clock = this.clock;
+    const clock = deps.clock ?? systemClock;
+    this.clock = clock;
     this.config = config;
     const emit = (event: EngineEvent) => this.emit(event);
     const accounts = this.directory;
-    this.logins = new Logins(deps.sessions, {
-      onEvent: (session, event) => this.onBrokerEvent(session, event),
-      ...{ emit, now: () => clock.now() },
-    });
+    const onEvent = (session: BrokerSession, event: BrokerEvent) => this.onBrokerEvent(session, event);
+    this.logins = new Logins(deps.sessions, { onEvent, emit, now: () => clock.now() });
     const sessions = () => this.logins.all();
     this.shadows = new Shadows({
       ...{ config: () => this.config, sessions, emit, now: () => clock.now(), accounts },

@@ -133,6 +133,12 @@ export interface SimControl {
   /** While on, every login answers HTTP 423 (about to be locked out). */
   lockLogins(on: boolean): void;
   /**
+   * Market data goes down (true) or comes back (false): every md socket and ProjectX market hub
+   * connection is dropped, and new ones are refused with HTTP 503 until it is back. Trading
+   * sockets and the user hub stay up. Returns how many were dropped.
+   */
+  marketDataDown(down: boolean): number;
+  /**
    * `user` logs in from elsewhere (the trader's own Tradovate window): with two sessions already,
    * the oldest ends, as on Tradovate. Returns how many sessions that ended.
    */

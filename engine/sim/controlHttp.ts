@@ -116,6 +116,10 @@ const routes: Record<string, { schema: z.ZodType; run: (c: SimControl, b: never)
       return {};
     },
   },
+  "POST /sim/market-data-down": {
+    schema: z.object({ on: z.boolean() }),
+    run: (c, b: { on: boolean }) => ({ dropped: c.marketDataDown(b.on) }),
+  },
   "POST /sim/lock-logins": {
     schema: z.object({ on: z.boolean() }),
     run: (c, b: { on: boolean }) => {

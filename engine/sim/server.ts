@@ -173,6 +173,10 @@ export class SimServer implements SimControl {
         socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
         return;
       }
+      if (kind === "md" && this.projectx.hubs.marketDown) {
+        socket.end("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
+        return;
+      }
       this.wss.handleUpgrade(req, socket, head, (ws) =>
         this.ws.connected(new SimSocket(this.nextSocketId++, ws, this.socketEnv, kind)),
       );
@@ -347,6 +351,19 @@ export class SimServer implements SimControl {
 
   refuseMarketData(on: boolean): void {
     this.faults.marketDataRefused = on;
+  }
+
+  marketDataDown(down: boolean): number {
+    this.projectx.hubs.marketDown = down;
+    if (!down) return 0;
+    let n = this.projectx.hubs.drop({ hub: "market" });
+    for (const s of [...this.hub.sockets]) {
+      if (s.kind !== "md") continue;
+      s.terminate();
+      this.hub.sockets.delete(s);
+      n += 1;
+    }
+    return n;
   }
 
   lockLogins(on: boolean): void {

@@ -121,7 +121,8 @@ export function buildScreen(
       enabled: f.enabled,
       shadow: f.shadow === true,
       state: stateVM(state),
-      stateReason: stateReason(state, live?.reason, live?.unsaved === true),
+      stateReason: stateReason(state, live?.reason, live?.unsaved === true, live?.pricesStale === true),
+      pricesStale: live?.pricesStale === true,
       position: positionText(positions),
       positionUnknown: positions === undefined,
       dayPnl: risk?.dayPnl,
@@ -285,9 +286,22 @@ function resyncText(e: ResyncEvent): string {
   return `${e.cause}; leader ${held || "flat"}; missed exits made up`;
 }
 
-/** Why a follower is LIQ-ONLY or LOCKED; a lock held in memory only is said loudly. */
-function stateReason(state: string, reason: string | undefined, unsaved: boolean): string | undefined {
-  const why = state === "ACTIVE" ? undefined : reason;
-  if (!unsaved) return why;
-  return `${why ? `${why}; ` : ""}NOT SAVED to the state file (retrying)`;
+/**
+ * Why a follower is LIQ-ONLY or LOCKED; a lock held in memory only is said loudly, and so is risk
+ * that cannot see prices (its login's market data is down).
+ */
+function stateReason(
+  state: string,
+  reason: string | undefined,
+  unsaved: boolean,
+  pricesStale: boolean,
+): string | undefined {
+  const parts = [
+    state === "ACTIVE" ? undefined : reason,
+    pricesStale ? PRICES_STALE : undefined,
+    unsaved ? "NOT SAVED to the state file (retrying)" : undefined,
+  ].filter((p) => p !== undefined);
+  return parts.length > 0 ? parts.join("; ") : undefined;
 }
+
+const PRICES_STALE = "prices stale (market data down): limits blind, openings held";

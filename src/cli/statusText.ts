@@ -54,6 +54,7 @@ const statusReportSchema = onFirstUse(() => {
             state: z.string(),
             reason: z.string().optional(),
             unsaved: z.boolean().optional(),
+            pricesStale: z.boolean().optional(),
             dayPnl: optionalNumber,
             positions: z.array(z.object({ contract: z.string(), netPos: z.number() })),
             positionsUnknown: z.boolean().optional(),
@@ -105,7 +106,10 @@ export function money(n: number): string {
 function followerState(f: Parsed["groups"][number]["followers"][number]): string {
   const state = f.state === "LIQUIDATE_ONLY" ? "LIQ-ONLY" : f.state;
   const shown = f.reason && f.state !== "ACTIVE" ? `${state} (${f.reason})` : state;
-  return f.unsaved ? `${shown} NOT SAVED to the state file (retrying)` : shown;
+  const blind = f.pricesStale
+    ? `${shown}, prices stale (market data down): limits blind, openings held`
+    : shown;
+  return f.unsaved ? `${blind} NOT SAVED to the state file (retrying)` : blind;
 }
 
 function minutes(ms: number): string {

@@ -29,7 +29,7 @@ export function describeEvent(event: EngineEvent): string {
       return `COPY  ${event.follower} ${event.outcome} ${order}: ${event.reason}${latency}`;
     }
     case "followerState":
-      return `STATE ${event.follower} ${event.state}${event.reason ? `: ${event.reason}` : ""}${event.unsaved ? " (NOT SAVED: retrying)" : ""}`;
+      return `STATE ${event.follower} ${event.state}${event.reason ? `: ${event.reason}` : ""}${event.pricesStale ? " (prices stale (market data down): limits blind, openings held)" : ""}${event.unsaved ? " (NOT SAVED: retrying)" : ""}`;
     case "risk":
       return `RISK  ${event.follower} net liq ${money(event.netLiq)}, day ${money(event.dayPnl)}`;
     case "syncStatus":

@@ -75,6 +75,8 @@ export interface StatusReport {
       reason?: string | undefined;
       /** The follower's lock or unlock is held in memory only: its save is being retried. */
       unsaved?: boolean | undefined;
+      /** Its login has no market data: limits blind to open P&L, openings held. */
+      pricesStale?: boolean | undefined;
       dayPnl?: number | undefined;
       positions: { contract: string; netPos: number }[];
       /** Its broker has not reported its positions yet (a login still down): `positions` is not "flat". */
@@ -141,6 +143,7 @@ export function statusReport(snapshot: EngineSnapshot, mode: string, journal?: s
           state: live?.state ?? "ACTIVE",
           reason: live?.state === "ACTIVE" ? undefined : live?.reason,
           ...(live?.unsaved ? { unsaved: true } : {}),
+          ...(live?.pricesStale ? { pricesStale: true } : {}),
           dayPnl: live?.risk?.dayPnl,
           positions: [...(snapshot.positions.get(f.account) ?? [])],
           // A shadow's positions are its would-be ones, mimik's own book: flat until it trades.

@@ -99,6 +99,8 @@ export interface FollowerRowVM {
   shadow?: boolean | undefined;
   /** Why the follower is LIQ-ONLY or LOCKED ("manual", "daily loss 500 reached"). */
   stateReason?: string | undefined;
+  /** Its login has no market data: risk values its positions at their last price, openings held. */
+  pricesStale?: boolean | undefined;
   /** e.g. "NQZ6 +2", "flat", "NQZ6 +2, ESZ6 -1", or "unknown" before its broker said; see positionText. */
   position: string;
   /** Its broker has not reported its positions yet: neither its position nor its sync is known. */

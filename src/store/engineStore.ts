@@ -43,6 +43,8 @@ export interface FollowerLive {
   reason?: string | undefined;
   /** The state is held in memory only: its save to the state file failed and is being retried. */
   unsaved?: boolean | undefined;
+  /** Its login has no market data: risk values its positions at their last price, openings held. */
+  pricesStale?: boolean | undefined;
   risk?: RiskSnapshotEvent | undefined;
   /** Out-of-sync contracts only; empty when in sync. */
   outOfSync: SyncStatusEvent[];
@@ -243,6 +245,7 @@ export class EngineStore {
         live.state = event.state;
         live.reason = event.reason;
         live.unsaved = event.unsaved === true;
+        live.pricesStale = event.pricesStale === true;
         return;
       }
       case "risk":

@@ -134,6 +134,14 @@ describe("the console app", () => {
     await waitForFrame(lastFrame, (f) => f.includes("LOCKED") && !f.includes("NOT SAVED"));
   });
 
+  it("a follower whose login has no market data shows BLIND and why, until prices are back", async () => {
+    const { lastFrame, store } = mount();
+    store.push({ type: "followerState", at: 0, follower: "DEMO2001", state: "ACTIVE", pricesStale: true });
+    await waitForFrame(lastFrame, (f) => f.includes("BLIND") && f.includes("market data down"));
+    store.push({ type: "followerState", at: 0, follower: "DEMO2001", state: "ACTIVE" });
+    await waitForFrame(lastFrame, (f) => !f.includes("BLIND"));
+  });
+
   it("toggles the selected follower with space", async () => {
     const { lastFrame, stdin, holder } = mount();
     const before = await waitForFrame(lastFrame, (f) => f.includes("Index Scalps"));

@@ -101,6 +101,7 @@ describe("texts", () => {
               positions: [{ contract: "NQZ6", netPos: -1 }],
             },
             { account: "F2", enabled: true, state: "LOCKED", reason: "manual", unsaved: true, positions: [] },
+            { account: "F3", enabled: true, state: "ACTIVE", pricesStale: true, positions: [] },
           ],
         },
       ],
@@ -111,9 +112,10 @@ describe("texts", () => {
       "connections: none",
       "copy latency: no copies yet",
       "",
-      "group g (PAUSED), leader L, 2 followers",
+      "group g (PAUSED), leader L, 3 followers",
       "  F1  LIQ-ONLY (daily loss)  disabled  day ?  NQZ6 -1",
       "  F2  LOCKED (manual) NOT SAVED to the state file (retrying)  day ?  flat",
+      "  F3  ACTIVE, prices stale (market data down): limits blind, openings held  day ?  flat",
     ]);
   });
 

@@ -41,6 +41,10 @@ describe("gates, in their fixed order", () => {
     [{ state: "LOCKED" as const }, SKIP_REASONS.locked],
     [{ state: "LIQUIDATE_ONLY" as const }, SKIP_REASONS.liquidateOnly],
     [{ brokerLocked: true }, SKIP_REASONS.brokerLocked],
+    // no market data: risk cannot value a new position; after the locks, before the window
+    [{ pricesStale: true }, SKIP_REASONS.pricesStale],
+    [{ pricesStale: true, state: "LOCKED" as const }, SKIP_REASONS.locked],
+    [{ pricesStale: true, window: SKIP_REASONS.outsideHours }, SKIP_REASONS.pricesStale],
     [{ whitelist: { enabled: true, symbols: ["NQ"] } }, SKIP_REASONS.notWhitelisted],
     [{ state: "LOCKED" as const, whitelist: { enabled: true, symbols: ["NQ"] } }, SKIP_REASONS.locked],
     // issue 16: the trading window after the locks, before the whitelist; its reason as it is

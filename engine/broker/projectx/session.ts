@@ -174,8 +174,12 @@ export class ProjectXBrokerSession implements BrokerSession {
       handlers: { GatewayQuote: (id: unknown, data: unknown) => this.intake.quote(id, data) },
       onConnected: async () => {
         for (const id of this.quoteIds) await this.marketHub.invoke("SubscribeContractQuotes", id);
+        this.emit({ type: "marketData", connection: this.connection, up: true });
       },
-      onDown: (reason) => this.logger.warn("ProjectX quotes paused", { connection: this.connection, reason }),
+      onDown: (reason) => {
+        this.logger.warn("ProjectX quotes paused", { connection: this.connection, reason });
+        this.emit({ type: "marketData", connection: this.connection, up: false, reason });
+      },
     });
     this.orders = new ProjectXOrderSender({
       connection: opts.connection,

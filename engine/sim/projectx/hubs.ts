@@ -57,6 +57,8 @@ export interface HubsDeps {
 export class ProjectXHubs {
   private readonly conns = new Set<Conn>();
   private nextId = 1;
+  /** Market data is down (SimControl.marketDataDown): the market hub refuses connections. */
+  marketDown = false;
 
   constructor(private readonly d: HubsDeps) {}
 
@@ -66,6 +68,10 @@ export class ProjectXHubs {
     const path = url.pathname.replace(/\/+$/, "").toLowerCase();
     const hub = path === USER_HUB_PATH ? "user" : path === MARKET_HUB_PATH ? "market" : undefined;
     if (!hub) return false;
+    if (hub === "market" && this.marketDown) {
+      socket.end("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
+      return true;
+    }
     const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1]?.trim();
     const token = url.searchParams.get("access_token") ?? bearer;
     const user = token ? this.d.auth.check(token) : undefined;
@@ -108,10 +114,11 @@ export class ProjectXHubs {
     for (const c of this.conns) c.signalr.tick();
   }
 
-  drop(filter: { user?: string } = {}): number {
+  drop(filter: { user?: string; hub?: "user" | "market" } = {}): number {
     let n = 0;
     for (const c of [...this.conns]) {
       if (filter.user !== undefined && c.user.name !== filter.user) continue;
+      if (filter.hub !== undefined && c.hub !== filter.hub) continue;
       c.signalr.terminate();
       n += 1;
     }
