@@ -5,30 +5,14 @@
  * Nothing here imports React, Ink or lowdb.
  */
 
+import type { EpochMs, MonoMs } from "./clock.js";
 import type { ModifyOrderRequest, OrderType, PlaceOcoRequest, TimeInForce } from "./orderTerms.js";
 import type { SymbolMap } from "./symbols.js";
 
 export type Side = "Buy" | "Sell";
 
-/** Milliseconds on the engine's clock (Date.now() in production, fake in tests). */
-export type EpochMs = number;
-
-/** High-resolution monotonic milliseconds (performance.now()), for latency only. */
-export type MonoMs = number;
-
-export interface Clock {
-  now(): EpochMs;
-  mono(): MonoMs;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  mono: () => performance.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
+// The engine's clock (its own file: ./clock.ts)
+export * from "./clock.js";
 
 // ---------------------------------------------------------------------------------------------
 // Broker (one session per login)

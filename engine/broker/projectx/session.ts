@@ -121,7 +121,7 @@ export class ProjectXBrokerSession implements BrokerSession {
       logger: this.logger,
       renewBeforeMs: opts.renewBeforeMs ?? 3_600_000,
       onToken: (token) => this.redactor.addToken(token),
-      onFatal: (error) => this.setState("reauth-needed", error.message),
+      onFatal: (error) => this.status.set("reauth-needed", error.message),
     });
     this.model = new ProjectXModel(opts.connection, this.symbols, () => this.clock.now());
     this.followed = new FollowedAccounts(opts.accounts, {
@@ -215,7 +215,7 @@ export class ProjectXBrokerSession implements BrokerSession {
     this.intake.stop();
     this.tokens.stop();
     await Promise.all([this.userHub.stop(), this.marketHub.stop()]);
-    this.setState("down", "stopped");
+    this.status.set("down", "stopped");
   }
 
   state(): ConnectionState {
@@ -317,7 +317,7 @@ export class ProjectXBrokerSession implements BrokerSession {
     } catch (error) {
       if (this.stopped || this.status.state === "reauth-needed") return;
       const wait = backoffDelay(this.bootAttempt++, this.opts.reconnect ?? { initialMs: 500, maxMs: 30_000 });
-      this.setState("reconnecting", (error as Error).message);
+      this.status.set("reconnecting", (error as Error).message);
       this.bootTimer = this.clock.setTimeout(() => void this.boot(), wait);
     }
   }
@@ -346,7 +346,7 @@ export class ProjectXBrokerSession implements BrokerSession {
     for (const ev of this.model.applySnapshot(snapshot, initial)) this.emit(ev);
     this.syncedOnce = true;
     this.synced = true;
-    this.setState("connected");
+    this.status.set("connected");
     const waiting = this.buffered;
     this.buffered = [];
     for (const apply of waiting) apply();
@@ -359,7 +359,7 @@ export class ProjectXBrokerSession implements BrokerSession {
     this.hubEpoch += 1;
     this.synced = false;
     // A login refused for good needs the trader: no reconnect can mend it, so it stays the state.
-    if (this.status.state !== "reauth-needed") this.setState("reconnecting", reason);
+    if (this.status.state !== "reauth-needed") this.status.set("reconnecting", reason);
   }
 
   private async lookup(id: string): Promise<ContractSpec | undefined> {
@@ -392,10 +392,6 @@ export class ProjectXBrokerSession implements BrokerSession {
     if (!first) return;
     const message = rateLimitedText(Math.round((until - this.clock.now()) / 1000));
     this.emit({ type: "brokerAlert", connection: this.connection, level: "warn", message });
-  }
-
-  private setState(state: ConnectionState, reason?: string): void {
-    this.status.set(state, reason);
   }
 
   private emit(event: BrokerEvent): void {
