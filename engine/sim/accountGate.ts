@@ -1,6 +1,6 @@
 /**
- * Whether an account may trade right now: the broker's risk state (locked, liquidation-only) and
- * the control API's forced rejections. A locked account refuses every new order; a
+ * Whether an account may trade right now: the broker's risk state (locked, liquidation-only), the
+ * exchange's halt (SessionClosed, tradovate-protocol.md §5.1) and the control API's forced rejections. A locked account refuses every new order; a
  * liquidation-only account refuses only orders that would open or add, as Tradovate does.
  */
 
@@ -18,7 +18,11 @@ export interface Rejection {
 export class AccountGate {
   private readonly rejections = new Map<number, Rejection>();
 
-  constructor(private readonly modeOf: (accountId: number) => RiskMode) {}
+  constructor(
+    private readonly modeOf: (accountId: number) => RiskMode,
+    /** Whether the exchange refuses new orders now (the daily halt, the weekend). */
+    private readonly closed: () => boolean = () => false,
+  ) {}
 
   mode(accountId: number): RiskMode {
     return this.modeOf(accountId);
@@ -49,9 +53,21 @@ export class AccountGate {
           "The account is in liquidation-only mode: only orders that reduce a position are accepted",
         mode: "reply",
       };
+    const halted = this.halted();
+    if (halted) return halted;
     const forced = this.rejections.get(accountId);
     if (forced?.orderTypes && !orderTypes?.some((t) => forced.orderTypes!.includes(t))) return undefined;
     return forced;
+  }
+
+  /** The exchange's refusal while it is halted: no order goes in, opening or closing. */
+  halted(): Rejection | undefined {
+    if (!this.closed()) return undefined;
+    return {
+      failureReason: "SessionClosed",
+      failureText: "The session is closed: the exchange takes no orders until it reopens at 17:00 CT",
+      mode: "reply",
+    };
   }
 
   /** Modifying a working order: refused only when the account's risk state forbids the change. */

@@ -26,11 +26,17 @@ export function trailingFloor(high: number, drawdown: number, limit: number | un
  *   high starts at the starting balance and follows net liquidation as it moves (RealTime) or
  *   only at the session's close (EOD).
  * Either locks the account (LockTradingImmediately), cancels its orders and closes every position
- * at market.
+ * at market. At the next trade date the day starts again: the daily loss counts from the net
+ * liquidation at the roll, and a daily-loss lock clears unless the rule says doNotUnlock; a
+ * trailing-drawdown lock stays (the high never resets).
  */
 export class AutoLiquidation {
   /** High of net liquidation per account with a trailing max drawdown. */
   private readonly highs = new Map<number, number>();
+  /** Net liquidation at the start of the trade date, per account with a daily loss limit. */
+  private readonly dayStarts = new Map<number, number>();
+  /** Accounts this locked, and for which rule. */
+  private readonly locks = new Map<number, "dailyLoss" | "drawdown">();
 
   constructor(
     private readonly book: Book,
@@ -41,16 +47,30 @@ export class AutoLiquidation {
     private readonly priceOf: (product: string) => number,
     private readonly riskMode: (accountId: number) => string,
   ) {
-    for (const rule of book.all<UserAccountAutoLiqEntity>("userAccountAutoLiq"))
-      if (rule.trailingMaxDrawdown !== undefined)
-        this.highs.set(rule.id, book.get<CashBalanceEntity>("cashBalance", rule.id)!.amount);
+    for (const rule of book.all<UserAccountAutoLiqEntity>("userAccountAutoLiq")) {
+      const balance = book.get<CashBalanceEntity>("cashBalance", rule.id)!.amount;
+      if (rule.trailingMaxDrawdown !== undefined) this.highs.set(rule.id, balance);
+      if (rule.dailyLossAutoLiq !== undefined) this.dayStarts.set(rule.id, balance);
+    }
   }
 
   check(accountId: number): void {
     const rule = this.book.get<UserAccountAutoLiqEntity>("userAccountAutoLiq", accountId);
     if (!rule || this.riskMode(accountId) === "locked") return;
-    if (this.dailyLossReached(accountId, rule) || this.drawdownReached(accountId, rule, "RealTime"))
-      this.liquidate(accountId);
+    if (this.dailyLossReached(accountId, rule)) this.liquidate(accountId, "dailyLoss");
+    else if (this.drawdownReached(accountId, rule, "RealTime")) this.liquidate(accountId, "drawdown");
+  }
+
+  /** The next trade date: the day's loss counts from here; daily-loss locks clear (not doNotUnlock). */
+  newTradeDate(): void {
+    for (const accountId of this.dayStarts.keys()) this.dayStarts.set(accountId, this.netLiq(accountId));
+    for (const [accountId, reason] of this.locks) {
+      const rule = this.book.get<UserAccountAutoLiqEntity>("userAccountAutoLiq", accountId)!;
+      if (reason !== "dailyLoss" || rule.doNotUnlock || this.riskMode(accountId) !== "locked") continue;
+      this.locks.delete(accountId);
+      this.out.riskChanged(accountId, { adminAction: "Normal", adminTimestamp: this.book.timestamp() });
+    }
+    this.out.flush();
   }
 
   /** The session closed: an EOD trailing drawdown's high moves now, to the net liquidation at the close. */
@@ -58,16 +78,23 @@ export class AutoLiquidation {
     for (const accountId of this.highs.keys()) {
       const rule = this.book.get<UserAccountAutoLiqEntity>("userAccountAutoLiq", accountId)!;
       if (this.riskMode(accountId) !== "locked" && this.drawdownReached(accountId, rule, "EOD"))
-        this.liquidate(accountId);
+        this.liquidate(accountId, "drawdown");
     }
   }
 
+  /** The day's P&L, realized net of fees plus open, is net liquidation's move since the roll. */
   private dailyLossReached(accountId: number, rule: UserAccountAutoLiqEntity): boolean {
-    if (rule.dailyLossAutoLiq === undefined) return false;
-    const cash = this.book.get<CashBalanceEntity>("cashBalance", accountId)!;
-    const pnl =
-      cash.realizedPnL - this.clearing.feesPaid(accountId) + this.clearing.openPnL(accountId, this.priceOf);
-    return pnl <= -rule.dailyLossAutoLiq;
+    const start = this.dayStarts.get(accountId);
+    if (rule.dailyLossAutoLiq === undefined || start === undefined) return false;
+    return this.netLiq(accountId) - start <= -rule.dailyLossAutoLiq;
+  }
+
+  /** Cash (already net of fees) plus open P&L. */
+  private netLiq(accountId: number): number {
+    return (
+      this.book.get<CashBalanceEntity>("cashBalance", accountId)!.amount +
+      this.clearing.openPnL(accountId, this.priceOf)
+    );
   }
 
   /** Moves the high when `moment` is the rule's mode (RealTime: now; EOD: at the close), then compares. */
@@ -78,16 +105,14 @@ export class AutoLiquidation {
   ): boolean {
     const high = this.highs.get(accountId);
     if (rule.trailingMaxDrawdown === undefined || high === undefined) return false;
-    // cashBalance.amount is already net of fees.
-    const netLiq =
-      this.book.get<CashBalanceEntity>("cashBalance", accountId)!.amount +
-      this.clearing.openPnL(accountId, this.priceOf);
+    const netLiq = this.netLiq(accountId);
     const next = (rule.trailingMaxDrawdownMode ?? "RealTime") === moment ? Math.max(high, netLiq) : high;
     this.highs.set(accountId, next);
     return netLiq <= trailingFloor(next, rule.trailingMaxDrawdown, rule.trailingMaxDrawdownLimit);
   }
 
-  private liquidate(accountId: number): void {
+  private liquidate(accountId: number, reason: "dailyLoss" | "drawdown"): void {
+    this.locks.set(accountId, reason);
     // Lock first, so the liquidation's own fills cannot trigger this again.
     this.out.riskChanged(accountId, {
       adminAction: "LockTradingImmediately",

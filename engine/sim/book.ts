@@ -17,6 +17,7 @@ import {
   type UserEntity,
 } from "./entities.js";
 import type { Scenario } from "./scenario.js";
+import { tradeDateAt } from "./session.js";
 
 /**
  * The simulated broker's database: every entity by type and id, who may see it, and the ids
@@ -49,11 +50,8 @@ const defaultFee = (isMicro: boolean): number => (isMicro ? 0.75 : 2.25);
 
 const ISO = (ms: number): string => new Date(ms).toISOString();
 
-/** Trading day: the CME session that ends at 17:00 Chicago; approximated as UTC + 1 h (CST). */
-export function tradeDateOf(ms: number): TradeDate {
-  const d = new Date(ms + 60 * 60 * 1000);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
-}
+/** Trading day: the CME session's, rolling at the 17:00 Chicago reopen (session.ts). */
+export const tradeDateOf = tradeDateAt;
 
 /** Third Friday of the contract month: CME equity index expiry, close enough for the rest. */
 function expirationOf(name: string, now: number): { month: number; date: string } {
@@ -125,7 +123,7 @@ export class Book {
         this.insert("userAccountAutoLiq", {
           id,
           changesLocked: a.dailyLossAutoLiq !== undefined || a.trailingMaxDrawdown !== undefined,
-          doNotUnlock: false,
+          doNotUnlock: a.doNotUnlock ?? false,
           ...(a.dailyLossAutoLiq !== undefined ? { dailyLossAutoLiq: a.dailyLossAutoLiq } : {}),
           ...(a.trailingMaxDrawdown !== undefined
             ? {

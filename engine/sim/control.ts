@@ -176,6 +176,12 @@ export interface SimControl {
   setBracketMode(accountName: string, mode: "position" | "autoOco"): void;
   /** ProjectX: while on, Order/place answers errorCode 5 (outside trading hours). */
   marketClosed(on: boolean): void;
+  /**
+   * While on, the daily halt (16:00-17:00 CT, Monday to Thursday) and the weekend (Friday 16:00 to
+   * Sunday 17:00 CT) refuse new orders on the simulator's clock: Tradovate answers failureReason
+   * SessionClosed, ProjectX errorCode 5. Off by default, so a test run in the halt is not refused.
+   */
+  sessionHalt(on: boolean): void;
   /** The simulator's time and when its session closes (16:00 CT, Monday to Friday). */
   clock(): ClockReading;
   /**

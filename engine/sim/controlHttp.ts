@@ -173,6 +173,13 @@ const routes: Record<string, { schema: z.ZodType; run: (c: SimControl, b: never)
     schema: z.object({ advanceMs: z.number().nonnegative() }),
     run: (c, b: { advanceMs: number }) => c.advanceClock(b.advanceMs),
   },
+  "POST /sim/session-halt": {
+    schema: z.object({ on: z.boolean() }),
+    run: (c, b: { on: boolean }) => {
+      c.sessionHalt(b.on);
+      return {};
+    },
+  },
   "POST /sim/session-end": { schema: z.unknown(), run: (c) => c.endSession() },
   "GET /sim/records": { schema: z.unknown(), run: (c) => c.records() },
   "GET /sim/sockets": { schema: z.unknown(), run: (c) => ({ sockets: c.socketCount() }) },

@@ -26,6 +26,8 @@ const accountSchema = z.strictObject({
   trailingMaxDrawdownMode: z.enum(["EOD", "RealTime"]).optional(),
   /** Net liquidation at which the trailing floor stops rising (e.g. the balance plus $100). */
   trailingMaxDrawdownLimit: z.number().finite().positive("must be a positive dollar amount").optional(),
+  /** A daily-loss lock stays at the next trade date (Tradovate's userAccountAutoLiq.doNotUnlock). */
+  doNotUnlock: z.boolean().optional(),
   /** Starts in liquidation-only mode: orders that would open or add are refused with LiquidationOnly. */
   liquidationOnly: z.boolean().optional(),
 });

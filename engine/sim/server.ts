@@ -88,7 +88,10 @@ export class SimServer implements SimControl {
   private readonly log: (line: string) => void;
   private readonly heartbeatTimeoutMs: number;
   /** The simulator's clock (tests move it); sockets' heartbeats keep to the machine's. */
-  private readonly sessionClock = new SessionClock(() => this.trading.endSession());
+  private readonly sessionClock = new SessionClock(
+    () => this.trading.endSession(),
+    () => this.trading.newTradeDate(),
+  );
 
   constructor(opts: SimOptions = {}) {
     const now = this.sessionClock.now;
@@ -120,6 +123,7 @@ export class SimServer implements SimControl {
       (accountId, events) => this.hub.publish(accountId, events),
       opts.historyLimit ?? 5000,
       [this.projectx.events],
+      () => this.sessionClock.closed(),
     );
     this.projectx.attach(this.trading, this.market);
     const apiKeys = new Map(
@@ -452,6 +456,10 @@ export class SimServer implements SimControl {
     if (!this.projectx.isProjectX(account.id))
       throw new Error(`${name} is not an account of a ProjectX user`);
     return account.id;
+  }
+
+  sessionHalt(on: boolean): void {
+    this.sessionClock.haltRefuses = on;
   }
 
   clock(): ClockReading {

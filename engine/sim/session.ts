@@ -1,14 +1,17 @@
 import { addDays, chicagoDate, chicagoInstant } from "../windows/chicago.js";
+import type { TradeDate } from "./entities.js";
 
 /**
  * The simulator's clock and its trading session. CME Globex halts the products the simulator
  * lists (equity index, energy, metals) at 16:00 CT, Monday to Friday, and reopens them at 17:00 CT
  * (the new trade date; Sunday 17:00 CT after the weekend). Day orders die at the close
  * (tradovate-protocol.md §8.4.10); the hour after it is Tradovate's maintenance window (§1).
- * Holidays are not modelled.
+ * The reopen at 17:00 CT, Sunday to Thursday, starts the next trade date. Holidays are not modelled.
  */
 
 const CLOSE_MINUTES_CT = 16 * 60;
+const REOPEN_MINUTES_CT = 17 * 60;
+const HOUR = 3_600_000;
 
 /** The first session close strictly after `ms`. */
 export function sessionCloseAfter(ms: number): number {
@@ -21,6 +24,41 @@ export function sessionCloseAfter(ms: number): number {
   }
 }
 
+/** The first reopen (17:00 CT, Sunday to Thursday: the trade date's roll) strictly after `ms`. */
+export function reopenAfter(ms: number): number {
+  const today = chicagoDate(ms);
+  for (let days = 0; ; days++) {
+    const date = addDays(today, days);
+    if (date.weekday === 5 || date.weekday === 6) continue;
+    const reopen = chicagoInstant(date, REOPEN_MINUTES_CT);
+    if (reopen > ms) return reopen;
+  }
+}
+
+/**
+ * The trade date `ms` belongs to: the day of the session's close, the halt still the closed day's
+ * (the roll is at the reopen, an hour after the close); a weekend belongs to Monday.
+ */
+export function tradeDateAt(ms: number): TradeDate {
+  const { year, month, day } = chicagoDate(sessionCloseAfter(ms - HOUR));
+  return { year, month, day };
+}
+
+/** Whether the exchange is halted at `ms`: from a close until the next reopen. */
+export function inHalt(ms: number): boolean {
+  return reopenAfter(ms) < sessionCloseAfter(ms);
+}
+
+/** Whether two trade dates are in the same week (Monday to Friday). */
+export function sameWeek(a: TradeDate, b: TradeDate): boolean {
+  return mondayOf(a) === mondayOf(b);
+}
+
+function mondayOf(d: TradeDate): number {
+  const at = Date.UTC(d.year, d.month - 1, d.day);
+  return at - ((new Date(at).getUTCDay() + 6) % 7) * 86_400_000;
+}
+
 export interface ClockReading {
   now: string;
   /** When the current session closes (Day orders expire then). */
@@ -28,25 +66,40 @@ export interface ClockReading {
 }
 
 /**
- * The machine's clock, moved forward on demand so tests reach a close without waiting; the
- * session ends whenever the clock passes its close, moved or not.
+ * The machine's clock, moved forward on demand so tests reach a close or a reopen without
+ * waiting; the session ends whenever the clock passes its close, and the next trade date starts
+ * whenever it passes the reopen, moved or not.
  */
 export class SessionClock {
   private offset = 0;
   private close: number;
+  private reopen: number;
+  /**
+   * Whether the halt refuses new orders. Off by default: the clock starts at the machine's time,
+   * and a test run at 16:30 CT must not see its orders refused unless it asks for the halt.
+   */
+  haltRefuses = false;
 
   constructor(
     /** Ends the session: Day orders expire. Returns how many did. */
     private readonly endSession: () => number,
+    /** Starts the next trade date: the day's P&L and daily-loss locks start again. */
+    private readonly newTradeDate: () => void = () => {},
     private readonly wall: () => number = Date.now,
   ) {
     this.close = sessionCloseAfter(this.now());
+    this.reopen = reopenAfter(this.now());
   }
 
   readonly now = (): number => this.wall() + this.offset;
 
   reading(): ClockReading {
     return { now: new Date(this.now()).toISOString(), sessionEnd: new Date(this.close).toISOString() };
+  }
+
+  /** Whether a new order must be refused now: the halt, when the halt refuses. */
+  closed(): boolean {
+    return this.haltRefuses && inHalt(this.now());
   }
 
   /** Forward only: the order book, tokens and limits all read this clock and never go back. */
@@ -58,12 +111,20 @@ export class SessionClock {
     return this.reading();
   }
 
-  /** Ends the session if the clock has reached its close (called on a timer and after a move). */
+  /**
+   * Ends the session if the clock has reached its close, then starts the next trade date if it has
+   * reached the reopen (called on a timer and after a move; a move over both does both, in order).
+   */
   tick(): void {
     const now = this.now();
-    if (now < this.close) return;
-    this.close = sessionCloseAfter(now);
-    this.endSession();
+    if (now >= this.close) {
+      this.close = sessionCloseAfter(now);
+      this.endSession();
+    }
+    if (now >= this.reopen) {
+      this.reopen = reopenAfter(now);
+      this.newTradeDate();
+    }
   }
 
   /** The session ends now, without moving the clock; the next close stays where it was. */

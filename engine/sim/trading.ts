@@ -12,6 +12,7 @@ import {
   type PositionEntity,
   type PropsEvent,
   riskModeOf,
+  type TradeDate,
 } from "./entities.js";
 import { Links } from "./links.js";
 import type { Market } from "./market.js";
@@ -29,6 +30,7 @@ import {
 import { TradeRecords } from "./records.js";
 import { ok, type Reply } from "./reply.js";
 import { type FaceReporter, Reporters } from "./reporters.js";
+import { sameWeek } from "./session.js";
 import { TradovateEvents } from "./tradovateEvents.js";
 import { Venue } from "./venue.js";
 
@@ -60,6 +62,8 @@ export class Trading {
   private readonly flow: OrderFlow;
   private readonly autoLiq: AutoLiquidation;
   private readonly entry: OrderEntry;
+  /** The trade date of the last roll (or of the start). */
+  private tradeDate: TradeDate;
 
   constructor(
     private readonly book: Book,
@@ -69,6 +73,8 @@ export class Trading {
     historyLimit = 5000,
     /** Other broker faces (ProjectX's), told of every change after Tradovate's. */
     faces: readonly FaceReporter[] = [],
+    /** Whether the exchange refuses new orders now (the halt, when a test switched it on). */
+    closed: () => boolean = () => false,
   ) {
     const newId = () => book.newId();
     const priceOf = (product: string) => market.price(product)!;
@@ -81,9 +87,11 @@ export class Trading {
     this.venue = new Venue(depths);
     this.clearing = new Clearing(terms, newId);
     this.links = new Links(newId);
-    this.gate = new AccountGate((id) =>
-      riskModeOf(book.get<AccountRiskStatusEntity>("accountRiskStatus", id)),
+    this.gate = new AccountGate(
+      (id) => riskModeOf(book.get<AccountRiskStatusEntity>("accountRiskStatus", id)),
+      closed,
     );
+    this.tradeDate = book.tradeDate();
     this.out = new Reporters(
       new TradovateEvents(book, publish, historyLimit, (id) => this.venue.has(id)),
       faces,
@@ -197,6 +205,8 @@ export class Trading {
         failureText: "admin must be false: admin orders are for Tradovate administrators and B2B partners",
       });
     if (!caller.user.accountIds.includes(accountId)) return denied();
+    const halted = this.gate.halted();
+    if (halted) return ok({ failureReason: halted.failureReason, failureText: halted.failureText });
     const contract = this.book.get<ContractEntity>("contract", contractId);
     if (!contract) return denied("Unknown contract");
     const product = this.book.productOf(contractId)!;
@@ -243,6 +253,15 @@ export class Trading {
     for (const accountId of new Set(ended.map((o) => o.accountId))) this.settle(accountId);
     this.autoLiq.sessionClosed();
     return ended.length;
+  }
+
+  /** The reopen at 17:00 CT: a new trade date, so the day's P&L and daily-loss locks start again. */
+  newTradeDate(): void {
+    const next = this.book.tradeDate();
+    this.out.tradovate.tradeDateRolled(!sameWeek(this.tradeDate, next));
+    this.tradeDate = next;
+    this.out.flush();
+    this.autoLiq.newTradeDate();
   }
 
   // ------------------------------------------------------------------------------------------

@@ -134,6 +134,21 @@ export class TradovateEvents implements TradeReporter {
     this.book.update("accountRiskStatus", status, fields, this.out(accountId));
   }
 
+  /**
+   * The next trade date: cashBalance.realizedPnL is the session's, so it starts again at 0, and
+   * weekRealizedPnL when a new week starts (§4). The cash itself carries over.
+   */
+  tradeDateRolled(newWeek: boolean): void {
+    const at = this.stamp();
+    for (const cash of [...this.book.all<CashBalanceEntity>("cashBalance")])
+      this.book.update<CashBalanceEntity>(
+        "cashBalance",
+        cash,
+        { ...at, realizedPnL: 0, ...(newWeek ? { weekRealizedPnL: 0 } : {}) },
+        this.out(cash.accountId),
+      );
+  }
+
   strategyStarted(s: SimStrategy): void {
     this.book.create("orderStrategy", orderStrategyEntity(s, this.stamp()), this.out(s.accountId));
   }

@@ -318,9 +318,10 @@ function textOf(reply: Reply): string {
   return typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);
 }
 
-/** The venue's refusals in ProjectX's codes: its risk state is an account violation. */
+/** The venue's refusals in ProjectX's codes: its risk state is an account violation, its halt outside trading hours. */
 function codeOf(refusal: string | undefined): number {
   if (refusal?.startsWith("TradingLocked") || refusal?.startsWith("LiquidationOnly"))
     return PLACE_ERRORS.accountViolation;
+  if (refusal?.startsWith("SessionClosed")) return PLACE_ERRORS.outsideTradingHours;
   return PLACE_ERRORS.orderRejected;
 }
