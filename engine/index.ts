@@ -27,6 +27,7 @@ export { type ProjectXHistoryRequest, readProjectXHistory } from "./history/proj
 export { OUTCOME_STATUSES, type Outcome, type OutcomeStatus, REFUSALS, succeeded } from "./outcome.js";
 export { chicagoFivePm, nextRollAt, tradingDayOf } from "./risk/tradingDay.js";
 export { Engine, type EngineDeps } from "./runtime/engine.js";
+export { changedSettings, loginSettings } from "./runtime/loginSettings.js";
 export { MemoryRiskStore, SetLedger } from "./runtime/memoryStores.js";
 export {
   defaultScenario,

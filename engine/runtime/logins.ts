@@ -2,6 +2,7 @@ import type { Config } from "../../data/schema.js";
 import { messageOf } from "../messageOf.js";
 import type { BrokerEvent, BrokerSession, EngineEvent } from "../types.js";
 import { leftOpenBy } from "./droppedLogin.js";
+import { changedSettings } from "./loginSettings.js";
 
 export interface LoginsDeps {
   /** Each broker event of a session, for as long as the engine keeps it. */
@@ -14,6 +15,8 @@ export interface LoginsDeps {
  * The engine's broker sessions, one per login: those it started with, those added while it runs
  * (a login added to the config) and none the config no longer names. A session added after the
  * start is listened to and started at once; one dropped is no longer listened to, then stopped.
+ * A login whose connection settings change is dropped the same way, to be added back with them
+ * (by whoever reads its secrets), as a removed-then-added login would be.
  */
 export class Logins {
   private readonly sessions: BrokerSession[];
@@ -47,20 +50,19 @@ export class Logins {
 
   /**
    * Disconnects each login `next` no longer names (its accounts went with it, so nothing uses
-   * it), first saying what its accounts, as `before` had them, leave open.
+   * it), first saying what its accounts, as `before` had them, leave open; and each whose
+   * connection settings `next` changed (a username, an environment, a secret's source), saying
+   * so, for it to be added back with the new ones.
    */
   drop(before: Config, next: Config): void {
-    const named = new Set(next.connections.map((c) => c.name));
-    for (const session of this.sessions.filter((s) => !named.has(s.connection))) {
-      this.sessions.splice(this.sessions.indexOf(session), 1);
-      this.unlisten(session);
-      const at = this.deps.now();
-      for (const message of leftOpenBy(session, before))
-        this.deps.emit({ type: "alert", at, level: "warn", message });
-      const { connection, broker } = session;
-      const reason = "taken out of the config";
-      this.deps.emit({ type: "connectionStatus", at, connection, broker, state: "down", reason });
-      void session.stop().catch(() => undefined);
+    for (const session of [...this.sessions]) {
+      const now = next.connections.find((c) => c.name === session.connection);
+      const was = before.connections.find((c) => c.name === session.connection);
+      if (!now) this.takeOut(session, before);
+      else if (was) {
+        const changed = changedSettings(was, now);
+        if (changed.length > 0) this.reconnecting(session, now.broker ?? "tradovate", changed);
+      }
     }
   }
 
@@ -84,6 +86,34 @@ export class Logins {
       const message = `connection ${session.connection} failed to start: ${messageOf(error)}`;
       this.deps.emit({ type: "alert", at: this.deps.now(), level: "error", message });
     });
+  }
+
+  private takeOut(session: BrokerSession, before: Config): void {
+    const left = leftOpenBy(session, before);
+    const at = this.forget(session);
+    for (const message of left) this.deps.emit({ type: "alert", at, level: "warn", message });
+    const { connection, broker } = session;
+    const reason = "taken out of the config";
+    this.deps.emit({ type: "connectionStatus", at, connection, broker, state: "down", reason });
+  }
+
+  /** Its accounts stay in the config: they are only disconnected until the new session syncs. */
+  private reconnecting(session: BrokerSession, broker: BrokerSession["broker"], changed: string[]): void {
+    const at = this.forget(session);
+    const { connection } = session;
+    const what = `its ${changed.join(", ")} changed`;
+    const reason = `${what}: reconnecting with the new settings`;
+    this.deps.emit({ type: "connectionStatus", at, connection, broker, state: "reconnecting", reason });
+    const message = `connection ${connection}: ${what} while mimik runs; it reconnects with the new settings, and its accounts are disconnected (their copies skip) until it is back`;
+    this.deps.emit({ type: "alert", at, level: "warn", message });
+  }
+
+  /** No longer one of the engine's, nor listened to; stopped. */
+  private forget(session: BrokerSession): number {
+    this.sessions.splice(this.sessions.indexOf(session), 1);
+    this.unlisten(session);
+    void session.stop().catch(() => undefined);
+    return this.deps.now();
   }
 
   private unlisten(session: BrokerSession): void {

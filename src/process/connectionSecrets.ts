@@ -1,5 +1,6 @@
 import { type Config, type Connection, secretSourcesOf } from "../../data/schema.js";
 import { resolveSecret, SecretError } from "../../data/secrets.js";
+import { loginSettings } from "../../engine/index.js";
 
 /** Does a config need the embedded simulator? */
 export function needsEmbeddedSim(config: Config): boolean {
@@ -28,18 +29,19 @@ export async function loginSecrets(c: Connection, env: NodeJS.ProcessEnv): Promi
 }
 
 /**
- * A login's name and where its secrets come from: secrets read for one stand for the other only
- * when both are the same (a login taken out and put back under its name, but reading another
- * variable, is read anew).
+ * A login's connection settings (its name, where its secrets come from, who logs in and where):
+ * secrets read for one stand for the other only when all are the same. A login taken out and
+ * put back as it was keeps them; one edited in any of them (a username, the demo moved to live,
+ * another variable) is read anew, as the start reads it.
  */
 export function secretKey(c: Connection): string {
-  return JSON.stringify([c.name, secretSourcesOf(c)]);
+  return loginSettings(c);
 }
 
 /**
- * The secrets of logins added to the config while mimik runs, read on the main thread as at the
- * start, for the engine's thread: each login's by name with the key (secretKey) they were read
- * for, or why they could not be read.
+ * The secrets of logins added to the config while mimik runs, or whose settings changed, read on
+ * the main thread as at the start, for the engine's thread: each login's by name with the key
+ * (secretKey) they were read for, or why they could not be read.
  */
 export interface AddedSecrets {
   read: Record<string, { key: string; values: Record<string, string> }>;

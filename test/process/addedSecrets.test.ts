@@ -70,4 +70,24 @@ describe("addedSecretsReader: the secrets of logins added while mimik runs", () 
     onConfig(withPx(start, { env: "OTHER" }));
     expect(reads.map((r) => r.c.name)).toEqual(["sim", "px"]);
   });
+
+  it("reads anew a running login whose connection settings changed, and again when changed back", async () => {
+    const { reads, onConfig, start } = harness();
+    const sim = start.connections[0]!;
+    const withUser = (username: string): Config => ({ ...start, connections: [{ ...sim, username }] });
+    onConfig(withUser("prop"));
+    reads[0]!.settle({ password: "prop" });
+    await flush();
+    onConfig(withUser("prop"));
+    onConfig(start);
+    expect(reads.map((r) => r.c.username)).toEqual(["prop", "demo"]);
+  });
+
+  it("reads nothing for an edit that leaves every login as it was", () => {
+    const { reads, onConfig, start } = harness();
+    const next = structuredClone(start);
+    next.groups[0]!.followers.pop();
+    onConfig(next);
+    expect(reads).toHaveLength(0);
+  });
 });

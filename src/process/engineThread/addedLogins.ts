@@ -22,8 +22,9 @@ export interface AddedLoginsDeps {
  * Logins added to the config while mimik runs, on the engine's side: each is opened once its
  * secrets, read on the main thread as at the start, are here (those of a login taken out and put
  * back are kept), and one that cannot be opened is down with the reason and an alert, said once
- * per reason; the other logins never wait for it. A login the config drops is the engine's to
- * disconnect; it is forgotten here so that putting it back opens it again.
+ * per reason; the other logins never wait for it. A login the config drops, or whose connection
+ * settings it changes, is the engine's to disconnect; it is forgotten here so that putting it
+ * back, or its new settings' secrets, open it again.
  */
 export class AddedLogins {
   private config: Config;
@@ -31,6 +32,8 @@ export class AddedLogins {
   private readonly held = new Map<string, { key: string; values: Record<string, string> }>();
   private readonly unread = new Map<string, { key: string; problem: string }>();
   private readonly said = new Map<string, string>();
+  /** Logins that ran with other settings: what is said of them says they were changed. */
+  private readonly changed = new Set<string>();
 
   constructor(private readonly deps: AddedLoginsDeps) {
     this.config = deps.config;
@@ -42,9 +45,15 @@ export class AddedLogins {
   }
 
   setConfig(next: Config): void {
+    const before = new Map(this.config.connections.map((c) => [c.name, secretKey(c)]));
     this.config = next;
-    const named = new Set(next.connections.map((c) => c.name));
-    for (const name of this.running) if (!named.has(name)) this.running.delete(name);
+    const now = new Map(next.connections.map((c) => [c.name, secretKey(c)]));
+    for (const name of this.running) {
+      if (now.get(name) === before.get(name)) continue;
+      this.running.delete(name);
+      if (now.has(name)) this.changed.add(name);
+    }
+    for (const name of this.changed) if (!now.has(name)) this.changed.delete(name);
     this.openDue();
   }
 
@@ -79,6 +88,7 @@ export class AddedLogins {
     }
     this.running.add(c.name);
     this.said.delete(c.name);
+    this.changed.delete(c.name);
     this.deps.open(session).catch((error: unknown) => this.cannot(c, String(error)));
   }
 
@@ -95,7 +105,8 @@ export class AddedLogins {
       state: "down",
       reason,
     });
-    const message = `connection ${connection} was added while mimik runs but cannot be used: ${reason}`;
+    const how = this.changed.has(connection) ? "changed" : "added";
+    const message = `connection ${connection} was ${how} while mimik runs but cannot be used: ${reason}`;
     this.deps.publish({ type: "alert", at, level: "error", message });
   }
 }

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import type { Config } from "../../data/schema.js";
+import type { BrokerSession, EngineEvent } from "../../engine/index.js";
+import { Logins } from "../../engine/runtime/logins.js";
+import { PX_CONNECTION, simConfig } from "../support/rig.js";
+
+/** A session that only says whether it was stopped and is listened to. */
+function fakeSession(connection: string) {
+  const session = {
+    connection,
+    stopped: false,
+    listeners: 0,
+    on: () => {
+      session.listeners++;
+      return () => void session.listeners--;
+    },
+    start: async () => undefined,
+    stop: async () => {
+      session.stopped = true;
+    },
+    accounts: () => [],
+    positions: () => [],
+  };
+  return session;
+}
+
+async function running() {
+  const config: Config = { ...simConfig(), connections: [...simConfig().connections, PX_CONNECTION] };
+  const sim = fakeSession("sim");
+  const px = fakeSession("px");
+  const events: EngineEvent[] = [];
+  const logins = new Logins([sim, px] as unknown as BrokerSession[], {
+    onEvent: () => undefined,
+    emit: (e) => events.push(e),
+    now: () => 1,
+  });
+  await logins.start();
+  return { config, sim, px, events, logins };
+}
+
+describe("Logins: a running login whose connection settings are edited", () => {
+  it("is disconnected at once, saying what changed, and the other logins stay", async () => {
+    const { config, sim, px, events, logins } = await running();
+    const next = structuredClone(config);
+    next.connections[1] = { ...PX_CONNECTION, username: "funded" };
+    logins.drop(config, next);
+    expect(px.stopped).toBe(true);
+    expect(px.listeners).toBe(0);
+    expect(sim.stopped).toBe(false);
+    expect(sim.listeners).toBe(1);
+    expect(logins.all().map((s) => s.connection)).toEqual(["sim"]);
+    expect(events).toEqual([
+      {
+        type: "connectionStatus",
+        at: 1,
+        connection: "px",
+        broker: "projectx",
+        state: "reconnecting",
+        reason: "its username changed: reconnecting with the new settings",
+      },
+      {
+        type: "alert",
+        at: 1,
+        level: "warn",
+        message:
+          "connection px: its username changed while mimik runs; it reconnects with the new settings, and its accounts are disconnected (their copies skip) until it is back",
+      },
+    ]);
+  });
+
+  it("is left alone for edits that do not touch its connection (groups, followers, limits)", async () => {
+    const { config, sim, px, events, logins } = await running();
+    const next = structuredClone(config);
+    next.groups[0]!.followers[0]!.limits = { dailyLoss: 500 };
+    next.groups[0]!.followers.pop();
+    next.accounts.push({ name: "DEMO2003", connection: "sim" });
+    logins.drop(config, next);
+    expect([sim.stopped, px.stopped]).toEqual([false, false]);
+    expect(events).toEqual([]);
+  });
+});
