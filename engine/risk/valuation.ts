@@ -64,7 +64,11 @@ export interface ValuationDeps {
  */
 export class Valuation {
   private readonly prices = new Map<string, Map<ContractId, number>>();
-  private readonly subscribed = new Set<string>();
+  /**
+   * Contracts subscribed, per session: a login taken out of the config and put back is a new
+   * session, which streams nothing it was not asked for (the old one's subscriptions went with it).
+   */
+  private readonly subscribed = new WeakMap<AccountRoute["session"], Set<string>>();
   /** connection → contract id → holdings with a non-zero position in it. */
   private readonly holders = new Map<string, Map<ContractId, Set<Holdings>>>();
   private readonly timers = new Set<unknown>();
@@ -173,9 +177,10 @@ export class Valuation {
     if (p.netPos === 0 || !session) return;
     if (p.pointValue === undefined) this.findPointValue(h, p);
     if (p.price === undefined && !p.priceAwaited) this.awaitPrice(h, p);
-    const key = `${session.connection}|${p.contract}`;
-    if (!this.subscribed.has(key)) {
-      this.subscribed.add(key);
+    const subscribed = this.subscribed.get(session) ?? new Set<string>();
+    this.subscribed.set(session, subscribed);
+    if (!subscribed.has(p.contract)) {
+      subscribed.add(p.contract);
       session.subscribeQuotes(p.contract);
     }
   }

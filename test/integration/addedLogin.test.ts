@@ -41,7 +41,11 @@ function withApex(config: Config): Config {
 }
 
 async function addApex(r: Rig): Promise<Config> {
-  const next = withApex(r.engine.currentConfig());
+  return addApexAs(r, withApex(r.engine.currentConfig()));
+}
+
+/** `next` (the "apex" login in it) applied, and its session opened as the engine's thread would. */
+async function addApexAs(r: Rig, next: Config): Promise<Config> {
   r.engine.setConfig(next);
   const [session] = await createSessions(
     { ...next, connections: [APEX] },
@@ -108,6 +112,30 @@ describe("a login added to a running engine", () => {
     await eventually(() => engine.directory.connected("APEX3001"), "APEX3001 connected again");
     sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
     await eventually(() => position(sim, "APEX3001", "ESZ6") === 1, "APEX3001 long 1");
+  });
+
+  it("put back while its follower holds: the position is priced again and its loss limit acts", async () => {
+    rig = await startRig(simConfig());
+    const { sim, engine } = rig;
+    const start = engine.currentConfig();
+    const next = await addApex(rig);
+    await eventually(() => engine.directory.connected("APEX3001"), "APEX3001 connected");
+    sim.control.manualTrade("DEMO1000", "NQZ6", "Buy", 1);
+    await eventually(() => position(sim, "APEX3001", "NQZ6") === 1, "APEX3001 long 1 NQ");
+    await eventually(() => sim.control.socketCount({ user: "prop" }) >= 2, "the prop login's md socket");
+    engine.setConfig(start);
+    await eventually(() => sim.control.socketCount({ user: "prop" }) === 0, "the prop login closed");
+
+    // Put back with a daily loss limit: the NQ it still holds must be watched, at live prices.
+    const limited = structuredClone(next);
+    limited.groups[0]!.followers.find((f) => f.account === "APEX3001")!.limits = { dailyLoss: 500 };
+    await addApexAs(rig, limited);
+    await eventually(() => engine.risk.snapshot("APEX3001")?.netLiq, "risk to see APEX3001 again");
+    // 1 NQ × $20 × 30 points = $600 down: past the $500 daily loss.
+    sim.control.jumpPrice("NQZ6", -30);
+    await eventually(() => engine.risk.snapshot("APEX3001")?.state === "LOCKED", "APEX3001 locked");
+    expect(position(sim, "APEX3001", "NQZ6")).toBe(0);
+    expect(position(sim, "DEMO1000", "NQZ6")).toBe(1);
   });
 
   it("refuses a second session for a login it has open", async () => {
