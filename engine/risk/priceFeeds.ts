@@ -63,6 +63,20 @@ export class PriceFeeds {
     }
   }
 
+  /**
+   * Only the logins `named` are kept: one taken out of the config went with its socket, and put
+   * back it is a new session, whose feed (Tradovate's opens only once a position asks for
+   * quotes) may never say it is up: its old outage would hold its followers' openings for good.
+   */
+  keep(named: ReadonlySet<string>): void {
+    for (const [connection, timer] of this.waiting)
+      if (!named.has(connection)) {
+        this.deps.clock.clearTimeout(timer);
+        this.waiting.delete(connection);
+      }
+    for (const connection of this.down.keys()) if (!named.has(connection)) this.down.delete(connection);
+  }
+
   stop(): void {
     for (const timer of this.waiting.values()) this.deps.clock.clearTimeout(timer);
     this.waiting.clear();

@@ -138,6 +138,31 @@ describe("a login added to a running engine", () => {
     expect(position(sim, "DEMO1000", "NQZ6")).toBe(1);
   });
 
+  it("taken out while its market data was down and put back once it is up: its follower copies openings again", async () => {
+    rig = await startRig(simConfig());
+    const { sim, engine } = rig;
+    const start = engine.currentConfig();
+    const next = await addApex(rig);
+    await eventually(() => engine.directory.connected("APEX3001"), "APEX3001 connected");
+    sim.control.manualTrade("DEMO1000", "NQZ6", "Buy", 1);
+    await eventually(() => position(sim, "APEX3001", "NQZ6") === 1, "APEX3001 long 1 NQ");
+    await eventually(() => sim.control.socketCount({ user: "prop" }) >= 2, "the prop login's md socket");
+    sim.control.marketDataDown(true);
+    await eventually(() => engine.risk.snapshot("APEX3001")?.pricesStale, "APEX3001 blind", 20_000);
+    sim.control.manualTrade("DEMO1000", "NQZ6", "Sell", 1);
+    await eventually(() => position(sim, "APEX3001", "NQZ6") === 0, "APEX3001 flat with its leader");
+
+    engine.setConfig(start);
+    await eventually(() => sim.control.socketCount({ user: "prop" }) === 0, "the prop login closed");
+    sim.control.marketDataDown(false);
+    await addApexAs(rig, next);
+    await eventually(() => engine.directory.connected("APEX3001"), "APEX3001 connected again");
+    // Flat, its new session has no quotes to ask for: nothing of the old one's outage is its.
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
+    await eventually(() => position(sim, "APEX3001", "ESZ6") === 1, "APEX3001 long 1 ES");
+    expect(engine.risk.snapshot("APEX3001")?.pricesStale).toBe(false);
+  });
+
   it("refuses a second session for a login it has open", async () => {
     rig = await startRig(simConfig());
     const [again] = await createSessions(simConfig(), {

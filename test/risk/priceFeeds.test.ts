@@ -68,6 +68,17 @@ describe("PriceFeeds: a login's market data down makes its followers' risk blind
     expect(told.at(-1)).toEqual([a, undefined]);
   });
 
+  it("a login the config no longer names is forgotten, down or in its grace", () => {
+    const { clock, a, b, f } = feeds();
+    f.onEvent({ type: "marketData", connection: "sim", up: false });
+    clock.advance(5000);
+    f.onEvent({ type: "marketData", connection: "other", up: false });
+    f.keep(new Set());
+    expect(clock.pending()).toBe(0);
+    f.update();
+    expect([a.pricesStale, b.pricesStale]).toEqual([false, false]);
+  });
+
   it("stop leaves no timer behind", () => {
     const { clock, f } = feeds();
     f.onEvent({ type: "marketData", connection: "sim", up: false });
