@@ -59,7 +59,8 @@ export class PriceFeeds {
       const reason = f.configured && connection !== undefined ? this.down.get(connection) : undefined;
       if ((reason !== undefined) === f.pricesStale) continue;
       f.pricesStale = reason !== undefined;
-      this.deps.changed(f, reason);
+      // One taken out of the config has nothing to be told (its market data is not back).
+      if (f.configured) this.deps.changed(f, reason);
     }
   }
 

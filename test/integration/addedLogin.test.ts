@@ -153,6 +153,8 @@ describe("a login added to a running engine", () => {
     await eventually(() => position(sim, "APEX3001", "NQZ6") === 0, "APEX3001 flat with its leader");
 
     engine.setConfig(start);
+    // Taken out, it is not told its market data is back: it is not.
+    expect(alerts(rig).filter((m) => m.startsWith("APEX3001: market data back"))).toEqual([]);
     await eventually(() => sim.control.socketCount({ user: "prop" }) === 0, "the prop login closed");
     sim.control.marketDataDown(false);
     await addApexAs(rig, next);

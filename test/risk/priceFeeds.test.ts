@@ -79,6 +79,16 @@ describe("PriceFeeds: a login's market data down makes its followers' risk blind
     expect([a.pricesStale, b.pricesStale]).toEqual([false, false]);
   });
 
+  it("a blind follower taken out of the config is not told its market data is back", () => {
+    const { clock, a, told, f } = feeds();
+    f.onEvent({ type: "marketData", connection: "sim", up: false, reason: "lost" });
+    clock.advance(5000);
+    (a as { configured: boolean }).configured = false;
+    f.update();
+    expect(a.pricesStale).toBe(false);
+    expect(told).toEqual([[a, "lost"]]);
+  });
+
   it("stop leaves no timer behind", () => {
     const { clock, f } = feeds();
     f.onEvent({ type: "marketData", connection: "sim", up: false });
