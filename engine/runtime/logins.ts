@@ -22,6 +22,7 @@ export class Logins {
   private readonly sessions: BrokerSession[];
   private readonly listening = new Map<BrokerSession, () => void>();
   private started = false;
+  private stopped = false;
 
   constructor(
     sessions: readonly BrokerSession[],
@@ -42,6 +43,8 @@ export class Logins {
 
   /** A login added while the engine runs; a second session for one login is refused. */
   add(session: BrokerSession): Promise<void> {
+    // Its secrets may come after the stop: started then, nothing would ever stop it.
+    if (this.stopped) return Promise.reject(new Error(`connection ${session.connection}: mimik has stopped`));
     if (this.sessions.some((s) => s.connection === session.connection))
       return Promise.reject(new Error(`connection ${session.connection} is open already`));
     this.sessions.push(session);
@@ -72,6 +75,7 @@ export class Logins {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.unlistenAll();
     await Promise.all(this.sessions.map((s) => s.stop().catch(() => undefined)));
   }

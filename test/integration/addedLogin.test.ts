@@ -165,6 +165,20 @@ describe("a login added to a running engine", () => {
     expect(engine.risk.snapshot("APEX3001")?.pricesStale).toBe(false);
   });
 
+  it("added after the engine stopped (its secrets came late) is not connected", async () => {
+    rig = await startRig(simConfig());
+    const { sim, engine } = rig;
+    const next = withApex(engine.currentConfig());
+    await engine.stop();
+    const [session] = await createSessions(
+      { ...next, connections: [APEX] },
+      { env: { MIMIK_TEST_PROP_PASSWORD: "prop" }, embeddedSimUrl: sim.url },
+    );
+    await expect(engine.addSession(session!)).rejects.toThrow("stopped");
+    expect(sim.control.socketCount({ user: "prop" })).toBe(0);
+    await session!.stop();
+  });
+
   it("refuses a second session for a login it has open", async () => {
     rig = await startRig(simConfig());
     const [again] = await createSessions(simConfig(), {
