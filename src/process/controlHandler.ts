@@ -55,7 +55,7 @@ export interface StatusReport {
     name: string;
     broker: string;
     state: string;
-    /** Why a login is down or needs the trader (a login added while running: restart mimik). */
+    /** Why a login is down or needs the trader (refused, locked, its secret unreadable). */
     reason?: string | undefined;
     /** Why its quotes stopped: open P&L goes unpriced, no loss limit sees it. */
     marketData?: string | undefined;
