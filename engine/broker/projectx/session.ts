@@ -36,17 +36,18 @@ import { EventFanout } from "../eventFanout.js";
 import { RateLimiter, type RequestKind } from "../rateLimiter.js";
 import { Redactor, redactingLogger } from "../redact.js";
 import { ProjectXTokens } from "./auth.js";
+import { ContractLookups } from "./contractLookups.js";
 import { rateLimitedText } from "./errors.js";
 import { FOLLOWING, FollowedAccounts } from "./followedAccounts.js";
 import { HubLink } from "./hub.js";
 import { ProjectXIntake } from "./intake.js";
 import { ProjectXModel } from "./model.js";
 import { ProjectXOrderSender } from "./orders.js";
+import { QuoteFeed } from "./quoteFeed.js";
 import { type Envelope, ProjectXRest } from "./rest.js";
 import type { ProjectXSessionOptions } from "./sessionOptions.js";
 import { readSnapshot } from "./snapshot.js";
 import { projectxIdOf, projectxSymbols } from "./symbols.js";
-import { parseContract } from "./wire.js";
 
 /** Trades read back at a (re)connect: the last day's are history, never copied. */
 const HISTORY_MS = 24 * 3_600_000;
@@ -65,12 +66,11 @@ export class ProjectXBrokerSession implements BrokerSession {
   private readonly tokens: ProjectXTokens;
   private readonly model: ProjectXModel;
   private readonly userHub: HubLink;
-  private readonly marketHub: HubLink;
+  private readonly quotes: QuoteFeed;
   private readonly orders: ProjectXOrderSender;
   private readonly fanout = new EventFanout(() => this.logger);
   private readonly followed: FollowedAccounts;
-  private readonly quoteIds = new Set<string>();
-  private readonly lookups = new Map<string, Promise<ContractSpec | undefined>>();
+  private readonly lookups: ContractLookups;
   private readonly status: ConnectionStatus;
   private stopped = true;
   private synced = false;
@@ -124,6 +124,7 @@ export class ProjectXBrokerSession implements BrokerSession {
       onFatal: (error) => this.status.set("reauth-needed", error.message),
     });
     this.model = new ProjectXModel(opts.connection, this.symbols, () => this.clock.now());
+    this.lookups = new ContractLookups(this.model, (path, body) => this.call(path, body, "read"));
     this.followed = new FollowedAccounts(opts.accounts, {
       ...{ connection: opts.connection, userName: opts.userName, model: this.model },
       search: () => this.call("Account/search", { onlyActiveAccounts: true }, "exit"),
@@ -167,19 +168,10 @@ export class ProjectXBrokerSession implements BrokerSession {
       onConnected: () => this.userHubUp(),
       onDown: (reason) => this.userHubDown(reason),
     });
-    this.marketHub = new HubLink({
-      name: "market hub",
-      url: opts.marketHubUrl,
-      ...hubTiming,
-      handlers: { GatewayQuote: (id: unknown, data: unknown) => this.intake.quote(id, data) },
-      onConnected: async () => {
-        for (const id of this.quoteIds) await this.marketHub.invoke("SubscribeContractQuotes", id);
-        this.emit({ type: "marketData", connection: this.connection, up: true });
-      },
-      onDown: (reason) => {
-        this.logger.warn("ProjectX quotes paused", { connection: this.connection, reason });
-        this.emit({ type: "marketData", connection: this.connection, up: false, reason });
-      },
+    this.quotes = new QuoteFeed({
+      ...{ connection: opts.connection, url: opts.marketHubUrl, timing: hubTiming, logger: this.logger },
+      quote: (id, data) => this.intake.quote(id, data),
+      emit: (event) => this.emit(event),
     });
     this.orders = new ProjectXOrderSender({
       connection: opts.connection,
@@ -214,7 +206,7 @@ export class ProjectXBrokerSession implements BrokerSession {
     this.clock.clearTimeout(this.bootTimer);
     this.intake.stop();
     this.tokens.stop();
-    await Promise.all([this.userHub.stop(), this.marketHub.stop()]);
+    await Promise.all([this.userHub.stop(), this.quotes.stop()]);
     this.status.set("down", "stopped");
   }
 
@@ -261,29 +253,18 @@ export class ProjectXBrokerSession implements BrokerSession {
   /** Contract/searchById for the canonical name's ProjectX id (cached; undefined when ProjectX has none). */
   findContract(name: string): Promise<ContractSpec | undefined> {
     const id = projectxIdOf(name.toUpperCase(), this.symbols, this.clock.now());
-    if (!id) return Promise.resolve(undefined);
-    const known = this.model.contract(id);
-    if (known) return Promise.resolve(known);
-    let pending = this.lookups.get(id);
-    if (!pending) {
-      pending = this.lookup(id).finally(() => this.lookups.delete(id));
-      this.lookups.set(id, pending);
-    }
-    return pending;
+    return id ? this.lookups.find(id) : Promise.resolve(undefined);
   }
 
   subscribeQuotes(contract: string): void {
     const id = projectxIdOf(contract.toUpperCase(), this.symbols, this.clock.now());
-    if (!id || this.quoteIds.has(id)) return;
-    this.quoteIds.add(id);
+    if (!id || !this.quotes.subscribe(id) || this.model.contract(id)) return;
     // Nobody awaits this lookup: a failure (429, timeout, a spent budget) is logged, not thrown.
-    const fail = (error: unknown) => ({ contractId: id, error: (error as Error).message });
-    if (!this.model.contract(id))
-      this.findContract(contract).catch((e) => this.logger.warn("ProjectX contract lookup failed", fail(e)));
-    if (this.marketHub.connected)
-      this.marketHub
-        .invoke("SubscribeContractQuotes", id)
-        .catch((e) => this.logger.warn("ProjectX quote subscription failed", fail(e)));
+    this.lookups
+      .find(id)
+      .catch((e) =>
+        this.logger.warn("ProjectX contract lookup failed", { contractId: id, error: (e as Error).message }),
+      );
   }
 
   // ------------------------------------------------------------------ orders
@@ -313,7 +294,7 @@ export class ProjectXBrokerSession implements BrokerSession {
       await this.followed.read();
       if (this.stopped) return;
       this.userHub.start();
-      this.marketHub.start();
+      this.quotes.start();
     } catch (error) {
       if (this.stopped || this.status.state === "reauth-needed") return;
       const wait = backoffDelay(this.bootAttempt++, this.opts.reconnect ?? { initialMs: 500, maxMs: 30_000 });
@@ -360,12 +341,6 @@ export class ProjectXBrokerSession implements BrokerSession {
     this.synced = false;
     // A login refused for good needs the trader: no reconnect can mend it, so it stays the state.
     if (this.status.state !== "reauth-needed") this.status.set("reconnecting", reason);
-  }
-
-  private async lookup(id: string): Promise<ContractSpec | undefined> {
-    const env = await this.call("Contract/searchById", { contractId: id }, "read");
-    const c = env.success ? parseContract(env.contract) : undefined;
-    return c ? this.model.learnContract(c) : undefined;
   }
 
   // ------------------------------------------------------------------ plumbing

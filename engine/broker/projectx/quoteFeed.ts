@@ -1,0 +1,60 @@
+import type { BrokerEvent, Logger } from "../../types.js";
+import { HubLink, type HubLinkOptions } from "./hub.js";
+
+export interface QuoteFeedDeps {
+  connection: string;
+  url: string;
+  /** The hub options both hubs share (token, timing, clock, logger). */
+  timing: Omit<HubLinkOptions, "name" | "url" | "handlers" | "onConnected" | "onDown">;
+  logger: Logger;
+  quote(id: unknown, data: unknown): void;
+  emit(event: BrokerEvent): void;
+}
+
+/**
+ * Quotes from ProjectX's market hub: the contracts asked for, subscribed again after every
+ * connect (ProjectX forgets them with the connection), and its ups and downs as marketData events.
+ */
+export class QuoteFeed {
+  private readonly ids = new Set<string>();
+  private readonly hub: HubLink;
+
+  constructor(private readonly d: QuoteFeedDeps) {
+    this.hub = new HubLink({
+      name: "market hub",
+      url: d.url,
+      ...d.timing,
+      handlers: { GatewayQuote: (id: unknown, data: unknown) => d.quote(id, data) },
+      onConnected: async () => {
+        for (const id of this.ids) await this.hub.invoke("SubscribeContractQuotes", id);
+        d.emit({ type: "marketData", connection: d.connection, up: true });
+      },
+      onDown: (reason) => {
+        d.logger.warn("ProjectX quotes paused", { connection: d.connection, reason });
+        d.emit({ type: "marketData", connection: d.connection, up: false, reason });
+      },
+    });
+  }
+
+  start(): void {
+    this.hub.start();
+  }
+
+  stop(): Promise<void> {
+    return this.hub.stop();
+  }
+
+  /** The contract's quotes from now on; false when they were asked for already. */
+  subscribe(id: string): boolean {
+    if (this.ids.has(id)) return false;
+    this.ids.add(id);
+    if (this.hub.connected)
+      this.hub.invoke("SubscribeContractQuotes", id).catch((e) =>
+        this.d.logger.warn("ProjectX quote subscription failed", {
+          contractId: id,
+          error: (e as Error).message,
+        }),
+      );
+    return true;
+  }
+}
