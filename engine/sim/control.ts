@@ -128,6 +128,11 @@ export interface SimControl {
    * gateway on the way) and renew nothing; the session and its token stay as they were.
    */
   failRenewals(count: number, status: number): void;
+  /**
+   * The next `count` ProjectX order requests (place, modify, cancel, close) are carried out, then
+   * answered HTTP `status` (default 500): the order stands at the venue, its answer is lost.
+   */
+  loseAnswers(count: number, status?: number): void;
   /** While on, every market-data socket's `authorize` answers 401 (a login without market data). */
   refuseMarketData(on: boolean): void;
   /** While on, every login answers HTTP 423 (about to be locked out). */

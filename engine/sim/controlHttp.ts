@@ -109,6 +109,16 @@ const routes: Record<string, { schema: z.ZodType; run: (c: SimControl, b: never)
       return {};
     },
   },
+  "POST /sim/lose-answers": {
+    schema: z.object({
+      count: z.number().int().nonnegative(),
+      status: z.number().int().min(500).max(599).optional(),
+    }),
+    run: (c, b: { count: number; status?: number }) => {
+      c.loseAnswers(b.count, b.status);
+      return {};
+    },
+  },
   "POST /sim/refuse-md": {
     schema: z.object({ on: z.boolean() }),
     run: (c, b: { on: boolean }) => {

@@ -10,6 +10,8 @@ export interface Faults {
   renewFailures: { remaining: number; status: number };
   /** Market-data sockets refuse every token (401): a login without market-data access. */
   marketDataRefused: boolean;
+  /** The next `remaining` ProjectX order requests are carried out, then answered HTTP `status`. */
+  lostAnswers: { remaining: number; status: number };
   /** Extra latency for outgoing frames, by user name. */
   delays: Map<string, number>;
 }
@@ -23,6 +25,7 @@ export function noFaults(): Faults {
     penalty: { remaining: 0, pTime: 0, captcha: false },
     renewFailures: { remaining: 0, status: 0 },
     marketDataRefused: false,
+    lostAnswers: { remaining: 0, status: 0 },
     delays: new Map(),
   };
 }

@@ -114,6 +114,12 @@ export class SimServer implements SimControl {
       later: (fn) => this.hub.later(fn),
       duplicate: () => this.faults.duplicate,
       rateLimited: () => this.faults.rateLimited,
+      loseAnswer: () => {
+        const lost = this.faults.lostAnswers;
+        if (lost.remaining <= 0) return undefined;
+        lost.remaining -= 1;
+        return lost.status;
+      },
       locked: (accountId) => this.trading.accountLocked(accountId),
       log: this.log,
     });
@@ -351,6 +357,10 @@ export class SimServer implements SimControl {
 
   failRenewals(count: number, status: number): void {
     this.faults.renewFailures = { remaining: count, status };
+  }
+
+  loseAnswers(count: number, status = 500): void {
+    this.faults.lostAnswers = { remaining: count, status };
   }
 
   refuseMarketData(on: boolean): void {

@@ -35,7 +35,18 @@ export interface ApiDeps {
   events: ProjectXEvents;
   orders: ProjectXOrders;
   rateLimited(): boolean;
+  /** The HTTP status this order request answers after it was carried out (its answer lost), if any. */
+  loseAnswer(): number | undefined;
 }
+
+/** Requests that change orders or positions: the ones whose answers the control API can lose. */
+const ORDER_ROUTES = new Set([
+  "order/place",
+  "order/modify",
+  "order/cancel",
+  "position/closecontract",
+  "position/partialclosecontract",
+]);
 
 type Handler = (user: SimUser, body: never, token: string) => Envelope;
 interface Route {
@@ -184,7 +195,11 @@ export class ProjectXApi {
     const route = this.routes[name]!;
     const parsed = route.schema.safeParse(body ?? {});
     if (!parsed.success) return problem(fieldErrors(parsed.error));
-    return { status: 200, body: route.run(user, parsed.data as never, token) };
+    const body200 = route.run(user, parsed.data as never, token);
+    // Done at the venue, then the answer is lost on the way (a gateway's 5xx): only a fresh read
+    // of the account can tell the client what happened.
+    const lost = ORDER_ROUTES.has(name) ? this.d.loseAnswer() : undefined;
+    return lost === undefined ? { status: 200, body: body200 } : { status: lost, body: "" };
   }
 
   private login(body: unknown): Reply {

@@ -31,6 +31,7 @@ export interface ProjectXFaceOptions {
   later(fn: () => void): void;
   duplicate(): boolean;
   rateLimited(): boolean;
+  loseAnswer(): number | undefined;
   /** The venue's own lock (a server-side loss limit): such an account cannot trade either. */
   locked(accountId: number): boolean;
   log(line: string): void;
@@ -105,6 +106,7 @@ export class ProjectXFace {
       events: this.events,
       orders,
       rateLimited: this.o.rateLimited,
+      loseAnswer: this.o.loseAnswer,
     });
   }
 

@@ -168,6 +168,26 @@ describe("ProjectX REST on the simulator", () => {
     ]);
   });
 
+  it("lose-answers: the next order requests are carried out, then answered 5xx; reads are not touched", async () => {
+    await start();
+    const token = await login();
+    const accountId = TSX5001();
+    const control = await fetch(`${sim!.url}/sim/lose-answers`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ count: 1, status: 502 }),
+    });
+    expect(control.status).toBe(200);
+    expect((await post("Position/searchOpen", { accountId }, token)).status).toBe(200);
+    const body = { accountId, contractId: "CON.F.US.EP.Z26", type: 1, side: 0, size: 1, limitPrice: 6000 };
+    const lost = await post("Order/place", { ...body, customTag: "lost-1" }, token);
+    expect(lost.status).toBe(502);
+    const open = await post("Order/searchOpen", { accountId }, token);
+    expect(open.json.orders.map((o: { customTag: string }) => o.customTag)).toEqual(["lost-1"]);
+    // Only the next one: the one after is answered.
+    expect((await post("Order/place", { ...body, customTag: "lost-2" }, token)).json.success).toBe(true);
+  });
+
   it("brackets only in Auto OCO mode, with signed ticks; the legs work once the entry fills", async () => {
     const scenario = parseScenario({
       ...defaultScenario,
