@@ -193,8 +193,8 @@ export interface ConnectionEvent {
 }
 
 /**
- * Emitted after each user/syncrequest snapshot has been applied (first connect and every
- * reconnect). Fills inside a snapshot are history: they are never emitted as FillEvents.
+ * Emitted after a snapshot is applied (first connect, each reconnect, a ProjectX account read again
+ * after a lost answer): the truth for its `accounts` alone. Its fills are history, never FillEvents.
  */
 export interface SyncEvent {
   type: "sync";

@@ -285,9 +285,7 @@ export class RiskEngine {
         case "sync":
           this.routes.reattach();
           for (const f of this.roster.all()) {
-            const here = f.holdings.route?.session.connection === event.connection;
-            if (f.shadow || !this.roster.mayTarget(f) || !here) continue;
-            this.valuation.resync(f.holdings, event.positions);
+            if (f.shadow || !this.roster.mayTarget(f) || !this.valuation.synced(f.holdings, event)) continue;
             this.recompute(f);
             this.locks.positionsChanged(f);
           }

@@ -1,5 +1,5 @@
 import { messageOf } from "../messageOf.js";
-import type { AccountRoute, Clock, ContractId, Logger, PositionSnapshot } from "../types.js";
+import type { AccountRoute, Clock, ContractId, Logger, PositionSnapshot, SyncEvent } from "../types.js";
 import { retryDelay } from "./backoff.js";
 import type { Exposure } from "./flattener.js";
 import { closedPnl, netLiquidation, type PricedPosition } from "./netLiq.js";
@@ -118,6 +118,18 @@ export class Valuation {
   }
 
   /** A sync snapshot is the whole truth for the account: contracts it does not list are flat. */
+  /**
+   * A snapshot of the holdings' account: its positions afresh. False when the snapshot does not
+   * name it (another login's, or a re-read of other accounts of this one, as ProjectX does).
+   */
+  synced(h: Holdings, s: Pick<SyncEvent, "connection" | "accounts" | "positions">): boolean {
+    const route = h.route;
+    if (route?.session.connection !== s.connection || !s.accounts.some((a) => a.id === route.accountId))
+      return false;
+    this.resync(h, s.positions);
+    return true;
+  }
+
   resync(h: Holdings, positions: readonly PositionSnapshot[]): void {
     const route = h.route;
     if (!route) return;
