@@ -151,28 +151,31 @@ export class ProjectXModel {
 
   /**
    * The REST picture after a (re)connect is the whole truth: positions, live orders and cash
-   * start again from it; its trades are history, never fills to copy.
+   * start again from it; its trades are history, never fills to copy. `only`: these accounts' open
+   * orders read again on a live hub (after a lost answer); their positions stay as its events made
+   * them, which agree with the fills already told. Other accounts are left as they are.
    */
-  applySnapshot(s: Snapshot, initial: boolean): BrokerEvent[] {
-    for (const key of [...this.positionsBy.keys()]) {
-      const accountId = Number(key.split("|")[0]);
-      if (this.allowed.has(accountId)) this.positionsBy.delete(key);
+  applySnapshot(s: Snapshot, initial: boolean, only?: ReadonlySet<number>): BrokerEvent[] {
+    const mine = (id: number) => this.allowed.has(id) && (!only || only.has(id));
+    if (!only) {
+      for (const key of [...this.positionsBy.keys()])
+        if (this.allowed.has(Number(key.split("|")[0]))) this.positionsBy.delete(key);
+      for (const p of s.positions)
+        if (mine(p.accountId)) this.positionsBy.set(key(p), positionOf(p, this.nameOf));
     }
-    for (const p of s.positions)
-      if (this.allowed.has(p.accountId)) this.positionsBy.set(key(p), positionOf(p, this.nameOf));
     // Order/searchOpen lists only open orders: one it leaves out ended while the hub was down
     // (filled or cancelled, it does not say). Kept, so a late trade still finds its customTag.
     const open = new Set(s.orders.map((o) => o.id));
     for (const line of this.orders.values()) {
       const { order } = line;
-      if (this.allowed.has(order.accountId) && isOpenStatus(order.status) && !open.has(order.id))
+      if (mine(order.accountId) && isOpenStatus(order.status) && !open.has(order.id))
         line.order = { ...order, status: 0 };
     }
     // An open order's fills are history too: Trade/search goes back a day only, so one filled in part
     // before that has no trade here. Only a gap the live events showed still waits for its trade.
     const waiting = new Map<number, number>();
     for (const o of s.orders) {
-      if (!this.allowed.has(o.accountId)) continue;
+      if (!mine(o.accountId)) continue;
       const before = this.orders.get(o.id);
       waiting.set(o.id, before ? Math.max(0, this.gapOf(before)) : 0);
       this.store(o).lastStatus = statusWord(o.status);
@@ -180,7 +183,7 @@ export class ProjectXModel {
     const history: number[] = [];
     const realized = new Map<number, number>();
     for (const t of s.trades) {
-      if (!this.allowed.has(t.accountId)) continue;
+      if (!mine(t.accountId)) continue;
       if (!t.voided) realized.set(t.accountId, (realized.get(t.accountId) ?? 0) + (t.profitAndLoss ?? 0));
       if (this.trades.has(t.id)) continue;
       this.seeTrade(t.id);
@@ -194,7 +197,7 @@ export class ProjectXModel {
     }
     const events: BrokerEvent[] = [];
     for (const a of s.accounts) {
-      if (!this.allowed.has(a.id)) continue;
+      if (!mine(a.id)) continue;
       if (a.balance !== undefined)
         this.cash.set(a.id, { amount: a.balance, realized: realized.get(a.id) ?? 0 });
     }
@@ -202,13 +205,13 @@ export class ProjectXModel {
       type: "sync",
       connection: this.connection,
       initial,
-      accounts: this.accounts(),
-      positions: [...this.positionsBy.values()],
+      accounts: this.accounts().filter((a) => mine(a.id)),
+      positions: [...this.positionsBy.values()].filter((p) => mine(p.accountId)),
       fillIds: history,
     };
     events.push(sync);
     for (const a of s.accounts) {
-      if (!this.allowed.has(a.id)) continue;
+      if (!mine(a.id)) continue;
       const c = this.cash.get(a.id);
       if (c) events.push(balanceEvent(this.connection, a.id, c));
       this.canTrade.set(a.id, a.canTrade);
@@ -373,15 +376,7 @@ export class ProjectXModel {
 
   private seeTrade(id: number): void {
     this.trades.add(id);
-    if (this.trades.size > TRADE_IDS_KEPT) {
-      const oldest = this.trades.values().next();
-      if (!oldest.done) this.trades.delete(oldest.value);
-    }
-    if (this.early.size > TRADE_IDS_KEPT) this.early.delete(this.early.keys().next().value as number);
-    if (this.emitted.size > TRADE_IDS_KEPT) {
-      const oldest = this.emitted.keys().next();
-      if (!oldest.done) this.emitted.delete(oldest.value);
-    }
+    for (const kept of [this.trades, this.early, this.emitted]) dropOldest(kept, TRADE_IDS_KEPT);
   }
 
   /** Finished orders beyond the limit are forgotten, oldest first; never one with a fill gap. */
@@ -396,4 +391,9 @@ export class ProjectXModel {
 
 function key(p: { accountId: number; contractId: string }): string {
   return `${p.accountId}|${p.contractId}`;
+}
+
+/** Past the limit, the oldest entry goes. */
+function dropOldest(kept: Set<number> | Map<number, unknown>, limit: number): void {
+  if (kept.size > limit) kept.delete(kept.keys().next().value as number);
 }

@@ -1,3 +1,4 @@
+import { answerLost } from "../../orders/answerLost.js";
 import type { SymbolMap } from "../../symbols.js";
 import type {
   BrokerEvent,
@@ -82,6 +83,8 @@ export interface ProjectXOrderDeps {
   notReady(): string | undefined;
   accountOfOrder(orderId: number): number | undefined;
   emit(event: BrokerEvent): void;
+  /** A request for the account was written and its answer lost: only a fresh read can say what it did. */
+  lost(accountId: number): void;
 }
 
 const BUDGET_ALERT_EVERY_MS = 60_000;
@@ -95,6 +98,8 @@ export class ProjectXOrderSender {
    * and a cancel or modify in between still needs the accountId ProjectX asks for.
    */
   private readonly placed = new Map<number, number>();
+  /** Per account: requests written so far, and those still waiting for their answers. */
+  private readonly activity = new Map<number, { sent: number; open: number }>();
 
   constructor(private readonly d: ProjectXOrderDeps) {}
 
@@ -103,6 +108,7 @@ export class ProjectXOrderSender {
     if (!contractId)
       return this.refuse("InvalidContract", `${req.symbol} is not a contract name (root, month, year)`);
     return this.send(
+      req.accountId,
       "Order/place",
       placeBody(req.accountId, contractId, req),
       req.exit ? "exit" : "order",
@@ -131,7 +137,7 @@ export class ProjectXOrderSender {
         "UnsupportedModify",
         `ProjectX cannot change order ${req.orderId} from ${currentType} to ${req.orderType}: cancel it and place a new one`,
       );
-    return this.send("Order/modify", modifyBody(req), req.exit ? "exit" : "order", (env) =>
+    return this.send(req.accountId, "Order/modify", modifyBody(req), req.exit ? "exit" : "order", (env) =>
       env.success
         ? { orderId: req.orderId }
         : { failureReason: orderFailure(env.errorCode), failureText: env.errorMessage ?? undefined },
@@ -142,7 +148,7 @@ export class ProjectXOrderSender {
     const accountId = this.accountOf(orderId);
     if (accountId === undefined)
       return this.refuse("OrderNotFound", `order ${orderId} is not one this login knows`);
-    return this.send("Order/cancel", { accountId, orderId }, "exit", (env) =>
+    return this.send(accountId, "Order/cancel", { accountId, orderId }, "exit", (env) =>
       env.success
         ? { orderId }
         : { failureReason: orderFailure(env.errorCode), failureText: env.errorMessage ?? undefined },
@@ -151,16 +157,23 @@ export class ProjectXOrderSender {
 
   /** Position/closeContract: the whole position at market. ProjectX names no order for it (orderId 0). */
   close(accountId: number, contractId: ContractId): Promise<OrderResult> {
-    return this.send("Position/closeContract", { accountId, contractId }, "exit", (env) =>
+    return this.send(accountId, "Position/closeContract", { accountId, contractId }, "exit", (env) =>
       env.success
         ? { orderId: 0 }
         : { failureReason: closeFailure(env.errorCode), failureText: env.errorMessage ?? undefined },
     );
   }
 
+  /** The account's requests: how many were written so far, and how many still wait for answers. */
+  activityOf(accountId: number): { sent: number; open: number } {
+    const a = this.activity.get(accountId);
+    return { sent: a?.sent ?? 0, open: a?.open ?? 0 };
+  }
+
   // ------------------------------------------------------------------------------------------
 
   private send(
+    accountId: number,
     path: string,
     body: Record<string, unknown>,
     kind: RequestKind,
@@ -181,14 +194,24 @@ export class ProjectXOrderSender {
         ? { ok: true, orderId: result.orderId, writtenAt, ackAt }
         : { ok: false, ...result, writtenAt, ackAt };
     };
-    return attempt().then(
-      (result) => this.clean(result),
-      (error: unknown) => {
-        const result = orderResultFromError(error, writtenAt, clock.mono());
-        if (!result.ok && result.failureReason === TRANSPORT_FAILURES.budget) this.budgetSpent();
+    const activity = this.activity.get(accountId) ?? { sent: 0, open: 0 };
+    this.activity.set(accountId, activity);
+    activity.sent += 1;
+    activity.open += 1;
+    return attempt()
+      .then(
+        (result) => result,
+        (error: unknown) => {
+          const result = orderResultFromError(error, writtenAt, clock.mono());
+          if (!result.ok && result.failureReason === TRANSPORT_FAILURES.budget) this.budgetSpent();
+          return result;
+        },
+      )
+      .then((result) => {
+        activity.open -= 1;
+        if (answerLost(result)) this.d.lost(accountId);
         return this.clean(result);
-      },
-    );
+      });
   }
 
   private accountOf(orderId: number): number | undefined {

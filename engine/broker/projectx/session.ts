@@ -2,7 +2,8 @@
  * One ProjectX (TopstepX) login as a BrokerSession (projectx-protocol.md): an API-key token shared
  * by REST and both hubs, the configured accounts, a REST snapshot after every (re)connect of the
  * user hub (ProjectX has no sync request: positions, open orders and today's trades are read, and
- * hub events that arrive meanwhile wait for it), the user hub's events turned into the port's
+ * hub events that arrive meanwhile wait for it), one account's open orders read again after an
+ * order answer is lost (recheck.ts), the user hub's events turned into the port's
  * events, quotes from the market hub, and orders over REST within ProjectX's 200 requests a
  * minute. Contracts keep their canonical names in the engine (ESZ6); this adapter maps them to
  * ProjectX's ids (CON.F.US.EP.Z26) and back through its symbol map. Every text that leaves is
@@ -44,10 +45,12 @@ import { ProjectXIntake } from "./intake.js";
 import { ProjectXModel } from "./model.js";
 import { ProjectXOrderSender } from "./orders.js";
 import { QuoteFeed } from "./quoteFeed.js";
+import { AccountRecheck } from "./recheck.js";
 import { type Envelope, ProjectXRest } from "./rest.js";
 import type { ProjectXSessionOptions } from "./sessionOptions.js";
 import { readSnapshot } from "./snapshot.js";
 import { projectxIdOf, projectxSymbols } from "./symbols.js";
+import { unwrap } from "./wire.js";
 
 /** Trades read back at a (re)connect: the last day's are history, never copied. */
 const HISTORY_MS = 24 * 3_600_000;
@@ -82,6 +85,7 @@ export class ProjectXBrokerSession implements BrokerSession {
   /** Bumped by every user hub connect and drop: a resync overtaken by either is dropped. */
   private hubEpoch = 0;
   private readonly intake: ProjectXIntake;
+  private readonly recheck: AccountRecheck;
 
   constructor(private readonly opts: ProjectXSessionOptions) {
     this.connection = opts.connection;
@@ -152,8 +156,9 @@ export class ProjectXBrokerSession implements BrokerSession {
     };
     const live = (apply: (value: unknown, receivedAt: MonoMs) => void) => (value: unknown) => {
       const receivedAt = this.clock.mono();
-      if (this.synced) apply(value, receivedAt);
-      else this.buffered.push(() => apply(value, receivedAt));
+      const run = () => apply(value, receivedAt);
+      if (!this.synced) this.buffered.push(run);
+      else if (!this.recheck.hold(unwrap(value)?.accountId, run)) run();
     };
     this.userHub = new HubLink({
       name: "user hub",
@@ -183,6 +188,20 @@ export class ProjectXBrokerSession implements BrokerSession {
       notReady: () => (this.synced ? undefined : `${this.connection} is ${this.status.state}`),
       accountOfOrder: (orderId) => this.model.accountOfOrder(orderId),
       emit: (event) => this.emit(event),
+      lost: (accountId) => this.recheck.lost(accountId),
+    });
+    this.recheck = new AccountRecheck({
+      ...{ connection: opts.connection, clock: this.clock, logger: this.logger },
+      delayMs: opts.lostAnswerReadMs ?? 1_000,
+      read: (path, body) => this.call(path, body, "exit"),
+      activity: (accountId) => this.orders.activityOf(accountId),
+      epoch: () => this.hubEpoch,
+      synced: () => this.synced,
+      apply: (accounts, orders) => {
+        const picture = { accounts: [], positions: [], trades: [], orders };
+        for (const ev of this.model.applySnapshot(picture, false, accounts)) this.emit(ev);
+        for (const o of orders) this.intake.watchGap(o.id);
+      },
     });
   }
 
@@ -205,6 +224,7 @@ export class ProjectXBrokerSession implements BrokerSession {
     this.synced = false;
     this.clock.clearTimeout(this.bootTimer);
     this.intake.stop();
+    this.recheck.reset();
     this.tokens.stop();
     await Promise.all([this.userHub.stop(), this.quotes.stop()]);
     this.status.set("down", "stopped");
@@ -324,6 +344,7 @@ export class ProjectXBrokerSession implements BrokerSession {
     // would say "connected" over a dead hub; the next connect resyncs.
     if (this.stopped || epoch !== this.hubEpoch) return;
     const initial = !this.syncedOnce;
+    this.recheck.reset();
     for (const ev of this.model.applySnapshot(snapshot, initial)) this.emit(ev);
     this.syncedOnce = true;
     this.synced = true;

@@ -38,13 +38,21 @@ export async function readSnapshot(
   };
   for (const a of accounts) {
     const positions = await ok(call, "Position/searchOpen", { accountId: a.id });
-    const orders = await ok(call, "Order/searchOpen", { accountId: a.id });
+    const orders = await readOpenOrders(call, a.id);
     const trades = await ok(call, "Trade/search", { accountId: a.id, startTimestamp: since });
     snap.positions.push(...list(positions.positions, parsePosition));
-    snap.orders.push(...list(orders.orders, parseOrder));
+    snap.orders.push(...orders);
     snap.trades.push(...list(trades.trades, parseTrade));
   }
   return snap;
+}
+
+/** One account's open orders (Order/searchOpen). */
+export async function readOpenOrders(
+  call: (path: string, body: object) => Promise<Envelope>,
+  accountId: number,
+): Promise<PxOrder[]> {
+  return list((await ok(call, "Order/searchOpen", { accountId })).orders, parseOrder);
 }
 
 async function ok(

@@ -254,3 +254,46 @@ describe("ProjectX model: a snapshot's fills are history", () => {
     expect(m.synthesize(500, 1)).toEqual([expect.objectContaining({ qty: 1 })]);
   });
 });
+
+describe("ProjectX model: one account's open orders read again on a live hub", () => {
+  function two() {
+    const accounts = [
+      { id: ACCOUNT, name: "TSX1", balance: 50_000, canTrade: true },
+      { id: 12, name: "TSX2", balance: 50_000, canTrade: true },
+    ];
+    const m = new ProjectXModel("px", projectxSymbols(), () => 1_000);
+    m.setAccounts(accounts, undefined);
+    m.applySnapshot({ accounts, positions: [], orders: [], trades: [] }, true);
+    for (const accountId of [ACCOUNT, 12]) {
+      m.applyPosition({ accountId, contractId: ES, netPos: 1, averagePrice: 6000 });
+      m.applyOrder(order(0, { id: 600 + accountId, accountId, status: 1, customTag: `mm-1-${accountId}` }));
+    }
+    return m;
+  }
+
+  it("is the truth for that account's orders alone; positions stay as the live events made them", () => {
+    const m = two();
+    const lost = order(0, { id: 700, status: 1, type: 1, limitPrice: 6020, customTag: "mm-2-11" });
+    const events = m.applySnapshot(
+      { accounts: [], positions: [], orders: [lost], trades: [] },
+      false,
+      new Set([ACCOUNT]),
+    );
+    expect(events).toEqual([
+      {
+        type: "sync",
+        connection: "px",
+        initial: false,
+        accounts: [{ id: ACCOUNT, name: "TSX1" }],
+        positions: [expect.objectContaining({ accountId: ACCOUNT, netPos: 1 })],
+        fillIds: [],
+      },
+    ]);
+    // The order it no longer lists ended; the one it lists, whose answer was lost, is working.
+    expect(m.workingOrders(ACCOUNT).map((o) => o.clOrdId)).toEqual(["mm-2-11"]);
+    expect(m.positions(ACCOUNT).map((p) => p.netPos)).toEqual([1]);
+    expect(m.workingOrders(12).map((o) => o.clOrdId)).toEqual(["mm-1-12"]);
+    expect(m.positions(12).map((p) => p.netPos)).toEqual([1]);
+    expect(m.cashBalance(ACCOUNT)?.amount).toBe(50_000);
+  });
+});

@@ -1,0 +1,113 @@
+import { messageOf } from "../../messageOf.js";
+import type { Clock, Logger } from "../../types.js";
+import { backoffDelay } from "../backoff.js";
+import type { Envelope } from "./rest.js";
+import { readOpenOrders } from "./snapshot.js";
+import type { PxOrder } from "./wire.js";
+
+export interface RecheckDeps {
+  connection: string;
+  clock: Clock;
+  logger: Logger;
+  /** How long after a lost answer the account is read: long enough for an order placed to be listed. */
+  delayMs: number;
+  read(path: string, body: object): Promise<Envelope>;
+  /** The account's order requests: how many were written so far, how many still wait for answers. */
+  activity(accountId: number): { sent: number; open: number };
+  /** Bumped by every user hub connect and drop. */
+  epoch(): number;
+  synced(): boolean;
+  /** The accounts' open orders as just read: the truth for them now. */
+  apply(accounts: ReadonlySet<number>, orders: PxOrder[]): void;
+}
+
+/**
+ * After an order request's answer is lost (a timeout, a 5xx) the engine places nothing more that
+ * could double it until a snapshot says what the venue did; ProjectX sends one only after a
+ * reconnect, and a live user hub may never drop. So the account's open orders are read again over
+ * REST, a moment later, and handed on as a snapshot of that account alone. Its positions are not
+ * read: the live hub keeps them, in step with the fills the engine was told (a REST read could
+ * count a fill it also gets from the hub).
+ *
+ * The read is taken only while none of the account's requests waits for its answer, and thrown
+ * away if one was written meanwhile: a snapshot lets go of the orders in flight as lost, and one
+ * still on its way could then be made again. The account's hub events wait while it is read, so
+ * the older picture never overwrites a newer event.
+ */
+export class AccountRecheck {
+  private readonly due = new Set<number>();
+  private readonly reading = new Set<number>();
+  private held: Array<() => void> = [];
+  private timer: unknown;
+  private running = false;
+  private failures = 0;
+
+  constructor(private readonly d: RecheckDeps) {}
+
+  lost(accountId: number): void {
+    this.due.add(accountId);
+    this.arm();
+  }
+
+  /** A hub event of an account being read waits for the read (true: it was kept). */
+  hold(accountId: unknown, apply: () => void): boolean {
+    if (typeof accountId !== "number" || !this.reading.has(accountId)) return false;
+    this.held.push(apply);
+    return true;
+  }
+
+  /** A (re)connect reads every account anyway: nothing is due any more. */
+  reset(): void {
+    this.d.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.due.clear();
+    this.failures = 0;
+  }
+
+  private arm(delayMs = this.d.delayMs): void {
+    if (this.timer !== undefined || this.running || this.due.size === 0) return;
+    this.timer = this.d.clock.setTimeout(() => {
+      this.timer = undefined;
+      void this.run();
+    }, delayMs);
+  }
+
+  private async run(): Promise<void> {
+    if (!this.d.synced()) return; // reconnecting: its snapshot will say
+    const accounts = new Set(this.due);
+    if ([...accounts].some((id) => this.d.activity(id).open > 0)) return this.arm();
+    this.due.clear();
+    this.running = true;
+    const epoch = this.d.epoch();
+    const sent = new Map([...accounts].map((id) => [id, this.d.activity(id).sent]));
+    for (const id of accounts) this.reading.add(id);
+    let wait: number | undefined;
+    try {
+      const orders: PxOrder[] = [];
+      for (const id of accounts) orders.push(...(await readOpenOrders(this.d.read, id)));
+      // A reconnect overtook the read: its own snapshot holds all, and the events held were before it.
+      if (epoch !== this.d.epoch() || !this.d.synced()) {
+        this.held = [];
+        return;
+      }
+      if ([...accounts].some((id) => this.d.activity(id).sent !== sent.get(id)))
+        for (const id of accounts) this.due.add(id);
+      else this.d.apply(accounts, orders);
+      this.failures = 0;
+    } catch (error) {
+      this.d.logger.warn("ProjectX re-read after a lost answer failed", {
+        connection: this.d.connection,
+        error: messageOf(error),
+      });
+      for (const id of accounts) this.due.add(id);
+      wait = backoffDelay(++this.failures, { initialMs: this.d.delayMs, maxMs: 30_000 });
+    } finally {
+      this.running = false;
+      this.reading.clear();
+      const held = this.held;
+      this.held = [];
+      for (const apply of held) apply();
+      this.arm(wait);
+    }
+  }
+}

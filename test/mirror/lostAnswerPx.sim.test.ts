@@ -1,0 +1,102 @@
+/**
+ * A ProjectX follower whose order answer is lost (the venue placed the order, the HTTP answer was
+ * a 5xx) while its user hub stays up. mimik cannot tell whether the order exists until it reads
+ * the account again; ProjectX sends no snapshot without a reconnect, so the session re-reads the
+ * account's open orders and positions itself. Judged on the simulator's book: the follower gets
+ * its protective stop without any reconnect, and the lost order that was placed is not placed twice.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import type { Config, Group } from "../../data/schema.js";
+import { eventually, PX_CONNECTION, position, type Rig, simConfig, startRig } from "../support/rig.js";
+import { automatedOnLeader, LEADER, quiet, setPrice } from "./simRig.js";
+
+const PX = "TSX5001";
+
+let rig: Rig | undefined;
+afterEach(async () => {
+  if (rig) expect(automatedOnLeader(rig)).toEqual([]);
+  await rig?.close();
+  rig = undefined;
+});
+
+function config(group: Partial<Group>): Config {
+  const base = simConfig();
+  return {
+    ...base,
+    connections: [...base.connections, PX_CONNECTION],
+    accounts: [
+      { name: LEADER, connection: "sim" },
+      { name: PX, connection: "px" },
+    ],
+    groups: [
+      {
+        name: "X",
+        active: true,
+        leader: LEADER,
+        whitelist: { enabled: false, symbols: [] },
+        followers: [
+          {
+            account: PX,
+            enabled: true,
+            sizing: { mode: "multiplier", value: 1 },
+            mapping: "none",
+            limits: {},
+          },
+        ],
+        ...group,
+      },
+    ],
+  };
+}
+
+const workingAt = (r: Rig, account: string) =>
+  r.sim.control.records().workingOrders.filter((o) => o.accountName === account && o.status === "Working");
+const placedAt = (r: Rig, account: string, orderType: string) =>
+  r.sim.control.records().orders.filter((o) => o.accountName === account && o.orderType === orderType);
+const pxDowns = (r: Rig) =>
+  r.events.filter((e) => e.type === "connectionStatus" && e.connection === "px" && e.state !== "connected");
+
+describe("a lost ProjectX order answer on a live user hub", () => {
+  it("the follower's target, placed with its answer lost, is not placed again, and its stop still comes", async () => {
+    const r = await startRig(config({ protect: true }));
+    rig = r;
+    setPrice(r, 6800);
+    await eventually(
+      () => [LEADER, PX].every((a) => r.engine.directory.connected(a)),
+      "both accounts to sync",
+    );
+    const { control } = r.sim;
+    control.placeOrder(LEADER, { symbol: "ESZ6", action: "Buy", qty: 1, orderType: "Market" });
+    await eventually(() => position(r.sim, PX, "ESZ6") === 1, "the entry copied to ProjectX");
+    const downsBefore = pxDowns(r).length;
+
+    // The target reaches ProjectX and stands there; its answer is a 500.
+    control.loseAnswers(1);
+    control.placeOrder(LEADER, { symbol: "ESZ6", action: "Sell", qty: 1, orderType: "Limit", price: 6820 });
+    await eventually(() => placedAt(r, PX, "Limit").length === 1, "the target placed at ProjectX");
+    await eventually(
+      () => r.events.some((e) => e.type === "mirror" && e.follower === PX && e.outcome === "rejected"),
+      "the lost answer seen by the mirror",
+    );
+
+    // The new position's protective stop must still reach the follower.
+    control.placeOrder(LEADER, {
+      symbol: "ESZ6",
+      action: "Sell",
+      qty: 1,
+      orderType: "Stop",
+      stopPrice: 6780,
+    });
+    await eventually(() => workingAt(r, PX).length === 2, "the follower's stop beside its target");
+    await quiet();
+    const legs = workingAt(r, PX).map((o) => [o.orderType, o.price ?? o.stopPrice]);
+    expect(legs.sort()).toEqual([
+      ["Limit", 6820],
+      ["Stop", 6780],
+    ]);
+    expect(placedAt(r, PX, "Limit")).toHaveLength(1); // the lost one was found, not placed twice
+    expect(placedAt(r, PX, "Stop")).toHaveLength(1);
+    expect(pxDowns(r).length).toBe(downsBefore); // no reconnect did it
+    expect(position(r.sim, PX, "ESZ6")).toBe(1);
+  });
+});
