@@ -1,3 +1,5 @@
+import type { Connection } from "../../data/schema.js";
+import { loginSettings } from "../runtime/loginSettings.js";
 import type { Clock, MarketDataEvent } from "../types.js";
 import type { FollowerRisk } from "./followerRisk.js";
 
@@ -27,6 +29,8 @@ export class PriceFeeds {
   private readonly down = new Map<string, string>();
   /** connection → its grace timer, while down for less than the grace. */
   private readonly waiting = new Map<string, unknown>();
+  /** connection → its settings, as the config last had them (keep). */
+  private settings = new Map<string, string>();
 
   constructor(private readonly deps: PriceFeedsDeps) {}
 
@@ -65,17 +69,22 @@ export class PriceFeeds {
   }
 
   /**
-   * Only the logins `named` are kept: one taken out of the config went with its socket, and put
-   * back it is a new session, whose feed (Tradovate's opens only once a position asks for
-   * quotes) may never say it is up: its old outage would hold its followers' openings for good.
+   * Only the logins `connections` name, with the settings they had, are kept: one taken out of
+   * the config went with its socket, and one whose settings were edited is reconnected as a new
+   * session; that session's feed (Tradovate's opens only once a position asks for quotes) may
+   * never say it is up, so an old session's outage would hold its followers' openings for good.
    */
-  keep(named: ReadonlySet<string>): void {
+  keep(connections: readonly Connection[]): void {
+    const was = this.settings;
+    this.settings = new Map(connections.map((c) => [c.name, loginSettings(c)]));
+    const now = this.settings;
+    const kept = (name: string) => now.has(name) && (!was.has(name) || was.get(name) === now.get(name));
     for (const [connection, timer] of this.waiting)
-      if (!named.has(connection)) {
+      if (!kept(connection)) {
         this.deps.clock.clearTimeout(timer);
         this.waiting.delete(connection);
       }
-    for (const connection of this.down.keys()) if (!named.has(connection)) this.down.delete(connection);
+    for (const connection of this.down.keys()) if (!kept(connection)) this.down.delete(connection);
   }
 
   stop(): void {

@@ -201,7 +201,7 @@ export class RiskEngine {
   setConfig(config: Config): void {
     // One switched between shadow and live holds another account's positions and cash now.
     for (const f of this.roster.setConfig(config)) this.valuation.forget(f.holdings);
-    this.feeds.keep(new Set(config.connections.map((c) => c.name)));
+    this.feeds.keep(config.connections);
     for (const f of this.roster.all()) {
       if (!f.configured) {
         this.valuation.detach(f.holdings);

@@ -165,6 +165,39 @@ describe("a login added to a running engine", () => {
     expect(engine.risk.snapshot("APEX3001")?.pricesStale).toBe(false);
   });
 
+  it("edited while its market data was down and reconnected once it is up: its follower copies openings again", async () => {
+    rig = await startRig(simConfig());
+    const { sim, engine } = rig;
+    const next = await addApex(rig);
+    await eventually(() => engine.directory.connected("APEX3001"), "APEX3001 connected");
+    sim.control.manualTrade("DEMO1000", "NQZ6", "Buy", 1);
+    await eventually(() => position(sim, "APEX3001", "NQZ6") === 1, "APEX3001 long 1 NQ");
+    await eventually(() => sim.control.socketCount({ user: "prop" }) >= 2, "the prop login's md socket");
+    sim.control.marketDataDown(true);
+    await eventually(() => engine.risk.snapshot("APEX3001")?.pricesStale, "APEX3001 blind", 20_000);
+    sim.control.manualTrade("DEMO1000", "NQZ6", "Sell", 1);
+    await eventually(() => position(sim, "APEX3001", "NQZ6") === 0, "APEX3001 flat with its leader");
+
+    // The trader edits the login (another app version): its session is replaced by a new one.
+    const edited = structuredClone(next);
+    edited.connections = edited.connections.map((c) =>
+      c.name === "apex" ? { ...APEX, appVersion: "test-2" } : c,
+    );
+    engine.setConfig(edited);
+    await eventually(() => sim.control.socketCount({ user: "prop" }) === 0, "the old prop session closed");
+    sim.control.marketDataDown(false);
+    const [session] = await createSessions(
+      { ...edited, connections: edited.connections.filter((c) => c.name === "apex") },
+      { env: { MIMIK_TEST_PROP_PASSWORD: "prop" }, embeddedSimUrl: sim.url },
+    );
+    await engine.addSession(session!);
+    await eventually(() => engine.directory.connected("APEX3001"), "APEX3001 connected again");
+    // Flat, its new session has no quotes to ask for: the old session's outage is not its.
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
+    await eventually(() => position(sim, "APEX3001", "ESZ6") === 1, "APEX3001 long 1 ES");
+    expect(engine.risk.snapshot("APEX3001")?.pricesStale).toBe(false);
+  });
+
   it("added after the engine stopped (its secrets came late) is not connected", async () => {
     rig = await startRig(simConfig());
     const { sim, engine } = rig;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Connection } from "../../data/schema.js";
 import type { FollowerRisk } from "../../engine/risk/followerRisk.js";
 import { PriceFeeds } from "../../engine/risk/priceFeeds.js";
 
@@ -73,10 +74,27 @@ describe("PriceFeeds: a login's market data down makes its followers' risk blind
     f.onEvent({ type: "marketData", connection: "sim", up: false });
     clock.advance(5000);
     f.onEvent({ type: "marketData", connection: "other", up: false });
-    f.keep(new Set());
+    f.keep([]);
     expect(clock.pending()).toBe(0);
     f.update();
     expect([a.pricesStale, b.pricesStale]).toEqual([false, false]);
+  });
+
+  it("a login whose settings were edited is forgotten (a new session); one left as it was is kept", () => {
+    const { clock, a, b, f } = feeds();
+    const login = (name: string, username: string): Connection => ({
+      ...{ name, env: "sim", username, password: { env: "PW" }, appId: "mimik", appVersion: "1" },
+    });
+    f.keep([login("sim", "demo"), login("other", "prop")]);
+    f.onEvent({ type: "marketData", connection: "sim", up: false });
+    f.onEvent({ type: "marketData", connection: "other", up: false });
+    clock.advance(5000);
+    f.keep([login("other", "prop"), login("sim", "demo")]);
+    f.update();
+    expect([a.pricesStale, b.pricesStale]).toEqual([true, true]);
+    f.keep([login("sim", "funded"), login("other", "prop")]);
+    f.update();
+    expect([a.pricesStale, b.pricesStale]).toEqual([false, true]);
   });
 
   it("a blind follower taken out of the config is not told its market data is back", () => {
