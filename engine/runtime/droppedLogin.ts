@@ -5,14 +5,18 @@ import type { BrokerSession } from "../types.js";
  * What a login taken out of the config leaves open: each position one of its accounts holds as a
  * leader or a follower of `before`. A follower's is no longer closed with its leader; a leader's
  * exits no longer reach the copies its followers hold. Said to the trader, never acted on: the
- * positions are theirs to close, or the login to add back.
+ * positions are theirs to close, or the login to add back. An account `next` puts on another
+ * login (this one renamed, say) is still followed there: nothing of it is left open.
  */
 export function leftOpenBy(
   session: Pick<BrokerSession, "connection" | "accounts" | "positions">,
   before: Config,
+  next: Config,
 ): string[] {
   const out: string[] = [];
+  const moved = new Set(next.accounts.filter((a) => a.connection !== session.connection).map((a) => a.name));
   for (const account of session.accounts()) {
+    if (moved.has(account.name)) continue;
     const group = before.groups.find(
       (g) => g.leader === account.name || g.followers.some((f) => f.account === account.name),
     );

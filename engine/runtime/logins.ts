@@ -61,7 +61,7 @@ export class Logins {
     for (const session of [...this.sessions]) {
       const now = next.connections.find((c) => c.name === session.connection);
       const was = before.connections.find((c) => c.name === session.connection);
-      if (!now) this.takeOut(session, before);
+      if (!now) this.takeOut(session, before, next);
       else if (was) {
         const changed = changedSettings(was, now);
         if (changed.length > 0) this.reconnecting(session, now.broker ?? "tradovate", changed);
@@ -92,8 +92,8 @@ export class Logins {
     });
   }
 
-  private takeOut(session: BrokerSession, before: Config): void {
-    const left = leftOpenBy(session, before);
+  private takeOut(session: BrokerSession, before: Config, next: Config): void {
+    const left = leftOpenBy(session, before, next);
     const at = this.forget(session);
     for (const message of left) this.deps.emit({ type: "alert", at, level: "warn", message });
     const { connection, broker } = session;

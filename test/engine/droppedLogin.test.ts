@@ -27,12 +27,24 @@ describe("leftOpenBy: what a login taken out of the config leaves open", () => {
     // An account in no group is the trader's own business.
     ["Z", 2, undefined],
   ] as const)("%s holding %i: %s", (account, netPos, said) => {
-    const out = leftOpenBy(login(account, netPos), before);
+    const out = leftOpenBy(login(account, netPos), before, { ...before, accounts: [] });
     if (said === undefined) expect(out).toEqual([]);
     else {
       expect(out).toHaveLength(1);
       expect(out[0]).toContain(`connection x was taken out of the config ${said}`);
       expect(out[0]).toMatch(/or add the login back$/);
     }
+  });
+});
+
+describe("leftOpenBy: a login renamed (its accounts moved to the new name)", () => {
+  it("says nothing of an account still followed under the new login's name", () => {
+    const next = structuredClone(before);
+    next.connections = next.connections.map((c) => (c.name === "c-A" ? { ...c, name: "c-A2" } : c));
+    next.accounts = next.accounts.map((a) => (a.name === "A" ? { ...a, connection: "c-A2" } : a));
+    expect(leftOpenBy({ ...login("A", 2), connection: "c-A" }, before, next)).toEqual([]);
+    // Taken out with its account, it still says what it leaves open.
+    const gone = { ...next, accounts: next.accounts.filter((a) => a.name !== "A") };
+    expect(leftOpenBy({ ...login("A", 2), connection: "c-A" }, before, gone)).toHaveLength(1);
   });
 });
