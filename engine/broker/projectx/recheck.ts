@@ -56,12 +56,18 @@ export class AccountRecheck {
     return true;
   }
 
-  /** A (re)connect reads every account anyway: nothing is due any more. */
+  /**
+   * A (re)connect reads every account anyway: nothing is due any more. A read still on its way
+   * holds nothing from now on: the events it held came before the reconnect's snapshot, and the
+   * new hub's must run at once (the read may come back seconds later, or never be applied).
+   */
   reset(): void {
     this.d.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.due.clear();
     this.failures = 0;
+    this.reading.clear();
+    this.held = [];
   }
 
   private arm(delayMs = this.d.delayMs): void {

@@ -160,6 +160,38 @@ describe("the re-read of a ProjectX account after a lost order answer", () => {
     expect(ran).toEqual([]);
   });
 
+  it("after a reconnect's snapshot the account's events run, not held for a read it overtook", async () => {
+    const w = world();
+    const ran: string[] = [];
+    // As the session's hub handler does: held for a read, or applied at once.
+    const live = (what: string) => {
+      if (!w.recheck.hold(7, () => ran.push(what))) ran.push(what);
+    };
+    w.recheck.lost(7);
+    await w.advance(1000);
+    live("before the drop");
+    w.epoch += 2; // the hub dropped and connected again while the read was on its way
+    w.recheck.reset(); // the reconnect's snapshot is applied
+    live("a fill after the reconnect");
+    await w.answerAll(); // the slow read comes back at last
+    expect(w.applied).toEqual([]);
+    // What came before the drop is inside the reconnect's snapshot; what came after is not.
+    expect(ran).toEqual(["a fill after the reconnect"]);
+  });
+
+  it("a read that fails after a reconnect's snapshot runs none of what it held before the drop", async () => {
+    const w = world();
+    const ran: string[] = [];
+    w.recheck.lost(7);
+    await w.advance(1000);
+    w.recheck.hold(7, () => ran.push("an order update before the drop"));
+    w.epoch += 2;
+    w.recheck.reset();
+    w.reads.shift()!.answer(new Error("ProjectX Order/searchOpen: HTTP 502"));
+    await settle();
+    expect(ran).toEqual([]); // older than the snapshot just applied: it would overwrite it
+  });
+
   it("reads nothing while reconnecting, and nothing after the reconnect's snapshot", async () => {
     const w = world();
     w.synced = false;
