@@ -108,7 +108,10 @@ export interface SimControl {
   ): void;
   /** Abrupt close (no close frame) of every socket, or one user's, or one kind's. Returns how many. */
   dropSockets(filter?: { user?: string; kind?: "trading" | "md" }): number;
-  /** Delay every outgoing frame to this user's sockets by `ms` (0 = no delay). Order is kept. */
+  /**
+   * Delay every outgoing frame to this user's sockets by `ms` (0 = no delay). Order is kept. A
+   * ProjectX user's user hub events lag its REST answers the same way.
+   */
   delaySocket(user: string, ms: number): void;
   /** Send every props frame twice. */
   duplicateEvents(on: boolean): void;

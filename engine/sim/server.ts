@@ -114,6 +114,7 @@ export class SimServer implements SimControl {
       later: (fn) => this.hub.later(fn),
       duplicate: () => this.faults.duplicate,
       rateLimited: () => this.faults.rateLimited,
+      delayFor: (user) => this.faults.delays.get(user) ?? 0,
       loseAnswer: () => {
         const lost = this.faults.lostAnswers;
         if (lost.remaining <= 0) return undefined;

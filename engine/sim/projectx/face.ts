@@ -32,6 +32,8 @@ export interface ProjectXFaceOptions {
   duplicate(): boolean;
   rateLimited(): boolean;
   loseAnswer(): number | undefined;
+  /** Extra latency of the user hub's events to this user (SimControl.delaySocket). */
+  delayFor(user: string): number;
   /** The venue's own lock (a server-side loss limit): such an account cannot trade either. */
   locked(accountId: number): boolean;
   log(line: string): void;
@@ -67,6 +69,7 @@ export class ProjectXFace {
       contracts: this.contracts,
       quoteOf: (id) => this.quoteOf(id),
       later: o.later,
+      delayFor: o.delayFor,
       duplicate: o.duplicate,
       options: {
         pingMs: o.hubPingMs,

@@ -48,6 +48,8 @@ export interface HubsDeps {
   quoteOf(contractId: string): { price: number; tickSize: number } | undefined;
   /** Runs `fn` once the request being answered has had its reply (the Tradovate hub's hold). */
   later(fn: () => void): void;
+  /** Extra latency of a user's hub events, in order (the control API's delaySocket). */
+  delayFor(user: string): number;
   /** Send every event batch twice (the control API's duplicate fault). */
   duplicate(): boolean;
   options: Omit<HubConnectionOptions, "log">;
@@ -93,8 +95,15 @@ export class ProjectXHubs {
           return sub === "accounts" ? c.subs.accounts : c.subs[sub].has(accountId);
         });
         const calls = mine.map((e) => ({ target: `GatewayUser${e.kind}`, args: [e.data] }));
-        c.signalr.invokeAll(calls);
-        if (this.d.duplicate()) c.signalr.invokeAll(calls);
+        const twice = this.d.duplicate();
+        const send = () => {
+          c.signalr.invokeAll(calls);
+          if (twice) c.signalr.invokeAll(calls);
+        };
+        const delay = this.d.delayFor(c.user.name);
+        // Equal delays keep the events' order (timers of one length run in the order set).
+        if (delay > 0) setTimeout(send, delay).unref();
+        else send();
       }
     });
   }
