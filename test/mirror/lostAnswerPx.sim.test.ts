@@ -99,4 +99,35 @@ describe("a lost ProjectX order answer on a live user hub", () => {
     expect(pxDowns(r).length).toBe(downsBefore); // no reconnect did it
     expect(position(r.sim, PX, "ESZ6")).toBe(1);
   });
+
+  it("a lost exit that closed the follower while its hub lags: the re-read ends it flat, not short, its book agreeing", async () => {
+    const r = await startRig(config({}));
+    rig = r;
+    setPrice(r, 6800);
+    await eventually(
+      () => [LEADER, PX].every((a) => r.engine.directory.connected(a)),
+      "both accounts to sync",
+    );
+    const { control } = r.sim;
+    control.placeOrder(LEADER, { symbol: "ESZ6", action: "Buy", qty: 1, orderType: "Market" });
+    await eventually(() => position(r.sim, PX, "ESZ6") === 1, "the entry copied to ProjectX");
+    await eventually(() => r.engine.copier.followerPosition(PX, "ESZ6") === 1, "the copier to see it");
+
+    // The exit is carried out at ProjectX, its answer is a 500, and the user hub's events come
+    // 1.5 s late: the re-read a second after the lost answer is taken before they arrive.
+    control.delaySocket(PX_CONNECTION.username, 1_500);
+    control.loseAnswers(1);
+    control.placeOrder(LEADER, { symbol: "ESZ6", action: "Sell", qty: 1, orderType: "Market" });
+    await eventually(() => position(r.sim, PX, "ESZ6") === 0, "the exit carried out at ProjectX");
+    await eventually(
+      () => r.events.some((e) => e.type === "copy" && e.follower === PX && e.outcome === "rejected"),
+      "the lost answer seen by the copier",
+    );
+    await quiet(2_500); // the re-read, and the late events after it
+    control.delaySocket(PX_CONNECTION.username, 0);
+    await quiet(2_000); // what was sent meanwhile, told late too
+    // The re-read is the venue's: the hub's stale +1 would have had the exit sent again (short).
+    expect(position(r.sim, PX, "ESZ6")).toBe(0);
+    expect(r.engine.copier.followerPosition(PX, "ESZ6")).toBe(0);
+  });
 });

@@ -151,18 +151,15 @@ export class ProjectXModel {
 
   /**
    * The REST picture after a (re)connect is the whole truth: positions, live orders and cash
-   * start again from it; its trades are history, never fills to copy. `only`: these accounts' open
-   * orders read again on a live hub (after a lost answer); their positions stay as its events made
-   * them, which agree with the fills already told. Other accounts are left as they are.
+   * start again from it; its trades are history, never fills to copy. `only`: these accounts read
+   * again on a live hub (after a lost answer); other accounts are left as they are.
    */
   applySnapshot(s: Snapshot, initial: boolean, only?: ReadonlySet<number>): BrokerEvent[] {
     const mine = (id: number) => this.allowed.has(id) && (!only || only.has(id));
-    if (!only) {
-      for (const key of [...this.positionsBy.keys()])
-        if (this.allowed.has(Number(key.split("|")[0]))) this.positionsBy.delete(key);
-      for (const p of s.positions)
-        if (mine(p.accountId)) this.positionsBy.set(key(p), positionOf(p, this.nameOf));
-    }
+    for (const key of [...this.positionsBy.keys()])
+      if (mine(Number(key.split("|")[0]))) this.positionsBy.delete(key);
+    for (const p of s.positions)
+      if (mine(p.accountId)) this.positionsBy.set(key(p), positionOf(p, this.nameOf));
     // Order/searchOpen lists only open orders: one it leaves out ended while the hub was down
     // (filled or cancelled, it does not say). Kept, so a late trade still finds its customTag.
     const open = new Set(s.orders.map((o) => o.id));
@@ -188,8 +185,12 @@ export class ProjectXModel {
       if (this.trades.has(t.id)) continue;
       this.seeTrade(t.id);
       history.push(t.id);
+      if (t.voided) continue;
       const line = this.orders.get(t.orderId);
-      if (line && !t.voided) line.traded += t.size;
+      // An order not heard of yet (its hub events lag) finds its history here when it comes, or
+      // its fillVolume would read as a fill without a trade and be made up a second time.
+      if (line) line.traded += t.size;
+      else this.early.set(t.orderId, (this.early.get(t.orderId) ?? 0) + t.size);
     }
     for (const [id, gap] of waiting) {
       const line = this.orders.get(id)!;

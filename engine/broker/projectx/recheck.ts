@@ -2,8 +2,7 @@ import { messageOf } from "../../messageOf.js";
 import type { Clock, Logger } from "../../types.js";
 import { backoffDelay } from "../backoff.js";
 import type { Envelope } from "./rest.js";
-import { readOpenOrders } from "./snapshot.js";
-import type { PxOrder } from "./wire.js";
+import { HISTORY_MS, readSnapshot, type Snapshot } from "./snapshot.js";
 
 export interface RecheckDeps {
   connection: string;
@@ -17,17 +16,18 @@ export interface RecheckDeps {
   /** Bumped by every user hub connect and drop. */
   epoch(): number;
   synced(): boolean;
-  /** The accounts' open orders as just read: the truth for them now. */
-  apply(accounts: ReadonlySet<number>, orders: PxOrder[]): void;
+  /** The accounts' picture as just read: the truth for them now. */
+  apply(accounts: ReadonlySet<number>, picture: Snapshot): void;
 }
 
 /**
  * After an order request's answer is lost (a timeout, a 5xx) the engine places nothing more that
  * could double it until a snapshot says what the venue did; ProjectX sends one only after a
- * reconnect, and a live user hub may never drop. So the account's open orders are read again over
- * REST, a moment later, and handed on as a snapshot of that account alone. Its positions are not
- * read: the live hub keeps them, in step with the fills the engine was told (a REST read could
- * count a fill it also gets from the hub).
+ * reconnect, and a live user hub may never drop. So the account is read again over REST, a moment
+ * later, as a reconnect reads it (positions, open orders, the day's trades as history), and handed
+ * on as a snapshot of that account alone. Its positions are the venue's, not the hub's: the hub
+ * may lag, and a lost exit it has not told of yet would be sent again and open the other side;
+ * a fill the hub tells after the read is in the read's trades, history, so never counted twice.
  *
  * The read is taken only while none of the account's requests waits for its answer, and thrown
  * away if one was written meanwhile: a snapshot lets go of the orders in flight as lost, and one
@@ -89,8 +89,12 @@ export class AccountRecheck {
     for (const id of accounts) this.reading.add(id);
     let wait: number | undefined;
     try {
-      const orders: PxOrder[] = [];
-      for (const id of accounts) orders.push(...(await readOpenOrders(this.d.read, id)));
+      const since = new Date(this.d.clock.now() - HISTORY_MS).toISOString();
+      const picture = await readSnapshot(
+        this.d.read,
+        [...accounts].map((id) => ({ id })),
+        since,
+      );
       // A reconnect overtook the read: its own snapshot holds all, and the events held were before it.
       if (epoch !== this.d.epoch() || !this.d.synced()) {
         this.held = [];
@@ -98,7 +102,7 @@ export class AccountRecheck {
       }
       if ([...accounts].some((id) => this.d.activity(id).sent !== sent.get(id)))
         for (const id of accounts) this.due.add(id);
-      else this.d.apply(accounts, orders);
+      else this.d.apply(accounts, picture);
       this.failures = 0;
     } catch (error) {
       this.d.logger.warn("ProjectX re-read after a lost answer failed", {

@@ -2,7 +2,7 @@
  * One ProjectX (TopstepX) login as a BrokerSession (projectx-protocol.md): an API-key token shared
  * by REST and both hubs, the configured accounts, a REST snapshot after every (re)connect of the
  * user hub (ProjectX has no sync request: positions, open orders and today's trades are read, and
- * hub events that arrive meanwhile wait for it), one account's open orders read again after an
+ * hub events that arrive meanwhile wait for it), one account read again the same way after an
  * order answer is lost (recheck.ts), the user hub's events turned into the port's
  * events, quotes from the market hub, and orders over REST within ProjectX's 200 requests a
  * minute. Contracts keep their canonical names in the engine (ESZ6); this adapter maps them to
@@ -48,12 +48,9 @@ import { QuoteFeed } from "./quoteFeed.js";
 import { AccountRecheck } from "./recheck.js";
 import { type Envelope, ProjectXRest } from "./rest.js";
 import type { ProjectXSessionOptions } from "./sessionOptions.js";
-import { readSnapshot } from "./snapshot.js";
+import { HISTORY_MS, readSnapshot } from "./snapshot.js";
 import { projectxIdOf, projectxSymbols } from "./symbols.js";
 import { unwrap } from "./wire.js";
-
-/** Trades read back at a (re)connect: the last day's are history, never copied. */
-const HISTORY_MS = 24 * 3_600_000;
 
 export type { ProjectXSessionOptions } from "./sessionOptions.js";
 
@@ -197,10 +194,9 @@ export class ProjectXBrokerSession implements BrokerSession {
       activity: (accountId) => this.orders.activityOf(accountId),
       epoch: () => this.hubEpoch,
       synced: () => this.synced,
-      apply: (accounts, orders) => {
-        const picture = { accounts: [], positions: [], trades: [], orders };
+      apply: (accounts, picture) => {
         for (const ev of this.model.applySnapshot(picture, false, accounts)) this.emit(ev);
-        for (const o of orders) this.intake.watchGap(o.id);
+        for (const o of picture.orders) this.intake.watchGap(o.id);
       },
     });
   }

@@ -11,6 +11,9 @@ import {
   parseTrade,
 } from "./wire.js";
 
+/** Trades read back with a snapshot: the last day's are history, never copied. */
+export const HISTORY_MS = 24 * 3_600_000;
+
 /** The picture a (re)connect reads over REST. */
 export interface Snapshot {
   accounts: PxAccount[];
@@ -27,7 +30,7 @@ export interface Snapshot {
  */
 export async function readSnapshot(
   call: (path: string, body: object) => Promise<Envelope>,
-  accounts: readonly BrokerAccount[],
+  accounts: readonly Pick<BrokerAccount, "id">[],
   since: string,
 ): Promise<Snapshot> {
   const snap: Snapshot = {

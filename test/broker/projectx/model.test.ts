@@ -255,7 +255,7 @@ describe("ProjectX model: a snapshot's fills are history", () => {
   });
 });
 
-describe("ProjectX model: one account's open orders read again on a live hub", () => {
+describe("ProjectX model: one account read again on a live hub", () => {
   function two() {
     const accounts = [
       { id: ACCOUNT, name: "TSX1", balance: 50_000, canTrade: true },
@@ -271,11 +271,13 @@ describe("ProjectX model: one account's open orders read again on a live hub", (
     return m;
   }
 
-  it("is the truth for that account's orders alone; positions stay as the live events made them", () => {
+  it("is the truth for that account alone: the venue's positions, even ahead of the hub's", () => {
     const m = two();
     const lost = order(0, { id: 700, status: 1, type: 1, limitPrice: 6020, customTag: "mm-2-11" });
+    // A lost exit closed the account; the hub has not told of it yet (its events lag).
+    const exit = trade(90, 1, { orderId: 701, side: 1, price: 6010 });
     const events = m.applySnapshot(
-      { accounts: [], positions: [], orders: [lost], trades: [] },
+      { accounts: [], positions: [], orders: [lost], trades: [exit] },
       false,
       new Set([ACCOUNT]),
     );
@@ -285,13 +287,19 @@ describe("ProjectX model: one account's open orders read again on a live hub", (
         connection: "px",
         initial: false,
         accounts: [{ id: ACCOUNT, name: "TSX1" }],
-        positions: [expect.objectContaining({ accountId: ACCOUNT, netPos: 1 })],
-        fillIds: [],
+        positions: [],
+        fillIds: [90],
       },
     ]);
     // The order it no longer lists ended; the one it lists, whose answer was lost, is working.
     expect(m.workingOrders(ACCOUNT).map((o) => o.clOrdId)).toEqual(["mm-2-11"]);
-    expect(m.positions(ACCOUNT).map((p) => p.netPos)).toEqual([1]);
+    expect(m.positions(ACCOUNT)).toEqual([]);
+    // The exit's order and trade, told late by the hub, are history: never a second fill.
+    expect(m.applyOrder(order(1, { id: 701, side: 1, size: 1, status: 2, filledPrice: 6010 })).gap).toBe(
+      false,
+    );
+    expect(m.applyTrade(exit, 2)).toEqual([]);
+    expect(m.synthesize(701, 3)).toEqual([]);
     expect(m.workingOrders(12).map((o) => o.clOrdId)).toEqual(["mm-1-12"]);
     expect(m.positions(12).map((p) => p.netPos)).toEqual([1]);
     expect(m.cashBalance(ACCOUNT)?.amount).toBe(50_000);
