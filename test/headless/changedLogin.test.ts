@@ -2,7 +2,8 @@ import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Child, jsonLines, killAll, runMimik, startMimik, until } from "./children.js";
+import { type Child, jsonLines, killAll, startMimik, until } from "./children.js";
+import { connectionsOf, leaderTradeOn, positionOn } from "./simBook.js";
 
 /**
  * A running login whose settings are edited while mimik runs, as real processes: the trader
@@ -19,29 +20,9 @@ let configPath: string;
 let credentials: string;
 let mimik: Child;
 
-interface Records {
-  positions: { accountName: string; contract: string; netPos: number }[];
-}
-
-async function position(account: string): Promise<number> {
-  const r = (await (await fetch(`${simUrl}/sim/records`)).json()) as Records;
-  return r.positions.find((p) => p.accountName === account && p.contract === "ESZ6")?.netPos ?? 0;
-}
-
-async function leaderTrade(action: "Buy" | "Sell", qty: number): Promise<void> {
-  const res = await fetch(`${simUrl}/sim/trade`, {
-    method: "POST",
-    body: JSON.stringify({ account: "DEMO1000", symbol: "ESZ6", action, qty }),
-  });
-  expect(res.status).toBe(200);
-}
-
-async function connections(): Promise<Map<string, { state: string; reason?: string }>> {
-  const r = await runMimik(["status", "--json", "--config", configPath], env);
-  if (r.code !== 0) return new Map();
-  const status = JSON.parse(r.stdout) as { connections: { name: string; state: string; reason?: string }[] };
-  return new Map(status.connections.map((c) => [c.name, c]));
-}
+const position = (account: string) => positionOn(simUrl, account);
+const leaderTrade = (action: "Buy" | "Sell", qty: number) => leaderTradeOn(simUrl, action, qty);
+const connections = () => connectionsOf(configPath, env);
 
 const follower = (account: string) => ({ account, sizing: { mode: "multiplier", value: 1 } });
 

@@ -9,6 +9,7 @@ import { runtimeDir } from "../../data/paths.js";
 import { controlSocketPath, sendControl } from "../../src/control/index.js";
 import { mimikBin } from "../cli/dist.js";
 import { killAll, runMimik, startSim, until } from "./children.js";
+import { leaderTradeOn, positionOn } from "./simBook.js";
 
 /**
  * Nothing outside the copy path can stop it (issue 13 item 1, 7): `mimik headless` as a real
@@ -22,22 +23,8 @@ let env: NodeJS.ProcessEnv;
 let configPath: string;
 let simUrl: string;
 
-interface Records {
-  positions: { accountName: string; contract: string; netPos: number }[];
-}
-
-async function position(account: string): Promise<number> {
-  const r = (await (await fetch(`${simUrl}/sim/records`)).json()) as Records;
-  return r.positions.find((p) => p.accountName === account && p.contract === "ESZ6")?.netPos ?? 0;
-}
-
-async function leaderTrade(action: "Buy" | "Sell", qty: number): Promise<void> {
-  const res = await fetch(`${simUrl}/sim/trade`, {
-    method: "POST",
-    body: JSON.stringify({ account: "DEMO1000", symbol: "ESZ6", action, qty }),
-  });
-  expect(res.status).toBe(200);
-}
+const position = (account: string) => positionOn(simUrl, account);
+const leaderTrade = (action: "Buy" | "Sell", qty: number) => leaderTradeOn(simUrl, action, qty);
 
 /** Enough trades to fill any pipe or terminal buffer many times over; the leader ends at `end`. */
 async function tradeBurst(count: number): Promise<number> {
