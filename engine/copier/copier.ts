@@ -78,7 +78,7 @@ export class Copier {
       ...{ clock, emit, book },
       gateway: deps.gateway,
       logger: this.logger,
-      onFailed: (meta, reason, remaining) => this.exits.failed(meta, reason, remaining),
+      onFailed: (meta, reason, remaining, lost) => this.exits.failed(meta, reason, remaining, lost),
       onAccepted: (meta) => this.exits.accepted(meta),
     });
     this.exits = new PendingExits({
@@ -87,6 +87,7 @@ export class Copier {
       orders: this.orders,
       send: (meta, delta, reason) => this.sendNow(meta, delta, reason),
       backoff: deps.exitBackoff,
+      logger: this.logger,
     });
     this.reconciler = new Reconciler({
       ...{ clock, emit, accounts, gate, leaders, book, acted, exits: this.exits },

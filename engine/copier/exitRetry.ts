@@ -1,4 +1,5 @@
 import { retryDelay } from "../risk/backoff.js";
+import type { EpochMs } from "../types.js";
 
 /**
  * The pure rules of a pending exit (issue 18): what the next try sends, and when it goes.
@@ -51,4 +52,19 @@ export function exitRetryDelay(
 /** Each growth of the backoff is news (an alert); the same 30 s again and again is not. */
 export function backoffGrew(previousMs: number, nextMs: number): boolean {
   return nextMs > previousMs;
+}
+
+/**
+ * May a try go after one of the line's orders lost its answer at `lostAt`? That order may have
+ * filled unheard while the account's events lag, so the position mimik has may be stale, and an
+ * exit sized from it would open the other side: "wait" for the account's next snapshot (which
+ * ends the entry), at most `maxMs`; then "expired", and the try goes from the position mimik has.
+ */
+export function afterLostAnswer(
+  lostAt: EpochMs | undefined,
+  now: EpochMs,
+  maxMs: number,
+): "go" | "wait" | "expired" {
+  if (lostAt === undefined) return "go";
+  return now - lostAt < maxMs ? "wait" : "expired";
 }

@@ -55,9 +55,10 @@ export interface OrderTrackerDeps {
   logger: Logger;
   /**
    * One of our orders ended without doing all it was sent for (rejected, cancelled, not answered):
-   * `remaining` is the signed quantity it left undone. Pending exits take it from here.
+   * `remaining` is the signed quantity it left undone; `lost`: its answer was lost, so it may have
+   * done it all the same (answerLost). Pending exits take it from here.
    */
-  onFailed?(meta: OrderMeta, reason: string, remaining: number): void;
+  onFailed?(meta: OrderMeta, reason: string, remaining: number, lost: boolean): void;
   /** One of our orders was accepted by the broker. */
   onAccepted?(meta: OrderMeta): void;
 }
@@ -196,12 +197,13 @@ export class OrderTracker {
     const remaining = book.remaining(clOrdId);
     book.failed(clOrdId);
     this.live.delete(clOrdId);
-    if (answerLost(result)) this.unanswered(meta, clOrdId);
+    const lost = answerLost(result);
+    if (lost) this.unanswered(meta, clOrdId);
     const reason = result.failureText
       ? `${result.failureReason}: ${result.failureText}`
       : result.failureReason;
     this.tell(meta, { outcome: "rejected", reason, ...base });
-    this.deps.onFailed?.(meta, reason, remaining);
+    this.deps.onFailed?.(meta, reason, remaining, lost);
     if (meta.quiet) return;
     this.deps.emit({
       type: "alert",
@@ -256,7 +258,7 @@ export class OrderTracker {
       clOrdId,
       orderId: event.orderId,
     });
-    this.deps.onFailed?.(meta, reason, remaining);
+    this.deps.onFailed?.(meta, reason, remaining, false);
   }
 
   private settle(clOrdId: string): void {

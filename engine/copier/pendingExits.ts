@@ -1,34 +1,19 @@
-import type { Clock, CopyKind, EngineEvent, EpochMs } from "../types.js";
-import { RECONCILE_REASON } from "../types.js";
+import type { Clock, EngineEvent, EpochMs, Logger } from "../types.js";
+import { RECONCILE_REASON, silentLogger } from "../types.js";
 import type { ActedOn } from "./actedOn.js";
-import { backoffGrew, EXIT_BACKOFF, type ExitBackoff, exitRetryDelay, tryDelta } from "./exitRetry.js";
+import {
+  afterLostAnswer,
+  backoffGrew,
+  EXIT_BACKOFF,
+  type ExitBackoff,
+  exitRetryDelay,
+  tryDelta,
+} from "./exitRetry.js";
 import type { FollowerBook } from "./followerBook.js";
 import type { OrderMeta, OrderTracker } from "./orderTracker.js";
+import { key, type PendingExit, retryMeta } from "./pendingExit.js";
 import type { CopierAccounts, FollowerGate } from "./ports.js";
 import { closesSome } from "./sizing.js";
-
-/** One exit that failed and is tried again until the follower is where the rule says. */
-interface PendingExit {
-  group: string;
-  follower: string;
-  contract: string;
-  leaderContract: string;
-  /** Where the copy rule wants the follower (its latest word: a later leader fill moves it). */
-  goal: number;
-  /** The leader position the follower had acted on before this exit (what a restart goes back to). */
-  base: number;
-  /** The leader position the goal answers (acted on once the exit is done). */
-  leaderAfter: number;
-  /** The goal holds a leader step's opening that waited for our order on its way (tryDelta). */
-  opens: boolean;
-  kind: CopyKind;
-  fillId: number;
-  reason: string;
-  attempts: number;
-  delayMs: number;
-  nextAt: EpochMs | undefined;
-  timer: unknown;
-}
 
 export interface PendingExitsDeps {
   clock: Clock;
@@ -42,9 +27,12 @@ export interface PendingExitsDeps {
   orders: Pick<OrderTracker, "unheardWorking">;
   /** Write one exit order now, with its story as events; false when it could not go. */
   send(meta: OrderMeta, delta: number, reason: string): boolean;
-  /** The backoff (default 1 s … 30 s). */
+  /** The backoff (default 1 s … 30 s); its cap also bounds the wait after a lost answer. */
   backoff?: ExitBackoff | undefined;
+  logger?: Logger | undefined;
 }
+
+const SNAPSHOT_WAIT = "an order's answer was lost: waiting for the account's next snapshot";
 
 /**
  * Exits that failed (issue 18 rule 3): a reducing or closing copy or a reconcile step that the
@@ -133,13 +121,15 @@ export class PendingExits {
    * had left to trade). The follower did not act on that move: ActedOn goes back to before it. If
    * what it left undone reduces the follower (a reduce, a close, a flip's closing half), the line
    * is pending and tried again later; an opening or add is never retried (nor one that waited).
+   * `lost`: its answer was lost, so it may have filled unheard (afterLostAnswer).
    */
-  failed(meta: OrderMeta, reason: string, remaining: number): void {
+  failed(meta: OrderMeta, reason: string, remaining: number, lost = false): void {
     const { leaderContract } = meta;
     if (leaderContract === undefined) return;
     const { deps } = this;
     let e = this.entries.get(key(meta.follower, meta.contract));
     if (e) e.opens = false;
+    if (e && lost) e.lostAt ??= deps.clock.now();
     if (e && !meta.exit) {
       // An opening (or a flip) of the line failed while its exit waits: the goal already has it,
       // and it is not the exit that failed; the next try looks again shortly.
@@ -155,6 +145,7 @@ export class PendingExits {
         return;
       }
       e = this.open(meta, leaderContract, goal, reason);
+      if (lost) e.lostAt = deps.clock.now();
     }
     e.attempts += 1;
     e.reason = reason;
@@ -167,11 +158,13 @@ export class PendingExits {
     this.tell(e, true);
     if (grew) {
       const has = deps.book.position(e.follower, e.contract);
+      const next =
+        e.lostAt === undefined ? `in ${Math.round(delay / 1000)} s` : "after the account's snapshot";
       deps.emit({
         type: "alert",
         at: clock.now(),
         level: "warn",
-        message: `${e.follower}: exit on ${e.contract} (has ${signed(has)}, rule says ${signed(e.goal)}) failed: ${reason}; try ${e.attempts + 1} in ${Math.round(delay / 1000)} s`,
+        message: `${e.follower}: exit on ${e.contract} (has ${signed(has)}, rule says ${signed(e.goal)}) failed: ${reason}; try ${e.attempts + 1} ${next}`,
         follower: e.follower,
         group: e.group,
       });
@@ -254,6 +247,7 @@ export class PendingExits {
       attempts: 0,
       delayMs: 0,
       nextAt: undefined,
+      lostAt: undefined,
       timer: undefined,
     };
     this.entries.set(key(e.follower, e.contract), e);
@@ -286,9 +280,12 @@ export class PendingExits {
     }
     if (this.unheardWorking(e.follower, e.contract)) {
       // An earlier try timed out but the broker works it: it may still do this exit. Wait for it.
+      // Listed, its fate comes with the account's events: no snapshot is needed to know it.
+      e.lostAt = undefined;
       this.waitFor(e, "its earlier order, answer lost, is still working at the broker");
       return;
     }
+    if (!this.knownAgain(e)) return;
     if (!deps.accounts.route(e.follower) || !deps.accounts.connected(e.follower)) {
       this.failed(this.meta(e), "disconnected", 0);
       return;
@@ -296,6 +293,24 @@ export class PendingExits {
     // A re-sync's correction that waited for our orders in flight goes now (nothing failed yet).
     const reason = e.attempts === 0 ? RECONCILE_REASON : `exit retry ${e.attempts}`;
     if (!deps.send(this.meta(e), delta, reason)) this.end(e, "refused by the order gateway", false);
+  }
+
+  /**
+   * After a lost answer, is the follower's position known again? Until its next snapshot (which
+   * ends the entry) the try waits, as the order may have filled unheard; past the bound, it goes.
+   */
+  private knownAgain(e: PendingExit): boolean {
+    const { clock, logger = silentLogger } = this.deps;
+    const wait = afterLostAnswer(e.lostAt, clock.now(), this.backoff.maxMs);
+    if (wait === "wait") this.waitFor(e, SNAPSHOT_WAIT);
+    if (wait !== "expired") return wait === "go";
+    const { follower, contract } = e;
+    logger.warn(`${SNAPSHOT_WAIT}: none came, the exit is tried from the position as known`, {
+      follower,
+      contract,
+    });
+    e.lostAt = undefined;
+    return true;
   }
 
   /** An order of ours for the line whose answer was lost is still working at the broker. */
@@ -317,20 +332,7 @@ export class PendingExits {
   }
 
   private meta(e: PendingExit): OrderMeta {
-    const has = this.deps.book.position(e.follower, e.contract);
-    return {
-      group: e.group,
-      follower: e.follower,
-      fillId: e.fillId,
-      contract: e.contract,
-      kind: e.kind,
-      side: e.goal > has ? "Buy" : "Sell",
-      startedAt: this.deps.clock.mono(),
-      exit: true,
-      leaderContract: e.leaderContract,
-      leaderBefore: e.base,
-      leaderAfter: e.leaderAfter,
-    };
+    return retryMeta(e, this.deps.book.position(e.follower, e.contract), this.deps.clock.mono());
   }
 
   /**
@@ -389,10 +391,6 @@ export class PendingExits {
       nextTryAt: pending ? e.nextAt : undefined,
     });
   }
-}
-
-function key(follower: string, contract: string): string {
-  return `${follower}\u0000${contract}`;
 }
 
 function signed(n: number): string {

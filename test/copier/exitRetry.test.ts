@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffGrew, exitDelta, exitRetryDelay } from "../../engine/copier/exitRetry.js";
+import { afterLostAnswer, backoffGrew, exitDelta, exitRetryDelay } from "../../engine/copier/exitRetry.js";
 
 describe("exitDelta: a pending exit's next order only ever reduces what the follower holds", () => {
   it.each([
@@ -49,5 +49,20 @@ describe("exitRetryDelay: 1 s, 2 s, 4 s … 30 s, never sooner than the broker a
     const delays = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => exitRetryDelay(n));
     const grew = delays.map((d, i) => backoffGrew(i === 0 ? 0 : delays[i - 1]!, d));
     expect(grew).toEqual([true, true, true, true, true, true, false, false]);
+  });
+});
+
+describe("afterLostAnswer: after a lost answer, a try waits for the account's snapshot, at most the cap", () => {
+  it.each([
+    // lost at, now, cap, verdict
+    [undefined, 5_000, 30_000, "go"], // nothing lost: today's schedule
+    [1_000, 1_000, 30_000, "wait"],
+    [1_000, 30_999, 30_000, "wait"],
+    [1_000, 31_000, 30_000, "expired"], // no snapshot came: the try goes from the position as known
+    [1_000, 90_000, 30_000, "expired"],
+    [0, 399, 400, "wait"], // a shrunk backoff shrinks the wait too
+    [0, 400, 400, "expired"],
+  ] as const)("lost at %s, now %i, cap %i → %s", (lostAt, now, cap, verdict) => {
+    expect(afterLostAnswer(lostAt, now, cap)).toBe(verdict);
   });
 });

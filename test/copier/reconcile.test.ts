@@ -384,6 +384,53 @@ describe("failed exits are retried until done", () => {
     ]);
   });
 
+  /** A follows L into +2; L closes; A's close is done at the broker, its answer lost, A's events lagging. */
+  async function lostCloseLagging() {
+    const w = world([group({ followers: [{ account: "A" }] })]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.broker.unheard.set("A", "answerLost");
+    w.session("A").muted = true; // its fill is not heard: the book still has A long 2
+    w.trade("L", "ESZ6", "Sell", 2);
+    await w.flush();
+    w.broker.unheard.delete("A");
+    return { w, placed: w.broker.placed.length };
+  }
+  const SNAPSHOT_WAIT = "an order's answer was lost: waiting for the account's next snapshot";
+
+  it("an exit done at the broker with its answer lost: no retry from the stale position, the snapshot ends it flat", async () => {
+    const { w, placed } = await lostCloseLagging();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    w.clock.run(10_000);
+    await w.flush();
+    expect(w.broker.placed).toHaveLength(placed); // a retry would have sold 2 more: A short 2
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(pendingOf(w, "A").at(-1)).toEqual(
+      expect.objectContaining({ pending: true, has: 2, goal: 0, reason: SNAPSHOT_WAIT }),
+    );
+    w.session("A").muted = false;
+    w.session("A").sync(false);
+    await w.flush();
+    w.clock.run(60_000);
+    await w.flush();
+    expect(w.broker.placed).toHaveLength(placed);
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.copier.followerPosition("A", "ESZ6")).toBe(0);
+    expect(pendingOf(w, "A").at(-1)).toEqual(expect.objectContaining({ pending: false }));
+  });
+
+  it("… and with no snapshot within the backoff's cap (30 s), the exit is tried as before", async () => {
+    const { w, placed } = await lostCloseLagging();
+    w.clock.run(29_000);
+    await w.flush();
+    expect(w.broker.placed).toHaveLength(placed);
+    w.clock.run(2_000);
+    await w.flush();
+    expect(w.broker.placed.slice(placed)).toEqual([
+      expect.objectContaining({ accountName: "A", action: "Sell", qty: 2 }),
+    ]);
+  });
+
   it("openings are never retried", async () => {
     const w = world([group()]);
     w.broker.rejecting.add("A");

@@ -130,4 +130,39 @@ describe("a lost ProjectX order answer on a live user hub", () => {
     expect(position(r.sim, PX, "ESZ6")).toBe(0);
     expect(r.engine.copier.followerPosition(PX, "ESZ6")).toBe(0);
   });
+
+  it("… and the exit is not tried again before the re-read: the follower is never short, not even for a second", async () => {
+    const r = await startRig(config({}));
+    rig = r;
+    setPrice(r, 6800);
+    await eventually(
+      () => [LEADER, PX].every((a) => r.engine.directory.connected(a)),
+      "both accounts to sync",
+    );
+    const { control } = r.sim;
+    control.placeOrder(LEADER, { symbol: "ESZ6", action: "Buy", qty: 1, orderType: "Market" });
+    await eventually(() => position(r.sim, PX, "ESZ6") === 1, "the entry copied to ProjectX");
+    await eventually(() => r.engine.copier.followerPosition(PX, "ESZ6") === 1, "the copier to see it");
+
+    // The exit is carried out, its answer lost, the hub 1.5 s late: the retry's first look (1 s)
+    // still has the follower long.
+    control.delaySocket(PX_CONNECTION.username, 1_500);
+    control.loseAnswers(1);
+    control.placeOrder(LEADER, { symbol: "ESZ6", action: "Sell", qty: 1, orderType: "Market" });
+    await eventually(
+      () =>
+        r.events.some((e) => e.type === "exitPending" && e.follower === PX && !e.pending) &&
+        r.engine.copier.followerPosition(PX, "ESZ6") === 0 &&
+        position(r.sim, PX, "ESZ6") === 0,
+      "the pending exit ended, the follower flat at the venue and in the book",
+      10_000,
+    );
+    control.delaySocket(PX_CONNECTION.username, 0);
+    // Every position the follower passed through, from the venue's own fills in order.
+    const path: number[] = [];
+    for (const f of r.sim.control.records().fills)
+      if (f.accountName === PX && f.active)
+        path.push((path.at(-1) ?? 0) + (f.action === "Buy" ? f.qty : -f.qty));
+    expect(path).toEqual([1, 0]);
+  });
 });
