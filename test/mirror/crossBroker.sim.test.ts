@@ -6,12 +6,13 @@
  * the other stays working and the refused one is asked again a few times.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { Config, Group } from "../../data/schema.js";
+import type { Group } from "../../data/schema.js";
 import type { EngineEvent, MirrorEvent } from "../../engine/types.js";
-import { eventually, PX_CONNECTION, position, type Rig, simConfig, startRig } from "../support/rig.js";
-import { automatedOnLeader, LEADER, quiet, setPrice } from "./simRig.js";
+import { eventually, position, type Rig, startRig } from "../support/rig.js";
+import { automatedOnLeader, LEADER, PX_FOLLOWER, pxFollowerConfig, quiet, setPrice } from "./simRig.js";
 
-const PX = "TSX5001";
+const PX = PX_FOLLOWER;
+const config = pxFollowerConfig;
 
 let rig: Rig | undefined;
 afterEach(async () => {
@@ -19,36 +20,6 @@ afterEach(async () => {
   await rig?.close();
   rig = undefined;
 });
-
-function config(group: Partial<Group>): Config {
-  const base = simConfig();
-  return {
-    ...base,
-    connections: [...base.connections, PX_CONNECTION],
-    accounts: [
-      { name: LEADER, connection: "sim" },
-      { name: PX, connection: "px" },
-    ],
-    groups: [
-      {
-        name: "X",
-        active: true,
-        leader: LEADER,
-        whitelist: { enabled: false, symbols: [] },
-        followers: [
-          {
-            account: PX,
-            enabled: true,
-            sizing: { mode: "multiplier", value: 1 },
-            mapping: "none",
-            limits: {},
-          },
-        ],
-        ...group,
-      },
-    ],
-  };
-}
 
 async function start(group: Partial<Group>): Promise<Rig> {
   const r = await startRig(config(group));

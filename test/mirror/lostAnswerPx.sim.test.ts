@@ -6,11 +6,11 @@
  * its protective stop without any reconnect, and the lost order that was placed is not placed twice.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { Config, Group } from "../../data/schema.js";
-import { eventually, PX_CONNECTION, position, type Rig, simConfig, startRig } from "../support/rig.js";
-import { automatedOnLeader, LEADER, quiet, setPrice } from "./simRig.js";
+import { eventually, PX_CONNECTION, position, type Rig, startRig } from "../support/rig.js";
+import { automatedOnLeader, LEADER, PX_FOLLOWER, pxFollowerConfig, quiet, setPrice } from "./simRig.js";
 
-const PX = "TSX5001";
+const PX = PX_FOLLOWER;
+const config = pxFollowerConfig;
 
 let rig: Rig | undefined;
 afterEach(async () => {
@@ -18,36 +18,6 @@ afterEach(async () => {
   await rig?.close();
   rig = undefined;
 });
-
-function config(group: Partial<Group>): Config {
-  const base = simConfig();
-  return {
-    ...base,
-    connections: [...base.connections, PX_CONNECTION],
-    accounts: [
-      { name: LEADER, connection: "sim" },
-      { name: PX, connection: "px" },
-    ],
-    groups: [
-      {
-        name: "X",
-        active: true,
-        leader: LEADER,
-        whitelist: { enabled: false, symbols: [] },
-        followers: [
-          {
-            account: PX,
-            enabled: true,
-            sizing: { mode: "multiplier", value: 1 },
-            mapping: "none",
-            limits: {},
-          },
-        ],
-        ...group,
-      },
-    ],
-  };
-}
 
 const workingAt = (r: Rig, account: string) =>
   r.sim.control.records().workingOrders.filter((o) => o.accountName === account && o.status === "Working");

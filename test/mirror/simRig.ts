@@ -3,12 +3,13 @@
  * DEMO1000 and three followers (DEMO2001 ×0.5, DEMO2002 2 fixed mapped to micros, DEMO2003 ×1),
  * prices pinned, and what the broker's records say about working orders and positions.
  */
-import type { Group } from "../../data/schema.js";
+import type { Config, Group } from "../../data/schema.js";
 import type { SimOptions } from "../../engine/sim/index.js";
 import type { OrderRecord } from "../../engine/sim/records.js";
-import { eventually, position, type Rig, simConfig, startRig } from "../support/rig.js";
+import { eventually, PX_CONNECTION, position, type Rig, simConfig, startRig } from "../support/rig.js";
 
 export const LEADER = "DEMO1000";
+export const PX_FOLLOWER = "TSX5001";
 export const FOLLOWERS = ["DEMO2001", "DEMO2002", "DEMO2003"] as const;
 /** Each follower's contract for the leader's ESZ6. */
 export const ES_OF: Record<string, string> = {
@@ -91,3 +92,34 @@ export function eventuallyWorking(
 
 /** Lets whatever is in flight land (for asserting that something did NOT happen). */
 export const quiet = (ms = 300) => new Promise((r) => setTimeout(r, ms));
+
+/** A Tradovate leader (DEMO1000) with one ProjectX follower, TSX5001 (group X, ×1). */
+export function pxFollowerConfig(group: Partial<Group>): Config {
+  const base = simConfig();
+  return {
+    ...base,
+    connections: [...base.connections, PX_CONNECTION],
+    accounts: [
+      { name: LEADER, connection: "sim" },
+      { name: PX_FOLLOWER, connection: "px" },
+    ],
+    groups: [
+      {
+        name: "X",
+        active: true,
+        leader: LEADER,
+        whitelist: { enabled: false, symbols: [] },
+        followers: [
+          {
+            account: PX_FOLLOWER,
+            enabled: true,
+            sizing: { mode: "multiplier", value: 1 },
+            mapping: "none",
+            limits: {},
+          },
+        ],
+        ...group,
+      },
+    ],
+  };
+}
