@@ -1,5 +1,7 @@
 import type { Config } from "../../data/schema.js";
 import type { BrokerSession } from "../types.js";
+import { heldWords } from "./heldLines.js";
+import { openLines } from "./shadows.js";
 
 /**
  * What a login taken out of the config leaves open: each position one of its accounts holds as a
@@ -29,12 +31,10 @@ export function leftOpenBy(
     const what = leads
       ? `its followers' copies (${copies.join(", ")}) no longer follow its exits: flatten them`
       : "mimik no longer closes it with its leader: flatten it at the broker";
-    for (const { contract, netPos } of session.positions(account.id)) {
-      if (netPos === 0) continue;
+    for (const line of openLines(session.positions(account.id)))
       out.push(
-        `connection ${session.connection} was taken out of the config while ${role} ${account.name} holds ${contract} ${netPos > 0 ? "+" : ""}${netPos}; ${what}, or add the login back`,
+        `connection ${session.connection} was taken out of the config while ${role} ${account.name} holds ${heldWords(line)}; ${what}, or add the login back`,
       );
-    }
   }
   return out;
 }

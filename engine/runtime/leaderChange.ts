@@ -1,6 +1,7 @@
 import type { Config, Follower } from "../../data/schema.js";
 import { mapContract } from "../symbols.js";
 import type { AccountRoute } from "../types.js";
+import { heldBy, heldWords } from "./heldLines.js";
 
 interface Seat {
   group: string;
@@ -39,11 +40,11 @@ export function strandedByLeaderChange(
   for (const [account, was] of seats(before)) {
     const is = now.get(account);
     if (is?.leader === was.leader || dropped.has(account)) continue;
-    const held = openPositions(accounts, account);
+    const held = heldBy(accounts, account);
     if (held.length === 0) continue;
-    const leads = is ? openPositions(accounts, is.leader) : [];
+    const leads = is ? heldBy(accounts, is.leader) : [];
     for (const { contract, netPos } of held) {
-      const what = `while it holds ${contract} ${netPos > 0 ? "+" : ""}${netPos}`;
+      const what = `while it holds ${heldWords({ contract, netPos })}`;
       if (!is) {
         out.push(
           `${account} left group "${was.group}" (leader ${was.leader}) ${what}; no leader's exit closes it now: flatten it by hand, or put it back in its group`,
@@ -64,9 +65,4 @@ export function strandedByLeaderChange(
     }
   }
   return out;
-}
-
-function openPositions(accounts: { route(account: string): AccountRoute | undefined }, account: string) {
-  const at = accounts.route(account);
-  return (at?.session.positions(at.accountId) ?? []).filter((p) => p.netPos !== 0);
 }

@@ -1,6 +1,7 @@
 import type { Config } from "../../data/schema.js";
 import { mapContract } from "../symbols.js";
 import type { AccountRoute } from "../types.js";
+import { heldBy, heldWords } from "./heldLines.js";
 
 /**
  * What a follower holds that a change of its mapping strands. After `none` → `toMicro`, the
@@ -22,14 +23,12 @@ export function strandedByMapping(
     const prior = old.get(f.account);
     const was = prior?.f.mapping;
     if (was === undefined || was === f.mapping || f.shadow || prior?.g.leader !== g.leader) continue;
-    const at = accounts.route(f.account);
-    for (const { contract, netPos } of at?.session.positions(at.accountId) ?? []) {
-      if (netPos === 0) continue;
+    for (const { contract, netPos } of heldBy(accounts, f.account)) {
       const from = [contract, mapContract(contract, "toMini"), mapContract(contract, "toMicro")];
       if (!from.some((l) => mapContract(l, was) === contract && mapContract(l, f.mapping) !== contract))
         continue;
       out.push(
-        `${f.account}: its mapping changed from ${was} to ${f.mapping} while it holds ${contract} ${netPos > 0 ? "+" : ""}${netPos}; the leader's exits now go elsewhere, so mimik will not close it: flatten it by hand or change the mapping back`,
+        `${f.account}: its mapping changed from ${was} to ${f.mapping} while it holds ${heldWords({ contract, netPos })}; the leader's exits now go elsewhere, so mimik will not close it: flatten it by hand or change the mapping back`,
       );
     }
   }
