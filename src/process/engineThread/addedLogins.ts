@@ -83,13 +83,13 @@ export class AddedLogins {
     try {
       session = this.deps.session(c, this.config, values);
     } catch (error) {
-      this.cannot(c, error instanceof Error ? error.message : String(error));
+      this.cannot(c, reasonOf(error));
       return;
     }
     this.running.add(c.name);
     this.said.delete(c.name);
     this.changed.delete(c.name);
-    this.deps.open(session).catch((error: unknown) => this.cannot(c, String(error)));
+    this.deps.open(session).catch((error: unknown) => this.cannot(c, reasonOf(error)));
   }
 
   private cannot(c: Connection, reason: string): void {
@@ -110,3 +110,6 @@ export class AddedLogins {
     this.deps.publish({ type: "alert", at, level: "error", message });
   }
 }
+
+/** An error as the trader reads it: its message ("Error: " left off). */
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
