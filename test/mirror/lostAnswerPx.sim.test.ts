@@ -26,6 +26,26 @@ const placedAt = (r: Rig, account: string, orderType: string) =>
 const pxDowns = (r: Rig) =>
   r.events.filter((e) => e.type === "connectionStatus" && e.connection === "px" && e.state !== "connected");
 
+/** The leader and its ProjectX follower long 1 ESZ6, at the venue and in the copier's book. */
+async function followerLongOne(): Promise<Rig> {
+  const r = await startRig(config({}));
+  rig = r;
+  setPrice(r, 6800);
+  await eventually(() => [LEADER, PX].every((a) => r.engine.directory.connected(a)), "both accounts to sync");
+  r.sim.control.placeOrder(LEADER, { symbol: "ESZ6", action: "Buy", qty: 1, orderType: "Market" });
+  await eventually(() => position(r.sim, PX, "ESZ6") === 1, "the entry copied to ProjectX");
+  await eventually(() => r.engine.copier.followerPosition(PX, "ESZ6") === 1, "the copier to see it");
+  return r;
+}
+
+/** The leader exits; the follower's exit is carried out at ProjectX, answered 500, its hub 1.5 s late. */
+function exitLostWhileHubLags(r: Rig): void {
+  const { control } = r.sim;
+  control.delaySocket(PX_CONNECTION.username, 1_500);
+  control.loseAnswers(1);
+  control.placeOrder(LEADER, { symbol: "ESZ6", action: "Sell", qty: 1, orderType: "Market" });
+}
+
 describe("a lost ProjectX order answer on a live user hub", () => {
   it("the follower's target, placed with its answer lost, is not placed again, and its stop still comes", async () => {
     const r = await startRig(config({ protect: true }));
@@ -71,23 +91,12 @@ describe("a lost ProjectX order answer on a live user hub", () => {
   });
 
   it("a lost exit that closed the follower while its hub lags: the re-read ends it flat, not short, its book agreeing", async () => {
-    const r = await startRig(config({}));
-    rig = r;
-    setPrice(r, 6800);
-    await eventually(
-      () => [LEADER, PX].every((a) => r.engine.directory.connected(a)),
-      "both accounts to sync",
-    );
+    const r = await followerLongOne();
     const { control } = r.sim;
-    control.placeOrder(LEADER, { symbol: "ESZ6", action: "Buy", qty: 1, orderType: "Market" });
-    await eventually(() => position(r.sim, PX, "ESZ6") === 1, "the entry copied to ProjectX");
-    await eventually(() => r.engine.copier.followerPosition(PX, "ESZ6") === 1, "the copier to see it");
 
     // The exit is carried out at ProjectX, its answer is a 500, and the user hub's events come
     // 1.5 s late: the re-read a second after the lost answer is taken before they arrive.
-    control.delaySocket(PX_CONNECTION.username, 1_500);
-    control.loseAnswers(1);
-    control.placeOrder(LEADER, { symbol: "ESZ6", action: "Sell", qty: 1, orderType: "Market" });
+    exitLostWhileHubLags(r);
     await eventually(() => position(r.sim, PX, "ESZ6") === 0, "the exit carried out at ProjectX");
     await eventually(
       () => r.events.some((e) => e.type === "copy" && e.follower === PX && e.outcome === "rejected"),
@@ -102,23 +111,12 @@ describe("a lost ProjectX order answer on a live user hub", () => {
   });
 
   it("… and the exit is not tried again before the re-read: the follower is never short, not even for a second", async () => {
-    const r = await startRig(config({}));
-    rig = r;
-    setPrice(r, 6800);
-    await eventually(
-      () => [LEADER, PX].every((a) => r.engine.directory.connected(a)),
-      "both accounts to sync",
-    );
+    const r = await followerLongOne();
     const { control } = r.sim;
-    control.placeOrder(LEADER, { symbol: "ESZ6", action: "Buy", qty: 1, orderType: "Market" });
-    await eventually(() => position(r.sim, PX, "ESZ6") === 1, "the entry copied to ProjectX");
-    await eventually(() => r.engine.copier.followerPosition(PX, "ESZ6") === 1, "the copier to see it");
 
     // The exit is carried out, its answer lost, the hub 1.5 s late: the retry's first look (1 s)
     // still has the follower long.
-    control.delaySocket(PX_CONNECTION.username, 1_500);
-    control.loseAnswers(1);
-    control.placeOrder(LEADER, { symbol: "ESZ6", action: "Sell", qty: 1, orderType: "Market" });
+    exitLostWhileHubLags(r);
     await eventually(
       () =>
         r.events.some((e) => e.type === "exitPending" && e.follower === PX && !e.pending) &&
