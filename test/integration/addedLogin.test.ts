@@ -48,10 +48,28 @@ async function addApex(r: Rig): Promise<Config> {
 async function addApexAs(r: Rig, next: Config): Promise<Config> {
   r.engine.setConfig(next);
   const [session] = await createSessions(
-    { ...next, connections: [APEX] },
+    { ...next, connections: next.connections.filter((c) => c.name === "apex") },
     { env: { MIMIK_TEST_PROP_PASSWORD: "prop" }, embeddedSimUrl: r.sim.url },
   );
   await r.engine.addSession(session!);
+  return next;
+}
+
+/**
+ * APEX3001 added and long 1 NQ with its leader; its login's market data down until it is blind;
+ * then flat with its leader (a close still copies). Returns the config with the login in it.
+ */
+async function apexBlindThenFlat(r: Rig): Promise<Config> {
+  const { sim, engine } = r;
+  const next = await addApex(r);
+  await eventually(() => engine.directory.connected("APEX3001"), "APEX3001 connected");
+  sim.control.manualTrade("DEMO1000", "NQZ6", "Buy", 1);
+  await eventually(() => position(sim, "APEX3001", "NQZ6") === 1, "APEX3001 long 1 NQ");
+  await eventually(() => sim.control.socketCount({ user: "prop" }) >= 2, "the prop login's md socket");
+  sim.control.marketDataDown(true);
+  await eventually(() => engine.risk.snapshot("APEX3001")?.pricesStale, "APEX3001 blind", 20_000);
+  sim.control.manualTrade("DEMO1000", "NQZ6", "Sell", 1);
+  await eventually(() => position(sim, "APEX3001", "NQZ6") === 0, "APEX3001 flat with its leader");
   return next;
 }
 
@@ -142,15 +160,7 @@ describe("a login added to a running engine", () => {
     rig = await startRig(simConfig());
     const { sim, engine } = rig;
     const start = engine.currentConfig();
-    const next = await addApex(rig);
-    await eventually(() => engine.directory.connected("APEX3001"), "APEX3001 connected");
-    sim.control.manualTrade("DEMO1000", "NQZ6", "Buy", 1);
-    await eventually(() => position(sim, "APEX3001", "NQZ6") === 1, "APEX3001 long 1 NQ");
-    await eventually(() => sim.control.socketCount({ user: "prop" }) >= 2, "the prop login's md socket");
-    sim.control.marketDataDown(true);
-    await eventually(() => engine.risk.snapshot("APEX3001")?.pricesStale, "APEX3001 blind", 20_000);
-    sim.control.manualTrade("DEMO1000", "NQZ6", "Sell", 1);
-    await eventually(() => position(sim, "APEX3001", "NQZ6") === 0, "APEX3001 flat with its leader");
+    const next = await apexBlindThenFlat(rig);
 
     engine.setConfig(start);
     // Taken out, it is not told its market data is back: it is not.
@@ -168,15 +178,7 @@ describe("a login added to a running engine", () => {
   it("edited while its market data was down and reconnected once it is up: its follower copies openings again", async () => {
     rig = await startRig(simConfig());
     const { sim, engine } = rig;
-    const next = await addApex(rig);
-    await eventually(() => engine.directory.connected("APEX3001"), "APEX3001 connected");
-    sim.control.manualTrade("DEMO1000", "NQZ6", "Buy", 1);
-    await eventually(() => position(sim, "APEX3001", "NQZ6") === 1, "APEX3001 long 1 NQ");
-    await eventually(() => sim.control.socketCount({ user: "prop" }) >= 2, "the prop login's md socket");
-    sim.control.marketDataDown(true);
-    await eventually(() => engine.risk.snapshot("APEX3001")?.pricesStale, "APEX3001 blind", 20_000);
-    sim.control.manualTrade("DEMO1000", "NQZ6", "Sell", 1);
-    await eventually(() => position(sim, "APEX3001", "NQZ6") === 0, "APEX3001 flat with its leader");
+    const next = await apexBlindThenFlat(rig);
 
     // The trader edits the login (another app version): its session is replaced by a new one.
     const edited = structuredClone(next);
@@ -186,11 +188,7 @@ describe("a login added to a running engine", () => {
     engine.setConfig(edited);
     await eventually(() => sim.control.socketCount({ user: "prop" }) === 0, "the old prop session closed");
     sim.control.marketDataDown(false);
-    const [session] = await createSessions(
-      { ...edited, connections: edited.connections.filter((c) => c.name === "apex") },
-      { env: { MIMIK_TEST_PROP_PASSWORD: "prop" }, embeddedSimUrl: sim.url },
-    );
-    await engine.addSession(session!);
+    await addApexAs(rig, edited);
     await eventually(() => engine.directory.connected("APEX3001"), "APEX3001 connected again");
     // Flat, its new session has no quotes to ask for: the old session's outage is not its.
     sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
