@@ -53,19 +53,25 @@ function demo1000(session: BrokerSession) {
   return session.accounts().find((a) => a.name === "DEMO1000")!;
 }
 
+/** A session on a fresh simulator (logins counted, its log read) streaming ESZ6's quotes. */
+async function streamingQuotes() {
+  const sim = simLog();
+  h = await startSimHarness({ log: sim.log });
+  const { calls, fetchImpl } = countingFetch();
+  const { session, seen } = h.open({ fetchImpl, watchdogMs: WATCHDOG_MS });
+  await session.start();
+  session.subscribeQuotes("ESZ6");
+  await seen.next("quote", (q) => q.contract === "ESZ6");
+  return { sim, calls, session, seen, harness: h };
+}
+
 describe("market-data socket and a refused token", () => {
   it("renews through the login when its token is refused, then streams again", async () => {
-    const sim = simLog();
-    h = await startSimHarness({ log: sim.log });
-    const { calls, fetchImpl } = countingFetch();
-    const { session, seen } = h.open({ fetchImpl, watchdogMs: WATCHDOG_MS });
-    await session.start();
-    session.subscribeQuotes("ESZ6");
-    await seen.next("quote", (q) => q.contract === "ESZ6");
+    const { calls, session, seen, harness } = await streamingQuotes();
     // The broker ends the tokens behind the client's back; only the market-data socket notices.
-    h.sim.control.expireTokens();
-    expect(h.sim.control.dropSockets({ kind: "md" })).toBe(1);
-    h.sim.control.setPrice("ES", 6950);
+    harness.sim.control.expireTokens();
+    expect(harness.sim.control.dropSockets({ kind: "md" })).toBe(1);
+    harness.sim.control.setPrice("ES", 6950);
     await seen.next("quote", (q) => q.price === 6950, 8000);
     // Renewal of an ended token is refused, so the login's usual path logs in once.
     expect(calls.renewals).toBe(1);
@@ -106,16 +112,10 @@ describe("market-data socket and a refused token", () => {
   });
 
   it("stops retrying when the login itself is refused, and says why", async () => {
-    const sim = simLog();
-    h = await startSimHarness({ log: sim.log });
-    const { calls, fetchImpl } = countingFetch();
-    const { session, seen } = h.open({ fetchImpl, watchdogMs: WATCHDOG_MS });
-    await session.start();
-    session.subscribeQuotes("ESZ6");
-    await seen.next("quote", (q) => q.contract === "ESZ6");
-    h.sim.control.expireTokens();
-    h.sim.control.penaltyTicket(10, 1, true); // every login now asks for a captcha
-    h.sim.control.dropSockets({ kind: "md" });
+    const { sim, calls, seen, harness } = await streamingQuotes();
+    harness.sim.control.expireTokens();
+    harness.sim.control.penaltyTicket(10, 1, true); // every login now asks for a captcha
+    harness.sim.control.dropSockets({ kind: "md" });
     const stopped = await seen.next("connection", (c) => c.marketData !== undefined, 8000);
     expect(stopped.marketData).toMatch(/captcha/i);
     expect(calls.logins).toBe(2);
@@ -129,16 +129,10 @@ describe("market-data socket and a refused token", () => {
 
 describe("market-data socket and locked logins", () => {
   it("stops logging in for quotes while logins are locked (423), and says why", async () => {
-    const sim = simLog();
-    h = await startSimHarness({ log: sim.log });
-    const { calls, fetchImpl } = countingFetch();
-    const { session, seen } = h.open({ fetchImpl, watchdogMs: WATCHDOG_MS });
-    await session.start();
-    session.subscribeQuotes("ESZ6");
-    await seen.next("quote", (q) => q.contract === "ESZ6");
-    h.sim.control.expireTokens();
-    h.sim.control.lockLogins(true);
-    h.sim.control.dropSockets({ kind: "md" });
+    const { calls, seen, harness } = await streamingQuotes();
+    harness.sim.control.expireTokens();
+    harness.sim.control.lockLogins(true);
+    harness.sim.control.dropSockets({ kind: "md" });
     const stopped = await seen.next("connection", (c) => c.marketData !== undefined, 8000);
     expect(stopped.marketData).toMatch(/423/);
     const logins = calls.logins;
