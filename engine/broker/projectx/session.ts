@@ -42,9 +42,9 @@ import { rateLimitedText } from "./errors.js";
 import { FOLLOWING, FollowedAccounts } from "./followedAccounts.js";
 import { HubLink } from "./hub.js";
 import { ProjectXIntake } from "./intake.js";
+import { MarketHubFeed } from "./marketHubFeed.js";
 import { ProjectXModel } from "./model.js";
 import { ProjectXOrderSender } from "./orders.js";
-import { QuoteFeed } from "./quoteFeed.js";
 import { AccountRecheck } from "./recheck.js";
 import { type Envelope, ProjectXRest } from "./rest.js";
 import type { ProjectXSessionOptions } from "./sessionOptions.js";
@@ -66,7 +66,7 @@ export class ProjectXBrokerSession implements BrokerSession {
   private readonly tokens: ProjectXTokens;
   private readonly model: ProjectXModel;
   private readonly userHub: HubLink;
-  private readonly quotes: QuoteFeed;
+  private readonly quotes: MarketHubFeed;
   private readonly orders: ProjectXOrderSender;
   private readonly fanout = new EventFanout(() => this.logger);
   private readonly followed: FollowedAccounts;
@@ -170,7 +170,7 @@ export class ProjectXBrokerSession implements BrokerSession {
       onConnected: () => this.userHubUp(),
       onDown: (reason) => this.userHubDown(reason),
     });
-    this.quotes = new QuoteFeed({
+    this.quotes = new MarketHubFeed({
       ...{ connection: opts.connection, url: opts.marketHubUrl, timing: hubTiming, logger: this.logger },
       quote: (id, data) => this.intake.quote(id, data),
       emit: (event) => this.emit(event),

@@ -15,7 +15,7 @@ export interface QuoteFeedDeps {
  * Quotes from ProjectX's market hub: the contracts asked for, subscribed again after every
  * connect (ProjectX forgets them with the connection), and its ups and downs as marketData events.
  */
-export class QuoteFeed {
+export class MarketHubFeed {
   private readonly ids = new Set<string>();
   private readonly hub: HubLink;
 
