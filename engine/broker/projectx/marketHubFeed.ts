@@ -1,7 +1,7 @@
 import type { BrokerEvent, Logger } from "../../types.js";
 import { HubLink, type HubLinkOptions } from "./hub.js";
 
-export interface QuoteFeedDeps {
+export interface MarketHubFeedDeps {
   connection: string;
   url: string;
   /** The hub options both hubs share (token, timing, clock, logger). */
@@ -19,7 +19,7 @@ export class MarketHubFeed {
   private readonly ids = new Set<string>();
   private readonly hub: HubLink;
 
-  constructor(private readonly d: QuoteFeedDeps) {
+  constructor(private readonly d: MarketHubFeedDeps) {
     this.hub = new HubLink({
       name: "market hub",
       url: d.url,
