@@ -239,16 +239,21 @@ export class JournalWriter {
     this.timer = undefined;
   }
 
-  /** Writes what was queued when it started (appends made meanwhile wait for the next flush). */
+  /**
+   * Writes what was queued when it started. Appends made meanwhile wait for the next flush: were
+   * they taken too, a steady stream of entries (fills a few milliseconds apart) would keep one
+   * flush opening, writing and syncing back to back instead of once per interval.
+   */
   private async writeQueued(): Promise<void> {
     let left = this.pending.length;
+    const toWrite = this.unwritten.length + left;
     while (left > 0) {
       left -= Math.min(left, SERIALISE_SLICE);
       this.serialiseSlice();
       if (left > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    while (this.unwritten.length > 0) {
-      const chunk = this.takeChunk();
+    for (let written = 0; written < toWrite; ) {
+      const chunk = this.takeChunk(toWrite - written);
       if (chunk.length === 0) {
         await this.rotate();
         continue;
@@ -256,6 +261,7 @@ export class JournalWriter {
       const data = `${chunk.map((line) => line.text).join("\n")}\n`;
       await appendSynced(this.path, data);
       this.unwritten.splice(0, chunk.length);
+      written += chunk.length;
       this.size += Buffer.byteLength(data);
       const last = chunk[chunk.length - 1]!;
       this.toAnchor = { seq: last.seq, hash: last.hash, prev: last.prev };
@@ -283,11 +289,12 @@ export class JournalWriter {
     }
   }
 
-  /** The longest run of unwritten lines that fits in the live file; empty means rotate first. */
-  private takeChunk(): Line[] {
+  /** The longest run of unwritten lines, at most `most`, that fits in the live file; empty means rotate first. */
+  private takeChunk(most: number): Line[] {
     const chunk: Line[] = [];
     let bytes = this.size;
     for (const line of this.unwritten) {
+      if (chunk.length === most) break;
       const lineBytes = Buffer.byteLength(line.text) + 1;
       // A line bigger than maxBytes still goes in, alone in a fresh file, rather than be lost.
       if (bytes + lineBytes > this.maxBytes && bytes > 0) break;
