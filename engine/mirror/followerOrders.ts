@@ -26,8 +26,8 @@ export class FollowerOrders {
   private readonly unsure = new Set<string>();
   /** Placements whose answer has not come yet (clOrdIds name the account: one set for all). */
   private readonly unanswered = new Set<string>();
-  /** follower → tokens of the sets one of whose orders filled (some or all), newest last. */
-  private readonly filledSets = new Map<string, Set<string>>();
+  /** follower → set token → its orders (clOrdIds) that filled, some or all; sets newest last. */
+  private readonly filledSets = new Map<string, Map<string, Set<string>>>();
 
   /** Told of an order the broker took and then rejected (the sender counts it as refused). */
   rejectedLater?: (clOrdId: string) => void;
@@ -146,9 +146,9 @@ export class FollowerOrders {
       }
     }
     if (!order.filledQty) return false;
-    const sets = map(this.filledSets, follower, () => new Set<string>());
-    sets.add(named.set);
-    if (sets.size > KEPT_FILLED_SETS) sets.delete(sets.values().next().value as string);
+    const sets = map(this.filledSets, follower, () => new Map<string, Set<string>>());
+    map(sets, named.set, () => new Set<string>()).add(order.clOrdId!);
+    if (sets.size > KEPT_FILLED_SETS) sets.delete(sets.keys().next().value as string);
     const byLeader = map(this.fills, follower, () => new Map<number, Map<number, number>>());
     const byOrder = map(byLeader, named.leaderOrderId, () => new Map<number, number>());
     const before = byOrder.get(order.orderId) ?? 0;
@@ -156,9 +156,16 @@ export class FollowerOrders {
     return order.filledQty > before;
   }
 
-  /** One of the set's orders filled: a leg gone from it filled, so its partners go too (an OCO). */
-  setFilled(follower: string, set: string): boolean {
-    return this.filledSets.get(follower)?.has(set) === true;
+  /**
+   * One of the set's orders that filled is no longer among its `legs`: it went by filling, so its
+   * partners go too (the OCO mimik emulates). A leg partly filled and still working is not gone:
+   * its partners stay, and a missing one is placed into the set for what is left.
+   */
+  filledLegGone(follower: string, set: string, legs: readonly Held[]): boolean {
+    const filled = this.filledSets.get(follower)?.get(set);
+    if (!filled) return false;
+    for (const clOrdId of filled) if (!legs.some((h) => h.clOrdId === clOrdId)) return true;
+    return false;
   }
 
   filledOf(follower: string, leaderId: number): number {

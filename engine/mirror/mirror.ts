@@ -305,7 +305,9 @@ export class Mirror {
       skipped: (id) => desired.skips.find((s) => s.leaderId === id)?.reason,
       modifiableAt: (...order) => this.sender.modifiableAt(...order),
       refused: (set) => this.sender.blocked(set).length > 0,
-      keepsLegs: route.session.placeOco ? undefined : (set) => !this.orders.setFilled(follower, set),
+      keepsLegs: route.session.placeOco
+        ? undefined
+        : (set, legs) => !this.orders.filledLegGone(follower, set, legs),
       exitsWaitUntil: this.unposted.waitUntil(follower, contract, now),
       staleUnanswered: scene.unanswered.has(contract),
     });

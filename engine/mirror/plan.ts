@@ -10,11 +10,13 @@
  * order every `modifyEveryMs` (the latest terms win; a burst of leader moves costs one modify).
  *
  * Where mimik links a set's legs itself (`keepsLegs`: the broker has no OCO of two working
- * orders) and none of them filled, a set that lost a leg (the broker refused it, or the trader
+ * orders) and no leg went by filling, a set that lost a leg (the broker refused it, or the trader
  * cancelled it there) keeps the legs it has and gets the missing ones placed into it: a refused
- * target never costs the follower its stop. A leg that went by filling takes the others with it
- * (that is the OCO mimik emulates); where the broker links the legs (a native OCO), a lone leg is
- * no OCO: in both cases the set is cancelled and, if still wanted, placed anew.
+ * target never costs the follower its stop, and a target that partly fills meanwhile works on
+ * (its place in the queue kept) while the stop joins it sized to what is left. A leg that went by
+ * filling takes the others with it (that is the OCO mimik emulates); where the broker links the
+ * legs (a native OCO), a lone leg is no OCO: in both cases the set is cancelled and, if still
+ * wanted, placed anew.
  */
 import type { EpochMs } from "../types.js";
 import { MIRROR_REASONS } from "./reasons.js";
@@ -40,10 +42,11 @@ export interface PlanInput {
   /** The broker refused (some of) these legs with these terms: not asked again yet. */
   refused(set: WantSet): boolean;
   /**
-   * mimik links this held set's legs itself (no native OCO) and none of them filled: it keeps the
-   * legs it has when one is missing. Absent: never (the broker links them).
+   * mimik links this held set's legs itself (no native OCO) and none of its orders that filled is
+   * gone from `legs` (the set's held orders): it keeps the legs it has when one is missing.
+   * Absent: never (the broker links them).
    */
-  keepsLegs?(set: string): boolean;
+  keepsLegs?(set: string, legs: readonly Held[]): boolean;
   /** Exits are neither placed nor grown before then (a mirror's fill is not in the position yet). */
   exitsWaitUntil?: EpochMs | undefined;
   /** An order to take away whose leader order is gone is still unanswered: nothing is placed yet. */
@@ -71,7 +74,7 @@ export function plan(input: PlanInput): Plan {
   /** Want key → the held set a linked set's missing legs join, and those legs. */
   const partial = new Map<string, { into: string; legs: WantLeg[] }>();
   const parts = bySet(input.held).flatMap((set) =>
-    input.keepsLegs?.(set[0]!.set)
+    input.keepsLegs?.(set[0]!.set, set)
       ? byWant(set, input.wants).map((legs) => ({ legs, keeps: true }))
       : [{ legs: set, keeps: false }],
   );

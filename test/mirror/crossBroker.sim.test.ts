@@ -133,6 +133,60 @@ describe("mirror across brokers (Tradovate leader, ProjectX follower)", () => {
     expect(position(r.sim, PX, "ESZ6")).toBe(0);
   });
 
+  it("protect: the target partly fills while the refused stop waits for its retry; the target stays, the stop joins it sized to what is left", async () => {
+    rig = await start({ protect: true });
+    const r = rig;
+    const { control } = r.sim;
+    control.placeOrder(LEADER, { symbol: "ESZ6", action: "Buy", qty: 3, orderType: "Market" });
+    await eventually(() => position(r.sim, PX, "ESZ6") === 3, "the entry copied to ProjectX");
+    control.rejectOrders(PX, "OrderRejected", "test: stop refused", "reply", ["Stop"]);
+    control.setDepth("ES", 1); // a resting limit fills one contract per price event
+    control.placeOco(
+      LEADER,
+      { symbol: "ESZ6", action: "Sell", qty: 3, orderType: "Limit", price: 6820 },
+      { orderType: "Stop", stopPrice: 6780 },
+    );
+    await eventually(() => workingAt(r, PX).length === 1, "the target working at ProjectX");
+    const target = workingAt(r, PX)[0]!;
+    expect(target).toMatchObject({ orderType: "Limit", price: 6820, qty: 3 });
+    const refusedStops = () =>
+      control
+        .records()
+        .orders.filter((o) => o.accountName === PX && o.orderType === "Stop" && o.status === "Rejected");
+    await eventually(() => refusedStops().length >= 1, "the stop refused");
+
+    setPrice(r, 6820); // one contract of each target fills
+    await eventually(() => position(r.sim, PX, "ESZ6") === 2, "the follower's target partly filled");
+    await eventually(() => refusedStops().at(-1)?.qty === 2, "the stop asked for what is left");
+    await quiet();
+    expect(position(r.sim, LEADER, "ESZ6")).toBe(2);
+    expect(position(r.sim, PX, "ESZ6")).toBe(2);
+    // The target was neither cancelled nor placed again: it works on for what is left.
+    expect(workingAt(r, PX)).toMatchObject([{ orderId: target.orderId, qty: 3, filledQty: 1 }]);
+    expect(
+      control.records().orders.filter((o) => o.accountName === PX && o.orderType === "Limit"),
+    ).toHaveLength(1);
+
+    control.rejectOrders(PX, null);
+    await eventually(() => workingAt(r, PX).length === 2, "the stop placed once ProjectX takes it");
+    const legs = workingAt(r, PX).map((o) => [o.orderId, o.orderType, o.qty - o.filledQty]);
+    expect(legs.sort()).toEqual(
+      [
+        [target.orderId, "Limit", 2],
+        [expect.any(Number), "Stop", 2],
+      ].sort(),
+    );
+    // Same set: the stop's fill takes the target with it, and the follower ends flat, never short.
+    setPrice(r, 6780);
+    await eventually(
+      () => position(r.sim, PX, "ESZ6") === 0 && workingAt(r, PX).length === 0,
+      "the stop filled, the target cancelled",
+    );
+    await quiet();
+    expect(position(r.sim, PX, "ESZ6")).toBe(0);
+    expect(position(r.sim, LEADER, "ESZ6")).toBe(0);
+  });
+
   it("protect: ProjectX takes the stop and then rejects it; it is asked again a second later, not at once", async () => {
     rig = await start({ protect: true });
     const r = rig;

@@ -87,3 +87,57 @@ describe("FollowerOrders: a mirror its broker refused is told (the copier makes 
     expect(told).toEqual(["F 88 ESZ6", "F 88 ESZ6"]);
   });
 });
+
+describe("FollowerOrders.filledLegGone: a leg of a set mimik links went by filling (its partners go too)", () => {
+  const report = (orderId: number, clOrdId: string, filledQty: number, status = "Working"): WorkingOrder => ({
+    ...{ orderId, accountId: 2, contractId: "1", contract: "ESZ6", side: "Sell", orderType: "Limit" },
+    ...{ qty: 3, filledQty, clOrdId, status },
+  });
+  const leg = (clOrdId: string, filled = 0) => ({
+    ...{
+      clOrdId,
+      leaderId: Number(clOrdId.split("-")[1]),
+      contract: "ESZ6",
+      set: "a",
+      side: "Sell" as const,
+    },
+    ...{ orderType: "Limit", qty: 3, filled },
+  });
+  const target = "mm-11-2-a";
+  const stop = "mm-12-2-a";
+
+  it.each([
+    ["no fill in the set", [], [leg(stop)], false],
+    [
+      "the target partly filled, working on beside the stop",
+      [report(5, target, 1)],
+      [leg(target, 1), leg(stop)],
+      false,
+    ],
+    [
+      "the target partly filled, working on, its stop refused (missing)",
+      [report(5, target, 1)],
+      [leg(target, 1)],
+      false,
+    ],
+    ["the target filled and gone", [report(5, target, 3, "Filled")], [leg(stop)], true],
+    [
+      "the target partly filled, then gone (cancelled at the broker)",
+      [report(5, target, 1)],
+      [leg(stop)],
+      true,
+    ],
+    ["a fill in another set", [report(5, "mm-11-2-b", 3, "Filled")], [leg(stop)], false],
+    [
+      "a fill of the leg placed again into the set (a name of its own)",
+      [report(6, "mm-12-2-a-c", 1)],
+      [leg(target), leg("mm-12-2-a-c", 1)],
+      false,
+    ],
+  ] as const)("%s", (_, reports, legs, gone) => {
+    const orders = new FollowerOrders();
+    for (const r of reports) orders.update("F", r);
+    expect(orders.filledLegGone("F", "a", legs)).toBe(gone);
+    expect(orders.filledLegGone("G", "a", legs)).toBe(false);
+  });
+});

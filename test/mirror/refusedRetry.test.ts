@@ -102,6 +102,34 @@ describe("a refused mirror placement", () => {
     expect(cancels()).toEqual([]);
   });
 
+  it("linked by mimik: the target partly fills while the refused stop waits: the target works on, the stop is asked for what is left", async () => {
+    const { w, placed, cancels, wait } = world(false);
+    w.venue.refuse = (req) =>
+      req.accountId === F1 && req.orderType === "Stop"
+        ? { failureReason: "OrderRejected", failureText: "test: stop refused" }
+        : undefined;
+    await protectedLong(w);
+    const [targetLeg] = w.venue.open(F1);
+    expect(targetLeg).toMatchObject({ orderType: "Limit", qty: 2 });
+    w.venue.fill(targetLeg!.orderId, 1);
+    await w.settle();
+    // New terms (the position changed): asked at once, for the one contract left.
+    expect(placed("Stop").map((p) => p.qty)).toEqual([2, 1]);
+    w.venue.refuse = () => undefined;
+    await wait(1_000);
+    expect(placed("Stop").map((p) => p.qty)).toEqual([2, 1, 1]);
+    expect(w.venue.open(F1).map((o) => [o.orderId, o.orderType, o.qty! - (o.filledQty ?? 0)])).toEqual([
+      [targetLeg!.orderId, "Limit", 1],
+      [expect.any(Number), "Stop", 1],
+    ]);
+    expect(placed("Limit")).toHaveLength(1);
+    expect(cancels()).toEqual([]);
+    // Still one set: the target's last contract fills, the stop is cancelled.
+    w.venue.fill(targetLeg!.orderId, 1);
+    await w.settle();
+    expect(w.venue.open(F1)).toEqual([]);
+  });
+
   it("a native OCO refused is asked again as a whole 1 s later", async () => {
     const { w, wait } = world(true);
     w.venue.failNext.push({ failureReason: "InvalidPrice", failureText: "off the tick grid" });
