@@ -34,6 +34,17 @@ export interface SenderDeps {
   modifyEveryMs: number;
 }
 
+/**
+ * The legs sent in one request (a native OCO's two, or one leg alone): rejected after the broker
+ * took them, they are one refusal however many reports say so.
+ */
+interface Placement {
+  t: Target;
+  set: WantSet;
+  legs: WantLeg[];
+  counted: boolean;
+}
+
 /** The follower, where it lives and the contract its orders are in. */
 export interface Target {
   group: string;
@@ -52,7 +63,7 @@ export class MirrorSender {
   private readonly lastTouched = new Map<string, number>();
   private readonly refusals = new Refusals();
   /** clOrdId → what it was placed as: a rejection that comes later counts as a refusal too. */
-  private readonly placedAs = new Map<string, { t: Target; set: WantSet; leg: WantLeg }>();
+  private readonly placedAs = new Map<string, { placement: Placement; leg: WantLeg }>();
   /** Modifies refused (order and terms) → when. */
   private readonly refusedModifies = new Map<string, number>();
 
@@ -92,16 +103,19 @@ export class MirrorSender {
       clOrdId: mirrorClOrdId(leg.leaderId, t.route.accountId, token, into && deps.tokens.next()),
     }));
     const exit = set.role === "exit";
+    const oco = legs.length > 1 && t.route.session.placeOco !== undefined;
+    const together: Placement = { t, set, legs: legs.map((l) => l.leg), counted: false };
     for (const { leg, clOrdId } of legs) {
       deps.orders.sent(t.follower, heldOf(leg, clOrdId, token, t.contract));
-      this.placedAs.set(clOrdId, { t, set, leg });
+      const placement = oco ? together : { t, set, legs: [leg], counted: false };
+      this.placedAs.set(clOrdId, { placement, leg });
       if (this.placedAs.size > PLACED_KEPT) this.placedAs.delete(this.placedAs.keys().next().value as string);
       this.tell(t, leg.leaderId, "place", "sent", set.why, { ...legFields(leg), clOrdId });
     }
     if (set.role === "entry") for (const { leg } of legs) deps.onOpening(t.follower, leg.leaderId);
     const specs = legs.map(({ leg, clOrdId }) => this.spec(t, leg, clOrdId, exit));
     const [first, second] = specs;
-    if (second && t.route.session.placeOco) {
+    if (second && oco) {
       const other = {
         action: second.side,
         orderType: second.orderType,
@@ -275,10 +289,14 @@ export class MirrorSender {
     const placed = this.placedAs.get(clOrdId);
     if (!placed) return;
     this.placedAs.delete(clOrdId);
-    const { t, set, leg } = placed;
-    this.tell(t, leg.leaderId, "place", "rejected", MIRROR_REASONS.rejected(REJECTED_LATER), { clOrdId });
-    const { times, gaveUp } = this.refusals.refused(set, [leg], REJECTED_LATER, this.deps.clock.now());
-    if (gaveUp) this.gaveUp(t, [leg], times, REJECTED_LATER);
+    const { placement: p, leg } = placed;
+    this.tell(p.t, leg.leaderId, "place", "rejected", MIRROR_REASONS.rejected(REJECTED_LATER), { clOrdId });
+    // A native OCO's legs are rejected one report each, yet they were one request: counted as a
+    // pair (as a refusal in the answer is), it is given up once, with one warning.
+    if (p.counted) return;
+    p.counted = true;
+    const { times, gaveUp } = this.refusals.refused(p.set, p.legs, REJECTED_LATER, this.deps.clock.now());
+    if (gaveUp) this.gaveUp(p.t, p.legs, times, REJECTED_LATER);
   }
 
   /** Refused time after time: the trader is told, as the follower may now lack what its leader has. */

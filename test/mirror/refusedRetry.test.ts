@@ -151,7 +151,7 @@ describe("a refused mirror placement", () => {
 
   it("taken, then rejected (an event, as Tradovate's risk checks do): asked again on the same schedule, not at once, and given up", async () => {
     const { w, alerts, wait } = world(true);
-    await protectedLong(w);
+    const { stop, target } = await protectedLong(w);
     const ocos = () => w.venue.sent.filter((s) => s.kind === "oco" && s.accountId === F1);
     const reject = async () => {
       for (const o of w.venue.open(F1)) w.venue.change(o.orderId, { status: "Rejected" });
@@ -168,8 +168,13 @@ describe("a refused mirror placement", () => {
       expect(ocos()).toHaveLength(n + 1);
     }
     await reject();
-    // One warning per leg: each names its leader order.
-    expect(alerts()).toMatchObject([{ level: "warn" }, { level: "warn" }]);
+    // The OCO's legs are rejected one report each, but they were one placement: one warning,
+    // naming both leader orders.
+    expect(alerts()).toMatchObject([{ level: "warn" }]);
+    expect(alerts()[0]!.message).toMatch(
+      new RegExp(`leader order (${stop} and ${target}|${target} and ${stop}) `),
+    );
+    expect(alerts()[0]!.message).toContain("4 times");
     await wait(120_000);
     expect(ocos()).toHaveLength(4);
   });
