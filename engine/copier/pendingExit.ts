@@ -1,4 +1,4 @@
-import type { CopyKind, EpochMs, MonoMs } from "../types.js";
+import type { AlertEvent, CopyKind, EpochMs, ExitPendingEvent, MonoMs } from "../types.js";
 import type { OrderMeta } from "./orderTracker.js";
 
 /** One exit that failed and is tried again until the follower is where the rule says. */
@@ -49,4 +49,41 @@ export function retryMeta(e: PendingExit, has: number, startedAt: MonoMs): Order
     leaderBefore: e.base,
     leaderAfter: e.leaderAfter,
   };
+}
+
+/** The entry as the trader sees it: pending (and when it tries next) or ended, and why. */
+export function pendingEvent(e: PendingExit, pending: boolean, has: number, at: EpochMs): ExitPendingEvent {
+  return {
+    type: "exitPending",
+    at,
+    group: e.group,
+    follower: e.follower,
+    contract: e.contract,
+    pending,
+    has,
+    goal: e.goal,
+    reason: e.reason,
+    attempts: e.attempts,
+    nextTryAt: pending ? e.nextAt : undefined,
+  };
+}
+
+/** An alert on the entry's follower. */
+export function exitAlert(
+  e: PendingExit,
+  level: AlertEvent["level"],
+  message: string,
+  at: EpochMs,
+): AlertEvent {
+  return { type: "alert", at, level, message, follower: e.follower, group: e.group };
+}
+
+/** A failed try, as the backoff grows: where the follower is, where the rule wants it, what comes next. */
+export function failedWords(e: PendingExit, has: number, delayMs: number): string {
+  const next = e.lostAt === undefined ? `in ${Math.round(delayMs / 1000)} s` : "after the account's snapshot";
+  return `${e.follower}: exit on ${e.contract} (has ${signed(has)}, rule says ${signed(e.goal)}) failed: ${e.reason}; try ${e.attempts + 1} ${next}`;
+}
+
+function signed(n: number): string {
+  return n > 0 ? `+${n}` : String(n);
 }

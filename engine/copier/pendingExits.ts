@@ -11,7 +11,7 @@ import {
 } from "./exitRetry.js";
 import type { FollowerBook } from "./followerBook.js";
 import type { OrderMeta, OrderTracker } from "./orderTracker.js";
-import { key, type PendingExit, retryMeta } from "./pendingExit.js";
+import { exitAlert, failedWords, key, type PendingExit, pendingEvent, retryMeta } from "./pendingExit.js";
 import type { CopierAccounts, FollowerGate } from "./ports.js";
 import { closesSome } from "./sizing.js";
 
@@ -158,16 +158,7 @@ export class PendingExits {
     this.tell(e, true);
     if (grew) {
       const has = deps.book.position(e.follower, e.contract);
-      const next =
-        e.lostAt === undefined ? `in ${Math.round(delay / 1000)} s` : "after the account's snapshot";
-      deps.emit({
-        type: "alert",
-        at: clock.now(),
-        level: "warn",
-        message: `${e.follower}: exit on ${e.contract} (has ${signed(has)}, rule says ${signed(e.goal)}) failed: ${reason}; try ${e.attempts + 1} ${next}`,
-        follower: e.follower,
-        group: e.group,
-      });
+      deps.emit(exitAlert(e, "warn", failedWords(e, has, delay), clock.now()));
     }
   }
 
@@ -345,15 +336,10 @@ export class PendingExits {
     if (acted) this.deps.acted.set(e.follower, e.leaderContract, e.leaderAfter);
     e.reason = reason;
     this.tell(e, false);
-    if (reason === "done" && e.attempts > 0)
-      this.deps.emit({
-        type: "alert",
-        at: this.deps.clock.now(),
-        level: "info",
-        message: `${e.follower}: exit on ${e.contract} done after ${e.attempts + 1} tries`,
-        follower: e.follower,
-        group: e.group,
-      });
+    if (reason === "done" && e.attempts > 0) {
+      const words = `${e.follower}: exit on ${e.contract} done after ${e.attempts + 1} tries`;
+      this.deps.emit(exitAlert(e, "info", words, this.deps.clock.now()));
+    }
   }
 
   /** Looks again shortly without counting a try; the trader hears why once. */
@@ -377,22 +363,7 @@ export class PendingExits {
   }
 
   private tell(e: PendingExit, pending: boolean): void {
-    this.deps.emit({
-      type: "exitPending",
-      at: this.deps.clock.now(),
-      group: e.group,
-      follower: e.follower,
-      contract: e.contract,
-      pending,
-      has: this.deps.book.position(e.follower, e.contract),
-      goal: e.goal,
-      reason: e.reason,
-      attempts: e.attempts,
-      nextTryAt: pending ? e.nextAt : undefined,
-    });
+    const has = this.deps.book.position(e.follower, e.contract);
+    this.deps.emit(pendingEvent(e, pending, has, this.deps.clock.now()));
   }
-}
-
-function signed(n: number): string {
-  return n > 0 ? `+${n}` : String(n);
 }
