@@ -36,6 +36,8 @@ export const SKIP_REASONS = {
   ordersBacklog: "too many orders in flight",
   /** An exit of this follower and contract is pending and its order is on its way: the new goal waits for it. */
   exitPending: "exit pending: its order in flight goes first",
+  /** One of the line's orders lost its answer (it may have filled unheard): the step waits for the account's snapshot. */
+  lostAnswer: "an order's answer was lost: waits for the account's snapshot",
   /** A re-sync found the follower already on the side the leader opened or flipped to: it is in that trade. */
   alreadyInTrade: "already in the leader's trade",
   /** A re-sync found an opening or add the follower missed; `reconcile: "exits"` does not make it up. */

@@ -302,11 +302,11 @@ export class Copier {
       return skipEvent(clock, group.name, name, fillId, contract, reason, decision.kind);
     }
     const delta = goal === undefined ? decision.delta : goal + decision.delta - has;
-    if (goal !== undefined && (delta === 0 || this.exits.sending(name, contract, has, delta))) {
-      // Never two exits of one line on their way: the pending one's next try takes the new goal.
+    const wait = goal !== undefined && this.exits.waitReason(name, contract, has, delta);
+    if (wait) {
+      // Never two exits of one line on their way, nor one sized from a stale position: it waits.
       this.exits.retarget(name, contract, goal + decision.delta, after, false, decision.opening !== 0);
-      const reason = SKIP_REASONS.exitPending;
-      return skipEvent(clock, group.name, name, fillId, contract, reason, decision.kind);
+      return skipEvent(clock, group.name, name, fillId, contract, wait, decision.kind);
     }
     const meta: OrderMeta = {
       group: group.name,

@@ -1,5 +1,5 @@
-import type { Clock, EngineEvent, EpochMs, Logger } from "../types.js";
-import { RECONCILE_REASON, silentLogger } from "../types.js";
+import type { Clock, EngineEvent, EpochMs, Logger, SkipReason } from "../types.js";
+import { RECONCILE_REASON, SKIP_REASONS, silentLogger } from "../types.js";
 import type { ActedOn } from "./actedOn.js";
 import {
   afterLostAnswer,
@@ -84,6 +84,21 @@ export class PendingExits {
   sending(follower: string, contract: string, has: number, delta: number): boolean {
     if (this.entries.size === 0 || !this.entries.has(key(follower, contract))) return false;
     return closesSome(has, delta) && this.onItsWay(follower, contract);
+  }
+
+  /**
+   * Must a copy of `delta` for a follower holding `has` wait for the line's pending exit, and why?
+   * After one of the line's orders lost its answer, every step waits for the account's snapshot
+   * (an opening too: sized from a position the lost order may have moved, it could double); else
+   * a step that leaves nothing to send, or one that would sell beside our order on its way.
+   */
+  waitReason(follower: string, contract: string, has: number, delta: number): SkipReason | undefined {
+    const e = this.entries.size === 0 ? undefined : this.entries.get(key(follower, contract));
+    if (!e) return undefined;
+    if (afterLostAnswer(e.lostAt, this.deps.clock.now(), this.backoff.maxMs) === "wait")
+      return SKIP_REASONS.lostAnswer;
+    if (delta === 0 || this.sending(follower, contract, has, delta)) return SKIP_REASONS.exitPending;
+    return undefined;
   }
 
   /**
@@ -204,13 +219,14 @@ export class PendingExits {
   /**
    * The follower's account re-synced (a reconcile recomputes from the snapshot): its entries end.
    * Returns their lines: the reconcile takes them from where the follower stands, as what it acted
-   * on may be a step short of the exit that was pending.
+   * on may be a step short of the exit that was pending. A line whose entry held a leader step's
+   * opening for this snapshot (after a lost answer) comes with its goal: that opening goes now.
    */
-  resynced(follower: string): string[] {
-    const lines: string[] = [];
+  resynced(follower: string): Map<string, number | undefined> {
+    const lines = new Map<string, number | undefined>();
     for (const e of [...this.entries.values()])
       if (e.follower === follower) {
-        lines.push(e.contract);
+        lines.set(e.contract, e.opens && e.lostAt !== undefined ? e.goal : undefined);
         this.end(e, "replaced by the re-sync", false);
       }
     return lines;
@@ -263,6 +279,10 @@ export class PendingExits {
       this.schedule(e, exitRetryDelay(1, 0, this.backoff));
       return;
     }
+    // A lost order the broker lists as working: its fate comes with the account's events.
+    if (this.unheardWorking(e.follower, e.contract)) e.lostAt = undefined;
+    // Nothing is judged from a position a lost order may have moved, "done" neither.
+    if (!this.knownAgain(e)) return;
     const has = deps.book.position(e.follower, e.contract);
     const delta = tryDelta(has, e.goal, e.opens);
     if (delta === 0) {
@@ -271,12 +291,9 @@ export class PendingExits {
     }
     if (this.unheardWorking(e.follower, e.contract)) {
       // An earlier try timed out but the broker works it: it may still do this exit. Wait for it.
-      // Listed, its fate comes with the account's events: no snapshot is needed to know it.
-      e.lostAt = undefined;
       this.waitFor(e, "its earlier order, answer lost, is still working at the broker");
       return;
     }
-    if (!this.knownAgain(e)) return;
     if (!deps.accounts.route(e.follower) || !deps.accounts.connected(e.follower)) {
       this.failed(this.meta(e), "disconnected", 0);
       return;
@@ -299,8 +316,12 @@ export class PendingExits {
     logger.warn(`${SNAPSHOT_WAIT}: none came, the exit is tried from the position as known`, {
       follower,
       contract,
+      openingDropped: e.opens,
     });
     e.lostAt = undefined;
+    // An opening held for the snapshot is not sent from a position that may be stale: late or
+    // never, not doubled (the line shows OUT OF SYNC).
+    e.opens = false;
     return true;
   }
 

@@ -1,9 +1,9 @@
 import type { ReconcileMode } from "../../data/schema.js";
-import { RECONCILE_REASON, SKIP_REASONS } from "../types.js";
+import { DEFAULT_MAX_CONTRACTS, RECONCILE_REASON, SKIP_REASONS } from "../types.js";
 import { classify } from "./classify.js";
 import { type DecideInput, type Decision, decide } from "./decide.js";
 import { exitDelta } from "./exitRetry.js";
-import { accessGate } from "./gates.js";
+import { accessGate, openingGate } from "./gates.js";
 import { expectedPosition } from "./sizing.js";
 
 /**
@@ -70,5 +70,33 @@ export function reconcileUncertain(mode: ReconcileMode, input: DecideInput): Dec
     delta,
     opening: 0,
     reason: RECONCILE_REASON,
+  };
+}
+
+/**
+ * An uncertain line whose pending exit held a leader step's opening for this snapshot (sized from
+ * a position a lost order may have moved, it could have doubled): it goes now, late, the whole way
+ * to `goal` (where the copy rule had the follower after that step, capped again) from where the
+ * follower stands, whatever the reconcile mode, as it is a copy that waited, not one missed. When
+ * the leader no longer holds that side, or the trader's switches now hold openings back, only the
+ * exit goes (reconcileUncertain).
+ */
+export function reconcileHeld(goal: number) {
+  return (mode: ReconcileMode, input: DecideInput): Decision | undefined => {
+    if (mode === "off") return undefined;
+    const blocked = accessGate(input.gate);
+    if (blocked) return { action: "skip", kind: undefined, reason: blocked };
+    const side = Math.sign(goal);
+    if (side === 0 || side !== Math.sign(input.leaderAfter) || openingGate(input.gate))
+      return reconcileUncertain(mode, input);
+    const target = side * Math.min(Math.abs(goal), input.maxContracts ?? DEFAULT_MAX_CONTRACTS);
+    const has = input.follower;
+    const delta = target - has;
+    if (delta === 0) return undefined;
+    if (Math.sign(delta) !== side)
+      return { action: "send", kind: "reduce", delta, opening: 0, reason: RECONCILE_REASON };
+    const kind = has === 0 ? "open" : Math.sign(has) === side ? "add" : "flip";
+    const opening = kind === "flip" ? target : delta;
+    return { action: "send", kind, delta, opening, reason: RECONCILE_REASON };
   };
 }

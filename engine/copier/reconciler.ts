@@ -9,7 +9,7 @@ import type { LeaderBook } from "./leaderBook.js";
 import type { OrderMeta } from "./orderTracker.js";
 import type { PendingExits } from "./pendingExits.js";
 import type { CopierAccounts, FollowerGate } from "./ports.js";
-import { reconcileStep, reconcileUncertain } from "./reconcileStep.js";
+import { reconcileHeld, reconcileStep, reconcileUncertain } from "./reconcileStep.js";
 
 export interface ReconcilerDeps {
   clock: Clock;
@@ -38,19 +38,32 @@ export class Reconciler {
   private seq = 0;
   /** Follower → uncertain lines (see `uncertain`), until a reconcile has looked at them. */
   private readonly unsure = new Map<string, Set<string>>();
+  /** Follower → the goals of openings its uncertain lines held for the snapshot (reconcileHeld). */
+  private readonly held = new Map<string, Map<string, number>>();
 
   constructor(private readonly deps: ReconcilerDeps) {}
 
   /**
    * The follower's re-sync found these lines uncertain (an order of ours on them had its answer
    * lost, or an exit of them was pending): its next reconcile takes them from where the follower
-   * stands (reconcileUncertain), not from what it acted on alone.
+   * stands (reconcileUncertain), not from what it acted on alone. `held`: a line's goal when its
+   * pending exit held a leader step's opening for this snapshot (reconcileHeld).
    */
-  uncertain(follower: string, contracts: ReadonlySet<string>): void {
+  uncertain(
+    follower: string,
+    contracts: ReadonlySet<string>,
+    held: ReadonlyMap<string, number | undefined> = new Map(),
+  ): void {
     if (contracts.size === 0) return;
     const lines = this.unsure.get(follower) ?? new Set<string>();
-    for (const contract of contracts) lines.add(contract);
+    const goals = this.held.get(follower) ?? new Map<string, number>();
+    for (const contract of contracts) {
+      lines.add(contract);
+      const goal = held.get(contract);
+      if (goal !== undefined) goals.set(contract, goal);
+    }
     this.unsure.set(follower, lines);
+    if (goals.size > 0) this.held.set(follower, goals);
   }
 
   /**
@@ -87,7 +100,10 @@ export class Reconciler {
         const risk = deps.gate(name);
         const unsure = this.unsure.get(name);
         const uncertain = unsure?.has(contract) ?? false;
-        const step = (uncertain ? reconcileUncertain : reconcileStep)(mode, {
+        const goal = uncertain ? this.held.get(name)?.get(contract) : undefined;
+        const settle =
+          goal !== undefined ? reconcileHeld(goal) : uncertain ? reconcileUncertain : reconcileStep;
+        const step = settle(mode, {
           gate: {
             groupActive: group.active,
             followerEnabled: follower.enabled,
@@ -111,6 +127,8 @@ export class Reconciler {
         if (uncertain && !(step?.action === "skip" && step.reason === SKIP_REASONS.ordersBacklog)) {
           unsure?.delete(contract);
           if (unsure?.size === 0) this.unsure.delete(name);
+          this.held.get(name)?.delete(contract);
+          if (this.held.get(name)?.size === 0) this.held.delete(name);
         }
         if (!step) {
           // Nothing to send for a line taken from where the follower stands: it has acted on this.

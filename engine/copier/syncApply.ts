@@ -47,7 +47,7 @@ export function applySync(event: SyncEvent, parts: SyncParts): void {
       const pending = parts.exits.resynced(follower);
       const working = parts.accounts.route(follower)?.session.workingOrders(account.id) ?? [];
       const unanswered = parts.orders.takeUnanswered(follower, working);
-      parts.reconciler.uncertain(follower, uncertainLines(unanswered, pending, working));
+      parts.reconciler.uncertain(follower, uncertainLines(unanswered, [...pending.keys()], working), pending);
       followersSynced.push(role);
     }
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ReconcileMode } from "../../data/schema.js";
 import type { DecideInput } from "../../engine/copier/decide.js";
 import { closeOnlyReason } from "../../engine/copier/decide.js";
-import { reconcileStep, reconcileUncertain } from "../../engine/copier/reconcileStep.js";
+import { reconcileHeld, reconcileStep, reconcileUncertain } from "../../engine/copier/reconcileStep.js";
 import { RECONCILE_REASON, SKIP_REASONS } from "../../engine/types.js";
 
 /** Issue 18 rule 2: what a re-sync makes up, as one step of the copy rules from the follower's position now. */
@@ -187,6 +187,37 @@ describe("an uncertain line (an order's answer lost, an exit pending): exits onl
     const backlog = { ...input(0, 0, 0).gate, ordersBacklog: true };
     expect(reconcileUncertain("exits", input(1, 0, 2, { gate: backlog }))).toEqual(
       expect.objectContaining({ action: "skip", reason: SKIP_REASONS.ordersBacklog }),
+    );
+  });
+});
+
+describe("reconcileHeld: an opening held for the snapshot after a lost answer goes to its goal from where the follower stands", () => {
+  // goal, L₁, F, expected (L₀ = 1: what the follower acted on before the lost exit)
+  const rows: [string, number, number, number, unknown][] = [
+    ["the lost close filled: from flat, the short opening", -1, -1, 0, send("open", -1)],
+    ["the lost close did not fill: one flip", -1, -1, 1, send("flip", -2)],
+    ["a lost reduce filled, the leader added back: the add", 3, 3, 1, send("add", 2)],
+    ["already at the goal: nothing", 2, 2, 2, undefined],
+    ["more than the goal on its side: down to it", 1, 1, 3, send("reduce", -2)],
+    ["the leader has left that side since: the exit only", 2, 0, 1, send("close", -1)],
+    ["the leader flat, the follower flat: nothing", 2, 0, 0, undefined],
+    ["a goal of flat: the exit only", 0, 0, 2, send("close", -2)],
+  ];
+  it.each(rows)("%s", (_, goal, leader, follower, expected) => {
+    expect(reconcileHeld(goal)("exits", input(1, leader, follower))).toEqual(expected);
+  });
+
+  it("the opening part counts as such; capped again; the trader's switches hold it; off sends nothing", () => {
+    expect(reconcileHeld(-1)("exits", input(1, -1, 1))).toEqual(expect.objectContaining({ opening: -1 }));
+    expect(reconcileHeld(5)("exits", input(1, 5, 0, { maxContracts: 3 }))).toEqual(send("open", 3));
+    const locked = { ...input(0, 0, 0).gate, state: "LOCKED" as const };
+    expect(reconcileHeld(-1)("exits", input(1, -1, 1, { gate: locked }))).toEqual(send("close", -1));
+    const paused = { ...input(0, 0, 0).gate, groupActive: false };
+    expect(reconcileHeld(-1)("exits", input(1, -1, 0, { gate: paused }))).toBeUndefined();
+    expect(reconcileHeld(-1)("off", input(1, -1, 1))).toBeUndefined();
+    const down = { ...input(0, 0, 0).gate, connected: false };
+    expect(reconcileHeld(-1)("exits", input(1, -1, 1, { gate: down }))).toEqual(
+      skip(SKIP_REASONS.disconnected),
     );
   });
 });

@@ -26,24 +26,61 @@ const placedAt = (r: Rig, account: string, orderType: string) =>
 const pxDowns = (r: Rig) =>
   r.events.filter((e) => e.type === "connectionStatus" && e.connection === "px" && e.state !== "connected");
 
-/** The leader and its ProjectX follower long 1 ESZ6, at the venue and in the copier's book. */
-async function followerLongOne(): Promise<Rig> {
+/** The leader and its ProjectX follower long `qty` ESZ6, at the venue and in the copier's book. */
+async function followerLongOne(qty = 1): Promise<Rig> {
   const r = await startRig(config({}));
   rig = r;
   setPrice(r, 6800);
   await eventually(() => [LEADER, PX].every((a) => r.engine.directory.connected(a)), "both accounts to sync");
-  r.sim.control.placeOrder(LEADER, { symbol: "ESZ6", action: "Buy", qty: 1, orderType: "Market" });
-  await eventually(() => position(r.sim, PX, "ESZ6") === 1, "the entry copied to ProjectX");
-  await eventually(() => r.engine.copier.followerPosition(PX, "ESZ6") === 1, "the copier to see it");
+  r.sim.control.placeOrder(LEADER, { symbol: "ESZ6", action: "Buy", qty, orderType: "Market" });
+  await eventually(() => position(r.sim, PX, "ESZ6") === qty, "the entry copied to ProjectX");
+  await eventually(() => r.engine.copier.followerPosition(PX, "ESZ6") === qty, "the copier to see it");
   return r;
 }
 
-/** The leader exits; the follower's exit is carried out at ProjectX, answered 500, its hub 1.5 s late. */
+/** The leader sells 1; the follower's exit is carried out at ProjectX, answered 500, its hub 1.5 s late. */
 function exitLostWhileHubLags(r: Rig): void {
   const { control } = r.sim;
   control.delaySocket(PX_CONNECTION.username, 1_500);
   control.loseAnswers(1);
   control.placeOrder(LEADER, { symbol: "ESZ6", action: "Sell", qty: 1, orderType: "Market" });
+}
+
+/** Every position the follower passed through, from the venue's own fills in order. */
+function pathAtVenue(r: Rig): number[] {
+  const path: number[] = [];
+  for (const f of r.sim.control.records().fills)
+    if (f.accountName === PX && f.active)
+      path.push((path.at(-1) ?? 0) + (f.action === "Buy" ? f.qty : -f.qty));
+  return path;
+}
+
+/**
+ * The follower's exit lost its answer (carried out, the hub late); the leader sells 1 more before
+ * the re-read: mimik still believes the follower holds what it held before that exit.
+ */
+async function leaderSellsDuringTheWait(r: Rig): Promise<void> {
+  exitLostWhileHubLags(r);
+  await eventually(
+    () => r.events.some((e) => e.type === "copy" && e.follower === PX && e.outcome === "rejected"),
+    "the lost answer seen by the copier",
+  );
+  r.sim.control.placeOrder(LEADER, { symbol: "ESZ6", action: "Sell", qty: 1, orderType: "Market" });
+}
+
+/** The leader at `leader`, the follower there too at the venue and in the book, no exit pending. */
+async function settledAt(r: Rig, leader: number): Promise<void> {
+  await eventually(
+    () =>
+      position(r.sim, LEADER, "ESZ6") === leader &&
+      position(r.sim, PX, "ESZ6") === leader &&
+      r.engine.copier.followerPosition(PX, "ESZ6") === leader &&
+      r.engine.copier.exitsPending() === 0,
+    `the follower at ${leader} with its leader, at the venue and in the book`,
+    10_000,
+  );
+  r.sim.control.delaySocket(PX_CONNECTION.username, 0);
+  await quiet(2_000); // anything sent late would be told by now
 }
 
 describe("a lost ProjectX order answer on a live user hub", () => {
@@ -126,11 +163,20 @@ describe("a lost ProjectX order answer on a live user hub", () => {
       10_000,
     );
     control.delaySocket(PX_CONNECTION.username, 0);
-    // Every position the follower passed through, from the venue's own fills in order.
-    const path: number[] = [];
-    for (const f of r.sim.control.records().fills)
-      if (f.accountName === PX && f.active)
-        path.push((path.at(-1) ?? 0) + (f.action === "Buy" ? f.qty : -f.qty));
-    expect(path).toEqual([1, 0]);
+    expect(pathAtVenue(r)).toEqual([1, 0]);
+  });
+
+  it("the leader closes the rest before the re-read: the follower is not sold 2 from its stale long 2, it ends flat", async () => {
+    const r = await followerLongOne(2);
+    await leaderSellsDuringTheWait(r);
+    await settledAt(r, 0);
+    expect(pathAtVenue(r)).toEqual([2, 1, 0]); // never short
+  });
+
+  it("the leader closes and opens short before the re-read: the opening goes after it, once, from flat", async () => {
+    const r = await followerLongOne(1);
+    await leaderSellsDuringTheWait(r);
+    await settledAt(r, -1);
+    expect(pathAtVenue(r)).toEqual([1, 0, -1]); // not short 2
   });
 });
