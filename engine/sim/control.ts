@@ -207,7 +207,16 @@ export interface SimControl {
   stamps(): SimStamps;
   /** Open sockets and ProjectX hub connections (all, or one user's authorized ones). */
   socketCount(filter?: { user?: string }): number;
+  /**
+   * In-process only (a test's function; not served under /sim/): `hook` sees each ProjectX REST
+   * request (its route as sent, e.g. "Position/searchOpen", and its body) before it is served,
+   * and may act (a fill that lands between two reads of a snapshot) or hold the request until a
+   * promise it returns settles (an order request held on the way in). undefined = none.
+   */
+  interceptProjectX(hook: ProjectXHook | undefined): void;
 }
+
+export type ProjectXHook = (route: string, body: unknown) => undefined | Promise<void>;
 
 export interface Simulator {
   /** http://127.0.0.1:PORT */

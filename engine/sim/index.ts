@@ -15,6 +15,7 @@ export type {
   OrderChange,
   OrderResult,
   OsoResult,
+  ProjectXHook,
   SimControl,
   SimOptions,
   SimRecords,

@@ -4,7 +4,7 @@ import { WebSocketServer } from "ws";
 import { Api } from "./api.js";
 import { Auth } from "./auth.js";
 import { Book } from "./book.js";
-import type { SimControl, SimOptions, SimRecords, Simulator } from "./control.js";
+import type { ProjectXHook, SimControl, SimOptions, SimRecords, Simulator } from "./control.js";
 import { handleControl } from "./controlHttp.js";
 import {
   type ManualExit,
@@ -21,6 +21,7 @@ import { Hub } from "./hub.js";
 import { RequestLimits } from "./limits.js";
 import { Market } from "./market.js";
 import { Penalties } from "./penalties.js";
+import { API_PREFIX as PROJECTX_API } from "./projectx/api.js";
 import { ProjectXFace } from "./projectx/face.js";
 import { seededRandom } from "./random.js";
 import type { Reply } from "./reply.js";
@@ -87,6 +88,7 @@ export class SimServer implements SimControl {
   private nextSocketId = 1;
   private readonly log: (line: string) => void;
   private readonly heartbeatTimeoutMs: number;
+  private projectxHook: ProjectXHook | undefined;
   /** The simulator's clock (tests move it); sockets' heartbeats keep to the machine's. */
   private readonly sessionClock = new SessionClock(
     () => this.trading.endSession(),
@@ -259,6 +261,14 @@ export class SimServer implements SimControl {
     }
     // ProjectX's routes; the reply goes out before the hub events the request caused.
     const method = req.method ?? "GET";
+    if (this.projectxHook && url.pathname.startsWith(PROJECTX_API)) {
+      const parsed = parseBody(text);
+      const held = this.projectxHook(
+        url.pathname.slice(PROJECTX_API.length),
+        parsed.ok ? parsed.value : undefined,
+      );
+      if (held) await held;
+    }
     if (this.hub.hold(() => this.projectx.handle(method, url.pathname, req.headers.authorization, text, res)))
       return;
     if (!url.pathname.startsWith("/v1/")) {
@@ -491,6 +501,10 @@ export class SimServer implements SimControl {
 
   stamps(): SimStamps {
     return this.hub.stamps?.take() ?? { orders: [], fills: [] };
+  }
+
+  interceptProjectX(hook: ProjectXHook | undefined): void {
+    this.projectxHook = hook;
   }
 
   socketCount(filter: { user?: string } = {}): number {
