@@ -22,11 +22,20 @@ export interface Snapshot {
   trades: PxTrade[];
 }
 
+/** Reads of one account that saw it trade each time, before its picture is given up on. */
+export const SNAPSHOT_TRIES = 3;
+
 /**
  * ProjectX has no sync request: after every (re)connect the picture is read over REST
  * (projectx-protocol.md "Endpoints"): the accounts (cash, canTrade), then per account its open
  * positions, its open orders and the trades since `since` (history, never copied). Any part that
  * fails fails the whole: a partial picture would read as flat positions that are not flat.
+ *
+ * The venue trades on between those reads, and a picture whose positions and history disagree
+ * misleads for good: a fill after the positions read but in the trades is history that no
+ * position holds (a leader's exit never copied), one the other way round a fill counted twice.
+ * So an account's trades are read before and after its positions and orders; when they differ,
+ * it traded meanwhile and is read again, the later trades being the new "before".
  */
 export async function readSnapshot(
   call: (path: string, body: object) => Promise<Envelope>,
@@ -39,15 +48,39 @@ export async function readSnapshot(
     orders: [],
     trades: [],
   };
+  const tradesOf = async (accountId: number) =>
+    list((await ok(call, "Trade/search", { accountId, startTimestamp: since })).trades, parseTrade);
   for (const a of accounts) {
-    const positions = await ok(call, "Position/searchOpen", { accountId: a.id });
-    const orders = await readOpenOrders(call, a.id);
-    const trades = await ok(call, "Trade/search", { accountId: a.id, startTimestamp: since });
-    snap.positions.push(...list(positions.positions, parsePosition));
-    snap.orders.push(...orders);
-    snap.trades.push(...list(trades.trades, parseTrade));
+    let before = await tradesOf(a.id);
+    for (let tries = 1; ; tries++) {
+      const positions = list(
+        (await ok(call, "Position/searchOpen", { accountId: a.id })).positions,
+        parsePosition,
+      );
+      const orders = await readOpenOrders(call, a.id);
+      const after = await tradesOf(a.id);
+      if (sameTrades(before, after)) {
+        snap.positions.push(...positions);
+        snap.orders.push(...orders);
+        snap.trades.push(...after);
+        break;
+      }
+      if (tries === SNAPSHOT_TRIES)
+        throw new Error(`ProjectX account ${a.id} traded during each of ${tries} reads of its picture`);
+      before = after;
+    }
   }
   return snap;
+}
+
+/** The same trades, voided or not, in both reads: no fill or bust came between them. */
+function sameTrades(a: readonly PxTrade[], b: readonly PxTrade[]): boolean {
+  const key = (ts: readonly PxTrade[]) =>
+    ts
+      .map((t) => `${t.id}${t.voided ? "v" : ""}`)
+      .sort()
+      .join(",");
+  return a.length === b.length && key(a) === key(b);
 }
 
 /** One account's open orders (Order/searchOpen). */

@@ -114,6 +114,7 @@ describe("the re-read of a ProjectX account after a lost order answer", () => {
     // As a reconnect reads it: the venue's positions, not the hub's, which may lag a lost exit.
     expect(asked).toEqual([
       ["Account/search", undefined],
+      ["Trade/search", 7],
       ["Position/searchOpen", 7],
       ["Order/searchOpen", 7],
       ["Trade/search", 7],
