@@ -124,3 +124,97 @@ describe("ProjectX reconnect: the venue trades while the snapshot is read", () =
     expect(sells(r, "DEMO2001")).toEqual([]);
   });
 });
+
+/** Tradovate leader DEMO1000, ProjectX followers TSX5001 and TSX5002 (×1 each, one login). */
+function projectXFollows(): Config {
+  const base = simConfig();
+  return {
+    ...base,
+    connections: [...base.connections, PX_CONNECTION],
+    accounts: [
+      { name: "DEMO1000", connection: "sim" },
+      { name: "TSX5001", connection: "px" },
+      { name: "TSX5002", connection: "px" },
+    ],
+    groups: [
+      {
+        name: "X",
+        active: true,
+        leader: "DEMO1000",
+        whitelist: { enabled: false, symbols: [] },
+        followers: [follower("TSX5001"), follower("TSX5002")],
+      },
+    ],
+  };
+}
+
+/** Every position the account passed through, from the venue's own fills in order. */
+function pathOf(r: Rig, account: string): number[] {
+  const path: number[] = [];
+  for (const f of r.sim.control.records().fills)
+    if (f.accountName === account && f.active)
+      path.push((path.at(-1) ?? 0) + (f.action === "Buy" ? f.qty : -f.qty));
+  return path;
+}
+
+describe("ProjectX reconnect: an order answer lost while the snapshot is read", () => {
+  it("a follower's exit carried out after its account was read, its answer lost before the picture is applied: closed once, never short", async () => {
+    const r = await startRig(projectXFollows());
+    rig = r;
+    const { control } = r.sim;
+    const all = ["DEMO1000", "TSX5001", "TSX5002"];
+    await eventually(() => all.every((a) => r.engine.directory.connected(a)), "synced");
+    control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
+    await eventually(
+      () => ["TSX5001", "TSX5002"].every((a) => position(r.sim, a, "ESZ6") === 1),
+      "the entry copied to both",
+    );
+
+    // TSX5001's exit is held on the way in (a network blip that also drops the hub). The reconnect
+    // reads TSX5001, then, while it reads TSX5002, the exit reaches ProjectX, is carried out and
+    // answered 500; the last read waits until the copier has seen that answer lost.
+    const first = accountIdOf(r, "TSX5001");
+    const second = accountIdOf(r, "TSX5002");
+    let stage: "idle" | "held" | "released" | "answered" = "idle";
+    let release = () => {};
+    const lostSeen = () =>
+      r.events.some((e) => e.type === "copy" && e.follower === "TSX5001" && e.outcome === "rejected");
+    control.interceptProjectX((route, body) => {
+      if (stage === "idle" && route === "Order/place" && accountOf(body) === first) {
+        stage = "held";
+        return new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      }
+      if (stage === "held" && route === "Order/searchOpen" && accountOf(body) === second) {
+        stage = "released";
+        control.delaySocket(PX_CONNECTION.username, 2_000); // its events lag the answer, as in 9bfc09a
+        control.loseAnswers(1);
+        release();
+        return undefined;
+      }
+      if (stage === "released" && route === "Trade/search" && accountOf(body) === second) {
+        stage = "answered";
+        return eventually(lostSeen, "the lost answer seen by the copier").then(() => undefined);
+      }
+      return undefined;
+    });
+    control.manualTrade("DEMO1000", "ESZ6", "Sell", 1);
+    await eventually(() => stage === "held", "TSX5001's exit held on the way in");
+    control.dropSockets({ user: PX_CONNECTION.username });
+    await eventually(() => stage === "answered", "the exit carried out during the reconnect's read", 10_000);
+    await eventually(() => all.every((a) => r.engine.directory.connected(a)), "synced again");
+
+    await eventually(() => position(r.sim, "TSX5002", "ESZ6") === 0, "TSX5002 closed");
+    await eventually(
+      () => r.engine.copier.followerPosition("TSX5001", "ESZ6") === 0,
+      "the copier to see TSX5001 flat",
+    );
+    await new Promise((res) => setTimeout(res, 2_500)); // the re-read after the lost answer, and any retry
+    control.delaySocket(PX_CONNECTION.username, 0);
+    await new Promise((res) => setTimeout(res, 2_500)); // what was sent meanwhile, told late too
+    expect(pathOf(r, "TSX5001")).toEqual([1, 0]);
+    expect(r.engine.copier.followerPosition("TSX5001", "ESZ6")).toBe(0);
+    expect(sells(r, "TSX5001").filter((o) => o.orderId !== null)).toHaveLength(1);
+  });
+});

@@ -100,6 +100,8 @@ export class ProjectXOrderSender {
   private readonly placed = new Map<number, number>();
   /** Per account: requests written so far, and those still waiting for their answers. */
   private readonly activity = new Map<number, { sent: number; open: number }>();
+  /** Who waits for no request of the login to be waiting for its answer. */
+  private idle: Array<() => void> = [];
 
   constructor(private readonly d: ProjectXOrderDeps) {}
 
@@ -170,6 +172,23 @@ export class ProjectXOrderSender {
     return { sent: a?.sent ?? 0, open: a?.open ?? 0 };
   }
 
+  /** The login's requests over all its accounts: written so far, and still waiting for answers. */
+  requests(): { sent: number; open: number } {
+    let sent = 0;
+    let open = 0;
+    for (const a of this.activity.values()) {
+      sent += a.sent;
+      open += a.open;
+    }
+    return { sent, open };
+  }
+
+  /** Resolves once none of the login's requests waits for its answer (each ends by its timeout). */
+  settled(): Promise<void> {
+    if (this.requests().open === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
   // ------------------------------------------------------------------------------------------
 
   private send(
@@ -210,6 +229,11 @@ export class ProjectXOrderSender {
       .then((result) => {
         activity.open -= 1;
         if (answerLost(result)) this.d.lost(accountId);
+        if (this.idle.length > 0 && this.requests().open === 0) {
+          const idle = this.idle;
+          this.idle = [];
+          for (const resolve of idle) resolve();
+        }
         return this.clean(result);
       });
   }

@@ -48,6 +48,7 @@ import { ProjectXOrderSender } from "./orders.js";
 import { AccountRecheck } from "./recheck.js";
 import { type Envelope, ProjectXRest } from "./rest.js";
 import type { ProjectXSessionOptions } from "./sessionOptions.js";
+import { readSettled } from "./settledRead.js";
 import { HISTORY_MS, readSnapshot } from "./snapshot.js";
 import { projectxIdOf, projectxSymbols } from "./symbols.js";
 import { unwrap } from "./wire.js";
@@ -331,11 +332,17 @@ export class ProjectXBrokerSession implements BrokerSession {
       await this.userHub.invoke("SubscribePositions", a.id);
       await this.userHub.invoke("SubscribeTrades", a.id);
     }
-    const snapshot = await readSnapshot(
-      (path, body) => this.call(path, body, "exit"),
-      this.model.accounts(),
-      new Date(this.clock.now() - HISTORY_MS).toISOString(),
-    );
+    const snapshot = await readSettled({
+      read: () =>
+        readSnapshot(
+          (path, body) => this.call(path, body, "exit"),
+          this.model.accounts(),
+          new Date(this.clock.now() - HISTORY_MS).toISOString(),
+        ),
+      requests: () => this.orders.requests(),
+      settled: () => this.orders.settled(),
+      overtaken: () => this.stopped || epoch !== this.hubEpoch,
+    });
     // The hub dropped while the snapshot was read: its subscriptions are gone, so this picture
     // would say "connected" over a dead hub; the next connect resyncs.
     if (this.stopped || epoch !== this.hubEpoch) return;
