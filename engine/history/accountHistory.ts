@@ -68,6 +68,13 @@ export interface AccountHistory {
    * gives no pairs to tell it (ProjectX): signed contracts, long positive.
    */
   carried?: CarriedPosition[];
+  /** Fills the broker took back (busted, voided): not in `fills`, named so a count kept elsewhere can drop them too. */
+  busted?: BustedFill[];
+}
+
+export interface BustedFill {
+  account: string;
+  id: number;
 }
 
 export interface CarriedPosition {
@@ -123,9 +130,13 @@ export async function readAccountHistory(request: HistoryRequest): Promise<Accou
     const name = o && accounts.get(o.accountId);
     if (o && name) orderAccount.set(o.id, name);
   }
-  const rawFills = list(await get("fill/list"))
+  const listed = list(await get("fill/list"))
     .map(parseFill)
-    .filter((f): f is RawFill => f?.active === true && orderAccount.has(f.orderId));
+    .filter((f): f is RawFill => f !== undefined && orderAccount.has(f.orderId));
+  const rawFills = listed.filter((f) => f.active);
+  const busted = listed
+    .filter((f) => !f.active)
+    .map((f) => ({ account: orderAccount.get(f.orderId)!, id: f.id }));
 
   const positionOf = new Map<number, { account: string; contractId: number }>();
   for (const raw of list(await get("position/list"))) {
@@ -173,7 +184,8 @@ export async function readAccountHistory(request: HistoryRequest): Promise<Accou
     contract: contractName(p.contractId),
     ...p.pair,
   }));
-  return { missing, fills, pairs, fees: await readFees(get, new Set(fills.map((f) => f.id))), contracts };
+  const fees = await readFees(get, new Set(fills.map((f) => f.id)));
+  return { missing, fills, pairs, fees, contracts, busted };
 }
 
 type Get = (path: string, query?: string) => Promise<unknown>;

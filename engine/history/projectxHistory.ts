@@ -13,7 +13,7 @@ import { parseAccount, parseContract, parsePosition, parseTrade, sideOf } from "
 import { RateLimiter } from "../broker/rateLimiter.js";
 import type { Clock, ContractSpec, EpochMs, Logger } from "../types.js";
 import { silentLogger, systemClock } from "../types.js";
-import type { AccountHistory, CarriedPosition, HistoryFill } from "./accountHistory.js";
+import type { AccountHistory, BustedFill, CarriedPosition, HistoryFill } from "./accountHistory.js";
 
 export interface ProjectXHistoryRequest {
   apiUrl: string;
@@ -74,6 +74,7 @@ export async function readProjectXHistory(request: ProjectXHistoryRequest): Prom
   const fees: Record<number, number> = {};
   const realized: Record<number, number> = {};
   const carried: CarriedPosition[] = [];
+  const busted: BustedFill[] = [];
   const contractIds = new Set<string>();
   for (const [accountId, account] of accounts) {
     const env = await post("Trade/search", { accountId, startTimestamp: since }, token);
@@ -88,7 +89,10 @@ export async function readProjectXHistory(request: ProjectXHistoryRequest): Prom
       .filter((t) => t !== undefined);
     const stale = staleAfterBusts(trades);
     for (const t of trades) {
-      if (t.voided) continue;
+      if (t.voided) {
+        busted.push({ account, id: t.id });
+        continue;
+      }
       const signed = sideOf(t.side) === "Buy" ? t.size : -t.size;
       before.set(t.contractId, (before.get(t.contractId) ?? 0) - signed);
       if (t.profitAndLoss !== undefined && !stale.has(t.id)) realized[t.id] = t.profitAndLoss;
@@ -121,7 +125,7 @@ export async function readProjectXHistory(request: ProjectXHistoryRequest): Prom
       pointValue: c.tickValue / c.tickSize,
     });
   }
-  return { missing, fills, pairs: [], fees, contracts, realized, carried };
+  return { missing, fills, pairs: [], fees, contracts, realized, carried, busted };
 }
 
 /**

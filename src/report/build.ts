@@ -37,6 +37,8 @@ export interface BrokerFacts {
   fees: Readonly<Record<string, Readonly<Record<number, number>>>>;
   /** The broker's own gross P&L per account, per closing fill id, where it gives one (ProjectX). */
   realized?: Readonly<Record<string, Readonly<Record<number, number>>>> | undefined;
+  /** Per account, the fill ids the broker took back (busted, voided): a journal that saw them counts them no more. */
+  busted?: Readonly<Record<string, readonly number[]>> | undefined;
   contracts: readonly ContractSpec[];
 }
 
@@ -160,6 +162,7 @@ export function buildReport(input: ReportInput): Report {
   };
   for (const group of groups) {
     const groupFills = leaderFills.filter((f) => f.group === group.name);
+    const busted = new Set(broker?.busted?.[group.leader] ?? []);
     const leaderPrice = new Map(groupFills.map((f) => [f.fillId, f.price]));
     // The broker's own record of the leader's fills wins over what the journal wrote down.
     for (const f of broker?.fills ?? []) if (f.account === group.leader) leaderPrice.set(f.id, f.price);
@@ -208,7 +211,8 @@ export function buildReport(input: ReportInput): Report {
       name: group.name,
       leader: {
         ...ref(group.leader),
-        leaderFills: groupFills.filter((f) => within(f.at)).length,
+        // The journal wrote each fill as it came; a fill the broker busted since is no fill of the day.
+        leaderFills: groupFills.filter((f) => within(f.at) && !busted.has(f.fillId)).length,
         trading: leaderTrading,
       },
       followers,

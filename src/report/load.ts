@@ -88,6 +88,7 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
     pairs: [] as HistoryPair[],
     fees: {} as Record<string, Record<number, number>>,
     realized: {} as Record<string, Record<number, number>>,
+    busted: {} as Record<string, number[]>,
     contracts: [] as ContractSpec[],
   };
   const notes: string[] = [];
@@ -104,6 +105,10 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
     for (const fill of history.fills) {
       put(merged.fees, fill.account, fill.id, history.fees?.[fill.id]);
       put(merged.realized, fill.account, fill.id, history.realized?.[fill.id]);
+    }
+    for (const { account, id } of history.busted ?? []) {
+      merged.busted[account] ??= [];
+      merged.busted[account].push(id);
     }
     if (history.missing.length > 0)
       notes.push(`the broker does not list ${history.missing.join(", ")} for the login that names it`);

@@ -131,6 +131,63 @@ describe("readBroker: a busted fill", () => {
   );
 });
 
+describe("readBroker: a busted leader fill", () => {
+  it.each([["DEMO1000"], ["TSX5001"]])(
+    "%s leads: its fills count only those the broker stands by, as its trades and P&L do",
+    async (leader) => {
+      const since = afterNow();
+      const trade = (side: "Buy" | "Sell", price: number) => {
+        sim.control.setPrice("NQZ6", price);
+        return sim.control.manualTrade(leader, "NQZ6", side, 1);
+      };
+      trade("Buy", 25000);
+      trade("Sell", 25004);
+      trade("Buy", 25008);
+      const fills = sim.control
+        .records()
+        .fills.filter((f) => f.accountName === leader)
+        .slice(-3);
+      // What mimik's journal wrote as each leader fill arrived, before the broker busted the last.
+      const journal = fills.map((f, i) => ({
+        seq: i + 1,
+        at: new Date(since + i).toISOString(),
+        type: "leaderFill",
+        prev: "",
+        group: "main",
+        leader,
+        fillId: f.fillId,
+        contract: "NQZ6",
+        side: f.action,
+        qty: 1,
+        price: f.price,
+      }));
+      sim.control.bustFill(fills[2]!.fillId);
+      const config = configSchema.parse({
+        ...configFor(sim.url),
+        groups: [
+          {
+            name: "main",
+            leader,
+            followers: [{ account: "DEMO2001", sizing: { mode: "multiplier", value: 1 } }],
+          },
+        ],
+      });
+      const read = await readBroker({
+        config,
+        accounts: [leader, "DEMO2001"],
+        env,
+        choice: "always",
+        instanceRunning: false,
+        since,
+      });
+      const range: ReportRange = { from: "x", to: "x", start: since, end: since + 86_400_000 };
+      const report = buildReport({ range, config, journal, broker: read.broker, notes: read.notes });
+      expect(report.groups[0]!.leader).toMatchObject({ leaderFills: 2, trading: { fills: 2, trades: 1 } });
+      expect(renderText(report)).toMatch(new RegExp(`leader ${leader}: 2 fills, 1 trade`));
+    },
+  );
+});
+
 describe("readBroker: one login that cannot be read", () => {
   it.each([
     ["its API key is refused", { ...env, PX_KEY: "not-the-key" }, /could not read the broker's fills/],
