@@ -293,6 +293,9 @@ export type OrderResult =
  * A login's request budget in the broker's binding window: Tradovate's 5,000 in a sliding hour,
  * ProjectX's 200 in a sliding minute.
  */
+/** Requests a login may send per sliding second, minute and hour (unset: the broker's published limit). */
+export type RateLimits = { perSecond?: number; perMinute?: number; perHour?: number };
+
 export interface RateBudget {
   /** Requests left in the window. */
   left: number;
@@ -352,6 +355,8 @@ export interface BrokerSession {
   placeOco?(req: PlaceOcoRequest): Promise<OrderResult>;
   liquidatePosition(accountId: number, contractId: ContractId): Promise<OrderResult>;
   rateBudget(): RateBudget;
+  /** A request budget edited while mimik runs, taken in place; returns the limits now kept to. */
+  setRequestBudget?(budget: RateLimits): Required<RateLimits>;
   on(listener: (event: BrokerEvent) => void): () => void;
 }
 

@@ -40,7 +40,7 @@ export interface RateLimiterOptions {
 }
 
 export class RateLimiter {
-  readonly limits: BudgetLimits;
+  private limitsNow: BudgetLimits;
   /** Send times, oldest first, from `head` on (the front is dropped lazily). */
   private sent: EpochMs[] = [];
   private head = 0;
@@ -49,7 +49,17 @@ export class RateLimiter {
   private refused = 0;
 
   constructor(private readonly opts: RateLimiterOptions) {
-    this.limits = opts.limits ?? TRADOVATE_LIMITS;
+    this.limitsNow = opts.limits ?? TRADOVATE_LIMITS;
+  }
+
+  get limits(): BudgetLimits {
+    return this.limitsNow;
+  }
+
+  /** New limits (a budget edited while mimik runs): the requests already sent count against them. */
+  setLimits(limits: BudgetLimits): BudgetLimits {
+    this.limitsNow = limits;
+    return limits;
   }
 
   /**

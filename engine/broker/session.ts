@@ -28,9 +28,11 @@ import {
   type WorkingOrder,
 } from "../types.js";
 import { TokenHolder } from "./auth.js";
+import type { BudgetLimits } from "./budgetRules.js";
 import { ConnectionStatus } from "./connectionStatus.js";
 import { Connector } from "./connector.js";
 import { SUPERSEDED_DEFAULTS } from "./connectPolicy.js";
+import { tradovateId } from "./entities.js";
 import { EventFanout } from "./eventFanout.js";
 import type { EventMessage } from "./frames.js";
 import { EntityLookups } from "./lookups.js";
@@ -40,7 +42,7 @@ import { QuoteFeed } from "./quotes.js";
 import { RateLimiter } from "./rateLimiter.js";
 import { Redactor, redactingLogger } from "./redact.js";
 import { RestClient } from "./rest.js";
-import { type BrokerSessionOptions, timingsOf } from "./sessionOptions.js";
+import { type BrokerSessionOptions, budgetLimits, timingsOf } from "./sessionOptions.js";
 import { TradovateSocket, type WebSocketConstructor } from "./socket.js";
 
 export type { BrokerSessionOptions } from "./sessionOptions.js";
@@ -248,6 +250,9 @@ export class TradovateBrokerSession implements BrokerSession {
   rateBudget(): RateBudget {
     return this.limiter.budget();
   }
+  setRequestBudget(budget: Partial<BudgetLimits>): BudgetLimits {
+    return this.limiter.setLimits(budgetLimits(budget));
+  }
 
   findContract(name: string): Promise<ContractSpec | undefined> {
     return this.lookups.findContract(name);
@@ -392,9 +397,4 @@ export class TradovateBrokerSession implements BrokerSession {
       message: this.redactor.text(message),
     });
   }
-}
-
-/** Tradovate's contract ids are numbers, carried through the port as their digits. */
-function tradovateId(id: ContractId): number | undefined {
-  return /^\d+$/.test(id) ? Number(id) : undefined;
 }

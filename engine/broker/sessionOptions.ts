@@ -1,5 +1,5 @@
 import type { Clock, Logger } from "../types.js";
-import type { BudgetLimits } from "./budgetRules.js";
+import { type BudgetLimits, TRADOVATE_LIMITS } from "./budgetRules.js";
 import type { ReconnectOptions, SupersededOptions } from "./connectPolicy.js";
 import type { Credentials } from "./rest.js";
 import type { WebSocketConstructor } from "./socket.js";
@@ -58,7 +58,11 @@ export function timingsOf(opts: BrokerSessionOptions) {
     watchdogMs: opts.watchdogMs ?? 10_000,
     requestTimeoutMs: opts.requestTimeoutMs ?? 10_000,
     reconnect: opts.reconnect ?? { initialMs: 500, maxMs: 30_000 },
-    /** Tradovate's published user limits unless the connection says otherwise. */
-    limits: { perSecond: 1000, perMinute: 5000, perHour: 5000, ...limits } satisfies BudgetLimits,
+    limits: budgetLimits(limits),
   };
+}
+
+/** Tradovate's published user limits unless the connection says otherwise. */
+export function budgetLimits(budget: Partial<BudgetLimits>): BudgetLimits {
+  return { ...TRADOVATE_LIMITS, ...budget };
 }

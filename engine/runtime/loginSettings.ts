@@ -1,16 +1,32 @@
 import type { Connection } from "../../data/schema.js";
 
 /**
- * A login's connection settings as one string. Every field of a connection is one (who logs in,
- * where, with which secrets, its firm's hosts and symbols): two logins connect alike exactly when
- * these are equal. Keys are ordered, so a hand edit that only reorders them changes nothing.
+ * Fields a running login takes in place: they change how much it may send, not who logs in or
+ * where, so an edit of them never costs it its sockets.
+ */
+const LIVE_FIELDS: ReadonlySet<string> = new Set(["requestBudget"]);
+
+/**
+ * A login's connection settings as one string: every field of a connection but the live ones (who
+ * logs in, where, with which secrets and app identity, its firm's hosts and symbols). Two logins
+ * connect alike exactly when these are equal. Keys are ordered, so a hand edit that only reorders
+ * them changes nothing.
  */
 export function loginSettings(c: Connection): string {
-  return canonical(c);
+  return canonical(Object.fromEntries(Object.entries(c).filter(([f]) => !LIVE_FIELDS.has(f))));
 }
 
 /** The settings an edit changed on a login, by field name; none when it connects as before. */
 export function changedSettings(before: Connection, after: Connection): string[] {
+  return changedFields(before, after).filter((f) => !LIVE_FIELDS.has(f));
+}
+
+/** The live fields an edit changed on a login (applied to its running session in place). */
+export function changedLive(before: Connection, after: Connection): string[] {
+  return changedFields(before, after).filter((f) => LIVE_FIELDS.has(f));
+}
+
+function changedFields(before: Connection, after: Connection): string[] {
   const was = before as Record<string, unknown>;
   const now = after as Record<string, unknown>;
   const fields = new Set([...Object.keys(was), ...Object.keys(now)]);

@@ -1,8 +1,8 @@
 import type { Config } from "../../data/schema.js";
 import { messageOf } from "../messageOf.js";
-import type { BrokerEvent, BrokerSession, EngineEvent } from "../types.js";
+import type { BrokerEvent, BrokerSession, EngineEvent, RateLimits } from "../types.js";
 import { leftOpenBy } from "./droppedLogin.js";
-import { changedSettings } from "./loginSettings.js";
+import { changedLive, changedSettings } from "./loginSettings.js";
 
 export interface LoginsDeps {
   /** Each broker event of a session, for as long as the engine keeps it. */
@@ -16,7 +16,8 @@ export interface LoginsDeps {
  * (a login added to the config) and none the config no longer names. A session added after the
  * start is listened to and started at once; one dropped is no longer listened to, then stopped.
  * A login whose connection settings change is dropped the same way, to be added back with them
- * (by whoever reads its secrets), as a removed-then-added login would be.
+ * (by whoever reads its secrets), as a removed-then-added login would be; one whose request budget
+ * alone changes keeps its sockets and takes the new budget in place.
  */
 export class Logins {
   private readonly sessions: BrokerSession[];
@@ -55,7 +56,7 @@ export class Logins {
    * Disconnects each login `next` no longer names (its accounts went with it, so nothing uses
    * it), first saying what its accounts, as `before` had them, leave open; and each whose
    * connection settings `next` changed (a username, an environment, a secret's source), saying
-   * so, for it to be added back with the new ones.
+   * so, for it to be added back with the new ones. A budget edit alone is applied to the session.
    */
   drop(before: Config, next: Config): void {
     for (const session of [...this.sessions]) {
@@ -65,6 +66,8 @@ export class Logins {
       else if (was) {
         const changed = changedSettings(was, now);
         if (changed.length > 0) this.reconnecting(session, now.broker ?? "tradovate", changed);
+        else if (changedLive(was, now).length > 0 && now.broker !== "projectx")
+          this.newBudget(session, now.requestBudget ?? {});
       }
     }
   }
@@ -110,6 +113,13 @@ export class Logins {
     this.deps.emit({ type: "connectionStatus", at, connection, broker, state: "reconnecting", reason });
     const message = `connection ${connection}: ${what} while mimik runs; it reconnects with the new settings, and its accounts are disconnected (their copies skip) until it is back`;
     this.deps.emit({ type: "alert", at, level: "warn", message });
+  }
+
+  private newBudget(session: BrokerSession, budget: RateLimits): void {
+    const limits = session.setRequestBudget?.(budget);
+    if (!limits) return;
+    const message = `connection ${session.connection}: its request budget is now ${limits.perSecond}/s, ${limits.perMinute}/min, ${limits.perHour}/h, applied at once; it stays connected`;
+    this.deps.emit({ type: "alert", at: this.deps.now(), level: "info", message });
   }
 
   /** No longer one of the engine's, nor listened to; stopped. */

@@ -20,6 +20,11 @@ function fakeSession(connection: string) {
     },
     accounts: () => [],
     positions: () => [],
+    budgets: [] as unknown[],
+    setRequestBudget: (budget: Record<string, number>) => {
+      session.budgets.push(budget);
+      return { perSecond: 1000, perMinute: 5000, perHour: 5000, ...budget };
+    },
   };
   return session;
 }
@@ -77,5 +82,43 @@ describe("Logins: a running login whose connection settings are edited", () => {
     logins.drop(config, next);
     expect([sim.stopped, px.stopped]).toEqual([false, false]);
     expect(events).toEqual([]);
+  });
+
+  it("whose request budget alone is edited keeps its sockets and takes the budget in place, saying so", async () => {
+    const { config, sim, events, logins } = await running();
+    const next = structuredClone(config);
+    next.connections[0] = { ...config.connections[0]!, requestBudget: { perHour: 900 } } as never;
+    logins.drop(config, next);
+    expect([sim.stopped, sim.listeners]).toEqual([false, 1]);
+    expect(sim.budgets).toEqual([{ perHour: 900 }]);
+    expect(events).toEqual([
+      {
+        type: "alert",
+        at: 1,
+        level: "info",
+        message:
+          "connection sim: its request budget is now 1000/s, 5000/min, 900/h, applied at once; it stays connected",
+      },
+    ]);
+    logins.drop(next, config);
+    expect(sim.budgets).toEqual([{ perHour: 900 }, {}]);
+    expect(sim.stopped).toBe(false);
+  });
+
+  it("whose username and budget are edited together reconnects, the new session taking both", async () => {
+    const { config, sim, events, logins } = await running();
+    const next = structuredClone(config);
+    next.connections[0] = {
+      ...config.connections[0]!,
+      username: "funded",
+      requestBudget: { perHour: 900 },
+    } as never;
+    logins.drop(config, next);
+    expect(sim.stopped).toBe(true);
+    expect(sim.budgets).toEqual([]);
+    expect(events[0]).toMatchObject({
+      state: "reconnecting",
+      reason: "its username changed: reconnecting with the new settings",
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Connection } from "../../data/schema.js";
-import { changedSettings, loginSettings } from "../../engine/runtime/loginSettings.js";
+import { changedLive, changedSettings, loginSettings } from "../../engine/runtime/loginSettings.js";
 import { PX_CONNECTION } from "../support/rig.js";
 
 const tv: Connection = {
@@ -19,6 +19,14 @@ describe("changedSettings: what an edit changed on a login's connection", () => 
     ["another simulator", tv, { ...tv, env: "sim", url: "http://127.0.0.1:9" }, ["env", "url"]],
     ["its password read elsewhere", tv, { ...tv, password: { file: "/c.json", key: "apex" } }, ["password"]],
     ["an API key added", tv, { ...tv, cid: 7, secret: { env: "SEC" } }, ["cid", "secret"]],
+    ["its app version", tv, { ...tv, appVersion: "0.2.0" }, ["appVersion"]],
+    ["its request budget (taken in place)", tv, { ...tv, requestBudget: { perHour: 900 } }, []],
+    [
+      "its username and its budget",
+      tv,
+      { ...tv, username: "trader1", requestBudget: { perMinute: 60 } },
+      ["username"],
+    ],
     [
       "another ProjectX firm",
       PX_CONNECTION,
@@ -44,5 +52,21 @@ describe("changedSettings: what an edit changed on a login's connection", () => 
     expect(loginSettings(before as Connection) === loginSettings(after as Connection)).toBe(
       changed.length === 0,
     );
+  });
+});
+
+describe("changedLive: what an edit changed that a running login takes in place", () => {
+  it.each([
+    ["a budget set", tv, { ...tv, requestBudget: { perHour: 900 } }, ["requestBudget"]],
+    ["a budget taken out", { ...tv, requestBudget: { perHour: 900 } }, tv, ["requestBudget"]],
+    [
+      "the same budget, keys reordered",
+      { ...tv, requestBudget: { perHour: 9, perMinute: 3 } },
+      { ...tv, requestBudget: { perMinute: 3, perHour: 9 } },
+      [],
+    ],
+    ["its username", tv, { ...tv, username: "trader1" }, []],
+  ] as const)("%s", (_what, before, after, changed) => {
+    expect(changedLive(before as Connection, after as Connection)).toEqual(changed);
   });
 });

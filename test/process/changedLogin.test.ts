@@ -67,6 +67,16 @@ describe("AddedLogins: a running login whose settings changed", () => {
     ]);
   });
 
+  it("is not opened again for an edit of its request budget (the engine takes it in place)", () => {
+    const { config, opened, events, added } = harness();
+    const next = structuredClone(config);
+    next.connections[0] = { ...next.connections[0]!, requestBudget: { perHour: 900 } } as never;
+    // The same key: its secrets are not read again, and it is never taken for a changed login.
+    expect(secretKey(next.connections[0]!)).toBe(secretKey(config.connections[0]!));
+    added.setConfig(next);
+    expect([opened, events]).toEqual([[], []]);
+  });
+
   it("is left alone for an edit that does not touch a connection", () => {
     const { config, opened, events, added } = harness();
     const next = structuredClone(config);
