@@ -75,7 +75,7 @@ export const REFUSALS = {
   /** An unlock before the account's first balance: a limit that needs it cannot be checked. */
   balanceUnknown:
     "its balance is not known yet (its login has not reported it), so its limits cannot be checked; " +
-    "unlock again once it has, or unlock --force",
+    "unlock again once it has, or unlock --force to unlock now and have them checked the moment it arrives",
   /** Issue 16: a shadow follower is decided for, never sent anything. */
   shadow: "a shadow follower: nothing is sent to it",
 } as const;

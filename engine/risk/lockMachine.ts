@@ -143,7 +143,8 @@ export interface UnlockOutcome {
  * Unlock by hand. Refused (unless forced) while the account is still liquidating, still at or
  * below its trailing floor, or still past a daily limit: each would trip again on the next tick.
  * Refused too while its balance is not known and a limit needs it: unlocked blind, it would take
- * copies until the first balance re-tripped the limit.
+ * copies until the first balance re-tripped the limit. Forced then, it is unlocked and its limits
+ * are checked at the first balance.
  * Forcing past the trailing floor restarts the high-water mark at the current net liquidation;
  * forcing past a daily or weekly limit waives them (daily loss, give-back, profit target, weekly
  * loss) until the next 17:00 CT roll, where each is watched again.
@@ -168,8 +169,12 @@ export function unlock(record: FollowerRiskRecord, input: UnlockInput): UnlockOu
     hints.push("flatten stopped");
   }
 
-  if (input.netLiq === undefined && !input.force && watchesMoney(input.limits))
-    return no(REFUSALS.balanceUnknown);
+  if (input.netLiq === undefined && watchesMoney(input.limits)) {
+    if (!input.force) return no(REFUSALS.balanceUnknown);
+    // Nothing to waive or reset yet: the first balance is valued like any other, so a limit
+    // still past then locks it again (and flattens it) at once.
+    hints.push(BALANCE_DEFERRED);
+  }
 
   const hwm = record.highWaterMark;
   if (input.netLiq !== undefined && hwm !== undefined && pastTrailingFloor(input.limits, input.netLiq, hwm)) {
@@ -212,6 +217,10 @@ export function unlock(record: FollowerRiskRecord, input: UnlockInput): UnlockOu
   const message = hints.length ? `unlocked (${hints.join("; ")})` : "unlocked";
   return { ok: true, record: next, message, notes: hints, waiveDailyLimits };
 }
+
+/** What a forced unlock before the first balance leaves for that balance to decide. */
+const BALANCE_DEFERRED =
+  "its balance is not known yet: its limits are checked the moment its first balance arrives, and it locks again if one is breached then";
 
 /** A limit that needs the account's net liquidation to be checked. */
 function watchesMoney(limits: Limits): boolean {

@@ -87,3 +87,18 @@ describe("unlock rule: balance unknown", () => {
     expect(unlock(locked, { force, limits, netLiq: undefined }).ok).toBe(ok);
   });
 });
+
+describe("unlock rule: forced before the first balance", () => {
+  const locked = { state: "LOCKED" as const, lockKind: "manual" as const, lockedAt: MON_NOON };
+  it.each([
+    ["a limit needs the balance", { dailyLoss: 1000 }, true],
+    ["no limit needs it", { maxTradesPerDay: 3 }, false],
+  ] as const)("%s: the note says its limits wait for that balance: %s", (_, limits, deferred) => {
+    const outcome = unlock(locked, { force: true, limits, netLiq: undefined });
+    expect(outcome.ok).toBe(true);
+    expect(outcome.record.state).toBe("ACTIVE");
+    expect(outcome.notes.some((n) => n.includes("checked the moment its first balance arrives"))).toBe(
+      deferred,
+    );
+  });
+});
