@@ -38,8 +38,10 @@ describe("a running login's request budget, edited", () => {
     const start = engine.currentConfig();
     await eventually(() => engine.directory.connected("DEMO2003"), "DEMO2003 connected");
     await eventually(() => shownLimit(rig!) === 5000, "the default budget shown");
-    const sockets = sim.control.socketCount({ user: "demo" });
-    expect(sockets).toBeGreaterThan(0);
+    // A position opens the login's market-data socket beside its trading one: both are counted.
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
+    await eventually(() => position(sim, "DEMO2003", "ESZ6") === 1, "DEMO2003 long 1");
+    await eventually(() => sim.control.socketCount({ user: "demo" }) === 2, "its two sockets open");
     const from = rig.events.length;
 
     // One request an hour: already spent by the login itself, so nothing more may go.
@@ -60,14 +62,14 @@ describe("a running login's request budget, edited", () => {
         ),
       "DEMO2003's copy refused for want of budget",
     );
-    expect(position(sim, "DEMO2003", "ESZ6")).toBe(0);
+    expect(position(sim, "DEMO2003", "ESZ6")).toBe(1);
 
     // Back to the default: copying goes on, on the same login.
     engine.setConfig(start);
     await eventually(() => shownLimit(rig!) === 5000, "the default budget shown again");
     sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
-    await eventually(() => position(sim, "DEMO2003", "ESZ6") === 1, "DEMO2003 long 1");
-    expect(sim.control.socketCount({ user: "demo" })).toBe(sockets);
+    await eventually(() => position(sim, "DEMO2003", "ESZ6") === 2, "DEMO2003 long 2");
+    expect(sim.control.socketCount({ user: "demo" })).toBe(2);
     expect(statusesOf(rig, from)).toEqual([]);
     expect(engine.directory.connected("DEMO2003")).toBe(true);
   });
