@@ -8,7 +8,7 @@ import {
   MASTER_FIELD,
   NAMED,
 } from "./entities.js";
-import type { Faults } from "./faults.js";
+import { type Faults, takeLostAnswer } from "./faults.js";
 import type { Gates } from "./gates.js";
 import { fail, ok, type Reply } from "./reply.js";
 import { filterSnapshot, ONE_SYNC_PER_SOCKET, parseSyncBody } from "./sync.js";
@@ -33,6 +33,17 @@ export interface CallContext {
   session: Session | undefined;
   socket?: SocketHooks | undefined;
 }
+
+/** Requests that change orders or positions: the ones whose answers the control API can lose. */
+const ORDER_ENDPOINTS = new Set([
+  "order/placeorder",
+  "order/cancelorder",
+  "order/liquidateposition",
+  "order/modifyorder",
+  "order/placeoco",
+  "order/placeoso",
+  "orderstrategy/startorderstrategy",
+]);
 
 const TYPE_BY_LOWER = new Map<string, EntityType>(ENTITY_TYPES.map((t) => [t.toLowerCase(), t]));
 
@@ -65,7 +76,16 @@ export class Api {
   /** Limits, lockouts, token, permissions and penalty gates, then the operation. `endpoint` has no leading slash. */
   call(endpoint: string, query: URLSearchParams, body: unknown, ctx: CallContext): Reply {
     const name = endpoint.replace(/^\/+|\/+$/g, "").toLowerCase();
-    return this.gates.check(name, body, ctx) ?? this.route(name, query, body, ctx);
+    const gated = this.gates.check(name, body, ctx);
+    if (gated) return gated;
+    // Lost on the way back (done at the venue) or on the way in (never done), the answer is a
+    // gateway's 5xx either way: only a fresh read of the account can tell the client which.
+    const lost = ORDER_ENDPOINTS.has(name) ? takeLostAnswer(this.faults) : undefined;
+    if (lost?.carriedOut !== false) {
+      const reply = this.route(name, query, body, ctx);
+      if (!lost) return reply;
+    }
+    return fail(lost.status, "Internal Server Error");
   }
 
   private route(name: string, query: URLSearchParams, body: unknown, ctx: CallContext): Reply {

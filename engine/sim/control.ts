@@ -132,10 +132,11 @@ export interface SimControl {
    */
   failRenewals(count: number, status: number): void;
   /**
-   * The next `count` ProjectX order requests (place, modify, cancel, close) are carried out, then
-   * answered HTTP `status` (default 500): the order stands at the venue, its answer is lost.
+   * The next `count` order requests (Tradovate's over REST or the socket, ProjectX's place, modify,
+   * cancel, close) are carried out, then answered `status` (default 500): the order stands at the
+   * venue, its answer is lost. `carriedOut` false: answered the same, but never done at the venue.
    */
-  loseAnswers(count: number, status?: number): void;
+  loseAnswers(count: number, status?: number, carriedOut?: boolean): void;
   /** While on, every market-data socket's `authorize` answers 401 (a login without market data). */
   refuseMarketData(on: boolean): void;
   /** While on, every login answers HTTP 423 (about to be locked out). */

@@ -113,9 +113,10 @@ const routes: Record<string, { schema: z.ZodType; run: (c: SimControl, b: never)
     schema: z.object({
       count: z.number().int().nonnegative(),
       status: z.number().int().min(500).max(599).optional(),
+      carriedOut: z.boolean().optional(),
     }),
-    run: (c, b: { count: number; status?: number }) => {
-      c.loseAnswers(b.count, b.status);
+    run: (c, b: { count: number; status?: number; carriedOut?: boolean }) => {
+      c.loseAnswers(b.count, b.status, b.carriedOut);
       return {};
     },
   },

@@ -10,10 +10,19 @@ export interface Faults {
   renewFailures: { remaining: number; status: number };
   /** Market-data sockets refuse every token (401): a login without market-data access. */
   marketDataRefused: boolean;
-  /** The next `remaining` ProjectX order requests are carried out, then answered HTTP `status`. */
-  lostAnswers: { remaining: number; status: number };
+  /**
+   * The next `remaining` order requests (either broker) are answered `status`, carried out first
+   * or (`carriedOut` false) never reaching the venue: the client cannot tell which.
+   */
+  lostAnswers: LostAnswers;
   /** Extra latency for outgoing frames, by user name. */
   delays: Map<string, number>;
+}
+
+export interface LostAnswers {
+  remaining: number;
+  status: number;
+  carriedOut: boolean;
 }
 
 export function noFaults(): Faults {
@@ -25,9 +34,17 @@ export function noFaults(): Faults {
     penalty: { remaining: 0, pTime: 0, captcha: false },
     renewFailures: { remaining: 0, status: 0 },
     marketDataRefused: false,
-    lostAnswers: { remaining: 0, status: 0 },
+    lostAnswers: { remaining: 0, status: 0, carriedOut: true },
     delays: new Map(),
   };
+}
+
+/** How this order request's answer is lost, if it is to be lost (counts it). */
+export function takeLostAnswer(faults: Faults): { status: number; carriedOut: boolean } | undefined {
+  const lost = faults.lostAnswers;
+  if (lost.remaining <= 0) return undefined;
+  lost.remaining -= 1;
+  return { status: lost.status, carriedOut: lost.carriedOut };
 }
 
 /** Endpoints that p-tickets apply to (auth and order entry, as Tradovate penalises per endpoint). */

@@ -14,7 +14,7 @@ import {
   TradingControl,
 } from "./controlTrading.js";
 import { MD_SOCKET_PATH, projectxSimEndpoints, simEndpoints, TRADING_SOCKET_PATH } from "./endpoints.js";
-import { type Faults, noFaults } from "./faults.js";
+import { type Faults, noFaults, takeLostAnswer } from "./faults.js";
 import { frame } from "./frames.js";
 import { Gates } from "./gates.js";
 import { Hub } from "./hub.js";
@@ -117,12 +117,7 @@ export class SimServer implements SimControl {
       duplicate: () => this.faults.duplicate,
       rateLimited: () => this.faults.rateLimited,
       delayFor: (user) => this.faults.delays.get(user) ?? 0,
-      loseAnswer: () => {
-        const lost = this.faults.lostAnswers;
-        if (lost.remaining <= 0) return undefined;
-        lost.remaining -= 1;
-        return lost.status;
-      },
+      loseAnswer: () => takeLostAnswer(this.faults),
       locked: (accountId) => this.trading.accountLocked(accountId),
       log: this.log,
     });
@@ -370,8 +365,8 @@ export class SimServer implements SimControl {
     this.faults.renewFailures = { remaining: count, status };
   }
 
-  loseAnswers(count: number, status = 500): void {
-    this.faults.lostAnswers = { remaining: count, status };
+  loseAnswers(count: number, status = 500, carriedOut = true): void {
+    this.faults.lostAnswers = { remaining: count, status, carriedOut };
   }
 
   refuseMarketData(on: boolean): void {

@@ -110,6 +110,33 @@ describe("control API over HTTP (/sim/...)", () => {
     await post(sim, "/sim/expire-tokens");
     expect((await get(sim, "/v1/account/list", t.accessToken)).status).toBe(401);
   });
+
+  it("lose-answers: the next order requests on the socket answer 500, carried out or not; reads are not touched", async () => {
+    sim = await startSim();
+    const c = await synced();
+    const order = {
+      accountSpec: "DEMO2003",
+      accountId: 700004,
+      action: "Buy",
+      symbol: "ESZ6",
+      orderQty: 1,
+      orderType: "Limit",
+      price: 6000,
+      isAutomated: true,
+    };
+    const working = () => sim.control.records().workingOrders.filter((o) => o.accountName === "DEMO2003");
+    await post(sim, "/sim/lose-answers", { count: 2, status: 502 });
+    expect((await c.request("position/list")).s).toBe(200);
+    expect((await c.request("order/placeorder", { ...order, clOrdId: "lost-1" })).s).toBe(502);
+    expect(working().map((o) => o.clOrdId)).toEqual(["lost-1"]); // done at the venue
+    expect((await c.request("order/placeorder", { ...order, clOrdId: "lost-2" })).s).toBe(502);
+    expect(working()).toHaveLength(2);
+    await post(sim, "/sim/lose-answers", { count: 1, carriedOut: false });
+    expect((await c.request("order/placeorder", { ...order, clOrdId: "never" })).s).toBe(500);
+    expect(working()).toHaveLength(2); // never reached the venue
+    // Only those: the one after is answered.
+    expect((await c.request("order/placeorder", { ...order, clOrdId: "ok" })).d).toHaveProperty("orderId");
+  });
 });
 
 describe("socket faults", () => {

@@ -35,8 +35,8 @@ export interface ApiDeps {
   events: ProjectXEvents;
   orders: ProjectXOrders;
   rateLimited(): boolean;
-  /** The HTTP status this order request answers after it was carried out (its answer lost), if any. */
-  loseAnswer(): number | undefined;
+  /** How this order request's answer is lost (its HTTP status, whether it was carried out), if it is. */
+  loseAnswer(): { status: number; carriedOut: boolean } | undefined;
 }
 
 /** Requests that change orders or positions: the ones whose answers the control API can lose. */
@@ -195,11 +195,11 @@ export class ProjectXApi {
     const route = this.routes[name]!;
     const parsed = route.schema.safeParse(body ?? {});
     if (!parsed.success) return problem(fieldErrors(parsed.error));
-    const body200 = route.run(user, parsed.data as never, token);
-    // Done at the venue, then the answer is lost on the way (a gateway's 5xx): only a fresh read
-    // of the account can tell the client what happened.
+    // Lost on the way back (done at the venue) or on the way in (never done), the answer is a
+    // gateway's 5xx either way: only a fresh read of the account can tell the client which.
     const lost = ORDER_ROUTES.has(name) ? this.d.loseAnswer() : undefined;
-    return lost === undefined ? { status: 200, body: body200 } : { status: lost, body: "" };
+    const body200 = lost?.carriedOut === false ? undefined : route.run(user, parsed.data as never, token);
+    return lost === undefined ? { status: 200, body: body200 } : { status: lost.status, body: "" };
   }
 
   private login(body: unknown): Reply {

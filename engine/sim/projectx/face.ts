@@ -31,7 +31,7 @@ export interface ProjectXFaceOptions {
   later(fn: () => void): void;
   duplicate(): boolean;
   rateLimited(): boolean;
-  loseAnswer(): number | undefined;
+  loseAnswer(): { status: number; carriedOut: boolean } | undefined;
   /** Extra latency of the user hub's events to this user (SimControl.delaySocket). */
   delayFor(user: string): number;
   /** The venue's own lock (a server-side loss limit): such an account cannot trade either. */
