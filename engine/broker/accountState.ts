@@ -52,11 +52,21 @@ export class AccountState {
     return c ? { ...c } : undefined;
   }
 
-  /** A snapshot is the truth now: forget what may be stale after a gap. */
-  clear(): void {
-    this.positionsByAccount.clear();
-    this.cash.clear();
-    this.risk.clear();
+  /**
+   * A snapshot is the truth now: forget what may be stale after a gap. A re-read of `only` some
+   * accounts brings their positions and cash, not their risk status, which is kept.
+   */
+  clear(only?: ReadonlySet<number>): void {
+    if (!only) {
+      this.positionsByAccount.clear();
+      this.cash.clear();
+      this.risk.clear();
+      return;
+    }
+    for (const accountId of only) {
+      this.positionsByAccount.delete(accountId);
+      this.cash.delete(accountId);
+    }
   }
 
   /** Caches a snapshot entity of a type this state owns; false for other types. */
@@ -82,12 +92,12 @@ export class AccountState {
     }
   }
 
-  /** The balance and risk events a fresh snapshot implies. */
-  snapshotEvents(): BrokerEvent[] {
+  /** The balance and risk events a fresh snapshot (of `only` some accounts) implies. */
+  snapshotEvents(only?: ReadonlySet<number>): BrokerEvent[] {
+    const told = (accountId: number) => this.isAllowed(accountId) && (!only || only.has(accountId));
     const events: BrokerEvent[] = [];
-    for (const [accountId, c] of this.cash)
-      if (this.isAllowed(accountId)) events.push(this.balanceEvent(accountId, c));
-    for (const r of this.risk.values()) if (this.isAllowed(r.accountId)) events.push(this.riskEvent(r));
+    for (const [accountId, c] of this.cash) if (told(accountId)) events.push(this.balanceEvent(accountId, c));
+    for (const r of this.risk.values()) if (told(r.accountId)) events.push(this.riskEvent(r));
     return events;
   }
 

@@ -55,9 +55,11 @@ export class FillTracker {
     return { orderIds: [...orderIds], contractIds: [...contractIds] };
   }
 
-  /** A snapshot replaces positions: waiting positions go, waiting fills stay. */
-  dropWaitingPositions(): void {
-    this.waiting = this.waiting.filter((w) => w.kind === "fill");
+  /** A snapshot replaces positions (of `only` some accounts): theirs waiting go, waiting fills stay. */
+  dropWaitingPositions(only?: ReadonlySet<number>): void {
+    this.waiting = this.waiting.filter(
+      (w) => w.kind === "fill" || (only !== undefined && !only.has(w.position.accountId)),
+    );
   }
 
   /** Snapshot fills are history: remembered so they are never emitted. Returns their ids. */

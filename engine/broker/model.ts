@@ -149,28 +149,32 @@ export class BrokerModel {
     this.contracts.markLookedUp(contractId);
   }
 
-  /** Applies a user/syncrequest snapshot. Fills in it become history, never FillEvents. */
-  applySnapshot(d: unknown, initial: boolean): BrokerEvent[] {
+  /**
+   * Applies a user/syncrequest snapshot, or `only` some accounts' read again (accountRead.ts):
+   * the truth for them, the others untouched. Fills in it become history, never FillEvents.
+   */
+  applySnapshot(d: unknown, initial: boolean, only?: ReadonlySet<number>): BrokerEvent[] {
+    const mine = (accountId: number | undefined) => !only || (accountId !== undefined && only.has(accountId));
     // The snapshot is the truth now: forget per-account state that may be stale after a gap.
-    this.orders.clearOrders();
-    this.state.clear();
-    this.fills.dropWaitingPositions();
+    this.orders.clearOrders(only);
+    this.state.clear(only);
+    this.fills.dropWaitingPositions(only);
     for (const [type, list] of snapshotCollections(d))
       for (const entity of list) this.applyEntity(type, entity);
     const snapshotFillIds = this.fills.history(snapshotFills(d));
-    this.ordersWaiting.clear();
-    this.ordersChanged.clear();
-    this.orders.markStatusesReported(this.nameOf);
+    for (const ids of [this.ordersWaiting, this.ordersChanged])
+      for (const id of ids) if (mine(this.orders.get(id)?.accountId)) ids.delete(id);
+    this.orders.markStatusesReported(this.nameOf, only);
     this.forgetFinishedOrders();
     const sync: SyncEvent = {
       type: "sync",
       connection: this.connection,
       initial,
-      accounts: this.accounts(),
-      positions: this.allPositions(),
+      accounts: this.accounts().filter((a) => mine(a.id)),
+      positions: this.allPositions().filter((p) => mine(p.accountId)),
       fillIds: snapshotFillIds,
     };
-    return [sync, ...this.state.snapshotEvents()];
+    return [sync, ...this.state.snapshotEvents(only)];
   }
 
   /**
@@ -374,18 +378,9 @@ export class BrokerModel {
   }
 
   private pushStatus(o: RawOrder, events: BrokerEvent[]): void {
-    if (!this.orders.statusChanged(o)) return;
-    if (!this.allowed.has(o.accountId) || o.contractId === undefined) return;
-    events.push({
-      type: "orderStatus",
-      connection: this.connection,
-      accountId: o.accountId,
-      orderId: o.id,
-      contractId: String(o.contractId),
-      status: o.ordStatus,
-      clOrdId: this.orders.clOrdId(o.id),
-      rejectReason: o.ordStatus === "Rejected" ? this.orders.rejectReason(o.id) : undefined,
-    });
+    if (!this.orders.statusChanged(o) || !this.allowed.has(o.accountId)) return;
+    const event = this.orders.statusEvent(o, this.connection);
+    if (event) events.push(event);
   }
 
   /** The order changed: its update is built with the others of this frame (orderUpdates()). */

@@ -11,7 +11,7 @@
  * An order's terms live on its latest orderVersion and its filled quantity on its execution
  * reports (§4: the order entity has neither); `view` puts them together as a WorkingOrder.
  */
-import type { Side, WorkingOrder } from "../types.js";
+import type { OrderStatusEvent, Side, WorkingOrder } from "../types.js";
 import type { RawCommand, RawOrder, RawOrderVersion, RawReport } from "./entities.js";
 import { FifoKeys } from "./fifo.js";
 
@@ -108,12 +108,21 @@ export class OrderCache {
     return true;
   }
 
-  /** A snapshot is the truth now: orders it does not list are gone (links and clOrdIds stay). */
-  clearOrders(): void {
-    this.orders.clear();
-    this.openByAccount.clear();
-    this.versions.clear();
-    this.filled.clear();
+  /**
+   * A snapshot is the truth now: orders it does not list are gone (links and clOrdIds stay). A
+   * re-read of `only` some accounts forgets theirs alone, and keeps their terms and filled counts,
+   * which only grow: it brings back those of working orders, not those of every finished one.
+   */
+  clearOrders(only?: ReadonlySet<number>): void {
+    if (!only) {
+      this.orders.clear();
+      this.openByAccount.clear();
+      this.versions.clear();
+      this.filled.clear();
+      return;
+    }
+    for (const [id, o] of this.orders) if (only.has(o.accountId)) this.orders.delete(id);
+    for (const accountId of only) this.openByAccount.delete(accountId);
   }
 
   applyVersion(v: RawOrderVersion): void {
@@ -175,9 +184,25 @@ export class OrderCache {
     return true;
   }
 
-  /** After a snapshot: its statuses and views count as reported. */
-  markStatusesReported(nameOf: (contractId: number) => string | undefined): void {
+  /** The order's status as an event; undefined without a contract. */
+  statusEvent(o: RawOrder, connection: string): OrderStatusEvent | undefined {
+    if (o.contractId === undefined) return undefined;
+    return {
+      type: "orderStatus",
+      connection,
+      accountId: o.accountId,
+      orderId: o.id,
+      contractId: String(o.contractId),
+      status: o.ordStatus,
+      clOrdId: this.clOrdIds.get(o.id),
+      rejectReason: o.ordStatus === "Rejected" ? this.rejectReasons.get(o.id) : undefined,
+    };
+  }
+
+  /** After a snapshot (of `only` some accounts): its statuses and views count as reported. */
+  markStatusesReported(nameOf: (contractId: number) => string | undefined, only?: ReadonlySet<number>): void {
     for (const o of this.orders.values()) {
+      if (only && !only.has(o.accountId)) continue;
       this.statusKeys.set(o.id, this.statusKey(o));
       const view = this.view(o.id, nameOf);
       if (view) this.viewKeys.set(o.id, viewKey(view));

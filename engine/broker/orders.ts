@@ -26,6 +26,11 @@ export const TRANSPORT_FAILURES = {
   requestFailed: "RequestFailed",
 } as const;
 
+/** Tradovate's contract ids are numbers, carried through the port as their digits. */
+export function tradovateId(id: string): number | undefined {
+  return /^\d+$/.test(id) ? Number(id) : undefined;
+}
+
 /**
  * An order, `isAutomated: true`, account name and id both sent (§5.1): Market unless the request
  * names another type; a limit price for Limit and StopLimit, a trigger for Stop and StopLimit.

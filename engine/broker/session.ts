@@ -2,8 +2,9 @@
  * One Tradovate login as a BrokerSession (design.md §1, §10). The connection itself lives in
  * connector.ts; this file wires the parts (token, budget, entity model, lookups, quotes) and
  * turns live `props` into events synchronously inside the frame handler, so a fill reaches
- * listeners with no extra hop. Every text that leaves (reasons, alerts, failure texts, log lines)
- * is redacted first: no password, API secret or token gets out of the broker layer.
+ * listeners with no extra hop; an account whose order answer was lost is read again over the live
+ * socket (accountRead.ts). Every text that leaves (reasons, alerts, failure texts, log lines) is
+ * redacted first: no password, API secret or token gets out of the broker layer.
  */
 import WebSocket from "ws";
 import { SAME_SYMBOLS } from "../symbols.js";
@@ -27,6 +28,7 @@ import {
   systemClock,
   type WorkingOrder,
 } from "../types.js";
+import { TradovateReread } from "./accountRead.js";
 import { TokenHolder } from "./auth.js";
 import type { BudgetLimits } from "./budgetRules.js";
 import { ConnectionStatus } from "./connectionStatus.js";
@@ -38,6 +40,7 @@ import type { EventMessage } from "./frames.js";
 import { EntityLookups } from "./lookups.js";
 import { BrokerModel } from "./model.js";
 import { OrderSender } from "./orderSender.js";
+import { tradovateId } from "./orders.js";
 import { QuoteFeed } from "./quotes.js";
 import { RateLimiter } from "./rateLimiter.js";
 import { Redactor, redactingLogger } from "./redact.js";
@@ -63,6 +66,7 @@ export class TradovateBrokerSession implements BrokerSession {
   private readonly quotes: QuoteFeed;
   private readonly connector: Connector;
   private readonly orders: OrderSender;
+  private readonly reread: TradovateReread;
   private readonly fanout = new EventFanout(() => this.logger);
   private readonly status: ConnectionStatus;
   /** Live props that arrived before the snapshot was applied. */
@@ -102,7 +106,7 @@ export class TradovateBrokerSession implements BrokerSession {
       logger: this.logger,
       renewBeforeMs: opts.renewBeforeMs ?? 15 * 60_000,
       renewRetryMs: opts.renewRetryMs,
-      onFatal: (err) => this.setState("reauth-needed", err.message),
+      onFatal: (err) => this.status.set("reauth-needed", err.message),
       onToken: (token) => {
         this.redactor.addToken(token.accessToken);
         this.redactor.addToken(token.mdAccessToken);
@@ -160,7 +164,7 @@ export class TradovateBrokerSession implements BrokerSession {
       loginLockoutMs: opts.loginLockoutMs ?? 3_600_000,
       syncSettleMs: opts.syncSettleMs ?? 150,
       syncCompleteMs: opts.syncCompleteMs ?? 5_000,
-      setState: (state, reason) => this.setState(state, reason),
+      setState: (state, reason) => this.status.set(state, reason),
       alert: (level, message) => this.alert(level, message),
       onAccounts: (accounts) => this.model.setAccounts(accounts),
       onEvent: (msg, receivedAt) => this.handleEvent(msg, receivedAt),
@@ -168,6 +172,7 @@ export class TradovateBrokerSession implements BrokerSession {
       onLatePart: (part, receivedAt) => this.applyLatePart(part, receivedAt),
       onLost: () => {
         this.buffered = [];
+        this.reread.reset();
       },
     });
     this.orders = new OrderSender({
@@ -182,6 +187,14 @@ export class TradovateBrokerSession implements BrokerSession {
           : { notReady: `${this.connection} is ${this.status.state}` };
       },
       rememberClOrdId: (orderId, clOrdId) => this.model.rememberClOrdId(orderId, clOrdId),
+      accountOf: (orderId) => this.model.order(orderId)?.accountId,
+      emit: (event) => this.emit(event),
+      lost: (accountId) => this.reread.lost(accountId),
+    });
+    this.reread = new TradovateReread({
+      ...{ connection: opts.connection, clock: this.clock, logger: this.logger, model: this.model },
+      ...{ connector: this.connector, orders: this.orders, lookups: this.lookups },
+      delayMs: opts.lostAnswerReadMs ?? 1_000,
       emit: (event) => this.emit(event),
     });
   }
@@ -204,10 +217,11 @@ export class TradovateBrokerSession implements BrokerSession {
     if (this.stopped) return;
     this.stopped = true;
     this.lookups.stop();
+    this.reread.reset();
     this.connector.stop();
     this.quotes.stop();
     this.tokens.stop();
-    this.setState("down", "stopped");
+    this.status.set("down", "stopped");
   }
 
   state(): ConnectionState {
@@ -288,16 +302,7 @@ export class TradovateBrokerSession implements BrokerSession {
   }
 
   liquidatePosition(accountId: number, contractId: ContractId): Promise<OrderResult> {
-    const n = tradovateId(contractId);
-    if (n === undefined) {
-      return Promise.resolve({
-        ok: false,
-        failureReason: "InvalidContract",
-        failureText: `${contractId} is not a Tradovate contract id`,
-        ackAt: this.clock.mono(),
-      });
-    }
-    return this.orders.liquidate(accountId, n);
+    return this.orders.liquidate(accountId, contractId);
   }
 
   // ------------------------------------------------------------------ events
@@ -307,7 +312,7 @@ export class TradovateBrokerSession implements BrokerSession {
     const events = this.model.applySnapshot(snapshot, initial);
     this.syncedOnce = true;
     for (const ev of events) this.emit(ev);
-    this.setState("connected");
+    this.status.set("connected");
     const buffered = this.buffered;
     this.buffered = [];
     for (const b of buffered) this.applyProps(b.msg, b.receivedAt);
@@ -329,8 +334,11 @@ export class TradovateBrokerSession implements BrokerSession {
       this.buffered.push({ msg, receivedAt });
       return;
     }
-    this.applyProps(msg, receivedAt);
-    if (this.model.hasPending()) this.lookups.resolveMissing();
+    const run = () => {
+      this.applyProps(msg, receivedAt);
+      if (this.model.hasPending()) this.lookups.resolveMissing();
+    };
+    if (!this.reread.holdProps(msg.data, run)) run();
   }
 
   private applyProps(msg: EventMessage, receivedAt: MonoMs): void {
@@ -380,10 +388,6 @@ export class TradovateBrokerSession implements BrokerSession {
   }
 
   // ------------------------------------------------------------------ plumbing
-
-  private setState(state: ConnectionState, reason?: string): void {
-    this.status.set(state, reason);
-  }
 
   private emit(event: BrokerEvent): void {
     this.fanout.emit(event);

@@ -47,6 +47,8 @@ export interface BrokerSessionOptions {
   authorizeFallbackMs?: number;
   /** How long a fill whose order is unknown waits for the order before order/item (default 300). */
   orderWaitMs?: number;
+  /** How long after an order answer is lost on a live socket the account is read again (default 1 000). */
+  lostAnswerReadMs?: number;
 }
 
 /** The options' timings with Tradovate's defaults filled in. */

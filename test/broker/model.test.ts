@@ -339,3 +339,77 @@ describe("BrokerModel props", () => {
     expect(m.applyProps(props("fill", fill(907, 500)), 2)).toEqual([]);
   });
 });
+
+describe("BrokerModel re-read of some accounts (a snapshot of them alone)", () => {
+  const B = { id: 300, name: "DEMO300" };
+  function twoAccounts(): BrokerModel {
+    const m = new BrokerModel("conn", silentLogger, () => 42);
+    m.setAccounts([ACC, B]);
+    m.applySnapshot(
+      snapshot({
+        accounts: [ACC, B],
+        orders: [order(500, "Filled"), order(501, "Working"), order(600, "Working", 300)],
+        orderVersions: [
+          { id: 1, orderId: 501, orderQty: 1, orderType: "Limit", price: 6010 },
+          { id: 2, orderId: 600, orderQty: 1, orderType: "Stop", stopPrice: 5990 },
+        ],
+        positions: [
+          { id: 1, accountId: 100, contractId: 9001, netPos: 1, netPrice: 6000 },
+          { id: 2, accountId: 300, contractId: 9001, netPos: -1, netPrice: 6000 },
+        ],
+        cashBalances: [
+          { id: 1, accountId: 100, amount: 50_000, realizedPnL: 0 },
+          { id: 2, accountId: 300, amount: 60_000, realizedPnL: 0 },
+        ],
+      }),
+      true,
+    );
+    return m;
+  }
+
+  it("is the truth for its accounts and leaves the others as they were", () => {
+    const m = twoAccounts();
+    const events = m.applySnapshot(
+      {
+        positions: [{ id: 1, accountId: 100, contractId: 9001, netPos: 0 }],
+        orders: [order(500, "Filled"), order(501, "Canceled"), order(502, "Working")],
+        orderVersions: [{ id: 3, orderId: 502, orderQty: 1, orderType: "Limit", price: 6020 }],
+        commands: [{ id: 9, orderId: 502, clOrdId: "mm-lost" }],
+        fills: [fill(950, 500)],
+        cashBalances: [{ id: 1, accountId: 100, amount: 50_100, realizedPnL: 100 }],
+      },
+      false,
+      new Set([100]),
+    );
+    expect(events[0]).toEqual({
+      type: "sync",
+      connection: "conn",
+      initial: false,
+      accounts: [ACC],
+      positions: [{ accountId: 100, contractId: "9001", contract: "ESZ6", netPos: 0, netPrice: undefined }],
+      fillIds: [950],
+    });
+    expect(events.slice(1)).toEqual([
+      { type: "balance", connection: "conn", accountId: 100, amount: 50_100, realizedPnL: 100 },
+      expect.objectContaining({ type: "riskStatus", accountId: 100, adminAction: "Normal" }),
+    ]);
+    // The lost order is found by its clOrdId; the one the venue cancelled is no longer working.
+    expect(m.workingOrders(100).map((o) => [o.orderId, o.clOrdId, o.price])).toEqual([
+      [502, "mm-lost", 6020],
+    ]);
+    // The other account is untouched.
+    expect(m.positions(300)).toMatchObject([{ netPos: -1 }]);
+    expect(m.workingOrders(300).map((o) => [o.orderId, o.stopPrice])).toEqual([[600, 5990]]);
+    expect(m.cashBalance(300)).toEqual({ amount: 60_000, realizedPnL: 0 });
+    // A fill of the read comes late as an event: history, never counted twice.
+    expect(m.applyProps(props("fill", fill(950, 500)), 2)).toEqual([]);
+  });
+
+  it("keeps another account's order updates still to be told after the frame", () => {
+    const m = twoAccounts();
+    m.applyProps(props("order", order(600, "Canceled", 300), "Updated"), 1);
+    expect(m.hasOrderUpdates()).toBe(true);
+    m.applySnapshot({ positions: [], orders: [] }, false, new Set([100]));
+    expect(m.orderUpdates().map((e) => e.type === "orderUpdate" && e.order.orderId)).toEqual([600]);
+  });
+});

@@ -1,0 +1,124 @@
+import { messageOf } from "../messageOf.js";
+import type { Clock, Logger } from "../types.js";
+import { backoffDelay } from "./backoff.js";
+
+export interface RereadDeps<Picture> {
+  connection: string;
+  clock: Clock;
+  logger: Logger;
+  /** How long after a lost answer the accounts are read: long enough for an order placed to be listed. */
+  delayMs: number;
+  read(accounts: readonly number[]): Promise<Picture>;
+  /** The account's order requests: how many were written so far, how many still wait for answers. */
+  activity(accountId: number): { sent: number; open: number };
+  /** Changes with every connect and loss of the connection whose events are held. */
+  epoch(): unknown;
+  synced(): boolean;
+  /** The accounts' picture as just read: the truth for them now. */
+  apply(accounts: ReadonlySet<number>, picture: Picture): void;
+}
+
+/**
+ * After an order request's answer is lost (a timeout, a 5xx) the engine places nothing more that
+ * could double it until a snapshot says what the broker did (the copier's exit retry waits for it
+ * up to 30 s, the mirror for good); Tradovate sends one only after a (re)connect, and a live
+ * trading socket may never drop. So the account is read again over that socket, a moment later,
+ * and handed on as a snapshot of that account alone (ProjectX does the same: projectx/recheck.ts).
+ *
+ * The read is taken only while none of the account's requests waits for its answer, and thrown
+ * away if one was written meanwhile: a snapshot lets go of the orders in flight as lost, and one
+ * still on its way could then be made again. The account's events wait while it is read and run
+ * after it in order, so the older picture never overwrites a newer event.
+ */
+export class AccountReread<Picture> {
+  private readonly due = new Set<number>();
+  private readonly reading = new Set<number>();
+  private held: Array<() => void> = [];
+  private timer: unknown;
+  private running = false;
+  private failures = 0;
+  /** Bumped by reset(): a read begun before it is of no use after it. */
+  private generation = 0;
+
+  constructor(private readonly d: RereadDeps<Picture>) {}
+
+  lost(accountId: number): void {
+    this.due.add(accountId);
+    this.arm();
+  }
+
+  /** An event of an account being read waits for the read (true: it was kept); `accountIds` only then. */
+  hold(accountIds: () => readonly number[], apply: () => void): boolean {
+    if (this.reading.size === 0 || !accountIds().some((id) => this.reading.has(id))) return false;
+    this.held.push(apply);
+    return true;
+  }
+
+  /**
+   * A (re)connect reads every account anyway: nothing is due any more. A read still on its way
+   * holds nothing from now on: the events it held came before the reconnect's snapshot, and the
+   * new connection's must run at once (the read may come back later, or never be applied).
+   */
+  reset(): void {
+    this.d.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.generation += 1;
+    this.due.clear();
+    this.failures = 0;
+    this.reading.clear();
+    this.held = [];
+  }
+
+  private arm(delayMs = this.d.delayMs): void {
+    if (this.timer !== undefined || this.running || this.due.size === 0) return;
+    this.timer = this.d.clock.setTimeout(() => {
+      this.timer = undefined;
+      void this.run();
+    }, delayMs);
+  }
+
+  private async run(): Promise<void> {
+    if (!this.d.synced()) return; // reconnecting: its snapshot will say
+    const accounts = new Set(this.due);
+    if ([...accounts].some((id) => this.d.activity(id).open > 0)) return this.arm();
+    this.due.clear();
+    this.running = true;
+    const epoch = this.d.epoch();
+    const generation = this.generation;
+    const overtaken = () => generation !== this.generation || epoch !== this.d.epoch() || !this.d.synced();
+    const sent = new Map([...accounts].map((id) => [id, this.d.activity(id).sent]));
+    for (const id of accounts) this.reading.add(id);
+    let wait: number | undefined;
+    try {
+      const picture = await this.d.read([...accounts]);
+      // A reconnect overtook the read: its own snapshot holds all, and the events held were before it.
+      if (overtaken()) {
+        this.held = [];
+        return;
+      }
+      if ([...accounts].some((id) => this.d.activity(id).sent !== sent.get(id)))
+        for (const id of accounts) this.due.add(id);
+      else this.d.apply(accounts, picture);
+      this.failures = 0;
+    } catch (error) {
+      // The socket went: the reconnect's snapshot will say, and what was held came before it.
+      if (overtaken()) {
+        this.held = [];
+        return;
+      }
+      this.d.logger.warn("re-read after a lost answer failed", {
+        connection: this.d.connection,
+        error: messageOf(error),
+      });
+      for (const id of accounts) this.due.add(id);
+      wait = backoffDelay(++this.failures, { initialMs: this.d.delayMs, maxMs: 30_000 });
+    } finally {
+      this.running = false;
+      this.reading.clear();
+      const held = this.held;
+      this.held = [];
+      for (const apply of held) apply();
+      this.arm(wait);
+    }
+  }
+}

@@ -1,0 +1,212 @@
+import { describe, expect, it } from "vitest";
+import { AccountReread } from "../../engine/broker/reread.js";
+import { type Clock, silentLogger } from "../../engine/types.js";
+
+/** A clock whose timers run only when the test says, and reads whose answers the test gives. */
+function world() {
+  const timers: Array<{ at: number; fn: () => void }> = [];
+  let t = 0;
+  const clock: Clock = {
+    now: () => t,
+    mono: () => t,
+    setTimeout: (fn, ms) => {
+      const timer = { at: t + ms, fn };
+      timers.push(timer);
+      return timer;
+    },
+    clearTimeout: (h) => {
+      const i = timers.indexOf(h as (typeof timers)[number]);
+      if (i >= 0) timers.splice(i, 1);
+    },
+  };
+  const reads: Array<{ accounts: readonly number[]; answer: (picture: string | Error) => void }> = [];
+  const activity = new Map<number, { sent: number; open: number }>();
+  const applied: Array<{ accounts: number[]; picture: string }> = [];
+  const w = {
+    epoch: 1 as unknown,
+    synced: true,
+    reads,
+    applied,
+    activity,
+    reread: undefined as unknown as AccountReread<string>,
+    async advance(ms: number) {
+      t += ms;
+      for (const timer of timers.filter((x) => x.at <= t)) {
+        timers.splice(timers.indexOf(timer), 1);
+        timer.fn();
+      }
+      await settle();
+    },
+    async answer(picture: string | Error = "picture") {
+      reads.shift()!.answer(picture);
+      await settle();
+    },
+  };
+  w.reread = new AccountReread<string>({
+    connection: "tv",
+    clock,
+    logger: silentLogger,
+    delayMs: 1000,
+    read: (accounts) =>
+      new Promise<string>((resolve, reject) =>
+        reads.push({ accounts, answer: (p) => (p instanceof Error ? reject(p) : resolve(p)) }),
+      ),
+    activity: (id) => activity.get(id) ?? { sent: 0, open: 0 },
+    epoch: () => w.epoch,
+    synced: () => w.synced,
+    apply: (accounts, picture) => applied.push({ accounts: [...accounts], picture }),
+  });
+  return w;
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe("the re-read of an account after a lost order answer", () => {
+  it("reads the accounts a moment later, once, and hands the picture on for them alone", async () => {
+    const w = world();
+    w.reread.lost(7);
+    w.reread.lost(8);
+    await w.advance(999);
+    expect(w.reads).toHaveLength(0);
+    await w.advance(1);
+    expect(w.reads.map((r) => r.accounts)).toEqual([[7, 8]]);
+    await w.answer("both");
+    expect(w.applied).toEqual([{ accounts: [7, 8], picture: "both" }]);
+    await w.advance(5_000);
+    expect(w.reads).toHaveLength(0); // nothing more is due
+  });
+
+  it("waits while a request of the account is still on its way, then reads", async () => {
+    const w = world();
+    w.activity.set(7, { sent: 2, open: 1 });
+    w.reread.lost(7);
+    await w.advance(1000);
+    expect(w.reads).toHaveLength(0);
+    w.activity.set(7, { sent: 2, open: 0 });
+    await w.advance(1000);
+    expect(w.reads).toHaveLength(1);
+  });
+
+  it("throws a read away when a request of the account went out meanwhile, and reads again", async () => {
+    const w = world();
+    w.reread.lost(7);
+    await w.advance(1000);
+    w.activity.set(7, { sent: 1, open: 0 }); // written and answered while the read was on its way
+    await w.answer("stale");
+    expect(w.applied).toEqual([]);
+    await w.advance(1000);
+    await w.answer("fresh");
+    expect(w.applied.map((a) => a.picture)).toEqual(["fresh"]);
+  });
+
+  it("holds the account's events while it is read and runs them after, in order; other accounts' pass", async () => {
+    const w = world();
+    const ran: string[] = [];
+    expect(
+      w.reread.hold(
+        () => [7],
+        () => ran.push("idle"),
+      ),
+    ).toBe(false); // nothing read: runs at once
+    w.reread.lost(7);
+    await w.advance(1000);
+    expect(
+      w.reread.hold(
+        () => [7],
+        () => ran.push("a"),
+      ),
+    ).toBe(true);
+    expect(
+      w.reread.hold(
+        () => [9],
+        () => ran.push("other"),
+      ),
+    ).toBe(false);
+    expect(
+      w.reread.hold(
+        () => [],
+        () => ran.push("nobody's"),
+      ),
+    ).toBe(false);
+    expect(
+      w.reread.hold(
+        () => [9, 7],
+        () => ran.push("b"),
+      ),
+    ).toBe(true);
+    await w.answer();
+    expect(w.applied).toHaveLength(1);
+    expect(ran).toEqual(["a", "b"]);
+    expect(
+      w.reread.hold(
+        () => [7],
+        () => ran.push("after"),
+      ),
+    ).toBe(false);
+  });
+
+  it("drops a read a reconnect overtook, with the events it held: the reconnect's snapshot has all", async () => {
+    const w = world();
+    const ran: string[] = [];
+    w.reread.lost(7);
+    await w.advance(1000);
+    w.reread.hold(
+      () => [7],
+      () => ran.push("before the drop"),
+    );
+    w.epoch = 2; // a new socket
+    await w.answer();
+    expect(w.applied).toEqual([]);
+    expect(ran).toEqual([]);
+  });
+
+  it("after a reset (the socket lost, a new snapshot) nothing is due and nothing held runs", async () => {
+    const w = world();
+    const ran: string[] = [];
+    w.reread.lost(7);
+    await w.advance(1000);
+    w.reread.hold(
+      () => [7],
+      () => ran.push("old socket's"),
+    );
+    w.reread.reset();
+    expect(
+      w.reread.hold(
+        () => [7],
+        () => ran.push("new socket's"),
+      ),
+    ).toBe(false);
+    await w.answer(new Error("disconnected"));
+    expect(ran).toEqual([]);
+    await w.advance(60_000);
+    expect(w.reads).toHaveLength(0);
+  });
+
+  it("reads nothing while not synced: the reconnect's snapshot will say", async () => {
+    const w = world();
+    w.synced = false;
+    w.reread.lost(7);
+    await w.advance(1000);
+    expect(w.reads).toHaveLength(0);
+  });
+
+  it("a failed read is tried again later, and its held events still run", async () => {
+    const w = world();
+    const ran: string[] = [];
+    w.reread.lost(7);
+    await w.advance(1000);
+    w.reread.hold(
+      () => [7],
+      () => ran.push("held"),
+    );
+    await w.answer(new Error("timeout"));
+    expect(ran).toEqual(["held"]);
+    expect(w.applied).toEqual([]);
+    await w.advance(1000);
+    expect(w.reads).toHaveLength(0); // backoff: the second try waits longer
+    await w.advance(1000);
+    expect(w.reads).toHaveLength(1);
+    await w.answer("second");
+    expect(w.applied.map((a) => a.picture)).toEqual(["second"]);
+  });
+});
