@@ -53,6 +53,17 @@ export interface SimOptions {
   historyLimit?: number;
   /** Diagnostic lines (never tokens or passwords). */
   log?: (line: string) => void;
+  /**
+   * The instant (ms) the simulator's clock starts at; it runs on from there. Default: the
+   * machine's time, or (unless alwaysOpen) MIMIK_SIM_CLOCK, an ISO instant, to try tests at
+   * another hour.
+   */
+  clock?: number;
+  /**
+   * No session: the venue never halts, closes or rolls on its own (endSession still ends one), so
+   * prices walk and orders trade at any hour. For tests whose subject is not the session.
+   */
+  alwaysOpen?: boolean;
   /** Stamp order arrivals and fill sends on the monotonic clock (the benchmark's outside timing). */
   stamps?: boolean;
 }

@@ -26,7 +26,7 @@ import { ProjectXFace } from "./projectx/face.js";
 import { seededRandom } from "./random.js";
 import type { Reply } from "./reply.js";
 import { defaultScenario, type Scenario } from "./scenario.js";
-import { type ClockReading, SessionClock } from "./session.js";
+import { type ClockReading, clockStartFrom, SessionClock } from "./session.js";
 import { SimSocket } from "./socket.js";
 import { type SimStamps, Stamps } from "./stamps.js";
 import { Trading } from "./trading.js";
@@ -90,12 +90,19 @@ export class SimServer implements SimControl {
   private readonly heartbeatTimeoutMs: number;
   private projectxHook: ProjectXHook | undefined;
   /** The simulator's clock (tests move it); sockets' heartbeats keep to the machine's. */
-  private readonly sessionClock = new SessionClock(
-    () => this.trading.endSession(),
-    () => this.trading.newTradeDate(),
-  );
+  private readonly sessionClock: SessionClock;
 
   constructor(opts: SimOptions = {}) {
+    this.sessionClock = new SessionClock(
+      () => this.trading.endSession(),
+      () => this.trading.newTradeDate(),
+      Date.now,
+      {
+        // One that keeps no session is the same at any hour: the variable has nothing to try there.
+        start: opts.clock ?? (opts.alwaysOpen ? undefined : clockStartFrom(process.env.MIMIK_SIM_CLOCK)),
+        alwaysOpen: opts.alwaysOpen,
+      },
+    );
     const now = this.sessionClock.now;
     this.scenario = opts.scenario ?? defaultScenario;
     this.log = opts.log ?? (() => {});
@@ -127,7 +134,7 @@ export class SimServer implements SimControl {
       (accountId, events) => this.hub.publish(accountId, events),
       opts.historyLimit ?? 5000,
       [this.projectx.events],
-      () => this.sessionClock.closed(),
+      this.sessionClock,
     );
     this.projectx.attach(this.trading, this.market);
     const apiKeys = new Map(
@@ -190,7 +197,11 @@ export class SimServer implements SimControl {
       );
     });
     const interval = opts.priceIntervalMs ?? 1000;
-    if (interval > 0) this.timers.push(setInterval(() => this.market.step(), interval));
+    // The halt and the weekend are quiet: no trades print, so the price stands still.
+    const walk = () => {
+      if (!this.sessionClock.quiet()) this.market.step();
+    };
+    if (interval > 0) this.timers.push(setInterval(walk, interval));
     this.timers.push(
       setInterval(() => this.ws.sweep(), Math.max(20, Math.min(250, this.heartbeatTimeoutMs / 4))),
       setInterval(() => this.sessionClock.tick(), 1000),

@@ -6,7 +6,9 @@ import type { TradeDate } from "./entities.js";
  * lists (equity index, energy, metals) at 16:00 CT, Monday to Friday, and reopens them at 17:00 CT
  * (the new trade date; Sunday 17:00 CT after the weekend). Day orders die at the close
  * (tradovate-protocol.md §8.4.10); the hour after it is Tradovate's maintenance window (§1).
- * The reopen at 17:00 CT, Sunday to Thursday, starts the next trade date. Holidays are not modelled.
+ * The reopen at 17:00 CT, Sunday to Thursday, starts the next trade date. From the close to the
+ * reopen nothing trades: prices stand still and resting orders wait for the reopen. Holidays are
+ * not modelled.
  */
 
 const CLOSE_MINUTES_CT = 16 * 60;
@@ -66,14 +68,35 @@ export interface ClockReading {
 }
 
 /**
- * The machine's clock, moved forward on demand so tests reach a close or a reopen without
- * waiting; the session ends whenever the clock passes its close, and the next trade date starts
- * whenever it passes the reopen, moved or not.
+ * Where the clock of a simulator that keeps a session starts when its options name no instant:
+ * MIMIK_SIM_CLOCK, an ISO instant, so the suite can be tried at the hour it would fail at (in the
+ * halt, a second before the close); absent, the machine's time.
+ */
+export function clockStartFrom(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  const at = Date.parse(value);
+  if (!Number.isFinite(at) || !/^\d{4}-\d{2}-\d{2}T/.test(value.trim()))
+    throw new Error(`MIMIK_SIM_CLOCK must be an ISO instant such as 2026-07-15T21:30:00Z (got "${value}")`);
+  return at;
+}
+
+export interface SessionOptions {
+  /** The instant the clock starts at (default: the machine's time); it runs on from there. */
+  start?: number | undefined;
+  /** No session: never halts, closes or rolls on its own (endNow still ends one). */
+  alwaysOpen?: boolean | undefined;
+}
+
+/**
+ * The machine's clock, or one started at a given instant, moved forward on demand so tests reach
+ * a close or a reopen without waiting; the session ends whenever the clock passes its close, and
+ * the next trade date starts whenever it passes the reopen, moved or not.
  */
 export class SessionClock {
-  private offset = 0;
+  private offset: number;
   private close: number;
   private reopen: number;
+  private readonly alwaysOpen: boolean;
   /**
    * Whether the halt refuses new orders. Off by default: the clock starts at the machine's time,
    * and a test run at 16:30 CT must not see its orders refused unless it asks for the halt.
@@ -86,7 +109,12 @@ export class SessionClock {
     /** Starts the next trade date: the day's P&L and daily-loss locks start again. */
     private readonly newTradeDate: () => void = () => {},
     private readonly wall: () => number = Date.now,
+    opts: SessionOptions = {},
   ) {
+    if (opts.start !== undefined && !Number.isFinite(opts.start))
+      throw new Error(`clock must be an instant in milliseconds (got ${opts.start})`);
+    this.offset = opts.start === undefined ? 0 : opts.start - wall();
+    this.alwaysOpen = opts.alwaysOpen === true;
     this.close = sessionCloseAfter(this.now());
     this.reopen = reopenAfter(this.now());
   }
@@ -97,9 +125,14 @@ export class SessionClock {
     return { now: new Date(this.now()).toISOString(), sessionEnd: new Date(this.close).toISOString() };
   }
 
+  /** Whether the exchange is halted now (the daily halt, the weekend): nothing trades. */
+  quiet(): boolean {
+    return !this.alwaysOpen && inHalt(this.now());
+  }
+
   /** Whether a new order must be refused now: the halt, when the halt refuses. */
   closed(): boolean {
-    return this.haltRefuses && inHalt(this.now());
+    return this.haltRefuses && this.quiet();
   }
 
   /** Forward only: the order book, tokens and limits all read this clock and never go back. */
@@ -116,6 +149,7 @@ export class SessionClock {
    * reached the reopen (called on a timer and after a move; a move over both does both, in order).
    */
   tick(): void {
+    if (this.alwaysOpen) return;
     const now = this.now();
     if (now >= this.close) {
       this.close = sessionCloseAfter(now);

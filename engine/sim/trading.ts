@@ -52,6 +52,13 @@ export type Publish = (accountId: number, events: PropsEvent[]) => void;
 
 export type { Rejection };
 
+export interface VenueSession {
+  /** The exchange is halted (the daily halt, the weekend): nothing trades. */
+  quiet(): boolean;
+  /** New orders are refused now. */
+  closed(): boolean;
+}
+
 export class Trading {
   private readonly venue: Venue;
   private readonly clearing: Clearing;
@@ -73,8 +80,8 @@ export class Trading {
     historyLimit = 5000,
     /** Other broker faces (ProjectX's), told of every change after Tradovate's. */
     faces: readonly FaceReporter[] = [],
-    /** Whether the exchange refuses new orders now (the halt, when a test switched it on). */
-    closed: () => boolean = () => false,
+    /** The exchange's session: halted (quiet), and refusing new orders (the halt, when switched on). */
+    private readonly session: VenueSession = { quiet: () => false, closed: () => false },
   ) {
     const newId = () => book.newId();
     const priceOf = (product: string) => market.price(product)!;
@@ -89,7 +96,7 @@ export class Trading {
     this.links = new Links(newId);
     this.gate = new AccountGate(
       (id) => riskModeOf(book.get<AccountRiskStatusEntity>("accountRiskStatus", id)),
-      closed,
+      () => session.closed(),
     );
     this.tradeDate = book.tradeDate();
     this.out = new Reporters(
@@ -239,6 +246,9 @@ export class Trading {
 
   /** Resting orders trigger and trade as the price walks; then daily-loss limits are checked. */
   onPrice(product: string, price: number): void {
+    // In the halt no trade prints: a price set then is where the market reopens, and the orders
+    // it reaches trade at the reopen (newTradeDate), as a weekend's gap fills a stop on Globex.
+    if (this.session.quiet()) return;
     // Taken before the tick: a stop that closes the position leaves the account flat, but its
     // realized loss still counts against the limit.
     const accounts = this.clearing.accountsIn(product);
@@ -262,6 +272,7 @@ export class Trading {
     this.tradeDate = next;
     this.out.flush();
     this.autoLiq.newTradeDate();
+    for (const product of this.book.products.keys()) this.onPrice(product, this.market.price(product)!);
   }
 
   // ------------------------------------------------------------------------------------------

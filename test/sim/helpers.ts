@@ -3,8 +3,20 @@ import { type SimOptions, type Simulator, startSimulator } from "../../engine/si
 
 /** Helpers that speak the raw protocol, so the simulator is tested against the doc, not a client. */
 
+/**
+ * A simulator that keeps no session (alwaysOpen), so a test gives the same result at any hour;
+ * the session's own tests start one at a known hour (startSessionSim).
+ */
 export async function startSim(opts: SimOptions = {}): Promise<Simulator> {
-  return startSimulator({ priceIntervalMs: 0, ...opts });
+  return startSimulator({ priceIntervalMs: 0, alwaysOpen: true, ...opts });
+}
+
+/** Wednesday 15 July 2026, 14:00 CDT: two hours before the close. */
+export const WEDNESDAY_AFTERNOON = Date.parse("2026-07-15T19:00:00Z");
+
+/** A simulator whose session follows its clock, started on a Wednesday afternoon. */
+export async function startSessionSim(opts: SimOptions = {}): Promise<Simulator> {
+  return startSim({ clock: WEDNESDAY_AFTERNOON, alwaysOpen: false, ...opts });
 }
 
 export async function post(

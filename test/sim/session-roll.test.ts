@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseScenario, type Simulator } from "../../engine/sim/index.js";
 import { defaultScenario } from "../../engine/sim/scenario.js";
 import { inHalt, reopenAfter, sessionCloseAfter, tradeDateAt } from "../../engine/sim/session.js";
-import { post, type RawClient, startSim, syncedClient, waitFor } from "./helpers.js";
+import { post, type RawClient, startSessionSim, syncedClient, waitFor } from "./helpers.js";
 import { RawHub } from "./projectx/rawHub.js";
 
 /**
@@ -97,7 +97,7 @@ const riskEvents = (c: RawClient) =>
 
 describe("the trade date's roll at 17:00 CT", () => {
   it("resets the day's realized P&L and clears a daily-loss lock; the next day's loss counts from the roll", async () => {
-    sim = await startSim({ scenario: prop({ dailyLossAutoLiq: 400 }), varyFrames: false });
+    sim = await startSessionSim({ scenario: prop({ dailyLossAutoLiq: 400 }), varyFrames: false });
     sim.control.setPrice("ES", 6800);
     sim.control.manualTrade("APEX3001", "ESZ6", "Buy", 1);
     sim.control.setPrice("ES", 6790); // -$500 open: liquidated and locked
@@ -133,7 +133,7 @@ describe("the trade date's roll at 17:00 CT", () => {
   });
 
   it("keeps a trailing-drawdown lock and a doNotUnlock daily-loss lock; the week's P&L restarts on Sunday", async () => {
-    sim = await startSim({
+    sim = await startSessionSim({
       scenario: parseScenario({
         ...defaultScenario,
         users: [
@@ -187,7 +187,7 @@ describe("the trade date's roll at 17:00 CT", () => {
           : u,
       ),
     });
-    sim = await startSim({ scenario });
+    sim = await startSessionSim({ scenario });
     const px = scenario.users.find((u) => u.broker === "projectx")!;
     const name = px.accounts[0]!.name;
     sim.control.setPrice("ES", 6800);
@@ -222,7 +222,7 @@ describe("the trade date's roll at 17:00 CT", () => {
 
 describe("the daily halt refuses new orders (sessionHalt on)", () => {
   it("Tradovate answers SessionClosed and ProjectX errorCode 5; nothing reaches the book; at 17:00 orders go again", async () => {
-    sim = await startSim({ varyFrames: false });
+    sim = await startSessionSim({ varyFrames: false });
     sim.control.setPrice("ES", 6800);
     sim.control.sessionHalt(true);
     const close = sessionCloseAfter(Date.parse(sim.control.clock().now));
@@ -271,7 +271,7 @@ describe("the daily halt refuses new orders (sessionHalt on)", () => {
   });
 
   it("off by default: a simulator in the halt takes orders; /sim/session-halt switches it, a bad body changes nothing", async () => {
-    sim = await startSim();
+    sim = await startSessionSim();
     sim.control.setPrice("ES", 6800);
     clockTo(sessionCloseAfter(Date.parse(sim.control.clock().now)) + 60_000);
     expect(sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1)).not.toHaveProperty("failureReason");

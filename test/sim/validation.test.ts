@@ -94,7 +94,7 @@ describe("order validation (§5.1, §11)", () => {
     expect(
       (await c.request("order/placeorder", order({ ...gtd, expireTime: "2020-01-01T00:00:00Z" }))).d,
     ).toMatchObject({ failureReason: "TooLate" });
-    const soon = new Date(Date.now() + 1000).toISOString();
+    const soon = new Date(Date.parse(sim.control.clock().now) + 1000).toISOString(); // the venue's clock
     const placed = await c.request("order/placeorder", order({ ...gtd, expireTime: soon }));
     const orderId = (placed.d as { orderId: number }).orderId;
     expect(sim.control.records().workingOrders).toEqual([

@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 async function start(opts: Parameters<typeof startSimulator>[0] = {}) {
-  sim = await startSimulator({ port: 0, priceIntervalMs: 0, ...opts });
+  sim = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true, ...opts });
   return sim;
 }
 

@@ -1,0 +1,171 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { ManualOrder, Simulator } from "../../engine/sim/index.js";
+import { clockStartFrom, reopenAfter, sessionCloseAfter } from "../../engine/sim/session.js";
+import {
+  aboutOrder,
+  sequence,
+  startSessionSim,
+  startSim,
+  syncedClient,
+  WEDNESDAY_AFTERNOON,
+  waitFor,
+} from "./helpers.js";
+
+/**
+ * The halt and the weekend are quiet on the simulator as on CME Globex: no trade prints, so the
+ * price does not walk and resting orders do not fill; a price set in the halt is where the market
+ * reopens, and the orders it reached trade at the reopen (a weekend's gap through a stop).
+ */
+
+const CLOSE = sessionCloseAfter(WEDNESDAY_AFTERNOON);
+const REOPEN = reopenAfter(CLOSE);
+
+let sim: Simulator | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+const gtc = (action: "Buy" | "Sell", terms: Pick<ManualOrder, "orderType" | "price" | "stopPrice">) => ({
+  symbol: "ESZ6",
+  action,
+  qty: 1,
+  timeInForce: "GTC" as const,
+  ...terms,
+});
+
+function clockTo(s: Simulator, at: number): void {
+  s.control.advanceClock(Math.max(0, at - Date.parse(s.control.clock().now)));
+}
+
+describe("the halt is quiet", () => {
+  it("a resting stop and limit the price reaches in the halt stay working; at the reopen they trade, the stop at the gap", async () => {
+    const s = await startSessionSim({ varyFrames: false });
+    sim = s;
+    const c = await syncedClient(s);
+    s.control.setPrice("ES", 6800);
+    s.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
+    const stop = s.control.placeOrder("DEMO1000", gtc("Sell", { orderType: "Stop", stopPrice: 6795 }));
+    const limit = s.control.placeOrder("DEMO2001", gtc("Buy", { orderType: "Limit", price: 6770 }));
+    const idOf = (r: unknown) => (r as { orderId: number }).orderId;
+    const status = (id: number) => s.control.records().orders.find((o) => o.orderId === id)!.status;
+    const netPos = (account: string) =>
+      s.control.records().positions.find((p) => p.accountName === account)?.netPos ?? 0;
+
+    clockTo(s, CLOSE + 30 * 60_000); // Wednesday 16:30 CT
+    expect(s.control.setPrice("ES", 6760)).toBe(6760);
+    expect(s.control.price("ESZ6")).toBe(6760);
+    expect([status(idOf(stop)), status(idOf(limit))]).toEqual(["Working", "Working"]);
+    expect([netPos("DEMO1000"), netPos("DEMO2001")]).toEqual([1, 0]);
+
+    clockTo(s, REOPEN);
+    expect([status(idOf(stop)), status(idOf(limit))]).toEqual(["Filled", "Filled"]);
+    expect([netPos("DEMO1000"), netPos("DEMO2001")]).toEqual([0, 1]);
+    const fills = s.control
+      .records()
+      .fills.filter((f) => f.orderId === idOf(stop) || f.orderId === idOf(limit));
+    expect(fills.map((f) => [f.orderId, f.price])).toEqual([
+      [idOf(stop), 6760],
+      [idOf(limit), 6770],
+    ]);
+    await waitFor(
+      () => sequence(aboutOrder(c.props(), idOf(stop))).includes("order Updated Filled"),
+      "the stop's fill on the trading socket",
+    );
+    await c.close();
+  });
+
+  it("the price walk stands still in the halt and walks again from the reopen", async () => {
+    const s = await startSessionSim({ clock: CLOSE + 30 * 60_000, priceIntervalMs: 5 });
+    sim = s;
+    const before = s.control.price("ES");
+    // Forty steps' time at least: on the walk's seed the price would have moved.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(s.control.price("ES")).toBe(before);
+    clockTo(s, REOPEN);
+    await waitFor(() => s.control.price("ES") !== before, "the walk after the reopen");
+  });
+
+  it("the weekend is quiet too: Saturday's price reaches a stop only at Sunday's 17:00 CT reopen", async () => {
+    const saturday = Date.parse("2026-07-18T17:00:00Z");
+    const s = await startSessionSim({ clock: saturday });
+    sim = s;
+    s.control.setPrice("ES", 6800);
+    s.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
+    const stop = s.control.placeOrder("DEMO1000", gtc("Sell", { orderType: "Stop", stopPrice: 6790 }));
+    s.control.setPrice("ES", 6780);
+    const status = () =>
+      s.control.records().orders.find((o) => o.orderId === (stop as { orderId: number }).orderId)!.status;
+    expect(status()).toBe("Working");
+    clockTo(s, reopenAfter(saturday) - 1000); // Sunday 16:59:59 CT
+    expect(status()).toBe("Working");
+    clockTo(s, reopenAfter(saturday));
+    expect(status()).toBe("Filled");
+  });
+});
+
+describe("a simulator that keeps no session (alwaysOpen)", () => {
+  it("trades in what would be the halt, and its Day orders work past the close", async () => {
+    const s = await startSim({ clock: CLOSE - 1000 });
+    sim = s;
+    s.control.setPrice("ES", 6800);
+    const day = s.control.placeOrder("DEMO1000", {
+      symbol: "ESZ6",
+      action: "Buy",
+      qty: 1,
+      orderType: "Limit",
+      price: 6790,
+    });
+    clockTo(s, CLOSE + 30 * 60_000);
+    const status = () =>
+      s.control.records().orders.find((o) => o.orderId === (day as { orderId: number }).orderId)!.status;
+    expect(status()).toBe("Working");
+    s.control.setPrice("ES", 6790);
+    expect(status()).toBe("Filled");
+  });
+});
+
+describe("where the clock starts", () => {
+  it.each([
+    ["absent: the machine's time", undefined, undefined],
+    ["empty: the machine's time", " ", undefined],
+    ["an ISO instant", "2026-07-15T21:30:00Z", Date.parse("2026-07-15T21:30:00Z")],
+    ["an ISO instant with an offset", "2026-07-15T16:30:00-05:00", Date.parse("2026-07-15T21:30:00Z")],
+  ])("MIMIK_SIM_CLOCK %s", (_what, value, at) => {
+    expect(clockStartFrom(value)).toBe(at);
+  });
+
+  it.each([["tomorrow"], ["1752615000000"], ["2026-13-45T00:00:00Z"]])(
+    "MIMIK_SIM_CLOCK %s is refused, saying what it wants",
+    (value) => {
+      expect(() => clockStartFrom(value)).toThrow(/MIMIK_SIM_CLOCK must be an ISO instant/);
+    },
+  );
+
+  it("MIMIK_SIM_CLOCK starts a simulator that keeps a session; one that keeps none starts at the machine's time", async () => {
+    const before = process.env.MIMIK_SIM_CLOCK;
+    process.env.MIMIK_SIM_CLOCK = "2026-07-15T21:30:00Z";
+    try {
+      const halted = await startSim({ alwaysOpen: false });
+      const open = await startSim();
+      const halt = Date.parse(halted.control.clock().now);
+      const machine = Date.parse(open.control.clock().now);
+      await Promise.all([halted.close(), open.close()]);
+      expect(halt - Date.parse("2026-07-15T21:30:00Z")).toBeLessThan(60_000);
+      expect(Math.abs(machine - Date.now())).toBeLessThan(60_000);
+    } finally {
+      if (before === undefined) delete process.env.MIMIK_SIM_CLOCK;
+      else process.env.MIMIK_SIM_CLOCK = before;
+    }
+  });
+
+  it("a simulator started at an instant reads it; a bad one is refused", async () => {
+    const s = await startSessionSim();
+    sim = s;
+    const read = Date.parse(s.control.clock().now);
+    expect(read).toBeGreaterThanOrEqual(WEDNESDAY_AFTERNOON);
+    expect(read - WEDNESDAY_AFTERNOON).toBeLessThan(60_000);
+    expect(Date.parse(s.control.clock().sessionEnd)).toBe(CLOSE);
+    await expect(startSessionSim({ clock: Number.NaN })).rejects.toThrow(/clock must be an instant/);
+  });
+});
