@@ -63,7 +63,7 @@ const readState = async () => JSON.parse(await readFile(join(dir, "config.state.
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "mimik-direct-"));
-  sim = await startSimulator({ port: 0, priceIntervalMs: 0 });
+  sim = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true });
   sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 3);
   sim.control.manualTrade("DEMO2001", "ESZ6", "Buy", 2);
   sim.control.manualTrade("DEMO2001", "NQZ6", "Sell", 1);

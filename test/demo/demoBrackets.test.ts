@@ -28,7 +28,7 @@ const symbols = [
 
 describe("demo trader with brackets", () => {
   it("enters with brackets, moves stops to break-even, lets them work, and leaves no leg behind", async () => {
-    sim = await startSimulator({ port: 0, priceIntervalMs: 0 });
+    sim = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true });
     const control = sim.control;
     const moves: number[] = [];
     const market = Object.assign(Object.create(control) as typeof control, {
@@ -73,7 +73,7 @@ describe("demo trader with brackets", () => {
   });
 
   it("tracks its position from the broker once a leg has filled on its own", async () => {
-    sim = await startSimulator({ port: 0, priceIntervalMs: 0 });
+    sim = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true });
     const control = sim.control;
     const trader = new DemoTrader(control, {
       leader: "DEMO1000",

@@ -71,7 +71,7 @@ describe("overload: more leader fills than the request budget allows", () => {
       },
       "overload",
     );
-    sim = await startSimulator({ port: 0, priceIntervalMs: 0, scenario });
+    sim = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true, scenario });
     const cfg = config(sim.url);
     const sessions = await createSessions(cfg, {
       env: { PW_LEAD: "lead-pw", PW_COPY: "copy-pw" },

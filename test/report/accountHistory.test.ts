@@ -5,7 +5,7 @@ import { readAccountHistory, type Simulator, startSimulator } from "../../engine
 
 let sim: Simulator;
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, priceIntervalMs: 0 });
+  sim = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true });
 });
 afterAll(() => sim.close());
 

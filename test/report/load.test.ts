@@ -10,7 +10,7 @@ import { renderText } from "../../src/report/render.js";
 
 let sim: Simulator;
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, priceIntervalMs: 0 });
+  sim = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true });
 });
 afterAll(() => sim.close());
 
@@ -262,8 +262,8 @@ describe("readBroker: two logins whose brokers number their fills alike", () => 
   let first: Simulator;
   let second: Simulator;
   beforeAll(async () => {
-    first = await startSimulator({ port: 0, priceIntervalMs: 0 });
-    second = await startSimulator({ port: 0, priceIntervalMs: 0, scenario: other });
+    first = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true });
+    second = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true, scenario: other });
   });
   afterAll(async () => {
     await first.close();

@@ -41,7 +41,13 @@ const pause = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : 
 export async function runSeed(seed: number): Promise<SeedReport> {
   const plan = onlyFaults(planFor(seed), process.env);
   const dir = await mkdtemp(join(tmpdir(), `mimik-resilience-${seed}-`));
-  const sim = await startSimulator({ port: 0, priceIntervalMs: 0, seed, scenario: resilienceScenario() });
+  const sim = await startSimulator({
+    port: 0,
+    priceIntervalMs: 0,
+    alwaysOpen: true,
+    seed,
+    scenario: resilienceScenario(),
+  });
   const config = resilienceConfig(sim.url);
   const copies: CopyEvent[] = [];
   const debugEvents: EngineEvent[] = [];

@@ -25,7 +25,7 @@ export async function startRig(
     windowTickMs?: number;
   } = {},
 ): Promise<Rig> {
-  const sim = await startSimulator({ port: 0, priceIntervalMs: 0, ...options.sim });
+  const sim = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true, ...options.sim });
   const sessions = await createSessions(config, {
     env: {
       MIMIK_TEST_PASSWORD: "demo",

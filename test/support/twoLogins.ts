@@ -73,7 +73,7 @@ export async function startTwoLogins(
   /** Options of a connection's session over the test timings (a WebSocketImpl that holds frames …). */
   sessionOptions: (connection: string) => Partial<BrokerSessionOptions> = () => ({}),
 ): Promise<TwoLogins> {
-  const sim = await startSimulator({ port: 0, priceIntervalMs: 0 });
+  const sim = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true });
   const sessions = config.connections.map((c) => {
     if (c.broker === "projectx") throw new Error(`twoLogins speaks Tradovate only (${c.name} is ProjectX)`);
     return createBrokerSession({

@@ -16,7 +16,13 @@ export interface SimHarness {
 }
 
 export async function startSimHarness(simOpts: SimOptions = {}): Promise<SimHarness> {
-  const sim = await startSimulator({ port: 0, priceIntervalMs: 0, heartbeatTimeoutMs: 3000, ...simOpts });
+  const sim = await startSimulator({
+    port: 0,
+    priceIntervalMs: 0,
+    alwaysOpen: true,
+    heartbeatTimeoutMs: 3000,
+    ...simOpts,
+  });
   const sessions: BrokerSession[] = [];
   return {
     sim,

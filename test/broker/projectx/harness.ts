@@ -18,7 +18,7 @@ export interface PxHarness {
 }
 
 export async function startPxHarness(simOpts: SimOptions = {}): Promise<PxHarness> {
-  const sim = await startSimulator({ port: 0, priceIntervalMs: 0, ...simOpts });
+  const sim = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true, ...simOpts });
   const sessions: BrokerSession[] = [];
   return {
     sim,
