@@ -260,8 +260,3 @@ export function parseReport(x: unknown): RawReport | undefined {
     cumQty: num(r.cumQty),
   };
 }
-
-/** Tradovate's contract ids are numbers, carried through the port as their digits. */
-export function tradovateId(id: string): number | undefined {
-  return /^\d+$/.test(id) ? Number(id) : undefined;
-}

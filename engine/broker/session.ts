@@ -34,7 +34,6 @@ import type { BudgetLimits } from "./budgetRules.js";
 import { ConnectionStatus } from "./connectionStatus.js";
 import { Connector } from "./connector.js";
 import { SUPERSEDED_DEFAULTS } from "./connectPolicy.js";
-import { tradovateId } from "./entities.js";
 import { EventFanout } from "./eventFanout.js";
 import type { EventMessage } from "./frames.js";
 import { EntityLookups } from "./lookups.js";
@@ -85,7 +84,7 @@ export class TradovateBrokerSession implements BrokerSession {
       logger: this.logger,
       redact: (text) => this.redactor.text(text),
       stopped: () => this.stopped,
-      emit: (event) => this.emit(event),
+      emit: (event) => this.fanout.emit(event),
     });
     const wsImpl = opts.WebSocketImpl ?? (WebSocket as unknown as WebSocketConstructor);
     const { lockoutMs, heartbeatMs, watchdogMs, requestTimeoutMs, reconnect, limits } = timingsOf(opts);
@@ -144,7 +143,8 @@ export class TradovateBrokerSession implements BrokerSession {
         this.status.setMarketData(reason);
         if (reason !== undefined) this.alert("error", reason);
       },
-      onState: (up, reason) => this.emit({ type: "marketData", connection: this.connection, up, reason }),
+      onState: (up, reason) =>
+        this.fanout.emit({ type: "marketData", connection: this.connection, up, reason }),
     });
     this.connector = new Connector({
       connection: opts.connection,
@@ -188,14 +188,14 @@ export class TradovateBrokerSession implements BrokerSession {
       },
       rememberClOrdId: (orderId, clOrdId) => this.model.rememberClOrdId(orderId, clOrdId),
       accountOf: (orderId) => this.model.order(orderId)?.accountId,
-      emit: (event) => this.emit(event),
+      emit: (event) => this.fanout.emit(event),
       lost: (accountId) => this.reread.lost(accountId),
     });
     this.reread = new TradovateReread({
       ...{ connection: opts.connection, clock: this.clock, logger: this.logger, model: this.model },
       ...{ connector: this.connector, orders: this.orders, lookups: this.lookups },
       delayMs: opts.lostAnswerReadMs ?? 1_000,
-      emit: (event) => this.emit(event),
+      emit: (event) => this.fanout.emit(event),
     });
   }
 
@@ -311,7 +311,7 @@ export class TradovateBrokerSession implements BrokerSession {
     const initial = !this.syncedOnce;
     const events = this.model.applySnapshot(snapshot, initial);
     this.syncedOnce = true;
-    for (const ev of events) this.emit(ev);
+    for (const ev of events) this.fanout.emit(ev);
     this.status.set("connected");
     const buffered = this.buffered;
     this.buffered = [];
@@ -323,7 +323,7 @@ export class TradovateBrokerSession implements BrokerSession {
     this.logger.warn("a part of the sync snapshot came late; merged as updates", {
       connection: this.connection,
     });
-    for (const ev of this.model.applySnapshotPart(part, receivedAt)) this.emit(ev);
+    for (const ev of this.model.applySnapshotPart(part, receivedAt)) this.fanout.emit(ev);
     this.emitOrderUpdatesSoon();
     this.lookups.resolveMissing();
   }
@@ -342,13 +342,13 @@ export class TradovateBrokerSession implements BrokerSession {
   }
 
   private applyProps(msg: EventMessage, receivedAt: MonoMs): void {
-    for (const ev of this.model.applyProps(msg.data, receivedAt)) this.emit(ev);
+    for (const ev of this.model.applyProps(msg.data, receivedAt)) this.fanout.emit(ev);
     this.emitOrderUpdatesSoon();
   }
 
   private flushPending(): void {
     if (!this.connector.synced) return;
-    for (const ev of this.model.flush()) this.emit(ev);
+    for (const ev of this.model.flush()) this.fanout.emit(ev);
     this.emitOrderUpdatesSoon();
   }
 
@@ -361,7 +361,7 @@ export class TradovateBrokerSession implements BrokerSession {
     this.orderUpdatesDue = true;
     queueMicrotask(() => {
       this.orderUpdatesDue = false;
-      for (const ev of this.model.orderUpdates()) this.emit(ev);
+      for (const ev of this.model.orderUpdates()) this.fanout.emit(ev);
     });
   }
 
@@ -377,7 +377,7 @@ export class TradovateBrokerSession implements BrokerSession {
     this.model.setLastPrice(contractId, price);
     const contract = this.model.contractName(contractId);
     if (!contract) return; // mapping arrives with findContract; the next quote will go out
-    this.emit({
+    this.fanout.emit({
       type: "quote",
       connection: this.connection,
       contractId: String(contractId),
@@ -389,12 +389,8 @@ export class TradovateBrokerSession implements BrokerSession {
 
   // ------------------------------------------------------------------ plumbing
 
-  private emit(event: BrokerEvent): void {
-    this.fanout.emit(event);
-  }
-
   private alert(level: "info" | "warn" | "error", message: string): void {
-    this.emit({
+    this.fanout.emit({
       type: "brokerAlert",
       connection: this.connection,
       level,
