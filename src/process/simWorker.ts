@@ -16,7 +16,9 @@ if (!port) throw new Error("the simulator thread must be started as a worker");
 const init = workerData as SimThreadInit;
 
 void (async () => {
-  const sim = await startSimulator({ port: 0 });
+  // The demo keeps no session: someone trying mimik on a Saturday or in the daily halt would
+  // otherwise watch a market standing still and brackets that never fill.
+  const sim = await startSimulator({ port: 0, ...(init.demo ? { alwaysOpen: true } : {}) });
   const timers: NodeJS.Timeout[] = [];
   if (init.demo) {
     const trader = new DemoTrader(sim.control, {
