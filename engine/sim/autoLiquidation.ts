@@ -27,8 +27,9 @@ export function trailingFloor(high: number, drawdown: number, limit: number | un
  *   only at the session's close (EOD).
  * Either locks the account (LockTradingImmediately), cancels its orders and closes every position
  * at market. At the next trade date the day starts again: the daily loss counts from the net
- * liquidation at the roll, and a daily-loss lock clears unless the rule says doNotUnlock; a
- * trailing-drawdown lock stays (the high never resets).
+ * liquidation at the roll, positions valued at the close (a gap through the halt is the new
+ * day's), and a daily-loss lock clears unless the rule says doNotUnlock; a trailing-drawdown lock
+ * stays (the high never resets).
  */
 export class AutoLiquidation {
   /** High of net liquidation per account with a trailing max drawdown. */
@@ -61,9 +62,13 @@ export class AutoLiquidation {
     else if (this.drawdownReached(accountId, rule, "RealTime")) this.liquidate(accountId, "drawdown");
   }
 
-  /** The next trade date: the day's loss counts from here; daily-loss locks clear (not doNotUnlock). */
-  newTradeDate(): void {
-    for (const accountId of this.dayStarts.keys()) this.dayStarts.set(accountId, this.netLiq(accountId));
+  /**
+   * The next trade date: the day's loss counts from here, open positions valued at `settlement`
+   * (the close's prices, not a gap's set in the halt); daily-loss locks clear (not doNotUnlock).
+   */
+  newTradeDate(settlement: (product: string) => number = this.priceOf): void {
+    for (const accountId of this.dayStarts.keys())
+      this.dayStarts.set(accountId, this.netLiq(accountId, settlement));
     for (const [accountId, reason] of this.locks) {
       const rule = this.book.get<UserAccountAutoLiqEntity>("userAccountAutoLiq", accountId)!;
       if (reason !== "dailyLoss" || rule.doNotUnlock || this.riskMode(accountId) !== "locked") continue;
@@ -90,10 +95,10 @@ export class AutoLiquidation {
   }
 
   /** Cash (already net of fees) plus open P&L. */
-  private netLiq(accountId: number): number {
+  private netLiq(accountId: number, priceOf: (product: string) => number = this.priceOf): number {
     return (
       this.book.get<CashBalanceEntity>("cashBalance", accountId)!.amount +
-      this.clearing.openPnL(accountId, this.priceOf)
+      this.clearing.openPnL(accountId, priceOf)
     );
   }
 

@@ -71,6 +71,11 @@ export class Trading {
   private readonly entry: OrderEntry;
   /** The trade date of the last roll (or of the start). */
   private tradeDate: TradeDate;
+  /**
+   * Each product's price at the last close: its settlement, which the next trade date's P&L counts
+   * from, so a gap through the halt is a loss of the day it reopens into, as on the exchange.
+   */
+  private settlement = new Map<string, number>();
 
   constructor(
     private readonly book: Book,
@@ -259,6 +264,7 @@ export class Trading {
 
   /** The session closed: Day orders expire (GTC and GTD ones work on). Returns how many expired. */
   endSession(): number {
+    this.settlement = new Map([...this.book.products.keys()].map((p) => [p, this.market.price(p)!]));
     const ended = this.flow.expireAll((o) => o.timeInForce === "Day");
     for (const accountId of new Set(ended.map((o) => o.accountId))) this.settle(accountId);
     this.autoLiq.sessionClosed();
@@ -271,7 +277,7 @@ export class Trading {
     this.out.tradovate.tradeDateRolled(!sameWeek(this.tradeDate, next));
     this.tradeDate = next;
     this.out.flush();
-    this.autoLiq.newTradeDate();
+    this.autoLiq.newTradeDate((product) => this.settlement.get(product) ?? this.market.price(product)!);
     for (const product of this.book.products.keys()) this.onPrice(product, this.market.price(product)!);
   }
 

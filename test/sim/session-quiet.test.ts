@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { ManualOrder, Simulator } from "../../engine/sim/index.js";
+import { type ManualOrder, parseScenario, type Simulator } from "../../engine/sim/index.js";
+import { defaultScenario } from "../../engine/sim/scenario.js";
 import { clockStartFrom, reopenAfter, sessionCloseAfter } from "../../engine/sim/session.js";
 import {
   aboutOrder,
@@ -101,6 +102,36 @@ describe("the halt is quiet", () => {
     expect(status()).toBe("Working");
     clockTo(s, reopenAfter(saturday));
     expect(status()).toBe("Filled");
+  });
+});
+
+describe("the gap at the reopen is the new trade date's", () => {
+  it("a daily loss limit counts it from the close's price: a position the gap takes past the limit is liquidated and locked", async () => {
+    const scenario = parseScenario({
+      ...defaultScenario,
+      users: [
+        {
+          name: "prop",
+          password: "prop",
+          accounts: [{ name: "APEX3001", balance: 50_000, dailyLossAutoLiq: 400 }],
+        },
+      ],
+    });
+    const s = await startSessionSim({ scenario });
+    sim = s;
+    s.control.setPrice("ES", 6800);
+    s.control.manualTrade("APEX3001", "ESZ6", "Buy", 1);
+    s.control.setPrice("ES", 6798); // $100 down at the close: within the day's $400
+    const netPos = () => s.control.records().positions.find((p) => p.accountName === "APEX3001")?.netPos ?? 0;
+
+    clockTo(s, CLOSE + 30 * 60_000);
+    s.control.setPrice("ES", 6780); // the market reopens $900 below the close
+    expect(netPos()).toBe(1);
+    clockTo(s, REOPEN);
+    expect(netPos()).toBe(0);
+    expect(s.control.manualTrade("APEX3001", "ESZ6", "Buy", 1)).toMatchObject({
+      failureReason: "TradingLocked",
+    });
   });
 });
 
