@@ -182,15 +182,18 @@ export class OrderFlow {
     return booking;
   }
 
-  /** The price moved: trailing stops follow, expired orders end, reached orders trade. */
-  onPrice(product: string, price: number): void {
+  /**
+   * The price moved (or, "open", the market reopened at it): trailing stops follow, expired
+   * orders end, reached orders trade.
+   */
+  onPrice(product: string, price: number, phase: Phase = "tick"): void {
     this.d.venue.trail(product, price);
     const now = this.d.now();
     for (const o of this.d.venue.orders((w) => w.product === product)) {
       if (!isOpen(o)) continue;
       if (o.expireTime !== undefined && o.timeInForce === "GTD" && Date.parse(o.expireTime) <= now)
         this.end(o, "Expired");
-      else this.match(o, "tick");
+      else this.match(o, phase);
       this.d.out.flush();
     }
   }

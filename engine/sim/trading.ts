@@ -32,7 +32,7 @@ import { ok, type Reply } from "./reply.js";
 import { type FaceReporter, Reporters } from "./reporters.js";
 import { sameWeek } from "./session.js";
 import { TradovateEvents } from "./tradovateEvents.js";
-import { Venue } from "./venue.js";
+import { type Phase, Venue } from "./venue.js";
 
 /**
  * Tradovate's order operations on the simulated venue (tradovate-protocol.md §5): new orders go
@@ -250,15 +250,16 @@ export class Trading {
   }
 
   /** Resting orders trigger and trade as the price walks; then daily-loss limits are checked. */
-  onPrice(product: string, price: number): void {
+  onPrice(product: string, price: number, phase: Phase = "tick"): void {
     // In the halt no trade prints: a price set then is where the market reopens, and the orders
-    // it reaches trade at the reopen (newTradeDate), as a weekend's gap fills a stop on Globex.
+    // it reaches trade at the reopen (newTradeDate) from that opening price, as a weekend's gap
+    // fills a stop, or a limit it went through, on Globex.
     if (this.session.quiet()) return;
     // Taken before the tick: a stop that closes the position leaves the account flat, but its
     // realized loss still counts against the limit.
     const accounts = this.clearing.accountsIn(product);
     for (const o of this.venue.orders((w) => w.product === product)) accounts.add(o.accountId);
-    this.flow.onPrice(product, price);
+    this.flow.onPrice(product, price, phase);
     for (const accountId of accounts) this.autoLiq.check(accountId);
   }
 
@@ -278,7 +279,8 @@ export class Trading {
     this.tradeDate = next;
     this.out.flush();
     this.autoLiq.newTradeDate((product) => this.settlement.get(product) ?? this.market.price(product)!);
-    for (const product of this.book.products.keys()) this.onPrice(product, this.market.price(product)!);
+    for (const product of this.book.products.keys())
+      this.onPrice(product, this.market.price(product)!, "open");
   }
 
   // ------------------------------------------------------------------------------------------

@@ -7,8 +7,11 @@ import { isOpen, remaining, type SimOrder } from "./order.js";
  * clearing side (clearing.ts) books it.
  */
 
-/** "entry": the order just became live (placed, modified, activated, triggered); "tick": the price moved. */
-export type Phase = "entry" | "tick";
+/**
+ * "entry": the order just became live (placed, modified, activated, triggered); "tick": the price
+ * moved; "open": the market reopened after the halt at this price, the first trade since the close.
+ */
+export type Phase = "entry" | "tick" | "open";
 
 export class Venue {
   private readonly open = new Map<number, SimOrder>();
@@ -65,7 +68,9 @@ export class Venue {
   /**
    * What trades now for a working order at `price`. Market orders and orders that just became
    * live take liquidity level by level; a limit already resting trades at its own price, up to
-   * one level's depth per price event. A StopLimit whose stop is reached is marked triggered.
+   * one level's depth per price event, unless the market reopens through it: no trade printed
+   * between, so it trades from the opening price as a new order would. A StopLimit whose stop is
+   * reached is marked triggered.
    */
   due(o: SimOrder, price: number, phase: Phase): Piece[] {
     if (o.state !== "Working") return [];
@@ -100,9 +105,9 @@ export class Venue {
     depth: number | undefined,
   ): Piece[] {
     if (!limitReached(o.action, price, o.price!)) return [];
-    return phase === "entry"
-      ? sweep(o.action, left, price, o.tickSize, depth, o.price)
-      : restingFill(left, o.price!, depth);
+    return phase === "tick"
+      ? restingFill(left, o.price!, depth)
+      : sweep(o.action, left, price, o.tickSize, depth, o.price);
   }
 
   /** Trailing stops follow the price; returns the orders whose stop moved. */

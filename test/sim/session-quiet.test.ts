@@ -67,13 +67,36 @@ describe("the halt is quiet", () => {
       .fills.filter((f) => f.orderId === idOf(stop) || f.orderId === idOf(limit));
     expect(fills.map((f) => [f.orderId, f.price])).toEqual([
       [idOf(stop), 6760],
-      [idOf(limit), 6770],
+      [idOf(limit), 6760],
     ]);
     await waitFor(
       () => sequence(aboutOrder(c.props(), idOf(stop))).includes("order Updated Filled"),
       "the stop's fill on the trading socket",
     );
     await c.close();
+  });
+
+  it("a limit the gap went through trades at the opening price, never a worse one: a buy below, a sell above", async () => {
+    const s = await startSessionSim();
+    sim = s;
+    s.control.setPrice("ES", 6800);
+    s.control.setPrice("NQ", 25000);
+    const buy = s.control.placeOrder("DEMO2001", gtc("Buy", { orderType: "Limit", price: 6770 }));
+    const sell = s.control.placeOrder("DEMO2002", {
+      ...gtc("Sell", { orderType: "Limit", price: 25100 }),
+      symbol: "NQZ6",
+    });
+    const ids = [buy, sell].map((r) => (r as { orderId: number }).orderId);
+
+    clockTo(s, CLOSE + 30 * 60_000);
+    s.control.setPrice("ES", 6760);
+    s.control.setPrice("NQ", 25150);
+    clockTo(s, REOPEN);
+    const fills = s.control.records().fills.filter((f) => ids.includes(f.orderId));
+    expect(fills.map((f) => [f.orderId, f.price])).toEqual([
+      [ids[0], 6760],
+      [ids[1], 25150],
+    ]);
   });
 
   it("the price walk stands still in the halt and walks again from the reopen", async () => {
