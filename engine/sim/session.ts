@@ -125,9 +125,15 @@ export class SessionClock {
     return { now: new Date(this.now()).toISOString(), sessionEnd: new Date(this.close).toISOString() };
   }
 
-  /** Whether the exchange is halted now (the daily halt, the weekend): nothing trades. */
+  /**
+   * Whether the exchange is halted now (the daily halt, the weekend): nothing trades. The halt
+   * lasts until the reopen is ticked, not merely reached: a trade between the two (a walk step
+   * first on the timer) would be booked on the old trade date, and the roll would wipe it.
+   */
   quiet(): boolean {
-    return !this.alwaysOpen && inHalt(this.now());
+    if (this.alwaysOpen) return false;
+    const now = this.now();
+    return inHalt(now) || now >= this.reopen;
   }
 
   /** Whether a new order must be refused now: the halt, when the halt refuses. */

@@ -158,6 +158,25 @@ describe("the gap at the reopen is the new trade date's", () => {
   });
 });
 
+describe("the first trade after the reopen, before the clock has rolled the day (its tick comes up to a second late)", () => {
+  it("waits for the roll: the stop it reaches fills on the new trade date, its loss in that day's realized P&L", async () => {
+    const s = await startSessionSim({ clock: REOPEN - 300 });
+    sim = s;
+    s.control.setPrice("ES", 6800);
+    s.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
+    const stop = s.control.placeOrder("DEMO1000", gtc("Sell", { orderType: "Stop", stopPrice: 6790 }));
+    s.control.setPrice("ES", 6780);
+    await waitFor(() => Date.parse(s.control.clock().now) >= REOPEN, "the reopen's instant");
+    // A walk step or a price set now, ahead of the clock's next tick.
+    s.control.setPrice("ES", 6779.75);
+    s.control.advanceClock(0); // the tick: the trade date rolls
+    const fill = s.control.records().fills.find((f) => f.orderId === (stop as { orderId: number }).orderId);
+    expect(fill?.price).toBe(6779.75);
+    const cash = s.control.records().cashBalances.find((b) => b.accountName === "DEMO1000")!;
+    expect(cash.realizedPnL).toBe(-1012.5);
+  });
+});
+
 describe("a simulator that keeps no session (alwaysOpen)", () => {
   it("trades in what would be the halt, and its Day orders work past the close", async () => {
     const s = await startSim({ clock: CLOSE - 1000 });
