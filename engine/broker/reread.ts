@@ -1,6 +1,7 @@
 import { messageOf } from "../messageOf.js";
 import type { Clock, Logger } from "../types.js";
 import { backoffDelay } from "./backoff.js";
+import { ReadPace } from "./readPace.js";
 
 export interface RereadDeps<Picture> {
   connection: string;
@@ -28,7 +29,8 @@ export interface RereadDeps<Picture> {
  * The read is taken only while none of the account's requests waits for its answer, and thrown
  * away if one was written meanwhile: a snapshot lets go of the orders in flight as lost, and one
  * still on its way could then be made again. The account's events wait while it is read and run
- * after it in order, so the older picture never overwrites a newer event.
+ * after it in order, so the older picture never overwrites a newer event. Reads that follow one
+ * another wait longer each time (readPace.ts).
  */
 export class AccountReread<Picture> {
   private readonly due = new Set<number>();
@@ -40,11 +42,15 @@ export class AccountReread<Picture> {
   /** Bumped by reset(): a read begun before it is of no use after it. */
   private generation = 0;
 
-  constructor(private readonly d: RereadDeps<Picture>) {}
+  private readonly pace: ReadPace;
+
+  constructor(private readonly d: RereadDeps<Picture>) {
+    this.pace = new ReadPace(d.delayMs);
+  }
 
   lost(accountId: number): void {
     this.due.add(accountId);
-    this.arm();
+    this.arm(this.pace.next(this.d.clock.now()));
   }
 
   /** An event of an account being read waits for the read (true: it was kept); `accountIds` only then. */
@@ -115,10 +121,11 @@ export class AccountReread<Picture> {
     } finally {
       this.running = false;
       this.reading.clear();
+      this.pace.took(this.d.clock.now());
       const held = this.held;
       this.held = [];
       for (const apply of held) apply();
-      this.arm(wait);
+      this.arm(wait ?? this.pace.next(this.d.clock.now()));
     }
   }
 }

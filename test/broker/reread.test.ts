@@ -94,9 +94,52 @@ describe("the re-read of an account after a lost order answer", () => {
     w.activity.set(7, { sent: 1, open: 0 }); // written and answered while the read was on its way
     await w.answer("stale");
     expect(w.applied).toEqual([]);
-    await w.advance(1000);
+    await w.advance(2000); // read back to back: the next waits a little longer
     await w.answer("fresh");
     expect(w.applied.map((a) => a.picture)).toEqual(["fresh"]);
+  });
+
+  it("answers lost again right after each read space the reads out (2, 4, 8, 15 s), and a quiet minute starts over", async () => {
+    // Tradovate failing every order (a 500 each time): each read's snapshot has the copier send
+    // the exit again at once, lost again. Read every second, seven requests at a time on the exit
+    // reserve, the login's hour of budget was gone in minutes, and nothing, a flatten neither,
+    // could go when Tradovate came back.
+    const w = world();
+    const gaps: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      w.reread.lost(7);
+      let waited = 0;
+      while (w.reads.length === 0 && waited < 60_000) {
+        await w.advance(500);
+        waited += 500;
+      }
+      gaps.push(waited);
+      await w.answer();
+    }
+    expect(gaps).toEqual([1000, 2000, 4000, 8000, 15_000, 15_000, 15_000]);
+    expect(w.applied).toHaveLength(7);
+    await w.advance(60_000);
+    w.reread.lost(7);
+    await w.advance(1000);
+    expect(w.reads).toHaveLength(1); // a new lost answer a minute later is read a moment later again
+  });
+
+  it("a read thrown away time after time (the account keeps sending) is tried less and less often", async () => {
+    const w = world();
+    w.reread.lost(7);
+    const gaps: number[] = [];
+    for (let sent = 1; sent <= 5; sent++) {
+      let waited = 0;
+      while (w.reads.length === 0 && waited < 60_000) {
+        await w.advance(500);
+        waited += 500;
+      }
+      gaps.push(waited);
+      w.activity.set(7, { sent, open: 0 }); // a modify went out while it was read
+      await w.answer("stale");
+    }
+    expect(gaps).toEqual([1000, 2000, 4000, 8000, 15_000]);
+    expect(w.applied).toEqual([]);
   });
 
   it("holds the account's events while it is read and runs them after, in order; other accounts' pass", async () => {
