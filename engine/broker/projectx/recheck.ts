@@ -1,6 +1,7 @@
 import { messageOf } from "../../messageOf.js";
 import type { Clock, Logger } from "../../types.js";
 import { backoffDelay } from "../backoff.js";
+import { ReadPace } from "../readPace.js";
 import type { Envelope } from "./rest.js";
 import { HISTORY_MS, readSnapshot, type Snapshot } from "./snapshot.js";
 
@@ -32,7 +33,8 @@ export interface RecheckDeps {
  * The read is taken only while none of the account's requests waits for its answer, and thrown
  * away if one was written meanwhile: a snapshot lets go of the orders in flight as lost, and one
  * still on its way could then be made again. The account's hub events wait while it is read, so
- * the older picture never overwrites a newer event.
+ * the older picture never overwrites a newer event. Reads that follow one another wait longer
+ * each time (readPace.ts).
  */
 export class AccountRecheck {
   private readonly due = new Set<number>();
@@ -42,11 +44,15 @@ export class AccountRecheck {
   private running = false;
   private failures = 0;
 
-  constructor(private readonly d: RecheckDeps) {}
+  private readonly pace: ReadPace;
+
+  constructor(private readonly d: RecheckDeps) {
+    this.pace = new ReadPace(d.delayMs);
+  }
 
   lost(accountId: number): void {
     this.due.add(accountId);
-    this.arm();
+    this.arm(this.pace.next(this.d.clock.now()));
   }
 
   /** A hub event of an account being read waits for the read (true: it was kept). */
@@ -114,10 +120,11 @@ export class AccountRecheck {
     } finally {
       this.running = false;
       this.reading.clear();
+      this.pace.took(this.d.clock.now());
       const held = this.held;
       this.held = [];
       for (const apply of held) apply();
-      this.arm(wait);
+      this.arm(wait ?? this.pace.next(this.d.clock.now()));
     }
   }
 }

@@ -143,9 +143,34 @@ describe("the re-read of a ProjectX account after a lost order answer", () => {
     w.activity.set(7, { sent: 1, open: 0 });
     await w.answerAll();
     expect(w.applied).toEqual([]);
-    await w.advance(1000);
+    await w.advance(2000); // read back to back: the next waits a little longer
     await w.answerAll();
     expect(w.applied).toHaveLength(1);
+  });
+
+  it("answers lost again right after each read space the reads out (2, 4, 8, 15 s), and a quiet minute starts over", async () => {
+    // ProjectX failing every order (a 500 each time): each read's snapshot had the copier send the
+    // exit again at once, lost again. Five reads and an exit every second, on the exit reserve,
+    // spent the login's 200 a minute in half a minute: nothing, for any of its accounts, went in
+    // the rest of each minute.
+    const w = world();
+    const gaps: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      w.recheck.lost(7);
+      let waited = 0;
+      while (w.reads.length === 0 && waited < 60_000) {
+        await w.advance(500);
+        waited += 500;
+      }
+      gaps.push(waited);
+      await w.answerAll();
+    }
+    expect(gaps).toEqual([1000, 2000, 4000, 8000, 15_000, 15_000, 15_000]);
+    expect(w.applied).toHaveLength(7);
+    await w.advance(60_000);
+    w.recheck.lost(7);
+    await w.advance(1000);
+    expect(w.reads).toHaveLength(1); // a new lost answer a minute later is read a moment later again
   });
 
   it("holds the account's hub events while it is read and runs them after; other accounts' pass", async () => {
