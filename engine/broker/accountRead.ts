@@ -8,13 +8,13 @@
  * most, in three rounds, whatever the number of accounts, and only after a lost answer.
  */
 import type { BrokerEvent, Clock, Logger } from "../types.js";
+import { AccountReread } from "./accountReread.js";
 import type { Connector } from "./connector.js";
 import { BrokerRequestError } from "./errors.js";
 import type { EntityLookups } from "./lookups.js";
 import type { BrokerModel } from "./model.js";
 import { isWorking } from "./orderCache.js";
 import type { OrderSender } from "./orderSender.js";
-import { AccountReread } from "./reread.js";
 
 /** One read (`position/ldeps`, `masterids=1,2`) answered with its `d`. */
 export type EntityRead = (endpoint: string, query: string) => Promise<unknown>;
@@ -87,11 +87,12 @@ export interface TradovateRereadParts {
 }
 
 /**
- * The re-read of one Tradovate login (reread.ts): over its trading socket while it is synced,
- * the reads on the exit reserve, the picture applied to the model as those accounts' snapshot.
+ * The re-read of one Tradovate login (accountReread.ts): over its trading socket while it is
+ * synced, the reads on the exit reserve, the picture applied to the model as those accounts'
+ * snapshot; a `props` event waits for it when its entities are those accounts' (accountsOf).
  */
-export class TradovateReread extends AccountReread<Record<string, unknown>> {
-  constructor(private readonly parts: TradovateRereadParts) {
+export class TradovateReread extends AccountReread<Record<string, unknown>, unknown> {
+  constructor(parts: TradovateRereadParts) {
     const { connector, model } = parts;
     super({
       ...parts,
@@ -105,6 +106,7 @@ export class TradovateReread extends AccountReread<Record<string, unknown>> {
           socket.request(endpoint, undefined, { query, priority: "exit" });
         return readAccounts(read, accounts);
       },
+      accountsOf: (d) => accountsOf(d, (orderId) => model.order(orderId)?.accountId),
       activity: (accountId) => parts.orders.activityOf(accountId),
       // A new socket is a new subscription: a read begun on the old one is of no use to it.
       epoch: () => connector.socket,
@@ -114,10 +116,5 @@ export class TradovateReread extends AccountReread<Record<string, unknown>> {
         parts.lookups.resolveMissing();
       },
     });
-  }
-
-  /** A `props` event of an account being read waits for the read (true: it was kept). */
-  holdProps(d: unknown, apply: () => void): boolean {
-    return this.hold(() => accountsOf(d, (orderId) => this.parts.model.order(orderId)?.accountId), apply);
   }
 }

@@ -338,7 +338,7 @@ export class TradovateBrokerSession implements BrokerSession {
       this.applyProps(msg, receivedAt);
       if (this.model.hasPending()) this.lookups.resolveMissing();
     };
-    if (!this.reread.holdProps(msg.data, run)) run();
+    if (!this.reread.hold(msg.data, run)) run();
   }
 
   private applyProps(msg: EventMessage, receivedAt: MonoMs): void {

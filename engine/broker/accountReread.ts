@@ -3,13 +3,16 @@ import type { Clock, Logger } from "../types.js";
 import { backoffDelay } from "./backoff.js";
 import { ReadPace } from "./readPace.js";
 
-export interface RereadDeps<Picture> {
+/** What a broker's session gives the re-read: how to read its accounts, and whose an event is. */
+export interface RereadDeps<Picture, Event> {
   connection: string;
   clock: Clock;
   logger: Logger;
   /** How long after a lost answer the accounts are read: long enough for an order placed to be listed. */
   delayMs: number;
   read(accounts: readonly number[]): Promise<Picture>;
+  /** The accounts a live event is about; asked only while a read is on its way. */
+  accountsOf(event: Event): readonly number[];
   /** The account's order requests: how many were written so far, how many still wait for answers. */
   activity(accountId: number): { sent: number; open: number };
   /** Changes with every connect and loss of the connection whose events are held. */
@@ -22,9 +25,10 @@ export interface RereadDeps<Picture> {
 /**
  * After an order request's answer is lost (a timeout, a 5xx) the engine places nothing more that
  * could double it until a snapshot says what the broker did (the copier's exit retry waits for it
- * up to 30 s, the mirror for good); Tradovate sends one only after a (re)connect, and a live
- * trading socket may never drop. So the account is read again over that socket, a moment later,
- * and handed on as a snapshot of that account alone (ProjectX does the same: projectx/recheck.ts).
+ * up to 30 s, the mirror for good). Both brokers send one only after a (re)connect, and a live
+ * trading socket or user hub may never drop. So the account is read again, a moment later, and
+ * handed on as a snapshot of that account alone: Tradovate over its socket (accountRead.ts),
+ * ProjectX over REST (projectx/recheck.ts).
  *
  * The read is taken only while none of the account's requests waits for its answer, and thrown
  * away if one was written meanwhile: a snapshot lets go of the orders in flight as lost, and one
@@ -32,7 +36,7 @@ export interface RereadDeps<Picture> {
  * after it in order, so the older picture never overwrites a newer event. Reads that follow one
  * another wait longer each time (readPace.ts).
  */
-export class AccountReread<Picture> {
+export class AccountReread<Picture, Event> {
   private readonly due = new Set<number>();
   private readonly reading = new Set<number>();
   private held: Array<() => void> = [];
@@ -44,7 +48,7 @@ export class AccountReread<Picture> {
 
   private readonly pace: ReadPace;
 
-  constructor(private readonly d: RereadDeps<Picture>) {
+  constructor(private readonly d: RereadDeps<Picture, Event>) {
     this.pace = new ReadPace(d.delayMs);
   }
 
@@ -53,9 +57,9 @@ export class AccountReread<Picture> {
     this.arm(this.pace.next(this.d.clock.now()));
   }
 
-  /** An event of an account being read waits for the read (true: it was kept); `accountIds` only then. */
-  hold(accountIds: () => readonly number[], apply: () => void): boolean {
-    if (this.reading.size === 0 || !accountIds().some((id) => this.reading.has(id))) return false;
+  /** An event of an account being read waits for the read (true: it was kept). */
+  hold(event: Event, apply: () => void): boolean {
+    if (this.reading.size === 0 || !this.d.accountsOf(event).some((id) => this.reading.has(id))) return false;
     this.held.push(apply);
     return true;
   }
@@ -107,7 +111,7 @@ export class AccountReread<Picture> {
       else this.d.apply(accounts, picture);
       this.failures = 0;
     } catch (error) {
-      // The socket went: the reconnect's snapshot will say, and what was held came before it.
+      // The connection went: the reconnect's snapshot will say, and what was held came before it.
       if (overtaken()) {
         this.held = [];
         return;

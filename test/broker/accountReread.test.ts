@@ -1,48 +1,40 @@
 import { describe, expect, it } from "vitest";
-import { AccountReread } from "../../engine/broker/reread.js";
-import { type Clock, silentLogger } from "../../engine/types.js";
+import { AccountReread } from "../../engine/broker/accountReread.js";
+import { silentLogger } from "../../engine/types.js";
+import { FakeClock } from "./helpers/fakeClock.js";
 
-/** A clock whose timers run only when the test says, and reads whose answers the test gives. */
+/**
+ * The re-read both brokers share, with a clock whose timers run only when the test says, reads
+ * whose answers the test gives, and events that are lists of the accounts they are about.
+ */
 function world() {
-  const timers: Array<{ at: number; fn: () => void }> = [];
-  let t = 0;
-  const clock: Clock = {
-    now: () => t,
-    mono: () => t,
-    setTimeout: (fn, ms) => {
-      const timer = { at: t + ms, fn };
-      timers.push(timer);
-      return timer;
-    },
-    clearTimeout: (h) => {
-      const i = timers.indexOf(h as (typeof timers)[number]);
-      if (i >= 0) timers.splice(i, 1);
-    },
-  };
+  const clock = new FakeClock();
   const reads: Array<{ accounts: readonly number[]; answer: (picture: string | Error) => void }> = [];
   const activity = new Map<number, { sent: number; open: number }>();
   const applied: Array<{ accounts: number[]; picture: string }> = [];
   const w = {
-    epoch: 1 as unknown,
+    epoch: 1,
     synced: true,
     reads,
     applied,
     activity,
-    reread: undefined as unknown as AccountReread<string>,
+    /** How often an event's accounts were asked for. */
+    asked: 0,
+    reread: undefined as unknown as AccountReread<string, readonly number[]>,
     async advance(ms: number) {
-      t += ms;
-      for (const timer of timers.filter((x) => x.at <= t)) {
-        timers.splice(timers.indexOf(timer), 1);
-        timer.fn();
-      }
+      clock.advance(ms);
       await settle();
     },
     async answer(picture: string | Error = "picture") {
       reads.shift()!.answer(picture);
       await settle();
     },
+    /** As a session's live handler does: held for a read, or run at once. */
+    live(accounts: readonly number[], ran: string[], what: string) {
+      if (!w.reread.hold(accounts, () => ran.push(what))) ran.push(what);
+    },
   };
-  w.reread = new AccountReread<string>({
+  w.reread = new AccountReread<string, readonly number[]>({
     connection: "tv",
     clock,
     logger: silentLogger,
@@ -51,6 +43,10 @@ function world() {
       new Promise<string>((resolve, reject) =>
         reads.push({ accounts, answer: (p) => (p instanceof Error ? reject(p) : resolve(p)) }),
       ),
+    accountsOf: (accounts) => {
+      w.asked += 1;
+      return accounts;
+    },
     activity: (id) => activity.get(id) ?? { sent: 0, open: 0 },
     epoch: () => w.epoch,
     synced: () => w.synced,
@@ -85,6 +81,8 @@ describe("the re-read of an account after a lost order answer", () => {
     w.activity.set(7, { sent: 2, open: 0 });
     await w.advance(1000);
     expect(w.reads).toHaveLength(1);
+    await w.answer();
+    expect(w.applied).toHaveLength(1);
   });
 
   it("throws a read away when a request of the account went out meanwhile, and reads again", async () => {
@@ -145,47 +143,19 @@ describe("the re-read of an account after a lost order answer", () => {
   it("holds the account's events while it is read and runs them after, in order; other accounts' pass", async () => {
     const w = world();
     const ran: string[] = [];
-    expect(
-      w.reread.hold(
-        () => [7],
-        () => ran.push("idle"),
-      ),
-    ).toBe(false); // nothing read: runs at once
+    expect(w.reread.hold([7], () => ran.push("idle"))).toBe(false); // nothing read: runs at once
+    expect(w.asked).toBe(0); // and whose it is was not even asked
     w.reread.lost(7);
     await w.advance(1000);
-    expect(
-      w.reread.hold(
-        () => [7],
-        () => ran.push("a"),
-      ),
-    ).toBe(true);
-    expect(
-      w.reread.hold(
-        () => [9],
-        () => ran.push("other"),
-      ),
-    ).toBe(false);
-    expect(
-      w.reread.hold(
-        () => [],
-        () => ran.push("nobody's"),
-      ),
-    ).toBe(false);
-    expect(
-      w.reread.hold(
-        () => [9, 7],
-        () => ran.push("b"),
-      ),
-    ).toBe(true);
+    expect(w.reread.hold([7], () => ran.push("a"))).toBe(true);
+    expect(w.reread.hold([9], () => ran.push("other"))).toBe(false);
+    expect(w.reread.hold([], () => ran.push("nobody's"))).toBe(false);
+    expect(w.reread.hold([9, 7], () => ran.push("b"))).toBe(true);
+    expect(ran).toEqual([]);
     await w.answer();
     expect(w.applied).toHaveLength(1);
     expect(ran).toEqual(["a", "b"]);
-    expect(
-      w.reread.hold(
-        () => [7],
-        () => ran.push("after"),
-      ),
-    ).toBe(false);
+    expect(w.reread.hold([7], () => ran.push("after"))).toBe(false);
   });
 
   it("drops a read a reconnect overtook, with the events it held: the reconnect's snapshot has all", async () => {
@@ -193,14 +163,26 @@ describe("the re-read of an account after a lost order answer", () => {
     const ran: string[] = [];
     w.reread.lost(7);
     await w.advance(1000);
-    w.reread.hold(
-      () => [7],
-      () => ran.push("before the drop"),
-    );
-    w.epoch = 2; // a new socket
+    w.reread.hold([7], () => ran.push("before the drop"));
+    w.epoch = 2; // a new socket, a new user hub
     await w.answer();
     expect(w.applied).toEqual([]);
     expect(ran).toEqual([]);
+  });
+
+  it("after a reconnect's snapshot the account's events run, not held for a read it overtook", async () => {
+    const w = world();
+    const ran: string[] = [];
+    w.reread.lost(7);
+    await w.advance(1000);
+    w.live([7], ran, "before the drop");
+    w.epoch += 2; // dropped and connected again while the read was on its way
+    w.reread.reset(); // the reconnect's snapshot is applied
+    w.live([7], ran, "a fill after the reconnect");
+    await w.answer(); // the slow read comes back at last
+    expect(w.applied).toEqual([]);
+    // What came before the drop is inside the reconnect's snapshot; what came after is not.
+    expect(ran).toEqual(["a fill after the reconnect"]);
   });
 
   it("after a reset (the socket lost, a new snapshot) nothing is due and nothing held runs", async () => {
@@ -208,28 +190,36 @@ describe("the re-read of an account after a lost order answer", () => {
     const ran: string[] = [];
     w.reread.lost(7);
     await w.advance(1000);
-    w.reread.hold(
-      () => [7],
-      () => ran.push("old socket's"),
-    );
+    w.reread.hold([7], () => ran.push("old socket's"));
     w.reread.reset();
-    expect(
-      w.reread.hold(
-        () => [7],
-        () => ran.push("new socket's"),
-      ),
-    ).toBe(false);
+    expect(w.reread.hold([7], () => ran.push("new socket's"))).toBe(false);
     await w.answer(new Error("disconnected"));
     expect(ran).toEqual([]);
     await w.advance(60_000);
     expect(w.reads).toHaveLength(0);
   });
 
-  it("reads nothing while not synced: the reconnect's snapshot will say", async () => {
+  it("a read that fails after a reconnect's snapshot runs none of what it held before the drop", async () => {
+    const w = world();
+    const ran: string[] = [];
+    w.reread.lost(7);
+    await w.advance(1000);
+    w.reread.hold([7], () => ran.push("an order update before the drop"));
+    w.epoch += 2;
+    w.reread.reset();
+    await w.answer(new Error("ProjectX Order/searchOpen: HTTP 502"));
+    expect(ran).toEqual([]); // older than the snapshot just applied: it would overwrite it
+  });
+
+  it("reads nothing while reconnecting, and nothing after the reconnect's snapshot", async () => {
     const w = world();
     w.synced = false;
     w.reread.lost(7);
     await w.advance(1000);
+    expect(w.reads).toHaveLength(0);
+    w.synced = true;
+    w.reread.reset();
+    await w.advance(60_000);
     expect(w.reads).toHaveLength(0);
   });
 
@@ -238,10 +228,7 @@ describe("the re-read of an account after a lost order answer", () => {
     const ran: string[] = [];
     w.reread.lost(7);
     await w.advance(1000);
-    w.reread.hold(
-      () => [7],
-      () => ran.push("held"),
-    );
+    w.reread.hold([7], () => ran.push("held"));
     await w.answer(new Error("timeout"));
     expect(ran).toEqual(["held"]);
     expect(w.applied).toEqual([]);
