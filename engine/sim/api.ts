@@ -8,7 +8,7 @@ import {
   MASTER_FIELD,
   NAMED,
 } from "./entities.js";
-import { type Faults, takeLostAnswer } from "./faults.js";
+import { type Faults, ORDER_ENDPOINTS, takeLostAnswer } from "./faults.js";
 import type { Gates } from "./gates.js";
 import { fail, ok, type Reply } from "./reply.js";
 import { filterSnapshot, ONE_SYNC_PER_SOCKET, parseSyncBody } from "./sync.js";
@@ -33,17 +33,6 @@ export interface CallContext {
   session: Session | undefined;
   socket?: SocketHooks | undefined;
 }
-
-/** Requests that change orders or positions: the ones whose answers the control API can lose. */
-const ORDER_ENDPOINTS = new Set([
-  "order/placeorder",
-  "order/cancelorder",
-  "order/liquidateposition",
-  "order/modifyorder",
-  "order/placeoco",
-  "order/placeoso",
-  "orderstrategy/startorderstrategy",
-]);
 
 const TYPE_BY_LOWER = new Map<string, EntityType>(ENTITY_TYPES.map((t) => [t.toLowerCase(), t]));
 

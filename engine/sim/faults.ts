@@ -47,9 +47,8 @@ export function takeLostAnswer(faults: Faults): { status: number; carriedOut: bo
   return { status: lost.status, carriedOut: lost.carriedOut };
 }
 
-/** Endpoints that p-tickets apply to (auth and order entry, as Tradovate penalises per endpoint). */
-export const PENALISED = new Set([
-  "auth/accesstokenrequest",
+/** Requests that change orders or positions: the ones whose answers the control API can lose. */
+export const ORDER_ENDPOINTS: ReadonlySet<string> = new Set([
   "order/placeorder",
   "order/cancelorder",
   "order/liquidateposition",
@@ -58,3 +57,6 @@ export const PENALISED = new Set([
   "order/placeoso",
   "orderstrategy/startorderstrategy",
 ]);
+
+/** Endpoints that p-tickets apply to (auth and order entry, as Tradovate penalises per endpoint). */
+export const PENALISED: ReadonlySet<string> = new Set(["auth/accesstokenrequest", ...ORDER_ENDPOINTS]);
