@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Config, Follower } from "../../data/schema.js";
+import type { Config, Group } from "../../data/schema.js";
 import type { CopyEvent } from "../../engine/types.js";
-import { eventually, PX_CONNECTION, position, type Rig, simConfig, startRig } from "../support/rig.js";
+import { crossBrokerConfig, eventually, follower, position, type Rig, startRig } from "../support/rig.js";
 
 /**
  * Groups that span brokers: a Tradovate leader with ProjectX followers, and a ProjectX leader
@@ -13,43 +13,21 @@ afterEach(async () => {
   rig = undefined;
 });
 
-const follower = (account: string, patch: Partial<Follower> = {}): Follower => ({
-  account,
-  enabled: true,
-  sizing: { mode: "multiplier", value: 1 },
-  mapping: "none",
-  limits: {},
-  ...patch,
-});
+/** Tradovate's DEMO1000 and DEMO2001, ProjectX's TSX5001 and TSX5002. */
+const ACCOUNTS = { DEMO1000: "sim", DEMO2001: "sim", TSX5001: "px", TSX5002: "px" } as const;
 
 /** Tradovate leader DEMO1000; followers DEMO2001 (Tradovate) and TSX5001, TSX5002 (ProjectX). */
-function tradovateLeads(group: Partial<Config["groups"][number]> = {}): Config {
-  const base = simConfig();
-  return {
-    ...base,
-    connections: [...base.connections, PX_CONNECTION],
-    accounts: [
-      { name: "DEMO1000", connection: "sim" },
-      { name: "DEMO2001", connection: "sim" },
-      { name: "TSX5001", connection: "px" },
-      { name: "TSX5002", connection: "px" },
+const tradovateLeads = (group: Partial<Group> = {}): Config =>
+  crossBrokerConfig(ACCOUNTS, {
+    name: "X",
+    leader: "DEMO1000",
+    followers: [
+      follower("DEMO2001", { sizing: { mode: "multiplier", value: 0.5 } }),
+      follower("TSX5001", { sizing: { mode: "multiplier", value: 0.5 } }),
+      follower("TSX5002", { mapping: "toMicro", sizing: { mode: "fixed", contracts: 2 } }),
     ],
-    groups: [
-      {
-        name: "X",
-        active: true,
-        leader: "DEMO1000",
-        whitelist: { enabled: false, symbols: [] },
-        followers: [
-          follower("DEMO2001", { sizing: { mode: "multiplier", value: 0.5 } }),
-          follower("TSX5001", { sizing: { mode: "multiplier", value: 0.5 } }),
-          follower("TSX5002", { mapping: "toMicro", sizing: { mode: "fixed", contracts: 2 } }),
-        ],
-        ...group,
-      },
-    ],
-  };
-}
+    ...group,
+  });
 
 const connected = (r: Rig, accounts: readonly string[]) =>
   accounts.every((a) => r.engine.directory.connected(a));
@@ -115,22 +93,15 @@ describe("groups that span brokers (real clients of both brokers, real engine, o
   });
 
   it("a ProjectX leader is copied to a Tradovate follower, and is never traded itself", async () => {
-    const base = tradovateLeads();
-    const config: Config = {
-      ...base,
-      groups: [
-        {
-          name: "P",
-          active: true,
-          leader: "TSX5001",
-          whitelist: { enabled: true, symbols: ["ES", "MES"] },
-          followers: [
-            follower("DEMO2001", { mapping: "toMicro" }),
-            follower("TSX5002", { sizing: { mode: "multiplier", value: 2 } }),
-          ],
-        },
+    const config = crossBrokerConfig(ACCOUNTS, {
+      name: "P",
+      leader: "TSX5001",
+      whitelist: { enabled: true, symbols: ["ES", "MES"] },
+      followers: [
+        follower("DEMO2001", { mapping: "toMicro" }),
+        follower("TSX5002", { sizing: { mode: "multiplier", value: 2 } }),
       ],
-    };
+    });
     rig = await startRig(config);
     const { sim } = rig;
     await eventually(() => connected(rig!, ["TSX5001", "DEMO2001", "TSX5002"]), "synced");

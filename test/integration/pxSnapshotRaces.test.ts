@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Config, Follower } from "../../data/schema.js";
 import { SKIP_REASONS } from "../../engine/types.js";
-import { eventually, PX_CONNECTION, position, type Rig, simConfig, startRig } from "../support/rig.js";
+import {
+  crossBrokerConfig,
+  eventually,
+  follower,
+  PX_CONNECTION,
+  pathAtVenue,
+  position,
+  type Rig,
+  startRig,
+} from "../support/rig.js";
 
 /**
  * A ProjectX login reads its picture over REST after every user hub (re)connect, one request at a
@@ -16,35 +24,12 @@ afterEach(async () => {
   rig = undefined;
 });
 
-const follower = (account: string): Follower => ({
-  account,
-  enabled: true,
-  sizing: { mode: "multiplier", value: 1 },
-  mapping: "none",
-  limits: {},
-});
-
 /** ProjectX leader TSX5001, Tradovate follower DEMO2001 (×1). */
-function projectXLeads(): Config {
-  const base = simConfig();
-  return {
-    ...base,
-    connections: [...base.connections, PX_CONNECTION],
-    accounts: [
-      { name: "TSX5001", connection: "px" },
-      { name: "DEMO2001", connection: "sim" },
-    ],
-    groups: [
-      {
-        name: "P",
-        active: true,
-        leader: "TSX5001",
-        whitelist: { enabled: false, symbols: [] },
-        followers: [follower("DEMO2001")],
-      },
-    ],
-  };
-}
+const projectXLeads = () =>
+  crossBrokerConfig(
+    { TSX5001: "px", DEMO2001: "sim" },
+    { name: "P", leader: "TSX5001", followers: [follower("DEMO2001")] },
+  );
 
 const accountIdOf = (r: Rig, name: string) =>
   r.sim.control.records().cashBalances.find((c) => c.accountName === name)!.accountId;
@@ -126,36 +111,11 @@ describe("ProjectX reconnect: the venue trades while the snapshot is read", () =
 });
 
 /** Tradovate leader DEMO1000, ProjectX followers TSX5001 and TSX5002 (×1 each, one login). */
-function projectXFollows(): Config {
-  const base = simConfig();
-  return {
-    ...base,
-    connections: [...base.connections, PX_CONNECTION],
-    accounts: [
-      { name: "DEMO1000", connection: "sim" },
-      { name: "TSX5001", connection: "px" },
-      { name: "TSX5002", connection: "px" },
-    ],
-    groups: [
-      {
-        name: "X",
-        active: true,
-        leader: "DEMO1000",
-        whitelist: { enabled: false, symbols: [] },
-        followers: [follower("TSX5001"), follower("TSX5002")],
-      },
-    ],
-  };
-}
-
-/** Every position the account passed through, from the venue's own fills in order. */
-function pathOf(r: Rig, account: string): number[] {
-  const path: number[] = [];
-  for (const f of r.sim.control.records().fills)
-    if (f.accountName === account && f.active)
-      path.push((path.at(-1) ?? 0) + (f.action === "Buy" ? f.qty : -f.qty));
-  return path;
-}
+const projectXFollows = () =>
+  crossBrokerConfig(
+    { DEMO1000: "sim", TSX5001: "px", TSX5002: "px" },
+    { name: "X", leader: "DEMO1000", followers: [follower("TSX5001"), follower("TSX5002")] },
+  );
 
 describe("ProjectX reconnect: an order answer lost while the snapshot is read", () => {
   it("a follower's exit carried out after its account was read, its answer lost before the picture is applied: closed once, never short", async () => {
@@ -213,7 +173,7 @@ describe("ProjectX reconnect: an order answer lost while the snapshot is read", 
     await new Promise((res) => setTimeout(res, 2_500)); // the re-read after the lost answer, and any retry
     control.delaySocket(PX_CONNECTION.username, 0);
     await new Promise((res) => setTimeout(res, 2_500)); // what was sent meanwhile, told late too
-    expect(pathOf(r, "TSX5001")).toEqual([1, 0]);
+    expect(pathAtVenue(r.sim, "TSX5001")).toEqual([1, 0]);
     expect(r.engine.copier.followerPosition("TSX5001", "ESZ6")).toBe(0);
     expect(sells(r, "TSX5001").filter((o) => o.orderId !== null)).toHaveLength(1);
   });

@@ -9,7 +9,15 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Group } from "../../data/schema.js";
 import type { EngineEvent, MirrorEvent } from "../../engine/types.js";
 import { eventually, position, type Rig, startRig } from "../support/rig.js";
-import { automatedOnLeader, LEADER, PX_FOLLOWER, pxFollowerConfig, quiet, setPrice } from "./simRig.js";
+import {
+  automatedOnLeader,
+  LEADER,
+  leaderStop,
+  PX_FOLLOWER,
+  pxFollowerConfig,
+  quiet,
+  setPrice,
+} from "./simRig.js";
 
 const PX = PX_FOLLOWER;
 const config = pxFollowerConfig;
@@ -64,13 +72,7 @@ describe("mirror across brokers (Tradovate leader, ProjectX follower)", () => {
     const { control } = rig.sim;
     control.placeOrder(LEADER, { symbol: "ESZ6", action: "Buy", qty: 1, orderType: "Market" });
     await eventually(() => position(rig!.sim, PX, "ESZ6") === 1, "the entry copied to ProjectX");
-    control.placeOrder(LEADER, {
-      symbol: "ESZ6",
-      action: "Sell",
-      qty: 1,
-      orderType: "Stop",
-      stopPrice: 6780,
-    });
+    leaderStop(rig, 6780);
     control.placeOrder(LEADER, { symbol: "ESZ6", action: "Sell", qty: 1, orderType: "Limit", price: 6820 });
     await eventually(() => workingAt(rig!, PX).length === 2, "two exits at ProjectX");
     const legs = workingAt(rig, PX);
@@ -97,13 +99,7 @@ describe("mirror across brokers (Tradovate leader, ProjectX follower)", () => {
     control.placeOrder(LEADER, { symbol: "ESZ6", action: "Buy", qty: 1, orderType: "Market" });
     await eventually(() => position(r.sim, PX, "ESZ6") === 1, "the entry copied to ProjectX");
     control.rejectOrders(PX, "OrderRejected", "test: target refused", "reply", ["Limit"]);
-    control.placeOrder(LEADER, {
-      symbol: "ESZ6",
-      action: "Sell",
-      qty: 1,
-      orderType: "Stop",
-      stopPrice: 6780,
-    });
+    leaderStop(r, 6780);
     control.placeOrder(LEADER, { symbol: "ESZ6", action: "Sell", qty: 1, orderType: "Limit", price: 6820 });
     await eventually(
       () => r.events.some((e) => e.type === "mirror" && e.follower === PX && e.outcome === "rejected"),
@@ -199,13 +195,7 @@ describe("mirror across brokers (Tradovate leader, ProjectX follower)", () => {
       if (e.type === "mirror" && e.follower === PX && e.outcome === "rejected")
         control.rejectOrders(PX, null);
     });
-    control.placeOrder(LEADER, {
-      symbol: "ESZ6",
-      action: "Sell",
-      qty: 1,
-      orderType: "Stop",
-      stopPrice: 6780,
-    });
+    leaderStop(r, 6780);
     await eventually(() => workingAt(r, PX).length === 1, "the stop working once ProjectX takes it");
     const mine = (e: EngineEvent): e is MirrorEvent =>
       e.type === "mirror" && e.follower === PX && e.action === "place";

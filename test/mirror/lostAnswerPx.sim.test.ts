@@ -6,8 +6,16 @@
  * its protective stop without any reconnect, and the lost order that was placed is not placed twice.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { eventually, PX_CONNECTION, position, type Rig, startRig } from "../support/rig.js";
-import { automatedOnLeader, LEADER, PX_FOLLOWER, pxFollowerConfig, quiet, setPrice } from "./simRig.js";
+import { eventually, PX_CONNECTION, pathAtVenue, position, type Rig, startRig } from "../support/rig.js";
+import {
+  automatedOnLeader,
+  LEADER,
+  leaderStop,
+  PX_FOLLOWER,
+  pxFollowerConfig,
+  quiet,
+  setPrice,
+} from "./simRig.js";
 
 const PX = PX_FOLLOWER;
 const config = pxFollowerConfig;
@@ -44,15 +52,6 @@ function exitLostWhileHubLags(r: Rig): void {
   control.delaySocket(PX_CONNECTION.username, 1_500);
   control.loseAnswers(1);
   control.placeOrder(LEADER, { symbol: "ESZ6", action: "Sell", qty: 1, orderType: "Market" });
-}
-
-/** Every position the follower passed through, from the venue's own fills in order. */
-function pathAtVenue(r: Rig): number[] {
-  const path: number[] = [];
-  for (const f of r.sim.control.records().fills)
-    if (f.accountName === PX && f.active)
-      path.push((path.at(-1) ?? 0) + (f.action === "Buy" ? f.qty : -f.qty));
-  return path;
 }
 
 /**
@@ -107,13 +106,7 @@ describe("a lost ProjectX order answer on a live user hub", () => {
     );
 
     // The new position's protective stop must still reach the follower.
-    control.placeOrder(LEADER, {
-      symbol: "ESZ6",
-      action: "Sell",
-      qty: 1,
-      orderType: "Stop",
-      stopPrice: 6780,
-    });
+    leaderStop(r, 6780);
     await eventually(() => workingAt(r, PX).length === 2, "the follower's stop beside its target");
     await quiet();
     const legs = workingAt(r, PX).map((o) => [o.orderType, o.price ?? o.stopPrice]);
@@ -163,20 +156,20 @@ describe("a lost ProjectX order answer on a live user hub", () => {
       10_000,
     );
     control.delaySocket(PX_CONNECTION.username, 0);
-    expect(pathAtVenue(r)).toEqual([1, 0]);
+    expect(pathAtVenue(r.sim, PX)).toEqual([1, 0]);
   });
 
   it("the leader closes the rest before the re-read: the follower is not sold 2 from its stale long 2, it ends flat", async () => {
     const r = await followerLongOne(2);
     await leaderSellsDuringTheWait(r);
     await settledAt(r, 0);
-    expect(pathAtVenue(r)).toEqual([2, 1, 0]); // never short
+    expect(pathAtVenue(r.sim, PX)).toEqual([2, 1, 0]); // never short
   });
 
   it("the leader closes and opens short before the re-read: the opening goes after it, once, from flat", async () => {
     const r = await followerLongOne(1);
     await leaderSellsDuringTheWait(r);
     await settledAt(r, -1);
-    expect(pathAtVenue(r)).toEqual([1, 0, -1]); // not short 2
+    expect(pathAtVenue(r.sim, PX)).toEqual([1, 0, -1]); // not short 2
   });
 });

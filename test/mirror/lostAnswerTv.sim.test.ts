@@ -10,8 +10,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Group } from "../../data/schema.js";
 import type { ExitPendingEvent } from "../../engine/events.js";
 import type { SyncEvent } from "../../engine/types.js";
-import { eventually, position, type Rig, simConfig, startRig } from "../support/rig.js";
-import { automatedOnLeader, exitsBeyondPosition, LEADER, quiet, setPrice } from "./simRig.js";
+import { eventually, pathAtVenue, position, type Rig, simConfig, startRig } from "../support/rig.js";
+import { automatedOnLeader, exitsBeyondPosition, LEADER, leaderStop, quiet, setPrice } from "./simRig.js";
 
 const FOLLOWER = "DEMO2003";
 
@@ -67,15 +67,6 @@ const exitSettled = (r: Rig) =>
 const lastExitPending = (r: Rig) =>
   r.events.findLast((e): e is ExitPendingEvent => e.type === "exitPending" && e.follower === FOLLOWER);
 
-/** Every position the follower passed through, from the venue's own fills in order. */
-function pathOf(r: Rig): number[] {
-  const path: number[] = [];
-  for (const f of r.sim.control.records().fills)
-    if (f.accountName === FOLLOWER && f.active)
-      path.push((path.at(-1) ?? 0) + (f.action === "Buy" ? f.qty : -f.qty));
-  return path;
-}
-
 describe("a lost Tradovate order answer on a live trading socket", () => {
   it("the follower's target, placed with its answer lost, is not placed again, and its stop still comes", async () => {
     const r = await followerLongOne({ protect: true });
@@ -97,13 +88,7 @@ describe("a lost Tradovate order answer on a live trading socket", () => {
 
     // The new position's protective stop must still reach the follower, with no reconnect: at
     // Tradovate the two become one OCO pair, and the lone target they replace is cancelled.
-    control.placeOrder(LEADER, {
-      symbol: "ESZ6",
-      action: "Sell",
-      qty: 1,
-      orderType: "Stop",
-      stopPrice: 6780,
-    });
+    leaderStop(r, 6780);
     await eventually(
       () => workingAt(r).length === 2 && workingAt(r).every((o) => o.linkedId !== undefined),
       "the follower's stop and target as one OCO pair",
@@ -133,7 +118,7 @@ describe("a lost Tradovate order answer on a live trading socket", () => {
       "the exit settled, the follower flat at the venue and in the book",
     );
     await quiet(1_500); // anything the re-read might have sent
-    expect(pathOf(r)).toEqual([1, 0]);
+    expect(pathAtVenue(r.sim, FOLLOWER)).toEqual([1, 0]);
     expect(r.engine.copier.followerPosition(FOLLOWER, "ESZ6")).toBe(0);
     expect(downs(r).length).toBe(downsBefore);
   });
@@ -158,7 +143,7 @@ describe("a lost Tradovate order answer on a live trading socket", () => {
     expect(lastExitPending(r)).toMatchObject({ pending: false, reason: "replaced by the re-sync" });
     expect(rereads.length).toBeGreaterThan(0);
     await quiet(1_500);
-    expect(pathOf(r)).toEqual([1, 0]);
+    expect(pathAtVenue(r.sim, FOLLOWER)).toEqual([1, 0]);
     expect(r.engine.copier.followerPosition(FOLLOWER, "ESZ6")).toBe(0);
     expect(downs(r).length).toBe(downsBefore);
   });

@@ -6,7 +6,15 @@
 import type { Config, Group } from "../../data/schema.js";
 import type { SimOptions } from "../../engine/sim/index.js";
 import type { OrderRecord } from "../../engine/sim/records.js";
-import { eventually, PX_CONNECTION, position, type Rig, simConfig, startRig } from "../support/rig.js";
+import {
+  crossBrokerConfig,
+  eventually,
+  follower,
+  position,
+  type Rig,
+  simConfig,
+  startRig,
+} from "../support/rig.js";
 
 export const LEADER = "DEMO1000";
 export const PX_FOLLOWER = "TSX5001";
@@ -41,6 +49,17 @@ export function working(rig: Rig, account: string): OrderRecord[] {
 
 export function pos(rig: Rig, account: string): number {
   return position(rig.sim, account, ES_OF[account]!);
+}
+
+/** The leader's protective stop for its long 1 ESZ6: sell 1 at `stopPrice`. */
+export function leaderStop(rig: Rig, stopPrice: number): void {
+  rig.sim.control.placeOrder(LEADER, {
+    symbol: "ESZ6",
+    action: "Sell",
+    qty: 1,
+    orderType: "Stop",
+    stopPrice,
+  });
 }
 
 /** The leader's orders that a program placed: mimik must never place one. */
@@ -94,32 +113,8 @@ export function eventuallyWorking(
 export const quiet = (ms = 300) => new Promise((r) => setTimeout(r, ms));
 
 /** A Tradovate leader (DEMO1000) with one ProjectX follower, TSX5001 (group X, ×1). */
-export function pxFollowerConfig(group: Partial<Group>): Config {
-  const base = simConfig();
-  return {
-    ...base,
-    connections: [...base.connections, PX_CONNECTION],
-    accounts: [
-      { name: LEADER, connection: "sim" },
-      { name: PX_FOLLOWER, connection: "px" },
-    ],
-    groups: [
-      {
-        name: "X",
-        active: true,
-        leader: LEADER,
-        whitelist: { enabled: false, symbols: [] },
-        followers: [
-          {
-            account: PX_FOLLOWER,
-            enabled: true,
-            sizing: { mode: "multiplier", value: 1 },
-            mapping: "none",
-            limits: {},
-          },
-        ],
-        ...group,
-      },
-    ],
-  };
-}
+export const pxFollowerConfig = (group: Partial<Group>): Config =>
+  crossBrokerConfig(
+    { [LEADER]: "sim", [PX_FOLLOWER]: "px" },
+    { name: "X", leader: LEADER, followers: [follower(PX_FOLLOWER)], ...group },
+  );

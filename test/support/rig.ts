@@ -1,4 +1,4 @@
-import type { Config } from "../../data/schema.js";
+import type { Config, Follower, Group } from "../../data/schema.js";
 import { CONFIG_VERSION } from "../../data/schema.js";
 import { Engine } from "../../engine/runtime/engine.js";
 import { MemoryRiskStore, SetLedger } from "../../engine/runtime/memoryStores.js";
@@ -137,6 +137,42 @@ export const PX_CONNECTION = {
   username: "topstep",
   apiKey: { env: "MIMIK_TEST_PX_KEY" },
 };
+
+/** A follower copying ×1, unmapped, without limits; `patch` changes what a test needs. */
+export const follower = (account: string, patch: Partial<Follower> = {}): Follower => ({
+  account,
+  enabled: true,
+  sizing: { mode: "multiplier", value: 1 },
+  mapping: "none",
+  limits: {},
+  ...patch,
+});
+
+/**
+ * One active group, unfiltered, across the simulator's Tradovate login ("sim") and its ProjectX
+ * login ("px"): `accounts` says which login each account is on.
+ */
+export function crossBrokerConfig(
+  accounts: Record<string, "sim" | "px">,
+  group: Pick<Group, "name" | "leader" | "followers"> & Partial<Group>,
+): Config {
+  const base = simConfig();
+  return {
+    ...base,
+    connections: [...base.connections, PX_CONNECTION],
+    accounts: Object.entries(accounts).map(([name, connection]) => ({ name, connection })),
+    groups: [{ active: true, whitelist: { enabled: false, symbols: [] }, ...group }],
+  };
+}
+
+/** Every position the account passed through, from the venue's own fills in order. */
+export function pathAtVenue(sim: Simulator, account: string): number[] {
+  const path: number[] = [];
+  for (const f of sim.control.records().fills)
+    if (f.accountName === account && f.active)
+      path.push((path.at(-1) ?? 0) + (f.action === "Buy" ? f.qty : -f.qty));
+  return path;
+}
 
 /**
  * Real timers and real latency, with a wall clock the test sets: the engine believes it is, say,
