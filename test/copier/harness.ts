@@ -20,6 +20,14 @@ export interface GroupSpec {
   followers: FollowerSpec[];
 }
 
+/** Group "g": leader L, followers A (×1) and B (×0.5); `patch` changes what a test needs. */
+export const groupLAB = (patch: Partial<GroupSpec> = {}): GroupSpec => ({
+  name: "g",
+  leader: "L",
+  followers: [{ account: "A" }, { account: "B", sizing: { mode: "multiplier", value: 0.5 } }],
+  ...patch,
+});
+
 export function buildConfig(groups: GroupSpec[]): Config {
   const names = groups.flatMap((g) => [g.leader, ...g.followers.map((f) => f.account)]);
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { RECONCILE_REASON, SKIP_REASONS } from "../../engine/types.js";
-import { type GroupSpec, world } from "./harness.js";
+import { groupLAB, world } from "./harness.js";
 
 /**
  * New leader steps on a follower's line while one of its orders had its answer lost (it may have
@@ -9,17 +9,9 @@ import { type GroupSpec, world } from "./harness.js";
  * answer; B (half) and A's other contract go on untouched.
  */
 
-const half = { mode: "multiplier", value: 0.5 } as const;
-const group = (patch: Partial<GroupSpec> = {}): GroupSpec => ({
-  name: "g",
-  leader: "L",
-  followers: [{ account: "A" }, { account: "B", sizing: half }],
-  ...patch,
-});
-
 /** L and A long `qty` ESZ6 (B half); L sells `sold`: A's sell is carried out, its answer lost, A's events muted. */
 async function lostSell(qty: number, sold: number) {
-  const w = world([group()]);
+  const w = world([groupLAB()]);
   w.trade("L", "ESZ6", "Buy", qty);
   await w.flush();
   w.broker.unheard.set("A", "answerLost");
@@ -97,7 +89,7 @@ describe("a new leader step on a line whose order lost its answer waits for the 
   });
 
   it("… and when the lost close did not fill, the snapshot flips A from long 1 to short 1 in one order", async () => {
-    const w = world([group()]);
+    const w = world([groupLAB()]);
     w.trade("L", "ESZ6", "Buy", 1);
     await w.flush();
     w.broker.unheard.set("A", "timedOut"); // left working at the broker…

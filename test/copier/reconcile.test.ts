@@ -3,7 +3,7 @@ import type { Config } from "../../data/schema.js";
 import type { ExitPendingEvent, ResyncEvent } from "../../engine/types.js";
 import { RECONCILE_REASON, SKIP_REASONS } from "../../engine/types.js";
 import type { Unheard } from "./fakeBroker.js";
-import { type GroupSpec, timedOutClose, world } from "./harness.js";
+import { groupLAB, timedOutClose, world } from "./harness.js";
 
 /**
  * Issue 18 rule 2 through the copier and the fake broker: at every re-sync the leader's position
@@ -12,12 +12,6 @@ import { type GroupSpec, timedOutClose, world } from "./harness.js";
  */
 
 const half = { mode: "multiplier", value: 0.5 } as const;
-const group = (patch: Partial<GroupSpec> = {}): GroupSpec => ({
-  name: "g",
-  leader: "L",
-  followers: [{ account: "A" }, { account: "B", sizing: half }],
-  ...patch,
-});
 
 /** A's login drops: its events are lost and it counts as disconnected. */
 function dropA(w: ReturnType<typeof world>) {
@@ -39,7 +33,7 @@ function backA(w: ReturnType<typeof world>) {
 
 describe("missed exits are made up on re-sync", () => {
   it("a follower's socket dropped while the leader closes: it closes once back, under a re-sync header", async () => {
-    const w = world([group()]);
+    const w = world([groupLAB()]);
     w.trade("L", "ESZ6", "Buy", 2);
     await w.flush();
     dropA(w);
@@ -68,7 +62,7 @@ describe("missed exits are made up on re-sync", () => {
   });
 
   it("the leader's session is lost while it closes: every follower closes at the leader's re-sync", async () => {
-    const w = world([group()]);
+    const w = world([groupLAB()]);
     w.trade("L", "ESZ6", "Buy", 4);
     await w.flush();
     w.session("L").muted = true;
@@ -84,7 +78,9 @@ describe("missed exits are made up on re-sync", () => {
   });
 
   it("the leader reduces while away: one step of the rule (F keeps its fraction)", async () => {
-    const w = world([group({ followers: [{ account: "A", sizing: { mode: "multiplier", value: 0.75 } }] })]);
+    const w = world([
+      groupLAB({ followers: [{ account: "A", sizing: { mode: "multiplier", value: 0.75 } }] }),
+    ]);
     w.trade("L", "ESZ6", "Buy", 4);
     await w.flush();
     expect(w.position("A", "ESZ6")).toBe(3);
@@ -97,7 +93,7 @@ describe("missed exits are made up on re-sync", () => {
   });
 
   it("the leader flips while away: the follower closes, and the new side shows OUT OF SYNC", async () => {
-    const w = world([group()]);
+    const w = world([groupLAB()]);
     w.trade("L", "ESZ6", "Buy", 2);
     await w.flush();
     w.session("L").muted = true;
@@ -113,7 +109,7 @@ describe("missed exits are made up on re-sync", () => {
   });
 
   it("a close made up while an add of ours is on its way waits for it: never sells what may not be held", async () => {
-    const w = world([group({ followers: [{ account: "A" }] })]);
+    const w = world([groupLAB({ followers: [{ account: "A" }] })]);
     w.trade("L", "ESZ6", "Buy", 2);
     await w.flush();
     w.broker.rejecting.add("A");
@@ -140,7 +136,7 @@ describe("missed exits are made up on re-sync", () => {
   });
 
   it("an opening missed is never made up (exits); a later close still follows", async () => {
-    const w = world([group()]);
+    const w = world([groupLAB()]);
     dropA(w);
     w.trade("L", "ESZ6", "Buy", 2);
     await w.flush();
@@ -160,7 +156,7 @@ describe("missed exits are made up on re-sync", () => {
       ["full", [-1, -1]],
       ["off", [2, 1]],
     ] as const) {
-      const w = world([group({ reconcile: mode })]);
+      const w = world([groupLAB({ reconcile: mode })]);
       w.trade("L", "ESZ6", "Buy", 2);
       await w.flush();
       w.session("L").muted = true;
@@ -173,7 +169,7 @@ describe("missed exits are made up on re-sync", () => {
   });
 
   it("mimik stopped while the leader closes, then started: the start's re-sync closes the followers", async () => {
-    const w = world([group()]);
+    const w = world([groupLAB()]);
     w.trade("L", "ESZ6", "Buy", 2);
     await w.flush();
     await w.restart({ whileDown: () => w.broker.trade(w.id("L"), "ESZ6", "Sell", 2) });
@@ -188,7 +184,7 @@ describe("missed exits are made up on re-sync", () => {
   });
 
   it("killed (nothing more written) a moment after its copies were saved: the same", async () => {
-    const w = world([group()]);
+    const w = world([groupLAB()]);
     w.trade("L", "ESZ6", "Buy", 2);
     await w.flush();
     w.clock.run(100); // the lazy write of what followers acted on
@@ -200,7 +196,7 @@ describe("missed exits are made up on re-sync", () => {
   });
 
   it("a follower first seen with the leader already in a position starts from it: nothing made up", async () => {
-    const w = world([group()]);
+    const w = world([groupLAB()]);
     w.trade("L", "ESZ6", "Buy", 2);
     await w.flush();
     await w.restart({
@@ -217,7 +213,7 @@ describe("missed exits are made up on re-sync", () => {
   });
 
   it("a follower moved to another group acts on its new leader from the move: that leader's close it misses is made up", async () => {
-    const w = world([group(), { name: "h", leader: "M", followers: [{ account: "C" }] }]);
+    const w = world([groupLAB(), { name: "h", leader: "M", followers: [{ account: "C" }] }]);
     w.copier.setConfig(w.config);
     w.trade("L", "ESZ6", "Buy", 2);
     w.trade("M", "ESZ6", "Sell", 1);
@@ -237,7 +233,7 @@ describe("missed exits are made up on re-sync", () => {
   });
 
   it("… and moved back to a leader it followed before: it acts from that leader's positions now, not from its old record", async () => {
-    const w = world([group(), { name: "h", leader: "M", followers: [{ account: "C" }] }]);
+    const w = world([groupLAB(), { name: "h", leader: "M", followers: [{ account: "C" }] }]);
     w.copier.setConfig(w.config);
     w.trade("L", "ESZ6", "Buy", 2); // A acted on L at +2
     await w.flush();
@@ -256,7 +252,7 @@ describe("missed exits are made up on re-sync", () => {
 
   it("toMicro: the leader closes MES while A is away; an ES it traded earlier and left flat does not hide it", async () => {
     // ESZ6 and MESZ6 both come to A as MESZ6; the leader's flat ES line is no word on that line.
-    const w = world([group({ followers: [{ account: "A", mapping: "toMicro" }] })]);
+    const w = world([groupLAB({ followers: [{ account: "A", mapping: "toMicro" }] })]);
     w.trade("L", "ESZ6", "Buy", 1);
     w.trade("L", "ESZ6", "Sell", 1);
     w.trade("L", "MESZ6", "Buy", 2);
@@ -279,7 +275,7 @@ describe("failed exits are retried until done", () => {
     w.events.filter((e): e is ExitPendingEvent => e.type === "exitPending" && e.follower === follower);
 
   it("an exit rejected three times then accepted: retried with backoff, an alert per growth, then flat", async () => {
-    const w = world([group()]);
+    const w = world([groupLAB()]);
     w.trade("L", "ESZ6", "Buy", 2);
     await w.flush();
     w.broker.rejecting.add("A");
@@ -386,7 +382,7 @@ describe("failed exits are retried until done", () => {
 
   /** A follows L into +2; L closes; A's close is done at the broker, its answer lost, A's events lagging. */
   async function lostCloseLagging() {
-    const w = world([group({ followers: [{ account: "A" }] })]);
+    const w = world([groupLAB({ followers: [{ account: "A" }] })]);
     w.trade("L", "ESZ6", "Buy", 2);
     await w.flush();
     w.broker.unheard.set("A", "answerLost");
@@ -432,7 +428,7 @@ describe("failed exits are retried until done", () => {
   });
 
   it("openings are never retried", async () => {
-    const w = world([group()]);
+    const w = world([groupLAB()]);
     w.broker.rejecting.add("A");
     w.trade("L", "ESZ6", "Buy", 2);
     await w.flush();
@@ -444,7 +440,7 @@ describe("failed exits are retried until done", () => {
   });
 
   it("a flip rejected: only its closing half is retried", async () => {
-    const w = world([group()]);
+    const w = world([groupLAB()]);
     w.trade("L", "ESZ6", "Buy", 2);
     await w.flush();
     w.broker.rejecting.add("A");
@@ -462,7 +458,7 @@ describe("failed exits are retried until done", () => {
   });
 
   it("the leader moves on while an exit is pending: the goal follows, one order at a time, never more than held", async () => {
-    const w = world([group({ followers: [{ account: "A" }] })]);
+    const w = world([groupLAB({ followers: [{ account: "A" }] })]);
     w.trade("L", "ESZ6", "Buy", 4);
     await w.flush();
     w.broker.rejecting.add("A");
@@ -486,7 +482,7 @@ describe("failed exits are retried until done", () => {
       [4, 2, { side: "Buy", qty: 2 }, 4], // reduce 4 → 2 retried, then the leader adds back to 4
       [2, 2, { side: "Sell", qty: 1 }, -1], // close retried, then the leader opens short 1
     ] as const) {
-      const w = world([group({ followers: [{ account: "A" }] })]);
+      const w = world([groupLAB({ followers: [{ account: "A" }] })]);
       w.trade("L", "ESZ6", "Buy", entry);
       await w.flush();
       w.broker.rejecting.add("A");
@@ -508,7 +504,7 @@ describe("failed exits are retried until done", () => {
   });
 
   it("the leader flips while an exit's retry is on its way: the rest of the close and the new side follow it", async () => {
-    const w = world([group({ followers: [{ account: "A" }] })]);
+    const w = world([groupLAB({ followers: [{ account: "A" }] })]);
     w.trade("L", "ESZ6", "Buy", 4);
     await w.flush();
     w.broker.rejecting.add("A");
@@ -534,7 +530,7 @@ describe("failed exits are retried until done", () => {
   });
 
   it("… and if that retry fails, the new side is not opened later: only the exit is tried again", async () => {
-    const w = world([group({ followers: [{ account: "A" }] })]);
+    const w = world([groupLAB({ followers: [{ account: "A" }] })]);
     w.trade("L", "ESZ6", "Buy", 4);
     await w.flush();
     w.broker.rejecting.add("A");
@@ -550,7 +546,7 @@ describe("failed exits are retried until done", () => {
   });
 
   it("the trader acts: a manual trade that resolves it ends it; switching the follower off stops it", async () => {
-    const w = world([group()]);
+    const w = world([groupLAB()]);
     w.trade("L", "ESZ6", "Buy", 2);
     await w.flush();
     w.broker.rejecting.add("A");
@@ -573,7 +569,7 @@ describe("failed exits are retried until done", () => {
   });
 
   it("a flatten takes over: LIQUIDATE_ONLY ends the retries", async () => {
-    const w = world([group()]);
+    const w = world([groupLAB()]);
     w.trade("L", "ESZ6", "Buy", 2);
     await w.flush();
     w.broker.rejecting.add("A");
@@ -587,7 +583,7 @@ describe("failed exits are retried until done", () => {
   });
 
   it("the leader's re-sync while an exit is pending: the pending exit takes the new goal, one order at a time", async () => {
-    const w = world([group({ followers: [{ account: "A" }] })]);
+    const w = world([groupLAB({ followers: [{ account: "A" }] })]);
     w.trade("L", "ESZ6", "Buy", 4);
     await w.flush();
     w.broker.rejecting.add("A");
@@ -615,7 +611,7 @@ describe("failed exits are retried until done", () => {
   });
 
   it("not acted on while pending: a restart makes the exit up from the state file", async () => {
-    const w = world([group()]);
+    const w = world([groupLAB()]);
     w.trade("L", "ESZ6", "Buy", 2);
     await w.flush();
     w.broker.rejecting.add("A");
@@ -643,7 +639,7 @@ describe("an exit whose answer was lost with the follower's socket", () => {
     trades: ReadonlyArray<readonly ["Buy" | "Sell", number]>,
     sizing?: typeof half,
   ) {
-    const w = world([group({ followers: [{ account: "A", ...(sizing ? { sizing } : {}) }] })]);
+    const w = world([groupLAB({ followers: [{ account: "A", ...(sizing ? { sizing } : {}) }] })]);
     w.trade("L", "ESZ6", "Buy", open);
     await w.flush();
     w.broker.unheard.set("A", how);
@@ -670,7 +666,7 @@ describe("an exit whose answer was lost with the follower's socket", () => {
   });
 
   it("filled unheard: the snapshot has it flat, nothing more is sent", async () => {
-    const w = world([group({ followers: [{ account: "A" }] })]);
+    const w = world([groupLAB({ followers: [{ account: "A" }] })]);
     w.trade("L", "ESZ6", "Buy", 2);
     await w.flush();
     w.session("A").muted = true;
@@ -738,7 +734,7 @@ describe("an exit whose answer was lost with the follower's socket", () => {
 
 describe("a line with an exit pending when the follower re-syncs", () => {
   it("a close and the opening after it both rejected, then the leader flat while A is away: A closes at its re-sync", async () => {
-    const w = world([group({ followers: [{ account: "A" }] })]);
+    const w = world([groupLAB({ followers: [{ account: "A" }] })]);
     w.trade("L", "ESZ6", "Buy", 1);
     await w.flush();
     w.broker.rejecting.add("A");
@@ -763,7 +759,7 @@ describe("the trader's resync counts as acting on the leader", () => {
   it("a missed opening resynced by hand is closed when the leader exits while its session is lost", async () => {
     // Found by the property test (seed 1816962994): the resync left what A acted on at flat, so
     // the leader's missed exit read as no change and A kept the short the resync had opened.
-    const w = world([group({ followers: [{ account: "A", sizing: { mode: "fixed", contracts: 1 } }] })]);
+    const w = world([groupLAB({ followers: [{ account: "A", sizing: { mode: "fixed", contracts: 1 } }] })]);
     w.session("L").muted = true;
     const opened = w.trade("L", "CLZ6", "Sell", 3);
     w.session("L").muted = false;
