@@ -39,6 +39,19 @@ const configFor = (url: string) =>
     ],
   });
 
+/** `account` trades 1 NQZ6 at `price`. */
+function tradeNq(account: string, side: "Buy" | "Sell", price: number) {
+  sim.control.setPrice("NQZ6", price);
+  return sim.control.manualTrade(account, "NQZ6", side, 1);
+}
+
+/** The account's last `n` fills at the simulator, oldest first. */
+const lastFills = (account: string, n: number) =>
+  sim.control
+    .records()
+    .fills.filter((f) => f.accountName === account)
+    .slice(-n);
+
 /** A moment strictly after every trade so far (the simulator stamps in milliseconds). */
 function afterNow(): number {
   const since = Date.now();
@@ -109,24 +122,17 @@ describe("readBroker: a busted fill", () => {
         sim.control.records().cashBalances.find((c) => c.accountName === account)!.realizedPnL;
       const before = realized();
       const since = afterNow();
-      const trade = (side: "Buy" | "Sell", price: number) => {
-        sim.control.setPrice("NQZ6", price);
-        return sim.control.manualTrade(account, "NQZ6", side, 1);
-      };
-      trade("Buy", 25000);
-      trade("Sell", 25005);
-      trade("Buy", 25010);
-      trade("Sell", 25012);
-      const busted = sim.control
-        .records()
-        .fills.filter((f) => f.accountName === account)
-        .at(-3)!;
+      tradeNq(account, "Buy", 25000);
+      tradeNq(account, "Sell", 25005);
+      tradeNq(account, "Buy", 25010);
+      tradeNq(account, "Sell", 25012);
+      const busted = lastFills(account, 3)[0]!;
       sim.control.bustFill(busted.fillId);
       const { follower } = await reportSince(since);
       // Left: bought 25000 and 25010, sold 25012: the sale closes the 25000 lot (+12 points of $20).
       expect(realized() - before).toBe(240);
       expect(follower(account).trading).toMatchObject({ fills: 3, trades: 0, grossPnl: 240 });
-      trade("Sell", 25012); // flat again for the tests after
+      tradeNq(account, "Sell", 25012); // flat again for the tests after
     },
   );
 });
@@ -136,17 +142,10 @@ describe("readBroker: a busted leader fill", () => {
     "%s leads: its fills count only those the broker stands by, as its trades and P&L do",
     async (leader) => {
       const since = afterNow();
-      const trade = (side: "Buy" | "Sell", price: number) => {
-        sim.control.setPrice("NQZ6", price);
-        return sim.control.manualTrade(leader, "NQZ6", side, 1);
-      };
-      trade("Buy", 25000);
-      trade("Sell", 25004);
-      trade("Buy", 25008);
-      const fills = sim.control
-        .records()
-        .fills.filter((f) => f.accountName === leader)
-        .slice(-3);
+      tradeNq(leader, "Buy", 25000);
+      tradeNq(leader, "Sell", 25004);
+      tradeNq(leader, "Buy", 25008);
+      const fills = lastFills(leader, 3);
       // What mimik's journal wrote as each leader fill arrived, before the broker busted the last.
       const journal = fills.map((f, i) => ({
         seq: i + 1,
