@@ -1,5 +1,5 @@
 /**
- * How soon an account is read again after a lost order answer (reread.ts, projectx/recheck.ts):
+ * How soon an account is read again after a lost order answer (accountReread.ts, for both brokers):
  * `delayMs` later, or longer while reads follow one another. Each snapshot met by another lost
  * answer (a broker failing every order: each snapshot has the copier send its exit again, lost
  * again), or each read thrown away as the account kept sending, doubles the wait up to
