@@ -73,6 +73,7 @@ export class Copier {
     const { clock, emit, accounts } = deps;
     const gate = (name: string) => deps.gate(name);
     const { leaders, book, acted, hedge, counted, shadows } = this;
+    const opened = (name: string) => deps.onOpeningCopied?.(name);
     this.shadowParts = { clock, gate, hedge, counted, leaders, book: shadows };
     this.orders = new OrderTracker({
       ...{ clock, emit, book },
@@ -82,15 +83,14 @@ export class Copier {
       onAccepted: (meta) => this.exits.accepted(meta),
     });
     this.exits = new PendingExits({
-      ...{ clock, emit, accounts, gate, book, acted },
+      ...{ clock, emit, accounts, gate, book, acted, opened, orders: this.orders, logger: this.logger },
       blockedUntil: (name) => deps.accounts.route(name)?.session.rateBudget().blockedUntil,
-      orders: this.orders,
       send: (meta, delta, reason) => this.sendNow(meta, delta, reason),
       backoff: deps.exitBackoff,
-      logger: this.logger,
     });
     this.reconciler = new Reconciler({
-      ...{ clock, emit, accounts, gate, leaders, book, acted, exits: this.exits },
+      ...{ clock, emit, accounts, gate, leaders, book, acted, hedge, opened, exits: this.exits },
+      heldMs: deps.exitBackoff?.maxMs,
       send: (route, meta, delta, clOrdId) => this.send(route, meta, delta, clOrdId) !== undefined,
       flush: () => deps.gateway.flush(),
     });
@@ -318,7 +318,7 @@ export class Copier {
       startedAt: event.receivedAt,
       exit: goal === undefined ? decision.opening === 0 : reduces(has, delta),
       leaderContract: event.contract,
-      leaderBefore: goal === undefined ? before : (this.exits.baseOf(name, contract) ?? before),
+      leaderBefore: goal === undefined ? before : (this.exits.pendingFor(name, contract)?.base ?? before),
       leaderAfter: after,
       answering: mirror?.answering,
     };

@@ -1,4 +1,5 @@
-import type { AlertEvent, CopyKind, EpochMs, ExitPendingEvent, MonoMs } from "../types.js";
+import type { AccountRole } from "../accounts/directory.js";
+import type { AlertEvent, CopyKind, EpochMs, ExitPendingEvent, FollowerState, MonoMs } from "../types.js";
 import type { OrderMeta } from "./orderTracker.js";
 
 /** One exit that failed and is tried again until the follower is where the rule says. */
@@ -76,6 +77,24 @@ export function exitAlert(
   at: EpochMs,
 ): AlertEvent {
   return { type: "alert", at, level, message, follower: e.follower, group: e.group };
+}
+
+/** The trader's word ends the tries: the follower left the group, was switched off, is being flattened. */
+export function stopReason(
+  e: PendingExit,
+  role: AccountRole | undefined,
+  state: FollowerState,
+): { reason: string; acted: boolean } | undefined {
+  if (role?.kind !== "follower" || role.group.name !== e.group)
+    return { reason: "no longer a follower of the group", acted: false };
+  if (!role.follower.enabled) return { reason: "stopped: the follower was switched off", acted: true };
+  if (state === "LIQUIDATE_ONLY") return { reason: "stopped: the flatten took over", acted: true };
+  return undefined;
+}
+
+/** A leader step's opening that waited (for our order on its way, or a snapshot) will not be sent, and why. */
+export function openingDropped(follower: string, contract: string, why: string): string {
+  return `${follower}: the opening on ${contract} that waited is not sent: ${why}`;
 }
 
 /** A failed try, as the backoff grows: where the follower is, where the rule wants it, what comes next. */

@@ -11,9 +11,19 @@ import {
 } from "./exitRetry.js";
 import type { FollowerBook } from "./followerBook.js";
 import type { OrderMeta, OrderTracker } from "./orderTracker.js";
-import { exitAlert, failedWords, key, type PendingExit, pendingEvent, retryMeta } from "./pendingExit.js";
+import {
+  exitAlert,
+  failedWords,
+  key,
+  openingDropped,
+  type PendingExit,
+  pendingEvent,
+  retryMeta,
+  stopReason,
+} from "./pendingExit.js";
 import type { CopierAccounts, FollowerGate } from "./ports.js";
-import { closesSome } from "./sizing.js";
+import { LEADER_LEFT_SIDE } from "./reconcileStep.js";
+import { closesSome, reduces } from "./sizing.js";
 
 export interface PendingExitsDeps {
   clock: Clock;
@@ -27,6 +37,8 @@ export interface PendingExitsDeps {
   orders: Pick<OrderTracker, "unheardWorking">;
   /** Write one exit order now, with its story as events; false when it could not go. */
   send(meta: OrderMeta, delta: number, reason: string): boolean;
+  /** An opening that waited was sent (risk counts it as one of the day's trades). */
+  opened?(follower: string): void;
   /** The backoff (default 1 s … 30 s); its cap also bounds the wait after a lost answer. */
   backoff?: ExitBackoff | undefined;
   logger?: Logger | undefined;
@@ -64,15 +76,9 @@ export class PendingExits {
     return this.entries.get(key(follower, contract))?.goal;
   }
 
-  /** Is an exit of the line pending? */
-  has(follower: string, contract: string): boolean {
-    return this.entries.size !== 0 && this.entries.has(key(follower, contract));
-  }
-
-  /** The follower acted on this leader position before the pending exit (the base of its chain). */
-  baseOf(follower: string, contract: string): number | undefined {
-    if (this.entries.size === 0) return undefined;
-    return this.entries.get(key(follower, contract))?.base;
+  /** The line's pending exit: where it takes the follower, for which leader position. */
+  pendingFor(follower: string, contract: string): Readonly<PendingExit> | undefined {
+    return this.entries.size === 0 ? undefined : this.entries.get(key(follower, contract));
   }
 
   /**
@@ -179,15 +185,21 @@ export class PendingExits {
 
   /**
    * A re-sync's exit for a line with our orders still on their way (an opening among them may yet
-   * fail): what it would send is taken over as a pending exit toward `goal`, tried once they are
-   * answered, so it never sells what the follower may not hold.
+   * fail), or its step from where the line's pending exit stands: what it would send is taken over
+   * as a pending exit toward `goal`, tried once they are answered (or, after a lost answer, settled
+   * by the snapshot), so it never sells what the follower may not hold. `opens`: the step opens
+   * ("full"). An opening the entry held goes on while the goal stays on its side; one the leader
+   * left unseen is dropped, and the trader told.
    */
-  hold(meta: OrderMeta, goal: number): void {
+  hold(meta: OrderMeta, goal: number, opens = false): void {
     const { leaderContract } = meta;
     if (leaderContract === undefined) return;
     let e = this.entries.get(key(meta.follower, meta.contract));
     if (!e) e = this.open(meta, leaderContract, goal, "waiting for our orders in flight");
     else {
+      const keeps = opens || Math.sign(goal) === Math.sign(e.goal);
+      if (e.opens && !keeps) this.dropOpening(e, LEADER_LEFT_SIDE);
+      e.opens ||= opens;
       e.goal = goal;
       e.leaderAfter = meta.leaderAfter ?? e.leaderAfter;
     }
@@ -269,7 +281,7 @@ export class PendingExits {
     e.timer = undefined;
     e.nextAt = undefined;
     const { deps } = this;
-    const stop = this.stopReason(e);
+    const stop = stopReason(e, deps.accounts.role(e.follower), deps.gate(e.follower).state);
     if (stop) {
       this.end(e, stop.reason, stop.acted);
       return;
@@ -301,6 +313,7 @@ export class PendingExits {
     // A re-sync's correction that waited for our orders in flight goes now (nothing failed yet).
     const reason = e.attempts === 0 ? RECONCILE_REASON : `exit retry ${e.attempts}`;
     if (!deps.send(this.meta(e), delta, reason)) this.end(e, "refused by the order gateway", false);
+    else if (e.opens && !reduces(has, delta)) deps.opened?.(e.follower);
   }
 
   /**
@@ -321,7 +334,7 @@ export class PendingExits {
     e.lostAt = undefined;
     // An opening held for the snapshot is not sent from a position that may be stale: late or
     // never, not doubled (the line shows OUT OF SYNC).
-    e.opens = false;
+    if (e.opens) this.dropOpening(e, `no snapshot within ${Math.round(this.backoff.maxMs / 1000)} s`);
     return true;
   }
 
@@ -330,17 +343,6 @@ export class PendingExits {
     const route = this.deps.accounts.route(follower);
     if (!route) return false;
     return this.deps.orders.unheardWorking(follower, contract, route.session.workingOrders(route.accountId));
-  }
-
-  /** The trader's word ends the tries: the follower left the group, was switched off, is being flattened. */
-  private stopReason(e: PendingExit): { reason: string; acted: boolean } | undefined {
-    const role = this.deps.accounts.role(e.follower);
-    if (role?.kind !== "follower" || role.group.name !== e.group)
-      return { reason: "no longer a follower of the group", acted: false };
-    if (!role.follower.enabled) return { reason: "stopped: the follower was switched off", acted: true };
-    if (this.deps.gate(e.follower).state === "LIQUIDATE_ONLY")
-      return { reason: "stopped: the flatten took over", acted: true };
-    return undefined;
   }
 
   private meta(e: PendingExit): OrderMeta {
@@ -361,6 +363,12 @@ export class PendingExits {
       const words = `${e.follower}: exit on ${e.contract} done after ${e.attempts + 1} tries`;
       this.deps.emit(exitAlert(e, "info", words, this.deps.clock.now()));
     }
+  }
+
+  /** The opening the entry held will not be sent: the trader hears why. */
+  private dropOpening(e: PendingExit, why: string): void {
+    e.opens = false;
+    this.deps.emit(exitAlert(e, "warn", openingDropped(e.follower, e.contract, why), this.deps.clock.now()));
   }
 
   /** Looks again shortly without counting a try; the trader hears why once. */

@@ -47,8 +47,11 @@ export interface CopierDeps {
   accounts: CopierAccounts;
   gate(follower: string): FollowerGate;
   ledger: FillLedger;
-  /** Called once per follower and leader order whose opening was copied (risk counts trades). */
-  onOpeningCopied?(follower: string, leaderOrderId: number): void;
+  /**
+   * Called once per follower and leader order whose opening was copied (risk counts trades); an
+   * opening that waited or was made up at a re-sync comes without one.
+   */
+  onOpeningCopied?(follower: string, leaderOrderId?: number): void;
   /** Where the leader positions followers last acted on live between runs (the runtime state). */
   actedStore?: ActedOnStore | undefined;
   /** How failed exits back off (default 1 s, 2 s … 30 s); the resilience suite shrinks it. */

@@ -3,7 +3,7 @@ import { DEFAULT_MAX_CONTRACTS, RECONCILE_REASON, SKIP_REASONS } from "../types.
 import { classify } from "./classify.js";
 import { type DecideInput, type Decision, decide } from "./decide.js";
 import { exitDelta } from "./exitRetry.js";
-import { accessGate, openingGate } from "./gates.js";
+import { accessGate, hedgeGate, openingGate, tradesGate } from "./gates.js";
 import { expectedPosition } from "./sizing.js";
 
 /**
@@ -73,22 +73,34 @@ export function reconcileUncertain(mode: ReconcileMode, input: DecideInput): Dec
   };
 }
 
+/** Why a held opening does not go: the leader left its side while it waited. */
+export const LEADER_LEFT_SIDE = "the leader no longer holds that side";
+
+/**
+ * Why an opening held for the snapshot toward `goal` does not go now, if it does not: the leader
+ * has left that side, or a gate holds it back as it would a live one (the trader's switches, the
+ * hedge guard, the day's trades; max contracts only caps it). Undefined: it goes.
+ */
+export function heldOpeningStop(goal: number, input: DecideInput): string | undefined {
+  const side = Math.sign(goal);
+  if (side === 0 || side !== Math.sign(input.leaderAfter)) return LEADER_LEFT_SIDE;
+  return openingGate(input.gate) ?? hedgeGate(input.gate, side) ?? tradesGate(input.gate);
+}
+
 /**
  * An uncertain line whose pending exit held a leader step's opening for this snapshot (sized from
  * a position a lost order may have moved, it could have doubled): it goes now, late, the whole way
  * to `goal` (where the copy rule had the follower after that step, capped again) from where the
  * follower stands, whatever the reconcile mode, as it is a copy that waited, not one missed. When
- * the leader no longer holds that side, or the trader's switches now hold openings back, only the
- * exit goes (reconcileUncertain).
+ * it may not go (heldOpeningStop), only the exit goes (reconcileUncertain).
  */
 export function reconcileHeld(goal: number) {
   return (mode: ReconcileMode, input: DecideInput): Decision | undefined => {
     if (mode === "off") return undefined;
     const blocked = accessGate(input.gate);
     if (blocked) return { action: "skip", kind: undefined, reason: blocked };
+    if (heldOpeningStop(goal, input) !== undefined) return reconcileUncertain(mode, input);
     const side = Math.sign(goal);
-    if (side === 0 || side !== Math.sign(input.leaderAfter) || openingGate(input.gate))
-      return reconcileUncertain(mode, input);
     const target = side * Math.min(Math.abs(goal), input.maxContracts ?? DEFAULT_MAX_CONTRACTS);
     const has = input.follower;
     const delta = target - has;

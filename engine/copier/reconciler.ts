@@ -1,15 +1,19 @@
 import type { Follower, Group } from "../../data/schema.js";
 import { mapContract } from "../symbols.js";
-import type { AccountRoute, Clock, CopyEvent, EngineEvent } from "../types.js";
+import type { AccountRoute, Clock, CopyEvent, EngineEvent, EpochMs } from "../types.js";
 import { SKIP_REASONS } from "../types.js";
 import type { ActedOn } from "./actedOn.js";
 import { sentEvent, syntheticClOrdId } from "./copyEvents.js";
+import type { DecideInput, Decision } from "./decide.js";
+import { EXIT_BACKOFF } from "./exitRetry.js";
 import type { FollowerBook } from "./followerBook.js";
+import type { HedgeIndex } from "./hedgeIndex.js";
 import type { LeaderBook } from "./leaderBook.js";
 import type { OrderMeta } from "./orderTracker.js";
+import { openingDropped } from "./pendingExit.js";
 import type { PendingExits } from "./pendingExits.js";
 import type { CopierAccounts, FollowerGate } from "./ports.js";
-import { reconcileHeld, reconcileStep, reconcileUncertain } from "./reconcileStep.js";
+import { heldOpeningStop, reconcileHeld, reconcileStep, reconcileUncertain } from "./reconcileStep.js";
 
 export interface ReconcilerDeps {
   clock: Clock;
@@ -19,7 +23,13 @@ export interface ReconcilerDeps {
   leaders: Pick<LeaderBook, "held" | "known" | "isSynced">;
   book: Pick<FollowerBook, "position" | "isSynced" | "full" | "inFlight">;
   /** Takes over an exit that must wait for our orders still on their way. */
-  exits: Pick<PendingExits, "hold" | "has" | "onItsWay">;
+  exits: Pick<PendingExits, "hold" | "pendingFor" | "onItsWay">;
+  /** What other followers of its firm hold: the hedge guard judges an opening made up too. */
+  hedge: Pick<HedgeIndex, "sides">;
+  /** An opening was sent (risk counts it as one of the day's trades). */
+  opened?(follower: string): void;
+  /** How long an opening held for a snapshot may wait for its reconcile (the snapshot wait's bound). */
+  heldMs?: number | undefined;
   acted: Pick<ActedOn, "seed" | "get" | "set" | "contracts">;
   /** Write one order (not flushed yet); false when the gateway refused it. */
   send(route: AccountRoute, meta: OrderMeta, delta: number, clOrdId: string): boolean;
@@ -38,8 +48,8 @@ export class Reconciler {
   private seq = 0;
   /** Follower → uncertain lines (see `uncertain`), until a reconcile has looked at them. */
   private readonly unsure = new Map<string, Set<string>>();
-  /** Follower → the goals of openings its uncertain lines held for the snapshot (reconcileHeld). */
-  private readonly held = new Map<string, Map<string, number>>();
+  /** Follower → the openings its uncertain lines held for the snapshot (reconcileHeld), and since when. */
+  private readonly held = new Map<string, Map<string, { goal: number; at: EpochMs }>>();
 
   constructor(private readonly deps: ReconcilerDeps) {}
 
@@ -56,11 +66,12 @@ export class Reconciler {
   ): void {
     if (contracts.size === 0) return;
     const lines = this.unsure.get(follower) ?? new Set<string>();
-    const goals = this.held.get(follower) ?? new Map<string, number>();
+    const goals = this.held.get(follower) ?? new Map<string, { goal: number; at: EpochMs }>();
+    const at = this.deps.clock.now();
     for (const contract of contracts) {
       lines.add(contract);
       const goal = held.get(contract);
-      if (goal !== undefined) goals.set(contract, goal);
+      if (goal !== undefined) goals.set(contract, { goal, at });
     }
     this.unsure.set(follower, lines);
     if (goals.size > 0) this.held.set(follower, goals);
@@ -73,7 +84,12 @@ export class Reconciler {
   run(group: Group, followers: readonly Follower[], cause: string, syncing: string): void {
     const { deps } = this;
     const mode = group.reconcile ?? "exits";
-    if (mode === "off" || !this.leaderKnown(group.leader, syncing)) return;
+    if (mode === "off") {
+      // The snapshot came and nothing is made up: what it held is the trader's now, never sent later.
+      for (const f of followers) this.forget(group.name, f.account, "reconcile is off");
+      return;
+    }
+    if (!this.leaderKnown(group.leader, syncing)) return;
     const copies: CopyEvent[] = [];
     let fillId: number | undefined;
     for (const follower of followers) {
@@ -94,16 +110,20 @@ export class Reconciler {
         const contract = mapContract(leaderContract, follower.mapping);
         if (seen.has(contract)) continue;
         seen.add(contract);
-        const before = deps.acted.get(name, leaderContract);
+        // A pending exit of the line already answers what was seen of the leader: the step starts
+        // where it takes the follower (not from a position a lost order may have moved).
+        const pending = deps.exits.pendingFor(name, contract);
+        const on = pending?.leaderContract === leaderContract ? pending : undefined;
+        const before = on?.leaderAfter ?? deps.acted.get(name, leaderContract);
         const after = deps.leaders.known(group.leader, leaderContract) ?? 0;
-        const has = deps.book.position(name, contract);
+        const has = on?.goal ?? deps.book.position(name, contract);
         const risk = deps.gate(name);
         const unsure = this.unsure.get(name);
         const uncertain = unsure?.has(contract) ?? false;
-        const goal = uncertain ? this.held.get(name)?.get(contract) : undefined;
+        const goal = uncertain ? this.heldGoal(group.name, name, contract) : undefined;
         const settle =
           goal !== undefined ? reconcileHeld(goal) : uncertain ? reconcileUncertain : reconcileStep;
-        const step = settle(mode, {
+        const input: DecideInput = {
           gate: {
             groupActive: group.active,
             followerEnabled: follower.enabled,
@@ -116,6 +136,7 @@ export class Reconciler {
             leaderContract,
             tradesLeft: risk.tradesLeft,
             window: risk.window,
+            hedge: deps.hedge.sides(name, contract),
           },
           sizing: follower.sizing,
           maxContracts: follower.maxContracts,
@@ -123,12 +144,23 @@ export class Reconciler {
           leaderAfter: after,
           follower: has,
           firstOpeningFillOfOrder: true,
-        });
+        };
+        const step = settle(mode, input);
         if (uncertain && !(step?.action === "skip" && step.reason === SKIP_REASONS.ordersBacklog)) {
+          const stop = goal === undefined || opens(step) ? undefined : heldOpeningStop(goal, input);
+          if (stop !== undefined) this.alert(group.name, name, contract, stop);
           unsure?.delete(contract);
           if (unsure?.size === 0) this.unsure.delete(name);
           this.held.get(name)?.delete(contract);
           if (this.held.get(name)?.size === 0) this.held.delete(name);
+        }
+        if (on) {
+          // Only what the leader did unseen moves its goal; its order goes once that is safe.
+          if (step?.action !== "send") continue;
+          fillId ??= this.headerId();
+          const held = this.meta(group.name, name, fillId, contract, step, leaderContract, before, after);
+          deps.exits.hold(held, has + step.delta, step.opening !== 0);
+          continue;
         }
         if (!step) {
           // Nothing to send for a line taken from where the follower stands: it has acted on this.
@@ -142,7 +174,7 @@ export class Reconciler {
             deps.acted.set(name, leaderContract, after);
           continue;
         }
-        if (step.opening === 0 && (deps.exits.onItsWay(name, contract) || deps.exits.has(name, contract))) {
+        if (step.opening === 0 && (deps.exits.onItsWay(name, contract) || pending)) {
           // What it holds is not settled (an order on its way may yet fill or fail), or an exit of
           // the line is already pending: never sell what it may not hold, never two at once; the
           // pending exit takes this goal and sends the difference once those orders are answered.
@@ -160,6 +192,8 @@ export class Reconciler {
           deps.acted.set(name, leaderContract, before);
           continue;
         }
+        // An opening made up is one of the day's trades, as a live one is.
+        if (step.opening !== 0) deps.opened?.(name);
         copies.push(sentEvent(deps.clock, meta, step.delta, clOrdId, step.reason));
       }
     }
@@ -205,6 +239,29 @@ export class Reconciler {
     };
   }
 
+  /** A line's held opening while it is fresh; one that waited past the bound is dropped, the trader told. */
+  private heldGoal(group: string, follower: string, contract: string): number | undefined {
+    const held = this.held.get(follower)?.get(contract);
+    if (held === undefined) return undefined;
+    const bound = this.deps.heldMs ?? EXIT_BACKOFF.maxMs;
+    if (this.deps.clock.now() - held.at <= bound) return held.goal;
+    this.held.get(follower)?.delete(contract);
+    this.alert(group, follower, contract, `no re-sync within ${Math.round(bound / 1000)} s of its snapshot`);
+    return undefined;
+  }
+
+  /** The follower's uncertain lines and held openings end unsettled (reconcile off). */
+  private forget(group: string, follower: string, why: string): void {
+    for (const contract of this.held.get(follower)?.keys() ?? []) this.alert(group, follower, contract, why);
+    this.held.delete(follower);
+    this.unsure.delete(follower);
+  }
+
+  private alert(group: string, follower: string, contract: string, why: string): void {
+    const message = openingDropped(follower, contract, why);
+    this.deps.emit({ type: "alert", at: this.deps.clock.now(), level: "warn", message, follower, group });
+  }
+
   /** The leader's position is known: its login is up and has had a snapshot. */
   private leaderKnown(leader: string, syncing: string): boolean {
     const route = this.deps.accounts.route(leader);
@@ -227,4 +284,8 @@ export class Reconciler {
     this.seq += 1;
     return -(this.deps.clock.now() * 1000 + (this.seq % 1000));
   }
+}
+
+function opens(step: Decision | undefined): boolean {
+  return step?.action === "send" && step.opening !== 0;
 }

@@ -103,7 +103,7 @@ export function world(groups: GroupSpec[]) {
   const risk = new Map<string, FollowerGate>();
   const down = new Set<string>();
   const ledger = new MemoryLedger();
-  const openings: Array<[string, number]> = [];
+  const openings: Array<[string, number | undefined]> = [];
   /** Broken wiring on purpose: resolve one account's name to another account. */
   const misroute = new Map<string, string>();
   const directory = new AccountDirectory();

@@ -140,3 +140,182 @@ describe("a new leader step on a line whose order lost its answer waits for the 
     ]);
   });
 });
+
+/** What the trader was told of a held opening that did not go. */
+const alerts = (w: ReturnType<typeof world>, follower: string) =>
+  w.events.flatMap((e) =>
+    e.type === "alert" && e.follower === follower && e.message.includes("opening") ? [e.message] : [],
+  );
+
+/** A (group g, follows L) and C (group h, follows M) at one firm: the hedge guard judges them together. */
+function firmWorld(reconcile?: GroupSpec["reconcile"]) {
+  const w = world([group({ reconcile }), { name: "h", leader: "M", followers: [{ account: "C" }] }]);
+  const next = structuredClone(w.config);
+  for (const a of next.accounts) if (a.name === "A" || a.name === "C") a.firm = "Apex";
+  w.setConfig(next);
+  w.copier.setConfig(next);
+  return w;
+}
+
+describe("a held opening is an opening: the day's trades and the hedge guard judge it, and it counts", () => {
+  it("sent at the snapshot, it counts as one of A's trades today", async () => {
+    const { w } = await lostSell(1, 1);
+    w.openings.splice(0);
+    w.trade("L", "ESZ6", "Sell", 1);
+    await w.flush();
+    await snapshotA(w);
+    expect(w.position("A", "ESZ6")).toBe(-1);
+    expect(w.openings.map(([name]) => name)).toEqual(["B", "A"]);
+  });
+
+  it("A's last trade of the day went meanwhile: the held opening is not sent, and the trader is told why", async () => {
+    const { w } = await lostSell(1, 1);
+    w.trade("L", "ESZ6", "Sell", 1);
+    await w.flush();
+    w.risk.set("A", { state: "ACTIVE", tradesLeft: 0 });
+    await snapshotA(w);
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(alerts(w, "A")).toEqual([expect.stringContaining(SKIP_REASONS.maxTrades)]);
+  });
+
+  it("another follower of A's firm went long meanwhile: the held short is not sent (hedge guard)", async () => {
+    const w = firmWorld();
+    w.trade("L", "ESZ6", "Buy", 1);
+    await w.flush();
+    w.broker.unheard.set("A", "answerLost");
+    w.session("A").muted = true;
+    w.trade("L", "ESZ6", "Sell", 1);
+    await w.flush();
+    w.broker.unheard.delete("A");
+    w.trade("L", "ESZ6", "Sell", 1); // A's opening short 1 waits for its snapshot
+    await w.flush();
+    w.trade("M", "ESZ6", "Buy", 1);
+    await w.flush();
+    expect(w.position("C", "ESZ6")).toBe(1);
+    await snapshotA(w);
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(alerts(w, "A")).toEqual([expect.stringContaining(SKIP_REASONS.hedgeGuard)]);
+  });
+
+  it('reconcile "full": an opening made up counts as a trade, and the hedge guard holds one back', async () => {
+    const w = firmWorld("full");
+    w.down.add("A");
+    w.session("A").muted = true;
+    w.trade("L", "NQZ6", "Buy", 1);
+    w.trade("L", "ESZ6", "Sell", 1);
+    w.trade("M", "ESZ6", "Buy", 1);
+    await w.flush();
+    w.openings.splice(0);
+    w.down.delete("A");
+    w.session("A").muted = false;
+    w.session("A").sync(false);
+    await w.flush();
+    expect(w.position("A", "NQZ6")).toBe(1);
+    expect(w.position("A", "ESZ6")).toBe(0); // C is long ES at the same firm
+    expect(w.openings.map(([name]) => name)).toEqual(["A"]);
+  });
+});
+
+describe("the leader's re-sync while a line waits for the follower's snapshot", () => {
+  it("the leader where mimik saw it: the held opening still goes at A's snapshot", async () => {
+    const { w } = await lostSell(1, 1);
+    w.trade("L", "ESZ6", "Sell", 1);
+    await w.flush();
+    w.session("L").sync(false);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    await snapshotA(w);
+    expect(w.position("A", "ESZ6")).toBe(-1);
+  });
+
+  it('reconcile "full": nothing is sent from A\'s stale long 1 (it would end short 2)', async () => {
+    const w = world([group({ reconcile: "full" })]);
+    w.trade("L", "ESZ6", "Buy", 1);
+    await w.flush();
+    w.broker.unheard.set("A", "answerLost");
+    w.session("A").muted = true;
+    w.trade("L", "ESZ6", "Sell", 1);
+    await w.flush();
+    w.broker.unheard.delete("A");
+    w.trade("L", "ESZ6", "Sell", 1);
+    await w.flush();
+    w.session("L").sync(false);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    await snapshotA(w);
+    expect(w.position("A", "ESZ6")).toBe(-1);
+  });
+
+  it("the leader covered while mimik could not see it: the opening is dropped at A's snapshot, and the trader is told", async () => {
+    const { w } = await lostSell(1, 1);
+    w.trade("L", "ESZ6", "Sell", 1);
+    await w.flush();
+    w.session("L").muted = true;
+    w.trade("L", "ESZ6", "Buy", 1);
+    w.session("L").muted = false;
+    w.session("L").sync(false);
+    await w.flush();
+    await snapshotA(w);
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(alerts(w, "A")).toEqual([expect.stringContaining("opening")]);
+  });
+});
+
+describe("a held opening never goes stale", () => {
+  /** reconcile off: A's opening short 1 held, its snapshot settles nothing. */
+  async function heldWhileOff() {
+    const w = world([group({ reconcile: "off" })]);
+    w.trade("L", "ESZ6", "Buy", 1);
+    await w.flush();
+    w.broker.unheard.set("A", "answerLost");
+    w.session("A").muted = true;
+    w.trade("L", "ESZ6", "Sell", 1);
+    await w.flush();
+    w.broker.unheard.delete("A");
+    w.trade("L", "ESZ6", "Sell", 1);
+    await w.flush();
+    await snapshotA(w);
+    expect(w.position("A", "ESZ6")).toBe(0);
+    return w;
+  }
+  function reconcile(w: ReturnType<typeof world>, mode: GroupSpec["reconcile"]) {
+    const next = structuredClone(w.config);
+    next.groups[0]!.reconcile = mode;
+    w.setConfig(next);
+    w.copier.setConfig(next);
+  }
+
+  it("the leader's login down at A's snapshot and back a minute later: the opening is not sent then, the trader told", async () => {
+    const { w } = await lostSell(1, 1);
+    w.trade("L", "ESZ6", "Sell", 1);
+    await w.flush();
+    w.down.add("L");
+    await snapshotA(w); // the leader's position unknown: nothing is settled yet
+    w.clock.run(60_000);
+    await w.flush();
+    w.down.delete("L");
+    w.session("L").sync(false);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(alerts(w, "A")).toEqual([expect.stringContaining("no re-sync within 30 s")]);
+  });
+
+  it('reconcile "off", then "exits" an hour later: A\'s re-sync opens nothing', async () => {
+    const w = await heldWhileOff();
+    reconcile(w, "exits");
+    w.clock.run(3_600_000);
+    await snapshotA(w);
+    expect(w.position("A", "ESZ6")).toBe(0);
+  });
+
+  it('… nor, after the leader moved on and A followed it live, "full": A keeps what it copied', async () => {
+    const w = await heldWhileOff();
+    w.trade("L", "ESZ6", "Buy", 1);
+    w.trade("L", "ESZ6", "Sell", 2);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(-2);
+    reconcile(w, "full");
+    await snapshotA(w);
+    expect(w.position("A", "ESZ6")).toBe(-2);
+  });
+});

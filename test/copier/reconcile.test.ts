@@ -527,6 +527,7 @@ describe("failed exits are retried until done", () => {
       ["Sell", 3],
     ]);
     expect(pendingOf(w, "A").at(-1)).toEqual(expect.objectContaining({ pending: false, reason: "done" }));
+    expect(w.openings.map(([name]) => name)).toEqual(["A", "A"]); // the new side that waited is a trade
   });
 
   it("… and if that retry fails, the new side is not opened later: only the exit is tried again", async () => {

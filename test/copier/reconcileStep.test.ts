@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { ReconcileMode } from "../../data/schema.js";
 import type { DecideInput } from "../../engine/copier/decide.js";
 import { closeOnlyReason } from "../../engine/copier/decide.js";
-import { reconcileHeld, reconcileStep, reconcileUncertain } from "../../engine/copier/reconcileStep.js";
+import {
+  heldOpeningStop,
+  LEADER_LEFT_SIDE,
+  reconcileHeld,
+  reconcileStep,
+  reconcileUncertain,
+} from "../../engine/copier/reconcileStep.js";
 import { RECONCILE_REASON, SKIP_REASONS } from "../../engine/types.js";
 
 /** Issue 18 rule 2: what a re-sync makes up, as one step of the copy rules from the follower's position now. */
@@ -219,5 +225,25 @@ describe("reconcileHeld: an opening held for the snapshot after a lost answer go
     expect(reconcileHeld(-1)("exits", input(1, -1, 1, { gate: down }))).toEqual(
       skip(SKIP_REASONS.disconnected),
     );
+  });
+
+  it("an opening still: the hedge guard and the day's trades hold it as they would a live one", () => {
+    const gate = input(0, 0, 0).gate;
+    const rows: [number, number, Partial<DecideInput["gate"]>, string | undefined][] = [
+      [-1, -1, {}, undefined],
+      [-1, 0, {}, LEADER_LEFT_SIDE],
+      [-1, 1, {}, LEADER_LEFT_SIDE],
+      [0, 0, {}, LEADER_LEFT_SIDE],
+      [-1, -1, { groupActive: false }, SKIP_REASONS.groupInactive],
+      [-1, -1, { hedge: { long: true, short: false } }, SKIP_REASONS.hedgeGuard],
+      [1, 1, { hedge: { long: true, short: false } }, undefined], // the same side is no hedge
+      [-1, -1, { tradesLeft: 0 }, SKIP_REASONS.maxTrades],
+      [-1, -1, { tradesLeft: 1 }, undefined],
+    ];
+    for (const [goal, leader, patch, stop] of rows)
+      expect(heldOpeningStop(goal, input(1, leader, 0, { gate: { ...gate, ...patch } }))).toBe(stop);
+    const noTrades = { ...gate, tradesLeft: 0 };
+    expect(reconcileHeld(-1)("exits", input(1, -1, 1, { gate: noTrades }))).toEqual(send("close", -1));
+    expect(reconcileHeld(-1)("exits", input(1, -1, 0, { gate: noTrades }))).toBeUndefined();
   });
 });
