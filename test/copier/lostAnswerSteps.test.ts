@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { RECONCILE_REASON, SKIP_REASONS } from "../../engine/types.js";
-import { groupLAB, world } from "./harness.js";
+import { type GroupSpec, groupLAB, world } from "./harness.js";
 
 /**
  * New leader steps on a follower's line while one of its orders had its answer lost (it may have
@@ -149,7 +149,7 @@ const alerts = (w: ReturnType<typeof world>, follower: string) =>
 
 /** A (group g, follows L) and C (group h, follows M) at one firm: the hedge guard judges them together. */
 function firmWorld(reconcile?: GroupSpec["reconcile"]) {
-  const w = world([group({ reconcile }), { name: "h", leader: "M", followers: [{ account: "C" }] }]);
+  const w = world([groupLAB({ reconcile }), { name: "h", leader: "M", followers: [{ account: "C" }] }]);
   const next = structuredClone(w.config);
   for (const a of next.accounts) if (a.name === "A" || a.name === "C") a.firm = "Apex";
   w.setConfig(next);
@@ -229,7 +229,7 @@ describe("the leader's re-sync while a line waits for the follower's snapshot", 
   });
 
   it('reconcile "full": nothing is sent from A\'s stale long 1 (it would end short 2)', async () => {
-    const w = world([group({ reconcile: "full" })]);
+    const w = world([groupLAB({ reconcile: "full" })]);
     w.trade("L", "ESZ6", "Buy", 1);
     await w.flush();
     w.broker.unheard.set("A", "answerLost");
@@ -264,7 +264,7 @@ describe("the leader's re-sync while a line waits for the follower's snapshot", 
 describe("a held opening never goes stale", () => {
   /** reconcile off: A's opening short 1 held, its snapshot settles nothing. */
   async function heldWhileOff() {
-    const w = world([group({ reconcile: "off" })]);
+    const w = world([groupLAB({ reconcile: "off" })]);
     w.trade("L", "ESZ6", "Buy", 1);
     await w.flush();
     w.broker.unheard.set("A", "answerLost");
