@@ -10,8 +10,8 @@ import { type GroupSpec, groupLAB, world } from "./harness.js";
  */
 
 /** L and A long `qty` ESZ6 (B half); L sells `sold`: A's sell is carried out, its answer lost, A's events muted. */
-async function lostSell(qty: number, sold: number) {
-  const w = world([groupLAB()]);
+async function lostSell(qty: number, sold: number, reconcile?: GroupSpec["reconcile"]) {
+  const w = world([groupLAB(reconcile ? { reconcile } : {})]);
   w.trade("L", "ESZ6", "Buy", qty);
   await w.flush();
   w.broker.unheard.set("A", "answerLost");
@@ -229,14 +229,7 @@ describe("the leader's re-sync while a line waits for the follower's snapshot", 
   });
 
   it('reconcile "full": nothing is sent from A\'s stale long 1 (it would end short 2)', async () => {
-    const w = world([groupLAB({ reconcile: "full" })]);
-    w.trade("L", "ESZ6", "Buy", 1);
-    await w.flush();
-    w.broker.unheard.set("A", "answerLost");
-    w.session("A").muted = true;
-    w.trade("L", "ESZ6", "Sell", 1);
-    await w.flush();
-    w.broker.unheard.delete("A");
+    const { w } = await lostSell(1, 1, "full");
     w.trade("L", "ESZ6", "Sell", 1);
     await w.flush();
     w.session("L").sync(false);
@@ -264,14 +257,7 @@ describe("the leader's re-sync while a line waits for the follower's snapshot", 
 describe("a held opening never goes stale", () => {
   /** reconcile off: A's opening short 1 held, its snapshot settles nothing. */
   async function heldWhileOff() {
-    const w = world([groupLAB({ reconcile: "off" })]);
-    w.trade("L", "ESZ6", "Buy", 1);
-    await w.flush();
-    w.broker.unheard.set("A", "answerLost");
-    w.session("A").muted = true;
-    w.trade("L", "ESZ6", "Sell", 1);
-    await w.flush();
-    w.broker.unheard.delete("A");
+    const { w } = await lostSell(1, 1, "off");
     w.trade("L", "ESZ6", "Sell", 1);
     await w.flush();
     await snapshotA(w);
