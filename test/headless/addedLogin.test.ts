@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Child, jsonLines, killAll, startMimik, startSim, until } from "./children.js";
+import { type Child, headlessRunning, killAll, startMimik, startSim, until } from "./children.js";
 import { connectionsOf, leaderTradeOn, positionOn } from "./simBook.js";
 
 /**
@@ -98,10 +98,7 @@ beforeAll(async () => {
   configPath = join(dir, "a", "config.json");
   await writeConfig(startConfig());
   mimik = startMimik(["headless", "--config", configPath], env);
-  await until(() => {
-    if (mimik.proc.exitCode !== null) throw new Error(`headless exited early: ${mimik.stderr()}`);
-    return jsonLines(mimik).some((l) => String(l.message).startsWith("mimik headless running"));
-  }, "headless running");
+  await headlessRunning(mimik);
 }, 30_000);
 
 afterAll(async () => {

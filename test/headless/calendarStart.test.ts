@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jsonLines, killAll, runMimik, startMimik, until } from "./children.js";
+import { headlessRunning, killAll, runMimik, startMimik } from "./children.js";
 
 /**
  * Issue 16, with the real executable: a group's blackout calendar that cannot be read stops the
@@ -63,10 +63,7 @@ describe("a blackout calendar at start", () => {
       ),
     );
     const child = startMimik(["headless", "--config", configPath], env);
-    await until(() => {
-      if (child.proc.exitCode !== null) throw new Error(`headless exited: ${child.stderr()}`);
-      return jsonLines(child).some((l) => String(l.message).startsWith("mimik headless running"));
-    }, "headless running");
+    await headlessRunning(child);
     child.proc.kill("SIGTERM");
     expect(await child.exited).toBe(0);
   });

@@ -74,6 +74,14 @@ export async function until<T>(
   }
 }
 
+/** Resolves once a headless child says it is running; fails with its stderr if it exits first. */
+export async function headlessRunning(child: Child): Promise<void> {
+  await until(() => {
+    if (child.proc.exitCode !== null) throw new Error(`headless exited early: ${child.stderr()}`);
+    return jsonLines(child).some((l) => String(l.message).startsWith("mimik headless running"));
+  }, "headless running");
+}
+
 /** The JSON lines a headless child printed, parsed (non-JSON lines skipped). */
 export function jsonLines(child: Child): Record<string, unknown>[] {
   const parsed: Record<string, unknown>[] = [];

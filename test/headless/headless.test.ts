@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { journalPathFor } from "../../data/journal/index.js";
 import {
   type Child,
+  headlessRunning,
   jsonLines,
   killAll,
   listeningTcpPorts,
@@ -56,10 +57,7 @@ function startHeadless(): Child {
 
 /** Waits until the headless child is up (boot waits for the first login) and its connection is synced. */
 async function connected(child: Child): Promise<void> {
-  await until(() => {
-    if (child.proc.exitCode !== null) throw new Error(`headless exited early: ${child.stderr()}`);
-    return jsonLines(child).some((l) => String(l.message).startsWith("mimik headless running"));
-  }, "headless running");
+  await headlessRunning(child);
   const status = await statusJson();
   expect(status.connections).toEqual([expect.objectContaining({ name: "sim", state: "connected" })]);
 }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { journalPathFor } from "../../data/journal/index.js";
-import { jsonLines, killAll, runMimik, startMimik, until } from "./children.js";
+import { headlessRunning, killAll, runMimik, startMimik } from "./children.js";
 
 /**
  * What a damaged journal does to a start, with the real executable: a torn last line is set aside
@@ -46,10 +46,7 @@ afterAll(async () => {
 /** Starts headless, waits until it runs, stops it with SIGTERM; returns its exit code. */
 async function runOnce(): Promise<number> {
   const child = startMimik(["headless", "--config", configPath], env);
-  await until(() => {
-    if (child.proc.exitCode !== null) throw new Error(`headless exited: ${child.stderr()}`);
-    return jsonLines(child).some((l) => String(l.message).startsWith("mimik headless running"));
-  }, "headless running");
+  await headlessRunning(child);
   child.proc.kill("SIGTERM");
   return child.exited;
 }

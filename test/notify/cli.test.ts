@@ -6,6 +6,7 @@ import { journalPathFor } from "../../data/journal/index.js";
 import { statePathFor } from "../../data/paths.js";
 import {
   type Child,
+  headlessRunning,
   jsonLines,
   killAll,
   runMimik,
@@ -129,10 +130,7 @@ describe("a running mimik notifies", () => {
       notifications: { targets },
     });
     headless = startMimik(["headless", "--config", configPath], env);
-    await until(() => {
-      if (headless.proc.exitCode !== null) throw new Error(`headless exited early: ${headless.stderr()}`);
-      return jsonLines(headless).some((l) => String(l.message).startsWith("mimik headless running"));
-    }, "headless running");
+    await headlessRunning(headless);
   }, 20_000);
 
   it("a close-out and the locks reach the webhook; the broken target is one alert; no secret leaks", async () => {
@@ -223,10 +221,7 @@ describe("a lock the day roll lifted at start", () => {
       }),
     );
     headless = startMimik(["headless", "--config", configPath], { ...env, MIMIK_E2E_PROP: "prop" });
-    await until(() => {
-      if (headless.proc.exitCode !== null) throw new Error(`headless exited early: ${headless.stderr()}`);
-      return jsonLines(headless).some((l) => String(l.message).startsWith("mimik headless running"));
-    }, "headless running");
+    await headlessRunning(headless);
   }, 20_000);
 
   it("does not hide the next lock of that follower", async () => {

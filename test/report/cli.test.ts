@@ -6,6 +6,7 @@ import { tradingDayOf } from "../../engine/index.js";
 import type { Report } from "../../src/report/build.js";
 import {
   type Child,
+  headlessRunning,
   jsonLines,
   killAll,
   runMimik,
@@ -98,10 +99,7 @@ beforeAll(async () => {
     }),
   );
   headless = startMimik(["headless", "--config", configPath], env);
-  await until(() => {
-    if (headless.proc.exitCode !== null) throw new Error(`headless exited early: ${headless.stderr()}`);
-    return jsonLines(headless).some((l) => String(l.message).startsWith("mimik headless running"));
-  }, "headless running");
+  await headlessRunning(headless);
   // A long round trip and a short one, each copied to the three followers (one at ProjectX).
   // Prices still: each copy fills at its leader's price, so the followers' P&L is the leader's.
   await post("/sim/walk", { on: false });
