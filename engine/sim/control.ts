@@ -226,6 +226,11 @@ export interface SimControl {
    * promise it returns settles (an order request held on the way in). undefined = none.
    */
   interceptProjectX(hook: ProjectXHook | undefined): void;
+  /**
+   * In-process only: how many ProjectX REST requests arrived so far, by route as sent (e.g.
+   * "Trade/search"), refused ones (401, 429) too: what a login spent of its budget.
+   */
+  projectxRequests(): Record<string, number>;
 }
 
 export type ProjectXHook = (route: string, body: unknown) => undefined | Promise<void>;

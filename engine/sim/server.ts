@@ -89,6 +89,7 @@ export class SimServer implements SimControl {
   private readonly log: (line: string) => void;
   private readonly heartbeatTimeoutMs: number;
   private projectxHook: ProjectXHook | undefined;
+  private readonly projectxRequestCounts = new Map<string, number>();
   /** The simulator's clock (tests move it); sockets' heartbeats keep to the machine's. */
   private readonly sessionClock: SessionClock;
 
@@ -267,6 +268,10 @@ export class SimServer implements SimControl {
     }
     // ProjectX's routes; the reply goes out before the hub events the request caused.
     const method = req.method ?? "GET";
+    if (url.pathname.startsWith(PROJECTX_API)) {
+      const route = url.pathname.slice(PROJECTX_API.length);
+      this.projectxRequestCounts.set(route, (this.projectxRequestCounts.get(route) ?? 0) + 1);
+    }
     if (this.projectxHook && url.pathname.startsWith(PROJECTX_API)) {
       const parsed = parseBody(text);
       const held = this.projectxHook(
@@ -511,6 +516,10 @@ export class SimServer implements SimControl {
 
   interceptProjectX(hook: ProjectXHook | undefined): void {
     this.projectxHook = hook;
+  }
+
+  projectxRequests(): Record<string, number> {
+    return Object.fromEntries(this.projectxRequestCounts);
   }
 
   socketCount(filter: { user?: string } = {}): number {

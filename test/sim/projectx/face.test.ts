@@ -302,6 +302,8 @@ describe("ProjectX REST on the simulator", () => {
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
     sim!.control.rateLimit(true);
     expect((await post("Auth/loginKey", { userName: "nobody", apiKey: "x" })).status).toBe(429);
+    // Counted by route as sent, refused ones too: what the login spent.
+    expect(sim!.control.projectxRequests()).toEqual({ "Auth/loginKey": 2, "Account/search": 6 });
   });
 });
 
