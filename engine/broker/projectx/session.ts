@@ -49,7 +49,7 @@ import { AccountRecheck } from "./recheck.js";
 import { type Envelope, ProjectXRest } from "./rest.js";
 import type { ProjectXSessionOptions } from "./sessionOptions.js";
 import { readSettled } from "./settledRead.js";
-import { HISTORY_MS, readSnapshot } from "./snapshot.js";
+import { HISTORY_MS } from "./snapshot.js";
 import { projectxIdOf, projectxSymbols } from "./symbols.js";
 import { unwrap } from "./wire.js";
 
@@ -333,19 +333,16 @@ export class ProjectXBrokerSession implements BrokerSession {
       await this.userHub.invoke("SubscribeTrades", a.id);
     }
     const snapshot = await readSettled({
-      read: () =>
-        readSnapshot(
-          (path, body) => this.call(path, body, "exit"),
-          this.model.accounts(),
-          new Date(this.clock.now() - HISTORY_MS).toISOString(),
-        ),
-      requests: () => this.orders.requests(),
+      ...{ call: (path, body) => this.call(path, body, "exit"), accounts: this.model.accounts() },
+      since: new Date(this.clock.now() - HISTORY_MS).toISOString(),
+      activity: (accountId) => this.orders.activityOf(accountId),
       settled: () => this.orders.settled(),
       overtaken: () => this.stopped || epoch !== this.hubEpoch,
+      ...{ clock: this.clock, delayMs: this.opts.lostAnswerReadMs ?? 1_000 },
     });
     // The hub dropped while the snapshot was read: its subscriptions are gone, so this picture
     // would say "connected" over a dead hub; the next connect resyncs.
-    if (this.stopped || epoch !== this.hubEpoch) return;
+    if (!snapshot || this.stopped || epoch !== this.hubEpoch) return;
     const initial = !this.syncedOnce;
     this.recheck.reset();
     for (const ev of this.model.applySnapshot(snapshot, initial)) this.emit(ev);

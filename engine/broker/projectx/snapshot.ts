@@ -22,8 +22,17 @@ export interface Snapshot {
   trades: PxTrade[];
 }
 
-/** Reads of one account that saw it trade each time, before its picture is given up on. */
+/** Reads of one account that saw it trade (or its order requests on their way) before it is given up on. */
 export const SNAPSHOT_TRIES = 3;
+
+/** One account's part of the picture. */
+export interface AccountPicture {
+  positions: PxPosition[];
+  orders: PxOrder[];
+  trades: PxTrade[];
+}
+
+type Call = (path: string, body: object) => Promise<Envelope>;
 
 /**
  * ProjectX has no sync request: after every (re)connect the picture is read over REST
@@ -35,42 +44,66 @@ export const SNAPSHOT_TRIES = 3;
  * misleads for good: a fill after the positions read but in the trades is history that no
  * position holds (a leader's exit never copied), one the other way round a fill counted twice.
  * So an account's trades are read before and after its positions and orders; when they differ,
- * it traded meanwhile and is read again, the later trades being the new "before".
+ * it traded meanwhile and this read of it is no use (undefined).
+ */
+export async function readAccountPicture(
+  call: Call,
+  accountId: number,
+  since: string,
+): Promise<AccountPicture | undefined> {
+  const tradesOf = async () =>
+    list((await ok(call, "Trade/search", { accountId, startTimestamp: since })).trades, parseTrade);
+  const before = await tradesOf();
+  const positions = list((await ok(call, "Position/searchOpen", { accountId })).positions, parsePosition);
+  const orders = await readOpenOrders(call, accountId);
+  const trades = await tradesOf();
+  return sameTrades(before, trades) ? { positions, orders, trades } : undefined;
+}
+
+/** The login's active accounts (Account/search), each picture's first read. */
+export async function readLoginAccounts(call: Call): Promise<PxAccount[]> {
+  return accountsOf(await ok(call, "Account/search", { onlyActiveAccounts: true }));
+}
+
+/** The picture of `accounts` in their order, from their parts. */
+export function snapshotOf(accounts: PxAccount[], parts: Iterable<AccountPicture | undefined>): Snapshot {
+  const snap: Snapshot = { accounts, positions: [], orders: [], trades: [] };
+  for (const part of parts) {
+    if (!part) continue;
+    snap.positions.push(...part.positions);
+    snap.orders.push(...part.orders);
+    snap.trades.push(...part.trades);
+  }
+  return snap;
+}
+
+/** Why an account's picture was given up on: it traded during `tries` reads of it. */
+export function keptTradingText(account: { id: number; name?: string }, tries: number): string {
+  const named = account.name === undefined ? `${account.id}` : `${account.name} (id ${account.id})`;
+  return `ProjectX account ${named} kept trading: its trades changed during ${tries} reads of its picture`;
+}
+
+/**
+ * The accounts' picture read at once, an account that traded during its read read again right
+ * away: the re-read after a lost answer (recheck.ts), whose own pacing spaces its reads out.
  */
 export async function readSnapshot(
-  call: (path: string, body: object) => Promise<Envelope>,
+  call: Call,
   accounts: readonly Pick<BrokerAccount, "id">[],
   since: string,
 ): Promise<Snapshot> {
-  const snap: Snapshot = {
-    accounts: accountsOf(await ok(call, "Account/search", { onlyActiveAccounts: true })),
-    positions: [],
-    orders: [],
-    trades: [],
-  };
-  const tradesOf = async (accountId: number) =>
-    list((await ok(call, "Trade/search", { accountId, startTimestamp: since })).trades, parseTrade);
-  for (const a of accounts) {
-    let before = await tradesOf(a.id);
+  const found = await readLoginAccounts(call);
+  const parts: AccountPicture[] = [];
+  for (const a of accounts)
     for (let tries = 1; ; tries++) {
-      const positions = list(
-        (await ok(call, "Position/searchOpen", { accountId: a.id })).positions,
-        parsePosition,
-      );
-      const orders = await readOpenOrders(call, a.id);
-      const after = await tradesOf(a.id);
-      if (sameTrades(before, after)) {
-        snap.positions.push(...positions);
-        snap.orders.push(...orders);
-        snap.trades.push(...after);
+      const part = await readAccountPicture(call, a.id, since);
+      if (part) {
+        parts.push(part);
         break;
       }
-      if (tries === SNAPSHOT_TRIES)
-        throw new Error(`ProjectX account ${a.id} traded during each of ${tries} reads of its picture`);
-      before = after;
+      if (tries === SNAPSHOT_TRIES) throw new Error(keptTradingText(a, tries));
     }
-  }
-  return snap;
+  return snapshotOf(found, parts);
 }
 
 /** The same trades, voided or not, in both reads: no fill or bust came between them. */
@@ -84,18 +117,11 @@ function sameTrades(a: readonly PxTrade[], b: readonly PxTrade[]): boolean {
 }
 
 /** One account's open orders (Order/searchOpen). */
-export async function readOpenOrders(
-  call: (path: string, body: object) => Promise<Envelope>,
-  accountId: number,
-): Promise<PxOrder[]> {
+export async function readOpenOrders(call: Call, accountId: number): Promise<PxOrder[]> {
   return list((await ok(call, "Order/searchOpen", { accountId })).orders, parseOrder);
 }
 
-async function ok(
-  call: (path: string, body: object) => Promise<Envelope>,
-  path: string,
-  body: object,
-): Promise<Envelope> {
+async function ok(call: Call, path: string, body: object): Promise<Envelope> {
   const env = await call(path, body);
   if (!env.success)
     throw new Error(`ProjectX ${path} failed (${env.errorCode}): ${env.errorMessage ?? "no message"}`);
