@@ -110,6 +110,59 @@ describe("ProjectX reconnect: the venue trades while the snapshot is read", () =
   });
 });
 
+describe("ProjectX reconnect: a leader that scalps through it", () => {
+  it("traded during its first read and then stopped: read again alone, later, the other account once; the followers close once", async () => {
+    // ProjectX leader TSX5002, followers TSX5001 (read before it, on the same login) and DEMO2001.
+    const r = await startRig(
+      crossBrokerConfig(
+        { TSX5001: "px", TSX5002: "px", DEMO2001: "sim" },
+        { name: "S", leader: "TSX5002", followers: [follower("TSX5001"), follower("DEMO2001")] },
+      ),
+    );
+    rig = r;
+    const { control } = r.sim;
+    const all = ["TSX5001", "TSX5002", "DEMO2001"];
+    await eventually(() => all.every((a) => r.engine.directory.connected(a)), "synced");
+    control.manualTrade("TSX5002", "ESZ6", "Buy", 1);
+    await eventually(
+      () => ["TSX5001", "DEMO2001"].every((a) => position(r.sim, a, "ESZ6") === 1),
+      "the entry copied to both",
+    );
+
+    // For 0.8 s from the reconnect's first read of it, the leader trades at each read of its
+    // orders (out, in, out …). Before, it was read three times back to back within that burst,
+    // the connect failed and the next one read TSX5001 again.
+    const leaderId = accountIdOf(r, "TSX5002");
+    const positionReads = new Map<unknown, number>();
+    let burstFrom: number | undefined;
+    let trades = 0;
+    control.interceptProjectX((route, body) => {
+      if (route === "Position/searchOpen")
+        positionReads.set(accountOf(body), (positionReads.get(accountOf(body)) ?? 0) + 1);
+      if (route === "Order/searchOpen" && accountOf(body) === leaderId) {
+        burstFrom ??= Date.now();
+        if (Date.now() - burstFrom < 800)
+          control.manualTrade("TSX5002", "ESZ6", trades++ % 2 === 0 ? "Sell" : "Buy", 1);
+      }
+      return undefined;
+    });
+    const before = control.projectxRequests();
+    control.dropSockets({ user: PX_CONNECTION.username });
+    await eventually(() => trades > 0, "the leader to trade during the reconnect's read", 10_000);
+    await eventually(() => all.every((a) => r.engine.directory.connected(a)), "synced again", 10_000);
+
+    expect([positionReads.get(accountIdOf(r, "TSX5001")), positionReads.get(leaderId)]).toEqual([1, 2]);
+    expect(control.projectxRequests()["Account/search"]! - before["Account/search"]!).toBe(1);
+    expect(trades).toBe(1);
+    expect(position(r.sim, "TSX5002", "ESZ6")).toBe(0);
+    for (const f of ["TSX5001", "DEMO2001"])
+      await eventually(() => position(r.sim, f, "ESZ6") === 0, `${f} closed`);
+    await new Promise((res) => setTimeout(res, 500)); // any second exit would have gone by now
+    expect(sells(r, "TSX5001").map((o) => o.qty)).toEqual([1]);
+    expect(sells(r, "DEMO2001").map((o) => o.qty)).toEqual([1]);
+  });
+});
+
 /** Tradovate leader DEMO1000, ProjectX followers TSX5001 and TSX5002 (×1 each, one login). */
 const projectXFollows = () =>
   crossBrokerConfig(
