@@ -59,6 +59,20 @@ async function synced(): Promise<Rig> {
   return r;
 }
 
+/** The rig synced, its leader (`accounts[0]`) long 1 ESZ6 and that entry copied to the others. */
+async function enteredLong(config: ReturnType<typeof crossBrokerConfig>, accounts: string[]): Promise<Rig> {
+  const r = await startRig(config);
+  rig = r;
+  const [leader, ...followers] = accounts;
+  await eventually(() => accounts.every((a) => r.engine.directory.connected(a)), "synced");
+  r.sim.control.manualTrade(leader!, "ESZ6", "Buy", 1);
+  await eventually(
+    () => followers.every((a) => position(r.sim, a, "ESZ6") === 1),
+    "the entry copied to every follower",
+  );
+  return r;
+}
+
 const sells = (r: Rig, account: string) =>
   r.sim.control.records().orders.filter((o) => o.accountName === account && o.action === "Sell");
 
@@ -113,21 +127,13 @@ describe("ProjectX reconnect: the venue trades while the snapshot is read", () =
 describe("ProjectX reconnect: a leader that scalps through it", () => {
   it("traded during its first read and then stopped: read again alone, later, the other account once; the followers close once", async () => {
     // ProjectX leader TSX5002, followers TSX5001 (read before it, on the same login) and DEMO2001.
-    const r = await startRig(
-      crossBrokerConfig(
-        { TSX5001: "px", TSX5002: "px", DEMO2001: "sim" },
-        { name: "S", leader: "TSX5002", followers: [follower("TSX5001"), follower("DEMO2001")] },
-      ),
+    const config = crossBrokerConfig(
+      { TSX5001: "px", TSX5002: "px", DEMO2001: "sim" },
+      { name: "S", leader: "TSX5002", followers: [follower("TSX5001"), follower("DEMO2001")] },
     );
-    rig = r;
+    const all = ["TSX5002", "TSX5001", "DEMO2001"];
+    const r = await enteredLong(config, all);
     const { control } = r.sim;
-    const all = ["TSX5001", "TSX5002", "DEMO2001"];
-    await eventually(() => all.every((a) => r.engine.directory.connected(a)), "synced");
-    control.manualTrade("TSX5002", "ESZ6", "Buy", 1);
-    await eventually(
-      () => ["TSX5001", "DEMO2001"].every((a) => position(r.sim, a, "ESZ6") === 1),
-      "the entry copied to both",
-    );
 
     // For 0.8 s from the reconnect's first read of it, the leader trades at each read of its
     // orders (out, in, out …). Before, it was read three times back to back within that burst,
@@ -172,16 +178,9 @@ const projectXFollows = () =>
 
 describe("ProjectX reconnect: an order answer lost while the snapshot is read", () => {
   it("a follower's exit carried out after its account was read, its answer lost before the picture is applied: closed once, never short", async () => {
-    const r = await startRig(projectXFollows());
-    rig = r;
-    const { control } = r.sim;
     const all = ["DEMO1000", "TSX5001", "TSX5002"];
-    await eventually(() => all.every((a) => r.engine.directory.connected(a)), "synced");
-    control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
-    await eventually(
-      () => ["TSX5001", "TSX5002"].every((a) => position(r.sim, a, "ESZ6") === 1),
-      "the entry copied to both",
-    );
+    const r = await enteredLong(projectXFollows(), all);
+    const { control } = r.sim;
 
     // TSX5001's exit is held on the way in (a network blip that also drops the hub). The reconnect
     // reads TSX5001, then, while it reads TSX5002, the exit reaches ProjectX, is carried out and
