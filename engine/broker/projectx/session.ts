@@ -333,12 +333,14 @@ export class ProjectXBrokerSession implements BrokerSession {
       await this.userHub.invoke("SubscribeTrades", a.id);
     }
     const snapshot = await readSettled({
-      ...{ call: (path, body) => this.call(path, body, "exit"), accounts: this.model.accounts() },
+      call: (path, body) => this.call(path, body, "exit"),
+      accounts: this.model.accounts(),
       since: new Date(this.clock.now() - HISTORY_MS).toISOString(),
       activity: (accountId) => this.orders.activityOf(accountId),
       settled: () => this.orders.settled(),
       overtaken: () => this.stopped || epoch !== this.hubEpoch,
-      ...{ clock: this.clock, delayMs: this.opts.lostAnswerReadMs ?? 1_000 },
+      clock: this.clock,
+      delayMs: this.opts.lostAnswerReadMs ?? 1_000,
     });
     // The hub dropped while the snapshot was read: its subscriptions are gone, so this picture
     // would say "connected" over a dead hub; the next connect resyncs.
