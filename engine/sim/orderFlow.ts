@@ -62,6 +62,8 @@ export interface FlowDeps {
   priceOf: (product: string) => number;
   nameOf: (accountId: number) => string;
   now: () => number;
+  /** The exchange is halted (the daily halt, the weekend): nothing trades until the reopen. */
+  quiet: () => boolean;
 }
 
 export class OrderFlow {
@@ -220,7 +222,10 @@ export class OrderFlow {
   // ------------------------------------------------------------------------------------------
 
   private match(o: SimOrder, phase: Phase): void {
-    const pieces = this.d.venue.due(o, this.d.priceOf(o.product), phase);
+    // An order entered or moved in the halt waits for the reopen like a resting one: no trade
+    // prints there, and one booked at the halt's price would fall on the closed trade date.
+    const pieces =
+      phase === "entry" && this.d.quiet() ? [] : this.d.venue.due(o, this.d.priceOf(o.product), phase);
     const immediate = phase === "entry" && (o.type === "Market" || o.type === "Limit");
     if (immediate && o.timeInForce === "FOK" && pieces.reduce((s, p) => s + p.qty, 0) < remaining(o)) {
       this.end(o, "Canceled");

@@ -118,6 +118,7 @@ export class Trading {
       priceOf,
       nameOf: (id) => book.get<AccountEntity>("account", id)!.name,
       now: book.now,
+      quiet: () => session.quiet(),
     });
     this.autoLiq = new AutoLiquidation(book, this.clearing, this.venue, this.flow, this.out, priceOf, (id) =>
       this.gate.mode(id),

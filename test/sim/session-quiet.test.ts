@@ -99,6 +99,41 @@ describe("the halt is quiet", () => {
     ]);
   });
 
+  it("an order entered in the halt trades only at the reopen: a market buy and a limit the market is through at the opening price; an IOC ends unfilled", async () => {
+    const s = await startSessionSim({ clock: CLOSE + 30 * 60_000 }); // Wednesday 16:30 CT
+    sim = s;
+    s.control.setPrice("ES", 6800);
+    const market = s.control.placeOrder("DEMO1000", {
+      symbol: "ESZ6",
+      action: "Buy",
+      qty: 1,
+      orderType: "Market",
+    });
+    const limit = s.control.placeOrder("DEMO2001", gtc("Buy", { orderType: "Limit", price: 6805 }));
+    const ioc = s.control.placeOrder("DEMO2002", {
+      ...gtc("Buy", { orderType: "Limit", price: 6805 }),
+      timeInForce: "IOC",
+    });
+    const ids = [market, limit, ioc].map((r) => (r as { orderId: number }).orderId);
+    const statuses = () => ids.map((id) => s.control.records().orders.find((o) => o.orderId === id)!.status);
+    const fillsOf = () =>
+      s.control
+        .records()
+        .fills.filter((f) => ids.includes(f.orderId))
+        .map((f) => [f.orderId, f.price]);
+    expect(fillsOf()).toEqual([]);
+    expect(statuses()).toEqual(["Working", "Working", "Canceled"]);
+    expect(s.control.records().positions.filter((p) => p.netPos !== 0)).toEqual([]);
+
+    s.control.setPrice("ES", 6790); // the market reopens $500 lower
+    clockTo(s, REOPEN);
+    expect(fillsOf()).toEqual([
+      [ids[0], 6790],
+      [ids[1], 6790],
+    ]);
+    expect(statuses()).toEqual(["Filled", "Filled", "Canceled"]);
+  });
+
   it("the price walk stands still in the halt and walks again from the reopen", async () => {
     const s = await startSessionSim({ clock: CLOSE + 30 * 60_000, priceIntervalMs: 5 });
     sim = s;
@@ -160,10 +195,11 @@ describe("the gap at the reopen is the new trade date's", () => {
 
 describe("the first trade after the reopen, before the clock has rolled the day (its tick comes up to a second late)", () => {
   it("waits for the roll: the stop it reaches fills on the new trade date, its loss in that day's realized P&L", async () => {
-    const s = await startSessionSim({ clock: REOPEN - 300 });
+    const s = await startSessionSim({ clock: CLOSE - 1000 });
     sim = s;
     s.control.setPrice("ES", 6800);
-    s.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
+    s.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1); // before the close: nothing trades in the halt
+    clockTo(s, REOPEN - 300);
     const stop = s.control.placeOrder("DEMO1000", gtc("Sell", { orderType: "Stop", stopPrice: 6790 }));
     s.control.setPrice("ES", 6780);
     await waitFor(() => Date.parse(s.control.clock().now) >= REOPEN, "the reopen's instant");
