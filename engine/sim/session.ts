@@ -97,6 +97,8 @@ export class SessionClock {
   private close: number;
   private reopen: number;
   private readonly alwaysOpen: boolean;
+  /** The close or reopen a tick is carrying out, while it does: the session as it stood then. */
+  private at: number | undefined;
   /**
    * Whether the halt refuses new orders. Off by default: the clock starts at the machine's time,
    * and a test run at 16:30 CT must not see its orders refused unless it asks for the halt.
@@ -132,8 +134,9 @@ export class SessionClock {
    */
   quiet(): boolean {
     if (this.alwaysOpen) return false;
-    const now = this.now();
-    return inHalt(now) || now >= this.reopen;
+    // The reopen is the next boundary ticked (a close ticked, or a start in the halt), or the close
+    // is reached and not yet ticked.
+    return this.reopen < this.close || (this.at ?? this.now()) >= this.close;
   }
 
   /** Whether a new order must be refused now: the halt, when the halt refuses. */
@@ -151,19 +154,30 @@ export class SessionClock {
   }
 
   /**
-   * Ends the session if the clock has reached its close, then starts the next trade date if it has
-   * reached the reopen (called on a timer and after a move; a move over both does both, in order).
+   * Carries out each close and reopen the clock has reached, in the order they came (called on a
+   * timer and after a move). A move from the halt past the next close reopens first, so the
+   * orders the reopen reaches trade before the close expires the Day ones.
    */
   tick(): void {
     if (this.alwaysOpen) return;
     const now = this.now();
-    if (now >= this.close) {
-      this.close = sessionCloseAfter(now);
-      this.endSession();
-    }
-    if (now >= this.reopen) {
-      this.reopen = reopenAfter(now);
-      this.newTradeDate();
+    for (
+      let next = Math.min(this.close, this.reopen);
+      next <= now;
+      next = Math.min(this.close, this.reopen)
+    ) {
+      this.at = next;
+      try {
+        if (next === this.close) {
+          this.close = sessionCloseAfter(next);
+          this.endSession();
+        } else {
+          this.reopen = reopenAfter(next);
+          this.newTradeDate();
+        }
+      } finally {
+        this.at = undefined;
+      }
     }
   }
 

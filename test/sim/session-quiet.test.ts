@@ -134,6 +134,30 @@ describe("the halt is quiet", () => {
     expect(statuses()).toEqual(["Filled", "Filled", "Canceled"]);
   });
 
+  it("a clock moved from the halt past the next close (a machine asleep a day) reopens first: a Day limit the gap went through fills at the open, not expires", async () => {
+    const s = await startSessionSim({ clock: CLOSE + 30 * 60_000 }); // Wednesday 16:30 CT
+    sim = s;
+    s.control.setPrice("ES", 6800);
+    const day = s.control.placeOrder("DEMO2001", {
+      symbol: "ESZ6",
+      action: "Buy",
+      qty: 1,
+      orderType: "Limit",
+      price: 6790,
+    });
+    const id = (day as { orderId: number }).orderId;
+    s.control.setPrice("ES", 6780);
+    clockTo(s, sessionCloseAfter(REOPEN) + 30 * 60_000); // Thursday 16:30 CT
+    expect(s.control.records().orders.find((o) => o.orderId === id)!.status).toBe("Filled");
+    expect(
+      s.control
+        .records()
+        .fills.filter((f) => f.orderId === id)
+        .map((f) => f.price),
+    ).toEqual([6780]);
+    expect(s.control.records().positions.find((p) => p.accountName === "DEMO2001")?.netPos).toBe(1);
+  });
+
   it("the price walk stands still in the halt and walks again from the reopen", async () => {
     const s = await startSessionSim({ clock: CLOSE + 30 * 60_000, priceIntervalMs: 5 });
     sim = s;
