@@ -409,6 +409,7 @@ export function connectionRules(config: Config): Issue[] {
       return;
     }
     if (c.env === "sim") return;
+    issues.push(...budgetRules(c, i));
     const key = `a ${c.env} connection logs in with a Tradovate API key (Application Settings → API Access; "appId" must be the name you gave the key)`;
     if (c.cid === undefined)
       issues.push({ path: ["connections", i, "cid"], message: `${key}: set "cid" to the key's numeric id` });
@@ -418,6 +419,28 @@ export function connectionRules(config: Config): Issue[] {
         message: `${key}: set "secret" to where the key's secret comes from, e.g. {"env": "MIMIK_TRADOVATE_SECRET"}`,
       });
   });
+  return issues;
+}
+
+/**
+ * Tradovate's published limits per user (tradovate-protocol.md §6). The request budget is there to
+ * send less; above these on demo or live, mimik would send what Tradovate refuses with a 429 that
+ * pauses the login, exits and flattens included (an hour on live).
+ */
+const TRADOVATE_PUBLISHED = { perSecond: 1000, perMinute: 5000, perHour: 5000 } as const;
+const BUDGET_WINDOW = { perSecond: "a second", perMinute: "a minute", perHour: "an hour" } as const;
+
+function budgetRules(c: TradovateConnection, i: number): Issue[] {
+  const issues: Issue[] = [];
+  for (const field of ["perSecond", "perMinute", "perHour"] as const) {
+    const value = c.requestBudget?.[field];
+    const most = TRADOVATE_PUBLISHED[field];
+    if (value !== undefined && value > most)
+      issues.push({
+        path: ["connections", i, "requestBudget", field],
+        message: `${value} is above Tradovate's published ${most.toLocaleString("en-US")} requests ${BUDGET_WINDOW[field]}: Tradovate would refuse what mimik sends past it (429) and pause the login, exits included; set ${most} or less, or leave it out for Tradovate's own limit`,
+      });
+  }
   return issues;
 }
 

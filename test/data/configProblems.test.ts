@@ -171,6 +171,37 @@ const cases: Case[] = [
     expect: [{ path: "connections[0].password", says: /\{"env": "VARIABLE_NAME"\}.*never put the secret/ }],
   },
   {
+    name: "a request budget of 0, negative or not a whole number",
+    edit: (r) => {
+      r.connections[0]!.requestBudget = { perSecond: 0, perMinute: -5, perHour: 2.5 };
+    },
+    kind: "invalid",
+    expect: [
+      { path: "connections[0].requestBudget.perSecond", says: /./ },
+      { path: "connections[0].requestBudget.perMinute", says: /./ },
+      { path: "connections[0].requestBudget.perHour", says: /./ },
+    ],
+  },
+  {
+    name: "a live login's request budget above Tradovate's published limits",
+    edit: (r) => {
+      r.connections[0] = {
+        ...r.connections[0],
+        env: "live",
+        cid: 1,
+        secret: { env: "MIMIK_TRADOVATE_SECRET" },
+        requestBudget: { perSecond: 50, perHour: 50_000 },
+      };
+    },
+    kind: "invalid",
+    expect: [
+      {
+        path: "connections[0].requestBudget.perHour",
+        says: /above Tradovate's published 5,000 requests an hour/,
+      },
+    ],
+  },
+  {
     name: "duplicate account names",
     edit: (r) => {
       r.accounts.push({ name: "demo2001", connection: "sim" });
