@@ -17,6 +17,7 @@ export {
 export { describeTarget, type EngineCommand, type FlattenTarget } from "./commands.js";
 export {
   type AccountHistory,
+  type BustedFill,
   type CarriedPosition,
   type HistoryFill,
   type HistoryPair,

@@ -75,6 +75,8 @@ export interface AccountHistory {
 export interface BustedFill {
   account: string;
   id: number;
+  /** The order it filled: a copy whose every fill was taken back did not fill after all. */
+  orderId: number;
 }
 
 export interface CarriedPosition {
@@ -136,7 +138,7 @@ export async function readAccountHistory(request: HistoryRequest): Promise<Accou
   const rawFills = listed.filter((f) => f.active);
   const busted = listed
     .filter((f) => !f.active)
-    .map((f) => ({ account: orderAccount.get(f.orderId)!, id: f.id }));
+    .map((f) => ({ account: orderAccount.get(f.orderId)!, id: f.id, orderId: f.orderId }));
 
   const positionOf = new Map<number, { account: string; contractId: number }>();
   for (const raw of list(await get("position/list"))) {

@@ -90,7 +90,7 @@ export async function readProjectXHistory(request: ProjectXHistoryRequest): Prom
     const stale = staleAfterBusts(trades);
     for (const t of trades) {
       if (t.voided) {
-        busted.push({ account, id: t.id });
+        busted.push({ account, id: t.id, orderId: t.orderId });
         continue;
       }
       const signed = sideOf(t.side) === "Buy" ? t.size : -t.size;

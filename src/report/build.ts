@@ -1,6 +1,6 @@
 import type { JournalEntry } from "../../data/journal/index.js";
 import type { Config } from "../../data/schema.js";
-import type { ContractSpec, HistoryFill, HistoryPair } from "../../engine/index.js";
+import type { BustedFill, ContractSpec, HistoryFill, HistoryPair } from "../../engine/index.js";
 import {
   type CopyFact,
   type CopyStats,
@@ -37,8 +37,8 @@ export interface BrokerFacts {
   fees: Readonly<Record<string, Readonly<Record<number, number>>>>;
   /** The broker's own gross P&L per account, per closing fill id, where it gives one (ProjectX). */
   realized?: Readonly<Record<string, Readonly<Record<number, number>>>> | undefined;
-  /** Per account, the fill ids the broker took back (busted, voided): a journal that saw them counts them no more. */
-  busted?: Readonly<Record<string, readonly number[]>> | undefined;
+  /** Per account, the fills the broker took back (busted, voided): a journal that saw them counts them no more. */
+  busted?: Readonly<Record<string, readonly BustedFill[]>> | undefined;
   contracts: readonly ContractSpec[];
 }
 
@@ -162,7 +162,7 @@ export function buildReport(input: ReportInput): Report {
   };
   for (const group of groups) {
     const groupFills = leaderFills.filter((f) => f.group === group.name);
-    const busted = new Set(broker?.busted?.[group.leader] ?? []);
+    const busted = new Set((broker?.busted?.[group.leader] ?? []).map((b) => b.id));
     const leaderPrice = new Map(groupFills.map((f) => [f.fillId, f.price]));
     // The broker's own record of the leader's fills wins over what the journal wrote down.
     for (const f of broker?.fills ?? []) if (f.account === group.leader) leaderPrice.set(f.id, f.price);
@@ -170,7 +170,9 @@ export function buildReport(input: ReportInput): Report {
     const allSlips: Slip[] = [];
     for (const account of group.followers) {
       if (!wanted(input, group.name, account)) continue;
-      const mine = copies.filter((c) => c.group === group.name && c.follower === account);
+      const mine = copies.filter(
+        (c) => c.group === group.name && c.follower === account && stoodBy(broker, read, c),
+      );
       const copy = copyStats(
         mine.filter((c) => within(c.at)),
         locks.get(account) ?? 0,
@@ -219,7 +221,11 @@ export function buildReport(input: ReportInput): Report {
       total: {
         copy: copyStats(
           copies.filter(
-            (c) => c.group === group.name && followers.some((f) => f.account === c.follower) && within(c.at),
+            (c) =>
+              c.group === group.name &&
+              followers.some((f) => f.account === c.follower) &&
+              within(c.at) &&
+              stoodBy(broker, read, c),
           ),
           followers.reduce((n, f) => n + f.copy.locks, 0),
         ),
@@ -322,4 +328,16 @@ function wanted(input: ReportInput, group: string, follower: string | undefined)
 
 function finite(n: number | undefined): number | undefined {
   return n !== undefined && Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * Whether the broker stands by a copy the journal wrote down as filled: one whose every fill it
+ * busted since did not fill after all (a fill left, a partial bust, still counts). Only an account
+ * the broker was read for can say.
+ */
+function stoodBy(broker: BrokerFacts | undefined, read: ReadonlySet<string>, c: CopyFact): boolean {
+  if (c.outcome !== "filled" || c.orderId === undefined || !broker || !read.has(c.follower)) return true;
+  const orderId = c.orderId;
+  if (!(broker.busted?.[c.follower] ?? []).some((b) => b.orderId === orderId)) return true;
+  return broker.fills.some((f) => f.account === c.follower && f.orderId === orderId);
 }

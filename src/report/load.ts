@@ -3,6 +3,7 @@ import { type Config, secretSourcesOf } from "../../data/schema.js";
 import { resolveSecret, SecretError } from "../../data/secrets.js";
 import {
   type AccountHistory,
+  type BustedFill,
   type CarriedPosition,
   type ContractSpec,
   type EpochMs,
@@ -88,7 +89,7 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
     pairs: [] as HistoryPair[],
     fees: {} as Record<string, Record<number, number>>,
     realized: {} as Record<string, Record<number, number>>,
-    busted: {} as Record<string, number[]>,
+    busted: {} as Record<string, BustedFill[]>,
     contracts: [] as ContractSpec[],
   };
   const notes: string[] = [];
@@ -106,9 +107,9 @@ export async function readBroker(options: BrokerReadOptions): Promise<BrokerRead
       put(merged.fees, fill.account, fill.id, history.fees?.[fill.id]);
       put(merged.realized, fill.account, fill.id, history.realized?.[fill.id]);
     }
-    for (const { account, id } of history.busted ?? []) {
-      merged.busted[account] ??= [];
-      merged.busted[account].push(id);
+    for (const bust of history.busted ?? []) {
+      merged.busted[bust.account] ??= [];
+      merged.busted[bust.account]!.push(bust);
     }
     if (history.missing.length > 0)
       notes.push(`the broker does not list ${history.missing.join(", ")} for the login that names it`);

@@ -187,6 +187,50 @@ describe("readBroker: a busted leader fill", () => {
   );
 });
 
+describe("readBroker: a busted follower fill", () => {
+  it.each([["DEMO2001"], ["TSX5001"]])(
+    "%s: a copy whose only fill the broker busted is not counted filled; one with a fill left still is",
+    async (follower) => {
+      const since = afterNow();
+      tradeNq(follower, "Buy", 25000);
+      tradeNq(follower, "Sell", 25004);
+      const fills = lastFills(follower, 2);
+      // What mimik's journal wrote: each of the two fills answered a copy of a leader fill.
+      const journal = fills.map((f, i) => ({
+        seq: i + 1,
+        at: new Date(since + i).toISOString(),
+        type: "copy",
+        prev: "",
+        group: "main",
+        follower,
+        fillId: 900 + i,
+        contract: "NQZ6",
+        outcome: "filled",
+        reason: "",
+        clOrdId: `copy-${i}`,
+        orderId: f.orderId,
+      }));
+      sim.control.bustFill(fills[1]!.fillId);
+      const config = configFor(sim.url);
+      const read = await readBroker({
+        config,
+        accounts: ["DEMO1000", follower],
+        env,
+        choice: "always",
+        instanceRunning: false,
+        since,
+      });
+      const range: ReportRange = { from: "x", to: "x", start: since, end: since + 86_400_000 };
+      const report = buildReport({ range, config, journal, broker: read.broker, notes: read.notes });
+      const row = report.groups[0]!.followers.find((f) => f.account === follower)!;
+      expect(row.copy.filled).toBe(1);
+      expect(row.trading).toMatchObject({ fills: 1 });
+      expect(report.groups[0]!.total.copy.filled).toBe(1);
+      tradeNq(follower, "Sell", 25004); // flat again for the tests after
+    },
+  );
+});
+
 describe("readBroker: one login that cannot be read", () => {
   it.each([
     ["its API key is refused", { ...env, PX_KEY: "not-the-key" }, /could not read the broker's fills/],
