@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configSchema } from "../../data/schema.js";
+import type { JournalEntry } from "../../data/journal/index.js";
+import { type Config, configSchema } from "../../data/schema.js";
 import { defaultScenario, parseScenario, type Simulator, startSimulator } from "../../engine/index.js";
 import { buildReport } from "../../src/report/build.js";
 import { readBroker } from "../../src/report/load.js";
@@ -52,6 +53,12 @@ const lastFills = (account: string, n: number) =>
     .fills.filter((f) => f.accountName === account)
     .slice(-n);
 
+/** Journal lines as mimik wrote them, a millisecond apart from `since`. */
+const journalFrom = (since: number, entries: Record<string, unknown>[]): JournalEntry[] =>
+  entries.map(
+    (e, i) => ({ seq: i + 1, at: new Date(since + i).toISOString(), prev: "", ...e }) as JournalEntry,
+  );
+
 /** A moment strictly after every trade so far (the simulator stamps in milliseconds). */
 function afterNow(): number {
   const since = Date.now();
@@ -61,19 +68,19 @@ function afterNow(): number {
   return since + 1;
 }
 
-async function reportSince(since: number) {
-  const config = configFor(sim.url);
-  const read = await readBroker({
-    config,
-    accounts: ["DEMO1000", "DEMO2001", "TSX5001"],
-    env,
-    choice: "always",
-    instanceRunning: false,
-    since,
-  });
+/** The report of the day from `since`: the broker read for `accounts`, beside what the journal wrote. */
+async function reportSince(
+  since: number,
+  {
+    config = configFor(sim.url),
+    accounts = ["DEMO1000", "DEMO2001", "TSX5001"],
+    journal = [],
+  }: { config?: Config; accounts?: string[]; journal?: JournalEntry[] } = {},
+) {
+  const read = await readBroker({ config, accounts, env, choice: "always", instanceRunning: false, since });
   expect(read.broker).toBeDefined();
   const range: ReportRange = { from: "x", to: "x", start: since, end: since + 86_400_000 };
-  const report = buildReport({ range, config, journal: [], broker: read.broker, notes: read.notes });
+  const report = buildReport({ range, config, journal, broker: read.broker, notes: read.notes });
   const follower = (a: string) => report.groups[0]!.followers.find((f) => f.account === a)!;
   return { report, follower };
 }
@@ -147,19 +154,19 @@ describe("readBroker: a busted leader fill", () => {
       tradeNq(leader, "Buy", 25008);
       const fills = lastFills(leader, 3);
       // What mimik's journal wrote as each leader fill arrived, before the broker busted the last.
-      const journal = fills.map((f, i) => ({
-        seq: i + 1,
-        at: new Date(since + i).toISOString(),
-        type: "leaderFill",
-        prev: "",
-        group: "main",
-        leader,
-        fillId: f.fillId,
-        contract: "NQZ6",
-        side: f.action,
-        qty: 1,
-        price: f.price,
-      }));
+      const journal = journalFrom(
+        since,
+        fills.map((f) => ({
+          type: "leaderFill",
+          group: "main",
+          leader,
+          fillId: f.fillId,
+          contract: "NQZ6",
+          side: f.action,
+          qty: 1,
+          price: f.price,
+        })),
+      );
       sim.control.bustFill(fills[2]!.fillId);
       const config = configSchema.parse({
         ...configFor(sim.url),
@@ -171,16 +178,7 @@ describe("readBroker: a busted leader fill", () => {
           },
         ],
       });
-      const read = await readBroker({
-        config,
-        accounts: [leader, "DEMO2001"],
-        env,
-        choice: "always",
-        instanceRunning: false,
-        since,
-      });
-      const range: ReportRange = { from: "x", to: "x", start: since, end: since + 86_400_000 };
-      const report = buildReport({ range, config, journal, broker: read.broker, notes: read.notes });
+      const { report } = await reportSince(since, { config, accounts: [leader, "DEMO2001"], journal });
       expect(report.groups[0]!.leader).toMatchObject({ leaderFills: 2, trading: { fills: 2, trades: 1 } });
       expect(renderText(report)).toMatch(new RegExp(`leader ${leader}: 2 fills, 1 trade`));
     },
@@ -196,35 +194,28 @@ describe("readBroker: a busted follower fill", () => {
       tradeNq(follower, "Sell", 25004);
       const fills = lastFills(follower, 2);
       // What mimik's journal wrote: each of the two fills answered a copy of a leader fill.
-      const journal = fills.map((f, i) => ({
-        seq: i + 1,
-        at: new Date(since + i).toISOString(),
-        type: "copy",
-        prev: "",
-        group: "main",
-        follower,
-        fillId: 900 + i,
-        contract: "NQZ6",
-        outcome: "filled",
-        reason: "",
-        clOrdId: `copy-${i}`,
-        orderId: f.orderId,
-      }));
-      sim.control.bustFill(fills[1]!.fillId);
-      const config = configFor(sim.url);
-      const read = await readBroker({
-        config,
-        accounts: ["DEMO1000", follower],
-        env,
-        choice: "always",
-        instanceRunning: false,
+      const journal = journalFrom(
         since,
+        fills.map((f, i) => ({
+          type: "copy",
+          group: "main",
+          follower,
+          fillId: 900 + i,
+          contract: "NQZ6",
+          outcome: "filled",
+          reason: "",
+          clOrdId: `copy-${i}`,
+          orderId: f.orderId,
+        })),
+      );
+      sim.control.bustFill(fills[1]!.fillId);
+      const { report, follower: row } = await reportSince(since, {
+        accounts: ["DEMO1000", follower],
+        journal,
       });
-      const range: ReportRange = { from: "x", to: "x", start: since, end: since + 86_400_000 };
-      const report = buildReport({ range, config, journal, broker: read.broker, notes: read.notes });
-      const row = report.groups[0]!.followers.find((f) => f.account === follower)!;
-      expect(row.copy.filled).toBe(1);
-      expect(row.trading).toMatchObject({ fills: 1 });
+      const { copy, trading } = row(follower);
+      expect(copy.filled).toBe(1);
+      expect(trading).toMatchObject({ fills: 1 });
       expect(report.groups[0]!.total.copy.filled).toBe(1);
       tradeNq(follower, "Sell", 25004); // flat again for the tests after
     },

@@ -27,13 +27,10 @@ afterEach(async () => {
   sim = undefined;
 });
 
-const gtc = (action: "Buy" | "Sell", terms: Pick<ManualOrder, "orderType" | "price" | "stopPrice">) => ({
-  symbol: "ESZ6",
-  action,
-  qty: 1,
-  timeInForce: "GTC" as const,
-  ...terms,
-});
+type Terms = Pick<ManualOrder, "orderType" | "price" | "stopPrice" | "timeInForce">;
+/** One ESZ6 contract (a Day order unless `terms` says otherwise). */
+const es = (action: "Buy" | "Sell", terms: Terms) => ({ symbol: "ESZ6", action, qty: 1, ...terms });
+const gtc = (action: "Buy" | "Sell", terms: Terms) => es(action, { timeInForce: "GTC", ...terms });
 
 function clockTo(s: Simulator, at: number): void {
   s.control.advanceClock(Math.max(0, at - Date.parse(s.control.clock().now)));
@@ -103,17 +100,12 @@ describe("the halt is quiet", () => {
     const s = await startSessionSim({ clock: CLOSE + 30 * 60_000 }); // Wednesday 16:30 CT
     sim = s;
     s.control.setPrice("ES", 6800);
-    const market = s.control.placeOrder("DEMO1000", {
-      symbol: "ESZ6",
-      action: "Buy",
-      qty: 1,
-      orderType: "Market",
-    });
+    const market = s.control.placeOrder("DEMO1000", es("Buy", { orderType: "Market" }));
     const limit = s.control.placeOrder("DEMO2001", gtc("Buy", { orderType: "Limit", price: 6805 }));
-    const ioc = s.control.placeOrder("DEMO2002", {
-      ...gtc("Buy", { orderType: "Limit", price: 6805 }),
-      timeInForce: "IOC",
-    });
+    const ioc = s.control.placeOrder(
+      "DEMO2002",
+      es("Buy", { orderType: "Limit", price: 6805, timeInForce: "IOC" }),
+    );
     const ids = [market, limit, ioc].map((r) => (r as { orderId: number }).orderId);
     const statuses = () => ids.map((id) => s.control.records().orders.find((o) => o.orderId === id)!.status);
     const fillsOf = () =>
@@ -138,13 +130,7 @@ describe("the halt is quiet", () => {
     const s = await startSessionSim({ clock: CLOSE + 30 * 60_000 }); // Wednesday 16:30 CT
     sim = s;
     s.control.setPrice("ES", 6800);
-    const day = s.control.placeOrder("DEMO2001", {
-      symbol: "ESZ6",
-      action: "Buy",
-      qty: 1,
-      orderType: "Limit",
-      price: 6790,
-    });
+    const day = s.control.placeOrder("DEMO2001", es("Buy", { orderType: "Limit", price: 6790 }));
     const id = (day as { orderId: number }).orderId;
     s.control.setPrice("ES", 6780);
     clockTo(s, sessionCloseAfter(REOPEN) + 30 * 60_000); // Thursday 16:30 CT
@@ -244,13 +230,7 @@ describe("a simulator that keeps no session (alwaysOpen)", () => {
     const s = await startSim({ clock: CLOSE - 1000 });
     sim = s;
     s.control.setPrice("ES", 6800);
-    const day = s.control.placeOrder("DEMO1000", {
-      symbol: "ESZ6",
-      action: "Buy",
-      qty: 1,
-      orderType: "Limit",
-      price: 6790,
-    });
+    const day = s.control.placeOrder("DEMO1000", es("Buy", { orderType: "Limit", price: 6790 }));
     clockTo(s, CLOSE + 30 * 60_000);
     const status = () =>
       s.control.records().orders.find((o) => o.orderId === (day as { orderId: number }).orderId)!.status;
