@@ -30,9 +30,10 @@ export interface RereadDeps<Picture, Event> {
  * handed on as a snapshot of that account alone: Tradovate over its socket (accountRead.ts),
  * ProjectX over REST (projectx/recheck.ts).
  *
- * The read is taken only while none of the account's requests waits for its answer, and thrown
- * away if one was written meanwhile: a snapshot lets go of the orders in flight as lost, and one
- * still on its way could then be made again. The account's events wait while it is read and run
+ * An account is read only while none of its requests waits for its answer (the others due are
+ * read meanwhile, not held back by it), and the read is thrown away if one was written meanwhile:
+ * a snapshot lets go of the orders in flight as lost, and one still on its way could then be made
+ * again. The account's events wait while it is read and run
  * after it in order, so the older picture never overwrites a newer event. Reads that follow one
  * another wait longer each time (readPace.ts).
  */
@@ -89,9 +90,10 @@ export class AccountReread<Picture, Event> {
 
   private async run(): Promise<void> {
     if (!this.d.synced()) return; // reconnecting: its snapshot will say
-    const accounts = new Set(this.due);
-    if ([...accounts].some((id) => this.d.activity(id).open > 0)) return this.arm();
-    this.due.clear();
+    // One whose request is still on its way waits for its answer; it holds no other account back.
+    const accounts = new Set([...this.due].filter((id) => this.d.activity(id).open === 0));
+    if (accounts.size === 0) return this.arm();
+    for (const id of accounts) this.due.delete(id);
     this.running = true;
     const epoch = this.d.epoch();
     const generation = this.generation;

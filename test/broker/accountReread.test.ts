@@ -85,6 +85,23 @@ describe("the re-read of an account after a lost order answer", () => {
     expect(w.applied).toHaveLength(1);
   });
 
+  it("an account whose request is still on its way holds back no other account's read", async () => {
+    const w = world();
+    // 8's exit answered 500 at once; 7's request waits out its 10 s timeout on the same login.
+    w.activity.set(7, { sent: 1, open: 1 });
+    w.reread.lost(7);
+    w.reread.lost(8);
+    await w.advance(1000);
+    expect(w.reads.map((r) => r.accounts)).toEqual([[8]]);
+    await w.answer("eight");
+    expect(w.applied).toEqual([{ accounts: [8], picture: "eight" }]);
+    w.activity.set(7, { sent: 1, open: 0 });
+    await w.advance(2000);
+    expect(w.reads.map((r) => r.accounts)).toEqual([[7]]);
+    await w.answer("seven");
+    expect(w.applied.map((a) => a.accounts)).toEqual([[8], [7]]);
+  });
+
   it("throws a read away when a request of the account went out meanwhile, and reads again", async () => {
     const w = world();
     w.reread.lost(7);
