@@ -50,6 +50,31 @@ export async function readAccounts(
   return { positions, orders, cashBalances, orderVersions, commands, fills, executionReports };
 }
 
+/**
+ * The part of a read that is about `accounts` (some of those read): their positions, orders and
+ * cash, and what hangs off those orders. The model applies every entity a snapshot holds, and an
+ * account left out of it (it sent while read) must not take its older picture this way.
+ */
+export function pictureFor(
+  picture: Record<string, unknown>,
+  accounts: ReadonlySet<number>,
+): Record<string, unknown> {
+  const list = (key: string) => (Array.isArray(picture[key]) ? (picture[key] as Entity[]) : []);
+  const byAccount = (key: string) => list(key).filter((e) => accounts.has(e.accountId as number));
+  const orders = byAccount("orders");
+  const ids = new Set(idsOf(orders));
+  const byOrder = (key: string) => list(key).filter((e) => ids.has(e.orderId as number));
+  return {
+    positions: byAccount("positions"),
+    orders,
+    cashBalances: byAccount("cashBalances"),
+    orderVersions: byOrder("orderVersions"),
+    commands: byOrder("commands"),
+    fills: byOrder("fills"),
+    executionReports: byOrder("executionReports"),
+  };
+}
+
 function idsOf(list: readonly Entity[]): number[] {
   const ids: number[] = [];
   for (const e of list) if (typeof e.id === "number") ids.push(e.id);
@@ -112,7 +137,7 @@ export class TradovateReread extends AccountReread<Record<string, unknown>, unkn
       epoch: () => connector.socket,
       synced: () => connector.synced,
       apply: (accounts, picture) => {
-        for (const ev of model.applySnapshot(picture, false, accounts)) parts.emit(ev);
+        for (const ev of model.applySnapshot(pictureFor(picture, accounts), false, accounts)) parts.emit(ev);
         parts.lookups.resolveMissing();
       },
     });

@@ -18,7 +18,7 @@ export interface RereadDeps<Picture, Event> {
   /** Changes with every connect and loss of the connection whose events are held. */
   epoch(): unknown;
   synced(): boolean;
-  /** The accounts' picture as just read: the truth for them now. */
+  /** The picture as just read is the truth now for `accounts`, some or all of those read. */
   apply(accounts: ReadonlySet<number>, picture: Picture): void;
 }
 
@@ -31,9 +31,9 @@ export interface RereadDeps<Picture, Event> {
  * ProjectX over REST (projectx/recheck.ts).
  *
  * An account is read only while none of its requests waits for its answer (the others due are
- * read meanwhile, not held back by it), and the read is thrown away if one was written meanwhile:
- * a snapshot lets go of the orders in flight as lost, and one still on its way could then be made
- * again. The account's events wait while it is read and run
+ * read meanwhile, not held back by it), and its part of the read is thrown away if one was written
+ * meanwhile (the other accounts' still applied): a snapshot lets go of the orders in flight as
+ * lost, and one still on its way could then be made again. The account's events wait while it is read and run
  * after it in order, so the older picture never overwrites a newer event. Reads that follow one
  * another wait longer each time (readPace.ts).
  */
@@ -108,9 +108,13 @@ export class AccountReread<Picture, Event> {
         this.held = [];
         return;
       }
-      if ([...accounts].some((id) => this.d.activity(id).sent !== sent.get(id)))
-        for (const id of accounts) this.due.add(id);
-      else this.d.apply(accounts, picture);
+      // One that sent meanwhile is read again; the others' part of the picture holds: thrown away
+      // with it, a busy account would keep every other one of the login unread.
+      const fresh = new Set<number>();
+      for (const id of accounts)
+        if (this.d.activity(id).sent !== sent.get(id)) this.due.add(id);
+        else fresh.add(id);
+      if (fresh.size > 0) this.d.apply(fresh, picture);
       this.failures = 0;
     } catch (error) {
       // The connection went: the reconnect's snapshot will say, and what was held came before it.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { accountsOf, readAccounts } from "../../engine/broker/accountRead.js";
+import { accountsOf, pictureFor, readAccounts } from "../../engine/broker/accountRead.js";
 
 /** Answers each `<type>/ldeps` from a table, recording what was asked in which round. */
 function lister(table: Record<string, Array<Record<string, unknown>>>) {
@@ -61,6 +61,46 @@ describe("an account read again over the live socket", () => {
   it("an answer that is not a list fails the read (nothing half-read is applied)", async () => {
     const read = async (endpoint: string) => (endpoint === "order/ldeps" ? "Access is denied" : []);
     await expect(readAccounts(read, [7])).rejects.toThrow("order/ldeps: the answer is not a list");
+  });
+});
+
+describe("the part of a read that is about some of its accounts", () => {
+  it("keeps their positions, orders and cash, and what hangs off their orders; the others' none", () => {
+    const picture = {
+      positions: [
+        { id: 1, accountId: 7, netPos: 1 },
+        { id: 2, accountId: 8, netPos: -1 },
+      ],
+      orders: [
+        { id: 50, accountId: 7, ordStatus: "Working" },
+        { id: 51, accountId: 8, ordStatus: "Filled" },
+      ],
+      cashBalances: [
+        { id: 3, accountId: 7, amount: 100 },
+        { id: 4, accountId: 8, amount: 200 },
+      ],
+      orderVersions: [
+        { id: 60, orderId: 50 },
+        { id: 61, orderId: 51 },
+      ],
+      commands: [
+        { id: 70, orderId: 50, clOrdId: "mm-1" },
+        { id: 71, orderId: 51, clOrdId: "mk-2" },
+      ],
+      fills: [{ id: 81, orderId: 51, qty: 1 }],
+      executionReports: [{ id: 90, commandId: 70, orderId: 50, cumQty: 0 }],
+    };
+    expect(pictureFor(picture, new Set([7]))).toEqual({
+      positions: [{ id: 1, accountId: 7, netPos: 1 }],
+      orders: [{ id: 50, accountId: 7, ordStatus: "Working" }],
+      cashBalances: [{ id: 3, accountId: 7, amount: 100 }],
+      orderVersions: [{ id: 60, orderId: 50 }],
+      commands: [{ id: 70, orderId: 50, clOrdId: "mm-1" }],
+      fills: [],
+      executionReports: [{ id: 90, commandId: 70, orderId: 50, cumQty: 0 }],
+    });
+    expect(pictureFor(picture, new Set([7, 8]))).toEqual(picture);
+    expect(pictureFor(picture, new Set())).toMatchObject({ positions: [], orders: [], fills: [] });
   });
 });
 

@@ -102,6 +102,21 @@ describe("the re-read of an account after a lost order answer", () => {
     expect(w.applied.map((a) => a.accounts)).toEqual([[8], [7]]);
   });
 
+  it("an account that sends while the login's accounts are read throws away its own part only", async () => {
+    const w = world();
+    w.reread.lost(7);
+    w.reread.lost(8);
+    await w.advance(1000);
+    expect(w.reads.map((r) => r.accounts)).toEqual([[7, 8]]);
+    w.activity.set(7, { sent: 1, open: 0 }); // 7 keeps trading; 8 waits for its lost exit's snapshot
+    await w.answer("both");
+    expect(w.applied).toEqual([{ accounts: [8], picture: "both" }]);
+    await w.advance(2000);
+    expect(w.reads.map((r) => r.accounts)).toEqual([[7]]);
+    await w.answer("seven");
+    expect(w.applied.map((a) => a.accounts)).toEqual([[8], [7]]);
+  });
+
   it("throws a read away when a request of the account went out meanwhile, and reads again", async () => {
     const w = world();
     w.reread.lost(7);
