@@ -16,12 +16,14 @@ import {
   skipEvent,
   syntheticClOrdId,
 } from "./copyEvents.js";
+import { actedOn, type RecordParts, recordSent } from "./copyRecord.js";
 import { CountedTrades } from "./countedTrades.js";
 import { FillDedupe } from "./fillDedupe.js";
 import { FollowerBook } from "./followerBook.js";
 import { followerDecision, NOT_ACTED } from "./followerDecision.js";
 import { HedgeIndex, hedgeMembers } from "./hedgeIndex.js";
 import { LeaderBook } from "./leaderBook.js";
+import { LostOpenings } from "./lostOpenings.js";
 import { manualResync } from "./manualResync.js";
 import { keptForOtherContracts } from "./mergedLine.js";
 import { MirrorAnswers } from "./mirrorAnswers.js";
@@ -62,6 +64,8 @@ export class Copier {
   private readonly reconciler: Reconciler;
   /** The mirror's orders and fills; the mirror tells it of refusals (`refused`). */
   readonly answers: MirrorAnswers;
+  private readonly lost: LostOpenings;
+  private readonly recording: RecordParts;
   private seq = 0;
   private readonly shadowParts: ShadowParts;
   private readonly joins = new Joins();
@@ -73,13 +77,18 @@ export class Copier {
     const { clock, emit, accounts } = deps;
     const gate = (name: string) => deps.gate(name);
     const { leaders, book, acted, hedge, counted, shadows } = this;
-    const opened = (name: string) => deps.onOpeningCopied?.(name);
+    const opened = (name: string, orderIds?: readonly number[]) => {
+      for (const id of counted.fresh(name, orderIds)) deps.onOpeningCopied?.(name, id);
+    };
     this.shadowParts = { clock, gate, hedge, counted, leaders, book: shadows };
     this.orders = new OrderTracker({
       ...{ clock, emit, book },
       gateway: deps.gateway,
       logger: this.logger,
-      onFailed: (meta, reason, remaining, lost) => this.exits.failed(meta, reason, remaining, lost),
+      onFailed: (meta, reason, remaining, lost) => {
+        this.exits.failed(meta, reason, remaining, lost);
+        if (lost) this.lost.lost(meta);
+      },
       onAccepted: (meta) => this.exits.accepted(meta),
     });
     this.exits = new PendingExits({
@@ -88,8 +97,12 @@ export class Copier {
       send: (meta, delta, reason) => this.sendNow(meta, delta, reason),
       backoff: deps.exitBackoff,
     });
+    const exits = this.exits;
+    this.lost = new LostOpenings({ clock, emit, accounts, book, acted, exits, backoff: deps.exitBackoff });
+    this.recording = { clock, logger: this.logger, acted, leaders, counted, exits: this.exits };
     this.reconciler = new Reconciler({
       ...{ clock, emit, accounts, gate, leaders, book, acted, hedge, opened, exits: this.exits },
+      ...{ counted, lost: this.lost },
       heldMs: deps.exitBackoff?.maxMs,
       send: (route, meta, delta, clOrdId) => this.send(route, meta, delta, clOrdId) !== undefined,
       flush: () => deps.gateway.flush(),
@@ -129,6 +142,7 @@ export class Copier {
   /** No more exit retries; what followers acted on is written. */
   async stop(): Promise<void> {
     this.exits.stop();
+    this.lost.stop();
     await this.acted.flush();
   }
 
@@ -245,8 +259,8 @@ export class Copier {
     }
     this.deps.gateway.flush();
     this.deps.emit(leaderFillEvent(this.deps.clock, group, event, before, after));
-    for (const copy of copies)
-      this.deps.emit(copy.type === "copy" ? copy : this.sent(copy, group, event, after, out.openings));
+    const record = (copy: SentCopy) => recordSent(this.recording, copy, group, event, after, out.openings);
+    for (const copy of copies) this.deps.emit(copy.type === "copy" ? copy : record(copy));
     this.answers.fanOut(group, event, copies);
     for (const follower of out.openings) this.deps.onOpeningCopied?.(follower, event.orderId);
     for (const fill of out.fills) this.deps.onShadowFill?.(fill, this.shadows.held(fill.follower));
@@ -272,6 +286,11 @@ export class Copier {
     if (accounts.isLeader(name))
       return skipEvent(clock, group.name, name, fillId, contract, guard, classify(before, after));
     const route = accounts.route(name);
+    const heldStep = { before, after, orderId: event.orderId, first: firstOpening };
+    if (route && this.lost.hold(name, contract, heldStep)) {
+      const held = SKIP_REASONS.lostAnswer;
+      return skipEvent(clock, group.name, name, fillId, contract, held, classify(before, after));
+    }
     const counted = this.counted.has(name, event.orderId);
     const has = route ? this.followerPosition(name, contract) : 0;
     // The rule steps from an exit pending's goal; on a line two leader contracts share, from our part.
@@ -297,15 +316,17 @@ export class Copier {
     if (decision.covered !== 0) this.answers.counted(name, contract, event, decision.covered);
     if (decision.action === "skip" || !route) {
       const reason = decision.action === "skip" ? decision.reason : SKIP_REASONS.disconnected;
+      const line = { group, name, leaderContract: event.contract, contract };
       if (route && !NOT_ACTED.has(reason) && this.answers.acts(follower, event, reason, before, after))
-        this.actedOn(group, name, event.contract, contract, after, goal, false);
+        actedOn(this.recording, line, after, goal, false);
       return skipEvent(clock, group.name, name, fillId, contract, reason, decision.kind);
     }
     const delta = goal === undefined ? decision.delta : goal + decision.delta - has;
     const wait = goal !== undefined && this.exits.waitReason(name, contract, has, delta);
     if (wait) {
       // Never two exits of one line on their way, nor one sized from a stale position: it waits.
-      this.exits.retarget(name, contract, goal + decision.delta, after, false, decision.opening !== 0);
+      const opens = decision.opening !== 0 ? event.orderId : undefined;
+      this.exits.retarget(name, contract, goal + decision.delta, after, false, opens);
       return skipEvent(clock, group.name, name, fillId, contract, wait, decision.kind);
     }
     const meta: OrderMeta = {
@@ -326,45 +347,6 @@ export class Copier {
     if (!this.send(route, meta, delta, clOrdId, decision.delta !== decision.opening))
       return skipEvent(clock, group.name, name, fillId, contract, guard, decision.kind);
     return { type: "sent", meta, delta, clOrdId, goal, decision, opens: decision.opening !== 0 && !counted };
-  }
-
-  /**
-   * A copy of this fan-out, completed once the fan-out has left: what the follower acted on, the
-   * trade counted when it opens on a leader order not yet counted (`openings`), the "sent" event.
-   */
-  private sent(copy: SentCopy, group: Group, event: FillEvent, after: number, openings: string[]): CopyEvent {
-    const { meta, goal } = copy;
-    const name = meta.follower;
-    try {
-      this.actedOn(group, name, event.contract, meta.contract, after, goal, true, copy.decision.delta);
-      if (copy.opens) {
-        this.counted.add(name, event.orderId);
-        openings.push(name);
-      }
-    } catch (error) {
-      // The order is out: it is still told, and the other followers' copies still recorded.
-      this.logger.error("a copy sent could not be recorded", { follower: name, error: messageOf(error) });
-    }
-    return sentEvent(this.deps.clock, meta, copy.delta, copy.clOrdId, copy.decision.reason);
-  }
-
-  /** The follower acted on the leader at `after` (a copy sent, or skipped by a rule). With an exit
-   * pending the line's goal moves instead: it is acted on once that exit is done. */
-  private actedOn(
-    group: Group,
-    name: string,
-    leaderContract: string,
-    contract: string,
-    after: number,
-    goal: number | undefined,
-    sent: boolean,
-    step = 0,
-  ): void {
-    if (goal !== undefined) this.exits.retarget(name, contract, goal + step, after, sent);
-    else {
-      this.acted.seed(name, group.leader, this.leaders.held(group.leader));
-      this.acted.set(name, leaderContract, after);
-    }
   }
 
   /**
@@ -394,7 +376,17 @@ export class Copier {
   }
 
   private onSync(event: SyncEvent): void {
-    const { leaders, dedupe, book, orders, exits, watch, reconciler, deps } = this;
-    applySync(event, { accounts: deps.accounts, leaders, dedupe, book, orders, exits, watch, reconciler });
+    const { leaders, dedupe, book, orders, exits, watch, reconciler, deps, lost } = this;
+    applySync(event, {
+      accounts: deps.accounts,
+      leaders,
+      dedupe,
+      book,
+      orders,
+      exits,
+      lost,
+      watch,
+      reconciler,
+    });
   }
 }

@@ -14,6 +14,18 @@ export class CountedTrades {
     return this.byFollower.get(follower)?.has(leaderOrderId) ?? false;
   }
 
+  /**
+   * An opening that waited went for these leader orders: those not counted yet are now, and are
+   * the trades it makes (a held later fill of an order counted is that same trade). One with no
+   * order (made up at a re-sync) is one trade of its own.
+   */
+  fresh(follower: string, leaderOrderIds: readonly number[] = []): Array<number | undefined> {
+    if (leaderOrderIds.length === 0) return [undefined];
+    const fresh = leaderOrderIds.filter((id) => !this.has(follower, id));
+    for (const id of fresh) this.add(follower, id);
+    return fresh;
+  }
+
   add(follower: string, leaderOrderId: number): void {
     let counted = this.byFollower.get(follower);
     if (!counted) {

@@ -1,6 +1,7 @@
 import type { AccountRole } from "../accounts/directory.js";
 import type { AlertEvent, CopyKind, EpochMs, ExitPendingEvent, FollowerState, MonoMs } from "../types.js";
-import type { OrderMeta } from "./orderTracker.js";
+import type { OrderMeta, OrderTracker } from "./orderTracker.js";
+import type { CopierAccounts } from "./ports.js";
 
 /** One exit that failed and is tried again until the follower is where the rule says. */
 export interface PendingExit {
@@ -16,6 +17,8 @@ export interface PendingExit {
   leaderAfter: number;
   /** The goal holds a leader step's opening that waited for our order on its way (tryDelta). */
   opens: boolean;
+  /** The leader orders whose openings the goal holds: their trade is counted once, when it goes. */
+  orderIds: number[];
   kind: CopyKind;
   fillId: number;
   reason: string;
@@ -28,6 +31,29 @@ export interface PendingExit {
    */
   lostAt: EpochMs | undefined;
   timer: unknown;
+}
+
+/** The goal holds the opening of a leader step of order `orderId`, which waited. */
+export function holdOpening(e: PendingExit, orderId: number): void {
+  e.opens = true;
+  if (!e.orderIds.includes(orderId)) e.orderIds.push(orderId);
+}
+
+/** An order of ours for the line whose answer was lost is still working at the broker. */
+export function unheardWorking(
+  deps: { accounts: Pick<CopierAccounts, "route">; orders: Pick<OrderTracker, "unheardWorking"> },
+  follower: string,
+  contract: string,
+): boolean {
+  const route = deps.accounts.route(follower);
+  if (!route) return false;
+  return deps.orders.unheardWorking(follower, contract, route.session.workingOrders(route.accountId));
+}
+
+/** The goal holds no opening (any more): only the exit goes. */
+export function noOpening(e: PendingExit): void {
+  e.opens = false;
+  e.orderIds = [];
 }
 
 /** One entry per follower and contract. */

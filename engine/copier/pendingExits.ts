@@ -10,16 +10,20 @@ import {
   tryDelta,
 } from "./exitRetry.js";
 import type { FollowerBook } from "./followerBook.js";
+import type { HeldGoal } from "./lostOpenings.js";
 import type { OrderMeta, OrderTracker } from "./orderTracker.js";
 import {
   exitAlert,
   failedWords,
+  holdOpening,
   key,
+  noOpening,
   openingDropped,
   type PendingExit,
   pendingEvent,
   retryMeta,
   stopReason,
+  unheardWorking,
 } from "./pendingExit.js";
 import type { CopierAccounts, FollowerGate } from "./ports.js";
 import { LEADER_LEFT_SIDE } from "./reconcileStep.js";
@@ -37,8 +41,8 @@ export interface PendingExitsDeps {
   orders: Pick<OrderTracker, "unheardWorking">;
   /** Write one exit order now, with its story as events; false when it could not go. */
   send(meta: OrderMeta, delta: number, reason: string): boolean;
-  /** An opening that waited was sent (risk counts it as one of the day's trades). */
-  opened?(follower: string): void;
+  /** An opening that waited was sent for these leader orders (each counts as one of the day's trades, once). */
+  opened?(follower: string, orderIds: readonly number[]): void;
   /** The backoff (default 1 s … 30 s); its cap also bounds the wait after a lost answer. */
   backoff?: ExitBackoff | undefined;
   logger?: Logger | undefined;
@@ -112,21 +116,22 @@ export class PendingExits {
    * broker still works it? Then no exit may go beside it.
    */
   onItsWay(follower: string, contract: string): boolean {
-    return this.deps.book.inFlight(follower, contract) !== 0 || this.unheardWorking(follower, contract);
+    return this.deps.book.inFlight(follower, contract) !== 0 || unheardWorking(this.deps, follower, contract);
   }
 
   /**
    * A leader fill this follower acted on (sent, or skipped by a rule) moved the rule's word for a
    * line with a pending exit: the goal follows it. When `sent`, that copy's order is the line's one
-   * on its way now; `opens`: the copy waited for ours on its way, and its opening goes after it.
+   * on its way now; `opens`: the copy of leader order `opens` waited for ours on its way, and its
+   * opening goes after it.
    */
-  retarget(follower: string, contract: string, goal: number, after: number, sent: boolean, opens = false) {
+  retarget(follower: string, contract: string, goal: number, after: number, sent: boolean, opens?: number) {
     const e = this.entries.get(key(follower, contract));
     if (!e) return;
     e.goal = goal;
     e.leaderAfter = after;
     // Not behind an order whose answer was lost: it may work for long, and openings are never late.
-    e.opens ||= opens && !this.unheardWorking(follower, contract);
+    if (opens !== undefined && !unheardWorking(this.deps, follower, contract)) holdOpening(e, opens);
     if (sent) this.clearTimer(e);
     else if (
       this.deps.book.inFlight(follower, contract) === 0 &&
@@ -149,7 +154,7 @@ export class PendingExits {
     if (leaderContract === undefined) return;
     const { deps } = this;
     let e = this.entries.get(key(meta.follower, meta.contract));
-    if (e) e.opens = false;
+    if (e) noOpening(e);
     if (e && lost) e.lostAt ??= deps.clock.now();
     if (e && !meta.exit) {
       // An opening (or a flip) of the line failed while its exit waits: the goal already has it,
@@ -234,11 +239,12 @@ export class PendingExits {
    * on may be a step short of the exit that was pending. A line whose entry held a leader step's
    * opening for this snapshot (after a lost answer) comes with its goal: that opening goes now.
    */
-  resynced(follower: string): Map<string, number | undefined> {
-    const lines = new Map<string, number | undefined>();
+  resynced(follower: string): Map<string, HeldGoal | undefined> {
+    const lines = new Map<string, HeldGoal | undefined>();
     for (const e of [...this.entries.values()])
       if (e.follower === follower) {
-        lines.set(e.contract, e.opens && e.lostAt !== undefined ? e.goal : undefined);
+        const held = e.opens && e.lostAt !== undefined;
+        lines.set(e.contract, held ? { goal: e.goal, orderIds: [...e.orderIds] } : undefined);
         this.end(e, "replaced by the re-sync", false);
       }
     return lines;
@@ -260,6 +266,7 @@ export class PendingExits {
       base: meta.leaderBefore ?? 0,
       leaderAfter: meta.leaderAfter ?? 0,
       opens: false,
+      orderIds: [],
       kind: meta.kind,
       fillId: meta.fillId,
       reason,
@@ -292,7 +299,7 @@ export class PendingExits {
       return;
     }
     // A lost order the broker lists as working: its fate comes with the account's events.
-    if (this.unheardWorking(e.follower, e.contract)) e.lostAt = undefined;
+    if (unheardWorking(this.deps, e.follower, e.contract)) e.lostAt = undefined;
     // Nothing is judged from a position a lost order may have moved, "done" neither.
     if (!this.knownAgain(e)) return;
     const has = deps.book.position(e.follower, e.contract);
@@ -301,7 +308,7 @@ export class PendingExits {
       this.end(e, "done", true);
       return;
     }
-    if (this.unheardWorking(e.follower, e.contract)) {
+    if (unheardWorking(this.deps, e.follower, e.contract)) {
       // An earlier try timed out but the broker works it: it may still do this exit. Wait for it.
       this.waitFor(e, "its earlier order, answer lost, is still working at the broker");
       return;
@@ -313,7 +320,7 @@ export class PendingExits {
     // A re-sync's correction that waited for our orders in flight goes now (nothing failed yet).
     const reason = e.attempts === 0 ? RECONCILE_REASON : `exit retry ${e.attempts}`;
     if (!deps.send(this.meta(e), delta, reason)) this.end(e, "refused by the order gateway", false);
-    else if (e.opens && !reduces(has, delta)) deps.opened?.(e.follower);
+    else if (e.opens && !reduces(has, delta)) deps.opened?.(e.follower, e.orderIds);
   }
 
   /**
@@ -338,13 +345,6 @@ export class PendingExits {
     return true;
   }
 
-  /** An order of ours for the line whose answer was lost is still working at the broker. */
-  private unheardWorking(follower: string, contract: string): boolean {
-    const route = this.deps.accounts.route(follower);
-    if (!route) return false;
-    return this.deps.orders.unheardWorking(follower, contract, route.session.workingOrders(route.accountId));
-  }
-
   private meta(e: PendingExit): OrderMeta {
     return retryMeta(e, this.deps.book.position(e.follower, e.contract), this.deps.clock.mono());
   }
@@ -367,7 +367,7 @@ export class PendingExits {
 
   /** The opening the entry held will not be sent: the trader hears why. */
   private dropOpening(e: PendingExit, why: string): void {
-    e.opens = false;
+    noOpening(e);
     this.deps.emit(exitAlert(e, "warn", openingDropped(e.follower, e.contract, why), this.deps.clock.now()));
   }
 

@@ -4,11 +4,13 @@ import type { AccountRoute, Clock, CopyEvent, EngineEvent, EpochMs } from "../ty
 import { SKIP_REASONS } from "../types.js";
 import type { ActedOn } from "./actedOn.js";
 import { sentEvent, syntheticClOrdId } from "./copyEvents.js";
+import type { CountedTrades } from "./countedTrades.js";
 import type { DecideInput, Decision } from "./decide.js";
 import { EXIT_BACKOFF } from "./exitRetry.js";
 import type { FollowerBook } from "./followerBook.js";
 import type { HedgeIndex } from "./hedgeIndex.js";
 import type { LeaderBook } from "./leaderBook.js";
+import type { HeldGoal, LostOpenings } from "./lostOpenings.js";
 import type { OrderMeta } from "./orderTracker.js";
 import { openingDropped } from "./pendingExit.js";
 import type { PendingExits } from "./pendingExits.js";
@@ -26,8 +28,15 @@ export interface ReconcilerDeps {
   exits: Pick<PendingExits, "hold" | "pendingFor" | "onItsWay">;
   /** What other followers of its firm hold: the hedge guard judges an opening made up too. */
   hedge: Pick<HedgeIndex, "sides">;
-  /** An opening was sent (risk counts it as one of the day's trades). */
-  opened?(follower: string): void;
+  /**
+   * An opening was sent (risk counts it as one of the day's trades): one made up has no leader
+   * order; one that waited counts for the leader orders it answers, each once.
+   */
+  opened?(follower: string, orderIds?: readonly number[]): void;
+  /** The leader orders already counted as a trade for the follower (a held later fill passes max trades). */
+  counted: Pick<CountedTrades, "has">;
+  /** Lines that wait for the follower's snapshot after a lost opening: that snapshot settles them. */
+  lost: Pick<LostOpenings, "holds">;
   /** How long an opening held for a snapshot may wait for its reconcile (the snapshot wait's bound). */
   heldMs?: number | undefined;
   acted: Pick<ActedOn, "seed" | "get" | "set" | "contracts">;
@@ -49,7 +58,7 @@ export class Reconciler {
   /** Follower → uncertain lines (see `uncertain`), until a reconcile has looked at them. */
   private readonly unsure = new Map<string, Set<string>>();
   /** Follower → the openings its uncertain lines held for the snapshot (reconcileHeld), and since when. */
-  private readonly held = new Map<string, Map<string, { goal: number; at: EpochMs }>>();
+  private readonly held = new Map<string, Map<string, HeldGoal & { at: EpochMs }>>();
 
   constructor(private readonly deps: ReconcilerDeps) {}
 
@@ -62,16 +71,16 @@ export class Reconciler {
   uncertain(
     follower: string,
     contracts: ReadonlySet<string>,
-    held: ReadonlyMap<string, number | undefined> = new Map(),
+    held: ReadonlyMap<string, HeldGoal | undefined> = new Map(),
   ): void {
     if (contracts.size === 0) return;
     const lines = this.unsure.get(follower) ?? new Set<string>();
-    const goals = this.held.get(follower) ?? new Map<string, { goal: number; at: EpochMs }>();
+    const goals = this.held.get(follower) ?? new Map<string, HeldGoal & { at: EpochMs }>();
     const at = this.deps.clock.now();
     for (const contract of contracts) {
       lines.add(contract);
       const goal = held.get(contract);
-      if (goal !== undefined) goals.set(contract, { goal, at });
+      if (goal !== undefined) goals.set(contract, { ...goal, at });
     }
     this.unsure.set(follower, lines);
     if (goals.size > 0) this.held.set(follower, goals);
@@ -112,6 +121,8 @@ export class Reconciler {
         seen.add(contract);
         // A pending exit of the line already answers what was seen of the leader: the step starts
         // where it takes the follower (not from a position a lost order may have moved).
+        // Its held steps wait for the follower's snapshot, which sizes them from where it stands.
+        if (deps.lost.holds(name, contract)) continue;
         const pending = deps.exits.pendingFor(name, contract);
         const on = pending?.leaderContract === leaderContract ? pending : undefined;
         const before = on?.leaderAfter ?? deps.acted.get(name, leaderContract);
@@ -120,9 +131,12 @@ export class Reconciler {
         const risk = deps.gate(name);
         const unsure = this.unsure.get(name);
         const uncertain = unsure?.has(contract) ?? false;
-        const goal = uncertain ? this.heldGoal(group.name, name, contract) : undefined;
+        const held = uncertain ? this.heldGoal(group.name, name, contract) : undefined;
+        const goal = held?.goal;
         const settle =
           goal !== undefined ? reconcileHeld(goal) : uncertain ? reconcileUncertain : reconcileStep;
+        // A held later fill of a leader order already counted is that same trade.
+        const counted = held !== undefined && held.orderIds.length > 0;
         const input: DecideInput = {
           gate: {
             groupActive: group.active,
@@ -135,6 +149,7 @@ export class Reconciler {
             whitelist: group.whitelist,
             leaderContract,
             tradesLeft: risk.tradesLeft,
+            tradeAlreadyCounted: counted && held.orderIds.every((id) => deps.counted.has(name, id)),
             window: risk.window,
             hedge: deps.hedge.sides(name, contract),
           },
@@ -192,8 +207,8 @@ export class Reconciler {
           deps.acted.set(name, leaderContract, before);
           continue;
         }
-        // An opening made up is one of the day's trades, as a live one is.
-        if (step.opening !== 0) deps.opened?.(name);
+        // An opening made up is one of the day's trades, as a live one is; one held, its orders'.
+        if (step.opening !== 0) deps.opened?.(name, held?.orderIds);
         copies.push(sentEvent(deps.clock, meta, step.delta, clOrdId, step.reason));
       }
     }
@@ -240,11 +255,11 @@ export class Reconciler {
   }
 
   /** A line's held opening while it is fresh; one that waited past the bound is dropped, the trader told. */
-  private heldGoal(group: string, follower: string, contract: string): number | undefined {
+  private heldGoal(group: string, follower: string, contract: string): HeldGoal | undefined {
     const held = this.held.get(follower)?.get(contract);
     if (held === undefined) return undefined;
     const bound = this.deps.heldMs ?? EXIT_BACKOFF.maxMs;
-    if (this.deps.clock.now() - held.at <= bound) return held.goal;
+    if (this.deps.clock.now() - held.at <= bound) return held;
     this.held.get(follower)?.delete(contract);
     this.alert(group, follower, contract, `no re-sync within ${Math.round(bound / 1000)} s of its snapshot`);
     return undefined;

@@ -3,6 +3,7 @@ import type { SyncEvent, WorkingOrder } from "../types.js";
 import type { FillDedupe } from "./fillDedupe.js";
 import type { FollowerBook } from "./followerBook.js";
 import type { LeaderBook } from "./leaderBook.js";
+import type { LostOpenings } from "./lostOpenings.js";
 import type { OrderTracker } from "./orderTracker.js";
 import type { PendingExits } from "./pendingExits.js";
 import type { CopierAccounts } from "./ports.js";
@@ -13,9 +14,10 @@ export interface SyncParts {
   accounts: Pick<CopierAccounts, "nameAt" | "role" | "route">;
   leaders: Pick<LeaderBook, "markSynced" | "reset">;
   dedupe: Pick<FillDedupe, "history">;
-  book: Pick<FollowerBook, "resetAccount">;
+  book: Pick<FollowerBook, "resetAccount" | "position">;
   orders: Pick<OrderTracker, "forget" | "takeUnanswered">;
   exits: Pick<PendingExits, "resynced">;
+  lost: Pick<LostOpenings, "resynced">;
   reconciler: Pick<Reconciler, "run" | "uncertain">;
   watch: Pick<SyncWatch, "leaderResynced" | "followerResynced">;
 }
@@ -45,6 +47,10 @@ export function applySync(event: SyncEvent, parts: SyncParts): void {
       const follower = role.follower.account;
       parts.orders.forget(parts.book.resetAccount(follower, positions));
       const pending = parts.exits.resynced(follower);
+      // A lost opening's held steps, sized from where the snapshot has the follower.
+      const held = parts.lost.resynced(role.follower, (contract) => parts.book.position(follower, contract));
+      for (const [contract, goal] of held)
+        if (pending.get(contract) === undefined) pending.set(contract, goal);
       const working = parts.accounts.route(follower)?.session.workingOrders(account.id) ?? [];
       const unanswered = parts.orders.takeUnanswered(follower, working);
       parts.reconciler.uncertain(follower, uncertainLines(unanswered, [...pending.keys()], working), pending);
