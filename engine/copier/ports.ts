@@ -48,8 +48,8 @@ export interface CopierDeps {
   gate(follower: string): FollowerGate;
   ledger: FillLedger;
   /**
-   * Called once per follower and leader order whose opening was copied (risk counts trades); an
-   * opening that waited or was made up at a re-sync comes without one.
+   * Called once per follower and leader order whose opening was copied (risk counts trades), an
+   * opening that waited for a lost answer too; one made up at a re-sync comes without an order.
    */
   onOpeningCopied?(follower: string, leaderOrderId?: number): void;
   /** Where the leader positions followers last acted on live between runs (the runtime state). */
