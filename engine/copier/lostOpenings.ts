@@ -61,10 +61,6 @@ export class LostOpenings {
 
   constructor(private readonly deps: LostOpeningsDeps) {}
 
-  get size(): number {
-    return this.lines.size;
-  }
-
   /**
    * One of our orders lost its answer: if it opens on a line with no exit pending (which holds the
    * line's steps itself), the line's later steps wait from now (the first loss counts).
