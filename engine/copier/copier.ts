@@ -205,7 +205,7 @@ export class Copier {
       ...this.deps,
       ...{ book: this.book, orders: this.orders, leaders: this.leaders, acted: this.acted },
       send: (route, meta, delta, clOrdId) => this.send(route, meta, delta, clOrdId),
-      watch: this.watch,
+      ...{ watch: this.watch, hedge: this.hedge },
       nextSeq: () => ++this.seq,
     });
   }

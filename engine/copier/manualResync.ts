@@ -2,18 +2,19 @@ import type { Follower, Group } from "../../data/schema.js";
 import { type Outcome, REFUSALS } from "../outcome.js";
 import { mapContract } from "../symbols.js";
 import type { OrderResult, Side } from "../types.js";
-import { SKIP_REASONS } from "../types.js";
 import type { ActedOn } from "./actedOn.js";
 import { sentEvent, syntheticClOrdId } from "./copyEvents.js";
 import { COPY_REASONS } from "./decide.js";
 import type { FollowerBook } from "./followerBook.js";
+import type { HedgeIndex } from "./hedgeIndex.js";
 import type { LeaderBook } from "./leaderBook.js";
 import type { OrderMeta, OrderTracker } from "./orderTracker.js";
 import type { CopierDeps } from "./ports.js";
-import { planResync } from "./resyncPlan.js";
+import { planResync, type ResyncPlan } from "./resyncPlan.js";
 import type { SyncWatch } from "./syncWatch.js";
 
-export interface ManualResyncDeps extends Pick<CopierDeps, "accounts" | "clock" | "emit" | "gate"> {
+export interface ManualResyncDeps
+  extends Pick<CopierDeps, "accounts" | "clock" | "emit" | "gate" | "onOpeningCopied"> {
   book: Pick<FollowerBook, "full">;
   orders: Pick<OrderTracker, "unheardWorking">;
   /** Every order the copier writes leaves by its one door (cancel before close). */
@@ -21,14 +22,17 @@ export interface ManualResyncDeps extends Pick<CopierDeps, "accounts" | "clock" 
   watch: Pick<SyncWatch, "lines">;
   leaders: Pick<LeaderBook, "held">;
   acted: Pick<ActedOn, "seed" | "set">;
+  /** What other followers of its firm hold: the hedge guard judges a resync's opening too. */
+  hedge: Pick<HedgeIndex, "sides">;
   /** A number for the clOrdId, new at each call. */
   nextSeq(): number;
 }
 
 /**
  * The trader's resync (`r`, one follower): send the difference between what the follower has and
- * what the rule expects, per contract. A fix that would open while the follower may not open is
- * held back and said so; one that only reduces always goes. A line sent or found at the rule
+ * what the rule expects, per contract. A fix that would open passes the copy path's opening gates
+ * (the hedge guard and trades per day included; sent, it counts as a trade), and one held back is
+ * said so, in the outcome and an alert; what only reduces always goes. A line sent or found at the rule
  * counts as acted on at the leader's position now, as a copy would: a re-sync then makes up the
  * leader's exits from there.
  */
@@ -54,13 +58,17 @@ export async function manualResync(name: string, deps: ManualResyncDeps): Promis
     return { target: name, status: "refused", reason };
   }
   const risk = deps.gate(name);
-  const plan = planResync(
-    lines,
-    risk.state === "ACTIVE" && !risk.brokerLocked && !risk.pricesStale && risk.window === undefined,
-  );
+  const plan = planResync(lines, {
+    context: {
+      ...{ groupActive: group.active, followerEnabled: follower.enabled, connected: true },
+      ...{ state: risk.state, brokerLocked: risk.brokerLocked ?? false, pricesStale: risk.pricesStale },
+      ...{ window: risk.window, tradesLeft: risk.tradesLeft },
+    },
+    hedge: (contract) => deps.hedge.sides(name, contract),
+  });
   const sent: Array<Promise<OrderResult>> = [];
   const startedAt = deps.clock.mono();
-  for (const { contract, delta, exit } of plan.send) {
+  for (const { contract, delta, exit, opens } of plan.send) {
     const clOrdId = syntheticClOrdId("rs", route.accountId, deps.clock.now(), deps.nextSeq());
     const side: Side = delta > 0 ? "Buy" : "Sell";
     const meta: OrderMeta = {
@@ -76,31 +84,38 @@ export async function manualResync(name: string, deps: ManualResyncDeps): Promis
     const result = deps.send(route, meta, delta, clOrdId);
     if (!result) continue;
     actedOn(deps, group, follower, contract);
+    if (opens) deps.onOpeningCopied?.(name);
     sent.push(result);
     deps.emit(sentEvent(deps.clock, meta, delta, clOrdId, COPY_REASONS.resync));
   }
   for (const line of lines) if (line.inSync) actedOn(deps, group, follower, line.contract);
   const results = await Promise.all(sent);
   const failed = results.filter((r) => !r.ok).length;
+  const refused = plan.held.length > 0 ? heldBack(deps, name, group, plan.held, results.length) : undefined;
   if (failed > 0)
     return { target: name, status: "failed", sent: results.length, reason: `${failed} rejected` };
-  if (plan.held.length > 0) {
-    const why = risk.brokerLocked
-      ? SKIP_REASONS.brokerLocked
-      : risk.state !== "ACTIVE"
-        ? risk.state
-        : risk.pricesStale
-          ? SKIP_REASONS.pricesStale
-          : (risk.window ?? risk.state);
-    const held = plan.held.map((contract) => `${contract}: ${why}`).join(", ");
-    return {
-      target: name,
-      status: "refused",
-      sent: results.length,
-      reason: `${REFUSALS.wouldOpen}: ${held}`,
-    };
-  }
+  if (refused) return refused;
   return { target: name, status: "resynced", sent: results.length };
+}
+
+/** Openings a gate held back: the trader is told which and why, now and in the alerts. */
+function heldBack(
+  deps: ManualResyncDeps,
+  name: string,
+  group: Group,
+  held: ResyncPlan["held"],
+  sent: number,
+): Outcome {
+  const why = held.map((h) => `${h.contract}: ${h.reason}`).join(", ");
+  deps.emit({
+    type: "alert",
+    at: deps.clock.now(),
+    level: "warn",
+    message: `${name}: resync refused to open ${why}${sent > 0 ? ` (only what reduces was sent)` : ""}`,
+    follower: name,
+    group: group.name,
+  });
+  return { target: name, status: "refused", sent, reason: `${REFUSALS.wouldOpen}: ${why}` };
 }
 
 /** The follower stands where the rule puts it for the leader's position now, in this contract. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { planResync } from "../../engine/copier/resyncPlan.js";
+import { NO_HEDGE } from "../../engine/copier/hedgeIndex.js";
+import { planResync, type ResyncGate } from "../../engine/copier/resyncPlan.js";
+import { SKIP_REASONS } from "../../engine/types.js";
 
 const line = (has: number, expects: number, contract = "ESZ6") => ({
   contract,
@@ -8,18 +10,60 @@ const line = (has: number, expects: number, contract = "ESZ6") => ({
   inSync: has === expects,
 });
 
-describe("planResync: send the difference; hold back what would open while the follower may not", () => {
+/** A follower that may open, with `patch` saying what holds it back. */
+const gate = (
+  patch: Partial<ResyncGate["context"]> = {},
+  hedge: ResyncGate["hedge"] = () => NO_HEDGE,
+): ResyncGate => ({
+  context: {
+    ...{ groupActive: true, followerEnabled: true, connected: true, state: "ACTIVE", brokerLocked: false },
+    ...patch,
+  },
+  hedge,
+});
+const shortElsewhere = gate({}, () => ({ long: false, short: true }));
+
+describe("planResync: send the difference; an opening passes the copy path's opening gates", () => {
   it.each([
-    ["missing an opening", line(0, 2), true, [2], []],
-    ["missing an opening, may not open", line(0, 2), false, [], ["ESZ6"]],
-    ["holds too much: reduces, even when it may not open", line(3, 1), false, [-2], []],
-    ["holds something the rule says is flat", line(-2, 0), false, [2], []],
-    ["on the wrong side: the crossing fix opens", line(-1, 2), false, [], ["ESZ6"]],
-    ["on the wrong side, may open: one crossing order", line(-1, 2), true, [3], []],
-    ["in sync: nothing", line(2, 2), false, [], []],
-  ])("%s", (_, l, mayOpen, deltas, held) => {
-    const plan = planResync([l], mayOpen);
+    ["missing an opening", line(0, 2), gate(), [2], []],
+    ["missing an opening, locked", line(0, 2), gate({ state: "LOCKED" }), [], ["locked"]],
+    ["missing an opening, group paused", line(0, 2), gate({ groupActive: false }), [], ["group inactive"]],
+    [
+      "missing an opening, trading window",
+      line(0, 2),
+      gate({ window: "blackout: CPI" }),
+      [],
+      ["blackout: CPI"],
+    ],
+    ["missing a long, the firm is short elsewhere", line(0, 2), shortElsewhere, [], ["hedge guard"]],
+    ["missing a short, the firm is short elsewhere", line(0, -2), shortElsewhere, [-2], []],
+    ["no trades left today", line(0, 2), gate({ tradesLeft: 0 }), [], [SKIP_REASONS.maxTrades]],
+    ["holds too much: reduces, even when it may not open", line(3, 1), gate({ state: "LOCKED" }), [-2], []],
+    ["holds too much: reduces, past the hedge guard", line(3, 1), shortElsewhere, [-2], []],
+    ["holds something the rule says is flat", line(-2, 0), gate({ tradesLeft: 0 }), [2], []],
+    [
+      "on the wrong side, may not open: it closes only",
+      line(-1, 2),
+      gate({ state: "LOCKED" }),
+      [1],
+      ["locked"],
+    ],
+    ["on the wrong side, hedge guard: it closes only", line(-1, 2), shortElsewhere, [1], ["hedge guard"]],
+    ["on the wrong side, may open: one crossing order", line(-1, 2), gate(), [3], []],
+    ["in sync: nothing", line(2, 2), gate({ state: "LOCKED" }), [], []],
+  ] as const)("%s", (_, l, g, deltas, held) => {
+    const plan = planResync([l], g);
     expect(plan.send.map((s) => s.delta)).toEqual(deltas);
-    expect(plan.held).toEqual(held);
+    expect(plan.held.map((h) => h.reason)).toEqual(held);
+  });
+
+  it("each opening sent uses up one of the day's trades; what reduces uses none", () => {
+    const lines = [line(0, 1, "ESZ6"), line(3, 1, "CLZ6"), line(0, 1, "NQZ6")];
+    const plan = planResync(lines, gate({ tradesLeft: 1 }));
+    expect(plan.send).toEqual([
+      { contract: "ESZ6", delta: 1, exit: false, opens: true },
+      { contract: "CLZ6", delta: -2, exit: true, opens: false },
+    ]);
+    expect(plan.held).toEqual([{ contract: "NQZ6", reason: SKIP_REASONS.maxTrades }]);
   });
 });
