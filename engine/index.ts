@@ -15,6 +15,8 @@ export {
   tradovateEndpoints,
 } from "./broker/index.js";
 export { describeTarget, type EngineCommand, type FlattenTarget } from "./commands.js";
+export { HedgeIndex, hedgeMembers } from "./copier/hedgeIndex.js";
+export { planResync, type ResyncPlan, type SyncLine } from "./copier/resyncPlan.js";
 export {
   type AccountHistory,
   type BustedFill,
@@ -26,6 +28,7 @@ export {
 } from "./history/accountHistory.js";
 export { type ProjectXHistoryRequest, readProjectXHistory } from "./history/projectxHistory.js";
 export { OUTCOME_STATUSES, type Outcome, type OutcomeStatus, REFUSALS, succeeded } from "./outcome.js";
+export { tradesLeft } from "./risk/limits.js";
 export { chicagoFivePm, nextRollAt, tradingDayOf } from "./risk/tradingDay.js";
 export { Engine, type EngineDeps } from "./runtime/engine.js";
 export { changedSettings, loginSettings } from "./runtime/loginSettings.js";

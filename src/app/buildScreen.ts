@@ -1,8 +1,9 @@
-import { brokerOf, type Config } from "../../data/schema.js";
+import { brokerOf } from "../../data/schema.js";
 import type { ResyncEvent } from "../../engine/types.js";
 import type { CommandContext, KeyContext, Scope } from "../screen/bindings.js";
 import { helpLines, helpRows } from "../screen/keymap.js";
 import { helpPage, type Layout } from "../screen/layout.js";
+import { heldText, resyncPreview } from "../screen/resyncPreview.js";
 import { clampIndex, type ScreenState, scopeOf } from "../screen/screenState.js";
 import {
   type FillRowVM,
@@ -19,7 +20,7 @@ import {
   stateVM,
   windowText,
 } from "../screen/viewModel.js";
-import type { EngineSnapshot } from "../store/engineStore.js";
+import type { EngineSnapshot, FollowerLive } from "../store/engineStore.js";
 
 const SHOWN_FILLS = 50;
 /** The help overlay's length: the keymap is fixed, so it is counted once, not every frame. */
@@ -67,7 +68,7 @@ export function screenView(
     vm,
     scope: scopeOf(state),
     ctx: {
-      ...keyContext(vm, config),
+      ...keyContext(vm, snapshot),
       config,
       group,
       follower,
@@ -261,9 +262,11 @@ function counts(vm: ScreenVM): Record<PaneId, number> {
 }
 
 /** What the keymap's disabledWhy and confirm texts look at. */
-export function keyContext(vm: ScreenVM, config: Config): KeyContext {
+export function keyContext(vm: ScreenVM, snapshot: EngineSnapshot): KeyContext {
+  const { config } = snapshot;
   const g = vm.groups[vm.selection.group];
   const f = vm.followers[vm.selection.follower];
+  const live = f && snapshot.followers.get(f.account);
   return {
     selectedGroup: g ? { name: g.name, active: g.active, followerCount: g.followerCount } : undefined,
     selectedFollower: f
@@ -273,11 +276,31 @@ export function keyContext(vm: ScreenVM, config: Config): KeyContext {
           enabled: f.enabled,
           state: f.state,
           outOfSync: f.sync !== undefined,
+          ...(f.sync ? resyncForecast(snapshot, vm.selection, live) : {}),
         }
       : undefined,
     totalFollowers: config.groups.reduce((n, grp) => n + grp.followers.length, 0),
     groupCount: config.groups.length,
   };
+}
+
+/** What `r` would hold back for the selected follower, for its question (resyncPreview). */
+function resyncForecast(
+  snapshot: EngineSnapshot,
+  selection: SelectionVM,
+  live: FollowerLive | undefined,
+): Pick<NonNullable<KeyContext["selectedFollower"]>, "resyncHeld" | "resyncSends"> {
+  const group = snapshot.config.groups[selection.group];
+  const follower = group?.followers[selection.follower];
+  if (!group || !follower || !live) return {};
+  const plan = resyncPreview({
+    ...{ config: snapshot.config, group, follower, lines: live.outOfSync },
+    ...{ state: live.state, reason: live.reason, pricesStale: live.pricesStale === true },
+    window: snapshot.windows.get(group.name)?.held,
+    ...{ tradesToday: live.risk?.tradesToday ?? 0, positions: snapshot.positions },
+  });
+  if (plan.held.length === 0) return {};
+  return { resyncHeld: heldText(plan.held), resyncSends: plan.send.length > 0 };
 }
 
 /** What a re-sync header row says: "DEMO2001 synced; leader flat; missed exits made up". */

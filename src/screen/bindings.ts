@@ -78,6 +78,10 @@ export interface KeyContext {
         enabled: boolean;
         state: FollowerStateVM;
         outOfSync: boolean;
+        /** The gates that would refuse `r`'s opening, with their contracts (resyncPreview). */
+        resyncHeld?: string | undefined;
+        /** With resyncHeld: whether `r` would still send something (what reduces). */
+        resyncSends?: boolean | undefined;
       }
     | undefined;
   /** Followers across all groups. */
@@ -438,14 +442,21 @@ export const BINDINGS: readonly Binding[] = [
     keys: ["r"],
     scopes: ["followers"],
     label: "Resync",
-    doc: "resync an OUT OF SYNC follower: send the difference",
+    doc: "resync an OUT OF SYNC follower: send the difference; what opens passes the same gates as a copy (the hedge guard and max trades per day included), and the question says when it would be refused",
     danger: true,
     hint: true,
     disabledWhy: (ctx) =>
       needFollower(ctx) ?? (ctx.selectedFollower?.outOfSync ? undefined : "follower is in sync"),
     confirm: (ctx) => {
       const f = ctx.selectedFollower;
-      return f ? `Resync ${who(f)}: send the difference to match the sizing rule?` : undefined;
+      if (!f) return undefined;
+      if (f.resyncHeld === undefined)
+        return `Resync ${who(f)}: send the difference to match the sizing rule?`;
+      // The refusal first: the question is one line, and a narrow terminal cuts its end.
+      const then = f.resyncSends
+        ? `resync ${who(f)}, what reduces only?`
+        : `resync ${who(f)} sends nothing. Try?`;
+      return `Opening refused, ${f.resyncHeld}: ${then}`;
     },
     run: (ctx, deps) => {
       const f = ctx.selectedFollower;
