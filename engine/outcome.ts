@@ -58,6 +58,9 @@ export function succeeded(outcome: Outcome): boolean {
   return DONE.has(outcome.status) && outcome.saved !== false;
 }
 
+/** How a refusal points to the forced unlock: the CLI verb, and the console's key for it. */
+export const FORCE_UNLOCK = "mimik unlock --force (U on the console)";
+
 /** Refusal reasons shared by the engine and the actions module. */
 export const REFUSALS = {
   leader: "is a leader",
@@ -75,7 +78,7 @@ export const REFUSALS = {
   /** An unlock before the account's first balance: a limit that needs it cannot be checked. */
   balanceUnknown:
     "its balance is not known yet (its login has not reported it), so its limits cannot be checked; " +
-    "unlock again once it has, or unlock --force to unlock now and have them checked the moment it arrives",
+    `unlock again once it has, or ${FORCE_UNLOCK} to unlock now and have them checked the moment it arrives`,
   /** Issue 16: a shadow follower is decided for, never sent anything. */
   shadow: "a shadow follower: nothing is sent to it",
 } as const;

@@ -1,5 +1,5 @@
 import type { Limits } from "../../data/schema.js";
-import { REFUSALS } from "../outcome.js";
+import { FORCE_UNLOCK, REFUSALS } from "../outcome.js";
 import type { EpochMs, FollowerRiskRecord, LockKind } from "../types.js";
 import { evaluateLimits, pastTrailingFloor, trailingFloor, usd, weeklyBreach } from "./limits.js";
 import { tradingDayOf, tradingWeekOf } from "./tradingDay.js";
@@ -165,7 +165,7 @@ export function unlock(record: FollowerRiskRecord, input: UnlockInput): UnlockOu
   let waiveDailyLimits = false;
 
   if (record.state === "LIQUIDATE_ONLY") {
-    if (!input.force) return no("still liquidating: it locks once flat; unlock --force stops the flatten");
+    if (!input.force) return no(`still liquidating: it locks once flat; ${FORCE_UNLOCK} stops the flatten`);
     hints.push("flatten stopped");
   }
 
@@ -183,7 +183,7 @@ export function unlock(record: FollowerRiskRecord, input: UnlockInput): UnlockOu
       return no(
         `net liq ${usd(input.netLiq)} is still at or below the trailing floor ${usd(floor)} ` +
           `(high-water mark ${usd(hwm)} − ${usd(input.limits.trailingDrawdown ?? 0)}); ` +
-          "unlock --force restarts the high-water mark at the current net liq",
+          `${FORCE_UNLOCK} restarts the high-water mark at the current net liq`,
       );
     next = { ...next, highWaterMark: input.netLiq };
     hints.push(`high-water mark reset from ${usd(hwm)} to ${usd(input.netLiq)}`);
@@ -207,7 +207,7 @@ export function unlock(record: FollowerRiskRecord, input: UnlockInput): UnlockOu
       const clears = daily.kind === "weekly" ? "the Sunday 17:00 CT roll" : "the 17:00 CT roll";
       if (!input.force)
         return no(
-          `${daily.reason}; it clears at ${clears}; unlock --force waives it until the next 17:00 CT roll`,
+          `${daily.reason}; it clears at ${clears}; ${FORCE_UNLOCK} waives it until the next 17:00 CT roll`,
         );
       waiveDailyLimits = true;
       hints.push("daily limits waived until the 17:00 CT roll");

@@ -277,6 +277,7 @@ export function keyContext(vm: ScreenVM, snapshot: EngineSnapshot): KeyContext {
           state: f.state,
           outOfSync: f.sync !== undefined,
           ...(f.sync ? resyncForecast(snapshot, vm.selection, live) : {}),
+          balanceKnown: live?.risk !== undefined,
         }
       : undefined,
     totalFollowers: config.groups.reduce((n, grp) => n + grp.followers.length, 0),

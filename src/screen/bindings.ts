@@ -50,6 +50,7 @@ export type CommandId =
   | "follower.toggle"
   | "follower.flatten"
   | "follower.unlock"
+  | "follower.forceUnlock"
   | "follower.resync"
   | "follower.new"
   | "follower.edit"
@@ -82,6 +83,8 @@ export interface KeyContext {
         resyncHeld?: string | undefined;
         /** With resyncHeld: whether `r` would still send something (what reduces). */
         resyncSends?: boolean | undefined;
+        /** Its balance was reported: its limits can be judged now (else on its first balance). */
+        balanceKnown?: boolean | undefined;
       }
     | undefined;
   /** Followers across all groups. */
@@ -427,7 +430,7 @@ export const BINDINGS: readonly Binding[] = [
     keys: ["u"],
     scopes: ["followers"],
     label: "Unlock",
-    doc: "unlock the selected follower (refused while still liquidating or past a limit)",
+    doc: "unlock the selected follower (refused while still liquidating or past a limit: `U` forces it)",
     danger: false,
     hint: true,
     disabledWhy: (ctx) =>
@@ -435,6 +438,29 @@ export const BINDINGS: readonly Binding[] = [
     run: (ctx, deps) => {
       const f = ctx.selectedFollower;
       if (f) deps.report(deps.actions.unlock(f.account));
+    },
+  },
+  {
+    command: "follower.forceUnlock",
+    keys: ["U"],
+    scopes: ["followers"],
+    label: "Force unlock",
+    doc: "**force-unlock** the selected follower, past its limits or before its first balance (as `mimik unlock --force`)",
+    danger: true,
+    disabledWhy: (ctx) =>
+      needFollower(ctx) ?? (ctx.selectedFollower?.state === "ACTIVE" ? "follower is not locked" : undefined),
+    confirm: (ctx) => {
+      const f = ctx.selectedFollower;
+      if (!f) return undefined;
+      // What `unlock --force` does (engine/risk/lockMachine.ts), in one line that fits 80 columns.
+      const limits = f.balanceKnown
+        ? "Limits it is past are overridden: it copies again"
+        : "Its limits are checked when its balance comes";
+      return `Force-unlock ${who(f)}? ${limits}${f.state === "LIQ-ONLY" ? "; its flatten stops" : ""}`;
+    },
+    run: (ctx, deps) => {
+      const f = ctx.selectedFollower;
+      if (f) deps.report(deps.actions.unlock(f.account, true));
     },
   },
   {
@@ -583,6 +609,8 @@ export const BINDINGS: readonly Binding[] = [
     keys: ["up", "k"],
     scopes: ["help"],
     label: "Scroll up",
+    // The overlay's title says "↑/↓ scroll" whenever there is more to see.
+    help: false,
     danger: false,
     run: (ctx, deps) => {
       deps.dispatch({ type: "help.scroll", step: -1, max: ctx.helpMax });
@@ -593,6 +621,8 @@ export const BINDINGS: readonly Binding[] = [
     keys: ["down", "j"],
     scopes: ["help"],
     label: "Scroll down",
+    // The overlay's title says "↑/↓ scroll" whenever there is more to see.
+    help: false,
     danger: false,
     run: (ctx, deps) => {
       deps.dispatch({ type: "help.scroll", step: 1, max: ctx.helpMax });

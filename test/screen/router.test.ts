@@ -21,9 +21,11 @@ const config = () =>
     ],
   });
 
-/** A driver with FOLL1 out of sync (so r is enabled) and the followers pane focused. */
-function onFollowers() {
+/** A driver with FOLL1 out of sync (so r is enabled; `locked`: U too) and the followers pane focused. */
+function onFollowers(locked = false) {
   const d = screenDriver(config());
+  if (locked)
+    d.store.push({ type: "followerState", at: 0, follower: "FOLL1", state: "LOCKED", reason: "manual" });
   d.store.push({
     type: "syncStatus",
     at: 0,
@@ -59,6 +61,7 @@ describe("the router asks before every dangerous command", () => {
       "flatten.all",
       "follower.delete",
       "follower.flatten",
+      "follower.forceUnlock",
       "follower.resync",
       "form.saveAsked",
       "group.delete",
@@ -68,8 +71,8 @@ describe("the router asks before every dangerous command", () => {
 
   it.each(dangerous.map((b) => [b.command, b] as const))(
     "%s: its key asks the binding's question and runs nothing",
-    async (_command, binding) => {
-      const d = onFollowers();
+    async (command, binding) => {
+      const d = onFollowers(command === "follower.forceUnlock");
       if (!binding.scopes.includes("followers") && !binding.scopes.includes("global")) d.press(KEY.shiftTab); // back to the groups pane
       const ctx = d.view().ctx;
       const key = pressOf(binding.keys[0]!);
