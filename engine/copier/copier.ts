@@ -286,8 +286,8 @@ export class Copier {
     if (accounts.isLeader(name))
       return skipEvent(clock, group.name, name, fillId, contract, guard, classify(before, after));
     const route = accounts.route(name);
-    const heldStep = { before, after, orderId: event.orderId, first: firstOpening };
-    if (route && this.lost.hold(name, contract, heldStep)) {
+    if (route && this.lost.holds(name, contract)) {
+      this.lost.hold(name, contract, { before, after, orderId: event.orderId, first: firstOpening });
       const held = SKIP_REASONS.lostAnswer;
       return skipEvent(clock, group.name, name, fillId, contract, held, classify(before, after));
     }
