@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TRADOVATE_LIMITS } from "../engine/broker/budgetRules.js";
 import { PROJECTX_ROOTS, projectxRoots } from "../engine/broker/projectx/symbols.js";
 import { sharedBrokerRoot } from "../engine/symbols.js";
 import { notificationsSchema } from "./notifications.js";
@@ -422,19 +423,18 @@ export function connectionRules(config: Config): Issue[] {
   return issues;
 }
 
-/**
- * Tradovate's published limits per user (tradovate-protocol.md §6). The request budget is there to
- * send less; above these on demo or live, mimik would send what Tradovate refuses with a 429 that
- * pauses the login, exits and flattens included (an hour on live).
- */
-const TRADOVATE_PUBLISHED = { perSecond: 1000, perMinute: 5000, perHour: 5000 } as const;
 const BUDGET_WINDOW = { perSecond: "a second", perMinute: "a minute", perHour: "an hour" } as const;
 
+/**
+ * The request budget is there to send less than Tradovate's published limits (tradovate-protocol.md
+ * §6); above them on demo or live, mimik would send what Tradovate refuses with a 429 that pauses
+ * the login, exits and flattens included (an hour on live).
+ */
 function budgetRules(c: TradovateConnection, i: number): Issue[] {
   const issues: Issue[] = [];
   for (const field of ["perSecond", "perMinute", "perHour"] as const) {
     const value = c.requestBudget?.[field];
-    const most = TRADOVATE_PUBLISHED[field];
+    const most = TRADOVATE_LIMITS[field];
     if (value !== undefined && value > most)
       issues.push({
         path: ["connections", i, "requestBudget", field],
