@@ -453,10 +453,12 @@ export const BINDINGS: readonly Binding[] = [
       const f = ctx.selectedFollower;
       if (!f) return undefined;
       // What `unlock --force` does (engine/risk/lockMachine.ts), in one line that fits 80 columns.
+      // A flatten under way that stops is the gravest part: it goes first, so 80 columns keep it.
+      if (f.state === "LIQ-ONLY") return `Force-unlock ${who(f)}? Its flatten stops; limits are waived`;
       const limits = f.balanceKnown
         ? "Limits it is past are overridden: it copies again"
         : "Its limits are checked when its balance comes";
-      return `Force-unlock ${who(f)}? ${limits}${f.state === "LIQ-ONLY" ? "; its flatten stops" : ""}`;
+      return `Force-unlock ${who(f)}? ${limits}`;
     },
     run: (ctx, deps) => {
       const f = ctx.selectedFollower;

@@ -55,6 +55,23 @@ describe("U: force-unlock from the console", () => {
     d.store.dispose();
   });
 
+  it("for a follower still liquidating, the question says first that its flatten stops, whole at 80 columns", async () => {
+    const d = screenDriver(config());
+    d.store.push({
+      type: "followerState",
+      at: 0,
+      follower: "FOLL1",
+      state: "LIQUIDATE_ONLY",
+      reason: "dailyLoss",
+    });
+    d.store.publish();
+    d.press(KEY.tab, text("U"));
+    const question = "Force-unlock Mike (FOLL1)? Its flatten stops; limits are waived";
+    expect(d.state().confirm?.message).toBe(question);
+    expect(d.frame()).toContain(`⚠ ${question} y/N`);
+    d.store.dispose();
+  });
+
   it("does nothing for a follower that is not locked, and says so", async () => {
     const d = screenDriver(config());
     d.press(KEY.tab, text("U"));
