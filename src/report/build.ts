@@ -190,7 +190,9 @@ export function buildReport(input: ReportInput): Report {
       for (const fill of fills) {
         if (!within(fill.at)) continue;
         const leaderFill = links.get(fill.orderId);
-        const price = leaderFill === undefined ? undefined : leaderPrice.get(leaderFill);
+        // A copy of a fill the broker took back has no leader price left to be measured against.
+        const price =
+          leaderFill === undefined || busted.has(leaderFill) ? undefined : leaderPrice.get(leaderFill);
         const spec = specs.get(upper(fill.contract));
         if (price === undefined || !spec || !finite(spec.tickSize) || !finite(spec.pointValue)) continue;
         slips.push(

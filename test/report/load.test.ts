@@ -146,17 +146,21 @@ describe("readBroker: a busted fill", () => {
 
 describe("readBroker: a busted leader fill", () => {
   it.each([["DEMO1000"], ["TSX5001"]])(
-    "%s leads: its fills count only those the broker stands by, as its trades and P&L do",
+    "%s leads: its fills count only those the broker stands by, as its trades and P&L do, and no copy's slippage is measured against a bust",
     async (leader) => {
       const since = afterNow();
       tradeNq(leader, "Buy", 25000);
       tradeNq(leader, "Sell", 25004);
       tradeNq(leader, "Buy", 25008);
       const fills = lastFills(leader, 3);
-      // What mimik's journal wrote as each leader fill arrived, before the broker busted the last.
-      const journal = journalFrom(
-        since,
-        fills.map((f) => ({
+      // The follower's copies of the first and the last leader fill, each a tick worse.
+      tradeNq("DEMO2001", "Buy", 25000.25);
+      tradeNq("DEMO2001", "Buy", 25008.25);
+      const copies = lastFills("DEMO2001", 2);
+      // What mimik's journal wrote as each leader fill arrived and was copied, before the broker
+      // busted the last.
+      const journal = journalFrom(since, [
+        ...fills.map((f) => ({
           type: "leaderFill",
           group: "main",
           leader,
@@ -166,7 +170,18 @@ describe("readBroker: a busted leader fill", () => {
           qty: 1,
           price: f.price,
         })),
-      );
+        ...[fills[0]!, fills[2]!].map((f, i) => ({
+          type: "copy",
+          group: "main",
+          follower: "DEMO2001",
+          fillId: f.fillId,
+          contract: "NQZ6",
+          outcome: "filled",
+          reason: "",
+          clOrdId: `copy-${i}`,
+          orderId: copies[i]!.orderId,
+        })),
+      ]);
       sim.control.bustFill(fills[2]!.fillId);
       const config = configSchema.parse({
         ...configFor(sim.url),
@@ -178,9 +193,17 @@ describe("readBroker: a busted leader fill", () => {
           },
         ],
       });
-      const { report } = await reportSince(since, { config, accounts: [leader, "DEMO2001"], journal });
+      const { report, follower } = await reportSince(since, {
+        config,
+        accounts: [leader, "DEMO2001"],
+        journal,
+      });
       expect(report.groups[0]!.leader).toMatchObject({ leaderFills: 2, trading: { fills: 2, trades: 1 } });
       expect(renderText(report)).toMatch(new RegExp(`leader ${leader}: 2 fills, 1 trade`));
+      // The copy of the busted fill has no leader price left to be measured against.
+      expect(follower("DEMO2001").slippage).toMatchObject({ matched: 1, ticksPerContract: 1 });
+      tradeNq("DEMO2001", "Sell", 25008); // flat again for the tests after
+      tradeNq("DEMO2001", "Sell", 25008);
     },
   );
 });
