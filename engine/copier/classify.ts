@@ -11,3 +11,9 @@ export function classify(before: number, after: number): LeaderMove | undefined 
   if (Math.sign(before) !== Math.sign(after)) return "flip";
   return Math.abs(after) > Math.abs(before) ? "add" : "reduce";
 }
+
+/** Does going from `before` to `after` open exposure (an opening, an add, a flip)? */
+export function opensExposure(before: number, after: number): boolean {
+  const move = classify(before, after);
+  return move === "open" || move === "add" || move === "flip";
+}

@@ -1,5 +1,5 @@
 import type { PositionSnapshot } from "../types.js";
-import { classify } from "./classify.js";
+import { opensExposure } from "./classify.js";
 
 const NONE: ReadonlyMap<string, number> = new Map();
 
@@ -41,9 +41,8 @@ export class LeaderBook {
       byContract.set(contract, orders);
     }
     const first = !orders.has(orderId);
-    const move = classify(before, after);
     if (after === 0) orders.clear();
-    else if (move === "open" || move === "add" || move === "flip") orders.add(orderId);
+    else if (opensExposure(before, after)) orders.add(orderId);
     return first;
   }
 

@@ -1,6 +1,7 @@
 import type { Follower } from "../../data/schema.js";
 import type { Clock, EngineEvent, EpochMs } from "../types.js";
 import type { ActedOn } from "./actedOn.js";
+import { opensExposure } from "./classify.js";
 import { decide } from "./decide.js";
 import { EXIT_BACKOFF, type ExitBackoff, exitDelta } from "./exitRetry.js";
 import type { FollowerBook } from "./followerBook.js";
@@ -110,7 +111,7 @@ export class LostOpenings {
       this.end(line);
       const has = position(line.contract);
       const held = heldGoal(follower, line, has);
-      if (opensFrom(has, held.goal)) goals.set(line.contract, held);
+      if (opensExposure(has, held.goal)) goals.set(line.contract, held);
     }
     return goals;
   }
@@ -173,12 +174,6 @@ export function heldGoal(
   return { goal, orderIds };
 }
 
-/** Does going from `has` to `goal` open exposure (an add, an opening, a flip)? */
-export function opensFrom(has: number, goal: number): boolean {
-  if (goal === 0) return false;
-  return Math.sign(goal) !== Math.sign(has) || Math.abs(goal) > Math.abs(has);
-}
-
 export interface ExpiredParts {
   clock: Clock;
   emit(event: EngineEvent): void;
@@ -202,7 +197,7 @@ export function settleExpired(line: LostLine, parts: ExpiredParts): void {
   const { follower, contract, leaderContract } = line;
   const has = parts.book.position(follower, contract);
   const { goal } = heldGoal(role.follower, line, has);
-  if (opensFrom(has, goal)) {
+  if (opensExposure(has, goal)) {
     const message = openingDropped(
       follower,
       contract,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Sizing } from "../../data/schema.js";
-import { type HeldStep, heldGoal, opensFrom } from "../../engine/copier/lostOpenings.js";
+import { opensExposure } from "../../engine/copier/classify.js";
+import { type HeldStep, heldGoal } from "../../engine/copier/lostOpenings.js";
 
 const x1: Sizing = { mode: "multiplier", value: 1 };
 const fixed1: Sizing = { mode: "fixed", contracts: 1 };
@@ -30,7 +31,7 @@ describe("heldGoal: a line's held leader steps, sized from where the snapshot ha
   });
 });
 
-describe("opensFrom: the way from has to goal opens exposure", () => {
+describe("opensExposure: the way from has to goal opens exposure", () => {
   const rows: Array<[number, number, boolean]> = [
     [0, 1, true],
     [1, 2, true],
@@ -41,5 +42,5 @@ describe("opensFrom: the way from has to goal opens exposure", () => {
     [-1, -2, true],
     [0, 0, false],
   ];
-  it.each(rows)("%i → %i: %s", (has, goal, opens) => expect(opensFrom(has, goal)).toBe(opens));
+  it.each(rows)("%i → %i: %s", (has, goal, opens) => expect(opensExposure(has, goal)).toBe(opens));
 });
