@@ -1,12 +1,13 @@
-import { mkdir, open, rename, stat } from "node:fs/promises";
+import { mkdir, rename, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { type Clock, systemClock } from "../../engine/types.js";
 import { explainWriteError } from "../fileAccess.js";
 import { removeStaleTemps } from "../staleTemps.js";
-import { anchorPathFor, type ChainEnd, compareWithAnchor, readAnchor, writeAnchor } from "./anchor.js";
+import { AnchorFile, anchorPathFor, type ChainEnd, compareWithAnchor, readAnchor } from "./anchor.js";
 import { parseEntry } from "./entry.js";
 import { GENESIS_HASH, lineHash } from "./hash.js";
 import { fileLines, readTail } from "./lines.js";
+import { LiveJournalFile } from "./liveFile.js";
 import { isNotFound, journalFiles, rotatedJournalPath } from "./paths.js";
 import { isSecretKey, redactSecrets } from "./redact.js";
 import { JournalDamagedError, setAsideTornTail } from "./tail.js";
@@ -95,6 +96,8 @@ export class JournalWriter {
   private readonly maxBytes: number;
   private readonly maxFiles: number;
   private readonly onError: (error: unknown) => void;
+  private readonly live: LiveJournalFile;
+  private readonly anchorFile: AnchorFile;
 
   private constructor(
     readonly path: string,
@@ -109,6 +112,8 @@ export class JournalWriter {
     this.maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
     this.maxFiles = Math.max(1, opts.maxFiles ?? DEFAULT_MAX_FILES);
     this.onError = opts.onError ?? (() => {});
+    this.live = new LiveJournalFile(path);
+    this.anchorFile = new AnchorFile(path);
   }
 
   /**
@@ -219,7 +224,12 @@ export class JournalWriter {
   async close(): Promise<void> {
     if (this.closed) return this.flushing;
     this.closed = true;
-    await this.flush();
+    try {
+      await this.flush();
+    } finally {
+      await this.live.release();
+      await this.anchorFile.release();
+    }
   }
 
   private schedule(ms: number): void {
@@ -259,7 +269,7 @@ export class JournalWriter {
         continue;
       }
       const data = `${chunk.map((line) => line.text).join("\n")}\n`;
-      await appendSynced(this.path, data);
+      await this.live.appendSynced(data);
       this.unwritten.splice(0, chunk.length);
       written += chunk.length;
       this.size += Buffer.byteLength(data);
@@ -277,7 +287,7 @@ export class JournalWriter {
     const end = this.toAnchor;
     if (end === undefined) return;
     try {
-      await writeAnchor(this.path, end);
+      await this.anchorFile.write(end);
       if (this.toAnchor === end) this.toAnchor = undefined;
     } catch (error) {
       this.onError(
@@ -305,6 +315,7 @@ export class JournalWriter {
   }
 
   private async rotate(): Promise<void> {
+    await this.live.release();
     for (let n = this.maxFiles - 1; n >= 1; n--) {
       await renameIfExists(rotatedJournalPath(this.path, n), rotatedJournalPath(this.path, n + 1));
     }
@@ -366,27 +377,6 @@ async function renameIfExists(from: string, to: string): Promise<void> {
     await rename(from, to);
   } catch (error) {
     if (!isNotFound(error)) throw error;
-  }
-}
-
-/**
- * Appends and syncs: the anchor written next must never name lines a power cut could still lose.
- * A failure cuts the file back to where it was: the lines stay queued and are written again whole,
- * so a write cut short (a full disk) or a failed sync must not leave part or all of them behind.
- */
-async function appendSynced(path: string, data: string): Promise<void> {
-  const handle = await open(path, "a", 0o600);
-  try {
-    const { size } = await handle.stat();
-    try {
-      await handle.writeFile(data, "utf8");
-      await handle.datasync();
-    } catch (error) {
-      await handle.truncate(size).catch(() => {});
-      throw error;
-    }
-  } finally {
-    await handle.close();
   }
 }
 

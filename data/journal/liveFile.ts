@@ -1,0 +1,53 @@
+import { type FileHandle, open } from "node:fs/promises";
+
+/**
+ * The live journal file, held open from one flush to the next. Opening and closing it at every
+ * flush was two of the five file-system round trips a flush made (a flush follows nearly every
+ * leader fill when fills come more than 100 ms apart).
+ *
+ * The handle is let go, and the path opened afresh next time, whenever holding it could write
+ * somewhere the path no longer leads: after a failed write (the descriptor may be what failed), when
+ * the writer rotates the file, and when the file was deleted under it (its link count is 0). A file
+ * renamed away by someone else keeps receiving lines, as with any daemon's log; mimik rotates its
+ * own journal.
+ */
+export class LiveJournalFile {
+  private handle: FileHandle | undefined;
+
+  constructor(readonly path: string) {}
+
+  /**
+   * Appends and syncs: the anchor written next must never name lines a power cut could still
+   * lose. A failure cuts the file back to where it was: the lines stay queued and are written again
+   * whole, so a write cut short (a full disk) or a failed sync must not leave part or all of them.
+   */
+  async appendSynced(data: string): Promise<void> {
+    let handle = await this.open();
+    let { size, nlink } = await handle.stat();
+    if (nlink === 0) {
+      await this.release();
+      handle = await this.open();
+      ({ size } = await handle.stat());
+    }
+    try {
+      await handle.writeFile(data, "utf8");
+      await handle.datasync();
+    } catch (error) {
+      await handle.truncate(size).catch(() => {});
+      await this.release();
+      throw error;
+    }
+  }
+
+  /** Lets the file go (before a rotation renames it, or when the writer closes). */
+  async release(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    await handle?.close().catch(() => {});
+  }
+
+  private async open(): Promise<FileHandle> {
+    this.handle ??= await open(this.path, "a", 0o600);
+    return this.handle;
+  }
+}
