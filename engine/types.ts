@@ -5,12 +5,15 @@
  * Nothing here imports React, Ink or lowdb.
  */
 
+import type { RateBudget, RateLimits, RequestLedger } from "./budget.js";
 import type { EpochMs, MonoMs } from "./clock.js";
 import type { ModifyOrderRequest, OrderType, PlaceOcoRequest, TimeInForce } from "./orderTerms.js";
 import type { SymbolMap } from "./symbols.js";
 
 export type Side = "Buy" | "Sell";
 
+// A login's request budget (its own file: ./budget.ts)
+export * from "./budget.js";
 // The engine's clock (its own file: ./clock.ts)
 export * from "./clock.js";
 
@@ -289,31 +292,6 @@ export type OrderResult =
     }
   | { ok: false; failureReason: string; failureText?: string | undefined; writtenAt?: MonoMs; ackAt: MonoMs };
 
-/**
- * A login's request budget in the broker's binding window: Tradovate's 5,000 in a sliding hour,
- * ProjectX's 200 in a sliding minute.
- */
-/** Requests a login may send per sliding second, minute and hour (unset: the broker's published limit). */
-export type RateLimits = { perSecond?: number; perMinute?: number; perHour?: number };
-
-export interface RateBudget {
-  /** Requests left in the window. */
-  left: number;
-  /** The window's budget (left of limit). */
-  limit: number;
-  /** The window's length: 3 600 000 (an hour) or 60 000 (a minute). */
-  windowMs: number;
-  /**
-   * At the pace of the last five minutes, how long until openings stop (only exits are left);
-   * undefined when that pace never gets there, and for a minute window (it refills too fast).
-   */
-  lastsMs?: number | undefined;
-  /** Orders and reads refused at once for want of budget since the session started. */
-  refused: number;
-  /** Set while the broker has us in a 429 lockout or penalty wait. */
-  blockedUntil?: EpochMs | undefined;
-}
-
 export interface BrokerSession {
   /** The config connection name. */
   readonly connection: string;
@@ -357,6 +335,8 @@ export interface BrokerSession {
   rateBudget(): RateBudget;
   /** A request budget edited while mimik runs, taken in place; returns the limits now kept to. */
   setRequestBudget?(budget: RateLimits): Required<RateLimits>;
+  /** What this login spent, handed to the session that replaces it (connection edited). */
+  readonly limiter?: RequestLedger;
   on(listener: (event: BrokerEvent) => void): () => void;
 }
 

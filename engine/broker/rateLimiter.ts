@@ -5,9 +5,13 @@
  * price, which is worse than no copy. A broker 429 puts the limiter in a lockout: everything
  * fails fast until it ends.
  *
- * Memory: one timestamp per request of the last hour, never more than perHour of them.
+ * The count belongs to the login, not the session: a session that replaces another of the same
+ * login takes over what it spent (`carry`), as the broker has not forgotten it.
+ *
+ * Memory: one timestamp per request of the last hour, never more than perHour of them (or than
+ * the perHour a carried count was spent under).
  */
-import type { Clock, EpochMs, RateBudget } from "../types.js";
+import type { Clock, EpochMs, RateBudget, RequestLedger, SpentRequests } from "../types.js";
 import {
   type BudgetLimits,
   floorFor,
@@ -39,7 +43,7 @@ export interface RateLimiterOptions {
   brokerName?: string;
 }
 
-export class RateLimiter {
+export class RateLimiter implements RequestLedger {
   private limitsNow: BudgetLimits;
   /** Send times, oldest first, from `head` on (the front is dropped lazily). */
   private sent: EpochMs[] = [];
@@ -84,6 +88,25 @@ export class RateLimiter {
   wouldAdmit(kind: RequestKind): boolean {
     const now = this.opts.clock.now();
     return !this.isLockedOut(now) && refusingWindow(kind, this.used(now), this.limits) === undefined;
+  }
+
+  spent(): SpentRequests {
+    this.prune(this.opts.clock.now());
+    return {
+      sent: this.sent.slice(this.head),
+      lockoutUntil: this.lockoutUntil,
+      penaltyUntil: this.penaltyUntil,
+    };
+  }
+
+  /** The requests another session of this login spent count here too, against these limits. */
+  carry(spent: SpentRequests): void {
+    const own = this.sent.slice(this.head);
+    // Once per replaced session, before this one sends much: a plain sort is cheap enough.
+    this.sent = own.length === 0 ? [...spent.sent] : [...spent.sent, ...own].sort((a, b) => a - b);
+    this.head = 0;
+    if (spent.lockoutUntil !== undefined) this.lockOut(spent.lockoutUntil);
+    if (spent.penaltyUntil !== undefined) this.notePenalty(spent.penaltyUntil);
   }
 
   /** The broker said 429: stop sending until `until`. */

@@ -57,7 +57,7 @@ export class TradovateBrokerSession implements BrokerSession {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly redactor: Redactor;
-  private readonly limiter: RateLimiter;
+  readonly limiter: RateLimiter;
   private readonly rest: RestClient;
   private readonly tokens: TokenHolder;
   private readonly model: BrokerModel;

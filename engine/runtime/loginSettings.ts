@@ -16,6 +16,14 @@ export function loginSettings(c: Connection): string {
   return canonical(Object.fromEntries(Object.entries(c).filter(([f]) => !LIVE_FIELDS.has(f))));
 }
 
+/**
+ * Who a login is at which broker: what the broker counts requests against. Another user name,
+ * environment or host is a login with a budget of its own; a new secret or app identity is not.
+ */
+export function brokerUser(c: Connection): string {
+  return canonical([c.broker ?? "tradovate", c.env, c.url, c.username, "hosts" in c ? c.hosts : undefined]);
+}
+
 /** The settings an edit changed on a login, by field name; none when it connects as before. */
 export function changedSettings(before: Connection, after: Connection): string[] {
   return changedFields(before, after).filter((f) => !LIVE_FIELDS.has(f));

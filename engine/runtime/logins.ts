@@ -2,7 +2,7 @@ import type { Config } from "../../data/schema.js";
 import { messageOf } from "../messageOf.js";
 import type { BrokerEvent, BrokerSession, EngineEvent, RateLimits } from "../types.js";
 import { leftOpenBy } from "./droppedLogin.js";
-import { changedLive, changedSettings } from "./loginSettings.js";
+import { brokerUser, changedLive, changedSettings } from "./loginSettings.js";
 
 export interface LoginsDeps {
   /** Each broker event of a session, for as long as the engine keeps it. */
@@ -17,11 +17,15 @@ export interface LoginsDeps {
  * start is listened to and started at once; one dropped is no longer listened to, then stopped.
  * A login whose connection settings change is dropped the same way, to be added back with them
  * (by whoever reads its secrets), as a removed-then-added login would be; one whose request budget
- * alone changes keeps its sockets and takes the new budget in place.
+ * alone changes keeps its sockets and takes the new budget in place. The session added back for a
+ * changed login, as the same user at the same broker, takes over the requests the dropped one
+ * spent: the broker still counts them, so a fresh count would send past its limit.
  */
 export class Logins {
   private readonly sessions: BrokerSession[];
   private readonly listening = new Map<BrokerSession, () => void>();
+  /** Sessions dropped for new settings, by connection, with who they were at the broker. */
+  private readonly replaced = new Map<string, { session: BrokerSession; user: string }>();
   private started = false;
   private stopped = false;
 
@@ -48,6 +52,9 @@ export class Logins {
     if (this.stopped) return Promise.reject(new Error(`connection ${session.connection}: mimik has stopped`));
     if (this.sessions.some((s) => s.connection === session.connection))
       return Promise.reject(new Error(`connection ${session.connection} is open already`));
+    const replaced = this.replaced.get(session.connection);
+    this.replaced.delete(session.connection);
+    if (replaced?.session.limiter) session.limiter?.carry(replaced.session.limiter.spent());
     this.sessions.push(session);
     return this.started ? this.open(session) : Promise.resolve();
   }
@@ -65,10 +72,17 @@ export class Logins {
       if (!now) this.takeOut(session, before, next);
       else if (was) {
         const changed = changedSettings(was, now);
-        if (changed.length > 0) this.reconnecting(session, now.broker ?? "tradovate", changed);
-        else if (changedLive(was, now).length > 0 && now.broker !== "projectx")
+        if (changed.length > 0) {
+          this.reconnecting(session, now.broker ?? "tradovate", changed);
+          this.replaced.set(session.connection, { session, user: brokerUser(was) });
+        } else if (changedLive(was, now).length > 0 && now.broker !== "projectx")
           this.newBudget(session, now.requestBudget ?? {});
       }
+    }
+    // A login gone from the config, or now another user, owes nothing to what was spent before.
+    for (const [name, { user }] of this.replaced) {
+      const now = next.connections.find((c) => c.name === name);
+      if (!now || brokerUser(now) !== user) this.replaced.delete(name);
     }
   }
 

@@ -140,6 +140,67 @@ describe("RateLimiter", () => {
     expect(calm.rl.budget().lastsMs).toBeUndefined();
   });
 
+  describe("a login's count carried to the session that replaces it", () => {
+    const HOUR_20 = { perSecond: 1000, perMinute: 1000, perHour: 20 };
+    /** `n` requests spent on an old limiter, handed to a new one of `limits` on the same clock. */
+    function carried(n: number, limits: BudgetLimits) {
+      const old = limiter(HOUR_20);
+      for (let i = 0; i < n; i++) old.rl.take("exit");
+      const next = new RateLimiter({ limits, clock: old.clock });
+      next.carry(old.rl.spent());
+      return { clock: old.clock, old: old.rl, next };
+    }
+
+    // 20/h: openings stop at 1 left, exits at 0; 30/h: openings at 2 left.
+    it.each<[string, number, BudgetLimits, number, number]>([
+      ["nothing spent", 0, HOUR_20, 19, 20],
+      ["12 spent, same budget", 12, HOUR_20, 7, 8],
+      ["12 spent, a larger budget", 12, { ...HOUR_20, perHour: 30 }, 16, 18],
+      ["19 spent, a smaller budget than spent", 19, { ...HOUR_20, perHour: 10 }, 0, 0],
+    ])("%s: the new budget admits what the login has left of it", (_what, n, limits, orders, exits) => {
+      const { next } = carried(n, limits);
+      let admitted = 0;
+      while (next.wouldAdmit("order")) {
+        next.take("order");
+        admitted++;
+      }
+      expect(admitted).toBe(orders);
+      while (next.wouldAdmit("exit")) {
+        next.take("exit");
+        admitted++;
+      }
+      expect(admitted).toBe(exits);
+      expect(next.budget().left).toBe(Math.max(0, limits.perHour - n - exits));
+    });
+
+    it("slides as the old session's sends age out of the hour, its own sends kept in order", () => {
+      const old = limiter(HOUR_20);
+      for (let i = 0; i < 10; i++) old.rl.take("exit");
+      old.clock.advance(1_800_000);
+      const next = new RateLimiter({ limits: HOUR_20, clock: old.clock });
+      next.take("read");
+      old.rl.take("exit");
+      next.carry(old.rl.spent());
+      expect(next.budget().left).toBe(8);
+      old.clock.advance(1_800_001);
+      expect(next.budget().left).toBe(18);
+      expect(next.spent().sent).toEqual([...next.spent().sent].sort((a, b) => a - b));
+    });
+
+    it("keeps the broker's 429 lockout and penalty wait, but not the old session's refusals", () => {
+      const { clock, old } = carried(20, HOUR_20);
+      expect(() => old.take("exit")).toThrowError(/request budget/);
+      old.lockOut(clock.now() + 60_000);
+      old.notePenalty(clock.now() + 90_000);
+      const next = new RateLimiter({ limits: TRADOVATE_LIMITS, clock });
+      next.carry(old.spent());
+      expect(() => next.take("exit")).toThrowError(expect.objectContaining({ kind: "rateLimited" }));
+      expect(next.budget()).toMatchObject({ left: 4980, refused: 1, blockedUntil: clock.now() + 90_000 });
+      clock.advance(60_001);
+      next.take("exit");
+    });
+  });
+
   it("keeps no more than the last hour in memory", () => {
     const { clock, rl } = limiter({ perSecond: 1_000_000, perMinute: 1_000_000, perHour: 3000 });
     for (let h = 0; h < 5; h++) {

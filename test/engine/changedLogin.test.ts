@@ -1,13 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { Config } from "../../data/schema.js";
+import { RateLimiter } from "../../engine/broker/rateLimiter.js";
 import type { BrokerSession, EngineEvent } from "../../engine/index.js";
 import { Logins } from "../../engine/runtime/logins.js";
+import { FakeClock } from "../broker/helpers/fakeClock.js";
 import { PX_CONNECTION, simConfig } from "../support/rig.js";
 
-/** A session that only says whether it was stopped and is listened to. */
-function fakeSession(connection: string) {
+/** A session that only says whether it was stopped and is listened to, and counts its requests. */
+function fakeSession(connection: string, limiter?: RateLimiter) {
   const session = {
     connection,
+    limiter,
     stopped: false,
     listeners: 0,
     on: () => {
@@ -120,5 +123,69 @@ describe("Logins: a running login whose connection settings are edited", () => {
       state: "reconnecting",
       reason: "its username changed: reconnecting with the new settings",
     });
+  });
+});
+
+describe("Logins: the session added back for an edited login takes over what the old one spent", () => {
+  const clock = new FakeClock();
+  const perHour = (n: number) =>
+    new RateLimiter({ clock, limits: { perSecond: 1000, perMinute: 1000, perHour: n } });
+  /** The rig's login with `patch`, and the old session's 30 requests spent before the edit. */
+  async function edited(patch: Record<string, unknown>) {
+    const { config, sim, logins } = await running();
+    sim.limiter = perHour(100);
+    for (let i = 0; i < 30; i++) sim.limiter.take("exit");
+    const next = structuredClone(config);
+    next.connections[0] = { ...config.connections[0]!, ...patch } as never;
+    logins.drop(config, next);
+    return { config, next, logins, old: sim.limiter };
+  }
+  /** How many openings a limiter admits now. */
+  const openings = (limiter: RateLimiter) => {
+    let n = 0;
+    for (; limiter.wouldAdmit("order"); n++) limiter.take("order");
+    return n;
+  };
+
+  it.each<[string, number, Record<string, unknown>]>([
+    // 40/h keeps 2 for exits: 40 − 30 spent − 2 = 8 openings left (38 if the count started afresh).
+    ["its secret's source and budget", 8, { password: { env: "OTHER" }, requestBudget: { perHour: 40 } }],
+    ["its app identity alone", 8, { appVersion: "2" }],
+    // Another user at the broker has a count of its own.
+    ["its user name and budget", 38, { username: "funded", requestBudget: { perHour: 40 } }],
+    ["its environment", 38, { env: "demo", cid: 1, secret: { env: "S" } }],
+  ])("edited in %s: openings left %i", async (_what, left, patch) => {
+    const { logins } = await edited(patch);
+    const added = fakeSession("sim", perHour(40));
+    await logins.add(added as unknown as BrokerSession);
+    expect(openings(added.limiter!)).toBe(left);
+  });
+
+  it("requests the old session spent while it stopped count too, and a 429 lockout is kept", async () => {
+    const { logins, old } = await edited({ appVersion: "2" });
+    for (let i = 0; i < 5; i++) old.take("exit");
+    old.lockOut(clock.now() + 1000);
+    const added = fakeSession("sim", perHour(40));
+    await logins.add(added as unknown as BrokerSession);
+    expect(() => added.limiter!.take("exit")).toThrowError(expect.objectContaining({ kind: "rateLimited" }));
+    clock.advance(1001);
+    expect(openings(added.limiter!)).toBe(3);
+  });
+
+  it.each<[string, (next: Config) => Config]>([
+    ["taken out of the config and put back", (next) => ({ ...next, connections: next.connections.slice(1) })],
+    [
+      "edited again as another user",
+      (next) => ({
+        ...next,
+        connections: [{ ...next.connections[0]!, username: "funded" }, ...next.connections.slice(1)],
+      }),
+    ],
+  ])("nothing is carried to one %s before its new session is added", async (_what, change) => {
+    const { next, logins } = await edited({ appVersion: "2" });
+    logins.drop(next, change(next));
+    const added = fakeSession("sim", perHour(40));
+    await logins.add(added as unknown as BrokerSession);
+    expect(openings(added.limiter!)).toBe(38);
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { Connection } from "../../data/schema.js";
-import { changedLive, changedSettings, loginSettings } from "../../engine/runtime/loginSettings.js";
+import {
+  brokerUser,
+  changedLive,
+  changedSettings,
+  loginSettings,
+} from "../../engine/runtime/loginSettings.js";
 import { PX_CONNECTION } from "../support/rig.js";
 
 const tv: Connection = {
@@ -68,5 +73,31 @@ describe("changedLive: what an edit changed that a running login takes in place"
     ["its username", tv, { ...tv, username: "trader1" }, []],
   ] as const)("%s", (_what, before, after, changed) => {
     expect(changedLive(before as Connection, after as Connection)).toEqual(changed);
+  });
+});
+
+describe("brokerUser: whether an edited login is the same user at the same broker (its request count carries over)", () => {
+  it.each<[string, Connection, Connection, boolean]>([
+    [
+      "its password read elsewhere and a new budget",
+      tv,
+      { ...tv, password: { env: "PW2" }, requestBudget: { perHour: 900 } },
+      true,
+    ],
+    ["an API key added", tv, { ...tv, cid: 7, secret: { env: "SEC" } }, true],
+    ["its app version", tv, { ...tv, appVersion: "0.2.0" }, true],
+    ["another username", tv, { ...tv, username: "trader1" }, false],
+    ["moved from demo to live", tv, { ...tv, env: "live" }, false],
+    ["another simulator", tv, { ...tv, env: "sim", url: "http://127.0.0.1:9" }, false],
+    ["a ProjectX login's new API key", PX_CONNECTION, { ...PX_CONNECTION, apiKey: { env: "K2" } }, true],
+    [
+      "another ProjectX firm",
+      PX_CONNECTION,
+      { ...PX_CONNECTION, hosts: { api: "https://api.firm.example" } },
+      false,
+    ],
+    ["the same name, now at ProjectX", tv, { ...PX_CONNECTION, name: tv.name, username: tv.username }, false],
+  ])("%s: same user %s", (_what, before, after, same) => {
+    expect(brokerUser(before) === brokerUser(after)).toBe(same);
   });
 });

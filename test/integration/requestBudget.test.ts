@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Config } from "../../data/schema.js";
+import { defaultScenario } from "../../engine/sim/index.js";
+import { createSessions } from "../../src/process/sessions.js";
 import { eventually, position, type Rig, simConfig, startRig } from "../support/rig.js";
 
 /**
@@ -22,12 +24,17 @@ function shownLimit(r: Rig): number | undefined {
   return last?.type === "budget" ? last.budget.limit : undefined;
 }
 
-function withBudget(config: Config, requestBudget: { perHour?: number } | undefined): Config {
+function withBudget(
+  config: Config,
+  requestBudget: { perMinute?: number; perHour?: number } | undefined,
+  appVersion?: string,
+): Config {
   const next = structuredClone(config);
   const [login] = next.connections;
   if (login?.broker === "projectx" || !login) throw new Error("the rig's login is Tradovate's");
   if (requestBudget) login.requestBudget = requestBudget;
   else delete login.requestBudget;
+  if (appVersion) login.appVersion = appVersion;
   return next;
 }
 
@@ -72,5 +79,76 @@ describe("a running login's request budget, edited", () => {
     expect(sim.control.socketCount({ user: "demo" })).toBe(2);
     expect(statusesOf(rig, from)).toEqual([]);
     expect(engine.directory.connected("DEMO2003")).toBe(true);
+  });
+});
+
+/**
+ * The broker counts a login's requests by the login, and stops it for an hour at one too many
+ * (a 429). A session of the login that starts afresh, while the hour's requests are spent, must
+ * not be the one that sends it: judged by the simulator, which holds the same 40 an hour.
+ */
+describe("a login whose hour's budget is spent", () => {
+  const LIMITS = { ...defaultScenario.limits, requestsPerHour: 40 };
+  const statuses = (r: Rig, from: number) =>
+    r.events.slice(from).flatMap((e) => (e.type === "connectionStatus" && e.connection === "sim" ? [e] : []));
+  /** The login's first try to connect again that was refused: by its own budget or by the broker. */
+  const refusedTry = (r: Rig, from: number) =>
+    eventually(
+      () => statuses(r, from).find((e) => e.reason?.includes("request budget") || e.reason?.includes("429")),
+      "the login's try to connect again refused",
+    );
+  const said429 = (r: Rig) => JSON.stringify(r.events).includes("rate limit (429)");
+
+  /** The rig's login held to the simulator's 40 an hour, its leader traded until copies are refused. */
+  async function spent(): Promise<Rig> {
+    const config = withBudget(simConfig(), { perHour: 40 });
+    const r = await startRig(config, { sim: { scenario: { ...defaultScenario, limits: LIMITS } } });
+    await eventually(() => r.engine.directory.connected("DEMO2003"), "DEMO2003 connected");
+    const outcomes = () =>
+      r.events.flatMap((e) =>
+        e.type === "copy" && e.follower === "DEMO2003" && (e.outcome === "filled" || e.outcome === "rejected")
+          ? [e]
+          : [],
+      );
+    for (let i = 0; ; i++) {
+      const n = outcomes().length;
+      r.sim.control.manualTrade("DEMO1000", "ESZ6", i % 2 === 0 ? "Buy" : "Sell", 1);
+      await eventually(() => outcomes().length > n, `the copy of leader trade ${i + 1}`);
+      if (outcomes().at(-1)?.outcome === "rejected") break;
+      if (i > 40) throw new Error("copies never ran out of budget");
+    }
+    expect(outcomes().at(-1)?.reason).toContain("request budget");
+    expect(said429(r)).toBe(false);
+    return r;
+  }
+
+  it("edited in its connection and budget together: the session added back waits for the budget, and is never stopped by the broker", async () => {
+    rig = await spent();
+    const { sim, engine } = rig;
+    const from = rig.events.length;
+    const next = withBudget(engine.currentConfig(), { perHour: 40, perMinute: 4000 }, "test-2");
+    engine.setConfig(next);
+    const [session] = await createSessions(
+      { ...next, connections: next.connections.filter((c) => c.name === "sim") },
+      { env: { MIMIK_TEST_PASSWORD: "demo" }, embeddedSimUrl: sim.url },
+    );
+    await engine.addSession(session!);
+    const waiting = await refusedTry(rig, from);
+    expect(waiting.reason).toContain("request budget");
+    expect(session!.rateBudget()).toMatchObject({ left: 0, limit: 40 });
+    expect(said429(rig)).toBe(false);
+  });
+
+  it("dropped by the broker: it reconnects within what is left of the budget, never past it", async () => {
+    rig = await spent();
+    const from = rig.events.length;
+    expect(rig.sim.control.dropSockets({ user: "demo" })).toBeGreaterThan(0);
+    const waiting = await eventually(
+      () =>
+        statuses(rig!, from).find((e) => e.reason?.includes("request budget") || e.reason?.includes("429")),
+      "the login's reconnect refused",
+    );
+    expect(waiting.reason).toContain("request budget");
+    expect(said429(rig)).toBe(false);
   });
 });

@@ -62,7 +62,7 @@ export class ProjectXBrokerSession implements BrokerSession {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly redactor: Redactor;
-  private readonly limiter: RateLimiter;
+  readonly limiter: RateLimiter;
   private readonly rest: ProjectXRest;
   private readonly tokens: ProjectXTokens;
   private readonly model: ProjectXModel;
