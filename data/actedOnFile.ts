@@ -1,7 +1,8 @@
-import { type FileHandle, open, readFile, rename } from "node:fs/promises";
+import { type FileHandle, open, readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { ActedOnRecord } from "../engine/types.js";
 import { type ActedOnRecords, padSlot, readSlots, slotBytesFor, slotLine } from "./actedOnSlots.js";
+import { moveAside } from "./asideFile.js";
 import { writeNow as replaceNow, serialised } from "./atomicWrite.js";
 import { deepFreeze } from "./guardedJsonFile.js";
 import { isNotFound } from "./journal/paths.js";
@@ -40,7 +41,8 @@ export class ActedOnFile {
 
   /**
    * Reads the newest whole slot. A file neither of whose slots can be read is moved aside to
-   * `<path>.bad` (kept for a look, never read again) and reported; the records start empty.
+   * `<path>.bad`, or `<path>.bad.1` … when that is taken (asideFile.ts: kept for a look, never read
+   * again), and reported with that name; the records start empty.
    */
   static async open(path: string): Promise<OpenedActedOn> {
     const file = new ActedOnFile(path);
@@ -53,8 +55,7 @@ export class ActedOnFile {
     }
     const read = readSlots(text);
     if (!read.ok) {
-      const aside = `${path}.bad`;
-      await rename(path, aside);
+      const aside = await moveAside(path, "bad");
       return { file, problem: `${path} could not be read (${read.why}); moved to ${aside}` };
     }
     file.slotBytes = read.slotBytes;

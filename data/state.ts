@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { ActedOnRecord, FollowerRiskRecord, RiskStateStore, RuntimeState } from "../engine/types.js";
 import { ActedOnFile, actedOnPathFor, type OpenedActedOn } from "./actedOnFile.js";
 import { type ActedOnRecords, actedOnRecordSchema } from "./actedOnSlots.js";
+import { freeAsideName } from "./asideFile.js";
 import { serialised } from "./atomicWrite.js";
 import { explainWriteError } from "./fileAccess.js";
 import { deepFreeze, FileChangedError, GuardedJsonFile, NO_FILE } from "./guardedJsonFile.js";
@@ -83,9 +84,11 @@ function checked<T>(schema: z.ZodType<T>, record: unknown, at: string, file: str
 }
 
 function decodeState(text: string, file: string): RuntimeState {
-  const asideFix = `inspect it; to start with no locks, move it aside (mv ${file} ${file}.bad)`;
+  // Named only for a file that is refused: it looks at the folder.
+  const asideFix = () =>
+    `inspect it; to start with no locks, move it aside (mv ${file} ${freeAsideName(file, "bad")})`;
   const parsed = parseJson(text);
-  if (!parsed.ok) throw new StateError([{ ...syntaxProblem(file, parsed.error), fix: asideFix }]);
+  if (!parsed.ok) throw new StateError([{ ...syntaxProblem(file, parsed.error), fix: asideFix() }]);
   const version = (parsed.value as { version?: unknown } | null)?.version;
   if (typeof version === "number" && version > STATE_VERSION)
     throw new StateError([newerVersionProblem(file, version, STATE_VERSION)]);
@@ -94,7 +97,7 @@ function decodeState(text: string, file: string): RuntimeState {
     throw new StateError(
       problemsFromZod(result.error.issues, file, parsed.value, runtimeStateSchema).map((p) => ({
         ...p,
-        fix: p.fix ?? asideFix,
+        fix: p.fix ?? asideFix(),
       })),
     );
   return result.data as RuntimeState;

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { open, stat, truncate } from "node:fs/promises";
 import { basename } from "node:path";
+import { freeAsideName } from "../asideFile.js";
 import { UserError } from "../userError.js";
 import { parseEntry } from "./entry.js";
 import { readLastLines } from "./lines.js";
@@ -26,7 +27,7 @@ export class JournalDamagedError extends UserError {
     super(
       `cannot continue the journal: ${what}, which an interrupted write does not leave. ` +
         `To see where it breaks: mimik log --verify --config <this config>. To start again, ` +
-        `move the damaged file aside (kept for inspection): mv ${file} ${file}.damaged — mimik then continues ` +
+        `move the damaged file aside (kept for inspection): mv ${file} ${freeAsideName(file, "damaged")} — mimik then continues ` +
         `the chain from the files before it and records the gap`,
     );
     this.name = "JournalDamagedError";

@@ -155,6 +155,23 @@ describe("ActedOnFile", () => {
     await again.file.close();
   });
 
+  it("each unreadable file is kept under a name of its own, the problem naming it", async () => {
+    const problems: (string | undefined)[] = [];
+    for (const text of ["first garbage", "second garbage", "third garbage"]) {
+      await writeFile(path, text);
+      problems.push((await ActedOnFile.open(path)).problem);
+    }
+    expect(problems.map((p) => p?.slice(p.indexOf("moved to ")))).toEqual([
+      `moved to ${path}.bad`,
+      `moved to ${path}.bad.1`,
+      `moved to ${path}.bad.2`,
+    ]);
+    expect(await readFile(`${path}.bad`, "utf8")).toBe("first garbage");
+    expect(await readFile(`${path}.bad.1`, "utf8")).toBe("second garbage");
+    expect(await readFile(`${path}.bad.2`, "utf8")).toBe("third garbage");
+    await expect(stat(path)).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
   it("the file is only the trader's to read (0600), and a file that is not one is never read", async () => {
     const { file } = await ActedOnFile.open(path);
     await file.save(at(1));

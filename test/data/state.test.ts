@@ -195,6 +195,16 @@ describe("RuntimeStateRepository", () => {
     expect(await readFile(file, "utf8")).toBe('{"version": 1, "followers": {"A": {"state": "LOCKED",}}}');
   });
 
+  it("names a free name to move a corrupt file to, never one an earlier bad file is kept under", async () => {
+    await writeFile(`${file}.bad`, "an earlier bad state");
+    await writeFile(file, "{");
+    const error = await RuntimeStateRepository.open(file).catch((e: unknown) => e);
+    expect((error as StateError).message).toContain(`(mv ${file} ${file}.bad.1)`);
+    await writeFile(file, JSON.stringify({ version: 1, followers: { A: { state: "FROZEN" } } }));
+    const shape = await RuntimeStateRepository.open(file).catch((e: unknown) => e);
+    expect((shape as StateError).message).toContain(`(mv ${file} ${file}.bad.1)`);
+  });
+
   it("refuses a state with a wrong shape, naming the field", async () => {
     await writeFile(file, JSON.stringify({ version: 1, followers: { A: { state: "FROZEN" } } }));
     const error = await RuntimeStateRepository.open(file).catch((e: unknown) => e);

@@ -267,6 +267,13 @@ describe("JournalWriter", () => {
     expect(await verifyJournal(path)).toMatchObject({ ok: false, reason: /truncated/ });
   });
 
+  it("names a free name for the damaged file, never one an earlier damaged file is kept under", async () => {
+    await mkdir(join(dir, "journal"));
+    await writeFile(`${path}.damaged`, "an earlier damaged journal");
+    await writeFile(path, "garbage\nmore garbage\n");
+    await expect(JournalWriter.open(path)).rejects.toThrow(`mv ${path} ${path}.damaged.1 —`);
+  });
+
   it("never writes secret-named keys, at any depth", async () => {
     const w = await JournalWriter.open(path);
     w.append({
