@@ -102,7 +102,7 @@ export class Copier {
     this.recording = { clock, logger: this.logger, acted, leaders, counted, exits: this.exits };
     this.reconciler = new Reconciler({
       ...{ clock, emit, accounts, gate, leaders, book, acted, hedge, opened, exits: this.exits },
-      ...{ counted, lost: this.lost },
+      ...{ counted, lost: this.lost, orders: this.orders },
       heldMs: deps.exitBackoff?.maxMs,
       send: (route, meta, delta, clOrdId) => this.send(route, meta, delta, clOrdId) !== undefined,
       flush: () => deps.gateway.flush(),
@@ -377,16 +377,6 @@ export class Copier {
 
   private onSync(event: SyncEvent): void {
     const { leaders, dedupe, book, orders, exits, watch, reconciler, deps, lost } = this;
-    applySync(event, {
-      accounts: deps.accounts,
-      leaders,
-      dedupe,
-      book,
-      orders,
-      exits,
-      lost,
-      watch,
-      reconciler,
-    });
+    applySync(event, { ...deps, leaders, dedupe, book, orders, exits, lost, watch, reconciler });
   }
 }

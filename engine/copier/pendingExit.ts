@@ -123,6 +123,14 @@ export function openingDropped(follower: string, contract: string, why: string):
   return `${follower}: the opening on ${contract} that waited is not sent: ${why}`;
 }
 
+/**
+ * Why an opening held for the snapshot is not sent when our order whose answer was lost is still
+ * working on its line: what it would have done (`has` to `goal`), and what the trader can do.
+ */
+export function stillWorking(follower: string, has: number, goal: number): string {
+  return `our order for it whose answer was lost is still working at the broker and may yet fill (the held leader steps would take ${follower} from ${signed(has)} to ${signed(goal)}); cancel it or let it fill, then resync`;
+}
+
 /** A failed try, as the backoff grows: where the follower is, where the rule wants it, what comes next. */
 export function failedWords(e: PendingExit, has: number, delayMs: number): string {
   const next = e.lostAt === undefined ? `in ${Math.round(delayMs / 1000)} s` : "after the account's snapshot";

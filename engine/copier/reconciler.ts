@@ -11,7 +11,7 @@ import type { FollowerBook } from "./followerBook.js";
 import type { HedgeIndex } from "./hedgeIndex.js";
 import type { LeaderBook } from "./leaderBook.js";
 import type { HeldGoal, LostOpenings } from "./lostOpenings.js";
-import type { OrderMeta } from "./orderTracker.js";
+import type { OrderMeta, OrderTracker } from "./orderTracker.js";
 import { openingDropped } from "./pendingExit.js";
 import type { PendingExits } from "./pendingExits.js";
 import type { CopierAccounts, FollowerGate } from "./ports.js";
@@ -35,6 +35,8 @@ export interface ReconcilerDeps {
   opened?(follower: string, orderIds?: readonly number[]): void;
   /** The leader orders already counted as a trade for the follower (a held later fill passes max trades). */
   counted: Pick<CountedTrades, "has">;
+  /** Our orders whose answers were lost and that are still working at the broker: none goes beside one. */
+  orders: Pick<OrderTracker, "unheardWorking">;
   /** Lines that wait for the follower's snapshot after a lost opening: that snapshot settles them. */
   lost: Pick<LostOpenings, "holds">;
   /** How long an opening held for a snapshot may wait for its reconcile (the snapshot wait's bound). */
@@ -160,7 +162,14 @@ export class Reconciler {
           follower: has,
           firstOpeningFillOfOrder: true,
         };
-        const step = settle(mode, input);
+        let step = settle(mode, input);
+        // Our order whose answer was lost still works on the line: it may yet fill, and an opening
+        // beside it could double it. Only the exit part goes, as with reconcile "exits".
+        if (
+          opens(step) &&
+          deps.orders.unheardWorking(name, contract, route.session.workingOrders(route.accountId))
+        )
+          step = reconcileStep("exits", input);
         if (uncertain && !(step?.action === "skip" && step.reason === SKIP_REASONS.ordersBacklog)) {
           const stop = goal === undefined || opens(step) ? undefined : heldOpeningStop(goal, input);
           if (stop !== undefined) this.alert(group.name, name, contract, stop);

@@ -1,16 +1,19 @@
 import type { Follower, Group } from "../../data/schema.js";
-import type { SyncEvent, WorkingOrder } from "../types.js";
+import type { Clock, EngineEvent, SyncEvent, WorkingOrder } from "../types.js";
 import type { FillDedupe } from "./fillDedupe.js";
 import type { FollowerBook } from "./followerBook.js";
 import type { LeaderBook } from "./leaderBook.js";
 import type { LostOpenings } from "./lostOpenings.js";
 import type { OrderTracker } from "./orderTracker.js";
+import { openingDropped, stillWorking } from "./pendingExit.js";
 import type { PendingExits } from "./pendingExits.js";
 import type { CopierAccounts } from "./ports.js";
 import type { Reconciler } from "./reconciler.js";
 import type { SyncWatch } from "./syncWatch.js";
 
 export interface SyncParts {
+  clock: Clock;
+  emit(event: EngineEvent): void;
   accounts: Pick<CopierAccounts, "nameAt" | "role" | "route">;
   leaders: Pick<LeaderBook, "markSynced" | "reset">;
   dedupe: Pick<FillDedupe, "history">;
@@ -53,7 +56,27 @@ export function applySync(event: SyncEvent, parts: SyncParts): void {
         if (pending.get(contract) === undefined) pending.set(contract, goal);
       const working = parts.accounts.route(follower)?.session.workingOrders(account.id) ?? [];
       const unanswered = parts.orders.takeUnanswered(follower, working);
-      parts.reconciler.uncertain(follower, uncertainLines(unanswered, [...pending.keys()], working), pending);
+      const uncertain = uncertainLines(unanswered, [...pending.keys()], working);
+      // An opening held for this snapshot on a line where our order whose answer was lost is still
+      // working (a market order resting in the halt) is not sent: that order may yet fill, and one
+      // beside it would double it. Nor is it held on until that order is final: the snapshot let
+      // go of the order (mimik no longer follows it), it may rest the whole session, and the
+      // line's later exits must not wait behind it. The trader is told what waited; the line stays
+      // OUT OF SYNC, and `r` goes once that order is gone (manualResync's answerLost refusal).
+      for (const [contract, held] of pending)
+        if (held !== undefined && !uncertain.has(contract)) {
+          const has = parts.book.position(follower, contract);
+          const message = openingDropped(follower, contract, stillWorking(follower, has, held.goal));
+          parts.emit({
+            type: "alert",
+            at: parts.clock.now(),
+            level: "warn",
+            message,
+            follower,
+            group: role.group.name,
+          });
+        }
+      parts.reconciler.uncertain(follower, uncertain, pending);
       followersSynced.push(role);
     }
   }

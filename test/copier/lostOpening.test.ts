@@ -120,6 +120,37 @@ describe("a later leader step on a line whose opening lost its answer waits for 
     expect(alerts).toEqual([expect.stringContaining("no snapshot within 30 s")]);
   });
 
+  it.each(["exits", "full"] as const)(
+    "the lost opening still working at the snapshot (reconcile %s): nothing is sent beside it, and the trader is told what waited",
+    async (reconcile) => {
+      const w = world([
+        { name: "g", leader: "L", reconcile, followers: [{ account: "A" }, { account: "B" }] },
+      ]);
+      w.broker.unheard.set("A", "timedOut"); // A's copy left working at the broker, its answer lost
+      w.trade("L", "ESZ6", "Buy", 1, 1);
+      await w.flush();
+      w.broker.unheard.delete("A");
+      const fillId = w.trade("L", "ESZ6", "Buy", 1, 2);
+      await w.flush();
+      expect(heldA(w, fillId)).toEqual([SKIP_REASONS.lostAnswer]);
+      await snapshotA(w);
+      w.clock.run(60_000);
+      await w.flush();
+      expect(w.position("A", "ESZ6")).toBe(0);
+      expect(w.broker.working.map((o) => [o.side, o.qty])).toEqual([["Buy", 1]]); // the lost one, alone
+      const alerts = w.events.flatMap((e) =>
+        e.type === "alert" && e.follower === "A" && e.message.includes("opening") ? [e.message] : [],
+      );
+      expect(alerts).toEqual([
+        "A: the opening on ESZ6 that waited is not sent: our order for it whose answer was lost is still working at the broker and may yet fill (the held leader steps would take A from 0 to +1); cancel it or let it fill, then resync",
+      ]);
+      w.broker.fillWorking(); // it fills after all: A long 1, never 3
+      await w.flush();
+      expect(w.position("A", "ESZ6")).toBe(1);
+      expect(w.position("B", "ESZ6")).toBe(2);
+    },
+  );
+
   it("the leader's re-sync meanwhile (reconcile full) sends nothing from A's stale flat: the snapshot settles it", async () => {
     const w = world([
       { name: "g", leader: "L", reconcile: "full", followers: [{ account: "A", maxContracts: 1 }] },
