@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { Config } from "../../data/schema.js";
+import { reopenAfter, sessionCloseAfter } from "../../engine/sim/session.js";
 import { automatedOnLeader, LEADER, PX_FOLLOWER, quiet, setPrice } from "../mirror/simRig.js";
 import {
   crossBrokerConfig,
@@ -76,5 +77,57 @@ describe.each(cases)("a lost opening's answer on $broker, the leader adding befo
     const r = await leaderAddsDuringTheWait(false);
     await eventually(() => position(r.sim, c.follower, "ESZ6") === 1, "the held add sent", 10_000);
     expect(r.engine.copier.followerPosition(c.follower, "ESZ6")).toBe(1);
+  });
+});
+
+/**
+ * The lost opening copy is carried out but rests at the venue (a market order entered in the daily
+ * halt waits for the reopen), so at the follower's re-read it is still working. The leader's two
+ * buys fill before the close; its socket lags, so mimik sees them (and copies) in the halt.
+ */
+describe("a lost opening still working at the re-read, on ProjectX", () => {
+  const CLOSE = sessionCloseAfter(Date.now());
+  const config = crossBrokerConfig(
+    { [LEADER]: "sim", [PX_FOLLOWER]: "px" },
+    { name: "X", leader: LEADER, reconcile: "full", followers: [follower(PX_FOLLOWER)] },
+  );
+
+  it("the held add is not sent beside it; the trader is told; once it fills the follower is long 1, not 3", async () => {
+    const r = await startRig(config, { sim: { alwaysOpen: false, clock: CLOSE - 30_000 } });
+    rig = r;
+    setPrice(r, 6800);
+    await eventually(
+      () => [LEADER, PX_FOLLOWER].every((a) => r.engine.directory.connected(a)),
+      "both accounts to sync",
+    );
+    const { control } = r.sim;
+    control.delaySocket("demo", 1_500);
+    control.loseAnswers(1, 500, true);
+    control.placeOrder(LEADER, { symbol: "ESZ6", action: "Buy", qty: 1, orderType: "Market" });
+    await quiet(400); // its copy's lost answer is seen before the second buy reaches mimik
+    control.placeOrder(LEADER, { symbol: "ESZ6", action: "Buy", qty: 1, orderType: "Market" });
+    expect(position(r.sim, LEADER, "ESZ6")).toBe(2);
+    control.advanceClock(CLOSE + 60_000 - Date.parse(control.clock().now)); // the halt
+    await quiet(3_000); // the leader's buys seen, the copy's answer lost, the re-read
+    control.delaySocket("demo", 0);
+    await quiet(1_500);
+    const mine = r.sim.control.records().orders.filter((o) => o.accountName === PX_FOLLOWER && o.isAutomated);
+    expect(mine.map((o) => [o.action, o.qty, o.status])).toEqual([["Buy", 1, "Working"]]);
+    expect(position(r.sim, PX_FOLLOWER, "ESZ6")).toBe(0);
+    const told = r.events.flatMap((e) =>
+      e.type === "alert" && e.message.includes("opening") ? [e.message] : [],
+    );
+    expect(told).toEqual([
+      expect.stringContaining(`${PX_FOLLOWER}: the opening on ESZ6 that waited is not sent`),
+    ]);
+    expect(told[0]).toContain(`would take ${PX_FOLLOWER} from 0 to +1`);
+
+    control.advanceClock(reopenAfter(CLOSE) + 1_000 - Date.parse(control.clock().now));
+    await eventually(
+      () => position(r.sim, PX_FOLLOWER, "ESZ6") === 1,
+      "the resting copy filled at the reopen",
+    );
+    await quiet(1_500);
+    expect(position(r.sim, PX_FOLLOWER, "ESZ6")).toBe(1);
   });
 });
