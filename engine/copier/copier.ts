@@ -88,6 +88,7 @@ export class Copier {
       onFailed: (meta, reason, remaining, lost) => {
         this.exits.failed(meta, reason, remaining, lost);
         if (lost) this.lost.lost(meta);
+        this.watch.changed(meta.follower, meta.contract);
       },
       onAccepted: (meta) => this.exits.accepted(meta),
     });
@@ -117,6 +118,7 @@ export class Copier {
       role: (name) => deps.accounts.role(name),
       leaderHeld: (leader) => this.leaders.held(leader),
       followerPosition: (follower, contract) => this.followerPosition(follower, contract),
+      inFlight: (follower, contract) => this.book.inFlight(follower, contract),
     });
   }
 

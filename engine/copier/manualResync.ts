@@ -19,7 +19,8 @@ export interface ManualResyncDeps
   orders: Pick<OrderTracker, "unheardWorking">;
   /** Every order the copier writes leaves by its one door (cancel before close). */
   send: OrderTracker["send"];
-  watch: Pick<SyncWatch, "lines">;
+  /** Its lines, and each announced again once what is sent for it is in flight (the screen's forecast). */
+  watch: Pick<SyncWatch, "lines" | "changed">;
   leaders: Pick<LeaderBook, "held">;
   acted: Pick<ActedOn, "seed" | "set">;
   /** What other followers of its firm hold: the hedge guard judges a resync's opening too. */
@@ -87,6 +88,7 @@ export async function manualResync(name: string, deps: ManualResyncDeps): Promis
     if (opens) deps.onOpeningCopied?.(name);
     sent.push(result);
     deps.emit(sentEvent(deps.clock, meta, delta, clOrdId, COPY_REASONS.resync));
+    deps.watch.changed(name, contract);
   }
   for (const line of lines) if (line.inSync) actedOn(deps, group, follower, line.contract);
   const results = await Promise.all(sent);

@@ -14,6 +14,8 @@ export interface SyncWatchDeps {
   leaderHeld(leader: string): ReadonlyMap<string, number>;
   /** The follower's position in its (mapped) contract: broker-reported plus in flight. */
   followerPosition(follower: string, contract: string): number;
+  /** What our orders for the line sent and not yet filled or dead will still add (0 when none). */
+  inFlight(follower: string, contract: string): number;
 }
 
 /**
@@ -86,7 +88,12 @@ export class SyncWatch {
     for (const follower of group.followers) this.check(group, follower, true);
   }
 
-  /** The follower's position in a contract may have changed: a watched line is announced again. */
+  /**
+   * The follower's position in a contract may have changed (a fill, a report, an order of ours sent
+   * or ended): a watched line is announced again, with what is in flight counted as `r` counts it.
+   * A line brought to the rule by an order still in flight stays watched until that order is done:
+   * should it fail, the line is announced OUT OF SYNC again.
+   */
   changed(follower: string, contract: string): void {
     const contracts = this.watched.get(follower);
     if (!contracts?.has(contract)) return;
@@ -96,7 +103,8 @@ export class SyncWatch {
       return;
     }
     const line = this.lines(role.group, role.follower).find((s) => s.contract === contract);
-    if (!line || line.inSync) this.unwatch(follower, contract);
+    if (!line || (line.inSync && this.deps.inFlight(follower, contract) === 0))
+      this.unwatch(follower, contract);
     this.deps.emit(
       line ?? {
         type: "syncStatus",

@@ -1,4 +1,5 @@
-import { brokerOf } from "../../data/schema.js";
+import { brokerOf, type Follower, type Group } from "../../data/schema.js";
+import type { ResyncPlan } from "../../engine/index.js";
 import type { ResyncEvent } from "../../engine/types.js";
 import type { CommandContext, KeyContext, Scope } from "../screen/bindings.js";
 import { helpLines, helpRows } from "../screen/keymap.js";
@@ -20,7 +21,7 @@ import {
   stateVM,
   windowText,
 } from "../screen/viewModel.js";
-import type { EngineSnapshot, FollowerLive } from "../store/engineStore.js";
+import type { EngineSnapshot } from "../store/engineStore.js";
 
 const SHOWN_FILLS = 50;
 /** The help overlay's length: the keymap is fixed, so it is counted once, not every frame. */
@@ -276,7 +277,7 @@ export function keyContext(vm: ScreenVM, snapshot: EngineSnapshot): KeyContext {
           enabled: f.enabled,
           state: f.state,
           outOfSync: f.sync !== undefined,
-          ...(f.sync ? resyncForecast(snapshot, vm.selection, live) : {}),
+          ...(f.sync ? resyncQuestion(snapshot, vm.selection) : {}),
           balanceKnown: live?.risk !== undefined,
         }
       : undefined,
@@ -285,23 +286,36 @@ export function keyContext(vm: ScreenVM, snapshot: EngineSnapshot): KeyContext {
   };
 }
 
-/** What `r` would hold back for the selected follower, for its question (resyncPreview). */
-function resyncForecast(
+/** What `r` would hold back for the selected follower, for its question. */
+function resyncQuestion(
   snapshot: EngineSnapshot,
   selection: SelectionVM,
-  live: FollowerLive | undefined,
 ): Pick<NonNullable<KeyContext["selectedFollower"]>, "resyncHeld" | "resyncSends"> {
   const group = snapshot.config.groups[selection.group];
   const follower = group?.followers[selection.follower];
-  if (!group || !follower || !live) return {};
-  const plan = resyncPreview({
+  const plan = group && follower ? resyncForecast(snapshot, group, follower) : undefined;
+  if (!plan || plan.held.length === 0) return {};
+  return { resyncHeld: heldText(plan.held), resyncSends: plan.send.length > 0 };
+}
+
+/**
+ * What `r` would send and hold back for a follower, as the screen knows it (resyncPreview): its
+ * out-of-sync lines as last announced, which count our orders in flight as the engine's resync
+ * does. Undefined when the screen has heard nothing of the follower yet.
+ */
+export function resyncForecast(
+  snapshot: EngineSnapshot,
+  group: Group,
+  follower: Follower,
+): ResyncPlan | undefined {
+  const live = snapshot.followers.get(follower.account);
+  if (!live) return undefined;
+  return resyncPreview({
     ...{ config: snapshot.config, group, follower, lines: live.outOfSync },
     ...{ state: live.state, reason: live.reason, pricesStale: live.pricesStale === true },
     window: snapshot.windows.get(group.name)?.held,
     ...{ tradesToday: live.risk?.tradesToday ?? 0, positions: snapshot.positions },
   });
-  if (plan.held.length === 0) return {};
-  return { resyncHeld: heldText(plan.held), resyncSends: plan.send.length > 0 };
 }
 
 /** What a re-sync header row says: "DEMO2001 synced; leader flat; missed exits made up". */

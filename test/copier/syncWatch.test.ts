@@ -16,6 +16,8 @@ function setup(
   const group = config.groups[0]!;
   const leader = new Map<string, number>();
   const has = new Map<string, number>();
+  /** What of `has` is our orders' in flight. */
+  const flying = new Map<string, number>();
   const events: EngineEvent[] = [];
   const watch = new SyncWatch({
     clock: fakeClock(),
@@ -24,12 +26,13 @@ function setup(
       name === "A" ? { kind: "follower", group, follower: group.followers[0]! } : undefined,
     leaderHeld: () => leader,
     followerPosition: (_, contract) => has.get(contract) ?? 0,
+    inFlight: (_, contract) => flying.get(contract) ?? 0,
   });
   const lines = () =>
     watch.lines(group, group.followers[0]!).map((l) => [l.contract, l.has, l.expects, l.inSync]);
   const shown = () =>
     events.flatMap((e) => (e.type === "syncStatus" ? [[e.contract, e.has, e.expects, e.inSync]] : []));
-  return { watch, group, leader, has, events, lines, shown };
+  return { watch, group, leader, has, flying, events, lines, shown };
 }
 
 describe("SyncWatch: what the follower has against what the rule expects from its leader", () => {
@@ -110,6 +113,29 @@ describe("SyncWatch: what the follower has against what the rule expects from it
     expect(t.shown()).toEqual([
       ["ESZ6", 0, 2, false],
       ["ESZ6", 1, 2, false],
+      ["ESZ6", 2, 2, true],
+    ]);
+  });
+
+  it("a line brought to the rule by an order in flight is watched until that order is done: failed, it is out of sync again", () => {
+    const t = setup();
+    t.leader.set("ESZ6", 2);
+    t.watch.followerResynced(t.group, t.group.followers[0]!);
+    const order = (has: number, flying: number) => {
+      t.has.set("ESZ6", has);
+      t.flying.set("ESZ6", flying);
+      t.watch.changed("A", "ESZ6");
+    };
+    order(2, 2); // `r` sends +2: in flight
+    order(0, 0); // rejected
+    order(2, 2); // `r` again
+    order(2, 0); // filled
+    order(2, 0);
+    expect(t.shown()).toEqual([
+      ["ESZ6", 0, 2, false],
+      ["ESZ6", 2, 2, true],
+      ["ESZ6", 0, 2, false],
+      ["ESZ6", 2, 2, true],
       ["ESZ6", 2, 2, true],
     ]);
   });
