@@ -374,6 +374,7 @@ export class Copier {
     if (!this.send(route, { ...meta, quiet: true }, delta, clOrdId)) return false;
     this.deps.gateway.flush();
     this.deps.emit(sentEvent(this.deps.clock, meta, delta, clOrdId, reason));
+    this.watch.changed(meta.follower, meta.contract);
     return true;
   }
 
