@@ -237,3 +237,30 @@ export function checkStrategy(
     })),
   };
 }
+
+/**
+ * Tradovate lets a trailing stop change its quantity only (failureReason
+ * TrailingStopNonOrderQtyModify): another type, trail distance, stop or time in force is refused.
+ * What the body leaves out stays the order's own (its stop keeps trailing from where it is).
+ * Returns the body to apply, or the refusal.
+ */
+export function trailingStopModify<B extends VersionFields>(
+  o: Pick<OrderTerms, "type" | "stopPrice" | "trail" | "timeInForce">,
+  body: B,
+): { ok: true; body: B } | { ok: false; failure: Failure } {
+  if (o.type !== "TrailingStop") return { ok: true, body };
+  const changed =
+    body.orderType !== "TrailingStop" ||
+    (body.pegDifference !== undefined && body.pegDifference !== o.trail) ||
+    (body.stopPrice !== undefined && body.stopPrice !== o.stopPrice) ||
+    (body.timeInForce !== undefined && body.timeInForce !== o.timeInForce);
+  if (changed)
+    return failure(
+      "TrailingStopNonOrderQtyModify",
+      "A trailing stop's quantity is all a modify may change: cancel it and place a new one",
+    );
+  return {
+    ok: true,
+    body: { ...body, stopPrice: o.stopPrice, pegDifference: o.trail, timeInForce: o.timeInForce },
+  };
+}

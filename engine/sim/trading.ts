@@ -26,6 +26,7 @@ import {
   interruptStrategyBody,
   liquidateBody,
   modifyOrderBody,
+  trailingStopModify,
 } from "./orderRequests.js";
 import { TradeRecords } from "./records.js";
 import { ok, type Reply } from "./reply.js";
@@ -171,8 +172,11 @@ export class Trading {
     return ok({ orderStrategy: { ...this.book.get<OrderStrategyEntity>("orderStrategy", s.id)! } });
   }
 
-  /** A new version of a working order: quantity, type, prices. Response {commandId}. */
-  modifyOrder(caller: Caller, raw: unknown): Reply {
+  /**
+   * A new version of a working order: quantity, type, prices. Response {commandId}. `anyTrail`:
+   * the face lets a trailing stop change more than its quantity (ProjectX's trailPrice).
+   */
+  modifyOrder(caller: Caller, raw: unknown, anyTrail = false): Reply {
     const parsed = modifyOrderBody.safeParse(raw);
     if (!parsed.success) return violation(describeIssues(parsed.error));
     const body = parsed.data;
@@ -184,8 +188,16 @@ export class Trading {
         failureReason: "UnknownReason",
         failureText: `orderQty ${body.orderQty} must be more than the ${o.filled} already filled`,
       });
+    const trailing = anyTrail ? { ok: true as const, body } : trailingStopModify(o, body);
+    if (!trailing.ok) return ok({ ...trailing.failure });
     const product = this.book.productOf(o.contractId)!;
-    const terms = checkTerms(body, body.orderQty, product, this.market.price(o.product)!, this.book.now());
+    const terms = checkTerms(
+      trailing.body,
+      body.orderQty,
+      product,
+      this.market.price(o.product)!,
+      this.book.now(),
+    );
     if (!terms.ok) return ok({ ...terms.failure });
     const opening =
       o.parentId === undefined && this.entry.opening(o, o.action, body.orderQty - o.filled, o.id);

@@ -104,6 +104,45 @@ describe("order/modifyorder", () => {
     expect(byId(orderId)).toMatchObject({ status: "Filled", orderType: "Market" });
     expect((await modify({ price: 6820 })).d).toMatchObject({ failureReason: "TooLate" });
   });
+  it("a trailing stop changes its quantity only: anything else is TrailingStopNonOrderQtyModify", async () => {
+    sim = await startSim();
+    const c = await client();
+    sim.control.setPrice("ES", 6800);
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 3);
+    const placed = await c.request("order/placeorder", {
+      ...base,
+      action: "Sell",
+      orderQty: 2,
+      orderType: "TrailingStop",
+      stopPrice: 6790,
+      pegDifference: 10,
+    });
+    const orderId = (placed.d as { orderId: number }).orderId;
+    sim.control.setPrice("ES", 6805); // the stop trails up to 6795
+    const modify = (patch: Record<string, unknown>) =>
+      c.request("order/modifyorder", {
+        orderId,
+        orderQty: 2,
+        orderType: "TrailingStop",
+        isAutomated: true,
+        ...patch,
+      });
+    for (const patch of [
+      { pegDifference: 5 },
+      { stopPrice: 6790 },
+      { orderType: "Stop", stopPrice: 6795 },
+      { timeInForce: "GTC" },
+    ])
+      expect((await modify(patch)).d).toMatchObject({ failureReason: "TrailingStopNonOrderQtyModify" });
+    expect(byId(orderId)).toMatchObject({ qty: 2, stopPrice: 6795, orderType: "TrailingStop" });
+    // Its quantity alone (with its own stop and trail, said again or left out) is taken.
+    expect((await modify({ orderQty: 3 })).d).toEqual({ commandId: expect.any(Number) });
+    expect((await modify({ orderQty: 1, stopPrice: 6795, pegDifference: 10 })).d).toEqual({
+      commandId: expect.any(Number),
+    });
+    sim.control.setPrice("ES", 6810);
+    expect(byId(orderId)).toMatchObject({ qty: 1, stopPrice: 6800, orderType: "TrailingStop" });
+  });
 });
 
 describe("order/cancelorder", () => {

@@ -179,16 +179,20 @@ export class ProjectXOrders {
     const found = this.own(user, b.accountId, b.orderId);
     if (!found.ok) return found.envelope;
     const o = found.order;
-    const reply = this.d.trading.modifyOrder(callerOf(user), {
-      orderId: o.id,
-      orderQty: b.size ?? o.qty,
-      orderType: o.type,
-      price: b.limitPrice ?? o.price,
-      stopPrice: b.stopPrice ?? o.stopPrice,
-      ...(o.type === "TrailingStop" ? { pegDifference: b.trailPrice ?? o.trail } : {}),
-      timeInForce: o.timeInForce,
-      isAutomated: true,
-    });
+    const reply = this.d.trading.modifyOrder(
+      callerOf(user),
+      {
+        orderId: o.id,
+        orderQty: b.size ?? o.qty,
+        orderType: o.type,
+        price: b.limitPrice ?? o.price,
+        stopPrice: b.stopPrice ?? o.stopPrice,
+        ...(o.type === "TrailingStop" ? { pegDifference: b.trailPrice ?? o.trail } : {}),
+        timeInForce: o.timeInForce,
+        isAutomated: true,
+      },
+      true,
+    );
     const result = outcome(reply);
     return result.refusal === undefined ? success() : failure(ORDER_ERRORS.rejected, result.refusal);
   }
