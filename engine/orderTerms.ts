@@ -5,7 +5,7 @@
 import type { PlaceOrderRequest, Side } from "./types.js";
 
 /** Order types mimik sends: market copies, and the working orders it mirrors. */
-export type OrderType = "Market" | "Limit" | "Stop" | "StopLimit";
+export type OrderType = "Market" | "Limit" | "Stop" | "StopLimit" | "TrailingStop";
 
 /** Day: ends with the trading session; GTC: works until filled or cancelled. */
 export type TimeInForce = "Day" | "GTC";
@@ -16,6 +16,8 @@ export interface OcoLeg {
   orderType: OrderType;
   price?: number;
   stopPrice?: number;
+  /** TrailingStop: how far its stop follows the price (see PlaceOrderRequest). */
+  trail?: number;
   /** Its own field in placeoco (`other` is a whole order version): say it; the first order's is not implied. */
   timeInForce?: TimeInForce;
   /** ≤ 64 chars, like the first order's. */
@@ -34,6 +36,8 @@ export interface ModifyOrderRequest {
   orderType: OrderType;
   price?: number;
   stopPrice?: number;
+  /** TrailingStop: its distance, said again (brokers change a trailing stop's quantity only). */
+  trail?: number;
   timeInForce?: TimeInForce;
   /** The order only reduces a position: the request may use the budget kept for exits. */
   exit?: boolean;

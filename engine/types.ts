@@ -79,9 +79,10 @@ export interface WorkingOrder {
   /** The current version's whole quantity, filled part included. */
   qty?: number | undefined;
   filledQty?: number | undefined;
-  /** Limit price (Limit, StopLimit) and trigger price (Stop, StopLimit). */
+  /** Limit price (Limit, StopLimit), trigger (Stop, StopLimit, TrailingStop), trail distance (TrailingStop). */
   price?: number | undefined;
   stopPrice?: number | undefined;
+  trail?: number | undefined;
   timeInForce?: string | undefined;
   /** Working, Pending…, Suspended (a bracket leg waiting for its entry); or how it ended: Filled … */
   status?: string | undefined;
@@ -274,8 +275,10 @@ export interface PlaceOrderRequest {
   orderType?: OrderType;
   /** Limit price: Limit and StopLimit. */
   price?: number;
-  /** Trigger price: Stop and StopLimit. */
+  /** Trigger price: Stop and StopLimit; where a TrailingStop's stop starts (Tradovate needs it). */
   stopPrice?: number;
+  /** TrailingStop: how far its stop follows the best price, in price (Tradovate pegDifference, ProjectX trailPrice). */
+  trail?: number;
   /** Day when absent. */
   timeInForce?: TimeInForce;
 }

@@ -33,6 +33,8 @@ export interface RawOrderVersion {
   orderType: string;
   price: number | undefined;
   stopPrice: number | undefined;
+  /** TrailingStop: how far its stop follows the price. */
+  pegDifference: number | undefined;
   timeInForce: string | undefined;
 }
 export interface RawFill {
@@ -155,6 +157,7 @@ export function parseOrderVersion(x: unknown): RawOrderVersion | undefined {
     orderType,
     price: num(r.price),
     stopPrice: num(r.stopPrice),
+    pegDifference: num(r.pegDifference),
     timeInForce: str(r.timeInForce),
   };
 }

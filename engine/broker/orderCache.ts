@@ -90,6 +90,7 @@ export class OrderCache {
       view.qty = v.orderQty;
       if (v.price !== undefined) view.price = v.price;
       if (v.stopPrice !== undefined) view.stopPrice = v.stopPrice;
+      if (v.pegDifference !== undefined) view.trail = v.pegDifference;
       if (v.timeInForce !== undefined) view.timeInForce = v.timeInForce;
     }
     const clOrdId = this.clOrdIds.get(orderId);
@@ -266,6 +267,7 @@ function viewKey(v: WorkingOrder): string {
     v.filledQty,
     v.price,
     v.stopPrice,
+    v.trail,
     v.timeInForce,
     v.clOrdId,
     v.ocoWith,

@@ -42,7 +42,7 @@ export function placeOrderBody(req: PlaceOrderRequest): Record<string, unknown> 
     action: req.action,
     symbol: req.symbol,
     orderQty: req.qty,
-    ...priced(req.orderType ?? "Market", req.price, req.stopPrice),
+    ...priced(req.orderType ?? "Market", req.price, req.stopPrice, req.trail),
     isAutomated: true,
     clOrdId: req.clOrdId,
   };
@@ -59,19 +59,23 @@ export function placeOcoBody(req: PlaceOcoRequest): Record<string, unknown> {
 function legBody(leg: OcoLeg): Record<string, unknown> {
   const body: Record<string, unknown> = {
     action: leg.action,
-    ...priced(leg.orderType, leg.price, leg.stopPrice),
+    ...priced(leg.orderType, leg.price, leg.stopPrice, leg.trail),
     clOrdId: leg.clOrdId,
   };
   if (leg.timeInForce !== undefined) body.timeInForce = leg.timeInForce;
   return body;
 }
 
-/** order/modifyorder: `orderQty` and `orderType` are required (§5.2), the prices the type needs. */
+/**
+ * order/modifyorder: `orderQty` and `orderType` are required (§5.2), the prices the type needs. A
+ * trailing stop's modify says no stopPrice unless asked: its stop trails at the broker, and any
+ * other stop than its own is refused (TrailingStopNonOrderQtyModify).
+ */
 export function modifyOrderBody(req: ModifyOrderRequest): Record<string, unknown> {
   const body: Record<string, unknown> = {
     orderId: req.orderId,
     orderQty: req.qty,
-    ...priced(req.orderType, req.price, req.stopPrice),
+    ...priced(req.orderType, req.price, req.stopPrice, req.trail),
     isAutomated: true,
   };
   if (req.timeInForce !== undefined) body.timeInForce = req.timeInForce;
@@ -79,11 +83,17 @@ export function modifyOrderBody(req: ModifyOrderRequest): Record<string, unknown
 }
 
 /** The type with only the prices it uses: a stray price on a Stop is never sent. */
-function priced(orderType: OrderType, price?: number, stopPrice?: number): Record<string, unknown> {
+function priced(
+  orderType: OrderType,
+  price?: number,
+  stopPrice?: number,
+  trail?: number,
+): Record<string, unknown> {
   const body: Record<string, unknown> = { orderType };
   if ((orderType === "Limit" || orderType === "StopLimit") && price !== undefined) body.price = price;
-  if ((orderType === "Stop" || orderType === "StopLimit") && stopPrice !== undefined)
-    body.stopPrice = stopPrice;
+  const stopped = orderType === "Stop" || orderType === "StopLimit" || orderType === "TrailingStop";
+  if (stopped && stopPrice !== undefined) body.stopPrice = stopPrice;
+  if (orderType === "TrailingStop" && trail !== undefined) body.pegDifference = trail;
   return body;
 }
 

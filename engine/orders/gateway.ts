@@ -48,6 +48,8 @@ export interface WorkingOrderSpec extends OrderTarget {
   orderType: OrderType;
   price?: number | undefined;
   stopPrice?: number | undefined;
+  /** TrailingStop: how far its stop follows the price. */
+  trail?: number | undefined;
   timeInForce?: TimeInForce | undefined;
   exit?: boolean | undefined;
 }
@@ -60,6 +62,8 @@ export interface OrderChange extends OrderTarget {
   orderType: OrderType;
   price?: number | undefined;
   stopPrice?: number | undefined;
+  /** TrailingStop: how far its stop follows the price. */
+  trail?: number | undefined;
   timeInForce?: TimeInForce | undefined;
   exit?: boolean | undefined;
 }
@@ -190,13 +194,18 @@ export class OrderGateway {
 
   modify(change: OrderChange): Promise<OrderResult> {
     this.guard(change);
-    checkTerms(change.orderType, change.qty, change.price, change.stopPrice);
+    checkTerms(change);
     const request: ModifyOrderRequest = {
       accountId: change.accountId,
       orderId: change.orderId,
       qty: change.qty,
       orderType: change.orderType,
-      ...defined({ price: change.price, stopPrice: change.stopPrice, timeInForce: change.timeInForce }),
+      ...defined({
+        price: change.price,
+        stopPrice: change.stopPrice,
+        trail: change.trail,
+        timeInForce: change.timeInForce,
+      }),
       ...(change.exit ? { exit: true } : {}),
     };
     return this.run(change, () => change.session.modifyOrder(request));
@@ -293,10 +302,12 @@ function checkOrder(order: WorkingOrderSpec): void {
   if (order.clOrdId.length === 0 || order.clOrdId.length > MAX_CLORDID) {
     throw new RangeError(`clOrdId must be 1-${MAX_CLORDID} characters`);
   }
-  checkTerms(order.orderType, order.qty, order.price, order.stopPrice);
+  checkTerms(order);
 }
 
-function checkTerms(type: OrderType, qty: number, price?: number, stopPrice?: number): void {
+type TermsOf = Pick<WorkingOrderSpec, "orderType" | "qty" | "price" | "stopPrice" | "trail">;
+
+function checkTerms({ orderType: type, qty, price, stopPrice, trail }: TermsOf): void {
   if (!Number.isInteger(qty) || qty <= 0) {
     throw new RangeError(`order qty must be a positive whole number (got ${qty})`);
   }
@@ -305,6 +316,8 @@ function checkTerms(type: OrderType, qty: number, price?: number, stopPrice?: nu
     throw new RangeError(`a ${type} order needs a positive price`);
   if ((type === "Stop" || type === "StopLimit") && !positive(stopPrice))
     throw new RangeError(`a ${type} order needs a positive stop price`);
+  if (type === "TrailingStop" && !positive(trail))
+    throw new RangeError("a TrailingStop order needs a positive trail distance");
 }
 
 function workingRequest(order: WorkingOrderSpec): PlaceOrderRequest {
@@ -316,7 +329,12 @@ function workingRequest(order: WorkingOrderSpec): PlaceOrderRequest {
     qty: order.qty,
     clOrdId: order.clOrdId,
     orderType: order.orderType,
-    ...defined({ price: order.price, stopPrice: order.stopPrice, timeInForce: order.timeInForce }),
+    ...defined({
+      price: order.price,
+      stopPrice: order.stopPrice,
+      trail: order.trail,
+      timeInForce: order.timeInForce,
+    }),
     ...(order.exit ? { exit: true } : {}),
   };
 }

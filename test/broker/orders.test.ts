@@ -3,6 +3,7 @@ import { BrokerRequestError } from "../../engine/broker/errors.js";
 import {
   cancelOrderBody,
   liquidatePositionBody,
+  modifyOrderBody,
   orderResultFromError,
   orderResultFromReply,
   placeOcoBody,
@@ -57,6 +58,28 @@ describe("order bodies", () => {
       placeOcoBody({ ...pair, timeInForce: "GTC", other: { ...other, timeInForce: "GTC" } }),
     ).toMatchObject({ timeInForce: "GTC", other: { orderType: "Limit", price: 6820, timeInForce: "GTC" } });
     expect(placeOcoBody({ ...pair, other }).other).not.toHaveProperty("timeInForce");
+  });
+
+  it("say a trailing stop's distance as pegDifference; its modify says no stop (it trails at the broker)", () => {
+    const trailing = { orderType: "TrailingStop" as const, stopPrice: 6790, trail: 10 };
+    const first = { accountId: 1, accountName: "DEMO1", symbol: "ESZ6", action: "Sell" as const, qty: 2 };
+    expect(placeOrderBody({ ...first, clOrdId: "mm-1", ...trailing })).toMatchObject({
+      orderType: "TrailingStop",
+      stopPrice: 6790,
+      pegDifference: 10,
+    });
+    const other = { action: "Sell" as const, clOrdId: "mm-2", ...trailing };
+    const oco = placeOcoBody({ ...first, clOrdId: "mm-1", orderType: "Limit", price: 6820, other });
+    expect(oco.other).toMatchObject({ orderType: "TrailingStop", stopPrice: 6790, pegDifference: 10 });
+    expect(
+      modifyOrderBody({ accountId: 1, orderId: 5, qty: 1, orderType: "TrailingStop", trail: 10 }),
+    ).toEqual({
+      orderId: 5,
+      orderQty: 1,
+      orderType: "TrailingStop",
+      pegDifference: 10,
+      isAutomated: true,
+    });
   });
 });
 

@@ -32,17 +32,22 @@ const TYPE_OF: Readonly<Record<OrderType, number>> = {
   Limit: ORDER_TYPE.limit,
   Stop: ORDER_TYPE.stop,
   StopLimit: ORDER_TYPE.stopLimit,
+  TrailingStop: ORDER_TYPE.trailingStop,
 };
 
-type Terms = Pick<PlaceOrderRequest, "orderType" | "price" | "stopPrice">;
+type Terms = Pick<PlaceOrderRequest, "orderType" | "price" | "stopPrice" | "trail">;
 
-/** The prices an order's type uses, by ProjectX's names: a limit price for Limit and StopLimit, a trigger for Stop and StopLimit. */
-function pricesOf(terms: Terms): { limitPrice?: number; stopPrice?: number } {
+/**
+ * The prices an order's type uses, by ProjectX's names: a limit price for Limit and StopLimit, a
+ * trigger for Stop and StopLimit, the distance for TrailingStop (ProjectX starts its stop itself).
+ */
+function pricesOf(terms: Terms): { limitPrice?: number; stopPrice?: number; trailPrice?: number } {
   const type = terms.orderType ?? "Market";
-  const out: { limitPrice?: number; stopPrice?: number } = {};
+  const out: { limitPrice?: number; stopPrice?: number; trailPrice?: number } = {};
   if ((type === "Limit" || type === "StopLimit") && terms.price !== undefined) out.limitPrice = terms.price;
   if ((type === "Stop" || type === "StopLimit") && terms.stopPrice !== undefined)
     out.stopPrice = terms.stopPrice;
+  if (type === "TrailingStop" && terms.trail !== undefined) out.trailPrice = terms.trail;
   return out;
 }
 
