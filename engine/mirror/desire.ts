@@ -16,6 +16,7 @@ import { DEFAULT_MAX_CONTRACTS, type EpochMs, type OrderType, type Side, SKIP_RE
 import { linkedSets, pairLoneExits, remainingOf } from "./leaderOrders.js";
 import { MIRROR_REASONS } from "./reasons.js";
 import {
+  isStopType,
   type LeaderOrder,
   type MirrorMode,
   type Skip,
@@ -71,7 +72,11 @@ export function desire(input: DesireInput): Desired {
   const { sets, unsupported } = linkedSets(input.orders);
   for (const o of unsupported) {
     if (mode === "mirror" || o.side === leaderExit)
-      out.skips.push({ leaderId: o.id, reason: MIRROR_REASONS.notMirroredType(o.type) });
+      out.skips.push({
+        leaderId: o.id,
+        reason:
+          o.type === "TrailingStop" ? MIRROR_REASONS.trailUnknown : MIRROR_REASONS.notMirroredType(o.type),
+      });
   }
   const pending: LeaderOrder[][] = [];
   const exits: LeaderOrder[][] = [];
@@ -202,12 +207,14 @@ function wantSet(set: readonly LeaderOrder[], role: WantSet["role"], qty: number
   };
 }
 
+/** A trailing stop's copy trails by the leader's distance, from the leader's stop as last reported. */
 export function termsOf(o: LeaderOrder, remaining: number): Terms {
   const orderType = o.type as OrderType;
   return {
     orderType,
     ...(orderType === "Limit" || orderType === "StopLimit" ? { price: o.price } : {}),
-    ...(orderType === "Stop" || orderType === "StopLimit" ? { stopPrice: o.stopPrice } : {}),
+    ...(isStopType(orderType) ? { stopPrice: o.stopPrice } : {}),
+    ...(orderType === "TrailingStop" ? { trail: o.trail } : {}),
     timeInForce: o.timeInForce === "GTC" ? "GTC" : "Day",
     remaining,
   };

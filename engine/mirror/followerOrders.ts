@@ -26,6 +26,11 @@ export class FollowerOrders {
   private readonly unsure = new Set<string>();
   /** Placements whose answer has not come yet (clOrdIds name the account: one set for all). */
   private readonly unanswered = new Set<string>();
+  /**
+   * clOrdId → the trail distance a trailing stop was placed with, for brokers whose reports do not
+   * say it (ProjectX); oldest first, bounded.
+   */
+  private readonly trails = new Map<string, number>();
   /** follower → set token → its orders (clOrdIds) that filled, some or all; sets newest last. */
   private readonly filledSets = new Map<string, Map<string, Set<string>>>();
 
@@ -60,6 +65,7 @@ export class FollowerOrders {
         filled: o.filledQty ?? 0,
         price: o.price,
         stopPrice: o.stopPrice,
+        trail: o.trail ?? (o.orderType === "TrailingStop" ? this.trails.get(o.clOrdId) : undefined),
         timeInForce: o.timeInForce,
         busy: busy?.get(o.clOrdId),
       });
@@ -83,6 +89,9 @@ export class FollowerOrders {
     });
     this.unanswered.add(order.clOrdId);
     map(this.live, follower, () => new Set<number>()).add(order.leaderId);
+    if (order.trail === undefined) return;
+    this.trails.set(order.clOrdId, order.trail);
+    if (this.trails.size > KEPT_FILLED_SETS) this.trails.delete(this.trails.keys().next().value as string);
   }
 
   /** The broker took the placement: the order shows up in the reads from now on. */
@@ -235,7 +244,7 @@ export class FollowerOrders {
   }
 }
 
-/** Sets with a fill remembered per follower: more than a day's (the oldest is long finished). */
+/** Sets with a fill remembered per follower (and trails placed): more than a day's (the oldest is long finished). */
 const KEPT_FILLED_SETS = 1_000;
 
 const OPEN = new Set(["Working", "PendingNew", "PendingReplace", "PendingCancel", "Suspended"]);

@@ -22,6 +22,7 @@ export function leaderOrderOf(o: WorkingOrder): LeaderOrder | undefined {
     filled: o.filledQty ?? 0,
     price: o.price,
     stopPrice: o.stopPrice,
+    trail: o.trail,
     timeInForce: o.timeInForce,
     suspended: o.status === "Suspended",
     ocoWith: o.ocoWith,
@@ -33,6 +34,13 @@ export function leaderOrderOf(o: WorkingOrder): LeaderOrder | undefined {
 export const remainingOf = (o: LeaderOrder): number => Math.max(0, o.qty - o.filled);
 
 /**
+ * A type mimik mirrors, with what a copy needs: a trailing stop whose distance the broker does not
+ * say (ProjectX's order reports carry no trailPrice) is not mirrored, rather than guessed.
+ */
+export const mirrorable = (o: LeaderOrder): boolean =>
+  MIRRORED_TYPES.has(o.type) && (o.type !== "TrailingStop" || o.trail !== undefined);
+
+/**
  * Mirrorable orders in sets: OCO partners together (when both are mirrorable), everything else
  * alone. Also returns the orders of a type mimik does not mirror (Market orders are not listed:
  * their fills are copied).
@@ -42,14 +50,14 @@ export function linkedSets(orders: readonly LeaderOrder[]): {
   unsupported: LeaderOrder[];
 } {
   const byId = new Map(orders.map((o) => [o.id, o]));
-  const unsupported = orders.filter((o) => o.type !== "Market" && !MIRRORED_TYPES.has(o.type));
+  const unsupported = orders.filter((o) => o.type !== "Market" && !mirrorable(o));
   const taken = new Set<number>();
   const sets: LeaderOrder[][] = [];
   for (const o of [...orders].sort((a, b) => a.placedAt - b.placedAt || a.id - b.id)) {
-    if (!MIRRORED_TYPES.has(o.type) || taken.has(o.id)) continue;
+    if (!mirrorable(o) || taken.has(o.id)) continue;
     taken.add(o.id);
     const partner = o.ocoWith === undefined ? undefined : byId.get(o.ocoWith);
-    if (partner && MIRRORED_TYPES.has(partner.type) && !taken.has(partner.id)) {
+    if (partner && mirrorable(partner) && !taken.has(partner.id)) {
       taken.add(partner.id);
       sets.push([o, partner]);
     } else sets.push([o]);

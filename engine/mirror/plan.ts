@@ -8,6 +8,9 @@
  * shape changed (a lone stop that now has a partner, a leg on another side or of another type) is
  * cancelled and placed anew; one whose prices or quantity changed is modified, at most once per
  * order every `modifyEveryMs` (the latest terms win; a burst of leader moves costs one modify).
+ * A trailing stop is the exception: its stop trails by itself at the broker, so the leader's stop
+ * moving is no change to copy; its quantity is modified, and a new distance or time in force (no
+ * broker modifies those of a trailing stop: Tradovate's TrailingStopNonOrderQtyModify) replaces it.
  *
  * Where mimik links a set's legs itself (`keepsLegs`: the broker has no OCO of two working
  * orders) and no leg went by filling, a set that lost a leg (the broker refused it, or the trader
@@ -145,15 +148,29 @@ function sameShape(want: WantSet, legs: readonly Held[]): boolean {
   return want.legs.length === legs.length && fits(want, legs);
 }
 
-/** Each held leg is one of the set's (one each), on the same side with the same type. */
+/** Each held leg is one of the set's (one each), on the same side with the same type (and trail). */
 function fits(want: WantSet, legs: readonly Held[]): boolean {
   const ids = new Set(legs.map((h) => h.leaderId));
   return (
     ids.size === legs.length &&
     legs.every((h) => {
       const leg = want.legs.find((l) => l.leaderId === h.leaderId);
-      return leg !== undefined && leg.side === h.side && leg.terms.orderType === h.orderType;
+      return (
+        leg !== undefined &&
+        leg.side === h.side &&
+        leg.terms.orderType === h.orderType &&
+        sameTrail(h, leg.terms)
+      );
     })
+  );
+}
+
+/** A trailing stop's distance and time in force, where known, are as wanted: they are never modified. */
+function sameTrail(h: Held, t: Terms): boolean {
+  if (t.orderType !== "TrailingStop") return true;
+  return (
+    (h.trail === undefined || h.trail === t.trail) &&
+    (h.timeInForce === undefined || h.timeInForce === t.timeInForce)
   );
 }
 
@@ -172,6 +189,8 @@ function byWant(legs: readonly Held[], wants: readonly WantSet[]): Held[][] {
 
 /** Why the order must change, or undefined when it says what it should (prices its type uses only). */
 function difference(h: Held, t: Terms): string | undefined {
+  if (t.orderType === "TrailingStop")
+    return h.qty - h.filled !== t.remaining ? MIRROR_REASONS.follows : undefined;
   const limit = t.orderType === "Limit" || t.orderType === "StopLimit";
   const stop = t.orderType === "Stop" || t.orderType === "StopLimit";
   if ((limit && h.price !== t.price) || (stop && h.stopPrice !== t.stopPrice)) return MIRROR_REASONS.moved;

@@ -22,5 +22,6 @@ export const MIRROR_REASONS = {
   modeOff: "the group does not mirror working orders",
   answerLost: "waiting for the follower's next snapshot: an earlier placement's answer was lost",
   notMirroredType: (type: string) => `${type} orders are not mirrored`,
+  trailUnknown: "its broker does not say the trailing stop's distance: not mirrored",
   rejected: (why: string) => `rejected: ${why}`,
 } as const;

@@ -116,11 +116,12 @@ export class MirrorSender {
     const specs = legs.map(({ leg, clOrdId }) => this.spec(t, leg, clOrdId, exit));
     const [first, second] = specs;
     if (second && oco) {
+      const { side, orderType, clOrdId, price, stopPrice, trail, timeInForce } = second;
       const other = {
-        action: second.side,
-        orderType: second.orderType,
-        ...defined({ price: second.price, stopPrice: second.stopPrice, timeInForce: second.timeInForce }),
-        clOrdId: second.clOrdId,
+        action: side,
+        orderType,
+        ...defined({ price, stopPrice, trail, timeInForce }),
+        clOrdId,
       };
       const result = attempt(deps.clock, () => deps.gateway.placeOco({ ...first!, other }));
       this.watch(t, set, legs, result, (r) => {
@@ -146,12 +147,14 @@ export class MirrorSender {
     const key = modifyKey(order.clOrdId, terms, order.filled);
     this.lastTouched.set(order.clOrdId, this.deps.clock.now());
     this.deps.orders.setBusy(t.follower, order.clOrdId, "modifying");
-    const fields = { ...legFields(leg), qty: order.filled + terms.remaining };
-    this.tell(t, order.leaderId, "modify", "sent", reason, {
-      ...fields,
-      clOrdId: order.clOrdId,
-      orderId: order.orderId,
-    });
+    // A trailing stop's own stop has trailed since: only its quantity is asked to change (plan.ts).
+    const trailing = terms.orderType === "TrailingStop";
+    const fields = {
+      ...legFields(leg),
+      qty: order.filled + terms.remaining,
+      ...(trailing && { stopPrice: undefined }),
+    };
+    this.tell(t, order.leaderId, "modify", "sent", reason, { ...fields, clOrdId: order.clOrdId, orderId });
     const result = attempt(this.deps.clock, () =>
       this.deps.gateway.modify({
         follower: t.follower,
@@ -161,7 +164,8 @@ export class MirrorSender {
         qty: order.filled + terms.remaining,
         orderType: terms.orderType,
         price: terms.price,
-        stopPrice: terms.stopPrice,
+        stopPrice: trailing ? undefined : terms.stopPrice,
+        trail: terms.trail,
         timeInForce: terms.timeInForce,
         exit,
       }),
@@ -249,6 +253,7 @@ export class MirrorSender {
       orderType: leg.terms.orderType,
       price: leg.terms.price,
       stopPrice: leg.terms.stopPrice,
+      trail: leg.terms.trail,
       timeInForce: leg.terms.timeInForce,
       exit,
     };
@@ -350,19 +355,18 @@ function modifyKey(clOrdId: string, terms: Terms, filled: number): string {
   return `${clOrdId}|${filled + terms.remaining}|${JSON.stringify(terms)}`;
 }
 
+/** The leg as held until the broker shows it: its terms as asked, nothing filled. */
 function heldOf(leg: WantLeg, clOrdId: string, set: string, contract: string): Held {
+  const { remaining, ...terms } = leg.terms;
   return {
     clOrdId,
     leaderId: leg.leaderId,
     contract,
     set,
     side: leg.side,
-    orderType: leg.terms.orderType,
-    qty: leg.terms.remaining,
+    ...terms,
+    qty: remaining,
     filled: 0,
-    price: leg.terms.price,
-    stopPrice: leg.terms.stopPrice,
-    timeInForce: leg.terms.timeInForce,
   };
 }
 

@@ -12,13 +12,15 @@ export type MirrorMode = "protect" | "mirror";
 export interface LeaderOrder {
   id: number;
   side: Side;
-  /** The broker's type; only Limit, Stop and StopLimit are mirrored. */
+  /** The broker's type; only Limit, Stop, StopLimit and TrailingStop (its trail known) are mirrored. */
   type: string;
   /** The whole quantity, filled part included. */
   qty: number;
   filled: number;
   price?: number | undefined;
   stopPrice?: number | undefined;
+  /** TrailingStop: how far its stop follows the price, when the broker says it. */
+  trail?: number | undefined;
   timeInForce?: string | undefined;
   /** A bracket leg still waiting for its entry (Tradovate: Suspended). */
   suspended: boolean;
@@ -33,7 +35,10 @@ export interface LeaderOrder {
 export interface Terms {
   orderType: OrderType;
   price?: number | undefined;
+  /** TrailingStop: where its stop starts (the leader's stop now); it then trails at the broker. */
   stopPrice?: number | undefined;
+  /** TrailingStop: the leader's trail distance. */
+  trail?: number | undefined;
   timeInForce: TimeInForce;
   /** Contracts still to work: the order's whole quantity less what it filled. */
   remaining: number;
@@ -80,6 +85,8 @@ export interface Held {
   filled: number;
   price?: number | undefined;
   stopPrice?: number | undefined;
+  /** TrailingStop: its trail distance, as the broker says or as placed (undefined: not known). */
+  trail?: number | undefined;
   timeInForce?: string | undefined;
   /** A request about it is on its way: nothing else is sent for it until it is answered. */
   busy?: "placing" | "modifying" | "cancelling" | undefined;
@@ -90,10 +97,10 @@ export function setKey(leaderIds: readonly number[]): string {
   return [...leaderIds].sort((a, b) => a - b).join("+");
 }
 
-export const MIRRORED_TYPES: ReadonlySet<string> = new Set(["Limit", "Stop", "StopLimit"]);
+export const MIRRORED_TYPES: ReadonlySet<string> = new Set(["Limit", "Stop", "StopLimit", "TrailingStop"]);
 
 export function isStopType(type: string): boolean {
-  return type === "Stop" || type === "StopLimit";
+  return type === "Stop" || type === "StopLimit" || type === "TrailingStop";
 }
 
 export const sign = (side: Side): 1 | -1 => (side === "Buy" ? 1 : -1);

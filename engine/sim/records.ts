@@ -22,6 +22,8 @@ export interface OrderRecord {
   status: string;
   price?: number | undefined;
   stopPrice?: number | undefined;
+  /** TrailingStop: how far its stop follows the best price. */
+  trail?: number | undefined;
   timeInForce?: string | undefined;
   filledQty: number;
   avgPrice?: number | undefined;
@@ -112,6 +114,7 @@ function recordOf(o: SimOrder, accountName: string): OrderRecord {
   const optional = {
     price: o.price,
     stopPrice: o.stopPrice,
+    trail: o.type === "TrailingStop" ? o.trail : undefined,
     avgPrice: averagePrice(o),
     parentId: o.parentId,
     linkedId: o.linkedId,

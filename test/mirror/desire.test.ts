@@ -23,6 +23,15 @@ const stop = (
   stopPrice: number,
   more: Partial<LeaderOrder> = {},
 ) => order(id, { side, type: "Stop", qty, stopPrice, ...more });
+/** A trailing stop `trail` behind the price, its stop now at `stopPrice`. */
+const trailing = (
+  id: number,
+  side: "Buy" | "Sell",
+  qty: number,
+  stopPrice: number,
+  trail: number | undefined,
+  more: Partial<LeaderOrder> = {},
+) => order(id, { side, type: "TrailingStop", qty, stopPrice, trail, ...more });
 const limit = (
   id: number,
   side: "Buy" | "Sell",
@@ -58,11 +67,14 @@ function run(
   return desire(input);
 }
 
-/** "Sell 1 Stop 6790 + Sell 1 Limit 6820" per set. */
+/** "Sell 1 Stop 6790 + Sell 1 Limit 6820" per set; a trailing stop adds "trail 10". */
 function text(sets: WantSet[]): string[] {
   return sets.map((s) =>
     s.legs
-      .map((l) => `${l.side} ${l.terms.remaining} ${l.terms.orderType} ${l.terms.stopPrice ?? l.terms.price}`)
+      .map((l) => {
+        const trail = l.terms.trail === undefined ? "" : ` trail ${l.terms.trail}`;
+        return `${l.side} ${l.terms.remaining} ${l.terms.orderType} ${l.terms.stopPrice ?? l.terms.price}${trail}`;
+      })
       .join(" + "),
   );
 }
@@ -181,13 +193,54 @@ describe("desire: exits (both modes)", () => {
       [],
     ],
     [
-      "a trailing stop is not mirrored, and says so",
+      "a trailing stop: the follower's trails by the leader's distance from the leader's stop, sized to it",
       "protect",
       2,
-      [order(1, { side: "Sell", type: "TrailingStop", qty: 2, stopPrice: 6790 })],
+      [trailing(1, "Sell", 2, 6790, 10)],
+      follower(1),
+      ["Sell 1 TrailingStop 6790 trail 10"],
+    ],
+    [
+      "a trailing stop for more than the leader holds closes no more than the follower's position",
+      "mirror",
+      2,
+      [trailing(1, "Sell", 4, 6790, 10)],
+      follower(1),
+      ["Sell 1 TrailingStop 6790 trail 10"],
+    ],
+    [
+      "a short's trailing stop (a buy) pairs with its target by hand into one OCO",
+      "protect",
+      -2,
+      [trailing(1, "Buy", 2, 6810, 10), limit(2, "Buy", 2, 6780)],
+      follower(-2),
+      ["Buy 2 TrailingStop 6810 trail 10 + Buy 2 Limit 6780"],
+    ],
+    [
+      "the leader's OCO whose stop leg trails",
+      "protect",
+      2,
+      [trailing(1, "Sell", 2, 6790, 10, { ocoWith: 2 }), limit(2, "Sell", 2, 6820, { ocoWith: 1 })],
+      follower(1),
+      ["Sell 1 TrailingStop 6790 trail 10 + Sell 1 Limit 6820"],
+    ],
+    [
+      "a trailing stop whose distance its broker does not say (ProjectX) is not mirrored, and says so",
+      "protect",
+      2,
+      [trailing(1, "Sell", 2, 6790, undefined)],
       follower(1),
       [],
-      ["1: TrailingStop orders are not mirrored"],
+      ["1: its broker does not say the trailing stop's distance: not mirrored"],
+    ],
+    [
+      "…and its target then waits alone, as with no stop",
+      "protect",
+      2,
+      [trailing(1, "Sell", 2, 6790, undefined, { ocoWith: 2 }), limit(2, "Sell", 2, 6820, { ocoWith: 1 })],
+      follower(1),
+      ["Sell 1 Limit 6820"],
+      ["1: its broker does not say the trailing stop's distance: not mirrored"],
     ],
     [
       "an exit is never held back: a locked follower keeps its protection",
@@ -310,6 +363,17 @@ describe("desire: entries and brackets (mirror)", () => {
       ],
       follower(1, { filledOf: (id) => (id === 1 ? 1 : 0) }),
       ["Sell 1 Stop 6780 + Sell 1 Limit 6815", "Buy 1 Limit 6795"],
+    ],
+    [
+      "an OSO bracket whose stop trails: the follower's filled entry gets it with the leader's distance",
+      0,
+      [
+        limit(1, "Buy", 2, 6795),
+        trailing(2, "Sell", 2, 6780, 15, { suspended: true, bracketOf: 1, ocoWith: 3 }),
+        limit(3, "Sell", 2, 6815, { suspended: true, bracketOf: 1, ocoWith: 2 }),
+      ],
+      follower(1, { filledOf: (id) => (id === 1 ? 1 : 0) }),
+      ["Sell 1 TrailingStop 6780 trail 15 + Sell 1 Limit 6815", "Buy 1 Limit 6795"],
     ],
     [
       "a bracket leg with no position to close is never an opening",

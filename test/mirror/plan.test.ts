@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { type Action, type PlanInput, plan } from "../../engine/mirror/plan.js";
-import type { Held, WantSet } from "../../engine/mirror/types.js";
+import type { Held, Terms, WantSet } from "../../engine/mirror/types.js";
 
 const NOW = 5_000;
 
@@ -286,6 +286,67 @@ describe("plan", () => {
       expect(text(run(wants, have, more).actions)).toEqual(expected);
     });
   }
+
+  describe("a trailing stop", () => {
+    /** The wanted trailing stop of leader order 1: from the leader's stop now, `trail` behind. */
+    const trailWant = (stopPrice: number, trail: number, remaining: number, more: Partial<Terms> = {}) => ({
+      key: "1",
+      role: "exit" as const,
+      why: "test",
+      legs: [
+        {
+          leaderId: 1,
+          side: "Sell" as const,
+          terms: {
+            orderType: "TrailingStop" as const,
+            stopPrice,
+            trail,
+            timeInForce: "Day" as const,
+            remaining,
+            ...more,
+          },
+        },
+      ],
+    });
+    const trailHeld = (stopPrice: number, trail: number | undefined, qty: number, more: Partial<Held> = {}) =>
+      held(11, 1, "a", "Sell", "Stop", 0, qty, { orderType: "TrailingStop", stopPrice, trail, ...more });
+    const rows: Array<[string, WantSet[], Held[], string[]]> = [
+      [
+        "the leader's stop ratcheted up (and the follower's, its own way): no modify",
+        [trailWant(6800, 10, 2)],
+        [trailHeld(6793, 10, 2)],
+        [],
+      ],
+      [
+        "its quantity follows the follower's position: modified",
+        [trailWant(6800, 10, 1)],
+        [trailHeld(6790, 10, 2)],
+        ["modify 11 → 1 @ 6800 (follows the follower's position)"],
+      ],
+      [
+        "a new trail distance: cancelled and placed anew (no broker modifies it)",
+        [trailWant(6800, 5, 2)],
+        [trailHeld(6790, 10, 2)],
+        ["cancel 11 (replaced by the leader's new set of orders)", "place 1"],
+      ],
+      [
+        "a new time in force: cancelled and placed anew",
+        [trailWant(6800, 10, 2, { timeInForce: "GTC" })],
+        [trailHeld(6790, 10, 2)],
+        ["cancel 11 (replaced by the leader's new set of orders)", "place 1"],
+      ],
+      [
+        "a follower's broker that says neither its trail nor its time in force: kept",
+        [trailWant(6800, 10, 2, { timeInForce: "GTC" })],
+        [trailHeld(6790, undefined, 2, { timeInForce: undefined })],
+        [],
+      ],
+    ];
+    for (const [name, wants, have, expected] of rows)
+      it(name, () => {
+        expect(text(run(wants, have).actions)).toEqual(expected);
+      });
+  });
 
   it("asks to plan again when a modify's spacing ends; an unanswered request's answer brings it back", () => {
     const moved = [
