@@ -141,3 +141,19 @@ describe("FollowerOrders.filledLegGone: a leg of a set mimik links went by filli
     expect(orders.filledLegGone("G", "a", legs)).toBe(false);
   });
 });
+
+describe("FollowerOrders: a trailing stop's distance where its broker does not report it (ProjectX)", () => {
+  it("is the one it was placed with; a reported one wins", () => {
+    const orders = new FollowerOrders();
+    orders.sent("F", {
+      ...{ clOrdId: "mm-90-2-a", leaderId: 90, contract: "ESZ6", set: "a", side: "Sell" },
+      ...{ orderType: "TrailingStop", qty: 2, filled: 0, stopPrice: 6790, trail: 10 },
+    });
+    const open: WorkingOrder = {
+      ...{ orderId: 5, accountId: 2, contractId: "1", contract: "ESZ6", side: "Sell" },
+      ...{ orderType: "TrailingStop", qty: 2, stopPrice: 6795, clOrdId: "mm-90-2-a", status: "Working" },
+    };
+    expect(orders.held("F", 2, [open])).toMatchObject([{ orderId: 5, trail: 10, stopPrice: 6795 }]);
+    expect(orders.held("F", 2, [{ ...open, trail: 12 }])).toMatchObject([{ trail: 12 }]);
+  });
+});

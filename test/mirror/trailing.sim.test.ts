@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { OrderRecord } from "../../engine/sim/records.js";
 import type { MirrorEvent } from "../../engine/types.js";
-import { eventually, position, type Rig, startRig } from "../support/rig.js";
+import { crossBrokerConfig, eventually, follower, position, type Rig, startRig } from "../support/rig.js";
 import {
   automatedOnLeader,
   eventuallyWorking,
@@ -220,5 +220,40 @@ describe("protect across brokers: a ProjectX follower", () => {
     rig.sim.control.cancelOrder(leaderOrder);
     await eventually(() => working(rig!, PX_FOLLOWER).length === 0, "the ProjectX stop cancelled");
     expect(mirrorEvents(rig).filter((e) => e.outcome === "rejected")).toEqual([]);
+  });
+});
+
+describe("a ProjectX leader's trailing stop", () => {
+  it("is not mirrored, and says why: ProjectX's order reports do not say the distance", async () => {
+    const config = crossBrokerConfig(
+      { [PX_FOLLOWER]: "px", DEMO2003: "sim" },
+      { name: "X", leader: PX_FOLLOWER, followers: [follower("DEMO2003")], protect: true },
+    );
+    rig = await startRig(config);
+    setPrice(rig, 6800);
+    await eventually(
+      () => [PX_FOLLOWER, "DEMO2003"].every((a) => rig!.engine.directory.connected(a)),
+      "both accounts to sync",
+    );
+    rig.sim.control.manualTrade(PX_FOLLOWER, "ESZ6", "Buy", 2);
+    await eventually(() => pos(rig!, "DEMO2003") === 2, "the copy");
+    rig.sim.control.placeOrder(PX_FOLLOWER, {
+      symbol: "ESZ6",
+      action: "Sell",
+      qty: 2,
+      orderType: "TrailingStop",
+      stopPrice: 6790,
+    });
+    await eventually(
+      () =>
+        mirrorEvents(rig!).find(
+          (e) =>
+            e.follower === "DEMO2003" &&
+            e.reason === "its broker does not say the trailing stop's distance: not mirrored",
+        ),
+      "the reason",
+    );
+    await quiet(1200);
+    expect(working(rig, "DEMO2003")).toEqual([]);
   });
 });
