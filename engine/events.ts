@@ -78,6 +78,23 @@ export interface LeaderFillEvent {
 }
 
 /**
+ * The broker busted (took back) a fill of a configured account after the fact: the journal's
+ * record of it, so a report read from the journal alone stops counting the fill as the broker does.
+ * Fill ids are each login's own: `account` says whose.
+ */
+export interface BustEvent {
+  type: "bust";
+  at: EpochMs;
+  account: string;
+  fillId: number;
+  orderId: number;
+  contract: string;
+  side: Side;
+  qty: number;
+  price: number;
+}
+
+/**
  * A re-sync (a leader or follower reconnect, a superseded session, a start) after which exits the
  * follower missed were made up (issue 18): the header the corrections (copies with reason
  * "reconcile" and this fillId) are shown under. Emitted only when something was sent.
@@ -297,6 +314,7 @@ export interface WindowEvent {
 export type EngineEvent =
   | WindowEvent
   | LeaderFillEvent
+  | BustEvent
   | ResyncEvent
   | MirrorEvent
   | WorkingOrdersEvent

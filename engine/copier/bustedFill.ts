@@ -13,7 +13,7 @@ export interface BustedFillDeps {
 }
 
 /**
- * The broker busted a fill (issue 12 #6). A busted leader fill leaves the leader's position
+ * The broker busted a fill (issue 12 #6): recorded (a BustEvent) whoever's it was. A busted leader fill leaves the leader's position
  * without it while every follower's copy stands: the leader's position is corrected, each
  * follower is told about (with the clOrdId of its copy) and given a look: OUT OF SYNC where it no
  * longer matches, for a resync or a fix by hand. Nothing is sent by itself. A follower's own
@@ -21,7 +21,21 @@ export interface BustedFillDeps {
  */
 export function bustedFill(event: FillBustedEvent, deps: BustedFillDeps): void {
   const name = deps.accounts.nameAt(event.connection, event.accountId);
-  const role = name === undefined ? undefined : deps.accounts.role(name);
+  if (name === undefined) return;
+  // Journaled for any account: a report read later from the journal alone drops the fill too.
+  const { fillId, orderId, contract, side, qty, price } = event;
+  deps.emit({
+    type: "bust",
+    at: deps.clock.now(),
+    account: name,
+    fillId,
+    orderId,
+    contract,
+    side,
+    qty,
+    price,
+  });
+  const role = deps.accounts.role(name);
   if (role?.kind !== "leader") return;
   const { group } = role;
   const signed = event.side === "Buy" ? event.qty : -event.qty;

@@ -14,6 +14,8 @@ export function describeEvent(event: EngineEvent): string {
   switch (event.type) {
     case "leaderFill":
       return `FILL  ${event.group}: ${event.leader} ${event.side} ${event.qty} ${event.contract} @ ${event.price} (${signed(event.positionBefore)} → ${signed(event.positionAfter)})`;
+    case "bust":
+      return `BUST  ${event.account} fill ${event.fillId} (${event.side} ${event.qty} ${event.contract} @ ${event.price}) taken back by the broker`;
     case "resync": {
       const held = event.positions.map((p) => `${p.contract} ${signed(p.netPos)}`).join(", ") || "flat";
       return `RESYNC ${event.group}: ${event.cause}; leader ${event.leader} ${held}; missed exits made up`;

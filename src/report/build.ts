@@ -2,6 +2,7 @@ import type { JournalEntry } from "../../data/journal/index.js";
 import type { Config } from "../../data/schema.js";
 import type { BustedFill, ContractSpec, HistoryFill, HistoryPair } from "../../engine/index.js";
 import {
+  bustFact,
   type CopyFact,
   type CopyStats,
   copiedFrom,
@@ -107,7 +108,15 @@ export function buildReport(input: ReportInput): Report {
   const locks = new Map<string, number>();
   const samples = new Map<string, number[]>();
   const oneDay = range.from === range.to;
+  // Per account, the fills mimik saw the broker bust: the journal alone says so, without the broker.
+  const journalBusts = new Map<string, number[]>();
   for (const entry of input.journal) {
+    const bust = bustFact(entry);
+    if (bust) {
+      const list = journalBusts.get(bust.account) ?? [];
+      list.push(bust.fillId);
+      journalBusts.set(bust.account, list);
+    }
     const sample: DayPnlFact | undefined = oneDay ? dayPnlFact(entry) : undefined;
     if (sample && within(sample.at)) {
       const list = samples.get(sample.follower) ?? [];
@@ -162,7 +171,10 @@ export function buildReport(input: ReportInput): Report {
   };
   for (const group of groups) {
     const groupFills = leaderFills.filter((f) => f.group === group.name);
-    const busted = new Set((broker?.busted?.[group.leader] ?? []).map((b) => b.id));
+    const busted = new Set([
+      ...(broker?.busted?.[group.leader] ?? []).map((b) => b.id),
+      ...(journalBusts.get(group.leader) ?? []),
+    ]);
     const leaderPrice = new Map(groupFills.map((f) => [f.fillId, f.price]));
     // The broker's own record of the leader's fills wins over what the journal wrote down.
     for (const f of broker?.fills ?? []) if (f.account === group.leader) leaderPrice.set(f.id, f.price);
@@ -210,7 +222,12 @@ export function buildReport(input: ReportInput): Report {
     }
     if (followers.length === 0 && input.only?.follower !== undefined) continue;
     const leaderTrading =
-      broker && read.has(group.leader) ? tradingOf(group.leader) : journalTrading(groupFills, within);
+      broker && read.has(group.leader)
+        ? tradingOf(group.leader)
+        : journalTrading(
+            groupFills.filter((f) => !busted.has(f.fillId)),
+            within,
+          );
     report.groups.push({
       name: group.name,
       leader: {

@@ -1,5 +1,6 @@
 import type { Config } from "../../data/schema.js";
 import { buildReport } from "./build.js";
+import { REPORT_KINDS } from "./journalFacts.js";
 import { readJournalFile } from "./load.js";
 import { reportRange } from "./range.js";
 import { type ReportViewModel, reportViewModel } from "./viewModel.js";
@@ -21,12 +22,7 @@ export interface DayViewInput {
  */
 export async function loadDayView(input: DayViewInput): Promise<ReportViewModel> {
   const range = reportRange({}, input.now);
-  const journal = await readJournalFile(input.journalPath, range, [
-    "leaderFill",
-    "copy",
-    "followerState",
-    "risk",
-  ]);
+  const journal = await readJournalFile(input.journalPath, range, [...REPORT_KINDS, "risk"]);
   const report = buildReport({
     range,
     config: input.config,

@@ -53,6 +53,24 @@ export function leaderFillFact(e: JournalEntry): LeaderFillFact | undefined {
   return { group, leader, fillId, contract, side, qty, price, at: Date.parse(e.at) };
 }
 
+/** The journal's kinds a report reads (the console's day view adds "risk"). */
+export const REPORT_KINDS = ["leaderFill", "copy", "followerState", "bust"] as const;
+
+/** A fill of `account` the broker busted after the fact, as mimik journaled it. */
+export interface BustFact {
+  account: string;
+  fillId: number;
+  orderId: number | undefined;
+  at: number;
+}
+
+export function bustFact(e: JournalEntry): BustFact | undefined {
+  if (e.type !== "bust") return undefined;
+  const [account, fillId] = [str(e.account), num(e.fillId)];
+  if (!account || fillId === undefined) return undefined;
+  return { account, fillId, orderId: num(e.orderId), at: Date.parse(e.at) };
+}
+
 /** A sample of a follower's day P&L as risk saw it (net liquidation − start of day, open P&L in). */
 export interface DayPnlFact {
   follower: string;

@@ -14,6 +14,7 @@ import {
 } from "../../engine/index.js";
 import { credentialsFor, endpointsFor, projectxEndpointsFor } from "../process/sessions.js";
 import type { BrokerFacts } from "./build.js";
+import { REPORT_KINDS } from "./journalFacts.js";
 import type { ReportRange } from "./range.js";
 import { fifoPairs } from "./trades.js";
 
@@ -30,7 +31,7 @@ const JOURNAL_MARGIN_MS = 3_600_000;
 export const BROKER_LOOKBACK_MS = 24 * 3_600_000;
 
 export async function readJournalAround(configPath: string, range: ReportRange): Promise<JournalEntry[]> {
-  return readJournalFile(journalPathFor(configPath), range, ["leaderFill", "copy", "followerState"]);
+  return readJournalFile(journalPathFor(configPath), range, REPORT_KINDS);
 }
 
 /** The entries of these types around the range, from a journal file (and its rotated ones). */
@@ -41,8 +42,9 @@ export async function readJournalFile(
 ): Promise<JournalEntry[]> {
   const entries: JournalEntry[] = [];
   const until = range.end + JOURNAL_MARGIN_MS;
+  // A bust comes after the fill, maybe long after: whenever it was written, it takes the fill back.
   for await (const entry of readJournal(path, { since: new Date(range.start - JOURNAL_MARGIN_MS), types }))
-    if (Date.parse(entry.at) < until) entries.push(entry);
+    if (Date.parse(entry.at) < until || entry.type === "bust") entries.push(entry);
   return entries;
 }
 

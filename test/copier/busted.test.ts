@@ -40,7 +40,7 @@ describe("busted fills", () => {
     expect(w.broker.placed.at(-1)).toMatchObject({ accountName: "A", action: "Sell", qty: 2, exit: true });
   });
 
-  it("a follower's own busted fill is left to its position report (no alert from the copier)", () => {
+  it("a follower's own busted fill is left to its position report (no alert from the copier), and recorded", () => {
     const w = world([{ name: "g", leader: "L", followers: [{ account: "A" }] }]);
     w.events.length = 0;
     w.session("A").emit({
@@ -55,7 +55,19 @@ describe("busted fills", () => {
       qty: 1,
       price: 100,
     });
-    expect(w.events).toEqual([]);
+    expect(w.events).toEqual([
+      {
+        type: "bust",
+        at: expect.any(Number),
+        account: "A",
+        fillId: 5,
+        orderId: 6,
+        contract: "ESZ6",
+        side: "Sell",
+        qty: 1,
+        price: 100,
+      },
+    ]);
   });
 });
 

@@ -183,6 +183,33 @@ describe("the report without the broker", () => {
   });
 });
 
+describe("a leader fill the broker busted, from the journal alone", () => {
+  // Fill 12 (the close, copied to both followers) taken back, as mimik journals a bust.
+  const bust = (account: string) => ({
+    seq: 999,
+    at: "2026-11-28T09:00:00Z", // the next morning: a bust comes when it comes
+    prev: "",
+    type: "bust",
+    account,
+    fillId: 12,
+    orderId: 112,
+    contract: "ESZ6",
+    side: "Sell",
+    qty: 2,
+    price: 6804.5,
+  });
+  it.each([
+    ["no bust", [], 3, 1],
+    ["the leader's fill busted", [bust("DEMO1000")], 2, 0],
+    ["another account's fill of the same id busted", [bust("DEMO2001")], 3, 1],
+  ])("%s: the leader's fills %i, its trades %i", (_, busts, fills, trades) => {
+    const report = buildReport({ range, config, journal: [...journal, ...busts], broker: undefined });
+    const { leader } = report.groups[0]!;
+    expect(leader.leaderFills).toBe(fills);
+    expect(leader.trading).toMatchObject({ fills, trades });
+  });
+});
+
 describe("only some of it", () => {
   it.each([
     [{ follower: "half" }, [["main", ["DEMO2001"]]]],

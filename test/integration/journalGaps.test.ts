@@ -1,0 +1,100 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type JournalEntry, JournalWriter, readJournal } from "../../data/journal/index.js";
+import type { Config } from "../../data/schema.js";
+import type { Engine } from "../../engine/runtime/engine.js";
+import type { Simulator } from "../../engine/sim/index.js";
+import { journalSink } from "../../src/process/journalSink.js";
+import { type BrokerFacts, buildReport } from "../../src/report/build.js";
+import { readBroker } from "../../src/report/load.js";
+import type { ReportRange } from "../../src/report/range.js";
+import { eventually, follower, position, simConfig, startRig } from "../support/rig.js";
+
+/**
+ * The journal against the simulator: what the broker did to the leader's fills (busted after the
+ * fact) is in the journal, so a report read from the journal alone counts the leader's fills as
+ * the broker does. Judged on the simulator's own fills.
+ */
+
+let done: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const undo of done.reverse()) await undo();
+  done = [];
+});
+
+/** A journal the engine's events are written to, as a running mimik's are. */
+async function journalOf(engine: Engine, config: Config) {
+  const dir = await mkdtemp(join(tmpdir(), "mimik-gaps-"));
+  const path = join(dir, "journal", "main.jsonl");
+  const writer = await JournalWriter.open(path);
+  done.push(() => rm(dir, { recursive: true, force: true }));
+  let open = true;
+  const close = async () => {
+    if (open) await writer.close();
+    open = false;
+  };
+  done.push(close);
+  engine.on(journalSink(writer, () => config));
+  return {
+    path,
+    close,
+    async entries(): Promise<JournalEntry[]> {
+      await writer.flush();
+      const all: JournalEntry[] = [];
+      for await (const e of readJournal(path)) all.push(e);
+      return all;
+    },
+  };
+}
+
+/** The account's active fills at the simulator, oldest first. */
+const fillsAt = (sim: Simulator, account: string) =>
+  sim.control.records().fills.filter((f) => f.accountName === account && f.active);
+
+describe("a leader fill the broker busts after it was copied", () => {
+  it("is a bust in the journal, and the journal alone reports the leader's fills as the broker does", async () => {
+    const config = simConfig({ followers: [follower("DEMO2003")] });
+    const rig = await startRig(config);
+    done.push(() => rig.close());
+    const journal = await journalOf(rig.engine, config);
+    const { sim, engine, events } = rig;
+    await eventually(() => engine.directory.connected("DEMO1000"), "connected");
+    const since = Date.now();
+    sim.control.manualTrade("DEMO1000", "NQZ6", "Buy", 1);
+    await eventually(() => position(sim, "DEMO2003", "NQZ6") === 1, "DEMO2003 long 1");
+    sim.control.manualTrade("DEMO1000", "NQZ6", "Buy", 1);
+    await eventually(() => position(sim, "DEMO2003", "NQZ6") === 2, "DEMO2003 long 2");
+    const [kept, busted] = fillsAt(sim, "DEMO1000").slice(-2);
+    sim.control.bustFill(busted!.fillId);
+    await eventually(() => events.some((e) => e.type === "bust"), "the bust seen");
+
+    const entries = await journal.entries();
+    expect(entries.filter((e) => e.type === "bust")).toEqual([
+      expect.objectContaining({ account: "DEMO1000", fillId: busted!.fillId, orderId: busted!.orderId }),
+    ]);
+    const range: ReportRange = { from: "x", to: "x", start: since, end: since + 86_400_000 };
+    const leaderOf = (journal: JournalEntry[], broker?: BrokerFacts) =>
+      buildReport({ range, config, journal, broker }).groups[0]!.leader;
+    const read = await readBroker({
+      config,
+      accounts: ["DEMO1000", "DEMO2003"],
+      env: { MIMIK_TEST_PASSWORD: "demo" },
+      choice: "always",
+      instanceRunning: false,
+      since,
+    });
+    const live = leaderOf(entries, read.broker);
+    const offline = leaderOf(entries);
+    // The broker stands by one leader fill: so do the live report and the journal's alone.
+    expect(fillsAt(sim, "DEMO1000").slice(-1)).toEqual([kept]);
+    expect(live).toMatchObject({ leaderFills: 1, trading: { fills: 1 } });
+    expect(offline).toMatchObject({ leaderFills: 1, trading: { fills: 1 } });
+    // Without the bust line the journal knows nothing of it: the fill counts.
+    expect(leaderOf(entries.filter((e) => e.type !== "bust"))).toMatchObject({
+      leaderFills: 2,
+      trading: { fills: 2 },
+    });
+  });
+});
