@@ -199,10 +199,10 @@ describe("a leader fill the broker busted, from the journal alone", () => {
     price: 6804.5,
   });
   it.each([
-    ["no bust", [], 3, 1],
-    ["the leader's fill busted", [bust("DEMO1000")], 2, 0],
-    ["another account's fill of the same id busted", [bust("DEMO2001")], 3, 1],
-  ])("%s: the leader's fills %i, its trades %i", (_, busts, fills, trades) => {
+    ["no bust", 3, 1, []],
+    ["the leader's fill busted", 2, 0, [bust("DEMO1000")]],
+    ["another account's fill of the same id busted", 3, 1, [bust("DEMO2001")]],
+  ])("%s: the leader's fills %i, its trades %i", (_, fills, trades, busts) => {
     const report = buildReport({ range, config, journal: [...journal, ...busts], broker: undefined });
     const { leader } = report.groups[0]!;
     expect(leader.leaderFills).toBe(fills);
