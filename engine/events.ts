@@ -73,8 +73,16 @@ export interface LeaderFillEvent {
   side: Side;
   qty: number;
   price: number;
-  positionBefore: number;
-  positionAfter: number;
+  /** The leader's position the fill moved it from and to; absent for a fill seen as `history`. */
+  positionBefore?: number | undefined;
+  positionAfter?: number | undefined;
+  /**
+   * A fill mimik never had live: the broker's snapshot held it (made during a reconnect's gap, or
+   * before mimik started). Recorded, never copied (a re-sync makes up what it calls for).
+   */
+  history?: true | undefined;
+  /** The broker's time of a `history` fill (`at` is when mimik saw it). */
+  filledAt?: EpochMs | undefined;
 }
 
 /**

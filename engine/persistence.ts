@@ -88,3 +88,12 @@ export interface RiskStateStore {
    */
   saveActedOn?(records: Record<string, ActedOnRecord | undefined>): Promise<void>;
 }
+
+/**
+ * Leader fills already acted on or journaled, seeded from the journal at start so a restart never
+ * recopies, nor journals one twice.
+ */
+export interface FillLedger {
+  has(key: string): boolean;
+  add(key: string): void;
+}

@@ -115,6 +115,9 @@ export interface FillEvent {
   clOrdId?: string | undefined;
 }
 
+/** A snapshot's fill this session never had live (fills.ts): for the journal, never copied. */
+export type HistoryFillEvent = Omit<FillEvent, "type" | "receivedAt"> & { type: "historyFill" };
+
 export interface PositionEvent {
   type: "position";
   connection: string;
@@ -207,7 +210,7 @@ export interface SyncEvent {
   initial: boolean;
   accounts: BrokerAccount[];
   positions: PositionSnapshot[];
-  /** Fill ids present in the snapshot (history, never copied). */
+  /** Fill ids in the snapshot this session had had live (never copied; the others: HistoryFillEvents). */
   fillIds: number[];
 }
 
@@ -243,6 +246,7 @@ export interface BrokerAlertEvent {
 
 export type BrokerEvent =
   | FillEvent
+  | HistoryFillEvent
   | FillBustedEvent
   | PositionEvent
   | BalanceEvent
@@ -364,12 +368,6 @@ export * from "./orderTerms.js";
 
 // Their own file: ./persistence.ts
 export * from "./persistence.js";
-
-/** Leader fills already acted on, seeded from the journal at start so a restart never recopies. */
-export interface FillLedger {
-  has(key: string): boolean;
-  add(key: string): void;
-}
 
 export interface Logger {
   info(message: string, data?: Record<string, unknown>): void;

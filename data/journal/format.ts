@@ -36,6 +36,7 @@ function what(entry: JournalEntry, whoField: string | undefined): string {
         entry.contract,
         entry.price !== undefined ? `@ ${entry.price}` : "",
         pos,
+        entry.history === true ? "(history: not seen live, not copied)" : "",
       );
     }
     case "copy": {

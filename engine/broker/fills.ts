@@ -1,18 +1,20 @@
 /**
  * Fills and what waits for them (tradovate-protocol.md §3.6, §8.4 #4, #6): fill ids seen (repeats
- * and history are never emitted twice), busted fills (a known fill updated with `active: false`
+ * and history are never emitted twice; a snapshot's fill never had live goes out once as history),
+ * busted fills (a known fill updated with `active: false`
  * becomes one FillBustedEvent), and the queue of fills and positions that wait for an order or a
  * contract the cache does not know yet.
  */
 
 import { RecentIds } from "../recentIds.js";
-import type { BrokerEvent, FillBustedEvent, FillEvent, Logger, MonoMs } from "../types.js";
+import type { BrokerEvent, FillBustedEvent, FillEvent, HistoryFillEvent, Logger, MonoMs } from "../types.js";
 import type { ContractCache } from "./contractCache.js";
 import { parseFill, type RawFill, type RawPosition } from "./entities.js";
 import type { OrderCache } from "./orderCache.js";
 
 type Waiting =
-  | { kind: "fill"; fill: RawFill; receivedAt: MonoMs }
+  /** history: a snapshot holds it, so it is no live fill to copy (HistoryFillEvent). */
+  | { kind: "fill"; fill: RawFill; receivedAt: MonoMs; history?: true }
   | { kind: "position"; position: RawPosition };
 
 export interface FillTrackerDeps {
@@ -62,23 +64,39 @@ export class FillTracker {
     );
   }
 
-  /** Snapshot fills are history: remembered so they are never emitted. Returns their ids. */
-  history(list: unknown): number[] {
+  /**
+   * Snapshot fills are history: remembered so they are never emitted as live fills. One this
+   * session never had live (made while it was away, or before it started) goes out once as a
+   * HistoryFillEvent into `events` (or waits for its order or contract): mimik did not see it come,
+   * but the journal must have every fill. Returns the ids of the others.
+   */
+  history(list: unknown, events: BrokerEvent[]): number[] {
     const ids: number[] = [];
+    // Waiting live fills that the snapshot holds are history now too, never emitted yet.
+    const waiting = new Map<number, Waiting & { kind: "fill" }>();
+    for (const w of this.waiting) if (w.kind === "fill") waiting.set(w.fill.id, w);
     for (const entity of Array.isArray(list) ? list : []) {
       const fill = parseFill(entity);
       if (!fill) continue;
       const order = this.deps.orders.get(fill.orderId);
       if (order && !this.deps.isAllowed(order.accountId)) continue;
+      const had = this.fillIds.has(fill.id);
       this.fillIds.add(fill.id);
+      const queued = waiting.get(fill.id);
+      if (queued && fill.active) {
+        queued.history = true;
+        continue;
+      }
+      if (queued) this.waiting = this.waiting.filter((w) => w !== queued);
       // Already out of the snapshot's positions: a re-send of it is no bust to undo.
       if (!fill.active) this.busted.add(fill.id);
+      else if (!had) {
+        const ev = this.tryFill(fill, 0 as MonoMs);
+        if (ev === "wait") this.waiting.push({ kind: "fill", fill, receivedAt: 0 as MonoMs, history: true });
+        else if (ev) events.push(historyOf(ev));
+        continue;
+      }
       ids.push(fill.id);
-    }
-    // Waiting live fills that the snapshot already holds are history now too.
-    if (ids.length > 0) {
-      const history = new Set(ids);
-      this.waiting = this.waiting.filter((w) => w.kind !== "fill" || !history.has(w.fill.id));
     }
     return ids;
   }
@@ -118,7 +136,7 @@ export class FillTracker {
       if (w.kind === "fill") {
         const ev = this.tryFill(w.fill, w.receivedAt);
         if (ev === "wait") still.push(w);
-        else if (ev) events.push(ev);
+        else if (ev) events.push(w.history ? historyOf(ev) : ev);
       } else if (this.deps.contracts.ready(w.position.contractId)) {
         events.push(this.deps.positionEvent(w.position));
       } else still.push(w);
@@ -192,4 +210,8 @@ export class FillTracker {
       clOrdId: this.deps.orders.clOrdId(fill.orderId),
     };
   }
+}
+
+function historyOf({ receivedAt: _, ...fill }: FillEvent): HistoryFillEvent {
+  return { ...fill, type: "historyFill" };
 }

@@ -161,7 +161,8 @@ export class BrokerModel {
     this.fills.dropWaitingPositions(only);
     for (const [type, list] of snapshotCollections(d))
       for (const entity of list) this.applyEntity(type, entity);
-    const snapshotFillIds = this.fills.history(snapshotFills(d));
+    const history: BrokerEvent[] = [];
+    const snapshotFillIds = this.fills.history(snapshotFills(d), history);
     for (const ids of [this.ordersWaiting, this.ordersChanged])
       for (const id of ids) if (mine(this.orders.get(id)?.accountId)) ids.delete(id);
     this.orders.markStatusesReported(this.nameOf, only);
@@ -174,7 +175,7 @@ export class BrokerModel {
       positions: this.allPositions().filter((p) => mine(p.accountId)),
       fillIds: snapshotFillIds,
     };
-    return [sync, ...this.state.snapshotEvents(only)];
+    return [sync, ...this.state.snapshotEvents(only), ...history];
   }
 
   /**
@@ -186,7 +187,7 @@ export class BrokerModel {
     for (const [type, list] of snapshotCollections(d))
       if (list.length > 0)
         events.push(...this.applyProps({ entityType: type, eventType: "Created", entity: list }, receivedAt));
-    this.fills.history(snapshotFills(d));
+    this.fills.history(snapshotFills(d), events);
     return events;
   }
 

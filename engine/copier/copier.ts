@@ -22,6 +22,7 @@ import { FillDedupe } from "./fillDedupe.js";
 import { FollowerBook } from "./followerBook.js";
 import { followerDecision, NOT_ACTED } from "./followerDecision.js";
 import { HedgeIndex, hedgeMembers } from "./hedgeIndex.js";
+import { historyFill } from "./historyFill.js";
 import { LeaderBook } from "./leaderBook.js";
 import { LostOpenings } from "./lostOpenings.js";
 import { manualResync } from "./manualResync.js";
@@ -168,6 +169,9 @@ export class Copier {
           break;
         case "sync":
           this.onSync(event);
+          break;
+        case "historyFill":
+          historyFill(event, { ...this.deps, dedupe: this.dedupe });
           break;
         case "fillBusted":
           bustedFill(event, { ...this.deps, leaders: this.leaders, watch: this.watch });

@@ -12,8 +12,13 @@ const money = (n: number) => `${n < 0 ? "-" : ""}$${Math.abs(n).toFixed(2)}`;
 /** One line a person reads in tmux or journalctl; the JSON form carries everything else. */
 export function describeEvent(event: EngineEvent): string {
   switch (event.type) {
-    case "leaderFill":
-      return `FILL  ${event.group}: ${event.leader} ${event.side} ${event.qty} ${event.contract} @ ${event.price} (${signed(event.positionBefore)} → ${signed(event.positionAfter)})`;
+    case "leaderFill": {
+      const { positionBefore: before, positionAfter: after } = event;
+      const moved =
+        before === undefined || after === undefined ? "" : ` (${signed(before)} → ${signed(after)})`;
+      const seen = event.history ? " (history: in the broker's snapshot, not seen live, not copied)" : "";
+      return `FILL  ${event.group}: ${event.leader} ${event.side} ${event.qty} ${event.contract} @ ${event.price}${moved}${seen}`;
+    }
     case "bust":
       return `BUST  ${event.account} fill ${event.fillId} (${event.side} ${event.qty} ${event.contract} @ ${event.price}) taken back by the broker`;
     case "resync": {

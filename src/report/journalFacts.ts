@@ -50,7 +50,9 @@ export function leaderFillFact(e: JournalEntry): LeaderFillFact | undefined {
     price === undefined
   )
     return undefined;
-  return { group, leader, fillId, contract, side, qty, price, at: Date.parse(e.at) };
+  // A fill seen in a snapshot (history) was journaled when seen; it counts on the day it was made.
+  const at = num(e.filledAt) ?? Date.parse(e.at);
+  return { group, leader, fillId, contract, side, qty, price, at };
 }
 
 /** The journal's kinds a report reads (the console's day view adds "risk"). */

@@ -65,9 +65,23 @@ describe("BrokerModel snapshot", () => {
       initial: true,
       accounts: [ACC],
       positions: [{ accountId: 100, contractId: "9001", contract: "ESZ6", netPos: 1, netPrice: 6000 }],
-      fillIds: [900],
+      // Fill 900 was never had live: it comes once as history (below), not among the ids seen.
+      fillIds: [],
     });
-    expect(events.map((e) => e.type)).toEqual(["sync", "balance", "riskStatus"]);
+    expect(events.map((e) => e.type)).toEqual(["sync", "balance", "riskStatus", "historyFill"]);
+    expect(events[3]).toEqual(
+      expect.objectContaining({
+        type: "historyFill",
+        accountId: 100,
+        fillId: 900,
+        orderId: 500,
+        contract: "ESZ6",
+        side: "Buy",
+        qty: 1,
+        price: 6000,
+      }),
+    );
+    expect(events[3]).not.toHaveProperty("receivedAt");
     expect(m.contractById(9001)).toEqual({
       id: "9001",
       name: "ESZ6",
@@ -330,11 +344,22 @@ describe("BrokerModel props", () => {
     expect(m.applyProps(props("fill", busted, "Updated"), 3)).toEqual([]);
   });
 
-  it("re-sync replaces positions and keeps earlier fill ids as seen", () => {
+  it("re-sync replaces positions and keeps earlier fill ids as seen; a fill made in the gap is history, once", () => {
     const m = synced();
     m.applyProps(props("fill", fill(906, 500)), 1);
-    const events = m.applySnapshot(snapshot({ positions: [], fills: [fill(907, 500)] }), false);
-    expect(events[0]).toMatchObject({ type: "sync", initial: false, positions: [], fillIds: [907] });
+    const events = m.applySnapshot(
+      snapshot({ positions: [], fills: [fill(906, 500), fill(907, 500)] }),
+      false,
+    );
+    expect(events[0]).toMatchObject({ type: "sync", initial: false, positions: [], fillIds: [906] });
+    expect(events.filter((e) => e.type === "historyFill").map((e) => e.fillId)).toEqual([907]);
+    // The next re-sync holds it again: seen now.
+    const again = m.applySnapshot(
+      snapshot({ positions: [], fills: [fill(906, 500), fill(907, 500)] }),
+      false,
+    );
+    expect(again[0]).toMatchObject({ fillIds: [906, 907] });
+    expect(again.filter((e) => e.type === "historyFill")).toEqual([]);
     expect(m.applyProps(props("fill", fill(906, 500)), 2)).toEqual([]);
     expect(m.applyProps(props("fill", fill(907, 500)), 2)).toEqual([]);
   });
@@ -387,11 +412,13 @@ describe("BrokerModel re-read of some accounts (a snapshot of them alone)", () =
       initial: false,
       accounts: [ACC],
       positions: [{ accountId: 100, contractId: "9001", contract: "ESZ6", netPos: 0, netPrice: undefined }],
-      fillIds: [950],
+      fillIds: [],
     });
     expect(events.slice(1)).toEqual([
       { type: "balance", connection: "conn", accountId: 100, amount: 50_100, realizedPnL: 100 },
       expect.objectContaining({ type: "riskStatus", accountId: 100, adminAction: "Normal" }),
+      // Made while the account was read: never had live, so it comes once as history.
+      expect.objectContaining({ type: "historyFill", accountId: 100, fillId: 950 }),
     ]);
     // The lost order is found by its clOrdId; the one the venue cancelled is no longer working.
     expect(m.workingOrders(100).map((o) => [o.orderId, o.clOrdId, o.price])).toEqual([

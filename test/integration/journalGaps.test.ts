@@ -2,20 +2,22 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type JournalEntry, JournalWriter, readJournal } from "../../data/journal/index.js";
+import { type JournalEntry, JournalWriter, leaderFillKeys, readJournal } from "../../data/journal/index.js";
 import type { Config } from "../../data/schema.js";
 import type { Engine } from "../../engine/runtime/engine.js";
-import type { Simulator } from "../../engine/sim/index.js";
+import { SetLedger } from "../../engine/runtime/memoryStores.js";
+import { type Simulator, startSimulator } from "../../engine/sim/index.js";
 import { journalSink } from "../../src/process/journalSink.js";
 import { type BrokerFacts, buildReport } from "../../src/report/build.js";
 import { readBroker } from "../../src/report/load.js";
 import type { ReportRange } from "../../src/report/range.js";
 import { eventually, follower, position, simConfig, startRig } from "../support/rig.js";
+import { startTwoLogins, twoLoginConfig } from "../support/twoLogins.js";
 
 /**
- * The journal against the simulator: what the broker did to the leader's fills (busted after the
- * fact) is in the journal, so a report read from the journal alone counts the leader's fills as
- * the broker does. Judged on the simulator's own fills.
+ * The journal against the simulator: what the broker did to the leader's fills (made while mimik
+ * was away, busted after the fact) is in the journal, once, so a report read from the journal
+ * alone counts the leader's fills as the broker does. Judged on the simulator's own fills.
  */
 
 let done: Array<() => Promise<void>> = [];
@@ -52,6 +54,81 @@ async function journalOf(engine: Engine, config: Config) {
 /** The account's active fills at the simulator, oldest first. */
 const fillsAt = (sim: Simulator, account: string) =>
   sim.control.records().fills.filter((f) => f.accountName === account && f.active);
+
+describe("a leader fill made while the leader's login was away", () => {
+  it("is journaled once at the reconnect, and not again at the next one", async () => {
+    const config = twoLoginConfig();
+    const sim = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true });
+    done.push(() => sim.close());
+    const t = await startTwoLogins(config, undefined, { sim });
+    let running = true;
+    done.push(async () => {
+      if (running) await t.close();
+    });
+    const journal = await journalOf(t.engine, config);
+    const { engine, events } = t;
+    await eventually(
+      () => ["DEMO1000", "APEX3001", "APEX3002"].every((a) => engine.directory.connected(a)),
+      "connected",
+    );
+    const reconnects = () =>
+      events.filter(
+        (e) => e.type === "connectionStatus" && e.connection === "demo" && e.state === "connected",
+      ).length;
+
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2); // seen live, copied
+    await eventually(() => position(sim, "APEX3001", "ESZ6") === 2, "APEX3001 long 2");
+
+    const before = reconnects();
+    sim.control.dropSockets({ user: "demo" });
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1); // in the gap: no live frame carries it
+    const gap = fillsAt(sim, "DEMO1000").at(-1)!;
+    await eventually(() => reconnects() > before, "the leader's login back");
+    await eventually(
+      () => events.some((e) => e.type === "leaderFill" && e.fillId === gap.fillId),
+      "the gap's fill recorded",
+    );
+
+    // A second gap with nothing in it: the snapshot holds the same fills, none is journaled again.
+    const again = reconnects();
+    sim.control.dropSockets({ user: "demo" });
+    await eventually(() => reconnects() > again, "the leader's login back again");
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 3); // seen live: the followers close
+    await eventually(() => position(sim, "APEX3001", "ESZ6") === 0, "APEX3001 flat");
+
+    const leaderFills = fillsAt(sim, "DEMO1000");
+    expect(leaderFills).toHaveLength(3);
+    const journaled = (await journal.entries()).filter((e) => e.type === "leaderFill");
+    // Every leader fill the broker has, once each, in the order the journal saw them.
+    expect(journaled.map((e) => e.fillId)).toEqual(leaderFills.map((f) => f.fillId));
+    expect(journaled.map((e) => e.history === true)).toEqual([false, true, false]);
+    expect(journaled[1]).toMatchObject({ side: "Buy", qty: 1, contract: "ESZ6", price: gap.price });
+    // Not copied: only the exits a re-sync makes up, and the live fills' copies, reached the broker.
+    expect(
+      events.filter((e) => e.type === "copy" && e.fillId === gap.fillId && e.outcome === "sent"),
+    ).toEqual([]);
+
+    // A restart, its ledger seeded from the journal as mimik's start seeds it: the first snapshot
+    // holds all three fills, and the journal already has them.
+    await journal.close();
+    await t.close();
+    running = false;
+    const ledger = new SetLedger(await leaderFillKeys(journal.path));
+    const restarted = await startTwoLogins(config, undefined, { sim, ledger });
+    done.push(() => restarted.close());
+    await eventually(() => restarted.engine.directory.connected("DEMO1000"), "the restart connected");
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1); // live: after whatever the start recorded
+    const live = fillsAt(sim, "DEMO1000").at(-1)!;
+    await eventually(
+      () => restarted.events.some((e) => e.type === "leaderFill" && e.fillId === live.fillId),
+      "the live fill after the restart",
+    );
+    expect(restarted.events.filter((e) => e.type === "leaderFill").map((e) => e.fillId)).toEqual([
+      live.fillId,
+    ]);
+    await eventually(() => position(sim, "APEX3001", "ESZ6") === 1, "APEX3001 long 1");
+  });
+});
 
 describe("a leader fill the broker busts after it was copied", () => {
   it("is a bust in the journal, and the journal alone reports the leader's fills as the broker does", async () => {

@@ -210,6 +210,33 @@ describe("a leader fill the broker busted, from the journal alone", () => {
   });
 });
 
+describe("a leader fill the journal recorded from a snapshot (history)", () => {
+  // Made in the day, seen at a reconnect after it ended.
+  const seen = (extra: Record<string, unknown>) => ({
+    seq: 998,
+    at: "2026-11-28T09:00:00Z",
+    prev: "",
+    type: "leaderFill",
+    group: "main",
+    leader: "DEMO1000",
+    fillId: 14,
+    orderId: 114,
+    contract: "ESZ6",
+    side: "Buy",
+    qty: 1,
+    price: 6810,
+    history: true,
+    ...extra,
+  });
+  it.each([
+    ["with the broker's time: the day it was made", 4, { filledAt: Date.parse("2026-11-27T16:00:00Z") }],
+    ["without it: the day it was seen", 3, {}],
+  ])("%s (the leader's fills %i)", (_, fills, extra) => {
+    const report = buildReport({ range, config, journal: [...journal, seen(extra)], broker: undefined });
+    expect(report.groups[0]!.leader.leaderFills).toBe(fills);
+  });
+});
+
 describe("only some of it", () => {
   it.each([
     [{ follower: "half" }, [["main", ["DEMO2001"]]]],

@@ -72,8 +72,10 @@ export async function startTwoLogins(
   config: Config = twoLoginConfig(),
   /** Options of a connection's session over the test timings (a WebSocketImpl that holds frames …). */
   sessionOptions: (connection: string) => Partial<BrokerSessionOptions> = () => ({}),
+  /** A simulator already running (a restart against the same broker; close() leaves it up), a ledger seeded. */
+  reuse: { sim?: Simulator; ledger?: SetLedger } = {},
 ): Promise<TwoLogins> {
-  const sim = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true });
+  const sim = reuse.sim ?? (await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true }));
   const sessions = config.connections.map((c) => {
     if (c.broker === "projectx") throw new Error(`twoLogins speaks Tradovate only (${c.name} is ProjectX)`);
     return createBrokerSession({
@@ -94,7 +96,8 @@ export async function startTwoLogins(
       ...sessionOptions(c.name),
     });
   });
-  const engine = new Engine({ sessions, riskStore: new MemoryRiskStore(), ledger: new SetLedger() }, config);
+  const ledger = reuse.ledger ?? new SetLedger();
+  const engine = new Engine({ sessions, riskStore: new MemoryRiskStore(), ledger }, config);
   const events: EngineEvent[] = [];
   engine.on((e) => events.push(e));
   await engine.start();
@@ -105,7 +108,7 @@ export async function startTwoLogins(
     events,
     async close() {
       await engine.stop();
-      await sim.close();
+      if (!reuse.sim) await sim.close();
     },
   };
 }
