@@ -202,6 +202,9 @@ export class EngineStore {
     switch (event.type) {
       case "resync":
       case "leaderFill": {
+        // A fill mimik never had live (the journal's, from a snapshot) is no live fill: the re-sync
+        // row already says what the gap cost, and a first start would fill the pane with the day.
+        if (event.type === "leaderFill" && event.history) return;
         const record: FillRecord = { fill: event, results: [] };
         this.fills.unshift(record);
         this.fillIndex.set(fillKey(event.group, event.fillId), record);

@@ -51,6 +51,22 @@ describe("engine store", () => {
     store.dispose();
   });
 
+  it("leaves out of the live fills a leader fill seen only in a broker's snapshot (history)", () => {
+    const store = new EngineStore();
+    store.push(fill(1));
+    store.push({
+      ...fill(2),
+      positionBefore: undefined,
+      positionAfter: undefined,
+      history: true,
+      filledAt: 0,
+    });
+    store.push(fill(3));
+    store.publish();
+    expect(store.getSnapshot().fills.map((f) => f.fill.fillId)).toEqual([3, 1]);
+    store.dispose();
+  });
+
   it("folds a follower's copy outcomes under its leader fill", () => {
     const store = new EngineStore();
     store.push(fill(7));
