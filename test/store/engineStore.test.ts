@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { EngineEvent } from "../../engine/types.js";
+import type { LeaderFillEvent } from "../../engine/types.js";
 import { EngineStore } from "../../src/store/engineStore.js";
 
-const fill = (fillId: number): EngineEvent => ({
+const fill = (fillId: number): LeaderFillEvent => ({
   type: "leaderFill",
   at: 1,
   group: "G",
