@@ -17,6 +17,8 @@ export interface Rejection {
 
 export class AccountGate {
   private readonly rejections = new Map<number, Rejection>();
+  /** Forced refusals of modifies (the control API's), apart from those of new orders. */
+  private readonly modifyRejections = new Map<number, Rejection>();
 
   constructor(
     private readonly modeOf: (accountId: number) => RiskMode,
@@ -70,9 +72,18 @@ export class AccountGate {
     };
   }
 
-  /** Modifying a working order: refused only when the account's risk state forbids the change. */
+  setModifyRejection(accountId: number, rejection: Rejection | null): void {
+    if (rejection) this.modifyRejections.set(accountId, rejection);
+    else this.modifyRejections.delete(accountId);
+  }
+
+  /**
+   * Modifying a working order: refused when the account's risk state forbids the change, or when
+   * the control API makes modifies fail (forced rejections of new orders leave modifies alone).
+   */
   modifyRefusal(accountId: number, opening: boolean): Rejection | undefined {
     const refusal = this.refusal(accountId, opening);
-    return refusal && refusal !== this.rejections.get(accountId) ? refusal : undefined;
+    if (refusal && refusal !== this.rejections.get(accountId)) return refusal;
+    return this.modifyRejections.get(accountId);
   }
 }

@@ -117,6 +117,8 @@ export interface SimControl {
     mode?: "reply" | "event",
     orderTypes?: readonly string[],
   ): void;
+  /** Make an account's modifies fail with failureReason (null = back to normal); new orders are left alone. */
+  rejectModifies(accountName: string, failureReason: string | null, failureText?: string): void;
   /** Abrupt close (no close frame) of every socket, or one user's, or one kind's. Returns how many. */
   dropSockets(filter?: { user?: string; kind?: "trading" | "md" }): number;
   /**

@@ -47,6 +47,17 @@ const routes: Record<string, { schema: z.ZodType; run: (c: SimControl, b: never)
       return {};
     },
   },
+  "POST /sim/reject-modifies": {
+    schema: z.object({
+      account: z.string().min(1),
+      failureReason: z.string().min(1).nullable(),
+      failureText: z.string().optional(),
+    }),
+    run: (c, b: { account: string; failureReason: string | null; failureText?: string }) => {
+      c.rejectModifies(b.account, b.failureReason, b.failureText);
+      return {};
+    },
+  },
   "POST /sim/drop": {
     schema: z.object({ user: z.string().optional(), kind: z.enum(["trading", "md"]).optional() }),
     run: (c, b: { user?: string; kind?: "trading" | "md" }) => ({

@@ -339,6 +339,14 @@ export class SimServer implements SimControl {
     );
   }
 
+  rejectModifies(accountName: string, failureReason: string | null, failureText?: string): void {
+    const failure = failureText ?? `Simulated rejection: ${failureReason}`;
+    this.trading.setModifyRejection(
+      accountName,
+      failureReason === null ? null : { failureReason, failureText: failure, mode: "reply" },
+    );
+  }
+
   dropSockets(filter: { user?: string; kind?: "trading" | "md" } = {}): number {
     let n = filter.kind === undefined ? this.projectx.hubs.drop(filter) : 0;
     for (const s of [...this.hub.sockets]) {

@@ -303,6 +303,10 @@ export class Trading {
     this.gate.setRejection(this.account(accountName).id, rejection);
   }
 
+  setModifyRejection(accountName: string, rejection: Rejection | null): void {
+    this.gate.setModifyRejection(this.account(accountName).id, rejection);
+  }
+
   /** Contracts that trade at each price level of a product (undefined = unlimited). */
   setDepth(product: string, depth: number | undefined): void {
     this.venue.setDepth(this.product(product), depth);
