@@ -303,7 +303,7 @@ export class Mirror {
       held: forPlan,
       leaderOpen: (id) => scene.openIds.has(id),
       skipped: (id) => desired.skips.find((s) => s.leaderId === id)?.reason,
-      modifiableAt: (...order) => this.sender.modifiableAt(...order),
+      modifies: this.sender.spacing,
       refused: (set) => this.sender.blocked(set).length > 0,
       keepsLegs: route.session.placeOco
         ? undefined
@@ -376,7 +376,7 @@ export class Mirror {
   }
 
   private run(followers: string[]): void {
-    this.sender.prune(this.deps.clock.now());
+    this.sender.spacing.prune(this.deps.clock.now());
     for (const id of this.memo.expire(this.deps.clock.now())) {
       this.orders.forgetLeader(id);
       this.reporter.forgetLeader(id);

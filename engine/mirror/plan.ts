@@ -22,6 +22,7 @@
  * wanted, placed anew.
  */
 import type { EpochMs } from "../types.js";
+import type { ModifyGate } from "./modifySpacing.js";
 import { MIRROR_REASONS } from "./reasons.js";
 import { type Held, setKey, type Terms, type WantLeg, type WantSet } from "./types.js";
 
@@ -40,8 +41,8 @@ export interface PlanInput {
   leaderOpen(leaderId: number): boolean;
   /** Why a leader order is not mirrored now (a lock, a pause …), when desire said so. */
   skipped?(leaderId: number): string | undefined;
-  /** When the order (`filled` so far) may be modified again to `terms` (undefined: now). */
-  modifiableAt(clOrdId: string, terms: Terms, filled: number): EpochMs | undefined;
+  /** When an order may be modified again, and whether the broker just refused the very same modify. */
+  modifies: ModifyGate;
   /** The broker refused (some of) these legs with these terms: not asked again yet. */
   refused(set: WantSet): boolean;
   /**
@@ -107,7 +108,17 @@ export function plan(input: PlanInput): Plan {
       const change = difference(order, leg.terms);
       if (change === undefined) continue;
       if (order.orderId === undefined || order.busy) continue;
-      const at = input.modifiableAt(order.clOrdId, leg.terms, order.filled);
+      // An exit left bigger than the position it closes could open one the other way if it
+      // triggered: when its broker refuses to shrink it, it goes, and is placed anew at size.
+      if (
+        want.role === "exit" &&
+        shrinks(order, leg.terms) &&
+        input.modifies.refused(order.clOrdId, leg.terms, order.filled)
+      ) {
+        cancels.push({ kind: "cancel", order, reason: MIRROR_REASONS.shrinkRefused });
+        continue;
+      }
+      const at = input.modifies.at(order.clOrdId, leg.terms, order.filled);
       if (at !== undefined && at > input.now) {
         later(at);
         continue;
@@ -200,6 +211,8 @@ function difference(h: Held, t: Terms): string | undefined {
 }
 
 const waits = (input: PlanInput) => input.exitsWaitUntil !== undefined && input.exitsWaitUntil > input.now;
+
+const shrinks = (h: Held, t: Terms): boolean => t.remaining < h.qty - h.filled;
 
 function growth(a: Action): number {
   return a.kind === "modify" ? a.leg.terms.remaining - (a.order.qty - a.order.filled) : 0;

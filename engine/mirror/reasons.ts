@@ -8,6 +8,8 @@ export const MIRROR_REASONS = {
   follows: "follows the follower's position",
   gone: "the leader's order is gone",
   replaced: "replaced by the leader's new set of orders",
+  shrinkRefused:
+    "the broker refused to make it smaller than the position it closes: cancelled, to be placed anew at size",
   cancelBeforeExit: "cancelled before the follower's exit",
   lateExit: "the leader's exit filled and this one did not: sent to market",
   lateEntryMarket: "the leader's entry filled and this one did not: sent to market",

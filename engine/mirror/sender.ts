@@ -15,9 +15,10 @@ import type { OrderGateway, WorkingOrderSpec } from "../orders/gateway.js";
 import type { AccountRoute, Clock, EngineEvent, Logger, MirrorEvent, OrderResult, Side } from "../types.js";
 import { mirrorClOrdId, type SetTokens } from "./clOrdIds.js";
 import type { FollowerOrders } from "./followerOrders.js";
+import { ModifySpacing } from "./modifySpacing.js";
 import { MIRROR_REASONS } from "./reasons.js";
 import { type Blocked, Refusals } from "./refusals.js";
-import type { Held, Terms, WantLeg, WantSet } from "./types.js";
+import type { Held, WantLeg, WantSet } from "./types.js";
 
 export interface SenderDeps {
   clock: Clock;
@@ -53,37 +54,22 @@ export interface Target {
   contract: string;
 }
 
-/** A modify refused with these very terms is asked again no sooner (a refusal may pass). */
-const MODIFY_REFUSED_MS = 5_000;
 /** Placements remembered for a rejection that comes after the broker took them (an event). */
 const PLACED_KEPT = 2_000;
 const REJECTED_LATER = "Rejected: the broker took the order, then rejected it";
 
 export class MirrorSender {
-  private readonly lastTouched = new Map<string, number>();
   private readonly refusals = new Refusals();
   /** clOrdId → what it was placed as: a rejection that comes later counts as a refusal too. */
   private readonly placedAs = new Map<string, { placement: Placement; leg: WantLeg }>();
-  /** Modifies refused (order and terms) → when. */
-  private readonly refusedModifies = new Map<string, number>();
+  /** When each order may be modified again (the plan asks it: `ModifyGate`). */
+  readonly spacing: ModifySpacing;
 
   constructor(private readonly deps: SenderDeps) {
     // Without this, an order taken and then rejected (Tradovate's risk checks do it) would be
     // placed again at once, and rejected again, as fast as the broker answers.
     deps.orders.rejectedLater = (clOrdId) => this.rejectedLater(clOrdId);
-  }
-
-  /**
-   * When the order may be modified (to `terms`) again; undefined: now. A modify refused with these
-   * very terms waits a while: asked again every spacing it would only spend the login's request
-   * budget (every account on it pays). The leader's next move (new terms) is asked after the spacing.
-   */
-  modifiableAt(clOrdId: string, terms?: Terms, filled = 0): number | undefined {
-    const touched = this.lastTouched.get(clOrdId);
-    const refused = terms && this.refusedModifies.get(modifyKey(clOrdId, terms, filled));
-    const times = [touched && touched + this.deps.modifyEveryMs, refused && refused + MODIFY_REFUSED_MS];
-    const at = Math.max(...times.map((t) => t ?? 0));
-    return at > 0 ? at : undefined;
+    this.spacing = new ModifySpacing(deps.modifyEveryMs);
   }
 
   /** The set's legs the broker refused with these terms, not to ask for again yet (and why). */
@@ -144,8 +130,7 @@ export class MirrorSender {
     const orderId = order.orderId;
     if (orderId === undefined) return;
     const { terms } = leg;
-    const key = modifyKey(order.clOrdId, terms, order.filled);
-    this.lastTouched.set(order.clOrdId, this.deps.clock.now());
+    this.spacing.touched(order.clOrdId, this.deps.clock.now());
     this.deps.orders.setBusy(t.follower, order.clOrdId, "modifying");
     // A trailing stop's own stop has trailed since: only its quantity is asked to change (plan.ts).
     const trailing = terms.orderType === "TrailingStop";
@@ -173,7 +158,8 @@ export class MirrorSender {
     void result.then((r) => {
       this.deps.orders.setBusy(t.follower, order.clOrdId, undefined);
       if (!r.ok) {
-        if (!answerLost(r)) this.refusedModifies.set(key, this.deps.clock.now());
+        if (!answerLost(r))
+          this.spacing.noteRefused(order.clOrdId, terms, order.filled, this.deps.clock.now());
         this.refused(t, order.leaderId, "modify", r, { clOrdId: order.clOrdId });
       }
       this.deps.answered(t.follower);
@@ -183,7 +169,7 @@ export class MirrorSender {
   /** `then` runs once the broker has taken the cancel (a late order's market goes only then). */
   cancel(t: Target, order: Held, reason: string, then?: () => void): void {
     if (order.orderId === undefined || order.busy === "cancelling") return;
-    this.lastTouched.set(order.clOrdId, this.deps.clock.now());
+    this.spacing.touched(order.clOrdId, this.deps.clock.now());
     this.deps.orders.setBusy(t.follower, order.clOrdId, "cancelling", order.leaderId);
     this.tell(t, order.leaderId, "cancel", "sent", reason, {
       side: order.side,
@@ -231,14 +217,6 @@ export class MirrorSender {
       if (!r.ok) this.refused(t, leaderId, "market", r, { clOrdId });
       this.deps.answered(t.follower);
     });
-  }
-
-  /** Spacing and modify refusals that have run out are forgotten (only a moment's are kept). */
-  prune(now: number): void {
-    for (const [clOrdId, at] of this.lastTouched)
-      if (at + this.deps.modifyEveryMs <= now) this.lastTouched.delete(clOrdId);
-    for (const [key, at] of this.refusedModifies)
-      if (at + MODIFY_REFUSED_MS <= now) this.refusedModifies.delete(key);
   }
 
   private spec(t: Target, leg: WantLeg, clOrdId: string, exit: boolean): WorkingOrderSpec {
@@ -349,10 +327,6 @@ export class MirrorSender {
       ...fields,
     });
   }
-}
-
-function modifyKey(clOrdId: string, terms: Terms, filled: number): string {
-  return `${clOrdId}|${filled + terms.remaining}|${JSON.stringify(terms)}`;
 }
 
 /** The leg as held until the broker shows it: its terms as asked, nothing filled. */

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { type Action, type PlanInput, plan } from "../../engine/mirror/plan.js";
+import { MIRROR_REASONS } from "../../engine/mirror/reasons.js";
 import type { Held, Terms, WantSet } from "../../engine/mirror/types.js";
 
 const NOW = 5_000;
@@ -63,7 +64,7 @@ function run(wants: WantSet[], have: Held[], more: Partial<PlanInput> = {}) {
     wants,
     held: have,
     leaderOpen: () => true,
-    modifiableAt: () => undefined,
+    modifies: { at: () => undefined, refused: () => false },
     refused: () => false,
     ...more,
   });
@@ -116,6 +117,37 @@ describe("plan", () => {
       ],
     ],
     [
+      "the position shrank and the broker refused that very shrink: the exits go, to be placed anew at size",
+      [
+        want("1+2", [
+          [1, "Sell", "Stop", 6790, 1],
+          [2, "Sell", "Limit", 6820, 1],
+        ]),
+      ],
+      ocoHeld,
+      [`cancel 11 (${MIRROR_REASONS.shrinkRefused})`, `cancel 12 (${MIRROR_REASONS.shrinkRefused})`],
+      { modifies: { at: () => NOW + 5_000, refused: () => true } },
+    ],
+    [
+      "a refused modify that would grow an exit waits for its retry: nothing too big stands meanwhile",
+      [
+        want("1+2", [
+          [1, "Sell", "Stop", 6790, 3],
+          [2, "Sell", "Limit", 6820, 3],
+        ]),
+      ],
+      ocoHeld,
+      [],
+      { modifies: { at: () => NOW + 5_000, refused: () => true } },
+    ],
+    [
+      "a refused entry that would shrink waits for its retry (an entry closes nothing)",
+      [want("7", [[7, "Buy", "Limit", 6780, 1]], "entry")],
+      [held(31, 7, "c", "Buy", "Limit", 6780, 2)],
+      [],
+      { modifies: { at: () => NOW + 5_000, refused: () => true } },
+    ],
+    [
       "a partly filled leg counts its rest only",
       [
         want("1+2", [
@@ -156,7 +188,7 @@ describe("plan", () => {
       ],
       ocoHeld,
       [],
-      { modifiableAt: () => NOW + 100 },
+      { modifies: { at: () => NOW + 100, refused: () => false } },
     ],
     [
       "an order whose placement is not answered yet is left alone",
@@ -355,7 +387,9 @@ describe("plan", () => {
         [2, "Sell", "Limit", 6820, 2],
       ]),
     ];
-    expect(run(moved, ocoHeld, { modifiableAt: () => NOW + 100 }).recheckAt).toBe(NOW + 100);
+    expect(run(moved, ocoHeld, { modifies: { at: () => NOW + 100, refused: () => false } }).recheckAt).toBe(
+      NOW + 100,
+    );
     const busy = ocoHeld.map((h) => ({ ...h, busy: "modifying" as const }));
     expect(run(moved, busy)).toEqual({ actions: [], recheckAt: undefined });
     expect(run([oco], [], { exitsWaitUntil: NOW + 700 }).recheckAt).toBe(NOW + 700);

@@ -180,6 +180,25 @@ describe("protect: the leader's OCO", () => {
     expect(FOLLOWERS.map((f) => working(rig!, f)[0]!.qty)).toEqual([1, 1, 1]);
   });
 
+  it("a follower whose broker refuses to shrink its legs (its position cut by hand) has them cancelled and placed anew at size", async () => {
+    rig = await mirrorRig({ protect: true });
+    const { before } = await protectedPosition(rig);
+    rig.sim.control.rejectModifies("DEMO2003", "UnknownReason", "modify refused for the test");
+    // The trader takes 1 off by hand at the follower: no copy of mimik's cancels its legs first.
+    rig.sim.control.manualTrade("DEMO2003", "ESZ6", "Sell", 1);
+    await eventually(() => pos(rig!, "DEMO2003") === 1, "the follower's own sale");
+    await eventuallyWorking(rig, (b) => ocoSizedToPosition(b, rig!), "legs sized to the new positions");
+    const now = working(rig, "DEMO2003");
+    expect(now.map((o) => o.qty)).toEqual([1, 1]);
+    const old = before.DEMO2003!.map((o) => o.orderId);
+    expect(now.some((o) => old.includes(o.orderId))).toBe(false);
+    const refused = rig.events.filter(
+      (e) =>
+        e.type === "mirror" && e.follower === "DEMO2003" && e.action === "modify" && e.outcome === "rejected",
+    );
+    expect(refused.length).toBeGreaterThan(0);
+  });
+
   it("is cancelled with the leader's: the leader cancels, the followers' go", async () => {
     rig = await mirrorRig({ protect: true });
     const { oco } = await protectedPosition(rig);

@@ -1,0 +1,60 @@
+import type { EpochMs } from "../types.js";
+import type { Terms } from "./types.js";
+
+/** A modify refused with these very terms is asked again no sooner (a refusal may pass). */
+export const MODIFY_REFUSED_MS = 5_000;
+
+/** What the plan asks before it modifies a follower's order (plan.ts). */
+export interface ModifyGate {
+  /** When the order (`filled` so far) may be modified again to `terms` (undefined: now). */
+  at(clOrdId: string, terms: Terms, filled: number): EpochMs | undefined;
+  /** The broker refused this very modify a moment ago. */
+  refused(clOrdId: string, terms: Terms, filled: number): boolean;
+}
+
+/**
+ * When each follower order may be modified (or cancelled) again: at most once per `everyMs`, and
+ * a modify the broker refused with these very terms not for a while: asked again every spacing it
+ * would only spend the login's request budget (every account on it pays). The leader's next move
+ * (new terms) is asked after the spacing. Only a moment's worth is kept (`prune`).
+ */
+export class ModifySpacing implements ModifyGate {
+  private readonly lastTouched = new Map<string, EpochMs>();
+  private readonly refusedAt = new Map<string, EpochMs>();
+
+  constructor(private readonly everyMs: number) {}
+
+  /** A modify or cancel of the order was sent. */
+  touched(clOrdId: string, now: EpochMs): void {
+    this.lastTouched.set(clOrdId, now);
+  }
+
+  /** The broker refused this modify (not a lost answer: that may have passed). */
+  noteRefused(clOrdId: string, terms: Terms, filled: number, now: EpochMs): void {
+    this.refusedAt.set(modifyKey(clOrdId, terms, filled), now);
+  }
+
+  at(clOrdId: string, terms?: Terms, filled = 0): EpochMs | undefined {
+    const touched = this.lastTouched.get(clOrdId);
+    const refused = terms && this.refusedAt.get(modifyKey(clOrdId, terms, filled));
+    const at = Math.max(
+      touched === undefined ? 0 : touched + this.everyMs,
+      refused ? refused + MODIFY_REFUSED_MS : 0,
+    );
+    return at > 0 ? (at as EpochMs) : undefined;
+  }
+
+  refused(clOrdId: string, terms: Terms, filled: number): boolean {
+    return this.refusedAt.has(modifyKey(clOrdId, terms, filled));
+  }
+
+  prune(now: EpochMs): void {
+    for (const [clOrdId, at] of this.lastTouched)
+      if (at + this.everyMs <= now) this.lastTouched.delete(clOrdId);
+    for (const [key, at] of this.refusedAt) if (at + MODIFY_REFUSED_MS <= now) this.refusedAt.delete(key);
+  }
+}
+
+function modifyKey(clOrdId: string, terms: Terms, filled: number): string {
+  return `${clOrdId}|${filled + terms.remaining}|${JSON.stringify(terms)}`;
+}
