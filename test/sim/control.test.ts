@@ -72,6 +72,39 @@ describe("control API over HTTP (/sim/...)", () => {
     ]);
   });
 
+  it("reject-modifies refuses an account's modifies over HTTP, not its new orders", async () => {
+    sim = await startSim();
+    const t = await login(sim);
+    const limit = {
+      accountId: 700004,
+      action: "Buy",
+      symbol: "ESZ6",
+      orderQty: 1,
+      orderType: "Limit",
+      price: 6700,
+      isAutomated: true,
+    };
+    await post(sim, "/sim/reject-modifies", { account: "DEMO2003", failureReason: "UnknownReason" });
+    const placed = (await post(sim, "/v1/order/placeorder", limit, t.accessToken)).json as {
+      orderId: number;
+    };
+    expect(placed).toHaveProperty("orderId");
+    const modify = {
+      orderId: placed.orderId,
+      orderQty: 2,
+      orderType: "Limit",
+      price: 6700,
+      isAutomated: true,
+    };
+    expect((await post(sim, "/v1/order/modifyorder", modify, t.accessToken)).json).toMatchObject({
+      failureReason: "UnknownReason",
+    });
+    await post(sim, "/sim/reject-modifies", { account: "DEMO2003", failureReason: null });
+    expect((await post(sim, "/v1/order/modifyorder", modify, t.accessToken)).json).toHaveProperty(
+      "commandId",
+    );
+  });
+
   it("reject, penalty, ratelimit and expire-tokens switch over HTTP", async () => {
     sim = await startSim();
     const t = await login(sim);
