@@ -279,6 +279,8 @@ export interface MirrorEvent {
   qty?: number | undefined;
   price?: number | undefined;
   stopPrice?: number | undefined;
+  /** TrailingStop: the distance its stop follows the price by (the journal keeps it). */
+  trail?: number | undefined;
   clOrdId?: string | undefined;
   orderId?: number | undefined;
 }
@@ -293,6 +295,8 @@ export interface WorkingOrderLine {
   qty: number;
   price?: number | undefined;
   stopPrice?: number | undefined;
+  /** TrailingStop: its distance, as the broker says or as mimik placed it (undefined: not known). */
+  trail?: number | undefined;
   status: string;
   /** The leader order it mirrors; undefined for an order mimik did not place. */
   leaderOrderId?: number | undefined;

@@ -28,6 +28,7 @@ export {
 } from "./history/accountHistory.js";
 export { type ProjectXHistoryRequest, readProjectXHistory } from "./history/projectxHistory.js";
 export { OUTCOME_STATUSES, type Outcome, type OutcomeStatus, REFUSALS, succeeded } from "./outcome.js";
+export { priceWords } from "./priceWords.js";
 export { tradesLeft } from "./risk/limits.js";
 export { chicagoFivePm, nextRollAt, tradingDayOf } from "./risk/tradingDay.js";
 export { Engine, type EngineDeps } from "./runtime/engine.js";

@@ -1,3 +1,4 @@
+import { priceWords } from "../../engine/priceWords.js";
 import type { JournalEntry } from "./entry.js";
 
 /** Fields every line has, or that the columns below already show. */
@@ -16,6 +17,8 @@ function who(entry: JournalEntry): { field: string | undefined; name: string } {
   }
   return { field: undefined, name: "-" };
 }
+
+const num = (value: unknown) => (typeof value === "number" ? value : undefined);
 
 const words = (...parts: unknown[]) =>
   parts
@@ -45,7 +48,11 @@ function what(entry: JournalEntry, whoField: string | undefined): string {
     }
     case "mirror": {
       // Issue 14: what the mirror did for this follower, and the leader order it answers.
-      const prices = [entry.stopPrice, entry.price].filter((p) => p !== undefined).join("/");
+      const prices = priceWords({
+        price: num(entry.price),
+        stopPrice: num(entry.stopPrice),
+        trail: num(entry.trail),
+      });
       const leader =
         entry.leaderOrderId !== undefined ? `<- leader order ${clean(entry.leaderOrderId)}` : undefined;
       return words(

@@ -247,7 +247,7 @@ export class Mirror {
         this.evaluateContract(scene, lc, byContract.get(lc) ?? [], gate);
       if (scene.recheckAt !== undefined) this.scheduler.at(follower, scene.recheckAt);
     }
-    this.reporter.publish(group.name, follower, route, open, scene?.skips ?? []);
+    this.reporter.publish(group.name, follower, route, open, scene?.skips ?? [], held);
   }
 
   private evaluateContract(scene: Scene, lc: string, held: Held[], gate: FollowerGate): void {

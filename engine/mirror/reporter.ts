@@ -5,6 +5,7 @@
  */
 import type { AccountRoute, Clock, EngineEvent, WorkingOrder } from "../types.js";
 import { type NotMirrored, orderLines } from "./screenLines.js";
+import type { Held } from "./types.js";
 
 const EMPTY = JSON.stringify([[], []]);
 
@@ -23,6 +24,7 @@ export class MirrorReporter {
     route: AccountRoute,
     open: readonly WorkingOrder[],
     skips: readonly NotMirrored[],
+    held: readonly Held[] = [],
   ): void {
     // The common case (copies fill at once; nothing works, nothing held back) costs no more.
     if (open.length === 0 && skips.length === 0 && this.shown.get(follower) === EMPTY) return;
@@ -48,7 +50,7 @@ export class MirrorReporter {
     const prefix = `${follower}\u0000`;
     for (const key of this.skipsTold.keys())
       if (key.startsWith(prefix) && !seen.has(Number(key.slice(prefix.length)))) this.skipsTold.delete(key);
-    const orders = orderLines(open, route.accountId);
+    const orders = orderLines(open, route.accountId, held);
     const key = JSON.stringify([orders, notMirrored]);
     if (this.shown.get(follower) === key) return;
     this.shown.set(follower, key);

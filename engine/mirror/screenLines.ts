@@ -4,8 +4,14 @@
  */
 import type { WorkingOrder, WorkingOrderLine, WorkingOrdersEvent } from "../types.js";
 import { parseMirrorClOrdId } from "./clOrdIds.js";
+import type { Held } from "./types.js";
 
-export function orderLines(open: readonly WorkingOrder[], accountId: number): WorkingOrderLine[] {
+/** `held`: the mirror's own orders, whose trail it remembers where the broker's reports do not say it. */
+export function orderLines(
+  open: readonly WorkingOrder[],
+  accountId: number,
+  held: readonly Held[] = [],
+): WorkingOrderLine[] {
   const lines: WorkingOrderLine[] = [];
   for (const o of open) {
     if (!o.contract || !o.side || !o.orderType || o.qty === undefined) continue;
@@ -18,11 +24,18 @@ export function orderLines(open: readonly WorkingOrder[], accountId: number): Wo
       qty: Math.max(0, o.qty - (o.filledQty ?? 0)),
       ...(o.price === undefined ? {} : { price: o.price }),
       ...(o.stopPrice === undefined ? {} : { stopPrice: o.stopPrice }),
+      ...trailOf(o, held),
       status: o.status ?? "Working",
       ...(named && named.accountId === accountId ? { leaderOrderId: named.leaderOrderId } : {}),
     });
   }
   return lines.sort((a, b) => a.contract.localeCompare(b.contract) || a.orderId - b.orderId);
+}
+
+function trailOf(o: WorkingOrder, held: readonly Held[]): { trail?: number } {
+  if (o.orderType !== "TrailingStop") return {};
+  const trail = o.trail ?? held.find((h) => h.clOrdId === o.clOrdId)?.trail;
+  return trail === undefined ? {} : { trail };
 }
 
 export type NotMirrored = WorkingOrdersEvent["notMirrored"][number];

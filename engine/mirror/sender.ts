@@ -344,14 +344,9 @@ function heldOf(leg: WantLeg, clOrdId: string, set: string, contract: string): H
   };
 }
 
-function legFields(leg: WantLeg): Partial<MirrorEvent> {
-  return defined({
-    side: leg.side,
-    orderType: leg.terms.orderType,
-    qty: leg.terms.remaining,
-    price: leg.terms.price,
-    stopPrice: leg.terms.stopPrice,
-  });
+function legFields({ side, terms }: WantLeg): Partial<MirrorEvent> {
+  const { orderType, remaining: qty, price, stopPrice, trail } = terms;
+  return defined({ side, orderType, qty, price, stopPrice, trail });
 }
 
 function reasonOf(r: OrderResult): string {

@@ -1,5 +1,5 @@
 import { brokerOf, type Follower, type Group } from "../../data/schema.js";
-import type { ResyncPlan } from "../../engine/index.js";
+import { priceWords, type ResyncPlan } from "../../engine/index.js";
 import type { ResyncEvent } from "../../engine/types.js";
 import type { CommandContext, KeyContext, Scope } from "../screen/bindings.js";
 import { helpLines, helpRows } from "../screen/keymap.js";
@@ -14,7 +14,6 @@ import {
   type OverlayVM,
   type PaneId,
   positionText,
-  priceText,
   type ScreenVM,
   type SelectionVM,
   sizingText,
@@ -225,7 +224,7 @@ function workingOrdersOf(
       qty: o.qty,
       contract: o.contract,
       orderType: o.orderType,
-      price: priceText(o),
+      price: priceWords(o),
       status: o.status,
       leaderOrderId: o.leaderOrderId,
     })),

@@ -1,4 +1,4 @@
-import type { EngineEvent } from "../../engine/index.js";
+import { type EngineEvent, priceWords } from "../../engine/index.js";
 import { jsonLine, printableLines } from "../text/terminal.js";
 
 /** Brokers by the names their traders know them by. */
@@ -69,7 +69,7 @@ export function describeEvent(event: EngineEvent): string {
   }
 }
 
-/** "place Sell 1 Stop 6790 ESZ6", "cancel ESZ6", "skip ESZ6". */
+/** "place Sell 1 Stop 6790 ESZ6", "place Sell 1 TrailingStop 6790 (trail 4) ESZ6", "cancel ESZ6". */
 function mirrorWords(e: Extract<EngineEvent, { type: "mirror" }>): string {
   const what = e.outcome === "rejected" ? `${e.action} REJECTED` : e.action;
   const order = [e.side, e.qty, e.orderType, priceWords(e)].filter((p) => p !== undefined && p !== "");
@@ -79,12 +79,6 @@ function mirrorWords(e: Extract<EngineEvent, { type: "mirror" }>): string {
 function orderWords(o: Extract<EngineEvent, { type: "workingOrders" }>["orders"][number]): string {
   const mirrors = o.leaderOrderId === undefined ? "" : ` ← ${o.leaderOrderId}`;
   return `${o.side} ${o.qty} ${o.contract} ${o.orderType} ${priceWords(o)}${mirrors}`.replace(/ {2,}/g, " ");
-}
-
-/** Limit 6820, Stop 6790, StopLimit 6790/6789.75 (trigger/limit). */
-function priceWords(o: { price?: number | undefined; stopPrice?: number | undefined }): string {
-  if (o.stopPrice !== undefined && o.price !== undefined) return `${o.stopPrice}/${o.price}`;
-  return String(o.stopPrice ?? o.price ?? "");
 }
 
 export function formatEventLine(event: EngineEvent, pretty: boolean): string {

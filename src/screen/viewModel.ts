@@ -136,7 +136,7 @@ export interface WorkingOrderVM {
   contract: string;
   /** Limit, Stop, StopLimit … */
   orderType: string;
-  /** "6820" for a limit, "6790" for a stop, "6790/6789.75" (trigger/limit) for a stop-limit. */
+  /** "6820" (limit), "6790" (stop), "6790/6789.75" (stop-limit), "6790 (trail 4)" (trailing stop). */
   price: string;
   /** Working, Suspended (waits for its entry) … */
   status: string;
@@ -259,12 +259,6 @@ export function exitPendingText(e: ExitPendingVM): string {
 export function syncText(sync: SyncVM): string {
   const pos = (n: number) => (n >= 0 ? `+${n}` : `${n}`);
   return `OUT OF SYNC: has ${pos(sync.has)}, expects ${pos(sync.expects)}`;
-}
-
-/** A working order's prices in one word: "6820", "6790", or "6790/6789.75" (trigger/limit). */
-export function priceText(o: { price?: number | undefined; stopPrice?: number | undefined }): string {
-  if (o.stopPrice !== undefined && o.price !== undefined) return `${o.stopPrice}/${o.price}`;
-  return String(o.stopPrice ?? o.price ?? "");
 }
 
 /** A countdown: "45s", "8m", "1h12m", "2d03h". */

@@ -143,4 +143,46 @@ describe("followers pane: working orders", () => {
     );
     expect(lines.join("\n")).toContain("BUY 1 ESZ6 Limit 6700 (not mimik's)");
   });
+  it("shows a trailing stop's distance after its stop, within 80 columns", () => {
+    const store = new EngineStore();
+    store.setConfig(buildConfig([{ name: "G", leader: "L", followers: [{ account: "F" }] }]));
+    store.push({
+      type: "workingOrders",
+      at: 0,
+      account: "F",
+      orders: [
+        {
+          orderId: 9,
+          contract: "MNQZ6",
+          side: "Sell",
+          orderType: "TrailingStop",
+          qty: 10,
+          stopPrice: 25012.75,
+          trail: 12.5,
+          status: "Working",
+          leaderOrderId: 123456789,
+        },
+      ],
+      notMirrored: [],
+    });
+    store.publish();
+    const vm = buildScreen(store.getSnapshot(), INITIAL_SCREEN, { mode: "SIM", now: 0 });
+    store.dispose();
+    expect(vm.followers[0]?.orders?.[0]?.price).toBe("25012.75 (trail 12.5)");
+    const lines = frame(
+      <FollowersPane
+        followers={vm.followers}
+        groupName="G"
+        selected={0}
+        focused
+        width={80}
+        height={8}
+        theme={plainTheme}
+      />,
+    );
+    expect(lines.join("\n")).toContain(
+      "└ SELL 10 MNQZ6 TrailingStop 25012.75 (trail 12.5) ← leader order 123456789",
+    );
+    expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(80);
+  });
 });

@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { OrderRecord } from "../../engine/sim/records.js";
-import type { MirrorEvent } from "../../engine/types.js";
+import type { MirrorEvent, WorkingOrdersEvent } from "../../engine/types.js";
 import { crossBrokerConfig, eventually, follower, position, type Rig, startRig } from "../support/rig.js";
 import {
   automatedOnLeader,
@@ -38,6 +38,12 @@ const mirrorEvents = (r: Rig) => r.events.filter((e): e is MirrorEvent => e.type
 /** What mimik asked of the followers' orders once placed. */
 const changes = (r: Rig) => mirrorEvents(r).filter((e) => e.action === "modify" || e.action === "cancel");
 const trailingOf = (orders: readonly OrderRecord[]) => orders.find((o) => o.orderType === "TrailingStop");
+/** The trail of the trailing stop in the follower's last working-order line (console, headless). */
+const shownTrail = (r: Rig, account: string) =>
+  r.events
+    .filter((e): e is WorkingOrdersEvent => e.type === "workingOrders" && e.account === account)
+    .at(-1)
+    ?.orders.find((o) => o.orderType === "TrailingStop")?.trail;
 
 async function leaderLong2(r: Rig) {
   r.sim.control.manualTrade(LEADER, "ESZ6", "Buy", 2);
@@ -79,6 +85,14 @@ describe("protect: the leader's trailing stop", () => {
         qty: Math.abs(pos(rig, f)),
       });
     expect(placed.DEMO2002![0]!.symbol).toBe("MESZ6");
+    // The journal and the screens get the distance too: each placement says it, and each
+    // follower's working-order line.
+    expect(
+      mirrorEvents(rig)
+        .filter((e) => e.action === "place")
+        .map((e) => e.trail),
+    ).toEqual([10, 10, 10]);
+    await eventually(() => FOLLOWERS.every((f) => shownTrail(rig!, f) === 10), "the lines' trail");
 
     // ES rallies (MES, DEMO2002's contract, does not): the stops trail at the broker, mimik sends nothing.
     rig.sim.control.setPrice("ES", 6815);
@@ -103,9 +117,9 @@ describe("protect: the leader's trailing stop", () => {
     expect(halved.DEMO2003![0]!.stopPrice).toBe(6805);
     const sent = changes(rig);
     expect(sent.filter((e) => e.outcome === "rejected")).toEqual([]);
-    expect(sent.map((e) => `${e.follower} ${e.action} ${e.qty}`).sort()).toEqual([
-      "DEMO2002 modify 1",
-      "DEMO2003 modify 1",
+    expect(sent.map((e) => `${e.follower} ${e.action} ${e.qty} trail ${e.trail}`).sort()).toEqual([
+      "DEMO2002 modify 1 trail 10",
+      "DEMO2003 modify 1 trail 10",
     ]);
 
     rig.sim.control.cancelOrder(leaderOrder);
@@ -206,6 +220,8 @@ describe("protect across brokers: a ProjectX follower", () => {
       return w.length === 1 ? w : undefined;
     }, "the ProjectX trailing stop");
     expect(first).toMatchObject({ orderType: "TrailingStop", action: "Sell", qty: 2, trail: 10 });
+    // Its reports do not say the distance: the working-order line has it from the placement.
+    await eventually(() => shownTrail(rig!, PX_FOLLOWER) === 10, "the line's trail");
     setPrice(rig, 6812);
     await quiet(400);
     expect(working(rig, PX_FOLLOWER)[0]!.stopPrice).toBe(6802);
