@@ -9,6 +9,7 @@ import { statePathFor } from "./paths.js";
 import type { ProcessProbe } from "./processIdentity.js";
 import type { Config } from "./schema.js";
 import { shellQuote } from "./shellQuote.js";
+import { claimStateFile } from "./stateOwner.js";
 import { UserError } from "./userError.js";
 
 /** A config this process may run: its files are writable and locked to us, and so are its broker accounts. */
@@ -34,7 +35,8 @@ export interface ClaimOptions {
  * Everything a running instance must own before it starts, in one place: the config's folder and
  * journal folder are writable (refused now with a clear message, not at the first save), the
  * instance lock is ours, no state or journal was left beside a symlink the config used to be
- * opened through, and no other running mimik uses any of its broker accounts.
+ * opened through, its state and journal are not another config's (stateOwner.ts), and no other
+ * running mimik uses any of its broker accounts.
  */
 export async function claimConfig(
   files: ConfigFiles,
@@ -49,6 +51,8 @@ export async function claimConfig(
   const lock = await acquireInstanceLock(files.lock, { config: files.config, probe: options.probe });
   try {
     if (options.typedPath !== undefined) await refuseFilesLeftBehind(resolve(options.typedPath), files);
+    // Only once files left beside a link are refused: claiming creates the state file if missing.
+    await claimStateFile(files);
     const accounts = await acquireAccountLocks(config, files.config, {
       dir: options.accountLockDir,
       probe: options.probe,

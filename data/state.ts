@@ -64,6 +64,8 @@ export const runtimeStateSchema = z.object({
   version: z.literal(STATE_VERSION),
   followers: z.record(z.string(), followerRiskRecordSchema).default({}),
   lastRollAt: z.number().optional(),
+  // The config it belongs to (stateOwner.ts); absent in older files, which the first claim adopts.
+  config: z.string().optional(),
   actedOn: z.record(z.string(), actedOnRecordSchema).optional(),
 });
 

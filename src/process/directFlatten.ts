@@ -2,6 +2,7 @@ import { configFilesFor } from "../../data/configIdentity.js";
 import { acquireInstanceLock, InstanceLockedError } from "../../data/instanceLock.js";
 import type { Config } from "../../data/schema.js";
 import { SecretError } from "../../data/secrets.js";
+import { claimStateFile } from "../../data/stateOwner.js";
 import { UserError } from "../../data/userError.js";
 import {
   AccountDirectory,
@@ -87,6 +88,8 @@ export async function flattenDirectly(options: DirectFlattenOptions): Promise<Ou
     throw error;
   });
   try {
+    // Another config's state and journal (one named alike) are not this one's to lock and write.
+    await claimStateFile(files);
     // A login that cannot be reached from here fails its own followers only: the panic button
     // still flattens every follower on the logins that can be.
     const logins = await reachableLogins(config, chosen.followers, options);
@@ -151,6 +154,7 @@ async function flattenReachable(
       mode: "direct flatten (no instance running)",
       statePath: files.state,
       journalPath: files.journal,
+      configPath: files.config,
       seedLedger: false,
       secrets: logins.secrets,
       copying: false,

@@ -1,10 +1,13 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { realConfigPath } from "../../data/configIdentity.js";
 import { acquireInstanceLock } from "../../data/instanceLock.js";
 import { journalPathFor, verifyJournal } from "../../data/journal/index.js";
 import { type Config, configSchema } from "../../data/schema.js";
+import { SharedStateError } from "../../data/stateOwner.js";
 import { type Simulator, startSimulator } from "../../engine/sim/index.js";
 import type { BrokerEvent, BrokerSession, OrderResult } from "../../engine/types.js";
 import { DIRECT_FLATTEN_REASON, flattenDirectly } from "../../src/process/directFlatten.js";
@@ -106,6 +109,8 @@ describe("flattenDirectly (no instance running)", () => {
     expect(await verifyJournal(journal)).toMatchObject({ ok: true });
     const text = await readFile(journal, "utf8");
     expect(text).toContain('"type":"start","mode":"direct flatten (no instance running)"');
+    // Of which config: the journal says whose it is.
+    expect(text).toContain(`"pid":${process.pid},"config":${JSON.stringify(realConfigPath(configPath()))}`);
     expect(text).toContain('"type":"followerState","follower":"DEMO2001","state":"LOCKED"');
     expect(text).toContain('"type":"followerState","follower":"DEMO2002","state":"LOCKED"');
   });
@@ -284,6 +289,23 @@ describe("flattenDirectly (no instance running)", () => {
       await lock.release();
     }
     expect(position("DEMO2001")).toBe(2);
+  });
+
+  it("will not lock and journal into another config's files (config.json's, for a config named config)", async () => {
+    await writeFile(configPath(), "{}");
+    const owned = `${JSON.stringify({ version: 1, followers: {}, config: realConfigPath(configPath()) })}\n`;
+    await writeFile(join(dir, "config.state.json"), owned);
+    await expect(
+      flattenDirectly({
+        config: config(sim.url),
+        configPath: join(dir, "config"),
+        target: { all: true },
+        env,
+      }),
+    ).rejects.toBeInstanceOf(SharedStateError);
+    expect(position("DEMO2001")).toBe(2);
+    expect(await readFile(join(dir, "config.state.json"), "utf8")).toBe(owned);
+    expect(existsSync(journalPathFor(configPath()))).toBe(false);
   });
 });
 

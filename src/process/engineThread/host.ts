@@ -165,7 +165,8 @@ export async function openEngineHost(
       return () => listeners.delete(listener);
     },
     async start() {
-      journal.append({ type: "start", mode: init.mode, pid: process.pid });
+      // The config the journal is of, on record (two configs named alike are refused: stateOwner.ts).
+      journal.append({ type: "start", mode: init.mode, pid: process.pid, config: init.configPath });
       notifier?.start();
       if (copying) calendars.start();
       await engine.start();

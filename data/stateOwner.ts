@@ -1,0 +1,61 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { basename, dirname, extname, join } from "node:path";
+import { atomicWrite } from "./atomicWrite.js";
+import type { ConfigFiles } from "./configIdentity.js";
+import { isNotFound } from "./journal/paths.js";
+import { parseJson } from "./jsonText.js";
+import { shellQuote } from "./shellQuote.js";
+import { STATE_VERSION } from "./state.js";
+import { UserError } from "./userError.js";
+
+/**
+ * Runtime files are named after the config's name without its extension, so a.json, a and a.conf
+ * in one folder share a.state.json (and the acted-on file beside it) and journal/a.jsonl, while
+ * their instance locks (a.json.lock, a.lock) differ: both could run, and one's locks, high-water
+ * marks and journal would be the other's. The names stay (existing users' files stay where they
+ * are); instead the state file says whose it is (`config`, the config's real path), and another
+ * config is refused before anything of it is opened. The journal shares the state file's folder
+ * and name, so whoever owns the state owns the journal too: one owner, checked in one place.
+ *
+ * A state file without an owner (an older mimik's) is adopted by the first config that claims it,
+ * and a missing one is created owned, so a config that never saved state yet is not left open to
+ * another. An owner whose config file is gone (renamed a.json to a.conf, say) is replaced: its
+ * state has no one else to belong to. Call with the instance lock held.
+ */
+export async function claimStateFile(files: ConfigFiles): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(files.state, "utf8");
+  } catch (error) {
+    if (!isNotFound(error)) return; // unreadable: opening it says why
+    text = JSON.stringify({ version: STATE_VERSION, followers: {} });
+  }
+  const parsed = parseJson(text);
+  // A file mimik cannot read as its own is left for opening it to explain (and refuse).
+  if (!parsed.ok || !isRecord(parsed.value) || parsed.value.version !== STATE_VERSION) return;
+  const owner = parsed.value.config;
+  if (owner === files.config) return;
+  if (typeof owner === "string" && existsSync(owner)) throw new SharedStateError(files, owner);
+  await atomicWrite(files.state, `${JSON.stringify({ ...parsed.value, config: files.config }, null, 2)}\n`, {
+    mode: 0o600,
+  });
+}
+
+export class SharedStateError extends UserError {
+  constructor(files: ConfigFiles, owner: string) {
+    const ext = extname(files.config);
+    const renamed = join(dirname(files.config), `${basename(files.config, ext)}-2${ext}`);
+    super(
+      `${files.config} would share its runtime state ${files.state} (locks, high-water marks) and its ` +
+        `journal ${files.journal} with ${owner}, whose they are: mimik names them after a config's name ` +
+        `without its extension. Nothing was changed. Give this config a name of its own, e.g. ` +
+        `mv ${shellQuote(files.config)} ${shellQuote(renamed)}, and start again.`,
+    );
+    this.name = "SharedStateError";
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
