@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import { atomicWrite } from "./atomicWrite.js";
-import type { ConfigFiles } from "./configIdentity.js";
+import { type ConfigFiles, configFilesFor } from "./configIdentity.js";
 import { isNotFound } from "./journal/paths.js";
 import { parseJson } from "./jsonText.js";
 import { shellQuote } from "./shellQuote.js";
@@ -20,8 +20,9 @@ import { UserError } from "./userError.js";
  *
  * A state file without an owner (an older mimik's) is adopted by the first config that claims it,
  * and a missing one is created owned, so a config that never saved state yet is not left open to
- * another. An owner whose config file is gone (renamed a.json to a.conf, say) is replaced: its
- * state has no one else to belong to. Call with the instance lock held.
+ * another. An owner whose config file is gone (renamed a.json to a.conf, say), or that lives in
+ * another folder (the file was copied), is replaced: the state has no one else here to belong to.
+ * Call with the instance lock held.
  */
 export async function claimStateFile(files: ConfigFiles): Promise<void> {
   let text: string;
@@ -36,7 +37,7 @@ export async function claimStateFile(files: ConfigFiles): Promise<void> {
   if (!parsed.ok || !isRecord(parsed.value) || parsed.value.version !== STATE_VERSION) return;
   const owner = parsed.value.config;
   if (owner === files.config) return;
-  if (typeof owner === "string" && existsSync(owner)) throw new SharedStateError(files, owner);
+  if (typeof owner === "string" && sharesWith(owner, files)) throw new SharedStateError(files, owner);
   await atomicWrite(files.state, `${JSON.stringify({ ...parsed.value, config: files.config }, null, 2)}\n`, {
     mode: 0o600,
   });
@@ -54,6 +55,15 @@ export class SharedStateError extends UserError {
     );
     this.name = "SharedStateError";
   }
+}
+
+/**
+ * Whether the recorded owner is a config that would use this very state file: it is still there,
+ * and its files are named the same. An owner in another folder means the file was copied (a folder
+ * copied for a test run, say): the copy is this config's own.
+ */
+function sharesWith(owner: string, files: ConfigFiles): boolean {
+  return existsSync(owner) && configFilesFor(owner).state === files.state;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -123,6 +123,22 @@ describe("an owner on record", () => {
     expect(JSON.parse(await readFile(state(), "utf8")).config).toBe(aJson);
   });
 
+  it("in another folder (the folder copied, its original still there) gives way: that state file is the copy's own", async () => {
+    await runAndStop(aJson);
+    const copy = join(dir, "copy");
+    await mkdir(copy);
+    await writeFile(join(copy, "a.json"), await readFile(aJson));
+    await writeFile(join(copy, "a.state.json"), await readFile(state()));
+    const claimed = await claim(join(copy, "a.json"));
+    await claimed.release();
+    const kept = JSON.parse(await readFile(join(copy, "a.state.json"), "utf8"));
+    expect(kept).toMatchObject({
+      config: join(copy, "a.json"),
+      followers: { DEMO2001: { lockKind: "manual" } },
+    });
+    expect(JSON.parse(await readFile(state(), "utf8")).config).toBe(aJson);
+  });
+
   it("whose config file is gone (a.json renamed a.conf) gives way: the renamed config keeps its state", async () => {
     await runAndStop(aJson);
     const aConf = join(dir, "a.conf");
