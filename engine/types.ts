@@ -230,6 +230,8 @@ export interface FillBustedEvent {
   qty: number;
   price: number;
   clOrdId?: string | undefined;
+  /** Seen busted in a snapshot (busted while away): its positions already lack it; journaled if the journal has the fill. */
+  history?: true | undefined;
 }
 
 /**

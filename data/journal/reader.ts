@@ -53,11 +53,12 @@ export async function* readJournal(path: string, opts: ReadOptions = {}): AsyncG
 
 /**
  * The copier's dedupe ledger: the `key` of every "leaderFill" entry (e.g. "conn:12345"), so a
- * restart never copies a fill twice.
+ * restart never copies a fill twice, and of every "bust" (e.g. "bust:conn:12345"), so it never
+ * journals a bust twice.
  */
 export async function leaderFillKeys(path: string): Promise<Set<string>> {
   const keys = new Set<string>();
-  for await (const entry of readJournal(path, { types: ["leaderFill"] })) {
+  for await (const entry of readJournal(path, { types: ["leaderFill", "bust"] })) {
     if (typeof entry.key === "string") keys.add(entry.key);
   }
   return keys;

@@ -1,8 +1,8 @@
 /**
  * Fills and what waits for them (tradovate-protocol.md §3.6, §8.4 #4, #6): fill ids seen (repeats
  * and history are never emitted twice; a snapshot's fill never had live goes out once as history),
- * busted fills (a known fill updated with `active: false`
- * becomes one FillBustedEvent), and the queue of fills and positions that wait for an order or a
+ * busted fills (a known fill updated with `active: false`, or a snapshot's inactive fill, becomes
+ * one FillBustedEvent), and the queue of fills and positions that wait for an order or a
  * contract the cache does not know yet.
  */
 
@@ -68,7 +68,8 @@ export class FillTracker {
    * Snapshot fills are history: remembered so they are never emitted as live fills. One this
    * session never had live (made while it was away, or before it started) goes out once as a
    * HistoryFillEvent into `events` (or waits for its order or contract): mimik did not see it come,
-   * but the journal must have every fill. Returns the ids of the others.
+   * but the journal must have every fill. An inactive one goes out as a bust (see below). Returns
+   * the ids of the active fills it had had live.
    */
   history(list: unknown, events: BrokerEvent[]): number[] {
     const ids: number[] = [];
@@ -88,9 +89,15 @@ export class FillTracker {
         continue;
       }
       if (queued) this.waiting = this.waiting.filter((w) => w !== queued);
-      // Already out of the snapshot's positions: a re-send of it is no bust to undo.
-      if (!fill.active) this.busted.add(fill.id);
-      else if (!had) {
+      if (!fill.active) {
+        // Busted while the session was away: the snapshot's positions already lack it, but the
+        // journal may hold it (had live here, or journaled by an earlier run: the copier's ledger
+        // knows), so it goes out once as a bust. One waiting was never emitted: nothing to undo.
+        if (!queued) this.bust(fill, events, true);
+        this.busted.add(fill.id);
+        continue;
+      }
+      if (!had) {
         const ev = this.tryFill(fill, 0 as MonoMs);
         if (ev === "wait") this.waiting.push({ kind: "fill", fill, receivedAt: 0 as MonoMs, history: true });
         else if (ev) events.push(historyOf(ev));
@@ -157,8 +164,11 @@ export class FillTracker {
     });
   }
 
-  /** A known fill came back inactive: emitted once (a fill still waiting is simply dropped). */
-  private bust(fill: RawFill, events: BrokerEvent[]): void {
+  /**
+   * A known fill came back inactive: emitted once (a fill still waiting is simply dropped).
+   * `history`: a snapshot showed it busted (its positions already lack it).
+   */
+  private bust(fill: RawFill, events: BrokerEvent[], history?: true): void {
     if (this.busted.has(fill.id)) return;
     this.busted.add(fill.id);
     const before = this.waiting.length;
@@ -166,6 +176,8 @@ export class FillTracker {
     if (this.waiting.length !== before) return; // never emitted, so nothing to undo
     const order = this.deps.orders.get(fill.orderId);
     if (!order) {
+      // A snapshot's fill of an order it no longer lists is old news: no warning for each.
+      if (history) return;
       this.deps.logger.warn("busted fill of an order no longer known", {
         fillId: fill.id,
         orderId: fill.orderId,
@@ -186,6 +198,7 @@ export class FillTracker {
       price: fill.price,
       clOrdId: this.deps.orders.clOrdId(fill.orderId),
     };
+    if (history) ev.history = true;
     events.push(ev);
   }
 

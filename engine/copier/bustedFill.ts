@@ -1,11 +1,13 @@
 import { clOrdIdFor } from "../orders/gateway.js";
 import type { Clock, EngineEvent, FillBustedEvent } from "../types.js";
+import type { FillDedupe } from "./fillDedupe.js";
 import type { LeaderBook } from "./leaderBook.js";
 import type { CopierAccounts } from "./ports.js";
 import type { SyncWatch } from "./syncWatch.js";
 
 export interface BustedFillDeps {
   accounts: Pick<CopierAccounts, "nameAt" | "role" | "route">;
+  dedupe: Pick<FillDedupe, "firstBust">;
   leaders: LeaderBook;
   watch: Pick<SyncWatch, "recheck">;
   emit(event: EngineEvent): void;
@@ -22,6 +24,17 @@ export interface BustedFillDeps {
 export function bustedFill(event: FillBustedEvent, deps: BustedFillDeps): void {
   const name = deps.accounts.nameAt(event.connection, event.accountId);
   if (name === undefined) return;
+  const role = deps.accounts.role(name);
+  const leader = role?.kind === "leader";
+  if (event.history) {
+    // Busted while the login was away (or mimik was down): told as a live bust is, once, if the
+    // journal has the fill. The ledger knows: a fill this run had live or recorded from a
+    // snapshot, or one an earlier run journaled (after a restart: its leaderFill is in the journal,
+    // which the report would keep counting; the alert is late, but the follower's copy may
+    // stand). One made and busted in the gap was never journaled: nothing to take back. A
+    // follower's busted fill only moved its position, which the snapshot already shows.
+    if (!leader || !deps.dedupe.firstBust(event.connection, event.fillId, false)) return;
+  } else if (leader) deps.dedupe.firstBust(event.connection, event.fillId, true);
   // Journaled for any account: a report read later from the journal alone drops the fill too.
   const { fillId, orderId, contract, side, qty, price } = event;
   deps.emit({
@@ -35,12 +48,14 @@ export function bustedFill(event: FillBustedEvent, deps: BustedFillDeps): void {
     qty,
     price,
   });
-  const role = deps.accounts.role(name);
   if (role?.kind !== "leader") return;
   const { group } = role;
-  const signed = event.side === "Buy" ? event.qty : -event.qty;
-  const before = deps.leaders.known(group.leader, event.contract) ?? 0;
-  deps.leaders.correct(group.leader, event.contract, before - signed);
+  if (!event.history) {
+    // A snapshot's bust came with the positions it left: the sync already set the leader's.
+    const signed = event.side === "Buy" ? event.qty : -event.qty;
+    const before = deps.leaders.known(group.leader, event.contract) ?? 0;
+    deps.leaders.correct(group.leader, event.contract, before - signed);
+  }
   const fill = `${event.side.toUpperCase()} ${event.qty} ${event.contract} @ ${event.price}`;
   for (const follower of group.followers) {
     const route = deps.accounts.route(follower.account);

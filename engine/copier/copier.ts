@@ -174,7 +174,7 @@ export class Copier {
           historyFill(event, { ...this.deps, dedupe: this.dedupe });
           break;
         case "fillBusted":
-          bustedFill(event, { ...this.deps, leaders: this.leaders, watch: this.watch });
+          bustedFill(event, { ...this.deps, dedupe: this.dedupe, leaders: this.leaders, watch: this.watch });
           break;
       }
     } catch (error) {

@@ -38,6 +38,19 @@ export class FillDedupe {
     return true;
   }
 
+  /**
+   * True the first time a bust of this fill is to be journaled: only a leader fill the ledger has
+   * (copied, recorded, or journaled by an earlier run), and once (the journal's busts seed the
+   * ledger too, under their own key).
+   */
+  firstBust(connection: string, fillId: number, known: boolean): boolean {
+    if (!known && !this.ledger.has(fillKey(connection, fillId))) return false;
+    const key = bustKey(connection, fillId);
+    if (this.ledger.has(key)) return false;
+    this.ledger.add(key);
+    return true;
+  }
+
   /** Fills of a sync snapshot: already happened, never to be copied. */
   history(connection: string, fillIds: readonly number[]): void {
     for (const fillId of fillIds) this.ledger.add(fillKey(connection, fillId));
@@ -51,4 +64,9 @@ export class FillDedupe {
  */
 function fillKey(connection: string, fillId: number): string {
   return [connection, fillId].join(":");
+}
+
+/** The ledger's key for a fill's bust (the journal's `bust` entries carry it). */
+export function bustKey(connection: string, fillId: number): string {
+  return ["bust", connection, fillId].join(":");
 }

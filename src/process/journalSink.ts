@@ -1,6 +1,6 @@
 import type { JournalWriter } from "../../data/journal/index.js";
 import type { Config } from "../../data/schema.js";
-import type { EngineEvent } from "../../engine/index.js";
+import { bustKey, type EngineEvent } from "../../engine/index.js";
 
 /** At most one day P&L sample per follower this often (and only when it moved). */
 export const RISK_SAMPLE_MS = 60_000;
@@ -8,7 +8,7 @@ export const RISK_SAMPLE_MS = 60_000;
 /**
  * Engine events as journal entries. A leader fill carries `key` (connection:fillId), the dedupe key
  * the copier uses, so the next start seeds its ledger from the journal and never copies the same
- * fill again.
+ * fill again. A bust carries its own key (bustKey) for the same reason.
  */
 export function journalSink(
   journal: JournalWriter,
@@ -44,6 +44,12 @@ export function journalSink(
     if (event.type === "leaderFill") {
       const connection = config().accounts.find((a) => a.name === event.leader)?.connection;
       journal.append({ ...event, key: `${connection ?? "?"}:${event.fillId}` });
+      return;
+    }
+    if (event.type === "bust") {
+      // Its key seeds the ledger too: a restart never journals (nor tells) the same bust again.
+      const connection = config().accounts.find((a) => a.name === event.account)?.connection;
+      journal.append({ ...event, key: bustKey(connection ?? "?", event.fillId) });
       return;
     }
     // The writer keeps its own copy of what it is handed.

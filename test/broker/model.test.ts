@@ -344,6 +344,21 @@ describe("BrokerModel props", () => {
     expect(m.applyProps(props("fill", busted, "Updated"), 3)).toEqual([]);
   });
 
+  it("a fill seen live and busted in the gap is reported busted once, from the snapshot, as history", () => {
+    const m = synced();
+    m.applyProps(props("fill", fill(911, 500)), 1);
+    const busted = { ...fill(911, 500), active: false };
+    const events = m.applySnapshot(snapshot({ positions: [], fills: [busted] }), false);
+    expect(events[0]).toMatchObject({ type: "sync", fillIds: [] });
+    expect(events.filter((e) => e.type === "fillBusted")).toEqual([
+      expect.objectContaining({ type: "fillBusted", fillId: 911, history: true }),
+    ]);
+    // The next snapshot, and a re-send of it, say it again: no second bust.
+    const again = m.applySnapshot(snapshot({ positions: [], fills: [busted] }), false);
+    expect(again.filter((e) => e.type === "fillBusted")).toEqual([]);
+    expect(m.applyProps(props("fill", busted, "Updated"), 2)).toEqual([]);
+  });
+
   it("re-sync replaces positions and keeps earlier fill ids as seen; a fill made in the gap is history, once", () => {
     const m = synced();
     m.applyProps(props("fill", fill(906, 500)), 1);

@@ -40,6 +40,38 @@ describe("busted fills", () => {
     expect(w.broker.placed.at(-1)).toMatchObject({ accountName: "A", action: "Sell", qty: 2, exit: true });
   });
 
+  it("a bust seen in a snapshot (history): told once, only for a fill the ledger has, the leader's position left to the sync", async () => {
+    const w = world([{ name: "g", leader: "L", followers: [{ account: "A" }] }]);
+    const fillId = w.trade("L", "ESZ6", "Buy", 2, 77);
+    await w.flush();
+    const bust = (id: number) =>
+      w.session("L").emit({
+        type: "fillBusted",
+        connection: w.session("L").connection,
+        accountId: w.id("L"),
+        fillId: id,
+        orderId: 77,
+        contractId: "1",
+        contract: "ESZ6",
+        side: "Buy",
+        qty: 2,
+        price: 100,
+        history: true,
+      });
+    w.events.length = 0;
+    bust(fillId + 1000); // never had, never journaled: nothing to take back
+    expect(w.events).toEqual([]);
+    bust(fillId);
+    bust(fillId); // a later snapshot, or a restart's, shows it again
+    expect(w.events.filter((e) => e.type === "bust")).toEqual([
+      expect.objectContaining({ account: "L", fillId }),
+    ]);
+    const alerts = w.events.filter((e): e is AlertEvent => e.type === "alert");
+    expect(alerts.map((a) => a.follower)).toEqual(["A"]);
+    // The snapshot's positions came with the sync: the bust does not take the fill off again.
+    expect(w.copier.leaderPosition("L", "ESZ6")).toBe(2);
+  });
+
   it("a follower's own busted fill is left to its position report (no alert from the copier), and recorded", () => {
     const w = world([{ name: "g", leader: "L", followers: [{ account: "A" }] }]);
     w.events.length = 0;

@@ -175,3 +175,96 @@ describe("a leader fill the broker busts after it was copied", () => {
     });
   });
 });
+
+describe("a leader fill the broker busts while the leader's login is away", () => {
+  it("is a bust in the journal once, told as a live bust is; one made and busted in the gap is nothing", async () => {
+    const config = twoLoginConfig();
+    const sim = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true });
+    done.push(() => sim.close());
+    const t = await startTwoLogins(config, undefined, { sim });
+    let running = true;
+    done.push(async () => {
+      if (running) await t.close();
+    });
+    const journal = await journalOf(t.engine, config);
+    const { engine, events } = t;
+    await eventually(
+      () => ["DEMO1000", "APEX3001", "APEX3002"].every((a) => engine.directory.connected(a)),
+      "connected",
+    );
+    const reconnects = () =>
+      events.filter(
+        (e) => e.type === "connectionStatus" && e.connection === "demo" && e.state === "connected",
+      ).length;
+    const since = Date.now();
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
+    await eventually(() => position(sim, "APEX3001", "ESZ6") === 2, "APEX3001 long 2");
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
+    await eventually(() => position(sim, "APEX3001", "ESZ6") === 3, "APEX3001 long 3");
+    const [kept, busted] = fillsAt(sim, "DEMO1000");
+
+    const before = reconnects();
+    sim.control.dropSockets({ user: "demo" });
+    sim.control.bustFill(busted!.fillId); // journaled live, busted in the gap
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1); // made and busted in the gap
+    const madeAndBusted = fillsAt(sim, "DEMO1000").at(-1)!;
+    sim.control.bustFill(madeAndBusted.fillId);
+    await eventually(() => reconnects() > before, "the leader's login back");
+    await eventually(() => events.some((e) => e.type === "bust"), "the gap's bust seen");
+    // A second gap: the snapshot shows the same bust, told no more.
+    const again = reconnects();
+    sim.control.dropSockets({ user: "demo" });
+    await eventually(() => reconnects() > again, "the leader's login back again");
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 1); // a live fill after both reconnects
+    const last = fillsAt(sim, "DEMO1000").at(-1)!;
+    await eventually(
+      () => events.some((e) => e.type === "leaderFill" && e.fillId === last.fillId),
+      "live sell",
+    );
+
+    const entries = await journal.entries();
+    expect(entries.filter((e) => e.type === "bust")).toEqual([
+      expect.objectContaining({ account: "DEMO1000", fillId: busted!.fillId, orderId: busted!.orderId }),
+    ]);
+    // Never journaled, so nothing to take back.
+    expect(entries.filter((e) => e.fillId === madeAndBusted.fillId)).toEqual([]);
+    // Each follower told, as a live bust tells them.
+    const told = events.filter(
+      (e) => e.type === "alert" && e.message.includes(`busted leader fill ${busted!.fillId}`),
+    );
+    expect(told.map((e) => e.type === "alert" && e.follower).sort()).toEqual(["APEX3001", "APEX3002"]);
+    // The journal alone counts the leader's fills as the simulator has them.
+    expect(fillsAt(sim, "DEMO1000").map((f) => f.fillId)).toEqual([kept!.fillId, last.fillId]);
+    const range: ReportRange = { from: "x", to: "x", start: since, end: since + 86_400_000 };
+    const offline = buildReport({ range, config, journal: entries, broker: undefined }).groups[0]!.leader;
+    expect(offline).toMatchObject({ leaderFills: 2, trading: { fills: 2 } });
+
+    // A restart seeded from this journal: the first snapshot shows the bust again, told no more.
+    await journal.close();
+    await t.close();
+    running = false;
+    const keys = await leaderFillKeys(journal.path);
+    const restarted = await startTwoLogins(config, undefined, { sim, ledger: new SetLedger(keys) });
+    done.push(() => restarted.close());
+    await eventually(() => restarted.engine.directory.connected("DEMO1000"), "the restart connected");
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
+    const live = fillsAt(sim, "DEMO1000").at(-1)!;
+    await eventually(
+      () => restarted.events.some((e) => e.type === "leaderFill" && e.fillId === live.fillId),
+      "the live fill after the restart",
+    );
+    expect(restarted.events.filter((e) => e.type === "bust")).toEqual([]);
+    await restarted.close();
+
+    // A journal with the fill but not its bust (the bust came while mimik was down): the next
+    // start journals it, once.
+    const withoutBust = new SetLedger([...keys].filter((k) => !k.startsWith("bust:")));
+    const third = await startTwoLogins(config, undefined, { sim, ledger: withoutBust });
+    done.push(() => third.close());
+    await eventually(() => third.events.some((e) => e.type === "bust"), "the missed bust journaled");
+    await eventually(() => third.engine.directory.connected("DEMO1000"), "the third start connected");
+    expect(third.events.filter((e) => e.type === "bust")).toEqual([
+      expect.objectContaining({ account: "DEMO1000", fillId: busted!.fillId }),
+    ]);
+  });
+});

@@ -88,6 +88,14 @@ describe("leaderFillKeys", () => {
     await w.close();
     expect(await leaderFillKeys(path)).toEqual(new Set(["sim:1", "sim:2", "sim:3"]));
   });
+
+  it("collects the key of every bust too: a restart never journals a bust twice", async () => {
+    await seed();
+    const w = await JournalWriter.open(path);
+    w.append({ type: "bust", account: "L", fillId: 2, key: "bust:sim:2" });
+    await w.close();
+    expect(await leaderFillKeys(path)).toEqual(new Set(["sim:1", "sim:2", "bust:sim:2"]));
+  });
 });
 
 describe("journalPathFor", () => {
