@@ -225,6 +225,7 @@ export class FillTracker {
   }
 }
 
-function historyOf({ receivedAt: _, ...fill }: FillEvent): HistoryFillEvent {
+/** A fill a snapshot held that the session never had live: the same fill, for the journal only. */
+export function historyOf({ receivedAt: _, ...fill }: FillEvent): HistoryFillEvent {
   return { ...fill, type: "historyFill" };
 }

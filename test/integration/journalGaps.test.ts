@@ -11,7 +11,15 @@ import { journalSink } from "../../src/process/journalSink.js";
 import { type BrokerFacts, buildReport } from "../../src/report/build.js";
 import { readBroker } from "../../src/report/load.js";
 import type { ReportRange } from "../../src/report/range.js";
-import { eventually, follower, position, simConfig, startRig } from "../support/rig.js";
+import {
+  crossBrokerConfig,
+  eventually,
+  follower,
+  PX_CONNECTION,
+  position,
+  simConfig,
+  startRig,
+} from "../support/rig.js";
 import { startTwoLogins, twoLoginConfig } from "../support/twoLogins.js";
 
 /**
@@ -266,5 +274,76 @@ describe("a leader fill the broker busts while the leader's login is away", () =
     expect(third.events.filter((e) => e.type === "bust")).toEqual([
       expect.objectContaining({ account: "DEMO1000", fillId: busted!.fillId }),
     ]);
+  });
+});
+
+describe("ProjectX: the leader's trades while its hub was away", () => {
+  it("a trade made in the gap is journaled once as history; one voided in the gap is a bust once; one made and voided there is nothing", async () => {
+    const config = crossBrokerConfig(
+      { TSX5001: "px", DEMO2001: "sim" },
+      { name: "P", leader: "TSX5001", followers: [follower("DEMO2001")] },
+    );
+    const rig = await startRig(config);
+    done.push(() => rig.close());
+    const journal = await journalOf(rig.engine, config);
+    const { sim, engine, events } = rig;
+    await eventually(() => ["TSX5001", "DEMO2001"].every((a) => engine.directory.connected(a)), "synced");
+    const reconnects = () =>
+      events.filter((e) => e.type === "connectionStatus" && e.connection === "px" && e.state === "connected")
+        .length;
+    const since = Date.now();
+    sim.control.manualTrade("TSX5001", "ESZ6", "Buy", 2);
+    await eventually(() => position(sim, "DEMO2001", "ESZ6") === 2, "DEMO2001 long 2");
+    sim.control.manualTrade("TSX5001", "ESZ6", "Buy", 1);
+    await eventually(() => position(sim, "DEMO2001", "ESZ6") === 3, "DEMO2001 long 3");
+    const [kept, voided] = fillsAt(sim, "TSX5001");
+
+    const before = reconnects();
+    sim.control.dropSockets({ user: PX_CONNECTION.username });
+    sim.control.bustFill(voided!.fillId); // copied live, voided in the gap
+    sim.control.manualTrade("TSX5001", "ESZ6", "Buy", 1); // made in the gap
+    const gap = fillsAt(sim, "TSX5001").at(-1)!;
+    sim.control.manualTrade("TSX5001", "ESZ6", "Sell", 1); // made and voided in the gap
+    const madeAndVoided = fillsAt(sim, "TSX5001").at(-1)!;
+    sim.control.bustFill(madeAndVoided.fillId);
+    await eventually(() => reconnects() > before, "the leader's hub back");
+    await eventually(
+      () => events.some((e) => e.type === "leaderFill" && e.fillId === gap.fillId),
+      "the gap's trade recorded",
+    );
+    await eventually(() => events.some((e) => e.type === "bust"), "the gap's void seen");
+    // A second gap with nothing in it: the same trades again, nothing journaled again.
+    const again = reconnects();
+    sim.control.dropSockets({ user: PX_CONNECTION.username });
+    await eventually(() => reconnects() > again, "the leader's hub back again");
+    sim.control.manualTrade("TSX5001", "ESZ6", "Sell", 1); // live, after both gaps
+    const last = fillsAt(sim, "TSX5001").at(-1)!;
+    await eventually(
+      () => events.some((e) => e.type === "leaderFill" && e.fillId === last.fillId),
+      "live sell",
+    );
+
+    const entries = await journal.entries();
+    const journaled = entries.filter((e) => e.type === "leaderFill");
+    expect(journaled.map((e) => e.fillId)).toEqual([kept!.fillId, voided!.fillId, gap.fillId, last.fillId]);
+    expect(journaled.map((e) => e.history === true)).toEqual([false, false, true, false]);
+    expect(journaled[2]).toMatchObject({ side: "Buy", qty: 1, contract: "ESZ6", price: gap.price });
+    expect(entries.filter((e) => e.type === "bust")).toEqual([
+      expect.objectContaining({ account: "TSX5001", fillId: voided!.fillId }),
+    ]);
+    expect(entries.filter((e) => e.fillId === madeAndVoided.fillId)).toEqual([]);
+    // The gap's trade was not copied; the follower was told of the void, as a live one tells.
+    expect(
+      events.filter((e) => e.type === "copy" && e.fillId === gap.fillId && e.outcome === "sent"),
+    ).toEqual([]);
+    expect(
+      events.filter((e) => e.type === "alert" && e.message.includes(`busted leader fill ${voided!.fillId}`)),
+    ).toEqual([expect.objectContaining({ follower: "DEMO2001" })]);
+    // The journal alone counts the leader's trades as the simulator has them.
+    const active = fillsAt(sim, "TSX5001").map((f) => f.fillId);
+    expect(active).toEqual([kept!.fillId, gap.fillId, last.fillId]);
+    const range: ReportRange = { from: "x", to: "x", start: since, end: since + 86_400_000 };
+    const offline = buildReport({ range, config, journal: entries, broker: undefined }).groups[0]!.leader;
+    expect(offline).toMatchObject({ leaderFills: 3, trading: { fills: 3 } });
   });
 });

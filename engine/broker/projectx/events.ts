@@ -1,12 +1,22 @@
 import type {
   BalanceEvent,
+  ContractSpec,
   FillBustedEvent,
   FillEvent,
+  OrderStatusEvent,
   PositionSnapshot,
   RiskStatusEvent,
   WorkingOrder,
 } from "../../types.js";
-import { orderTypeWord, type PxOrder, type PxPosition, sideOf, statusWord } from "./wire.js";
+import {
+  orderTypeWord,
+  type PxContract,
+  type PxOrder,
+  type PxPosition,
+  type PxTrade,
+  sideOf,
+  statusWord,
+} from "./wire.js";
 
 /** The port's events and views built from ProjectX entities: pure, the model keeps the state. */
 
@@ -49,9 +59,38 @@ export function fillEvent(
   return { type: "fill", connection, ...f, contract: nameOf(f.contractId) };
 }
 
-/** A voided trade takes back the fill it was. */
-export function bustedEvent(fill: FillEvent): FillBustedEvent {
-  return {
+export function contractSpec(c: PxContract, name: string): ContractSpec {
+  const root = name === c.id ? c.id : name.slice(0, -2);
+  return { id: c.id, name, root, tickSize: c.tickSize, pointValue: c.tickValue / c.tickSize };
+}
+
+/** The fill a trade is (`qty` of it: a synthesized fill may have counted the rest). */
+export function tradeFill(
+  connection: string,
+  nameOf: NameOf,
+  t: PxTrade,
+  f: Pick<FillEvent, "qty" | "ts" | "receivedAt" | "clOrdId">,
+): FillEvent {
+  const { id: fillId, accountId, orderId, contractId, price } = t;
+  return fillEvent(connection, nameOf, {
+    fillId,
+    accountId,
+    orderId,
+    contractId,
+    side: sideOf(t.side),
+    price,
+    ...f,
+  });
+}
+
+export function statusEvent(connection: string, o: PxOrder, status: string): OrderStatusEvent {
+  const { accountId, id: orderId, contractId, customTag: clOrdId } = o;
+  return { type: "orderStatus", connection, accountId, orderId, contractId, status, clOrdId };
+}
+
+/** A voided trade takes back the fill it was (`history`: seen voided in a snapshot). */
+export function bustedEvent(fill: FillEvent, history?: true): FillBustedEvent {
+  const ev: FillBustedEvent = {
     type: "fillBusted",
     connection: fill.connection,
     accountId: fill.accountId,
@@ -64,6 +103,8 @@ export function bustedEvent(fill: FillEvent): FillBustedEvent {
     price: fill.price,
     clOrdId: fill.clOrdId,
   };
+  if (history) ev.history = true;
+  return ev;
 }
 
 export function positionOf(p: PxPosition, nameOf: NameOf): PositionSnapshot {

@@ -9,14 +9,18 @@ import type {
   SyncEvent,
   WorkingOrder,
 } from "../../types.js";
+import { historyOf } from "../fills.js";
 import {
   balanceEvent,
   bustedEvent,
+  contractSpec,
   fillEvent,
   orderView,
   orderViewKey,
   positionOf,
   riskEvent,
+  statusEvent,
+  tradeFill,
 } from "./events.js";
 import type { Snapshot } from "./snapshot.js";
 import { canonicalOf } from "./symbols.js";
@@ -133,14 +137,7 @@ export class ProjectXModel {
   }
 
   learnContract(c: PxContract): ContractSpec {
-    const name = this.nameOf(c.id);
-    const spec: ContractSpec = {
-      id: c.id,
-      name,
-      root: name === c.id ? c.id : name.slice(0, -2),
-      tickSize: c.tickSize,
-      pointValue: c.tickValue / c.tickSize,
-    };
+    const spec = contractSpec(c, this.nameOf(c.id));
     this.specs.set(c.id, spec);
     return spec;
   }
@@ -151,7 +148,8 @@ export class ProjectXModel {
 
   /**
    * The REST picture after a (re)connect is the whole truth: positions, live orders and cash
-   * start again from it; its trades are history, never fills to copy. `only`: these accounts read
+   * start again from it; its trades are history, never fills to copy (new ones go out once for
+   * the journal, after the sync). `only`: these accounts read
    * again on a live hub (after a lost answer); other accounts are left as they are.
    */
   applySnapshot(s: Snapshot, initial: boolean, only?: ReadonlySet<number>): BrokerEvent[] {
@@ -177,40 +175,47 @@ export class ProjectXModel {
       waiting.set(o.id, before ? Math.max(0, this.gapOf(before)) : 0);
       this.store(o).lastStatus = statusWord(o.status);
     }
-    const history: number[] = [];
+    // Trades new to the session are history (made while the hub was away, or before the start):
+    // never copied, but each goes out once for the journal; a voided one as a bust the journal
+    // may need (one the session had, or an earlier run journaled: the copier's ledger knows).
+    const history: BrokerEvent[] = [];
     const realized = new Map<number, number>();
     for (const t of s.trades) {
       if (!mine(t.accountId)) continue;
       if (!t.voided) realized.set(t.accountId, (realized.get(t.accountId) ?? 0) + (t.profitAndLoss ?? 0));
-      if (this.trades.has(t.id)) continue;
+      if (this.trades.has(t.id)) {
+        if (t.voided) history.push(...this.voided(t, true));
+        continue;
+      }
       this.seeTrade(t.id);
-      history.push(t.id);
-      if (t.voided) continue;
-      const line = this.orders.get(t.orderId);
-      // An order not heard of yet (its hub events lag) finds its history here when it comes, or
-      // its fillVolume would read as a fill without a trade and be made up a second time.
-      if (line) line.traded += t.size;
-      else this.early.set(t.orderId, (this.early.get(t.orderId) ?? 0) + t.size);
+      if (t.voided) {
+        history.push(bustedEvent(this.fillOf(t, t.size, 0 as MonoMs), true));
+        continue;
+      }
+      // Counted on its order even when not heard of yet (its hub events lag), or its fillVolume
+      // would read as a fill without a trade and be made up a second time.
+      const qty = this.traded(t);
+      if (qty === 0) continue; // a synthesized fill was it
+      const fill = this.fillOf(t, qty, 0 as MonoMs);
+      this.emitted.set(t.id, fill);
+      history.push(historyOf(fill));
     }
     for (const [id, gap] of waiting) {
       const line = this.orders.get(id)!;
       line.traded = Math.max(line.traded, line.order.fillVolume - line.synthesized - gap);
     }
-    const events: BrokerEvent[] = [];
-    for (const a of s.accounts) {
-      if (!mine(a.id)) continue;
-      if (a.balance !== undefined)
+    for (const a of s.accounts)
+      if (mine(a.id) && a.balance !== undefined)
         this.cash.set(a.id, { amount: a.balance, realized: realized.get(a.id) ?? 0 });
-    }
     const sync: SyncEvent = {
       type: "sync",
       connection: this.connection,
       initial,
       accounts: this.accounts().filter((a) => mine(a.id)),
       positions: [...this.positionsBy.values()].filter((p) => mine(p.accountId)),
-      fillIds: history,
+      fillIds: [],
     };
-    events.push(sync);
+    const events: BrokerEvent[] = [sync];
     for (const a of s.accounts) {
       if (!mine(a.id)) continue;
       const c = this.cash.get(a.id);
@@ -219,6 +224,7 @@ export class ProjectXModel {
       events.push(riskEvent(this.connection, a.id, a.canTrade));
     }
     this.trim();
+    events.push(...history);
     return events;
   }
 
@@ -245,15 +251,7 @@ export class ProjectXModel {
     const word = statusWord(o.status);
     if (word !== line.lastStatus) {
       line.lastStatus = word;
-      events.push({
-        type: "orderStatus",
-        connection: this.connection,
-        accountId: o.accountId,
-        orderId: o.id,
-        contractId: o.contractId,
-        status: word,
-        clOrdId: o.customTag,
-      });
+      events.push(statusEvent(this.connection, o, word));
     }
     const order = orderView(line.order, this.nameOf);
     const view = orderViewKey(order);
@@ -286,30 +284,30 @@ export class ProjectXModel {
       const c = this.cash.get(t.accountId);
       if (c) c.realized += t.profitAndLoss;
     }
-    const line = this.orders.get(t.orderId);
-    let qty = t.size;
-    if (line) {
-      line.traded += t.size;
-      // What was synthesized from fillVolume already counted these contracts.
-      const covered = Math.min(qty, line.synthesized);
-      line.synthesized -= covered;
-      qty -= covered;
-    } else this.early.set(t.orderId, (this.early.get(t.orderId) ?? 0) + t.size);
+    const qty = this.traded(t);
     if (qty === 0) return [];
-    const fill = fillEvent(this.connection, this.nameOf, {
-      fillId: t.id,
-      accountId: t.accountId,
-      orderId: t.orderId,
-      contractId: t.contractId,
-      side: sideOf(t.side),
-      qty,
-      price: t.price,
-      ts: t.at ?? this.now(),
-      receivedAt,
-      clOrdId: line?.order.customTag,
-    });
+    const fill = this.fillOf(t, qty, receivedAt);
     this.emitted.set(t.id, fill);
     return [fill];
+  }
+
+  /** A new trade counted on its order: the contracts it fills that no synthesized fill already did. */
+  private traded(t: PxTrade): number {
+    const line = this.orders.get(t.orderId);
+    if (!line) {
+      this.early.set(t.orderId, (this.early.get(t.orderId) ?? 0) + t.size);
+      return t.size;
+    }
+    line.traded += t.size;
+    // What was synthesized from fillVolume already counted these contracts.
+    const covered = Math.min(t.size, line.synthesized);
+    line.synthesized -= covered;
+    return t.size - covered;
+  }
+
+  private fillOf(t: PxTrade, qty: number, receivedAt: MonoMs): FillEvent {
+    const clOrdId = this.orders.get(t.orderId)?.order.customTag;
+    return tradeFill(this.connection, this.nameOf, t, { qty, ts: t.at ?? this.now(), receivedAt, clOrdId });
   }
 
   /** The order's trade did not come: its fill, from fillVolume and filledPrice. */
@@ -363,7 +361,7 @@ export class ProjectXModel {
     return fresh;
   }
 
-  private voided(t: PxTrade): BrokerEvent[] {
+  private voided(t: PxTrade, history?: true): BrokerEvent[] {
     const fill = this.emitted.get(t.id);
     if (!fill) {
       this.seeTrade(t.id);
@@ -372,7 +370,7 @@ export class ProjectXModel {
     this.emitted.delete(t.id);
     const line = this.orders.get(t.orderId);
     if (line) line.traded = Math.max(0, line.traded - t.size);
-    return [bustedEvent(fill)];
+    return [bustedEvent(fill, history)];
   }
 
   private seeTrade(id: number): void {

@@ -146,7 +146,7 @@ describe("ProjectX model: fills from trades and order updates, each once", () =>
   it("snapshot trades are history; a voided trade takes back the fill it was", () => {
     const m = new ProjectXModel("px", projectxSymbols(), () => 1_000);
     m.setAccounts([{ id: ACCOUNT, name: "TSX1", balance: 50_000, canTrade: true }], undefined);
-    const [sync] = m.applySnapshot(
+    const events = m.applySnapshot(
       {
         accounts: [{ id: ACCOUNT, name: "TSX1", balance: 50_000, canTrade: false }],
         positions: [{ accountId: ACCOUNT, contractId: ES, netPos: -2, averagePrice: 6001 }],
@@ -155,11 +155,13 @@ describe("ProjectX model: fills from trades and order updates, each once", () =>
       },
       true,
     );
-    expect(sync).toMatchObject({
+    expect(events[0]).toMatchObject({
       type: "sync",
-      fillIds: [800],
+      fillIds: [],
       positions: [expect.objectContaining({ contract: "ESZ6", netPos: -2 })],
     });
+    // Never had live: out once for the journal, after the sync.
+    expect(events.filter((e) => e.type === "historyFill").map((e) => e.fillId)).toEqual([800]);
     expect(m.applyTrade(trade(800, 3), 1)).toEqual([]);
     expect(m.synthesize(500, 1)).toEqual([]);
     const [fill] = m.applyTrade(trade(801, 1, { orderId: 501 }), 2);
@@ -170,6 +172,33 @@ describe("ProjectX model: fills from trades and order updates, each once", () =>
         qty: 1,
       }),
     ]);
+  });
+
+  it("a trade voided while the hub was away is a bust once, as history; a synthesized fill's trade is no second history fill", () => {
+    const m = model();
+    m.applyOrder(order(1));
+    m.applyTrade(trade(810, 1), 1);
+    m.applyOrder(order(2, { id: 501 }));
+    expect(m.synthesize(501, 2)).toEqual([expect.objectContaining({ qty: 2 })]);
+    const read = (trades: PxTrade[]) =>
+      m
+        .applySnapshot(
+          { accounts: [], positions: [], orders: [order(1), order(2, { id: 501 })], trades },
+          false,
+        )
+        .filter((e) => e.type === "fillBusted" || e.type === "historyFill");
+    const gap = [
+      trade(810, 1, { voided: true }),
+      trade(811, 2, { orderId: 501 }),
+      trade(812, 1, { voided: true }),
+    ];
+    expect(read(gap)).toEqual([
+      expect.objectContaining({ type: "fillBusted", fillId: 810, qty: 1, history: true }),
+      // Never had: out for the copier, which journals it only if the journal has the trade.
+      expect.objectContaining({ type: "fillBusted", fillId: 812, history: true }),
+    ]);
+    expect(read(gap)).toEqual([]);
+    expect(m.applyTrade(trade(810, 1, { voided: true }), 3)).toEqual([]);
   });
 
   it("accounts: cash and canTrade as balance and broker-lock events, only for the configured accounts", () => {
@@ -288,8 +317,9 @@ describe("ProjectX model: one account read again on a live hub", () => {
         initial: false,
         accounts: [{ id: ACCOUNT, name: "TSX1" }],
         positions: [],
-        fillIds: [90],
+        fillIds: [],
       },
+      expect.objectContaining({ type: "historyFill", fillId: 90, qty: 1, side: "Sell", price: 6010 }),
     ]);
     // The order it no longer lists ended; the one it lists, whose answer was lost, is working.
     expect(m.workingOrders(ACCOUNT).map((o) => o.clOrdId)).toEqual(["mm-2-11"]);
