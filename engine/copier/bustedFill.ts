@@ -35,6 +35,14 @@ export function bustedFill(event: FillBustedEvent, deps: BustedFillDeps): void {
     // follower's busted fill only moved its position, which the snapshot already shows.
     if (!leader || !deps.dedupe.firstBust(event.connection, event.fillId, false)) return;
   } else if (leader) deps.dedupe.firstBust(event.connection, event.fillId, true);
+  const fill = `${event.side.toUpperCase()} ${event.qty} ${event.contract} @ ${event.price}`;
+  if (event.history)
+    deps.emit({
+      type: "alert",
+      at: deps.clock.now(),
+      level: "warn",
+      message: `${name}: the broker busted fill ${event.fillId} (${fill}) while the login was away; its position no longer includes it`,
+    });
   // Journaled for any account: a report read later from the journal alone drops the fill too.
   const { fillId, orderId, contract, side, qty, price } = event;
   deps.emit({
@@ -56,7 +64,6 @@ export function bustedFill(event: FillBustedEvent, deps: BustedFillDeps): void {
     const before = deps.leaders.known(group.leader, event.contract) ?? 0;
     deps.leaders.correct(group.leader, event.contract, before - signed);
   }
-  const fill = `${event.side.toUpperCase()} ${event.qty} ${event.contract} @ ${event.price}`;
   for (const follower of group.followers) {
     const route = deps.accounts.route(follower.account);
     const copy = route ? ` (clOrdId ${clOrdIdFor(event.fillId, route.accountId)})` : "";

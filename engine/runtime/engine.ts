@@ -307,7 +307,8 @@ export class Engine {
         level: event.level,
         message: `${event.connection}: ${event.message}`,
       });
-    } else if (event.type === "fillBusted") {
+    } else if (event.type === "fillBusted" && !event.history) {
+      // One seen in a snapshot may be old news (every start reads the day's): the copier tells it.
       const account = this.directory.nameAt(session.connection, event.accountId) ?? String(event.accountId);
       this.alert(
         "warn",

@@ -67,7 +67,11 @@ describe("busted fills", () => {
       expect.objectContaining({ account: "L", fillId }),
     ]);
     const alerts = w.events.filter((e): e is AlertEvent => e.type === "alert");
-    expect(alerts.map((a) => a.follower)).toEqual(["A"]);
+    // The leader's own (a live bust's comes from the engine), then each follower's.
+    expect(alerts.map((a) => a.follower)).toEqual([undefined, "A"]);
+    expect(alerts[0]!.message).toMatch(
+      `L: the broker busted fill ${fillId} (BUY 2 ESZ6 @ 100) while the login was away`,
+    );
     // The snapshot's positions came with the sync: the bust does not take the fill off again.
     expect(w.copier.leaderPosition("L", "ESZ6")).toBe(2);
   });

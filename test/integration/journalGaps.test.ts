@@ -234,8 +234,11 @@ describe("a leader fill the broker busts while the leader's login is away", () =
     expect(entries.filter((e) => e.type === "bust")).toEqual([
       expect.objectContaining({ account: "DEMO1000", fillId: busted!.fillId, orderId: busted!.orderId }),
     ]);
-    // Never journaled, so nothing to take back.
+    // Never journaled, so nothing to take back, nor to tell.
     expect(entries.filter((e) => e.fillId === madeAndBusted.fillId)).toEqual([]);
+    expect(
+      events.filter((e) => e.type === "alert" && e.message.includes(`fill ${madeAndBusted.fillId} `)),
+    ).toEqual([]);
     // Each follower told, as a live bust tells them.
     const told = events.filter(
       (e) => e.type === "alert" && e.message.includes(`busted leader fill ${busted!.fillId}`),
