@@ -264,7 +264,7 @@ export class Copier {
       }
     }
     this.deps.gateway.flush();
-    this.deps.emit(leaderFillEvent(this.deps.clock, group, event, before, after));
+    this.deps.emit(leaderFillEvent(this.deps.clock, group, event, { before, after }));
     const record = (copy: SentCopy) => recordSent(this.recording, copy, group, event, after, out.openings);
     for (const copy of copies) this.deps.emit(copy.type === "copy" ? copy : record(copy));
     this.answers.fanOut(group, event, copies);

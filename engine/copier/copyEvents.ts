@@ -93,13 +93,15 @@ export function syntheticClOrdId(
   return `mk-${tag}-${accountId}-${now.toString(36)}-${seq}`;
 }
 
-/** The leader's fill as the copier saw it: the position it moved the leader from and to. */
+/**
+ * The leader's fill as the copier saw it: the position it moved the leader from and to, or, for a
+ * fill known only from a snapshot (`history`), the broker's time of it instead.
+ */
 export function leaderFillEvent(
   clock: Clock,
   group: Group,
-  event: FillEvent,
-  before: number,
-  after: number,
+  event: Pick<FillEvent, "fillId" | "orderId" | "contract" | "side" | "qty" | "price">,
+  seen: { before: number; after: number } | { filledAt: number },
 ): LeaderFillEvent {
   return {
     type: "leaderFill",
@@ -112,7 +114,8 @@ export function leaderFillEvent(
     side: event.side,
     qty: event.qty,
     price: event.price,
-    positionBefore: before,
-    positionAfter: after,
+    ...("filledAt" in seen
+      ? { history: true, filledAt: seen.filledAt }
+      : { positionBefore: seen.before, positionAfter: seen.after }),
   };
 }

@@ -1,4 +1,5 @@
 import type { Clock, EngineEvent, HistoryFillEvent } from "../types.js";
+import { leaderFillEvent } from "./copyEvents.js";
 import type { FillDedupe } from "./fillDedupe.js";
 import type { CopierAccounts } from "./ports.js";
 
@@ -19,19 +20,5 @@ export function historyFill(event: HistoryFillEvent, deps: HistoryFillDeps): voi
   const name = deps.accounts.nameAt(event.connection, event.accountId);
   const role = name === undefined ? undefined : deps.accounts.role(name);
   if (role?.kind !== "leader" || !deps.dedupe.firstLeaderFill(event.connection, event.fillId)) return;
-  const { group } = role;
-  deps.emit({
-    type: "leaderFill",
-    at: deps.clock.now(),
-    group: group.name,
-    leader: group.leader,
-    fillId: event.fillId,
-    orderId: event.orderId,
-    contract: event.contract,
-    side: event.side,
-    qty: event.qty,
-    price: event.price,
-    history: true,
-    filledAt: event.ts,
-  });
+  deps.emit(leaderFillEvent(deps.clock, role.group, event, { filledAt: event.ts }));
 }
