@@ -63,26 +63,37 @@ async function journalOf(engine: Engine, config: Config) {
 const fillsAt = (sim: Simulator, account: string) =>
   sim.control.records().fills.filter((f) => f.accountName === account && f.active);
 
+/**
+ * Two logins (the leader's "demo" and a follower's) on a simulator of the test's own, journaled and
+ * connected; `stop` closes them before the test's end (a restart), once. `reconnects` counts demo's.
+ */
+async function journaledLogins() {
+  const config = twoLoginConfig();
+  const sim = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true });
+  done.push(() => sim.close());
+  const t = await startTwoLogins(config, undefined, { sim });
+  let running = true;
+  const stop = async () => {
+    if (!running) return;
+    running = false;
+    await t.close();
+  };
+  done.push(stop);
+  const journal = await journalOf(t.engine, config);
+  const { engine, events } = t;
+  await eventually(
+    () => ["DEMO1000", "APEX3001", "APEX3002"].every((a) => engine.directory.connected(a)),
+    "connected",
+  );
+  const reconnects = () =>
+    events.filter((e) => e.type === "connectionStatus" && e.connection === "demo" && e.state === "connected")
+      .length;
+  return { config, sim, t, journal, engine, events, reconnects, stop };
+}
+
 describe("a leader fill made while the leader's login was away", () => {
   it("is journaled once at the reconnect, and not again at the next one", async () => {
-    const config = twoLoginConfig();
-    const sim = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true });
-    done.push(() => sim.close());
-    const t = await startTwoLogins(config, undefined, { sim });
-    let running = true;
-    done.push(async () => {
-      if (running) await t.close();
-    });
-    const journal = await journalOf(t.engine, config);
-    const { engine, events } = t;
-    await eventually(
-      () => ["DEMO1000", "APEX3001", "APEX3002"].every((a) => engine.directory.connected(a)),
-      "connected",
-    );
-    const reconnects = () =>
-      events.filter(
-        (e) => e.type === "connectionStatus" && e.connection === "demo" && e.state === "connected",
-      ).length;
+    const { config, sim, journal, events, reconnects, stop } = await journaledLogins();
 
     sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2); // seen live, copied
     await eventually(() => position(sim, "APEX3001", "ESZ6") === 2, "APEX3001 long 2");
@@ -119,8 +130,7 @@ describe("a leader fill made while the leader's login was away", () => {
     // A restart, its ledger seeded from the journal as mimik's start seeds it: the first snapshot
     // holds all three fills, and the journal already has them.
     await journal.close();
-    await t.close();
-    running = false;
+    await stop();
     const ledger = new SetLedger(await leaderFillKeys(journal.path));
     const restarted = await startTwoLogins(config, undefined, { sim, ledger });
     done.push(() => restarted.close());
@@ -186,24 +196,7 @@ describe("a leader fill the broker busts after it was copied", () => {
 
 describe("a leader fill the broker busts while the leader's login is away", () => {
   it("is a bust in the journal once, told as a live bust is; one made and busted in the gap is nothing", async () => {
-    const config = twoLoginConfig();
-    const sim = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true });
-    done.push(() => sim.close());
-    const t = await startTwoLogins(config, undefined, { sim });
-    let running = true;
-    done.push(async () => {
-      if (running) await t.close();
-    });
-    const journal = await journalOf(t.engine, config);
-    const { engine, events } = t;
-    await eventually(
-      () => ["DEMO1000", "APEX3001", "APEX3002"].every((a) => engine.directory.connected(a)),
-      "connected",
-    );
-    const reconnects = () =>
-      events.filter(
-        (e) => e.type === "connectionStatus" && e.connection === "demo" && e.state === "connected",
-      ).length;
+    const { config, sim, journal, events, reconnects, stop } = await journaledLogins();
     const since = Date.now();
     sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
     await eventually(() => position(sim, "APEX3001", "ESZ6") === 2, "APEX3001 long 2");
@@ -252,8 +245,7 @@ describe("a leader fill the broker busts while the leader's login is away", () =
 
     // A restart seeded from this journal: the first snapshot shows the bust again, told no more.
     await journal.close();
-    await t.close();
-    running = false;
+    await stop();
     const keys = await leaderFillKeys(journal.path);
     const restarted = await startTwoLogins(config, undefined, { sim, ledger: new SetLedger(keys) });
     done.push(() => restarted.close());
