@@ -12,6 +12,7 @@
 import { messageOf } from "../messageOf.js";
 import { answerLost } from "../orders/answerLost.js";
 import type { OrderGateway, WorkingOrderSpec } from "../orders/gateway.js";
+import { priceWords } from "../priceWords.js";
 import type { AccountRoute, Clock, EngineEvent, Logger, MirrorEvent, OrderResult, Side } from "../types.js";
 import { mirrorClOrdId, type SetTokens } from "./clOrdIds.js";
 import type { FollowerOrders } from "./followerOrders.js";
@@ -284,7 +285,7 @@ export class MirrorSender {
 
   /** Refused time after time: the trader is told, as the follower may now lack what its leader has. */
   private gaveUp(t: Target, legs: readonly WantLeg[], times: number, reason: string): void {
-    const what = legs.map((l) => `${l.side} ${l.terms.orderType} ${l.terms.price ?? l.terms.stopPrice}`);
+    const what = legs.map((l) => `${l.side} ${l.terms.orderType} ${priceWords(l.terms)}`);
     const ids = legs.map((l) => l.leaderId).join(" and ");
     this.deps.emit({
       type: "alert",

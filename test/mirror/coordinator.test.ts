@@ -132,6 +132,23 @@ describe("mirror coordinator", () => {
     expect(w.venue.sent.filter((s) => s.kind === "oco" && s.accountId === F1)).toHaveLength(2);
   });
 
+  it("a placement refused time after time is given up with an alert that says the order as a trader reads it (a trailing stop's distance too)", async () => {
+    const w = mirrorWorld({ protect: true });
+    for (let i = 0; i < 8; i++) w.venue.failNext.push({ failureReason: "InvalidPrice", failureText: "no" });
+    w.venue.setPosition(1, "ESZ6", 2);
+    w.venue.setPosition(2, "ESZ6", 2);
+    w.venue.setPosition(3, "ESZ6", 1);
+    w.venue.leaderOrder(1, { side: "Sell", orderType: "TrailingStop", qty: 2, stopPrice: 6790, trail: 4 });
+    await w.settle();
+    // Its second alone, then the retries after the 1st, 2nd and 3rd refusal.
+    for (const ms of [1_000, 1_000, 5_000, 15_000]) {
+      w.clock.advance(ms);
+      await w.settle();
+    }
+    const alerts = w.events.filter((e) => e.type === "alert").map((e) => e.message);
+    expect(alerts).toContainEqual(expect.stringContaining("(Sell TrailingStop 6790 (trail 4)) 4 times"));
+  });
+
   it("cancels a follower's exits before an exit is copied, written first on its lane", async () => {
     const w = mirrorWorld({ protect: true });
     await protectedLong(w);
