@@ -1,5 +1,5 @@
 import type { EpochMs } from "../types.js";
-import type { Terms } from "./types.js";
+import { type Terms, termsKey } from "./types.js";
 
 /** A modify refused with these very terms is asked again no sooner (a refusal may pass). */
 export const MODIFY_REFUSED_MS = 5_000;
@@ -56,5 +56,5 @@ export class ModifySpacing implements ModifyGate {
 }
 
 function modifyKey(clOrdId: string, terms: Terms, filled: number): string {
-  return `${clOrdId}|${filled + terms.remaining}|${JSON.stringify(terms)}`;
+  return `${clOrdId}|${filled + terms.remaining}|${termsKey(terms)}`;
 }

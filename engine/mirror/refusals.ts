@@ -9,7 +9,7 @@
  * takes an order and then rejects it (an event) must not be asked once a second forever.
  */
 import type { EpochMs } from "../types.js";
-import type { WantLeg, WantSet } from "./types.js";
+import { termsKey, type WantLeg, type WantSet } from "./types.js";
 
 /** After the 1st, 2nd and 3rd refusal of the same terms, asked again this much later; then given up. */
 export const RETRY_AFTER_MS: readonly number[] = [1_000, 5_000, 15_000];
@@ -76,5 +76,5 @@ export class Refusals {
 
 /** Legs by the set they are wanted in (a lone stop is not the stop of a pair) and their terms. */
 function legsKey(set: WantSet, legs: readonly WantLeg[]): string {
-  return `${set.key}|${legs.map((l) => `${l.leaderId}/${l.side}/${JSON.stringify(l.terms)}`).join("|")}`;
+  return `${set.key}|${legs.map((l) => `${l.leaderId}/${l.side}/${termsKey(l.terms)}`).join("|")}`;
 }

@@ -97,6 +97,16 @@ export function setKey(leaderIds: readonly number[]): string {
   return [...leaderIds].sort((a, b) => a - b).join("+");
 }
 
+/**
+ * Terms as a key for what the broker was asked (its refusals, a modify's spacing). A trailing
+ * stop's stop price is left out: it is only where the copy starts, it follows the leader's stop
+ * as it ratchets, and no request after the placement says it. Keyed with it, each tick of the
+ * leader's stop would make a refused order new again: asked again at once, never given up.
+ */
+export function termsKey(t: Terms): string {
+  return JSON.stringify(t.orderType === "TrailingStop" ? { ...t, stopPrice: undefined } : t);
+}
+
 export const MIRRORED_TYPES: ReadonlySet<string> = new Set(["Limit", "Stop", "StopLimit", "TrailingStop"]);
 
 export function isStopType(type: string): boolean {

@@ -54,6 +54,24 @@ describe("refusals", () => {
     expect(r.refused(moved, [moved.legs[1]!], "x", 0).times).toBe(1);
   });
 
+  it("a trailing stop's starting stop moving with the leader's is no new request: still blocked, counted on, given up", () => {
+    const r = new Refusals();
+    const trailing = (stopPrice: number): WantLeg => ({
+      leaderId: 3,
+      side: "Sell",
+      terms: { orderType: "TrailingStop", stopPrice, trail: 4, timeInForce: "Day", remaining: 2 },
+    });
+    const at = (stopPrice: number) => set(trailing(stopPrice));
+    expect(r.refused(at(6790), [trailing(6790)], "x", 0).times).toBe(1);
+    expect(ids(r, at(6791), 500)).toEqual([3]);
+    expect(r.refused(at(6792), [trailing(6792)], "x", 1_000).times).toBe(2);
+    expect(r.refused(at(6793), [trailing(6793)], "x", 6_000).times).toBe(3);
+    expect(r.refused(at(6794), [trailing(6794)], "x", 21_000)).toEqual({ times: 4, gaveUp: true });
+    // Its distance is part of the request: a new one is asked at once.
+    const wider = set({ ...trailing(6795), terms: { ...trailing(6795).terms, trail: 6 } });
+    expect(ids(r, wider, 21_000)).toEqual([]);
+  });
+
   it("an OCO refused as a whole blocks both legs, and is free again once either leg's terms change", () => {
     const r = new Refusals();
     r.refused(oco, [stop, target], "InvalidPrice", 0);

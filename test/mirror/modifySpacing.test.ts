@@ -1,0 +1,49 @@
+/**
+ * ModifySpacing: a follower order is modified at most once per spacing, and a modify the broker
+ * refused with the very same terms is not asked again for a while; a trailing stop's starting stop
+ * (which follows the leader's as it ratchets) does not make a refused modify a new one.
+ */
+import { describe, expect, it } from "vitest";
+import { MODIFY_REFUSED_MS, ModifySpacing } from "../../engine/mirror/modifySpacing.js";
+import type { Terms } from "../../engine/mirror/types.js";
+
+const stop = (stopPrice: number, remaining = 1): Terms => ({
+  orderType: "Stop",
+  stopPrice,
+  timeInForce: "Day",
+  remaining,
+});
+const trailing = (stopPrice: number, remaining = 1, trail = 4): Terms => ({
+  orderType: "TrailingStop",
+  stopPrice,
+  trail,
+  timeInForce: "Day",
+  remaining,
+});
+
+describe("modify spacing", () => {
+  it("spaces an order's modifies and holds back a refused one for a while", () => {
+    const s = new ModifySpacing(250);
+    expect(s.at("a", stop(6790), 0)).toBeUndefined();
+    s.touched("a", 1_000);
+    expect(s.at("a", stop(6790), 0)).toBe(1_250);
+    s.noteRefused("a", stop(6790), 0, 1_000);
+    expect(s.at("a", stop(6790), 0)).toBe(1_000 + MODIFY_REFUSED_MS);
+    expect(s.refused("a", stop(6790), 0)).toBe(true);
+    // New terms (the leader moved its stop) are a new request: only the spacing holds them.
+    expect(s.refused("a", stop(6791), 0)).toBe(false);
+    expect(s.at("a", stop(6791), 0)).toBe(1_250);
+    s.prune(1_000 + MODIFY_REFUSED_MS);
+    expect(s.refused("a", stop(6790), 0)).toBe(false);
+  });
+
+  it.each([
+    ["its starting stop moved with the leader's", true, trailing(6795)],
+    ["another quantity", false, trailing(6790, 2)],
+    ["another distance", false, trailing(6790, 1, 6)],
+  ])("a trailing stop's refused modify, asked again with %s: refused already: %s", (_, refused, terms) => {
+    const s = new ModifySpacing(250);
+    s.noteRefused("t", trailing(6790), 0, 1_000);
+    expect(s.refused("t", terms, 0)).toBe(refused);
+  });
+});
