@@ -23,11 +23,19 @@ export class LiveJournalFile {
    */
   async appendSynced(data: string): Promise<void> {
     let handle = await this.open();
-    let { size, nlink } = await handle.stat();
-    if (nlink === 0) {
+    let size: number;
+    try {
+      let stats = await handle.stat();
+      if (stats.nlink === 0) {
+        await this.release();
+        handle = await this.open();
+        stats = await handle.stat();
+      }
+      size = stats.size;
+    } catch (error) {
+      // A descriptor gone bad (ESTALE, EIO) must not hold every later flush: the next opens anew.
       await this.release();
-      handle = await this.open();
-      ({ size } = await handle.stat());
+      throw error;
     }
     try {
       await handle.writeFile(data, "utf8");

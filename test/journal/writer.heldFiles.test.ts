@@ -7,12 +7,26 @@ import { freshJournalPath, readLines } from "./helpers.js";
 
 /** Every path the writer opened, in order. */
 const opened: string[] = [];
+/** Set: the live file's open descriptor goes bad (every stat on it fails from then on). */
+const fault = { badDescriptor: false };
 
 vi.mock("node:fs/promises", async (importOriginal) => {
   const real = await importOriginal<typeof import("node:fs/promises")>();
   const open: typeof real.open = async (...args: Parameters<typeof real.open>) => {
     opened.push(String(args[0]));
-    return real.open(...args);
+    const handle = await real.open(...args);
+    if (!String(args[0]).endsWith("main.jsonl")) return handle;
+    let bad = false;
+    const stat = handle.stat.bind(handle);
+    handle.stat = (async (...a: Parameters<typeof stat>) => {
+      if (fault.badDescriptor) {
+        fault.badDescriptor = false;
+        bad = true;
+      }
+      if (bad) throw Object.assign(new Error("ESTALE: simulated"), { code: "ESTALE" });
+      return stat(...a);
+    }) as typeof handle.stat;
+    return handle;
   };
   return { ...real, open, default: { ...real, open } };
 });
@@ -38,6 +52,18 @@ describe("JournalWriter's live file and anchor, held open between flushes", () =
     expect(opened.filter((p) => p.endsWith("main.anchor.json"))).toHaveLength(1);
     expect(await types(path)).toEqual(["a", "b", "c", "d"]);
     expect(await readAnchor(path)).toMatchObject({ kind: "ok", anchor: { seq: 4 } });
+  });
+
+  it("opens the path again after its descriptor went bad, and loses no line", async () => {
+    const w = await JournalWriter.open(path);
+    w.append({ type: "a" });
+    await w.flush();
+    fault.badDescriptor = true;
+    w.append({ type: "b" });
+    await expect(w.flush()).rejects.toThrow(/ESTALE/);
+    w.append({ type: "c" });
+    await w.close();
+    expect(await types(path)).toEqual(["a", "b", "c"]);
   });
 
   it("writes to the path again, not to a deleted file, when the journal is removed under it", async () => {
