@@ -90,7 +90,8 @@ export class OrderCache {
       view.qty = v.orderQty;
       if (v.price !== undefined) view.price = v.price;
       if (v.stopPrice !== undefined) view.stopPrice = v.stopPrice;
-      if (v.pegDifference !== undefined) view.trail = v.pegDifference;
+      // A distance, whichever way the stop trails: a sell's may come signed below the price.
+      if (v.pegDifference !== undefined) view.trail = Math.abs(v.pegDifference);
       if (v.timeInForce !== undefined) view.timeInForce = v.timeInForce;
     }
     const clOrdId = this.clOrdIds.get(orderId);

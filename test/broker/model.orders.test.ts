@@ -117,25 +117,28 @@ describe("BrokerModel order updates", () => {
     expect(m.orderUpdates()).toMatchObject([{ order: { qty: 1, stopPrice: 6795 } }]);
   });
 
-  it("a trailing stop's distance is its version's pegDifference", () => {
-    const m = synced();
-    m.applyProps(
-      props("order", { id: 800, accountId: 100, contractId: 9001, action: "Sell", ordStatus: "Working" }),
-      1,
-    );
-    m.applyProps(
-      props("orderVersion", {
-        id: 81,
-        orderId: 800,
-        orderQty: 2,
-        orderType: "TrailingStop",
-        stopPrice: 6790,
-        pegDifference: 10,
-      }),
-      1,
-    );
-    expect(m.workingOrders(100)).toMatchObject([{ orderType: "TrailingStop", stopPrice: 6790, trail: 10 }]);
-  });
+  it.each([10, -10])(
+    "a trailing stop's distance is its version's pegDifference (%i), as a distance",
+    (peg) => {
+      const m = synced();
+      m.applyProps(
+        props("order", { id: 800, accountId: 100, contractId: 9001, action: "Sell", ordStatus: "Working" }),
+        1,
+      );
+      m.applyProps(
+        props("orderVersion", {
+          id: 81,
+          orderId: 800,
+          orderQty: 2,
+          orderType: "TrailingStop",
+          stopPrice: 6790,
+          pegDifference: peg,
+        }),
+        1,
+      );
+      expect(m.workingOrders(100)).toMatchObject([{ orderType: "TrailingStop", stopPrice: 6790, trail: 10 }]);
+    },
+  );
 
   it("an order on a contract with no name yet waits for it, like a fill", () => {
     const m = synced();
