@@ -133,7 +133,8 @@ export class MirrorSender {
     const { terms } = leg;
     this.spacing.touched(order.clOrdId, this.deps.clock.now());
     this.deps.orders.setBusy(t.follower, order.clOrdId, "modifying");
-    // A trailing stop's own stop has trailed since: only its quantity is asked to change (plan.ts).
+    // A trailing stop's own stop has trailed since: only its quantity is asked to change (plan.ts),
+    // and only its quantity is said, as Tradovate refuses a trailing stop's modify that says more.
     const trailing = terms.orderType === "TrailingStop";
     const fields = {
       ...legFields(leg),
@@ -151,8 +152,7 @@ export class MirrorSender {
         orderType: terms.orderType,
         price: terms.price,
         stopPrice: trailing ? undefined : terms.stopPrice,
-        trail: terms.trail,
-        timeInForce: terms.timeInForce,
+        timeInForce: trailing ? undefined : terms.timeInForce,
         exit,
       }),
     );

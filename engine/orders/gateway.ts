@@ -194,7 +194,7 @@ export class OrderGateway {
 
   modify(change: OrderChange): Promise<OrderResult> {
     this.guard(change);
-    checkTerms(change);
+    checkTerms(change, false);
     const request: ModifyOrderRequest = {
       accountId: change.accountId,
       orderId: change.orderId,
@@ -302,12 +302,12 @@ function checkOrder(order: WorkingOrderSpec): void {
   if (order.clOrdId.length === 0 || order.clOrdId.length > MAX_CLORDID) {
     throw new RangeError(`clOrdId must be 1-${MAX_CLORDID} characters`);
   }
-  checkTerms(order);
+  checkTerms(order, true);
 }
 
 type TermsOf = Pick<WorkingOrderSpec, "orderType" | "qty" | "price" | "stopPrice" | "trail">;
 
-function checkTerms({ orderType: type, qty, price, stopPrice, trail }: TermsOf): void {
+function checkTerms({ orderType: type, qty, price, stopPrice, trail }: TermsOf, placing: boolean): void {
   if (!Number.isInteger(qty) || qty <= 0) {
     throw new RangeError(`order qty must be a positive whole number (got ${qty})`);
   }
@@ -316,7 +316,8 @@ function checkTerms({ orderType: type, qty, price, stopPrice, trail }: TermsOf):
     throw new RangeError(`a ${type} order needs a positive price`);
   if ((type === "Stop" || type === "StopLimit") && !positive(stopPrice))
     throw new RangeError(`a ${type} order needs a positive stop price`);
-  if (type === "TrailingStop" && !positive(trail))
+  // A modify may leave a trailing stop's distance out (the order keeps its own); one said is checked.
+  if (type === "TrailingStop" && (placing || trail !== undefined) && !positive(trail))
     throw new RangeError("a TrailingStop order needs a positive trail distance");
 }
 

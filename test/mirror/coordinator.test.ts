@@ -132,6 +132,34 @@ describe("mirror coordinator", () => {
     expect(w.venue.sent.filter((s) => s.kind === "oco" && s.accountId === F1)).toHaveLength(2);
   });
 
+  it("a trailing stop's quantity modify says its quantity only: no stop, distance or time in force (Tradovate refuses more)", async () => {
+    const w = mirrorWorld({ protect: true });
+    w.venue.setPosition(1, "ESZ6", 2);
+    w.venue.setPosition(2, "ESZ6", 2);
+    w.venue.setPosition(3, "ESZ6", 1);
+    const trailing = w.venue.leaderOrder(1, {
+      side: "Sell",
+      orderType: "TrailingStop",
+      qty: 2,
+      stopPrice: 6790,
+      trail: 4,
+    });
+    await w.settle();
+    w.clock.advance(1_000);
+    await w.settle();
+    expect(w.venue.open(F1).map((o) => [o.orderType, o.qty])).toEqual([["TrailingStop", 2]]);
+    w.venue.setPosition(1, "ESZ6", 1);
+    w.venue.setPosition(2, "ESZ6", 1);
+    w.venue.change(trailing, { qty: 1, stopPrice: 6793 });
+    await w.settle();
+    const modifies = w.venue.sent.filter((s) => s.kind === "modify" && s.accountId === F1).map((s) => s.body);
+    expect(modifies).toHaveLength(1);
+    expect(modifies[0]).toMatchObject({ qty: 1, orderType: "TrailingStop" });
+    expect(modifies[0]).not.toHaveProperty("stopPrice");
+    expect(modifies[0]).not.toHaveProperty("trail");
+    expect(modifies[0]).not.toHaveProperty("timeInForce");
+  });
+
   it("a placement refused time after time is given up with an alert that says the order as a trader reads it (a trailing stop's distance too)", async () => {
     const w = mirrorWorld({ protect: true });
     for (let i = 0; i < 8; i++) w.venue.failNext.push({ failureReason: "InvalidPrice", failureText: "no" });
