@@ -1,6 +1,7 @@
 import { constants } from "node:fs";
-import { type FileHandle, open, readFile } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
+import { HeldHandle } from "./heldHandle.js";
 import { isNotFound } from "./paths.js";
 
 /**
@@ -82,31 +83,29 @@ const ANCHOR_BYTES = 256;
  * open between writes (one round trip a flush instead of three) and opened afresh after a failure.
  */
 export class AnchorFile {
-  private handle: FileHandle | undefined;
+  private readonly held: HeldHandle;
 
-  constructor(readonly journalPath: string) {}
+  constructor(readonly journalPath: string) {
+    // O_CREAT without O_TRUNC: an existing anchor is never empty, even for a moment.
+    this.held = new HeldHandle(() =>
+      open(anchorPathFor(journalPath), constants.O_RDWR | constants.O_CREAT, 0o600),
+    );
+  }
 
   async write(anchor: Anchor): Promise<void> {
     const text = JSON.stringify({ version: 1, seq: anchor.seq, hash: anchor.hash, prev: anchor.prev });
     const record = `${text.padEnd(ANCHOR_BYTES - 1)}\n`;
     try {
-      // O_CREAT without O_TRUNC: an existing anchor is never empty, even for a moment.
-      this.handle ??= await open(
-        anchorPathFor(this.journalPath),
-        constants.O_RDWR | constants.O_CREAT,
-        0o600,
-      );
-      await this.handle.write(record, 0, "utf8");
+      const handle = await this.held.get();
+      await handle.write(record, 0, "utf8");
     } catch (error) {
       await this.release();
       throw error;
     }
   }
 
-  async release(): Promise<void> {
-    const handle = this.handle;
-    this.handle = undefined;
-    await handle?.close().catch(() => {});
+  release(): Promise<void> {
+    return this.held.release();
   }
 }
 

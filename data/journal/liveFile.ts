@@ -1,4 +1,5 @@
-import { type FileHandle, open } from "node:fs/promises";
+import { open } from "node:fs/promises";
+import { HeldHandle } from "./heldHandle.js";
 
 /**
  * The live journal file, held open from one flush to the next. Opening and closing it at every
@@ -12,9 +13,11 @@ import { type FileHandle, open } from "node:fs/promises";
  * own journal.
  */
 export class LiveJournalFile {
-  private handle: FileHandle | undefined;
+  private readonly held: HeldHandle;
 
-  constructor(readonly path: string) {}
+  constructor(readonly path: string) {
+    this.held = new HeldHandle(() => open(path, "a", 0o600));
+  }
 
   /**
    * Appends and syncs: the anchor written next must never name lines a power cut could still
@@ -22,13 +25,13 @@ export class LiveJournalFile {
    * whole, so a write cut short (a full disk) or a failed sync must not leave part or all of them.
    */
   async appendSynced(data: string): Promise<void> {
-    let handle = await this.open();
+    let handle = await this.held.get();
     let size: number;
     try {
       let stats = await handle.stat();
       if (stats.nlink === 0) {
         await this.release();
-        handle = await this.open();
+        handle = await this.held.get();
         stats = await handle.stat();
       }
       size = stats.size;
@@ -48,14 +51,7 @@ export class LiveJournalFile {
   }
 
   /** Lets the file go (before a rotation renames it, or when the writer closes). */
-  async release(): Promise<void> {
-    const handle = this.handle;
-    this.handle = undefined;
-    await handle?.close().catch(() => {});
-  }
-
-  private async open(): Promise<FileHandle> {
-    this.handle ??= await open(this.path, "a", 0o600);
-    return this.handle;
+  release(): Promise<void> {
+    return this.held.release();
   }
 }
