@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { constants, copyFile, link, unlink } from "node:fs/promises";
+import { errorCode } from "./fileAccess.js";
 
 /**
  * Files set aside beside where they were: unreadable or damaged ones, kept for a look and never
@@ -54,18 +55,14 @@ async function keptAt(path: string, aside: string): Promise<boolean> {
     await link(path, aside);
     return true;
   } catch (error) {
-    if (codeOf(error) === "EEXIST") return false;
-    if (!NO_LINKS.has(codeOf(error) ?? "")) throw error;
+    if (errorCode(error) === "EEXIST") return false;
+    if (!NO_LINKS.has(errorCode(error) ?? "")) throw error;
   }
   try {
     await copyFile(path, aside, constants.COPYFILE_EXCL);
     return true;
   } catch (error) {
-    if (codeOf(error) === "EEXIST") return false;
+    if (errorCode(error) === "EEXIST") return false;
     throw error;
   }
-}
-
-function codeOf(error: unknown): string | undefined {
-  return error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
 }

@@ -5,6 +5,11 @@ import { userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { UserError } from "./userError.js";
 
+/** The errno code of a file-system error ("ENOENT", "EEXIST" …); undefined for anything else. */
+export function errorCode(error: unknown): string | undefined {
+  return error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
+}
+
 /**
  * A file or folder mimik must write and cannot, said so a trader can fix it: which path, why,
  * what to do. Raised instead of the bare EACCES or EROFS that used to reach the trader as an

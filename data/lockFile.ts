@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, unlinkSync } from "node:fs";
 import { link, mkdir, readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { explainWriteError } from "./fileAccess.js";
+import { errorCode, explainWriteError } from "./fileAccess.js";
 import { type ProcessProbe, systemProbe } from "./processIdentity.js";
 import { UserError } from "./userError.js";
 
@@ -275,8 +275,4 @@ async function readText(path: string): Promise<string | undefined> {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-function errorCode(error: unknown): string | undefined {
-  return error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
 }
