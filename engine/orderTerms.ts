@@ -36,7 +36,10 @@ export interface ModifyOrderRequest {
   orderType: OrderType;
   price?: number;
   stopPrice?: number;
-  /** TrailingStop: its distance, said again (brokers change a trailing stop's quantity only). */
+  /**
+   * TrailingStop: a new distance, for a broker that modifies one (ProjectX's trailPrice). The
+   * mirror never says it: Tradovate refuses a trailing stop's modify of anything but its quantity.
+   */
   trail?: number;
   timeInForce?: TimeInForce;
   /** The order only reduces a position: the request may use the budget kept for exits. */

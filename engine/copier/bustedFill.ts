@@ -15,11 +15,12 @@ export interface BustedFillDeps {
 }
 
 /**
- * The broker busted a fill (issue 12 #6): recorded (a BustEvent) whoever's it was. A busted leader fill leaves the leader's position
- * without it while every follower's copy stands: the leader's position is corrected, each
- * follower is told about (with the clOrdId of its copy) and given a look: OUT OF SYNC where it no
- * longer matches, for a resync or a fix by hand. Nothing is sent by itself. A follower's own
- * busted fill only moves its broker position, which the next position report brings.
+ * The broker busted a fill (issue 12 #6): recorded (a BustEvent) whoever's it was. A busted
+ * leader fill leaves the leader's position without it while every follower's copy stands: the
+ * leader's position is corrected, each follower is told about (with the clOrdId of its copy) and
+ * given a look: OUT OF SYNC where it no longer matches, for a resync or a fix by hand. Nothing is
+ * sent by itself. A follower's own busted fill only moves its broker position, which the next
+ * position report brings.
  */
 export function bustedFill(event: FillBustedEvent, deps: BustedFillDeps): void {
   const name = deps.accounts.nameAt(event.connection, event.accountId);
