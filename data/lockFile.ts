@@ -61,7 +61,8 @@ export async function acquireLockFile(path: string, options: LockFileOptions): P
   const probe = options.probe ?? systemProbe;
   const folder = dirname(path);
   const text = ownerText(options.fields, probe);
-  const temp = `${path}.${process.pid}.tmp`;
+  // Its own temp name per call: two takers in one process must not write each other's text.
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   try {
     await mkdir(folder, { recursive: true, mode: 0o700 });
     await writeFile(temp, text, { mode: 0o600 });
@@ -213,7 +214,9 @@ async function removeLeftovers(path: string, probe: ProcessProbe): Promise<void>
   } catch {
     return;
   }
-  const pattern = new RegExp(`^${escapeRegExp(name)}\\.(?:stale\\.)?(\\d+)\\.(?:tmp|[0-9a-f]{8})$`);
+  const pattern = new RegExp(
+    `^${escapeRegExp(name)}\\.(?:stale\\.)?(\\d+)\\.(?:tmp|[0-9a-f]{8}(?:\\.tmp)?)$`,
+  );
   for (const other of names) {
     const pid = Number(pattern.exec(other)?.[1]);
     if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || probe.isAlive(pid)) continue;

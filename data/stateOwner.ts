@@ -5,6 +5,7 @@ import { atomicWrite } from "./atomicWrite.js";
 import { type ConfigFiles, configFilesFor } from "./configIdentity.js";
 import { isNotFound } from "./journal/paths.js";
 import { parseJson } from "./jsonText.js";
+import { acquireLockFile, type HeldLock } from "./lockFile.js";
 import { shellQuote } from "./shellQuote.js";
 import { STATE_VERSION } from "./state.js";
 import { UserError } from "./userError.js";
@@ -25,6 +26,43 @@ import { UserError } from "./userError.js";
  * Call with the instance lock held.
  */
 export async function claimStateFile(files: ConfigFiles): Promise<void> {
+  // Two configs named alike started at the same instant would both read "no owner" and both
+  // write themselves in: the read and the write are one step under a lock of the state file's own.
+  const claim = await acquireClaimLock(`${files.state}.claim`);
+  try {
+    await claimUnderLock(files);
+  } finally {
+    await claim.release();
+  }
+}
+
+/** Another claimer holds it for the few milliseconds of a read and a write: wait that out. */
+async function acquireClaimLock(path: string): Promise<HeldLock> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      return await acquireLockFile(path, {
+        fields: {},
+        what: `the state file's claim ${basename(path)}`,
+        refuse: () => new ClaimBusy(),
+      });
+    } catch (error) {
+      if (!(error instanceof ClaimBusy)) throw error;
+      if (Date.now() - started > CLAIM_WAIT_MS)
+        throw new UserError(
+          `${path} has been held by another mimik for over ${CLAIM_WAIT_MS / 1000} s while it claimed the ` +
+            `runtime state beside it; if no other mimik is starting, remove ${shellQuote(path)} and start again`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+const CLAIM_WAIT_MS = 5_000;
+
+class ClaimBusy extends Error {}
+
+async function claimUnderLock(files: ConfigFiles): Promise<void> {
   let text: string;
   try {
     text = await readFile(files.state, "utf8");

@@ -4,7 +4,7 @@
  * differ: the state file says whose it is, and the other config is refused before it changes
  * anything. Older files (no owner) are adopted; the same config through a link is the same owner.
  */
-import { mkdir, readdir, readFile, rename, symlink, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { claimConfig } from "../../data/configClaim.js";
@@ -83,6 +83,27 @@ describe("two configs named alike in one folder", () => {
       claimConfig(configFilesFor(aBare), config(), { accountLockDir: join(dir, "other-locks") }),
     ).rejects.toBeInstanceOf(SharedStateError);
     await first.release();
+  });
+
+  it("started at the same instant, one claims the state and the other is refused, with no state file yet or an unowned one", async () => {
+    for (const start of [undefined, JSON.stringify({ version: 1, followers: {} })]) {
+      if (start === undefined) await rm(state(), { force: true });
+      else await writeFile(state(), start);
+      const both = await Promise.allSettled([
+        claim(aJson),
+        claimConfig(configFilesFor(aBare), config(), { accountLockDir: join(dir, "other-locks") }),
+      ]);
+      const won = both.filter((r) => r.status === "fulfilled");
+      const lost = both.filter((r) => r.status === "rejected");
+      expect(won).toHaveLength(1);
+      expect(lost.map((r) => (r as PromiseRejectedResult).reason)).toEqual([expect.any(SharedStateError)]);
+      const owner = JSON.parse(await readFile(state(), "utf8")).config;
+      expect(owner).toBe(both[0]!.status === "fulfilled" ? aJson : aBare);
+      await (won[0] as PromiseFulfilledResult<{ release(): Promise<void> }>).value.release();
+      await rm(state(), { force: true });
+    }
+    // Nothing of the claim is left behind in the folder.
+    expect((await readdir(dir)).filter((name) => name.startsWith("a.state.json"))).toEqual([]);
   });
 
   it("a config with no state yet owns it once claimed: the other is refused before either saved anything", async () => {
