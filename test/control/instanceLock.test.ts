@@ -147,6 +147,7 @@ describe("acquireInstanceLock", () => {
   it("leaves no temp files behind, and removes those of takers that died mid-way", async () => {
     const dead = await deadPid();
     await writeFile(`${lockPath}.${dead}.tmp`, `${dead}\n`);
+    await writeFile(`${lockPath}.${dead}.9f8e7d6c.tmp`, `${dead}\n`);
     await writeFile(`${lockPath}.stale.${dead}.0a1b2c3d`, `${dead}\n`);
     const lock = await acquireInstanceLock(lockPath);
     await expect(acquireInstanceLock(lockPath)).rejects.toThrow();
