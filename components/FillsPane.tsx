@@ -113,6 +113,8 @@ export function FillsPane({ fills, selected, ...frame }: FillsPaneProps) {
       columns={COLUMNS}
       rows={rows}
       selectedLine={firstLineOf[selected]}
+      // Its results come into view with it (as many as the pane holds), not cut off below.
+      selectedThrough={(firstLineOf[selected + 1] ?? rows.length) - 1}
       emptyText="waiting for the leader's first fill"
       {...frame}
     />

@@ -152,6 +152,8 @@ export function FollowersPane({ followers, groupName, selected, ...frame }: Foll
       columns={followers.some((f) => f.exitPending && f.state === "ACTIVE") ? COLUMNS_EXIT_PENDING : COLUMNS}
       rows={followerRows(followers, followers.length ? selected : undefined)}
       selectedLine={followers.length ? selected : undefined}
+      // Its working orders and unmirrored leader orders come into view with it.
+      selectedThrough={followers[selected] ? selected + orderLines(followers[selected]).length : undefined}
       emptyText={groupName ? "no followers: press n to add one" : "select a group"}
       {...frame}
     />

@@ -48,6 +48,8 @@ export interface TableProps {
   height: number;
   /** Index into rows of the selected row, if any. */
   selected?: number | undefined;
+  /** The last line of the selected row's block (its detail lines), kept in view with it. */
+  selectedThrough?: number | undefined;
   /** Whether the pane has focus: the selected row is drawn inverse only then. */
   focused?: boolean;
   theme: Theme;
@@ -104,10 +106,20 @@ function withScrollMarks(header: string, marks: string, width: number): string {
   return `${padTo(header.trimEnd(), room)} ${marks}`;
 }
 
-export function Table({ columns, rows, width, height, selected, focused, theme, emptyText }: TableProps) {
+export function Table({
+  columns,
+  rows,
+  width,
+  height,
+  selected,
+  selectedThrough,
+  focused,
+  theme,
+  emptyText,
+}: TableProps) {
   const placed = placeColumns(columns, width);
   const bodyHeight = Math.max(0, height - 1);
-  const start = windowStart(rows.length, selected ?? 0, bodyHeight);
+  const start = windowStart(rows.length, selected ?? 0, bodyHeight, selectedThrough);
   const visible: TableRow[] = [];
   for (let i = start; i < Math.min(rows.length, start + bodyHeight); i++) {
     const row = rows.at(i);

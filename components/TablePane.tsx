@@ -20,6 +20,8 @@ export interface TablePaneProps {
   rows: Lines<TableRow>;
   /** Table line to highlight; undefined when there is nothing to select. */
   selectedLine: number | undefined;
+  /** The last line of the selected row's block (a fill's results, a follower's orders). */
+  selectedThrough?: number | undefined;
   emptyText: string;
   focused: boolean;
   width: number;
@@ -34,6 +36,7 @@ export function TablePane({
   columns,
   rows,
   selectedLine,
+  selectedThrough,
   emptyText,
   focused,
   width,
@@ -48,6 +51,7 @@ export function TablePane({
         width={width}
         height={height - 1}
         selected={selectedLine}
+        selectedThrough={selectedThrough}
         focused={focused}
         theme={theme}
         emptyText={emptyText}

@@ -86,9 +86,14 @@ export function money(n: number | undefined, withSign = false): string {
   return sign + body;
 }
 
-/** First row index to show so that `selected` stays visible in a window of `visible` rows. */
-export function windowStart(count: number, selected: number, visible: number): number {
+/**
+ * First row index to show so that `selected` stays visible in a window of `visible` rows, and
+ * with it the lines through `through` that belong to it (a fill's results, a follower's orders),
+ * as many as fit: a selected row drawn on the last line with what it owns cut off says nothing.
+ */
+export function windowStart(count: number, selected: number, visible: number, through = selected): number {
   if (visible <= 0 || count <= visible) return 0;
   const sel = Math.min(Math.max(selected, 0), count - 1);
-  return Math.min(Math.max(0, sel - visible + 1), count - visible);
+  const end = Math.min(Math.max(through, sel), count - 1);
+  return Math.min(sel, Math.max(0, end - visible + 1), count - visible);
 }

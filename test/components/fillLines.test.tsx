@@ -81,7 +81,9 @@ describe("the fills pane's lines", () => {
     };
     const drawn = frame(lazy);
     expect(drawn).toBe(frame(eager));
-    expect(plainLines(drawn).at(-1)).toMatch(/›09:30:00 LEAD\s+BUY 1/);
+    // The selected fill heads the rows (title and header above), its results under it.
+    expect(plainLines(drawn)[2]).toMatch(/›09:30:00 LEAD\s+BUY 1/);
+    expect(plainLines(drawn)[3]).toMatch(/├ F0\s/);
     expect(reads.n).toBeGreaterThan(0);
     expect(reads.n).toBeLessThan(50);
   });

@@ -1,0 +1,107 @@
+import { render } from "ink-testing-library";
+import { afterEach, describe, expect, it } from "vitest";
+import { FillsPane } from "../../components/FillsPane.js";
+import { FollowersPane } from "../../components/FollowersPane.js";
+import { windowStart } from "../../components/text.js";
+import { plainTheme } from "../../components/theme.js";
+import type { FillRowVM, FollowerRowVM } from "../../src/screen/viewModel.js";
+import { screenFixture } from "./fixtures.js";
+import { plainLines } from "./helpers.js";
+
+// Seen at 80×24 in the demo: moving the cursor down the Live fills put the selected fill on the
+// pane's last line with every follower's result under it out of view, and a follower at the
+// bottom of its pane showed one of its working orders of several.
+
+const vm = screenFixture();
+let unmount: (() => void) | undefined;
+afterEach(() => unmount?.());
+
+function linesOf(node: React.ReactElement): string[] {
+  const r = render(node);
+  unmount = r.unmount;
+  return plainLines(r.lastFrame() ?? "");
+}
+
+describe("windowStart keeps the selected row's block in view", () => {
+  it("scrolls so the lines through `through` show under the selected row", () => {
+    // 20 lines, 5 shown, row 10 selected owning lines 11-12: window 8..12.
+    expect(windowStart(20, 10, 5, 12)).toBe(8);
+  });
+
+  it("never scrolls the selected row itself out, even when its block is taller than the window", () => {
+    expect(windowStart(20, 10, 3, 15)).toBe(10);
+  });
+
+  it("without a block, keeps the selected row on the last line as before", () => {
+    expect(windowStart(20, 10, 5)).toBe(6);
+    expect(windowStart(20, 19, 5, 25)).toBe(15);
+  });
+});
+
+describe("the selected fill shows its results", () => {
+  const fills: FillRowVM[] = Array.from({ length: 6 }, (_, i) => ({
+    id: `f${i}`,
+    time: `14:00:0${i}`,
+    leader: "LEAD1",
+    contract: "NQZ6",
+    side: "Buy",
+    qty: 1,
+    price: 21000 + i,
+    results: ["FOLL1", "FOLL2", "FOLL3"].map((follower) => ({
+      follower,
+      outcome: "filled" as const,
+      reason: `copy of ${i}`,
+    })),
+  }));
+
+  it("the fill lower down the pane comes with every follower's outcome, not alone on the last line", () => {
+    const lines = linesOf(
+      <FillsPane fills={fills} selected={3} focused width={80} height={9} theme={plainTheme} />,
+    );
+    const at = lines.findIndex((l) => l.startsWith("›14:00:03"));
+    expect(at).toBeGreaterThan(1);
+    expect(lines.slice(at + 1, at + 4).map((l) => l.trim())).toEqual([
+      expect.stringMatching(/^├ FOLL1\s+✓ filled\s+copy of 3$/),
+      expect.stringMatching(/^├ FOLL2\s+✓ filled\s+copy of 3$/),
+      expect.stringMatching(/^└ FOLL3\s+✓ filled\s+copy of 3$/),
+    ]);
+  });
+});
+
+describe("the selected follower shows its working orders", () => {
+  it("a follower at the bottom of its pane comes with all its orders", () => {
+    const base = vm.followers[0] as FollowerRowVM;
+    const followers: FollowerRowVM[] = Array.from({ length: 4 }, (_, i) => ({
+      ...base,
+      account: `ACC${i}`,
+      label: undefined,
+      orders: [
+        {
+          side: "Buy",
+          qty: 1,
+          contract: "ESZ6",
+          orderType: "Stop",
+          price: "6804.25",
+          status: "Working",
+          leaderOrderId: 106,
+        },
+        {
+          side: "Buy",
+          qty: 1,
+          contract: "ESZ6",
+          orderType: "Limit",
+          price: "6794.25",
+          status: "Working",
+          leaderOrderId: 107,
+        },
+      ],
+    }));
+    const lines = linesOf(
+      <FollowersPane followers={followers} selected={3} focused width={80} height={7} theme={plainTheme} />,
+    );
+    const text = lines.join("\n");
+    expect(text).toContain("›● ACC3");
+    expect(text).toContain("├ BUY 1 ESZ6 Stop 6804.25 ← leader order 106");
+    expect(text).toContain("└ BUY 1 ESZ6 Limit 6794.25 ← leader order 107");
+  });
+});
