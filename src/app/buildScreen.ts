@@ -4,6 +4,7 @@ import type { ResyncEvent } from "../../engine/types.js";
 import type { CommandContext, KeyContext, Scope } from "../screen/bindings.js";
 import { helpLines, helpRows } from "../screen/keymap.js";
 import { helpPage, type Layout } from "../screen/layout.js";
+import { type Pins, pinnedIndex, type RowIds } from "../screen/pinnedRows.js";
 import { heldText, resyncPreview } from "../screen/resyncPreview.js";
 import { clampIndex, type ScreenState, scopeOf } from "../screen/screenState.js";
 import {
@@ -73,6 +74,7 @@ export function screenView(
       group,
       follower,
       counts: counts(vm),
+      rowIds: { fills: vm.fills.map((f) => f.id), alerts: vm.alerts.map((a) => a.id) },
       helpMax: help ? Math.max(0, HELP_LINES - help.capacity) : 0,
       tooSmall: view.layout.tooSmall,
       screen: state,
@@ -159,8 +161,8 @@ export function buildScreen(
       latencyMs: r.latencyMs,
     })),
   }));
-  const alerts = snapshot.alerts.slice(0, SHOWN_ALERTS).map((a, i) => ({
-    id: `${a.at}:${i}`,
+  const alerts = snapshot.alerts.slice(0, SHOWN_ALERTS).map((a) => ({
+    id: `alert:${a.seq}`,
     time: clockCT(a.at),
     level: a.level,
     text: a.message,
@@ -200,12 +202,18 @@ export function buildScreen(
     followers,
     fills,
     alerts,
-    selection: clampSelection(selection, {
-      groups: groups.length,
-      followers: followers.length,
-      fills: fills.length,
-      alerts: alerts.length,
-    }),
+    selection: clampSelection(
+      pinnedSelection(selection, state.pins, {
+        fills: fills.map((f) => f.id),
+        alerts: alerts.map((a) => a.id),
+      }),
+      {
+        groups: groups.length,
+        followers: followers.length,
+        fills: fills.length,
+        alerts: alerts.length,
+      },
+    ),
     overlay: overlayOf(state),
     flash: state.flash,
   };
@@ -239,6 +247,15 @@ function overlayOf(state: ScreenState): OverlayVM {
   if (state.help !== undefined) return { kind: "help", offset: state.help };
   if (state.report) return { kind: "report", report: state.report };
   return { kind: "none" };
+}
+
+/** The fill and the alert cursors on the rows they are pinned to, wherever newer rows have pushed them. */
+function pinnedSelection(s: SelectionVM, pins: Pins | undefined, ids: RowIds): SelectionVM {
+  return {
+    ...s,
+    fill: pinnedIndex(s.fill, pins?.fills, ids.fills),
+    alert: pinnedIndex(s.alert, pins?.alerts, ids.alerts),
+  };
 }
 
 /** The selection within the rows there are now (lists shrink when the config or the engine changes). */

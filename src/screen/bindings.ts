@@ -17,6 +17,7 @@ import type { Actions } from "../process/actions.js";
 import type { ReportViewModel } from "../report/viewModel.js";
 import { saveQuestion } from "./forms/groupForm.js";
 import { type OpenForm, openFollowerForm, openGroupForm } from "./forms/openForm.js";
+import type { RowIds } from "./pinnedRows.js";
 import type { ScreenAction, ScreenState } from "./screenState.js";
 import type { FollowerStateVM, PaneId } from "./viewModel.js";
 
@@ -100,6 +101,8 @@ export interface CommandContext extends KeyContext {
   follower?: Follower | undefined;
   /** Rows in each pane, so a cursor stops at the last one. */
   counts: Readonly<Record<PaneId, number>>;
+  /** The fills' and alerts' row ids, so a cursor stays on its row as newer ones arrive. */
+  rowIds: RowIds;
   /** Lines the help overlay can scroll at this terminal size. */
   helpMax: number;
   /** Below the minimum size: only the line asking for a bigger terminal is drawn. */
@@ -164,7 +167,7 @@ const PAGE = 5;
 const move =
   (step: number): Handler =>
   (ctx, deps) => {
-    deps.dispatch({ type: "cursor", step, counts: ctx.counts });
+    deps.dispatch({ type: "cursor", step, counts: ctx.counts, ids: ctx.rowIds });
   };
 const screen =
   (action: ScreenAction): Handler =>

@@ -93,7 +93,8 @@ export function handleKey(input: string, key: Partial<Key>, env: KeyEnv): void {
   let ctx = env.context();
   // A list that shrank (a row removed) leaves the stored cursor past its end, shown on the last
   // row: settle it there, or the next row added would take the cursor without a key.
-  if (env.deps.dispatch({ type: "clamp", counts: ctx.counts }) !== ctx.screen) ctx = env.context();
+  if (env.deps.dispatch({ type: "clamp", counts: ctx.counts, ids: ctx.rowIds }) !== ctx.screen)
+    ctx = env.context();
   const routed = routeKey(input, key, ctx);
   for (const action of routed.actions) env.deps.dispatch(action);
   if (routed.run) routed.run.binding.run(routed.run.ctx, env.deps);

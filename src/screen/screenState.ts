@@ -9,6 +9,7 @@ import type { ReportViewModel } from "../report/viewModel.js";
 import type { CommandContext, CommandId, Scope } from "./bindings.js";
 import { type FormAction, reduceForm } from "./forms/form.js";
 import type { OpenForm } from "./forms/openForm.js";
+import { isPinnedPane, type Pins, pinAt, pinnedIndex, type RowIds } from "./pinnedRows.js";
 import { PANE_ORDER, type PaneId, type SelectionVM } from "./viewModel.js";
 
 export interface PendingConfirm {
@@ -22,6 +23,8 @@ export interface PendingConfirm {
 
 export interface ScreenState {
   selection: SelectionVM;
+  /** The fill and the alert the cursor stays on while newer ones arrive (pinnedRows.ts). */
+  pins?: Pins | undefined;
   /** Lines the help overlay is scrolled; undefined while it is closed. */
   help: number | undefined;
   confirm: PendingConfirm | undefined;
@@ -41,9 +44,9 @@ export interface ReportScreen {
 
 export type ScreenAction =
   /** Move the focused pane's cursor, stopping at its first and last row. */
-  | { type: "cursor"; step: number; counts: Readonly<Record<PaneId, number>> }
-  /** Every cursor back within the rows there are, as buildScreen already shows it. */
-  | { type: "clamp"; counts: Readonly<Record<PaneId, number>> }
+  | { type: "cursor"; step: number; counts: Readonly<Record<PaneId, number>>; ids?: RowIds | undefined }
+  /** Every cursor back within the rows there are and on its pinned row, as buildScreen already shows it. */
+  | { type: "clamp"; counts: Readonly<Record<PaneId, number>>; ids?: RowIds | undefined }
   | { type: "focus"; step: 1 | -1 }
   | { type: "help.open" }
   | { type: "help.close" }
@@ -90,20 +93,27 @@ export function screenReducer(state: ScreenState, action: ScreenAction): ScreenS
       const { focus } = state.selection;
       const field = CURSOR[focus];
       const rows = action.counts[focus];
-      // From where the cursor is shown: a list that shrank has already pulled it back.
-      const at = clampIndex(clampIndex(state.selection[field], rows) + action.step, rows);
-      if (at === state.selection[field]) return state;
+      // From where the cursor is shown: a list that shrank has already pulled it back, a pinned
+      // row has moved down with the rows that arrived above it.
+      const shown = isPinnedPane(focus)
+        ? pinnedIndex(state.selection[field], state.pins?.[focus], action.ids?.[focus])
+        : state.selection[field];
+      const at = clampIndex(clampIndex(shown, rows) + action.step, rows);
+      if (at === state.selection[field] && at === shown) return state;
       // Another group shows other followers: start at the first.
       const follower = field === "group" ? { follower: 0 } : {};
-      return { ...state, selection: { ...state.selection, [field]: at, ...follower } };
+      const pins = isPinnedPane(focus)
+        ? { ...state.pins, [focus]: pinAt(at, action.ids?.[focus]) }
+        : state.pins;
+      return { ...state, pins, selection: { ...state.selection, [field]: at, ...follower } };
     }
     case "clamp": {
       const s = state.selection;
-      const { counts } = action;
+      const { counts, ids } = action;
       const group = clampIndex(s.group, counts.groups);
       const follower = clampIndex(s.follower, counts.followers);
-      const fill = clampIndex(s.fill, counts.fills);
-      const alert = clampIndex(s.alert, counts.alerts);
+      const fill = clampIndex(pinnedIndex(s.fill, state.pins?.fills, ids?.fills), counts.fills);
+      const alert = clampIndex(pinnedIndex(s.alert, state.pins?.alerts, ids?.alerts), counts.alerts);
       if (group === s.group && follower === s.follower && fill === s.fill && alert === s.alert) return state;
       return { ...state, selection: { ...s, group, follower, fill, alert } };
     }

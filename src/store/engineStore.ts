@@ -33,6 +33,8 @@ export interface FillRecord {
 }
 
 export interface AlertRecord {
+  /** Counts up from 1 over the store's life: what names an alert while newer ones push it down. */
+  seq: number;
   at: number;
   level: "info" | "warn" | "error";
   message: string;
@@ -116,6 +118,7 @@ export class EngineStore {
   private fills: FillRecord[] = [];
   private readonly fillIndex = new Map<string, FillRecord>();
   private alerts: AlertRecord[] = [];
+  private alertSeq = 0;
   private readonly listeners = new Set<() => void>();
   private snapshot: EngineSnapshot;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -290,7 +293,8 @@ export class EngineStore {
         else this.windows.set(event.group, { held: event.held, next: event.next });
         return;
       case "alert":
-        this.alerts.unshift({ at: event.at, level: event.level, message: event.message });
+        this.alertSeq += 1;
+        this.alerts.unshift({ seq: this.alertSeq, at: event.at, level: event.level, message: event.message });
         if (this.alerts.length > this.maxAlerts) this.alerts.length = this.maxAlerts;
         return;
     }

@@ -1,0 +1,35 @@
+/**
+ * The Live fills and the alerts are newest first: every new one pushes the others down a row.
+ * A cursor kept by index alone would slide to a newer row each time one arrives, so the fill or
+ * the alert a trader is reading would change under the cursor every few seconds. The cursor on
+ * the newest row follows what arrives (a live tail); moved to an older row, it is pinned to that
+ * row by its id and stays on it.
+ */
+
+export type PinnedPane = "fills" | "alerts";
+
+/** Each newest-first pane's row ids, in the order shown. */
+export type RowIds = Readonly<Record<PinnedPane, readonly string[]>>;
+
+/** The row each newest-first pane's cursor is pinned to; none: the cursor is on the newest. */
+export type Pins = Readonly<Partial<Record<PinnedPane, string>>>;
+
+export function isPinnedPane(pane: string): pane is PinnedPane {
+  return pane === "fills" || pane === "alerts";
+}
+
+/** Where the pinned row is now; `index` when nothing is pinned or the row is no longer listed. */
+export function pinnedIndex(
+  index: number,
+  pin: string | undefined,
+  ids: readonly string[] | undefined,
+): number {
+  if (pin === undefined || ids === undefined) return index;
+  const at = ids.indexOf(pin);
+  return at < 0 ? index : at;
+}
+
+/** The pin for a cursor put on row `index`: none on the newest row, which follows new ones in. */
+export function pinAt(index: number, ids: readonly string[] | undefined): string | undefined {
+  return index === 0 ? undefined : ids?.[index];
+}
