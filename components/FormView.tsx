@@ -12,7 +12,7 @@ import {
   type FormValues,
   shownError,
 } from "../src/screen/forms/form.js";
-import { padTo, textWidth, truncate, truncateStart, windowStart } from "./text.js";
+import { padTo, textWidth, truncate, truncateStart, windowStart, wrapWords } from "./text.js";
 import { type Theme, toneColor } from "./theme.js";
 
 export interface FormViewProps<T> {
@@ -66,15 +66,20 @@ export function formLines<T>(spec: FormSpec<T>, state: FormState<T>, width: numb
         ? truncate(head + truncateStart(value, width - textWidth(head)), width)
         : truncate(`${head}${value}${focused ? help : ""}`, width),
     });
+    // Why it will not save is read in full: wrapped under the value, never cut.
     const error = shownError(state, f.id);
-    if (error)
-      lines.push({
-        key: `${f.id}!`,
-        kind: "error",
-        focused,
-        fieldIndex: i,
-        text: truncate(`${" ".repeat(LABEL_WIDTH + 3)}✗ ${error}`, width),
+    if (error) {
+      const indent = LABEL_WIDTH + 3;
+      wrapWords(error, Math.max(1, width - indent - 2)).forEach((part, n) => {
+        lines.push({
+          key: `${f.id}!${n}`,
+          kind: "error",
+          focused,
+          fieldIndex: i,
+          text: truncate(`${" ".repeat(indent)}${n === 0 ? "✗" : " "} ${part}`, width),
+        });
       });
+    }
   });
   return lines;
 }
@@ -86,8 +91,9 @@ export function FormView<T>({ spec, state, width, height, theme }: FormViewProps
     0,
     lines.findIndex((l) => l.fieldIndex === state.focus && l.kind === "field"),
   );
-  // Keep the focused field and the error under it in view.
-  const start = windowStart(lines.length, Math.min(lines.length - 1, focusLine + 1), bodyHeight);
+  const lastOfFocus = lines.findLastIndex((l) => l.fieldIndex === state.focus);
+  // Keep the focused field and its whole error in view (or, with none, the line after it).
+  const start = windowStart(lines.length, focusLine, bodyHeight, Math.max(lastOfFocus, focusLine + 1));
   const errors = Object.keys(state.errors).length;
   const status = state.attempted && errors ? `  · fix ${errors} field${errors === 1 ? "" : "s"} to save` : "";
   return (

@@ -69,6 +69,35 @@ export function truncateMiddle(s: string, width: number): string {
   return truncate(s, head + 1) + truncateStart(s, tail + 1).slice(1);
 }
 
+/**
+ * Printable, in lines of at most width columns, broken at spaces (a word longer than a line is
+ * cut into pieces): for a message that must be read in full, such as why a form will not save.
+ */
+export function wrapWords(s: string, width: number): string[] {
+  if (width <= 0) return [];
+  const lines: string[] = [];
+  let line = "";
+  for (const word of printable(s).split(/\s+/).filter(Boolean)) {
+    let rest = word;
+    while (textWidth(rest) > width) {
+      if (line) lines.push(line);
+      line = "";
+      // At least one character, even one wider than the line, so the loop always ends.
+      const piece = truncate(rest, width + 1).slice(0, -1) || ([...rest][0] ?? "");
+      lines.push(piece);
+      rest = rest.slice(piece.length);
+    }
+    if (!line) line = rest;
+    else if (textWidth(line) + 1 + textWidth(rest) <= width) line = `${line} ${rest}`;
+    else {
+      lines.push(line);
+      line = rest;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 /** Exactly width columns: truncated, then padded on the right (left) for left (right) alignment. */
 export function padTo(s: string, width: number, align: "left" | "right" = "left"): string {
   const t = truncate(s, width);
