@@ -19,15 +19,23 @@ interface HelpText {
   danger: boolean;
 }
 
+/**
+ * The key column's width. One long key ("n/N/Esc/Enter") set it for every row once, and at 80
+ * columns "Flatten+lock group (y/N)" lost its "(y/N)": a longer key now takes its own room.
+ */
+const KEY_WIDTH = 9;
+
 /** Section headings and one line per binding: "  f        Flatten+lock (y/N)". */
 export function helpTexts(rows: readonly HelpRow[]): HelpText[] {
-  const keyWidth = Math.min(15, Math.max(0, ...rows.map((r) => textWidth(r.keys))) + 2);
+  const keyWidth = Math.min(KEY_WIDTH, Math.max(0, ...rows.map((r) => textWidth(r.keys))) + 2);
+  const keys = (k: string) =>
+    textWidth(k) < keyWidth ? padTo(k, keyWidth) : `${truncate(k, 2 * keyWidth)} `;
   return helpLines(rows).map((l) =>
     l.kind === "section"
       ? { kind: "section", text: l.section, danger: false }
       : {
           kind: "row",
-          text: `  ${padTo(l.row.keys, keyWidth)}${l.row.label}${l.row.danger ? " (y/N)" : ""}`,
+          text: `  ${keys(l.row.keys)}${l.row.label}${l.row.danger ? " (y/N)" : ""}`,
           danger: l.row.danger,
         },
   );

@@ -355,6 +355,14 @@ describe("HelpOverlay", () => {
     expect(maxWidth(f)).toBeLessThanOrEqual(80);
   });
 
+  it("says every question's (y/N) in full at 80×24", () => {
+    const f = frameOf(<HelpOverlay rows={helpRows()} width={80} height={21} theme={plainTheme} />);
+    const dangerous = helpRows().filter((r) => r.danger);
+    expect(dangerous.length).toBeGreaterThan(3);
+    for (const r of dangerous) expect(f).toContain(`${r.label} (y/N)`);
+    expect(f).toMatch(/n\/N\/Esc\/Enter No \(default\)/);
+  });
+
   it("scrolls when the list is longer than the overlay", () => {
     const f = frameOf(
       <HelpOverlay rows={helpRows()} width={60} height={8} offset={100} theme={plainTheme} />,
