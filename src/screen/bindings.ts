@@ -561,8 +561,16 @@ export const BINDINGS: readonly Binding[] = [
     scopes: ["confirm"],
     label: "No (default)",
     danger: false,
-    run: (_ctx, deps) => {
+    run: (ctx, deps) => {
+      const asked = ctx.screen.confirm;
       deps.dispatch({ type: "confirm.close" });
+      // A no to saving a form is a no to saving it now, not to what was typed: back to the form.
+      const form = asked?.command === "form.saveAsked" ? asked.ctx.screen.form : undefined;
+      if (form) {
+        deps.dispatch({ type: "form.open", form });
+        deps.dispatch({ type: "flash", text: "not saved: the form is as you left it (Esc cancels it)" });
+        return;
+      }
       deps.dispatch({ type: "flash", text: "cancelled" });
     },
   },

@@ -51,10 +51,33 @@ describe("group form: what a re-sync makes up", () => {
     expect(d.calls.filter((c) => c.method === "saveGroup")).toEqual([]);
     expect(d.holder.get().groups[0]?.reconcile).toBeUndefined();
 
-    chooseReconcile(d, 1);
+    // The no leaves the form as it was typed; asked again, y saves it.
     d.press(KEY.enter, text("y"));
     await d.settle();
     expect(d.holder.get().groups[0]?.reconcile).toBe("full");
+  });
+
+  it("a no to the question goes back to the form with everything typed, not to the panes", async () => {
+    // Seen at 80×24: an edited group (renamed, "full" chosen) asked, "n" answered, and the form
+    // was gone with every change in it; typing it all again was the only way to save the rest.
+    const d = screenDriver(config());
+    d.press(text("e"));
+    for (const c of " ES") d.press(text(c));
+    d.press(KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.right, KEY.enter);
+    expect(d.state().confirm).toBeDefined();
+    d.press(text("n"));
+    await d.settle();
+    expect(d.state().confirm).toBeUndefined();
+    expect(d.state().form?.state.values.name).toBe("NQ Scalps ES");
+    expect(d.state().form?.state.values.reconcile).toBe("full");
+    expect(d.frame()).toContain("NQ Scalps ES");
+    expect(d.frame()).toContain("not saved: the form is as you left it");
+    expect(d.calls.filter((c) => c.method === "saveGroup")).toEqual([]);
+
+    // Esc from there cancels the form, as Esc does in any form.
+    d.press(KEY.escape);
+    expect(d.state().form).toBeUndefined();
+    expect(d.holder.get().groups[0]?.name).toBe("NQ Scalps");
   });
 
   it('"off" (or back to exits) saves without a question', async () => {
