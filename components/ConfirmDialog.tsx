@@ -1,5 +1,5 @@
 import { Box, Text } from "ink";
-import { truncate } from "./text.js";
+import { questionLines } from "./bottomLines.js";
 import { type Theme, toneColor } from "./theme.js";
 
 export interface ConfirmDialogProps {
@@ -9,19 +9,22 @@ export interface ConfirmDialogProps {
   theme: Theme;
 }
 
-const ASK = " y/N ";
-
 /**
- * One inverse line in place of the hint bar, so the panes the question is about stay in view.
+ * Inverse lines in place of the hint bar, so the panes the question is about stay in view.
  * "y/N": only y goes ahead; the router (src/screen/router.ts) takes every other key as no. A
- * question too long for the line loses its end, never the y/N: the question comes first in it.
+ * long question wraps over up to three lines (bottomLines.ts), so what a "y" does is read in
+ * full; past that its end is cut, never the y/N.
  */
 export function ConfirmDialog({ message, width, theme }: ConfirmDialogProps) {
+  const lines = questionLines(message, width);
   return (
-    <Box width={width} height={1}>
-      <Text wrap="truncate" bold inverse color={toneColor(theme, "bad")}>
-        {truncate(`${truncate(`⚠ ${message}`, width - ASK.length)}${ASK}`, width)}
-      </Text>
+    <Box width={width} height={lines.length} flexDirection="column">
+      {lines.map((line, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the lines of one question, in order
+        <Text key={i} wrap="truncate" bold inverse color={toneColor(theme, "bad")}>
+          {line}
+        </Text>
+      ))}
     </Box>
   );
 }

@@ -1,6 +1,7 @@
 import { Box, Text } from "ink";
 import type { Hint } from "../src/screen/keymap.js";
-import { textWidth, truncate } from "./text.js";
+import { flashLines } from "./bottomLines.js";
+import { textWidth } from "./text.js";
 import { type Theme, toneColor } from "./theme.js";
 
 export interface HintBarProps {
@@ -32,11 +33,16 @@ export function fitHints(hints: readonly Hint[], width: number): Hint[] {
 
 export function HintBar({ hints, width, theme, message }: HintBarProps) {
   if (message) {
+    // Read in full: wrapped over up to three lines (bottomLines.ts), which the layout makes room for.
+    const lines = flashLines(message, width);
     return (
-      <Box width={width} height={1}>
-        <Text wrap="truncate" bold color={toneColor(theme, "warn")}>
-          {truncate(`» ${message}`, width)}
-        </Text>
+      <Box width={width} height={lines.length} flexDirection="column">
+        {lines.map((line, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the lines of one message, in order
+          <Text key={i} wrap="truncate" bold color={toneColor(theme, "warn")}>
+            {line}
+          </Text>
+        ))}
       </Box>
     );
   }

@@ -1,10 +1,11 @@
 import { useSyncExternalStore } from "react";
+import { screenLayout } from "../../components/bottomLines.js";
 import { Screen } from "../../components/Screen.js";
 import type { Theme } from "../../components/theme.js";
 import type { Actions } from "../process/actions.js";
 import type { ReportViewModel } from "../report/viewModel.js";
 import { hintsFor } from "../screen/keymap.js";
-import { layout } from "../screen/layout.js";
+import type { ScreenState } from "../screen/screenState.js";
 import type { Mode } from "../screen/viewModel.js";
 import type { EngineStore } from "../store/engineStore.js";
 import { screenView } from "./buildScreen.js";
@@ -33,15 +34,17 @@ export function App({ actions, store, mode, theme, onQuit, size, tickMs = 1000, 
   const terminal = useTerminalSize(size);
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const now = useTicker(tickMs);
-  const lay = layout(terminal.columns, terminal.rows);
+  // A long question or message wraps in the bottom bar: the layout makes room for its lines.
+  const layoutOf = (s: ScreenState) => screenLayout(terminal.columns, terminal.rows, s);
   const state = useScreenInput({
     actions,
     onQuit,
     loadReport,
     // Keys act on the store as it is when they arrive, like the frame drawn from it next.
     context: (current) =>
-      screenView(store.getSnapshot(), current, { mode, now: Date.now(), layout: lay }).ctx,
+      screenView(store.getSnapshot(), current, { mode, now: Date.now(), layout: layoutOf(current) }).ctx,
   });
+  const lay = layoutOf(state);
   const { vm, scope, ctx } = screenView(snapshot, state, { mode, now, layout: lay });
   return <Screen vm={vm} layout={lay} hints={hintsFor(scope, ctx)} theme={theme} />;
 }

@@ -14,6 +14,8 @@
 
 export const MIN_COLUMNS = 80;
 export const MIN_ROWS = 24;
+/** The bottom bar's most lines (a question or a message wrapped); 80×24 keeps 7 lines of fills. */
+export const MAX_BOTTOM_LINES = 3;
 
 export interface Box {
   width: number;
@@ -51,7 +53,11 @@ export type Layout = TooSmallLayout | ScreenLayout;
 /** Each pane has a title line and a table header line; below that, its rows. */
 export const PANE_CHROME = 2;
 
-export function layout(columns: number, rows: number): Layout {
+/**
+ * `bottomLines`: lines the bottom bar needs (a long question or message wraps, up to 3); the
+ * Live fills pane gives them up, so the panes a question is about keep their place and size.
+ */
+export function layout(columns: number, rows: number, bottomLines = 1): Layout {
   const cols = Number.isFinite(columns) ? Math.floor(columns) : 0;
   const lines = Number.isFinite(rows) ? Math.floor(rows) : 0;
   if (cols < MIN_COLUMNS || lines < MIN_ROWS) {
@@ -64,12 +70,14 @@ export function layout(columns: number, rows: number): Layout {
   }
   const rootHeight = lines - 1;
   const header = { width: cols, height: 1 };
-  const hint = { width: cols, height: 1 };
+  const hint = { width: cols, height: clamp(Math.floor(bottomLines) || 1, 1, MAX_BOTTOM_LINES) };
   const bodyHeight = rootHeight - header.height - hint.height;
 
-  // 80×24 → body 21: top 5 (3 rows each), followers 7 (5 rows), fills 9 (7 lines).
-  const top = clamp(Math.round(bodyHeight * 0.24), PANE_CHROME + 3, PANE_CHROME + 10);
-  const followers = clamp(Math.round(bodyHeight * 0.33), PANE_CHROME + 5, PANE_CHROME + 20);
+  // 80×24 → body 21: top 5 (3 rows each), followers 7 (5 rows), fills 9 (7 lines). Sized as
+  // with a one-line bottom bar: a longer one takes its lines from the fills alone.
+  const usual = rootHeight - header.height - 1;
+  const top = clamp(Math.round(usual * 0.24), PANE_CHROME + 3, PANE_CHROME + 10);
+  const followers = clamp(Math.round(usual * 0.33), PANE_CHROME + 5, PANE_CHROME + 20);
   const fills = bodyHeight - top - followers;
 
   const gap = 1;

@@ -381,11 +381,20 @@ describe("ConfirmDialog and TooSmall", () => {
     ).toContain("Flatten and lock 3 followers of NQ Scalps? y/N");
   });
 
-  it("a question too long for the line is cut, its y/N never", () => {
+  it("a question too long for the line wraps, whole, y/N at its end", () => {
     const long = "Mirror the leader's working orders for Index Scalps? Each follower gets its own at once";
     const lines = plainLines(frameOf(<ConfirmDialog message={long} width={80} theme={colorTheme} />));
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^⚠ Mirror the leader's working orders for Index Scalps\? .*… y\/N\s*$/);
+    expect(lines).toHaveLength(2);
+    expect(lines.map((l) => l.trim()).join(" ")).toBe(`⚠ ${long} y/N`);
+    expect(maxWidth(lines.join("\n"))).toBeLessThanOrEqual(80);
+  });
+
+  it("a question longer than three lines is cut on the third, its y/N never", () => {
+    const long = Array.from({ length: 40 }, (_, i) => `word${i}`).join(" ");
+    const lines = plainLines(frameOf(<ConfirmDialog message={long} width={80} theme={colorTheme} />));
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toMatch(/… y\/N\s*$/);
+    expect(maxWidth(lines.join("\n"))).toBeLessThanOrEqual(80);
   });
 
   it("fits the too-small message on one line", () => {

@@ -1,5 +1,6 @@
 import type { Key } from "ink";
 import { render } from "ink-testing-library";
+import { screenLayout } from "../../components/bottomLines.js";
 import { Screen } from "../../components/Screen.js";
 import { plainTheme } from "../../components/theme.js";
 import { type Config, configSchema } from "../../data/schema.js";
@@ -9,7 +10,6 @@ import { memoryHolder } from "../../src/app/configHolder.js";
 import { type Actions, createActions } from "../../src/process/actions.js";
 import type { ReportViewModel } from "../../src/report/viewModel.js";
 import { hintsFor } from "../../src/screen/keymap.js";
-import { layout } from "../../src/screen/layout.js";
 import { commandDeps, handleKey } from "../../src/screen/router.js";
 import { createScreenStore } from "../../src/screen/screenState.js";
 import { EngineStore } from "../../src/store/engineStore.js";
@@ -116,8 +116,9 @@ export function screenDriver(
     },
     { loadReport },
   );
-  const lay = layout(size.columns, size.rows);
-  const view = () => screenView(store.getSnapshot(), screen.get(), { mode: "DEMO", now: 0, layout: lay });
+  // As the console lays it out: a long question or message takes more bottom lines.
+  const lay = () => screenLayout(size.columns, size.rows, screen.get());
+  const view = () => screenView(store.getSnapshot(), screen.get(), { mode: "DEMO", now: 0, layout: lay() });
 
   return {
     store,
@@ -139,7 +140,7 @@ export function screenDriver(
     /** The frame the console would draw now, as plain lines. */
     frame(): string {
       const { vm, scope, ctx } = view();
-      const r = render(<Screen vm={vm} layout={lay} hints={hintsFor(scope, ctx)} theme={plainTheme} />);
+      const r = render(<Screen vm={vm} layout={lay()} hints={hintsFor(scope, ctx)} theme={plainTheme} />);
       const out = r.lastFrame() ?? "";
       r.unmount();
       return out;

@@ -66,3 +66,19 @@ describe("layout", () => {
     expect(big.followers.height).toBeGreaterThan(small.followers.height);
   });
 });
+
+describe("layout with a bottom bar of more lines (a long question or message)", () => {
+  it("takes them from the Live fills alone, up to three, and still fits", () => {
+    const one = layout(80, 24);
+    if (one.tooSmall) throw new Error("80×24 must fit");
+    for (const n of [2, 3, 9]) {
+      const l = layout(80, 24, n);
+      if (l.tooSmall) throw new Error("80×24 must fit");
+      fits(l);
+      expect(l.hint.height).toBe(Math.min(n, 3));
+      expect(l.groups).toEqual(one.groups);
+      expect(l.followers).toEqual(one.followers);
+      expect(l.fills.height).toBe(one.fills.height - l.hint.height + 1);
+    }
+  });
+});
