@@ -99,11 +99,21 @@ export function scrollMarks(start: number, shown: number, total: number): string
   return [start > 0 ? `↑${start}` : "", below > 0 ? `↓${below}` : ""].filter(Boolean).join(" ");
 }
 
-/** The header with the marks at its right end, where they fit beside its titles (never over one). */
-function withScrollMarks(header: string, marks: string, width: number): string {
-  const room = width - textWidth(marks) - 1;
-  if (marks === "" || textWidth(header.trimEnd()) > room) return truncate(header, width);
-  return `${padTo(header.trimEnd(), room)} ${marks}`;
+/**
+ * The header with the marks at its right end, beside its titles; where both marks do not fit
+ * (the followers' header at 80 columns), written closer, then over the last title's end: a row
+ * out of view without a word (a follower scrolled off above its neighbour's orders) is worse
+ * than "sy…" for "sync".
+ */
+export function withScrollMarks(header: string, marks: string, width: number): string {
+  if (marks === "") return truncate(header, width);
+  const titles = header.trimEnd();
+  for (const m of [marks, marks.replace(" ", "")]) {
+    const room = width - textWidth(m) - 1;
+    if (textWidth(titles) <= room) return `${padTo(titles, room)} ${m}`;
+  }
+  const close = marks.replace(" ", "");
+  return `${truncate(titles, width - textWidth(close) - 1)} ${close}`;
 }
 
 export function Table({

@@ -2,6 +2,7 @@ import { render } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
 import { FillsPane } from "../../components/FillsPane.js";
 import { FollowersPane } from "../../components/FollowersPane.js";
+import { withScrollMarks } from "../../components/Table.js";
 import { windowStart } from "../../components/text.js";
 import { plainTheme } from "../../components/theme.js";
 import type { FillRowVM, FollowerRowVM } from "../../src/screen/viewModel.js";
@@ -103,5 +104,40 @@ describe("the selected follower shows its working orders", () => {
     expect(text).toContain("›● ACC3");
     expect(text).toContain("├ BUY 1 ESZ6 Stop 6804.25 ← leader order 106");
     expect(text).toContain("└ BUY 1 ESZ6 Limit 6794.25 ← leader order 107");
+  });
+});
+
+describe("the scroll marks say every row out of view", () => {
+  it("at 80 columns, a follower above the selected one's orders and one below are both said", () => {
+    const base = vm.followers[0] as FollowerRowVM;
+    const followers: FollowerRowVM[] = Array.from({ length: 4 }, (_, i) => ({
+      ...base,
+      account: `ACC${i}`,
+      label: undefined,
+      orders:
+        i === 1
+          ? Array.from({ length: 4 }, (_, j) => ({
+              side: "Sell" as const,
+              qty: 1,
+              contract: "ESZ6",
+              orderType: "Limit",
+              price: `${6800 + j}`,
+              status: "Working",
+              leaderOrderId: 200 + j,
+            }))
+          : undefined,
+    }));
+    const lines = linesOf(
+      <FollowersPane followers={followers} selected={1} focused width={80} height={7} theme={plainTheme} />,
+    );
+    const text = lines.join("\n");
+    expect(text).not.toContain("ACC0");
+    expect(lines[1]).toMatch(/↑1\s?↓2$/);
+    expect(lines.every((l) => l.length <= 80)).toBe(true);
+  });
+
+  it("stay beside the titles, apart, where they fit", () => {
+    expect(withScrollMarks(" time  who", "↑2 ↓3", 20)).toBe(" time  who     ↑2 ↓3");
+    expect(withScrollMarks(" time  who", "", 20)).toBe(" time  who");
   });
 });
