@@ -7,7 +7,7 @@ import {
 } from "../src/screen/viewModel.js";
 import type { Column, TableRow } from "./Table.js";
 import { type PaneFrameProps, TablePane } from "./TablePane.js";
-import { money } from "./text.js";
+import { money, textWidth } from "./text.js";
 import type { Tone } from "./theme.js";
 
 export interface FollowersPaneProps extends PaneFrameProps {
@@ -42,6 +42,8 @@ const COLUMNS: Column[] = [
   { key: "broker", title: "broker", width: 9, minTableWidth: 96 },
   { key: "reason", title: "why", flex: 1, minTableWidth: 110 },
 ];
+
+const POSITION_WIDTH = COLUMNS.find((c) => c.key === "position")?.width ?? 0;
 
 const STATE_TONE: Record<FollowerRowVM["state"], Tone> = { ACTIVE: "ok", "LIQ-ONLY": "warn", LOCKED: "bad" };
 
@@ -137,6 +139,8 @@ export function followerInfo(f: FollowerRowVM | undefined): string | undefined {
   if (f.exitPending) parts.push(exitPendingText(f.exitPending));
   if (f.sync) parts.push(`${syncText(f.sync)} on ${f.sync.contract} (r resyncs)`);
   if (parts.length === 0) parts.push(f.label ? `${f.label} ${f.account}` : f.account);
+  // A position its column cuts ("NQZ6 -1, …" hid an ESZ6 position) is said in full here.
+  if (textWidth(f.position) > POSITION_WIDTH) parts.push(f.position);
   if (f.shadow) return `${parts.join(" · ")} · SHADOW: nothing is sent`;
   return `${parts.join(" · ")} at ${f.broker}`;
 }

@@ -141,3 +141,24 @@ describe("the scroll marks say every row out of view", () => {
     expect(withScrollMarks(" time  who", "", 20)).toBe(" time  who");
   });
 });
+
+describe("a position too long for its column", () => {
+  it("is said in full in the title for the selected follower (80 columns)", () => {
+    // Seen in the demo: "NQZ6 -1, …" in the column, the follower's ESZ6 position nowhere.
+    const base = vm.followers[0] as FollowerRowVM;
+    const followers: FollowerRowVM[] = [{ ...base, position: "NQZ6 -1, ESZ6 +1", orders: undefined }];
+    const lines = linesOf(
+      <FollowersPane
+        followers={followers}
+        groupName="Index"
+        selected={0}
+        focused
+        width={80}
+        height={5}
+        theme={plainTheme}
+      />,
+    );
+    expect(lines[0]).toContain("NQZ6 -1, ESZ6 +1 at Tradovate");
+    expect(lines[2]).toContain("NQZ6 -1, …");
+  });
+});
