@@ -1,5 +1,6 @@
 import { render } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
+import { AlertsPane } from "../../components/AlertsPane.js";
 import { FillsPane } from "../../components/FillsPane.js";
 import { FollowersPane } from "../../components/FollowersPane.js";
 import { withScrollMarks } from "../../components/Table.js";
@@ -160,5 +161,42 @@ describe("a position too long for its column", () => {
     );
     expect(lines[0]).toContain("NQZ6 -1, ESZ6 +1 at Tradovate");
     expect(lines[2]).toContain("NQZ6 -1, …");
+  });
+});
+
+describe("the selected alert, the alerts pane focused", () => {
+  const long = "DEMO2001: flat, LOCKED (daily loss limit: day P&L -$2669.25 reached −$2500.00)";
+  const alerts = [
+    { id: "a3", time: "22:05:29", level: "info" as const, text: "DEMO2002: unlocked" },
+    { id: "a2", time: "22:05:06", level: "warn" as const, text: long },
+    {
+      id: "a1",
+      time: "22:04:39",
+      level: "info" as const,
+      text: "DEMO2003: flat, LOCKED (trailing drawdown)",
+    },
+  ];
+
+  it("is said in full, wrapped in its column (the 80-column screen's 44-wide pane)", () => {
+    // Seen in the demo: "DEMO2001: flat, LOCKED (dail…", the reason for the lock nowhere on screen.
+    const lines = linesOf(
+      <AlertsPane alerts={alerts} selected={1} focused width={44} height={5} theme={plainTheme} />,
+    );
+    expect(lines[2]).toMatch(/^›22:05:06 WARN DEMO2001: flat, LOCKED/);
+    const said = lines
+      .slice(2)
+      .map((l) => l.slice(15).trim())
+      .join(" ");
+    expect(said).toBe(long);
+    expect(lines.every((l) => l.length <= 44)).toBe(true);
+    expect(lines.slice(3).every((l) => l.startsWith(" ".repeat(15)))).toBe(true);
+  });
+
+  it("is one line, cut, while the pane is not focused", () => {
+    const lines = linesOf(
+      <AlertsPane alerts={alerts} selected={1} focused={false} width={44} height={5} theme={plainTheme} />,
+    );
+    expect(lines[3]).toMatch(/22:05:06 WARN DEMO2001: flat, LOCKED.*…$/);
+    expect(lines[4]).toContain("22:04:39");
   });
 });
