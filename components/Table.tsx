@@ -100,19 +100,29 @@ export function scrollMarks(start: number, shown: number, total: number): string
 }
 
 /**
- * The header with the marks at its right end, beside its titles; where both marks do not fit
- * (the followers' header at 80 columns), written closer, then over the last title's end: a row
- * out of view without a word (a follower scrolled off above its neighbour's orders) is worse
- * than "sy…" for "sync".
+ * The header with the marks at its right end, beside its titles. Where they do not fit there
+ * (the followers' header at 80 columns had no room for "↑1 ↓2" and showed neither, a follower
+ * scrolled off without a word), they go in the widest gap between two titles ("detail ↓13"),
+ * written closer if need be; only failing that, over the last title's end.
  */
 export function withScrollMarks(header: string, marks: string, width: number): string {
   if (marks === "") return truncate(header, width);
   const titles = header.trimEnd();
-  for (const m of [marks, marks.replace(" ", "")]) {
+  const close = marks.replace(" ", "");
+  for (const m of [marks, close]) {
     const room = width - textWidth(m) - 1;
     if (textWidth(titles) <= room) return `${padTo(titles, room)} ${m}`;
   }
-  const close = marks.replace(" ", "");
+  if (textWidth(titles) <= width && titles.length === textWidth(titles)) {
+    // The widest run of spaces after the first title: the marks one space after the title before it.
+    let gap = { at: 0, length: 0 };
+    for (const g of titles.matchAll(/\S( +)(?=\S)/g))
+      if ((g[1]?.length ?? 0) > gap.length) gap = { at: (g.index ?? 0) + 1, length: g[1]?.length ?? 0 };
+    for (const m of [marks, close]) {
+      const w = textWidth(m);
+      if (gap.length >= w + 2) return `${titles.slice(0, gap.at + 1)}${m}${titles.slice(gap.at + 1 + w)}`;
+    }
+  }
   return `${truncate(titles, width - textWidth(close) - 1)} ${close}`;
 }
 

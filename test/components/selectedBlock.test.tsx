@@ -133,8 +133,16 @@ describe("the scroll marks say every row out of view", () => {
     );
     const text = lines.join("\n");
     expect(text).not.toContain("ACC0");
-    expect(lines[1]).toMatch(/↑1\s?↓2$/);
+    expect(lines[1]).toMatch(/ sync ↑1 ?↓2$/);
     expect(lines.every((l) => l.length <= 80)).toBe(true);
+  });
+
+  it("go in the widest gap between titles rather than over one", () => {
+    // The Live fills' header at 80 columns: "la… ↓13" before.
+    expect(withScrollMarks(" time  detail           latency", "↓13", 31)).toBe(
+      " time  detail ↓13       latency",
+    );
+    expect(withScrollMarks(" time  detail       latency", "↑2 ↓13", 27)).toBe(" time  detail ↑2↓13 latency");
   });
 
   it("stay beside the titles, apart, where they fit", () => {
