@@ -12,7 +12,10 @@ export const ASK = " y/N ";
 
 /** A question's lines, " y/N " ending the last. */
 export function questionLines(message: string, width: number): string[] {
-  const lines = capped(wrapWords(`⚠ ${message}`, Math.max(1, width - ASK.length)), width - ASK.length);
+  // Full lines; only the last needs room for the y/N.
+  const wrapped = wrapWords(`⚠ ${message}`, Math.max(1, width));
+  const tail = wrapped.pop() ?? "";
+  const lines = capped([...wrapped, ...wrapWords(tail, Math.max(1, width - ASK.length))], width - ASK.length);
   const last = lines.length - 1;
   return lines.map((l, i) => truncate(i === last ? `${l}${ASK}` : l, width));
 }

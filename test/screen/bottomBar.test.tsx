@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { questionLines } from "../../components/bottomLines.js";
 import { textWidth } from "../../components/text.js";
 import { KEY, screenDriver, testConfig, text } from "./driver.js";
 
@@ -59,5 +60,14 @@ describe("the bottom bar at 80×24", () => {
       .map((l) => l.trim())
       .join(" ");
     expect(said).toContain("it clears at the 17:00 CT roll; U force-unlocks it");
+  });
+});
+
+describe("questionLines", () => {
+  it("fills each line to the width; only the last makes room for y/N", () => {
+    const q = "Force-unlock micro (DEMO2002)? Limits it is past are overridden: it copies again";
+    const lines = questionLines(q, 80);
+    expect(lines[0]).toBe("⚠ Force-unlock micro (DEMO2002)? Limits it is past are overridden: it copies");
+    expect(lines[1]).toBe("again y/N ");
   });
 });
