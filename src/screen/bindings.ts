@@ -455,7 +455,7 @@ export const BINDINGS: readonly Binding[] = [
     confirm: (ctx) => {
       const f = ctx.selectedFollower;
       if (!f) return undefined;
-      // What `unlock --force` does (engine/risk/lockMachine.ts), in one line that fits 80 columns.
+      // What `unlock --force` does (engine/risk/lockMachine.ts), short: a question wraps over three lines at most.
       // A flatten under way that stops is the gravest part: it goes first, so 80 columns keep it.
       if (f.state === "LIQ-ONLY") return `Force-unlock ${who(f)}? Its flatten stops; limits are waived`;
       const limits = f.balanceKnown
@@ -483,7 +483,7 @@ export const BINDINGS: readonly Binding[] = [
       if (!f) return undefined;
       if (f.resyncHeld === undefined)
         return `Resync ${who(f)}: send the difference to match the sizing rule?`;
-      // The refusal first: the question is one line, and a narrow terminal cuts its end.
+      // The refusal first: a question longer than three lines has its end cut.
       const then = f.resyncSends
         ? `resync ${who(f)}, what reduces only?`
         : `resync ${who(f)} sends nothing. Try?`;
