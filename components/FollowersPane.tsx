@@ -156,8 +156,11 @@ export function FollowersPane({ followers, groupName, selected, ...frame }: Foll
       columns={followers.some((f) => f.exitPending && f.state === "ACTIVE") ? COLUMNS_EXIT_PENDING : COLUMNS}
       rows={followerRows(followers, followers.length ? selected : undefined)}
       selectedLine={followers.length ? selected : undefined}
-      // Its working orders and unmirrored leader orders come into view with it.
-      selectedThrough={followers[selected] ? selected + orderLines(followers[selected]).length : undefined}
+      // Its working orders and unmirrored leader orders come into view with it while the pane has
+      // focus; without, the other followers' rows come first (the detail lines cut below them).
+      selectedThrough={
+        frame.focused && followers[selected] ? selected + orderLines(followers[selected]).length : undefined
+      }
       emptyText={groupName ? "no followers: press n to add one" : "select a group"}
       {...frame}
     />

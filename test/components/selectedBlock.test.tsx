@@ -108,6 +108,35 @@ describe("the selected follower shows its working orders", () => {
   });
 });
 
+describe("the selected follower's orders with the pane not focused", () => {
+  it("do not scroll the other followers out of view (the trader is looking elsewhere)", () => {
+    const base = vm.followers[0] as FollowerRowVM;
+    const followers: FollowerRowVM[] = Array.from({ length: 3 }, (_, i) => ({
+      ...base,
+      account: `ACC${i}`,
+      label: undefined,
+      notMirrored: i === 1 ? [1, 2, 3, 4].map((n) => ({ leaderOrderId: n, reason: "locked" })) : undefined,
+      orders: undefined,
+    }));
+    const unfocused = linesOf(
+      <FollowersPane
+        followers={followers}
+        selected={1}
+        focused={false}
+        width={80}
+        height={7}
+        theme={plainTheme}
+      />,
+    ).join("\n");
+    expect(unfocused).toContain("● ACC0");
+    expect(unfocused).toContain("›● ACC1");
+    const focused = linesOf(
+      <FollowersPane followers={followers} selected={1} focused width={80} height={7} theme={plainTheme} />,
+    ).join("\n");
+    expect(focused).toContain("└ ✗ leader order 4 not mirrored: locked");
+  });
+});
+
 describe("the scroll marks say every row out of view", () => {
   it("at 80 columns, a follower above the selected one's orders and one below are both said", () => {
     const base = vm.followers[0] as FollowerRowVM;
