@@ -77,8 +77,7 @@ export class LockKeeper {
       followers.map(async (name): Promise<Outcome> => {
         const f = this.deps.target(name);
         if (typeof f === "string") return { target: name, status: "refused", reason: f };
-        if (f.record.state === "LIQUIDATE_ONLY")
-          return { target: f.name, status: "liquidating", reason: "already liquidating" };
+        if (f.record.state === "LIQUIDATE_ONLY") return this.stillLiquidating(f, kind, reason);
         return this.breach(f, kind, reason);
       }),
     );
@@ -106,6 +105,29 @@ export class LockKeeper {
     }
     const outcome = await this.flattener.flatten(f.name);
     return saved ? outcome : { ...outcome, saved: false };
+  }
+
+  /**
+   * A flatten-and-lock of a follower already being flattened: that flatten goes on, but the lock
+   * it ends in takes the longer-lasting kind. A trader who flattens by hand while a daily-loss or
+   * flat-by flatten is still under way asked for a lock only a hand unlock clears; left as it was,
+   * the 17:00 roll or the next trading window would have lifted it by itself.
+   */
+  private async stillLiquidating(f: FollowerRisk, kind: LockKind, reason: string): Promise<Outcome> {
+    const { deps } = this;
+    const liquidating: Outcome = { target: f.name, status: "liquidating", reason: "already liquidating" };
+    const before = f.record;
+    f.record = startLiquidation(before, kind, reason, deps.clock.now());
+    if (f.record.lockKind === before.lockKind) {
+      f.record = before;
+      return liquidating;
+    }
+    deps.refresh(f);
+    deps.snapshot(f);
+    const until = kind === "manual" ? "until unlocked by hand" : `(${reason})`;
+    deps.alert("warn", `${f.name}: ${reason}: already flattening; it stays locked ${until}`, f);
+    const saved = await deps.save(f);
+    return saved ? liquidating : { ...liquidating, saved: false };
   }
 
   /** Lock without flattening: openings stop, the position stays and its closes are still copied. */

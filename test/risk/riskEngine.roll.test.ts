@@ -118,6 +118,28 @@ describe("the 17:00 CT roll across DST", () => {
     expect(r.session.positions(11)[0]?.netPos).toBe(0);
   });
 
+  it("a flatten by hand while a daily breach is still liquidating locks it by hand: the roll keeps it", async () => {
+    const r = await setup("2026-01-12T22:30:00Z", { dailyLoss: 1000 }); // 16:30 CST
+    r.liquidator.failNext = 1_000;
+    r.session.quote(ES, 4980);
+    await flush();
+    expect(r.engine.snapshot("F1")).toMatchObject({ state: "LIQUIDATE_ONLY", lockKind: "daily" });
+    const [outcome] = await r.engine.flattenAndLock(["F1"]);
+    expect(outcome).toMatchObject({ status: "liquidating" });
+    expect(r.engine.snapshot("F1")).toMatchObject({ state: "LIQUIDATE_ONLY", lockKind: "manual" });
+    expect(r.store.state.followers.F1).toMatchObject({ state: "LIQUIDATE_ONLY", lockKind: "manual" });
+    await r.clock.advanceTo(at("2026-01-12T23:00:01Z")); // the roll, still liquidating
+    r.liquidator.failNext = 0;
+    await r.clock.advance(30_000);
+    expect(r.session.positions(11)[0]?.netPos).toBe(0);
+    expect(r.engine.snapshot("F1")).toMatchObject({
+      state: "LOCKED",
+      lockKind: "manual",
+      lockReason: "manual",
+    });
+    expect((await r.engine.unlock("F1")).status).toBe("unlocked");
+  });
+
   it("a daily lock also past the trailing floor at the roll becomes a trailing lock", async () => {
     const r = await setup("2026-01-12T18:00:00Z", { dailyLoss: 1000, trailingDrawdown: 1500 });
     r.session.quote(ES, 4980); // −1000: daily trips; floor 48 500 not reached
