@@ -21,6 +21,8 @@ export const SKIP_REASONS = {
   disconnected: "disconnected",
   locked: "locked",
   liquidateOnly: "liquidate only",
+  /** A flatten of the follower is under way: it closes everything, and an exit beside it could sell twice. */
+  flattening: "being flattened: the flatten closes it",
   brokerLocked: "broker lock",
   /** The follower's login has no market data: no loss limit sees what a new position would lose. */
   pricesStale: "prices stale",

@@ -3,7 +3,7 @@ import type { CopyKind, SkipReason } from "../types.js";
 import { DEFAULT_MAX_CONTRACTS, SKIP_REASONS } from "../types.js";
 import { classify } from "./classify.js";
 import type { GateContext } from "./gates.js";
-import { accessGate, hedgeGate, openingGate, tradesGate } from "./gates.js";
+import { accessGate, exitGate, hedgeGate, openingGate, tradesGate } from "./gates.js";
 import { capOpening, openingSize, positionAfterReduce } from "./sizing.js";
 
 /** Reason words for copies that were sent (skips use SKIP_REASONS). */
@@ -48,7 +48,8 @@ export type Decision =
 
 /**
  * The whole copy rule for one follower and one leader fill (design.md §2), as a pure function.
- * Gate order: connection up → orders backlog (these stop every copy) → group active → follower
+ * Gate order: connection up → orders backlog (these stop every copy) → a flatten under way (exits:
+ * the flatten closes them; openings: "liquidate only" below) → group active → follower
  * enabled → lock/LIQUIDATE_ONLY → trading window → whitelist → hedge guard → max contracts (or the
  * default cap) → max trades per day; from the group's switch on they stop openings only, never
  * exits (issue 18: a pause or a disable stops new exposure, and the close of what the follower
@@ -58,7 +59,7 @@ export function decide(input: DecideInput): Decision {
   const { gate, sizing, maxContracts, leaderBefore: before, leaderAfter: after, follower } = input;
   const move = classify(before, after);
   if (move === undefined) return { action: "skip", kind: undefined, reason: SKIP_REASONS.roundsToZero };
-  const blocked = accessGate(gate);
+  const blocked = accessGate(gate) ?? (move === "open" || move === "add" ? undefined : exitGate(gate));
   if (blocked) return { action: "skip", kind: move, reason: blocked };
 
   switch (move) {

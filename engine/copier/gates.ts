@@ -41,6 +41,16 @@ export function accessGate(ctx: GateContext): SkipReason | undefined {
   return undefined;
 }
 
+/**
+ * The gate for exits: a follower being flattened (LIQUIDATE_ONLY) gets none from the copier. The
+ * flatten closes every position of it anyway, and its liquidation may be done at the broker before
+ * mimik hears of it: an exit sized from the position still known would then sell what the
+ * liquidation already sold, and leave the follower on the other side.
+ */
+export function exitGate(ctx: Pick<GateContext, "state">): SkipReason | undefined {
+  return ctx.state === "LIQUIDATE_ONLY" ? SKIP_REASONS.flattening : undefined;
+}
+
 /** Empty or disabled list = everything. Matches the root of the leader contract (MESZ6 → MES, not ES). */
 export function whitelisted(whitelist: Whitelist, leaderContract: string): boolean {
   if (!whitelist.enabled || whitelist.symbols.length === 0) return true;

@@ -3,7 +3,7 @@ import { DEFAULT_MAX_CONTRACTS, RECONCILE_REASON, SKIP_REASONS } from "../types.
 import { classify } from "./classify.js";
 import { type DecideInput, type Decision, decide } from "./decide.js";
 import { exitDelta } from "./exitRetry.js";
-import { accessGate, hedgeGate, openingGate, tradesGate } from "./gates.js";
+import { accessGate, exitGate, hedgeGate, openingGate, tradesGate } from "./gates.js";
 import { expectedPosition } from "./sizing.js";
 
 /**
@@ -53,7 +53,7 @@ export function reconcileStep(mode: ReconcileMode, input: DecideInput): Decision
  */
 export function reconcileUncertain(mode: ReconcileMode, input: DecideInput): Decision | undefined {
   if (mode === "off") return undefined;
-  const blocked = accessGate(input.gate);
+  const blocked = accessGate(input.gate) ?? exitGate(input.gate);
   if (blocked) return { action: "skip", kind: undefined, reason: blocked };
   const { follower: has, leaderAfter: leader } = input;
   const sameSide = leader !== 0 && Math.sign(leader) === Math.sign(has);
@@ -97,7 +97,7 @@ export function heldOpeningStop(goal: number, input: DecideInput): string | unde
 export function reconcileHeld(goal: number) {
   return (mode: ReconcileMode, input: DecideInput): Decision | undefined => {
     if (mode === "off") return undefined;
-    const blocked = accessGate(input.gate);
+    const blocked = accessGate(input.gate) ?? exitGate(input.gate);
     if (blocked) return { action: "skip", kind: undefined, reason: blocked };
     if (heldOpeningStop(goal, input) !== undefined) return reconcileUncertain(mode, input);
     const side = Math.sign(goal);

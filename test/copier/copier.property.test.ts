@@ -146,15 +146,21 @@ describe("copier invariants under random event sequences", () => {
             for (const f of FOLLOWERS) if (GROUP_OF[f] === g) disturbed.add(f);
           };
           const misrouted = new Set<string>();
+          /**
+           * Followers set LIQUIDATE_ONLY: it stands for a flatten under way, which closes their
+           * positions instead of the copier (there is no flatten in this world).
+           */
+          const flattening = new Set<string>();
           /** Followers whose pending exit the "trader" ended (a disable, a LIQUIDATE_ONLY standing in for a flatten). */
           const takenOver = () =>
-            new Set(
-              w.events
+            new Set([
+              ...flattening,
+              ...w.events
                 .filter(
                   (e): e is ExitPendingEvent => e.type === "exitPending" && e.reason.startsWith("stopped"),
                 )
                 .map((e) => e.follower),
-            );
+            ]);
           const exitPending = (f: string, contract: string) =>
             w.events
               .filter(
@@ -249,6 +255,10 @@ describe("copier invariants under random event sequences", () => {
                 } else w.broker.rejecting.delete(a.follower);
                 break;
               case "risk":
+                if (a.state === "LIQUIDATE_ONLY") {
+                  flattening.add(a.follower);
+                  disturbed.add(a.follower);
+                }
                 w.risk.set(a.follower, {
                   state: a.state,
                   brokerLocked: a.brokerLocked,

@@ -374,9 +374,21 @@ describe("gates with their reasons, and exits never blocked", () => {
     expect(w.position("B", "ESZ6")).toBe(2);
   });
 
+  it("LIQUIDATE_ONLY: openings skipped as 'liquidate only', exits left to the flatten under way", async () => {
+    const w = world([{ name: "g", leader: "L", followers: [{ account: "A" }] }]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.risk.set("A", { state: "LIQUIDATE_ONLY", brokerLocked: false });
+    w.trade("L", "ESZ6", "Buy", 1);
+    expect(w.copies({ outcome: "skipped" }).at(-1)?.reason).toBe(SKIP_REASONS.liquidateOnly);
+    w.trade("L", "ESZ6", "Sell", 3);
+    await w.flush();
+    expect(w.copies({ outcome: "skipped" }).at(-1)?.reason).toBe(SKIP_REASONS.flattening);
+    expect(w.position("A", "ESZ6")).toBe(2);
+  });
+
   it.each([
     ["LOCKED", false, SKIP_REASONS.locked],
-    ["LIQUIDATE_ONLY", false, SKIP_REASONS.liquidateOnly],
     ["ACTIVE", true, SKIP_REASONS.brokerLocked],
   ] as const)(
     "%s (broker lock %s): openings skipped as '%s', closes still go out",

@@ -240,10 +240,19 @@ describe("gates: openings stopped, exits never", () => {
     ).toEqual(skipped(reason));
   });
 
-  it.each(holds)("%o never blocks a close or a reduction", (patch) => {
+  const exitsGo = holds.filter(([patch]) => patch.state !== "LIQUIDATE_ONLY");
+  it.each(exitsGo)("%o never blocks a close or a reduction", (patch) => {
     const gate = { ...base, ...patch };
     expect(decide(input({ leaderBefore: 2, leaderAfter: 0, follower: 2, gate }))).toEqual(sent("close", -2));
     expect(decide(input({ leaderBefore: 4, leaderAfter: 2, follower: 4, gate }))).toEqual(sent("reduce", -2));
+  });
+
+  it("LIQUIDATE_ONLY leaves exits to the flatten under way: a copy beside its liquidation could sell twice", () => {
+    const gate = { ...base, state: "LIQUIDATE_ONLY" as const };
+    const flattening = skipped(SKIP_REASONS.flattening);
+    expect(decide(input({ leaderBefore: 2, leaderAfter: 0, follower: 2, gate }))).toEqual(flattening);
+    expect(decide(input({ leaderBefore: 4, leaderAfter: 2, follower: 4, gate }))).toEqual(flattening);
+    expect(decide(input({ leaderBefore: 2, leaderAfter: -2, follower: 2, gate }))).toEqual(flattening);
   });
 
   it.each([

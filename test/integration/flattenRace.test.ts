@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { Config } from "../../data/schema.js";
+import { type CopyEvent, SKIP_REASONS } from "../../engine/types.js";
+import {
+  eventually,
+  follower,
+  pathAtVenue,
+  position,
+  type Rig,
+  simConfig,
+  startRig,
+} from "../support/rig.js";
+
+let rig: Rig | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
+/** The leader on the "sim" login, its follower APEX3001 on a login of its own ("prop"). */
+function twoLogins(): Config {
+  const base = simConfig();
+  return {
+    ...base,
+    connections: [
+      ...base.connections,
+      {
+        name: "prop",
+        env: "sim",
+        username: "prop",
+        password: { env: "MIMIK_TEST_PROP_PASSWORD" },
+        appId: "mimik",
+        appVersion: "test",
+      },
+    ],
+    accounts: [
+      { name: "DEMO1000", connection: "sim" },
+      { name: "APEX3001", connection: "prop" },
+    ],
+    groups: [
+      {
+        name: "G",
+        active: true,
+        leader: "DEMO1000",
+        whitelist: { enabled: false, symbols: [] },
+        followers: [follower("APEX3001")],
+      },
+    ],
+  };
+}
+
+describe("a leader's exit while the follower's flatten is on its way", () => {
+  it("is not copied beside the flatten: the follower goes flat once, never to the other side", async () => {
+    rig = await startRig(twoLogins());
+    const { sim, engine } = rig;
+    await eventually(() => engine.directory.route("APEX3001"), "the follower's login");
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 3);
+    await eventually(() => {
+      const route = engine.directory.route("APEX3001");
+      return route?.session.positions(route.accountId).some((p) => p.netPos === 3);
+    }, "APEX3001 long 3, heard");
+
+    // The follower's login answers late: its flatten is done at the broker, mimik has not heard.
+    sim.control.delaySocket("prop", 1000);
+    const flattened = engine.flattenAndLock({ follower: "APEX3001" });
+    await eventually(() => position(sim, "APEX3001", "ESZ6") === 0, "the liquidation at the broker");
+    // The leader closes on its own login, heard at once.
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 3);
+    await eventually(
+      () =>
+        rig!.events.some(
+          (e): e is CopyEvent =>
+            e.type === "copy" && e.follower === "APEX3001" && e.fillId > 0 && e.kind === "close",
+        ),
+      "the copier's word on the leader's close",
+    );
+    expect(
+      rig.events.filter(
+        (e): e is CopyEvent => e.type === "copy" && e.follower === "APEX3001" && e.kind === "close",
+      ),
+    ).toEqual([expect.objectContaining({ outcome: "skipped", reason: SKIP_REASONS.flattening })]);
+    sim.control.delaySocket("prop", 0);
+    await flattened;
+    await eventually(() => engine.risk.snapshot("APEX3001")?.state === "LOCKED", "APEX3001 locked");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(pathAtVenue(sim, "APEX3001")).toEqual([3, 0]);
+    expect(position(sim, "DEMO1000", "ESZ6")).toBe(0);
+  });
+});
