@@ -78,6 +78,16 @@ export class FollowerRisk {
     this.updateEffectiveLimits(tradingDay);
   }
 
+  /**
+   * Are its limits watched now? While ACTIVE; under a lock by hand that keeps a position open (they
+   * guard it until it is flat); and under a trading window's lock, the weakest: a limit past then
+   * takes the lock over, since the window lifts only its own lock and the roll clears a limit's.
+   */
+  limitsWatched(): boolean {
+    const { state, lockKind } = this.record;
+    return state === "ACTIVE" || (state === "LOCKED" && (lockKind === "window" || !this.holdings.isFlat()));
+  }
+
   /** A trailing limit set or removed in the config: true when the record changed (save it). */
   watchTrailing(): boolean {
     if (!this.configured) return false;

@@ -342,8 +342,7 @@ export class RiskEngine {
       this.refresh(f);
       void this.saves.now(f.name);
     }
-    // A lock by hand keeps its position open: the limits still guard it until it is flat.
-    if (f.record.state === "ACTIVE" || (f.record.state === "LOCKED" && !f.holdings.isFlat())) {
+    if (f.limitsWatched()) {
       const verdict = evaluateLimits(f.effectiveLimits, riskFigures(f, netLiq));
       if (verdict.breach) {
         void this.locks.breach(f, verdict.kind, verdict.reason);

@@ -140,6 +140,22 @@ describe("the 17:00 CT roll across DST", () => {
     expect((await r.engine.unlock("F1")).status).toBe("unlocked");
   });
 
+  it("a flat-by lock whose flatten left the account past its daily loss becomes a daily lock: the roll clears it", async () => {
+    const r = await setup("2026-01-12T21:55:00Z", { dailyLoss: 1000 }); // 15:55 CST, long 1 ES
+    r.session.quote(ES, 4982); // −900: inside the limit
+    await flush();
+    await r.engine.flattenAndLock(["F1"], "flat by 15:55 CT", "window");
+    await flush();
+    expect(r.engine.snapshot("F1")).toMatchObject({ state: "LOCKED", lockKind: "window" });
+    r.session.setBalance(11, 48_950); // the flatten's fees and slippage: −1050
+    await flush();
+    // The window lifts only a window lock (and refuses to lift one past a limit): the limit's own
+    // lock is what holds now, and it clears at the roll like any daily lock.
+    expect(r.engine.snapshot("F1")).toMatchObject({ state: "LOCKED", lockKind: "daily" });
+    await r.clock.advanceTo(at("2026-01-12T23:00:00Z"));
+    expect(r.engine.snapshot("F1")).toMatchObject({ state: "ACTIVE", tradingDay: "2026-01-13" });
+  });
+
   it("a daily lock also past the trailing floor at the roll becomes a trailing lock", async () => {
     const r = await setup("2026-01-12T18:00:00Z", { dailyLoss: 1000, trailingDrawdown: 1500 });
     r.session.quote(ES, 4980); // −1000: daily trips; floor 48 500 not reached
