@@ -15,9 +15,9 @@ export interface SyncParts {
   clock: Clock;
   emit(event: EngineEvent): void;
   accounts: Pick<CopierAccounts, "nameAt" | "role" | "route">;
-  leaders: Pick<LeaderBook, "markSynced" | "reset">;
+  leaders: Pick<LeaderBook, "markSynced" | "reset" | "isSynced">;
   dedupe: Pick<FillDedupe, "history">;
-  book: Pick<FollowerBook, "resetAccount" | "position">;
+  book: Pick<FollowerBook, "resetAccount" | "position" | "isSynced">;
   orders: Pick<OrderTracker, "forget" | "takeUnanswered">;
   exits: Pick<PendingExits, "resynced">;
   lost: Pick<LostOpenings, "resynced">;
@@ -86,13 +86,24 @@ export function applySync(event: SyncEvent, parts: SyncParts): void {
     const live = group.followers.filter((f) => !f.shadow);
     parts.reconciler.run(group, live, `${start}leader ${group.leader} synced`, event.connection);
     if (!event.initial) parts.watch.leaderResynced(group);
+    // At a start, what was missed while mimik was stopped shows too (no "reconnected" alert): each
+    // follower whose own snapshot is in, the others at theirs.
+    else for (const f of live) if (parts.book.isSynced(f.account)) parts.watch.followerResynced(group, f);
   }
   for (const { group, follower } of followersSynced) {
     if (follower.shadow) continue;
-    if (!leadersSynced.includes(group))
+    const withLeader = leadersSynced.includes(group);
+    if (!withLeader)
       parts.reconciler.run(group, [follower], `${start}${follower.account} synced`, event.connection);
-    if (!event.initial) parts.watch.followerResynced(group, follower);
+    if (!event.initial || (!withLeader && leaderSynced(group, parts)))
+      parts.watch.followerResynced(group, follower);
   }
+}
+
+/** The group's leader's login has sent its snapshot: its positions are known. */
+function leaderSynced(group: Group, parts: SyncParts): boolean {
+  const at = parts.accounts.route(group.leader)?.session.connection;
+  return at !== undefined && parts.leaders.isSynced(at);
 }
 
 /**

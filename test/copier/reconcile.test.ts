@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Config } from "../../data/schema.js";
-import type { ExitPendingEvent, ResyncEvent } from "../../engine/types.js";
+import type { ExitPendingEvent, ResyncEvent, SyncStatusEvent } from "../../engine/types.js";
 import { RECONCILE_REASON, SKIP_REASONS } from "../../engine/types.js";
 import type { Unheard } from "./fakeBroker.js";
 import { groupLAB, timedOutClose, world } from "./harness.js";
@@ -181,6 +181,20 @@ describe("missed exits are made up on re-sync", () => {
       "mimik started: A synced",
       "mimik started: B synced",
     ]);
+  });
+
+  it("mimik stopped while the leader opens, then started: nothing is made up, and the followers show OUT OF SYNC", async () => {
+    const w = world([groupLAB()]);
+    await w.restart({ whileDown: () => w.broker.trade(w.id("L"), "ESZ6", "Buy", 2) });
+    await w.flush();
+    expect([w.position("A", "ESZ6"), w.position("B", "ESZ6")]).toEqual([0, 0]);
+    const outOfSync = w.events.filter((e): e is SyncStatusEvent => e.type === "syncStatus" && !e.inSync);
+    expect(outOfSync.map((e) => [e.follower, e.contract, e.has, e.expects])).toEqual([
+      ["A", "ESZ6", 0, 2],
+      ["B", "ESZ6", 0, 1],
+    ]);
+    // A start is not a reconnect: no alert says the leader was down.
+    expect(w.events.filter((e) => e.type === "alert" && e.message.includes("reconnected"))).toEqual([]);
   });
 
   it("killed (nothing more written) a moment after its copies were saved: the same", async () => {
