@@ -4,10 +4,14 @@ import { COPY_REASONS, type Decision, decide } from "./decide.js";
 import type { HedgeSides } from "./hedgeIndex.js";
 import type { FollowerGate } from "./ports.js";
 
-/** Why a copy was not acted on: the follower could not be reached (a re-sync makes up its exits). */
+/**
+ * Why a copy was not acted on: the follower could not be reached, or its exit was left to a flatten
+ * under way (stopped before it was done, by a forced unlock): a re-sync makes up its exits.
+ */
 export const NOT_ACTED: ReadonlySet<string> = new Set([
   SKIP_REASONS.disconnected,
   SKIP_REASONS.ordersBacklog,
+  SKIP_REASONS.flattening,
 ]);
 
 /** What the copier knows of one follower when a leader fill comes, gathered for the copy rule. */

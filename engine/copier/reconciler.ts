@@ -17,6 +17,20 @@ import type { PendingExits } from "./pendingExits.js";
 import type { CopierAccounts, FollowerGate } from "./ports.js";
 import { heldOpeningStop, reconcileHeld, reconcileStep, reconcileUncertain } from "./reconcileStep.js";
 
+/**
+ * Skips that leave the line as it was acted on: a missed opening (OUT OF SYNC for the trader), a
+ * follower with too many orders unanswered, and an exit left to a flatten (a forced unlock may
+ * stop it before it is done): the next re-sync looks again.
+ */
+const NOT_MADE_UP: ReadonlySet<string> = new Set([
+  SKIP_REASONS.openingNotMadeUp,
+  SKIP_REASONS.ordersBacklog,
+  SKIP_REASONS.flattening,
+]);
+
+/** Skips that decide nothing: an uncertain line stays uncertain for the next re-sync. */
+const WAITS: ReadonlySet<string> = new Set([SKIP_REASONS.ordersBacklog, SKIP_REASONS.flattening]);
+
 export interface ReconcilerDeps {
   clock: Clock;
   emit(event: EngineEvent): void;
@@ -170,7 +184,8 @@ export class Reconciler {
           deps.orders.unheardWorking(name, contract, route.session.workingOrders(route.accountId))
         )
           step = reconcileStep("exits", input);
-        if (uncertain && !(step?.action === "skip" && step.reason === SKIP_REASONS.ordersBacklog)) {
+        const waits = step?.action === "skip" && WAITS.has(step.reason);
+        if (uncertain && !waits) {
           const stop = goal === undefined || opens(step) ? undefined : heldOpeningStop(goal, input);
           if (stop !== undefined) this.alert(group.name, name, contract, stop);
           unsure?.delete(contract);
@@ -194,8 +209,7 @@ export class Reconciler {
         if (step.action === "skip") {
           // Nothing to send by the rule (already flat, rounds to zero, held back): acted on. A
           // missed opening is not: it stays OUT OF SYNC for the trader.
-          if (step.reason !== SKIP_REASONS.openingNotMadeUp && step.reason !== SKIP_REASONS.ordersBacklog)
-            deps.acted.set(name, leaderContract, after);
+          if (!NOT_MADE_UP.has(step.reason)) deps.acted.set(name, leaderContract, after);
           continue;
         }
         if (step.opening === 0 && (deps.exits.onItsWay(name, contract) || pending)) {

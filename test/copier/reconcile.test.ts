@@ -32,6 +32,22 @@ function backA(w: ReturnType<typeof world>) {
 }
 
 describe("missed exits are made up on re-sync", () => {
+  it("an exit left to a flatten that was then stopped (a forced unlock) is made up at the next re-sync", async () => {
+    const w = world([groupLAB({ followers: [{ account: "A" }] })]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.risk.set("A", { state: "LIQUIDATE_ONLY", brokerLocked: false });
+    w.trade("L", "ESZ6", "Sell", 2);
+    await w.flush();
+    expect(w.copies({ follower: "A", outcome: "skipped" }).at(-1)?.reason).toBe(SKIP_REASONS.flattening);
+    w.risk.set("A", { state: "ACTIVE", brokerLocked: false }); // unlocked by force: the flatten stops
+    w.clock.run(100);
+    dropA(w);
+    backA(w);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+  });
+
   it("a follower's socket dropped while the leader closes: it closes once back, under a re-sync header", async () => {
     const w = world([groupLAB()]);
     w.trade("L", "ESZ6", "Buy", 2);
