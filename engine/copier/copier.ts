@@ -19,6 +19,7 @@ import {
 import { actedOn, type RecordParts, recordSent } from "./copyRecord.js";
 import { CountedTrades } from "./countedTrades.js";
 import { FillDedupe } from "./fillDedupe.js";
+import { FlattenStopped } from "./flattenStopped.js";
 import { FollowerBook } from "./followerBook.js";
 import { followerDecision, NOT_ACTED } from "./followerDecision.js";
 import { HedgeIndex, hedgeMembers } from "./hedgeIndex.js";
@@ -70,6 +71,8 @@ export class Copier {
   private seq = 0;
   private readonly shadowParts: ShadowParts;
   private readonly joins = new Joins();
+  /** A hand unlock stopped a follower's flatten: what it left to that flatten is made up. */
+  readonly afterFlatten: FlattenStopped;
 
   constructor(private readonly deps: CopierDeps) {
     this.logger = deps.logger ?? silentLogger;
@@ -121,6 +124,11 @@ export class Copier {
       followerPosition: (follower, contract) => this.followerPosition(follower, contract),
       inFlight: (follower, contract) => this.book.inFlight(follower, contract),
     });
+    this.afterFlatten = new FlattenStopped({
+      ...{ clock, accounts, show: (group, f) => this.watch.followerResynced(group, f) },
+      busy: (name) => this.hasLiveOrders(name) || deps.gateway.inFlight(name) > 0,
+      makeUp: (group, f) => this.reconciler.run(group, [f], `${f.account} unlocked during its flatten`, ""),
+    });
   }
 
   /** The firms and groups the hedge guard judges by, and whether it is on (the config's hedgeGuard). */
@@ -144,6 +152,7 @@ export class Copier {
 
   /** No more exit retries; what followers acted on is written. */
   async stop(): Promise<void> {
+    this.afterFlatten.stop();
     this.exits.stop();
     this.lost.stop();
     await this.acted.flush();

@@ -43,7 +43,7 @@ export interface CopierAccounts {
 export interface CopierDeps {
   clock: Clock;
   emit(event: EngineEvent): void;
-  gateway: Pick<OrderGateway, "placeMarket" | "flush" | "recordFill">;
+  gateway: Pick<OrderGateway, "placeMarket" | "flush" | "recordFill" | "inFlight">;
   accounts: CopierAccounts;
   gate(follower: string): FollowerGate;
   ledger: FillLedger;

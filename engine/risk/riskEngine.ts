@@ -47,6 +47,8 @@ export interface RiskEngineDeps {
   liquidator: Liquidator;
   /** An order of ours for the follower is in flight or unacknowledged (a flatten waits for it). */
   busy?(follower: string): boolean;
+  /** An unlock stopped the follower's flatten under way (the copier makes up what it left to it). */
+  flattenStopped?(follower: string): void;
   logger?: Logger;
   /** Minimum spacing of RiskSnapshotEvents per follower (state changes are never held back). */
   snapshotIntervalMs?: number;
@@ -158,6 +160,7 @@ export class RiskEngine {
         f.updateEffectiveLimits(this.day.tradingDay);
       },
       revalue: (f) => this.recompute(f),
+      flattenStopped: (name) => deps.flattenStopped?.(name),
       alert: (level, message, f) => this.alert(level, message, f),
     });
   }

@@ -101,6 +101,7 @@ export class Engine {
           this.withTarget(follower, (t) => this.gateway.liquidate({ ...t, contractId })),
       },
       busy: (follower) => this.copier.hasLiveOrders(follower) || this.gateway.inFlight(follower) > 0,
+      flattenStopped: (follower) => this.copier.afterFlatten.stopped(follower),
       shadowSession: (follower) => this.shadows.session(follower),
       flattenShadow: (follower, contract, price) => this.shadows.flatten(follower, contract, price),
     });

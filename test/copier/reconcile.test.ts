@@ -48,6 +48,53 @@ describe("missed exits are made up on re-sync", () => {
     expect(w.position("A", "ESZ6")).toBe(0);
   });
 
+  it("an exit left to a flatten that a hand unlock stopped is made up a second later, with no re-sync", async () => {
+    const w = world([groupLAB({ followers: [{ account: "A" }] })]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.risk.set("A", { state: "LIQUIDATE_ONLY", brokerLocked: false });
+    w.trade("L", "ESZ6", "Sell", 2);
+    await w.flush();
+    w.risk.set("A", { state: "ACTIVE", brokerLocked: false });
+    w.copier.afterFlatten.stopped("A");
+    w.clock.run(999);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(2); // a liquidation sent just before may still fill
+    w.clock.run(1);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    expect(w.events.find((e): e is ResyncEvent => e.type === "resync")?.cause).toBe(
+      "A unlocked during its flatten",
+    );
+    // Nothing more once it stands where the rule says.
+    const placed = w.broker.placed.length;
+    w.copier.afterFlatten.stopped("A");
+    w.clock.run(1_000);
+    await w.flush();
+    expect(w.broker.placed).toHaveLength(placed);
+  });
+
+  it("with reconcile off, an exit left to a stopped flatten is shown OUT OF SYNC instead, for r", async () => {
+    const w = world([groupLAB({ followers: [{ account: "A" }], reconcile: "off" })]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.risk.set("A", { state: "LIQUIDATE_ONLY", brokerLocked: false });
+    w.trade("L", "ESZ6", "Sell", 2);
+    await w.flush();
+    w.risk.set("A", { state: "ACTIVE", brokerLocked: false });
+    w.copier.afterFlatten.stopped("A");
+    w.clock.run(1_000);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(2);
+    expect(w.events.filter((e): e is SyncStatusEvent => e.type === "syncStatus").at(-1)).toMatchObject({
+      follower: "A",
+      contract: "ESZ6",
+      has: 2,
+      expects: 0,
+      inSync: false,
+    });
+  });
+
   it("a follower's socket dropped while the leader closes: it closes once back, under a re-sync header", async () => {
     const w = world([groupLAB()]);
     w.trade("L", "ESZ6", "Buy", 2);

@@ -54,6 +54,7 @@ function setup(record: FollowerRiskRecord = { state: "ACTIVE" }, disk = true, cl
     snapshot: () => {},
     unlocked: (_, waive) => calls.push(`unlocked${waive ? ", daily limits waived" : ""}`),
     revalue: () => calls.push("revalue"),
+    flattenStopped: (name) => calls.push(`flatten stopped ${name}`),
     alert: (level, message) => calls.push(`${level}: ${message}`),
   });
   return { clock, calls, f, keeper };
@@ -134,6 +135,13 @@ describe("LockKeeper: followers through the lock machine, each step shown and sa
       false,
       { status: "refused" },
       [],
+    ],
+    [
+      "still liquidating, forced: the flatten stops, and the copier is told (it owes the exits left to it)",
+      { state: "LIQUIDATE_ONLY", lockKind: "daily" },
+      true,
+      { status: "unlocked" },
+      ["unlocked", "show ACTIVE", "flatten stopped F1", "save ACTIVE", "revalue"],
     ],
     [
       "past the daily loss, forced: daily limits waived",

@@ -1,0 +1,52 @@
+import type { Follower, Group } from "../../data/schema.js";
+import type { Clock } from "../types.js";
+import type { CopierAccounts } from "./ports.js";
+
+/** Long enough for a liquidation already on its way to be answered and its fill reported. */
+const SETTLE_MS = 1_000;
+/** Looks while orders of ours are still in flight, before the line is left to the trader. */
+const MAX_LOOKS = 5;
+
+export interface FlattenStoppedDeps {
+  clock: Clock;
+  accounts: Pick<CopierAccounts, "role">;
+  /** Orders of ours for the follower are in flight or working: what it holds is not settled. */
+  busy(follower: string): boolean;
+  /** The follower's lines made up as at a re-sync (the group's reconcile mode). */
+  makeUp(group: Group, follower: Follower): void;
+  /** Its lines that are still off shown OUT OF SYNC, for `r`. */
+  show(group: Group, follower: Follower): void;
+}
+
+/**
+ * A hand unlock stopped a flatten under way. The leader's exits that came during it were left to
+ * that flatten (skipped "being flattened", not acted on), so the follower may hold what its leader
+ * closed, and no live copy would close it: the next leader fill steps from the leader's position,
+ * and a re-sync may be hours away. A moment after the unlock, once nothing of ours is in flight
+ * for it (a liquidation sent just before could still fill: an exit beside it would sell twice),
+ * its lines are made up as at a re-sync; whatever is still off shows OUT OF SYNC.
+ */
+export class FlattenStopped {
+  private readonly timers = new Map<string, unknown>();
+
+  constructor(private readonly deps: FlattenStoppedDeps) {}
+
+  stopped(follower: string, looks = MAX_LOOKS): void {
+    const { clock } = this.deps;
+    clock.clearTimeout(this.timers.get(follower));
+    const timer = clock.setTimeout(() => {
+      this.timers.delete(follower);
+      const role = this.deps.accounts.role(follower);
+      if (role?.kind !== "follower" || role.follower.shadow) return;
+      if (!this.deps.busy(follower)) this.deps.makeUp(role.group, role.follower);
+      else if (looks > 1) return this.stopped(follower, looks - 1);
+      this.deps.show(role.group, role.follower);
+    }, SETTLE_MS);
+    this.timers.set(follower, timer);
+  }
+
+  stop(): void {
+    for (const timer of this.timers.values()) this.deps.clock.clearTimeout(timer);
+    this.timers.clear();
+  }
+}
