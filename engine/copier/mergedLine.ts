@@ -17,8 +17,24 @@ export function keptForOtherContracts(
   leaderHeld: ReadonlyMap<string, number>,
   line: number,
 ): number {
-  if (follower.mapping === "none" || line === 0 || !takesAway(step.before, step.after)) return 0;
-  const { leaderContract, followerContract } = step;
+  if (!takesAway(step.before, step.after)) return 0;
+  return heldForOtherContracts(follower, step.leaderContract, step.followerContract, leaderHeld, line);
+}
+
+/**
+ * The part of a follower's line that the leader's other contracts on it (those `leaderContract`
+ * shares the line with) hold by the rule now, at most what the line holds on its side, whatever
+ * step `leaderContract` takes: a re-sync judging one leader contract from where the line stands
+ * judges it from the rest.
+ */
+export function heldForOtherContracts(
+  follower: Pick<Follower, "mapping" | "sizing" | "maxContracts">,
+  leaderContract: string,
+  followerContract: string,
+  leaderHeld: ReadonlyMap<string, number>,
+  line: number,
+): number {
+  if (follower.mapping === "none" || line === 0) return 0;
   let others = 0;
   for (const [contract, position] of leaderHeld) {
     if (position === 0 || contract === leaderContract) continue;

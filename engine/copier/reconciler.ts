@@ -11,6 +11,7 @@ import type { FollowerBook } from "./followerBook.js";
 import type { HedgeIndex } from "./hedgeIndex.js";
 import type { LeaderBook } from "./leaderBook.js";
 import type { HeldGoal, LostOpenings } from "./lostOpenings.js";
+import { heldForOtherContracts, keptForOtherContracts } from "./mergedLine.js";
 import type { OrderMeta, OrderTracker } from "./orderTracker.js";
 import { openingDropped } from "./pendingExit.js";
 import type { PendingExits } from "./pendingExits.js";
@@ -122,15 +123,15 @@ export class Reconciler {
       const route = deps.accounts.route(name);
       if (!route || !this.reachable(name, syncing) || !deps.book.isSynced(name)) continue;
       if (deps.accounts.isLeader(name)) continue;
-      deps.acted.seed(name, group.leader, deps.leaders.held(group.leader));
+      const leaderHeld = deps.leaders.held(group.leader);
+      deps.acted.seed(name, group.leader, leaderHeld);
       const seen = new Set<string>();
-      // Two leader contracts may come to one follower contract (ESZ6 and MESZ6 with toMicro): one
-      // the leader holds or this follower acted on speaks for the line before one long flat.
-      const idle = (c: string) =>
-        deps.acted.get(name, c) === 0 && (deps.leaders.known(group.leader, c) ?? 0) === 0 ? 1 : 0;
-      const leaderContracts = [
-        ...new Set([...deps.leaders.held(group.leader).keys(), ...deps.acted.contracts(name)]),
-      ].sort((a, b) => idle(a) - idle(b));
+      // Two leader contracts may come to one follower contract (ESZ6 and MESZ6 with toMicro): the
+      // one the leader moved unseen speaks for the line first, then one it holds or this follower
+      // acted on, before one long flat; the step keeps what the others hold of the line.
+      const leaderContracts = [...new Set([...leaderHeld.keys(), ...deps.acted.contracts(name)])].sort(
+        (a, b) => this.rank(name, group.leader, a) - this.rank(name, group.leader, b),
+      );
       for (const leaderContract of leaderContracts) {
         const contract = mapContract(leaderContract, follower.mapping);
         if (seen.has(contract)) continue;
@@ -147,12 +148,26 @@ export class Reconciler {
         const risk = deps.gate(name);
         const unsure = this.unsure.get(name);
         const uncertain = unsure?.has(contract) ?? false;
-        const held = uncertain ? this.heldGoal(group.name, name, contract) : undefined;
-        const goal = held?.goal;
+        const waited = uncertain ? this.heldGoal(group.name, name, contract) : undefined;
+        const goal = waited?.goal;
         const settle =
           goal !== undefined ? reconcileHeld(goal) : uncertain ? reconcileUncertain : reconcileStep;
+        // On a line the leader's other contracts share, the step moves this one's part only: a
+        // line judged from where it stands keeps what the others hold by the rule, a missed step
+        // what it would keep live (a held goal is the whole line's already).
+        const kept =
+          goal !== undefined
+            ? 0
+            : uncertain
+              ? heldForOtherContracts(follower, leaderContract, contract, leaderHeld, has)
+              : keptForOtherContracts(
+                  follower,
+                  { leaderContract, before, after, followerContract: contract },
+                  leaderHeld,
+                  has,
+                );
         // A held later fill of a leader order already counted is that same trade.
-        const counted = held !== undefined && held.orderIds.length > 0;
+        const counted = waited !== undefined && waited.orderIds.length > 0;
         const input: DecideInput = {
           gate: {
             groupActive: group.active,
@@ -165,7 +180,7 @@ export class Reconciler {
             whitelist: group.whitelist,
             leaderContract,
             tradesLeft: risk.tradesLeft,
-            tradeAlreadyCounted: counted && held.orderIds.every((id) => deps.counted.has(name, id)),
+            tradeAlreadyCounted: counted && waited.orderIds.every((id) => deps.counted.has(name, id)),
             window: risk.window,
             hedge: deps.hedge.sides(name, contract),
           },
@@ -173,7 +188,7 @@ export class Reconciler {
           maxContracts: follower.maxContracts,
           leaderBefore: before,
           leaderAfter: after,
-          follower: has,
+          follower: has - kept,
           firstOpeningFillOfOrder: true,
         };
         let step = settle(mode, input);
@@ -231,7 +246,7 @@ export class Reconciler {
           continue;
         }
         // An opening made up is one of the day's trades, as a live one is; one held, its orders'.
-        if (step.opening !== 0) deps.opened?.(name, held?.orderIds);
+        if (step.opening !== 0) deps.opened?.(name, waited?.orderIds);
         copies.push(sentEvent(deps.clock, meta, step.delta, clOrdId, step.reason));
       }
     }
@@ -275,6 +290,14 @@ export class Reconciler {
       leaderBefore: before,
       leaderAfter: after,
     };
+  }
+
+  /** Which of a follower's leader contracts speaks for its line first: moved unseen, then held, then long flat. */
+  private rank(follower: string, leader: string, contract: string): number {
+    const acted = this.deps.acted.get(follower, contract);
+    const now = this.deps.leaders.known(leader, contract) ?? 0;
+    if (acted !== now) return 0;
+    return now === 0 ? 2 : 1;
   }
 
   /** A line's held opening while it is fresh; one that waited past the bound is dropped, the trader told. */

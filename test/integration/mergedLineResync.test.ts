@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { eventually, position } from "../support/rig.js";
+import { startTwoLogins, type TwoLogins, twoLoginConfig } from "../support/twoLogins.js";
+
+/**
+ * A re-sync on a follower line two leader contracts share (toMicro: the leader's ESZ6 and MESZ6
+ * both come to APEX3001's MESZ6), judged on the simulator's book: the exit the follower missed
+ * takes the part of the line the leader's exited contract had, and keeps the part of the one it
+ * still holds, as a live exit does. Before, the re-sync either closed the whole line (flat while
+ * the leader held MES) or judged the line by the leader contract it had not moved and sent
+ * nothing (long 3 MES while the leader held 2).
+ */
+let t: TwoLogins | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Leader long `first` then `second` (ESZ6 1, MESZ6 2 in some order); APEX3001 (×1, toMicro) long 3 MESZ6. */
+async function longOnOneLine(first: "ESZ6" | "MESZ6"): Promise<TwoLogins> {
+  const config = twoLoginConfig();
+  config.groups[0]!.followers[0]!.mapping = "toMicro";
+  const r = await startTwoLogins(config);
+  await eventually(
+    () => ["DEMO1000", "APEX3001", "APEX3002"].every((a) => r.engine.directory.connected(a)),
+    "connected",
+  );
+  const qty = { ESZ6: 1, MESZ6: 2 };
+  const second = first === "ESZ6" ? "MESZ6" : "ESZ6";
+  r.sim.control.manualTrade("DEMO1000", first, "Buy", qty[first]);
+  await eventually(() => position(r.sim, "APEX3001", "MESZ6") === qty[first], `APEX3001 long ${qty[first]}`);
+  r.sim.control.manualTrade("DEMO1000", second, "Buy", qty[second]);
+  await eventually(() => position(r.sim, "APEX3001", "MESZ6") === 3, "APEX3001 long 3 MES");
+  await eventually(() => r.engine.copier.followerPosition("APEX3001", "MESZ6") === 3, "mimik sees it");
+  await pause(300); // every answer in: nothing on the line is uncertain
+  return r;
+}
+
+/** The leader's session is taken by other logins while it sells its ESZ6: no live copy, a re-sync. */
+async function esExitUnseen(r: TwoLogins): Promise<void> {
+  r.sim.control.otherLogin("demo");
+  r.sim.control.otherLogin("demo");
+  r.sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 1);
+  await eventually(() => r.events.some((e) => e.type === "resync"), "the leader's re-sync");
+  await eventually(() => r.sim.control.records().workingOrders.length === 0, "nothing working");
+  await pause(500);
+}
+
+describe("a missed exit on a line two leader contracts share (against the simulator)", () => {
+  it("ES bought first, ES exits unseen: the follower sells the ES part only", async () => {
+    t = await longOnOneLine("ESZ6");
+    await esExitUnseen(t);
+    expect(position(t.sim, "DEMO1000", "MESZ6")).toBe(2);
+    expect(position(t.sim, "APEX3001", "MESZ6")).toBe(2);
+    expect(position(t.sim, "APEX3002", "ESZ6")).toBe(0);
+  }, 20_000);
+
+  it("MES bought first, ES exits unseen: the follower sells the ES part all the same", async () => {
+    t = await longOnOneLine("MESZ6");
+    await esExitUnseen(t);
+    expect(position(t.sim, "DEMO1000", "MESZ6")).toBe(2);
+    expect(position(t.sim, "APEX3001", "MESZ6")).toBe(2);
+  }, 20_000);
+
+  it("the follower's socket drops under the ES exit (its copy's answer lost): the line keeps the MES part", async () => {
+    t = await longOnOneLine("ESZ6");
+    t.sim.control.dropSockets({ user: "prop" });
+    t.sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 1);
+    const engine = t.engine;
+    await eventually(() => engine.directory.connected("APEX3001"), "APEX3001 back");
+    await eventually(() => t!.sim.control.records().workingOrders.length === 0, "nothing working");
+    await pause(800);
+    expect(position(t.sim, "APEX3001", "MESZ6")).toBe(2);
+  }, 20_000);
+
+  it("the answer to the follower's ES add is lost: its re-sync keeps the MES part, selling nothing", async () => {
+    t = await longOnOneLine("ESZ6");
+    t.sim.control.loseAnswers(1, 500, true);
+    t.sim.control.delaySocket("prop", 2000);
+    t.sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
+    await eventually(() => position(t!.sim, "APEX3001", "MESZ6") === 4, "the add done at the broker");
+    // Its events are late; the socket drops before they come.
+    t.sim.control.dropSockets({ user: "prop" });
+    t.sim.control.delaySocket("prop", 0);
+    const engine = t.engine;
+    await eventually(() => engine.directory.connected("APEX3001"), "APEX3001 back");
+    await pause(800);
+    const sold = t.sim.control
+      .records()
+      .fills.filter((f) => f.accountName === "APEX3001" && f.action === "Sell");
+    expect(sold).toEqual([]);
+    expect(position(t.sim, "APEX3001", "MESZ6")).toBe(4);
+  }, 20_000);
+});
