@@ -32,18 +32,20 @@ export class SyncWatch {
 
   /** Has/expects for every contract the follower's leader holds or held (lines at 0/0 left out). */
   lines(group: Group, follower: Follower): SyncStatusEvent[] {
-    const lines: SyncStatusEvent[] = [];
-    const seen = new Set<string>();
-    // Two leader contracts may come to one follower contract (ESZ6 and MESZ6 with toMicro): one
-    // the leader holds speaks for the line before one it left flat.
-    const held = [...this.deps.leaderHeld(group.leader)].sort(([, a], [, b]) => flat(a) - flat(b));
-    for (const [leaderContract, leader] of held) {
+    // Two leader contracts may come to one follower contract (ESZ6 and MESZ6 with toMicro): the
+    // line expects what the rule gives each, together, capped as one position.
+    const expected = new Map<string, number>();
+    for (const [leaderContract, leader] of this.deps.leaderHeld(group.leader)) {
       const contract = mapContract(leaderContract, follower.mapping);
-      if (seen.has(contract)) continue;
-      seen.add(contract);
-      const expects = whitelisted(group.whitelist, leaderContract)
-        ? expectedPosition(follower.sizing, leader, follower.maxContracts ?? DEFAULT_MAX_CONTRACTS)
+      const part = whitelisted(group.whitelist, leaderContract)
+        ? expectedPosition(follower.sizing, leader, undefined)
         : 0;
+      expected.set(contract, (expected.get(contract) ?? 0) + part);
+    }
+    const cap = follower.maxContracts ?? DEFAULT_MAX_CONTRACTS;
+    const lines: SyncStatusEvent[] = [];
+    for (const [contract, rule] of expected) {
+      const expects = Math.sign(rule) * Math.min(Math.abs(rule), cap);
       const has = this.deps.followerPosition(follower.account, contract);
       if (has === 0 && expects === 0) continue;
       lines.push({
@@ -142,8 +144,4 @@ export class SyncWatch {
     contracts?.delete(contract);
     if (contracts?.size === 0) this.watched.delete(follower);
   }
-}
-
-function flat(position: number): number {
-  return position === 0 ? 1 : 0;
 }

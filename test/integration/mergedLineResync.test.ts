@@ -8,7 +8,8 @@ import { startTwoLogins, type TwoLogins, twoLoginConfig } from "../support/twoLo
  * takes the part of the line the leader's exited contract had, and keeps the part of the one it
  * still holds, as a live exit does. Before, the re-sync either closed the whole line (flat while
  * the leader held MES) or judged the line by the leader contract it had not moved and sent
- * nothing (long 3 MES while the leader held 2).
+ * nothing (long 3 MES while the leader held 2). And `r` judged the line by one leader contract's
+ * rule: it sold the other's part of a line that was where the rule puts it.
  */
 let t: TwoLogins | undefined;
 afterEach(async () => {
@@ -92,5 +93,17 @@ describe("a missed exit on a line two leader contracts share (against the simula
       .fills.filter((f) => f.accountName === "APEX3001" && f.action === "Sell");
     expect(sold).toEqual([]);
     expect(position(t.sim, "APEX3001", "MESZ6")).toBe(4);
+  }, 20_000);
+
+  it("r on a follower whose line holds both contracts' parts: in sync, nothing sold", async () => {
+    t = await longOnOneLine("ESZ6");
+    const engine = t.engine;
+    const [outcome] = await engine.execute({ cmd: "resync", follower: "APEX3001" });
+    expect(outcome).toMatchObject({ status: "in sync" });
+    await pause(300);
+    expect(
+      t.sim.control.records().orders.filter((o) => o.accountName === "APEX3001" && o.action === "Sell"),
+    ).toEqual([]);
+    expect(position(t.sim, "APEX3001", "MESZ6")).toBe(3);
   }, 20_000);
 });
