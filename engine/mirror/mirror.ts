@@ -80,9 +80,7 @@ export class Mirror {
   constructor(private readonly deps: MirrorDeps) {
     this.logger = deps.logger ?? silentLogger;
     this.sender = new MirrorSender({
-      clock: deps.clock,
-      emit: deps.emit,
-      gateway: deps.gateway,
+      ...{ clock: deps.clock, emit: deps.emit, gateway: deps.gateway },
       orders: this.orders,
       tokens: new SetTokens(() => deps.clock.now()),
       logger: this.logger,
@@ -285,7 +283,7 @@ export class Mirror {
       orders: scene.leaderOpen.get(lc) ?? [],
       wasExit: (id) => this.memo.wasExit(id),
       follower: {
-        position: besideLate(covered, held, forPlan),
+        position: scene.lines.part(lc, contract, besideLate(covered, held, forPlan)),
         exposure: Math.abs(expected) > Math.abs(F) && Math.sign(expected) !== -Math.sign(F) ? expected : F,
         sizing: cfg.sizing,
         maxContracts: cfg.maxContracts,
@@ -296,6 +294,7 @@ export class Mirror {
         filledOf: (id) => this.orders.filledOf(follower, id),
       },
     });
+    scene.lines.gave(contract, desired);
     this.memo.markExits(desired.exits);
     const p = plan({
       now,

@@ -7,6 +7,7 @@ import type { Group } from "../../data/schema.js";
 import type { AccountRoute, EpochMs } from "../types.js";
 import { leaderOrderOf } from "./leaderOrders.js";
 import type { NotMirrored } from "./screenLines.js";
+import { SharedLines } from "./sharedLine.js";
 import type { LeaderOrder } from "./types.js";
 
 export interface Scene {
@@ -22,6 +23,8 @@ export interface Scene {
   skips: NotMirrored[];
   /** Follower contracts where an order to take away is still unanswered: nothing is placed there yet. */
   unanswered: Set<string>;
+  /** How the leader contracts that share a follower line share its exits (sharedLine.ts). */
+  lines: SharedLines;
   recheckAt?: EpochMs | undefined;
 }
 
@@ -42,7 +45,22 @@ export function readScene(
     if (list) list.push(lo);
     else leaderOpen.set(o.contract, [lo]);
   }
-  return { group, follower, route, leaderRoute, leaderOpen, openIds, now, skips: [], unanswered: new Set() };
+  const lines = new SharedLines(
+    group.followers.find((f) => f.account === follower),
+    leaderRoute,
+  );
+  return {
+    group,
+    follower,
+    route,
+    leaderRoute,
+    leaderOpen,
+    openIds,
+    now,
+    skips: [],
+    unanswered: new Set(),
+    lines,
+  };
 }
 
 /** The leader contract of an open leader order, if it is one. */
