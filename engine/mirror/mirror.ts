@@ -27,6 +27,7 @@ import { desire } from "./desire.js";
 import { FollowerOrders } from "./followerOrders.js";
 import { besideLate, LateOrders } from "./lateOrders.js";
 import { LeaderMemo } from "./leaderMemo.js";
+import { takeAwayMirrors } from "./leaving.js";
 import { plan } from "./plan.js";
 import { MIRROR_REASONS } from "./reasons.js";
 import { MirrorReporter } from "./reporter.js";
@@ -86,7 +87,7 @@ export class Mirror {
       logger: this.logger,
       modifyEveryMs: deps.modifyEveryMs ?? 250,
       onOpening: (follower, leaderId) => this.opened(follower, leaderId),
-      answered: (follower) => this.touch(follower),
+      answered: (follower) => this.scheduler.touch(follower),
     });
     this.reporter = new MirrorReporter(deps.clock, deps.emit);
     this.scheduler = new Scheduler(deps.clock, (followers) => this.run(followers), deps.defer);
@@ -100,8 +101,8 @@ export class Mirror {
     this.config = config;
     const now = new Set(config.groups.flatMap((g) => g.followers.map((f) => f.account)));
     for (const g of before?.groups ?? [])
-      for (const f of g.followers) if (!now.has(f.account)) this.forget(f.account);
-    for (const name of now) this.touch(name);
+      for (const f of g.followers) if (!now.has(f.account)) this.forget(g, f.account);
+    for (const name of now) this.scheduler.touch(name);
   }
 
   stop(): void {
@@ -121,7 +122,7 @@ export class Mirror {
           const { account } = role.follower;
           if (this.orders.update(account, event.order) && event.order.contract)
             this.unposted.filled(account, event.order.contract, this.deps.clock.now());
-          this.touch(account);
+          this.scheduler.touch(account);
         }
         return;
       }
@@ -134,7 +135,7 @@ export class Mirror {
         if (role.kind === "follower" && event.type === "position")
           this.unposted.posted(role.follower.account, event.position.contract);
         if (role.kind === "leader") this.touchGroup(role.group);
-        else this.touch(role.follower.account);
+        else this.scheduler.touch(role.follower.account);
         return;
       }
       case "sync":
@@ -144,7 +145,7 @@ export class Mirror {
           else if (role?.kind === "follower") {
             this.orders.synced(role.follower.account);
             this.unposted.forget(role.follower.account);
-            this.touch(role.follower.account);
+            this.scheduler.touch(role.follower.account);
           }
         }
         return;
@@ -155,7 +156,7 @@ export class Mirror {
 
   /** Risk changed a follower's state (a lock, an unlock, a flatten): look at it again. */
   followerChanged(follower: string): void {
-    this.touch(follower);
+    this.scheduler.touch(follower);
   }
 
   /** Hot path (every leader fill, every follower of a mirroring group): two map lookups. */
@@ -201,7 +202,7 @@ export class Mirror {
       const exit = F === 0 || sign(h.side) === -Math.sign(F);
       if (exit || !leaderOpen.has(h.leaderId)) this.sender.cancel(t, h, MIRROR_REASONS.cancelBeforeExit);
     }
-    this.touch(follower);
+    this.scheduler.touch(follower);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -367,11 +368,7 @@ export class Mirror {
   }
 
   private touchGroup(group: Group): void {
-    for (const f of group.followers) this.touch(f.account);
-  }
-
-  private touch(follower: string): void {
-    this.scheduler.touch(follower);
+    for (const f of group.followers) this.scheduler.touch(f.account);
   }
 
   private run(followers: string[]): void {
@@ -389,7 +386,9 @@ export class Mirror {
     }
   }
 
-  private forget(follower: string): void {
+  /** An account no longer a follower: what mimik mirrored on it is taken away, tied to no leader now. */
+  private forget(group: Group, follower: string): void {
+    takeAwayMirrors({ ...this.deps, orders: this.orders, sender: this.sender }, group, follower);
     this.orders.forget(follower);
     this.unposted.forget(follower);
     this.counted.forget(follower);

@@ -172,6 +172,9 @@ export class Engine {
     this.shadows.switching(config);
     this.logins.drop(this.config, config);
     this.config = config;
+    // With copying off (the panic button's short-lived engine) nothing is mirrored either. Before the
+    // directory: an account no longer a follower has its mirrors taken away while it still is one.
+    if (this.deps.copying !== false) this.mirror.setConfig(config);
     this.directory.setConfig(config);
     if (this.deps.copying !== false) followAccounts(config, this.logins.all(), this.directory);
     this.gateway.setFollowers(configuredFollowers(config));
@@ -179,8 +182,6 @@ export class Engine {
     this.risk.setConfig(config);
     this.copier.setConfig(config);
     this.windows.setConfig(config);
-    // With copying off (the panic button's short-lived engine) nothing is mirrored either.
-    if (this.deps.copying !== false) this.mirror.setConfig(config);
   }
 
   /** A login added to the config while this runs: started (and so synced and routed) at once. */
