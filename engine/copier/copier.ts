@@ -311,7 +311,8 @@ export class Copier {
     // The rule steps from an exit pending's goal; on a line two leader contracts share, from our part.
     const goal = this.exits.goalOf(name, contract);
     const step = { leaderContract: event.contract, before, after, followerContract: contract };
-    const kept = keptForOtherContracts(follower, step, this.leaders.held(group.leader), goal ?? has);
+    const held = this.leaders.held(group.leader);
+    const kept = keptForOtherContracts(follower, step, held, goal ?? has, group.whitelist);
     const mirror = this.answers.cover(name, contract, event);
     const decision = followerDecision({
       group,

@@ -1,5 +1,6 @@
-import type { Follower } from "../../data/schema.js";
+import type { Follower, Whitelist } from "../../data/schema.js";
 import { mapContract } from "../symbols.js";
+import { whitelisted } from "./gates.js";
 import { expectedPosition } from "./sizing.js";
 
 /**
@@ -16,9 +17,17 @@ export function keptForOtherContracts(
   step: { leaderContract: string; before: number; after: number; followerContract: string },
   leaderHeld: ReadonlyMap<string, number>,
   line: number,
+  whitelist?: Whitelist,
 ): number {
   if (!takesAway(step.before, step.after)) return 0;
-  return heldForOtherContracts(follower, step.leaderContract, step.followerContract, leaderHeld, line);
+  return heldForOtherContracts(
+    follower,
+    step.leaderContract,
+    step.followerContract,
+    leaderHeld,
+    line,
+    whitelist,
+  );
 }
 
 /**
@@ -33,11 +42,14 @@ export function heldForOtherContracts(
   followerContract: string,
   leaderHeld: ReadonlyMap<string, number>,
   line: number,
+  whitelist?: Whitelist,
 ): number {
   if (follower.mapping === "none" || line === 0) return 0;
   let others = 0;
   for (const [contract, position] of leaderHeld) {
     if (position === 0 || contract === leaderContract) continue;
+    // One the whitelist holds back was never copied: the line holds nothing for it.
+    if (whitelist !== undefined && !whitelisted(whitelist, contract)) continue;
     if (mapContract(contract, follower.mapping) !== followerContract) continue;
     others += expectedPosition(follower.sizing, position, follower.maxContracts);
   }

@@ -159,12 +159,13 @@ export class Reconciler {
           goal !== undefined
             ? 0
             : uncertain
-              ? heldForOtherContracts(follower, leaderContract, contract, leaderHeld, has)
+              ? heldForOtherContracts(follower, leaderContract, contract, leaderHeld, has, group.whitelist)
               : keptForOtherContracts(
                   follower,
                   { leaderContract, before, after, followerContract: contract },
                   leaderHeld,
                   has,
+                  group.whitelist,
                 );
         // A held later fill of a leader order already counted is that same trade.
         const counted = waited !== undefined && waited.orderIds.length > 0;

@@ -92,7 +92,7 @@ export function shadowCopy(
     after: move.after,
     followerContract: contract,
   };
-  const kept = keptForOtherContracts(follower, step, parts.leaders.held(group.leader), has);
+  const kept = keptForOtherContracts(follower, step, parts.leaders.held(group.leader), has, group.whitelist);
   const decision = followerDecision({
     group,
     follower,

@@ -47,6 +47,7 @@ export function readScene(
   }
   const lines = new SharedLines(
     group.followers.find((f) => f.account === follower),
+    group.whitelist,
     leaderRoute,
   );
   return {

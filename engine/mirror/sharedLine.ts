@@ -1,4 +1,4 @@
-import type { Follower } from "../../data/schema.js";
+import type { Follower, Whitelist } from "../../data/schema.js";
 import { heldForOtherContracts } from "../copier/mergedLine.js";
 import type { AccountRoute } from "../types.js";
 import type { Desired } from "./desire.js";
@@ -18,6 +18,7 @@ export class SharedLines {
 
   constructor(
     private readonly follower: Pick<Follower, "mapping" | "sizing" | "maxContracts"> | undefined,
+    private readonly whitelist: Whitelist,
     leaderRoute: AccountRoute,
   ) {
     for (const p of leaderRoute.session.positions(leaderRoute.accountId))
@@ -27,7 +28,14 @@ export class SharedLines {
   /** What `leaderContract`'s exits may close of the line's `position` in the follower's `contract`. */
   part(leaderContract: string, contract: string, position: number): number {
     if (this.follower === undefined || this.follower.mapping === "none") return position;
-    const others = heldForOtherContracts(this.follower, leaderContract, contract, this.leaderHeld, position);
+    const others = heldForOtherContracts(
+      this.follower,
+      leaderContract,
+      contract,
+      this.leaderHeld,
+      position,
+      this.whitelist,
+    );
     const left = Math.max(0, Math.abs(position) - (this.given.get(contract) ?? 0));
     return Math.sign(position) * Math.min(Math.abs(position - others), left);
   }
