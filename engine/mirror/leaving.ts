@@ -41,7 +41,7 @@ export function takeAwayMirrors(parts: LeavingParts, group: Group, follower: str
     type: "alert",
     at: parts.clock.now(),
     level: "warn",
-    message: `${follower} left group "${group.name}" while mimik was placing ${unsure.join(", ")} on it: cancel it by hand if it works`,
+    message: `${follower} left group "${group.name}" while mimik was placing ${unsure.join(", ")} on it: cancel it by hand if it is working`,
     follower,
     group: group.name,
   });
