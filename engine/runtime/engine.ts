@@ -172,8 +172,7 @@ export class Engine {
     this.shadows.switching(config);
     this.logins.drop(this.config, config);
     this.config = config;
-    // With copying off (the panic button's short-lived engine) nothing is mirrored either. Before the
-    // directory: an account no longer a follower has its mirrors taken away while it still is one.
+    // Not with copying off (the panic button); before the directory, so a leaving follower's mirrors go.
     if (this.deps.copying !== false) this.mirror.setConfig(config);
     this.directory.setConfig(config);
     if (this.deps.copying !== false) followAccounts(config, this.logins.all(), this.directory);
