@@ -12,6 +12,8 @@ export const NOT_ACTED: ReadonlySet<string> = new Set([
   SKIP_REASONS.disconnected,
   SKIP_REASONS.ordersBacklog,
   SKIP_REASONS.flattening,
+  // An opening held back beside a flatten: marked acted on, it would hide an exit still owed.
+  SKIP_REASONS.liquidateOnly,
 ]);
 
 /** What the copier knows of one follower when a leader fill comes, gathered for the copy rule. */

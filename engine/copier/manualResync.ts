@@ -1,7 +1,7 @@
 import type { Follower, Group } from "../../data/schema.js";
 import { type Outcome, REFUSALS } from "../outcome.js";
 import { mapContract } from "../symbols.js";
-import type { OrderResult, Side } from "../types.js";
+import { type OrderResult, type Side, SKIP_REASONS } from "../types.js";
 import type { ActedOn } from "./actedOn.js";
 import { sentEvent, syntheticClOrdId } from "./copyEvents.js";
 import { COPY_REASONS } from "./decide.js";
@@ -59,6 +59,9 @@ export async function manualResync(name: string, deps: ManualResyncDeps): Promis
     return { target: name, status: "refused", reason };
   }
   const risk = deps.gate(name);
+  // The flatten closes everything: a fix beside its liquidation could sell what it sold.
+  if (risk.state === "LIQUIDATE_ONLY")
+    return { target: name, status: "refused", reason: SKIP_REASONS.flattening };
   const plan = planResync(lines, {
     context: {
       ...{ groupActive: group.active, followerEnabled: follower.enabled, connected: true },

@@ -114,7 +114,8 @@ export function stopReason(
   if (role?.kind !== "follower" || role.group.name !== e.group)
     return { reason: "no longer a follower of the group", acted: false };
   if (!role.follower.enabled) return { reason: "stopped: the follower was switched off", acted: true };
-  if (state === "LIQUIDATE_ONLY") return { reason: "stopped: the flatten took over", acted: true };
+  // Not acted on: should a hand unlock stop the flatten, what this exit owed is made up after it.
+  if (state === "LIQUIDATE_ONLY") return { reason: "stopped: the flatten took over", acted: false };
   return undefined;
 }
 

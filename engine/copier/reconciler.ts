@@ -27,6 +27,7 @@ const NOT_MADE_UP: ReadonlySet<string> = new Set([
   SKIP_REASONS.openingNotMadeUp,
   SKIP_REASONS.ordersBacklog,
   SKIP_REASONS.flattening,
+  SKIP_REASONS.liquidateOnly,
 ]);
 
 /** Skips that decide nothing: an uncertain line stays uncertain for the next re-sync. */

@@ -1,6 +1,6 @@
 import type { Whitelist } from "../../data/schema.js";
 import type { SkipReason } from "../types.js";
-import { type GateContext, hedgeGate, openingGate, tradesGate } from "./gates.js";
+import { exitGate, type GateContext, hedgeGate, openingGate, tradesGate } from "./gates.js";
 import type { HedgeSides } from "./hedgeIndex.js";
 
 /** One out-of-sync line of a follower: what it has and what the rule expects, in one contract. */
@@ -40,14 +40,21 @@ const EVERYTHING: Whitelist = { enabled: false, symbols: [] };
  * per contract. A fix that opens exposure (grows the position, or crosses to the other side)
  * passes the same gates as a copy's opening, in the same order (the trader's switches and locks,
  * the hedge guard, then trades per day, each opening sent using up one); held back, a crossing
- * fix still closes what the follower holds. What only reduces always goes.
+ * fix still closes what the follower holds. What only reduces always goes, except beside a
+ * flatten under way: then nothing does.
  */
 export function planResync(lines: readonly SyncLine[], gate: ResyncGate): ResyncPlan {
   const plan: ResyncPlan = { send: [], held: [] };
   let tradesLeft = gate.context.tradesLeft;
+  // Being flattened, the flatten closes everything: a fix beside its liquidation could sell twice.
+  const flattening = exitGate(gate.context);
   for (const line of lines) {
     if (line.inSync) continue;
     const { contract, has, expects } = line;
+    if (flattening) {
+      plan.held.push({ contract, reason: flattening });
+      continue;
+    }
     const crosses = Math.sign(expects) * has < 0;
     if (!crosses && Math.abs(expects) <= Math.abs(has)) {
       plan.send.push({ contract, delta: expects - has, exit: true, opens: false });

@@ -74,6 +74,65 @@ describe("missed exits are made up on re-sync", () => {
     expect(w.broker.placed).toHaveLength(placed);
   });
 
+  it("a stopped flatten's exits are made up though the leader reopened meanwhile (its opening held back, not acted on)", async () => {
+    const w = world([groupLAB({ followers: [{ account: "A" }] })]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.risk.set("A", { state: "LIQUIDATE_ONLY", brokerLocked: false });
+    w.trade("L", "ESZ6", "Sell", 2);
+    w.trade("L", "ESZ6", "Buy", 1);
+    await w.flush();
+    expect(w.copies({ follower: "A", outcome: "skipped" }).map((c) => c.reason)).toEqual([
+      SKIP_REASONS.flattening,
+      SKIP_REASONS.liquidateOnly,
+    ]);
+    w.risk.set("A", { state: "ACTIVE", brokerLocked: false });
+    w.copier.afterFlatten.stopped("A");
+    w.clock.run(1_000);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(1);
+    // A later re-sync finds it where the rule says: nothing more.
+    const placed = w.broker.placed.length;
+    w.session("A").sync(false);
+    w.session("L").sync(false);
+    await w.flush();
+    expect(w.broker.placed).toHaveLength(placed);
+    expect(w.position("A", "ESZ6")).toBe(1);
+  });
+
+  it("an exit retry the flatten took over is made up once a hand unlock stops the flatten", async () => {
+    const w = world([groupLAB({ followers: [{ account: "A" }] })]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.broker.rejecting.add("A");
+    w.trade("L", "ESZ6", "Sell", 2);
+    await w.flush();
+    w.broker.rejecting.delete("A");
+    w.risk.set("A", { state: "LIQUIDATE_ONLY", brokerLocked: false });
+    w.clock.run(1_000); // the retry's time: the flatten took over
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(2);
+    w.risk.set("A", { state: "ACTIVE", brokerLocked: false });
+    w.copier.afterFlatten.stopped("A");
+    w.clock.run(1_000);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+  });
+
+  it("r beside a flatten under way sends nothing: the flatten closes it", async () => {
+    const w = world([groupLAB({ followers: [{ account: "A" }] })]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.risk.set("A", { state: "LIQUIDATE_ONLY", brokerLocked: false });
+    w.trade("L", "ESZ6", "Sell", 2);
+    await w.flush();
+    const placed = w.broker.placed.length;
+    const outcome = w.copier.resync("A");
+    await w.flush();
+    expect(await outcome).toEqual({ target: "A", status: "refused", reason: SKIP_REASONS.flattening });
+    expect(w.broker.placed).toHaveLength(placed);
+  });
+
   it("with reconcile off, an exit left to a stopped flatten is shown OUT OF SYNC instead, for r", async () => {
     const w = world([groupLAB({ followers: [{ account: "A" }], reconcile: "off" })]);
     w.trade("L", "ESZ6", "Buy", 2);

@@ -50,6 +50,13 @@ describe("planResync: send the difference; an opening passes the copy path's ope
     ],
     ["on the wrong side, hedge guard: it closes only", line(-1, 2), shortElsewhere, [1], ["hedge guard"]],
     ["on the wrong side, may open: one crossing order", line(-1, 2), gate(), [3], []],
+    [
+      "holds too much while being flattened: nothing beside the flatten",
+      line(3, 0),
+      gate({ state: "LIQUIDATE_ONLY" }),
+      [],
+      [SKIP_REASONS.flattening],
+    ],
     ["in sync: nothing", line(2, 2), gate({ state: "LOCKED" }), [], []],
   ] as const)("%s", (_, l, g, deltas, held) => {
     const plan = planResync([l], g);
