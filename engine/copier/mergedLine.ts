@@ -61,3 +61,59 @@ export function heldForOtherContracts(
 function takesAway(before: number, after: number): boolean {
   return before !== 0 && (Math.sign(after) !== Math.sign(before) || Math.abs(after) < Math.abs(before));
 }
+
+/**
+ * One re-sync's steps of a follower's lines, where two leader contracts may share one (toMicro).
+ * Each leader contract on a line steps its own part in turn, from where the earlier steps took
+ * the line; the parts it keeps for the others are what the line holds for them: as acted on,
+ * until they have stepped, then as the leader holds them now. Judged one contract per line, a
+ * re-sync that missed the leader's ES close and MES cut left the line holding the MES it had
+ * cut, and the next re-sync, judging MES from its stale acted-on position, sold what the leader
+ * still held.
+ */
+export class SharedLineSteps {
+  private readonly lines = new Map<string, { has: number; uncertain: boolean; whole: boolean }>();
+  private readonly done = new Set<string>();
+
+  constructor(
+    private readonly follower: Pick<Follower, "mapping">,
+    private readonly leaderContracts: readonly string[],
+    private readonly actedOn: (leaderContract: string) => number,
+  ) {}
+
+  /** A line a held goal settled whole: its other contracts take no step. */
+  settled(followerContract: string): boolean {
+    return this.lines.get(followerContract)?.whole === true;
+  }
+
+  /** Where this re-sync's earlier steps took the line; undefined before its first. */
+  has(followerContract: string): number | undefined {
+    return this.lines.get(followerContract)?.has;
+  }
+
+  /** Whether the line is judged from where it stands: decided at its first step, for all of it. */
+  uncertain(followerContract: string, now: boolean): boolean {
+    return this.lines.get(followerContract)?.uncertain ?? now;
+  }
+
+  /** The leader positions the line's parts stand for now: acted on for those yet to step. */
+  othersHeld(leaderHeld: ReadonlyMap<string, number>): ReadonlyMap<string, number> {
+    if (this.follower.mapping === "none") return leaderHeld;
+    const held = new Map(leaderHeld);
+    for (const c of this.leaderContracts) if (!this.done.has(c)) held.set(c, this.actedOn(c));
+    return held;
+  }
+
+  /** `leaderContract` took its step: the line is at `has`; `whole`: a held goal settled all of it. */
+  stepped(step: {
+    leaderContract: string;
+    followerContract: string;
+    has: number;
+    uncertain: boolean;
+    whole: boolean;
+  }): void {
+    this.done.add(step.leaderContract);
+    const uncertain = this.lines.get(step.followerContract)?.uncertain ?? step.uncertain;
+    this.lines.set(step.followerContract, { has: step.has, uncertain, whole: step.whole });
+  }
+}

@@ -11,7 +11,7 @@ import type { FollowerBook } from "./followerBook.js";
 import type { HedgeIndex } from "./hedgeIndex.js";
 import type { LeaderBook } from "./leaderBook.js";
 import type { HeldGoal, LostOpenings } from "./lostOpenings.js";
-import { heldForOtherContracts, keptForOtherContracts } from "./mergedLine.js";
+import { heldForOtherContracts, keptForOtherContracts, SharedLineSteps } from "./mergedLine.js";
 import type { OrderMeta, OrderTracker } from "./orderTracker.js";
 import { openingDropped } from "./pendingExit.js";
 import type { PendingExits } from "./pendingExits.js";
@@ -126,17 +126,16 @@ export class Reconciler {
       if (deps.accounts.isLeader(name)) continue;
       const leaderHeld = deps.leaders.held(group.leader);
       deps.acted.seed(name, group.leader, leaderHeld);
-      const seen = new Set<string>();
-      // Two leader contracts may come to one follower contract (ESZ6 and MESZ6 with toMicro): the
-      // one the leader moved unseen speaks for the line first, then one it holds or this follower
-      // acted on, before one long flat; the step keeps what the others hold of the line.
+      // Two leader contracts may come to one follower contract (ESZ6 and MESZ6 with toMicro): each
+      // steps its own part of the line in turn, the one the leader moved unseen first; `line` is
+      // where the earlier steps of this re-sync take it.
       const leaderContracts = [...new Set([...leaderHeld.keys(), ...deps.acted.contracts(name)])].sort(
         (a, b) => this.rank(name, group.leader, a) - this.rank(name, group.leader, b),
       );
+      const line = new SharedLineSteps(follower, leaderContracts, (c) => deps.acted.get(name, c));
       for (const leaderContract of leaderContracts) {
         const contract = mapContract(leaderContract, follower.mapping);
-        if (seen.has(contract)) continue;
-        seen.add(contract);
+        if (line.settled(contract)) continue;
         // A pending exit of the line already answers what was seen of the leader: the step starts
         // where it takes the follower (not from a position a lost order may have moved).
         // Its held steps wait for the follower's snapshot, which sizes them from where it stands.
@@ -145,12 +144,14 @@ export class Reconciler {
         const on = pending?.leaderContract === leaderContract ? pending : undefined;
         const before = on?.leaderAfter ?? deps.acted.get(name, leaderContract);
         const after = deps.leaders.known(group.leader, leaderContract) ?? 0;
-        const has = on?.goal ?? deps.book.position(name, contract);
+        const has = on?.goal ?? line.has(contract) ?? deps.book.position(name, contract);
         const risk = deps.gate(name);
         const unsure = this.unsure.get(name);
-        const uncertain = unsure?.has(contract) ?? false;
+        const uncertain = line.uncertain(contract, unsure?.has(contract) ?? false);
         const waited = uncertain ? this.heldGoal(group.name, name, contract) : undefined;
         const goal = waited?.goal;
+        // The others' parts: what the line holds for them now (as acted on, until they step).
+        const othersHeld = line.othersHeld(leaderHeld);
         const settle =
           goal !== undefined ? reconcileHeld(goal) : uncertain ? reconcileUncertain : reconcileStep;
         // On a line the leader's other contracts share, the step moves this one's part only: a
@@ -160,11 +161,11 @@ export class Reconciler {
           goal !== undefined
             ? 0
             : uncertain
-              ? heldForOtherContracts(follower, leaderContract, contract, leaderHeld, has, group.whitelist)
+              ? heldForOtherContracts(follower, leaderContract, contract, othersHeld, has, group.whitelist)
               : keptForOtherContracts(
                   follower,
                   { leaderContract, before, after, followerContract: contract },
-                  leaderHeld,
+                  othersHeld,
                   has,
                   group.whitelist,
                 );
@@ -201,6 +202,15 @@ export class Reconciler {
           deps.orders.unheardWorking(name, contract, route.session.workingOrders(route.accountId))
         )
           step = reconcileStep("exits", input);
+        // A held goal is the whole line's: the line's other contracts take no step of their own.
+        const moved = step?.action === "send" ? step.delta : 0;
+        line.stepped({
+          leaderContract,
+          followerContract: contract,
+          has: has + moved,
+          uncertain,
+          whole: goal !== undefined,
+        });
         const waits = step?.action === "skip" && WAITS.has(step.reason);
         if (uncertain && !waits) {
           const stop = goal === undefined || opens(step) ? undefined : heldOpeningStop(goal, input);
@@ -245,6 +255,7 @@ export class Reconciler {
         deps.acted.set(name, leaderContract, after);
         if (!deps.send(route, meta, step.delta, clOrdId)) {
           deps.acted.set(name, leaderContract, before);
+          line.stepped({ leaderContract, followerContract: contract, has, uncertain, whole: false });
           continue;
         }
         // An opening made up is one of the day's trades, as a live one is; one held, its orders'.

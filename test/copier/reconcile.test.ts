@@ -154,6 +154,33 @@ describe("missed exits are made up on re-sync", () => {
     });
   });
 
+  it.each([
+    ["ESZ6 then MESZ6, ES closed and MES 2 to 1", ["ESZ6", 2, "MESZ6", 2], ["ESZ6", 2, "MESZ6", 1], 1],
+    ["MESZ6 then ESZ6, ES closed and MES 2 to 1", ["MESZ6", 2, "ESZ6", 2], ["ESZ6", 2, "MESZ6", 1], 1],
+    ["ESZ6 1 then MESZ6 3, ES closed and MES 3 to 1", ["ESZ6", 1, "MESZ6", 3], ["ESZ6", 1, "MESZ6", 2], 1],
+  ] as const)(
+    "a line two leader contracts share, both moved unseen (%s): each steps its part, and a second re-sync sends nothing",
+    async (_, buys, sells, ends) => {
+      const w = world([groupLAB({ followers: [{ account: "A", mapping: "toMicro" }] })]);
+      w.trade("L", buys[0], "Buy", buys[1]);
+      w.trade("L", buys[2], "Buy", buys[3]);
+      await w.flush();
+      dropA(w);
+      w.trade("L", sells[0], "Sell", sells[1]);
+      w.trade("L", sells[2], "Sell", sells[3]);
+      await w.flush();
+      backA(w);
+      await w.flush();
+      expect(w.position("A", "MESZ6")).toBe(ends);
+      const placed = w.broker.placed.length;
+      dropA(w);
+      backA(w);
+      await w.flush();
+      expect(w.broker.placed).toHaveLength(placed);
+      expect(w.position("A", "MESZ6")).toBe(ends);
+    },
+  );
+
   it("a follower's socket dropped while the leader closes: it closes once back, under a re-sync header", async () => {
     const w = world([groupLAB()]);
     w.trade("L", "ESZ6", "Buy", 2);

@@ -95,6 +95,29 @@ describe("a missed exit on a line two leader contracts share (against the simula
     expect(position(t.sim, "APEX3001", "MESZ6")).toBe(4);
   }, 20_000);
 
+  it("both contracts move unseen (ES closed, MES cut): each steps its part, and a later re-sync sells nothing more", async () => {
+    t = await longOnOneLine("MESZ6");
+    const r = t;
+    r.sim.control.otherLogin("demo");
+    r.sim.control.otherLogin("demo");
+    r.sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 1);
+    r.sim.control.manualTrade("DEMO1000", "MESZ6", "Sell", 1);
+    await eventually(() => r.events.some((e) => e.type === "resync"), "the leader's re-sync");
+    await eventually(() => position(r.sim, "APEX3001", "MESZ6") === 1, "APEX3001 down to the leader's MES 1");
+    await pause(500);
+    // Judged by one contract a line at a time, the next re-sync sold the MES the leader still holds.
+    r.sim.control.dropSockets({ user: "prop" });
+    await eventually(() => !r.engine.directory.connected("APEX3001"), "APEX3001 dropped");
+    await eventually(() => r.engine.directory.connected("APEX3001"), "APEX3001 back: its re-sync");
+    await pause(800);
+    expect(position(r.sim, "DEMO1000", "MESZ6")).toBe(1);
+    expect(position(r.sim, "APEX3001", "MESZ6")).toBe(1);
+    const sold = r.sim.control
+      .records()
+      .fills.filter((f) => f.accountName === "APEX3001" && f.action === "Sell");
+    expect(sold.reduce((n, f) => n + f.qty, 0)).toBe(2);
+  }, 20_000);
+
   it("r on a follower whose line holds both contracts' parts: in sync, nothing sold", async () => {
     t = await longOnOneLine("ESZ6");
     const engine = t.engine;
