@@ -14,34 +14,45 @@ export interface LeavingParts {
 }
 
 /**
- * An account no longer a follower (taken out of its group, or made a leader) has what mimik
- * mirrored on it taken away, as a group that stops mirroring does: tied to no leader order now,
+ * An account no longer a follower (taken out of its group, or made a leader) or made a shadow
+ * (sent nothing, managed by no one) has what mimik mirrored on it taken away, as a group that stops mirroring does: tied to no leader order now,
  * a stop left working would be moved by no one, could open a position on an account flattened by
  * hand, and on a new leader would be a leader fill copied to its followers. Called while the
  * leader guard still knows the account as a follower. A placement not answered yet has no order
  * id to cancel: the trader is told to look.
  */
-export function takeAwayMirrors(parts: LeavingParts, group: Group, follower: string): void {
+export function takeAwayMirrors(parts: LeavingParts, group: Group, follower: string, shadow: boolean): void {
   const route = parts.accounts.route(follower);
   if (!route) return;
   const open = route.session.workingOrders(route.accountId);
   const unsure: string[] = [];
+  const cancelled: string[] = [];
+  const reason = shadow ? MIRROR_REASONS.shadowNow : MIRROR_REASONS.notFollower;
   for (const h of parts.orders.held(follower, route.accountId, open)) {
     if (h.busy === "cancelling") continue;
-    if (h.orderId === undefined) unsure.push(`${h.orderType} ${h.side} ${h.qty} ${h.contract}`);
-    else
-      parts.sender.cancel(
-        { group: group.name, follower, route, contract: h.contract },
-        h,
-        MIRROR_REASONS.notFollower,
-      );
+    const what = `${h.orderType} ${h.side} ${h.qty} ${h.contract}`;
+    if (h.orderId === undefined) unsure.push(what);
+    else {
+      cancelled.push(what);
+      parts.sender.cancel({ group: group.name, follower, route, contract: h.contract }, h, reason);
+    }
   }
+  // A shadow keeps its position: the trader is told it lost the stops mimik kept on it.
+  if (shadow && cancelled.length > 0)
+    parts.emit({
+      type: "alert",
+      at: parts.clock.now(),
+      level: "warn",
+      message: `${follower} is a shadow follower now, so mimik manages nothing on it: it cancelled what it mirrored there (${cancelled.join(", ")}); protect its position yourself`,
+      follower,
+      group: group.name,
+    });
   if (unsure.length === 0) return;
   parts.emit({
     type: "alert",
     at: parts.clock.now(),
     level: "warn",
-    message: `${follower} left group "${group.name}" while mimik was placing ${unsure.join(", ")} on it: cancel it by hand if it is working`,
+    message: `${follower} ${shadow ? "became a shadow follower" : `left group "${group.name}"`} while mimik was placing ${unsure.join(", ")} on it: cancel it by hand if it is working`,
     follower,
     group: group.name,
   });

@@ -99,9 +99,11 @@ export class Mirror {
   setConfig(config: Config): void {
     const before = this.config;
     this.config = config;
-    const now = new Set(config.groups.flatMap((g) => g.followers.map((f) => f.account)));
+    const all = config.groups.flatMap((g) => g.followers);
+    const now = new Set(all.filter((f) => !f.shadow).map((f) => f.account));
+    const shadow = (name: string) => all.some((f) => f.account === name && f.shadow === true);
     for (const g of before?.groups ?? [])
-      for (const f of g.followers) if (!now.has(f.account)) this.forget(g, f.account);
+      for (const f of g.followers) if (!now.has(f.account)) this.forget(g, f.account, shadow(f.account));
     for (const name of now) this.scheduler.touch(name);
   }
 
@@ -387,8 +389,8 @@ export class Mirror {
   }
 
   /** An account no longer a follower: what mimik mirrored on it is taken away, tied to no leader now. */
-  private forget(group: Group, follower: string): void {
-    takeAwayMirrors({ ...this.deps, orders: this.orders, sender: this.sender }, group, follower);
+  private forget(group: Group, follower: string, shadow = false): void {
+    takeAwayMirrors({ ...this.deps, orders: this.orders, sender: this.sender }, group, follower, shadow);
     this.orders.forget(follower);
     this.unposted.forget(follower);
     this.counted.forget(follower);

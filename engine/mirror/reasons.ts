@@ -23,6 +23,7 @@ export const MIRROR_REASONS = {
   roundsToZero: "rounds to zero",
   modeOff: "the group does not mirror working orders",
   notFollower: "the account is no longer a follower: nothing ties it to a leader's order",
+  shadowNow: "a shadow follower now: mimik sends and manages nothing on it",
   answerLost: "waiting for the follower's next snapshot: an earlier placement's answer was lost",
   notMirroredType: (type: string) => `${type} orders are not mirrored`,
   trailUnknown: "its broker does not say the trailing stop's distance: not mirrored",

@@ -57,6 +57,26 @@ describe("a follower that leaves its group has its mirrored orders taken away", 
     expect(working(r, "DEMO2001")).toHaveLength(1); // the one still following keeps its own
   }, 20_000);
 
+  it("made a shadow follower: its stop is cancelled (nothing is sent to, or managed on, a shadow) and the trader told", async () => {
+    rig = await protectedFollower();
+    const r = rig;
+    edit(r, (c) => {
+      const f = c.groups[0]!.followers.find((x) => x.account === LEAVING)!;
+      f.shadow = true;
+    });
+    await eventually(() => working(r, LEAVING).length === 0, "its stop cancelled");
+    expect(position(r.sim, LEAVING, "ESZ6")).toBe(1);
+    expect(working(r, "DEMO2001")).toHaveLength(1);
+    expect(
+      r.events.some(
+        (e) =>
+          e.type === "alert" &&
+          e.message.startsWith(`${LEAVING} is a shadow follower now`) &&
+          /Stop Sell 1 ESZ6/.test(e.message),
+      ),
+    ).toBe(true);
+  }, 20_000);
+
   it("made the leader of another group: its stop is cancelled before it leads, so no fill of mimik's is copied", async () => {
     rig = await protectedFollower();
     const r = rig;
