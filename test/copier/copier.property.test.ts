@@ -254,7 +254,9 @@ describe("copier invariants under random event sequences", () => {
                   disturbed.add(a.follower);
                 } else w.broker.rejecting.delete(a.follower);
                 break;
-              case "risk":
+              case "risk": {
+                const stopsFlatten =
+                  w.risk.get(a.follower)?.state === "LIQUIDATE_ONLY" && a.state === "ACTIVE";
                 if (a.state === "LIQUIDATE_ONLY") {
                   flattening.add(a.follower);
                   disturbed.add(a.follower);
@@ -264,7 +266,14 @@ describe("copier invariants under random event sequences", () => {
                   brokerLocked: a.brokerLocked,
                   tradesLeft: a.tradesLeft,
                 });
+                // A hand unlock that stops the flatten: the exits left to it are the copier's again,
+                // and the follower must come back to the rule (no flatten ran in this world).
+                if (stopsFlatten) {
+                  flattening.delete(a.follower);
+                  w.copier.afterFlatten.stopped(a.follower);
+                }
                 break;
+              }
               case "duplicate": {
                 const last = leaderFills.at(-1);
                 if (last) w.session(LEADERS.find((l) => w.id(l) === last.accountId)!).emit(last);
