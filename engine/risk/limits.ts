@@ -81,7 +81,7 @@ export function weeklyBreach(limits: Limits, f: RiskFigures): LimitVerdict {
   return {
     breach: true,
     kind: "weekly",
-    reason: `weekly loss limit: week P&L ${usd(week)} reached −${usd(limits.weeklyLoss)}`,
+    reason: `weekly loss limit: week P&L ${usd(week)} reached ${usd(-limits.weeklyLoss)}`,
   };
 }
 
@@ -105,7 +105,7 @@ export function evaluateLimits(limits: Limits, f: RiskFigures): LimitVerdict {
     return {
       breach: true,
       kind: "daily",
-      reason: `daily loss limit: day P&L ${usd(pnl)} reached −${usd(limits.dailyLoss)}`,
+      reason: `daily loss limit: day P&L ${usd(pnl)} reached ${usd(-limits.dailyLoss)}`,
     };
   }
   const back = givenBack(f);

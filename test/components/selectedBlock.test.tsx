@@ -202,7 +202,7 @@ describe("a position too long for its column", () => {
 });
 
 describe("the selected alert, the alerts pane focused", () => {
-  const long = "DEMO2001: flat, LOCKED (daily loss limit: day P&L -$2669.25 reached −$2500.00)";
+  const long = "DEMO2001: flat, LOCKED (daily loss limit: day P&L -$2669.25 reached -$2500.00)";
   const alerts = [
     { id: "a3", time: "22:05:29", level: "info" as const, text: "DEMO2002: unlocked" },
     { id: "a2", time: "22:05:06", level: "warn" as const, text: long },

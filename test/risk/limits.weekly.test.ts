@@ -95,7 +95,7 @@ describe("issue 16: weekly loss and daily give-back trip exactly at their thresh
 
   it("says what tripped in the lock reason", () => {
     const weekly = evaluateLimits({ weeklyLoss: 1500 }, at(49_500, { weekStartBalance: 51_000 }));
-    expect(weekly.breach && weekly.reason).toBe("weekly loss limit: week P&L -$1500.00 reached −$1500.00");
+    expect(weekly.breach && weekly.reason).toBe("weekly loss limit: week P&L -$1500.00 reached -$1500.00");
     const back = evaluateLimits({ dailyGiveBack: 800 }, at(50_400, { dayPeak: 51_200 }));
     expect(back.breach && back.reason).toBe(
       "daily give-back: $800.00 given back from the day's peak $51200.00 reached $800.00",

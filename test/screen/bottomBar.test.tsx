@@ -42,7 +42,7 @@ describe("the bottom bar at 80×24", () => {
 
   it("shows a long outcome in full", async () => {
     const reason =
-      "daily loss limit: day P&L -$2680.50 reached −$2500.00; it clears at the 17:00 CT roll; U force-unlocks it";
+      "daily loss limit: day P&L -$2680.50 reached -$2500.00; it clears at the 17:00 CT roll; U force-unlocks it";
     const d = screenDriver(config(), { columns: 80, rows: 24 }, async (command) => [
       { target: "FOLL1", status: "failed", reason: command.cmd === "unlock" ? reason : "?" },
     ]);
