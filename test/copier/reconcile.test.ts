@@ -31,14 +31,32 @@ function backA(w: ReturnType<typeof world>) {
   w.session("A").sync(false);
 }
 
+/** A long 2 with its leader; A goes LIQUIDATE_ONLY (a flatten under way), then the leader does `after`. */
+async function flattening(
+  after: (w: ReturnType<typeof world>) => void,
+  group: Parameters<typeof groupLAB>[0] = { followers: [{ account: "A" }] },
+) {
+  const w = world([groupLAB(group)]);
+  w.trade("L", "ESZ6", "Buy", 2);
+  await w.flush();
+  w.risk.set("A", { state: "LIQUIDATE_ONLY", brokerLocked: false });
+  after(w);
+  await w.flush();
+  return w;
+}
+const leaderCloses = (w: ReturnType<typeof world>) => w.trade("L", "ESZ6", "Sell", 2);
+
+/** A hand unlock stops A's flatten: the copier is told, and its second passes. */
+async function unlockedByHand(w: ReturnType<typeof world>) {
+  w.risk.set("A", { state: "ACTIVE", brokerLocked: false });
+  w.copier.afterFlatten.stopped("A");
+  w.clock.run(1_000);
+  await w.flush();
+}
+
 describe("missed exits are made up on re-sync", () => {
   it("an exit left to a flatten that was then stopped (a forced unlock) is made up at the next re-sync", async () => {
-    const w = world([groupLAB({ followers: [{ account: "A" }] })]);
-    w.trade("L", "ESZ6", "Buy", 2);
-    await w.flush();
-    w.risk.set("A", { state: "LIQUIDATE_ONLY", brokerLocked: false });
-    w.trade("L", "ESZ6", "Sell", 2);
-    await w.flush();
+    const w = await flattening(leaderCloses);
     expect(w.copies({ follower: "A", outcome: "skipped" }).at(-1)?.reason).toBe(SKIP_REASONS.flattening);
     w.risk.set("A", { state: "ACTIVE", brokerLocked: false }); // unlocked by force: the flatten stops
     w.clock.run(100);
@@ -49,12 +67,7 @@ describe("missed exits are made up on re-sync", () => {
   });
 
   it("an exit left to a flatten that a hand unlock stopped is made up a second later, with no re-sync", async () => {
-    const w = world([groupLAB({ followers: [{ account: "A" }] })]);
-    w.trade("L", "ESZ6", "Buy", 2);
-    await w.flush();
-    w.risk.set("A", { state: "LIQUIDATE_ONLY", brokerLocked: false });
-    w.trade("L", "ESZ6", "Sell", 2);
-    await w.flush();
+    const w = await flattening(leaderCloses);
     w.risk.set("A", { state: "ACTIVE", brokerLocked: false });
     w.copier.afterFlatten.stopped("A");
     w.clock.run(999);
@@ -75,21 +88,15 @@ describe("missed exits are made up on re-sync", () => {
   });
 
   it("a stopped flatten's exits are made up though the leader reopened meanwhile (its opening held back, not acted on)", async () => {
-    const w = world([groupLAB({ followers: [{ account: "A" }] })]);
-    w.trade("L", "ESZ6", "Buy", 2);
-    await w.flush();
-    w.risk.set("A", { state: "LIQUIDATE_ONLY", brokerLocked: false });
-    w.trade("L", "ESZ6", "Sell", 2);
-    w.trade("L", "ESZ6", "Buy", 1);
-    await w.flush();
+    const w = await flattening((x) => {
+      leaderCloses(x);
+      x.trade("L", "ESZ6", "Buy", 1);
+    });
     expect(w.copies({ follower: "A", outcome: "skipped" }).map((c) => c.reason)).toEqual([
       SKIP_REASONS.flattening,
       SKIP_REASONS.liquidateOnly,
     ]);
-    w.risk.set("A", { state: "ACTIVE", brokerLocked: false });
-    w.copier.afterFlatten.stopped("A");
-    w.clock.run(1_000);
-    await w.flush();
+    await unlockedByHand(w);
     expect(w.position("A", "ESZ6")).toBe(1);
     // A later re-sync finds it where the rule says: nothing more.
     const placed = w.broker.placed.length;
@@ -112,20 +119,12 @@ describe("missed exits are made up on re-sync", () => {
     w.clock.run(1_000); // the retry's time: the flatten took over
     await w.flush();
     expect(w.position("A", "ESZ6")).toBe(2);
-    w.risk.set("A", { state: "ACTIVE", brokerLocked: false });
-    w.copier.afterFlatten.stopped("A");
-    w.clock.run(1_000);
-    await w.flush();
+    await unlockedByHand(w);
     expect(w.position("A", "ESZ6")).toBe(0);
   });
 
   it("r beside a flatten under way sends nothing: the flatten closes it", async () => {
-    const w = world([groupLAB({ followers: [{ account: "A" }] })]);
-    w.trade("L", "ESZ6", "Buy", 2);
-    await w.flush();
-    w.risk.set("A", { state: "LIQUIDATE_ONLY", brokerLocked: false });
-    w.trade("L", "ESZ6", "Sell", 2);
-    await w.flush();
+    const w = await flattening(leaderCloses);
     const placed = w.broker.placed.length;
     const outcome = w.copier.resync("A");
     await w.flush();
@@ -134,16 +133,8 @@ describe("missed exits are made up on re-sync", () => {
   });
 
   it("with reconcile off, an exit left to a stopped flatten is shown OUT OF SYNC instead, for r", async () => {
-    const w = world([groupLAB({ followers: [{ account: "A" }], reconcile: "off" })]);
-    w.trade("L", "ESZ6", "Buy", 2);
-    await w.flush();
-    w.risk.set("A", { state: "LIQUIDATE_ONLY", brokerLocked: false });
-    w.trade("L", "ESZ6", "Sell", 2);
-    await w.flush();
-    w.risk.set("A", { state: "ACTIVE", brokerLocked: false });
-    w.copier.afterFlatten.stopped("A");
-    w.clock.run(1_000);
-    await w.flush();
+    const w = await flattening(leaderCloses, { followers: [{ account: "A" }], reconcile: "off" });
+    await unlockedByHand(w);
     expect(w.position("A", "ESZ6")).toBe(2);
     expect(w.events.filter((e): e is SyncStatusEvent => e.type === "syncStatus").at(-1)).toMatchObject({
       follower: "A",
