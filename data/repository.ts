@@ -69,6 +69,8 @@ export class ConfigRepository {
   private lastStat = "";
   /** Hash of the invalid content last reported, so one bad save is announced once. */
   private reportedHash: string | undefined;
+  /** Why the file could not be read, when that was last said. */
+  private reportedUnreadable: string | undefined;
   private admit: ((next: Config) => Promise<void>) | undefined;
   private closed = false;
   readonly display: string;
@@ -281,9 +283,18 @@ export class ConfigRepository {
       found = await this.file.readText();
     } catch (error) {
       const problems = [{ file: this.display, path: "", message: describeIoError(error) }];
-      this.report("unreadable", `${this.display} cannot be read; keeping the config loaded before`, problems);
+      // Said once while it stays unreadable the same way, not at every re-read.
+      if (this.reportedUnreadable !== problems[0]!.message) {
+        this.reportedUnreadable = problems[0]!.message;
+        this.report(
+          "unreadable",
+          `${this.display} cannot be read; keeping the config loaded before`,
+          problems,
+        );
+      }
       return { ok: false, problems };
     }
+    this.reportedUnreadable = undefined;
     if (!found) {
       if (this.file.lastHash !== NO_FILE) {
         this.file.adopt(NO_FILE);

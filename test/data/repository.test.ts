@@ -1,4 +1,4 @@
-import { lstat, mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError } from "../../data/configFile.js";
@@ -221,6 +221,27 @@ describe("ConfigRepository: update", () => {
     expect(await readFile(file, "utf8")).toBe(broken);
     expect(repo.get().groups[0]!.active).toBe(true);
     expect(problems.map((p) => p.kind)).toEqual(["invalid-edit"]);
+  });
+});
+
+describe("ConfigRepository: a config that cannot be read", () => {
+  it("is said once while it stays unreadable, and again once it was readable in between", async () => {
+    const repo = await openRepo();
+    const { problems } = record(repo);
+    const good = await readFile(file, "utf8");
+    await rm(file);
+    await mkdir(file); // a folder where the file was: EISDIR at every read
+    for (let i = 0; i < 3; i++) expect((await repo.reload()).ok).toBe(false);
+    expect(problems.map((p) => p.kind)).toEqual(["unreadable"]);
+    await rm(file, { recursive: true });
+    await writeFile(file, good);
+    expect((await repo.reload()).ok).toBe(true);
+    await rm(file);
+    await mkdir(file);
+    expect((await repo.reload()).ok).toBe(false);
+    expect(problems.map((p) => p.kind)).toEqual(["unreadable", "unreadable"]);
+    await rm(file, { recursive: true });
+    await writeFile(file, good);
   });
 });
 
