@@ -9,7 +9,7 @@ const MAX_LOOKS = 5;
 
 export interface FlattenStoppedDeps {
   clock: Clock;
-  accounts: Pick<CopierAccounts, "role">;
+  accounts: Pick<CopierAccounts, "role" | "route">;
   /** Orders of ours for the follower are in flight or working: what it holds is not settled. */
   busy(follower: string): boolean;
   /** The follower's lines made up as at a re-sync (the group's reconcile mode). */
@@ -23,8 +23,9 @@ export interface FlattenStoppedDeps {
  * that flatten (skipped "being flattened", not acted on), so the follower may hold what its leader
  * closed, and no live copy would close it: the next leader fill steps from the leader's position,
  * and a re-sync may be hours away. A moment after the unlock, once nothing of ours is in flight
- * for it (a liquidation sent just before could still fill: an exit beside it would sell twice),
- * its lines are made up as at a re-sync; whatever is still off shows OUT OF SYNC.
+ * for it and no market order works on it (a liquidation sent just before could still fill: an
+ * exit beside it would sell twice), its lines are made up as at a re-sync; whatever is still off
+ * shows OUT OF SYNC.
  */
 export class FlattenStopped {
   private readonly timers = new Map<string, unknown>();
@@ -38,11 +39,21 @@ export class FlattenStopped {
       this.timers.delete(follower);
       const role = this.deps.accounts.role(follower);
       if (role?.kind !== "follower" || role.follower.shadow) return;
-      if (!this.deps.busy(follower)) this.deps.makeUp(role.group, role.follower);
+      if (!this.deps.busy(follower) && !this.liquidating(follower))
+        this.deps.makeUp(role.group, role.follower);
       else if (looks > 1) return this.stopped(follower, looks - 1);
       this.deps.show(role.group, role.follower);
     }, SETTLE_MS);
     this.timers.set(follower, timer);
+  }
+
+  /**
+   * A market order working on the account: a liquidation answered but not yet filled (its fill
+   * reported late, or the market closed). The flatten's own orders are not the copier's to count.
+   */
+  private liquidating(follower: string): boolean {
+    const route = this.deps.accounts.route(follower);
+    return route?.session.workingOrders(route.accountId).some((o) => o.orderType === "Market") ?? false;
   }
 
   stop(): void {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Config } from "../../data/schema.js";
 import type { ExitPendingEvent, ResyncEvent, SyncStatusEvent } from "../../engine/types.js";
 import { RECONCILE_REASON, SKIP_REASONS } from "../../engine/types.js";
-import type { Unheard } from "./fakeBroker.js";
+import { contractId, type Unheard } from "./fakeBroker.js";
 import { groupLAB, timedOutClose, world } from "./harness.js";
 
 /**
@@ -130,6 +130,28 @@ describe("missed exits are made up on re-sync", () => {
     await w.flush();
     expect(await outcome).toEqual({ target: "A", status: "refused", reason: SKIP_REASONS.flattening });
     expect(w.broker.placed).toHaveLength(placed);
+  });
+
+  it("a liquidation still working on the account (its fill late, or the market closed) holds the make-up: nothing beside it, OUT OF SYNC shown", async () => {
+    const w = await flattening(leaderCloses);
+    w.broker.working.push({
+      ...{ orderId: 999, accountId: w.id("A"), contractId: contractId("ESZ6"), contract: "ESZ6" },
+      ...{ side: "Sell", orderType: "Market", qty: 2, filledQty: 0, status: "Working" },
+    });
+    const placed = w.broker.placed.length;
+    w.risk.set("A", { state: "ACTIVE", brokerLocked: false });
+    w.copier.afterFlatten.stopped("A");
+    for (let look = 0; look < 5; look++) {
+      w.clock.run(1_000);
+      await w.flush();
+    }
+    expect(w.broker.placed).toHaveLength(placed);
+    expect(w.events.filter((e): e is SyncStatusEvent => e.type === "syncStatus").at(-1)).toMatchObject({
+      follower: "A",
+      has: 2,
+      expects: 0,
+      inSync: false,
+    });
   });
 
   it("with reconcile off, an exit left to a stopped flatten is shown OUT OF SYNC instead, for r", async () => {
