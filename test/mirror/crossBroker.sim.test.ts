@@ -164,7 +164,9 @@ describe("mirror across brokers (Tradovate leader, ProjectX follower)", () => {
     ).toHaveLength(1);
 
     control.rejectOrders(PX, null);
-    await eventually(() => workingAt(r, PX).length === 2, "the stop placed once ProjectX takes it");
+    // At its next retry: 1, 5 or 15 s after the last refusal (refusals.ts), as many as came by now
+    // (a loaded machine slows the steps above past the second).
+    await eventually(() => workingAt(r, PX).length === 2, "the stop placed once ProjectX takes it", 17_000);
     const legs = workingAt(r, PX).map((o) => [o.orderId, o.orderType, o.qty - o.filledQty]);
     expect(legs.sort()).toEqual(
       [
@@ -181,7 +183,7 @@ describe("mirror across brokers (Tradovate leader, ProjectX follower)", () => {
     await quiet();
     expect(position(r.sim, PX, "ESZ6")).toBe(0);
     expect(position(r.sim, LEADER, "ESZ6")).toBe(0);
-  });
+  }, 45_000);
 
   it("protect: ProjectX takes the stop and then rejects it; it is asked again a second later, not at once", async () => {
     rig = await start({ protect: true });
