@@ -126,7 +126,7 @@ export class Copier {
     });
     this.afterFlatten = new FlattenStopped({
       ...{ clock, accounts, show: (group, f) => this.watch.followerResynced(group, f) },
-      busy: (name) => this.hasLiveOrders(name) || deps.gateway.inFlight(name) > 0,
+      busy: (name) => this.hasLiveOrders(name),
       makeUp: (group, f) => this.reconciler.run(group, [f], `${f.account} unlocked during its flatten`, ""),
     });
   }
@@ -209,9 +209,9 @@ export class Copier {
     return this.exits.size;
   }
 
-  /** Orders of ours for this follower that are sent and not yet filled or dead. */
+  /** Orders of ours for this follower sent and not yet filled or dead, or any request (a liquidation's) unanswered. */
   hasLiveOrders(follower: string): boolean {
-    return this.book.live(follower) > 0;
+    return this.book.live(follower) > 0 || this.deps.gateway.inFlight(follower) > 0;
   }
 
   /** Send the difference between what the follower has and what the rule expects, per contract. */

@@ -1,11 +1,12 @@
 import type { Follower, Group } from "../../data/schema.js";
 import { type Outcome, REFUSALS } from "../outcome.js";
 import { mapContract } from "../symbols.js";
-import { type OrderResult, type Side, SKIP_REASONS } from "../types.js";
+import type { OrderResult, Side } from "../types.js";
 import type { ActedOn } from "./actedOn.js";
 import { sentEvent, syntheticClOrdId } from "./copyEvents.js";
 import { COPY_REASONS } from "./decide.js";
 import type { FollowerBook } from "./followerBook.js";
+import { exitGate } from "./gates.js";
 import type { HedgeIndex } from "./hedgeIndex.js";
 import type { LeaderBook } from "./leaderBook.js";
 import type { OrderMeta, OrderTracker } from "./orderTracker.js";
@@ -60,8 +61,8 @@ export async function manualResync(name: string, deps: ManualResyncDeps): Promis
   }
   const risk = deps.gate(name);
   // The flatten closes everything: a fix beside its liquidation could sell what it sold.
-  if (risk.state === "LIQUIDATE_ONLY")
-    return { target: name, status: "refused", reason: SKIP_REASONS.flattening };
+  const flattening = exitGate(risk);
+  if (flattening) return { target: name, status: "refused", reason: flattening };
   const plan = planResync(lines, {
     context: {
       ...{ groupActive: group.active, followerEnabled: follower.enabled, connected: true },

@@ -113,7 +113,6 @@ export class SharedLineSteps {
     whole: boolean;
   }): void {
     this.done.add(step.leaderContract);
-    const uncertain = this.lines.get(step.followerContract)?.uncertain ?? step.uncertain;
-    this.lines.set(step.followerContract, { has: step.has, uncertain, whole: step.whole });
+    this.lines.set(step.followerContract, { has: step.has, uncertain: step.uncertain, whole: step.whole });
   }
 }

@@ -15,11 +15,11 @@ export interface LeavingParts {
 
 /**
  * An account no longer a follower (taken out of its group, or made a leader) or made a shadow
- * (sent nothing, managed by no one) has what mimik mirrored on it taken away, as a group that stops mirroring does: tied to no leader order now,
- * a stop left working would be moved by no one, could open a position on an account flattened by
- * hand, and on a new leader would be a leader fill copied to its followers. Called while the
- * leader guard still knows the account as a follower. A placement not answered yet has no order
- * id to cancel: the trader is told to look.
+ * (sent nothing, managed by no one) has what mimik mirrored on it taken away, as a group that
+ * stops mirroring does: tied to no leader order now, a stop left working would be moved by no
+ * one, could open a position on an account flattened by hand, and on a new leader would be a
+ * leader fill copied to its followers. Called while the leader guard still knows the account as
+ * a follower. A placement not answered yet has no order id to cancel: the trader is told to look.
  */
 export function takeAwayMirrors(parts: LeavingParts, group: Group, follower: string, shadow: boolean): void {
   const route = parts.accounts.route(follower);
@@ -37,23 +37,16 @@ export function takeAwayMirrors(parts: LeavingParts, group: Group, follower: str
       parts.sender.cancel({ group: group.name, follower, route, contract: h.contract }, h, reason);
     }
   }
+  const warn = (message: string) =>
+    parts.emit({ type: "alert", at: parts.clock.now(), level: "warn", message, follower, group: group.name });
   // A shadow keeps its position: the trader is told it lost the stops mimik kept on it.
   if (shadow && cancelled.length > 0)
-    parts.emit({
-      type: "alert",
-      at: parts.clock.now(),
-      level: "warn",
-      message: `${follower} is a shadow follower now, so mimik manages nothing on it: it cancelled what it mirrored there (${cancelled.join(", ")}); protect its position yourself`,
-      follower,
-      group: group.name,
-    });
-  if (unsure.length === 0) return;
-  parts.emit({
-    type: "alert",
-    at: parts.clock.now(),
-    level: "warn",
-    message: `${follower} ${shadow ? "became a shadow follower" : `left group "${group.name}"`} while mimik was placing ${unsure.join(", ")} on it: cancel it by hand if it is working`,
-    follower,
-    group: group.name,
-  });
+    warn(
+      `${follower} is a shadow follower now, so mimik manages nothing on it: it cancelled what it mirrored there (${cancelled.join(", ")}); protect its position yourself`,
+    );
+  const left = shadow ? "became a shadow follower" : `left group "${group.name}"`;
+  if (unsure.length > 0)
+    warn(
+      `${follower} ${left} while mimik was placing ${unsure.join(", ")} on it: cancel it by hand if it is working`,
+    );
 }

@@ -12,22 +12,22 @@ import type { Desired } from "./desire.js";
  * hold by the rule (as a copied exit does), and all of them together never more than the line.
  */
 export class SharedLines {
-  private readonly leaderHeld = new Map<string, number>();
+  /** The leader's positions, read at the first line a mapping may share (never without one). */
+  private leaderHeld: Map<string, number> | undefined;
   /** Follower contract → exit contracts already given to a leader contract's sets in this look. */
   private readonly given = new Map<string, number>();
 
   constructor(
     private readonly follower: Pick<Follower, "mapping" | "sizing" | "maxContracts"> | undefined,
     private readonly whitelist: Whitelist,
-    leaderRoute: AccountRoute,
-  ) {
-    for (const p of leaderRoute.session.positions(leaderRoute.accountId))
-      this.leaderHeld.set(p.contract, p.netPos);
-  }
+    private readonly leaderRoute: AccountRoute,
+  ) {}
 
   /** What `leaderContract`'s exits may close of the line's `position` in the follower's `contract`. */
   part(leaderContract: string, contract: string, position: number): number {
     if (this.follower === undefined || this.follower.mapping === "none") return position;
+    const { session, accountId } = this.leaderRoute;
+    this.leaderHeld ??= new Map(session.positions(accountId).map((p) => [p.contract, p.netPos]));
     const others = heldForOtherContracts(
       this.follower,
       leaderContract,

@@ -118,12 +118,9 @@ export class LockKeeper {
   private async stillLiquidating(f: FollowerRisk, kind: LockKind, reason: string): Promise<Outcome> {
     const { deps } = this;
     const liquidating: Outcome = { target: f.name, status: "liquidating", reason: "already liquidating" };
-    const before = f.record;
-    f.record = startLiquidation(before, kind, reason, deps.clock.now());
-    if (f.record.lockKind === before.lockKind) {
-      f.record = before;
-      return liquidating;
-    }
+    const next = startLiquidation(f.record, kind, reason, deps.clock.now());
+    if (next.lockKind === f.record.lockKind) return liquidating;
+    f.record = next;
     deps.refresh(f);
     deps.snapshot(f);
     const until = kind === "manual" ? "until unlocked by hand" : `(${reason})`;

@@ -100,7 +100,7 @@ export class Engine {
         liquidate: (follower, contractId) =>
           this.withTarget(follower, (t) => this.gateway.liquidate({ ...t, contractId })),
       },
-      busy: (follower) => this.copier.hasLiveOrders(follower) || this.gateway.inFlight(follower) > 0,
+      busy: (follower) => this.copier.hasLiveOrders(follower),
       flattenStopped: (follower) => this.copier.afterFlatten.stopped(follower),
       shadowSession: (follower) => this.shadows.session(follower),
       flattenShadow: (follower, contract, price) => this.shadows.flatten(follower, contract, price),
