@@ -4,7 +4,7 @@ import { DEFAULT_MAX_CONTRACTS, SKIP_REASONS } from "../types.js";
 import { classify } from "./classify.js";
 import type { GateContext } from "./gates.js";
 import { accessGate, exitGate, hedgeGate, openingGate, tradesGate } from "./gates.js";
-import { capOpening, openingSize, positionAfterReduce } from "./sizing.js";
+import { capOpening, expectedPosition, openingSize, positionAfterReduce } from "./sizing.js";
 
 /** Reason words for copies that were sent (skips use SKIP_REASONS). */
 export const COPY_REASONS = {
@@ -86,8 +86,14 @@ export function decide(input: DecideInput): Decision {
     }
     case "reduce": {
       if (follower === 0) return { action: "skip", kind: move, reason: SKIP_REASONS.alreadyFlat };
-      const delta = positionAfterReduce(sizing, follower, before, after) - follower;
-      if (delta === 0) return { action: "skip", kind: move, reason: SKIP_REASONS.roundsToZero };
+      const cap = maxContracts ?? DEFAULT_MAX_CONTRACTS;
+      const delta = positionAfterReduce(sizing, follower, before, after, cap) - follower;
+      if (delta === 0) {
+        const capped =
+          Math.abs(follower) === cap && Math.abs(expectedPosition(sizing, after, undefined)) > cap;
+        const reason = capped ? SKIP_REASONS.stillCapped : SKIP_REASONS.roundsToZero;
+        return { action: "skip", kind: move, reason };
+      }
       return { action: "send", kind: move, delta, opening: 0, reason: COPY_REASONS.copied };
     }
     case "close": {

@@ -44,19 +44,25 @@ export function reducedPosition(follower: number, before: number, after: number)
 
 /**
  * Where a reducing step leaves the follower. A multiplier follower that holds what its rule gives
- * for the leader's position before the step, T(L_before), goes to T(L_after): the same fraction,
- * rounded once from the leader's position rather than again from its own. Rounding its own
- * position each time drifts from the rule as the leader scales out and back in, since adds step
- * by the rule: m = 1.25 with the leader at −2, −1, −2, −1 … took the follower to −3, −2 (1.5
- * rounds to 2), −4, −2, −4 …, twice the leader where the rule says −3 and −1. Any other follower
- * (fixed sizing, held below its rule by max contracts, manual trades, a missed copy) keeps the
- * same fraction of its own position.
+ * for the leader's position before the step, T(L_before) capped at `cap`, goes to T(L_after) capped
+ * alike: the same fraction, rounded once from the leader's position rather than again from its own.
+ * Rounding its own position each time drifts from the rule as the leader scales out and back in,
+ * since adds step by the rule: m = 1.25 with the leader at −2, −1, −2, −1 … took the follower to
+ * −3, −2 (1.5 rounds to 2), −4, −2, −4 …, twice the leader where the rule says −3 and −1. A
+ * follower held at its cap stays there while the rule still gives more: m = 2, cap 3, the leader
+ * 3 → 2 keeps 3, as a fresh copy of the leader's 2 would give and as OUT OF SYNC and a re-sync
+ * expect (its own fraction, 2, was shown out of sync and `r` bought the contract back). Any other
+ * follower (fixed sizing, manual trades, a missed copy) keeps the same fraction of its own position.
  */
-export function positionAfterReduce(sizing: Sizing, follower: number, before: number, after: number): number {
-  if (sizing.mode === "multiplier") {
-    const m = multiplierThousandths(sizing.value);
-    if (follower !== 0 && follower === target(before, m)) return target(after, m);
-  }
+export function positionAfterReduce(
+  sizing: Sizing,
+  follower: number,
+  before: number,
+  after: number,
+  cap?: number,
+): number {
+  if (sizing.mode === "multiplier" && follower !== 0 && follower === expectedPosition(sizing, before, cap))
+    return expectedPosition(sizing, after, cap);
   return reducedPosition(follower, before, after);
 }
 

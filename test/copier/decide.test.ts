@@ -100,6 +100,22 @@ describe("design.md §2, row by row", () => {
     );
   });
 
+  it("a follower held at its cap reduces only once the rule gives less than the cap", () => {
+    const two = { mode: "multiplier", value: 2 } as const;
+    const at = (leaderBefore: number, leaderAfter: number, follower: number) =>
+      decide(input({ sizing: two, maxContracts: 3, leaderBefore, leaderAfter, follower }));
+    expect(at(3, 2, 3)).toEqual(skipped(SKIP_REASONS.stillCapped));
+    expect(at(2, 1, 3)).toEqual(sent("reduce", -1));
+    expect(at(-4, -2, -3)).toEqual(skipped(SKIP_REASONS.stillCapped));
+    // Below its capped rule (a missed copy, a manual trade): its own fraction, as before.
+    expect(at(3, 2, 2)).toEqual(sent("reduce", -1));
+    const big = { mode: "multiplier", value: 10 } as const;
+    const cap = DEFAULT_MAX_CONTRACTS;
+    expect(decide(input({ sizing: big, leaderBefore: 8, leaderAfter: 6, follower: cap }))).toEqual(
+      skipped(SKIP_REASONS.stillCapped),
+    );
+  });
+
   it("reducing: F=3, L 4→2 → F 2 (1.5 rounds up)", () => {
     expect(decide(input({ leaderBefore: 4, leaderAfter: 2, follower: 3 }))).toEqual(sent("reduce", -1));
     expect(decide(input({ leaderBefore: -4, leaderAfter: -2, follower: -3 }))).toEqual(sent("reduce", 1));

@@ -140,12 +140,44 @@ describe("positionAfterReduce: a follower on its multiplier rule stays on it, an
     [m(0.75), 3, 4, 2, 2, "design example, on rule: T(4) = 3 → T(2) = 2"],
     [m(1), 3, 4, 2, 2, "design example, off rule (T(4) = 4): its own fraction, 1.5 rounds to 2"],
     [m(1.25), -4, -2, -1, -2, "off rule (a manual extra): its own fraction"],
-    [m(2), 3, 4, 2, 2, "held below its rule by max contracts (T(4) = 8): its own fraction"],
+    [m(2), 3, 4, 2, 2, "held below its rule by max contracts (T(4) = 8), no cap given: its own fraction"],
     [{ mode: "fixed", contracts: 1 }, 3, 4, 2, 2, "fixed sizing: its own fraction"],
     [m(1.25), 0, -2, -1, 0, "flat stays flat"],
   ];
   it.each(rows)("%o F=%i, L %i→%i → F %i: %s", (sizing, f, b, a, expected) => {
     expect(positionAfterReduce(sizing, f, b, a)).toBe(expected);
+  });
+});
+
+describe("positionAfterReduce with a cap: a follower on its capped rule stays on it", () => {
+  const m = (value: number): Sizing => ({ mode: "multiplier", value });
+  const rows: Array<[Sizing, number, number, number, number, number, string]> = [
+    // [sizing, cap, F, L_before, L_after, F_new, why]
+    [m(2), 3, 3, 3, 2, 3, "min(T(2) = 4, 3): still capped, nothing sold (its own fraction was 2)"],
+    [m(2), 3, 3, 4, 2, 3, "min(T(2) = 4, 3): the leader halves, the rule still gives more than the cap"],
+    [m(2), 3, 3, 3, 1, 2, "min(T(1) = 2, 3): below the cap now, the rule's 2"],
+    [m(2), 3, -3, -4, -1, -2, "short alike"],
+    [m(2), 3, 2, 3, 2, 1, "below its capped rule (a missed copy): its own fraction, 1.33 → 1"],
+    [m(0.5), 3, 2, 4, 2, 1, "under the cap, on its rule: T(2) = 1 as without a cap"],
+    [{ mode: "fixed", contracts: 3 }, 3, 3, 4, 2, 2, "fixed sizing: its own fraction, the cap aside"],
+  ];
+  it.each(rows)("%o cap %i F=%i, L %i→%i → F %i: %s", (sizing, cap, f, b, a, expected) => {
+    expect(positionAfterReduce(sizing, f, b, a, cap)).toBe(expected);
+  });
+
+  it("never adds, never flips, and ends on min(rule, cap) from anywhere on it", () => {
+    const bad: string[] = [];
+    for (const value of [0.5, 1, 1.5, 2, 3])
+      for (const cap of [1, 2, 3, 5])
+        for (let b = 1; b <= 8; b++)
+          for (let a = 1; a < b; a++) {
+            const sizing = m(value);
+            const f = expectedPosition(sizing, b, cap);
+            const n = positionAfterReduce(sizing, f, b, a, cap);
+            if (n > f || n < 1 || n !== expectedPosition(sizing, a, cap))
+              bad.push(`m=${value} cap ${cap} F=${f} L ${b}→${a} gave ${n}`);
+          }
+    expect(bad).toEqual([]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { SKIP_REASONS } from "../../engine/types.js";
 import { eventually, position, type Rig, simConfig, startRig } from "../support/rig.js";
 
 let rig: Rig | undefined;
@@ -64,6 +65,40 @@ describe("copying through the simulator (real client, real engine)", () => {
       );
     }
     expect(position(sim, "DEMO1000", "ESZ6")).toBe(-2);
+  });
+
+  it("a ×2 follower held at max contracts 3 stays on min(rule, cap) at the broker, never out of sync", async () => {
+    const base = simConfig();
+    const followers = base.groups[0]!.followers.map((f) =>
+      f.account === "DEMO2003"
+        ? { ...f, sizing: { mode: "multiplier" as const, value: 2 }, maxContracts: 3 }
+        : f,
+    );
+    rig = await startRig(simConfig({ followers }));
+    const { sim } = rig;
+    await eventually(() => synced(rig!), "the session to sync");
+    const capped = () =>
+      rig!.events.filter(
+        (e) => e.type === "copy" && e.follower === "DEMO2003" && e.reason === SKIP_REASONS.stillCapped,
+      );
+    // Leader 3, 2, 1, 0: the rule says 6, 4, 2, 0; capped at 3: 3, 3, 2, 0.
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 3);
+    await eventually(() => position(sim, "DEMO2003", "ESZ6") === 3, "DEMO2003 to hold +3 (capped)");
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 1);
+    await eventually(() => capped().length === 1, "the reduce to be skipped: still at the cap");
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 1);
+    await eventually(() => position(sim, "DEMO2003", "ESZ6") === 2, "DEMO2003 to hold +2 (the rule's 2)");
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 1);
+    await eventually(() => position(sim, "DEMO2003", "ESZ6") === 0, "DEMO2003 flat");
+    const sells = sim.control
+      .records()
+      .orders.filter((o) => o.accountName === "DEMO2003" && o.action === "Sell")
+      .map((o) => o.filledQty);
+    expect(sells).toEqual([1, 2]);
+    const outOfSync = rig.events.filter(
+      (e) => e.type === "syncStatus" && e.follower === "DEMO2003" && !e.inSync,
+    );
+    expect(outOfSync).toEqual([]);
   });
 
   it("skips a non-whitelisted opening with its reason and copies nothing", async () => {

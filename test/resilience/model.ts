@@ -44,7 +44,7 @@ export function expectedHoldings(
       next = capOpening(0, openingSize(sizing, 0, after, first), cap);
       opened.add(fill.orderId);
     } else {
-      next = positionAfterReduce(sizing, f, before, after);
+      next = positionAfterReduce(sizing, f, before, after, cap);
     }
     follower.set(contract, next);
   }
