@@ -1,6 +1,10 @@
 import type { Config } from "../../data/schema.js";
+import type { RequestLedger, SpentRequests } from "../budget.js";
 import { messageOf } from "../messageOf.js";
 import type { BrokerEvent, BrokerSession, EngineEvent, RateLimits } from "../types.js";
+
+const HOUR_MS = 3_600_000;
+
 import { leftOpenBy } from "./droppedLogin.js";
 import { brokerUser, changedLive, changedSettings } from "./loginSettings.js";
 
@@ -17,15 +21,18 @@ export interface LoginsDeps {
  * start is listened to and started at once; one dropped is no longer listened to, then stopped.
  * A login whose connection settings change is dropped the same way, to be added back with them
  * (by whoever reads its secrets), as a removed-then-added login would be; one whose request budget
- * alone changes keeps its sockets and takes the new budget in place. The session added back for a
- * changed login, as the same user at the same broker, takes over the requests the dropped one
- * spent: the broker still counts them, so a fresh count would send past its limit.
+ * alone changes keeps its sockets and takes the new budget in place. A session added later as the
+ * same user at the same broker (a login edited, or taken out and put back, under any name) takes
+ * over the requests the dropped one spent: the broker counts them by its user, not by our
+ * session, so a fresh count would send past its limit.
  */
 export class Logins {
   private readonly sessions: BrokerSession[];
   private readonly listening = new Map<BrokerSession, () => void>();
-  /** Sessions dropped for new settings, by connection, with who they were at the broker. */
-  private readonly replaced = new Map<string, { session: BrokerSession; user: string }>();
+  /** What dropped sessions spent (read when a session takes over), by who they were at the broker. */
+  private readonly spentBy = new Map<string, RequestLedger[]>();
+  /** Who each login of the latest config is at its broker. */
+  private users = new Map<string, string>();
   private started = false;
   private stopped = false;
 
@@ -52,9 +59,9 @@ export class Logins {
     if (this.stopped) return Promise.reject(new Error(`connection ${session.connection}: mimik has stopped`));
     if (this.sessions.some((s) => s.connection === session.connection))
       return Promise.reject(new Error(`connection ${session.connection} is open already`));
-    const replaced = this.replaced.get(session.connection);
-    this.replaced.delete(session.connection);
-    if (replaced?.session.limiter) session.limiter?.carry(replaced.session.limiter.spent());
+    const user = this.users.get(session.connection) ?? "";
+    for (const ledger of this.spentBy.get(user) ?? []) session.limiter?.carry(ledger.spent());
+    this.spentBy.delete(user);
     this.sessions.push(session);
     return this.started ? this.open(session) : Promise.resolve();
   }
@@ -66,24 +73,20 @@ export class Logins {
    * so, for it to be added back with the new ones. A budget edit alone is applied to the session.
    */
   drop(before: Config, next: Config): void {
+    this.users = new Map(next.connections.map((c) => [c.name, brokerUser(c)]));
     for (const session of [...this.sessions]) {
       const now = next.connections.find((c) => c.name === session.connection);
       const was = before.connections.find((c) => c.name === session.connection);
+      if (!now || (was && changedSettings(was, now).length > 0)) this.keepSpent(session, was);
       if (!now) this.takeOut(session, before, next);
       else if (was) {
         const changed = changedSettings(was, now);
-        if (changed.length > 0) {
-          this.reconnecting(session, now.broker ?? "tradovate", changed);
-          this.replaced.set(session.connection, { session, user: brokerUser(was) });
-        } else if (changedLive(was, now).length > 0 && now.broker !== "projectx")
+        if (changed.length > 0) this.reconnecting(session, now.broker ?? "tradovate", changed);
+        else if (changedLive(was, now).length > 0 && now.broker !== "projectx")
           this.newBudget(session, now.requestBudget ?? {});
       }
     }
-    // A login gone from the config, or now another user, owes nothing to what was spent before.
-    for (const [name, { user }] of this.replaced) {
-      const now = next.connections.find((c) => c.name === name);
-      if (!now || brokerUser(now) !== user) this.replaced.delete(name);
-    }
+    this.forgetSpentLongAgo();
   }
 
   /** No more events from any session (a deliberate stop is not a lost connection). */
@@ -134,6 +137,27 @@ export class Logins {
     if (!limits) return;
     const message = `connection ${session.connection}: its request budget is now ${limits.perSecond}/s, ${limits.perMinute}/min, ${limits.perHour}/h, applied at once; it stays connected`;
     this.deps.emit({ type: "alert", at: this.deps.now(), level: "info", message });
+  }
+
+  /** A dropped session's count, for a session of its user that comes later. */
+  private keepSpent(session: BrokerSession, was: Config["connections"][number] | undefined): void {
+    if (!session.limiter || !was) return;
+    const user = brokerUser(was);
+    this.spentBy.set(user, [...(this.spentBy.get(user) ?? []), session.limiter]);
+  }
+
+  /** A count whose requests have all left the broker's hour and whose waits are over weighs nothing. */
+  private forgetSpentLongAgo(): void {
+    const now = this.deps.now();
+    const weighs = (spent: SpentRequests) =>
+      (spent.sent.at(-1) ?? Number.NEGATIVE_INFINITY) > now - HOUR_MS ||
+      (spent.lockoutUntil ?? 0) > now ||
+      (spent.penaltyUntil ?? 0) > now;
+    for (const [user, ledgers] of this.spentBy) {
+      const kept = ledgers.filter((ledger) => weighs(ledger.spent()));
+      if (kept.length === 0) this.spentBy.delete(user);
+      else this.spentBy.set(user, kept);
+    }
   }
 
   /** No longer one of the engine's, nor listened to; stopped. */

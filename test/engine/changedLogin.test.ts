@@ -172,20 +172,71 @@ describe("Logins: the session added back for an edited login takes over what the
     expect(openings(added.limiter!)).toBe(3);
   });
 
-  it.each<[string, (next: Config) => Config]>([
-    ["taken out of the config and put back", (next) => ({ ...next, connections: next.connections.slice(1) })],
-    [
-      "edited again as another user",
-      (next) => ({
-        ...next,
-        connections: [{ ...next.connections[0]!, username: "funded" }, ...next.connections.slice(1)],
-      }),
-    ],
-  ])("nothing is carried to one %s before its new session is added", async (_what, change) => {
+  it("nothing is carried to one edited again as another user before its new session is added", async () => {
     const { next, logins } = await edited({ appVersion: "2" });
-    logins.drop(next, change(next));
+    const other = {
+      ...next,
+      connections: [{ ...next.connections[0]!, username: "funded" }, ...next.connections.slice(1)],
+    };
+    logins.drop(next, other);
     const added = fakeSession("sim", perHour(40));
     await logins.add(added as unknown as BrokerSession);
     expect(openings(added.limiter!)).toBe(38);
+  });
+
+  it("one edited, then taken out and put back before its new session is added, still carries", async () => {
+    const { next, logins } = await edited({ appVersion: "2" });
+    const without = { ...next, connections: next.connections.slice(1) };
+    logins.drop(next, without);
+    logins.drop(without, next);
+    const added = fakeSession("sim", perHour(40));
+    await logins.add(added as unknown as BrokerSession);
+    expect(openings(added.limiter!)).toBe(8);
+  });
+});
+
+describe("Logins: a login taken out of the config and put back takes over what it spent", () => {
+  const clock = new FakeClock();
+  const perHour = (n: number) =>
+    new RateLimiter({ clock, limits: { perSecond: 1000, perMinute: 1000, perHour: n } });
+  const openings = (limiter: RateLimiter) => {
+    let n = 0;
+    for (; limiter.wouldAdmit("order"); n++) limiter.take("order");
+    return n;
+  };
+  /** The rig's sim login spends 30 requests, is taken out, and comes back as `back` (its name may differ). */
+  async function takenOutAndBack(back: (c: Config["connections"][number]) => Config["connections"][number]) {
+    const config: Config = { ...simConfig(), connections: [...simConfig().connections, PX_CONNECTION] };
+    const sim = fakeSession("sim", perHour(100));
+    const logins = new Logins([sim] as unknown as BrokerSession[], {
+      onEvent: () => undefined,
+      emit: () => undefined,
+      now: () => clock.now(),
+    });
+    await logins.start();
+    for (let i = 0; i < 30; i++) sim.limiter!.take("exit");
+    const without: Config = { ...config, connections: config.connections.slice(1) };
+    logins.drop(config, without);
+    expect(sim.stopped).toBe(true);
+    const returned = back(config.connections[0]!);
+    return {
+      logins,
+      without,
+      withIt: { ...without, connections: [returned, ...without.connections] },
+      returned,
+    };
+  }
+
+  it.each<[string, number, (c: Config["connections"][number]) => Config["connections"][number]]>([
+    // 40/h keeps 2 for exits: 40 − 30 spent − 2 = 8 openings left (38 counting afresh).
+    ["under its own name", 8, (c) => c],
+    ["under another name: the broker counts by user", 8, (c) => ({ ...c, name: "again" })],
+    ["as another user", 38, (c) => ({ ...c, username: "funded" })],
+  ])("put back %s: openings left %i", async (_what, left, back) => {
+    const { logins, without, withIt, returned } = await takenOutAndBack(back);
+    logins.drop(without, withIt);
+    const added = fakeSession(returned.name, perHour(40));
+    await logins.add(added as unknown as BrokerSession);
+    expect(openings(added.limiter!)).toBe(left);
   });
 });
