@@ -84,8 +84,8 @@ export function printResponse(ctx: CommandContext, response: ControlResponse): n
 
 /** Shared --config line of every control command's help. */
 export const CONFIG_HELP =
-  "  --config FILE   which instance: the one running this config (default: MIMIK_CONFIG, then the\n" +
-  "                  platform config dir)";
+  "  --config FILE   which instance: the one running this config (default:\n" +
+  "                  MIMIK_CONFIG, then the platform config dir)";
 
 /** Sends a request the running instance must handle (lock, unlock, pause, resume) and prints the outcome. */
 export async function runOnInstance(

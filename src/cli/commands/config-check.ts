@@ -56,24 +56,28 @@ export const configCheckCommand: Command = {
   help: `Usage
   mimik config check [--config FILE]
 
-Reads the config file, checks every field and the group rules (one leader per group; an
-account in at most one group, in one role), that every Tradovate demo or live connection has a
-Tradovate API key ("cid" and a "secret" source; "appId" must be the name you gave the key), that
-every ProjectX connection ("broker": "projectx") has a user name and an "apiKey" source, a "url"
-only for the simulator and "hosts" only for a live one, and that each connection's password, API
-secret or API key, and each notification target's token or secret URL, can be found
-(environment variable set, credentials file present with mode 0600), and that each group's
-blackout calendar ("windows": {"blackouts": {"file": …}}, JSON or iCalendar) can be read, every
-event in it with a start and an end.
-Warns (and still exits 0) when a group that mirrors working orders ("copy": "orders" or
-"protect": true) would spend more of a login's request budget than it may: followers on that
-login × the group's expectedOrdersPerHour × 2 requests.
+Reads the config file, checks every field and the group rules (one leader per
+group; an account in at most one group, in one role), that every Tradovate demo
+or live connection has a Tradovate API key ("cid" and a "secret" source; "appId"
+must be the name you gave the key), that every ProjectX connection ("broker":
+"projectx") has a user name and an "apiKey" source, a "url" only for the
+simulator and "hosts" only for a live one, and that each connection's password,
+API secret or API key, and each notification target's token or secret URL, can
+be found (environment variable set, credentials file present with mode 0600),
+and that each group's blackout calendar ("windows": {"blackouts": {"file": …}},
+JSON or iCalendar) can be read, every event in it with a start and an end.
 
-Prints every problem as "file: json.path: what is wrong (how to fix it)" and exits 1, or one
-summary line and exits 0.
+Warns (and still exits 0) when a group that mirrors working orders ("copy":
+"orders" or "protect": true) would spend more of a login's request budget than
+it may: followers on that login × the group's expectedOrdersPerHour × 2
+requests.
+
+Prints every problem as "file: json.path: what is wrong (how to fix it)" and
+exits 1, or one summary line and exits 0.
 
 Options
-  --config FILE   the config to check (default: MIMIK_CONFIG, then the platform config directory)
+  --config FILE   the config to check (default: MIMIK_CONFIG, then the platform
+                  config directory)
 
 Examples
   mimik config check

@@ -12,20 +12,23 @@ import { askInstance, CONFIG_HELP, NotRunningError } from "../control-commands.j
 import { parseFlags } from "../flags.js";
 import { parseStatus } from "../statusText.js";
 
-const HELP = `Usage: mimik flatten (--follower NAME | --group NAME | --all) [--yes] [--config FILE]
+const HELP = `Usage: mimik flatten (--follower NAME | --group NAME | --all) [--yes]
+                     [--config FILE]
 
-Flattens and locks followers: cancels their working orders, liquidates every open position at
-market, and locks them so no new opening copies reach them until \`mimik unlock\`. Never touches
-a leader. Prints what happened to each account.
+Flattens and locks followers: cancels their working orders, liquidates every
+open position at market, and locks them so no new opening copies reach them
+until \`mimik unlock\`. Never touches a leader. Prints what happened to each
+account.
 
-Asks "Flatten and lock N followers …? [y/N]" first. Without a terminal (a script, cron, ssh
-without -t) it refuses unless --yes is given.
+Asks "Flatten and lock N followers …? [y/N]" first. Without a terminal (a
+script, cron, ssh without -t) it refuses unless --yes is given.
 
-With a mimik instance running (console or headless), the instance does it. With none running,
-mimik logs in to the broker with the config's credentials and flattens directly, then records
-the lock in the runtime state file so the next start keeps the followers locked. That needs a
-reachable broker: a "sim" connection without a "url" (the embedded simulator) died with the
-process that ran it.
+With a mimik instance running (console or headless), the instance does it.
+With none running, mimik logs in to the broker with the config's credentials
+and flattens directly, then records the lock in the runtime state file so the
+next start keeps the followers locked. That needs a reachable broker: a "sim"
+connection without a "url" (the embedded simulator) died with the process that
+ran it.
 
 Options:
   --follower NAME   one follower (account name or label)
@@ -34,8 +37,9 @@ Options:
   --yes, -y         do not ask
 ${CONFIG_HELP}
 
-Exit codes: 0 every follower flat and locked, 1 anything failed (see the per-account lines),
-2 usage (no target, or no terminal to confirm on and no --yes).
+Exit codes: 0 every follower flat and locked, 1 anything failed (see the
+per-account lines), 2 usage (no target, or no terminal to confirm on and no
+--yes).
 
 Examples:
   mimik flatten --follower DEMO2001
@@ -52,7 +56,7 @@ export interface FlattenCommandOptions {
 export function createFlattenCommand(options: FlattenCommandOptions = {}): Command {
   return {
     name: "flatten",
-    summary: "flatten and lock followers (works even with no instance running)",
+    summary: "flatten and lock followers (even with no instance running)",
     help: HELP,
     run: (ctx) => runFlatten(ctx, options),
   };

@@ -10,18 +10,21 @@ import { parseFlags } from "../flags.js";
 
 const HELP = `Usage: mimik headless [--config FILE] [--demo] [--pretty]
 
-The copy engine without a screen, for tmux, systemd or a VPS: one JSON line per event on
-stdout (leader fills, copy decisions, order results, state changes, positions, connections,
-alerts). Control it from another shell with mimik status / flatten / lock / unlock / pause /
-resume. Stops cleanly on SIGINT, SIGTERM or SIGHUP. Only one instance may run per config.
+The copy engine without a screen, for tmux, systemd or a VPS: one JSON line per
+event on stdout (leader fills, copy decisions, order results, state changes,
+positions, connections, alerts). Control it from another shell with
+mimik status / flatten / lock / unlock / pause / resume. Stops cleanly on
+SIGINT, SIGTERM or SIGHUP. Only one instance may run per config.
 
-The engine runs in a thread of its own: a paused terminal (Ctrl+S), a reader that stops reading
-or goes away, or a full disk under stdout never delays a copy. Output a reader has not taken is
-held up to MIMIK_OUTPUT_BUFFER_BYTES (default 1 MiB); beyond that lines are skipped and counted,
-and the journal (mimik log) still has every event.
+The engine runs in a thread of its own: a paused terminal (Ctrl+S), a reader
+that stops reading or goes away, or a full disk under stdout never delays a
+copy. Output a reader has not taken is held up to MIMIK_OUTPUT_BUFFER_BYTES
+(default 1 MiB); beyond that lines are skipped and counted, and the journal
+(mimik log) still has every event.
 
 Options:
-  --config FILE   the config file (default: MIMIK_CONFIG, then the platform config dir)
+  --config FILE   the config file (default: MIMIK_CONFIG, then the platform
+                  config dir)
   --demo          the demo on the embedded simulator, with its demo trader
   --pretty        human-readable lines instead of JSON`;
 

@@ -4,15 +4,17 @@ import { parseFlags } from "../flags.js";
 
 const HELP = `Usage: mimik lock --follower NAME [--config FILE]
 
-Locks a follower in the running instance without flattening it: no more opening copies, the
-open position stays and the leader's closes are still copied. The lock is saved and survives a
-restart; it stays until \`mimik unlock\`. To close the position too, use mimik flatten.
+Locks a follower in the running instance without flattening it: no more opening
+copies, the open position stays and the leader's closes are still copied. The
+lock is saved and survives a restart; it stays until \`mimik unlock\`. To close
+the position too, use mimik flatten.
 
 Options:
   --follower NAME   the follower's account name or label
 ${CONFIG_HELP}
 
-Exit codes: 0 locked (or already locked), 1 failed or no instance running, 2 usage.
+Exit codes: 0 locked (or already locked), 1 failed or no instance running,
+2 usage.
 
 Example:
   mimik lock --follower DEMO2001`;

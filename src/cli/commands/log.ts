@@ -53,31 +53,36 @@ export interface LogCommandOptions {
 export function createLogCommand(options: LogCommandOptions = {}): Command {
   return {
     name: "log",
-    summary: "the journal: leader fills, copies and skips with reasons, locks",
+    summary: "the journal: leader fills, copies, skips with reasons, locks",
     help: `Usage
   mimik log [--follow] [--json] [--since T] [--follower NAME] [--config FILE]
   mimik log --verify [--config FILE]
 
-Reads the journal kept beside the config (<config folder>/journal/<config name>.jsonl and its
-rotated files): every leader fill, every copy decision with its reason, order results and
-latencies, locks and unlocks, connection changes.
+Reads the journal kept beside the config
+(<config folder>/journal/<config name>.jsonl and its rotated files): every
+leader fill, every copy decision with its reason, order results and latencies,
+locks and unlocks, connection changes.
 
-Each journal line is a JSON object {seq, at, type, ..., prev} where prev is the SHA-256 of the
-previous line, so an edited or deleted line breaks the chain.
+Each journal line is a JSON object {seq, at, type, ..., prev} where prev is the
+SHA-256 of the previous line, so an edited or deleted line breaks the chain.
 
 Options
-  --follow, -f      keep printing new entries as they are written (Ctrl-C stops); starts
-                    with the last ${FOLLOW_BACKLOG} entries unless --since is given
+  --follow, -f      keep printing new entries as they are written (Ctrl-C
+                    stops); starts with the last ${FOLLOW_BACKLOG} entries unless --since
+                    is given
   --json            print the raw JSON lines instead of readable ones
-  --since T         only entries from T on: a duration back from now (30s, 90m, 2h, 1d) or
-                    a date or time (2026-11-23, 2026-11-23T14:00 local, ...Z for UTC)
+  --since T         only entries from T on: a duration back from now (30s,
+                    90m, 2h, 1d) or a date or time (2026-11-23,
+                    2026-11-23T14:00 local, ...Z for UTC)
   --follower NAME   only entries about that follower
-  --verify          check the hash chain and its end against the anchor kept beside it
-                    (<config name>.anchor.json): prints "journal OK: N lines" (exit 0), or
-                    the first broken line, or what is wrong with the end (truncated, last
-                    line edited, chain rewritten) (exit 1)
-  --config FILE     whose journal (default: MIMIK_CONFIG, then the platform config directory;
-                    with neither and no config file there, the running demo's journal)
+  --verify          check the hash chain and its end against the anchor kept
+                    beside it (<config name>.anchor.json): prints "journal OK:
+                    N lines" (exit 0), or the first broken line, or what is
+                    wrong with the end (truncated, last line edited, chain
+                    rewritten) (exit 1)
+  --config FILE     whose journal (default: MIMIK_CONFIG, then the platform
+                    config directory; with neither and no config file there,
+                    the running demo's journal)
 
 Examples
   mimik log --since 2h --follower F1

@@ -12,16 +12,17 @@ import { parseFlags } from "../flags.js";
 const HELP = `Usage
   mimik notify test [--target NAME] [--config FILE]
 
-Sends one test message to each notification target in the config (the "notifications"
-section: webhook, discord, telegram, ntfy), one try each, and prints what each answered.
-No mimik needs to be running; nothing else is sent.
+Sends one test message to each notification target in the config (the
+"notifications" section: webhook, discord, telegram, ntfy), one try each, and
+prints what each answered. No mimik needs to be running; nothing else is sent.
 
 Options
   --target NAME   only this target
-  --config FILE   the config whose targets to test (default: MIMIK_CONFIG, then the platform
-                  config directory)
+  --config FILE   the config whose targets to test (default: MIMIK_CONFIG, then
+                  the platform config directory)
 
-Exit codes: 0 every target took its message, 1 any did not (or there are no targets), 2 usage.
+Exit codes: 0 every target took its message, 1 any did not (or there are no
+targets), 2 usage.
 
 Examples
   mimik notify test

@@ -15,21 +15,23 @@ import { parseFlags } from "../flags.js";
 
 const HELP = `Usage
   mimik report [--date YYYY-MM-DD | --from YYYY-MM-DD [--to YYYY-MM-DD]]
-               [--group NAME] [--follower NAME] [--json | --csv] [--offline | --broker]
-               [--config FILE]
+               [--group NAME] [--follower NAME] [--json | --csv]
+               [--offline | --broker] [--config FILE]
 
-The trading day (or days) per follower and per group: copies made, skips by reason, rejects,
-copy latency p50/p99 (from the journal), round-trip trades and P&L as the broker confirms them,
-fees included where the broker charges them, and copy slippage: each follower fill's price
-against the leader fill it copied, in ticks and dollars per contract.
+The trading day (or days) per follower and per group: copies made, skips by
+reason, rejects, copy latency p50/p99 (from the journal), round-trip trades and
+P&L as the broker confirms them, fees included where the broker charges them,
+and copy slippage: each follower fill's price against the leader fill it copied,
+in ticks and dollars per contract.
 
-A trading day runs from 17:00 Chicago time the day before to 17:00 on that date (the same roll
-as the risk limits). Default: today's trading day.
+A trading day runs from 17:00 Chicago time the day before to 17:00 on that date
+(the same roll as the risk limits). Default: today's trading day.
 
-The broker's fills are read with the config's logins (a few REST reads, no orders). While a
-mimik runs for the config they are not read unless --broker says so: Tradovate keeps two
-sessions per user and one more login ends the oldest, which could be the copier's own. Without
-them the report still has everything the journal knows, and says what it left out.
+The broker's fills are read with the config's logins (a few REST reads, no
+orders). While a mimik runs for the config they are not read unless --broker
+says so: Tradovate keeps two sessions per user and one more login ends the
+oldest, which could be the copier's own. Without them the report still has
+everything the journal knows, and says what it left out.
 
 Options
   --date D          one trading day
@@ -37,16 +39,18 @@ Options
   --group NAME      only this group
   --follower NAME   only this follower (account name or label)
   --json            the report as one JSON object
-  --csv             one CSV row per account (leader, followers, followers total per group)
+  --csv             one CSV row per account (leader, followers, followers
+                    total per group)
   --offline         never log in to the broker: journal only
   --broker          read the broker even while a mimik runs for this config
-  --config FILE     whose journal and logins (default: MIMIK_CONFIG, then the platform config
-                    directory)
+  --config FILE     whose journal and logins (default: MIMIK_CONFIG, then the
+                    platform config directory)
 
 Examples
   mimik report
   mimik report --date 2026-11-27 --csv > 2026-11-27.csv
-  mimik report --from 2026-11-23 --to 2026-11-27 --group main --json | jq '.groups[].total'`;
+  mimik report --from 2026-11-23 --to 2026-11-27 --group main --json |
+    jq '.groups[].total'`;
 
 export interface ReportCommandOptions {
   now?: () => number;
@@ -56,7 +60,7 @@ export interface ReportCommandOptions {
 export function createReportCommand(options: ReportCommandOptions = {}): Command {
   return {
     name: "report",
-    summary: "the trading day per follower and group: copies, skips, latency, P&L, slippage",
+    summary: "the trading day per follower: copies, skips, latency, P&L",
     help: HELP,
     run: (ctx) => runReport(ctx, options),
   };

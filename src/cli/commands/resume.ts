@@ -4,9 +4,10 @@ import { parseFlags } from "../flags.js";
 
 const HELP = `Usage: mimik resume --group NAME [--config FILE]
 
-Resumes a paused group in the running instance: the leader's next trades are copied again.
-Trades made while it was paused are not replayed; \`mimik status\` shows any follower whose
-position is OUT OF SYNC. The change is saved to the config.
+Resumes a paused group in the running instance: the leader's next trades are
+copied again. Trades made while it was paused are not replayed; \`mimik status\`
+shows any follower whose position is OUT OF SYNC. The change is saved to the
+config.
 
 Options:
   --group NAME    the group's name

@@ -54,17 +54,20 @@ export function createSimCommand(waitForStop: () => Promise<unknown> = untilSign
     help: `Usage
   mimik sim [--port N] [--scenario FILE] [--seed N]
 
-Runs a local server that speaks Tradovate's REST and WebSocket protocol (auth, account and
-order endpoints, user/syncrequest, props events, market data) and ProjectX's REST API and
-SignalR hubs (/api, /hubs) over one book, so mimik and its tests can trade without reaching
-either broker. Its first line is "listening on http://127.0.0.1:PORT"; then the
-scenario's users (simulated logins, not secrets) and accounts. Runs until Ctrl+C or SIGTERM.
+Runs a local server that speaks Tradovate's REST and WebSocket protocol (auth,
+account and order endpoints, user/syncrequest, props events, market data) and
+ProjectX's REST API and SignalR hubs (/api, /hubs) over one book, so mimik and
+its tests can trade without reaching either broker. Its first line is
+"listening on http://127.0.0.1:PORT"; then the scenario's users (simulated
+logins, not secrets) and accounts. Runs until Ctrl+C or SIGTERM.
 
-Faults and prices are driven through the control API under /sim/... (see the README).
+Faults and prices are driven through the control API under /sim/... (see the
+README).
 
 Options
   --port N          port to listen on (default 0: a free port)
-  --scenario FILE   users, accounts, balances and products as JSON (default: data/scenarios/default.json)
+  --scenario FILE   users, accounts, balances and products as JSON
+                    (default: data/scenarios/default.json)
   --seed N          seed for the price walk and frame shapes (default 1)
 
 Examples

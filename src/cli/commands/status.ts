@@ -6,15 +6,17 @@ import { formatStatus, parseStatus } from "../statusText.js";
 
 const HELP = `Usage: mimik status [--json] [--config FILE]
 
-Asks the running mimik (console or headless) for its state over the local control socket:
-mode, pid, connections, copy latency, and per group and follower the state (ACTIVE, LIQ-ONLY,
-LOCKED with its reason), open positions, day P&L and any OUT OF SYNC position.
+Asks the running mimik (console or headless) for its state over the local
+control socket: mode, pid, connections, copy latency, and per group and follower
+the state (ACTIVE, LIQ-ONLY, LOCKED with its reason), open positions, day P&L
+and any OUT OF SYNC position.
 
 Options:
   --json          the status as one JSON object (for scripts and jq)
 ${CONFIG_HELP}
 
-Exit codes: 0 answered, 1 no instance running for this config (or it did not answer).
+Exit codes: 0 answered, 1 no instance running for this config (or it did not
+answer), 2 usage.
 
 Examples:
   mimik status

@@ -10,11 +10,12 @@ import { parseFlags } from "../flags.js";
 const HELP = `Usage: mimik [--config FILE] [--demo]
 
 The console: groups, followers, live fills and locks, driven from the keyboard.
-With no config file (and no --config or MIMIK_CONFIG), runs the demo on the embedded
-simulator. Press ? inside for every key.
+With no config file (and no --config or MIMIK_CONFIG), runs the demo on the
+embedded simulator. Press ? inside for every key.
 
 Options:
-  --config FILE   the config file (default: MIMIK_CONFIG, then the platform config dir)
+  --config FILE   the config file (default: MIMIK_CONFIG, then the platform
+                  config dir)
   --demo          run the demo even if a config exists (never touches your files)
 
 Needs a terminal of at least 80x24. Without a terminal, use \`mimik headless\`.`;

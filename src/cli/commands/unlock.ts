@@ -4,19 +4,22 @@ import { parseFlags } from "../flags.js";
 
 const HELP = `Usage: mimik unlock --follower NAME [--force] [--config FILE]
 
-Unlocks a follower in the running instance so it receives opening copies again. Refused while
-the follower is still being flattened, still at or below its trailing drawdown floor, still
-past a daily limit (it would lock again at once), or while its balance is not known yet and a
-limit needs it; the message says which.
+Unlocks a follower in the running instance so it receives opening copies again.
+Refused while the follower is still being flattened, still at or below its
+trailing drawdown floor, still past a daily limit (it would lock again at once),
+or while its balance is not known yet and a limit needs it; the message says
+which.
 
 Options:
   --follower NAME   the follower's account name or label
-  --force           unlock anyway: stops a flatten in progress, restarts the trailing high-water
-                    mark at the current net liquidation, waives daily limits until 17:00 CT;
-                    before the first balance, its limits are checked the moment it arrives
+  --force           unlock anyway: stops a flatten in progress, restarts the
+                    trailing high-water mark at the current net liquidation,
+                    waives daily limits until 17:00 CT; before the first
+                    balance, its limits are checked the moment it arrives
 ${CONFIG_HELP}
 
-Exit codes: 0 unlocked (or already active), 1 refused or no instance running, 2 usage.
+Exit codes: 0 unlocked (or already active), 1 refused or no instance running,
+2 usage.
 
 Examples:
   mimik unlock --follower DEMO2001
