@@ -1,4 +1,5 @@
 import meow, { type Flag } from "meow";
+import { closest } from "../../data/problems.js";
 import { UserError } from "../../data/userError.js";
 import type { CommandContext } from "./command.js";
 
@@ -103,7 +104,11 @@ function checkArgs(argv: readonly string[], flags: FlagSpec, where: string, maxI
         if (negated?.type === "boolean" && !inline) spec = negated;
         if (spec) continue;
       }
-      if (!spec) throw new UserError(`${where}: unknown flag --${rawName} (${helpHint})`, 2);
+      if (!spec) {
+        const guess = closest(rawName, long.keys());
+        const hint = guess ? `; did you mean --${guess}?` : "";
+        throw new UserError(`${where}: unknown flag --${rawName}${hint} (${helpHint})`, 2);
+      }
       if (inline && spec.type === "boolean") {
         const value = rest.join("=");
         if (value !== "true" && value !== "false")
@@ -117,7 +122,11 @@ function checkArgs(argv: readonly string[], flags: FlagSpec, where: string, maxI
       for (let j = 0; j < letters.length; j++) {
         const letter = letters[j]!;
         const spec = short.get(letter);
-        if (!spec) throw new UserError(`${where}: unknown flag -${letter} (${helpHint})`, 2);
+        if (!spec) {
+          const other = letter === letter.toLowerCase() ? letter.toUpperCase() : letter.toLowerCase();
+          const hint = short.has(other) ? `; did you mean -${other}?` : "";
+          throw new UserError(`${where}: unknown flag -${letter}${hint} (${helpHint})`, 2);
+        }
         if (spec.type !== "boolean") {
           // -p8080: the rest is the value
           takesValue(spec, `-${letter}`, j < letters.length - 1 ? letters.slice(j + 1) : undefined);

@@ -84,9 +84,20 @@ export async function main(
         return 0;
       }
       if (groupCommands.length > 0) {
-        err(
-          `mimik ${first}: needs a subcommand: ${groupCommands.map((c) => c.name).join(", ")} (see mimik --help)`,
-        );
+        const names = groupCommands.map((c) => c.name);
+        const typed = argv[1];
+        // `mimik config chek`: name what was typed and the subcommand it was likely meant to be.
+        if (typed !== undefined && !typed.startsWith("-")) {
+          const guess = closest(
+            typed,
+            names.map((n) => n.split(" ")[1] ?? n),
+          );
+          err(
+            `mimik ${first}: unknown subcommand "${typed}"${guess ? `; did you mean "mimik ${first} ${guess}"?` : ""} (subcommands: ${names.join(", ")}; see mimik --help)`,
+          );
+          return 2;
+        }
+        err(`mimik ${first}: needs a subcommand: ${names.join(", ")} (see mimik --help)`);
         return 2;
       }
       const guess = closest(

@@ -1,6 +1,8 @@
+import type { Config } from "../../data/schema.js";
 import { brokerOf } from "../../data/schema.js";
-import type { ControlHandler } from "../control/index.js";
+import type { ControlHandler, ControlRequest } from "../control/index.js";
 import type { EngineSnapshot } from "../store/engineStore.js";
+import { unknownFollower, unknownGroup } from "../text/unknownNames.js";
 import type { Actions } from "./actions.js";
 
 /**
@@ -15,6 +17,10 @@ export function controlHandler(
   journal?: string,
 ): ControlHandler {
   return async (request) => {
+    // A name the config does not have is refused here, naming what would be right, before
+    // anything is sent: a typo on the panic button must not read as "nothing to do".
+    const unknown = unknownTarget(request, snapshot().config);
+    if (unknown) return { ok: false, error: unknown };
     switch (request.cmd) {
       case "status":
         return { ok: true, status: statusReport(snapshot(), mode, journal) };
@@ -32,6 +38,23 @@ export function controlHandler(
         return { ok: true, results: [await actions.setGroupActive(request.group, true)] };
     }
   };
+}
+
+function unknownTarget(request: ControlRequest, config: Config): string | undefined {
+  switch (request.cmd) {
+    case "status":
+      return undefined;
+    case "flatten":
+      if ("follower" in request.target) return unknownFollower(config, request.target.follower);
+      if ("group" in request.target) return unknownGroup(config, request.target.group);
+      return undefined;
+    case "lock":
+    case "unlock":
+      return unknownFollower(config, request.follower);
+    case "pause":
+    case "resume":
+      return unknownGroup(config, request.group);
+  }
 }
 
 /** A login's request budget as `mimik status` shows it. */

@@ -14,6 +14,7 @@ import {
   silentLogger,
 } from "../../engine/index.js";
 import { memoryHolder } from "../app/configHolder.js";
+import { unknownFollower, unknownGroup } from "../text/unknownNames.js";
 import { createActions } from "./actions.js";
 import type { ConnectionSecrets } from "./connectionSecrets.js";
 import { startEngineInline } from "./engineThread/client.js";
@@ -53,11 +54,7 @@ export function followersForTarget(config: Config, target: FlattenTarget): Targe
   directory.setConfig(config);
   if ("group" in target) {
     const group = directory.findGroup(target.group);
-    if (!group)
-      return {
-        ok: false,
-        message: `no group named "${target.group}" in the config (groups: ${groups.map((g) => g.name).join(", ") || "none"})`,
-      };
+    if (!group) return { ok: false, message: unknownGroup(config, target.group) ?? "no such group" };
     return { ok: true, followers: group.followers.map((f) => f.account) };
   }
   const name = directory.find(target.follower) ?? target.follower;
@@ -68,7 +65,7 @@ export function followersForTarget(config: Config, target: FlattenTarget): Targe
       message: `${name} is the leader of group ${role.group.name}; mimik never flattens a leader`,
     };
   if (role?.kind !== "follower")
-    return { ok: false, message: `no follower named "${target.follower}" in the config` };
+    return { ok: false, message: unknownFollower(config, target.follower) ?? "not a follower" };
   return { ok: true, followers: [name] };
 }
 

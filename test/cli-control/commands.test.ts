@@ -92,7 +92,10 @@ describe("control commands' help and usage", () => {
     [["resume", "--group", " "], /--group NAME is required/],
     [["flatten", "--yes"], /exactly one target/],
     [["flatten", "--all", "--group", "main", "--yes"], /exactly one target/],
-    [["status", "--jsn"], /unknown flag --jsn/],
+    [["status", "--jsn"], /unknown flag --jsn; did you mean --json\?/],
+    [["unlock", "--follower", "half", "--forse"], /unknown flag --forse; did you mean --force\?/],
+    [["flatten", "--al", "--yes"], /unknown flag --al; did you mean --all\?/],
+    [["flatten", "--all", "-Y"], /unknown flag -Y; did you mean -y\?/],
   ])("%j is a usage error (exit 2)", async (argv, message) => {
     const r = await run(argv);
     expect(r.code).toBe(2);
@@ -287,6 +290,6 @@ describe("flatten through the running instance", () => {
     await flattenInstance(true);
     const r = await run(["flatten", "--group", "nope", "--yes", "--config", configPath]);
     expect(r.code).toBe(1);
-    expect(r.err).toContain('the running instance has no group named "nope"');
+    expect(r.err).toContain(`no group named "nope" in the running instance's config`);
   });
 });

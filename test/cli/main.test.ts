@@ -88,8 +88,11 @@ describe("main: dispatch, help and exit codes", () => {
   });
 
   it.each([
-    [["status", "--jsno"], /unknown flag --jsno/],
-    [["status", "-x"], /unknown flag -x/],
+    [["status", "--jsno"], /unknown flag --jsno; did you mean --json\? \(see mimik status --help\)/],
+    [["status", "-x"], /unknown flag -x \(see/],
+    [["status", "--prot=1"], /unknown flag --prot; did you mean --port\?/],
+    [["config", "chek"], /unknown subcommand "chek"; did you mean "mimik config check"\?/],
+    [["config", "zzz"], /unknown subcommand "zzz" \(subcommands: config check, config edit;/],
     [["status", "--port"], /--port needs a value/],
     [["status", "--port", "abc"], /--port must be a number/],
     [["status", "--port", " "], /--port must be a number/],

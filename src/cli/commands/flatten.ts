@@ -7,6 +7,7 @@ import { UserError } from "../../../data/userError.js";
 import { type FlattenTarget, type Outcome, succeeded } from "../../../engine/index.js";
 import type { ControlResponse } from "../../control/index.js";
 import { outcomeLines } from "../../text/outcomes.js";
+import { unknownGroupText } from "../../text/unknownNames.js";
 import type { Command, CommandContext } from "../command.js";
 import { askInstance, CONFIG_HELP, NotRunningError } from "../control-commands.js";
 import { parseFlags } from "../flags.js";
@@ -175,7 +176,13 @@ async function instanceFollowers(
   if ("group" in target) {
     const group = groups.find((g) => g.name.toUpperCase() === target.group.toUpperCase());
     if (!group)
-      throw new UserError(`mimik flatten: the running instance has no group named "${target.group}"`);
+      throw new UserError(
+        `mimik flatten: ${unknownGroupText(
+          target.group,
+          groups.map((g) => g.name),
+          "in the running instance's config",
+        )}`,
+      );
     return { running: true, followers: group.followers.map((f) => f.account) };
   }
   return { running: true, followers: [target.follower] };
