@@ -105,7 +105,14 @@ export async function openEngineHost(
   onCalendars = (c) => engine.setCalendars(c);
   const listeners = new Set<(event: EngineEvent) => void>();
   const sink = journalSink(journal, () => config);
+  // Once the engine has stopped, what it still says is about requests the stop itself cut short
+  // (a liquidation in flight "failed: session stopped; retry 2 in 1 s"): not so, as nothing is
+  // retried, and it came after the journal closed ("journal write failed"). The next start reads
+  // the broker and carries on what was under way.
+  let engineStopped = false;
+  let journalClosed = false;
   const publish = (event: EngineEvent) => {
+    if (journalClosed) return;
     sink(event);
     for (const listener of listeners) listener(event);
   };
@@ -123,6 +130,7 @@ export async function openEngineHost(
         })
       : undefined;
   engine.on((raw) => {
+    if (engineStopped) return;
     const event = scrubEvent(raw, scrub);
     publish(event);
     notifier?.push(event);
@@ -178,8 +186,10 @@ export async function openEngineHost(
       const notified = notifier?.close();
       calendars.stop();
       await engine.stop();
+      engineStopped = true;
       await notified;
       journal.append({ type: "stop", pid: process.pid });
+      journalClosed = true;
       await journal.close();
       await state.close();
     },
