@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { locateJsonPath } from "./jsonLocate.js";
 import { parseJson } from "./jsonText.js";
 import {
   friendlyErrors,
@@ -64,7 +65,16 @@ export function validateConfigValue(value: unknown, file: string): ConfigCheck {
 export function validateConfigText(text: string, file: string): ConfigCheck {
   const parsed = parseJson(text);
   if (!parsed.ok) return { ok: false, kind: "syntax", problems: [syntaxProblem(file, parsed.error)] };
-  return validateConfigValue(parsed.value, file);
+  const check = validateConfigValue(parsed.value, file);
+  if (check.ok || check.kind !== "invalid") return check;
+  // A JSON path alone leaves the trader counting braces in a long file: the line says where.
+  return { ...check, problems: check.problems.map((p) => withLine(p, text)) };
+}
+
+function withLine(problem: Problem, text: string): Problem {
+  if (!problem.path || problem.line !== undefined) return problem;
+  const at = locateJsonPath(text, problem.path);
+  return at ? { ...problem, line: at.line } : problem;
 }
 
 /** Read and validate a config file. `display` is how to name the file in messages (default: path). */

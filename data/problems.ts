@@ -32,10 +32,19 @@ export function jsonPath(path: readonly PathSegment[]): string {
   return out;
 }
 
-/** One problem per line: `file:line:col: message`, or `file: path: message (fix)`. */
+/**
+ * One problem per line: `file:line:col: message` (broken JSON), `file:line: path: message (fix)`
+ * (a field, placed), or `file: path: message (fix)`.
+ */
 export function formatProblem(p: Problem): string {
   const where =
-    p.line !== undefined ? `${p.file}:${p.line}:${p.column ?? 1}` : p.path ? `${p.file}: ${p.path}` : p.file;
+    p.line !== undefined
+      ? p.path
+        ? `${p.file}:${p.line}: ${p.path}`
+        : `${p.file}:${p.line}:${p.column ?? 1}`
+      : p.path
+        ? `${p.file}: ${p.path}`
+        : p.file;
   return `${where}: ${p.message}${p.fix ? ` (${p.fix})` : ""}`;
 }
 

@@ -33,7 +33,9 @@ export function problemEventLine(event: ConfigProblemEvent): string {
   if (!first) return event.message;
   const where =
     first.line !== undefined
-      ? `line ${first.line}, column ${first.column ?? 1}: `
+      ? first.path
+        ? `line ${first.line}, ${first.path}: `
+        : `line ${first.line}, column ${first.column ?? 1}: `
       : first.path
         ? `${first.path}: `
         : "";

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir, validRaw } from "../data/fixtures.js";
@@ -68,10 +68,12 @@ describe("the mimik executable", () => {
     const r = await mimik(["config", "check", "--config", "bad.json"], {}, dir);
     expect(r.code).toBe(1);
     const lines = r.stdout.trim().split("\n");
+    const text = (await readFile(join(dir, "bad.json"), "utf8")).split("\n");
+    const lineOf = (needle: string) => text.findIndex((l) => l.includes(needle)) + 1;
     expect(lines).toEqual([
-      'bad.json: connections[0].pasword: unknown field "pasword" (did you mean "password"? otherwise remove it)',
-      'bad.json: groups[0].whitelist.symbols[0]: "ESZ6" must be a root symbol such as ES, NQ, MES or CL, not a contract month like ESZ6',
-      "bad.json: groups[0].followers[0].sizing.value: must have at most 3 decimals (e.g. 0.5, 1.25, 0.125)",
+      `bad.json:${lineOf('"pasword"')}: connections[0].pasword: unknown field "pasword" (did you mean "password"? otherwise remove it)`,
+      `bad.json:${lineOf('"ESZ6"')}: groups[0].whitelist.symbols[0]: "ESZ6" must be a root symbol such as ES, NQ, MES or CL, not a contract month like ESZ6`,
+      `bad.json:${lineOf('"value": 0.3333')}: groups[0].followers[0].sizing.value: must have at most 3 decimals (e.g. 0.5, 1.25, 0.125)`,
     ]);
     expect(r.stderr).toBe("bad.json: 3 problems\n");
   });

@@ -72,8 +72,9 @@ Warns (and still exits 0) when a group that mirrors working orders ("copy":
 it may: followers on that login × the group's expectedOrdersPerHour × 2
 requests.
 
-Prints every problem as "file: json.path: what is wrong (how to fix it)" and
-exits 1, or one summary line and exits 0.
+Prints every problem as "file:line: json.path: what is wrong (how to fix it)"
+(broken JSON: "file:line:column: ...") and exits 1, or one summary line and
+exits 0.
 
 Options
   --config FILE   the config to check (default: MIMIK_CONFIG, then the platform
