@@ -160,6 +160,13 @@ async function bootConfig(options: BootOptions): Promise<Running> {
       },
       undo,
     });
+    // An edit kept out is said (below); one taken is said too, or a trader tailing headless who
+    // saved a change cannot tell it from one mimik never noticed.
+    const offReloaded = repo.subscribe((_next, cause) => {
+      if (cause === "reload")
+        options.logger.info(`config reloaded: ${choice.display} was edited; in force now`);
+    });
+    undo.push(async () => offReloaded());
     repo.watch();
     repo.onProblem((event) => options.logger.warn(`config not reloaded: ${problemEventLine(event)}`));
     return { ...running, configPath: files.config };

@@ -92,7 +92,12 @@ describe("an invalid hand edit", () => {
       "the edit to be kept out",
     );
     expect(warning).toContain("groups[0].followers[0].sizing.value: must have at most 3 decimals");
-    await writeConfig(configA, configJson("DEMO1000", ["DEMO2001"]));
+    // The edit that puts it right (to a size other than the one in force) is taken, and said.
+    await writeConfig(configA, configJson("DEMO1000", ["DEMO2001"], 0.5));
+    await until(
+      () => jsonLines(a).some((l) => l.level === "info" && String(l.message).startsWith("config reloaded")),
+      "the fixed edit to be reported as reloaded",
+    );
   }, 30_000);
 });
 
