@@ -37,7 +37,12 @@ export async function askInstance(
   try {
     return await sendControl(path, request, options);
   } catch (error) {
-    if (error instanceof NoInstanceError) throw new NotRunningError(error, configFlag);
+    if (error instanceof NoInstanceError) {
+      // A mistyped --config (or MIMIK_CONFIG) names no file at all: say so, not just "not running".
+      const choice = resolveConfigPath({ flag: configFlag, env: ctx.env, cwd: ctx.cwd });
+      const missing = choice.source !== "default" && !existsSync(choice.path) ? choice.display : undefined;
+      throw new NotRunningError(error, configFlag, missing);
+    }
     throw error;
   }
 }
@@ -61,9 +66,14 @@ export async function runningDemoJournal(ctx: CommandContext): Promise<string | 
 
 /** Nobody serves this config's socket; the message says what to start. */
 export class NotRunningError extends UserError {
-  constructor(error: NoInstanceError, configFlag: string | undefined) {
+  constructor(error: NoInstanceError, configFlag: string | undefined, missingConfig?: string) {
     const start = `mimik headless${configFlag ? ` --config ${shellQuote(configFlag)}` : ""}`;
-    super(`${error.message}; start it with \`${start}\` (or the console: mimik)`);
+    super(
+      missingConfig === undefined
+        ? `${error.message}; start it with \`${start}\` (or the console: mimik)`
+        : `${error.message}, and there is no config file at ${missingConfig}: check the path ` +
+            `given with ${configFlag === undefined ? "MIMIK_CONFIG" : "--config"}`,
+    );
     this.name = "NotRunningError";
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -121,24 +121,38 @@ describe("with no instance running", () => {
   it.each([["status"], ["lock", "--follower", "DEMO2001"], ["pause", "--group", "main"]])(
     "%s says so, how to start one, and exits 1",
     async (...argv) => {
-      const r = await run([...argv, "--config", configPath]);
+      const present = join(dir, "present.json");
+      await writeFile(present, "{}");
+      const r = await run([...argv, "--config", present]);
       expect(r.code).toBe(1);
       expect(r.err).toContain("no running mimik instance for this config");
-      expect(r.err).toContain(`mimik headless --config ${configPath}`);
+      expect(r.err).toContain(`mimik headless --config ${present}`);
     },
   );
 
   it("the command to start one can be pasted as it is, even for a config path with a space", async () => {
     const spaced = join(dir, "my config.json");
+    await writeFile(spaced, "{}");
     const r = await run(["lock", "--follower", "DEMO2001", "--config", spaced]);
     expect(r.code).toBe(1);
     expect(r.err).toContain(`start it with \`mimik headless --config '${spaced}'\``);
   });
 
-  it("flatten without a config to reach the broker with says what to pass", async () => {
+  it("flatten without a config to reach the broker with says what to pass, or to check the one passed", async () => {
     const r = await run(["flatten", "--all", "--yes", "--config", configPath]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/no running instance, and no config at .* pass --config FILE/);
+    expect(r.err).toMatch(/no running instance, and no config at .* check the path$/m);
+    const unset = await run(["flatten", "--all", "--yes"]);
+    expect(unset.code).toBe(1);
+    expect(unset.err).toMatch(/no running instance, and no config at .* pass --config FILE/);
+  });
+
+  it("a --config naming no file is said to be one, not only that nothing runs", async () => {
+    const typo = join(dir, "conifg.json");
+    const r = await run(["status", "--config", typo]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`and there is no config file at ${typo}: check the path given with --config`);
+    expect(r.err).not.toContain("start it with");
   });
 });
 

@@ -239,7 +239,9 @@ async function loadConfig(ctx: CommandContext, configFlag: string | undefined): 
   if (check.ok) return check.config;
   if (check.kind === "missing")
     throw new UserError(
-      `mimik flatten: no running instance, and no config at ${choice.display} to reach the broker with; pass --config FILE`,
+      `mimik flatten: no running instance, and no config at ${choice.display} to reach the broker with; ${
+        choice.source === "default" ? "pass --config FILE" : "check the path"
+      }`,
     );
   throw new UserError(
     `mimik flatten: no running instance, and the config cannot be used:\n${formatProblems(check.problems)}`,
