@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { constants, existsSync } from "node:fs";
-import { mkdir, open, unlink } from "node:fs/promises";
+import { access, mkdir, open, stat, unlink } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { UserError } from "./userError.js";
@@ -90,6 +90,27 @@ export async function ensureWritableFolder(folder: string, what: string): Promis
     throw explainWriteError(error, folder, what);
   }
   await unlink(probe).catch(() => undefined);
+}
+
+/**
+ * Why an existing file must not be replaced, though its folder would let a rename do it: it is
+ * read-only (no write bit: a trader's chmod a-w, which even root's mimik respects) or not
+ * writable by this user. Undefined when it may be written, or does not exist.
+ */
+export async function readOnlyReason(file: string): Promise<string | undefined> {
+  let mode: number;
+  try {
+    mode = (await stat(file)).mode;
+  } catch {
+    return undefined;
+  }
+  if ((mode & 0o222) === 0) return `it is read-only (mode ${(mode & 0o777).toString(8)})`;
+  try {
+    await access(file, constants.W_OK);
+    return undefined;
+  } catch (error) {
+    return errorCode(error) === "ENOENT" ? undefined : `${currentUser()} may not write it`;
+  }
 }
 
 function nearestExisting(folder: string): string {

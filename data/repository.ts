@@ -6,7 +6,7 @@ import type { Logger } from "../engine/types.js";
 import { silentLogger } from "../engine/types.js";
 import { serialised } from "./atomicWrite.js";
 import { ConfigError, MISSING_CONFIG_FIX, validateConfigText, validateConfigValue } from "./configFile.js";
-import { explainWriteError } from "./fileAccess.js";
+import { explainWriteError, readOnlyReason } from "./fileAccess.js";
 import { deepFreeze, FileChangedError, GuardedJsonFile, NO_FILE, serialise } from "./guardedJsonFile.js";
 import { missingFileProblem, type Problem } from "./problems.js";
 import { type Config, emptyConfig } from "./schema.js";
@@ -178,6 +178,20 @@ export class ConfigRepository {
         if (serialise(check.config) === serialise(this.db.data)) return { ok: true, config: this.snapshot };
         const refused = await this.refusal(check.config);
         if (refused) return { ok: false, problems: refused };
+        // A file made read-only is the trader's "do not change this": a rename would replace it.
+        const readOnly = await readOnlyReason(this.path);
+        if (readOnly)
+          return {
+            ok: false,
+            problems: [
+              {
+                file: this.display,
+                path: "",
+                message: `${readOnly}, so this change was not saved`,
+                fix: "make the change by hand, or make the file writable (chmod u+w) to let mimik save it",
+              },
+            ],
+          };
         const previous = this.db.data;
         this.db.data = check.config;
         try {

@@ -1,4 +1,4 @@
-import { lstat, mkdir, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { chmod, lstat, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError } from "../../data/configFile.js";
@@ -109,6 +109,36 @@ describe("ConfigRepository: open", () => {
 });
 
 describe("ConfigRepository: update", () => {
+  it("refuses to replace a config made read-only, naming it, and changes nothing", async () => {
+    const repo = await openRepo();
+    const { changes } = record(repo);
+    const before = await readFile(file, "utf8");
+    await chmod(file, 0o444);
+    const result = await repo.update((draft) => {
+      draft.groups[0]!.active = false;
+    });
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.problems).toEqual([
+        expect.objectContaining({
+          file,
+          message: "it is read-only (mode 444), so this change was not saved",
+          fix: expect.stringContaining("chmod u+w"),
+        }),
+      ]);
+    expect(await readFile(file, "utf8")).toBe(before);
+    expect((await stat(file)).mode & 0o777).toBe(0o444);
+    expect(repo.get().groups[0]!.active).toBe(true);
+    expect(changes).toEqual([]);
+    // Writable again, the same change is saved.
+    await chmod(file, 0o644);
+    const saved = await repo.update((draft) => {
+      draft.groups[0]!.active = false;
+    });
+    expect(saved.ok).toBe(true);
+    expect(JSON.parse(await readFile(file, "utf8")).groups[0].active).toBe(false);
+  });
+
   it("applies, saves and announces a valid change", async () => {
     const repo = await openRepo();
     const { changes } = record(repo);
