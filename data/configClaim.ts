@@ -15,6 +15,8 @@ import { UserError } from "./userError.js";
 /** A config this process may run: its files are writable and locked to us, and so are its broker accounts. */
 export interface ConfigClaim {
   readonly files: ConfigFiles;
+  /** What the trader should hear at the start (the runtime state gone though the journal is not). */
+  readonly notes: readonly string[];
   /** Takes the account locks a changed config needs, or refuses it (AccountLockedError) and takes none. */
   admit(config: Config): Promise<void>;
   /** Releases the locks of accounts the config in force no longer names. */
@@ -52,6 +54,7 @@ export async function claimConfig(
   try {
     if (options.typedPath !== undefined) await refuseFilesLeftBehind(resolve(options.typedPath), files);
     // Only once files left beside a link are refused: claiming creates the state file if missing.
+    const notes = (await stateGone(files)) ? [stateGoneNote(files)] : [];
     await claimStateFile(files);
     const accounts = await acquireAccountLocks(config, files.config, {
       dir: options.accountLockDir,
@@ -59,6 +62,7 @@ export async function claimConfig(
     });
     return {
       files,
+      notes,
       admit: (next) => accounts.admit(next),
       settle: (now) => accounts.settle(now),
       async release() {
@@ -70,6 +74,24 @@ export async function claimConfig(
     await lock.release();
     throw error;
   }
+}
+
+/**
+ * No runtime state, though the journal shows this config has run: the file was deleted or moved
+ * away, and every lock and high-water mark with it. The start goes on (the panic button and a
+ * trader who cleared it on purpose must not be stopped) but says so, loudly, once.
+ */
+async function stateGone(files: ConfigFiles): Promise<boolean> {
+  return !existsSync(files.state) && (await journalFiles(files.journal)).length > 0;
+}
+
+function stateGoneNote(files: ConfigFiles): string {
+  return (
+    `no runtime state at ${files.state}, though this config's journal shows it has run before: every ` +
+    "follower starts ACTIVE (any lock it had is gone) and its high-water mark and day balances start " +
+    "afresh. If the file was moved or deleted by mistake, stop mimik, put it back and start again; " +
+    "mimik log shows the locks it had"
+  );
 }
 
 /**

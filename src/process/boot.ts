@@ -108,6 +108,7 @@ async function bootConfig(options: BootOptions): Promise<Running> {
     // The instance lock and a lock per broker account: no two instances copy to one account.
     const claim = await claimConfig(files, repo.get(), { typedPath: choice.path });
     undo.push(() => claim.release());
+    for (const note of claim.notes) options.logger.warn(note);
     // A hand edit naming an account another mimik holds is refused, as it would be at the start.
     repo.admitWith((next) => claim.admit(next));
     const offSettle = repo.subscribe((next) =>
