@@ -381,6 +381,9 @@ const common = {
   jsx: "automatic",
   // React's production build: the development one is larger and checks every render.
   define: { "process.env.NODE_ENV": '"production"' },
+  // jsonc-parser's "main" is a UMD build whose require() of its own parts esbuild cannot follow;
+  // its ES module build bundles as any other.
+  alias: { "jsonc-parser": "jsonc-parser/lib/esm/main.js" },
   plugins: [
     devtoolsAbsent,
     zodInEnglish,
