@@ -7,8 +7,7 @@ import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "reac
 import type { Actions } from "../process/actions.js";
 import type { ReportViewModel } from "../report/viewModel.js";
 import type { CommandContext } from "../screen/bindings.js";
-import { keyPresses } from "../screen/keyPresses.js";
-import { commandDeps, handleKey } from "../screen/router.js";
+import { commandDeps, handleRead } from "../screen/router.js";
 import { createScreenStore, type ScreenState } from "../screen/screenState.js";
 
 /**
@@ -36,8 +35,7 @@ export function useScreenInput(options: {
     [actions, screen],
   );
   useInput((input, key) => {
-    for (const [one, oneKey] of keyPresses(input, key))
-      handleKey(one, oneKey, { context: () => latest.current.context(screen.get()), deps });
+    handleRead(input, key, { context: () => latest.current.context(screen.get()), deps, screen: screen.get });
   });
   return state;
 }

@@ -17,7 +17,8 @@ import { outcomeSentence } from "../text/outcomes.js";
 import { BINDINGS, type Binding, type CommandContext, type CommandDeps } from "./bindings.js";
 import type { FieldSpec, FormAction } from "./forms/form.js";
 import { keyName, resolveBinding } from "./keymap.js";
-import { type ScreenAction, type ScreenStore, scopeOf } from "./screenState.js";
+import { keyPresses } from "./keyPresses.js";
+import { type ScreenAction, type ScreenState, type ScreenStore, scopeOf } from "./screenState.js";
 
 export interface Routed {
   /** Screen changes, applied in order before the handler runs. */
@@ -86,6 +87,21 @@ export interface KeyEnv {
   /** The context as of now: the latest screen state and engine snapshot. */
   context(): CommandContext;
   deps: CommandDeps;
+}
+
+/**
+ * One read from the terminal, key by key (keyPresses). A question is answered only by a key read
+ * after it was drawn: the keys that came in the same read as the one that asked it ("fy" typed
+ * fast over SSH, "!y" in a paste) are dropped, and the question waits on screen for its answer.
+ * Taken key by key, "fy" flattened a follower whose question was never on screen.
+ */
+export function handleRead(input: string, key: Partial<Key>, env: KeyEnv & { screen(): ScreenState }): void {
+  const shown = env.screen().confirm;
+  for (const [one, oneKey] of keyPresses(input, key)) {
+    handleKey(one, oneKey, env);
+    const asked = env.screen().confirm;
+    if (asked !== undefined && asked !== shown) return;
+  }
 }
 
 /** Routes one key press and carries it out. */

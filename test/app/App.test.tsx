@@ -178,6 +178,24 @@ describe("the console app", () => {
     expect(lastFrame()).toContain("Index Scalps");
   });
 
+  it("a question is answered only by a key read after it is on screen, not by one in the same read", async () => {
+    const { lastFrame, stdin, calls } = mount();
+    const before = await waitForFrame(lastFrame, (f) => f.includes("Index Scalps"));
+    stdin.write("\t");
+    await waitForFrame(lastFrame, (f) => f !== before);
+    stdin.write("fy"); // typed fast over SSH, or pasted: one read
+    await waitForFrame(lastFrame, (f) => f.includes("Flatten and lock") && f.includes("y/N"));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(calls.flatten).toEqual([]);
+    stdin.write("y");
+    await waitFor(() => calls.flatten.length === 1, 2000, "flatten called");
+    expect(calls.flatten[0]).toEqual({ follower: "DEMO2001" });
+    stdin.write("!yy"); // flatten ALL asked, and both answers came with it
+    await waitForFrame(lastFrame, (f) => f.includes("Flatten and lock ALL") && f.includes("y/N"));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(calls.flatten).toHaveLength(1);
+  });
+
   it("opens help with ? and quits with q", async () => {
     const { lastFrame, stdin, quits } = mount();
     await waitForFrame(lastFrame, (f) => f.includes("Index Scalps"));
