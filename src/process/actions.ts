@@ -63,10 +63,13 @@ export function createActions({ engine, holder, events }: ActionsDeps): Actions 
     found: boolean,
     mutate: (draft: Config) => void,
     missing: string = REFUSALS.noSuchGroup,
+    /** What was done, when "saved" would not say it (a removal). */
+    said?: string,
   ): Promise<Outcome> => {
     if (!found) return { target, status: "refused", reason: missing };
     const result = await holder.update(mutate);
-    return result.ok ? { target, status: done } : { target, status: "failed", reason: result.message };
+    if (!result.ok) return { target, status: "failed", reason: result.message };
+    return said === undefined ? { target, status: done } : { target, status: done, reason: said };
   };
   const groupIn = (draft: Config, name: string | undefined) => draft.groups.find((g) => g.name === name);
 
@@ -128,9 +131,16 @@ export function createActions({ engine, holder, events }: ActionsDeps): Actions 
     },
     deleteGroup(typed) {
       const { group } = resolve(typed);
-      return edit(group ?? typed, "saved", group !== undefined, (draft) => {
-        draft.groups = draft.groups.filter((g) => g.name !== group);
-      });
+      return edit(
+        group ?? typed,
+        "saved",
+        group !== undefined,
+        (draft) => {
+          draft.groups = draft.groups.filter((g) => g.name !== group);
+        },
+        REFUSALS.noSuchGroup,
+        "deleted",
+      );
     },
     deleteFollower(typedGroup, typedAccount) {
       const { group, follower } = resolve(typedGroup, typedAccount);
@@ -143,6 +153,7 @@ export function createActions({ engine, holder, events }: ActionsDeps): Actions 
           if (g) g.followers = g.followers.filter((f) => f.account !== follower);
         },
         REFUSALS.notFollower,
+        `removed from ${group}`,
       );
     },
   };
