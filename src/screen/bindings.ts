@@ -12,7 +12,7 @@
  * dispatch), so they run the same in a test as in the console.
  */
 import type { Config, Follower, Group } from "../../data/schema.js";
-import type { Outcome } from "../../engine/index.js";
+import { type Outcome, succeeded } from "../../engine/index.js";
 import type { Actions } from "../process/actions.js";
 import type { ReportViewModel } from "../report/viewModel.js";
 import { saveQuestion } from "./forms/groupForm.js";
@@ -728,15 +728,23 @@ export const BINDINGS: readonly Binding[] = [
   },
 ];
 
-/** The dangerous binding of a command: what a "y" runs. */
-/** Save what a form holds (valid, as the config's schema says). */
+/**
+ * Save what a form holds (valid, as the config's schema says). A save the config refuses (the file
+ * edited by hand and invalid now, an account another mimik holds, a disk that will not write)
+ * brings the form back as it was left, beside the reason: what was typed is not lost.
+ */
 function saveForm(form: OpenForm, deps: CommandDeps): void {
-  if (form.kind === "group") {
-    if (form.state.saved) deps.report(deps.actions.saveGroup(form.original?.name, form.state.saved));
-  } else if (form.state.saved) {
-    deps.report(deps.actions.saveFollower(form.group, form.original?.account, form.state.saved));
-  }
+  const answer =
+    form.kind === "group"
+      ? form.state.saved && deps.actions.saveGroup(form.original?.name, form.state.saved)
+      : form.state.saved && deps.actions.saveFollower(form.group, form.original?.account, form.state.saved);
+  if (!answer) return;
+  deps.report(answer);
+  const back = () => deps.dispatch({ type: "form.reopen", form });
+  answer.then((outcome) => (succeeded(outcome) ? undefined : back()), back);
 }
+
+/** The dangerous binding of a command: what a "y" runs. */
 
 export function dangerousBinding(command: CommandId): Binding | undefined {
   return BINDINGS.find((b) => b.command === command && b.danger);

@@ -54,6 +54,8 @@ export type ScreenAction =
   | { type: "confirm.ask"; command: CommandId; message: string; ctx: CommandContext }
   | { type: "confirm.close" }
   | { type: "form.open"; form: OpenForm }
+  /** A form whose save was refused, back as it was left, unless something else was opened since. */
+  | { type: "form.reopen"; form: OpenForm }
   | { type: "form.edit"; action: FormAction }
   | { type: "form.close" }
   | { type: "flash"; text: string | undefined }
@@ -135,6 +137,9 @@ export function screenReducer(state: ScreenState, action: ScreenAction): ScreenS
       return { ...state, confirm: undefined };
     case "form.open":
       return { ...state, form: action.form, help: undefined };
+    case "form.reopen":
+      if (state.form || state.confirm || state.help !== undefined || state.report) return state;
+      return { ...state, form: action.form };
     case "form.edit": {
       const form = state.form;
       if (!form) return state;
