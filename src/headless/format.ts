@@ -1,4 +1,5 @@
 import { type EngineEvent, priceWords } from "../../engine/index.js";
+import { logText } from "../text/logText.js";
 import { jsonLine, printableLines } from "../text/terminal.js";
 
 /** Brokers by the names their traders know them by. */
@@ -100,19 +101,9 @@ export function formatLogLine(
 ): string {
   if (!pretty) return jsonLine({ type: "log", at, level, message, ...logged(data) });
   // What was logged with the message is often the why (a failure's error): a reader needs it too.
-  const extra = Object.entries(data ?? {})
-    .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => `${key}: ${valueWords(value)}`)
-    .join(", ");
   return printableLines(
-    `${new Date(at).toISOString()} ${level.toUpperCase().padEnd(5)} ${message}${extra ? ` (${extra})` : ""}`,
+    `${new Date(at).toISOString()} ${level.toUpperCase().padEnd(5)} ${logText(message, data)}`,
   );
-}
-
-function valueWords(value: unknown): string {
-  if (typeof value === "string") return value;
-  if (value instanceof Error) return value.message;
-  return JSON.stringify(value) ?? String(value);
 }
 
 function logged(data: Record<string, unknown> | undefined): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { UserError } from "../../../data/userError.js";
-import type { Logger } from "../../../engine/index.js";
+import { alertLogger } from "../../app/alertLogger.js";
 import type { MountedConsole } from "../../app/mountConsole.js";
 import type { Running } from "../../process/boot.js";
 import { endIfHungUp, untilSignal } from "../../process/signals.js";
@@ -41,11 +41,7 @@ export const uiCommand: Command = {
     const { boot } = await import("../../process/boot.js");
     const store = new EngineStore();
     // Inside the console nothing may print to stdout: log lines become alerts on screen.
-    const logger: Logger = {
-      info: () => undefined,
-      warn: (message) => store.push({ type: "alert", at: Date.now(), level: "warn", message }),
-      error: (message) => store.push({ type: "alert", at: Date.now(), level: "error", message }),
-    };
+    const logger = alertLogger(store.push);
     let quit: () => void = () => undefined;
     const quitting = new Promise<void>((resolve) => {
       quit = resolve;

@@ -1,0 +1,13 @@
+import type { AlertEvent, Logger } from "../../engine/index.js";
+import { logText } from "../text/logText.js";
+
+/**
+ * The console's logger. Nothing may print to stdout under Ink, so warnings and errors become
+ * alerts, said with what was logged beside them: "trading socket lost" alone did not say which
+ * login lost it, nor "accounts not visible to this login" which accounts.
+ */
+export function alertLogger(push: (event: AlertEvent) => void, now: () => number = Date.now): Logger {
+  const alert = (level: "warn" | "error") => (message: string, data?: Record<string, unknown>) =>
+    push({ type: "alert", at: now(), level, message: logText(message, data) });
+  return { info: () => undefined, warn: alert("warn"), error: alert("error") };
+}
