@@ -284,6 +284,7 @@ export function keyContext(vm: ScreenVM, snapshot: EngineSnapshot): KeyContext {
   const g = vm.groups[vm.selection.group];
   const f = vm.followers[vm.selection.follower];
   const live = f && snapshot.followers.get(f.account);
+  const alert = vm.alerts[vm.selection.alert];
   return {
     selectedGroup: g ? { name: g.name, active: g.active, followerCount: g.followerCount } : undefined,
     selectedFollower: f
@@ -297,6 +298,7 @@ export function keyContext(vm: ScreenVM, snapshot: EngineSnapshot): KeyContext {
           balanceKnown: live?.risk !== undefined,
         }
       : undefined,
+    selectedAlert: alert && `${alert.time} ${alert.level.toUpperCase()} ${alert.text}`,
     totalFollowers: config.groups.reduce((n, grp) => n + grp.followers.length, 0),
     groupCount: config.groups.length,
   };

@@ -56,6 +56,7 @@ export type CommandId =
   | "follower.new"
   | "follower.edit"
   | "follower.delete"
+  | "alert.read"
   | "confirm.yes"
   | "confirm.no"
   | "help.close"
@@ -88,6 +89,8 @@ export interface KeyContext {
         balanceKnown?: boolean | undefined;
       }
     | undefined;
+  /** The selected alert in full words: "01:05:02 WARN trading socket lost (connection: …)". */
+  selectedAlert?: string | undefined;
   /** Followers across all groups. */
   totalFollowers: number;
   groupCount: number;
@@ -541,6 +544,21 @@ export const BINDINGS: readonly Binding[] = [
     },
   },
 
+  // Locks & alerts.
+  {
+    command: "alert.read",
+    keys: ["return"],
+    scopes: ["alerts"],
+    label: "Read in full",
+    doc: "the selected alert in full on the bottom lines (a long one, a lock's reason, is cut in the pane at 80×24)",
+    danger: false,
+    hint: true,
+    disabledWhy: (ctx) => (ctx.selectedAlert === undefined ? "no alerts" : undefined),
+    run: (ctx, deps) => {
+      if (ctx.selectedAlert !== undefined) deps.dispatch({ type: "flash", text: ctx.selectedAlert });
+    },
+  },
+
   // Questions: "y/N", so anything but y is a no (the router sends unnamed keys to confirm.no).
   {
     command: "confirm.yes",
@@ -614,6 +632,8 @@ export const BINDINGS: readonly Binding[] = [
     keys: ["escape", "?", "q"],
     scopes: ["help"],
     label: "Close help",
+    // The overlay's title says "Esc/?/q close": its two lines are left for the panes' keys at 80×24.
+    help: false,
     danger: false,
     run: screen({ type: "help.close" }),
   },
