@@ -5,7 +5,7 @@ import type { CommandContext, KeyContext, Scope } from "../screen/bindings.js";
 import { helpLines, helpRows } from "../screen/keymap.js";
 import { helpPage, type Layout } from "../screen/layout.js";
 import { type Pins, pinnedIndex, type RowIds } from "../screen/pinnedRows.js";
-import { heldText, resyncPreview } from "../screen/resyncPreview.js";
+import { heldText, resyncPreview, sendText } from "../screen/resyncPreview.js";
 import { clampIndex, type ScreenState, scopeOf } from "../screen/screenState.js";
 import {
   type FillRowVM,
@@ -308,12 +308,14 @@ export function keyContext(vm: ScreenVM, snapshot: EngineSnapshot): KeyContext {
 function resyncQuestion(
   snapshot: EngineSnapshot,
   selection: SelectionVM,
-): Pick<NonNullable<KeyContext["selectedFollower"]>, "resyncHeld" | "resyncSends"> {
+): Pick<NonNullable<KeyContext["selectedFollower"]>, "resyncHeld" | "resyncSends" | "resyncOrders"> {
   const group = snapshot.config.groups[selection.group];
   const follower = group?.followers[selection.follower];
   const plan = group && follower ? resyncForecast(snapshot, group, follower) : undefined;
-  if (!plan || plan.held.length === 0) return {};
-  return { resyncHeld: heldText(plan.held), resyncSends: plan.send.length > 0 };
+  if (!plan) return {};
+  const orders = sendText(plan.send) || undefined;
+  if (plan.held.length === 0) return { resyncOrders: orders };
+  return { resyncHeld: heldText(plan.held), resyncSends: plan.send.length > 0, resyncOrders: orders };
 }
 
 /**

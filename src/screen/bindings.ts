@@ -85,6 +85,8 @@ export interface KeyContext {
         resyncHeld?: string | undefined;
         /** With resyncHeld: whether `r` would still send something (what reduces). */
         resyncSends?: boolean | undefined;
+        /** The orders `r` would send, "BUY 2 ESZ6, SELL 1 NQZ6" (resyncPreview's forecast). */
+        resyncOrders?: string | undefined;
         /** Its balance was reported: its limits can be judged now (else on its first balance). */
         balanceKnown?: boolean | undefined;
       }
@@ -476,7 +478,7 @@ export const BINDINGS: readonly Binding[] = [
     keys: ["r"],
     scopes: ["followers"],
     label: "Resync",
-    doc: "resync an OUT OF SYNC follower: send the difference; what opens passes the same gates as a copy (the hedge guard and max trades per day included), and the question says when it would be refused",
+    doc: "resync an OUT OF SYNC follower: send the difference (the question names each order); what opens passes the same gates as a copy (the hedge guard and max trades per day included), and the question says when it would be refused",
     danger: true,
     hint: true,
     disabledWhy: (ctx) =>
@@ -484,11 +486,12 @@ export const BINDINGS: readonly Binding[] = [
     confirm: (ctx) => {
       const f = ctx.selectedFollower;
       if (!f) return undefined;
+      // The orders by name: the pane shows one out-of-sync line, and a "y" may send one per contract.
       if (f.resyncHeld === undefined)
-        return `Resync ${who(f)}: send the difference to match the sizing rule?`;
+        return `Resync ${who(f)}: ${f.resyncOrders ?? "send the difference"} to match the sizing rule?`;
       // The refusal first: a question longer than three lines has its end cut.
       const then = f.resyncSends
-        ? `resync ${who(f)}, what reduces only?`
+        ? `resync ${who(f)}, what reduces only${f.resyncOrders ? ` (${f.resyncOrders})` : ""}?`
         : `resync ${who(f)} sends nothing. Try?`;
       return `Opening refused, ${f.resyncHeld}: ${then}`;
     },

@@ -57,3 +57,11 @@ export function heldText(held: ResyncPlan["held"]): string {
   for (const h of held) byReason.set(h.reason, [...(byReason.get(h.reason) ?? []), h.contract]);
   return [...byReason].map(([reason, contracts]) => `${reason} (${contracts.join(", ")})`).join(", ");
 }
+
+/** "BUY 2 ESZ6, SELL 1 NQZ6": the orders a resync would send, as the question names them. */
+export function sendText(send: ResyncPlan["send"]): string {
+  return send
+    .filter((o) => o.delta !== 0)
+    .map((o) => `${o.delta > 0 ? "BUY" : "SELL"} ${Math.abs(o.delta)} ${o.contract}`)
+    .join(", ");
+}

@@ -37,7 +37,20 @@ describe("r: the question says when the opening would be refused", () => {
   it("nothing held back: the plain question", () => {
     const d = screenDriver(apex());
     outOfSync(d, [["ESZ6", 0, 2]]);
-    expect(ask(d)).toBe("Resync Mike (FOLL1): send the difference to match the sizing rule?");
+    expect(ask(d)).toBe("Resync Mike (FOLL1): BUY 2 ESZ6 to match the sizing rule?");
+    d.store.dispose();
+  });
+
+  it("names every order a y sends, the lines the pane does not show too", () => {
+    const d = screenDriver(apex());
+    outOfSync(d, [
+      ["ESZ6", 0, 2],
+      ["NQZ6", 3, 1],
+    ]);
+    d.store.publish();
+    // The sync column and the title show one line: ESZ6.
+    expect(d.frame()).not.toContain("NQZ6");
+    expect(ask(d)).toBe("Resync Mike (FOLL1): BUY 2 ESZ6, SELL 2 NQZ6 to match the sizing rule?");
     d.store.dispose();
   });
 
@@ -70,7 +83,7 @@ describe("r: the question says when the opening would be refused", () => {
       ["NQZ6", 3, 1],
     ]);
     expect(ask(d)).toBe(
-      "Opening refused, max trades per day (ESZ6): resync Mike (FOLL1), what reduces only?",
+      "Opening refused, max trades per day (ESZ6): resync Mike (FOLL1), what reduces only (SELL 2 NQZ6)?",
     );
     d.store.dispose();
   });
@@ -84,7 +97,7 @@ describe("r: the question says when the opening would be refused", () => {
       positions: [{ contract: "ESZ6", netPos: 1 }],
     });
     outOfSync(d, [["ESZ6", 0, 2]]);
-    expect(ask(d)).toBe("Resync Mike (FOLL1): send the difference to match the sizing rule?");
+    expect(ask(d)).toBe("Resync Mike (FOLL1): BUY 2 ESZ6 to match the sizing rule?");
     d.store.dispose();
   });
 });

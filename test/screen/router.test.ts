@@ -104,7 +104,7 @@ describe("the router asks before every dangerous command", () => {
     expect(asked(text("f"))).toBe("Flatten and lock Mike (FOLL1) in NQ Scalps?");
     expect(asked(text("F"))).toBe("Flatten and lock 3 followers of NQ Scalps?");
     expect(asked(text("!"))).toBe("Flatten and lock ALL 4 followers in 2 groups?");
-    expect(asked(text("r"))).toBe("Resync Mike (FOLL1): send the difference to match the sizing rule?");
+    expect(asked(text("r"))).toBe("Resync Mike (FOLL1): BUY 2 NQZ6 to match the sizing rule?");
     expect(asked(text("d"))).toBe("Remove follower Mike (FOLL1) from NQ Scalps? It stops copying now.");
   });
 
