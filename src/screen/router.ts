@@ -97,10 +97,13 @@ export interface KeyEnv {
  */
 export function handleRead(input: string, key: Partial<Key>, env: KeyEnv & { screen(): ScreenState }): void {
   const shown = env.screen().confirm;
+  let unseen = false;
   for (const [one, oneKey] of keyPresses(input, key)) {
+    // Ctrl+C still quits: it asks nothing, and must never need pressing twice.
+    if (unseen && keyName(one, oneKey) !== "ctrl+c") continue;
     handleKey(one, oneKey, env);
     const asked = env.screen().confirm;
-    if (asked !== undefined && asked !== shown) return;
+    if (asked !== undefined && asked !== shown) unseen = true;
   }
 }
 

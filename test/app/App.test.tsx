@@ -196,6 +196,16 @@ describe("the console app", () => {
     expect(calls.flatten).toHaveLength(1);
   });
 
+  it("Ctrl+C in the same read as a question still quits", async () => {
+    const { lastFrame, stdin, quits, calls } = mount();
+    const before = await waitForFrame(lastFrame, (f) => f.includes("Index Scalps"));
+    stdin.write("\t");
+    await waitForFrame(lastFrame, (f) => f !== before);
+    stdin.write("fy\u0003");
+    await waitFor(() => quits() === 1, 2000, "quit");
+    expect(calls.flatten).toEqual([]);
+  });
+
   it("opens help with ? and quits with q", async () => {
     const { lastFrame, stdin, quits } = mount();
     await waitForFrame(lastFrame, (f) => f.includes("Index Scalps"));
