@@ -70,6 +70,7 @@ export function screenView(
     scope: scopeOf(state),
     ctx: {
       ...keyContext(vm, snapshot),
+      formField: state.form?.spec.fields[state.form.state.focus]?.kind,
       config,
       group,
       follower,

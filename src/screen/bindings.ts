@@ -15,6 +15,7 @@ import type { Config, Follower, Group } from "../../data/schema.js";
 import { type Outcome, succeeded } from "../../engine/index.js";
 import type { Actions } from "../process/actions.js";
 import type { ReportViewModel } from "../report/viewModel.js";
+import type { FieldKind } from "./forms/form.js";
 import { saveQuestion } from "./forms/groupForm.js";
 import { type OpenForm, openFollowerForm, openGroupForm } from "./forms/openForm.js";
 import type { RowIds } from "./pinnedRows.js";
@@ -93,6 +94,8 @@ export interface KeyContext {
     | undefined;
   /** The selected alert in full words: "01:05:02 WARN trading socket lost (connection: …)". */
   selectedAlert?: string | undefined;
+  /** The kind of the form field with the cursor, while a form is open. */
+  formField?: FieldKind | undefined;
   /** Followers across all groups. */
   totalFollowers: number;
   groupCount: number;
@@ -165,6 +168,16 @@ export type Binding = BindingBase &
 
 const needGroup = (ctx: KeyContext) => (ctx.selectedGroup ? undefined : "no group selected");
 const needFollower = (ctx: KeyContext) => (ctx.selectedFollower ? undefined : "no follower selected");
+
+/**
+ * A form key for one kind of field: unavailable on the others, so the hint bar, which drops what is
+ * unavailable first, keeps the keys of the field the cursor is on (at 80 columns "space Toggle"
+ * did not fit, and nothing on screen said how to tick a box).
+ */
+const notA =
+  (kind: FieldKind) =>
+  (ctx: KeyContext): string | undefined =>
+    ctx.formField === undefined || ctx.formField === kind ? undefined : `this field is not a ${kind}`;
 
 /** Lines one PgUp/PgDn moves. */
 const PAGE = 5;
@@ -731,6 +744,7 @@ export const BINDINGS: readonly Binding[] = [
     scopes: ["form"],
     label: "Previous choice",
     danger: false,
+    disabledWhy: notA("choice"),
     run: formEdit({ type: "choose", delta: -1 }),
   },
   {
@@ -739,6 +753,7 @@ export const BINDINGS: readonly Binding[] = [
     scopes: ["form"],
     label: "Next choice",
     danger: false,
+    disabledWhy: notA("choice"),
     run: formEdit({ type: "choose", delta: 1 }),
   },
   {
@@ -747,6 +762,7 @@ export const BINDINGS: readonly Binding[] = [
     scopes: ["form"],
     label: "Toggle",
     danger: false,
+    disabledWhy: notA("toggle"),
     run: formEdit({ type: "toggle" }),
   },
 ];
