@@ -32,6 +32,17 @@ export class FlattenStopped {
 
   constructor(private readonly deps: FlattenStoppedDeps) {}
 
+  /**
+   * Unlocked by hand. One whose flatten was under way is made up (`stopped`); one locked and flat
+   * while its leader holds is OUT OF SYNC, which no line showed: only a change of a line already
+   * off is announced, and its own flatten took it there. Shown now, for `r`.
+   */
+  unlocked(follower: string, flattenStopped: boolean): void {
+    const role = this.deps.accounts.role(follower);
+    if (flattenStopped) this.stopped(follower);
+    else if (role?.kind === "follower") this.deps.show(role.group, role.follower);
+  }
+
   stopped(follower: string, looks = MAX_LOOKS): void {
     const { clock } = this.deps;
     clock.clearTimeout(this.timers.get(follower));

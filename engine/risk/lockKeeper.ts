@@ -30,8 +30,11 @@ export interface LockKeeperDeps {
   unlocked(f: FollowerRisk, waiveDaily: boolean): void;
   /** Value the follower again (after an unlock its limits are watched again). */
   revalue(f: FollowerRisk): void;
-  /** An unlock stopped its flatten under way: the leader's exits left to that flatten are owed again. */
-  flattenStopped(name: string): void;
+  /**
+   * Unlocked by hand; `flattenStopped`: it stopped the follower's flatten under way, so the leader's
+   * exits left to that flatten are owed again.
+   */
+  handUnlocked(name: string, flattenStopped: boolean): void;
   alert(level: "info" | "warn" | "error", message: string, f: FollowerRisk): void;
 }
 
@@ -163,7 +166,7 @@ export class LockKeeper {
     f.record = outcome.record;
     deps.unlocked(f, outcome.waiveDailyLimits);
     deps.refresh(f);
-    if (wasState === "LIQUIDATE_ONLY") deps.flattenStopped(f.name);
+    deps.handUnlocked(f.name, wasState === "LIQUIDATE_ONLY");
     deps.alert("info", `${f.name}: ${outcome.message}${force ? " (forced)" : ""}`, f);
     const saved = await deps.save(f);
     deps.revalue(f);

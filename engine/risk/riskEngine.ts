@@ -47,8 +47,8 @@ export interface RiskEngineDeps {
   liquidator: Liquidator;
   /** An order of ours for the follower is in flight or unacknowledged (a flatten waits for it). */
   busy?(follower: string): boolean;
-  /** An unlock stopped the follower's flatten under way (the copier makes up what it left to it). */
-  flattenStopped?(follower: string): void;
+  /** Unlocked by hand, perhaps stopping its flatten under way (the copier makes up what it left to it). */
+  handUnlocked?(follower: string, flattenStopped: boolean): void;
   logger?: Logger;
   /** Minimum spacing of RiskSnapshotEvents per follower (state changes are never held back). */
   snapshotIntervalMs?: number;
@@ -160,7 +160,7 @@ export class RiskEngine {
         f.updateEffectiveLimits(this.day.tradingDay);
       },
       revalue: (f) => this.recompute(f),
-      flattenStopped: (name) => deps.flattenStopped?.(name),
+      handUnlocked: (name, stopped) => deps.handUnlocked?.(name, stopped),
       alert: (level, message, f) => this.alert(level, message, f),
     });
   }

@@ -63,6 +63,29 @@ describe("risk through the simulator: breach → flatten → lock → unlock", (
     await eventually(() => position(sim, "DEMO2003", "ESZ6") === 1, "DEMO2003 copying again");
   });
 
+  it("unlocked by hand, flat while its leader holds, a follower shows OUT OF SYNC for r", async () => {
+    rig = await startRig(simConfig());
+    const { sim, engine } = rig;
+    await eventually(() => engine.directory.route("DEMO2003") !== undefined, "DEMO2003 routed");
+    sim.control.manualTrade("DEMO1000", "NQZ6", "Buy", 2);
+    await eventually(() => position(sim, "DEMO2003", "NQZ6") === 2, "DEMO2003 long 2 NQ");
+    await engine.flattenAndLock({ follower: "DEMO2003" });
+    await eventually(() => engine.risk.snapshot("DEMO2003")?.state === "LOCKED", "DEMO2003 locked");
+    expect(position(sim, "DEMO2003", "NQZ6")).toBe(0);
+    const outOfSync = () =>
+      rig!.events.filter((e) => e.type === "syncStatus" && e.follower === "DEMO2003" && !e.inSync);
+    expect(outOfSync()).toEqual([]);
+
+    expect((await engine.unlock("DEMO2003")).status).toBe("unlocked");
+    await eventually(() => outOfSync().length > 0, "DEMO2003 shown out of sync");
+    expect(outOfSync()).toEqual([
+      expect.objectContaining({ contract: "NQZ6", has: 0, expects: 2, inSync: false }),
+    ]);
+    // Shown only: nothing was sent on the unlock (r, asked, would buy the 2).
+    await new Promise((r) => setTimeout(r, 300));
+    expect(position(sim, "DEMO2003", "NQZ6")).toBe(0);
+  });
+
   it("manual flatten-and-lock of a group never touches the leader", async () => {
     rig = await startRig(simConfig());
     const { sim, engine } = rig;

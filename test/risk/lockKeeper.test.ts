@@ -54,7 +54,7 @@ function setup(record: FollowerRiskRecord = { state: "ACTIVE" }, disk = true, cl
     snapshot: () => {},
     unlocked: (_, waive) => calls.push(`unlocked${waive ? ", daily limits waived" : ""}`),
     revalue: () => calls.push("revalue"),
-    flattenStopped: (name) => calls.push(`flatten stopped ${name}`),
+    handUnlocked: (name, stopped) => calls.push(`${stopped ? "flatten stopped" : "unlocked"} ${name}`),
     alert: (level, message) => calls.push(`${level}: ${message}`),
   });
   return { clock, calls, f, keeper };
@@ -127,7 +127,7 @@ describe("LockKeeper: followers through the lock machine, each step shown and sa
       { state: "LOCKED", lockKind: "manual" },
       false,
       { status: "unlocked" },
-      ["unlocked", "show ACTIVE", "save ACTIVE", "revalue"],
+      ["unlocked", "show ACTIVE", "unlocked F1", "save ACTIVE", "revalue"],
     ],
     [
       "still liquidating: refused unless forced",
@@ -148,7 +148,7 @@ describe("LockKeeper: followers through the lock machine, each step shown and sa
       { state: "LOCKED", lockKind: "daily", startOfDayBalance: 60_000 },
       true,
       { status: "unlocked" },
-      ["unlocked, daily limits waived", "show ACTIVE", "save ACTIVE", "revalue"],
+      ["unlocked, daily limits waived", "show ACTIVE", "unlocked F1", "save ACTIVE", "revalue"],
     ],
   ] as const)("unlock, %s", async (_, record, force, outcome, steps) => {
     const t = setup(record);
