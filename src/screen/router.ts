@@ -13,7 +13,7 @@ import type { Key } from "ink";
 import type { Outcome } from "../../engine/index.js";
 import { succeeded } from "../../engine/index.js";
 import type { Actions } from "../process/actions.js";
-import { outcomeSentence } from "../text/outcomes.js";
+import { outcomeSentence, whyFailed } from "../text/outcomes.js";
 import { BINDINGS, type Binding, type CommandContext, type CommandDeps } from "./bindings.js";
 import type { FieldSpec, FormAction } from "./forms/form.js";
 import { keyName, resolveBinding } from "./keymap.js";
@@ -125,7 +125,7 @@ export function outcomesFlash(outcomes: readonly Outcome[]): string {
   const failed = outcomes.filter((o) => !succeeded(o));
   return failed.length === 0
     ? outcomes.map(outcomeSentence).join("; ")
-    : `FAILED ${failed.map(outcomeSentence).join("; ")}`;
+    : `FAILED ${failed.map((o) => (o.status === "failed" ? `${o.target}: ${whyFailed(o)}` : outcomeSentence(o))).join("; ")}`;
 }
 
 /** The handlers' dependencies over a screen store: outcomes and errors land on the flash line. */

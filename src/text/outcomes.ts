@@ -54,12 +54,16 @@ function baseText(o: Outcome): string {
       const why = o.reason === undefined ? "refused" : (REFUSAL_TEXT[o.reason] ?? o.reason);
       return o.sent ? `${why} (${plural(o.sent, "order")} sent)` : why;
     }
-    case "failed": {
-      const retry =
-        o.retryInMs === undefined ? "" : `; retrying in ${Math.max(1, Math.round(o.retryInMs / 1000))} s`;
-      return `failed: ${o.reason ?? "no reason given"}${retry}`;
-    }
+    case "failed":
+      return `failed: ${whyFailed(o)}`;
   }
+}
+
+/** A failed outcome's reason and its retry, for lines that already say FAILED. */
+export function whyFailed(o: Outcome): string {
+  const retry =
+    o.retryInMs === undefined ? "" : `; retrying in ${Math.max(1, Math.round(o.retryInMs / 1000))} s`;
+  return `${o.reason ?? "no reason given"}${retry}`;
 }
 
 function withSaved(o: Outcome, text: string): string {

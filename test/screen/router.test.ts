@@ -250,7 +250,7 @@ describe("outcomesFlash", () => {
       [ok, { target: "FOLL3", status: "locked", sent: 0 }],
       "FOLL1: flat; locked (1 sent); FOLL3: flat; locked",
     ],
-    ["one failed: only the failures, loudly", [ok, bad], "FAILED FOLL2: failed: rejected"],
+    ["one failed: only the failures, loudly", [ok, bad], "FAILED FOLL2: rejected"],
   ])("%s", (_what, outcomes, text) => {
     expect(outcomesFlash(outcomes)).toBe(text);
   });
