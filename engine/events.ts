@@ -40,6 +40,8 @@ export const SKIP_REASONS = {
   ordersBacklog: "too many orders in flight",
   /** An exit of this follower and contract is pending and its order is on its way: the new goal waits for it. */
   exitPending: "exit pending: its order in flight goes first",
+  /** The exit would sell what an opening of ours on its way brings, which may yet die: it goes once that is answered. */
+  openingInFlight: "exit waits for our opening in flight",
   /** One of the line's orders lost its answer (it may have filled unheard): the step waits for the account's snapshot. */
   lostAnswer: "an order's answer was lost: waits for the account's snapshot",
   /** A re-sync found the follower already on the side the leader opened or flipped to: it is in that trade. */

@@ -38,6 +38,7 @@ import { ShadowBook, type ShadowFill, type ShadowParts, shadowCopy } from "./sha
 import { reduces } from "./sizing.js";
 import { applySync } from "./syncApply.js";
 import { SyncWatch } from "./syncWatch.js";
+import { UnsureExits } from "./unsureExits.js";
 
 export type { CopierAccounts, CopierDeps, FollowerGate } from "./ports.js";
 
@@ -57,7 +58,7 @@ export class Copier {
   private readonly hedge = new HedgeIndex();
   /** Issue 16: shadow followers' would-be positions (a would-be flatten zeroes one: shadowFlatten). */
   readonly shadows = new ShadowBook();
-  private readonly book = new FollowerBook((a, c) => this.hedged(a, c));
+  private readonly book = new FollowerBook((a, c) => this.hedge.moved(a, c, this.book));
   private readonly orders: OrderTracker;
   private readonly counted = new CountedTrades();
   private readonly watch: SyncWatch;
@@ -67,6 +68,7 @@ export class Copier {
   /** The mirror's orders and fills; the mirror tells it of refusals (`refused`). */
   readonly answers: MirrorAnswers;
   private readonly lost: LostOpenings;
+  private readonly unsure = new UnsureExits(this.book, (...held) => this.exits.hold(...held));
   private readonly recording: RecordParts;
   private seq = 0;
   private readonly shadowParts: ShadowParts;
@@ -135,14 +137,9 @@ export class Copier {
   setConfig(config: Config): void {
     this.hedge.setMembers(hedgeMembers(config), config.hedgeGuard !== false);
     this.shadows.setConfig(config);
-    for (const [account, contract] of this.book.known()) this.hedged(account, contract);
+    for (const [account, contract] of this.book.known()) this.hedge.moved(account, contract, this.book);
     const { book, orders, leaders, acted } = this;
     this.joins.update(config, { ...this.deps, book, orders, leaders, acted });
-  }
-
-  private hedged(account: string, contract: string): void {
-    if (this.hedge.watches(account))
-      this.hedge.update(account, contract, this.book.position(account, contract));
   }
 
   /** Loads what each follower last acted on (the runtime state): call before the first event. */
@@ -276,6 +273,7 @@ export class Copier {
     this.deps.emit(leaderFillEvent(this.deps.clock, group, event, { before, after }));
     const record = (copy: SentCopy) => recordSent(this.recording, copy, group, event, after, out.openings);
     for (const copy of copies) this.deps.emit(copy.type === "copy" ? copy : record(copy));
+    this.unsure.release();
     this.answers.fanOut(group, event, copies);
     for (const follower of out.openings) this.deps.onOpeningCopied?.(follower, event.orderId);
     for (const fill of out.fills) this.deps.onShadowFill?.(fill, this.shadows.held(fill.follower));
@@ -297,7 +295,7 @@ export class Copier {
     const name = follower.account;
     const contract = mapContract(event.contract, follower.mapping);
     const { fillId } = event;
-    const guard = SKIP_REASONS.leaderGuard;
+    const { leaderGuard: guard, openingInFlight: unsure } = SKIP_REASONS;
     if (accounts.isLeader(name))
       return skipEvent(clock, group.name, name, fillId, contract, guard, classify(before, after));
     const route = accounts.route(name);
@@ -337,7 +335,7 @@ export class Copier {
         actedOn(this.recording, line, after, goal, false);
       return skipEvent(clock, group.name, name, fillId, contract, reason, decision.kind);
     }
-    const delta = goal === undefined ? decision.delta : goal + decision.delta - has;
+    let delta = goal === undefined ? decision.delta : goal + decision.delta - has;
     const wait = goal !== undefined && this.exits.waitReason(name, contract, has, delta);
     if (wait) {
       // Never two exits of one line on their way, nor one sized from a stale position: it waits.
@@ -359,6 +357,9 @@ export class Copier {
       leaderAfter: after,
       answering: mirror?.answering,
     };
+    // Never sold more than held: beside our opening on its way an exit sells what is sure, the rest waits.
+    if (goal === undefined) delta = this.unsure.now(meta, has, delta, decision.opening);
+    if (delta === 0) return skipEvent(clock, group.name, name, fillId, contract, unsure, decision.kind);
     const clOrdId = clOrdIdFor(fillId, route.accountId);
     if (!this.send(route, meta, delta, clOrdId, decision.delta !== decision.opening))
       return skipEvent(clock, group.name, name, fillId, contract, guard, decision.kind);

@@ -233,6 +233,25 @@ export class FollowerBook {
     return total;
   }
 
+  /**
+   * The part of an exit of `delta` the follower surely holds: what our live orders on the line would
+   * still add to the side it closes does not count (an opening on its way may yet die or fill short,
+   * and an exit sized from it would sell what the follower never held). `delta` itself when none.
+   */
+  sureExit(account: string, contract: string, delta: number): number {
+    const line = this.byLine.get(key(account, contract));
+    if (!line || delta === 0) return delta;
+    let unsure = 0;
+    for (const order of line.values()) {
+      const left = order.qty - order.filled;
+      if (Math.sign(left) === -Math.sign(delta)) unsure += left;
+    }
+    if (unsure === 0) return delta;
+    const sure = this.position(account, contract) - unsure;
+    const now = Math.sign(sure) === -Math.sign(delta) ? Math.min(Math.abs(delta), Math.abs(sure)) : 0;
+    return now === 0 ? 0 : Math.sign(delta) * now;
+  }
+
   /** Is this order still live (not fully filled, not dead)? */
   isPending(clOrdId: string): boolean {
     return this.orders.has(clOrdId);

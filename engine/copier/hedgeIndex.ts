@@ -82,6 +82,15 @@ export class HedgeIndex {
     return this.enabled && this.members.get(account)?.holds === true;
   }
 
+  /** A follower line may have moved: followed when the guard watches the account (read only then). */
+  moved(
+    account: string,
+    contract: string,
+    book: { position(account: string, contract: string): number },
+  ): void {
+    if (this.watches(account)) this.update(account, contract, book.position(account, contract));
+  }
+
   /** A follower line's position (with what is in flight) is now `position`. */
   update(account: string, contract: string, position: number): void {
     const key = `${account}\u0000${contract}`;

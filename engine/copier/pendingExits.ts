@@ -189,12 +189,13 @@ export class PendingExits {
   }
 
   /**
-   * A re-sync's exit for a line with our orders still on their way (an opening among them may yet
-   * fail), or its step from where the line's pending exit stands: what it would send is taken over
-   * as a pending exit toward `goal`, tried once they are answered (or, after a lost answer, settled
-   * by the snapshot), so it never sells what the follower may not hold. `opens`: the step opens
-   * ("full"). An opening the entry held goes on while the goal stays on its side; one the leader
-   * left unseen is dropped, and the trader told.
+   * An exit (a re-sync's, or a live copy's beside our opening on its way) for a line with our orders
+   * still on their way (an opening among them may yet fail), or its step from where the line's
+   * pending exit stands: taken over as a pending exit toward `goal`, tried once they are answered
+   * (or, after a lost answer, settled by the snapshot), so it never sells what the follower may not
+   * hold. `opens`: the step opens ("full"), or a flip's closing half crosses zero to its goal. An
+   * opening the entry held goes on while the goal stays on its side; one the leader left unseen is
+   * dropped, and the trader told.
    */
   hold(meta: OrderMeta, goal: number, opens = false): void {
     const { leaderContract } = meta;
@@ -204,10 +205,10 @@ export class PendingExits {
     else {
       const keeps = opens || Math.sign(goal) === Math.sign(e.goal);
       if (e.opens && !keeps) this.dropOpening(e, LEADER_LEFT_SIDE);
-      e.opens ||= opens;
       e.goal = goal;
       e.leaderAfter = meta.leaderAfter ?? e.leaderAfter;
     }
+    e.opens ||= opens;
     this.schedule(e, exitRetryDelay(1, 0, this.backoff));
     this.tell(e, true);
   }

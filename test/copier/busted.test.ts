@@ -112,6 +112,7 @@ describe("exits are marked so the broker session may use the budget kept for the
     const w = world([{ name: "g", leader: "L", followers: [{ account: "A" }] }]);
     w.trade("L", "ESZ6", "Buy", 2);
     w.trade("L", "ESZ6", "Buy", 1);
+    await w.flush(); // filled: the exits are not held for openings on their way
     w.trade("L", "ESZ6", "Sell", 1);
     w.trade("L", "ESZ6", "Sell", 2);
     await w.flush();
@@ -126,6 +127,7 @@ describe("exits are marked so the broker session may use the budget kept for the
   it("a flip opens the other side, so it is not an exit", async () => {
     const w = world([{ name: "g", leader: "L", followers: [{ account: "A" }] }]);
     w.trade("L", "ESZ6", "Buy", 1);
+    await w.flush(); // filled: the flip's closing half is not held for an opening on its way
     w.trade("L", "ESZ6", "Sell", 3);
     await w.flush();
     expect(w.broker.placed.map((p) => p.exit === true)).toEqual([false, false]);

@@ -176,3 +176,28 @@ describe("FollowerBook: a live order is never forgotten", () => {
     expect(b.position("A", "ESZ6")).toBe(1);
   });
 });
+
+describe("FollowerBook.sureExit: an exit sells only what the follower surely holds", () => {
+  it.each([
+    // [held, live orders (signed, unfilled), exit delta, what goes now]
+    [0, [2], -2, 0], // all of it an opening on its way
+    [2, [2], -4, -2], // held 2, an add of 2 on its way
+    [2, [], -2, -2], // nothing on its way
+    [4, [-2], -1, -1], // an exit on its way: sure it leaves 2, this reduce may go
+    [0, [-3], 3, 0], // a short opening on its way, bought back
+    [-1, [-2], 3, 1],
+    [2, [2], 0, 0],
+  ] as const)("held %i, on its way %j, exit %i: %i now", (held, live, delta, now) => {
+    const b = book(held);
+    for (const [i, qty] of live.entries()) b.sent("A", "ESZ6", `c${i}`, qty);
+    expect(b.sureExit("A", "ESZ6", delta)).toBe(now);
+  });
+
+  it("an opening's part fill is sure", () => {
+    const b = book();
+    b.sent("A", "ESZ6", "c1", 3);
+    b.acked("c1", 9);
+    b.fill("A", "ESZ6", 1, { clOrdId: "c1", orderId: 9 });
+    expect(b.sureExit("A", "ESZ6", -3)).toBe(-1);
+  });
+});

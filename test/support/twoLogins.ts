@@ -3,7 +3,7 @@ import { type BrokerSessionOptions, createBrokerSession } from "../../engine/bro
 import { Engine } from "../../engine/runtime/engine.js";
 import { MemoryRiskStore, SetLedger } from "../../engine/runtime/memoryStores.js";
 import { type Simulator, startSimulator } from "../../engine/sim/index.js";
-import type { BrokerSession, EngineEvent } from "../../engine/types.js";
+import type { BrokerSession, EngineEvent, RiskStateStore } from "../../engine/types.js";
 import { endpointsFor } from "../../src/process/sessions.js";
 
 /**
@@ -72,8 +72,8 @@ export async function startTwoLogins(
   config: Config = twoLoginConfig(),
   /** Options of a connection's session over the test timings (a WebSocketImpl that holds frames …). */
   sessionOptions: (connection: string) => Partial<BrokerSessionOptions> = () => ({}),
-  /** A simulator already running (a restart against the same broker; close() leaves it up), a ledger seeded. */
-  reuse: { sim?: Simulator; ledger?: SetLedger } = {},
+  /** A simulator already running (a restart against the same broker; close() leaves it up), a ledger seeded, the state kept. */
+  reuse: { sim?: Simulator; ledger?: SetLedger; riskStore?: RiskStateStore } = {},
 ): Promise<TwoLogins> {
   const sim = reuse.sim ?? (await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true }));
   const sessions = config.connections.map((c) => {
@@ -97,7 +97,10 @@ export async function startTwoLogins(
     });
   });
   const ledger = reuse.ledger ?? new SetLedger();
-  const engine = new Engine({ sessions, riskStore: new MemoryRiskStore(), ledger }, config);
+  const engine = new Engine(
+    { sessions, riskStore: reuse.riskStore ?? new MemoryRiskStore(), ledger },
+    config,
+  );
   const events: EngineEvent[] = [];
   engine.on((e) => events.push(e));
   await engine.start();
