@@ -252,6 +252,11 @@ export class FollowerBook {
     return now === 0 ? 0 : Math.sign(delta) * now;
   }
 
+  /** Is any of our orders on the line live? (A buy and a sell live at once net to 0 in inFlight.) */
+  busy(account: string, contract: string): boolean {
+    return this.byLine.has(key(account, contract));
+  }
+
   /** Is this order still live (not fully filled, not dead)? */
   isPending(clOrdId: string): boolean {
     return this.orders.has(clOrdId);

@@ -34,7 +34,7 @@ export interface PendingExitsDeps {
   emit(event: EngineEvent): void;
   accounts: Pick<CopierAccounts, "role" | "route" | "connected">;
   gate(follower: string): FollowerGate;
-  book: Pick<FollowerBook, "position" | "inFlight">;
+  book: Pick<FollowerBook, "position" | "busy">;
   acted: Pick<ActedOn, "set" | "revert">;
   /** Until when the follower's broker asked us to wait (a penalty, a 429 lockout), if it did. */
   blockedUntil(follower: string): EpochMs | undefined;
@@ -56,8 +56,9 @@ const SNAPSHOT_WAIT = "an order's answer was lost: waiting for the account's nex
  * with backoff (1 s, 2 s … 30 s, never sooner than the broker asked) until the follower is where
  * the rule says, or the trader acts: a flatten takes over, a disable or a manual trade ends it.
  * Openings never come here. One entry per follower and contract, and no try goes while another
- * order of ours for that line is live (the book's in-flight count), so two are never on their way
- * at once; a try only ever reduces what the follower holds (exitDelta).
+ * order of ours for that line is live (FollowerBook.busy: a buy and a sell of ours live at once net
+ * to 0 in flight), so two are never on their way at once; a try only ever reduces what the follower
+ * holds (exitDelta).
  *
  * Entries live in memory: what a restart must still do is what the follower had not acted on
  * (ActedOn goes back to the entry's base), which the start's re-sync makes up.
@@ -116,7 +117,7 @@ export class PendingExits {
    * broker still works it? Then no exit may go beside it.
    */
   onItsWay(follower: string, contract: string): boolean {
-    return this.deps.book.inFlight(follower, contract) !== 0 || unheardWorking(this.deps, follower, contract);
+    return this.deps.book.busy(follower, contract) || unheardWorking(this.deps, follower, contract);
   }
 
   /**
@@ -134,7 +135,7 @@ export class PendingExits {
     if (opens !== undefined && !unheardWorking(this.deps, follower, contract)) holdOpening(e, opens);
     if (sent) this.clearTimer(e);
     else if (
-      this.deps.book.inFlight(follower, contract) === 0 &&
+      !this.deps.book.busy(follower, contract) &&
       tryDelta(this.deps.book.position(follower, contract), goal, e.opens) === 0
     ) {
       // The leader's move left nothing to do: ended right after this fan-out, not during it.
@@ -159,8 +160,7 @@ export class PendingExits {
     if (e && !meta.exit) {
       // An opening (or a flip) of the line failed while its exit waits: the goal already has it,
       // and it is not the exit that failed; the next try looks again shortly.
-      if (deps.book.inFlight(e.follower, e.contract) === 0)
-        this.schedule(e, exitRetryDelay(1, 0, this.backoff));
+      if (!deps.book.busy(e.follower, e.contract)) this.schedule(e, exitRetryDelay(1, 0, this.backoff));
       return;
     }
     if (!e) {
@@ -223,7 +223,7 @@ export class PendingExits {
   changed(follower: string, contract: string): void {
     if (this.entries.size === 0) return;
     const e = this.entries.get(key(follower, contract));
-    if (!e || this.deps.book.inFlight(follower, contract) !== 0) return;
+    if (!e || this.deps.book.busy(follower, contract)) return;
     const has = this.deps.book.position(follower, contract);
     if (tryDelta(has, e.goal, e.opens) === 0) this.end(e, "done", true);
     else if (e.timer === undefined || e.attempts === 0) {
@@ -294,7 +294,7 @@ export class PendingExits {
       this.end(e, stop.reason, stop.acted);
       return;
     }
-    if (deps.book.inFlight(e.follower, e.contract) !== 0) {
+    if (deps.book.busy(e.follower, e.contract)) {
       // Another order of ours for the line is live: never two at once; look again shortly.
       this.schedule(e, exitRetryDelay(1, 0, this.backoff));
       return;

@@ -99,6 +99,21 @@ describe("copying leader fills", () => {
     expect(w.position("A", "ESZ6")).toBe(0);
   });
 
+  it("an exit held for an add on its way is not tried while that add and our sell are both live (they net to 0)", async () => {
+    const w = world([{ name: "g", leader: "L", followers: [{ account: "A" }] }]);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    w.broker.unheard.set("A", "lost"); // the add: accepted, never filled (its rejection yet to come)
+    w.trade("L", "ESZ6", "Buy", 2);
+    w.trade("L", "ESZ6", "Sell", 4); // the 2 it holds go now; the rest waits for the add
+    await w.broker.step(); // the add's acceptance: +2 and −2 live, nothing settled yet
+    w.broker.unheard.delete("A");
+    await w.broker.step();
+    // Before, the held rest was tried at the acceptance (live quantity summed to 0) and sold 2 more.
+    expect(w.broker.placed.map((p) => `${p.action} ${p.qty}`)).toEqual(["Buy 2", "Buy 2", "Sell 2"]);
+    expect(w.position("A", "ESZ6")).toBe(0);
+  });
+
   it("a fill that arrives before the ack and without our clOrdId is still matched", async () => {
     const w = world([{ name: "g", leader: "L", followers: [{ account: "A" }] }]);
     w.broker.fillBeforeAck = true;
