@@ -1,8 +1,7 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Child, headlessRunning, killAll, runMimik, startMimik, startSim, until } from "./children.js";
+import { type Child, headlessRunning, killAll, runMimik, startMimik, until } from "./children.js";
+import { type SimWorld, simWorld } from "./simWorld.js";
 
 /**
  * The panic button from another shell against a running headless instance: `mimik flatten --all`
@@ -28,10 +27,7 @@ async function records(): Promise<SimRecords> {
   return (await (await fetch(`${simUrl}/sim/records`)).json()) as SimRecords;
 }
 
-async function post(path: string, body: unknown): Promise<void> {
-  const res = await fetch(`${simUrl}${path}`, { method: "POST", body: JSON.stringify(body) });
-  expect(res.status, await res.clone().text()).toBe(200);
-}
+let post: SimWorld["post"];
 
 const working = (r: SimRecords, account: string) =>
   r.orders.filter((o) => o.accountName === account && LIVE.has(o.status));
@@ -41,40 +37,22 @@ const held = (r: SimRecords, account: string) =>
     .map((p) => `${p.contract} ${p.netPos}`);
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "mimik-flatten-all-"));
-  env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    XDG_RUNTIME_DIR: join(dir, "run"),
-    XDG_CONFIG_HOME: join(dir, "cfg"),
-    MIMIK_E2E_PASSWORD: "demo",
-  };
-  let sim: Child;
-  ({ sim, url: simUrl } = await startSim(env));
-  expect(sim.pid).toBeGreaterThan(0);
-  configPath = join(dir, "config.json");
-  await writeFile(
-    configPath,
-    JSON.stringify({
-      version: 1,
-      connections: [
-        { name: "sim", env: "sim", url: simUrl, username: "demo", password: { env: "MIMIK_E2E_PASSWORD" } },
-      ],
-      accounts: ["DEMO1000", ...FOLLOWERS].map((name) => ({ name, connection: "sim" })),
-      groups: [
-        {
-          name: "main",
-          leader: "DEMO1000",
-          protect: true,
-          followers: [
-            { account: "DEMO2001", sizing: { mode: "multiplier", value: 1 } },
-            { account: "DEMO2002", sizing: { mode: "fixed", contracts: 2 } },
-            { account: "DEMO2003", sizing: { mode: "multiplier", value: 0.5 } },
-          ],
-        },
-      ],
-    }),
-  );
+  ({ dir, env, configPath, simUrl, post } = await simWorld(
+    "mimik-flatten-all-",
+    ["DEMO1000", ...FOLLOWERS],
+    [
+      {
+        name: "main",
+        leader: "DEMO1000",
+        protect: true,
+        followers: [
+          { account: "DEMO2001", sizing: { mode: "multiplier", value: 1 } },
+          { account: "DEMO2002", sizing: { mode: "fixed", contracts: 2 } },
+          { account: "DEMO2003", sizing: { mode: "multiplier", value: 0.5 } },
+        ],
+      },
+    ],
+  ));
   headless = startMimik(["headless", "--config", configPath], env);
   await headlessRunning(headless);
 }, 20_000);

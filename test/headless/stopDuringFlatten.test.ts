@@ -1,19 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFile, rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { journalPathFor } from "../../data/journal/index.js";
-import {
-  type Child,
-  headlessRunning,
-  jsonLines,
-  killAll,
-  runMimik,
-  startMimik,
-  startSim,
-  until,
-} from "./children.js";
+import { headlessRunning, jsonLines, killAll, runMimik, startMimik, until } from "./children.js";
 import { leaderTradeOn, positionOn } from "./simBook.js";
+import { type SimWorld, simWorld } from "./simWorld.js";
 
 /**
  * SIGTERM while `mimik flatten --all` is under way (the liquidations sent, the broker's answers
@@ -29,10 +19,7 @@ let env: NodeJS.ProcessEnv;
 let configPath: string;
 let simUrl: string;
 
-async function post(path: string, body: unknown): Promise<void> {
-  const res = await fetch(`${simUrl}${path}`, { method: "POST", body: JSON.stringify(body) });
-  expect(res.status, await res.clone().text()).toBe(200);
-}
+let post: SimWorld["post"];
 
 async function states(): Promise<Record<string, string>> {
   const r = await runMimik(["status", "--json", "--config", configPath], env);
@@ -42,35 +29,17 @@ async function states(): Promise<Record<string, string>> {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "mimik-stop-flatten-"));
-  env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    XDG_RUNTIME_DIR: join(dir, "run"),
-    XDG_CONFIG_HOME: join(dir, "cfg"),
-    MIMIK_E2E_PASSWORD: "demo",
-  };
-  let sim: Child;
-  ({ sim, url: simUrl } = await startSim(env));
-  expect(sim.pid).toBeGreaterThan(0);
-  configPath = join(dir, "config.json");
-  await writeFile(
-    configPath,
-    JSON.stringify({
-      version: 1,
-      connections: [
-        { name: "sim", env: "sim", url: simUrl, username: "demo", password: { env: "MIMIK_E2E_PASSWORD" } },
-      ],
-      accounts: ["DEMO1000", ...FOLLOWERS].map((name) => ({ name, connection: "sim" })),
-      groups: [
-        {
-          name: "main",
-          leader: "DEMO1000",
-          followers: FOLLOWERS.map((account) => ({ account, sizing: { mode: "fixed", contracts: 1 } })),
-        },
-      ],
-    }),
-  );
+  ({ dir, env, configPath, simUrl, post } = await simWorld(
+    "mimik-stop-flatten-",
+    ["DEMO1000", ...FOLLOWERS],
+    [
+      {
+        name: "main",
+        leader: "DEMO1000",
+        followers: FOLLOWERS.map((account) => ({ account, sizing: { mode: "fixed", contracts: 1 } })),
+      },
+    ],
+  ));
 }, 20_000);
 
 afterAll(async () => {

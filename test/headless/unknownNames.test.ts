@@ -1,9 +1,8 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFile, rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Child, headlessRunning, killAll, runMimik, startMimik, startSim } from "./children.js";
+import { type Child, headlessRunning, killAll, runMimik, startMimik } from "./children.js";
 import { leaderTradeOn, positionOn } from "./simBook.js";
+import { simWorld } from "./simWorld.js";
 
 /**
  * A trader at a second shell mistypes a name: `mimik lock --follower DEMO200`, `mimik pause
@@ -34,46 +33,20 @@ async function followerStates(): Promise<Record<string, string>> {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "mimik-unknown-names-"));
-  env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    XDG_RUNTIME_DIR: join(dir, "run"),
-    XDG_CONFIG_HOME: join(dir, "cfg"),
-    MIMIK_E2E_PASSWORD: "demo",
-  };
-  let sim: Child;
-  ({ sim, url: simUrl } = await startSim(env));
-  expect(sim.pid).toBeGreaterThan(0);
-  configPath = join(dir, "config.json");
-  await writeFile(
-    configPath,
-    `${JSON.stringify(
+  ({ dir, env, configPath, simUrl } = await simWorld(
+    "mimik-unknown-names-",
+    ["DEMO1000", { name: "DEMO2001", label: "half" }, { name: "DEMO2002", label: "fixed" }],
+    [
       {
-        version: 1,
-        connections: [
-          { name: "sim", env: "sim", url: simUrl, username: "demo", password: { env: "MIMIK_E2E_PASSWORD" } },
-        ],
-        accounts: [
-          { name: "DEMO1000", connection: "sim" },
-          { name: "DEMO2001", connection: "sim", label: "half" },
-          { name: "DEMO2002", connection: "sim", label: "fixed" },
-        ],
-        groups: [
-          {
-            name: "main",
-            leader: "DEMO1000",
-            followers: [
-              { account: "DEMO2001", sizing: { mode: "multiplier", value: 1 } },
-              { account: "DEMO2002", sizing: { mode: "fixed", contracts: 1 } },
-            ],
-          },
+        name: "main",
+        leader: "DEMO1000",
+        followers: [
+          { account: "DEMO2001", sizing: { mode: "multiplier", value: 1 } },
+          { account: "DEMO2002", sizing: { mode: "fixed", contracts: 1 } },
         ],
       },
-      null,
-      2,
-    )}\n`,
-  );
+    ],
+  ));
   headless = startMimik(["headless", "--config", configPath], env);
   await headlessRunning(headless);
   await leaderTradeOn(simUrl, "Buy", 1);
