@@ -113,7 +113,11 @@ export function stopReason(
 ): { reason: string; acted: boolean } | undefined {
   if (role?.kind !== "follower" || role.group.name !== e.group)
     return { reason: "no longer a follower of the group", acted: false };
-  if (!role.follower.enabled) return { reason: "stopped: the follower was switched off", acted: true };
+  // Switched off, a follower still closes what its leader closed: what stops is retrying an exit
+  // that failed, or an opening the entry carries. One that only waited for our orders in flight
+  // is the copy itself, late; stopped, the follower would keep what its leader closed.
+  if (!role.follower.enabled && (e.attempts > 0 || e.opens))
+    return { reason: "stopped: the follower was switched off", acted: true };
   // Not acted on: should a hand unlock stop the flatten, what this exit owed is made up after it.
   if (state === "LIQUIDATE_ONLY") return { reason: "stopped: the flatten took over", acted: false };
   return undefined;

@@ -112,6 +112,25 @@ describe("an exit decided while the follower's opening is on its way (against th
     expect(position(sim, "APEX3002", "ESZ6")).toBe(-1);
   });
 
+  it("switched off while the rest of its close waits for the opening: the rest still goes", async () => {
+    t = await connected();
+    const { sim, engine } = t;
+    const config = engine.currentConfig();
+    sim.control.delaySocket("prop", 300);
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
+    await eventually(
+      () => position(sim, "APEX3001", "ESZ6") === 2,
+      "APEX3001's opening filled at the broker",
+    );
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 2);
+    const off = structuredClone(config);
+    for (const f of off.groups[0]!.followers) if (f.account === "APEX3001") f.enabled = false;
+    engine.setConfig(off);
+    await eventually(() => position(sim, "APEX3001", "ESZ6") === 0, "APEX3001 flat", 5000);
+    await pause(800);
+    expect(pathAtVenue(sim, "APEX3001")).toEqual([2, 0]);
+  });
+
   it("the opening fills, only late heard: the rest of the exit follows it", async () => {
     t = await connected();
     const { sim } = t;
