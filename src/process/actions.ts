@@ -39,6 +39,12 @@ export interface ActionsDeps {
   events: (listener: (event: EngineEvent) => void) => () => void;
 }
 
+/** What a pause or resume of a group already so says. */
+const ALREADY = {
+  paused: "already paused: no new openings; exits still follow",
+  resumed: "already copying",
+} as const;
+
 export function createActions({ engine, holder, events }: ActionsDeps): Actions {
   const one = async (command: EngineCommand): Promise<Outcome> => {
     const [outcome] = await engine.execute(command);
@@ -87,7 +93,12 @@ export function createActions({ engine, holder, events }: ActionsDeps): Actions 
     resync: (follower) => one({ cmd: "resync", follower }),
     setGroupActive(typed, active) {
       const { group } = resolve(typed);
-      return edit(group ?? typed, active ? "resumed" : "paused", group !== undefined, (draft) => {
+      // A second pause (or resume) changes nothing: saying "paused" again reads as if it had.
+      const already = holder.get().groups.find((g) => g.name === group)?.active === active;
+      const status = active ? "resumed" : "paused";
+      if (already && group !== undefined)
+        return Promise.resolve({ target: group, status, reason: ALREADY[status] });
+      return edit(group ?? typed, status, group !== undefined, (draft) => {
         const g = groupIn(draft, group);
         if (g) g.active = active;
       });

@@ -41,9 +41,9 @@ function baseText(o: Outcome): string {
     case "in sync":
       return "already in sync";
     case "paused":
-      return "paused: no new openings; exits still follow";
+      return o.reason ?? "paused: no new openings; exits still follow";
     case "resumed":
-      return "resumed: copying";
+      return o.reason ?? "resumed: copying";
     case "enabled":
       return "enabled";
     case "disabled":

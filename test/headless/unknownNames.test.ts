@@ -104,6 +104,18 @@ describe("a mistyped follower or group, sent to the running instance", () => {
     expect(await positionOn(simUrl, "DEMO2002")).toBe(1);
   });
 
+  it("a pause of a paused group, or a resume of an active one, says it already was", async () => {
+    const pause = () => runMimik(["pause", "--group", "MAIN", "--config", configPath], env);
+    const resume = () => runMimik(["resume", "--group", "main", "--config", configPath], env);
+    expect((await resume()).stdout).toMatch(/^ok\s+main\s+already copying$/m);
+    expect((await pause()).stdout).toMatch(/^ok\s+main\s+paused: no new openings/m);
+    const again = await pause();
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^ok\s+main\s+already paused: no new openings; exits still follow$/m);
+    expect((await resume()).stdout).toMatch(/^ok\s+main\s+resumed: copying$/m);
+    expect((await followerStates())["group 0"]).toBe("active");
+  });
+
   it("the right names still work, any case or by label", async () => {
     const r = await runMimik(["lock", "--follower", "HALF", "--config", configPath], env);
     expect(r.code, r.stderr).toBe(0);
