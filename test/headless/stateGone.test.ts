@@ -1,17 +1,8 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { statePathFor } from "../../data/paths.js";
-import {
-  type Child,
-  headlessRunning,
-  jsonLines,
-  killAll,
-  runMimik,
-  startMimik,
-  startSim,
-} from "./children.js";
+import { type Child, headlessRunning, jsonLines, killAll, runMimik, startMimik } from "./children.js";
+import { simWorld } from "./simWorld.js";
 
 /**
  * The runtime state file deleted (or moved away) between two runs: its locks are gone with it. The
@@ -37,33 +28,17 @@ async function stop(child: Child): Promise<void> {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "mimik-state-gone-"));
-  env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    XDG_RUNTIME_DIR: join(dir, "run"),
-    XDG_CONFIG_HOME: join(dir, "cfg"),
-    MIMIK_E2E_PASSWORD: "demo",
-  };
-  const { url } = await startSim(env);
-  configPath = join(dir, "config.json");
-  await writeFile(
-    configPath,
-    JSON.stringify({
-      version: 1,
-      connections: [
-        { name: "sim", env: "sim", url, username: "demo", password: { env: "MIMIK_E2E_PASSWORD" } },
-      ],
-      accounts: ["DEMO1000", "DEMO2001"].map((name) => ({ name, connection: "sim" })),
-      groups: [
-        {
-          name: "main",
-          leader: "DEMO1000",
-          followers: [{ account: "DEMO2001", sizing: { mode: "fixed", contracts: 1 } }],
-        },
-      ],
-    }),
-  );
+  ({ dir, env, configPath } = await simWorld(
+    "mimik-state-gone-",
+    ["DEMO1000", "DEMO2001"],
+    [
+      {
+        name: "main",
+        leader: "DEMO1000",
+        followers: [{ account: "DEMO2001", sizing: { mode: "fixed", contracts: 1 } }],
+      },
+    ],
+  ));
 }, 20_000);
 
 afterAll(async () => {

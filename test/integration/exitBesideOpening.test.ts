@@ -42,6 +42,16 @@ function nextOrderDiesUnheard(r: TwoLogins, lateMs: number) {
   };
 }
 
+/** The leader buys 2; APEX3001's opening fills at the broker, heard only 300 ms later. */
+async function openingFilledUnheard(r: TwoLogins): Promise<void> {
+  r.sim.control.delaySocket("prop", 300);
+  r.sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
+  await eventually(
+    () => position(r.sim, "APEX3001", "ESZ6") === 2,
+    "APEX3001's opening filled at the broker",
+  );
+}
+
 describe("an exit decided while the follower's opening is on its way (against the simulator)", () => {
   it("the opening dies unheard, the leader closes: the follower never trades the close", async () => {
     t = await connected();
@@ -98,12 +108,7 @@ describe("an exit decided while the follower's opening is on its way (against th
   it("the opening fills, only late heard, and the leader flips: the closing half follows it", async () => {
     t = await connected();
     const { sim } = t;
-    sim.control.delaySocket("prop", 300);
-    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
-    await eventually(
-      () => position(sim, "APEX3001", "ESZ6") === 2,
-      "APEX3001's opening filled at the broker",
-    );
+    await openingFilledUnheard(t);
     sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 4);
     await eventually(() => position(sim, "APEX3001", "ESZ6") === -2, "APEX3001 short 2", 5000);
     await eventually(() => position(sim, "APEX3002", "ESZ6") === -1, "APEX3002 short 1", 5000);
@@ -116,12 +121,7 @@ describe("an exit decided while the follower's opening is on its way (against th
     t = await connected();
     const { sim, engine } = t;
     const config = engine.currentConfig();
-    sim.control.delaySocket("prop", 300);
-    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
-    await eventually(
-      () => position(sim, "APEX3001", "ESZ6") === 2,
-      "APEX3001's opening filled at the broker",
-    );
+    await openingFilledUnheard(t);
     sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 2);
     const off = structuredClone(config);
     for (const f of off.groups[0]!.followers) if (f.account === "APEX3001") f.enabled = false;
@@ -134,12 +134,7 @@ describe("an exit decided while the follower's opening is on its way (against th
   it("the opening fills, only late heard: the rest of the exit follows it", async () => {
     t = await connected();
     const { sim } = t;
-    sim.control.delaySocket("prop", 300);
-    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
-    await eventually(
-      () => position(sim, "APEX3001", "ESZ6") === 2,
-      "APEX3001's opening filled at the broker",
-    );
+    await openingFilledUnheard(t);
     sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 2);
     await eventually(() => position(sim, "APEX3001", "ESZ6") === 0, "APEX3001 flat", 5000);
     await eventually(() => position(sim, "APEX3002", "ESZ6") === 0, "APEX3002 flat", 5000);
