@@ -7,6 +7,7 @@ import { helpPage, type Layout } from "../screen/layout.js";
 import { type Pins, pinnedIndex, type RowIds } from "../screen/pinnedRows.js";
 import { heldText, resyncPreview, sendText } from "../screen/resyncPreview.js";
 import { clampIndex, type ScreenState, scopeOf } from "../screen/screenState.js";
+import { unfinishedWork } from "../screen/unfinishedWork.js";
 import {
   type FillRowVM,
   type FollowerRowVM,
@@ -300,6 +301,7 @@ export function keyContext(vm: ScreenVM, snapshot: EngineSnapshot): KeyContext {
         }
       : undefined,
     selectedAlert: alert && `${alert.time} ${alert.level.toUpperCase()} ${alert.text}`,
+    unfinished: unfinishedWork(config, snapshot.followers),
     totalFollowers: config.groups.reduce((n, grp) => n + grp.followers.length, 0),
     groupCount: config.groups.length,
   };

@@ -20,6 +20,7 @@ import { saveQuestion } from "./forms/groupForm.js";
 import { type OpenForm, openFollowerForm, openGroupForm } from "./forms/openForm.js";
 import type { RowIds } from "./pinnedRows.js";
 import type { ScreenAction, ScreenState } from "./screenState.js";
+import { quitQuestion, type UnfinishedWork } from "./unfinishedWork.js";
 import type { FollowerStateVM, PaneId } from "./viewModel.js";
 
 export type Scope = "global" | PaneId | "form" | "confirm" | "help" | "report";
@@ -43,6 +44,7 @@ export type CommandId =
   | "report.up"
   | "report.down"
   | "quit"
+  | "quit.asked"
   | "flatten.all"
   | "group.toggle"
   | "group.flatten"
@@ -96,6 +98,8 @@ export interface KeyContext {
   selectedAlert?: string | undefined;
   /** The kind of the form field with the cursor, while a form is open. */
   formField?: FieldKind | undefined;
+  /** Flattens and exit retries a quit would stop (unfinishedWork.ts); undefined when none. */
+  unfinished?: UnfinishedWork | undefined;
   /** Followers across all groups. */
   totalFollowers: number;
   groupCount: number;
@@ -195,6 +199,13 @@ const screen =
 const formEdit = (action: Extract<ScreenAction, { type: "form.edit" }>["action"]): Handler =>
   screen({ type: "form.edit", action });
 const quit: Handler = (_ctx, deps) => deps.quit();
+const QUIT_DOC =
+  "quit (the engine shuts down cleanly); q asks first while a flatten or an exit retry is under way, Ctrl+C never";
+/** `q` asks first while work is in hand that only a running mimik goes on with (quit.asked). */
+const quitOrAsk: Handler = (ctx, deps) => {
+  if (!ctx.unfinished) return deps.quit();
+  deps.dispatch({ type: "confirm.ask", command: "quit.asked", message: quitQuestion(ctx.unfinished), ctx });
+};
 
 /** The report view opens at once (loading) and fills in when the journal has been read. */
 function openReport(deps: CommandDeps): void {
@@ -311,19 +322,29 @@ export const BINDINGS: readonly Binding[] = [
     keys: ["q"],
     scopes: ["global"],
     label: "Quit",
-    doc: "quit (the engine shuts down cleanly)",
+    doc: QUIT_DOC,
     danger: false,
     hint: true,
-    run: quit,
+    run: quitOrAsk,
   },
   {
     command: "quit",
     keys: ["ctrl+c"],
     scopes: ["global"],
     label: "Quit",
-    doc: "quit (the engine shuts down cleanly)",
+    doc: QUIT_DOC,
     danger: false,
     everywhere: true,
+    run: quit,
+  },
+  {
+    // No key of its own: q asks this question while a flatten or an exit retry is under way.
+    command: "quit.asked",
+    keys: [],
+    scopes: ["confirm"],
+    label: "Quit with work in hand",
+    danger: true,
+    confirm: (ctx) => (ctx.unfinished ? quitQuestion(ctx.unfinished) : undefined),
     run: quit,
   },
 

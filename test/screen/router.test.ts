@@ -66,6 +66,7 @@ describe("the router asks before every dangerous command", () => {
       "form.saveAsked",
       "group.delete",
       "group.flatten",
+      "quit.asked",
     ]);
   });
 
