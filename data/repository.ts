@@ -18,7 +18,11 @@ export type UpdateResult = { ok: true; config: Config } | { ok: false; problems:
 
 /** Something about the file on disk the trader should hear about; the repository keeps the last good config. */
 export interface ConfigProblemEvent {
-  kind: "invalid-edit" | "refused-edit" | "removed" | "unreadable";
+  /**
+   * "restored": the file is back to the config in force after a problem with it was said, so that
+   * warning holds no more (the trader undid a bad edit); nothing changes.
+   */
+  kind: "invalid-edit" | "refused-edit" | "removed" | "unreadable" | "restored";
   /** One sentence for an alert line. */
   message: string;
   problems: Problem[];
@@ -295,6 +299,7 @@ export class ConfigRepository {
    */
   private async syncFromDisk(): Promise<{ ok: true; changed: boolean } | { ok: false; problems: Problem[] }> {
     let found: { text: string; hash: string } | undefined;
+    const problemSaid = this.reportedHash !== undefined || this.reportedUnreadable !== undefined;
     try {
       found = await this.file.readText();
     } catch (error) {
@@ -323,7 +328,13 @@ export class ConfigRepository {
       // No file means no hand edit to protect: a later update may write it again.
       return { ok: true, changed: false };
     }
-    if (found.hash === this.file.lastHash) return { ok: true, changed: false };
+    if (found.hash === this.file.lastHash) {
+      if (problemSaid) {
+        this.reportedHash = undefined;
+        this.report("restored", `${this.display} is back to the config in force; nothing changed`, []);
+      }
+      return { ok: true, changed: false };
+    }
     const check = validateConfigText(found.text, this.display);
     if (!check.ok) {
       if (this.reportedHash !== found.hash) {

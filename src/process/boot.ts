@@ -169,7 +169,11 @@ async function bootConfig(options: BootOptions): Promise<Running> {
     });
     undo.push(async () => offReloaded());
     repo.watch();
-    repo.onProblem((event) => options.logger.warn(`config not reloaded: ${problemEventLine(event)}`));
+    repo.onProblem((event) =>
+      event.kind === "restored"
+        ? options.logger.info(`config: ${event.message}`)
+        : options.logger.warn(`config not reloaded: ${problemEventLine(event)}`),
+    );
     return { ...running, configPath: files.config };
   } catch (error) {
     await runAll(undo);

@@ -254,6 +254,31 @@ describe("ConfigRepository: update", () => {
   });
 });
 
+describe("ConfigRepository: a bad edit undone", () => {
+  it("says once that the file is back to the config in force, and nothing changes", async () => {
+    const repo = await openRepo();
+    const { changes, problems } = record(repo);
+    const good = await readFile(file, "utf8");
+    await writeFile(file, good.replace('"version": 1', '"version": "one"'));
+    expect((await repo.reload()).ok).toBe(false);
+    await writeFile(file, good);
+    expect(await repo.reload()).toEqual({ ok: true, changed: false });
+    expect(await repo.reload()).toEqual({ ok: true, changed: false });
+    expect(problems.map((p) => [p.kind, p.message])).toEqual([
+      ["invalid-edit", expect.stringMatching(/is not valid/)],
+      ["restored", `${file} is back to the config in force; nothing changed`],
+    ]);
+    expect(changes).toEqual([]);
+  });
+
+  it("says nothing for a re-read of an untouched file", async () => {
+    const repo = await openRepo();
+    const { problems } = record(repo);
+    expect(await repo.reload()).toEqual({ ok: true, changed: false });
+    expect(problems).toEqual([]);
+  });
+});
+
 describe("ConfigRepository: a config that cannot be read", () => {
   it("is said once while it stays unreadable, and again once it was readable in between", async () => {
     const repo = await openRepo();
@@ -266,10 +291,11 @@ describe("ConfigRepository: a config that cannot be read", () => {
     await rm(file, { recursive: true });
     await writeFile(file, good);
     expect((await repo.reload()).ok).toBe(true);
+    expect(problems.map((p) => p.kind)).toEqual(["unreadable", "restored"]);
     await rm(file);
     await mkdir(file);
     expect((await repo.reload()).ok).toBe(false);
-    expect(problems.map((p) => p.kind)).toEqual(["unreadable", "unreadable"]);
+    expect(problems.map((p) => p.kind)).toEqual(["unreadable", "restored", "unreadable"]);
     await rm(file, { recursive: true });
     await writeFile(file, good);
   });

@@ -98,6 +98,15 @@ describe("an invalid hand edit", () => {
       () => jsonLines(a).some((l) => l.level === "info" && String(l.message).startsWith("config reloaded")),
       "the fixed edit to be reported as reloaded",
     );
+    // A bad edit undone to exactly what runs changes nothing, and says the warning holds no more.
+    await writeConfig(configA, configJson("DEMO1000", ["DEMO2001"], 0.12345));
+    await until(() => warnings(a).length === 2 || undefined, "the second bad edit to be kept out");
+    await writeConfig(configA, configJson("DEMO1000", ["DEMO2001"], 0.5));
+    const restored = await until(
+      () => jsonLines(a).find((l) => l.level === "info" && String(l.message).startsWith("config: ")),
+      "the undone edit to be said",
+    );
+    expect(restored.message).toBe(`config: ${configA} is back to the config in force; nothing changed`);
   }, 30_000);
 });
 
