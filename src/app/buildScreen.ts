@@ -286,7 +286,6 @@ export function keyContext(vm: ScreenVM, snapshot: EngineSnapshot): KeyContext {
   const g = vm.groups[vm.selection.group];
   const f = vm.followers[vm.selection.follower];
   const live = f && snapshot.followers.get(f.account);
-  const alert = vm.alerts[vm.selection.alert];
   return {
     selectedGroup: g ? { name: g.name, active: g.active, followerCount: g.followerCount } : undefined,
     selectedFollower: f
@@ -300,11 +299,19 @@ export function keyContext(vm: ScreenVM, snapshot: EngineSnapshot): KeyContext {
           balanceKnown: live?.risk !== undefined,
         }
       : undefined,
-    selectedAlert: alert && `${alert.time} ${alert.level.toUpperCase()} ${alert.text}`,
+    reading: readingOf(vm),
     unfinished: unfinishedWork(config, snapshot.followers),
     totalFollowers: config.groups.reduce((n, grp) => n + grp.followers.length, 0),
     groupCount: config.groups.length,
   };
+}
+
+/** What Enter reads in full in the focused pane (KeyContext.reading). */
+function readingOf(vm: ScreenVM): KeyContext["reading"] {
+  const { focus } = vm.selection;
+  if (focus === "fills") return vm.fills[vm.selection.fill];
+  const alert = focus === "alerts" ? vm.alerts[vm.selection.alert] : undefined;
+  return alert && `${alert.time} ${alert.level.toUpperCase()} ${alert.text}`;
 }
 
 /** What `r` would hold back for the selected follower, for its question. */

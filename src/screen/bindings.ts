@@ -15,13 +15,14 @@ import type { Config, Follower, Group } from "../../data/schema.js";
 import { type Outcome, succeeded } from "../../engine/index.js";
 import type { Actions } from "../process/actions.js";
 import type { ReportViewModel } from "../report/viewModel.js";
+import { fillInFull } from "./fillInFull.js";
 import type { FieldKind } from "./forms/form.js";
 import { saveQuestion } from "./forms/groupForm.js";
 import { type OpenForm, openFollowerForm, openGroupForm } from "./forms/openForm.js";
 import type { RowIds } from "./pinnedRows.js";
 import type { ScreenAction, ScreenState } from "./screenState.js";
 import { quitQuestion, type UnfinishedWork } from "./unfinishedWork.js";
-import type { FollowerStateVM, PaneId } from "./viewModel.js";
+import type { FillRowVM, FollowerStateVM, PaneId } from "./viewModel.js";
 
 export type Scope = "global" | PaneId | "form" | "confirm" | "help" | "report";
 
@@ -59,7 +60,7 @@ export type CommandId =
   | "follower.new"
   | "follower.edit"
   | "follower.delete"
-  | "alert.read"
+  | "row.read"
   | "confirm.yes"
   | "confirm.no"
   | "help.close"
@@ -94,8 +95,12 @@ export interface KeyContext {
         balanceKnown?: boolean | undefined;
       }
     | undefined;
-  /** The selected alert in full words: "01:05:02 WARN trading socket lost (connection: …)". */
-  selectedAlert?: string | undefined;
+  /**
+   * What Enter reads in full in the focused pane: the selected leader fill with its results
+   * (fillInFull.ts puts it in words, only then), or the selected alert in full words ("01:05:02
+   * WARN trading socket lost (connection: …)"); undefined elsewhere or on an empty pane.
+   */
+  reading?: FillRowVM | string | undefined;
   /** The kind of the form field with the cursor, while a form is open. */
   formField?: FieldKind | undefined;
   /** Flattens and exit retries a quit would stop (unfinishedWork.ts); undefined when none. */
@@ -581,18 +586,20 @@ export const BINDINGS: readonly Binding[] = [
     },
   },
 
-  // Locks & alerts.
+  // Live fills and Locks & alerts.
   {
-    command: "alert.read",
+    command: "row.read",
     keys: ["return"],
-    scopes: ["alerts"],
+    scopes: ["fills", "alerts"],
     label: "Read in full",
-    doc: "the selected alert in full on the bottom lines (a long one, a lock's reason, is cut in the pane at 80×24)",
+    doc: "the selected fill (each result not filled, with its reason) or alert in full on the bottom lines (the pane cuts them at 80×24)",
     danger: false,
     hint: true,
-    disabledWhy: (ctx) => (ctx.selectedAlert === undefined ? "no alerts" : undefined),
+    disabledWhy: (ctx) => (ctx.reading === undefined ? "nothing here yet" : undefined),
     run: (ctx, deps) => {
-      if (ctx.selectedAlert !== undefined) deps.dispatch({ type: "flash", text: ctx.selectedAlert });
+      const { reading } = ctx;
+      if (reading === undefined) return;
+      deps.dispatch({ type: "flash", text: typeof reading === "string" ? reading : fillInFull(reading) });
     },
   },
 

@@ -153,7 +153,8 @@ const SECTION_TITLES: Record<Scope, string> = {
   global: "Everywhere",
   groups: "Groups pane",
   followers: "Followers pane",
-  fills: "Fills pane",
+  // Its one key (Enter, read in full) is the alerts pane's too: one section keeps the help on one page.
+  fills: "Fills and alerts panes",
   alerts: "Alerts pane",
   form: "Forms",
   confirm: "Questions",

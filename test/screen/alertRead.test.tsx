@@ -34,7 +34,7 @@ describe("an alert too long for its pane at 80×24", () => {
   it("says there is nothing to read when there are no alerts", () => {
     const d = screenDriver(config());
     d.press(KEY.tab, KEY.tab, KEY.tab, KEY.enter);
-    expect(d.state().flash).toBe("Read in full: no alerts");
+    expect(d.state().flash).toBe("Read in full: nothing here yet");
     d.store.dispose();
   });
 });
