@@ -26,7 +26,7 @@ import {
 import { controlHandler } from "./controlHandler.js";
 import { type EngineHandle, startEngineThread } from "./engineThread/client.js";
 import type { EngineInit } from "./engineThread/protocol.js";
-import { startSimThread } from "./simThread.js";
+import { type SimThread, startSimThread } from "./simThread.js";
 import { yieldToEngine } from "./yieldToEngine.js";
 
 export interface BootOptions {
@@ -197,7 +197,7 @@ async function bootDemo(options: BootOptions): Promise<Running> {
     // so `mimik status` in another shell finds the demo and never a real instance's socket.
     const defaultChoice = resolveConfigPath({ env: { ...options.env, MIMIK_CONFIG: "" }, cwd: options.cwd });
     return await assemble({
-      options,
+      options: { ...options, listeners: [...(options.listeners ?? []), tradeOnceConnected(config, sim)] },
       screen,
       holder: memoryHolder(config),
       mode: "DEMO",
@@ -221,6 +221,16 @@ async function bootDemo(options: BootOptions): Promise<Running> {
     await runAll(undo);
     throw error;
   }
+}
+
+/** Starts the demo trader once every login of the demo config is connected (and synced). */
+function tradeOnceConnected(config: Config, sim: SimThread): (event: EngineEvent) => void {
+  const waiting = new Set(config.connections.map((c) => c.name));
+  return (event) => {
+    if (waiting.size === 0 || event.type !== "connectionStatus" || event.state !== "connected") return;
+    waiting.delete(event.connection);
+    if (waiting.size === 0) sim.startTrading();
+  };
 }
 
 /** The demo's simulated logins (the default scenario's: not secrets). */

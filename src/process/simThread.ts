@@ -5,6 +5,8 @@ import type { SimThreadInit } from "./simWorker.js";
 export interface SimThread {
   /** http://127.0.0.1:PORT */
   url: string;
+  /** The demo trader starts now (mimik is connected); it starts by itself after a while anyway. */
+  startTrading(): void;
   close(): Promise<void>;
 }
 
@@ -21,6 +23,9 @@ export function startSimThread(init: SimThreadInit = {}): Promise<SimThread> {
       if (message.kind !== "ready" || !message.url) return;
       resolve({
         url: message.url,
+        startTrading() {
+          if (!closing) worker.postMessage({ kind: "trade" });
+        },
         close() {
           closing ??= new Promise<void>((done) => {
             const timer = setTimeout(() => void worker.terminate(), 5000);

@@ -11,6 +11,9 @@ export interface SimThreadInit {
   demo?: { leader: string; intervalMs: number } | undefined;
 }
 
+/** The demo trades after this long even if mimik never said it is connected. */
+const TRADE_ANYWAY_MS = 20_000;
+
 const port = parentPort;
 if (!port) throw new Error("the simulator thread must be started as a worker");
 const init = workerData as SimThreadInit;
@@ -20,6 +23,7 @@ void (async () => {
   // otherwise watch a market standing still and brackets that never fill.
   const sim = await startSimulator({ port: 0, ...(init.demo ? { alwaysOpen: true } : {}) });
   const timers: NodeJS.Timeout[] = [];
+  let startTrading: () => void = () => undefined;
   if (init.demo) {
     const trader = new DemoTrader(sim.control, {
       leader: init.demo.leader,
@@ -30,10 +34,20 @@ void (async () => {
       ],
     });
     const every = init.demo.intervalMs;
-    timers.push(setTimeout(() => trader.step(), Math.min(every, 1200)));
-    timers.push(setInterval(() => trader.step(), every));
+    let trading = false;
+    // From the moment mimik is connected (the "trade" message), or a while after the start if
+    // that never comes: a first trade while mimik is still logging in is one it can never copy,
+    // and a newcomer's first sight of mimik was every follower OUT OF SYNC.
+    startTrading = () => {
+      if (trading) return;
+      trading = true;
+      timers.push(setTimeout(() => trader.step(), Math.min(every, 1200)));
+      timers.push(setInterval(() => trader.step(), every));
+    };
+    timers.push(setTimeout(startTrading, TRADE_ANYWAY_MS));
   }
-  port.on("message", (message: { kind: "stop" }) => {
+  port.on("message", (message: { kind: "stop" | "trade" }) => {
+    if (message.kind === "trade") startTrading();
     if (message.kind !== "stop") return;
     for (const t of timers) clearTimeout(t);
     void sim.close().finally(() => {
