@@ -41,6 +41,12 @@ interface Attempts {
   count: number;
   inFlight: boolean;
   timer: unknown;
+  /**
+   * Orders whose cancel the broker took during this flatten: each is cancelled or filled, so a
+   * later attempt refused because it no longer works has what it wanted (the session's cache,
+   * lagging, still listed it).
+   */
+  cancelled: Set<number>;
 }
 
 /**
@@ -88,6 +94,7 @@ export class Flattener {
     if (!a) return;
     this.clearTimer(a);
     a.count = 0;
+    a.cancelled.clear();
   }
 
   stopAll(): void {
@@ -116,10 +123,16 @@ export class Flattener {
           ...exposure.orders.map((o) =>
             attempt(
               `cancel order ${o.orderId}`,
-              () => liquidator.cancel(follower, o.orderId),
+              async () => {
+                const r = await liquidator.cancel(follower, o.orderId);
+                if (r.ok) a.cancelled.add(o.orderId);
+                return r;
+              },
               // Cancelling one leg of an OCO takes its partner with it: a cancel refused because the
               // order no longer works has what it wanted.
-              () => !deps.exposure(follower)?.orders.some((w) => w.orderId === o.orderId),
+              () =>
+                a.cancelled.has(o.orderId) ||
+                !deps.exposure(follower)?.orders.some((w) => w.orderId === o.orderId),
             ),
           ),
           ...exposure.open.map((p) =>
@@ -176,7 +189,7 @@ export class Flattener {
   private attemptsFor(follower: string): Attempts {
     let a = this.attempts.get(follower);
     if (!a) {
-      a = { count: 0, inFlight: false, timer: undefined };
+      a = { count: 0, inFlight: false, timer: undefined, cancelled: new Set() };
       this.attempts.set(follower, a);
     }
     return a;

@@ -54,10 +54,13 @@ export function orderFailure(code: number): string {
   return ORDER[code] ?? `ProjectXError${code}`;
 }
 
+/** Position/closeContract's "the account holds nothing in that contract". */
+export const CLOSE_POSITION_NOT_FOUND = 2;
+
 /** Position/closeContract and partialCloseContract. */
 const CLOSE: Record<number, string> = {
   1: "AccountNotFound",
-  2: "PositionNotFound",
+  [CLOSE_POSITION_NOT_FOUND]: "PositionNotFound",
   3: "InvalidContract",
   4: "OrderRejected",
 };

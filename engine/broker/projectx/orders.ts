@@ -13,7 +13,13 @@ import type {
 import { orderResultFromError, TRANSPORT_FAILURES } from "../orders.js";
 import type { RateLimiter, RequestKind } from "../rateLimiter.js";
 import type { Redactor } from "../redact.js";
-import { closeFailure, contractHint, orderFailure, placeFailure } from "./errors.js";
+import {
+  CLOSE_POSITION_NOT_FOUND,
+  closeFailure,
+  contractHint,
+  orderFailure,
+  placeFailure,
+} from "./errors.js";
 import type { Envelope } from "./rest.js";
 import { projectxIdOf } from "./symbols.js";
 
@@ -162,10 +168,14 @@ export class ProjectXOrderSender {
     );
   }
 
-  /** Position/closeContract: the whole position at market. ProjectX names no order for it (orderId 0). */
+  /**
+   * Position/closeContract: the whole position at market. ProjectX names no order for it (orderId
+   * 0). "No position" is what a close wants: a flatten tried again before the hub told of the
+   * first close finds the account flat at ProjectX, and that is no failure to page the trader for.
+   */
   close(accountId: number, contractId: ContractId): Promise<OrderResult> {
     return this.send(accountId, "Position/closeContract", { accountId, contractId }, "exit", (env) =>
-      env.success
+      env.success || env.errorCode === CLOSE_POSITION_NOT_FOUND
         ? { orderId: 0 }
         : { failureReason: closeFailure(env.errorCode), failureText: env.errorMessage ?? undefined },
     );
