@@ -74,6 +74,12 @@ export function unwrap(value: unknown): Rec | undefined {
 const int = (v: unknown): number | undefined =>
   typeof v === "number" && Number.isInteger(v) ? v : undefined;
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+/** Side: 0 bid (buy), 1 ask (sell); anything else is not a side (read as a buy, it would be copied as one). */
+const side = (v: unknown): number | undefined => (v === 0 || v === 1 ? v : undefined);
+const count = (v: unknown): number | undefined => {
+  const n = int(v);
+  return n !== undefined && n >= 0 ? n : undefined;
+};
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 const time = (v: unknown): number | undefined => {
   const t = typeof v === "string" ? Date.parse(v) : Number.NaN;
@@ -94,22 +100,24 @@ export function parseOrder(value: unknown): PxOrder | undefined {
   const accountId = int(r?.accountId);
   const contractId = str(r?.contractId);
   const status = int(r?.status);
-  const side = int(r?.side);
-  const size = int(r?.size);
+  const orderSide = side(r?.side);
+  const size = count(r?.size);
   if (!r || id === undefined || accountId === undefined || !contractId || status === undefined)
     return undefined;
-  if (side === undefined || size === undefined) return undefined;
+  if (orderSide === undefined || size === undefined) return undefined;
+  const fillVolume = r.fillVolume === null || r.fillVolume === undefined ? 0 : count(r.fillVolume);
+  if (fillVolume === undefined) return undefined;
   return {
     id,
     accountId,
     contractId,
     status,
-    side,
+    side: orderSide,
     size,
     type: int(r.type),
     limitPrice: num(r.limitPrice),
     stopPrice: num(r.stopPrice),
-    fillVolume: int(r.fillVolume) ?? 0,
+    fillVolume,
     filledPrice: num(r.filledPrice),
     customTag: str(r.customTag),
     created: time(r.creationTimestamp),
@@ -121,7 +129,7 @@ export function parsePosition(value: unknown): PxPosition | undefined {
   const r = unwrap(value);
   const accountId = int(r?.accountId);
   const contractId = str(r?.contractId);
-  const size = int(r?.size);
+  const size = count(r?.size);
   const type = int(r?.type);
   if (!r || accountId === undefined || !contractId || size === undefined) return undefined;
   // PositionType 1 long, 2 short; a closed position comes with size 0 (and type 0).
@@ -136,18 +144,18 @@ export function parseTrade(value: unknown): PxTrade | undefined {
   const accountId = int(r?.accountId);
   const contractId = str(r?.contractId);
   const price = num(r?.price);
-  const side = int(r?.side);
+  const tradeSide = side(r?.side);
   const size = int(r?.size);
   const orderId = int(r?.orderId);
   if (!r || id === undefined || accountId === undefined || !contractId || price === undefined)
     return undefined;
-  if (side === undefined || size === undefined || size <= 0 || orderId === undefined) return undefined;
+  if (tradeSide === undefined || size === undefined || size <= 0 || orderId === undefined) return undefined;
   return {
     id,
     accountId,
     contractId,
     price,
-    side,
+    side: tradeSide,
     size,
     voided: r.voided === true,
     orderId,
