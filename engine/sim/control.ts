@@ -199,6 +199,11 @@ export interface SimControl {
   /** ProjectX: while on, Order/place answers errorCode 5 (outside trading hours). */
   marketClosed(on: boolean): void;
   /**
+   * ProjectX: while on, a fill is told on the user hub by GatewayUserTrade (then position, account)
+   * without the GatewayUserOrder that says the order filled, as some fills are [community].
+   */
+  fillsAsTradesOnly(on: boolean): void;
+  /**
    * While on, the daily halt (16:00-17:00 CT, Monday to Thursday) and the weekend (Friday 16:00 to
    * Sunday 17:00 CT) refuse new orders on the simulator's clock: Tradovate answers failureReason
    * SessionClosed, ProjectX errorCode 5. Off by default, so a test run in the halt is not refused.

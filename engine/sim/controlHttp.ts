@@ -190,6 +190,13 @@ const routes: Record<string, { schema: z.ZodType; run: (c: SimControl, b: never)
       return {};
     },
   },
+  "POST /sim/trades-only": {
+    schema: z.object({ on: z.boolean() }),
+    run: (c, b: { on: boolean }) => {
+      c.fillsAsTradesOnly(b.on);
+      return {};
+    },
+  },
   "GET /sim/clock": { schema: z.unknown(), run: (c) => c.clock() },
   "POST /sim/clock": {
     schema: z.object({ advanceMs: z.number().nonnegative() }),

@@ -490,6 +490,10 @@ export class SimServer implements SimControl {
     this.projectx.setMarketClosed(on);
   }
 
+  fillsAsTradesOnly(on: boolean): void {
+    this.projectx.setTradesOnly(on);
+  }
+
   private projectxAccount(name: string): number {
     const account = this.book.accountByName(name);
     if (!account) throw new Error(`unknown account ${name}`);

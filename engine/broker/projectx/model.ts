@@ -16,12 +16,11 @@ import {
   contractSpec,
   fillEvent,
   orderView,
-  orderViewKey,
   positionOf,
   riskEvent,
-  statusEvent,
   tradeFill,
 } from "./events.js";
+import { catchUpWithTrades, gapOf, newsOf, type OrderLine } from "./orderLine.js";
 import type { Snapshot } from "./snapshot.js";
 import { canonicalOf } from "./symbols.js";
 import {
@@ -48,17 +47,6 @@ import {
 
 const FINISHED_ORDERS_KEPT = 5_000;
 const TRADE_IDS_KEPT = 100_000;
-
-interface OrderLine {
-  order: PxOrder;
-  /** Contracts the order's trades (seen, live or history) account for. */
-  traded: number;
-  /** Contracts synthesized from fillVolume ahead of their trades. */
-  synthesized: number;
-  lastStatus: string | undefined;
-  /** What the last orderUpdate said of it (status, terms, fills): an unchanged repeat says nothing. */
-  lastView: string | undefined;
-}
 
 export class ProjectXModel {
   private allowed = new Map<number, BrokerAccount>();
@@ -172,7 +160,7 @@ export class ProjectXModel {
     for (const o of s.orders) {
       if (!mine(o.accountId)) continue;
       const before = this.orders.get(o.id);
-      waiting.set(o.id, before ? Math.max(0, this.gapOf(before)) : 0);
+      waiting.set(o.id, before ? Math.max(0, gapOf(before)) : 0);
       this.store(o).lastStatus = statusWord(o.status);
     }
     // Trades new to the session are history (made while the hub was away, or before the start):
@@ -247,20 +235,10 @@ export class ProjectXModel {
   applyOrder(o: PxOrder): { events: BrokerEvent[]; gap: boolean } {
     if (!this.allowed.has(o.accountId)) return { events: [], gap: false };
     const line = this.store(o);
-    const events: BrokerEvent[] = [];
-    const word = statusWord(o.status);
-    if (word !== line.lastStatus) {
-      line.lastStatus = word;
-      events.push(statusEvent(this.connection, o, word));
-    }
-    const order = orderView(line.order, this.nameOf);
-    const view = orderViewKey(order);
-    if (view !== line.lastView) {
-      line.lastView = view;
-      events.push({ type: "orderUpdate", connection: this.connection, order });
-    }
+    catchUpWithTrades(line);
+    const events = newsOf(line, this.connection, this.nameOf);
     this.trim();
-    return { events, gap: this.gapOf(line) > 0 };
+    return { events, gap: gapOf(line) > 0 };
   }
 
   applyPosition(p: PxPosition): BrokerEvent[] {
@@ -285,10 +263,12 @@ export class ProjectXModel {
       if (c) c.realized += t.profitAndLoss;
     }
     const qty = this.traded(t);
-    if (qty === 0) return [];
+    const line = this.orders.get(t.orderId);
+    const news = line && catchUpWithTrades(line) ? newsOf(line, this.connection, this.nameOf) : [];
+    if (qty === 0) return news;
     const fill = this.fillOf(t, qty, receivedAt);
     this.emitted.set(t.id, fill);
-    return [fill];
+    return [...news, fill];
   }
 
   /** A new trade counted on its order: the contracts it fills that no synthesized fill already did. */
@@ -314,7 +294,7 @@ export class ProjectXModel {
   synthesize(orderId: number, receivedAt: MonoMs): BrokerEvent[] {
     const line = this.orders.get(orderId);
     if (!line) return [];
-    const gap = this.gapOf(line);
+    const gap = gapOf(line);
     if (gap <= 0) return [];
     const o = line.order;
     line.synthesized += gap;
@@ -337,10 +317,6 @@ export class ProjectXModel {
   }
 
   // ------------------------------------------------------------------ internals
-
-  private gapOf(line: OrderLine): number {
-    return line.order.fillVolume - line.traded - line.synthesized;
-  }
 
   private store(o: PxOrder): OrderLine {
     const line = this.orders.get(o.id);
@@ -383,7 +359,7 @@ export class ProjectXModel {
     if (this.orders.size <= FINISHED_ORDERS_KEPT) return;
     for (const [id, line] of this.orders) {
       if (this.orders.size <= FINISHED_ORDERS_KEPT) break;
-      if (!isOpenStatus(line.order.status) && this.gapOf(line) <= 0) this.orders.delete(id);
+      if (!isOpenStatus(line.order.status) && gapOf(line) <= 0) this.orders.delete(id);
     }
   }
 }

@@ -42,6 +42,11 @@ export class ProjectXEvents implements TradeReporter {
   private readonly pending = new Map<number, HubEvent[]>();
   private readonly orders = new Map<number, { order: SimOrder; times: OrderTimes }>();
   private readonly trades = new Map<number, PxTrade[]>();
+  /**
+   * Fills told by GatewayUserTrade alone, with no GatewayUserOrder for the fill (projectx-protocol.md
+   * "Real time": some fills arrive only as trades [community]). The REST searches still say the truth.
+   */
+  tradesOnly = false;
 
   constructor(private readonly d: ProjectXEventsDeps) {}
 
@@ -100,7 +105,8 @@ export class ProjectXEvents implements TradeReporter {
 
   filled(o: SimOrder, _piece: Piece, booking: Booking): void {
     if (!this.d.isProjectX(o.accountId)) return;
-    this.order(o);
+    if (this.tradesOnly) this.touch(o);
+    else this.order(o);
     this.trade(booking, booking.paired > 0 ? booking.realized : null);
     this.cleared(booking);
   }
@@ -138,10 +144,16 @@ export class ProjectXEvents implements TradeReporter {
   // ------------------------------------------------------------------
 
   private order(o: SimOrder): void {
+    const entry = this.touch(o);
+    if (entry)
+      this.out(o.accountId).push({ kind: "Order", data: orderEntity(o, entry.times, this.d.contracts) });
+  }
+
+  /** The order changed: its update time, for what the searches read. */
+  private touch(o: SimOrder): { times: OrderTimes } | undefined {
     const entry = this.orders.get(o.id);
-    if (!entry) return;
-    entry.times.updated = this.d.book.timestamp();
-    this.out(o.accountId).push({ kind: "Order", data: orderEntity(o, entry.times, this.d.contracts) });
+    if (entry) entry.times.updated = this.d.book.timestamp();
+    return entry;
   }
 
   private trade(booking: Booking, profitAndLoss: number | null): void {

@@ -157,6 +157,11 @@ export class ProjectXFace {
     this.closed = on;
   }
 
+  /** A fill told by GatewayUserTrade alone, without its GatewayUserOrder (ProjectXEvents.tradesOnly). */
+  setTradesOnly(on: boolean): void {
+    this.events.tradesOnly = on;
+  }
+
   /** A product's price moved: quotes for its contracts. */
   priceChanged(contractIds: readonly number[]): void {
     this.hubs.quotes(contractIds.map((id) => this.contracts.idOf(id)));

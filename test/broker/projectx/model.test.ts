@@ -335,3 +335,25 @@ describe("ProjectX model: one account read again on a live hub", () => {
     expect(m.cashBalance(ACCOUNT)?.amount).toBe(50_000);
   });
 });
+
+describe("ProjectX model: fills told by trades alone (no order report after them)", () => {
+  it("an open order's trades fill it: in part, then whole, and it is no longer working", () => {
+    const m = model();
+    m.applyOrder(order(0, { type: 1, limitPrice: 6000 }));
+    const first = m.applyTrade(trade(800, 1), 5);
+    expect(first.filter((e) => e.type === "fill")).toHaveLength(1);
+    expect(first).toContainEqual(
+      expect.objectContaining({ type: "orderUpdate", order: expect.objectContaining({ filledQty: 1 }) }),
+    );
+    expect(m.workingOrders(ACCOUNT).map((o) => o.filledQty)).toEqual([1]);
+    const rest = m.applyTrade(trade(801, 2), 6);
+    expect(rest).toContainEqual(
+      expect.objectContaining({ type: "orderStatus", orderId: 500, status: "Filled" }),
+    );
+    expect(rest.filter((e) => e.type === "fill")).toEqual([expect.objectContaining({ fillId: 801, qty: 2 })]);
+    expect(m.workingOrders(ACCOUNT)).toEqual([]);
+    // The order's own report, late, changes nothing and makes up no fill.
+    const late = m.applyOrder(order(3, { type: 1, limitPrice: 6000 }));
+    expect(late).toEqual({ events: [], gap: false });
+  });
+});
