@@ -347,9 +347,10 @@ export class ProjectXBrokerSession implements BrokerSession {
     if (!snapshot || this.stopped || epoch !== this.hubEpoch) return;
     const initial = !this.syncedOnce;
     this.recheck.reset();
-    for (const ev of this.model.applySnapshot(snapshot, initial)) this.emit(ev);
+    // Synced first: what the engine sends in answer to the sync (a re-sync's exits) must not be refused.
     this.syncedOnce = true;
     this.synced = true;
+    for (const ev of this.model.applySnapshot(snapshot, initial)) this.emit(ev);
     this.status.set("connected");
     const waiting = this.buffered;
     this.buffered = [];
