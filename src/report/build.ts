@@ -11,8 +11,8 @@ import {
   type DayPnlFact,
   dayPnlFact,
   type LeaderFillFact,
+  LockCounter,
   leaderFillFact,
-  lockFact,
 } from "./journalFacts.js";
 import { inRange, type ReportRange } from "./range.js";
 import { type Slip, type SlippageStats, slipOf, slippageStats } from "./slippage.js";
@@ -46,7 +46,10 @@ export interface BrokerFacts {
 export interface ReportInput {
   range: ReportRange;
   config: Config;
-  /** Journal entries of the range (a little before it too: a copy's leader fill may precede it). */
+  /**
+   * Journal entries of the range, in journal order (a little before it too: a copy's leader fill
+   * may precede it; and each follower's states before it, which tell a held lock from a new one).
+   */
   journal: readonly JournalEntry[];
   /** undefined: the broker was not read (the notes say why). */
   broker: BrokerFacts | undefined;
@@ -105,7 +108,7 @@ export function buildReport(input: ReportInput): Report {
   const within = (at: number) => inRange(range, at);
   const leaderFills: LeaderFillFact[] = [];
   const copies: CopyFact[] = [];
-  const locks = new Map<string, number>();
+  const lockCounter = new LockCounter(within);
   const samples = new Map<string, number[]>();
   const oneDay = range.from === range.to;
   // Per account, the fills mimik saw the broker bust: the journal alone says so, without the broker.
@@ -127,9 +130,9 @@ export function buildReport(input: ReportInput): Report {
     if (fill) leaderFills.push(fill);
     const copy = copyFact(entry);
     if (copy) copies.push(copy);
-    const lock = lockFact(entry);
-    if (lock && within(lock.at)) locks.set(lock.follower, (locks.get(lock.follower) ?? 0) + 1);
+    lockCounter.add(entry);
   }
+  const locks = lockCounter.locks;
   const specs = new Map((broker?.contracts ?? []).map((c) => [upper(c.name), c]));
   const pointValue = (contract: string) => finite(specs.get(upper(contract))?.pointValue);
   const labels = new Map(config.accounts.map((a) => [a.name, a.label]));

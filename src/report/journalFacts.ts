@@ -113,11 +113,34 @@ export function copyFact(e: JournalEntry): CopyFact | undefined {
   };
 }
 
-/** A follower turned LOCKED (after a close-out, a lock by hand, the broker's lock). */
-export function lockFact(e: JournalEntry): { follower: string; at: number } | undefined {
-  if (e.type !== "followerState" || e.state !== "LOCKED") return undefined;
-  const follower = str(e.follower);
-  return follower ? { follower, at: Date.parse(e.at) } : undefined;
+/** A follower's state as the engine told it (after a close-out, a lock by hand, an unlock …). */
+export function stateFact(e: JournalEntry): { follower: string; state: string; at: number } | undefined {
+  if (e.type !== "followerState") return undefined;
+  const [follower, state] = [str(e.follower), str(e.state)];
+  return follower && state ? { follower, state, at: Date.parse(e.at) } : undefined;
+}
+
+/**
+ * Counts each follower's locks: a LOCKED that follows another state. The engine tells a locked
+ * follower's state again whenever something beside it changes (its prices go stale and come back,
+ * a save is retried) and at every start, where the lock is restored: each is the same lock.
+ * Entries go in in journal order, those before the range too, so a lock held across the roll is
+ * the day's it began on.
+ */
+export class LockCounter {
+  private readonly last = new Map<string, string>();
+  readonly locks = new Map<string, number>();
+
+  constructor(private readonly within: (at: number) => boolean) {}
+
+  add(e: JournalEntry): void {
+    const fact = stateFact(e);
+    if (!fact) return;
+    const before = this.last.get(fact.follower);
+    this.last.set(fact.follower, fact.state);
+    if (fact.state !== "LOCKED" || before === "LOCKED" || !this.within(fact.at)) return;
+    this.locks.set(fact.follower, (this.locks.get(fact.follower) ?? 0) + 1);
+  }
 }
 
 export interface CopyStats {

@@ -41,10 +41,14 @@ export async function readJournalFile(
   types: readonly string[],
 ): Promise<JournalEntry[]> {
   const entries: JournalEntry[] = [];
-  const until = range.end + JOURNAL_MARGIN_MS;
-  // A bust comes after the fill, maybe long after: whenever it was written, it takes the fill back.
-  for await (const entry of readJournal(path, { since: new Date(range.start - JOURNAL_MARGIN_MS), types }))
-    if (Date.parse(entry.at) < until || entry.type === "bust") entries.push(entry);
+  const [from, until] = [range.start - JOURNAL_MARGIN_MS, range.end + JOURNAL_MARGIN_MS];
+  for await (const entry of readJournal(path, { types })) {
+    const at = Date.parse(entry.at);
+    // A bust comes after the fill, maybe long after: whenever it was written, it takes the fill back.
+    // A follower's state before the range says whether a LOCKED in it is a new lock or one held over.
+    if ((at >= from && at < until) || entry.type === "bust" || (at < from && entry.type === "followerState"))
+      entries.push(entry);
+  }
   return entries;
 }
 
