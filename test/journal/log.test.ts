@@ -104,8 +104,8 @@ describe("mimik log", () => {
     expect(since.out().trimEnd().split("\n")).toHaveLength(2);
   });
 
-  it("--follower takes the follower's label or its name in any case, as the other commands do", async () => {
-    await seed();
+  /** The seed's leader and followers in a config: LEAD1 leads F1 (labelled half) and F2. */
+  async function writeConfig(): Promise<void> {
     const account = (name: string, label?: string) => ({
       name,
       connection: "sim",
@@ -129,6 +129,11 @@ describe("mimik log", () => {
         ],
       }),
     );
+  }
+
+  it("--follower takes the follower's label or its name in any case, as the other commands do", async () => {
+    await seed();
+    await writeConfig();
     for (const typed of ["half", "HALF", "f1"]) {
       const r = run(["--config", configPath, "--json", "--follower", typed]);
       expect(await r.code).toBe(0);
@@ -140,6 +145,25 @@ describe("mimik log", () => {
           .map((line) => JSON.parse(line).follower),
       ).toEqual(["F1"]);
     }
+  });
+
+  it("--follower with a name neither the config nor the journal knows says so and exits 1, not an empty log", async () => {
+    await seed();
+    await writeConfig();
+    const typo = run(["--config", configPath, "--follower", "hlaf"]);
+    expect(await typo.code).toBe(1);
+    expect(typo.out()).toBe("");
+    expect(typo.err()).toBe(
+      'mimik log: no follower named "hlaf" in the config or the journal; did you mean F1 (half)? (followers: F1 (half), F2)\n',
+    );
+    // A follower the config no longer has is still found in the journal, and a known one with
+    // nothing in the range is no mistake.
+    await writeFile(configPath, (await readFile(configPath, "utf8")).replaceAll('"F2"', '"F3"'));
+    const removed = run(["--config", configPath, "--follower", "F2"]);
+    expect(await removed.code).toBe(0);
+    expect(removed.out()).toContain("locked");
+    const quiet = run(["--config", configPath, "--follower", "F3"]);
+    expect([await quiet.code, quiet.err()]).toEqual([0, ""]);
   });
 
   it("takes the config from MIMIK_CONFIG too", async () => {

@@ -8,9 +8,11 @@ import { journalFiles } from "../../../data/journal/paths.js";
 import { type JournalFilter, matchesFilter, readJournal } from "../../../data/journal/reader.js";
 import { verifyJournal } from "../../../data/journal/verify.js";
 import { resolveConfigPath } from "../../../data/paths.js";
+import type { Config } from "../../../data/schema.js";
 import { UserError } from "../../../data/userError.js";
 import { demoConfig } from "../../demo/demoConfig.js";
 import { jsonLine, printableLines } from "../../text/terminal.js";
+import { followersOf, unknownFollowerText } from "../../text/unknownNames.js";
 import type { Command, CommandContext } from "../command.js";
 import { runningDemoJournal } from "../control-commands.js";
 import { parseFlags } from "../flags.js";
@@ -74,7 +76,9 @@ Options
   --since T         only entries from T on: a duration back from now (30s,
                     90m, 2h, 1d) or a date or time (2026-11-23,
                     2026-11-23T14:00 local, ...Z for UTC)
-  --follower NAME   only entries about that follower
+  --follower NAME   only entries about that follower (its account name or
+                    label); a name neither the config nor the journal knows
+                    is refused (exit 1), naming the nearest follower
   --verify          check the hash chain and its end against the anchor kept
                     beside it (<config name>.anchor.json): prints "journal OK:
                     N lines" (exit 0), or the first broken line, or what is
@@ -109,16 +113,16 @@ async function runLog(ctx: CommandContext, options: LogCommandOptions): Promise<
   );
   const choice = resolveConfigPath({ flag: flags.config, env: ctx.env, cwd: ctx.cwd });
   let path = configFilesFor(choice.path).journal;
-  let accounts = async () => {
+  let config = async (): Promise<Config | undefined> => {
     const check = await checkConfigFile(choice.path, choice.display);
-    return check.ok ? check.config.accounts : [];
+    return check.ok ? check.config : undefined;
   };
   if (choice.source === "default" && (await journalFiles(path)).length === 0) {
     const demo = await runningDemoJournal(ctx);
     if (demo !== undefined) {
       ctx.stderr.write(`mimik log: no config at ${choice.path}; reading the running demo's journal\n`);
       path = demo;
-      accounts = async () => demoConfig().accounts;
+      config = async () => demoConfig();
     }
   }
 
@@ -130,12 +134,24 @@ async function runLog(ctx: CommandContext, options: LogCommandOptions): Promise<
   }
 
   const now = options.now ?? Date.now;
+  const known = flags.follower === undefined ? undefined : await config();
+  const named =
+    flags.follower === undefined ? undefined : accountNamed(flags.follower, known?.accounts ?? []);
   const filter: JournalFilter = {
     since: flags.since !== undefined ? parseSince(flags.since, now()) : undefined,
-    follower: flags.follower === undefined ? undefined : accountNamed(flags.follower, await accounts()),
+    follower: named?.name,
   };
-  const print = (entry: JournalEntry) =>
-    writeLine(ctx.stdout, flags.json ? jsonLine(entry) : printableLines(formatEntry(entry)));
+  let printed = 0;
+  const print = (entry: JournalEntry) => {
+    printed += 1;
+    return writeLine(ctx.stdout, flags.json ? jsonLine(entry) : printableLines(formatEntry(entry)));
+  };
+  // A name neither the config nor the journal knows is a typo: saying nothing would read as a
+  // follower that did nothing. A follower removed since is still found in the journal.
+  const unknownName = () =>
+    flags.follower !== undefined && named?.inConfig === false && printed === 0
+      ? `mimik log: ${unknownFollowerText(flags.follower.trim(), known ? followersOf(known) : []).replace(" in the config", " in the config or the journal")}\n`
+      : undefined;
   const onBadLine = (file: string, line: number) =>
     ctx.stderr.write(
       `mimik log: ${file} line ${line} is not a journal entry (skipped; see mimik log --verify)\n`,
@@ -148,7 +164,9 @@ async function runLog(ctx: CommandContext, options: LogCommandOptions): Promise<
 
   if (!flags.follow) {
     for await (const entry of readJournal(path, { ...filter, onBadLine })) await print(entry);
-    return 0;
+    const unknown = unknownName();
+    if (unknown !== undefined) ctx.stderr.write(unknown);
+    return unknown === undefined ? 0 : 1;
   }
 
   // History first (all since --since, or the last few), then new entries exactly after it.
@@ -161,6 +179,8 @@ async function runLog(ctx: CommandContext, options: LogCommandOptions): Promise<
     if (filter.since === undefined && backlog.length > FOLLOW_BACKLOG) backlog.shift();
   }
   for (const entry of backlog) await print(entry);
+  const unknown = unknownName();
+  if (unknown !== undefined) ctx.stderr.write(unknown.replace(/\n$/, "; following anyway\n"));
   await follow(path, filter, lastSeq, print, options);
   return 0;
 }
@@ -173,12 +193,12 @@ async function runLog(ctx: CommandContext, options: LogCommandOptions): Promise<
 function accountNamed(
   typed: string,
   accounts: readonly { name: string; label?: string | undefined }[],
-): string {
+): { name: string; inConfig: boolean } {
   const key = typed.trim().toUpperCase();
   const found =
     accounts.find((a) => a.name.toUpperCase() === key) ??
     accounts.find((a) => a.label?.toUpperCase() === key);
-  return found?.name ?? typed;
+  return found ? { name: found.name, inConfig: true } : { name: typed, inConfig: false };
 }
 
 async function verify(ctx: CommandContext, path: string): Promise<number> {
