@@ -1,6 +1,12 @@
 import { readdir } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 
+/**
+ * Rotated files kept besides the live one (journal.1 … journal.N). Lines are only ever deleted by
+ * the rotation that finds N of them, which verify relies on.
+ */
+export const DEFAULT_MAX_FILES = 5;
+
 /** Where a config's journal lives: <config dir>/journal/<config name>.jsonl. */
 export function journalPathFor(configPath: string): string {
   const name = basename(configPath, extname(configPath)) || "mimik";

@@ -2,6 +2,7 @@ import { type AnchorRead, type ChainEnd, compareWithAnchor, readAnchor } from ".
 import { GENESIS_HASH, lineHash } from "./hash.js";
 import { closeAll, type HeldFile, holdJournalFiles } from "./heldFiles.js";
 import { fileLines } from "./lines.js";
+import { DEFAULT_MAX_FILES, rotatedJournalPath } from "./paths.js";
 
 /**
  * ok: the chain holds and its end agrees with the anchor. `notes` (only when there are any) are
@@ -23,20 +24,31 @@ const HEX64 = /^[0-9a-f]{64}$/;
  * chain rewritten with recomputed hashes. Damage that mimik found and recorded at a start
  * (a journalAnchor line) is reported too: the chain after it is sound, the history before is not.
  */
-export async function verifyJournal(path: string): Promise<VerifyResult> {
+export async function verifyJournal(path: string, opts: { maxFiles?: number } = {}): Promise<VerifyResult> {
   // The anchor first: a writer appends lines before it moves the anchor, so what is read after it
   // reaches at least as far as the anchor says.
   const anchor = await readAnchor(path);
   // The files held open: a rotation during the walk would otherwise read as lines missing.
   const held = await holdJournalFiles(path);
   try {
-    return await walkChain(held, anchor);
+    // Rotation deletes lines only once it keeps maxFiles rotated files; it renames the oldest
+    // first, so from then on (a crash mid-rotation included) the last of them is always there.
+    const oldest = rotatedJournalPath(path, opts.maxFiles ?? DEFAULT_MAX_FILES);
+    const rotated = {
+      count: held.filter((h) => h.file !== path).length,
+      away: held.some((h) => h.file === oldest),
+    };
+    return await walkChain(held, anchor, rotated);
   } finally {
     await closeAll(held);
   }
 }
 
-async function walkChain(held: readonly HeldFile[], anchor: AnchorRead): Promise<VerifyResult> {
+async function walkChain(
+  held: readonly HeldFile[],
+  anchor: AnchorRead,
+  rotated: { count: number; away: boolean },
+): Promise<VerifyResult> {
   const notes: string[] = [];
   const recorded: string[] = [];
   let count = 0;
@@ -70,6 +82,10 @@ async function walkChain(held: readonly HeldFile[], anchor: AnchorRead): Promise
       if (previous === undefined) {
         // The oldest line left may follow files rotated away; only a seq 1 start must be genesis.
         if (seq === 1 && prev !== GENESIS_HASH) return fail("first entry's prev is not the genesis hash");
+        if (seq > 1 && !rotated.away)
+          return fail(
+            `the journal starts at seq ${seq}, but no rotation has deleted lines yet (${rotated.count} rotated files kept): the first ${seq === 2 ? "line was" : `${seq - 1} lines were`} removed, or a file holding them`,
+          );
       } else {
         if (prev !== lineHash(previous.text)) {
           return fail(

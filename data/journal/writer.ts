@@ -8,12 +8,12 @@ import { parseEntry } from "./entry.js";
 import { GENESIS_HASH, lineHash } from "./hash.js";
 import { fileLines, readTail } from "./lines.js";
 import { LiveJournalFile } from "./liveFile.js";
-import { isNotFound, journalFiles, rotatedJournalPath } from "./paths.js";
+import { DEFAULT_MAX_FILES, isNotFound, journalFiles, rotatedJournalPath } from "./paths.js";
 import { isSecretKey, redactSecrets } from "./redact.js";
 import { JournalDamagedError, setAsideTornTail } from "./tail.js";
 
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
-export const DEFAULT_MAX_FILES = 5;
+export { DEFAULT_MAX_FILES };
 export const FLUSH_INTERVAL_MS = 100;
 /** After a failed write, wait longer before trying again so a full disk is not hammered. */
 const RETRY_INTERVAL_MS = 1000;

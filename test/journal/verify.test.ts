@@ -1,7 +1,7 @@
-import { appendFile, readFile, writeFile } from "node:fs/promises";
+import { appendFile, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { rotatedJournalPath } from "../../data/journal/paths.js";
+import { journalFiles, rotatedJournalPath } from "../../data/journal/paths.js";
 import { verifyJournal } from "../../data/journal/verify.js";
 import { JournalWriter } from "../../data/journal/writer.js";
 import { tempDir } from "./helpers.js";
@@ -52,10 +52,47 @@ describe("verifyJournal", () => {
   it("catches a deleted first line (the chain no longer starts at seq 1 from genesis)", async () => {
     await writeEntries(3);
     await editLines(path, (lines) => lines.slice(1));
-    // seq 2 is the oldest line left: allowed only as history rotated away, but its successors still chain.
-    expect(await verifyJournal(path)).toEqual({ ok: true, lines: 2 });
+    // seq 2 is the oldest line left, its successors still chain, and no rotation deleted seq 1.
+    expect(await verifyJournal(path)).toMatchObject({
+      ok: false,
+      file: path,
+      line: 1,
+      reason:
+        "the journal starts at seq 2, but no rotation has deleted lines yet (0 rotated files kept): the first line was removed, or a file holding them",
+    });
     await editLines(path, (lines) => [lines[0]!.replace('"seq":2', '"seq":1'), ...lines.slice(1)]);
     expect(await verifyJournal(path)).toMatchObject({ ok: false, line: 1, reason: /genesis/ });
+  });
+
+  it("catches the oldest rotated file deleted before any rotation deleted lines", async () => {
+    await writeEntries(8, { maxBytes: 500 });
+    const files = await journalFiles(path);
+    expect(files.length).toBeGreaterThan(2);
+    await rm(files[0]!);
+    expect(await verifyJournal(path)).toMatchObject({
+      ok: false,
+      file: files[1],
+      line: 1,
+      reason:
+        /^the journal starts at seq \d+, but no rotation has deleted lines yet \(\d rotated files kept\): the first \d+ lines were removed/,
+    });
+  });
+
+  it("accepts the lines rotation deleted itself, once it keeps its maxFiles rotated files", async () => {
+    const w = await JournalWriter.open(path, { maxBytes: 200, maxFiles: 2 });
+    for (let i = 0; i < 12; i++) {
+      w.append({ type: "copy", note: "y".repeat(60), i });
+      await w.flush();
+    }
+    await w.close();
+    const result = await verifyJournal(path, { maxFiles: 2 });
+    expect(result.ok).toBe(true);
+    // Its oldest file (journal.2) deleted by hand: the lines before journal.1's are missing.
+    await rm(rotatedJournalPath(path, 2));
+    expect(await verifyJournal(path, { maxFiles: 2 })).toMatchObject({
+      ok: false,
+      file: rotatedJournalPath(path, 1),
+    });
   });
 
   it("catches bad JSON and points at that line", async () => {
