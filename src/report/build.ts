@@ -133,6 +133,14 @@ export function buildReport(input: ReportInput): Report {
     lockCounter.add(entry);
   }
   const locks = lockCounter.locks;
+  // A copy's answer (accepted, filled, rejected) belongs to the day its order was sent: one sent at
+  // 16:59:59.99 CT and filled after the roll is that day's copy, filled, not a fill of the next.
+  const sentAt = new Map<string, number>();
+  for (const c of copies)
+    if ((c.outcome === "sent" || c.outcome === "shadow") && c.clOrdId !== undefined && !sentAt.has(c.clOrdId))
+      sentAt.set(c.clOrdId, c.at);
+  const copyDay = (c: CopyFact) =>
+    within((c.clOrdId === undefined ? undefined : sentAt.get(c.clOrdId)) ?? c.at);
   const specs = new Map((broker?.contracts ?? []).map((c) => [upper(c.name), c]));
   const pointValue = (contract: string) => finite(specs.get(upper(contract))?.pointValue);
   const labels = new Map(config.accounts.map((a) => [a.name, a.label]));
@@ -188,10 +196,7 @@ export function buildReport(input: ReportInput): Report {
       const mine = copies.filter(
         (c) => c.group === group.name && c.follower === account && stoodBy(broker, read, c),
       );
-      const copy = copyStats(
-        mine.filter((c) => within(c.at)),
-        locks.get(account) ?? 0,
-      );
+      const copy = copyStats(mine.filter(copyDay), locks.get(account) ?? 0);
       // A shadow's account is never traded by mimik: what it did at the broker is not its copying.
       if (!broker || !read.has(account) || shadows.has(account)) {
         const dayPnl = samples.get(account);
@@ -246,7 +251,7 @@ export function buildReport(input: ReportInput): Report {
             (c) =>
               c.group === group.name &&
               followers.some((f) => f.account === c.follower) &&
-              within(c.at) &&
+              copyDay(c) &&
               stoodBy(broker, read, c),
           ),
           followers.reduce((n, f) => n + f.copy.locks, 0),

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { JournalEntry } from "../../data/journal/index.js";
 import { configSchema } from "../../data/schema.js";
 import { buildReport } from "../../src/report/build.js";
+import { reportRange } from "../../src/report/range.js";
 import { broker, config, journal, range } from "./fixture.js";
 
 /** Journal entries and broker fills in, report out (the day in ./fixture.ts). */
@@ -234,6 +236,71 @@ describe("a leader fill the journal recorded from a snapshot (history)", () => {
   ])("%s (the leader's fills %i)", (_, fills, extra) => {
     const report = buildReport({ range, config, journal: [...journal, seen(extra)], broker: undefined });
     expect(report.groups[0]!.leader.leaderFills).toBe(fills);
+  });
+});
+
+describe("a copy sent just before the 17:00 CT roll and answered after it", () => {
+  // The day of 2026-11-27 ends at 23:00Z; the copy goes at 22:59:59.995 and fills (or is refused) after.
+  const answered = (outcome: string, extra: Record<string, unknown>) => [
+    {
+      seq: 901,
+      at: "2026-11-27T22:59:59.990Z",
+      prev: "",
+      type: "leaderFill",
+      group: "main",
+      leader: "DEMO1000",
+      fillId: 15,
+      orderId: 115,
+      contract: "ESZ6",
+      side: "Buy",
+      qty: 1,
+      price: 6820,
+    },
+    {
+      seq: 902,
+      at: "2026-11-27T22:59:59.995Z",
+      prev: "",
+      type: "copy",
+      group: "main",
+      follower: "DEMO2001",
+      fillId: 15,
+      contract: "ESZ6",
+      outcome: "sent",
+      reason: "copied",
+      clOrdId: "mk-15-DEMO2001",
+      latencyMs: 0.3,
+    },
+    {
+      seq: 903,
+      at: "2026-11-27T23:00:00.020Z",
+      prev: "",
+      type: "copy",
+      group: "main",
+      follower: "DEMO2001",
+      fillId: 15,
+      contract: "ESZ6",
+      outcome,
+      clOrdId: "mk-15-DEMO2001",
+      ...extra,
+    },
+  ];
+  const nextDay = reportRange({ date: "2026-11-28" }, 0);
+  const counts = (r: typeof range, extra: JournalEntry[]) => {
+    const copy = buildReport({
+      range: r,
+      config,
+      journal: [...journal, ...extra],
+      broker: undefined,
+    }).groups[0]!.followers.find((f) => f.account === "DEMO2001")!.copy;
+    return { copies: copy.copies, filled: copy.filled, rejected: copy.rejected };
+  };
+  it.each([
+    ["filled", { reason: "filled", orderId: 515, qty: 1 }, { copies: 3, filled: 3, rejected: 0 }],
+    ["rejected", { reason: "RiskRejected: session closed" }, { copies: 3, filled: 2, rejected: 1 }],
+  ])("%s: the answer counts on the day the copy was sent, not the next", (outcome, extra, thatDay) => {
+    const entries = answered(outcome, extra) as JournalEntry[];
+    expect(counts(range, entries)).toEqual(thatDay);
+    expect(counts(nextDay, entries)).toEqual({ copies: 0, filled: 0, rejected: 0 });
   });
 });
 
