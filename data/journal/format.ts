@@ -19,6 +19,10 @@ function who(entry: JournalEntry): { field: string | undefined; name: string } {
 }
 
 const num = (value: unknown) => (typeof value === "number" ? value : undefined);
+const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
+/** Epoch ms as the line's own time is shown (UTC); a value that is no time stays a number. */
+const isoTime = (ms: number) =>
+  Number.isFinite(new Date(ms).getTime()) ? new Date(ms).toISOString().replace("T", " ") : String(ms);
 
 const words = (...parts: unknown[]) =>
   parts
@@ -64,6 +68,28 @@ function what(entry: JournalEntry, whoField: string | undefined): string {
         prices,
         entry.contract,
         leader,
+      );
+    }
+    case "exitPending": {
+      // Its next try is epoch ms in the line; shown here as the line's own time is.
+      const [has, goal, attempts, next] = [
+        num(entry.has),
+        num(entry.goal),
+        num(entry.attempts),
+        num(entry.nextTryAt),
+      ];
+      const where =
+        has !== undefined && goal !== undefined
+          ? `has ${signed(has)}, rule says ${signed(goal)};`
+          : undefined;
+      const failed =
+        attempts === undefined ? undefined : `${attempts} ${attempts === 1 ? "try" : "tries"} failed`;
+      const then = entry.pending !== false && next !== undefined ? `, next at ${isoTime(next)}` : "";
+      return words(
+        entry.contract,
+        entry.pending === false ? "exit ended:" : "EXIT PENDING:",
+        where,
+        failed === undefined ? undefined : `${failed}${then}`,
       );
     }
     case "followerState":

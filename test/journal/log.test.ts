@@ -285,6 +285,29 @@ describe("parseSince", () => {
 });
 
 describe("formatEntry", () => {
+  it("shows an exit pending's next try as a time, not epoch milliseconds", () => {
+    const pending = {
+      seq: 74,
+      at: "2026-12-02T13:31:37.634Z",
+      type: "exitPending",
+      prev: "0".repeat(64),
+      group: "G",
+      follower: "DEMO2002",
+      contract: "ESZ6",
+      has: 1,
+      goal: 0,
+      attempts: 1,
+    };
+    expect(
+      formatEntry({ ...pending, pending: true, reason: "UnknownReason: nope", nextTryAt: 1796218298634 }),
+    ).toBe(
+      "2026-12-02 13:31:37.634Z  exitPending      DEMO2002       ESZ6 EXIT PENDING: has +1, rule says 0; 1 try failed, next at 2026-12-02 13:31:38.634Z (UnknownReason: nope)",
+    );
+    expect(formatEntry({ ...pending, pending: false, has: 0, attempts: 3, reason: "done" })).toBe(
+      "2026-12-02 13:31:37.634Z  exitPending      DEMO2002       ESZ6 exit ended: has 0, rule says 0; 3 tries failed (done)",
+    );
+  });
+
   it("shows unknown types as key=value and never passes control characters through", () => {
     const line = formatEntry({
       seq: 9,
