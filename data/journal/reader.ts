@@ -6,7 +6,7 @@ import { fileLines } from "./lines.js";
 export interface JournalFilter {
   /** Only entries at or after this time. */
   since?: Date | undefined;
-  /** Only entries whose `follower` field is this name. */
+  /** Only entries about this follower: their `follower` field, or (a bust of its fill) their `account`. */
   follower?: string | undefined;
   /** Only entries of these types. */
   types?: readonly string[] | undefined;
@@ -20,7 +20,7 @@ export interface ReadOptions extends JournalFilter {
 export function matchesFilter(entry: JournalEntry, filter: JournalFilter): boolean {
   if (filter.types !== undefined && filter.types.length > 0 && !filter.types.includes(entry.type))
     return false;
-  if (filter.follower !== undefined && entry.follower !== filter.follower) return false;
+  if (filter.follower !== undefined && (entry.follower ?? entry.account) !== filter.follower) return false;
   if (filter.since !== undefined) {
     const at = Date.parse(entry.at);
     if (!(at >= filter.since.getTime())) return false;

@@ -131,6 +131,48 @@ describe("mimik log", () => {
     );
   }
 
+  it("--follower shows the broker busting that follower's own fill (a bust names its account)", async () => {
+    await seed();
+    const w = await JournalWriter.open(journal);
+    // As the engine journals it (engine/copier/bustedFill.ts): account, not follower.
+    w.append({
+      type: "bust",
+      at: T0 + 3000,
+      account: "F1",
+      fillId: 77,
+      orderId: 76,
+      contract: "ESZ6",
+      side: "Buy",
+      qty: 1,
+      price: 5000.5,
+      key: "bust:sim:77",
+    });
+    w.append({
+      type: "bust",
+      at: T0 + 4000,
+      account: "F2",
+      fillId: 78,
+      orderId: 79,
+      contract: "ESZ6",
+      side: "Buy",
+      qty: 1,
+      price: 5000.5,
+      key: "bust:sim:78",
+    });
+    await w.close();
+    const r = run(["--config", configPath, "--json", "--follower", "F1"]);
+    expect(await r.code).toBe(0);
+    const lines = r
+      .out()
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines.map((e) => [e.type, e.fillId])).toEqual([
+      ["copy", undefined],
+      ["bust", 77],
+    ]);
+  });
+
   it("--follower takes the follower's label or its name in any case, as the other commands do", async () => {
     await seed();
     await writeConfig();
