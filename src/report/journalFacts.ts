@@ -121,14 +121,16 @@ export function stateFact(e: JournalEntry): { follower: string; state: string; a
 }
 
 /**
- * Counts each follower's locks: a LOCKED that follows another state. The engine tells a locked
- * follower's state again whenever something beside it changes (its prices go stale and come back,
- * a save is retried) and at every start, where the lock is restored: each is the same lock.
+ * Counts each follower's locks: a LOCKED reached from ACTIVE. The engine tells a locked follower's
+ * state again whenever something beside it changes (its prices go stale and come back, a save is
+ * retried) and at every start, where the lock is restored; a flatten by hand of a follower already
+ * locked goes through LIQUIDATE_ONLY back to LOCKED: each is the same lock, until an unlock.
  * Entries go in in journal order, those before the range too, so a lock held across the roll is
  * the day's it began on.
  */
 export class LockCounter {
-  private readonly last = new Map<string, string>();
+  /** Followers whose current lock is counted (or began before the range). */
+  private readonly held = new Set<string>();
   readonly locks = new Map<string, number>();
 
   constructor(private readonly within: (at: number) => boolean) {}
@@ -136,10 +138,10 @@ export class LockCounter {
   add(e: JournalEntry): void {
     const fact = stateFact(e);
     if (!fact) return;
-    const before = this.last.get(fact.follower);
-    this.last.set(fact.follower, fact.state);
-    if (fact.state !== "LOCKED" || before === "LOCKED" || !this.within(fact.at)) return;
-    this.locks.set(fact.follower, (this.locks.get(fact.follower) ?? 0) + 1);
+    if (fact.state === "ACTIVE") this.held.delete(fact.follower);
+    if (fact.state !== "LOCKED" || this.held.has(fact.follower)) return;
+    this.held.add(fact.follower);
+    if (this.within(fact.at)) this.locks.set(fact.follower, (this.locks.get(fact.follower) ?? 0) + 1);
   }
 }
 

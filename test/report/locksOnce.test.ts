@@ -98,7 +98,7 @@ describe("a lock held across the 17:00 CT roll", () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it("is the day's it began on; a lock after an unlock is a new one", async () => {
+  it("is the day's it began on; a flatten while locked is the same lock; a lock after an unlock is a new one", async () => {
     const path = join(dir, "journal", "config.jsonl");
     const w = await JournalWriter.open(path);
     const at = (iso: string) => Date.parse(iso);
@@ -110,10 +110,17 @@ describe("a lock held across the 17:00 CT roll", () => {
     // Today: told again (its prices went stale), and a restart restores it.
     state("2026-11-27T14:00:00Z", "DEMO2001", "LOCKED", { pricesStale: true });
     state("2026-11-27T15:00:00Z", "DEMO2001", "LOCKED");
+    // Flattened by hand while locked (LIQUIDATE_ONLY, then LOCKED again): still that lock.
+    state("2026-11-27T15:30:00Z", "DEMO2001", "LIQUIDATE_ONLY");
+    state("2026-11-27T15:30:01Z", "DEMO2001", "LOCKED");
     // Unlocked today, then locked again: one lock of today.
     state("2026-11-27T15:00:00Z", "DEMO2002", "LOCKED");
     state("2026-11-27T16:00:00Z", "DEMO2002", "ACTIVE");
     state("2026-11-27T16:30:00Z", "DEMO2002", "LOCKED");
+    // A breach flattening (LIQUIDATE_ONLY) unlocked by hand before it locked: no lock.
+    state("2026-11-27T17:00:00Z", "DEMO2002", "ACTIVE");
+    state("2026-11-27T17:10:00Z", "DEMO2002", "LIQUIDATE_ONLY");
+    state("2026-11-27T17:10:01Z", "DEMO2002", "ACTIVE");
     await w.close();
 
     const journal = await readJournalFile(path, range, REPORT_KINDS);
