@@ -31,7 +31,7 @@ import { takeAwayMirrors } from "./leaving.js";
 import { plan } from "./plan.js";
 import { MIRROR_REASONS } from "./reasons.js";
 import { MirrorReporter } from "./reporter.js";
-import { later, openContractOf, positionIn, readScene, type Scene } from "./scene.js";
+import { later, openContractOf, openIdsOf, positionIn, readScene, type Scene } from "./scene.js";
 import { Scheduler } from "./scheduler.js";
 import { MirrorSender, type Target } from "./sender.js";
 import { entriesHeld, lateOf, modeOf } from "./settings.js";
@@ -122,10 +122,17 @@ export class Mirror {
           this.touchGroup(role.group);
         } else if (role?.kind === "follower") {
           const { account } = role.follower;
-          if (this.orders.update(account, event.order) && event.order.contract)
-            this.unposted.filled(account, event.order.contract, this.deps.clock.now());
+          const { contract, orderId, filledQty } = event.order;
+          if (this.orders.update(account, event.order) && contract)
+            this.unposted.filled(account, contract, orderId, filledQty ?? 0, this.deps.clock.now());
           this.scheduler.touch(account);
         }
+        return;
+      }
+      case "fill": {
+        const role = this.roleAt(event.connection, event.accountId);
+        if (role?.kind === "follower" && modeOf(role.group))
+          this.unposted.fill(role.follower.account, event.contract, event.orderId, event.qty);
         return;
       }
       case "position":
@@ -194,7 +201,7 @@ export class Mirror {
     if (role?.kind !== "follower" || !route) return;
     const F = positionIn(route, contract);
     const open = route.session.workingOrders(route.accountId);
-    const leaderOpen = this.leaderOpenIds(role.group);
+    const leaderOpen = openIdsOf(this.deps.accounts.route(role.group.leader));
     const t: Target = { group: role.group.name, follower, route, contract };
     const held = this.orders.held(follower, route.accountId, open);
     // A kept mirror's OCO partner stays too: cancelling one leg takes the other with it.
@@ -229,7 +236,9 @@ export class Mirror {
         : undefined;
     const byContract = new Map<string, Held[]>();
     for (const h of held) {
-      const leaderContract = scene ? this.leaderContractOf(scene, h.leaderId) : undefined;
+      const leaderContract = scene
+        ? (openContractOf(scene, h.leaderId) ?? this.memo.filledOrder(h.leaderId)?.contract)
+        : undefined;
       if (leaderContract === undefined) {
         const open = (id: number) => scene !== undefined && openContractOf(scene, id) !== undefined;
         if (scene && mode && this.lateOrders.keptWithPartner(held, h, open)) continue;
@@ -349,15 +358,6 @@ export class Mirror {
   private cancelStray(group: Group, follower: string, route: AccountRoute, h: Held, reason: string): void {
     if (h.busy || h.orderId === undefined) return;
     this.sender.cancel({ group: group.name, follower, route, contract: h.contract }, h, reason);
-  }
-
-  private leaderContractOf(scene: Scene, leaderId: number): string | undefined {
-    return openContractOf(scene, leaderId) ?? this.memo.filledOrder(leaderId)?.contract;
-  }
-
-  private leaderOpenIds(group: Group): Set<number> {
-    const route = this.deps.accounts.route(group.leader);
-    return new Set(route?.session.workingOrders(route.accountId).map((o) => o.orderId) ?? []);
   }
 
   private opened(follower: string, leaderId: number): void {

@@ -71,6 +71,11 @@ export function openContractOf(scene: Scene, leaderId: number): string | undefin
   return undefined;
 }
 
+/** The ids of every open order of the leader's (none while it cannot be seen). */
+export function openIdsOf(leaderRoute: AccountRoute | undefined): Set<number> {
+  return new Set(leaderRoute?.session.workingOrders(leaderRoute.accountId).map((o) => o.orderId) ?? []);
+}
+
 /** Look again at `at` (the earliest asked for wins). */
 export function later(scene: Scene, at: EpochMs): void {
   scene.recheckAt = Math.min(scene.recheckAt ?? at, at);

@@ -4,19 +4,50 @@
  * one by one). Until the position comes the follower still reads as holding what that fill closed,
  * so exits sized on it would be placed again (the filled leg looks missing) or grown: a fresh stop
  * for a flat follower, under a market already through it. Exits may only shrink meanwhile; the
- * wait ends when a position of that contract is told, or after a while, in case it came first.
+ * wait ends when a position of that contract is told, or after a while.
+ *
+ * The position often comes first: a Tradovate frame carries the fill and the position together,
+ * and an order's update is built once its frame is handled. Waiting then held the legs of every
+ * bracket back a second after its entry filled, and for as long as an entry kept filling in
+ * pieces less than a second apart the follower held a position with no stop at all. So the fills
+ * are counted per order as they are told, and an order's fill the position has already counted
+ * holds nothing.
  */
 import type { EpochMs } from "../types.js";
 
 /** Longer than a broker takes between an order's report and its position's. */
 export const UNPOSTED_WAIT_MS = 1_000;
 
+/** Orders whose fills are counted, per follower: far more than can fill between two positions. */
+const KEPT_ORDERS = 500;
+
+interface Counted {
+  contract: string;
+  /** Contracts its fills have told. */
+  told: number;
+  /** Of those, contracts a position of its contract told since. */
+  posted: number;
+}
+
 export class UnpostedFills {
   /** follower → contract → until when exits there may not grow. */
   private readonly until = new Map<string, Map<string, EpochMs>>();
+  /** follower → broker order id → its fills, oldest order first. */
+  private readonly counted = new Map<string, Map<number, Counted>>();
 
-  /** A mirror of the follower's in `contract` reported a fill. */
-  filled(follower: string, contract: string, now: EpochMs): void {
+  /** One of the follower's fills was told (its position comes with it or after it). */
+  fill(follower: string, contract: string, orderId: number, qty: number): void {
+    const orders = this.counted.get(follower) ?? new Map<number, Counted>();
+    this.counted.set(follower, orders);
+    const c = orders.get(orderId) ?? { contract, told: 0, posted: 0 };
+    c.told += qty;
+    orders.set(orderId, c);
+    if (orders.size > KEPT_ORDERS) orders.delete(orders.keys().next().value as number);
+  }
+
+  /** A mirror of the follower's in `contract` reported `filledQty` filled, more than before. */
+  filled(follower: string, contract: string, orderId: number, filledQty: number, now: EpochMs): void {
+    if ((this.counted.get(follower)?.get(orderId)?.posted ?? 0) >= filledQty) return;
     let mine = this.until.get(follower);
     if (!mine) {
       mine = new Map();
@@ -28,18 +59,21 @@ export class UnpostedFills {
   /** The follower's position in `contract` was told: the fills before it are in it. */
   posted(follower: string, contract: string): void {
     this.until.get(follower)?.delete(contract);
+    for (const c of this.counted.get(follower)?.values() ?? [])
+      if (c.contract === contract) c.posted = c.told;
   }
 
   /** Until when exits in `contract` may not grow; undefined when they may. */
   waitUntil(follower: string, contract: string, now: EpochMs): EpochMs | undefined {
     const at = this.until.get(follower)?.get(contract);
     if (at === undefined || at > now) return at;
-    this.posted(follower, contract);
+    this.until.get(follower)?.delete(contract);
     return undefined;
   }
 
   /** A snapshot of the follower's login (its positions are the truth again), or it left. */
   forget(follower: string): void {
     this.until.delete(follower);
+    this.counted.delete(follower);
   }
 }
