@@ -9,7 +9,10 @@
  *   then it is sent to market or cancelled, as the group says (a market one passes the opening
  *   gates: a follower locked since is only cancelled);
  * - either is cancelled at once when it could no longer do what it was for: the leader left the
- *   position (an entry), the follower has no position for it to close (an exit).
+ *   position (an entry), the follower has no position for it to close (an exit);
+ * - either is not waited for when it is `behind`: the leader had moved its order and the move had
+ *   not reached the follower's (a burst of moves is spaced, the latest going last), so the price
+ *   the leader filled at is not the one it works at, and may never come.
  */
 import type { EpochMs, Side } from "../types.js";
 import { MIRROR_REASONS } from "./reasons.js";
@@ -34,6 +37,8 @@ export interface LateInput {
   entriesHeld?: string | undefined;
   /** The follower's position cap for openings. */
   cap: number;
+  /** It does not work at the price the leader's order filled at (a move of it not mirrored yet). */
+  behind?: boolean | undefined;
 }
 
 export type LateDecision =
@@ -43,7 +48,7 @@ export type LateDecision =
 
 export function lateDecision(input: LateInput): LateDecision {
   const { side, followerPosition: F, leaderPosition: L } = input;
-  const until = input.filledAt + input.afterMs;
+  const until = input.behind ? input.now : input.filledAt + input.afterMs;
   const s = sign(side);
   const exit = F !== 0 && Math.sign(F) === -s;
   if (exit) {

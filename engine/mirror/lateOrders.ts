@@ -7,9 +7,9 @@
 import { DEFAULT_MAX_CONTRACTS, type EpochMs } from "../types.js";
 import type { FollowerOrders } from "./followerOrders.js";
 import { type LatePolicy, lateDecision } from "./late.js";
-import type { LeaderMemo } from "./leaderMemo.js";
+import type { FilledOrder, LeaderMemo } from "./leaderMemo.js";
 import type { MirrorSender, Target } from "./sender.js";
-import { type Held, sign } from "./types.js";
+import { type Held, isStopType, sign } from "./types.js";
 
 export interface LateContext {
   now: EpochMs;
@@ -77,6 +77,7 @@ export class LateOrders {
         wasExit: this.memo.wasExit(leg.leaderId),
         entriesHeld: ctx.entriesHeld,
         cap: ctx.maxContracts ?? DEFAULT_MAX_CONTRACTS,
+        behind: behind(leg, filled),
       });
       if (decision.kind === "keep") {
         ctx.later(decision.until);
@@ -121,4 +122,14 @@ export function besideLate(position: number, held: readonly Held[], rest: readon
   let left = Math.abs(position);
   for (const qty of late.values()) left -= qty;
   return Math.sign(position) * Math.max(0, left);
+}
+
+/**
+ * The mirror works at other prices than its leader order filled at: a move of the leader's not
+ * mirrored yet. A trailing stop's stop trails by itself at each broker: never behind.
+ */
+function behind(h: Held, leader: FilledOrder): boolean {
+  if (h.orderType === "TrailingStop") return false;
+  const limit = h.orderType === "Limit" || h.orderType === "StopLimit";
+  return (limit && h.price !== leader.price) || (isStopType(h.orderType) && h.stopPrice !== leader.stopPrice);
 }

@@ -12,6 +12,9 @@ export interface FilledOrder {
   contract: string;
   side: Side;
   filledAt: EpochMs;
+  /** Its prices when it filled: a mirror not moved to them yet is behind (late.ts). */
+  price?: number | undefined;
+  stopPrice?: number | undefined;
 }
 
 /** How long after a fill its memory is kept beyond the late window. */
@@ -31,6 +34,8 @@ export class LeaderMemo {
         contract: order.contract,
         side: order.side,
         filledAt: now,
+        price: order.price,
+        stopPrice: order.stopPrice,
         forgetAt: now + lateMs + GRACE_MS,
       });
       return true;

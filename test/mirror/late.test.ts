@@ -69,6 +69,21 @@ describe("late orders", () => {
       },
     ],
     [
+      "an exit behind its leader's last move (the market took the leader's there) is not waited for",
+      { side: "Sell", followerPosition: 2, leaderPosition: 0, wasExit: true, behind: true },
+      {
+        kind: "market",
+        qty: 2,
+        exit: true,
+        reason: "the leader's exit filled and this one did not: sent to market",
+      },
+    ],
+    [
+      "an entry behind its leader's last move goes as the group says at once",
+      { behind: true, entries: "cancel" },
+      { kind: "cancel", reason: "the leader's entry filled and this one did not: cancelled" },
+    ],
+    [
       "an exit with no position left to close is cancelled",
       { side: "Sell", followerPosition: 0, leaderPosition: 0, wasExit: true },
       { kind: "cancel", reason: "no position to close" },
