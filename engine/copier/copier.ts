@@ -311,7 +311,7 @@ export class Copier {
     const step = { leaderContract: event.contract, before, after, followerContract: contract };
     const held = this.leaders.held(group.leader);
     const kept = keptForOtherContracts(follower, step, held, goal ?? has, group.whitelist);
-    const mirror = this.answers.cover(name, contract, event);
+    const mirror = this.answers.cover(group, name, contract, event);
     const decision = followerDecision({
       group,
       follower,

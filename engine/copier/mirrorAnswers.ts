@@ -114,7 +114,7 @@ export class MirrorAnswers {
    * others (only in a group that mirrors orders: nowhere else can a mirror fill come).
    */
   fanOut(group: Group, fill: FillEvent, copies: ReadonlyArray<CopyEvent | SentCopy>): void {
-    if (group.copy !== "orders" && group.protect !== true) return;
+    if (!mirrors(group)) return;
     const { mirror } = this.deps;
     for (const copy of copies) {
       if (copy.type === "copy") {
@@ -143,11 +143,14 @@ export class MirrorAnswers {
    * that came before the leader's are taken out. What is left of its size answers the step.
    */
   cover(
+    group: Group,
     follower: string,
     contract: string,
     fill: FillEvent,
   ): (MirrorCover & { answering: number[] }) | undefined {
-    // Hot path: for a group that mirrors nothing, one call that answers at once.
+    // A group switched to copying fills has its mirrors cancelled: one that filled part of this
+    // order before answers none of its fills after (its rest was never going to fill).
+    if (!mirrors(group)) return undefined;
     if (this.deps.mirror.covers?.(follower, fill.orderId) !== true) return undefined;
     const size = (id: number): number =>
       this.deps.mirror.mirrorSize?.(follower, id) ?? Number.POSITIVE_INFINITY;
@@ -360,3 +363,6 @@ export class MirrorAnswers {
     return h;
   }
 }
+
+/** Only a group that mirrors working orders (or protects) has mirrors that answer its leader's fills. */
+const mirrors = (group: Group): boolean => group.copy === "orders" || group.protect === true;
