@@ -66,18 +66,23 @@ export function linkedSets(orders: readonly LeaderOrder[]): {
 }
 
 /**
- * Lone exits paired into OCOs: the oldest stop with the oldest limit, and so on. What is left over
- * stays alone.
+ * Lone exits paired into OCOs: the oldest stop with the oldest limit of the same quantity, and so
+ * on. Legs of one OCO are one size (the follower's position's share): a stop of 2 paired with a
+ * target of 1 (scaling out half) made the follower's target as big as its stop, so the target sold
+ * everything where the leader's sold half, and took the follower's stop with it. What is left over
+ * stays alone (the exits then share the follower's position by age, never more than it).
  */
 export function pairLoneExits(lone: readonly LeaderOrder[]): LeaderOrder[][] {
   const byAge = [...lone].sort((a, b) => a.placedAt - b.placedAt || a.id - b.id);
-  const stops = byAge.filter((o) => isStopType(o.type));
   const limits = byAge.filter((o) => !isStopType(o.type));
+  const paired = new Set<number>();
   const sets: LeaderOrder[][] = [];
-  for (let i = 0; i < Math.max(stops.length, limits.length); i++) {
-    const pair = [stops[i], limits[i]].filter((o): o is LeaderOrder => o !== undefined);
-    sets.push(pair);
+  for (const stop of byAge.filter((o) => isStopType(o.type))) {
+    const limit = limits.find((l) => !paired.has(l.id) && l.qty === stop.qty);
+    if (limit) paired.add(limit.id);
+    sets.push(limit ? [stop, limit] : [stop]);
   }
+  for (const limit of limits) if (!paired.has(limit.id)) sets.push([limit]);
   return sets.sort((a, b) => oldest(a) - oldest(b));
 }
 

@@ -91,4 +91,13 @@ describe("leader orders", () => {
     ]);
     expect(sets.map((s) => s.map((x) => x.id))).toEqual([[1, 2], [3, 4], [5]]);
   });
+
+  it("… of the same quantity only: a stop of 2 and a target of 1 stay apart", () => {
+    const sets = pairLoneExits([
+      o(1, { qty: 2 }),
+      o(2, { type: "Limit", qty: 1 }),
+      o(3, { type: "Limit", qty: 2 }),
+    ]);
+    expect(sets.map((s) => s.map((x) => x.id))).toEqual([[1, 3], [2]]);
+  });
 });

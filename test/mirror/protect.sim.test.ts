@@ -107,6 +107,60 @@ describe("protect: a plain stop and a plain limit placed by hand", () => {
   });
 });
 
+describe("protect: a stop for the whole position and a target for half of it (scaling out)", () => {
+  it("are no OCO: the target filling takes the followers to half, their stops working for what is left", async () => {
+    rig = await mirrorRig({ protect: true });
+    await leaderLong2(rig);
+    rig.sim.control.placeOrder(LEADER, {
+      symbol: "ESZ6",
+      action: "Sell",
+      qty: 2,
+      orderType: "Stop",
+      stopPrice: 6790,
+    });
+    rig.sim.control.placeOrder(LEADER, {
+      symbol: "ESZ6",
+      action: "Sell",
+      qty: 1,
+      orderType: "Limit",
+      price: 6810,
+    });
+    // Each follower's whole position is its stop's: a target beside it would close more than it holds.
+    await eventuallyWorking(
+      rig,
+      (b) =>
+        FOLLOWERS.every(
+          (f) => b[f]!.length === 1 && b[f]![0]!.orderType === "Stop" && b[f]![0]!.qty === pos(rig!, f),
+        ),
+      "a stop each for its whole position",
+    );
+    await quiet(1200); // past the pairing second: still no target beside it
+    expect(FOLLOWERS.map((f) => working(rig!, f).map((o) => o.orderType))).toEqual([
+      ["Stop"],
+      ["Stop"],
+      ["Stop"],
+    ]);
+    setPrice(rig, 6810);
+    await eventually(() => pos(rig!, LEADER) === 1, "the leader's target filled: half out");
+    // ×0.5 keeps 1 of 1 (round(0.5) is 1), fixed 2 keeps 1, ×1 keeps 1: none is flat.
+    await eventuallyWorking(
+      rig,
+      (b) =>
+        FOLLOWERS.every(
+          (f) =>
+            pos(rig!, f) === 1 &&
+            b[f]!.length === 1 &&
+            b[f]![0]!.orderType === "Stop" &&
+            b[f]![0]!.stopPrice === 6790 &&
+            b[f]![0]!.qty === 1,
+        ),
+      "every follower long 1 with its stop of 1",
+    );
+    await quiet();
+    expect(FOLLOWERS.map((f) => pos(rig!, f))).toEqual([1, 1, 1]);
+  });
+});
+
 describe("protect: good-till-cancelled exits", () => {
   it("give each follower an OCO whose legs are both GTC as placed: no Day leg, no modify to fix it", async () => {
     rig = await mirrorRig({ protect: true });
