@@ -46,6 +46,8 @@ export const SKIP_REASONS = {
   lostAnswer: "an order's answer was lost: waits for the account's snapshot",
   /** A re-sync found the follower already on the side the leader opened or flipped to: it is in that trade. */
   alreadyInTrade: "already in the leader's trade",
+  /** A re-sync found a multiplier follower already holding what the rule gives for the leader's position now. */
+  alreadyAtRule: "already where the rule puts it",
   /** A re-sync found an opening or add the follower missed; `reconcile: "exits"` does not make it up. */
   openingNotMadeUp: "opening not made up (reconcile: exits)",
   /** Issue 14: the follower's own mirrored working order answers this leader fill. */

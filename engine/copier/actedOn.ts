@@ -15,7 +15,9 @@ interface Acted {
 
 /**
  * How long a change waits before it is written. Short, because a restart compares the leader with
- * what is on disk: a kill -9 inside this window can make a re-sync repeat the last exit step.
+ * what is on disk: after a kill -9 inside this window the re-sync sees the last step again. A
+ * multiplier follower already where the rule puts it is left alone (reconcileStep); a fixed-size
+ * one may repeat that step's exit.
  */
 export const ACTED_SAVE_DELAY_MS = 50;
 

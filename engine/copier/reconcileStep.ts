@@ -19,7 +19,8 @@ import { expectedPosition } from "./sizing.js";
  *
  * A follower already on the side the leader opened or flipped to is in that trade (what it acted
  * on was written a moment too late to the state file before a kill, or it was put there by hand):
- * nothing is sent, and from here its exits follow the leader's.
+ * nothing is sent, and from here its exits follow the leader's. So is a multiplier follower that
+ * already holds what the rule gives after an add or a reduce (alreadyStepped).
  *
  * Undefined when there is nothing to look at (off, or the leader is where it was acted on).
  * Whatever is sent carries the reason "reconcile".
@@ -32,12 +33,29 @@ export function reconcileStep(mode: ReconcileMode, input: DecideInput): Decision
     return { action: "skip", kind: move, reason: SKIP_REASONS.alreadyInTrade };
   const step = decide({ ...input, firstOpeningFillOfOrder: true });
   if (step.action === "skip") return step;
+  if ((move === "add" || move === "reduce") && alreadyStepped(input, move))
+    return { action: "skip", kind: move, reason: SKIP_REASONS.alreadyAtRule };
   if (mode === "full" || step.opening === 0) return { ...step, reason: RECONCILE_REASON };
   // The exit part only: a flip closes what the follower holds; an opening or add sends nothing.
   const close = step.delta - step.opening;
   if (step.kind === "flip" && close !== 0)
     return { action: "send", kind: "close", delta: close, opening: 0, reason: RECONCILE_REASON };
   return { action: "skip", kind: step.kind, reason: SKIP_REASONS.openingNotMadeUp };
+}
+
+/**
+ * A multiplier follower that already holds what the rule gives for the leader's position now took
+ * this step before: its copy went, but what it acted on was not on disk yet when mimik was killed.
+ * Stepping again from what it holds would sell below the rule (a reduce's fraction of a position
+ * already reduced) or buy past it (a second add). A fixed-size follower's size says nothing of the
+ * orders it copied, so it is not judged here.
+ */
+function alreadyStepped(input: DecideInput, move: "add" | "reduce"): boolean {
+  const { sizing, follower: has } = input;
+  if (sizing.mode !== "multiplier" || has === 0) return false;
+  const rule = expectedPosition(sizing, input.leaderAfter, input.maxContracts ?? DEFAULT_MAX_CONTRACTS);
+  if (Math.sign(has) !== Math.sign(rule)) return false;
+  return move === "reduce" ? has === rule : Math.abs(has) >= Math.abs(rule);
 }
 
 /**

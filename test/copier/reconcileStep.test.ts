@@ -108,6 +108,28 @@ describe("reconcileStep: the leader moved from what the follower acted on (L₀)
       one,
       skip(SKIP_REASONS.alreadyInTrade),
     ],
+    // a multiplier follower already holding the rule's position for the leader now took the step
+    ["reduced 4 → 2, F = 2 = T(2) → not sold again", "exits", 4, 2, 2, one, skip(SKIP_REASONS.alreadyAtRule)],
+    [
+      "reduced 6 → 2 (×0.5), F = 1 = T(2) → not closed",
+      "exits",
+      6,
+      2,
+      1,
+      half,
+      skip(SKIP_REASONS.alreadyAtRule),
+    ],
+    ["full: added 2 → 4, F = 4 → no second add", "full", 2, 4, 4, one, skip(SKIP_REASONS.alreadyAtRule)],
+    [
+      "full: added 2 → 4, F = 5 (one by hand) → nothing",
+      "full",
+      2,
+      4,
+      5,
+      one,
+      skip(SKIP_REASONS.alreadyAtRule),
+    ],
+    ["fixed 2: reduced 4 → 2, F = 2 → its own fraction", "exits", 4, 2, 2, two, send("reduce", -1)],
   ];
 
   it.each(rows)("%s (%s)", (_, mode, acted, leader, follower, sizing, expected) => {
