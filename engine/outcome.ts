@@ -68,6 +68,8 @@ export const REFUSALS = {
   noSuchGroup: "no such group",
   noFollowers: "no followers",
   disconnected: "disconnected",
+  /** A resync's expectation comes from the leader's positions, not known while its login is away. */
+  leaderDisconnected: "its leader is not connected",
   pastLimit: "still past a limit",
   wouldOpen: "would open",
   /** The follower's broker has left too many of our orders unanswered to send more. */

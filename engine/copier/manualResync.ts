@@ -46,6 +46,14 @@ export async function manualResync(name: string, deps: ManualResyncDeps): Promis
   if (!route || !accounts.connected(name))
     return { target: name, status: "refused", reason: REFUSALS.disconnected };
   const { group, follower } = role;
+  // What the rule expects comes from the leader's positions, last known while its login is away:
+  // a fix from them could open what the leader has since closed, to be closed again at its re-sync.
+  if (!accounts.route(group.leader) || !accounts.connected(group.leader))
+    return {
+      target: name,
+      status: "refused",
+      reason: `${REFUSALS.leaderDisconnected} (${group.leader}): what the rule expects is not known until it is back`,
+    };
   const lines = deps.watch.lines(group, follower);
   if (lines.every((line) => line.inSync)) {
     for (const line of lines) actedOn(deps, group, follower, line.contract);
