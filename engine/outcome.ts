@@ -76,6 +76,9 @@ export const REFUSALS = {
   ordersBacklog: "too many orders in flight",
   /** An order of ours whose answer was lost is still working at the broker: it may yet fill. */
   answerLost: "an order whose answer was lost is still working at the broker for",
+  /** One whose answer was lost may have filled unheard: the account's next snapshot says (a second or so). */
+  answerUnsettled:
+    "an order whose answer was lost is not settled yet (the account's next snapshot says where it stands) for",
   invalid: "invalid",
   /** An unlock before the account's first balance: a limit that needs it cannot be checked. */
   balanceUnknown:

@@ -17,7 +17,7 @@ import type { SyncWatch } from "./syncWatch.js";
 export interface ManualResyncDeps
   extends Pick<CopierDeps, "accounts" | "clock" | "emit" | "gate" | "onOpeningCopied"> {
   book: Pick<FollowerBook, "full">;
-  orders: Pick<OrderTracker, "unheardWorking">;
+  orders: Pick<OrderTracker, "unheardWorking" | "unsettled">;
   /** Every order the copier writes leaves by its one door (cancel before close). */
   send: OrderTracker["send"];
   /** Its lines, and each announced again once what is sent for it is in flight (the screen's forecast). */
@@ -65,6 +65,12 @@ export async function manualResync(name: string, deps: ManualResyncDeps): Promis
   const unheard = lines.filter((l) => !l.inSync && deps.orders.unheardWorking(name, l.contract, working));
   if (unheard.length > 0) {
     const reason = `${REFUSALS.answerLost} ${unheard.map((l) => l.contract).join(", ")}`;
+    return { target: name, status: "refused", reason };
+  }
+  // One that may have filled unheard: the position is stale until the account's next snapshot.
+  const unsettled = lines.filter((l) => !l.inSync && deps.orders.unsettled(name, l.contract));
+  if (unsettled.length > 0) {
+    const reason = `${REFUSALS.answerUnsettled} ${unsettled.map((l) => l.contract).join(", ")}`;
     return { target: name, status: "refused", reason };
   }
   const risk = deps.gate(name);

@@ -169,6 +169,16 @@ export class OrderTracker {
     return working.some((w) => w.clOrdId !== undefined && lines.get(w.clOrdId) === contract);
   }
 
+  /**
+   * Has an order of ours for the line lost its answer since the follower's last snapshot (or is
+   * one such still working)? Filled unheard, or never at the broker: where the line stands is only
+   * known from the next snapshot.
+   */
+  unsettled(follower: string, contract: string): boolean {
+    for (const lost of this.lost.get(follower)?.values() ?? []) if (lost === contract) return true;
+    return false;
+  }
+
   private unanswered(meta: Pick<OrderMeta, "follower" | "contract">, clOrdId: string): void {
     let lines = this.lost.get(meta.follower);
     if (!lines) {
