@@ -110,12 +110,13 @@ export class Reconciler {
    */
   run(group: Group, followers: readonly Follower[], cause: string, syncing: string): void {
     const { deps } = this;
-    const mode = group.reconcile ?? "exits";
-    if (mode === "off") {
-      // The snapshot came and nothing is made up: what it held is the trader's now, never sent later.
-      for (const f of followers) this.forget(group.name, f.account, "reconcile is off");
-      return;
-    }
+    const setting = group.reconcile ?? "exits";
+    // Off, nothing missed is made up and an opening held for the snapshot is never sent: what it
+    // held is the trader's now. An exit that was failing or in doubt (an uncertain line) was
+    // copied live, not missed: it is still settled from where the follower stands, as a retry.
+    const off = setting === "off";
+    const mode = off ? "exits" : setting;
+    if (off) for (const f of followers) this.forget(group.name, f.account, "reconcile is off");
     if (!this.leaderKnown(group.leader, syncing)) return;
     const copies: CopyEvent[] = [];
     let fillId: number | undefined;
@@ -148,6 +149,7 @@ export class Reconciler {
         const risk = deps.gate(name);
         const unsure = this.unsure.get(name);
         const uncertain = line.uncertain(contract, unsure?.has(contract) ?? false);
+        if (off && !uncertain) continue;
         const waited = uncertain ? this.heldGoal(group.name, name, contract) : undefined;
         const goal = waited?.goal;
         // The others' parts: what the line holds for them now (as acted on, until they step).
@@ -324,11 +326,10 @@ export class Reconciler {
     return undefined;
   }
 
-  /** The follower's uncertain lines and held openings end unsettled (reconcile off). */
+  /** The follower's held openings end unsent (reconcile off). */
   private forget(group: string, follower: string, why: string): void {
     for (const contract of this.held.get(follower)?.keys() ?? []) this.alert(group, follower, contract, why);
     this.held.delete(follower);
-    this.unsure.delete(follower);
   }
 
   private alert(group: string, follower: string, contract: string, why: string): void {
