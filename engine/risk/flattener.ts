@@ -136,7 +136,16 @@ export class Flattener {
             ),
           ),
           ...exposure.open.map((p) =>
-            attempt(`liquidate ${p.contract}`, () => liquidator.liquidate(follower, p.contractId)),
+            attempt(
+              `liquidate ${p.contract}`,
+              () => liquidator.liquidate(follower, p.contractId),
+              // An exit of ours on its way when the account was read may close the position first:
+              // the broker then has nothing to liquidate, and the flatten has what it wanted.
+              () => {
+                const now = deps.exposure(follower);
+                return now !== undefined && !now.open.some((o) => o.contractId === p.contractId);
+              },
+            ),
           ),
         ]);
         for (const r of results) if (r !== undefined) failures.push(r);

@@ -87,3 +87,30 @@ describe("a leader's exit while the follower's flatten is on its way", () => {
     expect(position(sim, "DEMO1000", "ESZ6")).toBe(0);
   });
 });
+
+describe("a follower's flatten while its own exit is on its way", () => {
+  it("a liquidation the exit made needless is no failure: sold once, flatten 'locked', no error", async () => {
+    rig = await startRig(twoLogins());
+    const { sim, engine } = rig;
+    await eventually(() => engine.directory.route("APEX3001"), "the follower's login");
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
+    await eventually(() => {
+      const route = engine.directory.route("APEX3001");
+      return route?.session.positions(route.accountId).some((p) => p.netPos === 2);
+    }, "APEX3001 long 2, heard");
+
+    // The leader closes; the follower's copy of it fills at once, heard a second later.
+    sim.control.delaySocket("prop", 1000);
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 2);
+    await eventually(() => position(sim, "APEX3001", "ESZ6") === 0, "the copied exit filled at the broker");
+    // The trader flattens it meanwhile: mimik still sees it long 2, and the broker has nothing to liquidate.
+    const [outcome] = await engine.flattenAndLock({ follower: "APEX3001" });
+
+    expect(outcome).toMatchObject({ target: "APEX3001", status: "locked" });
+    expect(engine.risk.snapshot("APEX3001")).toMatchObject({ state: "LOCKED", lockKind: "manual" });
+    expect(pathAtVenue(sim, "APEX3001")).toEqual([2, 0]);
+    expect(position(sim, "DEMO1000", "ESZ6")).toBe(0);
+    const alerts = rig.events.flatMap((e) => (e.type === "alert" && e.follower === "APEX3001" ? [e] : []));
+    expect(alerts.filter((a) => a.level === "error")).toEqual([]);
+  });
+});
