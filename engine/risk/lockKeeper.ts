@@ -46,6 +46,8 @@ export interface LockKeeperDeps {
  */
 export class LockKeeper {
   private readonly flattener: Flattener;
+  /** Breaches whose lock is on its way to disk, per follower: their flatten waits for it. */
+  private readonly saving = new Map<string, number>();
 
   constructor(private readonly deps: LockKeeperDeps) {
     const mayTarget = (name: string) => {
@@ -100,7 +102,15 @@ export class LockKeeper {
     deps.alert("warn", `${f.name}: ${reason}: liquidate only, flattening${still}`, f);
     // The lock must be on disk before the first order leaves, so a crash cannot forget it; if the
     // disk refuses, the flatten still goes (the lock is kept in memory and its save retried).
-    const saved = await deps.save(f);
+    this.saving.set(f.name, (this.saving.get(f.name) ?? 0) + 1);
+    let saved: boolean;
+    try {
+      saved = await deps.save(f);
+    } finally {
+      const left = (this.saving.get(f.name) ?? 1) - 1;
+      if (left > 0) this.saving.set(f.name, left);
+      else this.saving.delete(f.name);
+    }
     // Its login has not synced yet (a start past the flat-by time): nothing failed, and an attempt
     // now would only say "flatten failed" (an error on the trader's phone). The login's sync
     // carries the flatten on at once (resume).
@@ -189,6 +199,8 @@ export class LockKeeper {
   /** After a restart, a reconnect or a config change: carry on a flatten that did not finish (see Flattener.resume). */
   resume(f: FollowerRisk, now = false): void {
     if (f.record.state !== "LIQUIDATE_ONLY" || !this.deps.mayTarget(f) || !f.holdings.route) return;
+    // A breach taken in the same moment (a config edit, a sync) flattens once its lock is on disk.
+    if (this.saving.has(f.name)) return;
     this.flattener.resume(f.name, now);
   }
 

@@ -60,6 +60,45 @@ describe("breach path", () => {
     expect(r.store.state.followers.F1?.state).toBe("LOCKED");
   });
 
+  it.each([
+    ["a config edit lowers the limit below the loss", "config"],
+    ["a login's sync snapshot shows the loss", "sync"],
+  ] as const)("is on disk before the first order also when %s", async (_what, how) => {
+    const r = await setup(["F1"], how === "config" ? {} : { dailyLoss: 500 });
+    let release: () => void = () => {};
+    r.store.gate = new Promise<void>((res) => {
+      release = res;
+    });
+    r.log.length = 0;
+    if (how === "config") {
+      r.session.quote(ES, 4980); // F1 long 1: −1000, with no limit yet
+      r.setConfig(configWith([{ account: "F1", limits: { dailyLoss: 500 } }]));
+    } else {
+      // Reconnected: the snapshot says F1 bought its 1 at 5020 (−1000 at 5000).
+      const position = { accountId: 11, contractId: ES.id, contract: ES.name, netPos: 1, netPrice: 5020 };
+      r.session.positionsBy.get(11)?.set(ES.id, position);
+      r.session.emit({
+        type: "sync",
+        connection: r.session.connection,
+        initial: false,
+        accounts: r.session.listAccounts,
+        positions: [position],
+        fillIds: [],
+      });
+    }
+    await flush();
+    // The save is still pending: nothing may have been sent.
+    expect(r.log).toEqual(["save-start F1 LIQUIDATE_ONLY"]);
+    release();
+    r.store.gate = undefined;
+    await flush();
+    const saved = r.log.indexOf("saved F1 LIQUIDATE_ONLY");
+    expect(saved).toBeGreaterThanOrEqual(0);
+    expect(r.log.findIndex((l) => l.startsWith("liquidate"))).toBeGreaterThan(saved);
+    expect(r.log.filter((l) => l.startsWith("liquidate"))).toHaveLength(1);
+    expect(r.engine.gate("F1").state).toBe("LOCKED");
+  });
+
   it("still flattens when the state cannot be saved, and says so", async () => {
     const r = await setup(["F1"]);
     r.store.fail = true;
