@@ -167,7 +167,8 @@ export class LockKeeper {
     const { cash, netLiq } = f.holdings;
     const outcome = unlock(f.record, {
       force,
-      limits: f.limits,
+      // Limits a forced unlock waived today hold nothing back: a window lock taken since must lift.
+      limits: f.effectiveLimits,
       netLiq: cash === undefined ? undefined : netLiq,
     });
     if (!outcome.ok) return { target: f.name, status: "refused", reason: outcome.message };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Windows } from "../../data/schema.js";
+import type { Limits, Windows } from "../../data/schema.js";
 import type { CopyEvent, WindowEvent } from "../../engine/types.js";
 import { chicagoInstant, civilDate } from "../../engine/windows/chicago.js";
 import { eventually, position, type Rig, ShiftedClock, simConfig, startRig } from "../support/rig.js";
@@ -20,9 +20,15 @@ const FOLLOWERS = [
   ["DEMO2003", "NQZ6"],
 ] as const;
 
-async function start(windows: Windows, at: number): Promise<{ rig: Rig; clock: ShiftedClock }> {
+async function start(
+  windows: Windows,
+  at: number,
+  limits3: Limits = {},
+): Promise<{ rig: Rig; clock: ShiftedClock }> {
   const clock = new ShiftedClock(at);
-  rig = await startRig(simConfig({ windows }), { clock, windowTickMs: 20 });
+  const config = simConfig({ windows });
+  for (const f of config.groups[0]?.followers ?? []) if (f.account === "DEMO2003") f.limits = limits3;
+  rig = await startRig(config, { clock, windowTickMs: 20 });
   const r = rig;
   await eventually(
     () => FOLLOWERS.every(([a]) => r.engine.directory.route(a) && r.engine.risk.snapshot(a)?.netLiq),
@@ -153,5 +159,42 @@ describe("trading windows on the simulator", () => {
       () => position(sim, "DEMO2003", "NQZ6") === 1,
       "DEMO2003 copies the add after the blackout",
     );
+  });
+
+  it("a blackout's lock lifts at its end on a day a forced unlock waived the daily loss", async () => {
+    const { rig: r, clock } = await start(
+      { blackouts: { file: "news.json", flattenMinutesBefore: 2 } },
+      tuesday(9, 0),
+      { dailyLoss: 500 },
+    );
+    const { sim, engine } = r;
+    engine.setCalendars({ "news.json": [{ name: "CPI", start: tuesday(10, 30), end: tuesday(10, 45) }] });
+    sim.control.manualTrade("DEMO1000", "NQZ6", "Buy", 2);
+    await eventually(() => position(sim, "DEMO2003", "NQZ6") === 2, "DEMO2003 long 2 NQ");
+    // 2 NQ × $20 × 20 points: past its $500 daily loss; flattened and locked.
+    sim.control.jumpPrice("NQZ6", -20);
+    await eventually(() => engine.risk.snapshot("DEMO2003")?.lockKind === "daily", "DEMO2003 daily-locked");
+    await eventually(() => engine.risk.snapshot("DEMO2003")?.state === "LOCKED", "DEMO2003 flat and locked");
+    // The trader forces it back on: the daily loss is waived until 17:00 CT.
+    expect((await engine.unlock("DEMO2003", true)).status).toBe("unlocked");
+    sim.control.manualTrade("DEMO1000", "NQZ6", "Sell", 2);
+    await eventually(() => position(sim, "DEMO2001", "NQZ6") === 0, "DEMO2001 closed with its leader");
+
+    clock.jumpTo(tuesday(10, 28));
+    await eventually(
+      () => engine.risk.snapshot("DEMO2003")?.lockReason === "blackout: CPI",
+      "DEMO2003 locked for CPI",
+    );
+    clock.jumpTo(tuesday(10, 45));
+    await eventually(
+      () => engine.risk.snapshot("DEMO2001")?.state === "ACTIVE",
+      "DEMO2001 unlocked after CPI",
+    );
+    await eventually(
+      () => engine.risk.snapshot("DEMO2003")?.state === "ACTIVE",
+      "DEMO2003 unlocked after CPI",
+    );
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
+    await eventually(() => position(sim, "DEMO2003", "ESZ6") === 1, "DEMO2003 copies again after CPI");
   });
 });

@@ -153,6 +153,7 @@ describe("LockKeeper: followers through the lock machine, each step shown and sa
   ] as const)("unlock, %s", async (_, record, force, outcome, steps) => {
     const t = setup(record);
     t.f.limits = { dailyLoss: 1000 };
+    t.f.updateEffectiveLimits("2026-01-12"); // as the risk engine does with each config
     expect(await t.keeper.unlock("F1", force)).toMatchObject({ target: "F1", ...outcome });
     expect(t.calls.filter((c) => !c.includes(":"))).toEqual(steps);
   });
