@@ -88,6 +88,14 @@ export class Flattener {
     if (a) this.clearTimer(a);
   }
 
+  /**
+   * A new flatten (a breach, a flatten-and-lock): nothing left waiting of one stopped before (a
+   * forced unlock), and its backoff starts again at 1 s, not where the stopped one had grown to.
+   */
+  begin(follower: string): void {
+    this.done(follower);
+  }
+
   /** The flatten succeeded: no further attempt, and the next one starts counting from 1. */
   done(follower: string): void {
     const a = this.attempts.get(follower);

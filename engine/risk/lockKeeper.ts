@@ -94,7 +94,7 @@ export class LockKeeper {
   async breach(f: FollowerRisk, kind: LockKind, reason: string): Promise<Outcome> {
     const { deps } = this;
     f.record = startLiquidation(f.record, kind, reason, deps.clock.now());
-    this.flattener.stop(f.name);
+    this.flattener.begin(f.name);
     deps.refresh(f);
     deps.snapshot(f);
     const kept = f.record.lockReason;

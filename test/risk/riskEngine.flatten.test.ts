@@ -128,6 +128,29 @@ describe("breach path", () => {
     expect(r.clock.pending()).toBe(1); // only the roll timer is left
   });
 
+  it("a new breach after a flatten stopped by a forced unlock starts its backoff again at 1 s", async () => {
+    const r = await setup(["F1"], { trailingDrawdown: 2000 });
+    r.liquidator.failNext = 6;
+    r.session.quote(ES, 4960); // F1 long 1: −2000, at its trailing floor
+    await r.clock.advance(40_000); // attempts at 0, 1, 3, 7, 15, 31 s: all refused
+    expect(r.engine.snapshot("F1")?.flattenAttempts).toBe(6);
+    expect((await r.engine.unlock("F1", { force: true })).status).toBe("unlocked");
+    r.session.quote(ES, 5000); // back to 50 000: the mark restarted at 48 000 stays
+    await r.clock.advance(60_000);
+
+    r.log.length = 0;
+    const before = r.clock.now();
+    r.liquidator.failNext = 1;
+    r.session.quote(ES, 4940); // −3000 from 50 000: past the floor again
+    await r.clock.advance(5_000);
+    const times = r.log
+      .filter((l) => l.startsWith("liquidate F1"))
+      .map((l) => Number(l.split("@")[1]) - before);
+    expect(times).toEqual([0, 1000]);
+    expect(alertsOf(r.events, "F1").at(-2)).toMatch(/retry 2 in 1 s/);
+    expect(r.engine.gate("F1").state).toBe("LOCKED");
+  });
+
   it("never retries faster than the broker's penalty wait", async () => {
     const r = await setup(["F1"]);
     r.liquidator.failNext = 1;
