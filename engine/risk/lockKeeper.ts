@@ -220,6 +220,7 @@ export class LockKeeper {
     this.flattener.done(f.name);
     const { cash, netLiq } = f.holdings;
     const now = cash === undefined || netLiq === undefined ? undefined : { limits: f.limits, netLiq };
+    const kind = f.record.lockKind;
     f.record = markFlat(f.record, deps.tradingDay(), now);
     deps.refresh(f);
     deps.snapshot(f);
@@ -228,8 +229,17 @@ export class LockKeeper {
       "info",
       f.record.state === "LOCKED"
         ? `${f.name}: flat, LOCKED (${f.record.lockReason ?? f.record.lockKind})`
-        : `${f.name}: flat; its daily lock was cleared at the roll, ACTIVE`,
+        : `${f.name}: flat; its ${ROLLED_LOCKS[kind ?? "daily"] ?? kind} lock was cleared at the ${kind === "weekly" ? "Sunday " : ""}17:00 CT roll, ACTIVE`,
       f,
     );
   }
 }
+
+/** The locks a roll clears, as the trader knows their limits. */
+const ROLLED_LOCKS: Partial<Record<LockKind, string>> = {
+  daily: "daily loss",
+  giveback: "daily give-back",
+  profit: "daily profit target",
+  weekly: "weekly loss",
+  trades: "max trades",
+};
