@@ -56,7 +56,8 @@ const CLEARS_AT_ROLL: ReadonlySet<LockKind | undefined> = new Set<LockKind | und
 
 /** Does a lock of this kind, taken on `lockDay`, clear by `currentDay`? */
 function clearedBy(kind: LockKind | undefined, lockDay: string, currentDay: string): boolean {
-  if (lockDay === currentDay) return false;
+  // A lock of a later day than the clock's (a clock set back) is today's, not a rolled one.
+  if (lockDay >= currentDay) return false;
   if (CLEARS_AT_ROLL.has(kind)) return true;
   return kind === "weekly" && tradingWeekOf(lockDay) !== tradingWeekOf(currentDay);
 }

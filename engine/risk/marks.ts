@@ -32,7 +32,7 @@ export function advanceMarks(
     record = restartedMarks(record, shadow);
     saveNow = true;
   }
-  if (record.tradingDay !== tradingDay) {
+  if (record.tradingDay === undefined || rolledPast(record.tradingDay, tradingDay)) {
     record = roll(record, { tradingDay, limits, netLiq });
     saveNow = true;
   } else if (record.startOfDayBalance === undefined) {
@@ -56,6 +56,15 @@ export function advanceMarks(
     saveLater = true;
   }
   return { record, saveNow, saveLater: saveLater && !saveNow };
+}
+
+/**
+ * Has the day a record belongs to ended by `tradingDay`? Only forward: a record of a later day (the
+ * machine's clock set back across a 17:00 CT roll, then a restart) is still that day's, or its
+ * daily lock and start of day would be dropped, and taken again an hour later from the loss.
+ */
+export function rolledPast(recordDay: string | undefined, tradingDay: string): boolean {
+  return recordDay !== undefined && recordDay < tradingDay;
 }
 
 /**

@@ -21,7 +21,7 @@ import { HoldingsRoutes } from "./holdingsRoutes.js";
 import { evaluateLimits } from "./limits.js";
 import { type FlattenKind, LockKeeper } from "./lockKeeper.js";
 import { settleRolledLock } from "./lockMachine.js";
-import { advanceMarks, restartedMarks } from "./marks.js";
+import { advanceMarks, restartedMarks, rolledPast } from "./marks.js";
 import { PriceFeeds } from "./priceFeeds.js";
 import { RiskSaves } from "./riskSaves.js";
 import { type FollowerRiskView, riskFigures, riskView } from "./riskView.js";
@@ -176,8 +176,7 @@ export class RiskEngine {
     for (const f of this.roster.all()) {
       // A shadow's would-be P&L starts again at $0 with the process: so do its marks (not its lock).
       if (f.shadow) f.record = restartedMarks(f.record, true);
-      if (f.record.tradingDay !== undefined && f.record.tradingDay !== this.day.tradingDay)
-        this.rollFollower(f);
+      if (rolledPast(f.record.tradingDay, this.day.tradingDay)) this.rollFollower(f);
       if (f.watchTrailing()) void this.saves.now(f.name);
       f.updateEffectiveLimits(this.day.tradingDay);
       this.refresh(f);
@@ -363,8 +362,7 @@ export class RiskEngine {
 
   private rollOver(): void {
     for (const f of this.roster.all()) {
-      if (f.record.tradingDay !== undefined && f.record.tradingDay !== this.day.tradingDay)
-        this.rollFollower(f);
+      if (rolledPast(f.record.tradingDay, this.day.tradingDay)) this.rollFollower(f);
     }
     this.logger.info("risk: trading day rolled", { tradingDay: this.day.tradingDay });
   }

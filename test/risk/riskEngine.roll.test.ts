@@ -240,6 +240,30 @@ describe("restart", () => {
   });
 });
 
+describe("a clock set back across the roll", () => {
+  it("a restart never rolls the saved day backwards: its daily lock and start of day stay", async () => {
+    const r = await setup("2026-01-12T23:10:00Z", { dailyLoss: 1000 }); // Monday 17:10 CT: Tuesday's session
+    await lose(r, 20); // −1000: flattened and locked
+    expect(r.engine.snapshot("F1")).toMatchObject({ state: "LOCKED", lockKind: "daily" });
+    await r.engine.stop();
+    // The machine's clock is set back an hour (16:10 CT, Monday's session) and mimik restarted.
+    r.clock.t = at("2026-01-12T22:10:00Z");
+    const again = r.restart();
+    r.setConfig(configWith([{ account: "F1", limits: { dailyLoss: 1000 } }]));
+    await again.start();
+    r.session.setBalance(11, 49_000);
+    await flush();
+    expect(again.gate("F1").state).toBe("LOCKED");
+    expect(again.snapshot("F1")).toMatchObject({
+      lockKind: "daily",
+      tradingDay: "2026-01-13",
+      startOfDayBalance: 50_000,
+    });
+    expect(r.store.state.followers.F1).toMatchObject({ state: "LOCKED", tradingDay: "2026-01-13" });
+    await again.stop();
+  });
+});
+
 describe("unlock through the engine", () => {
   it("refuses past the trailing floor and says why; forced, it restarts the mark and does not trip again", async () => {
     const r = await setup("2026-01-12T18:00:00Z", { trailingDrawdown: 1000 });
