@@ -2,9 +2,9 @@ import type { Clock } from "../types.js";
 import { nextRollAt, tradingDayOf } from "./tradingDay.js";
 
 /**
- * The current trading day and the instant it ends (17:00 CT). `check()` runs on every gate read
- * and valuation, so a roll is never late even when its timer is (a busy loop, a laptop waking
- * up); the timer makes it happen when nothing else is going on.
+ * The current trading day and the instant it ends (17:00 CT). `check()` runs on every gate read,
+ * valuation, look at a follower and unlock, so a roll is never late even when its timer is (a busy
+ * loop, a laptop waking up); the timer makes it happen when nothing else is going on.
  */
 export class DayRoll {
   private day: string;

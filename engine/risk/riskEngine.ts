@@ -317,10 +317,12 @@ export class RiskEngine {
 
   /** Unlock by hand; refused while still past the trailing floor or a daily limit unless forced. */
   unlock(follower: string, options: { force?: boolean } = {}): Promise<Outcome> {
+    this.day.check();
     return this.locks.unlock(follower, options.force === true);
   }
 
   snapshot(follower: string): FollowerRiskView | undefined {
+    this.day.check(); // a roll whose timer is late (a laptop asleep over 17:00 CT) is not shown stale
     const f = this.roster.get(follower);
     if (!f) return undefined;
     return riskView(f, {

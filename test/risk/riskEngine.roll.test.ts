@@ -240,6 +240,27 @@ describe("restart", () => {
   });
 });
 
+describe("a roll whose timer is late (a laptop asleep over 17:00 CT)", () => {
+  it("is applied the moment the trader looks or unlocks, not at the next leader fill", async () => {
+    const r = await setup("2026-01-12T18:00:00Z", { dailyLoss: 1000 }); // Monday 12:00 CT
+    await lose(r, 20); // −1000: flattened and locked
+    expect(r.engine.snapshot("F1")).toMatchObject({ state: "LOCKED", lockKind: "daily" });
+    // Woken at 18:00 CT: the roll's timer has not fired yet, and nothing has traded since.
+    r.clock.t = at("2026-01-13T00:00:00Z");
+    expect(r.engine.snapshot("F1")).toMatchObject({ state: "ACTIVE", tradingDay: "2026-01-13" });
+    await r.engine.stop();
+  });
+
+  it("an unlock then is judged on the new day, not refused for yesterday's loss", async () => {
+    const r = await setup("2026-01-12T18:00:00Z", { dailyLoss: 1000, trailingDrawdown: 5000 });
+    await lose(r, 20);
+    await r.engine.lock("F1"); // by hand, with the daily loss past: the roll keeps it
+    r.clock.t = at("2026-01-13T00:00:00Z");
+    expect(await r.engine.unlock("F1")).toMatchObject({ status: "unlocked" });
+    await r.engine.stop();
+  });
+});
+
 describe("a clock set back across the roll", () => {
   it("a restart never rolls the saved day backwards: its daily lock and start of day stay", async () => {
     const r = await setup("2026-01-12T23:10:00Z", { dailyLoss: 1000 }); // Monday 17:10 CT: Tuesday's session
