@@ -302,18 +302,14 @@ export class Engine {
         ...(event.marketData === undefined ? {} : { marketData: event.marketData }),
       });
     } else if (event.type === "brokerAlert") {
-      this.emit({
-        type: "alert",
-        at: this.clock.now(),
-        level: event.level,
-        message: `${event.connection}: ${event.message}`,
-      });
+      this.alert(event.level, `${event.connection}: ${event.message}`);
     } else if (event.type === "fillBusted" && !event.history) {
       // One seen in a snapshot may be old news (every start reads the day's): the copier tells it.
       const account = this.directory.nameAt(session.connection, event.accountId) ?? String(event.accountId);
       this.alert(
         "warn",
         `${account}: the broker busted fill ${event.fillId} (${event.side.toUpperCase()} ${event.qty} ${event.contract} @ ${event.price}); its position no longer includes it`,
+        this.directory.role(account)?.kind === "follower" ? account : undefined,
       );
     }
   }
@@ -382,8 +378,9 @@ export class Engine {
     this.emit(event());
   }
 
-  private alert(level: "info" | "warn" | "error", message: string): void {
-    this.emit({ type: "alert", at: this.clock.now(), level, message });
+  /** `follower`: the alert is about that follower (its log and its report read it). */
+  private alert(level: "info" | "warn" | "error", message: string, follower?: string): void {
+    this.emit({ type: "alert", at: this.clock.now(), level, message, ...(follower ? { follower } : {}) });
   }
 
   private emit(event: EngineEvent): void {

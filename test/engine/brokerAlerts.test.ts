@@ -35,10 +35,7 @@ describe("engine: broker alerts and busted fills become alerts", () => {
       level: "warn",
       message: "Another login took it",
     });
-    lead.emit({
-      type: "fillBusted",
-      connection: lead.connection,
-      accountId: 1,
+    const bust = {
       fillId: 9,
       orderId: 8,
       contractId: "1",
@@ -46,7 +43,8 @@ describe("engine: broker alerts and busted fills become alerts", () => {
       side: "Sell",
       qty: 3,
       price: 6800.25,
-    });
+    } as const;
+    lead.emit({ type: "fillBusted", connection: lead.connection, accountId: 1, ...bust });
     const alerts = events
       .filter((e): e is AlertEvent => e.type === "alert")
       .map((a) => `${a.level} ${a.message}`);
@@ -54,6 +52,18 @@ describe("engine: broker alerts and busted fills become alerts", () => {
     expect(alerts).toContain(
       "warn L: the broker busted fill 9 (SELL 3 ESZ6 @ 6800.25); its position no longer includes it",
     );
+    // A follower's bust is about that follower: mimik log --follower and its report read it.
+    sessions[1]!.emit({
+      ...{ type: "fillBusted", connection: sessions[1]!.connection, accountId: 2 },
+      ...bust,
+    });
+    const busts = events.filter(
+      (e): e is AlertEvent => e.type === "alert" && e.message.includes("the broker busted fill"),
+    );
+    expect(busts.map((a) => [a.message.split(":")[0], a.follower])).toEqual([
+      ["L", undefined],
+      ["A", "A"],
+    ]);
     await engine.stop();
   });
 });
