@@ -108,14 +108,14 @@ export class HubLink {
       .build();
     for (const [method, handler] of Object.entries(this.o.handlers)) hub.on(method, handler);
     hub.onreconnecting((error) => {
-      if (generation === this.generation) this.o.onDown(`${this.o.name} lost: ${error?.message ?? "closed"}`);
+      if (generation === this.generation) this.o.onDown(`${this.o.name} lost: ${words(error, "closed")}`);
     });
     hub.onreconnected(() => {
       if (generation === this.generation) void this.connected_(hub, generation);
     });
     hub.onclose((error) => {
       if (generation !== this.generation || this.stopped) return;
-      this.o.onDown(`${this.o.name} closed: ${error?.message ?? "by the server"}`);
+      this.o.onDown(`${this.o.name} closed: ${words(error, "by the server")}`);
       this.restart();
     });
     this.hub = hub;
@@ -169,4 +169,12 @@ export class HubLink {
       },
     };
   }
+}
+
+/**
+ * SignalR's error as part of a sentence: its messages end in a period ("… (no reason given)."),
+ * which read as "…given).: market data down" inside the alert that quotes them.
+ */
+function words(error: Error | undefined, otherwise: string): string {
+  return error?.message.trim().replace(/\.+$/, "") || otherwise;
 }

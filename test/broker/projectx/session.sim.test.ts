@@ -391,3 +391,15 @@ describe("ProjectX session against the simulator's ProjectX face", () => {
     expect(seen.of("position").filter((e) => e.position.netPos === 2)).toHaveLength(1);
   });
 });
+
+describe("ProjectX market hub drop, as the trader reads it", () => {
+  it("says why in words that read whole inside an alert (no stray period before the colon)", async () => {
+    h = await startPxHarness();
+    const { session, seen } = h.open();
+    await session.start();
+    h.sim.control.dropSockets({ user: "topstep", kind: "md" });
+    const down = await seen.next("marketData", (e) => !e.up);
+    expect(down.reason).toMatch(/^market hub (lost|closed): /);
+    expect(down.reason).not.toMatch(/\.$/);
+  });
+});
