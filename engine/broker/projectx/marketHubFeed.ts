@@ -26,7 +26,11 @@ export class MarketHubFeed {
       ...d.timing,
       handlers: { GatewayQuote: (id: unknown, data: unknown) => d.quote(id, data) },
       onConnected: async () => {
-        for (const id of this.ids) await this.hub.invoke("SubscribeContractQuotes", id);
+        // One refused (no data permission for it, a contract ProjectX no longer lists) must not
+        // fail the connect: that kept every other contract's quotes away, the login's limits blind.
+        await Promise.all([...this.ids].map((id) => this.invokeSubscribe(id)));
+        // Gone again meanwhile: its drop is told (or to be told); quotes are not back.
+        if (!this.hub.connected) throw new Error("dropped while subscribing");
         d.emit({ type: "marketData", connection: d.connection, up: true });
       },
       onDown: (reason) => {
@@ -48,13 +52,19 @@ export class MarketHubFeed {
   subscribe(id: string): boolean {
     if (this.ids.has(id)) return false;
     this.ids.add(id);
-    if (this.hub.connected)
-      this.hub.invoke("SubscribeContractQuotes", id).catch((e) =>
+    if (this.hub.connected) void this.invokeSubscribe(id);
+    return true;
+  }
+
+  /** Refused, it is said and asked again at the next connect. */
+  private invokeSubscribe(id: string): Promise<void> {
+    return this.hub.invoke("SubscribeContractQuotes", id).then(
+      () => undefined,
+      (e: unknown) =>
         this.d.logger.warn("ProjectX quote subscription failed", {
           contractId: id,
           error: (e as Error).message,
         }),
-      );
-    return true;
+    );
   }
 }

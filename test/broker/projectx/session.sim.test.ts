@@ -403,3 +403,24 @@ describe("ProjectX market hub drop, as the trader reads it", () => {
     expect(down.reason).not.toMatch(/\.$/);
   });
 });
+
+describe("ProjectX market hub reconnect with a contract ProjectX refuses", () => {
+  it("subscribes the others and is up again: one refusal does not keep every quote away", async () => {
+    h = await startPxHarness();
+    const { session, seen } = h.open();
+    await session.start();
+    session.subscribeQuotes("ESZ9"); // no such contract at ProjectX: its subscription is refused
+    session.subscribeQuotes("NQZ6");
+    await seen.next("quote", (e) => e.contract === "NQZ6");
+    const since = seen.events.length;
+    const sinceDrop = () => seen.events.slice(since);
+    h.sim.control.dropSockets({ user: "topstep", kind: "md" });
+    await waitFor(() => sinceDrop().some((e) => e.type === "marketData" && e.up), 5000, "market data back");
+    h.sim.control.jumpPrice("NQ", 5);
+    await waitFor(
+      () => sinceDrop().some((e) => e.type === "quote" && e.contract === "NQZ6"),
+      5000,
+      "NQZ6 quotes",
+    );
+  });
+});
