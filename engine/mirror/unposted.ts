@@ -34,15 +34,35 @@ export class UnpostedFills {
   private readonly until = new Map<string, Map<string, EpochMs>>();
   /** follower → broker order id → its fills, oldest order first. */
   private readonly counted = new Map<string, Map<number, Counted>>();
+  /**
+   * follower → the orders told a fill its position has not counted yet: a position comes with
+   * every fill, so it walks these few, never the follower's whole history of orders.
+   */
+  private readonly unposted = new Map<string, Set<Counted>>();
 
   /** One of the follower's fills was told (its position comes with it or after it). */
   fill(follower: string, contract: string, orderId: number, qty: number): void {
-    const orders = this.counted.get(follower) ?? new Map<number, Counted>();
-    this.counted.set(follower, orders);
-    const c = orders.get(orderId) ?? { contract, told: 0, posted: 0 };
+    let orders = this.counted.get(follower);
+    let waiting = this.unposted.get(follower);
+    if (!orders || !waiting) {
+      orders = new Map();
+      waiting = new Set();
+      this.counted.set(follower, orders);
+      this.unposted.set(follower, waiting);
+    }
+    let c = orders.get(orderId);
+    if (!c) {
+      c = { contract, told: 0, posted: 0 };
+      orders.set(orderId, c);
+      if (orders.size > KEPT_ORDERS) {
+        const oldest = orders.keys().next().value as number;
+        const gone = orders.get(oldest);
+        if (gone) waiting.delete(gone);
+        orders.delete(oldest);
+      }
+    }
     c.told += qty;
-    orders.set(orderId, c);
-    if (orders.size > KEPT_ORDERS) orders.delete(orders.keys().next().value as number);
+    waiting.add(c);
   }
 
   /** A mirror of the follower's in `contract` reported `filledQty` filled, more than before. */
@@ -59,8 +79,13 @@ export class UnpostedFills {
   /** The follower's position in `contract` was told: the fills before it are in it. */
   posted(follower: string, contract: string): void {
     this.until.get(follower)?.delete(contract);
-    for (const c of this.counted.get(follower)?.values() ?? [])
-      if (c.contract === contract) c.posted = c.told;
+    const waiting = this.unposted.get(follower);
+    if (!waiting) return;
+    for (const c of waiting)
+      if (c.contract === contract) {
+        c.posted = c.told;
+        waiting.delete(c);
+      }
   }
 
   /** Until when exits in `contract` may not grow; undefined when they may. */
@@ -75,5 +100,6 @@ export class UnpostedFills {
   forget(follower: string): void {
     this.until.delete(follower);
     this.counted.delete(follower);
+    this.unposted.delete(follower);
   }
 }
