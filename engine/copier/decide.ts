@@ -30,6 +30,12 @@ export interface DecideInput {
   leaderAfter: number;
   /** Follower's position in the mapped contract: broker-reported plus what is in flight. */
   follower: number;
+  /**
+   * Of `follower`, what the leader's other contracts hold on a line they share with this one
+   * (toMicro): an opening's cap counts the whole line, but a re-sync's 'already stepped' judges
+   * this contract's part alone.
+   */
+  othersOnLine?: number | undefined;
   /** Fixed sizing: no earlier fill of this leader order was an opening. */
   firstOpeningFillOfOrder: boolean;
 }

@@ -51,7 +51,8 @@ export function reconcileStep(mode: ReconcileMode, input: DecideInput): Decision
  * orders it copied, so it is not judged here.
  */
 function alreadyStepped(input: DecideInput, move: "add" | "reduce"): boolean {
-  const { sizing, follower: has } = input;
+  const { sizing } = input;
+  const has = input.follower - (input.othersOnLine ?? 0);
   if (sizing.mode !== "multiplier" || has === 0) return false;
   const rule = expectedPosition(sizing, input.leaderAfter, input.maxContracts ?? DEFAULT_MAX_CONTRACTS);
   if (Math.sign(has) !== Math.sign(rule)) return false;

@@ -171,6 +171,13 @@ export class Reconciler {
                   has,
                   group.whitelist,
                 );
+        // An add's step keeps the whole line in `has - kept` (its cap counts it all): what the
+        // others hold there is still in it, and is not this contract's part.
+        const othersOnLine =
+          goal === undefined && !uncertain
+            ? heldForOtherContracts(follower, leaderContract, contract, othersHeld, has, group.whitelist) -
+              kept
+            : 0;
         // A held later fill of a leader order already counted is that same trade.
         const counted = waited !== undefined && waited.orderIds.length > 0;
         const input: DecideInput = {
@@ -194,6 +201,7 @@ export class Reconciler {
           leaderBefore: before,
           leaderAfter: after,
           follower: has - kept,
+          othersOnLine,
           firstOpeningFillOfOrder: true,
         };
         let step = settle(mode, input);

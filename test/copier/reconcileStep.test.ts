@@ -136,6 +136,15 @@ describe("reconcileStep: the leader moved from what the follower acted on (L₀)
     expect(reconcileStep(mode, input(acted, leader, follower, { sizing }))).toEqual(expected);
   });
 
+  it("a shared line (toMicro): 'already stepped' judges this contract's part, not the whole line", () => {
+    // line 4 = ES part 2 + MES part 2; the leader's ES went 2 → 4 unseen: the ES part steps to 4
+    expect(reconcileStep("full", input(2, 4, 4, { othersOnLine: 2 }))).toEqual(send("add", 2));
+    // line 6 = ES part 4 (the add taken before a kill -9) + MES part 2: nothing more
+    expect(reconcileStep("full", input(2, 4, 6, { othersOnLine: 2 }))).toEqual(
+      skip(SKIP_REASONS.alreadyAtRule),
+    );
+  });
+
   it("off, or the leader where it was acted on: nothing to look at", () => {
     expect(reconcileStep("off", input(2, 0, 2))).toBeUndefined();
     expect(reconcileStep("exits", input(2, 2, 0))).toBeUndefined();

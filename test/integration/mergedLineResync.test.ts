@@ -20,9 +20,10 @@ afterEach(async () => {
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Leader long `first` then `second` (ESZ6 1, MESZ6 2 in some order); APEX3001 (×1, toMicro) long 3 MESZ6. */
-async function longOnOneLine(first: "ESZ6" | "MESZ6"): Promise<TwoLogins> {
+async function longOnOneLine(first: "ESZ6" | "MESZ6", reconcile?: "full"): Promise<TwoLogins> {
   const config = twoLoginConfig();
   config.groups[0]!.followers[0]!.mapping = "toMicro";
+  if (reconcile) config.groups[0]!.reconcile = reconcile;
   const r = await startTwoLogins(config);
   await eventually(
     () => ["DEMO1000", "APEX3001", "APEX3002"].every((a) => r.engine.directory.connected(a)),
@@ -116,6 +117,23 @@ describe("a missed exit on a line two leader contracts share (against the simula
       .records()
       .fills.filter((f) => f.accountName === "APEX3001" && f.action === "Sell");
     expect(sold.reduce((n, f) => n + f.qty, 0)).toBe(2);
+  }, 20_000);
+
+  it("reconcile full, ES added unseen: the follower buys the ES part's step, the MES part beside it", async () => {
+    t = await longOnOneLine("ESZ6", "full");
+    const r = t;
+    r.sim.control.otherLogin("demo");
+    r.sim.control.otherLogin("demo");
+    r.sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
+    // APEX3002 (×0.5) stays at 1 (T(2) = T(1)); the re-sync's one step is APEX3001's.
+    await eventually(() => r.events.some((e) => e.type === "resync"), "the leader's re-sync", 10_000).catch(
+      () => undefined,
+    );
+    await pause(500);
+    // The leader holds ES 2 and MES 2: by the rule APEX3001's MESZ6 line is 2 + 2. Its 3 were
+    // taken for the ES part alone (3 ≥ 2), 'already where the rule puts it', and nothing was bought.
+    expect(position(r.sim, "DEMO1000", "ESZ6")).toBe(2);
+    expect(position(r.sim, "APEX3001", "MESZ6")).toBe(4);
   }, 20_000);
 
   it("r on a follower whose line holds both contracts' parts: in sync, nothing sold", async () => {
