@@ -62,22 +62,39 @@ export function createActions({ engine, holder, events }: ActionsDeps): Actions 
     return { group: g?.name, follower: follower?.account };
   };
 
-  /** A config edit: refused when the target does not exist, failed when it cannot be saved. */
+  /**
+   * A config edit: refused when the target does not exist, failed when it cannot be saved. The
+   * names were resolved from the config in force, but the update runs on the file as it is now:
+   * a hand edit saved before the watcher's re-read (a group renamed, a follower removed) is loaded
+   * first. `mutate` says why it changed nothing when its target is gone from that draft; doing
+   * nothing and answering "disabled" or "removed" would leave the trader sure of what is not so.
+   */
   const edit = async (
     target: string,
     done: Outcome["status"],
     found: boolean,
-    mutate: (draft: Config) => void,
+    mutate: (draft: Config) => string | undefined,
     missing: string = REFUSALS.noSuchGroup,
     /** What was done, when "saved" would not say it (a removal). */
     said?: string,
   ): Promise<Outcome> => {
     if (!found) return { target, status: "refused", reason: missing };
-    const result = await holder.update(mutate);
+    let gone: string | undefined;
+    const result = await holder.update((draft) => {
+      gone = mutate(draft);
+    });
     if (!result.ok) return { target, status: "failed", reason: result.message };
+    if (gone !== undefined) return { target, status: "refused", reason: gone };
     return said === undefined ? { target, status: done } : { target, status: done, reason: said };
   };
   const groupIn = (draft: Config, name: string | undefined) => draft.groups.find((g) => g.name === name);
+  /** The follower in the draft, or why it is not there (its group or itself gone since). */
+  const followerIn = (draft: Config, group: string | undefined, account: string | undefined) => {
+    const g = groupIn(draft, group);
+    if (!g) return { gone: REFUSALS.noSuchGroup } as const;
+    const at = g.followers.findIndex((f) => f.account === account);
+    return at < 0 ? ({ gone: REFUSALS.notFollower } as const) : { g, at };
+  };
 
   return {
     async flatten(target, options = {}) {
@@ -100,7 +117,9 @@ export function createActions({ engine, holder, events }: ActionsDeps): Actions 
         return Promise.resolve({ target: group, status, reason: ALREADY[status] });
       return edit(group ?? typed, status, group !== undefined, (draft) => {
         const g = groupIn(draft, group);
-        if (g) g.active = active;
+        if (!g) return REFUSALS.noSuchGroup;
+        g.active = active;
+        return undefined;
       });
     },
     setFollowerEnabled(typedGroup, typedAccount, enabled) {
@@ -110,8 +129,10 @@ export function createActions({ engine, holder, events }: ActionsDeps): Actions 
         enabled ? "enabled" : "disabled",
         follower !== undefined,
         (draft) => {
-          const f = groupIn(draft, group)?.followers.find((x) => x.account === follower);
-          if (f) f.enabled = enabled;
+          const at = followerIn(draft, group, follower);
+          if ("gone" in at) return at.gone;
+          at.g.followers[at.at]!.enabled = enabled;
+          return undefined;
         },
         REFUSALS.notFollower,
       );
@@ -119,10 +140,16 @@ export function createActions({ engine, holder, events }: ActionsDeps): Actions 
     saveGroup(original, next) {
       const { group } = original === undefined ? { group: undefined } : resolve(original);
       return edit(next.name, "saved", original === undefined || group !== undefined, (draft) => {
-        const at = group === undefined ? -1 : draft.groups.findIndex((g) => g.name === group);
+        if (group === undefined) {
+          draft.groups.push(next);
+          return undefined;
+        }
+        // An edit of a group renamed or deleted by hand since is not made a new group of that name.
+        const at = draft.groups.findIndex((g) => g.name === group);
         const now = draft.groups[at];
-        if (now) draft.groups[at] = keepUnedited(next, now);
-        else draft.groups.push(next);
+        if (!now) return REFUSALS.noSuchGroup;
+        draft.groups[at] = keepUnedited(next, now);
+        return undefined;
       });
     },
     saveFollower(typedGroup, original, next) {
@@ -132,12 +159,19 @@ export function createActions({ engine, holder, events }: ActionsDeps): Actions 
         "saved",
         group !== undefined && (original === undefined || follower !== undefined),
         (draft) => {
-          const g = groupIn(draft, group);
-          if (!g) return;
-          const at = follower === undefined ? -1 : g.followers.findIndex((f) => f.account === follower);
-          if (at >= 0) g.followers[at] = next;
-          else g.followers.push(next);
+          if (follower === undefined) {
+            const g = groupIn(draft, group);
+            if (!g) return REFUSALS.noSuchGroup;
+            g.followers.push(next);
+            return undefined;
+          }
+          // An edit of a follower removed by hand since does not add it back.
+          const at = followerIn(draft, group, follower);
+          if ("gone" in at) return at.gone;
+          at.g.followers[at.at] = next;
+          return undefined;
         },
+        group === undefined ? REFUSALS.noSuchGroup : REFUSALS.notFollower,
       );
     },
     deleteGroup(typed) {
@@ -147,7 +181,9 @@ export function createActions({ engine, holder, events }: ActionsDeps): Actions 
         "saved",
         group !== undefined,
         (draft) => {
+          if (!groupIn(draft, group)) return REFUSALS.noSuchGroup;
           draft.groups = draft.groups.filter((g) => g.name !== group);
+          return undefined;
         },
         REFUSALS.noSuchGroup,
         "deleted",
@@ -160,8 +196,10 @@ export function createActions({ engine, holder, events }: ActionsDeps): Actions 
         "saved",
         follower !== undefined,
         (draft) => {
-          const g = groupIn(draft, group);
-          if (g) g.followers = g.followers.filter((f) => f.account !== follower);
+          const at = followerIn(draft, group, follower);
+          if ("gone" in at) return at.gone;
+          at.g.followers.splice(at.at, 1);
+          return undefined;
         },
         REFUSALS.notFollower,
         `removed from ${group}`,
