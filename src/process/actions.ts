@@ -110,17 +110,18 @@ export function createActions({ engine, holder, events }: ActionsDeps): Actions 
     resync: (follower) => one({ cmd: "resync", follower }),
     setGroupActive(typed, active) {
       const { group } = resolve(typed);
-      // A second pause (or resume) changes nothing: saying "paused" again reads as if it had.
-      const already = holder.get().groups.find((g) => g.name === group)?.active === active;
       const status = active ? "resumed" : "paused";
-      if (already && group !== undefined)
-        return Promise.resolve({ target: group, status, reason: ALREADY[status] });
-      return edit(group ?? typed, status, group !== undefined, (draft) => {
+      // A second pause (or resume) changes nothing: saying "paused" again reads as if it had. Judged
+      // on the file the edit is saved to: one paused by hand, not re-read yet, is resumed.
+      let already = false;
+      const outcome = edit(group ?? typed, status, group !== undefined, (draft) => {
         const g = groupIn(draft, group);
         if (!g) return REFUSALS.noSuchGroup;
+        already = g.active === active;
         g.active = active;
         return undefined;
       });
+      return outcome.then((o) => (already && o.status === status ? { ...o, reason: ALREADY[status] } : o));
     },
     setFollowerEnabled(typedGroup, typedAccount, enabled) {
       const { group, follower } = resolve(typedGroup, typedAccount);

@@ -28,7 +28,8 @@ async function consoleOnFile() {
   const { engine } = rig;
   dir = await mkdtemp(join(tmpdir(), "mimik-stale-edit-"));
   const path = join(dir, "config.json");
-  const holder = repositoryHolder(await ConfigRepository.create(path, engine.currentConfig()));
+  const repo = await ConfigRepository.create(path, engine.currentConfig());
+  const holder = repositoryHolder(repo);
   holder.subscribe((config) => engine.setConfig(config));
   const actions = createActions({ engine, holder, events: () => () => undefined });
   const handEdit = async (change: (config: Config) => void) => {
@@ -37,7 +38,7 @@ async function consoleOnFile() {
     await writeFile(path, JSON.stringify(edited, null, 2));
   };
   const onDisk = async () => JSON.parse(await readFile(path, "utf8")) as Config;
-  return { ...rig, actions, handEdit, onDisk };
+  return { ...rig, repo, actions, handEdit, onDisk };
 }
 
 const renameG = (config: Config) => {
@@ -79,6 +80,31 @@ describe("a console edit just after a hand edit took its target away", () => {
     expect((await onDisk()).groups.map((g) => [g.name, g.active])).toEqual([["H", true]]);
     sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
     await eventually(() => position(sim, "DEMO2003", "ESZ6") === 1, "DEMO2003 long 1");
+  });
+
+  it("resuming a group paused by hand is done, not answered 'already copying' while it stays paused", async () => {
+    const { sim, engine, actions, handEdit, onDisk, repo } = await consoleOnFile();
+    await eventually(() => engine.directory.route("DEMO2003"), "sync");
+    await handEdit((config) => {
+      config.groups[0]!.active = false;
+    });
+
+    const outcome = await actions.setGroupActive("G", true);
+    expect(outcome).toEqual({ target: "G", status: "resumed" });
+    await repo.reload(); // the watcher's re-read, late
+    expect((await onDisk()).groups[0]!.active).toBe(true);
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
+    await eventually(() => position(sim, "DEMO2003", "ESZ6") === 1, "DEMO2003 long 1");
+  });
+
+  it("a second pause is still said to be one", async () => {
+    const { actions } = await consoleOnFile();
+    expect(await actions.setGroupActive("G", false)).toEqual({ target: "G", status: "paused" });
+    expect(await actions.setGroupActive("g", false)).toMatchObject({
+      target: "G",
+      status: "paused",
+      reason: expect.stringContaining("already paused"),
+    });
   });
 
   it("a follower form saved after the follower was removed by hand does not add it back", async () => {
