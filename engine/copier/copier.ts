@@ -18,7 +18,7 @@ import {
 } from "./copyEvents.js";
 import { actedOn, type RecordParts, recordSent } from "./copyRecord.js";
 import { CountedTrades } from "./countedTrades.js";
-import { FillDedupe } from "./fillDedupe.js";
+import { FillDedupe, malformedFill } from "./fillDedupe.js";
 import { FlattenStopped } from "./flattenStopped.js";
 import { FollowerBook } from "./followerBook.js";
 import { followerDecision, NOT_ACTED } from "./followerDecision.js";
@@ -228,10 +228,7 @@ export class Copier {
   private onFill(event: FillEvent): void {
     const name = this.deps.accounts.nameAt(event.connection, event.accountId);
     if (name === undefined) return;
-    if (!Number.isInteger(event.qty) || event.qty <= 0 || (event.side !== "Buy" && event.side !== "Sell")) {
-      this.logger.warn("ignored a malformed fill", { account: name, fillId: event.fillId });
-      return;
-    }
+    if (malformedFill(event, name, this.logger)) return;
     const role = this.deps.accounts.role(name);
     if (role?.kind === "leader") this.onLeaderFill(event, role.group);
     else if (role?.kind === "follower" && this.dedupe.firstFollowerFill(event.connection, event.fillId)) {
@@ -252,6 +249,7 @@ export class Copier {
       unsyncedLeaderPosition(this.leaders, this.deps.accounts, event, leader);
     const after = before + (event.side === "Buy" ? event.qty : -event.qty);
     const firstOpening = this.leaders.step(leader, event.contract, before, after, event.orderId);
+    if (this.orders.ownOnLeader(leader, group.name, event)) return;
 
     // Hot path: decide and write every follower's order first; what a sent copy changes besides
     // the follower's book (what it acted on, trades counted) and every report come after the flush.

@@ -1,5 +1,5 @@
 import { RecentIds } from "../recentIds.js";
-import type { FillLedger } from "../types.js";
+import type { FillEvent, FillLedger, Logger } from "../types.js";
 
 const FOLLOWER_FILLS_REMEMBERED = 100_000;
 
@@ -69,4 +69,12 @@ function fillKey(connection: string, fillId: number): string {
 /** The ledger's key for a fill's bust (the journal's `bust` entries carry it). */
 export function bustKey(connection: string, fillId: number): string {
   return ["bust", connection, fillId].join(":");
+}
+
+/** A fill no position can move by (a quantity or side the broker should never send): logged and skipped. */
+export function malformedFill(event: FillEvent, account: string, logger: Logger): boolean {
+  if (Number.isInteger(event.qty) && event.qty > 0 && (event.side === "Buy" || event.side === "Sell"))
+    return false;
+  logger.warn("ignored a malformed fill", { account, fillId: event.fillId });
+  return true;
 }

@@ -225,6 +225,28 @@ export class OrderTracker {
     });
   }
 
+  /**
+   * A fill on a leader account of a copy we sent it while it followed, on its way when an edit
+   * made it a leader (roles swapped, or moved to lead a group). Settled as that copy's fill and
+   * said; true when it is one. It is no trade of the leader's: copied, mimik's own copy would come
+   * back to the followers as an opening (the old leader, following now, bought its position again).
+   */
+  ownOnLeader(leader: string, group: string, event: FillEvent): boolean {
+    const mine = this.deps.book.match(event.clOrdId, event.orderId);
+    const meta = mine === undefined ? undefined : this.live.get(mine);
+    if (meta?.follower !== leader) return false;
+    this.followerFill(leader, event);
+    this.deps.emit({
+      type: "alert",
+      at: this.deps.clock.now(),
+      level: "warn",
+      message: `${leader} leads group "${group}" now: mimik's copy to it from when it followed (${event.side} ${event.qty} ${event.contract}) filled after the change, so it is counted in its position but not copied to its followers`,
+      follower: leader,
+      group,
+    });
+    return true;
+  }
+
   /** A fill on a follower account (seen once): it moves the position, and if it is ours it is told. */
   followerFill(follower: string, event: FillEvent): void {
     const signed = event.side === "Buy" ? event.qty : -event.qty;
