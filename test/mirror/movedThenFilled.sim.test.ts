@@ -9,9 +9,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { eventually, type Rig } from "../support/rig.js";
 import {
-  automatedOnLeader,
+  closeChecked,
   eventuallyWorking,
-  exitsBeyondPosition,
   FOLLOWERS,
   LEADER,
   mirrorRig,
@@ -23,12 +22,9 @@ import {
 
 let rig: Rig | undefined;
 afterEach(async () => {
-  if (rig) {
-    expect(automatedOnLeader(rig)).toEqual([]);
-    expect(exitsBeyondPosition(rig)).toEqual([]);
-  }
-  await rig?.close();
+  const done = rig;
   rig = undefined;
+  await closeChecked(done);
 });
 
 const stopOf = (r: Rig, f: string) => working(r, f).find((o) => o.orderType === "Stop")?.stopPrice;

@@ -7,9 +7,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { eventually, type Rig } from "../support/rig.js";
 import {
-  automatedOnLeader,
+  closeChecked,
   eventuallyWorking,
-  exitsBeyondPosition,
   FOLLOWERS,
   LEADER,
   mirrorRig,
@@ -21,12 +20,9 @@ import {
 
 let rig: Rig | undefined;
 afterEach(async () => {
-  if (rig) {
-    expect(automatedOnLeader(rig)).toEqual([]);
-    expect(exitsBeyondPosition(rig)).toEqual([]);
-  }
-  await rig?.close();
+  const done = rig;
   rig = undefined;
+  await closeChecked(done);
 });
 
 async function leaderLong2(r: Rig) {

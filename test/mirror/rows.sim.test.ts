@@ -6,9 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { WorkingOrdersEvent } from "../../engine/types.js";
 import { eventually, type Rig } from "../support/rig.js";
 import {
-  automatedOnLeader,
+  closeChecked,
   eventuallyWorking,
-  exitsBeyondPosition,
   FOLLOWERS,
   LEADER,
   mirrorRig,
@@ -20,12 +19,9 @@ import {
 
 let rig: Rig | undefined;
 afterEach(async () => {
-  if (rig) {
-    expect(automatedOnLeader(rig)).toEqual([]);
-    expect(exitsBeyondPosition(rig)).toEqual([]);
-  }
-  await rig?.close();
+  const done = rig;
   rig = undefined;
+  await closeChecked(done);
 });
 
 const mirrored = (leaderId: number) => (o: { clOrdId?: string | undefined }) =>

@@ -3,6 +3,7 @@
  * DEMO1000 and three followers (DEMO2001 ×0.5, DEMO2002 2 fixed mapped to micros, DEMO2003 ×1),
  * prices pinned, and what the broker's records say about working orders and positions.
  */
+import { expect } from "vitest";
 import type { Config, Group } from "../../data/schema.js";
 import type { SimOptions } from "../../engine/sim/index.js";
 import type { OrderRecord } from "../../engine/sim/records.js";
@@ -60,6 +61,20 @@ export function leaderStop(rig: Rig, stopPrice: number): void {
     orderType: "Stop",
     stopPrice,
   });
+}
+
+/**
+ * After each test: the invariants every mirror test keeps, read on the simulator's book (nothing
+ * automated on the leader, no follower exit beyond its position), then the rig closed.
+ */
+export async function closeChecked(rig: Rig | undefined): Promise<void> {
+  if (!rig) return;
+  try {
+    expect(automatedOnLeader(rig)).toEqual([]);
+    expect(exitsBeyondPosition(rig)).toEqual([]);
+  } finally {
+    await rig.close();
+  }
 }
 
 /** The leader's orders that a program placed: mimik must never place one. */

@@ -8,9 +8,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { eventually, type Rig } from "../support/rig.js";
 import {
-  automatedOnLeader,
+  closeChecked,
   eventuallyWorking,
-  exitsBeyondPosition,
   FOLLOWERS,
   LEADER,
   mirrorRig,
@@ -22,12 +21,9 @@ import {
 
 let rig: Rig | undefined;
 afterEach(async () => {
-  if (rig) {
-    expect(automatedOnLeader(rig)).toEqual([]);
-    expect(exitsBeyondPosition(rig)).toEqual([]);
-  }
-  await rig?.close();
+  const done = rig;
   rig = undefined;
+  await closeChecked(done);
 });
 
 describe("a group switched from copying orders to copying fills mid-entry", () => {

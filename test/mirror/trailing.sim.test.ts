@@ -10,9 +10,8 @@ import type { OrderRecord } from "../../engine/sim/records.js";
 import type { MirrorEvent, WorkingOrdersEvent } from "../../engine/types.js";
 import { crossBrokerConfig, eventually, follower, position, type Rig, startRig } from "../support/rig.js";
 import {
-  automatedOnLeader,
+  closeChecked,
   eventuallyWorking,
-  exitsBeyondPosition,
   FOLLOWERS,
   LEADER,
   mirrorRig,
@@ -26,12 +25,9 @@ import {
 
 let rig: Rig | undefined;
 afterEach(async () => {
-  if (rig) {
-    expect(automatedOnLeader(rig)).toEqual([]);
-    expect(exitsBeyondPosition(rig)).toEqual([]);
-  }
-  await rig?.close();
+  const done = rig;
   rig = undefined;
+  await closeChecked(done);
 });
 
 const mirrorEvents = (r: Rig) => r.events.filter((e): e is MirrorEvent => e.type === "mirror");
