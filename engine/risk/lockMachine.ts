@@ -2,7 +2,7 @@ import type { Limits } from "../../data/schema.js";
 import { FORCE_UNLOCK, REFUSALS } from "../outcome.js";
 import type { EpochMs, FollowerRiskRecord, LockKind } from "../types.js";
 import { evaluateLimits, pastTrailingFloor, trailingFloor, usd, weeklyBreach } from "./limits.js";
-import { tradingDayOf, tradingWeekOf } from "./tradingDay.js";
+import { rolledPast, tradingDayOf, tradingWeekOf } from "./tradingDay.js";
 
 /**
  * The per-follower lock machine, as pure functions over the persisted record:
@@ -57,7 +57,7 @@ const CLEARS_AT_ROLL: ReadonlySet<LockKind | undefined> = new Set<LockKind | und
 /** Does a lock of this kind, taken on `lockDay`, clear by `currentDay`? */
 function clearedBy(kind: LockKind | undefined, lockDay: string, currentDay: string): boolean {
   // A lock of a later day than the clock's (a clock set back) is today's, not a rolled one.
-  if (lockDay >= currentDay) return false;
+  if (!rolledPast(lockDay, currentDay)) return false;
   if (CLEARS_AT_ROLL.has(kind)) return true;
   return kind === "weekly" && tradingWeekOf(lockDay) !== tradingWeekOf(currentDay);
 }

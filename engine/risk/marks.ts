@@ -1,7 +1,7 @@
 import type { Limits } from "../../data/schema.js";
 import type { FollowerRiskRecord, LiveMarks } from "../types.js";
 import { roll } from "./lockMachine.js";
-import { tradingWeekOf } from "./tradingDay.js";
+import { rolledPast, tradingWeekOf } from "./tradingDay.js";
 
 export interface MarksMoved {
   record: FollowerRiskRecord;
@@ -56,15 +56,6 @@ export function advanceMarks(
     saveLater = true;
   }
   return { record, saveNow, saveLater: saveLater && !saveNow };
-}
-
-/**
- * Has the day a record belongs to ended by `tradingDay`? Only forward: a record of a later day (the
- * machine's clock set back across a 17:00 CT roll, then a restart) is still that day's, or its
- * daily lock and start of day would be dropped, and taken again an hour later from the loss.
- */
-export function rolledPast(recordDay: string | undefined, tradingDay: string): boolean {
-  return recordDay !== undefined && recordDay < tradingDay;
 }
 
 /**

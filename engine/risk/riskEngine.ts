@@ -21,12 +21,13 @@ import { HoldingsRoutes } from "./holdingsRoutes.js";
 import { evaluateLimits } from "./limits.js";
 import { type FlattenKind, LockKeeper } from "./lockKeeper.js";
 import { settleRolledLock } from "./lockMachine.js";
-import { advanceMarks, restartedMarks, rolledPast } from "./marks.js";
+import { advanceMarks, restartedMarks } from "./marks.js";
 import { PriceFeeds } from "./priceFeeds.js";
 import { RiskSaves } from "./riskSaves.js";
 import { type FollowerRiskView, riskFigures, riskView } from "./riskView.js";
 import { RiskRoster } from "./roster.js";
 import { ShadowRisk } from "./shadowRisk.js";
+import { rolledPast } from "./tradingDay.js";
 import { Valuation } from "./valuation.js";
 
 export type { Liquidator } from "./flattener.js";
@@ -363,9 +364,8 @@ export class RiskEngine {
   }
 
   private rollOver(): void {
-    for (const f of this.roster.all()) {
+    for (const f of this.roster.all())
       if (rolledPast(f.record.tradingDay, this.day.tradingDay)) this.rollFollower(f);
-    }
     this.logger.info("risk: trading day rolled", { tradingDay: this.day.tradingDay });
   }
 

@@ -98,3 +98,12 @@ export function tradingWeekOf(tradingDay: string): string {
   const back = (weekday + 6) % 7;
   return isoDate(...addDays(year, month, day, -back));
 }
+
+/**
+ * Has the day a record belongs to ended by `tradingDay`? Only forward: a record of a later day (the
+ * machine's clock set back across a 17:00 CT roll, then a restart) is still that day's, or its
+ * daily lock and start of day would be dropped, and taken again an hour later from the loss.
+ */
+export function rolledPast(recordDay: string | undefined, tradingDay: string): boolean {
+  return recordDay !== undefined && recordDay < tradingDay;
+}
