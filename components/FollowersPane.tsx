@@ -120,7 +120,7 @@ function followerRow(f: FollowerRowVM): TableRow {
       roomTrailing: { text: money(f.roomTrailing), tone: roomTone(f.roomTrailing) },
       // Nothing to compare before its broker has reported what it holds: not "ok".
       sync: f.sync
-        ? { text: `OUT ${signedOrZero(f.sync.has)}/${signedOrZero(f.sync.expects)}`, tone: "warn" }
+        ? { text: outText(f.sync), tone: "warn" }
         : f.positionUnknown
           ? { text: "?", tone: "muted" }
           : "ok",
@@ -145,15 +145,34 @@ export function followerInfo(f: FollowerRowVM | undefined): string | undefined {
   return `${parts.join(" · ")} at ${f.broker}`;
 }
 
-/** While an exit is pending the state column widens to say EXIT PENDING in full (the account narrows). */
-const COLUMNS_EXIT_PENDING: Column[] = COLUMNS.map((c) => (c.key === "state" ? { ...c, width: 12 } : c));
+/** "OUT +0/+2": the two positions the sync column compares. */
+function outText(sync: NonNullable<FollowerRowVM["sync"]>): string {
+  return `OUT ${signedOrZero(sync.has)}/${signedOrZero(sync.expects)}`;
+}
+
+/**
+ * The state column widens to say EXIT PENDING in full while an exit is pending, and the sync
+ * column to hold its widest OUT in full ("OUT +0/+…" hid what a ×10 follower expects): the
+ * account narrows, its selected one being named in full on the title line.
+ */
+function columnsFor(followers: readonly FollowerRowVM[]): Column[] {
+  const exitPending = followers.some((f) => f.exitPending && f.state === "ACTIVE");
+  const sync = Math.max(0, ...followers.map((f) => (f.sync ? textWidth(outText(f.sync)) : 0)));
+  return COLUMNS.map((c) =>
+    c.key === "state" && exitPending
+      ? { ...c, width: 12 }
+      : c.key === "sync" && sync > (c.width ?? 0)
+        ? { ...c, width: sync }
+        : c,
+  );
+}
 
 export function FollowersPane({ followers, groupName, selected, ...frame }: FollowersPaneProps) {
   return (
     <TablePane
       title={groupName ? `Followers of ${groupName}` : "Followers"}
       info={followerInfo(followers[selected])}
-      columns={followers.some((f) => f.exitPending && f.state === "ACTIVE") ? COLUMNS_EXIT_PENDING : COLUMNS}
+      columns={columnsFor(followers)}
       rows={followerRows(followers, followers.length ? selected : undefined)}
       selectedLine={followers.length ? selected : undefined}
       // Its working orders and unmirrored leader orders come into view with it while the pane has

@@ -183,6 +183,31 @@ describe("FollowersPane", () => {
     expect(maxWidth(f)).toBeLessThanOrEqual(80);
   });
 
+  it.each([
+    [{ has: 0, expects: 10 }, "OUT +0/+10"],
+    [{ has: -12, expects: 12 }, "OUT -12/+12"],
+  ])("writes an unselected follower's sync %o whole in its row at 80 columns (%s)", (sync, text) => {
+    // A ×10 micro follower of a mini leader: "OUT +0/+…" hid what it expects.
+    const followers = vm.followers.map((f, i) =>
+      i === 2 ? { ...f, sync: { contract: "MESZ6", ...sync } } : f,
+    );
+    const f = frameOf(
+      <FollowersPane
+        followers={followers}
+        groupName="NQ Scalps"
+        selected={0}
+        focused
+        width={80}
+        height={7}
+        theme={plainTheme}
+      />,
+    );
+    const lines = plainLines(f);
+    expect(lines.find((l) => l.includes("FOLL3"))).toContain(text);
+    expect(lines.find((l) => l.includes("● Mike FOLL1"))).toMatch(/ ok\s*$/);
+    expect(maxWidth(f)).toBeLessThanOrEqual(80);
+  });
+
   it("keeps the selected follower in view when the list is longer than the pane", () => {
     const many = Array.from({ length: 20 }, (_, i) => ({
       ...vm.followers[0]!,
