@@ -18,7 +18,12 @@ export function isPinnedPane(pane: string): pane is PinnedPane {
   return pane === "fills" || pane === "alerts";
 }
 
-/** Where the pinned row is now; `index` when nothing is pinned or the row is no longer listed. */
+/**
+ * Where the pinned row is now; `index` when nothing is pinned. A pinned row no longer listed was
+ * pushed off the old end by newer ones (rows only ever leave there): the cursor stays at that
+ * end, on the oldest row, where the trader was reading, rather than back at its first index,
+ * which by then holds one of the newest.
+ */
 export function pinnedIndex(
   index: number,
   pin: string | undefined,
@@ -26,7 +31,7 @@ export function pinnedIndex(
 ): number {
   if (pin === undefined || ids === undefined) return index;
   const at = ids.indexOf(pin);
-  return at < 0 ? index : at;
+  return at < 0 ? Math.max(0, ids.length - 1) : at;
 }
 
 /** The pin for a cursor put on row `index`: none on the newest row, which follows new ones in. */

@@ -34,9 +34,10 @@ function alert(message: string) {
 const cursorLine = (frame: string) => frame.split("\n").find((l) => l.startsWith("›") && l.includes(" @ "));
 
 describe("pinnedIndex and pinAt", () => {
-  it("find the pinned row wherever it is now, and keep the index when it is gone", () => {
+  it("find the pinned row wherever it is now, and the oldest row when it has been pushed out", () => {
     expect(pinnedIndex(1, "b", ["new", "a", "b"])).toBe(2);
-    expect(pinnedIndex(1, "gone", ["new", "a", "b"])).toBe(1);
+    expect(pinnedIndex(1, "gone", ["new", "a", "b"])).toBe(2);
+    expect(pinnedIndex(1, "gone", [])).toBe(0);
     expect(pinnedIndex(1, undefined, ["new", "a", "b"])).toBe(1);
   });
 
@@ -66,6 +67,26 @@ describe("the Live fills cursor", () => {
     d.press(KEY.up);
     const after = d.view().vm;
     expect(after.fills[after.selection.fill]?.price).toBe(21003);
+  });
+
+  it("stays at the bottom, on the oldest fill shown, once its fill has been pushed out of the pane's 50", () => {
+    // A busy leader: 50 fills came while the trader read an old one. The cursor jumped from the
+    // bottom of the list to the third newest fill, and Enter read that one instead.
+    const d = screenDriver(config);
+    for (let i = 1; i <= 3; i++) d.store.push(fill(i, 21000 + i));
+    d.store.publish();
+    d.press(KEY.tab, KEY.tab, KEY.down, KEY.down); // Live fills, the oldest: price 21001
+    expect(d.view().vm.fills[d.view().vm.selection.fill]?.price).toBe(21001);
+
+    for (let i = 4; i <= 60; i++) d.store.push(fill(i, 21000 + i));
+    d.store.publish();
+    const { vm } = d.view();
+    expect(vm.fills).toHaveLength(50);
+    expect(vm.selection.fill).toBe(49);
+    expect(vm.fills[vm.selection.fill]?.price).toBe(21011);
+    d.press(KEY.up);
+    const after = d.view().vm;
+    expect(after.fills[after.selection.fill]?.price).toBe(21012);
   });
 
   it("on the newest fill, follows each new one in (a live tail)", () => {
