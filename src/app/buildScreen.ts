@@ -4,7 +4,7 @@ import type { ResyncEvent } from "../../engine/types.js";
 import type { CommandContext, KeyContext, Scope } from "../screen/bindings.js";
 import { helpLines, helpRows } from "../screen/keymap.js";
 import { helpPage, type Layout } from "../screen/layout.js";
-import { type Pins, pinnedIndex, type RowIds } from "../screen/pinnedRows.js";
+import { keptIndex, type Pins, pinnedIndex, type RowIds } from "../screen/pinnedRows.js";
 import { heldText, resyncPreview, sendText } from "../screen/resyncPreview.js";
 import { clampIndex, type ScreenState, scopeOf } from "../screen/screenState.js";
 import { unfinishedWork } from "../screen/unfinishedWork.js";
@@ -76,7 +76,12 @@ export function screenView(
       group,
       follower,
       counts: counts(vm),
-      rowIds: { fills: vm.fills.map((f) => f.id), alerts: vm.alerts.map((a) => a.id) },
+      rowIds: {
+        fills: vm.fills.map((f) => f.id),
+        alerts: vm.alerts.map((a) => a.id),
+        groups: vm.groups.map((g) => g.name),
+        followers: vm.followers.map((f) => f.account),
+      },
       helpMax: help ? Math.max(0, HELP_LINES - help.capacity) : 0,
       tooSmall: view.layout.tooSmall,
       screen: state,
@@ -105,7 +110,15 @@ export function buildScreen(
     followerCount: g.followers.length,
     windowHeld: snapshot.windows.get(g.name)?.held,
   }));
-  const group = config.groups[Math.min(selection.group, Math.max(0, config.groups.length - 1))];
+  const groupAt = clampIndex(
+    keptIndex(
+      selection.group,
+      state.pins?.groups,
+      config.groups.map((g) => g.name),
+    ),
+    config.groups.length,
+  );
+  const group = config.groups[groupAt];
   const followers: FollowerRowVM[] = (group?.followers ?? []).map((f) => {
     const live = snapshot.followers.get(f.account);
     const risk = live?.risk;
@@ -205,9 +218,10 @@ export function buildScreen(
     fills,
     alerts,
     selection: clampSelection(
-      pinnedSelection(selection, state.pins, {
+      pinnedSelection({ ...selection, group: groupAt }, state.pins, {
         fills: fills.map((f) => f.id),
         alerts: alerts.map((a) => a.id),
+        followers: followers.map((f) => f.account),
       }),
       {
         groups: groups.length,
@@ -251,10 +265,14 @@ function overlayOf(state: ScreenState): OverlayVM {
   return { kind: "none" };
 }
 
-/** The fill and the alert cursors on the rows they are pinned to, wherever newer rows have pushed them. */
+/**
+ * The fill and the alert cursors on the rows they are pinned to, wherever newer rows have pushed
+ * them; the follower cursor on the follower it was on, wherever a config edit has moved it.
+ */
 function pinnedSelection(s: SelectionVM, pins: Pins | undefined, ids: RowIds): SelectionVM {
   return {
     ...s,
+    follower: keptIndex(s.follower, pins?.followers, ids.followers),
     fill: pinnedIndex(s.fill, pins?.fills, ids.fills),
     alert: pinnedIndex(s.alert, pins?.alerts, ids.alerts),
   };

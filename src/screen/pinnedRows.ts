@@ -8,11 +8,21 @@
 
 export type PinnedPane = "fills" | "alerts";
 
-/** Each newest-first pane's row ids, in the order shown. */
-export type RowIds = Readonly<Record<PinnedPane, readonly string[]>>;
+/** The panes listed in config order, whose cursors are kept on their group and follower by name. */
+export type KeptPane = "groups" | "followers";
 
-/** The row each newest-first pane's cursor is pinned to; none: the cursor is on the newest. */
-export type Pins = Readonly<Partial<Record<PinnedPane, string>>>;
+/**
+ * Each newest-first pane's row ids, in the order shown; and the groups' names and the selected
+ * group's followers' accounts.
+ */
+export type RowIds = Readonly<Record<PinnedPane, readonly string[]>> &
+  Readonly<Partial<Record<KeptPane, readonly string[]>>>;
+
+/**
+ * The row each newest-first pane's cursor is pinned to (none: the cursor is on the newest); the
+ * group and the follower the cursor was last put on.
+ */
+export type Pins = Readonly<Partial<Record<PinnedPane | KeptPane, string>>>;
 
 export function isPinnedPane(pane: string): pane is PinnedPane {
   return pane === "fills" || pane === "alerts";
@@ -37,4 +47,19 @@ export function pinnedIndex(
 /** The pin for a cursor put on row `index`: none on the newest row, which follows new ones in. */
 export function pinAt(index: number, ids: readonly string[] | undefined): string | undefined {
   return index === 0 ? undefined : ids?.[index];
+}
+
+/**
+ * Groups and followers are listed in config order, which a config edit made elsewhere (the file
+ * edited by hand and re-read) can change under the cursor: the cursor stays on the group or the
+ * follower it was on, by name, wherever it is now; at its index when it is no longer listed.
+ */
+export function keptIndex(
+  index: number,
+  kept: string | undefined,
+  ids: readonly string[] | undefined,
+): number {
+  if (kept === undefined || ids === undefined) return index;
+  const at = ids.indexOf(kept);
+  return at < 0 ? index : at;
 }

@@ -9,7 +9,7 @@ import type { ReportViewModel } from "../report/viewModel.js";
 import type { CommandContext, CommandId, Scope } from "./bindings.js";
 import { type FormAction, reduceForm } from "./forms/form.js";
 import type { OpenForm } from "./forms/openForm.js";
-import { isPinnedPane, type Pins, pinAt, pinnedIndex, type RowIds } from "./pinnedRows.js";
+import { isPinnedPane, keptIndex, type Pins, pinAt, pinnedIndex, type RowIds } from "./pinnedRows.js";
 import { PANE_ORDER, type PaneId, type SelectionVM } from "./viewModel.js";
 
 export interface PendingConfirm {
@@ -97,27 +97,43 @@ export function screenReducer(state: ScreenState, action: ScreenAction): ScreenS
       const rows = action.counts[focus];
       // From where the cursor is shown: a list that shrank has already pulled it back, a pinned
       // row has moved down with the rows that arrived above it.
+      const ids = action.ids?.[focus];
       const shown = isPinnedPane(focus)
-        ? pinnedIndex(state.selection[field], state.pins?.[focus], action.ids?.[focus])
-        : state.selection[field];
+        ? pinnedIndex(state.selection[field], state.pins?.[focus], ids)
+        : keptIndex(state.selection[field], state.pins?.[focus], ids);
       const at = clampIndex(clampIndex(shown, rows) + action.step, rows);
       if (at === state.selection[field] && at === shown) return state;
       // Another group shows other followers: start at the first.
-      const follower = field === "group" ? { follower: 0 } : {};
-      const pins = isPinnedPane(focus)
-        ? { ...state.pins, [focus]: pinAt(at, action.ids?.[focus]) }
-        : state.pins;
+      const another = field === "group" && at !== shown;
+      const follower = another ? { follower: 0 } : {};
+      const pins = {
+        ...state.pins,
+        [focus]: isPinnedPane(focus) ? pinAt(at, ids) : ids?.[at],
+        ...(another ? { followers: undefined } : {}),
+      };
       return { ...state, pins, selection: { ...state.selection, [field]: at, ...follower } };
     }
     case "clamp": {
       const s = state.selection;
       const { counts, ids } = action;
-      const group = clampIndex(s.group, counts.groups);
-      const follower = clampIndex(s.follower, counts.followers);
+      const group = clampIndex(keptIndex(s.group, state.pins?.groups, ids?.groups), counts.groups);
+      const follower = clampIndex(
+        keptIndex(s.follower, state.pins?.followers, ids?.followers),
+        counts.followers,
+      );
       const fill = clampIndex(pinnedIndex(s.fill, state.pins?.fills, ids?.fills), counts.fills);
       const alert = clampIndex(pinnedIndex(s.alert, state.pins?.alerts, ids?.alerts), counts.alerts);
-      if (group === s.group && follower === s.follower && fill === s.fill && alert === s.alert) return state;
-      return { ...state, selection: { ...s, group, follower, fill, alert } };
+      // The group and the follower the trader sees are kept by name from now on, moved or not.
+      const groups = ids?.groups?.[group] ?? state.pins?.groups;
+      const followers = ids?.followers?.[follower] ?? state.pins?.followers;
+      const samePins = groups === state.pins?.groups && followers === state.pins?.followers;
+      if (group === s.group && follower === s.follower && fill === s.fill && alert === s.alert && samePins)
+        return state;
+      return {
+        ...state,
+        pins: samePins ? state.pins : { ...state.pins, groups, followers },
+        selection: { ...s, group, follower, fill, alert },
+      };
     }
     case "focus": {
       const at = PANE_ORDER.indexOf(state.selection.focus);
