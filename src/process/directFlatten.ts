@@ -43,6 +43,21 @@ export interface DirectFlattenOptions {
   openSessions?: (config: Config) => BrokerSession[];
 }
 
+/**
+ * Another live process holds the config's instance lock, and no control socket answered for it:
+ * an instance still starting or stopping, or another `mimik flatten` at work at the broker. The
+ * caller may wait for it to answer or to let go.
+ */
+export class ConfigHeldError extends UserError {
+  constructor(readonly pid: number) {
+    super(
+      `mimik is running for this config (pid ${pid}) but its control socket did not answer; ` +
+        `flatten from its screen, or stop it (kill ${pid}) and run this again`,
+    );
+    this.name = "ConfigHeldError";
+  }
+}
+
 export type TargetFollowers = { ok: true; followers: string[] } | { ok: false; message: string };
 
 /** The follower accounts a target names, as the engine would resolve it (names or labels, any case). */
@@ -77,11 +92,7 @@ export async function flattenDirectly(options: DirectFlattenOptions): Promise<Ou
 
   const files = configFilesFor(options.configPath);
   const lock = await acquireInstanceLock(files.lock, { config: files.config }).catch((error: unknown) => {
-    if (error instanceof InstanceLockedError)
-      throw new UserError(
-        `mimik is running for this config (pid ${error.pid}) but its control socket did not answer; ` +
-          `flatten from its screen, or stop it (kill ${error.pid}) and run this again`,
-      );
+    if (error instanceof InstanceLockedError) throw new ConfigHeldError(error.pid);
     throw error;
   });
   try {

@@ -29,7 +29,8 @@ With none running, mimik logs in to the broker with the config's credentials
 and flattens directly, then records the lock in the runtime state file so the
 next start keeps the followers locked. That needs a reachable broker: a "sim"
 connection without a "url" (the embedded simulator) died with the process that
-ran it.
+ran it. A config held by a mimik that does not answer yet (one starting or
+stopping, or another mimik flatten at the broker) is waited for, up to 45 s.
 
 Options:
   --follower NAME   one follower (account name or label)
@@ -52,6 +53,12 @@ export interface FlattenCommandOptions {
   ask?: (question: string, ctx: CommandContext) => Promise<string>;
   /** How long to wait for the running instance to report the followers LOCKED. Default 10 s. */
   confirmLockedMs?: number;
+  /**
+   * How long a config held by a process that does not answer (one starting or stopping, another
+   * flatten at the broker) is waited for before giving up. Default 45 s: a direct flatten takes
+   * up to 15 s to log in and 10 s for the broker to report flat.
+   */
+  heldWaitMs?: number;
 }
 
 export function createFlattenCommand(options: FlattenCommandOptions = {}): Command {
@@ -107,23 +114,74 @@ async function runFlatten(ctx: CommandContext, options: FlattenCommandOptions): 
     }
   }
 
-  if (instance.running) {
+  return carryOut(ctx, flags.config, target, options, instance.running, config);
+}
+
+/**
+ * Through the running instance, or directly at the broker when none runs. A config held by a
+ * process whose socket does not answer (an instance starting or stopping, or another `mimik
+ * flatten` at the broker) is waited for: the panic button goes through that instance once it
+ * answers, or to the broker once the lock is let go, instead of being refused in that moment.
+ */
+async function carryOut(
+  ctx: CommandContext,
+  configFlag: string | undefined,
+  target: FlattenTarget,
+  options: FlattenCommandOptions,
+  running: boolean,
+  loaded: Config | undefined,
+): Promise<number> {
+  const heldWaitMs = options.heldWaitMs ?? 45_000;
+  const deadline = Date.now() + heldWaitMs;
+  let config = loaded;
+  let askFirst = running;
+  let waiting = false;
+  for (;;) {
+    if (askFirst) {
+      try {
+        return await throughInstance(ctx, configFlag, target, options);
+      } catch (error) {
+        // The instance died between the question and the flatten: the panic button still works.
+        if (!(error instanceof NotRunningError)) throw error;
+      }
+    }
+    config ??= await loadConfig(ctx, configFlag);
+    const { ConfigHeldError } = await directFlatten();
     try {
-      const wait = options.confirmLockedMs ?? 10_000;
-      const response = await askInstance(
-        ctx,
-        flags.config,
-        { cmd: "flatten", target, waitLockedMs: wait },
-        { timeoutMs: 30_000 + wait },
-      );
-      return reportFromInstance(ctx, response, wait);
+      return await flattenWithoutInstance(ctx, configFlag, config, target);
     } catch (error) {
-      // The instance died between the question and the flatten: the panic button still works.
-      if (!(error instanceof NotRunningError)) throw error;
-      config = await loadConfig(ctx, flags.config);
+      if (!(error instanceof ConfigHeldError)) throw error;
+      if (Date.now() >= deadline)
+        throw new UserError(`${error.message} (waited ${Math.round(heldWaitMs / 1000)} s for it)`);
+      if (!waiting)
+        ctx.stderr.write(
+          `mimik flatten: pid ${error.pid} holds this config and does not answer yet (a mimik starting or ` +
+            `stopping, or another mimik flatten at the broker); waiting up to ${Math.round(heldWaitMs / 1000)} s for it\n`,
+        );
+      waiting = true;
+      askFirst = true;
+      await new Promise((resolve) => setTimeout(resolve, HELD_POLL_MS));
     }
   }
-  return flattenWithoutInstance(ctx, flags.config, config ?? (await loadConfig(ctx, flags.config)), target);
+}
+
+/** How often a held config is looked at again. */
+const HELD_POLL_MS = 250;
+
+async function throughInstance(
+  ctx: CommandContext,
+  configFlag: string | undefined,
+  target: FlattenTarget,
+  options: FlattenCommandOptions,
+): Promise<number> {
+  const wait = options.confirmLockedMs ?? 10_000;
+  const response = await askInstance(
+    ctx,
+    configFlag,
+    { cmd: "flatten", target, waitLockedMs: wait },
+    { timeoutMs: 30_000 + wait },
+  );
+  return reportFromInstance(ctx, response, wait);
 }
 
 function targetOf(flags: {
