@@ -34,6 +34,15 @@ export class FollowerOrders {
   /** follower → set token → its orders (clOrdIds) that filled, some or all; sets newest last. */
   private readonly filledSets = new Map<string, Map<string, Set<string>>>();
 
+  /**
+   * clOrdId → what waits for its cancel to be done: answered, and the order heard finished. A
+   * Tradovate cancel's answer only says it was taken; the order may still fill before it lands.
+   */
+  private readonly afterCancel = new Map<
+    string,
+    { follower: string; then: () => void; answered: boolean; finished: boolean }
+  >();
+
   /** Told of an order the broker took and then rejected (the sender counts it as refused). */
   rejectedLater?: (clOrdId: string) => void;
 
@@ -111,9 +120,29 @@ export class FollowerOrders {
     else if (h) this.refused?.(follower, h.leaderId, h.contract);
   }
 
+  /** `then` runs once this order's cancel is answered ok and the order is heard finished. */
+  whenCancelled(follower: string, clOrdId: string, then: () => void): void {
+    this.afterCancel.set(clOrdId, { follower, then, answered: false, finished: false });
+  }
+
+  /** The cancel's answer: refused, nothing waits any more; taken, `then` waits for the order's end. */
+  cancelAnswered(clOrdId: string, ok: boolean): void {
+    const waiting = this.afterCancel.get(clOrdId);
+    if (!waiting) return;
+    if (!ok) this.afterCancel.delete(clOrdId);
+    else {
+      waiting.answered = true;
+      this.runAfterCancel(clOrdId);
+    }
+  }
+
   /** A snapshot of the follower's login arrived: its orders are the truth again. */
   synced(follower: string): void {
     this.unsure.delete(follower);
+    // Whether a cancelled order ended before the snapshot or still works is not told any more:
+    // what waited for its end is dropped (the re-sync judges the position), never sent blind.
+    for (const [clOrdId, w] of this.afterCancel)
+      if (w.follower === follower) this.afterCancel.delete(clOrdId);
     // A placement still on its way may reach the broker after the snapshot was read: it stays
     // held until its answer, or placing again would make it twice.
     const placing = this.placing.get(follower);
@@ -143,6 +172,24 @@ export class FollowerOrders {
    * Returns true when it reports more filled than before.
    */
   update(follower: string, order: WorkingOrder): boolean {
+    const grew = this.record(follower, order);
+    const waiting = order.clOrdId !== undefined ? this.afterCancel.get(order.clOrdId) : undefined;
+    if (waiting && order.status !== undefined && !OPEN.has(order.status)) {
+      waiting.finished = true;
+      this.runAfterCancel(order.clOrdId!);
+    }
+    return grew;
+  }
+
+  private runAfterCancel(clOrdId: string): void {
+    const waiting = this.afterCancel.get(clOrdId);
+    if (!waiting?.answered || !waiting.finished) return;
+    this.afterCancel.delete(clOrdId);
+    // After the event in hand is taken in: its fills count before anything is sized on them.
+    queueMicrotask(waiting.then);
+  }
+
+  private record(follower: string, order: WorkingOrder): boolean {
     const named = parseMirrorClOrdId(order.clOrdId);
     if (!named) return false;
     if (order.status !== undefined && !OPEN.has(order.status)) {
@@ -235,6 +282,8 @@ export class FollowerOrders {
 
   /** The follower left the config. */
   forget(follower: string): void {
+    for (const [clOrdId, w] of this.afterCancel)
+      if (w.follower === follower) this.afterCancel.delete(clOrdId);
     this.placing.delete(follower);
     this.busy.delete(follower);
     this.fills.delete(follower);

@@ -167,7 +167,10 @@ export class MirrorSender {
     });
   }
 
-  /** `then` runs once the broker has taken the cancel (a late order's market goes only then). */
+  /**
+   * `then` runs once the broker has taken the cancel and the order is heard finished (a late
+   * order's market goes only then): it may fill on the cancel's way.
+   */
   cancel(t: Target, order: Held, reason: string, then?: () => void): void {
     if (order.orderId === undefined || order.busy === "cancelling") return;
     this.spacing.touched(order.clOrdId, this.deps.clock.now());
@@ -179,6 +182,7 @@ export class MirrorSender {
       orderId: order.orderId,
     });
     const orderId = order.orderId;
+    if (then) this.deps.orders.whenCancelled(t.follower, order.clOrdId, then);
     const result = attempt(this.deps.clock, () =>
       this.deps.gateway.cancel({
         follower: t.follower,
@@ -188,8 +192,8 @@ export class MirrorSender {
       }),
     );
     void result.then((r) => {
-      if (r.ok) then?.();
-      else {
+      this.deps.orders.cancelAnswered(order.clOrdId, r.ok);
+      if (!r.ok) {
         // Too late (it filled or died) or refused: its next report says which; look again then.
         this.deps.orders.setBusy(t.follower, order.clOrdId, undefined);
         this.refused(t, order.leaderId, "cancel", r, { clOrdId: order.clOrdId });

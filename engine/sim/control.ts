@@ -119,6 +119,11 @@ export interface SimControl {
   ): void;
   /** Make an account's modifies fail with failureReason (null = back to normal); new orders are left alone. */
   rejectModifies(accountName: string, failureReason: string | null, failureText?: string): void;
+  /**
+   * An account's Tradovate cancels reach the exchange `ms` after their answer (null = at once, the
+   * default): the order may fill meanwhile, and the cancel is then refused TooLate.
+   */
+  slowCancels(accountName: string, ms: number | null): void;
   /** Abrupt close (no close frame) of every socket, or one user's, or one kind's. Returns how many. */
   dropSockets(filter?: { user?: string; kind?: "trading" | "md" }): number;
   /**

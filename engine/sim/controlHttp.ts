@@ -58,6 +58,13 @@ const routes: Record<string, { schema: z.ZodType; run: (c: SimControl, b: never)
       return {};
     },
   },
+  "POST /sim/slow-cancels": {
+    schema: z.object({ account: z.string().min(1), ms: z.number().int().nonnegative().nullable() }),
+    run: (c, b: { account: string; ms: number | null }) => {
+      c.slowCancels(b.account, b.ms);
+      return {};
+    },
+  },
   "POST /sim/drop": {
     schema: z.object({ user: z.string().optional(), kind: z.enum(["trading", "md"]).optional() }),
     run: (c, b: { user?: string; kind?: "trading" | "md" }) => ({

@@ -398,13 +398,14 @@ export function commandReportEntity(
   commandId: number,
   ordStatus: string,
   at: Stamp,
-  rejection?: { reason: string; text: string },
+  /** `status`: the command's, RiskRejected unless said (a cancel too late is ExecutionRejected). */
+  rejection?: { reason: string; text: string; status?: string },
 ): CommandReportEntity {
   return defined({
     id,
     commandId,
     timestamp: at.timestamp,
-    commandStatus: rejection ? "RiskRejected" : "RiskPassed",
+    commandStatus: rejection ? (rejection.status ?? "RiskRejected") : "RiskPassed",
     ordStatus,
     rejectReason: rejection?.reason,
     text: rejection?.text,

@@ -347,6 +347,10 @@ export class SimServer implements SimControl {
     );
   }
 
+  slowCancels(accountName: string, ms: number | null): void {
+    this.trading.setCancelLag(accountName, ms);
+  }
+
   dropSockets(filter: { user?: string; kind?: "trading" | "md" } = {}): number {
     let n = filter.kind === undefined ? this.projectx.hubs.drop(filter) : 0;
     for (const s of [...this.hub.sockets]) {

@@ -77,6 +77,8 @@ export class Trading {
    * from, so a gap through the halt is a loss of the day it reopens into, as on the exchange.
    */
   private settlement = new Map<string, number>();
+  /** Per account: how long after its answer a cancel reaches the exchange (setCancelLag). */
+  private readonly cancelLags = new Map<number, number>();
 
   constructor(
     private readonly book: Book,
@@ -216,7 +218,14 @@ export class Trading {
     if (!o) return denied("Order not found");
     if (!isOpen(o)) return ok({ failureReason: "TooLate", failureText: `Order is ${o.state}, not working` });
     const req = this.flow.request("Cancel", originOf(caller, parsed.data));
-    this.flow.cancel(o, req);
+    const lag = this.cancelLags.get(o.accountId);
+    if (lag === undefined) this.flow.cancel(o, req);
+    // The answer only says the cancel was taken: the order may still fill before it lands.
+    else
+      setTimeout(() => {
+        if (isOpen(o)) this.flow.cancel(o, req);
+        else this.out.tradovate.cancelTooLate(o, req);
+      }, lag).unref();
     return ok({ commandId: req.id });
   }
 
@@ -301,6 +310,16 @@ export class Trading {
 
   setRejection(accountName: string, rejection: Rejection | null): void {
     this.gate.setRejection(this.account(accountName).id, rejection);
+  }
+
+  /**
+   * Tradovate's cancels on `accountName` reach the exchange `ms` after they are answered (null:
+   * at once): an order can fill meanwhile, and its cancel is then refused as too late.
+   */
+  setCancelLag(accountName: string, ms: number | null): void {
+    const id = this.account(accountName).id;
+    if (ms === null) this.cancelLags.delete(id);
+    else this.cancelLags.set(id, ms);
   }
 
   setModifyRejection(accountName: string, rejection: Rejection | null): void {

@@ -101,6 +101,26 @@ export class TradovateEvents implements TradeReporter {
     this.status(o, at);
   }
 
+  /**
+   * A cancel that reached the exchange after the order had finished (it filled on the way): the
+   * command is refused, the order keeps the status it ended with.
+   */
+  cancelTooLate(o: SimOrder, req: OrderRequest): void {
+    const at = this.stamp();
+    const out = this.out(o.accountId);
+    this.book.create("command", commandEntity(req, o.id, at), out);
+    this.book.create(
+      "commandReport",
+      commandReportEntity(this.book.newId(), req.id, o.state, at, {
+        reason: "TooLate",
+        text: `Too late to cancel: the order is ${o.state}`,
+        status: "ExecutionRejected",
+      }),
+      out,
+    );
+    this.flush();
+  }
+
   expired(o: SimOrder): void {
     const at = this.stamp();
     this.execution(o, o.versionId, "Expired", at);

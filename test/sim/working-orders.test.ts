@@ -174,6 +174,32 @@ describe("order/cancelorder", () => {
     sim.control.setPrice("ES", 6815);
     expect(sim.control.records().fills).toHaveLength(0);
   });
+
+  it("a slow cancel is answered at once; the order filling on its way refuses it TooLate", async () => {
+    sim = await startSim();
+    const c = await client();
+    sim.control.setPrice("ES", 6800);
+    sim.control.slowCancels("DEMO1000", 300);
+    const stop = { ...base, action: "Buy", orderQty: 1, orderType: "Stop" };
+    const placed = await c.request("order/placeorder", { ...stop, stopPrice: 6810 });
+    const orderId = (placed.d as { orderId: number }).orderId;
+    const r = await c.request("order/cancelorder", { orderId, isAutomated: true });
+    const commandId = (r.d as { commandId: number }).commandId;
+    expect(byId(orderId).status).toBe("Working"); // taken, not carried out yet
+    sim.control.setPrice("ES", 6815);
+    const report = await waitFor(
+      () => c.props().find((p) => p.entityType === "commandReport" && p.entity.commandId === commandId),
+      "the cancel's report",
+    );
+    expect(report.entity).toMatchObject({ commandStatus: "ExecutionRejected", rejectReason: "TooLate" });
+    expect(statuses(c, orderId).at(-1)).toBe("Filled");
+    expect(sim.control.records().fills.map((f) => [f.action, f.qty])).toEqual([["Buy", 1]]);
+
+    const second = await c.request("order/placeorder", { ...stop, stopPrice: 6830 });
+    const secondId = (second.d as { orderId: number }).orderId;
+    await c.request("order/cancelorder", { orderId: secondId, isAutomated: true });
+    await waitFor(() => statuses(c, secondId).includes("Canceled"), "the untouched order Canceled");
+  });
 });
 
 describe("order/placeoso", () => {
