@@ -172,7 +172,9 @@ export class OrderCache {
   applyReport(r: RawReport): number | undefined {
     const orderId =
       r.orderId ?? (r.commandId !== undefined ? this.commandOrders.get(r.commandId) : undefined);
-    if (orderId !== undefined && r.rejectReason) this.rejectReasons.set(orderId, r.rejectReason);
+    // The reason is Tradovate's enum (often UnknownReason); its text is what says why.
+    const why = r.rejectReason && r.text ? `${r.rejectReason}: ${r.text}` : r.rejectReason;
+    if (orderId !== undefined && why) this.rejectReasons.set(orderId, why);
     if (orderId !== undefined && r.cumQty !== undefined && r.cumQty > (this.filled.get(orderId) ?? 0))
       this.filled.set(orderId, r.cumQty);
     return orderId;

@@ -144,7 +144,8 @@ describe("BrokerSession against the simulator", () => {
     expect(accepted.ok).toBe(true);
     const status = await seen.next("orderStatus", (o) => o.status === "Rejected" && o.clOrdId === "cp-rej-2");
     expect(status.accountId).toBe(acc.id);
-    expect(status.rejectReason).toBeTruthy();
+    // Said as a refused answer is: the reason and Tradovate's text for it.
+    expect(status.rejectReason).toBe("MaxPosLimitReached: too big");
   });
 
   it("streams quotes from the market-data socket", async () => {
