@@ -322,6 +322,7 @@ export class Copier {
       risk: this.deps.gate(name),
       tradeAlreadyCounted: counted,
       position: (goal ?? has) - kept,
+      kept,
       mirror,
       hedge: this.hedge.sides(name, contract),
     });

@@ -36,6 +36,11 @@ export interface DecideInput {
    * this contract's part alone.
    */
   othersOnLine?: number | undefined;
+  /**
+   * What the line keeps for the leader's other contracts when this step takes some of it away,
+   * left out of `follower`: a flip's opening half lands beside it, so its cap counts it too.
+   */
+  keptOnLine?: number | undefined;
   /** Fixed sizing: no earlier fill of this leader order was an opening. */
   firstOpeningFillOfOrder: boolean;
 }
@@ -120,9 +125,10 @@ function decideFlip(input: DecideInput): Decision {
     const size = openingSize(sizing, 0, after, input.firstOpeningFillOfOrder);
     if (size === 0) held = sizing.mode === "fixed" ? SKIP_REASONS.fixedLaterFill : SKIP_REASONS.roundsToZero;
     else {
-      // The cap applies to the new side only; the close half leaves the follower flat first.
-      opening = capOpening(0, size, maxContracts ?? DEFAULT_MAX_CONTRACTS);
-      held = tradesGate(gate);
+      // The close half leaves this contract's part flat first: the cap counts the new side and
+      // what the line keeps for the leader's other contracts (toMicro), nothing else.
+      opening = capOpening(input.keptOnLine ?? 0, size, maxContracts ?? DEFAULT_MAX_CONTRACTS);
+      held = opening === 0 ? capReason(maxContracts) : tradesGate(gate);
       if (held) opening = 0;
     }
   }

@@ -30,6 +30,8 @@ export interface FollowerFacts {
   tradeAlreadyCounted: boolean;
   /** Where the follower stands (with an exit pending: where that exit takes it). */
   position: number;
+  /** What its line keeps for the leader's other contracts, left out of `position` (mergedLine). */
+  kept?: number | undefined;
   /** Its own mirrored working order answers this leader order (issue 14). */
   mirror?: MirrorCover | undefined;
   /** What other followers of its firm hold in the instrument's family (issue 16's hedge guard). */
@@ -78,6 +80,7 @@ export function followerDecision(f: FollowerFacts): CoveredDecision {
     leaderBefore: f.leaderBefore,
     leaderAfter: f.leaderAfter,
     follower: f.position + (f.mirror?.shift ?? 0),
+    keptOnLine: f.kept,
     firstOpeningFillOfOrder: f.firstOpeningFillOfOrder,
   });
   return f.mirror === undefined ? { ...decision, covered: 0 } : answeredByMirror(decision, f.mirror.credit);

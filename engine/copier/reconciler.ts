@@ -202,6 +202,7 @@ export class Reconciler {
           leaderAfter: after,
           follower: has - kept,
           othersOnLine,
+          keptOnLine: kept,
           firstOpeningFillOfOrder: true,
         };
         let step = settle(mode, input);

@@ -105,6 +105,7 @@ export function shadowCopy(
     risk: parts.gate(name),
     tradeAlreadyCounted: counted,
     position: has - kept,
+    kept,
     hedge: parts.hedge.sides(name, contract),
   });
   if (decision.action === "skip")

@@ -158,6 +158,14 @@ describe("design.md §2, row by row", () => {
     );
   });
 
+  it("flip on a shared line: the cap counts what the line keeps for the leader's other contract", () => {
+    // MES −1 → +2 beside ES +2 (toMicro, cap 2): the line keeps +1 for ES, so 1 more at most.
+    const flip = { leaderBefore: -1, leaderAfter: 2, follower: 0, maxContracts: 2 };
+    expect(decide(input({ ...flip, keptOnLine: 1 }))).toEqual(sent("flip", 1));
+    expect(decide(input({ ...flip, keptOnLine: 2 }))).toEqual(skipped(SKIP_REASONS.maxContracts));
+    expect(decide(input({ ...flip, keptOnLine: -1 }))).toEqual(sent("flip", 2));
+  });
+
   it("flip under a lock still closes, the opening half is held back with its reason", () => {
     const d = decide(
       input({
