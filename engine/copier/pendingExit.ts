@@ -1,7 +1,8 @@
 import type { AccountRole } from "../accounts/directory.js";
-import type { AlertEvent, CopyKind, EpochMs, ExitPendingEvent, FollowerState, MonoMs } from "../types.js";
+import type { AlertEvent, CopyKind, EpochMs, ExitPendingEvent, MonoMs } from "../types.js";
+import { openingGate } from "./gates.js";
 import type { OrderMeta, OrderTracker } from "./orderTracker.js";
-import type { CopierAccounts } from "./ports.js";
+import type { CopierAccounts, FollowerGate } from "./ports.js";
 
 /** One exit that failed and is tried again until the follower is where the rule says. */
 export interface PendingExit {
@@ -105,22 +106,38 @@ export function exitAlert(
   return { type: "alert", at, level, message, follower: e.follower, group: e.group };
 }
 
-/** The trader's word ends the tries: the follower left the group, was switched off, is being flattened. */
-export function stopReason(
+/**
+ * The trader's word before a try: it ends the tries (`stop`: the follower left the group, a failed
+ * exit of a follower switched off, a flatten), or only the opening the entry holds (`drop`: an
+ * opening gate holds it back now, as it would a live copy's: the group paused, the follower
+ * switched off or locked …). Switched off or paused, a follower still closes what its leader
+ * closed: one that only waited for our orders in flight is the copy itself, late; stopped with
+ * its opening, the follower would keep what its leader closed.
+ */
+export function tryVerdict(
   e: PendingExit,
   role: AccountRole | undefined,
-  state: FollowerState,
-): { reason: string; acted: boolean } | undefined {
+  gate: FollowerGate,
+): { stop: { reason: string; acted: boolean } } | { drop: string } | undefined {
   if (role?.kind !== "follower" || role.group.name !== e.group)
-    return { reason: "no longer a follower of the group", acted: false };
-  // Switched off, a follower still closes what its leader closed: what stops is retrying an exit
-  // that failed, or an opening the entry carries. One that only waited for our orders in flight
-  // is the copy itself, late; stopped, the follower would keep what its leader closed.
-  if (!role.follower.enabled && (e.attempts > 0 || e.opens))
-    return { reason: "stopped: the follower was switched off", acted: true };
+    return { stop: { reason: "no longer a follower of the group", acted: false } };
+  if (!role.follower.enabled && e.attempts > 0)
+    return { stop: { reason: "stopped: the follower was switched off", acted: true } };
   // Not acted on: should a hand unlock stop the flatten, what this exit owed is made up after it.
-  if (state === "LIQUIDATE_ONLY") return { reason: "stopped: the flatten took over", acted: false };
-  return undefined;
+  if (gate.state === "LIQUIDATE_ONLY")
+    return { stop: { reason: "stopped: the flatten took over", acted: false } };
+  if (!e.opens) return undefined;
+  const held = openingGate({
+    groupActive: role.group.active,
+    followerEnabled: role.follower.enabled,
+    state: gate.state,
+    brokerLocked: gate.brokerLocked ?? false,
+    pricesStale: gate.pricesStale,
+    window: gate.window,
+    whitelist: role.group.whitelist,
+    leaderContract: e.leaderContract,
+  });
+  return held === undefined ? undefined : { drop: held };
 }
 
 /** A leader step's opening that waited (for our order on its way, or a snapshot) will not be sent, and why. */

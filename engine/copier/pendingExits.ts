@@ -22,7 +22,7 @@ import {
   type PendingExit,
   pendingEvent,
   retryMeta,
-  stopReason,
+  tryVerdict,
   unheardWorking,
 } from "./pendingExit.js";
 import type { CopierAccounts, FollowerGate } from "./ports.js";
@@ -289,11 +289,12 @@ export class PendingExits {
     e.timer = undefined;
     e.nextAt = undefined;
     const { deps } = this;
-    const stop = stopReason(e, deps.accounts.role(e.follower), deps.gate(e.follower).state);
-    if (stop) {
-      this.end(e, stop.reason, stop.acted);
+    const verdict = tryVerdict(e, deps.accounts.role(e.follower), deps.gate(e.follower));
+    if (verdict && "stop" in verdict) {
+      this.end(e, verdict.stop.reason, verdict.stop.acted);
       return;
     }
+    if (verdict) this.dropOpening(e, verdict.drop);
     if (deps.book.busy(e.follower, e.contract)) {
       // Another order of ours for the line is live: never two at once; look again shortly.
       this.schedule(e, exitRetryDelay(1, 0, this.backoff));
