@@ -261,6 +261,9 @@ export class ConfigRepository {
       this.poll = setInterval(() => void this.pollStat(), pollMs);
       this.poll.unref();
     }
+    // An edit saved since open() (while the logins connected) raised no event for a watcher not
+    // yet there, and the poll takes its first stat as the baseline: read the file once now.
+    this.schedule();
   }
 
   async close(): Promise<void> {

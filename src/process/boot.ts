@@ -168,12 +168,13 @@ async function bootConfig(options: BootOptions): Promise<Running> {
         options.logger.info(`config reloaded: ${choice.display} was edited; in force now`);
     });
     undo.push(async () => offReloaded());
-    repo.watch();
     repo.onProblem((event) =>
       event.kind === "restored"
         ? options.logger.info(`config: ${event.message}`)
         : options.logger.warn(`config not reloaded: ${problemEventLine(event)}`),
     );
+    // Last: its first re-read takes an edit saved during the start, which the lines above report.
+    repo.watch();
     return { ...running, configPath: files.config };
   } catch (error) {
     await runAll(undo);

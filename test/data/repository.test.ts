@@ -366,6 +366,18 @@ describe("ConfigRepository: watching hand edits", () => {
     expect(problems).toHaveLength(1);
   });
 
+  it("loads an edit saved after the file was opened and before watching began", async () => {
+    const repo = await openRepo();
+    const { changes } = record(repo);
+    const edited = validRaw();
+    edited.groups[0]!.active = false;
+    await writeFile(file, JSON.stringify(edited, null, 2));
+    repo.watch();
+    await waitFor(() => changes.length > 0, "the edit saved before watching", 2_000);
+    expect(changes.map((c) => c.cause)).toEqual(["reload"]);
+    expect(repo.get().groups[0]!.active).toBe(false);
+  });
+
   it("does not treat its own saves as hand edits", async () => {
     const repo = await openRepo();
     const { changes } = record(repo);
