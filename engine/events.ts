@@ -180,7 +180,8 @@ export interface FollowerStateEvent {
   /**
    * True while this state (a lock, an unlock, the high-water mark) is held in memory only: its
    * save failed and is retried until it is on disk. A restart now would bring back the last state
-   * that was saved. Absent once it is on disk.
+   * that was saved, but for a lock: the journal keeps this line, and the next start locks the
+   * follower again from it (src/process/engineThread/unsavedLocks.ts). Absent once it is on disk.
    */
   unsaved?: true | undefined;
   /**

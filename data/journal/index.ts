@@ -8,7 +8,9 @@ export {
   leaderFillKeys,
   matchesFilter,
   type ReadOptions,
+  readAtStart,
   readJournal,
+  type StartRecall,
 } from "./reader.js";
 export { redactSecrets } from "./redact.js";
 export { type VerifyResult, verifyJournal } from "./verify.js";

@@ -57,9 +57,24 @@ export async function* readJournal(path: string, opts: ReadOptions = {}): AsyncG
  * journals a bust twice.
  */
 export async function leaderFillKeys(path: string): Promise<Set<string>> {
+  return (await readAtStart(path)).keys;
+}
+
+/** What a start takes from the journal, read in one pass. */
+export interface StartRecall {
+  /** The dedupe ledger's keys (leaderFillKeys). */
+  keys: Set<string>;
+  /** Each follower's last `followerState` entry: what it was shown as when mimik last ran. */
+  lastStates: Map<string, JournalEntry>;
+}
+
+export async function readAtStart(path: string): Promise<StartRecall> {
   const keys = new Set<string>();
-  for await (const entry of readJournal(path, { types: ["leaderFill", "bust"] })) {
-    if (typeof entry.key === "string") keys.add(entry.key);
+  const lastStates = new Map<string, JournalEntry>();
+  for await (const entry of readJournal(path, { types: ["leaderFill", "bust", "followerState"] })) {
+    if (entry.type === "followerState") {
+      if (typeof entry.follower === "string") lastStates.set(entry.follower, entry);
+    } else if (typeof entry.key === "string") keys.add(entry.key);
   }
-  return keys;
+  return { keys, lastStates };
 }

@@ -1,4 +1,4 @@
-import { JournalWriter, leaderFillKeys } from "../../../data/journal/index.js";
+import { JournalWriter, readAtStart } from "../../../data/journal/index.js";
 import type { Config } from "../../../data/schema.js";
 import { RuntimeStateRepository, StateError } from "../../../data/state.js";
 import { UserError } from "../../../data/userError.js";
@@ -20,6 +20,7 @@ import { journalSink } from "../journalSink.js";
 import { secretValues, sessionsFor } from "../sessions.js";
 import { AddedLogins } from "./addedLogins.js";
 import type { EngineInit, ThreadError } from "./protocol.js";
+import { restoreUnsavedLocks } from "./unsavedLocks.js";
 
 /** The engine and the files it writes, built from an EngineInit; runs inside the engine's thread. */
 export interface EngineHost {
@@ -70,7 +71,10 @@ export async function openEngineHost(
   if (copying) await calendars.open(init.config);
   const state = await RuntimeStateRepository.open(init.statePath);
   for (const note of state.notes) logger.warn(note);
-  const ledger = new SetLedger(init.seedLedger ? await leaderFillKeys(init.journalPath) : []);
+  const recall = init.seedLedger ? await readAtStart(init.journalPath) : undefined;
+  const ledger = new SetLedger(recall?.keys ?? []);
+  // Before the engine reads the state: a lock the last run could not save must hold from the start.
+  if (recall) for (const note of await restoreUnsavedLocks(state, recall.lastStates)) logger.warn(note);
   const journal = await JournalWriter.open(init.journalPath, {
     onError: (error) => log.error("journal write failed", { error: String(error) }),
   });
