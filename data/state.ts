@@ -36,6 +36,8 @@ const followerRiskRecordSchema = z.object({
   startOfDayBalance: z.number().optional(),
   tradingDay: z.string().optional(),
   tradesToday: z.number().int().nonnegative().optional(),
+  // Absent in older files: a later fill of an order counted before the restart then counts again.
+  tradeOrders: z.array(z.number().int()).optional(),
   // Issue 16: absent in older files, which load as they are (the week starts at the next valuation).
   dayPeak: z.number().optional(),
   weekStartBalance: z.number().optional(),

@@ -35,6 +35,8 @@ export interface FollowerRiskRecord {
   /** Trading day (YYYY-MM-DD, the CT date the session ends on) the two fields above belong to. */
   tradingDay?: string | undefined;
   tradesToday?: number | undefined;
+  /** The last leader orders counted as trades: a later fill of one is that trade (tradeCount.ts). */
+  tradeOrders?: number[] | undefined;
   /** The day's highest net liquidation since its start (daily give-back); reset by the roll. */
   dayPeak?: number | undefined;
   /** Net liquidation at the start of the trading week (weekly loss); reset by the Sunday roll. */

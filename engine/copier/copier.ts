@@ -143,8 +143,9 @@ export class Copier {
   }
 
   /** Loads what each follower last acted on (the runtime state): call before the first event. */
-  start(): void {
+  start(counted: Iterable<readonly [string, readonly number[]]> = []): void {
     this.acted.load();
+    this.counted.seed(counted);
   }
 
   /** No more exit retries; what followers acted on is written. */

@@ -26,6 +26,11 @@ export class CountedTrades {
     return fresh;
   }
 
+  /** The orders counted before a restart (the state file's): their later fills are the same trades. */
+  seed(counted: Iterable<readonly [string, readonly number[]]>): void {
+    for (const [follower, ids] of counted) for (const id of ids) this.add(follower, id);
+  }
+
   add(follower: string, leaderOrderId: number): void {
     let counted = this.byFollower.get(follower);
     if (!counted) {

@@ -27,6 +27,7 @@ import { RiskSaves } from "./riskSaves.js";
 import { type FollowerRiskView, riskFigures, riskView } from "./riskView.js";
 import { RiskRoster } from "./roster.js";
 import { ShadowRisk } from "./shadowRisk.js";
+import { countedOpening } from "./tradeCount.js";
 import { rolledPast } from "./tradingDay.js";
 import { Valuation } from "./valuation.js";
 
@@ -228,14 +229,13 @@ export class RiskEngine {
     return this.roster.get(follower)?.gate ?? UNKNOWN_GATE;
   }
 
-  /** The copier sent an opening copy to this follower (counts toward maxTradesPerDay). */
-  recordOpening(follower: string): void {
+  /** An opening copied, with its leader order (maxTradesPerDay); saved lazily, unlike a lock. */
+  recordOpening(follower: string, leaderOrderId?: number): void {
     const f = this.roster.get(follower);
     if (!f) return;
     this.day.check();
-    f.record.tradesToday = (f.record.tradesToday ?? 0) + 1;
+    f.record = countedOpening(f.record, leaderOrderId);
     this.refresh(f);
-    // Lazily: a crash may forget the last second's count, never a lock (locks save at once).
     this.saves.later(f.name);
     if (f.gate.tradesLeft === 0 && !f.tradesAlerted) {
       f.tradesAlerted = true;

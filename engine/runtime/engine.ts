@@ -21,7 +21,7 @@ import type {
 import { silentLogger, systemClock } from "../types.js";
 import type { Blackout } from "../windows/schedule.js";
 import { TradingWindows } from "../windows/tradingWindows.js";
-import { actedStoreOf, configuredFollowers, shadowFollowers } from "./followerSets.js";
+import { actedStoreOf, configuredFollowers, countedOrdersOf, shadowFollowers } from "./followerSets.js";
 import { followAccounts } from "./loginAccounts.js";
 import { Logins } from "./logins.js";
 import { type OpenLine, openLines, Shadows } from "./shadows.js";
@@ -132,7 +132,7 @@ export class Engine {
       accounts,
       gate,
       ledger: deps.ledger,
-      onOpeningCopied: (follower) => this.risk.recordOpening(follower),
+      onOpeningCopied: (follower, leaderOrderId) => this.risk.recordOpening(follower, leaderOrderId),
       actedStore: actedStoreOf(deps.riskStore),
       exitBackoff: deps.exitBackoff,
       covers: (follower, leaderOrderId) => this.mirror.covers(follower, leaderOrderId),
@@ -195,7 +195,7 @@ export class Engine {
 
   async start(): Promise<void> {
     await this.risk.start();
-    this.copier.start();
+    this.copier.start(countedOrdersOf(this.deps.riskStore));
     // Flat-by and blackout flattens are copying's business: the panic button's engine has none.
     if (this.deps.copying !== false) this.windows.start();
     this.scheduleReport();

@@ -12,6 +12,11 @@ export function shadowFollowers(config: Config): Set<string> {
   return new Set(config.groups.flatMap((g) => g.followers.filter((f) => f.shadow).map((f) => f.account)));
 }
 
+/** The leader orders each follower's saved record counted as trades: the copier's at a start. */
+export function countedOrdersOf(store: RiskStateStore): Array<[string, readonly number[]]> {
+  return Object.entries(store.read().followers).map(([name, r]) => [name, r.tradeOrders ?? []]);
+}
+
 /** The runtime state file keeps what followers acted on too (when the store can write it). */
 export function actedStoreOf(store: RiskStateStore): ActedOnStore | undefined {
   const save = store.saveActedOn?.bind(store);

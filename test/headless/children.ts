@@ -75,11 +75,15 @@ export async function until<T>(
 }
 
 /** Resolves once a headless child says it is running; fails with its stderr if it exits first. */
-export async function headlessRunning(child: Child): Promise<void> {
-  await until(() => {
-    if (child.proc.exitCode !== null) throw new Error(`headless exited early: ${child.stderr()}`);
-    return jsonLines(child).some((l) => String(l.message).startsWith("mimik headless running"));
-  }, "headless running");
+export async function headlessRunning(child: Child, timeoutMs = 10_000): Promise<void> {
+  await until(
+    () => {
+      if (child.proc.exitCode !== null) throw new Error(`headless exited early: ${child.stderr()}`);
+      return jsonLines(child).some((l) => String(l.message).startsWith("mimik headless running"));
+    },
+    "headless running",
+    timeoutMs,
+  );
 }
 
 /** The JSON lines a headless child printed, parsed (non-JSON lines skipped). */
