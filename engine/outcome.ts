@@ -39,6 +39,8 @@ export interface Outcome {
   sent?: number | undefined;
   /** Why it was refused or failed, or the lock's reason; fixed words, not a sentence to parse. */
   reason?: string | undefined;
+  /** "already locked": when that lock was taken (epoch ms), so the trader sees it is the old one. */
+  since?: number | undefined;
   /** When a failed flatten tries again by itself. */
   retryInMs?: number | undefined;
   /**

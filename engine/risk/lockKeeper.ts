@@ -150,7 +150,12 @@ export class LockKeeper {
     const before = f.record;
     f.record = lockManually(f.record, reason, deps.clock.now());
     if (f.record === before)
-      return { target: f.name, status: "already locked", reason: before.lockReason ?? before.lockKind };
+      return {
+        target: f.name,
+        status: "already locked",
+        reason: before.lockReason ?? before.lockKind,
+        ...(before.lockedAt === undefined ? {} : { since: before.lockedAt }),
+      };
     deps.refresh(f);
     deps.snapshot(f);
     deps.alert("warn", `${f.name}: locked (${reason})`, f);

@@ -110,10 +110,19 @@ export function markFlat(
   return now === undefined ? cleared(record) : settled(locked, now.limits, now.netLiq);
 }
 
-/** A manual lock without a flatten: openings stop, the open position stays and closes still copy. */
+/**
+ * A manual lock without a flatten: openings stop, the open position stays and closes still copy.
+ * One already locked by hand (or for a trailing floor) is left as it is, its reason and time with
+ * it: a second lock is the trader making sure, not a new lock. A lock the roll would clear becomes
+ * a manual one, as the trader asked for a lock that stays until they unlock.
+ */
 export function lockManually(record: FollowerRiskRecord, reason: string, now: EpochMs): FollowerRiskRecord {
-  const kind = record.state === "ACTIVE" ? "manual" : stronger(record.lockKind, "manual");
-  if (kind !== "manual") return record;
+  if (
+    record.state !== "ACTIVE" &&
+    record.lockKind !== undefined &&
+    STRENGTH[record.lockKind] >= STRENGTH.manual
+  )
+    return record;
   return {
     ...record,
     state: record.state === "LIQUIDATE_ONLY" ? "LIQUIDATE_ONLY" : "LOCKED",

@@ -41,6 +41,7 @@ const schemas = onFirstUse(() => {
     sent: z.number().int().optional(),
     reason: z.string().optional(),
     retryInMs: z.number().optional(),
+    since: z.number().optional(),
     saved: z.boolean().optional(),
   });
   const response = z.object({

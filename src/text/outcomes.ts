@@ -15,6 +15,20 @@ const REFUSAL_TEXT: Record<string, string> = {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
+const SINCE = new Intl.DateTimeFormat("en-US", {
+  timeZone: "America/Chicago",
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
+
+/** "Jan 12 14:02 CT": a lock's time, with its day, since it may be days old. */
+function sinceCT(at: number): string {
+  return `${SINCE.format(at).replace(",", "")} CT`;
+}
+
 /** What happened, without the target's name: "flat; locked (2 sent)". */
 export function outcomeText(o: Outcome): string {
   return withSaved(o, baseText(o));
@@ -30,8 +44,12 @@ function baseText(o: Outcome): string {
       return o.reason
         ? `${o.reason}; locks once flat`
         : `liquidating (${plural(o.sent ?? 0, "order")} sent); locks once flat`;
-    case "already locked":
-      return o.reason ? `already locked (${o.reason})` : "already locked";
+    case "already locked": {
+      const why = [o.reason, o.since === undefined ? undefined : `since ${sinceCT(o.since)}`].filter(Boolean);
+      return why.length
+        ? `already locked (${why.join(", ")}); nothing changed`
+        : "already locked; nothing changed";
+    }
     case "unlocked":
       return o.reason ? `unlocked (${o.reason})` : "unlocked";
     case "already active":

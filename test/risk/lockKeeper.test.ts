@@ -87,8 +87,14 @@ describe("LockKeeper: followers through the lock machine, each step shown and sa
   it.each([
     ["ACTIVE → locked", { state: "ACTIVE" }, { status: "locked", reason: "lunch" }, "LOCKED"],
     [
-      "already locked manually: kept as it is",
-      { state: "LOCKED", lockKind: "manual", lockReason: "old" },
+      "already locked manually: kept as it is, answered with its reason and time",
+      { state: "LOCKED", lockKind: "manual", lockReason: "old", lockedAt: MON_NOON - 60_000 },
+      { status: "already locked", reason: "old", since: MON_NOON - 60_000 },
+      "LOCKED",
+    ],
+    [
+      "a daily lock becomes a manual one (the roll would clear it)",
+      { state: "LOCKED", lockKind: "daily", lockReason: "daily loss" },
       { status: "locked", reason: "lunch" },
       "LOCKED",
     ],
@@ -108,6 +114,8 @@ describe("LockKeeper: followers through the lock machine, each step shown and sa
     const t = setup(record);
     expect(await t.keeper.lock("F1", "lunch")).toEqual({ target: "F1", ...outcome });
     expect(t.f.record.state).toBe(state);
+    // Already locked: nothing shown, alerted or saved again.
+    if (outcome.status === "already locked") expect(t.calls).toEqual([]);
   });
 
   it("a lock the disk refused says so in its outcome", async () => {

@@ -13,8 +13,8 @@ Options:
   --follower NAME   the follower's account name or label
 ${CONFIG_HELP}
 
-Exit codes: 0 locked (or already locked), 1 failed or no instance running,
-2 usage.
+Exit codes: 0 locked (or already locked: the answer gives that lock's reason and
+time, and nothing changes), 1 failed or no instance running, 2 usage.
 
 Example:
   mimik lock --follower DEMO2001`;
