@@ -37,6 +37,8 @@ export function secretFields(target: NotificationTarget): [Field, SecretSource][
 
 /** What a secret's value must look like; the message names the source, never the value. */
 function checkValue(field: Field, source: SecretSource, value: string): string | undefined {
+  // Trimmed to nothing, a token would go out empty (Telegram's /bot/sendMessage, no Bearer at all).
+  if (value.trim() === "") return `${describeSecretSource(source)} holds only blanks`;
   const badUrl = field === "urlSecret" ? urlProblem(value.trim()) : undefined;
   if (badUrl) return `the URL in ${describeSecretSource(source)} ${badUrl}`;
   if (field === "topicSecret" && !/^[A-Za-z0-9_-]{1,64}$/.test(value.trim()))

@@ -213,6 +213,31 @@ describe("target secrets", () => {
     });
   });
 
+  it("a secret that is only blanks is refused: nothing would go out with an empty token", async () => {
+    const creds = join(dir, "creds.json");
+    await writeFile(creds, JSON.stringify({ hook: " \t " }));
+    await chmod(creds, 0o600);
+    const c = config([
+      { name: "phone", kind: "telegram", token: { env: "TG" }, chatId: 5 },
+      {
+        name: "ops",
+        kind: "webhook",
+        url: "https://hooks.example.com/in",
+        token: { file: creds, key: "hook" },
+      },
+    ]);
+    const env = { TG: " \n" };
+    expect(await resolveTargetSecrets(c, env)).toEqual({
+      phone: { ok: false, problem: "environment variable TG holds only blanks" },
+      ops: { ok: false, problem: `entry "hook" of credentials file ${creds} holds only blanks` },
+    });
+    const problems = formatProblems(await targetSecretProblems(c, "c.json", env));
+    expect(problems.split("\n").map((l) => l.split(":")[1]?.trim())).toEqual([
+      "notifications.targets[0].token",
+      "notifications.targets[1].token",
+    ]);
+  });
+
   it("forgets the environment variables it read", () => {
     const c = config([{ name: "phone", kind: "telegram", token: { env: "TG" }, chatId: 5 }]);
     const env: NodeJS.ProcessEnv = { TG: "x", OTHER: "y" };
