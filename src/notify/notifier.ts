@@ -35,6 +35,13 @@ export interface NotifierOptions {
 const MAX_INBOX = 1000;
 
 /**
+ * A follower's or a connection's change of state is never dropped with a burst: it may be the lock
+ * the trader must hear of, and the rules remember states, so a lost one would also misjudge the
+ * next. There are only as many as there are followers and connections changing state.
+ */
+const KEPT_IN_A_BURST: ReadonlySet<EngineEvent["type"]> = new Set(["followerState", "connectionStatus"]);
+
+/**
  * Engine events in, messages to the trader's phone out. push() only files the event (the engine's
  * listener returns at once); the rules, the collapsing and the HTTP requests all run later on the
  * event loop, so nothing here is on the path from a leader fill to the follower orders.
@@ -104,7 +111,9 @@ export class Notifier {
   /** Files an engine event; returns at once. */
   push(event: EngineEvent): void {
     if (!this.open || RULES[event.type] === undefined) return;
-    if (this.inbox.length >= MAX_INBOX) {
+    // Most copy events are copies that went: not news, and they would crowd a reject out of a burst.
+    if (event.type === "copy" && event.outcome !== "rejected" && event.outcome !== "skipped") return;
+    if (this.inbox.length >= MAX_INBOX && !KEPT_IN_A_BURST.has(event.type)) {
       this.overflow += 1;
       return;
     }

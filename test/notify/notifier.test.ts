@@ -196,6 +196,56 @@ describe("the notifier", () => {
     expect(clock.pending()).toBe(0);
   });
 
+  it("a lock in the same burst as a flood of copy events still reaches the phone", async () => {
+    const section = notificationsSchema.parse(twoTargets);
+    const waiting: (() => void)[] = [];
+    notifier = new Notifier({
+      notifications: section,
+      secrets: { phone: { ok: true, secrets: { url: `${phone.url}/hook`, token: TOKEN } } },
+      alert: (a) => alerts.push(a),
+      clock,
+      schedule: (run) => waiting.push(run),
+    });
+    // One frame of five leader fills copied to 200 locked followers: a thousand skips in one tick.
+    for (let f = 0; f < 5; f++) for (let i = 0; i < 200; i++) notifier.push(heldBack(`F${i}`));
+    notifier.push(locked("DEMO2001"));
+    for (const run of waiting.splice(0)) run();
+    await notifier.quiet();
+    expect(texts(phone)).toContain("DEMO2001: LOCKED (manual)");
+  });
+
+  it("copies that went well never crowd out a rejected one", async () => {
+    const waiting: (() => void)[] = [];
+    notifier = new Notifier({
+      notifications: notificationsSchema.parse(twoTargets),
+      secrets: { phone: { ok: true, secrets: { url: `${phone.url}/hook`, token: TOKEN } } },
+      alert: (a) => alerts.push(a),
+      clock,
+      schedule: (run) => waiting.push(run),
+    });
+    const copy = (follower: string, outcome: "sent" | "filled" | "rejected"): EngineEvent => ({
+      type: "copy",
+      at: clock.now(),
+      group: "main",
+      follower,
+      fillId: 1,
+      contract: "ESZ6",
+      outcome,
+      kind: "open",
+      side: "Buy",
+      qty: 1,
+      reason: outcome === "rejected" ? "Insufficient margin" : "copied",
+    });
+    // 200 followers' copies of five fills, sent and filled, in the tick a reject comes back.
+    for (let f = 0; f < 5; f++)
+      for (let i = 0; i < 200; i++) notifier.push(copy(`F${i}`, f % 2 ? "filled" : "sent"));
+    notifier.push(copy("DEMO2003", "rejected"));
+    for (const run of waiting.splice(0)) run();
+    await notifier.quiet();
+    expect(texts(phone)).toEqual(["DEMO2003: open Buy 1 ESZ6 rejected: Insufficient margin"]);
+    expect(alerts).toEqual([]);
+  });
+
   it("close sends the counted repeats, then takes nothing more", async () => {
     const n = start(twoTargets);
     n.push(heldBack("DEMO2002"));
