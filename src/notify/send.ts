@@ -66,7 +66,7 @@ export async function postOnce(request: HttpRequest, options: SendOptions): Prom
     ok: false,
     retryable,
     error: `HTTP ${response.status}${snippet ? `: ${snippet}` : ""}`,
-    retryAfterMs: retryAfter(response.headers.get("retry-after"), text),
+    retryAfterMs: retryAfter(response.headers.get("retry-after"), text, options.clock.now()),
   };
 }
 
@@ -78,10 +78,16 @@ function networkError(error: unknown): string {
   return `cannot reach it (${error instanceof Error ? error.message : String(error)})`;
 }
 
-/** Seconds from a Retry-After header, or from a JSON reply's retry_after (Discord, Telegram). */
-export function retryAfter(header: string | null, body: string): number | undefined {
-  const fromHeader = header === null ? Number.NaN : Number(header);
-  if (Number.isFinite(fromHeader) && fromHeader >= 0) return fromHeader * 1000;
+/**
+ * The wait a service asks for: a Retry-After header in seconds or as an HTTP date (both are the
+ * standard's), or a JSON reply's retry_after (Discord, Telegram).
+ */
+export function retryAfter(header: string | null, body: string, now = Date.now()): number | undefined {
+  const text = header?.trim() ?? "";
+  const seconds = text === "" ? Number.NaN : Number(text);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = text === "" || Number.isFinite(seconds) ? Number.NaN : Date.parse(text);
+  if (Number.isFinite(date)) return Math.max(0, date - now);
   try {
     const json = JSON.parse(body) as { retry_after?: unknown; parameters?: { retry_after?: unknown } };
     const seconds = json.retry_after ?? json.parameters?.retry_after;

@@ -174,6 +174,18 @@ describe("what a service's answer means", () => {
     expect(await post()).toEqual(expected);
   });
 
+  it("a Retry-After given as a date waits until then, not the usual 2 s", async () => {
+    const clock = new FakeClock();
+    const until = new Date(clock.now() + 45_000).toUTCString();
+    server.answers = [{ status: 429, body: "", headers: { "retry-after": until } }];
+    expect(await post(clock)).toEqual({
+      ok: false,
+      retryable: true,
+      error: "HTTP 429",
+      retryAfterMs: 45_000,
+    });
+  });
+
   it("a service that never answers is a timeout, worth a retry", async () => {
     const clock = new FakeClock();
     const before = server.received.length;
@@ -201,6 +213,7 @@ describe("what a service's answer means", () => {
     [null, '{"parameters": {"retry_after": 30}}', 30_000],
     [null, "not json", undefined],
     ["soon", "", undefined],
+    ["", "", undefined], // no wait asked: the usual backoff, not an immediate retry
   ])("Retry-After %j with body %j → %j ms", (header, body, expected) => {
     expect(retryAfter(header, body)).toBe(expected);
   });
