@@ -160,6 +160,12 @@ interface BindingBase {
   help?: boolean;
   /** Why the command cannot run now; the router shows it instead of acting. */
   disabledWhy?: (ctx: KeyContext) => string | undefined;
+  /**
+   * A dangerous command whose question names what live data decides (r's orders follow the
+   * leader): its y acts only while the question, asked now, would read the same; else it is
+   * asked again, or refused with disabledWhy's reason.
+   */
+  recheck?: boolean;
   /** What the command does. Dangerous ones run only after the question is answered "y". */
   run: Handler;
 }
@@ -520,6 +526,7 @@ export const BINDINGS: readonly Binding[] = [
     doc: "resync an OUT OF SYNC follower: send the difference (the question names each order); what opens passes the same gates as a copy (the hedge guard and max trades per day included), and the question says when it would be refused",
     danger: true,
     hint: true,
+    recheck: true,
     disabledWhy: (ctx) =>
       needFollower(ctx) ?? (ctx.selectedFollower?.outOfSync ? undefined : "follower is in sync"),
     confirm: (ctx) => {
@@ -614,7 +621,10 @@ export const BINDINGS: readonly Binding[] = [
     run: (ctx, deps) => {
       const asked = ctx.screen.confirm;
       deps.dispatch({ type: "confirm.close" });
-      if (asked) dangerousBinding(asked.command)?.run(asked.ctx, deps);
+      if (!asked) return;
+      const binding = dangerousBinding(asked.command);
+      if (binding?.recheck && !stillAsked(binding, asked.ctx, ctx, deps)) return;
+      binding?.run(asked.ctx, deps);
     },
   },
   {
@@ -809,6 +819,31 @@ function saveForm(form: OpenForm, deps: CommandDeps): void {
   deps.report(answer);
   const back = () => deps.dispatch({ type: "form.reopen", form });
   answer.then((outcome) => (succeeded(outcome) ? undefined : back()), back);
+}
+
+/**
+ * Whether a y still answers the question asked: the same follower selected, the command still
+ * available, and its question reading the same now. "Resync: BUY 2 ESZ6?" answered after the
+ * leader went short sent SELL 2: a question that changed is asked again, saying so.
+ */
+function stillAsked(binding: Binding, then: CommandContext, now: CommandContext, deps: CommandDeps): boolean {
+  const why =
+    now.selectedFollower?.account !== then.selectedFollower?.account
+      ? `${then.selectedFollower ? who(then.selectedFollower) : "the follower"} is no longer selected`
+      : binding.disabledWhy?.(now);
+  if (why !== undefined) {
+    deps.dispatch({ type: "flash", text: `${binding.label}: not sent, ${why} now` });
+    return false;
+  }
+  const question = binding.confirm?.(now);
+  if (question === undefined || question === binding.confirm?.(then)) return question !== undefined;
+  deps.dispatch({
+    type: "confirm.ask",
+    command: binding.command,
+    message: `Changed since asked: ${question}`,
+    ctx: now,
+  });
+  return false;
 }
 
 /** The dangerous binding of a command: what a "y" runs. */

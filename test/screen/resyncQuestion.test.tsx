@@ -101,3 +101,49 @@ describe("r: the question says when the opening would be refused", () => {
     d.store.dispose();
   });
 });
+
+describe("r: a y after what the question named has changed", () => {
+  it("sends nothing and asks again, naming the orders a y would send now", async () => {
+    // Asked to BUY 2 ESZ6; the leader went short before the y: the resync would have sold 2.
+    const d = screenDriver(apex());
+    outOfSync(d, [["ESZ6", 0, 2]]);
+    expect(ask(d)).toBe("Resync Mike (FOLL1): BUY 2 ESZ6 to match the sizing rule?");
+    outOfSync(d, [["ESZ6", 0, -2]]);
+    d.store.publish();
+
+    d.press(text("y"));
+    await d.settle();
+    expect(d.commands).toEqual([]);
+    expect(d.state().confirm?.message).toBe(
+      "Changed since asked: Resync Mike (FOLL1): SELL 2 ESZ6 to match the sizing rule?",
+    );
+
+    d.press(text("y"));
+    await d.settle();
+    expect(d.commands).toEqual([{ cmd: "resync", follower: "FOLL1" }]);
+    d.store.dispose();
+  });
+
+  it("sends nothing when the follower came back in sync meanwhile", async () => {
+    const d = screenDriver(apex());
+    outOfSync(d, [["ESZ6", 0, 2]]);
+    ask(d);
+    d.store.push({
+      type: "syncStatus",
+      at: 0,
+      follower: "FOLL1",
+      contract: "ESZ6",
+      has: 2,
+      expects: 2,
+      inSync: true,
+    });
+    d.store.publish();
+
+    d.press(text("y"));
+    await d.settle();
+    expect(d.commands).toEqual([]);
+    expect(d.state().confirm).toBeUndefined();
+    expect(d.state().flash).toBe("Resync: not sent, follower is in sync now");
+    d.store.dispose();
+  });
+});
