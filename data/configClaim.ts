@@ -28,6 +28,8 @@ export interface ConfigClaim {
 export interface ClaimOptions {
   /** The config path as the trader gave it, to find state and journal a symlinked config kept beside the link. */
   typedPath?: string | undefined;
+  /** The control socket this instance will serve, recorded in its instance lock. */
+  control?: string | undefined;
   /** Where account locks live (tests); default accountLockDir(). */
   accountLockDir?: string | undefined;
   probe?: ProcessProbe | undefined;
@@ -50,7 +52,11 @@ export async function claimConfig(
     `its instance lock, runtime state (${basename(files.state)}) and config saves`,
   );
   await ensureWritableFolder(dirname(files.journal), `its journal (${basename(files.journal)})`);
-  const lock = await acquireInstanceLock(files.lock, { config: files.config, probe: options.probe });
+  const lock = await acquireInstanceLock(files.lock, {
+    config: files.config,
+    control: options.control,
+    probe: options.probe,
+  });
   try {
     if (options.typedPath !== undefined) await refuseFilesLeftBehind(resolve(options.typedPath), files);
     // Only once files left beside a link are refused: claiming creates the state file if missing.

@@ -41,6 +41,11 @@ export type InstanceLock = HeldLock;
 export interface InstanceLockOptions {
   /** Real path of the config, recorded so a refusal can say which config the other instance runs. */
   config?: string | undefined;
+  /**
+   * The control socket the holder serves: a command run with another XDG_RUNTIME_DIR (cron, su,
+   * an SSH session without one) works out another path for it, and finds it here instead.
+   */
+  control?: string | undefined;
   probe?: ProcessProbe | undefined;
 }
 
@@ -51,7 +56,10 @@ export interface InstanceLockOptions {
  */
 export function acquireInstanceLock(path: string, options: InstanceLockOptions = {}): Promise<InstanceLock> {
   return acquireLockFile(path, {
-    fields: options.config ? { config: options.config } : {},
+    fields: {
+      ...(options.config ? { config: options.config } : {}),
+      ...(options.control ? { control: options.control } : {}),
+    },
     what: `the instance lock ${basename(path)}`,
     probe: options.probe,
     refuse: (owner: LockOwner, verdict) =>

@@ -1,5 +1,8 @@
 import { existsSync } from "node:fs";
+import { configFilesFor } from "../../data/configIdentity.js";
+import { judge, readOwner } from "../../data/lockFile.js";
 import { resolveConfigPath, runtimeDir } from "../../data/paths.js";
+import { systemProbe } from "../../data/processIdentity.js";
 import { shellQuote } from "../../data/shellQuote.js";
 import { UserError } from "../../data/userError.js";
 import { succeeded } from "../../engine/index.js";
@@ -35,7 +38,14 @@ export async function askInstance(
 ): Promise<ControlResponse> {
   const path = controlPathFor(ctx, configFlag);
   try {
-    return await sendControl(path, request, options);
+    try {
+      return await sendControl(path, request, options);
+    } catch (error) {
+      const elsewhere =
+        error instanceof NoInstanceError ? await socketOfHolder(ctx, configFlag, path) : undefined;
+      if (elsewhere === undefined) throw error;
+      return await sendControl(elsewhere, request, options);
+    }
   } catch (error) {
     if (error instanceof NoInstanceError) {
       // A mistyped --config (or MIMIK_CONFIG) names no file at all: say so, not just "not running".
@@ -45,6 +55,22 @@ export async function askInstance(
     }
     throw error;
   }
+}
+
+/**
+ * The socket the instance holding this config serves, when it is not the one this shell works
+ * out: that instance had another XDG_RUNTIME_DIR (a systemd user unit's, where cron, su or an SSH
+ * session may have none). Read from its instance lock, only while the process that wrote it runs.
+ */
+async function socketOfHolder(
+  ctx: CommandContext,
+  configFlag: string | undefined,
+  tried: string,
+): Promise<string | undefined> {
+  const choice = resolveConfigPath({ flag: configFlag, env: ctx.env, cwd: ctx.cwd });
+  const owner = await readOwner(configFilesFor(choice.path).lock).catch(() => undefined);
+  if (owner === undefined || typeof owner.control !== "string" || owner.control === tried) return undefined;
+  return judge(owner, systemProbe, false).kind === "held" ? owner.control : undefined;
 }
 
 /**

@@ -106,7 +106,10 @@ async function bootConfig(options: BootOptions): Promise<Running> {
     const repo = await ConfigRepository.open(files.config, { display: choice.display });
     undo.push(async () => repo.close());
     // The instance lock and a lock per broker account: no two instances copy to one account.
-    const claim = await claimConfig(files, repo.get(), { typedPath: choice.path });
+    const claim = await claimConfig(files, repo.get(), {
+      typedPath: choice.path,
+      control: controlSocketPath(files.config, runtimeDir(options.env)),
+    });
     undo.push(() => claim.release());
     for (const note of claim.notes) options.logger.warn(note);
     // A hand edit naming an account another mimik holds is refused, as it would be at the start.
