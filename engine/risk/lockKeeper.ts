@@ -63,7 +63,10 @@ export class LockKeeper {
         const f = deps.follower(name);
         return f ? deps.exposure(f) : undefined;
       },
-      isFlat: (name) => deps.follower(name)?.holdings.isFlat() ?? true,
+      isFlat: (name) => {
+        const f = deps.follower(name);
+        return f === undefined || this.flatAndIdle(f);
+      },
       busy: (name) => deps.busy(name),
       blockedUntil: (name) => deps.follower(name)?.holdings.route?.session.rateBudget().blockedUntil,
       flat: (name) => this.lockFlat(deps.follower(name)),
@@ -196,10 +199,18 @@ export class LockKeeper {
     if (
       f.record.state === "LIQUIDATE_ONLY" &&
       this.flattener.attemptsOf(f.name) > 0 &&
-      f.holdings.isFlat() &&
+      this.flatAndIdle(f) &&
       !this.deps.busy(f.name)
     )
       this.lockFlat(f);
+  }
+
+  /**
+   * Flat, and no order left working: a cancel's answer only says the broker took it (Tradovate's
+   * order may still fill on the cancel's way), so a flatten is done once the orders are gone too.
+   */
+  private flatAndIdle(f: FollowerRisk): boolean {
+    return f.holdings.isFlat() && (this.deps.exposure(f)?.orders.length ?? 0) === 0;
   }
 
   /** After a restart, a reconnect or a config change: carry on a flatten that did not finish (see Flattener.resume). */

@@ -114,3 +114,38 @@ describe("a follower's flatten while its own exit is on its way", () => {
     expect(alerts.filter((a) => a.level === "error")).toEqual([]);
   });
 });
+
+describe("a follower's flatten whose cancel is on its way when its order fills", () => {
+  it("is not locked 'flat' on the cancel's answer: the fill is liquidated, then it locks", async () => {
+    rig = await startRig(twoLogins());
+    const { sim, engine } = rig;
+    await eventually(() => engine.directory.route("APEX3001"), "the follower's login");
+    sim.control.setPrice("ES", 6800);
+    // The trader's own buy limit works on the follower; Tradovate's cancels land 1.5 s after their answer.
+    sim.control.placeOrder("APEX3001", {
+      symbol: "ESZ6",
+      action: "Buy",
+      qty: 1,
+      orderType: "Limit",
+      price: 6795,
+    });
+    await eventually(() => {
+      const route = engine.directory.route("APEX3001");
+      return route && route.session.workingOrders(route.accountId).length === 1;
+    }, "the limit heard working");
+    sim.control.slowCancels("APEX3001", 1500);
+    const flattened = engine.flattenAndLock({ follower: "APEX3001" });
+    await new Promise((r) => setTimeout(r, 300));
+    // The market reaches the limit while its cancel is on the way.
+    sim.control.setPrice("ES", 6794);
+    await eventually(() => position(sim, "APEX3001", "ESZ6") === 1, "the limit filled at the broker");
+    await flattened;
+    await eventually(
+      () => engine.risk.snapshot("APEX3001")?.state === "LOCKED" && position(sim, "APEX3001", "ESZ6") === 0,
+      "APEX3001 flat and locked",
+      10_000,
+    );
+    expect(pathAtVenue(sim, "APEX3001")).toEqual([1, 0]);
+    expect(sim.control.records().workingOrders.filter((o) => o.accountName === "APEX3001")).toEqual([]);
+  });
+});
