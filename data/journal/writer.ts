@@ -1,7 +1,7 @@
 import { mkdir, rename, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { type Clock, systemClock } from "../../engine/types.js";
-import { explainWriteError } from "../fileAccess.js";
+import { accessReason, explainWriteError } from "../fileAccess.js";
 import { removeStaleTemps } from "../staleTemps.js";
 import { AnchorFile, anchorPathFor, type ChainEnd, compareWithAnchor, readAnchor } from "./anchor.js";
 import { parseEntry } from "./entry.js";
@@ -41,8 +41,13 @@ export interface JournalWriterOptions {
   /** Rotated files kept besides the live one (journal.1 … journal.N). Default 5. */
   maxFiles?: number;
   clock?: Clock;
-  /** Told about write failures; the lines stay buffered and are retried. */
+  /**
+   * Told about write failures; the lines stay buffered and are retried. A failure that goes on is
+   * told once, not at every retry: once a second it pushed every other alert off the console.
+   */
   onError?: (error: unknown) => void;
+  /** Told once the lines that waited after a failure was told are written. */
+  onRecovered?: (message: string) => void;
 }
 
 export class JournalError extends Error {
@@ -96,6 +101,11 @@ export class JournalWriter {
   private readonly maxBytes: number;
   private readonly maxFiles: number;
   private readonly onError: (error: unknown) => void;
+  private readonly onRecovered: (message: string) => void;
+  /** Why the lines are not written, as last told (undefined while they are). */
+  private failing: string | undefined;
+  /** Why the anchor is not updated, as last told. */
+  private anchorFailing: string | undefined;
   private readonly live: LiveJournalFile;
   private readonly anchorFile: AnchorFile;
 
@@ -112,6 +122,7 @@ export class JournalWriter {
     this.maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
     this.maxFiles = Math.max(1, opts.maxFiles ?? DEFAULT_MAX_FILES);
     this.onError = opts.onError ?? (() => {});
+    this.onRecovered = opts.onRecovered ?? (() => {});
     this.live = new LiveJournalFile(path);
     this.anchorFile = new AnchorFile(path);
   }
@@ -226,6 +237,13 @@ export class JournalWriter {
     this.closed = true;
     try {
       await this.flush();
+    } catch (error) {
+      const first = this.unwritten[0]?.seq;
+      const last = this.unwritten[this.unwritten.length - 1]?.seq;
+      throw new JournalError(
+        `journal ${this.path}: ${this.unwritten.length} lines (seq ${first} to ${last}) could not be written ` +
+          `before it closed (${this.whyNot(error)}) and are lost; the file ends before them`,
+      );
     } finally {
       await this.live.release();
       await this.anchorFile.release();
@@ -237,10 +255,27 @@ export class JournalWriter {
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       this.flush().catch((error: unknown) => {
-        this.onError(error);
+        const why = this.whyNot(error);
+        if (why !== this.failing) {
+          this.failing = why;
+          const waiting = this.unwritten.length + this.pending.length;
+          this.onError(
+            new JournalError(
+              `journal ${this.path} not written: ${why}; its ${waiting} newest lines wait in memory ` +
+                "and are written as soon as it can (tried again every second)",
+            ),
+          );
+        }
         if (!this.closed) this.schedule(RETRY_INTERVAL_MS);
       });
     }, ms);
+  }
+
+  /** An error as the reason a write did not happen: a full disk said as one, not as ENOSPC. */
+  private whyNot(error: unknown): string {
+    const reason = accessReason(error, dirname(this.path));
+    if (reason) return reason.why;
+    return error instanceof Error ? error.message : String(error);
   }
 
   private cancelTimer(): void {
@@ -276,6 +311,10 @@ export class JournalWriter {
       const last = chunk[chunk.length - 1]!;
       this.toAnchor = { seq: last.seq, hash: last.hash, prev: last.prev };
     }
+    if (this.failing !== undefined) {
+      this.failing = undefined;
+      this.onRecovered(`journal ${this.path} written again: the lines that waited are on disk`);
+    }
     await this.anchor();
   }
 
@@ -289,12 +328,15 @@ export class JournalWriter {
     try {
       await this.anchorFile.write(end);
       if (this.toAnchor === end) this.toAnchor = undefined;
+      this.anchorFailing = undefined;
     } catch (error) {
-      this.onError(
-        new JournalError(
-          `journal anchor ${anchorPathFor(this.path)} not updated (${error instanceof Error ? error.message : String(error)}); retrying`,
-        ),
-      );
+      const why = this.whyNot(error);
+      if (why !== this.anchorFailing) {
+        this.anchorFailing = why;
+        this.onError(
+          new JournalError(`journal anchor ${anchorPathFor(this.path)} not updated (${why}); retrying`),
+        );
+      }
       if (!this.closed) this.schedule(RETRY_INTERVAL_MS);
     }
   }

@@ -77,6 +77,7 @@ export async function openEngineHost(
   if (recall) for (const note of await restoreUnsavedLocks(state, recall.lastStates)) logger.warn(note);
   const journal = await JournalWriter.open(init.journalPath, {
     onError: (error) => log.error("journal write failed", { error: String(error) }),
+    onRecovered: (message) => log.warn(message),
   });
   for (const note of journal.notes) logger.warn(note);
   let config = init.config;
@@ -194,8 +195,11 @@ export async function openEngineHost(
       await notified;
       journal.append({ type: "stop", pid: process.pid });
       journalClosed = true;
-      await journal.close();
-      await state.close();
+      try {
+        await journal.close();
+      } finally {
+        await state.close();
+      }
     },
   };
 }
