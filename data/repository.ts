@@ -35,16 +35,21 @@ export interface ConfigProblemEvent {
 export function problemEventLine(event: ConfigProblemEvent): string {
   const [first, ...more] = event.problems;
   if (!first) return event.message;
-  const where =
-    first.line !== undefined
-      ? first.path
-        ? `line ${first.line}, ${first.path}: `
-        : `line ${first.line}, column ${first.column ?? 1}: `
-      : first.path
-        ? `${first.path}: `
-        : "";
-  const why = `${where}${first.message}${first.fix ? ` (${first.fix})` : ""}`;
+  const why = `${placed(first)}${first.fix ? ` (${first.fix})` : ""}`;
   return `${event.message}: ${why}${more.length > 0 ? ` (and ${more.length} more: mimik config check lists them)` : ""}`;
+}
+
+/** A problem with where it is in the file, for a sentence ("line 21, groups[0].name: …"). */
+function placed(p: Problem): string {
+  const where =
+    p.line !== undefined
+      ? p.path
+        ? `line ${p.line}, ${p.path}: `
+        : `line ${p.line}, column ${p.column ?? 1}: `
+      : p.path
+        ? `${p.path}: `
+        : "";
+  return `${where}${p.message}`;
 }
 
 export interface ConfigRepositoryOptions {
@@ -157,19 +162,21 @@ export class ConfigRepository {
     return serialised(this.path, async () => {
       for (let attempt = 0; ; attempt++) {
         const fresh = await this.syncFromDisk();
-        if (!fresh.ok)
-          return {
-            ok: false,
-            problems: [
-              {
-                file: this.display,
-                path: "",
-                message: "the file was edited by hand and is not valid now, so this change was not saved",
-                fix: "fix or undo the edit first",
-              },
-              ...fresh.problems,
-            ],
-          };
+        if (!fresh.ok) {
+          // The first problem is all a console line or a CLI answer shows: it says what is wrong.
+          const [first] = fresh.problems;
+          const refusal =
+            fresh.unreadable !== undefined
+              ? {
+                  message: `the file cannot be read (${fresh.unreadable}), so this change was not saved`,
+                  fix: "make it a readable file again, then make the change",
+                }
+              : {
+                  message: `the file was edited by hand and is not valid now${first ? ` (${placed(first)})` : ""}, so this change was not saved`,
+                  fix: "fix or undo the edit first",
+                };
+          return { ok: false, problems: [{ file: this.display, path: "", ...refusal }, ...fresh.problems] };
+        }
         const draft = structuredClone(this.db.data);
         let next: Config;
         try {
@@ -300,13 +307,16 @@ export class ConfigRepository {
    * Bring memory in line with the disk (caller holds the queue). Same content: nothing to do.
    * Valid new content: adopt and notify. Invalid or missing: keep the old config, report once.
    */
-  private async syncFromDisk(): Promise<{ ok: true; changed: boolean } | { ok: false; problems: Problem[] }> {
+  private async syncFromDisk(): Promise<
+    { ok: true; changed: boolean } | { ok: false; problems: Problem[]; unreadable?: string }
+  > {
     let found: { text: string; hash: string } | undefined;
     const problemSaid = this.reportedHash !== undefined || this.reportedUnreadable !== undefined;
     try {
       found = await this.file.readText();
     } catch (error) {
       const problems = [{ file: this.display, path: "", message: describeIoError(error) }];
+      const unreadable = ioReason(error);
       // Said once while it stays unreadable the same way, not at every re-read.
       if (this.reportedUnreadable !== problems[0]!.message) {
         this.reportedUnreadable = problems[0]!.message;
@@ -316,7 +326,7 @@ export class ConfigRepository {
           problems,
         );
       }
-      return { ok: false, problems };
+      return { ok: false, problems, unreadable };
     }
     this.reportedUnreadable = undefined;
     if (!found) {
@@ -412,8 +422,12 @@ function errorText(error: unknown): string {
 }
 
 function describeIoError(error: unknown): string {
+  return `cannot read the file: ${ioReason(error)}`;
+}
+
+function ioReason(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === "EACCES" || code === "EPERM") return "cannot read the file: permission denied";
-  if (code === "EISDIR") return "cannot read the file: it is a directory";
-  return `cannot read the file: ${errorText(error)}`;
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EISDIR") return "it is a directory";
+  return errorText(error);
 }

@@ -252,6 +252,42 @@ describe("ConfigRepository: update", () => {
     expect(repo.get().groups[0]!.active).toBe(true);
     expect(problems.map((p) => p.kind)).toEqual(["invalid-edit"]);
   });
+
+  it("says in its first problem what is wrong with the edit, as that is all a console line or the CLI shows", async () => {
+    const repo = await openRepo();
+    const edited = validRaw();
+    edited.groups[0]!.whitelist = { enabled: true, symbols: ["ESZ6"] };
+    await writeFile(file, JSON.stringify(edited, null, 2));
+    const result = await repo.update((draft) => {
+      draft.groups[0]!.active = false;
+    });
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.problems[0]?.message).toMatch(
+        /^the file was edited by hand and is not valid now \(line \d+, groups\[0\]\.whitelist\.symbols\[0\]: "ESZ6" must be a root symbol.*\), so this change was not saved$/,
+      );
+  });
+
+  it("refuses a change while the file cannot be read, saying so rather than 'edited by hand', and writes nothing", async () => {
+    const repo = await openRepo();
+    const good = await readFile(file, "utf8");
+    await rm(file);
+    await mkdir(file); // a folder where the file was
+    const result = await repo.update((draft) => {
+      draft.groups[0]!.active = false;
+    });
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.problems[0]).toMatchObject({
+        message: "the file cannot be read (it is a directory), so this change was not saved",
+        fix: "make it a readable file again, then make the change",
+      });
+    expect((await stat(file)).isDirectory()).toBe(true);
+    expect(await readdir(file)).toEqual([]);
+    expect(repo.get().groups[0]!.active).toBe(true);
+    await rm(file, { recursive: true });
+    await writeFile(file, good);
+  });
 });
 
 describe("ConfigRepository: a bad edit undone", () => {
