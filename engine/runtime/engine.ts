@@ -21,11 +21,11 @@ import type {
 import { silentLogger, systemClock } from "../types.js";
 import type { Blackout } from "../windows/schedule.js";
 import { TradingWindows } from "../windows/tradingWindows.js";
+import { EditNotices } from "./editNotices.js";
 import { actedStoreOf, configuredFollowers, countedOrdersOf, shadowFollowers } from "./followerSets.js";
 import { followAccounts } from "./loginAccounts.js";
 import { Logins } from "./logins.js";
 import { type OpenLine, openLines, Shadows } from "./shadows.js";
-import { strandedByEdit } from "./strandedByEdit.js";
 
 export interface EngineDeps {
   clock?: Clock;
@@ -66,6 +66,7 @@ export class Engine {
   private config: Config;
   private reportTimer: unknown;
   private readonly reported = new Map<string, string>();
+  private readonly editNotices = new EditNotices();
   private readonly shadows: Shadows;
 
   constructor(
@@ -168,7 +169,8 @@ export class Engine {
 
   /** Live reload: takes effect from the next broker event on (a login no longer named is dropped). */
   setConfig(config: Config): void {
-    for (const line of strandedByEdit(this.config, config, this.directory)) this.alert("warn", line);
+    for (const n of this.editNotices.of(this.config, config, this.directory))
+      this.alert(n.level, n.message, n.follower);
     this.shadows.switching(config);
     this.logins.drop(this.config, config);
     this.config = config;

@@ -9,8 +9,16 @@ interface Seat {
   follower: Follower;
 }
 
+/** A position an edit leaves, said to the trader about its follower. */
+export interface Stranded {
+  follower: string;
+  message: string;
+  /** It left every group, from this one (a later edit may put it back). */
+  left?: { group: string; leader: string } | undefined;
+}
+
 /** Where each follower sits in a config; a shadow's account holds nothing of its leader's, so none. */
-function seats(config: Config | undefined): Map<string, Seat> {
+export function seats(config: Config | undefined): Map<string, Seat> {
   const out = new Map<string, Seat>();
   for (const g of config?.groups ?? [])
     for (const f of g.followers)
@@ -31,12 +39,12 @@ export function strandedByLeaderChange(
   before: Config | undefined,
   after: Config,
   accounts: { route(account: string): AccountRoute | undefined },
-): string[] {
+): Stranded[] {
   const now = seats(after);
   // An account whose login the edit takes out is told of by the login's drop (droppedLogin.ts).
   const logins = new Set(after.connections.map((c) => c.name));
   const dropped = new Set(before?.accounts.filter((a) => !logins.has(a.connection)).map((a) => a.name));
-  const out: string[] = [];
+  const out: Stranded[] = [];
   for (const [account, was] of seats(before)) {
     const is = now.get(account);
     if (is?.leader === was.leader || dropped.has(account)) continue;
@@ -46,9 +54,11 @@ export function strandedByLeaderChange(
     for (const { contract, netPos } of held) {
       const what = `while it holds ${heldWords({ contract, netPos })}`;
       if (!is) {
-        out.push(
-          `${account} left group "${was.group}" (leader ${was.leader}) ${what}; no leader's exit closes it now: flatten it by hand, or put it back in its group`,
-        );
+        out.push({
+          follower: account,
+          message: `${account} left group "${was.group}" (leader ${was.leader}) ${what}; no leader's exit closes it now: flatten it by hand, or put it back in its group`,
+          left: { group: was.group, leader: was.leader },
+        });
         continue;
       }
       const change =
@@ -59,9 +69,10 @@ export function strandedByLeaderChange(
       const remedy = traded
         ? `press r to resync it to ${is.leader}, or flatten it by hand`
         : `flatten it by hand (${is.leader} holds no ${contract} to resync it to)`;
-      out.push(
-        `${change} ${what}; ${was.leader}'s exits no longer close it and ${is.leader}'s fills trade from it (an opening adds, a close flattens): ${remedy}`,
-      );
+      out.push({
+        follower: account,
+        message: `${change} ${what}; ${was.leader}'s exits no longer close it and ${is.leader}'s fills trade from it (an opening adds, a close flattens): ${remedy}`,
+      });
     }
   }
   return out;

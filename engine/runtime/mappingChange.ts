@@ -2,6 +2,7 @@ import type { Config } from "../../data/schema.js";
 import { mapContract } from "../symbols.js";
 import type { AccountRoute } from "../types.js";
 import { heldBy, heldWords } from "./heldLines.js";
+import type { Stranded } from "./leaderChange.js";
 
 /**
  * What a follower holds that a change of its mapping strands. After `none` → `toMicro`, the
@@ -16,9 +17,9 @@ export function strandedByMapping(
   before: Config | undefined,
   after: Config,
   accounts: { route(account: string): AccountRoute | undefined },
-): string[] {
+): Stranded[] {
   const old = new Map(before?.groups.flatMap((g) => g.followers.map((f) => [f.account, { g, f }])) ?? []);
-  const out: string[] = [];
+  const out: Stranded[] = [];
   for (const { g, f } of after.groups.flatMap((g) => g.followers.map((f) => ({ g, f })))) {
     const prior = old.get(f.account);
     const was = prior?.f.mapping;
@@ -27,9 +28,10 @@ export function strandedByMapping(
       const from = [contract, mapContract(contract, "toMini"), mapContract(contract, "toMicro")];
       if (!from.some((l) => mapContract(l, was) === contract && mapContract(l, f.mapping) !== contract))
         continue;
-      out.push(
-        `${f.account}: its mapping changed from ${was} to ${f.mapping} while it holds ${heldWords({ contract, netPos })}; the leader's exits now go elsewhere, so mimik will not close it: flatten it by hand or change the mapping back`,
-      );
+      out.push({
+        follower: f.account,
+        message: `${f.account}: its mapping changed from ${was} to ${f.mapping} while it holds ${heldWords({ contract, netPos })}; the leader's exits now go elsewhere, so mimik will not close it: flatten it by hand or change the mapping back`,
+      });
     }
   }
   return out;

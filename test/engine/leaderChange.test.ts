@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Config } from "../../data/schema.js";
+import { EditNotices } from "../../engine/runtime/editNotices.js";
 import { strandedByLeaderChange } from "../../engine/runtime/leaderChange.js";
 import { strandedByMapping } from "../../engine/runtime/mappingChange.js";
 import type { AccountRoute } from "../../engine/types.js";
@@ -99,7 +100,8 @@ describe("strandedByLeaderChange: the leader a follower follows changed while it
     if (says === undefined) expect(out).toEqual([]);
     else {
       expect(out).toHaveLength(1);
-      expect(out[0]).toContain(says);
+      expect(out[0]?.follower).toBe("A");
+      expect(out[0]?.message).toContain(says);
     }
   });
 
@@ -109,7 +111,7 @@ describe("strandedByLeaderChange: the leader a follower follows changed while it
       seated("H"),
       holding({ A: [...ES(1), { contract: "NQZ6", netPos: -1 }] }),
     );
-    expect(out.map((l) => l.match(/holds (\S+ \S+);/)?.[1])).toEqual(["ESZ6 +1", "NQZ6 -1"]);
+    expect(out.map((l) => l.message.match(/holds (\S+ \S+);/)?.[1])).toEqual(["ESZ6 +1", "NQZ6 -1"]);
   });
 
   it("a move that changes the mapping too is said once, as a move", () => {
@@ -118,5 +120,52 @@ describe("strandedByLeaderChange: the leader a follower follows changed while it
     const held = holding({ A: ES(2) });
     expect(strandedByLeaderChange(before, after, held)).toHaveLength(1);
     expect(strandedByMapping(before, after, held)).toEqual([]);
+  });
+});
+
+describe("EditNotices: a follower told it left its group is told when it is back", () => {
+  const out = keepingA(seated(undefined));
+  const said = (notices: EditNotices, before: Config, after: Config, held: Held) =>
+    notices.of(before, after, holding(held)).map((n) => [n.level, n.follower, n.message]);
+
+  it("put back in its group: back, and its leader's exits close it again", () => {
+    const notices = new EditNotices();
+    const held = { A: ES(2), L1: ES(2) };
+    expect(said(notices, seated("G"), out, held)).toHaveLength(1);
+    expect(said(notices, out, seated("G"), held)).toEqual([
+      ["info", "A", 'A is back in group "G" (leader L1) while it holds ESZ6 +2; L1\'s exits close it again'],
+    ]);
+    // Said once: the next edit has nothing to say of it.
+    expect(said(notices, seated("G"), seated("G"), held)).toEqual([]);
+  });
+
+  it("flat by hand meanwhile, or its leader flat in what it holds, or in another group", () => {
+    const flat = new EditNotices();
+    said(flat, seated("G"), out, { A: ES(2) });
+    expect(said(flat, out, seated("G"), {})).toEqual([
+      ["info", "A", 'A is back in group "G" (leader L1), flat'],
+    ]);
+
+    const alone = new EditNotices();
+    said(alone, seated("G"), out, { A: ES(2) });
+    expect(said(alone, out, seated("G"), { A: ES(2) })).toEqual([
+      [
+        "warn",
+        "A",
+        'A is back in group "G" (leader L1) while it holds ESZ6 +2; L1 holds none of ESZ6 +2: no leader\'s exit closes it now, flatten by hand',
+      ],
+    ]);
+
+    const moved = new EditNotices();
+    said(moved, seated("G"), out, { A: ES(2) });
+    expect(said(moved, out, keepingA(seated("H")), { A: ES(2), L2: ES(1) })[0]?.[2]).toBe(
+      'A, which left group "G" (leader L1), is in group "H" (leader L2) now while it holds ESZ6 +2; L2\'s exits close it',
+    );
+  });
+
+  it("a follower that left flat was told nothing, and is told nothing when it is back", () => {
+    const notices = new EditNotices();
+    expect(said(notices, seated("G"), out, {})).toEqual([]);
+    expect(said(notices, out, seated("G"), { A: ES(1), L1: ES(1) })).toEqual([]);
   });
 });

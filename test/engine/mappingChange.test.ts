@@ -29,7 +29,9 @@ describe("strandedByMapping: a mapping changed while the follower holds what the
     const out = strandedByMapping(withMapping(was), withMapping(now), holding([{ contract, netPos: 2 }]));
     expect(out.length > 0).toBe(stranded);
     if (stranded)
-      expect(out[0]).toContain(`A: its mapping changed from ${was} to ${now} while it holds ${contract} +2`);
+      expect(out[0]?.message).toContain(
+        `A: its mapping changed from ${was} to ${now} while it holds ${contract} +2`,
+      );
   });
 
   it("says nothing for a flat follower, a new follower or the first config", () => {

@@ -55,4 +55,38 @@ describe("a follower removed from its group and added back", () => {
     await eventually(() => engine.gateway.inFlight("DEMO2003") === 0, "DEMO2003 answered");
     expect(position(sim, "DEMO2003", "ESZ6")).toBe(0);
   });
+
+  it("a follower put back within seconds is said to be back, as it was said to have left", async () => {
+    rig = await startRig(simConfig());
+    const { sim, engine, events } = rig;
+    await eventually(() => engine.directory.route("DEMO2003"), "sync");
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
+    await eventually(() => position(sim, "DEMO2003", "ESZ6") === 2, "DEMO2003 long 2");
+    const route = engine.directory.route("DEMO2003")!;
+    await eventually(
+      () => route.session.positions(route.accountId).some((p) => p.netPos === 2),
+      "the session saw DEMO2003 long 2",
+    );
+    const original = engine.currentConfig();
+    engine.setConfig(
+      edited(original, (c) => {
+        c.groups[0]!.followers = c.groups[0]!.followers.filter((f) => f.account !== "DEMO2003");
+      }),
+    );
+    engine.setConfig(original);
+    const said = events.flatMap((e) => (e.type === "alert" ? [e] : []));
+    expect(said.map((e) => [e.follower, e.message])).toEqual([
+      [
+        "DEMO2003",
+        'DEMO2003 left group "G" (leader DEMO1000) while it holds ESZ6 +2; no leader\'s exit closes it now: flatten it by hand, or put it back in its group',
+      ],
+      [
+        "DEMO2003",
+        'DEMO2003 is back in group "G" (leader DEMO1000) while it holds ESZ6 +2; DEMO1000\'s exits close it again',
+      ],
+    ]);
+    // True on the book: the leader's close closes it.
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 2);
+    await eventually(() => position(sim, "DEMO2003", "ESZ6") === 0, "DEMO2003 flat with its leader");
+  });
 });
