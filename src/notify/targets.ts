@@ -32,16 +32,30 @@ export function titleOf(notice: Notice): string {
   return `mimik · ${KIND_TITLES[notice.kind]}`;
 }
 
-/** The message's words: the notice, then how many repeats it stands for and what was dropped. */
+/**
+ * The message's words: the notice, then how many repeats it stands for and what was dropped. A
+ * text too long is cut, never those counts after it.
+ */
 export function bodyOf(message: Message): string {
   const { notice, dropped } = message;
-  const lines = [notice.text];
+  const counts: string[] = [];
   if (notice.repeats)
-    lines.push(`(${notice.repeats} more like this in the last ${notice.windowSeconds ?? "?"} s)`);
+    counts.push(`(${notice.repeats} more like this in the last ${notice.windowSeconds ?? "?"} s)`);
   if (dropped)
-    lines.push(`(${dropped} older notification${dropped === 1 ? "" : "s"} dropped: too many at once)`);
-  const text = lines.join("\n");
-  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
+    counts.push(`(${dropped} older notification${dropped === 1 ? "" : "s"} dropped: too many at once)`);
+  const room = MAX_TEXT - counts.reduce((n, line) => n + 1 + line.length, 0);
+  return [cut(notice.text, room), ...counts].join("\n");
+}
+
+/**
+ * At most `max` UTF-16 units (the services' measure), ending in "…" when cut. The cut never splits
+ * a surrogate pair: half an emoji is not valid UTF-8, and a service may refuse the whole message.
+ */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  if (/[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end -= 1;
+  return `${text.slice(0, end)}…`;
 }
 
 const JSON_HEADERS = { "Content-Type": "application/json" };

@@ -136,6 +136,22 @@ describe("the words of a message", () => {
     expect(body.length).toBe(1900);
     expect(body.endsWith("…")).toBe(true);
   });
+
+  it("a long text cut short keeps the counts of repeats and drops, and never half a character", () => {
+    // The cut falls in the middle of an emoji (two UTF-16 units), which alone is not valid UTF-8.
+    const text = `${"x".repeat(1890)}🔒🔒🔒${"y".repeat(3000)}`;
+    const body = bodyOf({ notice: { ...lock, text, repeats: 10, windowSeconds: 60 }, dropped: 2 });
+    expect(body.length).toBeLessThanOrEqual(1900);
+    expect(body).toMatch(
+      /…\n\(10 more like this in the last 60 s\)\n\(2 older notifications dropped: too many at once\)$/,
+    );
+    expect(body).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+    // Cut at every length around the emoji, no half of one is left.
+    for (let n = 1880; n < 1900; n++) {
+      const cut = bodyOf({ notice: { ...lock, text: `${"x".repeat(n)}${"🔒".repeat(40)}` } });
+      expect(cut).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+    }
+  });
 });
 
 describe("what a service's answer means", () => {
