@@ -41,6 +41,9 @@ function checkValue(field: Field, source: SecretSource, value: string): string |
   if (value.trim() === "") return `${describeSecretSource(source)} holds only blanks`;
   const badUrl = field === "urlSecret" ? urlProblem(value.trim()) : undefined;
   if (badUrl) return `the URL in ${describeSecretSource(source)} ${badUrl}`;
+  // fetch cannot write such a header (the Bearer), and a URL drops it silently (Telegram's bot path).
+  if (field === "token" && /[\u0000-\u001f\u007f]/.test(value.trim()))
+    return `the token in ${describeSecretSource(source)} holds a line break, a tab or another control character`;
   if (field === "topicSecret" && !/^[A-Za-z0-9_-]{1,64}$/.test(value.trim()))
     return `the topic in ${describeSecretSource(source)} must be 1-64 letters, digits, - or _`;
   return undefined;

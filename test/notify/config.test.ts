@@ -238,6 +238,26 @@ describe("target secrets", () => {
     ]);
   });
 
+  it("a token with a line break inside is refused at start, not sent as a header fetch cannot write", async () => {
+    const c = config([
+      { name: "ops", kind: "webhook", url: "https://hooks.example.com/in", token: { env: "HOOK_TOKEN" } },
+      { name: "phone", kind: "telegram", token: { env: "TG" }, chatId: 5 },
+    ]);
+    const env = { HOOK_TOKEN: "first-half\nsecond-half", TG: "123:abc\tdef" };
+    expect(await resolveTargetSecrets(c, env)).toEqual({
+      ops: {
+        ok: false,
+        problem:
+          "the token in environment variable HOOK_TOKEN holds a line break, a tab or another control character",
+      },
+      phone: {
+        ok: false,
+        problem:
+          "the token in environment variable TG holds a line break, a tab or another control character",
+      },
+    });
+  });
+
   it("forgets the environment variables it read", () => {
     const c = config([{ name: "phone", kind: "telegram", token: { env: "TG" }, chatId: 5 }]);
     const env: NodeJS.ProcessEnv = { TG: "x", OTHER: "y" };
