@@ -20,8 +20,10 @@ export interface PaneProps {
 }
 
 export function titleLine(title: string, info: string | undefined, focused: boolean, width: number): string {
-  // The title carries a group name: truncate also makes it printable.
-  const left = truncate(`${focused ? "▶" : " "} ${title} `, width);
+  // The title carries a group name: truncate also makes it printable. A long one is cut to leave
+  // the info up to half the line: the selected follower's LOCKED and why are said only there.
+  const infoRoom = info ? Math.min(textWidth(info) + 1, Math.floor(width / 2)) : 0;
+  const left = truncate(`${focused ? "▶" : " "} ${title} `, width - infoRoom);
   const room = width - textWidth(left);
   if (!info || room < 4) return padTo(left, width);
   return left + padTo(truncate(info, room - 1), room, "right");

@@ -208,6 +208,27 @@ describe("FollowersPane", () => {
     expect(maxWidth(f)).toBeLessThanOrEqual(80);
   });
 
+  it("keeps the selected follower's lock in the title beside a long group name (80 columns)", () => {
+    // A 60-character group name took the whole title line, and "LOCKED: daily loss 500 reached"
+    // (the only place its reason shows at 80 columns) was dropped without a mark.
+    const f = frameOf(
+      <FollowersPane
+        followers={vm.followers}
+        groupName={"Topstep 150K Combine NQ Morning Session Scalps Copy Group One"}
+        selected={1}
+        focused
+        width={80}
+        height={7}
+        theme={plainTheme}
+      />,
+    );
+    const title = plainLines(f)[0] ?? "";
+    expect(title).toMatch(/^▶ Followers of Topstep 150K/);
+    expect(title).toContain("…");
+    expect(title).toContain("LOCKED: daily loss 500");
+    expect(maxWidth(f)).toBeLessThanOrEqual(80);
+  });
+
   it("keeps the selected follower in view when the list is longer than the pane", () => {
     const many = Array.from({ length: 20 }, (_, i) => ({
       ...vm.followers[0]!,
