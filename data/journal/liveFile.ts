@@ -1,5 +1,7 @@
-import { open } from "node:fs/promises";
+import { mkdir, open } from "node:fs/promises";
+import { dirname } from "node:path";
 import { HeldHandle } from "./heldHandle.js";
+import { isNotFound } from "./paths.js";
 
 /**
  * The live journal file, held open from one flush to the next. Opening and closing it at every
@@ -16,7 +18,7 @@ export class LiveJournalFile {
   private readonly held: HeldHandle;
 
   constructor(readonly path: string) {
-    this.held = new HeldHandle(() => open(path, "a", 0o600));
+    this.held = new HeldHandle(() => openMakingFolder(path));
   }
 
   /**
@@ -53,5 +55,20 @@ export class LiveJournalFile {
   /** Lets the file go (before a rotation renames it, or when the writer closes). */
   release(): Promise<void> {
     return this.held.release();
+  }
+}
+
+/**
+ * Opens the file to append, making its folder again when it is gone: a trader freeing a full disk
+ * may remove the journal folder, and every later line would otherwise wait in memory until mimik
+ * stopped, and be lost then.
+ */
+async function openMakingFolder(path: string) {
+  try {
+    return await open(path, "a", 0o600);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    return open(path, "a", 0o600);
   }
 }

@@ -1,4 +1,5 @@
 import { mkdir, rm } from "node:fs/promises";
+import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
 import { verifyJournal } from "../../data/journal/verify.js";
 import { JournalWriter } from "../../data/journal/writer.js";
@@ -68,6 +69,24 @@ describe("JournalWriter when the disk keeps refusing", () => {
     await w.close();
     expect((await readLines(path)).map((l) => (JSON.parse(l) as { type: string }).type)).toEqual(["a", "b"]);
     expect(await verifyJournal(path)).toEqual({ ok: true, lines: 2 });
+  });
+
+  it("makes the journal folder again when it was removed (a trader freeing a full disk), and the lines go on", async () => {
+    const errors: unknown[] = [];
+    const w = await JournalWriter.open(path, { onError: (error) => errors.push(error) });
+    w.append({ type: "a" });
+    await w.flush();
+    await rm(dirname(path), { recursive: true });
+    w.append({ type: "b" });
+    await w.flush();
+    w.append({ type: "c" });
+    await w.close();
+    expect(errors).toEqual([]);
+    const lines = (await readLines(path)).map((l) => JSON.parse(l) as { seq: number; type: string });
+    expect(lines.map((l) => [l.seq, l.type])).toEqual([
+      [2, "b"],
+      [3, "c"],
+    ]);
   });
 
   it("at close, says how many lines are lost and which, rather than the bare error", async () => {
