@@ -1,5 +1,5 @@
 import type { Clock } from "../../engine/index.js";
-import type { Notice } from "./rules.js";
+import { type Notice, STATE_KINDS } from "./rules.js";
 
 /**
  * Repeats folded into one message. The first notice of a kind about a subject goes at once (a lock
@@ -29,6 +29,7 @@ export class Collapser {
       this.emit(notice);
       return;
     }
+    this.supersede(notice);
     const key = `${notice.kind}\u0000${notice.subject}`;
     const open = this.windows.get(key);
     if (open) {
@@ -38,6 +39,23 @@ export class Collapser {
     }
     this.emit(notice);
     this.open(key);
+  }
+
+  /**
+   * A connection's news is its latest state: a repeat of another state counted for the same
+   * connection is out of date, and its summary must not come after this one (a "back" summary
+   * sent while the connection is down again would be the phone's last word on it).
+   */
+  private supersede(notice: Notice): void {
+    const kinds = STATE_KINDS.get(notice.kind);
+    if (!kinds) return;
+    for (const kind of kinds) {
+      if (kind === notice.kind) continue;
+      const window = this.windows.get(`${kind}\u0000${notice.subject}`);
+      if (!window) continue;
+      window.latest = undefined;
+      window.repeats = 0;
+    }
   }
 
   /** Sends every pending summary now and closes all windows (shutdown). */

@@ -201,6 +201,16 @@ export function ruleMemory(followers: Record<string, FollowerState> = {}): RuleM
   return { followers: new Map(), saved: new Map(Object.entries(followers)), connections: new Map() };
 }
 
+/** Kinds that each say a state of one subject: the latest of them is the truth, not each one. */
+const CONNECTION_KINDS: readonly Notice["kind"][] = [
+  "connectionLost",
+  "connectionRestored",
+  "connectionNeedsYou",
+];
+export const STATE_KINDS: ReadonlyMap<Notice["kind"], readonly Notice["kind"][]> = new Map(
+  CONNECTION_KINDS.map((kind) => [kind, CONNECTION_KINDS]),
+);
+
 /** Short titles, for a phone's notification line. */
 export const KIND_TITLES: Record<Notice["kind"], string> = {
   closeOut: "Risk close-out",

@@ -246,6 +246,37 @@ describe("the notifier", () => {
     expect(alerts).toEqual([]);
   });
 
+  it("a connection that flaps is never left 'back' on the phone while it is down", async () => {
+    const n = start(twoTargets);
+    const status = (state: "connected" | "reconnecting"): EngineEvent => ({
+      type: "connectionStatus",
+      at: clock.now(),
+      connection: "sim",
+      broker: "tradovate",
+      state,
+      reason: state === "reconnecting" ? "socket closed" : undefined,
+    });
+    n.push(status("connected")); // the start: no news
+    // Lost at 0 s, back at 30 s, then flapping: lost 40 s, back 50 s, lost at 58 s, and it stays down.
+    for (const [wait, state] of [
+      [0, "reconnecting"],
+      [30, "connected"],
+      [10, "reconnecting"],
+      [10, "connected"],
+      [8, "reconnecting"],
+    ] as const) {
+      await runFor(n, wait * 1000);
+      n.push(status(state));
+    }
+    await runFor(n, 120_000);
+    const said = texts(phone);
+    expect(said.at(-1)).toMatch(/^connection sim lost: socket closed; reconnecting/);
+    expect(said.slice(0, 2)).toEqual([
+      "connection sim lost: socket closed; reconnecting",
+      "connection sim is back",
+    ]);
+  });
+
   it("close sends the counted repeats, then takes nothing more", async () => {
     const n = start(twoTargets);
     n.push(heldBack("DEMO2002"));
