@@ -16,9 +16,12 @@ export const COPY_REASONS = {
   beyondMirror: "copied what its own mirrored order does not close",
 } as const;
 
+/** How a flip's copy that only closes begins its reason; the gate's reason follows. */
+export const CLOSE_ONLY = "copied close only, opening held back: ";
+
 /** A flip whose opening half a gate held back still closes: the reason says so. */
 export function closeOnlyReason(held: SkipReason): string {
-  return `copied close only, opening held back: ${held}`;
+  return `${CLOSE_ONLY}${held}`;
 }
 
 export interface DecideInput {

@@ -8,7 +8,7 @@ import {
 } from "../../engine/index.js";
 import { Collapser } from "./collapse.js";
 import { Delivery, type DeliveryPolicy, type StreakChange } from "./delivery.js";
-import { type Notice, noticeFor, RULES, type RuleMemory, ruleMemory } from "./rules.js";
+import { closeOnlyGate, type Notice, noticeFor, RULES, type RuleMemory, ruleMemory } from "./rules.js";
 import type { ResolvedTargets } from "./secrets.js";
 import { postOnce } from "./send.js";
 import { requestFor } from "./targets.js";
@@ -112,7 +112,13 @@ export class Notifier {
   push(event: EngineEvent): void {
     if (!this.open || RULES[event.type] === undefined) return;
     // Most copy events are copies that went: not news, and they would crowd a reject out of a burst.
-    if (event.type === "copy" && event.outcome !== "rejected" && event.outcome !== "skipped") return;
+    if (
+      event.type === "copy" &&
+      event.outcome !== "rejected" &&
+      event.outcome !== "skipped" &&
+      closeOnlyGate(event) === undefined
+    )
+      return;
     if (this.inbox.length >= MAX_INBOX && !KEPT_IN_A_BURST.has(event.type)) {
       this.overflow += 1;
       return;

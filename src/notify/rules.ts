@@ -1,5 +1,6 @@
 import type { NoticeKind } from "../../data/notifications.js";
 import {
+  CLOSE_ONLY,
   type ConnectionState,
   type EngineEvent,
   type EpochMs,
@@ -159,8 +160,25 @@ const copy: Rule<"copy"> = (e) => {
       e.at,
       `${e.follower}: opening on ${e.contract} held back: ${e.reason}`,
     );
+  // A flip's opening half held back is an opening held back too, though its close went.
+  const held = closeOnlyGate(e);
+  if (held !== undefined && HELD_BACK_REASONS.has(held))
+    return notice(
+      "heldBack",
+      "info",
+      e.follower,
+      e.at,
+      `${e.follower}: flip on ${e.contract} copied as a close only (${[e.side, e.qty].filter((p) => p !== undefined).join(" ")}), its opening held back: ${held}`,
+    );
   return undefined;
 };
+
+/** The gate that held a sent flip's opening half back, if the copy only closed. */
+export function closeOnlyGate(e: { outcome: string; reason: string }): string | undefined {
+  return e.outcome === "sent" && e.reason.startsWith(CLOSE_ONLY)
+    ? e.reason.slice(CLOSE_ONLY.length)
+    : undefined;
+}
 
 const syncStatus: Rule<"syncStatus"> = (e) =>
   e.inSync

@@ -277,6 +277,27 @@ describe("the notifier", () => {
     ]);
   });
 
+  it("a flip that only closed because a rule held its opening back is an opening held back", async () => {
+    const n = start(twoTargets);
+    n.push({
+      type: "copy",
+      at: clock.now(),
+      group: "main",
+      follower: "DEMO2002",
+      fillId: 3,
+      contract: "ESZ6",
+      outcome: "sent",
+      kind: "close",
+      side: "Sell",
+      qty: 2,
+      reason: "copied close only, opening held back: max contracts",
+    });
+    await n.quiet();
+    expect(texts(phone)).toEqual([
+      "DEMO2002: flip on ESZ6 copied as a close only (Sell 2), its opening held back: max contracts",
+    ]);
+  });
+
   it("close sends the counted repeats, then takes nothing more", async () => {
     const n = start(twoTargets);
     n.push(heldBack("DEMO2002"));
