@@ -130,7 +130,11 @@ function followerRow(f: FollowerRowVM): TableRow {
   };
 }
 
-/** What the title line says about the selected follower: its lock and sync, in full words, and its broker. */
+/**
+ * What the title line says about the selected follower: its lock and sync in full words first,
+ * then who it is and where. Said after the status, "LOCKED: manual at Tradovate" read as a lock
+ * made at Tradovate, and the row cuts the account ("tight …MO2003"): this line names it whole.
+ */
 export function followerInfo(f: FollowerRowVM | undefined): string | undefined {
   if (!f) return undefined;
   const parts: string[] = [];
@@ -138,11 +142,11 @@ export function followerInfo(f: FollowerRowVM | undefined): string | undefined {
   else if (f.pricesStale) parts.push(`BLIND: ${f.stateReason}`);
   if (f.exitPending) parts.push(exitPendingText(f.exitPending));
   if (f.sync) parts.push(`${syncText(f.sync)} on ${f.sync.contract} (r resyncs)`);
-  if (parts.length === 0) parts.push(f.label ? `${f.label} ${f.account}` : f.account);
+  const who = f.label ? `${f.label} ${f.account}` : f.account;
+  parts.push(f.shadow ? `${who} · SHADOW: nothing is sent` : `${who} at ${f.broker}`);
   // A position its column cuts ("NQZ6 -1, …" hid an ESZ6 position) is said in full here.
   if (textWidth(f.position) > POSITION_WIDTH) parts.push(f.position);
-  if (f.shadow) return `${parts.join(" · ")} · SHADOW: nothing is sent`;
-  return `${parts.join(" · ")} at ${f.broker}`;
+  return parts.join(" · ");
 }
 
 /** "OUT +0/+2": the two positions the sync column compares. */

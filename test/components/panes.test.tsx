@@ -69,7 +69,7 @@ describe("FollowersPane", () => {
     expect(lines[0]).toContain("LOCKED: daily loss 500 reached");
     const foll1 = lines.find((l) => l.includes("FOLL1")) ?? "";
     expect(foll1).toMatch(/● Mike FOLL1\s+×0\.5\s+on\s+ACTIVE\s+NQZ6 \+2\s+\+1250\s+1750\s+2400 ok/);
-    const foll2 = lines.find((l) => l.includes("FOLL2")) ?? "";
+    const foll2 = lines.find((l) => l.includes("◌ FOLL2")) ?? "";
     expect(foll2).toMatch(/^›◌ FOLL2\s+2 fixed off LOCKED/);
     expect(foll2).toContain("-513");
     expect(lines.find((l) => l.includes("FOLL3"))).toContain("OUT +0/+2");
@@ -146,7 +146,7 @@ describe("FollowersPane", () => {
         />,
       ),
     );
-    expect(narrow[0]).toContain("LOCKED: daily loss 500 reached at ProjectX");
+    expect(narrow[0]).toContain("LOCKED: daily loss 500 reached · FOLL2 at ProjectX");
   });
 
   it("shows EXIT PENDING with the reason and the next try while an exit is retried (80 columns)", () => {

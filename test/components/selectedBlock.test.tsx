@@ -196,7 +196,7 @@ describe("a position too long for its column", () => {
         theme={plainTheme}
       />,
     );
-    expect(lines[0]).toContain("NQZ6 -1, ESZ6 +1 at Tradovate");
+    expect(lines[0]).toContain("at Tradovate · NQZ6 -1, ESZ6 +1");
     expect(lines[2]).toContain("NQZ6 -1, …");
   });
 });
