@@ -41,9 +41,9 @@ export async function askInstance(
     try {
       return await sendControl(path, request, options);
     } catch (error) {
-      const elsewhere =
-        error instanceof NoInstanceError ? await socketOfHolder(ctx, configFlag, path) : undefined;
-      if (elsewhere === undefined) throw error;
+      const holder = error instanceof NoInstanceError ? await holderOf(ctx, configFlag) : undefined;
+      const elsewhere = holder?.control;
+      if (elsewhere === undefined || elsewhere === path) throw error;
       return await sendControl(elsewhere, request, options);
     }
   } catch (error) {
@@ -51,26 +51,28 @@ export async function askInstance(
       // A mistyped --config (or MIMIK_CONFIG) names no file at all: say so, not just "not running".
       const choice = resolveConfigPath({ flag: configFlag, env: ctx.env, cwd: ctx.cwd });
       const missing = choice.source !== "default" && !existsSync(choice.path) ? choice.display : undefined;
-      throw new NotRunningError(error, configFlag, missing);
+      throw new NotRunningError(error, configFlag, missing, await holderOf(ctx, configFlag));
     }
     throw error;
   }
 }
 
+/** A live process holding this config's instance lock, and the socket it serves (if it serves one). */
+interface Holder {
+  pid: number;
+  control?: string | undefined;
+}
+
 /**
- * The socket the instance holding this config serves, when it is not the one this shell works
- * out: that instance had another XDG_RUNTIME_DIR (a systemd user unit's, where cron, su or an SSH
- * session may have none). Read from its instance lock, only while the process that wrote it runs.
+ * Who holds this config now, from its instance lock, while the process that wrote it runs. Its
+ * socket may not be the one this shell works out: that instance had another XDG_RUNTIME_DIR (a
+ * systemd user unit's, where cron, su or an SSH session may have none).
  */
-async function socketOfHolder(
-  ctx: CommandContext,
-  configFlag: string | undefined,
-  tried: string,
-): Promise<string | undefined> {
+async function holderOf(ctx: CommandContext, configFlag: string | undefined): Promise<Holder | undefined> {
   const choice = resolveConfigPath({ flag: configFlag, env: ctx.env, cwd: ctx.cwd });
   const owner = await readOwner(configFilesFor(choice.path).lock).catch(() => undefined);
-  if (owner === undefined || typeof owner.control !== "string" || owner.control === tried) return undefined;
-  return judge(owner, systemProbe, false).kind === "held" ? owner.control : undefined;
+  if (owner === undefined || judge(owner, systemProbe, false).kind !== "held") return undefined;
+  return { pid: owner.pid, control: typeof owner.control === "string" ? owner.control : undefined };
 }
 
 /**
@@ -90,14 +92,28 @@ export async function runningDemoJournal(ctx: CommandContext): Promise<string | 
   }
 }
 
-/** Nobody serves this config's socket; the message says what to start. */
+/**
+ * Nobody serves this config's socket; the message says what to start, or, when a live mimik holds
+ * the config all the same (starting, stopping, or a flatten at the broker), to try again.
+ */
 export class NotRunningError extends UserError {
-  constructor(error: NoInstanceError, configFlag: string | undefined, missingConfig?: string) {
+  constructor(
+    error: NoInstanceError,
+    configFlag: string | undefined,
+    missingConfig?: string,
+    holder?: Holder,
+  ) {
     const start = `mimik headless${configFlag ? ` --config ${shellQuote(configFlag)}` : ""}`;
     super(
-      missingConfig === undefined
-        ? `${error.message}; start it with \`${start}\` (or the console: mimik)`
-        : `${error.message}, and there is no config file at ${missingConfig}: check the path ` +
+      holder !== undefined
+        ? `${error.message}, but mimik (pid ${holder.pid}) holds this config: ${
+            holder.control === undefined
+              ? "a mimik flatten at work at the broker"
+              : "it is still starting, or stopping"
+          }; try again in a moment`
+        : missingConfig === undefined
+          ? `${error.message}; start it with \`${start}\` (or the console: mimik)`
+          : `${error.message}, and there is no config file at ${missingConfig}: check the path ` +
             `given with ${configFlag === undefined ? "MIMIK_CONFIG" : "--config"}`,
     );
     this.name = "NotRunningError";
