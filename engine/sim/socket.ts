@@ -25,6 +25,8 @@ export class SimSocket implements SocketHooks {
   /** The entity types its user/syncrequest asked for (lower-case); undefined = all. */
   entityTypes: ReadonlySet<string> | undefined;
   private synced = false;
+  /** When it connected: a socket still unauthorized a heartbeat timeout later is closed. */
+  readonly openedAt: number;
   lastReceived: number;
   lastSent: number;
   private readonly queue: Array<{ text: string; dueAt: number }> = [];
@@ -45,6 +47,7 @@ export class SimSocket implements SocketHooks {
     private readonly env: SocketEnv,
     readonly kind: SocketKind = "trading",
   ) {
+    this.openedAt = env.now();
     this.lastReceived = env.now();
     this.lastSent = env.now();
   }

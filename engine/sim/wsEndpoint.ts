@@ -15,7 +15,8 @@ import { parseBody, parseRequestFrame, responseMessage, tokenFromAuthorizeBody }
  *    ConnectionQuotaReached and revokes its token (§6);
  *  - a market-data socket serves no user/syncrequest and no order operations;
  *  - a split user/syncrequest is answered in several replies with the request's id (sync.ts);
- *  - heartbeats: `h` to idle sockets, a socket that sends nothing for the timeout is closed.
+ *  - heartbeats: `h` to idle sockets, a socket that sends nothing for the timeout is closed, and
+ *    so is one still not authorized that long after it connected.
  */
 
 export interface WsEndpointOptions {
@@ -60,11 +61,18 @@ export class WsEndpoint {
     socket.ws.on("error", () => {});
   }
 
-  /** Heartbeats: `h` to idle sockets; close sockets that went silent. */
+  /**
+   * Heartbeats: `h` to idle sockets; close sockets that went silent, and those not authorized in a
+   * timely manner (Tradovate does, ISS #23), heartbeats or not.
+   */
   sweep(): void {
     const now = Date.now();
     for (const s of this.opts.hub.sockets) {
-      if (now - s.lastReceived > this.opts.heartbeatTimeoutMs) {
+      if (!s.session && now - s.openedAt > this.opts.heartbeatTimeoutMs) {
+        this.opts.log(`socket ${s.id}: not authorized within ${this.opts.heartbeatTimeoutMs} ms, closing`);
+        s.close(1000, "Not authorized");
+        this.opts.hub.sockets.delete(s);
+      } else if (now - s.lastReceived > this.opts.heartbeatTimeoutMs) {
         this.opts.log(`socket ${s.id}: no heartbeat for ${this.opts.heartbeatTimeoutMs} ms, closing`);
         s.close(1000, "Heartbeat timeout");
         this.opts.hub.sockets.delete(s);

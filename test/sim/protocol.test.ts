@@ -139,6 +139,17 @@ describe("socket framing (§3)", () => {
     expect(alive.closed).toBe(false);
   });
 
+  it("closes a socket not authorized in time, even one that sends [] (ISS #23)", async () => {
+    sim = await startSim({ heartbeatTimeoutMs: 300 });
+    const t = await login(sim);
+    const stranger = await open();
+    stranger.startHeartbeat();
+    const alive = await open(t.accessToken, true);
+    await waitFor(() => stranger.closed, "unauthorized socket closed", 5000);
+    expect(stranger.frames.at(-1)).toBe('c[1000,"Not authorized"]');
+    expect(alive.closed).toBe(false);
+  });
+
   it("sends h to an idle socket", async () => {
     sim = await startSim();
     const t = await login(sim);
