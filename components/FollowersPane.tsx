@@ -116,7 +116,9 @@ function followerRow(f: FollowerRowVM): TableRow {
         text: money(f.dayPnl, true),
         tone: f.dayPnl === undefined || f.dayPnl === 0 ? undefined : f.dayPnl > 0 ? "ok" : "bad",
       },
-      roomDaily: { text: money(f.roomDaily), tone: roomTone(f.roomDaily) },
+      roomDaily: f.dailyWaived
+        ? { text: "waived", tone: "muted" }
+        : { text: money(f.roomDaily), tone: roomTone(f.roomDaily) },
       roomTrailing: { text: money(f.roomTrailing), tone: roomTone(f.roomTrailing) },
       // Nothing to compare before its broker has reported what it holds: not "ok".
       sync: f.sync
@@ -142,6 +144,7 @@ export function followerInfo(f: FollowerRowVM | undefined): string | undefined {
   else if (f.pricesStale) parts.push(`BLIND: ${f.stateReason}`);
   if (f.exitPending) parts.push(exitPendingText(f.exitPending));
   if (f.sync) parts.push(`${syncText(f.sync)} on ${f.sync.contract} (r resyncs)`);
+  if (f.limitsWaived && f.state === "ACTIVE") parts.push("daily limits waived until the 17:00 CT roll");
   const who = f.label ? `${f.label} ${f.account}` : f.account;
   parts.push(f.shadow ? `${who} · SHADOW: nothing is sent` : `${who} at ${f.broker}`);
   // A position its column cuts ("NQZ6 -1, …" hid an ESZ6 position) is said in full here.

@@ -207,6 +207,11 @@ export interface RiskSnapshotEvent {
   /** Dollars that may still be given back from the day's peak; undefined when no limit. */
   roomGiveBack?: number | undefined;
   tradesToday: number;
+  /**
+   * A forced unlock waived the daily loss, give-back, profit target and weekly loss until the
+   * 17:00 CT roll: the rooms above leave them out, as the breach check does.
+   */
+  waived?: true | undefined;
 }
 
 export interface SyncStatusEvent {

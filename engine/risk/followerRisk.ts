@@ -32,6 +32,8 @@ export class FollowerRisk {
   limits: Limits = {};
   /** limits minus the daily ones while a forced unlock waives them until the roll. */
   effectiveLimits: Limits = {};
+  /** A forced unlock waived the daily and weekly limits for today (effectiveLimits lacks them). */
+  waived = false;
   /** In the current config as a follower (and a leader nowhere): the only accounts ever targeted. */
   configured = false;
   /** A shadow follower (issue 16): its holdings are its would-be trades, never its account's. */
@@ -99,16 +101,16 @@ export class FollowerRisk {
 
   /** The limits watched today: without the daily ones on a day a forced unlock waived them. */
   updateEffectiveLimits(tradingDay: string): void {
-    this.effectiveLimits =
-      this.record.waivedDay === tradingDay
-        ? {
-            ...this.limits,
-            dailyLoss: undefined,
-            dailyProfitTarget: undefined,
-            dailyGiveBack: undefined,
-            weeklyLoss: undefined,
-          }
-        : this.limits;
+    this.waived = this.record.waivedDay === tradingDay;
+    this.effectiveLimits = this.waived
+      ? {
+          ...this.limits,
+          dailyLoss: undefined,
+          dailyProfitTarget: undefined,
+          dailyGiveBack: undefined,
+          weeklyLoss: undefined,
+        }
+      : this.limits;
   }
 
   /** Take the broker's risk status; true when its lock or liquidation-only changed. */

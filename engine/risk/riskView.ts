@@ -27,6 +27,8 @@ export interface FollowerRiskView extends LimitRoom {
   unsaved: boolean;
   /** Its login has no market data: positions at their last price, openings held. */
   pricesStale: boolean;
+  /** A forced unlock waived its daily and weekly limits until the 17:00 CT roll: no room shown against them. */
+  waived: boolean;
 }
 
 /** The limit figures at a net liquidation: a missing start of day or high-water mark is the net liq itself. */
@@ -43,7 +45,8 @@ export function riskFigures(f: FollowerRisk, netLiq: number): RiskFigures {
 
 export function riskSnapshotEvent(f: FollowerRisk, netLiq: number, at: number): RiskSnapshotEvent {
   const figures = riskFigures(f, netLiq);
-  const room = roomToLimits(f.limits, figures);
+  // Limits waived today hold nothing back: room against them would read as if they did.
+  const room = roomToLimits(f.effectiveLimits, figures);
   return {
     type: "risk",
     at,
@@ -56,6 +59,7 @@ export function riskSnapshotEvent(f: FollowerRisk, netLiq: number, at: number): 
     roomWeekly: room.roomWeekly,
     roomGiveBack: room.roomGiveBack,
     tradesToday: figures.tradesToday,
+    ...(f.waived ? { waived: true as const } : {}),
   };
 }
 
@@ -69,7 +73,7 @@ export function riskView(
   const room: LimitRoom =
     netLiq === undefined
       ? { tradesLeft: tradesLeft(f.limits, r.tradesToday ?? 0) }
-      : roomToLimits(f.limits, riskFigures(f, netLiq));
+      : roomToLimits(f.effectiveLimits, riskFigures(f, netLiq));
   return {
     ...room,
     follower: f.name,
@@ -94,5 +98,6 @@ export function riskView(
     flattenAttempts: extra.flattenAttempts,
     unsaved: extra.unsaved,
     pricesStale: f.pricesStale,
+    waived: f.waived,
   };
 }

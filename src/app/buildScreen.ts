@@ -145,6 +145,9 @@ export function buildScreen(
       positionUnknown: positions === undefined,
       dayPnl: risk?.dayPnl,
       roomDaily: risk?.roomDaily,
+      // Only where there is a daily loss limit to waive: "waived" in place of its room.
+      dailyWaived: risk?.waived === true && f.limits.dailyLoss !== undefined,
+      limitsWaived: risk?.waived === true,
       roomTrailing: risk?.roomTrailing,
       sync: sync ? { contract: sync.contract, has: sync.has, expects: sync.expects } : undefined,
       exitPending: exit && {

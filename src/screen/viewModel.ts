@@ -108,6 +108,10 @@ export interface FollowerRowVM {
   dayPnl?: number | undefined;
   /** Dollars left before the daily loss limit; undefined when there is no limit. */
   roomDaily?: number | undefined;
+  /** Its daily loss limit is waived until the 17:00 CT roll (a forced unlock): no room to show. */
+  dailyWaived?: boolean | undefined;
+  /** A forced unlock waived its daily and weekly limits until the 17:00 CT roll. */
+  limitsWaived?: boolean | undefined;
   /** Dollars left above the trailing floor; undefined when there is no limit. */
   roomTrailing?: number | undefined;
   /** Set only while the follower is out of sync with the sizing rule. */

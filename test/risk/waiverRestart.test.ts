@@ -30,6 +30,8 @@ describe("a forced unlock past the daily loss limit", () => {
     await flush();
     expect(again.gate("F1").state).toBe("ACTIVE");
     expect(r.log.some((l) => l.startsWith("liquidate"))).toBe(false);
+    // Shown waived, with no room against the daily loss (it would read −$200, as if it applied).
+    expect(again.snapshot("F1")).toMatchObject({ waived: true, roomDaily: undefined });
     await again.stop();
   });
 
@@ -51,7 +53,12 @@ describe("a forced unlock past the daily loss limit", () => {
     r.session.setBalance(11, 48_800); // the new day's start
     r.session.setBalance(11, 47_800); // −1000 on the new day
     await flush();
-    expect(again.snapshot("F1")).toMatchObject({ state: "LOCKED", lockKind: "daily" });
+    expect(again.snapshot("F1")).toMatchObject({
+      state: "LOCKED",
+      lockKind: "daily",
+      waived: false,
+      roomDaily: 0,
+    });
     await again.stop();
   });
 });

@@ -127,6 +127,24 @@ describe("U against the engine, on the simulator's book", () => {
     await eventually(() => d.state().flash?.startsWith("DEMO2001: unlocked"), "U answered");
     expect(d.commands.at(-1)).toEqual({ cmd: "unlock", follower: "DEMO2001", force: true });
     expect(r.engine.risk.snapshot("DEMO2001")?.state).toBe("ACTIVE");
+    // The daily loss is waived until the roll: its room is not shown as if it applied.
+    const row = () => {
+      d.store.publish();
+      return (
+        d
+          .frame()
+          .split("\n")
+          .find((l) => l.includes("● DEMO2001 ")) ?? ""
+      );
+    };
+    await eventually(() => row().includes("ACTIVE"), "DEMO2001 shown ACTIVE");
+    await eventually(() => / waived /.test(row()), "DEMO2001's room/d: waived");
+    const title =
+      d
+        .frame()
+        .split("\n")
+        .find((l) => l.includes("Followers of G")) ?? "";
+    expect(title).toContain("daily limits waived until the 17:00 CT roll · DEMO2001 at Tradovate");
 
     r.sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
     await eventually(
