@@ -318,7 +318,9 @@ async function assemble(parts: Parts): Promise<Running> {
     const path = controlSocketPath(parts.controlFor, runtimeDir(options.env));
     control = await startControlServer(
       path,
-      controlHandler(actions, store.getSnapshot, mode, parts.init.journalPath),
+      controlHandler(actions, store.getSnapshot, mode, parts.init.journalPath, (line) =>
+        options.logger.info(line),
+      ),
     );
     undo.push(() => control?.close() ?? Promise.resolve());
   }

@@ -1,7 +1,8 @@
 import type { Config } from "../../data/schema.js";
 import { brokerOf } from "../../data/schema.js";
-import type { ControlHandler, ControlRequest } from "../control/index.js";
+import type { ControlHandler, ControlReply, ControlRequest } from "../control/index.js";
 import type { EngineSnapshot } from "../store/engineStore.js";
+import { outcomeSentence } from "../text/outcomes.js";
 import { unknownFollower, unknownGroup } from "../text/unknownNames.js";
 import type { Actions } from "./actions.js";
 
@@ -15,8 +16,10 @@ export function controlHandler(
   snapshot: () => EngineSnapshot,
   mode: string,
   journal?: string,
+  /** Says what a command from another shell did (headless prints it), status requests aside. */
+  said: (line: string) => void = () => undefined,
 ): ControlHandler {
-  return async (request) => {
+  const handle = async (request: ControlRequest): Promise<ControlReply> => {
     // A name the config does not have is refused here, naming what would be right, before
     // anything is sent: a typo on the panic button must not read as "nothing to do".
     const unknown = unknownTarget(request, snapshot().config);
@@ -38,6 +41,33 @@ export function controlHandler(
         return { ok: true, results: [await actions.setGroupActive(request.group, true)] };
     }
   };
+  // A pause or a resume changes nothing an engine event tells: without this, the output of a
+  // headless mimik (what systemd's journal keeps) had no word of it.
+  return async (request) => {
+    const reply = await handle(request);
+    if (request.cmd !== "status") {
+      const what = reply.error ?? (reply.results ?? []).map(outcomeSentence).join("; ");
+      said(`${commandWords(request)} (from another shell): ${what}`);
+    }
+    return reply;
+  };
+}
+
+/** The request as the trader typed it, near enough: "mimik pause --group main". */
+function commandWords(request: Exclude<ControlRequest, { cmd: "status" }>): string {
+  switch (request.cmd) {
+    case "flatten": {
+      const t = request.target;
+      return `mimik flatten ${"all" in t ? "--all" : "group" in t ? `--group ${t.group}` : `--follower ${t.follower}`}`;
+    }
+    case "lock":
+      return `mimik lock --follower ${request.follower}`;
+    case "unlock":
+      return `mimik unlock --follower ${request.follower}${request.force ? " --force" : ""}`;
+    case "pause":
+    case "resume":
+      return `mimik ${request.cmd} --group ${request.group}`;
+  }
 }
 
 function unknownTarget(request: ControlRequest, config: Config): string | undefined {

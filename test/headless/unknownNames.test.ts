@@ -1,6 +1,6 @@
 import { readFile, rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Child, headlessRunning, killAll, runMimik, startMimik } from "./children.js";
+import { type Child, headlessRunning, jsonLines, killAll, runMimik, startMimik, until } from "./children.js";
 import { leaderTradeOn, positionOn } from "./simBook.js";
 import { simWorld } from "./simWorld.js";
 
@@ -114,6 +114,21 @@ describe("a mistyped follower or group, sent to the running instance", () => {
     expect(again.stdout).toMatch(/^ok\s+main\s+already paused: no new openings; exits still follow$/m);
     expect((await resume()).stdout).toMatch(/^ok\s+main\s+resumed: copying$/m);
     expect((await followerStates())["group 0"]).toBe("active");
+  });
+
+  it("a pause and a resume from another shell are said in headless's output, as the trader typed them", async () => {
+    const said = () =>
+      jsonLines(headless)
+        .map((l) => String(l.message))
+        .filter((m) => m.includes("(from another shell)"));
+    const before = said().length;
+    expect((await runMimik(["pause", "--group", "Main", "--config", configPath], env)).code).toBe(0);
+    expect((await runMimik(["resume", "--group", "Main", "--config", configPath], env)).code).toBe(0);
+    await until(() => said().length >= before + 2, "the pause and the resume in the output");
+    expect(said().slice(before)).toEqual([
+      "mimik pause --group Main (from another shell): main: paused: no new openings; exits still follow",
+      "mimik resume --group Main (from another shell): main: resumed: copying",
+    ]);
   });
 
   it("the right names still work, any case or by label", async () => {
