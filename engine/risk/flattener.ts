@@ -181,7 +181,8 @@ export class Flattener {
       deps.alert("error", `${follower}: flatten failed (${failures.join("; ")}); ${retry}`, follower);
       return { target: follower, status: "failed", sent, reason: failures.join("; "), retryInMs: delay };
     }
-    if (a.count > 1) deps.alert("warn", `${follower}: still not flat after flatten; ${retry}`, follower);
+    if (a.count > 1)
+      deps.alert("warn", `${follower}: ${stillLeft(readExposure(deps, follower))}; ${retry}`, follower);
     return busy
       ? { target: follower, status: "liquidating", sent, reason: "waiting for orders in flight" }
       : { target: follower, status: "liquidating", sent };
@@ -224,6 +225,17 @@ function readExposure(deps: FlattenerDeps, follower: string): Exposure | string 
   } catch (err) {
     return `reading its orders and positions: ${messageOf(err)}`;
   }
+}
+
+/**
+ * What keeps a flatten from its lock. Flat with orders still working is not "not flat": a cancel's
+ * answer only says the broker took it, and the order ends a moment later.
+ */
+function stillLeft(exposure: Exposure | string): string {
+  if (typeof exposure === "string" || exposure.open.length > 0 || exposure.orders.length === 0)
+    return "still not flat after flatten";
+  const n = exposure.orders.length;
+  return `flat, but ${n} order${n === 1 ? "" : "s"} still working after flatten (${n === 1 ? "its cancel was" : "their cancels were"} taken, not yet done)`;
 }
 
 /** One gateway call as a failure description, or undefined when the broker accepted it. */

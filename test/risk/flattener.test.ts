@@ -158,6 +158,23 @@ describe("Flattener: cancel and liquidate, then again with backoff until flat", 
     expect(t.world.state).toBe("LOCKED");
   });
 
+  it("flat, an order's cancel taken but the order still working: said as such, not 'still not flat'", async () => {
+    const t = setup();
+    // Tradovate answers a cancel when it takes it: the position is gone, the order still works.
+    t.world.exposure = { orders: [{ orderId: 7, accountId: 11, contractId: "1" }], open: [] };
+    expect(await t.flattener.flatten("F1")).toMatchObject({ status: "liquidating", sent: 1 });
+    await t.clock.advance(1000);
+    expect(t.alerts).toEqual([
+      "warn: F1: flat, but 1 order still working after flatten (its cancel was taken, not yet done); retry 3 in 2 s",
+    ]);
+    // The cancel lands: the next attempt finds nothing left and locks.
+    t.world.exposure = { orders: [], open: [] };
+    t.world.flat = true;
+    await t.clock.advance(2000);
+    expect(t.calls.at(-1)).toBe("flat F1");
+    expect(t.world.state).toBe("LOCKED");
+  });
+
   it("one attempt at a time; stop() ends the retries; resume() carries on one that has none waiting", async () => {
     const t = setup();
     t.world.replies = [REJECTED, REJECTED];
