@@ -4,11 +4,15 @@
  * to market once the cancel is taken (late.ts decides; the market is sized on what is true then,
  * so an order that filled meanwhile is never doubled). Everything else goes on to the plan.
  */
-import { DEFAULT_MAX_CONTRACTS, type EpochMs } from "../types.js";
+import { DEFAULT_MAX_CONTRACTS, type EpochMs, SKIP_REASONS } from "../types.js";
 import type { FollowerOrders } from "./followerOrders.js";
 import { type LatePolicy, lateDecision } from "./late.js";
 import type { FilledOrder, LeaderMemo } from "./leaderMemo.js";
+import type { MirrorDeps } from "./mirror.js";
+import { MIRROR_REASONS } from "./reasons.js";
+import { positionIn } from "./scene.js";
 import type { MirrorSender, Target } from "./sender.js";
+import { entriesHeld } from "./settings.js";
 import { type Held, isStopType, sign } from "./types.js";
 
 export interface LateContext {
@@ -30,7 +34,7 @@ export class LateOrders {
     private readonly sender: MirrorSender,
     private readonly orders: FollowerOrders,
     private readonly memo: LeaderMemo,
-    private readonly position: (t: Target) => number,
+    private readonly deps: Pick<MirrorDeps, "accounts" | "gate">,
   ) {}
 
   /**
@@ -100,13 +104,34 @@ export class LateOrders {
     { exit, reason }: { exit: boolean; reason: string },
     cap: number,
   ): void {
-    const F = this.position(t);
+    const held = this.heldNow(t, leg, exit);
+    if (held !== undefined) {
+      this.sender.skipped(t, leg.leaderId, held);
+      return;
+    }
+    const F = positionIn(t.route, t.contract);
     const filled = Math.max(leg.filled, this.orders.filledOfOrder(t.follower, leg.leaderId, leg.orderId));
     const left = leg.qty - filled;
     // An opening passes max contracts as it stands now (a copy may have added since it was placed).
     const qty = Math.min(left, exit ? Math.abs(F) : Math.max(0, cap - Math.max(0, sign(leg.side) * F)));
     if (qty <= 0 || (exit && Math.sign(F) !== -sign(leg.side))) return;
     this.sender.market(t, leg.leaderId, leg.side, qty, exit, reason);
+  }
+
+  /**
+   * Why the rest may not go now. It waited for its cancel to be done (a Tradovate cancel's answer
+   * only says it was taken), and what the trader did meanwhile counts: a flatten owns the account
+   * and closes what an exit would (both sent would sell twice); an entry's rest passes the opening
+   * gates as they stand now, as a copy would (a follower locked or paused meanwhile buys nothing).
+   */
+  private heldNow(t: Target, leg: Held, exit: boolean): string | undefined {
+    const gate = this.deps.gate(t.follower);
+    if (gate.state === "LIQUIDATE_ONLY") return SKIP_REASONS.liquidateOnly;
+    if (exit) return undefined;
+    const role = this.deps.accounts.role(t.follower);
+    if (role?.kind !== "follower" || role.group.name !== t.group) return MIRROR_REASONS.notFollower;
+    const leaderContract = this.memo.filledOrder(leg.leaderId)?.contract ?? t.contract;
+    return entriesHeld(role.group, role.follower, gate, leaderContract);
   }
 }
 

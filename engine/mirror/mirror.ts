@@ -91,9 +91,7 @@ export class Mirror {
     });
     this.reporter = new MirrorReporter(deps.clock, deps.emit);
     this.scheduler = new Scheduler(deps.clock, (followers) => this.run(followers), deps.defer);
-    this.lateOrders = new LateOrders(this.sender, this.orders, this.memo, (t) =>
-      positionIn(t.route, t.contract),
-    );
+    this.lateOrders = new LateOrders(this.sender, this.orders, this.memo, deps);
   }
 
   setConfig(config: Config): void {

@@ -15,7 +15,7 @@ const leg = (clOrdId: string, leaderId: number, set = "s1"): Held => ({
 });
 const FILLED = 76;
 const memo = { filledOrder: (id: number) => (id === FILLED ? { contract: "ESZ6" } : undefined) };
-const late = new LateOrders({} as never, {} as never, memo as unknown as LeaderMemo, () => 0);
+const late = new LateOrders({} as never, {} as never, memo as unknown as LeaderMemo, {} as never);
 const limit = leg("mm-77-2-s1", 77);
 const no = (): boolean => false;
 const yes = (): boolean => true;
