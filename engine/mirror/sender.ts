@@ -202,12 +202,12 @@ export class MirrorSender {
     });
   }
 
-  /** What is left of a late order, at market (after its cancel, in the same lane). */
   /** A late order's rest that does not go to market after all, and why. */
   skipped(t: Target, leaderId: number, reason: string): void {
     this.tell(t, leaderId, "skip", "skipped", `its rest not sent to market: ${reason}`, {});
   }
 
+  /** What is left of a late order, at market (after its cancel, in the same lane). */
   market(t: Target, leaderId: number, side: Side, qty: number, exit: boolean, reason: string): void {
     const clOrdId = mirrorClOrdId(leaderId, t.route.accountId, this.deps.tokens.next());
     this.tell(t, leaderId, "market", "sent", reason, { side, orderType: "Market", qty, clOrdId });
