@@ -1,8 +1,9 @@
 /**
  * The follower's mirrors of leader orders that filled, sorted out before the plan runs: each set
  * holding one is kept as it is for a while, cancelled, or cancelled and what it left unfilled sent
- * to market once the cancel is taken (late.ts decides; the market is sized on what is true then,
- * so an order that filled meanwhile is never doubled). Everything else goes on to the plan.
+ * to market once the cancel is taken and the order heard finished (late.ts decides; the market is
+ * sized on what is true then, so an order that filled meanwhile is never doubled). Everything else
+ * goes on to the plan.
  */
 import { DEFAULT_MAX_CONTRACTS, type EpochMs, SKIP_REASONS } from "../types.js";
 import type { FollowerOrders } from "./followerOrders.js";
