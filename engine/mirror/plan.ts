@@ -1,7 +1,8 @@
 /**
  * From what a follower should have working (desire.ts) and what it has (its mirror orders), the
- * requests that close the gap: cancels first, then modifies, then placements, so that at the
- * broker the follower's exits never add up to more than its position, not even for a moment.
+ * requests that close the gap: cancels first, then modifies, then placements once the cancelled
+ * orders are heard finished, so that at the broker the follower's exits never add up to more than
+ * its position, not even for a moment.
  * Pure: the coordinator sends what this returns.
  *
  * A set is the orders placed together; it is matched by the leader orders it mirrors. A set whose
@@ -128,9 +129,13 @@ export function plan(input: PlanInput): Plan {
       else modifies.push(action);
     }
   }
+  // A cancel's answer only says the broker took it (Tradovate's order may fill on the cancel's
+  // way): nothing is placed beside an order being cancelled until it is heard finished, or the
+  // old and its replacement could both fill. Its end brings the follower back to the plan.
+  const cancelling = cancels.length > 0 || input.held.some((h) => h.busy === "cancelling");
   for (const want of input.wants) {
     const part = partial.get(want.key);
-    if ((matched.has(want.key) && !part) || staleUnanswered) continue;
+    if ((matched.has(want.key) && !part) || staleUnanswered || cancelling) continue;
     // A refused leg's set keeps the legs it has: only the missing ones wait for their retry.
     const set = part ? { ...want, legs: part.legs } : want;
     if (input.refused(set)) continue;

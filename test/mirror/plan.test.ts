@@ -1,6 +1,7 @@
 /**
  * plan(): from wanted sets and held orders to requests, as a table: cancels first, then modifies
- * (paced), then placements; a changed shape is replaced; refused sets are not asked again.
+ * (paced), then placements, none while an order is being cancelled (it may fill on the cancel's
+ * way); a changed shape is replaced; refused sets are not asked again.
  * Where mimik links the legs itself, a set that lost a leg keeps the others and gets it back.
  */
 import { describe, expect, it } from "vitest";
@@ -173,10 +174,10 @@ describe("plan", () => {
       { skipped: (id) => (id === 7 ? "locked" : undefined) },
     ],
     [
-      "a lone stop that now has a partner: cancelled first, the pair placed after",
+      "a lone stop that now has a partner: cancelled; the pair waits until it is heard gone (it may fill on the cancel's way)",
       [oco],
       [held(11, 1, "a", "Sell", "Stop", 6790, 2)],
-      ["cancel 11 (replaced by the leader's new set of orders)", "place 1+2"],
+      ["cancel 11 (replaced by the leader's new set of orders)"],
     ],
     [
       "a modify too soon after the last one waits (latest wins later)",
@@ -205,10 +206,10 @@ describe("plan", () => {
       [],
     ],
     [
-      "a set being cancelled is gone already: placed anew",
+      "a set being cancelled is not gone before it is heard so: nothing placed beside it",
       [oco],
       ocoHeld.map((h) => ({ ...h, busy: "cancelling" as const })),
-      ["place 1+2"],
+      [],
     ],
     ["the broker refused this set before: not asked again", [oco], [], [], { refused: () => true }],
     [
@@ -254,7 +255,7 @@ describe("plan", () => {
       { keepsLegs: () => true, leaderOpen: (id) => id !== 2 },
     ],
     [
-      "linked by mimik: a leg on the other side now is replaced, its partner kept",
+      "linked by mimik: a leg on the other side now is cancelled, its partner kept; its replacement waits for it to be gone",
       [
         want("1+2", [
           [1, "Sell", "Stop", 6790, 2],
@@ -262,14 +263,14 @@ describe("plan", () => {
         ]),
       ],
       ocoHeld,
-      ["cancel 12 (replaced by the leader's new set of orders)", "place 2 into a"],
+      ["cancel 12 (replaced by the leader's new set of orders)"],
       { keepsLegs: () => true },
     ],
     [
-      "linked by mimik: a leg went by filling: the other is cancelled (the OCO's rule)",
+      "linked by mimik: a leg went by filling: the other is cancelled (the OCO's rule), the new set placed once it is gone",
       [oco],
       [held(11, 1, "a", "Sell", "Stop", 6790, 2)],
-      ["cancel 11 (replaced by the leader's new set of orders)", "place 1+2"],
+      ["cancel 11 (replaced by the leader's new set of orders)"],
       { keepsLegs: (set) => set !== "a" },
     ],
     ["linked by mimik: held as wanted: nothing to do", [oco], ocoHeld, [], { keepsLegs: () => true }],
@@ -356,16 +357,16 @@ describe("plan", () => {
         ["modify 11 → 1 @ 6800 (follows the follower's position)"],
       ],
       [
-        "a new trail distance: cancelled and placed anew (no broker modifies it)",
+        "a new trail distance: cancelled, to be placed anew once gone (no broker modifies it)",
         [trailWant(6800, 5, 2)],
         [trailHeld(6790, 10, 2)],
-        ["cancel 11 (replaced by the leader's new set of orders)", "place 1"],
+        ["cancel 11 (replaced by the leader's new set of orders)"],
       ],
       [
-        "a new time in force: cancelled and placed anew",
+        "a new time in force: cancelled, to be placed anew once gone",
         [trailWant(6800, 10, 2, { timeInForce: "GTC" })],
         [trailHeld(6790, 10, 2)],
-        ["cancel 11 (replaced by the leader's new set of orders)", "place 1"],
+        ["cancel 11 (replaced by the leader's new set of orders)"],
       ],
       [
         "a follower's broker that says neither its trail nor its time in force: kept",
