@@ -39,9 +39,7 @@ export function pinnedIndex(
   pin: string | undefined,
   ids: readonly string[] | undefined,
 ): number {
-  if (pin === undefined || ids === undefined) return index;
-  const at = ids.indexOf(pin);
-  return at < 0 ? Math.max(0, ids.length - 1) : at;
+  return rowIndex(index, pin, ids, Math.max(0, (ids?.length ?? 0) - 1));
 }
 
 /** The pin for a cursor put on row `index`: none on the newest row, which follows new ones in. */
@@ -59,7 +57,17 @@ export function keptIndex(
   kept: string | undefined,
   ids: readonly string[] | undefined,
 ): number {
-  if (kept === undefined || ids === undefined) return index;
-  const at = ids.indexOf(kept);
-  return at < 0 ? index : at;
+  return rowIndex(index, kept, ids, index);
+}
+
+/** Where row `id` is listed now: `index` when no row is named, `gone` when it is no longer listed. */
+function rowIndex(
+  index: number,
+  id: string | undefined,
+  ids: readonly string[] | undefined,
+  gone: number,
+): number {
+  if (id === undefined || ids === undefined) return index;
+  const at = ids.indexOf(id);
+  return at < 0 ? gone : at;
 }
