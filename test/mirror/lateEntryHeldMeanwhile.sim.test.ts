@@ -6,16 +6,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { eventually, type Rig } from "../support/rig.js";
-import {
-  closeChecked,
-  eventuallyWorking,
-  FOLLOWERS,
-  LEADER,
-  mirrorRig,
-  pos,
-  quiet,
-  setPrice,
-} from "./simRig.js";
+import { closeChecked, eventuallyWorking, leaderFilledFollowerNot, mirrorRig, pos, quiet } from "./simRig.js";
 
 let rig: Rig | undefined;
 afterEach(async () => {
@@ -23,22 +14,6 @@ afterEach(async () => {
   rig = undefined;
   await closeChecked(done);
 });
-
-/** DEMO2002 (2 fixed, micros) fills one contract per price event: the leader's 1 fills at once. */
-async function leaderFilledFollowerNot(r: Rig): Promise<void> {
-  r.sim.control.setDepth("MES", 1);
-  const placed = r.sim.control.placeOrder(LEADER, {
-    symbol: "ESZ6",
-    action: "Buy",
-    qty: 1,
-    orderType: "Limit",
-    price: 6790,
-  });
-  if (!("orderId" in placed)) throw new Error("refused");
-  await eventuallyWorking(r, (by) => FOLLOWERS.every((f) => by[f]!.length === 1), "three mirrors");
-  setPrice(r, 6790);
-  await eventually(() => pos(r, LEADER) === 1 && pos(r, "DEMO2002") === 1, "the leader in, DEMO2002 half in");
-}
 
 const marketsOf = (r: Rig, account: string) =>
   r.sim.control

@@ -10,6 +10,7 @@ import {
   eventuallyWorking,
   FOLLOWERS,
   LEADER,
+  leaderFilledFollowerNot,
   mirrorRig,
   pos,
   quiet,
@@ -224,26 +225,6 @@ describe("mirror: a flip while the legs work", () => {
 });
 
 describe("mirror: the leader's entry filled and a follower's did not (yet)", () => {
-  /** DEMO2002 (2 fixed, micros) fills one contract per price event: the leader's 1 fills at once. */
-  async function leaderFilledFollowerNot(r: Rig) {
-    r.sim.control.setDepth("MES", 1);
-    const placed = r.sim.control.placeOrder(LEADER, {
-      symbol: "ESZ6",
-      action: "Buy",
-      qty: 1,
-      orderType: "Limit",
-      price: 6790,
-    });
-    if (!("orderId" in placed)) throw new Error("refused");
-    await eventuallyWorking(r, (by) => FOLLOWERS.every((f) => by[f]!.length === 1), "three mirrors");
-    setPrice(r, 6790);
-    await eventually(
-      () => pos(r, LEADER) === 1 && pos(r, "DEMO2002") === 1,
-      "the leader in, DEMO2002 half in",
-    );
-    return placed.orderId;
-  }
-
   it("when the leader is flattened meanwhile, the follower's limit is cancelled before its close", async () => {
     rig = await mirrorRig({ copy: "orders", late: { afterSeconds: 60, entries: "market" } });
     await leaderFilledFollowerNot(rig);

@@ -133,3 +133,24 @@ export const pxFollowerConfig = (group: Partial<Group>): Config =>
     { [LEADER]: "sim", [PX_FOLLOWER]: "px" },
     { name: "X", leader: LEADER, followers: [follower(PX_FOLLOWER)], ...group },
   );
+
+/**
+ * The leader's Buy Limit 1 ESZ6 at 6790 mirrored to every follower, then filled; DEMO2002 (2
+ * fixed, micros) fills one contract per price event, so its mirror is left half in. Returns the
+ * leader's order id.
+ */
+export async function leaderFilledFollowerNot(r: Rig): Promise<number> {
+  r.sim.control.setDepth("MES", 1);
+  const placed = r.sim.control.placeOrder(LEADER, {
+    symbol: "ESZ6",
+    action: "Buy",
+    qty: 1,
+    orderType: "Limit",
+    price: 6790,
+  });
+  if (!("orderId" in placed)) throw new Error("refused");
+  await eventuallyWorking(r, (by) => FOLLOWERS.every((f) => by[f]!.length === 1), "three mirrors");
+  setPrice(r, 6790);
+  await eventually(() => pos(r, LEADER) === 1 && pos(r, "DEMO2002") === 1, "the leader in, DEMO2002 half in");
+  return placed.orderId;
+}
