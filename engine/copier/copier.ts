@@ -3,20 +3,14 @@ import { messageOf } from "../messageOf.js";
 import { clOrdIdFor } from "../orders/gateway.js";
 import type { Outcome } from "../outcome.js";
 import { mapContract } from "../symbols.js";
-import type { AccountRoute, BrokerEvent, CopyEvent, FillEvent, Logger, SyncEvent } from "../types.js";
+import type { BrokerEvent, CopyEvent, FillEvent, Logger, SyncEvent } from "../types.js";
 import { SKIP_REASONS, silentLogger } from "../types.js";
 import { ActedOn } from "./actedOn.js";
 import { bustedFill } from "./bustedFill.js";
 import { classify } from "./classify.js";
-import {
-  failedCopy,
-  leaderFillEvent,
-  type SentCopy,
-  sentEvent,
-  skipEvent,
-  syntheticClOrdId,
-} from "./copyEvents.js";
+import { failedCopy, leaderFillEvent, type SentCopy, skipEvent } from "./copyEvents.js";
 import { actedOn, type RecordParts, recordSent } from "./copyRecord.js";
+import { CopySender } from "./copySender.js";
 import { CountedTrades } from "./countedTrades.js";
 import { FillDedupe, malformedFill } from "./fillDedupe.js";
 import { FlattenStopped } from "./flattenStopped.js";
@@ -70,7 +64,7 @@ export class Copier {
   private readonly lost: LostOpenings;
   private readonly unsure = new UnsureExits(this.book, (...held) => this.exits.hold(...held));
   private readonly recording: RecordParts;
-  private seq = 0;
+  private readonly sender: CopySender;
   private readonly shadowParts: ShadowParts;
   private readonly joins = new Joins();
   /** A hand unlock stopped a follower's flatten: what it left to that flatten is made up. */
@@ -98,10 +92,16 @@ export class Copier {
       },
       onAccepted: (meta) => this.exits.accepted(meta),
     });
+    const sender = new CopySender({
+      ...{ clock, emit, accounts, gateway: deps.gateway, orders: this.orders },
+      beforeExit: (follower, contract, answering) => deps.beforeExit?.(follower, contract, answering),
+      watch: () => this.watch,
+    });
+    this.sender = sender;
     this.exits = new PendingExits({
       ...{ clock, emit, accounts, gate, book, acted, opened, orders: this.orders, logger: this.logger },
       blockedUntil: (name) => deps.accounts.route(name)?.session.rateBudget().blockedUntil,
-      send: (meta, delta, reason) => this.sendNow(meta, delta, reason),
+      send: (meta, delta, reason) => sender.sendNow(meta, delta, reason),
       backoff: deps.exitBackoff,
     });
     const exits = this.exits;
@@ -111,13 +111,13 @@ export class Copier {
       ...{ clock, emit, accounts, gate, leaders, book, acted, hedge, opened, exits: this.exits },
       ...{ counted, lost: this.lost, orders: this.orders },
       heldMs: deps.exitBackoff?.maxMs,
-      send: (route, meta, delta, clOrdId) => this.send(route, meta, delta, clOrdId) !== undefined,
+      send: (route, meta, delta, clOrdId) => sender.send(route, meta, delta, clOrdId) !== undefined,
       flush: () => deps.gateway.flush(),
     });
     this.answers = new MirrorAnswers({
       ...{ clock, emit, leaders, book, acted, accounts, reconciler: this.reconciler },
       mirror: deps,
-      send: (meta, delta, reason) => this.sendNow(meta, delta, reason),
+      send: (meta, delta, reason) => sender.sendNow(meta, delta, reason),
     });
     this.watch = new SyncWatch({
       ...{ clock, emit },
@@ -217,9 +217,9 @@ export class Copier {
     return manualResync(name, {
       ...this.deps,
       ...{ book: this.book, orders: this.orders, leaders: this.leaders, acted: this.acted },
-      send: (route, meta, delta, clOrdId) => this.send(route, meta, delta, clOrdId),
+      send: (route, meta, delta, clOrdId) => this.sender.send(route, meta, delta, clOrdId),
       ...{ watch: this.watch, hedge: this.hedge },
-      nextSeq: () => ++this.seq,
+      nextSeq: () => this.sender.nextSeq(),
     });
   }
 
@@ -361,36 +361,9 @@ export class Copier {
     if (goal === undefined) delta = this.unsure.now(meta, has, delta, decision.opening);
     if (delta === 0) return skipEvent(clock, group.name, name, fillId, contract, unsure, decision.kind);
     const clOrdId = clOrdIdFor(fillId, route.accountId);
-    if (!this.send(route, meta, delta, clOrdId, decision.delta !== decision.opening))
+    if (!this.sender.send(route, meta, delta, clOrdId, decision.delta !== decision.opening))
       return skipEvent(clock, group.name, name, fillId, contract, guard, decision.kind);
     return { type: "sent", meta, delta, clOrdId, goal, decision, opens: decision.opening !== 0 && !counted };
-  }
-
-  /**
-   * Every order the copier writes leaves here. Cancel before close (issue 14): an order that closes
-   * some of the follower's position first cancels its working exits in that contract.
-   */
-  private send(
-    route: AccountRoute,
-    meta: OrderMeta,
-    delta: number,
-    clOrdId: string,
-    closes = meta.exit === true,
-  ) {
-    if (closes) this.deps.beforeExit?.(meta.follower, meta.contract, meta.answering);
-    return this.orders.send(route, meta, delta, clOrdId);
-  }
-
-  /** A pending exit's next try, written now (outside any fan-out): flushed and told at once. */
-  private sendNow(meta: OrderMeta, delta: number, reason: string): boolean {
-    const route = this.deps.accounts.route(meta.follower);
-    if (!route) return false;
-    const clOrdId = syntheticClOrdId("rt", route.accountId, this.deps.clock.now(), ++this.seq);
-    if (!this.send(route, { ...meta, quiet: true }, delta, clOrdId)) return false;
-    this.deps.gateway.flush();
-    this.deps.emit(sentEvent(this.deps.clock, meta, delta, clOrdId, reason));
-    this.watch.changed(meta.follower, meta.contract);
-    return true;
   }
 
   private onSync(event: SyncEvent): void {
