@@ -3,7 +3,7 @@
  * the journal fold, and the fixed words they carry (skip reasons, states). Re-exported by
  * ./types.ts, where the layers' other contracts are.
  */
-import type { BrokerKind, ConnectionState, EpochMs, RateBudget, Side } from "./types.js";
+import type { BrokerKind, ConnectionState, EpochMs, LockKind, RateBudget, Side } from "./types.js";
 
 export type FollowerState = "ACTIVE" | "LIQUIDATE_ONLY" | "LOCKED";
 
@@ -184,6 +184,13 @@ export interface FollowerStateEvent {
    * follower again from it (src/process/engineThread/unsavedLocks.ts). Absent once it is on disk.
    */
   unsaved?: true | undefined;
+  /**
+   * With `unsaved`, mimik's own lock's kind and time: the journal line is then all that holds the
+   * lock, and a start brings it back as what it was (a daily lock the next roll clears, a window's
+   * lock its window lifts), not as a lock by hand.
+   */
+  lockKind?: LockKind | undefined;
+  lockedAt?: EpochMs | undefined;
   /**
    * True while the follower's login has no market data: its open positions keep their last
    * price, so its limits are blind to what they lose now, and its openings are held.

@@ -1,4 +1,4 @@
-import type { Clock, EngineEvent, FollowerState } from "../types.js";
+import type { Clock, EngineEvent, FollowerState, LockKind } from "../types.js";
 import { SKIP_REASONS } from "../types.js";
 import type { FollowerRisk } from "./followerRisk.js";
 import { riskSnapshotEvent } from "./riskView.js";
@@ -9,9 +9,23 @@ interface Shown {
   reason: string | undefined;
   unsaved: boolean;
   pricesStale: boolean;
+  lockKind: LockKind | undefined;
 }
 
-const ACTIVE: Shown = { state: "ACTIVE", reason: undefined, unsaved: false, pricesStale: false };
+const ACTIVE: Shown = {
+  state: "ACTIVE",
+  reason: undefined,
+  unsaved: false,
+  pricesStale: false,
+  lockKind: undefined,
+};
+
+/** Mimik's own lock, as an unsaved line carries it (the broker's lock is not one). */
+function lockOf(f: FollowerRisk): { lockKind?: LockKind; lockedAt?: number } {
+  const { state, lockKind, lockedAt } = f.record;
+  if (state === "ACTIVE" || lockKind === undefined) return {};
+  return { lockKind, ...(lockedAt === undefined ? {} : { lockedAt }) };
+}
 
 /**
  * What risk tells the rest of mimik about each follower, and what it last told: the shown state
@@ -49,16 +63,21 @@ export class RiskAnnouncer {
     }
     const last = this.shown.get(f.name) ?? ACTIVE;
     const { pricesStale } = f;
-    const same = last.state === shownState && last.reason === reason && last.unsaved === unsaved;
+    const { lockKind } = f.record;
+    const same =
+      last.state === shownState &&
+      last.reason === reason &&
+      last.unsaved === unsaved &&
+      last.lockKind === lockKind;
     if (same && last.pricesStale === pricesStale) return;
-    this.shown.set(f.name, { state: shownState, reason, unsaved, pricesStale });
+    this.shown.set(f.name, { state: shownState, reason, unsaved, pricesStale, lockKind });
     this.emit({
       type: "followerState",
       at: this.clock.now(),
       follower: f.name,
       state: shownState,
       reason,
-      ...(unsaved ? { unsaved: true } : {}),
+      ...(unsaved ? { unsaved: true, ...lockOf(f) } : {}),
       ...(pricesStale ? { pricesStale: true } : {}),
     });
   }

@@ -29,6 +29,15 @@ describe("restoreUnsavedLocks", () => {
       new Map([
         shown("LOST", { state: "LOCKED", reason: "daily loss limit: day P&L -$600.00", unsaved: true }),
         shown("FLATTENING", { state: "LIQUIDATE_ONLY", reason: "manual", unsaved: true }),
+        // A kind this mimik does not know is no kind: a lock by hand, the one that never lifts by itself.
+        shown("ODD", { state: "LOCKED", reason: "odd", lockKind: "lunch", unsaved: true }),
+        shown("WINDOW", {
+          state: "LOCKED",
+          reason: "flat by 15:55",
+          lockKind: "window",
+          lockedAt: 1_000,
+          unsaved: true,
+        }),
         // Its lock on disk is kept as it is.
         shown("SAVED", { state: "LOCKED", reason: "manual", unsaved: true }),
         // On disk by the time mimik stopped: the line after the failure says so.
@@ -43,7 +52,11 @@ describe("restoreUnsavedLocks", () => {
       expect.stringMatching(
         /^LOST was locked \(daily loss limit: day P&L -\$600.00\) when mimik last stopped/,
       ),
-      expect.stringMatching(/^FLATTENING was locked \(manual\)/),
+      expect.stringMatching(/^FLATTENING was locked \(manual\).* locked again, by hand \(the journal line/),
+      expect.stringMatching(/^ODD was locked \(odd\).* locked again, by hand/),
+      expect.stringMatching(
+        /^WINDOW was locked .* locked again as it was: a trading window's lock, which lifts when its window opens again$/,
+      ),
     ]);
     await state.close();
     const reopened = await RuntimeStateRepository.open(join(dir, "config.state.json"));
@@ -62,6 +75,13 @@ describe("restoreUnsavedLocks", () => {
         lockReason: "manual",
         lockedAt: Date.parse("2026-12-02T15:00:00.000Z"),
       },
+      ODD: {
+        state: "LOCKED",
+        lockKind: "manual",
+        lockReason: "odd",
+        lockedAt: Date.parse("2026-12-02T15:00:00.000Z"),
+      },
+      WINDOW: { state: "LOCKED", lockKind: "window", lockReason: "flat by 15:55", lockedAt: 1_000 },
     });
     await reopened.close();
   });

@@ -70,6 +70,29 @@ describe("RiskAnnouncer: the shown state, announced only when it changes", () =>
     ]);
   });
 
+  it("a lock not on disk carries its kind and time, for a start to bring it back as it was", () => {
+    const t = setup();
+    t.f.record = { state: "LIQUIDATE_ONLY", lockKind: "daily", lockReason: "daily loss", lockedAt: 1_000 };
+    t.announcer.state(t.f, true);
+    t.f.record = { state: "LOCKED", lockKind: "daily", lockReason: "daily loss", lockedAt: 1_000 };
+    t.announcer.state(t.f, false);
+    // Taken over by a longer-lasting kind under the same words: the line after says so.
+    t.f.record = { ...t.f.record, lockKind: "trailing" };
+    t.announcer.state(t.f, true);
+    t.f.broker = broker(true, false);
+    t.f.record = { state: "ACTIVE" };
+    t.announcer.state(t.f, true);
+    expect(
+      t.events.map((e) => (e.type === "followerState" ? [e.state, e.lockKind, e.lockedAt] : [])),
+    ).toEqual([
+      ["LIQUIDATE_ONLY", "daily", 1_000],
+      ["LOCKED", undefined, undefined],
+      ["LOCKED", "trailing", 1_000],
+      // The broker's lock is not mimik's to bring back.
+      ["LOCKED", undefined, undefined],
+    ]);
+  });
+
   it("alerts name the follower and its group; snapshots wait for a net liquidation", async () => {
     const t = setup();
     t.announcer.snapshot(t.f, true);
