@@ -20,6 +20,17 @@ export class NoInstanceError extends UserError {
   }
 }
 
+/**
+ * The request was sent and the connection ended with no answer: the instance died, or was killed,
+ * while carrying it out. It may or may not have been done.
+ */
+export class AnswerLostError extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = "AnswerLostError";
+  }
+}
+
 export interface SendOptions {
   /** Give up after this long. Default 10 s (a flatten waits for the broker). */
   timeoutMs?: number;
@@ -130,6 +141,8 @@ function exchange(
     socket.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT") finish(new NoInstanceError(socketPath, "no socket"));
       else if (error.code === "ECONNREFUSED") finish(new NoInstanceError(socketPath, "nobody listening"));
+      else if (sent && (error.code === "ECONNRESET" || error.code === "EPIPE"))
+        finish(new AnswerLostError(`the running mimik instance went away before answering${maybeDone()}`));
       else
         finish(
           new UserError(
@@ -139,7 +152,11 @@ function exchange(
     });
     socket.on("close", () =>
       finish(
-        new UserError(`the running mimik instance closed the connection without answering${maybeDone()}`),
+        sent
+          ? new AnswerLostError(
+              `the running mimik instance closed the connection without answering${maybeDone()}`,
+            )
+          : new UserError(`the running mimik instance closed the connection without answering`),
       ),
     );
   });

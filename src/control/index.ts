@@ -1,4 +1,4 @@
-export { NoInstanceError, type SendOptions, sendControl } from "./client.js";
+export { AnswerLostError, NoInstanceError, type SendOptions, sendControl } from "./client.js";
 export {
   type ControlCommand,
   type ControlReply,

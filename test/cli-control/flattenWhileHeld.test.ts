@@ -121,3 +121,56 @@ describe("mimik flatten while another process holds the config and does not answ
     expect(sim.control.records().orders.filter((o) => o.accountName === "DEMO2001")).toHaveLength(1);
   });
 });
+
+/**
+ * The instance is killed while it carries the flatten out (a crash, an OOM kill, `kill -9`): the
+ * control socket drops with no answer. The panic button must still get the follower flat: through
+ * a mimik that runs again (systemd's restart), or directly at the broker when none does.
+ */
+describe("mimik flatten whose instance dies before answering", () => {
+  /** A stand-in instance that answers status, and goes away without a word once asked to flatten. */
+  async function dyingInstance(onFlatten: () => Promise<void>): Promise<unknown[]> {
+    const asked: unknown[] = [];
+    const dying = await startControlServer(
+      controlSocketPath(configPath(), runtimeDir(env)),
+      async (request) => {
+        asked.push(request);
+        if (request.cmd !== "flatten") return { ok: true };
+        void dying.close().then(onFlatten);
+        return new Promise(() => {});
+      },
+    );
+    return asked;
+  }
+
+  it("with no mimik left running: goes to the broker itself, and the follower is flat there", async () => {
+    const asked = await dyingInstance(async () => {
+      await held?.release();
+      held = undefined;
+    });
+    const r = await flatten(20_000);
+    expect(asked).toMatchObject([{ cmd: "status" }, { cmd: "flatten", target: { follower: "half" } }]);
+    expect(r.err).toContain("went away before answering");
+    expect(r.out).toContain("no running instance: flattened directly at the broker");
+    expect(r.out).toMatch(/ok {3}DEMO2001 {2}flat; locked/);
+    expect(r.code).toBe(0);
+    expect(position("DEMO2001")).toBe(0);
+    expect(position("DEMO1000")).toBe(2);
+  });
+
+  it("with a mimik restarted meanwhile: waits for it and flattens through it, nothing beside it", async () => {
+    // The killed instance's lock is taken over at once by the restarted one, still starting.
+    await dyingInstance(async () => undefined);
+    const again: unknown[] = [];
+    const r = await flatten(20_000, async () => {
+      server = await startControlServer(controlSocketPath(configPath(), runtimeDir(env)), async (request) => {
+        again.push(request);
+        return { ok: true, results: [{ target: "DEMO2001", status: "locked", sent: 1 }] };
+      });
+    });
+    expect(again).toMatchObject([{ cmd: "flatten", target: { follower: "half" } }]);
+    expect(r.out).toMatch(/ok {3}DEMO2001 {2}flat; locked \(1 sent\)/);
+    expect(r.code).toBe(0);
+    expect(position("DEMO2001")).toBe(2);
+  });
+});

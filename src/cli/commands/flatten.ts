@@ -5,7 +5,7 @@ import { formatProblems } from "../../../data/problems.js";
 import type { Config } from "../../../data/schema.js";
 import { UserError } from "../../../data/userError.js";
 import { type FlattenTarget, type Outcome, succeeded } from "../../../engine/index.js";
-import type { ControlResponse } from "../../control/index.js";
+import { AnswerLostError, type ControlResponse } from "../../control/index.js";
 import { outcomeLines } from "../../text/outcomes.js";
 import { unknownGroupText } from "../../text/unknownNames.js";
 import type { Command, CommandContext } from "../command.js";
@@ -31,6 +31,8 @@ next start keeps the followers locked. That needs a reachable broker: a "sim"
 connection without a "url" (the embedded simulator) died with the process that
 ran it. A config held by a mimik that does not answer yet (one starting or
 stopping, or another mimik flatten at the broker) is waited for, up to 45 s.
+An instance that goes away before answering (killed mid-flatten) is
+followed up the same way: through a mimik that runs again, or at the broker.
 
 Options:
   --follower NAME   one follower (account name or label)
@@ -136,13 +138,25 @@ async function carryOut(
   let config = loaded;
   let askFirst = running;
   let waiting = false;
+  let lost = false;
   for (;;) {
     if (askFirst) {
       try {
         return await throughInstance(ctx, configFlag, target, options);
       } catch (error) {
         // The instance died between the question and the flatten: the panic button still works.
-        if (!(error instanceof NotRunningError)) throw error;
+        if (error instanceof AnswerLostError) {
+          // Killed while at it: what it sent, if anything, is not known, so the flatten is done
+          // again, by a mimik that runs again (a restart) or here at the broker, and what that
+          // finds at the broker is what is said.
+          if (!lost)
+            ctx.stderr.write(
+              "mimik flatten: the running instance went away before answering (it stopped or was killed); " +
+                "how far its flatten got is not known: flattening again, through a mimik that runs again " +
+                "or directly at the broker\n",
+            );
+          lost = true;
+        } else if (!(error instanceof NotRunningError)) throw error;
       }
     }
     config ??= await loadConfig(ctx, configFlag);
