@@ -6,7 +6,8 @@ import type { Message } from "./targets.js";
 /**
  * One target's outbox: messages go one at a time, in order; a failed send is retried with
  * exponential backoff (or after the wait the service asks for); the queue is bounded, dropping the
- * oldest and saying so in the next message. A target that keeps failing is reported once when the
+ * oldest of the lowest level (a lock or a reject never makes room for an info line) and saying so
+ * in the next message. A target that keeps failing is reported once when the
  * streak starts (a message given up on) and once when it works again, never once per retry.
  * Each target has its own Delivery, so a slow or dead service never holds up another.
  */
@@ -19,7 +20,7 @@ export interface DeliveryPolicy {
   maxDelayMs: number;
   /** A Retry-After longer than this is cut to it. */
   maxRetryAfterMs: number;
-  /** Messages waiting; beyond this the oldest is dropped. */
+  /** Messages waiting; beyond this the oldest of the lowest level is dropped. */
   maxQueue: number;
 }
 
@@ -31,6 +32,17 @@ export const DEFAULT_POLICY: DeliveryPolicy = {
   maxRetryAfterMs: 600_000,
   maxQueue: 50,
 };
+
+/**
+ * What goes first when the queue is full: the lowest. A connection's "back" ranks with its "lost":
+ * it is the phone's only word that the lost it heard is over.
+ */
+function dropRank(notice: Notice): number {
+  if (notice.kind === "connectionRestored") return 1;
+  return notice.level === "error" ? 2 : notice.level === "warn" ? 1 : 0;
+}
+
+const DOWN_KINDS: ReadonlySet<Notice["kind"]> = new Set(["connectionLost", "connectionNeedsYou"]);
 
 export type StreakChange = { kind: "failing"; error: string } | { kind: "recovered"; lost: number };
 
@@ -61,6 +73,8 @@ export class Delivery {
   private idleWaiters: (() => void)[] = [];
   private sending = false;
   private quietWaiters: (() => void)[] = [];
+  /** Connections whose "lost" this queue dropped: their "back" would say back from what. */
+  private readonly unheardDown = new Set<string>();
 
   constructor(private readonly options: DeliveryOptions) {
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
@@ -69,12 +83,19 @@ export class Delivery {
   enqueue(notice: Notice): void {
     if (this.stopped) return;
     this.queue.push(notice);
-    if (this.queue.length > this.policy.maxQueue) {
-      this.queue.shift();
-      this.dropped += 1;
-      if (this.failing) this.lost += 1;
-    }
+    if (this.queue.length > this.policy.maxQueue) this.makeRoom();
     if (!this.busy) this.next();
+  }
+
+  /** Drops the oldest of the lowest rank. */
+  private makeRoom(): void {
+    let victim = 0;
+    for (let i = 1; i < this.queue.length; i++)
+      if (dropRank(this.queue[i]!) < dropRank(this.queue[victim]!)) victim = i;
+    const [gone] = this.queue.splice(victim, 1);
+    if (gone && DOWN_KINDS.has(gone.kind)) this.unheardDown.add(gone.subject);
+    this.dropped += 1;
+    if (this.failing) this.lost += 1;
   }
 
   /** Messages waiting or being sent. */
@@ -105,11 +126,14 @@ export class Delivery {
   }
 
   private next(): void {
-    const notice = this.queue.shift();
+    let notice = this.queue.shift();
+    while (notice?.kind === "connectionRestored" && this.unheardDown.delete(notice.subject))
+      notice = this.queue.shift();
     if (notice === undefined || this.stopped) {
       this.settle();
       return;
     }
+    if (DOWN_KINDS.has(notice.kind)) this.unheardDown.delete(notice.subject);
     this.busy = true;
     const message: Message = { notice, dropped: this.dropped };
     this.dropped = 0;

@@ -41,8 +41,7 @@ export function bodyOf(message: Message): string {
   const counts: string[] = [];
   if (notice.repeats)
     counts.push(`(${notice.repeats} more like this in the last ${notice.windowSeconds ?? "?"} s)`);
-  if (dropped)
-    counts.push(`(${dropped} older notification${dropped === 1 ? "" : "s"} dropped: too many at once)`);
+  if (dropped) counts.push(`(${dropped} notification${dropped === 1 ? "" : "s"} dropped: too many at once)`);
   const room = MAX_TEXT - counts.reduce((n, line) => n + 1 + line.length, 0);
   return [cut(notice.text, room), ...counts].join("\n");
 }

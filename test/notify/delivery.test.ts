@@ -121,3 +121,67 @@ describe("delivering to one target", () => {
     await delivery.idle();
   });
 });
+
+describe("a full queue", () => {
+  const info = (text: string): Notice => ({ kind: "heldBack", level: "info", subject: text, text, at: 0 });
+  const warn = (text: string): Notice => ({ kind: "locked", level: "warn", subject: text, text, at: 0 });
+  const error = (text: string): Notice => ({ kind: "rejected", level: "error", subject: text, text, at: 0 });
+
+  it("drops the oldest of the lowest level first: a lock or a reject is never dropped for an info line", async () => {
+    const { sends, delivery, advance } = rig([down], { maxQueue: 3 });
+    delivery.enqueue(info("first")); // in flight
+    delivery.enqueue(warn("LOCKED"));
+    delivery.enqueue(error("rejected"));
+    for (const t of ["i1", "i2", "i3"]) delivery.enqueue(info(t));
+    await advance(2000);
+    await delivery.idle();
+    // i1 found a full queue of two that matter and itself: it went; i2 pushed i1 out, i3 pushed i2.
+    expect(sends.map((s) => `${s.text}:${s.dropped}`)).toEqual([
+      "first:0",
+      "first:0",
+      "LOCKED:2",
+      "rejected:0",
+      "i3:0",
+    ]);
+  });
+
+  it("with no info line waiting, drops the oldest warning, never an error", async () => {
+    const { sends, delivery, advance } = rig([down], { maxQueue: 2 });
+    delivery.enqueue(info("first")); // in flight
+    delivery.enqueue(error("e1"));
+    delivery.enqueue(warn("w1"));
+    delivery.enqueue(warn("w2")); // w1 goes
+    await advance(2000);
+    await delivery.idle();
+    expect(sends.map((s) => `${s.text}:${s.dropped}`)).toEqual(["first:0", "first:0", "e1:1", "w2:0"]);
+  });
+
+  it("a connection's 'back' is not sent when its 'lost' was dropped: the phone never heard it go", async () => {
+    const { sends, delivery, advance } = rig([down], { maxQueue: 2 });
+    const conn = (kind: "connectionLost" | "connectionRestored", subject: string): Notice => ({
+      kind,
+      level: kind === "connectionLost" ? "warn" : "info",
+      subject,
+      text: `${subject} ${kind}`,
+      at: 0,
+    });
+    delivery.enqueue(info("first")); // in flight
+    delivery.enqueue(conn("connectionLost", "sim"));
+    delivery.enqueue(error("e1"));
+    delivery.enqueue(error("e2")); // the lost goes
+    await advance(2000);
+    delivery.enqueue(conn("connectionRestored", "sim"));
+    delivery.enqueue(conn("connectionLost", "px"));
+    await delivery.idle();
+    delivery.enqueue(conn("connectionRestored", "px"));
+    await delivery.idle();
+    expect(sends.map((s) => `${s.text}:${s.dropped}`)).toEqual([
+      "first:0",
+      "first:0",
+      "e1:1",
+      "e2:0",
+      "px connectionLost:0",
+      "px connectionRestored:0",
+    ]);
+  });
+});

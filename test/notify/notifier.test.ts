@@ -214,6 +214,35 @@ describe("the notifier", () => {
     expect(texts(phone)).toContain("DEMO2001: LOCKED (manual)");
   });
 
+  it("a lock waiting behind a storm of held-back openings is never dropped to make room for them", async () => {
+    const n = start(twoTargets);
+    n.push({
+      type: "connectionStatus",
+      at: clock.now(),
+      connection: "sim",
+      broker: "tradovate",
+      state: "connected",
+    });
+    n.push({
+      type: "connectionStatus",
+      at: clock.now(),
+      connection: "sim",
+      broker: "tradovate",
+      state: "reconnecting",
+    });
+    n.push(locked("DEMO2001"));
+    // 200 followers already locked by hand each hold the next leader fill back: 200 subjects, 200 notices.
+    for (let i = 0; i < 200; i++) n.push(heldBack(`F${i}`));
+    await n.quiet();
+    await phone.requests(51);
+    await n.quiet();
+    const said = texts(phone);
+    expect(said).toHaveLength(51); // the lost, then the queue of 50
+    expect(said[0]).toBe("connection sim lost; reconnecting");
+    expect(said[1]).toBe("DEMO2001: LOCKED (manual)\n(151 notifications dropped: too many at once)");
+    expect(said.at(-1)).toBe("F199: opening on ESZ6 held back: locked");
+  });
+
   it("copies that went well never crowd out a rejected one", async () => {
     const waiting: (() => void)[] = [];
     notifier = new Notifier({

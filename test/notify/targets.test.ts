@@ -120,7 +120,7 @@ describe("the words of a message", () => {
     ],
     [
       { dropped: 1 },
-      "DEMO2001: LOCKED (daily loss -$1,000 reached)\n(1 older notification dropped: too many at once)",
+      "DEMO2001: LOCKED (daily loss -$1,000 reached)\n(1 notification dropped: too many at once)",
     ],
   ])("%j", (extra, expected) => {
     const { dropped, ...noticeExtra } = extra as {
@@ -143,7 +143,7 @@ describe("the words of a message", () => {
     const body = bodyOf({ notice: { ...lock, text, repeats: 10, windowSeconds: 60 }, dropped: 2 });
     expect(body.length).toBeLessThanOrEqual(1900);
     expect(body).toMatch(
-      /…\n\(10 more like this in the last 60 s\)\n\(2 older notifications dropped: too many at once\)$/,
+      /…\n\(10 more like this in the last 60 s\)\n\(2 notifications dropped: too many at once\)$/,
     );
     expect(body).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
     // Cut at every length around the emoji, no half of one is left.
