@@ -43,7 +43,10 @@ const COLUMNS: Column[] = [
   { key: "reason", title: "why", flex: 1, minTableWidth: 110 },
 ];
 
-const POSITION_WIDTH = COLUMNS.find((c) => c.key === "position")?.width ?? 0;
+const widthOf = (key: string) => COLUMNS.find((c) => c.key === key)?.width ?? 0;
+const POSITION_WIDTH = widthOf("position");
+const PNL_WIDTH = widthOf("dayPnl");
+const ROOM_WIDTH = widthOf("roomDaily");
 
 const STATE_TONE: Record<FollowerRowVM["state"], Tone> = { ACTIVE: "ok", "LIQ-ONLY": "warn", LOCKED: "bad" };
 
@@ -113,13 +116,13 @@ function followerRow(f: FollowerRowVM): TableRow {
             : { text: f.state, tone: STATE_TONE[f.state] },
       position: f.position,
       dayPnl: {
-        text: money(f.dayPnl, true),
+        text: money(f.dayPnl, true, PNL_WIDTH),
         tone: f.dayPnl === undefined || f.dayPnl === 0 ? undefined : f.dayPnl > 0 ? "ok" : "bad",
       },
       roomDaily: f.dailyWaived
         ? { text: "waived", tone: "muted" }
-        : { text: money(f.roomDaily), tone: roomTone(f.roomDaily) },
-      roomTrailing: { text: money(f.roomTrailing), tone: roomTone(f.roomTrailing) },
+        : { text: money(f.roomDaily, false, ROOM_WIDTH), tone: roomTone(f.roomDaily) },
+      roomTrailing: { text: money(f.roomTrailing, false, ROOM_WIDTH), tone: roomTone(f.roomTrailing) },
       // Nothing to compare before its broker has reported what it holds: not "ok".
       sync: f.sync
         ? { text: outText(f.sync), tone: "warn" }

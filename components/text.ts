@@ -105,14 +105,35 @@ export function padTo(s: string, width: number, align: "left" | "right" = "left"
   return align === "right" ? pad + t : t + pad;
 }
 
-/** "+1234", "-560", "+12.3k", "-1.2M"; "—" when unknown. Sign only when asked. */
-export function money(n: number | undefined, withSign = false): string {
+const UNITS: readonly [number, string][] = [
+  [1e3, "k"],
+  [1e6, "M"],
+  [1e9, "B"],
+  [1e12, "T"],
+];
+
+/**
+ * "+1234", "-560", "+12.3k", "-1.2M"; "—" when unknown. Sign only when asked. With a width, the
+ * most precise form that fits it: "+1000.0k" was one column wider than the day P&L's and was cut
+ * to "+1000.…", and "-123.5k" a room's to "-123.…". A tenth that rounds up to 1000 goes to the
+ * next unit ("+1.0M"), and the sign is never the part left out.
+ */
+export function money(n: number | undefined, withSign = false, width = Number.POSITIVE_INFINITY): string {
   if (n === undefined || !Number.isFinite(n)) return "—";
   const sign = n < 0 ? "-" : withSign && n > 0 ? "+" : "";
   const a = Math.abs(n);
-  const body =
-    a >= 1e6 ? `${(a / 1e6).toFixed(1)}M` : a >= 1e4 ? `${(a / 1e3).toFixed(1)}k` : `${Math.round(a)}`;
-  return sign + body;
+  const dollars = Math.round(a);
+  if (dollars < 1e4) return sign + dollars;
+  const forms: string[] = [];
+  for (const [unit, suffix] of UNITS) {
+    const tenths = (a / unit).toFixed(1);
+    const whole = Math.round(a / unit);
+    // Not "0.1M" for $123k: a unit the amount does not reach says less than the one below.
+    if (Number(tenths) >= 1 && Number(tenths) < 1000) forms.push(`${tenths}${suffix}`);
+    if (whole >= 1 && whole < 1000) forms.push(`${whole}${suffix}`);
+  }
+  const fits = forms.find((f) => sign.length + f.length <= width);
+  return sign + (fits ?? forms.at(-1) ?? a.toExponential(1));
 }
 
 /**
