@@ -21,7 +21,7 @@ import { historyFill } from "./historyFill.js";
 import { LeaderBook } from "./leaderBook.js";
 import { LostOpenings } from "./lostOpenings.js";
 import { manualResync } from "./manualResync.js";
-import { keptForOtherContracts } from "./mergedLine.js";
+import { keptForOtherContracts, othersByRule } from "./mergedLine.js";
 import { MirrorAnswers } from "./mirrorAnswers.js";
 import { type OrderMeta, OrderTracker } from "./orderTracker.js";
 import { PendingExits } from "./pendingExits.js";
@@ -87,7 +87,7 @@ export class Copier {
       logger: this.logger,
       onFailed: (meta, reason, remaining, lost) => {
         this.exits.failed(meta, reason, remaining, lost);
-        if (lost) this.lost.lost(meta);
+        if (lost) this.lost.lost(meta, remaining);
         this.watch.changed(meta.follower, meta.contract);
       },
       onAccepted: (meta) => this.exits.accepted(meta),
@@ -299,9 +299,12 @@ export class Copier {
       return skipEvent(clock, group.name, name, fillId, contract, guard, classify(before, after));
     const route = accounts.route(name);
     if (route && this.lost.holds(name, contract)) {
-      this.lost.hold(name, contract, { before, after, orderId: event.orderId, first: firstOpening });
-      const held = SKIP_REASONS.lostAnswer;
-      return skipEvent(clock, group.name, name, fillId, contract, held, classify(before, after));
+      const held = this.leaders.held(group.leader);
+      const others = othersByRule(follower, event.contract, contract, held, group.whitelist);
+      const step = { leaderContract: event.contract, before, after, others };
+      this.lost.hold(name, contract, { ...step, orderId: event.orderId, first: firstOpening });
+      const reason = SKIP_REASONS.lostAnswer;
+      return skipEvent(clock, group.name, name, fillId, contract, reason, classify(before, after));
     }
     const counted = this.counted.has(name, event.orderId);
     const has = route ? this.followerPosition(name, contract) : 0;

@@ -6,6 +6,7 @@ import { decide } from "./decide.js";
 import { EXIT_BACKOFF, type ExitBackoff, exitDelta } from "./exitRetry.js";
 import type { FollowerBook } from "./followerBook.js";
 import type { GateContext } from "./gates.js";
+import { partOfLine, takesAway } from "./mergedLine.js";
 import type { OrderMeta } from "./orderTracker.js";
 import { key, openingDropped } from "./pendingExit.js";
 import type { PendingExits } from "./pendingExits.js";
@@ -13,12 +14,19 @@ import type { CopierAccounts } from "./ports.js";
 
 /** A leader step that came while its line waited for the account's snapshot. */
 export interface HeldStep {
+  /** The leader contract it moved: on a line two share (toMicro), not always the lost order's. */
+  leaderContract: string;
   before: number;
   after: number;
   /** The leader order whose fill it was. */
   orderId: number;
   /** The first opening fill of that order (fixed sizing copies N on it only). */
   first: boolean;
+  /**
+   * What the rule gave the leader's other contracts on the line then (othersByRule): a step that
+   * takes away moves its own part and leaves theirs, as a live copy does.
+   */
+  others: number;
 }
 
 /** A line whose opening copy lost its answer, and the leader steps that wait for its snapshot. */
@@ -28,6 +36,8 @@ export interface LostLine {
   contract: string;
   leaderContract: string;
   lostAt: EpochMs;
+  /** The lost order's signed size: the book does not count it, done or not. */
+  unheard: number;
   /** How long it waits for the snapshot. */
   waitMs: number;
   steps: HeldStep[];
@@ -66,7 +76,7 @@ export class LostOpenings {
    * One of our orders lost its answer: if it opens on a line with no exit pending (which holds the
    * line's steps itself), the line's later steps wait from now (the first loss counts).
    */
-  lost(meta: OrderMeta): void {
+  lost(meta: OrderMeta, unheard: number): void {
     const { leaderContract } = meta;
     if (leaderContract === undefined || meta.exit) return;
     if (this.deps.exits.pendingFor(meta.follower, meta.contract)) return;
@@ -80,6 +90,7 @@ export class LostOpenings {
       contract: meta.contract,
       leaderContract,
       lostAt: clock.now(),
+      unheard,
       waitMs,
       steps: [],
       timer: undefined,
@@ -148,23 +159,29 @@ const OPEN_GATE: Omit<GateContext, "leaderContract"> = {
 /**
  * Where the line's held steps take a follower standing at `has`, each sized as a live copy would
  * have been from where the one before left it (a fixed size only on its order's first opening
- * fill), and the leader orders of the steps that open.
+ * fill), and the leader orders of the steps that open. A step that takes away keeps the part the
+ * line holds for the leader's other contracts on it; `unheard` (the lost order, when `has` is the
+ * book's and leaves it out) is not in the lost order's contract's part.
  */
 export function heldGoal(
   follower: Pick<Follower, "sizing" | "maxContracts">,
   line: Pick<LostLine, "leaderContract" | "steps">,
   has: number,
+  unheard = 0,
 ): HeldGoal {
   let goal = has;
   const orderIds: number[] = [];
   for (const step of line.steps) {
+    const others = step.leaderContract === line.leaderContract ? step.others : step.others - unheard;
+    const kept = takesAway(step.before, step.after) ? partOfLine(others, goal) : 0;
     const decision = decide({
-      gate: { ...OPEN_GATE, leaderContract: line.leaderContract },
+      gate: { ...OPEN_GATE, leaderContract: step.leaderContract },
       sizing: follower.sizing,
       maxContracts: follower.maxContracts,
       leaderBefore: step.before,
       leaderAfter: step.after,
-      follower: goal,
+      follower: goal - kept,
+      keptOnLine: kept,
       firstOpeningFillOfOrder: step.first,
     });
     if (decision.action === "skip") continue;
@@ -190,13 +207,12 @@ export interface ExpiredParts {
  * not, as it is sized from a position that may miss the lost one: late or never, not doubled.
  */
 export function settleExpired(line: LostLine, parts: ExpiredParts): void {
-  const first = line.steps[0];
   const last = line.steps.at(-1);
   const role = parts.accounts.role(line.follower);
-  if (!first || !last || role?.kind !== "follower") return;
-  const { follower, contract, leaderContract } = line;
+  if (!last || role?.kind !== "follower") return;
+  const { follower, contract } = line;
   const has = parts.book.position(follower, contract);
-  const { goal } = heldGoal(role.follower, line, has);
+  const { goal } = heldGoal(role.follower, line, has, line.unheard);
   if (opensExposure(has, goal)) {
     const message = openingDropped(
       follower,
@@ -206,10 +222,16 @@ export function settleExpired(line: LostLine, parts: ExpiredParts): void {
     parts.emit({ type: "alert", at: parts.clock.now(), level: "warn", message, follower, group: line.group });
   }
   const kept = Math.sign(goal) === Math.sign(has) ? goal : 0;
+  // Each leader contract stepped is acted on where its last step left it; the exit, if any, is
+  // the last step's contract's (what it acted on follows the exit once that is done).
+  const { leaderContract } = last;
+  for (const step of line.steps)
+    if (step.leaderContract !== leaderContract) parts.acted.set(follower, step.leaderContract, step.after);
   if (exitDelta(has, kept) === 0) {
     parts.acted.set(follower, leaderContract, last.after);
     return;
   }
+  const first = line.steps.find((step) => step.leaderContract === leaderContract) ?? last;
   const meta: OrderMeta = {
     ...{ group: line.group, follower, fillId: 0, contract, leaderContract },
     kind: kept === 0 ? "close" : "reduce",

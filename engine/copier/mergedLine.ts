@@ -45,6 +45,18 @@ export function heldForOtherContracts(
   whitelist?: Whitelist,
 ): number {
   if (follower.mapping === "none" || line === 0) return 0;
+  return partOfLine(othersByRule(follower, leaderContract, followerContract, leaderHeld, whitelist), line);
+}
+
+/** What the rule gives the leader's other contracts on the line, however much the line holds. */
+export function othersByRule(
+  follower: Pick<Follower, "mapping" | "sizing" | "maxContracts">,
+  leaderContract: string,
+  followerContract: string,
+  leaderHeld: ReadonlyMap<string, number>,
+  whitelist?: Whitelist,
+): number {
+  if (follower.mapping === "none") return 0;
   let others = 0;
   for (const [contract, position] of leaderHeld) {
     if (position === 0 || contract === leaderContract) continue;
@@ -53,12 +65,17 @@ export function heldForOtherContracts(
     if (mapContract(contract, follower.mapping) !== followerContract) continue;
     others += expectedPosition(follower.sizing, position, follower.maxContracts);
   }
+  return others;
+}
+
+/** Of `others`, what a line at `line` holds for them: on its side, and no more than it holds. */
+export function partOfLine(others: number, line: number): number {
   if (Math.sign(others) !== Math.sign(line)) return 0;
   return Math.sign(line) * Math.min(Math.abs(others), Math.abs(line));
 }
 
 /** A reduce, a close or a flip: a step that takes some of the leader's position away. */
-function takesAway(before: number, after: number): boolean {
+export function takesAway(before: number, after: number): boolean {
   return before !== 0 && (Math.sign(after) !== Math.sign(before) || Math.abs(after) < Math.abs(before));
 }
 

@@ -152,8 +152,10 @@ export class Reconciler {
         if (off && !uncertain) continue;
         const waited = uncertain ? this.heldGoal(group.name, name, contract) : undefined;
         const goal = waited?.goal;
-        // The others' parts: what the line holds for them now (as acted on, until they step).
-        const othersHeld = line.othersHeld(leaderHeld);
+        // The others' parts: what the line holds for them now (as acted on, until they step). A
+        // line judged from where it stands keeps what the rule gives them for the leader now: what
+        // one of them acted on may be a lost order's (put back), which the line may well hold.
+        const othersHeld = uncertain ? leaderHeld : line.othersHeld(leaderHeld);
         const settle =
           goal !== undefined ? reconcileHeld(goal) : uncertain ? reconcileUncertain : reconcileStep;
         // On a line the leader's other contracts share, the step moves this one's part only: a

@@ -6,6 +6,8 @@ import { type HeldStep, heldGoal } from "../../engine/copier/lostOpenings.js";
 const x1: Sizing = { mode: "multiplier", value: 1 };
 const fixed1: Sizing = { mode: "fixed", contracts: 1 };
 const step = (before: number, after: number, orderId: number, first = true): HeldStep => ({
+  leaderContract: "ESZ6",
+  others: 0,
   before,
   after,
   orderId,

@@ -208,3 +208,48 @@ describe("a held opening belongs to its leader order: one trade, and that order'
     ]);
   });
 });
+
+/**
+ * A line the leader's ESZ6 and MESZ6 share (toMicro): L long 1 MES and 1 ES (A copied both), then
+ * L adds 1 ES, whose copy to A is carried out with its answer lost (A's events muted): A long 3
+ * MES at the broker, 2 for the ES. The MES close held for A's snapshot is the MES's step, not the
+ * lost ES order's: it sells the MES part alone.
+ */
+describe("a held MES close on a shared toMicro line after a lost ES copy", () => {
+  async function sharedLineLost() {
+    const w = world([{ name: "g", leader: "L", followers: [{ account: "A", mapping: "toMicro" }] }]);
+    w.trade("L", "MESZ6", "Buy", 1, 1);
+    w.trade("L", "ESZ6", "Buy", 1, 2);
+    await w.flush();
+    w.broker.unheard.set("A", "answerLost");
+    w.session("A").muted = true;
+    w.trade("L", "ESZ6", "Buy", 1, 3);
+    await w.flush();
+    w.broker.unheard.delete("A");
+    expect(w.position("A", "MESZ6")).toBe(3);
+    const fillId = w.trade("L", "MESZ6", "Sell", 1, 4);
+    await w.flush();
+    expect(heldA(w, fillId)).toEqual([SKIP_REASONS.lostAnswer]);
+    return w;
+  }
+
+  it("no snapshot in 30 s: A is sold 1 MES, not the 2 it holds for L's ES (A long 2)", async () => {
+    const w = await sharedLineLost();
+    w.clock.run(60_000);
+    await w.flush();
+    expect(w.position("A", "MESZ6")).toBe(2);
+    await snapshotA(w); // A's events heard again: the reconnect's re-sync keeps it there
+    w.clock.run(60_000);
+    await w.flush();
+    expect(w.position("A", "MESZ6")).toBe(2);
+    expect(w.position("L", "ESZ6")).toBe(2);
+  });
+
+  it("the snapshot comes: A is sold the 1 MES, and keeps 2 for L's ES", async () => {
+    const w = await sharedLineLost();
+    await snapshotA(w);
+    w.clock.run(60_000);
+    await w.flush();
+    expect(w.position("A", "MESZ6")).toBe(2);
+  });
+});

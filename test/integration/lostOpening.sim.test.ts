@@ -131,3 +131,44 @@ describe("a lost opening still working at the re-read, on ProjectX", () => {
     expect(position(r.sim, PX_FOLLOWER, "ESZ6")).toBe(1);
   });
 });
+
+/**
+ * A line the leader's ESZ6 and MESZ6 share (toMicro: both to MESZ6): the ES copy's answer is lost
+ * (carried out), and the leader's MES exit that comes before the follower's re-read closes only
+ * the MES part of the line; what the line holds for the ES the leader still holds stays.
+ */
+describe("a lost ES copy's answer on a shared toMicro line, on ProjectX", () => {
+  const config = crossBrokerConfig(
+    { [LEADER]: "sim", [PX_FOLLOWER]: "px" },
+    { name: "X", leader: LEADER, followers: [follower(PX_FOLLOWER, { mapping: "toMicro" })] },
+  );
+
+  it("the leader's MES close leaves the follower long 1 MES for the leader's ES, not flat", async () => {
+    const r = await startRig(config);
+    rig = r;
+    setPrice(r, 6800);
+    await eventually(
+      () => [LEADER, PX_FOLLOWER].every((a) => r.engine.directory.connected(a)),
+      "both accounts to sync",
+    );
+    const { control } = r.sim;
+    control.placeOrder(LEADER, { symbol: "MESZ6", action: "Buy", qty: 1, orderType: "Market" });
+    await eventually(() => position(r.sim, PX_FOLLOWER, "MESZ6") === 1, "the MES copied");
+    await eventually(() => r.engine.copier.followerPosition(PX_FOLLOWER, "MESZ6") === 1, "and seen");
+    control.delaySocket(PX_CONNECTION.username, 1_500);
+    control.loseAnswers(1, 500, true);
+    control.placeOrder(LEADER, { symbol: "ESZ6", action: "Buy", qty: 1, orderType: "Market" });
+    await eventually(
+      () => r.events.some((e) => e.type === "copy" && e.follower === PX_FOLLOWER && e.outcome === "rejected"),
+      "the lost answer seen by the copier",
+    );
+    control.placeOrder(LEADER, { symbol: "MESZ6", action: "Sell", qty: 1, orderType: "Market" });
+    await eventually(() => position(r.sim, LEADER, "MESZ6") === 0, "the leader out of its MES");
+    await quiet(3_000); // the re-read, and the follower's late events after it
+    control.delaySocket(PX_CONNECTION.username, 0);
+    await quiet(2_000);
+    expect(position(r.sim, LEADER, "ESZ6")).toBe(1);
+    expect(position(r.sim, PX_FOLLOWER, "MESZ6")).toBe(1);
+    expect(r.engine.copier.followerPosition(PX_FOLLOWER, "MESZ6")).toBe(1);
+  }, 20_000);
+});
