@@ -128,15 +128,15 @@ describe("mimik flatten while another process holds the config and does not answ
  * a mimik that runs again (systemd's restart), or directly at the broker when none does.
  */
 describe("mimik flatten whose instance dies before answering", () => {
-  /** A stand-in instance that answers status, and goes away without a word once asked to flatten. */
-  async function dyingInstance(onFlatten: () => Promise<void>): Promise<unknown[]> {
+  /** A stand-in instance that goes away without a word once asked `dieOn`, answering what comes before. */
+  async function dyingInstance(onDeath: () => Promise<void>, dieOn = "flatten"): Promise<unknown[]> {
     const asked: unknown[] = [];
     const dying = await startControlServer(
       controlSocketPath(configPath(), runtimeDir(env)),
       async (request) => {
         asked.push(request);
-        if (request.cmd !== "flatten") return { ok: true };
-        void dying.close().then(onFlatten);
+        if (request.cmd !== dieOn) return { ok: true };
+        void dying.close().then(onDeath);
         return new Promise(() => {});
       },
     );
@@ -172,5 +172,19 @@ describe("mimik flatten whose instance dies before answering", () => {
     expect(r.out).toMatch(/ok {3}DEMO2001 {2}flat; locked \(1 sent\)/);
     expect(r.code).toBe(0);
     expect(position("DEMO2001")).toBe(2);
+  });
+
+  it("dying as it is asked which followers the target names: still flattens, at the broker", async () => {
+    const asked = await dyingInstance(async () => {
+      await held?.release();
+      held = undefined;
+    }, "status");
+    const r = await flatten(20_000);
+    expect(asked).toMatchObject([{ cmd: "status" }]);
+    expect(r.out).toContain("no running instance: flattened directly at the broker");
+    expect(r.out).toMatch(/ok {3}DEMO2001 {2}flat; locked/);
+    expect(r.code).toBe(0);
+    expect(position("DEMO2001")).toBe(0);
+    expect(position("DEMO1000")).toBe(2);
   });
 });

@@ -236,7 +236,9 @@ async function instanceFollowers(
   try {
     response = await askInstance(ctx, configFlag, { cmd: "status" });
   } catch (error) {
-    if (error instanceof NotRunningError) return { running: false };
+    // One going away as it is asked (stopping, killed) is as good as none: the flatten then goes
+    // to the broker, or through a mimik that holds the config again by then (carryOut waits for it).
+    if (error instanceof NotRunningError || error instanceof AnswerLostError) return { running: false };
     throw error;
   }
   const status = response.ok ? parseStatus(response.status) : undefined;
