@@ -202,8 +202,12 @@ function explain(o: Outcome, config: Config, connections: ReadonlyMap<string, st
   const connection = config.accounts.find((a) => a.name === o.target)?.connection;
   const state = connection === undefined ? undefined : connections.get(connection);
   const unreached = state !== undefined && !state.startsWith("connected");
-  const why =
-    o.status === "liquidating"
+  // A login that never came up had nothing sent: "not reported flat yet" would read as a flatten
+  // on its way at the broker.
+  const neverUp = o.status === "liquidating" && !o.sent && (unreached || state === undefined);
+  const why = neverUp
+    ? `connection ${connection} ${state === undefined ? "never answered" : `is ${state}`}: nothing sent to it`
+    : o.status === "liquidating"
       ? "the broker has not reported it flat yet"
       : unreached
         ? `connection ${connection} is ${state}`

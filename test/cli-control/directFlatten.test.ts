@@ -213,6 +213,31 @@ describe("flattenDirectly (no instance running)", () => {
     }
   });
 
+  it("a login that never comes up is named as the reason, not a flatten the broker has not confirmed", async () => {
+    const results = await flattenDirectly({
+      config: moved(config(sim.url), "DEMO2002", {
+        name: "second",
+        env: "sim",
+        url: "http://127.0.0.1:1",
+        username: "demo",
+        password: { env: "MIMIK_DF_PASSWORD" },
+      }),
+      configPath: configPath(),
+      target: { all: true },
+      env,
+      connectTimeoutMs: 1500,
+    });
+    expect(results[0]).toMatchObject({ target: "DEMO2001", status: "locked" });
+    expect(results[1]).toMatchObject({ target: "DEMO2002", status: "failed" });
+    expect(results[1]?.reason).not.toContain("has not reported it flat");
+    expect(results[1]?.reason).toMatch(
+      /^connection second (is|never)[^;]*: nothing sent to it; saved as LIQUIDATE_ONLY/,
+    );
+    expect(position("DEMO2002")).toBe(1);
+    expect(position("DEMO2001")).toBe(0);
+    expect(position("DEMO1000")).toBe(3);
+  });
+
   it("a missing password fails each follower with the variable named, and sends nothing", async () => {
     const results = await flattenDirectly({
       config: config(sim.url),
