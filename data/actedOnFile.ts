@@ -37,15 +37,18 @@ export class ActedOnFile {
   private seq = 0;
   private current: ActedOnRecords | undefined;
 
-  private constructor(readonly path: string) {}
+  private constructor(
+    readonly path: string,
+    private readonly notice: (message: string) => void,
+  ) {}
 
   /**
    * Reads the newest whole slot. A file neither of whose slots can be read is moved aside to
    * `<path>.bad`, or `<path>.bad.1` … when that is taken (asideFile.ts: kept for a look, never read
    * again), and reported with that name; the records start empty.
    */
-  static async open(path: string): Promise<OpenedActedOn> {
-    const file = new ActedOnFile(path);
+  static async open(path: string, notice: (message: string) => void = () => {}): Promise<OpenedActedOn> {
+    const file = new ActedOnFile(path, notice);
     let text: Buffer;
     try {
       text = await readFile(path);
@@ -97,7 +100,14 @@ export class ActedOnFile {
   private async writeNow(records: ActedOnRecords): Promise<void> {
     const seq = this.seq + 1;
     const line = slotLine(seq, records);
-    if (this.handle === undefined || Buffer.byteLength(line) >= this.slotBytes) await this.create(line);
+    const gone = await this.whatBecameOfIt();
+    if (gone !== undefined) {
+      await this.create(line);
+      this.notice(
+        `${this.path} ${gone} while mimik ran; written again with what each follower last acted on`,
+      );
+    } else if (this.handle === undefined || Buffer.byteLength(line) >= this.slotBytes)
+      await this.create(line);
     else {
       await this.handle.write(padSlot(line, this.slotBytes), 0, this.slotBytes, this.next * this.slotBytes);
       await this.handle.datasync();
@@ -105,6 +115,29 @@ export class ActedOnFile {
       this.next = 1 - this.next;
     }
     this.seq = seq;
+  }
+
+  /**
+   * What happened to the file held open, if the path no longer leads to it whole: removed (a
+   * cleanup script, a trader's rm) or replaced, the writes in place would go to a file no start
+   * reads, and a kill -9 would then lose every record; cut short, the next write would leave one
+   * slot in a file of the wrong size, which a start moves aside. Undefined when it is as written.
+   */
+  private async whatBecameOfIt(): Promise<string | undefined> {
+    if (this.handle === undefined) return undefined;
+    let nlink: number;
+    let size: number;
+    try {
+      ({ nlink, size } = await this.handle.stat());
+    } catch {
+      // A descriptor gone bad (ESTALE, EIO): the file is made anew from the path, as at the start.
+      await this.handle.close().catch(() => {});
+      this.handle = undefined;
+      return undefined;
+    }
+    if (nlink === 0) return "was gone (removed or replaced)";
+    if (size !== 2 * this.slotBytes) return `was cut to ${size} bytes`;
+    return undefined;
   }
 
   /** A new file (or a larger one) holding the records in both slots, replaced atomically. */

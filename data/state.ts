@@ -130,7 +130,14 @@ export class RuntimeStateRepository implements RiskStateStore {
   }
 
   /** Throws StateError when the file exists but is corrupt, unreadable or from a newer mimik. */
-  static async open(path: string): Promise<RuntimeStateRepository> {
+  /**
+   * `notice` hears what it sets right while mimik runs, once each time (the acted-on file removed
+   * under it and written again).
+   */
+  static async open(
+    path: string,
+    options: { notice?: (message: string) => void } = {},
+  ): Promise<RuntimeStateRepository> {
     await removeStaleTemps(path);
     const file = new GuardedJsonFile<RuntimeState>(path, {
       decode: (text) => decodeState(text, path),
@@ -147,7 +154,7 @@ export class RuntimeStateRepository implements RiskStateStore {
     let opened: OpenedActedOn;
     try {
       await removeStaleTemps(actedPath);
-      opened = await ActedOnFile.open(actedPath);
+      opened = await ActedOnFile.open(actedPath, options.notice);
     } catch (error) {
       throw new StateError([unreadableProblem(actedPath, error)]);
     }

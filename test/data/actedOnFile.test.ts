@@ -1,4 +1,4 @@
-import { open, readFile, stat, writeFile } from "node:fs/promises";
+import { open, readFile, rename, rm, stat, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ActedOnFile, actedOnPathFor } from "../../data/actedOnFile.js";
@@ -138,6 +138,40 @@ describe("ActedOnFile", () => {
     await reopened.file.close();
     expect(readSlots(await readFile(path))).toMatchObject({ ok: true, seq: 4, records: at(9) });
   });
+
+  it.each([
+    ["removed", (p: string) => rm(p), "was gone (removed or replaced)"],
+    [
+      "replaced by another file",
+      (p: string) => writeFile(`${p}.new`, "x").then(() => rename(`${p}.new`, p)),
+      "was gone (removed or replaced)",
+    ],
+    ["cut to nothing", (p: string) => truncate(p, 0), "was cut to 0 bytes"],
+  ])(
+    "%s while it is held open, it is written whole again at the next save, and said once",
+    async (_, harm, said) => {
+      const notices: string[] = [];
+      const { file } = await ActedOnFile.open(path, (m) => notices.push(m));
+      await file.save(LONG);
+      await file.save(at(1));
+      await harm(path);
+      await file.save({ FOLW0002: { leader: "LEAD", positions: { ESZ6: -3 } } });
+      await file.save({ FOLW0002: { leader: "LEAD", positions: { ESZ6: -4 } } });
+      // What a start after a kill -9 reads: every follower's records, not only the last saved.
+      const reopened = await ActedOnFile.open(path);
+      expect(reopened.problem).toBeUndefined();
+      expect(reopened.file.records).toEqual({
+        ...at(1),
+        FOLW0002: { leader: "LEAD", positions: { ESZ6: -4 } },
+      });
+      expect(notices).toEqual([
+        `${path} ${said} while mimik ran; written again with what each follower last acted on`,
+      ]);
+      expect((await stat(path)).mode & 0o777).toBe(0o600);
+      await reopened.file.close();
+      await file.close();
+    },
+  );
 
   it("records that outgrow their slot are written again as a file of larger slots", async () => {
     const { file } = await ActedOnFile.open(path);

@@ -69,7 +69,7 @@ export async function openEngineHost(
     problem: (message) => onProblem(message),
   });
   if (copying) await calendars.open(init.config);
-  const state = await RuntimeStateRepository.open(init.statePath);
+  const state = await RuntimeStateRepository.open(init.statePath, { notice: (message) => log.warn(message) });
   for (const note of state.notes) logger.warn(note);
   const recall = init.seedLedger ? await readAtStart(init.journalPath) : undefined;
   const ledger = new SetLedger(recall?.keys ?? []);
