@@ -92,12 +92,23 @@ export class AnchorFile {
     );
   }
 
-  async write(anchor: Anchor): Promise<void> {
+  /**
+   * True when the file held open was no longer at its path (removed by a cleanup script or a
+   * trader's rm, or replaced) and was made again: written to, it would have been lost to the next
+   * start, and with it the check of the chain's end after a kill -9.
+   */
+  async write(anchor: Anchor): Promise<boolean> {
     const text = JSON.stringify({ version: 1, seq: anchor.seq, hash: anchor.hash, prev: anchor.prev });
     const record = `${text.padEnd(ANCHOR_BYTES - 1)}\n`;
     try {
-      const handle = await this.held.get();
+      let handle = await this.held.get();
+      const gone = (await handle.stat()).nlink === 0;
+      if (gone) {
+        await this.release();
+        handle = await this.held.get();
+      }
       await handle.write(record, 0, "utf8");
+      return gone;
     } catch (error) {
       await this.release();
       throw error;

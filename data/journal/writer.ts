@@ -46,7 +46,10 @@ export interface JournalWriterOptions {
    * told once, not at every retry: once a second it pushed every other alert off the console.
    */
   onError?: (error: unknown) => void;
-  /** Told once the lines that waited after a failure was told are written. */
+  /**
+   * Told once the lines that waited after a failure was told are written, and when the anchor,
+   * removed while mimik ran, is written again.
+   */
   onRecovered?: (message: string) => void;
 }
 
@@ -326,7 +329,10 @@ export class JournalWriter {
     const end = this.toAnchor;
     if (end === undefined) return;
     try {
-      await this.anchorFile.write(end);
+      if (await this.anchorFile.write(end))
+        this.onRecovered(
+          `journal anchor ${anchorPathFor(this.path)} was gone (removed or replaced while mimik ran); written again at seq ${end.seq}`,
+        );
       if (this.toAnchor === end) this.toAnchor = undefined;
       this.anchorFailing = undefined;
     } catch (error) {

@@ -240,6 +240,30 @@ describe("the writer at start, against the anchor", () => {
     expect(await verifyJournal(path)).toMatchObject({ ok: true, lines: 16 });
   });
 
+  it("removed while mimik runs, it is written again at the next flush and said once: a cut tail after a kill -9 still shows", async () => {
+    const said: string[] = [];
+    const w = await JournalWriter.open(path, { onRecovered: (message) => said.push(message) });
+    for (let i = 1; i <= 3; i++) w.append({ type: "copy", n: i });
+    await w.flush();
+    await rm(anchorPathFor(path));
+    w.append({ type: "copy", n: 4 });
+    await w.flush();
+    w.append({ type: "copy", n: 5 });
+    await w.flush();
+    expect(said).toEqual([
+      `journal anchor ${anchorPathFor(path)} was gone (removed or replaced while mimik ran); written again at seq 4`,
+    ]);
+    expect((await stat(anchorPathFor(path))).mode & 0o777).toBe(0o600);
+    // Killed (no close), and the tail cut afterwards.
+    await setLines((await lines()).slice(0, 3));
+    expect(await verifyJournal(path)).toEqual({
+      ok: false,
+      reason:
+        "truncated: the journal ends at seq 3 but 5 lines were written, so the last 2 lines are missing",
+    });
+    await w.close();
+  });
+
   it("records that an existing journal had no anchor, once", async () => {
     await writeEntries(2);
     await rm(anchorPathFor(path));
