@@ -53,4 +53,4 @@ export {
 } from "./sim/index.js";
 export { type ContractMapping, mapContract, parseContract, rootOf, type SymbolMap } from "./symbols.js";
 export * from "./types.js";
-export { type Blackout, WINDOW_REASONS } from "./windows/schedule.js";
+export { type Blackout, isWindowReason, WINDOW_REASONS } from "./windows/schedule.js";

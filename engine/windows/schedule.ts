@@ -58,6 +58,15 @@ export const WINDOW_REASONS = {
   flatBy: (minutes: number): WindowReason => `flat by ${hhmmOf(minutes)} CT`,
 } as const;
 
+/** Whether a skip's reason is a group's trading window (the words WINDOW_REASONS writes). */
+export function isWindowReason(reason: string): reason is WindowReason {
+  return (
+    reason === WINDOW_REASONS.outsideHours ||
+    reason.startsWith("blackout: ") ||
+    (reason.startsWith("flat by ") && reason.endsWith(" CT"))
+  );
+}
+
 const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 
 /** The weekdays (0 = Sunday) a config `days` names: "mon-fri", "fri-mon" (wraps), "wed", or a list. */

@@ -6,6 +6,7 @@ import {
   type FollowerState,
   systemClock,
 } from "../../engine/index.js";
+import { coalesce } from "./causes.js";
 import { Collapser } from "./collapse.js";
 import { Delivery, type DeliveryPolicy, type StreakChange } from "./delivery.js";
 import { closeOnlyGate, type Notice, noticeFor, RULES, type RuleMemory, ruleMemory } from "./rules.js";
@@ -161,10 +162,12 @@ export class Notifier {
     this.scheduled = false;
     const events = this.inbox;
     this.inbox = [];
+    const notices: Notice[] = [];
     for (const event of events) {
       const notice = noticeFor(event, this.memory);
-      if (notice) this.collapser.offer(notice);
+      if (notice) notices.push(notice);
     }
+    for (const notice of coalesce(notices)) this.collapser.offer(notice);
     if (this.overflow > 0) {
       const skipped = this.overflow;
       this.overflow = 0;

@@ -8,6 +8,7 @@ import {
   SKIP_REASONS,
   TRANSPORT_FAILURES,
 } from "../../engine/index.js";
+import { causeNotice, type HeldCause, sharedCause } from "./causes.js";
 
 /**
  * Which engine events leave the machine, and in what words. One rule per event type; a rule
@@ -27,6 +28,8 @@ export interface Notice {
   repeats?: number | undefined;
   /** The window the repeats were counted in, in seconds. */
   windowSeconds?: number | undefined;
+  /** Held back by a cause many followers share (a trading window, the hedge guard): see causes.ts. */
+  cause?: HeldCause | undefined;
 }
 
 /** What the rules remember between events: the last state of each follower and connection. */
@@ -152,6 +155,8 @@ const copy: Rule<"copy"> = (e) => {
       ? notice("notSent", "error", e.follower, e.at, `${e.follower}: ${order} could not be sent: ${e.reason}`)
       : notice("rejected", "error", e.follower, e.at, `${e.follower}: ${order} rejected: ${e.reason}`);
   }
+  const shared = sharedCause(e.outcome === "skipped" ? e.reason : (closeOnlyGate(e) ?? ""));
+  if (shared !== undefined) return causeNotice(e, shared, e.outcome !== "skipped");
   if (e.outcome === "skipped" && HELD_BACK_REASONS.has(e.reason))
     return notice(
       "heldBack",

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Notifications, notificationsSchema } from "../../data/notifications.js";
-import { type AlertEvent, type EngineEvent, SKIP_REASONS } from "../../engine/index.js";
+import { type AlertEvent, type CopyEvent, type EngineEvent, SKIP_REASONS } from "../../engine/index.js";
 import { Notifier } from "../../src/notify/notifier.js";
 import type { ResolvedTargets } from "../../src/notify/secrets.js";
 import { secretScrubber } from "../../src/text/scrub.js";
@@ -324,6 +324,59 @@ describe("the notifier", () => {
     await n.quiet();
     expect(texts(phone)).toEqual([
       "DEMO2002: flip on ESZ6 copied as a close only (Sell 2), its opening held back: max contracts",
+    ]);
+  });
+
+  const heldBy = (follower: string, reason: string, group = "main", contract = "ESZ6"): CopyEvent => ({
+    type: "copy",
+    at: clock.now(),
+    group,
+    follower,
+    fillId: 1,
+    contract,
+    outcome: "skipped",
+    kind: "open",
+    side: "Buy",
+    qty: 1,
+    reason,
+  });
+
+  it("a trading window holding 200 followers' openings back is one message a minute, naming its cause", async () => {
+    const n = start(twoTargets);
+    for (let i = 0; i < 200; i++) n.push(heldBy(`F${i}`, SKIP_REASONS.outsideHours));
+    await n.quiet();
+    expect(texts(phone)).toEqual([
+      "main: opening on ESZ6 held back for 200 followers (F0, F1, F2 and 197 more): outside trading hours",
+    ]);
+    // The leader's next two fills, a moment later, hold them all back again: counted, not sent.
+    for (const _fill of [2, 3]) {
+      for (let i = 0; i < 200; i++) n.push(heldBy(`F${i}`, SKIP_REASONS.outsideHours));
+      await n.quiet();
+    }
+    expect(phone.received).toHaveLength(1);
+    await runFor(n, 60_000);
+    expect(texts(phone)).toEqual([
+      "main: opening on ESZ6 held back for 200 followers (F0, F1, F2 and 197 more): outside trading hours",
+      "main: opening on ESZ6 held back for 200 followers (F0, F1, F2 and 197 more): outside trading hours\n(1 more like this in the last 60 s)",
+    ]);
+  });
+
+  it("the hedge guard and a blackout each say what they held back, once per cause", async () => {
+    const n = start(twoTargets);
+    for (const f of ["APEX1", "APEX2"]) n.push(heldBy(f, SKIP_REASONS.hedgeGuard, "micro", "MESZ6"));
+    n.push(heldBy("DEMO2002", "blackout: CPI"));
+    n.push({
+      ...heldBy("DEMO2003", "copied close only, opening held back: flat by 15:55 CT"),
+      outcome: "sent",
+      kind: "close",
+      side: "Sell",
+      qty: 2,
+    });
+    await n.quiet();
+    expect(texts(phone)).toEqual([
+      "micro: opening on MESZ6 held back for 2 followers (APEX1, APEX2): hedge guard (another follower of the same firm holds the other side)",
+      "main: opening on ESZ6 held back for DEMO2002: blackout: CPI",
+      "main: flip on ESZ6 copied as a close only for DEMO2003 (Sell 2), the opening held back: flat by 15:55 CT",
     ]);
   });
 

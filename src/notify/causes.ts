@@ -1,0 +1,100 @@
+import { type CopyEvent, isWindowReason, SKIP_REASONS } from "../../engine/index.js";
+import type { Notice } from "./rules.js";
+
+/**
+ * Rules that hold many followers back at once, for one cause: a group's trading window holds every
+ * follower of the group, the hedge guard every follower of a firm on the other side. One notice
+ * per follower would be 200 messages per leader fill at 200 followers, and would push the lock
+ * behind them out of the target's queue: the phone needs the cause and whom it held, once.
+ */
+
+export interface HeldCause {
+  group: string;
+  why: string;
+  /** The followers' contracts (a toMicro follower's MNQZ6 beside NQZ6). */
+  contracts: string[];
+  /** A flip copied as a close only: what its close sent ("Sell 2"); absent for an opening held back. */
+  closeOnly?: string | undefined;
+  followers: string[];
+}
+
+const HEDGE_WHY = `${SKIP_REASONS.hedgeGuard} (another follower of the same firm holds the other side)`;
+
+/** The words for a held-back reason that is shared by many followers, or undefined for one of a follower's own. */
+export function sharedCause(reason: string): string | undefined {
+  if (reason === SKIP_REASONS.hedgeGuard) return HEDGE_WHY;
+  return isWindowReason(reason) ? reason : undefined;
+}
+
+/** One follower's copy held back by a shared cause; coalesce() merges it with the others of its batch. */
+export function causeNotice(e: CopyEvent, why: string, closeOnly: boolean): Notice {
+  const cause: HeldCause = {
+    group: e.group,
+    why,
+    contracts: [e.contract],
+    closeOnly: closeOnly ? [e.side, e.qty].filter((p) => p !== undefined).join(" ") : undefined,
+    followers: [e.follower],
+  };
+  return {
+    kind: "heldBack",
+    level: "info",
+    subject: `${e.group}: ${why}`,
+    at: e.at,
+    text: causeText(cause),
+    cause,
+  };
+}
+
+const NAMED = 3;
+
+function causeText(c: HeldCause): string {
+  const on = c.contracts.join(", ");
+  const n = c.followers.length;
+  const names = c.followers.slice(0, NAMED).join(", ");
+  const who =
+    n === 1 ? c.followers[0] : `${n} followers (${names}${n > NAMED ? ` and ${n - NAMED} more` : ""})`;
+  if (c.closeOnly === undefined) return `${c.group}: opening on ${on} held back for ${who}: ${c.why}`;
+  const sent = n === 1 && c.closeOnly ? ` (${c.closeOnly})` : "";
+  return `${c.group}: flip on ${on} copied as a close only for ${who}${sent}, the opening held back: ${c.why}`;
+}
+
+/**
+ * A batch's notices with one cause and shape (an opening, or a flip's close only) made one, at the first one's place, naming
+ * every follower it held back (once, though two leader fills held it back in the batch).
+ */
+export function coalesce(notices: readonly Notice[]): Notice[] {
+  const out: Notice[] = [];
+  const merged = new Map<
+    string,
+    { notice: Notice; cause: HeldCause; followers: Set<string>; contracts: Set<string> }
+  >();
+  for (const notice of notices) {
+    const cause = notice.cause;
+    if (cause === undefined) {
+      out.push(notice);
+      continue;
+    }
+    const key = `${notice.subject}\u0000${cause.closeOnly !== undefined}`;
+    const first = merged.get(key);
+    if (first === undefined) {
+      const own = {
+        notice: { ...notice },
+        cause: { ...cause },
+        followers: new Set(cause.followers),
+        contracts: new Set(cause.contracts),
+      };
+      merged.set(key, own);
+      out.push(own.notice);
+      continue;
+    }
+    for (const f of cause.followers) first.followers.add(f);
+    for (const c of cause.contracts) first.contracts.add(c);
+    first.notice.at = notice.at;
+    if (first.followers.size === 1) first.cause.closeOnly = cause.closeOnly;
+  }
+  for (const { notice, cause, followers, contracts } of merged.values()) {
+    notice.cause = { ...cause, followers: [...followers], contracts: [...contracts] };
+    notice.text = causeText(notice.cause);
+  }
+  return out;
+}
