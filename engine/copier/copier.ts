@@ -16,6 +16,7 @@ import { FillDedupe, malformedFill } from "./fillDedupe.js";
 import { FlattenStopped } from "./flattenStopped.js";
 import { FollowerBook } from "./followerBook.js";
 import { followerDecision, NOT_ACTED } from "./followerDecision.js";
+import { followerFill } from "./followerFill.js";
 import { HedgeIndex, hedgeMembers } from "./hedgeIndex.js";
 import { historyFill } from "./historyFill.js";
 import { LeaderBook } from "./leaderBook.js";
@@ -233,11 +234,8 @@ export class Copier {
     const role = this.deps.accounts.role(name);
     if (role?.kind === "leader") this.onLeaderFill(event, role.group);
     else if (role?.kind === "follower" && this.dedupe.firstFollowerFill(event.connection, event.fillId)) {
-      seedFollower(this.book, this.deps.accounts, name, event.contract);
-      this.orders.followerFill(name, event);
-      this.watch.changed(name, event.contract);
-      this.exits.changed(name, event.contract);
-      this.answers.afterFill(role, event);
+      const { book, orders, watch, exits, answers, reconciler, deps } = this;
+      followerFill(role, event, { ...deps, book, orders, watch, exits, answers, reconciler });
     }
   }
 

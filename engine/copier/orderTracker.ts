@@ -82,6 +82,8 @@ export class OrderTracker {
   private readonly live = new Map<string, OrderMeta>();
   /** Follower → its orders whose answers were lost since its last snapshot (clOrdId → contract). */
   private readonly lost = new Map<string, Map<string, string>>();
+  /** Those a snapshot has let go of (clOrdId → follower and contract): a fill of one after it is late. */
+  private readonly letGo = new Map<string, { follower: string; contract: string }>();
 
   constructor(private readonly deps: OrderTrackerDeps) {}
 
@@ -148,6 +150,11 @@ export class OrderTracker {
   takeUnanswered(follower: string, working: readonly WorkingOrder[]): Map<string, string> {
     const lines = this.lost.get(follower) ?? new Map<string, string>();
     this.lost.delete(follower);
+    for (const [clOrdId, contract] of lines) {
+      this.letGo.delete(clOrdId);
+      this.letGo.set(clOrdId, { follower, contract });
+      if (this.letGo.size > MAX_UNANSWERED) this.letGo.delete(this.letGo.keys().next().value as string);
+    }
     // One still on the broker's book may yet fill: exits keep waiting for it (unheardWorking).
     for (const w of working) {
       const contract = w.clOrdId === undefined ? undefined : lines.get(w.clOrdId);
@@ -247,15 +254,25 @@ export class OrderTracker {
     return true;
   }
 
-  /** A fill on a follower account (seen once): it moves the position, and if it is ours it is told. */
-  followerFill(follower: string, event: FillEvent): void {
+  /**
+   * A fill on a follower account (seen once): it moves the position, and if it is ours it is told.
+   * Returns the order and its line when it is a late fill: of an order of ours whose answer was
+   * lost and that the follower's snapshot let go of (the broker did it only after), so the line
+   * that snapshot settled is off by it.
+   */
+  followerFill(follower: string, event: FillEvent): { clOrdId: string; contract: string } | undefined {
     const signed = event.side === "Buy" ? event.qty : -event.qty;
     const mine = this.deps.book.fill(follower, event.contract, signed, {
       clOrdId: event.clOrdId,
       orderId: event.orderId,
     });
-    const meta = mine === undefined ? undefined : this.live.get(mine);
-    if (mine === undefined || !meta) return;
+    if (mine === undefined) {
+      const late = event.clOrdId === undefined ? undefined : this.letGo.get(event.clOrdId);
+      if (late?.follower !== follower || event.clOrdId === undefined) return undefined;
+      return { clOrdId: event.clOrdId, contract: late.contract };
+    }
+    const meta = this.live.get(mine);
+    if (!meta) return undefined;
     this.deps.gateway.recordFill(meta.follower, meta.startedAt, event.receivedAt);
     this.tell(meta, {
       outcome: "filled",
@@ -268,6 +285,18 @@ export class OrderTracker {
       latencyMs: event.receivedAt - meta.startedAt,
     });
     this.settle(mine);
+    return undefined;
+  }
+
+  /**
+   * A late fill of an order whose answer was lost: once the broker no longer lists it as working,
+   * it is answered (its fills are in the position), and `r` need not wait for the next snapshot.
+   */
+  answeredLate(follower: string, clOrdId: string, working: readonly WorkingOrder[]): void {
+    if (working.some((w) => w.clOrdId === clOrdId)) return;
+    const lines = this.lost.get(follower);
+    lines?.delete(clOrdId);
+    if (lines?.size === 0) this.lost.delete(follower);
   }
 
   /** A broker order status: one of ours rejected, cancelled or expired after it was accepted. */

@@ -1,10 +1,11 @@
 import type { Config, Follower, Group } from "../../data/schema.js";
 import { CONFIG_VERSION } from "../../data/schema.js";
+import { createProjectXSession, type ProjectXSessionOptions } from "../../engine/broker/index.js";
 import { Engine } from "../../engine/runtime/engine.js";
 import { MemoryRiskStore, SetLedger } from "../../engine/runtime/memoryStores.js";
 import { type SimOptions, type Simulator, startSimulator } from "../../engine/sim/index.js";
 import type { Clock, EngineEvent, RiskStateStore } from "../../engine/types.js";
-import { createSessions } from "../../src/process/sessions.js";
+import { createSessions, projectxEndpointsFor } from "../../src/process/sessions.js";
 
 export interface Rig {
   sim: Simulator;
@@ -23,6 +24,8 @@ export async function startRig(
     /** The engine's clock (the simulator keeps real time); default the system's. */
     clock?: Clock;
     windowTickMs?: number;
+    /** Timings of the ProjectX login's session (a short request timeout …) over the app's. */
+    projectx?: Partial<ProjectXSessionOptions>;
   } = {},
 ): Promise<Rig> {
   const sim = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true, ...options.sim });
@@ -34,6 +37,18 @@ export async function startRig(
     },
     embeddedSimUrl: sim.url,
   });
+  const px = options.projectx;
+  if (px)
+    for (const [i, c] of config.connections.entries())
+      if (c.broker === "projectx")
+        sessions[i] = createProjectXSession({
+          connection: c.name,
+          ...projectxEndpointsFor(c, sim.url),
+          userName: c.username,
+          apiKey: "sim-projectx-key",
+          accounts: config.accounts.filter((a) => a.connection === c.name).map((a) => a.name),
+          ...px,
+        });
   const engine = new Engine(
     {
       sessions,
