@@ -60,7 +60,8 @@ export function atomicWrite(file: string, data: string, options: AtomicWriteOpti
 /** The unqueued write; callers already inside `serialised(file, …)` use this to avoid deadlock. */
 export async function writeNow(path: string, data: string, options: AtomicWriteOptions = {}): Promise<void> {
   const file = await writeTarget(path);
-  const mode = options.mode ?? (await existingMode(file)) ?? 0o644;
+  const existing = await existingFile(path, file);
+  const mode = options.mode ?? existing?.mode ?? 0o644;
   const temp = tempPathFor(file);
   let renamed = false;
   try {
@@ -110,12 +111,24 @@ export async function writeTarget(path: string): Promise<string> {
   return current;
 }
 
-async function existingMode(file: string): Promise<number | undefined> {
+/**
+ * The mode of the file the write replaces, if there is one. A device, a FIFO or a socket where the
+ * file should be (the state linked to /dev/null to "switch it off") is never replaced: renamed
+ * over, /dev/null itself would become a file for every program on the machine when mimik runs as
+ * root. The write fails instead, and says why.
+ */
+async function existingFile(path: string, file: string): Promise<{ mode: number } | undefined> {
+  let stats: Awaited<ReturnType<typeof stat>>;
   try {
-    return (await stat(file)).mode & 0o777;
+    stats = await stat(file);
   } catch {
     return undefined;
   }
+  // A directory fails the rename by itself, with the error that names it.
+  if (stats.isFile() || stats.isDirectory()) return { mode: stats.mode & 0o777 };
+  const what = stats.isCharacterDevice() || stats.isBlockDevice() ? "a device" : "not a regular file";
+  const via = file === resolve(path) ? "" : ` (${path} leads there)`;
+  throw new Error(`${file} is ${what}${via}: mimik does not replace it; put a file there, or remove it`);
 }
 
 /** Makes the rename itself durable. Not every platform lets a directory be opened; best effort. */

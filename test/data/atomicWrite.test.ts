@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { lstat, mkdir, readdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -80,6 +80,19 @@ describe("atomicWrite", () => {
     expect((await lstat(link)).isSymbolicLink()).toBe(true);
     expect((await lstat(chain)).isSymbolicLink()).toBe(true);
     expect(await readFile(join(dir, "elsewhere.json"), "utf8")).toBe("{}");
+  });
+
+  it("never replaces what is not a file (the state linked to /dev/null): the write fails, saying why", async () => {
+    // A FIFO stands in for a device: replacing /dev/null itself is what this guards against.
+    const fifo = join(dir, "pipe");
+    execFileSync("mkfifo", [fifo]);
+    const link = join(dir, "config.state.json");
+    await symlink(fifo, link);
+    await expect(atomicWrite(link, "{}", { mode: 0o600 })).rejects.toThrow(
+      `${fifo} is not a regular file (${link} leads there): mimik does not replace it; put a file there, or remove it`,
+    );
+    expect((await stat(fifo)).isFIFO()).toBe(true);
+    expect((await readdir(dir)).sort()).toEqual(["config.state.json", "pipe"]);
   });
 
   it("keeps the queue going after a failed job", async () => {
