@@ -125,14 +125,15 @@ export class RuntimeStateRepository implements RiskStateStore {
     private readonly acted: ActedOnFile,
     /** What open() found wrong and set right, one sentence each (the host logs them). */
     readonly notes: readonly string[],
+    private readonly notice: (message: string) => void,
   ) {
     this.snapshot = deepFreeze(structuredClone(db.data));
   }
 
   /** Throws StateError when the file exists but is corrupt, unreadable or from a newer mimik. */
   /**
-   * `notice` hears what it sets right while mimik runs, once each time (the acted-on file removed
-   * under it and written again).
+   * `notice` hears what it sets right while mimik runs, once each time (this file or the acted-on
+   * file removed or emptied under it, and written again).
    */
   static async open(
     path: string,
@@ -169,7 +170,14 @@ export class RuntimeStateRepository implements RiskStateStore {
         throw explainWriteError(error, dirname(actedPath), `the acted-on file ${basename(actedPath)}`);
       }
     }
-    return new RuntimeStateRepository(path, db, file, opened.file, opened.problem ? [opened.problem] : []);
+    return new RuntimeStateRepository(
+      path,
+      db,
+      file,
+      opened.file,
+      opened.problem ? [opened.problem] : [],
+      options.notice ?? (() => {}),
+    );
   }
 
   /** The current state with what followers acted on, deeply frozen (read when the engine starts). */
@@ -243,7 +251,7 @@ export class RuntimeStateRepository implements RiskStateStore {
   ): Promise<void> {
     return serialised(this.path, async () => {
       for (let attempt = 0; ; attempt++) {
-        await this.reloadIfChanged();
+        const setRight = await this.reloadIfChanged();
         const previous = this.db.data;
         this.db.data = build();
         try {
@@ -254,6 +262,11 @@ export class RuntimeStateRepository implements RiskStateStore {
           throw explainWriteError(error, dirname(this.path), `the runtime state ${basename(this.path)}`);
         }
         this.snapshot = snapshot(this.db.data);
+        // Said once it is so: a save that keeps failing is told by the saves' own failure.
+        if (setRight)
+          this.notice(
+            `${this.path} ${setRight} while mimik ran; written again with the locks and marks mimik holds`,
+          );
         return;
       }
     });
@@ -265,15 +278,27 @@ export class RuntimeStateRepository implements RiskStateStore {
     await this.acted.close();
   }
 
-  private async reloadIfChanged(): Promise<void> {
-    if (await this.file.unchanged()) return;
+  /**
+   * Takes in a change made to the file by someone else before a save. Returns what it set right,
+   * when the file was removed or emptied under mimik: the save then writes what mimik holds.
+   */
+  private async reloadIfChanged(): Promise<string | undefined> {
+    if (await this.file.unchanged()) return undefined;
     const found = await this.file.readText();
     if (!found) {
       // Deleted under us: write what we hold again (forgetting locks is the worse outcome).
+      const had = this.file.lastHash !== undefined && this.file.lastHash !== NO_FILE;
       this.file.adopt(NO_FILE);
-      return;
+      return had ? "was gone" : undefined;
     }
-    if (found.hash === this.file.lastHash) return;
+    if (found.hash === this.file.lastHash) return undefined;
+    if (found.text.trim() === "") {
+      // Emptied under us (`: > file`, a cleanup tool): mimik never writes it empty, and it holds no
+      // lock to respect. Refused as corrupt, every save failed and the next start refused the file,
+      // whose only way out (moving it aside) forgot every lock mimik held.
+      this.file.adopt(found.hash);
+      return `was emptied (${Buffer.byteLength(found.text)} bytes)`;
+    }
     // A corrupt foreign write throws StateError here: the save is refused and the file kept.
     const data = decodeState(found.text, this.path);
     // The acted-on file is the one record of those; an old copy in a restored state file is not.
@@ -281,5 +306,6 @@ export class RuntimeStateRepository implements RiskStateStore {
     this.db.data = data;
     this.file.adopt(found.hash);
     this.snapshot = deepFreeze(structuredClone(this.db.data));
+    return undefined;
   }
 }

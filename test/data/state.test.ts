@@ -1,4 +1,4 @@
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { actedOnPathFor } from "../../data/actedOnFile.js";
@@ -223,6 +223,29 @@ describe("RuntimeStateRepository", () => {
     await repo.saveFollower("C", { state: "ACTIVE" });
     const again = await RuntimeStateRepository.open(file);
     expect(Object.keys(again.read().followers).sort()).toEqual(["A", "B", "C"]);
+  });
+
+  it.each([
+    ["emptied", () => writeFile(file, ""), "was emptied (0 bytes)"],
+    ["emptied but for a newline", () => writeFile(file, "\n"), "was emptied (1 bytes)"],
+    ["removed", () => rm(file), "was gone"],
+  ])("%s under it, the next save writes every lock it holds again, said once", async (_, harm, said) => {
+    const notices: string[] = [];
+    const repo = await RuntimeStateRepository.open(file, { notice: (m) => notices.push(m) });
+    await repo.saveFollower("A", locked);
+    await harm();
+    await repo.saveFollower("B", { state: "LOCKED", lockKind: "manual", lockReason: "manual" });
+    await repo.saveFollower("C", { state: "ACTIVE" });
+    const again = await RuntimeStateRepository.open(file);
+    expect(again.read().followers).toEqual({
+      A: locked,
+      B: { state: "LOCKED", lockKind: "manual", lockReason: "manual" },
+      C: { state: "ACTIVE" },
+    });
+    expect(notices).toEqual([
+      `${file} ${said} while mimik ran; written again with the locks and marks mimik holds`,
+    ]);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
   });
 });
 
