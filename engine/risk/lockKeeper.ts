@@ -114,10 +114,13 @@ export class LockKeeper {
       if (left > 0) this.saving.set(f.name, left);
       else this.saving.delete(f.name);
     }
-    // Its login has not synced yet (a start past the flat-by time): nothing failed, and an attempt
-    // now would only say "flatten failed" (an error on the trader's phone). The login's sync
-    // carries the flatten on at once (resume).
-    if (deps.exposure(f) === undefined) {
+    // Its login has not synced yet (a start past the flat-by time) or is away: nothing failed, and
+    // an attempt now would only say "flatten failed" (an error on the trader's phone), or call it
+    // flat from what the login's cache held when it dropped (blind to a position opened at the
+    // broker since). The login's sync carries the flatten on at once (resume).
+    const exposure = deps.exposure(f);
+    const session = f.shadow ? undefined : f.holdings.route?.session;
+    if (exposure === undefined || (session !== undefined && session.state() !== "connected")) {
       const waiting: Outcome = { target: f.name, status: "liquidating", reason: "waiting for its login" };
       return saved ? waiting : { ...waiting, saved: false };
     }
