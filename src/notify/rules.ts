@@ -116,6 +116,9 @@ const followerState: Rule<"followerState"> = (e, memory) => {
 };
 
 const connectionStatus: Rule<"connectionStatus"> = (e, memory) => {
+  // A session started again (its settings edited) says "connecting" on its way back from a loss
+  // the phone heard: remembered, it would hide the "back" that follows.
+  if (e.state === "connecting") return undefined;
   const before = memory.connections.get(e.connection);
   memory.connections.set(e.connection, e.state);
   if (e.state === before) return undefined;
@@ -131,7 +134,8 @@ const connectionStatus: Rule<"connectionStatus"> = (e, memory) => {
         "warn",
         e.connection,
         e.at,
-        `connection ${e.connection} lost${why}; reconnecting`,
+        // A settings edit's reason already says it reconnects.
+        `connection ${e.connection} lost${why}${/reconnecting/.test(why) ? "" : "; reconnecting"}`,
       );
     case "reauth-needed":
     case "down":
