@@ -5,9 +5,9 @@ import {
   syncText,
   type WorkingOrderVM,
 } from "../src/screen/viewModel.js";
-import type { Column, TableRow } from "./Table.js";
+import { type Column, placeColumns, type TableRow } from "./Table.js";
 import { type PaneFrameProps, TablePane } from "./TablePane.js";
-import { money, textWidth } from "./text.js";
+import { money, textWidth, truncateStart } from "./text.js";
 import type { Tone } from "./theme.js";
 
 export interface FollowersPaneProps extends PaneFrameProps {
@@ -47,6 +47,8 @@ const widthOf = (key: string) => COLUMNS.find((c) => c.key === key)?.width ?? 0;
 const POSITION_WIDTH = widthOf("position");
 const PNL_WIDTH = widthOf("dayPnl");
 const ROOM_WIDTH = widthOf("roomDaily");
+/** The narrowest the account gets for a wider position: "half…2001" still tells the rows apart. */
+const ACCOUNT_MIN = 9;
 
 const STATE_TONE: Record<FollowerRowVM["state"], Tone> = { ACTIVE: "ok", "LIQ-ONLY": "warn", LOCKED: "bad" };
 
@@ -64,8 +66,12 @@ function roomTone(room: number | undefined): Tone | undefined {
  * mirrors) and per leader order not mirrored for it (why). The selected follower's row keeps its
  * index: the detail lines come after it.
  */
-export function followerRows(followers: readonly FollowerRowVM[], selected?: number): TableRow[] {
-  const rows = followers.map((f) => followerRow(f));
+export function followerRows(
+  followers: readonly FollowerRowVM[],
+  selected?: number,
+  positionWidth = POSITION_WIDTH,
+): TableRow[] {
+  const rows = followers.map((f) => followerRow(f, positionWidth));
   const f = selected === undefined ? undefined : followers[selected];
   if (!f) return rows;
   const detail = orderLines(f);
@@ -95,7 +101,7 @@ function orderText(o: WorkingOrderVM): string {
   return `${what}${waits}${mirrors}`;
 }
 
-function followerRow(f: FollowerRowVM): TableRow {
+function followerRow(f: FollowerRowVM, positionWidth: number): TableRow {
   return {
     key: f.account,
     tone: f.enabled ? undefined : "muted",
@@ -114,7 +120,7 @@ function followerRow(f: FollowerRowVM): TableRow {
           : f.pricesStale && f.state === "ACTIVE"
             ? { text: "BLIND", tone: "warn" }
             : { text: f.state, tone: STATE_TONE[f.state] },
-      position: f.position,
+      position: positionCell(f.position, positionWidth),
       dayPnl: {
         text: money(f.dayPnl, true, PNL_WIDTH),
         tone: f.dayPnl === undefined || f.dayPnl === 0 ? undefined : f.dayPnl > 0 ? "ok" : "bad",
@@ -140,7 +146,10 @@ function followerRow(f: FollowerRowVM): TableRow {
  * then who it is and where. Said after the status, "LOCKED: manual at Tradovate" read as a lock
  * made at Tradovate, and the row cuts the account ("tight …MO2003"): this line names it whole.
  */
-export function followerInfo(f: FollowerRowVM | undefined): string | undefined {
+export function followerInfo(
+  f: FollowerRowVM | undefined,
+  positionWidth = POSITION_WIDTH,
+): string | undefined {
   if (!f) return undefined;
   const parts: string[] = [];
   if (f.state !== "ACTIVE") parts.push(`${f.state}${f.stateReason ? `: ${f.stateReason}` : ""}`);
@@ -151,8 +160,41 @@ export function followerInfo(f: FollowerRowVM | undefined): string | undefined {
   const who = f.label ? `${f.label} ${f.account}` : f.account;
   parts.push(f.shadow ? `${who} · SHADOW: nothing is sent` : `${who} at ${f.broker}`);
   // A position its column cuts ("NQZ6 -1, …" hid an ESZ6 position) is said in full here.
-  if (textWidth(f.position) > POSITION_WIDTH) parts.push(f.position);
+  if (positionCell(f.position, positionWidth) !== f.position) parts.push(f.position);
   return parts.join(" · ");
+}
+
+/**
+ * A follower's positions in a column of width: whole ones, then ", …" for those left out. Cut
+ * anywhere, "MNQZ6 -120, MESZ6 +3" read "MNQZ6 -12…". One alone too long keeps its quantity.
+ */
+function positionCell(text: string, width: number): string {
+  if (textWidth(text) <= width) return text;
+  const entries = text.split(", ");
+  for (let k = entries.length - 1; k >= 1; k--) {
+    const shown = `${entries.slice(0, k).join(", ")}, …`;
+    if (textWidth(shown) <= width) return shown;
+  }
+  return truncateStart(entries[0] ?? "", width);
+}
+
+/**
+ * The position column's width: what the rows show, as far as the account (flex) keeps
+ * ACCOUNT_MIN; each row then shows as many whole positions as that allows. Never below its
+ * usual 10, and never so narrow that a row's first position is cut.
+ */
+function positionWidth(
+  followers: readonly FollowerRowVM[],
+  columns: readonly Column[],
+  width: number,
+): number {
+  const account = placeColumns(columns, width).find((c) => c.key === "account")?.w ?? 0;
+  const cap = POSITION_WIDTH + Math.max(0, account - ACCOUNT_MIN);
+  const widest = (f: FollowerRowVM) => {
+    const first = textWidth(f.position.split(", ")[0] ?? "");
+    return Math.max(first, textWidth(positionCell(f.position, Math.max(cap, first))));
+  };
+  return Math.max(POSITION_WIDTH, ...followers.map(widest));
 }
 
 /** "OUT +0/+2": the two positions the sync column compares. */
@@ -165,25 +207,29 @@ function outText(sync: NonNullable<FollowerRowVM["sync"]>): string {
  * column to hold its widest OUT in full ("OUT +0/+…" hid what a ×10 follower expects): the
  * account narrows, its selected one being named in full on the title line.
  */
-function columnsFor(followers: readonly FollowerRowVM[]): Column[] {
+function columnsFor(followers: readonly FollowerRowVM[], width: number): Column[] {
   const exitPending = followers.some((f) => f.exitPending && f.state === "ACTIVE");
   const sync = Math.max(0, ...followers.map((f) => (f.sync ? textWidth(outText(f.sync)) : 0)));
-  return COLUMNS.map((c) =>
+  const columns = COLUMNS.map((c) =>
     c.key === "state" && exitPending
       ? { ...c, width: 12 }
       : c.key === "sync" && sync > (c.width ?? 0)
         ? { ...c, width: sync }
         : c,
   );
+  const position = positionWidth(followers, columns, width);
+  return columns.map((c) => (c.key === "position" ? { ...c, width: position } : c));
 }
 
 export function FollowersPane({ followers, groupName, selected, ...frame }: FollowersPaneProps) {
+  const columns = columnsFor(followers, frame.width);
+  const position = columns.find((c) => c.key === "position")?.width ?? POSITION_WIDTH;
   return (
     <TablePane
       title={groupName ? `Followers of ${groupName}` : "Followers"}
-      info={followerInfo(followers[selected])}
-      columns={columnsFor(followers)}
-      rows={followerRows(followers, followers.length ? selected : undefined)}
+      info={followerInfo(followers[selected], position)}
+      columns={columns}
+      rows={followerRows(followers, followers.length ? selected : undefined, position)}
       selectedLine={followers.length ? selected : undefined}
       // Its working orders and unmirrored leader orders come into view with it while the pane has
       // focus; without, the other followers' rows come first (the detail lines cut below them).

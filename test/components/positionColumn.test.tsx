@@ -1,0 +1,79 @@
+import { render } from "ink-testing-library";
+import { afterEach, describe, expect, it } from "vitest";
+import { FollowersPane } from "../../components/FollowersPane.js";
+import { plainTheme } from "../../components/theme.js";
+import type { FollowerRowVM } from "../../src/screen/viewModel.js";
+import { plainLines } from "./helpers.js";
+
+let unmount: (() => void) | undefined;
+afterEach(() => unmount?.());
+
+const row = (account: string, position: string, patch: Partial<FollowerRowVM> = {}): FollowerRowVM => ({
+  account,
+  label: "half",
+  broker: "Tradovate",
+  connection: "connected",
+  sizing: "×1",
+  enabled: true,
+  state: "ACTIVE",
+  position,
+  dayPnl: -20,
+  roomDaily: 2481,
+  roomTrailing: 3973,
+  ...patch,
+});
+
+function pane(followers: FollowerRowVM[], width: number, selected = 0): string[] {
+  const r = render(
+    <FollowersPane
+      followers={followers}
+      groupName="Index Scalps"
+      selected={selected}
+      focused
+      width={width}
+      height={8}
+      theme={plainTheme}
+    />,
+  );
+  unmount = r.unmount;
+  return plainLines(r.lastFrame() ?? "");
+}
+
+/** The position cell of the row naming account: between the state and the day P&L. */
+function positionCell(lines: string[], account: string): string {
+  // The account may be cut in the middle ("half…O2001"): its end names it.
+  const line = lines.find((l) => l.includes(account.slice(-4)) && /ACTIVE|LOCKED/.test(l)) ?? "";
+  return line.replace(/^.*?(ACTIVE|LOCKED|EXIT PENDING) +/, "").replace(/ +-20 .*$/, "");
+}
+
+describe("the followers' position column", () => {
+  it("never cuts a quantity: -120 does not read -12 at 80 columns", () => {
+    const lines = pane(
+      [row("DEMO2001", "MNQZ6 -120, MESZ6 +3"), row("DEMO2002", "MNQZ6 -1200"), row("DEMO2003", "flat")],
+      80,
+    );
+    expect(positionCell(lines, "DEMO2001")).toBe("MNQZ6 -120, …");
+    expect(positionCell(lines, "DEMO2002")).toBe("MNQZ6 -1200");
+    expect(positionCell(lines, "DEMO2003")).toBe("flat");
+    // Whatever the row leaves out, the selected follower's title line says in full.
+    expect(lines[0]).toContain("MNQZ6 -120, MESZ6 +3");
+    for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);
+  });
+
+  it("widens to show every position where the terminal has room, the account keeping its name", () => {
+    const lines = pane([row("DEMO2001", "NQZ6 +1, ESZ6 -1"), row("DEMO2002", "MNQZ6 +2, MESZ6 -1")], 100);
+    expect(positionCell(lines, "DEMO2001")).toBe("NQZ6 +1, ESZ6 -1");
+    expect(positionCell(lines, "DEMO2002")).toBe("MNQZ6 +2, MESZ6 -1");
+    expect(lines.find((l) => l.includes("DEMO2002"))).toContain("half DEMO2002");
+    // Shown whole, it is not repeated on the title line.
+    expect(lines[0]).not.toContain("ESZ6 -1");
+  });
+
+  it("at 80 columns takes no more of the account than leaves it readable", () => {
+    const lines = pane([row("DEMO2001", "NQZ6 +1, ESZ6 -1"), row("DEMO2002", "MNQZ6 +12, MESZ6 -1")], 80, 1);
+    expect(positionCell(lines, "DEMO2001")).toBe("NQZ6 +1, …");
+    expect(positionCell(lines, "DEMO2002")).toBe("MNQZ6 +12, …");
+    expect(lines.find((l) => l.includes("2002") && l.includes("ACTIVE"))).toMatch(/half ?…\S*2002 /);
+    expect(lines[0]).toContain("MNQZ6 +12, MESZ6 -1");
+  });
+});
