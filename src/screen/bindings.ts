@@ -108,6 +108,8 @@ export interface KeyContext {
   /** Followers across all groups. */
   totalFollowers: number;
   groupCount: number;
+  /** Lines the help overlay can scroll at this terminal size (0: it is all on screen). */
+  helpMax?: number | undefined;
 }
 
 /** What a handler sees: the KeyContext plus what the screen commands need. */
@@ -120,7 +122,6 @@ export interface CommandContext extends KeyContext {
   counts: Readonly<Record<PaneId, number>>;
   /** The fills' and alerts' row ids, so a cursor stays on its row as newer ones arrive. */
   rowIds: RowIds;
-  /** Lines the help overlay can scroll at this terminal size. */
   helpMax: number;
   /** Below the minimum size: only the line asking for a bigger terminal is drawn. */
   tooSmall?: boolean | undefined;
@@ -156,6 +157,8 @@ interface BindingBase {
   everywhere?: boolean;
   /** Shown in the hint bar (short list; the `?` overlay shows everything). */
   hint?: boolean;
+  /** Left out of the hint bar while unavailable, rather than shown dimmed (a scroll key with nothing to scroll). */
+  hintOnlyWhenAvailable?: boolean;
   /** false: left out of the `?` overlay (a view that says its own keys on its hint bar). */
   help?: boolean;
   /** Why the command cannot run now; the router shows it instead of acting. */
@@ -193,6 +196,9 @@ const notA =
   (kind: FieldKind) =>
   (ctx: KeyContext): string | undefined =>
     ctx.formField === undefined || ctx.formField === kind ? undefined : `this field is not a ${kind}`;
+
+/** At 80×24 the whole help is on screen: ↑/↓ in its hint bar offered a scroll that does nothing. */
+const nothingToScroll = (ctx: KeyContext) => (ctx.helpMax === 0 ? "the whole help is on screen" : undefined);
 
 /** Lines one PgUp/PgDn moves. */
 const PAGE = 5;
@@ -699,6 +705,8 @@ export const BINDINGS: readonly Binding[] = [
     // The overlay's title says "↑/↓ scroll" whenever there is more to see.
     help: false,
     danger: false,
+    hintOnlyWhenAvailable: true,
+    disabledWhy: nothingToScroll,
     run: (ctx, deps) => {
       deps.dispatch({ type: "help.scroll", step: -1, max: ctx.helpMax });
     },
@@ -711,6 +719,8 @@ export const BINDINGS: readonly Binding[] = [
     // The overlay's title says "↑/↓ scroll" whenever there is more to see.
     help: false,
     danger: false,
+    hintOnlyWhenAvailable: true,
+    disabledWhy: nothingToScroll,
     run: (ctx, deps) => {
       deps.dispatch({ type: "help.scroll", step: 1, max: ctx.helpMax });
     },

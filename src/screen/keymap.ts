@@ -130,7 +130,8 @@ export function hintsFor(scope: Scope, ctx: KeyContext): Hint[] {
     ? BINDINGS.filter((b) => b.scopes.includes(scope))
     : bindingsFor(scope).filter((b) => b.hint);
   const rank = (b: Binding) => (b.scopes[0] === scope ? 0 : b.scopes.includes(scope) ? 1 : 2);
-  return [...bindings]
+  return bindings
+    .filter((b) => !(b.hintOnlyWhenAvailable && b.disabledWhy?.(ctx)))
     .sort((x, y) => rank(x) - rank(y))
     .map((b) => ({
       keys: b.keys.map(keyLabel).join("/"),
