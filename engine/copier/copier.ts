@@ -16,7 +16,7 @@ import { FillDedupe, malformedFill } from "./fillDedupe.js";
 import { FlattenStopped } from "./flattenStopped.js";
 import { FollowerBook } from "./followerBook.js";
 import { followerDecision, NOT_ACTED } from "./followerDecision.js";
-import { followerFill } from "./followerFill.js";
+import { type FollowerEventParts, followerFill, followerPosition, orderStatus } from "./followerEvents.js";
 import { HedgeIndex, hedgeMembers } from "./hedgeIndex.js";
 import { historyFill } from "./historyFill.js";
 import { LeaderBook } from "./leaderBook.js";
@@ -68,6 +68,7 @@ export class Copier {
   private readonly sender: CopySender;
   private readonly shadowParts: ShadowParts;
   private readonly joins = new Joins();
+  private parts: FollowerEventParts | undefined;
   /** A hand unlock stopped a follower's flatten: what it left to that flatten is made up. */
   readonly afterFlatten: FlattenStopped;
 
@@ -163,17 +164,11 @@ export class Copier {
         case "fill":
           this.onFill(event);
           break;
-        case "position": {
-          const { accountId, contract, netPos, volume } = event.position;
-          const name = this.deps.accounts.nameAt(event.connection, accountId);
-          if (name === undefined || this.deps.accounts.role(name)?.kind !== "follower") break;
-          this.book.report(name, contract, netPos, volume);
-          this.watch.changed(name, contract);
-          this.exits.changed(name, contract);
+        case "position":
+          followerPosition(event, this.followerParts());
           break;
-        }
         case "orderStatus":
-          this.orders.orderStatus(event);
+          orderStatus(event, this.followerParts());
           break;
         case "sync":
           this.onSync(event);
@@ -234,8 +229,7 @@ export class Copier {
     const role = this.deps.accounts.role(name);
     if (role?.kind === "leader") this.onLeaderFill(event, role.group);
     else if (role?.kind === "follower" && this.dedupe.firstFollowerFill(event.connection, event.fillId)) {
-      const { book, orders, watch, exits, answers, reconciler, deps } = this;
-      followerFill(role, event, { ...deps, book, orders, watch, exits, answers, reconciler });
+      followerFill(role, event, this.followerParts());
     }
   }
 
@@ -365,6 +359,17 @@ export class Copier {
     if (!this.sender.send(route, meta, delta, clOrdId, decision.delta !== decision.opening))
       return skipEvent(clock, group.name, name, fillId, contract, guard, decision.kind);
     return { type: "sent", meta, delta, clOrdId, goal, decision, opens: decision.opening !== 0 && !counted };
+  }
+
+  /**
+   * What a follower account's position reports, fills and order statuses work on (followerEvents):
+   * made once, as they come several per follower per leader fill.
+   */
+  private followerParts(): FollowerEventParts {
+    if (this.parts) return this.parts;
+    const { book, orders, watch, exits, answers, reconciler } = this;
+    this.parts = { accounts: this.deps.accounts, book, orders, watch, exits, answers, reconciler };
+    return this.parts;
   }
 
   private onSync(event: SyncEvent): void {

@@ -63,6 +63,13 @@ export interface OrderTrackerDeps {
   onAccepted?(meta: OrderMeta): void;
 }
 
+/** An order of ours whose answer was lost and that a snapshot let go of: filled or ended after it. */
+export interface LateOrder {
+  follower: string;
+  contract: string;
+  clOrdId: string;
+}
+
 type Story = Omit<CopyEvent, "type" | "at" | "group" | "follower" | "fillId" | "contract">;
 
 const MAX_UNANSWERED = 1_000;
@@ -260,7 +267,7 @@ export class OrderTracker {
    * lost and that the follower's snapshot let go of (the broker did it only after), so the line
    * that snapshot settled is off by it.
    */
-  followerFill(follower: string, event: FillEvent): { clOrdId: string; contract: string } | undefined {
+  followerFill(follower: string, event: FillEvent): LateOrder | undefined {
     const signed = event.side === "Buy" ? event.qty : -event.qty;
     const mine = this.deps.book.fill(follower, event.contract, signed, {
       clOrdId: event.clOrdId,
@@ -269,7 +276,7 @@ export class OrderTracker {
     if (mine === undefined) {
       const late = event.clOrdId === undefined ? undefined : this.letGo.get(event.clOrdId);
       if (late?.follower !== follower || event.clOrdId === undefined) return undefined;
-      return { clOrdId: event.clOrdId, contract: late.contract };
+      return { ...late, clOrdId: event.clOrdId };
     }
     const meta = this.live.get(mine);
     if (!meta) return undefined;
@@ -299,17 +306,23 @@ export class OrderTracker {
     if (lines?.size === 0) this.lost.delete(follower);
   }
 
-  /** A broker order status: one of ours rejected, cancelled or expired after it was accepted. */
-  orderStatus(event: OrderStatusEvent): void {
-    if (!DEAD_STATUSES.has(event.status)) return;
+  /**
+   * A broker order status: one of ours rejected, cancelled or expired after it was accepted. Returns
+   * the order when it is one a snapshot let go of (its end is late news, as a late fill is).
+   */
+  orderStatus(event: OrderStatusEvent): LateOrder | undefined {
+    if (!DEAD_STATUSES.has(event.status)) return undefined;
     const { book } = this.deps;
     const clOrdId = book.match(event.clOrdId, event.orderId);
-    if (clOrdId === undefined) return;
+    if (clOrdId === undefined) {
+      const late = event.clOrdId === undefined ? undefined : this.letGo.get(event.clOrdId);
+      return late && event.clOrdId !== undefined ? { ...late, clOrdId: event.clOrdId } : undefined;
+    }
     const meta = this.live.get(clOrdId);
     const remaining = book.remaining(clOrdId);
     book.failed(clOrdId);
     this.live.delete(clOrdId);
-    if (!meta) return;
+    if (!meta) return undefined;
     const reason = event.rejectReason ?? event.status;
     this.tell(meta, {
       outcome: "rejected",
@@ -320,6 +333,7 @@ export class OrderTracker {
       orderId: event.orderId,
     });
     this.deps.onFailed?.(meta, reason, remaining, false);
+    return undefined;
   }
 
   private settle(clOrdId: string): void {

@@ -5,6 +5,7 @@
  * shows is what the venue holds. Judged on the simulator's book.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { sessionCloseAfter } from "../../engine/sim/session.js";
 import type { SyncStatusEvent } from "../../engine/types.js";
 import { automatedOnLeader, LEADER, PX_FOLLOWER, quiet, setPrice } from "../mirror/simRig.js";
 import {
@@ -97,6 +98,36 @@ describe("an order of ours done at the venue after the snapshot that settled its
     expect(pathAtVenue(r.sim, PX_FOLLOWER)).toEqual([2, 4, 2]);
     expect(lastStatus(r)).toMatchObject({ has: 2, expects: 2, inSync: true });
     const told = r.events.flatMap((e) => (e.type === "resync" ? [e.cause] : []));
-    expect(told).toContainEqual(expect.stringContaining("filled after the snapshot"));
+    expect(told).toContainEqual(expect.stringContaining("was done after the snapshot"));
+  }, 30_000);
+
+  it("a lost opening resting in the halt, cancelled by the trader: r is taken at once, not refused until a reconnect", async () => {
+    const CLOSE = sessionCloseAfter(Date.now());
+    const r = await startRig(config(), { sim: { alwaysOpen: false, clock: CLOSE - 30_000 } });
+    rig = r;
+    setPrice(r, 6800);
+    await eventually(() => [LEADER, PX_FOLLOWER].every((a) => r.engine.directory.connected(a)), "synced");
+    const { control } = r.sim;
+    // The leader buys before the close; its socket lags, so mimik copies in the halt, where the
+    // copy (its answer lost) rests, still working at the follower's re-read.
+    control.delaySocket("demo", 1_500);
+    control.loseAnswers(1, 500, true);
+    control.placeOrder(LEADER, { symbol: "ESZ6", action: "Buy", qty: 2, orderType: "Market" });
+    control.advanceClock(CLOSE + 60_000 - Date.parse(control.clock().now));
+    await quiet(3_000);
+    control.delaySocket("demo", 0);
+    const resting = () =>
+      control.records().orders.filter((o) => o.accountName === PX_FOLLOWER && o.status === "Working");
+    await eventually(() => resting().length === 1, "the copy resting");
+    await eventually(() => lastStatus(r)?.has === 0 && lastStatus(r)?.expects === 2, "OUT OF SYNC", 10_000);
+    control.cancelOrder(resting()[0]!.orderId!);
+    await eventually(
+      () => control.records().orders.some((o) => o.accountName === PX_FOLLOWER && o.status === "Canceled"),
+      "the copy cancelled",
+    );
+    await quiet(1_000);
+    const [outcome] = await r.engine.execute({ cmd: "resync", follower: PX_FOLLOWER });
+    expect(outcome?.status).toBe("resynced");
+    expect(position(r.sim, LEADER, "ESZ6")).toBe(2);
   }, 30_000);
 });
