@@ -101,6 +101,25 @@ describe("an order of ours done at the venue after the snapshot that settled its
     expect(told).toContainEqual(expect.stringContaining("was done after the snapshot"));
   }, 30_000);
 
+  it("an opening done late after its leader closed: the follower is closed, never left an orphan", async () => {
+    const r = await startRig(config(), { projectx: { requestTimeoutMs: 800, lostAnswerReadMs: 300 } });
+    rig = r;
+    setPrice(r, 6800);
+    await eventually(() => [LEADER, PX_FOLLOWER].every((a) => r.engine.directory.connected(a)), "synced");
+    const hold = holdingNextOrder(r);
+    r.sim.control.manualTrade(LEADER, "ESZ6", "Buy", 1);
+    await eventually(hold.held, "the follower's opening held at the venue");
+    await eventually(() => lastStatus(r)?.has === 0 && lastStatus(r)?.expects === 1, "OUT OF SYNC", 10_000);
+    r.sim.control.manualTrade(LEADER, "ESZ6", "Sell", 1);
+    await eventually(() => lastStatus(r)?.expects === 0, "the leader's close seen");
+    hold.release();
+    await eventually(() => pathAtVenue(r.sim, PX_FOLLOWER).length >= 1, "the late opening done", 5_000);
+    await eventually(() => position(r.sim, PX_FOLLOWER, "ESZ6") === 0, "the follower closed", 10_000);
+    await quiet(1_500);
+    expect(pathAtVenue(r.sim, PX_FOLLOWER)).toEqual([1, 0]);
+    expect(position(r.sim, LEADER, "ESZ6")).toBe(0);
+  }, 30_000);
+
   it("a lost opening resting in the halt, cancelled by the trader: r is taken at once, not refused until a reconnect", async () => {
     const CLOSE = sessionCloseAfter(Date.now());
     const r = await startRig(config(), { sim: { alwaysOpen: false, clock: CLOSE - 30_000 } });
