@@ -42,6 +42,8 @@ export const SKIP_REASONS = {
   exitPending: "exit pending: its order in flight goes first",
   /** The exit would sell what an opening of ours on its way brings, which may yet die: it goes once that is answered. */
   openingInFlight: "exit waits for our opening in flight",
+  /** Its mirror of the leader order is being cancelled and may fill on the cancel's way: the exit goes once it is heard finished. */
+  mirrorCancelling: "exit waits for its mirrored order's cancel",
   /** One of the line's orders lost its answer (it may have filled unheard): the step waits for the account's snapshot. */
   lostAnswer: "an order's answer was lost: waits for the account's snapshot",
   /** A re-sync found the follower already on the side the leader opened or flipped to: it is in that trade. */

@@ -8,7 +8,7 @@ import { SKIP_REASONS, silentLogger } from "../types.js";
 import { ActedOn } from "./actedOn.js";
 import { bustedFill } from "./bustedFill.js";
 import { classify } from "./classify.js";
-import { failedCopy, leaderFillEvent, type SentCopy, skipEvent } from "./copyEvents.js";
+import { failedCopy, leaderFillEvent, type SentCopy, skipperFor } from "./copyEvents.js";
 import { actedOn, type RecordParts, recordSent } from "./copyRecord.js";
 import { CopySender } from "./copySender.js";
 import { CountedTrades } from "./countedTrades.js";
@@ -58,12 +58,12 @@ export class Copier {
   private readonly counted = new CountedTrades();
   private readonly watch: SyncWatch;
   private readonly acted: ActedOn;
-  private readonly exits: PendingExits;
+  readonly exits: PendingExits;
   private readonly reconciler: Reconciler;
   /** The mirror's orders and fills; the mirror tells it of refusals (`refused`). */
   readonly answers: MirrorAnswers;
   private readonly lost: LostOpenings;
-  private readonly unsure = new UnsureExits(this.book, (...held) => this.exits.hold(...held));
+  private readonly unsure: UnsureExits;
   private readonly recording: RecordParts;
   private readonly sender: CopySender;
   private readonly shadowParts: ShadowParts;
@@ -104,9 +104,10 @@ export class Copier {
       ...{ clock, emit, accounts, gate, book, acted, opened, orders: this.orders, logger: this.logger },
       blockedUntil: (name) => deps.accounts.route(name)?.session.rateBudget().blockedUntil,
       send: (meta, delta, reason) => sender.sendNow(meta, delta, reason),
-      backoff: deps.exitBackoff,
+      ...{ backoff: deps.exitBackoff, mirrorCancels: deps.mirrorCancels },
     });
     const exits = this.exits;
+    this.unsure = new UnsureExits(book, exits, deps);
     this.lost = new LostOpenings({ clock, emit, accounts, book, acted, exits, backoff: deps.exitBackoff });
     this.recording = { clock, logger: this.logger, acted, leaders, counted, exits: this.exits };
     this.reconciler = new Reconciler({
@@ -286,17 +287,16 @@ export class Copier {
     const name = follower.account;
     const contract = mapContract(event.contract, follower.mapping);
     const { fillId } = event;
-    const { leaderGuard: guard, openingInFlight: unsure } = SKIP_REASONS;
-    if (accounts.isLeader(name))
-      return skipEvent(clock, group.name, name, fillId, contract, guard, classify(before, after));
+    const skip = skipperFor(clock, group.name, name, fillId, contract);
+    const guard = SKIP_REASONS.leaderGuard;
+    if (accounts.isLeader(name)) return skip(guard, classify(before, after));
     const route = accounts.route(name);
     if (route && this.lost.holds(name, contract)) {
       const held = this.leaders.held(group.leader);
       const others = othersByRule(follower, event.contract, contract, held, group.whitelist);
       const step = { leaderContract: event.contract, before, after, others };
       this.lost.hold(name, contract, { ...step, orderId: event.orderId, first: firstOpening });
-      const reason = SKIP_REASONS.lostAnswer;
-      return skipEvent(clock, group.name, name, fillId, contract, reason, classify(before, after));
+      return skip(SKIP_REASONS.lostAnswer, classify(before, after));
     }
     const counted = this.counted.has(name, event.orderId);
     const has = route ? this.followerPosition(name, contract) : 0;
@@ -328,7 +328,7 @@ export class Copier {
       const line = { group, name, leaderContract: event.contract, contract };
       if (route && !NOT_ACTED.has(reason) && this.answers.acts(follower, event, reason, before, after))
         actedOn(this.recording, line, after, goal, false);
-      return skipEvent(clock, group.name, name, fillId, contract, reason, decision.kind);
+      return skip(reason, decision.kind);
     }
     let delta = goal === undefined ? decision.delta : goal + decision.delta - has;
     const wait = goal !== undefined && this.exits.waitReason(name, contract, has, delta);
@@ -336,7 +336,7 @@ export class Copier {
       // Never two exits of one line on their way, nor one sized from a stale position: it waits.
       const opens = decision.opening !== 0 ? event.orderId : undefined;
       this.exits.retarget(name, contract, goal + decision.delta, after, false, opens);
-      return skipEvent(clock, group.name, name, fillId, contract, wait, decision.kind);
+      return skip(wait, decision.kind);
     }
     const meta: OrderMeta = {
       group: group.name,
@@ -352,12 +352,12 @@ export class Copier {
       leaderAfter: after,
       answering: mirror?.answering,
     };
-    // Never sold more than held: beside our opening on its way an exit sells what is sure, the rest waits.
-    if (goal === undefined) delta = this.unsure.now(meta, has, delta, decision.opening);
-    if (delta === 0) return skipEvent(clock, group.name, name, fillId, contract, unsure, decision.kind);
+    // Never sold more than held, nor beside its mirror being cancelled: what is not sure waits.
+    if (goal === undefined) delta = this.unsure.now(meta, has, delta, decision.opening, event.orderId);
+    if (delta === 0) return skip(this.unsure.why, decision.kind);
     const clOrdId = clOrdIdFor(fillId, route.accountId);
     if (!this.sender.send(route, meta, delta, clOrdId, decision.delta !== decision.opening))
-      return skipEvent(clock, group.name, name, fillId, contract, guard, decision.kind);
+      return skip(guard, decision.kind);
     return { type: "sent", meta, delta, clOrdId, goal, decision, opens: decision.opening !== 0 && !counted };
   }
 

@@ -31,6 +31,12 @@ export function skipEvent(
   return copyEvent(clock, group, follower, fillId, contract, { outcome: "skipped", kind, reason });
 }
 
+/** skipEvent for one copy (its group, follower, leader fill and contract), the rest to say. */
+export function skipperFor(clock: Clock, group: string, follower: string, fillId: number, contract: string) {
+  return (reason: string, kind?: CopyKind): CopyEvent =>
+    skipEvent(clock, group, follower, fillId, contract, reason, kind);
+}
+
 /** A copy written in a fan-out, waiting for the fan-out to leave before it is recorded and told. */
 export interface SentCopy {
   type: "sent";

@@ -1,5 +1,5 @@
-import type { Clock, EngineEvent, EpochMs, Logger, SkipReason } from "../types.js";
-import { RECONCILE_REASON, SKIP_REASONS, silentLogger } from "../types.js";
+import type { Clock, EngineEvent, EpochMs, Logger, Side, SkipReason } from "../types.js";
+import { RECONCILE_REASON, SKIP_REASONS } from "../types.js";
 import type { ActedOn } from "./actedOn.js";
 import {
   afterLostAnswer,
@@ -28,6 +28,7 @@ import {
 import type { CopierAccounts, FollowerGate } from "./ports.js";
 import { LEADER_LEFT_SIDE } from "./reconcileStep.js";
 import { closesSome, reduces } from "./sizing.js";
+import { besideCancellingMirror, knownAgain, type TryWaitHooks } from "./tryWaits.js";
 
 export interface PendingExitsDeps {
   clock: Clock;
@@ -43,12 +44,12 @@ export interface PendingExitsDeps {
   send(meta: OrderMeta, delta: number, reason: string): boolean;
   /** An opening that waited was sent for these leader orders (each counts as one of the day's trades, once). */
   opened?(follower: string, orderIds: readonly number[]): void;
+  /** A mirror of the follower's on the line and side is being cancelled (it may still fill). */
+  mirrorCancels?(follower: string, contract: string, side: Side): boolean;
   /** The backoff (default 1 s … 30 s); its cap also bounds the wait after a lost answer. */
   backoff?: ExitBackoff | undefined;
   logger?: Logger | undefined;
 }
-
-const SNAPSHOT_WAIT = "an order's answer was lost: waiting for the account's next snapshot";
 
 /**
  * Exits that failed (issue 18 rule 3): a reducing or closing copy or a reconcile step that the
@@ -66,6 +67,10 @@ const SNAPSHOT_WAIT = "an order's answer was lost: waiting for the account's nex
 export class PendingExits {
   private readonly entries = new Map<string, PendingExit>();
   private readonly backoff: ExitBackoff;
+  private readonly waits: TryWaitHooks = {
+    waitFor: (e, reason) => this.waitFor(e, reason),
+    dropOpening: (e, why) => this.dropOpening(e, why),
+  };
 
   constructor(private readonly deps: PendingExitsDeps) {
     this.backoff = deps.backoff ?? EXIT_BACKOFF;
@@ -94,7 +99,11 @@ export class PendingExits {
    */
   sending(follower: string, contract: string, has: number, delta: number): boolean {
     if (this.entries.size === 0 || !this.entries.has(key(follower, contract))) return false;
-    return closesSome(has, delta) && this.onItsWay(follower, contract);
+    if (!closesSome(has, delta)) return false;
+    return (
+      this.onItsWay(follower, contract) ||
+      besideCancellingMirror(this.deps.mirrorCancels, follower, contract, has, delta)
+    );
   }
 
   /**
@@ -195,13 +204,13 @@ export class PendingExits {
    * (or, after a lost answer, settled by the snapshot), so it never sells what the follower may not
    * hold. `opens`: the step opens ("full"), or a flip's closing half crosses zero to its goal. An
    * opening the entry held goes on while the goal stays on its side; one the leader left unseen is
-   * dropped, and the trader told.
+   * dropped, and the trader told. `reason`: what it waits for.
    */
-  hold(meta: OrderMeta, goal: number, opens = false): void {
+  hold(meta: OrderMeta, goal: number, opens = false, reason = "waiting for our orders in flight"): void {
     const { leaderContract } = meta;
     if (leaderContract === undefined) return;
     let e = this.entries.get(key(meta.follower, meta.contract));
-    if (!e) e = this.open(meta, leaderContract, goal, "waiting for our orders in flight");
+    if (!e) e = this.open(meta, leaderContract, goal, reason);
     else {
       const keeps = opens || Math.sign(goal) === Math.sign(e.goal);
       if (e.opens && !keeps) this.dropOpening(e, LEADER_LEFT_SIDE);
@@ -303,11 +312,16 @@ export class PendingExits {
     // A lost order the broker lists as working: its fate comes with the account's events.
     if (unheardWorking(this.deps, e.follower, e.contract)) e.lostAt = undefined;
     // Nothing is judged from a position a lost order may have moved, "done" neither.
-    if (!this.knownAgain(e)) return;
+    if (!knownAgain(e, deps, this.backoff.maxMs, this.waits)) return;
     const has = deps.book.position(e.follower, e.contract);
     const delta = tryDelta(has, e.goal, e.opens);
     if (delta === 0) {
       this.end(e, "done", true);
+      return;
+    }
+    if (besideCancellingMirror(deps.mirrorCancels, e.follower, e.contract, has, delta)) {
+      // Its end (a fill or the cancel) tells the line (changed): the exit is sized from there.
+      this.waitFor(e, SKIP_REASONS.mirrorCancelling);
       return;
     }
     if (unheardWorking(this.deps, e.follower, e.contract)) {
@@ -323,28 +337,6 @@ export class PendingExits {
     const reason = e.attempts === 0 ? RECONCILE_REASON : `exit retry ${e.attempts}`;
     if (!deps.send(this.meta(e), delta, reason)) this.end(e, "refused by the order gateway", false);
     else if (e.opens && !reduces(has, delta)) deps.opened?.(e.follower, e.orderIds);
-  }
-
-  /**
-   * After a lost answer, is the follower's position known again? Until its next snapshot (which
-   * ends the entry) the try waits, as the order may have filled unheard; past the bound, it goes.
-   */
-  private knownAgain(e: PendingExit): boolean {
-    const { clock, logger = silentLogger } = this.deps;
-    const wait = afterLostAnswer(e.lostAt, clock.now(), this.backoff.maxMs);
-    if (wait === "wait") this.waitFor(e, SNAPSHOT_WAIT);
-    if (wait !== "expired") return wait === "go";
-    const { follower, contract } = e;
-    logger.warn(`${SNAPSHOT_WAIT}: none came, the exit is tried from the position as known`, {
-      follower,
-      contract,
-      openingDropped: e.opens,
-    });
-    e.lostAt = undefined;
-    // An opening held for the snapshot is not sent from a position that may be stale: late or
-    // never, not doubled (the line shows OUT OF SYNC).
-    if (e.opens) this.dropOpening(e, `no snapshot within ${Math.round(this.backoff.maxMs / 1000)} s`);
-    return true;
   }
 
   private meta(e: PendingExit): OrderMeta {

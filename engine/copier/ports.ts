@@ -7,6 +7,7 @@ import type {
   FillLedger,
   FollowerState,
   Logger,
+  Side,
   WindowReason,
 } from "../types.js";
 import type { ActedOnStore } from "./actedOn.js";
@@ -68,6 +69,8 @@ export interface CopierDeps {
   mirrorSize?(follower: string, leaderOrderId: number): number;
   /** A mirror of this leader order is being cancelled for the follower: it may still fill. */
   mirrorCancelling?(follower: string, leaderOrderId: number): boolean;
+  /** A mirror of the follower's in `contract` on `side` is being cancelled: it may still fill. */
+  mirrorCancels?(follower: string, contract: string, side: Side): boolean;
   /**
    * Issue 16: a shadow follower's would-be trade (after the fan-out, never before an order), with
    * what it would hold now: risk values it, the screen shows it.

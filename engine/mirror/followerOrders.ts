@@ -10,7 +10,7 @@
  * dropped mid-request) is only known from the next snapshot: until then nothing more is placed for
  * that follower, so a lost answer never becomes a second order.
  */
-import type { WorkingOrder } from "../types.js";
+import type { Side, WorkingOrder } from "../types.js";
 import { parseMirrorClOrdId } from "./clOrdIds.js";
 import type { Held } from "./types.js";
 
@@ -43,11 +43,20 @@ export class FollowerOrders {
     { follower: string; then: () => void; answered: boolean; finished: boolean }
   >();
 
+  /** follower → clOrdId → the contract and side of a mirror being cancelled (it may fill meanwhile). */
+  private readonly cancels = new Map<string, Map<string, { contract: string; side: Side }>>();
+
   /** Told of an order the broker took and then rejected (the sender counts it as refused). */
   rejectedLater?: (clOrdId: string) => void;
 
-  /** `refused`: the broker refused or rejected a mirror (it will never fill). */
-  constructor(private readonly refused?: (follower: string, leaderId: number, contract: string) => void) {}
+  /**
+   * `refused`: the broker refused or rejected a mirror (it will never fill). `cancelEnded`: a mirror
+   * being cancelled is heard finished, or its cancel refused (told after the event in hand).
+   */
+  constructor(
+    private readonly refused?: (follower: string, leaderId: number, contract: string) => void,
+    private readonly cancelEnded?: (follower: string, contract: string) => void,
+  ) {}
 
   /** The follower's mirror orders now: the broker's open ones and the placements on their way. */
   held(follower: string, accountId: number, open: readonly WorkingOrder[]): Held[] {
@@ -148,6 +157,8 @@ export class FollowerOrders {
     const placing = this.placing.get(follower);
     for (const clOrdId of placing?.keys() ?? []) if (!this.unanswered.has(clOrdId)) placing!.delete(clOrdId);
     this.busy.delete(follower);
+    // The snapshot is the truth: an order still working is not being cancelled any more.
+    for (const clOrdId of [...(this.cancels.get(follower)?.keys() ?? [])]) this.cancelOver(follower, clOrdId);
   }
 
   /** The follower has (or is placing) at least one mirror order: a cheap test for the hot path. */
@@ -160,11 +171,42 @@ export class FollowerOrders {
     return !this.unsure.has(follower);
   }
 
-  setBusy(follower: string, clOrdId: string, what: Busy | undefined, leaderId?: number): void {
+  /** `order`: the one being cancelled (its leader order, line and side). */
+  setBusy(
+    follower: string,
+    clOrdId: string,
+    what: Busy | undefined,
+    order?: Pick<Held, "leaderId" | "contract" | "side">,
+  ): void {
     const busy = map(this.busy, follower, () => new Map<string, Busy>());
     if (what) busy.set(clOrdId, what);
     else busy.delete(clOrdId);
-    if (what === "cancelling" && leaderId !== undefined) this.live.get(follower)?.delete(leaderId);
+    if (what === "cancelling" && order) {
+      this.live.get(follower)?.delete(order.leaderId);
+      map(this.cancels, follower, () => new Map()).set(clOrdId, {
+        contract: order.contract,
+        side: order.side,
+      });
+    } else if (!what) this.cancelOver(follower, clOrdId);
+  }
+
+  /** A mirror on the line and side is being cancelled: until it is heard finished it may fill. */
+  cancellingOn(follower: string, contract: string, side: Side): boolean {
+    const cancels = this.cancels.get(follower);
+    if (!cancels) return false;
+    for (const c of cancels.values()) if (c.contract === contract && c.side === side) return true;
+    return false;
+  }
+
+  /** The order is no longer being cancelled (finished, or the cancel refused): what waits is told. */
+  private cancelOver(follower: string, clOrdId: string): void {
+    const cancels = this.cancels.get(follower);
+    const c = cancels?.get(clOrdId);
+    if (!c) return;
+    cancels!.delete(clOrdId);
+    if (cancels!.size === 0) this.cancels.delete(follower);
+    // After the event in hand is taken in: a fill it reports counts before an exit is sized on it.
+    if (this.cancelEnded) queueMicrotask(() => this.cancelEnded?.(follower, c.contract));
   }
 
   /**
@@ -194,6 +236,7 @@ export class FollowerOrders {
     if (!named) return false;
     if (order.status !== undefined && !OPEN.has(order.status)) {
       this.busy.get(follower)?.delete(order.clOrdId!);
+      this.cancelOver(follower, order.clOrdId!);
       // Finished before any look saw it working: it will never show up among the open orders.
       this.placing.get(follower)?.delete(order.clOrdId!);
       if (order.status === "Rejected" && order.contract) {
@@ -286,6 +329,7 @@ export class FollowerOrders {
       if (w.follower === follower) this.afterCancel.delete(clOrdId);
     this.placing.delete(follower);
     this.busy.delete(follower);
+    this.cancels.delete(follower);
     this.fills.delete(follower);
     this.live.delete(follower);
     this.unsure.delete(follower);

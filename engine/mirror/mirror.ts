@@ -10,8 +10,10 @@
  * of leader orders that filled, and sends the result through the sender (and the order gateway,
  * leader guard included). It then reports the follower's working orders for the screen.
  *
- * Two narrow hooks serve the copier: `covers` (does the follower's own order answer this leader
- * fill?) and `beforeExit` (cancel the follower's exits in a contract before an exit is copied).
+ * Narrow hooks serve the copier: `covers` (does the follower's own order answer this leader
+ * fill?), `beforeExit` (cancel the follower's exits in a contract before an exit is copied) and
+ * `cancellingOn` (is one being cancelled, so an exit beside it could fill twice?); `cancelEnded`
+ * tells it when such a cancel is over.
  */
 import type { Config, Group } from "../../data/schema.js";
 import type { AccountRole } from "../accounts/directory.js";
@@ -19,8 +21,9 @@ import type { FollowerGate } from "../copier/ports.js";
 import { messageOf } from "../messageOf.js";
 import type { OrderGateway } from "../orders/gateway.js";
 import { mapContract } from "../symbols.js";
-import type { AccountRoute, BrokerEvent, Clock, EngineEvent, Logger } from "../types.js";
+import type { AccountRoute, BrokerEvent, Clock, EngineEvent, Logger, Side } from "../types.js";
 import { silentLogger } from "../types.js";
+import { cancelBeforeExit } from "./beforeExit.js";
 import { SetTokens } from "./clOrdIds.js";
 import { CountedOpenings } from "./countedOpenings.js";
 import { desire } from "./desire.js";
@@ -31,11 +34,11 @@ import { takeAwayMirrors } from "./leaving.js";
 import { plan } from "./plan.js";
 import { MIRROR_REASONS } from "./reasons.js";
 import { MirrorReporter } from "./reporter.js";
-import { later, openContractOf, openIdsOf, positionIn, readScene, type Scene } from "./scene.js";
+import { later, openContractOf, positionIn, readScene, type Scene } from "./scene.js";
 import { Scheduler } from "./scheduler.js";
 import { MirrorSender, type Target } from "./sender.js";
 import { entriesHeld, lateOf, modeOf } from "./settings.js";
-import { type Held, sign } from "./types.js";
+import type { Held } from "./types.js";
 import { UnpostedFills } from "./unposted.js";
 
 export interface MirrorAccounts {
@@ -55,6 +58,8 @@ export interface MirrorDeps {
   expectedPosition?(follower: string, contract: string): number;
   /** The follower's broker refused a mirror (the copier makes up what it answered, MirrorAnswers). */
   onRefused?(follower: string, leaderOrderId: number, contract: string): void;
+  /** A mirror that was being cancelled is heard finished, or its cancel refused (an exit may wait for it). */
+  cancelEnded?(follower: string, contract: string): void;
   /** A mirrored opening was placed (risk counts it as a trade, once per leader order). */
   onOpening?(follower: string, leaderOrderId: number): void;
   logger?: Logger | undefined;
@@ -67,7 +72,10 @@ export interface MirrorDeps {
 }
 
 export class Mirror {
-  private readonly orders = new FollowerOrders((...refused) => this.deps.onRefused?.(...refused));
+  private readonly orders = new FollowerOrders(
+    (...refused) => this.deps.onRefused?.(...refused),
+    (...ended) => this.deps.cancelEnded?.(...ended),
+  );
   private readonly memo = new LeaderMemo();
   private readonly unposted = new UnpostedFills();
   private readonly sender: MirrorSender;
@@ -184,32 +192,21 @@ export class Mirror {
     return this.orders.cancelling(follower, leaderOrderId);
   }
 
-  /**
-   * An exit is about to be copied to the follower in `contract` (its own, mapped): its exit orders
-   * there, and mirrors of leader orders no longer open, are cancelled now, written before the
-   * exit on the follower's lane. Nothing to do (and nothing read) when it holds no mirror order.
-   * The mirrors of the leader orders `answering` are kept, with their OCO partners: the copier
-   * counts on them to close part of the line (the order whose fill is copied, earlier ones not
-   * filled yet), and copies the rest.
-   */
+  /** A mirror of the follower's in `contract` on `side` is being cancelled: until heard finished it may fill. */
+  cancellingOn(follower: string, contract: string, side: Side): boolean {
+    return this.orders.cancellingOn(follower, contract, side);
+  }
+
+  /** An exit is about to be copied to the follower in `contract`: cancel before close (beforeExit.ts). */
   beforeExit(follower: string, contract: string, answering?: readonly number[]): void {
-    if (!this.orders.hasLive(follower)) return;
-    const role = this.deps.accounts.role(follower);
-    const route = this.deps.accounts.route(follower);
-    if (role?.kind !== "follower" || !route) return;
-    const F = positionIn(route, contract);
-    const open = route.session.workingOrders(route.accountId);
-    const leaderOpen = openIdsOf(this.deps.accounts.route(role.group.leader));
-    const t: Target = { group: role.group.name, follower, route, contract };
-    const held = this.orders.held(follower, route.accountId, open);
-    // A kept mirror's OCO partner stays too: cancelling one leg takes the other with it.
-    const kept = new Set(held.filter((h) => answering?.includes(h.leaderId)).map((h) => h.set));
-    for (const h of held) {
-      if (h.contract !== contract || kept.has(h.set)) continue;
-      const exit = F === 0 || sign(h.side) === -Math.sign(F);
-      if (exit || !leaderOpen.has(h.leaderId)) this.sender.cancel(t, h, MIRROR_REASONS.cancelBeforeExit);
-    }
-    this.scheduler.touch(follower);
+    const { orders, sender } = this;
+    const parts = {
+      accounts: this.deps.accounts,
+      orders,
+      sender,
+      touch: (f: string) => this.scheduler.touch(f),
+    };
+    cancelBeforeExit(parts, follower, contract, answering);
   }
 
   // ------------------------------------------------------------------------------------------

@@ -174,7 +174,7 @@ export class MirrorSender {
   cancel(t: Target, order: Held, reason: string, then?: () => void): void {
     if (order.orderId === undefined || order.busy === "cancelling") return;
     this.spacing.touched(order.clOrdId, this.deps.clock.now());
-    this.deps.orders.setBusy(t.follower, order.clOrdId, "cancelling", order.leaderId);
+    this.deps.orders.setBusy(t.follower, order.clOrdId, "cancelling", order);
     this.tell(t, order.leaderId, "cancel", "sent", reason, {
       side: order.side,
       orderType: order.orderType,

@@ -25,6 +25,7 @@ import { EditNotices } from "./editNotices.js";
 import { actedStoreOf, configuredFollowers, countedOrdersOf, shadowFollowers } from "./followerSets.js";
 import { followAccounts } from "./loginAccounts.js";
 import { Logins } from "./logins.js";
+import { mirrorHooks } from "./mirrorHooks.js";
 import { type OpenLine, openLines, Shadows } from "./shadows.js";
 
 export interface EngineDeps {
@@ -136,10 +137,7 @@ export class Engine {
       onOpeningCopied: (follower, leaderOrderId) => this.risk.recordOpening(follower, leaderOrderId),
       actedStore: actedStoreOf(deps.riskStore),
       exitBackoff: deps.exitBackoff,
-      covers: (follower, leaderOrderId) => this.mirror.covers(follower, leaderOrderId),
-      mirrorCancelling: (follower, leaderOrderId) => this.mirror.cancelling(follower, leaderOrderId),
-      mirrorSize: (follower, leaderOrderId) => this.mirror.sizeOf(follower, leaderOrderId),
-      beforeExit: (follower, contract, answering) => this.mirror.beforeExit(follower, contract, answering),
+      ...mirrorHooks(() => this.mirror),
       onShadowFill: (fill) => this.shadows.filled(fill),
       logger: this.logger,
     });
@@ -153,6 +151,7 @@ export class Engine {
       onOpening: (follower) => this.risk.recordOpening(follower),
       onRefused: (follower, leaderOrderId, contract) =>
         this.copier.answers.refused(follower, leaderOrderId, contract),
+      cancelEnded: (follower, contract) => this.copier.exits.changed(follower, contract),
       logger: this.logger,
     });
     this.setConfig(config);

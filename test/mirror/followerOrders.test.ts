@@ -5,8 +5,8 @@ import type { WorkingOrder } from "../../engine/types.js";
 describe("FollowerOrders.cancelling: a mirror whose cancel is on its way may still fill", () => {
   it("names the leader order of each mirror being cancelled, per follower, until its broker answers", () => {
     const orders = new FollowerOrders();
-    orders.setBusy("F", "mm-77-2-a", "cancelling", 77);
-    orders.setBusy("F", "mm-78-2-b", "modifying", 78);
+    orders.setBusy("F", "mm-77-2-a", "cancelling", { leaderId: 77, contract: "ESZ6", side: "Sell" });
+    orders.setBusy("F", "mm-78-2-b", "modifying");
     expect(orders.cancelling("F", 77)).toBe(true);
     expect(orders.cancelling("F", 78)).toBe(false);
     expect(orders.cancelling("G", 77)).toBe(false);
@@ -18,6 +18,38 @@ describe("FollowerOrders.cancelling: a mirror whose cancel is on its way may sti
       status: "Canceled",
     });
     expect(orders.cancelling("F", 77)).toBe(false);
+  });
+});
+
+describe("FollowerOrders.cancellingOn: an exit beside a mirror being cancelled could fill twice", () => {
+  it("names the line and side until the order is heard finished, then tells who waits, once", async () => {
+    const ended: string[] = [];
+    const orders = new FollowerOrders(undefined, (f, contract) => ended.push(`${f} ${contract}`));
+    orders.setBusy("F", "mm-77-2-a", "cancelling", { leaderId: 77, contract: "ESZ6", side: "Sell" });
+    expect(orders.cancellingOn("F", "ESZ6", "Sell")).toBe(true);
+    expect(orders.cancellingOn("F", "ESZ6", "Buy")).toBe(false);
+    expect(orders.cancellingOn("F", "NQZ6", "Sell")).toBe(false);
+    expect(orders.cancellingOn("G", "ESZ6", "Sell")).toBe(false);
+    // The cancel's answer only says it was taken: the order may still fill.
+    orders.cancelAnswered("mm-77-2-a", true);
+    expect(orders.cancellingOn("F", "ESZ6", "Sell")).toBe(true);
+    const finished = { orderId: 5, accountId: 2, contractId: "1", clOrdId: "mm-77-2-a", status: "Filled" };
+    orders.update("F", finished);
+    orders.update("F", finished);
+    expect(orders.cancellingOn("F", "ESZ6", "Sell")).toBe(false);
+    expect(ended).toEqual([]); // told after the event in hand
+    await Promise.resolve();
+    expect(ended).toEqual(["F ESZ6"]);
+  });
+
+  it("a refused cancel ends it too", async () => {
+    const ended: string[] = [];
+    const orders = new FollowerOrders(undefined, (f, contract) => ended.push(`${f} ${contract}`));
+    orders.setBusy("F", "mm-77-2-a", "cancelling", { leaderId: 77, contract: "ESZ6", side: "Sell" });
+    orders.setBusy("F", "mm-77-2-a", undefined);
+    expect(orders.cancellingOn("F", "ESZ6", "Sell")).toBe(false);
+    await Promise.resolve();
+    expect(ended).toEqual(["F ESZ6"]);
   });
 });
 
@@ -39,7 +71,7 @@ describe("FollowerOrders.sizeOf: what a follower's mirrors of one leader order f
 
   it("one being cancelled counts by its fills, a finished one by its fills, a placement on its way whole", () => {
     const orders = new FollowerOrders();
-    orders.setBusy("F", "mm-88-2-a", "cancelling", 88);
+    orders.setBusy("F", "mm-88-2-a", "cancelling", { leaderId: 88, contract: "ESZ6", side: "Buy" });
     const cancelling = working(5, "mm-88-2-a", 4, 1);
     orders.update("F", { ...working(6, "mm-88-2-b", 2, 2), status: "Filled" });
     orders.sent("F", {

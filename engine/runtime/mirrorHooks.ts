@@ -1,0 +1,19 @@
+import type { CopierDeps } from "../copier/copier.js";
+import type { Mirror } from "../mirror/mirror.js";
+
+type Hooks = Pick<CopierDeps, "covers" | "mirrorCancelling" | "mirrorCancels" | "mirrorSize" | "beforeExit">;
+
+/**
+ * What the copier asks of the mirror (issue 14): does a follower's own order answer a leader
+ * order's fills, how much, is one being cancelled (an exit beside it could fill twice), and cancel
+ * before close. Read through `mirror()`: the mirror is made after the copier.
+ */
+export function mirrorHooks(mirror: () => Mirror): Hooks {
+  return {
+    covers: (follower, leaderOrderId) => mirror().covers(follower, leaderOrderId),
+    mirrorCancelling: (follower, leaderOrderId) => mirror().cancelling(follower, leaderOrderId),
+    mirrorCancels: (follower, contract, side) => mirror().cancellingOn(follower, contract, side),
+    mirrorSize: (follower, leaderOrderId) => mirror().sizeOf(follower, leaderOrderId),
+    beforeExit: (follower, contract, answering) => mirror().beforeExit(follower, contract, answering),
+  };
+}
