@@ -93,6 +93,11 @@ export interface WorkingOrder {
   bracketOf?: number | undefined;
   /** When the broker created the order (broker time). */
   placedAt?: EpochMs | undefined;
+  /**
+   * Tradovate: the order's latest modify, taken (answered with its command id) and then refused in
+   * its command's report; the order kept its terms.
+   */
+  modifyRefused?: { commandId: number; reason: string } | undefined;
 }
 
 export interface FillEvent {
@@ -296,6 +301,8 @@ export type OrderResult =
       orderId: number;
       /** placeOco: the second order's id, when the broker said it. */
       otherOrderId?: number | undefined;
+      /** A modify or cancel: the command the broker took (its report may still refuse it). */
+      commandId?: number | undefined;
       writtenAt: MonoMs;
       ackAt: MonoMs;
     }

@@ -85,12 +85,16 @@ export interface RawCommand {
   id: number;
   orderId: number;
   clOrdId: string | undefined;
+  /** New, Modify, Cancel … */
+  commandType?: string | undefined;
 }
 export interface RawReport {
   commandId: number | undefined;
   orderId: number | undefined;
   rejectReason: string | undefined;
   text: string | undefined;
+  /** commandReport: RiskPassed, RiskRejected, ExecutionRejected … */
+  commandStatus?: string | undefined;
   /** executionReport: contracts of the order filled so far. */
   cumQty?: number | undefined;
 }
@@ -249,7 +253,7 @@ export function parseCommand(x: unknown): RawCommand | undefined {
   const orderId = num(r?.orderId);
   if (!r || id === undefined || orderId === undefined) return undefined;
   const clOrdId = str(r.clOrdId);
-  return { id, orderId, clOrdId: clOrdId || undefined };
+  return { id, orderId, clOrdId: clOrdId || undefined, commandType: str(r.commandType) || undefined };
 }
 
 export function parseReport(x: unknown): RawReport | undefined {
@@ -260,6 +264,7 @@ export function parseReport(x: unknown): RawReport | undefined {
     orderId: num(r.orderId),
     rejectReason: str(r.rejectReason) || undefined,
     text: str(r.text) || undefined,
+    commandStatus: str(r.commandStatus) || undefined,
     cumQty: num(r.cumQty),
   };
 }

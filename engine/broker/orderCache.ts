@@ -18,6 +18,8 @@ import { FifoKeys } from "./fifo.js";
 const WORKING = new Set(["Working", "PendingNew", "PendingReplace", "PendingCancel", "Suspended"]);
 /** Orders that can change no more: kept a while for late fills and reports, then forgotten. */
 const FINISHED = new Set(["Filled", "Canceled", "Rejected", "Expired", "Completed"]);
+/** A command's report that refuses it (tradovate-protocol.md §4: commandReport.commandStatus). */
+const REFUSED = new Set(["RiskRejected", "ExecutionRejected"]);
 
 export function isWorking(ordStatus: string): boolean {
   return WORKING.has(ordStatus);
@@ -40,6 +42,10 @@ export class OrderCache {
   /** Open orders per account, so reading one account's never scans every order. */
   private readonly openByAccount = new Map<number, Set<number>>();
   private readonly viewKeys = new Map<number, string>();
+  /** Modify commands among the `commands` kept: a report refusing one leaves its order as it was. */
+  private readonly modifyCommands = new Set<number>();
+  /** The latest modify of each order that the broker took and then refused in its report. */
+  private readonly modifyRefusals = new Map<number, { commandId: number; reason: string }>();
 
   constructor(private readonly limits: { finishedOrders: number; commands: number }) {}
 
@@ -99,6 +105,8 @@ export class OrderCache {
     if (partner !== undefined) view.ocoWith = partner;
     if (o.parentId !== undefined) view.bracketOf = o.parentId;
     if (o.createdAt !== undefined) view.placedAt = o.createdAt;
+    const refused = this.modifyRefusals.get(orderId);
+    if (refused !== undefined) view.modifyRefused = refused;
     return view;
   }
 
@@ -159,10 +167,12 @@ export class OrderCache {
   applyCommand(c: RawCommand): void {
     if (!this.commandOrders.has(c.id)) this.commandsOldestFirst.push(c.id);
     this.commandOrders.set(c.id, c.orderId);
+    if (c.commandType === "Modify") this.modifyCommands.add(c.id);
     while (this.commandOrders.size > this.limits.commands) {
       const oldest = this.commandsOldestFirst.shift();
       if (oldest === undefined) break;
       this.commandOrders.delete(oldest);
+      this.modifyCommands.delete(oldest);
     }
     // An order we did not place this run may still carry one of our clOrdIds (restart).
     if (c.clOrdId && !this.clOrdIds.has(c.orderId)) this.clOrdIds.set(c.orderId, c.clOrdId);
@@ -174,7 +184,12 @@ export class OrderCache {
       r.orderId ?? (r.commandId !== undefined ? this.commandOrders.get(r.commandId) : undefined);
     // The reason is Tradovate's enum (often UnknownReason); its text is what says why.
     const why = r.rejectReason && r.text ? `${r.rejectReason}: ${r.text}` : r.rejectReason;
-    if (orderId !== undefined && why) this.rejectReasons.set(orderId, why);
+    const modifyRefused =
+      r.commandId !== undefined && this.modifyCommands.has(r.commandId) && REFUSED.has(r.commandStatus ?? "");
+    // A modify refused after its answer: the order keeps working as it was, it is not rejected.
+    if (orderId !== undefined && modifyRefused)
+      this.modifyRefusals.set(orderId, { commandId: r.commandId!, reason: why ?? r.commandStatus! });
+    else if (orderId !== undefined && why) this.rejectReasons.set(orderId, why);
     if (orderId !== undefined && r.cumQty !== undefined && r.cumQty > (this.filled.get(orderId) ?? 0))
       this.filled.set(orderId, r.cumQty);
     return orderId;
@@ -228,6 +243,7 @@ export class OrderCache {
       this.statusKeys.delete(id);
       this.clOrdIds.delete(id);
       this.rejectReasons.delete(id);
+      this.modifyRefusals.delete(id);
       this.versions.delete(id);
       this.filled.delete(id);
       this.viewKeys.delete(id);
@@ -275,5 +291,6 @@ function viewKey(v: WorkingOrder): string {
     v.clOrdId,
     v.ocoWith,
     v.bracketOf,
+    v.modifyRefused?.commandId,
   ].join("|");
 }

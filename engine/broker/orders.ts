@@ -138,6 +138,7 @@ export function orderResultFromReply(
   }
   const ok: OrderResult = { ok: true, orderId, writtenAt: writtenAt ?? ackAt, ackAt };
   if (otherOrderId !== undefined) ok.otherOrderId = otherOrderId;
+  if (typeof rec.commandId === "number") ok.commandId = rec.commandId;
   return ok;
 }
 

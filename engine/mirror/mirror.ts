@@ -128,9 +128,10 @@ export class Mirror {
           this.touchGroup(role.group);
         } else if (role?.kind === "follower") {
           const { account } = role.follower;
-          const { contract, orderId, filledQty } = event.order;
+          const { contract, orderId, filledQty, clOrdId, modifyRefused } = event.order;
           if (this.orders.update(account, event.order) && contract)
             this.unposted.filled(account, contract, orderId, filledQty ?? 0, this.deps.clock.now());
+          if (modifyRefused && clOrdId) this.sender.refusedInReport(clOrdId, modifyRefused);
           this.scheduler.touch(account);
         }
         return;
@@ -327,7 +328,7 @@ export class Mirror {
         for (const leg of a.set.legs)
           scene.skips.push({ leaderOrderId: leg.leaderId, contract: lc, reason: MIRROR_REASONS.answerLost });
     }
-    for (const s of desired.skips)
+    for (const s of [...desired.skips, ...p.skips])
       scene.skips.push({ leaderOrderId: s.leaderId, contract: lc, reason: s.reason });
     for (const set of desired.sets)
       for (const b of this.sender.blocked(set)) {

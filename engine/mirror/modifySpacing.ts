@@ -10,6 +10,8 @@ export interface ModifyGate {
   at(clOrdId: string, terms: Terms, filled: number): EpochMs | undefined;
   /** The broker refused this very modify a moment ago. */
   refused(clOrdId: string, terms: Terms, filled: number): boolean;
+  /** Why, if it did. */
+  refusedWhy?(clOrdId: string, terms: Terms, filled: number): string | undefined;
 }
 
 /**
@@ -20,7 +22,7 @@ export interface ModifyGate {
  */
 export class ModifySpacing implements ModifyGate {
   private readonly lastTouched = new Map<string, EpochMs>();
-  private readonly refusedAt = new Map<string, EpochMs>();
+  private readonly refusedAt = new Map<string, { at: EpochMs; why: string }>();
 
   constructor(private readonly everyMs: number) {}
 
@@ -29,9 +31,12 @@ export class ModifySpacing implements ModifyGate {
     this.lastTouched.set(clOrdId, now);
   }
 
-  /** The broker refused this modify (not a lost answer: that may have passed). */
-  noteRefused(clOrdId: string, terms: Terms, filled: number, now: EpochMs): void {
-    this.refusedAt.set(modifyKey(clOrdId, terms, filled), now);
+  /**
+   * The broker refused this modify (not a lost answer: that may have passed), in its answer or in
+   * the command's report after it.
+   */
+  noteRefused(clOrdId: string, terms: Terms, filled: number, now: EpochMs, why = "refused"): void {
+    this.refusedAt.set(modifyKey(clOrdId, terms, filled), { at: now, why });
   }
 
   at(clOrdId: string, terms?: Terms, filled = 0): EpochMs | undefined {
@@ -39,7 +44,7 @@ export class ModifySpacing implements ModifyGate {
     const refused = terms && this.refusedAt.get(modifyKey(clOrdId, terms, filled));
     const at = Math.max(
       touched === undefined ? 0 : touched + this.everyMs,
-      refused ? refused + MODIFY_REFUSED_MS : 0,
+      refused ? refused.at + MODIFY_REFUSED_MS : 0,
     );
     return at > 0 ? (at as EpochMs) : undefined;
   }
@@ -48,10 +53,14 @@ export class ModifySpacing implements ModifyGate {
     return this.refusedAt.has(modifyKey(clOrdId, terms, filled));
   }
 
+  refusedWhy(clOrdId: string, terms: Terms, filled: number): string | undefined {
+    return this.refusedAt.get(modifyKey(clOrdId, terms, filled))?.why;
+  }
+
   prune(now: EpochMs): void {
     for (const [clOrdId, at] of this.lastTouched)
       if (at + this.everyMs <= now) this.lastTouched.delete(clOrdId);
-    for (const [key, at] of this.refusedAt) if (at + MODIFY_REFUSED_MS <= now) this.refusedAt.delete(key);
+    for (const [key, r] of this.refusedAt) if (r.at + MODIFY_REFUSED_MS <= now) this.refusedAt.delete(key);
   }
 }
 

@@ -25,7 +25,7 @@
 import type { EpochMs } from "../types.js";
 import type { ModifyGate } from "./modifySpacing.js";
 import { MIRROR_REASONS } from "./reasons.js";
-import { type Held, setKey, type Terms, type WantLeg, type WantSet } from "./types.js";
+import { type Held, type Skip, setKey, type Terms, type WantLeg, type WantSet } from "./types.js";
 
 export type Action =
   | { kind: "cancel"; order: Held; reason: string }
@@ -62,12 +62,15 @@ export interface Plan {
   actions: Action[];
   /** Plan again then: a modify waits for its spacing. */
   recheckAt?: EpochMs | undefined;
+  /** Orders left as they are because the broker refused to modify them so (the pane says why). */
+  skips: Skip[];
 }
 
 export function plan(input: PlanInput): Plan {
   const cancels: Action[] = [];
   const modifies: Action[] = [];
   const places: Action[] = [];
+  const skips: Skip[] = [];
   let recheckAt: EpochMs | undefined;
   const later = (at: EpochMs) => {
     recheckAt = Math.min(recheckAt ?? at, at);
@@ -121,6 +124,9 @@ export function plan(input: PlanInput): Plan {
       }
       const at = input.modifies.at(order.clOrdId, leg.terms, order.filled);
       if (at !== undefined && at > input.now) {
+        const why = input.modifies.refusedWhy?.(order.clOrdId, leg.terms, order.filled);
+        if (why !== undefined)
+          skips.push({ leaderId: order.leaderId, reason: MIRROR_REASONS.modifyRefused(why) });
         later(at);
         continue;
       }
@@ -144,7 +150,7 @@ export function plan(input: PlanInput): Plan {
   }
   // Smaller exits before bigger ones: a modify that shrinks frees room before one that grows.
   modifies.sort((a, b) => growth(a) - growth(b));
-  return { actions: [...cancels, ...modifies, ...places], recheckAt };
+  return { actions: [...cancels, ...modifies, ...places], recheckAt, skips };
 }
 
 /** The held orders grouped by the set they were placed in, cancelling ones left out. */

@@ -28,4 +28,6 @@ export const MIRROR_REASONS = {
   notMirroredType: (type: string) => `${type} orders are not mirrored`,
   trailUnknown: "its broker does not say the trailing stop's distance: not mirrored",
   rejected: (why: string) => `rejected: ${why}`,
+  /** Its order stays at the terms it had: the same modify is asked again only after a while. */
+  modifyRefused: (why: string) => `modify rejected: ${why}; the follower's order stays as it was for now`,
 } as const;

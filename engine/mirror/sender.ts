@@ -16,6 +16,7 @@ import { priceWords } from "../priceWords.js";
 import type { AccountRoute, Clock, EngineEvent, Logger, MirrorEvent, OrderResult, Side } from "../types.js";
 import { mirrorClOrdId, type SetTokens } from "./clOrdIds.js";
 import type { FollowerOrders } from "./followerOrders.js";
+import { ModifyReports, type TakenModify } from "./modifyReports.js";
 import { ModifySpacing } from "./modifySpacing.js";
 import { MIRROR_REASONS } from "./reasons.js";
 import { type Blocked, Refusals } from "./refusals.js";
@@ -61,6 +62,7 @@ const REJECTED_LATER = "Rejected: the broker took the order, then rejected it";
 
 export class MirrorSender {
   private readonly refusals = new Refusals();
+  private readonly reports = new ModifyReports();
   /** clOrdId → what it was placed as: a rejection that comes later counts as a refusal too. */
   private readonly placedAs = new Map<string, { placement: Placement; leg: WantLeg }>();
   /** When each order may be modified again (the plan asks it: `ModifyGate`). */
@@ -158,13 +160,31 @@ export class MirrorSender {
     );
     void result.then((r) => {
       this.deps.orders.setBusy(t.follower, order.clOrdId, undefined);
-      if (!r.ok) {
+      const taken = { t, leaderId: order.leaderId, terms, filled: order.filled };
+      const early =
+        r.ok && r.commandId !== undefined && this.reports.answered(order.clOrdId, r.commandId, taken);
+      if (early) this.modifyRefused(order.clOrdId, taken, early);
+      else if (!r.ok) {
         if (!answerLost(r))
-          this.spacing.noteRefused(order.clOrdId, terms, order.filled, this.deps.clock.now());
+          this.spacing.noteRefused(order.clOrdId, terms, order.filled, this.deps.clock.now(), reasonOf(r));
         this.refused(t, order.leaderId, "modify", r, { clOrdId: order.clOrdId });
       }
       this.deps.answered(t.follower);
     });
+  }
+
+  /** The broker took a modify of this order, then refused it in the command's report (ModifyReports). */
+  refusedInReport(clOrdId: string, refused: { commandId: number; reason: string }): void {
+    const taken = this.reports.refused(clOrdId, refused.commandId, refused.reason);
+    if (!taken) return;
+    this.modifyRefused(clOrdId, taken, refused.reason);
+    this.deps.answered(taken.t.follower);
+  }
+
+  /** A refused modify is asked again with the same terms only after a while, as one refused in its answer. */
+  private modifyRefused(clOrdId: string, m: TakenModify, why: string): void {
+    this.spacing.noteRefused(clOrdId, m.terms, m.filled, this.deps.clock.now(), why);
+    this.tell(m.t, m.leaderId, "modify", "rejected", MIRROR_REASONS.rejected(why), { clOrdId });
   }
 
   /**

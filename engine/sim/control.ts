@@ -117,8 +117,17 @@ export interface SimControl {
     mode?: "reply" | "event",
     orderTypes?: readonly string[],
   ): void;
-  /** Make an account's modifies fail with failureReason (null = back to normal); new orders are left alone. */
-  rejectModifies(accountName: string, failureReason: string | null, failureText?: string): void;
+  /**
+   * Make an account's modifies fail with failureReason (null = back to normal); new orders are left
+   * alone. mode "reply" (default): modifyorder answers {failureReason, failureText}; "event": it
+   * answers {commandId}, then the command's report is RiskRejected and the order keeps its terms.
+   */
+  rejectModifies(
+    accountName: string,
+    failureReason: string | null,
+    failureText?: string,
+    mode?: "reply" | "event",
+  ): void;
   /**
    * An account's Tradovate cancels reach the exchange `ms` after their answer (null = at once, the
    * default): the order may fill meanwhile, and the cancel is then refused TooLate.

@@ -52,9 +52,13 @@ const routes: Record<string, { schema: z.ZodType; run: (c: SimControl, b: never)
       account: z.string().min(1),
       failureReason: z.string().min(1).nullable(),
       failureText: z.string().optional(),
+      mode: z.enum(["reply", "event"]).optional(),
     }),
-    run: (c, b: { account: string; failureReason: string | null; failureText?: string }) => {
-      c.rejectModifies(b.account, b.failureReason, b.failureText);
+    run: (
+      c,
+      b: { account: string; failureReason: string | null; failureText?: string; mode?: "reply" | "event" },
+    ) => {
+      c.rejectModifies(b.account, b.failureReason, b.failureText, b.mode);
       return {};
     },
   },

@@ -339,11 +339,16 @@ export class SimServer implements SimControl {
     );
   }
 
-  rejectModifies(accountName: string, failureReason: string | null, failureText?: string): void {
+  rejectModifies(
+    accountName: string,
+    failureReason: string | null,
+    failureText?: string,
+    mode: "reply" | "event" = "reply",
+  ): void {
     const failure = failureText ?? `Simulated rejection: ${failureReason}`;
     this.trading.setModifyRejection(
       accountName,
-      failureReason === null ? null : { failureReason, failureText: failure, mode: "reply" },
+      failureReason === null ? null : { failureReason, failureText: failure, mode },
     );
   }
 

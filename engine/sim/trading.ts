@@ -204,8 +204,16 @@ export class Trading {
     const opening =
       o.parentId === undefined && this.entry.opening(o, o.action, body.orderQty - o.filled, o.id);
     const refusal = this.gate.modifyRefusal(o.accountId, opening);
-    if (refusal) return ok({ failureReason: refusal.failureReason, failureText: refusal.failureText });
+    if (refusal?.mode === "reply")
+      return ok({ failureReason: refusal.failureReason, failureText: refusal.failureText });
     const req = this.flow.request("Modify", originOf(caller, body));
+    if (refusal) {
+      // Taken, then refused in its report: the answer says nothing of it.
+      queueMicrotask(() =>
+        this.out.tradovate.modifyRejected(o, req, refusal.failureReason, refusal.failureText),
+      );
+      return ok({ commandId: req.id });
+    }
     this.flow.revise(o, terms.terms, req);
     this.settle(o.accountId);
     return ok({ commandId: req.id });

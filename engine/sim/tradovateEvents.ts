@@ -121,6 +121,22 @@ export class TradovateEvents implements TradeReporter {
     this.flush();
   }
 
+  /**
+   * A modify taken (answered with its commandId), then refused by the risk checks: the command is
+   * rejected in its report, and the order keeps working with the version it had.
+   */
+  modifyRejected(o: SimOrder, req: OrderRequest, reason: string, text: string): void {
+    const at = this.stamp();
+    const out = this.out(o.accountId);
+    this.book.create("command", commandEntity(req, o.id, at), out);
+    this.book.create(
+      "commandReport",
+      commandReportEntity(this.book.newId(), req.id, o.state, at, { reason, text }),
+      out,
+    );
+    this.flush();
+  }
+
   expired(o: SimOrder): void {
     const at = this.stamp();
     this.execution(o, o.versionId, "Expired", at);

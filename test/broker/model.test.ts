@@ -285,6 +285,35 @@ describe("BrokerModel props", () => {
     ]);
   });
 
+  it("a modify taken, then refused in its command's report: the order's update says so, it is not rejected", () => {
+    const m = synced();
+    const out: BrokerEvent[] = [];
+    out.push(
+      ...m.applyProps(props("command", { id: 80, orderId: 801, clOrdId: "mm-x", commandType: "New" }), 1),
+    );
+    out.push(...m.applyProps(props("order", order(801)), 1));
+    m.orderUpdates();
+    out.push(...m.applyProps(props("command", { id: 81, orderId: 801, commandType: "Modify" }), 1));
+    const report = { id: 2, commandId: 81, commandStatus: "RiskRejected", rejectReason: "UnknownReason" };
+    out.push(...m.applyProps(props("commandReport", { ...report, text: "too close" }), 1));
+    const updates = m.orderUpdates();
+    expect(updates).toEqual([
+      expect.objectContaining({
+        type: "orderUpdate",
+        order: expect.objectContaining({
+          orderId: 801,
+          status: "Working",
+          modifyRefused: { commandId: 81, reason: "UnknownReason: too close" },
+        }),
+      }),
+    ]);
+    expect(out.filter((e) => e.type === "orderStatus" && e.status === "Rejected")).toEqual([]);
+    // A report that passes a modify, or refuses a cancel, is no refused modify.
+    m.applyProps(props("command", { id: 82, orderId: 801, commandType: "Cancel" }), 1);
+    m.applyProps(props("commandReport", { id: 3, commandId: 82, commandStatus: "ExecutionRejected" }), 1);
+    expect(m.orderUpdates()).toEqual([]);
+  });
+
   it("maps accountRiskStatus to locked / liquidate-only", () => {
     const m = synced();
     const lock = m.applyProps(

@@ -392,8 +392,26 @@ describe("plan", () => {
       NOW + 100,
     );
     const busy = ocoHeld.map((h) => ({ ...h, busy: "modifying" as const }));
-    expect(run(moved, busy)).toEqual({ actions: [], recheckAt: undefined });
+    expect(run(moved, busy)).toEqual({ actions: [], recheckAt: undefined, skips: [] });
     expect(run([oco], [], { exitsWaitUntil: NOW + 700 }).recheckAt).toBe(NOW + 700);
     expect(text(run([oco], [], { exitsWaitUntil: NOW }).actions)).toEqual(["place 1+2"]);
+  });
+
+  it("an order its broker refused to modify so is left as it is, and the pane is told why", () => {
+    const moved = [
+      want("1+2", [
+        [1, "Sell", "Stop", 6795, 2],
+        [2, "Sell", "Limit", 6820, 2],
+      ]),
+    ];
+    const refusedStop = {
+      at: () => NOW + 5_000,
+      refused: () => true,
+      refusedWhy: (clOrdId: string) => (clOrdId === ocoHeld[0]!.clOrdId ? "RiskRejected: no" : undefined),
+    };
+    const p = run(moved, ocoHeld, { modifies: refusedStop });
+    expect(p.actions).toEqual([]);
+    expect(p.recheckAt).toBe(NOW + 5_000);
+    expect(p.skips).toEqual([{ leaderId: 1, reason: MIRROR_REASONS.modifyRefused("RiskRejected: no") }]);
   });
 });
