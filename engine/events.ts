@@ -32,8 +32,8 @@ export const SKIP_REASONS = {
   maxTrades: "max trades per day",
   alreadyFlat: "already flat",
   roundsToZero: "rounds to zero",
-  /** A reduce of a follower held at its cap while the rule, after it, still gives more. */
-  stillCapped: "still at max contracts: the rule gives more",
+  /** A reduce of a follower held at its cap while the rule, after it, still gives the cap or more. */
+  stillCapped: "still at max contracts: the rule gives as much or more",
   fixedLaterFill: "fixed size: later fill of the same order",
   leaderGuard: "account is a leader",
   /** The follower's broker has not answered this many of our orders: mimik will not pile on. */

@@ -103,8 +103,10 @@ export function decide(input: DecideInput): Decision {
       const cap = maxContracts ?? DEFAULT_MAX_CONTRACTS;
       const delta = positionAfterReduce(sizing, follower, before, after, cap) - follower;
       if (delta === 0) {
+        // At its cap with the rule giving the cap or more: not a rounding, and the trader should
+        // read why a follower at 4 kept 4 when its leader sold.
         const capped =
-          Math.abs(follower) === cap && Math.abs(expectedPosition(sizing, after, undefined)) > cap;
+          Math.abs(follower) === cap && Math.abs(expectedPosition(sizing, after, undefined)) >= cap;
         const reason = capped ? SKIP_REASONS.stillCapped : SKIP_REASONS.roundsToZero;
         return { action: "skip", kind: move, reason };
       }

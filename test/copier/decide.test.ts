@@ -107,6 +107,13 @@ describe("design.md §2, row by row", () => {
     expect(at(3, 2, 3)).toEqual(skipped(SKIP_REASONS.stillCapped));
     expect(at(2, 1, 3)).toEqual(sent("reduce", -1));
     expect(at(-4, -2, -3)).toEqual(skipped(SKIP_REASONS.stillCapped));
+    // m = 1, cap 4, leader 5 → 4, follower held at 4: the rule after gives exactly the cap. It
+    // was told "rounds to zero", which a trader reads as a sizing quirk, not the cap.
+    const one = { mode: "multiplier", value: 1 } as const;
+    const atOne = decide(
+      input({ sizing: one, maxContracts: 4, leaderBefore: 5, leaderAfter: 4, follower: 4 }),
+    );
+    expect(atOne).toEqual(skipped(SKIP_REASONS.stillCapped));
     // Below its capped rule (a missed copy, a manual trade): its own fraction, as before.
     expect(at(3, 2, 2)).toEqual(sent("reduce", -1));
     const big = { mode: "multiplier", value: 10 } as const;
