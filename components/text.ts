@@ -120,9 +120,10 @@ const UNITS: readonly [number, string][] = [
  */
 export function money(n: number | undefined, withSign = false, width = Number.POSITIVE_INFINITY): string {
   if (n === undefined || !Number.isFinite(n)) return "—";
-  const sign = n < 0 ? "-" : withSign && n > 0 ? "+" : "";
   const a = Math.abs(n);
   const dollars = Math.round(a);
+  // Signed from what is shown: 40 cents lost is "0", not "-0".
+  const sign = dollars === 0 ? "" : n < 0 ? "-" : withSign && n > 0 ? "+" : "";
   if (dollars < 1e4) return sign + dollars;
   const forms: string[] = [];
   for (const [unit, suffix] of UNITS) {

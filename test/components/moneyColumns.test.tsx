@@ -71,6 +71,15 @@ describe("money in the followers pane at 80 columns", () => {
     expect(cells.get("MID1")).toEqual(["-123.5k", "99.9k", "999.9k"]);
   });
 
+  it("under half a dollar either way is 0, never -0 or +0", () => {
+    expect([money(-0.4, true), money(0.4, true), money(-0.4), money(-0.6, true)]).toEqual([
+      "0",
+      "0",
+      "0",
+      "-1",
+    ]);
+  });
+
   it("fits any width it is given from 5 columns up, its sign first", () => {
     for (const n of [9_999.6, 99_950, 999_499, 999_500, 999_950, 12_345_678, 999_950_000, 7.5e12]) {
       for (const width of [5, 6, 7]) {
