@@ -4,7 +4,7 @@
  * (which follows the leader's as it ratchets) does not make a refused modify a new one.
  */
 import { describe, expect, it } from "vitest";
-import { MODIFY_REFUSED_MS, ModifySpacing } from "../../engine/mirror/modifySpacing.js";
+import { MODIFY_REFUSED_MS, ModifySpacing, REFUSED_AGAIN_MS } from "../../engine/mirror/modifySpacing.js";
 import type { Terms } from "../../engine/mirror/types.js";
 
 const stop = (stopPrice: number, remaining = 1): Terms => ({
@@ -35,6 +35,27 @@ describe("modify spacing", () => {
     expect(s.at("a", stop(6791), 0)).toBe(1_250);
     s.prune(1_000 + MODIFY_REFUSED_MS);
     expect(s.refused("a", stop(6790), 0)).toBe(false);
+  });
+
+  it("the same modify refused again waits longer each time (5 s, 15 s, then a minute), new terms as usual", () => {
+    const s = new ModifySpacing(250);
+    let now = 1_000;
+    const waits: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      s.noteRefused("a", stop(6790), 0, now);
+      const at = s.at("a", stop(6790), 0)!;
+      waits.push(at - now);
+      s.prune(at);
+      expect(s.refused("a", stop(6790), 0)).toBe(false);
+      now = at;
+    }
+    expect(waits).toEqual([5_000, 15_000, 60_000, 60_000, 60_000]);
+    expect(REFUSED_AGAIN_MS.at(-1)).toBe(60_000);
+    expect(s.at("a", stop(6791), 0)).toBeUndefined();
+    // Two minutes without a refusal: counted from the start again.
+    s.prune(now + 120_000);
+    s.noteRefused("a", stop(6790), 0, now + 120_000);
+    expect(s.at("a", stop(6790), 0)).toBe(now + 120_000 + MODIFY_REFUSED_MS);
   });
 
   it.each([
