@@ -8,8 +8,9 @@ import { type SimWorld, simWorld } from "./simWorld.js";
 /**
  * SIGTERM while `mimik flatten --all` is under way (the liquidations sent, the broker's answers
  * not back yet): headless stops cleanly, says nothing untrue about the requests the stop cut short
- * (no "flatten failed … retry in 1 s", no journal write after the journal closed), and the next
- * start carries the flatten on to flat and LOCKED, read on the simulator's book.
+ * (no "flatten failed … retry in 1 s", no journal write after the journal closed); the command,
+ * left without an answer, flattens at the broker itself; and the next start keeps the followers
+ * flat and LOCKED, read on the simulator's book.
  */
 
 const FOLLOWERS = ["DEMO2001", "DEMO2002"];
@@ -48,7 +49,7 @@ afterAll(async () => {
 });
 
 describe("a stop signal while a flatten is under way", () => {
-  it("stops cleanly and truthfully, and the next start finishes the flatten", async () => {
+  it("stops cleanly and truthfully; the command finishes the flatten at the broker, and the next start keeps it", async () => {
     const first = startMimik(["headless", "--config", configPath], env);
     await headlessRunning(first);
     await leaderTradeOn(simUrl, "Buy", 1);
@@ -69,14 +70,26 @@ describe("a stop signal while a flatten is under way", () => {
     await new Promise((r) => setTimeout(r, 300));
     first.proc.kill("SIGTERM");
     expect(await first.exited).toBe(0);
-    await flatten;
+    const pressed = await flatten;
     await post("/sim/delay", { user: "demo", ms: 0 });
+    expect(pressed.code, pressed.stdout + pressed.stderr).toBe(0);
+    for (const f of FOLLOWERS) expect(await positionOn(simUrl, f)).toBe(0);
 
     const said = first.stdout() + first.stderr();
     expect(said).not.toMatch(/journal write failed/);
     expect(said).not.toMatch(/flatten failed/);
-    const journal = (await readFile(journalPathFor(configPath), "utf8")).trim().split("\n");
-    expect(JSON.parse(journal.at(-1)!)).toMatchObject({ type: "stop", pid: first.pid });
+    // Nothing of the stopped instance after its stop line: what follows is the command's own
+    // flatten at the broker, which it carries on once the instance went away without answering.
+    const journal = (await readFile(journalPathFor(configPath), "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; pid?: number; mode?: string });
+    const stopped = journal.findIndex((l) => l.type === "stop" && l.pid === first.pid);
+    expect(stopped).toBeGreaterThan(0);
+    expect(journal[stopped + 1]).toMatchObject({
+      type: "start",
+      mode: "direct flatten (no instance running)",
+    });
     const verify = await runMimik(["log", "--verify", "--config", configPath], env);
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
 
