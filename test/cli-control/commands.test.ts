@@ -241,12 +241,19 @@ describe("flatten through the running instance", () => {
    * An instance that flattens: it waits (up to the request's waitLockedMs) for its followers to be
    * reported flat and locked, and answers "locked", or "liquidating" when they never were.
    */
-  async function flattenInstance(locks: boolean): Promise<void> {
+  async function flattenInstance(locks: boolean, reason?: string): Promise<void> {
     await serve((request) => {
       if (request.cmd === "flatten")
         return {
           ok: true,
-          results: [{ target: "DEMO2001", status: locks ? "locked" : "liquidating", sent: 1 }],
+          results: [
+            {
+              target: "DEMO2001",
+              status: locks ? "locked" : "liquidating",
+              sent: 1,
+              ...(reason ? { reason } : {}),
+            },
+          ],
         };
       return { ok: true, status: report({}) };
     });
@@ -297,6 +304,16 @@ describe("flatten through the running instance", () => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(
       /^FAIL DEMO2001 .*not reported flat and locked within 0.3 s \(the instance keeps trying/,
+    );
+  });
+
+  it("says why the instance could not flatten it yet (its login is away), not only that time ran out", async () => {
+    await flattenInstance(false, "waiting for its login");
+    const table = [createFlattenCommand({ confirmLockedMs: 300 })];
+    const r = await run(["flatten", "--follower", "DEMO2001", "--yes", "--config", configPath], { table });
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /^FAIL DEMO2001 .*waiting for its login: not reported flat and locked within 0.3 s/,
     );
   });
 

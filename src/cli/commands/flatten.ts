@@ -274,7 +274,8 @@ function reportFromInstance(ctx: CommandContext, response: ControlResponse, wait
         ? {
             ...o,
             status: "failed",
-            reason: `not reported flat and locked within ${waitedMs / 1000} s (the instance keeps trying; see mimik status)`,
+            // Why it is not flat yet (its login away, a flatten already under way) says more than the clock.
+            reason: `${o.reason ? `${o.reason}: ` : ""}not reported flat and locked within ${waitedMs / 1000} s (the instance keeps trying; see mimik status)`,
           }
         : o,
   );
