@@ -13,10 +13,14 @@ interface Window {
   repeats: number;
   latest: Notice | undefined;
   timer: unknown;
+  /** Times another state of its subject was folded away by a repeat counted here (a "lost" between two "back"s). */
+  foldedAway: number;
 }
 
 export class Collapser {
   private readonly windows = new Map<string, Window>();
+  /** The last state kind sent about each subject that has states (a connection). */
+  private readonly lastSaid = new Map<string, Notice["kind"]>();
 
   constructor(
     private readonly windowMs: number,
@@ -26,18 +30,19 @@ export class Collapser {
 
   offer(notice: Notice): void {
     if (this.windowMs <= 0) {
-      this.emit(notice);
+      this.say(notice);
       return;
     }
-    this.supersede(notice);
+    const folded = this.supersede(notice);
     const key = `${notice.kind}\u0000${notice.subject}`;
     const open = this.windows.get(key);
     if (open) {
       open.repeats += 1;
       open.latest = notice;
+      open.foldedAway += folded;
       return;
     }
-    this.emit(notice);
+    this.say(notice);
     this.open(key);
   }
 
@@ -46,16 +51,19 @@ export class Collapser {
    * connection is out of date, and its summary must not come after this one (a "back" summary
    * sent while the connection is down again would be the phone's last word on it).
    */
-  private supersede(notice: Notice): void {
+  private supersede(notice: Notice): number {
     const kinds = STATE_KINDS.get(notice.kind);
-    if (!kinds) return;
+    if (!kinds) return 0;
+    let folded = 0;
     for (const kind of kinds) {
       if (kind === notice.kind) continue;
       const window = this.windows.get(`${kind}\u0000${notice.subject}`);
-      if (!window) continue;
+      if (!window?.latest) continue;
+      folded = 1;
       window.latest = undefined;
       window.repeats = 0;
     }
+    return folded;
   }
 
   /** Sends every pending summary now and closes all windows (shutdown). */
@@ -63,12 +71,12 @@ export class Collapser {
     for (const [key, window] of this.windows) {
       this.clock.clearTimeout(window.timer);
       this.windows.delete(key);
-      if (window.latest) this.emit(this.summary(window));
+      if (window.latest) this.say(this.summary(window));
     }
   }
 
   private open(key: string): void {
-    const window: Window = { repeats: 0, latest: undefined, timer: undefined };
+    const window: Window = { repeats: 0, latest: undefined, timer: undefined, foldedAway: 0 };
     window.timer = this.clock.setTimeout(() => this.close(key), this.windowMs);
     this.windows.set(key, window);
   }
@@ -77,13 +85,27 @@ export class Collapser {
     const window = this.windows.get(key);
     this.windows.delete(key);
     if (!window?.latest) return;
-    this.emit(this.summary(window));
+    this.say(this.summary(window));
     this.open(key);
+  }
+
+  private say(notice: Notice): void {
+    if (STATE_KINDS.has(notice.kind)) this.lastSaid.set(notice.subject, notice.kind);
+    this.emit(notice);
   }
 
   private summary(window: Window): Notice {
     const latest = window.latest!;
     // The latest repeat is the message; the count says how many it stands for, itself included.
-    return { ...latest, repeats: window.repeats - 1, windowSeconds: Math.round(this.windowMs / 1000) };
+    const summary = {
+      ...latest,
+      repeats: window.repeats - 1,
+      windowSeconds: Math.round(this.windowMs / 1000),
+    };
+    // A "back" after one the phone had, the loss between them folded away: it says what it is back from.
+    const lost = window.foldedAway;
+    if (latest.kind === "connectionRestored" && lost > 0 && this.lastSaid.get(latest.subject) === latest.kind)
+      summary.text = `${latest.text} again: it was lost ${lost === 1 ? "once more" : `${lost} more times`} meanwhile`;
+    return summary;
   }
 }

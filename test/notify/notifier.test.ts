@@ -306,6 +306,35 @@ describe("the notifier", () => {
     ]);
   });
 
+  it("a second 'back' whose 'lost' was folded away says it was lost again", async () => {
+    const n = start(twoTargets);
+    const status = (state: "connected" | "reconnecting"): EngineEvent => ({
+      type: "connectionStatus",
+      at: clock.now(),
+      connection: "sim",
+      broker: "tradovate",
+      state,
+      reason: state === "reconnecting" ? "socket closed" : undefined,
+    });
+    n.push(status("connected"));
+    // Lost at 0 s, back at 10 s, lost again at 20 s and back at 30 s: it ends up.
+    for (const [wait, state] of [
+      [0, "reconnecting"],
+      [10, "connected"],
+      [10, "reconnecting"],
+      [10, "connected"],
+    ] as const) {
+      await runFor(n, wait * 1000);
+      n.push(status(state));
+    }
+    await runFor(n, 120_000);
+    expect(texts(phone)).toEqual([
+      "connection sim lost: socket closed; reconnecting",
+      "connection sim is back",
+      "connection sim is back again: it was lost once more meanwhile",
+    ]);
+  });
+
   it("a flip that only closed because a rule held its opening back is an opening held back", async () => {
     const n = start(twoTargets);
     n.push({
