@@ -79,7 +79,10 @@ beforeAll(async () => {
     accounts: [{ name: "FUND6001", balance: 50000 }],
   });
   await writeJson(join(dir, "scenario.json"), scenario);
-  const sim = startMimik(["sim", "--port", "0", "--scenario", join(dir, "scenario.json")], env);
+  const sim = startMimik(
+    ["sim", "--port", "0", "--always-open", "--scenario", join(dir, "scenario.json")],
+    env,
+  );
   const first = await until(() => sim.lines()[0], "the simulator's first line");
   simUrl = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(first)?.[1] ?? "";
   expect(simUrl).not.toBe("");

@@ -129,9 +129,13 @@ export async function listeningTcpPorts(pid: number): Promise<number[]> {
   return ports;
 }
 
-/** `mimik sim` on a free port, in its own process, and its URL once it says it listens. */
+/**
+ * `mimik sim` on a free port, in its own process, and its URL once it says it listens. Always
+ * open: a test of copying must pass in the daily halt and at the weekend too, when the session's
+ * market stands still and no order fills.
+ */
 export async function startSim(env: NodeJS.ProcessEnv): Promise<{ sim: Child; url: string }> {
-  const sim = startMimik(["sim", "--port", "0"], env);
+  const sim = startMimik(["sim", "--port", "0", "--always-open"], env);
   const first = await until(() => sim.lines()[0], "the simulator's first line");
   return { sim, url: /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(first)?.[1] ?? "" };
 }

@@ -31,7 +31,7 @@ const DEFERRED =
  * day started `down` dollars above its balance now, and its login ("prop") not up yet.
  */
 async function lockedWithLoginDown(down: number) {
-  sim = await startSimulator({ port: 0, priceIntervalMs: 0 });
+  sim = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true });
   const config: Config = twoLoginConfig();
   config.groups[0]!.followers[0]!.limits = { dailyLoss: 1000 };
   const [demo, prop] = await createSessions(config, {

@@ -74,7 +74,9 @@ describe("today's report from the journal", () => {
     dir = await mkdtemp(join(tmpdir(), "mimik-dayview-"));
     const path = join(dir, "journal.jsonl");
     const writer = await JournalWriter.open(path);
-    const now = Date.now();
+    // A fixed afternoon: three minutes after the 17:00 CT roll, the machine's clock would put the
+    // first samples in yesterday's report.
+    const now = Date.parse("2026-07-15T18:00:00Z");
     const sink = journalSink(writer, () => config, 60_000);
     const risk = (at: number, follower: string, dayPnl: number) =>
       sink({

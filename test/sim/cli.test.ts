@@ -57,6 +57,43 @@ describe("mimik sim", () => {
     await expect(fetch(`${url}/sim/records`)).rejects.toThrow();
   });
 
+  it.each([
+    ["follows CME's session: on a Saturday a market order waits for the reopen", [], 0, "CME hours"],
+    ["--always-open: on a Saturday a market order fills", ["--always-open"], 1, "always open"],
+  ])("%s", async (_what, flags, filled, session) => {
+    const saved = process.env.MIMIK_SIM_CLOCK;
+    process.env.MIMIK_SIM_CLOCK = "2026-12-05T18:00:00Z";
+    let stop!: () => void;
+    const stopped = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    try {
+      const io = context(["--port", "0", ...flags]);
+      const exit = createSimCommand(() => stopped).run(io.ctx);
+      await waitFor(() => io.out().includes("Ctrl+C"), "startup output");
+      expect(io.out()).toContain(`session: ${session}`);
+      const url = /^listening on (\S+)$/m.exec(io.out())?.[1];
+      const post = await fetch(`${url}/sim/trade`, {
+        method: "POST",
+        body: JSON.stringify({ account: "DEMO1000", symbol: "ESZ6", action: "Buy", qty: 1 }),
+      });
+      expect(post.ok).toBe(true);
+      const records = (await (await fetch(`${url}/sim/records`)).json()) as {
+        positions: { accountName: string; netPos: number }[];
+        workingOrders: unknown[];
+      };
+      const position = records.positions.find((p) => p.accountName === "DEMO1000")?.netPos ?? 0;
+      expect(position).toBe(filled);
+      expect(records.workingOrders).toHaveLength(1 - filled);
+      stop();
+      expect(await exit).toBe(0);
+    } finally {
+      stop();
+      if (saved === undefined) delete process.env.MIMIK_SIM_CLOCK;
+      else process.env.MIMIK_SIM_CLOCK = saved;
+    }
+  });
+
   it("a bad scenario file is a clear message and exit 1", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mimik-sim-cli-"));
     dirs.push(dir);

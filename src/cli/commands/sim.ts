@@ -11,7 +11,12 @@ import { parseFlags } from "../flags.js";
 
 const usd = (n: number) => `$${n.toLocaleString("en-US", { maximumFractionDigits: 2 })}`;
 
-function describe(url: string, scenario: Scenario, simEndpoints: (url: string) => SimEndpoints): string {
+function describe(
+  url: string,
+  scenario: Scenario,
+  simEndpoints: (url: string) => SimEndpoints,
+  alwaysOpen: boolean,
+): string {
   const lines = [
     `REST     ${url}/v1`,
     `socket   ${simEndpoints(url).wsUrl}   (trading)`,
@@ -41,6 +46,11 @@ function describe(url: string, scenario: Scenario, simEndpoints: (url: string) =
     `limits per user: ${l.requestsPerSecond}/s, ${l.requestsPerMinute}/min, ${l.requestsPerHour}/h ` +
       `(a 429 stops the user for ${Math.round(l.rateLimitStopMs / 1000)} s), ${l.connectionsPerUser} sockets`,
   );
+  lines.push(
+    alwaysOpen
+      ? "session: always open (no daily halt, no weekend)"
+      : "session: CME hours: nothing trades 16:00-17:00 CT and at the weekend (--always-open: any hour)",
+  );
   lines.push("Ctrl+C stops the simulator.");
   return `${lines.join("\n")}\n`;
 }
@@ -52,7 +62,7 @@ export function createSimCommand(waitForStop: () => Promise<unknown> = untilSign
     summary: "run the broker simulator (Tradovate and ProjectX) on 127.0.0.1",
     outputOptional: true,
     help: `Usage
-  mimik sim [--port N] [--scenario FILE] [--seed N]
+  mimik sim [--port N] [--scenario FILE] [--seed N] [--always-open]
 
 Runs a local server that speaks Tradovate's REST and WebSocket protocol (auth,
 account and order endpoints, user/syncrequest, props events, market data) and
@@ -69,14 +79,23 @@ Options
   --scenario FILE   users, accounts, balances and products as JSON
                     (default: data/scenarios/default.json)
   --seed N          seed for the price walk and frame shapes (default 1)
+  --always-open     keep no session: no daily halt (16:00-17:00 CT) and no
+                    weekend, so prices walk and orders fill at any hour
+                    (by default the market stands still then, as CME's does)
 
 Examples
   mimik sim
+  mimik sim --always-open       # try mimik on a Saturday
   mimik sim --port 8787 --scenario ./my-scenario.json`,
     async run(ctx: CommandContext): Promise<number> {
       const { flags } = parseFlags(
         ctx,
-        { port: { type: "number" }, scenario: { type: "string" }, seed: { type: "number" } },
+        {
+          port: { type: "number" },
+          scenario: { type: "string" },
+          seed: { type: "number" },
+          alwaysOpen: { type: "boolean" },
+        },
         { command: "sim" },
       );
       const { loadScenario, ScenarioError, simEndpoints, startSimulator } = await import(
@@ -105,6 +124,7 @@ Examples
           port,
           ...(scenario ? { scenario } : {}),
           ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+          ...(flags.alwaysOpen === true ? { alwaysOpen: true } : {}),
         });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
@@ -116,7 +136,7 @@ Examples
         return 1;
       }
       ctx.stdout.write(`listening on ${sim.url}\n`);
-      ctx.stdout.write(describe(sim.url, sim.scenario, simEndpoints));
+      ctx.stdout.write(describe(sim.url, sim.scenario, simEndpoints, flags.alwaysOpen === true));
       await waitForStop();
       await sim.close();
       return 0;
