@@ -58,6 +58,7 @@ const statusReportSchema = onFirstUse(() => {
             dayPnl: optionalNumber,
             positions: z.array(z.object({ contract: z.string(), netPos: z.number() })),
             positionsUnknown: z.boolean().optional(),
+            positionsAsOfLogin: z.string().optional(),
             shadow: z.boolean().optional(),
           }),
         ),
@@ -184,11 +185,13 @@ export function formatStatus(report: Parsed): string[] {
     }
     const width = Math.max(0, ...group.followers.map((f) => f.account.length));
     for (const f of group.followers) {
-      const positions = f.positions.length
+      const held = f.positions.length
         ? f.positions.map((p) => `${p.contract} ${signed(p.netPos)}`).join(", ")
         : f.positionsUnknown
           ? "positions not known yet"
           : "flat";
+      // A login that dropped may have traded since: what it last said is not what it holds now.
+      const positions = f.positionsAsOfLogin ? `${held} (last seen; login ${f.positionsAsOfLogin})` : held;
       const parts = [
         f.account.padEnd(width),
         f.shadow ? "shadow (would-be)" : undefined,

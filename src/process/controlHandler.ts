@@ -134,6 +134,8 @@ export interface StatusReport {
       positions: { contract: string; netPos: number }[];
       /** Its broker has not reported its positions yet (a login still down): `positions` is not "flat". */
       positionsUnknown?: boolean | undefined;
+      /** Its login is not connected now: `positions` is what it last reported, maybe since changed. */
+      positionsAsOfLogin?: string | undefined;
       shadow?: boolean | undefined;
     }[];
   }[];
@@ -190,6 +192,8 @@ export function statusReport(snapshot: EngineSnapshot, mode: string, journal?: s
       ...(snapshot.windows.has(g.name) ? { window: { ...snapshot.windows.get(g.name) } } : {}),
       followers: g.followers.map((f) => {
         const live = snapshot.followers.get(f.account);
+        const login = snapshot.config.accounts.find((a) => a.name === f.account)?.connection;
+        const loginState = login === undefined ? undefined : snapshot.connections.get(login)?.state;
         return {
           account: f.account,
           enabled: f.enabled,
@@ -202,9 +206,11 @@ export function statusReport(snapshot: EngineSnapshot, mode: string, journal?: s
           // A shadow's positions are its would-be ones, mimik's own book: flat until it trades.
           ...(f.shadow
             ? { shadow: true }
-            : snapshot.positions.has(f.account)
-              ? {}
-              : { positionsUnknown: true }),
+            : !snapshot.positions.has(f.account)
+              ? { positionsUnknown: true }
+              : loginState !== undefined && loginState !== "connected"
+                ? { positionsAsOfLogin: `${login} ${loginState}` }
+                : {}),
         };
       }),
     })),

@@ -44,6 +44,29 @@ describe("mimik status: a follower's positions", () => {
     }
   });
 
+  it("while its login is down are what it last reported, said so, and plain again once it is back", () => {
+    vi.useFakeTimers();
+    try {
+      const store = new EngineStore({ batchMs: 10 });
+      store.setConfig(config);
+      const login = (state: "connected" | "reconnecting") =>
+        store.push({ type: "connectionStatus", at: 1, connection: "sim", broker: "tradovate", state });
+      login("connected");
+      store.push({ type: "positions", at: 1, account: "DEMO2001", positions: [] });
+      vi.advanceTimersByTime(10);
+      expect(followerLine(store)).toMatch(/flat$/);
+      login("reconnecting");
+      vi.advanceTimersByTime(10);
+      expect(followerLine(store)).toMatch(/flat \(last seen; login sim reconnecting\)$/);
+      login("connected");
+      vi.advanceTimersByTime(10);
+      expect(followerLine(store)).toMatch(/flat$/);
+      store.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("of a shadow are its would-be ones, said so, and flat until its first would-be trade", () => {
     vi.useFakeTimers();
     try {
