@@ -243,6 +243,8 @@ export interface ConnectionStatusEvent {
   reason?: string | undefined;
   /** Why the login's quotes stopped (open P&L goes unpriced); absent while they come. */
   marketData?: string | undefined;
+  /** Down because the trader took the login out of the config: by choice, nothing to fix. */
+  takenOut?: true | undefined;
 }
 
 export interface AlertEvent {

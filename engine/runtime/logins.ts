@@ -118,7 +118,15 @@ export class Logins {
     for (const message of left) this.deps.emit({ type: "alert", at, level: "warn", message });
     const { connection, broker } = session;
     const reason = "taken out of the config";
-    this.deps.emit({ type: "connectionStatus", at, connection, broker, state: "down", reason });
+    this.deps.emit({
+      type: "connectionStatus",
+      at,
+      connection,
+      broker,
+      state: "down",
+      reason,
+      takenOut: true,
+    });
   }
 
   /** Its accounts stay in the config: they are only disconnected until the new session syncs. */

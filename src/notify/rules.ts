@@ -119,6 +119,11 @@ const connectionStatus: Rule<"connectionStatus"> = (e, memory) => {
   // A session started again (its settings edited) says "connecting" on its way back from a loss
   // the phone heard: remembered, it would hide the "back" that follows.
   if (e.state === "connecting") return undefined;
+  // The trader took it out: no page, and put back later its first connect is no "back".
+  if (e.takenOut) {
+    memory.connections.delete(e.connection);
+    return undefined;
+  }
   const before = memory.connections.get(e.connection);
   memory.connections.set(e.connection, e.state);
   if (e.state === before) return undefined;

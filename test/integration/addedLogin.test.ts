@@ -105,6 +105,15 @@ describe("a login added to a running engine", () => {
     expect(alerts(rig)).toContainEqual(
       "connection apex was taken out of the config while follower APEX3001 holds ESZ6 +2; mimik no longer closes it with its leader: flatten it at the broker, or add the login back",
     );
+    // Down by the trader's choice, so the phone is not paged for it (notify/rules.ts).
+    expect(rig.events).toContainEqual(
+      expect.objectContaining({
+        type: "connectionStatus",
+        connection: "apex",
+        state: "down",
+        takenOut: true,
+      }),
+    );
     await eventually(
       () => sim.control.socketCount({ user: "prop" }) === 0,
       "the prop login's sockets closed",

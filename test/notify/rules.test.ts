@@ -185,6 +185,25 @@ describe("what the rules remember", () => {
     ]);
   });
 
+  it("a login the trader took out of the config pages no one, and put back its first connect is no 'back'", () => {
+    const memory = ruleMemory();
+    const takenOut = {
+      type: "connectionStatus",
+      at,
+      connection: "sim",
+      broker: "tradovate",
+      state: "down",
+      reason: "taken out of the config",
+      takenOut: true,
+    } as EngineEvent;
+    const kinds = [conn("connected"), takenOut, conn("connecting"), conn("connected")].map(
+      (e) => noticeFor(e, memory)?.kind,
+    );
+    expect(kinds).toEqual([undefined, undefined, undefined, undefined]);
+    // Lost for real afterwards, it still pages.
+    expect(noticeFor(conn("down", "401"), memory)?.kind).toBe("connectionNeedsYou");
+  });
+
   it("a lock the state file already had at start is not news; a new one is", () => {
     const memory = ruleMemory({ DEMO2001: "LOCKED" });
     expect(noticeFor(state("LOCKED", "manual"), memory)).toBeUndefined();
