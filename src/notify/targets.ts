@@ -34,16 +34,28 @@ export function titleOf(notice: Notice): string {
 
 /**
  * The message's words: the notice, then how many repeats it stands for and what was dropped. A
- * text too long is cut, never those counts after it.
+ * text too long is cut, never those counts after it. `asWritten` puts text in the service's terms
+ * (Discord's Markdown); the cut measures what is sent.
  */
-export function bodyOf(message: Message): string {
+export function bodyOf(message: Message, asWritten: (text: string) => string = (text) => text): string {
   const { notice, dropped } = message;
   const counts: string[] = [];
   if (notice.repeats)
     counts.push(`(${notice.repeats} more like this in the last ${notice.windowSeconds ?? "?"} s)`);
   if (dropped) counts.push(`(${dropped} notification${dropped === 1 ? "" : "s"} dropped: too many at once)`);
-  const room = MAX_TEXT - counts.reduce((n, line) => n + 1 + line.length, 0);
-  return [cut(notice.text, room), ...counts].join("\n");
+  const said = counts.map(asWritten);
+  const room = MAX_TEXT - said.reduce((n, line) => n + 1 + line.length, 0);
+  return [cut(asWritten(notice.text), room), ...said].join("\n");
+}
+
+/**
+ * Discord reads a webhook's content as Markdown: an account labelled __EVAL__ showed underlined
+ * as EVAL, and a *, ~~, || or ` in a name or a broker's reason made text bold, struck out, hidden
+ * or code. Each character Markdown could take there is escaped (Discord shows "\_" as "_"), so the
+ * trader reads names and amounts as mimik wrote them.
+ */
+export function discordEscape(text: string): string {
+  return text.replace(/[\\*_~`|[\]<]/g, "\\$&").replace(/^(\s*)([>#-])/gm, "$1\\$2");
 }
 
 /**
@@ -54,6 +66,9 @@ function cut(text: string, max: number): string {
   if (text.length <= max) return text;
   let end = max - 1;
   if (/[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end -= 1;
+  // Nor an escape (Discord's "\_"): a lone backslash left at the end would show as one.
+  const backslashes = /\\*$/.exec(text.slice(0, end))?.[0].length ?? 0;
+  if (backslashes % 2 === 1) end -= 1;
   return `${text.slice(0, end)}…`;
 }
 
@@ -72,7 +87,7 @@ export function requestFor(
 ): HttpRequest {
   const { notice } = message;
   const title = titleOf(notice);
-  const body = bodyOf(message);
+  const body = bodyOf(message, target.kind === "discord" ? discordEscape : undefined);
   switch (target.kind) {
     case "webhook":
       return {

@@ -70,6 +70,33 @@ describe("each target's message, as the service receives it", () => {
     });
   });
 
+  it("discord: names and reasons are not read as Markdown; a cut never leaves half an escape", () => {
+    const secrets = { url: "http://127.0.0.1:1/api/webhooks/1/tok" };
+    const target = { name: "d", kind: "discord", urlSecret: { env: "X" } } as const;
+    const text = "__EVAL__ *2: LOCKED (`risk` ~~x~~ || y) > #1 -$5 [a](b) <@1> \\\n- > # z";
+    const got = JSON.parse(requestFor(target, secrets, { notice: { ...lock, text }, dropped: 2 }).body);
+    expect(got.content).toBe(
+      "**mimik · Locked**\n" +
+        "\\_\\_EVAL\\_\\_ \\*2: LOCKED (\\`risk\\` \\~\\~x\\~\\~ \\|\\| y) > #1 -$5 \\[a\\](b) \\<@1> \\\\\n" +
+        "\\- > # z\n" +
+        "(2 notifications dropped: too many at once)",
+    );
+    // Other services get the text as it is.
+    const plain = requestFor(
+      { name: "t", kind: "telegram", chatId: "1", token: { env: "T" } },
+      { token: "t" },
+      { notice: { ...lock, text } },
+    );
+    expect(JSON.parse(plain.body).text).toContain(text);
+    // Cut inside an escape: the pair goes whole or not at all.
+    for (let n = 1890; n < 1910; n++) {
+      const long = { ...lock, text: `${"x".repeat(n)}${"_".repeat(40)}` };
+      const body = JSON.parse(requestFor(target, secrets, { notice: long }).body).content as string;
+      expect(body).toMatch(/(^|[^\\])(\\\\)*…$/);
+      expect(body.length).toBeLessThanOrEqual(2000);
+    }
+  });
+
   it("telegram: sendMessage under the bot token, plain text to the chat", async () => {
     const got = await deliver(
       { name: "t", kind: "telegram", token: { env: "X" }, chatId: -100123, url: server.url },
