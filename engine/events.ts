@@ -177,6 +177,8 @@ export interface FollowerStateEvent {
   type: "followerState";
   at: EpochMs;
   follower: string;
+  /** The follower's group: a trading window locks a whole group at once, and the notifier says it once. */
+  group?: string | undefined;
   state: FollowerState;
   reason?: string | undefined;
   /**

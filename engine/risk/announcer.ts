@@ -75,6 +75,7 @@ export class RiskAnnouncer {
       type: "followerState",
       at: this.clock.now(),
       follower: f.name,
+      ...(f.group === undefined ? {} : { group: f.group }),
       state: shownState,
       reason,
       ...(unsaved ? { unsaved: true, ...lockOf(f) } : {}),

@@ -1,4 +1,4 @@
-import { type CopyEvent, isWindowReason, SKIP_REASONS } from "../../engine/index.js";
+import { type CopyEvent, type FollowerStateEvent, isWindowReason, SKIP_REASONS } from "../../engine/index.js";
 import type { Notice } from "./rules.js";
 
 /**
@@ -6,6 +6,7 @@ import type { Notice } from "./rules.js";
  * follower of the group, the hedge guard every follower of a firm on the other side. One notice
  * per follower would be 200 messages per leader fill at 200 followers, and would push the lock
  * behind them out of the target's queue: the phone needs the cause and whom it held, once.
+ * A flat-by time or a blackout's flatten closes out and locks the whole group at once too.
  */
 
 export interface HeldCause {
@@ -16,6 +17,8 @@ export interface HeldCause {
   /** A flip copied as a close only: what its close sent ("Sell 2"); absent for an opening held back. */
   closeOnly?: string | undefined;
   followers: string[];
+  /** Followers the cause took since the phone last heard of it: the message says "N more". */
+  more?: true | undefined;
 }
 
 const HEDGE_WHY = `${SKIP_REASONS.hedgeGuard} (another follower of the same firm holds the other side)`;
@@ -40,26 +43,75 @@ export function causeNotice(e: CopyEvent, why: string, closeOnly: boolean): Noti
     level: "info",
     subject: `${e.group}: ${why}`,
     at: e.at,
-    text: causeText(cause),
+    text: causeText("heldBack", cause),
     cause,
   };
 }
 
+/**
+ * A follower closed out or locked by its group's trading window (a flat-by, a blackout's
+ * flatten), or undefined for a state of its own (a limit, by hand, the broker): that one is
+ * news about the follower and goes alone.
+ */
+export function windowLockNotice(e: FollowerStateEvent): Notice | undefined {
+  const why = e.reason;
+  if (e.group === undefined || why === undefined || !isWindowReason(why)) return undefined;
+  if (e.state !== "LIQUIDATE_ONLY" && e.state !== "LOCKED") return undefined;
+  const kind = e.state === "LOCKED" ? "locked" : "closeOut";
+  const cause: HeldCause = { group: e.group, why, contracts: [], followers: [e.follower] };
+  return {
+    kind,
+    level: "warn",
+    subject: `${e.group}: ${why}`,
+    at: e.at,
+    text: causeText(kind, cause),
+    cause,
+  };
+}
+
+/**
+ * Kinds whose repeats of one cause are more followers it took (each locks once, as its flatten
+ * is done): a window's summary names them, where a count of "repeats" would say nothing.
+ */
+export function gathers(notice: Notice): boolean {
+  return notice.cause !== undefined && (notice.kind === "closeOut" || notice.kind === "locked");
+}
+
+/** `notice`'s followers added to those gathered so far in a collapse window (`into`). */
+export function gather(into: Notice | undefined, notice: Notice): Notice {
+  const before = into?.cause?.followers ?? [];
+  const cause: HeldCause = {
+    ...notice.cause!,
+    followers: [...new Set([...before, ...notice.cause!.followers])],
+    more: true,
+  };
+  return { ...notice, cause, text: causeText(notice.kind, cause) };
+}
+
 const NAMED = 3;
 
-function causeText(c: HeldCause): string {
-  const on = c.contracts.join(", ");
+function whoText(c: HeldCause): string {
   const n = c.followers.length;
   const names = c.followers.slice(0, NAMED).join(", ");
-  const who =
-    n === 1 ? c.followers[0] : `${n} followers (${names}${n > NAMED ? ` and ${n - NAMED} more` : ""})`;
+  const rest = n > NAMED ? ` and ${n - NAMED} ${c.more ? "others" : "more"}` : "";
+  if (c.more) return `${n} more follower${n === 1 ? "" : "s"} (${names}${rest})`;
+  return n === 1 ? c.followers[0]! : `${n} followers (${names}${rest})`;
+}
+
+function causeText(kind: Notice["kind"], c: HeldCause): string {
+  const who = whoText(c);
+  // At LIQUIDATE_ONLY the flatten has only begun: "flat" is said by the lock, once it is.
+  if (kind === "closeOut") return `${c.group}: ${c.why}: ${who} being flattened and locked`;
+  if (kind === "locked") return `${c.group}: ${c.why}: ${who} flat and locked`;
+  const on = c.contracts.join(", ");
+  const n = c.followers.length;
   if (c.closeOnly === undefined) return `${c.group}: opening on ${on} held back for ${who}: ${c.why}`;
   const sent = n === 1 && c.closeOnly ? ` (${c.closeOnly})` : "";
   return `${c.group}: flip on ${on} copied as a close only for ${who}${sent}, the opening held back: ${c.why}`;
 }
 
 /**
- * A batch's notices with one cause and shape (an opening, or a flip's close only) made one, at the first one's place, naming
+ * A batch's notices with one kind, cause and shape (an opening, or a flip's close only) made one, at the first one's place, naming
  * every follower it held back (once, though two leader fills held it back in the batch).
  */
 export function coalesce(notices: readonly Notice[]): Notice[] {
@@ -74,7 +126,7 @@ export function coalesce(notices: readonly Notice[]): Notice[] {
       out.push(notice);
       continue;
     }
-    const key = `${notice.subject}\u0000${cause.closeOnly !== undefined}`;
+    const key = `${notice.kind}\u0000${notice.subject}\u0000${cause.closeOnly !== undefined}`;
     const first = merged.get(key);
     if (first === undefined) {
       const own = {
@@ -94,7 +146,7 @@ export function coalesce(notices: readonly Notice[]): Notice[] {
   }
   for (const { notice, cause, followers, contracts } of merged.values()) {
     notice.cause = { ...cause, followers: [...followers], contracts: [...contracts] };
-    notice.text = causeText(notice.cause);
+    notice.text = causeText(notice.kind, notice.cause);
   }
   return out;
 }

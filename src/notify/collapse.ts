@@ -1,11 +1,14 @@
 import type { Clock } from "../../engine/index.js";
+import { gather, gathers } from "./causes.js";
 import { type Notice, STATE_KINDS } from "./rules.js";
 
 /**
  * Repeats folded into one message. The first notice of a kind about a subject goes at once (a lock
  * must not wait); repeats within the window are only counted, and when the window ends one message
  * says the latest of them and how many there were, which opens the next window. A storm of
- * "held back: locked" skips is then one message a minute, not one per leader fill.
+ * "held back: locked" skips is then one message a minute, not one per leader fill. The followers
+ * a trading window locks one by one, as each flatten is done, are gathered instead: the summary
+ * names the ones locked since.
  */
 
 interface Window {
@@ -38,7 +41,7 @@ export class Collapser {
     const open = this.windows.get(key);
     if (open) {
       open.repeats += 1;
-      open.latest = notice;
+      open.latest = gathers(notice) ? gather(open.latest, notice) : notice;
       open.foldedAway += folded;
       return;
     }
@@ -96,6 +99,8 @@ export class Collapser {
 
   private summary(window: Window): Notice {
     const latest = window.latest!;
+    // More followers a window took: the summary names them, a count of repeats would not.
+    if (gathers(latest)) return latest;
     // The latest repeat is the message; the count says how many it stands for, itself included.
     const summary = {
       ...latest,

@@ -1,0 +1,74 @@
+import { afterEach, expect, it } from "vitest";
+import { notificationsSchema } from "../../data/notifications.js";
+import { chicagoInstant, civilDate } from "../../engine/windows/chicago.js";
+import { Notifier } from "../../src/notify/notifier.js";
+import { FakeClock } from "../broker/helpers/fakeClock.js";
+import { eventually, position, type Rig, ShiftedClock, simConfig, startRig } from "../support/rig.js";
+import { startTestServer, type TestServer } from "./server.js";
+
+/** What the phone hears when a group's flat-by time flattens and locks its followers, on the simulator. */
+
+let rig: Rig | undefined;
+let phone: TestServer | undefined;
+let notifier: Notifier | undefined;
+afterEach(async () => {
+  await notifier?.close(0);
+  await rig?.close();
+  await phone?.close();
+  rig = undefined;
+  phone = undefined;
+  notifier = undefined;
+});
+
+/** 2026-06-16 is a Tuesday. */
+const tuesday = (hh: number, mm = 0) => chicagoInstant(civilDate(2026, 6, 16), hh * 60 + mm);
+const FOLLOWERS = [
+  ["DEMO2001", "NQZ6"],
+  ["DEMO2002", "MNQZ6"],
+  ["DEMO2003", "NQZ6"],
+] as const;
+
+it("at the flat-by time the phone hears once that the group is being flattened, and whom it locked", async () => {
+  phone = await startTestServer();
+  const clock = new ShiftedClock(tuesday(15, 50));
+  const n = new Notifier({
+    notifications: notificationsSchema.parse({
+      targets: [{ name: "phone", kind: "webhook", urlSecret: { env: "A" } }],
+    }),
+    secrets: { phone: { ok: true, secrets: { url: `${phone.url}/hook` } } },
+    alert: () => {},
+    clock: new FakeClock(),
+  });
+  notifier = n;
+  rig = await startRig(simConfig({ windows: { flatBy: "15:55" } }), { clock, windowTickMs: 20 });
+  const r = rig;
+  r.engine.on((e) => n.push(e));
+  await eventually(
+    () => FOLLOWERS.every(([a]) => r.engine.directory.route(a) && r.engine.risk.snapshot(a)?.netLiq),
+    "every follower synced and valued",
+  );
+  r.sim.control.manualTrade("DEMO1000", "NQZ6", "Buy", 2);
+  for (const [account, contract] of FOLLOWERS)
+    await eventually(() => position(r.sim, account, contract) !== 0, `${account} copied the opening`);
+
+  clock.jumpTo(tuesday(15, 55));
+  for (const [account, contract] of FOLLOWERS)
+    await eventually(() => position(r.sim, account, contract) === 0, `${account} flattened at 15:55 CT`);
+  for (const [account] of FOLLOWERS)
+    await eventually(() => r.engine.risk.snapshot(account)?.state === "LOCKED", `${account} locked`);
+  // The locks gathered within collapseSeconds are said at its end (here: the notifier's close).
+  await n.close(5000);
+
+  const said = phone.received.map((q) => (q.json() as { text: string }).text);
+  expect(said[0]).toBe(
+    "G: flat by 15:55 CT: 3 followers (DEMO2001, DEMO2002, DEMO2003) being flattened and locked",
+  );
+  const locks = said.slice(1);
+  // Each follower locks when its own flatten is done: one message, or the first batch and the rest.
+  expect(locks.length).toBeGreaterThanOrEqual(1);
+  expect(locks.length).toBeLessThanOrEqual(2);
+  for (const text of locks) expect(text).toMatch(/^G: flat by 15:55 CT: .* flat and locked$/);
+  const named = FOLLOWERS.map(([a]) => locks.join("\n").split(a).length - 1);
+  expect(named).toEqual([1, 1, 1]);
+  expect(position(r.sim, "DEMO1000", "NQZ6")).toBe(2);
+});
