@@ -247,7 +247,8 @@ export const STATE_KINDS: ReadonlyMap<Notice["kind"], readonly Notice["kind"][]>
 
 /** Short titles, for a phone's notification line. */
 export const KIND_TITLES: Record<Notice["kind"], string> = {
-  closeOut: "Risk close-out",
+  // Not "risk": a flat-by time, a blackout or the trader's own flatten close out too.
+  closeOut: "Close-out",
   locked: "Locked",
   liquidateOnly: "Liquidate only",
   outOfSync: "Out of sync",

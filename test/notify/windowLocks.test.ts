@@ -5,6 +5,7 @@ import { coalesce } from "../../src/notify/causes.js";
 import { Collapser } from "../../src/notify/collapse.js";
 import { Notifier } from "../../src/notify/notifier.js";
 import { type Notice, noticeFor, ruleMemory } from "../../src/notify/rules.js";
+import { titleOf } from "../../src/notify/targets.js";
 import { FakeClock } from "../broker/helpers/fakeClock.js";
 import { startTestServer, type TestServer } from "./server.js";
 
@@ -63,6 +64,11 @@ describe("one follower's state → its notice", () => {
     const [n] = noticesOf([event]);
     expect([n?.kind, n?.subject, n?.text, n?.level]).toEqual([kind, subject, text, "warn"]);
   });
+});
+
+it("a flat-by's close-out is titled a close-out, not a risk close-out (no limit tripped)", () => {
+  const [n] = noticesOf([state("DEMO2001", "LIQUIDATE_ONLY", FLAT_BY)]);
+  expect(titleOf(n!)).toBe("mimik · Close-out");
 });
 
 describe("a batch's notices → its messages", () => {
