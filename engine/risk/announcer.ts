@@ -75,11 +75,12 @@ export class RiskAnnouncer {
       type: "followerState",
       at: this.clock.now(),
       follower: f.name,
-      ...(f.group === undefined ? {} : { group: f.group }),
       state: shownState,
       reason,
       ...(unsaved ? { unsaved: true, ...lockOf(f) } : {}),
       ...(pricesStale ? { pricesStale: true } : {}),
+      // Last: journal lines and headless JSON keep the field order they had.
+      ...(f.group === undefined ? {} : { group: f.group }),
     });
   }
 
