@@ -132,7 +132,7 @@ describe("with a simulator", () => {
     await writeFile(journal, `${lines.join("\n")}\n`);
     const log = await pipedToHead(["log", "--json", "--config", configPath]);
     expect(log.stderr).not.toMatch(/EPIPE|Error|\n\s+at /);
-    const simOut = await pipedToHead(["sim", "--port", "0"], 1500);
+    const simOut = await pipedToHead(["sim", "--port", "0", "--always-open"], 1500);
     expect(simOut.stderr).not.toMatch(/EPIPE|Error|\n\s+at /);
   });
 });
