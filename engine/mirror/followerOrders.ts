@@ -190,6 +190,14 @@ export class FollowerOrders {
     } else if (!what) this.cancelOver(follower, clOrdId);
   }
 
+  /**
+   * A modify's answer: the order is busy with it no more. A cancel sent meanwhile (cancel before
+   * close takes an order being modified) is still on its way: the order stays being cancelled.
+   */
+  modifyAnswered(follower: string, clOrdId: string): void {
+    if (this.busy.get(follower)?.get(clOrdId) === "modifying") this.setBusy(follower, clOrdId, undefined);
+  }
+
   /** A mirror on the line and side is being cancelled: until it is heard finished it may fill. */
   cancellingOn(follower: string, contract: string, side: Side): boolean {
     const cancels = this.cancels.get(follower);

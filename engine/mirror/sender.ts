@@ -159,7 +159,7 @@ export class MirrorSender {
       }),
     );
     void result.then((r) => {
-      this.deps.orders.setBusy(t.follower, order.clOrdId, undefined);
+      this.deps.orders.modifyAnswered(t.follower, order.clOrdId);
       const taken = { t, leaderId: order.leaderId, terms, filled: order.filled };
       const early =
         r.ok && r.commandId !== undefined && this.reports.answered(order.clOrdId, r.commandId, taken);

@@ -71,7 +71,7 @@ export class FakeVenue implements BrokerSession {
   private nextId = 1000;
   /** Answers held back (`hold = true`) until `answer()`. */
   hold = false;
-  private held: Array<() => void> = [];
+  private held: Array<{ go: () => void; sent: Sent | undefined }> = [];
   /** The broker's answer to the next requests, instead of accepting them. */
   failNext: Array<Failure> = [];
   /** The broker's answer to a placement it refuses (a target it will not take, say); undefined: taken. */
@@ -133,7 +133,14 @@ export class FakeVenue implements BrokerSession {
   answer(): void {
     const held = this.held;
     this.held = [];
-    for (const h of held) h();
+    for (const h of held) h.go();
+  }
+  /** Answers only the oldest held request that `which` picks (the others stay held). */
+  answerOldest(which: (s: Sent) => boolean): void {
+    const i = this.held.findIndex((h) => h.sent !== undefined && which(h.sent));
+    if (i < 0) throw new Error("no such request held");
+    const [h] = this.held.splice(i, 1);
+    h!.go();
   }
 
   // -- BrokerSession
@@ -219,7 +226,7 @@ export class FakeVenue implements BrokerSession {
           ackAt: this.clock.mono(),
         });
       };
-      if (this.hold) this.held.push(go);
+      if (this.hold) this.held.push({ go, sent: this.sent.at(-1) });
       else go();
     });
   }
@@ -281,6 +288,8 @@ export function mirrorWorld(group: Partial<Config["groups"][number]>, opts: { na
   const deferred: Array<() => void> = [];
   /** The copier's view of a follower's position with its copies in flight (absent: the broker's). */
   const expected = new Map<string, number>();
+  /** What the mirror told the copier of cancels over ("F1 ESZ6": an exit waiting may go). */
+  const cancelEnded: string[] = [];
   const gateway = new OrderGateway({ clock, emit: (e) => events.push(e), leaders: directory });
   const make = () =>
     new Mirror({
@@ -295,6 +304,7 @@ export function mirrorWorld(group: Partial<Config["groups"][number]>, opts: { na
           ?.netPos ??
         0,
       defer: (work) => deferred.push(work),
+      cancelEnded: (f, contract) => cancelEnded.push(`${f} ${contract}`),
     });
   let mirror = make();
   venue.on((e) => mirror.onBrokerEvent(e));
@@ -314,6 +324,7 @@ export function mirrorWorld(group: Partial<Config["groups"][number]>, opts: { na
     events,
     gates,
     expected,
+    cancelEnded,
     settle,
     get mirror() {
       return mirror;
