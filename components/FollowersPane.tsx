@@ -164,6 +164,9 @@ export function followerInfo(
   return parts.join(" · ");
 }
 
+/** After the positions a row shows, when it leaves some out. */
+const MORE = ", …";
+
 /**
  * A follower's positions in a column of width: whole ones, then ", …" for those left out. Cut
  * anywhere, "MNQZ6 -120, MESZ6 +3" read "MNQZ6 -12…". One alone too long keeps its quantity.
@@ -172,7 +175,7 @@ function positionCell(text: string, width: number): string {
   if (textWidth(text) <= width) return text;
   const entries = text.split(", ");
   for (let k = entries.length - 1; k >= 1; k--) {
-    const shown = `${entries.slice(0, k).join(", ")}, …`;
+    const shown = `${entries.slice(0, k).join(", ")}${MORE}`;
     if (textWidth(shown) <= width) return shown;
   }
   return truncateStart(entries[0] ?? "", width);
@@ -181,7 +184,8 @@ function positionCell(text: string, width: number): string {
 /**
  * The position column's width: what the rows show, as far as the account (flex) keeps
  * ACCOUNT_MIN; each row then shows as many whole positions as that allows. Never below its
- * usual 10, and never so narrow that a row's first position is cut.
+ * usual 10, and never so narrow that a row's first position is cut, or loses the ", …" saying
+ * that others follow.
  */
 function positionWidth(
   followers: readonly FollowerRowVM[],
@@ -191,7 +195,9 @@ function positionWidth(
   const account = placeColumns(columns, width).find((c) => c.key === "account")?.w ?? 0;
   const cap = POSITION_WIDTH + Math.max(0, account - ACCOUNT_MIN);
   const widest = (f: FollowerRowVM) => {
-    const first = textWidth(f.position.split(", ")[0] ?? "");
+    const entries = f.position.split(", ");
+    // Its first position alone must still say more follow: "MNQZ6 -120" read as all it held.
+    const first = textWidth(entries[0] ?? "") + (entries.length > 1 ? textWidth(MORE) : 0);
     return Math.max(first, textWidth(positionCell(f.position, Math.max(cap, first))));
   };
   return Math.max(POSITION_WIDTH, ...followers.map(widest));

@@ -76,4 +76,19 @@ describe("the followers' position column", () => {
     expect(lines.find((l) => l.includes("2002") && l.includes("ACTIVE"))).toMatch(/half ?…\S*2002 /);
     expect(lines[0]).toContain("MNQZ6 +12, MESZ6 -1");
   });
+
+  it("a row that shows one position of several says more follow, even with the account at its narrowest", () => {
+    // At 80 columns an EXIT PENDING state and a wide OUT leave the account little: the row read
+    // "MNQZ6 -120" alone, as if that were all DEMO2001 held, with MESZ6 +3 said nowhere.
+    const pending: Partial<FollowerRowVM> = {
+      exitPending: { contract: "MNQZ6", has: -117, goal: -120, reason: "waiting for our orders in flight" },
+      sync: { contract: "MNQZ6", has: -117, expects: -120 },
+    };
+    const lines = pane([row("DEMO2001", "MNQZ6 -120, MESZ6 +3", pending), row("DEMO2002", "flat")], 80, 1);
+    expect(lines.find((l) => l.includes("EXIT PENDING"))).toContain("MNQZ6 -120, …");
+    // A first position too long for what the account leaves (-12000) keeps its marker too.
+    const big = pane([row("DEMO2001", "MNQZ6 -12000, MESZ6 +3"), row("DEMO2002", "flat")], 80, 1);
+    expect(positionCell(big, "DEMO2001")).toBe("MNQZ6 -12000, …");
+    for (const l of [...lines, ...big]) expect([...l].length).toBeLessThanOrEqual(80);
+  });
 });
