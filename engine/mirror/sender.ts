@@ -215,7 +215,8 @@ export class MirrorSender {
       this.deps.orders.cancelAnswered(order.clOrdId, r.ok);
       if (!r.ok) {
         // Too late (it filled or died) or refused: its next report says which; look again then.
-        this.deps.orders.setBusy(t.follower, order.clOrdId, undefined);
+        const again = () => this.deps.answered(t.follower);
+        this.deps.orders.cancelRefused(t.follower, order.clOrdId, this.deps.clock, again);
         this.refused(t, order.leaderId, "cancel", r, { clOrdId: order.clOrdId });
       }
       this.deps.answered(t.follower);

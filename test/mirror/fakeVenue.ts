@@ -254,7 +254,18 @@ export class FakeVenue implements BrokerSession {
     this.orders.set(o.orderId, o);
     this.emit({ type: "orderUpdate", connection: this.connection, order: { ...o } });
   }
+  /** Events held back (`mute = true`) until `unmute()`: a hub slower than the answers. */
+  mute = false;
+  private muted: BrokerEvent[] = [];
+  unmute(): void {
+    this.mute = false;
+    for (const e of this.muted.splice(0)) this.emit(e);
+  }
   emit(e: BrokerEvent): void {
+    if (this.mute) {
+      this.muted.push(e);
+      return;
+    }
     for (const l of this.listeners) l(e);
   }
 }
