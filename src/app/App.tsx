@@ -18,7 +18,7 @@ export interface AppProps {
   mode: Mode;
   theme: Theme;
   onQuit: () => void;
-  /** Fixed size (tests); otherwise the terminal's, following resizes. */
+  /** The terminal's size (mountConsole follows resizes ahead of Ink); absent, stdout's, followed here. */
   size?: { columns: number; rows: number };
   /** How often the clock, positions and latency refresh without an engine event. */
   tickMs?: number;

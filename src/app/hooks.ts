@@ -40,7 +40,7 @@ export function useScreenInput(options: {
   return state;
 }
 
-/** The terminal's size, following resizes; a fixed size (tests) wins. */
+/** The terminal's size, following resizes; a size handed in (the console's, tests') wins. */
 export function useTerminalSize(fixed: { columns: number; rows: number } | undefined) {
   const { stdout } = useStdout();
   const read = () => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });

@@ -15,15 +15,20 @@ export function mountConsole(
   env: NodeJS.ProcessEnv,
   onQuit: () => void,
 ): MountedConsole {
-  const app = render(
+  const { stdout } = process;
+  const draw = () => (
     <App
       actions={running.actions}
       store={running.store}
       mode={running.mode}
       theme={themeFromEnv(env)}
       onQuit={onQuit}
+      size={terminalSize(stdout)}
       loadReport={() => dayView(running.journalPath, running.store)}
-    />,
+    />
+  );
+  const app = render(
+    draw(),
     // Incremental: a frame rewrites only the lines that changed (a fifth of the bytes, which is
     // what a console over SSH waits for). Ink 6.8 needs two fixes for it, in scripts/bundle.mjs.
     // Not on Windows: its console host redraws in its own way, and no one has tried it there.
@@ -34,7 +39,25 @@ export function mountConsole(
       incrementalRendering: process.platform !== "win32",
     },
   );
-  return { waitUntilExit: () => app.waitUntilExit(), unmount: () => app.unmount() };
+  // Ink's own resize listener clears what it drew when the terminal narrows (and redraws in full
+  // when it gets shorter), then draws the tree it has: the old frame, laid out for the old width,
+  // which the terminal wraps, and the new frame then lands incrementally over those wrapped rows
+  // (pieces of the old frame stayed on screen). Run first and synchronously (rerender), this hands
+  // the tree the new size, so Ink's full redraw is of the new frame.
+  const onResize = () => app.rerender(draw());
+  stdout.prependListener("resize", onResize);
+  return {
+    waitUntilExit: () => app.waitUntilExit(),
+    unmount: () => {
+      stdout.off("resize", onResize);
+      app.unmount();
+    },
+  };
+}
+
+/** The terminal's size as the console lays it out (80×24 when the stream does not say). */
+function terminalSize(stdout: NodeJS.WriteStream) {
+  return { columns: stdout.columns || 80, rows: stdout.rows || 24 };
 }
 
 /**
