@@ -5,9 +5,10 @@ import {
   syncText,
   type WorkingOrderVM,
 } from "../src/screen/viewModel.js";
+import { infoWidth } from "./Pane.js";
 import { type Column, placeColumns, type TableRow } from "./Table.js";
 import { type PaneFrameProps, TablePane } from "./TablePane.js";
-import { money, textWidth, truncateStart } from "./text.js";
+import { money, textWidth, truncate, truncateStart } from "./text.js";
 import type { Tone } from "./theme.js";
 
 export interface FollowersPaneProps extends PaneFrameProps {
@@ -145,27 +146,42 @@ function followerRow(f: FollowerRowVM, positionWidth: number): TableRow {
  * What the title line says about the selected follower: its lock and sync in full words first,
  * then who it is and where. Said after the status, "LOCKED: manual at Tradovate" read as a lock
  * made at Tradovate, and the row cuts the account ("tight …MO2003"): this line names it whole.
+ * The positions the row cuts come last and are kept whole in `room` columns: the broker goes
+ * first, then the name, then the status is cut (a trailing-drawdown reason, some 100
+ * characters, cut them off at 80 columns; the alert keeps the reason in full).
  */
 export function followerInfo(
   f: FollowerRowVM | undefined,
   positionWidth = POSITION_WIDTH,
+  room = Number.POSITIVE_INFINITY,
 ): string | undefined {
   if (!f) return undefined;
-  const parts: string[] = [];
-  if (f.state !== "ACTIVE") parts.push(`${f.state}${f.stateReason ? `: ${f.stateReason}` : ""}`);
-  else if (f.pricesStale) parts.push(`BLIND: ${f.stateReason}`);
-  if (f.exitPending) parts.push(exitPendingText(f.exitPending));
-  if (f.sync) parts.push(`${syncText(f.sync)} on ${f.sync.contract} (r resyncs)`);
-  if (f.limitsWaived && f.state === "ACTIVE") parts.push("daily limits waived until the 17:00 CT roll");
+  const status: string[] = [];
+  if (f.state !== "ACTIVE") status.push(`${f.state}${f.stateReason ? `: ${f.stateReason}` : ""}`);
+  else if (f.pricesStale) status.push(`BLIND: ${f.stateReason}`);
+  if (f.exitPending) status.push(exitPendingText(f.exitPending));
+  if (f.sync) status.push(`${syncText(f.sync)} on ${f.sync.contract} (r resyncs)`);
+  if (f.limitsWaived && f.state === "ACTIVE") status.push("daily limits waived until the 17:00 CT roll");
   const who = f.label ? `${f.label} ${f.account}` : f.account;
-  parts.push(f.shadow ? `${who} · SHADOW: nothing is sent` : `${who} at ${f.broker}`);
+  const where = f.shadow ? `${who} · SHADOW: nothing is sent` : `${who} at ${f.broker}`;
+  const said = status.join(" · ");
+  const line = (...parts: string[]) => parts.filter((p) => p !== "").join(" · ");
   // A position its column cuts ("NQZ6 -1, …" hid an ESZ6 position) is said in full here.
-  if (positionCell(f.position, positionWidth) !== f.position) parts.push(f.position);
-  return parts.join(" · ");
+  const held = positionCell(f.position, positionWidth) !== f.position ? f.position : "";
+  const whole = line(said, where, held);
+  if (held === "" || textWidth(whole) <= room) return whole;
+  for (const shorter of [line(said, who, held), line(said, held)])
+    if (textWidth(shorter) <= room) return shorter;
+  const left = room - textWidth(held) - 3;
+  if (said === "" || left < STATE_LEAST) return held;
+  return line(truncate(said, left).replace(/[\s:,·]+…$/, "…"), held);
 }
 
 /** After the positions a row shows, when it leaves some out. */
 const MORE = ", …";
+
+/** The least of a status worth showing cut: "LOCKED…". */
+const STATE_LEAST = 7;
 
 /**
  * A follower's positions in a column of width: whole ones, then ", …" for those left out. Cut
@@ -230,10 +246,11 @@ function columnsFor(followers: readonly FollowerRowVM[], width: number): Column[
 export function FollowersPane({ followers, groupName, selected, ...frame }: FollowersPaneProps) {
   const columns = columnsFor(followers, frame.width);
   const position = columns.find((c) => c.key === "position")?.width ?? POSITION_WIDTH;
+  const title = groupName ? `Followers of ${groupName}` : "Followers";
   return (
     <TablePane
-      title={groupName ? `Followers of ${groupName}` : "Followers"}
-      info={followerInfo(followers[selected], position)}
+      title={title}
+      info={followerInfo(followers[selected], position, infoWidth(title, frame.focused, frame.width))}
       columns={columns}
       rows={followerRows(followers, followers.length ? selected : undefined, position)}
       selectedLine={followers.length ? selected : undefined}

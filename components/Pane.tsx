@@ -19,14 +19,21 @@ export interface PaneProps {
   children: ReactNode;
 }
 
+const titleText = (title: string, focused: boolean) => `${focused ? "▶" : " "} ${title} `;
+
 export function titleLine(title: string, info: string | undefined, focused: boolean, width: number): string {
   // The title carries a group name: truncate also makes it printable. A long one is cut to leave
   // the info up to half the line: the selected follower's LOCKED and why are said only there.
   const infoRoom = info ? Math.min(textWidth(info) + 1, Math.floor(width / 2)) : 0;
-  const left = truncate(`${focused ? "▶" : " "} ${title} `, width - infoRoom);
+  const left = truncate(titleText(title, focused), width - infoRoom);
   const room = width - textWidth(left);
   if (!info || room < 4) return padTo(left, width);
   return left + padTo(truncate(info, room - 1), room, "right");
+}
+
+/** The widest info titleLine shows whole beside this title (a pane that words its info to fit). */
+export function infoWidth(title: string, focused: boolean, width: number): number {
+  return Math.max(width - textWidth(titleText(title, focused)), Math.floor(width / 2)) - 1;
 }
 
 export function Pane({ title, info, focused, width, height, theme, children }: PaneProps) {

@@ -1,6 +1,7 @@
 import { render } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
-import { FollowersPane } from "../../components/FollowersPane.js";
+import { FollowersPane, followerInfo } from "../../components/FollowersPane.js";
+import { infoWidth, titleLine } from "../../components/Pane.js";
 import { plainTheme } from "../../components/theme.js";
 import type { FollowerRowVM } from "../../src/screen/viewModel.js";
 import { plainLines } from "./helpers.js";
@@ -90,5 +91,55 @@ describe("the followers' position column", () => {
     const big = pane([row("DEMO2001", "MNQZ6 -12000, MESZ6 +3"), row("DEMO2002", "flat")], 80, 1);
     expect(positionCell(big, "DEMO2001")).toBe("MNQZ6 -12000, …");
     for (const l of [...lines, ...big]) expect([...l].length).toBeLessThanOrEqual(80);
+  });
+});
+
+describe("the selected follower's title line with a long lock reason", () => {
+  // At 80 columns: tight locked on its trailing drawdown, "NQZ6 +3, …" in its row, and the title
+  // read "LOCKED: trailing drawdown: net liq $3850.25 at or …": the positions it is there to say
+  // in full were cut off.
+  const reason =
+    "trailing drawdown: net liq $3850.25 at or below floor $3900.00 (high-water mark $4900.00 − $1000.00)";
+  const locked = (position: string) =>
+    row("DEMO2003", position, { label: "tight", state: "LOCKED", stateReason: reason });
+
+  it("keeps the positions whole and cuts the reason (80 columns)", () => {
+    const lines = pane([locked("NQZ6 +3, ESZ6 +2"), row("DEMO2001", "flat")], 80);
+    expect(lines[0]).toMatch(/LOCKED: trailing.*… · NQZ6 \+3, ESZ6 \+2$/);
+    expect([...(lines[0] ?? "")].length).toBeLessThanOrEqual(80);
+  });
+
+  it("words itself to the room given: the broker goes, then the name, then the status is cut", () => {
+    const f = locked("MNQZ6 +12, MESZ6 -3");
+    const whole = followerInfo(f, 10) ?? "";
+    expect(whole).toBe(`LOCKED: ${reason} · tight DEMO2003 at Tradovate · MNQZ6 +12, MESZ6 -3`);
+    expect(followerInfo(f, 10, [...whole].length)).toBe(whole);
+    const short = { ...f, stateReason: "manual" };
+    expect(followerInfo(short, 10, 55)).toBe("LOCKED: manual · tight DEMO2003 · MNQZ6 +12, MESZ6 -3");
+    expect(followerInfo(short, 10, 40)).toBe("LOCKED: manual · MNQZ6 +12, MESZ6 -3");
+    expect(followerInfo(f, 10, 60)).toBe("LOCKED: trailing drawdown: net liq $3… · MNQZ6 +12, MESZ6 -3");
+    expect(followerInfo(f, 10, 40)).toBe("LOCKED: trailing… · MNQZ6 +12, MESZ6 -3");
+    expect(followerInfo(f, 10, 30)).toBe("LOCKED… · MNQZ6 +12, MESZ6 -3");
+    expect(followerInfo(f, 10, 20)).toBe("MNQZ6 +12, MESZ6 -3");
+    for (let room = 19; room <= 160; room++) {
+      const info = followerInfo(f, 10, room) ?? "";
+      expect(info.endsWith("MNQZ6 +12, MESZ6 -3"), `${room}: ${info}`).toBe(true);
+      expect([...info].length, `${room}: ${info}`).toBeLessThanOrEqual(room);
+    }
+  });
+
+  it("is given the room the title line leaves it, beside a short or a long group name", () => {
+    for (let n = 1; n <= 70; n += 3) {
+      const title = `Followers of ${"G".repeat(n)}`;
+      const info = "i".repeat(infoWidth(title, true, 80));
+      const line = titleLine(title, info, true, 80);
+      expect(line.endsWith(` ${info}`), line).toBe(true);
+      expect(titleLine(title, `${info}j`, true, 80).endsWith("j"), title).toBe(false);
+    }
+  });
+
+  it("with every position in its row, is what it was: the pane cuts its end", () => {
+    const f = locked("flat");
+    expect(followerInfo(f, 10, 40)).toBe(`LOCKED: ${reason} · tight DEMO2003 at Tradovate`);
   });
 });
