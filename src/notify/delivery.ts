@@ -33,16 +33,25 @@ export const DEFAULT_POLICY: DeliveryPolicy = {
   maxQueue: 50,
 };
 
+const DOWN_KINDS: ReadonlySet<Notice["kind"]> = new Set(["connectionLost", "connectionNeedsYou"]);
+
 /**
- * What goes first when the queue is full: the lowest. A connection's "back" ranks with its "lost":
- * it is the phone's only word that the lost it heard is over.
+ * What goes first when the queue is full: the lowest. A connection's "back" whose "lost" is still
+ * queued ranks with it (both may go: no news). One whose "lost" the phone has already heard
+ * outranks every warning: it is the phone's only word that the loss is over, and dropped for a
+ * burst of locks it would leave the phone saying "lost" about a connection that is up. One whose
+ * "lost" was dropped is never sent: it goes first.
  */
-function dropRank(notice: Notice): number {
-  if (notice.kind === "connectionRestored") return 1;
+function dropRank(queue: readonly Notice[], at: number, unheardDown: ReadonlySet<string>): number {
+  const notice = queue[at]!;
+  if (notice.kind === "connectionRestored") {
+    // Its "lost" was dropped: it will not be sent anyway.
+    if (unheardDown.has(notice.subject)) return -1;
+    const lostQueued = queue.slice(0, at).some((n) => DOWN_KINDS.has(n.kind) && n.subject === notice.subject);
+    return lostQueued ? 1 : 1.5;
+  }
   return notice.level === "error" ? 2 : notice.level === "warn" ? 1 : 0;
 }
-
-const DOWN_KINDS: ReadonlySet<Notice["kind"]> = new Set(["connectionLost", "connectionNeedsYou"]);
 
 export type StreakChange = { kind: "failing"; error: string } | { kind: "recovered"; lost: number };
 
@@ -91,9 +100,12 @@ export class Delivery {
   private makeRoom(): void {
     let victim = 0;
     for (let i = 1; i < this.queue.length; i++)
-      if (dropRank(this.queue[i]!) < dropRank(this.queue[victim]!)) victim = i;
+      if (dropRank(this.queue, i, this.unheardDown) < dropRank(this.queue, victim, this.unheardDown))
+        victim = i;
     const [gone] = this.queue.splice(victim, 1);
     if (gone && DOWN_KINDS.has(gone.kind)) this.unheardDown.add(gone.subject);
+    // The "back" that stood for the dropped "lost" is gone with it: a later one is news again.
+    else if (gone?.kind === "connectionRestored") this.unheardDown.delete(gone.subject);
     this.dropped += 1;
     if (this.failing) this.lost += 1;
   }

@@ -184,4 +184,30 @@ describe("a full queue", () => {
       "px connectionRestored:0",
     ]);
   });
+
+  it("a 'back' whose 'lost' the phone heard outlasts a burst of locks; one whose 'lost' waits goes with it", async () => {
+    const { sends, delivery, advance } = rig([down], { maxQueue: 3 });
+    const conn = (kind: "connectionLost" | "connectionRestored", subject: string): Notice => ({
+      kind,
+      level: kind === "connectionLost" ? "warn" : "info",
+      subject,
+      text: `${subject} ${kind}`,
+      at: 0,
+    });
+    delivery.enqueue(conn("connectionLost", "sim")); // in flight: the phone hears it
+    delivery.enqueue(conn("connectionRestored", "sim"));
+    delivery.enqueue(conn("connectionLost", "px"));
+    delivery.enqueue(conn("connectionRestored", "px"));
+    for (const t of ["w1", "w2", "w3"]) delivery.enqueue(warn(t));
+    await advance(2000);
+    await delivery.idle();
+    // px's lost and back (both still queued) went first, then the oldest lock; sim's back stayed.
+    expect(sends.map((s) => `${s.text}:${s.dropped}`)).toEqual([
+      "sim connectionLost:0",
+      "sim connectionLost:0",
+      "sim connectionRestored:3",
+      "w2:0",
+      "w3:0",
+    ]);
+  });
 });
