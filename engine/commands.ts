@@ -16,3 +16,14 @@ export type EngineCommand =
 export function describeTarget(target: FlattenTarget): string {
   return "all" in target ? "all" : "group" in target ? target.group : target.follower;
 }
+
+/**
+ * How a flatten command by hand is told to risk: one of many followers (a group, every follower)
+ * by its name, so its close-outs and locks are said once; a follower's own by its kind alone.
+ * `group`: the group's name as the config spells it.
+ */
+export function byHand(target: FlattenTarget, group?: string): "manual" | { command: string } {
+  if ("all" in target) return { command: "flatten of every follower by hand" };
+  if ("group" in target) return { command: `flatten of group ${group ?? target.group} by hand` };
+  return "manual";
+}

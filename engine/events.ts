@@ -200,6 +200,18 @@ export interface FollowerStateEvent {
    * price, so its limits are blind to what they lose now, and its openings are held.
    */
   pricesStale?: true | undefined;
+  /**
+   * The flatten by hand of many followers (a group, every follower) that closed it out and locked
+   * it: the notifier says that command once, not once per follower, and no other lock with it.
+   */
+  command?: FlattenCommand | undefined;
+}
+
+/** One flatten command by hand of many followers; `id` tells two of the same target apart. */
+export interface FlattenCommand {
+  id: number;
+  /** "flatten of group main by hand", "flatten of every follower by hand". */
+  what: string;
 }
 
 export interface RiskSnapshotEvent {

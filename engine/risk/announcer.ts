@@ -81,6 +81,8 @@ export class RiskAnnouncer {
       ...(pricesStale ? { pricesStale: true } : {}),
       // Last: journal lines and headless JSON keep the field order they had.
       ...(f.group === undefined ? {} : { group: f.group }),
+      // Only with mimik's own lock: the broker's lock on an ACTIVE record is no command's.
+      ...(f.command === undefined || state === "ACTIVE" ? {} : { command: f.command }),
     });
   }
 

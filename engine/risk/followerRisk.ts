@@ -1,5 +1,5 @@
 import type { Limits } from "../../data/schema.js";
-import type { FollowerRiskRecord, FollowerState, RiskStatusEvent } from "../types.js";
+import type { FlattenCommand, FollowerRiskRecord, FollowerState, RiskStatusEvent } from "../types.js";
 import { tradesLeft } from "./limits.js";
 import { roll } from "./lockMachine.js";
 import { watchTrailing } from "./marks.js";
@@ -46,6 +46,11 @@ export class FollowerRisk {
   pricesStale = false;
   /** The "max trades per day reached" alert went out today. */
   tradesAlerted = false;
+  /**
+   * The flatten command by hand of many followers behind its current lock, if one is: announced
+   * with its states, never saved (after a restart its lock is said on its own, which is harmless).
+   */
+  command: FlattenCommand | undefined;
 
   constructor(readonly name: string) {
     this.holdings = new Holdings(name);

@@ -1,11 +1,14 @@
 import { type Outcome, REFUSALS } from "../outcome.js";
-import type { Clock, LockKind } from "../types.js";
+import type { Clock, FlattenCommand, LockKind } from "../types.js";
 import { type Exposure, Flattener, type Liquidator } from "./flattener.js";
 import type { FollowerRisk } from "./followerRisk.js";
 import { lockManually, markFlat, startLiquidation, unlock } from "./lockMachine.js";
 
 /** What a flatten-and-lock from outside risk is: by hand, or a group's trading window (issue 16). */
 export type FlattenKind = Extract<LockKind, "manual" | "window">;
+
+/** A flatten's kind, or one command by hand of many followers (its name): announced as one. */
+export type FlattenBy = FlattenKind | { command: string };
 
 export interface LockKeeperDeps {
   clock: Clock;
@@ -48,6 +51,8 @@ export class LockKeeper {
   private readonly flattener: Flattener;
   /** Breaches whose lock is on its way to disk, per follower: their flatten waits for it. */
   private readonly saving = new Map<string, number>();
+  /** Flatten commands by hand of many followers so far: each one's id. */
+  private commands = 0;
 
   constructor(private readonly deps: LockKeeperDeps) {
     const mayTarget = (name: string) => {
@@ -82,21 +87,27 @@ export class LockKeeper {
   }
 
   /** Flatten and lock each named follower (same path as a breach). Leaders and unknown names are refused. */
-  flattenAndLock(followers: string[], reason: string, kind: FlattenKind = "manual"): Promise<Outcome[]> {
+  flattenAndLock(followers: string[], reason: string, by: FlattenBy = "manual"): Promise<Outcome[]> {
+    const kind = typeof by === "string" ? by : "manual";
+    const command = typeof by === "string" ? undefined : { id: ++this.commands, what: by.command };
     return Promise.all(
       followers.map(async (name): Promise<Outcome> => {
         const f = this.deps.target(name);
         if (typeof f === "string") return { target: name, status: "refused", reason: f };
-        if (f.record.state === "LIQUIDATE_ONLY") return this.stillLiquidating(f, kind, reason);
-        return this.breach(f, kind, reason);
+        if (f.record.state === "LIQUIDATE_ONLY") return this.stillLiquidating(f, kind, reason, command);
+        return this.breach(f, kind, reason, command);
       }),
     );
   }
 
-  /** A limit tripped, or the trader flattens: openings stop at once, the flatten starts once saved. */
-  async breach(f: FollowerRisk, kind: LockKind, reason: string): Promise<Outcome> {
+  /**
+   * A limit tripped, or the trader flattens: openings stop at once, the flatten starts once saved.
+   * `command`: the flatten by hand of many followers this is part of (none: its own news).
+   */
+  async breach(f: FollowerRisk, kind: LockKind, reason: string, command?: FlattenCommand): Promise<Outcome> {
     const { deps } = this;
     f.record = startLiquidation(f.record, kind, reason, deps.clock.now());
+    f.command = command;
     this.flattener.begin(f.name);
     deps.refresh(f);
     deps.snapshot(f);
@@ -134,12 +145,19 @@ export class LockKeeper {
    * flat-by flatten is still under way asked for a lock only a hand unlock clears; left as it was,
    * the 17:00 roll or the next trading window would have lifted it by itself.
    */
-  private async stillLiquidating(f: FollowerRisk, kind: LockKind, reason: string): Promise<Outcome> {
+  private async stillLiquidating(
+    f: FollowerRisk,
+    kind: LockKind,
+    reason: string,
+    command: FlattenCommand | undefined,
+  ): Promise<Outcome> {
     const { deps } = this;
     const liquidating: Outcome = { target: f.name, status: "liquidating", reason: "already liquidating" };
     const next = startLiquidation(f.record, kind, reason, deps.clock.now());
     if (next.lockKind === f.record.lockKind) return liquidating;
     f.record = next;
+    // Its lock is now this command's: said with the command's, as the trader asked for it.
+    f.command = command;
     deps.refresh(f);
     deps.snapshot(f);
     const until = kind === "manual" ? "until unlocked by hand" : `(${reason})`;
@@ -162,6 +180,7 @@ export class LockKeeper {
         reason: before.lockReason ?? before.lockKind,
         ...(before.lockedAt === undefined ? {} : { since: before.lockedAt }),
       };
+    f.command = undefined;
     deps.refresh(f);
     deps.snapshot(f);
     deps.alert("warn", `${f.name}: locked (${reason})`, f);

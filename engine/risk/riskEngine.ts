@@ -19,7 +19,7 @@ import type { Liquidator } from "./flattener.js";
 import type { FollowerRisk, RiskGate } from "./followerRisk.js";
 import { HoldingsRoutes } from "./holdingsRoutes.js";
 import { evaluateLimits } from "./limits.js";
-import { type FlattenKind, LockKeeper } from "./lockKeeper.js";
+import { type FlattenBy, LockKeeper } from "./lockKeeper.js";
 import { settleRolledLock } from "./lockMachine.js";
 import { advanceMarks, restartedMarks } from "./marks.js";
 import { PriceFeeds } from "./priceFeeds.js";
@@ -307,8 +307,8 @@ export class RiskEngine {
   // Manual actions (account names as the config spells them; the engine resolved what was typed)
 
   /** Flatten and lock each named follower (same path as a breach). Leaders and unknown names are refused. */
-  flattenAndLock(followers: string[], reason = "manual", kind: FlattenKind = "manual"): Promise<Outcome[]> {
-    return this.locks.flattenAndLock(followers, reason, kind);
+  flattenAndLock(followers: string[], reason = "manual", by: FlattenBy = "manual"): Promise<Outcome[]> {
+    return this.locks.flattenAndLock(followers, reason, by);
   }
 
   /** Lock without flattening: openings stop, the position stays and its closes are still copied. */

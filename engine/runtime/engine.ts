@@ -1,6 +1,6 @@
 import type { Config } from "../../data/schema.js";
 import { AccountDirectory } from "../accounts/directory.js";
-import { describeTarget, type EngineCommand, type FlattenTarget } from "../commands.js";
+import { byHand, describeTarget, type EngineCommand, type FlattenTarget } from "../commands.js";
 import { Copier } from "../copier/copier.js";
 import { messageOf } from "../messageOf.js";
 import { Mirror } from "../mirror/mirror.js";
@@ -241,7 +241,8 @@ export class Engine {
   async flattenAndLock(target: FlattenTarget, reason = "manual"): Promise<Outcome[]> {
     const followers = this.followersOf(target);
     if (!followers) return [this.refusal(target)];
-    return this.risk.flattenAndLock(followers, reason);
+    const group = "group" in target ? this.directory.findGroup(target.group)?.name : undefined;
+    return this.risk.flattenAndLock(followers, reason, byHand(target, group));
   }
 
   async lock(follower: string, reason = "manual"): Promise<Outcome> {

@@ -6,7 +6,8 @@ import type { Notice } from "./rules.js";
  * follower of the group, the hedge guard every follower of a firm on the other side. One notice
  * per follower would be 200 messages per leader fill at 200 followers, and would push the lock
  * behind them out of the target's queue: the phone needs the cause and whom it held, once.
- * A flat-by time or a blackout's flatten closes out and locks the whole group at once too.
+ * A flat-by time or a blackout's flatten closes out and locks the whole group at once too, as
+ * does the trader's flatten of a group or of every follower.
  */
 
 export interface HeldCause {
@@ -19,6 +20,11 @@ export interface HeldCause {
   followers: string[];
   /** Followers the cause took since the phone last heard of it: the message says "N more". */
   more?: true | undefined;
+  /**
+   * A flatten command by hand (its id; `why` names it and its target): gathered with that command
+   * alone, so a lock of the same words a minute later is not taken for one of its followers.
+   */
+  command?: number | undefined;
 }
 
 const HEDGE_WHY = `${SKIP_REASONS.hedgeGuard} (another follower of the same firm holds the other side)`;
@@ -50,23 +56,40 @@ export function causeNotice(e: CopyEvent, why: string, closeOnly: boolean): Noti
 
 /**
  * A follower closed out or locked by its group's trading window (a flat-by, a blackout's
- * flatten), or undefined for a state of its own (a limit, by hand, the broker): that one is
- * news about the follower and goes alone.
+ * flatten) or by a flatten command by hand of many followers, or undefined for a state of its
+ * own (a limit, a flatten of it alone, the broker): that one is news about the follower and goes
+ * alone.
  */
-export function windowLockNotice(e: FollowerStateEvent): Notice | undefined {
-  const why = e.reason;
-  if (e.group === undefined || why === undefined || !isWindowReason(why)) return undefined;
+export function sharedLockNotice(e: FollowerStateEvent): Notice | undefined {
   if (e.state !== "LIQUIDATE_ONLY" && e.state !== "LOCKED") return undefined;
   const kind = e.state === "LOCKED" ? "locked" : "closeOut";
-  const cause: HeldCause = { group: e.group, why, contracts: [], followers: [e.follower] };
+  const followers = [e.follower];
+  let cause: HeldCause;
+  if (e.command !== undefined) {
+    const { id, what } = e.command;
+    cause = { group: e.group ?? "", why: what, contracts: [], followers, command: id };
+  } else if (e.group !== undefined && e.reason !== undefined && isWindowReason(e.reason))
+    cause = { group: e.group, why: e.reason, contracts: [], followers };
+  else return undefined;
   return {
     kind,
     level: "warn",
-    subject: `${e.group}: ${why}`,
+    subject: headOf(cause),
     at: e.at,
     text: causeText(kind, cause),
     cause,
   };
+}
+
+/** What a shared lock's message opens with; a command's words name its target already. */
+function headOf(c: HeldCause): string {
+  return c.command === undefined ? `${c.group}: ${c.why}` : c.why;
+}
+
+/** Notices of one command, or of one group and cause: collapsed and coalesced as one (see HeldCause.command). */
+export function causeKey(notice: Notice): string {
+  const id = notice.cause?.command;
+  return id === undefined ? `${notice.kind}\u0000${notice.subject}` : `${notice.kind}\u0001${id}`;
 }
 
 /**
@@ -101,8 +124,8 @@ function whoText(c: HeldCause): string {
 function causeText(kind: Notice["kind"], c: HeldCause): string {
   const who = whoText(c);
   // At LIQUIDATE_ONLY the flatten has only begun: "flat" is said by the lock, once it is.
-  if (kind === "closeOut") return `${c.group}: ${c.why}: ${who} being flattened and locked`;
-  if (kind === "locked") return `${c.group}: ${c.why}: ${who} flat and locked`;
+  if (kind === "closeOut") return `${headOf(c)}: ${who} being flattened and locked`;
+  if (kind === "locked") return `${headOf(c)}: ${who} flat and locked`;
   const on = c.contracts.join(", ");
   const n = c.followers.length;
   if (c.closeOnly === undefined) return `${c.group}: opening on ${on} held back for ${who}: ${c.why}`;
@@ -126,7 +149,7 @@ export function coalesce(notices: readonly Notice[]): Notice[] {
       out.push(notice);
       continue;
     }
-    const key = `${notice.kind}\u0000${notice.subject}\u0000${cause.closeOnly !== undefined}`;
+    const key = `${causeKey(notice)}\u0000${cause.closeOnly !== undefined}`;
     const first = merged.get(key);
     if (first === undefined) {
       const own = {

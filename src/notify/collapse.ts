@@ -1,5 +1,5 @@
 import type { Clock } from "../../engine/index.js";
-import { gather, gathers } from "./causes.js";
+import { causeKey, gather, gathers } from "./causes.js";
 import { type Notice, STATE_KINDS } from "./rules.js";
 
 /**
@@ -7,8 +7,8 @@ import { type Notice, STATE_KINDS } from "./rules.js";
  * must not wait); repeats within the window are only counted, and when the window ends one message
  * says the latest of them and how many there were, which opens the next window. A storm of
  * "held back: locked" skips is then one message a minute, not one per leader fill. The followers
- * a trading window locks one by one, as each flatten is done, are gathered instead: the summary
- * names the ones locked since.
+ * a trading window or a flatten by hand of a group locks one by one, as each flatten is done, are
+ * gathered instead: the summary names the ones locked since.
  */
 
 interface Window {
@@ -37,7 +37,7 @@ export class Collapser {
       return;
     }
     const folded = this.supersede(notice);
-    const key = `${notice.kind}\u0000${notice.subject}`;
+    const key = causeKey(notice);
     const open = this.windows.get(key);
     if (open) {
       open.repeats += 1;

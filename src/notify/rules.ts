@@ -8,7 +8,7 @@ import {
   SKIP_REASONS,
   TRANSPORT_FAILURES,
 } from "../../engine/index.js";
-import { causeNotice, type HeldCause, sharedCause, windowLockNotice } from "./causes.js";
+import { causeNotice, type HeldCause, sharedCause, sharedLockNotice } from "./causes.js";
 
 /**
  * Which engine events leave the machine, and in what words. One rule per event type; a rule
@@ -28,7 +28,10 @@ export interface Notice {
   repeats?: number | undefined;
   /** The window the repeats were counted in, in seconds. */
   windowSeconds?: number | undefined;
-  /** Held back, or closed out and locked, by a cause many followers share (a trading window, the hedge guard): see causes.ts. */
+  /**
+   * Held back, or closed out and locked, by a cause many followers share (a trading window, the
+   * hedge guard, a flatten by hand of a group): see causes.ts.
+   */
   cause?: HeldCause | undefined;
 }
 
@@ -94,8 +97,8 @@ const followerState: Rule<"followerState"> = (e, memory) => {
   memory.followers.set(e.follower, e.state);
   if (e.state === before) return undefined;
   const broker = e.reason === SKIP_REASONS.brokerLocked;
-  const byWindow = windowLockNotice(e);
-  if (byWindow !== undefined) return byWindow;
+  const shared = sharedLockNotice(e);
+  if (shared !== undefined) return shared;
   if (e.state === "LIQUIDATE_ONLY")
     return broker
       ? notice("liquidateOnly", "warn", e.follower, e.at, `${e.follower}: Tradovate set it liquidation-only`)
