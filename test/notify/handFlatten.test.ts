@@ -17,6 +17,7 @@ const at = 1_700_000_000_000;
 const GROUP = "flatten of group main by hand";
 const ALL = "flatten of every follower by hand";
 const DAILY = "daily loss -$1,000 reached";
+const FAILED = "F150: flatten failed (RiskRejected: try later); trying again in 2 s";
 
 /** A follower's state; `command`: the flatten by hand of many it is part of (its id and words). */
 function state(
@@ -178,7 +179,7 @@ describe("the notifier with 200 followers flattened by hand", () => {
     await phone.close();
   });
 
-  it("is a handful of messages, nothing dropped, and a risk lock among them still goes at once", async () => {
+  it("is a handful of messages, nothing dropped; a failed flatten and a risk lock among them still go at once", async () => {
     const clock = new FakeClock();
     const n = new Notifier({
       notifications: notificationsSchema.parse({
@@ -193,12 +194,14 @@ describe("the notifier with 200 followers flattened by hand", () => {
     const all: [number, string] = [1, ALL];
     for (const f of followers) n.push(state(f, "LIQUIDATE_ONLY", "manual", all));
     await n.quiet();
-    // The flattens end one by one: ten batches of twenty locks. Between them RISKY, outside the
-    // command (unlocked a moment before, or a follower added since), trips its daily loss.
+    // The flattens end one by one: ten batches of twenty locks. Between them F150's first try
+    // fails, and RISKY, outside the command (unlocked a moment before, or added since), trips its
+    // daily loss.
     const heard: string[][] = [];
     const texts = () => phone.received.map((r) => (r.json() as { text: string }).text);
     for (let b = 0; b < 10; b++) {
       for (const f of followers.slice(b * 20, b * 20 + 20)) n.push(state(f, "LOCKED", "manual", all));
+      if (b === 3) n.push({ type: "alert", at, level: "error", follower: "F150", message: FAILED });
       if (b === 4) n.push(state("RISKY", "LIQUIDATE_ONLY", DAILY));
       if (b === 5) n.push(state("RISKY", "LOCKED", DAILY));
       await n.quiet();
@@ -210,11 +213,13 @@ describe("the notifier with 200 followers flattened by hand", () => {
       clock.advance(1000);
     }
     await n.quiet();
-    // The risk lock reached the phone in the batch it came in, not when collapseSeconds ended.
+    // Each reached the phone in the batch it came in, not when collapseSeconds ended.
+    expect(heard[3]?.at(-1)).toBe(FAILED);
     expect(heard[5]?.at(-1)).toBe(`RISKY: LOCKED (${DAILY})`);
     expect(texts()).toEqual([
       "flatten of every follower by hand: 200 followers (F0, F1, F2 and 197 more) being flattened and locked",
       "flatten of every follower by hand: 20 followers (F0, F1, F2 and 17 more) flat and locked",
+      FAILED,
       `RISKY: ${DAILY}: liquidate only, flattening`,
       `RISKY: LOCKED (${DAILY})`,
       "flatten of every follower by hand: 180 more followers (F20, F21, F22 and 177 others) flat and locked",
