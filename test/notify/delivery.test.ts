@@ -126,6 +126,13 @@ describe("a full queue", () => {
   const info = (text: string): Notice => ({ kind: "heldBack", level: "info", subject: text, text, at: 0 });
   const warn = (text: string): Notice => ({ kind: "locked", level: "warn", subject: text, text, at: 0 });
   const error = (text: string): Notice => ({ kind: "rejected", level: "error", subject: text, text, at: 0 });
+  const conn = (kind: "connectionLost" | "connectionRestored", subject: string): Notice => ({
+    kind,
+    level: kind === "connectionLost" ? "warn" : "info",
+    subject,
+    text: `${subject} ${kind}`,
+    at: 0,
+  });
 
   it("drops the oldest of the lowest level first: a lock or a reject is never dropped for an info line", async () => {
     const { sends, delivery, advance } = rig([down], { maxQueue: 3 });
@@ -158,13 +165,6 @@ describe("a full queue", () => {
 
   it("a connection's 'back' is not sent when its 'lost' was dropped: the phone never heard it go", async () => {
     const { sends, delivery, advance } = rig([down], { maxQueue: 2 });
-    const conn = (kind: "connectionLost" | "connectionRestored", subject: string): Notice => ({
-      kind,
-      level: kind === "connectionLost" ? "warn" : "info",
-      subject,
-      text: `${subject} ${kind}`,
-      at: 0,
-    });
     delivery.enqueue(info("first")); // in flight
     delivery.enqueue(conn("connectionLost", "sim"));
     delivery.enqueue(error("e1"));
@@ -187,13 +187,6 @@ describe("a full queue", () => {
 
   it("a 'back' whose 'lost' the phone heard outlasts a burst of locks; one whose 'lost' waits goes with it", async () => {
     const { sends, delivery, advance } = rig([down], { maxQueue: 3 });
-    const conn = (kind: "connectionLost" | "connectionRestored", subject: string): Notice => ({
-      kind,
-      level: kind === "connectionLost" ? "warn" : "info",
-      subject,
-      text: `${subject} ${kind}`,
-      at: 0,
-    });
     delivery.enqueue(conn("connectionLost", "sim")); // in flight: the phone hears it
     delivery.enqueue(conn("connectionRestored", "sim"));
     delivery.enqueue(conn("connectionLost", "px"));

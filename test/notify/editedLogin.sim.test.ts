@@ -1,36 +1,19 @@
 import { afterEach, expect, it } from "vitest";
-import { notificationsSchema } from "../../data/notifications.js";
-import { Notifier } from "../../src/notify/notifier.js";
 import { createSessions } from "../../src/process/sessions.js";
-import { FakeClock } from "../broker/helpers/fakeClock.js";
 import { eventually, position, type Rig, simConfig, startRig } from "../support/rig.js";
-import { startTestServer, type TestServer } from "./server.js";
+import { usePhone } from "./phone.js";
 
 /** What the phone hears of a login whose settings the trader edits while mimik runs, on the simulator. */
 
 let rig: Rig | undefined;
-let phone: TestServer | undefined;
-let notifier: Notifier | undefined;
+const phone = usePhone();
 afterEach(async () => {
-  await notifier?.close(0);
   await rig?.close();
-  await phone?.close();
   rig = undefined;
-  phone = undefined;
-  notifier = undefined;
 });
 
 it("a login reconnecting with edited settings is said back once it is, not left lost on the phone", async () => {
-  phone = await startTestServer();
-  const n = new Notifier({
-    notifications: notificationsSchema.parse({
-      targets: [{ name: "phone", kind: "webhook", urlSecret: { env: "A" } }],
-    }),
-    secrets: { phone: { ok: true, secrets: { url: `${phone.url}/hook` } } },
-    alert: () => {},
-    clock: new FakeClock(),
-  });
-  notifier = n;
+  const { notifier: n } = phone.notifier();
   rig = await startRig(simConfig());
   const r = rig;
   r.engine.on((e) => n.push(e));
@@ -52,7 +35,7 @@ it("a login reconnecting with edited settings is said back once it is, not left 
   await eventually(() => position(r.sim, "DEMO2003", "ESZ6") === 1, "DEMO2003 long 1 with its leader");
 
   await n.quiet();
-  const said = phone.received.map((q) => (q.json() as { text: string }).text);
+  const said = phone.said();
   expect(said).toEqual([
     "connection sim lost: its appVersion changed: reconnecting with the new settings",
     "connection sim is back",

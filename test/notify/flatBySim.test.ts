@@ -1,23 +1,15 @@
 import { afterEach, expect, it } from "vitest";
-import { notificationsSchema } from "../../data/notifications.js";
 import { chicagoInstant, civilDate } from "../../engine/windows/chicago.js";
-import { Notifier } from "../../src/notify/notifier.js";
-import { FakeClock } from "../broker/helpers/fakeClock.js";
 import { eventually, position, type Rig, ShiftedClock, simConfig, startRig } from "../support/rig.js";
-import { startTestServer, type TestServer } from "./server.js";
+import { usePhone } from "./phone.js";
 
 /** What the phone hears when a group's flat-by time flattens and locks its followers, on the simulator. */
 
 let rig: Rig | undefined;
-let phone: TestServer | undefined;
-let notifier: Notifier | undefined;
+const phone = usePhone();
 afterEach(async () => {
-  await notifier?.close(0);
   await rig?.close();
-  await phone?.close();
   rig = undefined;
-  phone = undefined;
-  notifier = undefined;
 });
 
 /** 2026-06-16 is a Tuesday. */
@@ -29,17 +21,8 @@ const FOLLOWERS = [
 ] as const;
 
 it("at the flat-by time the phone hears once that the group is being flattened, and whom it locked", async () => {
-  phone = await startTestServer();
   const clock = new ShiftedClock(tuesday(15, 50));
-  const n = new Notifier({
-    notifications: notificationsSchema.parse({
-      targets: [{ name: "phone", kind: "webhook", urlSecret: { env: "A" } }],
-    }),
-    secrets: { phone: { ok: true, secrets: { url: `${phone.url}/hook` } } },
-    alert: () => {},
-    clock: new FakeClock(),
-  });
-  notifier = n;
+  const { notifier: n } = phone.notifier();
   rig = await startRig(simConfig({ windows: { flatBy: "15:55" } }), { clock, windowTickMs: 20 });
   const r = rig;
   r.engine.on((e) => n.push(e));
@@ -59,7 +42,7 @@ it("at the flat-by time the phone hears once that the group is being flattened, 
   // The locks gathered within collapseSeconds are said at its end (here: the notifier's close).
   await n.close(5000);
 
-  const said = phone.received.map((q) => (q.json() as { text: string }).text);
+  const said = phone.said();
   expect(said[0]).toBe(
     "G: flat by 15:55 CT: 3 followers (DEMO2001, DEMO2002, DEMO2003) being flattened and locked",
   );

@@ -1,12 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { notificationsSchema } from "../../data/notifications.js";
+import { describe, expect, it } from "vitest";
 import type { EngineEvent, FollowerState } from "../../engine/index.js";
 import { coalesce } from "../../src/notify/causes.js";
 import { Collapser } from "../../src/notify/collapse.js";
-import { Notifier } from "../../src/notify/notifier.js";
 import { type Notice, noticeFor, ruleMemory } from "../../src/notify/rules.js";
 import { FakeClock } from "../broker/helpers/fakeClock.js";
-import { startTestServer, type TestServer } from "./server.js";
+import { usePhone } from "./phone.js";
 
 /**
  * The trader's flatten of a group or of every follower closes out and locks them all at once: one
@@ -168,28 +166,10 @@ describe("a command's locks in later batches, within collapseSeconds", () => {
 });
 
 describe("the notifier with 200 followers flattened by hand", () => {
-  let phone: TestServer;
-  let notifier: Notifier | undefined;
-  beforeEach(async () => {
-    phone = await startTestServer();
-  });
-  afterEach(async () => {
-    await notifier?.close(0);
-    notifier = undefined;
-    await phone.close();
-  });
+  const phone = usePhone();
 
   it("is a handful of messages, nothing dropped; a failed flatten and a risk lock among them still go at once", async () => {
-    const clock = new FakeClock();
-    const n = new Notifier({
-      notifications: notificationsSchema.parse({
-        targets: [{ name: "phone", kind: "webhook", urlSecret: { env: "A" } }],
-      }),
-      secrets: { phone: { ok: true, secrets: { url: `${phone.url}/hook` } } },
-      alert: () => {},
-      clock,
-    });
-    notifier = n;
+    const { notifier: n, clock } = phone.notifier();
     const followers = Array.from({ length: 200 }, (_, i) => `F${i}`);
     const all: [number, string] = [1, ALL];
     for (const f of followers) n.push(state(f, "LIQUIDATE_ONLY", "manual", all));
@@ -198,7 +178,7 @@ describe("the notifier with 200 followers flattened by hand", () => {
     // fails, and RISKY, outside the command (unlocked a moment before, or added since), trips its
     // daily loss.
     const heard: string[][] = [];
-    const texts = () => phone.received.map((r) => (r.json() as { text: string }).text);
+    const texts = phone.said;
     for (let b = 0; b < 10; b++) {
       for (const f of followers.slice(b * 20, b * 20 + 20)) n.push(state(f, "LOCKED", "manual", all));
       if (b === 3) n.push({ type: "alert", at, level: "error", follower: "F150", message: FAILED });

@@ -1,22 +1,14 @@
 import { afterEach, expect, it } from "vitest";
-import { notificationsSchema } from "../../data/notifications.js";
-import { Notifier } from "../../src/notify/notifier.js";
-import { FakeClock } from "../broker/helpers/fakeClock.js";
 import { eventually, position, type Rig, simConfig, startRig } from "../support/rig.js";
-import { startTestServer, type TestServer } from "./server.js";
+import { usePhone } from "./phone.js";
 
 /** What the phone hears when the trader flattens one follower, then its whole group, on the simulator. */
 
 let rig: Rig | undefined;
-let phone: TestServer | undefined;
-let notifier: Notifier | undefined;
+const phone = usePhone();
 afterEach(async () => {
-  await notifier?.close(0);
   await rig?.close();
-  await phone?.close();
   rig = undefined;
-  phone = undefined;
-  notifier = undefined;
 });
 
 const FOLLOWERS = [
@@ -26,16 +18,7 @@ const FOLLOWERS = [
 ] as const;
 
 it("a group flattened by hand is one close-out message and its locks named once; one follower keeps its own words", async () => {
-  phone = await startTestServer();
-  const n = new Notifier({
-    notifications: notificationsSchema.parse({
-      targets: [{ name: "phone", kind: "webhook", urlSecret: { env: "A" } }],
-    }),
-    secrets: { phone: { ok: true, secrets: { url: `${phone.url}/hook` } } },
-    alert: () => {},
-    clock: new FakeClock(),
-  });
-  notifier = n;
+  const { notifier: n } = phone.notifier();
   rig = await startRig(simConfig());
   const r = rig;
   r.engine.on((e) => n.push(e));
@@ -60,7 +43,7 @@ it("a group flattened by hand is one close-out message and its locks named once;
   // The locks gathered within collapseSeconds are said at its end (here: the notifier's close).
   await n.close(5000);
 
-  const said = phone.received.map((q) => (q.json() as { text: string }).text);
+  const said = phone.said();
   expect(said.slice(0, 3)).toEqual([
     "DEMO2001: manual: liquidate only, flattening",
     "DEMO2001: LOCKED (manual)",

@@ -1,39 +1,22 @@
 import { afterEach, expect, it } from "vitest";
-import { notificationsSchema } from "../../data/notifications.js";
 import { chicagoInstant, civilDate } from "../../engine/windows/chicago.js";
-import { Notifier } from "../../src/notify/notifier.js";
-import { FakeClock } from "../broker/helpers/fakeClock.js";
 import { eventually, position, type Rig, ShiftedClock, simConfig, startRig } from "../support/rig.js";
-import { startTestServer, type TestServer } from "./server.js";
+import { usePhone } from "./phone.js";
 
 /** What the phone hears when a group's trading window holds the leader's opening back, on the simulator. */
 
 let rig: Rig | undefined;
-let phone: TestServer | undefined;
-let notifier: Notifier | undefined;
+const phone = usePhone();
 afterEach(async () => {
-  await notifier?.close(0);
   await rig?.close();
-  await phone?.close();
   rig = undefined;
-  phone = undefined;
-  notifier = undefined;
 });
 
 it("outside the group's hours the phone hears once that the opening was held back, and why", async () => {
-  phone = await startTestServer();
   // 2026-06-16 is a Tuesday; the hours ended at 15:00 CT.
   const clock = new ShiftedClock(chicagoInstant(civilDate(2026, 6, 16), 15 * 60 + 10));
   const config = simConfig({ windows: { hours: [{ days: "mon-fri", from: "08:30", to: "15:00" }] } });
-  const n = new Notifier({
-    notifications: notificationsSchema.parse({
-      targets: [{ name: "phone", kind: "webhook", urlSecret: { env: "A" } }],
-    }),
-    secrets: { phone: { ok: true, secrets: { url: `${phone.url}/hook` } } },
-    alert: () => {},
-    clock: new FakeClock(),
-  });
-  notifier = n;
+  const { notifier: n } = phone.notifier();
   rig = await startRig(config, { clock, windowTickMs: 20 });
   const r = rig;
   r.engine.on((e) => n.push(e));
@@ -55,7 +38,7 @@ it("outside the group's hours the phone hears once that the opening was held bac
     ["DEMO2003", "NQZ6"],
   ] as const)
     expect(position(r.sim, account, contract)).toBe(0);
-  const said = phone.received.map((q) => (q.json() as { text: string }).text);
+  const said = phone.said();
   expect(said).toEqual([
     "G: opening on NQZ6, MNQZ6 held back for 3 followers (DEMO2001, DEMO2002, DEMO2003): outside trading hours",
   ]);

@@ -1,13 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { notificationsSchema } from "../../data/notifications.js";
+import { describe, expect, it } from "vitest";
 import type { EngineEvent, FollowerState } from "../../engine/index.js";
 import { coalesce } from "../../src/notify/causes.js";
 import { Collapser } from "../../src/notify/collapse.js";
-import { Notifier } from "../../src/notify/notifier.js";
 import { type Notice, noticeFor, ruleMemory } from "../../src/notify/rules.js";
 import { titleOf } from "../../src/notify/targets.js";
 import { FakeClock } from "../broker/helpers/fakeClock.js";
-import { startTestServer, type TestServer } from "./server.js";
+import { usePhone } from "./phone.js";
 
 /**
  * A group's flat-by time or a blackout's flatten closes out and locks every follower of the group
@@ -159,28 +157,10 @@ describe("locks of one cause in later batches, within collapseSeconds", () => {
 });
 
 describe("the notifier with 200 followers at a flat-by", () => {
-  let phone: TestServer;
-  let notifier: Notifier | undefined;
-  beforeEach(async () => {
-    phone = await startTestServer();
-  });
-  afterEach(async () => {
-    await notifier?.close(0);
-    notifier = undefined;
-    await phone.close();
-  });
+  const phone = usePhone();
 
   it("is a handful of messages, nothing dropped, and a risk lock and a lost connection among them still go", async () => {
-    const clock = new FakeClock();
-    const n = new Notifier({
-      notifications: notificationsSchema.parse({
-        targets: [{ name: "phone", kind: "webhook", urlSecret: { env: "A" } }],
-      }),
-      secrets: { phone: { ok: true, secrets: { url: `${phone.url}/hook` } } },
-      alert: () => {},
-      clock,
-    });
-    notifier = n;
+    const { notifier: n, clock } = phone.notifier();
     const followers = Array.from({ length: 200 }, (_, i) => `F${i}`);
     for (const f of followers) n.push(state(f, "LIQUIDATE_ONLY", FLAT_BY));
     n.push(state("RISKY", "LIQUIDATE_ONLY", "daily loss -$1,000 reached"));
@@ -206,8 +186,7 @@ describe("the notifier with 200 followers at a flat-by", () => {
       clock.advance(1000);
     }
     await n.quiet();
-    const said = phone.received.map((r) => (r.json() as { text: string }).text);
-    expect(said).toEqual([
+    expect(phone.said()).toEqual([
       "main: flat by 15:55 CT: 200 followers (F0, F1, F2 and 197 more) being flattened and locked",
       "RISKY: daily loss -$1,000 reached: liquidate only, flattening",
       "main: flat by 15:55 CT: 20 followers (F0, F1, F2 and 17 more) flat and locked",
