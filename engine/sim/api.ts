@@ -90,7 +90,7 @@ export class Api {
       case "order/placeorder":
         return this.trading.placeOrder(caller, body);
       case "order/cancelorder":
-        return this.trading.cancelOrder(caller, body);
+        return this.trading.cancelOrder(caller, body, true);
       case "order/liquidateposition":
         return this.trading.liquidatePosition(caller, body);
       case "order/modifyorder":

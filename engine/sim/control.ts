@@ -133,6 +133,12 @@ export interface SimControl {
    * default): the order may fill meanwhile, and the cancel is then refused TooLate.
    */
   slowCancels(accountName: string, ms: number | null): void;
+  /**
+   * The account's next `count` Tradovate cancels are answered with their commandId, then refused
+   * in the command's report (RiskRejected, `failureText`) while the order works on, as Tradovate's
+   * risk checks may do (0 = back to normal).
+   */
+  refuseCancels(accountName: string, count: number, failureText?: string): void;
   /** Abrupt close (no close frame) of every socket, or one user's, or one kind's. Returns how many. */
   dropSockets(filter?: { user?: string; kind?: "trading" | "md" }): number;
   /**

@@ -69,6 +69,17 @@ const routes: Record<string, { schema: z.ZodType; run: (c: SimControl, b: never)
       return {};
     },
   },
+  "POST /sim/refuse-cancels": {
+    schema: z.object({
+      account: z.string().min(1),
+      count: z.number().int().nonnegative(),
+      failureText: z.string().optional(),
+    }),
+    run: (c, b: { account: string; count: number; failureText?: string }) => {
+      c.refuseCancels(b.account, b.count, b.failureText);
+      return {};
+    },
+  },
   "POST /sim/drop": {
     schema: z.object({ user: z.string().optional(), kind: z.enum(["trading", "md"]).optional() }),
     run: (c, b: { user?: string; kind?: "trading" | "md" }) => ({

@@ -356,6 +356,14 @@ export class SimServer implements SimControl {
     this.trading.setCancelLag(accountName, ms);
   }
 
+  refuseCancels(
+    accountName: string,
+    count: number,
+    failureText = "Simulated rejection: cancel refused",
+  ): void {
+    this.trading.setCancelRefusals(accountName, count, failureText);
+  }
+
   dropSockets(filter: { user?: string; kind?: "trading" | "md" } = {}): number {
     let n = filter.kind === undefined ? this.projectx.hubs.drop(filter) : 0;
     for (const s of [...this.hub.sockets]) {

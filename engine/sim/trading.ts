@@ -79,6 +79,8 @@ export class Trading {
   private settlement = new Map<string, number>();
   /** Per account: how long after its answer a cancel reaches the exchange (setCancelLag). */
   private readonly cancelLags = new Map<number, number>();
+  /** Account → how many more of its Tradovate cancels are taken and then refused in their report. */
+  private readonly cancelRefusals = new Map<number, { left: number; text: string }>();
 
   constructor(
     private readonly book: Book,
@@ -210,7 +212,7 @@ export class Trading {
     if (refusal) {
       // Taken, then refused in its report: the answer says nothing of it.
       queueMicrotask(() =>
-        this.out.tradovate.modifyRejected(o, req, refusal.failureReason, refusal.failureText),
+        this.out.tradovate.refusedInReport(o, req, refusal.failureReason, refusal.failureText),
       );
       return ok({ commandId: req.id });
     }
@@ -219,13 +221,21 @@ export class Trading {
     return ok({ commandId: req.id });
   }
 
-  cancelOrder(caller: Caller, raw: unknown): Reply {
+  /** `refusable`: a Tradovate cancel, which refuseCancels may refuse in its command's report. */
+  cancelOrder(caller: Caller, raw: unknown, refusable = false): Reply {
     const parsed = cancelOrderBody.safeParse(raw);
     if (!parsed.success) return violation(describeIssues(parsed.error));
     const o = this.ownOrder(caller, parsed.data.orderId);
     if (!o) return denied("Order not found");
     if (!isOpen(o)) return ok({ failureReason: "TooLate", failureText: `Order is ${o.state}, not working` });
     const req = this.flow.request("Cancel", originOf(caller, parsed.data));
+    const refusal = refusable ? this.cancelRefusals.get(o.accountId) : undefined;
+    if (refusal) {
+      if (--refusal.left <= 0) this.cancelRefusals.delete(o.accountId);
+      // Taken, then refused in its report: the order works on as it was, and no order event says so.
+      queueMicrotask(() => this.out.tradovate.refusedInReport(o, req, "UnknownReason", refusal.text));
+      return ok({ commandId: req.id });
+    }
     const lag = this.cancelLags.get(o.accountId);
     if (lag === undefined) this.flow.cancel(o, req);
     // The answer only says the cancel was taken: the order may still fill before it lands.
@@ -328,6 +338,13 @@ export class Trading {
     const id = this.account(accountName).id;
     if (ms === null) this.cancelLags.delete(id);
     else this.cancelLags.set(id, ms);
+  }
+
+  /** The account's next `count` Tradovate cancels are taken, then refused in their report (0: none). */
+  setCancelRefusals(accountName: string, count: number, text: string): void {
+    const id = this.account(accountName).id;
+    if (count <= 0) this.cancelRefusals.delete(id);
+    else this.cancelRefusals.set(id, { left: count, text });
   }
 
   setModifyRejection(accountName: string, rejection: Rejection | null): void {

@@ -122,10 +122,10 @@ export class TradovateEvents implements TradeReporter {
   }
 
   /**
-   * A modify taken (answered with its commandId), then refused by the risk checks: the command is
-   * rejected in its report, and the order keeps working with the version it had.
+   * A modify or cancel taken (answered with its commandId), then refused by the risk checks: the
+   * command is rejected in its report, and the order keeps working with the version it had.
    */
-  modifyRejected(o: SimOrder, req: OrderRequest, reason: string, text: string): void {
+  refusedInReport(o: SimOrder, req: OrderRequest, reason: string, text: string): void {
     const at = this.stamp();
     const out = this.out(o.accountId);
     this.book.create("command", commandEntity(req, o.id, at), out);

@@ -105,6 +105,40 @@ describe("control API over HTTP (/sim/...)", () => {
     );
   });
 
+  it("refuse-cancels takes an account's next cancels, then refuses them in their reports: the order works on", async () => {
+    sim = await startSim();
+    const c = await synced();
+    const limit = {
+      ...{ accountId: 700004, action: "Buy", symbol: "ESZ6", orderQty: 1 },
+      ...{ orderType: "Limit", price: 6700, isAutomated: true },
+    };
+    await post(sim, "/sim/refuse-cancels", { account: "DEMO2003", count: 1, failureText: "not now" });
+    const { orderId } = (await c.request("order/placeorder", limit)).d as { orderId: number };
+    const refused = (await c.request("order/cancelorder", { orderId, isAutomated: true })).d as {
+      commandId: number;
+    };
+    expect(refused).toHaveProperty("commandId");
+    const report = await waitFor(
+      () =>
+        c.props().find((e) => e.entityType === "commandReport" && e.entity.commandId === refused.commandId),
+      "the cancel's report",
+    );
+    expect(report.entity).toMatchObject({ commandStatus: "RiskRejected", text: "not now" });
+    expect(sim.control.records().workingOrders.map((o) => o.orderId)).toContain(orderId);
+    // The next one is taken as usual.
+    await c.request("order/cancelorder", { orderId, isAutomated: true });
+    await waitFor(
+      () =>
+        c
+          .props()
+          .some(
+            (e) => e.entityType === "order" && e.entity.id === orderId && e.entity.ordStatus === "Canceled",
+          ),
+      "the order cancelled",
+    );
+    expect((await post(sim, "/sim/refuse-cancels", { account: "DEMO2003", count: -1 })).status).toBe(400);
+  });
+
   it("reject, penalty, ratelimit and expire-tokens switch over HTTP", async () => {
     sim = await startSim();
     const t = await login(sim);
