@@ -98,6 +98,11 @@ export interface WorkingOrder {
    * its command's report; the order kept its terms.
    */
   modifyRefused?: { commandId: number; reason: string } | undefined;
+  /**
+   * Tradovate: the order's latest cancel, taken and then refused in its command's report (TooLate
+   * once it had finished; refused by the risk checks while it works on).
+   */
+  cancelRefused?: { commandId: number; reason: string } | undefined;
 }
 
 export interface FillEvent {

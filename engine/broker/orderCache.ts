@@ -42,10 +42,12 @@ export class OrderCache {
   /** Open orders per account, so reading one account's never scans every order. */
   private readonly openByAccount = new Map<number, Set<number>>();
   private readonly viewKeys = new Map<number, string>();
-  /** Modify commands among the `commands` kept: a report refusing one leaves its order as it was. */
-  private readonly modifyCommands = new Set<number>();
+  /** Modify and cancel commands among the `commands` kept: a report refusing one leaves its order as it was. */
+  private readonly commandTypes = new Map<number, "Modify" | "Cancel">();
   /** The latest modify of each order that the broker took and then refused in its report. */
   private readonly modifyRefusals = new Map<number, { commandId: number; reason: string }>();
+  /** The latest cancel of each order that the broker took and then refused in its report. */
+  private readonly cancelRefusals = new Map<number, { commandId: number; reason: string }>();
 
   constructor(private readonly limits: { finishedOrders: number; commands: number }) {}
 
@@ -107,6 +109,8 @@ export class OrderCache {
     if (o.createdAt !== undefined) view.placedAt = o.createdAt;
     const refused = this.modifyRefusals.get(orderId);
     if (refused !== undefined) view.modifyRefused = refused;
+    const cancelRefused = this.cancelRefusals.get(orderId);
+    if (cancelRefused !== undefined) view.cancelRefused = cancelRefused;
     return view;
   }
 
@@ -167,12 +171,12 @@ export class OrderCache {
   applyCommand(c: RawCommand): void {
     if (!this.commandOrders.has(c.id)) this.commandsOldestFirst.push(c.id);
     this.commandOrders.set(c.id, c.orderId);
-    if (c.commandType === "Modify") this.modifyCommands.add(c.id);
+    if (c.commandType === "Modify" || c.commandType === "Cancel") this.commandTypes.set(c.id, c.commandType);
     while (this.commandOrders.size > this.limits.commands) {
       const oldest = this.commandsOldestFirst.shift();
       if (oldest === undefined) break;
       this.commandOrders.delete(oldest);
-      this.modifyCommands.delete(oldest);
+      this.commandTypes.delete(oldest);
     }
     // An order we did not place this run may still carry one of our clOrdIds (restart).
     if (c.clOrdId && !this.clOrdIds.has(c.orderId)) this.clOrdIds.set(c.orderId, c.clOrdId);
@@ -184,11 +188,13 @@ export class OrderCache {
       r.orderId ?? (r.commandId !== undefined ? this.commandOrders.get(r.commandId) : undefined);
     // The reason is Tradovate's enum (often UnknownReason); its text is what says why.
     const why = r.rejectReason && r.text ? `${r.rejectReason}: ${r.text}` : r.rejectReason;
-    const modifyRefused =
-      r.commandId !== undefined && this.modifyCommands.has(r.commandId) && REFUSED.has(r.commandStatus ?? "");
-    // A modify refused after its answer: the order keeps working as it was, it is not rejected.
-    if (orderId !== undefined && modifyRefused)
-      this.modifyRefusals.set(orderId, { commandId: r.commandId!, reason: why ?? r.commandStatus! });
+    const refused = REFUSED.has(r.commandStatus ?? "") ? this.commandTypes.get(r.commandId ?? -1) : undefined;
+    // A modify or cancel refused after its answer: the order keeps working as it was, it is not rejected.
+    if (orderId !== undefined && refused !== undefined)
+      (refused === "Modify" ? this.modifyRefusals : this.cancelRefusals).set(orderId, {
+        commandId: r.commandId!,
+        reason: why ?? r.commandStatus!,
+      });
     else if (orderId !== undefined && why) this.rejectReasons.set(orderId, why);
     if (orderId !== undefined && r.cumQty !== undefined && r.cumQty > (this.filled.get(orderId) ?? 0))
       this.filled.set(orderId, r.cumQty);
@@ -244,6 +250,7 @@ export class OrderCache {
       this.clOrdIds.delete(id);
       this.rejectReasons.delete(id);
       this.modifyRefusals.delete(id);
+      this.cancelRefusals.delete(id);
       this.versions.delete(id);
       this.filled.delete(id);
       this.viewKeys.delete(id);
@@ -292,5 +299,6 @@ function viewKey(v: WorkingOrder): string {
     v.ocoWith,
     v.bracketOf,
     v.modifyRefused?.commandId,
+    v.cancelRefused?.commandId,
   ].join("|");
 }

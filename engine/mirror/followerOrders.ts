@@ -222,6 +222,11 @@ export class FollowerOrders {
     }, CANCEL_REFUSED_MS);
   }
 
+  /** The order's cancel in progress (a new one each time it is asked): undefined when none is. */
+  cancelOf(follower: string, clOrdId: string): object | undefined {
+    return this.cancels.get(follower)?.get(clOrdId);
+  }
+
   /** A mirror on the line and side is being cancelled: until it is heard finished it may fill. */
   cancellingOn(follower: string, contract: string, side: Side): boolean {
     const cancels = this.cancels.get(follower);
@@ -373,6 +378,10 @@ export class FollowerOrders {
 const KEPT_FILLED_SETS = 1_000;
 
 const OPEN = new Set(["Working", "PendingNew", "PendingReplace", "PendingCancel", "Suspended"]);
+
+export function isOpenStatus(status: string | undefined): boolean {
+  return status !== undefined && OPEN.has(status);
+}
 
 function map<K, V>(m: Map<K, V>, key: K, make: () => V): V {
   let v = m.get(key);

@@ -10,10 +10,9 @@
  * of leader orders that filled, and sends the result through the sender (and the order gateway,
  * leader guard included). It then reports the follower's working orders for the screen.
  *
- * Narrow hooks serve the copier: `covers` (does the follower's own order answer this leader
- * fill?), `beforeExit` (cancel the follower's exits in a contract before an exit is copied) and
- * `cancellingOn` (is one being cancelled, so an exit beside it could fill twice?); `cancelEnded`
- * tells it when such a cancel is over.
+ * Hooks serve the copier: `covers` (does the follower's own order answer this leader fill?),
+ * `beforeExit` (cancel before close), `cancellingOn` (is one being cancelled, so an exit beside it
+ * could fill twice? a cancel refused is asked again: cancelRefusals.ts); `cancelEnded` (it is over).
  */
 import type { Config, Group } from "../../data/schema.js";
 import type { AccountRole } from "../accounts/directory.js";
@@ -24,6 +23,7 @@ import { mapContract } from "../symbols.js";
 import type { AccountRoute, BrokerEvent, Clock, EngineEvent, Logger, Side } from "../types.js";
 import { silentLogger } from "../types.js";
 import { cancelBeforeExit } from "./beforeExit.js";
+import { CancelRefusals } from "./cancelRefusals.js";
 import { SetTokens } from "./clOrdIds.js";
 import { CountedOpenings } from "./countedOpenings.js";
 import { desire } from "./desire.js";
@@ -84,6 +84,7 @@ export class Mirror {
   private readonly reporter: MirrorReporter;
   private readonly lateOrders: LateOrders;
   private readonly scheduler: Scheduler;
+  private readonly cancelRefusals: CancelRefusals;
   private config: Config | undefined;
 
   constructor(private readonly deps: MirrorDeps) {
@@ -100,6 +101,7 @@ export class Mirror {
     this.reporter = new MirrorReporter(deps.clock, deps.emit);
     this.scheduler = new Scheduler(deps.clock, (followers) => this.run(followers), deps.defer);
     this.lateOrders = new LateOrders(this.sender, this.orders, this.memo, deps);
+    this.cancelRefusals = new CancelRefusals({ ...deps, orders: this.orders, sender: this.sender });
   }
 
   setConfig(config: Config): void {
@@ -115,6 +117,7 @@ export class Mirror {
 
   stop(): void {
     this.scheduler.stop();
+    this.cancelRefusals.stop();
   }
 
   /** After the copier had the event. Cheap: it only marks who to look at again. */
@@ -132,6 +135,7 @@ export class Mirror {
           if (this.orders.update(account, event.order) && contract)
             this.unposted.filled(account, contract, orderId, filledQty ?? 0, this.deps.clock.now());
           if (modifyRefused && clOrdId) this.sender.refusedInReport(clOrdId, modifyRefused);
+          if (event.order.cancelRefused) this.cancelRefusals.refused(role.group.name, account, event.order);
           this.scheduler.touch(account);
         }
         return;

@@ -28,6 +28,10 @@ export const MIRROR_REASONS = {
   notMirroredType: (type: string) => `${type} orders are not mirrored`,
   trailUnknown: "its broker does not say the trailing stop's distance: not mirrored",
   rejected: (why: string) => `rejected: ${why}`,
+  /** Taken, then refused in the command's report while the order works on: asked again (cancelRefusals.ts). */
+  cancelRefused: (why: string, againMs: number) =>
+    `cancel rejected: ${why}; the order still works, asked again in ${againMs / 1000} s (the exit waits for it)`,
+  cancelAgain: "its cancel was refused while it works: asked again",
   /** Its order stays at the terms it had: the same modify is asked again only after a while. */
   modifyRefused: (why: string) => `modify rejected: ${why}; the follower's order stays as it was for now`,
 } as const;

@@ -308,9 +308,43 @@ describe("BrokerModel props", () => {
       }),
     ]);
     expect(out.filter((e) => e.type === "orderStatus" && e.status === "Rejected")).toEqual([]);
-    // A report that passes a modify, or refuses a cancel, is no refused modify.
+    // A report that passes a modify is nothing new; one that refuses a cancel is no refused modify.
+    m.applyProps(props("command", { id: 83, orderId: 801, commandType: "Modify" }), 1);
+    m.applyProps(props("commandReport", { id: 4, commandId: 83, commandStatus: "RiskPassed" }), 1);
+    expect(m.orderUpdates()).toEqual([]);
     m.applyProps(props("command", { id: 82, orderId: 801, commandType: "Cancel" }), 1);
     m.applyProps(props("commandReport", { id: 3, commandId: 82, commandStatus: "ExecutionRejected" }), 1);
+    expect(m.orderUpdates()).toEqual([
+      expect.objectContaining({
+        order: expect.objectContaining({
+          modifyRefused: { commandId: 81, reason: "UnknownReason: too close" },
+          cancelRefused: { commandId: 82, reason: "ExecutionRejected" },
+        }),
+      }),
+    ]);
+  });
+
+  it("a cancel taken, then refused in its command's report: the order's update says so, it works on", () => {
+    const m = synced();
+    m.applyProps(props("command", { id: 90, orderId: 901, clOrdId: "mm-y", commandType: "New" }), 1);
+    m.applyProps(props("order", order(901)), 1);
+    m.orderUpdates();
+    const out = m.applyProps(props("command", { id: 91, orderId: 901, commandType: "Cancel" }), 1);
+    const report = { id: 5, commandId: 91, commandStatus: "RiskRejected", rejectReason: "UnknownReason" };
+    out.push(...m.applyProps(props("commandReport", { ...report, text: "not now" }), 1));
+    expect(m.orderUpdates()).toEqual([
+      expect.objectContaining({
+        type: "orderUpdate",
+        order: expect.objectContaining({
+          orderId: 901,
+          status: "Working",
+          cancelRefused: { commandId: 91, reason: "UnknownReason: not now" },
+        }),
+      }),
+    ]);
+    expect(out.filter((e) => e.type === "orderStatus")).toEqual([]);
+    // Told once: the same report again changes nothing.
+    m.applyProps(props("commandReport", { ...report, text: "not now" }), 1);
     expect(m.orderUpdates()).toEqual([]);
   });
 

@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import type { Clock } from "../../engine/clock.js";
+import { CancelRefusals, cancelRetry } from "../../engine/mirror/cancelRefusals.js";
+import { FollowerOrders } from "../../engine/mirror/followerOrders.js";
+import type { Held } from "../../engine/mirror/types.js";
+import type { AccountRoute, EngineEvent, WorkingOrder } from "../../engine/types.js";
+
+/** Timers run only when the test says how much time passed. */
+class ManualClock implements Clock {
+  at = 1_000_000;
+  private timers: { due: number; fn: () => void }[] = [];
+  now = () => this.at;
+  mono = () => this.at;
+  setTimeout(fn: () => void, ms: number): unknown {
+    const t = { due: this.at + ms, fn };
+    this.timers.push(t);
+    return t;
+  }
+  clearTimeout(h: unknown): void {
+    this.timers = this.timers.filter((t) => t !== h);
+  }
+  advance(ms: number): void {
+    this.at += ms;
+    const due = this.timers.filter((t) => t.due <= this.at);
+    this.timers = this.timers.filter((t) => t.due > this.at);
+    for (const t of due) t.fn();
+  }
+}
+
+const STOP = "mm-77-2-a";
+
+function world() {
+  const clock = new ManualClock();
+  const events: EngineEvent[] = [];
+  const orders = new FollowerOrders();
+  const asked: Held[] = [];
+  const refusals = new CancelRefusals({
+    clock,
+    emit: (e) => events.push(e),
+    accounts: { route: () => ({ accountId: 2 }) as AccountRoute },
+    orders,
+    // As the sender does: the order is marked as being cancelled again (a new cancel).
+    sender: {
+      cancel: (_t, h) => {
+        asked.push(h);
+        orders.setBusy("F", h.clOrdId, "cancelling", h);
+      },
+    },
+  });
+  orders.setBusy("F", STOP, "cancelling", { leaderId: 77, contract: "ESZ6", side: "Sell" });
+  const stop = (commandId: number, status = "Working"): WorkingOrder => ({
+    ...{ orderId: 5, accountId: 2, contractId: "1", contract: "ESZ6", side: "Sell", orderType: "Stop" },
+    ...{ qty: 2, filledQty: 0, stopPrice: 6790, clOrdId: STOP, status },
+    cancelRefused: { commandId, reason: "RiskRejected: not now" },
+  });
+  return { clock, events, orders, asked, refusals, stop };
+}
+
+describe("cancelRetry: a cancel refused while its order works is asked again, further apart", () => {
+  it("0.5 s, 1 s, 2 s, 4 s, then every 5 s; a warning at the first refusal, an error at the fifth", () => {
+    expect([1, 2, 3, 4, 5, 6, 20].map((n) => cancelRetry(n).delayMs)).toEqual([
+      500, 1000, 2000, 4000, 5000, 5000, 5000,
+    ]);
+    expect([1, 2, 3, 4, 5, 6].map((n) => cancelRetry(n).alert)).toEqual([
+      "warn",
+      undefined,
+      undefined,
+      undefined,
+      "error",
+      undefined,
+    ]);
+  });
+});
+
+describe("CancelRefusals: the order still counts as being cancelled while its cancel is asked again", () => {
+  it("asks again after the delay, tells each refusal once, and the exit keeps waiting meanwhile", () => {
+    const w = world();
+    w.refusals.refused("main", "F", w.stop(81));
+    w.refusals.refused("main", "F", w.stop(81)); // the same report, with another update of the order
+    expect(w.events.filter((e) => e.type === "mirror" && e.outcome === "rejected")).toHaveLength(1);
+    expect(w.events.filter((e) => e.type === "alert").map((e) => e.type === "alert" && e.level)).toEqual([
+      "warn",
+    ]);
+    expect(w.orders.cancellingOn("F", "ESZ6", "Sell")).toBe(true);
+    w.clock.advance(499);
+    expect(w.asked).toEqual([]);
+    w.clock.advance(1);
+    expect(w.asked.map((h) => [h.clOrdId, h.orderId, h.busy])).toEqual([[STOP, 5, undefined]]);
+    expect(w.orders.cancellingOn("F", "ESZ6", "Sell")).toBe(true);
+    // Refused four times more: the trader is asked, at error level, to flatten by hand.
+    for (const id of [82, 83, 84, 85]) {
+      w.refusals.refused("main", "F", w.stop(id));
+      w.clock.advance(5_000);
+    }
+    const errors = w.events.filter((e) => e.type === "alert" && e.level === "error");
+    expect(errors.map((e) => e.type === "alert" && e.message)).toEqual([
+      expect.stringMatching(/refused 5 times to cancel F's Stop order 5 .* flatten F by hand/),
+    ]);
+    expect(w.asked).toHaveLength(5);
+  });
+
+  it("asks nothing once the order ended, nor for a refusal of an order not being cancelled", () => {
+    const w = world();
+    w.refusals.refused("main", "F", w.stop(81));
+    w.orders.update("F", { ...w.stop(81, "Filled"), filledQty: 2 });
+    w.clock.advance(10_000);
+    expect(w.asked).toEqual([]);
+    // A cancel refused too late (TooLate on a filled order) is no cancel to ask again.
+    w.refusals.refused("main", "F", w.stop(82, "Filled"));
+    w.clock.advance(10_000);
+    expect(w.asked).toEqual([]);
+    expect(w.events.filter((e) => e.type === "mirror")).toHaveLength(1);
+  });
+
+  it("a snapshot lets the cancel go: nothing is asked over it, nor over a cancel sent after it", () => {
+    const w = world();
+    w.refusals.refused("main", "F", w.stop(81));
+    w.orders.synced("F");
+    w.orders.setBusy("F", STOP, "cancelling", { leaderId: 77, contract: "ESZ6", side: "Sell" });
+    w.clock.advance(10_000);
+    expect(w.asked).toEqual([]);
+  });
+});
