@@ -1,12 +1,12 @@
 import { afterEach, expect, it } from "vitest";
 import { createSessions } from "../../src/process/sessions.js";
 import { eventually, position, type Rig, simConfig, startRig } from "../support/rig.js";
-import { usePhone } from "./phone.js";
+import { phoneEachTest } from "./phone.js";
 
 /** What the phone hears of a login whose settings the trader edits while mimik runs, on the simulator. */
 
 let rig: Rig | undefined;
-const phone = usePhone();
+const phone = phoneEachTest();
 afterEach(async () => {
   await rig?.close();
   rig = undefined;

@@ -4,7 +4,7 @@ import { coalesce } from "../../src/notify/causes.js";
 import { Collapser } from "../../src/notify/collapse.js";
 import { type Notice, noticeFor, ruleMemory } from "../../src/notify/rules.js";
 import { FakeClock } from "../broker/helpers/fakeClock.js";
-import { usePhone } from "./phone.js";
+import { phoneEachTest } from "./phone.js";
 
 /**
  * The trader's flatten of a group or of every follower closes out and locks them all at once: one
@@ -166,7 +166,7 @@ describe("a command's locks in later batches, within collapseSeconds", () => {
 });
 
 describe("the notifier with 200 followers flattened by hand", () => {
-  const phone = usePhone();
+  const phone = phoneEachTest();
 
   it("is a handful of messages, nothing dropped; a failed flatten and a risk lock among them still go at once", async () => {
     const { notifier: n, clock } = phone.notifier();

@@ -1,11 +1,11 @@
 import { afterEach, expect, it } from "vitest";
 import { eventually, position, type Rig, simConfig, startRig } from "../support/rig.js";
-import { usePhone } from "./phone.js";
+import { phoneEachTest } from "./phone.js";
 
 /** What the phone hears when the trader flattens one follower, then its whole group, on the simulator. */
 
 let rig: Rig | undefined;
-const phone = usePhone();
+const phone = phoneEachTest();
 afterEach(async () => {
   await rig?.close();
   rig = undefined;

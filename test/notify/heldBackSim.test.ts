@@ -1,12 +1,12 @@
 import { afterEach, expect, it } from "vitest";
 import { chicagoInstant, civilDate } from "../../engine/windows/chicago.js";
 import { eventually, position, type Rig, ShiftedClock, simConfig, startRig } from "../support/rig.js";
-import { usePhone } from "./phone.js";
+import { phoneEachTest } from "./phone.js";
 
 /** What the phone hears when a group's trading window holds the leader's opening back, on the simulator. */
 
 let rig: Rig | undefined;
-const phone = usePhone();
+const phone = phoneEachTest();
 afterEach(async () => {
   await rig?.close();
   rig = undefined;

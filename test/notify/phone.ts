@@ -9,7 +9,7 @@ import { startTestServer, type TestServer } from "./server.js";
  * after each the notifier and the server closed. `notifier()` starts the notifier on a fake clock;
  * `said()` is every message's text the phone received, in order.
  */
-export function usePhone() {
+export function phoneEachTest() {
   let server: TestServer;
   let running: Notifier | undefined;
   beforeEach(async () => {

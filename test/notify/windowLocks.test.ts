@@ -5,7 +5,7 @@ import { Collapser } from "../../src/notify/collapse.js";
 import { type Notice, noticeFor, ruleMemory } from "../../src/notify/rules.js";
 import { titleOf } from "../../src/notify/targets.js";
 import { FakeClock } from "../broker/helpers/fakeClock.js";
-import { usePhone } from "./phone.js";
+import { phoneEachTest } from "./phone.js";
 
 /**
  * A group's flat-by time or a blackout's flatten closes out and locks every follower of the group
@@ -157,7 +157,7 @@ describe("locks of one cause in later batches, within collapseSeconds", () => {
 });
 
 describe("the notifier with 200 followers at a flat-by", () => {
-  const phone = usePhone();
+  const phone = phoneEachTest();
 
   it("is a handful of messages, nothing dropped, and a risk lock and a lost connection among them still go", async () => {
     const { notifier: n, clock } = phone.notifier();
