@@ -9,17 +9,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { EngineEvent } from "../../engine/types.js";
 import { eventually, pathAtVenue, type Rig } from "../support/rig.js";
-import {
-  closeChecked,
-  eventuallyWorking,
-  FOLLOWERS,
-  LEADER,
-  mirrorRig,
-  pos,
-  quiet,
-  setPrice,
-  working,
-} from "./simRig.js";
+import { closeChecked, LEADER, leaderOco, mirrorRig, pos, quiet, setPrice, working } from "./simRig.js";
 
 let rig: Rig | undefined;
 afterEach(async () => {
@@ -37,13 +27,7 @@ async function leaderOutWhileCancelling(r: Rig, slowMs: number): Promise<void> {
   r.sim.control.slowCancels("DEMO2003", slowMs);
   r.sim.control.manualTrade(LEADER, "ESZ6", "Buy", 2);
   await eventually(() => pos(r, "DEMO2003") === 2, "DEMO2003 long 2");
-  const oco = r.sim.control.placeOco(
-    LEADER,
-    { symbol: "ESZ6", action: "Sell", qty: 2, orderType: "Stop", stopPrice: 6790 },
-    { orderType: "Limit", price: 6820 },
-  );
-  if (!("ocoId" in oco)) throw new Error("refused");
-  await eventuallyWorking(r, (by) => FOLLOWERS.every((f) => by[f]!.length === 2), "an OCO each");
+  const oco = await leaderOco(r);
   r.sim.control.modifyOrder(oco.orderId, { orderType: "StopLimit", stopPrice: 6795, price: 6794 });
   await eventually(
     () =>

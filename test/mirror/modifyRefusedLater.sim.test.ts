@@ -9,16 +9,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { EngineEvent } from "../../engine/types.js";
 import { eventually, type Rig } from "../support/rig.js";
-import {
-  closeChecked,
-  eventuallyWorking,
-  FOLLOWERS,
-  LEADER,
-  mirrorRig,
-  pos,
-  quiet,
-  working,
-} from "./simRig.js";
+import { closeChecked, LEADER, leaderOco, mirrorRig, pos, quiet, working } from "./simRig.js";
 
 let rig: Rig | undefined;
 afterEach(async () => {
@@ -33,13 +24,7 @@ const REFUSED = "test: refused in the report";
 async function protectedLong(r: Rig) {
   r.sim.control.manualTrade(LEADER, "ESZ6", "Buy", 2);
   await eventually(() => pos(r, "DEMO2003") === 2 && pos(r, "DEMO2001") === 1, "copies");
-  const oco = r.sim.control.placeOco(
-    LEADER,
-    { symbol: "ESZ6", action: "Sell", qty: 2, orderType: "Stop", stopPrice: 6790 },
-    { orderType: "Limit", price: 6820 },
-  );
-  if (!("ocoId" in oco)) throw new Error("refused");
-  await eventuallyWorking(r, (by) => FOLLOWERS.every((f) => by[f]!.length === 2), "an OCO each");
+  const oco = await leaderOco(r);
   await quiet(400); // past the placement's modify spacing
   return oco;
 }

@@ -6,17 +6,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { eventually, pathAtVenue, type Rig } from "../support/rig.js";
-import {
-  closeChecked,
-  eventuallyWorking,
-  FOLLOWERS,
-  LEADER,
-  mirrorRig,
-  pos,
-  quiet,
-  setPrice,
-  working,
-} from "./simRig.js";
+import { closeChecked, LEADER, leaderOco, mirrorRig, pos, quiet, setPrice, working } from "./simRig.js";
 
 let rig: Rig | undefined;
 afterEach(async () => {
@@ -31,13 +21,7 @@ describe("a set replaced while its old orders' cancel is on its way", () => {
     rig.sim.control.slowCancels("DEMO2003", 1500);
     rig.sim.control.manualTrade(LEADER, "ESZ6", "Buy", 2);
     await eventually(() => pos(rig!, "DEMO2003") === 2, "DEMO2003 long 2");
-    const oco = rig.sim.control.placeOco(
-      LEADER,
-      { symbol: "ESZ6", action: "Sell", qty: 2, orderType: "Stop", stopPrice: 6790 },
-      { orderType: "Limit", price: 6820 },
-    );
-    if (!("ocoId" in oco)) throw new Error("refused");
-    await eventuallyWorking(rig, (by) => FOLLOWERS.every((f) => by[f]!.length === 2), "an OCO each");
+    const oco = await leaderOco(rig);
     // Another type is another shape: each follower's set is cancelled and placed anew.
     rig.sim.control.modifyOrder(oco.orderId, { orderType: "StopLimit", stopPrice: 6785, price: 6784 });
     await eventually(

@@ -124,6 +124,21 @@ export function eventuallyWorking(
   }, what);
 }
 
+/**
+ * The leader's OCO on its long 2 (stop 6790, target 6820), mirrored as a pair on every follower;
+ * its stop leg's order id.
+ */
+export async function leaderOco(rig: Rig): Promise<{ orderId: number }> {
+  const oco = rig.sim.control.placeOco(
+    LEADER,
+    { symbol: "ESZ6", action: "Sell", qty: 2, orderType: "Stop", stopPrice: 6790 },
+    { orderType: "Limit", price: 6820 },
+  );
+  if (!("ocoId" in oco)) throw new Error("refused");
+  await eventuallyWorking(rig, (by) => FOLLOWERS.every((f) => by[f]!.length === 2), "an OCO each");
+  return oco;
+}
+
 /** Lets whatever is in flight land (for asserting that something did NOT happen). */
 export const quiet = (ms = 300) => new Promise((r) => setTimeout(r, ms));
 
