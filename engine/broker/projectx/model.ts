@@ -344,8 +344,9 @@ export class ProjectXModel {
       return [];
     }
     this.emitted.delete(t.id);
-    const line = this.orders.get(t.orderId);
-    if (line) line.traded = Math.max(0, line.traded - t.size);
+    // Still counted as traded on its order: the order's fillVolume keeps the busted contracts, and
+    // taken back here they read as a fill whose trade never came, made up again from fillVolume
+    // (a phantom leader fill, copied) when the intake's wait for that order ends.
     return [bustedEvent(fill, history)];
   }
 

@@ -124,6 +124,23 @@ describe("ProjectX model: fills from trades and order updates, each once", () =>
     expect(m.applyTrade(trade(902, 1), 12)).toEqual([expect.objectContaining({ fillId: 902, qty: 1 })]);
   });
 
+  it("a voided trade is no gap in its order: its fillVolume is never made up into a fill again", () => {
+    // The order's update (fillVolume 1) comes before its trade, so the intake waits for the trade;
+    // the trade comes, then its void (the order still reads fillVolume 1). When the wait ends, the
+    // busted contract must not come back as a fill made up from fillVolume: a phantom leader fill.
+    const m = model();
+    expect(m.applyOrder(order(1)).gap).toBe(true);
+    expect(m.applyTrade(trade(900, 1), 1)).toEqual([expect.objectContaining({ fillId: 900, qty: 1 })]);
+    expect(m.applyTrade(trade(900, 1, { voided: true }), 2)).toEqual([
+      expect.objectContaining({ type: "fillBusted", fillId: 900 }),
+    ]);
+    expect(m.synthesize(500, 3)).toEqual([]);
+    // The order's next contract still fills as usual.
+    m.applyOrder(order(2));
+    expect(m.applyTrade(trade(901, 1), 4)).toEqual([expect.objectContaining({ fillId: 901, qty: 1 })]);
+    expect(m.synthesize(500, 5)).toEqual([]);
+  });
+
   it("an order update that repeats an older state never moves fillVolume back", () => {
     const m = model();
     m.applyOrder(order(2));
