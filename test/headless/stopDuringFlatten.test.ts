@@ -1,9 +1,10 @@
 import { readFile, rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { journalPathFor } from "../../data/journal/index.js";
-import { headlessRunning, jsonLines, killAll, runMimik, startMimik, until } from "./children.js";
-import { leaderTradeOn, positionOn } from "./simBook.js";
-import { type SimWorld, simWorld } from "./simWorld.js";
+import { headlessRunning, killAll, runMimik, startMimik, until } from "./children.js";
+import { FOLLOWERS, fixedOneWorld, flattenUnderWay } from "./flattenUnderWay.js";
+import { positionOn } from "./simBook.js";
+import type { SimWorld } from "./simWorld.js";
 
 /**
  * SIGTERM while `mimik flatten --all` is under way (the liquidations sent, the broker's answers
@@ -13,14 +14,11 @@ import { type SimWorld, simWorld } from "./simWorld.js";
  * flat and LOCKED, read on the simulator's book.
  */
 
-const FOLLOWERS = ["DEMO2001", "DEMO2002"];
-
+let world: SimWorld;
 let dir: string;
 let env: NodeJS.ProcessEnv;
 let configPath: string;
 let simUrl: string;
-
-let post: SimWorld["post"];
 
 async function states(): Promise<Record<string, string>> {
   const r = await runMimik(["status", "--json", "--config", configPath], env);
@@ -30,17 +28,8 @@ async function states(): Promise<Record<string, string>> {
 }
 
 beforeAll(async () => {
-  ({ dir, env, configPath, simUrl, post } = await simWorld(
-    "mimik-stop-flatten-",
-    ["DEMO1000", ...FOLLOWERS],
-    [
-      {
-        name: "main",
-        leader: "DEMO1000",
-        followers: FOLLOWERS.map((account) => ({ account, sizing: { mode: "fixed", contracts: 1 } })),
-      },
-    ],
-  ));
+  world = await fixedOneWorld("mimik-stop-flatten-");
+  ({ dir, env, configPath, simUrl } = world);
 }, 20_000);
 
 afterAll(async () => {
@@ -50,28 +39,12 @@ afterAll(async () => {
 
 describe("a stop signal while a flatten is under way", () => {
   it("stops cleanly and truthfully; the command finishes the flatten at the broker, and the next start keeps it", async () => {
-    const first = startMimik(["headless", "--config", configPath], env);
-    await headlessRunning(first);
-    await leaderTradeOn(simUrl, "Buy", 1);
-    for (const f of FOLLOWERS) await until(async () => (await positionOn(simUrl, f)) === 1, `${f} long 1`);
-
     // The broker takes the liquidations but its answers are 3 s on their way when the stop comes.
-    await post("/sim/delay", { user: "demo", ms: 3000 });
-    const flatten = runMimik(["flatten", "--all", "--yes", "--config", configPath], env);
-    await until(
-      () =>
-        FOLLOWERS.every((f) =>
-          jsonLines(first).some(
-            (l) => l.type === "followerState" && l.follower === f && l.state === "LIQUIDATE_ONLY",
-          ),
-        ),
-      "the flatten under way",
-    );
-    await new Promise((r) => setTimeout(r, 300));
+    const { instance: first, flatten } = await flattenUnderWay(world);
     first.proc.kill("SIGTERM");
     expect(await first.exited).toBe(0);
     const pressed = await flatten;
-    await post("/sim/delay", { user: "demo", ms: 0 });
+    await world.post("/sim/delay", { user: "demo", ms: 0 });
     expect(pressed.code, pressed.stdout + pressed.stderr).toBe(0);
     for (const f of FOLLOWERS) expect(await positionOn(simUrl, f)).toBe(0);
 
