@@ -1,9 +1,9 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Child, headlessRunning, killAll, runMimik, startMimik } from "./children.js";
+import { type Child, killAll, runMimik } from "./children.js";
 import { positionOn } from "./simBook.js";
-import { type SimWorld, simWorld } from "./simWorld.js";
+import { headlessOn, type SimWorld, simWorld } from "./simWorld.js";
 
 /**
  * mimik runs as a systemd user unit, whose XDG_RUNTIME_DIR is /run/user/<uid>; the trader's
@@ -28,8 +28,7 @@ beforeAll(async () => {
       },
     ],
   );
-  headless = startMimik(["headless", "--config", world.configPath], world.env);
-  await headlessRunning(headless);
+  headless = await headlessOn(world);
   await world.post("/sim/trade", { account: "DEMO1000", symbol: "ESZ6", action: "Buy", qty: 1 });
   await world.post("/sim/trade", { account: "DEMO2001", symbol: "ESZ6", action: "Buy", qty: 2 });
   elsewhere = { ...world.env, XDG_RUNTIME_DIR: join(world.dir, "another-run") };

@@ -2,9 +2,9 @@ import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSlots } from "../../data/actedOnSlots.js";
-import { type Child, headlessRunning, jsonLines, killAll, startMimik, until } from "./children.js";
+import { type Child, jsonLines, killAll, until } from "./children.js";
 import { leaderTradeOn, positionOn } from "./simBook.js";
-import { type SimWorld, simWorld } from "./simWorld.js";
+import { headlessOn, type SimWorld, simWorld } from "./simWorld.js";
 
 /**
  * The acted-on file removed while mimik runs (a cleanup script, a trader's rm), then mimik killed
@@ -34,11 +34,7 @@ afterAll(async () => {
   await rm(world.dir, { recursive: true, force: true });
 });
 
-async function run(): Promise<Child> {
-  const child = startMimik(["headless", "--config", world.configPath], world.env);
-  await headlessRunning(child, 20_000);
-  return child;
-}
+const run = (): Promise<Child> => headlessOn(world, 20_000);
 
 const actedOnPath = () => join(world.dir, "config.acted-on");
 

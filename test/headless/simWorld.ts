@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
-import { startSim } from "./children.js";
+import { type Child, headlessRunning, startMimik, startSim } from "./children.js";
 
 /** A headless test's world: its own folder and environment, a simulator, and a config for both. */
 export interface SimWorld {
@@ -48,4 +48,11 @@ export async function simWorld(
     expect(res.status, await res.clone().text()).toBe(200);
   };
   return { dir, env, simUrl, configPath, post };
+}
+
+/** `mimik headless` on the world's config, once it says it runs. */
+export async function headlessOn(world: SimWorld, timeoutMs?: number): Promise<Child> {
+  const child = startMimik(["headless", "--config", world.configPath], world.env);
+  await headlessRunning(child, timeoutMs);
+  return child;
 }

@@ -1,9 +1,9 @@
 import { readFile, rm, truncate } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { statePathFor } from "../../data/paths.js";
-import { type Child, headlessRunning, jsonLines, killAll, runMimik, startMimik, until } from "./children.js";
+import { type Child, jsonLines, killAll, runMimik, until } from "./children.js";
 import { leaderTradeOn, positionOn } from "./simBook.js";
-import { type SimWorld, simWorld } from "./simWorld.js";
+import { headlessOn, type SimWorld, simWorld } from "./simWorld.js";
 
 /**
  * The runtime state file cut to zero bytes while mimik runs (`: > config.state.json`, a cleanup
@@ -36,11 +36,7 @@ afterAll(async () => {
   await rm(world.dir, { recursive: true, force: true });
 });
 
-async function run(): Promise<Child> {
-  const child = startMimik(["headless", "--config", world.configPath], world.env);
-  await headlessRunning(child, 20_000);
-  return child;
-}
+const run = (): Promise<Child> => headlessOn(world, 20_000);
 
 const lock = (follower: string) =>
   runMimik(["lock", "--follower", follower, "--config", world.configPath], world.env);

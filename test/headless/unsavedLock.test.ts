@@ -2,9 +2,9 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { statePathFor } from "../../data/paths.js";
-import { type Child, headlessRunning, jsonLines, killAll, runMimik, startMimik, until } from "./children.js";
+import { type Child, jsonLines, killAll, runMimik, until } from "./children.js";
 import { leaderTradeOn, positionOn } from "./simBook.js";
-import { type SimWorld, simWorld } from "./simWorld.js";
+import { headlessOn, type SimWorld, simWorld } from "./simWorld.js";
 
 /**
  * A lock whose save to the state file kept failing until mimik stopped (a directory stood where
@@ -33,11 +33,7 @@ afterAll(async () => {
   await rm(world.dir, { recursive: true, force: true });
 });
 
-async function run(): Promise<Child> {
-  const child = startMimik(["headless", "--config", world.configPath], world.env);
-  await headlessRunning(child);
-  return child;
-}
+const run = (): Promise<Child> => headlessOn(world);
 
 async function stop(child: Child): Promise<void> {
   child.proc.kill("SIGTERM");

@@ -6,17 +6,9 @@ import { JournalWriter } from "../../data/journal/index.js";
 import { buildReport, type Report } from "../../src/report/build.js";
 import { REPORT_KINDS } from "../../src/report/journalFacts.js";
 import { readJournalFile } from "../../src/report/load.js";
-import {
-  type Child,
-  headlessRunning,
-  jsonLines,
-  killAll,
-  runMimik,
-  startMimik,
-  until,
-} from "../headless/children.js";
+import { type Child, jsonLines, killAll, runMimik, until } from "../headless/children.js";
 import { leaderTradeOn, positionOn } from "../headless/simBook.js";
-import { type SimWorld, simWorld } from "../headless/simWorld.js";
+import { headlessOn, type SimWorld, simWorld } from "../headless/simWorld.js";
 import { config, range } from "./fixture.js";
 
 /**
@@ -43,8 +35,7 @@ beforeAll(async () => {
       },
     ],
   );
-  headless = startMimik(["headless", "--config", world.configPath], world.env);
-  await headlessRunning(headless);
+  headless = await headlessOn(world);
 }, 30_000);
 
 afterAll(async () => {
@@ -73,8 +64,7 @@ describe("the day's report counts a lock once", () => {
 
     headless.proc.kill("SIGTERM");
     expect(await headless.exited).toBe(0);
-    headless = startMimik(["headless", "--config", world.configPath], world.env);
-    await headlessRunning(headless);
+    headless = await headlessOn(world);
     await until(() => lockedLines(headless) === 1, "the lock restored at the restart");
 
     const r = await runMimik(["report", "--json", "--offline", "--config", world.configPath], world.env);
