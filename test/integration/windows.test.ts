@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Limits, Windows } from "../../data/schema.js";
 import type { CopyEvent, WindowEvent } from "../../engine/types.js";
-import { chicagoInstant, civilDate } from "../../engine/windows/chicago.js";
+import { followersSynced, leaderLongNq, NQ_FOLLOWERS, tuesday } from "../support/nqFollowers.js";
 import { eventually, position, type Rig, ShiftedClock, simConfig, startRig } from "../support/rig.js";
 
 /** Issue 16 on the simulator: the real engine with a wall clock the test moves past each boundary. */
@@ -12,14 +12,6 @@ afterEach(async () => {
   rig = undefined;
 });
 
-/** 2026-06-16 is a Tuesday. */
-const tuesday = (hh: number, mm = 0) => chicagoInstant(civilDate(2026, 6, 16), hh * 60 + mm);
-const FOLLOWERS = [
-  ["DEMO2001", "NQZ6"],
-  ["DEMO2002", "MNQZ6"],
-  ["DEMO2003", "NQZ6"],
-] as const;
-
 async function start(
   windows: Windows,
   at: number,
@@ -29,12 +21,8 @@ async function start(
   const config = simConfig({ windows });
   for (const f of config.groups[0]?.followers ?? []) if (f.account === "DEMO2003") f.limits = limits3;
   rig = await startRig(config, { clock, windowTickMs: 20 });
-  const r = rig;
-  await eventually(
-    () => FOLLOWERS.every(([a]) => r.engine.directory.route(a) && r.engine.risk.snapshot(a)?.netLiq),
-    "every follower synced and valued",
-  );
-  return { rig: r, clock };
+  await followersSynced(rig);
+  return { rig, clock };
 }
 
 const copiesOf = (r: Rig, follower: string) =>
@@ -68,7 +56,7 @@ describe("trading windows on the simulator", () => {
 
     // The leader closes: every follower closes too.
     sim.control.manualTrade("DEMO1000", "NQZ6", "Sell", 3);
-    for (const [account, contract] of FOLLOWERS)
+    for (const [account, contract] of NQ_FOLLOWERS)
       await eventually(() => position(sim, account, contract) === 0, `${account} closed outside the hours`);
     expect(r.engine.risk.snapshot("DEMO2003")?.state).toBe("ACTIVE");
   });
@@ -76,14 +64,12 @@ describe("trading windows on the simulator", () => {
   it("at the flat-by time the followers are flattened and locked at the broker, and unlocked at the next session", async () => {
     const { rig: r, clock } = await start({ flatBy: "15:55" }, tuesday(15, 50));
     const { sim, engine } = r;
-    sim.control.manualTrade("DEMO1000", "NQZ6", "Buy", 2);
-    for (const [account, contract] of FOLLOWERS)
-      await eventually(() => position(sim, account, contract) !== 0, `${account} copied the opening`);
+    await leaderLongNq(r);
 
     clock.jumpTo(tuesday(15, 55));
-    for (const [account, contract] of FOLLOWERS)
+    for (const [account, contract] of NQ_FOLLOWERS)
       await eventually(() => position(sim, account, contract) === 0, `${account} flattened at 15:55 CT`);
-    for (const [account] of FOLLOWERS)
+    for (const [account] of NQ_FOLLOWERS)
       await eventually(() => engine.risk.snapshot(account)?.state === "LOCKED", `${account} locked`);
     expect(engine.risk.snapshot("DEMO2001")).toMatchObject({
       lockKind: "window",
@@ -107,7 +93,7 @@ describe("trading windows on the simulator", () => {
     expect(position(sim, "DEMO2003", "ESZ6")).toBe(0);
 
     clock.jumpTo(tuesday(17, 0));
-    for (const [account] of FOLLOWERS)
+    for (const [account] of NQ_FOLLOWERS)
       await eventually(
         () => engine.risk.snapshot(account)?.state === "ACTIVE",
         `${account} unlocked at 17:00 CT`,

@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from "vitest";
-import { chicagoInstant, civilDate } from "../../engine/windows/chicago.js";
+import { followersSynced, leaderLongNq, NQ_FOLLOWERS, tuesday } from "../support/nqFollowers.js";
 import { eventually, position, type Rig, ShiftedClock, simConfig, startRig } from "../support/rig.js";
 import { phoneEachTest } from "./phone.js";
 
@@ -12,32 +12,19 @@ afterEach(async () => {
   rig = undefined;
 });
 
-/** 2026-06-16 is a Tuesday. */
-const tuesday = (hh: number, mm = 0) => chicagoInstant(civilDate(2026, 6, 16), hh * 60 + mm);
-const FOLLOWERS = [
-  ["DEMO2001", "NQZ6"],
-  ["DEMO2002", "MNQZ6"],
-  ["DEMO2003", "NQZ6"],
-] as const;
-
 it("at the flat-by time the phone hears once that the group is being flattened, and whom it locked", async () => {
   const clock = new ShiftedClock(tuesday(15, 50));
   const { notifier: n } = phone.notifier();
   rig = await startRig(simConfig({ windows: { flatBy: "15:55" } }), { clock, windowTickMs: 20 });
   const r = rig;
   r.engine.on((e) => n.push(e));
-  await eventually(
-    () => FOLLOWERS.every(([a]) => r.engine.directory.route(a) && r.engine.risk.snapshot(a)?.netLiq),
-    "every follower synced and valued",
-  );
-  r.sim.control.manualTrade("DEMO1000", "NQZ6", "Buy", 2);
-  for (const [account, contract] of FOLLOWERS)
-    await eventually(() => position(r.sim, account, contract) !== 0, `${account} copied the opening`);
+  await followersSynced(r);
+  await leaderLongNq(r);
 
   clock.jumpTo(tuesday(15, 55));
-  for (const [account, contract] of FOLLOWERS)
+  for (const [account, contract] of NQ_FOLLOWERS)
     await eventually(() => position(r.sim, account, contract) === 0, `${account} flattened at 15:55 CT`);
-  for (const [account] of FOLLOWERS)
+  for (const [account] of NQ_FOLLOWERS)
     await eventually(() => r.engine.risk.snapshot(account)?.state === "LOCKED", `${account} locked`);
   // The locks gathered within collapseSeconds are said at its end (here: the notifier's close).
   await n.close(5000);
@@ -51,7 +38,7 @@ it("at the flat-by time the phone hears once that the group is being flattened, 
   expect(locks.length).toBeGreaterThanOrEqual(1);
   expect(locks.length).toBeLessThanOrEqual(2);
   for (const text of locks) expect(text).toMatch(/^G: flat by 15:55 CT: .* flat and locked$/);
-  const named = FOLLOWERS.map(([a]) => locks.join("\n").split(a).length - 1);
+  const named = NQ_FOLLOWERS.map(([a]) => locks.join("\n").split(a).length - 1);
   expect(named).toEqual([1, 1, 1]);
   expect(position(r.sim, "DEMO1000", "NQZ6")).toBe(2);
 });

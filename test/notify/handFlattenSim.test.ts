@@ -1,4 +1,5 @@
 import { afterEach, expect, it } from "vitest";
+import { followersSynced, leaderLongNq, NQ_FOLLOWERS } from "../support/nqFollowers.js";
 import { eventually, position, type Rig, simConfig, startRig } from "../support/rig.js";
 import { phoneEachTest } from "./phone.js";
 
@@ -11,24 +12,13 @@ afterEach(async () => {
   rig = undefined;
 });
 
-const FOLLOWERS = [
-  ["DEMO2001", "NQZ6"],
-  ["DEMO2002", "MNQZ6"],
-  ["DEMO2003", "NQZ6"],
-] as const;
-
 it("a group flattened by hand is one close-out message and its locks named once; one follower keeps its own words", async () => {
   const { notifier: n } = phone.notifier();
   rig = await startRig(simConfig());
   const r = rig;
   r.engine.on((e) => n.push(e));
-  await eventually(
-    () => FOLLOWERS.every(([a]) => r.engine.directory.route(a) && r.engine.risk.snapshot(a)?.netLiq),
-    "every follower synced and valued",
-  );
-  r.sim.control.manualTrade("DEMO1000", "NQZ6", "Buy", 2);
-  for (const [account, contract] of FOLLOWERS)
-    await eventually(() => position(r.sim, account, contract) !== 0, `${account} copied the opening`);
+  await followersSynced(r);
+  await leaderLongNq(r);
 
   await r.engine.execute({ cmd: "flatten", target: { follower: "DEMO2001" } });
   await eventually(() => position(r.sim, "DEMO2001", "NQZ6") === 0, "DEMO2001 flattened");
@@ -36,9 +26,9 @@ it("a group flattened by hand is one close-out message and its locks named once;
   await n.quiet();
   // Typed in another case: the message names the group as the config spells it.
   await r.engine.execute({ cmd: "flatten", target: { group: "g" } });
-  for (const [account, contract] of FOLLOWERS)
+  for (const [account, contract] of NQ_FOLLOWERS)
     await eventually(() => position(r.sim, account, contract) === 0, `${account} flattened`);
-  for (const [account] of FOLLOWERS)
+  for (const [account] of NQ_FOLLOWERS)
     await eventually(() => r.engine.risk.snapshot(account)?.state === "LOCKED", `${account} locked`);
   // The locks gathered within collapseSeconds are said at its end (here: the notifier's close).
   await n.close(5000);
@@ -54,7 +44,7 @@ it("a group flattened by hand is one close-out message and its locks named once;
   expect(locks.length).toBeGreaterThanOrEqual(1);
   expect(locks.length).toBeLessThanOrEqual(2);
   for (const text of locks) expect(text).toMatch(/^flatten of group G by hand: .* flat and locked$/);
-  const named = FOLLOWERS.map(([a]) => locks.join("\n").split(a).length - 1);
+  const named = NQ_FOLLOWERS.map(([a]) => locks.join("\n").split(a).length - 1);
   expect(named).toEqual([1, 1, 1]);
   expect(position(r.sim, "DEMO1000", "NQZ6")).toBe(2);
 });
