@@ -222,6 +222,8 @@ export interface SyncEvent {
   positions: PositionSnapshot[];
   /** Fill ids in the snapshot this session had had live (never copied; the others: HistoryFillEvents). */
   fillIds: number[];
+  /** Its fills new to the session (the historyFill events that follow): which copies went before a start. */
+  fills?: HistoryFillEvent[] | undefined;
 }
 
 /**

@@ -174,6 +174,7 @@ export class BrokerModel {
       accounts: this.accounts().filter((a) => mine(a.id)),
       positions: this.allPositions().filter((p) => mine(p.accountId)),
       fillIds: snapshotFillIds,
+      fills: history.filter((e) => e.type === "historyFill"),
     };
     return [sync, ...this.state.snapshotEvents(only), ...history];
   }

@@ -17,7 +17,7 @@ interface Acted {
  * How long a change waits before it is written. Short, because a restart compares the leader with
  * what is on disk: after a kill -9 inside this window the re-sync sees the last step again. A
  * multiplier follower already where the rule puts it is left alone (reconcileStep); a fixed-size
- * one may repeat that step's exit.
+ * one is moved up to the leader fill its own copy in the start's snapshot names (SentBefore).
  */
 export const ACTED_SAVE_DELAY_MS = 50;
 

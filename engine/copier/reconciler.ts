@@ -1,6 +1,6 @@
 import type { Follower, Group } from "../../data/schema.js";
 import { mapContract } from "../symbols.js";
-import type { AccountRoute, Clock, CopyEvent, EngineEvent, EpochMs } from "../types.js";
+import type { AccountRoute, Clock, CopyEvent, EngineEvent, EpochMs, SyncEvent } from "../types.js";
 import { SKIP_REASONS } from "../types.js";
 import type { ActedOn } from "./actedOn.js";
 import { sentEvent, syntheticClOrdId } from "./copyEvents.js";
@@ -17,6 +17,7 @@ import { openingDropped } from "./pendingExit.js";
 import type { PendingExits } from "./pendingExits.js";
 import type { CopierAccounts, FollowerGate } from "./ports.js";
 import { heldOpeningStop, reconcileHeld, reconcileStep, reconcileUncertain } from "./reconcileStep.js";
+import { SentBefore } from "./sentBefore.js";
 
 /**
  * Skips that leave the line as it was acted on: a missed opening (OUT OF SYNC for the trader), a
@@ -77,8 +78,16 @@ export class Reconciler {
   private readonly unsure = new Map<string, Set<string>>();
   /** Follower → the openings its uncertain lines held for the snapshot (reconcileHeld), and since when. */
   private readonly held = new Map<string, Map<string, HeldGoal & { at: EpochMs }>>();
+  private readonly sent: SentBefore;
 
-  constructor(private readonly deps: ReconcilerDeps) {}
+  constructor(private readonly deps: ReconcilerDeps) {
+    this.sent = new SentBefore(deps.accounts);
+  }
+
+  /** A snapshot is in, before its re-sync: a start's fills say which copies went before it. */
+  snapshot(event: SyncEvent): void {
+    this.sent.record(event);
+  }
 
   /**
    * The follower's re-sync found these lines uncertain (an order of ours on them had its answer
@@ -127,6 +136,10 @@ export class Reconciler {
       if (deps.accounts.isLeader(name)) continue;
       const leaderHeld = deps.leaders.held(group.leader);
       deps.acted.seed(name, group.leader, leaderHeld);
+      // Copies a kill kept off the acted-on file: the follower's own fills say they went.
+      const known = (c: string) => deps.leaders.known(group.leader, c) ?? 0;
+      const stale = this.sent.take(name, group.leader, (c) => deps.acted.get(name, c), known);
+      for (const [contract, position] of stale) deps.acted.set(name, contract, position);
       // Two leader contracts may come to one follower contract (ESZ6 and MESZ6 with toMicro): each
       // steps its own part of the line in turn, the one the leader moved unseen first; `line` is
       // where the earlier steps of this re-sync take it.

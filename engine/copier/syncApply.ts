@@ -21,7 +21,7 @@ export interface SyncParts {
   orders: Pick<OrderTracker, "forget" | "takeUnanswered">;
   exits: Pick<PendingExits, "resynced">;
   lost: Pick<LostOpenings, "resynced">;
-  reconciler: Pick<Reconciler, "run" | "uncertain">;
+  reconciler: Pick<Reconciler, "run" | "uncertain" | "snapshot">;
   watch: Pick<SyncWatch, "leaderResynced" | "followerResynced">;
 }
 
@@ -34,6 +34,7 @@ export interface SyncParts {
  * SYNC. A leader's snapshot looks at every follower of its group; a follower's at itself.
  */
 export function applySync(event: SyncEvent, parts: SyncParts): void {
+  parts.reconciler.snapshot(event);
   parts.leaders.markSynced(event.connection);
   parts.dedupe.history(event.connection, event.fillIds);
   const leadersSynced: Group[] = [];

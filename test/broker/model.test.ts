@@ -67,6 +67,8 @@ describe("BrokerModel snapshot", () => {
       positions: [{ accountId: 100, contractId: "9001", contract: "ESZ6", netPos: 1, netPrice: 6000 }],
       // Fill 900 was never had live: it comes once as history (below), not among the ids seen.
       fillIds: [],
+      // The sync carries it too: a start's reconcile reads which copies went before it.
+      fills: [expect.objectContaining({ type: "historyFill", fillId: 900 })],
     });
     expect(events.map((e) => e.type)).toEqual(["sync", "balance", "riskStatus", "historyFill"]);
     expect(events[3]).toEqual(
@@ -100,7 +102,15 @@ describe("BrokerModel snapshot", () => {
     m.setAccounts([ACC]);
     const events = m.applySnapshot({ users: [], orders: "nope", fills: [null, 3, { id: "x" }] }, false);
     expect(events).toEqual([
-      { type: "sync", connection: "conn", initial: false, accounts: [ACC], positions: [], fillIds: [] },
+      {
+        type: "sync",
+        connection: "conn",
+        initial: false,
+        accounts: [ACC],
+        positions: [],
+        fillIds: [],
+        fills: [],
+      },
     ]);
   });
 });
@@ -491,6 +501,7 @@ describe("BrokerModel re-read of some accounts (a snapshot of them alone)", () =
       accounts: [ACC],
       positions: [{ accountId: 100, contractId: "9001", contract: "ESZ6", netPos: 0, netPrice: undefined }],
       fillIds: [],
+      fills: [expect.objectContaining({ type: "historyFill", fillId: 950 })],
     });
     expect(events.slice(1)).toEqual([
       { type: "balance", connection: "conn", accountId: 100, amount: 50_100, realizedPnL: 100 },

@@ -11,7 +11,9 @@ import { startTwoLogins, twoLoginConfig } from "../support/twoLogins.js";
  * step past what the file says. A multiplier follower that took that step already holds what the
  * rule gives: stepping again sold APEX3001 from 2 to 1 with its leader at 2 (a reduce's fraction
  * of a position already reduced), and with reconcile "full" bought a second add (4 → 6 with the
- * leader at 4). Judged on the simulator's book.
+ * leader at 4). A fixed-size follower, whose size says nothing of the orders it copied, sold its
+ * last contract (2, 1, 0 with the leader 4 → 1) and bought a second add (2, 4, 6): its own fills in
+ * the restart's snapshot now say the copy went. Judged on the simulator's book.
  */
 const done: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -26,9 +28,16 @@ class KilledStore extends MemoryRiskStore {
   }
 }
 
-async function start(sim: Simulator, ledger: SetLedger, store: KilledStore, reconcile: "exits" | "full") {
+async function start(
+  sim: Simulator,
+  ledger: SetLedger,
+  store: KilledStore,
+  reconcile: "exits" | "full",
+  fixed?: number,
+) {
   const config = twoLoginConfig();
   config.groups[0]!.reconcile = reconcile;
+  if (fixed !== undefined) config.groups[0]!.followers[0]!.sizing = { mode: "fixed", contracts: fixed };
   const r = await startTwoLogins(config, undefined, { sim, ledger, riskStore: store });
   done.push(() => r.close());
   await eventually(
@@ -43,12 +52,13 @@ async function killedAfter(
   reconcile: "exits" | "full",
   open: number,
   step: { action: "Buy" | "Sell"; qty: number; apex3001: number },
+  fixed?: number,
 ): Promise<Simulator> {
   const sim = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true });
   done.push(() => sim.close());
   const ledger = new SetLedger();
   const store = new KilledStore();
-  const first = await start(sim, ledger, store, reconcile);
+  const first = await start(sim, ledger, store, reconcile, fixed);
   sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", open);
   await eventually(() => position(sim, "APEX3002", "ESZ6") === open / 2, "the opening copied");
   await eventually(
@@ -61,7 +71,7 @@ async function killedAfter(
   await first.close();
   store.killed = false;
   // Connected means re-synced: a second step is sent by then, and at the broker half a second later.
-  await start(sim, ledger, store, reconcile);
+  await start(sim, ledger, store, reconcile, fixed);
   await new Promise((r) => setTimeout(r, 500));
   return sim;
 }
@@ -78,6 +88,20 @@ describe("a restart after a kill between a copy and its acted-on write (against 
     const sim = await killedAfter("full", 2, { action: "Buy", qty: 2, apex3001: 4 });
     expect(pathAtVenue(sim, "APEX3001")).toEqual([2, 4]);
     expect(pathAtVenue(sim, "APEX3002")).toEqual([1, 2]);
+    expect(pathAtVenue(sim, "DEMO1000")).toEqual([2, 4]);
+  }, 30_000);
+
+  // A fixed size says nothing of the orders copied (alreadyStepped cannot judge it): the restart
+  // knows the reduce went from the follower's own fill of it, whose clOrdId names the leader's fill.
+  it("fixed size 2, the leader reduced 4 → 1 (2 → 1): the reduce is not sold a second time", async () => {
+    const sim = await killedAfter("exits", 4, { action: "Sell", qty: 3, apex3001: 1 }, 2);
+    expect(pathAtVenue(sim, "APEX3001")).toEqual([2, 1]);
+    expect(pathAtVenue(sim, "DEMO1000")).toEqual([4, 1]);
+  }, 30_000);
+
+  it("fixed size 2, reconcile full, the leader added 2 → 4: the add is not bought a second time", async () => {
+    const sim = await killedAfter("full", 2, { action: "Buy", qty: 2, apex3001: 4 }, 2);
+    expect(pathAtVenue(sim, "APEX3001")).toEqual([2, 4]);
     expect(pathAtVenue(sim, "DEMO1000")).toEqual([2, 4]);
   }, 30_000);
 });

@@ -202,6 +202,7 @@ export class ProjectXModel {
       accounts: this.accounts().filter((a) => mine(a.id)),
       positions: [...this.positionsBy.values()].filter((p) => mine(p.accountId)),
       fillIds: [],
+      fills: history.filter((e) => e.type === "historyFill"),
     };
     const events: BrokerEvent[] = [sync];
     for (const a of s.accounts) {

@@ -335,6 +335,7 @@ describe("ProjectX model: one account read again on a live hub", () => {
         accounts: [{ id: ACCOUNT, name: "TSX1" }],
         positions: [],
         fillIds: [],
+        fills: [expect.objectContaining({ type: "historyFill", fillId: 90 })],
       },
       expect.objectContaining({ type: "historyFill", fillId: 90, qty: 1, side: "Sell", price: 6010 }),
     ]);
