@@ -1,23 +1,22 @@
 import type { Follower, Group } from "../../data/schema.js";
 import { mapContract } from "../symbols.js";
-import type { AccountRoute, Clock, CopyEvent, EngineEvent, EpochMs, SyncEvent } from "../types.js";
+import type { AccountRoute, Clock, CopyEvent, EngineEvent, SyncEvent } from "../types.js";
 import { SKIP_REASONS } from "../types.js";
 import type { ActedOn } from "./actedOn.js";
 import { sentEvent, syntheticClOrdId } from "./copyEvents.js";
 import type { CountedTrades } from "./countedTrades.js";
 import type { DecideInput, Decision } from "./decide.js";
-import { EXIT_BACKOFF } from "./exitRetry.js";
 import type { FollowerBook } from "./followerBook.js";
 import type { HedgeIndex } from "./hedgeIndex.js";
 import type { LeaderBook } from "./leaderBook.js";
 import type { HeldGoal, LostOpenings } from "./lostOpenings.js";
 import { heldForOtherContracts, keptForOtherContracts, SharedLineSteps } from "./mergedLine.js";
 import type { OrderMeta, OrderTracker } from "./orderTracker.js";
-import { openingDropped } from "./pendingExit.js";
 import type { PendingExits } from "./pendingExits.js";
 import type { CopierAccounts, FollowerGate } from "./ports.js";
 import { heldOpeningStop, reconcileHeld, reconcileStep, reconcileUncertain } from "./reconcileStep.js";
 import { SentBefore } from "./sentBefore.js";
+import { UnsureLines } from "./unsureLines.js";
 
 /**
  * Skips that leave the line as it was acted on: a missed opening (OUT OF SYNC for the trader), a
@@ -74,13 +73,11 @@ export interface ReconcilerDeps {
  */
 export class Reconciler {
   private seq = 0;
-  /** Follower → uncertain lines (see `uncertain`), until a reconcile has looked at them. */
-  private readonly unsure = new Map<string, Set<string>>();
-  /** Follower → the openings its uncertain lines held for the snapshot (reconcileHeld), and since when. */
-  private readonly held = new Map<string, Map<string, HeldGoal & { at: EpochMs }>>();
+  private readonly unsure: UnsureLines;
   private readonly sent: SentBefore;
 
   constructor(private readonly deps: ReconcilerDeps) {
+    this.unsure = new UnsureLines(deps);
     this.sent = new SentBefore(deps.accounts);
   }
 
@@ -100,17 +97,7 @@ export class Reconciler {
     contracts: ReadonlySet<string>,
     held: ReadonlyMap<string, HeldGoal | undefined> = new Map(),
   ): void {
-    if (contracts.size === 0) return;
-    const lines = this.unsure.get(follower) ?? new Set<string>();
-    const goals = this.held.get(follower) ?? new Map<string, HeldGoal & { at: EpochMs }>();
-    const at = this.deps.clock.now();
-    for (const contract of contracts) {
-      lines.add(contract);
-      const goal = held.get(contract);
-      if (goal !== undefined) goals.set(contract, { ...goal, at });
-    }
-    this.unsure.set(follower, lines);
-    if (goals.size > 0) this.held.set(follower, goals);
+    this.unsure.mark(follower, contracts, held);
   }
 
   /**
@@ -125,7 +112,7 @@ export class Reconciler {
     // copied live, not missed: it is still settled from where the follower stands, as a retry.
     const off = setting === "off";
     const mode = off ? "exits" : setting;
-    if (off) for (const f of followers) this.forget(group.name, f.account, "reconcile is off");
+    if (off) for (const f of followers) this.unsure.forget(group.name, f.account, "reconcile is off");
     if (!this.leaderKnown(group.leader, syncing)) return;
     const copies: CopyEvent[] = [];
     let fillId: number | undefined;
@@ -160,10 +147,9 @@ export class Reconciler {
         const after = deps.leaders.known(group.leader, leaderContract) ?? 0;
         const has = on?.goal ?? line.has(contract) ?? deps.book.position(name, contract);
         const risk = deps.gate(name);
-        const unsure = this.unsure.get(name);
-        const uncertain = line.uncertain(contract, unsure?.has(contract) ?? false);
+        const uncertain = line.uncertain(contract, this.unsure.has(name, contract));
         if (off && !uncertain) continue;
-        const waited = uncertain ? this.heldGoal(group.name, name, contract) : undefined;
+        const waited = uncertain ? this.unsure.heldGoal(group.name, name, contract) : undefined;
         const goal = waited?.goal;
         // The others' parts: what the line holds for them now (as acted on, until they step). A
         // line judged from where it stands keeps what the rule gives them for the leader now: what
@@ -240,11 +226,8 @@ export class Reconciler {
         const waits = step?.action === "skip" && WAITS.has(step.reason);
         if (uncertain && !waits) {
           const stop = goal === undefined || opens(step) ? undefined : heldOpeningStop(goal, input);
-          if (stop !== undefined) this.alert(group.name, name, contract, stop);
-          unsure?.delete(contract);
-          if (unsure?.size === 0) this.unsure.delete(name);
-          this.held.get(name)?.delete(contract);
-          if (this.held.get(name)?.size === 0) this.held.delete(name);
+          if (stop !== undefined) this.unsure.dropped(group.name, name, contract, stop);
+          this.unsure.settled(name, contract);
         }
         if (on) {
           // Only what the leader did unseen moves its goal; its order goes once that is safe.
@@ -337,28 +320,6 @@ export class Reconciler {
     const now = this.deps.leaders.known(leader, contract) ?? 0;
     if (acted !== now) return 0;
     return now === 0 ? 2 : 1;
-  }
-
-  /** A line's held opening while it is fresh; one that waited past the bound is dropped, the trader told. */
-  private heldGoal(group: string, follower: string, contract: string): HeldGoal | undefined {
-    const held = this.held.get(follower)?.get(contract);
-    if (held === undefined) return undefined;
-    const bound = this.deps.heldMs ?? EXIT_BACKOFF.maxMs;
-    if (this.deps.clock.now() - held.at <= bound) return held;
-    this.held.get(follower)?.delete(contract);
-    this.alert(group, follower, contract, `no re-sync within ${Math.round(bound / 1000)} s of its snapshot`);
-    return undefined;
-  }
-
-  /** The follower's held openings end unsent (reconcile off). */
-  private forget(group: string, follower: string, why: string): void {
-    for (const contract of this.held.get(follower)?.keys() ?? []) this.alert(group, follower, contract, why);
-    this.held.delete(follower);
-  }
-
-  private alert(group: string, follower: string, contract: string, why: string): void {
-    const message = openingDropped(follower, contract, why);
-    this.deps.emit({ type: "alert", at: this.deps.clock.now(), level: "warn", message, follower, group });
   }
 
   /** The leader's position is known: its login is up and has had a snapshot. */
