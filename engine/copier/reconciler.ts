@@ -7,6 +7,7 @@ import { sentEvent, syntheticClOrdId } from "./copyEvents.js";
 import type { CountedTrades } from "./countedTrades.js";
 import type { DecideInput, Decision } from "./decide.js";
 import type { FollowerBook } from "./followerBook.js";
+import { HandTrades, handKept, handWords } from "./handTrades.js";
 import type { HedgeIndex } from "./hedgeIndex.js";
 import type { LeaderBook } from "./leaderBook.js";
 import type { HeldGoal, LostOpenings } from "./lostOpenings.js";
@@ -75,15 +76,21 @@ export class Reconciler {
   private seq = 0;
   private readonly unsure: UnsureLines;
   private readonly sent: SentBefore;
+  private readonly hand: HandTrades;
 
   constructor(private readonly deps: ReconcilerDeps) {
     this.unsure = new UnsureLines(deps);
     this.sent = new SentBefore(deps.accounts);
+    this.hand = new HandTrades(deps.accounts);
   }
 
-  /** A snapshot is in, before its re-sync: a start's fills say which copies went before it. */
+  /**
+   * A snapshot is in, before its re-sync: a start's fills say which copies went before it; a
+   * reconnect's, what the trader traded by hand while mimik was away.
+   */
   snapshot(event: SyncEvent): void {
     this.sent.record(event);
+    this.hand.record(event);
   }
 
   /**
@@ -134,6 +141,8 @@ export class Reconciler {
         (a, b) => this.rank(name, group.leader, a) - this.rank(name, group.leader, b),
       );
       const line = new SharedLineSteps(follower, leaderContracts, (c) => deps.acted.get(name, c));
+      // Per line, for all its leader contracts' steps: what the trader traded there by hand.
+      const hands = new Map<string, number>();
       for (const leaderContract of leaderContracts) {
         const contract = mapContract(leaderContract, follower.mapping);
         if (line.settled(contract)) continue;
@@ -172,6 +181,12 @@ export class Reconciler {
                   has,
                   group.whitelist,
                 );
+        // On a line judged from where it stands, what the trader traded by hand while away stays
+        // theirs while the leader holds the side: only what our orders may have left is judged.
+        const hand =
+          uncertain && goal === undefined && !on ? (hands.get(contract) ?? this.hand.on(name, contract)) : 0;
+        hands.set(contract, hand);
+        const byHand = handKept(hand, has - kept, after);
         // An add's step keeps the whole line in `has - kept` (its cap counts it all): what the
         // others hold there is still in it, and is not this contract's part.
         const othersOnLine =
@@ -201,9 +216,9 @@ export class Reconciler {
           maxContracts: follower.maxContracts,
           leaderBefore: before,
           leaderAfter: after,
-          follower: has - kept,
+          follower: has - kept - byHand,
           othersOnLine,
-          keptOnLine: kept,
+          keptOnLine: kept + byHand,
           firstOpeningFillOfOrder: true,
         };
         let step = settle(mode, input);
@@ -228,6 +243,15 @@ export class Reconciler {
           const stop = goal === undefined || opens(step) ? undefined : heldOpeningStop(goal, input);
           if (stop !== undefined) this.unsure.dropped(group.name, name, contract, stop);
           this.unsure.settled(name, contract);
+          // Told once a line, at the step that settles it (a shared line's first).
+          const told = this.hand.on(name, contract) !== 0;
+          const message = told
+            ? handWords(name, contract, { has, hand, kept: byHand, moved }, after)
+            : undefined;
+          const at = deps.clock.now();
+          if (message)
+            deps.emit({ type: "alert", at, level: "warn", message, follower: name, group: group.name });
+          this.hand.settled(name, contract);
         }
         if (on) {
           // Only what the leader did unseen moves its goal; its order goes once that is safe.
