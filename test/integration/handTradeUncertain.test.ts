@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { EngineEvent } from "../../engine/types.js";
 import { eventually, pathAtVenue, position } from "../support/rig.js";
-import { startTwoLogins, type TwoLogins } from "../support/twoLogins.js";
+import { startTwoLogins, type TwoLogins, twoLoginConfig } from "../support/twoLogins.js";
 
 /**
  * A trade the trader made by hand on a follower while mimik was away from it, on a line whose last
@@ -96,5 +96,33 @@ describe("a trade by hand on an uncertain line while mimik was away (against the
     expect(alerts(r.events).filter((m) => m.includes("by hand"))).toEqual([
       "APEX3001: ESZ6 held +5 at its re-sync, +2 of them traded by hand while mimik was away: left as they are while the leader holds the side (only its close takes them); sold 1 of the rest (mimik's orders there were in doubt)",
     ]);
+  }, 20_000);
+
+  it("a line two leader contracts share (toMicro): the 2 MES bought by hand stay through both contracts' steps, told once", async () => {
+    const config = twoLoginConfig();
+    config.groups[0]!.followers[0]!.mapping = "toMicro";
+    const r = await startTwoLogins(config);
+    t = r;
+    await eventually(() => r.engine.directory.connected("APEX3001"), "connected");
+    r.sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
+    r.sim.control.manualTrade("DEMO1000", "MESZ6", "Buy", 2);
+    await eventually(
+      () => r.engine.copier.followerPosition("APEX3001", "MESZ6") === 3,
+      "APEX3001 long 3 MES",
+    );
+    await pause(300);
+    // The ES add's answer is lost, done at the broker; the trader buys 2 MES by hand while away.
+    r.sim.control.loseAnswers(1, 500, true);
+    r.sim.control.delaySocket("prop", 2000);
+    r.sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 1);
+    await eventually(() => position(r.sim, "APEX3001", "MESZ6") === 4, "the add done at the broker");
+    r.sim.control.dropSockets({ user: "prop" });
+    r.sim.control.delaySocket("prop", 0);
+    r.sim.control.manualTrade("APEX3001", "MESZ6", "Buy", 2);
+    await eventually(() => r.engine.directory.connected("APEX3001"), "APEX3001 back");
+    await eventually(() => alerts(r.events).some((m) => m.includes("by hand")), "the trader told", 5000);
+    await pause(800);
+    expect(pathAtVenue(r.sim, "APEX3001")).toEqual([1, 3, 4, 6]);
+    expect(alerts(r.events).filter((m) => m.includes("by hand"))).toHaveLength(1);
   }, 20_000);
 });
