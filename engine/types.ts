@@ -126,7 +126,11 @@ export interface FillEvent {
 }
 
 /** A snapshot's fill this session never had live (fills.ts): for the journal, never copied. */
-export type HistoryFillEvent = Omit<FillEvent, "type" | "receivedAt"> & { type: "historyFill" };
+export type HistoryFillEvent = Omit<FillEvent, "type" | "receivedAt"> & {
+  type: "historyFill";
+  /** Its order is not known (ProjectX lists open orders only): whose it was is not either. */
+  orderUnknown?: true | undefined;
+};
 
 export interface PositionEvent {
   type: "position";

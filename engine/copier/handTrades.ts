@@ -66,7 +66,8 @@ export class HandTrades {
       if (name === undefined || this.accounts.role(name)?.kind !== "follower") continue;
       const lines = new Map<string, number>();
       for (const f of event.fills ?? []) {
-        if (f.accountId !== account.id || ours(f.clOrdId)) continue;
+        // One whose order is not known may be ours (its answer lost): not said to be the trader's.
+        if (f.accountId !== account.id || ours(f.clOrdId) || f.orderUnknown) continue;
         lines.set(f.contract, (lines.get(f.contract) ?? 0) + (f.side === "Buy" ? f.qty : -f.qty));
       }
       if (lines.size > 0) this.byFollower.set(name, lines);

@@ -89,6 +89,12 @@ describe("HandTrades: a follower's snapshot, then the reconcile of its lines", (
     expect(hand.on("FOL", "ESZ6")).toBe(0);
   });
 
+  it("a fill whose order is not known (ProjectX: filled while the hub was away) may be ours: not counted", () => {
+    const hand = new HandTrades(accounts);
+    hand.record(sync([{ ...fill(2, "Buy", 3), orderUnknown: true }, fill(2, "Buy", 1)]));
+    expect(hand.on("FOL", "ESZ6")).toBe(1);
+  });
+
   it("the next snapshot replaces what the last said", () => {
     const hand = new HandTrades(accounts);
     hand.record(sync([fill(2, "Buy", 3)]));

@@ -186,7 +186,7 @@ export class ProjectXModel {
       if (qty === 0) continue; // a synthesized fill was it
       const fill = this.fillOf(t, qty, 0 as MonoMs);
       this.emitted.set(t.id, fill);
-      history.push(historyOf(fill));
+      history.push(this.orders.has(t.orderId) ? historyOf(fill) : { ...historyOf(fill), orderUnknown: true });
     }
     for (const [id, gap] of waiting) {
       const line = this.orders.get(id)!;

@@ -179,6 +179,8 @@ describe("ProjectX model: fills from trades and order updates, each once", () =>
     });
     // Never had live: out once for the journal, after the sync.
     expect(events.filter((e) => e.type === "historyFill").map((e) => e.fillId)).toEqual([800]);
+    // Its order is listed open: known, and so is whose it is.
+    expect(events.find((e) => e.type === "historyFill")).not.toHaveProperty("orderUnknown");
     expect(m.applyTrade(trade(800, 3), 1)).toEqual([]);
     expect(m.synthesize(500, 1)).toEqual([]);
     const [fill] = m.applyTrade(trade(801, 1, { orderId: 501 }), 2);
@@ -335,7 +337,8 @@ describe("ProjectX model: one account read again on a live hub", () => {
         accounts: [{ id: ACCOUNT, name: "TSX1" }],
         positions: [],
         fillIds: [],
-        fills: [expect.objectContaining({ type: "historyFill", fillId: 90 })],
+        // Its order (701) is not among the open ones: whose trade it was is not known.
+        fills: [expect.objectContaining({ type: "historyFill", fillId: 90, orderUnknown: true })],
       },
       expect.objectContaining({ type: "historyFill", fillId: 90, qty: 1, side: "Sell", price: 6010 }),
     ]);
