@@ -134,11 +134,12 @@ export interface SimControl {
    */
   slowCancels(accountName: string, ms: number | null): void;
   /**
-   * The account's next `count` Tradovate cancels are answered with their commandId, then refused
-   * in the command's report (RiskRejected, `failureText`) while the order works on, as Tradovate's
-   * risk checks may do (0 = back to normal).
+   * The account's next `count` Tradovate cancels are refused while the order works on, as
+   * Tradovate's risk checks may do (0 = back to normal). mode "event" (default): answered with
+   * their commandId, then refused in the command's report (RiskRejected, `failureText`); "reply":
+   * refused in the answer itself ({failureReason: "UnknownReason", failureText}).
    */
-  refuseCancels(accountName: string, count: number, failureText?: string): void;
+  refuseCancels(accountName: string, count: number, failureText?: string, mode?: "reply" | "event"): void;
   /** Abrupt close (no close frame) of every socket, or one user's, or one kind's. Returns how many. */
   dropSockets(filter?: { user?: string; kind?: "trading" | "md" }): number;
   /**

@@ -74,9 +74,10 @@ const routes: Record<string, { schema: z.ZodType; run: (c: SimControl, b: never)
       account: z.string().min(1),
       count: z.number().int().nonnegative(),
       failureText: z.string().optional(),
+      mode: z.enum(["reply", "event"]).optional(),
     }),
-    run: (c, b: { account: string; count: number; failureText?: string }) => {
-      c.refuseCancels(b.account, b.count, b.failureText);
+    run: (c, b: { account: string; count: number; failureText?: string; mode?: "reply" | "event" }) => {
+      c.refuseCancels(b.account, b.count, b.failureText, b.mode);
       return {};
     },
   },

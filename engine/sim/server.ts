@@ -360,8 +360,9 @@ export class SimServer implements SimControl {
     accountName: string,
     count: number,
     failureText = "Simulated rejection: cancel refused",
+    mode: "reply" | "event" = "event",
   ): void {
-    this.trading.setCancelRefusals(accountName, count, failureText);
+    this.trading.setCancelRefusals(accountName, count, failureText, mode);
   }
 
   dropSockets(filter: { user?: string; kind?: "trading" | "md" } = {}): number {

@@ -79,8 +79,14 @@ export class Trading {
   private settlement = new Map<string, number>();
   /** Per account: how long after its answer a cancel reaches the exchange (setCancelLag). */
   private readonly cancelLags = new Map<number, number>();
-  /** Account → how many more of its Tradovate cancels are taken and then refused in their report. */
-  private readonly cancelRefusals = new Map<number, { left: number; text: string }>();
+  /**
+   * Account → how many more of its Tradovate cancels are refused, and where: in the command's
+   * report after the answer ("event"), or in the answer itself ("reply").
+   */
+  private readonly cancelRefusals = new Map<
+    number,
+    { left: number; text: string; mode: "reply" | "event" }
+  >();
 
   constructor(
     private readonly book: Book,
@@ -228,10 +234,12 @@ export class Trading {
     const o = this.ownOrder(caller, parsed.data.orderId);
     if (!o) return denied("Order not found");
     if (!isOpen(o)) return ok({ failureReason: "TooLate", failureText: `Order is ${o.state}, not working` });
-    const req = this.flow.request("Cancel", originOf(caller, parsed.data));
     const refusal = refusable ? this.cancelRefusals.get(o.accountId) : undefined;
+    if (refusal && --refusal.left <= 0) this.cancelRefusals.delete(o.accountId);
+    // Refused in the answer: no command is made, and the order works on as it was.
+    if (refusal?.mode === "reply") return ok({ failureReason: "UnknownReason", failureText: refusal.text });
+    const req = this.flow.request("Cancel", originOf(caller, parsed.data));
     if (refusal) {
-      if (--refusal.left <= 0) this.cancelRefusals.delete(o.accountId);
       // Taken, then refused in its report: the order works on as it was, and no order event says so.
       queueMicrotask(() => this.out.tradovate.refusedInReport(o, req, "UnknownReason", refusal.text));
       return ok({ commandId: req.id });
@@ -340,11 +348,19 @@ export class Trading {
     else this.cancelLags.set(id, ms);
   }
 
-  /** The account's next `count` Tradovate cancels are taken, then refused in their report (0: none). */
-  setCancelRefusals(accountName: string, count: number, text: string): void {
+  /**
+   * The account's next `count` Tradovate cancels are refused (0: none): taken, then refused in
+   * their report ("event"), or refused in their answer ("reply").
+   */
+  setCancelRefusals(
+    accountName: string,
+    count: number,
+    text: string,
+    mode: "reply" | "event" = "event",
+  ): void {
     const id = this.account(accountName).id;
     if (count <= 0) this.cancelRefusals.delete(id);
-    else this.cancelRefusals.set(id, { left: count, text });
+    else this.cancelRefusals.set(id, { left: count, text, mode });
   }
 
   setModifyRejection(accountName: string, rejection: Rejection | null): void {

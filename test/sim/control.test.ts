@@ -139,6 +139,30 @@ describe("control API over HTTP (/sim/...)", () => {
     expect((await post(sim, "/sim/refuse-cancels", { account: "DEMO2003", count: -1 })).status).toBe(400);
   });
 
+  it("refuse-cancels in mode reply refuses an account's next cancels in their answer: the order works on", async () => {
+    sim = await startSim();
+    const c = await synced();
+    const limit = {
+      ...{ accountId: 700004, action: "Buy", symbol: "ESZ6", orderQty: 1 },
+      ...{ orderType: "Limit", price: 6700, isAutomated: true },
+    };
+    const body = { account: "DEMO2003", count: 1, failureText: "not now", mode: "reply" };
+    expect((await post(sim, "/sim/refuse-cancels", body)).status).toBe(200);
+    const { orderId } = (await c.request("order/placeorder", limit)).d as { orderId: number };
+    const refused = (await c.request("order/cancelorder", { orderId, isAutomated: true })).d;
+    expect(refused).toEqual({ failureReason: "UnknownReason", failureText: "not now" });
+    expect(sim.control.records().workingOrders.map((o) => o.orderId)).toContain(orderId);
+    // The next one is taken as usual.
+    expect((await c.request("order/cancelorder", { orderId, isAutomated: true })).d).toHaveProperty(
+      "commandId",
+    );
+    await waitFor(
+      () => !sim!.control.records().workingOrders.some((o) => o.orderId === orderId),
+      "the order cancelled",
+    );
+    expect((await post(sim, "/sim/refuse-cancels", { ...body, mode: "later" })).status).toBe(400);
+  });
+
   it("reject, penalty, ratelimit and expire-tokens switch over HTTP", async () => {
     sim = await startSim();
     const t = await login(sim);
