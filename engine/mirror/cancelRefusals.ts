@@ -1,9 +1,12 @@
 /**
- * A cancel Tradovate takes (answered with its command id) and then refuses in the command's report
- * while the order works on (tradovate-protocol.md §3.6: commandReport RiskRejected): nothing about
- * the order changes, so no report of its end ever comes. The order is asked to be cancelled again,
- * soon and then further apart (`cancelRetry`), and the trader hears why the follower's exit waits;
- * if the broker keeps refusing, at error level, to flatten the follower by hand.
+ * A mirror's cancel the broker refused. Tradovate may refuse it while the order works on, in the
+ * answer itself or after taking it, in the command's report (tradovate-protocol.md §3.6:
+ * commandReport RiskRejected): nothing about the order changes, so no report of its end ever
+ * comes. The order is asked to be cancelled again, soon and then further apart (`cancelRetry`),
+ * and the trader hears why the follower's exit waits; if the broker keeps refusing, at error
+ * level, to flatten the follower by hand. A refusal that may be too late (`mayBeLate`: the order
+ * filled or died on the cancel's way) waits a while for the order's report instead, as its fill
+ * may come after the answer (ProjectX answers on HTTP, its hub tells of the fill).
  *
  * Meanwhile the order still counts as being cancelled (FollowerOrders.cancellingOn), so the
  * follower's exit on its line keeps waiting (cancel before close). Let go, that exit would sell
@@ -14,12 +17,20 @@
  * a cancel asked again, or by the trader told to act.
  */
 import type { Clock } from "../clock.js";
-import type { AlertEvent, EngineEvent, MirrorEvent, WorkingOrder } from "../types.js";
+import { answerLost } from "../orders/answerLost.js";
+import type {
+  AlertEvent,
+  BrokerKind,
+  EngineEvent,
+  MirrorEvent,
+  OrderResult,
+  WorkingOrder,
+} from "../types.js";
 import { parseMirrorClOrdId } from "./clOrdIds.js";
 import { type FollowerOrders, isOpenStatus } from "./followerOrders.js";
 import type { MirrorAccounts } from "./mirror.js";
-import { MIRROR_REASONS } from "./reasons.js";
-import type { MirrorSender } from "./sender.js";
+import { MIRROR_REASONS, refusalText } from "./reasons.js";
+import type { MirrorSender, Target } from "./sender.js";
 import type { Held } from "./types.js";
 
 /** Refusals before the trader is asked, at error level, to flatten by hand. */
@@ -36,21 +47,38 @@ export function cancelRetry(times: number): { delayMs: number; alert: AlertEvent
   return { delayMs, alert };
 }
 
+/** How long a cancel refused maybe too late still counts as being cancelled with no report of the order. */
+export const CANCEL_REFUSED_MS = 2_000;
+
+/**
+ * A cancel refused in its answer may have come too late (the order filled or died on its way):
+ * then the order's report tells, and may come after the answer. Tradovate says TooLate; a lost
+ * answer may have passed. ProjectX's codes do not tell a late cancel from one refused while the
+ * order works (Order/cancel: 3 OrderRejected either way), and its fill comes on the hub after the
+ * HTTP answer: each of its refusals waits for the report first.
+ */
+export function mayBeLate(broker: BrokerKind, r: Extract<OrderResult, { ok: false }>): boolean {
+  return broker !== "tradovate" || r.failureReason === "TooLate" || answerLost(r);
+}
+
 export interface CancelRefusalsDeps {
   clock: Clock;
   emit(event: EngineEvent): void;
   accounts: Pick<MirrorAccounts, "route">;
-  orders: Pick<FollowerOrders, "cancelOf">;
+  orders: Pick<FollowerOrders, "cancelOf" | "setBusy">;
   sender: Pick<MirrorSender, "cancel">;
+  /** Look at the follower again: a wait for an order's report ended without one. */
+  touch(follower: string): void;
 }
 
 /** Orders whose cancel was refused, remembered (a few at a time; bounded all the same). */
 const KEPT = 500;
 
 export class CancelRefusals {
-  /** clOrdId → the last refused cancel's command id, and how many were refused. */
-  private readonly refusals = new Map<string, { commandId: number; times: number }>();
-  private readonly timers = new Set<unknown>();
+  /** clOrdId → its follower, the last refused cancel's command id (a report's), and how many were refused. */
+  private readonly refusals = new Map<string, { follower: string; commandId?: number; times: number }>();
+  /** Timers → the follower they are for: cleared when it leaves or the engine stops. */
+  private readonly timers = new Map<unknown, string>();
 
   constructor(private readonly deps: CancelRefusalsDeps) {}
 
@@ -58,19 +86,65 @@ export class CancelRefusals {
   refused(group: string, follower: string, order: WorkingOrder): void {
     const { cancelRefused: refusal, clOrdId, contract, side, orderType } = order;
     if (!refusal || !clOrdId || !contract || !side || !isOpenStatus(order.status)) return;
+    const named = parseMirrorClOrdId(clOrdId);
+    if (!named || order.orderId === undefined) return;
+    const held: Held = {
+      ...{ orderId: order.orderId, clOrdId, leaderId: named.leaderOrderId, contract, set: named.set, side },
+      ...{ orderType: orderType ?? "", qty: order.qty ?? 0, filled: order.filledQty ?? 0 },
+    };
+    this.again(group, follower, held, refusal.reason, refusal.commandId);
+  }
+
+  /**
+   * The broker refused the cancel in its answer: asked again as one refused in its report, unless
+   * it may be too late; then the order still counts as being cancelled until its report, or
+   * CANCEL_REFUSED_MS without one, or an exit would be sized from a position its fill has not
+   * reached yet and sell again what it sold.
+   */
+  refusedInAnswer(t: Target, order: Held, r: Extract<OrderResult, { ok: false }>): void {
+    const why = refusalText(r);
+    if (!mayBeLate(t.route.session.broker, r) && this.again(t.group, t.follower, order, why)) return;
+    this.deps.emit({
+      ...{ type: "mirror", at: this.deps.clock.now(), group: t.group, follower: t.follower },
+      ...{ contract: t.contract, leaderOrderId: order.leaderId, action: "cancel", outcome: "rejected" },
+      ...{ reason: MIRROR_REASONS.rejected(why), clOrdId: order.clOrdId },
+    });
+    const cancel = this.deps.orders.cancelOf(t.follower, order.clOrdId);
+    if (!cancel) {
+      this.deps.orders.setBusy(t.follower, order.clOrdId, undefined);
+      return;
+    }
+    this.after(t.follower, CANCEL_REFUSED_MS, () => {
+      // Not if it ended meanwhile (its report, a snapshot), nor a cancel sent after it.
+      if (this.deps.orders.cancelOf(t.follower, order.clOrdId) !== cancel) return;
+      // Still working so long after: refused while it works (or its report is slow): asked again.
+      const route = this.deps.accounts.route(t.follower);
+      const now = route?.session.workingOrders(route.accountId).find((o) => o.orderId === order.orderId);
+      if (isOpenStatus(now?.status) && this.again(t.group, t.follower, order, why)) return;
+      this.deps.orders.setBusy(t.follower, order.clOrdId, undefined);
+      this.deps.touch(t.follower);
+    });
+  }
+
+  /**
+   * A cancel of ours refused while the order works: asked again after a while, the trader told.
+   * Returns false when the order is not being cancelled now (it ended, a snapshot let go of it).
+   */
+  private again(group: string, follower: string, order: Held, reason: string, commandId?: number): boolean {
+    const { clOrdId, contract, side, orderType } = order;
     // Ours, being cancelled now: not one that ended or that a snapshot let go of.
     const cancel = this.deps.orders.cancelOf(follower, clOrdId);
-    const named = parseMirrorClOrdId(clOrdId);
-    if (!cancel || !named) return;
+    if (!cancel) return false;
     const before = this.refusals.get(clOrdId);
-    if (before?.commandId === refusal.commandId) return; // the same report, told again with the order
+    // The same report, told again with the order.
+    if (commandId !== undefined && before?.commandId === commandId) return true;
     const times = (before?.times ?? 0) + 1;
     this.refusals.delete(clOrdId);
-    this.refusals.set(clOrdId, { commandId: refusal.commandId, times });
+    this.refusals.set(clOrdId, { follower, commandId, times });
     if (this.refusals.size > KEPT) this.refusals.delete(this.refusals.keys().next().value as string);
     const { clock } = this.deps;
     const { delayMs, alert } = cancelRetry(times);
-    const leaderOrderId = named.leaderOrderId;
+    const leaderOrderId = order.leaderId;
     const base = { at: clock.now(), group, follower };
     this.deps.emit({
       ...base,
@@ -79,46 +153,61 @@ export class CancelRefusals {
       leaderOrderId,
       action: "cancel",
       outcome: "rejected",
-      reason: MIRROR_REASONS.cancelRefused(refusal.reason, delayMs),
+      reason: MIRROR_REASONS.cancelRefused(reason, delayMs),
       side,
       orderType,
       clOrdId,
       orderId: order.orderId,
     } satisfies MirrorEvent);
-    const what = `${follower}'s ${orderType ?? "working"} order ${order.orderId} (${side} ${contract})`;
+    const what = `${follower}'s ${orderType || "working"} order ${order.orderId} (${side} ${contract})`;
     if (alert === "warn")
       this.deps.emit({
         ...base,
         type: "alert",
         level: alert,
-        message: `the broker refused to cancel ${what}: ${refusal.reason}; asking again (the exit on ${contract} waits for it)`,
+        message: `the broker refused to cancel ${what}: ${reason}; asking again (the exit on ${contract} waits for it)`,
       });
     else if (alert === "error")
       this.deps.emit({
         ...base,
         type: "alert",
         level: alert,
-        message: `the broker refused ${times} times to cancel ${what}: ${refusal.reason}. The exit on ${contract} waits for it, or it would sell twice; mimik keeps asking: flatten ${follower} by hand if it still holds what its leader closed`,
+        message: `the broker refused ${times} times to cancel ${what}: ${reason}. The exit on ${contract} waits for it, or it would sell twice; mimik keeps asking: flatten ${follower} by hand if it still holds what its leader closed`,
       });
-    const timer = clock.setTimeout(() => {
-      this.timers.delete(timer);
+    this.after(follower, delayMs, () => {
       // Not if its cancel ended meanwhile (its end, a snapshot), nor over a cancel sent after it.
       if (this.deps.orders.cancelOf(follower, clOrdId) !== cancel) return;
       const route = this.deps.accounts.route(follower);
       if (!route || order.orderId === undefined) return;
-      const held: Held = {
-        ...{ orderId: order.orderId, clOrdId, leaderId: leaderOrderId, contract, set: named.set, side },
-        ...{ orderType: orderType ?? "", qty: order.qty ?? 0, filled: order.filledQty ?? 0 },
-      };
       // Asked as the order stands, not busy: the sender skips one marked as being cancelled.
+      const held: Held = { ...order, busy: undefined };
       this.deps.sender.cancel({ group, follower, route, contract }, held, MIRROR_REASONS.cancelAgain);
-    }, delayMs);
-    this.timers.add(timer);
+    });
+    return true;
+  }
+
+  /** The follower left: nothing more is asked for it, and its refusals are forgotten. */
+  forget(follower: string): void {
+    for (const [t, f] of this.timers) if (f === follower) this.clear(t);
+    for (const [clOrdId, r] of this.refusals) if (r.follower === follower) this.refusals.delete(clOrdId);
   }
 
   /** The engine stops: nothing more is asked. */
   stop(): void {
-    for (const t of this.timers) this.deps.clock.clearTimeout(t);
-    this.timers.clear();
+    for (const t of [...this.timers.keys()]) this.clear(t);
+  }
+
+  /** Timers run no more than once, and none after the follower leaves or the engine stops. */
+  private after(follower: string, ms: number, run: () => void): void {
+    const timer = this.deps.clock.setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, ms);
+    this.timers.set(timer, follower);
+  }
+
+  private clear(timer: unknown): void {
+    this.deps.clock.clearTimeout(timer);
+    this.timers.delete(timer);
   }
 }

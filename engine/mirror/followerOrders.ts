@@ -10,14 +10,11 @@
  * dropped mid-request) is only known from the next snapshot: until then nothing more is placed for
  * that follower, so a lost answer never becomes a second order.
  */
-import type { Clock, Side, WorkingOrder } from "../types.js";
+import type { Side, WorkingOrder } from "../types.js";
 import { parseMirrorClOrdId } from "./clOrdIds.js";
 import type { Held } from "./types.js";
 
 type Busy = "modifying" | "cancelling";
-
-/** How long a refused cancel's order still counts as being cancelled with no report of it. */
-export const CANCEL_REFUSED_MS = 2_000;
 
 export class FollowerOrders {
   private readonly placing = new Map<string, Map<string, Held>>();
@@ -199,27 +196,6 @@ export class FollowerOrders {
    */
   modifyAnswered(follower: string, clOrdId: string): void {
     if (this.busy.get(follower)?.get(clOrdId) === "modifying") this.setBusy(follower, clOrdId, undefined);
-  }
-
-  /**
-   * The broker refused the order's cancel: too late (it filled or died) or refused while it works.
-   * Its report says which, and may come after the refusal (ProjectX answers on HTTP, the fill
-   * comes on its hub): until that report, or CANCEL_REFUSED_MS without one, the order still
-   * counts as being cancelled, or an exit would be sized from a position its fill has not reached
-   * yet and sell again what it sold. `then`: the wait ended without a report (look again).
-   */
-  cancelRefused(follower: string, clOrdId: string, clock: Pick<Clock, "setTimeout">, then: () => void): void {
-    const cancel = this.cancels.get(follower)?.get(clOrdId);
-    if (!cancel) {
-      this.setBusy(follower, clOrdId, undefined);
-      return;
-    }
-    clock.setTimeout(() => {
-      // Not if it ended meanwhile (its report, a snapshot), nor a cancel sent after it.
-      if (this.cancels.get(follower)?.get(clOrdId) !== cancel) return;
-      this.setBusy(follower, clOrdId, undefined);
-      then();
-    }, CANCEL_REFUSED_MS);
   }
 
   /** The order's cancel in progress (a new one each time it is asked): undefined when none is. */

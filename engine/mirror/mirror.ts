@@ -22,6 +22,7 @@ import type { OrderGateway } from "../orders/gateway.js";
 import { mapContract } from "../symbols.js";
 import type { AccountRoute, BrokerEvent, Clock, EngineEvent, Logger, Side } from "../types.js";
 import { silentLogger } from "../types.js";
+import { applyPlan } from "./applyPlan.js";
 import { cancelBeforeExit } from "./beforeExit.js";
 import { CancelRefusals } from "./cancelRefusals.js";
 import { SetTokens } from "./clOrdIds.js";
@@ -97,11 +98,13 @@ export class Mirror {
       modifyEveryMs: deps.modifyEveryMs ?? 250,
       onOpening: (follower, leaderId) => this.opened(follower, leaderId),
       answered: (follower) => this.scheduler.touch(follower),
+      cancelRefused: (t, order, r) => this.cancelRefusals.refusedInAnswer(t, order, r),
     });
     this.reporter = new MirrorReporter(deps.clock, deps.emit);
     this.scheduler = new Scheduler(deps.clock, (followers) => this.run(followers), deps.defer);
     this.lateOrders = new LateOrders(this.sender, this.orders, this.memo, deps);
-    this.cancelRefusals = new CancelRefusals({ ...deps, orders: this.orders, sender: this.sender });
+    const touch = (follower: string) => this.scheduler.touch(follower);
+    this.cancelRefusals = new CancelRefusals({ ...deps, orders: this.orders, sender: this.sender, touch });
   }
 
   setConfig(config: Config): void {
@@ -322,28 +325,7 @@ export class Mirror {
       exitsWaitUntil: this.unposted.waitUntil(follower, contract, now),
       staleUnanswered: scene.unanswered.has(contract),
     });
-    const mayPlace = this.orders.mayPlace(follower);
-    for (const a of p.actions) {
-      if (a.kind === "cancel") this.sender.cancel(t, a.order, a.reason);
-      else if (a.kind === "modify") this.sender.modify(t, a.order, a.leg, a.exit, a.reason);
-      else if (mayPlace) this.sender.place(t, a.set, a.into);
-      // Placing again could make it twice: the trader sees why it waits.
-      else
-        for (const leg of a.set.legs)
-          scene.skips.push({ leaderOrderId: leg.leaderId, contract: lc, reason: MIRROR_REASONS.answerLost });
-    }
-    for (const s of [...desired.skips, ...p.skips])
-      scene.skips.push({ leaderOrderId: s.leaderId, contract: lc, reason: s.reason });
-    for (const set of desired.sets)
-      for (const b of this.sender.blocked(set)) {
-        scene.skips.push({
-          leaderOrderId: b.leaderId,
-          contract: lc,
-          reason: MIRROR_REASONS.rejected(b.reason),
-        });
-        if (b.retryAt !== undefined) later(scene, b.retryAt); // asked again then
-      }
-    for (const at of [desired.recheckAt, p.recheckAt]) if (at !== undefined) later(scene, at);
+    applyPlan({ orders: this.orders, sender: this.sender }, scene, t, lc, desired, p);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -392,6 +374,7 @@ export class Mirror {
   private forget(group: Group, follower: string, shadow = false): void {
     takeAwayMirrors({ ...this.deps, orders: this.orders, sender: this.sender }, group, follower, shadow);
     this.orders.forget(follower);
+    this.cancelRefusals.forget(follower);
     this.unposted.forget(follower);
     this.counted.forget(follower);
     this.reporter.forget(follower);

@@ -1,3 +1,5 @@
+import type { OrderResult } from "../types.js";
+
 /** Fixed words the mirror puts in the journal and on screen (engine/events.ts has the copier's). */
 export const MIRROR_REASONS = {
   protects: "protects the position at the leader's prices",
@@ -35,3 +37,9 @@ export const MIRROR_REASONS = {
   /** Its order stays at the terms it had: the same modify is asked again only after a while. */
   modifyRefused: (why: string) => `modify rejected: ${why}; the follower's order stays as it was for now`,
 } as const;
+
+/** The broker's word on a request it refused (its reason, and its text when it says one). */
+export function refusalText(r: OrderResult): string {
+  if (r.ok) return "accepted";
+  return r.failureText ? `${r.failureReason}: ${r.failureText}` : r.failureReason;
+}

@@ -18,7 +18,7 @@ import { mirrorClOrdId, type SetTokens } from "./clOrdIds.js";
 import type { FollowerOrders } from "./followerOrders.js";
 import { ModifyReports, type TakenModify } from "./modifyReports.js";
 import { ModifySpacing } from "./modifySpacing.js";
-import { MIRROR_REASONS } from "./reasons.js";
+import { MIRROR_REASONS, refusalText } from "./reasons.js";
 import { type Blocked, Refusals } from "./refusals.js";
 import type { Held, WantLeg, WantSet } from "./types.js";
 
@@ -33,6 +33,8 @@ export interface SenderDeps {
   onOpening(follower: string, leaderId: number): void;
   /** Something was answered: look at this follower again. */
   answered(follower: string): void;
+  /** The broker refused a cancel in its answer: asked again, or waited on (CancelRefusals). */
+  cancelRefused(t: Target, order: Held, r: Extract<OrderResult, { ok: false }>): void;
   /** Minimum spacing of modifies (and cancels) of one order. */
   modifyEveryMs: number;
 }
@@ -166,7 +168,7 @@ export class MirrorSender {
       if (early) this.modifyRefused(order.clOrdId, taken, early);
       else if (!r.ok) {
         if (!answerLost(r))
-          this.spacing.noteRefused(order.clOrdId, terms, order.filled, this.deps.clock.now(), reasonOf(r));
+          this.spacing.noteRefused(order.clOrdId, terms, order.filled, this.deps.clock.now(), refusalText(r));
         this.refused(t, order.leaderId, "modify", r, { clOrdId: order.clOrdId });
       }
       this.deps.answered(t.follower);
@@ -213,12 +215,7 @@ export class MirrorSender {
     );
     void result.then((r) => {
       this.deps.orders.cancelAnswered(order.clOrdId, r.ok);
-      if (!r.ok) {
-        // Too late (it filled or died) or refused: its next report says which; look again then.
-        const again = () => this.deps.answered(t.follower);
-        this.deps.orders.cancelRefused(t.follower, order.clOrdId, this.deps.clock, again);
-        this.refused(t, order.leaderId, "cancel", r, { clOrdId: order.clOrdId });
-      }
+      if (!r.ok) this.deps.cancelRefused(t, order, r);
       this.deps.answered(t.follower);
     });
   }
@@ -290,8 +287,8 @@ export class MirrorSender {
         }
         this.refused(t, legs[0]!.leaderId, "place", r, { clOrdId: placed[0]!.clOrdId });
         if (!unsure) {
-          const { times, gaveUp } = this.refusals.refused(set, legs, reasonOf(r), this.deps.clock.now());
-          if (gaveUp) this.gaveUp(t, legs, times, reasonOf(r));
+          const { times, gaveUp } = this.refusals.refused(set, legs, refusalText(r), this.deps.clock.now());
+          if (gaveUp) this.gaveUp(t, legs, times, refusalText(r));
         }
       }
       this.deps.answered(t.follower);
@@ -334,7 +331,7 @@ export class MirrorSender {
     r: OrderResult,
     fields: Partial<MirrorEvent>,
   ): void {
-    this.tell(t, leaderId, action, "rejected", MIRROR_REASONS.rejected(reasonOf(r)), fields);
+    this.tell(t, leaderId, action, "rejected", MIRROR_REASONS.rejected(refusalText(r)), fields);
   }
 
   private tell(
@@ -378,11 +375,6 @@ function heldOf(leg: WantLeg, clOrdId: string, set: string, contract: string): H
 function legFields({ side, terms }: WantLeg): Partial<MirrorEvent> {
   const { orderType, remaining: qty, price, stopPrice, trail } = terms;
   return defined({ side, orderType, qty, price, stopPrice, trail });
-}
-
-function reasonOf(r: OrderResult): string {
-  if (r.ok) return "accepted";
-  return r.failureText ? `${r.failureReason}: ${r.failureText}` : r.failureReason;
 }
 
 function defined<T extends Record<string, unknown>>(o: T): Partial<T> {

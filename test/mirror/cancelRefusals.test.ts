@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Clock } from "../../engine/clock.js";
-import { CancelRefusals, cancelRetry } from "../../engine/mirror/cancelRefusals.js";
+import { CancelRefusals, cancelRetry, mayBeLate } from "../../engine/mirror/cancelRefusals.js";
 import { FollowerOrders } from "../../engine/mirror/followerOrders.js";
 import type { Held } from "../../engine/mirror/types.js";
 import type { AccountRoute, EngineEvent, WorkingOrder } from "../../engine/types.js";
@@ -34,7 +34,9 @@ function world() {
   const events: EngineEvent[] = [];
   const orders = new FollowerOrders();
   const asked: Held[] = [];
+  const touched: string[] = [];
   const refusals = new CancelRefusals({
+    touch: (f) => touched.push(f),
     clock,
     emit: (e) => events.push(e),
     accounts: { route: () => ({ accountId: 2 }) as AccountRoute },
@@ -53,7 +55,7 @@ function world() {
     ...{ qty: 2, filledQty: 0, stopPrice: 6790, clOrdId: STOP, status },
     cancelRefused: { commandId, reason: "RiskRejected: not now" },
   });
-  return { clock, events, orders, asked, refusals, stop };
+  return { clock, events, orders, asked, touched, refusals, stop };
 }
 
 describe("cancelRetry: a cancel refused while its order works is asked again, further apart", () => {
@@ -119,5 +121,24 @@ describe("CancelRefusals: the order still counts as being cancelled while its ca
     w.orders.setBusy("F", STOP, "cancelling", { leaderId: 77, contract: "ESZ6", side: "Sell" });
     w.clock.advance(10_000);
     expect(w.asked).toEqual([]);
+  });
+});
+
+describe("mayBeLate: which cancels refused in their answer wait for the order's report first", () => {
+  const no = (failureReason: string, written = true) => ({
+    ok: false as const,
+    failureReason,
+    ackAt: 0 as never,
+    ...(written && { writtenAt: 0 as never }),
+  });
+  it("Tradovate's TooLate and a lost answer may be late; its other refusals are of an order that works", () => {
+    expect(mayBeLate("tradovate", no("TooLate"))).toBe(true);
+    expect(mayBeLate("tradovate", no("Timeout"))).toBe(true);
+    expect(mayBeLate("tradovate", no("UnknownReason"))).toBe(false);
+    expect(mayBeLate("tradovate", no("Disconnected", false))).toBe(false);
+  });
+  it("ProjectX's codes do not tell: each waits for the report (its fill comes on the hub)", () => {
+    expect(mayBeLate("projectx", no("OrderRejected"))).toBe(true);
+    expect(mayBeLate("projectx", no("OrderNotFound"))).toBe(true);
   });
 });

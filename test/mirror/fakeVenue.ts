@@ -13,6 +13,7 @@ import { OrderGateway } from "../../engine/orders/gateway.js";
 import { SAME_SYMBOLS } from "../../engine/symbols.js";
 import type {
   BrokerEvent,
+  BrokerKind,
   BrokerSession,
   Clock,
   EngineEvent,
@@ -39,6 +40,10 @@ export class ManualClock implements Clock {
   clearTimeout = (h: unknown) => {
     this.timers = this.timers.filter((t) => t.id !== h);
   };
+  /** Timers set and not yet run or cleared. */
+  get pending(): number {
+    return this.timers.length;
+  }
   advance(ms: number): void {
     const end = this.t + ms;
     for (;;) {
@@ -62,7 +67,8 @@ export interface Sent {
 
 export class FakeVenue implements BrokerSession {
   readonly connection = "fake";
-  readonly broker = "tradovate";
+  /** ProjectX's answers and events differ in what they say of a refused cancel (cancelRefusals.ts). */
+  broker: BrokerKind = "tradovate";
   readonly symbols = SAME_SYMBOLS;
   readonly sent: Sent[] = [];
   private readonly orders = new Map<number, WorkingOrder>();
@@ -331,6 +337,7 @@ export function mirrorWorld(group: Partial<Config["groups"][number]>, opts: { na
   return {
     clock,
     venue,
+    config,
     directory,
     events,
     gates,
