@@ -28,7 +28,7 @@ import { CancelRefusals } from "./cancelRefusals.js";
 import { SetTokens } from "./clOrdIds.js";
 import { CountedOpenings } from "./countedOpenings.js";
 import { desire } from "./desire.js";
-import { FollowerOrders } from "./followerOrders.js";
+import { FollowerOrders, isOpenStatus } from "./followerOrders.js";
 import { besideLate, LateOrders } from "./lateOrders.js";
 import { LeaderMemo } from "./leaderMemo.js";
 import { takeAwayMirrors } from "./leaving.js";
@@ -134,10 +134,12 @@ export class Mirror {
           this.touchGroup(role.group);
         } else if (role?.kind === "follower") {
           const { account } = role.follower;
-          const { contract, orderId, filledQty, clOrdId, modifyRefused } = event.order;
+          const { contract, orderId, filledQty, clOrdId, modifyRefused, status } = event.order;
           if (this.orders.update(account, event.order) && contract)
             this.unposted.filled(account, contract, orderId, filledQty ?? 0, this.deps.clock.now());
           if (modifyRefused && clOrdId) this.sender.refusedInReport(clOrdId, modifyRefused);
+          // Ended: a modify given up for it is over (modifySpacing.ts).
+          if (clOrdId && status !== undefined && !isOpenStatus(status)) this.sender.spacing.ended(clOrdId);
           if (event.order.cancelRefused) this.cancelRefusals.refused(role.group.name, account, event.order);
           this.scheduler.touch(account);
         }

@@ -1,5 +1,5 @@
 import type { Target } from "./sender.js";
-import type { Terms } from "./types.js";
+import type { Held, Terms } from "./types.js";
 
 /** A modify the broker took (its command id), and what it asked. */
 export interface TakenModify {
@@ -8,6 +8,8 @@ export interface TakenModify {
   terms: Terms;
   /** What the order had filled when it was asked (the modify asked for filled + remaining). */
   filled: number;
+  /** The order as it stood when asked (what it stays at if refused). */
+  from: Held;
 }
 
 /** Modifies remembered per order, and refusals heard before their answer (each a few). */

@@ -127,7 +127,8 @@ export function plan(input: PlanInput): Plan {
         const why = input.modifies.refusedWhy?.(order.clOrdId, leg.terms, order.filled);
         if (why !== undefined)
           skips.push({ leaderId: order.leaderId, reason: MIRROR_REASONS.modifyRefused(why) });
-        later(at);
+        // Given up (Infinity): no timer; the leader's next move or the order's end looks again.
+        if (Number.isFinite(at)) later(at);
         continue;
       }
       const action: Action = { kind: "modify", order, leg, exit: want.role === "exit", reason: change };

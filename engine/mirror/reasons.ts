@@ -36,6 +36,9 @@ export const MIRROR_REASONS = {
   cancelAgain: "its cancel was refused while it works: asked again",
   /** Its order stays at the terms it had: the same modify is asked again only after a while. */
   modifyRefused: (why: string) => `modify rejected: ${why}; the follower's order stays as it was for now`,
+  /** Refused so many times: not asked again until the leader moves its order (modifies.ts). */
+  modifyGivenUp: (why: string, times: number) =>
+    `modify rejected ${times} times: ${why}; not asked again until the leader moves its order`,
 } as const;
 
 /** The broker's word on a request it refused (its reason, and its text when it says one). */

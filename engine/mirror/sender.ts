@@ -5,21 +5,21 @@
  * its leader order and reason, before its answer and again if it is refused. Owns the spacing of
  * modifies (and cancels) per order and the memory of requests the broker refused, so the same
  * refused request is not sent again and again: a refused placement is asked again a few times,
- * further apart each time (refusals.ts), then given up with a warning; a refused modify is asked
- * again after a while.
+ * further apart each time (refusals.ts), then given up with a warning; modifies go through
+ * modifies.ts (a refused one asked again after a while, then given up with an error).
  */
 
-import { messageOf } from "../messageOf.js";
 import { answerLost } from "../orders/answerLost.js";
 import type { OrderGateway, WorkingOrderSpec } from "../orders/gateway.js";
 import { priceWords } from "../priceWords.js";
 import type { AccountRoute, Clock, EngineEvent, Logger, MirrorEvent, OrderResult, Side } from "../types.js";
 import { mirrorClOrdId, type SetTokens } from "./clOrdIds.js";
 import type { FollowerOrders } from "./followerOrders.js";
-import { ModifyReports, type TakenModify } from "./modifyReports.js";
-import { ModifySpacing } from "./modifySpacing.js";
+import { MirrorModifies } from "./modifies.js";
+import type { ModifySpacing } from "./modifySpacing.js";
 import { MIRROR_REASONS, refusalText } from "./reasons.js";
 import { type Blocked, Refusals } from "./refusals.js";
+import { attempt, defined, legFields } from "./requestParts.js";
 import type { Held, WantLeg, WantSet } from "./types.js";
 
 export interface SenderDeps {
@@ -64,7 +64,7 @@ const REJECTED_LATER = "Rejected: the broker took the order, then rejected it";
 
 export class MirrorSender {
   private readonly refusals = new Refusals();
-  private readonly reports = new ModifyReports();
+  private readonly modifies: MirrorModifies;
   /** clOrdId → what it was placed as: a rejection that comes later counts as a refusal too. */
   private readonly placedAs = new Map<string, { placement: Placement; leg: WantLeg }>();
   /** When each order may be modified again (the plan asks it: `ModifyGate`). */
@@ -74,7 +74,9 @@ export class MirrorSender {
     // Without this, an order taken and then rejected (Tradovate's risk checks do it) would be
     // placed again at once, and rejected again, as fast as the broker answers.
     deps.orders.rejectedLater = (clOrdId) => this.rejectedLater(clOrdId);
-    this.spacing = new ModifySpacing(deps.modifyEveryMs);
+    const tell = this.tell.bind(this);
+    this.modifies = new MirrorModifies({ ...deps, tell });
+    this.spacing = this.modifies.spacing;
   }
 
   /** The set's legs the broker refused with these terms, not to ask for again yet (and why). */
@@ -132,61 +134,12 @@ export class MirrorSender {
   }
 
   modify(t: Target, order: Held, leg: WantLeg, exit: boolean, reason: string): void {
-    const orderId = order.orderId;
-    if (orderId === undefined) return;
-    const { terms } = leg;
-    this.spacing.touched(order.clOrdId, this.deps.clock.now());
-    this.deps.orders.setBusy(t.follower, order.clOrdId, "modifying");
-    // A trailing stop's own stop has trailed since: only its quantity is asked to change (plan.ts),
-    // and only its quantity is said, as Tradovate refuses a trailing stop's modify that says more.
-    const trailing = terms.orderType === "TrailingStop";
-    const fields = {
-      ...legFields(leg),
-      qty: order.filled + terms.remaining,
-      ...(trailing && { stopPrice: undefined }),
-    };
-    this.tell(t, order.leaderId, "modify", "sent", reason, { ...fields, clOrdId: order.clOrdId, orderId });
-    const result = attempt(this.deps.clock, () =>
-      this.deps.gateway.modify({
-        follower: t.follower,
-        session: t.route.session,
-        accountId: t.route.accountId,
-        orderId,
-        qty: order.filled + terms.remaining,
-        orderType: terms.orderType,
-        price: terms.price,
-        stopPrice: trailing ? undefined : terms.stopPrice,
-        timeInForce: trailing ? undefined : terms.timeInForce,
-        exit,
-      }),
-    );
-    void result.then((r) => {
-      this.deps.orders.modifyAnswered(t.follower, order.clOrdId);
-      const taken = { t, leaderId: order.leaderId, terms, filled: order.filled };
-      const early =
-        r.ok && r.commandId !== undefined && this.reports.answered(order.clOrdId, r.commandId, taken);
-      if (early) this.modifyRefused(order.clOrdId, taken, early);
-      else if (!r.ok) {
-        if (!answerLost(r))
-          this.spacing.noteRefused(order.clOrdId, terms, order.filled, this.deps.clock.now(), refusalText(r));
-        this.refused(t, order.leaderId, "modify", r, { clOrdId: order.clOrdId });
-      }
-      this.deps.answered(t.follower);
-    });
+    this.modifies.modify(t, order, leg, exit, reason);
   }
 
-  /** The broker took a modify of this order, then refused it in the command's report (ModifyReports). */
+  /** The broker took a modify of this order, then refused it in the command's report (modifies.ts). */
   refusedInReport(clOrdId: string, refused: { commandId: number; reason: string }): void {
-    const taken = this.reports.refused(clOrdId, refused.commandId, refused.reason);
-    if (!taken) return;
-    this.modifyRefused(clOrdId, taken, refused.reason);
-    this.deps.answered(taken.t.follower);
-  }
-
-  /** A refused modify is asked again with the same terms only after a while, as one refused in its answer. */
-  private modifyRefused(clOrdId: string, m: TakenModify, why: string): void {
-    this.spacing.noteRefused(clOrdId, m.terms, m.filled, this.deps.clock.now(), why);
-    this.tell(m.t, m.leaderId, "modify", "rejected", MIRROR_REASONS.rejected(why), { clOrdId });
+    this.modifies.refusedInReport(clOrdId, refused);
   }
 
   /**
@@ -370,23 +323,4 @@ function heldOf(leg: WantLeg, clOrdId: string, set: string, contract: string): H
     qty: remaining,
     filled: 0,
   };
-}
-
-function legFields({ side, terms }: WantLeg): Partial<MirrorEvent> {
-  const { orderType, remaining: qty, price, stopPrice, trail } = terms;
-  return defined({ side, orderType, qty, price, stopPrice, trail });
-}
-
-function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** A gateway call whose synchronous refusal (a leader, a malformed order) becomes a failed result. */
-function attempt(clock: Clock, call: () => Promise<OrderResult>): Promise<OrderResult> {
-  try {
-    return call();
-  } catch (error) {
-    const text = messageOf(error);
-    return Promise.resolve({ ok: false, failureReason: "refused", failureText: text, ackAt: clock.mono() });
-  }
 }

@@ -11,6 +11,16 @@ const modify = (stopPrice: number): TakenModify => ({
   leaderId: 7,
   terms: { orderType: "Stop", stopPrice, timeInForce: "Day", remaining: 2 },
   filled: 0,
+  from: {
+    clOrdId: "mm-7-2-a",
+    leaderId: 7,
+    contract: "ESZ6",
+    set: "a",
+    side: "Sell",
+    orderType: "Stop",
+    qty: 2,
+    filled: 0,
+  },
 });
 
 describe("ModifyReports", () => {

@@ -4,7 +4,12 @@
  * (which follows the leader's as it ratchets) does not make a refused modify a new one.
  */
 import { describe, expect, it } from "vitest";
-import { MODIFY_REFUSED_MS, ModifySpacing, REFUSED_AGAIN_MS } from "../../engine/mirror/modifySpacing.js";
+import {
+  MODIFY_REFUSALS_TO_GIVE_UP,
+  MODIFY_REFUSED_MS,
+  ModifySpacing,
+  REFUSED_AGAIN_MS,
+} from "../../engine/mirror/modifySpacing.js";
 import type { Terms } from "../../engine/mirror/types.js";
 
 const stop = (stopPrice: number, remaining = 1): Terms => ({
@@ -66,5 +71,34 @@ describe("modify spacing", () => {
     const s = new ModifySpacing(250);
     s.noteRefused("t", trailing(6790), 0, 1_000);
     expect(s.refused("t", terms, 0)).toBe(refused);
+  });
+});
+
+describe("a modify refused about ten minutes long is given up", () => {
+  it("given up at the 12th refusal (told once); other terms or the order's end start afresh", () => {
+    const s = new ModifySpacing(250);
+    let now = 1_000;
+    const gaveUp: number[] = [];
+    for (let i = 1; i <= MODIFY_REFUSALS_TO_GIVE_UP; i++) {
+      if (s.noteRefused("a", stop(6790), 0, now, "no").gaveUp) gaveUp.push(i);
+      const at = s.at("a", stop(6790), 0)!;
+      if (Number.isFinite(at)) now = at;
+    }
+    expect(gaveUp).toEqual([12]);
+    // About ten minutes of refusals: 5 s + 15 s + 9 minutes.
+    expect(now - 1_000).toBe(560_000);
+    expect(s.at("a", stop(6790), 0)).toBe(Infinity);
+    s.prune(now + 3_600_000);
+    expect(s.at("a", stop(6790), 0)).toBe(Infinity);
+    expect(s.refusedWhy("a", stop(6790), 0)).toMatch(
+      /^no \(12 times: not asked again until the leader moves it\)$/,
+    );
+    // The leader moved its order: its new terms are asked, and the old ones are no longer given up.
+    expect(s.at("a", stop(6791), 0)).toBeUndefined();
+    expect(s.at("a", stop(6790), 0)).toBeUndefined();
+    for (let i = 0; i < MODIFY_REFUSALS_TO_GIVE_UP; i++) s.noteRefused("b", stop(6790), 0, now, "no");
+    expect(s.at("b", stop(6790), 0)).toBe(Infinity);
+    s.ended("b");
+    expect(s.at("b", stop(6790), 0)).toBeUndefined();
   });
 });
