@@ -140,7 +140,8 @@ export class CancelRefusals {
     if (commandId !== undefined && before?.commandId === commandId) return true;
     const times = (before?.times ?? 0) + 1;
     this.refusals.delete(clOrdId);
-    this.refusals.set(clOrdId, { follower, commandId, times });
+    // A report's command id outlives refusals in answers: the order's later updates tell it again.
+    this.refusals.set(clOrdId, { follower, commandId: commandId ?? before?.commandId, times });
     if (this.refusals.size > KEPT) this.refusals.delete(this.refusals.keys().next().value as string);
     const { clock } = this.deps;
     const { delayMs, alert } = cancelRetry(times);

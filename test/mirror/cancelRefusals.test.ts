@@ -142,3 +142,31 @@ describe("mayBeLate: which cancels refused in their answer wait for the order's 
     expect(mayBeLate("projectx", no("OrderNotFound"))).toBe(true);
   });
 });
+
+describe("CancelRefusals: refusals in the answer and in the report count together", () => {
+  it("a report told again with the order's later updates, after a refusal in an answer, is not a new refusal", () => {
+    const w = world();
+    const route = {
+      accountId: 2,
+      session: { broker: "tradovate", workingOrders: () => [] },
+    } as unknown as AccountRoute;
+    const t = { group: "main", follower: "F", route, contract: "ESZ6" };
+    w.refusals.refused("main", "F", w.stop(81));
+    w.clock.advance(500);
+    const held = w.asked[0]!;
+    w.refusals.refusedInAnswer(t, held, {
+      ok: false,
+      failureReason: "UnknownReason",
+      failureText: "not now",
+      ackAt: 0 as never,
+    });
+    w.refusals.refused("main", "F", w.stop(81)); // the order changed; its report of 81 is told again
+    const refused = w.events.filter((e) => e.type === "mirror" && e.outcome === "rejected");
+    expect(refused.map((e) => e.type === "mirror" && e.reason)).toEqual([
+      expect.stringMatching(/^cancel rejected: RiskRejected: not now; .* asked again in 0.5 s/),
+      expect.stringMatching(/^cancel rejected: UnknownReason: not now; .* asked again in 1 s/),
+    ]);
+    w.clock.advance(1_000);
+    expect(w.asked).toHaveLength(2);
+  });
+});
