@@ -99,11 +99,14 @@ export class CancelRefusals {
    * The broker refused the cancel in its answer: asked again as one refused in its report, unless
    * it may be too late; then the order still counts as being cancelled until its report, or
    * CANCEL_REFUSED_MS without one, or an exit would be sized from a position its fill has not
-   * reached yet and sell again what it sold.
+   * reached yet and sell again what it sold. `then` (a late order's market) goes with the cancel
+   * asked again: it runs once one is taken and the order is gone.
    */
-  refusedInAnswer(t: Target, order: Held, r: Extract<OrderResult, { ok: false }>): void {
+  refusedInAnswer(t: Target, order: Held, r: Extract<OrderResult, { ok: false }>, then?: () => void): void {
     const why = refusalText(r);
-    if (!mayBeLate(t.route.session.broker, r) && this.again(t.group, t.follower, order, why)) return;
+    const { group, follower } = t;
+    if (!mayBeLate(t.route.session.broker, r) && this.again(group, follower, order, why, undefined, then))
+      return;
     this.deps.emit({
       ...{ type: "mirror", at: this.deps.clock.now(), group: t.group, follower: t.follower },
       ...{ contract: t.contract, leaderOrderId: order.leaderId, action: "cancel", outcome: "rejected" },
@@ -120,7 +123,7 @@ export class CancelRefusals {
       // Still working so long after: refused while it works (or its report is slow): asked again.
       const route = this.deps.accounts.route(t.follower);
       const now = route?.session.workingOrders(route.accountId).find((o) => o.orderId === order.orderId);
-      if (isOpenStatus(now?.status) && this.again(t.group, t.follower, order, why)) return;
+      if (isOpenStatus(now?.status) && this.again(group, follower, order, why, undefined, then)) return;
       this.deps.orders.setBusy(t.follower, order.clOrdId, undefined);
       this.deps.touch(t.follower);
     });
@@ -130,7 +133,14 @@ export class CancelRefusals {
    * A cancel of ours refused while the order works: asked again after a while, the trader told.
    * Returns false when the order is not being cancelled now (it ended, a snapshot let go of it).
    */
-  private again(group: string, follower: string, order: Held, reason: string, commandId?: number): boolean {
+  private again(
+    group: string,
+    follower: string,
+    order: Held,
+    reason: string,
+    commandId?: number,
+    then?: () => void,
+  ): boolean {
     const { clOrdId, contract, side, orderType } = order;
     // Ours, being cancelled now: not one that ended or that a snapshot let go of.
     const cancel = this.deps.orders.cancelOf(follower, clOrdId);
@@ -182,7 +192,7 @@ export class CancelRefusals {
       if (!route || order.orderId === undefined) return;
       // Asked as the order stands, not busy: the sender skips one marked as being cancelled.
       const held: Held = { ...order, busy: undefined };
-      this.deps.sender.cancel({ group, follower, route, contract }, held, MIRROR_REASONS.cancelAgain);
+      this.deps.sender.cancel({ group, follower, route, contract }, held, MIRROR_REASONS.cancelAgain, then);
     });
     return true;
   }

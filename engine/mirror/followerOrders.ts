@@ -134,15 +134,20 @@ export class FollowerOrders {
     this.afterCancel.set(clOrdId, { follower, then, answered: false, finished: false });
   }
 
-  /** The cancel's answer: refused, nothing waits any more; taken, `then` waits for the order's end. */
-  cancelAnswered(clOrdId: string, ok: boolean): void {
+  /**
+   * The cancel's answer: taken, `then` waits for the order's end; refused, nothing waits here any
+   * more, and the `then` let go is returned (a cancel asked again carries it: cancelRefusals.ts).
+   */
+  cancelAnswered(clOrdId: string, ok: boolean): (() => void) | undefined {
     const waiting = this.afterCancel.get(clOrdId);
-    if (!waiting) return;
-    if (!ok) this.afterCancel.delete(clOrdId);
-    else {
-      waiting.answered = true;
-      this.runAfterCancel(clOrdId);
+    if (!waiting) return undefined;
+    if (!ok) {
+      this.afterCancel.delete(clOrdId);
+      return waiting.then;
     }
+    waiting.answered = true;
+    this.runAfterCancel(clOrdId);
+    return undefined;
   }
 
   /** A snapshot of the follower's login arrived: its orders are the truth again. */

@@ -98,7 +98,7 @@ export class Mirror {
       modifyEveryMs: deps.modifyEveryMs ?? 250,
       onOpening: (follower, leaderId) => this.opened(follower, leaderId),
       answered: (follower) => this.scheduler.touch(follower),
-      cancelRefused: (t, order, r) => this.cancelRefusals.refusedInAnswer(t, order, r),
+      cancelRefused: (...refused) => this.cancelRefusals.refusedInAnswer(...refused),
     });
     this.reporter = new MirrorReporter(deps.clock, deps.emit);
     this.scheduler = new Scheduler(deps.clock, (followers) => this.run(followers), deps.defer);

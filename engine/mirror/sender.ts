@@ -33,8 +33,11 @@ export interface SenderDeps {
   onOpening(follower: string, leaderId: number): void;
   /** Something was answered: look at this follower again. */
   answered(follower: string): void;
-  /** The broker refused a cancel in its answer: asked again, or waited on (CancelRefusals). */
-  cancelRefused(t: Target, order: Held, r: Extract<OrderResult, { ok: false }>): void;
+  /**
+   * The broker refused a cancel in its answer: asked again, or waited on (CancelRefusals). `then`:
+   * what was to run once it was done (a late order's market), for the cancel asked again.
+   */
+  cancelRefused(t: Target, order: Held, r: Extract<OrderResult, { ok: false }>, then?: () => void): void;
   /** Minimum spacing of modifies (and cancels) of one order. */
   modifyEveryMs: number;
 }
@@ -167,8 +170,8 @@ export class MirrorSender {
       }),
     );
     void result.then((r) => {
-      this.deps.orders.cancelAnswered(order.clOrdId, r.ok);
-      if (!r.ok) this.deps.cancelRefused(t, order, r);
+      const then = this.deps.orders.cancelAnswered(order.clOrdId, r.ok);
+      if (!r.ok) this.deps.cancelRefused(t, order, r, then);
       this.deps.answered(t.follower);
     });
   }

@@ -10,7 +10,18 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { AlertEvent } from "../../engine/index.js";
 import { eventually, pathAtVenue, type Rig } from "../support/rig.js";
-import { closeChecked, LEADER, leaderOco, mirrorRig, pos, quiet, setPrice, working } from "./simRig.js";
+import {
+  closeChecked,
+  eventuallyWorking,
+  FOLLOWERS,
+  LEADER,
+  leaderOco,
+  mirrorRig,
+  pos,
+  quiet,
+  setPrice,
+  working,
+} from "./simRig.js";
 
 let rig: Rig | undefined;
 afterEach(async () => {
@@ -83,5 +94,38 @@ describe("a mirror's cancel refused in its answer while the order works", () => 
     await eventually(() => working(r, "DEMO2003").length === 0, "DEMO2003's old set gone", 3_000);
     await quiet(2_000);
     expect(pathAtVenue(r.sim, "DEMO2003")).toEqual([2, 0]);
+  }, 30_000);
+});
+
+const stopOf = (r: Rig, f: string) => working(r, f).find((o) => o.orderType === "Stop")?.stopPrice;
+
+describe("a late mirror's cancel refused in its answer", () => {
+  it("is asked again, and what the late order left goes to market once it is gone", async () => {
+    rig = await mirrorRig({ protect: true, late: { afterSeconds: 60, entries: "market" } });
+    const r = rig;
+    r.sim.control.manualTrade(LEADER, "ESZ6", "Buy", 2);
+    await eventually(() => FOLLOWERS.every((f) => pos(r, f) === (f === "DEMO2001" ? 1 : 2)), "copies");
+    const oco = r.sim.control.placeOco(
+      LEADER,
+      { symbol: "ESZ6", action: "Sell", qty: 2, orderType: "Stop", stopPrice: 6780 },
+      { orderType: "Limit", price: 6820 },
+    );
+    if (!("ocoId" in oco)) throw new Error("refused");
+    await eventuallyWorking(r, (by) => FOLLOWERS.every((f) => by[f]!.length === 2), "an OCO each");
+    await quiet(400); // past the placement's modify spacing
+    r.sim.control.modifyOrder(oco.orderId, { stopPrice: 6785 });
+    await eventually(() => FOLLOWERS.every((f) => stopOf(r, f) === 6785), "the first move mirrored");
+    // The second move is spaced out; the market takes the leader's stop before it goes. DEMO2003's
+    // late stop's cancel is refused in its answer, then taken.
+    r.sim.control.refuseCancels("DEMO2003", 1, "not now", "reply");
+    r.sim.control.modifyOrder(oco.orderId, { stopPrice: 6790 });
+    setPrice(r, 6789);
+    await eventually(() => pos(r, LEADER) === 0, "the leader stopped out at 6790");
+    // Before: the late market waited on the refused cancel's answer and was dropped with it:
+    // DEMO2003 stayed long 2 beside its flat leader once the cancel asked again was taken.
+    await eventually(() => pos(r, "DEMO2003") === 0, "DEMO2003 out at market after its cancel", 6_000);
+    await quiet(1_000);
+    expect(pathAtVenue(r.sim, "DEMO2003")).toEqual([2, 0]);
+    expect(working(r, "DEMO2003")).toEqual([]);
   }, 30_000);
 });
