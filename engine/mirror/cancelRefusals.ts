@@ -77,8 +77,8 @@ const KEPT = 500;
 export class CancelRefusals {
   /** clOrdId → its follower, the last refused cancel's command id (a report's), and how many were refused. */
   private readonly refusals = new Map<string, { follower: string; commandId?: number; times: number }>();
-  /** Timers → the follower they are for: cleared when it leaves or the engine stops. */
-  private readonly timers = new Map<unknown, string>();
+  /** Timers → the follower and the order they are for: cleared when it leaves or the engine stops. */
+  private readonly timers = new Map<unknown, { follower: string; order: string }>();
 
   constructor(private readonly deps: CancelRefusalsDeps) {}
 
@@ -117,7 +117,7 @@ export class CancelRefusals {
       this.deps.orders.setBusy(t.follower, order.clOrdId, undefined);
       return;
     }
-    this.after(t.follower, CANCEL_REFUSED_MS, () => {
+    this.after(follower, orderWords(order), CANCEL_REFUSED_MS, () => {
       // Not if it ended meanwhile (its report, a snapshot), nor a cancel sent after it.
       if (this.deps.orders.cancelOf(t.follower, order.clOrdId) !== cancel) return;
       // Still working so long after: refused while it works (or its report is slow): asked again.
@@ -170,7 +170,7 @@ export class CancelRefusals {
       clOrdId,
       orderId: order.orderId,
     } satisfies MirrorEvent);
-    const what = `${follower}'s ${orderType || "working"} order ${order.orderId} (${side} ${contract})`;
+    const what = `${follower}'s ${orderWords(order)}`;
     if (alert === "warn")
       this.deps.emit({
         ...base,
@@ -185,7 +185,7 @@ export class CancelRefusals {
         level: alert,
         message: `the broker refused ${times} times to cancel ${what}: ${reason}. The exit on ${contract} waits for it, or it would sell twice; mimik keeps asking: flatten ${follower} by hand if it still holds what its leader closed`,
       });
-    this.after(follower, delayMs, () => {
+    this.after(follower, orderWords(order), delayMs, () => {
       // Not if its cancel ended meanwhile (its end, a snapshot), nor over a cancel sent after it.
       if (this.deps.orders.cancelOf(follower, clOrdId) !== cancel) return;
       const route = this.deps.accounts.route(follower);
@@ -197,10 +197,24 @@ export class CancelRefusals {
     return true;
   }
 
-  /** The follower left: nothing more is asked for it, and its refusals are forgotten. */
-  forget(follower: string): void {
-    for (const [t, f] of this.timers) if (f === follower) this.clear(t);
+  /**
+   * The follower left (`left`: its group, and how it left): nothing more is asked for it, and its
+   * refusals are forgotten. An order whose cancel was refused may still work, tied to no leader
+   * order now (leaving.ts takes away only what is not being cancelled): the trader is told.
+   */
+  forget(follower: string, left?: { group: string; how: string }): void {
+    const refused = new Set<string>();
+    for (const [t, { follower: f, order }] of this.timers)
+      if (f === follower) {
+        refused.add(order);
+        this.clear(t);
+      }
     for (const [clOrdId, r] of this.refusals) if (r.follower === follower) this.refusals.delete(clOrdId);
+    if (!left || refused.size === 0) return;
+    this.deps.emit({
+      ...{ type: "alert", at: this.deps.clock.now(), level: "warn", follower, group: left.group },
+      message: `${follower} ${left.how} while the broker refused to cancel its ${[...refused].join(", ")}: mimik asks no more; cancel it by hand if it is working`,
+    });
   }
 
   /** The engine stops: nothing more is asked. */
@@ -209,16 +223,21 @@ export class CancelRefusals {
   }
 
   /** Timers run no more than once, and none after the follower leaves or the engine stops. */
-  private after(follower: string, ms: number, run: () => void): void {
+  private after(follower: string, order: string, ms: number, run: () => void): void {
     const timer = this.deps.clock.setTimeout(() => {
       this.timers.delete(timer);
       run();
     }, ms);
-    this.timers.set(timer, follower);
+    this.timers.set(timer, { follower, order });
   }
 
   private clear(timer: unknown): void {
     this.deps.clock.clearTimeout(timer);
     this.timers.delete(timer);
   }
+}
+
+/** "Stop order 5 (Sell ESZ6)": the order as the trader finds it at the broker. */
+function orderWords(o: Pick<Held, "orderType" | "orderId" | "side" | "contract">): string {
+  return `${o.orderType || "working"} order ${o.orderId} (${o.side} ${o.contract})`;
 }

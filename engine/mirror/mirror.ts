@@ -376,7 +376,8 @@ export class Mirror {
   private forget(group: Group, follower: string, shadow = false): void {
     takeAwayMirrors({ ...this.deps, orders: this.orders, sender: this.sender }, group, follower, shadow);
     this.orders.forget(follower);
-    this.cancelRefusals.forget(follower);
+    const how = shadow ? "became a shadow follower" : `left group "${group.name}"`;
+    this.cancelRefusals.forget(follower, { group: group.name, how });
     this.unposted.forget(follower);
     this.counted.forget(follower);
     this.reporter.forget(follower);

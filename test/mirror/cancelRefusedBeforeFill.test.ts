@@ -146,5 +146,11 @@ describe("a refused cancel's timers end with the engine and with the follower", 
     w.clock.advance(10_000);
     await w.settle();
     expect(w.venue.sent.slice(sent).filter((s) => s.accountId === F1)).toEqual([]);
+    // Its stop and target may still work, tied to no leader order now: the trader is told.
+    expect(alerts(w.events).filter((a) => a.includes("left group"))).toEqual([
+      expect.stringMatching(
+        /^warn F1 left group "G" while the broker refused to cancel its Stop order \d+ \(Sell ESZ6\), Limit order \d+ \(Sell ESZ6\): mimik asks no more; cancel it by hand if it is working$/,
+      ),
+    ]);
   });
 });
