@@ -215,6 +215,12 @@ export interface SimControl {
   eventsBeforeReplies(on: boolean): void;
   /** ProjectX: the account's `canTrade` (false: every Order/place is refused), announced on the user hub. */
   setCanTrade(accountName: string, on: boolean): void;
+  /**
+   * ProjectX: while set, the account's reads (Position/searchOpen, Order/searchOpen, Order/search,
+   * Trade/search) answer success false, errorCode 1, with this errorMessage; the login, its other
+   * accounts and this one's orders are served as before. null: its reads are served again.
+   */
+  failAccountReads(accountName: string, errorMessage: string | null): void;
   /** ProjectX: the account's bracket mode (only while flat); "autoOco" accepts brackets on Order/place. */
   setBracketMode(accountName: string, mode: "position" | "autoOco"): void;
   /** ProjectX: while on, Order/place answers errorCode 5 (outside trading hours). */

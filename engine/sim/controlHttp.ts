@@ -199,6 +199,13 @@ const routes: Record<string, { schema: z.ZodType; run: (c: SimControl, b: never)
       return {};
     },
   },
+  "POST /sim/fail-account-reads": {
+    schema: z.object({ account: z.string().min(1), errorMessage: z.string().min(1).nullable() }),
+    run: (c, b: { account: string; errorMessage: string | null }) => {
+      c.failAccountReads(b.account, b.errorMessage);
+      return {};
+    },
+  },
   "POST /sim/bracket-mode": {
     schema: z.object({ account: z.string().min(1), mode: z.enum(["position", "autoOco"]) }),
     run: (c, b: { account: string; mode: "position" | "autoOco" }) => {

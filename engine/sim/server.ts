@@ -500,6 +500,10 @@ export class SimServer implements SimControl {
     this.projectx.setCanTrade(this.projectxAccount(accountName), on);
   }
 
+  failAccountReads(accountName: string, errorMessage: string | null): void {
+    this.projectx.failReads(this.projectxAccount(accountName), errorMessage);
+  }
+
   setBracketMode(accountName: string, mode: "position" | "autoOco"): void {
     this.projectx.setBracketMode(this.projectxAccount(accountName), mode);
   }

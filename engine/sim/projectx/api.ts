@@ -37,6 +37,8 @@ export interface ApiDeps {
   rateLimited(): boolean;
   /** How this order request's answer is lost (its HTTP status, whether it was carried out), if it is. */
   loseAnswer(): { status: number; carriedOut: boolean } | undefined;
+  /** Why the account's reads fail now (SimControl.failAccountReads); undefined: they are served. */
+  unreadable(accountId: number): string | undefined;
 }
 
 /** Requests that change orders or positions: the ones whose answers the control API can lose. */
@@ -216,8 +218,11 @@ export class ProjectXApi {
     };
   }
 
+  /** A read of one account: its owner's only, and refused while the control API makes it fail. */
   private owned(user: SimUser, accountId: number, run: () => Envelope): Envelope {
-    return user.accountIds.includes(accountId) ? run() : failure(1, `Account ${accountId} not found`);
+    if (!user.accountIds.includes(accountId)) return failure(1, `Account ${accountId} not found`);
+    const refused = this.d.unreadable(accountId);
+    return refused === undefined ? run() : failure(1, refused);
   }
 }
 

@@ -48,6 +48,8 @@ export class ProjectXFace {
   private readonly accounts = new Set<number>();
   private readonly cannotTrade = new Set<number>();
   private readonly autoOco = new Set<number>();
+  /** Accounts whose reads fail (SimControl.failAccountReads), with the errorMessage they answer. */
+  private readonly unreadable = new Map<number, string>();
   private closed = false;
   private market: Market | undefined;
 
@@ -110,6 +112,7 @@ export class ProjectXFace {
       orders,
       rateLimited: this.o.rateLimited,
       loseAnswer: this.o.loseAnswer,
+      unreadable: (id) => this.unreadable.get(id),
     });
   }
 
@@ -151,6 +154,13 @@ export class ProjectXFace {
         throw new Error("the bracket mode can be switched only while the account is flat");
     if (mode === "autoOco") this.autoOco.add(accountId);
     else this.autoOco.delete(accountId);
+  }
+
+  /** The account's reads answer `errorMessage` (success false); null: they are served again. */
+  failReads(accountId: number, errorMessage: string | null): void {
+    if (!this.accounts.has(accountId)) throw new Error("not a ProjectX account");
+    if (errorMessage === null) this.unreadable.delete(accountId);
+    else this.unreadable.set(accountId, errorMessage);
   }
 
   setMarketClosed(on: boolean): void {

@@ -188,6 +188,47 @@ describe("ProjectX REST on the simulator", () => {
     expect((await post("Order/place", { ...body, customTag: "lost-2" }, token)).json.success).toBe(true);
   });
 
+  it("fail-account-reads: that account's searches answer an error, its orders and the others' reads are served", async () => {
+    await start();
+    const token = await login();
+    const one = TSX5001();
+    const two = sim!.control.records().cashBalances.find((c) => c.accountName === "TSX5002")!.accountId;
+    const control = (errorMessage: string | null) =>
+      fetch(`${sim!.url}/sim/fail-account-reads`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ account: "TSX5002", errorMessage }),
+      });
+    expect((await control("Account is under review")).status).toBe(200);
+    const since = { startTimestamp: "2020-01-01T00:00:00Z" };
+    for (const [path, body] of [
+      ["Position/searchOpen", {}],
+      ["Order/searchOpen", {}],
+      ["Order/search", since],
+      ["Trade/search", since],
+    ] as const) {
+      const refused = await post(path, { accountId: two, ...body }, token);
+      expect([refused.status, refused.json.success, refused.json.errorMessage]).toEqual([
+        200,
+        false,
+        "Account is under review",
+      ]);
+      expect((await post(path, { accountId: one, ...body }, token)).json.success).toBe(true);
+    }
+    expect((await post("Account/search", { onlyActiveAccounts: true }, token)).json.accounts).toHaveLength(2);
+    const order = {
+      accountId: two,
+      contractId: "CON.F.US.EP.Z26",
+      type: 1,
+      side: 0,
+      size: 1,
+      limitPrice: 6000,
+    };
+    expect((await post("Order/place", { ...order, customTag: "r-1" }, token)).json.success).toBe(true);
+    expect((await control(null)).status).toBe(200);
+    expect((await post("Order/searchOpen", { accountId: two }, token)).json.orders).toHaveLength(1);
+  });
+
   it("brackets only in Auto OCO mode, with signed ticks; the legs work once the entry fills", async () => {
     const scenario = parseScenario({
       ...defaultScenario,
