@@ -247,6 +247,12 @@ export interface SyncStatusEvent {
   inSync: boolean;
 }
 
+/** An account of a login that could not be read, in its broker's name and words. */
+export interface UnreadableAccountText {
+  account: string;
+  reason: string;
+}
+
 export interface ConnectionStatusEvent {
   type: "connectionStatus";
   at: EpochMs;
@@ -257,6 +263,8 @@ export interface ConnectionStatusEvent {
   reason?: string | undefined;
   /** Why the login's quotes stopped (open P&L goes unpriced); absent while they come. */
   marketData?: string | undefined;
+  /** Accounts of the login that could not be read (unknown, nothing copied to them), and why. */
+  unreadable?: UnreadableAccountText[] | undefined;
   /** Down because the trader took the login out of the config: by choice, nothing to fix. */
   takenOut?: true | undefined;
 }

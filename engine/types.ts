@@ -7,6 +7,7 @@
 
 import type { RateBudget, RateLimits, RequestLedger } from "./budget.js";
 import type { EpochMs, MonoMs } from "./clock.js";
+import type { UnreadableAccountText } from "./events.js";
 import type { ModifyOrderRequest, OrderType, PlaceOcoRequest, TimeInForce } from "./orderTerms.js";
 import type { SymbolMap } from "./symbols.js";
 
@@ -211,6 +212,8 @@ export interface ConnectionEvent {
   reason?: string | undefined;
   /** Why this login's quotes stopped (open P&L goes unpriced); absent while they come. */
   marketData?: string | undefined;
+  /** Accounts of the login that could not be read, in the broker's words: unknown, not flat. */
+  unreadable?: UnreadableAccountText[] | undefined;
 }
 
 /**
@@ -338,6 +341,8 @@ export interface BrokerSession {
   setAccounts?(names: readonly string[]): void;
   contractByName(name: string): ContractSpec | undefined;
   contractById(id: ContractId): ContractSpec | undefined;
+  /** Why the account cannot be read (its position unknown: not connected); left out by whole-login syncs. */
+  unreadable?(accountId: number): string | undefined;
   /** Resolve (and cache) a contract by name from the broker; undefined if it does not exist. */
   findContract(name: string): Promise<ContractSpec | undefined>;
   positions(accountId: number): PositionSnapshot[];

@@ -91,8 +91,12 @@ export class AccountDirectory {
     return this.names.get(connection)?.get(accountId);
   }
 
+  /** Its login is up and the account was read: one that could not be read is unknown, not reachable. */
   connected(name: string): boolean {
-    return this.routes.get(name)?.session.state() === "connected";
+    const route = this.routes.get(name);
+    return (
+      route?.session.state() === "connected" && route.session.unreadable?.(route.accountId) === undefined
+    );
   }
 
   role(name: string): AccountRole | undefined {

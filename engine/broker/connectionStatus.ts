@@ -1,4 +1,4 @@
-import type { BrokerEvent, ConnectionState, Logger } from "../types.js";
+import type { BrokerEvent, ConnectionState, Logger, UnreadableAccountText } from "../types.js";
 
 export interface ConnectionStatusDeps {
   connection: string;
@@ -18,6 +18,7 @@ export class ConnectionStatus {
   private current: ConnectionState = "down";
   private reason: string | undefined;
   private marketData: string | undefined;
+  private unreadable: UnreadableAccountText[] = [];
   private firstOutcome: (() => void) | undefined;
 
   constructor(private readonly d: ConnectionStatusDeps) {}
@@ -58,9 +59,17 @@ export class ConnectionStatus {
     this.emit();
   }
 
+  /** The login's accounts that could not be read (none: empty), said with the state. */
+  setUnreadable(accounts: readonly UnreadableAccountText[]): void {
+    this.unreadable = accounts.map((a) => ({ account: a.account, reason: this.d.redact(a.reason) }));
+    this.emit();
+  }
+
   private emit(): void {
     const { connection } = this.d;
     const marketData = this.marketData === undefined ? {} : { marketData: this.marketData };
-    this.d.emit({ type: "connection", connection, state: this.current, reason: this.reason, ...marketData });
+    const unreadable = this.unreadable.length === 0 ? {} : { unreadable: this.unreadable };
+    const state = { state: this.current, reason: this.reason };
+    this.d.emit({ type: "connection", connection, ...state, ...marketData, ...unreadable });
   }
 }

@@ -356,11 +356,14 @@ export class Reconciler {
     );
   }
 
-  /** Its login is connected, or it is the one whose snapshot was just applied. */
+  /**
+   * Its login is connected, or it is the one whose snapshot was just applied; and the account was
+   * read: one its login could not read is unknown, never flat (a leader so would close every line).
+   */
   private reachable(name: string, syncing: string): boolean {
-    return (
-      this.deps.accounts.route(name)?.session.connection === syncing || this.deps.accounts.connected(name)
-    );
+    const route = this.deps.accounts.route(name);
+    if (route?.session.unreadable?.(route.accountId) !== undefined) return false;
+    return route?.session.connection === syncing || this.deps.accounts.connected(name);
   }
 
   /** Negative (never a broker fill id) and unique across restarts: the header the corrections sit under. */

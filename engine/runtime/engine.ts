@@ -294,15 +294,9 @@ export class Engine {
     if (event.type === "position") this.reportPositions(session, event.position.accountId);
     else if (event.type === "sync") for (const a of event.accounts) this.reportPositions(session, a.id);
     if (event.type === "connection") {
-      this.emit({
-        type: "connectionStatus",
-        at: this.clock.now(),
-        connection: event.connection,
-        broker: session.broker,
-        state: event.state,
-        reason: event.reason,
-        ...(event.marketData === undefined ? {} : { marketData: event.marketData }),
-      });
+      // Its state, reason, quotes and unreadable accounts, as the session said them.
+      const { type: _, ...said } = event;
+      this.emit({ type: "connectionStatus", at: this.clock.now(), broker: session.broker, ...said });
     } else if (event.type === "brokerAlert") {
       this.alert(event.level, `${event.connection}: ${event.message}`);
     } else if (event.type === "fillBusted" && !event.history) {

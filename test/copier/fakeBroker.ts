@@ -295,6 +295,8 @@ export class FakeSession implements BrokerSession {
   connectionState: ConnectionState = "connected";
   /** While true, events are lost (the socket is down). */
   muted = false;
+  /** Accounts the login cannot read, and why: left out of its syncs (BrokerSession.unreadable). */
+  readonly unreadableIds = new Map<number, string>();
   private readonly listeners = new Set<(event: BrokerEvent) => void>();
 
   constructor(
@@ -313,8 +315,10 @@ export class FakeSession implements BrokerSession {
       type: "sync",
       connection: this.connection,
       initial,
-      accounts: [...this.accountList],
-      positions: this.accountList.flatMap((a) => this.positions(a.id)),
+      accounts: this.accountList.filter((a) => !this.unreadableIds.has(a.id)),
+      positions: this.accountList
+        .filter((a) => !this.unreadableIds.has(a.id))
+        .flatMap((a) => this.positions(a.id)),
       fillIds,
     });
   }
@@ -327,6 +331,9 @@ export class FakeSession implements BrokerSession {
   }
   state(): ConnectionState {
     return this.connectionState;
+  }
+  unreadable(accountId: number): string | undefined {
+    return this.unreadableIds.get(accountId);
   }
   accounts(): BrokerAccount[] {
     return [...this.accountList];

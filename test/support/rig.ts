@@ -26,9 +26,12 @@ export async function startRig(
     windowTickMs?: number;
     /** Timings of the ProjectX login's session (a short request timeout …) over the app's. */
     projectx?: Partial<ProjectXSessionOptions>;
+    /** Faults set on the simulator before the engine first connects. */
+    beforeStart?: (sim: Simulator) => void;
   } = {},
 ): Promise<Rig> {
   const sim = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true, ...options.sim });
+  options.beforeStart?.(sim);
   const sessions = await createSessions(config, {
     env: {
       MIMIK_TEST_PASSWORD: "demo",

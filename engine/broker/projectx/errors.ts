@@ -1,3 +1,5 @@
+import type { BrokerAlertEvent, Clock } from "../../types.js";
+
 /**
  * Every ProjectX error code a copier meets (projectx-protocol.md "Auth", "Enums") as a reason a
  * trader can act on. ProjectX answers business failures with HTTP 200, `success: false`, an
@@ -77,4 +79,24 @@ export function contractHint(contractId: string): string {
 /** A 429: what stops, for how long, and that copies are refused rather than sent late. */
 export function rateLimitedText(seconds: number): string {
   return `ProjectX answered 429 (more than its 200 requests a minute): requests paused for ${seconds} s; copies in that time are refused at once, not sent late`;
+}
+
+/**
+ * Says a 429 lockout once per spell, not on every request refused in it: the returned function
+ * takes when each lockout ends.
+ */
+export function rateLimitAlerter(
+  connection: string,
+  clock: Pick<Clock, "now">,
+  emit: (event: BrokerAlertEvent) => void,
+): (until: number) => void {
+  let alertUntil = 0;
+  return (until) => {
+    if (until <= alertUntil) return;
+    const first = alertUntil < clock.now();
+    alertUntil = until;
+    if (!first) return;
+    const message = rateLimitedText(Math.round((until - clock.now()) / 1000));
+    emit({ type: "brokerAlert", connection, level: "warn", message });
+  };
 }

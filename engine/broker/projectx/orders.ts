@@ -90,8 +90,12 @@ export interface ProjectXOrderDeps {
   limiter: RateLimiter;
   redactor: Redactor;
   symbols: SymbolMap;
-  /** Why orders cannot go now (not synced), or undefined when they may. */
-  notReady(): string | undefined;
+  /**
+   * Why an order request for the account cannot go now (not synced; `places`, a place or modify,
+   * on an account that cannot be read), or undefined when it may. A cancel or close may go to an
+   * unreadable account: neither opens anything, and a flatten must not wait for a read.
+   */
+  notReady(accountId: number, places: boolean): string | undefined;
   accountOfOrder(orderId: number): number | undefined;
   emit(event: BrokerEvent): void;
   /** A request for the account was written and its answer lost: only a fresh read can say what it did. */
@@ -215,7 +219,7 @@ export class ProjectXOrderSender {
       env: Envelope,
     ) => { orderId: number } | { failureReason: string; failureText?: string | undefined },
   ): Promise<OrderResult> {
-    const why = this.d.notReady();
+    const why = this.d.notReady(accountId, path === "Order/place" || path === "Order/modify");
     if (why !== undefined) return this.refuse(TRANSPORT_FAILURES.disconnected, why);
     const { clock } = this.d;
     let writtenAt: MonoMs | undefined;

@@ -2,8 +2,9 @@
  * One ProjectX (TopstepX) login as a BrokerSession (projectx-protocol.md): an API-key token shared
  * by REST and both hubs, the configured accounts, a REST snapshot after every (re)connect of the
  * user hub (ProjectX has no sync request: positions, open orders and today's trades are read, and
- * hub events that arrive meanwhile wait for it), one account read again the same way after an
- * order answer is lost (recheck.ts), the user hub's events turned into the port's
+ * hub events that arrive meanwhile wait for it; an account that cannot be read is left unknown
+ * while the others sync), one account read again the same way after an order answer is lost or
+ * while it cannot be read (accountReads.ts), the user hub's events turned into the port's
  * events, quotes from the market hub, and orders over REST within ProjectX's 200 requests a
  * minute. Contracts keep their canonical names in the engine (ESZ6); this adapter maps them to
  * ProjectX's ids (CON.F.US.EP.Z26) and back through its symbol map. Every text that leaves is
@@ -36,16 +37,16 @@ import { BrokerRequestError } from "../errors.js";
 import { EventFanout } from "../eventFanout.js";
 import { RateLimiter, type RequestKind } from "../rateLimiter.js";
 import { Redactor, redactingLogger } from "../redact.js";
+import { AccountReads } from "./accountReads.js";
 import { ProjectXTokens } from "./auth.js";
 import { ContractLookups } from "./contractLookups.js";
-import { rateLimitedText } from "./errors.js";
+import { rateLimitAlerter } from "./errors.js";
 import { FOLLOWING, FollowedAccounts } from "./followedAccounts.js";
 import { HubLink } from "./hub.js";
 import { ProjectXIntake } from "./intake.js";
 import { MarketHubFeed } from "./marketHubFeed.js";
 import { ProjectXModel } from "./model.js";
 import { ProjectXOrderSender } from "./orders.js";
-import { AccountRecheck } from "./recheck.js";
 import { type Envelope, ProjectXRest } from "./rest.js";
 import type { ProjectXSessionOptions } from "./sessionOptions.js";
 import { readSettled } from "./settledRead.js";
@@ -79,11 +80,10 @@ export class ProjectXBrokerSession implements BrokerSession {
   private buffered: Array<() => void> = [];
   private bootTimer: unknown;
   private bootAttempt = 0;
-  private rateAlertUntil = 0;
   /** Bumped by every user hub connect and drop: a resync overtaken by either is dropped. */
   private hubEpoch = 0;
   private readonly intake: ProjectXIntake;
-  private readonly recheck: AccountRecheck;
+  private readonly reads: AccountReads;
 
   constructor(private readonly opts: ProjectXSessionOptions) {
     this.connection = opts.connection;
@@ -113,7 +113,7 @@ export class ProjectXBrokerSession implements BrokerSession {
       timeoutMs: opts.requestTimeoutMs ?? 10_000,
       lockoutMs: opts.rateLimit?.lockoutMs ?? 10_000,
       fetchImpl: opts.fetchImpl,
-      onRateLimited: (until) => this.rateLimited(until),
+      onRateLimited: rateLimitAlerter(opts.connection, this.clock, (event) => this.emit(event)),
     });
     this.tokens = new ProjectXTokens({
       rest: this.rest,
@@ -154,9 +154,13 @@ export class ProjectXBrokerSession implements BrokerSession {
     };
     const live = (apply: (value: unknown, receivedAt: MonoMs) => void) => (value: unknown) => {
       const receivedAt = this.clock.mono();
-      const run = () => apply(value, receivedAt);
+      const accountId = unwrap(value)?.accountId;
+      // An account that cannot be read is unknown: its next read is the truth (accountReads.ts).
+      const run = () => {
+        if (this.reads.why(accountId) === undefined) apply(value, receivedAt);
+      };
       if (!this.synced) this.buffered.push(run);
-      else if (!this.recheck.hold(unwrap(value)?.accountId, run)) run();
+      else if (!this.reads.hold(accountId, run)) run();
     };
     this.userHub = new HubLink({
       name: "user hub",
@@ -177,28 +181,24 @@ export class ProjectXBrokerSession implements BrokerSession {
       emit: (event) => this.emit(event),
     });
     this.orders = new ProjectXOrderSender({
-      connection: opts.connection,
-      clock: this.clock,
+      ...{ connection: opts.connection, clock: this.clock, limiter: this.limiter, symbols: this.symbols },
       call: (path, body, kind) => this.call(path, body, kind),
-      limiter: this.limiter,
       redactor: this.redactor,
-      symbols: this.symbols,
-      notReady: () => (this.synced ? undefined : `${this.connection} is ${this.status.state}`),
+      notReady: (accountId, places) =>
+        this.synced ? this.reads.refusal(accountId, places) : `${this.connection} is ${this.status.state}`,
       accountOfOrder: (orderId) => this.model.accountOfOrder(orderId),
       emit: (event) => this.emit(event),
-      lost: (accountId) => this.recheck.lost(accountId),
+      lost: (accountId) => this.reads.lost(accountId),
     });
-    this.recheck = new AccountRecheck({
-      ...{ connection: opts.connection, clock: this.clock, logger: this.logger },
-      delayMs: opts.lostAnswerReadMs ?? 1_000,
+    this.reads = new AccountReads({
+      ...{ connection: opts.connection, clock: this.clock, logger: this.logger, model: this.model },
+      ...{ delayMs: opts.lostAnswerReadMs ?? 1_000, epoch: () => this.hubEpoch, synced: () => this.synced },
       read: (path, body) => this.call(path, body, "exit"),
       activity: (accountId) => this.orders.activityOf(accountId),
-      epoch: () => this.hubEpoch,
-      synced: () => this.synced,
-      apply: (accounts, picture) => {
-        for (const ev of this.model.applySnapshot(picture, false, accounts)) this.emit(ev);
-        for (const o of picture.orders) this.intake.watchGap(o.id);
-      },
+      emit: (event) => this.emit(event),
+      watchGap: (orderId) => this.intake.watchGap(orderId),
+      redact: (text) => this.redactor.text(text),
+      status: (list) => this.status.setUnreadable(list),
     });
   }
 
@@ -221,7 +221,7 @@ export class ProjectXBrokerSession implements BrokerSession {
     this.synced = false;
     this.clock.clearTimeout(this.bootTimer);
     this.intake.stop();
-    this.recheck.reset();
+    this.reads.reset();
     this.tokens.stop();
     await Promise.all([this.userHub.stop(), this.quotes.stop()]);
     this.status.set("down", "stopped");
@@ -230,6 +230,8 @@ export class ProjectXBrokerSession implements BrokerSession {
   state(): ConnectionState {
     return this.status.state;
   }
+
+  readonly unreadable = (accountId: number): string | undefined => this.reads.why(accountId);
 
   setAccounts(names: readonly string[]): void {
     if (this.followed.set(names) && this.synced) this.userHub.renew(FOLLOWING);
@@ -346,16 +348,18 @@ export class ProjectXBrokerSession implements BrokerSession {
     // would say "connected" over a dead hub; the next connect resyncs.
     if (!snapshot || this.stopped || epoch !== this.hubEpoch) return;
     const initial = !this.syncedOnce;
-    this.recheck.reset();
+    const accounts = this.model.accounts();
+    this.reads.connected(accounts, snapshot.unreadable);
     // Synced first: what the engine sends in answer to the sync (a re-sync's exits) must not be refused.
     this.syncedOnce = true;
     this.synced = true;
-    for (const ev of this.model.applySnapshot(snapshot, initial)) this.emit(ev);
+    const readable = this.reads.readable(accounts, snapshot.unreadable);
+    for (const ev of this.model.applySnapshot(snapshot, initial, readable)) this.emit(ev);
     this.status.set("connected");
     const waiting = this.buffered;
     this.buffered = [];
     for (const apply of waiting) apply();
-    for (const o of snapshot.orders) this.intake.watchGap(o.id);
+    for (const o of snapshot.orders) if (readable.has(o.accountId)) this.intake.watchGap(o.id);
     if (this.followed.stale) this.userHub.renew(FOLLOWING); // named while this connect was under way
   }
 
@@ -382,15 +386,6 @@ export class ProjectXBrokerSession implements BrokerSession {
       this.tokens.invalidate();
       return this.rest.call(path, body, { kind, token: await this.tokens.get() });
     }
-  }
-
-  private rateLimited(until: number): void {
-    if (until <= this.rateAlertUntil) return;
-    const first = this.rateAlertUntil < this.clock.now();
-    this.rateAlertUntil = until;
-    if (!first) return;
-    const message = rateLimitedText(Math.round((until - this.clock.now()) / 1000));
-    this.emit({ type: "brokerAlert", connection: this.connection, level: "warn", message });
   }
 
   private emit(event: BrokerEvent): void {

@@ -1,3 +1,4 @@
+import { messageOf } from "../../messageOf.js";
 import type { BrokerAccount, Clock } from "../../types.js";
 import { ReadPace } from "../readPace.js";
 import type { Envelope } from "./rest.js";
@@ -31,6 +32,9 @@ export interface SettledReadDeps {
 
 type Account = SettledReadDeps["accounts"][number];
 
+/** A connect's picture, and the accounts left out of it because they could not be read (why, by id). */
+export type SettledPicture = Snapshot & { unreadable: ReadonlyMap<number, string> };
+
 /**
  * A (re)connect's picture (snapshot.ts), spending ProjectX's 200 requests a minute only on the
  * accounts in doubt: the others' parts are kept as read, a login of twenty accounts and one
@@ -49,11 +53,17 @@ type Account = SettledReadDeps["accounts"][number];
  * with the default pace) so a burst of trades can end, rather than at once; the connect fails
  * only when one account alone used up its tries, and the error names it.
  *
+ * An account whose read fails (its search answers an error, or fails on the way) is left out of
+ * the picture and named in `unreadable` with the broker's words: unknown, not flat, while the
+ * others sync (the session reads it again later). When none reads, the login is what fails
+ * (its API, the network): the connect fails, as before.
+ *
  * Undefined when the connect was overtaken meanwhile: no partial picture can be applied.
  */
-export async function readSettled(d: SettledReadDeps): Promise<Snapshot | undefined> {
+export async function readSettled(d: SettledReadDeps): Promise<SettledPicture | undefined> {
   const found = await readLoginAccounts(d.call);
   const parts = new Map<number, AccountPicture | undefined>(d.accounts.map((a) => [a.id, undefined]));
+  const unreadable = new Map<number, string>();
   const traded = new Tally();
   const unsettled = new Tally();
   const pace = new ReadPace(d.delayMs);
@@ -63,7 +73,15 @@ export async function readSettled(d: SettledReadDeps): Promise<Snapshot | undefi
     let anyInFlight = false;
     for (const a of due) {
       const before = d.activity(a.id);
-      const part = await readAccountPicture(d.call, a.id, d.since);
+      let part: AccountPicture | undefined;
+      try {
+        part = await readAccountPicture(d.call, a.id, d.since);
+      } catch (error) {
+        // What an earlier read of it found (with a request on its way) is no picture either.
+        parts.set(a.id, undefined);
+        unreadable.set(a.id, messageOf(error));
+        continue;
+      }
       const inFlight = before.open > 0 || d.activity(a.id).sent !== before.sent;
       parts.set(a.id, part);
       if (part === undefined) traded.add(a.id);
@@ -85,7 +103,9 @@ export async function readSettled(d: SettledReadDeps): Promise<Snapshot | undefi
     if (d.overtaken()) return undefined;
     due = again;
   }
-  return snapshotOf(found, parts.values());
+  if (d.accounts.length > 0 && unreadable.size === d.accounts.length)
+    throw new Error([...unreadable.values()][0]);
+  return { ...snapshotOf(found, parts.values()), unreadable };
 }
 
 /** The wait before the next read of an account that traded: longer each time (readPace.ts). */

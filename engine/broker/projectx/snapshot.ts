@@ -37,8 +37,9 @@ type Call = (path: string, body: object) => Promise<Envelope>;
 /**
  * ProjectX has no sync request: after every (re)connect the picture is read over REST
  * (projectx-protocol.md "Endpoints"): the accounts (cash, canTrade), then per account its open
- * positions, its open orders and the trades since `since` (history, never copied). Any part that
- * fails fails the whole: a partial picture would read as flat positions that are not flat.
+ * positions, its open orders and the trades since `since` (history, never copied). Any part of an
+ * account that fails fails that account's picture: a partial one would read as flat positions
+ * that are not flat (the session holds the account as unreadable, unknown, until it reads).
  *
  * The venue trades on between those reads, and a picture whose positions and history disagree
  * misleads for good: a fill after the positions read but in the trades is history that no
@@ -85,25 +86,34 @@ export function keptTradingText(account: { id: number; name?: string }, tries: n
 
 /**
  * The accounts' picture read at once, an account that traded during its read read again right
- * away: the re-read after a lost answer (recheck.ts), whose own pacing spaces its reads out.
+ * away: the re-read after a lost answer or of an account that could not be read (recheck.ts),
+ * whose own pacing spaces its reads out. An account whose read fails is left out and named in
+ * `unreadable` (the others' parts hold).
  */
 export async function readSnapshot(
   call: Call,
   accounts: readonly Pick<BrokerAccount, "id">[],
   since: string,
-): Promise<Snapshot> {
+): Promise<Snapshot & { unreadable: ReadonlyMap<number, string> }> {
   const found = await readLoginAccounts(call);
   const parts: AccountPicture[] = [];
+  const unreadable = new Map<number, string>();
   for (const a of accounts)
     for (let tries = 1; ; tries++) {
-      const part = await readAccountPicture(call, a.id, since);
+      let part: AccountPicture | undefined;
+      try {
+        part = await readAccountPicture(call, a.id, since);
+      } catch (error) {
+        unreadable.set(a.id, error instanceof Error ? error.message : String(error));
+        break;
+      }
       if (part) {
         parts.push(part);
         break;
       }
       if (tries === SNAPSHOT_TRIES) throw new Error(keptTradingText(a, tries));
     }
-  return snapshotOf(found, parts);
+  return { ...snapshotOf(found, parts), unreadable };
 }
 
 /** The same trades, voided or not, in both reads: no fill or bust came between them. */

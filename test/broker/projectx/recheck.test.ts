@@ -25,6 +25,7 @@ function world() {
     activity: () => ({ sent: 0, open: 0 }),
     epoch: () => 1,
     synced: () => true,
+    unread: () => undefined,
     apply: (accounts, picture) => applied.push({ accounts: [...accounts], picture }),
   });
   return {

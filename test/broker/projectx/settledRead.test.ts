@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readSettled } from "../../../engine/broker/projectx/settledRead.js";
-import { SNAPSHOT_TRIES, type Snapshot } from "../../../engine/broker/projectx/snapshot.js";
+import { SNAPSHOT_TRIES } from "../../../engine/broker/projectx/snapshot.js";
 import { FakeClock } from "../helpers/fakeClock.js";
 import { netOf, pxVenue, type VenueRequest } from "./fakeVenue.js";
 
@@ -25,7 +25,7 @@ function login(during: (r: VenueRequest, w: Login) => void = () => {}) {
       activity.get(accountId)!.sent += 1;
       activity.get(accountId)!.open += 1;
     },
-    read(): Promise<Snapshot | undefined> {
+    read(): ReturnType<typeof readSettled> {
       return readSettled({
         call: (path, body) => w.venue.call(path, body),
         accounts: IDS.map((id) => ({ id, name: `TSX${id}` })),
@@ -168,5 +168,46 @@ describe("a reconnect's picture of an account that trades while it is read", () 
     await flush();
     expect(read).toEqual({ done: true, value: undefined });
     expect(w.readsByAccount()).toEqual([1, 1, 1]);
+  });
+});
+
+describe("an account that cannot be read", () => {
+  const REFUSED = "ProjectX Position/searchOpen failed (1): Account is under review";
+  let refused = 0;
+  const refuse = (ids: number[]) => (r: VenueRequest) => {
+    if (r.path !== "Position/searchOpen" || !ids.includes(r.accountId!)) return;
+    refused += 1;
+    throw new Error(REFUSED);
+  };
+
+  it("is left out of the picture and named with the broker's words; the others' parts hold", async () => {
+    refused = 0;
+    const w = login(refuse([8]));
+    const picture = await w.read();
+    expect([...picture!.unreadable]).toEqual([[8, REFUSED]]);
+    // Not flat: no part of it at all, so the session applies the picture to 7 and 9 alone.
+    expect(picture!.positions.filter((p) => p.accountId === 8)).toEqual([]);
+    expect([netOf(picture!, 7), netOf(picture!, 9)]).toEqual([1, 1]);
+    // Asked once: the session reads it again later, backing off, not this connect.
+    expect(refused).toBe(1);
+    expect(w.readsByAccount()).toEqual([1, 0, 1]);
+  });
+
+  it("what an earlier read of it found with a request on its way is dropped with it", async () => {
+    let failing = false;
+    const w = login((r, x) => {
+      if (firstRead(r, 8, x)) {
+        x.send(8);
+        failing = true;
+      } else if (failing) refuse([8])(r);
+    });
+    const picture = await w.read();
+    expect([...picture!.unreadable.keys()]).toEqual([8]);
+    expect(picture!.positions.filter((p) => p.accountId === 8)).toEqual([]);
+  });
+
+  it("none of the login's accounts read: the connect fails, in the broker's words", async () => {
+    const w = login(refuse(IDS));
+    await expect(w.read()).rejects.toThrow(REFUSED);
   });
 });
