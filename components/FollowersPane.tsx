@@ -110,7 +110,9 @@ function followerRow(f: FollowerRowVM, positionWidth: number): TableRow {
       // A shadow needs no connection: nothing is ever sent to it.
       conn: f.shadow
         ? { text: SHADOW_SYMBOL, tone: "muted" }
-        : { text: CONNECTION_SYMBOL[f.connection], tone: f.connection === "connected" ? "ok" : "bad" },
+        : f.unreadable !== undefined
+          ? { text: CONNECTION_SYMBOL.reconnecting, tone: "bad" }
+          : { text: CONNECTION_SYMBOL[f.connection], tone: f.connection === "connected" ? "ok" : "bad" },
       account: f.label ? `${f.label} ${f.account}` : f.account,
       sizing: f.sizing,
       enabled: f.enabled ? "on" : "off",
@@ -133,11 +135,15 @@ function followerRow(f: FollowerRowVM, positionWidth: number): TableRow {
       // Nothing to compare before its broker has reported what it holds: not "ok".
       sync: f.sync
         ? { text: outText(f.sync), tone: "warn" }
-        : f.positionUnknown
+        : f.positionUnknown || f.unreadable !== undefined
           ? { text: "?", tone: "muted" }
           : "ok",
       broker: f.broker,
-      reason: f.exitPending ? exitPendingText(f.exitPending) : (f.stateReason ?? ""),
+      reason: f.exitPending
+        ? exitPendingText(f.exitPending)
+        : f.unreadable !== undefined
+          ? `UNREADABLE: ${f.unreadable}`
+          : (f.stateReason ?? ""),
     },
   };
 }
@@ -159,6 +165,7 @@ export function followerInfo(
   const status: string[] = [];
   if (f.state !== "ACTIVE") status.push(`${f.state}${f.stateReason ? `: ${f.stateReason}` : ""}`);
   else if (f.pricesStale) status.push(`BLIND: ${f.stateReason}`);
+  if (f.unreadable !== undefined) status.push(`UNREADABLE (nothing copied until it reads): ${f.unreadable}`);
   if (f.exitPending) status.push(exitPendingText(f.exitPending));
   if (f.sync) status.push(`${syncText(f.sync)} on ${f.sync.contract} (r resyncs)`);
   if (f.limitsWaived && f.state === "ACTIVE") status.push("daily limits waived until the 17:00 CT roll");

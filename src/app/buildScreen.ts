@@ -125,16 +125,17 @@ export function buildScreen(
     const sync = live?.outOfSync[0];
     const exit = live?.exitsPending[0];
     const account = accounts.get(f.account);
-    const connection = account ? snapshot.connections.get(account.connection)?.state : undefined;
-    const login = config.connections.find((c) => c.name === account?.connection);
+    const login = account ? snapshot.connections.get(account.connection) : undefined;
+    const at = config.connections.find((c) => c.name === account?.connection);
     const state = live?.state ?? "ACTIVE";
     // A shadow's would-be position is mimik's own book: flat until its first would-be trade.
     const positions = snapshot.positions.get(f.account) ?? (f.shadow ? [] : undefined);
     return {
       account: f.account,
       label: account?.label,
-      broker: BROKER_NAMES[login ? brokerOf(login) : "tradovate"],
-      connection: connection ?? "connecting",
+      broker: BROKER_NAMES[at ? brokerOf(at) : "tradovate"],
+      connection: login?.state ?? "connecting",
+      unreadable: login?.unreadable?.find((u) => u.account.toUpperCase() === f.account.toUpperCase())?.reason,
       sizing: sizingText(f.sizing),
       enabled: f.enabled,
       shadow: f.shadow === true,

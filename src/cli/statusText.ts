@@ -22,6 +22,7 @@ const statusReportSchema = onFirstUse(() => {
         state: z.string(),
         reason: z.string().optional(),
         marketData: z.string().optional(),
+        unreadable: z.array(z.object({ account: z.string(), reason: z.string() })).optional(),
         budget: z
           .object({
             left: z.number(),
@@ -59,6 +60,7 @@ const statusReportSchema = onFirstUse(() => {
             positions: z.array(z.object({ contract: z.string(), netPos: z.number() })),
             positionsUnknown: z.boolean().optional(),
             positionsAsOfLogin: z.string().optional(),
+            unreadable: z.string().optional(),
             shadow: z.boolean().optional(),
           }),
         ),
@@ -153,6 +155,8 @@ export function formatStatus(report: Parsed): string[] {
   lines.push(`connections: ${connections || "none"}`);
   for (const c of report.connections) if (c.reason) lines.push(`${c.name} ${c.state}: ${c.reason}`);
   for (const c of report.connections) if (c.marketData) lines.push(`${c.name} NO QUOTES: ${c.marketData}`);
+  for (const c of report.connections)
+    for (const u of c.unreadable ?? []) lines.push(`${c.name} UNREADABLE ${u.account}: ${u.reason}`);
   for (const c of report.connections) if (c.budget) lines.push(budgetLine(c.name, c.budget));
   lines.push(
     report.latency.count > 0
@@ -191,7 +195,11 @@ export function formatStatus(report: Parsed): string[] {
           ? "positions not known yet"
           : "flat";
       // A login that dropped may have traded since: what it last said is not what it holds now.
-      const positions = f.positionsAsOfLogin ? `${held} (last seen; login ${f.positionsAsOfLogin})` : held;
+      const positions = f.unreadable
+        ? `UNREADABLE, positions unknown, nothing copied: ${f.unreadable}`
+        : f.positionsAsOfLogin
+          ? `${held} (last seen; login ${f.positionsAsOfLogin})`
+          : held;
       const parts = [
         f.account.padEnd(width),
         f.shadow ? "shadow (would-be)" : undefined,

@@ -45,7 +45,7 @@ export function describeEvent(event: EngineEvent): string {
         ? `SYNC  ${event.follower} ${event.contract} in sync (${signed(event.has)})`
         : `SYNC  ${event.follower} ${event.contract} OUT OF SYNC: has ${signed(event.has)}, expects ${signed(event.expects)}`;
     case "connectionStatus":
-      return `CONN  ${event.connection} (${BROKERS[event.broker] ?? event.broker}) ${event.state}${event.reason ? `: ${event.reason}` : ""}${event.marketData ? `; NO QUOTES: ${event.marketData}` : ""}`;
+      return `CONN  ${event.connection} (${BROKERS[event.broker] ?? event.broker}) ${event.state}${event.reason ? `: ${event.reason}` : ""}${event.marketData ? `; NO QUOTES: ${event.marketData}` : ""}${unreadableText(event.unreadable)}`;
     case "alert":
       return `${event.level.toUpperCase().padEnd(5)} ${event.message}`;
     case "positions":
@@ -71,6 +71,11 @@ export function describeEvent(event: EngineEvent): string {
 }
 
 /** "place Sell 1 Stop 6790 ESZ6", "place Sell 1 TrailingStop 6790 (trail 4) ESZ6", "cancel ESZ6". */
+/** A login's accounts that could not be read, after its state: each unknown, nothing copied to it. */
+function unreadableText(accounts: readonly { account: string; reason: string }[] | undefined): string {
+  return (accounts ?? []).map((u) => `; UNREADABLE ${u.account}: ${u.reason}`).join("");
+}
+
 function mirrorWords(e: Extract<EngineEvent, { type: "mirror" }>): string {
   const what = e.outcome === "rejected" ? `${e.action} REJECTED` : e.action;
   const order = [e.side, e.qty, e.orderType, priceWords(e)].filter((p) => p !== undefined && p !== "");

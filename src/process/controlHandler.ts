@@ -112,6 +112,8 @@ export interface StatusReport {
     reason?: string | undefined;
     /** Why its quotes stopped: open P&L goes unpriced, no loss limit sees it. */
     marketData?: string | undefined;
+    /** Its accounts that could not be read, and why: unknown, nothing copied to them or their groups. */
+    unreadable?: { account: string; reason: string }[] | undefined;
     budget?: StatusBudget | undefined;
   }[];
   latency: { p50: number; p99: number; count: number };
@@ -136,6 +138,8 @@ export interface StatusReport {
       positionsUnknown?: boolean | undefined;
       /** Its login is not connected now: `positions` is what it last reported, maybe since changed. */
       positionsAsOfLogin?: string | undefined;
+      /** Its login could not read it (the broker's words): its positions are unknown, nothing is copied to it. */
+      unreadable?: string | undefined;
       shadow?: boolean | undefined;
     }[];
   }[];
@@ -181,6 +185,7 @@ export function statusReport(snapshot: EngineSnapshot, mode: string, journal?: s
         state: c.state,
         ...(needsTrader(c.state) && c.reason ? { reason: c.reason } : {}),
         ...(c.marketData ? { marketData: c.marketData } : {}),
+        ...(c.unreadable?.length ? { unreadable: c.unreadable.map((u) => ({ ...u })) } : {}),
         ...(budget ? { budget } : {}),
       };
     }),
@@ -193,7 +198,9 @@ export function statusReport(snapshot: EngineSnapshot, mode: string, journal?: s
       followers: g.followers.map((f) => {
         const live = snapshot.followers.get(f.account);
         const login = snapshot.config.accounts.find((a) => a.name === f.account)?.connection;
-        const loginState = login === undefined ? undefined : snapshot.connections.get(login)?.state;
+        const view = login === undefined ? undefined : snapshot.connections.get(login);
+        const loginState = view?.state;
+        const unreadable = view?.unreadable?.find((u) => u.account.toUpperCase() === f.account.toUpperCase());
         return {
           account: f.account,
           enabled: f.enabled,
@@ -201,6 +208,7 @@ export function statusReport(snapshot: EngineSnapshot, mode: string, journal?: s
           reason: live?.state === "ACTIVE" ? undefined : live?.reason,
           ...(live?.unsaved ? { unsaved: true } : {}),
           ...(live?.pricesStale ? { pricesStale: true } : {}),
+          ...(unreadable ? { unreadable: unreadable.reason } : {}),
           dayPnl: live?.risk?.dayPnl,
           positions: [...(snapshot.positions.get(f.account) ?? [])],
           // A shadow's positions are its would-be ones, mimik's own book: flat until it trades.

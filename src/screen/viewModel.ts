@@ -105,6 +105,8 @@ export interface FollowerRowVM {
   position: string;
   /** Its broker has not reported its positions yet: neither its position nor its sync is known. */
   positionUnknown?: boolean | undefined;
+  /** Its login could not read it (the broker's words): unknown, nothing copied to it until it reads. */
+  unreadable?: string | undefined;
   dayPnl?: number | undefined;
   /** Dollars left before the daily loss limit; undefined when there is no limit. */
   roomDaily?: number | undefined;

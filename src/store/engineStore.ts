@@ -2,6 +2,7 @@ import type { Config } from "../../data/schema.js";
 import { emptyConfig } from "../../data/schema.js";
 import type {
   ConnectionState,
+  ConnectionStatusEvent,
   CopyEvent,
   EngineEvent,
   ExitPendingEvent,
@@ -65,6 +66,8 @@ export interface ConnectionView {
   state: ConnectionState;
   reason?: string | undefined;
   marketData?: string | undefined;
+  /** Its accounts that could not be read (unknown, nothing copied to them), and why. */
+  unreadable?: ConnectionStatusEvent["unreadable"];
 }
 
 /**
@@ -274,6 +277,7 @@ export class EngineStore {
           state: event.state,
           reason: event.reason,
           marketData: event.marketData,
+          unreadable: event.unreadable,
         });
         return;
       case "budget":

@@ -38,8 +38,16 @@ export function scrubEvent(event: EngineEvent, scrub: Scrub): EngineEvent {
     case "connectionStatus": {
       const reason = event.reason === undefined ? undefined : scrub(event.reason);
       const marketData = event.marketData === undefined ? undefined : scrub(event.marketData);
-      if (reason === event.reason && marketData === event.marketData) return event;
-      return { ...event, reason, ...(marketData === undefined ? {} : { marketData }) };
+      const unreadable = event.unreadable?.map((u) => ({ ...u, reason: scrub(u.reason) }));
+      const same =
+        unreadable === undefined || unreadable.every((u, i) => u.reason === event.unreadable?.[i]?.reason);
+      if (reason === event.reason && marketData === event.marketData && same) return event;
+      return {
+        ...event,
+        reason,
+        ...(marketData === undefined ? {} : { marketData }),
+        ...(unreadable === undefined ? {} : { unreadable }),
+      };
     }
     case "followerState": {
       if (event.reason === undefined) return event;

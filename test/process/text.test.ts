@@ -26,6 +26,23 @@ describe("secret values never leave in text", () => {
     expect(scrubData({ error: ["x hunter2!"], n: 3 }, scrub)).toEqual({ error: ["x [redacted]"], n: 3 });
   });
 
+  it("an account's unreadable reason is scrubbed too (it is the broker's words)", () => {
+    const status: EngineEvent = {
+      type: "connectionStatus",
+      at: 0,
+      connection: "px",
+      broker: "projectx",
+      state: "connected",
+      unreadable: [{ account: "TSX5002", reason: "read failed: hunter2!" }],
+    };
+    expect(scrubEvent(status, scrub)).toEqual({
+      ...status,
+      unreadable: [{ account: "TSX5002", reason: "read failed: [redacted]" }],
+    });
+    const clean: EngineEvent = { ...status, unreadable: [{ account: "TSX5002", reason: "under review" }] };
+    expect(scrubEvent(clean, scrub)).toBe(clean);
+  });
+
   it("environment variables that held secrets are dropped once read", () => {
     const env: NodeJS.ProcessEnv = { MIMIK_TEST_PASSWORD: "demo", OTHER: "kept" };
     forgetSecretEnv(simConfig(), env);
