@@ -20,6 +20,11 @@ export interface RereadDeps<Picture, Event> {
   synced(): boolean;
   /** The picture as just read is the truth now for `accounts`, some or all of those read. */
   apply(accounts: ReadonlySet<number>, picture: Picture): void;
+  /**
+   * The trader was already told these accounts cannot be read (each has its own alert, and an
+   * error if it lasts): a failed re-read of them alone is not told again at every back-off.
+   */
+  told?(accounts: readonly number[]): boolean;
 }
 
 /**
@@ -122,10 +127,11 @@ export class AccountReread<Picture, Event> {
         this.held = [];
         return;
       }
-      this.d.logger.warn("re-read after a lost answer failed", {
-        connection: this.d.connection,
-        error: messageOf(error),
-      });
+      if (!this.d.told?.([...accounts]))
+        this.d.logger.warn("re-read after a lost answer failed", {
+          connection: this.d.connection,
+          error: messageOf(error),
+        });
       for (const id of accounts) this.due.add(id);
       wait = backoffDelay(++this.failures, { initialMs: this.d.delayMs, maxMs: 30_000 });
     } finally {

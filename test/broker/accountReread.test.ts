@@ -20,6 +20,9 @@ function world() {
     activity,
     /** How often an event's accounts were asked for. */
     asked: 0,
+    /** Warnings logged, and the accounts the trader was told elsewhere cannot be read. */
+    warnings: [] as string[],
+    told: new Set<number>(),
     reread: undefined as unknown as AccountReread<string, readonly number[]>,
     async advance(ms: number) {
       clock.advance(ms);
@@ -37,7 +40,7 @@ function world() {
   w.reread = new AccountReread<string, readonly number[]>({
     connection: "tv",
     clock,
-    logger: silentLogger,
+    logger: { ...silentLogger, warn: (message) => w.warnings.push(message) },
     delayMs: 1000,
     read: (accounts) =>
       new Promise<string>((resolve, reject) =>
@@ -51,6 +54,7 @@ function world() {
     epoch: () => w.epoch,
     synced: () => w.synced,
     apply: (accounts, picture) => applied.push({ accounts: [...accounts], picture }),
+    told: (accounts) => accounts.every((id) => w.told.has(id)),
   });
   return w;
 }
@@ -270,5 +274,21 @@ describe("the re-read of an account after a lost order answer", () => {
     expect(w.reads).toHaveLength(1);
     await w.answer("second");
     expect(w.applied.map((a) => a.picture)).toEqual(["second"]);
+  });
+
+  it("a failed read is told at each try, unless the trader was told its accounts cannot be read", async () => {
+    const w = world();
+    w.reread.lost(7);
+    await w.advance(1000);
+    await w.answer(new Error("timeout"));
+    expect(w.warnings).toEqual(["re-read after a lost answer failed"]);
+    // An account that cannot be read has its own alert (and an error if it lasts): its re-reads
+    // backing off from 1 s to 30 s are not each a warning beside it.
+    w.told.add(7);
+    await w.advance(2000);
+    await w.answer(new Error("Account is under review"));
+    await w.advance(4000);
+    await w.answer(new Error("Account is under review"));
+    expect(w.warnings).toHaveLength(1);
   });
 });

@@ -46,6 +46,7 @@ export class AccountReads {
       ...{ connection: d.connection, clock: d.clock, logger: d.logger, delayMs: d.delayMs },
       ...{ read: d.read, activity: d.activity, epoch: d.epoch, synced: d.synced },
       unread: (reasons) => this.unread(reasons),
+      told: (ids) => ids.every((id) => this.unreadable.reasonOf(id) !== undefined),
       apply: (accounts, picture) => {
         const read = new Set([...accounts].filter((id) => !picture.unreadable.has(id)));
         if (read.size === 0) return;
