@@ -50,6 +50,23 @@ const defaultFee = (isMicro: boolean): number => (isMicro ? 0.75 : 2.25);
 
 const ISO = (ms: number): string => new Date(ms).toISOString();
 
+/** Where the ids of a simulator started at `wallMs` begin. */
+const ID_EPOCH_MS = Date.UTC(2026, 0, 1);
+const IDS_PER_MS = 100;
+
+/**
+ * The first id a simulator started at `wallMs` (the machine's time, not the session clock, which
+ * a test may pin) gives: 100 ids per millisecond since 2026 above 10^11. A broker never gives an
+ * id twice, and mimik remembers the leader fills it acted on across restarts by their ids: a
+ * simulator restarted beside a running config that began again at the same id had its leader's
+ * next fills taken for ones already copied and skipped without a word, and the first fill past
+ * the old ones copied as if from flat (a follower short 2 beside a flat leader). A later start
+ * begins past every id an earlier one gave unless that one gave over 100 000 a second on average.
+ */
+export function firstIdAt(wallMs: number): number {
+  return 100_000_000_001 + Math.max(0, Math.floor(wallMs - ID_EPOCH_MS)) * IDS_PER_MS;
+}
+
 /** Trading day: the CME session's, rolling at the 17:00 Chicago reopen (session.ts). */
 export const tradeDateOf = tradeDateAt;
 
@@ -73,12 +90,14 @@ export class Book {
   private readonly productOfContract = new Map<number, ProductEntity>();
   private readonly accountsByName = new Map<string, AccountEntity>();
   private readonly positionsByKey = new Map<string, PositionEntity>();
-  private nextId = 100_000_000_001;
+  private nextId: number;
 
   constructor(
     scenario: Scenario,
     readonly now: () => number = Date.now,
+    firstId = firstIdAt(Date.now()),
   ) {
+    this.nextId = firstId;
     const ts = ISO(now());
     this.insert("currency", { id: 1, name: "USD", symbol: "$" });
     this.insert("exchange", { id: 1, name: "CME" });
