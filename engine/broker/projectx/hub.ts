@@ -45,6 +45,12 @@ export class HubLink {
   private attempt = 0;
   private restartTimer: unknown;
   private generation = 0;
+  /**
+   * SignalR's errors told since the hub was last up. Each try to reconnect fails with the same
+   * words while ProjectX is away (two lines a try, a try every few seconds to every 30 s): the
+   * connection's status already says it is down, so each is told once until it is up again.
+   */
+  private readonly told = new Set<string>();
 
   constructor(private readonly o: HubLinkOptions) {}
 
@@ -133,6 +139,7 @@ export class HubLink {
   }
 
   private async connected_(hub: HubConnection, generation: number): Promise<void> {
+    this.told.clear();
     try {
       await this.o.onConnected();
       if (generation === this.generation) this.attempt = 0;
@@ -165,7 +172,9 @@ export class HubLink {
   private signalrLogger(): ILogger {
     return {
       log: (level, message) => {
-        if (level >= LogLevel.Error) this.o.logger.warn(`ProjectX ${this.o.name}: ${message}`);
+        if (level < LogLevel.Error || this.told.has(message)) return;
+        if (this.told.size < 20) this.told.add(message);
+        this.o.logger.warn(`ProjectX ${this.o.name}: ${message}`);
       },
     };
   }
