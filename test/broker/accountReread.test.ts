@@ -243,7 +243,7 @@ describe("the re-read of an account after a lost order answer", () => {
     w.reread.hold([7], () => ran.push("an order update before the drop"));
     w.epoch += 2;
     w.reread.reset();
-    await w.answer(new Error("ProjectX Order/searchOpen: HTTP 502"));
+    await w.answer(new Error("ProjectX Order/search: HTTP 502"));
     expect(ran).toEqual([]); // older than the snapshot just applied: it would overwrite it
   });
 

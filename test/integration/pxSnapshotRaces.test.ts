@@ -41,7 +41,7 @@ async function tradeDuringReconnectRead(r: Rig, trade: () => void): Promise<void
   const leaderId = accountIdOf(r, "TSX5001");
   let landed = false;
   control.interceptProjectX((route, body) => {
-    if (!landed && route === "Order/searchOpen" && accountOf(body) === leaderId) {
+    if (!landed && route === "Order/search" && accountOf(body) === leaderId) {
       landed = true;
       trade();
     }
@@ -145,7 +145,7 @@ describe("ProjectX reconnect: a leader that scalps through it", () => {
     control.interceptProjectX((route, body) => {
       if (route === "Position/searchOpen")
         positionReads.set(accountOf(body), (positionReads.get(accountOf(body)) ?? 0) + 1);
-      if (route === "Order/searchOpen" && accountOf(body) === leaderId) {
+      if (route === "Order/search" && accountOf(body) === leaderId) {
         burstFrom ??= Date.now();
         if (Date.now() - burstFrom < 800)
           control.manualTrade("TSX5002", "ESZ6", trades++ % 2 === 0 ? "Sell" : "Buy", 1);
@@ -198,7 +198,7 @@ describe("ProjectX reconnect: an order answer lost while the snapshot is read", 
           release = resolve;
         });
       }
-      if (stage === "held" && route === "Order/searchOpen" && accountOf(body) === second) {
+      if (stage === "held" && route === "Order/search" && accountOf(body) === second) {
         stage = "released";
         control.delaySocket(PX_CONNECTION.username, 2_000); // its events lag the answer, as in 9bfc09a
         control.loseAnswers(1);

@@ -19,6 +19,8 @@ export async function startRig(
   config: Config,
   options: {
     sim?: SimOptions;
+    /** A simulator already running (a restart against the same broker; close() leaves it up). */
+    reuse?: Simulator;
     riskStore?: RiskStateStore;
     ledger?: SetLedger;
     /** The engine's clock (the simulator keeps real time); default the system's. */
@@ -30,7 +32,9 @@ export async function startRig(
     beforeStart?: (sim: Simulator) => void;
   } = {},
 ): Promise<Rig> {
-  const sim = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true, ...options.sim });
+  const sim =
+    options.reuse ??
+    (await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true, ...options.sim }));
   options.beforeStart?.(sim);
   const sessions = await createSessions(config, {
     env: {
@@ -71,7 +75,7 @@ export async function startRig(
     events,
     async close() {
       await engine.stop();
-      await sim.close();
+      if (!options.reuse) await sim.close();
     },
   };
 }

@@ -146,18 +146,21 @@ export class ProjectXModel {
       if (mine(Number(key.split("|")[0]))) this.positionsBy.delete(key);
     for (const p of s.positions)
       if (mine(p.accountId)) this.positionsBy.set(key(p), positionOf(p, this.nameOf));
-    // Order/searchOpen lists only open orders: one it leaves out ended while the hub was down
-    // (filled or cancelled, it does not say). Kept, so a late trade still finds its customTag.
-    const open = new Set(s.orders.map((o) => o.id));
+    // Order/search lists the window's orders, working and ended, each with its status. One held as
+    // working that it leaves out is taken as ended while the hub was down (as Order/searchOpen's
+    // answer was read): ProjectX does not say whether its window filters on creation or update.
+    // Kept, so a late trade still finds its customTag.
+    const listed = new Set([...s.orders, ...s.ended].map((o) => o.id));
     for (const line of this.orders.values()) {
       const { order } = line;
-      if (mine(order.accountId) && isOpenStatus(order.status) && !open.has(order.id))
+      if (mine(order.accountId) && isOpenStatus(order.status) && !listed.has(order.id))
         line.order = { ...order, status: 0 };
     }
-    // An open order's fills are history too: Trade/search goes back a day only, so one filled in part
+    // An order's fills are history too: Trade/search goes back a day only, so one filled in part
     // before that has no trade here. Only a gap the live events showed still waits for its trade.
+    // Ended orders are kept as well: their customTags tell mimik's trades from the trader's.
     const waiting = new Map<number, number>();
-    for (const o of s.orders) {
+    for (const o of [...s.orders, ...s.ended]) {
       if (!mine(o.accountId)) continue;
       const before = this.orders.get(o.id);
       waiting.set(o.id, before ? Math.max(0, gapOf(before)) : 0);

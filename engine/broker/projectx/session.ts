@@ -1,7 +1,7 @@
 /**
  * One ProjectX (TopstepX) login as a BrokerSession (projectx-protocol.md): an API-key token shared
  * by REST and both hubs, the configured accounts, a REST snapshot after every (re)connect of the
- * user hub (ProjectX has no sync request: positions, open orders and today's trades are read, and
+ * user hub (ProjectX has no sync request: positions, the day's orders and trades are read, and
  * hub events that arrive meanwhile wait for it; an account that cannot be read is left unknown
  * while the others sync), one account read again the same way after an order answer is lost or
  * while it cannot be read (accountReads.ts), the user hub's events turned into the port's

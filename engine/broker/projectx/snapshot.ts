@@ -1,6 +1,7 @@
 import type { BrokerAccount, BrokerAlertEvent } from "../../types.js";
 import type { Envelope } from "./rest.js";
 import {
+  isOpenStatus,
   type PxAccount,
   type PxOrder,
   type PxPosition,
@@ -18,7 +19,10 @@ export const HISTORY_MS = 24 * 3_600_000;
 export interface Snapshot {
   accounts: PxAccount[];
   positions: PxPosition[];
+  /** Working orders (open or pending). */
   orders: PxOrder[];
+  /** Orders of the trades' window that ended (filled, cancelled …): their customTags name the trades. */
+  ended: PxOrder[];
   trades: PxTrade[];
 }
 
@@ -29,6 +33,7 @@ export const SNAPSHOT_TRIES = 3;
 export interface AccountPicture {
   positions: PxPosition[];
   orders: PxOrder[];
+  ended: PxOrder[];
   trades: PxTrade[];
 }
 
@@ -37,7 +42,7 @@ type Call = (path: string, body: object) => Promise<Envelope>;
 /**
  * ProjectX has no sync request: after every (re)connect the picture is read over REST
  * (projectx-protocol.md "Endpoints"): the accounts (cash, canTrade), then per account its open
- * positions, its open orders and the trades since `since` (history, never copied). Any part of an
+ * positions, its orders and the trades since `since` (history, never copied). Any part of an
  * account that fails fails that account's picture: a partial one would read as flat positions
  * that are not flat (the session holds the account as unreadable, unknown, until it reads).
  *
@@ -56,9 +61,9 @@ export async function readAccountPicture(
     list((await ok(call, "Trade/search", { accountId, startTimestamp: since })).trades, parseTrade);
   const before = await tradesOf();
   const positions = list((await ok(call, "Position/searchOpen", { accountId })).positions, parsePosition);
-  const orders = await readOpenOrders(call, accountId);
+  const { open, ended } = await readOrders(call, accountId, since);
   const trades = await tradesOf();
-  return sameTrades(before, trades) ? { positions, orders, trades } : undefined;
+  return sameTrades(before, trades) ? { positions, orders: open, ended, trades } : undefined;
 }
 
 /** The login's active accounts (Account/search), each picture's first read. */
@@ -68,11 +73,12 @@ export async function readLoginAccounts(call: Call): Promise<PxAccount[]> {
 
 /** The picture of `accounts` in their order, from their parts. */
 export function snapshotOf(accounts: PxAccount[], parts: Iterable<AccountPicture | undefined>): Snapshot {
-  const snap: Snapshot = { accounts, positions: [], orders: [], trades: [] };
+  const snap: Snapshot = { accounts, positions: [], orders: [], ended: [], trades: [] };
   for (const part of parts) {
     if (!part) continue;
     snap.positions.push(...part.positions);
     snap.orders.push(...part.orders);
+    snap.ended.push(...part.ended);
     snap.trades.push(...part.trades);
   }
   return snap;
@@ -126,9 +132,27 @@ function sameTrades(a: readonly PxTrade[], b: readonly PxTrade[]): boolean {
   return a.length === b.length && key(a) === key(b);
 }
 
-/** One account's open orders (Order/searchOpen). */
-export async function readOpenOrders(call: Call, accountId: number): Promise<PxOrder[]> {
-  return list((await ok(call, "Order/searchOpen", { accountId })).orders, parseOrder);
+/**
+ * One account's orders over the trades' window (Order/search), working and ended apart by status.
+ * Order/searchOpen, one request as well, lists working orders only: a trade of an order that had
+ * ended had no customTag to say whose it was, so a copy mimik sent before a kill was sent again
+ * and a trade by hand on an uncertain line was sold as if it were mimik's.
+ */
+export async function readOrders(
+  call: Call,
+  accountId: number,
+  since: string,
+): Promise<{ open: PxOrder[]; ended: PxOrder[] }> {
+  const all = list((await ok(call, "Order/search", { accountId, startTimestamp: since })).orders, parseOrder);
+  return splitOrders(all);
+}
+
+/** Orders by status: working (open, pending) and ended. */
+export function splitOrders(orders: readonly PxOrder[]): { open: PxOrder[]; ended: PxOrder[] } {
+  const open: PxOrder[] = [];
+  const ended: PxOrder[] = [];
+  for (const o of orders) (isOpenStatus(o.status) ? open : ended).push(o);
+  return { open, ended };
 }
 
 async function ok(call: Call, path: string, body: object): Promise<Envelope> {

@@ -61,7 +61,24 @@ export function pxVenue(ids: readonly number[], during: (r: VenueRequest, v: PxV
                   },
                 ],
         };
-      if (path === "Order/searchOpen") return { ...ok, orders: [] };
+      // Each trade's order, filled (ended): Order/search lists the window's orders, ended ones too.
+      if (path === "Order/search")
+        return {
+          ...ok,
+          orders: b.trades.map((t) => ({
+            id: 100 + t.id,
+            accountId,
+            contractId: ES,
+            status: 2,
+            side: 0,
+            size: 1,
+            type: 2,
+            fillVolume: 1,
+            filledPrice: 6800,
+            customTag: null,
+            creationTimestamp: "2026-01-12T18:00:00Z",
+          })),
+        };
       return {
         ...ok,
         trades: b.trades.map((t) => ({

@@ -13,7 +13,7 @@ function intake() {
   const model = new ProjectXModel("px", projectxSymbols(), () => 1_000);
   const account = { id: ACCOUNT, name: "TSX1", balance: 50_000, canTrade: true };
   model.setAccounts([account], undefined);
-  model.applySnapshot({ accounts: [account], positions: [], orders: [], trades: [] }, true);
+  model.applySnapshot({ accounts: [account], positions: [], orders: [], ended: [], trades: [] }, true);
   const events: BrokerEvent[] = [];
   const logger = recordingLogger();
   const clock = new FakeClock();

@@ -14,6 +14,7 @@ function model() {
       accounts: [{ id: ACCOUNT, name: "TSX1", balance: 50_000, canTrade: true }],
       positions: [],
       orders: [],
+      ended: [],
       trades: [],
     },
     true,
@@ -168,6 +169,7 @@ describe("ProjectX model: fills from trades and order updates, each once", () =>
         accounts: [{ id: ACCOUNT, name: "TSX1", balance: 50_000, canTrade: false }],
         positions: [{ accountId: ACCOUNT, contractId: ES, netPos: -2, averagePrice: 6001 }],
         orders: [order(3)],
+        ended: [],
         trades: [trade(800, 3)],
       },
       true,
@@ -202,7 +204,7 @@ describe("ProjectX model: fills from trades and order updates, each once", () =>
     const read = (trades: PxTrade[]) =>
       m
         .applySnapshot(
-          { accounts: [], positions: [], orders: [order(1), order(2, { id: 501 })], trades },
+          { accounts: [], positions: [], orders: [order(1), order(2, { id: 501 })], ended: [], trades },
           false,
         )
         .filter((e) => e.type === "fillBusted" || e.type === "historyFill");
@@ -240,7 +242,7 @@ describe("ProjectX model: fills from trades and order updates, each once", () =>
 
 describe("ProjectX model: a resync's open orders are the whole truth", () => {
   // projectx-protocol.md "Real time" and "Endpoints": events missed while the hub was down are
-  // gone; Order/searchOpen lists every order still open, so one it leaves out no longer works.
+  // gone; Order/search lists the window's orders with their status, so one it leaves out no longer works.
   it("an order that finished while the hub was down is no longer listed as working after the resync", () => {
     const m = model();
     const limit = order(0, { id: 600, type: 1, limitPrice: 5900, customTag: "mk-1-11" });
@@ -252,6 +254,7 @@ describe("ProjectX model: a resync's open orders are the whole truth", () => {
         accounts: [{ id: ACCOUNT, name: "TSX1", balance: 50_000, canTrade: true }],
         positions: [],
         orders: [other],
+        ended: [],
         trades: [],
       },
       false,
@@ -276,6 +279,7 @@ describe("ProjectX model: a snapshot's fills are history", () => {
         accounts: [{ id: ACCOUNT, name: "TSX1", balance: 50_000, canTrade: true }],
         positions: [{ accountId: ACCOUNT, contractId: ES, netPos: 1, averagePrice: 6000 }],
         orders: [order(1, { type: 1, limitPrice: 6000 })],
+        ended: [],
         trades: [],
       },
       true,
@@ -294,6 +298,7 @@ describe("ProjectX model: a snapshot's fills are history", () => {
         accounts: [{ id: ACCOUNT, name: "TSX1", balance: 50_000, canTrade: true }],
         positions: [{ accountId: ACCOUNT, contractId: ES, netPos: 2, averagePrice: 6000 }],
         orders: [order(2, { type: 1, limitPrice: 6000 })],
+        ended: [],
         trades: [],
       },
       false,
@@ -311,7 +316,7 @@ describe("ProjectX model: one account read again on a live hub", () => {
     ];
     const m = new ProjectXModel("px", projectxSymbols(), () => 1_000);
     m.setAccounts(accounts, undefined);
-    m.applySnapshot({ accounts, positions: [], orders: [], trades: [] }, true);
+    m.applySnapshot({ accounts, positions: [], orders: [], ended: [], trades: [] }, true);
     for (const accountId of [ACCOUNT, 12]) {
       m.applyPosition({ accountId, contractId: ES, netPos: 1, averagePrice: 6000 });
       m.applyOrder(order(0, { id: 600 + accountId, accountId, status: 1, customTag: `mm-1-${accountId}` }));
@@ -325,7 +330,7 @@ describe("ProjectX model: one account read again on a live hub", () => {
     // A lost exit closed the account; the hub has not told of it yet (its events lag).
     const exit = trade(90, 1, { orderId: 701, side: 1, price: 6010 });
     const events = m.applySnapshot(
-      { accounts: [], positions: [], orders: [lost], trades: [exit] },
+      { accounts: [], positions: [], orders: [lost], ended: [], trades: [exit] },
       false,
       new Set([ACCOUNT]),
     );
@@ -376,5 +381,58 @@ describe("ProjectX model: fills told by trades alone (no order report after them
     // The order's own report, late, changes nothing and makes up no fill.
     const late = m.applyOrder(order(3, { type: 1, limitPrice: 6000 }));
     expect(late).toEqual({ events: [], gap: false });
+  });
+});
+
+describe("ProjectX model: the day's ended orders name their trades", () => {
+  // Order/search lists the window's orders, ended ones too: a trade of an order that ended while
+  // mimik was away carries its customTag (mimik's copy, or none: a trade by hand).
+  const snapshot = (orders: PxOrder[], ended: PxOrder[], trades: PxTrade[]) => ({
+    accounts: [{ id: ACCOUNT, name: "TSX1", balance: 50_000, canTrade: true }],
+    positions: [],
+    orders,
+    ended,
+    trades,
+  });
+
+  it("an ended order's customTag reaches its history fills; a trade whose order is not listed stays unknown", () => {
+    const m = new ProjectXModel("px", projectxSymbols(), () => 1_000);
+    m.setAccounts([{ id: ACCOUNT, name: "TSX1", balance: 50_000, canTrade: true }], undefined);
+    const copy = order(3, { id: 510, customTag: "mk-9-11" });
+    const byHand = order(1, { id: 511, size: 1, status: 2, customTag: undefined });
+    const events = m.applySnapshot(
+      snapshot(
+        [],
+        [copy, byHand],
+        [trade(800, 3, { orderId: 510 }), trade(801, 1, { orderId: 511 }), trade(802, 1, { orderId: 512 })],
+      ),
+      true,
+    );
+    const history = events.filter((e) => e.type === "historyFill");
+    expect(history.map((e) => [e.fillId, e.clOrdId, "orderUnknown" in e])).toEqual([
+      [800, "mk-9-11", false],
+      [801, undefined, false],
+      [802, undefined, true],
+    ]);
+    expect(m.workingOrders(ACCOUNT)).toEqual([]);
+    // Their fills are counted on them: no fill is made up from their fillVolume.
+    expect(m.synthesize(510, 1)).toEqual([]);
+    expect(m.synthesize(511, 1)).toEqual([]);
+  });
+
+  it("working orders stay working; one held as working that the answer says cancelled no longer works", () => {
+    const m = model();
+    m.applyOrder(order(0, { id: 600, type: 1, limitPrice: 5900 }));
+    m.applyOrder(order(0, { id: 601, type: 4, side: 1, stopPrice: 5800 }));
+    expect(m.workingOrders(ACCOUNT).map((o) => o.orderId)).toEqual([600, 601]);
+    m.applySnapshot(
+      snapshot(
+        [order(0, { id: 601, type: 4, side: 1, stopPrice: 5800 })],
+        [order(0, { id: 600, type: 1, limitPrice: 5900, status: 3 })],
+        [],
+      ),
+      false,
+    );
+    expect(m.workingOrders(ACCOUNT).map((o) => o.orderId)).toEqual([601]);
   });
 });

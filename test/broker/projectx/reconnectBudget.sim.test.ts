@@ -25,7 +25,7 @@ const accountOf = (body: unknown) => (body as { accountId?: unknown } | undefine
 /** The picture's routes, without the token checks and logins around them. */
 const pictureReads = (spent: Record<string, number>) => {
   const { "Account/search": accounts, "Trade/search": trades } = spent;
-  const { "Position/searchOpen": positions, "Order/searchOpen": orders } = spent;
+  const { "Position/searchOpen": positions, "Order/search": orders } = spent;
   return { accounts, trades, positions, orders };
 };
 

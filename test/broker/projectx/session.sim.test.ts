@@ -185,7 +185,7 @@ describe("ProjectX session against the simulator's ProjectX face", () => {
     await seen.next("connection", (e) => e.state === "reconnecting");
     h.sim.control.cancelOrder(orderId);
     await seen.next("sync", (e) => !e.initial);
-    // Order/searchOpen no longer lists it (projectx-protocol.md "Endpoints").
+    // Order/search lists it cancelled (projectx-protocol.md "Endpoints"): it works no more.
     expect(session.workingOrders(accountId)).toEqual([]);
   });
 

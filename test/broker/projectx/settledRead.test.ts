@@ -59,7 +59,7 @@ function track<T>(p: Promise<T>) {
 }
 const flush = () => new Promise((r) => setTimeout(r, 0));
 const firstRead = (r: VenueRequest, accountId: number, w: Login) =>
-  r.path === "Order/searchOpen" && r.accountId === accountId && w.venue.readsOf(accountId) === 1;
+  r.path === "Order/search" && r.accountId === accountId && w.venue.readsOf(accountId) === 1;
 
 describe("a reconnect's picture and the order requests on their way", () => {
   it.each([
@@ -139,7 +139,7 @@ describe("a reconnect's picture of an account that trades while it is read", () 
   it("trading through every read: the waits double, and the connect fails naming it as trading on", async () => {
     let id = 810;
     const w = login((r, x) => {
-      if (r.path === "Order/searchOpen" && r.accountId === 8) x.venue.fill(8, id++, 1);
+      if (r.path === "Order/search" && r.accountId === 8) x.venue.fill(8, id++, 1);
     });
     const read = track(w.read());
     await flush();

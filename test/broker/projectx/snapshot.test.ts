@@ -15,14 +15,14 @@ describe("the picture of a ProjectX account read while it trades", () => {
       "Account/search",
       "Trade/search",
       "Position/searchOpen",
-      "Order/searchOpen",
+      "Order/search",
       "Trade/search",
     ]);
     expect(netOf(s, 7)).toBe(1);
     expect(s.trades.map((t) => t.id)).toEqual([700]);
   });
 
-  // Request n: 0 Account/search, 1 Trade/search, 2 Position/searchOpen, 3 Order/searchOpen, 4 Trade/search.
+  // Request n: 0 Account/search, 1 Trade/search, 2 Position/searchOpen, 3 Order/search, 4 Trade/search.
   it.each([
     ["after the positions read (in the trades, not the position)", 3],
     ["before the positions read (in the position, not the first trades)", 2],
@@ -53,9 +53,63 @@ describe("the picture of a ProjectX account read while it trades", () => {
   it("an account that trades during every read fails the picture, with the account named", async () => {
     let id = 710;
     const v = venue((r, x) => {
-      if (r.path === "Order/searchOpen") x.fill(7, id++, 1);
+      if (r.path === "Order/search") x.fill(7, id++, 1);
     });
     await expect(read(v)).rejects.toThrow(`ProjectX account 7 kept trading`);
     expect(v.readsOf(7)).toBe(SNAPSHOT_TRIES);
+  });
+});
+
+describe("the orders of a ProjectX account's picture (Order/search)", () => {
+  const ok = { success: true, errorCode: 0, errorMessage: null };
+  const order = (id: number, status: number, customTag: string | null) => ({
+    id,
+    accountId: 7,
+    contractId: "CON.F.US.EP.Z26",
+    status,
+    side: 0,
+    size: 1,
+    type: status === 1 ? 1 : 2,
+    limitPrice: status === 1 ? 6700 : null,
+    fillVolume: status === 2 ? 1 : 0,
+    filledPrice: status === 2 ? 6800 : null,
+    customTag,
+    creationTimestamp: "2026-01-12T18:00:00Z",
+  });
+
+  it("reads the window's orders: working ones (open, pending) apart from ended ones, each with its customTag", async () => {
+    const asked: Array<[string, object]> = [];
+    const s = await readSnapshot(
+      async (path, body) => {
+        asked.push([path, body]);
+        if (path === "Account/search") return { ...ok, accounts: [{ id: 7, name: "TSX7", canTrade: true }] };
+        if (path === "Order/search")
+          return {
+            ...ok,
+            orders: [
+              order(1, 1, "mm-3-7"),
+              order(2, 2, "mk-41-7"),
+              order(3, 3, null),
+              order(4, 6, null),
+              order(5, 2, null),
+            ],
+          };
+        return { ...ok, trades: [], positions: [] };
+      },
+      [{ id: 7 }],
+      "2026-01-12T00:00:00Z",
+    );
+    expect(asked.filter(([p]) => p.startsWith("Order/"))).toEqual([
+      ["Order/search", { accountId: 7, startTimestamp: "2026-01-12T00:00:00Z" }],
+    ]);
+    expect(s.orders.map((o) => [o.id, o.status])).toEqual([
+      [1, 1],
+      [4, 6],
+    ]);
+    expect(s.ended.map((o) => [o.id, o.customTag])).toEqual([
+      [2, "mk-41-7"],
+      [3, undefined],
+      [5, undefined],
+    ]);
   });
 });

@@ -188,6 +188,35 @@ describe("ProjectX REST on the simulator", () => {
     expect((await post("Order/place", { ...body, customTag: "lost-2" }, token)).json.success).toBe(true);
   });
 
+  it("Order/search: the window's orders, working and ended, each with its status and customTag", async () => {
+    await start();
+    const token = await login();
+    const accountId = TSX5001();
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const limit = { accountId, contractId: "CON.F.US.EP.Z26", type: 1, side: 0, size: 1, limitPrice: 6000 };
+    await post("Order/place", { ...limit, customTag: "t-working" }, token);
+    const cancelled = await post("Order/place", { ...limit, customTag: "t-cancelled" }, token);
+    await post("Order/cancel", { accountId, orderId: cancelled.json.orderId }, token);
+    await post("Order/place", { ...limit, type: 2, limitPrice: undefined, customTag: "t-filled" }, token);
+    sim!.control.manualTrade("TSX5001", "ESZ6", "Sell", 1);
+    const seen = (body: object) =>
+      post("Order/search", { accountId, ...body }, token).then((r) =>
+        r.json.orders.map((o: Json) => [o.customTag, o.status]),
+      );
+    // Status: 1 Open, 2 Filled, 3 Cancelled; the trade by hand's order has no tag.
+    expect(await seen({ startTimestamp: since })).toEqual([
+      ["t-working", 1],
+      ["t-cancelled", 3],
+      ["t-filled", 2],
+      [null, 2],
+    ]);
+    expect(await seen({ startTimestamp: new Date(Date.now() + 60_000).toISOString() })).toEqual([]);
+    expect(await seen({ startTimestamp: since, endTimestamp: since })).toEqual([]);
+    // Order/searchOpen lists the working one alone.
+    const open = await post("Order/searchOpen", { accountId }, token);
+    expect(open.json.orders.map((o: Json) => o.customTag)).toEqual(["t-working"]);
+  });
+
   it("fail-account-reads: that account's searches answer an error, its orders and the others' reads are served", async () => {
     await start();
     const token = await login();
