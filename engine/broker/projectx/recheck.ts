@@ -16,8 +16,8 @@ export interface RecheckDeps extends Omit<RereadDeps<RecheckPicture, unknown>, "
 
 /**
  * The re-read of a ProjectX login after a lost answer, or of an account that could not be read
- * (accountReread.ts). The account is read over REST as a reconnect reads it (positions, open
- * orders, the day's trades as history): its positions are the venue's, not the hub's, which may
+ * (accountReread.ts). The account is read over REST as a reconnect reads it (positions, the day's
+ * orders and its trades as history): its positions are the venue's, not the hub's, which may
  * lag, and a lost exit it has not told of yet would be sent again and open the other side; a fill
  * the hub tells after the read is in the read's trades, history, so never counted twice. A user
  * hub event waits for the read when the account it names is being read. A read in which no

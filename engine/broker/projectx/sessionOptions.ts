@@ -26,7 +26,7 @@ export interface ProjectXSessionOptions {
   renewBeforeMs?: number;
   /** How long an order's fillVolume may run ahead of its trade before the fill is taken from the order (default 300). */
   tradeWaitMs?: number;
-  /** After an order request's answer is lost, its account's open orders are read again this much later (default 1 000). */
+  /** After an order request's answer is lost, its account's picture (positions, orders, trades) is read again this much later (default 1 000). */
   lostAnswerReadMs?: number;
   fetchImpl?: typeof fetch;
 }
