@@ -133,18 +133,21 @@ function sameTrades(a: readonly PxTrade[], b: readonly PxTrade[]): boolean {
 }
 
 /**
- * One account's orders over the trades' window (Order/search), working and ended apart by status.
- * Order/searchOpen, one request as well, lists working orders only: a trade of an order that had
- * ended had no customTag to say whose it was, so a copy mimik sent before a kill was sent again
- * and a trade by hand on an uncertain line was sold as if it were mimik's.
+ * One account's orders: the working ones whatever their age (Order/searchOpen: a GTC stop placed
+ * days ago still guards a position), and those of the trades' window that ended (Order/search:
+ * only over a window, so not trusted for working ones). Without the ended ones a trade of an order
+ * that had ended had no customTag to say whose it was: a copy mimik sent before a kill was sent
+ * again, and a trade by hand on an uncertain line was sold as if it were mimik's.
  */
 export async function readOrders(
   call: Call,
   accountId: number,
   since: string,
 ): Promise<{ open: PxOrder[]; ended: PxOrder[] }> {
-  const all = list((await ok(call, "Order/search", { accountId, startTimestamp: since })).orders, parseOrder);
-  return splitOrders(all);
+  const open = list((await ok(call, "Order/searchOpen", { accountId })).orders, parseOrder);
+  const day = list((await ok(call, "Order/search", { accountId, startTimestamp: since })).orders, parseOrder);
+  const working = new Set(open.map((o) => o.id));
+  return { open, ended: splitOrders(day).ended.filter((o) => !working.has(o.id)) };
 }
 
 /** Orders by status: working (open, pending) and ended. */

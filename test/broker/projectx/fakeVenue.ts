@@ -61,6 +61,7 @@ export function pxVenue(ids: readonly number[], during: (r: VenueRequest, v: PxV
                   },
                 ],
         };
+      if (path === "Order/searchOpen") return { ...ok, orders: [] };
       // Each trade's order, filled (ended): Order/search lists the window's orders, ended ones too.
       if (path === "Order/search")
         return {

@@ -81,6 +81,7 @@ describe("the re-read of a ProjectX account after a lost order answer", () => {
       ["Account/search", undefined],
       ["Trade/search", 7],
       ["Position/searchOpen", 7],
+      ["Order/searchOpen", 7],
       ["Order/search", 7],
       ["Trade/search", 7],
     ]);

@@ -25,8 +25,8 @@ const accountOf = (body: unknown) => (body as { accountId?: unknown } | undefine
 /** The picture's routes, without the token checks and logins around them. */
 const pictureReads = (spent: Record<string, number>) => {
   const { "Account/search": accounts, "Trade/search": trades } = spent;
-  const { "Position/searchOpen": positions, "Order/search": orders } = spent;
-  return { accounts, trades, positions, orders };
+  const { "Position/searchOpen": positions, "Order/searchOpen": orders, "Order/search": ended } = spent;
+  return { accounts, trades, positions, orders, ended };
 };
 
 describe("ProjectX reconnect: the request budget goes to the accounts in doubt", () => {
@@ -68,13 +68,14 @@ describe("ProjectX reconnect: the request budget goes to the accounts in doubt",
     const resync = await seen.next("sync", (e) => !e.initial);
     expect(await placed).toMatchObject({ ok: true });
 
-    // Six accounts read once (trades, positions, orders, trades), TSX7003 once more after its
+    // Six accounts read once (trades, positions, working and the day's orders, trades), TSX7003 once more after its
     // order was answered. Before, the whole login was read twice: 24 trade reads, 12 of each other.
     expect(pictureReads(pxRequestsSince(sim, before))).toEqual({
       accounts: 1,
       trades: 2 * NAMES.length + 2,
       positions: NAMES.length + 1,
       orders: NAMES.length + 1,
+      ended: NAMES.length + 1,
     });
     // The order carried out after TSX7003's first read is in the picture, as at the venue.
     const atVenue = sim.control.records().positions.find((p) => p.accountName === "TSX7003");

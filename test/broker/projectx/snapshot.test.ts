@@ -15,6 +15,7 @@ describe("the picture of a ProjectX account read while it trades", () => {
       "Account/search",
       "Trade/search",
       "Position/searchOpen",
+      "Order/searchOpen",
       "Order/search",
       "Trade/search",
     ]);
@@ -22,11 +23,12 @@ describe("the picture of a ProjectX account read while it trades", () => {
     expect(s.trades.map((t) => t.id)).toEqual([700]);
   });
 
-  // Request n: 0 Account/search, 1 Trade/search, 2 Position/searchOpen, 3 Order/search, 4 Trade/search.
+  // Request n: 0 Account/search, 1 Trade/search, 2 Position/searchOpen, 3 Order/searchOpen,
+  // 4 Order/search, 5 Trade/search.
   it.each([
     ["after the positions read (in the trades, not the position)", 3],
     ["before the positions read (in the position, not the first trades)", 2],
-    ["before the last trades read", 4],
+    ["before the last trades read", 5],
   ])("a fill %s: read again, so its position and its history agree", async (_what, at) => {
     const v = venue((r, x) => {
       if (r.n === at) x.fill(7, 701, -1);
@@ -60,7 +62,7 @@ describe("the picture of a ProjectX account read while it trades", () => {
   });
 });
 
-describe("the orders of a ProjectX account's picture (Order/search)", () => {
+describe("the orders of a ProjectX account's picture", () => {
   const ok = { success: true, errorCode: 0, errorMessage: null };
   const order = (id: number, status: number, customTag: string | null) => ({
     id,
@@ -77,12 +79,15 @@ describe("the orders of a ProjectX account's picture (Order/search)", () => {
     creationTimestamp: "2026-01-12T18:00:00Z",
   });
 
-  it("reads the window's orders: working ones (open, pending) apart from ended ones, each with its customTag", async () => {
+  it("working ones whatever their age (Order/searchOpen), the window's ended ones (Order/search) with their customTag", async () => {
     const asked: Array<[string, object]> = [];
     const s = await readSnapshot(
       async (path, body) => {
         asked.push([path, body]);
         if (path === "Account/search") return { ...ok, accounts: [{ id: 7, name: "TSX7", canTrade: true }] };
+        // 9: a GTC stop placed last week, older than the window; 1 and 4: working, in both answers.
+        if (path === "Order/searchOpen")
+          return { ...ok, orders: [order(9, 1, "mm-2-7"), order(1, 1, "mm-3-7"), order(4, 6, null)] };
         if (path === "Order/search")
           return {
             ...ok,
@@ -100,9 +105,11 @@ describe("the orders of a ProjectX account's picture (Order/search)", () => {
       "2026-01-12T00:00:00Z",
     );
     expect(asked.filter(([p]) => p.startsWith("Order/"))).toEqual([
+      ["Order/searchOpen", { accountId: 7 }],
       ["Order/search", { accountId: 7, startTimestamp: "2026-01-12T00:00:00Z" }],
     ]);
     expect(s.orders.map((o) => [o.id, o.status])).toEqual([
+      [9, 1],
       [1, 1],
       [4, 6],
     ]);
