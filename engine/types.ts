@@ -126,11 +126,13 @@ export interface FillEvent {
   clOrdId?: string | undefined;
 }
 
-/** A snapshot's fill this session never had live (fills.ts): for the journal, never copied. */
+/**
+ * A snapshot's fill this session never had live (fills.ts): for the journal, never copied.
+ * `orderUnknown`: its order is not in the snapshot (ended before ProjectX's window): nor whose it was.
+ */
 export type HistoryFillEvent = Omit<FillEvent, "type" | "receivedAt"> & {
   type: "historyFill";
-  /** Its order is not known (ProjectX lists open orders only): whose it was is not either. */
-  orderUnknown?: true | undefined;
+  orderUnknown?: true;
 };
 
 export interface PositionEvent {
@@ -391,13 +393,6 @@ export * from "./orderTerms.js";
 // ---------------------------------------------------------------------------------------------
 // Persistence seams (implemented in data/, injected into the engine)
 
-// Their own file: ./persistence.ts
+// Their own files: ./persistence.ts, ./logger.ts
+export * from "./logger.js";
 export * from "./persistence.js";
-
-export interface Logger {
-  info(message: string, data?: Record<string, unknown>): void;
-  warn(message: string, data?: Record<string, unknown>): void;
-  error(message: string, data?: Record<string, unknown>): void;
-}
-
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

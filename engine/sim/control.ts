@@ -66,6 +66,11 @@ export interface SimOptions {
   alwaysOpen?: boolean;
   /** Stamp order arrivals and fill sends on the monotonic clock (the benchmark's outside timing). */
   stamps?: boolean;
+  /**
+   * The first order, fill and entity id. Default: past every id an earlier start gave (book.ts
+   * firstIdAt); a test of two brokers that number alike gives both the same.
+   */
+  firstId?: number;
 }
 
 export interface SimRecords {

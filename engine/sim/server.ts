@@ -109,7 +109,7 @@ export class SimServer implements SimControl {
     this.log = opts.log ?? (() => {});
     this.heartbeatTimeoutMs = opts.heartbeatTimeoutMs ?? 10_000;
     const seed = opts.seed ?? 1;
-    this.book = new Book(this.scenario, now);
+    this.book = new Book(this.scenario, now, opts.firstId);
     this.market = new Market(this.scenario.products, seededRandom(seed));
     this.hub = new Hub(this.faults, opts.varyFrames === false ? undefined : seededRandom(seed ^ 0x5eed), now);
     if (opts.stamps) this.hub.stamps = new Stamps();

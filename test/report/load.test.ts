@@ -307,6 +307,7 @@ describe("readBroker: one login that cannot be read", () => {
 
 describe("readBroker: two logins whose brokers number their fills alike", () => {
   // Two simulators, one ProjectX login each: each numbers its own trades from the same start.
+  const firstId = 100_000_000_001;
   const other = parseScenario(
     {
       ...defaultScenario,
@@ -319,8 +320,14 @@ describe("readBroker: two logins whose brokers number their fills alike", () => 
   let first: Simulator;
   let second: Simulator;
   beforeAll(async () => {
-    first = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true });
-    second = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true, scenario: other });
+    first = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true, firstId });
+    second = await startSimulator({
+      port: 0,
+      priceIntervalMs: 0,
+      alwaysOpen: true,
+      scenario: other,
+      firstId,
+    });
   });
   afterAll(async () => {
     await first.close();
