@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { eventually, position } from "../support/rig.js";
-import { startTwoLogins, type TwoLogins, twoLoginConfig } from "../support/twoLogins.js";
+import { longOnOneLine } from "../support/sharedLine.js";
+import type { TwoLogins } from "../support/twoLogins.js";
 
 /**
  * A re-sync on a follower line two leader contracts share (toMicro: the leader's ESZ6 and MESZ6
@@ -18,27 +19,6 @@ afterEach(async () => {
 });
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Leader long `first` then `second` (ESZ6 1, MESZ6 2 in some order); APEX3001 (×1, toMicro) long 3 MESZ6. */
-async function longOnOneLine(first: "ESZ6" | "MESZ6", reconcile?: "full"): Promise<TwoLogins> {
-  const config = twoLoginConfig();
-  config.groups[0]!.followers[0]!.mapping = "toMicro";
-  if (reconcile) config.groups[0]!.reconcile = reconcile;
-  const r = await startTwoLogins(config);
-  await eventually(
-    () => ["DEMO1000", "APEX3001", "APEX3002"].every((a) => r.engine.directory.connected(a)),
-    "connected",
-  );
-  const qty = { ESZ6: 1, MESZ6: 2 };
-  const second = first === "ESZ6" ? "MESZ6" : "ESZ6";
-  r.sim.control.manualTrade("DEMO1000", first, "Buy", qty[first]);
-  await eventually(() => position(r.sim, "APEX3001", "MESZ6") === qty[first], `APEX3001 long ${qty[first]}`);
-  r.sim.control.manualTrade("DEMO1000", second, "Buy", qty[second]);
-  await eventually(() => position(r.sim, "APEX3001", "MESZ6") === 3, "APEX3001 long 3 MES");
-  await eventually(() => r.engine.copier.followerPosition("APEX3001", "MESZ6") === 3, "mimik sees it");
-  await pause(300); // every answer in: nothing on the line is uncertain
-  return r;
-}
 
 /** The leader's session is taken by other logins while it sells its ESZ6: no live copy, a re-sync. */
 async function esExitUnseen(r: TwoLogins): Promise<void> {
