@@ -74,6 +74,18 @@ export function partOfLine(others: number, line: number): number {
   return Math.sign(line) * Math.min(Math.abs(others), Math.abs(line));
 }
 
+/**
+ * Of a step that moves a follower's line at `line` by `delta`, the part that only takes exposure
+ * away: toward flat, never past it. On a line the leader's other contracts share (toMicro) a flip's
+ * new side lands beside their part, so some or all of that "opening" nets the line down: the
+ * leader's ES 1 and MES 2 → −2 put the line at 1 − 2 = −1, and what a re-sync in exits mode may
+ * send is the whole way to flat, not just the MES part's close (that left it long 1).
+ */
+export function exitPartOfLine(line: number, delta: number): number {
+  if (line === 0 || Math.sign(delta) === Math.sign(line)) return 0;
+  return Math.sign(delta) * Math.min(Math.abs(delta), Math.abs(line));
+}
+
 /** A reduce, a close or a flip: a step that takes some of the leader's position away. */
 export function takesAway(before: number, after: number): boolean {
   return before !== 0 && (Math.sign(after) !== Math.sign(before) || Math.abs(after) < Math.abs(before));

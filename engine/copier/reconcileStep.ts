@@ -4,6 +4,7 @@ import { classify } from "./classify.js";
 import { type DecideInput, type Decision, decide } from "./decide.js";
 import { exitDelta } from "./exitRetry.js";
 import { accessGate, exitGate, hedgeGate, openingGate, tradesGate } from "./gates.js";
+import { exitPartOfLine } from "./mergedLine.js";
 import { expectedPosition } from "./sizing.js";
 
 /**
@@ -13,7 +14,8 @@ import { expectedPosition } from "./sizing.js";
  * rules (decide), from the follower's position now.
  *
  * - "exits" (the default): only the exit part goes: a reduce or a close by the rule, the closing
- *   half of a flip. An opening or add is not made up (the follower shows OUT OF SYNC).
+ *   half of a flip (on a line the leader's other contracts share, as far toward the line's new
+ *   position as flat). An opening or add is not made up (the follower shows OUT OF SYNC).
  * - "full": the whole step, openings too (their gates still apply).
  * - "off": nothing.
  *
@@ -36,10 +38,15 @@ export function reconcileStep(mode: ReconcileMode, input: DecideInput): Decision
   if ((move === "add" || move === "reduce") && alreadyStepped(input, move))
     return { action: "skip", kind: move, reason: SKIP_REASONS.alreadyAtRule };
   if (mode === "full" || step.opening === 0) return { ...step, reason: RECONCILE_REASON };
-  // The exit part only: a flip closes what the follower holds; an opening or add sends nothing.
-  const close = step.delta - step.opening;
-  if (step.kind === "flip" && close !== 0)
-    return { action: "send", kind: "close", delta: close, opening: 0, reason: RECONCILE_REASON };
+  // The exit part only, judged on the whole line: a flip closes what the follower holds, and on a
+  // line the leader's other contracts share its new side nets their part down as far as flat.
+  // An opening or add sends nothing.
+  const line = input.follower + (input.keptOnLine ?? 0);
+  const exit = exitPartOfLine(line, step.delta);
+  if (exit !== 0) {
+    const kind = line + exit === 0 ? "close" : "reduce";
+    return { action: "send", kind, delta: exit, opening: 0, reason: RECONCILE_REASON };
+  }
   return { action: "skip", kind: step.kind, reason: SKIP_REASONS.openingNotMadeUp };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Follower } from "../../data/schema.js";
-import { keptForOtherContracts } from "../../engine/copier/mergedLine.js";
+import { exitPartOfLine, keptForOtherContracts } from "../../engine/copier/mergedLine.js";
 
 const micro = (sizing: Follower["sizing"], maxContracts?: number) => ({
   mapping: "toMicro" as const,
@@ -65,5 +65,22 @@ describe("keptForOtherContracts: a step in one leader contract leaves the others
   ] as const)("%s of the leader's MES: kept only when it takes away", (_, before, after, kept) => {
     const step = { leaderContract: "MESZ6", before, after, followerContract: "MESZ6" };
     expect(keptForOtherContracts(X1, step, new Map([["ESZ6", 2]]), 3)).toBe(kept);
+  });
+});
+
+describe("exitPartOfLine: of a step moving a line, what only takes exposure away", () => {
+  it.each([
+    // [what, line, step's delta, exit part]
+    ["a close: all of it", 3, -3, -3],
+    ["a reduce: all of it", 3, -1, -1],
+    ["a flip alone on its line: the close, not the new side", 2, -5, -2],
+    ["a MES flip beside ES's part (1 + 2 → 1 − 2): as far as flat", 3, -4, -3],
+    ["an ES flip beside MES's part (1 + 2 → −1 + 2): all of it, the line stays long", 3, -2, -2],
+    ["a short line bought back past flat: as far as flat", -2, 5, 2],
+    ["an add: nothing", 2, 1, 0],
+    ["an opening on a flat line: nothing", 0, -2, 0],
+    ["no step: nothing", 3, 0, 0],
+  ] as const)("%s", (_, line, delta, exit) => {
+    expect(exitPartOfLine(line, delta)).toBe(exit);
   });
 });

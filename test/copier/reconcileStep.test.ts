@@ -190,6 +190,30 @@ describe("reconcileStep: the leader moved from what the follower acted on (L₀)
   });
 });
 
+describe("reconcileStep on a line two leader contracts share (toMicro): the exit part is the line's", () => {
+  // L₀, L₁, this contract's part F, the others' part kept, mode, expected
+  const rows: [string, number, number, number, number, ReconcileMode, unknown][] = [
+    ["MES 2 → −2 beside ES's 1: the line 3 → −1, sold to flat", 2, -2, 2, 1, "exits", send("close", -3)],
+    ["ES 1 → −1 beside MES's 2: the line 3 → 1, all of it", 1, -1, 1, 2, "exits", send("reduce", -2)],
+    ["MES 2 → −1 beside ES's 1: the line 3 → 0", 2, -1, 2, 1, "exits", send("close", -3)],
+    ["MES 1 → −3 beside ES's 1: the line 2 → −2, to flat only", 1, -3, 1, 1, "exits", send("close", -2)],
+    ["MES 2 → 0 beside ES's 1: its part's close", 2, 0, 2, 1, "exits", send("close", -2)],
+    [
+      "the part already flat, MES 2 → −2 beside ES's 1: the ES part nets to flat",
+      2,
+      -2,
+      0,
+      1,
+      "exits",
+      send("close", -1),
+    ],
+    ["full: MES 2 → −2 beside ES's 1: the whole step", 2, -2, 2, 1, "full", send("flip", -4)],
+  ];
+  it.each(rows)("%s", (_, before, after, part, kept, mode, expected) => {
+    expect(reconcileStep(mode, input(before, after, part, { keptOnLine: kept }))).toEqual(expected);
+  });
+});
+
 describe("an uncertain line (an order's answer lost, an exit pending): exits only, from where the follower stands", () => {
   const locked = { ...input(0, 0, 0).gate, state: "LOCKED" as const };
   it.each([
