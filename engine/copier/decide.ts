@@ -44,6 +44,12 @@ export interface DecideInput {
    * left out of `follower`: a flip's opening half lands beside it, so its cap counts it too.
    */
   keptOnLine?: number | undefined;
+  /**
+   * A line judged from where it stands (a re-sync after a lost answer): what it should hold
+   * besides this contract's part, the rule's for the leader's other contracts on it now (either
+   * side) and trades by hand it keeps. The line is judged by the leader's net on it.
+   */
+  lineOthers?: number | undefined;
   /** Fixed sizing: no earlier fill of this leader order was an opening. */
   firstOpeningFillOfOrder: boolean;
 }

@@ -2,7 +2,6 @@ import type { ReconcileMode } from "../../data/schema.js";
 import { DEFAULT_MAX_CONTRACTS, RECONCILE_REASON, SKIP_REASONS } from "../types.js";
 import { classify } from "./classify.js";
 import { type DecideInput, type Decision, decide } from "./decide.js";
-import { exitDelta } from "./exitRetry.js";
 import { accessGate, exitGate, hedgeGate, openingGate, tradesGate } from "./gates.js";
 import { exitPartOfLine } from "./mergedLine.js";
 import { expectedPosition } from "./sizing.js";
@@ -44,7 +43,7 @@ export function reconcileStep(mode: ReconcileMode, input: DecideInput): Decision
   const line = input.follower + (input.keptOnLine ?? 0);
   const exit = exitPartOfLine(line, step.delta);
   if (exit !== 0) {
-    const kind = line + exit === 0 ? "close" : "reduce";
+    const kind = closes(line, input.follower, exit) ? "close" : "reduce";
     return { action: "send", kind, delta: exit, opening: 0, reason: RECONCILE_REASON };
   }
   return { action: "skip", kind: step.kind, reason: SKIP_REASONS.openingNotMadeUp };
@@ -87,16 +86,30 @@ export function reconcileUncertain(mode: ReconcileMode, input: DecideInput): Dec
     const step = reconcileStep(mode, input);
     return step?.action === "send" && step.opening !== 0 ? undefined : step;
   }
-  const keep = sameSide ? expectedPosition(input.sizing, leader, undefined) : 0;
-  const delta = exitDelta(has, keep);
+  // Judged on the whole line: on one two leader contracts share (toMicro), the leader's other
+  // side in this contract nets the others' part down (ES 1 and MES 1 → −1 put the line at 0),
+  // unless a gate would hold that side back as an opening. Toward it, as far as flat.
+  const line = has + (input.keptOnLine ?? 0);
+  const delta = exitPartOfLine(line, lineByRule(input, sameSide) - line);
   if (delta === 0) return undefined;
-  return {
-    action: "send",
-    kind: keep === 0 ? "close" : "reduce",
-    delta,
-    opening: 0,
-    reason: RECONCILE_REASON,
-  };
+  const kind = closes(line, has, delta) ? "close" : "reduce";
+  return { action: "send", kind, delta, opening: 0, reason: RECONCILE_REASON };
+}
+
+/** An exit that leaves the line flat, or this contract's part of it. */
+function closes(line: number, part: number, delta: number): boolean {
+  return line + delta === 0 || part + delta === 0;
+}
+
+/** Where the rule puts the whole line for the leader now, this contract's part as its exit would leave it. */
+function lineByRule(input: DecideInput, sameSide: boolean): number {
+  const { leaderAfter: leader, gate, follower: part } = input;
+  const others = input.lineOthers ?? input.keptOnLine ?? 0;
+  if (leader === 0) return others;
+  if (!sameSide && (openingGate(gate) ?? hedgeGate(gate, Math.sign(leader))) !== undefined) return others;
+  const own = expectedPosition(input.sizing, leader, undefined);
+  // An exit never buys its own part up: less than it holds by the rule stays what it holds.
+  return others + (sameSide && Math.abs(own) > Math.abs(part) ? part : own);
 }
 
 /** Why a held opening does not go: the leader left its side while it waited. */
@@ -109,7 +122,10 @@ export const LEADER_LEFT_SIDE = "the leader no longer holds that side";
  */
 export function heldOpeningStop(goal: number, input: DecideInput): string | undefined {
   const side = Math.sign(goal);
-  if (side === 0 || side !== Math.sign(input.leaderAfter)) return LEADER_LEFT_SIDE;
+  // On a line two leader contracts share, the side is the leader's net on it, not one contract's.
+  const { leaderAfter: leader, lineOthers = 0 } = input;
+  const net = leader === 0 ? lineOthers : lineOthers + expectedPosition(input.sizing, leader, undefined);
+  if (side === 0 || side !== Math.sign(net)) return LEADER_LEFT_SIDE;
   return openingGate(input.gate) ?? hedgeGate(input.gate, side) ?? tradesGate(input.gate);
 }
 

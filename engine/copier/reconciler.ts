@@ -11,7 +11,7 @@ import { HandTrades, handKept, handWords } from "./handTrades.js";
 import type { HedgeIndex } from "./hedgeIndex.js";
 import type { LeaderBook } from "./leaderBook.js";
 import type { HeldGoal, LostOpenings } from "./lostOpenings.js";
-import { heldForOtherContracts, keptForOtherContracts, SharedLineSteps } from "./mergedLine.js";
+import { heldForOtherContracts, keptForOtherContracts, othersByRule, SharedLineSteps } from "./mergedLine.js";
 import type { OrderMeta, OrderTracker } from "./orderTracker.js";
 import type { PendingExits } from "./pendingExits.js";
 import type { CopierAccounts, FollowerGate } from "./ports.js";
@@ -219,6 +219,10 @@ export class Reconciler {
           follower: has - kept - byHand,
           othersOnLine,
           keptOnLine: kept + byHand,
+          // Judged from where it stands, the line goes by the leader's net on it.
+          lineOthers: uncertain
+            ? othersByRule(follower, leaderContract, contract, othersHeld, group.whitelist) + byHand
+            : undefined,
           firstOpeningFillOfOrder: true,
         };
         let step = settle(mode, input);

@@ -252,6 +252,51 @@ describe("an uncertain line (an order's answer lost, an exit pending): exits onl
   });
 });
 
+describe("an uncertain line two leader contracts share (toMicro): judged by the leader's net on it", () => {
+  const gate = input(0, 0, 0).gate;
+  const whitelistEs = { ...gate, whitelist: { enabled: true, symbols: ["ES"] }, leaderContract: "MESZ6" };
+  // [what, MES now, its part F, kept for ES on the line, ES's by the rule, gate, expected]
+  const rows: [string, number, number, number, number, DecideInput["gate"], unknown][] = [
+    ["MES −1 beside ES 1, line 1 + 1: flat, not long 1", -1, 1, 1, 1, gate, send("close", -2)],
+    ["MES −1 beside ES 2, line 1 + 2: down to the net 1", -1, 1, 2, 2, gate, send("reduce", -2)],
+    ["MES −3 beside ES 2, line 1 + 2: flat, never past it", -3, 1, 2, 2, gate, send("close", -3)],
+    [
+      "the MES part already out, MES −1 beside ES 1: the ES part nets to flat",
+      -1,
+      0,
+      1,
+      1,
+      gate,
+      send("close", -1),
+    ],
+    ["MES flat beside ES 1: its part only", 0, 1, 1, 1, gate, send("close", -1)],
+    ["MES 1 beside ES 1, line 2: at the rule, nothing", 1, 1, 1, 1, gate, undefined],
+    [
+      "ES short by the rule beside the MES held: the line down to the net",
+      2,
+      2,
+      0,
+      -1,
+      gate,
+      send("reduce", -1),
+    ],
+    ["MES −1 where the whitelist holds MES back: its part only", -1, 1, 1, 1, whitelistEs, send("close", -1)],
+  ];
+  it.each(rows)("%s", (_, leader, part, kept, es, g, expected) => {
+    const step = input(1, leader, part, { gate: g, keptOnLine: kept, lineOthers: es });
+    expect(reconcileUncertain("exits", step)).toEqual(expected);
+  });
+
+  it("a held goal goes by the side of the leader's net on the line, not of one contract", () => {
+    // ES 2 long, MES −3: the net −1 is short, the goal −1 goes.
+    expect(heldOpeningStop(-1, input(2, 2, 0, { lineOthers: -3 }))).toBeUndefined();
+    expect(heldOpeningStop(-1, input(2, 2, 0))).toBe(LEADER_LEFT_SIDE);
+    // ES 1 and MES −1: flat on the line, no side to go to.
+    expect(heldOpeningStop(-1, input(1, -1, 0, { lineOthers: 1 }))).toBe(LEADER_LEFT_SIDE);
+    expect(reconcileHeld(-1)("exits", input(1, 2, 4, { lineOthers: -3 }))).toEqual(send("flip", -5));
+  });
+});
+
 describe("reconcileHeld: an opening held for the snapshot after a lost answer goes to its goal from where the follower stands", () => {
   // goal, L₁, F, expected (L₀ = 1: what the follower acted on before the lost exit)
   const rows: [string, number, number, number, unknown][] = [

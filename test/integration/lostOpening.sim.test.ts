@@ -13,6 +13,7 @@ import {
   eventually,
   follower,
   PX_CONNECTION,
+  pathAtVenue,
   position,
   type Rig,
   startRig,
@@ -134,16 +135,23 @@ describe("a lost opening still working at the re-read, on ProjectX", () => {
 
 /**
  * A line the leader's ESZ6 and MESZ6 share (toMicro: both to MESZ6): the ES copy's answer is lost
- * (carried out), and the leader's MES exit that comes before the follower's re-read closes only
- * the MES part of the line; what the line holds for the ES the leader still holds stays.
+ * (carried out), and the leader's MES steps that come before the follower's re-read are judged at
+ * it on the line's whole: a MES exit closes only the MES part, what the line holds for the ES the
+ * leader still holds stays; a MES flip's new side nets the ES part down by the leader's net on the
+ * line. Before, a flip was judged by one contract at a time: with ES 1 and MES 1 → −1 (net 0)
+ * the follower ended long 1, and a held goal short of the line's net was dropped as 'the leader
+ * no longer holds that side' because the ES, judged first, was still long.
  */
 describe("a lost ES copy's answer on a shared toMicro line, on ProjectX", () => {
-  const config = crossBrokerConfig(
-    { [LEADER]: "sim", [PX_FOLLOWER]: "px" },
-    { name: "X", leader: LEADER, followers: [follower(PX_FOLLOWER, { mapping: "toMicro" })] },
-  );
-
-  it("the leader's MES close leaves the follower long 1 MES for the leader's ES, not flat", async () => {
+  /** The leader buys `held` (each copied), then 1 ES whose copy's answer is lost, then `after` before the re-read. */
+  async function lostEsThen(
+    held: ReadonlyArray<["ESZ6" | "MESZ6", number]>,
+    after: ReadonlyArray<["ESZ6" | "MESZ6", "Buy" | "Sell", number]>,
+  ): Promise<Rig> {
+    const config = crossBrokerConfig(
+      { [LEADER]: "sim", [PX_FOLLOWER]: "px" },
+      { name: "X", leader: LEADER, followers: [follower(PX_FOLLOWER, { mapping: "toMicro" })] },
+    );
     const r = await startRig(config);
     rig = r;
     setPrice(r, 6800);
@@ -152,9 +160,13 @@ describe("a lost ES copy's answer on a shared toMicro line, on ProjectX", () => 
       "both accounts to sync",
     );
     const { control } = r.sim;
-    control.placeOrder(LEADER, { symbol: "MESZ6", action: "Buy", qty: 1, orderType: "Market" });
-    await eventually(() => position(r.sim, PX_FOLLOWER, "MESZ6") === 1, "the MES copied");
-    await eventually(() => r.engine.copier.followerPosition(PX_FOLLOWER, "MESZ6") === 1, "and seen");
+    let line = 0;
+    for (const [symbol, qty] of held) {
+      control.placeOrder(LEADER, { symbol, action: "Buy", qty, orderType: "Market" });
+      line += qty;
+      await eventually(() => position(r.sim, PX_FOLLOWER, "MESZ6") === line, `${symbol} copied`);
+    }
+    await eventually(() => r.engine.copier.followerPosition(PX_FOLLOWER, "MESZ6") === line, "and seen");
     control.delaySocket(PX_CONNECTION.username, 1_500);
     control.loseAnswers(1, 500, true);
     control.placeOrder(LEADER, { symbol: "ESZ6", action: "Buy", qty: 1, orderType: "Market" });
@@ -162,13 +174,63 @@ describe("a lost ES copy's answer on a shared toMicro line, on ProjectX", () => 
       () => r.events.some((e) => e.type === "copy" && e.follower === PX_FOLLOWER && e.outcome === "rejected"),
       "the lost answer seen by the copier",
     );
-    control.placeOrder(LEADER, { symbol: "MESZ6", action: "Sell", qty: 1, orderType: "Market" });
-    await eventually(() => position(r.sim, LEADER, "MESZ6") === 0, "the leader out of its MES");
+    for (const [symbol, action, qty] of after) {
+      const at = position(r.sim, LEADER, symbol);
+      control.placeOrder(LEADER, { symbol, action, qty, orderType: "Market" });
+      const to = at + (action === "Buy" ? qty : -qty);
+      await eventually(() => position(r.sim, LEADER, symbol) === to, `the leader's ${symbol} at ${to}`);
+    }
     await quiet(3_000); // the re-read, and the follower's late events after it
     control.delaySocket(PX_CONNECTION.username, 0);
     await quiet(2_000);
+    return r;
+  }
+
+  it("the leader's MES close leaves the follower long 1 MES for the leader's ES, not flat", async () => {
+    const r = await lostEsThen([["MESZ6", 1]], [["MESZ6", "Sell", 1]]);
     expect(position(r.sim, LEADER, "ESZ6")).toBe(1);
     expect(position(r.sim, PX_FOLLOWER, "MESZ6")).toBe(1);
     expect(r.engine.copier.followerPosition(PX_FOLLOWER, "MESZ6")).toBe(1);
+  }, 20_000);
+
+  it("the leader's MES flips 1 → −1 beside its ES 1 (net 0): the follower ends flat, not long 1", async () => {
+    const r = await lostEsThen([["MESZ6", 1]], [["MESZ6", "Sell", 2]]);
+    expect(position(r.sim, LEADER, "MESZ6")).toBe(-1);
+    expect(pathAtVenue(r.sim, PX_FOLLOWER)).toEqual([1, 2, 0]);
+    expect(r.engine.copier.followerPosition(PX_FOLLOWER, "MESZ6")).toBe(0);
+  }, 20_000);
+
+  it("the MES goes long → flat → short in two orders: flat all the same", async () => {
+    const r = await lostEsThen(
+      [["MESZ6", 1]],
+      [
+        ["MESZ6", "Sell", 1],
+        ["MESZ6", "Sell", 1],
+      ],
+    );
+    expect(pathAtVenue(r.sim, PX_FOLLOWER)).toEqual([1, 2, 0]);
+  }, 20_000);
+
+  it("ES 2 and MES 1 → −1 (net +1): the line of 3 is sold to 1, not left at 2", async () => {
+    const r = await lostEsThen(
+      [
+        ["ESZ6", 1],
+        ["MESZ6", 1],
+      ],
+      [["MESZ6", "Sell", 2]],
+    );
+    expect(pathAtVenue(r.sim, PX_FOLLOWER)).toEqual([1, 2, 3, 1]);
+  }, 20_000);
+
+  it("ES 2 and MES 2 → −3 (net −1): the held flip goes to the leader's net, not left long 2", async () => {
+    const r = await lostEsThen(
+      [
+        ["ESZ6", 1],
+        ["MESZ6", 2],
+      ],
+      [["MESZ6", "Sell", 5]],
+    );
+    expect(pathAtVenue(r.sim, PX_FOLLOWER)).toEqual([1, 3, 4, -1]);
+    expect(r.engine.copier.followerPosition(PX_FOLLOWER, "MESZ6")).toBe(-1);
   }, 20_000);
 });
