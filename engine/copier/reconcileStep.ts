@@ -101,15 +101,16 @@ function closes(line: number, part: number, delta: number): boolean {
   return line + delta === 0 || part + delta === 0;
 }
 
-/** Where the rule puts the whole line for the leader now, this contract's part as its exit would leave it. */
+/**
+ * Where the rule puts the whole line for the leader now (an exit only goes toward it, so a line
+ * holding less than that is left as it is).
+ */
 function lineByRule(input: DecideInput, sameSide: boolean): number {
-  const { leaderAfter: leader, gate, follower: part } = input;
+  const { leaderAfter: leader, gate } = input;
   const others = input.lineOthers ?? input.keptOnLine ?? 0;
   if (leader === 0) return others;
   if (!sameSide && (openingGate(gate) ?? hedgeGate(gate, Math.sign(leader))) !== undefined) return others;
-  const own = expectedPosition(input.sizing, leader, undefined);
-  // An exit never buys its own part up: less than it holds by the rule stays what it holds.
-  return others + (sameSide && Math.abs(own) > Math.abs(part) ? part : own);
+  return others + expectedPosition(input.sizing, leader, undefined);
 }
 
 /** Why a held opening does not go: the leader left its side while it waited. */

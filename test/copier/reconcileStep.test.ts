@@ -271,6 +271,16 @@ describe("an uncertain line two leader contracts share (toMicro): judged by the 
     ],
     ["MES flat beside ES 1: its part only", 0, 1, 1, 1, gate, send("close", -1)],
     ["MES 1 beside ES 1, line 2: at the rule, nothing", 1, 1, 1, 1, gate, undefined],
+    ["MES −2 beside ES 1, the line at the net −1 already: nothing", -2, -1, 0, 1, gate, undefined],
+    [
+      "MES 3 beside ES 1, the line 2 under the rule's 4: nothing (never an opening)",
+      3,
+      1,
+      1,
+      1,
+      gate,
+      undefined,
+    ],
     [
       "ES short by the rule beside the MES held: the line down to the net",
       2,

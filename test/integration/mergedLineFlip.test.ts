@@ -10,7 +10,9 @@ import type { TwoLogins } from "../support/twoLogins.js";
  * only: the leader's MES 2 → −2 beside ES 1 (1 − 2 = −1 on the line) left APEX3001 long 1, the ES
  * part, with the leader net short; and ES 1 → −1 beside MES 2 (+1) left it long 2. A flip's new
  * side lands beside the other contract's part and nets it down: the exit part of that step is
- * the whole way toward the line's new position, as far as flat.
+ * the whole way toward the line's new position, as far as flat. A line whose flip copy lost its
+ * answer is judged the same way from where it stands: flat when the copy never went (it sold the
+ * MES part only, long 1), and left at the net −1 when it was done.
  */
 let t: TwoLogins | undefined;
 afterEach(async () => {
@@ -67,6 +69,33 @@ describe("a leader flip on a shared line the follower missed (against the simula
     await eventually(() => position(r.sim, "APEX3001", "MESZ6") === 0, "APEX3001 flat");
     await pause(800);
     expect(pathAtVenue(r.sim, "APEX3001")).toEqual([1, 3, 0]);
+  }, 30_000);
+
+  it("the follower's socket drops under the MES flip's copy (its answer lost, never done): flat, not long 1", async () => {
+    const r = await longOnOneLine("ESZ6", "exits");
+    t = r;
+    r.sim.control.dropSockets({ user: "prop" });
+    r.sim.control.manualTrade("DEMO1000", "MESZ6", "Sell", 4);
+    await eventually(() => r.engine.directory.connected("APEX3001"), "APEX3001 back");
+    await eventually(() => r.sim.control.records().workingOrders.length === 0, "nothing working");
+    await pause(1000);
+    // A line whose order lost its answer is taken from where it stands, exits only: toward the
+    // leader's net −1 on it as far as flat (judged one contract at a time: the MES part sold, 1).
+    expect(pathAtVenue(r.sim, "APEX3001")).toEqual([1, 3, 0]);
+  }, 30_000);
+
+  it("the MES flip's copy done but its answer lost: the line at the net −1 is left as it is", async () => {
+    const r = await longOnOneLine("ESZ6", "exits");
+    t = r;
+    r.sim.control.loseAnswers(1, 500, true);
+    r.sim.control.delaySocket("prop", 2000);
+    r.sim.control.manualTrade("DEMO1000", "MESZ6", "Sell", 4);
+    await eventually(() => position(r.sim, "APEX3001", "MESZ6") === -1, "the flip done at the broker");
+    r.sim.control.dropSockets({ user: "prop" });
+    r.sim.control.delaySocket("prop", 0);
+    await eventually(() => r.engine.directory.connected("APEX3001"), "APEX3001 back");
+    await pause(1000);
+    expect(pathAtVenue(r.sim, "APEX3001")).toEqual([1, 3, -1]);
   }, 30_000);
 
   it("full: MES 2 → −2 beside ES 1: the whole step, short 1 as the leader's net", async () => {
