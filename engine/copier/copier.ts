@@ -20,6 +20,7 @@ import { type FollowerEventParts, followerFill, followerPosition, orderStatus } 
 import { HedgeIndex, hedgeMembers } from "./hedgeIndex.js";
 import { historyFill } from "./historyFill.js";
 import { LeaderBook } from "./leaderBook.js";
+import { LeaderGuard } from "./leaderGuard.js";
 import { LostOpenings } from "./lostOpenings.js";
 import { manualResync } from "./manualResync.js";
 import { keptForOtherContracts, othersByRule } from "./mergedLine.js";
@@ -68,6 +69,8 @@ export class Copier {
   private readonly sender: CopySender;
   private readonly shadowParts: ShadowParts;
   private readonly joins = new Joins();
+  /** The leader's own position reports check the leader book: a missed fill is not stepped over. */
+  private readonly guard: LeaderGuard;
   private parts: FollowerEventParts | undefined;
   /** A hand unlock stopped a follower's flatten: what it left to that flatten is made up. */
   readonly afterFlatten: FlattenStopped;
@@ -129,6 +132,7 @@ export class Copier {
       followerPosition: (follower, contract) => this.followerPosition(follower, contract),
       inFlight: (follower, contract) => this.book.inFlight(follower, contract),
     });
+    this.guard = new LeaderGuard({ clock, emit, accounts, leaders, watch: this.watch });
     this.afterFlatten = new FlattenStopped({
       ...{ clock, accounts, show: (group, f) => this.watch.followerResynced(group, f) },
       busy: (name) => this.hasLiveOrders(name),
@@ -154,6 +158,7 @@ export class Copier {
   /** No more exit retries; what followers acted on is written. */
   async stop(): Promise<void> {
     this.afterFlatten.stop();
+    this.guard.stop();
     this.exits.stop();
     this.lost.stop();
     await this.acted.flush();
@@ -167,6 +172,7 @@ export class Copier {
           break;
         case "position":
           followerPosition(event, this.followerParts());
+          this.guard.position(event);
           break;
         case "orderStatus":
           orderStatus(event, this.followerParts());
@@ -238,6 +244,7 @@ export class Copier {
     // Marked before anything is sent: at most once, even if a send below throws.
     if (!this.dedupe.firstLeaderFill(event.connection, event.fillId)) return;
     const { leader } = group;
+    this.guard.beforeFill(group, event);
     const before =
       this.leaders.known(leader, event.contract) ??
       unsyncedLeaderPosition(this.leaders, this.deps.accounts, event, leader);

@@ -13,6 +13,14 @@ export class LeaderBook {
   private readonly positions = new Map<string, Map<string, number>>();
   private readonly opened = new Map<string, Map<string, Set<number>>>();
   private readonly syncedConnections = new Set<string>();
+  /**
+   * Contracts traded into each position as the copier counted them (the snapshot's bought + sold,
+   * plus every fill stepped since), so a broker's report can be told to cover the fills seen
+   * (leaderGuard). Undefined where the broker gives no volume or a bust made it unknown.
+   */
+  private readonly volumes = new Map<string, Map<string, number | undefined>>();
+  /** Snapshots taken of each leader: what was said before one is superseded by it. */
+  private readonly resets = new Map<string, number>();
 
   /** The leader's position in a contract; undefined when the copier has never seen one. */
   known(leader: string, contract: string): number | undefined {
@@ -30,6 +38,8 @@ export class LeaderBook {
    */
   step(leader: string, contract: string, before: number, after: number, orderId: number): boolean {
     this.positionsOf(leader).set(contract, after);
+    const counted = this.volume(leader, contract);
+    if (counted !== undefined) this.volumes.get(leader)?.set(contract, counted + Math.abs(after - before));
     let byContract = this.opened.get(leader);
     if (!byContract) {
       byContract = new Map();
@@ -51,11 +61,36 @@ export class LeaderBook {
     const mine = this.positionsOf(leader);
     for (const contract of mine.keys()) mine.set(contract, 0);
     for (const p of positions) mine.set(p.contract, p.netPos);
+    // A contract the snapshot lacks was not traded: its volume starts at 0.
+    this.volumes.set(leader, new Map(positions.map((p) => [p.contract, p.volume])));
+    this.resets.set(leader, this.generation(leader) + 1);
+  }
+
+  /** How many snapshots of the leader the book took. */
+  generation(leader: string): number {
+    return this.resets.get(leader) ?? 0;
   }
 
   /** The broker corrected the leader's position outside any fill (a busted fill). */
   correct(leader: string, contract: string, position: number): void {
     this.positionsOf(leader).set(contract, position);
+    // Whether the broker's bought + sold still count the busted fill is not known.
+    this.volumes.get(leader)?.set(contract, undefined);
+  }
+
+  /** The broker's report is the truth for the line (leaderGuard): the next fill steps from it. */
+  adopt(leader: string, contract: string, position: number, volume: number | undefined): void {
+    this.positionsOf(leader).set(contract, position);
+    // Before a snapshot nothing is counted: the other lines' volumes must stay unknown.
+    this.volumes.get(leader)?.set(contract, volume);
+    if (position === 0) this.opened.get(leader)?.get(contract)?.clear();
+  }
+
+  /** Contracts traded into the line as counted (see `volumes`); undefined when not known. */
+  volume(leader: string, contract: string): number | undefined {
+    const volumes = this.volumes.get(leader);
+    if (!volumes) return undefined;
+    return volumes.has(contract) ? volumes.get(contract) : 0;
   }
 
   markSynced(connection: string): void {

@@ -1,0 +1,197 @@
+import { describe, expect, it } from "vitest";
+import type { Group } from "../../data/schema.js";
+import { LeaderBook } from "../../engine/copier/leaderBook.js";
+import {
+  type GuardLine,
+  type GuardReport,
+  judgeAtFill,
+  judgeReport,
+  judgeSettled,
+  LeaderGuard,
+  SETTLE_MS,
+} from "../../engine/copier/leaderGuard.js";
+import type { AlertEvent, EngineEvent, FillEvent, PositionEvent } from "../../engine/types.js";
+import { fakeClock } from "./fakeBroker.js";
+
+const line = (book: number, volume: number | undefined, unconfirmed = false): GuardLine => ({
+  book,
+  volume,
+  unconfirmed,
+});
+const report = (netPos: number, volume: number | undefined): GuardReport => ({ netPos, volume });
+
+describe("judgeReport: does a leader's report cover the fills seen, and does it agree", () => {
+  const rows: [string, GuardLine, GuardReport, string][] = [
+    ["covers exactly, agrees", line(2, 6), report(2, 6), "agrees"],
+    ["covers exactly, disagrees (a Buy 2 missed)", line(0, 4), report(2, 4), "disagrees"],
+    ["covers exactly, disagrees (a fill counted twice)", line(4, 6), report(2, 6), "disagrees"],
+    ["does not cover a fill seen (older)", line(-2, 6), report(0, 4), "older"],
+    ["older, though it agrees", line(0, 8), report(0, 4), "older"],
+    ["ahead of the fills seen (its fill on the way)", line(0, 4), report(2, 6), "ahead"],
+    ["ahead, positions agree (fills netting out on the way)", line(0, 4), report(0, 8), "ahead"],
+    ["no volume, agrees", line(2, undefined), report(2, undefined), "agrees"],
+    ["no volume, differs, every fill confirmed: waits", line(0, undefined), report(2, undefined), "ahead"],
+    [
+      "no volume, differs, a fill unconfirmed: unsure",
+      line(0, undefined, true),
+      report(2, undefined),
+      "unsure",
+    ],
+    ["report without volume, book with", line(0, 4), report(2, undefined), "ahead"],
+    ["book without volume (after a bust), report with", line(0, undefined, true), report(2, 6), "unsure"],
+  ];
+  it.each(rows)("%s", (_, l, r, verdict) => {
+    expect(judgeReport(l, r)).toBe(verdict);
+  });
+});
+
+describe("judgeSettled: a report that ran ahead, once its fills had time to come", () => {
+  const rows: [string, GuardLine, GuardReport, string][] = [
+    ["its fills never came, differs: disagrees", line(0, 4), report(2, 6), "disagrees"],
+    ["its fills never came, agrees: agrees (volume taken)", line(0, 4), report(0, 8), "agrees"],
+    ["its fill came and agreed", line(2, 6), report(2, 6), "agrees"],
+    ["fills came past it: older", line(0, 8), report(2, 6), "older"],
+    ["no volume, no fill since, differs: disagrees", line(0, undefined), report(2, undefined), "disagrees"],
+    ["no volume, a fill since: unsure", line(0, undefined, true), report(2, undefined), "unsure"],
+  ];
+  it.each(rows)("%s", (_, l, r, verdict) => {
+    expect(judgeSettled(l, r)).toBe(verdict);
+  });
+});
+
+describe("judgeAtFill: a leader fill while a report that ran ahead waits", () => {
+  const rows: [string, GuardLine, GuardReport, number, string][] = [
+    ["the report is this fill's (came first)", line(0, 4), report(2, 6), 2, "confirms"],
+    ["after a missed Buy 2, the Sell 2: the report is older, missed", line(0, 4), report(2, 6), -2, "missed"],
+    ["the report holds more fills still to come", line(0, 4), report(3, 9), 1, "keep"],
+    ["the fill goes past the report: missed", line(0, 4), report(1, 5), -2, "missed"],
+    ["no volume, positions match: confirms", line(0, undefined), report(2, undefined), 2, "confirms"],
+    ["no volume, no match: dropped, not judged", line(0, undefined), report(2, undefined), -2, "drop"],
+  ];
+  it.each(rows)("%s", (_, l, r, signedQty, verdict) => {
+    expect(judgeAtFill(l, r, signedQty)).toBe(verdict);
+  });
+});
+
+describe("LeaderGuard on the leader book", () => {
+  const group = { name: "g", leader: "L", followers: [] } as unknown as Group;
+  const setup = () => {
+    const clock = fakeClock();
+    const leaders = new LeaderBook();
+    leaders.reset("L", [
+      { accountId: 1, contractId: "1", contract: "ESZ6", netPos: 0, netPrice: undefined, volume: 4 },
+    ]);
+    const events: EngineEvent[] = [];
+    const rechecked: string[] = [];
+    const accounts = {
+      nameAt: (_: string, id: number) => (id === 1 ? "L" : undefined),
+      role: (name: string) => (name === "L" ? { kind: "leader" as const, group } : undefined),
+    };
+    const watch = { recheck: (g: Group) => rechecked.push(g.name) };
+    const guard = new LeaderGuard({ clock, emit: (e) => events.push(e), accounts, leaders, watch });
+    const pos = (netPos: number, volume: number | undefined): PositionEvent => ({
+      type: "position",
+      connection: "c",
+      position: { accountId: 1, contractId: "1", contract: "ESZ6", netPos, netPrice: undefined, volume },
+    });
+    const alerts = () => events.filter((e): e is AlertEvent => e.type === "alert");
+    return { clock, leaders, guard, pos, alerts, rechecked };
+  };
+  const fill = (side: "Buy" | "Sell", qty: number) =>
+    ({
+      type: "fill",
+      connection: "c",
+      accountId: 1,
+      fillId: 9,
+      orderId: 8,
+      contract: "ESZ6",
+      side,
+      qty,
+    }) as FillEvent;
+
+  it("a missed Buy 2: the report waits SETTLE_MS, then the book takes +2 and the trader is told once", () => {
+    const { clock, leaders, guard, pos, alerts, rechecked } = setup();
+    guard.position(pos(2, 6));
+    clock.run(SETTLE_MS - 1);
+    expect(leaders.known("L", "ESZ6")).toBe(0);
+    clock.run(1);
+    expect(leaders.known("L", "ESZ6")).toBe(2);
+    expect(leaders.volume("L", "ESZ6")).toBe(6);
+    expect(alerts()).toHaveLength(1);
+    expect(alerts()[0]).toMatchObject({ level: "error", group: "g" });
+    expect(alerts()[0]?.message).toContain("leader L ESZ6: the broker says +2, mimik had 0");
+    expect(alerts()[0]?.message).toContain("OUT OF SYNC");
+    expect(rechecked).toEqual(["g"]);
+    guard.position(pos(2, 6));
+    expect(alerts()).toHaveLength(1);
+  });
+
+  it("a missed Buy 2 with the Sell 2 quick behind it: the book takes +2 before the Sell steps", () => {
+    const { clock, leaders, guard, pos, alerts } = setup();
+    guard.position(pos(2, 6));
+    guard.beforeFill(group, fill("Sell", 2));
+    expect(leaders.known("L", "ESZ6")).toBe(2);
+    expect(alerts()).toHaveLength(1);
+    clock.run(SETTLE_MS * 2);
+    expect(alerts()).toHaveLength(1);
+  });
+
+  it("a missed Buy 2, then the Sell 2's report before its fill: the Buy's report is taken, the Sell is an exit", () => {
+    const { clock, leaders, guard, pos, alerts } = setup();
+    guard.position(pos(2, 6));
+    guard.position(pos(0, 8));
+    guard.beforeFill(group, fill("Sell", 2));
+    expect(leaders.known("L", "ESZ6")).toBe(2);
+    leaders.step("L", "ESZ6", 2, 0, 8);
+    expect(alerts()).toHaveLength(1);
+    expect(alerts()[0]?.message).toContain("the broker says +2, mimik had 0");
+    clock.run(SETTLE_MS * 2);
+    expect(alerts()).toHaveLength(1);
+    expect(leaders.known("L", "ESZ6")).toBe(0);
+  });
+
+  it("a report before its own fill is no alarm", () => {
+    const { clock, leaders, guard, pos, alerts } = setup();
+    guard.position(pos(2, 6));
+    guard.beforeFill(group, fill("Buy", 2));
+    leaders.step("L", "ESZ6", 0, 2, 8);
+    clock.run(SETTLE_MS * 2);
+    expect(alerts()).toEqual([]);
+    expect(leaders.known("L", "ESZ6")).toBe(2);
+  });
+
+  it("a report after its fill, and one older than the last fill, are no alarm", () => {
+    const { clock, leaders, guard, pos, alerts } = setup();
+    guard.beforeFill(group, fill("Buy", 2));
+    leaders.step("L", "ESZ6", 0, 2, 8);
+    guard.beforeFill(group, fill("Sell", 1));
+    leaders.step("L", "ESZ6", 2, 1, 9);
+    guard.position(pos(2, 6));
+    guard.position(pos(1, 7));
+    clock.run(SETTLE_MS * 2);
+    expect(alerts()).toEqual([]);
+  });
+
+  it("without volume: a differing report is judged only when every fill seen was confirmed", () => {
+    const { clock, leaders, guard, pos, alerts } = setup();
+    guard.beforeFill(group, fill("Buy", 2));
+    leaders.step("L", "ESZ6", 0, 2, 8);
+    guard.position(pos(0, undefined));
+    clock.run(SETTLE_MS * 2);
+    expect(alerts()).toEqual([]);
+    guard.position(pos(2, undefined));
+    guard.position(pos(4, undefined));
+    clock.run(SETTLE_MS);
+    expect(leaders.known("L", "ESZ6")).toBe(4);
+    expect(alerts()).toHaveLength(1);
+  });
+
+  it("a snapshot since a report that waits is the truth: the report is not judged", () => {
+    const { clock, leaders, guard, pos, alerts } = setup();
+    guard.position(pos(2, undefined));
+    leaders.reset("L", []);
+    clock.run(SETTLE_MS * 2);
+    expect(alerts()).toEqual([]);
+    expect(leaders.known("L", "ESZ6")).toBe(0);
+  });
+});
