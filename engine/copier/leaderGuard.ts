@@ -7,9 +7,11 @@ import type { SyncWatch } from "./syncWatch.js";
 /**
  * How long a leader's report that runs ahead of the fills seen may wait for them. Tradovate sends
  * a trade's position before or after its fill within a frame, and a fill whose order the session
- * must look up first waits a request round trip; a fill never seen by then was missed.
+ * must look up first waits 300 ms and a request (a failed lookup is tried again 5 s later); a fill
+ * not seen by then was missed. Waiting longer costs nothing but the alert's delay: the leader's
+ * next fill judges a report that still waits at once (judgeAtFill).
  */
-export const SETTLE_MS = 2_000;
+export const SETTLE_MS = 5_000;
 
 /** The leader book's line: its position, the volume counted into it, a fill no report confirmed yet. */
 export interface GuardLine {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { SETTLE_MS } from "../../engine/copier/leaderGuard.js";
 import { SetLedger } from "../../engine/runtime/memoryStores.js";
 import type { AlertEvent, EngineEvent, SyncStatusEvent } from "../../engine/types.js";
 import { describeEvent } from "../../src/headless/format.js";
@@ -61,7 +62,7 @@ describe("a leader fill mimik never acted on (against the simulator)", () => {
     rig = setup.rig;
     const { sim, events } = rig;
     expect(leaderFills(events)).toEqual([]);
-    const alert = await eventually(() => guardAlerts(events)[0], "the guard's alert");
+    const alert = await eventually(() => guardAlerts(events)[0], "the guard's alert", SETTLE_MS + 5_000);
     expect(alert.level).toBe("error");
     expect(alert.message).toContain("the broker says +2, mimik had 0");
     expect(alert.message).toContain('group "G"');
@@ -76,6 +77,12 @@ describe("a leader fill mimik never acted on (against the simulator)", () => {
 
     sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 2);
     await eventually(() => leaderFills(events).length === 1, "the Sell 2 seen");
+    expect(leaderFills(events)[0]).toMatchObject({
+      side: "Sell",
+      qty: 2,
+      positionBefore: 2,
+      positionAfter: 0,
+    });
     await new Promise((r) => setTimeout(r, 500));
     for (const [account, contract] of FOLLOWERS) expect(position(sim, account, contract), account).toBe(0);
     const orders = sim.control.records().orders;
@@ -93,6 +100,7 @@ describe("a leader fill mimik never acted on (against the simulator)", () => {
     sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
     sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 2);
     await eventually(() => leaderFills(events).length === 1, "the Sell 2 seen");
+    expect(leaderFills(events)[0]).toMatchObject({ positionBefore: 2, positionAfter: 0 });
     await new Promise((r) => setTimeout(r, 500));
     for (const [account, contract] of FOLLOWERS) expect(position(sim, account, contract), account).toBe(0);
     expect(sim.control.records().orders.filter((o) => o.isAutomated)).toEqual([]);
@@ -113,7 +121,7 @@ describe("a leader fill mimik never acted on (against the simulator)", () => {
     for (const [side, qty] of steps) sim.control.manualTrade("DEMO1000", "ESZ6", side, qty);
     await eventually(() => leaderFills(events).length === steps.length, "every leader fill seen");
     await eventually(() => position(sim, "DEMO2003", "ESZ6") === 0, "DEMO2003 flat with the leader");
-    await new Promise((r) => setTimeout(r, 2_500));
+    await new Promise((r) => setTimeout(r, SETTLE_MS + 500));
     expect(guardAlerts(events)).toEqual([]);
     expect(rig.engine.copier.leaderPosition("DEMO1000", "ESZ6")).toBe(0);
     expect(position(sim, "DEMO1000", "ESZ6")).toBe(0);
