@@ -3,7 +3,15 @@ import { SETTLE_MS } from "../../engine/copier/leaderGuard.js";
 import { SetLedger } from "../../engine/runtime/memoryStores.js";
 import type { AlertEvent, EngineEvent, SyncStatusEvent } from "../../engine/types.js";
 import { describeEvent } from "../../src/headless/format.js";
-import { eventually, position, type Rig, simConfig, startRig } from "../support/rig.js";
+import {
+  crossBrokerConfig,
+  eventually,
+  follower,
+  position,
+  type Rig,
+  simConfig,
+  startRig,
+} from "../support/rig.js";
 
 /**
  * A leader fill mimik never acted on. The ledger of leader fills acted on (seeded from the journal
@@ -14,8 +22,11 @@ import { eventually, position, type Rig, simConfig, startRig } from "../support/
  */
 class SlipLedger extends SetLedger {
   armed = false;
+  constructor(private readonly connection = "sim") {
+    super();
+  }
   override has(key: string): boolean {
-    if (this.armed && key.startsWith("sim:") && !super.has(key)) {
+    if (this.armed && key.startsWith(`${this.connection}:`) && !super.has(key)) {
       this.armed = false;
       super.add(key);
       return true;
@@ -125,5 +136,60 @@ describe("a leader fill mimik never acted on (against the simulator)", () => {
     expect(guardAlerts(events)).toEqual([]);
     expect(rig.engine.copier.leaderPosition("DEMO1000", "ESZ6")).toBe(0);
     expect(position(sim, "DEMO1000", "ESZ6")).toBe(0);
+  });
+
+  it("at a ProjectX leader (no bought/sold in its reports) too, once the report has stood 5 s", async () => {
+    const config = crossBrokerConfig(
+      { TSX5001: "px", TSX5002: "px", DEMO2001: "sim" },
+      { name: "P", leader: "TSX5001", followers: [follower("DEMO2001"), follower("TSX5002")] },
+    );
+    const ledger = new SlipLedger("px");
+    rig = await startRig(config, { ledger });
+    const { sim, events } = rig;
+    const up = ["TSX5001", "TSX5002", "DEMO2001"];
+    await eventually(() => up.every((a) => rig!.engine.directory.connected(a)), "synced");
+    ledger.armed = true;
+    sim.control.manualTrade("TSX5001", "ESZ6", "Buy", 2);
+    await eventually(() => !ledger.armed, "the Buy 2 taken for one acted on");
+    const alert = await eventually(
+      () =>
+        events.find(
+          (e): e is AlertEvent => e.type === "alert" && e.message.startsWith("leader TSX5001 ESZ6"),
+        ),
+      "the guard's alert",
+      SETTLE_MS + 5_000,
+    );
+    expect(alert.message).toContain("the broker says +2, mimik had 0");
+    sim.control.manualTrade("TSX5001", "ESZ6", "Sell", 2);
+    await eventually(() => leaderFills(events).length === 1, "the Sell 2 seen");
+    expect(leaderFills(events)[0]).toMatchObject({ positionBefore: 2, positionAfter: 0 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(position(sim, "DEMO2001", "ESZ6")).toBe(0);
+    expect(position(sim, "TSX5002", "ESZ6")).toBe(0);
+    expect(sim.control.records().orders.filter((o) => o.isAutomated)).toEqual([]);
+  });
+
+  it("ordinary trading at a ProjectX leader raises no alarm", async () => {
+    const config = crossBrokerConfig(
+      { TSX5001: "px", TSX5002: "px", DEMO2001: "sim" },
+      { name: "P", leader: "TSX5001", followers: [follower("DEMO2001"), follower("TSX5002")] },
+    );
+    rig = await startRig(config, { ledger: new SlipLedger("px") });
+    const { sim, events } = rig;
+    const up = ["TSX5001", "TSX5002", "DEMO2001"];
+    await eventually(() => up.every((a) => rig!.engine.directory.connected(a)), "synced");
+    const steps = [
+      ["Buy", 2],
+      ["Sell", 1],
+      ["Buy", 3],
+      ["Sell", 6],
+      ["Buy", 2],
+    ] as const;
+    for (const [side, qty] of steps) sim.control.manualTrade("TSX5001", "ESZ6", side, qty);
+    await eventually(() => leaderFills(events).length === steps.length, "every leader fill seen");
+    await eventually(() => position(sim, "DEMO2001", "ESZ6") === 0, "DEMO2001 flat with the leader");
+    await new Promise((r) => setTimeout(r, SETTLE_MS + 500));
+    expect(events.filter((e) => e.type === "alert" && e.message.startsWith("leader TSX5001"))).toEqual([]);
+    expect(rig.engine.copier.leaderPosition("TSX5001", "ESZ6")).toBe(0);
   });
 });
