@@ -105,3 +105,46 @@ describe("CountedTrades: a leader order counts once per follower", () => {
     expect([counted.has("A", first + 1), counted.has("A", first + 2)]).toEqual([false, true]);
   });
 });
+
+describe("LeaderBook: the volume counted into each line (what the leader guard judges reports by)", () => {
+  const snap = (contract: string, netPos: number, volume: number | undefined) => ({
+    accountId: 1,
+    contractId: contract,
+    contract,
+    netPos,
+    netPrice: undefined,
+    volume,
+  });
+
+  it("is unknown before a snapshot, the snapshot's bought + sold after it, 0 for a contract it lacks", () => {
+    const book = new LeaderBook();
+    book.step("L", "ESZ6", 0, 2, 1);
+    expect(book.volume("L", "ESZ6")).toBeUndefined();
+    book.reset("L", [snap("ESZ6", 2, 6)]);
+    expect([book.volume("L", "ESZ6"), book.volume("L", "NQZ6")]).toEqual([6, 0]);
+    expect(book.generation("L")).toBe(1);
+  });
+
+  it("grows by each fill's size (a flip's whole size too), is unknown after a bust, and is the report's once adopted", () => {
+    const book = new LeaderBook();
+    book.reset("L", [snap("ESZ6", 0, 4)]);
+    book.step("L", "ESZ6", 0, 2, 1);
+    book.step("L", "ESZ6", 2, -1, 2);
+    expect(book.volume("L", "ESZ6")).toBe(9);
+    book.adopt("L", "ESZ6", 3, 12);
+    expect([book.known("L", "ESZ6"), book.volume("L", "ESZ6")]).toEqual([3, 12]);
+    book.correct("L", "ESZ6", 1);
+    expect(book.volume("L", "ESZ6")).toBeUndefined();
+    book.step("L", "ESZ6", 1, 0, 3);
+    expect(book.volume("L", "ESZ6")).toBeUndefined();
+  });
+
+  it("a report without volume, adopted, leaves the line's volume unknown", () => {
+    const book = new LeaderBook();
+    book.reset("L", [snap("ESZ6", 0, undefined)]);
+    book.step("L", "ESZ6", 0, 1, 1);
+    expect(book.volume("L", "ESZ6")).toBeUndefined();
+    book.adopt("L", "ESZ6", 2, undefined);
+    expect([book.known("L", "ESZ6"), book.volume("L", "ESZ6")]).toEqual([2, undefined]);
+  });
+});
