@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { MemoryRiskStore, SetLedger } from "../../engine/runtime/memoryStores.js";
-import { type Simulator, startSimulator } from "../../engine/sim/index.js";
-import type { ActedOnRecord } from "../../engine/types.js";
+import type { Simulator } from "../../engine/sim/index.js";
+import { type KilledRun, killedAcrossStep } from "../support/killedStore.js";
 import { eventually, pathAtVenue, position } from "../support/rig.js";
 import { startTwoLogins, twoLoginConfig } from "../support/twoLogins.js";
 
@@ -20,60 +19,38 @@ afterEach(async () => {
   for (const d of done.splice(0).reverse()) await d();
 });
 
-/** A state store whose writes of what followers acted on stop reaching the disk (the kill). */
-class KilledStore extends MemoryRiskStore {
-  killed = false;
-  override async saveActedOn(records: Record<string, ActedOnRecord | undefined>): Promise<void> {
-    if (!this.killed) await super.saveActedOn(records);
-  }
-}
-
-async function start(
-  sim: Simulator,
-  ledger: SetLedger,
-  store: KilledStore,
-  reconcile: "exits" | "full",
-  fixed?: number,
-) {
-  const config = twoLoginConfig();
-  config.groups[0]!.reconcile = reconcile;
-  if (fixed !== undefined) config.groups[0]!.followers[0]!.sizing = { mode: "fixed", contracts: fixed };
-  const r = await startTwoLogins(config, undefined, { sim, ledger, riskStore: store });
-  done.push(() => r.close());
-  await eventually(
-    () => ["DEMO1000", "APEX3001", "APEX3002"].every((a) => r.engine.directory.connected(a)),
-    "connected",
-  );
-  return r;
+function start(reconcile: "exits" | "full", fixed?: number): KilledRun["start"] {
+  return async (sim, ledger, riskStore) => {
+    const config = twoLoginConfig();
+    config.groups[0]!.reconcile = reconcile;
+    if (fixed !== undefined) config.groups[0]!.followers[0]!.sizing = { mode: "fixed", contracts: fixed };
+    const r = await startTwoLogins(config, undefined, { sim, ledger, riskStore });
+    done.push(() => r.close());
+    await eventually(
+      () => ["DEMO1000", "APEX3001", "APEX3002"].every((a) => r.engine.directory.connected(a)),
+      "connected",
+    );
+    return r;
+  };
 }
 
 /** The leader opens `open`, then trades `step` with mimik killed before it writes what that step's copies acted on. */
-async function killedAfter(
+function killedAfter(
   reconcile: "exits" | "full",
   open: number,
   step: { action: "Buy" | "Sell"; qty: number; apex3001: number },
   fixed?: number,
 ): Promise<Simulator> {
-  const sim = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true });
-  done.push(() => sim.close());
-  const ledger = new SetLedger();
-  const store = new KilledStore();
-  const first = await start(sim, ledger, store, reconcile, fixed);
-  sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", open);
-  await eventually(() => position(sim, "APEX3002", "ESZ6") === open / 2, "the opening copied");
-  await eventually(
-    () => store.read().actedOn?.APEX3002?.positions.ESZ6 === open,
-    "the opening's acted-on written",
-  );
-  store.killed = true;
-  sim.control.manualTrade("DEMO1000", "ESZ6", step.action, step.qty);
-  await eventually(() => position(sim, "APEX3001", "ESZ6") === step.apex3001, "the step copied");
-  await first.close();
-  store.killed = false;
-  // Connected means re-synced: a second step is sent by then, and at the broker half a second later.
-  await start(sim, ledger, store, reconcile, fixed);
-  await new Promise((r) => setTimeout(r, 500));
-  return sim;
+  return killedAcrossStep({
+    start: start(reconcile, fixed),
+    open,
+    opened: (sim, store) =>
+      position(sim, "APEX3002", "ESZ6") === open / 2 &&
+      store.read().actedOn?.APEX3002?.positions.ESZ6 === open,
+    step,
+    stepped: (sim) => position(sim, "APEX3001", "ESZ6") === step.apex3001,
+    done,
+  });
 }
 
 describe("a restart after a kill between a copy and its acted-on write (against the simulator)", () => {

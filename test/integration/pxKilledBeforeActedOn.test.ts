@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { MemoryRiskStore, SetLedger } from "../../engine/runtime/memoryStores.js";
-import { type Simulator, startSimulator } from "../../engine/sim/index.js";
-import type { ActedOnRecord } from "../../engine/types.js";
+import type { Simulator } from "../../engine/sim/index.js";
+import { type KilledRun, killedAcrossStep } from "../support/killedStore.js";
 import { crossBrokerConfig, eventually, follower, pathAtVenue, position, startRig } from "../support/rig.js";
 
 /**
@@ -17,56 +16,42 @@ afterEach(async () => {
   for (const d of done.splice(0).reverse()) await d();
 });
 
-/** A state store whose writes of what followers acted on stop reaching the disk (the kill). */
-class KilledStore extends MemoryRiskStore {
-  killed = false;
-  override async saveActedOn(records: Record<string, ActedOnRecord | undefined>): Promise<void> {
-    if (!this.killed) await super.saveActedOn(records);
-  }
-}
-
-async function start(sim: Simulator, ledger: SetLedger, store: KilledStore, reconcile: "exits" | "full") {
-  const config = crossBrokerConfig(
-    { DEMO1000: "sim", TSX5001: "px" },
-    {
-      name: "G",
-      leader: "DEMO1000",
-      reconcile,
-      followers: [follower("TSX5001", { sizing: { mode: "fixed", contracts: 2 } })],
-    },
-  );
-  const r = await startRig(config, { reuse: sim, ledger, riskStore: store });
-  done.push(() => r.close());
-  await eventually(() => ["DEMO1000", "TSX5001"].every((a) => r.engine.directory.connected(a)), "connected");
-  return r;
+function start(reconcile: "exits" | "full"): KilledRun["start"] {
+  return async (sim, ledger, riskStore) => {
+    const config = crossBrokerConfig(
+      { DEMO1000: "sim", TSX5001: "px" },
+      {
+        name: "G",
+        leader: "DEMO1000",
+        reconcile,
+        followers: [follower("TSX5001", { sizing: { mode: "fixed", contracts: 2 } })],
+      },
+    );
+    const r = await startRig(config, { reuse: sim, ledger, riskStore });
+    done.push(() => r.close());
+    await eventually(
+      () => ["DEMO1000", "TSX5001"].every((a) => r.engine.directory.connected(a)),
+      "connected",
+    );
+    return r;
+  };
 }
 
 /** The leader opens `open`, then trades `step` with mimik killed before it writes what that step's copy acted on. */
-async function killedAfter(
+function killedAfter(
   reconcile: "exits" | "full",
   open: number,
   step: { action: "Buy" | "Sell"; qty: number; tsx5001: number },
 ): Promise<Simulator> {
-  const sim = await startSimulator({ port: 0, priceIntervalMs: 0, alwaysOpen: true });
-  done.push(() => sim.close());
-  const ledger = new SetLedger();
-  const store = new KilledStore();
-  const first = await start(sim, ledger, store, reconcile);
-  sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", open);
-  await eventually(() => position(sim, "TSX5001", "ESZ6") === 2, "the opening copied");
-  await eventually(
-    () => store.read().actedOn?.TSX5001?.positions.ESZ6 === open,
-    "the opening's acted-on written",
-  );
-  store.killed = true;
-  sim.control.manualTrade("DEMO1000", "ESZ6", step.action, step.qty);
-  await eventually(() => position(sim, "TSX5001", "ESZ6") === step.tsx5001, "the step copied");
-  await first.close();
-  store.killed = false;
-  // Connected means re-synced: a second step is sent by then, and at the broker half a second later.
-  await start(sim, ledger, store, reconcile);
-  await new Promise((r) => setTimeout(r, 500));
-  return sim;
+  return killedAcrossStep({
+    start: start(reconcile),
+    open,
+    opened: (sim, store) =>
+      position(sim, "TSX5001", "ESZ6") === 2 && store.read().actedOn?.TSX5001?.positions.ESZ6 === open,
+    step,
+    stepped: (sim) => position(sim, "TSX5001", "ESZ6") === step.tsx5001,
+    done,
+  });
 }
 
 describe("a restart after a kill between a ProjectX copy and its acted-on write (against the simulator)", () => {

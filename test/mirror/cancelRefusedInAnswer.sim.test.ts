@@ -8,14 +8,13 @@
  * (refuseCancels, mode "reply").
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { AlertEvent } from "../../engine/index.js";
 import { eventually, pathAtVenue, type Rig } from "../support/rig.js";
+import { alertsOf2003, stoppedOutBesideRefusals, waitsBesideItsStop } from "./refusedCancels.js";
 import {
   closeChecked,
   eventuallyWorking,
   FOLLOWERS,
   LEADER,
-  leaderOco,
   mirrorRig,
   pos,
   quiet,
@@ -30,66 +29,27 @@ afterEach(async () => {
   await closeChecked(done);
 });
 
-/**
- * The leader long 2 with an OCO (stop 6790, target 6820), mirrored on each follower; DEMO2003's
- * next `refusals` cancels are refused in their answers, and its set is cancelled (the leader's stop
- * becomes a StopLimit); then the leader stops out at 6794, DEMO2003's old stop (6790) still working.
- */
-async function leaderStoppedOut(r: Rig, refusals: number): Promise<void> {
-  r.sim.control.manualTrade(LEADER, "ESZ6", "Buy", 2);
-  await eventually(() => pos(r, "DEMO2003") === 2, "DEMO2003 long 2");
-  const oco = await leaderOco(r);
-  r.sim.control.refuseCancels("DEMO2003", refusals, "not now", "reply");
-  r.sim.control.modifyOrder(oco.orderId, { orderType: "StopLimit", stopPrice: 6795, price: 6794 });
-  await eventually(
-    () =>
-      r.events.filter(
-        (e) =>
-          e.type === "mirror" &&
-          e.follower === "DEMO2003" &&
-          e.action === "cancel" &&
-          e.outcome === "rejected",
-      ).length >= 2,
-    "DEMO2003's old set's cancels refused",
-  );
-  setPrice(r, 6794);
-  await eventually(() => pos(r, LEADER) === 0, "the leader stopped out at 6794");
-  await eventually(() => pos(r, "DEMO2001") === 0 && pos(r, "DEMO2002") === 0, "the others out");
-}
-
-const alerts = (r: Rig, level: AlertEvent["level"]) =>
-  r.events.filter(
-    (e): e is AlertEvent => e.type === "alert" && e.level === level && e.follower === "DEMO2003",
-  );
-
 describe("a mirror's cancel refused in its answer while the order works", () => {
   it("refused again and again: the exit waits beside the stop, never past flat, and the trader is told", async () => {
     rig = await mirrorRig({ protect: true });
     const r = rig;
-    await leaderStoppedOut(r, 1_000);
+    await stoppedOutBesideRefusals(r, 1_000, "reply");
     // Before: 2 s after the refusal the exit sold 2 beside the stop, DEMO2003 going to 0 and then,
     // its stop filled at 6789, to -2 beside a flat leader.
     await quiet(3_000);
     expect(pos(r, "DEMO2003")).toBe(2);
-    expect(alerts(r, "warn").map((a) => a.message)).toContainEqual(
+    expect(alertsOf2003(r, "warn").map((a) => a.message)).toContainEqual(
       expect.stringMatching(
         /^the broker refused to cancel DEMO2003's Stop order \d+ .*not now; asking again/,
       ),
     );
-    await eventually(() => alerts(r, "error").length > 0, "an error asking to flatten DEMO2003", 12_000);
-    expect(alerts(r, "error")[0]!.message).toMatch(/refused 5 times .* flatten DEMO2003 by hand/);
-    expect(pos(r, "DEMO2003")).toBe(2);
-    expect(working(r, "DEMO2003").some((o) => o.orderType === "Stop" && o.stopPrice === 6790)).toBe(true);
-    setPrice(r, 6789);
-    await eventually(() => pos(r, "DEMO2003") === 0, "DEMO2003's stop filled at 6789");
-    await quiet(2_000);
-    expect(pathAtVenue(r.sim, "DEMO2003")).toEqual([2, 0]);
+    await waitsBesideItsStop(r);
   }, 40_000);
 
   it("refused twice, then taken: the exit goes then, once", async () => {
     rig = await mirrorRig({ protect: true });
     const r = rig;
-    await leaderStoppedOut(r, 2);
+    await stoppedOutBesideRefusals(r, 2, "reply");
     await eventually(() => pos(r, "DEMO2003") === 0, "DEMO2003 out", 5_000);
     await eventually(() => working(r, "DEMO2003").length === 0, "DEMO2003's old set gone", 3_000);
     await quiet(2_000);

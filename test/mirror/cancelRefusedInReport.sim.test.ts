@@ -7,9 +7,9 @@
  * Judged on the simulator's book, DEMO2003's cancels refused that way (refuseCancels).
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { AlertEvent } from "../../engine/index.js";
 import { eventually, pathAtVenue, type Rig } from "../support/rig.js";
-import { closeChecked, LEADER, leaderOco, mirrorRig, pos, quiet, setPrice, working } from "./simRig.js";
+import { alertsOf2003, stoppedOutBesideRefusals, waitsBesideItsStop } from "./refusedCancels.js";
+import { closeChecked, mirrorRig, pos, quiet, working } from "./simRig.js";
 
 let rig: Rig | undefined;
 afterEach(async () => {
@@ -18,47 +18,17 @@ afterEach(async () => {
   await closeChecked(done);
 });
 
-/**
- * The leader long 2 with an OCO (stop 6790, target 6820), mirrored on each follower; DEMO2003's
- * next `refusals` cancels are refused in their reports, and its set is cancelled (the leader's stop
- * becomes a StopLimit); then the leader stops out at 6794, DEMO2003's old stop (6790) still working.
- */
-async function leaderStoppedOut(r: Rig, refusals: number): Promise<void> {
-  r.sim.control.manualTrade(LEADER, "ESZ6", "Buy", 2);
-  await eventually(() => pos(r, "DEMO2003") === 2, "DEMO2003 long 2");
-  const oco = await leaderOco(r);
-  r.sim.control.refuseCancels("DEMO2003", refusals);
-  r.sim.control.modifyOrder(oco.orderId, { orderType: "StopLimit", stopPrice: 6795, price: 6794 });
-  await eventually(
-    () =>
-      r.events.filter(
-        (e) =>
-          e.type === "mirror" && e.follower === "DEMO2003" && e.action === "cancel" && e.outcome === "sent",
-      ).length >= 2,
-    "DEMO2003's old set being cancelled",
-  );
-  await quiet(300); // both cancels taken, then refused in their reports
-  setPrice(r, 6794);
-  await eventually(() => pos(r, LEADER) === 0, "the leader stopped out at 6794");
-  await eventually(() => pos(r, "DEMO2001") === 0 && pos(r, "DEMO2002") === 0, "the others out");
-}
-
-const alerts = (r: Rig, level: AlertEvent["level"]) =>
-  r.events.filter(
-    (e): e is AlertEvent => e.type === "alert" && e.level === level && e.follower === "DEMO2003",
-  );
-
 describe("a mirror's cancel refused in the command's report", () => {
   it("is asked again: the follower's exit goes within seconds, once", async () => {
     rig = await mirrorRig({ protect: true });
     const r = rig;
-    await leaderStoppedOut(r, 2);
+    await stoppedOutBesideRefusals(r, 2, "event");
     // Before: DEMO2003 stayed long 2 beside its flat leader, its old stop working, for good.
     await eventually(() => pos(r, "DEMO2003") === 0, "DEMO2003 out", 5_000);
     await eventually(() => working(r, "DEMO2003").length === 0, "DEMO2003's old set gone", 3_000);
     await quiet(2_000);
     expect(pathAtVenue(r.sim, "DEMO2003")).toEqual([2, 0]);
-    expect(alerts(r, "warn").map((a) => a.message)).toContainEqual(
+    expect(alertsOf2003(r, "warn").map((a) => a.message)).toContainEqual(
       expect.stringMatching(/^the broker refused to cancel DEMO2003's Stop order \d+ .*; asking again/),
     );
   }, 30_000);
@@ -66,23 +36,15 @@ describe("a mirror's cancel refused in the command's report", () => {
   it("refused again and again: the exit waits beside the stop, never past flat, and the trader is told", async () => {
     rig = await mirrorRig({ protect: true });
     const r = rig;
-    await leaderStoppedOut(r, 1_000);
-    await eventually(() => alerts(r, "error").length > 0, "an error asking to flatten DEMO2003", 12_000);
-    expect(alerts(r, "error")[0]!.message).toMatch(/refused 5 times .* flatten DEMO2003 by hand/);
-    // The stop still works: an exit sold beside it would make DEMO2003 short once it filled.
-    expect(pos(r, "DEMO2003")).toBe(2);
-    expect(working(r, "DEMO2003").some((o) => o.orderType === "Stop" && o.stopPrice === 6790)).toBe(true);
-    setPrice(r, 6789);
-    await eventually(() => pos(r, "DEMO2003") === 0, "DEMO2003's stop filled at 6789");
-    await quiet(2_000);
-    expect(pathAtVenue(r.sim, "DEMO2003")).toEqual([2, 0]);
+    await stoppedOutBesideRefusals(r, 1_000, "event");
+    await waitsBesideItsStop(r);
     expect(pos(r, "DEMO2003")).toBe(0);
   }, 40_000);
 
   it("refused a while, then taken: the exit goes then", async () => {
     rig = await mirrorRig({ protect: true });
     const r = rig;
-    await leaderStoppedOut(r, 1_000);
+    await stoppedOutBesideRefusals(r, 1_000, "event");
     await quiet(3_000);
     expect(pos(r, "DEMO2003")).toBe(2);
     r.sim.control.refuseCancels("DEMO2003", 0);
