@@ -345,6 +345,8 @@ export interface BrokerSession {
   contractById(id: ContractId): ContractSpec | undefined;
   /** Why the account cannot be read (its position unknown: not connected); left out by whole-login syncs. */
   unreadable?(accountId: number): string | undefined;
+  /** A fill of the login told but held back (its order looked up): a position report may run ahead. */
+  fillsWaiting?(): boolean;
   /** Resolve (and cache) a contract by name from the broker; undefined if it does not exist. */
   findContract(name: string): Promise<ContractSpec | undefined>;
   positions(accountId: number): PositionSnapshot[];

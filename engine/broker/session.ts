@@ -261,9 +261,9 @@ export class TradovateBrokerSession implements BrokerSession {
     const n = tradovateId(contractId);
     return n === undefined ? undefined : this.model.lastPrice(n);
   }
-  rateBudget(): RateBudget {
-    return this.limiter.budget();
-  }
+  readonly rateBudget = (): RateBudget => this.limiter.budget();
+  /** A fill held back while its order or contract is looked up (its position report may be out). */
+  readonly fillsWaiting = (): boolean => this.model.hasPending();
   setRequestBudget(budget: Partial<BudgetLimits>): BudgetLimits {
     return this.limiter.setLimits(budgetLimits(budget));
   }

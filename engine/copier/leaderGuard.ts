@@ -7,7 +7,8 @@ import type { SyncWatch } from "./syncWatch.js";
 /**
  * How long a leader's report that runs ahead of the fills seen may wait for them. Tradovate sends
  * a trade's position before or after its fill within a frame, and a fill whose order the session
- * must look up first waits 300 ms and a request (a failed lookup is tried again 5 s later); a fill
+ * must look up first waits 300 ms and a request (a failed lookup is tried again 5 s later, on the
+ * login's next event: the wait goes on while the login holds a fill back, `fillsWaiting`); a fill
  * not seen by then was missed. Waiting longer costs nothing but the alert's delay: the leader's
  * next fill judges a report that still waits at once (judgeAtFill).
  */
@@ -84,7 +85,7 @@ export function judgeAtFill(
 export interface LeaderGuardDeps {
   clock: Clock;
   emit(event: EngineEvent): void;
-  accounts: Pick<CopierAccounts, "nameAt" | "role">;
+  accounts: Pick<CopierAccounts, "nameAt" | "role" | "route">;
   leaders: Pick<LeaderBook, "known" | "volume" | "adopt" | "generation">;
   watch: Pick<SyncWatch, "recheck">;
   settleMs?: number | undefined;
@@ -184,10 +185,7 @@ export class LeaderGuard {
       ...kept.filter((r) => r.volume !== undefined && r.volume < (report.volume ?? 0)),
       report,
     ];
-    const timer = this.deps.clock.setTimeout(
-      () => this.settle(leader, contract),
-      this.deps.settleMs ?? SETTLE_MS,
-    );
+    const timer = this.deps.clock.setTimeout(() => this.settle(leader, contract), this.settleMs());
     this.held.set(k, { reports, timer, generation });
   }
 
@@ -195,6 +193,12 @@ export class LeaderGuard {
   private settle(leader: string, contract: string): void {
     const k = key(leader, contract);
     const held = this.held.get(k);
+    // A fill of the login waits for its order's lookup (retried 5 s after a failure, on the next
+    // event): it may be this report's, and would then be stepped again past the report taken.
+    if (held && this.deps.accounts.route(leader)?.session.fillsWaiting?.()) {
+      held.timer = this.deps.clock.setTimeout(() => this.settle(leader, contract), this.settleMs());
+      return;
+    }
     this.held.delete(k);
     const role = this.deps.accounts.role(leader);
     const report = held?.reports.at(-1);
@@ -203,6 +207,10 @@ export class LeaderGuard {
     const verdict = judgeSettled(this.line(leader, contract), report);
     if (verdict === "agrees" || verdict === "disagrees")
       this.tell(role.group, contract, this.take(leader, contract, report));
+  }
+
+  private settleMs(): number {
+    return this.deps.settleMs ?? SETTLE_MS;
   }
 
   /** Held reports the book has caught up with are no longer ahead. */

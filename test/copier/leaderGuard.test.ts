@@ -10,7 +10,7 @@ import {
   LeaderGuard,
   SETTLE_MS,
 } from "../../engine/copier/leaderGuard.js";
-import type { AlertEvent, EngineEvent, FillEvent, PositionEvent } from "../../engine/types.js";
+import type { AlertEvent, BrokerSession, EngineEvent, FillEvent, PositionEvent } from "../../engine/types.js";
 import { fakeClock } from "./fakeBroker.js";
 
 const line = (book: number, volume: number | undefined, unconfirmed = false): GuardLine => ({
@@ -83,9 +83,13 @@ describe("LeaderGuard on the leader book", () => {
     ]);
     const events: EngineEvent[] = [];
     const rechecked: string[] = [];
+    // The login holds a fill back while its order is looked up (fillsWaiting) as the test says.
+    const login = { waiting: false };
+    const session = { fillsWaiting: () => login.waiting } as unknown as BrokerSession;
     const accounts = {
       nameAt: (_: string, id: number) => (id === 1 ? "L" : undefined),
       role: (name: string) => (name === "L" ? { kind: "leader" as const, group } : undefined),
+      route: (name: string) => (name === "L" ? { session, accountId: 1 } : undefined),
     };
     const watch = { recheck: (g: Group) => rechecked.push(g.name) };
     const guard = new LeaderGuard({ clock, emit: (e) => events.push(e), accounts, leaders, watch });
@@ -95,7 +99,7 @@ describe("LeaderGuard on the leader book", () => {
       position: { accountId: 1, contractId: "1", contract: "ESZ6", netPos, netPrice: undefined, volume },
     });
     const alerts = () => events.filter((e): e is AlertEvent => e.type === "alert");
-    return { clock, leaders, guard, pos, alerts, rechecked };
+    return { clock, leaders, guard, pos, alerts, rechecked, login };
   };
   const fill = (side: "Buy" | "Sell", qty: number) =>
     ({
@@ -158,6 +162,24 @@ describe("LeaderGuard on the leader book", () => {
     clock.run(SETTLE_MS * 2);
     expect(alerts()).toEqual([]);
     expect(leaders.known("L", "ESZ6")).toBe(2);
+  });
+
+  it("a report whose fill waits past SETTLE_MS for its order's lookup is no alarm, and the fill steps once", () => {
+    const { clock, leaders, guard, pos, alerts, login } = setup();
+    // Tradovate: the Buy 2's position went out at once; its fill waits for order/item, which
+    // failed and is tried again 5 s later (on the login's next event).
+    login.waiting = true;
+    guard.position(pos(2, 6));
+    clock.run(SETTLE_MS * 3);
+    expect(alerts()).toEqual([]);
+    expect(leaders.known("L", "ESZ6")).toBe(0);
+    login.waiting = false;
+    guard.beforeFill(group, fill("Buy", 2));
+    leaders.step("L", "ESZ6", 0, 2, 8);
+    clock.run(SETTLE_MS * 2);
+    expect(alerts()).toEqual([]);
+    expect(leaders.known("L", "ESZ6")).toBe(2);
+    expect(leaders.volume("L", "ESZ6")).toBe(6);
   });
 
   it("a report after its fill, and one older than the last fill, are no alarm", () => {
