@@ -2,6 +2,7 @@
  * What the mirror's requests share (the sender's placements and cancels, the modifies): a gateway
  * call made safe, and a leg's fields as the journal's MirrorEvent says them.
  */
+import { defined } from "../defined.js";
 import { messageOf } from "../messageOf.js";
 import type { Clock, MirrorEvent, OrderResult } from "../types.js";
 import type { WantLeg } from "./types.js";
@@ -9,10 +10,6 @@ import type { WantLeg } from "./types.js";
 export function legFields({ side, terms }: WantLeg): Partial<MirrorEvent> {
   const { orderType, remaining: qty, price, stopPrice, trail } = terms;
   return defined({ side, orderType, qty, price, stopPrice, trail });
-}
-
-export function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** A gateway call whose synchronous refusal (a leader, a malformed order) becomes a failed result. */

@@ -9,6 +9,7 @@
  * modifies.ts (a refused one asked again after a while, then given up with an error).
  */
 
+import { defined } from "../defined.js";
 import { answerLost } from "../orders/answerLost.js";
 import type { OrderGateway, WorkingOrderSpec } from "../orders/gateway.js";
 import { priceWords } from "../priceWords.js";
@@ -19,7 +20,7 @@ import { MirrorModifies } from "./modifies.js";
 import type { ModifySpacing } from "./modifySpacing.js";
 import { MIRROR_REASONS, refusalText } from "./reasons.js";
 import { type Blocked, Refusals } from "./refusals.js";
-import { attempt, defined, legFields } from "./requestParts.js";
+import { attempt, legFields } from "./requestParts.js";
 import type { Held, WantLeg, WantSet } from "./types.js";
 
 export interface SenderDeps {

@@ -1,3 +1,4 @@
+import { defined } from "../defined.js";
 import { messageOf } from "../messageOf.js";
 import type {
   AccountRoute,
@@ -338,8 +339,4 @@ function workingRequest(order: WorkingOrderSpec): PlaceOrderRequest {
     }),
     ...(order.exit ? { exit: true } : {}),
   };
-}
-
-function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
