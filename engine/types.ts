@@ -13,9 +13,8 @@ import type { SymbolMap } from "./symbols.js";
 
 export type Side = "Buy" | "Sell";
 
-// A login's request budget (its own file: ./budget.ts)
+// A login's request budget and the engine's clock (their own files: ./budget.ts, ./clock.ts)
 export * from "./budget.js";
-// The engine's clock (its own file: ./clock.ts)
 export * from "./clock.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -29,9 +28,8 @@ export interface BrokerAccount {
 }
 
 /**
- * A broker's contract id, as text: ProjectX's look like `CON.F.US.EP.Z26`; Tradovate's numeric
- * ids are written as their digits by its adapter. The engine never reads meaning into one: it
- * compares them, keys maps by them and hands them back to the session that gave them out.
+ * A broker's contract id, as text (ProjectX's `CON.F.US.EP.Z26`, Tradovate's numeric ids as digits).
+ * The engine reads no meaning into one: it compares them, keys maps by them, gives them back.
  */
 export type ContractId = string;
 
@@ -95,14 +93,11 @@ export interface WorkingOrder {
   /** When the broker created the order (broker time). */
   placedAt?: EpochMs | undefined;
   /**
-   * Tradovate: the order's latest modify, taken (answered with its command id) and then refused in
-   * its command's report; the order kept its terms.
+   * Tradovate: the order's latest modify or cancel, taken (answered with its command id) and then
+   * refused in its command's report (a cancel TooLate once the order had finished, or by the risk
+   * checks while it works on); the order kept its terms.
    */
   modifyRefused?: { commandId: number; reason: string } | undefined;
-  /**
-   * Tradovate: the order's latest cancel, taken and then refused in its command's report (TooLate
-   * once it had finished; refused by the risk checks while it works on).
-   */
   cancelRefused?: { commandId: number; reason: string } | undefined;
 }
 
@@ -141,13 +136,18 @@ export interface PositionEvent {
   position: PositionSnapshot;
 }
 
-export interface BalanceEvent {
+/** An account's cash balance: realized P&L included, open P&L not. */
+export interface CashBalance {
+  amount: number;
+  realizedPnL: number;
+  /** The balance the broker says the trading day (from the 17:00 CT roll, YYYY-MM-DD) began with. */
+  dayStart?: { tradingDay: string; balance: number } | undefined;
+}
+
+export interface BalanceEvent extends CashBalance {
   type: "balance";
   connection: string;
   accountId: number;
-  /** Cash balance: realized P&L included, open P&L not. */
-  amount: number;
-  realizedPnL: number;
 }
 
 export interface QuoteEvent {
@@ -350,7 +350,7 @@ export interface BrokerSession {
   /** Resolve (and cache) a contract by name from the broker; undefined if it does not exist. */
   findContract(name: string): Promise<ContractSpec | undefined>;
   positions(accountId: number): PositionSnapshot[];
-  cashBalance(accountId: number): { amount: number; realizedPnL: number } | undefined;
+  cashBalance(accountId: number): CashBalance | undefined;
   /** The account's open orders (working, or bracket legs waiting for their entry). */
   workingOrders(accountId: number): WorkingOrder[];
   lastPrice(contractId: ContractId): number | undefined;

@@ -6,6 +6,7 @@
 import type {
   BalanceEvent,
   BrokerEvent,
+  CashBalance,
   PositionEvent,
   PositionSnapshot,
   RiskStatusEvent,
@@ -20,7 +21,7 @@ import {
   type RawRiskStatus,
 } from "./entities.js";
 
-type Cash = { amount: number; realizedPnL: number };
+type Cash = CashBalance;
 
 export class AccountState {
   /** By account, then contract: an account's positions are read on each of its position events. */
@@ -79,7 +80,7 @@ export class AccountState {
       }
       case "cashbalance": {
         const c = parseCashBalance(entity);
-        if (c) this.cash.set(c.accountId, { amount: c.amount, realizedPnL: c.realizedPnL });
+        if (c) this.cash.set(c.accountId, cashOf(c));
         return true;
       }
       case "accountriskstatus": {
@@ -112,8 +113,9 @@ export class AccountState {
     const c = parseCashBalance(entity);
     if (!c) return false;
     const before = this.cash.get(c.accountId);
-    this.cash.set(c.accountId, { amount: c.amount, realizedPnL: c.realizedPnL });
-    if (before && before.amount === c.amount && before.realizedPnL === c.realizedPnL) return true;
+    this.cash.set(c.accountId, cashOf(c));
+    const same = before?.amount === c.amount && before.realizedPnL === c.realizedPnL;
+    if (same && before.dayStart?.tradingDay === c.dayStart?.tradingDay) return true;
     if (this.isAllowed(c.accountId)) events.push(this.balanceEvent(c.accountId, c));
     return true;
   }
@@ -175,8 +177,7 @@ export class AccountState {
       type: "balance",
       connection: this.connection,
       accountId,
-      amount: c.amount,
-      realizedPnL: c.realizedPnL,
+      ...c,
     };
   }
 
@@ -190,4 +191,8 @@ export class AccountState {
       locked: LOCKING_ACTIONS.has(r.adminAction),
     };
   }
+}
+
+function cashOf(c: CashBalance): Cash {
+  return { amount: c.amount, realizedPnL: c.realizedPnL, dayStart: c.dayStart };
 }

@@ -2,7 +2,7 @@
  * Raw Tradovate entities (tradovate-protocol.md §4) → the few typed fields mimik uses.
  * Every parser returns undefined for a malformed entity instead of throwing.
  */
-import type { Side } from "../types.js";
+import type { CashBalance, Side } from "../types.js";
 
 export interface RawAccount {
   id: number;
@@ -55,10 +55,8 @@ export interface RawPosition {
   /** bought + sold, when the broker sent both. */
   volume: number | undefined;
 }
-export interface RawCashBalance {
+export interface RawCashBalance extends CashBalance {
   accountId: number;
-  amount: number;
-  realizedPnL: number;
 }
 export interface RawRiskStatus {
   accountId: number;
@@ -196,7 +194,20 @@ export function parseCashBalance(x: unknown): RawCashBalance | undefined {
   const accountId = num(r?.accountId);
   const amount = num(r?.amount);
   if (!r || accountId === undefined || amount === undefined) return undefined;
-  return { accountId, amount, realizedPnL: num(r.realizedPnL) ?? 0 };
+  const realizedPnL = num(r.realizedPnL) ?? 0;
+  // realizedPnL is the session's (its tradeDate's): the cash before it is what the day began with.
+  // The day's fees are not in it, so they are not counted back (tradovate-protocol.md §4).
+  const tradingDay = tradeDateText(r.tradeDate);
+  const dayStart = tradingDay === undefined ? undefined : { tradingDay, balance: amount - realizedPnL };
+  return { accountId, amount, realizedPnL, dayStart };
+}
+
+/** Tradovate's `tradeDate` ({year, month, day}) as YYYY-MM-DD; undefined when not one. */
+export function tradeDateText(x: unknown): string | undefined {
+  const d = rec(x);
+  const [year, month, day] = [num(d?.year), num(d?.month), num(d?.day)];
+  if (year === undefined || month === undefined || day === undefined) return undefined;
+  return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
 
 /** accountRiskStatus: its id is the account id (§4, inferred); accept an explicit accountId too. */

@@ -10,6 +10,7 @@
 import type {
   BrokerAccount,
   BrokerEvent,
+  CashBalance,
   ContractSpec,
   Logger,
   MonoMs,
@@ -81,7 +82,7 @@ export class BrokerModel {
     return this.state.allPositions();
   }
 
-  cashBalance(accountId: number): { amount: number; realizedPnL: number } | undefined {
+  cashBalance(accountId: number): CashBalance | undefined {
     return this.state.cashBalance(accountId);
   }
 

@@ -251,7 +251,7 @@ export class TradovateBrokerSession implements BrokerSession {
   positions(accountId: number): PositionSnapshot[] {
     return this.model.positions(accountId);
   }
-  cashBalance(accountId: number): { amount: number; realizedPnL: number } | undefined {
+  cashBalance(accountId: number): ReturnType<BrokerModel["cashBalance"]> {
     return this.model.cashBalance(accountId);
   }
   workingOrders(accountId: number): WorkingOrder[] {

@@ -245,6 +245,8 @@ export interface RollInput {
   limits: Limits;
   /** Net liquidation now; undefined when unknown (the first balance seen becomes the start of day). */
   netLiq: number | undefined;
+  /** The balance the broker says this day began with: the start of day, when known (advanceMarks). */
+  dayStart?: number | undefined;
 }
 
 /**
@@ -262,13 +264,14 @@ export function roll(record: FollowerRiskRecord, input: RollInput): FollowerRisk
   const week = tradingWeekOf(input.tradingDay);
   const newWeek = record.tradingWeek !== week;
   const { waivedDay: _waiverEnds, ...kept } = record;
+  const start = input.dayStart ?? input.netLiq;
   const next: FollowerRiskRecord = {
     ...kept,
     tradingDay: input.tradingDay,
-    startOfDayBalance: input.netLiq,
-    dayPeak: input.netLiq,
+    startOfDayBalance: start,
+    dayPeak: start === undefined || input.netLiq === undefined ? start : Math.max(start, input.netLiq),
     tradesToday: 0,
-    ...(newWeek ? { tradingWeek: week, weekStartBalance: input.netLiq } : {}),
+    ...(newWeek ? { tradingWeek: week, weekStartBalance: start } : {}),
   };
   const clears = CLEARS_AT_ROLL.has(record.lockKind) || (newWeek && record.lockKind === "weekly");
   if (record.state === "ACTIVE" || !clears) return next;

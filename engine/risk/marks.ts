@@ -1,5 +1,5 @@
 import type { Limits } from "../../data/schema.js";
-import type { FollowerRiskRecord, LiveMarks } from "../types.js";
+import type { CashBalance, FollowerRiskRecord, LiveMarks } from "../types.js";
 import { roll } from "./lockMachine.js";
 import { rolledPast, tradingWeekOf } from "./tradingDay.js";
 
@@ -11,20 +11,33 @@ export interface MarksMoved {
   saveLater: boolean;
 }
 
+/** Whose valuation: a shadow follower's would-be one (issue 16), or an account's with its broker's day. */
+export interface Valued {
+  shadow?: boolean;
+  holdings?: { dayStart?: CashBalance["dayStart"] };
+}
+
 /**
  * What a valuation at `netLiq` moves in the record: the roll when the day changed, a start of day
  * or week not known yet, the high-water mark and the day's peak. The record is changed in place
  * unless it rolls or its marks restart (then a new one is returned). A record from before the
- * weekly loss limit starts its week at today's start of day: the best figure it has. `shadow`: the
- * net liquidation is a shadow follower's would-be one (issue 16).
+ * weekly loss limit starts its week at today's start of day: the best figure it has.
+ *
+ * A start of day taken here (a follower new to mimik, or a roll missed while it was stopped) is
+ * the balance the broker says the day began with, when it says so for this day: losses made
+ * before mimik started count against the daily limits, as the firm counts them. The live roll at
+ * 17:00 CT takes net liquidation then (FollowerRisk.rollTo).
  */
 export function advanceMarks(
   current: FollowerRiskRecord,
   tradingDay: string,
   limits: Limits,
   netLiq: number,
-  shadow = false,
+  of: Valued = {},
 ): MarksMoved {
+  const shadow = of.shadow === true;
+  const told = of.holdings?.dayStart;
+  const dayStart = !shadow && told?.tradingDay === tradingDay ? told.balance : undefined;
   let record = current;
   let saveNow = false;
   let saveLater = false;
@@ -33,10 +46,11 @@ export function advanceMarks(
     saveNow = true;
   }
   if (record.tradingDay === undefined || rolledPast(record.tradingDay, tradingDay)) {
-    record = roll(record, { tradingDay, limits, netLiq });
+    record = roll(record, { tradingDay, limits, netLiq, dayStart });
     saveNow = true;
   } else if (record.startOfDayBalance === undefined) {
-    record.startOfDayBalance = netLiq;
+    record.startOfDayBalance = dayStart ?? netLiq;
+    record.dayPeak = Math.max(record.dayPeak ?? netLiq, record.startOfDayBalance);
     saveNow = true;
   }
   if (record.tradingWeek === undefined) {

@@ -257,7 +257,7 @@ export class RiskEngine {
         case "balance": {
           const f = this.routes.routed(event.connection, event.accountId);
           if (!f) return;
-          if (!this.valuation.setCash(f.holdings, event.amount)) {
+          if (!this.valuation.setCash(f.holdings, event)) {
             this.logger.warn("risk: balance without a number ignored", { follower: f.name });
             return;
           }
@@ -340,7 +340,7 @@ export class RiskEngine {
     if (!f || !this.started || !f.configured || f.holdings.cash === undefined) return;
     this.day.check();
     const netLiq = this.valuation.value(f.holdings, f.holdings.cash);
-    const moved = advanceMarks(f.record, this.day.tradingDay, f.limits, netLiq, f.shadow);
+    const moved = advanceMarks(f.record, this.day.tradingDay, f.limits, netLiq, f);
     f.record = settleRolledLock(moved.record, this.day.tradingDay, f.limits, netLiq);
     if (moved.saveLater) this.saves.later(f.name);
     if (moved.saveNow || f.record !== moved.record) {

@@ -1,5 +1,13 @@
 import { messageOf } from "../messageOf.js";
-import type { AccountRoute, Clock, ContractId, Logger, PositionSnapshot, SyncEvent } from "../types.js";
+import type {
+  AccountRoute,
+  CashBalance,
+  Clock,
+  ContractId,
+  Logger,
+  PositionSnapshot,
+  SyncEvent,
+} from "../types.js";
 import { retryDelay } from "./backoff.js";
 import type { Exposure } from "./flattener.js";
 import { closedPnl, netLiquidation, type PricedPosition } from "./netLiq.js";
@@ -29,6 +37,8 @@ export class Holdings {
    * whole profit, and a trailing drawdown or give-back would trip on it.
    */
   unbooked = 0;
+  /** The balance the broker says the account's trading day began with, when it says so. */
+  dayStart: CashBalance["dayStart"];
   /** Cash plus open P&L at the last valuation; undefined until the first balance. */
   netLiq: number | undefined;
   /** Where the account lives, once its login has synced. */
@@ -99,6 +109,7 @@ export class Valuation {
     this.detach(h);
     h.positions.clear();
     h.cash = undefined;
+    h.dayStart = undefined;
     h.netLiq = undefined;
     h.unbooked = 0;
   }
@@ -138,15 +149,16 @@ export class Valuation {
       this.index(h, p);
     }
     for (const snap of positions) if (snap.accountId === route.accountId) this.applyPosition(h, snap);
-    const cash = route.session.cashBalance(route.accountId)?.amount;
-    if (finite(cash)) h.cash = cash;
+    const cash = route.session.cashBalance(route.accountId);
+    if (cash && finite(cash.amount)) this.setCash(h, cash);
     h.unbooked = 0;
   }
 
   /** False when the amount is not a number (ignored). */
-  setCash(h: Holdings, amount: number): boolean {
-    if (!finite(amount)) return false;
-    h.cash = amount;
+  setCash(h: Holdings, cash: Pick<CashBalance, "amount" | "dayStart">): boolean {
+    if (!finite(cash.amount)) return false;
+    h.cash = cash.amount;
+    h.dayStart = cash.dayStart && finite(cash.dayStart.balance) ? cash.dayStart : undefined;
     h.unbooked = 0;
     return true;
   }

@@ -167,6 +167,18 @@ describe("BrokerModel props", () => {
       { type: "balance", connection: "conn", accountId: 100, amount: 50_062.5, realizedPnL: 62.5 },
     ]);
     expect(m.applyProps(props("cashBalance", cash, "Updated"), 4)).toEqual([]);
+    // With its trade date, the cash before the session's realized P&L is what the day began with.
+    const dated = { ...cash, amount: 49_600, realizedPnL: -400, tradeDate: { year: 2026, month: 1, day: 9 } };
+    expect(m.applyProps(props("cashBalance", dated, "Updated"), 4)).toEqual([
+      {
+        type: "balance",
+        connection: "conn",
+        accountId: 100,
+        amount: 49_600,
+        realizedPnL: -400,
+        dayStart: { tradingDay: "2026-01-09", balance: 50_000 },
+      },
+    ]);
     expect(m.applyProps(props("order", order(600)), 5)).toHaveLength(1);
     expect(m.applyProps(props("order", order(600), "Updated"), 6)).toHaveLength(0);
     expect(m.workingOrders(100)).toEqual([

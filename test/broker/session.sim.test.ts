@@ -30,7 +30,11 @@ describe("BrokerSession against the simulator", () => {
     expect(session.contractByName("ESZ6")).toEqual(es);
     expect(await session.findContract("ZZZZ9")).toBeUndefined();
     const acc = account(session, "DEMO1000");
-    expect(session.cashBalance(acc.id)).toEqual({ amount: 50_000, realizedPnL: 0 });
+    expect(session.cashBalance(acc.id)).toEqual({
+      amount: 50_000,
+      realizedPnL: 0,
+      dayStart: { tradingDay: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), balance: 50_000 },
+    });
   });
 
   it("syncs only the configured accounts", async () => {

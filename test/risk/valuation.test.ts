@@ -85,7 +85,7 @@ describe("Valuation: net liquidation = cash + open P&L at live prices", () => {
   it("malformed numbers are ignored, not counted", () => {
     const v = setup();
     const h = v.holdings("F1", 11);
-    expect(v.valuation.setCash(h, Number.NaN)).toBe(false);
+    expect(v.valuation.setCash(h, { amount: Number.NaN })).toBe(false);
     v.valuation.applyPosition(h, { ...v.position(11), netPos: Number.NaN });
     expect(h.cash).toBe(50_000);
     expect(h.isFlat()).toBe(true);

@@ -1,5 +1,6 @@
 import type {
   BalanceEvent,
+  CashBalance,
   ContractSpec,
   FillBustedEvent,
   FillEvent,
@@ -117,12 +118,8 @@ export function positionOf(p: PxPosition, nameOf: NameOf): PositionSnapshot {
   };
 }
 
-export function balanceEvent(
-  connection: string,
-  accountId: number,
-  cash: { amount: number; realized: number },
-): BalanceEvent {
-  return { type: "balance", connection, accountId, amount: cash.amount, realizedPnL: cash.realized };
+export function balanceEvent(connection: string, accountId: number, cash: CashBalance): BalanceEvent {
+  return { type: "balance", connection, accountId, ...cash };
 }
 
 /** ProjectX says only whether an account may trade: false reads as a broker lock. */

@@ -2,6 +2,7 @@ import type { SymbolMap } from "../../symbols.js";
 import type {
   BrokerAccount,
   BrokerEvent,
+  CashBalance,
   ContractSpec,
   FillEvent,
   MonoMs,
@@ -10,6 +11,7 @@ import type {
   WorkingOrder,
 } from "../../types.js";
 import { historyOf } from "../fills.js";
+import { DayCash } from "./dayCash.js";
 import {
   balanceEvent,
   bustedEvent,
@@ -50,7 +52,7 @@ const TRADE_IDS_KEPT = 100_000;
 
 export class ProjectXModel {
   private allowed = new Map<number, BrokerAccount>();
-  private readonly cash = new Map<number, { amount: number; realized: number }>();
+  private readonly cash: DayCash;
   private readonly canTrade = new Map<number, boolean>();
   private readonly positionsBy = new Map<string, PositionSnapshot>();
   private readonly orders = new Map<number, OrderLine>();
@@ -66,7 +68,9 @@ export class ProjectXModel {
     private readonly connection: string,
     private readonly symbols: SymbolMap,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.cash = new DayCash(now);
+  }
 
   // ------------------------------------------------------------------ reads
 
@@ -82,9 +86,8 @@ export class ProjectXModel {
     return [...this.positionsBy.values()].filter((p) => p.accountId === accountId);
   }
 
-  cashBalance(accountId: number): { amount: number; realizedPnL: number } | undefined {
-    const c = this.cash.get(accountId);
-    return c ? { amount: c.amount, realizedPnL: c.realized } : undefined;
+  cashBalance(accountId: number): CashBalance | undefined {
+    return this.cash.get(accountId);
   }
 
   workingOrders(accountId: number): WorkingOrder[] {
@@ -170,10 +173,8 @@ export class ProjectXModel {
     // never copied, but each goes out once for the journal; a voided one as a bust the journal
     // may need (one the session had, or an earlier run journaled: the copier's ledger knows).
     const history: BrokerEvent[] = [];
-    const realized = new Map<number, number>();
     for (const t of s.trades) {
       if (!mine(t.accountId)) continue;
-      if (!t.voided) realized.set(t.accountId, (realized.get(t.accountId) ?? 0) + (t.profitAndLoss ?? 0));
       if (this.trades.has(t.id)) {
         if (t.voided) history.push(...this.voided(t, true));
         continue;
@@ -196,8 +197,7 @@ export class ProjectXModel {
       line.traded = Math.max(line.traded, line.order.fillVolume - line.synthesized - gap);
     }
     for (const a of s.accounts)
-      if (mine(a.id) && a.balance !== undefined)
-        this.cash.set(a.id, { amount: a.balance, realized: realized.get(a.id) ?? 0 });
+      if (mine(a.id) && a.balance !== undefined) this.cash.snapshot(a.id, a.balance, s.trades);
     const sync: SyncEvent = {
       type: "sync",
       connection: this.connection,
@@ -223,11 +223,8 @@ export class ProjectXModel {
   applyAccount(a: PxAccount): BrokerEvent[] {
     if (!this.allowed.has(a.id)) return [];
     const events: BrokerEvent[] = [];
-    const before = this.cash.get(a.id);
-    if (a.balance !== undefined && a.balance !== before?.amount) {
-      this.cash.set(a.id, { amount: a.balance, realized: before?.realized ?? 0 });
+    if (a.balance !== undefined && this.cash.balance(a.id, a.balance))
       events.push(balanceEvent(this.connection, a.id, this.cash.get(a.id)!));
-    }
     if (this.canTrade.get(a.id) !== a.canTrade) {
       this.canTrade.set(a.id, a.canTrade);
       events.push(riskEvent(this.connection, a.id, a.canTrade));
@@ -262,10 +259,7 @@ export class ProjectXModel {
     if (t.voided) return this.voided(t);
     if (this.trades.has(t.id)) return [];
     this.seeTrade(t.id);
-    if (t.profitAndLoss !== undefined) {
-      const c = this.cash.get(t.accountId);
-      if (c) c.realized += t.profitAndLoss;
-    }
+    this.cash.trade(t);
     const qty = this.traded(t);
     const line = this.orders.get(t.orderId);
     const news = line && catchUpWithTrades(line) ? newsOf(line, this.connection, this.nameOf) : [];

@@ -16,6 +16,7 @@ import {
   type BrokerAccount,
   type BrokerEvent,
   type BrokerSession,
+  type CashBalance,
   type Clock,
   type ConnectionState,
   type ContractId,
@@ -256,7 +257,7 @@ export class ProjectXBrokerSession implements BrokerSession {
   positions(accountId: number): PositionSnapshot[] {
     return this.model.positions(accountId);
   }
-  cashBalance(accountId: number): { amount: number; realizedPnL: number } | undefined {
+  cashBalance(accountId: number): CashBalance | undefined {
     return this.model.cashBalance(accountId);
   }
   workingOrders(accountId: number): WorkingOrder[] {

@@ -225,7 +225,14 @@ describe("ProjectX model: fills from trades and order updates, each once", () =>
   it("accounts: cash and canTrade as balance and broker-lock events, only for the configured accounts", () => {
     const m = model();
     expect(m.applyAccount({ id: ACCOUNT, name: "TSX1", balance: 49_000, canTrade: false })).toEqual([
-      { type: "balance", connection: "px", accountId: ACCOUNT, amount: 49_000, realizedPnL: 0 },
+      {
+        type: "balance",
+        connection: "px",
+        accountId: ACCOUNT,
+        amount: 49_000,
+        realizedPnL: 0,
+        dayStart: { tradingDay: "1970-01-01", balance: 49_000 },
+      },
       {
         type: "riskStatus",
         connection: "px",

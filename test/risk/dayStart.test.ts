@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { advanceMarks } from "../../engine/risk/marks.js";
+import type { FollowerRiskRecord } from "../../engine/types.js";
+
+// Where a follower's day starts when mimik takes it up without having seen the 17:00 CT roll (new
+// to mimik, or stopped across the roll): the balance the broker says the day began with, if the
+// broker says so for this trading day; else net liquidation now.
+
+const TODAY = "2026-01-14";
+const broker = (tradingDay: string, balance: number) => ({ holdings: { dayStart: { tradingDay, balance } } });
+const fresh = (): FollowerRiskRecord => ({ state: "ACTIVE" });
+const saved = (patch: Partial<FollowerRiskRecord> = {}): FollowerRiskRecord => ({
+  state: "ACTIVE",
+  tradingDay: TODAY,
+  tradingWeek: "2026-01-12",
+  startOfDayBalance: 50_000,
+  weekStartBalance: 50_500,
+  dayPeak: 50_200,
+  highWaterMark: 51_000,
+  ...patch,
+});
+
+describe("the start of a day mimik did not see begin", () => {
+  it.each([
+    // what mimik had,              the broker's day,            net liq → start of day, day's peak
+    ["new to mimik", fresh(), broker(TODAY, 50_000), 49_600, 50_000, 50_000],
+    ["new, broker's figure of yesterday", fresh(), broker("2026-01-13", 50_000), 49_600, 49_600, 49_600],
+    ["new, no figure from the broker", fresh(), {}, 49_600, 49_600, 49_600],
+    ["new, a day in profit", fresh(), broker(TODAY, 50_000), 50_300, 50_000, 50_300],
+    [
+      "the roll missed while stopped",
+      saved({ tradingDay: "2026-01-13" }),
+      broker(TODAY, 49_800),
+      49_600,
+      49_800,
+      49_800,
+    ],
+    [
+      "today's record without a start",
+      saved({ startOfDayBalance: undefined }),
+      broker(TODAY, 49_900),
+      49_600,
+      49_900,
+      50_200,
+    ],
+    ["today's record keeps its start", saved(), broker(TODAY, 49_000), 49_600, 50_000, 50_200],
+  ] as const)("%s", (_case, record, of, netLiq, start, peak) => {
+    const moved = advanceMarks({ ...record }, TODAY, { dailyLoss: 500 }, netLiq, of);
+    expect(moved.record.startOfDayBalance).toBe(start);
+    expect(moved.record.dayPeak).toBe(peak);
+  });
+
+  it("a new follower's week starts at its day's start", () => {
+    const moved = advanceMarks(fresh(), TODAY, { weeklyLoss: 1_000 }, 49_600, broker(TODAY, 50_000));
+    expect(moved.record).toMatchObject({ tradingWeek: "2026-01-12", weekStartBalance: 50_000 });
+    expect(moved.saveNow).toBe(true);
+  });
+
+  it("a shadow follower's would-be P&L never takes its account's day", () => {
+    const moved = advanceMarks(fresh(), TODAY, {}, 0, { shadow: true, ...broker(TODAY, 50_000) });
+    expect(moved.record.startOfDayBalance).toBe(0);
+  });
+});
