@@ -56,6 +56,17 @@ const followerRiskRecordSchema = z.object({
       dayPeak: z.number().optional(),
     })
     .optional(),
+  // Absent in older files: a flatten's fills in a snapshot then read as trades by hand.
+  flattenOrders: z
+    .array(
+      z.object({
+        contract: z.string(),
+        orderId: z.number().int().optional(),
+        sentAt: z.number(),
+        answeredAt: z.number(),
+      }),
+    )
+    .optional(),
 });
 
 /**

@@ -49,6 +49,19 @@ export interface FollowerRiskRecord {
   shadow?: true | undefined;
   /** While it is a shadow: its account's own marks, for when it is live again. */
   live?: LiveMarks | undefined;
+  /** The last liquidations of its flattens the broker took: their fills are mimik's, not by hand. */
+  flattenOrders?: FlattenOrder[] | undefined;
+}
+
+/**
+ * One liquidation of a flatten the broker took: the order it answered with (Tradovate), or none
+ * (ProjectX's closeContract names none), and when the request went and was answered (our clock).
+ */
+export interface FlattenOrder {
+  contract: string;
+  orderId?: number | undefined;
+  sentAt: EpochMs;
+  answeredAt: EpochMs;
 }
 
 /** A live follower's marks, kept aside while it is a shadow (with the day and week they are of). */

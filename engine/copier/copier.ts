@@ -117,6 +117,7 @@ export class Copier {
       ...{ clock, emit, accounts, gate, leaders, book, acted, hedge, opened, exits: this.exits },
       ...{ counted, lost: this.lost, orders: this.orders },
       heldMs: deps.exitBackoff?.maxMs,
+      flattenFill: (name, fill) => deps.flattenFill?.(name, fill) ?? false,
       send: (route, meta, delta, clOrdId) => sender.send(route, meta, delta, clOrdId) !== undefined,
       flush: () => deps.gateway.flush(),
     });

@@ -1,4 +1,4 @@
-import type { SyncEvent } from "../types.js";
+import type { HistoryFillEvent, SyncEvent } from "../types.js";
 import { partOfLine } from "./mergedLine.js";
 import type { CopierAccounts } from "./ports.js";
 
@@ -57,7 +57,11 @@ export class HandTrades {
   /** Follower → contract → the signed size traded by hand, from its latest snapshot. */
   private readonly byFollower = new Map<string, Map<string, number>>();
 
-  constructor(private readonly accounts: Pick<CopierAccounts, "nameAt" | "role">) {}
+  constructor(
+    private readonly accounts: Pick<CopierAccounts, "nameAt" | "role">,
+    /** A fill of one of mimik's flattens: its order carries no clOrdId of ours, yet it is not the trader's. */
+    private readonly flattenFill: (follower: string, fill: HistoryFillEvent) => boolean = () => false,
+  ) {}
 
   /** A snapshot is in: its followers' trades by hand replace what the one before said. */
   record(event: SyncEvent): void {
@@ -68,6 +72,7 @@ export class HandTrades {
       for (const f of event.fills ?? []) {
         // One whose order is not known may be ours (its answer lost): not said to be the trader's.
         if (f.accountId !== account.id || ours(f.clOrdId) || f.orderUnknown) continue;
+        if (this.flattenFill(name, f)) continue;
         lines.set(f.contract, (lines.get(f.contract) ?? 0) + (f.side === "Buy" ? f.qty : -f.qty));
       }
       if (lines.size > 0) this.byFollower.set(name, lines);

@@ -6,6 +6,7 @@ import type {
   EngineEvent,
   FillLedger,
   FollowerState,
+  HistoryFillEvent,
   Logger,
   Side,
   WindowReason,
@@ -81,5 +82,7 @@ export interface CopierDeps {
    * first, except the mirrors of the leader orders `answering` (counted on to close part of it).
    */
   beforeExit?(follower: string, contract: string, answering?: readonly number[]): void;
+  /** A snapshot's fill is of one of mimik's flattens (their orders carry no clOrdId of ours). */
+  flattenFill?(follower: string, fill: HistoryFillEvent): boolean;
   logger?: Logger | undefined;
 }

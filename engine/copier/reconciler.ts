@@ -1,6 +1,6 @@
 import type { Follower, Group } from "../../data/schema.js";
 import { mapContract } from "../symbols.js";
-import type { AccountRoute, Clock, CopyEvent, EngineEvent, SyncEvent } from "../types.js";
+import type { AccountRoute, Clock, CopyEvent, EngineEvent, HistoryFillEvent, SyncEvent } from "../types.js";
 import { SKIP_REASONS } from "../types.js";
 import type { ActedOn } from "./actedOn.js";
 import { sentEvent, syntheticClOrdId } from "./copyEvents.js";
@@ -58,6 +58,8 @@ export interface ReconcilerDeps {
   lost: Pick<LostOpenings, "holds">;
   /** How long an opening held for a snapshot may wait for its reconcile (the snapshot wait's bound). */
   heldMs?: number | undefined;
+  /** A snapshot's fill is of one of mimik's flattens (risk keeps them): not traded by hand. */
+  flattenFill?(follower: string, fill: HistoryFillEvent): boolean;
   acted: Pick<ActedOn, "seed" | "get" | "set" | "contracts">;
   /** Write one order (not flushed yet); false when the gateway refused it. */
   send(route: AccountRoute, meta: OrderMeta, delta: number, clOrdId: string): boolean;
@@ -81,7 +83,7 @@ export class Reconciler {
   constructor(private readonly deps: ReconcilerDeps) {
     this.unsure = new UnsureLines(deps);
     this.sent = new SentBefore(deps.accounts);
-    this.hand = new HandTrades(deps.accounts);
+    this.hand = new HandTrades(deps.accounts, (name, fill) => deps.flattenFill?.(name, fill) ?? false);
   }
 
   /**

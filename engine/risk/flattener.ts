@@ -1,6 +1,15 @@
 import { messageOf } from "../messageOf.js";
+import { answerLost } from "../orders/answerLost.js";
 import { type Outcome, REFUSALS } from "../outcome.js";
-import type { Clock, ContractId, FollowerState, OrderResult, WorkingOrder } from "../types.js";
+import type {
+  Clock,
+  ContractId,
+  EpochMs,
+  FlattenOrder,
+  FollowerState,
+  OrderResult,
+  WorkingOrder,
+} from "../types.js";
 import { retryDelay } from "./backoff.js";
 
 /** The order gateway's flatten side: the one exit for orders, which also refuses leaders itself. */
@@ -34,6 +43,11 @@ export interface FlattenerDeps {
   blockedUntil(follower: string): number | undefined;
   /** The follower is flat after a flatten: the coordinator locks it (and calls done()). */
   flat(follower: string): void;
+  /**
+   * The broker took a liquidation, or may have (its answer lost): its order, or the request's time
+   * where none is named, is ours.
+   */
+  placed?(follower: string, order: FlattenOrder): void;
   alert(level: "warn" | "error", message: string, follower: string): void;
 }
 
@@ -146,7 +160,17 @@ export class Flattener {
           ...exposure.open.map((p) =>
             attempt(
               `liquidate ${p.contract}`,
-              () => liquidator.liquidate(follower, p.contractId),
+              async () => {
+                const sentAt = deps.clock.now();
+                const r = await liquidator.liquidate(follower, p.contractId);
+                // One whose answer was lost may have been done too: its fills are ours all the same.
+                if (r.ok || answerLost(r))
+                  deps.placed?.(
+                    follower,
+                    placedOrder(p.contract, r.ok ? r.orderId : 0, sentAt, deps.clock.now()),
+                  );
+                return r;
+              },
               // An exit of ours on its way when the account was read may close the position first:
               // the broker then has nothing to liquidate, and the flatten has what it wanted.
               () => {
@@ -251,4 +275,9 @@ async function attempt(
   } catch (err) {
     return `${what}: ${messageOf(err)}`;
   }
+}
+
+/** ProjectX answers a close with no order (0), a lost answer names none: known by contract and time alone. */
+function placedOrder(contract: string, orderId: number, sentAt: EpochMs, answeredAt: EpochMs): FlattenOrder {
+  return orderId > 0 ? { contract, orderId, sentAt, answeredAt } : { contract, sentAt, answeredAt };
 }

@@ -1,6 +1,7 @@
 import { type Outcome, REFUSALS } from "../outcome.js";
 import type { Clock, FlattenCommand, LockKind } from "../types.js";
 import { type Exposure, Flattener, type Liquidator } from "./flattener.js";
+import { flattenPlaced } from "./flattenOrders.js";
 import type { FollowerRisk } from "./followerRisk.js";
 import { lockManually, markFlat, startLiquidation, unlock } from "./lockMachine.js";
 
@@ -75,6 +76,12 @@ export class LockKeeper {
       busy: (name) => deps.busy(name),
       blockedUntil: (name) => deps.follower(name)?.holdings.route?.session.rateBudget().blockedUntil,
       flat: (name) => this.lockFlat(deps.follower(name)),
+      placed: (name, order) => {
+        const f = deps.follower(name);
+        if (!f) return;
+        f.record = flattenPlaced(f.record, order);
+        void deps.save(f);
+      },
       alert: (level, message, name) => {
         const f = deps.follower(name);
         if (f) deps.alert(level, message, f);

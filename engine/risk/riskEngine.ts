@@ -2,20 +2,10 @@ import type { Config } from "../../data/schema.js";
 import type { ShadowFill } from "../copier/shadowCopy.js";
 import { messageOf } from "../messageOf.js";
 import type { Outcome } from "../outcome.js";
-import {
-  type AccountRoute,
-  type BrokerEvent,
-  type BrokerSession,
-  type Clock,
-  type EngineEvent,
-  type Logger,
-  type RiskStateStore,
-  SKIP_REASONS,
-  silentLogger,
-} from "../types.js";
+import { type BrokerEvent, type Clock, type Logger, SKIP_REASONS, silentLogger } from "../types.js";
 import { RiskAnnouncer } from "./announcer.js";
 import { DayRoll } from "./dayRoll.js";
-import type { Liquidator } from "./flattener.js";
+import { isFlattenFill } from "./flattenOrders.js";
 import type { FollowerRisk, RiskGate } from "./followerRisk.js";
 import { HoldingsRoutes } from "./holdingsRoutes.js";
 import { evaluateLimits } from "./limits.js";
@@ -23,6 +13,7 @@ import { type FlattenBy, LockKeeper } from "./lockKeeper.js";
 import { settleRolledLock } from "./lockMachine.js";
 import { advanceMarks, restartedMarks } from "./marks.js";
 import { PriceFeeds } from "./priceFeeds.js";
+import type { RiskEngineDeps } from "./riskDeps.js";
 import { RiskSaves } from "./riskSaves.js";
 import { type FollowerRiskView, riskFigures, riskView } from "./riskView.js";
 import { RiskRoster } from "./roster.js";
@@ -33,38 +24,8 @@ import { Valuation } from "./valuation.js";
 
 export type { Liquidator } from "./flattener.js";
 export type { RiskGate } from "./followerRisk.js";
+export type { RiskAccounts, RiskEngineDeps } from "./riskDeps.js";
 export type { FollowerRiskView } from "./riskView.js";
-/** The account directory's answers risk needs. */
-export interface RiskAccounts {
-  route(name: string): AccountRoute | undefined;
-  nameAt(connection: string, accountId: number): string | undefined;
-  isLeader(name: string): boolean;
-}
-
-export interface RiskEngineDeps {
-  clock: Clock;
-  store: RiskStateStore;
-  emit(event: EngineEvent): void;
-  accounts: RiskAccounts;
-  liquidator: Liquidator;
-  /** An order of ours for the follower is in flight or unacknowledged (a flatten waits for it). */
-  busy?(follower: string): boolean;
-  /** Unlocked by hand, perhaps stopping its flatten under way (the copier makes up what it left to it). */
-  handUnlocked?(follower: string, flattenStopped: boolean): void;
-  logger?: Logger;
-  /** Minimum spacing of RiskSnapshotEvents per follower (state changes are never held back). */
-  snapshotIntervalMs?: number;
-  /**
-   * How long a rise of the high-water mark or a counted trade may wait before it is written
-   * (bounds disk writes; default 1 s). Locks, unlocks and rolls are written at once.
-   */
-  highWaterSaveDelayMs?: number;
-  /** How long a login's market data may be down before its followers' risk is blind (default 5 s). */
-  marketDataGraceMs?: number | undefined;
-  /** Issue 16: the login that prices a shadow follower, and its would-be flatten. */
-  shadowSession?(follower: string): BrokerSession | undefined;
-  flattenShadow?(follower: string, contract: string, price: number): void;
-}
 
 /** A market-data socket that drops and is back within this is a blip, not blind risk. */
 const MARKET_DATA_GRACE_MS = 5_000;
@@ -320,6 +281,11 @@ export class RiskEngine {
   unlock(follower: string, options: { force?: boolean } = {}): Promise<Outcome> {
     this.day.check();
     return this.locks.unlock(follower, options.force === true);
+  }
+
+  /** A snapshot's fill of the follower is of one of its flattens (mimik's, not a trade by hand). */
+  flattenFill(follower: string, fill: Parameters<typeof isFlattenFill>[1]): boolean {
+    return isFlattenFill(this.roster.get(follower)?.record.flattenOrders, fill);
   }
 
   snapshot(follower: string): FollowerRiskView | undefined {

@@ -139,6 +139,7 @@ export class Engine {
       exitBackoff: deps.exitBackoff,
       ...mirrorHooks(() => this.mirror),
       onShadowFill: (fill) => this.shadows.filled(fill),
+      flattenFill: (follower, fill) => this.risk.flattenFill(follower, fill),
       logger: this.logger,
     });
     this.mirror = new Mirror({

@@ -95,6 +95,17 @@ describe("HandTrades: a follower's snapshot, then the reconcile of its lines", (
     expect(hand.on("FOL", "ESZ6")).toBe(1);
   });
 
+  it("a fill of one of mimik's flattens (no clOrdId of ours, but risk knows its order) is not the trader's", () => {
+    const asked: string[] = [];
+    const hand = new HandTrades(accounts, (name, f) => {
+      asked.push(`${name} ${f.orderId}`);
+      return f.orderId === 5;
+    });
+    hand.record(sync([{ ...fill(2, "Buy", 2), orderId: 5 }, fill(2, "Buy", 1)]));
+    expect(hand.on("FOL", "ESZ6")).toBe(1);
+    expect(asked).toEqual(["FOL 5", "FOL 2"]);
+  });
+
   it("the next snapshot replaces what the last said", () => {
     const hand = new HandTrades(accounts);
     hand.record(sync([fill(2, "Buy", 3)]));

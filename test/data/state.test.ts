@@ -128,6 +128,19 @@ describe("RuntimeStateRepository", () => {
     expect((await RuntimeStateRepository.open(file)).read().followers.DEMO2001).toEqual(waived);
   });
 
+  it("a flatten's liquidations (by their order, or by a close's time where it names none) are saved and read back", async () => {
+    const flattened: FollowerRiskRecord = {
+      ...locked,
+      flattenOrders: [
+        { contract: "ESZ6", orderId: 4_101, sentAt: 1_000, answeredAt: 1_020 },
+        { contract: "NQZ6", sentAt: 1_000, answeredAt: 1_030 },
+      ],
+    };
+    const repo = await RuntimeStateRepository.open(file);
+    await repo.saveFollower("DEMO2001", flattened);
+    expect((await RuntimeStateRepository.open(file)).read().followers.DEMO2001).toEqual(flattened);
+  });
+
   it("issue 16: marks taken of a shadow's would-be P&L are saved as such, with its account's kept aside, and read back", async () => {
     const live = { tradingDay: "2026-11-23", startOfDayBalance: 50_000, highWaterMark: 51_000 };
     const shadow: FollowerRiskRecord = {

@@ -69,10 +69,13 @@ describe("LockKeeper: followers through the lock machine, each step shown and sa
       "show LIQUIDATE_ONLY",
       "save LIQUIDATE_ONLY",
       "liquidate",
+      // The liquidation's order, saved as soon as it is answered: its fills are mimik's after a restart too.
+      "save LIQUIDATE_ONLY",
       "show LOCKED",
       "save LOCKED",
     ]);
     expect(t.f.record).toMatchObject({ state: "LOCKED", lockKind: "manual", lockedAt: MON_NOON });
+    expect(t.f.record.flattenOrders).toHaveLength(1);
   });
 
   it.each([

@@ -1,0 +1,35 @@
+import type { AccountRoute, BrokerSession, Clock, EngineEvent, Logger, RiskStateStore } from "../types.js";
+import type { Liquidator } from "./flattener.js";
+
+/** What risk is given from outside: the clock, the state store, the accounts, the order exit. */
+/** The account directory's answers risk needs. */
+export interface RiskAccounts {
+  route(name: string): AccountRoute | undefined;
+  nameAt(connection: string, accountId: number): string | undefined;
+  isLeader(name: string): boolean;
+}
+
+export interface RiskEngineDeps {
+  clock: Clock;
+  store: RiskStateStore;
+  emit(event: EngineEvent): void;
+  accounts: RiskAccounts;
+  liquidator: Liquidator;
+  /** An order of ours for the follower is in flight or unacknowledged (a flatten waits for it). */
+  busy?(follower: string): boolean;
+  /** Unlocked by hand, perhaps stopping its flatten under way (the copier makes up what it left to it). */
+  handUnlocked?(follower: string, flattenStopped: boolean): void;
+  logger?: Logger;
+  /** Minimum spacing of RiskSnapshotEvents per follower (state changes are never held back). */
+  snapshotIntervalMs?: number;
+  /**
+   * How long a rise of the high-water mark or a counted trade may wait before it is written
+   * (bounds disk writes; default 1 s). Locks, unlocks and rolls are written at once.
+   */
+  highWaterSaveDelayMs?: number;
+  /** How long a login's market data may be down before its followers' risk is blind (default 5 s). */
+  marketDataGraceMs?: number | undefined;
+  /** Issue 16: the login that prices a shadow follower, and its would-be flatten. */
+  shadowSession?(follower: string): BrokerSession | undefined;
+  flattenShadow?(follower: string, contract: string, price: number): void;
+}

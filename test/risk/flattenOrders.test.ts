@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { CLOSE_SLACK_MS, flattenPlaced, isFlattenFill } from "../../engine/risk/flattenOrders.js";
+import type { FlattenOrder, FollowerRiskRecord } from "../../engine/types.js";
+import { alertsOf, ES, longF1 } from "./fakes.js";
+
+const T = 1_700_000_000_000;
+const fill = (patch: Partial<Parameters<typeof isFlattenFill>[1]> = {}) => ({
+  orderId: 7,
+  contract: "ESZ6",
+  ts: T + 100,
+  ...patch,
+});
+
+describe("isFlattenFill", () => {
+  it("knows a liquidation by the order it answered with, whatever its time", () => {
+    const orders: FlattenOrder[] = [{ contract: "ESZ6", orderId: 7, sentAt: T, answeredAt: T + 50 }];
+    expect(isFlattenFill(orders, fill({ ts: T + 3_600_000 }))).toBe(true);
+    expect(isFlattenFill(orders, fill({ orderId: 8 }))).toBe(false);
+  });
+
+  it("knows a close that names no order by its contract and the request's life, give or take the slack", () => {
+    const orders: FlattenOrder[] = [{ contract: "ESZ6", sentAt: T, answeredAt: T + 200 }];
+    expect(isFlattenFill(orders, fill({ orderId: 1 }))).toBe(true);
+    expect(isFlattenFill(orders, fill({ ts: T - CLOSE_SLACK_MS }))).toBe(true);
+    expect(isFlattenFill(orders, fill({ ts: T + 200 + CLOSE_SLACK_MS }))).toBe(true);
+    expect(isFlattenFill(orders, fill({ ts: T - CLOSE_SLACK_MS - 1 }))).toBe(false);
+    expect(isFlattenFill(orders, fill({ ts: T + 201 + CLOSE_SLACK_MS }))).toBe(false);
+    expect(isFlattenFill(orders, fill({ contract: "NQZ6" }))).toBe(false);
+    // An order that carries a clOrdId was placed by someone who named it: not the close.
+    expect(isFlattenFill(orders, fill({ clOrdId: "mine" }))).toBe(false);
+    expect(isFlattenFill(undefined, fill())).toBe(false);
+  });
+});
+
+describe("flattenPlaced", () => {
+  it("keeps the last ten, each once", () => {
+    let record: FollowerRiskRecord = { state: "LIQUIDATE_ONLY" };
+    for (let i = 1; i <= 12; i++)
+      record = flattenPlaced(record, { contract: "ESZ6", orderId: i, sentAt: T + i, answeredAt: T + i });
+    record = flattenPlaced(record, { contract: "ESZ6", orderId: 12, sentAt: T + 12, answeredAt: T + 12 });
+    expect(record.flattenOrders?.map((o) => o.orderId)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(record.state).toBe("LIQUIDATE_ONLY");
+  });
+});
+
+describe("a flatten's orders in the risk record", () => {
+  it("are saved with it and known after a restart (a kill -9 before the re-sync)", async () => {
+    const r = await longF1({ dailyLoss: 1000 });
+    await r.engine.flattenAndLock(["F1"]);
+    expect(alertsOf(r.events, "F1").some((m) => m.includes("LOCKED"))).toBe(true);
+    const saved = r.store.state.followers.F1?.flattenOrders;
+    expect(saved).toEqual([
+      { contract: ES.name, orderId: 99, sentAt: r.clock.now(), answeredAt: r.clock.now() },
+    ]);
+    const restarted = r.restart();
+    await restarted.start();
+    expect(restarted.flattenFill("F1", fill({ orderId: 99 }))).toBe(true);
+    expect(restarted.flattenFill("F1", fill({ orderId: 98 }))).toBe(false);
+  });
+
+  it("are kept when the liquidation's answer is lost (it may be done), not when the broker refused it", async () => {
+    const r = await longF1({ dailyLoss: 1000 });
+    const { liquidator } = r;
+    const real = liquidator.liquidate;
+    let lost = true;
+    liquidator.liquidate = async (follower, contractId) => {
+      if (!lost) return real(follower, contractId);
+      lost = false;
+      return {
+        ok: false,
+        failureReason: "Disconnected",
+        failureText: "socket closed",
+        writtenAt: 0,
+        ackAt: 0,
+      };
+    };
+    liquidator.failNext = 0;
+    await r.engine.flattenAndLock(["F1"]);
+    expect(r.store.state.followers.F1?.flattenOrders).toEqual([
+      { contract: ES.name, sentAt: r.clock.now(), answeredAt: r.clock.now() },
+    ]);
+    const refused = await longF1({ dailyLoss: 1000 });
+    refused.liquidator.failNext = 1;
+    refused.liquidator.fillOnAccept = false;
+    await refused.engine.flattenAndLock(["F1"]);
+    expect(refused.store.state.followers.F1?.flattenOrders).toBeUndefined();
+  });
+});
