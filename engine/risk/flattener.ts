@@ -39,6 +39,11 @@ export interface FlattenerDeps {
    * moment ago): the broker may already hold a position the session's cache does not show yet.
    */
   busy(follower: string): boolean;
+  /**
+   * Why the follower's account cannot be read now (the broker's words; a ProjectX account whose
+   * searches fail), undefined while it reads: its positions are then its last picture, not the truth.
+   */
+  unreadable?(follower: string): string | undefined;
   /** Until when the follower's broker asked us to wait (a 429 or a penalty), if it did. */
   blockedUntil(follower: string): number | undefined;
   /** The follower is flat after a flatten: the coordinator locks it (and calls done()). */
@@ -61,6 +66,8 @@ interface Attempts {
    * lagging, still listed it).
    */
   cancelled: Set<number>;
+  /** The trader was told this flatten waits for the account to read. */
+  toldUnreadable: boolean;
 }
 
 /**
@@ -117,6 +124,7 @@ export class Flattener {
     this.clearTimer(a);
     a.count = 0;
     a.cancelled.clear();
+    a.toldUnreadable = false;
   }
 
   stopAll(): void {
@@ -134,12 +142,14 @@ export class Flattener {
     a.count++;
     a.inFlight = true;
     const failures: string[] = [];
+    const closed: string[] = [];
     let sent = 0;
     try {
       const exposure = readExposure(deps, follower);
       if (typeof exposure === "string") failures.push(exposure);
       else {
         sent = exposure.orders.length + exposure.open.length;
+        closed.push(...exposure.open.map((p) => p.contract));
         const { liquidator } = deps;
         const results = await Promise.all([
           ...exposure.orders.map((o) =>
@@ -192,6 +202,15 @@ export class Flattener {
         : { target: follower, status: "failed", sent, reason: "unlocked by hand during the flatten" };
     if (!deps.mayTarget(follower))
       return { target: follower, status: "failed", sent, reason: "no longer a follower; flatten stopped" };
+    // An account that cannot be read is judged from its last picture, and a close's effect never
+    // shows there: the closes went, and the read (its re-sync resumes the flatten) says the rest.
+    const unread = failures.length === 0 ? deps.unreadable?.(follower) : undefined;
+    if (unread !== undefined) {
+      const reason = unreadableWords(unread, closed);
+      if (!a.toldUnreadable) deps.alert("warn", `${follower}: flatten: ${reason}`, follower);
+      a.toldUnreadable = true;
+      return { target: follower, status: "liquidating", sent, reason };
+    }
     // Flat only when nothing of ours is still on its way: a copy written just before the flatten
     // may have filled at the broker unseen, and locking "flat" then would leave it open.
     const busy = deps.busy(follower);
@@ -231,7 +250,7 @@ export class Flattener {
   private attemptsFor(follower: string): Attempts {
     let a = this.attempts.get(follower);
     if (!a) {
-      a = { count: 0, inFlight: false, timer: undefined, cancelled: new Set() };
+      a = { count: 0, inFlight: false, timer: undefined, cancelled: new Set(), toldUnreadable: false };
       this.attempts.set(follower, a);
     }
     return a;
@@ -260,6 +279,15 @@ function stillLeft(exposure: Exposure | string): string {
     return "still not flat after flatten";
   const n = exposure.orders.length;
   return `flat, but ${n} order${n === 1 ? "" : "s"} still working after flatten (${n === 1 ? "its cancel was" : "their cancels were"} taken, not yet done)`;
+}
+
+/** What a flatten of an account that cannot be read did, and what it waits for. */
+export function unreadableWords(why: string, closed: readonly string[]): string {
+  const head = `its account cannot be read (${why})`;
+  if (closed.length === 0) return `${head}: no position known to close; the flatten goes on once it reads`;
+  const what =
+    closed.length === 1 ? `the close of ${closed[0]} was` : `the closes of ${closed.join(", ")} were`;
+  return `${head}: ${what} sent (it closes whatever is there); it locks once the account reads flat`;
 }
 
 /** One gateway call as a failure description, or undefined when the broker accepted it. */

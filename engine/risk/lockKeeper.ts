@@ -74,6 +74,10 @@ export class LockKeeper {
         return f === undefined || this.flatAndIdle(f);
       },
       busy: (name) => deps.busy(name),
+      unreadable: (name) => {
+        const f = deps.follower(name);
+        return f ? this.unreadable(f) : undefined;
+      },
       blockedUntil: (name) => deps.follower(name)?.holdings.route?.session.rateBudget().blockedUntil,
       flat: (name) => this.lockFlat(deps.follower(name)),
       placed: (name, order) => {
@@ -229,6 +233,8 @@ export class LockKeeper {
       f.record.state === "LIQUIDATE_ONLY" &&
       this.flattener.attemptsOf(f.name) > 0 &&
       this.flatAndIdle(f) &&
+      // The last picture of an account that cannot be read says nothing of its close: the read will.
+      this.unreadable(f) === undefined &&
       !this.deps.busy(f.name)
     )
       this.lockFlat(f);
@@ -240,6 +246,11 @@ export class LockKeeper {
    */
   private flatAndIdle(f: FollowerRisk): boolean {
     return f.holdings.isFlat() && (this.deps.exposure(f)?.orders.length ?? 0) === 0;
+  }
+
+  private unreadable(f: FollowerRisk): string | undefined {
+    const route = f.holdings.route;
+    return route?.session.unreadable?.(route.accountId);
   }
 
   /** After a restart, a reconnect or a config change: carry on a flatten that did not finish (see Flattener.resume). */

@@ -26,6 +26,8 @@ function setup() {
     replies: [] as OrderResult[],
     /** One of our orders for the follower is in flight or unacknowledged. */
     busy: false,
+    /** Why its account cannot be read (the broker's words), if it cannot. */
+    unreadable: undefined as string | undefined,
   };
   const calls: string[] = [];
   const alerts: string[] = [];
@@ -48,6 +50,7 @@ function setup() {
     exposure: () => world.exposure,
     isFlat: () => world.flat,
     busy: () => world.busy,
+    unreadable: () => world.unreadable,
     blockedUntil: () => (world.blockedFor === undefined ? undefined : clock.now() + world.blockedFor),
     flat: (f) => {
       calls.push(`flat ${f}`);
@@ -193,5 +196,50 @@ describe("Flattener: cancel and liquidate, then again with backoff until flat", 
     t.flattener.resume("F1");
     await t.clock.advance(0);
     expect(t.calls.filter((c) => c.startsWith("liquidate"))).toHaveLength(2);
+  });
+});
+
+describe("Flattener: an account that cannot be read", () => {
+  it("sends its closes, says so once, never locks from the last picture, and waits for the read", async () => {
+    const t = setup();
+    t.world.unreadable = "Account is under review";
+    t.world.fillsOnAccept = false;
+    const first = await t.flattener.flatten("F1");
+    expect(first).toEqual({
+      target: "F1",
+      status: "liquidating",
+      sent: 2,
+      reason:
+        "its account cannot be read (Account is under review): the close of ESH6 was sent (it closes whatever is there); it locks once the account reads flat",
+    });
+    expect(t.calls).toEqual(["cancel F1 7 @0", "liquidate F1 1 @0"]);
+    expect(t.alerts).toEqual([`warn: F1: flatten: ${first.reason}`]);
+    // No retry from a picture that cannot change: the read's re-sync resumes it.
+    expect(t.clock.pending()).toBe(0);
+    // A re-sync of its login while it still cannot be read: the closes again, nothing said again;
+    // its last picture flat is no reason to lock.
+    t.world.flat = true;
+    t.world.exposure = { orders: [], open: [] };
+    expect(await t.flattener.flatten("F1")).toMatchObject({ status: "liquidating", sent: 0 });
+    expect(t.alerts).toHaveLength(1);
+    t.world.unreadable = undefined;
+    t.flattener.resume("F1", true);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(t.calls.at(-1)).toBe("flat F1");
+  });
+
+  it("with no position known: says nothing is known to close; a failure is still a failure, tried again", async () => {
+    const t = setup();
+    t.world.unreadable = "down";
+    t.world.exposure = { orders: [], open: [] };
+    expect((await t.flattener.flatten("F1")).reason).toBe(
+      "its account cannot be read (down): no position known to close; the flatten goes on once it reads",
+    );
+    const u = setup();
+    u.world.unreadable = "down";
+    u.world.replies = [REJECTED];
+    expect(await u.flattener.flatten("F1")).toMatchObject({ status: "failed" });
+    expect(u.clock.pending()).toBe(1);
   });
 });
