@@ -70,6 +70,35 @@ export function resolveBinding(
   return { command: binding.command, binding, disabled: binding.disabledWhy?.(ctx) };
 }
 
+const PANES: readonly Scope[] = ["groups", "followers", "fills", "alerts"];
+const PANE_NAMES: Partial<Record<Scope, string>> = {
+  groups: "Groups",
+  followers: "Followers",
+  fills: "Live fills",
+  alerts: "Locks & alerts",
+};
+
+/**
+ * Where a key that does nothing in this pane does something: "Resync: in the Followers pane (Tab
+ * moves there)". The titles say what keys do ("OUT OF SYNC … (r resyncs)") whichever pane has the
+ * focus, so a key pressed in the wrong one must not look dead. Undefined outside the panes and
+ * for a key no pane takes.
+ */
+export function elsewhere(input: string, key: Partial<Key>, scope: Scope): string | undefined {
+  const name = keyName(input, key);
+  if (name === undefined || !PANES.includes(scope)) return undefined;
+  const taking = PANES.flatMap((pane) => {
+    const b =
+      pane === scope ? undefined : BINDINGS.find((b) => b.scopes.includes(pane) && b.keys.includes(name));
+    return b ? [{ pane, label: b.label }] : [];
+  });
+  const [first] = taking;
+  if (!first) return undefined;
+  const what = taking.length === 1 ? first.label : keyLabel(name);
+  const where = taking.map((t) => PANE_NAMES[t.pane]).join(" or ");
+  return `${what}: in the ${where} pane (Tab moves there)`;
+}
+
 /** The command to run for a key press, or undefined when the key is unbound or disabled. */
 export function resolveKey(
   input: string,

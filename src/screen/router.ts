@@ -16,7 +16,7 @@ import type { Actions } from "../process/actions.js";
 import { outcomeSentence, whyFailed } from "../text/outcomes.js";
 import { BINDINGS, type Binding, type CommandContext, type CommandDeps } from "./bindings.js";
 import type { FieldSpec, FormAction } from "./forms/form.js";
-import { keyName, resolveBinding } from "./keymap.js";
+import { elsewhere, keyName, resolveBinding } from "./keymap.js";
 import { keyPresses } from "./keyPresses.js";
 import { type ScreenAction, type ScreenState, type ScreenStore, scopeOf } from "./screenState.js";
 
@@ -49,7 +49,8 @@ export function routeKey(input: string, key: Partial<Key>, ctx: CommandContext):
   const hit = resolveBinding(input, key, scope, ctx);
   if (!hit) {
     if (scope === "confirm" && confirmNo) return { actions: clear, run: { binding: confirmNo, ctx } };
-    return { actions: [] };
+    const text = elsewhere(input, key, scope);
+    return { actions: text === undefined ? [] : [{ type: "flash", text }] };
   }
   const { binding } = hit;
   if (hit.disabled) return { actions: [{ type: "flash", text: `${binding.label}: ${hit.disabled}` }] };

@@ -11,6 +11,7 @@ import {
   bindingsFor,
   confirmText,
   disabledWhy,
+  elsewhere,
   helpRows,
   hintsFor,
   keyName,
@@ -154,5 +155,28 @@ describe("hints, help and questions", () => {
     expect(confirmText("follower.flatten", ctx)).toBe("Flatten and lock Mike (FOLL1) in NQ Scalps?");
     expect(confirmText("flatten.all", ctx)).toBe("Flatten and lock ALL 4 followers in 2 groups?");
     expect(confirmText("quit", ctx)).toBeUndefined();
+  });
+});
+
+describe("a key pressed in the wrong pane says where it works", () => {
+  it.each([
+    ["groups", "r", "Resync: in the Followers pane (Tab moves there)"],
+    ["groups", " ", "Follower on/off: in the Followers pane (Tab moves there)"],
+    ["groups", "u", "Unlock: in the Followers pane (Tab moves there)"],
+    ["fills", "n", "n: in the Groups or Followers pane (Tab moves there)"],
+    ["alerts", "f", "Flatten+lock: in the Followers pane (Tab moves there)"],
+    ["groups", "\r", "Enter: in the Live fills or Locks & alerts pane (Tab moves there)"],
+    ["groups", "z", undefined],
+    ["form", "r", undefined],
+    ["confirm", "u", undefined],
+  ] as const)("%s pane, %j → %s", (scope, input, said) => {
+    const key = input === "\r" ? k({ return: true }) : k();
+    expect(elsewhere(input === "\r" ? "" : input, key, scope)).toBe(said);
+  });
+
+  it("names, for every pane key, the binding's own label when one pane takes it", () => {
+    for (const b of BINDINGS.filter((b) => b.scopes.length === 1 && b.scopes[0] === "followers"))
+      for (const name of b.keys.filter((n) => n.length === 1))
+        expect(elsewhere(name, k(), "fills")).toMatch(/in the (.* or )?Followers( or .*)? pane/);
   });
 });

@@ -161,6 +161,14 @@ describe("the router runs the other commands from their bindings", () => {
     expect(d.frame()).toContain("? Help"); // the hints are back
   });
 
+  it("a follower's key pressed on the Groups pane says where it works, and does nothing", () => {
+    const d = onFollowers();
+    d.press(KEY.shiftTab, text("r"));
+    expect(d.frame()).toContain("» Resync: in the Followers pane (Tab moves there)");
+    expect(d.calls).toEqual([]);
+    expect(d.state().confirm).toBeUndefined();
+  });
+
   it("moves cursors within the rows there are", () => {
     const d = onFollowers();
     d.press(KEY.down, KEY.down, KEY.down, KEY.down, KEY.up);
