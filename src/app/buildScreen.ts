@@ -1,5 +1,5 @@
 import { brokerOf, type Follower, type Group } from "../../data/schema.js";
-import { priceWords, type ResyncPlan } from "../../engine/index.js";
+import { priceWords, type ResyncPlan, SKIP_REASONS } from "../../engine/index.js";
 import type { ResyncEvent } from "../../engine/types.js";
 import type { CommandContext, KeyContext, Scope } from "../screen/bindings.js";
 import { helpLines, helpRows } from "../screen/keymap.js";
@@ -171,7 +171,7 @@ export function buildScreen(
       : { contract: fill.contract, side: fill.side, qty: fill.qty, price: fill.price }),
     results: linesOf(results, (r) => ({
       follower: labelled(r.follower),
-      outcome: r.outcome,
+      outcome: r.outcome === "skipped" && r.reason === SKIP_REASONS.mirrored ? "mirrored" : r.outcome,
       // A shadow's result is what it would have sent, in full: nothing else will say it.
       reason:
         r.outcome === "shadow"

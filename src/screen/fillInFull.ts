@@ -14,6 +14,7 @@ const WORD = {
   accepted: "accepted",
   filled: "filled",
   skipped: "skipped",
+  mirrored: "mirrored",
   rejected: "REJECTED",
   shadow: "shadow",
 };

@@ -150,7 +150,8 @@ export interface WorkingOrderVM {
   leaderOrderId?: number | undefined;
 }
 
-export type CopyOutcomeVM = "sent" | "accepted" | "filled" | "skipped" | "rejected" | "shadow";
+/** A copy's outcome; `mirrored`: skipped because the follower's own mirrored order answers the fill. */
+export type CopyOutcomeVM = "sent" | "accepted" | "filled" | "skipped" | "mirrored" | "rejected" | "shadow";
 
 export interface FillResultVM {
   follower: string;

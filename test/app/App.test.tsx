@@ -2,7 +2,7 @@ import { render } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
 import { plainTheme } from "../../components/theme.js";
 import type { Config } from "../../data/schema.js";
-import type { EngineCommand, FlattenTarget, Outcome } from "../../engine/index.js";
+import { type EngineCommand, type FlattenTarget, type Outcome, SKIP_REASONS } from "../../engine/index.js";
 import { App } from "../../src/app/App.js";
 import { memoryHolder } from "../../src/app/configHolder.js";
 import { demoConfig } from "../../src/demo/demoConfig.js";
@@ -117,6 +117,43 @@ describe("the console app", () => {
       reason: "locked",
     });
     await waitForFrame(lastFrame, (f) => f.includes("locked") && f.includes("25000"));
+  });
+
+  it("a follower whose own mirrored order answers the leader's fill shows it as a mirror, not a skip", async () => {
+    const { lastFrame, store } = mount();
+    store.push({
+      type: "leaderFill",
+      at: Date.now(),
+      group: "Index Scalps",
+      leader: "DEMO1000",
+      fillId: 1,
+      orderId: 1,
+      contract: "NQZ6",
+      side: "Buy",
+      qty: 2,
+      price: 25000,
+      positionBefore: 0,
+      positionAfter: 2,
+    });
+    for (const [follower, reason] of [
+      ["DEMO2003", SKIP_REASONS.mirrored],
+      ["DEMO2001", SKIP_REASONS.locked],
+    ] as const)
+      store.push({
+        type: "copy",
+        at: Date.now(),
+        group: "Index Scalps",
+        follower,
+        fillId: 1,
+        contract: "NQZ6",
+        outcome: "skipped",
+        reason,
+      });
+    await waitForFrame(lastFrame, (f) => f.includes("its own mirrored order") && f.includes("locked"));
+    const lines = (lastFrame() ?? "").split("\n");
+    // Shown by their labels: DEMO2003 is "tight", DEMO2001 "half".
+    expect(lines.find((l) => l.includes("tight") && l.includes("mirrored order"))).toContain("✓ mirror");
+    expect(lines.find((l) => l.includes("half") && l.includes("locked"))).toContain("- skipped");
   });
 
   it("a lock the state file did not take is said on screen until it is saved", async () => {
