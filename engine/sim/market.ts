@@ -1,9 +1,11 @@
-import { rootOf } from "../symbols.js";
+import { familyOf, rootOf } from "../symbols.js";
 import type { Random } from "./random.js";
 
 /**
  * One last-trade price per product (every contract month of a product trades at it), moved by a
- * seeded random walk in whole ticks. Listeners hear about every change.
+ * seeded random walk in whole ticks. Listeners hear about every change. A micro trades at its
+ * mini's price (MES at ES's, MNQ at NQ's): they are one index at one tenth of the size, so a
+ * toMicro copy fills where the leader did and a mirrored limit rests where the leader's does.
  */
 
 export interface ProductPrice {
@@ -24,6 +26,10 @@ export function roundToTick(price: number, tick: number): number {
 export class Market {
   private readonly prices = new Map<string, ProductPrice>();
   private readonly listeners = new Set<PriceListener>();
+  /** A micro → the mini whose price it trades at. */
+  private readonly pricedAs = new Map<string, string>();
+  /** A mini → its micros. */
+  private readonly micros = new Map<string, ProductPrice[]>();
 
   constructor(
     products: Iterable<{ name: string; tickSize: number; price: number }>,
@@ -31,6 +37,13 @@ export class Market {
   ) {
     for (const p of products)
       this.prices.set(p.name, { product: p.name, tickSize: p.tickSize, price: p.price });
+    for (const entry of this.prices.values()) {
+      const mini = this.prices.get(familyOf(entry.product));
+      if (!mini || mini === entry || mini.tickSize !== entry.tickSize) continue;
+      this.pricedAs.set(entry.product, mini.product);
+      this.micros.set(mini.product, [...(this.micros.get(mini.product) ?? []), entry]);
+      entry.price = mini.price;
+    }
   }
 
   onChange(listener: PriceListener): () => void {
@@ -61,11 +74,13 @@ export class Market {
     const product = this.productOf(symbol);
     if (!product) throw new Error(`unknown symbol ${symbol}`);
     if (!Number.isFinite(price)) throw new Error(`price must be a number, got ${price}`);
-    const entry = this.prices.get(product)!;
+    const entry = this.prices.get(this.pricedAs.get(product) ?? product)!;
     const next = Math.max(entry.tickSize, roundToTick(price, entry.tickSize));
     if (next === entry.price) return next;
-    entry.price = next;
-    for (const l of this.listeners) l(product, next);
+    for (const moved of [entry, ...(this.micros.get(entry.product) ?? [])]) {
+      moved.price = next;
+      for (const l of this.listeners) l(moved.product, next);
+    }
     return next;
   }
 
@@ -82,6 +97,7 @@ export class Market {
   step(): void {
     if (!this.walking) return;
     for (const entry of this.prices.values()) {
+      if (this.pricedAs.has(entry.product)) continue;
       const r = this.random();
       const ticks = r < 0.1 ? -2 : r < 0.35 ? -1 : r < 0.65 ? 0 : r < 0.9 ? 1 : 2;
       if (ticks !== 0) this.set(entry.product, entry.price + ticks * entry.tickSize);
