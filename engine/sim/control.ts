@@ -236,6 +236,12 @@ export interface SimControl {
    */
   fillsAsTradesOnly(on: boolean): void;
   /**
+   * ProjectX: the account's GatewayUserTrade events go out `ms` after the order, position and
+   * account events of the same fill (0 = with them): a trade that reaches the client behind its
+   * position report.
+   */
+  delayTrades(accountName: string, ms: number): void;
+  /**
    * While on, the daily halt (16:00-17:00 CT, Monday to Thursday) and the weekend (Friday 16:00 to
    * Sunday 17:00 CT) refuse new orders on the simulator's clock: Tradovate answers failureReason
    * SessionClosed, ProjectX errorCode 5. Off by default, so a test run in the halt is not refused.

@@ -227,6 +227,13 @@ const routes: Record<string, { schema: z.ZodType; run: (c: SimControl, b: never)
       return {};
     },
   },
+  "POST /sim/delay-trades": {
+    schema: z.object({ account: z.string(), ms: z.number().nonnegative() }),
+    run: (c, b: { account: string; ms: number }) => {
+      c.delayTrades(b.account, b.ms);
+      return {};
+    },
+  },
   "GET /sim/clock": { schema: z.unknown(), run: (c) => c.clock() },
   "POST /sim/clock": {
     schema: z.object({ advanceMs: z.number().nonnegative() }),

@@ -516,6 +516,10 @@ export class SimServer implements SimControl {
     this.projectx.setTradesOnly(on);
   }
 
+  delayTrades(accountName: string, ms: number): void {
+    this.projectx.delayTrades(this.projectxAccount(accountName), ms);
+  }
+
   private projectxAccount(name: string): number {
     const account = this.book.accountByName(name);
     if (!account) throw new Error(`unknown account ${name}`);

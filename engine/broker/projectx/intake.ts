@@ -77,6 +77,15 @@ export class ProjectXIntake {
     this.gapTimers.set(orderId, timer);
   }
 
+  /**
+   * An order told a fill whose trade has not come: the fill goes out when the trade comes or the
+   * wait ends, and the account's position report may already be out (the leader guard waits).
+   */
+  waiting(): boolean {
+    for (const orderId of this.gapTimers.keys()) if (this.d.model.untraded(orderId) > 0) return true;
+    return false;
+  }
+
   stop(): void {
     for (const t of this.gapTimers.values()) this.d.clock.clearTimeout(t);
     this.gapTimers.clear();

@@ -103,6 +103,12 @@ export class ProjectXModel {
     return orderTypeWord(this.orders.get(orderId)?.order.type);
   }
 
+  /** Contracts the order's fillVolume says filled that neither a trade nor a synthesized fill counted. */
+  untraded(orderId: number): number {
+    const line = this.orders.get(orderId);
+    return line ? gapOf(line) : 0;
+  }
+
   accountOfOrder(orderId: number): number | undefined {
     return this.orders.get(orderId)?.order.accountId;
   }

@@ -266,9 +266,9 @@ export class ProjectXBrokerSession implements BrokerSession {
   lastPrice(contractId: ContractId): number | undefined {
     return this.model.lastPrice(contractId);
   }
-  rateBudget(): RateBudget {
-    return this.limiter.budget();
-  }
+  readonly rateBudget = (): RateBudget => this.limiter.budget();
+  /** A fill its order told, held back for its trade (the account's position report may be out). */
+  readonly fillsWaiting = (): boolean => this.intake.waiting();
 
   /** Contract/searchById for the canonical name's ProjectX id (cached; undefined when ProjectX has none). */
   findContract(name: string): Promise<ContractSpec | undefined> {

@@ -172,6 +172,14 @@ export class ProjectXFace {
     this.events.tradesOnly = on;
   }
 
+  /** The account's trades go out on the user hub `ms` after its other events (0: with them). */
+  delayTrades(accountId: number, ms: number): void {
+    if (!this.accounts.has(accountId)) throw new Error("not a ProjectX account");
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`ms must be zero or more (got ${ms})`);
+    if (ms === 0) this.hubs.tradeDelays.delete(accountId);
+    else this.hubs.tradeDelays.set(accountId, ms);
+  }
+
   /** A product's price moved: quotes for its contracts. */
   priceChanged(contractIds: readonly number[]): void {
     this.hubs.quotes(contractIds.map((id) => this.contracts.idOf(id)));

@@ -61,6 +61,11 @@ export class ProjectXHubs {
   private nextId = 1;
   /** Market data is down (SimControl.marketDataDown): the market hub refuses connections. */
   marketDown = false;
+  /**
+   * Extra latency of an account's GatewayUserTrade events alone, by account id (SimControl.delayTrades):
+   * its order, position and account events go out first, as a hub that lags one stream may.
+   */
+  readonly tradeDelays = new Map<number, number>();
 
   constructor(private readonly d: HubsDeps) {}
 
@@ -94,18 +99,31 @@ export class ProjectXHubs {
           const sub = KIND_SUB[e.kind];
           return sub === "accounts" ? c.subs.accounts : c.subs[sub].has(accountId);
         });
-        const calls = mine.map((e) => ({ target: `GatewayUser${e.kind}`, args: [e.data] }));
-        const twice = this.d.duplicate();
-        const send = () => {
-          c.signalr.invokeAll(calls);
-          if (twice) c.signalr.invokeAll(calls);
-        };
+        const late = this.tradeDelays.get(accountId) ?? 0;
+        const now = late > 0 ? mine.filter((e) => e.kind !== "Trade") : mine;
         const delay = this.d.delayFor(c.user.name);
-        // Equal delays keep the events' order (timers of one length run in the order set).
-        if (delay > 0) setTimeout(send, delay).unref();
-        else send();
+        this.send(c, now, delay);
+        if (now !== mine)
+          this.send(
+            c,
+            mine.filter((e) => e.kind === "Trade"),
+            delay + late,
+          );
       }
     });
+  }
+
+  private send(c: Conn, events: HubEvent[], delay: number): void {
+    if (events.length === 0) return;
+    const calls = events.map((e) => ({ target: `GatewayUser${e.kind}`, args: [e.data] }));
+    const twice = this.d.duplicate();
+    const send = () => {
+      c.signalr.invokeAll(calls);
+      if (twice) c.signalr.invokeAll(calls);
+    };
+    // Equal delays keep the events' order (timers of one length run in the order set).
+    if (delay > 0) setTimeout(send, delay).unref();
+    else send();
   }
 
   /** A price changed: GatewayQuote to every market hub connection watching one of `contractIds`. */

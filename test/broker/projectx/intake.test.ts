@@ -77,3 +77,46 @@ describe("ProjectX hub events outside the documented values are skipped and logg
     expect(model.positions(ACCOUNT)).toEqual([]);
   });
 });
+
+describe("a fill its order told, waiting for its trade (fillsWaiting: the leader guard waits for it)", () => {
+  const filled = {
+    id: 500,
+    accountId: ACCOUNT,
+    contractId: ES,
+    status: 2,
+    type: 2,
+    side: 0,
+    size: 2,
+    fillVolume: 2,
+    filledPrice: 6000,
+  };
+  const fills = (events: BrokerEvent[]) => events.filter((e) => e.type === "fill");
+
+  it("waits until the fill is made up from the order, then no more", () => {
+    const { i, events, clock } = intake();
+    expect(i.waiting()).toBe(false);
+    i.order(filled);
+    expect(i.waiting()).toBe(true);
+    clock.advance(299);
+    expect(i.waiting()).toBe(true);
+    expect(fills(events)).toEqual([]);
+    clock.advance(1);
+    expect(fills(events)).toHaveLength(1);
+    expect(i.waiting()).toBe(false);
+  });
+
+  it("waits no more once the trade came, though the wait runs on", () => {
+    const { i, events } = intake();
+    i.order(filled);
+    i.trade(trade({}), 0 as never);
+    expect(fills(events)).toHaveLength(1);
+    expect(i.waiting()).toBe(false);
+  });
+
+  it("an order that filled with its trade already in holds nothing back", () => {
+    const { i } = intake();
+    i.trade(trade({}), 0 as never);
+    i.order(filled);
+    expect(i.waiting()).toBe(false);
+  });
+});

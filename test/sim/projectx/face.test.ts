@@ -482,4 +482,45 @@ describe("ProjectX hubs on the simulator (SignalR JSON protocol over ws)", () =>
     );
     expect((quote.arguments as unknown[])[0]).toBe("CON.F.US.ENQ.Z26");
   });
+
+  it("delayTrades: the account's trade goes out behind its order, position and account events", async () => {
+    await start();
+    const hub = await userHub(await login());
+    await hub.handshake();
+    const accountId = TSX5001();
+    await hub.invoke("1", "SubscribeAccounts");
+    for (const [i, method] of ["SubscribeOrders", "SubscribePositions", "SubscribeTrades"].entries())
+      await hub.invoke(`s${i}`, method, accountId);
+    const set = (ms: number) =>
+      fetch(`${sim!.url}/sim/delay-trades`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ account: "TSX5001", ms }),
+      });
+    expect((await set(300)).status).toBe(200);
+    const before = hub.messages.length;
+    const sent = Date.now();
+    sim!.control.manualTrade("TSX5001", "ESZ6", "Buy", 1);
+    await hub.next((m) => m.target === "GatewayUserTrade");
+    expect(Date.now() - sent).toBeGreaterThanOrEqual(250);
+    const targets = () =>
+      hub.messages
+        .slice(before)
+        .filter((m) => m.type === 1)
+        .map((m) => m.target);
+    expect(targets()).toEqual([
+      "GatewayUserOrder",
+      "GatewayUserOrder",
+      "GatewayUserPosition",
+      "GatewayUserAccount",
+      "GatewayUserTrade",
+    ]);
+    expect((await set(0)).status).toBe(200);
+    const again = hub.messages.length;
+    sim!.control.manualTrade("TSX5001", "ESZ6", "Sell", 1);
+    const at = Date.now();
+    await hub.next((m) => m.target === "GatewayUserTrade" && hub.messages.indexOf(m) >= again);
+    expect(Date.now() - at).toBeLessThan(250);
+    expect(() => sim!.control.delayTrades("DEMO1000", 100)).toThrow(/not an account of a ProjectX user/);
+  });
 });
