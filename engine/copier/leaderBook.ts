@@ -21,6 +21,13 @@ export class LeaderBook {
   private readonly volumes = new Map<string, Map<string, number | undefined>>();
   /** Snapshots taken of each leader: what was said before one is superseded by it. */
   private readonly resets = new Map<string, number>();
+  /**
+   * Lines whose count starts from a known bought + sold: the snapshot listed them, or a report was
+   * taken since. One the snapshot lacked is counted from 0, which the broker's may not be: a line
+   * traded flat earlier in the day may be left out (Tradovate may drop a flat position) and still
+   * count those trades.
+   */
+  private readonly based = new Map<string, Set<string>>();
 
   /** The leader's position in a contract; undefined when the copier has never seen one. */
   known(leader: string, contract: string): number | undefined {
@@ -61,8 +68,9 @@ export class LeaderBook {
     const mine = this.positionsOf(leader);
     for (const contract of mine.keys()) mine.set(contract, 0);
     for (const p of positions) mine.set(p.contract, p.netPos);
-    // A contract the snapshot lacks was not traded: its volume starts at 0.
+    // A contract the snapshot lacks is counted from 0 (right for one not traded that day).
     this.volumes.set(leader, new Map(positions.map((p) => [p.contract, p.volume])));
+    this.based.set(leader, new Set(positions.map((p) => p.contract)));
     this.resets.set(leader, this.generation(leader) + 1);
   }
 
@@ -83,7 +91,20 @@ export class LeaderBook {
     this.positionsOf(leader).set(contract, position);
     // Before a snapshot nothing is counted: the other lines' volumes must stay unknown.
     this.volumes.get(leader)?.set(contract, volume);
+    this.based.get(leader)?.add(contract);
     if (position === 0) this.opened.get(leader)?.get(contract)?.clear();
+  }
+
+  /** The line's count, from 0 where the snapshot lacked it, is the broker's bought + sold from now on. */
+  rebase(leader: string, contract: string, volume: number): void {
+    this.volumes.get(leader)?.set(contract, volume);
+    this.based.get(leader)?.add(contract);
+  }
+
+  /** The line is counted from 0 because the snapshot lacked it, and no report has set its count since. */
+  assumed(leader: string, contract: string): boolean {
+    const based = this.based.get(leader);
+    return based !== undefined && !based.has(contract);
   }
 
   /** Contracts traded into the line as counted (see `volumes`); undefined when not known. */

@@ -19,6 +19,12 @@ export interface GuardLine {
   book: number;
   volume: number | undefined;
   unconfirmed: boolean;
+  /**
+   * Counted from 0 because the snapshot lacked the line (LeaderBook.assumed): the broker's count
+   * may run higher by trades of the day that left it flat, so a report that says the book's
+   * position with more volume may be the fill's own.
+   */
+  assumed?: boolean;
 }
 
 /** A leader's position report: netPos, and bought + sold where the broker gives it. */
@@ -46,6 +52,8 @@ export function judgeReport(line: GuardLine, report: GuardReport): Verdict {
   if (report.volume !== undefined && line.volume !== undefined) {
     if (report.volume < line.volume) return "older";
     if (report.volume === line.volume) return report.netPos === line.book ? "agrees" : "disagrees";
+    // The report of the fill just seen, over a count that started too low: it sets the count.
+    if (line.assumed && line.unconfirmed && report.netPos === line.book) return "agrees";
     return "ahead";
   }
   if (report.netPos === line.book) return "agrees";
@@ -78,6 +86,8 @@ export function judgeAtFill(
   const matches = held.netPos === line.book + signedQty;
   if (held.volume === undefined || line.volume === undefined) return matches ? "confirms" : "drop";
   const after = line.volume + Math.abs(signedQty);
+  // Over a count that started too low, the fill's own report says its position with more volume.
+  if (line.assumed && matches && held.volume > after) return "confirms";
   if (held.volume > after) return "keep";
   return held.volume === after && matches ? "confirms" : "missed";
 }
@@ -86,7 +96,7 @@ export interface LeaderGuardDeps {
   clock: Clock;
   emit(event: EngineEvent): void;
   accounts: Pick<CopierAccounts, "nameAt" | "role" | "route">;
-  leaders: Pick<LeaderBook, "known" | "volume" | "adopt" | "generation">;
+  leaders: Pick<LeaderBook, "known" | "volume" | "adopt" | "generation" | "assumed" | "rebase">;
   watch: Pick<SyncWatch, "recheck">;
   settleMs?: number | undefined;
 }
@@ -121,11 +131,10 @@ export class LeaderGuard {
     const role = name === undefined ? undefined : this.deps.accounts.role(name);
     if (role?.kind !== "leader") return;
     const { group } = role;
-    const k = key(group.leader, contract);
     const report = { netPos, volume };
     const verdict = judgeReport(this.line(group.leader, contract), report);
     if (verdict === "ahead") this.hold(group.leader, contract, report);
-    else if (verdict === "agrees") this.unconfirmed.delete(k);
+    else if (verdict === "agrees") this.agreed(group.leader, contract, report);
     else if (verdict === "disagrees") this.tell(group, contract, this.take(group.leader, contract, report));
     if (verdict === "agrees" || verdict === "disagrees") this.prune(group.leader, contract);
   }
@@ -143,7 +152,7 @@ export class LeaderGuard {
     if (this.held.get(k)?.generation !== this.deps.leaders.generation(leader)) this.release(k);
     const held = this.held.get(k);
     const had = this.deps.leaders.known(leader, event.contract) ?? 0;
-    let confirmed = false;
+    let confirmed = held !== undefined && this.confirmsAssumed(leader, event.contract, held, signedQty);
     let taken = false;
     while (held && held.reports.length > 0 && !confirmed) {
       const report = held.reports[0] as GuardReport;
@@ -171,7 +180,31 @@ export class LeaderGuard {
     const { leaders } = this.deps;
     const book = leaders.known(leader, contract) ?? 0;
     const unconfirmed = this.unconfirmed.get(key(leader, contract)) === leaders.generation(leader);
-    return { book, volume: leaders.volume(leader, contract), unconfirmed };
+    const assumed = leaders.assumed(leader, contract);
+    return { book, volume: leaders.volume(leader, contract), unconfirmed, assumed };
+  }
+
+  /** A report that agrees confirms the fills seen; over a count that started from 0 it sets the count. */
+  private agreed(leader: string, contract: string, report: GuardReport): void {
+    this.unconfirmed.delete(key(leader, contract));
+    if (report.volume !== undefined && this.deps.leaders.assumed(leader, contract))
+      this.deps.leaders.rebase(leader, contract, report.volume);
+  }
+
+  /**
+   * Over a count that started from 0, the fill's own report may wait behind older ones that also
+   * ran ahead of the count (no fill confirmed them): the first that says this fill's position is
+   * its report, those before it are gone, and the count is the broker's from it.
+   */
+  private confirmsAssumed(leader: string, contract: string, held: Held, signedQty: number): boolean {
+    const line = this.line(leader, contract);
+    if (!line.assumed || line.volume === undefined) return false;
+    const i = held.reports.findIndex((r) => judgeAtFill(line, r, signedQty) === "confirms");
+    const report = held.reports[i];
+    if (!report || report.volume === undefined) return false;
+    held.reports.splice(0, i + 1);
+    this.deps.leaders.rebase(leader, contract, report.volume - Math.abs(signedQty));
+    return true;
   }
 
   /** Waits SETTLE_MS from the last report that ran ahead (its fill may be a request away). */

@@ -206,7 +206,10 @@ export class Api {
     if (users?.includes(session.user.id)) for (const id of mine) wanted.add(id);
     for (const id of accounts ?? []) if (mine.includes(id)) wanted.add(id);
     socket?.subscribeAccounts([...wanted], entityTypes);
-    return ok(filterSnapshot(this.book.snapshot(session.user, wanted), entityTypes));
+    const snapshot = this.book.snapshot(session.user, wanted);
+    if (this.faults.flatPositionsLeftOut)
+      snapshot.positions = (snapshot.positions ?? []).filter((p) => (p as { netPos?: number }).netPos !== 0);
+    return ok(filterSnapshot(snapshot, entityTypes));
   }
 
   private quotes(subscribe: boolean, body: unknown, socket: SocketHooks | undefined): Reply {

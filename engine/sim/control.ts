@@ -154,6 +154,12 @@ export interface SimControl {
   delaySocket(user: string, ms: number): void;
   /** Send every props frame twice. */
   duplicateEvents(on: boolean): void;
+  /**
+   * While on, a sync snapshot leaves out every flat position (netPos 0), as Tradovate may drop one
+   * (tradovate-protocol.md §4: "positions persist at 0", yet the client handles them deleted); a
+   * line traded flat earlier then goes unlisted while its bought and sold stay counted.
+   */
+  leaveOutFlatPositions(on: boolean): void;
   /** Swap neighbouring props events within a batch (never across an order's Created). */
   reorderEvents(on: boolean): void;
   /**

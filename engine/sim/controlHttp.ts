@@ -104,6 +104,13 @@ const routes: Record<string, { schema: z.ZodType; run: (c: SimControl, b: never)
       return {};
     },
   },
+  "POST /sim/leave-out-flat-positions": {
+    schema: z.object({ on: z.boolean() }),
+    run: (c, b: { on: boolean }) => {
+      c.leaveOutFlatPositions(b.on);
+      return {};
+    },
+  },
   "POST /sim/reorder": {
     schema: z.object({ on: z.boolean() }),
     run: (c, b: { on: boolean }) => {

@@ -17,6 +17,8 @@ export interface Faults {
   lostAnswers: LostAnswers;
   /** Extra latency for outgoing frames, by user name. */
   delays: Map<string, number>;
+  /** Sync snapshots leave out flat positions (netPos 0), as Tradovate may drop one. */
+  flatPositionsLeftOut: boolean;
 }
 
 export interface LostAnswers {
@@ -36,6 +38,7 @@ export function noFaults(): Faults {
     marketDataRefused: false,
     lostAnswers: { remaining: 0, status: 0, carriedOut: true },
     delays: new Map(),
+    flatPositionsLeftOut: false,
   };
 }
 

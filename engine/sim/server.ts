@@ -382,6 +382,10 @@ export class SimServer implements SimControl {
     else this.faults.delays.delete(user);
   }
 
+  leaveOutFlatPositions(on: boolean): void {
+    this.faults.flatPositionsLeftOut = on;
+  }
+
   duplicateEvents(on: boolean): void {
     this.faults.duplicate = on;
   }

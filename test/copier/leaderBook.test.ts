@@ -147,4 +147,27 @@ describe("LeaderBook: the volume counted into each line (what the leader guard j
     book.adopt("L", "ESZ6", 2, undefined);
     expect([book.known("L", "ESZ6"), book.volume("L", "ESZ6")]).toEqual([2, undefined]);
   });
+
+  it("a contract the snapshot lacks is counted from 0 on an assumption, until a report sets its count", () => {
+    const book = new LeaderBook();
+    expect(book.assumed("L", "ESZ6")).toBe(false);
+    book.reset("L", [snap("ESZ6", 0, 4)]);
+    expect([book.assumed("L", "ESZ6"), book.assumed("L", "NQZ6"), book.assumed("L", "YMZ6")]).toEqual([
+      false,
+      true,
+      true,
+    ]);
+    book.step("L", "NQZ6", 0, 1, 1);
+    expect([book.assumed("L", "NQZ6"), book.volume("L", "NQZ6")]).toEqual([true, 1]);
+    book.rebase("L", "NQZ6", 5);
+    book.adopt("L", "YMZ6", 2, 8);
+    expect([book.assumed("L", "NQZ6"), book.volume("L", "NQZ6"), book.known("L", "NQZ6")]).toEqual([
+      false,
+      5,
+      1,
+    ]);
+    expect([book.assumed("L", "YMZ6"), book.volume("L", "YMZ6")]).toEqual([false, 8]);
+    book.reset("L", []);
+    expect(book.assumed("L", "NQZ6")).toBe(true);
+  });
 });

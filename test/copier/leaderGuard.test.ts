@@ -10,7 +10,14 @@ import {
   LeaderGuard,
   SETTLE_MS,
 } from "../../engine/copier/leaderGuard.js";
-import type { AlertEvent, BrokerSession, EngineEvent, FillEvent, PositionEvent } from "../../engine/types.js";
+import type {
+  AlertEvent,
+  BrokerSession,
+  EngineEvent,
+  FillEvent,
+  PositionEvent,
+  PositionSnapshot,
+} from "../../engine/types.js";
 import { fakeClock } from "./fakeBroker.js";
 
 const line = (book: number, volume: number | undefined, unconfirmed = false): GuardLine => ({
@@ -75,12 +82,11 @@ describe("judgeAtFill: a leader fill while a report that ran ahead waits", () =>
 
 describe("LeaderGuard on the leader book", () => {
   const group = { name: "g", leader: "L", followers: [] } as unknown as Group;
-  const setup = () => {
+  const ESZ6 = { accountId: 1, contractId: "1", contract: "ESZ6", netPos: 0, netPrice: undefined, volume: 4 };
+  const setup = (snapshot: PositionSnapshot[] = [ESZ6]) => {
     const clock = fakeClock();
     const leaders = new LeaderBook();
-    leaders.reset("L", [
-      { accountId: 1, contractId: "1", contract: "ESZ6", netPos: 0, netPrice: undefined, volume: 4 },
-    ]);
+    leaders.reset("L", snapshot);
     const events: EngineEvent[] = [];
     const rechecked: string[] = [];
     // The login holds a fill back while its order is looked up (fillsWaiting) as the test says.
@@ -215,5 +221,83 @@ describe("LeaderGuard on the leader book", () => {
     clock.run(SETTLE_MS * 2);
     expect(alerts()).toEqual([]);
     expect(leaders.known("L", "ESZ6")).toBe(0);
+  });
+
+  describe("a snapshot that leaves out a line the leader traded flat that day (Tradovate may drop a flat position)", () => {
+    // ESZ6 was bought 2 and sold 2 before the snapshot, which lists no ESZ6: mimik counts its
+    // volume from 0, the broker's bought + sold from 4, so every report runs 4 ahead of the count.
+    type Setup = ReturnType<typeof setup>;
+    /** One leader trade as the copier takes it: the guard first, then the book steps from what it says. */
+    const trade = (
+      t: Setup,
+      side: "Buy" | "Sell",
+      qty: number,
+      report: readonly [number, number],
+      first: string,
+    ) => {
+      if (first === "position") t.guard.position(t.pos(...report));
+      t.guard.beforeFill(group, fill(side, qty));
+      const before = t.leaders.known("L", "ESZ6") ?? 0;
+      t.leaders.step("L", "ESZ6", before, before + (side === "Buy" ? qty : -qty), 8);
+      if (first === "fill") t.guard.position(t.pos(...report));
+      t.clock.run(1_000);
+    };
+
+    it.each(["position", "fill"])(
+      "five Buy 1 a second apart, each %s first: no alarm, the book +5",
+      (first) => {
+        const t = setup([]);
+        for (let n = 1; n <= 5; n++) trade(t, "Buy", 1, [n, 4 + n], first);
+        t.clock.run(SETTLE_MS * 2);
+        expect(t.alerts()).toEqual([]);
+        expect(t.leaders.known("L", "ESZ6")).toBe(5);
+        expect(t.leaders.volume("L", "ESZ6")).toBe(9);
+      },
+    );
+
+    it.each(["position", "fill"])("a chain of trades, each %s first, is no alarm", (first) => {
+      const t = setup([]);
+      const trades = [
+        ["Buy", 2, [2, 6]],
+        ["Sell", 1, [1, 7]],
+        ["Buy", 3, [4, 10]],
+        ["Sell", 5, [-1, 15]],
+        ["Buy", 1, [0, 16]],
+      ] as const;
+      for (const [side, qty, report] of trades) trade(t, side, qty, report, first);
+      t.clock.run(SETTLE_MS * 2);
+      expect(t.alerts()).toEqual([]);
+      expect([t.leaders.known("L", "ESZ6"), t.leaders.volume("L", "ESZ6")]).toEqual([0, 16]);
+    });
+
+    it("once the first trade set the count, a missed Buy 2 is caught at the Sell 2 behind it", () => {
+      const t = setup([]);
+      trade(t, "Buy", 1, [1, 5], "fill");
+      expect(t.leaders.volume("L", "ESZ6")).toBe(5);
+      t.guard.position(t.pos(3, 7));
+      t.guard.beforeFill(group, fill("Sell", 2));
+      expect(t.leaders.known("L", "ESZ6")).toBe(3);
+      expect(t.alerts()).toHaveLength(1);
+      expect(t.alerts()[0]?.message).toContain("the broker says +3, mimik had +1");
+    });
+
+    it("a missed first Buy 2 is told when its report has stood 5 s (the count could not tell it at the Sell)", () => {
+      const t = setup([]);
+      t.guard.position(t.pos(2, 6));
+      t.guard.beforeFill(group, fill("Sell", 2));
+      t.leaders.step("L", "ESZ6", 0, -2, 8);
+      t.guard.position(t.pos(0, 8));
+      t.clock.run(SETTLE_MS);
+      expect(t.alerts()).toHaveLength(1);
+      expect(t.alerts()[0]?.message).toContain("the broker says 0, mimik had -2");
+    });
+
+    it("a line never traded (counted from 0, rightly) is judged as before: a missed Buy 2 caught at the Sell 2", () => {
+      const t = setup([]);
+      t.guard.position(t.pos(2, 2));
+      t.guard.beforeFill(group, fill("Sell", 2));
+      expect(t.leaders.known("L", "ESZ6")).toBe(2);
+      expect(t.alerts()).toHaveLength(1);
+    });
   });
 });
