@@ -246,13 +246,18 @@ export class LeaderGuard {
     return this.deps.settleMs ?? SETTLE_MS;
   }
 
-  /** Held reports the book has caught up with are no longer ahead. */
+  /**
+   * Held reports the book has caught up with are no longer ahead. Without volume on either side
+   * nothing orders them but their coming: the report just judged is newer, and they are gone (a
+   * ProjectX re-sync's +1 and 0 of trades already history: the +1 would be taken 5 s later).
+   */
   private prune(leader: string, contract: string): void {
     const k = key(leader, contract);
     const held = this.held.get(k);
     if (!held) return;
     const line = this.line(leader, contract);
-    held.reports = held.reports.filter((r) => judgeReport(line, r) === "ahead");
+    const counted = (r: GuardReport) => r.volume !== undefined && line.volume !== undefined;
+    held.reports = held.reports.filter((r) => counted(r) && judgeReport(line, r) === "ahead");
     if (held.reports.length === 0) this.release(k);
   }
 

@@ -214,6 +214,18 @@ describe("LeaderGuard on the leader book", () => {
     expect(alerts()).toHaveLength(1);
   });
 
+  it("without volume, a report that agrees supersedes an older one that waits: no alarm", () => {
+    // ProjectX: the hub's events that came while a re-sync read the account run after its snapshot,
+    // which already holds their trades (history): the position +1 of a Buy 1 and the 0 of the Sell 1
+    // behind it come, their fills never do.
+    const { clock, leaders, guard, pos, alerts } = setup([{ ...ESZ6, volume: undefined }]);
+    guard.position(pos(1, undefined));
+    guard.position(pos(0, undefined));
+    clock.run(SETTLE_MS * 2);
+    expect(alerts()).toEqual([]);
+    expect(leaders.known("L", "ESZ6")).toBe(0);
+  });
+
   it("a snapshot since a report that waits is the truth: the report is not judged", () => {
     const { clock, leaders, guard, pos, alerts } = setup();
     guard.position(pos(2, undefined));

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { SETTLE_MS } from "../../engine/copier/leaderGuard.js";
 import { SKIP_REASONS } from "../../engine/types.js";
 import {
   crossBrokerConfig,
@@ -122,6 +123,31 @@ describe("ProjectX reconnect: the venue trades while the snapshot is read", () =
     expect(position(r.sim, "DEMO2001", "ESZ6")).toBe(0);
     expect(sells(r, "DEMO2001")).toEqual([]);
   });
+});
+
+describe("ProjectX reconnect: the leader's reports that waited for the snapshot", () => {
+  it("a Buy 1 and its Sell 1 during the read raise no guard alarm, and the next trades are copied right", async () => {
+    const r = await synced();
+    const { control } = r.sim;
+    // Their trades are history in the picture; their positions (+1, then 0) reach the guard after
+    // it. Before, the +1 waited past the 0 that agreed, and was taken 5 s later: "the broker says
+    // +1, mimik had 0", and the leader's next Sell 1 left DEMO2001 long 1 beside a flat TSX5001.
+    await tradeDuringReconnectRead(r, () => {
+      control.manualTrade("TSX5001", "ESZ6", "Buy", 1);
+      control.manualTrade("TSX5001", "ESZ6", "Sell", 1);
+    });
+    await new Promise((res) => setTimeout(res, SETTLE_MS + 1_000));
+    expect(r.engine.copier.leaderPosition("TSX5001", "ESZ6")).toBe(0);
+    control.manualTrade("TSX5001", "ESZ6", "Buy", 1);
+    await eventually(() => position(r.sim, "DEMO2001", "ESZ6") === 1, "the Buy 1 copied");
+    control.manualTrade("TSX5001", "ESZ6", "Sell", 1);
+    await eventually(() => sells(r, "DEMO2001").length === 1, "the Sell 1 copied");
+    await new Promise((res) => setTimeout(res, 500));
+    expect(position(r.sim, "DEMO2001", "ESZ6")).toBe(0);
+    expect(position(r.sim, "TSX5001", "ESZ6")).toBe(0);
+    const alarms = r.events.filter((e) => e.type === "alert" && e.message.startsWith("leader TSX5001 ESZ6"));
+    expect(alarms).toEqual([]);
+  }, 30_000);
 });
 
 describe("ProjectX reconnect: a leader that scalps through it", () => {
