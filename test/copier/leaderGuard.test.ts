@@ -20,10 +20,11 @@ import type {
 } from "../../engine/types.js";
 import { fakeClock } from "./fakeBroker.js";
 
-const line = (book: number, volume: number | undefined, unconfirmed = false): GuardLine => ({
+const line = (book: number, volume: number | undefined, unconfirmed = false, assumed = false): GuardLine => ({
   book,
   volume,
   unconfirmed,
+  assumed,
 });
 const report = (netPos: number, volume: number | undefined): GuardReport => ({ netPos, volume });
 
@@ -46,6 +47,14 @@ describe("judgeReport: does a leader's report cover the fills seen, and does it 
     ],
     ["report without volume, book with", line(0, 4), report(2, undefined), "ahead"],
     ["book without volume (after a bust), report with", line(0, undefined, true), report(2, 6), "unsure"],
+    [
+      "counted from an assumed 0: the report of the fill just seen, with more volume",
+      line(2, 2, true, true),
+      report(2, 6),
+      "agrees",
+    ],
+    ["counted from an assumed 0, no fill to confirm: waits", line(2, 2, false, true), report(2, 6), "ahead"],
+    ["counted from an assumed 0, another position: waits", line(2, 2, true, true), report(1, 6), "ahead"],
   ];
   it.each(rows)("%s", (_, l, r, verdict) => {
     expect(judgeReport(l, r)).toBe(verdict);
@@ -74,6 +83,14 @@ describe("judgeAtFill: a leader fill while a report that ran ahead waits", () =>
     ["the fill goes past the report: missed", line(0, 4), report(1, 5), -2, "missed"],
     ["no volume, positions match: confirms", line(0, undefined), report(2, undefined), 2, "confirms"],
     ["no volume, no match: dropped, not judged", line(0, undefined), report(2, undefined), -2, "drop"],
+    [
+      "counted from an assumed 0: this fill's, more volume",
+      line(0, 0, false, true),
+      report(2, 6),
+      2,
+      "confirms",
+    ],
+    ["counted from an assumed 0: not this fill's", line(0, 0, false, true), report(3, 9), 2, "keep"],
   ];
   it.each(rows)("%s", (_, l, r, signedQty, verdict) => {
     expect(judgeAtFill(l, r, signedQty)).toBe(verdict);
