@@ -154,15 +154,17 @@ export class OrderGateway {
     };
     if (order.text !== undefined) request.text = order.text;
     if (order.exit) request.exit = true;
-    return this.run(order, () => order.session.placeOrder(request)).then((result) => {
-      if (order.startedAt !== undefined) {
-        if (result.writtenAt !== undefined) {
-          this.book.record(order.follower, "written", result.writtenAt - order.startedAt);
-        }
-        this.book.record(order.follower, "ack", result.ackAt - order.startedAt);
-      }
-      return result;
-    });
+    const { startedAt } = order;
+    if (startedAt === undefined) return this.run(order, () => order.session.placeOrder(request));
+    return this.run(
+      order,
+      () => order.session.placeOrder(request),
+      (result) => {
+        if (result.writtenAt !== undefined)
+          this.book.record(order.follower, "written", result.writtenAt - startedAt);
+        this.book.record(order.follower, "ack", result.ackAt - startedAt);
+      },
+    );
   }
 
   /** A working order (or a market one) of any type mimik sends; its prices checked first. */
@@ -268,8 +270,15 @@ export class OrderGateway {
     this.written.clear();
   }
 
-  /** Start the broker call now, in this follower's lane; a throw becomes a failed result. */
-  private run(target: OrderTarget, call: () => Promise<OrderResult>): Promise<OrderResult> {
+  /**
+   * Start the broker call now, in this follower's lane; a throw becomes a failed result.
+   * `answered` sees the result (a failure included) as the lane lets the request go.
+   */
+  private run(
+    target: OrderTarget,
+    call: () => Promise<OrderResult>,
+    answered?: (result: OrderResult) => void,
+  ): Promise<OrderResult> {
     this.written.add(target.session);
     let lane = this.lanes.get(target.follower);
     if (!lane) {
@@ -284,15 +293,29 @@ export class OrderGateway {
     } catch (error) {
       pending = Promise.reject(error);
     }
-    return pending
-      .catch((error: unknown): OrderResult => {
+    // One reaction for both outcomes, the latency included: `.catch().finally()` and a `.then` for
+    // the latency cost each order four more promises and three more microtask turns before its
+    // answer reached the copier (200 orders a leader fill at 200 followers).
+    return pending.then(
+      (result) => {
+        mine.inFlight -= 1;
+        answered?.(result);
+        return result;
+      },
+      (error: unknown): OrderResult => {
+        mine.inFlight -= 1;
         const text = messageOf(error);
         this.logger.warn("broker call failed", { follower: target.follower, error: text });
-        return { ok: false, failureReason: "broker error", failureText: text, ackAt: this.deps.clock.mono() };
-      })
-      .finally(() => {
-        mine.inFlight -= 1;
-      });
+        const result: OrderResult = {
+          ok: false,
+          failureReason: "broker error",
+          failureText: text,
+          ackAt: this.deps.clock.mono(),
+        };
+        answered?.(result);
+        return result;
+      },
+    );
   }
 }
 

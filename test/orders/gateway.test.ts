@@ -182,6 +182,39 @@ describe("orders", () => {
     expect(gateway.inFlight("FOL1")).toBe(0);
   });
 
+  it("hands the answer on two microtask turns after the broker's, its latency recorded and its lane freed", async () => {
+    // 200 orders a leader fill at 200 followers: every promise between the broker's answer and
+    // the copier is one more job and one more allocation for each.
+    const { gateway, c1, clock } = setup();
+    const answer: OrderResult = { ok: true, orderId: 7, writtenAt: clock.mono(), ackAt: clock.mono() };
+    c1.placeOrder = () => Promise.resolve(answer);
+    let seen: OrderResult | undefined;
+    void gateway
+      .placeMarket({ follower: "FOL1", accountId: 2, session: c1, startedAt: clock.mono(), ...order() })
+      .then((r) => {
+        seen = r;
+      });
+    for (let turn = 0; turn < 2 && seen === undefined; turn++) await null;
+    expect(seen).toBe(answer);
+    expect(gateway.inFlight("FOL1")).toBe(0);
+    expect(gateway.latency("ack", "FOL1").count).toBe(1);
+  });
+
+  it("records the latency of a failed call too, as one that answered", async () => {
+    const { gateway, c1, clock } = setup();
+    c1.placeOrder = () => Promise.reject(new Error("socket closed"));
+    const result = await gateway.placeMarket({
+      follower: "FOL1",
+      accountId: 2,
+      session: c1,
+      startedAt: clock.mono(),
+      ...order(),
+    });
+    expect(result).toEqual(expect.objectContaining({ ok: false, failureReason: "broker error" }));
+    expect(gateway.latency("ack", "FOL1").count).toBe(1);
+    expect(gateway.latency("written", "FOL1").count).toBe(0);
+  });
+
   it.each([
     [{ qty: 0 }, /qty/],
     [{ qty: 1.5 }, /qty/],
