@@ -8,8 +8,21 @@ const SECRET_KEYS = new Set(["password", "secret", "sec", "token", "accesstoken"
 /** Their lengths: most keys are told apart by length alone, without a lower-cased copy. */
 const SECRET_LENGTHS = new Set([...SECRET_KEYS].map((key) => key.length));
 
+/**
+ * Answers already given, by key. Every journal line asks for each of its keys, and the keys are
+ * the same few dozen field names line after line: a lower-cased copy of "fillId" or "netLiq" for
+ * each line was garbage. Bounded: keys beyond the first thousand (data nobody named in advance)
+ * are answered afresh each time.
+ */
+const answers = new Map<string, boolean>();
+const MAX_ANSWERS = 1_000;
+
 export function isSecretKey(key: string): boolean {
-  return SECRET_LENGTHS.has(key.length) && SECRET_KEYS.has(key.toLowerCase());
+  const known = answers.get(key);
+  if (known !== undefined) return known;
+  const secret = SECRET_LENGTHS.has(key.length) && SECRET_KEYS.has(key.toLowerCase());
+  if (answers.size < MAX_ANSWERS) answers.set(key, secret);
+  return secret;
 }
 
 /** A copy of `value` with every secret-named key removed. Plain data in, plain data out. */

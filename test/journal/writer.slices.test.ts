@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { verifyJournal } from "../../data/journal/verify.js";
 import { JournalWriter, SERIALISE_SLICE } from "../../data/journal/writer.js";
 import { freshJournalPath, readLines } from "./helpers.js";
@@ -77,5 +77,29 @@ describe("JournalWriter under a burst", () => {
     expect(x).not.toContain("hunter2");
     expect(JSON.parse(x!)).toMatchObject({ list: [1, [{ ok: 1 }, { deeper: { apiSecret: "no" } }]] });
     expect(JSON.parse(y!)).toMatchObject({ when: "2026-01-02T00:00:00.000Z", tags: {} });
+  });
+
+  it("looks a line's keys up for secrets without a lower-cased copy of each, line after line", async () => {
+    const w = await JournalWriter.open(path);
+    // Keys of the lengths of secret names (6, 8, 13), as a copy's and a position's lines have them.
+    const entry = (i: number) => ({
+      type: "copy",
+      fillId: i,
+      reason: "copied",
+      contract: "ESZ6",
+      positionAfter: 1,
+    });
+    w.append(entry(0));
+    await w.flush();
+    const lower = vi.spyOn(String.prototype, "toLowerCase");
+    try {
+      for (let i = 1; i <= 200; i++) w.append(entry(i));
+      await w.flush();
+      expect(lower).not.toHaveBeenCalled();
+    } finally {
+      lower.mockRestore();
+    }
+    await w.close();
+    expect(await verifyJournal(path)).toEqual({ ok: true, lines: 201 });
   });
 });
