@@ -280,7 +280,7 @@ export class OrderTracker {
     }
     const meta = this.live.get(mine);
     if (!meta) return undefined;
-    this.deps.gateway.recordFill(meta.follower, meta.startedAt, event.receivedAt);
+    this.deps.gateway.recordFill(meta.startedAt, event.receivedAt);
     this.tell(meta, {
       outcome: "filled",
       reason: "filled",

@@ -123,11 +123,6 @@ export class OrderGateway {
     this.logger = deps.logger ?? silentLogger;
   }
 
-  /** The followers of the current config: latency of any other account is dropped. */
-  setFollowers(followers: ReadonlySet<string>): void {
-    this.book.retain(followers);
-  }
-
   /** Issue 16: shadow followers, to whom nothing may ever be sent (refused like a leader). */
   setShadows(shadows: ReadonlySet<string>): void {
     this.shadows = shadows;
@@ -160,9 +155,8 @@ export class OrderGateway {
       order,
       () => order.session.placeOrder(request),
       (result) => {
-        if (result.writtenAt !== undefined)
-          this.book.record(order.follower, "written", result.writtenAt - startedAt);
-        this.book.record(order.follower, "ack", result.ackAt - startedAt);
+        if (result.writtenAt !== undefined) this.book.record("written", result.writtenAt - startedAt);
+        this.book.record("ack", result.ackAt - startedAt);
       },
     );
   }
@@ -225,13 +219,13 @@ export class OrderGateway {
   }
 
   /** A follower fill for one of our orders arrived: leader fill received → follower fill received. */
-  recordFill(follower: string, startedAt: MonoMs, receivedAt: MonoMs): void {
-    this.book.record(follower, "filled", receivedAt - startedAt);
+  recordFill(startedAt: MonoMs, receivedAt: MonoMs): void {
+    this.book.record("filled", receivedAt - startedAt);
   }
 
-  /** p50/p99 in ms; overall when follower is omitted. "written" is the internal copy latency. */
-  latency(stage: LatencyStage = "written", follower?: string): LatencySummary {
-    return this.book.summary(stage, follower);
+  /** p50/p99 in ms over every follower. "written" is the internal copy latency. */
+  latency(stage: LatencyStage = "written"): LatencySummary {
+    return this.book.summary(stage);
   }
 
   /** Requests written for this follower and not yet answered. */

@@ -52,39 +52,27 @@ export class LatencyRing {
 /** Leader fill frame received → order frame written → order acknowledged → follower fill. */
 export type LatencyStage = "written" | "ack" | "filled";
 
-/** One ring per stage overall and per follower. */
+/**
+ * One ring per stage, over every follower. The header's p50/p99 reads the "written" one; each
+ * copy's own latency goes to the journal with its copy event, which is where the daily report
+ * reads a follower's. A ring per follower as well was never read, and at 200 followers it cost a
+ * lookup by name for each of the 600 samples of a leader fill and up to 9.8 MB once full.
+ */
 export class LatencyBook {
-  private readonly overall = new Map<LatencyStage, LatencyRing>();
-  private readonly perFollower = new Map<string, Map<LatencyStage, LatencyRing>>();
+  private readonly rings = new Map<LatencyStage, LatencyRing>();
 
   constructor(private readonly capacity = 2048) {}
 
-  record(follower: string, stage: LatencyStage, ms: number): void {
-    this.ring(this.overall, stage).add(ms);
-    let mine = this.perFollower.get(follower);
-    if (!mine) {
-      mine = new Map();
-      this.perFollower.set(follower, mine);
-    }
-    this.ring(mine, stage).add(ms);
-  }
-
-  summary(stage: LatencyStage, follower?: string): LatencySummary {
-    const rings = follower === undefined ? this.overall : this.perFollower.get(follower);
-    return rings?.get(stage)?.summary() ?? { p50: 0, p99: 0, count: 0 };
-  }
-
-  /** Drop followers no longer configured, so the book stays bounded across config edits. */
-  retain(followers: ReadonlySet<string>): void {
-    for (const name of this.perFollower.keys()) if (!followers.has(name)) this.perFollower.delete(name);
-  }
-
-  private ring(map: Map<LatencyStage, LatencyRing>, stage: LatencyStage): LatencyRing {
-    let ring = map.get(stage);
+  record(stage: LatencyStage, ms: number): void {
+    let ring = this.rings.get(stage);
     if (!ring) {
       ring = new LatencyRing(this.capacity);
-      map.set(stage, ring);
+      this.rings.set(stage, ring);
     }
-    return ring;
+    ring.add(ms);
+  }
+
+  summary(stage: LatencyStage): LatencySummary {
+    return this.rings.get(stage)?.summary() ?? { p50: 0, p99: 0, count: 0 };
   }
 }

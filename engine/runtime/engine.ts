@@ -22,7 +22,7 @@ import { silentLogger, systemClock } from "../types.js";
 import type { Blackout } from "../windows/schedule.js";
 import { TradingWindows } from "../windows/tradingWindows.js";
 import { EditNotices } from "./editNotices.js";
-import { actedStoreOf, configuredFollowers, countedOrdersOf, shadowFollowers } from "./followerSets.js";
+import { actedStoreOf, countedOrdersOf, shadowFollowers } from "./followerSets.js";
 import { followAccounts } from "./loginAccounts.js";
 import { Logins } from "./logins.js";
 import { mirrorHooks } from "./mirrorHooks.js";
@@ -178,7 +178,6 @@ export class Engine {
     if (this.deps.copying !== false) this.mirror.setConfig(config);
     this.directory.setConfig(config);
     if (this.deps.copying !== false) followAccounts(config, this.logins.all(), this.directory);
-    this.gateway.setFollowers(configuredFollowers(config));
     this.gateway.setShadows(shadowFollowers(config));
     this.risk.setConfig(config);
     this.copier.setConfig(config);

@@ -2,11 +2,6 @@ import type { Config } from "../../data/schema.js";
 import type { ActedOnStore } from "../copier/actedOn.js";
 import type { RiskStateStore } from "../types.js";
 
-/** The followers of a config: the only accounts the order gateway keeps latency for. */
-export function configuredFollowers(config: Config): Set<string> {
-  return new Set(config.groups.flatMap((g) => g.followers.map((f) => f.account)));
-}
-
 /** The shadow followers of a config (issue 16): the order gateway refuses them like leaders. */
 export function shadowFollowers(config: Config): Set<string> {
   return new Set(config.groups.flatMap((g) => g.followers.filter((f) => f.shadow).map((f) => f.account)));

@@ -14,7 +14,7 @@ function setup() {
   const events: EngineEvent[] = [];
   const book = new FollowerBook();
   const answers = new Map<string, (r: OrderResult) => void>();
-  const fills: string[] = [];
+  const fills: number[] = [];
   let refuse = false;
   const tracker = new OrderTracker({
     clock,
@@ -26,8 +26,8 @@ function setup() {
         if (refuse) throw new LeaderGuardError(order.follower, "g");
         return new Promise<OrderResult>((resolve) => answers.set(order.clOrdId, resolve));
       },
-      recordFill: (follower) => {
-        fills.push(follower);
+      recordFill: (startedAt, receivedAt) => {
+        fills.push(receivedAt - startedAt);
       },
     },
   });
@@ -88,7 +88,7 @@ describe("OrderTracker: each live order's story, never forgotten while live", ()
     await settle();
     t.tracker.followerFill("F0", t.fill("F0-0", 1));
     expect(t.copies()).toEqual(["F0 0 accepted", "F0 0 filled"]);
-    expect(t.fills).toEqual(["F0"]);
+    expect(t.fills).toHaveLength(1);
     expect(t.book.isPending("F0-0")).toBe(false);
     expect(t.book.isPending("F11-999")).toBe(true);
   });
