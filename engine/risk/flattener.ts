@@ -79,8 +79,12 @@ interface Attempts {
  * Issue 18's exits retried until done will need the same shape for single exits (a part owning
  * pending exits per follower and contract); it belongs beside this one, not inside it.
  */
+const STOPPED = "mimik stopped before the broker answered; the next start carries the flatten on";
+
 export class Flattener {
   private readonly attempts = new Map<string, Attempts>();
+  /** The engine is stopping: attempts in flight end without a word or a retry (stopAll). */
+  private stopped = false;
 
   constructor(private readonly deps: FlattenerDeps) {}
 
@@ -127,7 +131,13 @@ export class Flattener {
     a.toldUnreadable = false;
   }
 
+  /**
+   * The engine stops: no attempt waits, and one in flight, whose requests the stop itself cuts
+   * short, says nothing untrue ("flatten failed … retry in 1 s") and arms no retry. The next start
+   * reads the broker and carries the flatten on.
+   */
   stopAll(): void {
+    this.stopped = true;
     for (const a of this.attempts.values()) this.clearTimer(a);
   }
 
@@ -195,6 +205,7 @@ export class Flattener {
     } finally {
       a.inFlight = false;
     }
+    if (this.stopped) return { target: follower, status: "failed", sent, reason: STOPPED };
     const state = deps.state(follower);
     if (state !== "LIQUIDATE_ONLY")
       return state === "LOCKED"

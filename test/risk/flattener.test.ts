@@ -28,6 +28,9 @@ function setup() {
     busy: false,
     /** Why its account cannot be read (the broker's words), if it cannot. */
     unreadable: undefined as string | undefined,
+    /** Set: the liquidations' answers wait until it is called. */
+    answerLater: undefined as ((r: OrderResult) => void) | undefined,
+    holdAnswers: false,
   };
   const calls: string[] = [];
   const alerts: string[] = [];
@@ -40,6 +43,10 @@ function setup() {
       },
       liquidate: async (f, contractId) => {
         calls.push(`liquidate ${f} ${contractId} @${clock.now()}`);
+        if (world.holdAnswers)
+          return new Promise<OrderResult>((resolve) => {
+            world.answerLater = resolve;
+          });
         const reply = world.replies.shift() ?? OK;
         if (reply.ok && world.fillsOnAccept) world.flat = true;
         return reply;
@@ -196,6 +203,28 @@ describe("Flattener: cancel and liquidate, then again with backoff until flat", 
     t.flattener.resume("F1");
     await t.clock.advance(0);
     expect(t.calls.filter((c) => c.startsWith("liquidate"))).toHaveLength(2);
+  });
+
+  it("an attempt the engine's stop cuts short says nothing untrue and arms no retry", async () => {
+    const t = setup();
+    t.world.holdAnswers = true;
+    const outcome = t.flattener.flatten("F1");
+    await Promise.resolve();
+    t.flattener.stopAll();
+    // What a session that is stopping answers for the request it was waiting on.
+    t.world.answerLater?.({
+      ok: false,
+      failureReason: "Disconnected",
+      failureText: "session stopped",
+      ackAt: 0,
+    });
+    expect(await outcome).toMatchObject({
+      target: "F1",
+      status: "failed",
+      reason: expect.stringMatching(/stopped/),
+    });
+    expect(t.alerts).toEqual([]);
+    expect(t.clock.pending()).toBe(0);
   });
 });
 
