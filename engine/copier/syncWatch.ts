@@ -124,9 +124,31 @@ export class SyncWatch {
   private check(group: Group, follower: Follower, all: boolean): void {
     // A shadow's account is not where its position is: nothing there is ever out of sync.
     if (follower.shadow) return;
+    const account = follower.account;
+    // A line shown out of sync is said again whatever it is now: a re-sync that finds it in sync
+    // (the trader closed it by hand while the login was away) would otherwise leave the screen and
+    // `mimik status` showing OUT OF SYNC until mimik stops.
+    const shown = new Set(this.watched.get(account));
     for (const line of this.lines(group, follower)) {
-      if (!line.inSync) this.watch(follower.account, line.contract);
-      if (all || !line.inSync) this.deps.emit(line);
+      const wasShown = shown.delete(line.contract);
+      if (!line.inSync) this.watch(account, line.contract);
+      else if (wasShown && this.deps.inFlight(account, line.contract) === 0)
+        this.unwatch(account, line.contract);
+      if (all || !line.inSync || wasShown) this.deps.emit(line);
+    }
+    // Left out of the lines as 0 against 0: in sync.
+    for (const contract of shown) {
+      this.unwatch(account, contract);
+      const at = this.deps.clock.now();
+      this.deps.emit({
+        type: "syncStatus",
+        at,
+        follower: account,
+        contract,
+        has: 0,
+        expects: 0,
+        inSync: true,
+      });
     }
   }
 

@@ -153,6 +153,27 @@ describe("SyncWatch: what the follower has against what the rule expects from it
     ]);
   });
 
+  it("a line shown out of sync that the follower's next re-sync finds in sync, or at 0 against 0, is said in sync and no longer watched", () => {
+    const t = setup();
+    t.leader.set("ESZ6", 2);
+    t.leader.set("NQZ6", 1);
+    t.has.set("NQZ6", 3);
+    t.watch.followerResynced(t.group, t.group.followers[0]!);
+    // Away again: the leader sold ES out, the trader bought the follower's NQ to the rule by hand.
+    t.leader.set("ESZ6", 0);
+    t.has.set("NQZ6", 1);
+    t.watch.followerResynced(t.group, t.group.followers[0]!);
+    t.has.set("ESZ6", 5);
+    t.watch.changed("A", "ESZ6");
+    t.watch.changed("A", "NQZ6");
+    expect(t.shown()).toEqual([
+      ["ESZ6", 0, 2, false],
+      ["NQZ6", 3, 1, false],
+      ["NQZ6", 1, 1, true],
+      ["ESZ6", 0, 0, true],
+    ]);
+  });
+
   it("a line nobody watches is never announced on a change", () => {
     const t = setup();
     t.leader.set("ESZ6", 2);
