@@ -15,6 +15,7 @@ const statusReportSchema = onFirstUse(() => {
     mode: z.string(),
     pid: z.number().int(),
     journal: z.string().optional(),
+    configKeptOut: z.string().optional(),
     connections: z.array(
       z.object({
         name: z.string(),
@@ -149,6 +150,8 @@ export function formatStatus(report: Parsed): string[] {
   const lines: string[] = [];
   lines.push(`mimik ${report.mode}, pid ${report.pid}`);
   if (report.journal !== undefined) lines.push(`journal: ${report.journal}`);
+  // A trader who edited the file over SSH reads here, not in headless's output, that it did not take.
+  if (report.configKeptOut !== undefined) lines.push(`CONFIG NOT RELOADED: ${report.configKeptOut}`);
   const connections = report.connections
     .map((c) => `${c.name} (${brokerName(c.broker)}) ${c.state}`)
     .join(", ");

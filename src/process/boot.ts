@@ -139,7 +139,10 @@ async function bootConfig(options: BootOptions): Promise<Running> {
     const sim = needsEmbeddedSim(config) ? await startSimThread() : undefined;
     if (sim) undo.push(() => sim.close());
     const journalPath = files.journal;
+    // What of the file on disk is not in force (an edit kept out), for `mimik status` to say.
+    const keptOut: { now: string | undefined } = { now: undefined };
     const running = await assemble({
+      configKeptOut: () => keptOut.now,
       options,
       screen,
       holder: repositoryHolder(repo),
@@ -167,15 +170,16 @@ async function bootConfig(options: BootOptions): Promise<Running> {
     // An edit kept out is said (below); one taken is said too, or a trader tailing headless who
     // saved a change cannot tell it from one mimik never noticed.
     const offReloaded = repo.subscribe((_next, cause) => {
+      keptOut.now = undefined;
       if (cause === "reload")
         options.logger.info(`config reloaded: ${choice.display} was edited; in force now`);
     });
     undo.push(async () => offReloaded());
-    repo.onProblem((event) =>
-      event.kind === "restored"
-        ? options.logger.info(`config: ${event.message}`)
-        : options.logger.warn(`config not reloaded: ${problemEventLine(event)}`),
-    );
+    repo.onProblem((event) => {
+      keptOut.now = event.kind === "restored" ? undefined : problemEventLine(event);
+      if (event.kind === "restored") options.logger.info(`config: ${event.message}`);
+      else options.logger.warn(`config not reloaded: ${problemEventLine(event)}`);
+    });
     // Last: its first re-read takes an edit saved during the start, which the lines above report.
     repo.watch();
     return { ...running, configPath: files.config };
@@ -291,6 +295,8 @@ interface Parts {
   readSecrets: (connection: Connection) => Promise<Record<string, string>>;
   /** Steps already taken, undone (newest first) by stop() or when a later step fails. */
   undo: Undo[];
+  /** Why the config file on disk is not the one in force (an edit kept out); undefined when it is. */
+  configKeptOut?: () => string | undefined;
 }
 
 async function assemble(parts: Parts): Promise<Running> {
@@ -318,8 +324,13 @@ async function assemble(parts: Parts): Promise<Running> {
     const path = controlSocketPath(parts.controlFor, runtimeDir(options.env));
     control = await startControlServer(
       path,
-      controlHandler(actions, store.getSnapshot, mode, parts.init.journalPath, (line) =>
-        options.logger.info(line),
+      controlHandler(
+        actions,
+        store.getSnapshot,
+        mode,
+        parts.init.journalPath,
+        (line) => options.logger.info(line),
+        parts.configKeptOut,
       ),
     );
     undo.push(() => control?.close() ?? Promise.resolve());

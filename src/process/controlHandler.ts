@@ -18,6 +18,8 @@ export function controlHandler(
   journal?: string,
   /** Says what a command from another shell did (headless prints it), status requests aside. */
   said: (line: string) => void = () => undefined,
+  /** Why the config file on disk is not the one in force (a hand edit kept out), if it is not. */
+  configKeptOut: () => string | undefined = () => undefined,
 ): ControlHandler {
   const handle = async (request: ControlRequest): Promise<ControlReply> => {
     // A name the config does not have is refused here, naming what would be right, before
@@ -26,7 +28,7 @@ export function controlHandler(
     if (unknown) return { ok: false, error: unknown };
     switch (request.cmd) {
       case "status":
-        return { ok: true, status: statusReport(snapshot(), mode, journal) };
+        return { ok: true, status: statusReport(snapshot(), mode, journal, configKeptOut()) };
       case "flatten": {
         const results = await actions.flatten(request.target, { waitLockedMs: request.waitLockedMs });
         return { ok: true, results };
@@ -104,6 +106,8 @@ export interface StatusReport {
   pid: number;
   /** The journal this instance writes (the demo's is in a scratch folder only it knows). */
   journal?: string | undefined;
+  /** The config file was edited and the edit kept out (invalid, removed …): why; the one loaded before runs. */
+  configKeptOut?: string | undefined;
   connections: {
     name: string;
     broker: string;
@@ -163,11 +167,17 @@ function needsTrader(state: string): boolean {
   return state === "down" || state === "reauth-needed";
 }
 
-export function statusReport(snapshot: EngineSnapshot, mode: string, journal?: string): StatusReport {
+export function statusReport(
+  snapshot: EngineSnapshot,
+  mode: string,
+  journal?: string,
+  configKeptOut?: string,
+): StatusReport {
   return {
     mode,
     pid: process.pid,
     ...(journal === undefined ? {} : { journal }),
+    ...(configKeptOut === undefined ? {} : { configKeptOut }),
     connections: [...snapshot.connections].map(([name, c]) => {
       const b = snapshot.budgets.get(name);
       const budget = b && {

@@ -92,12 +92,20 @@ describe("an invalid hand edit", () => {
       "the edit to be kept out",
     );
     expect(warning).toContain("groups[0].followers[0].sizing.value: must have at most 3 decimals");
+    // `mimik status` from another shell says so too: the trader who saved it reads there, not here.
+    const kept = await runMimik(["status", "--config", configA], env);
+    expect(kept.stdout).toContain(
+      `CONFIG NOT RELOADED: ${configA} was edited and is not valid; keeping the config loaded before until it is fixed: ` +
+        "line ",
+    );
+    expect(kept.stdout).toContain("groups[0].followers[0].sizing.value: must have at most 3 decimals");
     // The edit that puts it right (to a size other than the one in force) is taken, and said.
     await writeConfig(configA, configJson("DEMO1000", ["DEMO2001"], 0.5));
     await until(
       () => jsonLines(a).some((l) => l.level === "info" && String(l.message).startsWith("config reloaded")),
       "the fixed edit to be reported as reloaded",
     );
+    expect((await runMimik(["status", "--config", configA], env)).stdout).not.toContain("NOT RELOADED");
     // A bad edit undone to exactly what runs changes nothing, and says the warning holds no more.
     await writeConfig(configA, configJson("DEMO1000", ["DEMO2001"], 0.12345));
     await until(() => warnings(a).length === 2 || undefined, "the second bad edit to be kept out");
@@ -107,6 +115,7 @@ describe("an invalid hand edit", () => {
       "the undone edit to be said",
     );
     expect(restored.message).toBe(`config: ${configA} is back to the config in force; nothing changed`);
+    expect((await runMimik(["status", "--config", configA], env)).stdout).not.toContain("NOT RELOADED");
   }, 30_000);
 });
 
