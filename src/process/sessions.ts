@@ -116,9 +116,23 @@ export function credentialsFor(
   };
 }
 
+/**
+ * The logger a login's session writes to: each line names the login. With two logins, "market data
+ * socket could not connect" or "logged in to Tradovate (user: …)" said nothing of which one.
+ */
+export function loginLogger(logger: Logger, connection: string): Logger {
+  const tagged = (data: Record<string, unknown> | undefined) => ({ connection, ...data });
+  return {
+    info: (message, data) => logger.info(message, tagged(data)),
+    warn: (message, data) => logger.warn(message, tagged(data)),
+    error: (message, data) => logger.error(message, tagged(data)),
+  };
+}
+
 /** One session per login, shared by all its accounts. */
 export function sessionsFor(config: Config, options: SessionOptions): BrokerSession[] {
   return config.connections.map((connection) => {
+    const logger = options.logger && loginLogger(options.logger, connection.name);
     const secret = options.secrets[connection.name];
     if (!secret) throw new Error(`connection ${connection.name}: its secrets were not read`);
     const accounts =
@@ -138,7 +152,7 @@ export function sessionsFor(config: Config, options: SessionOptions): BrokerSess
           ? { ...PROJECTX_RATE, perMinute: options.rateLimit.perMinute }
           : PROJECTX_RATE,
         ...(options.clock ? { clock: options.clock } : {}),
-        ...(options.logger ? { logger: options.logger } : {}),
+        ...(logger ? { logger } : {}),
       });
     }
     return createBrokerSession({
@@ -148,7 +162,7 @@ export function sessionsFor(config: Config, options: SessionOptions): BrokerSess
       accounts,
       rateLimit: options.rateLimit ?? { ...RATE_LIMITS[connection.env], ...connection.requestBudget },
       ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.logger ? { logger: options.logger } : {}),
+      ...(logger ? { logger } : {}),
     });
   });
 }
