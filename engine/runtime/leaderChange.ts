@@ -67,7 +67,7 @@ export function strandedByLeaderChange(
           : `${account} moved from group "${was.group}" (leader ${was.leader}) to group "${is.group}" (leader ${is.leader})`;
       const traded = leads.some((p) => mapContract(p.contract, is.follower.mapping) === contract);
       const remedy = traded
-        ? `press r to resync it to ${is.leader}, or flatten it by hand`
+        ? `press r (or mimik resync) to resync it to ${is.leader}, or flatten it by hand`
         : `flatten it by hand (${is.leader} holds no ${contract} to resync it to)`;
       out.push({
         follower: account,

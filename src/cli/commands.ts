@@ -8,6 +8,7 @@ import { notifyTestCommand } from "./commands/notify-test.js";
 import { pauseCommand } from "./commands/pause.js";
 import { reportCommand } from "./commands/report.js";
 import { resumeCommand } from "./commands/resume.js";
+import { resyncCommand } from "./commands/resync.js";
 import { simCommand } from "./commands/sim.js";
 import { statusCommand } from "./commands/status.js";
 import { uiCommand } from "./commands/ui.js";
@@ -26,6 +27,7 @@ export const commands: readonly Command[] = [
   flattenCommand,
   lockCommand,
   unlockCommand,
+  resyncCommand,
   pauseCommand,
   resumeCommand,
   configCheckCommand,

@@ -52,6 +52,7 @@ const statusReportSchema = onFirstUse(() => {
         followers: z.array(
           z.object({
             account: z.string(),
+            label: z.string().optional(),
             enabled: z.boolean(),
             state: z.string(),
             reason: z.string().optional(),

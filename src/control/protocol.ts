@@ -32,6 +32,7 @@ const schemas = onFirstUse(() => {
       follower: name,
       force: z.boolean().optional(),
     }),
+    z.strictObject({ id: requestId, cmd: z.literal("resync"), follower: name }),
     z.strictObject({ id: requestId, cmd: z.literal("pause"), group: name }),
     z.strictObject({ id: requestId, cmd: z.literal("resume"), group: name }),
   ]);

@@ -37,6 +37,8 @@ export function controlHandler(
         return { ok: true, results: [await actions.lock(request.follower)] };
       case "unlock":
         return { ok: true, results: [await actions.unlock(request.follower, request.force ?? false)] };
+      case "resync":
+        return { ok: true, results: [await actions.resync(request.follower)] };
       case "pause":
         return { ok: true, results: [await actions.setGroupActive(request.group, false)] };
       case "resume":
@@ -66,6 +68,8 @@ function commandWords(request: Exclude<ControlRequest, { cmd: "status" }>): stri
       return `mimik lock --follower ${request.follower}`;
     case "unlock":
       return `mimik unlock --follower ${request.follower}${request.force ? " --force" : ""}`;
+    case "resync":
+      return `mimik resync --follower ${request.follower}`;
     case "pause":
     case "resume":
       return `mimik ${request.cmd} --group ${request.group}`;
@@ -82,6 +86,7 @@ function unknownTarget(request: ControlRequest, config: Config): string | undefi
       return undefined;
     case "lock":
     case "unlock":
+    case "resync":
       return unknownFollower(config, request.follower);
     case "pause":
     case "resume":
@@ -129,6 +134,8 @@ export interface StatusReport {
     window?: { held?: string | undefined; next?: { at: number; text: string } | undefined } | undefined;
     followers: {
       account: string;
+      /** The account's label in the config, which --follower takes too. */
+      label?: string | undefined;
       enabled: boolean;
       state: string;
       reason?: string | undefined;
@@ -211,8 +218,10 @@ export function statusReport(
         const view = login === undefined ? undefined : snapshot.connections.get(login);
         const loginState = view?.state;
         const unreadable = view?.unreadable?.find((u) => u.account.toUpperCase() === f.account.toUpperCase());
+        const label = snapshot.config.accounts.find((a) => a.name === f.account)?.label;
         return {
           account: f.account,
+          ...(label === undefined ? {} : { label }),
           enabled: f.enabled,
           state: live?.state ?? "ACTIVE",
           reason: live?.state === "ACTIVE" ? undefined : live?.reason,

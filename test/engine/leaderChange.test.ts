@@ -43,7 +43,7 @@ describe("strandedByLeaderChange: the leader a follower follows changed while it
       seated("G"),
       seated("H"),
       { A: ES(2), L2: ES(-1) },
-      'A moved from group "G" (leader L1) to group "H" (leader L2) while it holds ESZ6 +2; L1\'s exits no longer close it and L2\'s fills trade from it (an opening adds, a close flattens): press r to resync it to L2, or flatten it by hand',
+      'A moved from group "G" (leader L1) to group "H" (leader L2) while it holds ESZ6 +2; L1\'s exits no longer close it and L2\'s fills trade from it (an opening adds, a close flattens): press r (or mimik resync) to resync it to L2, or flatten it by hand',
     ],
     [
       "moved, the new leader holds another contract",
@@ -57,7 +57,7 @@ describe("strandedByLeaderChange: the leader a follower follows changed while it
       seated("G", { mapping: "toMicro" }),
       seated("H", { mapping: "toMicro" }),
       { A: [{ contract: "MESZ6", netPos: 4 }], L2: ES(1) },
-      "while it holds MESZ6 +4; L1's exits no longer close it and L2's fills trade from it (an opening adds, a close flattens): press r to resync it to L2",
+      "while it holds MESZ6 +4; L1's exits no longer close it and L2's fills trade from it (an opening adds, a close flattens): press r (or mimik resync) to resync it to L2",
     ],
     [
       "its group's leader replaced",

@@ -65,7 +65,7 @@ describe("a follower whose leader changes while it holds", () => {
     expect(said[0]).toContain(
       'DEMO2003 moved from group "G" (leader DEMO1000) to group "H" (leader DEMO2002) while it holds ESZ6 +2',
     );
-    expect(said[0]).toContain("press r to resync it to DEMO2002");
+    expect(said[0]).toContain("press r (or mimik resync) to resync it to DEMO2002");
 
     // The old leader closes: its other follower follows, the one that left keeps its 2.
     r.sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 2);
