@@ -2,7 +2,7 @@ import { jsonLine, printableLines } from "../../text/terminal.js";
 import type { Command, CommandContext } from "../command.js";
 import { askInstance, CONFIG_HELP } from "../control-commands.js";
 import { parseFlags } from "../flags.js";
-import { formatStatus, parseStatus } from "../statusText.js";
+import { fitLines, formatStatus, parseStatus } from "../statusText.js";
 
 const HELP = `Usage: mimik status [--json] [--config FILE]
 
@@ -50,7 +50,11 @@ export const statusCommand: Command = {
       );
       return 1;
     }
-    ctx.stdout.write(`${printableLines(formatStatus(report).join("\n"))}\n`);
+    // Folded only for a terminal: a pipe (grep, a script) keeps one line per thing.
+    const columns = (ctx.stdout as { columns?: unknown }).columns;
+    const lines = formatStatus(report);
+    const shown = ctx.isTTY && typeof columns === "number" && columns > 0 ? fitLines(lines, columns) : lines;
+    ctx.stdout.write(`${printableLines(shown.join("\n"))}\n`);
     return 0;
   },
 };
