@@ -134,10 +134,16 @@ export function printResponse(ctx: CommandContext, response: ControlResponse): n
   return failed ? 1 : 0;
 }
 
-/** Shared --config line of every control command's help. */
-export const CONFIG_HELP =
-  "  --config FILE   which instance: the one running this config (default:\n" +
-  "                  MIMIK_CONFIG, then the platform config dir)";
+/** Shared --config line of every control command's help, its words at `column` as its block's. */
+export function configHelp(column = 18): string {
+  const words = " ".repeat(column);
+  return (
+    `${"  --config FILE".padEnd(column)}which instance: the one running this config (default:\n` +
+    `${words}MIMIK_CONFIG, then the platform config dir)`
+  );
+}
+
+export const CONFIG_HELP = configHelp();
 
 /** Sends a request the running instance must handle (lock, unlock, pause, resume) and prints the outcome. */
 export async function runOnInstance(

@@ -31,3 +31,21 @@ describe("--help fits 80 columns", () => {
     expect(tooWide(text)).toEqual([]);
   });
 });
+
+/** Where each option's words start in the Options block: "  --follower NAME   the …" → 20. */
+function optionColumns(text: string): number[] {
+  const block = text.split("\nOptions:\n")[1]?.split("\n\n")[0] ?? "";
+  return block.split("\n").flatMap((line) => {
+    const m = /^( {2}-\S+(?: [A-Z]+)?(?:, -\S+)? {2,})\S/.exec(line);
+    return m ? [m[1]!.length] : [];
+  });
+}
+
+describe("--help options line up", () => {
+  // "  --follower NAME   the follower's …" over "  --config FILE   which instance …" read as
+  // two columns that do not agree (flatten, lock, unlock): each block has one column now.
+  it.each(commands.filter((c) => c.name !== "ui").map((c) => [c.name]))("mimik %s --help", async (name) => {
+    const columns = optionColumns(await helpOf([...name.split(" "), "--help"]));
+    expect(new Set(columns).size, columns.join(" ")).toBeLessThanOrEqual(1);
+  });
+});

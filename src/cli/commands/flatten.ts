@@ -9,7 +9,7 @@ import { AnswerLostError, type ControlResponse } from "../../control/index.js";
 import { outcomeLines } from "../../text/outcomes.js";
 import { unknownGroupText } from "../../text/unknownNames.js";
 import type { Command, CommandContext } from "../command.js";
-import { askInstance, CONFIG_HELP, NotRunningError } from "../control-commands.js";
+import { askInstance, configHelp, NotRunningError } from "../control-commands.js";
 import { parseFlags } from "../flags.js";
 import { parseStatus } from "../statusText.js";
 
@@ -39,7 +39,7 @@ Options:
   --group NAME      every follower of a group
   --all             every follower of every group
   --yes, -y         do not ask
-${CONFIG_HELP}
+${configHelp(20)}
 
 Exit codes: 0 every follower flat and locked, 1 anything failed (see the
 per-account lines), 2 usage (no target, or no terminal to confirm on and no

@@ -1,5 +1,5 @@
 import type { Command, CommandContext } from "../command.js";
-import { CONFIG_HELP, required, runOnInstance } from "../control-commands.js";
+import { configHelp, required, runOnInstance } from "../control-commands.js";
 import { parseFlags } from "../flags.js";
 
 const HELP = `Usage: mimik lock --follower NAME [--config FILE]
@@ -11,7 +11,7 @@ the position too, use mimik flatten.
 
 Options:
   --follower NAME   the follower's account name or label
-${CONFIG_HELP}
+${configHelp(20)}
 
 Exit codes: 0 locked (or already locked: the answer gives that lock's reason and
 time, and nothing changes), 1 failed or no instance running, 2 usage.

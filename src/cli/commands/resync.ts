@@ -2,7 +2,7 @@ import { createInterface } from "node:readline/promises";
 import { UserError } from "../../../data/userError.js";
 import { printableLines } from "../../text/terminal.js";
 import type { Command, CommandContext } from "../command.js";
-import { askInstance, CONFIG_HELP, printResponse, required } from "../control-commands.js";
+import { askInstance, configHelp, printResponse, required } from "../control-commands.js";
 import { parseFlags } from "../flags.js";
 import { parseStatus } from "../statusText.js";
 
@@ -21,7 +21,7 @@ Asks "Resync NAME: ESZ6 has +0, expects +2 …? [y/N]" first. Without a terminal
 Options:
   --follower NAME   the follower's account name or label
   --yes, -y         do not ask
-${CONFIG_HELP}
+${configHelp(20)}
 
 Exit codes: 0 resynced (or already in sync), 1 refused or no instance running
 (or the question answered no), 2 usage.

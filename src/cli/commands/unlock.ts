@@ -1,5 +1,5 @@
 import type { Command, CommandContext } from "../command.js";
-import { CONFIG_HELP, required, runOnInstance } from "../control-commands.js";
+import { configHelp, required, runOnInstance } from "../control-commands.js";
 import { parseFlags } from "../flags.js";
 
 const HELP = `Usage: mimik unlock --follower NAME [--force] [--config FILE]
@@ -16,7 +16,7 @@ Options:
                     trailing high-water mark at the current net liquidation,
                     waives daily limits until 17:00 CT; before the first
                     balance, its limits are checked the moment it arrives
-${CONFIG_HELP}
+${configHelp(20)}
 
 Exit codes: 0 unlocked (or already active), 1 refused or no instance running,
 2 usage.
