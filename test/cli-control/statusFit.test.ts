@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fitLines, formatStatus, parseStatus } from "../../src/cli/statusText.js";
+import { formatStatus, parseStatus } from "../../src/cli/statusText.js";
+import { fitLines } from "../../src/text/fold.js";
 
 const report = parseStatus({
   mode: "SIM",

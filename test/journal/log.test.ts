@@ -61,8 +61,8 @@ async function seed(): Promise<void> {
   await w.close();
 }
 
-function run(argv: string[], command = logCommand) {
-  const stdout = new PassThrough();
+function run(argv: string[], command = logCommand, columns?: number) {
+  const stdout = Object.assign(new PassThrough(), columns === undefined ? {} : { columns });
   const stderr = new PassThrough();
   let out = "";
   let err = "";
@@ -72,7 +72,7 @@ function run(argv: string[], command = logCommand) {
   stderr.on("data", (c: Buffer) => {
     err += c.toString();
   });
-  const code = command.run({ argv, stdout, stderr, env: {}, cwd: "/", isTTY: false });
+  const code = command.run({ argv, stdout, stderr, env: {}, cwd: "/", isTTY: columns !== undefined });
   return { code, out: () => out, err: () => err };
 }
 
@@ -88,6 +88,18 @@ describe("mimik log", () => {
     );
     expect(lines[1]).toMatch(/copy +F1 +sent open Buy 1 ESZ6 in 0.43 ms \(multiplier 0.5\)$/);
     expect(lines[2]).toMatch(/copy +F2 +skipped ESZ6 \(locked\)$/);
+  });
+
+  it("folds a line at spaces on an 80-column terminal, where it wrapped mid-word", async () => {
+    await seed();
+    const r = run(["--config", configPath], logCommand, 80);
+    expect(await r.code).toBe(0);
+    const lines = r.out().trimEnd().split("\n");
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+    expect(lines[0]).toMatch(/^2026-11-23 14:00:00.000Z +leaderFill +LEAD1 +Buy 2 ESZ6 @ 5000.25$/);
+    expect(lines[1]).toBe("    (position 0 -> 2)");
+    expect(lines[2]).toMatch(/copy +F1 +sent open Buy 1 ESZ6$/);
+    expect(lines[3]).toBe("    in 0.43 ms (multiplier 0.5)");
   });
 
   it("prints raw JSON with --json and filters by --follower and --since", async () => {

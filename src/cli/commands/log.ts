@@ -11,6 +11,7 @@ import { resolveConfigPath } from "../../../data/paths.js";
 import type { Config } from "../../../data/schema.js";
 import { UserError } from "../../../data/userError.js";
 import { demoConfig } from "../../demo/demoConfig.js";
+import { fitLines, terminalColumns } from "../../text/fold.js";
 import { jsonLine, printableLines } from "../../text/terminal.js";
 import { followersOf, unknownFollowerText } from "../../text/unknownNames.js";
 import type { Command, CommandContext } from "../command.js";
@@ -142,9 +143,14 @@ async function runLog(ctx: CommandContext, options: LogCommandOptions): Promise<
     follower: named?.name,
   };
   let printed = 0;
+  const columns = terminalColumns(ctx.stdout, ctx.isTTY);
+  const readable = (entry: JournalEntry) => {
+    const line = printableLines(formatEntry(entry));
+    return columns === undefined ? line : fitLines([line], columns).join("\n");
+  };
   const print = (entry: JournalEntry) => {
     printed += 1;
-    return writeLine(ctx.stdout, flags.json ? jsonLine(entry) : printableLines(formatEntry(entry)));
+    return writeLine(ctx.stdout, flags.json ? jsonLine(entry) : readable(entry));
   };
   // A name neither the config nor the journal knows is a typo: saying nothing would read as a
   // follower that did nothing. A follower removed since is still found in the journal.

@@ -1,8 +1,9 @@
+import { fitLines, terminalColumns } from "../../text/fold.js";
 import { jsonLine, printableLines } from "../../text/terminal.js";
 import type { Command, CommandContext } from "../command.js";
 import { askInstance, CONFIG_HELP } from "../control-commands.js";
 import { parseFlags } from "../flags.js";
-import { fitLines, formatStatus, parseStatus } from "../statusText.js";
+import { formatStatus, parseStatus } from "../statusText.js";
 
 const HELP = `Usage: mimik status [--json] [--config FILE]
 
@@ -51,9 +52,9 @@ export const statusCommand: Command = {
       return 1;
     }
     // Folded only for a terminal: a pipe (grep, a script) keeps one line per thing.
-    const columns = (ctx.stdout as { columns?: unknown }).columns;
+    const columns = terminalColumns(ctx.stdout, ctx.isTTY);
     const lines = formatStatus(report);
-    const shown = ctx.isTTY && typeof columns === "number" && columns > 0 ? fitLines(lines, columns) : lines;
+    const shown = columns === undefined ? lines : fitLines(lines, columns);
     ctx.stdout.write(`${printableLines(shown.join("\n"))}\n`);
     return 0;
   },
