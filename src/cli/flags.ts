@@ -52,7 +52,14 @@ export function parseFlags<F extends FlagSpec>(ctx: CommandContext, flags: F, op
       description: false,
     });
   } catch (error) {
-    throw new UserError(`${where}: ${error instanceof Error ? error.message : String(error)}`, 2);
+    const message = error instanceof Error ? error.message : String(error);
+    const twice = /^The flag --(\S+) can only be set once\.$/.exec(message);
+    throw new UserError(
+      twice
+        ? `${where}: --${twice[1]} was given more than once; give it once (see ${where} --help)`
+        : `${where}: ${message}`,
+      2,
+    );
   }
   for (const [key, spec] of Object.entries(flags)) {
     const value: unknown = result.flags[key];
@@ -112,7 +119,7 @@ function checkArgs(argv: readonly string[], flags: FlagSpec, where: string, maxI
       if (inline && spec.type === "boolean") {
         const value = rest.join("=");
         if (value !== "true" && value !== "false")
-          throw new UserError(`${where}: --${rawName} is a switch; it takes no value`, 2);
+          throw new UserError(`${where}: --${rawName} is a switch; it takes no value (${helpHint})`, 2);
       }
       takesValue(spec, `--${rawName}`, inline ? rest.join("=") : undefined);
       continue;

@@ -100,7 +100,13 @@ describe("main: dispatch, help and exit codes", () => {
     [["status", "--port", "0x1F90"], /--port must be a number/],
     [["status", "--port", "1e3"], /--port must be a number/],
     [["status", "extra"], /unexpected argument "extra"/],
-    [["status", "--json=maybe"], /is a switch/],
+    [["status", "--json=maybe"], /is a switch; it takes no value \(see mimik status --help\)/],
+    // meow said "The flag --port can only be set once." with no hint (`mimik pause --group main
+    // --group other`, `mimik flatten --follower a --follower b`).
+    [
+      ["status", "--port", "1", "--port", "2"],
+      /^mimik status: --port was given more than once; give it once \(see mimik status --help\)\n$/,
+    ],
   ])("usage mistake %j: exit 2 with a clear message", async (argv, message) => {
     const { ctx, stderr } = fakeContext();
     expect(await main(argv, ctx, table)).toBe(2);
