@@ -124,10 +124,12 @@ export class NotRunningError extends UserError {
  * Prints a control response: one line per account, or the error the instance gave. Returns the
  * exit code: 0 when everything succeeded, 1 when anything failed.
  */
-export function printResponse(ctx: CommandContext, response: ControlResponse): number {
+export function printResponse(ctx: CommandContext, response: ControlResponse, command?: string): number {
   const results = response.results ?? [];
   for (const line of outcomeLines(results)) ctx.stdout.write(`${line}\n`);
-  if (response.error) ctx.stderr.write(`mimik: the running instance refused: ${response.error}\n`);
+  // Named as status and flatten name theirs: "mimik lock: …", not a bare "mimik: …".
+  const who = command === undefined ? "mimik" : `mimik ${command}`;
+  if (response.error) ctx.stderr.write(`${who}: the running instance refused: ${response.error}\n`);
   const failed = !response.ok || results.some((r) => !succeeded(r));
   if (failed && !response.error && results.length === 0)
     ctx.stderr.write("mimik: the running instance reported a failure without details\n");
@@ -152,7 +154,7 @@ export async function runOnInstance(
   request: ControlRequestInput,
 ): Promise<number> {
   const response = await askInstance(ctx, configFlag, request);
-  return printResponse(ctx, response);
+  return printResponse(ctx, response, request.cmd);
 }
 
 /** A required --NAME value: missing or blank is a usage error naming the flag. */

@@ -232,7 +232,7 @@ describe("talking to the running instance", () => {
     await serve(() => ({ ok: false, error: "engine stopping" }));
     const refused = await run(["lock", "--follower", "DEMO2001", "--config", configPath]);
     expect(refused.code).toBe(1);
-    expect(refused.err).toContain("the running instance refused: engine stopping");
+    expect(refused.err).toBe("mimik lock: the running instance refused: engine stopping\n");
   });
 });
 

@@ -78,7 +78,7 @@ async function runResync(ctx: CommandContext, options: ResyncCommandOptions): Pr
       }
     }
   }
-  return printResponse(ctx, await askInstance(ctx, flags.config, { cmd: "resync", follower }));
+  return printResponse(ctx, await askInstance(ctx, flags.config, { cmd: "resync", follower }), "resync");
 }
 
 type Report = NonNullable<ReturnType<typeof parseStatus>>;
