@@ -42,6 +42,7 @@ const statusReportSchema = onFirstUse(() => {
         name: z.string(),
         active: z.boolean(),
         leader: z.string(),
+        leaderPositions: z.array(z.object({ contract: z.string(), netPos: z.number() })).optional(),
         /** Absent from an instance older than issue 16, and for a group without windows. */
         window: z
           .object({
@@ -181,8 +182,11 @@ export function formatStatus(report: Parsed): string[] {
   if (report.groups.length === 0) lines.push("no groups");
   for (const group of report.groups) {
     lines.push("");
+    const leaderHeld = group.leaderPositions
+      ? ` ${group.leaderPositions.length ? group.leaderPositions.map((p) => `${p.contract} ${signed(p.netPos)}`).join(", ") : "flat"}`
+      : "";
     lines.push(
-      `group ${group.name} (${group.active ? "active" : "PAUSED"}), leader ${group.leader}, ${group.followers.length} follower${group.followers.length === 1 ? "" : "s"}`,
+      `group ${group.name} (${group.active ? "active" : "PAUSED"}), leader ${group.leader}${leaderHeld}, ${group.followers.length} follower${group.followers.length === 1 ? "" : "s"}`,
     );
     if (group.window) {
       const now = group.window.held ? `openings held back (${group.window.held})` : "openings allowed";

@@ -130,6 +130,8 @@ export interface StatusReport {
     name: string;
     active: boolean;
     leader: string;
+    /** The leader's positions as its broker last reported them; absent until it has. */
+    leaderPositions?: { contract: string; netPos: number }[] | undefined;
     /** Issue 16: what holds its openings back now, and its next window change; absent without windows. */
     window?: { held?: string | undefined; next?: { at: number; text: string } | undefined } | undefined;
     followers: {
@@ -211,6 +213,10 @@ export function statusReport(
       name: g.name,
       active: g.active,
       leader: g.leader,
+      // What the followers' rows are read against: without it, status could not say whether they are right.
+      ...(snapshot.positions.has(g.leader)
+        ? { leaderPositions: [...snapshot.positions.get(g.leader)!] }
+        : {}),
       ...(snapshot.windows.has(g.name) ? { window: { ...snapshot.windows.get(g.name) } } : {}),
       followers: g.followers.map((f) => {
         const live = snapshot.followers.get(f.account);

@@ -47,6 +47,10 @@ describe("mimik resync", () => {
       const status = await mimik("status");
       return status.stdout.includes("OUT OF SYNC ESZ6: has 0, expects +2") || undefined;
     }, "OUT OF SYNC in mimik status");
+    // What the row is read against: the leader's position, as the broker's book has it.
+    expect((await mimik("status")).stdout).toContain(
+      "group main (active), leader DEMO1000 ESZ6 +2, 1 follower\n",
+    );
     expect(await positionOn(world.simUrl, "DEMO2001")).toBe(0);
 
     // No terminal to ask on, no --yes: nothing is sent.
