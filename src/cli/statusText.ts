@@ -63,6 +63,7 @@ const statusReportSchema = onFirstUse(() => {
             positions: z.array(z.object({ contract: z.string(), netPos: z.number() })),
             positionsUnknown: z.boolean().optional(),
             positionsAsOfLogin: z.string().optional(),
+            notAtBroker: z.string().optional(),
             unreadable: z.string().optional(),
             shadow: z.boolean().optional(),
           }),
@@ -205,9 +206,11 @@ export function formatStatus(report: Parsed): string[] {
       // A login that dropped may have traded since: what it last said is not what it holds now.
       const positions = f.unreadable
         ? `UNREADABLE, positions unknown, nothing copied: ${f.unreadable}`
-        : f.positionsAsOfLogin
-          ? `${held} (last seen; login ${f.positionsAsOfLogin})`
-          : held;
+        : f.notAtBroker
+          ? `NOT AT THE BROKER: login ${f.notAtBroker} is connected and has no such account; nothing copied (check the account's name in the config)`
+          : f.positionsAsOfLogin
+            ? `${held} (last seen; login ${f.positionsAsOfLogin})`
+            : held;
       const parts = [
         f.account.padEnd(width),
         f.shadow ? "shadow (would-be)" : undefined,

@@ -151,6 +151,11 @@ export interface StatusReport {
       positionsUnknown?: boolean | undefined;
       /** Its login is not connected now: `positions` is what it last reported, maybe since changed. */
       positionsAsOfLogin?: string | undefined;
+      /**
+       * Its login is connected and its snapshot came without this account (a name the broker does
+       * not have, a typo): it is not "not known yet", it will not come. The login's name.
+       */
+      notAtBroker?: string | undefined;
       /** Its login could not read it (the broker's words): its positions are unknown, nothing is copied to it. */
       unreadable?: string | undefined;
       shadow?: boolean | undefined;
@@ -240,7 +245,10 @@ export function statusReport(
           ...(f.shadow
             ? { shadow: true }
             : !snapshot.positions.has(f.account)
-              ? { positionsUnknown: true }
+              ? // A login says connected once its snapshot is in, every account it has reported.
+                loginState === "connected"
+                ? { positionsUnknown: true, notAtBroker: login }
+                : { positionsUnknown: true }
               : loginState !== undefined && loginState !== "connected"
                 ? { positionsAsOfLogin: `${login} ${loginState}` }
                 : {}),
