@@ -44,6 +44,11 @@ export interface Outcome {
   /** When a failed flatten tries again by itself. */
   retryInMs?: number | undefined;
   /**
+   * "locked": the reason of a lock the 17:00 CT roll would have cleared (a daily limit's), which
+   * this manual one replaced: the follower now stays locked past the roll.
+   */
+  replaces?: string | undefined;
+  /**
    * False when the lock or unlock holds in memory but could not be written to the state file:
    * it is retried until it is on disk, and the caller must say so loudly.
    */

@@ -196,7 +196,16 @@ export class LockKeeper {
     deps.snapshot(f);
     deps.alert("warn", `${f.name}: locked (${reason})`, f);
     const saved = await deps.save(f);
-    return { target: f.name, status: "locked", reason, ...(saved ? {} : { saved: false }) };
+    // A lock taken over (a daily limit's) is said: "locked" alone hid that it was locked already,
+    // and that it no longer clears at the roll.
+    const replaces = before.state === "ACTIVE" ? undefined : (before.lockReason ?? before.lockKind);
+    return {
+      target: f.name,
+      status: "locked",
+      reason,
+      ...(replaces === undefined ? {} : { replaces }),
+      ...(saved ? {} : { saved: false }),
+    };
   }
 
   /** Unlock by hand; refused while still past the trailing floor or a daily limit unless forced. */

@@ -42,6 +42,7 @@ const schemas = onFirstUse(() => {
     sent: z.number().int().optional(),
     reason: z.string().optional(),
     retryInMs: z.number().optional(),
+    replaces: z.string().optional(),
     since: z.number().optional(),
     saved: z.boolean().optional(),
   });

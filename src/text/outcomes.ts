@@ -39,7 +39,9 @@ function baseText(o: Outcome): string {
     case "locked":
       // A flatten counts what it sent (possibly 0); a plain lock does not.
       if (o.sent !== undefined) return o.sent > 0 ? `flat; locked (${o.sent} sent)` : "flat; locked";
-      return "locked";
+      return o.replaces === undefined
+        ? "locked"
+        : `locked by hand, in place of its lock (${o.replaces}) that the 17:00 CT roll would have cleared: it now stays locked until unlocked`;
     case "liquidating":
       return o.reason
         ? `${o.reason}; locks once flat`

@@ -72,6 +72,16 @@ describe("texts", () => {
     ]);
   });
 
+  it("a lock that took over a daily limit's says so: a bare 'locked' hid it was locked already", () => {
+    expect(
+      outcomeLines([
+        { target: "DEMO2002", status: "locked", reason: "manual", replaces: "daily loss limit" },
+      ]),
+    ).toEqual([
+      "ok   DEMO2002  locked by hand, in place of its lock (daily loss limit) that the 17:00 CT roll would have cleared: it now stays locked until unlocked",
+    ]);
+  });
+
   it("money signs amounts", () => {
     expect([money(0), money(12.5), money(-3)]).toEqual(["$0.00", "+$12.50", "-$3.00"]);
   });

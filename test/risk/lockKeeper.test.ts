@@ -98,7 +98,7 @@ describe("LockKeeper: followers through the lock machine, each step shown and sa
     [
       "a daily lock becomes a manual one (the roll would clear it)",
       { state: "LOCKED", lockKind: "daily", lockReason: "daily loss" },
-      { status: "locked", reason: "lunch" },
+      { status: "locked", reason: "lunch", replaces: "daily loss" },
       "LOCKED",
     ],
     [
@@ -110,7 +110,7 @@ describe("LockKeeper: followers through the lock machine, each step shown and sa
     [
       "liquidating stays liquidating, now manual",
       { state: "LIQUIDATE_ONLY", lockKind: "daily" },
-      { status: "locked", reason: "lunch" },
+      { status: "locked", reason: "lunch", replaces: "daily" },
       "LIQUIDATE_ONLY",
     ],
   ] as const)("lock %s", async (_, record, outcome, state) => {
