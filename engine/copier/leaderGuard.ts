@@ -284,7 +284,7 @@ export class LeaderGuard {
       type: "alert",
       at: this.deps.clock.now(),
       level: "error",
-      message: `leader ${leader} ${contract}: the broker says ${signed(now)}, mimik had ${signed(had)} from the fills it saw (a leader fill missed or counted twice); its next fills step from ${signed(now)} and nothing was sent for the difference: followers of group "${group.name}" may be out of step, check the rows marked OUT OF SYNC and resync them with r`,
+      message: `leader ${leader} ${contract}: the broker says ${signed(now)}, mimik had ${signed(had)} from the fills it saw (a leader fill missed or counted twice); its next fills step from ${signed(now)} and nothing was sent for the difference: followers of group "${group.name}" may be out of step, check the rows marked OUT OF SYNC and resync them with r (mimik resync under headless)`,
       group: group.name,
     });
     this.deps.watch.recheck(group);
