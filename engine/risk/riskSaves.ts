@@ -29,6 +29,8 @@ export class RiskSaves {
   private retries = 0;
   private stopped = false;
   private urgent: UrgentBatch | undefined;
+  /** Writes under way: a stop waits for them (a lock written as the engine stops must land). */
+  private readonly writing = new Set<Promise<unknown>>();
 
   constructor(private readonly deps: RiskSavesDeps) {
     this.lazy = new DeferredSaves(deps.clock, deps.lazyDelayMs, async (names) => {
@@ -87,6 +89,7 @@ export class RiskSaves {
     const unsaved = this.unsaved.size > 0 ? this.writeTogether([...this.unsaved]) : undefined;
     await waiting;
     await unsaved;
+    while (this.writing.size > 0) await Promise.all(this.writing);
   }
 
   private queue(follower: string): SaveQueue {
@@ -105,7 +108,14 @@ export class RiskSaves {
    * One write for all of them when the store can, else one per follower; resolves with those
    * whose record is not on disk. `loud`: see failed().
    */
-  private async writeTogether(followers: string[], loud = false): Promise<Set<string>> {
+  private writeTogether(followers: string[], loud = false): Promise<Set<string>> {
+    const write = this.writeNow(followers, loud);
+    this.writing.add(write);
+    void write.finally(() => this.writing.delete(write));
+    return write;
+  }
+
+  private async writeNow(followers: string[], loud: boolean): Promise<Set<string>> {
     const { store } = this.deps;
     if (followers.length > 1 && store.saveFollowers) {
       const records: Record<string, FollowerRiskRecord> = {};
