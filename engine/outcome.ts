@@ -44,7 +44,7 @@ export interface Outcome {
   /** When a failed flatten tries again by itself. */
   retryInMs?: number | undefined;
   /**
-   * "locked": the reason of a lock the 17:00 CT roll would have cleared (a daily limit's), which
+   * "locked": the reason of a lock that would have lifted by itself (a daily limit's, a window's), which
    * this manual one replaced: the follower now stays locked past the roll.
    */
   replaces?: string | undefined;

@@ -41,7 +41,7 @@ function baseText(o: Outcome): string {
       if (o.sent !== undefined) return o.sent > 0 ? `flat; locked (${o.sent} sent)` : "flat; locked";
       return o.replaces === undefined
         ? "locked"
-        : `locked by hand, in place of its lock (${o.replaces}) that the 17:00 CT roll would have cleared: it now stays locked until unlocked`;
+        : `locked by hand, in place of its lock (${o.replaces}), which would have lifted by itself (at the 17:00 CT roll, or as its window opened): it now stays locked until unlocked`;
     case "liquidating":
       return o.reason
         ? `${o.reason}; locks once flat`

@@ -78,7 +78,7 @@ describe("texts", () => {
         { target: "DEMO2002", status: "locked", reason: "manual", replaces: "daily loss limit" },
       ]),
     ).toEqual([
-      "ok   DEMO2002  locked by hand, in place of its lock (daily loss limit) that the 17:00 CT roll would have cleared: it now stays locked until unlocked",
+      "ok   DEMO2002  locked by hand, in place of its lock (daily loss limit), which would have lifted by itself (at the 17:00 CT roll, or as its window opened): it now stays locked until unlocked",
     ]);
   });
 
