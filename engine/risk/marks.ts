@@ -14,7 +14,7 @@ export interface MarksMoved {
 /** Whose valuation: a shadow follower's would-be one (issue 16), or an account's with its broker's day. */
 export interface Valued {
   shadow?: boolean;
-  holdings?: { dayStart?: CashBalance["dayStart"] };
+  holdings?: { dayStart?: CashBalance["dayStart"]; cash?: number | undefined };
 }
 
 /**
@@ -25,7 +25,8 @@ export interface Valued {
  *
  * A start of day taken here (a follower new to mimik, or a roll missed while it was stopped) is
  * the balance the broker says the day began with, when it says so for this day: losses made
- * before mimik started count against the daily limits, as the firm counts them. The live roll at
+ * before mimik started count against the daily limits, as the firm counts them (with what open
+ * positions are worth now, which the broker's figure does not say of the roll). The live roll at
  * 17:00 CT takes net liquidation then (FollowerRisk.rollTo).
  */
 export function advanceMarks(
@@ -37,7 +38,15 @@ export function advanceMarks(
 ): MarksMoved {
   const shadow = of.shadow === true;
   const told = of.holdings?.dayStart;
-  const dayStart = !shadow && told?.tradingDay === tradingDay ? told.balance : undefined;
+  // What the day realized is counted, what positions carried from the day before are worth is
+  // not known: their open P&L now is taken as the day's start's (a held loss must not lock at once).
+  const realized = told && of.holdings?.cash !== undefined ? of.holdings.cash - told.balance : undefined;
+  const dayStart =
+    !shadow && told?.tradingDay === tradingDay
+      ? realized === undefined
+        ? told.balance
+        : netLiq - realized
+      : undefined;
   let record = current;
   let saveNow = false;
   let saveLater = false;

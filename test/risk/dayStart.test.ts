@@ -50,6 +50,14 @@ describe("the start of a day mimik did not see begin", () => {
     expect(moved.record.dayPeak).toBe(peak);
   });
 
+  it("positions held now count at what they are worth now: only what the day realized is taken back", () => {
+    // Cash 50 000, of which the day realized −300 (began at 50 300); long, 1 500 under water.
+    const holding = { holdings: { dayStart: { tradingDay: TODAY, balance: 50_300 }, cash: 50_000 } };
+    const moved = advanceMarks(fresh(), TODAY, { dailyLoss: 1_000 }, 48_500, holding);
+    expect(moved.record.startOfDayBalance).toBe(48_800);
+    expect(moved.record.dayPeak).toBe(48_800);
+  });
+
   it("a new follower's week starts at its day's start", () => {
     const moved = advanceMarks(fresh(), TODAY, { weeklyLoss: 1_000 }, 49_600, broker(TODAY, 50_000));
     expect(moved.record).toMatchObject({ tradingWeek: "2026-01-12", weekStartBalance: 50_000 });
