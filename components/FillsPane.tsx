@@ -23,7 +23,7 @@ export const OUTCOME: Record<CopyOutcomeVM, { text: string; tone: Tone }> = {
   filled: { text: "✓ filled", tone: "ok" },
   skipped: { text: "- skipped", tone: "muted" },
   // Not a skip a trader need look at: the follower's own order (placed when the leader's was) fills it.
-  mirrored: { text: "✓ mirror", tone: "ok" },
+  mirrored: { text: "↔ mirror", tone: "accent" },
   rejected: { text: "✗ REJECTED", tone: "bad" },
   shadow: { text: "◇ shadow", tone: "muted" },
 };

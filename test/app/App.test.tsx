@@ -152,7 +152,7 @@ describe("the console app", () => {
     await waitForFrame(lastFrame, (f) => f.includes("its own mirrored order") && f.includes("locked"));
     const lines = (lastFrame() ?? "").split("\n");
     // Shown by their labels: DEMO2003 is "tight", DEMO2001 "half".
-    expect(lines.find((l) => l.includes("tight") && l.includes("mirrored order"))).toContain("✓ mirror");
+    expect(lines.find((l) => l.includes("tight") && l.includes("mirrored order"))).toContain("↔ mirror");
     expect(lines.find((l) => l.includes("half") && l.includes("locked"))).toContain("- skipped");
   });
 
