@@ -22,7 +22,7 @@ export const OUTCOME: Record<CopyOutcomeVM, { text: string; tone: Tone }> = {
   accepted: { text: "→ accepted", tone: "accent" },
   filled: { text: "✓ filled", tone: "ok" },
   skipped: { text: "- skipped", tone: "muted" },
-  // Not a skip a trader need look at: the follower's own order (placed when the leader's was) fills it.
+  // Not a skip a trader need look at: the follower's own order (placed with the leader's) answers it.
   mirrored: { text: "↔ mirror", tone: "accent" },
   rejected: { text: "✗ REJECTED", tone: "bad" },
   shadow: { text: "◇ shadow", tone: "muted" },
