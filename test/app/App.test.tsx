@@ -81,6 +81,22 @@ function mount(config = demoConfig()) {
   return { ...app, store, ...fake, quits: () => quit };
 }
 
+/** The leader's BUY 2 NQZ6 @ 25000 in the demo's group, as the engine reports it. */
+const leaderBuy2Nq = () => ({
+  type: "leaderFill" as const,
+  at: Date.now(),
+  group: "Index Scalps",
+  leader: "DEMO1000",
+  fillId: 1,
+  orderId: 1,
+  contract: "NQZ6",
+  side: "Buy" as const,
+  qty: 2,
+  price: 25000,
+  positionBefore: 0,
+  positionAfter: 2,
+});
+
 describe("the console app", () => {
   it("shows the panes, the demo mode and the selected group's followers", async () => {
     const { lastFrame } = mount();
@@ -92,20 +108,7 @@ describe("the console app", () => {
 
   it("shows a leader fill with each follower's outcome as events arrive", async () => {
     const { lastFrame, store } = mount();
-    store.push({
-      type: "leaderFill",
-      at: Date.now(),
-      group: "Index Scalps",
-      leader: "DEMO1000",
-      fillId: 1,
-      orderId: 1,
-      contract: "NQZ6",
-      side: "Buy",
-      qty: 2,
-      price: 25000,
-      positionBefore: 0,
-      positionAfter: 2,
-    });
+    store.push(leaderBuy2Nq());
     store.push({
       type: "copy",
       at: Date.now(),
@@ -121,20 +124,7 @@ describe("the console app", () => {
 
   it("a follower whose own mirrored order answers the leader's fill shows it as a mirror, not a skip", async () => {
     const { lastFrame, store } = mount();
-    store.push({
-      type: "leaderFill",
-      at: Date.now(),
-      group: "Index Scalps",
-      leader: "DEMO1000",
-      fillId: 1,
-      orderId: 1,
-      contract: "NQZ6",
-      side: "Buy",
-      qty: 2,
-      price: 25000,
-      positionBefore: 0,
-      positionAfter: 2,
-    });
+    store.push(leaderBuy2Nq());
     for (const [follower, reason] of [
       ["DEMO2003", SKIP_REASONS.mirrored],
       ["DEMO2001", SKIP_REASONS.locked],
