@@ -250,6 +250,10 @@ function columnsFor(followers: readonly FollowerRowVM[], width: number): Column[
   return columns.map((c) => (c.key === "position" ? { ...c, width: position } : c));
 }
 
+// n is "new group" in the Groups pane, where the trader stands right after adding one.
+const emptyFollowers = (focused: boolean) =>
+  focused ? "no followers: press n to add one" : "no followers: Tab here, then n adds one";
+
 export function FollowersPane({ followers, groupName, selected, ...frame }: FollowersPaneProps) {
   const columns = columnsFor(followers, frame.width);
   const position = columns.find((c) => c.key === "position")?.width ?? POSITION_WIDTH;
@@ -266,7 +270,7 @@ export function FollowersPane({ followers, groupName, selected, ...frame }: Foll
       selectedThrough={
         frame.focused && followers[selected] ? selected + orderLines(followers[selected]).length : undefined
       }
-      emptyText={groupName ? "no followers: press n to add one" : "select a group"}
+      emptyText={groupName ? emptyFollowers(frame.focused) : "select a group"}
       {...frame}
     />
   );

@@ -38,7 +38,7 @@ export function GroupsPane({ groups, selected, ...frame }: GroupsPaneProps) {
       columns={COLUMNS}
       rows={groupRows(groups)}
       selectedLine={groups.length ? selected : undefined}
-      emptyText="no groups yet: press n to add one"
+      emptyText={frame.focused ? "no groups yet: press n to add one" : "no groups yet: in Groups, n adds one"}
       {...frame}
     />
   );

@@ -42,16 +42,38 @@ describe("GroupsPane", () => {
     expect(maxWidth(f)).toBeLessThanOrEqual(40);
   });
 
-  it("says how to add the first group", () => {
+  it.each([
+    [true, "press n to add one"],
+    [false, "in Groups, n adds one"],
+  ])("says how to add the first group (focused: %s)", (focused, words) => {
     expect(
       frameOf(
-        <GroupsPane groups={[]} selected={0} focused={false} width={40} height={5} theme={plainTheme} />,
+        <GroupsPane groups={[]} selected={0} focused={focused} width={40} height={5} theme={plainTheme} />,
       ),
-    ).toContain("press n to add one");
+    ).toContain(words);
   });
 });
 
 describe("FollowersPane", () => {
+  // Right after adding a group the trader stands in the Groups pane, where n adds another group.
+  it.each([
+    [true, "no followers: press n to add one"],
+    [false, "no followers: Tab here, then n adds one"],
+  ])("says how to add the first follower where n does it (focused: %s)", (focused, words) => {
+    const f = frameOf(
+      <FollowersPane
+        followers={[]}
+        groupName="ES scalps"
+        selected={0}
+        focused={focused}
+        width={80}
+        height={5}
+        theme={plainTheme}
+      />,
+    );
+    expect(f).toContain(words);
+  });
+
   it("shows connection, sizing, enabled, state, position, P&L, room and sync for each follower", () => {
     const f = frameOf(
       <FollowersPane
