@@ -15,7 +15,7 @@ export {
   tradovateEndpoints,
 } from "./broker/index.js";
 export { describeTarget, type EngineCommand, type FlattenTarget } from "./commands.js";
-export { CLOSE_ONLY } from "./copier/decide.js";
+export { CLOSE_ONLY, COPY_REASONS } from "./copier/decide.js";
 export { bustKey } from "./copier/fillDedupe.js";
 export { HedgeIndex, hedgeMembers } from "./copier/hedgeIndex.js";
 export { planResync, type ResyncPlan, type SyncLine } from "./copier/resyncPlan.js";

@@ -1,7 +1,8 @@
 import { brokerOf, type Follower, type Group } from "../../data/schema.js";
-import { priceWords, type ResyncPlan, SKIP_REASONS } from "../../engine/index.js";
+import { priceWords, type ResyncPlan } from "../../engine/index.js";
 import type { ResyncEvent } from "../../engine/types.js";
 import type { CommandContext, KeyContext, Scope } from "../screen/bindings.js";
+import { copyDetail } from "../screen/copyDetail.js";
 import { helpLines, helpRows } from "../screen/keymap.js";
 import { helpPage, type Layout } from "../screen/layout.js";
 import { keptIndex, type Pins, pinnedIndex, type RowIds } from "../screen/pinnedRows.js";
@@ -171,12 +172,7 @@ export function buildScreen(
       : { contract: fill.contract, side: fill.side, qty: fill.qty, price: fill.price }),
     results: linesOf(results, (r) => ({
       follower: labelled(r.follower),
-      outcome: r.outcome === "skipped" && r.reason === SKIP_REASONS.mirrored ? "mirrored" : r.outcome,
-      // A shadow's result is what it would have sent, in full: nothing else will say it.
-      reason:
-        r.outcome === "shadow"
-          ? `would ${r.side === "Buy" ? "BUY" : "SELL"} ${r.qty ?? "?"} ${r.contract ?? ""}: ${r.reason}`
-          : r.reason,
+      ...copyDetail(r),
       latencyMs: r.latencyMs,
     })),
   }));

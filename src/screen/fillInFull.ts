@@ -2,7 +2,7 @@
  * A leader fill (or a re-sync) and what each follower made of it, in full words for the bottom
  * lines: at 80 columns the fills pane gives a reason some 30 characters, and a rejection's or a
  * skip's reason is what a trader needs to read whole. Filled copies are counted, not named: their
- * line says nothing the count does not.
+ * line says nothing the count does not, unless it was capped or closed only.
  */
 import type { FillRowVM, Lines } from "./viewModel.js";
 
@@ -28,7 +28,7 @@ export function fillInFull(f: FillRowVM): string {
   const named: string[] = [];
   let unnamed = 0;
   for (const r of each(f.results)) {
-    if (r.outcome === "filled") {
+    if (r.outcome === "filled" && !r.noted) {
       filled += 1;
       continue;
     }

@@ -156,7 +156,10 @@ export type CopyOutcomeVM = "sent" | "accepted" | "filled" | "skipped" | "mirror
 export interface FillResultVM {
   follower: string;
   outcome: CopyOutcomeVM;
+  /** A skip's or a rejection's reason; an order's side, size and contract, and why when it says more. */
   reason: string;
+  /** A copy whose reason says more than its order (capped, close only): named when read in full. */
+  noted?: true | undefined;
   latencyMs?: number | undefined;
 }
 

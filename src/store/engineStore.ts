@@ -241,9 +241,12 @@ export class EngineStore {
           record.results[at] = {
             follower: prior.follower,
             outcome: result.outcome,
-            reason: result.reason,
+            // An ack or a fill names only itself ("filled"): why the order went out as it did
+            // ("capped by max contracts", "close only") stays. Its size stays the order's, not
+            // one partial fill's.
+            reason: result.reason === result.outcome ? prior.reason : result.reason,
             side: result.side ?? prior.side,
-            qty: result.qty ?? prior.qty,
+            qty: prior.qty ?? result.qty,
             contract: result.contract ?? prior.contract,
             latencyMs: result.latencyMs ?? prior.latencyMs,
           };

@@ -59,6 +59,19 @@ describe("a fill in full words", () => {
       "07:00:30 LEAD1 RE-SYNC: DEMO2001 synced; leader NQZ6 flat, was +2 · half sent: reconcile",
     ],
     [
+      "a filled copy with more to say than its order is named",
+      fill([
+        filled("half"),
+        {
+          follower: "micro",
+          outcome: "filled",
+          reason: "SELL 2 MNQZ6: copied close only, opening held back: outside trading hours",
+          noted: true,
+        },
+      ]),
+      "07:00:30 LEAD1 BUY 2 NQZ6 @ 21000.25 · 1 filled · micro filled: SELL 2 MNQZ6: copied close only, opening held back: outside trading hours",
+    ],
+    [
       "past four named, the rest counted",
       fill(
         ["a", "b", "c", "d", "e", "f"].map((follower) => ({

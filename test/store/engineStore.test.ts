@@ -80,7 +80,7 @@ describe("engine store", () => {
       {
         follower: "F1",
         outcome: "filled",
-        reason: "filled",
+        reason: "copied",
         side: "Buy",
         qty: 1,
         contract: "NQZ6",
@@ -88,6 +88,30 @@ describe("engine store", () => {
       },
       expect.objectContaining({ follower: "F2", outcome: "skipped", reason: "locked" }),
     ]);
+    store.dispose();
+  });
+
+  it("keeps why an order went out and its size through its ack and a partial fill", () => {
+    const store = new EngineStore();
+    store.push(fill(7));
+    const base = { type: "copy", at: 2, group: "G", follower: "F1", fillId: 7, contract: "MNQZ6" } as const;
+    const why = "copied, capped by max contracts";
+    store.push({ ...base, outcome: "sent", reason: why, side: "Buy", qty: 4 });
+    store.push({ ...base, outcome: "accepted", reason: "accepted", side: "Buy" });
+    store.push({ ...base, outcome: "filled", reason: "filled", side: "Buy", qty: 1 });
+    store.publish();
+    expect(store.getSnapshot().fills[0]?.results[0]).toMatchObject({
+      outcome: "filled",
+      reason: why,
+      qty: 4,
+    });
+    store.push({ ...base, follower: "F2", outcome: "sent", reason: "copied", side: "Buy", qty: 2 });
+    store.push({ ...base, follower: "F2", outcome: "rejected", reason: "broker refused: margin" });
+    store.publish();
+    expect(store.getSnapshot().fills[0]?.results[1]).toMatchObject({
+      outcome: "rejected",
+      reason: "broker refused: margin",
+    });
     store.dispose();
   });
 
