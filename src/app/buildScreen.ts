@@ -1,14 +1,12 @@
-import { brokerOf, type Follower, type Group } from "../../data/schema.js";
-import { priceWords, type ResyncPlan } from "../../engine/index.js";
+import { brokerOf } from "../../data/schema.js";
+import { priceWords } from "../../engine/index.js";
 import type { ResyncEvent } from "../../engine/types.js";
-import type { CommandContext, KeyContext, Scope } from "../screen/bindings.js";
+import type { CommandContext, Scope } from "../screen/bindings.js";
 import { copyDetail } from "../screen/copyDetail.js";
 import { helpLines, helpRows } from "../screen/keymap.js";
 import { helpPage, type Layout } from "../screen/layout.js";
 import { keptIndex, type Pins, pinnedIndex, type RowIds } from "../screen/pinnedRows.js";
-import { heldText, resyncPreview, sendText } from "../screen/resyncPreview.js";
 import { clampIndex, type ScreenState, scopeOf } from "../screen/screenState.js";
-import { unfinishedWork } from "../screen/unfinishedWork.js";
 import {
   type FillRowVM,
   type FollowerRowVM,
@@ -24,6 +22,7 @@ import {
   windowText,
 } from "../screen/viewModel.js";
 import type { EngineSnapshot } from "../store/engineStore.js";
+import { keyContext } from "./keyContext.js";
 
 const SHOWN_FILLS = 50;
 /** The help overlay's length: the keymap is fixed, so it is counted once, not every frame. */
@@ -296,74 +295,6 @@ function counts(vm: ScreenVM): Record<PaneId, number> {
     fills: vm.fills.length,
     alerts: vm.alerts.length,
   };
-}
-
-/** What the keymap's disabledWhy and confirm texts look at. */
-export function keyContext(vm: ScreenVM, snapshot: EngineSnapshot): KeyContext {
-  const { config } = snapshot;
-  const g = vm.groups[vm.selection.group];
-  const f = vm.followers[vm.selection.follower];
-  const live = f && snapshot.followers.get(f.account);
-  return {
-    selectedGroup: g ? { name: g.name, active: g.active, followerCount: g.followerCount } : undefined,
-    selectedFollower: f
-      ? {
-          account: f.account,
-          label: f.label,
-          enabled: f.enabled,
-          state: f.state,
-          outOfSync: f.sync !== undefined,
-          ...(f.sync ? resyncQuestion(snapshot, vm.selection) : {}),
-          balanceKnown: live?.risk !== undefined,
-        }
-      : undefined,
-    reading: readingOf(vm),
-    unfinished: unfinishedWork(config, snapshot.followers),
-    totalFollowers: config.groups.reduce((n, grp) => n + grp.followers.length, 0),
-    groupCount: config.groups.length,
-  };
-}
-
-/** What Enter reads in full in the focused pane (KeyContext.reading). */
-function readingOf(vm: ScreenVM): KeyContext["reading"] {
-  const { focus } = vm.selection;
-  if (focus === "fills") return vm.fills[vm.selection.fill];
-  const alert = focus === "alerts" ? vm.alerts[vm.selection.alert] : undefined;
-  return alert && `${alert.time} ${alert.level.toUpperCase()} ${alert.text}`;
-}
-
-/** What `r` would hold back for the selected follower, for its question. */
-function resyncQuestion(
-  snapshot: EngineSnapshot,
-  selection: SelectionVM,
-): Pick<NonNullable<KeyContext["selectedFollower"]>, "resyncHeld" | "resyncSends" | "resyncOrders"> {
-  const group = snapshot.config.groups[selection.group];
-  const follower = group?.followers[selection.follower];
-  const plan = group && follower ? resyncForecast(snapshot, group, follower) : undefined;
-  if (!plan) return {};
-  const orders = sendText(plan.send) || undefined;
-  if (plan.held.length === 0) return { resyncOrders: orders };
-  return { resyncHeld: heldText(plan.held), resyncSends: plan.send.length > 0, resyncOrders: orders };
-}
-
-/**
- * What `r` would send and hold back for a follower, as the screen knows it (resyncPreview): its
- * out-of-sync lines as last announced, which count our orders in flight as the engine's resync
- * does. Undefined when the screen has heard nothing of the follower yet.
- */
-export function resyncForecast(
-  snapshot: EngineSnapshot,
-  group: Group,
-  follower: Follower,
-): ResyncPlan | undefined {
-  const live = snapshot.followers.get(follower.account);
-  if (!live) return undefined;
-  return resyncPreview({
-    ...{ config: snapshot.config, group, follower, lines: live.outOfSync },
-    ...{ state: live.state, reason: live.reason, pricesStale: live.pricesStale === true },
-    window: snapshot.windows.get(group.name)?.held,
-    ...{ tradesToday: live.risk?.tradesToday ?? 0, positions: snapshot.positions },
-  });
 }
 
 /** What a re-sync header row says: "DEMO2001 synced; leader flat; missed exits made up". */

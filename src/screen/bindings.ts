@@ -77,7 +77,15 @@ export type CommandId =
 
 /** What disabledWhy, the confirm questions and the hint bar look at (buildScreen makes it). */
 export interface KeyContext {
-  selectedGroup?: { name: string; active: boolean; followerCount: number } | undefined;
+  selectedGroup?:
+    | {
+        name: string;
+        active: boolean;
+        followerCount: number;
+        /** Its followers that hold a position: a delete leaves them open at the broker. */
+        holding?: number | undefined;
+      }
+    | undefined;
   selectedFollower?:
     | {
         account: string;
@@ -85,6 +93,8 @@ export interface KeyContext {
         enabled: boolean;
         state: FollowerStateVM;
         outOfSync: boolean;
+        /** "MESZ6 +2, MNQZ6 +4", "flat" or "unknown" (positionText): what a removal leaves open. */
+        position?: string | undefined;
         /** The gates that would refuse `r`'s opening, with their contracts (resyncPreview). */
         resyncHeld?: string | undefined;
         /** With resyncHeld: whether `r` would still send something (what reduces). */
@@ -437,9 +447,15 @@ export const BINDINGS: readonly Binding[] = [
     disabledWhy: needGroup,
     confirm: (ctx) => {
       const g = ctx.selectedGroup;
-      return g
-        ? `Delete group ${g.name} and its ${plural(g.followerCount, "follower")}? Copying stops now.`
-        : undefined;
+      if (!g) return undefined;
+      const n = g.holding ?? 0;
+      const whose =
+        n < g.followerCount ? `${n} of them` : n === 1 ? "Its follower" : n === 2 ? "Both" : `All ${n}`;
+      const open =
+        n > 0
+          ? ` ${whose} ${n === 1 ? "holds" : "hold"} positions that stay open at the broker, following no leader (F flattens first).`
+          : "";
+      return `Delete group ${g.name} and its ${plural(g.followerCount, "follower")}? Copying stops now.${open}`;
     },
     run: (ctx, deps) => {
       const g = ctx.selectedGroup;
@@ -590,7 +606,14 @@ export const BINDINGS: readonly Binding[] = [
     confirm: (ctx) => {
       const f = ctx.selectedFollower;
       const g = ctx.selectedGroup;
-      return f ? `Remove follower ${who(f)}${g ? ` from ${g.name}` : ""}? It stops copying now.` : undefined;
+      if (!f) return undefined;
+      const open =
+        f.position === undefined || f.position === "flat"
+          ? ""
+          : f.position === "unknown"
+            ? " Its positions are not known yet: any stay open at the broker, following no leader."
+            : ` Its ${f.position} ${f.position.includes(",") ? "stay" : "stays"} open at the broker, following no leader (f flattens first).`;
+      return `Remove follower ${who(f)}${g ? ` from ${g.name}` : ""}? It stops copying now.${open}`;
     },
     run: (ctx, deps) => {
       const g = ctx.selectedGroup;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resyncForecast } from "../../src/app/buildScreen.js";
+import { resyncForecast } from "../../src/app/keyContext.js";
 import { EngineStore } from "../../src/store/engineStore.js";
 import { world } from "./harness.js";
 

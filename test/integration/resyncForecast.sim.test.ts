@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { sessionCloseAfter } from "../../engine/sim/session.js";
 import type { CopyEvent } from "../../engine/types.js";
-import { resyncForecast } from "../../src/app/buildScreen.js";
+import { resyncForecast } from "../../src/app/keyContext.js";
 import { EngineStore } from "../../src/store/engineStore.js";
 import { eventually, follower, position, type Rig, simConfig, startRig } from "../support/rig.js";
 

@@ -35,6 +35,7 @@ function onFollowers(locked = false) {
     expects: 2,
     inSync: false,
   });
+  d.store.push({ type: "positions", at: 0, account: "FOLL1", positions: [] });
   d.store.publish();
   d.press(KEY.tab);
   return d;
@@ -106,6 +107,46 @@ describe("the router asks before every dangerous command", () => {
     expect(asked(text("F"))).toBe("Flatten and lock 3 followers of NQ Scalps?");
     expect(asked(text("!"))).toBe("Flatten and lock ALL 4 followers in 2 groups?");
     expect(asked(text("r"))).toBe("Resync Mike (FOLL1): BUY 2 NQZ6 to match the sizing rule?");
+    expect(asked(text("d"))).toBe("Remove follower Mike (FOLL1) from NQ Scalps? It stops copying now.");
+  });
+
+  // A removed follower no longer follows its leader out: what it holds is left open.
+  it("says what a removal or a delete leaves open at the broker", () => {
+    const d = onFollowers();
+    const asked = (key: Press) => {
+      d.press(key);
+      const message = d.state().confirm?.message;
+      d.press(text("n"));
+      return message;
+    };
+    d.store.push({
+      type: "positions",
+      at: 1,
+      account: "FOLL1",
+      positions: [
+        { contract: "MNQZ6", netPos: 4 },
+        { contract: "MESZ6", netPos: 2 },
+      ],
+    });
+    d.store.push({
+      type: "positions",
+      at: 1,
+      account: "FOLL2",
+      positions: [{ contract: "NQZ6", netPos: -1 }],
+    });
+    d.store.push({ type: "positions", at: 1, account: "FOLL3", positions: [] });
+    d.store.publish();
+    expect(asked(text("d"))).toBe(
+      "Remove follower Mike (FOLL1) from NQ Scalps? It stops copying now. Its MNQZ6 +4, MESZ6 +2 stay open at the broker, following no leader (f flattens first).",
+    );
+    d.press(KEY.shiftTab);
+    expect(asked(text("d"))).toBe(
+      "Delete group NQ Scalps and its 3 followers? Copying stops now. 2 of them hold positions that stay open at the broker, following no leader (F flattens first).",
+    );
+    d.press(KEY.tab);
+    d.store.push({ type: "positions", at: 2, account: "FOLL1", positions: [] });
+    d.store.push({ type: "positions", at: 2, account: "FOLL2", positions: [] });
+    d.store.publish();
     expect(asked(text("d"))).toBe("Remove follower Mike (FOLL1) from NQ Scalps? It stops copying now.");
   });
 
