@@ -29,6 +29,7 @@ import { type OrderMeta, OrderTracker } from "./orderTracker.js";
 import { PendingExits } from "./pendingExits.js";
 import type { CopierDeps } from "./ports.js";
 import { Reconciler } from "./reconciler.js";
+import { RuleChanges } from "./ruleChanges.js";
 import { Joins, seedFollower, unsyncedLeaderPosition } from "./seeding.js";
 import { ShadowBook, type ShadowFill, type ShadowParts, shadowCopy } from "./shadowCopy.js";
 import { reduces } from "./sizing.js";
@@ -69,6 +70,7 @@ export class Copier {
   private readonly sender: CopySender;
   private readonly shadowParts: ShadowParts;
   private readonly joins = new Joins();
+  private readonly rules = new RuleChanges();
   /** The leader's own position reports check the leader book: a missed fill is not stepped over. */
   private readonly guard: LeaderGuard;
   private parts: FollowerEventParts | undefined;
@@ -148,6 +150,9 @@ export class Copier {
     for (const [account, contract] of this.book.known()) this.hedge.moved(account, contract, this.book);
     const { book, orders, leaders, acted } = this;
     this.joins.update(config, { ...this.deps, book, orders, leaders, acted });
+    // At start nothing is synced yet: each account's first sync gives it this look.
+    for (const { group, follower } of this.rules.update(config))
+      if (book.isSynced(follower.account)) this.watch.followerResynced(group, follower);
   }
 
   /** Loads what each follower last acted on (the runtime state): call before the first event. */

@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { SyncStatusEvent } from "../../engine/types.js";
+import { eventually, position, type Rig, simConfig, startRig } from "../support/rig.js";
+
+/**
+ * A follower's rule changed in the running config while it holds, or it joined a group whose
+ * leader holds: what it has was sized by another rule, or by none. It shows OUT OF SYNC at once,
+ * as after a re-sync, and nothing is sent until the trader resyncs.
+ */
+let rig: Rig | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
+const lastSync = (rig: Rig, follower: string, contract: string) =>
+  rig.events
+    .filter(
+      (e): e is SyncStatusEvent =>
+        e.type === "syncStatus" && e.follower === follower && e.contract === contract,
+    )
+    .at(-1);
+
+describe("a follower's rule changed while it holds", () => {
+  it("shows OUT OF SYNC against the new rule, and sends nothing", async () => {
+    rig = await startRig(simConfig());
+    const { sim, engine } = rig;
+    await eventually(() => engine.directory.route("DEMO2003"), "sync");
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
+    await eventually(() => position(sim, "DEMO2003", "ESZ6") === 2, "DEMO2003 long 2");
+    await eventually(() => engine.gateway.inFlight("DEMO2003") === 0, "DEMO2003 answered");
+    expect(lastSync(rig, "DEMO2003", "ESZ6")).toBeUndefined();
+
+    const original = structuredClone(engine.currentConfig());
+    const half = structuredClone(original);
+    half.groups[0]!.followers.find((f) => f.account === "DEMO2003")!.sizing = {
+      mode: "multiplier",
+      value: 0.5,
+    };
+    engine.setConfig(half);
+    expect(lastSync(rig, "DEMO2003", "ESZ6")).toMatchObject({ has: 2, expects: 1, inSync: false });
+    // The other followers' rules did not change: nothing said of them.
+    expect(lastSync(rig, "DEMO2001", "ESZ6")).toBeUndefined();
+
+    // Back to ×1: in sync again, said so.
+    engine.setConfig(original);
+    expect(lastSync(rig, "DEMO2003", "ESZ6")).toMatchObject({ has: 2, expects: 2, inSync: true });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(position(sim, "DEMO2003", "ESZ6")).toBe(2);
+  });
+
+  it("a follower added while its leader holds shows what it misses", async () => {
+    const config = simConfig();
+    config.groups[0]!.followers = config.groups[0]!.followers.filter((f) => f.account !== "DEMO2003");
+    rig = await startRig(config);
+    const { sim, engine } = rig;
+    await eventually(() => engine.directory.route("DEMO2001"), "sync");
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
+    await eventually(() => position(sim, "DEMO2001", "ESZ6") === 1, "DEMO2001 long 1");
+
+    const added = structuredClone(engine.currentConfig());
+    added.groups[0]!.followers.push({
+      account: "DEMO2003",
+      enabled: true,
+      sizing: { mode: "multiplier", value: 1 },
+      mapping: "none",
+      limits: {},
+    });
+    engine.setConfig(added);
+    await eventually(
+      () => lastSync(rig!, "DEMO2003", "ESZ6")?.inSync === false,
+      "DEMO2003 shown OUT OF SYNC",
+    );
+    expect(lastSync(rig, "DEMO2003", "ESZ6")).toMatchObject({ has: 0, expects: 2 });
+    expect(position(sim, "DEMO2003", "ESZ6")).toBe(0);
+  });
+});
