@@ -63,7 +63,7 @@ const followerRiskRecordSchema = z.object({
         contract: z.string(),
         orderId: z.number().int().optional(),
         sentAt: z.number(),
-        answeredAt: z.number(),
+        answeredAt: z.number().optional(),
       }),
     )
     .optional(),

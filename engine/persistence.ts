@@ -56,12 +56,13 @@ export interface FollowerRiskRecord {
 /**
  * One liquidation of a flatten the broker took: the order it answered with (Tradovate), or none
  * (ProjectX's closeContract names none), and when the request went and was answered (our clock).
+ * No answer time: saved before the request went, its answer never came in (a kill -9 on the way).
  */
 export interface FlattenOrder {
   contract: string;
   orderId?: number | undefined;
   sentAt: EpochMs;
-  answeredAt: EpochMs;
+  answeredAt?: EpochMs | undefined;
 }
 
 /** A live follower's marks, kept aside while it is a shadow (with the day and week they are of). */

@@ -10,21 +10,54 @@ const KEPT_FLATTENS = 10;
 export const CLOSE_SLACK_MS = 5_000;
 
 /**
+ * How long after it went a close whose answer never came in (mimik killed while it was on its way)
+ * may have filled: the longest a request waits for its answer (Tradovate's and ProjectX's 10 s by
+ * default), with room for one set longer. Past that its answer would have been lost and said so.
+ */
+export const UNANSWERED_LIFE_MS = 30_000;
+
+/**
+ * A liquidation about to go, before the broker has it: kept with the record and on disk first, so a
+ * kill -9 between the broker taking it and its answer still knows its fill for mimik's. Its answer
+ * replaces it (flattenPlaced), a refusal drops it (flattenRefused).
+ */
+export function flattenSending(
+  record: FollowerRiskRecord,
+  contract: string,
+  sentAt: EpochMs,
+): FollowerRiskRecord {
+  return keep(record, [...(record.flattenOrders ?? []), { contract, sentAt }]);
+}
+
+/**
  * One more liquidation of the follower's flatten the broker took, kept with the record so a start
  * after a kill -9 knows it too. A flatten's orders carry no clOrdId of ours (Tradovate's
  * liquidateposition and ProjectX's closeContract take none), so a snapshot's fills of them would
  * otherwise read as the trader's trades by hand.
  */
 export function flattenPlaced(record: FollowerRiskRecord, placed: FlattenOrder): FollowerRiskRecord {
-  const kept = (record.flattenOrders ?? []).filter((o) => !sameOrder(o, placed));
-  return { ...record, flattenOrders: [...kept, placed].slice(-KEPT_FLATTENS) };
+  const kept = (record.flattenOrders ?? []).filter((o) => !sameOrder(o, placed) && !sending(o, placed));
+  return keep(record, [...kept, placed]);
+}
+
+/** The broker refused the liquidation: nothing of it fills, and a fill by hand then is the trader's. */
+export function flattenRefused(
+  record: FollowerRiskRecord,
+  contract: string,
+  sentAt: EpochMs,
+): FollowerRiskRecord {
+  const kept = (record.flattenOrders ?? []).filter((o) => !sending(o, { contract, sentAt }));
+  if (kept.length > 0) return keep(record, kept);
+  const { flattenOrders: _none, ...rest } = record;
+  return rest;
 }
 
 /**
  * A snapshot's fill is of mimik's flatten: its order is one a liquidation answered with
- * (Tradovate), or, where the close names no order (ProjectX answers closeContract with nothing),
- * a fill without a clOrdId in that contract whose broker time lies within the close request's
- * life. Only a trade by hand in the same contract within seconds of the close can be taken for it.
+ * (Tradovate), or, where the close names no order (ProjectX answers closeContract with nothing, a
+ * kill came before the answer), a fill without a clOrdId in that contract whose broker time lies
+ * within the close request's life. Only a trade by hand in the same contract within seconds of the
+ * close can be taken for it.
  */
 export function isFlattenFill(
   orders: readonly FlattenOrder[] | undefined,
@@ -36,13 +69,28 @@ export function isFlattenFill(
       continue;
     }
     if (fill.clOrdId !== undefined || o.contract !== fill.contract) continue;
-    if (fill.ts >= o.sentAt - CLOSE_SLACK_MS && fill.ts <= o.answeredAt + CLOSE_SLACK_MS) return true;
+    const end = o.answeredAt ?? o.sentAt + UNANSWERED_LIFE_MS;
+    if (fill.ts >= o.sentAt - CLOSE_SLACK_MS && fill.ts <= end + CLOSE_SLACK_MS) return true;
   }
   return false;
+}
+
+function keep(record: FollowerRiskRecord, orders: FlattenOrder[]): FollowerRiskRecord {
+  return { ...record, flattenOrders: orders.slice(-KEPT_FLATTENS) };
 }
 
 function sameOrder(a: FlattenOrder, b: FlattenOrder): boolean {
   return a.orderId !== undefined
     ? a.orderId === b.orderId
     : a.contract === b.contract && a.sentAt === b.sentAt;
+}
+
+/** `o` is the entry saved before the request `of` went (its answer not in yet). */
+function sending(o: FlattenOrder, of: Pick<FlattenOrder, "contract" | "sentAt">): boolean {
+  return (
+    o.answeredAt === undefined &&
+    o.orderId === undefined &&
+    o.contract === of.contract &&
+    o.sentAt === of.sentAt
+  );
 }

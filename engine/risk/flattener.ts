@@ -53,6 +53,13 @@ export interface FlattenerDeps {
    * where none is named, is ours.
    */
   placed?(follower: string, order: FlattenOrder): void;
+  /**
+   * A liquidation is about to go: resolves once that is on disk, so a kill -9 before its answer
+   * still knows its fills for mimik's. Never rejects (a disk that refuses delays no close).
+   */
+  sending?(follower: string, contract: string, sentAt: EpochMs): Promise<unknown>;
+  /** The broker refused the liquidation: nothing of it fills. */
+  refused?(follower: string, contract: string, sentAt: EpochMs): void;
   alert(level: "warn" | "error", message: string, follower: string): void;
 }
 
@@ -182,6 +189,7 @@ export class Flattener {
               `liquidate ${p.contract}`,
               async () => {
                 const sentAt = deps.clock.now();
+                await deps.sending?.(follower, p.contract, sentAt);
                 const r = await liquidator.liquidate(follower, p.contractId);
                 // One whose answer was lost may have been done too: its fills are ours all the same.
                 if (r.ok || answerLost(r))
@@ -189,6 +197,7 @@ export class Flattener {
                     follower,
                     placedOrder(p.contract, r.ok ? r.orderId : 0, sentAt, deps.clock.now()),
                   );
+                else deps.refused?.(follower, p.contract, sentAt);
                 return r;
               },
               // An exit of ours on its way when the account was read may close the position first:

@@ -1,7 +1,7 @@
 import { type Outcome, REFUSALS } from "../outcome.js";
 import type { Clock, FlattenCommand, LockKind } from "../types.js";
 import { type Exposure, Flattener, type Liquidator } from "./flattener.js";
-import { flattenPlaced } from "./flattenOrders.js";
+import { flattenPlaced, flattenRefused, flattenSending } from "./flattenOrders.js";
 import type { FollowerRisk } from "./followerRisk.js";
 import { lockManually, markFlat, startLiquidation, unlock } from "./lockMachine.js";
 
@@ -84,6 +84,18 @@ export class LockKeeper {
         const f = deps.follower(name);
         if (!f) return;
         f.record = flattenPlaced(f.record, order);
+        void deps.save(f);
+      },
+      sending: async (name, contract, sentAt) => {
+        const f = deps.follower(name);
+        if (!f) return;
+        f.record = flattenSending(f.record, contract, sentAt);
+        await deps.save(f);
+      },
+      refused: (name, contract, sentAt) => {
+        const f = deps.follower(name);
+        if (!f) return;
+        f.record = flattenRefused(f.record, contract, sentAt);
         void deps.save(f);
       },
       alert: (level, message, name) => {

@@ -1,7 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { CLOSE_SLACK_MS, flattenPlaced, isFlattenFill } from "../../engine/risk/flattenOrders.js";
+import {
+  CLOSE_SLACK_MS,
+  flattenPlaced,
+  flattenRefused,
+  flattenSending,
+  isFlattenFill,
+  UNANSWERED_LIFE_MS,
+} from "../../engine/risk/flattenOrders.js";
 import type { FlattenOrder, FollowerRiskRecord } from "../../engine/types.js";
-import { alertsOf, ES, longF1 } from "./fakes.js";
+import { alertsOf, ES, longF1, NQ } from "./fakes.js";
+
+async function eventuallyTrue(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 1));
+  expect(check()).toBe(true);
+}
 
 const T = 1_700_000_000_000;
 const fill = (patch: Partial<Parameters<typeof isFlattenFill>[1]> = {}) => ({
@@ -32,6 +44,27 @@ describe("isFlattenFill", () => {
   });
 });
 
+describe("a liquidation saved before it goes (its answer not in yet)", () => {
+  it("knows a fill in its contract up to a request's life after it went, not later", () => {
+    const orders = flattenSending({ state: "LIQUIDATE_ONLY" }, "ESZ6", T).flattenOrders;
+    expect(orders).toEqual([{ contract: "ESZ6", sentAt: T }]);
+    expect(isFlattenFill(orders, fill({ orderId: 123, ts: T + 400 }))).toBe(true);
+    expect(isFlattenFill(orders, fill({ ts: T + UNANSWERED_LIFE_MS + CLOSE_SLACK_MS }))).toBe(true);
+    expect(isFlattenFill(orders, fill({ ts: T + UNANSWERED_LIFE_MS + CLOSE_SLACK_MS + 1 }))).toBe(false);
+    expect(isFlattenFill(orders, fill({ contract: "NQZ6" }))).toBe(false);
+    expect(isFlattenFill(orders, fill({ clOrdId: "mine" }))).toBe(false);
+  });
+
+  it("gives way to its answer, and goes when the broker refuses it", () => {
+    const sent = flattenSending({ state: "LIQUIDATE_ONLY" }, "ESZ6", T);
+    const placed = flattenPlaced(sent, { contract: "ESZ6", orderId: 7, sentAt: T, answeredAt: T + 50 });
+    expect(placed.flattenOrders).toEqual([{ contract: "ESZ6", orderId: 7, sentAt: T, answeredAt: T + 50 }]);
+    const both = flattenSending(placed, "ESZ6", T + 1_000);
+    expect(flattenRefused(both, "ESZ6", T + 1_000).flattenOrders).toEqual(placed.flattenOrders);
+    expect(flattenRefused(sent, "ESZ6", T)).toEqual({ state: "LIQUIDATE_ONLY" });
+  });
+});
+
 describe("flattenPlaced", () => {
   it("keeps the last ten, each once", () => {
     let record: FollowerRiskRecord = { state: "LIQUIDATE_ONLY" };
@@ -56,6 +89,31 @@ describe("a flatten's orders in the risk record", () => {
     await restarted.start();
     expect(restarted.flattenFill("F1", fill({ orderId: 99 }))).toBe(true);
     expect(restarted.flattenFill("F1", fill({ orderId: 98 }))).toBe(false);
+  });
+
+  it("are on disk before the liquidation goes: a kill -9 before its answer still knows its fill", async () => {
+    const r = await longF1({ dailyLoss: 1000 });
+    const sentAt = r.clock.now();
+    let onDisk: FollowerRiskRecord | undefined;
+    // The broker takes the close and fills it; mimik is killed before its answer: what is on disk
+    // then is all a restart has.
+    r.liquidator.liquidate = async () => {
+      onDisk = structuredClone(r.store.state.followers.F1);
+      return new Promise(() => {});
+    };
+    void r.engine.flattenAndLock(["F1"]);
+    await eventuallyTrue(() => onDisk !== undefined);
+    expect(onDisk?.state).toBe("LIQUIDATE_ONLY");
+    expect(onDisk?.flattenOrders).toEqual([{ contract: ES.name, sentAt }]);
+    const restarted = r.restart();
+    await restarted.start();
+    // The close's fill, a moment later at the broker, named by an order mimik never heard of.
+    expect(restarted.flattenFill("F1", fill({ orderId: 4321, contract: ES.name, ts: sentAt + 300 }))).toBe(
+      true,
+    );
+    expect(restarted.flattenFill("F1", fill({ orderId: 4321, contract: NQ.name, ts: sentAt + 300 }))).toBe(
+      false,
+    );
   });
 
   it("are kept when the liquidation's answer is lost (it may be done), not when the broker refused it", async () => {

@@ -68,6 +68,9 @@ describe("LockKeeper: followers through the lock machine, each step shown and sa
     expect(t.calls.filter((c) => !c.includes(":"))).toEqual([
       "show LIQUIDATE_ONLY",
       "save LIQUIDATE_ONLY",
+      // The liquidation about to go, on disk before it leaves: a kill -9 before its answer still
+      // knows its fill for mimik's.
+      "save LIQUIDATE_ONLY",
       "liquidate",
       // The liquidation's order, saved as soon as it is answered: its fills are mimik's after a restart too.
       "save LIQUIDATE_ONLY",
