@@ -142,6 +142,8 @@ export interface CashBalance {
   realizedPnL: number;
   /** The balance the broker says the trading day (from the 17:00 CT roll, YYYY-MM-DD) began with. */
   dayStart?: { tradingDay: string; balance: number } | undefined;
+  /** … and the trading week (named by its Monday, tradingWeekOf), when it says so (Tradovate). */
+  weekStart?: { tradingWeek: string; balance: number } | undefined;
 }
 
 export interface BalanceEvent extends CashBalance {
@@ -183,10 +185,7 @@ export interface OrderStatusEvent {
   accountId: number;
   orderId: number;
   contractId: ContractId;
-  /**
-   * In Tradovate's words whatever the broker: PendingNew, Working, Filled, Rejected, Canceled,
-   * Expired (each adapter maps its own statuses to these).
-   */
+  /** Tradovate's words (each broker maps to them): PendingNew, Working, Filled, Rejected, Canceled, … */
   status: string;
   clOrdId?: string | undefined;
   rejectReason?: string | undefined;

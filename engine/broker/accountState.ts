@@ -194,5 +194,5 @@ export class AccountState {
 }
 
 function cashOf(c: CashBalance): Cash {
-  return { amount: c.amount, realizedPnL: c.realizedPnL, dayStart: c.dayStart };
+  return { amount: c.amount, realizedPnL: c.realizedPnL, dayStart: c.dayStart, weekStart: c.weekStart };
 }

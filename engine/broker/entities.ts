@@ -2,6 +2,8 @@
  * Raw Tradovate entities (tradovate-protocol.md §4) → the few typed fields mimik uses.
  * Every parser returns undefined for a malformed entity instead of throwing.
  */
+
+import { tradingWeekOf } from "../risk/tradingDay.js";
 import type { CashBalance, Side } from "../types.js";
 
 export interface RawAccount {
@@ -195,11 +197,17 @@ export function parseCashBalance(x: unknown): RawCashBalance | undefined {
   const amount = num(r?.amount);
   if (!r || accountId === undefined || amount === undefined) return undefined;
   const realizedPnL = num(r.realizedPnL) ?? 0;
-  // realizedPnL is the session's (its tradeDate's): the cash before it is what the day began with.
-  // The day's fees are not in it, so they are not counted back (tradovate-protocol.md §4).
+  // realizedPnL is the session's (its tradeDate's): the cash before it is what the day began with;
+  // weekRealizedPnL the same of the week's. Fees are in neither, so they are not counted back
+  // (tradovate-protocol.md §4).
   const tradingDay = tradeDateText(r.tradeDate);
   const dayStart = tradingDay === undefined ? undefined : { tradingDay, balance: amount - realizedPnL };
-  return { accountId, amount, realizedPnL, dayStart };
+  const week = num(r.weekRealizedPnL);
+  const weekStart =
+    tradingDay === undefined || week === undefined
+      ? undefined
+      : { tradingWeek: tradingWeekOf(tradingDay), balance: amount - week };
+  return { accountId, amount, realizedPnL, dayStart, weekStart };
 }
 
 /** Tradovate's `tradeDate` ({year, month, day}) as YYYY-MM-DD; undefined when not one. */

@@ -247,6 +247,8 @@ export interface RollInput {
   netLiq: number | undefined;
   /** The balance the broker says this day began with: the start of day, when known (advanceMarks). */
   dayStart?: number | undefined;
+  /** … and this week: the start of a new week, when known. */
+  weekStart?: number | undefined;
 }
 
 /**
@@ -271,7 +273,7 @@ export function roll(record: FollowerRiskRecord, input: RollInput): FollowerRisk
     startOfDayBalance: start,
     dayPeak: start === undefined || input.netLiq === undefined ? start : Math.max(start, input.netLiq),
     tradesToday: 0,
-    ...(newWeek ? { tradingWeek: week, weekStartBalance: start } : {}),
+    ...(newWeek ? { tradingWeek: week, weekStartBalance: input.weekStart ?? start } : {}),
   };
   const clears = CLEARS_AT_ROLL.has(record.lockKind) || (newWeek && record.lockKind === "weekly");
   if (record.state === "ACTIVE" || !clears) return next;

@@ -14,7 +14,11 @@ export interface MarksMoved {
 /** Whose valuation: a shadow follower's would-be one (issue 16), or an account's with its broker's day. */
 export interface Valued {
   shadow?: boolean;
-  holdings?: { dayStart?: CashBalance["dayStart"]; cash?: number | undefined };
+  holdings?: {
+    dayStart?: CashBalance["dayStart"];
+    weekStart?: CashBalance["weekStart"];
+    cash?: number | undefined;
+  };
 }
 
 /**
@@ -26,8 +30,9 @@ export interface Valued {
  * A start of day taken here (a follower new to mimik, or a roll missed while it was stopped) is
  * the balance the broker says the day began with, when it says so for this day: losses made
  * before mimik started count against the daily limits, as the firm counts them (with what open
- * positions are worth now, which the broker's figure does not say of the roll). The live roll at
- * 17:00 CT takes net liquidation then (FollowerRisk.rollTo).
+ * positions are worth now, which the broker's figure does not say of the roll). A start of week
+ * taken here is the broker's for this week the same way (Tradovate's), else the day's start. The
+ * live roll at 17:00 CT takes net liquidation then (FollowerRisk.rollTo).
  */
 export function advanceMarks(
   current: FollowerRiskRecord,
@@ -38,14 +43,11 @@ export function advanceMarks(
 ): MarksMoved {
   const shadow = of.shadow === true;
   const told = of.holdings?.dayStart;
-  // What the day realized is counted, what positions carried from the day before are worth is
-  // not known: their open P&L now is taken as the day's start's (a held loss must not lock at once).
-  const realized = told && of.holdings?.cash !== undefined ? of.holdings.cash - told.balance : undefined;
-  const dayStart =
-    !shadow && told?.tradingDay === tradingDay
-      ? realized === undefined
-        ? told.balance
-        : netLiq - realized
+  const toldWeek = of.holdings?.weekStart;
+  const dayStart = !shadow && told?.tradingDay === tradingDay ? startOf(told.balance, netLiq, of) : undefined;
+  const weekStart =
+    !shadow && toldWeek?.tradingWeek === tradingWeekOf(tradingDay)
+      ? startOf(toldWeek.balance, netLiq, of)
       : undefined;
   let record = current;
   let saveNow = false;
@@ -55,7 +57,7 @@ export function advanceMarks(
     saveNow = true;
   }
   if (record.tradingDay === undefined || rolledPast(record.tradingDay, tradingDay)) {
-    record = roll(record, { tradingDay, limits, netLiq, dayStart });
+    record = roll(record, { tradingDay, limits, netLiq, dayStart, weekStart });
     saveNow = true;
   } else if (record.startOfDayBalance === undefined) {
     record.startOfDayBalance = dayStart ?? netLiq;
@@ -64,7 +66,7 @@ export function advanceMarks(
   }
   if (record.tradingWeek === undefined) {
     record.tradingWeek = tradingWeekOf(tradingDay);
-    record.weekStartBalance = record.startOfDayBalance ?? netLiq;
+    record.weekStartBalance = weekStart ?? record.startOfDayBalance ?? netLiq;
     saveNow = true;
   } else if (record.weekStartBalance === undefined) {
     record.weekStartBalance = netLiq;
@@ -79,6 +81,16 @@ export function advanceMarks(
     saveLater = true;
   }
   return { record, saveNow, saveLater: saveLater && !saveNow };
+}
+
+/**
+ * A start the broker told (cash before what the day or week realized), with what positions held
+ * now are worth: what was realized is counted, what positions carried from before are worth is not
+ * known, so their open P&L now is taken as the start's (a held loss must not lock at once).
+ */
+function startOf(toldBalance: number, netLiq: number, of: Valued): number {
+  const cash = of.holdings?.cash;
+  return cash === undefined ? toldBalance : netLiq - (cash - toldBalance);
 }
 
 /**

@@ -39,6 +39,8 @@ export class Holdings {
   unbooked = 0;
   /** The balance the broker says the account's trading day began with, when it says so. */
   dayStart: CashBalance["dayStart"];
+  /** … and its trading week, when it says so (Tradovate's weekRealizedPnL). */
+  weekStart: CashBalance["weekStart"];
   /** Cash plus open P&L at the last valuation; undefined until the first balance. */
   netLiq: number | undefined;
   /** Where the account lives, once its login has synced. */
@@ -110,6 +112,7 @@ export class Valuation {
     h.positions.clear();
     h.cash = undefined;
     h.dayStart = undefined;
+    h.weekStart = undefined;
     h.netLiq = undefined;
     h.unbooked = 0;
   }
@@ -155,10 +158,11 @@ export class Valuation {
   }
 
   /** False when the amount is not a number (ignored). */
-  setCash(h: Holdings, cash: Pick<CashBalance, "amount" | "dayStart">): boolean {
+  setCash(h: Holdings, cash: Pick<CashBalance, "amount" | "dayStart" | "weekStart">): boolean {
     if (!finite(cash.amount)) return false;
     h.cash = cash.amount;
     h.dayStart = cash.dayStart && finite(cash.dayStart.balance) ? cash.dayStart : undefined;
+    h.weekStart = cash.weekStart && finite(cash.weekStart.balance) ? cash.weekStart : undefined;
     h.unbooked = 0;
     return true;
   }

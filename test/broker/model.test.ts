@@ -179,6 +179,20 @@ describe("BrokerModel props", () => {
         dayStart: { tradingDay: "2026-01-09", balance: 50_000 },
       },
     ]);
+    // The week's realized P&L (Tradovate's weekRealizedPnL) says what the week began with, the
+    // week named by its Monday (Friday 2026-01-09 is of the week of Monday 2026-01-05).
+    const week = { ...dated, realizedPnL: -100, weekRealizedPnL: -650 };
+    expect(m.applyProps(props("cashBalance", week, "Updated"), 4)).toEqual([
+      {
+        type: "balance",
+        connection: "conn",
+        accountId: 100,
+        amount: 49_600,
+        realizedPnL: -100,
+        dayStart: { tradingDay: "2026-01-09", balance: 49_700 },
+        weekStart: { tradingWeek: "2026-01-05", balance: 50_250 },
+      },
+    ]);
     expect(m.applyProps(props("order", order(600)), 5)).toHaveLength(1);
     expect(m.applyProps(props("order", order(600), "Updated"), 6)).toHaveLength(0);
     expect(m.workingOrders(100)).toEqual([

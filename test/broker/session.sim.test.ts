@@ -34,6 +34,7 @@ describe("BrokerSession against the simulator", () => {
       amount: 50_000,
       realizedPnL: 0,
       dayStart: { tradingDay: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), balance: 50_000 },
+      weekStart: { tradingWeek: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), balance: 50_000 },
     });
   });
 

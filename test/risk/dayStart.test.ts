@@ -64,6 +64,34 @@ describe("the start of a day mimik did not see begin", () => {
     expect(moved.saveNow).toBe(true);
   });
 
+  it("a new follower's week starts where the broker says it began, when it says so for this week", () => {
+    // Tuesday: the trader lost 400 by hand on Monday, nothing yet today (Tradovate's weekRealizedPnL).
+    const told = (tradingWeek: string) => ({
+      holdings: {
+        dayStart: { tradingDay: TODAY, balance: 49_600 },
+        weekStart: { tradingWeek, balance: 50_000 },
+        cash: 49_600,
+      },
+    });
+    const moved = advanceMarks(fresh(), TODAY, { weeklyLoss: 500 }, 49_600, told("2026-01-12"));
+    expect(moved.record).toMatchObject({ tradingWeek: "2026-01-12", weekStartBalance: 50_000 });
+    expect(moved.record.startOfDayBalance).toBe(49_600);
+    // Last week's figure (its roll not yet told) says nothing of this week: the day's start.
+    const stale = advanceMarks(fresh(), TODAY, { weeklyLoss: 500 }, 49_600, told("2026-01-05"));
+    expect(stale.record.weekStartBalance).toBe(49_600);
+    // A position held now counts at what it is worth now, as for the day.
+    const holding = advanceMarks(fresh(), TODAY, { weeklyLoss: 500 }, 48_600, told("2026-01-12"));
+    expect(holding.record.weekStartBalance).toBe(49_000);
+    // A record of last week rolls into this one (stopped across Sunday's roll): the broker's week.
+    const missed = saved({ tradingDay: "2026-01-09", tradingWeek: "2026-01-05" });
+    expect(advanceMarks(missed, TODAY, {}, 49_600, told("2026-01-12")).record.weekStartBalance).toBe(50_000);
+    // A record of this week keeps its start.
+    expect(advanceMarks(saved(), TODAY, {}, 49_600, told("2026-01-12")).record.weekStartBalance).toBe(50_500);
+    // A shadow's would-be P&L never takes its account's week.
+    const shadow = advanceMarks(fresh(), TODAY, {}, 0, { shadow: true, ...told("2026-01-12") });
+    expect(shadow.record.weekStartBalance).toBe(0);
+  });
+
   it("a shadow follower's would-be P&L never takes its account's day", () => {
     const moved = advanceMarks(fresh(), TODAY, {}, 0, { shadow: true, ...broker(TODAY, 50_000) });
     expect(moved.record.startOfDayBalance).toBe(0);
