@@ -8,6 +8,10 @@ interface Cash {
   realized: number;
   /** What the trading day's trades moved the balance by: their P&L less their fees. */
   day: { tradingDay: string; moved: number };
+  /** What live trades moved that no balance has shown yet (ProjectX: trade, then account). */
+  unbooked: number;
+  /** A balance move no live trade has explained yet: an account update ahead of its trade. */
+  unexplained: number;
 }
 
 /**
@@ -32,7 +36,13 @@ export class DayCash {
   /** A snapshot: its balance and trades (the last day's, voided ones left out) are the whole truth. */
   snapshot(accountId: number, balance: number, trades: readonly PxTrade[]): void {
     const tradingDay = tradingDayOf(this.now());
-    const c: Cash = { amount: balance, realized: 0, day: { tradingDay, moved: 0 } };
+    const c: Cash = {
+      amount: balance,
+      realized: 0,
+      day: { tradingDay, moved: 0 },
+      unbooked: 0,
+      unexplained: 0,
+    };
     for (const t of trades) if (t.accountId === accountId && !t.voided) this.count(c, t);
     this.cash.set(accountId, c);
   }
@@ -41,14 +51,31 @@ export class DayCash {
   balance(accountId: number, amount: number): boolean {
     const c = this.cash.get(accountId);
     if (c?.amount === amount) return false;
-    this.cash.set(accountId, { ...(c ?? this.empty()), amount });
+    const rest = c === undefined ? 0 : amount - c.amount - c.unbooked;
+    this.cash.set(accountId, {
+      ...(c ?? this.empty()),
+      amount,
+      unbooked: 0,
+      unexplained: near(rest, 0) ? 0 : rest,
+    });
     return true;
   }
 
-  /** A live trade, new to the session. */
-  trade(t: PxTrade): void {
+  /**
+   * A live trade, new to the session. True when it explains the balance's last move (its account
+   * update came first): the day's start, out by the trade since that balance, is right again now
+   * and must be told, or it would stay out until the next balance. In ProjectX's own order (the
+   * trade first) the start is out until its balance comes, which tells it.
+   */
+  trade(t: PxTrade): boolean {
     const c = this.cash.get(t.accountId);
-    if (c && !t.voided) this.count(c, t);
+    if (!c || t.voided) return false;
+    this.count(c, t);
+    c.unbooked += (t.profitAndLoss ?? 0) - t.fees;
+    if (c.unexplained === 0 || !near(c.unbooked, c.unexplained)) return false;
+    c.unbooked = 0;
+    c.unexplained = 0;
+    return true;
   }
 
   private count(c: Cash, t: PxTrade): void {
@@ -63,6 +90,17 @@ export class DayCash {
   }
 
   private empty(): Cash {
-    return { amount: 0, realized: 0, day: { tradingDay: tradingDayOf(this.now()), moved: 0 } };
+    return {
+      amount: 0,
+      realized: 0,
+      day: { tradingDay: tradingDayOf(this.now()), moved: 0 },
+      unbooked: 0,
+      unexplained: 0,
+    };
   }
+}
+
+/** Cents apart at most: the same money. */
+function near(a: number, b: number): boolean {
+  return Math.abs(a - b) < 0.005;
 }

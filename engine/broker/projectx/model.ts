@@ -265,14 +265,16 @@ export class ProjectXModel {
     if (t.voided) return this.voided(t);
     if (this.trades.has(t.id)) return [];
     this.seeTrade(t.id);
-    this.cash.trade(t);
+    const cash = this.cash.trade(t)
+      ? [balanceEvent(this.connection, t.accountId, this.cash.get(t.accountId)!)]
+      : [];
     const qty = this.traded(t);
     const line = this.orders.get(t.orderId);
     const news = line && catchUpWithTrades(line) ? newsOf(line, this.connection, this.nameOf) : [];
-    if (qty === 0) return news;
+    if (qty === 0) return [...news, ...cash];
     const fill = this.fillOf(t, qty, receivedAt);
     this.emitted.set(t.id, fill);
-    return [...news, fill];
+    return [...news, fill, ...cash];
   }
 
   /** A new trade counted on its order: the contracts it fills that no synthesized fill already did. */

@@ -59,6 +59,30 @@ describe("ProjectX: the balance the trading day began with", () => {
     expect(cash.get(ACCOUNT)?.dayStart).toEqual({ tradingDay: "2026-12-04", balance: 49_598 });
   });
 
+  it("a trade whose account update came first: its arrival puts the start right, and says so", () => {
+    const cash = new DayCash(() => NOW);
+    cash.snapshot(ACCOUNT, 50_000, []);
+    // The balance books a −100 trade (and $2 of fees) before the trade is heard: the start reads 49 898 …
+    expect(cash.balance(ACCOUNT, 49_898)).toBe(true);
+    expect(cash.get(ACCOUNT)?.dayStart?.balance).toBe(49_898);
+    // … until the trade comes, which must be told: no balance follows it.
+    expect(cash.trade(trade(1, { profitAndLoss: -100 }))).toBe(true);
+    expect(cash.get(ACCOUNT)?.dayStart?.balance).toBe(50_000);
+
+    // ProjectX's own order, trade then account: the trade tells nothing, its balance does.
+    expect(cash.trade(trade(2, { profitAndLoss: 40 }))).toBe(false);
+    expect(cash.balance(ACCOUNT, 49_936)).toBe(true);
+    expect(cash.get(ACCOUNT)?.dayStart?.balance).toBe(50_000);
+    // Two trades behind one balance: the second puts it right.
+    expect(cash.balance(ACCOUNT, 49_936 + 30 - 2 - 2)).toBe(true);
+    expect(cash.trade(trade(3, { profitAndLoss: 10 }))).toBe(false);
+    expect(cash.trade(trade(4, { profitAndLoss: 20 }))).toBe(true);
+    expect(cash.get(ACCOUNT)?.dayStart?.balance).toBe(50_000);
+    // A balance no trade explains (a deposit): a later trade of another size tells nothing.
+    expect(cash.balance(ACCOUNT, 50_962)).toBe(true);
+    expect(cash.trade(trade(5, { profitAndLoss: -8 }))).toBe(false);
+  });
+
   it("knows nothing of an account it has no balance for", () => {
     const cash = new DayCash(() => NOW);
     cash.trade(trade(1, { profitAndLoss: -50 }));

@@ -379,6 +379,32 @@ describe("ProjectX session against the simulator's ProjectX face", () => {
     }
   });
 
+  it("a trade heard after the balance that booked it: the day's start is told right once it comes", async () => {
+    h = await startPxHarness();
+    const { session, seen } = h.open({ accounts: ["TSX5001"] });
+    await session.start();
+    const accountId = pxAccountId(h.sim, "TSX5001");
+    const start = session.cashBalance(accountId)?.dayStart?.balance;
+    expect(start).toBe(50_000);
+    h.sim.control.setFee("NQZ6", 2);
+    h.sim.control.manualTrade("TSX5001", "NQZ6", "Buy", 1);
+    await seen.next("position", (e) => e.position.netPos === 1);
+    await seen.next("balance", (e) => e.amount === 49_998);
+    // The close's trade (−$100, $2 of fees) goes out after its account update.
+    h.sim.control.delayTrades("TSX5001", 300);
+    h.sim.control.jumpPrice("NQZ6", -5);
+    h.sim.control.manualTrade("TSX5001", "NQZ6", "Sell", 1);
+    const early = await seen.next("balance", (e) => e.amount === 49_896);
+    expect(early.dayStart?.balance).toBe(49_898);
+    // The fill is made up from the order's fillVolume; its trade comes 300 ms after.
+    await seen.next("fill");
+    await new Promise((r) => setTimeout(r, 800));
+    // No balance follows the trade: without one told now, the start would stay $102 out.
+    expect(seen.of("balance").at(-1)?.dayStart?.balance).toBe(start);
+    expect(seen.of("balance").at(-1)?.amount).toBe(49_896);
+    expect(session.cashBalance(accountId)?.dayStart?.balance).toBe(start);
+  });
+
   it("duplicated hub events make one fill", async () => {
     h = await startPxHarness();
     const { session, seen } = h.open();
