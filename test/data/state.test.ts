@@ -134,6 +134,8 @@ describe("RuntimeStateRepository", () => {
       flattenOrders: [
         { contract: "ESZ6", orderId: 4_101, sentAt: 1_000, answeredAt: 1_020 },
         { contract: "NQZ6", sentAt: 1_000, answeredAt: 1_030 },
+        // Saved before it went, its answer never in (a kill -9 on the way): no answer time.
+        { contract: "MESZ6", sentAt: 1_040 },
       ],
     };
     const repo = await RuntimeStateRepository.open(file);
