@@ -30,6 +30,17 @@ export function flattenSending(
 }
 
 /**
+ * How long after the lock a breach saved, with its closes' entries in it, the first attempt's
+ * closes may go under those entries instead of a write of their own (the lock's save is that long).
+ */
+export const STAMPED_AHEAD_MS = 2_000;
+
+/** The record holds a close of `contract` saved at `sentAt` whose answer is not in. */
+export function sendingSaved(record: FollowerRiskRecord, contract: string, sentAt: EpochMs): boolean {
+  return (record.flattenOrders ?? []).some((o) => sending(o, { contract, sentAt }));
+}
+
+/**
  * One more liquidation of the follower's flatten the broker took, kept with the record so a start
  * after a kill -9 knows it too. A flatten's orders carry no clOrdId of ours (Tradovate's
  * liquidateposition and ProjectX's closeContract take none), so a snapshot's fills of them would

@@ -55,9 +55,10 @@ export interface FlattenerDeps {
   placed?(follower: string, order: FlattenOrder): void;
   /**
    * A liquidation is about to go: resolves once that is on disk, so a kill -9 before its answer
-   * still knows its fills for mimik's. Never rejects (a disk that refuses delays no close).
+   * still knows its fills for mimik's, with the time it is kept under (`now`, or that of an entry
+   * saved for it a moment ago with the lock). Never rejects (a refusing disk delays no close).
    */
-  sending?(follower: string, contract: string, sentAt: EpochMs): Promise<unknown>;
+  sending?(follower: string, contract: string, now: EpochMs): Promise<EpochMs>;
   /** The broker refused the liquidation: nothing of it fills. */
   refused?(follower: string, contract: string, sentAt: EpochMs): void;
   alert(level: "warn" | "error", message: string, follower: string): void;
@@ -188,8 +189,8 @@ export class Flattener {
             attempt(
               `liquidate ${p.contract}`,
               async () => {
-                const sentAt = deps.clock.now();
-                await deps.sending?.(follower, p.contract, sentAt);
+                const now = deps.clock.now();
+                const sentAt = (await deps.sending?.(follower, p.contract, now)) ?? now;
                 const r = await liquidator.liquidate(follower, p.contractId);
                 // One whose answer was lost may have been done too: its fills are ours all the same.
                 if (r.ok || answerLost(r))

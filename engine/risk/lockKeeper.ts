@@ -1,7 +1,13 @@
 import { type Outcome, REFUSALS } from "../outcome.js";
-import type { Clock, FlattenCommand, LockKind } from "../types.js";
+import type { Clock, EpochMs, FlattenCommand, LockKind } from "../types.js";
 import { type Exposure, Flattener, type Liquidator } from "./flattener.js";
-import { flattenPlaced, flattenRefused, flattenSending } from "./flattenOrders.js";
+import {
+  flattenPlaced,
+  flattenRefused,
+  flattenSending,
+  STAMPED_AHEAD_MS,
+  sendingSaved,
+} from "./flattenOrders.js";
 import type { FollowerRisk } from "./followerRisk.js";
 import { lockManually, markFlat, startLiquidation, unlock } from "./lockMachine.js";
 
@@ -54,6 +60,8 @@ export class LockKeeper {
   private readonly saving = new Map<string, number>();
   /** Flatten commands by hand of many followers so far: each one's id. */
   private commands = 0;
+  /** When a breach's lock went to disk with the closes its flatten was about to send (sending). */
+  private readonly stampedAhead = new Map<string, EpochMs>();
 
   constructor(private readonly deps: LockKeeperDeps) {
     const mayTarget = (name: string) => {
@@ -86,11 +94,16 @@ export class LockKeeper {
         f.record = flattenPlaced(f.record, order);
         void deps.save(f);
       },
-      sending: async (name, contract, sentAt) => {
+      sending: async (name, contract, now) => {
         const f = deps.follower(name);
-        if (!f) return;
-        f.record = flattenSending(f.record, contract, sentAt);
+        if (!f) return now;
+        // The first attempt's closes were saved with the lock a moment ago: no second write.
+        const ahead = this.stampedAhead.get(name);
+        if (ahead !== undefined && now - ahead <= STAMPED_AHEAD_MS && sendingSaved(f.record, contract, ahead))
+          return ahead;
+        f.record = flattenSending(f.record, contract, now);
         await deps.save(f);
+        return now;
       },
       refused: (name, contract, sentAt) => {
         const f = deps.follower(name);
@@ -138,11 +151,16 @@ export class LockKeeper {
     const still = kept !== undefined && kept !== reason ? ` (still locked: ${kept})` : "";
     deps.alert("warn", `${f.name}: ${reason}: liquidate only, flattening${still}`, f);
     // The lock must be on disk before the first order leaves, so a crash cannot forget it; if the
-    // disk refuses, the flatten still goes (the lock is kept in memory and its save retried).
+    // disk refuses, the flatten still goes (the lock is kept in memory and its save retried). The
+    // closes about to go are in the same write (flattenSending): one write before the first order.
+    const at = deps.clock.now();
+    if (!f.shadow)
+      for (const p of deps.exposure(f)?.open ?? []) f.record = flattenSending(f.record, p.contract, at);
     this.saving.set(f.name, (this.saving.get(f.name) ?? 0) + 1);
     let saved: boolean;
     try {
       saved = await deps.save(f);
+      if (saved) this.stampedAhead.set(f.name, at);
     } finally {
       const left = (this.saving.get(f.name) ?? 1) - 1;
       if (left > 0) this.saving.set(f.name, left);

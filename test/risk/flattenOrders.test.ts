@@ -116,6 +116,24 @@ describe("a flatten's orders in the risk record", () => {
     );
   });
 
+  it("a retry's close is on disk before it goes too, and a refused one's entry goes", async () => {
+    const r = await longF1({ dailyLoss: 1000 });
+    r.liquidator.failNext = 1;
+    await r.engine.flattenAndLock(["F1"]);
+    expect(r.store.state.followers.F1?.state).toBe("LIQUIDATE_ONLY");
+    // The first close, saved with the lock, was refused: nothing of it fills.
+    expect(r.store.state.followers.F1?.flattenOrders).toBeUndefined();
+    let onDisk: FollowerRiskRecord | undefined;
+    r.liquidator.liquidate = async () => {
+      onDisk = structuredClone(r.store.state.followers.F1);
+      return new Promise(() => {});
+    };
+    const retryAt = r.clock.now() + 1_000;
+    await r.clock.advance(1_000);
+    await eventuallyTrue(() => onDisk !== undefined);
+    expect(onDisk?.flattenOrders).toEqual([{ contract: ES.name, sentAt: retryAt }]);
+  });
+
   it("are kept when the liquidation's answer is lost (it may be done), not when the broker refused it", async () => {
     const r = await longF1({ dailyLoss: 1000 });
     const { liquidator } = r;

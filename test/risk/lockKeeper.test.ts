@@ -47,7 +47,10 @@ function setup(record: FollowerRiskRecord = { state: "ACTIVE" }, disk = true, cl
     tradingDay: () => "2026-01-12",
     busy: () => false,
     save: async (x) => {
-      calls.push(`save ${x.record.state}`);
+      const sending = x.record.flattenOrders
+        ?.filter((o) => o.answeredAt === undefined)
+        .map((o) => o.contract);
+      calls.push(`save ${x.record.state}${sending?.length ? ` (sending ${sending.join(", ")})` : ""}`);
       return disk;
     },
     refresh: (x) => calls.push(`show ${x.record.state}`),
@@ -67,10 +70,9 @@ describe("LockKeeper: followers through the lock machine, each step shown and sa
     expect(outcome).toEqual({ target: "F1", status: "locked", sent: 1 });
     expect(t.calls.filter((c) => !c.includes(":"))).toEqual([
       "show LIQUIDATE_ONLY",
-      "save LIQUIDATE_ONLY",
-      // The liquidation about to go, on disk before it leaves: a kill -9 before its answer still
-      // knows its fill for mimik's.
-      "save LIQUIDATE_ONLY",
+      // The liquidation about to go is in the lock's write, on disk before it leaves: a kill -9
+      // before its answer still knows its fill for mimik's, at no second write.
+      "save LIQUIDATE_ONLY (sending ESH6)",
       "liquidate",
       // The liquidation's order, saved as soon as it is answered: its fills are mimik's after a restart too.
       "save LIQUIDATE_ONLY",
