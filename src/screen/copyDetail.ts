@@ -12,6 +12,8 @@ export interface CopyResult {
   reason: string;
   side?: Side | undefined;
   qty?: number | undefined;
+  /** Of `qty`, what the broker has reported filled so far. */
+  filled?: number | undefined;
   contract?: string | undefined;
 }
 
@@ -30,9 +32,11 @@ export function copyDetail(r: CopyResult): CopyDetail {
     return { outcome: r.reason === SKIP_REASONS.mirrored ? "mirrored" : "skipped", reason: r.reason };
   if (r.outcome === "rejected" || r.side === undefined || r.qty === undefined)
     return { outcome: r.outcome, reason: r.reason };
-  const order = `${r.side === "Buy" ? "BUY" : "SELL"} ${r.qty} ${r.contract ?? ""}`.trimEnd();
+  let order = `${r.side === "Buy" ? "BUY" : "SELL"} ${r.qty} ${r.contract ?? ""}`.trimEnd();
   // A shadow's result is what it would have sent, in full: nothing else will say it.
   if (r.outcome === "shadow") return { outcome: r.outcome, reason: `would ${order}: ${r.reason}` };
+  // A fill of part of the order says so: "✓ filled BUY 4" over a fill of 1 would overstate it.
+  if (r.outcome === "filled" && r.filled !== undefined && r.filled < r.qty) order += ` (${r.filled} filled)`;
   const plain = PLAIN.has(r.reason) || r.reason === r.outcome;
   return plain
     ? { outcome: r.outcome, reason: order }

@@ -23,6 +23,8 @@ export interface FillResult {
   reason: string;
   side?: CopyEvent["side"];
   qty?: number | undefined;
+  /** Contracts of the order filled so far, when the broker has reported fills of it. */
+  filled?: number | undefined;
   contract: string;
   latencyMs?: number | undefined;
 }
@@ -232,6 +234,8 @@ export class EngineStore {
           contract: event.contract,
           latencyMs: event.latencyMs,
         };
+        // Each fill of the order is told once, with its own size (before the ack: those so far).
+        if (event.outcome === "filled") result.filled = event.qty;
         const at = record.results.findIndex((r) => r.follower === event.follower);
         const prior = record.results[at];
         if (!prior) record.results.push(result);
@@ -247,6 +251,7 @@ export class EngineStore {
             reason: result.reason === result.outcome ? prior.reason : result.reason,
             side: result.side ?? prior.side,
             qty: prior.qty ?? result.qty,
+            filled: result.filled === undefined ? prior.filled : (prior.filled ?? 0) + result.filled,
             contract: result.contract ?? prior.contract,
             latencyMs: result.latencyMs ?? prior.latencyMs,
           };

@@ -104,7 +104,11 @@ describe("engine store", () => {
       outcome: "filled",
       reason: why,
       qty: 4,
+      filled: 1,
     });
+    store.push({ ...base, outcome: "filled", reason: "filled", side: "Buy", qty: 3 });
+    store.publish();
+    expect(store.getSnapshot().fills[0]?.results[0]).toMatchObject({ qty: 4, filled: 4 });
     store.push({ ...base, follower: "F2", outcome: "sent", reason: "copied", side: "Buy", qty: 2 });
     store.push({ ...base, follower: "F2", outcome: "rejected", reason: "broker refused: margin" });
     store.publish();
