@@ -87,8 +87,9 @@ function orderWords(o: Extract<EngineEvent, { type: "workingOrders" }>["orders"]
   return `${o.side} ${o.qty} ${o.contract} ${o.orderType} ${priceWords(o)}${mirrors}`.replace(/ {2,}/g, " ");
 }
 
-export function formatEventLine(event: EngineEvent, pretty: boolean): string {
-  if (!pretty) return jsonLine(event);
+/** `line`: the event's `jsonLine` made already (on the engine's thread), used as it is. */
+export function formatEventLine(event: EngineEvent, pretty: boolean, line?: string): string {
+  if (!pretty) return line ?? jsonLine(event);
   return printableLines(`${new Date(event.at).toISOString()} ${describeEvent(event)}`);
 }
 

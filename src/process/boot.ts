@@ -24,7 +24,7 @@ import {
   resolveSecrets,
 } from "./connectionSecrets.js";
 import { controlHandler } from "./controlHandler.js";
-import { type EngineHandle, startEngineThread } from "./engineThread/client.js";
+import { type EngineHandle, type EngineListener, startEngineThread } from "./engineThread/client.js";
 import type { EngineInit } from "./engineThread/protocol.js";
 import { type SimThread, startSimThread } from "./simThread.js";
 import { yieldToEngine } from "./yieldToEngine.js";
@@ -38,7 +38,7 @@ export interface BootOptions {
   demo?: boolean;
   logger: Logger;
   /** Engine event listeners attached before the engine starts, so they see its first events too. */
-  listeners?: ((event: EngineEvent) => void)[];
+  listeners?: EngineListener[];
   /** The read model to fold engine events into (the console brings its own, fed by its logger too). */
   store?: EngineStore | undefined;
   /**
@@ -53,6 +53,8 @@ export interface BootOptions {
    * the commands do; a test leaves the thread it runs on alone.
    */
   yieldToEngine?: boolean;
+  /** Each event crosses with its JSON line, handed to the listeners (headless's JSON output). */
+  eventLines?: boolean;
 }
 
 /** What the console is drawn from: the read model, the actions, and the journal its report view reads. */
@@ -301,7 +303,8 @@ interface Parts {
 
 async function assemble(parts: Parts): Promise<Running> {
   const { options, holder, mode, undo } = parts;
-  const engine: EngineHandle = await startEngineThread({ ...parts.init, mode }, options.logger);
+  const init = { ...parts.init, mode, eventLines: options.eventLines };
+  const engine: EngineHandle = await startEngineThread(init, options.logger);
   undo.push(() => engine.stop());
   if (options.yieldToEngine) yieldToEngine();
   const { store } = parts.screen;

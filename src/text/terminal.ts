@@ -6,6 +6,7 @@
  */
 import stringWidth from "string-width";
 import { isPrintableAscii } from "./fastWidth.js";
+import { terminalJson } from "./jsonText.js";
 
 // Whole sequences first, so their parameters ("[5m", "]0;title") do not survive as text:
 // CSI (ESC [ … final byte, or the 8-bit CSI U+009B), the string commands OSC, DCS, SOS, PM and
@@ -39,13 +40,7 @@ export function printableLines(text: string): string {
     .join("\n");
 }
 
-/**
- * JSON for a terminal: JSON.stringify escapes C0 but leaves C1 (U+0080–U+009F, an 8-bit CSI among
- * them) raw; here they are escaped too.
- */
+/** JSON for a terminal: see terminalJson. */
 export function jsonLine(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[\u007f-\u009f]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+  return terminalJson(JSON.stringify(value));
 }

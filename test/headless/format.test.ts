@@ -7,6 +7,14 @@ describe("headless output lines", () => {
     expect(JSON.parse(formatEventLine(event, false))).toEqual(event);
   });
 
+  it("prints the JSON line the engine's thread made for an event as it is, not stringified again", () => {
+    const event = { type: "alert", at: 0, level: "warn", message: "x" } as const;
+    // Not what JSON.stringify of the event gives here (keys in another order): the given line wins.
+    const line = '{"at":0,"type":"alert","level":"warn","message":"x"}';
+    expect(formatEventLine(event, false, line)).toBe(line);
+    expect(formatEventLine(event, true, line)).toBe(formatEventLine(event, true));
+  });
+
   it("a log line stays a log line, whatever the logged data names its fields", () => {
     const line = JSON.parse(
       formatLogLine("error", "copier failed on a broker event", { type: "fill", error: "boom" }, false, 5),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { EngineEvent } from "../../engine/index.js";
 import { decodeBatch, encodeBatch } from "../../src/process/engineThread/eventBatch.js";
+import { jsonLine } from "../../src/text/terminal.js";
 
 const copy: EngineEvent = {
   type: "copy",
@@ -26,14 +27,31 @@ const positions: EngineEvent = {
 };
 
 /** What the main thread gets: the message as postMessage would copy it, then decoded. */
-const across = (events: EngineEvent[]) =>
-  decodeBatch(structuredClone(encodeBatch({ seq: 7, dropped: 2, events })));
+const across = (events: EngineEvent[], lines = false) =>
+  decodeBatch(structuredClone(encodeBatch({ seq: 7, dropped: 2, events }, lines)));
 
 describe("an event batch crossing to the main thread", () => {
   it("goes as JSON text and arrives as the same events, in order", () => {
     const message = encodeBatch({ seq: 7, dropped: 2, events: [copy, positions] });
     expect(message).toMatchObject({ kind: "eventsText", seq: 7, dropped: 2 });
-    expect(across([copy, positions])).toStrictEqual([copy, positions]);
+    expect(across([copy, positions])).toStrictEqual({ events: [copy, positions] });
+  });
+
+  it("for headless's JSON output goes one event a line, each arriving with the line headless prints", () => {
+    // Outside text with a C1 CSI, a line break and an escape: the line must stay one line, harmless.
+    const odd: EngineEvent = { ...copy, reason: "broker: \u009b2J\nrejected \u001b[5m→ ✓" };
+    const message = encodeBatch({ seq: 7, dropped: 2, events: [copy, odd, positions] }, true);
+    expect(message).toMatchObject({ kind: "eventLines", seq: 7, dropped: 2 });
+    const { events, lines } = across([copy, odd, positions], true);
+    expect(events).toStrictEqual([copy, odd, positions]);
+    expect(lines).toStrictEqual([jsonLine(copy), jsonLine(odd), jsonLine(positions)]);
+    expect(lines?.[1]).toContain("\\u009b");
+  });
+
+  it("as lines, a batch JSON cannot carry still goes as a structured clone, with no lines", () => {
+    const bad = { ...copy, latencyMs: Number.NaN };
+    expect(across([copy, bad], true)).toStrictEqual({ events: [copy, bad] });
+    expect(across([], true)).toStrictEqual({ events: [] });
   });
 
   it.each([
@@ -42,12 +60,12 @@ describe("an event batch crossing to the main thread", () => {
   ] as const)("goes as a structured clone when JSON would turn %s into null", (_, event) => {
     const message = encodeBatch({ seq: 1, dropped: 0, events: [copy, event as EngineEvent] });
     expect(message.kind).toBe("events");
-    expect(across([copy, event as EngineEvent])).toStrictEqual([copy, event]);
+    expect(across([copy, event as EngineEvent]).events).toStrictEqual([copy, event]);
   });
 
   it("goes as a structured clone when JSON cannot hold it at all (a BigInt)", () => {
     const odd = { ...copy, qty: 2n } as unknown as EngineEvent;
     expect(encodeBatch({ seq: 1, dropped: 0, events: [odd] }).kind).toBe("events");
-    expect(across([odd])).toStrictEqual([odd]);
+    expect(across([odd]).events).toStrictEqual([odd]);
   });
 });

@@ -71,9 +71,11 @@ export const headlessCommand: Command = {
       demo: flags.demo,
       logger,
       yieldToEngine: true,
+      // The JSON lines come from the engine's thread as it wrote them, not stringified again here.
+      eventLines: !flags.pretty,
       listeners: [
-        (event: EngineEvent) => {
-          if (!isScreenRefresh(event)) out.write(formatEventLine(event, flags.pretty));
+        (event: EngineEvent, line?: string) => {
+          if (!isScreenRefresh(event)) out.write(formatEventLine(event, flags.pretty, line));
         },
       ],
     });

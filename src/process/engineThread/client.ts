@@ -9,14 +9,19 @@ import type { AddedSecrets } from "../connectionSecrets.js";
 import { decodeBatch } from "./eventBatch.js";
 import type { EngineInit, FromEngine, ThreadError, ToEngine } from "./protocol.js";
 
+export type EngineListener = (event: EngineEvent, line?: string) => void;
+
 /** The running engine as the main thread sees it: commands in, events out. */
 export interface EngineHandle {
   execute(command: EngineCommand): Promise<Outcome[]>;
   setConfig(config: Config): void;
   /** Secrets of logins added to the config while mimik runs: the engine opens them. */
   addSecrets(added: AddedSecrets): void;
-  /** Engine events, in order; listeners run on the main thread. */
-  on(listener: (event: EngineEvent) => void): () => void;
+  /**
+   * Engine events, in order; listeners run on the main thread. `line` is the event's JSON as
+   * headless prints it (`jsonLine`), when the engine sent it (EngineInit.eventLines).
+   */
+  on(listener: EngineListener): () => void;
   /** Resolves once every broker session has connected or failed once. */
   readonly started: Promise<void>;
   /** Rejects if the engine stops by itself (its thread died): copying has stopped. */
@@ -38,7 +43,7 @@ export function startEngineThread(init: EngineInit, logger: Logger): Promise<Eng
     // The engine's thread must not be stopped by the main thread's end of input.
     stdin: false,
   });
-  const listeners = new Set<(event: EngineEvent) => void>();
+  const listeners = new Set<EngineListener>();
   const waiting = new Map<number, { resolve: (o: Outcome[]) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let stopping = false;
@@ -56,10 +61,10 @@ export function startEngineThread(init: EngineInit, logger: Logger): Promise<Eng
   });
   died.catch(() => undefined);
   const send = (message: ToEngine) => worker.postMessage(message);
-  const emit = (event: EngineEvent) => {
+  const emit = (event: EngineEvent, line?: string) => {
     for (const listener of listeners) {
       try {
-        listener(event);
+        listener(event, line);
       } catch (error) {
         logger.error("an engine event listener failed", { type: event.type, error: String(error) });
       }
@@ -88,11 +93,14 @@ export function startEngineThread(init: EngineInit, logger: Logger): Promise<Eng
           return;
         case "events":
         case "eventsText":
-          for (const event of decodeBatch(message)) emit(event);
+        case "eventLines": {
+          const { events, lines } = decodeBatch(message);
+          for (let i = 0; i < events.length; i++) emit(events[i] as EngineEvent, lines?.[i]);
           if (message.dropped > 0) emit(droppedAlert(message.dropped));
           // Acknowledged once every listener has run: a stalled listener holds the engine's outbox back.
           send({ kind: "ack", seq: message.seq });
           return;
+        }
         case "outcomes":
           waiting.get(message.id)?.resolve(message.outcomes);
           waiting.delete(message.id);

@@ -34,6 +34,8 @@ export interface EngineInit {
   copying?: boolean | undefined;
   /** Only these accounts are synced (and so can be traded); default every configured account. */
   onlyAccounts?: string[] | undefined;
+  /** Events cross with each one's JSON line, which headless's JSON output prints as it is. */
+  eventLines?: boolean | undefined;
 }
 
 export type ToEngine =

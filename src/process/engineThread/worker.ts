@@ -20,7 +20,8 @@ const logger: Logger = {
   error: (message, data) => post({ kind: "log", level: "error", message, data }),
 };
 
-const outbox = new EventOutbox((batch) => post(encodeBatch(batch)));
+const lines = (workerData as EngineInit).eventLines === true;
+const outbox = new EventOutbox((batch) => post(encodeBatch(batch, lines)));
 let host: EngineHost | undefined;
 
 port.on("message", (message: ToEngine) => {
