@@ -48,6 +48,14 @@ export function mapContract(contract: string, mapping: ContractMapping): string 
   return root ? `${root}${parsed.month}${parsed.year}` : contract;
 }
 
+/** The same product's other size, same month: ESZ6 ↔ MESZ6; undefined for a root without a pair. */
+export function otherSizeOf(contract: string): string | undefined {
+  const micro = mapContract(contract, "toMicro");
+  if (micro !== contract) return micro;
+  const mini = mapContract(contract, "toMini");
+  return mini !== contract ? mini : undefined;
+}
+
 /** A canonical contract name from its parts: ES, Z, 6 → ESZ6. */
 export function contractName(parts: ContractName): string {
   return `${parts.root}${parts.month}${parts.year}`;

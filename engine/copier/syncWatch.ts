@@ -1,6 +1,6 @@
 import type { Follower, Group } from "../../data/schema.js";
 import type { AccountRole } from "../accounts/directory.js";
-import { mapContract } from "../symbols.js";
+import { mapContract, otherSizeOf } from "../symbols.js";
 import type { Clock, EngineEvent, SyncStatusEvent } from "../types.js";
 import { DEFAULT_MAX_CONTRACTS } from "../types.js";
 import { whitelisted } from "./gates.js";
@@ -41,6 +41,10 @@ export class SyncWatch {
         ? expectedPosition(follower.sizing, leader, undefined)
         : 0;
       expected.set(contract, (expected.get(contract) ?? 0) + part);
+      // The product's other size, where a mapping since changed put it, is a line no leader exit
+      // reaches any more: expected flat, so it shows and `r` closes it rather than left an orphan.
+      const other = otherSizeOf(contract);
+      if (other !== undefined && !expected.has(other)) expected.set(other, 0);
     }
     const cap = follower.maxContracts ?? DEFAULT_MAX_CONTRACTS;
     const lines: SyncStatusEvent[] = [];

@@ -10,7 +10,8 @@ import type { Stranded } from "./leaderChange.js";
  * an orphan made by an edit. Each held contract is checked against the leader contracts that
  * could have put it there (itself, and its mini or micro): one the old mapping sent there and the
  * new one sends elsewhere strands it. Said to the trader, never acted on: the position is theirs
- * to close, or the mapping to change back. A follower whose leader changed too hears of that instead
+ * to close (SyncWatch shows it OUT OF SYNC while the leader holds the product, for `r`), or the
+ * mapping to change back. A follower whose leader changed too hears of that instead
  * (strandedByLeaderChange): the old leader's exits reach it nowhere.
  */
 export function strandedByMapping(
@@ -30,7 +31,7 @@ export function strandedByMapping(
         continue;
       out.push({
         follower: f.account,
-        message: `${f.account}: its mapping changed from ${was} to ${f.mapping} while it holds ${heldWords({ contract, netPos })}; the leader's exits now go elsewhere, so mimik will not close it: flatten it by hand or change the mapping back`,
+        message: `${f.account}: its mapping changed from ${was} to ${f.mapping} while it holds ${heldWords({ contract, netPos })}; the leader's exits now go elsewhere and will not close it: resync it (r) while it shows OUT OF SYNC, flatten it by hand, or change the mapping back`,
       });
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mapContract, parseContract, rootOf } from "../../engine/symbols.js";
+import { mapContract, otherSizeOf, parseContract, rootOf } from "../../engine/symbols.js";
 
 describe("contract names", () => {
   it.each([
@@ -27,5 +27,14 @@ describe("contract names", () => {
     ["MESZ6", "toMicro", "MESZ6"],
   ] as const)("maps %s with %s to %s", (from, mapping, to) => {
     expect(mapContract(from, mapping)).toBe(to);
+  });
+
+  it.each([
+    ["ESZ6", "MESZ6"],
+    ["MESZ6", "ESZ6"],
+    ["M2KH7", "RTYH7"],
+    ["ZBZ6", undefined],
+  ] as const)("the other size of %s is %s", (contract, other) => {
+    expect(otherSizeOf(contract)).toBe(other);
   });
 });
