@@ -128,6 +128,8 @@ export interface ResyncEvent {
   cause: string;
   /** The leader's positions now (non-zero only). */
   positions: { contract: string; netPos: number }[];
+  /** The trader's resync (`r`, `mimik resync`): the difference to the rule, not missed exits. */
+  byHand?: true | undefined;
 }
 
 /**

@@ -229,6 +229,7 @@ export class Copier {
       send: (route, meta, delta, clOrdId) => this.sender.send(route, meta, delta, clOrdId),
       ...{ watch: this.watch, hedge: this.hedge },
       nextSeq: () => this.sender.nextSeq(),
+      headerId: () => this.reconciler.headerId(),
     });
   }
 

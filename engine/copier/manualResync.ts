@@ -28,6 +28,8 @@ export interface ManualResyncDeps
   hedge: Pick<HedgeIndex, "sides">;
   /** A number for the clOrdId, new at each call. */
   nextSeq(): number;
+  /** The id of the row its orders are listed under, as a re-sync's (Reconciler.headerId). */
+  headerId(): number;
 }
 
 /**
@@ -87,13 +89,14 @@ export async function manualResync(name: string, deps: ManualResyncDeps): Promis
   });
   const sent: Array<Promise<OrderResult>> = [];
   const startedAt = deps.clock.mono();
+  const fillId = plan.send.length > 0 ? header(deps, name, group) : 0;
   for (const { contract, delta, exit, opens } of plan.send) {
     const clOrdId = syntheticClOrdId("rs", route.accountId, deps.clock.now(), deps.nextSeq());
     const side: Side = delta > 0 ? "Buy" : "Sell";
     const meta: OrderMeta = {
       group: group.name,
       follower: name,
-      fillId: 0,
+      fillId,
       contract,
       kind: "resync",
       side,
@@ -145,4 +148,17 @@ function actedOn(deps: ManualResyncDeps, group: Group, follower: Follower, contr
   for (const [leaderContract, position] of held)
     if (mapContract(leaderContract, follower.mapping) === contract)
       deps.acted.set(follower.account, leaderContract, position);
+}
+
+/** The row a resync's orders are listed under (the fills pane, the journal), as a re-sync's are. */
+function header(deps: ManualResyncDeps, name: string, group: Group): number {
+  const fillId = deps.headerId();
+  const positions: { contract: string; netPos: number }[] = [];
+  for (const [contract, netPos] of deps.leaders.held(group.leader))
+    if (netPos !== 0) positions.push({ contract, netPos });
+  deps.emit({
+    ...{ type: "resync", at: deps.clock.now(), group: group.name, leader: group.leader },
+    ...{ fillId, cause: `${name} resynced by hand`, positions, byHand: true },
+  });
+  return fillId;
 }

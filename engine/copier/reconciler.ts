@@ -373,7 +373,8 @@ export class Reconciler {
   }
 
   /** Negative (never a broker fill id) and unique across restarts: the header the corrections sit under. */
-  private headerId(): number {
+  /** A re-sync row's id: negative, so it never meets a broker fill id, and unique in the process. */
+  headerId(): number {
     this.seq += 1;
     return -(this.deps.clock.now() * 1000 + (this.seq % 1000));
   }

@@ -22,6 +22,7 @@ import {
   windowText,
 } from "../screen/viewModel.js";
 import type { EngineSnapshot } from "../store/engineStore.js";
+import { resyncMade } from "../text/resyncWords.js";
 import { keyContext } from "./keyContext.js";
 
 const SHOWN_FILLS = 50;
@@ -300,7 +301,7 @@ function counts(vm: ScreenVM): Record<PaneId, number> {
 /** What a re-sync header row says: "DEMO2001 synced; leader flat; missed exits made up". */
 function resyncText(e: ResyncEvent): string {
   const held = e.positions.map((p) => `${p.contract} ${p.netPos > 0 ? "+" : ""}${p.netPos}`).join(", ");
-  return `${e.cause}; leader ${held || "flat"}; missed exits made up`;
+  return `${e.cause}; leader ${held || "flat"}; ${resyncMade(e)}`;
 }
 
 /**

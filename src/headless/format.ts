@@ -1,5 +1,6 @@
 import { type EngineEvent, priceWords } from "../../engine/index.js";
 import { logText } from "../text/logText.js";
+import { resyncMade } from "../text/resyncWords.js";
 import { jsonLine, printableLines } from "../text/terminal.js";
 
 /** Brokers by the names their traders know them by. */
@@ -24,7 +25,7 @@ export function describeEvent(event: EngineEvent): string {
       return `BUST  ${event.account} fill ${event.fillId} (${event.side} ${event.qty} ${event.contract} @ ${event.price}) taken back by the broker`;
     case "resync": {
       const held = event.positions.map((p) => `${p.contract} ${signed(p.netPos)}`).join(", ") || "flat";
-      return `RESYNC ${event.group}: ${event.cause}; leader ${event.leader} ${held}; missed exits made up`;
+      return `RESYNC ${event.group}: ${event.cause}; leader ${event.leader} ${held}; ${resyncMade(event)}`;
     }
     case "exitPending":
       return event.pending

@@ -138,6 +138,12 @@ describe("headless output lines", () => {
         positions: [{ contract: "ESZ6", netPos: -1 }],
       }),
     ).toBe("RESYNC G: F1 synced; leader L ESZ6 -1; missed exits made up");
+    expect(
+      describeEvent({
+        ...{ type: "resync", at: 0, group: "G", leader: "L", fillId: -6, byHand: true },
+        ...{ cause: "F1 resynced by hand", positions: [{ contract: "ESZ6", netPos: -1 }] },
+      }),
+    ).toBe("RESYNC G: F1 resynced by hand; leader L ESZ6 -1; the difference to the rule sent");
     const pending = {
       type: "exitPending",
       at: 0,

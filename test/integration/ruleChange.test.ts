@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { SyncStatusEvent } from "../../engine/types.js";
+import type { ResyncEvent, SyncStatusEvent } from "../../engine/types.js";
 import { eventually, position, type Rig, simConfig, startRig } from "../support/rig.js";
 
 /**
@@ -73,5 +73,22 @@ describe("a follower's rule changed while it holds", () => {
     );
     expect(lastSync(rig, "DEMO2003", "ESZ6")).toMatchObject({ has: 0, expects: 2 });
     expect(position(sim, "DEMO2003", "ESZ6")).toBe(0);
+
+    // r: its order is listed under a row of its own, as a re-sync's are (the fills pane, headless).
+    const [outcome] = await engine.execute({ cmd: "resync", follower: "DEMO2003" });
+    expect(outcome).toMatchObject({ status: "resynced", sent: 1 });
+    await eventually(() => position(sim, "DEMO2003", "ESZ6") === 2, "DEMO2003 long 2");
+    const row = rig.events.find((e): e is ResyncEvent => e.type === "resync" && e.byHand === true);
+    expect(row).toMatchObject({
+      cause: "DEMO2003 resynced by hand",
+      positions: [{ contract: "ESZ6", netPos: 2 }],
+    });
+    await eventually(
+      () =>
+        rig!.events.some(
+          (e) => e.type === "copy" && e.fillId === row?.fillId && e.outcome === "filled" && e.qty === 2,
+        ),
+      "its fill listed under the row",
+    );
   });
 });
