@@ -1,3 +1,4 @@
+import { fitLines } from "../text/fold.js";
 import type { FollowerReport, GroupReport, Report } from "./build.js";
 import type { CopyStats } from "./journalFacts.js";
 import type { SlippageStats } from "./slippage.js";
@@ -27,7 +28,6 @@ const who = (a: { account: string; label?: string | undefined; shadow?: true | u
 
 interface Col {
   title: string;
-  align: "left" | "right";
   cell: (row: Row) => string;
 }
 
@@ -38,29 +38,60 @@ interface Row {
   slippage: SlippageStats | undefined;
 }
 
-const COLUMNS: Col[] = [
-  { title: "account", align: "left", cell: (r) => r.name },
-  { title: "copies", align: "right", cell: (r) => count(r.copy?.copies) },
-  { title: "filled", align: "right", cell: (r) => count(r.copy?.filled) },
-  { title: "skips", align: "right", cell: (r) => count(r.copy?.skipped) },
-  { title: "rejects", align: "right", cell: (r) => count(r.copy?.rejected) },
-  { title: "p50 ms", align: "right", cell: (r) => ms(r.copy?.latencyP50) },
-  { title: "p99 ms", align: "right", cell: (r) => ms(r.copy?.latencyP99) },
-  { title: "trades", align: "right", cell: (r) => count(r.trading?.trades) },
-  { title: "won", align: "right", cell: (r) => count(r.trading?.wins) },
-  { title: "gross", align: "right", cell: (r) => money(r.trading?.grossPnl) },
-  { title: "fees", align: "right", cell: (r) => amount(r.trading?.fees) },
-  { title: "net P&L", align: "right", cell: (r) => money(r.trading?.netPnl) },
-  { title: "slip t/ct", align: "right", cell: (r) => ticks(r.slippage?.ticksPerContract) },
-  { title: "slip $", align: "right", cell: (r) => money(r.slippage?.dollars) },
+// Two tables of figures, not one: all fourteen in a row made the table about 120 columns wide, and
+// over SSH at 80 the terminal wrapped every row mid-number, the figures no longer under their titles.
+const COPYING: Col[] = [
+  { title: "copies", cell: (r) => count(r.copy?.copies) },
+  { title: "filled", cell: (r) => count(r.copy?.filled) },
+  { title: "skips", cell: (r) => count(r.copy?.skipped) },
+  { title: "rejects", cell: (r) => count(r.copy?.rejected) },
+  { title: "p50 ms", cell: (r) => ms(r.copy?.latencyP50) },
+  { title: "p99 ms", cell: (r) => ms(r.copy?.latencyP99) },
 ];
 
-function table(rows: readonly Row[]): string[] {
-  const cells = rows.map((r) => COLUMNS.map((c) => c.cell(r)));
-  const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...cells.map((row) => [...row[i]!].length)));
-  const line = (parts: string[]) =>
-    ` ${parts.map((p, i) => (COLUMNS[i]!.align === "left" ? p.padEnd(widths[i]!) : p.padStart(widths[i]!))).join("  ")}`.trimEnd();
-  return [line(COLUMNS.map((c) => c.title)), ...cells.map(line)];
+const TRADING: Col[] = [
+  { title: "trades", cell: (r) => count(r.trading?.trades) },
+  { title: "won", cell: (r) => count(r.trading?.wins) },
+  { title: "gross", cell: (r) => money(r.trading?.grossPnl) },
+  { title: "fees", cell: (r) => amount(r.trading?.fees) },
+  { title: "net P&L", cell: (r) => money(r.trading?.netPnl) },
+  { title: "slip t/ct", cell: (r) => ticks(r.slippage?.ticksPerContract) },
+  { title: "slip $", cell: (r) => money(r.slippage?.dollars) },
+];
+
+const TABLES = [
+  { title: "copying", cols: COPYING },
+  { title: "trading", cols: TRADING },
+];
+
+const len = (text: string) => [...text].length;
+
+/**
+ * The group's tables, names in a column as wide as the longest name, or as `width` leaves beside
+ * the figures: a longer name gets a line of its own, its figures on the next under their titles.
+ */
+export function tables(rows: readonly Row[], width?: number): string[] {
+  const built = TABLES.map(({ title, cols }) => {
+    const cells = rows.map((r) => cols.map((c) => c.cell(r)));
+    const widths = cols.map((c, i) => Math.max(len(c.title), ...cells.map((row) => len(row[i]!))));
+    const figures = (parts: string[]) => parts.map((p, i) => `  ${p.padStart(widths[i]!)}`).join("");
+    return { title, head: figures(cols.map((c) => c.title)), rows: cells.map(figures) };
+  });
+  const titles = Math.max(...built.map((t) => len(t.title)));
+  const longest = Math.max(titles, ...rows.map((r) => len(r.name)));
+  const room = width === undefined ? longest : width - 1 - Math.max(...built.map((t) => len(t.head)));
+  const nameWidth = Math.max(titles, Math.min(longest, room));
+  const pad = (name: string) => name + " ".repeat(Math.max(0, nameWidth - len(name)));
+  const lines: string[] = [];
+  for (const t of built) {
+    lines.push(` ${pad(t.title)}${t.head}`);
+    t.rows.forEach((figures, i) => {
+      const name = rows[i]!.name;
+      if (len(name) <= nameWidth) lines.push(` ${pad(name)}${figures}`);
+      else lines.push(` ${name}`, ` ${pad("")}${figures}`);
+    });
+  }
+  return lines.map((l) => l.trimEnd());
 }
 
 function tallyText(tally: Record<string, number>): string {
@@ -92,13 +123,17 @@ function leaderLine(group: GroupReport): string {
   return `group ${group.name} · leader ${who(group.leader)}: ${group.leader.leaderFills} fill${group.leader.leaderFills === 1 ? "" : "s"}${trades}${pnl}`;
 }
 
-export function renderText(report: Report): string {
+/**
+ * `width`: a terminal's columns. The tables are laid out to fit it and the lines in words folded
+ * at spaces as `mimik status` and `mimik log` fold theirs; undefined (a pipe), one line per thing.
+ */
+export function renderText(report: Report, width?: number): string {
   const lines = [`mimik report: ${rangeText(report)}`, sourceText(report)];
   for (const group of report.groups) {
     lines.push("", leaderLine(group));
     const rows: Row[] = group.followers.map((f) => ({ name: who(f), ...f }));
     if (group.followers.length > 1) rows.push({ name: "all followers", ...group.total });
-    lines.push(...(group.followers.length ? table(rows) : [" no followers"]));
+    lines.push(...(group.followers.length ? tables(rows, width) : [" no followers"]));
     const skips = group.followers.filter((f) => f.copy.skipped > 0);
     const rejects = group.followers.filter((f) => f.copy.rejected > 0);
     for (const f of skips) lines.push(` skips   ${who(f)}: ${tallyText(f.copy.skips)}`);
@@ -108,7 +143,7 @@ export function renderText(report: Report): string {
   }
   if (report.groups.length === 0) lines.push("", "nothing to report: no groups in the config or the journal");
   for (const note of report.notes) lines.push(`note: ${note}`);
-  return lines.join("\n");
+  return (width === undefined ? lines : fitLines(lines, width)).join("\n");
 }
 
 // ---------------------------------------------------------------------------------------------

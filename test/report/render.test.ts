@@ -4,18 +4,23 @@ import { money, renderCsv, renderText } from "../../src/report/render.js";
 import { broker, config, journal, range } from "./fixture.js";
 
 describe("the report as a table", () => {
-  it("one table per group with a totals row, then skips, rejects and locks in words", () => {
+  it("two tables per group (copying, trading) with a totals row, then skips, rejects and locks in words", () => {
     const text = renderText(buildReport({ range, config, journal, broker }));
     expect(text.split("\n")).toEqual([
       "mimik report: trading day 2026-11-27 (from 17:00 CT the day before 2026-11-27 to 17:00 CT 2026-11-27)",
       "trades and P&L as the broker confirms them; fees: as the broker charged them",
       "",
       "group main · leader lead DEMO1000: 3 fills, 1 trade (1 won), net P&L +493.55",
-      " account         copies  filled  skips  rejects  p50 ms  p99 ms  trades  won    gross  fees  net P&L  slip t/ct  slip $",
-      " half DEMO2001        2       2      1        0    0.40    0.50       1    1  +225.00  2.58  +222.42      +1.00  +25.00",
-      " micro DEMO2002       2       1      1        1    0.60    0.70       0    0     0.00  0.50    -0.50      +4.00   +5.00",
-      " DEMO2009             0       0      1        0       —       —       —    —        —     —        —          —       —",
-      " all followers        4       3      3        1    0.50    0.70       —    —        —     —        —      +2.00  +30.00",
+      " copying         copies  filled  skips  rejects  p50 ms  p99 ms",
+      " half DEMO2001        2       2      1        0    0.40    0.50",
+      " micro DEMO2002       2       1      1        1    0.60    0.70",
+      " DEMO2009             0       0      1        0       —       —",
+      " all followers        4       3      3        1    0.50    0.70",
+      " trading         trades  won    gross  fees  net P&L  slip t/ct  slip $",
+      " half DEMO2001        1    1  +225.00  2.58  +222.42      +1.00  +25.00",
+      " micro DEMO2002       0    0     0.00  0.50    -0.50      +4.00   +5.00",
+      " DEMO2009             —    —        —     —        —          —       —",
+      " all followers        —    —        —     —        —      +2.00  +30.00",
       " skips   half DEMO2001: not whitelisted 1",
       " skips   micro DEMO2002: not whitelisted 1",
       " skips   DEMO2009: follower disabled 1",
@@ -36,7 +41,8 @@ describe("the report as a table", () => {
     );
     expect(text).toContain("P&L and slippage need the broker's fills (not read, see below)");
     expect(text).toContain("group main · leader lead DEMO1000: 3 fills, 1 trade\n");
-    expect(text).toMatch(/^ half DEMO2001 +2 +2 +1 +0 +0\.40 +0\.50 +— +— +— +— +— +— +—$/m);
+    expect(text).toMatch(/^ half DEMO2001 +2 +2 +1 +0 +0\.40 +0\.50$/m);
+    expect(text).toMatch(/^ half DEMO2001 +— +— +— +— +— +— +—$/m);
     expect(text.endsWith("note: the broker was not read (--offline)")).toBe(true);
   });
 
@@ -47,6 +53,61 @@ describe("the report as a table", () => {
     [undefined, "—"],
   ])("money %j → %s", (n, text) => {
     expect(money(n)).toBe(text);
+  });
+});
+
+describe("the report on an 80-column terminal", () => {
+  /** The fixture's day with names as long as a trader may give them, and big numbers. */
+  function longNamed() {
+    const report = buildReport({
+      range,
+      config,
+      journal,
+      broker,
+      notes: ["the broker's fills for the login prop-firm-evaluation-account were not read: refused"],
+    });
+    const [group] = report.groups;
+    group!.name = "evaluation accounts of the prop firm";
+    group!.leader.label = "main leader on the funded account";
+    group!.followers[0]!.label = "a rather long label for the half-size follower";
+    group!.followers[1]!.account = "TOPSTEP-EVAL-50K-0123456789";
+    group!.total.trading = { ...group!.followers[0]!.trading!, grossPnl: 123456.75, netPnl: -98765.5 };
+    return report;
+  }
+
+  it("no line passes 80 columns, and every figure and word is still there", () => {
+    const report = longNamed();
+    const wide = renderText(report).split("\n");
+    const fitted = renderText(report, 80).split("\n");
+    expect(Math.max(...wide.map((l) => [...l].length))).toBeGreaterThan(80);
+    for (const line of fitted) expect([...line].length, line).toBeLessThanOrEqual(80);
+    const words = (ls: readonly string[]) => ls.join(" ").split(/\s+/).filter(Boolean).sort();
+    expect(words(fitted)).toEqual(words(wide));
+    expect(fitted.join("\n")).toContain("+123,456.75");
+    expect(fitted.join("\n")).toContain("-98,765.50");
+  });
+
+  it("a name too long for the column has a line of its own, its figures under their titles", () => {
+    const fitted = renderText(longNamed(), 80).split("\n");
+    const name = fitted.indexOf(" a rather long label for the half-size follower DEMO2001");
+    expect(name).toBeGreaterThan(0);
+    const head = fitted.find((l) => l.startsWith(" copying"))!;
+    const figures = fitted[name + 1]!;
+    expect(figures).toMatch(/^ +2 +2 +1 +0 +0\.40 +0\.50$/);
+    // Right-aligned under their titles: the row ends where the header does.
+    expect(figures.length).toBe(head.length);
+    // A name that fits keeps its figures on its own line.
+    expect(fitted.find((l) => l.startsWith(" all followers"))).toMatch(/ 4 +3 +3 +1 +0\.50 +0\.70$/);
+  });
+
+  it("piped (no width), one line per thing, as mimik status and mimik log keep it", () => {
+    const wide = renderText(longNamed()).split("\n");
+    expect(wide).toContain(
+      " skips   a rather long label for the half-size follower DEMO2001: not whitelisted 1",
+    );
+    expect(
+      wide.some((l) => /^ a rather long label for the half-size follower DEMO2001 +2 +2 +1 +0/.test(l)),
+    ).toBe(true);
   });
 });
 

@@ -7,6 +7,7 @@ import { UserError } from "../../../data/userError.js";
 import { NoInstanceError } from "../../control/index.js";
 import type { BrokerChoice } from "../../report/load.js";
 import { reportRange } from "../../report/range.js";
+import { terminalColumns } from "../../text/fold.js";
 import { secretScrubber } from "../../text/scrub.js";
 import { jsonLine, printableLines } from "../../text/terminal.js";
 import type { Command, CommandContext } from "../command.js";
@@ -139,7 +140,8 @@ async function runReport(ctx: CommandContext, options: ReportCommandOptions): Pr
     ? jsonLine(report)
     : flags.csv
       ? renderCsv(report)
-      : printableLines(renderText(report));
+      : // Fitted only to a terminal: a pipe (grep, a file) keeps one line per thing.
+        printableLines(renderText(report, terminalColumns(ctx.stdout, ctx.isTTY)));
   ctx.stdout.write(`${scrub(text)}\n`);
   return 0;
 }
