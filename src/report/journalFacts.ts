@@ -1,5 +1,5 @@
 import type { JournalEntry } from "../../data/journal/index.js";
-import type { Side } from "../../engine/index.js";
+import { type Side, SKIP_REASONS } from "../../engine/index.js";
 import { percentile, tally } from "./stats.js";
 
 /**
@@ -150,6 +150,11 @@ export interface CopyStats {
   copies: number;
   /** Copies the broker reported filled. */
   filled: number;
+  /**
+   * Leader fills the follower's own mirrored order answered (`copy: "orders"`): its mirror filled
+   * as the leader's did, so no copy was sent. Neither a copy nor a skip.
+   */
+  mirrored: number;
   skipped: number;
   /** Skips by reason. */
   skips: Record<string, number>;
@@ -169,6 +174,7 @@ export function copyStats(copies: readonly CopyFact[], locks: number): CopyStats
   const latencies: number[] = [];
   const filled = new Set<string>();
   let sent = 0;
+  let mirrored = 0;
   for (const c of copies) {
     switch (c.outcome) {
       // A shadow follower's would-be order (issue 16) is its copy: decided the same, never sent,
@@ -185,7 +191,10 @@ export function copyStats(copies: readonly CopyFact[], locks: number): CopyStats
         filled.add(c.clOrdId ?? `${c.fillId}:${c.orderId}`);
         break;
       case "skipped":
-        tally(skips, c.reason);
+        // The copier records it as a skip (no copy sent), but the follower has the trade: its mirror
+        // filled. Counted with the skips, a day in a mirroring group read as all skipped.
+        if (c.reason === SKIP_REASONS.mirrored) mirrored += 1;
+        else tally(skips, c.reason);
         break;
       case "rejected":
         tally(rejects, c.reason);
@@ -196,6 +205,7 @@ export function copyStats(copies: readonly CopyFact[], locks: number): CopyStats
   return {
     copies: sent,
     filled: filled.size,
+    mirrored,
     skipped: total(skips),
     skips,
     rejected: total(rejects),

@@ -43,6 +43,7 @@ interface Row {
 const COPYING: Col[] = [
   { title: "copies", cell: (r) => count(r.copy?.copies) },
   { title: "filled", cell: (r) => count(r.copy?.filled) },
+  { title: "mirror", cell: (r) => count(r.copy?.mirrored) },
   { title: "skips", cell: (r) => count(r.copy?.skipped) },
   { title: "rejects", cell: (r) => count(r.copy?.rejected) },
   { title: "p50 ms", cell: (r) => ms(r.copy?.latencyP50) },
@@ -177,6 +178,8 @@ const CSV_COLUMNS = [
   "slip_ticks_per_contract",
   "slip_dollars_per_contract",
   "slip_dollars",
+  // Last: a script that reads the columns by position reads the ones before it as it did.
+  "mirrored",
 ] as const;
 
 type CsvRow = Partial<Record<(typeof CSV_COLUMNS)[number], string | number | undefined>>;
@@ -202,6 +205,7 @@ function statsCells(
   return {
     copies: copy?.copies,
     filled: copy?.filled,
+    mirrored: copy?.mirrored,
     skipped: copy?.skipped,
     skip_reasons: copy ? reasons(copy.skips) : undefined,
     rejected: copy?.rejected,

@@ -11,11 +11,11 @@ describe("the report as a table", () => {
       "trades and P&L as the broker confirms them; fees: as the broker charged them",
       "",
       "group main · leader lead DEMO1000: 3 fills, 1 trade (1 won), net P&L +493.55",
-      " copying         copies  filled  skips  rejects  p50 ms  p99 ms",
-      " half DEMO2001        2       2      1        0    0.40    0.50",
-      " micro DEMO2002       2       1      1        1    0.60    0.70",
-      " DEMO2009             0       0      1        0       —       —",
-      " all followers        4       3      3        1    0.50    0.70",
+      " copying         copies  filled  mirror  skips  rejects  p50 ms  p99 ms",
+      " half DEMO2001        2       2       0      1        0    0.40    0.50",
+      " micro DEMO2002       2       1       0      1        1    0.60    0.70",
+      " DEMO2009             0       0       0      1        0       —       —",
+      " all followers        4       3       0      3        1    0.50    0.70",
       " trading         trades  won    gross  fees  net P&L  slip t/ct  slip $",
       " half DEMO2001        1    1  +225.00  2.58  +222.42      +1.00  +25.00",
       " micro DEMO2002       0    0     0.00  0.50    -0.50      +4.00   +5.00",
@@ -41,7 +41,7 @@ describe("the report as a table", () => {
     );
     expect(text).toContain("P&L and slippage need the broker's fills (not read, see below)");
     expect(text).toContain("group main · leader lead DEMO1000: 3 fills, 1 trade\n");
-    expect(text).toMatch(/^ half DEMO2001 +2 +2 +1 +0 +0\.40 +0\.50$/m);
+    expect(text).toMatch(/^ half DEMO2001 +2 +2 +0 +1 +0 +0\.40 +0\.50$/m);
     expect(text).toMatch(/^ half DEMO2001 +— +— +— +— +— +— +—$/m);
     expect(text.endsWith("note: the broker was not read (--offline)")).toBe(true);
   });
@@ -93,11 +93,11 @@ describe("the report on an 80-column terminal", () => {
     expect(name).toBeGreaterThan(0);
     const head = fitted.find((l) => l.startsWith(" copying"))!;
     const figures = fitted[name + 1]!;
-    expect(figures).toMatch(/^ +2 +2 +1 +0 +0\.40 +0\.50$/);
+    expect(figures).toMatch(/^ +2 +2 +0 +1 +0 +0\.40 +0\.50$/);
     // Right-aligned under their titles: the row ends where the header does.
     expect(figures.length).toBe(head.length);
     // A name that fits keeps its figures on its own line.
-    expect(fitted.find((l) => l.startsWith(" all followers"))).toMatch(/ 4 +3 +3 +1 +0\.50 +0\.70$/);
+    expect(fitted.find((l) => l.startsWith(" all followers"))).toMatch(/ 4 +3 +0 +3 +1 +0\.50 +0\.70$/);
   });
 
   it("piped (no width), one line per thing, as mimik status and mimik log keep it", () => {
@@ -106,7 +106,7 @@ describe("the report on an 80-column terminal", () => {
       " skips   a rather long label for the half-size follower DEMO2001: not whitelisted 1",
     );
     expect(
-      wide.some((l) => /^ a rather long label for the half-size follower DEMO2001 +2 +2 +1 +0/.test(l)),
+      wide.some((l) => /^ a rather long label for the half-size follower DEMO2001 +2 +2 +0 +1 +0/.test(l)),
     ).toBe(true);
   });
 });
@@ -115,14 +115,14 @@ describe("the report as CSV", () => {
   it("one row per account: the leader, each follower, the followers' total; unknown is empty", () => {
     const lines = renderCsv(buildReport({ range, config, journal, broker })).split("\n");
     expect(lines[0]).toBe(
-      "from,to,group,role,account,label,copies,filled,skipped,skip_reasons,rejected,reject_reasons,latency_p50_ms,latency_p99_ms,locks,fills,trades,wins,losses,gross_pnl,fees,net_pnl,slip_fills,slip_contracts,slip_ticks_per_contract,slip_dollars_per_contract,slip_dollars",
+      "from,to,group,role,account,label,copies,filled,skipped,skip_reasons,rejected,reject_reasons,latency_p50_ms,latency_p99_ms,locks,fills,trades,wins,losses,gross_pnl,fees,net_pnl,slip_fills,slip_contracts,slip_ticks_per_contract,slip_dollars_per_contract,slip_dollars,mirrored",
     );
     expect(lines.slice(1)).toEqual([
-      "2026-11-27,2026-11-27,main,leader,DEMO1000,lead,,,,,,,,,,3,1,1,0,500,6.45,493.55,,,,,",
-      "2026-11-27,2026-11-27,main,follower,DEMO2001,half,2,2,1,not whitelisted=1,0,,0.4,0.5,0,2,1,1,0,225,2.58,222.42,2,2,1,12.5,25",
-      "2026-11-27,2026-11-27,main,follower,DEMO2002,micro,2,1,1,not whitelisted=1,1,TradingLocked: account locked=1,0.6,0.7,1,1,0,0,0,0,0.5,-0.5,1,1,4,5,5",
-      "2026-11-27,2026-11-27,main,follower,DEMO2009,,0,0,1,follower disabled=1,0,,,,0,,,,,,,,,,,,",
-      "2026-11-27,2026-11-27,main,followers total,,,4,3,3,not whitelisted=2; follower disabled=1,1,TradingLocked: account locked=1,0.5,0.7,1,,,,,,,,3,3,2,10,30",
+      "2026-11-27,2026-11-27,main,leader,DEMO1000,lead,,,,,,,,,,3,1,1,0,500,6.45,493.55,,,,,,",
+      "2026-11-27,2026-11-27,main,follower,DEMO2001,half,2,2,1,not whitelisted=1,0,,0.4,0.5,0,2,1,1,0,225,2.58,222.42,2,2,1,12.5,25,0",
+      "2026-11-27,2026-11-27,main,follower,DEMO2002,micro,2,1,1,not whitelisted=1,1,TradingLocked: account locked=1,0.6,0.7,1,1,0,0,0,0,0.5,-0.5,1,1,4,5,5,0",
+      "2026-11-27,2026-11-27,main,follower,DEMO2009,,0,0,1,follower disabled=1,0,,,,0,,,,,,,,,,,,,0",
+      "2026-11-27,2026-11-27,main,followers total,,,4,3,3,not whitelisted=2; follower disabled=1,1,TradingLocked: account locked=1,0.5,0.7,1,,,,,,,,3,3,2,10,30,0",
     ]);
   });
 
