@@ -24,6 +24,8 @@ export interface ModifyGate {
   refused(clOrdId: string, terms: Terms, filled: number): boolean;
   /** Why, if it did. */
   refusedWhy?(clOrdId: string, terms: Terms, filled: number): string | undefined;
+  /** The order stands at the leader's terms: nothing to modify, and a modify given up is over. */
+  atTerms?(clOrdId: string): void;
 }
 
 /**
@@ -102,6 +104,15 @@ export class ModifySpacing implements ModifyGate {
     return r.waitMs === Infinity
       ? `${r.why} (${MODIFY_REFUSALS_TO_GIVE_UP} times: not asked again until the leader moves it)`
       : r.why;
+  }
+
+  /**
+   * The leader's order came back to where the follower's stayed: that is the leader moving it
+   * again, though it asks the follower for nothing. Kept, the give-up refused the leader's next
+   * move to the terms given up, however long after and whatever the broker would say now.
+   */
+  atTerms(clOrdId: string): void {
+    if (this.givenUp.has(clOrdId)) this.forgetRefusals(clOrdId);
   }
 
   /** The order ended: nothing about it is kept. */

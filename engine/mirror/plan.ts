@@ -110,7 +110,10 @@ export function plan(input: PlanInput): Plan {
     for (const order of legs) {
       const leg = want.legs.find((l) => l.leaderId === order.leaderId)!;
       const change = difference(order, leg.terms);
-      if (change === undefined) continue;
+      if (change === undefined) {
+        input.modifies.atTerms?.(order.clOrdId);
+        continue;
+      }
       if (order.orderId === undefined || order.busy) continue;
       // An exit left bigger than the position it closes could open one the other way if it
       // triggered: when its broker refuses to shrink it, it goes, and is placed anew at size.

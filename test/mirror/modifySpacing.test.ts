@@ -101,4 +101,18 @@ describe("a modify refused about ten minutes long is given up", () => {
     s.ended("b");
     expect(s.at("b", stop(6790), 0)).toBeUndefined();
   });
+
+  it("the leader back at the follower's terms is a move too: the terms given up are asked afresh", () => {
+    const s = new ModifySpacing(250);
+    for (let i = 0; i < MODIFY_REFUSALS_TO_GIVE_UP; i++) s.noteRefused("a", stop(6795), 0, 1_000, "no");
+    expect(s.at("a", stop(6795), 0)).toBe(Infinity);
+    // Another order at its leader's terms leaves this one's give-up as it is.
+    s.atTerms("b");
+    expect(s.at("a", stop(6795), 0)).toBe(Infinity);
+    // The leader's stop back at 6790, where the follower's stayed: nothing to ask, and when the
+    // leader goes to 6795 again, it is asked.
+    s.atTerms("a");
+    expect(s.at("a", stop(6795), 0)).toBeUndefined();
+    expect(s.refused("a", stop(6795), 0)).toBe(false);
+  });
 });
