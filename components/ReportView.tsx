@@ -1,6 +1,6 @@
 /**
  * The day per follower: trades, net P&L with a sparkline of how it got there, copy slippage, and
- * what copying did (copies, skips, rejects, latency, locks). Props only: the view model comes from
+ * what copying did (copies, fills its own mirror answered, skips, rejects, latency, locks). Props only: the view model comes from
  * src/report/viewModel.ts (reportViewModel), built from the same Report as `mimik report`.
  */
 import { Box, Text } from "ink";
@@ -29,6 +29,7 @@ const COLUMNS: Column[] = [
   { key: "spark", title: "P&L today", flex: 1 },
   { key: "slip", title: "slip t", width: 6, align: "right" },
   { key: "copies", title: "copies", width: 6, align: "right" },
+  { key: "mirror", title: "mirror", width: 6, align: "right" },
   { key: "skips", title: "skips", width: 5, align: "right" },
   { key: "rej", title: "rej", width: 3, align: "right" },
   { key: "p99", title: "p99 ms", width: 6, align: "right", minTableWidth: 100 },
@@ -57,6 +58,7 @@ export function reportRows(rows: readonly ReportRowVM[], sparkWidth: number): Ta
         tone: r.slipTicks !== undefined && r.slipTicks > 0 ? "warn" : undefined,
       },
       copies: String(r.copies),
+      mirror: String(r.mirrored),
       skips: String(r.skipped),
       rej: { text: String(r.rejected), tone: r.rejected > 0 ? "bad" : undefined },
       p99: r.latencyP99 === undefined ? DASH : r.latencyP99.toFixed(1),

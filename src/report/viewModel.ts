@@ -20,6 +20,8 @@ export interface ReportRowVM {
   fees: number | undefined;
   slipTicks: number | undefined;
   copies: number;
+  /** Leader fills its own mirrored order answered: neither copies nor skips (CopyStats.mirrored). */
+  mirrored: number;
   skipped: number;
   rejected: number;
   latencyP99: number | undefined;
@@ -53,6 +55,7 @@ export function reportViewModel(report: Report): ReportViewModel {
         fees: f.trading?.fees,
         slipTicks: f.slippage?.ticksPerContract,
         copies: f.copy.copies,
+        mirrored: f.copy.mirrored,
         skipped: f.copy.skipped,
         rejected: f.copy.rejected,
         latencyP99: f.copy.latencyP99,
@@ -79,6 +82,7 @@ export function reportViewModel(report: Report): ReportViewModel {
         fees: t.trading?.fees,
         slipTicks: t.slippage?.ticksPerContract,
         copies: t.copy.copies,
+        mirrored: t.copy.mirrored,
         skipped: t.copy.skipped,
         rejected: t.copy.rejected,
         latencyP99: t.copy.latencyP99,

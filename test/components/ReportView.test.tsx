@@ -38,12 +38,12 @@ describe("ReportView", () => {
     expect(lines).toHaveLength(8);
     expect(lines.every((l) => [...l].length <= 80)).toBe(true);
     expect(lines[0]).toMatch(/^▶ Report 2026-11-27 +P&L from the broker, fees included$/);
-    expect(lines[1]).toMatch(/^ follower +trades +net P&L P&L today +slip t copies skips rej$/);
-    expect(lines[2]).toMatch(/^›half DEMO2001 +1 +\+222 ▁▁█ +\+1\.0 +2 +1 +0$/);
-    expect(lines[3]).toMatch(/^ micro DEMO2002 +0 +-1 █▁ +\+4\.0 +2 +1 +1$/);
+    expect(lines[1]).toMatch(/^ follower +trades +net P&L P&L today +slip t copies mirror skips rej$/);
+    expect(lines[2]).toMatch(/^›half DEMO2001 +1 +\+222 ▁▁█ +\+1\.0 +2 +0 +1 +0$/);
+    expect(lines[3]).toMatch(/^ micro DEMO2002 +0 +-1 █▁ +\+4\.0 +2 +0 +1 +1$/);
     // DEMO2009 left the config, its fills unread: the total's P&L is unknown.
-    expect(lines[4]).toMatch(/^ DEMO2009 +— +— +— +0 +1 +0$/);
-    expect(lines[5]).toMatch(/^ main: all followers +— +— +\+2\.0 +4 +3 +1$/);
+    expect(lines[4]).toMatch(/^ DEMO2009 +— +— +— +0 +0 +1 +0$/);
+    expect(lines[5]).toMatch(/^ main: all followers +— +— +\+2\.0 +4 +0 +3 +1$/);
     expect(lines[7]).toBe(" slip t: ticks per contract against the leader's fill (+ is a cost)");
   });
 
@@ -78,7 +78,7 @@ describe("ReportView without the broker", () => {
     unmount = r.unmount;
     const lines = plainLines(r.lastFrame() ?? "");
     expect(lines[0]).toMatch(/^ {2}Report 2026-11-27 +journal only: no P&L$/);
-    expect(lines[2]).toMatch(/^›half DEMO2001 +— +— +— +2 +1 +0$/); // selected, drawn unfocused
+    expect(lines[2]).toMatch(/^›half DEMO2001 +— +— +— +2 +0 +1 +0$/); // selected, drawn unfocused
     expect(lines[7]).toBe(" the broker was not read (--offline)");
   });
 });

@@ -8,6 +8,7 @@ import { journalSink } from "../../src/process/journalSink.js";
 import { buildReport } from "../../src/report/build.js";
 import type { ReportRange } from "../../src/report/range.js";
 import { renderCsv, renderText } from "../../src/report/render.js";
+import { reportViewModel } from "../../src/report/viewModel.js";
 import {
   closeChecked,
   eventuallyWorking,
@@ -100,6 +101,15 @@ describe("the daily report of a mirroring group", () => {
     expect(text).toMatch(/^ copying +copies +filled +mirror +skips /m);
     expect(text).toMatch(/^ DEMO2001 +0 +0 +1 +0 +0 /m);
     expect(text).not.toContain(SKIP_REASONS.mirrored);
+    // The console's report view (p), built from the same report.
+    expect(
+      reportViewModel(report).rows.map((row) => [row.name, row.copies, row.mirrored, row.skipped]),
+    ).toEqual([
+      ["DEMO2001", 0, 1, 0],
+      ["DEMO2002", 0, 1, 0],
+      ["DEMO2003", 0, 1, 0],
+      ["G: all followers", 0, 3, 0],
+    ]);
     const csv = renderCsv(report).split("\n");
     const col = csv[0]!.split(",").indexOf("mirrored");
     expect(csv.slice(1).map((l) => l.split(",")[col])).toEqual(["", "1", "1", "1", "3"]);
