@@ -340,7 +340,7 @@ export const BINDINGS: readonly Binding[] = [
     keys: ["p"],
     scopes: ["global"],
     label: "Report",
-    doc: "today's report per follower, from the journal: P&L sparkline, copies, skips, rejects, latency, locks (Esc closes)",
+    doc: "today's report per follower, from the journal: P&L sparkline, copies, mirror fills, skips, rejects, latency, locks (Esc closes)",
     danger: false,
     run: (_ctx, deps) => openReport(deps),
   },
