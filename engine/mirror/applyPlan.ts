@@ -38,7 +38,7 @@ export function applyPlan(
   for (const s of [...desired.skips, ...p.skips])
     scene.skips.push({ leaderOrderId: s.leaderId, contract: lc, reason: s.reason });
   for (const set of desired.sets)
-    for (const b of sender.blocked(set)) {
+    for (const b of sender.blocked(t.follower, set)) {
       scene.skips.push({
         leaderOrderId: b.leaderId,
         contract: lc,

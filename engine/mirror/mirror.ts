@@ -320,7 +320,7 @@ export class Mirror {
       leaderOpen: (id) => scene.openIds.has(id),
       skipped: (id) => desired.skips.find((s) => s.leaderId === id)?.reason,
       modifies: this.sender.spacing,
-      refused: (set) => this.sender.blocked(set).length > 0,
+      refused: (set) => this.sender.blocked(follower, set).length > 0,
       keepsLegs: route.session.placeOco
         ? undefined
         : (set, legs) => !this.orders.filledLegGone(follower, set, legs),

@@ -37,17 +37,23 @@ export interface Blocked {
 const KEPT = 2_000;
 
 export class Refusals {
-  /** By the legs refused together (one, or an OCO's two) in the set they were wanted in. */
+  /**
+   * By the follower, and the legs refused together (one, or an OCO's two) in the set they were
+   * wanted in. The follower is in the key: one follower's broker refusing a Sell Stop 2 at 6790
+   * held back every follower whose own order had those very terms (2 MES beside 2 ES), and once
+   * given up, left their exits unplaced for good.
+   */
   private readonly byLegs = new Map<string, Refused>();
 
   /** The broker refused these legs of `set`: how many times in a row now, and whether that gives up. */
   refused(
+    follower: string,
     set: WantSet,
     legs: readonly WantLeg[],
     reason: string,
     now: EpochMs,
   ): { times: number; gaveUp: boolean } {
-    const key = legsKey(set, legs);
+    const key = legsKey(follower, set, legs);
     const times = (this.byLegs.get(key)?.times ?? 0) + 1;
     const delay = retryDelay(times);
     this.byLegs.delete(key); // the newest last: the oldest is let go first
@@ -60,11 +66,11 @@ export class Refusals {
    * The set's legs not to ask for at `now`: refused with these terms (all of them together, as a
    * native OCO is, or one alone, as mimik places linked legs) and not due again yet, or given up.
    */
-  blocked(set: WantSet, now: EpochMs): Blocked[] {
+  blocked(follower: string, set: WantSet, now: EpochMs): Blocked[] {
     const out: Blocked[] = [];
     const groups = set.legs.length > 1 ? [set.legs, ...set.legs.map((l) => [l])] : [set.legs];
     for (const legs of groups) {
-      const r = this.byLegs.get(legsKey(set, legs));
+      const r = this.byLegs.get(legsKey(follower, set, legs));
       if (!r || (r.retryAt !== undefined && r.retryAt <= now)) continue;
       for (const leg of legs)
         if (!out.some((b) => b.leaderId === leg.leaderId))
@@ -74,7 +80,7 @@ export class Refusals {
   }
 }
 
-/** Legs by the set they are wanted in (a lone stop is not the stop of a pair) and their terms. */
-function legsKey(set: WantSet, legs: readonly WantLeg[]): string {
-  return `${set.key}|${legs.map((l) => `${l.leaderId}/${l.side}/${termsKey(l.terms)}`).join("|")}`;
+/** Legs by follower, the set they are wanted in (a lone stop is not the stop of a pair) and terms. */
+function legsKey(follower: string, set: WantSet, legs: readonly WantLeg[]): string {
+  return `${follower}|${set.key}|${legs.map((l) => `${l.leaderId}/${l.side}/${termsKey(l.terms)}`).join("|")}`;
 }

@@ -83,9 +83,9 @@ export class MirrorSender {
     this.spacing = this.modifies.spacing;
   }
 
-  /** The set's legs the broker refused with these terms, not to ask for again yet (and why). */
-  blocked(set: WantSet): Blocked[] {
-    return this.refusals.blocked(set, this.deps.clock.now());
+  /** The set's legs the follower's broker refused with these terms, not to ask for again yet (and why). */
+  blocked(follower: string, set: WantSet): Blocked[] {
+    return this.refusals.blocked(follower, set, this.deps.clock.now());
   }
 
   /**
@@ -244,7 +244,13 @@ export class MirrorSender {
         }
         this.refused(t, legs[0]!.leaderId, "place", r, { clOrdId: placed[0]!.clOrdId });
         if (!unsure) {
-          const { times, gaveUp } = this.refusals.refused(set, legs, refusalText(r), this.deps.clock.now());
+          const { times, gaveUp } = this.refusals.refused(
+            t.follower,
+            set,
+            legs,
+            refusalText(r),
+            this.deps.clock.now(),
+          );
           if (gaveUp) this.gaveUp(t, legs, times, refusalText(r));
         }
       }
@@ -263,7 +269,13 @@ export class MirrorSender {
     // pair (as a refusal in the answer is), it is given up once, with one warning.
     if (p.counted) return;
     p.counted = true;
-    const { times, gaveUp } = this.refusals.refused(p.set, p.legs, REJECTED_LATER, this.deps.clock.now());
+    const { times, gaveUp } = this.refusals.refused(
+      p.t.follower,
+      p.set,
+      p.legs,
+      REJECTED_LATER,
+      this.deps.clock.now(),
+    );
     if (gaveUp) this.gaveUp(p.t, p.legs, times, REJECTED_LATER);
   }
 
