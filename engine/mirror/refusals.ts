@@ -3,7 +3,8 @@
  * A refusal may pass (a request budget or a rate limit, a price the market had just run through,
  * a moment of the broker's), and a follower whose leader is protected should be too: a refused leg
  * is asked again a few times, further apart each time, then given up (the sender tells it loudly)
- * until its terms change (the leader moves the order, the follower's position changes). Asked
+ * until its terms change (the leader moves the order, the follower's position changes), and once
+ * they have, also when they change back. Asked
  * again every look it would only spend the login's request budget, which every account on it pays.
  * Refusals of the same terms are counted even when one try in between was taken: a broker that
  * takes an order and then rejects it (an event) must not be asked once a second forever.
@@ -20,6 +21,8 @@ export function retryDelay(times: number): number | undefined {
 }
 
 interface Refused {
+  /** The follower and set it was refused in (`ownerKey`). */
+  owner: string;
   reason: string;
   times: number;
   /** Undefined: given up. */
@@ -44,6 +47,8 @@ export class Refusals {
    * given up, left their exits unplaced for good.
    */
   private readonly byLegs = new Map<string, Refused>();
+  /** Given up, by follower and set (`ownerKey`): each refused key with its legs' leader orders. */
+  private readonly givenUp = new Map<string, Map<string, readonly number[]>>();
 
   /** The broker refused these legs of `set`: how many times in a row now, and whether that gives up. */
   refused(
@@ -54,11 +59,20 @@ export class Refusals {
     now: EpochMs,
   ): { times: number; gaveUp: boolean } {
     const key = legsKey(follower, set, legs);
+    const owner = ownerKey(follower, set);
     const times = (this.byLegs.get(key)?.times ?? 0) + 1;
     const delay = retryDelay(times);
     this.byLegs.delete(key); // the newest last: the oldest is let go first
-    this.byLegs.set(key, { reason, times, retryAt: delay === undefined ? undefined : now + delay });
-    if (this.byLegs.size > KEPT) this.byLegs.delete(this.byLegs.keys().next().value as string);
+    this.byLegs.set(key, { owner, reason, times, retryAt: delay === undefined ? undefined : now + delay });
+    if (delay === undefined) {
+      const gone = this.givenUp.get(owner) ?? new Map<string, readonly number[]>();
+      gone.set(
+        key,
+        legs.map((l) => l.leaderId),
+      );
+      this.givenUp.set(owner, gone);
+    }
+    if (this.byLegs.size > KEPT) this.forget(this.byLegs.keys().next().value as string);
     return { times, gaveUp: delay === undefined };
   }
 
@@ -69,6 +83,8 @@ export class Refusals {
   blocked(follower: string, set: WantSet, now: EpochMs): Blocked[] {
     const out: Blocked[] = [];
     const groups = set.legs.length > 1 ? [set.legs, ...set.legs.map((l) => [l])] : [set.legs];
+    const gone = this.givenUp.get(ownerKey(follower, set));
+    if (gone) this.movedOn(gone, follower, set, groups);
     for (const legs of groups) {
       const r = this.byLegs.get(legsKey(follower, set, legs));
       if (!r || (r.retryAt !== undefined && r.retryAt <= now)) continue;
@@ -78,7 +94,36 @@ export class Refusals {
     }
     return out;
   }
+
+  /**
+   * A refusal given up waits for new terms, but kept after them it stood in the way of the old
+   * terms for good: the leader's stop moved away from 6790 and back, the follower's was never
+   * asked for again. So once its legs are wanted with other terms, a refusal given up is let go.
+   */
+  private movedOn(
+    gone: Map<string, readonly number[]>,
+    follower: string,
+    set: WantSet,
+    groups: readonly (readonly WantLeg[])[],
+  ): void {
+    const current = new Set(groups.map((legs) => legsKey(follower, set, legs)));
+    const wanted = new Set(set.legs.map((l) => l.leaderId));
+    // A set asked for in part (the legs still missing) says nothing of the legs it leaves out.
+    for (const [key, ids] of gone)
+      if (!current.has(key) && ids.every((id) => wanted.has(id))) this.forget(key);
+  }
+
+  private forget(key: string): void {
+    const owner = this.byLegs.get(key)?.owner;
+    this.byLegs.delete(key);
+    if (owner === undefined) return;
+    const gone = this.givenUp.get(owner);
+    gone?.delete(key);
+    if (gone?.size === 0) this.givenUp.delete(owner);
+  }
 }
+
+const ownerKey = (follower: string, set: WantSet) => `${follower}|${set.key}`;
 
 /** Legs by follower, the set they are wanted in (a lone stop is not the stop of a pair) and terms. */
 function legsKey(follower: string, set: WantSet, legs: readonly WantLeg[]): string {

@@ -55,6 +55,20 @@ describe("refusals", () => {
     expect(r.refused("F", moved, [moved.legs[1]!], "x", 0).times).toBe(1);
   });
 
+  it("given up, then wanted at other terms and back: asked again, counted from one", () => {
+    const r = new Refusals();
+    for (const now of [0, 1_000, 6_000, 21_000]) r.refused("F", set(stop), [stop], "x", now);
+    expect(ids(r, set(stop), 10_000_000)).toEqual([1]);
+    // Another follower's set, or this one asked for in part (its other leg only), changes nothing.
+    expect(ids(r, set(leg(1, "Stop", 6795)), 0, "G")).toEqual([]);
+    expect(ids(r, set(target), 0)).toEqual([]);
+    expect(ids(r, set(stop), 10_000_000)).toEqual([1]);
+    // The leader's stop to 6795, and back to 6790.
+    expect(ids(r, set(leg(1, "Stop", 6795)), 10_000_000)).toEqual([]);
+    expect(ids(r, set(stop), 10_000_000)).toEqual([]);
+    expect(r.refused("F", set(stop), [stop], "x", 10_000_000).times).toBe(1);
+  });
+
   it("a trailing stop's starting stop moving with the leader's is no new request: still blocked, counted on, given up", () => {
     const r = new Refusals();
     const trailing = (stopPrice: number): WantLeg => ({

@@ -4,6 +4,8 @@
  * DEMO2003's broker refusing its Sell Stop 2 at 6790 (ES) also blocked DEMO2002's Sell Stop 2 at
  * 6790 (MES, 2 fixed): once DEMO2003's was given up (the 4th refusal, about 21 s), DEMO2002's stop,
  * cancelled by hand, was never placed again and its long 2 stayed without the leader's stop.
+ * And a placement given up for a follower is asked again when the leader's order comes back to
+ * its terms after other ones: it was given up for good, the follower's stop never placed again.
  * Judged on the simulator's book.
  */
 import { afterEach, describe, expect, it } from "vitest";
@@ -48,7 +50,7 @@ afterEach(async () => {
 });
 
 describe("a placement one follower's broker refuses", () => {
-  it("given up for that follower, holds back no other follower's order of the same terms", async () => {
+  it("given up for that follower, holds back no other follower's order of the same terms, and comes back with them", async () => {
     const clock = new JumpClock();
     rig = await startRig(simConfig({ protect: true }), { clock });
     const r = rig;
@@ -99,5 +101,22 @@ describe("a placement one follower's broker refuses", () => {
       qty: 2,
     });
     expect(working(r, "DEMO2003")).toEqual([]);
+
+    // The leader's stop to 6795 (DEMO2003's broker refuses that too), then its broker takes stops
+    // again and the leader's stop comes back to 6790, the terms given up: DEMO2003's is placed.
+    const leaderStop = working(r, LEADER)[0]!;
+    r.sim.control.modifyOrder(leaderStop.orderId!, { stopPrice: 6795 });
+    await eventually(() => refusals() >= 5, "DEMO2003's stop at 6795 refused");
+    r.sim.control.rejectOrders("DEMO2003", null);
+    r.sim.control.modifyOrder(leaderStop.orderId!, { stopPrice: 6790 });
+    await eventually(() => working(r, "DEMO2002")[0]?.stopPrice === 6790, "DEMO2002's stop back at 6790");
+    const placed = await eventually(() => working(r, "DEMO2003")[0], "DEMO2003's stop placed at 6790", 3000);
+    expect(placed).toMatchObject({
+      symbol: "ESZ6",
+      action: "Sell",
+      orderType: "Stop",
+      stopPrice: 6790,
+      qty: 2,
+    });
   });
 });
