@@ -9,38 +9,9 @@
  * Judged on the simulator's book.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { Clock } from "../../engine/types.js";
+import { JumpClock } from "../support/jumpClock.js";
 import { eventually, type Rig, simConfig, startRig } from "../support/rig.js";
 import { closeChecked, FOLLOWERS, LEADER, pos, quiet, setPrice, working } from "./simRig.js";
-
-/** Real time, plus jumps: a jump runs at once the timers it passes (a refused placement's retry). */
-class JumpClock implements Clock {
-  private offset = 0;
-  private readonly timers = new Set<{ due: number; fn: () => void; real: NodeJS.Timeout }>();
-  now = () => Date.now() + this.offset;
-  mono = () => performance.now();
-  setTimeout = (fn: () => void, ms: number): unknown => {
-    const t = { due: this.now() + ms, fn, real: undefined as unknown as NodeJS.Timeout };
-    t.real = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, ms);
-    this.timers.add(t);
-    return t;
-  };
-  clearTimeout = (handle: unknown): void => {
-    clearTimeout((handle as { real?: NodeJS.Timeout } | undefined)?.real);
-    this.timers.delete(handle as never);
-  };
-  jump(ms: number): void {
-    this.offset += ms;
-    for (const t of [...this.timers].filter((x) => x.due <= this.now())) {
-      clearTimeout(t.real);
-      this.timers.delete(t);
-      t.fn();
-    }
-  }
-}
 
 let rig: Rig | undefined;
 afterEach(async () => {
