@@ -91,6 +91,9 @@ export const REFUSALS = {
   balanceUnknown:
     "its balance is not known yet (its login has not reported it), so its limits cannot be checked; " +
     `unlock again once it has, or ${FORCE_UNLOCK} to unlock now and have them checked the moment it arrives`,
+  /** Locked, switched off or its group paused: it follows exits only, none of which it owes now. */
+  standsAside:
+    "it takes no openings now, so nothing brings it to its leader (its exits still follow); unlock it or switch it on, then resync if it shows OUT OF SYNC",
   /** Issue 16: a shadow follower is decided for, never sent anything. */
   shadow: "a shadow follower: nothing is sent to it",
 } as const;

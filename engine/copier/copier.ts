@@ -33,7 +33,8 @@ import { RuleChanges } from "./ruleChanges.js";
 import { Joins, seedFollower, unsyncedLeaderPosition } from "./seeding.js";
 import { ShadowBook, type ShadowFill, type ShadowParts, shadowCopy } from "./shadowCopy.js";
 import { reduces } from "./sizing.js";
-import { applySync } from "./syncApply.js";
+import { asideReason, Standing } from "./standing.js";
+import { applySync, leaderSynced } from "./syncApply.js";
 import { SyncWatch } from "./syncWatch.js";
 import { UnsureExits } from "./unsureExits.js";
 
@@ -74,6 +75,8 @@ export class Copier {
   /** The leader's own position reports check the leader book: a missed fill is not stepped over. */
   private readonly guard: LeaderGuard;
   private parts: FollowerEventParts | undefined;
+  /** Locks, switches and pauses: OUT OF SYNC looks again as a follower stands aside or comes back. */
+  readonly standing: Standing;
   /** A hand unlock stopped a follower's flatten: what it left to that flatten is made up. */
   readonly afterFlatten: FlattenStopped;
 
@@ -134,7 +137,11 @@ export class Copier {
       leaderHeld: (leader) => this.leaders.held(leader),
       followerPosition: (follower, contract) => this.followerPosition(follower, contract),
       inFlight: (follower, contract) => this.book.inFlight(follower, contract),
+      asideReason: (group, follower) => asideReason({ gate }, group, follower),
+      ready: (group, follower) =>
+        book.isSynced(follower.account) && leaderSynced(group, this.leaders, accounts),
     });
+    this.standing = new Standing({ accounts, gate, watch: this.watch });
     this.guard = new LeaderGuard({ clock, emit, accounts, leaders, watch: this.watch });
     this.afterFlatten = new FlattenStopped({
       ...{ clock, accounts, show: (group, f) => this.watch.followerResynced(group, f) },
@@ -147,6 +154,7 @@ export class Copier {
   setConfig(config: Config): void {
     this.hedge.setMembers(hedgeMembers(config), config.hedgeGuard !== false);
     this.shadows.setConfig(config);
+    this.standing.setConfig(config);
     for (const [account, contract] of this.book.known()) this.hedge.moved(account, contract, this.book);
     const { book, orders, leaders, acted } = this;
     this.joins.update(config, { ...this.deps, book, orders, leaders, acted });

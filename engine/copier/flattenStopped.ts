@@ -33,14 +33,12 @@ export class FlattenStopped {
   constructor(private readonly deps: FlattenStoppedDeps) {}
 
   /**
-   * Unlocked by hand. One whose flatten was under way is made up (`stopped`); one locked and flat
-   * while its leader holds is OUT OF SYNC, which no line showed: only a change of a line already
-   * off is announced, and its own flatten took it there. Shown now, for `r`.
+   * Unlocked by hand. One whose flatten was under way is made up (`stopped`). One locked and flat
+   * while its leader holds shows OUT OF SYNC by its unlock's state change (Standing), as any lock
+   * lifted does (a roll, a window's, the broker's): nothing is to be made up for it here.
    */
   unlocked(follower: string, flattenStopped: boolean): void {
-    const role = this.deps.accounts.role(follower);
     if (flattenStopped) this.stopped(follower);
-    else if (role?.kind === "follower") this.deps.show(role.group, role.follower);
   }
 
   stopped(follower: string, looks = MAX_LOOKS): void {

@@ -104,3 +104,21 @@ export function hedgeGate(ctx: GateContext, direction: number): SkipReason | und
   if ((direction > 0 && h.short) || (direction < 0 && h.long)) return SKIP_REASONS.hedgeGuard;
   return undefined;
 }
+
+/**
+ * The trader (or a limit) has the follower stand aside: its group paused, itself switched off,
+ * locked or being flattened, or its broker's own lock. It takes no openings, so it is not expected
+ * to match its leader, only to follow the leader's exits (OUT OF SYNC and `r` judge it so). A
+ * trading window or stale prices are no such choice: those lines still show what the rule wants.
+ */
+export function standsAside(
+  ctx: Pick<GateContext, "groupActive" | "followerEnabled" | "state" | "brokerLocked">,
+): SkipReason | undefined {
+  return openingGate({
+    ...ctx,
+    pricesStale: false,
+    window: undefined,
+    whitelist: { enabled: false, symbols: [] },
+    leaderContract: "",
+  });
+}

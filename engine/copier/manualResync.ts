@@ -12,6 +12,7 @@ import type { LeaderBook } from "./leaderBook.js";
 import type { OrderMeta, OrderTracker } from "./orderTracker.js";
 import type { CopierDeps } from "./ports.js";
 import { planResync, type ResyncPlan } from "./resyncPlan.js";
+import { asideReason } from "./standing.js";
 import type { SyncWatch } from "./syncWatch.js";
 
 export interface ManualResyncDeps
@@ -57,6 +58,11 @@ export async function manualResync(name: string, deps: ManualResyncDeps): Promis
       reason: `${REFUSALS.leaderDisconnected} (${group.leader}): what the rule expects is not known until it is back`,
     };
   const lines = deps.watch.lines(group, follower);
+  // Locked, off or paused, it follows exits only (its lines say so): marked as acted on at the
+  // leader's position, it would have its next exit made up from a position it never took.
+  const aside = asideReason(deps, group, follower);
+  if (aside && lines.every((line) => line.inSync))
+    return { target: name, status: "refused", reason: `${aside}: ${REFUSALS.standsAside}` };
   if (lines.every((line) => line.inSync)) {
     for (const line of lines) actedOn(deps, group, follower, line.contract);
     return { target: name, status: "in sync" };

@@ -115,6 +115,16 @@ export function agreesWithRule(sizing: Sizing, has: number, expects: number): bo
   return Math.sign(has) === Math.sign(expects);
 }
 
+/**
+ * What a follower that takes no openings (standsAside) is still expected to hold: the rule's exits
+ * only. Never more than it has on the leader's side (nothing to open), the rule's size when it holds
+ * more, flat when the leader is flat or on the other side (a flip's new side is held back).
+ */
+export function exitsOnly(has: number, expects: number): number {
+  if (Math.sign(has) !== Math.sign(expects)) return 0;
+  return Math.sign(has) * Math.min(Math.abs(has), Math.abs(expects));
+}
+
 /** An order of `delta` only reduces what the follower holds (never crosses zero): an exit. */
 export function reduces(has: number, delta: number): boolean {
   return Math.sign(delta) === -Math.sign(has) && Math.abs(delta) <= Math.abs(has);

@@ -96,15 +96,19 @@ export function applySync(event: SyncEvent, parts: SyncParts): void {
     const withLeader = leadersSynced.includes(group);
     if (!withLeader)
       parts.reconciler.run(group, [follower], `${start}${follower.account} synced`, event.connection);
-    if (!event.initial || (!withLeader && leaderSynced(group, parts)))
+    if (!event.initial || (!withLeader && leaderSynced(group, parts.leaders, parts.accounts)))
       parts.watch.followerResynced(group, follower);
   }
 }
 
 /** The group's leader's login has sent its snapshot: its positions are known. */
-function leaderSynced(group: Group, parts: SyncParts): boolean {
-  const at = parts.accounts.route(group.leader)?.session.connection;
-  return at !== undefined && parts.leaders.isSynced(at);
+export function leaderSynced(
+  group: Group,
+  leaders: Pick<LeaderBook, "isSynced">,
+  accounts: Pick<CopierAccounts, "route">,
+): boolean {
+  const at = accounts.route(group.leader)?.session.connection;
+  return at !== undefined && leaders.isSynced(at);
 }
 
 /**

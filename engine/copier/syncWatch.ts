@@ -4,7 +4,7 @@ import { mapContract, otherSizeOf } from "../symbols.js";
 import type { Clock, EngineEvent, SyncStatusEvent } from "../types.js";
 import { DEFAULT_MAX_CONTRACTS } from "../types.js";
 import { whitelisted } from "./gates.js";
-import { agreesWithRule, expectedPosition } from "./sizing.js";
+import { agreesWithRule, exitsOnly, expectedPosition } from "./sizing.js";
 
 export interface SyncWatchDeps {
   clock: Clock;
@@ -16,6 +16,10 @@ export interface SyncWatchDeps {
   followerPosition(follower: string, contract: string): number;
   /** What our orders for the line sent and not yet filled or dead will still add (0 when none). */
   inFlight(follower: string, contract: string): number;
+  /** Why the follower takes no openings now (paused, off, locked: gates.standsAside); undefined when it does. */
+  asideReason(group: Group, follower: Follower): string | undefined;
+  /** The follower's and its leader's positions are known (both logins have synced). */
+  ready(group: Group, follower: Follower): boolean;
 }
 
 /**
@@ -30,8 +34,13 @@ export class SyncWatch {
 
   constructor(private readonly deps: SyncWatchDeps) {}
 
-  /** Has/expects for every contract the follower's leader holds or held (lines at 0/0 left out). */
+  /**
+   * Has/expects for every contract the follower's leader holds or held (lines at 0/0 left out). A
+   * follower standing aside (locked, off, its group paused) is expected to follow exits only: a
+   * locked follower flat beside a long leader is where it should be, not OUT OF SYNC.
+   */
   lines(group: Group, follower: Follower): SyncStatusEvent[] {
+    const aside = this.deps.asideReason(group, follower) !== undefined;
     // Two leader contracts may come to one follower contract (ESZ6 and MESZ6 with toMicro): the
     // line expects what the rule gives each, together, capped as one position.
     const expected = new Map<string, number>();
@@ -49,8 +58,9 @@ export class SyncWatch {
     const cap = follower.maxContracts ?? DEFAULT_MAX_CONTRACTS;
     const lines: SyncStatusEvent[] = [];
     for (const [contract, rule] of expected) {
-      const expects = Math.sign(rule) * Math.min(Math.abs(rule), cap);
+      const capped = Math.sign(rule) * Math.min(Math.abs(rule), cap);
       const has = this.deps.followerPosition(follower.account, contract);
+      const expects = aside ? exitsOnly(has, capped) : capped;
       if (has === 0 && expects === 0) continue;
       lines.push({
         type: "syncStatus",
@@ -87,6 +97,15 @@ export class SyncWatch {
       group: group.name,
     });
     for (const follower of group.followers) this.check(group, follower, true);
+  }
+
+  /**
+   * The follower was locked or unlocked, switched off or on, its group paused or resumed: what it
+   * is expected to hold changed with it. Lines shown are said again (in sync once it stands aside),
+   * and once it is back, what differs from the rule is shown, for `r`.
+   */
+  standingChanged(group: Group, follower: Follower): void {
+    if (this.deps.ready(group, follower)) this.check(group, follower, false);
   }
 
   /** Every follower of a group gets a look and is announced (after a busted leader fill). */

@@ -380,8 +380,10 @@ export class Engine {
   }
 
   private emit(event: EngineEvent): void {
-    if (event.type === "followerState" && this.deps.copying !== false)
+    if (event.type === "followerState" && this.deps.copying !== false) {
       this.mirror.followerChanged(event.follower);
+      this.copier.standing.riskState(event.follower, event.state, event.reason);
+    }
     for (const listener of this.listeners) {
       try {
         listener(event);

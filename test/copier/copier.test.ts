@@ -572,7 +572,7 @@ describe("reconnects: nothing replayed, differences shown, resync on request", (
     expect(w.position("A", "ESZ6")).toBe(0);
   });
 
-  it("resync refuses to open for a locked follower and to reach a disconnected one", async () => {
+  it("resync refuses a locked follower (it follows exits only, and owes none) and a disconnected one", async () => {
     const w = world([{ name: "g", leader: "L", followers: [{ account: "A" }] }]);
     w.down.add("A");
     w.trade("L", "ESZ6", "Buy", 2);
@@ -583,7 +583,7 @@ describe("reconnects: nothing replayed, differences shown, resync on request", (
     w.risk.set("A", { state: "LOCKED" });
     const result = await w.copier.resync("A");
     expect(result.status).toBe("refused");
-    expect(result.reason).toMatch(/would open/);
+    expect(result.reason).toBe(`locked: ${REFUSALS.standsAside}`);
     expect(w.broker.placed).toEqual([]);
     expect(await w.copier.resync("nobody")).toEqual(expect.objectContaining({ status: "refused" }));
   });

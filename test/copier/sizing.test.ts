@@ -3,6 +3,7 @@ import type { Sizing } from "../../data/schema.js";
 import {
   agreesWithRule,
   capOpening,
+  exitsOnly,
   expectedPosition,
   multiplierDelta,
   openingSize,
@@ -238,5 +239,20 @@ describe("agreesWithRule: in sync, or OUT OF SYNC", () => {
     ["fixed: flat with the leader flat", two, 0, 0, true],
   ] as const)("%s", (_, sizing, has, expects, agrees) => {
     expect(agreesWithRule(sizing, has, expects)).toBe(agrees);
+  });
+});
+
+describe("exitsOnly: what a follower that takes no openings is still expected to hold", () => {
+  it.each([
+    [0, 2, 0],
+    [1, 3, 1],
+    [3, 1, 1],
+    [2, 0, 0],
+    [2, -2, 0],
+    [-3, -1, -1],
+    [-1, -3, -1],
+    [0, 0, 0],
+  ])("has %i, rule %i → %i", (has, rule, expected) => {
+    expect(exitsOnly(has, rule)).toBe(expected);
   });
 });

@@ -19,6 +19,8 @@ function setup(
   /** What of `has` is our orders' in flight. */
   const flying = new Map<string, number>();
   const events: EngineEvent[] = [];
+  /** Why the follower stands aside (locked, off); undefined while it takes openings. */
+  const aside: { reason: string | undefined } = { reason: undefined };
   const watch = new SyncWatch({
     clock: fakeClock(),
     emit: (e) => events.push(e),
@@ -27,12 +29,14 @@ function setup(
     leaderHeld: () => leader,
     followerPosition: (_, contract) => has.get(contract) ?? 0,
     inFlight: (_, contract) => flying.get(contract) ?? 0,
+    asideReason: () => aside.reason,
+    ready: () => true,
   });
   const lines = () =>
     watch.lines(group, group.followers[0]!).map((l) => [l.contract, l.has, l.expects, l.inSync]);
   const shown = () =>
     events.flatMap((e) => (e.type === "syncStatus" ? [[e.contract, e.has, e.expects, e.inSync]] : []));
-  return { watch, group, leader, has, flying, events, lines, shown };
+  return { watch, group, leader, has, flying, events, lines, shown, aside };
 }
 
 describe("SyncWatch: what the follower has against what the rule expects from its leader", () => {
@@ -179,5 +183,45 @@ describe("SyncWatch: what the follower has against what the rule expects from it
     t.leader.set("ESZ6", 2);
     t.watch.changed("A", "ESZ6");
     expect(t.events).toEqual([]);
+  });
+});
+
+describe("SyncWatch: a follower standing aside (locked, off, its group paused) follows exits only", () => {
+  it.each([
+    ["flat beside a long leader: no line (nothing to open)", [["ESZ6", 2]], [], []],
+    ["holding less than the rule: in sync", [["ESZ6", 3]], [["ESZ6", 1]], [["ESZ6", 1, 1, true]]],
+    ["holding more than the rule: the reduce is owed", [["ESZ6", 1]], [["ESZ6", 3]], [["ESZ6", 3, 1, false]]],
+    ["long beside a flat leader: the close is owed", [["ESZ6", 0]], [["ESZ6", 2]], [["ESZ6", 2, 0, false]]],
+    [
+      "long beside a short leader: flat, never the new side",
+      [["ESZ6", -2]],
+      [["ESZ6", 2]],
+      [["ESZ6", 2, 0, false]],
+    ],
+  ] as const)("%s", (_, leader, has, expected) => {
+    const t = setup();
+    t.aside.reason = "locked";
+    for (const [c, n] of leader) t.leader.set(c, n);
+    for (const [c, n] of has) t.has.set(c, n);
+    expect(t.lines()).toEqual(expected);
+  });
+
+  it("a lock clears the line shown; the unlock shows it again", () => {
+    const t = setup();
+    const a = t.group.followers[0]!;
+    t.leader.set("ESZ6", 2);
+    t.watch.followerResynced(t.group, a);
+    t.aside.reason = "locked";
+    t.watch.standingChanged(t.group, a);
+    // Nothing shown while it stands aside: its position moving is not news.
+    t.has.set("ESZ6", 1);
+    t.watch.changed("A", "ESZ6");
+    t.aside.reason = undefined;
+    t.watch.standingChanged(t.group, a);
+    expect(t.shown()).toEqual([
+      ["ESZ6", 0, 2, false],
+      ["ESZ6", 0, 0, true],
+      ["ESZ6", 1, 2, false],
+    ]);
   });
 });
