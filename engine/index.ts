@@ -10,6 +10,7 @@ export {
   createProjectXSession,
   PROJECTX_ROOTS,
   type ProjectXSessionOptions,
+  RENEWING_FOR_ACCOUNTS,
   TOPSTEPX_HOSTS,
   TRANSPORT_FAILURES,
   tradovateEndpoints,

@@ -226,6 +226,8 @@ export interface SyncEvent {
   connection: string;
   /** true for the first snapshot of this process, false after a reconnect. */
   initial: boolean;
+  /** Renewed to take in accounts added to the config: unseen a moment, not lost (no "reconnected"). */
+  forAddedAccounts?: true | undefined;
   accounts: BrokerAccount[];
   positions: PositionSnapshot[];
   /** Fill ids in the snapshot this session had had live (never copied; the others: HistoryFillEvents). */
@@ -234,10 +236,8 @@ export interface SyncEvent {
   fills?: HistoryFillEvent[] | undefined;
 }
 
-/**
- * The broker busted a fill it had reported (Tradovate updates it with `active: false`): the trade
- * did not happen after all, and the account's position and cash no longer include it.
- */
+/** The broker busted a fill it had reported (Tradovate updates it with `active: false`): the trade
+ * did not happen after all, and the account's position and cash no longer include it. */
 export interface FillBustedEvent {
   type: "fillBusted";
   connection: string;

@@ -20,6 +20,12 @@ export const KEY_PERMISSIONS =
   "Account Information (Read only), Positions (Read only), Orders (Full Access), Contract Library, " +
   "Market Data (Read only), Account Risk Settings (Read only) and Your User Information (Read only)";
 
+/**
+ * The reason a login says "reconnecting" while its socket is renewed to take in an account added
+ * to the config: nothing was lost, so no one is paged for it (src/notify/rules.ts).
+ */
+export const RENEWING_FOR_ACCOUNTS = "syncing an account added to the config";
+
 export function noPermissionText(user: string, appId: string, what: string): string {
   return (
     `Tradovate accepted the login of "${user}" but then refused ${what} with 401: the API key most ` +

@@ -12,7 +12,13 @@
  *  - a key without permissions (401 right after a good login): stop, naming the fix.
  */
 import type { BrokerAccount, Clock, ConnectionState, Logger, MonoMs } from "../types.js";
-import { evictionLoopText, lockoutText, noPermissionText, supersededText } from "./advice.js";
+import {
+  evictionLoopText,
+  lockoutText,
+  noPermissionText,
+  RENEWING_FOR_ACCOUNTS,
+  supersededText,
+} from "./advice.js";
 import { asBrokerError, type TokenHolder } from "./auth.js";
 import {
   type ConnectPhase,
@@ -66,8 +72,8 @@ export interface ConnectorOptions {
   onAccounts(accounts: BrokerAccount[]): void;
   /** A live event on the current socket. */
   onEvent(msg: EventMessage, receivedAt: MonoMs): void;
-  /** The snapshot of a new socket is complete. */
-  onSynced(snapshot: Record<string, unknown>): void;
+  /** The snapshot of a new socket is complete (`forAccounts`: renewed for accounts added, not lost). */
+  onSynced(snapshot: Record<string, unknown>, forAccounts: boolean): void;
   /** A part of the snapshot came after it was applied. */
   onLatePart(part: unknown, receivedAt: MonoMs): void;
   /** The socket is gone, synced or not: live events it left buffered are older than the next snapshot. */
@@ -99,6 +105,7 @@ export class Connector {
   private readonly wanted: WantedAccounts;
   /** The wanted accounts changed since the current sync's account list was read. */
   private resyncDue = false;
+  private forAccounts = false; // the socket connecting replaces one closed for added accounts, not lost
   private resyncTimer: unknown;
 
   constructor(private readonly opts: ConnectorOptions) {
@@ -295,21 +302,20 @@ export class Connector {
         timeoutMs: Math.max(this.opts.socket.requestTimeoutMs, 30_000),
         onMore: (part) => assembler.add(part),
       });
-      if (typeof first !== "object" || first === null) {
+      if (typeof first !== "object" || first === null)
         throw new BrokerRequestError("transport", "user/syncrequest: reply has no snapshot");
-      }
       assembler.add(first);
       const snapshot = await assembler.done;
       if (this.stopped) throw new BrokerRequestError("disconnected", "stopped");
-      if (assembler.partCount > 1) {
+      if (assembler.partCount > 1)
         this.opts.logger.info("sync snapshot assembled from parts", { parts: assembler.partCount });
-      }
       this.synced = true;
       this.clientErrors = 0;
       this.freshTokenRefusals = 0;
       this.lockoutAlerted = false;
       this.policy.connected();
-      this.opts.onSynced(snapshot);
+      this.opts.onSynced(snapshot, this.forAccounts);
+      this.forAccounts = false;
       // Accounts added while this attempt was under way.
       this.resync();
     } catch (err) {
@@ -321,10 +327,8 @@ export class Connector {
     }
   }
 
-  /**
-   * The config's accounts of this login changed while it runs. One it does not sync yet takes a
-   * new socket (a socket's sync covers the accounts it named); the others are not disturbed.
-   */
+  /** The config's accounts of this login changed while it runs. One it does not sync yet takes a
+   * new socket (a socket's sync covers the accounts it named); the others are not disturbed. */
   setAccounts(names: readonly string[]): void {
     if (!this.wanted.set(names)) return;
     this.resyncDue = true;
@@ -346,9 +350,10 @@ export class Connector {
     }
     this.socket = undefined;
     this.synced = false;
+    this.forAccounts = true;
     socket.close("re-sync for an added account");
     this.opts.onLost();
-    this.opts.setState("reconnecting", "syncing an account added to the config");
+    this.opts.setState("reconnecting", RENEWING_FOR_ACCOUNTS);
     void this.loop();
   }
 

@@ -3,6 +3,7 @@ import type { BrokerSession } from "../types.js";
 import { ProjectXBrokerSession, type ProjectXSessionOptions } from "./projectx/session.js";
 import { type BrokerSessionOptions, TradovateBrokerSession } from "./session.js";
 
+export { RENEWING_FOR_ACCOUNTS } from "./advice.js";
 export { tradovateEndpoints } from "./endpoints.js";
 export { BrokerRequestError } from "./errors.js";
 export { TRANSPORT_FAILURES } from "./orders.js";

@@ -168,7 +168,7 @@ export class TradovateBrokerSession implements BrokerSession {
       alert: (level, message) => this.alert(level, message),
       onAccounts: (accounts) => this.model.setAccounts(accounts),
       onEvent: (msg, receivedAt) => this.handleEvent(msg, receivedAt),
-      onSynced: (snapshot) => this.applySnapshot(snapshot),
+      onSynced: (snapshot, forAccounts) => this.applySnapshot(snapshot, forAccounts),
       onLatePart: (part, receivedAt) => this.applyLatePart(part, receivedAt),
       onLost: () => {
         this.buffered = [];
@@ -307,9 +307,10 @@ export class TradovateBrokerSession implements BrokerSession {
 
   // ------------------------------------------------------------------ events
 
-  private applySnapshot(snapshot: Record<string, unknown>): void {
+  private applySnapshot(snapshot: Record<string, unknown>, forAccounts: boolean): void {
     const initial = !this.syncedOnce;
     const events = this.model.applySnapshot(snapshot, initial);
+    if (forAccounts) for (const ev of events) if (ev.type === "sync") ev.forAddedAccounts = true;
     this.syncedOnce = true;
     for (const ev of events) this.fanout.emit(ev);
     this.status.set("connected");
@@ -352,10 +353,8 @@ export class TradovateBrokerSession implements BrokerSession {
     this.emitOrderUpdatesSoon();
   }
 
-  /**
-   * Orders' updates (issue 14) go out once the frame in hand is handled, each order once: never
-   * in front of a copy's fan-out, which runs inside the frame at its fill.
-   */
+  /** Orders' updates (issue 14) go out once the frame in hand is handled, each order once: never
+   * in front of a copy's fan-out, which runs inside the frame at its fill. */
   private emitOrderUpdatesSoon(): void {
     if (this.orderUpdatesDue || !this.model.hasOrderUpdates()) return;
     this.orderUpdatesDue = true;

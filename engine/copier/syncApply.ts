@@ -38,6 +38,8 @@ export function applySync(event: SyncEvent, parts: SyncParts): void {
   parts.leaders.markSynced(event.connection);
   parts.dedupe.history(event.connection, event.fillIds);
   const leadersSynced: Group[] = [];
+  /** Leaders whose login was only renewed for an added account, and that traded meanwhile. */
+  const traded = new Set<string>();
   const followersSynced: { group: Group; follower: Follower }[] = [];
   for (const account of event.accounts) {
     const name = parts.accounts.nameAt(event.connection, account.id);
@@ -46,6 +48,7 @@ export function applySync(event: SyncEvent, parts: SyncParts): void {
     const positions = event.positions.filter((p) => p.accountId === account.id);
     if (role.kind === "leader") {
       parts.leaders.reset(role.group.leader, positions);
+      if (event.fills?.some((f) => f.accountId === account.id)) traded.add(role.group.leader);
       leadersSynced.push(role.group);
     } else {
       const follower = role.follower.account;
@@ -86,7 +89,8 @@ export function applySync(event: SyncEvent, parts: SyncParts): void {
     // A shadow follower is never sent anything, a made-up exit neither.
     const live = group.followers.filter((f) => !f.shadow);
     parts.reconciler.run(group, live, `${start}leader ${group.leader} synced`, event.connection);
-    if (!event.initial) parts.watch.leaderResynced(group);
+    const renewed = event.forAddedAccounts ? { traded: traded.has(group.leader) } : undefined;
+    if (!event.initial) parts.watch.leaderResynced(group, renewed);
     // At a start, what was missed while mimik was stopped shows too (no "reconnected" alert): each
     // follower whose own snapshot is in, the others at theirs.
     else for (const f of live) if (parts.book.isSynced(f.account)) parts.watch.followerResynced(group, f);
@@ -96,7 +100,8 @@ export function applySync(event: SyncEvent, parts: SyncParts): void {
     const withLeader = leadersSynced.includes(group);
     if (!withLeader)
       parts.reconciler.run(group, [follower], `${start}${follower.account} synced`, event.connection);
-    if (!event.initial || (!withLeader && leaderSynced(group, parts.leaders, parts.accounts)))
+    // With its leader in the same snapshot, the leader's re-sync has looked at it already.
+    if (!withLeader && (!event.initial || leaderSynced(group, parts.leaders, parts.accounts)))
       parts.watch.followerResynced(group, follower);
   }
 }

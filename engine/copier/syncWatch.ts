@@ -80,8 +80,13 @@ export class SyncWatch {
     this.check(group, follower, false);
   }
 
-  /** The leader re-synced: what it did while down was not copied as it happened; every follower gets a look. */
-  leaderResynced(group: Group): void {
+  /**
+   * The leader re-synced: what it did while unseen was not copied as it happened; every follower
+   * gets a look. `renewed`: its login was not lost but renewed to take in an account added to the
+   * config; said only if the leader traded in that moment (a "reconnected" for a leader that never
+   * went away sent the trader looking for a fault).
+   */
+  leaderResynced(group: Group, renewed?: { traded: boolean }): void {
     const mode = group.reconcile ?? "exits";
     const madeUp =
       mode === "off"
@@ -89,14 +94,18 @@ export class SyncWatch {
         : mode === "full"
           ? "the followers were brought to the rule (reconcile full)"
           : "exits were made up, openings were not";
-    this.deps.emit({
-      type: "alert",
-      at: this.deps.clock.now(),
-      level: "warn",
-      message: `leader ${group.leader} reconnected: fills while it was down were not copied as they happened; ${madeUp}; check group "${group.name}"`,
-      group: group.name,
-    });
-    for (const follower of group.followers) this.check(group, follower, true);
+    const what = renewed
+      ? `traded while its login re-synced for an account added to the config: those fills were not copied as they happened`
+      : "reconnected: fills while it was down were not copied as they happened";
+    if (!renewed || renewed.traded)
+      this.deps.emit({
+        type: "alert",
+        at: this.deps.clock.now(),
+        level: "warn",
+        message: `leader ${group.leader} ${what}; ${madeUp}; check group "${group.name}"`,
+        group: group.name,
+      });
+    for (const follower of group.followers) this.check(group, follower, !renewed || renewed.traded);
   }
 
   /**

@@ -5,6 +5,7 @@ import {
   type EngineEvent,
   type EpochMs,
   type FollowerState,
+  RENEWING_FOR_ACCOUNTS,
   SKIP_REASONS,
   TRANSPORT_FAILURES,
 } from "../../engine/index.js";
@@ -124,6 +125,8 @@ const connectionStatus: Rule<"connectionStatus"> = (e, memory) => {
   // A session started again (its settings edited) says "connecting" on its way back from a loss
   // the phone heard: remembered, it would hide the "back" that follows.
   if (e.state === "connecting") return undefined;
+  // Renewed to take in an added account: nothing was lost, and its "connected" is no "back".
+  if (e.reason === RENEWING_FOR_ACCOUNTS) return undefined;
   // The trader took it out: no page, and put back later its first connect is no "back".
   if (e.takenOut) {
     memory.connections.delete(e.connection);

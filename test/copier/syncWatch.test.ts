@@ -157,6 +157,22 @@ describe("SyncWatch: what the follower has against what the rule expects from it
     ]);
   });
 
+  it("a leader login renewed for an added account: no alert unless the leader traded in that moment", () => {
+    const t = setup();
+    t.leader.set("ESZ6", 2);
+    t.has.set("ESZ6", 2);
+    t.watch.leaderResynced(t.group, { traded: false });
+    expect(t.events).toEqual([]);
+    t.watch.leaderResynced(t.group, { traded: true });
+    expect(t.events.filter((e) => e.type === "alert")).toEqual([
+      expect.objectContaining({
+        message:
+          'leader L traded while its login re-synced for an account added to the config: those fills were not copied as they happened; exits were made up, openings were not; check group "g"',
+      }),
+    ]);
+    expect(t.shown()).toEqual([["ESZ6", 2, 2, true]]);
+  });
+
   it("a line shown out of sync that the follower's next re-sync finds in sync, or at 0 against 0, is said in sync and no longer watched", () => {
     const t = setup();
     t.leader.set("ESZ6", 2);

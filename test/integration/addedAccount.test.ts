@@ -52,6 +52,35 @@ describe("an account added while mimik runs", () => {
     await eventually(() => position(sim, "DEMO2003", "ESZ6") === 2, "DEMO2003 long 2");
   });
 
+  it("on the leader's login raises no 'leader reconnected' for a leader that never went away", async () => {
+    rig = await startRig(small());
+    const { sim, engine, events } = rig;
+    await eventually(() => engine.directory.connected("DEMO2001"), "DEMO2001 connected");
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
+    await eventually(() => position(sim, "DEMO2001", "ESZ6") === 2, "DEMO2001 long 2");
+    const seen = events.length;
+    engine.setConfig(
+      edited(engine.currentConfig(), (c) => {
+        c.accounts.push({ name: "DEMO2003", connection: "sim" });
+        c.groups[0]!.followers.push(follower("DEMO2003"));
+      }),
+    );
+    await eventually(() => engine.directory.connected("DEMO2003"), "DEMO2003 connected");
+    // Joined beside a long leader: its missed opening is the trader's call, as at any re-sync.
+    await eventually(
+      () => events.slice(seen).some((e) => e.type === "syncStatus" && e.follower === "DEMO2003"),
+      "DEMO2003 looked at",
+    );
+    const said = events.slice(seen).flatMap((e) => (e.type === "alert" ? [e.message] : []));
+    expect(said.filter((m) => /DEMO1000/.test(m))).toEqual([]);
+    expect(events.slice(seen).filter((e) => e.type === "syncStatus")).toEqual([
+      expect.objectContaining({ follower: "DEMO2003", has: 0, expects: 2, inSync: false }),
+    ]);
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Sell", 2);
+    await eventually(() => position(sim, "DEMO2001", "ESZ6") === 0, "DEMO2001 flat");
+    expect(position(sim, "DEMO2003", "ESZ6")).toBe(0);
+  });
+
   it("on a ProjectX login already connected gets its copies", async () => {
     const config = small();
     config.connections.push(PX_CONNECTION);

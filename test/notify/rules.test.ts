@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { NOTICE_KIND_NAMES } from "../../data/notifications.js";
-import { type EngineEvent, SKIP_REASONS } from "../../engine/index.js";
+import { type EngineEvent, RENEWING_FOR_ACCOUNTS, SKIP_REASONS } from "../../engine/index.js";
 import { HELD_BACK_REASONS, KIND_TITLES, noticeFor, RULES, ruleMemory } from "../../src/notify/rules.js";
 
 const at = 1_700_000_000_000;
@@ -183,6 +183,14 @@ describe("what the rules remember", () => {
       "connectionNeedsYou",
       "connectionRestored",
     ]);
+  });
+
+  it("a login renewed to take in an added account pages no one, and its connect is no 'back'", () => {
+    const memory = ruleMemory();
+    const kinds = [conn("connected"), conn("reconnecting", RENEWING_FOR_ACCOUNTS), conn("connected")].map(
+      (e) => noticeFor(e, memory)?.kind,
+    );
+    expect(kinds).toEqual([undefined, undefined, undefined]);
   });
 
   it("a login the trader took out of the config pages no one, and put back its first connect is no 'back'", () => {
