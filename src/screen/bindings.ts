@@ -22,7 +22,7 @@ import { type OpenForm, openFollowerForm, openGroupForm } from "./forms/openForm
 import type { RowIds } from "./pinnedRows.js";
 import type { ScreenAction, ScreenState } from "./screenState.js";
 import { quitQuestion, type UnfinishedWork } from "./unfinishedWork.js";
-import type { FillRowVM, FollowerStateVM, PaneId } from "./viewModel.js";
+import { type FillRowVM, type FollowerStateVM, inSyncWhy, type PaneId } from "./viewModel.js";
 
 export type Scope = "global" | PaneId | "form" | "confirm" | "help" | "report";
 
@@ -549,8 +549,10 @@ export const BINDINGS: readonly Binding[] = [
     danger: true,
     hint: true,
     recheck: true,
-    disabledWhy: (ctx) =>
-      needFollower(ctx) ?? (ctx.selectedFollower?.outOfSync ? undefined : "follower is in sync"),
+    disabledWhy: (ctx) => {
+      const f = ctx.selectedFollower;
+      return f ? (f.outOfSync ? undefined : inSyncWhy(f, ctx.selectedGroup)) : needFollower(ctx);
+    },
     confirm: (ctx) => {
       const f = ctx.selectedFollower;
       if (!f) return undefined;

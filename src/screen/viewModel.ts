@@ -237,6 +237,21 @@ export function stateVM(state: FollowerState): FollowerStateVM {
   return state === "LIQUIDATE_ONLY" ? "LIQ-ONLY" : state;
 }
 
+/**
+ * Why `r` has nothing to do for a follower not shown OUT OF SYNC. One standing aside (its group
+ * paused, itself off, locked) follows exits only: "in sync" beside a long leader misread it.
+ */
+export function inSyncWhy(
+  f: { enabled: boolean; state: FollowerStateVM },
+  group: { active: boolean } | undefined,
+): string {
+  if (group?.active === false) return "group paused: its followers follow exits only (a resumes it)";
+  if (!f.enabled) return "follower off: it follows exits only (space switches it on)";
+  if (f.state === "LOCKED") return "follower LOCKED: it follows exits only (u unlocks it)";
+  if (f.state === "LIQ-ONLY") return "follower being flattened";
+  return "follower is in sync";
+}
+
 /** "×0.5" for a multiplier, "2 fixed" for a fixed size. */
 export function sizingText(sizing: Sizing): string {
   return sizing.mode === "multiplier" ? `×${sizing.value}` : `${sizing.contracts} fixed`;

@@ -119,6 +119,19 @@ describe("resolveKey", () => {
       selectedFollower: { ...ctx.selectedFollower!, outOfSync: false, state: "ACTIVE" as const },
     };
     expect(disabledWhy("follower.resync", inSync)).toBe("follower is in sync");
+    // One standing aside follows exits only: not "in sync" beside a long leader, but why.
+    const locked = { ...inSync, selectedFollower: { ...inSync.selectedFollower, state: "LOCKED" as const } };
+    expect(disabledWhy("follower.resync", locked)).toBe(
+      "follower LOCKED: it follows exits only (u unlocks it)",
+    );
+    const off = { ...inSync, selectedFollower: { ...inSync.selectedFollower, enabled: false } };
+    expect(disabledWhy("follower.resync", off)).toBe(
+      "follower off: it follows exits only (space switches it on)",
+    );
+    const paused = { ...inSync, selectedGroup: { name: "g", active: false, followerCount: 1 } };
+    expect(disabledWhy("follower.resync", paused)).toBe(
+      "group paused: its followers follow exits only (a resumes it)",
+    );
     expect(disabledWhy("follower.unlock", inSync)).toBe("follower is not locked");
     expect(disabledWhy("flatten.all", empty)).toBe("no followers to flatten");
   });
