@@ -27,10 +27,8 @@ export interface BrokerAccount {
   name: string;
 }
 
-/**
- * A broker's contract id, as text (ProjectX's `CON.F.US.EP.Z26`, Tradovate's numeric ids as digits).
- * The engine reads no meaning into one: it compares them, keys maps by them, gives them back.
- */
+/** A broker's contract id, as text (ProjectX's `CON.F.US.EP.Z26`, Tradovate's numeric ids as digits).
+ * The engine reads no meaning into one: it compares them, keys maps by them, gives them back. */
 export type ContractId = string;
 
 /** Which broker a session speaks (a connection's `broker` in the config). */
@@ -161,10 +159,8 @@ export interface QuoteEvent {
   ts: EpochMs;
 }
 
-/**
- * The login's market-data feed (Tradovate's md socket, ProjectX's market hub) went down or came
- * back. While it is down no quote arrives: positions keep their last price.
- */
+/** The login's market-data feed (Tradovate's md socket, ProjectX's market hub) went down or came
+ * back. While it is down no quote arrives: positions keep their last price. */
 export interface MarketDataEvent {
   type: "marketData";
   connection: string;
@@ -228,6 +224,8 @@ export interface SyncEvent {
   initial: boolean;
   /** Renewed to take in accounts added to the config: unseen a moment, not lost (no "reconnected"). */
   forAddedAccounts?: true | undefined;
+  /** Some accounts read again between connects (ProjectX: after a lost answer, or asked): no reconnect. */
+  reread?: true | undefined;
   accounts: BrokerAccount[];
   positions: PositionSnapshot[];
   /** Fill ids in the snapshot this session had had live (never copied; the others: HistoryFillEvents). */
@@ -346,6 +344,8 @@ export interface BrokerSession {
   unreadable?(accountId: number): string | undefined;
   /** A fill of the login told but held back (its order looked up): a position report may run ahead. */
   fillsWaiting?(): boolean;
+  /** Read the account again (ProjectX, over REST): its positions, and its trades as history (a SyncEvent). */
+  readAgain?(accountId: number): void;
   /** Resolve (and cache) a contract by name from the broker; undefined if it does not exist. */
   findContract(name: string): Promise<ContractSpec | undefined>;
   positions(accountId: number): PositionSnapshot[];

@@ -13,6 +13,8 @@ import type { SyncWatch } from "./syncWatch.js";
  * next fill judges a report that still waits at once (judgeAtFill).
  */
 export const SETTLE_MS = 5_000;
+/** How long a read of the leader's account, asked for a report without volume, may take before it is taken. */
+export const READ_AGAIN_MS = 30_000;
 
 /** The leader book's line: its position, the volume counted into it, a fill no report confirmed yet. */
 export interface GuardLine {
@@ -107,6 +109,8 @@ interface Held {
   timer: unknown;
   /** The leader book's snapshot count when they came: a snapshot since is the truth, not they. */
   generation: number;
+  /** The leader's account is being read again for them: its picture, not they, says where it is. */
+  readAgain?: boolean;
 }
 
 /**
@@ -238,8 +242,25 @@ export class LeaderGuard {
     if (!report || role?.kind !== "leader" || held?.generation !== this.deps.leaders.generation(leader))
       return;
     const verdict = judgeSettled(this.line(leader, contract), report);
+    // Without volume nothing tells a missed fill from a late one (ProjectX may tell a trade seconds
+    // behind its position, no order update announcing it): taken now, that trade would step the
+    // book again (+2 taken, then +4, and the leader's Sell 2 left each follower 1). The account is
+    // read again instead: its trades come as history, its positions as the truth (syncApply).
+    if (verdict === "disagrees" && report.volume === undefined && !held.readAgain && this.readAgain(leader)) {
+      const timer = this.deps.clock.setTimeout(() => this.settle(leader, contract), READ_AGAIN_MS);
+      this.held.set(k, { ...held, timer, readAgain: true });
+      return;
+    }
     if (verdict === "agrees" || verdict === "disagrees")
       this.tell(role.group, contract, this.take(leader, contract, report));
+  }
+
+  /** Asks the leader's session to read its account again; false when it cannot. */
+  private readAgain(leader: string): boolean {
+    const route = this.deps.accounts.route(leader);
+    if (!route?.session.readAgain) return false;
+    route.session.readAgain(route.accountId);
+    return true;
   }
 
   private settleMs(): number {

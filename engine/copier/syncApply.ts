@@ -1,5 +1,5 @@
 import type { Follower, Group } from "../../data/schema.js";
-import type { Clock, EngineEvent, SyncEvent, WorkingOrder } from "../types.js";
+import type { Clock, EngineEvent, PositionSnapshot, SyncEvent, WorkingOrder } from "../types.js";
 import type { FillDedupe } from "./fillDedupe.js";
 import type { FollowerBook } from "./followerBook.js";
 import type { LeaderBook } from "./leaderBook.js";
@@ -15,14 +15,14 @@ export interface SyncParts {
   clock: Clock;
   emit(event: EngineEvent): void;
   accounts: Pick<CopierAccounts, "nameAt" | "role" | "route">;
-  leaders: Pick<LeaderBook, "markSynced" | "reset" | "isSynced">;
+  leaders: Pick<LeaderBook, "markSynced" | "reset" | "isSynced" | "held">;
   dedupe: Pick<FillDedupe, "history">;
   book: Pick<FollowerBook, "resetAccount" | "position" | "isSynced">;
   orders: Pick<OrderTracker, "forget" | "takeUnanswered">;
   exits: Pick<PendingExits, "resynced">;
   lost: Pick<LostOpenings, "resynced">;
   reconciler: Pick<Reconciler, "run" | "uncertain" | "snapshot">;
-  watch: Pick<SyncWatch, "leaderResynced" | "followerResynced">;
+  watch: Pick<SyncWatch, "leaderResynced" | "followerResynced" | "recheck">;
 }
 
 /**
@@ -40,6 +40,8 @@ export function applySync(event: SyncEvent, parts: SyncParts): void {
   const leadersSynced: Group[] = [];
   /** Leaders whose login was only renewed for an added account, and that traded meanwhile. */
   const traded = new Set<string>();
+  /** Leaders read again between connects: where their positions differ from the fills seen. */
+  const moved = new Map<string, Array<{ contract: string; had: number; now: number }>>();
   const followersSynced: { group: Group; follower: Follower }[] = [];
   for (const account of event.accounts) {
     const name = parts.accounts.nameAt(event.connection, account.id);
@@ -47,6 +49,8 @@ export function applySync(event: SyncEvent, parts: SyncParts): void {
     if (!role) continue;
     const positions = event.positions.filter((p) => p.accountId === account.id);
     if (role.kind === "leader") {
+      if (event.reread)
+        moved.set(role.group.leader, movedLines(parts.leaders.held(role.group.leader), positions));
       parts.leaders.reset(role.group.leader, positions);
       if (event.fills?.some((f) => f.accountId === account.id)) traded.add(role.group.leader);
       leadersSynced.push(role.group);
@@ -90,7 +94,9 @@ export function applySync(event: SyncEvent, parts: SyncParts): void {
     const live = group.followers.filter((f) => !f.shadow);
     parts.reconciler.run(group, live, `${start}leader ${group.leader} synced`, event.connection);
     const renewed = event.forAddedAccounts ? { traded: traded.has(group.leader) } : undefined;
-    if (!event.initial) parts.watch.leaderResynced(group, renewed);
+    const lines = moved.get(group.leader);
+    if (lines) readAgain(group, lines, parts);
+    else if (!event.initial) parts.watch.leaderResynced(group, renewed);
     // At a start, what was missed while mimik was stopped shows too (no "reconnected" alert): each
     // follower whose own snapshot is in, the others at theirs.
     else for (const f of live) if (parts.book.isSynced(f.account)) parts.watch.followerResynced(group, f);
@@ -132,4 +138,32 @@ function uncertainLines(
     if (contract !== undefined) lines.delete(contract);
   }
   return lines;
+}
+
+/** The lines where a leader's positions read again differ from what its fills gave. */
+function movedLines(had: ReadonlyMap<string, number>, positions: readonly PositionSnapshot[]) {
+  const now = new Map<string, number>();
+  for (const p of positions) now.set(p.contract, (now.get(p.contract) ?? 0) + p.netPos);
+  const contracts = new Set([...had.keys(), ...now.keys()]);
+  return [...contracts]
+    .map((contract) => ({ contract, had: had.get(contract) ?? 0, now: now.get(contract) ?? 0 }))
+    .filter((l) => l.had !== l.now);
+}
+
+/**
+ * A leader's account read again between connects (asked by the leader guard, or after it could
+ * not be read): its login never went away, so no "reconnected". A position its fills did not give
+ * (a trade told late, now history, or never) is said as the guard says it; followers get a look.
+ */
+function readAgain(group: Group, lines: ReturnType<typeof movedLines>, parts: SyncParts): void {
+  const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
+  for (const { contract, had, now } of lines)
+    parts.emit({
+      type: "alert",
+      at: parts.clock.now(),
+      level: "error",
+      message: `leader ${group.leader} ${contract}: read again, the broker says ${signed(now)}, mimik had ${signed(had)} from the fills it saw (a trade told late or missed); its next fills step from ${signed(now)} and nothing was sent for the difference: followers of group "${group.name}" may be out of step, check the rows marked OUT OF SYNC and resync them with r (mimik resync under headless)`,
+      group: group.name,
+    });
+  parts.watch.recheck(group);
 }

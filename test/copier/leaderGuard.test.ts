@@ -8,6 +8,7 @@ import {
   judgeReport,
   judgeSettled,
   LeaderGuard,
+  READ_AGAIN_MS,
   SETTLE_MS,
 } from "../../engine/copier/leaderGuard.js";
 import type {
@@ -107,8 +108,14 @@ describe("LeaderGuard on the leader book", () => {
     const events: EngineEvent[] = [];
     const rechecked: string[] = [];
     // The login holds a fill back while its order is looked up (fillsWaiting) as the test says.
-    const login = { waiting: false };
-    const session = { fillsWaiting: () => login.waiting } as unknown as BrokerSession;
+    const login = { waiting: false, canReadAgain: false, readAgain: [] as number[] };
+    const session = {
+      fillsWaiting: () => login.waiting,
+      // ProjectX's: the account read again over REST (its trades as history, a SyncEvent).
+      get readAgain() {
+        return login.canReadAgain ? (id: number) => login.readAgain.push(id) : undefined;
+      },
+    } as unknown as BrokerSession;
     const accounts = {
       nameAt: (_: string, id: number) => (id === 1 ? "L" : undefined),
       role: (name: string) => (name === "L" ? { kind: "leader" as const, group } : undefined),
@@ -151,6 +158,34 @@ describe("LeaderGuard on the leader book", () => {
     expect(rechecked).toEqual(["g"]);
     guard.position(pos(2, 6));
     expect(alerts()).toHaveLength(1);
+  });
+
+  it("without volume, where the login can read the account again: it is read, not taken, and its late fill steps once", () => {
+    const { clock, leaders, guard, pos, alerts, login } = setup([{ ...ESZ6, volume: undefined }]);
+    login.canReadAgain = true;
+    guard.position(pos(2, undefined));
+    clock.run(SETTLE_MS);
+    // A ProjectX trade may come seconds behind its position: taken now, it would step to +4.
+    expect(login.readAgain).toEqual([1]);
+    expect(leaders.known("L", "ESZ6")).toBe(0);
+    expect(alerts()).toEqual([]);
+    guard.beforeFill(group, fill("Buy", 2));
+    leaders.step("L", "ESZ6", 0, 2, 8);
+    clock.run(READ_AGAIN_MS * 2);
+    expect(alerts()).toEqual([]);
+    expect(leaders.known("L", "ESZ6")).toBe(2);
+  });
+
+  it("without volume, a read asked that never comes: the report is taken READ_AGAIN_MS later", () => {
+    const { clock, leaders, guard, pos, alerts, login } = setup([{ ...ESZ6, volume: undefined }]);
+    login.canReadAgain = true;
+    guard.position(pos(2, undefined));
+    clock.run(SETTLE_MS + READ_AGAIN_MS - 1);
+    expect(leaders.known("L", "ESZ6")).toBe(0);
+    clock.run(1);
+    expect(leaders.known("L", "ESZ6")).toBe(2);
+    expect(alerts()).toHaveLength(1);
+    expect(login.readAgain).toEqual([1]);
   });
 
   it("a missed Buy 2 with the Sell 2 quick behind it: the book takes +2 before the Sell steps", () => {

@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { SETTLE_MS } from "../../engine/copier/leaderGuard.js";
 import type { EngineEvent } from "../../engine/types.js";
-import { crossBrokerConfig, eventually, follower, position, type Rig, startRig } from "../support/rig.js";
+import {
+  crossBrokerConfig,
+  eventually,
+  follower,
+  pathAtVenue,
+  position,
+  type Rig,
+  startRig,
+} from "../support/rig.js";
 
 /**
  * A ProjectX leader's trade that reaches mimik behind its position report. The order's
@@ -56,5 +64,38 @@ describe("a ProjectX leader's trade late behind its position report", () => {
     expect(position(sim, "TSX5002", "ESZ6")).toBe(0);
     expect(engine.copier.leaderPosition("TSX5001", "ESZ6")).toBe(0);
     expect(guardAlerts(events)).toEqual([]);
+  }, 40_000);
+
+  it("with no order update announcing it, past the guard's 5 s: read again, never counted twice", async () => {
+    // Before: the guard took the report (+2) after 5 s, the trade 2 s later stepped the leader to
+    // +4 and was copied, and the leader's Sell 2 was copied as a reduce 4 -> 2: DEMO2001 and
+    // TSX5002 each kept 1 beside a flat TSX5001.
+    const config = crossBrokerConfig(
+      { TSX5001: "px", TSX5002: "px", DEMO2001: "sim" },
+      { name: "P", leader: "TSX5001", followers: [follower("DEMO2001"), follower("TSX5002")] },
+    );
+    rig = await startRig(config);
+    const { sim, events, engine } = rig;
+    const up = ["TSX5001", "TSX5002", "DEMO2001"];
+    await eventually(() => up.every((a) => engine.directory.connected(a)), "synced");
+    sim.control.fillsAsTradesOnly(true);
+    sim.control.delayTrades("TSX5001", SETTLE_MS + 2_000);
+    sim.control.manualTrade("TSX5001", "ESZ6", "Buy", 2);
+    sim.control.delayTrades("TSX5001", 0);
+    await new Promise((r) => setTimeout(r, SETTLE_MS + 3_500));
+    expect(engine.copier.leaderPosition("TSX5001", "ESZ6")).toBe(2);
+
+    sim.control.manualTrade("TSX5001", "ESZ6", "Sell", 2);
+    await eventually(() => engine.copier.leaderPosition("TSX5001", "ESZ6") === 0, "the Sell 2 seen");
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(position(sim, "TSX5001", "ESZ6")).toBe(0);
+    for (const f of ["DEMO2001", "TSX5002"]) {
+      expect(position(sim, f, "ESZ6")).toBe(0);
+      // Copied once, late, or not at all (then shown OUT OF SYNC): never more than the leader held.
+      expect(Math.max(0, ...pathAtVenue(sim, f))).toBeLessThanOrEqual(2);
+    }
+    // Said once, as the guard says it, and never as a reconnect of a login that stayed up.
+    expect(events.filter((e) => e.type === "alert" && /reconnected/.test(e.message))).toEqual([]);
+    expect(guardAlerts(events).length).toBeLessThanOrEqual(1);
   }, 40_000);
 });

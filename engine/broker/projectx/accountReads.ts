@@ -52,7 +52,8 @@ export class AccountReads {
         if (read.size === 0) return;
         // Known again before its sync goes out: the copier's reconcile of it asks.
         for (const id of read) this.unreadable.read(id);
-        for (const ev of d.model.applySnapshot(picture, false, read)) d.emit(ev);
+        for (const ev of d.model.applySnapshot(picture, false, read))
+          d.emit(ev.type === "sync" ? { ...ev, reread: true } : ev);
         for (const o of picture.orders) if (read.has(o.accountId)) d.watchGap(o.id);
       },
     });

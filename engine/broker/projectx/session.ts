@@ -269,6 +269,7 @@ export class ProjectXBrokerSession implements BrokerSession {
   readonly rateBudget = (): RateBudget => this.limiter.budget();
   /** A fill its order told, held back for its trade (the account's position report may be out). */
   readonly fillsWaiting = (): boolean => this.intake.waiting();
+  readonly readAgain = (accountId: number): void => this.reads.lost(accountId);
 
   /** Contract/searchById for the canonical name's ProjectX id (cached; undefined when ProjectX has none). */
   findContract(name: string): Promise<ContractSpec | undefined> {
