@@ -158,7 +158,6 @@ export class Copier {
     for (const [account, contract] of this.book.known()) this.hedge.moved(account, contract, this.book);
     const { book, orders, leaders, acted } = this;
     this.joins.update(config, { ...this.deps, book, orders, leaders, acted });
-    // At start nothing is synced yet: each account's first sync gives it this look.
     for (const { group, follower } of this.rules.update(config))
       if (book.isSynced(follower.account)) this.watch.followerResynced(group, follower);
   }

@@ -24,7 +24,10 @@ export function ruleKey(group: Group, follower: Follower): string {
 export class RuleChanges {
   private keys: ReadonlyMap<string, string> = new Map();
 
-  /** The followers (with their groups) whose rule is new or changed since the last config. */
+  /**
+   * The followers (with their groups) whose rule is new or changed since the last config. At start
+   * that is every one, none synced yet: each account's first sync gives it the look instead.
+   */
   update(config: Config): { group: Group; follower: Follower }[] {
     const before = this.keys;
     const keys = new Map<string, string>();
