@@ -44,12 +44,15 @@ export class SyncWatch {
     // Two leader contracts may come to one follower contract (ESZ6 and MESZ6 with toMicro): the
     // line expects what the rule gives each, together, capped as one position.
     const expected = new Map<string, number>();
+    // The whitelist stops openings only: what the rule gives a contract it holds back is followed
+    // out, never in (a follower holding NQ when NQ left the whitelist keeps it until the leader exits).
+    const heldBack = new Map<string, number>();
     for (const [leaderContract, leader] of this.deps.leaderHeld(group.leader)) {
       const contract = mapContract(leaderContract, follower.mapping);
-      const part = whitelisted(group.whitelist, leaderContract)
-        ? expectedPosition(follower.sizing, leader, undefined)
-        : 0;
-      expected.set(contract, (expected.get(contract) ?? 0) + part);
+      const part = expectedPosition(follower.sizing, leader, undefined);
+      const into = whitelisted(group.whitelist, leaderContract) ? expected : heldBack;
+      into.set(contract, (into.get(contract) ?? 0) + part);
+      if (!expected.has(contract)) expected.set(contract, 0);
       // The product's other size, where a mapping since changed put it, is a line no leader exit
       // reaches any more: expected flat, so it shows and `r` closes it rather than left an orphan.
       const other = otherSizeOf(contract);
@@ -57,9 +60,12 @@ export class SyncWatch {
     }
     const cap = follower.maxContracts ?? DEFAULT_MAX_CONTRACTS;
     const lines: SyncStatusEvent[] = [];
+    const capOf = (rule: number) => Math.sign(rule) * Math.min(Math.abs(rule), cap);
     for (const [contract, rule] of expected) {
-      const capped = Math.sign(rule) * Math.min(Math.abs(rule), cap);
       const has = this.deps.followerPosition(follower.account, contract);
+      const base = capOf(rule);
+      const withHeld = capOf(rule + (heldBack.get(contract) ?? 0));
+      const capped = base + exitsOnly(has - base, withHeld - base);
       const expects = aside ? exitsOnly(has, capped) : capped;
       if (has === 0 && expects === 0) continue;
       lines.push({

@@ -49,6 +49,29 @@ describe("a follower's rule changed while it holds", () => {
     expect(position(sim, "DEMO2003", "ESZ6")).toBe(2);
   });
 
+  it("a contract taken off the whitelist while held is followed out, not shown OUT OF SYNC", async () => {
+    rig = await startRig(simConfig());
+    const { sim, engine } = rig;
+    await eventually(() => engine.directory.route("DEMO2003"), "sync");
+    sim.control.manualTrade("DEMO1000", "NQZ6", "Buy", 2);
+    await eventually(() => position(sim, "DEMO2003", "NQZ6") === 2, "DEMO2003 long 2");
+    await eventually(() => engine.gateway.inFlight("DEMO2003") === 0, "DEMO2003 answered");
+
+    const esOnly = structuredClone(engine.currentConfig());
+    esOnly.groups[0]!.whitelist = { enabled: true, symbols: ["ES"] };
+    engine.setConfig(esOnly);
+    // Its rule changed (the whitelist): looked at, and what it holds is what the rule's exits allow.
+    expect(lastSync(rig, "DEMO2003", "NQZ6")?.inSync ?? true).toBe(true);
+    sim.control.manualTrade("DEMO1000", "NQZ6", "Sell", 1);
+    await eventually(() => position(sim, "DEMO2003", "NQZ6") === 1, "DEMO2003 follows the exit to 1");
+    await eventually(() => engine.gateway.inFlight("DEMO2003") === 0, "DEMO2003 answered");
+    expect(lastSync(rig, "DEMO2003", "NQZ6")?.inSync ?? true).toBe(true);
+    // A resync sends nothing for it: there is nothing to open, and nothing to close beyond the rule.
+    const [outcome] = await engine.execute({ cmd: "resync", follower: "DEMO2003" });
+    expect(outcome).toMatchObject({ status: "in sync" });
+    expect(position(sim, "DEMO2003", "NQZ6")).toBe(1);
+  });
+
   it("a follower added while its leader holds shows what it misses", async () => {
     const config = simConfig();
     config.groups[0]!.followers = config.groups[0]!.followers.filter((f) => f.account !== "DEMO2003");
