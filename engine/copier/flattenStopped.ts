@@ -19,8 +19,9 @@ export interface FlattenStoppedDeps {
 }
 
 /**
- * A hand unlock stopped a flatten under way. The leader's exits that came during it were left to
- * that flatten (skipped "being flattened", not acted on), so the follower may hold what its leader
+ * A hand unlock stopped a flatten under way, or a roll cleared the lock of one that then ended.
+ * The leader's exits that came during it were left to that flatten (skipped "being flattened",
+ * not acted on), so the follower may hold what its leader
  * closed, and no live copy would close it: the next leader fill steps from the leader's position,
  * and a re-sync may be hours away. A moment after the unlock, once nothing of ours is in flight
  * for it and no market order works on it (a liquidation sent just before could still fill: an
@@ -33,9 +34,10 @@ export class FlattenStopped {
   constructor(private readonly deps: FlattenStoppedDeps) {}
 
   /**
-   * Unlocked by hand. One whose flatten was under way is made up (`stopped`). One locked and flat
-   * while its leader holds shows OUT OF SYNC by its unlock's state change (Standing), as any lock
-   * lifted does (a roll, a window's, the broker's): nothing is to be made up for it here.
+   * ACTIVE again out of a lock. One whose flatten was under way (unlocked by hand during it, or a
+   * roll cleared its lock before it ended) is made up and shown here (`stopped`): Standing leaves
+   * that state change to us. One locked and flat while its leader holds shows OUT OF SYNC by its
+   * unlock's state change (Standing), as any lock lifted does: nothing is to be made up for it.
    */
   unlocked(follower: string, flattenStopped: boolean): void {
     if (flattenStopped) this.stopped(follower);

@@ -41,10 +41,11 @@ export interface LockKeeperDeps {
   /** Value the follower again (after an unlock its limits are watched again). */
   revalue(f: FollowerRisk): void;
   /**
-   * Unlocked by hand; `flattenStopped`: it stopped the follower's flatten under way, so the leader's
-   * exits left to that flatten are owed again.
+   * ACTIVE again out of a lock: unlocked by hand, or flat once its flatten ended past the roll that
+   * cleared its lock. `flattenStopped`: a flatten of it was under way, so the leader's exits left
+   * to that flatten are owed again, and what differs from the rule is shown once it settles.
    */
-  handUnlocked(name: string, flattenStopped: boolean): void;
+  activeAgain(name: string, flattenStopped: boolean): void;
   alert(level: "info" | "warn" | "error", message: string, f: FollowerRisk): void;
 }
 
@@ -257,7 +258,7 @@ export class LockKeeper {
     f.record = outcome.record;
     deps.unlocked(f, outcome.waiveDailyLimits);
     deps.refresh(f);
-    deps.handUnlocked(f.name, wasState === "LIQUIDATE_ONLY");
+    deps.activeAgain(f.name, wasState === "LIQUIDATE_ONLY");
     deps.alert("info", `${f.name}: ${outcome.message}${force ? " (forced)" : ""}`, f);
     const saved = await deps.save(f);
     deps.revalue(f);
@@ -318,6 +319,8 @@ export class LockKeeper {
     const kind = f.record.lockKind;
     f.record = markFlat(f.record, deps.tradingDay(), now);
     deps.refresh(f);
+    // A roll cleared its lock while it was being flattened: ACTIVE now, as after a hand unlock.
+    if (f.record.state === "ACTIVE") deps.activeAgain(f.name, true);
     deps.snapshot(f);
     void deps.save(f);
     deps.alert(

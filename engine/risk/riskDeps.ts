@@ -17,8 +17,8 @@ export interface RiskEngineDeps {
   liquidator: Liquidator;
   /** An order of ours for the follower is in flight or unacknowledged (a flatten waits for it). */
   busy?(follower: string): boolean;
-  /** Unlocked by hand, perhaps stopping its flatten under way (the copier makes up what it left to it). */
-  handUnlocked?(follower: string, flattenStopped: boolean): void;
+  /** ACTIVE again out of a lock (by hand, or a roll's): a flatten stopped or ended is made up after. */
+  activeAgain?(follower: string, flattenStopped: boolean): void;
   logger?: Logger;
   /** Minimum spacing of RiskSnapshotEvents per follower (state changes are never held back). */
   snapshotIntervalMs?: number;

@@ -123,7 +123,7 @@ export class RiskEngine {
         f.updateEffectiveLimits(this.day.tradingDay);
       },
       revalue: (f) => this.recompute(f),
-      handUnlocked: (name, stopped) => deps.handUnlocked?.(name, stopped),
+      activeAgain: (name, stopped) => deps.activeAgain?.(name, stopped),
       alert: (level, message, f) => this.alert(level, message, f),
     });
   }

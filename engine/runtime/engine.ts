@@ -103,7 +103,7 @@ export class Engine {
           this.withTarget(follower, (t) => this.gateway.liquidate({ ...t, contractId })),
       },
       busy: (follower) => this.copier.hasLiveOrders(follower),
-      handUnlocked: (follower, stopped) => this.copier.afterFlatten.unlocked(follower, stopped),
+      activeAgain: (follower, stopped) => this.copier.afterFlatten.unlocked(follower, stopped),
       shadowSession: (follower) => this.shadows.session(follower),
       flattenShadow: (follower, contract, price) => this.shadows.flatten(follower, contract, price),
     });

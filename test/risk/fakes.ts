@@ -257,6 +257,8 @@ export interface Rig {
   engine: RiskEngine;
   events: EngineEvent[];
   log: CallLog;
+  /** Followers told ACTIVE again out of a lock (RiskEngineDeps.activeAgain): "F1 flatten stopped". */
+  activeAgain: string[];
   /** A config reload as the engine does it: the account directory's roles, then risk. */
   setConfig(config: Config): void;
   /** Build another engine over the same store and session (a restart); setConfig goes to it. */
@@ -270,6 +272,7 @@ export function rig(startAt: number, opts: { store?: FakeStore; log?: CallLog } 
   const session = new FakeSession();
   const liquidator = new FakeLiquidator(session, log, clock);
   const events: EngineEvent[] = [];
+  const activeAgain: string[] = [];
   let leaders = new Set<string>();
   /** The account directory's answers, for the one fake session (ids learnt as accounts are added). */
   const accounts: RiskAccounts = {
@@ -284,7 +287,10 @@ export function rig(startAt: number, opts: { store?: FakeStore; log?: CallLog } 
     isLeader: (name) => leaders.has(name),
   };
   const make = () => {
-    const deps: RiskEngineDeps = { clock, store, emit: (e) => events.push(e), accounts, liquidator };
+    const deps: RiskEngineDeps = {
+      ...{ clock, store, emit: (e) => events.push(e), accounts, liquidator },
+      activeAgain: (name, stopped) => activeAgain.push(`${name}${stopped ? " flatten stopped" : ""}`),
+    };
     const engine = new RiskEngine(deps);
     session.engine = engine;
     return engine;
@@ -298,6 +304,7 @@ export function rig(startAt: number, opts: { store?: FakeStore; log?: CallLog } 
     engine,
     events,
     log,
+    activeAgain,
     setConfig(config) {
       leaders = new Set(config.groups.map((g) => g.leader));
       (session.engine ?? engine).setConfig(config);

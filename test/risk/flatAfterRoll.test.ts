@@ -23,6 +23,7 @@ describe("a daily lock still liquidating at the roll", () => {
     r.session.setPosition(11, ES, 0, undefined);
     await flush();
     expect(r.engine.snapshot("F1")).toMatchObject({ state: "LOCKED", lockKind: "trailing" });
+    expect(r.activeAgain).toEqual([]);
     await r.engine.stop();
   });
 });
@@ -48,6 +49,8 @@ describe("a weekly lock still liquidating at the Sunday roll", () => {
     expect(alertsOf(r.events, "F1").at(-1)).toBe(
       "F1: flat; its weekly loss lock was cleared at the Sunday 17:00 CT roll, ACTIVE",
     );
+    // As after a hand unlock during a flatten: the copier makes up and shows its lines once settled.
+    expect(r.activeAgain).toEqual(["F1 flatten stopped"]);
     await r.engine.stop();
   });
 });

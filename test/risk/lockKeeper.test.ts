@@ -57,7 +57,7 @@ function setup(record: FollowerRiskRecord = { state: "ACTIVE" }, disk = true, cl
     snapshot: () => {},
     unlocked: (_, waive) => calls.push(`unlocked${waive ? ", daily limits waived" : ""}`),
     revalue: () => calls.push("revalue"),
-    handUnlocked: (name, stopped) => calls.push(`${stopped ? "flatten stopped" : "unlocked"} ${name}`),
+    activeAgain: (name, stopped) => calls.push(`${stopped ? "flatten stopped" : "unlocked"} ${name}`),
     alert: (level, message) => calls.push(`${level}: ${message}`),
   });
   return { clock, calls, f, keeper };
