@@ -236,12 +236,26 @@ export class EngineStore {
         };
         // Each fill of the order is told once, with its own size (before the ack: those so far).
         if (event.outcome === "filled") result.filled = event.qty;
-        const at = record.results.findIndex((r) => r.follower === event.follower);
+        // One result per follower and contract: a re-sync's orders in two contracts are two lines.
+        const at = record.results.findIndex(
+          (r) => r.follower === event.follower && r.contract === event.contract,
+        );
         const prior = record.results[at];
-        if (!prior) record.results.push(result);
+        if (!prior) {
+          record.results.push(result);
+          return;
+        }
+        // Another order for the same line (a flip sent in two halves): its size adds to the line's.
+        const qty =
+          event.outcome === "sent" && prior.qty !== undefined && event.qty !== undefined
+            ? prior.qty + event.qty
+            : (prior.qty ?? result.qty);
         // A fill can be reported before its ack (both ride one frame): never step back from it.
-        else if (OUTCOME_RANK[event.outcome] >= OUTCOME_RANK[prior.outcome])
-          // What a later report leaves out (a fill's latency, say) stays as the earlier one had it.
+        if (OUTCOME_RANK[event.outcome] < OUTCOME_RANK[prior.outcome]) {
+          if (qty !== prior.qty) record.results[at] = { ...prior, qty };
+        }
+        // What a later report leaves out (a fill's latency, say) stays as the earlier one had it.
+        else
           record.results[at] = {
             follower: prior.follower,
             outcome: result.outcome,
@@ -250,7 +264,7 @@ export class EngineStore {
             // one partial fill's.
             reason: result.reason === result.outcome ? prior.reason : result.reason,
             side: result.side ?? prior.side,
-            qty: prior.qty ?? result.qty,
+            qty,
             filled: result.filled === undefined ? prior.filled : (prior.filled ?? 0) + result.filled,
             contract: result.contract ?? prior.contract,
             latencyMs: result.latencyMs ?? prior.latencyMs,

@@ -91,6 +91,51 @@ describe("engine store", () => {
     store.dispose();
   });
 
+  it("lists a follower's orders in two contracts apart, and adds up two orders in one", () => {
+    const store = new EngineStore();
+    store.push(fill(7));
+    const base = { type: "copy", at: 2, group: "G", follower: "F1", fillId: 7 } as const;
+    store.push({ ...base, contract: "ESZ6", outcome: "sent", reason: "resync", side: "Sell", qty: 2 });
+    store.push({ ...base, contract: "MESZ6", outcome: "sent", reason: "resync", side: "Buy", qty: 20 });
+    store.push({ ...base, contract: "ESZ6", outcome: "filled", reason: "filled", side: "Sell", qty: 2 });
+    store.push({ ...base, contract: "MESZ6", outcome: "filled", reason: "filled", side: "Buy", qty: 20 });
+    store.push({
+      ...base,
+      follower: "F2",
+      contract: "ESZ6",
+      outcome: "sent",
+      reason: "copied",
+      side: "Sell",
+      qty: 1,
+    });
+    store.push({
+      ...base,
+      follower: "F2",
+      contract: "ESZ6",
+      outcome: "filled",
+      reason: "filled",
+      side: "Sell",
+      qty: 1,
+    });
+    store.push({
+      ...base,
+      follower: "F2",
+      contract: "ESZ6",
+      outcome: "sent",
+      reason: "copied",
+      side: "Sell",
+      qty: 2,
+    });
+    store.publish();
+    const results = store.getSnapshot().fills[0]?.results;
+    expect(results).toEqual([
+      expect.objectContaining({ follower: "F1", contract: "ESZ6", side: "Sell", qty: 2, filled: 2 }),
+      expect.objectContaining({ follower: "F1", contract: "MESZ6", side: "Buy", qty: 20, filled: 20 }),
+      expect.objectContaining({ follower: "F2", contract: "ESZ6", outcome: "filled", qty: 3, filled: 1 }),
+    ]);
+    store.dispose();
+  });
+
   it("keeps why an order went out and its size through its ack and a partial fill", () => {
     const store = new EngineStore();
     store.push(fill(7));
