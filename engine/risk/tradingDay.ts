@@ -91,6 +91,17 @@ export function nextRollAt(epochMs: number): number {
  * weekend's extra rolls) still belong to the week that ended on Friday.
  */
 export function tradingWeekOf(tradingDay: string): string {
+  // Asked of the same day on every balance and valuation (hundreds a leader fill at 200
+  // followers), and it cannot change: the last answer is kept.
+  if (tradingDay === lastWeekOf?.day) return lastWeekOf.week;
+  const week = weekOf(tradingDay);
+  lastWeekOf = { day: tradingDay, week };
+  return week;
+}
+
+let lastWeekOf: { day: string; week: string } | undefined;
+
+function weekOf(tradingDay: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(tradingDay);
   if (!m) throw new RangeError(`not a trading day: ${tradingDay}`);
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { RiskFigures } from "../../engine/risk/limits.js";
 import { evaluateLimits, givenBack, roomToLimits, weekPnl } from "../../engine/risk/limits.js";
 import { tradingDayOf, tradingWeekOf } from "../../engine/risk/tradingDay.js";
@@ -133,5 +133,22 @@ describe("the trading week rolls with the Sunday 17:00 CT roll", () => {
 
   it("refuses what is not a trading day", () => {
     expect(() => tradingWeekOf("monday")).toThrow(/not a trading day/);
+    // Not answered from the day asked before it, nor from the nothing asked before the first.
+    expect(tradingWeekOf("2026-01-16")).toBe("2026-01-12");
+    expect(() => tradingWeekOf("monday")).toThrow(/not a trading day/);
+    expect(() => tradingWeekOf("")).toThrow(/not a trading day/);
+  });
+
+  it("works the week out once for a day asked again and again (every balance and valuation asks)", () => {
+    const utc = vi.spyOn(Date, "UTC");
+    try {
+      for (let i = 0; i < 1_000; i++) expect(tradingWeekOf("2026-01-21")).toBe("2026-01-19");
+      expect(utc.mock.calls.length).toBeLessThanOrEqual(2);
+      // Another day after it is worked out afresh, and the first again too.
+      expect(tradingWeekOf("2026-01-26")).toBe("2026-01-26");
+      expect(tradingWeekOf("2026-01-21")).toBe("2026-01-19");
+    } finally {
+      utc.mockRestore();
+    }
   });
 });
