@@ -63,6 +63,11 @@ export class AccountReread<Picture, Event> {
     this.arm(this.pace.next(this.d.clock.now()));
   }
 
+  /** Whether any account is being read: until then no event waits (hold() is false). */
+  get isReading(): boolean {
+    return this.reading.size > 0;
+  }
+
   /** An event of an account being read waits for the read (true: it was kept). */
   hold(event: Event, apply: () => void): boolean {
     if (this.reading.size === 0 || !this.d.accountsOf(event).some((id) => this.reading.has(id))) return false;

@@ -287,3 +287,19 @@ export function parseReport(x: unknown): RawReport | undefined {
     cumQty: num(r.cumQty),
   };
 }
+
+const lowerTypes = new Map<string, string>();
+
+/**
+ * An entity type lower-cased (the model matches types case-blind). Every message names one of a
+ * handful, and most have a capital ("orderVersion"): lower-casing each afresh made a string a
+ * message. Bounded: types a broker made up must not grow it for ever.
+ */
+export function lowerEntityType(entityType: string): string {
+  let type = lowerTypes.get(entityType);
+  if (type === undefined) {
+    type = entityType.toLowerCase();
+    if (lowerTypes.size < 64) lowerTypes.set(entityType, type);
+  }
+  return type;
+}

@@ -21,6 +21,7 @@ import type {
 import { AccountState } from "./accountState.js";
 import { ContractCache } from "./contractCache.js";
 import {
+  lowerEntityType,
   parseAccount,
   parseCommand,
   parseFill,
@@ -202,11 +203,13 @@ export class BrokerModel {
       this.logger.warn("props event without entityType skipped");
       return [];
     }
-    const entities = Array.isArray(rec.entity) ? rec.entity : [rec.entity];
+    const type = lowerEntityType(entityType);
     const events: BrokerEvent[] = [];
-    for (const entity of entities) {
-      if (eventType === "Deleted") this.applyDeleted(entityType, entity, events);
-      else this.applyLive(entityType, entity, receivedAt, events);
+    const many = Array.isArray(rec.entity) ? rec.entity : undefined; // one is usual: no array made for it
+    for (let i = 0; i < (many?.length ?? 1); i++) {
+      const entity = many ? many[i] : rec.entity;
+      if (eventType === "Deleted") this.applyDeleted(type, entity, events);
+      else this.applyLive(type, entityType, entity, receivedAt, events);
     }
     return events;
   }
@@ -214,7 +217,7 @@ export class BrokerModel {
   /** Caches an entity fetched by the session (order/item, contract/item, …) or from a snapshot. */
   applyEntity(entityType: string, entity: unknown): void {
     if (this.contracts.apply(entityType, entity)) return;
-    const type = entityType.toLowerCase();
+    const type = lowerEntityType(entityType);
     if (this.state.store(type, entity)) return;
     switch (type) {
       case "account": {
@@ -285,18 +288,18 @@ export class BrokerModel {
 
   // ------------------------------------------------------------------ internals
 
-  private applyLive(entityType: string, entity: unknown, receivedAt: MonoMs, events: BrokerEvent[]): void {
-    switch (entityType.toLowerCase()) {
+  private applyLive(type: string, name: string, entity: unknown, at: MonoMs, events: BrokerEvent[]): void {
+    switch (type) {
       case "fill": {
         const fill = parseFill(entity);
-        if (fill) this.fills.live(fill, receivedAt, events);
-        else this.malformed(entityType);
+        if (fill) this.fills.live(fill, at, events);
+        else this.malformed(name);
         return;
       }
       case "order": {
         const o = parseOrder(entity);
         if (!o) {
-          this.malformed(entityType);
+          this.malformed(name);
           return;
         }
         this.orders.store(o);
@@ -309,7 +312,7 @@ export class BrokerModel {
       case "orderversion": {
         const v = parseOrderVersion(entity);
         if (!v) {
-          this.malformed(entityType);
+          this.malformed(name);
           return;
         }
         this.orders.applyVersion(v);
@@ -338,30 +341,29 @@ export class BrokerModel {
       case "position": {
         const p = parsePosition(entity);
         const changed = p ? this.state.livePosition(p) : undefined;
-        if (!p) this.malformed(entityType);
+        if (!p) this.malformed(name);
         else if (changed) this.fills.position(changed, events);
         return;
       }
       case "cashbalance":
-        if (!this.state.liveCash(entity, events)) this.malformed(entityType);
+        if (!this.state.liveCash(entity, events)) this.malformed(name);
         return;
       case "accountriskstatus":
-        if (!this.state.liveRisk(entity, events)) this.malformed(entityType);
+        if (!this.state.liveRisk(entity, events)) this.malformed(name);
         return;
       case "contract":
       case "contractmaturity":
       case "product": {
-        this.applyEntity(entityType, entity);
+        this.applyEntity(name, entity);
         if (this.fills.hasWaiting) events.push(...this.fills.flush());
         return;
       }
       default:
-        this.applyEntity(entityType, entity);
+        this.applyEntity(name, entity);
     }
   }
 
-  private applyDeleted(entityType: string, entity: unknown, events: BrokerEvent[]): void {
-    const type = entityType.toLowerCase();
+  private applyDeleted(type: string, entity: unknown, events: BrokerEvent[]): void {
     if (type === "position") {
       const flat = this.state.deletedPosition(entity);
       if (flat) this.fills.position(flat, events);

@@ -335,16 +335,16 @@ export class TradovateBrokerSession implements BrokerSession {
       this.buffered.push({ msg, receivedAt });
       return;
     }
-    const run = () => {
-      this.applyProps(msg, receivedAt);
-      if (this.model.hasPending()) this.lookups.resolveMissing();
-    };
-    if (!this.reread.hold(msg.data, run)) run();
+    // A closure only while an account is read again, not one a message.
+    if (this.reread.isReading && this.reread.hold(msg.data, () => this.applyProps(msg, receivedAt, true)))
+      return;
+    this.applyProps(msg, receivedAt, true);
   }
 
-  private applyProps(msg: EventMessage, receivedAt: MonoMs): void {
+  private applyProps(msg: EventMessage, receivedAt: MonoMs, lookUpMissing = false): void {
     for (const ev of this.model.applyProps(msg.data, receivedAt)) this.fanout.emit(ev);
     this.emitOrderUpdatesSoon();
+    if (lookUpMissing && this.model.hasPending()) this.lookups.resolveMissing();
   }
 
   private flushPending(): void {

@@ -231,8 +231,13 @@ export class TradovateSocket {
         return;
       case "messages":
         for (const raw of frame.messages) {
-          // One bad message must not take the rest of the frame with it.
-          this.safely(() => this.handleMessage(raw, receivedAt));
+          // One bad message must not take the rest of the frame with it. (Not through safely():
+          // a closure a message, some thousands a leader fill at 200 followers.)
+          try {
+            this.handleMessage(raw, receivedAt);
+          } catch (err) {
+            this.handlerFailed(err);
+          }
           // What this message made us send leaves now, before the next message of a backlog.
           if (WriteBatch.anyOpen()) WriteBatch.flushAll();
         }
@@ -332,9 +337,11 @@ export class TradovateSocket {
     try {
       fn();
     } catch (err) {
-      this.opts.logger.warn(`${this.opts.label} socket handler error (skipped)`, {
-        error: messageOf(err),
-      });
+      this.handlerFailed(err);
     }
+  }
+
+  private handlerFailed(err: unknown): void {
+    this.opts.logger.warn(`${this.opts.label} socket handler error (skipped)`, { error: messageOf(err) });
   }
 }

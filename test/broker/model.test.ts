@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { BrokerModel } from "../../engine/broker/model.js";
 import type { BrokerEvent, FillEvent } from "../../engine/types.js";
 import { silentLogger } from "../../engine/types.js";
@@ -149,6 +149,30 @@ describe("BrokerModel props", () => {
     expect(first.map((e) => (e as FillEvent).fillId)).toEqual([902, 903]);
     expect(m.applyProps(batch, 2)).toEqual([]);
     expect(m.applyProps(props("fill", fill(903, 500), "Updated"), 3)).toEqual([]);
+  });
+
+  it("matches an entity type case-blind, and lower-cases each spelling once, not once a message", () => {
+    const m = synced();
+    const lower = vi.spyOn(String.prototype, "toLowerCase");
+    try {
+      for (let i = 0; i < 200; i++) {
+        m.applyProps(
+          props("orderVersion", { id: 10 + i, orderId: 500, orderQty: 1, orderType: "Market" }),
+          i,
+        );
+        m.applyProps(props("cashBalance", { id: 1, accountId: 100, amount: 50_000 + i, realizedPnL: i }), i);
+      }
+      expect(lower.mock.calls.length).toBeLessThanOrEqual(4);
+    } finally {
+      lower.mockRestore();
+    }
+    // Any spelling still reads as its type; an empty list of entities is none.
+    const events = m.applyProps(
+      props("CASHBALANCE", { id: 1, accountId: 100, amount: 1_000, realizedPnL: 0 }),
+      1,
+    );
+    expect(events).toMatchObject([{ type: "balance", accountId: 100, amount: 1_000 }]);
+    expect(m.applyProps(props("position", []), 2)).toEqual([]);
   });
 
   it("emits position, balance and order status only when they change", () => {
