@@ -9,13 +9,13 @@ import { openingDropped, stillWorking } from "./pendingExit.js";
 import type { PendingExits } from "./pendingExits.js";
 import type { CopierAccounts } from "./ports.js";
 import type { Reconciler } from "./reconciler.js";
-import type { SyncWatch } from "./syncWatch.js";
+import { madeUpWords, type SyncWatch } from "./syncWatch.js";
 
 export interface SyncParts {
   clock: Clock;
   emit(event: EngineEvent): void;
   accounts: Pick<CopierAccounts, "nameAt" | "role" | "route">;
-  leaders: Pick<LeaderBook, "markSynced" | "reset" | "isSynced" | "held">;
+  leaders: Pick<LeaderBook, "markSynced" | "reset" | "isSynced" | "held" | "generation">;
   dedupe: Pick<FillDedupe, "history">;
   book: Pick<FollowerBook, "resetAccount" | "position" | "isSynced">;
   orders: Pick<OrderTracker, "forget" | "takeUnanswered">;
@@ -49,7 +49,9 @@ export function applySync(event: SyncEvent, parts: SyncParts): void {
     if (!role) continue;
     const positions = event.positions.filter((p) => p.accountId === account.id);
     if (role.kind === "leader") {
-      if (event.reread)
+      // Read again after it was known: where it stands against the fills seen. One never read
+      // before (unreadable at the connect) has nothing to differ from: it re-syncs as at a reconnect.
+      if (event.reread && parts.leaders.generation(role.group.leader) > 0)
         moved.set(role.group.leader, movedLines(parts.leaders.held(role.group.leader), positions));
       parts.leaders.reset(role.group.leader, positions);
       if (event.fills?.some((f) => f.accountId === account.id)) traded.add(role.group.leader);
@@ -162,7 +164,7 @@ function readAgain(group: Group, lines: ReturnType<typeof movedLines>, parts: Sy
       type: "alert",
       at: parts.clock.now(),
       level: "error",
-      message: `leader ${group.leader} ${contract}: read again, the broker says ${signed(now)}, mimik had ${signed(had)} from the fills it saw (a trade told late or missed); its next fills step from ${signed(now)} and nothing was sent for the difference: followers of group "${group.name}" may be out of step, check the rows marked OUT OF SYNC and resync them with r (mimik resync under headless)`,
+      message: `leader ${group.leader} ${contract}: read again, the broker says ${signed(now)}, mimik had ${signed(had)} from the fills it saw (a trade told late or missed); its next fills step from ${signed(now)}; ${madeUpWords(group)}: followers of group "${group.name}" may be out of step, check the rows marked OUT OF SYNC and resync them with r (mimik resync under headless)`,
       group: group.name,
     });
   parts.watch.recheck(group);

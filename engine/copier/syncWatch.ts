@@ -93,13 +93,7 @@ export class SyncWatch {
    * went away sent the trader looking for a fault).
    */
   leaderResynced(group: Group, renewed?: { traded: boolean }): void {
-    const mode = group.reconcile ?? "exits";
-    const madeUp =
-      mode === "off"
-        ? "nothing was made up (reconcile off)"
-        : mode === "full"
-          ? "the followers were brought to the rule (reconcile full)"
-          : "exits were made up, openings were not";
+    const madeUp = madeUpWords(group);
     const what = renewed
       ? `traded while its login re-synced for an account added to the config: those fills were not copied as they happened`
       : "reconnected: fills while it was down were not copied as they happened";
@@ -204,4 +198,12 @@ export class SyncWatch {
     contracts?.delete(contract);
     if (contracts?.size === 0) this.watched.delete(follower);
   }
+}
+
+/** What a group's re-sync made up of what its followers missed, by its `reconcile` setting. */
+export function madeUpWords(group: Pick<Group, "reconcile">): string {
+  const mode = group.reconcile ?? "exits";
+  if (mode === "off") return "nothing was made up (reconcile off)";
+  if (mode === "full") return "the followers were brought to the rule (reconcile full)";
+  return "exits were made up, openings were not";
 }

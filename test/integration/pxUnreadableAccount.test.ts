@@ -157,4 +157,41 @@ describe("a ProjectX account that cannot be read at its sync", () => {
     );
     expect(ordersOf(r, "TSX5002").filter((o) => o.action === "Sell")).toHaveLength(1); // its own trade only
   }, 30_000);
+
+  it("a leader unreadable at the start that then reads: followers shown OUT OF SYNC, no false page", async () => {
+    const leads = crossBrokerConfig(
+      { TSX5002: "px", TSX5001: "px", DEMO2001: "sim" },
+      { name: "L", leader: "TSX5002", followers: [follower("TSX5001"), follower("DEMO2001")] },
+    );
+    const r = await startRig(leads, {
+      projectx: { lostAnswerReadMs: 200 },
+      beforeStart: (sim) => {
+        sim.control.manualTrade("TSX5002", "ESZ6", "Buy", 1);
+        sim.control.failAccountReads("TSX5002", REFUSED);
+      },
+    });
+    rig = r;
+    const { sim, engine } = r;
+    await eventually(
+      () => engine.directory.connected("TSX5001") && lastStatus(r)?.unreadable?.length === 1,
+      "started with its leader unreadable",
+      10_000,
+    );
+    sim.control.failAccountReads("TSX5002", null);
+    await eventually(
+      () =>
+        r.events.some(
+          (e) => e.type === "syncStatus" && e.follower === "DEMO2001" && e.contract === "ESZ6" && !e.inSync,
+        ),
+      "DEMO2001 shown OUT OF SYNC against the leader's +1",
+      15_000,
+    );
+    // Never known before, so nothing to differ from: no "read again … mimik had 0" error (it pages).
+    expect(
+      alerts(r)
+        .filter((a) => a.level === "error")
+        .map((a) => a.message),
+    ).toEqual([]);
+    expect(position(sim, "DEMO2001", "ESZ6")).toBe(0);
+  }, 30_000);
 });
