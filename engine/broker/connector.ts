@@ -105,7 +105,7 @@ export class Connector {
   private readonly wanted: WantedAccounts;
   /** The wanted accounts changed since the current sync's account list was read. */
   private resyncDue = false;
-  private forAccounts = false; // the socket connecting replaces one closed for added accounts, not lost
+  private forAccounts = false; // replaces a socket closed for added accounts, not lost (unless it fails)
   private resyncTimer: unknown;
 
   constructor(private readonly opts: ConnectorOptions) {
@@ -316,9 +316,9 @@ export class Connector {
       this.policy.connected();
       this.opts.onSynced(snapshot, this.forAccounts);
       this.forAccounts = false;
-      // Accounts added while this attempt was under way.
-      this.resync();
+      this.resync(); // accounts added while this attempt was under way
     } catch (err) {
+      this.forAccounts = false;
       assembler.cancel(err instanceof Error ? err : new Error(String(err)));
       if (this.socket === socket) this.socket = undefined;
       socket.close("connect failed");

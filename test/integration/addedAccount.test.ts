@@ -81,6 +81,27 @@ describe("an account added while mimik runs", () => {
     expect(position(sim, "DEMO2003", "ESZ6")).toBe(0);
   });
 
+  it("a renewal for it that fails is a lost login: its reconnect says so", async () => {
+    rig = await startRig(small());
+    const { sim, engine, events } = rig;
+    await eventually(() => engine.directory.connected("DEMO2001"), "DEMO2001 connected");
+    const seen = events.length;
+    // The renewed socket's sync is slowed, and the socket dropped before it completes.
+    sim.control.delaySocket("demo", 400);
+    engine.setConfig(
+      edited(engine.currentConfig(), (c) => {
+        c.accounts.push({ name: "DEMO2003", connection: "sim" });
+        c.groups[0]!.followers.push(follower("DEMO2003"));
+      }),
+    );
+    await new Promise((done) => setTimeout(done, 150));
+    sim.control.dropSockets({ user: "demo", kind: "trading" });
+    sim.control.delaySocket("demo", 0);
+    await eventually(() => engine.directory.connected("DEMO2003"), "DEMO2003 connected", 15_000);
+    const said = events.slice(seen).flatMap((e) => (e.type === "alert" ? [e.message] : []));
+    expect(said).toContainEqual(expect.stringContaining("leader DEMO1000 reconnected"));
+  }, 20_000);
+
   it("on a ProjectX login already connected gets its copies", async () => {
     const config = small();
     config.connections.push(PX_CONNECTION);
