@@ -158,8 +158,7 @@ export class Copier {
     for (const [account, contract] of this.book.known()) this.hedge.moved(account, contract, this.book);
     const { book, orders, leaders, acted } = this;
     this.joins.update(config, { ...this.deps, book, orders, leaders, acted });
-    for (const { group, follower } of this.rules.update(config))
-      if (book.isSynced(follower.account)) this.watch.followerResynced(group, follower);
+    for (const { group, follower } of this.rules.update(config)) this.watch.expectedChanged(group, follower);
   }
 
   /** Loads what each follower last acted on (the runtime state): call before the first event. */

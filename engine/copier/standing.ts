@@ -8,7 +8,7 @@ import type { SyncWatch } from "./syncWatch.js";
 export interface StandingDeps {
   accounts: Pick<CopierAccounts, "role">;
   gate(follower: string): FollowerGate;
-  watch: Pick<SyncWatch, "standingChanged">;
+  watch: Pick<SyncWatch, "expectedChanged">;
 }
 
 /** Why the follower takes no openings now (its group paused, itself off, a lock); undefined when it does. */
@@ -44,7 +44,7 @@ export class Standing {
     if (flattenStopped && state === "ACTIVE") return;
     const role = this.deps.accounts.role(follower);
     if (role?.kind === "follower" && !role.follower.shadow)
-      this.deps.watch.standingChanged(role.group, role.follower);
+      this.deps.watch.expectedChanged(role.group, role.follower);
   }
 
   /** A config edit paused or resumed a group, or switched a follower off or on. */
@@ -58,7 +58,7 @@ export class Standing {
       for (const f of group.followers) {
         const on = group.active && f.enabled;
         const prior = was.get(f.account);
-        if (prior !== undefined && prior !== on && !f.shadow) this.deps.watch.standingChanged(group, f);
+        if (prior !== undefined && prior !== on && !f.shadow) this.deps.watch.expectedChanged(group, f);
       }
   }
 }

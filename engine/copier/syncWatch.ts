@@ -109,11 +109,12 @@ export class SyncWatch {
   }
 
   /**
-   * The follower was locked or unlocked, switched off or on, its group paused or resumed: what it
-   * is expected to hold changed with it. Lines shown are said again (in sync once it stands aside),
-   * and once it is back, what differs from the rule is shown, for `r`.
+   * What the follower is expected to hold changed: it was locked or unlocked, switched off or on,
+   * its group paused or resumed, or a config edit changed its rule (RuleChanges). Lines shown are
+   * said again (in sync once it stands aside), and what differs from the rule now is shown, for
+   * `r`. Only once both it and its leader are synced: an empty leader book would clear what shows.
    */
-  standingChanged(group: Group, follower: Follower): void {
+  expectedChanged(group: Group, follower: Follower): void {
     if (this.deps.ready(group, follower)) this.check(group, follower, false);
   }
 

@@ -20,7 +20,7 @@ function setup() {
       },
     },
     gate: (name) => gates.get(name) ?? { state: "ACTIVE" },
-    watch: { standingChanged: (_, f) => looked.push(f.account) },
+    watch: { expectedChanged: (_, f) => looked.push(f.account) },
   });
   return { config, group, looked, gates, standing };
 }

@@ -21,6 +21,8 @@ function setup(
   const events: EngineEvent[] = [];
   /** Why the follower stands aside (locked, off); undefined while it takes openings. */
   const aside: { reason: string | undefined } = { reason: undefined };
+  /** Both the follower's and its leader's logins have synced. */
+  const synced = { ready: true };
   const watch = new SyncWatch({
     clock: fakeClock(),
     emit: (e) => events.push(e),
@@ -30,14 +32,36 @@ function setup(
     followerPosition: (_, contract) => has.get(contract) ?? 0,
     inFlight: (_, contract) => flying.get(contract) ?? 0,
     asideReason: () => aside.reason,
-    ready: () => true,
+    ready: () => synced.ready,
   });
   const lines = () =>
     watch.lines(group, group.followers[0]!).map((l) => [l.contract, l.has, l.expects, l.inSync]);
   const shown = () =>
     events.flatMap((e) => (e.type === "syncStatus" ? [[e.contract, e.has, e.expects, e.inSync]] : []));
-  return { watch, group, leader, has, flying, events, lines, shown, aside };
+  return { watch, group, leader, has, flying, events, lines, shown, aside, synced };
 }
+
+describe("SyncWatch.expectedChanged: a look when what the follower should hold changed", () => {
+  it("shows what differs, and says nothing while its leader's book is not synced", () => {
+    const { watch, group, leader, has, shown, synced } = setup();
+    leader.set("ESZ6", 2);
+    has.set("ESZ6", 1);
+    watch.followerResynced(group, group.followers[0]!);
+    expect(shown()).toEqual([["ESZ6", 1, 2, false]]);
+    // A config edit while the leader's login is still syncing: its empty book would clear the line.
+    synced.ready = false;
+    leader.clear();
+    watch.expectedChanged(group, group.followers[0]!);
+    expect(shown()).toEqual([["ESZ6", 1, 2, false]]);
+    synced.ready = true;
+    leader.set("ESZ6", 1);
+    watch.expectedChanged(group, group.followers[0]!);
+    expect(shown()).toEqual([
+      ["ESZ6", 1, 2, false],
+      ["ESZ6", 1, 1, true],
+    ]);
+  });
+});
 
 describe("SyncWatch: what the follower has against what the rule expects from its leader", () => {
   it.each([
@@ -228,12 +252,12 @@ describe("SyncWatch: a follower standing aside (locked, off, its group paused) f
     t.leader.set("ESZ6", 2);
     t.watch.followerResynced(t.group, a);
     t.aside.reason = "locked";
-    t.watch.standingChanged(t.group, a);
+    t.watch.expectedChanged(t.group, a);
     // Nothing shown while it stands aside: its position moving is not news.
     t.has.set("ESZ6", 1);
     t.watch.changed("A", "ESZ6");
     t.aside.reason = undefined;
-    t.watch.standingChanged(t.group, a);
+    t.watch.expectedChanged(t.group, a);
     expect(t.shown()).toEqual([
       ["ESZ6", 0, 2, false],
       ["ESZ6", 0, 0, true],
