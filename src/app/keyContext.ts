@@ -28,6 +28,7 @@ export function keyContext(vm: ScreenVM, snapshot: EngineSnapshot): KeyContext {
           state: f.state,
           outOfSync: f.sync !== undefined,
           position: f.position,
+          stateReason: f.stateReason,
           ...(f.sync ? resyncQuestion(snapshot, vm.selection) : {}),
           balanceKnown: live?.risk !== undefined,
         }

@@ -93,6 +93,8 @@ export interface KeyContext {
         enabled: boolean;
         state: FollowerStateVM;
         outOfSync: boolean;
+        /** Why it is LIQ-ONLY or LOCKED (the row's stateReason: "manual", "broker lock" …). */
+        stateReason?: string | undefined;
         /** "MESZ6 +2, MNQZ6 +4", "flat" or "unknown" (positionText): what a removal leaves open. */
         position?: string | undefined;
         /** The gates that would refuse `r`'s opening, with their contracts (resyncPreview). */

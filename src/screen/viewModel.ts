@@ -7,7 +7,7 @@
  * money stays numeric so panes can sign and abbreviate it to fit their columns.
  */
 import type { Sizing } from "../../data/schema.js";
-import type { ConnectionState, FollowerState, Side } from "../../engine/types.js";
+import { type ConnectionState, type FollowerState, type Side, SKIP_REASONS } from "../../engine/index.js";
 import type { FormSpec, FormState } from "./forms/form.js";
 import type { ReportScreen } from "./screenState.js";
 
@@ -242,12 +242,15 @@ export function stateVM(state: FollowerState): FollowerStateVM {
  * paused, itself off, locked) follows exits only: "in sync" beside a long leader misread it.
  */
 export function inSyncWhy(
-  f: { enabled: boolean; state: FollowerStateVM },
+  f: { enabled: boolean; state: FollowerStateVM; stateReason?: string | undefined },
   group: { active: boolean } | undefined,
 ): string {
   if (group?.active === false) return "group paused: its followers follow exits only (a resumes it)";
   if (!f.enabled) return "follower off: it follows exits only (space switches it on)";
   if (f.state === "LOCKED") return "follower LOCKED: it follows exits only (u unlocks it)";
+  // The broker's own lock (liquidation only at the firm) shows as LIQ-ONLY too: nothing of mimik's.
+  if (f.state === "LIQ-ONLY" && f.stateReason?.startsWith(SKIP_REASONS.brokerLocked))
+    return "the broker holds the account liquidation-only: it follows exits only";
   if (f.state === "LIQ-ONLY") return "follower being flattened";
   return "follower is in sync";
 }

@@ -132,6 +132,17 @@ describe("resolveKey", () => {
     expect(disabledWhy("follower.resync", paused)).toBe(
       "group paused: its followers follow exits only (a resumes it)",
     );
+    const brokerLocked = {
+      ...inSync,
+      selectedFollower: {
+        ...inSync.selectedFollower,
+        state: "LIQ-ONLY" as const,
+        stateReason: "broker lock",
+      },
+    };
+    expect(disabledWhy("follower.resync", brokerLocked)).toBe(
+      "the broker holds the account liquidation-only: it follows exits only",
+    );
     expect(disabledWhy("follower.unlock", inSync)).toBe("follower is not locked");
     expect(disabledWhy("flatten.all", empty)).toBe("no followers to flatten");
   });
