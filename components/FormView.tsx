@@ -42,7 +42,7 @@ export function fieldValueText(field: FieldSpec, values: FormValues, focused: bo
 interface FormLine {
   key: string;
   text: string;
-  kind: "field" | "error";
+  kind: "field" | "error" | "note";
   focused: boolean;
   fieldIndex: number;
 }
@@ -66,17 +66,20 @@ export function formLines<T>(spec: FormSpec<T>, state: FormState<T>, width: numb
         ? truncate(head + truncateStart(value, width - textWidth(head)), width)
         : truncate(`${head}${value}${focused ? help : ""}`, width),
     });
-    // Why it will not save is read in full: wrapped under the value, never cut.
+    // Why it will not save is read in full: wrapped under the value, never cut. So is a warning
+    // that does not stop the save, marked apart.
     const error = shownError(state, f.id);
-    if (error) {
+    const note = error ? undefined : f.note?.(state.values);
+    const under = error ?? note;
+    if (under) {
       const indent = LABEL_WIDTH + 3;
-      wrapWords(error, Math.max(1, width - indent - 2)).forEach((part, n) => {
+      wrapWords(under, Math.max(1, width - indent - 2)).forEach((part, n) => {
         lines.push({
           key: `${f.id}!${n}`,
-          kind: "error",
+          kind: error ? "error" : "note",
           focused,
           fieldIndex: i,
-          text: truncate(`${" ".repeat(indent)}${n === 0 ? "✗" : " "} ${part}`, width),
+          text: truncate(`${" ".repeat(indent)}${n === 0 ? (error ? "✗" : "!") : " "} ${part}`, width),
         });
       });
     }
@@ -107,7 +110,7 @@ export function FormView<T>({ spec, state, width, height, theme }: FormViewProps
             key={l.key}
             wrap="truncate"
             bold={l.focused && l.kind === "field"}
-            color={toneColor(theme, l.kind === "error" ? "bad" : undefined)}
+            color={toneColor(theme, l.kind === "error" ? "bad" : l.kind === "note" ? "warn" : undefined)}
           >
             {l.text}
           </Text>

@@ -1,5 +1,6 @@
 import { readCalendars } from "../../../data/calendar.js";
 import { checkConfigFile } from "../../../data/configFile.js";
+import { whitelistWarnings } from "../../../data/knownRoots.js";
 import { mirrorBudgetWarnings } from "../../../data/mirrorBudget.js";
 import { resolveConfigPath } from "../../../data/paths.js";
 import { formatProblems, jsonPath, type Problem } from "../../../data/problems.js";
@@ -100,8 +101,13 @@ Examples
       return 1;
     }
     if (!check.ok) return 1; // unreachable: a failed check always has problems
-    // Warnings, not problems: the config is valid; the trader decides whether the traffic fits.
-    for (const warning of mirrorBudgetWarnings(check.config, choice.display))
+    // Warnings, not problems: the config is valid; the trader decides whether the traffic fits,
+    // or whether a whitelist entry mimik does not know is what they meant.
+    const warnings = [
+      ...mirrorBudgetWarnings(check.config, choice.display),
+      ...whitelistWarnings(check.config, choice.display),
+    ];
+    for (const warning of warnings)
       ctx.stdout.write(`${printableLines(`warning: ${formatProblems([warning])}`)}\n`);
     ctx.stdout.write(`${printableLines(`${choice.display} OK: ${configSummary(check.config)}`)}\n`);
     return 0;

@@ -21,6 +21,8 @@ export interface FieldSpec {
   options?: readonly ChoiceOption[];
   /** Shown after the field, e.g. "comma-separated, e.g. ES, NQ". */
   help?: string;
+  /** A warning under the field that does not stop the save (a whitelist root mimik does not know). */
+  note?: (values: FormValues) => string | undefined;
   /** Hidden fields are skipped by focus and not shown (e.g. size fields of the other mode). */
   hidden?: (values: FormValues) => boolean;
 }

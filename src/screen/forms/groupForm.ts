@@ -7,6 +7,7 @@
  * is not taken and the leader is free. (groupRules on the whole config stays the repository's
  * last word when saving.)
  */
+import { isKnownRoot, unknownRootWords } from "../../../data/knownRoots.js";
 import { type Group, groupSchema } from "../../../data/schema.js";
 import type { FieldSpec, FormSpec, FormValues, Validation } from "./form.js";
 import { zodErrors } from "./zodErrors.js";
@@ -23,6 +24,8 @@ export interface GroupFormContext {
   existingGroupNames: readonly string[];
   /** The group being edited; undefined for a new group. Its followers are kept as they are. */
   existing?: Group | undefined;
+  /** Roots the config's connections name themselves (a ProjectX symbol map): known, not typos. */
+  ownRoots?: ReadonlySet<string> | undefined;
 }
 
 export function accountOptions(free: readonly AccountChoice[], current?: string) {
@@ -45,6 +48,10 @@ export function groupFormSpec(ctx: GroupFormContext): FormSpec<Group> {
       kind: "text",
       help: "root symbols, e.g. ES, NQ, MES",
       hidden: (v) => v.whitelistEnabled !== true,
+      note: (v) => {
+        const unknown = splitSymbols(v.symbols).filter((s) => !isKnownRoot(s, ctx.ownRoots));
+        return unknown.length > 0 ? unknownRootWords(unknown.map((s) => s.toUpperCase())) : undefined;
+      },
     },
     {
       id: "reconcile",

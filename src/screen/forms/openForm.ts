@@ -1,3 +1,4 @@
+import { ownRoots } from "../../../data/knownRoots.js";
 /**
  * An open form as the screen reducer holds it: which form, what it edits, its spec (fields and
  * validation) and its state (values, focus, errors). Opening one takes the config as it is
@@ -37,6 +38,7 @@ export function openGroupForm(config: Config, original?: Group): OpenForm {
     freeAccounts: freeAccounts(config),
     existingGroupNames: config.groups.filter((g) => g !== original).map((g) => g.name),
     existing: original,
+    ownRoots: ownRoots(config),
   };
   const spec = groupFormSpec(ctx);
   return { kind: "group", original, spec, state: initForm(spec, groupFormValues(ctx)) };
