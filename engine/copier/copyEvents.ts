@@ -1,6 +1,14 @@
 import type { Group } from "../../data/schema.js";
 import { messageOf } from "../messageOf.js";
-import type { Clock, CopyEvent, CopyKind, FillEvent, LeaderFillEvent, Logger } from "../types.js";
+import type {
+  Clock,
+  CopyEvent,
+  CopyKind,
+  FillEvent,
+  LeaderFillEvent,
+  Logger,
+  ResyncEvent,
+} from "../types.js";
 import { SKIP_REASONS } from "../types.js";
 import type { OrderMeta } from "./orderTracker.js";
 
@@ -124,4 +132,19 @@ export function leaderFillEvent(
       ? { history: true, filledAt: seen.filledAt }
       : { positionBefore: seen.before, positionAfter: seen.after }),
   };
+}
+
+/**
+ * The row a re-sync's orders are listed under (the fills pane, the journal): its cause and the
+ * leader's positions now. `byHand`: the trader's resync, which sends the difference to the rule.
+ */
+export function resyncEvent(
+  clock: Clock,
+  group: Group,
+  held: ReadonlyMap<string, number>,
+  at: { fillId: number; cause: string; byHand?: true },
+): ResyncEvent {
+  const positions: { contract: string; netPos: number }[] = [];
+  for (const [contract, netPos] of held) if (netPos !== 0) positions.push({ contract, netPos });
+  return { type: "resync", at: clock.now(), group: group.name, leader: group.leader, ...at, positions };
 }

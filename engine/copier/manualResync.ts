@@ -3,7 +3,7 @@ import { type Outcome, REFUSALS } from "../outcome.js";
 import { mapContract } from "../symbols.js";
 import type { OrderResult, Side } from "../types.js";
 import type { ActedOn } from "./actedOn.js";
-import { sentEvent, syntheticClOrdId } from "./copyEvents.js";
+import { resyncEvent, sentEvent, syntheticClOrdId } from "./copyEvents.js";
 import { COPY_REASONS } from "./decide.js";
 import type { FollowerBook } from "./followerBook.js";
 import { exitGate } from "./gates.js";
@@ -159,12 +159,7 @@ function actedOn(deps: ManualResyncDeps, group: Group, follower: Follower, contr
 /** The row a resync's orders are listed under (the fills pane, the journal), as a re-sync's are. */
 function header(deps: ManualResyncDeps, name: string, group: Group): number {
   const fillId = deps.headerId();
-  const positions: { contract: string; netPos: number }[] = [];
-  for (const [contract, netPos] of deps.leaders.held(group.leader))
-    if (netPos !== 0) positions.push({ contract, netPos });
-  deps.emit({
-    ...{ type: "resync", at: deps.clock.now(), group: group.name, leader: group.leader },
-    ...{ fillId, cause: `${name} resynced by hand`, positions, byHand: true },
-  });
+  const at = { fillId, cause: `${name} resynced by hand`, byHand: true } as const;
+  deps.emit(resyncEvent(deps.clock, group, deps.leaders.held(group.leader), at));
   return fillId;
 }

@@ -3,7 +3,7 @@ import { mapContract } from "../symbols.js";
 import type { AccountRoute, Clock, CopyEvent, EngineEvent, HistoryFillEvent, SyncEvent } from "../types.js";
 import { SKIP_REASONS } from "../types.js";
 import type { ActedOn } from "./actedOn.js";
-import { sentEvent, syntheticClOrdId } from "./copyEvents.js";
+import { resyncEvent, sentEvent, syntheticClOrdId } from "./copyEvents.js";
 import type { CountedTrades } from "./countedTrades.js";
 import type { DecideInput, Decision } from "./decide.js";
 import type { FollowerBook } from "./followerBook.js";
@@ -304,18 +304,7 @@ export class Reconciler {
     }
     if (fillId === undefined) return;
     deps.flush();
-    const positions: { contract: string; netPos: number }[] = [];
-    for (const [contract, netPos] of deps.leaders.held(group.leader))
-      if (netPos !== 0) positions.push({ contract, netPos });
-    deps.emit({
-      type: "resync",
-      at: deps.clock.now(),
-      group: group.name,
-      leader: group.leader,
-      fillId,
-      cause,
-      positions,
-    });
+    deps.emit(resyncEvent(deps.clock, group, deps.leaders.held(group.leader), { fillId, cause }));
     for (const copy of copies) deps.emit(copy);
   }
 
