@@ -8,6 +8,12 @@ const BROKERS: Record<string, string> = { tradovate: "Tradovate", projectx: "Pro
 
 /** A budget window in words: Tradovate counts the hour, ProjectX the minute. */
 export const windowWord = (ms: number) => (ms <= 60_000 ? "minute" : "hour");
+/** A copy's reason that only restates its outcome ("sent …: copied", "filled …: filled"). */
+const SAYS_NOTHING_MORE: Partial<Record<string, string>> = {
+  sent: "copied",
+  accepted: "accepted",
+  filled: "filled",
+};
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 const money = (n: number) => `${n < 0 ? "-" : ""}$${Math.abs(n).toFixed(2)}`;
 
@@ -34,8 +40,9 @@ export function describeEvent(event: EngineEvent): string {
     case "copy": {
       // An "accepted" line names the side but not the quantity: no double space where it would be.
       const order = [event.side, event.qty, event.contract].filter((p) => p !== undefined).join(" ");
-      const latency = event.latencyMs === undefined ? "" : ` ${event.latencyMs.toFixed(2)} ms`;
-      return `COPY  ${event.follower} ${event.outcome} ${order}: ${event.reason}${latency}`;
+      const latency = event.latencyMs === undefined ? "" : ` in ${event.latencyMs.toFixed(2)} ms`;
+      const why = SAYS_NOTHING_MORE[event.outcome] === event.reason ? "" : `: ${event.reason}`;
+      return `COPY  ${event.follower} ${event.outcome} ${order}${latency}${why}`;
     }
     case "followerState":
       return `STATE ${event.follower} ${event.state}${event.reason ? `: ${event.reason}` : ""}${event.pricesStale ? " (prices stale (market data down): limits blind, openings held)" : ""}${event.unsaved ? " (NOT SAVED: retrying)" : ""}`;

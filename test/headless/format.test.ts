@@ -76,10 +76,24 @@ describe("headless output lines", () => {
     const accepted = { type: "copy", at: 0, group: "G", follower: "F", fillId: 1, contract: "ESZ6" } as const;
     expect(
       describeEvent({ ...accepted, outcome: "accepted", reason: "accepted", side: "Buy", latencyMs: 4.5 }),
-    ).toBe("COPY  F accepted Buy ESZ6: accepted 4.50 ms");
+    ).toBe("COPY  F accepted Buy ESZ6 in 4.50 ms");
     expect(describeEvent({ ...accepted, outcome: "sent", reason: "copied", side: "Sell", qty: 2 })).toBe(
-      "COPY  F sent Sell 2 ESZ6: copied",
+      "COPY  F sent Sell 2 ESZ6",
     );
+    // A reason that says more than the outcome stays, after the latency.
+    expect(
+      describeEvent({
+        ...accepted,
+        outcome: "sent",
+        reason: "copied, capped by max contracts",
+        side: "Buy",
+        qty: 4,
+        latencyMs: 3.88,
+      }),
+    ).toBe("COPY  F sent Buy 4 ESZ6 in 3.88 ms: copied, capped by max contracts");
+    expect(
+      describeEvent({ ...accepted, outcome: "rejected", reason: "Rejected: no margin", side: "Buy", qty: 1 }),
+    ).toBe("COPY  F rejected Buy 1 ESZ6: Rejected: no margin");
     expect(
       describeEvent({
         type: "syncStatus",
