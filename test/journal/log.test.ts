@@ -90,6 +90,41 @@ describe("mimik log", () => {
     expect(lines[2]).toMatch(/copy +F2 +skipped ESZ6 \(locked\)$/);
   });
 
+  it("leaves the minute's day P&L samples out unless --type asks for them", async () => {
+    await seed();
+    const w = await JournalWriter.open(journal);
+    w.append({ type: "risk", at: T0 + 3000, follower: "F1", dayPnl: -12.5, netLiq: 49_987.5 });
+    await w.close();
+    const plain = run(["--config", configPath]);
+    expect(await plain.code).toBe(0);
+    expect(plain.out().split("\n").filter(Boolean)).toHaveLength(3);
+    expect(plain.out()).not.toContain("risk");
+
+    const risk = run(["--config", configPath, "--type", "risk"]);
+    expect(await risk.code).toBe(0);
+    expect(risk.out().trim().split("\n")).toEqual([expect.stringMatching(/risk +F1 +dayPnl=-12\.5/)]);
+
+    const two = run(["--config", configPath, "--type", "LeaderFill, risk", "--json"]);
+    expect(await two.code).toBe(0);
+    expect(
+      two
+        .out()
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).type),
+    ).toEqual(["leaderFill", "risk"]);
+  });
+
+  it("refuses a --type the journal never holds, naming the types it does", async () => {
+    await seed();
+    await expect(run(["--config", configPath, "--type", "fills"]).code).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(
+        /"fills" is not a journal entry type; use one or more of leaderFill, copy/,
+      ),
+    });
+  });
+
   it("folds a line at spaces on an 80-column terminal, where it wrapped mid-word", async () => {
     await seed();
     const r = run(["--config", configPath], logCommand, 80);

@@ -18,6 +18,46 @@ import type { Command, CommandContext } from "../command.js";
 import { runningDemoJournal } from "../control-commands.js";
 import { parseFlags } from "../flags.js";
 
+/**
+ * What the journal holds, by type. `risk` is a day P&L sample a minute per follower, kept for the
+ * report's sparkline: over a quiet hour it outnumbers the decisions, so it shows only when asked.
+ */
+export const ENTRY_TYPES = [
+  "leaderFill",
+  "copy",
+  "bust",
+  "resync",
+  "exitPending",
+  "mirror",
+  "followerState",
+  "syncStatus",
+  "window",
+  "connectionStatus",
+  "alert",
+  "risk",
+  "start",
+  "stop",
+  "config",
+] as const;
+const SHOWN_UNASKED = ENTRY_TYPES.filter((t) => t !== "risk");
+
+/** `--type`: one or more types, comma separated; a type the journal never holds is refused. */
+export function parseTypes(value: string | undefined): readonly string[] {
+  if (value === undefined) return SHOWN_UNASKED;
+  const known = new Map(ENTRY_TYPES.map((t) => [t.toLowerCase(), t as string]));
+  const typed = value
+    .split(",")
+    .map((t) => t.trim())
+    .filter((t) => t !== "");
+  const unknown = typed.filter((t) => !known.has(t.toLowerCase()));
+  if (typed.length === 0 || unknown.length > 0)
+    throw new UserError(
+      `mimik log: --type ${unknown.length > 0 ? `"${unknown.join(", ")}" is not a journal entry type` : "needs a type"}; use one or more of ${ENTRY_TYPES.join(", ")}, comma separated`,
+      2,
+    );
+  return typed.map((t) => known.get(t.toLowerCase()) as string);
+}
+
 /** Entries shown before following, when no --since says how far back to go (like tail -f). */
 const FOLLOW_BACKLOG = 10;
 
@@ -58,13 +98,15 @@ export function createLogCommand(options: LogCommandOptions = {}): Command {
     name: "log",
     summary: "the journal: leader fills, copies, skips with reasons, locks",
     help: `Usage
-  mimik log [--follow] [--json] [--since T] [--follower NAME] [--config FILE]
+  mimik log [--follow] [--json] [--since T] [--follower NAME] [--type T,...]
+            [--config FILE]
   mimik log --verify [--config FILE]
 
 Reads the journal kept beside the config
 (<config folder>/journal/<config name>.jsonl and its rotated files): every
 leader fill, every copy decision with its reason, order results and latencies,
-locks and unlocks, connection changes.
+locks and unlocks, connection changes. The day P&L samples (type risk, one a
+minute per follower while it moves, for the report) show only with --type risk.
 
 Each journal line is a JSON object {seq, at, type, ..., prev} where prev is the
 SHA-256 of the previous line, so an edited or deleted line breaks the chain.
@@ -80,6 +122,7 @@ Options
   --follower NAME   only entries about that follower (its account name or
                     label); a name neither the config nor the journal knows
                     is refused (exit 1), naming the nearest follower
+  --type T,...      only entries of these types: ${ENTRY_TYPES.join(", ")}
   --verify          check the hash chain and its end against the anchor kept
                     beside it (<config name>.anchor.json): prints "journal OK:
                     N lines" (exit 0), or the first broken line, or what is
@@ -91,6 +134,7 @@ Options
 
 Examples
   mimik log --since 2h --follower F1
+  mimik log --type leaderFill,copy,followerState
   mimik log -f --json | jq .
   mimik log --verify`,
     run: (ctx) => runLog(ctx, options),
@@ -107,6 +151,7 @@ async function runLog(ctx: CommandContext, options: LogCommandOptions): Promise<
       json: { type: "boolean" },
       since: { type: "string" },
       follower: { type: "string" },
+      type: { type: "string" },
       verify: { type: "boolean" },
       config: { type: "string" },
     },
@@ -128,7 +173,13 @@ async function runLog(ctx: CommandContext, options: LogCommandOptions): Promise<
   }
 
   if (flags.verify) {
-    if (flags.follow || flags.since !== undefined || flags.follower !== undefined || flags.json) {
+    if (
+      flags.follow ||
+      flags.since !== undefined ||
+      flags.follower !== undefined ||
+      flags.type !== undefined ||
+      flags.json
+    ) {
       throw new UserError("mimik log: --verify checks the whole journal; use it without other options", 2);
     }
     return verify(ctx, path);
@@ -141,6 +192,7 @@ async function runLog(ctx: CommandContext, options: LogCommandOptions): Promise<
   const filter: JournalFilter = {
     since: flags.since !== undefined ? parseSince(flags.since, now()) : undefined,
     follower: named?.name,
+    types: parseTypes(flags.type),
   };
   let printed = 0;
   const columns = terminalColumns(ctx.stdout, ctx.isTTY);
