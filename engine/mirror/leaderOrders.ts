@@ -24,7 +24,10 @@ export function leaderOrderOf(o: WorkingOrder): LeaderOrder | undefined {
     stopPrice: o.stopPrice,
     trail: o.trail,
     timeInForce: o.timeInForce,
-    suspended: o.status === "Suspended",
+    // Not working yet, so it cannot fill: a bracket leg waiting for its entry (Tradovate's
+    // Suspended; ProjectX says Pending, 6, for those too), or an order not yet at the exchange.
+    // Mirrored as a live order, a flat follower's copy of a leg was an opening its leader never had.
+    suspended: o.status === "Suspended" || o.status === "PendingNew",
     ocoWith: o.ocoWith,
     bracketOf: o.bracketOf,
     placedAt: o.placedAt ?? 0,
