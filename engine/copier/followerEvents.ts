@@ -15,7 +15,7 @@ export interface FollowerEventParts {
   orders: Pick<OrderTracker, "followerFill" | "orderStatus" | "answeredLate">;
   watch: Pick<SyncWatch, "changed" | "followerResynced">;
   exits: Pick<PendingExits, "changed">;
-  answers: Pick<MirrorAnswers, "afterFill">;
+  answers: Pick<MirrorAnswers, "afterFill" | "leaderOrderEnded">;
   reconciler: Pick<Reconciler, "uncertain" | "run">;
 }
 
@@ -51,6 +51,19 @@ export function followerFill(
 export function orderStatus(event: OrderStatusEvent, parts: FollowerEventParts): void {
   const late = parts.orders.orderStatus(event);
   if (late) settleLate(late, parts);
+  if (ENDED_UNFILLED.has(event.status)) leaderOrderEnded(event, parts);
+}
+
+/** How an order ends without filling all of it. */
+const ENDED_UNFILLED = new Set(["Canceled", "Expired", "Rejected"]);
+
+/** A leader's order ended: a follower's mirror of it may have filled where the leader's did not. */
+function leaderOrderEnded(event: OrderStatusEvent, parts: FollowerEventParts): void {
+  const name = parts.accounts.nameAt(event.connection, event.accountId);
+  const role = name === undefined ? undefined : parts.accounts.role(name);
+  if (role?.kind !== "leader" || name === undefined) return;
+  const contract = parts.accounts.route(name)?.session.contractById(event.contractId)?.name;
+  if (contract !== undefined) parts.answers.leaderOrderEnded(role.group, event.orderId, contract);
 }
 
 /**

@@ -63,6 +63,12 @@ export class LeaderBook {
     return first;
   }
 
+  /** A contract one of the leader's orders worked in: flat for it unless its position is known. */
+  note(leader: string, contract: string): void {
+    const mine = this.positionsOf(leader);
+    if (!mine.has(contract)) mine.set(contract, 0);
+  }
+
   /** A snapshot of the leader's account: its positions are these, every other contract is flat. */
   reset(leader: string, positions: readonly PositionSnapshot[]): void {
     const mine = this.positionsOf(leader);

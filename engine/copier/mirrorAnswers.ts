@@ -7,7 +7,7 @@ import type { SentCopy } from "./copyEvents.js";
 import type { FollowerBook } from "./followerBook.js";
 import type { MirrorCover } from "./followerDecision.js";
 import type { LeaderBook } from "./leaderBook.js";
-import { mirrorFillStep } from "./mirrorFillStep.js";
+import { MIRROR_FILL_REASONS, mirrorFillStep } from "./mirrorFillStep.js";
 import type { OrderMeta } from "./orderTracker.js";
 import type { CopierAccounts, CopierDeps } from "./ports.js";
 import type { Reconciler } from "./reconciler.js";
@@ -16,20 +16,7 @@ import { positionAfterReduce } from "./sizing.js";
 /** Per follower: more than a day's leader orders, so a late fill is still known for what it is. */
 const KEPT_PER_FOLLOWER = 1_000;
 
-export const MIRROR_FILL_REASONS = {
-  /** The cause of the re-sync that closes a mirrored entry filled after its leader left. */
-  leaderLeft: (follower: string) =>
-    `${follower}: its mirrored order filled after the leader left that position`,
-  leaderReduced: (follower: string) =>
-    `${follower}: its mirrored order filled after the leader reduced that position`,
-  double: "its mirrored order filled as well as the copy: the double undone",
-  /** A fixed-size follower's exit, owed while its mirrored entry had not filled, sent once it has. */
-  owed: "its mirrored entry filled after the leader reduced: the reduce made up",
-  uncounted: (follower: string) =>
-    `${follower}: its mirrored order filled where the copy rule had not counted on it`,
-  refused: (follower: string) =>
-    `${follower}: its broker refused the mirrored order that answered the leader's fills`,
-} as const;
+export { MIRROR_FILL_REASONS };
 
 /** What the copier did with one leader order's fills for one follower, and what its mirrors filled. */
 interface Handled {
@@ -47,6 +34,8 @@ interface Handled {
   counted: number;
   /** Signed contracts its mirrors of the order filled, as its fills came. */
   filled: number;
+  /** What they filled beyond the leader's own fills was put right after the leader's order ended. */
+  settled: boolean;
 }
 
 /** An exit owed on a line while answered mirrored entries had not filled (`acts`). */
@@ -64,7 +53,7 @@ interface Owing {
 export interface MirrorAnswersDeps {
   clock: Clock;
   emit(event: EngineEvent): void;
-  leaders: Pick<LeaderBook, "known">;
+  leaders: Pick<LeaderBook, "known" | "note">;
   book: Pick<FollowerBook, "position">;
   acted: Pick<ActedOn, "get" | "set">;
   reconciler: Pick<Reconciler, "uncertain" | "run">;
@@ -77,9 +66,8 @@ export interface MirrorAnswersDeps {
 }
 
 /**
- * The follower's own fills of its mirrored orders (issue 14), judged against what the copier did
- * with the leader fills they mirror (the rule: mirrorFillStep). Races on a fast market can leave a
- * follower holding what its leader does not:
+ * The follower's fills of its mirrored orders (issue 14) against what the copier did with the
+ * leader fills they mirror (mirrorFillStep). Races can leave it holding what its leader does not:
  *
  * - its entry answered the leader's fills (they were not copied), but the price ran through the
  *   entry and its stop at once: the leader's exit was decided while the follower's entry had not
@@ -89,12 +77,11 @@ export interface MirrorAnswersDeps {
  *   copied, and the cancel came too late: the mirror filled as well (a fill copied with no mirror
  *   of the order at all is no double: a mirror placed later answers only later fills);
  * - its mirror filled for a leader order whose fills the copy rule did not count on it for (it
- *   moved nothing for the follower: it rounded to zero, say), once that order is done: the steps
- *   decided meanwhile were sized to what the follower held before (mirror seed 44411519).
+ *   rounded to zero, say), once that order is done (mirror seed 44411519);
+ * - its mirror filled and the leader's order ended without filling as much (leaderOrderEnded).
  *
- * A mirror fill of a leader order the copier has not handled yet is the usual case (the follower's
- * order filled first): nothing to do. So is one while its leader order is still open: its fills to
- * come are what the mirror answers.
+ * A mirror fill of a leader order still open, or not handled yet (the follower's order filled
+ * first), is the usual case: the leader's fills to come are what it answers.
  */
 export class MirrorAnswers {
   /** follower → leader order id → what was done with its fills, oldest first. */
@@ -106,6 +93,8 @@ export class MirrorAnswers {
    * when an exit of the line was skipped (`acts`): the exit is owed until they fill.
    */
   private readonly owing = new Map<string, Owing>();
+  /** Leader orders that ended without filling all of them (cancelled, expired, rejected) → their contract. */
+  private readonly ended = new Map<number, string>();
 
   constructor(private readonly deps: MirrorAnswersDeps) {}
 
@@ -197,7 +186,11 @@ export class MirrorAnswers {
     handled.filled += s * event.qty;
     this.track(name, mirror.leaderOrderId, handled);
     const { leaderContract } = handled;
-    if (leaderContract === undefined) return; // no fill of its leader order came yet
+    // No fill of its leader order came yet: one usually follows, unless that order ended.
+    if (leaderContract === undefined) {
+      this.settle(role.group, role.follower, mirror.leaderOrderId);
+      return;
+    }
     const leader = this.deps.leaders.known(role.group.leader, leaderContract) ?? 0;
     const has = this.deps.book.position(name, event.contract);
     const held = Math.sign(has) === s ? Math.abs(has) : 0;
@@ -225,7 +218,41 @@ export class MirrorAnswers {
       const cause = MIRROR_FILL_REASONS[step.why](name);
       if (step.uncertain) this.deps.reconciler.uncertain(name, new Set([event.contract]));
       this.deps.reconciler.run(role.group, [role.follower], cause, "");
-    }
+    } else if (step.do === "nothing") this.settle(role.group, role.follower, mirror.leaderOrderId);
+  }
+
+  /**
+   * The leader's order ended without filling all of it. A follower whose mirror of it filled more
+   * than the leader's fills counted on it holds what its leader never did (a limit filled at its
+   * broker and not the leader's, then cancelled): its line is put right from where it stands, exits
+   * only, once no mirror of the order may still fill (else at that fill, or its cancel's end).
+   */
+  leaderOrderEnded(group: Group, leaderOrderId: number, leaderContract: string): void {
+    if (!mirrors(group)) return;
+    this.ended.set(leaderOrderId, leaderContract);
+    if (this.ended.size > KEPT_PER_FOLLOWER) this.ended.delete(this.ended.keys().next().value as number);
+    for (const follower of group.followers) this.settle(group, follower, leaderOrderId);
+  }
+
+  /** A mirror of the follower's in `contract` being cancelled is heard finished. */
+  mirrorEnded(follower: string, contract: string): void {
+    const role = this.deps.accounts.role(follower);
+    if (role?.kind !== "follower") return;
+    for (const [id, h] of this.byFollower.get(follower) ?? [])
+      if (h.contract === contract && this.ended.has(id)) this.settle(role.group, role.follower, id);
+  }
+
+  private settle(group: Group, follower: Follower, leaderOrderId: number): void {
+    const leaderContract = this.ended.get(leaderOrderId);
+    const name = follower.account;
+    const h = this.byFollower.get(name)?.get(leaderOrderId);
+    if (leaderContract === undefined || !h?.contract || h.settled) return;
+    if (Math.abs(h.filled) <= Math.abs(h.counted) || this.mayStillFill(name, leaderOrderId, h)) return;
+    h.settled = true;
+    // A contract the leader never held is flat for it: the re-sync must look at that line too.
+    this.deps.leaders.note(group.leader, leaderContract);
+    this.deps.reconciler.uncertain(name, new Set([h.contract]));
+    this.deps.reconciler.run(group, [follower], MIRROR_FILL_REASONS.leaderEnded(name), "");
   }
 
   /**
@@ -237,13 +264,17 @@ export class MirrorAnswers {
   refused(name: string, leaderOrderId: number, contract: string): void {
     const h = this.byFollower.get(name)?.get(leaderOrderId);
     const role = this.deps.accounts.role(name);
-    if (!h?.answered || role?.kind !== "follower") return;
-    const { mirror } = this.deps;
-    const size = mirror.mirrorSize?.(name, leaderOrderId) ?? 0;
-    if (size > Math.abs(h.filled) || mirror.mirrorCancelling?.(name, leaderOrderId) === true) return;
+    if (!h?.answered || role?.kind !== "follower" || this.mayStillFill(name, leaderOrderId, h)) return;
     h.answered = false; // made up once
     this.deps.reconciler.uncertain(name, new Set([contract]));
     this.deps.reconciler.run(role.group, [role.follower], MIRROR_FILL_REASONS.refused(name), "");
+  }
+
+  /** A mirror of the leader order is working, on its way or being cancelled: more of it may fill. */
+  private mayStillFill(name: string, leaderOrderId: number, h: Handled): boolean {
+    const { mirror } = this.deps;
+    const size = mirror.mirrorSize?.(name, leaderOrderId) ?? 0;
+    return size > Math.abs(h.filled) || mirror.mirrorCancelling?.(name, leaderOrderId) === true;
   }
 
   /** Is the leader's order still open at its broker (more of it may fill)? Read on a rare path only. */
@@ -348,6 +379,7 @@ export class MirrorAnswers {
         fillId: 0,
         counted: 0,
         filled: 0,
+        settled: false,
       };
       orders.set(leaderOrderId, h);
       if (orders.size > KEPT_PER_FOLLOWER) {

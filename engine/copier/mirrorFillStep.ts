@@ -70,3 +70,22 @@ export function mirrorFillStep(f: MirrorFillFacts): MirrorFillStep {
   }
   return f.leaderOrderOpen() ? NOTHING : { do: "resync", why: "uncounted", uncertain: true };
 }
+
+/** The causes of what a mirror fill (or a leader order's end) asks, as the re-sync row and alerts say them. */
+export const MIRROR_FILL_REASONS = {
+  /** The cause of the re-sync that closes a mirrored entry filled after its leader left. */
+  leaderLeft: (follower: string) =>
+    `${follower}: its mirrored order filled after the leader left that position`,
+  leaderReduced: (follower: string) =>
+    `${follower}: its mirrored order filled after the leader reduced that position`,
+  double: "its mirrored order filled as well as the copy: the double undone",
+  /** A fixed-size follower's exit, owed while its mirrored entry had not filled, sent once it has. */
+  owed: "its mirrored entry filled after the leader reduced: the reduce made up",
+  uncounted: (follower: string) =>
+    `${follower}: its mirrored order filled where the copy rule had not counted on it`,
+  /** A leader order that ended without filling (cancelled, expired, rejected) while its mirror filled. */
+  leaderEnded: (follower: string) =>
+    `${follower}: its mirrored order filled, and the leader's order ended without filling as much (cancelled or expired)`,
+  refused: (follower: string) =>
+    `${follower}: its broker refused the mirrored order that answered the leader's fills`,
+} as const;

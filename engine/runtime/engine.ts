@@ -152,7 +152,10 @@ export class Engine {
       onOpening: (follower) => this.risk.recordOpening(follower),
       onRefused: (follower, leaderOrderId, contract) =>
         this.copier.answers.refused(follower, leaderOrderId, contract),
-      cancelEnded: (follower, contract) => this.copier.exits.changed(follower, contract),
+      cancelEnded: (follower, contract) => {
+        this.copier.exits.changed(follower, contract);
+        this.copier.answers.mirrorEnded(follower, contract);
+      },
       logger: this.logger,
     });
     this.setConfig(config);

@@ -139,6 +139,15 @@ export class FakeBroker {
     return this.queue.length;
   }
 
+  /** An order of the account ends without filling (more): cancelled by the trader, expired, rejected. */
+  ended(accountId: number, orderId: number, contract: string, status = "Canceled"): void {
+    const account = this.accounts.get(accountId);
+    if (!account) throw new Error(`fake broker: no account ${accountId}`);
+    const { connection } = account.session;
+    const event = { type: "orderStatus", connection, accountId, orderId, status } as const;
+    account.session.emit({ ...event, contractId: contractId(contract) });
+  }
+
   /** Answer every queued order (and any queued while answering). */
   async flush(): Promise<void> {
     while (this.queue.length > 0) await this.step();
@@ -282,9 +291,13 @@ function workingOrder(req: PlaceOrderRequest, orderId: number): WorkingOrder {
   };
 }
 
+/** Names by the ids `contractId` gave them, so a session can look a contract up by its id. */
+const namesById = new Map<string, string>();
+
 export function contractId(name: string): string {
   let h = 7;
   for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) % 1_000_000;
+  namesById.set(String(h), name);
   return String(h);
 }
 
@@ -341,8 +354,9 @@ export class FakeSession implements BrokerSession {
   contractByName(name: string): ContractSpec | undefined {
     return { id: contractId(name), name, root: name.slice(0, -2), tickSize: 0.25, pointValue: 50 };
   }
-  contractById(): ContractSpec | undefined {
-    return undefined;
+  contractById(id: string): ContractSpec | undefined {
+    const name = namesById.get(id);
+    return name === undefined ? undefined : this.contractByName(name);
   }
   findContract(name: string): Promise<ContractSpec | undefined> {
     return Promise.resolve(this.contractByName(name));

@@ -249,6 +249,54 @@ describe("copier hooks for the mirror", () => {
     expect(ordersTo(w, "F")).toEqual([["Buy", 1]]);
   });
 
+  it("a mirror that filled where the leader's order then ended unfilled is closed: the follower never keeps what its leader never had", async () => {
+    // On mimik sim: the leader's limit moved just as the price touched the follower's, then cancelled.
+    const w = world(new Set(["F:90"]), new Set(), new Map([["F:90", 2]]));
+    w.broker.trade(2, "ESZ6", "Sell", 2, 500, "mm-90-2-lm"); // F's mirror of 90 fills, the leader's does not
+    await w.broker.flush();
+    expect(w.broker.position(2, "ESZ6")).toBe(-2);
+    w.broker.ended(1, 90, "ESZ6"); // the leader cancels it
+    await w.broker.flush();
+    expect(w.broker.position(1, "ESZ6")).toBe(0);
+    expect(w.broker.position(2, "ESZ6")).toBe(0);
+    expect(w.broker.position(3, "ESZ6")).toBe(0);
+    expect(ordersTo(w, "F")).toEqual([["Buy", 2]]);
+    const resync = w.events.find((e) => e.type === "resync");
+    expect(resync).toMatchObject({ cause: MIRROR_FILL_REASONS.leaderEnded("F") });
+  });
+
+  it("… also when the mirror's fill is heard after the leader's order ended (its cancel came too late)", async () => {
+    const w = world(new Set(["F:90"]), new Set(), new Map([["F:90", 2]]));
+    w.broker.ended(1, 90, "ESZ6", "Expired");
+    await w.broker.flush();
+    expect(ordersTo(w, "F")).toEqual([]); // its mirror still works: it may fill, nothing to settle yet
+    w.broker.trade(2, "ESZ6", "Buy", 2, 500, "mm-90-2-lm");
+    await w.broker.flush();
+    expect(w.broker.position(2, "ESZ6")).toBe(0);
+    expect(ordersTo(w, "F")).toEqual([["Sell", 2]]);
+  });
+
+  it("… and only what it filled beyond the leader's own fills of the order: a part fill copied stays", async () => {
+    const w = world(new Set(["F:90"]), new Set(), new Map([["F:90", 3]]));
+    w.broker.trade(1, "ESZ6", "Buy", 1, 90); // the leader's order fills 1 of 3: F's mirror answers it
+    await w.broker.flush();
+    w.broker.trade(2, "ESZ6", "Buy", 3, 500, "mm-90-2-lm"); // F's fills all 3
+    await w.broker.flush();
+    w.broker.ended(1, 90, "ESZ6");
+    await w.broker.flush();
+    expect(w.broker.position(1, "ESZ6")).toBe(1);
+    expect(w.broker.position(2, "ESZ6")).toBe(1);
+    expect(ordersTo(w, "F")).toEqual([["Sell", 2]]);
+  });
+
+  it("… but a leader order that ends with nothing of the follower's mirror filled changes nothing", async () => {
+    const w = world(new Set(["F:90"]), new Set(), new Map([["F:90", 0]]));
+    w.broker.ended(1, 90, "ESZ6");
+    await w.broker.flush();
+    expect(ordersTo(w, "F")).toEqual([]);
+    expect(w.events.filter((e) => e.type === "resync")).toEqual([]);
+  });
+
   it("a fill copied with no mirror of its order at all: a mirror placed later is no double", async () => {
     const w = world(new Set());
     w.broker.trade(1, "ESZ6", "Buy", 1, 77); // copied: F had no mirror of 77 (say, held back)
