@@ -86,6 +86,42 @@ export function isFlattenFill(
   return false;
 }
 
+/**
+ * The attempt the breach's save stamped its closes for has ended (`stampedAt`: the lock's write):
+ * every close it sent under that stamp has its answer or refusal in, so one still unanswered was
+ * never sent under it (the lock's save took longer than STAMPED_AHEAD_MS and the close went under
+ * a write of its own, or our own exit closed the contract first and nothing was liquidated). Kept,
+ * it would take a trade by hand in that contract within a request's life for the flatten's.
+ */
+export function flattenNotSent(record: FollowerRiskRecord, stampedAt: EpochMs): FollowerRiskRecord {
+  const orders = record.flattenOrders ?? [];
+  const kept = orders.filter(
+    (o) => !(o.sentAt === stampedAt && o.orderId === undefined && o.answeredAt === undefined),
+  );
+  if (kept.length === orders.length) return record;
+  if (kept.length > 0) return keep(record, kept);
+  const { flattenOrders: _none, ...rest } = record;
+  return rest;
+}
+
+/**
+ * A snapshot's fill was taken for a close that named no order (isFlattenFill by its time): the
+ * broker's fill names the order, and from here the close is known by it alone. A trade by hand a
+ * moment later in the same contract (its own order) is then the trader's, and the close's own
+ * later fills (the same order) are still mimik's. Unchanged when the fill matched by order id.
+ */
+export function flattenFillSettled(
+  record: FollowerRiskRecord,
+  fill: { orderId: number; contract: string; ts: EpochMs; clOrdId?: string | undefined },
+): FollowerRiskRecord {
+  const orders = record.flattenOrders ?? [];
+  if (fill.orderId <= 0 || orders.some((o) => o.orderId === fill.orderId)) return record;
+  const i = orders.findIndex((o) => o.orderId === undefined && isFlattenFill([o], fill));
+  if (i < 0) return record;
+  const settled = orders.map((o, j) => (j === i ? { ...o, orderId: fill.orderId } : o));
+  return { ...record, flattenOrders: settled };
+}
+
 function keep(record: FollowerRiskRecord, orders: FlattenOrder[]): FollowerRiskRecord {
   return { ...record, flattenOrders: orders.slice(-KEPT_FLATTENS) };
 }

@@ -61,6 +61,8 @@ export interface FlattenerDeps {
   sending?(follower: string, contract: string, now: EpochMs): Promise<EpochMs>;
   /** The broker refused the liquidation: nothing of it fills. */
   refused?(follower: string, contract: string, sentAt: EpochMs): void;
+  /** An attempt ended: each of its liquidations has its answer (placed) or refusal in. */
+  attempted?(follower: string): void;
   alert(level: "warn" | "error", message: string, follower: string): void;
 }
 
@@ -216,6 +218,7 @@ export class Flattener {
       a.inFlight = false;
     }
     if (this.stopped) return { target: follower, status: "failed", sent, reason: STOPPED };
+    deps.attempted?.(follower);
     const state = deps.state(follower);
     if (state !== "LIQUIDATE_ONLY")
       return state === "LOCKED"

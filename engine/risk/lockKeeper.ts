@@ -2,6 +2,7 @@ import { type Outcome, REFUSALS } from "../outcome.js";
 import type { Clock, EpochMs, FlattenCommand, LockKind } from "../types.js";
 import { type Exposure, Flattener, type Liquidator } from "./flattener.js";
 import {
+  flattenNotSent,
   flattenPlaced,
   flattenRefused,
   flattenSending,
@@ -63,6 +64,8 @@ export class LockKeeper {
   private commands = 0;
   /** When a breach's lock went to disk with the closes its flatten was about to send (sending). */
   private readonly stampedAhead = new Map<string, EpochMs>();
+  /** The time a breach stamped its closes under, on disk or not, until its first attempt ends. */
+  private readonly stamped = new Map<string, EpochMs>();
 
   constructor(private readonly deps: LockKeeperDeps) {
     const mayTarget = (name: string) => {
@@ -105,6 +108,16 @@ export class LockKeeper {
         f.record = flattenSending(f.record, contract, now);
         await deps.save(f);
         return now;
+      },
+      attempted: (name) => {
+        const at = this.stamped.get(name);
+        this.stamped.delete(name);
+        const f = deps.follower(name);
+        if (at === undefined || !f) return;
+        const kept = flattenNotSent(f.record, at);
+        if (kept === f.record) return;
+        f.record = kept;
+        void deps.save(f);
       },
       refused: (name, contract, sentAt) => {
         const f = deps.follower(name);
@@ -156,7 +169,10 @@ export class LockKeeper {
     // closes about to go are in the same write (flattenSending): one write before the first order.
     const at = deps.clock.now();
     if (!f.shadow)
-      for (const p of deps.exposure(f)?.open ?? []) f.record = flattenSending(f.record, p.contract, at);
+      for (const p of deps.exposure(f)?.open ?? []) {
+        f.record = flattenSending(f.record, p.contract, at);
+        this.stamped.set(f.name, at);
+      }
     this.saving.set(f.name, (this.saving.get(f.name) ?? 0) + 1);
     let saved: boolean;
     try {

@@ -5,7 +5,7 @@ import type { Outcome } from "../outcome.js";
 import { type BrokerEvent, type Clock, type Logger, SKIP_REASONS, silentLogger } from "../types.js";
 import { RiskAnnouncer } from "./announcer.js";
 import { DayRoll } from "./dayRoll.js";
-import { isFlattenFill } from "./flattenOrders.js";
+import { flattenFillSettled, isFlattenFill } from "./flattenOrders.js";
 import type { FollowerRisk, RiskGate } from "./followerRisk.js";
 import { HoldingsRoutes } from "./holdingsRoutes.js";
 import { evaluateLimits } from "./limits.js";
@@ -285,7 +285,15 @@ export class RiskEngine {
 
   /** A snapshot's fill of the follower is of one of its flattens (mimik's, not a trade by hand). */
   flattenFill(follower: string, fill: Parameters<typeof isFlattenFill>[1]): boolean {
-    return isFlattenFill(this.roster.get(follower)?.record.flattenOrders, fill);
+    const f = this.roster.get(follower);
+    if (!f || !isFlattenFill(f.record.flattenOrders, fill)) return false;
+    // Taken by its time alone, the close is known by the order the broker names from here on.
+    const settled = flattenFillSettled(f.record, fill);
+    if (settled !== f.record) {
+      f.record = settled;
+      void this.saves.now(f.name);
+    }
+    return true;
   }
 
   snapshot(follower: string): FollowerRiskView | undefined {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   CLOSE_SLACK_MS,
+  flattenFillSettled,
+  flattenNotSent,
   flattenPlaced,
   flattenRefused,
   flattenSending,
@@ -65,6 +67,44 @@ describe("a liquidation saved before it goes (its answer not in yet)", () => {
   });
 });
 
+describe("flattenNotSent", () => {
+  it("drops the closes stamped at the lock's write that were never answered, nothing else", () => {
+    let record = flattenSending({ state: "LIQUIDATE_ONLY" }, "ESZ6", T);
+    record = flattenSending(record, "NQZ6", T);
+    record = flattenPlaced(record, { contract: "ESZ6", orderId: 7, sentAt: T, answeredAt: T + 50 });
+    record = flattenSending(record, "NQZ6", T + 3_000);
+    expect(flattenNotSent(record, T).flattenOrders).toEqual([
+      { contract: "ESZ6", orderId: 7, sentAt: T, answeredAt: T + 50 },
+      { contract: "NQZ6", sentAt: T + 3_000 },
+    ]);
+    expect(flattenNotSent(flattenSending({ state: "LOCKED" }, "ESZ6", T), T)).toEqual({ state: "LOCKED" });
+    expect(flattenNotSent(record, T + 1)).toBe(record);
+  });
+});
+
+describe("flattenFillSettled: a close taken by its time is known by its order from then on", () => {
+  it("names the unanswered close by the fill's order, so a later trade by hand is the trader's", () => {
+    const record = flattenSending({ state: "LIQUIDATE_ONLY" }, "ESZ6", T);
+    const byHand = fill({ orderId: 12, ts: T + 2_000 });
+    expect(isFlattenFill(record.flattenOrders, byHand)).toBe(true);
+    const settled = flattenFillSettled(record, fill({ orderId: 11, ts: T + 300 }));
+    expect(settled.flattenOrders).toEqual([{ contract: "ESZ6", orderId: 11, sentAt: T }]);
+    expect(isFlattenFill(settled.flattenOrders, byHand)).toBe(false);
+    expect(isFlattenFill(settled.flattenOrders, fill({ orderId: 11, ts: T + 900 }))).toBe(true);
+  });
+
+  it("leaves a record whose close already names the order, or that no close matches, as it is", () => {
+    const named = flattenPlaced(
+      { state: "LOCKED" },
+      { contract: "ESZ6", orderId: 7, sentAt: T, answeredAt: T },
+    );
+    expect(flattenFillSettled(named, fill({ orderId: 7 }))).toBe(named);
+    const sent = flattenSending({ state: "LIQUIDATE_ONLY" }, "ESZ6", T);
+    expect(flattenFillSettled(sent, fill({ contract: "NQZ6" }))).toBe(sent);
+    expect(flattenFillSettled(sent, fill({ orderId: 0 }))).toBe(sent);
+  });
+});
+
 describe("flattenPlaced", () => {
   it("keeps the last ten, each once", () => {
     let record: FollowerRiskRecord = { state: "LIQUIDATE_ONLY" };
@@ -111,7 +151,8 @@ describe("a flatten's orders in the risk record", () => {
     expect(restarted.flattenFill("F1", fill({ orderId: 4321, contract: ES.name, ts: sentAt + 300 }))).toBe(
       true,
     );
-    expect(restarted.flattenFill("F1", fill({ orderId: 4321, contract: NQ.name, ts: sentAt + 300 }))).toBe(
+    // Another contract's fill is another order (the close is known by 4321 from its first fill on).
+    expect(restarted.flattenFill("F1", fill({ orderId: 4322, contract: NQ.name, ts: sentAt + 300 }))).toBe(
       false,
     );
   });

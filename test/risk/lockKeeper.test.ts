@@ -10,7 +10,13 @@ const OK: OrderResult = { ok: true, orderId: 1, writtenAt: 0, ackAt: 0 };
 /** F1, configured, holding 1 ESH6 that the liquidation closes; LEAD a leader. */
 const MON_NOON = Date.parse("2026-01-12T18:00:00Z");
 
-function setup(record: FollowerRiskRecord = { state: "ACTIVE" }, disk = true, closes = true) {
+function setup(
+  record: FollowerRiskRecord = { state: "ACTIVE" },
+  disk = true,
+  closes = true,
+  /** Runs as each save starts (time passing while it writes, the broker moving meanwhile). */
+  onSave: (x: FollowerRisk, clock: FakeClock) => void = () => {},
+) {
   const clock = new FakeClock(MON_NOON);
   const calls: string[] = [];
   const f = new FollowerRisk("F1");
@@ -47,6 +53,7 @@ function setup(record: FollowerRiskRecord = { state: "ACTIVE" }, disk = true, cl
     tradingDay: () => "2026-01-12",
     busy: () => false,
     save: async (x) => {
+      onSave(x, clock);
       const sending = x.record.flattenOrders
         ?.filter((o) => o.answeredAt === undefined)
         .map((o) => o.contract);
@@ -82,6 +89,38 @@ describe("LockKeeper: followers through the lock machine, each step shown and sa
     expect(t.f.record).toMatchObject({ state: "LOCKED", lockKind: "manual", lockedAt: MON_NOON });
     expect(t.f.record.flattenOrders).toHaveLength(1);
   });
+
+  it.each([
+    [
+      "the lock's save took longer than 2 s: the close went under a write of its own",
+      (x: FollowerRisk, clock: FakeClock) => {
+        if (x.record.state === "LIQUIDATE_ONLY" && x.record.flattenOrders?.[0]?.sentAt === MON_NOON)
+          clock.t = MON_NOON + 2_500;
+      },
+      1,
+    ],
+    [
+      "our own exit closed the contract while the lock was saved: nothing was liquidated",
+      (x: FollowerRisk) => {
+        const p = x.holdings.positions.get("1");
+        if (x.record.state === "LIQUIDATE_ONLY" && p) p.netPos = 0;
+      },
+      0,
+    ],
+  ])(
+    "a close the lock's write stamped but that never went under it is not kept: %s",
+    async (_, onSave, liquidations) => {
+      const t = setup({ state: "ACTIVE" }, true, true, onSave);
+      const [outcome] = await t.keeper.flattenAndLock(["F1"], "manual");
+      expect(outcome).toMatchObject({ target: "F1", status: "locked" });
+      expect(t.calls.filter((c) => c === "liquidate")).toHaveLength(liquidations);
+      // Only closes the broker answered are kept: a fill by hand in ESH6 a few seconds later is the trader's.
+      const kept = t.f.record.flattenOrders ?? [];
+      expect(kept.filter((o) => o.answeredAt === undefined)).toEqual([]);
+      expect(kept).toHaveLength(liquidations);
+      expect(t.calls).toContain("save LOCKED");
+    },
+  );
 
   it.each([
     ["a leader", "LEAD", { status: "refused", reason: REFUSALS.leader }],
