@@ -173,6 +173,11 @@ export interface OrderUpdateEvent {
   type: "orderUpdate";
   connection: string;
   order: WorkingOrder;
+  /**
+   * Modified since its last update (Tradovate: a new orderVersion), even if its terms read as they
+   * did: moved away and back within one frame, it changed all the same.
+   */
+  modified?: true | undefined;
 }
 
 export interface OrderStatusEvent {

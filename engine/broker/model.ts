@@ -264,8 +264,8 @@ export class BrokerModel {
         continue;
       }
       this.ordersWaiting.delete(id);
-      if (this.orders.viewChanged(order))
-        events.push({ type: "orderUpdate", connection: this.connection, order });
+      const news = this.orders.news(order);
+      if (news) events.push({ type: "orderUpdate", connection: this.connection, order, ...news });
     }
     this.ordersChanged.clear();
     return events;

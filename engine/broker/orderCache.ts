@@ -42,6 +42,8 @@ export class OrderCache {
   /** Open orders per account, so reading one account's never scans every order. */
   private readonly openByAccount = new Map<number, Set<number>>();
   private readonly viewKeys = new Map<number, string>();
+  /** Orders a modify gave a new version since their last report (news). */
+  private readonly modified = new Set<number>();
   /** Modify and cancel commands among the `commands` kept: a report refusing one leaves its order as it was. */
   private readonly commandTypes = new Map<number, "Modify" | "Cancel">();
   /** The latest modify of each order that the broker took and then refused in its report. */
@@ -114,12 +116,16 @@ export class OrderCache {
     return view;
   }
 
-  /** Whether the order's view differs from the last one reported; records it. */
-  viewChanged(view: WorkingOrder): boolean {
+  /**
+   * Whether the order is news since it was last reported: its view differs (recorded), or a modify
+   * gave it a new version (`modified`), which its view alone may not show (terms moved and back).
+   */
+  news(view: WorkingOrder): { modified?: true } | undefined {
     const key = viewKey(view);
-    if (this.viewKeys.get(view.orderId) === key) return false;
+    const modified = this.modified.delete(view.orderId) ? MODIFIED : undefined;
+    if (this.viewKeys.get(view.orderId) === key) return modified;
     this.viewKeys.set(view.orderId, key);
-    return true;
+    return modified ?? {};
   }
 
   /**
@@ -141,6 +147,7 @@ export class OrderCache {
 
   applyVersion(v: RawOrderVersion): void {
     const have = this.versions.get(v.orderId);
+    if (have && have.id < v.id) this.modified.add(v.orderId);
     if (!have || have.id <= v.id) this.versions.set(v.orderId, v);
   }
 
@@ -252,6 +259,7 @@ export class OrderCache {
       this.modifyRefusals.delete(id);
       this.cancelRefusals.delete(id);
       this.versions.delete(id);
+      this.modified.delete(id);
       this.filled.delete(id);
       this.viewKeys.delete(id);
     }
@@ -283,6 +291,8 @@ function createdAt(o: RawOrder): number | undefined {
  * Everything a view says that can change, as one string, kept per order until it is forgotten.
  * Joined, not concatenated: twelve concatenations are kept as a tree of some twenty strings.
  */
+const MODIFIED = { modified: true } as const;
+
 function viewKey(v: WorkingOrder): string {
   return [
     v.status,

@@ -20,9 +20,35 @@ export interface FilledOrder {
 /** How long after a fill its memory is kept beyond the late window. */
 const GRACE_MS = 60_000;
 
+/** Open leader orders whose terms are remembered at most (the oldest let go first). */
+const TERMS_KEPT = 5_000;
+
 export class LeaderMemo {
   private readonly filled = new Map<number, FilledOrder & { forgetAt: EpochMs }>();
   private readonly exits = new Set<number>();
+  /** Each open leader order's terms as last heard (leaderTerms). */
+  private readonly terms = new Map<number, string>();
+
+  /**
+   * A leader order's report: true when the leader changed its terms since the last one heard (they
+   * differ, or the broker says it was `modified`: moved away and back within one frame). Every
+   * report is read, not only what a mirror pass sees: a stop moved away and back before the pass
+   * looks the same to it as one that never moved, and what the follower's broker refused or gave
+   * up for the old terms would stand for the new ones.
+   */
+  moved(order: WorkingOrder, modified = false): boolean {
+    const id = order.orderId;
+    if (order.status !== undefined && (order.status === "Filled" || FINISHED.has(order.status))) {
+      this.terms.delete(id);
+      return false;
+    }
+    const now = leaderTerms(order);
+    const before = this.terms.get(id);
+    this.terms.delete(id); // the newest last: the oldest is let go first
+    this.terms.set(id, now);
+    if (this.terms.size > TERMS_KEPT) this.terms.delete(this.terms.keys().next().value as number);
+    return modified || (before !== undefined && before !== now);
+  }
 
   /** A leader order changed; returns true when it has just filled completely. */
   update(leader: string, order: WorkingOrder, now: EpochMs, lateMs: number): boolean {
@@ -70,3 +96,19 @@ export class LeaderMemo {
 }
 
 const FINISHED = new Set(["Canceled", "Cancelled", "Rejected", "Expired", "Completed"]);
+
+/**
+ * What the leader asked of its order: type, prices, whole quantity, time in force. A trailing
+ * stop's stop is left out, as in termsKey: it ratchets with the price, the leader moving nothing.
+ */
+export function leaderTerms(o: WorkingOrder): string {
+  const trailing = o.orderType === "TrailingStop";
+  return JSON.stringify([
+    o.orderType,
+    trailing ? undefined : o.price,
+    trailing ? undefined : o.stopPrice,
+    o.trail,
+    o.qty,
+    o.timeInForce,
+  ]);
+}

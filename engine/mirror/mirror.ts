@@ -131,6 +131,7 @@ export class Mirror {
         if (role?.kind === "leader") {
           if (!modeOf(role.group)) return; // a group copying fills only mirrors nothing
           this.memo.update(role.group.leader, event.order, this.deps.clock.now(), lateOf(role.group).afterMs);
+          if (this.memo.moved(event.order, event.modified)) this.sender.leaderMoved(event.order.orderId);
           this.touchGroup(role.group);
         } else if (role?.kind === "follower") {
           const { account } = role.follower;

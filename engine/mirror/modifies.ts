@@ -114,6 +114,7 @@ export class MirrorModifies {
       m.filled,
       this.deps.clock.now(),
       why,
+      m.leaderId,
     );
     const reason = gaveUp ? MIRROR_REASONS.modifyGivenUp(why, times) : MIRROR_REASONS.rejected(why);
     this.deps.tell(m.t, m.leaderId, "modify", "rejected", reason, { clOrdId });

@@ -44,6 +44,8 @@ export class ModifySpacing implements ModifyGate {
   private readonly refusals = new Map<string, { times: number; at: EpochMs }>();
   /** clOrdId → the modify given up for it (its key): not asked again until other terms are wanted. */
   private readonly givenUp = new Map<string, string>();
+  /** clOrdId → the leader order it mirrors, for orders with refusals counted or given up. */
+  private readonly leaderOf = new Map<string, number>();
 
   constructor(private readonly everyMs: number) {}
 
@@ -62,8 +64,10 @@ export class ModifySpacing implements ModifyGate {
     filled: number,
     now: EpochMs,
     why = "refused",
+    leaderId?: number,
   ): { times: number; gaveUp: boolean } {
     const key = modifyKey(clOrdId, terms, filled);
+    if (leaderId !== undefined) this.leaderOf.set(clOrdId, leaderId);
     const times = (this.refusals.get(key)?.times ?? 0) + 1;
     this.refusals.set(key, { times, at: now });
     const gaveUp = times === MODIFY_REFUSALS_TO_GIVE_UP;
@@ -115,6 +119,14 @@ export class ModifySpacing implements ModifyGate {
     if (this.givenUp.has(clOrdId)) this.forgetRefusals(clOrdId);
   }
 
+  /**
+   * The leader changed its order's terms (LeaderMemo.moved), perhaps back before a pass saw them:
+   * its mirrors' refusals, counted or given up, start afresh, as for any other move.
+   */
+  leaderMoved(leaderId: number): void {
+    for (const [clOrdId, id] of [...this.leaderOf]) if (id === leaderId) this.forgetRefusals(clOrdId);
+  }
+
   /** The order ended: nothing about it is kept. */
   ended(clOrdId: string): void {
     this.lastTouched.delete(clOrdId);
@@ -123,6 +135,7 @@ export class ModifySpacing implements ModifyGate {
 
   private forgetRefusals(clOrdId: string): void {
     this.givenUp.delete(clOrdId);
+    this.leaderOf.delete(clOrdId);
     const prefix = `${clOrdId}|`;
     for (const key of this.refusedAt.keys()) if (key.startsWith(prefix)) this.refusedAt.delete(key);
     for (const key of this.refusals.keys()) if (key.startsWith(prefix)) this.refusals.delete(key);

@@ -23,6 +23,8 @@ export function retryDelay(times: number): number | undefined {
 interface Refused {
   /** The follower and set it was refused in (`ownerKey`). */
   owner: string;
+  /** The leader orders of its legs. */
+  leaderIds: readonly number[];
   reason: string;
   times: number;
   /** Undefined: given up. */
@@ -63,13 +65,17 @@ export class Refusals {
     const times = (this.byLegs.get(key)?.times ?? 0) + 1;
     const delay = retryDelay(times);
     this.byLegs.delete(key); // the newest last: the oldest is let go first
-    this.byLegs.set(key, { owner, reason, times, retryAt: delay === undefined ? undefined : now + delay });
+    const leaderIds = legs.map((l) => l.leaderId);
+    this.byLegs.set(key, {
+      owner,
+      leaderIds,
+      reason,
+      times,
+      retryAt: delay === undefined ? undefined : now + delay,
+    });
     if (delay === undefined) {
       const gone = this.givenUp.get(owner) ?? new Map<string, readonly number[]>();
-      gone.set(
-        key,
-        legs.map((l) => l.leaderId),
-      );
+      gone.set(key, leaderIds);
       this.givenUp.set(owner, gone);
     }
     if (this.byLegs.size > KEPT) this.forget(this.byLegs.keys().next().value as string);
@@ -111,6 +117,14 @@ export class Refusals {
     // A set asked for in part (the legs still missing) says nothing of the legs it leaves out.
     for (const [key, ids] of gone)
       if (!current.has(key) && ids.every((id) => wanted.has(id))) this.forget(key);
+  }
+
+  /**
+   * The leader changed the order's terms (LeaderMemo.moved): what its mirrors were refused, given
+   * up or still counting, is over for every follower, even if the terms came back before a pass.
+   */
+  leaderMoved(leaderId: number): void {
+    for (const [key, r] of [...this.byLegs]) if (r.leaderIds.includes(leaderId)) this.forget(key);
   }
 
   private forget(key: string): void {

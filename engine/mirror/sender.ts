@@ -83,6 +83,12 @@ export class MirrorSender {
     this.spacing = this.modifies.spacing;
   }
 
+  /** The leader changed an order's terms: its mirrors' refusals start afresh (placements and modifies). */
+  leaderMoved(leaderId: number): void {
+    this.refusals.leaderMoved(leaderId);
+    this.spacing.leaderMoved(leaderId);
+  }
+
   /** The set's legs the follower's broker refused with these terms, not to ask for again yet (and why). */
   blocked(follower: string, set: WantSet): Blocked[] {
     return this.refusals.blocked(follower, set, this.deps.clock.now());

@@ -117,6 +117,43 @@ describe("BrokerModel order updates", () => {
     expect(m.orderUpdates()).toMatchObject([{ order: { qty: 1, stopPrice: 6795 } }]);
   });
 
+  it("a modify is told even when the frame leaves its terms as they were (moved away and back)", () => {
+    const m = synced();
+    const version = (id: number, stopPrice: number) =>
+      m.applyProps(props("orderVersion", { id, orderId: 600, orderQty: 2, orderType: "Stop", stopPrice }), 1);
+    m.applyProps(
+      props("order", { id: 600, accountId: 100, contractId: 9001, action: "Sell", ordStatus: "Working" }),
+      1,
+    );
+    version(70, 6790);
+    // Its first version is its placement, not a modify.
+    expect(m.orderUpdates()).toEqual([
+      { type: "orderUpdate", connection: "conn", order: expect.objectContaining({ stopPrice: 6790 }) },
+    ]);
+    version(71, 6785);
+    version(72, 6790);
+    expect(m.orderUpdates()).toEqual([
+      {
+        type: "orderUpdate",
+        connection: "conn",
+        order: expect.objectContaining({ stopPrice: 6790 }),
+        modified: true,
+      },
+    ]);
+    // Told once: the next frame without a version says nothing of a modify.
+    m.applyProps(
+      props(
+        "order",
+        { id: 600, accountId: 100, contractId: 9001, action: "Sell", ordStatus: "Working" },
+        "Updated",
+      ),
+      2,
+    );
+    expect(m.orderUpdates()).toEqual([]);
+    version(73, 6795);
+    expect(m.orderUpdates()).toMatchObject([{ order: { stopPrice: 6795 }, modified: true }]);
+  });
+
   it.each([10, -10])(
     "a trailing stop's distance is its version's pegDifference (%i), as a distance",
     (peg) => {

@@ -115,4 +115,18 @@ describe("a modify refused about ten minutes long is given up", () => {
     expect(s.at("a", stop(6795), 0)).toBeUndefined();
     expect(s.refused("a", stop(6795), 0)).toBe(false);
   });
+
+  it("the leader changing its order's terms ends its mirrors' refusals, even when they come back before a pass", () => {
+    const gate = new ModifySpacing(0);
+    for (let i = 0; i < MODIFY_REFUSALS_TO_GIVE_UP; i++) gate.noteRefused("a", stop(6795), 0, i, "no", 7);
+    gate.noteRefused("b", stop(6795), 0, 0, "no", 8);
+    expect(gate.at("a", stop(6795))).toBe(Infinity);
+    gate.leaderMoved(7);
+    expect(gate.at("a", stop(6795))).toBeUndefined();
+    expect(gate.refused("b", stop(6795), 0)).toBe(true);
+    // A count short of the give-up starts afresh too: the 12th refusal overall is the 1st now.
+    for (let i = 0; i < MODIFY_REFUSALS_TO_GIVE_UP - 1; i++) gate.noteRefused("a", stop(6795), 0, i, "no", 7);
+    gate.leaderMoved(7);
+    expect(gate.noteRefused("a", stop(6795), 0, 20, "no", 7)).toEqual({ times: 1, gaveUp: false });
+  });
 });

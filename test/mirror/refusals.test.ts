@@ -103,4 +103,20 @@ describe("refusals", () => {
     expect(ids(r, set(stop, leg(2, "Limit", 6822)), 500)).toEqual([]);
     expect(ids(r, oco, 1_000)).toEqual([]);
   });
+
+  it("the leader changing the order's terms ends its refusals, even when they come back before a pass", () => {
+    const r = new Refusals();
+    for (let i = 0; i < 4; i++) r.refused("F", oco, [stop], "OrderRejected", i);
+    r.refused("G", oco, [target], "OrderRejected", 0);
+    r.refused("F", oco, [target], "OrderRejected", 0);
+    expect(ids(r, oco, 100_000)).toEqual([1]); // given up; the target's wait is over
+    expect(ids(r, oco, 0, "G")).toEqual([2]);
+    // The leader's stop moved away from 6790 and back: no pass saw the other terms.
+    r.leaderMoved(1);
+    expect(ids(r, oco, 100_000)).toEqual([]);
+    // Its count starts afresh: one refusal is one, not a fifth.
+    expect(r.refused("F", oco, [stop], "OrderRejected", 0)).toEqual({ times: 1, gaveUp: false });
+    // Another leader order's refusals are its own.
+    expect(ids(r, oco, 0, "G")).toEqual([2]);
+  });
 });
