@@ -1,3 +1,4 @@
+import { reasonNow } from "../../engine/events.js";
 import { priceWords } from "../../engine/priceWords.js";
 import type { JournalEntry } from "./entry.js";
 
@@ -108,6 +109,8 @@ function what(entry: JournalEntry, whoField: string | undefined): string {
 export function formatEntry(entry: JournalEntry): string {
   const time = clean(entry.at).replace("T", " ");
   const { field, name } = who(entry);
-  const reason = typeof entry.reason === "string" && entry.reason !== "" ? ` (${clean(entry.reason)})` : "";
+  // A reason journaled in words since changed reads in today's (one wording per cause).
+  const reason =
+    typeof entry.reason === "string" && entry.reason !== "" ? ` (${clean(reasonNow(entry.reason))})` : "";
   return `${time}  ${clean(entry.type).padEnd(16)} ${name.padEnd(14)} ${what(entry, field)}${reason}`.trimEnd();
 }

@@ -61,7 +61,7 @@ export function whitelisted(whitelist: Whitelist, leaderContract: string): boole
 /**
  * Gates for openings/adds only, before sizing: group active → follower enabled → lock /
  * LIQUIDATE_ONLY / broker lock → prices stale → trading window → whitelist. The trader's off switches come
- * first, so a paused group's held-back opening says "group inactive" whatever else holds it.
+ * first, so a paused group's held-back opening says "group paused" whatever else holds it.
  */
 export function openingGate(
   ctx: Pick<
@@ -76,7 +76,7 @@ export function openingGate(
     | "leaderContract"
   >,
 ): SkipReason | undefined {
-  if (!ctx.groupActive) return SKIP_REASONS.groupInactive;
+  if (!ctx.groupActive) return SKIP_REASONS.groupPaused;
   if (!ctx.followerEnabled) return SKIP_REASONS.followerDisabled;
   if (ctx.state === "LOCKED") return SKIP_REASONS.locked;
   if (ctx.state === "LIQUIDATE_ONLY") return SKIP_REASONS.liquidateOnly;

@@ -1,5 +1,5 @@
 import type { JournalEntry } from "../../data/journal/index.js";
-import { type Side, SKIP_REASONS } from "../../engine/index.js";
+import { reasonNow, type Side, SKIP_REASONS } from "../../engine/index.js";
 import { percentile, tally } from "./stats.js";
 
 /**
@@ -105,7 +105,8 @@ export function copyFact(e: JournalEntry): CopyFact | undefined {
     fillId,
     contract,
     outcome,
-    reason,
+    // A journal from before a reason's words changed is tallied with today's (one row per cause).
+    reason: reasonNow(reason),
     clOrdId: str(e.clOrdId),
     orderId: num(e.orderId),
     latencyMs: num(e.latencyMs),

@@ -245,8 +245,10 @@ export function inSyncWhy(
   f: { enabled: boolean; state: FollowerStateVM; stateReason?: string | undefined },
   group: { active: boolean } | undefined,
 ): string {
-  if (group?.active === false) return "group paused: its followers follow exits only (a resumes it)";
-  if (!f.enabled) return "follower off: it follows exits only (space switches it on)";
+  // The skip reasons' words: the fills pane and the journal say the same of the same cause.
+  if (group?.active === false)
+    return `${SKIP_REASONS.groupPaused}: its followers follow exits only (a resumes it)`;
+  if (!f.enabled) return `${SKIP_REASONS.followerDisabled}: it follows exits only (space switches it on)`;
   if (f.state === "LOCKED") return "follower LOCKED: it follows exits only (u unlocks it)";
   // The broker's own lock (liquidation only at the firm) shows as LIQ-ONLY too: nothing of mimik's.
   if (f.state === "LIQ-ONLY" && f.stateReason?.startsWith(SKIP_REASONS.brokerLocked))

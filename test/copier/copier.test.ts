@@ -333,8 +333,8 @@ describe("gates with their reasons, and exits never blocked", () => {
     w.trade("L", "ESZ6", "Buy", 1);
     expect(w.broker.placed).toEqual([]);
     expect(w.copies({ outcome: "skipped" }).map((c) => [c.follower, c.reason])).toEqual([
-      ["A", SKIP_REASONS.groupInactive],
-      ["B", SKIP_REASONS.groupInactive],
+      ["A", SKIP_REASONS.groupPaused],
+      ["B", SKIP_REASONS.groupPaused],
     ]);
     const next = structuredClone(w.config);
     next.groups[0]!.active = true;
@@ -369,12 +369,12 @@ describe("gates with their reasons, and exits never blocked", () => {
     expect(w.position("A", "ESZ6")).toBe(0);
     expect(w.position("B", "ESZ6")).toBe(0);
     expect(w.copies({ follower: "A", outcome: "skipped" }).map((c) => c.reason)).toEqual([
-      SKIP_REASONS.groupInactive,
+      SKIP_REASONS.groupPaused,
     ]);
     expect(w.copies({ follower: "A", outcome: "sent" }).map((c) => [c.kind, c.qty, c.reason])).toEqual([
       ["open", 3, "copied"],
       ["reduce", 1, "copied"],
-      ["close", 2, closeOnlyReason(SKIP_REASONS.groupInactive)],
+      ["close", 2, closeOnlyReason(SKIP_REASONS.groupPaused)],
     ]);
   });
 

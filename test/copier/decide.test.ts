@@ -296,7 +296,7 @@ describe("gates: openings stopped, exits never", () => {
   });
 
   it.each([
-    [{ groupActive: false }, SKIP_REASONS.groupInactive],
+    [{ groupActive: false }, SKIP_REASONS.groupPaused],
     [{ followerEnabled: false }, SKIP_REASONS.followerDisabled],
   ])("%o (a pause, a disable) stops new exposure only: %s", (patch, reason) => {
     const gate = { ...base, ...patch };

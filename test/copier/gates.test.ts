@@ -33,10 +33,10 @@ describe("gates, in their fixed order", () => {
   });
 
   it.each([
-    [{ groupActive: false }, SKIP_REASONS.groupInactive],
+    [{ groupActive: false }, SKIP_REASONS.groupPaused],
     [{ followerEnabled: false }, SKIP_REASONS.followerDisabled],
     // first failing gate wins: the trader's switches, then the lock, then the whitelist
-    [{ groupActive: false, followerEnabled: false, state: "LOCKED" as const }, SKIP_REASONS.groupInactive],
+    [{ groupActive: false, followerEnabled: false, state: "LOCKED" as const }, SKIP_REASONS.groupPaused],
     [{ followerEnabled: false, state: "LOCKED" as const }, SKIP_REASONS.followerDisabled],
     [{ state: "LOCKED" as const }, SKIP_REASONS.locked],
     [{ state: "LIQUIDATE_ONLY" as const }, SKIP_REASONS.liquidateOnly],
@@ -55,7 +55,7 @@ describe("gates, in their fixed order", () => {
       "flat by 15:55 CT",
     ],
     [{ window: SKIP_REASONS.outsideHours, state: "LOCKED" as const }, SKIP_REASONS.locked],
-    [{ window: SKIP_REASONS.outsideHours, groupActive: false }, SKIP_REASONS.groupInactive],
+    [{ window: SKIP_REASONS.outsideHours, groupActive: false }, SKIP_REASONS.groupPaused],
   ])("opening %o → %s", (patch, reason) => {
     expect(openingGate({ ...open, ...patch })).toBe(reason);
   });

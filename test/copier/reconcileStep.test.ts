@@ -165,7 +165,7 @@ describe("reconcileStep: the leader moved from what the follower acted on (L₀)
       action: "send",
       delta: -2,
     });
-    expect(reconcileStep("full", input(0, 2, 0, { gate: held }))).toEqual(skip(SKIP_REASONS.groupInactive));
+    expect(reconcileStep("full", input(0, 2, 0, { gate: held }))).toEqual(skip(SKIP_REASONS.groupPaused));
     // full, flip with the opening held: the close half goes, as a live copy would
     expect(reconcileStep("full", input(2, -2, 2, { gate: held }))).toMatchObject({
       action: "send",
@@ -173,7 +173,7 @@ describe("reconcileStep: the leader moved from what the follower acted on (L₀)
       delta: -2,
       reason: RECONCILE_REASON,
     });
-    expect(closeOnlyReason(SKIP_REASONS.groupInactive)).toContain("opening held back");
+    expect(closeOnlyReason(SKIP_REASONS.groupPaused)).toContain("opening held back");
   });
 
   it("the step's opening part is zero whenever exits only", () => {
@@ -344,7 +344,7 @@ describe("reconcileHeld: an opening held for the snapshot after a lost answer go
       [-1, 0, {}, LEADER_LEFT_SIDE],
       [-1, 1, {}, LEADER_LEFT_SIDE],
       [0, 0, {}, LEADER_LEFT_SIDE],
-      [-1, -1, { groupActive: false }, SKIP_REASONS.groupInactive],
+      [-1, -1, { groupActive: false }, SKIP_REASONS.groupPaused],
       [-1, -1, { hedge: { long: true, short: false } }, SKIP_REASONS.hedgeGuard],
       [1, 1, { hedge: { long: true, short: false } }, undefined], // the same side is no hedge
       [-1, -1, { tradesLeft: 0 }, SKIP_REASONS.maxTrades],

@@ -27,7 +27,7 @@ describe("planResync: send the difference; an opening passes the copy path's ope
   it.each([
     ["missing an opening", line(0, 2), gate(), [2], []],
     ["missing an opening, locked", line(0, 2), gate({ state: "LOCKED" }), [], ["locked"]],
-    ["missing an opening, group paused", line(0, 2), gate({ groupActive: false }), [], ["group inactive"]],
+    ["missing an opening, group paused", line(0, 2), gate({ groupActive: false }), [], ["group paused"]],
     [
       "missing an opening, trading window",
       line(0, 2),

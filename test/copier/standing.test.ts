@@ -85,7 +85,7 @@ describe("Standing: OUT OF SYNC looks again as a follower stands aside or comes 
     expect(asideReason(deps, t.group, a)).toBe(SKIP_REASONS.brokerLocked);
     t.gates.set("A", { state: "LOCKED", window: "outside trading hours" });
     expect(asideReason(deps, t.group, a)).toBe(SKIP_REASONS.locked);
-    expect(asideReason(deps, { ...t.group, active: false }, a)).toBe(SKIP_REASONS.groupInactive);
+    expect(asideReason(deps, { ...t.group, active: false }, a)).toBe(SKIP_REASONS.groupPaused);
     // A trading window or stale prices hold openings, but are no choice to stand aside.
     t.gates.set("A", { state: "ACTIVE", window: "outside trading hours", pricesStale: true });
     expect(asideReason(deps, t.group, a)).toBeUndefined();

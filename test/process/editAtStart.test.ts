@@ -74,7 +74,7 @@ describe("a config edit saved while mimik starts", () => {
       );
       expect(await positionOn(world.simUrl, "DEMO1000")).toBe(1);
       expect(await positionOn(world.simUrl, "DEMO2001")).toBe(0);
-      expect(decided).toMatchObject({ outcome: "skipped", reason: "group inactive" });
+      expect(decided).toMatchObject({ outcome: "skipped", reason: "group paused" });
       expect(store.getSnapshot().config.groups[0]?.active).toBe(false);
     } finally {
       await running?.stop();

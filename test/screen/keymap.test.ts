@@ -126,7 +126,7 @@ describe("resolveKey", () => {
     );
     const off = { ...inSync, selectedFollower: { ...inSync.selectedFollower, enabled: false } };
     expect(disabledWhy("follower.resync", off)).toBe(
-      "follower off: it follows exits only (space switches it on)",
+      "follower disabled: it follows exits only (space switches it on)",
     );
     const paused = { ...inSync, selectedGroup: { name: "g", active: false, followerCount: 1 } };
     expect(disabledWhy("follower.resync", paused)).toBe(

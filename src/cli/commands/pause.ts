@@ -6,7 +6,7 @@ const HELP = `Usage: mimik pause --group NAME [--config FILE]
 
 Pauses a group in the running instance: no new openings. The leader's openings
 and adds are no longer copied to its followers (each skip is journaled as
-"group inactive"), but exits still follow: when the leader reduces, closes or
+"group paused"), but exits still follow: when the leader reduces, closes or
 flips, each follower reduces or closes what it holds. The change is saved to
 the config (the group's "active" becomes false), so it outlasts a restart.
 
