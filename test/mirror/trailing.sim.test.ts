@@ -265,5 +265,16 @@ describe("a ProjectX leader's trailing stop", () => {
     );
     await quiet(1200);
     expect(working(rig, "DEMO2003")).toEqual([]);
+    // The console's followers pane lists it under DEMO2003 with that reason (its workingOrders row).
+    const row = rig.events
+      .filter((e): e is WorkingOrdersEvent => e.type === "workingOrders" && e.account === "DEMO2003")
+      .at(-1);
+    expect(row?.notMirrored).toEqual([
+      {
+        leaderOrderId: expect.any(Number),
+        contract: "ESZ6",
+        reason: "its broker does not say the trailing stop's distance: not mirrored",
+      },
+    ]);
   });
 });
