@@ -66,17 +66,6 @@ export const SKIP_REASONS = {
 /** Issue 16: why a group's trading window holds openings back ("blackout: CPI", "flat by 15:55 CT"). */
 export type WindowReason = typeof SKIP_REASONS.outsideHours | `blackout: ${string}` | `flat by ${string} CT`;
 
-/**
- * Skip reasons journaled in words since changed, with the words for the same cause today: a
- * journal written before them reads as one written now (`mimik log`, `mimik report`).
- */
-const RETIRED_REASONS: ReadonlyMap<string, string> = new Map([["group inactive", SKIP_REASONS.groupPaused]]);
-
-/** A journaled reason in today's words (unchanged when its words are today's). */
-export function reasonNow(reason: string): string {
-  return RETIRED_REASONS.get(reason) ?? reason;
-}
-
 /** The reason every correction a re-sync makes carries (journal, fills pane). */
 export const RECONCILE_REASON = "reconcile";
 

@@ -32,6 +32,7 @@ export {
 export { type ProjectXHistoryRequest, readProjectXHistory } from "./history/projectxHistory.js";
 export { OUTCOME_STATUSES, type Outcome, type OutcomeStatus, REFUSALS, succeeded } from "./outcome.js";
 export { priceWords } from "./priceWords.js";
+export { reasonNow } from "./reasonNow.js";
 export { tradesLeft } from "./risk/limits.js";
 export { chicagoFivePm, nextRollAt, tradingDayOf } from "./risk/tradingDay.js";
 export { Engine, type EngineDeps } from "./runtime/engine.js";

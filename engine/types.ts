@@ -168,15 +168,11 @@ export interface MarketDataEvent {
   reason?: string | undefined;
 }
 
-/** An order appeared, changed (terms, fills, links) or ended: the whole order, once per change. */
+/** An order appeared, changed or ended: the whole order, once per change (`modified`: a new version). */
 export interface OrderUpdateEvent {
   type: "orderUpdate";
   connection: string;
   order: WorkingOrder;
-  /**
-   * Modified since its last update (Tradovate: a new orderVersion), even if its terms read as they
-   * did: moved away and back within one frame, it changed all the same.
-   */
   modified?: true | undefined;
 }
 

@@ -1,5 +1,5 @@
-import { reasonNow } from "../../engine/events.js";
 import { priceWords } from "../../engine/priceWords.js";
+import { reasonNow } from "../../engine/reasonNow.js";
 import type { JournalEntry } from "./entry.js";
 
 /** Fields every line has, or that the columns below already show. */
