@@ -86,8 +86,9 @@ export class MemoryActedStore implements ActedOnStore {
 /**
  * A copier wired to a fake broker and the real account directory (as the engine wires them): one
  * connection per account, ids from 1 in config order, each learnt from its login's sync.
+ * `unsynced`: accounts whose login has not synced yet at the start (a test syncs it: `session(name).sync`).
  */
-export function world(groups: GroupSpec[]) {
+export function world(groups: GroupSpec[], options: { unsynced?: readonly string[] } = {}) {
   const clock = fakeClock();
   const broker = new FakeBroker(clock);
   let config = buildConfig(groups);
@@ -150,7 +151,7 @@ export function world(groups: GroupSpec[]) {
     );
   };
   attach();
-  for (const session of sessions.values()) session.sync(true);
+  for (const [name, session] of sessions) if (!options.unsynced?.includes(name)) session.sync(true);
 
   const id = (name: string) => {
     const value = ids.get(name);

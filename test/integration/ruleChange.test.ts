@@ -49,6 +49,32 @@ describe("a follower's rule changed while it holds", () => {
     expect(position(sim, "DEMO2003", "ESZ6")).toBe(2);
   });
 
+  it("its sizing halved while it holds: OUT OF SYNC at once, and `r` sells the half the new rule does not give", async () => {
+    rig = await startRig(simConfig());
+    const { sim, engine } = rig;
+    await eventually(() => engine.directory.route("DEMO2003"), "sync");
+    sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 2);
+    await eventually(() => position(sim, "DEMO2003", "ESZ6") === 2, "DEMO2003 long 2");
+    await eventually(() => engine.gateway.inFlight("DEMO2003") === 0, "DEMO2003 answered");
+
+    const half = structuredClone(engine.currentConfig());
+    half.groups[0]!.followers.find((f) => f.account === "DEMO2003")!.sizing = {
+      mode: "multiplier",
+      value: 0.5,
+    };
+    engine.setConfig(half);
+    // Judged by the new rule on the spot (Copier.setConfig → RuleChanges): no broker event came.
+    expect(lastSync(rig, "DEMO2003", "ESZ6")).toMatchObject({ has: 2, expects: 1, inSync: false });
+
+    const [outcome] = await engine.execute({ cmd: "resync", follower: "DEMO2003" });
+    expect(outcome).toMatchObject({ status: "resynced", sent: 1 });
+    await eventually(() => position(sim, "DEMO2003", "ESZ6") === 1, "DEMO2003 sold to 1");
+    await eventually(() => lastSync(rig!, "DEMO2003", "ESZ6")?.inSync === true, "DEMO2003 in sync");
+    expect(lastSync(rig, "DEMO2003", "ESZ6")).toMatchObject({ has: 1, expects: 1 });
+    expect(position(sim, "DEMO1000", "ESZ6")).toBe(2);
+    expect(position(sim, "DEMO2001", "ESZ6")).toBe(1); // its rule did not change: left as it was
+  });
+
   it("a contract taken off the whitelist while held is followed out, not shown OUT OF SYNC", async () => {
     rig = await startRig(simConfig());
     const { sim, engine } = rig;
