@@ -198,9 +198,21 @@ describe("mirror across brokers (Tradovate leader, ProjectX follower)", () => {
         control.rejectOrders(PX, null);
     });
     leaderStop(r, 6780);
-    await eventually(() => workingAt(r, PX).length === 1, "the stop working once ProjectX takes it");
     const mine = (e: EngineEvent): e is MirrorEvent =>
       e.type === "mirror" && e.follower === PX && e.action === "place";
+    // It timed out once in a full run and never since: a failure says what the mirror told and
+    // what the venue holds, so the next one can be read rather than guessed at.
+    await eventually(() => workingAt(r, PX).length === 1, "the stop working once ProjectX takes it").catch(
+      (error: Error) => {
+        const told = r.events.filter((e) => e.type === "mirror" && e.follower === PX);
+        const at = control.records().orders.filter((o) => o.accountName === PX);
+        const leader = control.records().workingOrders.filter((o) => o.accountName === LEADER);
+        const up = [LEADER, PX].map((a) => `${a} ${r.engine.directory.connected(a) ? "up" : "down"}`);
+        throw new Error(
+          `${error.message} (${up.join(", ")}); told ${JSON.stringify(told)}; at ProjectX ${JSON.stringify(at)}; leader working ${JSON.stringify(leader)}`,
+        );
+      },
+    );
     const told = r.events.filter(mine).map((e) => [e.action, e.outcome, e.at] as const);
     expect(told.map(([action, outcome]) => `${action} ${outcome}`)).toEqual([
       "place sent",
