@@ -10,6 +10,8 @@ export interface JournalFilter {
   follower?: string | undefined;
   /** Only entries of these types. */
   types?: readonly string[] | undefined;
+  /** No entries of these types. */
+  hiddenTypes?: readonly string[] | undefined;
 }
 
 export interface ReadOptions extends JournalFilter {
@@ -20,6 +22,7 @@ export interface ReadOptions extends JournalFilter {
 export function matchesFilter(entry: JournalEntry, filter: JournalFilter): boolean {
   if (filter.types !== undefined && filter.types.length > 0 && !filter.types.includes(entry.type))
     return false;
+  if (filter.hiddenTypes?.includes(entry.type)) return false;
   if (filter.follower !== undefined && (entry.follower ?? entry.account) !== filter.follower) return false;
   if (filter.since !== undefined) {
     const at = Date.parse(entry.at);

@@ -115,6 +115,25 @@ describe("mimik log", () => {
     ).toEqual(["leaderFill", "risk"]);
   });
 
+  it("still shows every other type unasked, the journal's own repair notes and unknown types included", async () => {
+    await seed();
+    const w = await JournalWriter.open(journal);
+    w.append({ type: "journalAnchor", at: T0 + 3000, reason: "chain end unanchored" });
+    w.append({ type: "somethingOlder", at: T0 + 4000 });
+    await w.close();
+    const plain = run(["--config", configPath, "--json"]);
+    expect(await plain.code).toBe(0);
+    const types = plain
+      .out()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).type);
+    expect(types).toEqual(["leaderFill", "copy", "copy", "journalAnchor", "somethingOlder"]);
+    const only = run(["--config", configPath, "--type", "journalAnchor"]);
+    expect(await only.code).toBe(0);
+    expect(only.out()).toContain("journalAnchor");
+  });
+
   it("refuses a --type the journal never holds, naming the types it does", async () => {
     await seed();
     await expect(run(["--config", configPath, "--type", "fills"]).code).rejects.toMatchObject({

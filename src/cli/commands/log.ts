@@ -38,12 +38,20 @@ export const ENTRY_TYPES = [
   "start",
   "stop",
   "config",
+  "journalRepaired",
+  "journalAnchor",
 ] as const;
-const SHOWN_UNASKED = ENTRY_TYPES.filter((t) => t !== "risk");
 
-/** `--type`: one or more types, comma separated; a type the journal never holds is refused. */
-export function parseTypes(value: string | undefined): readonly string[] {
-  if (value === undefined) return SHOWN_UNASKED;
+/**
+ * `--type`: one or more types, comma separated; a type the journal never holds is refused. Without
+ * it, every entry but the P&L samples, whatever its type (one an older mimik wrote included).
+ */
+export function typeFilter(value: string | undefined): Pick<JournalFilter, "types" | "hiddenTypes"> {
+  if (value === undefined) return { hiddenTypes: ["risk"] };
+  return { types: parseTypes(value) };
+}
+
+function parseTypes(value: string): readonly string[] {
   const known = new Map(ENTRY_TYPES.map((t) => [t.toLowerCase(), t as string]));
   const typed = value
     .split(",")
@@ -192,7 +200,7 @@ async function runLog(ctx: CommandContext, options: LogCommandOptions): Promise<
   const filter: JournalFilter = {
     since: flags.since !== undefined ? parseSince(flags.since, now()) : undefined,
     follower: named?.name,
-    types: parseTypes(flags.type),
+    ...typeFilter(flags.type),
   };
   let printed = 0;
   const columns = terminalColumns(ctx.stdout, ctx.isTTY);
