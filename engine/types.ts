@@ -186,16 +186,15 @@ export interface OrderStatusEvent {
   status: string;
   clOrdId?: string | undefined;
   rejectReason?: string | undefined;
+  /** What of the order had filled, as the broker said with this status; absent when it did not say. */
+  filledQty?: number | undefined;
 }
 
 export interface RiskStatusEvent {
   type: "riskStatus";
   connection: string;
   accountId: number;
-  /**
-   * What the broker said, in its words: Tradovate's accountRiskStatus.adminAction (Normal,
-   * LockTradingImmediately, …); ProjectX's `canTrade` ("canTrade: false").
-   */
+  /** The broker's words: Tradovate's adminAction (Normal, LockTradingImmediately, …); ProjectX's "canTrade: false". */
   adminAction: string;
   /** Broker-side liquidation-only (accountRiskStatus.liquidateOnly set). */
   liquidateOnly: boolean;

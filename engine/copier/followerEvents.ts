@@ -63,7 +63,8 @@ function leaderOrderEnded(event: OrderStatusEvent, parts: FollowerEventParts): v
   const role = name === undefined ? undefined : parts.accounts.role(name);
   if (role?.kind !== "leader" || name === undefined) return;
   const contract = parts.accounts.route(name)?.session.contractById(event.contractId)?.name;
-  if (contract !== undefined) parts.answers.leaderOrderEnded(role.group, event.orderId, contract);
+  if (contract !== undefined)
+    parts.answers.leaderOrderEnded(role.group, event.orderId, contract, event.filledQty);
 }
 
 /**

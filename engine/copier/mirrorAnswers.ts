@@ -4,9 +4,11 @@ import type { Clock, CopyEvent, EngineEvent, FillEvent } from "../types.js";
 import { SKIP_REASONS } from "../types.js";
 import type { ActedOn } from "./actedOn.js";
 import type { SentCopy } from "./copyEvents.js";
+import { EndedLeaderOrders } from "./endedLeaderOrders.js";
 import type { FollowerBook } from "./followerBook.js";
 import type { MirrorCover } from "./followerDecision.js";
 import type { LeaderBook } from "./leaderBook.js";
+import { sendMirrorExit } from "./mirrorExit.js";
 import { MIRROR_FILL_REASONS, mirrorFillStep } from "./mirrorFillStep.js";
 import type { OrderMeta } from "./orderTracker.js";
 import type { CopierAccounts, CopierDeps } from "./ports.js";
@@ -60,7 +62,7 @@ export interface MirrorAnswersDeps {
   /** Where the leader's orders are read: is the order a mirror fill belongs to still open? */
   accounts: Pick<CopierAccounts, "route" | "role">;
   /** The mirror's two hooks (CopierDeps): does a mirror answer this leader order, is one being cancelled? */
-  mirror: Pick<CopierDeps, "covers" | "mirrorCancelling" | "mirrorSize">;
+  mirror: Pick<CopierDeps, "covers" | "mirrorCancelling" | "mirrorCancels" | "mirrorSize">;
   /** Write one exit now (a pending exit's way: flushed, told, retried if it fails). */
   send(meta: OrderMeta, delta: number, reason: string): boolean;
 }
@@ -93,8 +95,7 @@ export class MirrorAnswers {
    * when an exit of the line was skipped (`acts`): the exit is owed until they fill.
    */
   private readonly owing = new Map<string, Owing>();
-  /** Leader orders that ended without filling all of them (cancelled, expired, rejected) → their contract. */
-  private readonly ended = new Map<number, string>();
+  private readonly ended = new EndedLeaderOrders(KEPT_PER_FOLLOWER);
 
   constructor(private readonly deps: MirrorAnswersDeps) {}
 
@@ -105,6 +106,7 @@ export class MirrorAnswers {
   fanOut(group: Group, fill: FillEvent, copies: ReadonlyArray<CopyEvent | SentCopy>): void {
     if (!mirrors(group)) return;
     const { mirror } = this.deps;
+    this.ended.filled(fill.orderId, fill.qty);
     for (const copy of copies) {
       if (copy.type === "copy") {
         if (copy.outcome === "skipped" && copy.reason === SKIP_REASONS.mirrored)
@@ -122,6 +124,8 @@ export class MirrorAnswers {
       else if (mirror.mirrorCancelling?.(follower, fill.orderId) === true)
         this.handled(follower, fill.orderId, fill).copied += Math.abs(copy.delta);
     }
+    // A fill told after its order's end: what that end waited for may have come.
+    if (this.ended.has(fill.orderId)) for (const f of group.followers) this.settle(f, fill.orderId);
   }
 
   /**
@@ -188,7 +192,7 @@ export class MirrorAnswers {
     const { leaderContract } = handled;
     // No fill of its leader order came yet: one usually follows, unless that order ended.
     if (leaderContract === undefined) {
-      this.settle(role.group, role.follower, mirror.leaderOrderId);
+      this.settle(role.follower, mirror.leaderOrderId);
       return;
     }
     const leader = this.deps.leaders.known(role.group.leader, leaderContract) ?? 0;
@@ -213,12 +217,12 @@ export class MirrorAnswers {
     if (paid && fixed) this.deps.acted.set(name, leaderContract, leader);
     if (step.do === "exit") {
       const at = { contract: event.contract, leaderContract, leader };
-      this.sendExit(role.group, name, handled, at, step.delta, step.why);
+      sendMirrorExit(this.deps, role.group, name, handled.fillId, at, step.delta, step.why);
     } else if (step.do === "resync") {
       const cause = MIRROR_FILL_REASONS[step.why](name);
       if (step.uncertain) this.deps.reconciler.uncertain(name, new Set([event.contract]));
       this.deps.reconciler.run(role.group, [role.follower], cause, "");
-    } else if (step.do === "nothing") this.settle(role.group, role.follower, mirror.leaderOrderId);
+    } else if (step.do === "nothing") this.settle(role.follower, mirror.leaderOrderId);
   }
 
   /**
@@ -227,11 +231,10 @@ export class MirrorAnswers {
    * broker and not the leader's, then cancelled): its line is put right from where it stands, exits
    * only, once no mirror of the order may still fill (else at that fill, or its cancel's end).
    */
-  leaderOrderEnded(group: Group, leaderOrderId: number, leaderContract: string): void {
+  leaderOrderEnded(group: Group, id: number, contract: string, filledQty: number | undefined): void {
     if (!mirrors(group)) return;
-    this.ended.set(leaderOrderId, leaderContract);
-    if (this.ended.size > KEPT_PER_FOLLOWER) this.ended.delete(this.ended.keys().next().value as number);
-    for (const follower of group.followers) this.settle(group, follower, leaderOrderId);
+    this.ended.end(id, contract, filledQty);
+    for (const follower of group.followers) this.settle(follower, id);
   }
 
   /** A mirror of the follower's in `contract` being cancelled is heard finished. */
@@ -239,20 +242,36 @@ export class MirrorAnswers {
     const role = this.deps.accounts.role(follower);
     if (role?.kind !== "follower") return;
     for (const [id, h] of this.byFollower.get(follower) ?? [])
-      if (h.contract === contract && this.ended.has(id)) this.settle(role.group, role.follower, id);
+      if (h.contract === contract && this.ended.has(id)) this.settle(role.follower, id);
   }
 
-  private settle(group: Group, follower: Follower, leaderOrderId: number): void {
-    const leaderContract = this.ended.get(leaderOrderId);
+  /**
+   * Once every fill of the leader's order is in, and none of the follower's mirrors of it may
+   * still fill: after the mirror's own pass (a timer, not now), and not while it cancels the
+   * follower's exits on the line (the leader's bracket legs went with its entry): a close beside a
+   * stop being cancelled could fill twice. Such a cancel's end looks again (mirrorEnded).
+   */
+  private settle(follower: Follower, leaderOrderId: number): void {
     const name = follower.account;
     const h = this.byFollower.get(name)?.get(leaderOrderId);
-    if (leaderContract === undefined || !h?.contract || h.settled) return;
+    if (!h?.contract || h.settled || !this.ended.complete(leaderOrderId)) return;
     if (Math.abs(h.filled) <= Math.abs(h.counted) || this.mayStillFill(name, leaderOrderId, h)) return;
     h.settled = true;
-    // A contract the leader never held is flat for it: the re-sync must look at that line too.
-    this.deps.leaders.note(group.leader, leaderContract);
-    this.deps.reconciler.uncertain(name, new Set([h.contract]));
-    this.deps.reconciler.run(group, [follower], MIRROR_FILL_REASONS.leaderEnded(name), "");
+    this.deps.clock.setTimeout(() => {
+      const role = this.deps.accounts.role(name);
+      const contract = this.ended.contractOf(leaderOrderId);
+      if (role?.kind !== "follower" || contract === undefined || !h.contract) return;
+      const has = this.deps.book.position(name, h.contract);
+      const closing = has > 0 ? "Sell" : "Buy";
+      if (has !== 0 && this.deps.mirror.mirrorCancels?.(name, h.contract, closing) === true) {
+        h.settled = false;
+        return;
+      }
+      // A contract the leader never held is flat for it: the re-sync must look at that line too.
+      this.deps.leaders.note(role.group.leader, contract);
+      this.deps.reconciler.uncertain(name, new Set([h.contract]));
+      this.deps.reconciler.run(role.group, [role.follower], MIRROR_FILL_REASONS.leaderEnded(name), "");
+    }, 0);
   }
 
   /**
@@ -326,40 +345,6 @@ export class MirrorAnswers {
       if (size > Math.abs(h.filled)) toFill.set(leaderOrderId, size - Math.abs(h.filled));
     }
     return toFill;
-  }
-
-  /** One exit of the follower's at once: a double undone (told in an alert too), or an owed reduce. */
-  private sendExit(
-    group: Group,
-    follower: string,
-    h: Handled,
-    at: { contract: string; leaderContract: string; leader: number },
-    delta: number,
-    why: "double" | "owed",
-  ): void {
-    const { contract, leaderContract, leader } = at;
-    const meta: OrderMeta = {
-      group: group.name,
-      follower,
-      fillId: h.fillId,
-      contract,
-      kind: "reduce",
-      side: delta > 0 ? "Buy" : "Sell",
-      startedAt: this.deps.clock.mono(),
-      exit: true,
-      leaderContract,
-      leaderBefore: leader,
-      leaderAfter: leader,
-    };
-    if (!this.deps.send(meta, delta, MIRROR_FILL_REASONS[why]) || why !== "double") return;
-    this.deps.emit({
-      type: "alert",
-      at: this.deps.clock.now(),
-      level: "warn",
-      message: `${follower}: its mirrored order on ${contract} filled as well as the copy of the leader's fill (its cancel came too late); ${Math.abs(delta)} sent back`,
-      follower,
-      group: group.name,
-    });
   }
 
   /** The record of one leader order for a follower; a leader fill of it names its contract and fill. */

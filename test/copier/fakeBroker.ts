@@ -140,11 +140,11 @@ export class FakeBroker {
   }
 
   /** An order of the account ends without filling (more): cancelled by the trader, expired, rejected. */
-  ended(accountId: number, orderId: number, contract: string, status = "Canceled"): void {
+  ended(accountId: number, orderId: number, contract: string, status = "Canceled", filledQty?: number): void {
     const account = this.accounts.get(accountId);
     if (!account) throw new Error(`fake broker: no account ${accountId}`);
     const { connection } = account.session;
-    const event = { type: "orderStatus", connection, accountId, orderId, status } as const;
+    const event = { type: "orderStatus", connection, accountId, orderId, status, filledQty } as const;
     account.session.emit({ ...event, contractId: contractId(contract) });
   }
 

@@ -255,7 +255,10 @@ describe("copier hooks for the mirror", () => {
     w.broker.trade(2, "ESZ6", "Sell", 2, 500, "mm-90-2-lm"); // F's mirror of 90 fills, the leader's does not
     await w.broker.flush();
     expect(w.broker.position(2, "ESZ6")).toBe(-2);
-    w.broker.ended(1, 90, "ESZ6"); // the leader cancels it
+    w.broker.ended(1, 90, "ESZ6", "Canceled", 0); // the leader cancels it
+    await w.broker.flush();
+    expect(ordersTo(w, "F")).toEqual([]); // after the mirror's own pass, not within the frame
+    w.clock.run(1);
     await w.broker.flush();
     expect(w.broker.position(1, "ESZ6")).toBe(0);
     expect(w.broker.position(2, "ESZ6")).toBe(0);
@@ -272,6 +275,8 @@ describe("copier hooks for the mirror", () => {
     expect(ordersTo(w, "F")).toEqual([]); // its mirror still works: it may fill, nothing to settle yet
     w.broker.trade(2, "ESZ6", "Buy", 2, 500, "mm-90-2-lm");
     await w.broker.flush();
+    w.clock.run(1);
+    await w.broker.flush();
     expect(w.broker.position(2, "ESZ6")).toBe(0);
     expect(ordersTo(w, "F")).toEqual([["Sell", 2]]);
   });
@@ -282,11 +287,31 @@ describe("copier hooks for the mirror", () => {
     await w.broker.flush();
     w.broker.trade(2, "ESZ6", "Buy", 3, 500, "mm-90-2-lm"); // F's fills all 3
     await w.broker.flush();
-    w.broker.ended(1, 90, "ESZ6");
+    w.broker.ended(1, 90, "ESZ6", "Canceled", 1);
+    await w.broker.flush();
+    w.clock.run(1);
     await w.broker.flush();
     expect(w.broker.position(1, "ESZ6")).toBe(1);
     expect(w.broker.position(2, "ESZ6")).toBe(1);
     expect(ordersTo(w, "F")).toEqual([["Sell", 2]]);
+  });
+
+  it("… and not before the leader's own fills of it are in: ProjectX tells a Cancelled order ahead of its trade", async () => {
+    const w = world(new Set(["F:90"]), new Set(), new Map([["F:90", 1]]));
+    w.broker.trade(2, "ESZ6", "Buy", 1, 500, "mm-90-2-lm"); // F's mirror fills 1
+    await w.broker.flush();
+    w.broker.ended(1, 90, "ESZ6", "Canceled", 1); // the leader's filled 1 too, its trade told later
+    await w.broker.flush();
+    w.clock.run(1);
+    await w.broker.flush();
+    expect(ordersTo(w, "F")).toEqual([]);
+    w.broker.trade(1, "ESZ6", "Buy", 1, 90); // the leader's fill: F's mirror answers it
+    await w.broker.flush();
+    w.clock.run(1);
+    await w.broker.flush();
+    expect(w.broker.position(1, "ESZ6")).toBe(1);
+    expect(w.broker.position(2, "ESZ6")).toBe(1);
+    expect(ordersTo(w, "F")).toEqual([]);
   });
 
   it("… but a leader order that ends with nothing of the follower's mirror filled changes nothing", async () => {

@@ -59,7 +59,7 @@ export function world(
     s.sync(true);
   }
   const copies = () => events.filter((e): e is CopyEvent => e.type === "copy");
-  return { broker, copier, copies, calls, events };
+  return { broker, copier, copies, calls, events, clock };
 }
 
 /** What was placed on an account, as [side, qty]. */

@@ -85,8 +85,8 @@ export function tradeFill(
 }
 
 export function statusEvent(connection: string, o: PxOrder, status: string): OrderStatusEvent {
-  const { accountId, id: orderId, contractId, customTag: clOrdId } = o;
-  return { type: "orderStatus", connection, accountId, orderId, contractId, status, clOrdId };
+  const { accountId, id: orderId, contractId, customTag: clOrdId, fillVolume: filledQty } = o;
+  return { type: "orderStatus", connection, accountId, orderId, contractId, status, clOrdId, filledQty };
 }
 
 /** A voided trade takes back the fill it was (`history`: seen voided in a snapshot). */
