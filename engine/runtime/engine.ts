@@ -26,7 +26,7 @@ import { actedStoreOf, countedOrdersOf, shadowFollowers } from "./followerSets.j
 import { followAccounts } from "./loginAccounts.js";
 import { Logins } from "./logins.js";
 import { mirrorHooks } from "./mirrorHooks.js";
-import { type OpenLine, openLines, Shadows } from "./shadows.js";
+import { type OpenLine, openLines, Shadows, sameLines } from "./shadows.js";
 
 export interface EngineDeps {
   clock?: Clock;
@@ -67,6 +67,8 @@ export class Engine {
   private config: Config;
   private reportTimer: unknown;
   private readonly reported = new Map<string, string>();
+  /** Each account's positions as last shown (emitted in an event, never changed after). */
+  private readonly shownPositions = new Map<string, readonly OpenLine[]>();
   private readonly editNotices = new EditNotices();
   private readonly shadows: Shadows;
 
@@ -337,9 +339,11 @@ export class Engine {
     this.showPositions(account, openLines(session.positions(accountId)));
   }
 
+  /** Compared line by line with what was last shown: this runs on every position event of every follower. */
   private showPositions(account: string, positions: OpenLine[]): void {
-    const event = () => ({ type: "positions" as const, at: this.clock.now(), account, positions });
-    this.emitIfChanged(`positions\u0000${account}`, JSON.stringify(positions), event);
+    if (sameLines(this.shownPositions.get(account), positions)) return;
+    this.shownPositions.set(account, positions);
+    this.emit({ type: "positions", at: this.clock.now(), account, positions });
   }
 
   /** Budgets and latency change with every request: reported on a timer, off the copy path. */

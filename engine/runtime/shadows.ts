@@ -69,3 +69,11 @@ export class Shadows {
 export function openLines(positions: readonly { contract: string; netPos: number }[]): OpenLine[] {
   return positions.filter((p) => p.netPos !== 0).map((p) => ({ contract: p.contract, netPos: p.netPos }));
 }
+
+/** Whether two accounts' open lines say the same, as their JSON would (netPos is a finite number). */
+export function sameLines(a: readonly OpenLine[] | undefined, b: readonly OpenLine[]): boolean {
+  if (a === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++)
+    if (a[i]!.contract !== b[i]!.contract || a[i]!.netPos !== b[i]!.netPos) return false;
+  return true;
+}
