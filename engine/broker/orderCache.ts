@@ -283,6 +283,7 @@ export class OrderCache {
       status: o.ordStatus,
       clOrdId: e?.clOrdId,
       rejectReason: o.ordStatus === "Rejected" ? e?.rejectReason : undefined,
+      filledQty: e?.filled,
     };
   }
 
