@@ -166,6 +166,16 @@ export const limitsSchema = z.strictObject({
   dailyGiveBack: dollars.optional(),
   /** Copied opening orders per trading day. */
   maxTradesPerDay: z.number().int().positive().optional(),
+  /**
+   * The most contracts the account may hold across all its positions at once (a prop firm's
+   * maximum position size), each contract counted as one, a micro too. Caps openings only.
+   */
+  maxOpenContracts: z
+    .number()
+    .int("must be a whole number")
+    .positive("must be at least 1")
+    .max(10_000)
+    .optional(),
 });
 
 export const mappingSchema = z.enum(["none", "toMicro", "toMini"]);

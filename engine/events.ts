@@ -69,7 +69,10 @@ export type WindowReason = typeof SKIP_REASONS.outsideHours | `blackout: ${strin
 /** The reason every correction a re-sync makes carries (journal, fills pane). */
 export const RECONCILE_REASON = "reconcile";
 
-export type SkipReason = (typeof SKIP_REASONS)[keyof typeof SKIP_REASONS] | WindowReason;
+/** The follower's `limits.maxOpenContracts` held an opening back, or a reduce at it (copier/accountCap.ts). */
+export type AccountCapReason = `${"" | "still at "}the account's max open contracts (${number})`;
+
+export type SkipReason = (typeof SKIP_REASONS)[keyof typeof SKIP_REASONS] | WindowReason | AccountCapReason;
 
 export type CopyKind = "open" | "add" | "reduce" | "close" | "flip" | "resync";
 

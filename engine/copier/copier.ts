@@ -338,7 +338,7 @@ export class Copier {
       risk: this.deps.gate(name),
       tradeAlreadyCounted: counted,
       position: (goal ?? has) - kept,
-      kept,
+      ...{ kept, elsewhere: () => this.book.elsewhere(name, contract) },
       mirror,
       hedge: this.hedge.sides(name, contract),
     });

@@ -1,6 +1,14 @@
 import type { Sizing } from "../../data/schema.js";
 import type { CopyKind, SkipReason } from "../types.js";
 import { DEFAULT_MAX_CONTRACTS, SKIP_REASONS } from "../types.js";
+import {
+  type AccountCap,
+  accountCappedCopy,
+  accountCapReason,
+  lineRoom,
+  stillAccountCapped,
+  tighterCap,
+} from "./accountCap.js";
 import { classify } from "./classify.js";
 import type { GateContext } from "./gates.js";
 import { accessGate, exitGate, hedgeGate, openingGate, tradesGate } from "./gates.js";
@@ -29,6 +37,8 @@ export interface DecideInput {
   sizing: Sizing;
   /** The follower's position cap; unset, DEFAULT_MAX_CONTRACTS caps it instead. */
   maxContracts?: number | undefined;
+  /** The follower's `limits.maxOpenContracts` and what its account's other lines hold. */
+  account?: AccountCap | undefined;
   leaderBefore: number;
   leaderAfter: number;
   /** Follower's position in the mapped contract: broker-reported plus what is in flight. */
@@ -71,7 +81,7 @@ export type Decision =
  * Gate order: connection up → orders backlog (these stop every copy) → a flatten under way (exits:
  * the flatten closes them; openings: "liquidate only" below) → group active → follower
  * enabled → lock/LIQUIDATE_ONLY → trading window → whitelist → hedge guard → max contracts (or the
- * default cap) → max trades per day; from the group's switch on they stop openings only, never
+ * default cap) → the account's max open contracts → max trades per day; from the group's switch on they stop openings only, never
  * exits (issue 18: a pause or a disable stops new exposure, and the close of what the follower
  * holds still follows).
  */
@@ -92,28 +102,38 @@ export function decide(input: DecideInput): Decision {
         const reason = sizing.mode === "fixed" ? SKIP_REASONS.fixedLaterFill : SKIP_REASONS.roundsToZero;
         return { action: "skip", kind: move, reason };
       }
-      const capped = capOpening(follower, size, maxContracts ?? DEFAULT_MAX_CONTRACTS);
-      if (capped === 0) return { action: "skip", kind: move, reason: capReason(maxContracts) };
+      const byLine = capOpening(follower, size, maxContracts ?? DEFAULT_MAX_CONTRACTS);
+      const capped = capOpening(follower, byLine, lineRoom(input.account));
+      if (capped === 0) return { action: "skip", kind: move, reason: capReason(maxContracts, byLine, input) };
       const trades = tradesGate(gate);
       if (trades) return { action: "skip", kind: move, reason: trades };
       const reason =
         capped === size
           ? COPY_REASONS.copied
-          : maxContracts === undefined
-            ? COPY_REASONS.defaultCapped
-            : COPY_REASONS.capped;
+          : capped !== byLine && input.account
+            ? accountCappedCopy(input.account.cap)
+            : maxContracts === undefined
+              ? COPY_REASONS.defaultCapped
+              : COPY_REASONS.capped;
       return { action: "send", kind: move, delta: capped, opening: capped, reason };
     }
     case "reduce": {
       if (follower === 0) return { action: "skip", kind: move, reason: SKIP_REASONS.alreadyFlat };
-      const cap = maxContracts ?? DEFAULT_MAX_CONTRACTS;
+      // Held at what the account cap leaves the line, it is judged as one held at its own cap.
+      const lineCap = maxContracts ?? DEFAULT_MAX_CONTRACTS;
+      const cap = tighterCap(lineCap, input.account);
       const delta = positionAfterReduce(sizing, follower, before, after, cap) - follower;
       if (delta === 0) {
         // At its cap with the rule giving the cap or more: not a rounding, and the trader should
         // read why a follower at 4 kept 4 when its leader sold.
         const capped =
           Math.abs(follower) === cap && Math.abs(expectedPosition(sizing, after, undefined)) >= cap;
-        const reason = capped ? SKIP_REASONS.stillCapped : SKIP_REASONS.roundsToZero;
+        const byAccount = capped && cap < lineCap && input.account !== undefined;
+        const reason = !capped
+          ? SKIP_REASONS.roundsToZero
+          : byAccount
+            ? stillAccountCapped(input.account?.cap ?? cap)
+            : SKIP_REASONS.stillCapped;
         return { action: "skip", kind: move, reason };
       }
       return { action: "send", kind: move, delta, opening: 0, reason: COPY_REASONS.copied };
@@ -132,15 +152,18 @@ function decideFlip(input: DecideInput): Decision {
   const { gate, sizing, maxContracts, leaderAfter: after, follower } = input;
   let held: SkipReason | undefined = openingGate(gate) ?? hedgeGate(gate, Math.sign(after));
   let opening = 0;
+  let cut: string | undefined;
   if (!held) {
     const size = openingSize(sizing, 0, after, input.firstOpeningFillOfOrder);
     if (size === 0) held = sizing.mode === "fixed" ? SKIP_REASONS.fixedLaterFill : SKIP_REASONS.roundsToZero;
     else {
       // The close half leaves this contract's part flat first: the cap counts the new side and
       // what the line keeps for the leader's other contracts (toMicro), nothing else.
-      opening = capOpening(input.keptOnLine ?? 0, size, maxContracts ?? DEFAULT_MAX_CONTRACTS);
-      held = opening === 0 ? capReason(maxContracts) : tradesGate(gate);
+      const byLine = capOpening(input.keptOnLine ?? 0, size, maxContracts ?? DEFAULT_MAX_CONTRACTS);
+      opening = capOpening(input.keptOnLine ?? 0, byLine, lineRoom(input.account));
+      held = opening === 0 ? capReason(maxContracts, byLine, input) : tradesGate(gate);
       if (held) opening = 0;
+      else if (opening !== byLine && input.account) cut = accountCappedCopy(input.account.cap);
     }
   }
   const delta = -follower + opening;
@@ -149,12 +172,14 @@ function decideFlip(input: DecideInput): Decision {
     return { action: "skip", kind: "flip", reason };
   }
   if (opening === 0) {
-    const reason = closeOnlyReason(held ?? capReason(maxContracts));
+    const reason = closeOnlyReason(held ?? capReason(maxContracts, 0, input));
     return { action: "send", kind: "close", delta, opening: 0, reason };
   }
-  return { action: "send", kind: "flip", delta, opening, reason: COPY_REASONS.copied };
+  return { action: "send", kind: "flip", delta, opening, reason: cut ?? COPY_REASONS.copied };
 }
 
-function capReason(maxContracts: number | undefined): SkipReason {
+/** Which cap held an opening back: the line's own when it left nothing (`byLine` 0), else the account's. */
+function capReason(maxContracts: number | undefined, byLine: number, input: DecideInput): SkipReason {
+  if (byLine !== 0 && input.account) return accountCapReason(input.account.cap);
   return maxContracts === undefined ? SKIP_REASONS.defaultCap : SKIP_REASONS.maxContracts;
 }

@@ -1,3 +1,5 @@
+import { lineCount } from "./accountCap.js";
+
 /**
  * A follower's position per contract as the copier must see it, so that two quick leader fills
  * never double-count or over-close:
@@ -66,6 +68,8 @@ export class FollowerBook {
   /** Accounts with a sync snapshot: a contract missing from it is flat, nothing to look up. */
   private readonly synced = new Set<string>();
   private readonly liveCount = new Map<string, number>();
+  /** Every contract each account has had a line or an order in (the account cap sums them). */
+  private readonly contractsOf = new Map<string, Set<string>>();
 
   /** Does the book know this line (or know it is flat)? Otherwise the caller may seed it. */
   has(account: string, contract: string): boolean {
@@ -225,6 +229,20 @@ export class FollowerBook {
     return (this.lines.get(key(account, contract))?.pos ?? 0) + this.inFlight(account, contract);
   }
 
+  /**
+   * Contracts the account holds on its lines other than `contract`, each line counted as the
+   * account cap counts it (accountCap.lineCount: an opening on its way counts, an exit frees none).
+   */
+  elsewhere(account: string, contract: string): number {
+    let total = 0;
+    for (const other of this.contractsOf.get(account) ?? []) {
+      if (other === contract) continue;
+      const settled = this.lines.get(key(account, other))?.pos ?? 0;
+      total += lineCount(settled, settled + this.inFlight(account, other));
+    }
+    return total;
+  }
+
   /** Our live orders' quantity not filled yet. */
   inFlight(account: string, contract: string): number {
     let total = 0;
@@ -263,6 +281,12 @@ export class FollowerBook {
   }
 
   private changed(account: string, contract: string): void {
+    let contracts = this.contractsOf.get(account);
+    if (!contracts) {
+      contracts = new Set();
+      this.contractsOf.set(account, contracts);
+    }
+    contracts.add(contract);
     this.onChange?.(account, contract);
   }
 

@@ -1,5 +1,6 @@
 import type { Follower, Group } from "../../data/schema.js";
 import { SKIP_REASONS } from "../types.js";
+import type { AccountCap } from "./accountCap.js";
 import { COPY_REASONS, type Decision, decide } from "./decide.js";
 import type { HedgeSides } from "./hedgeIndex.js";
 import type { FollowerGate } from "./ports.js";
@@ -32,6 +33,8 @@ export interface FollowerFacts {
   position: number;
   /** What its line keeps for the leader's other contracts, left out of `position` (mergedLine). */
   kept?: number | undefined;
+  /** What its account holds on its other lines (FollowerBook.elsewhere), asked only under an account cap. */
+  elsewhere?: (() => number) | undefined;
   /** Its own mirrored working order answers this leader order (issue 14). */
   mirror?: MirrorCover | undefined;
   /** What other followers of its firm hold in the instrument's family (issue 16's hedge guard). */
@@ -77,6 +80,7 @@ export function followerDecision(f: FollowerFacts): CoveredDecision {
     },
     sizing: f.follower.sizing,
     maxContracts: f.follower.maxContracts,
+    account: accountCapOf(f.follower, f.elsewhere),
     leaderBefore: f.leaderBefore,
     leaderAfter: f.leaderAfter,
     follower: f.position + (f.mirror?.shift ?? 0),
@@ -84,6 +88,15 @@ export function followerDecision(f: FollowerFacts): CoveredDecision {
     firstOpeningFillOfOrder: f.firstOpeningFillOfOrder,
   });
   return f.mirror === undefined ? { ...decision, covered: 0 } : answeredByMirror(decision, f.mirror.credit);
+}
+
+/** The follower's account cap and what its other lines hold; undefined when it has none. */
+export function accountCapOf(
+  follower: Pick<Follower, "limits">,
+  elsewhere: (() => number) | undefined,
+): AccountCap | undefined {
+  const cap = follower.limits?.maxOpenContracts;
+  return cap === undefined ? undefined : { cap, elsewhere: elsewhere?.() ?? 0 };
 }
 
 /** The part of a decision the follower's mirror answers, and what is still copied (a rule table). */
