@@ -34,6 +34,18 @@ export function lineCount(settled: number, withInFlight: number): number {
   return Math.max(Math.abs(settled), Math.abs(withInFlight));
 }
 
+/**
+ * What OUT OF SYNC expects of a line under the account cap, given what the rule (and max
+ * contracts) expect of it: no more than the `room` the account's other lines leave it, and never
+ * less than it holds on that side: a line held short only by the cap is where it should be, and
+ * the cap never sells what the follower holds.
+ */
+export function heldByAccount(expects: number, has: number, room: number | undefined): number {
+  if (room === undefined || expects === 0) return expects;
+  const holds = Math.sign(has) === Math.sign(expects) ? Math.abs(has) : 0;
+  return Math.sign(expects) * Math.min(Math.abs(expects), Math.max(room, holds));
+}
+
 /** A skip: the account cap left no room for the opening. */
 export function accountCapReason(cap: number): AccountCapReason {
   return `the account's max open contracts (${cap})`;

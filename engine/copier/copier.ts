@@ -132,7 +132,7 @@ export class Copier {
       send: (meta, delta, reason) => sender.sendNow(meta, delta, reason),
     });
     this.watch = new SyncWatch({
-      ...{ clock, emit },
+      ...{ clock, emit, elsewhere: (f: string, c: string) => book.elsewhere(f, c) },
       role: (name) => deps.accounts.role(name),
       leaderHeld: (leader) => this.leaders.held(leader),
       followerPosition: (follower, contract) => this.followerPosition(follower, contract),

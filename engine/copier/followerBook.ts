@@ -230,10 +230,11 @@ export class FollowerBook {
   }
 
   /**
-   * Contracts the account holds on its lines other than `contract`, each line counted as the
-   * account cap counts it (accountCap.lineCount: an opening on its way counts, an exit frees none).
+   * Contracts the account holds on its lines other than `contract` (all of them without one), each
+   * line counted as the account cap counts it (lineCount: an opening on its way counts, an exit
+   * frees none).
    */
-  elsewhere(account: string, contract: string): number {
+  elsewhere(account: string, contract?: string): number {
     let total = 0;
     for (const other of this.contractsOf.get(account) ?? []) {
       if (other === contract) continue;

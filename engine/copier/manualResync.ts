@@ -17,7 +17,7 @@ import type { SyncWatch } from "./syncWatch.js";
 
 export interface ManualResyncDeps
   extends Pick<CopierDeps, "accounts" | "clock" | "emit" | "gate" | "onOpeningCopied"> {
-  book: Pick<FollowerBook, "full">;
+  book: Pick<FollowerBook, "full" | "elsewhere">;
   orders: Pick<OrderTracker, "unheardWorking" | "unsettled">;
   /** Every order the copier writes leaves by its one door (cancel before close). */
   send: OrderTracker["send"];
@@ -92,6 +92,7 @@ export async function manualResync(name: string, deps: ManualResyncDeps): Promis
       ...{ window: risk.window, tradesLeft: risk.tradesLeft },
     },
     hedge: (contract) => deps.hedge.sides(name, contract),
+    account: accountNow(follower, () => deps.book.elsewhere(name)),
   });
   const sent: Array<Promise<OrderResult>> = [];
   const startedAt = deps.clock.mono();
@@ -125,6 +126,12 @@ export async function manualResync(name: string, deps: ManualResyncDeps): Promis
     return { target: name, status: "failed", sent: results.length, reason: `${failed} rejected` };
   if (refused) return refused;
   return { target: name, status: "resynced", sent: results.length };
+}
+
+/** The account cap and what the account counts on all its lines now; undefined without a cap. */
+function accountNow(follower: Follower, open: () => number): { cap: number; open: number } | undefined {
+  const cap = follower.limits?.maxOpenContracts;
+  return cap === undefined ? undefined : { cap, open: open() };
 }
 
 /** Openings a gate held back: the trader is told which and why, now and in the alerts. */

@@ -1,5 +1,6 @@
 import type { ReconcileMode } from "../../data/schema.js";
 import { DEFAULT_MAX_CONTRACTS, RECONCILE_REASON, SKIP_REASONS } from "../types.js";
+import { heldByAccount, lineRoom, tighterCap } from "./accountCap.js";
 import { classify } from "./classify.js";
 import { type DecideInput, type Decision, decide } from "./decide.js";
 import { accessGate, exitGate, hedgeGate, openingGate, tradesGate } from "./gates.js";
@@ -60,7 +61,8 @@ function alreadyStepped(input: DecideInput, move: "add" | "reduce"): boolean {
   const { sizing } = input;
   const has = input.follower - (input.othersOnLine ?? 0);
   if (sizing.mode !== "multiplier" || has === 0) return false;
-  const rule = expectedPosition(sizing, input.leaderAfter, input.maxContracts ?? DEFAULT_MAX_CONTRACTS);
+  const cap = tighterCap(input.maxContracts ?? DEFAULT_MAX_CONTRACTS, input.account);
+  const rule = expectedPosition(sizing, input.leaderAfter, cap);
   if (Math.sign(has) !== Math.sign(rule)) return false;
   return move === "reduce" ? has === rule : Math.abs(has) >= Math.abs(rule);
 }
@@ -144,8 +146,10 @@ export function reconcileHeld(goal: number) {
     if (blocked) return { action: "skip", kind: undefined, reason: blocked };
     if (heldOpeningStop(goal, input) !== undefined) return reconcileUncertain(mode, input);
     const side = Math.sign(goal);
-    const target = side * Math.min(Math.abs(goal), input.maxContracts ?? DEFAULT_MAX_CONTRACTS);
     const has = input.follower;
+    // Capped again, by the account cap too (the other lines may hold more now), which never sells.
+    const capped = side * Math.min(Math.abs(goal), input.maxContracts ?? DEFAULT_MAX_CONTRACTS);
+    const target = heldByAccount(capped, has, lineRoom(input.account));
     const delta = target - has;
     if (delta === 0) return undefined;
     if (Math.sign(delta) !== side)

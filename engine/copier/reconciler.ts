@@ -7,6 +7,7 @@ import { resyncEvent, sentEvent, syntheticClOrdId } from "./copyEvents.js";
 import type { CountedTrades } from "./countedTrades.js";
 import type { DecideInput, Decision } from "./decide.js";
 import type { FollowerBook } from "./followerBook.js";
+import { accountCapOf } from "./followerDecision.js";
 import { HandTrades, handKept, handWords } from "./handTrades.js";
 import type { HedgeIndex } from "./hedgeIndex.js";
 import type { LeaderBook } from "./leaderBook.js";
@@ -40,7 +41,7 @@ export interface ReconcilerDeps {
   accounts: CopierAccounts;
   gate(follower: string): FollowerGate;
   leaders: Pick<LeaderBook, "held" | "known" | "isSynced">;
-  book: Pick<FollowerBook, "position" | "isSynced" | "full" | "inFlight">;
+  book: Pick<FollowerBook, "position" | "isSynced" | "full" | "inFlight" | "elsewhere">;
   /** Takes over an exit that must wait for our orders still on their way. */
   exits: Pick<PendingExits, "hold" | "pendingFor" | "onItsWay">;
   /** What other followers of its firm hold: the hedge guard judges an opening made up too. */
@@ -216,6 +217,7 @@ export class Reconciler {
           },
           sizing: follower.sizing,
           maxContracts: follower.maxContracts,
+          account: accountCapOf(follower, () => deps.book.elsewhere(name, contract)),
           leaderBefore: before,
           leaderAfter: after,
           follower: has - kept - byHand,

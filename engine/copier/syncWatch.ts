@@ -3,6 +3,7 @@ import type { AccountRole } from "../accounts/directory.js";
 import { mapContract, otherSizeOf } from "../symbols.js";
 import type { Clock, EngineEvent, SyncStatusEvent } from "../types.js";
 import { DEFAULT_MAX_CONTRACTS } from "../types.js";
+import { heldByAccount } from "./accountCap.js";
 import { whitelisted } from "./gates.js";
 import { agreesWithRule, exitsOnly, expectedPosition } from "./sizing.js";
 
@@ -16,6 +17,8 @@ export interface SyncWatchDeps {
   followerPosition(follower: string, contract: string): number;
   /** What our orders for the line sent and not yet filled or dead will still add (0 when none). */
   inFlight(follower: string, contract: string): number;
+  /** What the follower's account holds on its lines other than `contract` (FollowerBook.elsewhere). */
+  elsewhere?(follower: string, contract: string): number;
   /** Why the follower takes no openings now (paused, off, locked: gates.standsAside); undefined when it does. */
   asideReason(group: Group, follower: Follower): string | undefined;
   /** The follower's and its leader's positions are known (both logins have synced). */
@@ -65,7 +68,9 @@ export class SyncWatch {
       const has = this.deps.followerPosition(follower.account, contract);
       const base = capOf(rule);
       const withHeld = capOf(rule + (heldBack.get(contract) ?? 0));
-      const capped = base + exitsOnly(has - base, withHeld - base);
+      const ruled = base + exitsOnly(has - base, withHeld - base);
+      // A line held short only by the account cap is judged as one held at max contracts.
+      const capped = heldByAccount(ruled, has, this.roomOf(follower, contract));
       const expects = aside ? exitsOnly(has, capped) : capped;
       if (has === 0 && expects === 0) continue;
       lines.push({
@@ -79,6 +84,13 @@ export class SyncWatch {
       });
     }
     return lines;
+  }
+
+  /** What the account cap leaves a line: undefined without one. */
+  private roomOf(follower: Follower, contract: string): number | undefined {
+    const cap = follower.limits?.maxOpenContracts;
+    if (cap === undefined) return undefined;
+    return Math.max(0, cap - (this.deps.elsewhere?.(follower.account, contract) ?? 0));
   }
 
   /** The follower's account re-synced: its lines that differ are announced and watched. */
@@ -131,26 +143,25 @@ export class SyncWatch {
    */
   changed(follower: string, contract: string): void {
     const contracts = this.watched.get(follower);
-    if (!contracts?.has(contract)) return;
+    if (!contracts) return;
     const role = this.deps.role(follower);
+    // Under the account cap any line's change moves what the others may hold: each shown is said again.
+    const capped = role?.kind === "follower" && role.follower.limits?.maxOpenContracts !== undefined;
+    if (!capped && !contracts.has(contract)) return;
     if (role?.kind !== "follower") {
       this.unwatch(follower, contract);
       return;
     }
-    const line = this.lines(role.group, role.follower).find((s) => s.contract === contract);
-    if (!line || (line.inSync && this.deps.inFlight(follower, contract) === 0))
-      this.unwatch(follower, contract);
-    this.deps.emit(
-      line ?? {
-        type: "syncStatus",
-        at: this.deps.clock.now(),
-        follower,
-        contract,
-        has: 0,
-        expects: 0,
-        inSync: true,
-      },
-    );
+    const lines = this.lines(role.group, role.follower);
+    const again = capped ? [...contracts] : [contract];
+    for (const c of again) {
+      const line = lines.find((s) => s.contract === c);
+      if (!line || (line.inSync && this.deps.inFlight(follower, c) === 0)) this.unwatch(follower, c);
+      const at = this.deps.clock.now();
+      this.deps.emit(
+        line ?? { type: "syncStatus", at, follower, contract: c, has: 0, expects: 0, inSync: true },
+      );
+    }
   }
 
   /** `all`: announce the lines in sync too (after a leader re-sync every line is news). */

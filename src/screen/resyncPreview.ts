@@ -48,7 +48,16 @@ export function resyncPreview(f: ResyncFacts): ResyncPlan {
       ...{ window: f.window, tradesLeft: tradesLeft(f.follower.limits, f.tradesToday) },
     },
     hedge: (contract) => hedge.sides(f.follower.account, contract),
+    account: accountOpen(f),
   });
+}
+
+/** The follower's account cap and the contracts its broker last reported on all its lines. */
+function accountOpen(f: ResyncFacts): { cap: number; open: number } | undefined {
+  const cap = f.follower.limits?.maxOpenContracts;
+  if (cap === undefined) return undefined;
+  const held = f.positions.get(f.follower.account) ?? [];
+  return { cap, open: held.reduce((sum, p) => sum + Math.abs(p.netPos), 0) };
 }
 
 /** "hedge guard (ESZ6), max trades per day (NQZ6, CLZ6)": each gate once, with its contracts. */

@@ -357,3 +357,31 @@ describe("reconcileHeld: an opening held for the snapshot after a lost answer go
     expect(reconcileHeld(-1)("exits", input(1, -1, 0, { gate: noTrades }))).toBeUndefined();
   });
 });
+
+describe("a re-sync under the account's max open contracts never opens past it, and never sells for it", () => {
+  const account = (elsewhere: number) => ({ account: { cap: 4, elsewhere } });
+  it.each([
+    ["full: a missed opening cut to what the other lines leave", "full", input(0, 3, 0, account(2)), 2],
+    ["full: no room, nothing opens", "full", input(0, 3, 0, account(4)), undefined],
+    [
+      "full: a missed add held at the room is already at the rule",
+      "full",
+      input(2, 6, 2, account(2)),
+      undefined,
+    ],
+    [
+      "exits: a reduce of a line held at the room keeps it while the rule gives more",
+      "exits",
+      input(6, 5, 4, account(0)),
+      undefined,
+    ],
+  ] as const)("%s", (_, mode, given, delta) => {
+    const step = reconcileStep(mode, given);
+    expect(step?.action === "send" ? step.delta : undefined).toBe(delta);
+  });
+
+  it("a held opening goes no further than the room, and keeps what the line holds beyond it", () => {
+    expect(reconcileHeld(5)("exits", input(1, 5, 0, account(1)))).toEqual(send("open", 3));
+    expect(reconcileHeld(5)("exits", input(1, 5, 3, account(3)))).toBeUndefined();
+  });
+});

@@ -74,3 +74,32 @@ describe("planResync: send the difference; an opening passes the copy path's ope
     expect(plan.held).toEqual([{ contract: "NQZ6", reason: SKIP_REASONS.maxTrades }]);
   });
 });
+
+describe("planResync under the account's max open contracts: the fixes that open share its room", () => {
+  const capped = (open: number, cap = 4): ResyncGate => ({ ...gate(), account: { cap, open } });
+  const deltas = (plan: ReturnType<typeof planResync>) => plan.send.map((s) => [s.contract, s.delta]);
+
+  it("two lines each short of the rule get no more than the account leaves (MESZ6 −2, MESH7 0, cap 4)", () => {
+    // Each line's expectation leaves room for the other as it stands: −4 and +2 (6 together).
+    const plan = planResync([line(-2, -4, "MESZ6"), line(0, 2, "MESH7")], capped(2));
+    expect(deltas(plan)).toEqual([["MESZ6", -2]]);
+    expect(plan.held).toEqual([{ contract: "MESH7", reason: "the account's max open contracts (4)" }]);
+  });
+
+  it("a fix that opens is cut to the room; one that reduces goes whole and frees none until it fills", () => {
+    const plan = planResync([line(5, 2, "MNQZ6"), line(0, 4, "MESZ6")], capped(5, 6));
+    expect(deltas(plan)).toEqual([
+      ["MNQZ6", -3],
+      ["MESZ6", 1],
+    ]);
+    expect(plan.held).toEqual([]);
+  });
+
+  it("without a cap nothing changes", () => {
+    const plan = planResync([line(-2, -4, "MESZ6"), line(0, 2, "MESH7")], gate());
+    expect(deltas(plan)).toEqual([
+      ["MESZ6", -2],
+      ["MESH7", 2],
+    ]);
+  });
+});

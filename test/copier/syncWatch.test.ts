@@ -31,6 +31,8 @@ function setup(
     leaderHeld: () => leader,
     followerPosition: (_, contract) => has.get(contract) ?? 0,
     inFlight: (_, contract) => flying.get(contract) ?? 0,
+    elsewhere: (_, contract) =>
+      [...has].reduce((sum, [c, n]) => (c === contract ? sum : sum + Math.abs(n)), 0),
     asideReason: () => aside.reason,
     ready: () => synced.ready,
   });
@@ -262,6 +264,53 @@ describe("SyncWatch: a follower standing aside (locked, off, its group paused) f
       ["ESZ6", 0, 2, false],
       ["ESZ6", 0, 0, true],
       ["ESZ6", 1, 2, false],
+    ]);
+  });
+});
+
+describe("SyncWatch under the account's max open contracts: a line held short only by it is in sync", () => {
+  const capped = {
+    sizing: { mode: "multiplier", value: 2 },
+    mapping: "toMicro",
+    limits: { maxOpenContracts: 4 },
+  } as const;
+
+  it("leader ESZ6 −3 and ESH7 +2, follower MESZ6 −4 and MESH7 0: nothing to show, nothing for `r`", () => {
+    const { leader, has, lines } = setup(capped);
+    leader.set("ESZ6", -3);
+    leader.set("ESH7", 2);
+    has.set("MESZ6", -4);
+    expect(lines()).toEqual([["MESZ6", -4, -4, true]]);
+  });
+
+  it("never expects less than a line holds: the cap sells nothing", () => {
+    const { leader, has, lines } = setup(capped);
+    leader.set("ESZ6", -3);
+    leader.set("ESH7", 2);
+    has.set("MESZ6", -4);
+    has.set("MESH7", 3);
+    expect(lines()).toEqual([
+      ["MESZ6", -4, -4, true],
+      ["MESH7", 3, 3, true],
+    ]);
+  });
+
+  it("room left: each line expects what the others leave it, and a change to one says the others again", () => {
+    const { watch, group, leader, has, lines, shown } = setup(capped);
+    leader.set("ESZ6", -3);
+    leader.set("ESH7", 2);
+    has.set("MESZ6", -2);
+    expect(lines()).toEqual([
+      ["MESZ6", -2, -4, false],
+      ["MESH7", 0, 2, false],
+    ]);
+    watch.followerResynced(group, group.followers[0]!);
+    // `r` bought MESZ6 back to −4: MESH7 has no room left, and is said in sync.
+    has.set("MESZ6", -4);
+    watch.changed("A", "MESZ6");
+    expect(shown().slice(-2)).toEqual([
+      ["MESZ6", -4, -4, true],
+      ["MESH7", 0, 0, true],
     ]);
   });
 });

@@ -39,6 +39,15 @@ describe("the account's max open contracts (against the simulator)", () => {
     expect(position(r.sim, "DEMO2001", "MESH7")).toBe(0);
     const held = copies(r, "DEMO2001").at(-1);
     expect(held).toMatchObject({ outcome: "skipped", reason: "the account's max open contracts (4)" });
+    // The line held short only by the cap is in sync: OUT OF SYNC has nothing to show, `r` nothing to send.
+    const automated = () => r.sim.control.records().orders.filter((o) => o.accountName === "DEMO2001").length;
+    const sentBefore = automated();
+    const [outcome] = await r.engine.execute({ cmd: "resync", follower: "DEMO2001" });
+    expect(outcome).toMatchObject({ target: "DEMO2001", status: "in sync" });
+    expect(automated()).toBe(sentBefore);
+    expect(r.events.some((e) => e.type === "syncStatus" && e.follower === "DEMO2001" && !e.inSync)).toBe(
+      false,
+    );
     // Exits are never held: the leader's close takes the follower flat.
     r.sim.control.manualTrade("DEMO1000", "ESZ6", "Buy", 3);
     await eventually(() => position(r.sim, "DEMO2001", "MESZ6") === 0, "the ESZ6 close closed MESZ6");
