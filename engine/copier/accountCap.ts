@@ -1,3 +1,4 @@
+import type { Follower } from "../../data/schema.js";
 import type { AccountCapReason } from "../types.js";
 
 /**
@@ -11,6 +12,15 @@ export interface AccountCap {
   cap: number;
   /** Contracts the account holds on its other lines, with our orders on their way that open. */
   elsewhere: number;
+}
+
+/** The follower's account cap and what its other lines hold; undefined when it has none. */
+export function accountCapOf(
+  follower: Pick<Follower, "limits">,
+  elsewhere: (() => number) | undefined,
+): AccountCap | undefined {
+  const cap = follower.limits?.maxOpenContracts;
+  return cap === undefined ? undefined : { cap, elsewhere: elsewhere?.() ?? 0 };
 }
 
 /** The most one line may hold under the account cap: what the other lines leave of it. */

@@ -239,9 +239,10 @@ export class Copier {
     });
   }
 
-  // ------------------------------------------------------------------------------------------
-  // Fills
+  /** What the account cap counts on a follower's lines other than `contract` (the mirror's entries). */
+  accountElsewhere = (follower: string, contract: string): number => this.book.elsewhere(follower, contract);
 
+  // Fills
   private onFill(event: FillEvent): void {
     const name = this.deps.accounts.nameAt(event.connection, event.accountId);
     if (name === undefined) return;

@@ -1,6 +1,6 @@
 import type { Follower, Group } from "../../data/schema.js";
 import { SKIP_REASONS } from "../types.js";
-import type { AccountCap } from "./accountCap.js";
+import { accountCapOf } from "./accountCap.js";
 import { COPY_REASONS, type Decision, decide } from "./decide.js";
 import type { HedgeSides } from "./hedgeIndex.js";
 import type { FollowerGate } from "./ports.js";
@@ -88,15 +88,6 @@ export function followerDecision(f: FollowerFacts): CoveredDecision {
     firstOpeningFillOfOrder: f.firstOpeningFillOfOrder,
   });
   return f.mirror === undefined ? { ...decision, covered: 0 } : answeredByMirror(decision, f.mirror.credit);
-}
-
-/** The follower's account cap and what its other lines hold; undefined when it has none. */
-export function accountCapOf(
-  follower: Pick<Follower, "limits">,
-  elsewhere: (() => number) | undefined,
-): AccountCap | undefined {
-  const cap = follower.limits?.maxOpenContracts;
-  return cap === undefined ? undefined : { cap, elsewhere: elsewhere?.() ?? 0 };
 }
 
 /** The part of a decision the follower's mirror answers, and what is still copied (a rule table). */

@@ -8,9 +8,11 @@
  * leg can ever open a position. Two legs are always one OCO. In `mirror` mode the leader's
  * openings (limit, stop, stop-limit entries) are mirrored too, sized as the copier sizes a fill,
  * and an OSO bracket's legs follow the follower's own entry as it fills. Openings pass the same
- * gates as copies (lock, pause, whitelist, max contracts, trades per day); exits pass them all.
+ * gates as copies (lock, pause, whitelist, max contracts, the account's max open contracts, trades
+ * per day); exits pass them all.
  */
 import type { Sizing } from "../../data/schema.js";
+import { type AccountCap, accountCapReason, lineRoom } from "../copier/accountCap.js";
 import { capOpening, openingSize, roundDiv } from "../copier/sizing.js";
 import { DEFAULT_MAX_CONTRACTS, type EpochMs, type OrderType, type Side, SKIP_REASONS } from "../types.js";
 import { linkedSets, pairLoneExits, remainingOf } from "./leaderOrders.js";
@@ -33,6 +35,8 @@ export interface FollowerView {
   exposure?: number | undefined;
   sizing: Sizing;
   maxContracts?: number | undefined;
+  /** Its `limits.maxOpenContracts`, and what its account counts on its other lines (entries working there too). */
+  account?: AccountCap | undefined;
   /** Why openings are held back now (locked, paused, not whitelisted …); undefined when they may go. */
   entriesHeld?: string | undefined;
   /** Openings left today (maxTradesPerDay); undefined = no limit. */
@@ -161,7 +165,10 @@ function sizeEntries(input: DesireInput, entries: LeaderOrder[][], out: Desired)
     const s = sign(side);
     const filledHere = mine.reduce((sum, set) => sum + s * Math.max(...set.map((o) => o.filled)), 0);
     let step = input.leaderPosition * s > 0 ? input.leaderPosition - filledHere : 0;
-    let room = Math.max(0, cap - Math.max(0, s * (follower.exposure ?? follower.position)));
+    const grown = Math.max(0, s * (follower.exposure ?? follower.position));
+    let room = Math.max(0, cap - grown);
+    const most = lineRoom(follower.account);
+    let accountLeft = most === undefined ? Number.POSITIVE_INFINITY : Math.max(0, most - grown);
     for (const set of mine) {
       const q = s * set[0]!.qty;
       const sized = Math.abs(openingSize(follower.sizing, step, step + q, true));
@@ -181,12 +188,19 @@ function sizeEntries(input: DesireInput, entries: LeaderOrder[][], out: Desired)
         skip(set, SKIP_REASONS.maxTrades);
         continue;
       }
-      const qty = Math.abs(capOpening(0, s * todo, room));
+      const byLine = Math.abs(capOpening(0, s * todo, room));
+      const qty = Math.min(byLine, accountLeft);
       if (qty === 0) {
-        skip(set, follower.maxContracts === undefined ? SKIP_REASONS.defaultCap : SKIP_REASONS.maxContracts);
+        if (byLine !== 0 && follower.account) skip(set, accountCapReason(follower.account.cap));
+        else
+          skip(
+            set,
+            follower.maxContracts === undefined ? SKIP_REASONS.defaultCap : SKIP_REASONS.maxContracts,
+          );
         continue;
       }
       room -= qty;
+      accountLeft -= qty;
       out.sets.push(wantSet(set, "entry", qty, MIRROR_REASONS.entry));
     }
   }

@@ -16,12 +16,14 @@
  */
 import type { Config, Group } from "../../data/schema.js";
 import type { AccountRole } from "../accounts/directory.js";
+import { accountCapOf } from "../copier/accountCap.js";
 import type { FollowerGate } from "../copier/ports.js";
 import { messageOf } from "../messageOf.js";
 import type { OrderGateway } from "../orders/gateway.js";
 import { mapContract } from "../symbols.js";
 import type { AccountRoute, BrokerEvent, Clock, EngineEvent, Logger, Side } from "../types.js";
 import { silentLogger } from "../types.js";
+import { entriesElsewhere } from "./accountRoom.js";
 import { applyPlan } from "./applyPlan.js";
 import { cancelBeforeExit } from "./beforeExit.js";
 import { CancelRefusals } from "./cancelRefusals.js";
@@ -59,6 +61,8 @@ export interface MirrorDeps {
   expectedPosition?(follower: string, contract: string): number;
   /** The follower's broker refused a mirror (the copier makes up what it answered, MirrorAnswers). */
   onRefused?(follower: string, leaderOrderId: number, contract: string): void;
+  /** What the account cap counts on the follower's lines other than `contract` (the copier's book). */
+  accountElsewhere?(follower: string, contract: string): number;
   /** A mirror that was being cancelled is heard finished, or its cancel refused (an exit may wait for it). */
   cancelEnded?(follower: string, contract: string): void;
   /** A mirrored opening was placed (risk counts it as a trade, once per leader order). */
@@ -260,13 +264,13 @@ export class Mirror {
     if (scene) {
       this.prune(follower, scene);
       for (const lc of new Set([...scene.leaderOpen.keys(), ...byContract.keys()]))
-        this.evaluateContract(scene, lc, byContract.get(lc) ?? [], gate);
+        this.evaluateContract(scene, lc, byContract.get(lc) ?? [], gate, held);
       if (scene.recheckAt !== undefined) this.scheduler.at(follower, scene.recheckAt);
     }
     this.reporter.publish(group.name, follower, route, open, scene?.skips ?? [], held);
   }
 
-  private evaluateContract(scene: Scene, lc: string, held: Held[], gate: FollowerGate): void {
+  private evaluateContract(scene: Scene, lc: string, held: Held[], gate: FollowerGate, all: Held[]): void {
     const { group, follower, route, now } = scene;
     const role = this.deps.accounts.role(follower);
     const mode = modeOf(group);
@@ -305,6 +309,10 @@ export class Mirror {
         exposure: Math.abs(expected) > Math.abs(F) && Math.sign(expected) !== -Math.sign(F) ? expected : F,
         sizing: cfg.sizing,
         maxContracts: cfg.maxContracts,
+        account: accountCapOf(cfg, () => {
+          const entries = entriesElsewhere(all, contract, (c) => positionIn(route, c));
+          return (this.deps.accountElsewhere?.(follower, contract) ?? 0) + entries;
+        }),
         entriesHeld: held_,
         tradesLeft: gate.tradesLeft,
         // One found working after a restart was counted when it was placed (risk keeps the count).

@@ -151,6 +151,7 @@ export class Engine {
       accounts,
       gate,
       expectedPosition: (follower, contract) => this.copier.followerPosition(follower, contract),
+      accountElsewhere: (follower, contract) => this.copier.accountElsewhere(follower, contract),
       onOpening: (follower) => this.risk.recordOpening(follower),
       onRefused: (follower, leaderOrderId, contract) =>
         this.copier.answers.refused(follower, leaderOrderId, contract),

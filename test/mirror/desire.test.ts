@@ -328,6 +328,28 @@ describe("desire: entries and brackets (mirror)", () => {
       ["1: max contracts"],
     ],
     [
+      "the account's max open contracts cuts an entry to what the other lines leave",
+      0,
+      [limit(1, "Buy", 5, 6790)],
+      follower(1, { account: { cap: 4, elsewhere: 1 } }),
+      ["Buy 2 Limit 6790"],
+    ],
+    [
+      "the account's max open contracts: two entries share the room",
+      0,
+      [limit(1, "Buy", 2, 6790), limit(2, "Buy", 2, 6780, { placedAt: NOW - 4000 })],
+      follower(0, { account: { cap: 4, elsewhere: 1 } }),
+      ["Buy 2 Limit 6790", "Buy 1 Limit 6780"],
+    ],
+    [
+      "the account's max open contracts reached on other lines: held back",
+      0,
+      [limit(1, "Buy", 2, 6790)],
+      follower(0, { account: { cap: 4, elsewhere: 4 } }),
+      [],
+      ["1: the account's max open contracts (4)"],
+    ],
+    [
       "no trades left today: a new entry is held back",
       0,
       [limit(1, "Buy", 1, 6790)],
