@@ -199,6 +199,16 @@ describe("follower form", () => {
     expect(s.values.maxContracts).toBe("2");
   });
 
+  it("takes the account's max open contracts, and refuses what is not a whole number of contracts", () => {
+    const typed = (text: string) =>
+      run(spec, initForm(spec, followerFormValues(ctx)), at("maxOpenContracts"), ...typeText(text), {
+        type: "save",
+      });
+    expect(typed("4").saved).toMatchObject({ limits: { maxOpenContracts: 4 } });
+    expect(typed("2.5").errors.maxOpenContracts).toBe("must be a whole number");
+    expect(typed("0").errors.maxOpenContracts).toBe("must be at least 1");
+  });
+
   it("round-trips an existing follower", () => {
     const existing: Follower = {
       account: "FOLL9",
@@ -214,6 +224,7 @@ describe("follower form", () => {
         weeklyLoss: 1500,
         dailyGiveBack: 400,
         maxTradesPerDay: 10,
+        maxOpenContracts: 5,
       },
     };
     const c = { ...ctx, existing };

@@ -25,6 +25,7 @@ const LIMIT_FIELDS = [
   "weeklyLoss",
   "dailyGiveBack",
   "maxTradesPerDay",
+  "maxOpenContracts",
 ] as const;
 
 export function followerFormSpec(ctx: FollowerFormContext): FormSpec<Follower> {
@@ -60,7 +61,13 @@ export function followerFormSpec(ctx: FollowerFormContext): FormSpec<Follower> {
       help: "per leader order",
       hidden: (v) => v.sizingMode !== "fixed",
     },
-    { id: "maxContracts", label: "Max contracts", kind: "text", help: "empty = no cap" },
+    { id: "maxContracts", label: "Max contracts", kind: "text", help: "per contract; empty = no cap" },
+    {
+      id: "maxOpenContracts",
+      label: "Account max",
+      kind: "text",
+      help: "contracts on all positions",
+    },
     {
       id: "mapping",
       label: "Mapping",
@@ -106,6 +113,7 @@ export function followerFormValues(ctx: FollowerFormContext): FormValues {
     weeklyLoss: num(f?.limits.weeklyLoss),
     dailyGiveBack: num(f?.limits.dailyGiveBack),
     maxTradesPerDay: num(f?.limits.maxTradesPerDay),
+    maxOpenContracts: num(f?.limits.maxOpenContracts),
   };
 }
 
