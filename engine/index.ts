@@ -16,6 +16,7 @@ export {
   tradovateEndpoints,
 } from "./broker/index.js";
 export { describeTarget, type EngineCommand, type FlattenTarget } from "./commands.js";
+export { isAccountCapReason } from "./copier/accountCap.js";
 export { CLOSE_ONLY, COPY_REASONS } from "./copier/decide.js";
 export { bustKey } from "./copier/fillDedupe.js";
 export { HedgeIndex, hedgeMembers } from "./copier/hedgeIndex.js";

@@ -61,6 +61,11 @@ export function accountCapReason(cap: number): AccountCapReason {
   return `the account's max open contracts (${cap})`;
 }
 
+/** Is this skip the account cap's (an opening held back by a rule, for the notices)? */
+export function isAccountCapReason(reason: string): boolean {
+  return /^the account's max open contracts \(\d+\)$/.test(reason);
+}
+
 /** A reduce's skip: the line is held at what the account cap leaves it, and the rule still gives more. */
 export function stillAccountCapped(cap: number): AccountCapReason {
   return `still at the account's max open contracts (${cap})`;

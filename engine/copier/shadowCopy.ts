@@ -106,6 +106,8 @@ export function shadowCopy(
     tradeAlreadyCounted: counted,
     position: has - kept,
     kept,
+    elsewhere: () =>
+      parts.book.held(name).reduce((n, p) => n + (p.contract === contract ? 0 : Math.abs(p.netPos)), 0),
     hedge: parts.hedge.sides(name, contract),
   });
   if (decision.action === "skip")

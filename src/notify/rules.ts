@@ -5,6 +5,7 @@ import {
   type EngineEvent,
   type EpochMs,
   type FollowerState,
+  isAccountCapReason,
   RENEWING_FOR_ACCOUNTS,
   SKIP_REASONS,
   TRANSPORT_FAILURES,
@@ -62,6 +63,9 @@ export const HELD_BACK_REASONS: ReadonlySet<string> = new Set([
   SKIP_REASONS.maxContracts,
   SKIP_REASONS.maxTrades,
 ]);
+
+/** A rule held an opening back: one of those, or the account's max open contracts (its words carry the cap). */
+const heldBack = (reason: string) => HELD_BACK_REASONS.has(reason) || isAccountCapReason(reason);
 
 /** Reject reasons that come from the way there (timeout, disconnect, rate limit), not from the broker. */
 const NOT_SENT: ReadonlySet<string> = new Set(Object.values(TRANSPORT_FAILURES));
@@ -174,7 +178,7 @@ const copy: Rule<"copy"> = (e) => {
   }
   const shared = sharedCause(e.outcome === "skipped" ? e.reason : (closeOnlyGate(e) ?? ""));
   if (shared !== undefined) return causeNotice(e, shared, e.outcome !== "skipped");
-  if (e.outcome === "skipped" && HELD_BACK_REASONS.has(e.reason))
+  if (e.outcome === "skipped" && heldBack(e.reason))
     return notice(
       "heldBack",
       "info",
@@ -184,7 +188,7 @@ const copy: Rule<"copy"> = (e) => {
     );
   // A flip's opening half held back is an opening held back too, though its close went.
   const held = closeOnlyGate(e);
-  if (held !== undefined && HELD_BACK_REASONS.has(held))
+  if (held !== undefined && heldBack(held))
     return notice(
       "heldBack",
       "info",

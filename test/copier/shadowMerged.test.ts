@@ -33,3 +33,31 @@ describe("a shadow follower on a line two leader contracts share", () => {
     expect(w.broker.placed.filter((p) => p.accountName === "S")).toEqual([]);
   });
 });
+
+describe("a shadow follower under the account's max open contracts", () => {
+  it("is held within it across contracts, as the live one is", async () => {
+    const capped = {
+      sizing: { mode: "multiplier", value: 2 },
+      mapping: "toMicro",
+      limits: { maxOpenContracts: 4 },
+    } as const;
+    const w = world([
+      {
+        name: "g",
+        leader: "L",
+        followers: [
+          { account: "A", ...capped },
+          { account: "S", ...capped, shadow: true },
+        ],
+      },
+    ]);
+    w.trade("L", "ESZ6", "Sell", 3);
+    await w.flush();
+    w.trade("L", "ESH7", "Buy", 2);
+    await w.flush();
+    expect([w.position("A", "MESZ6"), w.position("A", "MESH7")]).toEqual([-4, 0]);
+    expect([w.copier.shadows.position("S", "MESZ6"), w.copier.shadows.position("S", "MESH7")]).toEqual([
+      -4, 0,
+    ]);
+  });
+});

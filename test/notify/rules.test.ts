@@ -91,6 +91,15 @@ describe("one event → one notice (or none), with a fresh memory", () => {
       copy("skipped", SKIP_REASONS.locked),
       { kind: "heldBack", subject: "DEMO2001", text: "DEMO2001: opening on ESZ6 held back: locked" },
     ],
+    [
+      "an opening held back by the account's max open contracts",
+      copy("skipped", "the account's max open contracts (4)"),
+      {
+        kind: "heldBack",
+        subject: "DEMO2001",
+        text: "DEMO2001: opening on ESZ6 held back: the account's max open contracts (4)",
+      },
+    ],
     ["an already-flat skip is routine", copy("skipped", SKIP_REASONS.alreadyFlat), undefined],
     ["a trader's own disable is not news", copy("skipped", SKIP_REASONS.followerDisabled), undefined],
     ["a sent copy is not news", copy("sent", "copied"), undefined],
