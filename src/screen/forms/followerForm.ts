@@ -63,12 +63,6 @@ export function followerFormSpec(ctx: FollowerFormContext): FormSpec<Follower> {
     },
     { id: "maxContracts", label: "Max contracts", kind: "text", help: "per contract; empty = no cap" },
     {
-      id: "maxOpenContracts",
-      label: "Account max",
-      kind: "text",
-      help: "contracts on all positions",
-    },
-    {
       id: "mapping",
       label: "Mapping",
       kind: "choice",
@@ -84,6 +78,7 @@ export function followerFormSpec(ctx: FollowerFormContext): FormSpec<Follower> {
     { id: "weeklyLoss", label: "Weekly loss $", kind: "text", help: "empty = none" },
     { id: "dailyGiveBack", label: "Give-back $", kind: "text", help: "from the day's peak" },
     { id: "maxTradesPerDay", label: "Max trades/day", kind: "text", help: "empty = none" },
+    { id: "maxOpenContracts", label: "Account max", kind: "text", help: "contracts, all positions" },
     { id: "shadow", label: "Shadow", kind: "toggle", help: "decide and record, never send" },
   ];
   return {
