@@ -25,7 +25,7 @@ import { EditNotices } from "./editNotices.js";
 import { actedStoreOf, countedOrdersOf, shadowFollowers } from "./followerSets.js";
 import { followAccounts } from "./loginAccounts.js";
 import { Logins } from "./logins.js";
-import { mirrorHooks } from "./mirrorHooks.js";
+import { copierHooks, mirrorHooks } from "./mirrorHooks.js";
 import { type OpenLine, openLines, Shadows, sameLines } from "./shadows.js";
 
 export interface EngineDeps {
@@ -153,12 +153,7 @@ export class Engine {
       expectedPosition: (follower, contract) => this.copier.followerPosition(follower, contract),
       accountElsewhere: (follower, contract) => this.copier.accountElsewhere(follower, contract),
       onOpening: (follower) => this.risk.recordOpening(follower),
-      onRefused: (follower, leaderOrderId, contract) =>
-        this.copier.answers.refused(follower, leaderOrderId, contract),
-      cancelEnded: (follower, contract) => {
-        this.copier.exits.changed(follower, contract);
-        this.copier.answers.mirrorEnded(follower, contract);
-      },
+      ...copierHooks(this.copier),
       logger: this.logger,
     });
     this.setConfig(config);
