@@ -1,16 +1,15 @@
-import { mkdir, rename, stat } from "node:fs/promises";
+import { mkdir, rename } from "node:fs/promises";
 import { dirname } from "node:path";
 import { type Clock, systemClock } from "../../engine/types.js";
 import { accessReason, explainWriteError } from "../fileAccess.js";
 import { removeStaleTemps } from "../staleTemps.js";
 import { AnchorFile, anchorPathFor, type ChainEnd, compareWithAnchor, readAnchor } from "./anchor.js";
-import { parseEntry } from "./entry.js";
-import { GENESIS_HASH, lineHash } from "./hash.js";
-import { fileLines, readTail } from "./lines.js";
+import { findChainHead, lineWithSeq } from "./chainHead.js";
+import { lineHash } from "./hash.js";
+import { IsoTimes, lineText } from "./line.js";
 import { LiveJournalFile } from "./liveFile.js";
-import { DEFAULT_MAX_FILES, isNotFound, journalFiles, rotatedJournalPath } from "./paths.js";
-import { isSecretKey, redactSecrets } from "./redact.js";
-import { JournalDamagedError, setAsideTornTail } from "./tail.js";
+import { DEFAULT_MAX_FILES, isNotFound, rotatedJournalPath } from "./paths.js";
+import { setAsideTornTail } from "./tail.js";
 
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 export { DEFAULT_MAX_FILES };
@@ -99,7 +98,7 @@ export class JournalWriter {
   private closed = false;
   /** A serialising step is due (serialiseSoon). */
   private serialising = false;
-  private lastIso = { ms: Number.NaN, text: "" };
+  private readonly isoTimes = new IsoTimes();
   private readonly clock: Clock;
   private readonly maxBytes: number;
   private readonly maxFiles: number;
@@ -372,61 +371,11 @@ export class JournalWriter {
   }
 
   private serialise(item: Pending): Line {
-    const { seq, entry } = item;
     const prev = this.lastHash;
-    const at = this.isoTime(item.at);
-    const type = String(entry.type);
-    let text: string;
-    try {
-      // Most entries hold no secret-named key: skip the deep copy for them.
-      const clean = (hasSecretKey(entry) ? redactSecrets(entry) : entry) as Fields;
-      // Built key by key: a rest-and-spread copy of each entry cost about a third of this line.
-      const line: Record<string, unknown> = { seq, at, type };
-      for (const key in clean) if (!HEAD_KEYS.has(key)) line[key] = clean[key];
-      line.prev = prev;
-      text = JSON.stringify(line);
-    } catch (error) {
-      // A BigInt or a cycle must not cost the line (and the chain) its place.
-      const reason = `unserialisable entry: ${error instanceof Error ? error.message : String(error)}`;
-      text = JSON.stringify({ seq, at, type, error: reason, prev });
-    }
+    const text = lineText(item.seq, this.isoTimes.of(item.at), item.entry, prev);
     this.lastHash = lineHash(text);
-    return { text, seq, hash: this.lastHash, prev };
+    return { text, seq: item.seq, hash: this.lastHash, prev };
   }
-
-  /** ISO text of an epoch time; the lines of one fan-out share theirs, so the last is kept. */
-  private isoTime(ms: number): string {
-    if (ms !== this.lastIso.ms) this.lastIso = { ms, text: new Date(ms).toISOString() };
-    return this.lastIso.text;
-  }
-}
-
-/** The keys every line has in its own places: first (seq, at, type) and last (prev). */
-const HEAD_KEYS = new Set(["seq", "at", "type", "prev"]);
-
-/**
- * Whether redactSecrets would remove anything (same walk, no copies). Every line is walked (some
- * 400 a leader fill at 200 followers): plain values are not called into, and arrays are looped
- * without a closure each.
- */
-function hasSecretKey(value: unknown, depth = 0): boolean {
-  if (value === null || typeof value !== "object" || value instanceof Date) return false;
-  // A cycle (or absurd nesting) is left to redactSecrets, which reports it as unserialisable.
-  if (depth > 64) return true;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (hasSecretKey(value[i], depth + 1)) return true;
-    return false;
-  }
-  // Anything but plain data (a Map, a Buffer, a class) goes through redactSecrets as before.
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return true;
-  for (const key in value) {
-    if (!Object.hasOwn(value, key)) continue;
-    if (isSecretKey(key)) return true;
-    const inner = (value as Record<string, unknown>)[key];
-    if (typeof inner === "object" && inner !== null && hasSecretKey(inner, depth + 1)) return true;
-  }
-  return false;
 }
 
 async function renameIfExists(from: string, to: string): Promise<void> {
@@ -435,49 +384,4 @@ async function renameIfExists(from: string, to: string): Promise<void> {
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
-}
-
-/**
- * Reads the end of the live file (or of journal.1 when the live file is empty, e.g. a crash right
- * after a rotation) to continue the chain. The torn tail has already been set aside.
- */
-async function findChainHead(path: string): Promise<{ head: ChainEnd; size: number }> {
-  let size = 0;
-  for (const file of [path, rotatedJournalPath(path, 1)]) {
-    let tail: Awaited<ReturnType<typeof readTail>>;
-    try {
-      tail = await readTail(file);
-    } catch (error) {
-      if (isNotFound(error)) continue;
-      throw error;
-    }
-    if (file === path) size = (await stat(file)).size;
-    if (tail.lastLine !== undefined) return { head: headFrom(file, tail.lastLine), size };
-  }
-  return { head: { seq: 0, hash: GENESIS_HASH, prev: GENESIS_HASH }, size };
-}
-
-function headFrom(file: string, lastLine: string): ChainEnd {
-  const entry = parseEntry(lastLine);
-  if (entry === undefined || entry.seq < 0)
-    throw new JournalDamagedError(file, `the last line of ${file} is not a journal entry`);
-  return { seq: entry.seq, hash: lineHash(lastLine), prev: entry.prev };
-}
-
-/**
- * The line with this seq, newest file first: usually a few lines back in the live file, but a
- * flush that rotated more than once before a crash leaves it further back, and verify finds it there.
- */
-async function lineWithSeq(path: string, seq: number): Promise<ChainEnd | undefined> {
-  for (const file of (await journalFiles(path)).reverse()) {
-    try {
-      for await (const { text, unterminated } of fileLines(file)) {
-        const entry = unterminated ? undefined : parseEntry(text);
-        if (entry?.seq === seq) return { seq, hash: lineHash(text), prev: entry.prev };
-      }
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
-  }
-  return undefined;
 }
