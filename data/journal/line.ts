@@ -26,17 +26,39 @@ export function lineText(
   }
 }
 
-/** ISO text of epoch times; the lines of one fan-out share theirs, so the last is kept. */
+/** Date's last time with a four-digit year, the last toISOString writes as `YYYY-…`. */
+const LAST_PLAIN_YEAR_MS = 253_402_300_799_999;
+
+/**
+ * ISO text of epoch times. The lines of one fan-out share their millisecond, so the last text is
+ * kept; a new millisecond in the same second reuses that second's text and writes its own
+ * milliseconds (toISOString for each new millisecond was 0.5 % of the engine thread at 200
+ * followers). The text is toISOString's, character for character: the chain hashes it.
+ */
 export class IsoTimes {
   private lastMs = Number.NaN;
   private lastText = "";
+  private second = Number.NaN;
+  /** `YYYY-MM-DDTHH:MM:SS.` of `second`. */
+  private secondText = "";
 
   of(ms: number): string {
-    if (ms !== this.lastMs) {
-      this.lastMs = ms;
-      this.lastText = new Date(ms).toISOString();
-    }
-    return this.lastText;
+    if (ms === this.lastMs) return this.lastText;
+    // What a Date keeps of it: the integer part, toward zero.
+    const whole = Math.trunc(ms);
+    let text: string;
+    if (whole >= 0 && whole <= LAST_PLAIN_YEAR_MS) {
+      const second = Math.floor(whole / 1000);
+      if (second !== this.second) {
+        this.second = second;
+        this.secondText = new Date(second * 1000).toISOString().slice(0, 20);
+      }
+      const milli = whole - second * 1000;
+      text = `${this.secondText}${milli < 10 ? "00" : milli < 100 ? "0" : ""}${milli}Z`;
+    } else text = new Date(ms).toISOString();
+    this.lastMs = ms;
+    this.lastText = text;
+    return text;
   }
 }
 

@@ -26,7 +26,7 @@ export class LiveJournalFile {
    * lose. A failure cuts the file back to where it was: the lines stay queued and are written again
    * whole, so a write cut short (a full disk) or a failed sync must not leave part or all of them.
    */
-  async appendSynced(data: string): Promise<void> {
+  async appendSynced(data: string | Uint8Array): Promise<void> {
     let handle = await this.held.get();
     let size: number;
     try {
@@ -43,7 +43,7 @@ export class LiveJournalFile {
       throw error;
     }
     try {
-      await handle.writeFile(data, "utf8");
+      await handle.writeFile(data);
       await handle.datasync();
     } catch (error) {
       await handle.truncate(size).catch(() => {});

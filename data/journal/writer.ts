@@ -5,8 +5,8 @@ import { accessReason, explainWriteError } from "../fileAccess.js";
 import { removeStaleTemps } from "../staleTemps.js";
 import { AnchorFile, anchorPathFor, type ChainEnd, compareWithAnchor, readAnchor } from "./anchor.js";
 import { findChainHead, lineWithSeq } from "./chainHead.js";
-import { lineHash } from "./hash.js";
 import { IsoTimes, lineText } from "./line.js";
+import { LineQueue } from "./lineQueue.js";
 import { LiveJournalFile } from "./liveFile.js";
 import { DEFAULT_MAX_FILES, isNotFound, rotatedJournalPath } from "./paths.js";
 import { setAsideTornTail } from "./tail.js";
@@ -66,14 +66,6 @@ interface Pending {
   entry: Fields;
 }
 
-/** A serialised line waiting to be written, with what the anchor needs to know about it. */
-interface Line {
-  text: string;
-  seq: number;
-  hash: string;
-  prev: string;
-}
-
 /**
  * The journal's single writer. `append` is synchronous and cheap (it stamps seq and time and
  * queues the entry); the entry is serialised and hashed once the caller's task is done, and
@@ -85,7 +77,7 @@ interface Line {
 export class JournalWriter {
   private pending: Pending[] = [];
   /** Serialised lines not yet written (or whose write failed): written in order, first. */
-  private unwritten: Line[] = [];
+  private readonly unwritten: LineQueue;
   /** The last line on disk, once it differs from what the anchor says. */
   private toAnchor: ChainEnd | undefined;
   /** What open() found and repaired or recorded, one sentence each (the host logs them). */
@@ -119,6 +111,7 @@ export class JournalWriter {
   ) {
     this.seq = head.seq;
     this.lastHash = head.hash;
+    this.unwritten = new LineQueue(head);
     this.size = size;
     this.clock = opts.clock ?? systemClock;
     this.maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -221,7 +214,7 @@ export class JournalWriter {
   }
 
   private serialiseSlice(): void {
-    for (const item of this.pending.splice(0, SERIALISE_SLICE)) this.unwritten.push(this.serialise(item));
+    for (const item of this.pending.splice(0, SERIALISE_SLICE)) this.serialise(item);
   }
 
   /** Writes everything queued so far. Rejects if the disk refuses (the lines stay queued). */
@@ -240,8 +233,7 @@ export class JournalWriter {
     try {
       await this.flush();
     } catch (error) {
-      const first = this.unwritten[0]?.seq;
-      const last = this.unwritten[this.unwritten.length - 1]?.seq;
+      const { first, last } = this.unwritten.seqs();
       throw new JournalError(
         `journal ${this.path}: ${this.unwritten.length} lines (seq ${first} to ${last}) could not be written ` +
           `before it closed (${this.whyNot(error)}) and are lost; the file ends before them`,
@@ -300,18 +292,21 @@ export class JournalWriter {
       if (left > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     for (let written = 0; written < toWrite; ) {
-      const chunk = this.takeChunk(toWrite - written);
-      if (chunk.length === 0) {
+      const chunk = this.unwritten.take(toWrite - written, this.size, this.maxBytes);
+      if (chunk.lines === 0) {
         await this.rotate();
         continue;
       }
-      const data = `${chunk.map((line) => line.text).join("\n")}\n`;
-      await this.live.appendSynced(data);
-      this.unwritten.splice(0, chunk.length);
-      written += chunk.length;
-      this.size += Buffer.byteLength(data);
-      const last = chunk[chunk.length - 1]!;
-      this.toAnchor = { seq: last.seq, hash: last.hash, prev: last.prev };
+      try {
+        await this.live.appendSynced(chunk.data);
+      } catch (error) {
+        this.unwritten.settle(0);
+        throw error;
+      }
+      this.toAnchor = this.unwritten.endAfter(chunk.lines);
+      this.unwritten.settle(chunk.lines);
+      written += chunk.lines;
+      this.size += chunk.data.length;
     }
     if (this.failing !== undefined) {
       this.failing = undefined;
@@ -346,21 +341,6 @@ export class JournalWriter {
     }
   }
 
-  /** The longest run of unwritten lines, at most `most`, that fits in the live file; empty means rotate first. */
-  private takeChunk(most: number): Line[] {
-    const chunk: Line[] = [];
-    let bytes = this.size;
-    for (const line of this.unwritten) {
-      if (chunk.length === most) break;
-      const lineBytes = Buffer.byteLength(line.text) + 1;
-      // A line bigger than maxBytes still goes in, alone in a fresh file, rather than be lost.
-      if (bytes + lineBytes > this.maxBytes && bytes > 0) break;
-      chunk.push(line);
-      bytes += lineBytes;
-    }
-    return chunk;
-  }
-
   private async rotate(): Promise<void> {
     await this.live.release();
     for (let n = this.maxFiles - 1; n >= 1; n--) {
@@ -370,11 +350,10 @@ export class JournalWriter {
     this.size = 0;
   }
 
-  private serialise(item: Pending): Line {
-    const prev = this.lastHash;
-    const text = lineText(item.seq, this.isoTimes.of(item.at), item.entry, prev);
-    this.lastHash = lineHash(text);
-    return { text, seq: item.seq, hash: this.lastHash, prev };
+  private serialise(item: Pending): void {
+    this.lastHash = this.unwritten.push(
+      lineText(item.seq, this.isoTimes.of(item.at), item.entry, this.lastHash),
+    );
   }
 }
 

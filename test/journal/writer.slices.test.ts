@@ -1,4 +1,6 @@
+import { readFile } from "node:fs/promises";
 import { describe, expect, it, vi } from "vitest";
+import { LiveJournalFile } from "../../data/journal/liveFile.js";
 import { verifyJournal } from "../../data/journal/verify.js";
 import { JournalWriter, SERIALISE_SLICE } from "../../data/journal/writer.js";
 import { freshJournalPath, readLines } from "./helpers.js";
@@ -101,5 +103,37 @@ describe("JournalWriter under a burst", () => {
     }
     await w.close();
     expect(await verifyJournal(path)).toEqual({ ok: true, lines: 201 });
+  });
+});
+
+describe("JournalWriter's lines between serialising and the flush", () => {
+  it("are handed to the file as the bytes made when each was serialised, not as text joined again", async () => {
+    // Kept as strings until the flush, 400 lines a leader fill at 200 followers outlived V8's
+    // scavenges (which copied them) and were then joined and encoded again for the write.
+    const original = LiveJournalFile.prototype.appendSynced;
+    const handed: Array<string | Uint8Array> = [];
+    const copies: Buffer[] = [];
+    const append = vi.spyOn(LiveJournalFile.prototype, "appendSynced").mockImplementation(function (
+      this: LiveJournalFile,
+      data,
+    ) {
+      // Copied now: once written, the writer reuses the bytes' room.
+      handed.push(data);
+      copies.push(Buffer.from(data));
+      return original.call(this, data);
+    });
+    try {
+      const w = await JournalWriter.open(path);
+      for (let i = 0; i < SERIALISE_SLICE * 3; i++) w.append({ type: "copy", i, note: "é日😀" });
+      await w.flush();
+      w.append({ type: "late" });
+      await w.close();
+      expect(handed.length).toBeGreaterThan(0);
+      for (const data of handed) expect(data).toBeInstanceOf(Uint8Array);
+      expect(Buffer.concat(copies).equals(await readFile(path))).toBe(true);
+    } finally {
+      append.mockRestore();
+    }
+    expect(await verifyJournal(path)).toEqual({ ok: true, lines: SERIALISE_SLICE * 3 + 1 });
   });
 });
