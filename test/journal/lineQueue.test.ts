@@ -51,11 +51,12 @@ describe("LineQueue", () => {
     let written = "";
     // Rounds of: some lines, a write handed out, many more lines (room made several times) while
     // it is out, then the write ends; part of the time it fails and is handed out again.
-    for (let round = 0; round < 30; round++) {
+    // Some 600 KB a round while a write is out: the first Buffer (1 MB) fills in the second round.
+    for (let round = 0; round < 12; round++) {
       for (let i = 0; i < 50; i++) push(round * 37 + i);
       const chunk = q.take(400, 0, 1 << 30);
       const before = Buffer.from(chunk.data);
-      for (let i = 0; i < 300 + round * 40; i++) push((i * 53) % 2000);
+      for (let i = 0; i < 200; i++) push(2000 + ((i * 53) % 2000));
       expect(chunk.data.equals(before)).toBe(true);
       if (round % 4 === 3) q.settle(0);
       else {
