@@ -130,7 +130,8 @@ Options
   --follower NAME   only entries about that follower (its account name or
                     label); a name neither the config nor the journal knows
                     is refused (exit 1), naming the nearest follower
-  --type T,...      only entries of these types: ${ENTRY_TYPES.join(", ")}
+  --type T,...      only entries of these types, comma separated:
+${(ENTRY_TYPES.join(", ").match(/.{1,58}(,|$)/g) ?? []).map((l) => `${" ".repeat(20)}${l.trim()}`).join("\n")}
   --verify          check the hash chain and its end against the anchor kept
                     beside it (<config name>.anchor.json): prints "journal OK:
                     N lines" (exit 0), or the first broken line, or what is
