@@ -121,7 +121,11 @@ function allocateExits(input: DesireInput, pending: LeaderOrder[][], exits: Lead
   let budget = Math.abs(F);
   for (const set of pending) {
     const entry = set[0]!.bracketOf;
-    if (entry === undefined || set[0]!.side !== closes) continue; // it waits for the entry
+    if (entry === undefined) {
+      for (const o of set) out.skips.push({ leaderId: o.id, reason: MIRROR_REASONS.notWorkingYet });
+      continue;
+    }
+    if (set[0]!.side !== closes) continue; // it waits for the entry
     const qty = Math.min(input.follower.filledOf(entry), budget);
     if (qty <= 0) continue;
     budget -= qty;

@@ -21,6 +21,8 @@ export const MIRROR_REASONS = {
   otherSide: "the follower's position is on the other side",
   covered: "the position's exits already cover it",
   waitingPartner: "waiting a second for its other leg",
+  /** Pending at the leader's broker: ProjectX's bracket legs until their entry fills, a new order. */
+  notWorkingYet: "not working at the leader's broker yet (a bracket leg waits for its entry)",
   legWithoutPosition: "an exit of the leader's with no position to close: never mirrored as an opening",
   roundsToZero: "rounds to zero",
   modeOff: "the group does not mirror working orders",

@@ -185,6 +185,15 @@ describe("desire: exits (both modes)", () => {
       ["1: waiting a second for its other leg"],
     ],
     [
+      "mirror: a leader order not working yet, with no entry named (ProjectX's Pending legs), waits and says so",
+      "mirror",
+      0,
+      [limit(1, "Buy", 2, 6795), stop(2, "Sell", 2, 6785, { suspended: true })],
+      follower(0),
+      ["Buy 2 Limit 6795"],
+      ["2: not working at the leader's broker yet (a bracket leg waits for its entry)"],
+    ],
+    [
       "protect ignores entries and waiting bracket legs",
       "protect",
       0,

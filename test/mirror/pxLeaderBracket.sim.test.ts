@@ -7,6 +7,7 @@
  * Judged on the simulator's book.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { MIRROR_REASONS } from "../../engine/mirror/reasons.js";
 import { crossBrokerConfig, eventually, follower, position, type Rig, startRig } from "../support/rig.js";
 import { quiet, setPrice } from "./simRig.js";
 
@@ -50,6 +51,11 @@ describe("mirror: a ProjectX leader's bracket legs waiting for their entry", () 
     const r = await bracketPlaced();
     await quiet(500);
     expect(workingAt(r, FOLLOWER)).toEqual(["Buy 2 Limit 6795"]);
+    // Each leg waits, and the follower's row says why.
+    const waiting = r.events.filter(
+      (e) => e.type === "mirror" && e.follower === FOLLOWER && e.reason === MIRROR_REASONS.notWorkingYet,
+    );
+    expect(waiting).toHaveLength(2);
     setPrice(r, 6810.25); // through the target's price, not the entry's
     await quiet(500);
     expect(position(r.sim, LEADER, "ESZ6")).toBe(0);
