@@ -242,7 +242,6 @@ export class Copier {
   /** What the account cap counts on a follower's lines other than `contract` (the mirror's entries). */
   accountElsewhere = (follower: string, contract: string): number => this.book.elsewhere(follower, contract);
 
-  // Fills
   private onFill(event: FillEvent): void {
     const name = this.deps.accounts.nameAt(event.connection, event.accountId);
     if (name === undefined) return;
@@ -339,7 +338,11 @@ export class Copier {
       risk: this.deps.gate(name),
       tradeAlreadyCounted: counted,
       position: (goal ?? has) - kept,
-      ...{ kept, elsewhere: () => this.book.elsewhere(name, contract) },
+      kept,
+      elsewhere:
+        follower.limits?.maxOpenContracts === undefined
+          ? undefined
+          : () => this.book.elsewhere(name, contract),
       mirror,
       hedge: this.hedge.sides(name, contract),
     });
@@ -382,10 +385,7 @@ export class Copier {
     return { type: "sent", meta, delta, clOrdId, goal, decision, opens: decision.opening !== 0 && !counted };
   }
 
-  /**
-   * What a follower account's position reports, fills and order statuses work on (followerEvents):
-   * made once, as they come several per follower per leader fill.
-   */
+  /** What follower reports, fills and order statuses work on (followerEvents): made once, as they come often. */
   private followerParts(): FollowerEventParts {
     if (this.parts) return this.parts;
     const { book, orders, watch, exits, answers, reconciler } = this;
