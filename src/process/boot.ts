@@ -37,6 +37,11 @@ export interface BootOptions {
   /** --demo: the demo even when a config exists. */
   demo?: boolean;
   logger: Logger;
+  /**
+   * What the trader is told of a hand edit of the config (taken, kept out, undone) and of a
+   * command from another shell; the logger's info by default (headless prints it).
+   */
+  notice?: ((line: string) => void) | undefined;
   /** Engine event listeners attached before the engine starts, so they see its first events too. */
   listeners?: EngineListener[];
   /** The read model to fold engine events into (the console brings its own, fed by its logger too). */
@@ -174,12 +179,12 @@ async function bootConfig(options: BootOptions): Promise<Running> {
     const offReloaded = repo.subscribe((_next, cause) => {
       keptOut.now = undefined;
       if (cause === "reload")
-        options.logger.info(`config reloaded: ${choice.display} was edited; in force now`);
+        noticeOf(options)(`config reloaded: ${choice.display} was edited; in force now`);
     });
     undo.push(async () => offReloaded());
     repo.onProblem((event) => {
       keptOut.now = event.kind === "restored" ? undefined : problemEventLine(event);
-      if (event.kind === "restored") options.logger.info(`config: ${event.message}`);
+      if (event.kind === "restored") noticeOf(options)(`config: ${event.message}`);
       else options.logger.warn(`config not reloaded: ${problemEventLine(event)}`);
     });
     // Last: its first re-read takes an edit saved during the start, which the lines above report.
@@ -332,7 +337,7 @@ async function assemble(parts: Parts): Promise<Running> {
         store.getSnapshot,
         mode,
         parts.init.journalPath,
-        (line) => options.logger.info(line),
+        noticeOf(options),
         parts.configKeptOut,
       ),
     );
@@ -359,4 +364,8 @@ async function assemble(parts: Parts): Promise<Running> {
 /** The undo steps, newest first; a failing step does not stop the others. */
 async function runAll(steps: Undo[]): Promise<void> {
   for (const step of [...steps].reverse()) await step().catch(() => undefined);
+}
+
+function noticeOf(options: BootOptions): (line: string) => void {
+  return options.notice ?? ((line) => options.logger.info(line));
 }

@@ -1,5 +1,5 @@
 import { UserError } from "../../../data/userError.js";
-import { alertLogger } from "../../app/alertLogger.js";
+import { alertLogger, alertNotice } from "../../app/alertLogger.js";
 import type { MountedConsole } from "../../app/mountConsole.js";
 import type { Running } from "../../process/boot.js";
 import { endIfHungUp, untilSignal } from "../../process/signals.js";
@@ -42,6 +42,7 @@ export const uiCommand: Command = {
     const store = new EngineStore();
     // Inside the console nothing may print to stdout: log lines become alerts on screen.
     const logger = alertLogger(store.push);
+    const notice = alertNotice(store.push);
     let quit: () => void = () => undefined;
     const quitting = new Promise<void>((resolve) => {
       quit = resolve;
@@ -59,6 +60,7 @@ export const uiCommand: Command = {
         configFlag: flags.config,
         demo: flags.demo,
         logger,
+        notice,
         yieldToEngine: true,
         store,
         // Drawn as soon as the config is read, while the simulator and the engine start on their
