@@ -282,6 +282,11 @@ export interface SimControl {
    * "Trade/search"), refused ones (401, 429) too: what a login spent of its budget.
    */
   projectxRequests(): Record<string, number>;
+  /**
+   * In-process only: how many TCP connections clients opened so far (REST and sockets alike): a
+   * client that keeps its REST connection between requests opens one, not one per quiet spell.
+   */
+  connectionsOpened(): number;
 }
 
 export type ProjectXHook = (route: string, body: unknown) => undefined | Promise<void>;

@@ -90,6 +90,7 @@ export class SimServer implements SimControl {
   private readonly heartbeatTimeoutMs: number;
   private projectxHook: ProjectXHook | undefined;
   private readonly projectxRequestCounts = new Map<string, number>();
+  private connectionCount = 0;
   /** The simulator's clock (tests move it); sockets' heartbeats keep to the machine's. */
   private readonly sessionClock: SessionClock;
 
@@ -180,6 +181,12 @@ export class SimServer implements SimControl {
         if (!res.headersSent) writeReply(res, { status: 500, body: "Internal error" });
         else res.end();
       });
+    });
+    // An idle connection is kept as ASP.NET Core's server keeps one (130 s), not Node's 5 s: a
+    // client that drops its own sooner is seen doing so.
+    this.http.keepAliveTimeout = 130_000;
+    this.http.on("connection", () => {
+      this.connectionCount += 1;
     });
     this.http.on("upgrade", (req, socket, head) => {
       if (this.projectx.hubs.upgrade(req, socket, head, this.wss)) return;
@@ -562,6 +569,10 @@ export class SimServer implements SimControl {
 
   projectxRequests(): Record<string, number> {
     return Object.fromEntries(this.projectxRequestCounts);
+  }
+
+  connectionsOpened(): number {
+    return this.connectionCount;
   }
 
   socketCount(filter: { user?: string } = {}): number {

@@ -1,5 +1,6 @@
 import type { Clock, Logger } from "../../types.js";
 import { BrokerRequestError } from "../errors.js";
+import { type KeepAliveFetch, keepAliveFetch } from "../keepAliveFetch.js";
 import type { RateLimiter, RequestKind } from "../rateLimiter.js";
 
 /**
@@ -33,9 +34,17 @@ export interface ProjectXRestOptions {
 
 export class ProjectXRest {
   private readonly fetch: typeof fetch;
+  /** Its connections, kept between orders (see keepAliveFetch); none with an injected fetch. */
+  private readonly kept: KeepAliveFetch | undefined;
 
   constructor(private readonly o: ProjectXRestOptions) {
-    this.fetch = o.fetchImpl ?? fetch;
+    this.kept = o.fetchImpl ? undefined : keepAliveFetch();
+    this.fetch = o.fetchImpl ?? (this.kept as KeepAliveFetch).fetch;
+  }
+
+  /** Lets the kept connections go (the session stopped). */
+  close(): Promise<void> {
+    return this.kept?.close() ?? Promise.resolve();
   }
 
   /** POST /api/<path>; the envelope, or a BrokerRequestError for anything that is not one. */

@@ -224,7 +224,7 @@ export class ProjectXBrokerSession implements BrokerSession {
     this.intake.stop();
     this.reads.reset();
     this.tokens.stop();
-    await Promise.all([this.userHub.stop(), this.quotes.stop()]);
+    await Promise.all([this.userHub.stop(), this.quotes.stop(), this.rest.close()]);
     this.status.set("down", "stopped");
   }
 

@@ -193,18 +193,25 @@ export class ProjectXFace {
   }
 }
 
+/**
+ * As ASP.NET Core's server answers: a persistent connection with no `Keep-Alive: timeout=` hint
+ * (Node's own server would send one, and a client would then keep the connection for as long as
+ * it says, which ProjectX never told it).
+ */
+const PERSISTENT = { connection: "keep-alive" };
+
 function write(res: ServerResponse, reply: Reply): void {
   if (reply.body === "" || reply.body === undefined) {
-    res.writeHead(reply.status);
+    res.writeHead(reply.status, PERSISTENT);
     res.end();
     return;
   }
   if (typeof reply.body === "string") {
-    res.writeHead(reply.status, { "content-type": "text/plain; charset=utf-8" });
+    res.writeHead(reply.status, { ...PERSISTENT, "content-type": "text/plain; charset=utf-8" });
     res.end(reply.body);
     return;
   }
   const type = reply.status === 400 ? "application/problem+json" : "application/json";
-  res.writeHead(reply.status, { "content-type": `${type}; charset=utf-8` });
+  res.writeHead(reply.status, { ...PERSISTENT, "content-type": `${type}; charset=utf-8` });
   res.end(JSON.stringify(reply.body));
 }
