@@ -182,6 +182,8 @@ export interface OrderStatusEvent {
   accountId: number;
   orderId: number;
   contractId: ContractId;
+  /** Its contract's name, where the broker's event names it (ProjectX). */
+  contract?: string | undefined;
   /** Tradovate's words (each broker maps to them): PendingNew, Working, Filled, Rejected, Canceled, … */
   status: string;
   clOrdId?: string | undefined;

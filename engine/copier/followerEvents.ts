@@ -62,7 +62,7 @@ function leaderOrderEnded(event: OrderStatusEvent, parts: FollowerEventParts): v
   const name = parts.accounts.nameAt(event.connection, event.accountId);
   const role = name === undefined ? undefined : parts.accounts.role(name);
   if (role?.kind !== "leader" || name === undefined) return;
-  const contract = parts.accounts.route(name)?.session.contractById(event.contractId)?.name;
+  const contract = event.contract ?? parts.accounts.route(name)?.session.contractById(event.contractId)?.name;
   if (contract !== undefined)
     parts.answers.leaderOrderEnded(role.group, event.orderId, contract, event.filledQty);
 }

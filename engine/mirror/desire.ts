@@ -15,7 +15,7 @@ import type { Sizing } from "../../data/schema.js";
 import { type AccountCap, accountCapReason, lineRoom } from "../copier/accountCap.js";
 import { capOpening, openingSize, roundDiv } from "../copier/sizing.js";
 import { DEFAULT_MAX_CONTRACTS, type EpochMs, type OrderType, type Side, SKIP_REASONS } from "../types.js";
-import { linkedSets, pairLoneExits, remainingOf } from "./leaderOrders.js";
+import { linkedSets, pairLoneExits, remainingOf, withEntries } from "./leaderOrders.js";
 import { MIRROR_REASONS } from "./reasons.js";
 import {
   isStopType,
@@ -73,7 +73,7 @@ export function desire(input: DesireInput): Desired {
   const { mode, leaderPosition: L } = input;
   const out: Desired = { sets: [], skips: [], exits: [] };
   const leaderExit: Side | undefined = L > 0 ? "Sell" : L < 0 ? "Buy" : undefined;
-  const { sets, unsupported } = linkedSets(input.orders);
+  const { sets, unsupported } = linkedSets(withEntries(input.orders));
   for (const o of unsupported) {
     if (mode === "mirror" || o.side === leaderExit)
       out.skips.push({
@@ -120,14 +120,15 @@ function allocateExits(input: DesireInput, pending: LeaderOrder[][], exits: Lead
   const closes: Side | undefined = F > 0 ? "Sell" : F < 0 ? "Buy" : undefined;
   let budget = Math.abs(F);
   for (const set of pending) {
+    // A leg works on the follower as soon as its own mirror of the entry has filled (all or part):
+    // the leader's entry may fill later, or never.
     const entry = set[0]!.bracketOf;
-    if (entry === undefined) {
+    const qty =
+      entry === undefined || set[0]!.side !== closes ? 0 : Math.min(input.follower.filledOf(entry), budget);
+    if (qty <= 0) {
       for (const o of set) out.skips.push({ leaderId: o.id, reason: MIRROR_REASONS.notWorkingYet });
       continue;
     }
-    if (set[0]!.side !== closes) continue; // it waits for the entry
-    const qty = Math.min(input.follower.filledOf(entry), budget);
-    if (qty <= 0) continue;
     budget -= qty;
     out.sets.push(wantSet(set, "exit", qty, MIRROR_REASONS.bracket));
   }

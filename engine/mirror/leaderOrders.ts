@@ -34,6 +34,44 @@ export function leaderOrderOf(o: WorkingOrder): LeaderOrder | undefined {
   };
 }
 
+/**
+ * ProjectX's bracket legs name no entry (its order reports carry no link): they show as orders of
+ * their own, Pending until the entry fills. Left unnamed, they waited for the leader's entry to
+ * fill while the follower's own mirror of it may have filled first, its position unprotected. A
+ * pending order that names no entry is taken as a leg of the leader's working order on the other
+ * side with the same quantity placed nearest it in time (the legs are placed with their entry,
+ * sized to it; ids break a tie: the simulator numbers the legs before their entry), and a stop and
+ * a limit of one entry are one OCO, as they become once it fills (pairLoneExits).
+ */
+export function withEntries(orders: readonly LeaderOrder[]): readonly LeaderOrder[] {
+  const unnamed = orders.filter((o) => o.suspended && o.bracketOf === undefined && o.ocoWith === undefined);
+  if (unnamed.length === 0) return orders;
+  const entryOf = new Map<number, number>();
+  for (const leg of unnamed) {
+    const far = (o: LeaderOrder) => [Math.abs(o.placedAt - leg.placedAt), Math.abs(o.id - leg.id)] as const;
+    let entry: LeaderOrder | undefined;
+    for (const o of orders) {
+      if (o.suspended || o.side === leg.side || o.qty !== leg.qty) continue;
+      const [t, id] = far(o);
+      const [bestT, bestId] = entry ? far(entry) : [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
+      if (t < bestT || (t === bestT && id < bestId)) entry = o;
+    }
+    if (entry) entryOf.set(leg.id, entry.id);
+  }
+  const partner = new Map<number, number>();
+  for (const stop of unnamed.filter((o) => entryOf.has(o.id) && isStopType(o.type))) {
+    const limit = unnamed.find(
+      (o) => !isStopType(o.type) && entryOf.get(o.id) === entryOf.get(stop.id) && !partner.has(o.id),
+    );
+    if (!limit) continue;
+    partner.set(stop.id, limit.id);
+    partner.set(limit.id, stop.id);
+  }
+  return orders.map((o) =>
+    entryOf.has(o.id) ? { ...o, bracketOf: entryOf.get(o.id), ocoWith: partner.get(o.id) } : o,
+  );
+}
+
 export const remainingOf = (o: LeaderOrder): number => Math.max(0, o.qty - o.filled);
 
 /**

@@ -9,6 +9,7 @@ import { type DesireInput, desire, type FollowerView } from "../../engine/mirror
 import type { LeaderOrder, MirrorMode, WantSet } from "../../engine/mirror/types.js";
 
 const NOW = 1_000_000;
+const WAITS = "not working at the leader's broker yet (a bracket leg waits for its entry)";
 
 function order(
   id: number,
@@ -374,7 +375,7 @@ describe("desire: entries and brackets (mirror)", () => {
       ["Buy 1 Limit 6790"],
     ],
     [
-      "an OSO entry: only the entry works until the follower's fills",
+      "an OSO entry: only the entry works until the follower's fills; its legs say why they wait",
       0,
       [
         limit(1, "Buy", 2, 6795),
@@ -383,6 +384,31 @@ describe("desire: entries and brackets (mirror)", () => {
       ],
       follower(0),
       ["Buy 2 Limit 6795"],
+      [`2: ${WAITS}`, `3: ${WAITS}`],
+    ],
+    [
+      "ProjectX's legs name no entry: the follower's entry filled 1 of 2 first, its legs cover that 1 as one OCO",
+      0,
+      [
+        stop(2, "Sell", 2, 6780, { suspended: true, placedAt: NOW - 3000 }),
+        limit(3, "Sell", 2, 6815, { suspended: true, placedAt: NOW - 3000 }),
+        limit(4, "Buy", 2, 6795, { placedAt: NOW - 3000 }),
+      ],
+      follower(1, { filledOf: (id) => (id === 4 ? 1 : 0) }),
+      ["Sell 1 Stop 6780 + Sell 1 Limit 6815", "Buy 1 Limit 6795"],
+    ],
+    [
+      "…the legs are the entry's placed with them, not an older one's of the same size",
+      0,
+      [
+        limit(1, "Buy", 2, 6790, { placedAt: NOW - 9000 }),
+        stop(2, "Sell", 2, 6780, { suspended: true, placedAt: NOW - 3000 }),
+        limit(3, "Sell", 2, 6815, { suspended: true, placedAt: NOW - 3000 }),
+        limit(4, "Buy", 2, 6795, { placedAt: NOW - 3000 }),
+      ],
+      follower(2, { filledOf: (id) => (id === 1 ? 2 : 0) }),
+      ["Buy 2 Limit 6795"],
+      [`2: ${WAITS}`, `3: ${WAITS}`],
     ],
     [
       "the follower's entry filled 1 of 2 before the leader's: its bracket covers that 1",

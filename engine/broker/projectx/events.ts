@@ -84,9 +84,29 @@ export function tradeFill(
   });
 }
 
-export function statusEvent(connection: string, o: PxOrder, status: string): OrderStatusEvent {
+/**
+ * Named by its contract too: the contract's spec is learned only once the account trades it, so a
+ * leader order cancelled in a contract it never held could not be told by name (leaderOrderEnded).
+ */
+export function statusEvent(
+  connection: string,
+  o: PxOrder,
+  status: string,
+  nameOf: NameOf,
+): OrderStatusEvent {
   const { accountId, id: orderId, contractId, customTag: clOrdId, fillVolume: filledQty } = o;
-  return { type: "orderStatus", connection, accountId, orderId, contractId, status, clOrdId, filledQty };
+  const contract = nameOf(contractId);
+  return {
+    type: "orderStatus",
+    connection,
+    accountId,
+    orderId,
+    contractId,
+    contract,
+    status,
+    clOrdId,
+    filledQty,
+  };
 }
 
 /** A voided trade takes back the fill it was (`history`: seen voided in a snapshot). */

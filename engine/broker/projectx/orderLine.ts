@@ -44,7 +44,7 @@ export function newsOf(
   const word = statusWord(line.order.status);
   if (word !== line.lastStatus) {
     line.lastStatus = word;
-    events.push(statusEvent(connection, line.order, word));
+    events.push(statusEvent(connection, line.order, word, nameOf));
   }
   const order = orderView(line.order, nameOf);
   const view = orderViewKey(order);

@@ -56,6 +56,19 @@ const trade = (id: number, size: number, patch: Partial<PxTrade> = {}): PxTrade 
 });
 
 describe("ProjectX model: fills from trades and order updates, each once", () => {
+  it("an order's status names its contract, its spec unknown (a leader's order cancelled in a contract it never traded)", () => {
+    const m = model();
+    expect(m.contract(ES)).toBeUndefined();
+    m.applyOrder(order(0, { type: 1, limitPrice: 5990 }));
+    const [status] = m.applyOrder(order(0, { type: 1, limitPrice: 5990, status: 3 })).events;
+    expect(status).toMatchObject({
+      type: "orderStatus",
+      status: "Canceled",
+      contractId: ES,
+      contract: "ESZ6",
+    });
+  });
+
   it("an order's terms and fills are an orderUpdate once per change, and what workingOrders lists", () => {
     const m = model();
     const stop = order(0, { id: 501, side: 1, size: 2, type: 4, stopPrice: 5990, customTag: "mm-7-1" });
