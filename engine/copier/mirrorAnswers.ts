@@ -7,6 +7,7 @@ import type { SentCopy } from "./copyEvents.js";
 import { EndedLeaderOrders } from "./endedLeaderOrders.js";
 import type { FollowerBook } from "./followerBook.js";
 import type { MirrorCover } from "./followerDecision.js";
+import { type Handled, HandledOrders } from "./handledOrders.js";
 import type { LeaderBook } from "./leaderBook.js";
 import { sendMirrorExit } from "./mirrorExit.js";
 import { MIRROR_FILL_REASONS, mirrorFillStep } from "./mirrorFillStep.js";
@@ -19,26 +20,6 @@ import { positionAfterReduce } from "./sizing.js";
 const KEPT_PER_FOLLOWER = 1_000;
 
 export { MIRROR_FILL_REASONS };
-
-/** What the copier did with one leader order's fills for one follower, and what its mirrors filled. */
-interface Handled {
-  /** Unknown while only its mirror has filled (before any leader fill of the order came). */
-  leaderContract: string | undefined;
-  /** Its own mirrored order answers them: they were not copied. */
-  answered: boolean;
-  /** Contracts copied to it for them while its mirror was being cancelled, not yet matched by its fill. */
-  copied: number;
-  /** The last leader fill of the order (what an undo is told under). */
-  fillId: number;
-  /** The follower's contract its mirror trades, once known. */
-  contract: string | undefined;
-  /** Signed contracts of the leader's steps counted as answered by its mirror (followerDecision). */
-  counted: number;
-  /** Signed contracts its mirrors of the order filled, as its fills came. */
-  filled: number;
-  /** What they filled beyond the leader's own fills was put right after the leader's order ended. */
-  settled: boolean;
-}
 
 /** An exit owed on a line while answered mirrored entries had not filled (`acts`). */
 interface Owing {
@@ -86,10 +67,7 @@ export interface MirrorAnswersDeps {
  * first), is the usual case: the leader's fills to come are what it answers.
  */
 export class MirrorAnswers {
-  /** follower → leader order id → what was done with its fills, oldest first. */
-  private readonly byFollower = new Map<string, Map<number, Handled>>();
-  /** follower → leader orders whose mirrors were counted for more than they filled so far. */
-  private readonly toFill = new Map<string, Set<number>>();
+  private readonly records = new HandledOrders(KEPT_PER_FOLLOWER);
   /**
    * "follower|leader contract" → the leader orders whose answered mirrored entries had not filled
    * when an exit of the line was skipped (`acts`): the exit is owed until they fill.
@@ -110,19 +88,19 @@ export class MirrorAnswers {
     for (const copy of copies) {
       if (copy.type === "copy") {
         if (copy.outcome === "skipped" && copy.reason === SKIP_REASONS.mirrored)
-          this.handled(copy.follower, fill.orderId, fill).answered = true;
+          this.records.record(copy.follower, fill.orderId, fill).answered = true;
         // Not counted on (rounds to zero, say): should its mirror fill all the same, afterFill sees it.
         else if (mirror.covers?.(copy.follower, fill.orderId) === true)
-          this.handled(copy.follower, fill.orderId, fill);
+          this.records.record(copy.follower, fill.orderId, fill);
         continue;
       }
       const { follower } = copy.meta;
       // What its mirror cannot close of a step, or a flip's opening half: nothing is doubled.
       if (mirror.covers?.(follower, fill.orderId) === true)
-        this.handled(follower, fill.orderId, fill).answered = true;
+        this.records.record(follower, fill.orderId, fill).answered = true;
       // Copied because its mirror was being cancelled: should the cancel come too late, a double.
       else if (mirror.mirrorCancelling?.(follower, fill.orderId) === true)
-        this.handled(follower, fill.orderId, fill).copied += Math.abs(copy.delta);
+        this.records.record(follower, fill.orderId, fill).copied += Math.abs(copy.delta);
     }
     // A fill told after its order's end: what that end waited for may have come.
     if (this.ended.has(fill.orderId)) for (const f of group.followers) this.settle(f, fill.orderId);
@@ -147,12 +125,11 @@ export class MirrorAnswers {
     if (this.deps.mirror.covers?.(follower, fill.orderId) !== true) return undefined;
     const size = (id: number): number =>
       this.deps.mirror.mirrorSize?.(follower, id) ?? Number.POSITIVE_INFINITY;
-    const orders = this.byFollower.get(follower);
-    const own = orders?.get(fill.orderId);
+    const own = this.records.get(follower, fill.orderId);
     let shift = own && Math.abs(own.filled) > Math.abs(own.counted) ? own.counted - own.filled : 0;
     const answering = [fill.orderId];
-    for (const id of this.toFill.get(follower) ?? []) {
-      const h = orders?.get(id);
+    for (const id of this.records.toFillOf(follower)) {
+      const h = this.records.get(follower, id);
       if (h?.contract !== contract) continue;
       const toCome = Math.min(Math.abs(h.counted - h.filled), size(id) - Math.abs(h.filled));
       if (toCome <= 0) continue;
@@ -165,18 +142,10 @@ export class MirrorAnswers {
 
   /** The copy rule counted `covered` (signed) of this leader fill's step as its mirror's to make. */
   counted(follower: string, contract: string, fill: FillEvent, covered: number): void {
-    const h = this.handled(follower, fill.orderId, fill);
+    const h = this.records.record(follower, fill.orderId, fill);
     h.contract = contract;
     h.counted += covered;
-    this.track(follower, fill.orderId, h);
-  }
-
-  /** Keeps `toFill` to the orders whose mirrors have more to fill than they have. */
-  private track(follower: string, leaderOrderId: number, h: Handled): void {
-    const ids = this.toFill.get(follower);
-    if (Math.abs(h.counted) <= Math.abs(h.filled)) ids?.delete(leaderOrderId);
-    else if (ids) ids.add(leaderOrderId);
-    else this.toFill.set(follower, new Set([leaderOrderId]));
+    this.records.track(follower, fill.orderId, h);
   }
 
   /** A follower fill (after the book has it): one of a mirror may leave it holding too much. */
@@ -185,10 +154,10 @@ export class MirrorAnswers {
     const mirror = parseMirrorClOrdId(event.clOrdId);
     if (mirror === undefined) return;
     const s = event.side === "Buy" ? 1 : -1;
-    const handled = this.handled(name, mirror.leaderOrderId);
+    const handled = this.records.record(name, mirror.leaderOrderId);
     handled.contract = event.contract;
     handled.filled += s * event.qty;
-    this.track(name, mirror.leaderOrderId, handled);
+    this.records.track(name, mirror.leaderOrderId, handled);
     const { leaderContract } = handled;
     // No fill of its leader order came yet: one usually follows, unless that order ended.
     if (leaderContract === undefined) {
@@ -241,7 +210,7 @@ export class MirrorAnswers {
   mirrorEnded(follower: string, contract: string): void {
     const role = this.deps.accounts.role(follower);
     if (role?.kind !== "follower") return;
-    for (const [id, h] of this.byFollower.get(follower) ?? [])
+    for (const [id, h] of this.records.of(follower))
       if (h.contract === contract && this.ended.has(id)) this.settle(role.follower, id);
   }
 
@@ -253,7 +222,7 @@ export class MirrorAnswers {
    */
   private settle(follower: Follower, leaderOrderId: number): void {
     const name = follower.account;
-    const h = this.byFollower.get(name)?.get(leaderOrderId);
+    const h = this.records.get(name, leaderOrderId);
     if (!h?.contract || h.settled || !this.ended.complete(leaderOrderId)) return;
     if (Math.abs(h.filled) <= Math.abs(h.counted) || this.mayStillFill(name, leaderOrderId, h)) return;
     h.settled = true;
@@ -281,7 +250,7 @@ export class MirrorAnswers {
    * another mirror of the order may still fill (one on its way, working, or being cancelled).
    */
   refused(name: string, leaderOrderId: number, contract: string): void {
-    const h = this.byFollower.get(name)?.get(leaderOrderId);
+    const h = this.records.get(name, leaderOrderId);
     const role = this.deps.accounts.role(name);
     if (!h?.answered || role?.kind !== "follower" || this.mayStillFill(name, leaderOrderId, h)) return;
     h.answered = false; // made up once
@@ -337,7 +306,7 @@ export class MirrorAnswers {
   private entriesToFill(follower: string, leaderContract: string, except?: number): Map<number, number> {
     const { mirror } = this.deps;
     const toFill = new Map<number, number>();
-    for (const [leaderOrderId, h] of this.byFollower.get(follower) ?? []) {
+    for (const [leaderOrderId, h] of this.records.of(follower)) {
       if (!h.answered || h.leaderContract !== leaderContract || leaderOrderId === except) continue;
       // Two map lookups first: a mirror long finished is no longer known, and its size is not read.
       if (mirror.covers?.(follower, leaderOrderId) !== true) continue;
@@ -345,39 +314,6 @@ export class MirrorAnswers {
       if (size > Math.abs(h.filled)) toFill.set(leaderOrderId, size - Math.abs(h.filled));
     }
     return toFill;
-  }
-
-  /** The record of one leader order for a follower; a leader fill of it names its contract and fill. */
-  private handled(follower: string, leaderOrderId: number, fill?: FillEvent): Handled {
-    let orders = this.byFollower.get(follower);
-    if (!orders) {
-      orders = new Map();
-      this.byFollower.set(follower, orders);
-    }
-    let h = orders.get(leaderOrderId);
-    if (!h) {
-      h = {
-        leaderContract: undefined,
-        contract: undefined,
-        answered: false,
-        copied: 0,
-        fillId: 0,
-        counted: 0,
-        filled: 0,
-        settled: false,
-      };
-      orders.set(leaderOrderId, h);
-      if (orders.size > KEPT_PER_FOLLOWER) {
-        const oldest = orders.keys().next().value as number;
-        orders.delete(oldest);
-        this.toFill.get(follower)?.delete(oldest);
-      }
-    }
-    if (fill) {
-      h.leaderContract = fill.contract;
-      h.fillId = fill.fillId;
-    }
-    return h;
   }
 }
 
