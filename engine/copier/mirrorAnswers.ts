@@ -74,6 +74,8 @@ export class MirrorAnswers {
    */
   private readonly owing = new Map<string, Owing>();
   private readonly ended = new EndedLeaderOrders(KEPT_PER_FOLLOWER);
+  /** "follower|contract" → re-syncs of the line waiting for the mirror's cancel of its exits to end. */
+  private readonly waiting = new Map<string, Array<() => void>>();
 
   constructor(private readonly deps: MirrorAnswersDeps) {}
 
@@ -187,11 +189,9 @@ export class MirrorAnswers {
     if (step.do === "exit") {
       const at = { contract: event.contract, leaderContract, leader };
       sendMirrorExit(this.deps, role.group, name, handled.fillId, at, step.delta, step.why);
-    } else if (step.do === "resync") {
-      const cause = MIRROR_FILL_REASONS[step.why](name);
-      if (step.uncertain) this.deps.reconciler.uncertain(name, new Set([event.contract]));
-      this.deps.reconciler.run(role.group, [role.follower], cause, "");
-    } else if (step.do === "nothing") this.settle(role.follower, mirror.leaderOrderId);
+    } else if (step.do === "resync")
+      this.resync(name, event.contract, MIRROR_FILL_REASONS[step.why](name), step.uncertain);
+    else if (step.do === "nothing") this.settle(role.follower, mirror.leaderOrderId);
   }
 
   /**
@@ -208,6 +208,10 @@ export class MirrorAnswers {
 
   /** A mirror of the follower's in `contract` being cancelled is heard finished. */
   mirrorEnded(follower: string, contract: string): void {
+    const line = `${follower}|${contract}`;
+    const waited = this.waiting.get(line);
+    this.waiting.delete(line);
+    for (const again of waited ?? []) again();
     const role = this.deps.accounts.role(follower);
     if (role?.kind !== "follower") return;
     for (const [id, h] of this.records.of(follower))
@@ -215,10 +219,35 @@ export class MirrorAnswers {
   }
 
   /**
+   * The follower's line re-synced, exits only (`uncertain`: from where it stands), but not while
+   * the mirror cancels the follower's exits there: a close placed beside a stop being cancelled
+   * could fill twice. Such a cancel's end does it then (mirrorEnded), from where the line is.
+   */
+  private resync(
+    name: string,
+    contract: string,
+    cause: string,
+    uncertain: boolean,
+    first?: () => void,
+  ): void {
+    const role = this.deps.accounts.role(name);
+    if (role?.kind !== "follower") return;
+    const has = this.deps.book.position(name, contract);
+    if (has !== 0 && this.deps.mirror.mirrorCancels?.(name, contract, has > 0 ? "Sell" : "Buy") === true) {
+      const line = `${name}|${contract}`;
+      const again = () => this.resync(name, contract, cause, uncertain, first);
+      this.waiting.set(line, [...(this.waiting.get(line) ?? []), again]);
+      return;
+    }
+    first?.();
+    if (uncertain) this.deps.reconciler.uncertain(name, new Set([contract]));
+    this.deps.reconciler.run(role.group, [role.follower], cause, "");
+  }
+
+  /**
    * Once every fill of the leader's order is in, and none of the follower's mirrors of it may
    * still fill: after the mirror's own pass (a timer, not now), and not while it cancels the
-   * follower's exits on the line (the leader's bracket legs went with its entry): a close beside a
-   * stop being cancelled could fill twice. Such a cancel's end looks again (mirrorEnded).
+   * follower's exits on the line (the leader's bracket legs went with its entry: resync).
    */
   private settle(follower: Follower, leaderOrderId: number): void {
     const name = follower.account;
@@ -230,16 +259,9 @@ export class MirrorAnswers {
       const role = this.deps.accounts.role(name);
       const contract = this.ended.contractOf(leaderOrderId);
       if (role?.kind !== "follower" || contract === undefined || !h.contract) return;
-      const has = this.deps.book.position(name, h.contract);
-      const closing = has > 0 ? "Sell" : "Buy";
-      if (has !== 0 && this.deps.mirror.mirrorCancels?.(name, h.contract, closing) === true) {
-        h.settled = false;
-        return;
-      }
       // A contract the leader never held is flat for it: the re-sync must look at that line too.
-      this.deps.leaders.note(role.group.leader, contract);
-      this.deps.reconciler.uncertain(name, new Set([h.contract]));
-      this.deps.reconciler.run(role.group, [role.follower], MIRROR_FILL_REASONS.leaderEnded(name), "");
+      const note = () => this.deps.leaders.note(role.group.leader, contract);
+      this.resync(name, h.contract, MIRROR_FILL_REASONS.leaderEnded(name), true, note);
     }, 0);
   }
 
@@ -254,8 +276,7 @@ export class MirrorAnswers {
     const role = this.deps.accounts.role(name);
     if (!h?.answered || role?.kind !== "follower" || this.mayStillFill(name, leaderOrderId, h)) return;
     h.answered = false; // made up once
-    this.deps.reconciler.uncertain(name, new Set([contract]));
-    this.deps.reconciler.run(role.group, [role.follower], MIRROR_FILL_REASONS.refused(name), "");
+    this.resync(name, contract, MIRROR_FILL_REASONS.refused(name), true);
   }
 
   /** A mirror of the leader order is working, on its way or being cancelled: more of it may fill. */

@@ -18,6 +18,8 @@ export function world(
   sizes?: Map<string, number>,
   /** F's sizing (×1 unless given). */
   sizing: Sizing = { mode: "multiplier", value: 1 },
+  /** "F:ESZ6:Sell" → the mirror is cancelling F's exits on ESZ6 that sell (mirrorCancels). */
+  cancelsOn = new Set<string>(),
 ) {
   const clock = fakeClock();
   const broker = new FakeBroker(clock);
@@ -43,6 +45,7 @@ export function world(
     ledger: new MemoryLedger(),
     covers: (follower, orderId) => covered.has(`${follower}:${orderId}`),
     mirrorCancelling: (follower, orderId) => cancelling.has(`${follower}:${orderId}`),
+    mirrorCancels: (follower, contract, side) => cancelsOn.has(`${follower}:${contract}:${side}`),
     ...(sizes && {
       mirrorSize: (follower: string, orderId: number) => sizes.get(`${follower}:${orderId}`) ?? 0,
     }),
