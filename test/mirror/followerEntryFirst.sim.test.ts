@@ -98,4 +98,21 @@ describe.each([
     expect(position(followerBook, name, "ESZ6")).toBe(0);
     expect(workingAt(followerBook, name)).toEqual([]);
   });
+  it("the follower's legs stay as they are when the leader's entry fills after all", async () => {
+    const { r, leaderBook, followerBook } = await followerFilledFirst(leader, at, name);
+    const legs = () =>
+      followerBook.control
+        .records()
+        .workingOrders.filter((o) => o.accountName === name && o.status === "Working")
+        .map((o) => o.orderId)
+        .sort();
+    await eventually(() => legs().length === 2, "the follower's legs");
+    const placed = legs();
+    leaderBook.control.setPrice("ES", 6794.75);
+    await eventually(() => position(leaderBook, leader, "ESZ6") === 2, "the leader's entry filled");
+    await quiet(1500); // past the pairing window of a lone exit
+    expect(legs()).toEqual(placed);
+    expect(workingAt(followerBook, name)).toEqual(["Sell 2 Limit 6810", "Sell 2 Stop 6785"]);
+    expect(r.events.filter((e) => e.type === "mirror" && e.action === "cancel")).toEqual([]);
+  });
 });
