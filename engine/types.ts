@@ -4,7 +4,6 @@
  * EngineEvents; src/ turns EngineEvents into screen state, headless lines and journal entries.
  * Nothing here imports React, Ink or lowdb.
  */
-
 import type { RateBudget, RateLimits, RequestLedger } from "./budget.js";
 import type { EpochMs, MonoMs } from "./clock.js";
 import type { UnreadableAccountText } from "./events.js";
@@ -182,8 +181,7 @@ export interface OrderStatusEvent {
   accountId: number;
   orderId: number;
   contractId: ContractId;
-  /** Its contract's name, where the broker's event names it (ProjectX). */
-  contract?: string | undefined;
+  contract?: string | undefined; // its name, where the event says it (ProjectX)
   /** Tradovate's words (each broker maps to them): PendingNew, Working, Filled, Rejected, Canceled, … */
   status: string;
   clOrdId?: string | undefined;
