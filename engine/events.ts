@@ -134,6 +134,8 @@ export interface ResyncEvent {
   positions: { contract: string; netPos: number }[];
   /** The trader's resync (`r`, `mimik resync`): the difference to the rule, not missed exits. */
   byHand?: true | undefined;
+  /** A login's re-sync that made up an opening too (a group whose reconcile is "full"). */
+  openings?: true | undefined;
 }
 
 /**

@@ -142,7 +142,7 @@ export function resyncEvent(
   clock: Clock,
   group: Group,
   held: ReadonlyMap<string, number>,
-  at: { fillId: number; cause: string; byHand?: true },
+  at: { fillId: number; cause: string; byHand?: true; openings?: true },
 ): ResyncEvent {
   const positions: { contract: string; netPos: number }[] = [];
   for (const [contract, netPos] of held) if (netPos !== 0) positions.push({ contract, netPos });

@@ -126,6 +126,7 @@ export class Reconciler {
     if (!this.leaderKnown(group.leader, syncing)) return;
     const copies: CopyEvent[] = [];
     let fillId: number | undefined;
+    let openings = false;
     for (const follower of followers) {
       const name = follower.account;
       const route = deps.accounts.route(name);
@@ -300,13 +301,17 @@ export class Reconciler {
           continue;
         }
         // An opening made up is one of the day's trades, as a live one is; one held, its orders'.
-        if (step.opening !== 0) deps.opened?.(name, waited?.orderIds);
+        if (step.opening !== 0) {
+          deps.opened?.(name, waited?.orderIds);
+          openings = true;
+        }
         copies.push(sentEvent(deps.clock, meta, step.delta, clOrdId, step.reason));
       }
     }
     if (fillId === undefined) return;
     deps.flush();
-    deps.emit(resyncEvent(deps.clock, group, deps.leaders.held(group.leader), { fillId, cause }));
+    const made = { fillId, cause, ...(openings ? { openings: true as const } : {}) };
+    deps.emit(resyncEvent(deps.clock, group, deps.leaders.held(group.leader), made));
     for (const copy of copies) deps.emit(copy);
   }
 

@@ -330,6 +330,27 @@ describe("missed exits are made up on re-sync", () => {
     }
   });
 
+  it('a re-sync header says whether it made up an opening: "full" after a missed Buy, not after a missed close', async () => {
+    const w = world([groupLAB({ reconcile: "full" })]);
+    dropA(w);
+    w.trade("L", "ESZ6", "Buy", 2);
+    await w.flush();
+    backA(w);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(2);
+    dropA(w);
+    w.trade("L", "ESZ6", "Sell", 2);
+    await w.flush();
+    backA(w);
+    await w.flush();
+    expect(w.position("A", "ESZ6")).toBe(0);
+    const headers = w.events.filter((e): e is ResyncEvent => e.type === "resync");
+    expect(headers.map((e) => [e.cause, e.openings])).toEqual([
+      ["A synced", true],
+      ["A synced", undefined],
+    ]);
+  });
+
   it("mimik stopped while the leader closes, then started: the start's re-sync closes the followers", async () => {
     const w = world([groupLAB()]);
     w.trade("L", "ESZ6", "Buy", 2);

@@ -154,6 +154,12 @@ describe("headless output lines", () => {
     ).toBe("RESYNC G: F1 synced; leader L ESZ6 -1; missed exits made up");
     expect(
       describeEvent({
+        ...{ type: "resync", at: 0, group: "G", leader: "L", fillId: -7, openings: true },
+        ...{ cause: "F1 synced", positions: [{ contract: "ESZ6", netPos: 2 }] },
+      }),
+    ).toBe("RESYNC G: F1 synced; leader L ESZ6 +2; missed trades made up");
+    expect(
+      describeEvent({
         ...{ type: "resync", at: 0, group: "G", leader: "L", fillId: -6, byHand: true },
         ...{ cause: "F1 resynced by hand", positions: [{ contract: "ESZ6", netPos: -1 }] },
       }),
