@@ -256,14 +256,14 @@ export class Copier {
   private onLeaderFill(event: FillEvent, group: Group): void {
     // Marked before anything is sent: at most once, even if a send below throws.
     if (!this.dedupe.firstLeaderFill(event.connection, event.fillId)) return;
-    const { leader } = group;
+    const takenAt = this.deps.clock.now();
     this.guard.beforeFill(group, event);
     const before =
-      this.leaders.known(leader, event.contract) ??
-      unsyncedLeaderPosition(this.leaders, this.deps.accounts, event, leader);
+      this.leaders.known(group.leader, event.contract) ??
+      unsyncedLeaderPosition(this.leaders, this.deps.accounts, event, group.leader);
     const after = before + (event.side === "Buy" ? event.qty : -event.qty);
-    const firstOpening = this.leaders.step(leader, event.contract, before, after, event.orderId);
-    if (this.orders.ownOnLeader(leader, group.name, event)) return;
+    const firstOpening = this.leaders.step(group.leader, event.contract, before, after, event.orderId);
+    if (this.orders.ownOnLeader(group.leader, group.name, event)) return;
 
     // Hot path: decide and write every follower's order first; what a sent copy changes besides
     // the follower's book (what it acted on, trades counted) and every report come after the flush.
@@ -282,7 +282,7 @@ export class Copier {
       }
     }
     this.deps.gateway.flush();
-    this.deps.emit(leaderFillEvent(this.deps.clock, group, event, { before, after }));
+    this.deps.emit(leaderFillEvent(this.deps.clock, group, event, { before, after }, takenAt));
     const record = (copy: SentCopy) => recordSent(this.recording, copy, group, event, after, out.openings);
     for (const copy of copies) this.deps.emit(copy.type === "copy" ? copy : record(copy));
     this.unsure.release();

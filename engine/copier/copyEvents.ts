@@ -109,17 +109,20 @@ export function syntheticClOrdId(
 
 /**
  * The leader's fill as the copier saw it: the position it moved the leader from and to, or, for a
- * fill known only from a snapshot (`history`), the broker's time of it instead.
+ * fill known only from a snapshot (`history`), the broker's time of it instead. `at`: when the
+ * copier took it, before its copies (it is told after them, and a journal whose leader fill came
+ * later than its own copies' skips read backwards).
  */
 export function leaderFillEvent(
   clock: Clock,
   group: Group,
   event: Pick<FillEvent, "fillId" | "orderId" | "contract" | "side" | "qty" | "price">,
   seen: { before: number; after: number } | { filledAt: number },
+  at: number = clock.now(),
 ): LeaderFillEvent {
   return {
     type: "leaderFill",
-    at: clock.now(),
+    at,
     group: group.name,
     leader: group.leader,
     fillId: event.fillId,

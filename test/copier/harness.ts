@@ -88,7 +88,11 @@ export class MemoryActedStore implements ActedOnStore {
  * connection per account, ids from 1 in config order, each learnt from its login's sync.
  * `unsynced`: accounts whose login has not synced yet at the start (a test syncs it: `session(name).sync`).
  */
-export function world(groups: GroupSpec[], options: { unsynced?: readonly string[] } = {}) {
+export function world(
+  groups: GroupSpec[],
+  /** `nowStep`: each look at the copier's clock reads that many ms later, as a real clock moves during a fan-out. */
+  options: { unsynced?: readonly string[]; nowStep?: number } = {},
+) {
   const clock = fakeClock();
   const broker = new FakeBroker(clock);
   let config = buildConfig(groups);
@@ -123,8 +127,16 @@ export function world(groups: GroupSpec[], options: { unsynced?: readonly string
     // Each run of mimik has its own timers: a killed one's never fire again.
     const run = { on: true };
     alive = run;
+    let drift = 0;
+    const step = options.nowStep;
     const own = {
       ...clock,
+      now: step
+        ? () => {
+            drift += step;
+            return clock.now() + drift;
+          }
+        : clock.now,
       setTimeout: (fn: () => void, ms: number) => clock.setTimeout(() => run.on && fn(), ms),
     };
     const made = new Copier({
