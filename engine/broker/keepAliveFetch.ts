@@ -18,8 +18,14 @@ export interface KeepAliveFetch {
   close(): Promise<void>;
 }
 
-export function keepAliveFetch(idleMs = IDLE_CONNECTION_MS): KeepAliveFetch {
-  const agent = new Agent({ keepAliveTimeout: idleMs, keepAliveMaxTimeout: 600_000 });
+/** `answerMs`: how long an answer's headers, or a pause in its body, may take (undici's own: 300 s). */
+export function keepAliveFetch(idleMs: number, answerMs: number): KeepAliveFetch {
+  const agent = new Agent({
+    keepAliveTimeout: idleMs,
+    keepAliveMaxTimeout: 600_000,
+    headersTimeout: answerMs,
+    bodyTimeout: answerMs,
+  });
   const bound = (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) =>
     undiciFetch(input as Parameters<typeof undiciFetch>[0], {
       ...(init as Parameters<typeof undiciFetch>[1]),

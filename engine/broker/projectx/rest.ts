@@ -1,6 +1,7 @@
+import { messageOf } from "../../messageOf.js";
 import type { Clock, Logger } from "../../types.js";
 import { BrokerRequestError } from "../errors.js";
-import { type KeepAliveFetch, keepAliveFetch } from "../keepAliveFetch.js";
+import { IDLE_CONNECTION_MS, type KeepAliveFetch, keepAliveFetch } from "../keepAliveFetch.js";
 import type { RateLimiter, RequestKind } from "../rateLimiter.js";
 
 /**
@@ -38,13 +39,16 @@ export class ProjectXRest {
   private readonly kept: KeepAliveFetch | undefined;
 
   constructor(private readonly o: ProjectXRestOptions) {
-    this.kept = o.fetchImpl ? undefined : keepAliveFetch();
+    this.kept = o.fetchImpl ? undefined : keepAliveFetch(IDLE_CONNECTION_MS, o.timeoutMs);
     this.fetch = o.fetchImpl ?? (this.kept as KeepAliveFetch).fetch;
   }
 
-  /** Lets the kept connections go (the session stopped). */
-  close(): Promise<void> {
-    return this.kept?.close() ?? Promise.resolve();
+  /**
+   * Lets the kept connections go once the requests on them are answered (the session stopped).
+   * Not waited for: a stop must not wait on a slow broker's answer (a worker's stop has 10 s).
+   */
+  close(): void {
+    this.kept?.close().catch(() => undefined);
   }
 
   /** POST /api/<path>; the envelope, or a BrokerRequestError for anything that is not one. */
@@ -93,7 +97,13 @@ export class ProjectXRest {
         waitMs,
       );
     }
-    const text = await res.text();
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (error) {
+      // The body cut off or stalled (the agent's body timeout): an answer lost, as a timeout is.
+      throw new BrokerRequestError("timeout", `ProjectX ${path}: the answer broke off (${messageOf(error)})`);
+    }
     if (res.status < 200 || res.status >= 300) {
       this.o.logger.warn("ProjectX request failed", { path, status: res.status, body: text.slice(0, 300) });
       throw new BrokerRequestError(

@@ -224,7 +224,8 @@ export class ProjectXBrokerSession implements BrokerSession {
     this.intake.stop();
     this.reads.reset();
     this.tokens.stop();
-    await Promise.all([this.userHub.stop(), this.quotes.stop(), this.rest.close()]);
+    this.rest.close();
+    await Promise.all([this.userHub.stop(), this.quotes.stop()]);
     this.status.set("down", "stopped");
   }
 

@@ -32,3 +32,38 @@ describe("a ProjectX login's REST connection", () => {
     expect(positions.every((p) => p.netPos === 0)).toBe(true);
   }, 20_000);
 });
+
+describe("a ProjectX login stopping", () => {
+  it("does not wait for a request the broker has not answered", async () => {
+    h = await startPxHarness({ hubPingMs: 200 });
+    const { session } = h.open({ accounts: ["TSX5002"] });
+    await session.start();
+    const accountId = pxAccountId(h.sim, "TSX5002");
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let reached: () => void = () => undefined;
+    const atBroker = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    h.sim.control.interceptProjectX((route) => {
+      if (route !== "Order/place") return undefined;
+      reached();
+      return held;
+    });
+    const order = session.placeOrder({
+      ...{ accountId, accountName: "TSX5002", symbol: "ESZ6", action: "Buy", qty: 1 },
+      clOrdId: "mk-3-5002",
+    });
+    await atBroker;
+    let answered = false;
+    void order.then(() => {
+      answered = true;
+    });
+    await session.stop();
+    expect(answered).toBe(false);
+    release();
+    await order;
+  }, 20_000);
+});
