@@ -53,6 +53,11 @@ export interface Outcome {
    * it is retried until it is on disk, and the caller must say so loudly.
    */
   saved?: boolean | undefined;
+  /**
+   * "unlocked": the lines it came back OUT OF SYNC on (its leader moved while it was locked), so a
+   * trader unlocking from another shell reads what a resync would send without asking for status.
+   */
+  outOfSync?: { contract: string; has: number; expects: number }[] | undefined;
 }
 
 /** Statuses that mean the command did what was asked (or there was nothing to do): all but two. */

@@ -45,6 +45,7 @@ const schemas = onFirstUse(() => {
     replaces: z.string().optional(),
     since: z.number().optional(),
     saved: z.boolean().optional(),
+    outOfSync: z.array(z.object({ contract: z.string(), has: z.number(), expects: z.number() })).optional(),
   });
   const response = z.object({
     /** null when the request was too broken to read an id from. */

@@ -1,5 +1,11 @@
 import type { Config, Follower, Group } from "../../data/schema.js";
-import type { EngineCommand, EngineEvent, FlattenTarget, Outcome } from "../../engine/index.js";
+import type {
+  EngineCommand,
+  EngineEvent,
+  FlattenTarget,
+  Outcome,
+  SyncStatusEvent,
+} from "../../engine/index.js";
 import { AccountDirectory, REFUSALS } from "../../engine/index.js";
 import type { ConfigHolder } from "../app/configHolder.js";
 
@@ -54,6 +60,10 @@ export function createActions({ engine, holder, events }: ActionsDeps): Actions 
   // What a person typed (any case, a label) becomes the config's own names here, once, through the
   // same account directory the engine uses; the edits below compare names with ===.
   const directory = new AccountDirectory();
+  const resolveAccount = (typed: string) => {
+    directory.setConfig(holder.get());
+    return directory.find(typed) ?? typed;
+  };
   const resolve = (group: string, account?: string) => {
     directory.setConfig(holder.get());
     const g = directory.findGroup(group);
@@ -106,7 +116,19 @@ export function createActions({ engine, holder, events }: ActionsDeps): Actions 
       return locked.until(outcomes, wait);
     },
     lock: (follower) => one({ cmd: "lock", follower }),
-    unlock: (follower, force = false) => one({ cmd: "unlock", follower, force }),
+    async unlock(follower, force = false) {
+      // What it comes back out of sync on is said before the answer (the engine sends the events a
+      // command caused first): listened for from before the command.
+      const account = resolveAccount(follower);
+      const sync = new Map<string, SyncStatusEvent>();
+      const off = events((e) => {
+        if (e.type === "syncStatus" && e.follower === account) sync.set(e.contract, e);
+      });
+      const outcome = await one({ cmd: "unlock", follower, force }).finally(off);
+      const out = [...sync.values()].filter((s) => !s.inSync);
+      if (outcome.status !== "unlocked" || out.length === 0) return outcome;
+      return { ...outcome, outOfSync: out.map(({ contract, has, expects }) => ({ contract, has, expects })) };
+    },
     resync: (follower) => one({ cmd: "resync", follower }),
     setGroupActive(typed, active) {
       const { group } = resolve(typed);

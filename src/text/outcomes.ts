@@ -53,7 +53,7 @@ function baseText(o: Outcome): string {
         : "already locked; nothing changed";
     }
     case "unlocked":
-      return o.reason ? `unlocked (${o.reason})` : "unlocked";
+      return `${o.reason ? `unlocked (${o.reason})` : "unlocked"}${outOfSyncText(o)}`;
     case "already active":
       return "already active";
     case "resynced":
@@ -103,4 +103,12 @@ export function outcomeLines(outcomes: readonly Outcome[]): string[] {
   return outcomes.map((o) =>
     printable(`${succeeded(o) ? "ok  " : "FAIL"} ${o.target.padEnd(width)}  ${outcomeText(o)}`),
   );
+}
+
+/** "; OUT OF SYNC on ESZ6: has +0, expects +2 (a resync sends the difference)" */
+function outOfSyncText(o: Outcome): string {
+  if (!o.outOfSync?.length) return "";
+  const pos = (n: number) => (n >= 0 ? `+${n}` : `${n}`);
+  const lines = o.outOfSync.map((s) => `${s.contract}: has ${pos(s.has)}, expects ${pos(s.expects)}`);
+  return `; OUT OF SYNC on ${lines.join("; ")} (a resync sends the difference)`;
 }

@@ -42,7 +42,12 @@ describe("mimik resync", () => {
       () => jsonLines(headless).some((l) => l.type === "copy" && l.reason === "locked") || undefined,
       "the locked follower's skip",
     );
-    expect((await mimik("unlock", "--follower", "half")).code).toBe(0);
+    const unlocked = await mimik("unlock", "--follower", "half");
+    expect(unlocked.code).toBe(0);
+    // Said in the answer: a trader unlocking from another shell need not ask for status to know.
+    expect(unlocked.stdout).toBe(
+      "ok   DEMO2001  unlocked; OUT OF SYNC on ESZ6: has +0, expects +2 (a resync sends the difference)\n",
+    );
     await until(async () => {
       const status = await mimik("status");
       return status.stdout.includes("OUT OF SYNC ESZ6: has 0, expects +2") || undefined;
