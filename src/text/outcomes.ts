@@ -105,10 +105,10 @@ export function outcomeLines(outcomes: readonly Outcome[]): string[] {
   );
 }
 
-/** "; OUT OF SYNC on ESZ6: has +0, expects +2 (a resync sends the difference)" */
+/** "; OUT OF SYNC: ESZ6 has +0, expects +2; NQZ6 has +0, expects -1 (a resync sends the difference)" */
 function outOfSyncText(o: Outcome): string {
   if (!o.outOfSync?.length) return "";
   const pos = (n: number) => (n >= 0 ? `+${n}` : `${n}`);
-  const lines = o.outOfSync.map((s) => `${s.contract}: has ${pos(s.has)}, expects ${pos(s.expects)}`);
-  return `; OUT OF SYNC on ${lines.join("; ")} (a resync sends the difference)`;
+  const lines = o.outOfSync.map((s) => `${s.contract} has ${pos(s.has)}, expects ${pos(s.expects)}`);
+  return `; OUT OF SYNC: ${lines.join("; ")} (a resync sends the difference)`;
 }

@@ -46,7 +46,7 @@ describe("mimik resync", () => {
     expect(unlocked.code).toBe(0);
     // Said in the answer: a trader unlocking from another shell need not ask for status to know.
     expect(unlocked.stdout).toBe(
-      "ok   DEMO2001  unlocked; OUT OF SYNC on ESZ6: has +0, expects +2 (a resync sends the difference)\n",
+      "ok   DEMO2001  unlocked; OUT OF SYNC: ESZ6 has +0, expects +2 (a resync sends the difference)\n",
     );
     await until(async () => {
       const status = await mimik("status");
