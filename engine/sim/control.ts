@@ -248,6 +248,12 @@ export interface SimControl {
    */
   delayTrades(accountName: string, ms: number): void;
   /**
+   * ProjectX: the account's user hub events go out each in a frame of its own, `ms` apart (0 = the
+   * events of one change together): a client that acts after every frame sees the states between
+   * (an entry filled, its bracket legs still Pending).
+   */
+  splitFrames(accountName: string, ms: number): void;
+  /**
    * While on, the daily halt (16:00-17:00 CT, Monday to Thursday) and the weekend (Friday 16:00 to
    * Sunday 17:00 CT) refuse new orders on the simulator's clock: Tradovate answers failureReason
    * SessionClosed, ProjectX errorCode 5. Off by default, so a test run in the halt is not refused.

@@ -241,6 +241,13 @@ const routes: Record<string, { schema: z.ZodType; run: (c: SimControl, b: never)
       return {};
     },
   },
+  "POST /sim/split-frames": {
+    schema: z.object({ account: z.string(), ms: z.number().nonnegative() }),
+    run: (c, b: { account: string; ms: number }) => {
+      c.splitFrames(b.account, b.ms);
+      return {};
+    },
+  },
   "GET /sim/clock": { schema: z.unknown(), run: (c) => c.clock() },
   "POST /sim/clock": {
     schema: z.object({ advanceMs: z.number().nonnegative() }),

@@ -531,6 +531,10 @@ export class SimServer implements SimControl {
     this.projectx.delayTrades(this.projectxAccount(accountName), ms);
   }
 
+  splitFrames(accountName: string, ms: number): void {
+    this.projectx.splitFrames(this.projectxAccount(accountName), ms);
+  }
+
   private projectxAccount(name: string): number {
     const account = this.book.accountByName(name);
     if (!account) throw new Error(`unknown account ${name}`);

@@ -180,6 +180,14 @@ export class ProjectXFace {
     else this.hubs.tradeDelays.set(accountId, ms);
   }
 
+  /** The account's user hub events go out one per frame, `ms` apart (0: each batch in one frame). */
+  splitFrames(accountId: number, ms: number): void {
+    if (!this.accounts.has(accountId)) throw new Error("not a ProjectX account");
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`ms must be zero or more (got ${ms})`);
+    if (ms === 0) this.hubs.frameSplits.delete(accountId);
+    else this.hubs.frameSplits.set(accountId, ms);
+  }
+
   /** A product's price moved: quotes for its contracts. */
   priceChanged(contractIds: readonly number[]): void {
     this.hubs.quotes(contractIds.map((id) => this.contracts.idOf(id)));

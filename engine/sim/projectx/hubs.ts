@@ -66,6 +66,11 @@ export class ProjectXHubs {
    * its order, position and account events go out first, as a hub that lags one stream may.
    */
   readonly tradeDelays = new Map<number, number>();
+  /**
+   * Accounts whose user hub events go out one per frame, this many ms apart (SimControl.splitFrames):
+   * ProjectX sends each order update as a message of its own, so a client may act between them.
+   */
+  readonly frameSplits = new Map<number, number>();
 
   constructor(private readonly d: HubsDeps) {}
 
@@ -102,7 +107,9 @@ export class ProjectXHubs {
         const late = this.tradeDelays.get(accountId) ?? 0;
         const now = late > 0 ? mine.filter((e) => e.kind !== "Trade") : mine;
         const delay = this.d.delayFor(c.user.name);
-        this.send(c, now, delay);
+        const split = this.frameSplits.get(accountId) ?? 0;
+        if (split > 0) for (const [i, e] of now.entries()) this.send(c, [e], delay + i * split);
+        else this.send(c, now, delay);
         if (now !== mine)
           this.send(
             c,

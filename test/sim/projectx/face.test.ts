@@ -523,4 +523,42 @@ describe("ProjectX hubs on the simulator (SignalR JSON protocol over ws)", () =>
     expect(Date.now() - at).toBeLessThan(250);
     expect(() => sim!.control.delayTrades("DEMO1000", 100)).toThrow(/not an account of a ProjectX user/);
   });
+
+  it("splitFrames: each of the account's hub events in a frame of its own, in order, `ms` apart", async () => {
+    await start();
+    const hub = await userHub(await login());
+    await hub.handshake();
+    const accountId = TSX5001();
+    await hub.invoke("1", "SubscribeAccounts");
+    for (const [i, method] of ["SubscribeOrders", "SubscribePositions", "SubscribeTrades"].entries())
+      await hub.invoke(`s${i}`, method, accountId);
+    const set = (ms: number) =>
+      fetch(`${sim!.url}/sim/split-frames`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ account: "TSX5001", ms }),
+      });
+    expect((await set(40)).status).toBe(200);
+    const before = hub.frames.length;
+    const sent = Date.now();
+    sim!.control.manualTrade("TSX5001", "ESZ6", "Buy", 1);
+    await hub.next((m) => m.target === "GatewayUserAccount");
+    expect(Date.now() - sent).toBeGreaterThanOrEqual(150); // 5 events, 40 ms apart
+    const frames = hub.frames.slice(before);
+    expect(frames.map((f) => f.split("\u001e").length)).toEqual([2, 2, 2, 2, 2]);
+    expect(frames.map((f) => JSON.parse(f.split("\u001e")[0]!).target)).toEqual([
+      "GatewayUserOrder",
+      "GatewayUserOrder",
+      "GatewayUserTrade",
+      "GatewayUserPosition",
+      "GatewayUserAccount",
+    ]);
+    expect((await set(0)).status).toBe(200);
+    const again = hub.frames.length;
+    const heard = hub.messages.length;
+    sim!.control.manualTrade("TSX5001", "ESZ6", "Sell", 1);
+    await hub.next((m) => m.target === "GatewayUserAccount" && hub.messages.indexOf(m) >= heard);
+    expect(hub.frames.slice(again)).toHaveLength(1);
+    expect(() => sim!.control.splitFrames("DEMO1000", 10)).toThrow(/not an account of a ProjectX user/);
+  });
 });
