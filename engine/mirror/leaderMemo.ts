@@ -5,6 +5,8 @@
  * even after the leader went flat and left it working). Entries go when they are no longer needed.
  */
 import type { EpochMs, Side, WorkingOrder } from "../types.js";
+import { withEntries } from "./leaderOrders.js";
+import type { LeaderOrder } from "./types.js";
 
 export interface FilledOrder {
   id: number;
@@ -28,6 +30,8 @@ export class LeaderMemo {
   private readonly exits = new Set<number>();
   /** Each open leader order's terms as last heard (leaderTerms). */
   private readonly terms = new Map<number, string>();
+  /** ProjectX's bracket legs as paired (withEntries), per leader, by leg id, while they are open. */
+  private readonly legs = new Map<string, Map<number, { entry: number; partner?: number | undefined }>>();
 
   /**
    * A leader order's report: true when the leader changed its terms since the last one heard (they
@@ -80,6 +84,31 @@ export class LeaderMemo {
 
   wasExit(id: number): boolean {
     return this.exits.has(id);
+  }
+
+  /**
+   * The leader's open orders in one contract, ProjectX's legs named as they were before
+   * (withEntries): each pairing is kept for as long as the leg is open (pruneLegs).
+   */
+  named(leader: string, orders: readonly LeaderOrder[]): readonly LeaderOrder[] {
+    const mine = this.legs.get(leader) ?? new Map();
+    const known = {
+      entryOf: (id: number) => mine.get(id)?.entry,
+      partnerOf: (id: number) => mine.get(id)?.partner,
+    };
+    const out = withEntries(orders, known);
+    for (const [i, o] of out.entries())
+      if (o !== orders[i] && o.bracketOf !== undefined)
+        mine.set(o.id, { entry: o.bracketOf, partner: o.ocoWith });
+    if (mine.size > 0) this.legs.set(leader, mine);
+    return out;
+  }
+
+  /** Forgets the pairings of the leader's legs that are no longer open. */
+  pruneLegs(leader: string, open: ReadonlySet<number>): void {
+    const mine = this.legs.get(leader);
+    for (const id of mine?.keys() ?? []) if (!open.has(id)) mine?.delete(id);
+    if (mine?.size === 0) this.legs.delete(leader);
   }
 
   /** Forgets what is past its grace; returns the leader orders forgotten. */

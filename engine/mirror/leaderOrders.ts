@@ -34,6 +34,14 @@ export function leaderOrderOf(o: WorkingOrder): LeaderOrder | undefined {
   };
 }
 
+/** Pairings withEntries made before (LeaderMemo keeps them), by leg id. */
+export interface KnownLegs {
+  entryOf(legId: number): number | undefined;
+  partnerOf(legId: number): number | undefined;
+}
+
+const NONE: KnownLegs = { entryOf: () => undefined, partnerOf: () => undefined };
+
 /**
  * ProjectX's bracket legs name no entry (its order reports carry no link): they show as orders of
  * their own, Pending until the entry fills. Left unnamed, they waited for the leader's entry to
@@ -42,34 +50,70 @@ export function leaderOrderOf(o: WorkingOrder): LeaderOrder | undefined {
  * side with the same quantity placed nearest it in time (the legs are placed with their entry,
  * sized to it; ids break a tie: the simulator numbers the legs before their entry), and a stop and
  * a limit of one entry are one OCO, as they become once it fills (pairLoneExits).
+ *
+ * A leg paired before (`known`) keeps its entry once that entry is no longer listed, and its
+ * partner: ProjectX sends each order update on its own, so the entry's fill is heard before its
+ * legs turn Open, and one leg's before the other's; named afresh in between, the legs had no entry
+ * (or no partner), and the follower's stop and target were cancelled and placed again. The legs of
+ * a cancelled entry stay its own until they go, never another entry's of the same size. While the
+ * entry it was paired with is listed, a pending leg may still find a nearer one: its own entry may
+ * be heard a frame after it.
  */
-export function withEntries(orders: readonly LeaderOrder[]): readonly LeaderOrder[] {
-  const unnamed = orders.filter((o) => o.suspended && o.bracketOf === undefined && o.ocoWith === undefined);
+export function withEntries(orders: readonly LeaderOrder[], known: KnownLegs = NONE): readonly LeaderOrder[] {
+  const kept = (o: LeaderOrder) => known.entryOf(o.id);
+  const unnamed = orders.filter(
+    (o) =>
+      o.bracketOf === undefined && o.ocoWith === undefined && (waitsForEntry(o) || kept(o) !== undefined),
+  );
   if (unnamed.length === 0) return orders;
+  const listed = new Set(orders.map((o) => o.id));
+  const isLeg = (o: LeaderOrder) => o.bracketOf !== undefined || kept(o) !== undefined;
   const entryOf = new Map<number, number>();
   for (const leg of unnamed) {
-    const far = (o: LeaderOrder) => [Math.abs(o.placedAt - leg.placedAt), Math.abs(o.id - leg.id)] as const;
-    let entry: LeaderOrder | undefined;
-    for (const o of orders) {
-      if (o.suspended || o.side === leg.side || o.qty !== leg.qty) continue;
-      const [t, id] = far(o);
-      const [bestT, bestId] = entry ? far(entry) : [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
-      if (t < bestT || (t === bestT && id < bestId)) entry = o;
-    }
-    if (entry) entryOf.set(leg.id, entry.id);
+    const before = kept(leg);
+    const anew = waitsForEntry(leg) && (before === undefined || listed.has(before));
+    const entry = (anew ? nearestEntry(leg, orders, isLeg) : undefined) ?? before;
+    if (entry !== undefined) entryOf.set(leg.id, entry);
   }
   const partner = new Map<number, number>();
-  for (const stop of unnamed.filter((o) => entryOf.has(o.id) && isStopType(o.type))) {
+  const pair = (a: number, b: number) => {
+    partner.set(a, b);
+    partner.set(b, a);
+  };
+  for (const leg of unnamed) {
+    const p = known.partnerOf(leg.id);
+    const entry = entryOf.get(leg.id);
+    if (p !== undefined && entry === kept(leg) && (!listed.has(p) || entryOf.get(p) === entry))
+      pair(leg.id, p);
+  }
+  for (const stop of unnamed.filter((o) => entryOf.has(o.id) && isStopType(o.type) && !partner.has(o.id))) {
     const limit = unnamed.find(
-      (o) => !isStopType(o.type) && entryOf.get(o.id) === entryOf.get(stop.id) && !partner.has(o.id),
+      (o) => !isStopType(o.type) && !partner.has(o.id) && entryOf.get(o.id) === entryOf.get(stop.id),
     );
-    if (!limit) continue;
-    partner.set(stop.id, limit.id);
-    partner.set(limit.id, stop.id);
+    if (limit) pair(stop.id, limit.id);
   }
   return orders.map((o) =>
     entryOf.has(o.id) ? { ...o, bracketOf: entryOf.get(o.id), ocoWith: partner.get(o.id) } : o,
   );
+}
+
+/** A pending order that names no entry: maybe a ProjectX bracket leg. */
+const waitsForEntry = (o: LeaderOrder): boolean => o.suspended;
+
+function nearestEntry(
+  leg: LeaderOrder,
+  orders: readonly LeaderOrder[],
+  isLeg: (o: LeaderOrder) => boolean,
+): number | undefined {
+  const far = (o: LeaderOrder) => [Math.abs(o.placedAt - leg.placedAt), Math.abs(o.id - leg.id)] as const;
+  let entry: LeaderOrder | undefined;
+  for (const o of orders) {
+    if (o.suspended || o.side === leg.side || o.qty !== leg.qty || isLeg(o)) continue;
+    const [t, id] = far(o);
+    const [bestT, bestId] = entry ? far(entry) : [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
+    if (t < bestT || (t === bestT && id < bestId)) entry = o;
+  }
+  return entry?.id;
 }
 
 export const remainingOf = (o: LeaderOrder): number => Math.max(0, o.qty - o.filled);

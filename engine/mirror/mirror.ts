@@ -302,7 +302,7 @@ export class Mirror {
       now,
       pairWindowMs: this.deps.pairWindowMs ?? 1000,
       leaderPosition: L,
-      orders: scene.leaderOpen.get(lc) ?? [],
+      orders: this.memo.named(group.leader, scene.leaderOpen.get(lc) ?? []),
       wasExit: (id) => this.memo.wasExit(id),
       follower: {
         position: scene.lines.part(lc, contract, besideLate(covered, held, forPlan)),
@@ -345,6 +345,7 @@ export class Mirror {
   private prune(follower: string, scene: Scene): void {
     const gone = (id: number) => !scene.openIds.has(id) && this.memo.filledOrder(id) === undefined;
     this.counted.prune(follower, gone);
+    this.memo.pruneLegs(scene.group.leader, scene.openIds);
     this.orders.forgetGone(follower, gone);
   }
 
