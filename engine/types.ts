@@ -52,10 +52,8 @@ export interface PositionSnapshot {
   netPos: number;
   /** Average entry price of the open position; undefined when flat. */
   netPrice: number | undefined;
-  /**
-   * Contracts traded into this position so far (Tradovate's bought + sold). It only grows, so it
-   * tells whether a position report already contains every fill one has seen.
-   */
+  /** Contracts traded into this position so far (Tradovate's bought + sold). It only grows, so it
+   * tells whether a position report already contains every fill one has seen. */
   volume?: number | undefined;
 }
 
@@ -87,6 +85,8 @@ export interface WorkingOrder {
   ocoWith?: number | undefined;
   /** A bracket leg (OSO, order strategy): the entry order it waits for. */
   bracketOf?: number | undefined;
+  /** ProjectX's Pending (6): how its bracket legs wait for their entry, naming none (withEntries). */
+  legInWaiting?: boolean | undefined;
   /** When the broker created the order (broker time). */
   placedAt?: EpochMs | undefined;
   /**

@@ -30,6 +30,7 @@ export function leaderOrderOf(o: WorkingOrder): LeaderOrder | undefined {
     suspended: o.status === "Suspended" || o.status === "PendingNew",
     ocoWith: o.ocoWith,
     bracketOf: o.bracketOf,
+    ...(o.legInWaiting ? { legInWaiting: true } : {}),
     placedAt: o.placedAt ?? 0,
   };
 }
@@ -46,7 +47,7 @@ const NONE: KnownLegs = { entryOf: () => undefined, partnerOf: () => undefined }
  * ProjectX's bracket legs name no entry (its order reports carry no link): they show as orders of
  * their own, Pending until the entry fills. Left unnamed, they waited for the leader's entry to
  * fill while the follower's own mirror of it may have filled first, its position unprotected. A
- * pending order that names no entry is taken as a leg of the leader's working order on the other
+ * ProjectX Pending order that names no entry is taken as a leg of the leader's working order on the other
  * side with the same quantity placed nearest it in time (the legs are placed with their entry,
  * sized to it; ids break a tie: the simulator numbers the legs before their entry), and a stop and
  * a limit of one entry are one OCO, as they become once it fills (pairLoneExits).
@@ -97,8 +98,11 @@ export function withEntries(orders: readonly LeaderOrder[], known: KnownLegs = N
   );
 }
 
-/** A pending order that names no entry: maybe a ProjectX bracket leg. */
-const waitsForEntry = (o: LeaderOrder): boolean => o.suspended;
+/**
+ * ProjectX's Pending order, naming no entry: maybe one of its bracket legs. Not Tradovate's
+ * PendingNew (a plain order on its way to the exchange, `suspended` too): its legs name their entry.
+ */
+const waitsForEntry = (o: LeaderOrder): boolean => o.suspended && o.legInWaiting === true;
 
 function nearestEntry(
   leg: LeaderOrder,

@@ -28,6 +28,8 @@ export interface LeaderOrder {
   ocoWith?: number | undefined;
   /** A bracket leg: the entry order it belongs to. */
   bracketOf?: number | undefined;
+  /** Pending at ProjectX, naming no entry: maybe one of its bracket legs (leaderOrders.withEntries). */
+  legInWaiting?: boolean | undefined;
   placedAt: EpochMs;
 }
 

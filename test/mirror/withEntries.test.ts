@@ -22,7 +22,7 @@ const entry = (id: number, more: Partial<LeaderOrder> = {}) =>
   order(id, { side: "Buy", type: "Limit", price: 6795, ...more });
 /** A leg as ProjectX shows it: its own order, Pending (6), naming no entry. */
 const pending = (id: number, type: "Stop" | "Limit", more: Partial<LeaderOrder> = {}) =>
-  order(id, { side: "Sell", type, suspended: true, ...more });
+  order(id, { side: "Sell", type, suspended: true, legInWaiting: true, ...more });
 /** The same leg once Open (1): working, still naming no entry. */
 const open = (id: number, type: "Stop" | "Limit") => order(id, { side: "Sell", type });
 
@@ -91,6 +91,18 @@ describe("withEntries: legs keep the entry and partner they were paired with", (
       { 1: [3] },
       ["1→3"],
     ],
+    [
+      "a Tradovate order briefly PendingNew (no link, not ProjectX's Pending) is no leg",
+      [order(2, { side: "Sell", type: "Limit", suspended: true }), entry(3)],
+      {},
+      [],
+    ],
+    [
+      "the legs of a cancelled entry (their cancels in a later frame) are never another same-size entry's",
+      [pending(1, "Stop"), pending(2, "Limit"), entry(4, { placedAt: T + 5000 })],
+      { 1: [3, 2], 2: [3, 1] },
+      ["1→3 (2)", "2→3 (1)"],
+    ],
   ];
   it.each(rows)("%s", (_, orders, known, expected) => {
     expect(text(withEntries(orders, knownOf(known)))).toEqual(expected);
@@ -109,6 +121,11 @@ describe("LeaderMemo.named: the mirror's memory of the pairings, per leader", ()
     for (const orders of frames) expect(text(memo.named("TSX5002", orders))).toEqual(["1→3 (2)", "2→3 (1)"]);
     // Another leader's orders of the same ids know nothing of these.
     expect(text(memo.named("TSX5001", [pending(1, "Stop"), pending(2, "Limit")]))).toEqual([]);
+    // Entry 3 cancelled, its legs' cancels not heard yet, a new entry 4 of the same size: still 3's.
+    expect(text(memo.named("TSX5002", [open(1, "Stop"), open(2, "Limit"), entry(4)]))).toEqual([
+      "1→3 (2)",
+      "2→3 (1)",
+    ]);
     memo.pruneLegs("TSX5002", new Set([2])); // 1 no longer open: forgotten (an order 1 heard again is new)
     expect(text(memo.named("TSX5002", [open(1, "Stop"), open(2, "Limit")]))).toEqual(["2→3"]);
   });

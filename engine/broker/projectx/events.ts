@@ -25,7 +25,8 @@ type NameOf = (contractId: string) => string;
 
 /**
  * The order as the port shows it. ProjectX names no OCO partner or bracket entry on an order
- * (its brackets are placed by ticks and appear as plain orders), so neither link is set.
+ * (its brackets are placed by ticks and appear as plain orders), so neither link is set; its
+ * Pending orders are marked as maybe such legs (the mirror pairs those, and only those, by itself).
  */
 export function orderView(o: PxOrder, nameOf: NameOf): WorkingOrder {
   const view: WorkingOrder = {
@@ -44,6 +45,7 @@ export function orderView(o: PxOrder, nameOf: NameOf): WorkingOrder {
   if (o.stopPrice !== undefined) view.stopPrice = o.stopPrice;
   if (o.customTag !== undefined) view.clOrdId = o.customTag;
   if (o.created !== undefined) view.placedAt = o.created;
+  if (o.status === 6) view.legInWaiting = true;
   return view;
 }
 

@@ -69,6 +69,17 @@ describe("ProjectX model: fills from trades and order updates, each once", () =>
     });
   });
 
+  it("a Pending order (6, how a bracket leg waits for its entry) is marked as maybe a leg; once Open it is not", () => {
+    const m = model();
+    const leg = order(0, { id: 502, side: 1, size: 2, type: 4, stopPrice: 5990, status: 6 });
+    m.applyOrder(leg);
+    expect(m.workingOrders(ACCOUNT)).toMatchObject([
+      { orderId: 502, status: "PendingNew", legInWaiting: true },
+    ]);
+    m.applyOrder({ ...leg, status: 1 });
+    expect(m.workingOrders(ACCOUNT)[0]).not.toHaveProperty("legInWaiting");
+  });
+
   it("an order's terms and fills are an orderUpdate once per change, and what workingOrders lists", () => {
     const m = model();
     const stop = order(0, { id: 501, side: 1, size: 2, type: 4, stopPrice: 5990, customTag: "mm-7-1" });
