@@ -1,5 +1,6 @@
 export type { JournalEntry } from "./entry.js";
 export { parseEntry } from "./entry.js";
+export { EventText } from "./eventText.js";
 export { type FollowOptions, followJournal } from "./follow.js";
 export { GENESIS_HASH, lineHash } from "./hash.js";
 export { journalFiles, journalPathFor, rotatedJournalPath } from "./paths.js";

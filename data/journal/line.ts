@@ -1,3 +1,4 @@
+import type { EventText } from "./eventText.js";
 import { isSecretKey, redactSecrets } from "./redact.js";
 
 /**
@@ -24,6 +25,77 @@ export function lineText(
     const reason = `unserialisable entry: ${error instanceof Error ? error.message : String(error)}`;
     return JSON.stringify({ seq, at, type, error: reason, prev });
   }
+}
+
+/**
+ * lineText's line, spliced from the entry's own JSON text instead of a second stringify: an entry
+ * whose own keys begin `type` (a string) and `at` (a finite time), with no other head key, no
+ * secret-named key at any depth and nothing but plain data, has the text `{"type":<t>,"at":<n>`
+ * followed by lineText's payload, key for key. Undefined for any other entry: lineText writes it.
+ */
+export function splicedLine(
+  seq: number,
+  at: string,
+  entry: Record<string, unknown> & { type: string },
+  text: EventText,
+  prev: string,
+): string | undefined {
+  try {
+    if (!spliceable(entry)) return undefined;
+  } catch {
+    // A getter that throws: lineText says so in the line, as before.
+    return undefined;
+  }
+  const json = text.get();
+  if (json === undefined) return undefined;
+  const type = typeJson(entry.type);
+  // Past `{"type":<t>,"at":` and the time's digits, to the payload's first comma (or the end).
+  let from = TYPE_HEAD.length + type.length + AT_HEAD.length;
+  while (from < json.length) {
+    const c = json.charCodeAt(from);
+    if (c === COMMA || c === CLOSE) break;
+    from += 1;
+  }
+  return `{"seq":${seq},"at":"${at}","type":${type}${json.slice(from, -1)},"prev":"${prev}"}`;
+}
+
+const TYPE_HEAD = '{"type":';
+const AT_HEAD = ',"at":';
+const COMMA = 0x2c;
+const CLOSE = 0x7d;
+
+/** Each type's JSON text, for the few dozen event types (bounded against types nobody named). */
+const typeTexts = new Map<string, string>();
+
+function typeJson(type: string): string {
+  let text = typeTexts.get(type);
+  if (text === undefined) {
+    text = JSON.stringify(type);
+    if (typeTexts.size < 256) typeTexts.set(type, text);
+  }
+  return text;
+}
+
+/**
+ * Whether JSON.stringify(entry) holds lineText's payload as it is (see splicedLine). One walk does
+ * what hasSecretKey's would, and checks the order of the head keys.
+ */
+function spliceable(entry: Record<string, unknown>): boolean {
+  const proto: unknown = Object.getPrototypeOf(entry);
+  if (proto !== Object.prototype && proto !== null) return false;
+  let index = 0;
+  for (const key in entry) {
+    if (!Object.hasOwn(entry, key)) return false;
+    const value = entry[key];
+    if (index === 0) {
+      if (key !== "type" || typeof value !== "string") return false;
+    } else if (index === 1) {
+      if (key !== "at" || typeof value !== "number" || !Number.isFinite(value)) return false;
+    } else if (HEAD_KEYS.has(key) || key === "toJSON" || isSecretKey(key)) return false;
+    else if (typeof value === "object" && value !== null && hasSecretKey(value, 1)) return false;
+    index += 1;
+  }
+  return index >= 2;
 }
 
 /** Date's last time with a four-digit year, the last toISOString writes as `YYYY-…`. */

@@ -5,7 +5,8 @@ import { accessReason, explainWriteError } from "../fileAccess.js";
 import { removeStaleTemps } from "../staleTemps.js";
 import { AnchorFile, anchorPathFor, type ChainEnd, compareWithAnchor, readAnchor } from "./anchor.js";
 import { findChainHead, lineWithSeq } from "./chainHead.js";
-import { IsoTimes, lineText } from "./line.js";
+import type { EventText } from "./eventText.js";
+import { IsoTimes, lineText, splicedLine } from "./line.js";
 import { LineQueue } from "./lineQueue.js";
 import { LiveJournalFile } from "./liveFile.js";
 import { DEFAULT_MAX_FILES, isNotFound, rotatedJournalPath } from "./paths.js";
@@ -64,6 +65,8 @@ interface Pending {
   /** Epoch ms; turned into ISO text when the line is serialised, off the caller's path. */
   at: number;
   entry: Fields;
+  /** The entry's JSON text, shared with its other writer (headless's event lines). */
+  text: EventText | undefined;
 }
 
 /**
@@ -181,17 +184,23 @@ export class JournalWriter {
     this.notes.push(`journal ${this.path}: ${finding.reason}`);
   }
 
-  /** Queues an entry; never blocks, never throws for I/O. Written within 100 ms. */
-  append<E extends JournalInput>(entry: E): void {
+  /**
+   * Queues an entry; never blocks, never throws for I/O. Written within 100 ms. `text`: the
+   * entry's JSON text, made once for the journal and another writer of the same event; the line
+   * is then spliced from it (the same line, byte for byte) and the entry is not copied, as the
+   * shared text is made from the event itself.
+   */
+  append<E extends JournalInput>(entry: E, text?: EventText): void {
     if (this.closed) {
       this.onError(new JournalError(`journal ${this.path} is closed; entry "${entry.type}" dropped`));
       return;
     }
     this.seq += 1;
     // An engine event carries its own time (epoch ms): keep it; otherwise stamp now.
-    const fields = { ...entry } as Fields;
+    const shared = text?.event === entry ? text : undefined;
+    const fields = (shared ? entry : { ...entry }) as unknown as Fields;
     const at = typeof fields.at === "number" && Number.isFinite(fields.at) ? fields.at : this.clock.now();
-    this.pending.push({ seq: this.seq, at, entry: fields });
+    this.pending.push({ seq: this.seq, at, entry: fields, text: shared });
     this.schedule(FLUSH_INTERVAL_MS);
     this.serialiseSoon();
   }
@@ -351,9 +360,11 @@ export class JournalWriter {
   }
 
   private serialise(item: Pending): void {
-    this.lastHash = this.unwritten.push(
-      lineText(item.seq, this.isoTimes.of(item.at), item.entry, this.lastHash),
-    );
+    const at = this.isoTimes.of(item.at);
+    const line =
+      (item.text && splicedLine(item.seq, at, item.entry, item.text, this.lastHash)) ??
+      lineText(item.seq, at, item.entry, this.lastHash);
+    this.lastHash = this.unwritten.push(line);
   }
 }
 

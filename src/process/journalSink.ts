@@ -1,4 +1,4 @@
-import type { JournalWriter } from "../../data/journal/index.js";
+import { EventText, type JournalWriter } from "../../data/journal/index.js";
 import type { Config } from "../../data/schema.js";
 import { bustKey, type EngineEvent } from "../../engine/index.js";
 
@@ -9,12 +9,16 @@ export const RISK_SAMPLE_MS = 60_000;
  * Engine events as journal entries. A leader fill carries `key` (connection:fillId), the dedupe key
  * the copier uses, so the next start seeds its ledger from the journal and never copies the same
  * fill again. A bust carries its own key (bustKey) for the same reason.
+ *
+ * `shareText`: an event journalled as it is returns its JSON text, made once for the journal and
+ * for whoever else writes the same event as JSON (headless's event lines).
  */
 export function journalSink(
   journal: JournalWriter,
   config: () => Config,
   riskSampleMs = RISK_SAMPLE_MS,
-): (event: EngineEvent) => void {
+  shareText = false,
+): (event: EngineEvent) => EventText | undefined {
   const sampled = new Map<string, { at: number; dayPnl: number }>();
   return (event) => {
     if (event.type === "risk") {
@@ -52,7 +56,13 @@ export function journalSink(
       journal.append({ ...event, key: bustKey(connection ?? "?", event.fillId) });
       return;
     }
-    // The writer keeps its own copy of what it is handed.
-    journal.append(event);
+    // The writer keeps its own copy of what it is handed (or, sharing, the text made of it).
+    if (!shareText) {
+      journal.append(event);
+      return undefined;
+    }
+    const text = new EventText(event);
+    journal.append(event, text);
+    return text;
   };
 }

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { EventText } from "../../data/journal/eventText.js";
 import type { EngineEvent } from "../../engine/index.js";
 import { decodeBatch, encodeBatch } from "../../src/process/engineThread/eventBatch.js";
 import { jsonLine } from "../../src/text/terminal.js";
@@ -67,5 +68,32 @@ describe("an event batch crossing to the main thread", () => {
     const odd = { ...copy, qty: 2n } as unknown as EngineEvent;
     expect(encodeBatch({ seq: 1, dropped: 0, events: [odd] }).kind).toBe("events");
     expect(across([odd]).events).toStrictEqual([odd]);
+  });
+
+  it("as lines, takes each event's text the journal shared instead of stringifying it again", () => {
+    const events = [copy, positions, { ...copy, reason: "broker: \u009b2J\nrejected" } as EngineEvent];
+    // The journal made the copies' texts already; positions are not journalled.
+    const texts = [new EventText(events[0]!), undefined, new EventText(events[2]!)];
+    for (const text of texts) text?.get();
+    const stringify = vi.spyOn(JSON, "stringify");
+    let message: ReturnType<typeof encodeBatch>;
+    try {
+      message = encodeBatch({ seq: 7, dropped: 0, events, texts }, true);
+      expect(stringify.mock.calls.map(([v]) => v)).toStrictEqual([positions]);
+    } finally {
+      stringify.mockRestore();
+    }
+    const { events: back, lines } = decodeBatch(structuredClone(message));
+    expect(back).toStrictEqual(events);
+    expect(lines).toStrictEqual(events.map((e) => jsonLine(e)));
+  });
+
+  it("as lines, a shared event with no JSON text still sends the batch as a structured clone", () => {
+    const odd = { ...copy, qty: 2n } as unknown as EngineEvent;
+    const message = encodeBatch(
+      { seq: 1, dropped: 0, events: [copy, odd], texts: [undefined, new EventText(odd)] },
+      true,
+    );
+    expect(message.kind).toBe("events");
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { EventText } from "../../data/journal/eventText.js";
 import type { EngineEvent } from "../../engine/index.js";
 import { EventOutbox, type OutboxBatch } from "../../src/process/engineThread/outbox.js";
 
@@ -95,5 +96,26 @@ describe("the engine's outbox", () => {
     }
     tick();
     expect(box.backlog).toBe(10 + 20);
+  });
+
+  it("sends each event's shared JSON text beside it, held state first with none", () => {
+    const { box, sent, tick } = outbox(2);
+    const texts = [1, 2, 3, 4].map((i) => new EventText(fill(i)));
+    box.push(fill(1), texts[0]);
+    box.push(positions("F1", 1));
+    tick();
+    expect(sent[0]).toEqual({
+      seq: 1,
+      events: [fill(1), positions("F1", 1)],
+      dropped: 0,
+      texts: [texts[0], undefined],
+    });
+    box.push(positions("F1", 2)); // holding: 2 unacknowledged
+    box.push(fill(2), texts[1]);
+    box.ack(1);
+    box.push(fill(3), texts[2]);
+    tick();
+    expect(sent[1]).toEqual({ seq: 2, events: [positions("F1", 2)], dropped: 1 });
+    expect(sent[2]).toEqual({ seq: 3, events: [fill(3)], dropped: 0, texts: [texts[2]] });
   });
 });

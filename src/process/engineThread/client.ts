@@ -183,7 +183,8 @@ export async function startEngineInline(
     execute: (command) => host.execute(command),
     setConfig: (config) => host.setConfig(config),
     addSecrets: (added) => host.addSecrets(added),
-    on: (listener) => host.on(listener),
+    // The host's second argument is its shared JSON text, not a printed line: not handed on.
+    on: (listener) => host.on((event) => listener(event)),
     started: host.start(),
     died: new Promise<never>(() => undefined),
     stop() {

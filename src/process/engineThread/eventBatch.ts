@@ -1,3 +1,4 @@
+import type { EventText } from "../../../data/journal/index.js";
 import type { EngineEvent } from "../../../engine/index.js";
 import { terminalJson } from "../../text/jsonText.js";
 import type { OutboxBatch } from "./outbox.js";
@@ -21,10 +22,10 @@ export type EventBatchMessage =
 
 /** `lines`: one event's JSON a line (JSON.stringify never writes a raw line break). */
 export function encodeBatch(batch: OutboxBatch, lines = false): EventBatchMessage {
-  const { seq, dropped, events } = batch;
+  const { seq, dropped, events, texts } = batch;
   let text: string | undefined;
   try {
-    text = lines ? eachLine(events) : JSON.stringify(events);
+    text = lines ? eachLine(events, texts) : JSON.stringify(events);
   } catch {
     // A BigInt or a cycle: the structured clone says what it can.
   }
@@ -32,11 +33,24 @@ export function encodeBatch(batch: OutboxBatch, lines = false): EventBatchMessag
   return { kind: lines ? "eventLines" : "eventsText", seq, dropped, text };
 }
 
-function eachLine(events: readonly EngineEvent[]): string | undefined {
+/** `texts`: each event's JSON text where the journal shares it (the same text JSON.stringify writes). */
+function eachLine(
+  events: readonly EngineEvent[],
+  texts: readonly (EventText | undefined)[] | undefined,
+): string | undefined {
   if (events.length === 0) return undefined;
-  let text = JSON.stringify(events[0]);
-  for (let i = 1; i < events.length; i++) text += `\n${JSON.stringify(events[i])}`;
+  let text = lineOf(events, texts, 0);
+  for (let i = 1; i < events.length; i++) text += `\n${lineOf(events, texts, i)}`;
   return text;
+}
+
+function lineOf(
+  events: readonly EngineEvent[],
+  texts: readonly (EventText | undefined)[] | undefined,
+  i: number,
+): string {
+  // An event with no JSON text throws here as it did: the batch goes as a structured clone.
+  return texts?.[i]?.get() ?? JSON.stringify(events[i]);
 }
 
 export interface DecodedBatch {

@@ -1,4 +1,4 @@
-import { JournalWriter, readAtStart } from "../../../data/journal/index.js";
+import { type EventText, JournalWriter, readAtStart } from "../../../data/journal/index.js";
 import type { Config } from "../../../data/schema.js";
 import { RuntimeStateRepository, StateError } from "../../../data/state.js";
 import { UserError } from "../../../data/userError.js";
@@ -28,7 +28,8 @@ export interface EngineHost {
   setConfig(config: Config): void;
   /** Secrets of logins added to the config while mimik runs, read on the main thread. */
   addSecrets(added: AddedSecrets): void;
-  on(listener: (event: EngineEvent) => void): () => void;
+  /** `text`: the event's JSON text as the journal made it (or will), when the host shares it. */
+  on(listener: (event: EngineEvent, text?: EventText) => void): () => void;
   /** Connects the broker sessions; resolves once each has connected or failed once. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -108,8 +109,9 @@ export async function openEngineHost(
   const engine = new Engine({ sessions, riskStore: state, ledger, logger: log, copying }, config);
   engine.setCalendars(calendars.current());
   onCalendars = (c) => engine.setCalendars(c);
-  const listeners = new Set<(event: EngineEvent) => void>();
-  const sink = journalSink(journal, () => config);
+  const listeners = new Set<(event: EngineEvent, text?: EventText) => void>();
+  // Headless's JSON lines are each event's JSON text, as the journal's line holds it: made once.
+  const sink = journalSink(journal, () => config, undefined, init.eventLines === true);
   // Once the engine has stopped, what it still says is about requests the stop itself cut short
   // (a liquidation in flight "failed: session stopped; retry 2 in 1 s"): not so, as nothing is
   // retried, and it came after the journal closed ("journal write failed"). The next start reads
@@ -118,8 +120,8 @@ export async function openEngineHost(
   let journalClosed = false;
   const publish = (event: EngineEvent) => {
     if (journalClosed) return;
-    sink(event);
-    for (const listener of listeners) listener(event);
+    const text = sink(event);
+    for (const listener of listeners) listener(event, text);
   };
   // Fed the same scrubbed events as the journal, after them; it sends later, never on the copy path.
   const notifier =

@@ -1,3 +1,4 @@
+import type { EventText } from "../../../data/journal/index.js";
 import type { EngineEvent } from "../../../engine/index.js";
 
 /**
@@ -18,6 +19,8 @@ export interface OutboxBatch {
   events: EngineEvent[];
   /** Fills and copies left out while the main thread was behind. */
   dropped: number;
+  /** Beside `events`, the JSON text each was given (headless's lines share the journal's). */
+  texts?: readonly (EventText | undefined)[] | undefined;
 }
 
 export interface OutboxOptions {
@@ -41,6 +44,8 @@ export class EventOutbox {
   private readonly inFlight = new Map<number, number>();
   private unacked = 0;
   private pending: EngineEvent[] = [];
+  /** Beside `pending`, while any event came with its text. */
+  private pendingTexts: (EventText | undefined)[] | undefined;
   private scheduled = false;
   private holding = false;
   /** The newest event per thing, while holding back. */
@@ -60,9 +65,15 @@ export class EventOutbox {
     this.schedule = options.schedule ?? ((flush) => setTimeout(flush, BATCH_MS));
   }
 
-  push(event: EngineEvent): void {
+  push(event: EngineEvent, text?: EventText): void {
     if (this.holding) this.hold(event);
-    else this.pending.push(event);
+    else {
+      if (text !== undefined || this.pendingTexts !== undefined) {
+        this.pendingTexts ??= new Array<EventText | undefined>(this.pending.length);
+        this.pendingTexts.push(text);
+      }
+      this.pending.push(event);
+    }
     if (!this.scheduled) {
       this.scheduled = true;
       this.schedule(() => {
@@ -93,9 +104,13 @@ export class EventOutbox {
   flush(): void {
     if (this.holding) return;
     const events = this.pending;
+    const texts = this.pendingTexts;
     this.pending = [];
+    this.pendingTexts = undefined;
     if (this.latest.size > 0 || this.alerts.length > 0) {
-      events.unshift(...this.latest.values(), ...this.alerts);
+      const held = [...this.latest.values(), ...this.alerts];
+      events.unshift(...held);
+      texts?.unshift(...new Array<undefined>(held.length));
       this.latest.clear();
       this.alerts = [];
     }
@@ -105,7 +120,7 @@ export class EventOutbox {
     this.unacked += events.length;
     const dropped = this.dropped;
     this.dropped = 0;
-    this.send({ seq: this.seq, events, dropped });
+    this.send(texts ? { seq: this.seq, events, dropped, texts } : { seq: this.seq, events, dropped });
     if (this.unacked >= this.maxUnacked) this.holding = true;
   }
 

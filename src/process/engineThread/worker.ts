@@ -67,7 +67,7 @@ port.on("message", (message: ToEngine) => {
 void (async () => {
   try {
     host = await openEngineHost(workerData as EngineInit, logger);
-    host.on((event) => outbox.push(event));
+    host.on((event, text) => outbox.push(event, text));
     post({ kind: "ready" });
     await host.start();
     post({ kind: "started" });
