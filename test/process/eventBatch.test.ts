@@ -96,4 +96,25 @@ describe("an event batch crossing to the main thread", () => {
     );
     expect(message.kind).toBe("events");
   });
+
+  it("as one array (the console), takes the shared texts too: the same text JSON.stringify writes", () => {
+    const events = [copy, positions, { ...copy, reason: "x → ✓ \u2028" } as EngineEvent];
+    const texts = [new EventText(events[0]!), undefined, new EventText(events[2]!)];
+    for (const text of texts) text?.get();
+    const whole = JSON.stringify(events);
+    const stringify = vi.spyOn(JSON, "stringify");
+    let message: ReturnType<typeof encodeBatch>;
+    try {
+      message = encodeBatch({ seq: 7, dropped: 0, events, texts });
+      expect(stringify.mock.calls.map(([v]) => v)).toStrictEqual([positions]);
+    } finally {
+      stringify.mockRestore();
+    }
+    expect(message).toStrictEqual({ kind: "eventsText", seq: 7, dropped: 0, text: whole });
+    expect(decodeBatch(structuredClone(message)).events).toStrictEqual(events);
+    expect(encodeBatch({ seq: 8, dropped: 0, events: [], texts: [] })).toMatchObject({
+      kind: "eventsText",
+      text: "[]",
+    });
+  });
 });

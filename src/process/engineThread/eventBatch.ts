@@ -25,7 +25,7 @@ export function encodeBatch(batch: OutboxBatch, lines = false): EventBatchMessag
   const { seq, dropped, events, texts } = batch;
   let text: string | undefined;
   try {
-    text = lines ? eachLine(events, texts) : JSON.stringify(events);
+    text = lines ? eachLine(events, texts) : texts ? asArray(events, texts) : JSON.stringify(events);
   } catch {
     // A BigInt or a cycle: the structured clone says what it can.
   }
@@ -42,6 +42,14 @@ function eachLine(
   let text = lineOf(events, texts, 0);
   for (let i = 1; i < events.length; i++) text += `\n${lineOf(events, texts, i)}`;
   return text;
+}
+
+/** JSON.stringify(events), each element's text the shared one where there is one. */
+function asArray(events: readonly EngineEvent[], texts: readonly (EventText | undefined)[]): string {
+  if (events.length === 0) return "[]";
+  let text = `[${lineOf(events, texts, 0)}`;
+  for (let i = 1; i < events.length; i++) text += `,${lineOf(events, texts, i)}`;
+  return `${text}]`;
 }
 
 function lineOf(

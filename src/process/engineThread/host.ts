@@ -43,7 +43,14 @@ export interface EngineHost {
 export async function openEngineHost(
   init: EngineInit,
   logger: Logger,
-  inject: { sessions?: BrokerSession[] } = {},
+  inject: {
+    sessions?: BrokerSession[];
+    /**
+     * Each event the journal takes as it is comes to the listeners with its JSON text, made once
+     * for the journal's line and theirs (the engine's thread, whose batches cross as JSON).
+     */
+    shareText?: boolean;
+  } = {},
 ): Promise<EngineHost> {
   // Text that leaves this thread or reaches the journal never carries a secret value (those of
   // logins added later included: they are learnt as they arrive).
@@ -110,8 +117,7 @@ export async function openEngineHost(
   engine.setCalendars(calendars.current());
   onCalendars = (c) => engine.setCalendars(c);
   const listeners = new Set<(event: EngineEvent, text?: EventText) => void>();
-  // Headless's JSON lines are each event's JSON text, as the journal's line holds it: made once.
-  const sink = journalSink(journal, () => config, undefined, init.eventLines === true);
+  const sink = journalSink(journal, () => config, undefined, inject.shareText === true);
   // Once the engine has stopped, what it still says is about requests the stop itself cut short
   // (a liquidation in flight "failed: session stopped; retry 2 in 1 s"): not so, as nothing is
   // retried, and it came after the journal closed ("journal write failed"). The next start reads

@@ -66,7 +66,8 @@ port.on("message", (message: ToEngine) => {
 
 void (async () => {
   try {
-    host = await openEngineHost(workerData as EngineInit, logger);
+    // The batches cross as JSON text: each journalled event's is made once, for its journal line too.
+    host = await openEngineHost(workerData as EngineInit, logger, { shareText: true });
     host.on((event, text) => outbox.push(event, text));
     post({ kind: "ready" });
     await host.start();
