@@ -31,7 +31,10 @@ export class LeaderMemo {
   /** Each open leader order's terms as last heard (leaderTerms). */
   private readonly terms = new Map<number, string>();
   /** ProjectX's bracket legs as paired (withEntries), per leader, by leg id, while they are open. */
-  private readonly legs = new Map<string, Map<number, { entry: number; partner?: number | undefined }>>();
+  private readonly legs = new Map<
+    string,
+    Map<number, { entry: number; partner?: number | undefined; entryAt?: number | undefined }>
+  >();
 
   /**
    * A leader order's report: true when the leader changed its terms since the last one heard (they
@@ -95,11 +98,16 @@ export class LeaderMemo {
     const known = {
       entryOf: (id: number) => mine.get(id)?.entry,
       partnerOf: (id: number) => mine.get(id)?.partner,
+      entryPlacedAt: (id: number) => mine.get(id)?.entryAt,
     };
     const out = withEntries(orders, known);
-    for (const [i, o] of out.entries())
-      if (o !== orders[i] && o.bracketOf !== undefined)
-        mine.set(o.id, { entry: o.bracketOf, partner: o.ocoWith });
+    const placed = new Map(orders.map((o) => [o.id, o.placedAt]));
+    for (const [i, o] of out.entries()) {
+      if (o !== orders[i] && o.bracketOf !== undefined) {
+        const entryAt = placed.get(o.bracketOf) ?? mine.get(o.id)?.entryAt;
+        mine.set(o.id, { entry: o.bracketOf, partner: o.ocoWith, entryAt });
+      } else if (o.bracketOf === undefined) mine.delete(o.id); // found to be no leg after all
+    }
     if (mine.size > 0) this.legs.set(leader, mine);
     return out;
   }

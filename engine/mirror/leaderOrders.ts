@@ -39,6 +39,8 @@ export function leaderOrderOf(o: WorkingOrder): LeaderOrder | undefined {
 export interface KnownLegs {
   entryOf(legId: number): number | undefined;
   partnerOf(legId: number): number | undefined;
+  /** When the entry it was paired with was placed: how near that pairing was, once it is gone. */
+  entryPlacedAt?(legId: number): number | undefined;
 }
 
 const NONE: KnownLegs = { entryOf: () => undefined, partnerOf: () => undefined };
@@ -56,9 +58,11 @@ const NONE: KnownLegs = { entryOf: () => undefined, partnerOf: () => undefined }
  * partner: ProjectX sends each order update on its own, so the entry's fill is heard before its
  * legs turn Open, and one leg's before the other's; named afresh in between, the legs had no entry
  * (or no partner), and the follower's stop and target were cancelled and placed again. The legs of
- * a cancelled entry stay its own until they go, never another entry's of the same size. While the
- * entry it was paired with is listed, a pending leg may still find a nearer one: its own entry may
- * be heard a frame after it.
+ * a cancelled entry stay its own until they go, never another entry's of the same size. A pending
+ * leg may still find an entry nearer in time than the one it was paired with, listed or gone: its
+ * own entry may be heard a frame after it, after the one it took meanwhile has filled and gone. An
+ * order paired while Pending that is open while that entry is listed and unfilled is no leg (a leg
+ * opens only once its entry fills): a plain order heard once as Pending stays a plain order.
  */
 export function withEntries(orders: readonly LeaderOrder[], known: KnownLegs = NONE): readonly LeaderOrder[] {
   const kept = (o: LeaderOrder) => known.entryOf(o.id);
@@ -69,11 +73,24 @@ export function withEntries(orders: readonly LeaderOrder[], known: KnownLegs = N
   if (unnamed.length === 0) return orders;
   const listed = new Set(orders.map((o) => o.id));
   const isLeg = (o: LeaderOrder) => o.bracketOf !== undefined || kept(o) !== undefined;
+  const byId = new Map(orders.map((o) => [o.id, o]));
   const entryOf = new Map<number, number>();
   for (const leg of unnamed) {
     const before = kept(leg);
-    const anew = waitsForEntry(leg) && (before === undefined || listed.has(before));
-    const entry = (anew ? nearestEntry(leg, orders, isLeg) : undefined) ?? before;
+    const was = before === undefined ? undefined : byId.get(before);
+    if (!waitsForEntry(leg)) {
+      if (was?.filled === 0) continue; // open beside its "entry" still unfilled: no leg
+      if (before !== undefined) entryOf.set(leg.id, before);
+      continue;
+    }
+    const nearest = nearestEntry(leg, orders, isLeg);
+    const keptAt = was?.placedAt ?? known.entryPlacedAt?.(leg.id);
+    const nearer =
+      nearest !== undefined &&
+      (before === undefined ||
+        was !== undefined ||
+        (keptAt !== undefined && distance(byId.get(nearest), leg) < Math.abs(keptAt - leg.placedAt)));
+    const entry = nearer ? nearest : before;
     if (entry !== undefined) entryOf.set(leg.id, entry);
   }
   const partner = new Map<number, number>();
@@ -103,6 +120,9 @@ export function withEntries(orders: readonly LeaderOrder[], known: KnownLegs = N
  * PendingNew (a plain order on its way to the exchange, `suspended` too): its legs name their entry.
  */
 const waitsForEntry = (o: LeaderOrder): boolean => o.suspended && o.legInWaiting === true;
+
+const distance = (o: LeaderOrder | undefined, leg: LeaderOrder): number =>
+  o === undefined ? Number.POSITIVE_INFINITY : Math.abs(o.placedAt - leg.placedAt);
 
 function nearestEntry(
   leg: LeaderOrder,

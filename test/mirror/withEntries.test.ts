@@ -129,4 +129,30 @@ describe("LeaderMemo.named: the mirror's memory of the pairings, per leader", ()
     memo.pruneLegs("TSX5002", new Set([2])); // 1 no longer open: forgotten (an order 1 heard again is new)
     expect(text(memo.named("TSX5002", [open(1, "Stop"), open(2, "Limit")]))).toEqual(["2→3"]);
   });
+
+  it("an order heard once as Pending and then open beside its entry still unfilled is no leg: mirrored as it is (review)", () => {
+    const memo = new LeaderMemo();
+    // A plain Sell 2 Limit 6815 (5), heard Pending for one frame beside a working Buy 2 Limit (3).
+    const plain = (suspended: boolean) =>
+      order(5, { side: "Sell", type: "Limit", price: 6815, suspended, legInWaiting: suspended || undefined });
+    expect(text(memo.named("TSX5002", [entry(3), plain(true)]))).toEqual(["5→3"]);
+    expect(text(memo.named("TSX5002", [entry(3), plain(false)]))).toEqual([]);
+    // Entry 3 cancelled: order 5 stays a plain order, not the leg of an entry gone.
+    expect(text(memo.named("TSX5002", [plain(false)]))).toEqual([]);
+  });
+
+  it("legs heard before their entry, paired meanwhile with an older one that then filled, go to their own (review)", () => {
+    const memo = new LeaderMemo();
+    const older = entry(3, { placedAt: T - 60_000 });
+    const stop = pending(21, "Stop", { placedAt: T });
+    const limit = pending(22, "Limit", { placedAt: T });
+    expect(text(memo.named("TSX5002", [older, stop, limit]))).toEqual(["21→3 (22)", "22→3 (21)"]);
+    expect(text(memo.named("TSX5002", [stop, limit]))).toEqual(["21→3 (22)", "22→3 (21)"]); // 3 filled
+    // Their own entry, placed with them, is heard: they are its legs.
+    expect(text(memo.named("TSX5002", [stop, limit, entry(23)]))).toEqual(["21→23 (22)", "22→23 (21)"]);
+    // An entry placed later than theirs does not take them.
+    expect(
+      text(memo.named("TSX5002", [stop, limit, entry(23), entry(24, { placedAt: T + 30_000 })])),
+    ).toEqual(["21→23 (22)", "22→23 (21)"]);
+  });
 });
