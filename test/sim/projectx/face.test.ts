@@ -483,7 +483,8 @@ describe("ProjectX hubs on the simulator (SignalR JSON protocol over ws)", () =>
     expect((quote.arguments as unknown[])[0]).toBe("CON.F.US.ENQ.Z26");
   });
 
-  it("delayTrades: the account's trade goes out behind its order, position and account events", async () => {
+  /** A user hub subscribed to everything of TSX5001's, and a setter of one of its /sim/ faults in ms. */
+  async function tsx5001Hub(route: string) {
     await start();
     const hub = await userHub(await login());
     await hub.handshake();
@@ -492,11 +493,16 @@ describe("ProjectX hubs on the simulator (SignalR JSON protocol over ws)", () =>
     for (const [i, method] of ["SubscribeOrders", "SubscribePositions", "SubscribeTrades"].entries())
       await hub.invoke(`s${i}`, method, accountId);
     const set = (ms: number) =>
-      fetch(`${sim!.url}/sim/delay-trades`, {
+      fetch(`${sim!.url}/sim/${route}`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ account: "TSX5001", ms }),
       });
+    return { hub, set };
+  }
+
+  it("delayTrades: the account's trade goes out behind its order, position and account events", async () => {
+    const { hub, set } = await tsx5001Hub("delay-trades");
     expect((await set(300)).status).toBe(200);
     const before = hub.messages.length;
     const sent = Date.now();
@@ -525,19 +531,7 @@ describe("ProjectX hubs on the simulator (SignalR JSON protocol over ws)", () =>
   });
 
   it("splitFrames: each of the account's hub events in a frame of its own, in order, `ms` apart", async () => {
-    await start();
-    const hub = await userHub(await login());
-    await hub.handshake();
-    const accountId = TSX5001();
-    await hub.invoke("1", "SubscribeAccounts");
-    for (const [i, method] of ["SubscribeOrders", "SubscribePositions", "SubscribeTrades"].entries())
-      await hub.invoke(`s${i}`, method, accountId);
-    const set = (ms: number) =>
-      fetch(`${sim!.url}/sim/split-frames`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ account: "TSX5001", ms }),
-      });
+    const { hub, set } = await tsx5001Hub("split-frames");
     expect((await set(40)).status).toBe(200);
     const before = hub.frames.length;
     const sent = Date.now();
