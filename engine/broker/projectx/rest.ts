@@ -34,21 +34,26 @@ export interface ProjectXRestOptions {
 }
 
 export class ProjectXRest {
-  private readonly fetch: typeof fetch;
-  /** Its connections, kept between orders (see keepAliveFetch); none with an injected fetch. */
-  private readonly kept: KeepAliveFetch | undefined;
+  /** Its connections, kept between orders (see keepAliveFetch); made on first use, after a close too. */
+  private kept: KeepAliveFetch | undefined;
 
-  constructor(private readonly o: ProjectXRestOptions) {
-    this.kept = o.fetchImpl ? undefined : keepAliveFetch(IDLE_CONNECTION_MS, o.timeoutMs);
-    this.fetch = o.fetchImpl ?? (this.kept as KeepAliveFetch).fetch;
+  constructor(private readonly o: ProjectXRestOptions) {}
+
+  private get fetch(): typeof fetch {
+    if (this.o.fetchImpl) return this.o.fetchImpl;
+    this.kept ??= keepAliveFetch(IDLE_CONNECTION_MS, this.o.timeoutMs);
+    return this.kept.fetch;
   }
 
   /**
-   * Lets the kept connections go once the requests on them are answered (the session stopped).
-   * Not waited for: a stop must not wait on a slow broker's answer (a worker's stop has 10 s).
+   * Lets the kept connections go once the requests on them are answered (the session stopped; a
+   * session started again gets new ones). Not waited for: a stop must not wait on a slow broker's
+   * answer (a worker's stop has 10 s).
    */
   close(): void {
-    this.kept?.close().catch(() => undefined);
+    const kept = this.kept;
+    this.kept = undefined;
+    kept?.close().catch(() => undefined);
   }
 
   /** POST /api/<path>; the envelope, or a BrokerRequestError for anything that is not one. */

@@ -65,5 +65,13 @@ describe("a ProjectX login stopping", () => {
     expect(answered).toBe(false);
     release();
     await order;
+    h.sim.control.interceptProjectX(undefined);
+    // Started again, it trades on new connections.
+    await session.start();
+    const again = await session.placeOrder({
+      ...{ accountId, accountName: "TSX5002", symbol: "ESZ6", action: "Sell", qty: 1 },
+      clOrdId: "mk-4-5002",
+    });
+    expect(again).toMatchObject({ ok: true });
   }, 20_000);
 });
