@@ -10,26 +10,12 @@ import type { DecideInput } from "../../engine/copier/decide.js";
 import { COPY_REASONS, closeOnlyReason, decide } from "../../engine/copier/decide.js";
 import { FollowerBook } from "../../engine/copier/followerBook.js";
 import { SKIP_REASONS } from "../../engine/types.js";
+import { decideInput, openGate } from "./decideInput.js";
 
 const two = { mode: "multiplier", value: 2 } as const;
 
-function input(patch: Partial<DecideInput> & Pick<DecideInput, "leaderBefore" | "leaderAfter">): DecideInput {
-  return {
-    gate: {
-      groupActive: true,
-      followerEnabled: true,
-      connected: true,
-      state: "ACTIVE",
-      brokerLocked: false,
-      whitelist: { enabled: false, symbols: [] },
-      leaderContract: "ESH7",
-    },
-    sizing: two,
-    follower: 0,
-    firstOpeningFillOfOrder: true,
-    ...patch,
-  };
-}
+const input = (patch: Partial<DecideInput> & Pick<DecideInput, "leaderBefore" | "leaderAfter">) =>
+  decideInput({ gate: openGate({ leaderContract: "ESH7" }), sizing: two, ...patch });
 
 const sent = (kind: string, delta: number, reason: string) =>
   expect.objectContaining({ action: "send", kind, delta, reason });

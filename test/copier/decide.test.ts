@@ -4,27 +4,13 @@ import { COPY_REASONS, closeOnlyReason, decide } from "../../engine/copier/decid
 import type { GateContext } from "../../engine/copier/gates.js";
 import { target } from "../../engine/copier/sizing.js";
 import { DEFAULT_MAX_CONTRACTS, SKIP_REASONS } from "../../engine/types.js";
+import { decideInput } from "./decideInput.js";
 
 const half = { mode: "multiplier", value: 0.5 } as const;
 const one = { mode: "multiplier", value: 1 } as const;
 
-function input(patch: Partial<DecideInput> & Pick<DecideInput, "leaderBefore" | "leaderAfter">): DecideInput {
-  return {
-    gate: {
-      groupActive: true,
-      followerEnabled: true,
-      connected: true,
-      state: "ACTIVE",
-      brokerLocked: false,
-      whitelist: { enabled: false, symbols: [] },
-      leaderContract: "ESZ6",
-    },
-    sizing: one,
-    follower: 0,
-    firstOpeningFillOfOrder: true,
-    ...patch,
-  };
-}
+const input = (patch: Partial<DecideInput> & Pick<DecideInput, "leaderBefore" | "leaderAfter">) =>
+  decideInput({ sizing: one, ...patch });
 
 const sent = (kind: string, delta: number, reason: string = COPY_REASONS.copied) =>
   expect.objectContaining({ action: "send", kind, delta, reason });

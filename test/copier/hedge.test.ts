@@ -5,29 +5,14 @@ import { FollowerBook } from "../../engine/copier/followerBook.js";
 import { HedgeIndex, type HedgeSides, hedgeMembers, NO_HEDGE } from "../../engine/copier/hedgeIndex.js";
 import { familyOf } from "../../engine/symbols.js";
 import { SKIP_REASONS } from "../../engine/types.js";
+import { decideInput, openGate } from "./decideInput.js";
 
 const LONG: HedgeSides = { long: true, short: false };
 const SHORT: HedgeSides = { long: false, short: true };
 const BOTH: HedgeSides = { long: true, short: true };
 
 function input(before: number, after: number, follower: number, hedge: HedgeSides): DecideInput {
-  return {
-    gate: {
-      groupActive: true,
-      followerEnabled: true,
-      connected: true,
-      state: "ACTIVE",
-      brokerLocked: false,
-      whitelist: { enabled: false, symbols: [] },
-      leaderContract: "ESZ6",
-      hedge,
-    },
-    sizing: { mode: "multiplier", value: 1 },
-    follower,
-    leaderBefore: before,
-    leaderAfter: after,
-    firstOpeningFillOfOrder: true,
-  };
+  return decideInput({ gate: openGate({ hedge }), follower, leaderBefore: before, leaderAfter: after });
 }
 
 describe("issue 16: the hedge guard in the copy rule (others of the firm hold …)", () => {

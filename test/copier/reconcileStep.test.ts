@@ -10,6 +10,7 @@ import {
   reconcileUncertain,
 } from "../../engine/copier/reconcileStep.js";
 import { RECONCILE_REASON, SKIP_REASONS } from "../../engine/types.js";
+import { decideInput } from "./decideInput.js";
 
 /** Issue 18 rule 2: what a re-sync makes up, as one step of the copy rules from the follower's position now. */
 
@@ -23,23 +24,8 @@ function input(
   follower: number,
   patch: Partial<DecideInput> = {},
 ): DecideInput {
-  return {
-    gate: {
-      groupActive: true,
-      followerEnabled: true,
-      connected: true,
-      state: "ACTIVE",
-      brokerLocked: false,
-      whitelist: { enabled: false, symbols: [] },
-      leaderContract: "ESZ6",
-    },
-    sizing: one,
-    leaderBefore: acted,
-    leaderAfter: leader,
-    follower,
-    firstOpeningFillOfOrder: false,
-    ...patch,
-  };
+  const at = { leaderBefore: acted, leaderAfter: leader, follower, firstOpeningFillOfOrder: false };
+  return decideInput({ sizing: one, ...at, ...patch });
 }
 
 const send = (kind: string, delta: number) =>
