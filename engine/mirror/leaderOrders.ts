@@ -71,7 +71,6 @@ export function withEntries(orders: readonly LeaderOrder[], known: KnownLegs = N
       o.bracketOf === undefined && o.ocoWith === undefined && (waitsForEntry(o) || kept(o) !== undefined),
   );
   if (unnamed.length === 0) return orders;
-  const listed = new Set(orders.map((o) => o.id));
   const isLeg = (o: LeaderOrder) => o.bracketOf !== undefined || kept(o) !== undefined;
   const byId = new Map(orders.map((o) => [o.id, o]));
   const entryOf = new Map<number, number>();
@@ -101,8 +100,7 @@ export function withEntries(orders: readonly LeaderOrder[], known: KnownLegs = N
   for (const leg of unnamed) {
     const p = known.partnerOf(leg.id);
     const entry = entryOf.get(leg.id);
-    if (p !== undefined && entry === kept(leg) && (!listed.has(p) || entryOf.get(p) === entry))
-      pair(leg.id, p);
+    if (p !== undefined && entry === kept(leg) && (!byId.has(p) || entryOf.get(p) === entry)) pair(leg.id, p);
   }
   for (const stop of unnamed.filter((o) => entryOf.has(o.id) && isStopType(o.type) && !partner.has(o.id))) {
     const limit = unnamed.find(

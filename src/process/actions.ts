@@ -60,10 +60,6 @@ export function createActions({ engine, holder, events }: ActionsDeps): Actions 
   // What a person typed (any case, a label) becomes the config's own names here, once, through the
   // same account directory the engine uses; the edits below compare names with ===.
   const directory = new AccountDirectory();
-  const resolveAccount = (typed: string) => {
-    directory.setConfig(holder.get());
-    return directory.find(typed) ?? typed;
-  };
   const resolve = (group: string, account?: string) => {
     directory.setConfig(holder.get());
     const g = directory.findGroup(group);
@@ -118,14 +114,14 @@ export function createActions({ engine, holder, events }: ActionsDeps): Actions 
     lock: (follower) => one({ cmd: "lock", follower }),
     async unlock(follower, force = false) {
       // What it comes back out of sync on is said before the answer (the engine sends the events a
-      // command caused first): listened for from before the command.
-      const account = resolveAccount(follower);
-      const sync = new Map<string, SyncStatusEvent>();
+      // command caused first): listened for from before the command, read for its target after.
+      const said: SyncStatusEvent[] = [];
       const off = events((e) => {
-        if (e.type === "syncStatus" && e.follower === account) sync.set(e.contract, e);
+        if (e.type === "syncStatus") said.push(e);
       });
       const outcome = await one({ cmd: "unlock", follower, force }).finally(off);
-      const out = [...sync.values()].filter((s) => !s.inSync);
+      const last = new Map(said.filter((e) => e.follower === outcome.target).map((e) => [e.contract, e]));
+      const out = [...last.values()].filter((s) => !s.inSync);
       if (outcome.status !== "unlocked" || out.length === 0) return outcome;
       return { ...outcome, outOfSync: out.map(({ contract, has, expects }) => ({ contract, has, expects })) };
     },
