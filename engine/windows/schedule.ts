@@ -202,12 +202,19 @@ function changeText(from: Held, to: Held, at: number, now: number): string {
   if (to.held === undefined) return `openings open ${when}`;
   if (to.held === WINDOW_REASONS.outsideHours)
     return from.held === undefined ? `openings close ${when}` : `outside hours from ${when}`;
-  if (to.flatten && to.held.startsWith("flat by ")) return `flat by ${when}`;
-  // Only a flatten that starts here is news; one already in force is not this blackout's.
-  const flattens = to.flatten !== undefined && to.flatten.since !== from.flatten?.since;
+  // Only a flatten that starts here is news: one already in force (a flat-by under a flattening
+  // blackout, in force again when the blackout ends) is not this change's.
+  const flattens = to.flatten !== undefined && to.flatten.since === at;
   if (flattens && to.flatten?.reason.startsWith("flat by ")) return `flat by ${when}`;
-  const name = to.held.startsWith("blackout: ") ? to.held.slice(10) : to.held;
+  // A blackout ending inside the flat-by: the followers stay flat, nothing is flattened then.
+  if (to.held.startsWith("flat by ")) return `blackout ${nameOf(from.held)} ends ${when}`;
+  const name = nameOf(to.held);
   return flattens ? `flatten for ${name} ${when}` : `blackout ${name} ${when}`;
+}
+
+/** A blackout's event name ("CPI" of "blackout: CPI"); any other reason as it is. */
+function nameOf(held: WindowReason | undefined): string {
+  return held?.startsWith("blackout: ") ? held.slice(10) : (held ?? "");
 }
 
 /** The window state at `now`: what is held back, whether followers must be flat, and what comes next. */

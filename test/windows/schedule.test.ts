@@ -278,6 +278,45 @@ describe("windowState", () => {
   });
 });
 
+describe("windowState: a flattening blackout inside the flat-by", () => {
+  // Seen on the console: flat by 15:31, CPI 15:36-15:39 flattening a minute before. From 15:35
+  // the header said "flat by 15:39 CT", a second flat-by that was never coming: at 15:39 the
+  // blackout ends and the flat-by, in force since 15:31, goes on to 17:00.
+  const NEWS: Blackout = { name: "CPI", start: ct(2026, 6, 16, 15, 36), end: ct(2026, 6, 16, 15, 39) };
+  const rules = compileRules({ flatBy: "15:31", blackouts: { file: "news.json", flattenMinutesBefore: 1 } }, [
+    NEWS,
+  ]);
+
+  it.each([
+    ["before the flat-by", ct(2026, 6, 16, 15, 27), undefined, ct(2026, 6, 16, 15, 31), "flat by 15:31 CT"],
+    [
+      "in the flat-by, the blackout's flatten ahead",
+      ct(2026, 6, 16, 15, 32),
+      "flat by 15:31 CT",
+      ct(2026, 6, 16, 15, 35),
+      "flatten for CPI 15:35 CT",
+    ],
+    [
+      "in the blackout: its end, not a new flat-by",
+      ct(2026, 6, 16, 15, 37),
+      "blackout: CPI",
+      NEWS.end,
+      "blackout CPI ends 15:39 CT",
+    ],
+    [
+      "after it, the session's open",
+      ct(2026, 6, 16, 15, 40),
+      "flat by 15:31 CT",
+      ct(2026, 6, 16, 17),
+      "openings open 17:00 CT",
+    ],
+  ])("%s", (_what, now, held, nextAt, nextText) => {
+    const state = windowState(rules, now);
+    expect(state.held).toBe(held);
+    expect(state.next).toEqual({ at: nextAt, text: nextText });
+  });
+});
+
 describe("windowState: a blackout never cancels the flat-by", () => {
   // A blackout that only holds openings back (no flattenMinutesBefore) says nothing about open
   // positions: the trader still expects to be flat by the flat-by time, not once the news is over.
