@@ -3,6 +3,7 @@ import type { ShadowFill } from "../copier/shadowCopy.js";
 import { messageOf } from "../messageOf.js";
 import type { Outcome } from "../outcome.js";
 import { type BrokerEvent, type Clock, type Logger, SKIP_REASONS, silentLogger } from "../types.js";
+import { ctWhen } from "../windows/chicago.js";
 import { RiskAnnouncer } from "./announcer.js";
 import { DayRoll } from "./dayRoll.js";
 import { flattenFillSettled, isFlattenFill } from "./flattenOrders.js";
@@ -148,7 +149,25 @@ export class RiskEngine {
     this.saves.start();
     this.routes.reattach();
     for (const f of this.roster.all()) this.recompute(f);
+    this.sayKeptLocks();
     this.resumeFlattens();
+  }
+
+  /**
+   * Each lock kept from the last run, said once: the console's "Locks & alerts" starts empty, and
+   * read "all quiet" the morning after while three followers were still locked.
+   */
+  private sayKeptLocks(): void {
+    const now = this.deps.clock.now();
+    for (const f of this.roster.all()) {
+      const { state, lockKind, lockReason, lockedAt } = f.record;
+      if (state !== "LOCKED" || !this.roster.mayTarget(f)) continue;
+      const since = lockedAt === undefined ? "" : ` since ${ctWhen(lockedAt, now)}`;
+      const window = lockKind === "window";
+      const until = window ? "lifts when openings are allowed again" : "stays until unlocked";
+      const message = `${f.name}: LOCKED${since} (${lockReason ?? "locked"}), kept from the last run; ${until}`;
+      this.alert(window ? "info" : "warn", message, f);
+    }
   }
 
   /** Stop timers and write what is pending. Flattens in progress resume at the next start(). */
