@@ -19,6 +19,9 @@ import { positionAfterReduce } from "./sizing.js";
 /** Per follower: more than a day's leader orders, so a late fill is still known for what it is. */
 const KEPT_PER_FOLLOWER = 1_000;
 
+/** How often a re-sync waiting for a cancel's end looks again, should that end never be told. */
+export const RESYNC_LOOK_MS = 1_000;
+
 export { MIRROR_FILL_REASONS };
 
 /** An exit owed on a line while answered mirrored entries had not filled (`acts`). */
@@ -208,10 +211,7 @@ export class MirrorAnswers {
 
   /** A mirror of the follower's in `contract` being cancelled is heard finished. */
   mirrorEnded(follower: string, contract: string): void {
-    const line = `${follower}|${contract}`;
-    const waited = this.waiting.get(line);
-    this.waiting.delete(line);
-    for (const again of waited ?? []) again();
+    this.wake(`${follower}|${contract}`);
     const role = this.deps.accounts.role(follower);
     if (role?.kind !== "follower") return;
     for (const [id, h] of this.records.of(follower))
@@ -221,7 +221,9 @@ export class MirrorAnswers {
   /**
    * The follower's line re-synced, exits only (`uncertain`: from where it stands), but not while
    * the mirror cancels the follower's exits there: a close placed beside a stop being cancelled
-   * could fill twice. Such a cancel's end does it then (mirrorEnded), from where the line is.
+   * could fill twice. Such a cancel's end does it then (mirrorEnded), from where the line is; or a
+   * look a moment later, should the end never be told (`waited`: it waited for one). A line flat by
+   * then has nothing to close: the re-sync is dropped, the journal told why.
    */
   private resync(
     name: string,
@@ -229,19 +231,53 @@ export class MirrorAnswers {
     cause: string,
     uncertain: boolean,
     first?: () => void,
+    waited = false,
   ): void {
     const role = this.deps.accounts.role(name);
     if (role?.kind !== "follower") return;
     const has = this.deps.book.position(name, contract);
+    if (has === 0 && waited) {
+      const message = `${name}: re-sync of ${contract} dropped: the line was flat once the cancel of its exits ended (${cause})`;
+      const { group } = role;
+      this.deps.emit({
+        type: "alert",
+        at: this.deps.clock.now(),
+        level: "info",
+        message,
+        follower: name,
+        group: group.name,
+      });
+      return;
+    }
     if (has !== 0 && this.deps.mirror.mirrorCancels?.(name, contract, has > 0 ? "Sell" : "Buy") === true) {
-      const line = `${name}|${contract}`;
-      const again = () => this.resync(name, contract, cause, uncertain, first);
-      this.waiting.set(line, [...(this.waiting.get(line) ?? []), again]);
+      this.wait(`${name}|${contract}`, () => this.resync(name, contract, cause, uncertain, first, true));
       return;
     }
     first?.();
     if (uncertain) this.deps.reconciler.uncertain(name, new Set([contract]));
     this.deps.reconciler.run(role.group, [role.follower], cause, "");
+  }
+
+  /**
+   * A re-sync waits for the line's cancel to end. Its end is told (mirrorEnded), but a cancel may
+   * also end untold (the mirror let go of the follower, say): the line is looked at again every
+   * RESYNC_LOOK_MS while anything waits on it, so the follower never keeps what its leader closed.
+   */
+  private wait(line: string, again: () => void): void {
+    const waiting = this.waiting.get(line);
+    if (waiting) {
+      waiting.push(again);
+      return;
+    }
+    this.waiting.set(line, [again]);
+    this.deps.clock.setTimeout(() => this.wake(line), RESYNC_LOOK_MS);
+  }
+
+  /** The re-syncs waiting on the line run (each waits again if the cancel is still on). */
+  private wake(line: string): void {
+    const waited = this.waiting.get(line);
+    this.waiting.delete(line);
+    for (const again of waited ?? []) again();
   }
 
   /**

@@ -117,16 +117,35 @@ export class CancelRefusals {
       this.deps.orders.setBusy(t.follower, order.clOrdId, undefined);
       return;
     }
-    this.after(follower, orderWords(order), CANCEL_REFUSED_MS, () => {
+    let read = false;
+    const look = () => {
       // Not if it ended meanwhile (its report, a snapshot), nor a cancel sent after it.
       if (this.deps.orders.cancelOf(t.follower, order.clOrdId) !== cancel) return;
-      // Still working so long after: refused while it works (or its report is slow): asked again.
       const route = this.deps.accounts.route(t.follower);
       const now = route?.session.workingOrders(route.accountId).find((o) => o.orderId === order.orderId);
-      if (isOpenStatus(now?.status) && this.again(group, follower, order, why, undefined, then)) return;
+      if (isOpenStatus(now?.status)) {
+        // Listed as working so long after: refused while it works, or the list is stale (its end
+        // unheard: asked again, the cancel would be refused for good and the exit wait with it).
+        // Read again first where the session can: its snapshot ends the cancel, and says what the
+        // order filled, before anything is sized on it.
+        if (!read && route?.session.readAgain) {
+          read = true;
+          route.session.readAgain(route.accountId);
+          this.after(follower, orderWords(order), CANCEL_REFUSED_MS, look);
+          return;
+        }
+        // Tradovate said TooLate again (its report may be slow once, not twice): the order works no
+        // more; asked again, it would say so again, for good.
+        const gone =
+          t.route.session.broker === "tradovate" &&
+          r.failureReason === "TooLate" &&
+          (this.refusals.get(order.clOrdId)?.times ?? 0) > 0;
+        if (!gone && this.again(group, follower, order, why, undefined, then)) return;
+      }
       this.deps.orders.setBusy(t.follower, order.clOrdId, undefined);
       this.deps.touch(t.follower);
-    });
+    };
+    this.after(follower, orderWords(order), CANCEL_REFUSED_MS, look);
   }
 
   /**

@@ -347,7 +347,8 @@ export class FollowerOrders {
       if (w.follower === follower) this.afterCancel.delete(clOrdId);
     this.placing.delete(follower);
     this.busy.delete(follower);
-    this.cancels.delete(follower);
+    // What waited for those cancels (a re-sync of the line) is told they are over: nothing else will.
+    for (const clOrdId of [...(this.cancels.get(follower)?.keys() ?? [])]) this.cancelOver(follower, clOrdId);
     this.fills.delete(follower);
     this.live.delete(follower);
     this.unsure.delete(follower);

@@ -29,7 +29,7 @@ class ManualClock implements Clock {
 
 const STOP = "mm-77-2-a";
 
-function world() {
+function world(route = { accountId: 2 } as AccountRoute) {
   const clock = new ManualClock();
   const events: EngineEvent[] = [];
   const orders = new FollowerOrders();
@@ -39,7 +39,7 @@ function world() {
     touch: (f) => touched.push(f),
     clock,
     emit: (e) => events.push(e),
-    accounts: { route: () => ({ accountId: 2 }) as AccountRoute },
+    accounts: { route: () => route },
     orders,
     // As the sender does: the order is marked as being cancelled again (a new cancel).
     sender: {
@@ -168,5 +168,66 @@ describe("CancelRefusals: refusals in the answer and in the report count togethe
     ]);
     w.clock.advance(1_000);
     expect(w.asked).toHaveLength(2);
+  });
+});
+
+describe("CancelRefusals: a cancel refused as too late while the order still reads as working", () => {
+  const tooLate = {
+    ok: false as const,
+    failureReason: "TooLate",
+    failureText: "Order is Filled",
+    ackAt: 0 as never,
+  };
+  const setUp = (broker: string, readAgain?: (id: number) => void) => {
+    const listed = world().stop(0);
+    const route = {
+      accountId: 2,
+      session: { broker, workingOrders: () => [listed], ...(readAgain && { readAgain }) },
+    } as unknown as AccountRoute;
+    const w = world(route);
+    const t = { group: "main", follower: "F", route, contract: "ESZ6" };
+    const held: Held = {
+      ...{ orderId: 5, clOrdId: STOP, leaderId: 77, contract: "ESZ6", set: "a", side: "Sell" },
+      ...{ orderType: "Stop", qty: 2, filled: 0 },
+    };
+    return { w, t, held };
+  };
+
+  it("Tradovate (its end never heard): asked once more, then the cancel is over, not asked for good", () => {
+    const { w, t, held } = setUp("tradovate");
+    w.refusals.refusedInAnswer(t, held, tooLate);
+    w.clock.advance(2_000); // no report: asked again (the first report may be slow)
+    w.clock.advance(500);
+    expect(w.asked).toHaveLength(1);
+    w.refusals.refusedInAnswer(t, held, tooLate); // TooLate again
+    expect(w.orders.cancellingOn("F", "ESZ6", "Sell")).toBe(true);
+    w.clock.advance(2_000);
+    expect(w.orders.cancellingOn("F", "ESZ6", "Sell")).toBe(false); // what waits on it goes
+    w.clock.advance(60_000);
+    expect(w.asked).toHaveLength(1);
+  });
+
+  it("a session that can read the account again reads it before asking again", () => {
+    const reads: number[] = [];
+    const { w, t, held } = setUp("projectx", (id) => reads.push(id));
+    w.refusals.refusedInAnswer(t, held, tooLate);
+    w.clock.advance(2_000);
+    expect(reads).toEqual([2]);
+    expect(w.asked).toEqual([]);
+    w.orders.synced("F"); // the read's snapshot: the cancel is over, nothing asked over it
+    w.clock.advance(10_000);
+    expect(w.asked).toEqual([]);
+    expect(w.orders.cancellingOn("F", "ESZ6", "Sell")).toBe(false);
+  });
+});
+
+describe("FollowerOrders.forget: the cancels let go of are told over", () => {
+  it("what waits on them (a re-sync of the line) hears their end", async () => {
+    const ended: string[] = [];
+    const orders = new FollowerOrders(undefined, (f, c) => ended.push(`${f} ${c}`));
+    orders.setBusy("F", STOP, "cancelling", { leaderId: 77, contract: "ESZ6", side: "Sell" });
+    orders.forget("F");
+    await Promise.resolve();
+    expect(ended).toEqual(["F ESZ6"]);
   });
 });
