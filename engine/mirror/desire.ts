@@ -87,8 +87,15 @@ export function desire(input: DesireInput): Desired {
   const lone: LeaderOrder[] = [];
   const entries: LeaderOrder[][] = [];
   for (const set of sets) {
-    if (set.some((o) => o.suspended)) {
-      if (mode === "mirror") pending.push(set);
+    if (set.some((o) => o.suspended) || legsAhead(set, leaderExit)) {
+      if (mode !== "mirror") continue;
+      const alone = set.length === 1 ? set[0]! : undefined;
+      const window = Math.min(input.pairWindowMs, LEG_PAIR_MS);
+      if (alone && partnerDue(alone) && input.now - alone.placedAt < window) {
+        out.skips.push({ leaderId: alone.id, reason: MIRROR_REASONS.waitingPartner });
+        const at = alone.placedAt + window;
+        out.recheckAt = Math.min(out.recheckAt ?? at, at);
+      } else pending.push(set);
     } else if (leaderExit !== undefined && set.every((o) => o.side === leaderExit)) {
       if (set.length === 2) exits.push(set);
       else lone.push(set[0]!);
@@ -212,6 +219,28 @@ function sizeEntries(input: DesireInput, entries: LeaderOrder[][], out: Desired)
 }
 
 /** Legs that close a position (a bracket's, an OCO of stop and limit on one side, a former exit). */
+/**
+ * ProjectX places a bracket's legs with their entry, and tells each in a hub message of its own,
+ * a few ms apart: a leg heard alone this soon after it was placed waits for its partner, so the
+ * follower's stop and target go out as one OCO (sent alone, the first went before the other was
+ * heard, and was cancelled to be placed again with it). A bracket of one leg waits this long.
+ */
+const LEG_PAIR_MS = 300;
+
+/** A ProjectX leg paired with its entry (withEntries), still Pending, with no partner heard yet. */
+const partnerDue = (o: LeaderOrder): boolean =>
+  o.suspended && o.paired === true && o.bracketOf !== undefined && o.ocoWith === undefined;
+
+/**
+ * ProjectX legs paired with their entry, Open, while the leader's position does not hold them yet:
+ * its hub may tell a leg's Open before the position the entry's fill made. Still the entry's
+ * bracket (sized by the follower's own fill of it), not legs without a position: the follower's
+ * stop and target would be cancelled and placed again a moment later.
+ */
+function legsAhead(set: readonly LeaderOrder[], leaderExit: Side | undefined): boolean {
+  return set[0]!.side !== leaderExit && set.every((o) => o.paired === true && o.bracketOf !== undefined);
+}
+
 function exitShaped(set: readonly LeaderOrder[], wasExit: (id: number) => boolean): boolean {
   if (set.some((o) => o.bracketOf !== undefined || wasExit(o.id))) return true;
   return set.length === 2 && set[0]!.side === set[1]!.side;

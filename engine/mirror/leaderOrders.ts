@@ -109,7 +109,7 @@ export function withEntries(orders: readonly LeaderOrder[], known: KnownLegs = N
     if (limit) pair(stop.id, limit.id);
   }
   return orders.map((o) =>
-    entryOf.has(o.id) ? { ...o, bracketOf: entryOf.get(o.id), ocoWith: partner.get(o.id) } : o,
+    entryOf.has(o.id) ? { ...o, bracketOf: entryOf.get(o.id), ocoWith: partner.get(o.id), paired: true } : o,
   );
 }
 

@@ -30,6 +30,8 @@ export interface LeaderOrder {
   bracketOf?: number | undefined;
   /** Pending at ProjectX, naming no entry: maybe one of its bracket legs (leaderOrders.withEntries). */
   legInWaiting?: boolean | undefined;
+  /** A ProjectX leg whose entry withEntries found (its broker names none): `bracketOf` is ours. */
+  paired?: boolean | undefined;
   placedAt: EpochMs;
 }
 
