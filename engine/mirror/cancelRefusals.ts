@@ -47,6 +47,9 @@ export function cancelRetry(times: number): { delayMs: number; alert: AlertEvent
   return { delayMs, alert };
 }
 
+/** Tradovate's TooLate answers for an order still listed as working, asked again, before it is believed. */
+export const TOO_LATE_BELIEVED = CANCEL_REFUSALS_TO_ALERT - 1;
+
 /** How long a cancel refused maybe too late still counts as being cancelled with no report of the order. */
 export const CANCEL_REFUSED_MS = 2_000;
 
@@ -134,12 +137,13 @@ export class CancelRefusals {
           this.after(follower, orderWords(order), CANCEL_REFUSED_MS, look);
           return;
         }
-        // Tradovate said TooLate again (its report may be slow once, not twice): the order works no
-        // more; asked again, it would say so again, for good.
+        // Tradovate said TooLate time after time (about 17 s, each with 2 s for the report: longer
+        // than its watchdog lets a silent socket live, so the report is not late, it is lost): the
+        // order works no more. Asked again, it would say so again, for good.
         const gone =
           t.route.session.broker === "tradovate" &&
           r.failureReason === "TooLate" &&
-          (this.refusals.get(order.clOrdId)?.times ?? 0) > 0;
+          (this.refusals.get(order.clOrdId)?.times ?? 0) >= TOO_LATE_BELIEVED;
         if (!gone && this.again(group, follower, order, why, undefined, then)) return;
       }
       this.deps.orders.setBusy(t.follower, order.clOrdId, undefined);

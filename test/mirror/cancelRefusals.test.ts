@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { Clock } from "../../engine/clock.js";
-import { CancelRefusals, cancelRetry, mayBeLate } from "../../engine/mirror/cancelRefusals.js";
+import {
+  CancelRefusals,
+  cancelRetry,
+  mayBeLate,
+  TOO_LATE_BELIEVED,
+} from "../../engine/mirror/cancelRefusals.js";
 import { FollowerOrders } from "../../engine/mirror/followerOrders.js";
 import type { Held } from "../../engine/mirror/types.js";
 import type { AccountRoute, EngineEvent, WorkingOrder } from "../../engine/types.js";
@@ -193,18 +198,24 @@ describe("CancelRefusals: a cancel refused as too late while the order still rea
     return { w, t, held };
   };
 
-  it("Tradovate (its end never heard): asked once more, then the cancel is over, not asked for good", () => {
+  it("Tradovate (its end never heard): asked a few times more, then the cancel is over, not asked for good", () => {
     const { w, t, held } = setUp("tradovate");
     w.refusals.refusedInAnswer(t, held, tooLate);
-    w.clock.advance(2_000); // no report: asked again (the first report may be slow)
-    w.clock.advance(500);
-    expect(w.asked).toHaveLength(1);
-    w.refusals.refusedInAnswer(t, held, tooLate); // TooLate again
-    expect(w.orders.cancellingOn("F", "ESZ6", "Sell")).toBe(true);
+    // No report: asked again (a report may be slow), TooLate each time, until TOO_LATE_BELIEVED.
+    for (let asked = 1; asked <= TOO_LATE_BELIEVED; asked++) {
+      w.clock.advance(2_000);
+      w.clock.advance(cancelRetry(asked).delayMs);
+      expect(w.asked).toHaveLength(asked);
+      w.refusals.refusedInAnswer(t, held, tooLate);
+      expect(w.orders.cancellingOn("F", "ESZ6", "Sell")).toBe(true);
+    }
+    expect(w.clock.at - 1_000_000).toBeGreaterThan(15_000); // past the watchdog's 10 s of silence
     w.clock.advance(2_000);
     expect(w.orders.cancellingOn("F", "ESZ6", "Sell")).toBe(false); // what waits on it goes
     w.clock.advance(60_000);
-    expect(w.asked).toHaveLength(1);
+    expect(w.asked).toHaveLength(TOO_LATE_BELIEVED);
+    // Told as refused each time, never at error level ("mimik keeps asking" would not be true).
+    expect(w.events.filter((e) => e.type === "alert" && e.level === "error")).toEqual([]);
   });
 
   it("a session that can read the account again reads it before asking again", () => {
