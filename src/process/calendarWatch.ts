@@ -18,6 +18,8 @@ export interface CalendarWatchDeps {
   apply(calendars: Record<string, Blackout[]>): void;
   /** A calendar that could not be read again: said on screen; the last good one stays in force. */
   problem(message: string): void;
+  /** A calendar read again after an edit (or fixed after a problem): said, so the trader knows it took. */
+  read?(message: string): void;
   /** How often the files are looked at for a change (default 5 s). */
   pollMs?: number | undefined;
 }
@@ -103,8 +105,10 @@ export class CalendarWatch {
       try {
         const blackouts = await readCalendar(calendarPath(file, this.deps.configPath), file);
         this.loaded.set(file, { blackouts, ...(seen ?? { mtimeMs: 0, size: -1 }) });
-        this.said.delete(file);
+        const fixed = this.said.delete(file);
         changed = true;
+        const count = `${blackouts.length} blackout${blackouts.length === 1 ? "" : "s"} in force`;
+        this.deps.read?.(`${file} ${fixed ? "is readable again" : "read again"}: ${count}`);
       } catch (error) {
         if (!(error instanceof CalendarError)) throw error;
         // Said once per distinct problem, not every poll; `was` (if any) stays in force.

@@ -41,14 +41,16 @@ async function rewrite(path: string, text: string, secondsAhead: number) {
 function watch() {
   const applied: Record<string, Blackout[]>[] = [];
   const problems: string[] = [];
+  const reads: string[] = [];
   const w = new CalendarWatch({
     configPath: join(dir, "config.json"),
     apply: (c) => applied.push(c),
     problem: (m) => problems.push(m),
+    read: (m) => reads.push(m),
   });
   const names = () =>
     Object.fromEntries(Object.entries(applied.at(-1) ?? {}).map(([f, b]) => [f, b.map((e) => e.name)]));
-  return { w, applied, problems, names };
+  return { w, applied, problems, reads, names };
 }
 
 describe("CalendarWatch: the trader's calendars in the engine's thread", () => {
@@ -85,6 +87,11 @@ describe("CalendarWatch: the trader's calendars in the engine's thread", () => {
     await rewrite(path, event("NFP", "2026-07-02T07:30"), 6);
     await r.w.refresh();
     expect(r.names()).toEqual({ "news.json": ["NFP"] });
+    // Each edit taken is said (on the console the error stayed the newest alert once fixed).
+    expect(r.reads).toEqual([
+      "news.json read again: 1 blackout in force",
+      "news.json is readable again: 1 blackout in force",
+    ]);
   });
 
   it("follows the config: a new file is read, one no longer named is dropped", async () => {

@@ -71,10 +71,12 @@ export async function openEngineHost(
   const copying = init.copying ?? true;
   let onCalendars: (calendars: ReturnType<CalendarWatch["current"]>) => void = () => undefined;
   let onProblem: (message: string) => void = (message) => log.error(message);
+  let onRead: (message: string) => void = (message) => log.info(message);
   const calendars = new CalendarWatch({
     configPath: init.configPath,
     apply: (c) => onCalendars(c),
     problem: (message) => onProblem(message),
+    read: (message) => onRead(message),
   });
   if (copying) await calendars.open(init.config);
   const state = await RuntimeStateRepository.open(init.statePath, { notice: (message) => log.warn(message) });
@@ -150,6 +152,7 @@ export async function openEngineHost(
   });
   onProblem = (message) =>
     publish(scrubEvent({ type: "alert", at: Date.now(), level: "error", message }, scrub));
+  onRead = (message) => publish(scrubEvent({ type: "alert", at: Date.now(), level: "info", message }, scrub));
   // A login added while mimik runs is opened once its secrets are read (the panic button's engine,
   // copying off, opens only the logins it flattens).
   const added = copying
